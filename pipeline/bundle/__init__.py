@@ -1,0 +1,1 @@
+"""assemble: per-person and per-unit bundles."""

@@ -1,0 +1,166 @@
+"""Thin click commands over pipeline.api. Messages are Vietnamese, on stderr; exit codes in one place."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import click
+
+from pipeline import __version__, api
+from pipeline.errors import EXIT_CODE_HELP, ExitCode, HosoError, ValidationFailed
+from pipeline.pdf import libreoffice
+from pipeline.rating.levels import ORDER
+
+EXIT_CODES_TEXT = "\n".join(f"  {int(code):>3}  {text}" for code, text in EXIT_CODE_HELP.items()) + \
+    "\n    1  lỗi không lường trước (xin báo lại kèm thông báo)\n    2  sai cú pháp lệnh"
+
+
+def say(text: str = "") -> None:
+    click.echo(text, err=True)
+
+
+def print_problems(problems) -> None:
+    by_sheet = defaultdict(list)
+    for p in problems:
+        by_sheet[p.sheet].append(p)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    for sheet, items in by_sheet.items():
+        say(f"── Sheet «{sheet}» ──")
+        for p in items:
+            say(("  LỖI     " if p.is_error else "  CẢNH BÁO ") + p.text())
+    say(f"Tổng cộng: {errors} lỗi, {warnings} cảnh báo.")
+
+
+output_option = click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=Path("output"),
+                             show_default=True, help="Thư mục kết quả.")
+
+
+def build_options(f):
+    f = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+                     help="Số tiến trình LibreOffice chạy song song (mặc định: số lõi CPU).")(f)
+    f = click.option("--unit", "units", multiple=True, metavar="MA_DON_VI", help="Chỉ tạo hồ sơ của đơn vị này (lặp lại được).")(f)
+    f = click.option("--person", "persons", multiple=True, metavar="MA_SO", help="Chỉ tạo hồ sơ của người này (lặp lại được).")(f)
+    f = click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+                     help="Thư mục mẫu biểu riêng của cơ quan (xem: hoso templates export).")(f)
+    f = click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+                     help="Thư mục bộ nhớ đệm PDF (mặc định ~/.cache/hoso).")(f)
+    return f
+
+
+def _options(jobs, units, persons, templates, cache_dir) -> api.BuildOptions:
+    return api.BuildOptions(jobs=jobs, units=frozenset(units), persons=frozenset(persons), templates=templates,
+                            cache_dir=cache_dir)
+
+
+def _summary(s: api.BuildSummary) -> None:
+    say(f"Xong: {s.people} người, {s.documents} văn bản (chuyển mới {s.converted}, dùng lại {s.reused}), "
+        f"{s.pages} trang, {s.seconds:.1f} giây. Kết quả ở «{s.outdir}».")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog="Mã thoát (exit code):\n\n" + EXIT_CODES_TEXT.replace("\n", "\n\n"))
+@click.version_option(__version__, prog_name="hoso")
+def cli() -> None:
+    """hoso — đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động.
+
+    Từ một sổ Excel nhân sự, tạo kết quả xếp loại (kèm lý do), các mẫu phiếu đã điền (.docx, .pdf)
+    và hồ sơ từng người, từng đơn vị.
+    """
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="In danh sách lỗi dạng JSON ra stdout.")
+def check(workbook: Path, as_json: bool) -> None:
+    """Kiểm tra sổ Excel: liệt kê mọi lỗi (sheet, dòng, cột, giá trị, yêu cầu)."""
+    problems = api.check(workbook)
+    if as_json:
+        click.echo(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
+    if problems and not as_json:
+        print_problems(problems)
+    if any(p.is_error for p in problems):
+        exc = ValidationFailed(problems)
+        exc.printed = True  # type: ignore[attr-defined]
+        raise exc
+    say(f"Sổ Excel hợp lệ ({len(problems)} cảnh báo).")
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@output_option
+def rate(workbook: Path, outdir: Path) -> None:
+    """Kiểm tra và tính mức xếp loại đề xuất; chỉ ghi tệp kết quả xếp loại."""
+    ratings = api.rate(workbook, outdir)
+    by_unit: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for p in ratings.people:
+        by_unit[p.ma_don_vi][p.muc_cuoi or "khong_xep_loai"] += 1
+    say(f"Bộ quy tắc: {ratings.bo_quy_tac}; năm đánh giá {ratings.nam_danh_gia}.")
+    for unit, counts in by_unit.items():
+        parts = ", ".join(f"{lv} {counts.get(lv, 0)}" for lv in ORDER)
+        say(f"  {unit}: {parts}, không xếp loại {counts.get('khong_xep_loai', 0)}")
+    for g in ratings.groups:
+        status = "vượt tỷ lệ, đã hạ mức " + ", ".join(g.ha_muc) if g.ha_muc else "trong tỷ lệ"
+        say(f"  Nhóm «{g.nhom}»: HTXS {g.so_htxs_giu}/{g.toi_da} tối đa — {status}")
+    for w in ratings.canh_bao:
+        say("Cảnh báo: " + w)
+    say(f"Đã ghi «{outdir / 'ket_qua_xep_loai.json'}».")
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@output_option
+@build_options
+def build(workbook: Path, outdir: Path, **kw) -> None:
+    """Tạo toàn bộ: kiểm tra, xếp loại, điền mẫu, chuyển PDF, ghép hồ sơ."""
+    _summary(api.build(workbook, outdir, _options(**kw), log=say))
+
+
+@cli.command()
+@output_option
+@build_options
+def demo(outdir: Path, **kw) -> None:
+    """Chạy thử toàn bộ với sổ Excel mẫu đi kèm chương trình."""
+    say(f"Dùng sổ Excel mẫu «{api.sample_workbook()}».")
+    _summary(api.demo(outdir, _options(**kw), log=say))
+
+
+def _on_sigterm(signum, frame):  # noqa: ARG001
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: runs the click group and maps every failure to its exit code."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        cli.main(args=argv, prog_name="hoso", standalone_mode=False)
+    except click.exceptions.Abort:
+        libreoffice.kill_all()
+        say("Đã dừng theo yêu cầu; kết quả cũ (nếu có) được giữ nguyên.")
+        sys.exit(ExitCode.interrupted)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ValidationFailed as exc:
+        if not getattr(exc, "printed", False):
+            print_problems(exc.problems)
+        say(exc.message)
+        sys.exit(exc.exit_code)
+    except HosoError as exc:
+        libreoffice.kill_all()
+        say(f"Lỗi: {exc}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        libreoffice.kill_all()
+        say("Đã dừng theo yêu cầu; kết quả cũ (nếu có) được giữ nguyên.")
+        sys.exit(ExitCode.interrupted)
+    except SystemExit:
+        raise
+    except BaseException:
+        libreoffice.kill_all()
+        raise
+    sys.exit(0)
+

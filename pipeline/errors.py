@@ -1,0 +1,90 @@
+"""One exception hierarchy; each failure class carries its exit code and a Vietnamese message.
+
+click owns exit codes 1 (generic) and 2 (usage), so ours start at 3. The CLI maps these to exit
+codes in one place (`pipeline.cli`); library code only raises.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    ok = 0
+    usage = 2  # click's own
+    input_invalid = 3  # the workbook has errors (hoso check lists them)
+    input_unreadable = 4  # not an .xlsx, corrupt, password-protected, missing file
+    missing_dependency = 5  # LibreOffice or a font is missing
+    conversion_failed = 6  # a document could not be converted to PDF
+    output_error = 7  # output folder not writable, disk full, locked by another run
+    template_error = 8  # a form template is broken or uses unknown variables
+    verify_failed = 9  # hoso verify found changed, missing or extra files
+    interrupted = 130  # Ctrl-C / SIGTERM
+
+
+EXIT_CODE_HELP = {
+    ExitCode.ok: "thành công",
+    ExitCode.input_invalid: "sổ Excel đầu vào có lỗi (xem danh sách lỗi)",
+    ExitCode.input_unreadable: "không đọc được tệp đầu vào (không phải .xlsx, hỏng, có mật khẩu)",
+    ExitCode.missing_dependency: "thiếu LibreOffice hoặc phông chữ cần thiết",
+    ExitCode.conversion_failed: "không chuyển được văn bản sang PDF",
+    ExitCode.output_error: "không ghi được thư mục kết quả (quyền, đầy đĩa, đang bị khóa)",
+    ExitCode.template_error: "mẫu biểu (template) bị lỗi",
+    ExitCode.verify_failed: "kiểm tra bộ hồ sơ thấy tệp bị sửa, thiếu hoặc thừa",
+    ExitCode.interrupted: "bị ngắt (Ctrl-C)",
+}
+
+
+class HosoError(Exception):
+    """Base of every expected failure. `message` is Vietnamese and says how to fix it."""
+
+    exit_code: ExitCode = ExitCode.input_invalid
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n{self.hint}"
+
+
+class InputUnreadable(HosoError):
+    exit_code = ExitCode.input_unreadable
+
+
+class ValidationFailed(HosoError):
+    """The workbook has errors; carries every problem found (not only the first)."""
+
+    exit_code = ExitCode.input_invalid
+
+    def __init__(self, problems: list) -> None:  # list[Problem]
+        errors = [p for p in problems if p.is_error]
+        super().__init__(
+            f"Sổ Excel có {len(errors)} lỗi; chưa tạo hồ sơ nào. Sửa các ô được nêu rồi chạy lại."
+        )
+        self.problems = problems
+
+
+class MissingDependency(HosoError):
+    exit_code = ExitCode.missing_dependency
+
+
+class ConversionFailed(HosoError):
+    exit_code = ExitCode.conversion_failed
+
+
+class OutputError(HosoError):
+    exit_code = ExitCode.output_error
+
+
+class TemplateError(HosoError):
+    exit_code = ExitCode.template_error
+
+
+class VerifyFailed(HosoError):
+    exit_code = ExitCode.verify_failed
+
+
+class Interrupted(HosoError):
+    exit_code = ExitCode.interrupted

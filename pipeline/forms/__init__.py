@@ -1,0 +1,1 @@
+"""render: form templates (docxtpl) filled from the campaign and the ratings."""

@@ -1,0 +1,100 @@
+"""Form templates on disk: `templates/<code>/template.docx` + `meta.toml`, and the form sets.
+
+A clerk can correct headings marked [R]/UNCONFIRMED in `meta.toml` ([labels]) or edit the Word
+file itself; nothing here needs Python changes for that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pipeline.errors import TemplateError
+from pipeline.resources import templates_dir
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    code: str
+    title: str
+    ma_hieu: str
+    issuing_document: str
+    years: tuple[int, int]
+    scope: str  # ca_nhan | don_vi | co_quan
+    template: Path
+    labels: dict = field(default_factory=dict, compare=False)
+    signers: tuple[str, ...] = ()
+    copies: int = 1
+    initials: bool = False
+    recipients: str = ""
+
+    @property
+    def template_sha256(self) -> str:
+        return _file_sha(self.template)
+
+    def applies_to(self, year: int) -> bool:
+        return self.years[0] <= year <= self.years[1]
+
+
+@cache
+def _file_sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Registry:
+    """All forms of one templates folder (the defaults, or an agency's own copy)."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root) if root else templates_dir()
+        if not self.root.is_dir():
+            raise TemplateError(f"Không thấy thư mục mẫu biểu «{self.root}».")
+        self._forms: dict[str, FormSpec] = {}
+        for meta in sorted(self.root.glob("*/meta.toml")):
+            spec = self._load(meta)
+            self._forms[spec.code] = spec
+        self.form_sets = self._load_sets()
+
+    def _load(self, meta: Path) -> FormSpec:
+        try:
+            data = tomllib.loads(meta.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise TemplateError(f"Tệp «{meta}» sai cú pháp TOML: {exc}") from exc
+        try:
+            template = meta.parent / data.get("template", "template.docx")
+            if not template.is_file():
+                raise TemplateError(f"Mẫu «{data['code']}»: thiếu tệp Word «{template}».")
+            years = data.get("years", [2000, 2100])
+            return FormSpec(
+                code=data["code"], title=data["title"], ma_hieu=data.get("ma_hieu", ""),
+                issuing_document=data.get("issuing_document", ""), years=(int(years[0]), int(years[1])),
+                scope=data.get("scope", "ca_nhan"), template=template, labels=dict(data.get("labels", {})),
+                signers=tuple(data.get("signers", ())), copies=int(data.get("copies", 1)),
+                initials=bool(data.get("initials", False)), recipients=data.get("recipients", ""),
+            )
+        except KeyError as exc:
+            raise TemplateError(f"Tệp «{meta}» thiếu khóa bắt buộc «{exc.args[0]}».") from exc
+
+    def _load_sets(self) -> dict:
+        path = self.root / "bo_mau.toml"
+        if not path.is_file():
+            raise TemplateError(f"Thiếu tệp bộ mẫu «{path}».")
+        try:
+            return tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise TemplateError(f"Tệp «{path}» sai cú pháp TOML: {exc}") from exc
+
+    def get(self, code: str) -> FormSpec:
+        try:
+            return self._forms[code]
+        except KeyError:
+            raise TemplateError(f"Không có mẫu «{code}» trong thư mục mẫu biểu «{self.root}».") from None
+
+    def __contains__(self, code: str) -> bool:
+        return code in self._forms
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self._forms)

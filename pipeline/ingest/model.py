@@ -1,0 +1,164 @@
+"""Typed, validated records of one evaluation campaign. Frozen: later stages only read them.
+
+Every record keeps `refs`: field key -> (sheet, row, column letter, header) so that any later
+stage (rating warnings, template errors) can point a clerk at the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Ref:
+    sheet: str
+    row: int
+    column: str
+    header: str
+
+    def __str__(self) -> str:
+        return f"sheet «{self.sheet}», ô {self.column}{self.row}"
+
+
+
+
+
+@dataclass(frozen=True)
+class Agency:
+    ten_co_quan: str
+    dia_danh: str
+    nam_danh_gia: int
+    nguoi_dung_dau: str
+    chuc_vu_nguoi_dung_dau: str
+    co_quan_chu_quan: str = ""
+    ngay_lap: dt.date | None = None
+    ky_hieu_van_ban: str = ""
+    dang_bo: str = ""
+    bo_mau: str = "nd90"
+    han_nop_so_noi_vu: dt.date | None = None
+    bo_quy_tac: str = ""
+    refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Unit:
+    ma_don_vi: str
+    ten_don_vi: str
+    loai_don_vi: str  # hanh_chinh | su_nghiep
+    thu_tu: int
+    chi_bo: str = ""
+    refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Person:
+    ma_so: str
+    ho_ten: str
+    ngay_sinh: dt.date
+    ma_don_vi: str
+    vai_tro: str  # truong | pho | nhan_vien
+    loai_nhan_su: str  # can_bo | cong_chuc | vien_chuc | hop_dong | nguoi_lao_dong
+    lanh_dao_quan_ly: bool
+    gioi_tinh: str = ""
+    chuc_vu: str = ""
+    ngach_chuc_danh: str = ""
+    dang_vien: bool = False
+    chuc_vu_dang: str = ""
+    chuc_vu_doan_the: str = ""
+    noi_cu_tru: str = ""
+    chi_bo_noi_cu_tru: str = ""
+    mien_sinh_hoat_noi_cu_tru: bool = False
+    nhom_tuong_dong: str = ""
+    so_thang_cong_tac: float = 12
+    so_thang_nghi: float = 0
+    nghi_thai_san: bool = False
+    truc_tiep_cong_tac: bool = True
+    tu_xep_loai: str | None = None
+    muc_quyet_dinh: str | None = None
+    ghi_chu: str = ""
+    row: int = 0
+    refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Vote:
+    ma_so: str
+    so_nguoi_du_hop: int
+    phieu: Mapping[str, int]  # level code -> votes
+    refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Discipline:
+    ma_so: str
+    loai_ky_luat: str  # dang | hanh_chinh
+    ngay_hieu_luc: dt.date
+    hinh_thuc: str = ""
+    so_quyet_dinh: str = ""
+    ma_hanh_vi: str = ""
+    da_tinh_nam: int | None = None
+    refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class EmulationProposal:
+    ma_so: str
+    danh_hieu: str  # LDTT | CSTDCS
+    hinh_thuc_khen_thuong: str = ""
+    sang_kien: str = ""
+    phieu_dong_y: int | None = None
+    tong_so_phieu: int | None = None
+    refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    ma_tieu_chi: str
+    noi_dung: str
+    diem_toi_da: float
+    nhom: str = ""
+
+
+@dataclass(frozen=True)
+class Score:
+    ma_so: str
+    ma_tieu_chi: str
+    diem_tu_cham: float | None = None
+    diem_danh_gia: float | None = None
+    refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """Everything read from one workbook."""
+
+    agency: Agency
+    units: tuple[Unit, ...]
+    people: tuple[Person, ...]
+    texts: Mapping[str, Mapping[str, str]]  # ma_so -> {text key -> text}
+    votes: Mapping[str, Vote]
+    disciplines: tuple[Discipline, ...]
+    emulation: tuple[EmulationProposal, ...]
+    criteria: tuple[Criterion, ...]
+    scores: tuple[Score, ...]
+    source_sha256: str = ""
+    warnings: tuple = ()  # tuple[Problem, ...]
+
+    @property
+    def year(self) -> int:
+        return self.agency.nam_danh_gia
+
+    def unit(self, ma_don_vi: str) -> Unit:
+        return self._units_by_code[ma_don_vi]
+
+    @property
+    def _units_by_code(self) -> dict[str, Unit]:
+        return {u.ma_don_vi: u for u in self.units}
+
+    def person(self, ma_so: str) -> Person:
+        for p in self.people:
+            if p.ma_so == ma_so:
+                return p
+        raise KeyError(ma_so)

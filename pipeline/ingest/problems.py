@@ -1,0 +1,53 @@
+"""A problem found in the workbook, pointing at the cell, with a Vietnamese message."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+ERROR, WARNING = "loi", "canh_bao"
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str  # ERROR or WARNING
+    sheet: str  # the sheet's name as found in the workbook (or the contract's key)
+    message: str  # what is wrong, Vietnamese
+    row: int | None = None
+    column: str | None = None  # letter, e.g. "C"
+    header: str | None = None  # the header as written in row 1 (or the contract's label)
+    value: str | None = None  # the value found, as shown to a clerk
+    expected: str | None = None  # what is expected, Vietnamese
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def cell(self) -> str:
+        if self.column and self.row:
+            return f"{self.column}{self.row}"
+        if self.row:
+            return f"dòng {self.row}"
+        return ""
+
+    def text(self) -> str:
+        """One line for a clerk: where, what was found, what is expected."""
+        where = [f"Sheet «{self.sheet}»"]
+        if self.row:
+            where.append(f"dòng {self.row}")
+        if self.column:
+            where.append(f"cột {self.column}" + (f" «{self.header}»" if self.header else ""))
+        elif self.header:
+            where.append(f"cột «{self.header}»")
+        line = ", ".join(where) + f": {self.message}"
+        if self.value is not None:
+            line += f" Giá trị: «{self.value}»."
+        if self.expected:
+            line += f" Cần: {self.expected}."
+        return line
+
+    def as_json(self) -> dict:
+        d = asdict(self)
+        d["o"] = self.cell
+        d["thong_bao"] = self.text()
+        return d

@@ -1,0 +1,223 @@
+"""The input workbook contract (shared/spec/workbook.md) as data.
+
+Every sheet and column has a key (ASCII, used in code) and a Vietnamese label (what a clerk sees).
+Readers, `hoso init` and `hoso check` are all driven by these tables; nothing else hard-codes a
+column name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Value kinds understood by pipeline.ingest.cells
+TEXT, DATE, INT, NUMBER, YESNO, LEVEL, CODE, YEAR, MONTHS, ID = (
+    "text", "date", "int", "number", "yesno", "level", "code", "year", "months", "id",
+)
+
+LEVELS: dict[str, str] = {
+    "HTXS": "Hoàn thành xuất sắc nhiệm vụ",
+    "HTT": "Hoàn thành tốt nhiệm vụ",
+    "HT": "Hoàn thành nhiệm vụ",
+    "KHT": "Không hoàn thành nhiệm vụ",
+}
+
+VAI_TRO = {"truong": "Người đứng đầu", "pho": "Cấp phó", "nhan_vien": "Công chức, viên chức, NLĐ"}
+LOAI_NHAN_SU = {
+    "can_bo": "Cán bộ",
+    "cong_chuc": "Công chức",
+    "vien_chuc": "Viên chức",
+    "hop_dong": "Hợp đồng (HĐ 68/111)",
+    "nguoi_lao_dong": "Người lao động",
+}
+LOAI_DON_VI = {"hanh_chinh": "Hành chính", "su_nghiep": "Sự nghiệp"}
+LOAI_KY_LUAT = {"dang": "Kỷ luật đảng", "hanh_chinh": "Kỷ luật hành chính"}
+DANH_HIEU = {"LDTT": "Lao động tiên tiến", "CSTDCS": "Chiến sĩ thi đua cơ sở"}
+HINH_THUC_KHEN = {"giay_khen": "Giấy khen", "bang_khen": "Bằng khen"}
+GIOI_TINH = {"Nam": "Nam", "Nữ": "Nữ"}
+BO_MAU = {"nd90": "Theo Nghị định 90/2020 (mặc định)"}
+NHOM_TIEU_CHI = {"chung": "Tiêu chí chung", "nhiem_vu": "Kết quả thực hiện nhiệm vụ"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = TEXT
+    required: bool = False
+    choices: dict[str, str] | None = None  # for CODE columns: code -> Vietnamese label
+    help: str = ""
+    width: int = 16
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    label: str
+    columns: tuple[Column, ...]
+    required: bool = False
+    help: str = ""
+    key_value: bool = False  # CoQuan: rows of (truong, gia_tri) instead of a table
+    row_key: str | None = None  # column that identifies a row (unique), if any
+    extra: dict = field(default_factory=dict)
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+
+C = Column
+
+CO_QUAN = Sheet(
+    "CoQuan", "Cơ quan", key_value=True, required=True,
+    help="Thông tin cơ quan và đợt đánh giá: mỗi dòng một trường (cột A: trường, cột B: giá trị).",
+    columns=(
+        C("ten_co_quan", "Tên cơ quan", required=True, help="In ở đầu các mẫu biểu, ví dụ: Văn phòng UBND tỉnh Quảng Ngãi"),
+        C("co_quan_chu_quan", "Cơ quan chủ quản", help="Dòng trên tên cơ quan, ví dụ: UBND TỈNH QUẢNG NGÃI"),
+        C("dia_danh", "Địa danh", required=True, help='Địa danh ghi trong dòng "…, ngày … tháng … năm …"'),
+        C("nam_danh_gia", "Năm đánh giá", YEAR, required=True, help="Năm đánh giá, ví dụ 2024; quyết định bộ quy tắc áp dụng"),
+        C("ngay_lap", "Ngày lập", DATE, help="Ngày ghi trên văn bản; để trống thì in dấu chấm để viết tay"),
+        C("ky_hieu_van_ban", "Ký hiệu văn bản", help='Ví dụ VP-HCQT, dùng trong "Số: …/BC-VP-HCQT"'),
+        C("nguoi_dung_dau", "Người đứng đầu", required=True, help="Họ tên người có thẩm quyền đánh giá (ví dụ Chánh Văn phòng)"),
+        C("chuc_vu_nguoi_dung_dau", "Chức vụ người đứng đầu", required=True, help="Ví dụ: Chánh Văn phòng"),
+        C("dang_bo", "Đảng bộ", help="Tên đảng bộ cho các mẫu của Đảng"),
+        C("bo_mau", "Bộ mẫu", CODE, choices=BO_MAU, help="Bộ mẫu biểu cho từng loại nhân sự; mặc định nd90"),
+        C("han_nop_so_noi_vu", "Hạn nộp Sở Nội vụ", DATE, help="Hạn gửi hồ sơ cho Sở Nội vụ"),
+        C("bo_quy_tac", "Bộ quy tắc", help="Ghi đè bộ quy tắc (mặc định chọn theo năm đánh giá)"),
+    ),
+)
+
+DON_VI = Sheet(
+    "DonVi", "Đơn vị", required=True, row_key="ma_don_vi",
+    help="Các phòng, ban, đơn vị của cơ quan.",
+    columns=(
+        C("ma_don_vi", "Mã đơn vị", ID, required=True, help="Mã duy nhất: chữ, số, - hoặc _ (dùng làm tên tệp)", width=12),
+        C("ten_don_vi", "Tên đơn vị", required=True, width=36),
+        C("loai_don_vi", "Loại đơn vị", CODE, required=True, choices=LOAI_DON_VI),
+        C("thu_tu", "Thứ tự", INT, help="Thứ tự đơn vị trong hồ sơ; mặc định theo thứ tự dòng", width=8),
+        C("chi_bo", "Chi bộ", help="Chi bộ nơi công tác của đơn vị", width=30),
+    ),
+)
+
+NHAN_SU = Sheet(
+    "NhanSu", "Nhân sự", required=True, row_key="ma_so",
+    help="Mỗi dòng một người được đánh giá.",
+    columns=(
+        C("ma_so", "Mã số", ID, required=True, help="Mã duy nhất: chữ, số, - hoặc _ (dùng làm tên tệp)", width=10),
+        C("ho_ten", "Họ và tên", required=True, width=24),
+        C("ngay_sinh", "Ngày sinh", DATE, required=True, width=12),
+        C("gioi_tinh", "Giới tính", CODE, choices=GIOI_TINH, width=8),
+        C("ma_don_vi", "Mã đơn vị", ID, required=True, help="Phải có trong sheet Đơn vị", width=10),
+        C("chuc_vu", "Chức vụ, chức danh", width=20),
+        C("vai_tro", "Vai trò", CODE, required=True, choices=VAI_TRO, width=14),
+        C("loai_nhan_su", "Loại", CODE, required=True, choices=LOAI_NHAN_SU, width=14),
+        C("lanh_dao_quan_ly", "Lãnh đạo, quản lý", YESNO, help="Mặc định Có với người đứng đầu, cấp phó", width=10),
+        C("ngach_chuc_danh", "Ngạch / chức danh nghề nghiệp", width=20),
+        C("dang_vien", "Đảng viên", YESNO, width=9),
+        C("chuc_vu_dang", "Chức vụ Đảng", width=16),
+        C("chuc_vu_doan_the", "Chức vụ đoàn thể", width=16),
+        C("noi_cu_tru", "Nơi cư trú", help="Địa chỉ, in trên Mẫu 3-213", width=30),
+        C("chi_bo_noi_cu_tru", "Chi bộ nơi cư trú", help="In trên Mẫu 3-213", width=22),
+        C("mien_sinh_hoat_noi_cu_tru", "Miễn nhận xét nơi cư trú", YESNO, help="Có: năm nay không cần Mẫu 3-213", width=10),
+        C("nhom_tuong_dong", "Nhóm tương đồng", help="Nhóm tính tỷ lệ 20% HTXS; mặc định theo cơ quan và lãnh đạo/không", width=16),
+        C("so_thang_cong_tac", "Số tháng công tác trong năm", MONTHS, help="0–12, mặc định 12", width=10),
+        C("so_thang_nghi", "Số tháng nghỉ theo quy định", MONTHS, help="Số tháng nghỉ không tham gia công tác theo quy định; mặc định 0", width=10),
+        C("nghi_thai_san", "Nghỉ thai sản", YESNO, width=9),
+        C("truc_tiep_cong_tac", "Trực tiếp lao động, công tác", YESNO, help="Cho tỷ lệ 55% khen thưởng; mặc định: không phải lãnh đạo", width=10),
+        C("tu_xep_loai", "Tự xếp loại", LEVEL, choices=LEVELS, width=12),
+        C("muc_quyet_dinh", "Mức xếp loại của cấp có thẩm quyền", LEVEL, choices=LEVELS, width=12),
+        C("ghi_chu", "Ghi chú", width=24),
+    ),
+)
+
+TEXT_KEYS = (
+    ("chinh_tri_tu_tuong", "Chính trị tư tưởng"),
+    ("dao_duc_loi_song", "Đạo đức, lối sống"),
+    ("tac_phong_le_loi", "Tác phong, lề lối làm việc"),
+    ("y_thuc_ky_luat", "Ý thức tổ chức kỷ luật"),
+    ("ket_qua_nhiem_vu", "Kết quả thực hiện chức trách, nhiệm vụ được giao"),
+    ("thai_do_phuc_vu", "Thái độ phục vụ nhân dân, doanh nghiệp"),
+    ("ket_qua_don_vi", "Kết quả hoạt động của đơn vị được giao lãnh đạo, quản lý"),
+    ("nang_luc_lanh_dao", "Năng lực lãnh đạo, quản lý"),
+    ("nang_luc_doan_ket", "Năng lực tập hợp, đoàn kết"),
+    ("uu_diem", "Ưu điểm"),
+    ("khuyet_diem", "Khuyết điểm"),
+    ("nguyen_nhan", "Nguyên nhân"),
+    ("khac_phuc", "Kết quả khắc phục"),
+    ("phuong_huong", "Phương hướng, biện pháp khắc phục"),
+)
+
+TU_DANH_GIA = Sheet(
+    "TuDanhGia", "Tự đánh giá", row_key="ma_so",
+    help="Nội dung tự đánh giá của từng người; ô để trống thì mẫu in dòng chấm để viết tay.",
+    columns=(C("ma_so", "Mã số", ID, required=True, width=10),)
+    + tuple(C(k, label, width=40) for k, label in TEXT_KEYS),
+)
+
+BIEU_QUYET = Sheet(
+    "BieuQuyet", "Biểu quyết", row_key="ma_so",
+    help="Kết quả bỏ phiếu của cuộc họp đơn vị đối với từng người.",
+    columns=(
+        C("ma_so", "Mã số", ID, required=True, width=10),
+        C("so_nguoi_du_hop", "Số người dự họp", INT, required=True, width=10),
+        C("phieu_htxs", "Phiếu HTXS", INT, width=9),
+        C("phieu_htt", "Phiếu HTT", INT, width=9),
+        C("phieu_ht", "Phiếu HT", INT, width=9),
+        C("phieu_kht", "Phiếu KHT", INT, width=9),
+    ),
+)
+
+KY_LUAT = Sheet(
+    "KyLuat", "Kỷ luật",
+    help="Mỗi dòng một quyết định kỷ luật (đảng hoặc hành chính).",
+    columns=(
+        C("ma_so", "Mã số", ID, required=True, width=10),
+        C("loai_ky_luat", "Loại kỷ luật", CODE, required=True, choices=LOAI_KY_LUAT, width=14),
+        C("hinh_thuc", "Hình thức", width=14),
+        C("so_quyet_dinh", "Số quyết định", width=16),
+        C("ngay_hieu_luc", "Ngày hiệu lực", DATE, required=True, width=12),
+        C("ma_hanh_vi", "Mã hành vi", help="Liên kết quyết định kỷ luật đảng và chính quyền cho cùng một hành vi", width=12),
+        C("da_tinh_nam", "Đã tính năm", YEAR, help="Năm hành vi này đã được dùng để xếp loại KHT", width=10),
+    ),
+)
+
+THI_DUA = Sheet(
+    "ThiDua", "Thi đua",
+    help="Đề nghị danh hiệu thi đua và kết quả bỏ phiếu kín.",
+    columns=(
+        C("ma_so", "Mã số", ID, required=True, width=10),
+        C("danh_hieu", "Danh hiệu", CODE, required=True, choices=DANH_HIEU, width=12),
+        C("hinh_thuc_khen_thuong", "Hình thức khen thưởng", CODE, choices=HINH_THUC_KHEN, width=12),
+        C("sang_kien", "Sáng kiến", help="Tên sáng kiến, số quyết định công nhận", width=36),
+        C("phieu_dong_y", "Phiếu đồng ý", INT, width=9),
+        C("tong_so_phieu", "Tổng số phiếu", INT, width=9),
+    ),
+)
+
+TIEU_CHI = Sheet(
+    "TieuChi", "Tiêu chí", row_key="ma_tieu_chi",
+    help="Tiêu chí chấm điểm (Mẫu 12/HDDG); để trống thì dùng tiêu chí mặc định của bộ quy tắc.",
+    columns=(
+        C("ma_tieu_chi", "Mã tiêu chí", ID, required=True, width=10),
+        C("noi_dung", "Nội dung", required=True, width=50),
+        C("diem_toi_da", "Điểm tối đa", NUMBER, required=True, width=9),
+        C("nhom", "Nhóm", CODE, choices=NHOM_TIEU_CHI, width=12),
+    ),
+)
+
+CHAM_DIEM = Sheet(
+    "ChamDiem", "Chấm điểm",
+    help="Điểm theo từng tiêu chí của từng người.",
+    columns=(
+        C("ma_so", "Mã số", ID, required=True, width=10),
+        C("ma_tieu_chi", "Mã tiêu chí", ID, required=True, width=10),
+        C("diem_tu_cham", "Điểm tự chấm", NUMBER, width=9),
+        C("diem_danh_gia", "Điểm đánh giá", NUMBER, width=9),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    CO_QUAN, DON_VI, NHAN_SU, TU_DANH_GIA, BIEU_QUYET, KY_LUAT, THI_DUA, TIEU_CHI, CHAM_DIEM,
+)
+SHEETS_BY_KEY = {s.key: s for s in SHEETS}

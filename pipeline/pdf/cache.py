@@ -1,0 +1,81 @@
+"""Content-addressed cache of converted PDFs.
+
+Key: SHA-256 of (program version, template bytes, render context). An entry is the PDF plus a
+sidecar with the PDF's own SHA-256 and page count; an entry whose bytes no longer match its
+sidecar (corrupted, truncated) is discarded and rebuilt, never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pipeline import __version__
+
+ENGINE_VERSION = "1"  # bump when the conversion itself changes (options, joining)
+
+
+def default_root() -> Path:
+    env = os.environ.get("HOSO_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hoso"
+
+
+def cache_key(template_sha256: str, context: dict) -> str:
+    h = hashlib.sha256()
+    h.update(f"hoso {__version__} engine {ENGINE_VERSION}\n".encode())
+    h.update(template_sha256.encode())
+    h.update(json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    return h.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class PdfCache:
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root) if root else default_root()
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        d = self.root / key[:2]
+        return d / f"{key}.pdf", d / f"{key}.json"
+
+    def get(self, key: str) -> tuple[bytes, int] | None:
+        """The cached PDF bytes and page count, or None if absent or damaged."""
+        pdf, meta = self._paths(key)
+        try:
+            info = json.loads(meta.read_text())
+            data = pdf.read_bytes()
+        except (OSError, ValueError):
+            return None
+        if sha256_bytes(data) != info.get("sha256") or not data.startswith(b"%PDF"):
+            for p in (pdf, meta):
+                p.unlink(missing_ok=True)
+            return None
+        return data, int(info.get("pages", 0))
+
+    def put(self, key: str, data: bytes, pages: int) -> None:
+        pdf, meta = self._paths(key)
+        try:
+            pdf.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(pdf, data)
+            _atomic_write(meta, json.dumps({"sha256": sha256_bytes(data), "pages": pages}).encode())
+        except OSError:
+            pass  # a cache that cannot be written only costs speed next time
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

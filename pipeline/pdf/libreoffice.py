@@ -1,0 +1,80 @@
+"""LibreOffice behind one wrapper: find it, run it in its own process group with its own profile,
+kill the whole group on timeout or interruption. A run that exits 0 without its PDFs is an error
+(soffice silently stops after ~247 files), so callers always count what was produced."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+from pipeline.errors import MissingDependency
+
+INSTALL_HINT = (
+    "Cài LibreOffice và phông chữ tiếng Việt: sudo apt-get install -y --no-install-recommends "
+    "libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core (hoặc chạy ./bootstrap.sh)."
+)
+
+_live: set[subprocess.Popen] = set()
+_lock = threading.Lock()
+
+
+def find_soffice() -> str:
+    for name in (os.environ.get("HOSO_SOFFICE", ""), "soffice", "libreoffice"):
+        if name and (path := shutil.which(name)):
+            return path
+    for path in ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice",
+                 "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
+        if os.access(path, os.X_OK):
+            return path
+    raise MissingDependency("Không tìm thấy LibreOffice (lệnh soffice), cần để chuyển văn bản sang PDF.", hint=INSTALL_HINT)
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def kill_all() -> None:
+    """Kill every LibreOffice process group we started (Ctrl-C, SIGTERM, fatal error)."""
+    with _lock:
+        procs = list(_live)
+    for proc in procs:
+        kill_group(proc)
+
+
+class Timeout(Exception):
+    pass
+
+
+def run_convert(soffice: str, profile: Path, files: list[Path], outdir: Path, *, timeout: float,
+                filter_options: str = "pdf:writer_pdf_Export") -> int:
+    """Convert `files` into `outdir` with one soffice process; returns its exit code."""
+    cmd = [
+        soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--invisible",
+        "--norestore", "--nologo", "--nodefault", "--nolockcheck", "--nofirststartwizard",
+        "--convert-to", filter_options, "--outdir", str(outdir), *map(str, files),
+    ]
+    env = dict(os.environ, SAL_USE_VCLPLUGIN="svp", HOME=str(profile.parent))
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                            start_new_session=True, env=env)
+    with _lock:
+        _live.add(proc)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(proc)
+        raise Timeout from None
+    finally:
+        kill_group(proc)  # soffice may leave children (oosplash/soffice.bin) behind
+        with _lock:
+            _live.discard(proc)

@@ -1,0 +1,157 @@
+"""A pool of LibreOffice workers, each with its own profile, fed in batches (≤ 200 files).
+
+Every batch has a timeout; a crashed or hung soffice is killed with its process group and the
+documents it did not produce are retried one by one with a fresh process. A document that still
+fails is named in a ConversionFailed error. Output PDFs are checked (exist, start with %PDF, end
+with %%EOF, readable page count): soffice can exit 0 having converted fewer files than asked.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import queue
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from pipeline.errors import ConversionFailed
+from pipeline.pdf import libreoffice
+
+MAX_BATCH = 200
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str  # cache key
+    docx: Path
+    label: str  # for messages: "Nguyễn Văn A (VP-001) — Mẫu số 02"
+
+
+def pdf_pages(data: bytes) -> int | None:
+    """Page count of a complete PDF, or None if it is not one."""
+    if not data.startswith(b"%PDF") or b"%%EOF" not in data[-2048:]:
+        return None
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages)
+    except Exception:
+        return None
+
+
+def batches(items: list[Item], workers: int) -> list[list[Item]]:
+    if not items:
+        return []
+    n = max(workers, -(-len(items) // MAX_BATCH))
+    size = -(-len(items) // n)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+class Converter:
+    """Converts DOCX files to PDF bytes. Replaceable (tests inject faulty converters)."""
+
+    def __init__(self, *, workers: int | None = None, timeout_base: float = 60, timeout_per_doc: float = 6,
+                 soffice: str | None = None) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.timeout_base = timeout_base
+        self.timeout_per_doc = timeout_per_doc
+        self.soffice = soffice or libreoffice.find_soffice()
+
+    def convert_batch(self, profile: Path, files: list[Path], outdir: Path) -> None:
+        timeout = self.timeout_base + self.timeout_per_doc * len(files)
+        libreoffice.run_convert(self.soffice, profile, files, outdir, timeout=timeout)
+
+    def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None) -> dict[str, tuple[bytes, int]]:
+        results: dict[str, tuple[bytes, int]] = {}
+        failures: dict[str, str] = {}
+        if not items:
+            return results
+        work: queue.Queue = queue.Queue()
+        for b in batches(items, self.workers):
+            work.put(b)
+        lock = threading.Lock()
+        errors: list[BaseException] = []
+        with tempfile.TemporaryDirectory(prefix="hoso-lo-") as tmp:
+            tmp_path = Path(tmp)
+
+            def worker(index: int) -> None:
+                profile = tmp_path / f"profile-{index}"
+                while True:
+                    try:
+                        batch = work.get_nowait()
+                    except queue.Empty:
+                        return
+                    try:
+                        done, failed = self._convert_with_retry(profile, batch, tmp_path / f"w{index}")
+                    except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+                        with lock:
+                            errors.append(exc)
+                        return
+                    with lock:
+                        results.update(done)
+                        failures.update(failed)
+                    if progress:
+                        progress(len(batch))
+
+            threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(min(self.workers, work.qsize()))]
+            for t in threads:
+                t.start()
+            try:
+                for t in threads:
+                    while t.is_alive():
+                        t.join(0.2)
+            except BaseException:
+                libreoffice.kill_all()
+                raise
+        if errors:
+            raise errors[0]
+        if failures:
+            names = "\n".join(f"  - {label}" for label in failures.values())
+            raise ConversionFailed(
+                f"LibreOffice không chuyển được {len(failures)} văn bản sang PDF (đã thử lại):\n{names}",
+                hint="Mở tệp .docx tương ứng bằng Word/LibreOffice để kiểm tra; chưa tạo bộ hồ sơ nào.",
+            )
+        return results
+
+    def _convert_with_retry(self, profile: Path, batch: list[Item], work: Path):
+        done = self._attempt(profile, batch, work)
+        missing = [it for it in batch if it.key not in done]
+        failed: dict[str, str] = {}
+        for it in missing:  # retry each alone with a fresh process
+            again = self._attempt(profile, [it], work)
+            if it.key in again:
+                done.update(again)
+            else:
+                failed[it.key] = it.label
+        return done, failed
+
+    def _attempt(self, profile: Path, batch: list[Item], work: Path) -> dict[str, tuple[bytes, int]]:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+        src, out = work / "in", work / "out"
+        src.mkdir(parents=True)
+        out.mkdir()
+        files = []
+        for i, it in enumerate(batch):
+            f = src / f"{i:04d}.docx"
+            shutil.copyfile(it.docx, f)
+            files.append(f)
+        try:
+            self.convert_batch(profile, files, out)
+        except libreoffice.Timeout:
+            pass  # whatever was produced before the hang is still checked below
+        done = {}
+        for i, it in enumerate(batch):
+            pdf = out / f"{i:04d}.pdf"
+            try:
+                data = pdf.read_bytes()
+            except OSError:
+                continue
+            pages = pdf_pages(data)
+            if pages:
+                done[it.key] = (data, pages)
+        return done

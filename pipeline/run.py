@@ -1,0 +1,141 @@
+"""The build, stage by stage: load → rate → plan → render → convert → assemble → submit."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import ingest
+from pipeline.bundle.assemble import BuiltBundle, person_bundle, unit_bundle
+from pipeline.forms.context import person_context
+from pipeline.forms.registry import Registry
+from pipeline.forms.render import CompiledTemplate
+from pipeline.output import OutputFolder
+from pipeline.pdf.cache import PdfCache, cache_key
+from pipeline.pdf.pool import Converter, Item
+from pipeline.plan import Plan, make_plan
+from pipeline.progress import Progress
+from pipeline.rating import rate
+from pipeline.submission import ratings_file
+from pipeline.submission.manifest import MANIFEST, build_manifest
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    jobs: int | None = None
+    units: frozenset[str] = frozenset()
+    persons: frozenset[str] = frozenset()
+    templates: Path | None = None
+    cache_dir: Path | None = None
+    show_progress: bool | None = None
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    people: int
+    documents: int
+    converted: int
+    reused: int
+    pages: int
+    seconds: float
+    outdir: Path
+
+
+def build(workbook: Path, outdir: Path, options: BuildOptions = BuildOptions(), *,
+          converter: Converter | None = None, log: Callable[[str], None] = lambda s: None) -> BuildSummary:
+    started = time.monotonic()
+    campaign = ingest.load(workbook)
+    for w in campaign.warnings:
+        log("Cảnh báo: " + w.text())
+    ratings = rate(campaign)
+    registry = Registry(options.templates)
+    plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
+    cache = PdfCache(options.cache_dir)
+    with OutputFolder(outdir) as out:
+        stage = out.staging
+        assert stage is not None
+        ratings_file.write(stage / "ket_qua_xep_loai.json", ratings)
+        items = render_documents(plan, campaign, ratings, registry, stage)
+        pdfs, converted = convert_documents(list(items.values()), cache, converter or Converter(workers=options.jobs),
+                                            show_progress=options.show_progress)
+        by_job = {job: pdfs[item.key][0] for job, item in items.items()}
+        persons, units, pages = assemble_bundles(plan, by_job, stage)
+        manifest = build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,
+                                  persons=persons, units=units)
+        (stage / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        out.commit()
+    return BuildSummary(len(plan.persons), len(items), converted, len(items) - converted, pages,
+                        time.monotonic() - started, Path(outdir))
+
+
+def render_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Path) -> dict[str, Item]:
+    """Fill every form of the plan into its .docx; returns document key -> conversion item."""
+    compiled: dict[str, CompiledTemplate] = {}
+    people = {p.ma_so: p for p in campaign.people}
+    items: dict[str, Item] = {}
+    for dossier in plan.persons:
+        person = people[dossier.ma_so]
+        for doc in dossier.documents:
+            spec = registry.get(doc.form)
+            if doc.form not in compiled:
+                compiled[doc.form] = CompiledTemplate(spec.template, code=doc.form)
+            ctx = person_context(campaign, spec, person, ratings.of(person.ma_so))
+            dest = stage / doc.docx
+            compiled[doc.form].render_to(ctx, dest)
+            label = f"{person.ho_ten} ({person.ma_so}) — {spec.ma_hieu or spec.code}: {spec.title}"
+            items[doc.key] = Item(cache_key(spec.template_sha256, ctx), dest, label)
+    return items
+
+
+def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, *, show_progress=None):
+    pdfs: dict[str, tuple[bytes, int]] = {}
+    todo = []
+    for it in items:
+        hit = cache.get(it.key)
+        if hit:
+            pdfs[it.key] = hit
+        elif it.key not in {t.key for t in todo}:
+            todo.append(it)
+    if todo:
+        bar = Progress(len(todo), "Chuyển sang PDF", enabled=show_progress)
+        try:
+            done = converter.run(todo, progress=bar.advance)
+        finally:
+            bar.close()
+        for key, (data, pages) in done.items():
+            cache.put(key, data, pages)
+        pdfs.update(done)
+    return pdfs, len(todo)
+
+
+def assemble_bundles(plan: Plan, pdfs: dict[str, bytes], stage: Path):
+    """Write every bundle; return the manifest's `ca_nhan` and `don_vi` entries and the page total."""
+    persons_out, units_out, pages = [], [], 0
+    for unit in plan.units:
+        built: dict[str, BuiltBundle] = {}
+        for dossier in unit.persons:
+            b = person_bundle(dossier, pdfs)
+            built[dossier.ma_so] = b
+            _write(stage / dossier.pdf, b.data)
+            persons_out.append({
+                "ma_so": dossier.ma_so, "ma_don_vi": dossier.ma_don_vi, "pdf": dossier.pdf,
+                "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages}
+                             for s in b.sections],
+            })
+        ub = unit_bundle(unit, built)
+        _write(stage / unit.pdf, ub.data)
+        pages += ub.pages
+        units_out.append({
+            "ma_don_vi": unit.ma_don_vi, "pdf": unit.pdf,
+            "muc": [{"tieu_de": s.title, "ma_so": s.ma_so, "trang_dau": s.first_page, "so_trang": s.pages}
+                    for s in ub.sections],
+        })
+    return persons_out, units_out, pages
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

@@ -1,0 +1,1 @@
+"""submit: ratings files, manifest, and (later) the Sở Nội vụ package."""
