@@ -54,12 +54,13 @@ def build(workbook: Path, outdir: Path, options: BuildOptions = BuildOptions(), 
     registry = Registry(options.templates)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
     cache = PdfCache(options.cache_dir)
+    converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
     with OutputFolder(outdir) as out:
         stage = out.staging
         assert stage is not None
         ratings_file.write(stage / "ket_qua_xep_loai.json", ratings)
         items = render_documents(plan, campaign, ratings, registry, stage)
-        pdfs, converted = convert_documents(list(items.values()), cache, converter or Converter(workers=options.jobs),
+        pdfs, converted = convert_documents(list(items.values()), cache, converter,
                                             show_progress=options.show_progress)
         by_job = {job: pdfs[item.key][0] for job, item in items.items()}
         persons, units, pages = assemble_bundles(plan, by_job, stage)

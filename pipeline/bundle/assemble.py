@@ -49,7 +49,7 @@ def person_bundle(dossier: PersonDossier, pdfs: dict[str, bytes]) -> BuiltBundle
         start = len(writer.pages)
         reader = readers[doc.key]
         writer.append(reader)
-        writer.add_outline_item(doc.title, start)
+        writer.add_outline_item(title=doc.title, page_number=start)
         sections.append(Section(doc.title, start + 1, len(reader.pages), doc.form, dossier.ma_so))
     writer.add_metadata({"/Title": f"Hồ sơ đánh giá, xếp loại — {dossier.ho_ten}", "/Producer": "hoso"})
     return BuiltBundle(_finish(writer), len(writer.pages), tuple(sections))
@@ -64,9 +64,9 @@ def unit_bundle(unit: UnitDossier, person_pdfs: dict[str, BuiltBundle]) -> Built
         built = person_pdfs[person.ma_so]
         start = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(built.data)), import_outline=False)
-        parent = writer.add_outline_item(person.ho_ten, start)
+        parent = writer.add_outline_item(title=person.ho_ten, page_number=start)
         for s in built.sections:
-            writer.add_outline_item(s.title, start + s.first_page - 1, parent=parent)
+            writer.add_outline_item(title=s.title, page_number=start + s.first_page - 1, parent=parent)
         sections.append(Section(person.ho_ten, start + 1, built.pages, "", person.ma_so))
     writer.add_metadata({"/Title": f"Hồ sơ đánh giá, xếp loại — {unit.ten_don_vi}", "/Producer": "hoso"})
     return BuiltBundle(_finish(writer), len(writer.pages), tuple(sections))

@@ -18,6 +18,12 @@ INSTALL_HINT = (
     "libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core (hoặc chạy ./bootstrap.sh)."
 )
 
+KNOWN_PATHS = (
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+)
+
 _live: set[subprocess.Popen] = set()
 _lock = threading.Lock()
 
@@ -26,8 +32,7 @@ def find_soffice() -> str:
     for name in (os.environ.get("HOSO_SOFFICE", ""), "soffice", "libreoffice"):
         if name and (path := shutil.which(name)):
             return path
-    for path in ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice",
-                 "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
+    for path in KNOWN_PATHS:
         if os.access(path, os.X_OK):
             return path
     raise MissingDependency("Không tìm thấy LibreOffice (lệnh soffice), cần để chuyển văn bản sang PDF.", hint=INSTALL_HINT)

@@ -1,0 +1,39 @@
+"""Shared fixtures: the sample workbook, an isolated PDF cache, one real build of the sample."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import api
+from pipeline.resources import sample_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def sample() -> Path:
+    return sample_workbook()
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pdf-cache")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(monkeypatch, cache_dir):
+    """Tests never read or write the user's own ~/.cache/hoso."""
+    monkeypatch.setenv("HOSO_CACHE", str(cache_dir))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, sample, cache_dir) -> tuple[Path, api.BuildSummary]:
+    """One real build of the sample workbook with LibreOffice, shared by the end-to-end tests."""
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice (soffice) is required for the end-to-end tests: run ./bootstrap.sh setup")
+    out = tmp_path_factory.mktemp("build") / "output"
+    summary = api.build(sample, out, api.BuildOptions(cache_dir=cache_dir / "e2e"))
+    return out, summary
