@@ -14,7 +14,7 @@ from types import MappingProxyType
 from pipeline.errors import ValidationFailed
 from pipeline.ingest import schema
 from pipeline.ingest.model import (
-    Agency, Campaign, Criterion, Discipline, EmulationProposal, Person, Score, Unit, Vote,
+    Agency, Campaign, CapOverride, Criterion, Discipline, EmulationProposal, Person, Score, Unit, Vote,
 )
 from pipeline.ingest.problems import ERROR, WARNING, Problem
 from pipeline.ingest.reader import Row, SheetData, read_workbook
@@ -149,6 +149,7 @@ def _people(data, unit_codes: set[str], year: int | None, problems) -> list[Pers
             nghi_thai_san=v.get("nghi_thai_san", False),
             truc_tiep_cong_tac=v.get("truc_tiep_cong_tac", not leader_default),
             tu_xep_loai=v.get("tu_xep_loai"), muc_quyet_dinh=v.get("muc_quyet_dinh"), ghi_chu=v.get("ghi_chu", ""),
+            muc_dang_vien=v.get("muc_dang_vien"),
             row=row.number, refs=_frozen(row.refs),
         ))
     _check_heads(sheet, people, unit_codes, problems)
@@ -230,7 +231,8 @@ def _disciplines(data, codes, year, problems) -> list[Discipline]:
                                expected=f"một năm trước {year}"))
             continue
         out.append(Discipline(v["ma_so"], v["loai_ky_luat"], eff, v.get("hinh_thuc", ""), v.get("so_quyet_dinh", ""),
-                              v.get("ma_hanh_vi", ""), v.get("da_tinh_nam"), refs=_frozen(row.refs)))
+                              v.get("ma_hanh_vi", ""), v.get("da_tinh_nam"), v.get("lien_quan_cong_vu", True),
+                              refs=_frozen(row.refs)))
     return out
 
 
@@ -303,6 +305,27 @@ def _scores(data, codes, criteria: list[Criterion], problems) -> list[Score]:
     return out
 
 
+def _cap_overrides(data, problems) -> list[CapOverride]:
+    """Sheet NgoaiLeTyLe: approved exceptions to the HTXS cap, one row per comparable group."""
+    sheet = data.get("NgoaiLeTyLe")
+    if sheet is None:
+        return []
+    _duplicates(sheet, "nhom_tuong_dong", "nhóm tương đồng", problems)
+    out, seen = [], set()
+    for row in sheet.rows:
+        v = row.values
+        if not _complete(row, schema.NGOAI_LE_TY_LE) or v["nhom_tuong_dong"].casefold() in seen:
+            continue
+        if v["so_htxs_toi_da"] < 0:
+            problems.append(_p(ERROR, row, "so_htxs_toi_da", "Số HTXS tối đa không được âm.", value=v["so_htxs_toi_da"],
+                               expected="số nguyên từ 0 trở lên"))
+            continue
+        seen.add(v["nhom_tuong_dong"].casefold())
+        out.append(CapOverride(v["nhom_tuong_dong"], v["so_htxs_toi_da"], v["so_van_ban"], v["ngay_van_ban"],
+                               v.get("co_quan_ban_hanh", ""), v.get("ghi_chu", ""), refs=_frozen(row.refs)))
+    return out
+
+
 def _texts(data, codes, problems) -> dict[str, MappingProxyType]:
     _duplicates(data.get("TuDanhGia"), "ma_so", "mã số (mỗi người một dòng tự đánh giá)", problems)
     out = {}
@@ -331,13 +354,14 @@ def read(path: Path) -> tuple[Campaign | None, list[Problem]]:
     emulation = _emulation(data, codes, problems)
     criteria = _criteria(data, problems)
     scores = _scores(data, codes, criteria, problems)
+    cap_overrides = _cap_overrides(data, problems)
     if any(p.is_error for p in problems) or agency is None:
         return None, problems
     campaign = Campaign(
         agency=agency, units=tuple(units), people=tuple(people), texts=MappingProxyType(texts),
         votes=MappingProxyType(votes), disciplines=tuple(disciplines), emulation=tuple(emulation),
         criteria=tuple(criteria), scores=tuple(scores), source_sha256=sha256_file(path),
-        warnings=tuple(p for p in problems if not p.is_error),
+        warnings=tuple(p for p in problems if not p.is_error), cap_overrides=tuple(cap_overrides),
     )
     return campaign, problems
 

@@ -78,6 +78,7 @@ class Person:
     tu_xep_loai: str | None = None
     muc_quyet_dinh: str | None = None
     ghi_chu: str = ""
+    muc_dang_vien: str | None = None  # party-member level (02A/02B), when known: rule 6 warning only
     row: int = 0
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
@@ -99,6 +100,7 @@ class Discipline:
     so_quyet_dinh: str = ""
     ma_hanh_vi: str = ""
     da_tinh_nam: int | None = None
+    lien_quan_cong_vu: bool = True  # violation related to public duty (ND 335 / original ND 90)
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -131,6 +133,19 @@ class Score:
 
 
 @dataclass(frozen=True)
+class CapOverride:
+    """An approved exception to the HTXS cap of one comparable group (sheet NgoaiLeTyLe)."""
+
+    nhom_tuong_dong: str
+    so_htxs_toi_da: int
+    so_van_ban: str
+    ngay_van_ban: dt.date
+    co_quan_ban_hanh: str = ""
+    ghi_chu: str = ""
+    refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Campaign:
     """Everything read from one workbook."""
 
@@ -145,6 +160,7 @@ class Campaign:
     scores: tuple[Score, ...]
     source_sha256: str = ""
     warnings: tuple = ()  # tuple[Problem, ...]
+    cap_overrides: tuple[CapOverride, ...] = ()
 
     @property
     def year(self) -> int:

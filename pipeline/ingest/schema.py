@@ -127,6 +127,8 @@ NHAN_SU = Sheet(
         C("truc_tiep_cong_tac", "Trực tiếp lao động, công tác", YESNO, help="Cho tỷ lệ 55% khen thưởng; mặc định: không phải lãnh đạo", width=10),
         C("tu_xep_loai", "Tự xếp loại", LEVEL, choices=LEVELS, width=12),
         C("muc_quyet_dinh", "Mức xếp loại của cấp có thẩm quyền", LEVEL, choices=LEVELS, width=12),
+        C("muc_dang_vien", "Mức xếp loại đảng viên", LEVEL, choices=LEVELS,
+          help="Mức xếp loại đảng viên (Mẫu 02A/02B), nếu đã có; để cảnh báo khi cao hơn mức xếp loại công chức, viên chức", width=12),
         C("ghi_chu", "Ghi chú", width=24),
     ),
 )
@@ -179,6 +181,8 @@ KY_LUAT = Sheet(
         C("ngay_hieu_luc", "Ngày hiệu lực", DATE, required=True, width=12),
         C("ma_hanh_vi", "Mã hành vi", help="Liên kết quyết định kỷ luật đảng và chính quyền cho cùng một hành vi", width=12),
         C("da_tinh_nam", "Đã tính năm", YEAR, help="Năm hành vi này đã được dùng để xếp loại KHT", width=10),
+        C("lien_quan_cong_vu", "Liên quan hoạt động công vụ", YESNO,
+          help="Vi phạm liên quan đến hoạt động công vụ (mặc định Có); dùng cho Nghị định 335/2025 và Nghị định 90/2020 gốc", width=10),
     ),
 )
 
@@ -217,7 +221,20 @@ CHAM_DIEM = Sheet(
     ),
 )
 
+NGOAI_LE_TY_LE = Sheet(
+    "NgoaiLeTyLe", "Ngoại lệ tỷ lệ HTXS", row_key="nhom_tuong_dong",
+    help="Nhóm tương đồng được cấp có thẩm quyền cho phép vượt tỷ lệ 20% HTXS: số HTXS tối đa được duyệt và văn bản cho phép.",
+    columns=(
+        C("nhom_tuong_dong", "Nhóm tương đồng", required=True, help="Tên nhóm như ở cột Nhóm tương đồng của sheet Nhân sự", width=20),
+        C("so_htxs_toi_da", "Số HTXS tối đa được duyệt", INT, required=True, width=10),
+        C("so_van_ban", "Số văn bản cho phép", required=True, help="Ví dụ: 123/UBND-NC", width=18),
+        C("ngay_van_ban", "Ngày văn bản", DATE, required=True, width=12),
+        C("co_quan_ban_hanh", "Cơ quan ban hành", width=24),
+        C("ghi_chu", "Ghi chú", width=30),
+    ),
+)
+
 SHEETS: tuple[Sheet, ...] = (
-    CO_QUAN, DON_VI, NHAN_SU, TU_DANH_GIA, BIEU_QUYET, KY_LUAT, THI_DUA, TIEU_CHI, CHAM_DIEM,
+    CO_QUAN, DON_VI, NHAN_SU, TU_DANH_GIA, BIEU_QUYET, KY_LUAT, THI_DUA, TIEU_CHI, CHAM_DIEM, NGOAI_LE_TY_LE,
 )
 SHEETS_BY_KEY = {s.key: s for s in SHEETS}
