@@ -62,7 +62,7 @@ def _summary(s: api.BuildSummary) -> None:
         f"{s.pages} trang, {s.seconds:.1f} giây. Kết quả ở «{s.outdir}».")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog="Mã thoát (exit code):\n\n" + EXIT_CODES_TEXT.replace("\n", "\n\n"))
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog="\b\nMã thoát (exit code):\n" + EXIT_CODES_TEXT)
 @click.version_option(__version__, prog_name="hoso")
 def cli() -> None:
     """hoso — đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động.
