@@ -13,7 +13,7 @@ from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating
 
-DOTS = "…" * 62
+DOTS = "…" * 31  # one line of a 16 cm text column at 14 pt
 BOX_ON, BOX_OFF = "☒", "☐"
 
 

@@ -1,0 +1,965 @@
+"""docxkit: small python-docx helpers to author docxtpl form templates laid out per
+Nghị định 30/2020/NĐ-CP (Vietnamese administrative documents).
+
+Used by ``tools/build_templates.py`` (Mẫu 01/02/03 of ND 90/2020) and meant to be reused for
+other forms (party forms 02A/02B, minutes, reports).
+
+Rules this module enforces, because docxtpl depends on them:
+
+* a Jinja tag ``{{ … }}`` / ``{% … %}`` always sits inside ONE run (``add_run`` is given the
+  whole tag); :func:`run_spec` checks that every run's tags are balanced;
+* block tags that must not leave an empty paragraph behind (``{%p if … %}``, ``{%p endif %}``)
+  get a paragraph of their own (:func:`p_tag`);
+* a ``Listing`` value (multi-line text) is printed alone in its run (:func:`value_paragraph`).
+
+Fonts: body text is "Times New Roman" (LibreOffice maps it to Liberation Serif 2, which has every
+Vietnamese letter); the tick boxes ☐ ☒ are put in runs with font "DejaVu Sans" (:data:`BOX_FONT`),
+because Times New Roman / Liberation Serif have no such glyphs.
+
+Sizes follow ND 30/2020 Phụ lục I: A4, margins top 2 cm, bottom 2 cm, left 3 cm, right 2 cm; body
+13–14 pt; quốc hiệu 12–13 pt bold capitals; tiêu ngữ 13–14 pt bold; agency name 12–13 pt capitals
+(the agency itself bold, the superior agency normal); a short rule under the agency name and a rule
+as long as the tiêu ngữ under it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+__all__ = [
+    "SERIF",
+    "BOX_FONT",
+    "BOX_EMPTY",
+    "BOX_CHECKED",
+    "DOTS",
+    "QUOC_HIEU",
+    "TIEU_NGU",
+    "DANG_HIEU",
+    "R",
+    "run_spec",
+    "new_document",
+    "text_width_cm",
+    "add_paragraph",
+    "p_tag",
+    "rule",
+    "header_block",
+    "form_code_line",
+    "title",
+    "section_heading",
+    "item_heading",
+    "field_line",
+    "value_paragraph",
+    "note_paragraph",
+    "choice_line",
+    "signature_table",
+    "add_page_numbers",
+    "save_reproducible",
+    "keep_with_next",
+    "jinja_tags",
+    "used_names",
+]
+
+SERIF = "Times New Roman"
+BOX_FONT = "DejaVu Sans"
+BOX_EMPTY = "\u2610"  # ☐
+BOX_CHECKED = "\u2612"  # ☒
+DOTS = "\u2026"  # … (one em wide in Times New Roman: 32 of them fill a 16 cm line at 14 pt)
+
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+DANG_HIEU = "ĐẢNG CỘNG SẢN VIỆT NAM"
+
+# Widths measured with Liberation Serif 2 Bold (metric-compatible with Times New Roman), in cm.
+_TIEU_NGU_CM = {13: 5.61, 14: 6.04}
+_QUOC_HIEU_CM = {12: 8.77, 13: 9.50}
+
+_TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+# ---------------------------------------------------------------------------------------------
+# runs
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class R:
+    """One run: text plus formatting. ``None`` means "inherit from the paragraph/style"."""
+
+    text: str
+    bold: bool | None = None
+    italic: bool | None = None
+    size: float | None = None
+    font: str | None = None
+    underline: bool | None = None
+    caps: bool | None = None
+
+
+def run_spec(part: str | R) -> R:
+    """Normalise a str or :class:`R`; refuse a run whose Jinja tags are not all closed inside it."""
+    r = part if isinstance(part, R) else R(part)
+    t = r.text
+    for op, cl in (("{{", "}}"), ("{%", "%}"), ("{#", "#}")):
+        if t.count(op) != t.count(cl):
+            raise ValueError(f"Jinja tag split across runs (unbalanced {op} {cl}) in run: {t!r}")
+    return r
+
+
+def _set_fonts(rpr_parent, name: str) -> None:
+    """Set w:rFonts ascii/hAnsi/cs/eastAsia on a run (or style) element."""
+    rpr = rpr_parent.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), name)
+    # a theme font attribute would win over the explicit name: remove them
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
+
+
+def _apply_run(run, spec: R, default_size: float | None = None) -> None:
+    if spec.bold is not None:
+        run.bold = spec.bold
+    if spec.italic is not None:
+        run.italic = spec.italic
+    if spec.underline is not None:
+        run.underline = spec.underline
+    if spec.caps is not None:
+        run.font.all_caps = spec.caps
+    size = spec.size if spec.size is not None else default_size
+    if size is not None:
+        run.font.size = Pt(size)
+        # complex-script size too, so every script uses the same size
+        rpr = run._r.get_or_add_rPr()
+        szcs = rpr.find(qn("w:szCs"))
+        if szcs is None:
+            szcs = OxmlElement("w:szCs")
+            rpr.find(qn("w:sz")).addnext(szcs)  # schema order: sz, szCs, highlight, u, …
+        szcs.set(qn("w:val"), str(int(round(size * 2))))
+    if spec.font:
+        run.font.name = spec.font
+        _set_fonts(run._r, spec.font)
+
+
+def _add_runs(par, parts: Iterable[str | R], size: float | None = None) -> None:
+    for part in parts:
+        spec = run_spec(part)
+        if spec.text == "":
+            continue
+        run = par.add_run(spec.text)
+        _apply_run(run, spec, size)
+
+
+# ---------------------------------------------------------------------------------------------
+# document
+# ---------------------------------------------------------------------------------------------
+def new_document(
+    *,
+    font: str = SERIF,
+    size: float = 14,
+    line_spacing: float = 1.15,
+    space_after: float = 3,
+    margins_cm: tuple[float, float, float, float] = (2.0, 2.0, 3.0, 2.0),
+    lang: str = "vi-VN",
+    title: str | None = None,
+):
+    """A4 document per ND 30/2020: margins (top, bottom, left, right) = 2, 2, 3, 2 cm,
+    ``font`` ``size`` pt as the default for every paragraph and table, line spacing
+    ``line_spacing``, ``space_after`` pt after each paragraph, document language ``lang``.
+    """
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width = Cm(21.0)
+    sec.page_height = Cm(29.7)
+    top, bottom, left, right = margins_cm
+    sec.top_margin = Cm(top)
+    sec.bottom_margin = Cm(bottom)
+    sec.left_margin = Cm(left)
+    sec.right_margin = Cm(right)
+    sec.header_distance = Cm(1.0)
+    sec.footer_distance = Cm(1.0)
+    sec.gutter = Cm(0)
+
+    # document defaults (also reach tables and styles that do not inherit from Normal)
+    styles_el = doc.styles.element
+    rpr_default = styles_el.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    if rpr_default is not None:
+        for child in list(rpr_default):
+            if child.tag in (qn("w:rFonts"), qn("w:sz"), qn("w:szCs"), qn("w:lang")):
+                rpr_default.remove(child)
+        fonts = OxmlElement("w:rFonts")
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attr), font)
+        rpr_default.insert(0, fonts)
+        for tag in ("w:sz", "w:szCs"):
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), str(int(round(size * 2))))
+            rpr_default.append(el)
+        el = OxmlElement("w:lang")
+        el.set(qn("w:val"), lang)
+        el.set(qn("w:eastAsia"), lang)
+        el.set(qn("w:bidi"), "ar-SA")
+        rpr_default.append(el)
+
+    normal = doc.styles["Normal"]
+    normal.font.name = font
+    normal.font.size = Pt(size)
+    _set_fonts(normal.element, font)
+    rpr = normal.element.get_or_add_rPr()
+    szcs = rpr.find(qn("w:szCs"))
+    if szcs is None:
+        szcs = OxmlElement("w:szCs")
+        rpr.append(szcs)
+    szcs.set(qn("w:val"), str(int(round(size * 2))))
+    pf = normal.paragraph_format
+    pf.line_spacing = line_spacing
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(space_after)
+    pf.widow_control = True
+
+    # Word/LibreOffice: do not stretch a justified line that ends with a manual line break
+    # (Listing values are joined with <w:br/>).
+    settings = doc.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        settings.append(compat)
+    if compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
+
+    cp = doc.core_properties
+    cp.author = "hoso"
+    cp.last_modified_by = "hoso"
+    cp.comments = "Generated with docxkit (tools/build_templates.py); rebuilding overwrites edits."
+    if title:
+        cp.title = title
+    return doc
+
+
+def text_width_cm(doc) -> float:
+    """Usable width between the margins of the first section, in cm."""
+    sec = doc.sections[0]
+    return (sec.page_width - sec.left_margin - sec.right_margin) / 360000
+
+
+def add_paragraph(
+    container,
+    *parts: str | R,
+    align: str = "left",
+    bold: bool | None = None,
+    italic: bool | None = None,
+    size: float | None = None,
+    space_before: float | None = None,
+    space_after: float | None = None,
+    line_spacing: float | None = None,
+    first_line_cm: float | None = None,
+    left_cm: float | None = None,
+    right_cm: float | None = None,
+    keep_next: bool | None = None,
+    keep_together: bool | None = None,
+    page_break_before: bool | None = None,
+    tabs_cm: Sequence[float] = (),
+):
+    """Add a paragraph made of ``parts`` (str or :class:`R`) to a document or table cell.
+
+    ``bold``/``italic``/``size`` apply to every part that does not set its own value.
+    ``align``: left, center, right, justify.
+    """
+    par = container.add_paragraph()
+    par.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
+    pf = par.paragraph_format
+    if space_before is not None:
+        pf.space_before = Pt(space_before)
+    if space_after is not None:
+        pf.space_after = Pt(space_after)
+    if line_spacing is not None:
+        pf.line_spacing = line_spacing
+    if first_line_cm is not None:
+        pf.first_line_indent = Cm(first_line_cm)
+    if left_cm is not None:
+        pf.left_indent = Cm(left_cm)
+    if right_cm is not None:
+        pf.right_indent = Cm(right_cm)
+    if keep_next is not None:
+        pf.keep_with_next = keep_next
+    if keep_together is not None:
+        pf.keep_together = keep_together
+    if page_break_before is not None:
+        pf.page_break_before = page_break_before
+    for pos in tabs_cm:
+        pf.tab_stops.add_tab_stop(Cm(pos))
+    specs = []
+    for part in parts:
+        s = run_spec(part)
+        specs.append(
+            R(
+                s.text,
+                bold=s.bold if s.bold is not None else bold,
+                italic=s.italic if s.italic is not None else italic,
+                size=s.size if s.size is not None else size,
+                font=s.font,
+                underline=s.underline,
+                caps=s.caps,
+            )
+        )
+    _add_runs(par, specs)
+    if size is not None:
+        _mark_size(par, size)
+    return par
+
+
+def _mark_size(par, size: float) -> None:
+    """Give the paragraph mark a size too (it sets the height of an empty paragraph)."""
+    ppr = par._p.get_or_add_pPr()
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        ppr.append(rpr)
+    for tag in ("w:sz", "w:szCs"):
+        el = rpr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            rpr.append(el)
+        el.set(qn("w:val"), str(int(round(size * 2))))
+
+
+def p_tag(container, tag: str):
+    """A paragraph holding only a docxtpl paragraph-level tag, e.g. ``p_tag(doc, "if x")`` gives
+    ``{%p if x %}``. docxtpl replaces the whole paragraph by the tag, so it leaves no empty line."""
+    tag = tag.strip()
+    if tag.startswith("{%"):
+        text = tag
+    else:
+        text = "{%p " + tag + " %}"
+    if not text.startswith("{%p"):
+        raise ValueError(f"p_tag needs a {{%p … %}} tag, got {text!r}")
+    return add_paragraph(container, text)
+
+
+def keep_with_next(*paragraphs) -> None:
+    for p in paragraphs:
+        p.paragraph_format.keep_with_next = True
+
+
+def _set_border(par, side: str = "bottom", sz_eighths: int = 6, color: str = "000000") -> None:
+    ppr = par._p.get_or_add_pPr()
+    bdr = ppr.find(qn("w:pBdr"))
+    if bdr is None:
+        bdr = OxmlElement("w:pBdr")
+        # schema order: pBdr comes after keepNext…/numPr/suppressLineNumbers; before shd/tabs/spacing
+        anchor = None
+        for tag in ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc"):
+            anchor = ppr.find(qn(tag))
+            if anchor is not None:
+                break
+        if anchor is not None:
+            anchor.addprevious(bdr)
+        else:
+            ppr.append(bdr)
+    el = OxmlElement(f"w:{side}")
+    el.set(qn("w:val"), "single")
+    el.set(qn("w:sz"), str(sz_eighths))
+    el.set(qn("w:space"), "1")
+    el.set(qn("w:color"), color)
+    bdr.append(el)
+
+
+def rule(container, width_cm: float, container_width_cm: float, *, space_after: float = 4):
+    """A centred horizontal rule ``width_cm`` long: an empty 2 pt paragraph with a bottom border,
+    its length set by equal left/right indents (renders cleanly in LibreOffice and Word)."""
+    side = max(0.0, (container_width_cm - width_cm) / 2)
+    par = add_paragraph(
+        container,
+        align="center",
+        left_cm=side,
+        right_cm=side,
+        space_before=0,
+        space_after=space_after,
+        line_spacing=1.0,
+        size=2,
+    )
+    _set_border(par, "bottom", 6)
+    return par
+
+
+# ---------------------------------------------------------------------------------------------
+# tables
+# ---------------------------------------------------------------------------------------------
+def _tbl_borders_none(table) -> None:
+    tblpr = table._tbl.tblPr
+    borders = tblpr.find(qn("w:tblBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tblBorders")
+        tblpr.append(borders)
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+
+
+def _tbl_layout_fixed(table, widths_cm: Sequence[float], indent_cm: float = 0.0) -> None:
+    tbl = table._tbl
+    tblpr = tbl.tblPr
+    tblw = tblpr.find(qn("w:tblW"))
+    if tblw is None:
+        tblw = OxmlElement("w:tblW")
+        tblpr.append(tblw)
+    tblw.set(qn("w:w"), str(int(round(sum(widths_cm) * 567))))
+    tblw.set(qn("w:type"), "dxa")
+    if tblpr.find(qn("w:tblLayout")) is None:
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        tblpr.append(layout)
+    if indent_cm:
+        ind = OxmlElement("w:tblInd")
+        ind.set(qn("w:w"), str(int(round(indent_cm * 567))))
+        ind.set(qn("w:type"), "dxa")
+        tblpr.append(ind)
+    grid = tbl.tblGrid
+    for gc, w in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=False):
+        gc.set(qn("w:w"), str(int(round(w * 567))))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_cm, strict=False):
+            cell.width = Cm(w)
+
+
+def _tbl_cell_margins(table, left_cm: float, right_cm: float) -> None:
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side, val in (("top", 0), ("left", left_cm), ("bottom", 0), ("right", right_cm)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(round(val * 567))))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.append(mar)
+
+
+_TBLPR_ORDER = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+]
+
+
+def _sort_children(el, order: list[str]) -> None:
+    """Reorder child elements by OOXML schema sequence (Word rejects out-of-order ones)."""
+    rank = {qn("w:" + n): i for i, n in enumerate(order)}
+    kids = list(el)
+    for k in kids:
+        el.remove(k)
+    for k in sorted(kids, key=lambda k: rank.get(k.tag, len(order))):
+        el.append(k)
+
+
+def _row_cant_split(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    trpr.append(el)
+
+
+def _plain_table(doc, widths_cm: Sequence[float], *, cell_margin_cm: float = 0.1, indent_cm=0.0):
+    table = doc.add_table(rows=1, cols=len(widths_cm))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER if not indent_cm else None
+    table.autofit = False
+    _tbl_borders_none(table)
+    _tbl_layout_fixed(table, widths_cm, indent_cm)
+    _tbl_cell_margins(table, cell_margin_cm, cell_margin_cm)
+    _row_cant_split(table.rows[0])
+    _sort_children(table._tbl.tblPr, _TBLPR_ORDER)
+    # drop the empty first paragraph python-docx puts in each cell; callers add their own
+    for cell in table.rows[0].cells:
+        for p in list(cell.paragraphs):
+            p._p.getparent().remove(p._p)
+    return table
+
+
+def _ensure_cell_paragraph(cell) -> None:
+    """A table cell must end with a paragraph."""
+    if not cell.paragraphs:
+        cell.add_paragraph()
+
+
+# ---------------------------------------------------------------------------------------------
+# header
+# ---------------------------------------------------------------------------------------------
+def header_block(
+    doc,
+    left_lines: Sequence[str | R | Sequence[str | R]],
+    right_lines: Sequence[str | R | Sequence[str | R]] | None = None,
+    *,
+    party: bool = False,
+    widths_cm: tuple[float, float] | None = None,
+    left_size: float = 13,
+    right_sizes: tuple[float, float] = (13, 14),
+    left_rule: str | None = "line",
+    left_rule_cm: float = 2.5,
+    right_rule: str | None = "line",
+    right_rule_cm: float | None = None,
+    place_date: str | R | None = None,
+    number_line: str | R | None = None,
+    space_after: float = 6,
+):
+    """The two-column borderless header of ND 30/2020.
+
+    ``left_lines``: agency lines, top down; each a str/R or a sequence of parts forming one
+    paragraph. Plain strings are printed normal for every line but the last, which is bold
+    (superior agency normal, own agency bold), e.g.
+    ``["{{ co_quan.chu_quan_hoa }}", "{{ co_quan.ten_hoa }}"]``. Give :class:`R` to override.
+    A line that is a ``{%p … %}`` tag becomes a tag paragraph, so an optional line can be
+    wrapped: ``["{%p if co_quan.chu_quan_hoa %}", "{{ co_quan.chu_quan_hoa }}", "{%p endif %}",
+    "{{ co_quan.ten_hoa }}"]``. Party header: ``party=True`` with e.g.
+    ``["{{ co_quan.dang_bo_hoa }}", "CHI BỘ {{ don_vi.chi_bo }}"]`` and ``left_rule="star"``.
+
+    ``right_lines``: default quốc hiệu (bold, ``right_sizes[0]`` pt) and tiêu ngữ (bold,
+    ``right_sizes[1]`` pt); with ``party=True`` the default is ``ĐẢNG CỘNG SẢN VIỆT NAM`` (bold,
+    14 pt) and the rule under it is drawn by underlining the text.
+
+    ``left_rule`` / ``right_rule``: "line" (short centred rule, a paragraph bottom border),
+    "star" (a centred "*", used by party documents), "underline" (underline the last line's
+    text) or None. ``right_rule_cm``: default the width of the tiêu ngữ.
+
+    ``number_line`` (e.g. ``"Số: …/BB-{{ co_quan.ky_hieu }}"``) goes under the left rule;
+    ``place_date`` (e.g. ``"{{ dong_ngay }}"``) goes in italics under the right rule.
+    Returns the table.
+    """
+    width = text_width_cm(doc)
+    if widths_cm is None:
+        widths_cm = (6.0, width - 6.0) if not party else (7.0, width - 7.0)
+    table = _plain_table(doc, widths_cm, cell_margin_cm=0.1)
+    left, right = table.rows[0].cells
+    lw, rw = widths_cm[0] - 0.2, widths_cm[1] - 0.2
+
+    def _lines(cell, lines, default_bold_last, size_of, rule_kind, rule_cm):
+        real = [k for k, ln in enumerate(lines) if not _is_ptag(ln)]
+        last = real[-1] if real else -1
+        for i, line in enumerate(lines):
+            if _is_ptag(line):
+                p_tag(cell, line)
+                continue
+            parts = [line] if isinstance(line, (str, R)) else list(line)
+            bold = (i == last) if default_bold_last else True
+            underline = rule_kind == "underline" and i == last
+            parts = [
+                R(
+                    p.text if isinstance(p, R) else p,
+                    bold=(p.bold if isinstance(p, R) and p.bold is not None else bold),
+                    italic=p.italic if isinstance(p, R) else None,
+                    size=(p.size if isinstance(p, R) and p.size else size_of(i)),
+                    font=p.font if isinstance(p, R) else None,
+                    underline=True if underline else (p.underline if isinstance(p, R) else None),
+                )
+                for p in parts
+            ]
+            add_paragraph(
+                cell, *parts, align="center", space_before=0, space_after=0, line_spacing=1.0
+            )
+        if rule_kind == "line":
+            rule(cell, rule_cm, lw if cell is left else rw, space_after=2)
+        elif rule_kind == "star":
+            add_paragraph(cell, "*", align="center", space_after=0, line_spacing=1.0)
+
+    if right_lines is None:
+        if party:
+            right_lines = [R(DANG_HIEU, bold=True, size=14)]
+            if right_rule == "line":
+                right_rule = "underline"
+        else:
+            right_lines = [
+                R(QUOC_HIEU, bold=True, size=right_sizes[0]),
+                R(TIEU_NGU, bold=True, size=right_sizes[1]),
+            ]
+    if right_rule_cm is None:
+        right_rule_cm = _TIEU_NGU_CM.get(int(right_sizes[1]), 6.0)
+
+    _lines(left, left_lines, True, lambda i: left_size, left_rule, left_rule_cm)
+    _lines(right, right_lines, False, lambda i: right_sizes[min(i, 1)], right_rule, right_rule_cm)
+
+    if number_line is not None:
+        add_paragraph(left, number_line, align="center", size=13, space_before=2, space_after=0)
+    if place_date is not None:
+        spec = run_spec(place_date)
+        add_paragraph(
+            right,
+            R(spec.text, italic=True if spec.italic is None else spec.italic, size=spec.size or 14),
+            align="center",
+            space_before=4,
+            space_after=0,
+        )
+    for cell in (left, right):
+        _ensure_cell_paragraph(cell)
+    # breathing space after the header
+    if space_after:
+        add_paragraph(doc, "", space_before=0, space_after=0, line_spacing=1.0, size=space_after)
+    return table
+
+
+def _is_ptag(line) -> bool:
+    return isinstance(line, str) and line.lstrip().startswith("{%p")
+
+
+def form_code_line(
+    doc,
+    text: str,
+    *,
+    bold: bool = True,
+    size: float = 14,
+    space_after: float = 2,
+    in_header: bool = False,
+):
+    """The form code at the top right, e.g. ``form_code_line(doc, "{{ mau.ma_hieu }}")``.
+
+    ``in_header=True`` puts it in the first page's header (in the top margin, so it takes no
+    body space) and makes the first page's header different from the others' (see
+    :func:`add_page_numbers`). docxtpl renders tags in headers too.
+    """
+    if not in_header:
+        return add_paragraph(
+            doc,
+            text,
+            align="right",
+            bold=bold,
+            size=size,
+            space_after=space_after,
+            line_spacing=1.0,
+        )
+    sec = doc.sections[0]
+    sec.different_first_page_header_footer = True
+    header = sec.first_page_header
+    header.is_linked_to_previous = False
+    par = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+    par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    par.paragraph_format.space_after = Pt(0)
+    par.paragraph_format.line_spacing = 1.0
+    _add_runs(par, [R(text, bold=bold, size=size)])
+    return par
+
+
+# ---------------------------------------------------------------------------------------------
+# body
+# ---------------------------------------------------------------------------------------------
+def title(doc, *lines: str | R, size: float = 14, space_before: float = 6, space_after: float = 6):
+    """Centred bold title lines (e.g. "PHIẾU ĐÁNH GIÁ …", "Năm {{ nam }}"). Returns the paragraphs."""
+    pars = []
+    n = len(lines)
+    for i, line in enumerate(lines):
+        spec = run_spec(line)
+        pars.append(
+            add_paragraph(
+                doc,
+                R(
+                    spec.text,
+                    bold=True if spec.bold is None else spec.bold,
+                    italic=spec.italic,
+                    size=spec.size or size,
+                    font=spec.font,
+                ),
+                align="center",
+                space_before=space_before if i == 0 else 0,
+                space_after=space_after if i == n - 1 else 0,
+                keep_next=True,
+            )
+        )
+    return pars
+
+
+def section_heading(doc, *parts: str | R, align: str = "left", space_before: float = 6, **kw):
+    """A bold section heading such as "I. KẾT QUẢ TỰ ĐÁNH GIÁ"; kept with the next paragraph."""
+    return add_paragraph(
+        doc, *parts, align=align, bold=True, space_before=space_before, keep_next=True, **kw
+    )
+
+
+def item_heading(
+    doc,
+    number: str | None,
+    text: str | R,
+    note: str | R | None = None,
+    *,
+    colon: bool = True,
+    bold: bool = True,
+    align: str = "justify",
+    **kw,
+):
+    """A numbered item heading: ``number`` (e.g. "5." or "–") and ``text`` bold, then an optional
+    ``note`` in normal weight (e.g. "(xác định rõ …)"), then ":". Kept with the next paragraph,
+    no space after it (default; pass ``space_after=``).
+
+    ``note`` may hold an inline Jinja tag (e.g. ``"{% if nhan.x %} {{ nhan.x }}{% endif %}"``).
+    """
+    parts: list[R] = []
+    if number:
+        parts.append(R(number + " ", bold=bold))
+    spec = run_spec(text)
+    parts.append(R(spec.text, bold=bold if spec.bold is None else spec.bold, italic=spec.italic))
+    if note:
+        n = run_spec(note)
+        sep = "" if n.text.startswith((" ", "{%")) else " "
+        parts.append(R(sep + n.text, bold=False if n.bold is None else n.bold, italic=n.italic))
+    if colon:
+        parts.append(R(":", bold=bold if not note else False))
+    kw.setdefault("space_after", 0)  # the answer follows directly
+    return add_paragraph(doc, *parts, align=align, keep_next=True, **kw)
+
+
+def field_line(
+    doc,
+    label: str | R,
+    value: str | R,
+    *,
+    label_bold: bool = False,
+    value_bold: bool | None = None,
+    **kw,
+):
+    """An identity line "label: value", e.g. ``field_line(doc, "Họ và tên", "{{ nguoi.ho_ten }}")``.
+    A trailing ":" is added to the label when missing."""
+    spec = run_spec(label)
+    text = spec.text if spec.text.rstrip().endswith(":") else spec.text + ":"
+    v = run_spec(value)
+    return add_paragraph(
+        doc,
+        R(text + " ", bold=label_bold if spec.bold is None else spec.bold, italic=spec.italic),
+        R(v.text, bold=value_bold if v.bold is None else v.bold, italic=v.italic),
+        **kw,
+    )
+
+
+def value_paragraph(
+    doc, expr: str, *, align: str = "justify", first_line_cm: float | None = None, **kw
+):
+    """A paragraph holding one Jinja expression alone in its run (for Listing values such as
+    ``td.uu_diem`` or ``cham``). ``expr`` is the inner expression ("td.uu_diem") or a full tag."""
+    tag = expr if expr.strip().startswith("{{") else "{{ " + expr.strip() + " }}"
+    return add_paragraph(doc, tag, align=align, first_line_cm=first_line_cm, **kw)
+
+
+def note_paragraph(doc, text: str | R, *, italic: bool = True, align: str = "justify", **kw):
+    """An italic note paragraph (e.g. ``{{ nhan.ghi_chu_khong_xep_loai }}``)."""
+    spec = run_spec(text)
+    return add_paragraph(
+        doc,
+        R(spec.text, italic=italic if spec.italic is None else spec.italic, bold=spec.bold),
+        align=align,
+        **kw,
+    )
+
+
+def choice_line(
+    doc,
+    items: Sequence[tuple[str, str]],
+    *,
+    per_line: int = 2,
+    indent_cm: float = 0.5,
+    column_cm: float | None = None,
+    box_size: float | None = None,
+    keep_next_all: bool = True,
+    **kw,
+):
+    """A list of choices with tick boxes: ``items`` = [(box, label)], where ``box`` is a literal
+    ☐/☒ or a Jinja tag such as ``"{{ tu_xep_loai.HTXS }}"``. The box goes in its own run with
+    font DejaVu Sans; ``per_line`` choices per paragraph, aligned on tab stops. Returns the
+    paragraphs (all but the last are kept with the next one)."""
+    width = text_width_cm(doc)
+    if column_cm is None:
+        column_cm = (width - indent_cm) / per_line
+    tabs = [indent_cm + column_cm * k for k in range(1, per_line)]
+    pars = []
+    for start in range(0, len(items), per_line):
+        chunk = items[start : start + per_line]
+        parts: list[R] = []
+        for k, (box, label) in enumerate(chunk):
+            if k:
+                parts.append(R("\t"))
+            parts.append(R(box, font=BOX_FONT, size=box_size, bold=False))
+            parts.append(R("\u00a0" + label))
+        pars.append(add_paragraph(doc, *parts, left_cm=indent_cm, tabs_cm=tabs, **kw))
+    for p in pars[:-1]:
+        p.paragraph_format.space_after = Pt(0)
+    if keep_next_all:
+        keep_with_next(*pars[:-1])
+    return pars
+
+
+def signature_table(
+    doc,
+    left: dict | None = None,
+    right: dict | None = None,
+    *,
+    widths_cm: tuple[float, float] | None = None,
+    space_before: float = 3,
+    sign_space_cm: float = 1.5,
+):
+    """A two-column borderless signature table (one row that cannot split across pages).
+
+    Each side is a dict with optional keys:
+    ``date`` (italic line, e.g. "{{ dong_ngay }}"), ``prefix`` (bold line above the title, e.g.
+    "T/M CHI BỘ" or "KT. CHÁNH VĂN PHÒNG"), ``title`` (bold, printed in capitals),
+    ``hint`` (italic, default "(Ký, ghi rõ họ tên)"; "" for none), ``name`` (bold, after a blank
+    space of ``sign_space_cm``; "" to leave the space only), ``extra`` (list of lines after the
+    name). ``None`` leaves that column empty (the usual case for a single signer on the right).
+    """
+    width = text_width_cm(doc)
+    if widths_cm is None:
+        widths_cm = (width - 9.6, 9.6) if left is None else (width / 2, width / 2)
+    # spacer paragraph before the table, kept with it
+    spacer = add_paragraph(
+        doc,
+        "",
+        space_before=0,
+        space_after=0,
+        line_spacing=1.0,
+        size=max(1, space_before),
+        keep_next=True,
+    )
+    table = _plain_table(doc, widths_cm, cell_margin_cm=0.1)
+    for cell, spec in zip(table.rows[0].cells, (left, right), strict=True):
+        if spec:
+            _signer(cell, spec, sign_space_cm)
+        _ensure_cell_paragraph(cell)
+    return spacer, table
+
+
+def _signer(cell, spec: dict, sign_space_cm: float) -> None:
+    kw = dict(align="center", space_before=0, space_after=0, line_spacing=1.0, keep_next=True)
+    if spec.get("date"):
+        d = run_spec(spec["date"])
+        add_paragraph(cell, R(d.text, italic=True if d.italic is None else d.italic), **kw)
+    if spec.get("prefix"):
+        add_paragraph(cell, R(spec["prefix"], bold=True), **kw)
+    if spec.get("title"):
+        t = run_spec(spec["title"])
+        add_paragraph(cell, R(t.text, bold=True, caps=None), **kw)
+    hint = spec.get("hint", "(Ký, ghi rõ họ tên)")
+    if hint:
+        h = run_spec(hint)
+        add_paragraph(cell, R(h.text, italic=True if h.italic is None else h.italic), **kw)
+    name = spec.get("name", "")
+    pts = sign_space_cm / 2.54 * 72
+    if name:
+        n = run_spec(name)
+        add_paragraph(
+            cell,
+            R(n.text, bold=True if n.bold is None else n.bold),
+            **{**kw, "space_before": pts, "keep_next": False},
+        )
+    else:  # space only (the name is handwritten): a 2 pt paragraph after the space
+        add_paragraph(cell, "", **{**kw, "space_before": pts, "keep_next": False, "size": 2})
+    for line in spec.get("extra", ()):
+        add_paragraph(cell, line, **kw)
+
+
+def add_page_numbers(doc, *, skip_first: bool = True, size: float = 13):
+    """Page number centred in the top margin, not shown on the first page (ND 30/2020)."""
+    sec = doc.sections[0]
+    sec.different_first_page_header_footer = skip_first
+    header = sec.header
+    header.is_linked_to_previous = False
+    par = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = par.add_run()
+    _apply_run(run, R("", size=size))
+    for kind, text in (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        (None, "2"),
+        ("end", None),
+    ):
+        if kind:
+            fc = OxmlElement("w:fldChar")
+            fc.set(qn("w:fldCharType"), kind)
+            run._r.append(fc)
+        elif text == " PAGE ":
+            it = OxmlElement("w:instrText")
+            it.set(qn("xml:space"), "preserve")
+            it.text = text
+            run._r.append(it)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._r.append(t)
+    return par
+
+
+def save_reproducible(doc, path) -> None:
+    """Save ``doc`` so that the same content always gives the same bytes (fixed zip entry
+    times), so a template's hash only changes when its content does."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    doc.save(buf)
+    buf.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    with open(path, "wb") as fh:
+        fh.write(out.getvalue())
+
+
+# ---------------------------------------------------------------------------------------------
+# checks
+# ---------------------------------------------------------------------------------------------
+def jinja_tags(docx_path) -> list[str]:
+    """Every Jinja tag in a .docx's body, headers and footers, read from the XML text nodes
+    joined per run. Fails if a tag is split across runs (which docxtpl would have to repair)."""
+    import zipfile
+
+    from lxml import etree
+
+    tags: list[str] = []
+    with zipfile.ZipFile(docx_path) as z:
+        names = [
+            n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)
+        ]
+        for name in names:
+            root = etree.fromstring(z.read(name))
+            for r in root.iter(qn("w:r")):
+                text = "".join(t.text or "" for t in r.iter(qn("w:t")))
+                for op, cl in (("{{", "}}"), ("{%", "%}")):
+                    if text.count(op) != text.count(cl):
+                        raise ValueError(
+                            f"{docx_path} ({name}): Jinja tag split across runs: {text!r}"
+                        )
+                tags.extend(_TAG_RE.findall(text))
+    return tags
+
+
+def used_names(docx_path, root_name: str) -> set[str]:
+    """Attribute names used after ``root_name.`` in the template's tags, e.g.
+    ``used_names(p, "nhan")`` gives the label keys a template needs."""
+    pat = re.compile(r"\b" + re.escape(root_name) + r"\.([A-Za-z_][A-Za-z0-9_]*)")
+    out: set[str] = set()
+    for tag in jinja_tags(docx_path):
+        out.update(pat.findall(tag))
+    return out
