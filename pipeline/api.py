@@ -37,5 +37,5 @@ def rate(workbook: Path, outdir: Path) -> Ratings:
     return ratings
 
 
-def demo(outdir: Path, options: BuildOptions = BuildOptions(), **kwargs) -> BuildSummary:
-    return build(sample_workbook(), outdir, options, **kwargs)
+def demo(outdir: Path, options: BuildOptions | None = None, **kwargs) -> BuildSummary:
+    return build(sample_workbook(), outdir, options or BuildOptions(), **kwargs)

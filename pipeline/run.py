@@ -44,9 +44,10 @@ class BuildSummary:
     outdir: Path
 
 
-def build(workbook: Path, outdir: Path, options: BuildOptions = BuildOptions(), *,
+def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
           converter: Converter | None = None, log: Callable[[str], None] = lambda s: None) -> BuildSummary:
     started = time.monotonic()
+    options = options or BuildOptions()
     campaign = ingest.load(workbook)
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
