@@ -47,14 +47,16 @@ def build_options(f):
     f = click.option("--person", "persons", multiple=True, metavar="MA_SO", help="Chỉ tạo hồ sơ của người này (lặp lại được).")(f)
     f = click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
                      help="Thư mục mẫu biểu riêng của cơ quan (xem: hoso templates export).")(f)
+    f = click.option("--no-duplex", "no_duplex", is_flag=True,
+                     help="Không chèn trang trắng (mặc định mỗi người bắt đầu ở trang lẻ để in hai mặt).")(f)
     f = click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
                      help="Thư mục bộ nhớ đệm PDF (mặc định ~/.cache/hoso).")(f)
     return f
 
 
-def _options(jobs, units, persons, templates, cache_dir) -> api.BuildOptions:
+def _options(jobs, units, persons, templates, cache_dir, no_duplex=False, **extra) -> api.BuildOptions:
     return api.BuildOptions(jobs=jobs, units=frozenset(units), persons=frozenset(persons), templates=templates,
-                            cache_dir=cache_dir)
+                            cache_dir=cache_dir, duplex=not no_duplex, **extra)
 
 
 def _summary(s: api.BuildSummary) -> None:

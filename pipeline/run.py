@@ -31,6 +31,7 @@ class BuildOptions:
     templates: Path | None = None
     cache_dir: Path | None = None
     show_progress: bool | None = None
+    duplex: bool = True  # each person's dossier starts on an odd page of the unit bundle
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         pdfs, converted = convert_documents(list(items.values()), cache, converter,
                                             show_progress=options.show_progress)
         by_job = {job: pdfs[item.key][0] for job, item in items.items()}
-        persons, units, pages = assemble_bundles(plan, by_job, stage)
+        persons, units, pages = assemble_bundles(plan, by_job, stage, duplex=options.duplex)
         manifest = build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,
                                   persons=persons, units=units)
         (stage / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -113,7 +114,7 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, 
     return pdfs, len(todo)
 
 
-def assemble_bundles(plan: Plan, pdfs: dict[str, bytes], stage: Path):
+def assemble_bundles(plan: Plan, pdfs: dict[str, bytes], stage: Path, *, duplex: bool = True):
     """Write every bundle; return the manifest's `ca_nhan` and `don_vi` entries and the page total."""
     persons_out, units_out, pages = [], [], 0
     for unit in plan.units:
@@ -127,7 +128,7 @@ def assemble_bundles(plan: Plan, pdfs: dict[str, bytes], stage: Path):
                 "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages}
                              for s in b.sections],
             })
-        ub = unit_bundle(unit, built)
+        ub = unit_bundle(unit, built, duplex=duplex)
         _write(stage / unit.pdf, ub.data)
         pages += ub.pages
         units_out.append({

@@ -54,6 +54,20 @@ def test_unit_bundle_lists_people_in_review_order(built, sample):
         assert titles[0] == heads[0].ho_ten
 
 
+def test_unit_bundle_is_duplex_safe_and_numbered(built):
+    out, _ = built
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for unit in manifest["don_vi"]:
+        reader = PdfReader(out / unit["pdf"])
+        total = len(reader.pages)
+        assert total % 2 == 0 or unit["muc"][-1]["trang_dau"] + unit["muc"][-1]["so_trang"] - 1 == total
+        for item in unit["muc"]:
+            assert item["trang_dau"] % 2 == 1, (unit["ma_don_vi"], item)
+            first = reader.pages[item["trang_dau"] - 1].extract_text()
+            assert f"Trang {item['trang_dau']}/{total}" in first
+        assert reader.page_labels[: 3] == ["1", "2", "3"][: min(3, total)]
+
+
 def test_not_rated_person_form_says_so(built, sample):
     out, _ = built
     text = "\n".join(pg.extract_text() for pg in PdfReader(out / "ca_nhan" / "KGVX" / "VP-028.pdf").pages)
