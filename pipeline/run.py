@@ -15,11 +15,12 @@ from pipeline.forms.registry import Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.output import OutputFolder
 from pipeline.pdf.cache import PdfCache, cache_key
+from pipeline.pdf.join import join_safe
 from pipeline.pdf.pool import Converter, Item
 from pipeline.plan import Plan, make_plan
 from pipeline.progress import Progress
 from pipeline.rating import rate
-from pipeline.submission import ratings_file
+from pipeline.submission import ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
 
 
@@ -32,6 +33,7 @@ class BuildOptions:
     cache_dir: Path | None = None
     show_progress: bool | None = None
     duplex: bool = True  # each person's dossier starts on an odd page of the unit bundle
+    rulebook: str | None = None  # --bo-quy-tac: overrides CoQuan.bo_quy_tac and the year
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     campaign = ingest.load(workbook)
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
-    ratings = rate(campaign)
+    ratings = rate(campaign, rulebook=options.rulebook)
     registry = Registry(options.templates)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
     cache = PdfCache(options.cache_dir)
@@ -61,6 +63,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         stage = out.staging
         assert stage is not None
         ratings_file.write(stage / "ket_qua_xep_loai.json", ratings)
+        ratings_xlsx.write(stage / "ket_qua_xep_loai.xlsx", ratings)
         items = render_documents(plan, campaign, ratings, registry, stage)
         pdfs, converted = convert_documents(list(items.values()), cache, converter,
                                             show_progress=options.show_progress)
@@ -72,6 +75,17 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         out.commit()
     return BuildSummary(len(plan.persons), len(items), converted, len(items) - converted, pages,
                         time.monotonic() - started, Path(outdir))
+
+
+_join_safe: dict[str, bool] = {}
+
+
+def joinable(spec) -> bool:
+    """Forms of a template are joined for conversion only if that keeps their layout (pdf/join.py)."""
+    sha = spec.template_sha256
+    if sha not in _join_safe:
+        _join_safe[sha] = join_safe(spec.template)
+    return _join_safe[sha]
 
 
 def render_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Path) -> dict[str, Item]:
@@ -89,7 +103,8 @@ def render_documents(plan: Plan, campaign, ratings, registry: Registry, stage: P
             dest = stage / doc.docx
             compiled[doc.form].render_to(ctx, dest)
             label = f"{person.ho_ten} ({person.ma_so}) — {spec.ma_hieu or spec.code}: {spec.title}"
-            items[doc.key] = Item(cache_key(spec.template_sha256, ctx), dest, label)
+            group = doc.form if joinable(spec) else None
+            items[doc.key] = Item(cache_key(spec.template_sha256, ctx), dest, label, group)
     return items
 
 

@@ -21,9 +21,10 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from pipeline.errors import ConversionFailed
-from pipeline.pdf import libreoffice
+from pipeline.pdf import join, libreoffice
 
 MAX_BATCH = 200
+MIN_JOIN = 4  # below this a joined document saves nothing
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Item:
     key: str  # cache key
     docx: Path
     label: str  # for messages: "Nguyễn Văn A (VP-001) — Mẫu số 02"
+    group: str | None = None  # forms of one join-safe template share a group and are joined
 
 
 def pdf_pages(data: bytes) -> int | None:
@@ -49,6 +51,26 @@ def batches(items: list[Item], workers: int) -> list[list[Item]]:
     n = max(workers, -(-len(items) // MAX_BATCH))
     size = -(-len(items) // n)
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def tasks(items: list[Item], workers: int) -> list[tuple[str, list[Item]]]:
+    """Work units: ("join", forms of one template) and ("each", forms converted one by one)."""
+    groups: dict[str, list[Item]] = {}
+    single: list[Item] = []
+    for it in items:
+        if it.group:
+            groups.setdefault(it.group, []).append(it)
+        else:
+            single.append(it)
+    out: list[tuple[str, list[Item]]] = []
+    for members in groups.values():
+        if len(members) < MIN_JOIN:
+            single.extend(members)
+            continue
+        out.extend(("join", chunk) for chunk in batches(members, workers))
+    out.extend(("each", chunk) for chunk in batches(single, workers))
+    out.sort(key=lambda t: -len(t[1]))  # longest first: better balance between workers
+    return out
 
 
 class Converter:
@@ -71,8 +93,8 @@ class Converter:
         if not items:
             return results
         work: queue.Queue = queue.Queue()
-        for b in batches(items, self.workers):
-            work.put(b)
+        for t in tasks(items, self.workers):
+            work.put(t)
         lock = threading.Lock()
         errors: list[BaseException] = []
         with tempfile.TemporaryDirectory(prefix="hoso-lo-") as tmp:
@@ -82,11 +104,15 @@ class Converter:
                 profile = tmp_path / f"profile-{index}"
                 while True:
                     try:
-                        batch = work.get_nowait()
+                        kind, batch = work.get_nowait()
                     except queue.Empty:
                         return
                     try:
-                        done, failed = self._convert_with_retry(profile, batch, tmp_path / f"w{index}")
+                        place = tmp_path / f"w{index}"
+                        if kind == "join":
+                            done, failed = self._convert_joined(profile, batch, place)
+                        else:
+                            done, failed = self._convert_with_retry(profile, batch, place)
                     except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
                         with lock:
                             errors.append(exc)
@@ -116,6 +142,27 @@ class Converter:
                 hint="Mở tệp .docx tương ứng bằng Word/LibreOffice để kiểm tra; chưa tạo bộ hồ sơ nào.",
             )
         return results
+
+    def _convert_joined(self, profile: Path, chunk: list[Item], work: Path):
+        """One joined document for the chunk, split back per form; one by one if anything is off."""
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+        out = work / "out"
+        out.mkdir(parents=True)
+        joined = work / "gop.docx"
+        try:
+            names = join.join([it.docx for it in chunk], joined)
+            timeout = self.timeout_base + self.timeout_per_doc * len(chunk)
+            libreoffice.run_convert(self.soffice, profile, [joined], out, timeout=timeout,
+                                    filter_options=join.EXPORT_FILTER)
+            pieces = join.split((out / "gop.pdf").read_bytes(), names)
+        except (libreoffice.Timeout, OSError, ValueError, KeyError):
+            pieces = None
+        except Exception:  # a damaged joined PDF: pypdf raises many kinds
+            pieces = None
+        if pieces is None or len(pieces) != len(chunk):
+            return self._convert_with_retry(profile, chunk, work)
+        return {it.key: piece for it, piece in zip(chunk, pieces, strict=True)}, {}
 
     def _convert_with_retry(self, profile: Path, batch: list[Item], work: Path):
         done = self._attempt(profile, batch, work)
