@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline import ingest
@@ -11,7 +12,7 @@ from pipeline.rating import rate as rate_campaign
 from pipeline.rating.result import Ratings
 from pipeline.resources import sample_workbook
 from pipeline.run import BuildOptions, BuildSummary, build
-from pipeline.submission import ratings_file
+from pipeline.submission import ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
 
 __all__ = ["BuildOptions", "BuildSummary", "build", "check", "demo", "rate", "sample_workbook"]
@@ -21,15 +22,21 @@ def check(workbook: Path) -> list[Problem]:
     return ingest.check(workbook)
 
 
-def rate(workbook: Path, outdir: Path) -> Ratings:
-    """Validate, rate, and write the ratings files only."""
+def rate(workbook: Path, outdir: Path, *, rulebook: str | None = None,
+         log: Callable[[str], None] = lambda s: None) -> Ratings:
+    """Validate, rate, and write the ratings files only (ket_qua_xep_loai.json and .xlsx).
+
+    `rulebook` (an id such as "nd335-2025") overrides CoQuan.bo_quy_tac and the evaluation year."""
     import json
 
     campaign = ingest.load(workbook)
-    ratings = rate_campaign(campaign)
+    for w in campaign.warnings:
+        log("Cảnh báo: " + w.text())
+    ratings = rate_campaign(campaign, rulebook=rulebook)
     with OutputFolder(outdir) as out:
         assert out.staging is not None
         ratings_file.write(out.staging / "ket_qua_xep_loai.json", ratings)
+        ratings_xlsx.write(out.staging / "ket_qua_xep_loai.xlsx", ratings)
         manifest = build_manifest(out.staging, year=campaign.year, input_sha256=campaign.source_sha256,
                                   persons=[], units=[])
         (out.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

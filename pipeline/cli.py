@@ -14,6 +14,8 @@ from pipeline import __version__, api
 from pipeline.errors import EXIT_CODE_HELP, ExitCode, HosoError, ValidationFailed
 from pipeline.pdf import libreoffice
 from pipeline.rating.levels import ORDER
+from pipeline.rating.rulebooks import RULEBOOKS
+from pipeline.rating.summary import unit_summaries
 
 EXIT_CODES_TEXT = "\n".join(f"  {int(code):>3}  {text}" for code, text in EXIT_CODE_HELP.items()) + \
     "\n    1  lỗi không lường trước (xin báo lại kèm thông báo)\n    2  sai cú pháp lệnh"
@@ -40,6 +42,11 @@ output_option = click.option("-o", "--output", "outdir", type=click.Path(path_ty
                              show_default=True, help="Thư mục kết quả.")
 
 
+rulebook_option = click.option(
+    "--bo-quy-tac", "rulebook", type=click.Choice(sorted(RULEBOOKS)), default=None,
+    help="Bộ quy tắc xếp loại (mặc định: theo năm đánh giá, hoặc ô «Bộ quy tắc» của sheet CoQuan).")
+
+
 def build_options(f):
     f = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
                      help="Số tiến trình LibreOffice chạy song song (mặc định: số lõi CPU).")(f)
@@ -51,6 +58,7 @@ def build_options(f):
                      help="Không chèn trang trắng (mặc định mỗi người bắt đầu ở trang lẻ để in hai mặt).")(f)
     f = click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
                      help="Thư mục bộ nhớ đệm PDF (mặc định ~/.cache/hoso).")(f)
+    f = rulebook_option(f)
     return f
 
 
@@ -94,22 +102,34 @@ def check(workbook: Path, as_json: bool) -> None:
 @cli.command()
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 @output_option
-def rate(workbook: Path, outdir: Path) -> None:
-    """Kiểm tra và tính mức xếp loại đề xuất; chỉ ghi tệp kết quả xếp loại."""
-    ratings = api.rate(workbook, outdir)
-    by_unit: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for p in ratings.people:
-        by_unit[p.ma_don_vi][p.muc_cuoi or "khong_xep_loai"] += 1
-    say(f"Bộ quy tắc: {ratings.bo_quy_tac}; năm đánh giá {ratings.nam_danh_gia}.")
-    for unit, counts in by_unit.items():
-        parts = ", ".join(f"{lv} {counts.get(lv, 0)}" for lv in ORDER)
-        say(f"  {unit}: {parts}, không xếp loại {counts.get('khong_xep_loai', 0)}")
+@rulebook_option
+def rate(workbook: Path, outdir: Path, rulebook: str | None) -> None:
+    """Kiểm tra và tính mức xếp loại đề xuất (kèm lý do); chỉ ghi tệp kết quả xếp loại (.json, .xlsx)."""
+    ratings = api.rate(workbook, outdir, rulebook=rulebook, log=say)
+    say(f"Bộ quy tắc: {ratings.bo_quy_tac} ({ratings.ten_bo_quy_tac}); năm đánh giá {ratings.nam_danh_gia}.")
+    say("Mức cuối cùng theo đơn vị (mức quyết định nếu đã có, nếu chưa thì mức đề xuất):")
+    width = max([len(u.ma_don_vi) for u in unit_summaries(ratings)] + [8])
+    say(f"  {'Đơn vị':<{width}}  " + "  ".join(f"{lv:>4}" for lv in ORDER) + "  Không XL  Chưa có mức  Tỷ lệ HTXS")
+    for u in unit_summaries(ratings):
+        counts = "  ".join(f"{u.so_muc.get(lv, 0):>4}" for lv in ORDER)
+        cap = "VƯỢT TỶ LỆ" if u.vuot_ty_le else ("đã hạ " + ", ".join(u.ha_muc) if u.ha_muc else "đạt")
+        say(f"  {u.ma_don_vi:<{width}}  {counts}  {u.khong_xep_loai:>8}  {u.chua_co_muc:>11}  {cap}")
+    say("Tỷ lệ HTXS theo nhóm tương đồng:")
     for g in ratings.groups:
-        status = "vượt tỷ lệ, đã hạ mức " + ", ".join(g.ha_muc) if g.ha_muc else "trong tỷ lệ"
-        say(f"  Nhóm «{g.nhom}»: HTXS {g.so_htxs_giu}/{g.toi_da} tối đa — {status}")
+        if g.vuot_cuoi:
+            status = f"mức cuối cùng VƯỢT tỷ lệ ({g.so_htxs_cuoi} HTXS, tối đa {g.toi_da_cuoi})"
+        elif g.ha_muc:
+            status = "vượt tỷ lệ, đã hạ xuống HTT: " + ", ".join(g.ha_muc)
+        else:
+            status = "trong tỷ lệ"
+        extra = f"; ngoại lệ: {g.ngoai_le}" if g.ngoai_le else ""
+        say(f"  «{g.nhom}»: giữ {g.so_htxs_giu}/{g.so_htxs_de_nghi} HTXS, tối đa {g.toi_da} — {status}{extra}")
+    warned = sum(1 for p in ratings.people if p.canh_bao)
+    if warned:
+        say(f"{warned} người có cảnh báo cần xem (cột «Cảnh báo» trong ket_qua_xep_loai.xlsx).")
     for w in ratings.canh_bao:
         say("Cảnh báo: " + w)
-    say(f"Đã ghi «{outdir / 'ket_qua_xep_loai.json'}».")
+    say(f"Đã ghi «{outdir / 'ket_qua_xep_loai.json'}» và «{outdir / 'ket_qua_xep_loai.xlsx'}».")
 
 
 @cli.command()

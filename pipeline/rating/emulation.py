@@ -1,76 +1,157 @@
-"""Rule 7: emulation titles (Luật Thi đua, khen thưởng 2022, Art. 23–24). Pure."""
+"""Rule 7: emulation titles (Luật Thi đua, khen thưởng 2022, Art. 23–24), after the ratings. Pure.
+
+LĐTT: final level (decided, else proposed) in the rulebook's `ldtt_levels`, rated, at least
+`ldtt_min_months` worked, and more than half of the secret ballot. CSTĐCS: the LĐTT conditions plus
+HTXS or a recognised initiative, at most round(`cstdcs_ratio` × LĐTT count) per agency. The share of
+direct workers among those proposed is reported against `direct_worker_share` (warning only).
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.ingest.model import Campaign
+from pipeline.ingest.model import Campaign, EmulationProposal
 from pipeline.rating import rules
 from pipeline.rating.levels import WORDS
-from pipeline.rating.result import EmulationResult, PersonRating
+from pipeline.rating.result import EmulationResult, EmulationSummary, PersonRating
 from pipeline.rating.rulebooks import Rulebook
+from pipeline.rating.rules import cited, num, pct
+
+TITLES = {"LDTT": "Lao động tiên tiến", "CSTDCS": "Chiến sĩ thi đua cơ sở"}
 
 
-def rate_emulation(people: list[PersonRating], campaign: Campaign, rb: Rulebook):
-    by_code = {pr.ma_so: i for i, pr in enumerate(people)}
+def ballot_share(prop: EmulationProposal) -> float:
+    if prop.phieu_dong_y is None or not prop.tong_so_phieu:
+        return 0.0
+    return prop.phieu_dong_y / prop.tong_so_phieu
+
+
+def ldtt_conditions(pr: PersonRating, months: float, maternity: bool, prop: EmulationProposal, rb: Rulebook
+                    ) -> tuple[bool, list[str], list[str]]:
+    """The LĐTT conditions for one person: (all met, reasons, warnings)."""
+    ok, reasons, warnings = True, [], []
+    final = pr.muc_cuoi
+    which = "mức quyết định" if pr.muc_quyet_dinh else "mức đề xuất"
+    if not pr.rated:
+        ok = False
+        reasons.append(cited("Không thuộc diện xếp loại chất lượng năm nay: không đủ điều kiện Lao động tiên tiến",
+                             f"{rb.cite.ldtt}; {rb.cite.months}"))
+    elif final not in rb.ldtt_levels:
+        ok = False
+        shown = WORDS[final] if final else "chưa có mức xếp loại"
+        reasons.append(cited(f"Cần xếp loại từ Hoàn thành tốt nhiệm vụ trở lên; {which}: {shown}", rb.cite.ldtt))
+    else:
+        reasons.append(cited(f"Xếp loại {WORDS[final]} ({which}): đạt tiêu chuẩn Hoàn thành tốt nhiệm vụ trở lên",
+                             rb.cite.ldtt))
+    if months < rb.ldtt_min_months:
+        ok = False
+        reasons.append(cited(f"Công tác {num(months)} tháng trong năm, dưới {num(rb.ldtt_min_months)} tháng: "
+                             "không xét danh hiệu Lao động tiên tiến", rb.cite.ldtt_months))
+        if maternity:
+            warnings.append("Nghỉ thai sản: số tháng công tác đã khai không gồm thời gian nghỉ thai sản; nếu quy định thi đua "
+                            "của tỉnh tính thời gian này để xét danh hiệu, cấp có thẩm quyền xem xét lại.")
+    if prop.phieu_dong_y is None or not prop.tong_so_phieu:
+        ok = False
+        reasons.append(cited("Chưa có kết quả bỏ phiếu kín (số phiếu đồng ý, tổng số phiếu)", rb.cite.ldtt_ballot))
+    elif 2 * prop.phieu_dong_y <= prop.tong_so_phieu:
+        ok = False
+        reasons.append(cited(f"Bỏ phiếu kín {prop.phieu_dong_y}/{prop.tong_so_phieu} phiếu đồng ý: không quá một nửa "
+                             "tổng số phiếu", rb.cite.ldtt_ballot))
+    else:
+        reasons.append(cited(f"Bỏ phiếu kín {prop.phieu_dong_y}/{prop.tong_so_phieu} phiếu đồng ý: quá một nửa tổng số phiếu",
+                             rb.cite.ldtt_ballot))
+    if ok:
+        reasons.append(cited("Đủ các điều kiện danh hiệu Lao động tiên tiến", rb.cite.ldtt))
+    return ok, reasons, warnings
+
+
+def rate_emulation(people: list[PersonRating], campaign: Campaign, rb: Rulebook
+                   ) -> tuple[list[PersonRating], list[str], EmulationSummary]:
+    pos = {pr.ma_so: i for i, pr in enumerate(people)}
     persons = {p.ma_so: p for p in campaign.people}
-    results: dict[str, EmulationResult] = {}
+    agency: list[str] = []
+    props: dict[str, EmulationProposal] = {}
     for prop in campaign.emulation:
-        if prop.ma_so in results:
+        if prop.ma_so not in pos:
             continue
-        pr = people[by_code[prop.ma_so]]
-        person = persons[prop.ma_so]
-        reasons, ok = [], True
-        final = pr.muc_cuoi
-        if not pr.rated:
-            ok = False
-            reasons.append(f"Không được xếp loại chất lượng trong năm (công tác dưới 06 tháng) — {rb.cite_ldtt}.")
-        elif final not in ("HTXS", "HTT"):
-            ok = False
-            shown = WORDS[final] if final else "chưa có mức xếp loại"
-            reasons.append(f"Danh hiệu Lao động tiên tiến cần xếp loại từ Hoàn thành tốt nhiệm vụ trở lên; mức hiện tại: {shown} — {rb.cite_ldtt}.")
-        if person.so_thang_cong_tac < 6 and not person.nghi_thai_san and pr.rated:
-            ok = False
-            reasons.append(f"Công tác dưới 06 tháng trong năm — {rb.cite_ldtt}.")
-        if prop.phieu_dong_y is None or not prop.tong_so_phieu:
-            ok = False
-            reasons.append("Chưa có kết quả bỏ phiếu kín (số phiếu đồng ý / tổng số phiếu).")
-        elif 2 * prop.phieu_dong_y <= prop.tong_so_phieu:
-            ok = False
-            reasons.append(f"Số phiếu đồng ý {prop.phieu_dong_y}/{prop.tong_so_phieu}: không quá một nửa tổng số phiếu.")
-        else:
-            reasons.append(f"Bỏ phiếu kín: {prop.phieu_dong_y}/{prop.tong_so_phieu} phiếu đồng ý (quá một nửa).")
-        if prop.danh_hieu == "CSTDCS" and ok:
-            if final == "HTXS" or prop.sang_kien:
-                basis = "xếp loại Hoàn thành xuất sắc nhiệm vụ" if final == "HTXS" else f"sáng kiến: {prop.sang_kien}"
-                reasons.append(f"Đủ điều kiện Lao động tiên tiến và có {basis} — {rb.cite_cstdcs}.")
-            else:
-                ok = False
-                reasons.append(f"Chiến sĩ thi đua cơ sở cần xếp loại Hoàn thành xuất sắc nhiệm vụ hoặc có sáng kiến được công nhận — {rb.cite_cstdcs}.")
-        elif ok:
-            reasons.append(f"Đủ điều kiện danh hiệu Lao động tiên tiến — {rb.cite_ldtt}.")
-        results[prop.ma_so] = EmulationResult(prop.danh_hieu, ok, tuple(reasons))
+        if prop.ma_so in props:
+            agency.append(f"{prop.ma_so} có nhiều dòng đề nghị thi đua; chỉ xét dòng đầu ({TITLES[props[prop.ma_so].danh_hieu]}).")
+            continue
+        props[prop.ma_so] = prop
 
-    agency_warnings: list[str] = []
-    ldtt_count = sum(1 for r in results.values() if r.du_dieu_kien)
-    cst = [code for code, r in results.items() if r.du_dieu_kien and r.de_nghi == "CSTDCS"]
-    allowed = rules._round(rb.cstdcs_ratio * ldtt_count, "floor")
-    if len(cst) > allowed:
-        votes = {p.ma_so: (p.phieu_dong_y or 0) / (p.tong_so_phieu or 1) for p in campaign.emulation}
-        ranked = sorted(cst, key=lambda c: (-votes.get(c, 0), c))
-        for code in ranked[allowed:]:
-            r = results[code]
-            results[code] = replace(r, du_dieu_kien=False, ly_do=r.ly_do + (
-                f"Vượt tỷ lệ Chiến sĩ thi đua cơ sở: tối đa {rb.cstdcs_ratio:.0%} × {ldtt_count} người đạt Lao động tiên tiến "
-                f"= {allowed} người (theo tỷ lệ phiếu đồng ý) — {rb.cite_cstdcs}.",))
-    eligible = [code for code, r in results.items() if r.du_dieu_kien]
-    if eligible:
-        direct = sum(1 for c in eligible if persons[c].truc_tiep_cong_tac)
-        share = direct / len(eligible)
-        if share < rb.direct_worker_share:
-            agency_warnings.append(
-                f"Tỷ lệ cá nhân trực tiếp lao động, công tác trong số được đề nghị khen thưởng là {share:.0%} "
-                f"({direct}/{len(eligible)}), dưới {rb.direct_worker_share:.0%} theo hướng dẫn."
-            )
-    out = [replace(pr, thi_dua=results[pr.ma_so]) if pr.ma_so in results else pr for pr in people]
-    return out, agency_warnings
+    results: dict[str, EmulationResult] = {}
+    extra_warnings: dict[str, list[str]] = {code: [] for code in props}
+    candidates: list[str] = []
+    for code, prop in props.items():
+        pr, person = people[pos[code]], persons[code]
+        dat, reasons, warnings = ldtt_conditions(pr, person.so_thang_cong_tac, person.nghi_thai_san, prop, rb)
+        extra_warnings[code] += warnings
+        eligible = dat
+        if prop.danh_hieu == "CSTDCS":
+            final = pr.muc_cuoi
+            if not dat:
+                eligible = False
+                reasons.append(cited("Chưa đạt tiêu chuẩn Lao động tiên tiến nên không đủ điều kiện Chiến sĩ thi đua cơ sở",
+                                     rb.cite.cstdcs))
+            elif final == "HTXS" or prop.sang_kien:
+                basis = "xếp loại Hoàn thành xuất sắc nhiệm vụ" if final == "HTXS" else f"sáng kiến được công nhận: {prop.sang_kien}"
+                reasons.append(cited(f"Đạt tiêu chuẩn Lao động tiên tiến và có {basis}", rb.cite.cstdcs))
+                candidates.append(code)
+            else:
+                eligible = False
+                reasons.append(cited("Chiến sĩ thi đua cơ sở cần xếp loại Hoàn thành xuất sắc nhiệm vụ hoặc có sáng kiến "
+                                     "được công nhận; không có cả hai", rb.cite.cstdcs))
+        results[code] = EmulationResult(prop.danh_hieu, eligible, tuple(reasons), dat_ldtt=dat,
+                                        ty_le_phieu=ballot_share(prop) if prop.tong_so_phieu else None)
+
+    # CSTĐCS cap: at most round(ratio × number reaching LĐTT), per agency
+    ldtt_count = sum(1 for r in results.values() if r.dat_ldtt)
+    allowed = max(0, rules.round_with(rb.cstdcs_ratio * ldtt_count, rb.cstdcs_rounding))
+    how = (f"{len(candidates)} người đủ điều kiện Chiến sĩ thi đua cơ sở; tối đa {pct(rb.cstdcs_ratio)} × {ldtt_count} người "
+           f"đạt Lao động tiên tiến = {num(rb.cstdcs_ratio * ldtt_count)} → {allowed} "
+           f"({rules.ROUNDING_WORDS.get(rb.cstdcs_rounding, rb.cstdcs_rounding)})")
+    ranked = sorted(candidates, key=lambda c: (-round(ballot_share(props[c]), 9), c))
+    kept = set(ranked[:allowed])
+    for n, code in enumerate(ranked, start=1):
+        r = results[code]
+        if code in kept:
+            text = cited(f"Trong tỷ lệ Chiến sĩ thi đua cơ sở (xếp thứ {n}/{len(ranked)} theo tỷ lệ phiếu đồng ý). {how}",
+                         rb.cite.cstdcs_cap)
+            results[code] = replace(r, ly_do=r.ly_do + (text,))
+        else:
+            text = cited(f"Vượt tỷ lệ Chiến sĩ thi đua cơ sở (xếp thứ {n}/{len(ranked)} theo tỷ lệ phiếu đồng ý); "
+                         f"vẫn đạt tiêu chuẩn Lao động tiên tiến. {how}", rb.cite.cstdcs_cap)
+            results[code] = replace(r, du_dieu_kien=False, ly_do=r.ly_do + (text,))
+    if 0 < allowed < len(ranked):
+        last = round(ballot_share(props[ranked[allowed - 1]]), 9)
+        tied = [c for c in ranked if round(ballot_share(props[c]), 9) == last]
+        if any(c not in kept for c in tied):
+            names = ", ".join(rules.who(persons[c].ho_ten, c) for c in tied)
+            text = (f"Bằng nhau về tỷ lệ phiếu đồng ý tại ranh giới tỷ lệ Chiến sĩ thi đua cơ sở: {names}; chương trình "
+                    "chọn theo thứ tự mã số. Hội đồng thi đua, khen thưởng cần quyết định.")
+            agency.append(text)
+            for c in tied:
+                extra_warnings[c].append(text)
+    if len(ranked) > allowed:
+        agency.append(f"Số đề nghị Chiến sĩ thi đua cơ sở vượt tỷ lệ: {how}.")
+
+    # the share of direct workers among those proposed (warning only)
+    direct = sum(1 for c in props if persons[c].truc_tiep_cong_tac)
+    share = direct / len(props) if props else None
+    if share is not None and round(share, 9) < rb.direct_worker_share:
+        eligible = [c for c, r in results.items() if r.du_dieu_kien]
+        direct_eligible = sum(1 for c in eligible if persons[c].truc_tiep_cong_tac)
+        agency.append(
+            f"Tỷ lệ cá nhân trực tiếp lao động, công tác trong số được đề nghị khen thưởng là {pct(share)} ({direct}/{len(props)}), "
+            f"dưới {pct(rb.direct_worker_share)} (trong số đủ điều kiện: {direct_eligible}/{len(eligible)}) — "
+            f"{rb.cite.direct_share}.")
+    summary = EmulationSummary(
+        so_de_nghi=len(props), so_dat_ldtt=ldtt_count, so_de_nghi_cstdcs=sum(1 for p in props.values() if p.danh_hieu == "CSTDCS"),
+        so_cstdcs_du_dieu_kien=len(candidates), toi_da_cstdcs=allowed, so_cstdcs=len(kept), cach_tinh_cstdcs=how,
+        so_truc_tiep=direct, ty_le_truc_tiep=share, nguong_truc_tiep=rb.direct_worker_share,
+    )
+    out = list(people)
+    for code, r in results.items():
+        i = pos[code]
+        out[i] = replace(out[i], thi_dua=r, canh_bao=out[i].canh_bao + tuple(extra_warnings[code]))
+    return out, agency, summary

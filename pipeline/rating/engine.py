@@ -1,167 +1,277 @@
-"""rate(campaign) -> Ratings: applies the rulebook's rules to every person, then the group caps
-and the emulation conditions. Pure: no I/O."""
+"""rate(campaign) -> Ratings. Pure: no I/O.
+
+Order: per person the proposal (rule 1, or points), the time rules (3) and discipline (2) that
+set the ceiling; then per comparable group the HTXS cap on proposals (4); then the decided levels,
+copied and checked (5); the party-member level (6); the emulation titles (7). Every rule that sets,
+caps or moves a level appends a reason with its legal source (8).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from pipeline.ingest.model import Campaign, Person
+from pipeline.ingest.model import Campaign, CapOverride, Person
 from pipeline.rating import rules
 from pipeline.rating.emulation import rate_emulation
 from pipeline.rating.levels import RANK, WORDS, at_most, worse
-from pipeline.rating.result import GroupCap, PersonRating, Ratings
-from pipeline.rating.rulebooks import Rulebook, for_year
+from pipeline.rating.result import CapRank, GroupCap, PersonRating, Ratings
+from pipeline.rating.rulebooks import Rulebook, resolve
+from pipeline.rating.rules import cited
+
+DEFAULT_LEADERS = "co_quan/lanh_dao_quan_ly"
+DEFAULT_STAFF = "co_quan/khong_giu_chuc_vu"
 
 
 def default_group(person: Person) -> str:
-    """Contract default: one group per agency and leadership value."""
-    return person.nhom_tuong_dong or ("co_quan/lanh_dao_quan_ly" if person.lanh_dao_quan_ly else "co_quan/khong_giu_chuc_vu")
+    """Contract default: one group per agency and `lanh_dao_quan_ly` value."""
+    return person.nhom_tuong_dong or (DEFAULT_LEADERS if person.lanh_dao_quan_ly else DEFAULT_STAFF)
 
 
-def rate(campaign: Campaign, *, rulebook: Rulebook | None = None) -> Ratings:
-    year = campaign.year
-    rb = rulebook or for_year(year, campaign.agency.bo_quy_tac)
-    discs_by_person = defaultdict(list)
+@dataclass(frozen=True)
+class _Limit:
+    """A ceiling set by a hard rule, kept to check decided levels against it."""
+
+    level: str
+    what: str
+    cite: str
+
+
+def rate(campaign: Campaign, *, rulebook: Rulebook | str | None = None) -> Ratings:
+    """Rate every person. `rulebook` (an id or a Rulebook) overrides CoQuan.bo_quy_tac and the year."""
+    rb = resolve(campaign.year, rulebook, campaign.agency.bo_quy_tac)
+    agency_warnings = _rulebook_warnings(campaign, rb)
+    discs = defaultdict(list)
     for d in campaign.disciplines:
-        discs_by_person[d.ma_so].append(d)
-    points = _points(campaign)
-
-    people = [
-        _rate_person(p, campaign, rb, discs_by_person.get(p.ma_so, []), points.get(p.ma_so))
-        for p in campaign.people
-    ]
-    people, groups = _apply_caps(people, campaign, rb, points)
-    people = _check_decided(people, groups, rb)
-    people, agency_warnings = rate_emulation(people, campaign, rb)
-    return Ratings(year, rb.id, tuple(people), tuple(groups), tuple(agency_warnings))
-
-
-def _points(campaign: Campaign) -> dict[str, float]:
-    totals: dict[str, float] = defaultdict(float)
+        discs[d.ma_so].append(d)
+    scores = defaultdict(list)
     for s in campaign.scores:
-        pts = s.diem_danh_gia if s.diem_danh_gia is not None else s.diem_tu_cham
-        if pts is not None:
-            totals[s.ma_so] += pts
-    return dict(totals)
+        scores[s.ma_so].append(s)
+    criteria = tuple(campaign.criteria) or rb.default_criteria
+
+    people: list[PersonRating] = []
+    limits: dict[str, list[_Limit]] = {}
+    for p in campaign.people:
+        pr, lim = _rate_person(p, campaign, rb, discs.get(p.ma_so, []), scores.get(p.ma_so, []), criteria)
+        people.append(pr)
+        limits[p.ma_so] = lim
+    overrides = {o.nhom_tuong_dong.casefold(): o for o in campaign.cap_overrides}
+    people, groups = _apply_caps(people, campaign, rb, overrides)
+    people = _check_decided(people, limits, rb)
+    people, groups, group_warnings = _check_final_cap(people, groups, rb, overrides)
+    agency_warnings += group_warnings
+    known = {g.nhom.casefold() for g in groups}
+    for o in campaign.cap_overrides:
+        if o.nhom_tuong_dong.casefold() not in known:
+            agency_warnings.append(f"Ngoại lệ tỷ lệ HTXS cho nhóm «{o.nhom_tuong_dong}» (văn bản số {o.so_van_ban}) "
+                                   "không khớp nhóm tương đồng nào của người được xếp loại.")
+    persons = {p.ma_so: p for p in campaign.people}
+    people = [_with(pr, warnings=rules.party_warnings(persons[pr.ma_so], pr.muc_cuoi, pr.rated, rb)) for pr in people]
+    people, emu_warnings, emu_summary = rate_emulation(people, campaign, rb)
+    agency_warnings += emu_warnings
+    return Ratings(campaign.year, rb.id, tuple(people), tuple(groups), tuple(agency_warnings), ten_bo_quy_tac=rb.title,
+                   thiet_lap=rb.settings(), thi_dua=emu_summary)
 
 
-def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, points: float | None) -> PersonRating:
+def _with(pr: PersonRating, *, reasons=(), warnings=(), **changes) -> PersonRating:
+    if not reasons and not warnings and not changes:
+        return pr
+    return replace(pr, ly_do=pr.ly_do + tuple(reasons), canh_bao=pr.canh_bao + tuple(warnings), **changes)
+
+
+def _rulebook_warnings(campaign: Campaign, rb: Rulebook) -> list[str]:
+    out = []
     year = campaign.year
+    if not rb.years[0] <= year <= rb.years[1]:
+        span = f"từ năm {rb.years[0]}" if rb.years[1] >= 2100 else f"các năm {rb.years[0]}–{rb.years[1]}"
+        out.append(f"Bộ quy tắc {rb.id} áp dụng cho {span}, nhưng năm đánh giá là {year}; "
+                   "chương trình dùng bộ quy tắc này theo yêu cầu.")
+    others = sorted({p.loai_nhan_su for p in campaign.people} - set(rb.staff_kinds))
+    if others:
+        out.append(f"Bộ quy tắc {rb.id} quy định cho {', '.join(rb.staff_kinds)}; những người thuộc loại "
+                   f"{', '.join(others)} được xếp loại theo cùng quy tắc — đối chiếu quy định riêng áp dụng cho họ.")
+    return out
+
+
+def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, criteria) -> tuple[PersonRating, list[_Limit]]:
+    year = campaign.year
+    vote = campaign.votes.get(p.ma_so)
+    meeting = rules.meeting_level(vote) if vote is not None else None
+    points = rules.points_of(scores, criteria, rb)
+    base = dict(ma_so=p.ma_so, ho_ten=p.ho_ten, ma_don_vi=p.ma_don_vi, nhom_tuong_dong=default_group(p),
+                tu_xep_loai=p.tu_xep_loai, muc_quyet_dinh=p.muc_quyet_dinh, muc_hop=meeting,
+                diem=None if points is None else points.total, muc_dang_vien=p.muc_dang_vien)
+    time = rules.time_rules(p, rb)
+    disc = rules.disciplines_in_year(discs, year, rb)
+
+    if not time.rated:
+        warnings = list(time.warnings)
+        if disc.counted:
+            warnings.append("Có quyết định kỷ luật trong năm đánh giá; người này không thuộc diện xếp loại năm nay "
+                            "nhưng vẫn phải kiểm điểm.")
+        return PersonRating(**base, trang_thai="khong_xep_loai", muc_de_xuat=None, muc_toi_da=None,
+                            ly_do=time.reasons, canh_bao=tuple(warnings)), []
+
     reasons: list[str] = []
     warnings: list[str] = []
-    base = dict(ma_so=p.ma_so, ho_ten=p.ho_ten, ma_don_vi=p.ma_don_vi, nhom_tuong_dong=default_group(p),
-                tu_xep_loai=p.tu_xep_loai, muc_quyet_dinh=p.muc_quyet_dinh)
-
-    if rules.not_rated(p, rb):
-        reasons.append(
-            f"Công tác {p.so_thang_cong_tac:g} tháng trong năm (dưới 06 tháng, không nghỉ thai sản): không thực hiện "
-            f"đánh giá, xếp loại chất lượng nhưng vẫn phải kiểm điểm — {rb.cite_months}."
-        )
-        return PersonRating(**base, trang_thai="khong_xep_loai", muc_de_xuat=None, muc_toi_da=None,
-                            ly_do=tuple(reasons), canh_bao=tuple(warnings))
-
-    vote = campaign.votes.get(p.ma_so)
     if rb.points_based and points is not None:
-        level = next(lv for lv, minimum in rb.points_thresholds if points >= minimum)
-        reasons.append(f"Tổng điểm {points:g}/100: mức {WORDS[level]} theo thang điểm của {rb.id}.")
-        meeting = level
+        level = rules.points_level(points.total, rb)
+        source = "diem"
+        reasons.append(rules.points_reason(points, level, rb))
+        warnings += points.warnings
+        if meeting is not None and meeting != level:
+            warnings.append(f"Cuộc họp biểu quyết mức {WORDS[meeting]} nhưng kết quả chấm điểm là {WORDS[level]}; "
+                            "mức đề xuất theo điểm.")
     else:
-        level, r, w = rules.proposal(p, vote, rb)
-        reasons += r
-        warnings += w
-        meeting = rules.meeting_level(vote) if vote else None
+        prop = rules.proposal(p, vote, rb)
+        level, source = prop.level, prop.source
+        reasons += prop.reasons
+        warnings += prop.warnings
+        if rb.points_based:
+            warnings.append(f"Chưa có điểm chấm theo tiêu chí (sheet ChamDiem); bộ quy tắc {rb.id} xếp loại theo điểm, "
+                            "chương trình tạm đề xuất theo biểu quyết hoặc mức tự xếp loại.")
 
     ceiling = "HTXS"
-    if p.nghi_thai_san:
-        reasons.append(f"Nghỉ chế độ thai sản: vẫn đánh giá, xếp loại theo thời gian làm việc thực tế — {rb.cite_months}.")
-    counted, notes = rules.counted_disciplines(discs, campaign.disciplines, year, rb)
-    reasons += notes
-    if counted:
+    limits: list[_Limit] = []
+    reasons += time.reasons
+    warnings += time.warnings
+    if time.ceiling:
+        ceiling = worse(ceiling, time.ceiling)
+        limits.append(_Limit(time.ceiling, f"nghỉ {rules.num(p.so_thang_nghi)} tháng trong năm", rb.cite.months))
+    reasons += disc.reasons
+    warnings += disc.warnings
+    if disc.counted:
         ceiling = "KHT"
-        reasons += [rules.discipline_reason(d, year, rb) for d in counted]
-    if rb.absence_cap_from <= p.so_thang_nghi < rb.absence_cap_to:
-        ceiling = worse(ceiling, "HT")
-        reasons.append(
-            f"Nghỉ không tham gia công tác {p.so_thang_nghi:g} tháng (từ 03 đến dưới 06 tháng): không xếp loại "
-            f"từ Hoàn thành tốt nhiệm vụ trở lên — {rb.cite_months}."
-        )
-    if counted and level is None:
-        level = "KHT"
-    capped = at_most(level, ceiling)
-    if level is not None and capped != level:
-        reasons.append(f"Mức đề xuất hạ từ {WORDS[level]} xuống {WORDS[capped]} do mức tối đa theo các quy định trên.")
-    return PersonRating(**base, trang_thai="xep_loai", muc_de_xuat=capped, muc_toi_da=ceiling,
-                        ly_do=tuple(reasons), canh_bao=tuple(warnings), muc_hop=meeting)
+        limits.append(_Limit("KHT", "bị kỷ luật trong năm đánh giá", rb.cite.discipline))
+        if level is None:
+            level, source = "KHT", "ky_luat"
+    proposed = at_most(level, ceiling)
+    if level is not None and proposed != level:
+        binding = [lim for lim in limits if lim.level == ceiling]
+        reasons.append(cited(
+            f"Mức đề xuất hạ từ {WORDS[level]} xuống {WORDS[proposed]} do " + "; ".join(lim.what for lim in binding),
+            "; ".join(dict.fromkeys(lim.cite for lim in binding))))
+    return PersonRating(**base, trang_thai="xep_loai", muc_de_xuat=proposed, muc_toi_da=ceiling, ly_do=tuple(reasons),
+                        canh_bao=tuple(warnings), nguon_de_xuat=source), limits
 
 
-def _htxs_share(campaign: Campaign, ma_so: str) -> float:
-    vote = campaign.votes.get(ma_so)
-    if vote is None or vote.so_nguoi_du_hop <= 0:
-        return 0.0
-    return vote.phieu.get("HTXS", 0) / vote.so_nguoi_du_hop
-
-
-def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, points: dict[str, float]):
+def _groups(people: list[PersonRating]) -> dict[str, list[int]]:
     by_group: dict[str, list[int]] = defaultdict(list)
     for i, pr in enumerate(people):
         by_group[pr.nhom_tuong_dong].append(i)
+    return {name: by_group[name] for name in sorted(by_group)}
+
+
+def _override_text(o: CapOverride) -> str:
+    by = f" của {o.co_quan_ban_hanh}" if o.co_quan_ban_hanh else ""
+    return f"văn bản số {o.so_van_ban} ngày {o.ngay_van_ban:%d/%m/%Y}{by}"
+
+
+def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, overrides: dict[str, CapOverride]):
+    """Rule 4 on the proposals of each comparable group."""
+    people = list(people)
     groups: list[GroupCap] = []
-    for name in sorted(by_group):
-        idx = by_group[name]
+    ratio, rounding = rb.htxs_ratio, rb.htxs_rounding
+    for name, idx in _groups(people).items():
         htxs = [i for i in idx if people[i].muc_de_xuat == "HTXS"]
         htt = [i for i in idx if people[i].muc_de_xuat == "HTT"]
-        keep = rules.htxs_allowed(len(htt), len(htxs), rb)
-        order = sorted(htxs, key=lambda i: (-_htxs_share(campaign, people[i].ma_so), -points.get(people[i].ma_so, 0.0), people[i].ma_so))
-        kept, moved = order[:keep], order[keep:]
-        if kept and moved:
-            last = order[keep - 1]
-            key_last = (_htxs_share(campaign, people[last].ma_so), points.get(people[last].ma_so, 0.0))
-            tied = [i for i in order if (_htxs_share(campaign, people[i].ma_so), points.get(people[i].ma_so, 0.0)) == key_last]
-            if any(i in moved for i in tied):
-                names = ", ".join(f"{people[i].ho_ten} ({people[i].ma_so})" for i in tied)
-                for i in tied:
-                    people[i] = replace(people[i], canh_bao=people[i].canh_bao + (
-                        f"Bằng nhau về tỷ lệ phiếu HTXS và điểm giữa: {names}; chương trình giữ theo thứ tự mã số. "
-                        "Cấp có thẩm quyền cần quyết định.",))
-        final_htt = len(htt) + len(moved)
-        how = (f"{len(htxs)} đề nghị HTXS, {len(htt)} đề nghị HTT; giữ k = {keep} HTXS vì k ≤ "
-               f"{rb.htxs_ratio:.0%} × (số HTT sau khi hạ mức = {final_htt}) = {rb.htxs_ratio * final_htt:g}, làm tròn xuống")
-        for i in moved:
-            pr = people[i]
-            people[i] = replace(pr, muc_de_xuat="HTT", ly_do=pr.ly_do + (
-                f"Nhóm tương đồng «{name}» vượt tỷ lệ: {how}. Hạ từ Hoàn thành xuất sắc nhiệm vụ xuống Hoàn thành tốt "
-                f"nhiệm vụ (tỷ lệ phiếu HTXS thấp hơn những người được giữ) — {rb.cite_cap}.",))
-        for i in kept:
-            pr = people[i]
-            people[i] = replace(pr, ly_do=pr.ly_do + (f"Trong tỷ lệ HTXS của nhóm «{name}»: {how} — {rb.cite_cap}.",))
-        if htxs and keep == 0 and not moved:
-            pass
-        groups.append(GroupCap(name, len(idx), len(htxs), len(htt), keep, rules.cap_for(final_htt, rb),
-                               tuple(people[i].ma_so for i in moved), how))
+        formula_keep = rules.htxs_allowed(len(htt), len(htxs), ratio, rounding)
+        how = rules.cap_explanation(len(htt), len(htxs), formula_keep, ratio, rounding)
+        override = overrides.get(name.casefold())
+        cite = rb.cite.cap
+        if override is not None:
+            keep = min(len(htxs), override.so_htxs_toi_da)
+            allowed = override.so_htxs_toi_da
+            cite = f"{rb.cite.cap_override}: {_override_text(override)}"
+            how = (f"Ngoại lệ được cho phép tại {_override_text(override)}: tối đa {override.so_htxs_toi_da} HTXS; "
+                   f"giữ {keep} trong {len(htxs)} đề xuất HTXS (theo tỷ lệ chung: {how})")
+        else:
+            keep = formula_keep
+            allowed = rules.cap_for(len(htt) + len(htxs) - keep, ratio, rounding)
+        ranked = rules.rank_candidates([
+            rules.Candidate(people[i].ma_so, people[i].ho_ten, rules.htxs_share(campaign.votes.get(people[i].ma_so)),
+                            people[i].diem) for i in htxs])
+        kept = {c.ma_so for c in ranked[:keep]}
+        tied = rules.tie_at_cut(ranked, keep)
+        pos = {pr.ma_so: i for i, pr in enumerate(people)}
+        order = "thứ tự ưu tiên: tỷ lệ phiếu HTXS cao hơn, rồi điểm cao hơn, rồi mã số"
+        for n, c in enumerate(ranked, start=1):
+            i = pos[c.ma_so]
+            where = f"xếp thứ {n}/{len(ranked)} theo {order}"
+            if c.ma_so in kept:
+                people[i] = _with(people[i], reasons=(cited(
+                    f"Nhóm tương đồng «{name}»: giữ mức Hoàn thành xuất sắc nhiệm vụ ({where}). {how}", cite),))
+            else:
+                extra = []
+                if keep == 0:
+                    extra.append(f"Nhóm «{name}» không được giữ HTXS nào ({how}). Nếu có lý do đặc biệt, cấp có thẩm "
+                                 "quyền có thể cho phép ngoại lệ bằng văn bản (sheet NgoaiLeTyLe).")
+                people[i] = _with(people[i], muc_de_xuat="HTT", reasons=(cited(
+                    f"Nhóm tương đồng «{name}» vượt tỷ lệ HTXS: hạ từ Hoàn thành xuất sắc nhiệm vụ xuống Hoàn thành tốt "
+                    f"nhiệm vụ ({where}). {how}", cite),), warnings=extra)
+        if tied:
+            names = ", ".join(rules.who(c.ho_ten, c.ma_so) for c in tied)
+            text = (f"Bằng nhau về tỷ lệ phiếu HTXS và điểm tại ranh giới tỷ lệ của nhóm «{name}»: {names}; chương trình "
+                    "chọn theo thứ tự mã số. Cấp có thẩm quyền cần quyết định người được giữ HTXS.")
+            for c in tied:
+                people[pos[c.ma_so]] = _with(people[pos[c.ma_so]], warnings=(text,))
+        members = [people[i] for i in idx]
+        groups.append(GroupCap(
+            nhom=name, so_nguoi=len(idx), so_xep_loai=sum(1 for m in members if m.rated),
+            so_htxs_de_nghi=len(htxs), so_htt_de_nghi=len(htt), so_htxs_giu=len(kept), toi_da=allowed,
+            ha_muc=tuple(c.ma_so for c in ranked if c.ma_so not in kept), cach_tinh=how, ty_le=ratio, lam_tron=rounding,
+            ngoai_le=_override_text(override) if override else "",
+            xep_hang=tuple(CapRank(c.ma_so, c.ho_ten, c.share, c.points, c.ma_so in kept) for c in ranked),
+            bang_nhau=tuple(c.ma_so for c in tied), don_vi=tuple(dict.fromkeys(m.ma_don_vi for m in members)),
+        ))
     return people, groups
 
 
-def _check_decided(people: list[PersonRating], groups: list[GroupCap], rb: Rulebook) -> list[PersonRating]:
-    """Rule 5: decided levels are never changed, only checked."""
+def _check_decided(people: list[PersonRating], limits: dict[str, list[_Limit]], rb: Rulebook) -> list[PersonRating]:
+    """Rule 5 (per person): decided levels are copied, never changed; each is checked against rules 2 and 3."""
     out = []
-    decided_by_group: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for pr in people:
-        if pr.muc_quyet_dinh:
-            decided_by_group[pr.nhom_tuong_dong][pr.muc_quyet_dinh] += 1
-    for pr in people:
-        warnings = list(pr.canh_bao)
         d = pr.muc_quyet_dinh
-        if d and pr.muc_toi_da and RANK[d] > RANK[pr.muc_toi_da]:
-            warnings.append(f"Mức cấp có thẩm quyền quyết định ({WORDS[d]}) cao hơn mức tối đa theo quy định "
-                            f"({WORDS[pr.muc_toi_da]}); xem lý do ở trên.")
-        if d == "HTXS":
-            counts = decided_by_group[pr.nhom_tuong_dong]
-            allowed = rules.cap_for(counts.get("HTT", 0), rb)
-            if counts["HTXS"] > allowed:
-                warnings.append(f"Nhóm «{pr.nhom_tuong_dong}» có {counts['HTXS']} người được quyết định HTXS, vượt mức tối đa "
-                                f"{allowed} (20% của {counts.get('HTT', 0)} HTT) — {rb.cite_cap}.")
-        if d and pr.muc_de_xuat and d != pr.muc_de_xuat:
-            warnings.append(f"Mức quyết định ({WORDS[d]}) khác mức chương trình đề xuất ({WORDS[pr.muc_de_xuat]}); giữ nguyên mức quyết định.")
-        out.append(replace(pr, canh_bao=tuple(warnings)) if warnings != list(pr.canh_bao) else pr)
+        if not d:
+            out.append(pr)
+            continue
+        warnings = []
+        if not pr.rated:
+            warnings.append(f"Có mức quyết định {WORDS[d]} nhưng người này không thuộc diện xếp loại năm nay "
+                            f"(công tác chưa đủ 06 tháng); giữ nguyên mức đã ghi — {rb.cite.months}.")
+        for lim in limits.get(pr.ma_so, []):
+            if RANK[d] > RANK[lim.level]:
+                warnings.append(f"Mức cấp có thẩm quyền quyết định ({WORDS[d]}) cao hơn mức tối đa {WORDS[lim.level]} "
+                                f"do {lim.what} — {lim.cite}. Chương trình giữ nguyên mức quyết định.")
+        if pr.rated and pr.muc_de_xuat and d != pr.muc_de_xuat:
+            warnings.append(f"Mức quyết định ({WORDS[d]}) khác mức chương trình đề xuất ({WORDS[pr.muc_de_xuat]}); "
+                            "giữ nguyên mức quyết định.")
+        out.append(_with(pr, warnings=warnings))
     return out
+
+
+def _check_final_cap(people: list[PersonRating], groups: list[GroupCap], rb: Rulebook,
+                     overrides: dict[str, CapOverride]):
+    """Rule 5 (per group): the cap checked on final levels (decided, else proposed)."""
+    people = list(people)
+    out_groups, agency = [], []
+    members: dict[str, list[int]] = _groups(people)
+    for g in groups:
+        idx = members.get(g.nhom, [])
+        finals = [people[i].muc_cuoi for i in idx if people[i].rated]
+        n_htxs, n_htt = finals.count("HTXS"), finals.count("HTT")
+        decided = sum(1 for i in idx if people[i].muc_quyet_dinh)
+        override = overrides.get(g.nhom.casefold())
+        allowed = override.so_htxs_toi_da if override else rules.cap_for(n_htt, rb.htxs_ratio, rb.htxs_rounding)
+        g = replace(g, so_htxs_cuoi=n_htxs, so_htt_cuoi=n_htt, toi_da_cuoi=allowed, so_quyet_dinh=decided)
+        out_groups.append(g)
+        if decided and n_htxs > allowed:
+            basis = (f"ngoại lệ tại {g.ngoai_le}" if override else
+                     f"{rules.pct(rb.htxs_ratio)} × {n_htt} HTT = {rules.num(rb.htxs_ratio * n_htt)} → {allowed}")
+            text = (f"Theo mức cuối cùng (mức quyết định, chưa có thì mức đề xuất), nhóm «{g.nhom}» có {n_htxs} HTXS, "
+                    f"vượt mức tối đa {allowed} ({basis}) — {rb.cite.cap}.")
+            agency.append(text)
+            for i in idx:
+                if people[i].muc_cuoi == "HTXS":
+                    people[i] = _with(people[i], warnings=(text,))
+    return people, out_groups, agency

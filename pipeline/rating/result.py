@@ -1,4 +1,5 @@
-"""What the rating stage produces: one PersonRating per person, with every reason and warning."""
+"""What the rating stage produces: one PersonRating per person, one GroupCap per comparable group,
+the emulation summary, and every reason and warning."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class EmulationResult:
     de_nghi: str  # LDTT | CSTDCS
-    du_dieu_kien: bool
+    du_dieu_kien: bool  # eligible for the title proposed
     ly_do: tuple[str, ...] = ()
+    dat_ldtt: bool = False  # meets the LĐTT conditions (also for a CSTĐCS proposal)
+    ty_le_phieu: float | None = None  # share of "đồng ý" in the secret ballot
 
 
 @dataclass(frozen=True)
@@ -22,11 +25,14 @@ class PersonRating:
     tu_xep_loai: str | None
     muc_de_xuat: str | None  # the program's proposal
     muc_quyet_dinh: str | None  # copied from the workbook, never changed
-    muc_toi_da: str | None  # ceiling from the hard rules
+    muc_toi_da: str | None  # ceiling from the hard rules (None when not rated)
     ly_do: tuple[str, ...] = ()
     canh_bao: tuple[str, ...] = ()
     thi_dua: EmulationResult | None = None
-    muc_hop: str | None = None  # the level the unit meeting's votes give, before caps
+    muc_hop: str | None = None  # the level the unit meeting's votes give, before any rule
+    nguon_de_xuat: str | None = None  # bieu_quyet | tu_xep_loai | diem | ky_luat | None
+    diem: float | None = None  # total points (ChamDiem), when given
+    muc_dang_vien: str | None = None  # party-member level, when given (rule 6)
 
     @property
     def muc_cuoi(self) -> str | None:
@@ -39,17 +45,62 @@ class PersonRating:
 
 
 @dataclass(frozen=True)
+class CapRank:
+    """One HTXS proposal in the group's ranking (who stays)."""
+
+    ma_so: str
+    ho_ten: str
+    ty_le_phieu_htxs: float
+    diem: float | None
+    giu: bool  # kept at HTXS
+
+
+@dataclass(frozen=True)
 class GroupCap:
-    """The HTXS ≤ 20 % × HTT check for one comparable group (R5)."""
+    """The HTXS ≤ 20 % × HTT check for one comparable group (rule 4), on proposals and on final levels."""
 
     nhom: str
     so_nguoi: int
+    so_xep_loai: int  # people rated (not "khong_xep_loai")
     so_htxs_de_nghi: int  # HTXS proposals before the cap
-    so_htt_de_nghi: int
+    so_htt_de_nghi: int  # HTT proposals before the cap
     so_htxs_giu: int  # kept at HTXS
-    toi_da: int  # allowed HTXS given the final HTT count
+    toi_da: int  # HTXS allowed given the final HTT count (or the approved exception)
     ha_muc: tuple[str, ...] = ()  # ma_so moved down from HTXS to HTT
     cach_tinh: str = ""  # the computation, in words
+    ty_le: float = 0.2
+    lam_tron: str = "floor"
+    ngoai_le: str = ""  # the approving document of an exception, in words
+    xep_hang: tuple[CapRank, ...] = ()
+    bang_nhau: tuple[str, ...] = ()  # ma_so tied at the cut, decided by the deterministic order
+    don_vi: tuple[str, ...] = ()  # units with people in the group
+    # the same check on final levels (decided, else proposed)
+    so_htxs_cuoi: int = 0
+    so_htt_cuoi: int = 0
+    toi_da_cuoi: int = 0
+    so_quyet_dinh: int = 0  # people in the group with a decided level
+
+    @property
+    def vuot_cuoi(self) -> bool:
+        return self.so_htxs_cuoi > self.toi_da_cuoi
+
+    @property
+    def so_htt_sau(self) -> int:
+        return self.so_htt_de_nghi + len(self.ha_muc)
+
+
+@dataclass(frozen=True)
+class EmulationSummary:
+    so_de_nghi: int = 0
+    so_dat_ldtt: int = 0
+    so_de_nghi_cstdcs: int = 0
+    so_cstdcs_du_dieu_kien: int = 0  # meeting the CSTĐCS conditions before the cap
+    toi_da_cstdcs: int = 0
+    so_cstdcs: int = 0  # kept within the cap
+    cach_tinh_cstdcs: str = ""
+    so_truc_tiep: int = 0  # direct workers among those proposed
+    ty_le_truc_tiep: float | None = None
+    nguong_truc_tiep: float = 0.55
 
 
 @dataclass(frozen=True)
@@ -59,9 +110,18 @@ class Ratings:
     people: tuple[PersonRating, ...]
     groups: tuple[GroupCap, ...] = ()
     canh_bao: tuple[str, ...] = field(default=())  # agency-wide warnings
+    ten_bo_quy_tac: str = ""
+    thiet_lap: dict = field(default_factory=dict, compare=False)  # the rulebook's numbers
+    thi_dua: EmulationSummary = field(default_factory=EmulationSummary)
 
     def of(self, ma_so: str) -> PersonRating:
         return self._index[ma_so]
+
+    def group(self, nhom: str) -> GroupCap:
+        for g in self.groups:
+            if g.nhom == nhom:
+                return g
+        raise KeyError(nhom)
 
     @property
     def _index(self) -> dict[str, PersonRating]:

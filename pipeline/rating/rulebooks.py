@@ -1,65 +1,201 @@
-"""Rulebooks as data: thresholds, rounding, quotas and the legal citations used in reasons.
+"""Rulebooks as data: ratios, rounding, thresholds, default criteria and the legal citations that
+the reasons quote. Nothing here computes; `pipeline.rating.rules` reads these values.
 
-A rulebook is chosen by the evaluation year (R0) unless the workbook overrides it.
+A rulebook is chosen by the evaluation year (rules.md R0) unless `hoso … --bo-quy-tac` or the
+workbook's `CoQuan.bo_quy_tac` names one. To add a rulebook, add one `Rulebook(...)` value below
+and list it in `RULEBOOKS` (see docs/rating.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+from pipeline.errors import HosoError
+from pipeline.ingest.model import Criterion
+
+ROUNDINGS = ("floor", "round", "ceil")
+
+
+@dataclass(frozen=True)
+class Citations:
+    """Where each rule comes from, as printed (Vietnamese) at the end of every reason."""
+
+    procedure: Mapping[str, str]  # loai_nhan_su -> article on self-rating and the unit meeting
+    discipline: str  # discipline in the year => KHT
+    discipline_b: str  # act already used for a KHT rating in an earlier year
+    discipline_c: str  # party and state decisions for one act in different years
+    months: str  # < 6 months worked, absence 3 to < 6 months, maternity leave
+    cap: str  # HTXS <= ratio x HTT per comparable group
+    cap_override: str  # approved exception to the cap
+    party: str  # party-member level vs civil-service level
+    points: str = ""  # points thresholds (points-based rulebooks)
+    ldtt: str = "điểm a khoản 1 Điều 24 Luật Thi đua, khen thưởng 2022 (Luật số 06/2022/QH15)"
+    ldtt_months: str = "điểm d khoản 5 Điều 1 Thông tư số 01/2024/TT-BNV (không xét người mới tuyển dụng dưới 06 tháng)"
+    ldtt_ballot: str = ("Điều 24 Luật Thi đua, khen thưởng 2022; bình xét danh hiệu bằng bỏ phiếu kín, "
+                        "đạt khi số phiếu đồng ý quá một nửa tổng số phiếu")
+    cstdcs: str = "khoản 1, khoản 2 Điều 23 Luật Thi đua, khen thưởng 2022"
+    cstdcs_cap: str = ("tỷ lệ Chiến sĩ thi đua cơ sở không quá 15% số cá nhân đạt danh hiệu Lao động tiên tiến "
+                       "(khoản 3 Điều 9 Nghị định 91/2017/NĐ-CP và hướng dẫn thi đua, khen thưởng của tỉnh)")
+    direct_share: str = ("Luật Thi đua, khen thưởng 2022 (chú trọng khen thưởng cá nhân trực tiếp lao động, công tác) "
+                         "và hướng dẫn thi đua, khen thưởng của tỉnh (tỷ lệ 55%)")
+
+    def procedure_for(self, loai_nhan_su: str) -> str:
+        return self.procedure.get(loai_nhan_su) or self.procedure["cong_chuc"]
 
 
 @dataclass(frozen=True)
 class Rulebook:
     id: str
-    years: tuple[int, int]  # first, last evaluation year (inclusive)
-    htxs_ratio: float = 0.20  # HTXS ≤ ratio × HTT per comparable group
-    rounding: str = "floor"  # "floor" | "round" | "ceil"
-    min_months: float = 6  # below: not rated (unless maternity)
-    absence_cap_from: float = 3  # lawful absence in [from, to) months caps the level at HT
-    absence_cap_to: float = 6
-    cstdcs_ratio: float = 0.15  # CSTĐCS ≤ ratio × LĐTT count per agency
-    direct_worker_share: float = 0.55  # share of direct workers among emulation proposals
+    title: str  # Vietnamese, printed in the outputs
+    years: tuple[int, int]  # first and last evaluation year it applies to (inclusive)
+    cite: Citations
+    # R5: HTXS cap per comparable group
+    htxs_ratio: float = 0.20
+    htxs_rounding: str = "floor"  # floor | round | ceil (no official rule; "không vượt quá" => floor)
+    # R4: time worked
+    min_months: float = 6  # fewer months worked (and no maternity leave) => not rated
+    absence_cap_from: float = 3  # lawful absence of at least this many months caps the level …
+    absence_cap_to: float = 6  # … up to (excluding) this many months, as the decree says
+    absence_ceiling: str = "HT"
+    # R3: discipline
+    discipline_exceptions: bool = True  # ND 48 points (b) and (c)
+    discipline_requires_duty: bool = False  # only violations related to public duty count
+    discipline_forms: tuple[str, ...] = ()  # forms that count (empty: every form); folded, no diacritics
+    # points (ND 335)
     points_based: bool = False
     points_thresholds: tuple[tuple[str, float], ...] = ()  # (level, minimum points), best first
-    # legal citations used in reasons (Vietnamese)
-    cite_vote: str = "Điều 18, 19 Nghị định 90/2020/NĐ-CP (biểu quyết tại cuộc họp đơn vị)"
-    cite_discipline: str = "điểm a khoản 5 Điều 2 Nghị định 90/2020/NĐ-CP (bổ sung bởi Nghị định 48/2023/NĐ-CP)"
-    cite_discipline_b: str = "điểm b khoản 5 Điều 2 Nghị định 90/2020/NĐ-CP (bổ sung bởi Nghị định 48/2023/NĐ-CP)"
-    cite_discipline_c: str = "điểm c khoản 5 Điều 2 Nghị định 90/2020/NĐ-CP (bổ sung bởi Nghị định 48/2023/NĐ-CP)"
-    cite_months: str = "khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP"
-    cite_cap: str = (
-        "khoản 6 Điều 2 Nghị định 90/2020/NĐ-CP (bổ sung bởi Nghị định 48/2023/NĐ-CP) và quy định của Đảng "
-        "(Quy định 124-QĐ/TW): số HTXS không vượt quá 20% số HTT trong nhóm tương đồng"
-    )
-    cite_ldtt: str = "Điều 24 Luật Thi đua, khen thưởng 2022"
-    cite_cstdcs: str = "Điều 23 Luật Thi đua, khen thưởng 2022"
+    points_scale: float = 100
+    default_criteria: tuple[Criterion, ...] = ()
+    # R7: emulation
+    ldtt_levels: tuple[str, ...] = ("HTXS", "HTT")
+    ldtt_min_months: float = 6
+    cstdcs_ratio: float = 0.15
+    cstdcs_rounding: str = "floor"
+    direct_worker_share: float = 0.55
+    # people the rulebook is written for (others get one agency-wide warning)
+    staff_kinds: tuple[str, ...] = ("can_bo", "cong_chuc", "vien_chuc", "hop_dong", "nguoi_lao_dong")
+    notes: tuple[str, ...] = field(default=())
+
+    def settings(self) -> dict:
+        """The numbers behind the rules, for the JSON and the spreadsheet."""
+        out = {
+            "ty_le_htxs": self.htxs_ratio, "lam_tron_htxs": self.htxs_rounding,
+            "so_thang_toi_thieu": self.min_months,
+            "nghi_gioi_han": [self.absence_cap_from, self.absence_cap_to], "muc_toi_da_khi_nghi": self.absence_ceiling,
+            "ngoai_le_ky_luat_b_c": self.discipline_exceptions,
+            "ty_le_cstdcs": self.cstdcs_ratio, "lam_tron_cstdcs": self.cstdcs_rounding,
+            "ty_le_truc_tiep": self.direct_worker_share,
+        }
+        if self.points_based:
+            out["nguong_diem"] = {lv: pts for lv, pts in self.points_thresholds}
+        return out
 
 
-ND90_ND48 = Rulebook(id="nd90-2020+nd48-2023", years=(2023, 2025))
+_ND90_PROCEDURE = MappingProxyType({
+    "can_bo": "Điều 17 Nghị định 90/2020/NĐ-CP",
+    "cong_chuc": "Điều 18 Nghị định 90/2020/NĐ-CP",
+    "vien_chuc": "Điều 19 Nghị định 90/2020/NĐ-CP",
+    "hop_dong": "quy chế đánh giá của cơ quan, vận dụng Điều 18 Nghị định 90/2020/NĐ-CP",
+    "nguoi_lao_dong": "quy chế đánh giá của cơ quan, vận dụng Điều 18, 19 Nghị định 90/2020/NĐ-CP",
+})
+
+ND48 = "Nghị định 90/2020/NĐ-CP, được bổ sung bởi Nghị định 48/2023/NĐ-CP"
+
+ND90_ND48 = Rulebook(
+    id="nd90-2020+nd48-2023",
+    title="Nghị định 90/2020/NĐ-CP, sửa đổi, bổ sung bởi Nghị định 48/2023/NĐ-CP",
+    years=(2023, 2025),
+    cite=Citations(
+        procedure=_ND90_PROCEDURE,
+        discipline=f"điểm a khoản 5 Điều 2 {ND48}",
+        discipline_b=f"điểm b khoản 5 Điều 2 {ND48}",
+        discipline_c=f"điểm c khoản 5 Điều 2 {ND48}",
+        months="khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP",
+        cap=(f"khoản 6 Điều 2 {ND48} và quy định của Đảng (Quy định số 124-QĐ/TW; năm 2025: Quy định số 366-QĐ/TW): "
+             "số HTXS không vượt quá 20% số HTT trong từng nhóm có nhiệm vụ tương đồng"),
+        cap_override="ngoại lệ về tỷ lệ HTXS do cấp có thẩm quyền cho phép bằng văn bản",
+        party="khoản 2 Điều 20, Điều 21 Nghị định 90/2020/NĐ-CP (kết quả xếp loại cán bộ, công chức, viên chức là cơ sở xếp loại đảng viên)",
+    ),
+)
+
+ND90 = replace(
+    ND90_ND48,
+    id="nd90-2020",
+    title="Nghị định 90/2020/NĐ-CP (trước Nghị định 48/2023/NĐ-CP)",
+    years=(2020, 2022),
+    discipline_exceptions=False,
+    discipline_requires_duty=True,
+    cite=replace(
+        ND90_ND48.cite,
+        discipline=("điểm c khoản 1 Điều 11, Điều 15 Nghị định 90/2020/NĐ-CP (vi phạm trong quá trình thực thi "
+                    "nhiệm vụ bị xử lý kỷ luật trong năm đánh giá)"),
+        cap="Hướng dẫn số 21-HD/BTCTW: số HTXS không vượt quá 20% số HTT",
+    ),
+)
+
+_ND335 = "Nghị định 335/2025/NĐ-CP"
+_ND335_LEVELS = f"điều quy định mức xếp loại chất lượng công chức, {_ND335}"
 
 ND335 = Rulebook(
     id="nd335-2025",
+    title=f"{_ND335} (đánh giá theo thang điểm 100)",
     years=(2026, 2100),
+    cite=Citations(
+        procedure=MappingProxyType({"cong_chuc": f"{_ND335} (theo dõi, đánh giá, chấm điểm công chức)"}),
+        discipline=(f"điểm c khoản 4 {_ND335_LEVELS} (vi phạm liên quan đến hoạt động công vụ bị kỷ luật "
+                    "từ khiển trách trở lên trong năm đánh giá)"),
+        discipline_b=f"điểm b khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND335})",
+        discipline_c=f"điểm c khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND335})",
+        months=f"{_ND335}, như khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP",
+        cap=f"điểm a khoản 5 {_ND335_LEVELS}: số HTXS không vượt quá 20% số HTT trong từng nhóm công chức có nhiệm vụ tương đồng",
+        cap_override=f"điểm b khoản 5 {_ND335_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
+        party=f"{_ND335} và Quy định số 366-QĐ/TW (kết quả xếp loại công chức là cơ sở xếp loại đảng viên)",
+        points=(f"khoản 1 đến khoản 4 {_ND335_LEVELS}: HTXS từ 90 điểm, HTT từ 70 đến dưới 90 điểm, "
+                "HT từ 50 đến dưới 70 điểm, KHT dưới 50 điểm"),
+    ),
+    discipline_exceptions=False,
+    discipline_requires_duty=True,
+    discipline_forms=("khien trach", "canh cao", "ha bac luong", "giang chuc", "cach chuc", "buoc thoi viec", "khai tru"),
     points_based=True,
     points_thresholds=(("HTXS", 90), ("HTT", 70), ("HT", 50), ("KHT", 0)),
-    cite_discipline="Điều 2 Nghị định 335/2025/NĐ-CP (kỷ luật từ khiển trách trở lên do vi phạm liên quan hoạt động công vụ)",
-    cite_cap="khoản 5 Điều 2 Nghị định 335/2025/NĐ-CP: số HTXS không vượt quá 20% số HTT trong nhóm tương đồng",
+    default_criteria=(
+        Criterion("CHUNG", "Tiêu chí chung: chính trị, đạo đức, văn hóa thực thi công vụ, kỷ luật, trách nhiệm, "
+                           "thái độ phục vụ, đổi mới sáng tạo", 30, "chung"),
+        Criterion("KET_QUA", "Kết quả thực hiện nhiệm vụ: số lượng, chất lượng, tiến độ sản phẩm/công việc (đã quy đổi)",
+                  70, "nhiem_vu"),
+    ),
+    staff_kinds=("cong_chuc",),
 )
 
-# Evaluation years before 2023 use ND 90 without ND 48's discipline clause; the closest we model.
-ND90 = Rulebook(id="nd90-2020", years=(2020, 2022))
-
-RULEBOOKS = {rb.id: rb for rb in (ND90, ND90_ND48, ND335)}
+RULEBOOKS: Mapping[str, Rulebook] = MappingProxyType({rb.id: rb for rb in (ND90, ND90_ND48, ND335)})
 
 
-def for_year(year: int, override: str = "") -> Rulebook:
-    if override:
-        if override not in RULEBOOKS:
-            from pipeline.errors import ValidationFailed  # noqa: F401  (message below is for the CLI)
+class UnknownRulebook(HosoError):
+    """A rulebook id that does not exist (from --bo-quy-tac or CoQuan.bo_quy_tac)."""
 
-            raise KeyError(override)
-        return RULEBOOKS[override]
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Không có bộ quy tắc «{name}». Các bộ quy tắc có: {', '.join(RULEBOOKS)}.",
+                         hint="Sửa ô «Bộ quy tắc» ở sheet CoQuan hoặc tùy chọn --bo-quy-tac.")
+
+
+def for_year(year: int) -> Rulebook:
+    """R0: the rulebook of an evaluation year (years before 2020 get ND 90, the oldest modelled)."""
     for rb in RULEBOOKS.values():
         if rb.years[0] <= year <= rb.years[1]:
             return rb
-    return ND90_ND48
+    return ND90 if year < ND90.years[0] else ND335
+
+
+def resolve(year: int, *overrides: str | Rulebook | None) -> Rulebook:
+    """The first override given (a Rulebook or an id) wins; otherwise the year decides."""
+    for o in overrides:
+        if isinstance(o, Rulebook):
+            return o
+        if o:
+            name = str(o).strip()
+            if name not in RULEBOOKS:
+                raise UnknownRulebook(name)
+            return RULEBOOKS[name]
+    return for_year(year)

@@ -1,18 +1,74 @@
-"""Each rule as a pure function of one person's data. Reasons and warnings are Vietnamese and
-cite their legal source (from the rulebook). No I/O here."""
+"""Each rule of the evaluation as a pure function of its data and the rulebook. No I/O.
+
+Reasons (`ly_do`) and warnings (`canh_bao`) are Vietnamese; every reason ends with the legal
+source it applies, taken from the rulebook's citations.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from pipeline.ingest.model import Discipline, Person, Vote
-from pipeline.rating.levels import ORDER, WORDS
+from pipeline.ingest.model import Criterion, Discipline, Person, Score, Vote
+from pipeline.rating.levels import ORDER, RANK, WORDS
 from pipeline.rating.rulebooks import Rulebook
+
+ROUNDING_WORDS = {"floor": "làm tròn xuống", "round": "làm tròn", "ceil": "làm tròn lên"}
+
+
+# ---------------------------------------------------------------------------------------------
+# small helpers
+# ---------------------------------------------------------------------------------------------
+def num(x: float) -> str:
+    """Vietnamese number: 1.8 -> "1,8", 2.0 -> "2", 0.2 -> "0,2"."""
+    text = f"{round(x, 4):.4f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def pct(ratio: float) -> str:
+    """Percentage with at most one decimal: 0.2 -> "20%", 0.5333 -> "53,3%"."""
+    return num(round(ratio * 100, 1)) + "%"
+
+
+def cited(text: str, cite: str) -> str:
+    """A reason: what the rule did, then its legal source."""
+    return f"{text.rstrip('.')} — căn cứ: {cite}."
+
+
+def fold(text: str) -> str:
+    """Lower case without Vietnamese diacritics, for comparing free text (forms of discipline)."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Mn").casefold().split())
+
+
+def round_with(x: float, how: str) -> int:
+    x = round(x, 9)  # 0.2 × 5 must be exactly 1
+    if how == "ceil":
+        return math.ceil(x)
+    if how == "round":
+        return math.floor(x + 0.5)
+    return math.floor(x)
+
+
+def who(name: str, code: str) -> str:
+    return f"{name} ({code})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule 1: the unit meeting's proposal, else the self-rating
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Proposal:
+    level: str | None
+    source: str | None  # "bieu_quyet" | "tu_xep_loai" | None
+    reasons: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def meeting_level(vote: Vote) -> str | None:
-    """Highest level L such that votes for L or better are more than half of those present."""
+    """The highest level L whose votes for L or any better level are more than half of those present."""
     running = 0
     for level in ORDER:
         running += vote.phieu.get(level, 0)
@@ -26,93 +82,308 @@ def describe_votes(vote: Vote) -> str:
     return f"{vote.so_nguoi_du_hop} người dự họp; phiếu {parts}"
 
 
-def proposal(person: Person, vote: Vote | None, rb: Rulebook) -> tuple[str | None, list[str], list[str]]:
-    """Rule 1: the meeting's proposal, else the self-rating."""
-    reasons, warnings = [], []
+def _not_reached(vote: Vote, level: str | None) -> str:
+    """The better levels that had votes but not more than half (e.g. exactly half)."""
+    parts, running = [], 0
+    for lv in ORDER:
+        if lv == level:
+            break
+        running += vote.phieu.get(lv, 0)
+        if running:
+            half = " (đúng một nửa)" if 2 * running == vote.so_nguoi_du_hop else ""
+            parts.append(f"từ mức {lv} trở lên chỉ có {running}/{vote.so_nguoi_du_hop} phiếu{half}")
+    return "; " + ", ".join(parts) + ", không quá một nửa nên không đạt" if parts else ""
+
+
+def htxs_share(vote: Vote | None) -> float:
+    """Share of HTXS votes among those present (0 without a vote)."""
+    if vote is None or vote.so_nguoi_du_hop <= 0:
+        return 0.0
+    return vote.phieu.get("HTXS", 0) / vote.so_nguoi_du_hop
+
+
+def proposal(person: Person, vote: Vote | None, rb: Rulebook) -> Proposal:
+    cite = rb.cite.procedure_for(person.loai_nhan_su)
+    self_level = person.tu_xep_loai
     if vote is not None:
         level = meeting_level(vote)
         if level is not None:
-            reasons.append(
-                f"Cuộc họp đơn vị đề xuất {WORDS[level]} ({describe_votes(vote)}; số phiếu từ mức này trở lên "
-                f"quá một nửa số người dự họp) — {rb.cite_vote}."
-            )
-            return level, reasons, warnings
-        if person.tu_xep_loai:
-            warnings.append(
-                f"Không mức nào được quá một nửa số người dự họp ({describe_votes(vote)}); tạm lấy mức tự xếp loại "
-                f"{WORDS[person.tu_xep_loai]}. Cần biểu quyết lại hoặc cấp có thẩm quyền quyết định."
-            )
-            reasons.append(f"Theo mức tự xếp loại: {WORDS[person.tu_xep_loai]} (biểu quyết không đạt quá một nửa).")
-            return person.tu_xep_loai, reasons, warnings
-        warnings.append(f"Không mức nào được quá một nửa số người dự họp ({describe_votes(vote)}) và không có mức tự xếp loại: chưa có đề xuất.")
-        return None, reasons, warnings
-    if person.tu_xep_loai:
-        reasons.append(f"Chưa có kết quả biểu quyết; theo mức tự xếp loại: {WORDS[person.tu_xep_loai]}.")
-        return person.tu_xep_loai, reasons, warnings
-    warnings.append("Chưa có kết quả biểu quyết và chưa tự xếp loại: chưa có mức đề xuất.")
-    return None, reasons, warnings
+            return Proposal(level, "bieu_quyet", (cited(
+                f"Cuộc họp đánh giá đề xuất mức {WORDS[level]} ({describe_votes(vote)}): số phiếu từ mức này trở lên "
+                f"quá một nửa số người dự họp{_not_reached(vote, level)}", cite),))
+        if self_level:
+            return Proposal(self_level, "tu_xep_loai", (cited(
+                f"Biểu quyết không có mức nào được quá một nửa số người dự họp ({describe_votes(vote)}); lấy mức tự xếp loại "
+                f"{WORDS[self_level]} làm mức đề xuất", cite),), (
+                f"Biểu quyết không có mức nào được quá một nửa số người dự họp ({describe_votes(vote)}); "
+                f"tạm lấy mức tự xếp loại {WORDS[self_level]}. Cần biểu quyết lại hoặc cấp có thẩm quyền quyết định.",))
+        return Proposal(None, None, (), (
+            f"Biểu quyết không có mức nào được quá một nửa số người dự họp ({describe_votes(vote)}) và chưa tự "
+            "xếp loại: chưa có mức đề xuất.",))
+    if self_level:
+        return Proposal(self_level, "tu_xep_loai", (cited(
+            f"Chưa có kết quả biểu quyết của cuộc họp đánh giá; lấy mức tự xếp loại {WORDS[self_level]} làm mức đề xuất",
+            cite),))
+    return Proposal(None, None, (), ("Chưa có kết quả biểu quyết và chưa tự xếp loại: chưa có mức đề xuất.",))
 
 
-def counted_disciplines(person_discs: Iterable[Discipline], all_discs: Iterable[Discipline], year: int, rb: Rulebook
-                        ) -> tuple[list[Discipline], list[str]]:
-    """Rule 2: decisions effective in the year that count, with notes on those that do not (b, c)."""
-    counted, notes = [], []
-    by_act: dict[str, list[Discipline]] = {}
-    for d in all_discs:
-        if d.ma_hanh_vi:
-            by_act.setdefault((d.ma_so, d.ma_hanh_vi), []).append(d)  # type: ignore[arg-type]
-    for d in person_discs:
-        if d.ngay_hieu_luc.year != year:
+# ---------------------------------------------------------------------------------------------
+# Points (ND 335/2025): criteria from TieuChi, else the rulebook's default list
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Points:
+    total: float  # on the rulebook's scale (100)
+    raw: float
+    maximum: float  # sum of the criteria's maximum points (0 when unknown)
+    by_group: tuple[tuple[str, float, float], ...] = ()  # (group, points, maximum)
+    warnings: tuple[str, ...] = ()
+
+
+def points_of(scores: Sequence[Score], criteria: Sequence[Criterion], rb: Rulebook) -> Points | None:
+    """Total points of one person (evaluator's points, else self-assessed); None without any score."""
+    if not scores:
+        return None
+    warnings: list[str] = []
+    maxima = {c.ma_tieu_chi: c for c in criteria}
+    got: dict[str, float] = {}
+    for s in scores:
+        pts = s.diem_danh_gia if s.diem_danh_gia is not None else s.diem_tu_cham
+        if pts is None:
             continue
-        label = _disc_label(d)
-        if d.da_tinh_nam and d.da_tinh_nam < year:
-            notes.append(f"{label}: không tính vào năm {year} vì hành vi này đã được dùng để xếp loại KHT năm {d.da_tinh_nam} — {rb.cite_discipline_b}.")
+        c = maxima.get(s.ma_tieu_chi)
+        if maxima and c is None:
+            warnings.append(f"Tiêu chí «{s.ma_tieu_chi}» không có trong danh mục tiêu chí; điểm của tiêu chí này không được tính.")
             continue
-        if d.ma_hanh_vi:
-            first_year = min(x.ngay_hieu_luc.year for x in by_act[(d.ma_so, d.ma_hanh_vi)])  # type: ignore[index]
-            if first_year < year:
-                notes.append(f"{label}: cùng hành vi «{d.ma_hanh_vi}» đã có quyết định kỷ luật hiệu lực năm {first_year}; chỉ tính ở một năm đánh giá (năm đầu) — {rb.cite_discipline_c}.")
-                continue
-        counted.append(d)
-    return counted, notes
+        if c is not None and pts > c.diem_toi_da:
+            warnings.append(f"Điểm tiêu chí «{s.ma_tieu_chi}» ({num(pts)}) vượt điểm tối đa {num(c.diem_toi_da)}; chỉ tính {num(c.diem_toi_da)}.")
+            pts = c.diem_toi_da
+        got[s.ma_tieu_chi] = got.get(s.ma_tieu_chi, 0.0) + pts
+    if not got:
+        return None
+    missing = [c.ma_tieu_chi for c in criteria if c.ma_tieu_chi not in got]
+    if missing:
+        warnings.append("Chưa có điểm các tiêu chí: " + ", ".join(missing) + " (tính 0 điểm).")
+    raw = round(sum(got.values()), 6)
+    maximum = round(sum(c.diem_toi_da for c in criteria), 6)
+    total = raw
+    if maximum and abs(maximum - rb.points_scale) > 1e-9:
+        total = round(raw * rb.points_scale / maximum, 6)
+        warnings.append(f"Tổng điểm tối đa của các tiêu chí là {num(maximum)}; quy đổi {num(raw)}/{num(maximum)} "
+                        f"thành {num(total)}/{num(rb.points_scale)}.")
+    groups: dict[str, list[float]] = {}
+    for c in criteria:
+        g = groups.setdefault(c.nhom or "khac", [0.0, 0.0])
+        g[0] += got.get(c.ma_tieu_chi, 0.0)
+        g[1] += c.diem_toi_da
+    return Points(total, raw, maximum, tuple((g, round(v[0], 6), v[1]) for g, v in groups.items()), tuple(warnings))
 
 
-def _disc_label(d: Discipline) -> str:
-    kind = "Kỷ luật đảng" if d.loai_ky_luat == "dang" else "Kỷ luật hành chính"
-    parts = [kind]
+def points_level(total: float, rb: Rulebook) -> str:
+    for level, minimum in rb.points_thresholds:
+        if round(total, 6) >= minimum:
+            return level
+    return rb.points_thresholds[-1][0]
+
+
+GROUP_WORDS = {"chung": "tiêu chí chung", "nhiem_vu": "kết quả thực hiện nhiệm vụ", "khac": "tiêu chí khác"}
+
+
+def points_reason(p: Points, level: str, rb: Rulebook) -> str:
+    detail = "; ".join(f"{GROUP_WORDS.get(g, g)} {num(v)}/{num(m)}" for g, v, m in p.by_group)
+    detail = f" ({detail})" if detail else ""
+    return cited(f"Tổng điểm {num(p.total)}/{num(rb.points_scale)}{detail}: mức {WORDS[level]}", rb.cite.points)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule 2: discipline in the evaluation year
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DisciplineOutcome:
+    counted: tuple[Discipline, ...] = ()
+    reasons: tuple[str, ...] = ()  # why the level is KHT, and why other decisions do not count
+    warnings: tuple[str, ...] = ()
+
+
+def discipline_label(d: Discipline) -> str:
+    parts = ["Kỷ luật đảng" if d.loai_ky_luat == "dang" else "Kỷ luật hành chính"]
     if d.hinh_thuc:
-        parts.append(d.hinh_thuc.lower())
+        parts.append(f"hình thức {d.hinh_thuc.lower()}")
     if d.so_quyet_dinh:
         parts.append(f"quyết định số {d.so_quyet_dinh}")
-    parts.append(f"hiệu lực {d.ngay_hieu_luc:%d/%m/%Y}")
+    parts.append(f"có hiệu lực ngày {d.ngay_hieu_luc:%d/%m/%Y}")
     return ", ".join(parts)
 
 
-def discipline_reason(d: Discipline, year: int, rb: Rulebook) -> str:
-    return f"{_disc_label(d)} trong năm đánh giá {year}: xếp loại ở mức Không hoàn thành nhiệm vụ — {rb.cite_discipline}."
+def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) -> DisciplineOutcome:
+    """Which of one person's decisions count for `year`, with the exceptions (b) and (c) of ND 48."""
+    discs = sorted(discs, key=lambda d: (d.ngay_hieu_luc, d.loai_ky_luat, d.so_quyet_dinh))
+    acts: dict[str, list[Discipline]] = {}
+    for d in discs:
+        if d.ma_hanh_vi:
+            acts.setdefault(d.ma_hanh_vi, []).append(d)
+    counted: list[Discipline] = []
+    reasons: list[str] = []
+    warnings: list[str] = []
+    for d in discs:
+        if d.ngay_hieu_luc.year != year:
+            continue
+        label = discipline_label(d)
+        if rb.discipline_requires_duty and not d.lien_quan_cong_vu:
+            reasons.append(cited(f"{label}: vi phạm không liên quan đến hoạt động công vụ, không là căn cứ xếp loại "
+                                 "Không hoàn thành nhiệm vụ", rb.cite.discipline))
+            continue
+        if rb.discipline_forms:
+            form = fold(d.hinh_thuc)
+            if not form:
+                warnings.append(f"{label}: chưa ghi hình thức kỷ luật; chương trình coi là từ khiển trách trở lên. Kiểm tra lại.")
+            elif not any(f in form for f in rb.discipline_forms):
+                reasons.append(cited(f"{label}: hình thức «{d.hinh_thuc}» không phải từ khiển trách trở lên, không là căn cứ "
+                                     "xếp loại Không hoàn thành nhiệm vụ", rb.cite.discipline))
+                continue
+        same_act = acts.get(d.ma_hanh_vi, [d]) if d.ma_hanh_vi else [d]
+        exceptions: list[str] = []
+        used = sorted({x.da_tinh_nam for x in same_act if x.da_tinh_nam and x.da_tinh_nam < year})
+        if used:
+            exceptions.append(cited(
+                f"{label}: hành vi vi phạm này đã được dùng làm căn cứ xếp loại Không hoàn thành nhiệm vụ năm "
+                f"{', '.join(map(str, used))}, nên không tính để xếp loại năm {year}", rb.cite.discipline_b))
+        first = min(x.ngay_hieu_luc.year for x in same_act)
+        if d.ma_hanh_vi and first < year:
+            earlier = [x for x in same_act if x.ngay_hieu_luc.year == first]
+            what = "; ".join(discipline_label(x) for x in earlier)
+            exceptions.append(cited(
+                f"{label}: cùng hành vi vi phạm «{d.ma_hanh_vi}» với quyết định đã có hiệu lực năm {first} ({what}); "
+                f"hành vi chỉ tính là căn cứ xếp loại ở một năm đánh giá (năm {first}), không tính năm {year}",
+                rb.cite.discipline_c))
+        if exceptions and rb.discipline_exceptions:
+            reasons.extend(exceptions)
+            continue
+        if exceptions:
+            warnings.append(f"{label}: theo Nghị định 48/2023/NĐ-CP quyết định này không được tính (hành vi đã tính ở năm "
+                            f"trước), nhưng bộ quy tắc {rb.id} không có ngoại lệ này; chương trình vẫn tính. "
+                            "Cấp có thẩm quyền xem xét.")
+        counted.append(d)
+        reasons.append(cited(f"{label}, trong năm đánh giá {year}: xếp loại ở mức Không hoàn thành nhiệm vụ",
+                             rb.cite.discipline))
+    return DisciplineOutcome(tuple(counted), tuple(reasons), tuple(warnings))
 
 
-def not_rated(person: Person, rb: Rulebook) -> bool:
-    """Rule 3: fewer than 6 months worked (maternity leave excepted)."""
-    return person.so_thang_cong_tac < rb.min_months and not person.nghi_thai_san
+# ---------------------------------------------------------------------------------------------
+# Rule 3: time worked, lawful absence, maternity leave
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TimeOutcome:
+    rated: bool
+    ceiling: str | None = None  # None: no ceiling from this rule
+    reasons: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
-def htxs_allowed(htt: int, htxs: int, rb: Rulebook) -> int:
-    """Rule 4: largest k ≤ htxs with k ≤ round(ratio × (htt + htxs − k))."""
+def time_rules(person: Person, rb: Rulebook) -> TimeOutcome:
+    months, absent = person.so_thang_cong_tac, person.so_thang_nghi
+    cite = rb.cite.months
+    if person.nghi_thai_san:
+        warnings = ()
+        if absent >= rb.absence_cap_from:
+            warnings = (f"Có ghi {num(absent)} tháng nghỉ cùng với nghỉ thai sản: thời gian nghỉ thai sản không làm giới hạn "
+                        "mức xếp loại. Nếu trong đó có thời gian nghỉ khác từ 03 đến dưới 06 tháng thì không được xếp "
+                        "từ Hoàn thành tốt nhiệm vụ trở lên; cấp có thẩm quyền xem xét.",)
+        return TimeOutcome(True, None, (cited(
+            f"Nghỉ chế độ thai sản (công tác {num(months)} tháng trong năm): vẫn đánh giá, xếp loại bình thường; "
+            "kết quả là kết quả của thời gian làm việc thực tế trong năm", cite),), warnings)
+    if months < rb.min_months:
+        return TimeOutcome(False, None, (cited(
+            f"Công tác {num(months)} tháng trong năm, chưa đủ {num(rb.min_months)} tháng và không nghỉ thai sản: không "
+            "thực hiện đánh giá, xếp loại chất lượng nhưng vẫn phải kiểm điểm thời gian công tác trong năm", cite),))
+    if rb.absence_cap_from <= absent < rb.absence_cap_to:
+        return TimeOutcome(True, rb.absence_ceiling, (cited(
+            f"Nghỉ không tham gia công tác theo quy định {num(absent)} tháng trong năm (từ {num(rb.absence_cap_from)} đến "
+            f"dưới {num(rb.absence_cap_to)} tháng): vẫn đánh giá nhưng không xếp loại từ Hoàn thành tốt nhiệm vụ trở lên "
+            f"(mức tối đa {WORDS[rb.absence_ceiling]})", cite),))
+    if absent >= rb.absence_cap_to:
+        worked = months - absent
+        if worked < rb.min_months:
+            text = (f"Nghỉ {num(absent)} tháng trong năm, thời gian làm việc thực tế còn {num(worked)} tháng (dưới "
+                    f"{num(rb.min_months)} tháng): có thể thuộc trường hợp không đánh giá, xếp loại. Chương trình vẫn "
+                    "đề xuất theo số tháng công tác đã khai; cấp có thẩm quyền xem xét.")
+        else:
+            text = (f"Nghỉ {num(absent)} tháng trong năm (từ {num(rb.absence_cap_to)} tháng trở lên): quy định chỉ giới hạn "
+                    "mức với thời gian nghỉ từ 03 đến dưới 06 tháng; cấp có thẩm quyền xem xét.")
+        return TimeOutcome(True, None, (), (text,))
+    return TimeOutcome(True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule 4: the HTXS cap per comparable group
+# ---------------------------------------------------------------------------------------------
+def cap_for(htt_total: int, ratio: float, rounding: str) -> int:
+    """HTXS allowed for a final HTT count."""
+    return max(0, round_with(ratio * htt_total, rounding))
+
+
+def htxs_allowed(htt: int, htxs: int, ratio: float, rounding: str) -> int:
+    """Largest k <= htxs with k <= round(ratio × (htt + htxs − k)): those moved down count as HTT."""
     for k in range(htxs, -1, -1):
-        if k <= _round(rb.htxs_ratio * (htt + htxs - k), rb.rounding):
+        if k <= cap_for(htt + htxs - k, ratio, rounding):
             return k
     return 0
 
 
-def cap_for(htt_total: int, rb: Rulebook) -> int:
-    return _round(rb.htxs_ratio * htt_total, rb.rounding)
+def cap_explanation(htt: int, htxs: int, keep: int, ratio: float, rounding: str) -> str:
+    how = ROUNDING_WORDS.get(rounding, rounding)
+    r = pct(ratio)
+    text = (f"{htxs} đề xuất HTXS, {htt} đề xuất HTT; số HTXS được giữ là số k lớn nhất để k ≤ {r} × (số HTT sau khi "
+            f"hạ mức = {htt} + {htxs} − k), {how}: k = {keep} vì {keep} ≤ {r} × {htt + htxs - keep} = "
+            f"{num(ratio * (htt + htxs - keep))} → {cap_for(htt + htxs - keep, ratio, rounding)}")
+    if keep < htxs:
+        k2 = keep + 1
+        text += (f"; k = {k2} không đạt vì {k2} > {r} × {htt + htxs - k2} = {num(ratio * (htt + htxs - k2))} → "
+                 f"{cap_for(htt + htxs - k2, ratio, rounding)}")
+    return text
 
 
-def _round(x: float, how: str) -> int:
-    x = round(x, 9)  # 0.2 × 5 must be exactly 1
-    if how == "ceil":
-        return math.ceil(x)
-    if how == "round":
-        return int(math.floor(x + 0.5))
-    return math.floor(x)
+@dataclass(frozen=True)
+class Candidate:
+    """One HTXS proposal competing for the group's places."""
+
+    ma_so: str
+    ho_ten: str
+    share: float  # HTXS votes / members present
+    points: float | None
+
+    @property
+    def key(self) -> tuple[float, float]:
+        return (round(self.share, 9), -1.0 if self.points is None else round(self.points, 6))
+
+
+def rank_candidates(cands: Sequence[Candidate]) -> list[Candidate]:
+    """Who stays first: highest HTXS vote share, then higher points, then ma_so (deterministic)."""
+    return sorted(cands, key=lambda c: (-c.key[0], -c.key[1], c.ma_so))
+
+
+def tie_at_cut(ranked: Sequence[Candidate], keep: int) -> list[Candidate]:
+    """People tied with the last kept one when the tie straddles the cut (the order decided it)."""
+    if keep <= 0 or keep >= len(ranked):
+        return []
+    last = ranked[keep - 1].key
+    tied = [c for c in ranked if c.key == last]
+    return tied if any(ranked.index(c) >= keep for c in tied) else []
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule 6: party-member level vs civil-service level
+# ---------------------------------------------------------------------------------------------
+def party_warnings(person: Person, final: str | None, rated: bool, rb: Rulebook) -> tuple[str, ...]:
+    party = person.muc_dang_vien
+    if not party:
+        return ()
+    out = []
+    if not person.dang_vien:
+        out.append(f"Có ghi mức xếp loại đảng viên ({WORDS[party]}) nhưng không ghi là đảng viên; kiểm tra lại.")
+    if not rated:
+        out.append(f"Mức xếp loại đảng viên {WORDS[party]} nhưng người này không được xếp loại chất lượng năm nay; "
+                   f"kiểm tra lại ({rb.cite.party}).")
+    elif final and RANK[party] > RANK[final]:
+        out.append(f"Mức xếp loại đảng viên ({WORDS[party]}) cao hơn mức xếp loại cán bộ, công chức, viên chức "
+                   f"({WORDS[final]}); kiểm tra lại ({rb.cite.party}).")
+    return tuple(out)

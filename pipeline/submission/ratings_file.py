@@ -1,44 +1,71 @@
-"""ket_qua_xep_loai.json exactly as shared/spec/cli.md defines it."""
+"""ket_qua_xep_loai.json exactly as shared/spec/cli.md defines it (extra keys are additions only)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
-from pipeline.rating.result import Ratings
+from pipeline.rating.result import GroupCap, PersonRating, Ratings
+
+
+def person_document(pr: PersonRating) -> dict:
+    return {
+        # the contract's keys, in the contract's order
+        "ma_so": pr.ma_so,
+        "ho_ten": pr.ho_ten,
+        "ma_don_vi": pr.ma_don_vi,
+        "nhom_tuong_dong": pr.nhom_tuong_dong,
+        "trang_thai": pr.trang_thai,
+        "tu_xep_loai": pr.tu_xep_loai,
+        "muc_de_xuat": pr.muc_de_xuat,
+        "muc_quyet_dinh": pr.muc_quyet_dinh,
+        "muc_toi_da": pr.muc_toi_da,
+        "ly_do": list(pr.ly_do),
+        "canh_bao": list(pr.canh_bao),
+        "thi_dua": None if pr.thi_dua is None else {
+            "de_nghi": pr.thi_dua.de_nghi, "du_dieu_kien": pr.thi_dua.du_dieu_kien, "ly_do": list(pr.thi_dua.ly_do),
+            "dat_ldtt": pr.thi_dua.dat_ldtt, "ty_le_phieu": _r(pr.thi_dua.ty_le_phieu),
+        },
+        # additions
+        "muc_hop": pr.muc_hop,
+        "nguon_de_xuat": pr.nguon_de_xuat,
+        "diem": _r(pr.diem),
+        "muc_dang_vien": pr.muc_dang_vien,
+    }
+
+
+def group_document(g: GroupCap) -> dict:
+    return {
+        "nhom": g.nhom, "don_vi": list(g.don_vi), "so_nguoi": g.so_nguoi, "so_xep_loai": g.so_xep_loai,
+        "so_htxs_de_nghi": g.so_htxs_de_nghi, "so_htt_de_nghi": g.so_htt_de_nghi, "so_htxs_giu": g.so_htxs_giu,
+        "toi_da": g.toi_da, "ha_muc": list(g.ha_muc), "cach_tinh": g.cach_tinh, "ty_le": g.ty_le,
+        "lam_tron": g.lam_tron, "ngoai_le": g.ngoai_le or None, "bang_nhau": list(g.bang_nhau),
+        "xep_hang": [{"ma_so": c.ma_so, "ho_ten": c.ho_ten, "ty_le_phieu_htxs": _r(c.ty_le_phieu_htxs),
+                      "diem": _r(c.diem), "giu": c.giu} for c in g.xep_hang],
+        "muc_cuoi": {"so_htxs": g.so_htxs_cuoi, "so_htt": g.so_htt_cuoi, "toi_da": g.toi_da_cuoi,
+                     "so_quyet_dinh": g.so_quyet_dinh, "vuot": g.vuot_cuoi},
+    }
 
 
 def ratings_document(ratings: Ratings) -> dict:
-    people = []
-    for pr in ratings.people:
-        people.append({
-            "ma_so": pr.ma_so,
-            "ho_ten": pr.ho_ten,
-            "ma_don_vi": pr.ma_don_vi,
-            "nhom_tuong_dong": pr.nhom_tuong_dong,
-            "trang_thai": pr.trang_thai,
-            "tu_xep_loai": pr.tu_xep_loai,
-            "muc_de_xuat": pr.muc_de_xuat,
-            "muc_quyet_dinh": pr.muc_quyet_dinh,
-            "muc_toi_da": pr.muc_toi_da,
-            "ly_do": list(pr.ly_do),
-            "canh_bao": list(pr.canh_bao),
-            "thi_dua": None if pr.thi_dua is None else {
-                "de_nghi": pr.thi_dua.de_nghi, "du_dieu_kien": pr.thi_dua.du_dieu_kien, "ly_do": list(pr.thi_dua.ly_do),
-            },
-        })
+    emu = asdict(ratings.thi_dua)
+    emu["ty_le_truc_tiep"] = _r(emu["ty_le_truc_tiep"])
     return {
         "nam_danh_gia": ratings.nam_danh_gia,
         "bo_quy_tac": ratings.bo_quy_tac,
-        "nguoi": people,
-        "nhom_tuong_dong": [
-            {"nhom": g.nhom, "so_nguoi": g.so_nguoi, "so_htxs_de_nghi": g.so_htxs_de_nghi,
-             "so_htt_de_nghi": g.so_htt_de_nghi, "so_htxs_giu": g.so_htxs_giu, "toi_da": g.toi_da,
-             "ha_muc": list(g.ha_muc), "cach_tinh": g.cach_tinh}
-            for g in ratings.groups
-        ],
+        "nguoi": [person_document(pr) for pr in ratings.people],
+        # additions
+        "ten_bo_quy_tac": ratings.ten_bo_quy_tac,
+        "thiet_lap": ratings.thiet_lap,
+        "nhom_tuong_dong": [group_document(g) for g in ratings.groups],
+        "thi_dua": emu,
         "canh_bao": list(ratings.canh_bao),
     }
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
 
 
 def dumps(doc: dict) -> bytes:

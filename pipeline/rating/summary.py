@@ -1,0 +1,59 @@
+"""Per-unit summary of the ratings (counts per level, cap status), for `hoso rate` and the .xlsx."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.rating.result import Ratings
+
+STATUS_WORDS = {"xep_loai": "Xếp loại", "khong_xep_loai": "Không xếp loại"}
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    ma_don_vi: str
+    so_nguoi: int = 0
+    so_muc: dict[str, int] = field(default_factory=dict)  # final level (decided, else proposed) -> count
+    chua_co_muc: int = 0  # rated but no level at all
+    khong_xep_loai: int = 0
+    so_quyet_dinh: int = 0
+    ha_muc: tuple[str, ...] = ()  # moved down from HTXS by the cap
+    tinh_trang_ty_le: str = ""
+    vuot_ty_le: bool = False  # some group of the unit is over the cap on final levels
+    so_canh_bao: int = 0
+
+
+def unit_summaries(ratings: Ratings) -> list[UnitSummary]:
+    units: dict[str, list] = {}
+    for pr in ratings.people:
+        units.setdefault(pr.ma_don_vi, []).append(pr)
+    out = []
+    for code, members in units.items():
+        counts: dict[str, int] = {}
+        for pr in members:
+            if pr.rated and pr.muc_cuoi:
+                counts[pr.muc_cuoi] = counts.get(pr.muc_cuoi, 0) + 1
+        codes = {pr.ma_so for pr in members}
+        groups = [g for g in ratings.groups if code in g.don_vi]
+        moved = tuple(m for g in groups for m in g.ha_muc if m in codes)
+        parts = []
+        for g in groups:
+            here = [m for m in g.ha_muc if m in codes]
+            if g.vuot_cuoi:
+                parts.append(f"nhóm «{g.nhom}»: mức cuối cùng VƯỢT tỷ lệ ({g.so_htxs_cuoi} HTXS, tối đa {g.toi_da_cuoi})")
+            elif here:
+                parts.append(f"nhóm «{g.nhom}»: vượt tỷ lệ, đã hạ {', '.join(here)} xuống HTT "
+                             f"(giữ {g.so_htxs_giu}/{g.so_htxs_de_nghi} HTXS)")
+            elif g.ha_muc:
+                parts.append(f"nhóm «{g.nhom}»: vượt tỷ lệ, đã hạ người ở đơn vị khác (giữ {g.so_htxs_giu}/{g.so_htxs_de_nghi} HTXS)")
+            else:
+                parts.append(f"nhóm «{g.nhom}»: trong tỷ lệ ({g.so_htxs_giu} HTXS, tối đa {g.toi_da})")
+        out.append(UnitSummary(
+            ma_don_vi=code, so_nguoi=len(members), so_muc=counts,
+            chua_co_muc=sum(1 for pr in members if pr.rated and not pr.muc_cuoi),
+            khong_xep_loai=sum(1 for pr in members if not pr.rated),
+            so_quyet_dinh=sum(1 for pr in members if pr.muc_quyet_dinh), ha_muc=moved,
+            tinh_trang_ty_le="; ".join(parts), vuot_ty_le=any(g.vuot_cuoi for g in groups),
+            so_canh_bao=sum(len(pr.canh_bao) for pr in members),
+        ))
+    return out

@@ -1,0 +1,253 @@
+"""ket_qua_xep_loai.xlsx: the ratings for clerks.
+
+Sheets: `KetQua` (one row per person: code, name, unit, group, status, self-rating, meeting level,
+points, proposal, decided, ceiling, reasons, warnings, emulation), `TongHopDonVi` (per unit: counts
+per level and cap status), one sheet per comparable group with the HTXS cap computation, `ThiDua`
+(emulation), `ThongTin` (rulebook, settings, agency-wide warnings).
+
+Every text cell is written as a string, never as a formula: a value such as `=1+1` or `@x` stays
+text. The file is byte-for-byte reproducible (fixed zip and document timestamps).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pipeline.rating.levels import ORDER, WORDS
+from pipeline.rating.result import GroupCap, Ratings
+from pipeline.rating.summary import STATUS_WORDS, unit_summaries
+
+MAX_CELL = 32_767
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TITLES = {"LDTT": "Lao động tiên tiến", "CSTDCS": "Chiến sĩ thi đua cơ sở"}
+
+
+def text(value: str) -> str:
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
+
+
+def put(ws, row: int, col: int, value, *, bold: bool = False, wrap: bool = False):
+    """Write one cell; strings are always stored as strings (never formulas)."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = text(value)
+        cell.data_type = "s"  # openpyxl would otherwise treat "=…" as a formula
+    else:
+        cell.value = value
+    if bold:
+        cell.font = HEADER_FONT
+    if wrap:
+        cell.alignment = WRAP
+    return cell
+
+
+def table(ws, first_row: int, headers: list[tuple[str, int]], rows: list[list], *, wrap_cols: set[int] = frozenset(),
+          freeze: bool = True) -> int:
+    """Header row plus data rows; returns the next free row."""
+    for c, (title, width) in enumerate(headers, start=1):
+        cell = put(ws, first_row, c, title, bold=True, wrap=True)
+        cell.fill = HEADER_FILL
+        letter = get_column_letter(c)
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
+    for r, values in enumerate(rows, start=first_row + 1):
+        for c, v in enumerate(values, start=1):
+            put(ws, r, c, v, wrap=(c in wrap_cols))
+    if freeze:
+        ws.freeze_panes = ws.cell(row=first_row + 1, column=1)
+    if rows:
+        ws.auto_filter.ref = f"A{first_row}:{get_column_letter(len(headers))}{first_row + len(rows)}"
+    return first_row + len(rows) + 2
+
+
+def lines(items) -> str:
+    return "\n".join(f"• {x}" for x in items)
+
+
+def level(code: str | None) -> str:
+    return code or ""
+
+
+def emulation_cell(pr) -> str:
+    t = pr.thi_dua
+    if t is None:
+        return ""
+    status = "đủ điều kiện" if t.du_dieu_kien else "không đủ điều kiện"
+    head = f"{TITLES.get(t.de_nghi, t.de_nghi)}: {status}"
+    if t.de_nghi == "CSTDCS" and not t.du_dieu_kien and t.dat_ldtt:
+        head += " (đạt Lao động tiên tiến)"
+    return head + ("\n" + lines(t.ly_do) if t.ly_do else "")
+
+
+def _people_sheet(wb: Workbook, ratings: Ratings) -> None:
+    ws = wb.active
+    ws.title = "KetQua"
+    headers = [("STT", 5), ("Mã số", 10), ("Họ và tên", 24), ("Mã đơn vị", 10), ("Nhóm tương đồng", 18),
+               ("Trạng thái", 14), ("Tự xếp loại", 9), ("Mức biểu quyết", 9), ("Điểm", 7), ("Mức đề xuất", 9),
+               ("Mức quyết định", 9), ("Mức tối đa", 9), ("Lý do", 90), ("Cảnh báo", 60), ("Thi đua", 60)]
+    rows = []
+    for n, pr in enumerate(ratings.people, start=1):
+        rows.append([n, pr.ma_so, pr.ho_ten, pr.ma_don_vi, pr.nhom_tuong_dong, STATUS_WORDS[pr.trang_thai],
+                     level(pr.tu_xep_loai), level(pr.muc_hop), pr.diem if pr.diem is not None else "",
+                     level(pr.muc_de_xuat), level(pr.muc_quyet_dinh), level(pr.muc_toi_da), lines(pr.ly_do),
+                     lines(pr.canh_bao), emulation_cell(pr)])
+    table(ws, 1, headers, rows, wrap_cols={13, 14, 15})
+
+
+def _units_sheet(wb: Workbook, ratings: Ratings) -> None:
+    ws = wb.create_sheet("TongHopDonVi")
+    headers = [("Mã đơn vị", 10), ("Số người", 8)] + [(lv, 7) for lv in ORDER] + [
+        ("Chưa có mức", 8), ("Không xếp loại", 9), ("Đã có mức quyết định", 10), ("Hạ mức do tỷ lệ HTXS", 24),
+        ("Tình trạng tỷ lệ HTXS", 50), ("Số cảnh báo", 8)]
+    rows = []
+    for u in unit_summaries(ratings):
+        rows.append([u.ma_don_vi, u.so_nguoi, *[u.so_muc.get(lv, 0) for lv in ORDER], u.chua_co_muc,
+                     u.khong_xep_loai, u.so_quyet_dinh, ", ".join(u.ha_muc), u.tinh_trang_ty_le, u.so_canh_bao])
+    end = table(ws, 1, headers, rows, wrap_cols={len(headers) - 1})
+    put(ws, end, 1, "Các cột HTXS … KHT đếm mức cuối cùng: mức quyết định nếu đã có, nếu chưa thì mức chương trình đề xuất.")
+
+
+def _sheet_name(wb: Workbook, base: str) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", "_", base).strip("'")[:31] or "Nhom"
+    taken = {s.casefold() for s in wb.sheetnames}
+    candidate, n = name, 2
+    while candidate.casefold() in taken:
+        suffix = f"~{n}"
+        candidate = name[: 31 - len(suffix)] + suffix
+        n += 1
+    return candidate
+
+
+def _group_sheet(wb: Workbook, ratings: Ratings, g: GroupCap) -> None:
+    ws = wb.create_sheet(_sheet_name(wb, f"Nhom {g.nhom}"))
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 80
+    put(ws, 1, 1, f"Nhóm tương đồng «{g.nhom}»: kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ", bold=True)
+    facts = [
+        ("Đơn vị có người trong nhóm", ", ".join(g.don_vi)),
+        ("Số người / số được xếp loại", f"{g.so_nguoi} / {g.so_xep_loai}"),
+        ("Tỷ lệ tối đa (HTXS so với HTT)", f"{round(g.ty_le * 100, 2):g}%"),
+        ("Cách làm tròn", {"floor": "làm tròn xuống", "round": "làm tròn", "ceil": "làm tròn lên"}.get(g.lam_tron, g.lam_tron)),
+        ("Đề xuất HTXS trước khi áp tỷ lệ", g.so_htxs_de_nghi),
+        ("Đề xuất HTT trước khi áp tỷ lệ", g.so_htt_de_nghi),
+        ("Số HTXS được giữ", g.so_htxs_giu),
+        ("Số HTT sau khi hạ mức", g.so_htt_sau),
+        ("Số HTXS tối đa", g.toi_da),
+        ("Hạ từ HTXS xuống HTT", ", ".join(g.ha_muc) or "không"),
+        ("Ngoại lệ được cho phép", g.ngoai_le or "không"),
+        ("Cách tính", g.cach_tinh),
+        ("Bằng nhau tại ranh giới", ", ".join(g.bang_nhau) or "không"),
+        ("Theo mức cuối cùng: HTXS / HTT / tối đa", f"{g.so_htxs_cuoi} / {g.so_htt_cuoi} / {g.toi_da_cuoi}"
+                                                     + (" — VƯỢT TỶ LỆ" if g.vuot_cuoi else "")),
+        ("Số người đã có mức quyết định", g.so_quyet_dinh),
+    ]
+    for r, (label, value) in enumerate(facts, start=3):
+        put(ws, r, 1, label, bold=True)
+        put(ws, r, 2, value, wrap=True)
+    row = 3 + len(facts) + 1
+    put(ws, row, 1, "Thứ tự xét giữ HTXS (tỷ lệ phiếu HTXS, rồi điểm, rồi mã số)", bold=True)
+    ranks = [[n, c.ma_so, c.ho_ten, round(c.ty_le_phieu_htxs, 4), c.diem if c.diem is not None else "",
+              "Giữ HTXS" if c.giu else "Hạ xuống HTT"] for n, c in enumerate(g.xep_hang, start=1)]
+    row = table(ws, row + 1, [("Thứ tự", 8), ("Mã số", 10), ("Họ và tên", 24), ("Tỷ lệ phiếu HTXS", 10), ("Điểm", 8),
+                              ("Kết quả", 14)], ranks, freeze=False)
+    put(ws, row, 1, "Thành viên của nhóm", bold=True)
+    members = [[pr.ma_so, pr.ho_ten, pr.ma_don_vi, STATUS_WORDS[pr.trang_thai], level(pr.muc_hop), level(pr.muc_de_xuat),
+                level(pr.muc_quyet_dinh), level(pr.muc_cuoi)]
+               for pr in ratings.people if pr.nhom_tuong_dong == g.nhom]
+    table(ws, row + 1, [("Mã số", 10), ("Họ và tên", 24), ("Mã đơn vị", 10), ("Trạng thái", 14), ("Mức biểu quyết", 9),
+                        ("Mức đề xuất", 9), ("Mức quyết định", 9), ("Mức cuối cùng", 9)], members, freeze=False)
+
+
+def _emulation_sheet(wb: Workbook, ratings: Ratings) -> None:
+    ws = wb.create_sheet("ThiDua")
+    s = ratings.thi_dua
+    facts = [
+        ("Số người được đề nghị", s.so_de_nghi),
+        ("Số người đạt tiêu chuẩn Lao động tiên tiến", s.so_dat_ldtt),
+        ("Đề nghị Chiến sĩ thi đua cơ sở / đủ điều kiện / tối đa / trong tỷ lệ",
+         f"{s.so_de_nghi_cstdcs} / {s.so_cstdcs_du_dieu_kien} / {s.toi_da_cstdcs} / {s.so_cstdcs}"),
+        ("Cách tính tỷ lệ Chiến sĩ thi đua cơ sở", s.cach_tinh_cstdcs),
+        ("Tỷ lệ trực tiếp lao động, công tác trong số được đề nghị",
+         "" if s.ty_le_truc_tiep is None else f"{s.so_truc_tiep}/{s.so_de_nghi} = {round(s.ty_le_truc_tiep * 100, 1):g}% "
+         f"(ngưỡng {round(s.nguong_truc_tiep * 100, 1):g}%)"),
+    ]
+    ws.column_dimensions["A"].width = 40
+    for r, (label, value) in enumerate(facts, start=1):
+        put(ws, r, 1, label, bold=True)
+        put(ws, r, 2, value, wrap=True)
+    rows = []
+    for pr in ratings.people:
+        t = pr.thi_dua
+        if t is None:
+            continue
+        rows.append([pr.ma_so, pr.ho_ten, pr.ma_don_vi, TITLES.get(t.de_nghi, t.de_nghi), level(pr.muc_cuoi),
+                     "Có" if t.dat_ldtt else "Không", "Có" if t.du_dieu_kien else "Không", lines(t.ly_do)])
+    table(ws, len(facts) + 2, [("Mã số", 10), ("Họ và tên", 24), ("Mã đơn vị", 10), ("Danh hiệu đề nghị", 20),
+                               ("Mức xếp loại", 9), ("Đạt LĐTT", 9), ("Đủ điều kiện", 9), ("Lý do", 90)],
+          rows, wrap_cols={8}, freeze=False)
+
+
+def _info_sheet(wb: Workbook, ratings: Ratings) -> None:
+    ws = wb.create_sheet("ThongTin")
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 100
+    facts = [("Năm đánh giá", ratings.nam_danh_gia), ("Bộ quy tắc", ratings.bo_quy_tac),
+             ("Tên bộ quy tắc", ratings.ten_bo_quy_tac)]
+    facts += [(f"Thiết lập: {k}", str(v)) for k, v in ratings.thiet_lap.items()]
+    facts += [("Mức xếp loại", "; ".join(f"{k} = {v}" for k, v in WORDS.items()))]
+    row = 1
+    for label, value in facts:
+        put(ws, row, 1, label, bold=True)
+        put(ws, row, 2, value, wrap=True)
+        row += 1
+    row += 1
+    put(ws, row, 1, "Cảnh báo chung", bold=True)
+    for w in ratings.canh_bao or ("Không có.",):
+        row += 1
+        put(ws, row, 2, w, wrap=True)
+
+
+def workbook(ratings: Ratings) -> Workbook:
+    wb = Workbook()
+    _people_sheet(wb, ratings)
+    _units_sheet(wb, ratings)
+    for g in ratings.groups:
+        _group_sheet(wb, ratings, g)
+    _emulation_sheet(wb, ratings)
+    _info_sheet(wb, ratings)
+    return wb
+
+
+def to_bytes(ratings: Ratings) -> bytes:
+    """The .xlsx bytes, with fixed timestamps so the same ratings give the same file."""
+    wb = workbook(ratings)
+    fixed = dt.datetime(ratings.nam_danh_gia, 12, 31, 0, 0, 0)
+    wb.properties.created = fixed
+    raw = io.BytesIO()
+    wb.save(raw)
+    stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            zi = zipfile.ZipInfo(info.filename, date_time=fixed.timetuple()[:6])
+            zi.compress_type, zi.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            zout.writestr(zi, data)
+    return out.getvalue()
+
+
+def write(path: Path, ratings: Ratings) -> None:
+    Path(path).write_bytes(to_bytes(ratings))

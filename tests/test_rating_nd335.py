@@ -1,0 +1,119 @@
+"""Rulebook choice (R0) and rulebook nd335-2025: points, thresholds, discipline, the same cap."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from rating_builder import Book, count
+
+from pipeline.rating.rulebooks import ND335, RULEBOOKS, UnknownRulebook, for_year, resolve
+
+
+@pytest.mark.parametrize("year, rb", [(2019, "nd90-2020"), (2022, "nd90-2020"), (2023, "nd90-2020+nd48-2023"),
+                                      (2025, "nd90-2020+nd48-2023"), (2026, "nd335-2025"), (2030, "nd335-2025")])
+def test_the_year_picks_the_rulebook(year, rb):
+    assert for_year(year).id == rb
+    b = Book(year=year)
+    b.person("A", self_level="HTT")
+    assert b.rate().bo_quy_tac == rb
+
+
+def test_overrides_option_then_workbook_then_year():
+    assert resolve(2024).id == "nd90-2020+nd48-2023"
+    assert resolve(2024, None, "nd335-2025").id == "nd335-2025"
+    assert resolve(2024, "nd90-2020", "nd335-2025").id == "nd90-2020"
+    assert resolve(2024, ND335).id == "nd335-2025"
+    b = Book(year=2024, bo_quy_tac="nd335-2025")
+    b.person("A", self_level="HTT")
+    r = b.rate()
+    assert r.bo_quy_tac == "nd335-2025"
+    assert any("từ năm 2026" in w for w in r.canh_bao)
+    assert b.rate("nd90-2020+nd48-2023").bo_quy_tac == "nd90-2020+nd48-2023"
+    with pytest.raises(UnknownRulebook):
+        b.rate("nd-khong-co")
+    assert set(RULEBOOKS) == {"nd90-2020", "nd90-2020+nd48-2023", "nd335-2025"}
+
+
+def scored(general: float, results: float, **kw) -> Book:
+    b = Book(year=2026)
+    b.person("A", **kw)
+    b.score("A", "CHUNG", general)
+    b.score("A", "KET_QUA", results)
+    b.peers(10)  # room under the cap, rated from their votes (with a warning: no points)
+    return b
+
+
+@pytest.mark.parametrize("general, results, level", [
+    (30, 70, "HTXS"), (28, 62, "HTXS"), (27, 62.5, "HTT"), (20, 50, "HTT"), (20, 49.99, "HT"),
+    (20, 30, "HT"), (10, 39.9, "KHT"), (0, 0, "KHT"),
+])
+def test_nd335_thresholds_with_the_default_30_plus_70_criteria(general, results, level):
+    r = scored(general, results).rate()
+    pr = r.of("A")
+    assert pr.muc_de_xuat == level and pr.nguon_de_xuat == "diem"
+    assert pr.diem == pytest.approx(general + results)
+    assert any("Nghị định 335/2025/NĐ-CP" in x and "Tổng điểm" in x for x in pr.ly_do)
+
+
+def test_nd335_points_beat_the_meeting_vote_with_a_warning():
+    pr = scored(20, 40, vote=(10, 10)).rate().of("A")
+    assert pr.muc_de_xuat == "HT"
+    assert any("kết quả chấm điểm" in w for w in pr.canh_bao)
+
+
+def test_nd335_evaluator_points_preferred_and_custom_criteria_normalised():
+    b = Book(year=2026)
+    b.criterion("C1", 20, "chung")
+    b.criterion("C2", 30, "nhiem_vu")
+    b.person("A")
+    b.score("A", "C1", 18, self_points=20)
+    b.score("A", "C2", 27, self_points=30)
+    pr = b.rate().of("A")
+    assert pr.diem == pytest.approx(90)  # (18 + 27) / 50 × 100
+    assert any("quy đổi" in w for w in pr.canh_bao)
+
+
+def test_nd335_discipline_from_reprimand_upward_in_duty_is_kht():
+    b = scored(30, 70)
+    b.discipline("A", "hanh_chinh", dt.date(2026, 3, 3), form="Khiển trách")
+    pr = b.rate().of("A")
+    assert pr.muc_de_xuat == "KHT"
+    assert any("điểm c khoản 4" in x and "335/2025" in x for x in pr.ly_do)
+
+
+@pytest.mark.parametrize("form, duty", [("Phê bình", True), ("Cảnh cáo", False)])
+def test_nd335_discipline_below_reprimand_or_outside_duty_does_not_count(form, duty):
+    b = scored(30, 70)
+    b.discipline("A", "hanh_chinh", dt.date(2026, 3, 3), form=form, duty=duty)
+    pr = b.rate().of("A")
+    assert pr.muc_de_xuat == "HTXS"
+    assert any("không là căn cứ" in x for x in pr.ly_do)
+
+
+def test_nd335_keeps_the_same_20_percent_cap_ranked_by_points():
+    b = Book(year=2026)
+    for i, pts in enumerate([91, 99, 95, 93]):
+        b.person(f"X{i}")
+        b.score(f"X{i}", "CHUNG", 30)
+        b.score(f"X{i}", "KET_QUA", pts - 30)
+    for i in range(6):
+        b.person(f"T{i}")
+        b.score(f"T{i}", "CHUNG", 25)
+        b.score(f"T{i}", "KET_QUA", 55)
+    r = b.rate()
+    assert count(r, "HTXS") == 1 and r.of("X1").muc_de_xuat == "HTXS"
+    assert any("điểm a khoản 5" in x for x in r.of("X0").ly_do)
+
+
+def test_nd335_without_points_falls_back_to_the_vote_with_a_warning():
+    b = Book(year=2026)
+    b.person("A", vote=(10, 0, 10))
+    pr = b.rate().of("A")
+    assert pr.muc_de_xuat == "HTT" and any("ChamDiem" in w for w in pr.canh_bao)
+
+
+def test_nd335_flags_staff_it_was_not_written_for():
+    b = Book(year=2026)
+    b.person("A", kind="vien_chuc", self_level="HTT")
+    assert any("vien_chuc" in w for w in b.rate().canh_bao)

@@ -1,0 +1,181 @@
+"""The rating outputs: ket_qua_xep_loai.json (cli.md schema), ket_qua_xep_loai.xlsx, `hoso rate`, and
+the sample workbook's special cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from rating_builder import Book
+
+from pipeline import ingest
+from pipeline.cli import cli
+from pipeline.rating import rate
+from pipeline.submission import ratings_file, ratings_xlsx
+
+CONTRACT_PERSON_KEYS = ["ma_so", "ho_ten", "ma_don_vi", "nhom_tuong_dong", "trang_thai", "tu_xep_loai", "muc_de_xuat",
+                        "muc_quyet_dinh", "muc_toi_da", "ly_do", "canh_bao", "thi_dua"]
+LEVELS = {"HTXS", "HTT", "HT", "KHT", None}
+
+
+def small_book() -> Book:
+    b = Book()
+    b.person("A", name="=HYPERLINK(\"http://x\")", vote=(10, 9, 1))
+    b.person("B", name="+84 912 345 678", vote=(10, 0, 10), unit="U2")
+    b.person("C", name="-Trần Văn C", months=3)
+    b.person("D", name="@SUM(A1:A3)", vote=(10, 0, 10), decided="HTT", group="G2")
+    b.peers(5)
+    b.emulation("B")
+    return b
+
+
+def check_json(doc: dict, rulebook: str) -> None:
+    assert list(doc)[:3] == ["nam_danh_gia", "bo_quy_tac", "nguoi"]
+    assert doc["bo_quy_tac"] == rulebook
+    for p in doc["nguoi"]:
+        assert list(p)[:len(CONTRACT_PERSON_KEYS)] == CONTRACT_PERSON_KEYS
+        assert p["trang_thai"] in ("xep_loai", "khong_xep_loai")
+        for key in ("tu_xep_loai", "muc_de_xuat", "muc_quyet_dinh", "muc_toi_da"):
+            assert p[key] in LEVELS
+        if p["trang_thai"] == "khong_xep_loai":
+            assert p["muc_de_xuat"] is None
+        assert all(isinstance(x, str) for x in p["ly_do"] + p["canh_bao"])
+        if p["thi_dua"] is not None:
+            assert {"de_nghi", "du_dieu_kien", "ly_do"} <= set(p["thi_dua"])
+            assert p["thi_dua"]["de_nghi"] in ("LDTT", "CSTDCS")
+
+
+def test_json_follows_the_contract(tmp_path):
+    r = small_book().rate()
+    path = tmp_path / "ket_qua_xep_loai.json"
+    ratings_file.write(path, r)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    check_json(doc, "nd90-2020+nd48-2023")
+    assert doc["nam_danh_gia"] == 2024
+    c = next(p for p in doc["nguoi"] if p["ma_so"] == "C")
+    assert c["trang_thai"] == "khong_xep_loai" and c["muc_toi_da"] is None
+    assert {g["nhom"] for g in doc["nhom_tuong_dong"]} == {"G", "G2"}
+
+
+def test_xlsx_text_is_never_a_formula(tmp_path):
+    r = small_book().rate()
+    path = tmp_path / "ket_qua_xep_loai.xlsx"
+    ratings_xlsx.write(path, r)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["KetQua"]
+    names = {ws.cell(row=i, column=2).value: ws.cell(row=i, column=3) for i in range(2, ws.max_row + 1)}
+    for code, expected in [("A", '=HYPERLINK("http://x")'), ("B", "+84 912 345 678"), ("C", "-Trần Văn C"),
+                           ("D", "@SUM(A1:A3)")]:
+        cell = names[code]
+        assert cell.value == expected and cell.data_type == "s"
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
+
+
+def test_xlsx_has_one_row_per_person_a_sheet_per_group_and_is_reproducible(tmp_path):
+    r = small_book().rate()
+    data = ratings_xlsx.to_bytes(r)
+    assert data == ratings_xlsx.to_bytes(r)
+    path = tmp_path / "k.xlsx"
+    path.write_bytes(data)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:2] == ["KetQua", "TongHopDonVi"]
+    assert {"Nhom G", "Nhom G2", "ThiDua", "ThongTin"} <= set(wb.sheetnames)
+    header = [c.value for c in wb["KetQua"][1]]
+    for title in ("Mã số", "Họ và tên", "Mã đơn vị", "Nhóm tương đồng", "Trạng thái", "Tự xếp loại", "Mức đề xuất",
+                  "Mức quyết định", "Mức tối đa", "Lý do", "Cảnh báo", "Thi đua"):
+        assert title in header
+    assert wb["KetQua"].max_row == 1 + len(r.people)
+    group = wb["Nhom G"]
+    texts = [c.value for row in group.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("k = " in t and "20%" in t for t in texts)
+
+
+def test_group_sheet_names_are_valid_and_unique():
+    b = Book()
+    b.person("A", group="Phòng/Ban:1*", self_level="HTT")
+    b.person("B", group="Phòng_Ban_1_", self_level="HTT")
+    b.person("C", group="x" * 40, self_level="HTT")
+    wb = ratings_xlsx.workbook(b.rate())
+    names = [n for n in wb.sheetnames if n.startswith("Nhom")]
+    assert len(names) == 3 and len({n.casefold() for n in names}) == 3
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+
+
+# ------------------------------------------------------------------ the sample workbook
+@pytest.fixture(scope="module")
+def sample_ratings(sample):
+    return rate(ingest.load(sample))
+
+
+@pytest.mark.parametrize("code, status, level, phrase", [
+    ("VP-008", "xep_loai", "KHT", "điểm a khoản 5 Điều 2"),
+    ("VP-028", "khong_xep_loai", None, "vẫn phải kiểm điểm"),
+    ("VP-033", "xep_loai", "HTT", "thai sản"),
+    ("VP-027", "xep_loai", "HT", "từ 3 đến dưới 6 tháng"),
+    ("VP-039", "xep_loai", "HTT", "điểm c khoản 5 Điều 2"),
+    ("VP-026", "xep_loai", "HTT", "đúng một nửa"),
+    ("VP-016", "xep_loai", "HTXS", "giữ mức Hoàn thành xuất sắc"),
+    ("VP-017", "xep_loai", "HTT", "vượt tỷ lệ HTXS"),
+    ("VP-018", "xep_loai", "HTT", "vượt tỷ lệ HTXS"),
+])
+def test_sample_special_cases(sample_ratings, code, status, level, phrase):
+    pr = sample_ratings.of(code)
+    assert pr.trang_thai == status
+    assert pr.muc_de_xuat == level
+    assert any(phrase in x for x in pr.ly_do), pr.ly_do
+    assert all("căn cứ:" in x for x in pr.ly_do)
+
+
+def test_sample_groups_and_emulation(sample_ratings):
+    g = sample_ratings.group("TH/chuyen_vien")
+    assert (g.so_htxs_de_nghi, g.so_htt_de_nghi, g.so_htxs_giu) == (3, 5, 1)
+    assert g.ha_muc == ("VP-017", "VP-018")
+    assert sample_ratings.of("VP-039").muc_toi_da == "HTXS"
+    assert not sample_ratings.of("VP-008").thi_dua.du_dieu_kien
+    assert not sample_ratings.of("VP-021").thi_dua.du_dieu_kien  # 5/10 votes
+    assert sample_ratings.bo_quy_tac == "nd90-2020+nd48-2023"
+
+
+def test_hoso_rate_writes_both_files_and_prints_a_unit_summary(sample, tmp_path):
+    out = tmp_path / "rate"
+    result = CliRunner().invoke(cli, ["rate", str(sample), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "nd90-2020+nd48-2023" in text
+    assert "HCQT" in text and "HTXS" in text and "Tỷ lệ HTXS" in text
+    assert "đã hạ VP-017, VP-018" in text
+    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    check_json(doc, "nd90-2020+nd48-2023")
+    assert (out / "ket_qua_xep_loai.xlsx").exists()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {"ket_qua_xep_loai.json", "ket_qua_xep_loai.xlsx"} <= {f["path"] for f in manifest["files"]}
+
+
+def test_hoso_rate_bo_quy_tac_option(sample, tmp_path):
+    out = tmp_path / "rate335"
+    result = CliRunner().invoke(cli, ["rate", str(sample), "-o", str(out), "--bo-quy-tac", "nd335-2025"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    check_json(doc, "nd335-2025")
+    bad = CliRunner().invoke(cli, ["rate", str(sample), "-o", str(out), "--bo-quy-tac", "khong-co"])
+    assert bad.exit_code == 2
+
+
+def test_build_accepts_bo_quy_tac():
+    result = CliRunner().invoke(cli, ["build", "--help"])
+    assert "--bo-quy-tac" in result.output
+
+
+def test_decided_dates_and_documents_in_reasons_are_formatted():
+    b = Book()
+    b.person("A", vote=(10, 0, 10))
+    b.discipline("A", "dang", dt.date(2024, 3, 9), number="7-QĐ/UBKT")
+    x = b.rate().of("A").ly_do
+    assert any("09/03/2024" in r and "7-QĐ/UBKT" in r for r in x)
