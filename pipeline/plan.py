@@ -37,15 +37,21 @@ class PersonDossier:
 
 @dataclass(frozen=True)
 class UnitDossier:
+    """Seed 001's order: (1) minutes (+ ballot count), (2) collective review, (3) the persons'
+    dossiers in review order, (4) the proposal table, (5) the emulation table."""
+
     ma_don_vi: str
     ten_don_vi: str
     pdf: str
     persons: tuple[PersonDossier, ...]  # review order
+    before: tuple[DocumentJob, ...] = ()  # items (1)–(2)
+    after: tuple[DocumentJob, ...] = ()  # items (4)–(5)
 
 
 @dataclass(frozen=True)
 class Plan:
     units: tuple[UnitDossier, ...]
+    agency: tuple[DocumentJob, ...] = ()  # agency documents (notice of results)
 
     @property
     def persons(self) -> tuple[PersonDossier, ...]:
@@ -53,7 +59,8 @@ class Plan:
 
     @property
     def jobs(self) -> tuple[DocumentJob, ...]:
-        return tuple(d for p in self.persons for d in p.documents)
+        unit_docs = tuple(d for u in self.units for d in (*u.before, *u.after))
+        return tuple(d for p in self.persons for d in p.documents) + unit_docs + self.agency
 
 
 def review_order(people: list[Person]) -> list[Person]:
@@ -110,5 +117,21 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
             dossiers.append(PersonDossier(person.ma_so, person.ho_ten, unit.ma_don_vi,
                                           f"ca_nhan/{unit.ma_don_vi}/{person.ma_so}.pdf", tuple(docs)))
         if dossiers:
-            out.append(UnitDossier(unit.ma_don_vi, unit.ten_don_vi, f"don_vi/{unit.ma_don_vi}.pdf", tuple(dossiers)))
-    return Plan(tuple(out))
+            unit_set = form_set.get("don_vi", {})
+            before = _unit_jobs(unit, unit_set.get("truoc", ()), registry)
+            after = _unit_jobs(unit, unit_set.get("sau", ()), registry)
+            out.append(UnitDossier(unit.ma_don_vi, unit.ten_don_vi, f"don_vi/{unit.ma_don_vi}.pdf", tuple(dossiers),
+                                   before, after))
+    agency = tuple(
+        DocumentJob(key=f"co_quan/{code}", form=code, title=registry.get(code).title, docx=f"co_quan/{code}.docx")
+        for code in form_set.get("co_quan", {}).get("tai_lieu", ())
+    )
+    return Plan(tuple(out), agency)
+
+
+def _unit_jobs(unit: Unit, codes, registry: Registry) -> tuple[DocumentJob, ...]:
+    return tuple(
+        DocumentJob(key=f"{unit.ma_don_vi}/{code}", form=code, title=registry.get(code).title,
+                    docx=f"don_vi/{unit.ma_don_vi}/{code}.docx", ma_don_vi=unit.ma_don_vi)
+        for code in codes
+    )

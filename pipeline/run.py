@@ -9,15 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import ingest
-from pipeline.bundle.assemble import BuiltBundle, person_bundle, unit_bundle
+from pipeline.bundle.assemble import BuiltBundle, CoverInfo, person_bundle, unit_bundle
 from pipeline.forms.context import person_context
 from pipeline.forms.registry import Registry
 from pipeline.forms.render import CompiledTemplate
+from pipeline.forms.unit_context import agency_document_context, unit_document_context
+from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import OutputFolder
 from pipeline.pdf.cache import PdfCache, cache_key
 from pipeline.pdf.join import join_safe
 from pipeline.pdf.pool import Converter, Item
-from pipeline.plan import Plan, make_plan
+from pipeline.plan import DocumentJob, Plan, make_plan
 from pipeline.progress import Progress
 from pipeline.rating import rate
 from pipeline.submission import ratings_file, ratings_xlsx
@@ -68,7 +70,8 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         pdfs, converted = convert_documents(list(items.values()), cache, converter,
                                             show_progress=options.show_progress)
         by_job = {job: pdfs[item.key][0] for job, item in items.items()}
-        persons, units, pages = assemble_bundles(plan, by_job, stage, duplex=options.duplex)
+        persons, units, pages = assemble_bundles(plan, by_job, stage, campaign=campaign, registry=registry,
+                                                 duplex=options.duplex)
         manifest = build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,
                                   persons=persons, units=units)
         (stage / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -92,19 +95,30 @@ def render_documents(plan: Plan, campaign, ratings, registry: Registry, stage: P
     """Fill every form of the plan into its .docx; returns document key -> conversion item."""
     compiled: dict[str, CompiledTemplate] = {}
     people = {p.ma_so: p for p in campaign.people}
+    units = {u.ma_don_vi: u for u in campaign.units}
     items: dict[str, Item] = {}
+
+    def render(doc: DocumentJob, ctx: dict, who: str) -> None:
+        spec = registry.get(doc.form)
+        if doc.form not in compiled:
+            compiled[doc.form] = CompiledTemplate(spec.template, code=doc.form)
+        dest = stage / doc.docx
+        compiled[doc.form].render_to(ctx, dest)
+        label = f"{who} — {spec.ma_hieu or spec.code}: {spec.title}"
+        group = doc.form if joinable(spec) else None
+        items[doc.key] = Item(cache_key(spec.template_sha256, ctx), dest, label, group)
+
     for dossier in plan.persons:
         person = people[dossier.ma_so]
         for doc in dossier.documents:
-            spec = registry.get(doc.form)
-            if doc.form not in compiled:
-                compiled[doc.form] = CompiledTemplate(spec.template, code=doc.form)
-            ctx = person_context(campaign, spec, person, ratings.of(person.ma_so))
-            dest = stage / doc.docx
-            compiled[doc.form].render_to(ctx, dest)
-            label = f"{person.ho_ten} ({person.ma_so}) — {spec.ma_hieu or spec.code}: {spec.title}"
-            group = doc.form if joinable(spec) else None
-            items[doc.key] = Item(cache_key(spec.template_sha256, ctx), dest, label, group)
+            ctx = person_context(campaign, registry.get(doc.form), person, ratings.of(person.ma_so))
+            render(doc, ctx, f"{person.ho_ten} ({person.ma_so})")
+    for unit in plan.units:
+        for doc in (*unit.before, *unit.after):
+            ctx = unit_document_context(campaign, ratings, registry.get(doc.form), units[unit.ma_don_vi])
+            render(doc, ctx, f"Đơn vị {unit.ten_don_vi} ({unit.ma_don_vi})")
+    for doc in plan.agency:
+        render(doc, agency_document_context(campaign, ratings, registry.get(doc.form)), campaign.agency.ten_co_quan)
     return items
 
 
@@ -129,13 +143,24 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, 
     return pdfs, len(todo)
 
 
-def assemble_bundles(plan: Plan, pdfs: dict[str, bytes], stage: Path, *, duplex: bool = True):
+def assemble_bundles(plan: Plan, pdfs: dict[str, bytes], stage: Path, *, campaign, registry: Registry,
+                     duplex: bool = True):
     """Write every bundle; return the manifest's `ca_nhan` and `don_vi` entries and the page total."""
     persons_out, units_out, pages = [], [], 0
+    signers = {code: registry.get(code).signers for code in {j.form for j in plan.jobs}}
+    people = {p.ma_so: p for p in campaign.people}
+    agency = campaign.agency
+    header = tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x)
     for unit in plan.units:
         built: dict[str, BuiltBundle] = {}
         for dossier in unit.persons:
-            b = person_bundle(dossier, pdfs)
+            person = people[dossier.ma_so]
+            info = CoverInfo(header, "HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", (
+                ("Năm đánh giá", str(campaign.year)), ("Họ và tên", person.ho_ten),
+                ("Chức vụ, chức danh", person.chuc_vu or "…"), ("Đối tượng", LOAI_NHAN_SU[person.loai_nhan_su]),
+                ("Đơn vị", unit.ten_don_vi), ("Mã số", person.ma_so),
+            ), signers)
+            b = person_bundle(dossier, pdfs, info, duplex=duplex)
             built[dossier.ma_so] = b
             _write(stage / dossier.pdf, b.data)
             persons_out.append({
@@ -143,13 +168,16 @@ def assemble_bundles(plan: Plan, pdfs: dict[str, bytes], stage: Path, *, duplex:
                 "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages}
                              for s in b.sections],
             })
-        ub = unit_bundle(unit, built, duplex=duplex)
+        info = CoverInfo(header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}", (
+            ("Đơn vị", unit.ten_don_vi), ("Số người", str(len(unit.persons))),
+        ))
+        ub = unit_bundle(unit, built, pdfs, info, duplex=duplex)
         _write(stage / unit.pdf, ub.data)
         pages += ub.pages
         units_out.append({
             "ma_don_vi": unit.ma_don_vi, "pdf": unit.pdf,
-            "muc": [{"tieu_de": s.title, "ma_so": s.ma_so, "trang_dau": s.first_page, "so_trang": s.pages}
-                    for s in ub.sections],
+            "muc": [{"tieu_de": s.title, "mau": s.form, "ma_so": s.ma_so, "trang_dau": s.first_page,
+                     "so_trang": s.pages} for s in ub.sections],
         })
     return persons_out, units_out, pages
 

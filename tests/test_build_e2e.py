@@ -42,30 +42,58 @@ def test_every_person_has_a_dossier_with_their_form(built, sample):
         assert (out / "ca_nhan" / p.ma_don_vi / p.ma_so).is_dir()  # editable .docx files beside it
 
 
+def person_bookmarks(reader: PdfReader) -> list[tuple[str, int]]:
+    """(full name, 1-based page) of each person under section 3 of a unit bundle."""
+    outline = reader.outline
+    for i, item in enumerate(outline):
+        if not isinstance(item, list) and item.title.startswith("3. Bản tự kiểm điểm cá nhân"):
+            children = outline[i + 1]
+            return [(c.title, reader.get_destination_page_number(c) + 1) for c in children if not isinstance(c, list)]
+    return []
+
+
 def test_unit_bundle_lists_people_in_review_order(built, sample):
     out, _ = built
     campaign = ingest.load(sample)
     for unit in campaign.units:
         people = [p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi]
         reader = PdfReader(out / "don_vi" / f"{unit.ma_don_vi}.pdf")
-        titles = [t for t in outline_titles(reader) if isinstance(t, str)]
+        titles = [name for name, _page in person_bookmarks(reader)]
         assert titles == [p.ho_ten for p in review_order(people)]
         heads = [p for p in people if p.vai_tro == "truong"]
         assert titles[0] == heads[0].ho_ten
 
 
-def test_unit_bundle_is_duplex_safe_and_numbered(built):
+def test_table_of_contents_pages_equal_bookmarks(built):
     out, _ = built
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     for unit in manifest["don_vi"]:
         reader = PdfReader(out / unit["pdf"])
+        toc = "\n".join(reader.pages[i].extract_text() for i in range(2))
+        lines = [line.strip() for line in toc.splitlines()]
+        marks = person_bookmarks(reader)
+        assert marks, unit["ma_don_vi"]
+        by_code = {m["tieu_de"]: m["trang_dau"] for m in unit["muc"] if m["ma_so"]}
+        for name, page in marks:
+            assert by_code[name] == page
+            assert lines[lines.index(name) + 1] == str(page), (unit["ma_don_vi"], name)
+
+
+def test_unit_bundle_is_duplex_safe_and_numbered(built):
+    out, _ = built
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    persons = {p["ma_so"]: p for p in manifest["ca_nhan"]}
+    for unit in manifest["don_vi"]:
+        reader = PdfReader(out / unit["pdf"])
         total = len(reader.pages)
-        assert total % 2 == 0 or unit["muc"][-1]["trang_dau"] + unit["muc"][-1]["so_trang"] - 1 == total
+        assert reader.page_labels == [str(i) for i in range(1, total + 1)]
         for item in unit["muc"]:
-            assert item["trang_dau"] % 2 == 1, (unit["ma_don_vi"], item)
-            first = reader.pages[item["trang_dau"] - 1].extract_text()
-            assert f"Trang {item['trang_dau']}/{total}" in first
-        assert reader.page_labels[: 3] == ["1", "2", "3"][: min(3, total)]
+            if not item["ma_so"]:
+                continue
+            assert item["trang_dau"] % 2 == 1, (unit["ma_don_vi"], item)  # each person on a right-hand page
+            first_doc = persons[item["ma_so"]]["tai_lieu"][0]["trang_dau"]
+            page = item["trang_dau"] + first_doc - 1
+            assert f"Trang {page}/{total}" in reader.pages[page - 1].extract_text()
 
 
 def test_not_rated_person_form_says_so(built, sample):
@@ -100,12 +128,15 @@ def test_manifest_lists_every_file_with_hash_and_pages(built):
         assert hashlib.sha256(data).hexdigest() == f["sha256"] and len(data) == f["bytes"]
         if f["path"].endswith(".pdf"):
             assert f["pages"] == len(PdfReader(out / f["path"]).pages)
-    person = manifest["ca_nhan"][0]
-    assert {"ma_so", "ma_don_vi", "pdf", "tai_lieu"} <= set(person)
-    doc = person["tai_lieu"][0]
-    assert doc["trang_dau"] == 1 and doc["so_trang"] >= 1 and doc["mau"].startswith("mau_")
-    unit = manifest["don_vi"][0]
-    assert unit["muc"][0]["trang_dau"] == 1
+    files = {f["path"]: f for f in manifest["files"]}
+    for person in manifest["ca_nhan"]:
+        assert {"ma_so", "ma_don_vi", "pdf", "tai_lieu"} <= set(person)
+        docs = person["tai_lieu"]
+        assert docs[0]["trang_dau"] % 2 == 1 and docs[0]["mau"].startswith("mau_")  # after the cover sheet
+        last = docs[-1]
+        assert last["trang_dau"] + last["so_trang"] - 1 == files[person["pdf"]]["pages"]
+    for unit in manifest["don_vi"]:
+        assert unit["muc"][0]["trang_dau"] >= 2  # after the cover and table of contents
 
 
 def test_second_build_converts_nothing(built, sample, cache_dir, tmp_path):

@@ -19,37 +19,40 @@ from reportlab.pdfgen import canvas
 
 from pipeline.errors import MissingDependency
 
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
-)
-FONT = "HosoSerif"
+FONT_DIRS = ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/dejavu")
+FONT_FILES = (("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"), ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"))
 
 
 @cache
-def _font() -> str:
-    for path in FONT_CANDIDATES:
-        if Path(path).is_file():
-            pdfmetrics.registerFont(TTFont(FONT, path))
-            return FONT
-    raise MissingDependency("Thiếu phông chữ Liberation Serif để đánh số trang.",
+def fonts() -> tuple[str, str]:
+    """Register and return (regular, bold) font names with every Vietnamese letter."""
+    for folder in FONT_DIRS:
+        for regular, bold in FONT_FILES:
+            r, b = Path(folder) / regular, Path(folder) / bold
+            if r.is_file() and b.is_file():
+                pdfmetrics.registerFont(TTFont("HosoSerif", str(r)))
+                pdfmetrics.registerFont(TTFont("HosoSerif-Bold", str(b)))
+                return "HosoSerif", "HosoSerif-Bold"
+    raise MissingDependency("Thiếu phông chữ Liberation Serif 2 (có đủ chữ tiếng Việt) để in bìa và số trang.",
                             hint="sudo apt-get install -y fonts-liberation2 fonts-dejavu-core")
 
 
 def _overlay(text: str, width: float, height: float):
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(width, height))
-    c.setFont(_font(), 10)
+    c.setFont(fonts()[0], 10)
     c.drawCentredString(width / 2, 1.0 * cm, text)
     c.save()
     return PdfReader(io.BytesIO(buf.getvalue())).pages[0]
 
 
-def number_pages(writer: PdfWriter, *, label: str = "Trang {n}/{total}") -> None:
-    """Stamp every non-blank page with its number in the bundle; viewer labels match."""
+def number_pages(writer: PdfWriter, *, skip: set[int] = frozenset(), label: str = "Trang {n}/{total}") -> None:
+    """Stamp page numbers (1-based, physical) on every page but `skip` (cover, blank pages);
+    viewer page labels are the same numbers."""
     total = len(writer.pages)
     for i, page in enumerate(writer.pages):
+        if i in skip:
+            continue
         box = page.mediabox
         page.merge_page(_overlay(label.format(n=i + 1, total=total), float(box.width), float(box.height)))
     writer.set_page_label(0, total - 1, style="/D", start=1)
