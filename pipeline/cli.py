@@ -15,7 +15,7 @@ from pipeline.errors import EXIT_CODE_HELP, ExitCode, HosoError, ValidationFaile
 from pipeline.pdf import libreoffice
 from pipeline.rating.levels import ORDER
 from pipeline.rating.rulebooks import RULEBOOKS
-from pipeline.rating.summary import unit_summaries
+from pipeline.rating.summary import agency_htxs, unit_summaries
 
 EXIT_CODES_TEXT = "\n".join(f"  {int(code):>3}  {text}" for code, text in EXIT_CODE_HELP.items()) + \
     "\n    1  lỗi không lường trước (xin báo lại kèm thông báo)\n    2  sai cú pháp lệnh"
@@ -124,6 +124,15 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None) -> None:
             status = "trong tỷ lệ"
         extra = f"; ngoại lệ: {g.ngoai_le}" if g.ngoai_le else ""
         say(f"  «{g.nhom}»: giữ {g.so_htxs_giu}/{g.so_htxs_de_nghi} HTXS, tối đa {g.toi_da} — {status}{extra}")
+    htxs, rated = agency_htxs(ratings)
+    if rated:
+        say(f"HTXS trên tổng số được xếp loại của cơ quan: {htxs}/{rated} = {htxs / rated:.1%} "
+            "(để so với tỷ lệ đảng viên được xếp loại HTXS).".replace(".", ",", 1))
+    t = ratings.thi_dua
+    if t.so_de_nghi:
+        direct = f"{t.ty_le_truc_tiep:.0%}" if t.ty_le_truc_tiep is not None else "—"
+        say(f"Thi đua: {t.so_de_nghi} đề nghị, {t.so_dat_ldtt} đạt Lao động tiên tiến, Chiến sĩ thi đua cơ sở "
+            f"{t.so_cstdcs}/{t.toi_da_cstdcs} tối đa; trực tiếp lao động, công tác {direct} (ngưỡng {t.nguong_truc_tiep:.0%}).")
     warned = sum(1 for p in ratings.people if p.canh_bao)
     if warned:
         say(f"{warned} người có cảnh báo cần xem (cột «Cảnh báo» trong ket_qua_xep_loai.xlsx).")

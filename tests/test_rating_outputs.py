@@ -179,3 +179,48 @@ def test_decided_dates_and_documents_in_reasons_are_formatted():
     b.discipline("A", "dang", dt.date(2024, 3, 9), number="7-QĐ/UBKT")
     x = b.rate().of("A").ly_do
     assert any("09/03/2024" in r and "7-QĐ/UBKT" in r for r in x)
+
+
+# ------------------------------------------------------------------ the workbook contract extension
+def extended_sample(sample, tmp_path, *, bo_quy_tac: str | None = None):
+    wb = openpyxl.load_workbook(sample)
+    ws = wb.create_sheet("NgoaiLeTyLe")
+    ws.append(["nhom_tuong_dong", "so_htxs_toi_da", "so_van_ban", "ngay_van_ban", "co_quan_ban_hanh"])
+    ws.append(["TH/chuyen_vien", 2, "88/UBND-NC", "25/11/2024", "UBND tỉnh"])
+    ns = wb["NhanSu"]
+    col = ns.max_column + 1
+    ns.cell(row=1, column=col, value="Mức xếp loại đảng viên")
+    codes = [c.value for c in ns["A"]]
+    ns.cell(row=codes.index("VP-026") + 1, column=col, value="HTXS")
+    kl = wb["KyLuat"]
+    kcol = kl.max_column + 1
+    kl.cell(row=1, column=kcol, value="lien_quan_cong_vu")
+    kl.cell(row=2, column=kcol, value="Không")
+    if bo_quy_tac:
+        wb["CoQuan"].append(["bo_quy_tac", bo_quy_tac])
+    path = tmp_path / "mo_rong.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_workbook_extension_cap_exception_and_party_level(sample, tmp_path):
+    campaign = ingest.load(extended_sample(sample, tmp_path))
+    assert campaign.cap_overrides[0].so_van_ban == "88/UBND-NC"
+    assert campaign.person("VP-026").muc_dang_vien == "HTXS"
+    assert campaign.disciplines[0].lien_quan_cong_vu is False
+    r = rate(campaign)
+    g = r.group("TH/chuyen_vien")
+    assert g.so_htxs_giu == 2 and g.ha_muc == ("VP-018",) and "88/UBND-NC" in g.ngoai_le
+    assert any("88/UBND-NC" in x and "25/11/2024" in x for x in r.of("VP-017").ly_do)
+    assert any("đảng viên" in w for w in r.of("VP-026").canh_bao)
+    assert r.of("VP-008").muc_de_xuat == "KHT"  # ND 48 counts any discipline, in duty or not
+
+
+def test_unknown_rulebook_in_the_workbook_is_a_clear_error(sample, tmp_path, capsys):
+    from pipeline.cli import main
+    path = extended_sample(sample, tmp_path, bo_quy_tac="nd-khong-co")
+    with pytest.raises(SystemExit) as exc:
+        main(["rate", str(path), "-o", str(tmp_path / "out")])
+    assert exc.value.code == 3
+    assert "Không có bộ quy tắc «nd-khong-co»" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -23,6 +23,12 @@ class UnitSummary:
     so_canh_bao: int = 0
 
 
+def agency_htxs(ratings: Ratings) -> tuple[int, int]:
+    """(HTXS, people rated with a level), on final levels: the ND 48 ratio next to the party ratio (R5.2)."""
+    finals = [pr.muc_cuoi for pr in ratings.people if pr.rated and pr.muc_cuoi]
+    return finals.count("HTXS"), len(finals)
+
+
 def unit_summaries(ratings: Ratings) -> list[UnitSummary]:
     units: dict[str, list] = {}
     for pr in ratings.people:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.rating.result import GroupCap, PersonRating, Ratings
+from pipeline.rating.summary import agency_htxs
 
 
 def person_document(pr: PersonRating) -> dict:
@@ -51,6 +52,7 @@ def group_document(g: GroupCap) -> dict:
 def ratings_document(ratings: Ratings) -> dict:
     emu = asdict(ratings.thi_dua)
     emu["ty_le_truc_tiep"] = _r(emu["ty_le_truc_tiep"])
+    htxs, rated = agency_htxs(ratings)
     return {
         "nam_danh_gia": ratings.nam_danh_gia,
         "bo_quy_tac": ratings.bo_quy_tac,
@@ -60,6 +62,7 @@ def ratings_document(ratings: Ratings) -> dict:
         "thiet_lap": ratings.thiet_lap,
         "nhom_tuong_dong": [group_document(g) for g in ratings.groups],
         "thi_dua": emu,
+        "htxs_co_quan": {"so_htxs": htxs, "so_xep_loai": rated, "ty_le": _r(htxs / rated) if rated else None},
         "canh_bao": list(ratings.canh_bao),
     }
 

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import GroupCap, Ratings
-from pipeline.rating.summary import STATUS_WORDS, unit_summaries
+from pipeline.rating.summary import STATUS_WORDS, agency_htxs, unit_summaries
 
 MAX_CELL = 32_767
 HEADER_FONT = Font(bold=True)
@@ -206,6 +206,10 @@ def _info_sheet(wb: Workbook, ratings: Ratings) -> None:
              ("Tên bộ quy tắc", ratings.ten_bo_quy_tac)]
     facts += [(f"Thiết lập: {k}", str(v)) for k, v in ratings.thiet_lap.items()]
     facts += [("Mức xếp loại", "; ".join(f"{k} = {v}" for k, v in WORDS.items()))]
+    htxs, rated = agency_htxs(ratings)
+    if rated:
+        facts += [("HTXS trên tổng số được xếp loại", f"{htxs}/{rated} = {round(100 * htxs / rated, 1):g}% "
+                                                        "(để so với tỷ lệ đảng viên được xếp loại HTXS)")]
     row = 1
     for label, value in facts:
         put(ws, row, 1, label, bold=True)
