@@ -203,7 +203,7 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
                     f"Nhóm tương đồng «{name}»: giữ mức Hoàn thành xuất sắc nhiệm vụ ({where}). {how}", cite),))
             else:
                 extra = []
-                if keep == 0:
+                if keep == 0 and override is None:
                     extra.append(f"Nhóm «{name}» không được giữ HTXS nào ({how}). Nếu có lý do đặc biệt, cấp có thẩm "
                                  "quyền có thể cho phép ngoại lệ bằng văn bản (sheet NgoaiLeTyLe).")
                 people[i] = _with(people[i], muc_de_xuat="HTT", reasons=(cited(
