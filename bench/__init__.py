@@ -1,0 +1,1 @@
+"""Benchmark of hoso: a synthetic agency generator (`bench.synth`) and one run (`bench.run`)."""
