@@ -1,29 +1,44 @@
-"""Turn raw cell values (as openpyxl gives them) into typed values, or a Vietnamese complaint.
+"""Turn raw cell values (as pipeline.ingest.xlsx gives them) into typed values, or a complaint.
 
-Every parser returns `(value, None)` on success or `(None, "what is expected")` on failure, so
-the reader can collect every problem of a workbook instead of stopping at the first.
+`converter(column)` returns a function `raw -> value` for one column of the contract, built once
+per column (lookup tables for codes, levels and yes/no are precomputed); it raises `Bad` with a
+Vietnamese message and what is expected when the value does not fit, so the reader can collect
+every problem of a workbook instead of stopping at the first. `parse(kind, value, choices)` is
+the same as a `(value, expected)` pair, for callers that prefer it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
 
-from pipeline.ingest import schema
+from pipeline.ingest import legacy, schema
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff]")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])")
+_NUMBER = re.compile(r"[+-]?(\d+)(?:[.,](\d+))?")
+_DATE_TEXT = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{1,4})(?:\s+0{1,2}:00(?::00)?)?")
+_EPOCH = dt.datetime(1899, 12, 30)
+MAX_SHORT_TEXT = 255
+MAX_CELL_CHARS = 32_767  # Excel's own limit per cell
+LONG_TEXT = frozenset({k for k, _ in schema.TEXT_KEYS} | {"ghi_chu", "sang_kien", "noi_dung", "noi_cu_tru"})
 
-# Characters that never occur in Vietnamese written in Unicode but are typical of text typed in
-# the legacy 8-bit encodings and then read as Windows-1252: TCVN3 (".VnTime") puts Vietnamese
-# letters at ¡..¿ and some capitals; VNI puts tone marks on separate Latin-1 letters.
-_TCVN3_MARKS = set("¡¢£¤¥¦§¨©ª«¬®¯±²³´µ¶·¸¹º»¼½¾¿") | {"\u00ad"}
-_VNI_MARKS = set("äåæçëîïðñöøûüþÿÄÅÆÇËÎÏÐÑÖØÛÜÞ")
-_VN_CAPITALS_MIDWORD = re.compile(r"[a-zđ][ÂÊÔĂƠƯĐÀÁÃÈÉÌÍÒÓÕÙÚÝ]")
+
+class Bad(Exception):
+    """A value that does not fit its column: what is wrong (optional) and what is expected."""
+
+    def __init__(self, expected: str, message: str | None = None) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.message = message
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Case-, diacritic- and punctuation-insensitive form used to match headers and codes."""
     text = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
@@ -31,172 +46,333 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9%]+", " ", text).split())
 
 
+def compact(text: str) -> str:
+    """`fold` without spaces: «Nhân sự», «NhanSu» and «nhan_su» all give «nhansu»."""
+    return fold(text).replace(" ", "")
+
+
 def clean_text(value: object) -> str:
-    """NFC, trimmed, Windows line ends unified, XML-invalid control characters removed."""
+    """NFC, trimmed, line ends unified, invisible and XML-invalid control characters removed."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text.replace("\t", " "))
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    elif isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else format(value, ".15g")
+    elif isinstance(value, dt.datetime | dt.date):
+        return _show_date(value)
+    else:
+        text = str(value)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in text or "\u00a0" in text:
+        text = text.replace("\t", " ").replace("\u00a0", " ")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
     return text.strip()
 
 
 def legacy_encoding(text: str) -> str | None:
     """Name of the legacy Vietnamese encoding `text` seems to be typed in, or None."""
-    if not text:
-        return None
-    if any(ch in _VNI_MARKS for ch in text):
-        return "VNI"
-    if any(ch in _TCVN3_MARKS for ch in text) or _VN_CAPITALS_MIDWORD.search(text):
-        return "TCVN3 (.VnTime)"
-    return None
+    found = legacy.detect(text)
+    return found[0] if found else None
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    return not value or value.isspace() or (not value.isprintable() and not clean_text(value))
 
 
-def parse(kind: str, value: object, choices: dict[str, str] | None = None):
-    """Dispatch on the column kind; `value` is never blank here."""
-    return _PARSERS[kind](value, choices)
+def _show_date(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y") if value.year >= 1000 else value.isoformat()
 
 
-def _text(value, _choices):
+def _legacy_bad(text: str) -> Bad | None:
+    found = legacy.detect(text)
+    if not found:
+        return None
+    enc, decoded = found
+    shown = decoded if len(decoded) <= 60 else decoded[:57] + "…"
+    return Bad(f"chữ tiếng Việt Unicode, có lẽ là «{shown}» (chuyển mã bằng Unikey: Ctrl+Shift+F6, "
+               f"từ {enc} sang Unicode)",
+               f"Chữ gõ bằng bảng mã cũ {enc}, không phải Unicode.")
+
+
+# -- one converter per kind -----------------------------------------------------------------------
+def _text(max_len: int) -> Callable[[object], str]:
+    def convert(value: object) -> str:
+        text = clean_text(value)
+        if len(text) > max_len:
+            raise Bad(f"tối đa {max_len:,} ký tự".replace(",", "."),
+                      f"Nội dung quá dài ({len(text):,} ký tự).".replace(",", "."))
+        if not text.isascii():
+            bad = _legacy_bad(text)
+            if bad:
+                raise bad
+        return text
+
+    return convert
+
+
+_ID_EXPECTED = "mã chỉ gồm chữ cái không dấu, chữ số, dấu - hoặc _ (tối đa 64 ký tự), vì mã được dùng làm tên tệp"
+
+
+def _id(value: object) -> str:
     text = clean_text(value)
-    enc = legacy_encoding(text)
-    if enc:
-        return None, f"chữ tiếng Việt theo Unicode (ô này có vẻ gõ bằng bảng mã cũ {enc}; chuyển mã sang Unicode, ví dụ bằng Unikey)"
-    return text, None
+    if _ID.fullmatch(text):
+        if _RESERVED.fullmatch(text):
+            raise Bad(_ID_EXPECTED, f"Mã «{text}» trùng tên thiết bị dành riêng của Windows, không dùng làm tên tệp được.")
+        return text
+    if any(ch.isspace() for ch in text):
+        raise Bad(_ID_EXPECTED, "Mã có khoảng trắng.")
+    if not text.isascii():
+        raise Bad(_ID_EXPECTED, "Mã có chữ có dấu hoặc ký tự ngoài bảng chữ cái tiếng Anh.")
+    if len(text) > 64:
+        raise Bad(_ID_EXPECTED, f"Mã dài {len(text)} ký tự.")
+    bad = sorted({ch for ch in text if not (ch.isalnum() or ch in "-_")})
+    if bad:
+        raise Bad(_ID_EXPECTED, "Mã có ký tự không dùng được trong tên tệp: " + " ".join(f"«{ch}»" for ch in bad) + ".")
+    raise Bad(_ID_EXPECTED, "Mã phải bắt đầu bằng chữ cái hoặc chữ số.")
 
 
-def _id(value, _choices):
-    text = clean_text(value)
-    if _ID.match(text):
-        return text, None
-    return None, "mã chỉ gồm chữ không dấu, chữ số, dấu - hoặc _ (tối đa 64 ký tự), vì mã được dùng làm tên tệp"
+def _serial_of(value: dt.date) -> float:
+    """Back from a date to the Excel serial number it was displayed from."""
+    d = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+    return (d - _EPOCH).total_seconds() / 86400
 
 
-def _number(value, _choices):
+def _number(value: object) -> float | int:
     if isinstance(value, bool):
-        return None, "một số"
-    if isinstance(value, (int, float)):
-        return float(value), None
+        raise Bad("một số")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise Bad("một số")
+        return value
+    if isinstance(value, dt.datetime | dt.date):
+        if value.year <= 1900:  # a number in a cell formatted as a date
+            return _serial_of(value)
+        raise Bad("một số", "Ô chứa ngày tháng, không phải số.")
     text = clean_text(value).replace(" ", "")
-    if re.fullmatch(r"-?\d+([.,]\d+)?", text):
-        return float(text.replace(",", ".")), None
-    return None, "một số"
+    m = _NUMBER.fullmatch(text)
+    if not m:
+        raise Bad("một số")
+    whole, frac = m.groups()
+    if frac is None:
+        return int(text)
+    if len(frac) == 3 and whole.lstrip("0"):
+        raise Bad("số viết không có dấu phân cách hàng nghìn, ví dụ 1000 hoặc 1,5",
+                  f"Số «{text}» không rõ: có thể là {whole}{frac} hoặc {whole},{frac}.")
+    return float(text.replace(",", "."))
 
 
-def _int(value, _choices):
-    num, err = _number(value, None)
-    if err or num is None or not float(num).is_integer():
-        return None, "một số nguyên"
-    return int(num), None
+def _int(value: object) -> int:
+    try:
+        num = _number(value)
+    except Bad as bad:
+        raise Bad("một số nguyên", bad.message) from None
+    if isinstance(num, float):
+        if not num.is_integer():
+            raise Bad("một số nguyên")
+        num = int(num)
+    if abs(num) > 1_000_000_000:
+        raise Bad("một số nguyên", "Số quá lớn.")
+    return num
 
 
-def _months(value, _choices):
-    num, err = _number(value, None)
-    if err or num is None:
-        return None, "số tháng từ 0 đến 12"
+def _months(value: object) -> float | int:
+    try:
+        num = _number(value)
+    except Bad as bad:
+        raise Bad("số tháng từ 0 đến 12", bad.message) from None
     if not 0 <= num <= 12:
-        return None, "số tháng từ 0 đến 12"
-    return num, None
+        raise Bad("số tháng từ 0 đến 12")
+    return num
 
 
-def _year(value, _choices):
-    num, err = _int(value, None)
-    if err or not 1990 <= num <= 2100:
-        return None, "một năm có 4 chữ số, ví dụ 2024"
-    return num, None
+def _year(value: object) -> int:
+    try:
+        num = _int(value)
+    except Bad:
+        raise Bad("một năm có 4 chữ số, ví dụ 2024") from None
+    if not 1990 <= num <= 2100:
+        raise Bad("một năm có 4 chữ số, ví dụ 2024")
+    return num
 
 
-def _date(value, _choices):
-    if isinstance(value, dt.datetime):
-        return value.date(), None
-    if isinstance(value, dt.date):
-        return value, None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 10000 <= value <= 80000:
-        return (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))), None
-    m = _DATE_TEXT.match(clean_text(value))
-    if m:
-        day, month, year = (int(g) for g in m.groups())
-        try:
-            return dt.date(year, month, day), None
-        except ValueError:
-            return None, "một ngày có thật theo dạng dd/mm/yyyy, ví dụ 05/11/2024"
-    return None, "ngày theo dạng dd/mm/yyyy (ví dụ 05/11/2024) hoặc ô kiểu Ngày của Excel"
+_DATE_EXPECTED = "ngày theo dạng dd/mm/yyyy (ví dụ 05/11/2024) hoặc ô kiểu Ngày của Excel"
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime | dt.date):
+        d = value.date() if isinstance(value, dt.datetime) else value
+        if not 1900 <= d.year <= 2100:
+            raise Bad(_DATE_EXPECTED, "Ngày không hợp lý.")
+        return d
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 10_000 <= value <= 80_000:  # a serial in a cell not formatted as a date
+            return (_EPOCH + dt.timedelta(days=int(value))).date()
+        raise Bad(_DATE_EXPECTED, "Ô chứa một số, không phải ngày.")
+    text = clean_text(value)
+    m = _DATE_TEXT.fullmatch(text)
+    if not m:
+        raise Bad(_DATE_EXPECTED)
+    day, _, month, year = m.groups()
+    if len(year) != 4:
+        raise Bad("năm ghi đủ 4 chữ số, ví dụ 05/11/2024", "Năm không đủ 4 chữ số.")
+    try:
+        d = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise Bad("một ngày có thật theo dạng dd/mm/yyyy, ví dụ 05/11/2024", "Ngày không có thật.") from None
+    if not 1900 <= d.year <= 2100:
+        raise Bad(_DATE_EXPECTED, "Ngày không hợp lý.")
+    return d
 
 
 _YES = {"co", "x", "1", "true", "yes", "y", "c", "dung", "phai"}
-_NO = {"khong", "0", "false", "no", "n", "k", "sai", ""}
+_NO = {"khong", "0", "false", "no", "n", "k", "sai"}
+_MARKS_YES = {"✓", "✔", "√", "☑", "✅"}
+_MARKS_NO = {"-", "–", "—"}
+_YESNO_EXPECTED = "Có hoặc Không (cũng nhận x / để trống, 1 / 0, TRUE / FALSE)"
 
 
-def _yesno(value, _choices):
+def _yesno(value: object) -> bool:
     if isinstance(value, bool):
-        return value, None
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value), None
-    f = fold(clean_text(value))
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = clean_text(value)
+    if text in _MARKS_YES:
+        return True
+    if text in _MARKS_NO:
+        return False
+    f = fold(text)
     if f in _YES:
-        return True, None
+        return True
     if f in _NO:
-        return False, None
-    return None, "Có hoặc Không (cũng nhận x / để trống, 1 / 0, TRUE / FALSE)"
+        return False
+    raise Bad(_YESNO_EXPECTED)
+
+
+def _lookup(table: dict[str, str], expected: str) -> Callable[[object], str]:
+    def convert(value: object) -> str:
+        text = clean_text(value)
+        code = table.get(fold(text))
+        if code is None:
+            code = table.get(compact(text))
+        if code is None:
+            raise Bad(expected)
+        return code
+
+    return convert
+
+
+def _choices_table(choices: dict[str, str]) -> dict[str, str]:
+    table = {}
+    for code, label in choices.items():
+        for name in (code, label):
+            table[fold(name)] = code
+            table[compact(name)] = code
+    return table
 
 
 _LEVEL_ALIASES = {
-    "htxs": "HTXS", "htxsnv": "HTXS", "hoan thanh xuat sac": "HTXS",
-    "htt": "HTT", "httnv": "HTT", "hoan thanh tot": "HTT",
-    "ht": "HT", "htnv": "HT", "hoan thanh": "HT",
-    "kht": "KHT", "khtnv": "KHT", "khong hoan thanh": "KHT",
+    "htxsnv": "HTXS", "hoan thanh xuat sac": "HTXS",
+    "httnv": "HTT", "hoan thanh tot": "HTT",
+    "htnv": "HT", "hoan thanh": "HT",
+    "khtnv": "KHT", "khong hoan thanh": "KHT",
 }
+_LEVEL_EXPECTED = "một mức xếp loại: HTXS, HTT, HT, KHT hoặc ghi đủ chữ (ví dụ Hoàn thành tốt nhiệm vụ)"
 
 
-def _level(value, _choices):
-    f = fold(clean_text(value))
-    for code, words in schema.LEVELS.items():
-        if f in (fold(code), fold(words)):
-            return code, None
-    code = _LEVEL_ALIASES.get(f.removesuffix(" nhiem vu").strip())
-    if code:
-        return code, None
-    return None, "một mức xếp loại: HTXS, HTT, HT, KHT hoặc ghi đủ chữ (ví dụ Hoàn thành tốt nhiệm vụ)"
+def _level_table() -> dict[str, str]:
+    table = _choices_table(schema.LEVELS)
+    table.update(_LEVEL_ALIASES)
+    for alias, code in _LEVEL_ALIASES.items():
+        table[alias + " nhiem vu"] = code
+    return table
 
 
-def _code(value, choices):
-    assert choices is not None
-    f = fold(clean_text(value))
-    for code, label in choices.items():
-        if f in (fold(code), fold(label)):
-            return code, None
-    allowed = "; ".join(f"{code} ({label})" if fold(code) != fold(label) else code for code, label in choices.items())
-    return None, f"một trong: {allowed}"
+def choices_expected(choices: dict[str, str]) -> str:
+    return "một trong: " + "; ".join(
+        f"{code} ({label})" if fold(code) != fold(label) else label for code, label in choices.items())
 
 
-_PARSERS = {
-    schema.TEXT: _text,
-    schema.ID: _id,
-    schema.NUMBER: _number,
-    schema.INT: _int,
-    schema.MONTHS: _months,
-    schema.YEAR: _year,
-    schema.DATE: _date,
-    schema.YESNO: _yesno,
-    schema.LEVEL: _level,
-    schema.CODE: _code,
-}
+def converter(col: schema.Column) -> Callable[[object], object]:
+    """The function that turns a raw, non-blank cell of `col` into its typed value (or raises Bad)."""
+    kind = col.kind
+    if kind == schema.TEXT:
+        return _text(MAX_CELL_CHARS if col.key in LONG_TEXT else MAX_SHORT_TEXT)
+    simple = {schema.ID: _id, schema.NUMBER: _number, schema.INT: _int, schema.MONTHS: _months,
+              schema.YEAR: _year, schema.DATE: _date, schema.YESNO: _yesno}
+    if kind in simple:
+        convert = simple[kind]
+    elif kind == schema.LEVEL:
+        convert = _lookup(_level_table(), _LEVEL_EXPECTED)
+    elif kind == schema.CODE:
+        assert col.choices, col.key
+        convert = _lookup(_choices_table(col.choices), choices_expected(col.choices))
+    else:
+        raise ValueError(f"unknown column kind {kind!r}")
+    if kind in (schema.ID, schema.YESNO, schema.LEVEL, schema.CODE):
+        return _with_legacy_hint(convert)
+    return convert
+
+
+def _with_legacy_hint(convert: Callable[[object], object]) -> Callable[[object], object]:
+    """On failure, say so when the text is in a legacy encoding (e.g. «N÷» for «Nữ»)."""
+
+    def checked(value: object) -> object:
+        try:
+            return convert(value)
+        except Bad as bad:
+            if isinstance(value, str) and not value.isascii():
+                hint = _legacy_bad(clean_text(value))
+                if hint:
+                    raise Bad(bad.expected + "; " + hint.expected, hint.message) from None
+            raise
+
+    return checked
+
+
+_CONVERTERS: dict[tuple, Callable[[object], object]] = {}
+
+
+def parse(kind: str, value: object, choices: dict[str, str] | None = None, *, key: str = ""):
+    """`(value, None)` or `(None, what is expected)`; `value` is never blank here."""
+    ident = (kind, key, tuple(choices.items()) if choices else None)
+    convert = _CONVERTERS.get(ident)
+    if convert is None:
+        convert = _CONVERTERS[ident] = converter(schema.Column(key or "x", key or "x", kind, choices=choices))
+    try:
+        return convert(value), None
+    except Bad as bad:
+        return None, bad.expected
 
 
 def show(value: object) -> str:
     """A raw value as a clerk would recognise it in a message."""
     if value is None:
         return "(trống)"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime):
+        if value.hour or value.minute or value.second:
+            return value.strftime("%d/%m/%Y %H:%M")
         value = value.date()
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+        return _show_date(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
+    text = str(value).replace("\r\n", "↵").replace("\n", "↵").replace("\r", "↵")
+    if len(text) <= 60:
+        return text
+    return text[:57] + f"… ({len(text):,} ký tự)".replace(",", ".")

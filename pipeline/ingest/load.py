@@ -2,6 +2,12 @@
 
 `check(path)` returns every problem (errors and warnings) and never raises for bad content;
 `load(path)` raises ValidationFailed carrying all problems when there is at least one error.
+
+Cross-sheet checks never cascade: a row whose own cells are wrong is still used for the checks
+it can take part in (a unit whose type is misspelt still exists for the people in it, a person
+whose birth date is wrong still exists for the votes about them), so each fault gives one message.
+Codes referring to another sheet (`ma_don_vi`, `ma_so`, `ma_tieu_chi`) match case-insensitively,
+as they do as file names, and are rewritten to the spelling of the sheet that declares them.
 """
 
 from __future__ import annotations
@@ -17,9 +23,13 @@ from pipeline.ingest.model import (
     Agency, Campaign, CapOverride, Criterion, Discipline, EmulationProposal, Person, Score, Unit, Vote,
 )
 from pipeline.ingest.problems import ERROR, WARNING, Problem
-from pipeline.ingest.reader import Row, SheetData, read_workbook
+from pipeline.ingest.reader import Row, RowRefs, SheetData, read_workbook
+from pipeline.ingest.xlsx import column_index
 
 LEVEL_KEYS = (("HTXS", "phieu_htxs"), ("HTT", "phieu_htt"), ("HT", "phieu_ht"), ("KHT", "phieu_kht"))
+AGE_RANGE = (18, 70)  # age in the evaluation year
+DISCIPLINE_YEARS = (10, 1)  # decisions more than 10 years before or 1 year after the year are implausible
+PARTY_FIELDS = ("chuc_vu_dang", "chi_bo_noi_cu_tru", "mien_sinh_hoat_noi_cu_tru", "muc_dang_vien")
 
 
 def sha256_file(path: Path) -> str:
@@ -34,11 +44,19 @@ def _p(severity, row: Row, key: str, message: str, *, value=None, expected=None,
     ref = row.refs.get(key)
     return Problem(severity, ref.sheet if ref else (sheet or "?"), message, row=ref.row if ref else row.number,
                    column=ref.column if ref else None, header=ref.header if ref else None,
-                   value=None if value is None else str(value), expected=expected)
+                   value=None if value is None else _shown(value), expected=expected)
 
 
-def _frozen(refs: dict) -> MappingProxyType:
-    return MappingProxyType(dict(refs))
+def _shown(value) -> str:
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _frozen(refs):
+    return refs if isinstance(refs, (RowRefs, MappingProxyType)) else MappingProxyType(dict(refs))
 
 
 def _complete(row: Row, spec: schema.Sheet) -> bool:
@@ -46,28 +64,58 @@ def _complete(row: Row, spec: schema.Sheet) -> bool:
     return all(c.key in row.values for c in spec.columns if c.required)
 
 
-def _duplicates(sheet: SheetData | None, key: str, what: str, problems: list[Problem]) -> None:
+def _duplicates(sheet: SheetData | None, key: str, what: str, problems: list[Problem]) -> set[int]:
+    """Report repeated values of `key` (case-insensitive); returns the row numbers of the repeats."""
     if sheet is None:
-        return
-    first: dict[object, int] = {}
+        return set()
+    first: dict[str, tuple[int, object]] = {}
+    repeats = set()
     for row in sheet.rows:
         v = row.values.get(key)
         if v is None:
             continue
         fk = str(v).casefold()
         if fk in first:
-            problems.append(_p(ERROR, row, key, f"Trùng {what}: «{v}» đã có ở dòng {first[fk]}.", value=v,
+            number, original = first[fk]
+            note = "" if original == v else " (mã không phân biệt chữ hoa, chữ thường vì được dùng làm tên tệp)"
+            problems.append(_p(ERROR, row, key, f"Trùng {what}: «{original}» đã có ở dòng {number}{note}.", value=v,
                                expected=f"mỗi {what} chỉ xuất hiện một lần"))
+            repeats.add(row.number)
         else:
-            first[fk] = row.number
+            first[fk] = (row.number, v)
+    return repeats
 
 
-def _agency(data: dict[str, SheetData], problems: list[Problem]) -> Agency | None:
+def _declared(sheet: SheetData | None, key: str) -> dict[str, str]:
+    """casefold(code) -> code as declared, for every row whose code parsed (complete or not)."""
+    out: dict[str, str] = {}
+    if sheet is not None:
+        for row in sheet.rows:
+            code = row.values.get(key)
+            if code is not None:
+                out.setdefault(code.casefold(), code)
+    return out
+
+
+# -- CoQuan ---------------------------------------------------------------------------------------
+def _agency_row(data) -> Row | None:
     sheet = data.get("CoQuan")
-    if sheet is None or not sheet.rows:
+    return sheet.rows[0] if sheet is not None and sheet.rows else None
+
+
+def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem]) -> Agency | None:
+    row = _agency_row(data)
+    if row is None:
         return None
-    row = sheet.rows[0]
     v = row.values
+    if year:
+        for key in ("ngay_lap", "han_nop_so_noi_vu"):
+            d = v.get(key)
+            if d is not None and not year - 1 <= d.year <= year + 1:
+                label = schema.CO_QUAN.column(key).label
+                problems.append(_p(ERROR, row, key, f"«{label}» cách xa năm đánh giá {year}, không hợp lý.", value=d,
+                                   expected=f"một ngày trong các năm {year - 1}–{year + 1}"))
+    _check_rulebook(row, problems)
     if not _complete(row, schema.CO_QUAN):
         return None
     return Agency(
@@ -79,63 +127,80 @@ def _agency(data: dict[str, SheetData], problems: list[Problem]) -> Agency | Non
     )
 
 
+def _check_rulebook(row: Row, problems: list[Problem]) -> None:
+    from pipeline.rating.rulebooks import RULEBOOKS
+
+    name = row.values.get("bo_quy_tac")
+    if name and name not in RULEBOOKS:
+        problems.append(_p(ERROR, row, "bo_quy_tac", "Không có bộ quy tắc này.", value=name,
+                           expected="để trống (chọn theo năm đánh giá) hoặc một trong: " + ", ".join(RULEBOOKS)))
+
+
+def _rulebook(data, year: int | None):
+    """The rulebook the workbook selects (for the not-rated rule and default criteria), or None."""
+    from pipeline.rating.rulebooks import RULEBOOKS, for_year
+
+    row = _agency_row(data)
+    name = row.values.get("bo_quy_tac") if row else None
+    if name:
+        return RULEBOOKS.get(name)
+    return for_year(year) if year else None
+
+
+# -- DonVi, NhanSu --------------------------------------------------------------------------------
 def _units(data, problems) -> list[Unit]:
     sheet = data.get("DonVi")
     if sheet is None:
         return []
-    _duplicates(sheet, "ma_don_vi", "mã đơn vị", problems)
-    units, seen = [], set()
+    if not sheet.rows and sheet.headers:
+        problems.append(Problem(ERROR, sheet.name, "Chưa có đơn vị nào.", row=2, expected="ít nhất một dòng đơn vị"))
+    repeats = _duplicates(sheet, "ma_don_vi", "mã đơn vị", problems)
+    units = []
     for i, row in enumerate(sheet.rows):
         v = row.values
-        if not _complete(row, schema.DON_VI) or v["ma_don_vi"].casefold() in seen:
+        if not _complete(row, schema.DON_VI) or row.number in repeats:
             continue
-        seen.add(v["ma_don_vi"].casefold())
         units.append(Unit(v["ma_don_vi"], v["ten_don_vi"], v["loai_don_vi"], v.get("thu_tu", 10_000 + i),
                           v.get("chi_bo", ""), refs=_frozen(row.refs)))
-    if sheet is not None and not sheet.rows:
-        problems.append(Problem(ERROR, sheet.name, "Chưa có đơn vị nào.", expected="ít nhất một dòng đơn vị"))
     units.sort(key=lambda u: u.thu_tu)
     return units
 
 
-def _people(data, unit_codes: set[str], year: int | None, problems) -> list[Person]:
+def _people(data, units: dict[str, str], year: int | None, rulebook, problems) -> list[Person]:
     sheet = data.get("NhanSu")
     if sheet is None:
         return []
-    if not sheet.rows:
-        problems.append(Problem(ERROR, sheet.name, "Chưa có người nào.", expected="mỗi dòng một người được đánh giá"))
-    _duplicates(sheet, "ma_so", "mã số", problems)
-    people, seen = [], set()
+    if not sheet.rows and sheet.headers:
+        problems.append(Problem(ERROR, sheet.name, "Chưa có người nào.", row=2, expected="mỗi dòng một người được đánh giá"))
+    repeats = _duplicates(sheet, "ma_so", "mã số", problems)
+    min_months = rulebook.min_months if rulebook else 6
+    people = []
     for row in sheet.rows:
         v = row.values
-        if "ma_don_vi" in v and v["ma_don_vi"] not in unit_codes:
-            problems.append(_p(ERROR, row, "ma_don_vi", "Mã đơn vị không có trong sheet Đơn vị.", value=v["ma_don_vi"],
-                               expected="một mã đơn vị đã khai ở sheet «DonVi»"))
-            continue
-        if not _complete(row, schema.NHAN_SU) or v["ma_so"].casefold() in seen:
-            continue
-        seen.add(v["ma_so"].casefold())
-        leader_default = v["vai_tro"] in ("truong", "pho")
-        months = v.get("so_thang_cong_tac", 12)
-        absent = v.get("so_thang_nghi", 0)
+        unit_ok = _check_unit(row, units, problems)
+        months, absent = v.get("so_thang_cong_tac", 12), v.get("so_thang_nghi", 0)
         if absent > months:
             problems.append(_p(ERROR, row, "so_thang_nghi", f"Số tháng nghỉ lớn hơn số tháng công tác trong năm ({months:g}).",
-                               value=f"{absent:g}", expected=f"từ 0 đến {months:g}"))
+                               value=absent, expected=f"từ 0 đến {months:g}"))
         if year and v.get("ngay_sinh"):
             age = year - v["ngay_sinh"].year
-            if not 18 <= age <= 70:
-                problems.append(_p(ERROR, row, "ngay_sinh", f"Tuổi trong năm {year} là {age}, không hợp lý.",
-                                   value=v["ngay_sinh"].strftime("%d/%m/%Y"), expected="tuổi từ 18 đến 70 trong năm đánh giá"))
-        rated = months >= 6 or v.get("nghi_thai_san", False)
-        if v.get("muc_quyet_dinh") and not rated:
+            if not AGE_RANGE[0] <= age <= AGE_RANGE[1]:
+                problems.append(_p(ERROR, row, "ngay_sinh", f"Tuổi trong năm {year} là {age}, không hợp lý.", value=v["ngay_sinh"],
+                                   expected=f"tuổi từ {AGE_RANGE[0]} đến {AGE_RANGE[1]} trong năm đánh giá"))
+        if v.get("muc_quyet_dinh") and months < min_months and not v.get("nghi_thai_san", False):
             problems.append(_p(ERROR, row, "muc_quyet_dinh",
-                               "Người công tác dưới 06 tháng trong năm không được xếp loại (khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP).",
-                               value=v["muc_quyet_dinh"], expected="để trống"))
+                               f"Người công tác {months:g} tháng trong năm (dưới {min_months:g} tháng, không nghỉ thai sản) không "
+                               "được xếp loại (khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP).",
+                               value=v["muc_quyet_dinh"], expected="để trống ô này"))
         if not v.get("dang_vien", False):
-            for key in ("chuc_vu_dang", "chi_bo_noi_cu_tru"):
+            for key in PARTY_FIELDS:
                 if v.get(key):
-                    problems.append(_p(WARNING, row, key, "Người không phải đảng viên nhưng có ghi thông tin của Đảng; thông tin này không được dùng.",
-                                       value=v[key]))
+                    problems.append(_p(WARNING, row, key, "Người không phải đảng viên nhưng có ghi thông tin của Đảng; "
+                                       "thông tin này không được dùng.", value=v[key],
+                                       expected="để trống, hoặc ghi Có ở cột «Đảng viên» nếu là đảng viên"))
+        if not unit_ok or not _complete(row, schema.NHAN_SU) or row.number in repeats:
+            continue
+        leader_default = v["vai_tro"] in ("truong", "pho")
         people.append(Person(
             ma_so=v["ma_so"], ho_ten=v["ho_ten"], ngay_sinh=v["ngay_sinh"], ma_don_vi=v["ma_don_vi"],
             vai_tro=v["vai_tro"], loai_nhan_su=v["loai_nhan_su"],
@@ -152,28 +217,52 @@ def _people(data, unit_codes: set[str], year: int | None, problems) -> list[Pers
             muc_dang_vien=v.get("muc_dang_vien"),
             row=row.number, refs=_frozen(row.refs),
         ))
-    _check_heads(sheet, people, unit_codes, problems)
+    _check_heads(data, sheet, units, problems)
     return people
 
 
-def _check_heads(sheet: SheetData, people: list[Person], unit_codes: set[str], problems) -> None:
-    heads = defaultdict(list)
-    for p in people:
-        if p.vai_tro == "truong":
-            heads[p.ma_don_vi].append(p)
-    for code, hs in heads.items():
-        for extra in hs[1:]:
-            ref = extra.refs.get("vai_tro")
-            problems.append(Problem(ERROR, sheet.name, f"Đơn vị «{code}» có hơn một người đứng đầu (đã có {hs[0].ho_ten}, dòng {hs[0].row}).",
-                                    row=extra.row, column=ref.column if ref else None, header=ref.header if ref else None,
-                                    value="truong", expected="mỗi đơn vị một người đứng đầu; người khác ghi «pho» hoặc «nhan_vien»"))
-    staffed = {p.ma_don_vi for p in people}
+def _check_unit(row: Row, units: dict[str, str], problems) -> bool:
+    code = row.values.get("ma_don_vi")
+    if code is None:
+        return False
+    canonical = units.get(code.casefold())
+    if canonical is None:
+        problems.append(_p(ERROR, row, "ma_don_vi", "Mã đơn vị không có trong sheet Đơn vị.", value=code,
+                           expected="một mã đơn vị đã khai ở sheet «DonVi»"))
+        return False
+    row.values["ma_don_vi"] = canonical
+    return True
+
+
+def _check_heads(data, sheet: SheetData, units: dict[str, str], problems) -> None:
+    """One head (vai_tro «truong») per unit: more is an error, none a warning."""
+    heads: dict[str, list[Row]] = defaultdict(list)
+    staffed = set()
+    for row in sheet.rows:
+        code = row.values.get("ma_don_vi")
+        if code is None or code.casefold() not in units:
+            continue
+        code = units[code.casefold()]
+        staffed.add(code)
+        if row.values.get("vai_tro") == "truong":
+            heads[code].append(row)
+    for code, rows in heads.items():
+        first = rows[0]
+        name = first.values.get("ho_ten", first.values.get("ma_so", ""))
+        for extra in rows[1:]:
+            problems.append(_p(ERROR, extra, "vai_tro", f"Đơn vị «{code}» có hơn một người đứng đầu (đã có {name}, "
+                               f"dòng {first.number}).", value="truong",
+                               expected="mỗi đơn vị một người đứng đầu; người khác ghi «Cấp phó» hoặc «Công chức, viên chức, NLĐ»"))
+    unit_rows = {r.values["ma_don_vi"]: r for r in data["DonVi"].rows if "ma_don_vi" in r.values} if "DonVi" in data else {}
     for code in sorted(staffed - set(heads)):
-        problems.append(Problem(WARNING, sheet.name, f"Đơn vị «{code}» không có người đứng đầu (vai trò «truong»); cuộc họp sẽ do cấp phó chủ trì."))
+        message = f"Đơn vị «{code}» không có người đứng đầu (vai trò «truong»); cuộc họp sẽ do cấp phó chủ trì."
+        row = unit_rows.get(code)
+        problems.append(_p(WARNING, row, "ma_don_vi", message, value=code) if row else Problem(WARNING, sheet.name, message))
 
 
-def _person_rows(data, key: str, people_codes: set[str], problems) -> list[Row]:
-    """Rows of a per-person sheet whose ma_so exists; unknown ones reported."""
+# -- per-person sheets ----------------------------------------------------------------------------
+def _person_rows(data, key: str, people: dict[str, str], problems) -> list[Row]:
+    """Complete rows of a per-person sheet whose ma_so exists (rewritten to its declared spelling)."""
     sheet = data.get(key)
     if sheet is None:
         return []
@@ -182,21 +271,23 @@ def _person_rows(data, key: str, people_codes: set[str], problems) -> list[Row]:
         code = row.values.get("ma_so")
         if code is None:
             continue
-        if code not in people_codes:
+        canonical = people.get(code.casefold())
+        if canonical is None:
             problems.append(_p(ERROR, row, "ma_so", "Mã số không có trong sheet Nhân sự.", value=code,
                                expected="một mã số đã khai ở sheet «NhanSu»"))
             continue
+        row.values["ma_so"] = canonical
         if _complete(row, sheet.spec):
             ok.append(row)
     return ok
 
 
-def _votes(data, codes, problems) -> dict[str, Vote]:
-    _duplicates(data.get("BieuQuyet"), "ma_so", "mã số (mỗi người một dòng biểu quyết)", problems)
+def _votes(data, people, problems) -> dict[str, Vote]:
+    repeats = _duplicates(data.get("BieuQuyet"), "ma_so", "mã số (mỗi người một dòng biểu quyết)", problems)
     votes = {}
-    for row in _person_rows(data, "BieuQuyet", codes, problems):
+    for row in _person_rows(data, "BieuQuyet", people, problems):
         v = row.values
-        bad = False
+        bad = row.number in repeats
         phieu = {}
         for level, key in LEVEL_KEYS:
             n = v.get(key, 0)
@@ -205,51 +296,70 @@ def _votes(data, codes, problems) -> dict[str, Vote]:
                 bad = True
             phieu[level] = n
         present = v["so_nguoi_du_hop"]
+        total = sum(n for n in phieu.values() if n > 0)
         if present <= 0:
-            problems.append(_p(ERROR, row, "so_nguoi_du_hop", "Số người dự họp phải lớn hơn 0.", value=present, expected="số nguyên dương"))
+            problems.append(_p(ERROR, row, "so_nguoi_du_hop", "Số người dự họp phải lớn hơn 0.", value=present,
+                               expected="số nguyên dương"))
             bad = True
-        elif sum(phieu.values()) > present:
+        elif total > present:
+            cols = ", ".join(row.refs[k].column for _, k in LEVEL_KEYS if k in row.refs)
             problems.append(_p(ERROR, row, "so_nguoi_du_hop",
-                               f"Tổng số phiếu ({sum(phieu.values())}) lớn hơn số người dự họp ({present}).",
-                               value=present, expected="tổng phiếu HTXS + HTT + HT + KHT không vượt quá số người dự họp"))
+                               f"Tổng số phiếu HTXS + HTT + HT + KHT (cột {cols}) là {total}, lớn hơn số người dự họp ({present}).",
+                               value=present, expected=f"số người dự họp từ {total} trở lên, hoặc sửa số phiếu"))
             bad = True
-        if not bad and v["ma_so"] not in votes:
+        if not bad:
             votes[v["ma_so"]] = Vote(v["ma_so"], present, MappingProxyType(phieu), refs=_frozen(row.refs))
     return votes
 
 
-def _disciplines(data, codes, year, problems) -> list[Discipline]:
+def _disciplines(data, people, members: set[str], year, problems) -> list[Discipline]:
     out = []
-    for row in _person_rows(data, "KyLuat", codes, problems):
+    for row in _person_rows(data, "KyLuat", people, problems):
         v = row.values
         eff = v["ngay_hieu_luc"]
-        if year and not year - 10 <= eff.year <= year + 1:
-            problems.append(_p(WARNING, row, "ngay_hieu_luc", f"Ngày hiệu lực cách xa năm đánh giá {year}; kiểm tra lại.",
-                               value=eff.strftime("%d/%m/%Y")))
+        ok = True
+        if year and not year - DISCIPLINE_YEARS[0] <= eff.year <= year + DISCIPLINE_YEARS[1]:
+            problems.append(_p(ERROR, row, "ngay_hieu_luc", f"Ngày hiệu lực cách quá xa năm đánh giá {year}, không hợp lý.",
+                               value=eff, expected=f"một ngày trong các năm {year - DISCIPLINE_YEARS[0]}–{year + DISCIPLINE_YEARS[1]}"))
+            ok = False
         if v.get("da_tinh_nam") and year and v["da_tinh_nam"] > year:
             problems.append(_p(ERROR, row, "da_tinh_nam", f"Năm đã tính lớn hơn năm đánh giá {year}.", value=v["da_tinh_nam"],
-                               expected=f"một năm trước {year}"))
-            continue
-        out.append(Discipline(v["ma_so"], v["loai_ky_luat"], eff, v.get("hinh_thuc", ""), v.get("so_quyet_dinh", ""),
-                              v.get("ma_hanh_vi", ""), v.get("da_tinh_nam"), v.get("lien_quan_cong_vu", True),
-                              refs=_frozen(row.refs)))
+                               expected=f"một năm từ {year} trở về trước"))
+            ok = False
+        if v["loai_ky_luat"] == "dang" and v["ma_so"] not in members:
+            problems.append(_p(WARNING, row, "loai_ky_luat", "Kỷ luật đảng của người không phải đảng viên (sheet Nhân sự).",
+                               value="dang", expected="«Kỷ luật hành chính», hoặc ghi Có ở cột «Đảng viên» của người này"))
+        if ok:
+            out.append(Discipline(v["ma_so"], v["loai_ky_luat"], eff, v.get("hinh_thuc", ""), v.get("so_quyet_dinh", ""),
+                                  v.get("ma_hanh_vi", ""), v.get("da_tinh_nam"), v.get("lien_quan_cong_vu", True),
+                                  refs=_frozen(row.refs)))
     return out
 
 
-def _emulation(data, codes, problems) -> list[EmulationProposal]:
+def _emulation(data, people, problems) -> list[EmulationProposal]:
     out = []
-    for row in _person_rows(data, "ThiDua", codes, problems):
+    seen: dict[tuple[str, str], int] = {}
+    for row in _person_rows(data, "ThiDua", people, problems):
         v = row.values
         yes, total = v.get("phieu_dong_y"), v.get("tong_so_phieu")
-        if yes is not None and yes < 0:
-            problems.append(_p(ERROR, row, "phieu_dong_y", "Số phiếu âm.", value=yes, expected="từ 0 trở lên"))
-            continue
-        if yes is not None and total is not None and yes > total:
+        bad = False
+        for key, n in (("phieu_dong_y", yes), ("tong_so_phieu", total)):
+            if n is not None and n < 0:
+                problems.append(_p(ERROR, row, key, "Số phiếu âm.", value=n, expected="số phiếu từ 0 trở lên"))
+                bad = True
+        if not bad and yes is not None and total is not None and yes > total:
             problems.append(_p(ERROR, row, "phieu_dong_y", f"Số phiếu đồng ý lớn hơn tổng số phiếu ({total}).", value=yes,
                                expected=f"từ 0 đến {total}"))
-            continue
-        out.append(EmulationProposal(v["ma_so"], v["danh_hieu"], v.get("hinh_thuc_khen_thuong", ""), v.get("sang_kien", ""),
-                                     yes, total, refs=_frozen(row.refs)))
+            bad = True
+        ident = (v["ma_so"], v["danh_hieu"])
+        if ident in seen:
+            problems.append(_p(ERROR, row, "danh_hieu", f"Trùng đề nghị danh hiệu cho cùng người (đã có ở dòng {seen[ident]}).",
+                               value=v["danh_hieu"], expected="mỗi người một dòng cho mỗi danh hiệu"))
+            bad = True
+        seen.setdefault(ident, row.number)
+        if not bad:
+            out.append(EmulationProposal(v["ma_so"], v["danh_hieu"], v.get("hinh_thuc_khen_thuong", ""),
+                                         v.get("sang_kien", ""), yes, total, refs=_frozen(row.refs)))
     return out
 
 
@@ -257,51 +367,50 @@ def _criteria(data, problems) -> list[Criterion]:
     sheet = data.get("TieuChi")
     if sheet is None:
         return []
-    _duplicates(sheet, "ma_tieu_chi", "mã tiêu chí", problems)
-    out, seen = [], set()
+    repeats = _duplicates(sheet, "ma_tieu_chi", "mã tiêu chí", problems)
+    out = []
     for row in sheet.rows:
         v = row.values
-        if not _complete(row, schema.TIEU_CHI) or v["ma_tieu_chi"] in seen:
+        if "diem_toi_da" in v and v["diem_toi_da"] <= 0:
+            problems.append(_p(ERROR, row, "diem_toi_da", "Điểm tối đa phải lớn hơn 0.", value=v["diem_toi_da"],
+                               expected="một số dương"))
             continue
-        if v["diem_toi_da"] <= 0:
-            problems.append(_p(ERROR, row, "diem_toi_da", "Điểm tối đa phải lớn hơn 0.", value=v["diem_toi_da"], expected="số dương"))
-            continue
-        seen.add(v["ma_tieu_chi"])
-        out.append(Criterion(v["ma_tieu_chi"], v["noi_dung"], v["diem_toi_da"], v.get("nhom", "")))
+        if _complete(row, schema.TIEU_CHI) and row.number not in repeats:
+            out.append(Criterion(v["ma_tieu_chi"], v["noi_dung"], v["diem_toi_da"], v.get("nhom", "")))
     return out
 
 
-def _scores(data, codes, criteria: list[Criterion], problems) -> list[Score]:
-    maxima = {c.ma_tieu_chi: c.diem_toi_da for c in criteria}
+def _scores(data, people, criteria: list[Criterion], default: tuple[Criterion, ...], problems) -> list[Score]:
+    own = data.get("TieuChi") is not None and bool(data["TieuChi"].rows)
+    declared = _declared(data.get("TieuChi"), "ma_tieu_chi") if own else {c.ma_tieu_chi.casefold(): c.ma_tieu_chi for c in default}
+    maxima = {c.ma_tieu_chi: c.diem_toi_da for c in (criteria if own else default)}
     out = []
-    sheet = data.get("ChamDiem")
     seen: dict[tuple, int] = {}
-    for row in _person_rows(data, "ChamDiem", codes, problems):
+    for row in _person_rows(data, "ChamDiem", people, problems):
         v = row.values
-        crit = v["ma_tieu_chi"]
-        if maxima and crit not in maxima:
-            problems.append(_p(ERROR, row, "ma_tieu_chi", "Mã tiêu chí không có trong sheet Tiêu chí.", value=crit,
-                               expected="một mã đã khai ở sheet «TieuChi»"))
+        crit = declared.get(v["ma_tieu_chi"].casefold()) if declared else v["ma_tieu_chi"]
+        if crit is None:
+            where = "sheet «TieuChi»" if own else "danh sách tiêu chí mặc định của bộ quy tắc"
+            problems.append(_p(ERROR, row, "ma_tieu_chi", f"Mã tiêu chí không có trong {where}.", value=v["ma_tieu_chi"],
+                               expected="một trong: " + ", ".join(declared.values())))
             continue
+        v["ma_tieu_chi"] = crit
         key = (v["ma_so"], crit)
+        bad = False
         if key in seen:
             problems.append(_p(ERROR, row, "ma_tieu_chi", f"Trùng điểm cho cùng người và tiêu chí (đã có ở dòng {seen[key]}).",
                                value=crit, expected="mỗi người một dòng cho mỗi tiêu chí"))
-            continue
-        seen[key] = row.number
-        bad = False
+            bad = True
+        seen.setdefault(key, row.number)
+        top = maxima.get(crit)
         for k in ("diem_tu_cham", "diem_danh_gia"):
             pts = v.get(k)
-            if pts is None:
-                continue
-            top = maxima.get(crit)
-            if pts < 0 or (top is not None and pts > top):
-                problems.append(_p(ERROR, row, k, f"Điểm vượt khung của tiêu chí {crit}.", value=f"{pts:g}",
+            if pts is not None and (pts < 0 or (top is not None and pts > top)):
+                problems.append(_p(ERROR, row, k, f"Điểm ngoài khung của tiêu chí {crit}.", value=pts,
                                    expected=f"từ 0 đến {top:g}" if top is not None else "từ 0 trở lên"))
                 bad = True
         if not bad:
             out.append(Score(v["ma_so"], crit, v.get("diem_tu_cham"), v.get("diem_danh_gia"), refs=_frozen(row.refs)))
-    del sheet
     return out
 
 
@@ -310,51 +419,69 @@ def _cap_overrides(data, problems) -> list[CapOverride]:
     sheet = data.get("NgoaiLeTyLe")
     if sheet is None:
         return []
-    _duplicates(sheet, "nhom_tuong_dong", "nhóm tương đồng", problems)
-    out, seen = [], set()
+    repeats = _duplicates(sheet, "nhom_tuong_dong", "nhóm tương đồng", problems)
+    out = []
     for row in sheet.rows:
         v = row.values
-        if not _complete(row, schema.NGOAI_LE_TY_LE) or v["nhom_tuong_dong"].casefold() in seen:
-            continue
-        if v["so_htxs_toi_da"] < 0:
+        if "so_htxs_toi_da" in v and v["so_htxs_toi_da"] < 0:
             problems.append(_p(ERROR, row, "so_htxs_toi_da", "Số HTXS tối đa không được âm.", value=v["so_htxs_toi_da"],
                                expected="số nguyên từ 0 trở lên"))
             continue
-        seen.add(v["nhom_tuong_dong"].casefold())
+        if not _complete(row, schema.NGOAI_LE_TY_LE) or row.number in repeats:
+            continue
         out.append(CapOverride(v["nhom_tuong_dong"], v["so_htxs_toi_da"], v["so_van_ban"], v["ngay_van_ban"],
                                v.get("co_quan_ban_hanh", ""), v.get("ghi_chu", ""), refs=_frozen(row.refs)))
     return out
 
 
-def _texts(data, codes, problems) -> dict[str, MappingProxyType]:
-    _duplicates(data.get("TuDanhGia"), "ma_so", "mã số (mỗi người một dòng tự đánh giá)", problems)
+def _texts(data, people, problems) -> dict[str, MappingProxyType]:
+    repeats = _duplicates(data.get("TuDanhGia"), "ma_so", "mã số (mỗi người một dòng tự đánh giá)", problems)
     out = {}
-    for row in _person_rows(data, "TuDanhGia", codes, problems):
+    for row in _person_rows(data, "TuDanhGia", people, problems):
         code = row.values["ma_so"]
-        if code not in out:
+        if row.number not in repeats and code not in out:
             out[code] = MappingProxyType({k: v for k, v in row.values.items() if k != "ma_so" and v})
     return out
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    """Grouped by sheet (in the order sheets first appear), then by row and column."""
+    order: dict[str, int] = {}
+    for p in problems:
+        order.setdefault(p.sheet, len(order))
+
+    def key(p: Problem):
+        try:
+            col = column_index(p.column) if p.column else -1
+        except ValueError:
+            col = -1
+        return (order[p.sheet] if p.sheet else -1, p.row or 0, col)
+
+    return sorted(problems, key=key)
 
 
 def read(path: Path) -> tuple[Campaign | None, list[Problem]]:
     """Read and check; returns the campaign (None when errors prevent building it) and all problems."""
     data, problems = read_workbook(path)
-    agency = _agency(data, problems)
-    year = agency.nam_danh_gia if agency else None
+    agency_row = _agency_row(data)
+    year = agency_row.values.get("nam_danh_gia") if agency_row else None
+    rulebook = _rulebook(data, year)
+    agency = _agency(data, year, problems)
     units = _units(data, problems)
-    people = _people(data, {u.ma_don_vi for u in units}, year, problems)
-    codes = {p.ma_so for p in people}
-    # rows of people that failed to parse must not also be reported as "unknown person"
-    sheet = data.get("NhanSu")
-    if sheet is not None:
-        codes |= {r.values["ma_so"] for r in sheet.rows if "ma_so" in r.values}
-    texts = _texts(data, codes, problems)
-    votes = _votes(data, codes, problems)
-    disciplines = _disciplines(data, codes, year, problems)
-    emulation = _emulation(data, codes, problems)
+    people = _people(data, _declared(data.get("DonVi"), "ma_don_vi"), year, rulebook, problems)
+    # every ma_so that parsed counts as declared, so that a person whose row has another error is not
+    # also reported as "unknown" in every other sheet
+    declared = _declared(data.get("NhanSu"), "ma_so")
+    members = {p.ma_so for p in people if p.dang_vien}
+    members |= {r.values["ma_so"] for r in data["NhanSu"].rows if r.values.get("dang_vien")} if "NhanSu" in data else set()
+    texts = _texts(data, declared, problems)
+    votes = _votes(data, declared, problems)
+    disciplines = _disciplines(data, declared, members, year, problems)
+    emulation = _emulation(data, declared, problems)
     criteria = _criteria(data, problems)
-    scores = _scores(data, codes, criteria, problems)
+    scores = _scores(data, declared, criteria, rulebook.default_criteria if rulebook else (), problems)
     cap_overrides = _cap_overrides(data, problems)
+    problems = _sorted(problems)
     if any(p.is_error for p in problems) or agency is None:
         return None, problems
     campaign = Campaign(

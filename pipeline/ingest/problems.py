@@ -30,16 +30,23 @@ class Problem:
             return f"dòng {self.row}"
         return ""
 
-    def text(self) -> str:
-        """One line for a clerk: where, what was found, what is expected."""
-        where = [f"Sheet «{self.sheet}»"]
+    def where(self) -> str:
+        """«Sheet «NhanSu», dòng 5, cột C «Ngày sinh» (ô C5)», or «Tệp» for the file as a whole."""
+        where = [f"Sheet «{self.sheet}»" if self.sheet else "Tệp"]
         if self.row:
             where.append(f"dòng {self.row}")
         if self.column:
             where.append(f"cột {self.column}" + (f" «{self.header}»" if self.header else ""))
         elif self.header:
             where.append(f"cột «{self.header}»")
-        line = ", ".join(where) + f": {self.message}"
+        text = ", ".join(where)
+        if self.column and self.row:
+            text += f" (ô {self.column}{self.row})"
+        return text
+
+    def text(self) -> str:
+        """One line for a clerk: where, what was found, what is expected."""
+        line = f"{self.where()}: {self.message}"
         if self.value is not None:
             line += f" Giá trị: «{self.value}»."
         if self.expected:

@@ -1,26 +1,59 @@
 """Read the workbook into per-sheet lists of parsed rows, collecting every cell problem.
 
-Headers and sheet names are matched by key or Vietnamese label, case- and diacritic-insensitive.
-Values are read through openpyxl's cached formula results (data_only); a formula cell without a
-cached result is reported (the file was written by a program that does not compute formulas).
+Sheets and headers are matched by key or Vietnamese label, case-, diacritic-, space- and
+punctuation-insensitive (`Nhân sự`, `NhanSu`, `nhan_su` are the same sheet; `Họ và tên`,
+`HO VA TEN`, `ho_ten`, `Họ và tên (*)` the same column). Cell values come from
+`pipeline.ingest.xlsx` (cached formula results; a formula without one is reported) and are
+converted by `pipeline.ingest.cells`; every cell that does not fit gives one `Problem` naming
+the sheet, row, column letter and header, the value found and what is expected.
 """
 
 from __future__ import annotations
 
-import zipfile
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from pipeline.errors import InputUnreadable
 from pipeline.ingest import cells, schema
+from pipeline.ingest.cells import Bad
 from pipeline.ingest.model import Ref
 from pipeline.ingest.problems import ERROR, WARNING, Problem
+from pipeline.ingest.xlsx import CellError, Formula, XlsxFile
 
-MAX_UNCOMPRESSED = 300 * 1024 * 1024  # refuse zip bombs before openpyxl inflates them
-MAX_ROWS = 60_000
-MAX_CELL_CHARS = 32_767  # Excel's own limit per cell
+MAX_ROWS = 60_000  # data rows per sheet
+MAX_CELL_CHARS = cells.MAX_CELL_CHARS
+# Sheets `hoso init` adds for the clerk; never warned about.
+AUX_SHEETS = frozenset(cells.compact(n) for n in ("HuongDan", "Hướng dẫn", "DanhMuc", "Danh mục"))
+_SUFFIX = re.compile(r"\s*(\([^()]*\)|\*|:)\s*$")
+
+FORMULA_MESSAGE = ("Ô chứa công thức nhưng tệp chưa lưu kết quả tính (thường do tệp được tạo bằng một chương trình "
+                   "khác, chưa mở bằng Excel).")
+FORMULA_EXPECTED = "mở và lưu lại tệp bằng Excel (hoặc LibreOffice Calc) để lưu kết quả công thức, hoặc nhập thẳng giá trị"
+
+
+class RowRefs(Mapping):
+    """Column key -> Ref for one row, built on demand (no object per cell while reading)."""
+
+    __slots__ = ("_sheet", "_row", "_columns")
+
+    def __init__(self, sheet: str, row: int, columns: dict[str, tuple[str, str]]) -> None:
+        self._sheet, self._row, self._columns = sheet, row, columns
+
+    def __getitem__(self, key: str) -> Ref:
+        letter, header = self._columns[key]
+        return Ref(self._sheet, self._row, letter, header)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __repr__(self) -> str:
+        return f"RowRefs({self._sheet!r}, row {self._row})"
 
 
 @dataclass
@@ -29,7 +62,7 @@ class Row:
 
     number: int
     values: dict[str, object] = field(default_factory=dict)
-    refs: dict[str, Ref] = field(default_factory=dict)
+    refs: Mapping[str, Ref] = field(default_factory=dict)
 
 
 @dataclass
@@ -40,73 +73,54 @@ class SheetData:
     headers: dict[str, tuple[str, str]]  # key -> (column letter, header as written)
 
 
-def open_workbook(path: Path):
-    """Open an .xlsx safely, turning every way it can fail into a Vietnamese message."""
-    import openpyxl
-
-    path = Path(path)
-    if not path.exists():
-        raise InputUnreadable(f"Không tìm thấy tệp «{path}».")
-    if path.is_dir():
-        raise InputUnreadable(f"«{path}» là một thư mục, không phải tệp Excel (.xlsx).")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise InputUnreadable(f"Không mở được tệp «{path}»: {exc.strerror}.") from exc
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        data = path.read_bytes()
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
-            raise InputUnreadable(
-                f"Tệp «{path.name}» được đặt mật khẩu.",
-                hint="Mở tệp bằng Excel, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi lưu lại.",
-            )
-        raise InputUnreadable(
-            f"Tệp «{path.name}» là định dạng Excel cũ (.xls).",
-            hint="Mở tệp bằng Excel hoặc LibreOffice Calc rồi lưu lại dưới dạng .xlsx.",
-        )
-    if not head.startswith(b"PK"):
-        raise InputUnreadable(
-            f"Tệp «{path.name}» không phải sổ Excel (.xlsx).",
-            hint="Hãy dùng tệp .xlsx; có thể tạo mẫu trống bằng lệnh: hoso init",
-        )
-    try:
-        with zipfile.ZipFile(path) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputUnreadable(f"Tệp «{path.name}» bị hỏng hoặc chưa lưu xong, không đọc được.") from exc
-    if total > MAX_UNCOMPRESSED:
-        raise InputUnreadable(
-            f"Tệp «{path.name}» khi giải nén quá lớn ({total // 2**20} MB); không phải sổ nhân sự bình thường."
-        )
-    if "xl/workbook.xml" not in names:
-        raise InputUnreadable(f"Tệp «{path.name}» không phải sổ Excel (.xlsx) hợp lệ.")
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on broken files
-        raise InputUnreadable(f"Tệp «{path.name}» bị hỏng, không đọc được ({type(exc).__name__}).") from exc
+def open_workbook(path: Path) -> XlsxFile:
+    """Open an .xlsx safely; every way it can fail is an InputUnreadable with a Vietnamese message."""
+    return XlsxFile(path)
 
 
-def find_sheets(wb) -> tuple[dict[str, str], list[Problem]]:
-    """Map contract sheet key -> worksheet name."""
+def _names_lookup(items) -> dict[str, object]:
+    """fold/compact forms of each item's key and label -> item."""
+    lookup: dict[str, object] = {}
+    for item in items:
+        for name in (item.key, item.label):
+            lookup.setdefault(cells.fold(name), item)
+            lookup.setdefault(cells.compact(name), item)
+    return lookup
+
+
+def match_name(lookup: dict[str, object], text: str):
+    """The contract item named by `text` (key or label, in any case, with or without diacritics,
+    spaces, underscores, a trailing «(…)», «*» or «:»), or None."""
+    for candidate in (text, _SUFFIX.sub("", text)):
+        for form in (cells.fold(candidate), cells.compact(candidate)):
+            if form and form in lookup:
+                return lookup[form]
+    return None
+
+
+_SHEETS = _names_lookup(schema.SHEETS)
+
+
+def find_sheets(sheetnames: list[str]) -> tuple[dict[str, str], list[Problem]]:
+    """Map contract sheet key -> worksheet name, with a problem for each unknown or missing sheet."""
     found: dict[str, str] = {}
     problems: list[Problem] = []
-    by_fold = {}
-    for spec in schema.SHEETS:
-        by_fold[cells.fold(spec.key)] = spec
-        by_fold[cells.fold(spec.label)] = spec
-    known_extra = {cells.fold("HuongDan"), cells.fold("Hướng dẫn")}
-    for name in wb.sheetnames:
-        spec = by_fold.get(cells.fold(name))
+    for name in sheetnames:
+        spec = match_name(_SHEETS, name)
         if spec is None:
-            if cells.fold(name) not in known_extra:
-                problems.append(Problem(WARNING, name, "Sheet không thuộc mẫu, được bỏ qua."))
+            if cells.compact(name) not in AUX_SHEETS:
+                problems.append(Problem(WARNING, name, "Sheet không thuộc mẫu, được bỏ qua.",
+                                        expected="tên sheet theo mẫu: " + ", ".join(s.key for s in schema.SHEETS)))
             continue
         if spec.key in found:
-            problems.append(Problem(ERROR, name, f"Trùng sheet: đã có sheet «{found[spec.key]}» cho cùng nội dung «{spec.label}»."))
+            problems.append(Problem(ERROR, name, f"Trùng sheet: sheet «{found[spec.key]}» đã là sheet «{spec.label}».",
+                                    expected="mỗi nội dung một sheet; gộp hai sheet hoặc xóa một sheet"))
             continue
         found[spec.key] = name
+    if not found:
+        problems.append(Problem(ERROR, "", "Sổ không có sheet nào theo mẫu.",
+                                expected="các sheet CoQuan, DonVi, NhanSu… (tạo sổ mẫu bằng lệnh: hoso init)"))
+        return found, problems
     for spec in schema.SHEETS:
         if spec.required and spec.key not in found:
             problems.append(Problem(ERROR, spec.key, f"Thiếu sheet «{spec.key}» ({spec.label}).",
@@ -114,150 +128,191 @@ def find_sheets(wb) -> tuple[dict[str, str], list[Problem]]:
     return found, problems
 
 
-def _header_map(spec: schema.Sheet, header_row, sheet_name: str, problems: list[Problem]):
-    lookup = {}
-    for col in spec.columns:
-        lookup[cells.fold(col.key)] = col
-        lookup[cells.fold(col.label)] = col
+def _marker_problem(raw, sheet: str, row: int, letter: str, header: str) -> Problem:
+    if isinstance(raw, Formula):
+        return Problem(ERROR, sheet, FORMULA_MESSAGE, row=row, column=letter, header=header,
+                       value=cells.show(str(raw)), expected=FORMULA_EXPECTED)
+    return Problem(ERROR, sheet, f"Ô có lỗi công thức {raw}.", row=row, column=letter, header=header,
+                   value=str(raw), expected="sửa công thức hoặc nhập thẳng giá trị")
+
+
+def _convert(col: schema.Column, convert, raw, sheet: str, row: int, letter: str, header: str,
+             problems: list[Problem]):
+    """The typed value of one non-blank cell, or None after recording its problem."""
+    if isinstance(raw, (Formula, CellError)):
+        problems.append(_marker_problem(raw, sheet, row, letter, header))
+        return None
+    try:
+        return convert(raw)
+    except Bad as bad:
+        problems.append(Problem(ERROR, sheet, bad.message or f"Giá trị không hợp lệ cho «{col.label}».", row=row,
+                                column=letter, header=header, value=cells.show(raw), expected=bad.expected))
+        return None
+
+
+def _header_text(raw) -> str:
+    return cells.clean_text(str(raw) if isinstance(raw, (Formula, CellError)) else raw)
+
+
+def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, problems: list[Problem]):
+    lookup = _names_lookup(spec.columns)
     headers: dict[str, tuple[str, str]] = {}
     index: dict[int, schema.Column] = {}
-    for i, raw in enumerate(header_row):
-        if cells.is_blank(raw):
+    for i in sorted(header):
+        text = _header_text(header[i])
+        if not text:
             continue
         letter = get_column_letter(i + 1)
-        text = cells.clean_text(raw)
-        col = lookup.get(cells.fold(text))
+        col = match_name(lookup, text)
         if col is None:
-            problems.append(Problem(WARNING, sheet_name, "Cột không thuộc mẫu, được bỏ qua.", row=1, column=letter, header=text))
+            enc = cells.legacy_encoding(text)
+            message = ("Tiêu đề cột gõ bằng bảng mã cũ " + enc + ", không nhận ra; cột được bỏ qua." if enc
+                       else "Cột không thuộc mẫu, được bỏ qua.")
+            problems.append(Problem(WARNING, sheet, message, row=1, column=letter, header=text))
             continue
         if col.key in headers:
-            problems.append(Problem(ERROR, sheet_name, f"Trùng cột: cột {headers[col.key][0]} cũng là «{col.label}».", row=1, column=letter, header=text))
+            problems.append(Problem(ERROR, sheet, f"Trùng cột: cột {headers[col.key][0]} cũng là «{col.label}».",
+                                    row=1, column=letter, header=text, expected="mỗi cột chỉ xuất hiện một lần"))
             continue
         headers[col.key] = (letter, text)
         index[i] = col
     for col in spec.columns:
         if col.required and col.key not in headers:
-            problems.append(Problem(ERROR, sheet_name, f"Thiếu cột bắt buộc «{col.label}» ({col.key}).", row=1, header=col.label,
-                                    expected=f"một cột có tiêu đề «{col.key}» hoặc «{col.label}» ở dòng 1"))
+            problems.append(Problem(ERROR, sheet, f"Thiếu cột bắt buộc «{col.label}» ({col.key}).", row=1,
+                                    header=col.label,
+                                    expected=f"một cột có tiêu đề «{col.label}» hoặc «{col.key}» ở dòng 1"))
     return headers, index
 
 
-def _parse_cell(col: schema.Column, raw, ref: Ref, sheet_name: str, problems: list[Problem]):
-    if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
-        problems.append(Problem(ERROR, sheet_name, "Nội dung ô quá dài.", row=ref.row, column=ref.column, header=ref.header,
-                                value=cells.show(raw), expected=f"tối đa {MAX_CELL_CHARS} ký tự"))
-        return None
-    value, expected = cells.parse(col.kind, raw, col.choices)
-    if expected is not None:
-        problems.append(Problem(ERROR, sheet_name, f"Giá trị không hợp lệ cho «{col.label}».", row=ref.row, column=ref.column,
-                                header=ref.header, value=cells.show(raw), expected=expected))
-        return None
-    return value
+def _looks_like_header(spec: schema.Sheet, row: dict[int, object]) -> bool:
+    lookup = _names_lookup(spec.columns)
+    return any(match_name(lookup, _header_text(v)) is not None for v in row.values())
 
 
-def read_table(ws, spec: schema.Sheet, sheet_name: str, problems: list[Problem]) -> SheetData:
-    rows_iter = ws.iter_rows(values_only=True)
-    header_row = next(rows_iter, None)
-    if header_row is None:
-        problems.append(Problem(ERROR, sheet_name, "Sheet trống: thiếu dòng tiêu đề.", row=1,
-                                expected="dòng 1 ghi tiêu đề các cột (mã hoặc tên cột)"))
-        return SheetData(spec, sheet_name, [], {})
-    headers, index = _header_map(spec, header_row, sheet_name, problems)
+def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Problem]) -> SheetData:
+    rows_iter = xf.rows(sheet)
+    first = next(rows_iter, None)
+    if first is None:
+        if spec.required:
+            problems.append(Problem(ERROR, sheet, "Sheet trống: thiếu dòng tiêu đề và dữ liệu.", row=1,
+                                    expected="dòng 1 ghi tiêu đề các cột (tên cột hoặc mã cột), từ dòng 2 là dữ liệu"))
+        return SheetData(spec, sheet, [], {})
+    number, header = first
+    if number != 1:
+        where = f"đang ở dòng {number}" if _looks_like_header(spec, header) else "dòng 1 đang trống"
+        problems.append(Problem(ERROR, sheet, f"Dòng tiêu đề phải là dòng 1 ({where}); sheet chưa được đọc.", row=1,
+                                expected="tiêu đề các cột ở dòng 1 (xóa các dòng trống hoặc dòng tên bảng phía trên)"))
+        return SheetData(spec, sheet, [], {})
+    headers, index = _header_map(spec, header, sheet, problems)
+    columns = [(i, col, cells.converter(col), *headers[col.key]) for i, col in sorted(index.items())]
     rows: list[Row] = []
-    for number, raw_row in enumerate(rows_iter, start=2):
-        if number > MAX_ROWS:
-            problems.append(Problem(ERROR, sheet_name, f"Sheet có quá nhiều dòng (trên {MAX_ROWS:,}).".replace(",", "."), row=number))
-            break
-        if raw_row is None or all(cells.is_blank(v) for v in raw_row):
-            continue
-        row = Row(number)
-        for i, col in index.items():
-            raw = raw_row[i] if i < len(raw_row) else None
-            letter, header = headers[col.key]
-            ref = Ref(sheet_name, number, letter, header)
-            row.refs[col.key] = ref
-            if cells.is_blank(raw):
+    for number, raw_row in rows_iter:
+        values: dict[str, object] = {}
+        blank = True
+        missing: list[tuple[schema.Column, str, str]] = []
+        for i, col, convert, letter, head in columns:
+            raw = raw_row.get(i)
+            if raw is None or (raw.__class__ is str and cells.is_blank(raw)):
                 if col.required:
-                    problems.append(Problem(ERROR, sheet_name, f"Thiếu «{col.label}» (bắt buộc).", row=number, column=letter,
-                                            header=header, value="(trống)", expected=_expected_for(col)))
+                    missing.append((col, letter, head))
                 continue
-            value = _parse_cell(col, raw, ref, sheet_name, problems)
+            blank = False
+            value = _convert(col, convert, raw, sheet, number, letter, head, problems)
             if value is not None:
-                row.values[col.key] = value
-        rows.append(row)
-    return SheetData(spec, sheet_name, rows, headers)
+                values[col.key] = value
+        if blank:
+            continue  # empty row (or content only in ignored columns)
+        if len(rows) >= MAX_ROWS:
+            problems.append(Problem(ERROR, sheet, f"Sheet có quá nhiều dòng dữ liệu (trên {MAX_ROWS:,}); phần sau không "
+                                    "được đọc.".replace(",", "."), row=number,
+                                    expected=f"tối đa {MAX_ROWS:,} dòng".replace(",", ".")))
+            break
+        for col, letter, head in missing:
+            problems.append(Problem(ERROR, sheet, f"Thiếu «{col.label}» (bắt buộc).", row=number, column=letter,
+                                    header=head, value="(trống)", expected=expected_for(col)))
+        rows.append(Row(number, values, RowRefs(sheet, number, headers)))
+    return SheetData(spec, sheet, rows, headers)
 
 
-def read_key_value(ws, spec: schema.Sheet, sheet_name: str, problems: list[Problem]) -> SheetData:
-    """CoQuan: column A names the field (key or label), column B holds its value."""
-    lookup = {}
-    for col in spec.columns:
-        lookup[cells.fold(col.key)] = col
-        lookup[cells.fold(col.label)] = col
-    row = Row(0)
+def read_key_value(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Problem]) -> SheetData:
+    """CoQuan: one field per row, the field's name (key or label) in the `truong` column (A by
+    default) and its value in the `gia_tri` column (B by default)."""
+    lookup = _names_lookup(spec.columns)
+    key_col, val_col = 0, 1
+    row = Row(0, {}, {})
     seen: dict[str, int] = {}
-    for number, raw_row in enumerate(ws.iter_rows(values_only=True, max_col=2), start=1):
-        if not raw_row or cells.is_blank(raw_row[0]):
+    refs: dict[str, Ref] = {}
+    first = True
+    for number, raw_row in xf.rows(sheet):
+        if first:
+            first = False
+            heads = {cells.compact(_header_text(v)): i for i, v in raw_row.items()}
+            if "truong" in heads or "giatri" in heads:
+                key_col, val_col = heads.get("truong", 0), heads.get("giatri", 1)
+                continue
+        raw_name, raw = raw_row.get(key_col), raw_row.get(val_col)
+        key_letter, val_letter = get_column_letter(key_col + 1), get_column_letter(val_col + 1)
+        if cells.is_blank(raw_name):
+            if not cells.is_blank(raw):
+                problems.append(Problem(WARNING, sheet, "Dòng có giá trị nhưng chưa ghi tên trường; được bỏ qua.",
+                                        row=number, column=key_letter, value="(trống)",
+                                        expected="tên trường ở cột " + key_letter))
             continue
-        name = cells.clean_text(raw_row[0])
-        if cells.fold(name) in (cells.fold("truong"), cells.fold("trường")):
-            continue  # header row
-        col = lookup.get(cells.fold(name))
+        name = _header_text(raw_name)
+        col = match_name(lookup, name)
         if col is None:
-            problems.append(Problem(WARNING, sheet_name, f"Trường «{name}» không thuộc mẫu, được bỏ qua.", row=number, column="A"))
+            problems.append(Problem(WARNING, sheet, f"Trường «{name}» không thuộc mẫu, được bỏ qua.", row=number,
+                                    column=key_letter, value=cells.show(name)))
             continue
         if col.key in seen:
-            problems.append(Problem(ERROR, sheet_name, f"Trường «{col.label}» ghi hai lần (dòng {seen[col.key]} và dòng {number}).",
-                                    row=number, column="A"))
+            problems.append(Problem(ERROR, sheet, f"Trường «{col.label}» ghi hai lần (dòng {seen[col.key]} và dòng {number}).",
+                                    row=number, column=key_letter, value=cells.show(name),
+                                    expected="mỗi trường một dòng; xóa dòng thừa"))
             continue
         seen[col.key] = number
-        raw = raw_row[1] if len(raw_row) > 1 else None
-        ref = Ref(sheet_name, number, "B", col.label)
-        row.refs[col.key] = ref
+        refs[col.key] = Ref(sheet, number, val_letter, col.label)
         if cells.is_blank(raw):
+            if col.required:
+                problems.append(Problem(ERROR, sheet, f"Thiếu giá trị «{col.label}» (bắt buộc).", row=number,
+                                        column=val_letter, header=col.label, value="(trống)", expected=expected_for(col)))
             continue
-        value = _parse_cell(col, raw, ref, sheet_name, problems)
+        value = _convert(col, cells.converter(col), raw, sheet, number, val_letter, col.label, problems)
         if value is not None:
             row.values[col.key] = value
     for col in spec.columns:
-        if not col.required or col.key in row.values:
-            continue
-        if col.key in row.refs:
-            ref = row.refs[col.key]
-            # the field's row exists but its value is empty (an invalid value was reported already)
-            if col.key in seen and not any(p.row == ref.row and p.sheet == sheet_name and p.is_error for p in problems):
-                problems.append(Problem(ERROR, sheet_name, f"Thiếu giá trị «{col.label}» (bắt buộc).", row=ref.row, column="B",
-                                        header=col.label, value="(trống)", expected=_expected_for(col)))
-        else:
-            problems.append(Problem(ERROR, sheet_name, f"Thiếu trường bắt buộc «{col.label}» ({col.key}).", header=col.label,
-                                    expected=f"một dòng với cột A là «{col.key}» hoặc «{col.label}» và cột B là giá trị"))
-    return SheetData(spec, sheet_name, [row], {})
+        if col.required and col.key not in seen:
+            problems.append(Problem(ERROR, sheet, f"Thiếu trường bắt buộc «{col.label}» ({col.key}).", header=col.label,
+                                    expected=f"một dòng: cột A ghi «{col.label}» (hoặc «{col.key}»), cột B ghi giá trị"))
+    row.refs = refs
+    return SheetData(spec, sheet, [row], {})
 
 
-def _expected_for(col: schema.Column) -> str:
+def expected_for(col: schema.Column) -> str:
+    """What a required cell left empty should contain."""
     if col.kind == schema.CODE and col.choices:
-        return "một trong: " + "; ".join(col.choices)
-    if col.kind == schema.LEVEL:
-        return "HTXS, HTT, HT hoặc KHT"
-    if col.kind == schema.DATE:
-        return "ngày dạng dd/mm/yyyy"
-    if col.kind == schema.YESNO:
-        return "Có hoặc Không"
-    return "một giá trị"
+        return cells.choices_expected(col.choices)
+    return {
+        schema.LEVEL: "HTXS, HTT, HT hoặc KHT",
+        schema.DATE: "ngày dạng dd/mm/yyyy",
+        schema.YESNO: "Có hoặc Không",
+        schema.ID: "một mã (chữ cái không dấu, chữ số, - hoặc _)",
+        schema.INT: "một số nguyên",
+        schema.NUMBER: "một số",
+        schema.MONTHS: "số tháng từ 0 đến 12",
+        schema.YEAR: "một năm, ví dụ 2024",
+    }.get(col.kind, "một giá trị")
 
 
 def read_workbook(path: Path) -> tuple[dict[str, SheetData], list[Problem]]:
-    wb = open_workbook(path)
-    try:
+    with open_workbook(path) as xf:
         problems: list[Problem] = []
-        found, sheet_problems = find_sheets(wb)
+        if xf.has_macros:
+            problems.append(Problem(WARNING, "", "Tệp có macro (VBA); macro không được chạy, chỉ đọc dữ liệu."))
+        found, sheet_problems = find_sheets(xf.sheetnames)
         problems.extend(sheet_problems)
         data: dict[str, SheetData] = {}
         for key, name in found.items():
             spec = schema.SHEETS_BY_KEY[key]
-            ws = wb[name]
             reader = read_key_value if spec.key_value else read_table
-            data[key] = reader(ws, spec, name, problems)
+            data[key] = reader(xf, spec, name, problems)
         return data, problems
-    finally:
-        wb.close()
