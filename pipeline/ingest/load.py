@@ -132,7 +132,7 @@ def _check_rulebook(row: Row, problems: list[Problem]) -> None:
 
     name = row.values.get("bo_quy_tac")
     if name and name not in RULEBOOKS:
-        problems.append(_p(ERROR, row, "bo_quy_tac", "Không có bộ quy tắc này.", value=name,
+        problems.append(_p(ERROR, row, "bo_quy_tac", f"Không có bộ quy tắc «{name}».", value=name,
                            expected="để trống (chọn theo năm đánh giá) hoặc một trong: " + ", ".join(RULEBOOKS)))
 
 
