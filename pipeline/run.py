@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline import ingest
 from pipeline.bundle.assemble import BuiltBundle, CoverInfo, person_bundle, unit_bundle
+from pipeline.bundle.stamp import draw_form_headers
 from pipeline.forms.context import person_context
 from pipeline.forms.registry import Registry
 from pipeline.forms.render import CompiledTemplate
@@ -17,7 +18,7 @@ from pipeline.forms.unit_context import agency_document_context, unit_document_c
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import OutputFolder
 from pipeline.pdf.cache import PdfCache, cache_key
-from pipeline.pdf.join import join_safe
+from pipeline.pdf.join import first_page_header, has_page_numbers, join_safe
 from pipeline.pdf.pool import Converter, Item
 from pipeline.plan import DocumentJob, Plan, make_plan
 from pipeline.progress import Progress
@@ -80,15 +81,15 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
                         time.monotonic() - started, Path(outdir))
 
 
-_join_safe: dict[str, bool] = {}
+_traits: dict[str, tuple[bool, bool]] = {}
 
 
-def joinable(spec) -> bool:
-    """Forms of a template are joined for conversion only if that keeps their layout (pdf/join.py)."""
+def template_traits(spec) -> tuple[bool, bool]:
+    """(forms can be joined for conversion, the form prints page numbers) — see pdf/join.py."""
     sha = spec.template_sha256
-    if sha not in _join_safe:
-        _join_safe[sha] = join_safe(spec.template)
-    return _join_safe[sha]
+    if sha not in _traits:
+        _traits[sha] = (join_safe(spec.template), has_page_numbers(spec.template))
+    return _traits[sha]
 
 
 def render_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Path) -> dict[str, Item]:
@@ -105,8 +106,9 @@ def render_documents(plan: Plan, campaign, ratings, registry: Registry, stage: P
         dest = stage / doc.docx
         compiled[doc.form].render_to(ctx, dest)
         label = f"{who} — {spec.ma_hieu or spec.code}: {spec.title}"
-        group = doc.form if joinable(spec) else None
-        items[doc.key] = Item(cache_key(spec.template_sha256, ctx), dest, label, group)
+        safe, numbered = template_traits(spec)
+        items[doc.key] = Item(cache_key(spec.template_sha256, ctx), dest, label, doc.form if safe else None, numbered,
+                              first_page_header(dest))
 
     for dossier in plan.persons:
         person = people[dossier.ma_so]
@@ -124,20 +126,23 @@ def render_documents(plan: Plan, campaign, ratings, registry: Registry, stage: P
 
 def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, *, show_progress=None):
     pdfs: dict[str, tuple[bytes, int]] = {}
-    todo = []
+    todo: dict[str, Item] = {}
     for it in items:
         hit = cache.get(it.key)
         if hit:
             pdfs[it.key] = hit
-        elif it.key not in {t.key for t in todo}:
-            todo.append(it)
+        else:
+            todo.setdefault(it.key, it)
     if todo:
         bar = Progress(len(todo), "Chuyển sang PDF", enabled=show_progress)
         try:
-            done = converter.run(todo, progress=bar.advance)
+            done = converter.run(list(todo.values()), progress=bar.advance)
         finally:
             bar.close()
         for key, (data, pages) in done.items():
+            it = todo[key]
+            data = draw_form_headers(data, page_numbers=it.page_numbers, first_page=it.first_page_header)
+            done[key] = (data, pages)
             cache.put(key, data, pages)
         pdfs.update(done)
     return pdfs, len(todo)

@@ -144,3 +144,17 @@ def test_second_build_converts_nothing(built, sample, cache_dir, tmp_path):
     again = api.build(sample, out, api.BuildOptions(cache_dir=cache_dir / "e2e"))
     assert again.converted == 0 and again.reused == first.documents
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".output.dang-tao")]
+
+
+def test_forms_keep_their_header_texts(built):
+    """Forms are converted without Word headers; their form code and page numbers are drawn."""
+    out, _ = built
+    reader = PdfReader(out / "ca_nhan" / "TH" / "VP-014.pdf")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    person = next(p for p in manifest["ca_nhan"] if p["ma_so"] == "VP-014")
+    doc = person["tai_lieu"][0]
+    first = reader.pages[doc["trang_dau"] - 1].extract_text()
+    assert "Mẫu số 02" in first
+    if doc["so_trang"] > 1:
+        second = reader.pages[doc["trang_dau"]].extract_text()
+        assert "\n2\n" in f"\n{second}\n" or second.startswith("2\n") or "\n2" in second

@@ -56,3 +56,34 @@ def number_pages(writer: PdfWriter, *, skip: set[int] = frozenset(), label: str 
         box = page.mediabox
         page.merge_page(_overlay(label.format(n=i + 1, total=total), float(box.width), float(box.height)))
     writer.set_page_label(0, total - 1, style="/D", start=1)
+
+
+def draw_form_headers(pdf: bytes, *, page_numbers: bool, first_page: str = "", size: float = 13,
+                      right_margin_cm: float = 2.0) -> bytes:
+    """What a form's headers print, drawn on its PDF (forms are converted without headers, see
+    pipeline/pdf/join.py): the page number centred in the top margin from page 2 (Nghị định
+    30/2020), and the first page's own header text (e.g. "Mẫu số 02") at the top right."""
+    if not page_numbers and not first_page:
+        return pdf
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    regular, bold = fonts()
+    for i, page in enumerate(writer.pages):
+        if (i == 0 and not first_page) or (i > 0 and not page_numbers):
+            continue
+        box = page.mediabox
+        width, height = float(box.width), float(box.height)
+        buf = io.BytesIO()
+        c = canvas.Canvas(buf, pagesize=(width, height))
+        if i == 0:
+            c.setFont(bold, 14)
+            for k, line in enumerate(first_page.splitlines()):
+                c.drawRightString(width - right_margin_cm * cm, height - 1.0 * cm - 14 - k * 16, line)
+        else:
+            c.setFont(regular, size)
+            c.drawCentredString(width / 2, height - 1.0 * cm - size, str(i + 1))
+        c.save()
+        page.merge_page(PdfReader(io.BytesIO(buf.getvalue())).pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,12 +1,17 @@
 """Join many filled forms of one template into one DOCX, and split its PDF back per form.
 
-Converting one joined document is 2–3× faster than converting the forms one by one (soffice's
-per-document cost dominates). Each form keeps its own section (its `sectPr` moves into its last
-paragraph, so the next form starts a new page with the same page setup) and starts with a
-bookmark; LibreOffice exports the bookmarks as named destinations, and we cut the PDF at their
-pages. Forms made from the same template share styles, numbering and relationships, so their
-bodies can be concatenated as they are. The caller checks that there is one destination per form
-and falls back to converting forms one by one otherwise.
+Converting one joined document is 2–3× faster than converting forms one by one (soffice's
+per-document cost dominates). What we measured with LibreOffice 7.4: joining with *section*
+breaks changes the layout ("keep with next" chains and first-page headers behave differently
+after a section break), while joining with plain *page* breaks keeps every form exactly as when
+converted alone — provided both are converted in the same normalised shape. So every form, joined
+or alone, is converted as `normalise()` makes it:
+- a tiny anchor paragraph (1 pt) first, holding a bookmark; in a joined document it also carries
+  "page break before" for every form but the first;
+- no headers or footers: the forms' page numbers (Nghị định 30/2020: from page 2, top centre) are
+  drawn on the PDF afterwards (`pipeline/bundle/stamp.py::number_form_pages`).
+LibreOffice exports the bookmarks as named destinations and we cut the PDF at their pages. The
+caller checks there is one destination per form and falls back to one-by-one conversion otherwise.
 """
 
 from __future__ import annotations
@@ -21,153 +26,99 @@ from pypdf import PdfReader, PdfWriter
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
-BOOKMARK_PREFIX = "hosodoc"
+BOOKMARK_PREFIX = "hosodoc"  # no underscore: PDF names would escape it as #5F
 BOOKMARK_ID_BASE = 900_000
 EXPORT_FILTER = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
+_HEADER_REFS = re.compile(rb"<w:(?:header|footer)Reference\b[^>]*/>|<w:titlePg(?:\s[^>]*)?/>")
 
 
 def _q(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-def _body(docx: Path) -> tuple[etree._Element, list[etree._Element], etree._Element | None]:
+def _anchor(index: int, *, page_break: bool) -> etree._Element:
+    brk = "<w:pageBreakBefore/>" if page_break else ""
+    return etree.fromstring(
+        f'<w:p xmlns:w="{W}"><w:pPr>{brk}<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+        f'<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr>'
+        f'<w:bookmarkStart w:id="{BOOKMARK_ID_BASE + index}" w:name="{BOOKMARK_PREFIX}{index:05d}"/>'
+        f'<w:bookmarkEnd w:id="{BOOKMARK_ID_BASE + index}"/></w:p>'
+    )
+
+
+def _document(docx: Path) -> etree._Element:
     with zipfile.ZipFile(docx) as zf:
-        root = etree.fromstring(zf.read("word/document.xml"))
-    body = root.find("w:body", NS)
-    children = list(body)
-    sect = children[-1] if children and children[-1].tag == _q("sectPr") else None
-    content = children[:-1] if sect is not None else children
-    return root, content, sect
+        return etree.fromstring(_HEADER_REFS.sub(b"", zf.read("word/document.xml")))
 
 
-def _bookmark(p: etree._Element, index: int) -> None:
-    start = etree.Element(_q("bookmarkStart"))
-    start.set(_q("id"), str(BOOKMARK_ID_BASE + index))
-    start.set(_q("name"), f"{BOOKMARK_PREFIX}{index:05d}")
-    end = etree.Element(_q("bookmarkEnd"))
-    end.set(_q("id"), str(BOOKMARK_ID_BASE + index))
-    ppr = p.find("w:pPr", NS)
-    pos = 1 if ppr is not None else 0
-    p.insert(pos, start)
-    p.insert(pos + 1, end)
+def _write(template_docx: Path, root: etree._Element, dest: Path) -> None:
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(template_docx) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, xml if info.filename == "word/document.xml" else src.read(info))
 
 
-_AFTER_PGNUM = ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter",
-                "docGrid", "printerSettings", "sectPrChange")
-
-
-def _restart_numbering(sect: etree._Element) -> None:
-    """Each form numbers its own pages from 1, as when converted alone."""
-    num = sect.find("w:pgNumType", NS)
-    if num is None:
-        num = etree.Element(_q("pgNumType"))
-        follower = next((c for c in sect if etree.QName(c).localname in _AFTER_PGNUM), None)
-        if follower is not None:
-            follower.addprevious(num)
-        else:
-            sect.append(num)
-    num.set(_q("start"), "1")
-
-
-def _end_section(content: list[etree._Element], sect: etree._Element) -> list[etree._Element]:
-    """Put the form's section properties into its last paragraph (a 'next page' section break)."""
-    if not content or content[-1].tag != _q("p"):
-        content = [*content, etree.Element(_q("p"))]
-    last = content[-1]
-    ppr = last.find("w:pPr", NS)
-    if ppr is None:
-        ppr = etree.Element(_q("pPr"))
-        last.insert(0, ppr)
-    change = ppr.find("w:pPrChange", NS)
-    if change is not None:
-        change.addprevious(sect)
-    else:
-        ppr.append(sect)
-    return content
+def normalise(src: Path, dest: Path) -> None:
+    """The shape in which a form is converted alone (same as inside a joined document)."""
+    root = _document(src)
+    root.find("w:body", NS).insert(0, _anchor(0, page_break=False))
+    _write(src, root, dest)
 
 
 def join(docx_files: list[Path], dest: Path) -> list[str]:
     """Write one DOCX holding every form in order; returns the bookmark name of each form."""
-    names = []
-    root0, _, _ = _body(docx_files[0])
+    root0 = _document(docx_files[0])
     body0 = root0.find("w:body", NS)
+    final_sect = body0[-1] if len(body0) and body0[-1].tag == _q("sectPr") else None
     for child in list(body0):
         body0.remove(child)
-    final_sect = None
+    names = []
     for i, path in enumerate(docx_files):
-        _, content, sect = _body(path)
-        first_p = next((el for el in content if el.tag == _q("p")), None)
-        if first_p is None:
-            first_p = etree.Element(_q("p"))
-            content = [first_p, *content]
-        _bookmark(first_p, i)
-        if sect is not None:
-            _restart_numbering(sect)
+        body = _document(path).find("w:body", NS)
+        body0.append(_anchor(i, page_break=i > 0))
         names.append(f"{BOOKMARK_PREFIX}{i:05d}")
-        if i < len(docx_files) - 1 and sect is not None:
-            content = _end_section(content, sect)
-        else:
-            final_sect = sect
-        for el in content:
-            body0.append(el)
+        for el in body:
+            if el.tag != _q("sectPr"):
+                body0.append(el)
     if final_sect is not None:
         body0.append(final_sect)
-    xml = etree.tostring(root0, xml_declaration=True, encoding="UTF-8", standalone=True)
-    with zipfile.ZipFile(docx_files[0]) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            out.writestr(info, xml if info.filename == "word/document.xml" else src.read(info))
+    _write(docx_files[0], root0, dest)
     return names
 
 
-def _keep_next_styles(styles_xml: bytes) -> tuple[set[str], bool]:
-    """Paragraph style ids that carry "keep with next" (directly or by inheritance), and whether
-    the default paragraph style does."""
-    root = etree.fromstring(styles_xml)
-    direct, based, default = set(), {}, None
-    for st in root.findall("w:style", NS):
-        if st.get(_q("type")) != "paragraph":
-            continue
-        sid = st.get(_q("styleId"))
-        if st.get(_q("default")) in ("1", "true"):
-            default = sid
-        if st.find("w:pPr/w:keepNext", NS) is not None:
-            direct.add(sid)
-        parent = st.find("w:basedOn", NS)
-        if parent is not None:
-            based[sid] = parent.get(_q("val"))
-    keep = set()
-    for sid in {*based, *direct}:
-        cur, seen = sid, set()
-        while cur and cur not in seen:
-            if cur in direct:
-                keep.add(sid)
-                break
-            seen.add(cur)
-            cur = based.get(cur)
-    return keep, default in keep
-
-
 def join_safe(template: Path) -> bool:
-    """Whether forms of this template keep their exact layout when joined.
-
-    Measured with LibreOffice 7.4: "keep with next" chains are laid out differently after a
-    section break than at the start of a document, and page-count fields would count the whole
-    joined document. Templates using either are converted one by one.
-    """
+    """Forms of this template can be joined: a single section and no whole-document page counts."""
     with zipfile.ZipFile(template) as zf:
-        names = zf.namelist()
         doc = zf.read("word/document.xml")
-        if b"<w:keepNext" in doc:
-            return False
-        parts = [doc] + [zf.read(n) for n in names if n.startswith(("word/header", "word/footer"))]
-        if any(b"NUMPAGES" in p or b"SECTIONPAGES" in p for p in parts):
-            return False
-        if "word/styles.xml" in names:
-            keep, default_keeps = _keep_next_styles(zf.read("word/styles.xml"))
-            used = set(re.findall(rb'<w:pStyle w:val="([^"]+)"', doc))
-            if default_keeps or any(s.encode() in used for s in keep):
-                return False
-    return True
+        parts = [zf.read(n) for n in zf.namelist() if n.startswith(("word/header", "word/footer"))]
+    if doc.count(b"<w:sectPr") > 1:
+        return False
+    return not any(b"NUMPAGES" in p or b"SECTIONPAGES" in p for p in [doc, *parts])
+
+
+def has_page_numbers(template: Path) -> bool:
+    """Whether the template prints page numbers in a header or footer (they are stamped instead)."""
+    with zipfile.ZipFile(template) as zf:
+        return any(b"PAGE" in zf.read(n) for n in zf.namelist() if n.startswith(("word/header", "word/footer")))
+
+
+def first_page_header(docx: Path) -> str:
+    """The text of the first page's own header (e.g. "Mẫu số 02"), drawn on the PDF instead."""
+    with zipfile.ZipFile(docx) as zf:
+        doc = zf.read("word/document.xml")
+        if b"<w:titlePg" not in doc:
+            return ""
+        m = re.search(rb'<w:headerReference[^>]*w:type="first"[^>]*/>', doc)
+        if not m:
+            return ""
+        rid = re.search(rb'r:id="([^"]+)"', m.group(0))
+        rels = etree.fromstring(zf.read("word/_rels/document.xml.rels"))
+        target = next((r.get("Target") for r in rels if rid and r.get("Id") == rid.group(1).decode()), None)
+        if not target:
+            return ""
+        root = etree.fromstring(zf.read("word/" + target.lstrip("/").removeprefix("word/")))
+    lines = ["".join(t.text or "" for t in p.iter(_q("t"))) for p in root.iter(_q("p"))]
+    return "\n".join(line for line in lines if line.strip())
 
 
 def split(pdf: bytes, names: list[str]) -> list[tuple[bytes, int]] | None:

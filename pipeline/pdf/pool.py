@@ -33,6 +33,8 @@ class Item:
     docx: Path
     label: str  # for messages: "Nguyễn Văn A (VP-001) — Mẫu số 02"
     group: str | None = None  # forms of one join-safe template share a group and are joined
+    page_numbers: bool = False  # the form's own page numbers are drawn after conversion
+    first_page_header: str = ""  # the first page's header text, drawn after conversion
 
 
 def pdf_pages(data: bytes) -> int | None:
@@ -185,8 +187,13 @@ class Converter:
         files = []
         for i, it in enumerate(batch):
             f = src / f"{i:04d}.docx"
-            shutil.copyfile(it.docx, f)
+            try:
+                join.normalise(it.docx, f)  # the same shape as inside a joined document
+            except Exception:  # a damaged .docx: reported below as not converted
+                continue
             files.append(f)
+        if not files:
+            return {}
         try:
             self.convert_batch(profile, files, out)
         except libreoffice.Timeout:
