@@ -11,7 +11,9 @@ from pathlib import Path
 import click
 
 from pipeline import __version__, api
-from pipeline.errors import EXIT_CODE_HELP, ExitCode, HosoError, ValidationFailed
+from pipeline.errors import EXIT_CODE_HELP, ExitCode, HosoError, InputUnreadable, ValidationFailed
+from pipeline.ingest import blank
+from pipeline.ingest.problems import ERROR, Problem
 from pipeline.pdf import libreoffice
 from pipeline.rating.levels import ORDER
 from pipeline.rating.rulebooks import RULEBOOKS
@@ -32,7 +34,7 @@ def print_problems(problems) -> None:
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     for sheet, items in by_sheet.items():
-        say(f"── Sheet «{sheet}» ──")
+        say(f"── Sheet «{sheet}» ──" if sheet else "── Tệp ──")
         for p in items:
             say(("  LỖI     " if p.is_error else "  CẢNH BÁO ") + p.text())
     say(f"Tổng cộng: {errors} lỗi, {warnings} cảnh báo.")
@@ -83,11 +85,26 @@ def cli() -> None:
 
 
 @cli.command()
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help=f"Ghi đè tệp {blank.FILENAME} đã có.")
+def init(folder: Path, force: bool) -> None:
+    """Tạo sổ Excel trống (ho_so_danh_gia.xlsx): đủ các sheet, danh sách chọn, hướng dẫn."""
+    dest = blank.write(folder, force=force)
+    say(f"Đã tạo «{dest}». Điền theo sheet «{blank.GUIDE}», rồi kiểm tra bằng lệnh: hoso check {dest}")
+
+
+@cli.command()
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="In danh sách lỗi dạng JSON ra stdout.")
 def check(workbook: Path, as_json: bool) -> None:
     """Kiểm tra sổ Excel: liệt kê mọi lỗi (sheet, dòng, cột, giá trị, yêu cầu)."""
-    problems = api.check(workbook)
+    try:
+        problems = api.check(workbook)
+    except InputUnreadable as exc:
+        if as_json:  # still a list of problems on stdout; the message also goes to stderr
+            click.echo(json.dumps([Problem(ERROR, "", exc.message, expected=exc.hint).as_json()],
+                                  ensure_ascii=False, indent=2))
+        raise
     if as_json:
         click.echo(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
     if problems and not as_json:

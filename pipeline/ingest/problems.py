@@ -50,7 +50,7 @@ class Problem:
         if self.value is not None:
             line += f" Giá trị: «{self.value}»."
         if self.expected:
-            line += f" Cần: {self.expected}."
+            line += f" Cần: {self.expected.rstrip('.')}."
         return line
 
     def as_json(self) -> dict:

@@ -300,7 +300,7 @@ def expected_for(col: schema.Column) -> str:
         schema.NUMBER: "một số",
         schema.MONTHS: "số tháng từ 0 đến 12",
         schema.YEAR: "một năm, ví dụ 2024",
-    }.get(col.kind, "một giá trị")
+    }.get(col.kind, col.help or "một giá trị")
 
 
 def read_workbook(path: Path) -> tuple[dict[str, SheetData], list[Problem]]:

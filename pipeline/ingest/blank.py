@@ -1,0 +1,309 @@
+"""`hoso init`: a blank input workbook that a clerk can fill without reading any documentation.
+
+Layout (see docs/workbook.md):
+- one sheet per contract sheet, named by its key (`CoQuan`, `DonVi`, `NhanSu`, …), after a first
+  sheet `HuongDan` that explains every sheet, column and accepted value (generated from
+  `schema.py`, so it never disagrees with the reader);
+- row 1 of each table sheet holds the Vietnamese **labels** (what the clerk reads and what our own
+  reader matches); each header cell carries a comment with the column's **key**, whether it is
+  required and its help text; required columns have an orange header, optional ones a blue one;
+- drop-down lists (data validation, "warning" style so that a code typed by hand is still
+  allowed) on every coded, level and yes/no column, from a hidden sheet `DanhMuc` (labels can
+  contain commas, which an inline list cannot); number checks on numeric columns; date format
+  `dd/mm/yyyy` on date columns and text format on ID columns (so `001` stays `001`);
+- the header row and the ID column frozen; widths from the schema;
+- `CoQuan` pre-filled: one field per row (label in column A, key in its comment), the value to
+  type in column B, help in column C.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from pipeline.errors import OutputError
+from pipeline.ingest import schema
+
+FILENAME = "ho_so_danh_gia.xlsx"
+GUIDE, LISTS = "HuongDan", "DanhMuc"
+LAST_ROW = 1_048_576
+DATE_FORMAT = "DD/MM/YYYY"
+YES_NO = ("Có", "Không")
+
+_REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+_OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")
+_TITLE_FILL = PatternFill("solid", fgColor="1F4E78")
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+KIND_TEXT = {
+    schema.TEXT: "Chữ",
+    schema.ID: "Mã: chữ cái không dấu, chữ số, - hoặc _ (dùng làm tên tệp)",
+    schema.DATE: "Ngày, dạng dd/mm/yyyy",
+    schema.INT: "Số nguyên",
+    schema.NUMBER: "Số",
+    schema.MONTHS: "Số tháng, từ 0 đến 12 (được ghi số lẻ, ví dụ 5,5)",
+    schema.YEAR: "Năm, ví dụ 2024",
+    schema.YESNO: "Có / Không",
+    schema.LEVEL: "Mức xếp loại",
+    schema.CODE: "Chọn trong danh sách",
+}
+
+CONVENTIONS = (
+    "Mỗi sheet là một bảng: dòng 1 là tiêu đề cột (giữ nguyên), mỗi dòng từ dòng 2 là một bản ghi. "
+    "Không chèn dòng tên bảng phía trên tiêu đề. Có thể đổi thứ tự cột; cột thêm ngoài mẫu được bỏ qua.",
+    "Tiêu đề cột và tên sheet có thể ghi theo tên tiếng Việt hoặc theo mã (ví dụ «Họ và tên» hoặc «ho_ten»), "
+    "chữ hoa hay chữ thường, có dấu hay không dấu đều được.",
+    "Cột có tiêu đề màu cam là bắt buộc; cột màu xanh có thể để trống. Di chuột vào ô tiêu đề để xem mã cột và hướng dẫn.",
+    "Chữ phải gõ bằng bảng mã Unicode (ví dụ Unikey, bảng mã Unicode). Chữ gõ bằng bảng mã cũ TCVN3 (.VnTime) "
+    "hoặc VNI sẽ bị báo lỗi; chuyển mã bằng Unikey (Ctrl+Shift+F6) trước khi dán vào.",
+    "Ngày: nhập kiểu Ngày của Excel hoặc gõ dạng dd/mm/yyyy, ví dụ 05/11/2024 (năm đủ 4 chữ số).",
+    "Có/Không: chọn trong danh sách; cũng nhận x (có) / để trống (không), 1 / 0, TRUE / FALSE.",
+    "Mức xếp loại: HTXS, HTT, HT, KHT hoặc ghi đủ chữ (Hoàn thành xuất sắc nhiệm vụ, Hoàn thành tốt nhiệm vụ, "
+    "Hoàn thành nhiệm vụ, Không hoàn thành nhiệm vụ).",
+    "Cột có danh sách chọn: chọn trong danh sách, hoặc gõ mã tương ứng (ghi trong bảng dưới đây).",
+    "Số: gõ số bình thường; số lẻ dùng dấu phẩy hoặc dấu chấm (5,5 hoặc 5.5); không dùng dấu phân cách hàng nghìn.",
+    "Công thức được chấp nhận nếu tệp đã được lưu bằng Excel hoặc LibreOffice (để có kết quả tính).",
+    "Kiểm tra sổ bằng lệnh: hoso check ho_so_danh_gia.xlsx — chương trình liệt kê mọi ô cần sửa (sheet, dòng, cột).",
+)
+
+
+def accepted_values(col: schema.Column) -> str:
+    """The accepted values of a column, for the guide and the input prompts."""
+    if col.kind == schema.YESNO:
+        return "Có / Không (cũng nhận x / để trống, 1 / 0, TRUE / FALSE)"
+    if col.kind in (schema.LEVEL, schema.CODE) and col.choices:
+        return "; ".join(f"{label} (mã: {code})" if code != label else label for code, label in col.choices.items())
+    return ""
+
+
+def _list_name(col: schema.Column) -> str:
+    return {schema.YESNO: "Có/Không", schema.LEVEL: "Mức xếp loại"}.get(col.kind, col.label)
+
+
+def _list_values(col: schema.Column) -> tuple[str, ...] | None:
+    """What a drop-down offers (all accepted by the reader): labels, level codes, Có/Không."""
+    if col.kind == schema.YESNO:
+        return YES_NO
+    if col.kind == schema.LEVEL:
+        return tuple(schema.LEVELS)
+    if col.kind == schema.CODE and col.choices:
+        return tuple(col.choices.values())
+    return None
+
+
+class _Lists:
+    """The hidden DanhMuc sheet: one column per distinct list, referenced by data validations."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.ranges: dict[tuple[str, ...], str] = {}
+
+    def range_for(self, name: str, values: tuple[str, ...]) -> str:
+        if values not in self.ranges:
+            col = get_column_letter(len(self.ranges) + 1)
+            self.ws[f"{col}1"] = name
+            self.ws[f"{col}1"].font = Font(bold=True)
+            for i, value in enumerate(values, start=2):
+                self.ws[f"{col}{i}"] = value
+            self.ws.column_dimensions[col].width = max(12, *(len(v) + 2 for v in values))
+            self.ranges[values] = f"{quote_sheetname(LISTS)}!${col}$2:${col}${len(values) + 1}"
+        return self.ranges[values]
+
+
+def _validation(col: schema.Column, lists: _Lists) -> DataValidation | None:
+    prompt = (col.help or accepted_values(col) or KIND_TEXT.get(col.kind, ""))[:250]
+    common = dict(allow_blank=True, showErrorMessage=True, errorStyle="warning", showInputMessage=bool(prompt),
+                  promptTitle=col.label[:32], prompt=prompt or None, errorTitle="Kiểm tra lại giá trị")
+    values = _list_values(col)
+    if values:
+        return DataValidation(type="list", formula1=lists.range_for(_list_name(col), values),
+                              error="Giá trị không có trong danh sách. Chọn «Có» để vẫn giữ nếu đó là mã hợp lệ.", **common)
+    numeric = {
+        schema.INT: ("whole", "0", "1000000", "Cần một số nguyên không âm."),
+        schema.MONTHS: ("decimal", "0", "12", "Cần số tháng từ 0 đến 12."),
+        schema.YEAR: ("whole", "1990", "2100", "Cần một năm có 4 chữ số, ví dụ 2024."),
+        schema.NUMBER: ("decimal", "0", "1000000", "Cần một số không âm."),
+    }.get(col.kind)
+    if numeric:
+        kind, low, high, error = numeric
+        return DataValidation(type=kind, operator="between", formula1=low, formula2=high, error=error, **common)
+    if prompt:
+        return DataValidation(type=None, **{**common, "showErrorMessage": False})
+    return None
+
+
+def _comment(col: schema.Column) -> Comment:
+    lines = [f"Mã cột: {col.key}", "Bắt buộc" if col.required else "Không bắt buộc", KIND_TEXT.get(col.kind, "")]
+    if col.help:
+        lines.append(col.help)
+    comment = Comment("\n".join(line for line in lines if line), "hoso")
+    comment.width, comment.height = 260, 110
+    return comment
+
+
+def _table_sheet(wb: Workbook, spec: schema.Sheet, lists: _Lists) -> None:
+    ws = wb.create_sheet(spec.key)
+    ws.sheet_properties.tabColor = "C65911" if spec.required else "2F75B5"
+    for i, col in enumerate(spec.columns, start=1):
+        letter = get_column_letter(i)
+        cell = ws.cell(row=1, column=i, value=col.label)
+        cell.font = Font(bold=True)
+        cell.fill = _REQUIRED_FILL if col.required else _OPTIONAL_FILL
+        cell.alignment = _HEAD
+        cell.border = _BORDER
+        cell.comment = _comment(col)
+        dim = ws.column_dimensions[letter]
+        dim.width = max(col.width, 8)
+        if col.kind == schema.DATE:
+            dim.number_format = DATE_FORMAT
+        elif col.kind == schema.ID:
+            dim.number_format = "@"
+        dv = _validation(col, lists)
+        if dv is not None:
+            dv.add(f"{letter}2:{letter}{LAST_ROW}")
+            ws.add_data_validation(dv)
+    ws.row_dimensions[1].height = 48
+    ws.freeze_panes = "B2"
+
+
+def _agency_sheet(wb: Workbook, lists: _Lists) -> None:
+    spec = schema.CO_QUAN
+    ws = wb.create_sheet(spec.key)
+    ws.sheet_properties.tabColor = "C65911"
+    for i, text in enumerate(("Trường", "Giá trị", "Hướng dẫn"), start=1):
+        cell = ws.cell(row=1, column=i, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = _OPTIONAL_FILL
+        cell.alignment = _HEAD
+        cell.border = _BORDER
+    ws.cell(row=1, column=1).comment = Comment("Mã cột: truong — tên trường (giữ nguyên)", "hoso")
+    ws.cell(row=1, column=2).comment = Comment("Mã cột: gia_tri — ghi giá trị vào cột này", "hoso")
+    for r, col in enumerate(spec.columns, start=2):
+        name = ws.cell(row=r, column=1, value=col.label)
+        name.font = Font(bold=col.required)
+        name.fill = _REQUIRED_FILL if col.required else _OPTIONAL_FILL
+        name.border = _BORDER
+        name.comment = _comment(col)
+        value = ws.cell(row=r, column=2)
+        value.border = _BORDER
+        if col.kind == schema.DATE:
+            value.number_format = DATE_FORMAT
+        help_text = ("Bắt buộc. " if col.required else "") + (col.help or KIND_TEXT.get(col.kind, ""))
+        values = accepted_values(col)
+        if values:
+            help_text += f" Giá trị: {values}."
+        ws.cell(row=r, column=3, value=help_text).alignment = _WRAP
+        dv = _validation(col, lists)
+        if dv is not None:
+            dv.add(f"B{r}")
+            ws.add_data_validation(dv)
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 42
+    ws.column_dimensions["C"].width = 70
+    ws.freeze_panes = "A2"
+
+
+def _guide_sheet(wb: Workbook) -> None:
+    ws = wb.active
+    ws.title = GUIDE
+    ws.sheet_properties.tabColor = "548235"
+    widths = {"A": 30, "B": 24, "C": 11, "D": 28, "E": 48, "F": 60}
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+    row = 1
+    title = ws.cell(row=row, column=1, value="HƯỚNG DẪN ĐIỀN SỔ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG")
+    title.font = Font(bold=True, size=14, color="FFFFFF")
+    title.fill = _TITLE_FILL
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+    row += 2
+    ws.cell(row=row, column=1, value="Quy ước chung").font = Font(bold=True, size=12)
+    row += 1
+    for i, text in enumerate(CONVENTIONS, start=1):
+        ws.cell(row=row, column=1, value=f"{i}.").alignment = Alignment(horizontal="right", vertical="top")
+        cell = ws.cell(row=row, column=2, value=text)
+        cell.alignment = _WRAP
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
+        ws.row_dimensions[row].height = 30
+        row += 1
+    for spec in schema.SHEETS:
+        row += 1
+        need = "bắt buộc" if spec.required else "không bắt buộc, có thể để trống hoặc xóa"
+        head = ws.cell(row=row, column=1, value=f"Sheet «{spec.key}» — {spec.label} ({need})")
+        head.font = Font(bold=True, size=12, color="FFFFFF")
+        head.fill = _TITLE_FILL
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+        row += 1
+        if spec.help:
+            ws.cell(row=row, column=1, value=spec.help).alignment = _WRAP
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+            row += 1
+        headers = ("Trường" if spec.key_value else "Cột (tiêu đề dòng 1)", "Mã", "Bắt buộc", "Kiểu giá trị",
+                   "Giá trị hợp lệ", "Giải thích")
+        for i, text in enumerate(headers, start=1):
+            cell = ws.cell(row=row, column=i, value=text)
+            cell.font = Font(bold=True)
+            cell.fill = _OPTIONAL_FILL
+            cell.border = _BORDER
+        row += 1
+        for col in spec.columns:
+            values = (col.label, col.key, "Có" if col.required else "", KIND_TEXT.get(col.kind, ""),
+                      accepted_values(col), col.help)
+            for i, text in enumerate(values, start=1):
+                cell = ws.cell(row=row, column=i, value=text or None)
+                cell.alignment = _WRAP
+                cell.border = _BORDER
+                if col.required and i == 1:
+                    cell.fill = _REQUIRED_FILL
+            row += 1
+    ws.freeze_panes = "A2"
+
+
+def build() -> Workbook:
+    """The blank workbook, in memory."""
+    wb = Workbook()
+    _guide_sheet(wb)
+    lists_ws = wb.create_sheet(LISTS)
+    lists = _Lists(lists_ws)
+    _agency_sheet(wb, lists)
+    for spec in schema.SHEETS:
+        if not spec.key_value:
+            _table_sheet(wb, spec, lists)
+    wb.move_sheet(LISTS, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS))
+    lists_ws.sheet_state = "hidden"
+    wb.active = wb.sheetnames.index(GUIDE)
+    wb.properties.creator = "hoso"
+    wb.properties.title = "Sổ đánh giá, xếp loại chất lượng"
+    return wb
+
+
+def write(folder: Path, *, force: bool = False) -> Path:
+    """Write `folder/ho_so_danh_gia.xlsx`; refuse to replace an existing file unless `force`."""
+    folder = Path(folder)
+    dest = folder / FILENAME
+    if dest.exists() and not force:
+        raise OutputError(f"Tệp «{dest}» đã có; không ghi đè.",
+                          hint="Dùng tùy chọn --force để ghi đè, hoặc chọn thư mục khác: hoso init THƯ_MỤC")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".ho_so_", suffix=".xlsx", dir=folder)
+        os.close(fd)
+        try:
+            build().save(tmp)
+            os.replace(tmp, dest)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as exc:
+        raise OutputError(f"Không ghi được «{dest}» ({exc.strerror or exc}).",
+                          hint="Kiểm tra quyền ghi thư mục và dung lượng đĩa; nếu tệp đang mở trong Excel, hãy đóng lại.") from exc
+    return dest
