@@ -70,7 +70,8 @@ def _options(jobs, units, persons, templates, cache_dir, no_duplex=False, **extr
 
 
 def _summary(s: api.BuildSummary) -> None:
-    say(f"Xong: {s.people} người, {s.documents} văn bản (chuyển mới {s.converted}, dùng lại {s.reused}), "
+    say(f"Xong: {s.people} người, {s.documents} văn bản (chuyển PDF mới {s.converted}, dùng lại {s.reused}; "
+        f"điền mẫu mới {s.rendered}), hồ sơ ghép mới {s.bundles_built}, dùng lại {s.bundles_reused}; "
         f"{s.pages} trang, {s.seconds:.1f} giây. Kết quả ở «{s.outdir}».")
 
 

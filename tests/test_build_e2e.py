@@ -9,7 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline import api, ingest
-from pipeline.plan import review_order
+from pipeline.forms.registry import Registry
+from pipeline.plan import make_plan, review_order
 
 pytestmark = pytest.mark.libreoffice
 
@@ -143,7 +144,29 @@ def test_second_build_converts_nothing(built, sample, cache_dir, tmp_path):
     out, first = built
     again = api.build(sample, out, api.BuildOptions(cache_dir=cache_dir / "e2e"))
     assert again.converted == 0 and again.reused == first.documents
+    assert again.rendered == 0 and again.bundles_built == 0
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".output.dang-tao")]
+
+
+def test_changing_one_row_rebuilds_only_that_person_and_unit(built, sample, cache_dir, tmp_path):
+    import openpyxl
+
+    out, first = built
+    wb = openpyxl.load_workbook(sample)
+    ws = wb["TuDanhGia"]
+    headers = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[headers.index("ma_so")].value == "VP-019")
+    row[headers.index("uu_diem")].value = "Chủ động, sáng tạo; hoàn thành vượt tiến độ (sửa lần 2)."
+    changed = tmp_path / "sua.xlsx"
+    wb.save(changed)
+    campaign = ingest.load(changed)
+    plan = make_plan(campaign, Registry())
+    forms_of_person = len(next(d for d in plan.persons if d.ma_so == "VP-019").documents)
+    again = api.build(changed, tmp_path / "out", api.BuildOptions(cache_dir=cache_dir / "e2e"))
+    assert again.converted == forms_of_person
+    assert again.bundles_built == 2  # the person's dossier and their unit's
+    text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "out" / "ca_nhan" / "TH" / "VP-019.pdf").pages)
+    assert "(sửa lần 2)" in text
 
 
 def test_forms_keep_their_header_texts(built):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline import __version__
 
-ENGINE_VERSION = "1"  # bump when the conversion itself changes (options, joining)
+ENGINE_VERSION = "2"  # bump when the conversion itself changes (options, joining, drawing)
 
 
 def default_root() -> Path:
@@ -27,10 +27,14 @@ def default_root() -> Path:
 
 
 def cache_key(template_sha256: str, context: dict) -> str:
+    return data_key("form", template_sha256, context)
+
+
+def data_key(*parts) -> str:
+    """Key of anything built from JSON-able inputs (forms, bundles), with the program version."""
     h = hashlib.sha256()
     h.update(f"hoso {__version__} engine {ENGINE_VERSION}\n".encode())
-    h.update(template_sha256.encode())
-    h.update(json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    h.update(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
     return h.hexdigest()
 
 
@@ -68,6 +72,39 @@ class PdfCache:
             _atomic_write(meta, json.dumps({"sha256": sha256_bytes(data), "pages": pages}).encode())
         except OSError:
             pass  # a cache that cannot be written only costs speed next time
+
+
+class BlobCache:
+    """Named files per key (filled .docx, built bundles), each checked against a SHA-256 sidecar."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root) if root else default_root()
+
+    def _path(self, key: str, name: str) -> Path:
+        return self.root / key[:2] / f"{key}.{name}"
+
+    def get(self, key: str, name: str) -> bytes | None:
+        path = self._path(key, name)
+        side = path.with_name(path.name + ".sha256")
+        try:
+            data = path.read_bytes()
+            expected = side.read_text().strip()
+        except OSError:
+            return None
+        if sha256_bytes(data) != expected:
+            path.unlink(missing_ok=True)
+            side.unlink(missing_ok=True)
+            return None
+        return data
+
+    def put(self, key: str, name: str, data: bytes) -> None:
+        path = self._path(key, name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(path, data)
+            _atomic_write(path.with_name(path.name + ".sha256"), sha256_bytes(data).encode())
+        except OSError:
+            pass
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -1,0 +1,106 @@
+"""assemble stage: write every per-person and per-unit bundle; reuse those whose inputs did not change.
+
+A bundle's key is the hash of what it is made of (its documents' keys, its cover, the options), so
+after one person's row changes only that person's bundle and their unit's bundle are rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pipeline.bundle.assemble import BuiltBundle, CoverInfo, Section, person_bundle, unit_bundle
+from pipeline.forms.registry import Registry
+from pipeline.ingest.schema import LOAI_NHAN_SU
+from pipeline.pdf.cache import BlobCache, data_key
+from pipeline.plan import Plan
+
+
+@dataclass(frozen=True)
+class Bundles:
+    persons: list[dict]  # manifest "ca_nhan"
+    units: list[dict]  # manifest "don_vi"
+    pages: int
+    built: int
+    reused: int
+
+
+def _save(blobs: BlobCache, key: str, b: BuiltBundle) -> None:
+    meta = {"pages": b.pages, "sections": [asdict(s) for s in b.sections], "unnumbered": sorted(b.unnumbered)}
+    blobs.put(key, "bundle.pdf", b.data)
+    blobs.put(key, "bundle-plain.pdf", b.plain)
+    blobs.put(key, "bundle.json", json.dumps(meta, ensure_ascii=False).encode())
+
+
+def _load(blobs: BlobCache, key: str) -> BuiltBundle | None:
+    parts = [blobs.get(key, name) for name in ("bundle.json", "bundle.pdf", "bundle-plain.pdf")]
+    if any(p is None for p in parts):
+        return None
+    meta = json.loads(parts[0])
+    sections = tuple(Section(**{k: v for k, v in s.items() if k != "children"}) for s in meta["sections"])
+    return BuiltBundle(parts[1], meta["pages"], sections, parts[2], frozenset(meta["unnumbered"]))
+
+
+def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stage: Path, *, campaign,
+                  registry: Registry, blobs: BlobCache, duplex: bool = True) -> Bundles:
+    """`pdfs` and `keys`: document key -> PDF bytes / content key."""
+    persons_out, units_out, pages = [], [], 0
+    counts = {"built": 0, "reused": 0}
+    signers = {code: registry.get(code).signers for code in {j.form for j in plan.jobs}}
+    people = {p.ma_so: p for p in campaign.people}
+    agency = campaign.agency
+    header = tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x)
+
+    def cached(key: str, make) -> BuiltBundle:
+        b = _load(blobs, key)
+        if b is None:
+            b = make()
+            _save(blobs, key, b)
+            counts["built"] += 1
+        else:
+            counts["reused"] += 1
+        return b
+
+    for unit in plan.units:
+        built: dict[str, BuiltBundle] = {}
+        person_keys = []
+        for dossier in unit.persons:
+            person = people[dossier.ma_so]
+            info = CoverInfo(header, "HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", (
+                ("Năm đánh giá", str(campaign.year)), ("Họ và tên", person.ho_ten),
+                ("Chức vụ, chức danh", person.chuc_vu or "…"), ("Đối tượng", LOAI_NHAN_SU[person.loai_nhan_su]),
+                ("Đơn vị", unit.ten_don_vi), ("Mã số", person.ma_so),
+            ), signers)
+            key = data_key("person", [keys[d.key] for d in dossier.documents], [d.title for d in dossier.documents],
+                           info.header, info.title, info.facts, {d.form: signers[d.form] for d in dossier.documents},
+                           duplex)
+            person_keys.append(key)
+            b = cached(key, lambda d=dossier, i=info: person_bundle(d, pdfs, i, duplex=duplex))
+            built[dossier.ma_so] = b
+            _write(stage / dossier.pdf, b.data)
+            persons_out.append({
+                "ma_so": dossier.ma_so, "ma_don_vi": dossier.ma_don_vi, "pdf": dossier.pdf,
+                "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages}
+                             for s in b.sections],
+            })
+        info = CoverInfo(header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}", (
+            ("Đơn vị", unit.ten_don_vi), ("Số người", str(len(unit.persons))),
+        ))
+        unit_docs = [d for d in (*unit.before, *unit.after)]
+        key = data_key("unit", person_keys, [(p.ma_so, p.ho_ten) for p in unit.persons],
+                       [(d.form, d.title, keys[d.key]) for d in unit_docs], info.header, info.title, info.facts, duplex)
+        ub = cached(key, lambda u=unit, i=info, b=built: unit_bundle(u, b, pdfs, i, duplex=duplex))
+        _write(stage / unit.pdf, ub.data)
+        pages += ub.pages
+        units_out.append({
+            "ma_don_vi": unit.ma_don_vi, "pdf": unit.pdf,
+            "muc": [{"tieu_de": s.title, "mau": s.form, "ma_so": s.ma_so, "trang_dau": s.first_page,
+                     "so_trang": s.pages} for s in ub.sections],
+        })
+    return Bundles(persons_out, units_out, pages, counts["built"], counts["reused"])
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

@@ -1,0 +1,41 @@
+"""convert stage: PDF bytes for every filled document, from the cache or from LibreOffice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.bundle.stamp import draw_form_headers
+from pipeline.pdf.cache import PdfCache
+from pipeline.pdf.pool import Converter, Item
+from pipeline.progress import Progress
+
+
+@dataclass(frozen=True)
+class Converted:
+    pdfs: dict[str, tuple[bytes, int]]  # cache key -> (PDF bytes, pages)
+    converted: int
+    reused: int
+
+
+def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, *,
+                      show_progress: bool | None = None) -> Converted:
+    pdfs: dict[str, tuple[bytes, int]] = {}
+    todo: dict[str, Item] = {}
+    for it in items:
+        hit = cache.get(it.key)
+        if hit:
+            pdfs[it.key] = hit
+        else:
+            todo.setdefault(it.key, it)
+    if todo:
+        bar = Progress(len(todo), "Chuyển sang PDF", enabled=show_progress)
+        try:
+            done = converter.run(list(todo.values()), progress=bar.advance)
+        finally:
+            bar.close()
+        for key, (data, pages) in done.items():
+            it = todo[key]
+            data = draw_form_headers(data, page_numbers=it.page_numbers, first_page=it.first_page_header)
+            cache.put(key, data, pages)
+            pdfs[key] = (data, pages)
+    return Converted(pdfs, len(todo), len(pdfs) - len(todo))
