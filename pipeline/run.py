@@ -15,6 +15,7 @@ from pipeline.forms.registry import Registry
 from pipeline.output import OutputFolder
 from pipeline.pdf.cache import BlobCache, PdfCache
 from pipeline.pdf.convert import convert_documents
+from pipeline.pdf.fonts import check_fonts
 from pipeline.pdf.pool import Converter
 from pipeline.plan import make_plan
 from pipeline.rating import rate
@@ -60,6 +61,9 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
+    for font in check_fonts():  # fails early if a font lacks Vietnamese letters
+        if font.substituted:
+            log(f"Ghi chú: dùng phông «{font.family}» thay cho «{font.requested}» (cùng cỡ chữ, đủ chữ tiếng Việt).")
     with OutputFolder(outdir) as out:
         stage = out.staging
         assert stage is not None
