@@ -4,12 +4,12 @@ real page counts, nested bookmarks, page numbers in the margin, duplex-safe blan
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pypdf import PdfReader, PdfWriter
 
 from pipeline.bundle import cover
-from pipeline.bundle.stamp import number_pages
+from pipeline.bundle.stamp import initials_boxes, number_pages
 from pipeline.plan import DocumentJob, PersonDossier, UnitDossier
 
 # Seed 001 (Kế hoạch VP UBND tỉnh, II.2.d): the unit dossier's items, in this order.
@@ -51,6 +51,8 @@ class CoverInfo:
     title: str
     facts: tuple[tuple[str, str], ...] = ()
     signers: dict = field(default_factory=dict)  # form code -> signer titles
+    copies: dict = field(default_factory=dict)  # form code -> number of copies (default 1)
+    initials: frozenset = frozenset()  # form codes whose pages get an initials box
 
 
 class _Builder:
@@ -102,8 +104,18 @@ def _cover_pages(info: CoverInfo, entries: list[cover.TocEntry], footer: str = "
 
 
 def person_bundle(dossier: PersonDossier, pdfs: dict[str, bytes], info: CoverInfo, *, duplex: bool = True) -> BuiltBundle:
-    """Cover sheet (documents, pages, who signs), then the documents in order; a bookmark each."""
-    docs = [(d, pdfs[d.key], _pages(pdfs[d.key])) for d in dossier.documents]
+    """Cover sheet (documents, pages, who signs), then the documents in order; a bookmark each.
+    A form whose metadata asks for copies is repeated; one that asks for initials gets a box at the
+    bottom right of every page but its last."""
+    docs = []
+    for d in dossier.documents:
+        data = pdfs[d.key]
+        if d.form in info.initials:
+            data = initials_boxes(data)
+        copies = max(1, int(info.copies.get(d.form, 1)))
+        for n in range(copies):
+            titled = d if copies == 1 else replace(d, title=f"{d.title} (bản {n + 1}/{copies})")
+            docs.append((titled, data, _pages(data)))
 
     def entries(offset: int) -> list[cover.TocEntry]:
         out, page = [], offset

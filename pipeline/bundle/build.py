@@ -47,7 +47,10 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
     """`pdfs` and `keys`: document key -> PDF bytes / content key."""
     persons_out, units_out, pages = [], [], 0
     counts = {"built": 0, "reused": 0}
-    signers = {code: registry.get(code).signers for code in {j.form for j in plan.jobs}}
+    specs = {code: registry.get(code) for code in {j.form for j in plan.jobs}}
+    signers = {code: spec.signers for code, spec in specs.items()}
+    copies = {code: spec.copies for code, spec in specs.items() if spec.copies > 1}
+    initials = frozenset(code for code, spec in specs.items() if spec.initials)
     people = {p.ma_so: p for p in campaign.people}
     agency = campaign.agency
     header = tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x)
@@ -71,10 +74,10 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
                 ("Năm đánh giá", str(campaign.year)), ("Họ và tên", person.ho_ten),
                 ("Chức vụ, chức danh", person.chuc_vu or "…"), ("Đối tượng", LOAI_NHAN_SU[person.loai_nhan_su]),
                 ("Đơn vị", unit.ten_don_vi), ("Mã số", person.ma_so),
-            ), signers)
+            ), signers, copies, initials)
             key = data_key("person", [keys[d.key] for d in dossier.documents], [d.title for d in dossier.documents],
                            info.header, info.title, info.facts, {d.form: signers[d.form] for d in dossier.documents},
-                           duplex)
+                           {d.form: (copies.get(d.form, 1), d.form in initials) for d in dossier.documents}, duplex)
             person_keys.append(key)
             b = cached(key, lambda d=dossier, i=info: person_bundle(d, pdfs, i, duplex=duplex))
             built[dossier.ma_so] = b

@@ -87,3 +87,28 @@ def draw_form_headers(pdf: bytes, *, page_numbers: bool, first_page: str = "", s
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def initials_boxes(pdf: bytes, *, label: str = "Ký nháy") -> bytes:
+    """A small box at the bottom right of every page but the last, where the signer initials
+    ("ký nháy ở góc phải, phía dưới tất cả các tờ, trừ tờ cuối" — seed 000)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    if len(reader.pages) < 2:
+        return pdf
+    writer = PdfWriter(clone_from=reader)
+    regular, _bold = fonts()
+    for page in list(writer.pages)[:-1]:
+        box = page.mediabox
+        width = float(box.width)
+        buf = io.BytesIO()
+        c = canvas.Canvas(buf, pagesize=(width, float(box.height)))
+        x, y, w, h = width - 2.0 * cm - 2.4 * cm, 0.55 * cm, 2.4 * cm, 1.1 * cm
+        c.setLineWidth(0.6)
+        c.rect(x, y, w, h)
+        c.setFont(regular, 7)
+        c.drawString(x + 0.1 * cm, y + h - 0.3 * cm, label)
+        c.save()
+        page.merge_page(PdfReader(io.BytesIO(buf.getvalue())).pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
