@@ -56,6 +56,8 @@ def build_options(f):
     f = click.option("--person", "persons", multiple=True, metavar="MA_SO", help="Chỉ tạo hồ sơ của người này (lặp lại được).")(f)
     f = click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
                      help="Thư mục mẫu biểu riêng của cơ quan (xem: hoso templates export).")(f)
+    f = click.option("--pdfa", is_flag=True,
+                     help="Ghi thêm bản PDF/A-2b của từng mẫu (cạnh tệp .docx); tệp ghép không giữ được PDF/A.")(f)
     f = click.option("--no-duplex", "no_duplex", is_flag=True,
                      help="Không chèn trang trắng (mặc định mỗi người bắt đầu ở trang lẻ để in hai mặt).")(f)
     f = click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,

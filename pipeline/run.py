@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline import ingest
@@ -13,7 +13,7 @@ from pipeline.bundle.build import write_bundles
 from pipeline.forms.fill import fill_documents
 from pipeline.forms.registry import Registry
 from pipeline.output import OutputFolder
-from pipeline.pdf.cache import BlobCache, PdfCache
+from pipeline.pdf.cache import BlobCache, PdfCache, data_key
 from pipeline.pdf.convert import convert_documents
 from pipeline.pdf.fonts import check_fonts
 from pipeline.pdf.pool import Converter
@@ -33,6 +33,7 @@ class BuildOptions:
     show_progress: bool | None = None
     duplex: bool = True  # each person's dossier starts on an odd page of the unit bundle
     rulebook: str | None = None  # --bo-quy-tac: overrides CoQuan.bo_quy_tac and the year
+    pdfa: bool = False  # also write each form as PDF/A-2b beside its .docx
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,24 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         keys = {job: item.key for job, item in filled.items.items()}
         bundles = write_bundles(plan, pdfs, keys, stage, campaign=campaign, registry=registry, blobs=blobs,
                                 duplex=options.duplex)
+        if options.pdfa:
+            write_pdfa_forms(filled, stage, cache, converter, log=log, show_progress=options.show_progress)
         manifest = build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,
                                   persons=bundles.persons, units=bundles.units)
         (stage / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         out.commit()
     return BuildSummary(len(plan.persons), len(filled.items), conv.converted, conv.reused, bundles.pages,
                         time.monotonic() - started, Path(outdir), filled.rendered, bundles.built, bundles.reused)
+
+
+def write_pdfa_forms(filled, stage: Path, cache: PdfCache, converter: Converter, *, log, show_progress=None) -> None:
+    """--pdfa: every form also as PDF/A-2b (`<form>.pdf` beside its .docx), converted alone and
+    untouched afterwards; merged bundles cannot keep PDF/A, and we say so."""
+    items = {job: replace(item, key=data_key("pdfa", item.key), group=None, page_numbers=False, first_page_header="")
+             for job, item in filled.items.items()}
+    conv = convert_documents(list(items.values()), cache, converter.with_pdfa(), show_progress=show_progress)
+    for item in items.values():
+        item.docx.with_suffix(".pdf").write_bytes(conv.pdfs[item.key][0])
+    log("PDF/A-2b: đã ghi bản PDF/A của từng mẫu cạnh tệp .docx (ca_nhan/…/<mã số>/<mẫu>.pdf). Các tệp ghép "
+        "(hồ sơ cá nhân ca_nhan/…/<mã số>.pdf, hồ sơ đơn vị don_vi/*.pdf) KHÔNG giữ được chuẩn PDF/A vì được ghép "
+        "và đánh số trang sau khi chuyển.")

@@ -24,6 +24,7 @@ from pipeline.errors import ConversionFailed
 from pipeline.pdf import join, libreoffice
 
 MAX_BATCH = 200
+PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'  # PDF/A-2b
 MIN_JOIN = 4  # below this a joined document saves nothing
 
 
@@ -84,10 +85,21 @@ class Converter:
         self.timeout_base = timeout_base
         self.timeout_per_doc = timeout_per_doc
         self.soffice = soffice or libreoffice.find_soffice()
+        self.pdfa = False  # PDF/A-2b: forms converted one by one, as filled (see with_pdfa)
+
+    def with_pdfa(self) -> Converter:
+        """A converter of the same kind producing PDF/A-2b, one form at a time and with the forms'
+        own headers: PDF/A does not survive joining, splitting or drawing on the PDF."""
+        import copy
+
+        other = copy.copy(self)
+        other.pdfa = True
+        return other
 
     def convert_batch(self, profile: Path, files: list[Path], outdir: Path) -> None:
         timeout = self.timeout_base + self.timeout_per_doc * len(files)
-        libreoffice.run_convert(self.soffice, profile, files, outdir, timeout=timeout)
+        libreoffice.run_convert(self.soffice, profile, files, outdir, timeout=timeout,
+                                filter_options=PDFA_FILTER if self.pdfa else "pdf:writer_pdf_Export")
 
     def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None) -> dict[str, tuple[bytes, int]]:
         results: dict[str, tuple[bytes, int]] = {}
@@ -111,7 +123,7 @@ class Converter:
                         return
                     try:
                         place = tmp_path / f"w{index}"
-                        if kind == "join":
+                        if kind == "join" and not self.pdfa:
                             done, failed = self._convert_joined(profile, batch, place)
                         else:
                             done, failed = self._convert_with_retry(profile, batch, place)
@@ -188,7 +200,10 @@ class Converter:
         for i, it in enumerate(batch):
             f = src / f"{i:04d}.docx"
             try:
-                join.normalise(it.docx, f)  # the same shape as inside a joined document
+                if self.pdfa:
+                    shutil.copyfile(it.docx, f)
+                else:
+                    join.normalise(it.docx, f)  # the same shape as inside a joined document
             except Exception:  # a damaged .docx: reported below as not converted
                 continue
             files.append(f)
