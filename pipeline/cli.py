@@ -179,6 +179,43 @@ def demo(outdir: Path, **kw) -> None:
     _summary(api.demo(outdir, _options(**kw), log=say))
 
 
+@cli.group()
+def templates() -> None:
+    """Mẫu biểu: chép ra để cơ quan tự sửa, kiểm tra mẫu."""
+
+
+@templates.command("export")
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Ghi đè nếu thư mục đã có tệp.")
+def templates_export(dest: Path, force: bool) -> None:
+    """Chép các mẫu mặc định vào DEST để sửa; dùng lại bằng: hoso build … --templates DEST."""
+    from pipeline.forms import lint
+
+    lint.export(dest, force=force)
+    say(f"Đã chép mẫu biểu vào «{dest}». Sửa tệp template.docx hoặc [labels] trong meta.toml, rồi chạy: "
+        f"hoso templates check {dest}")
+
+
+@templates.command("check")
+@click.argument("root", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--workbook", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Sổ Excel dùng để thử điền (mặc định: sổ mẫu đi kèm).")
+def templates_check(root: Path | None, workbook: Path | None) -> None:
+    """Kiểm tra từng mẫu: cú pháp thẻ và các biến mà dữ liệu không có."""
+    from pipeline.errors import TemplateError
+    from pipeline.forms import lint
+
+    results = lint.check(root, workbook)
+    for r in results:
+        say(f"  {'ĐẠT ' if r.ok else 'LỖI '} {r.code}: {r.title}")
+        for problem in r.problems:
+            say(f"        {problem}")
+    bad = [r for r in results if not r.ok]
+    if bad:
+        raise TemplateError(f"{len(bad)}/{len(results)} mẫu có lỗi.")
+    say(f"Tất cả {len(results)} mẫu đều điền được.")
+
+
 def _on_sigterm(signum, frame):  # noqa: ARG001
     raise KeyboardInterrupt
 
