@@ -19,6 +19,7 @@ from functools import lru_cache
 from pipeline.ingest import legacy, schema
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff]")
+_SPECIAL = re.compile(r"[\r\t\u00a0\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff]")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])")
 _NUMBER = re.compile(r"[+-]?(\d+)(?:[.,](\d+))?")
@@ -65,13 +66,10 @@ def clean_text(value: object) -> str:
         return _show_date(value)
     else:
         text = str(value)
-    if not unicodedata.is_normalized("NFC", text):
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\t" in text or "\u00a0" in text:
-        text = text.replace("\t", " ").replace("\u00a0", " ")
-    if _CONTROL.search(text):
+    if _SPECIAL.search(text):
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").replace("\u00a0", " ")
         text = _CONTROL.sub("", text)
     return text.strip()
 

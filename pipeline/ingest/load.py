@@ -20,7 +20,16 @@ from types import MappingProxyType
 from pipeline.errors import ValidationFailed
 from pipeline.ingest import schema
 from pipeline.ingest.model import (
-    Agency, Campaign, CapOverride, Criterion, Discipline, EmulationProposal, Person, Score, Unit, Vote,
+    Agency,
+    Campaign,
+    CapOverride,
+    Criterion,
+    Discipline,
+    EmulationProposal,
+    Person,
+    Score,
+    Unit,
+    Vote,
 )
 from pipeline.ingest.problems import ERROR, WARNING, Problem
 from pipeline.ingest.reader import Row, RowRefs, SheetData, read_workbook
@@ -86,14 +95,17 @@ def _duplicates(sheet: SheetData | None, key: str, what: str, problems: list[Pro
     return repeats
 
 
-def _declared(sheet: SheetData | None, key: str) -> dict[str, str]:
-    """casefold(code) -> code as declared, for every row whose code parsed (complete or not)."""
+def _declared(sheet: SheetData | None, key: str) -> dict[str, str] | None:
+    """casefold(code) -> code as declared, for every row whose code parsed (complete or not);
+    None when the sheet or its key column could not be read (references are then not checked:
+    that fault is already reported once)."""
+    if sheet is None or key not in sheet.headers:
+        return None
     out: dict[str, str] = {}
-    if sheet is not None:
-        for row in sheet.rows:
-            code = row.values.get(key)
-            if code is not None:
-                out.setdefault(code.casefold(), code)
+    for row in sheet.rows:
+        code = row.values.get(key)
+        if code is not None:
+            out.setdefault(code.casefold(), code)
     return out
 
 
@@ -221,10 +233,12 @@ def _people(data, units: dict[str, str], year: int | None, rulebook, problems) -
     return people
 
 
-def _check_unit(row: Row, units: dict[str, str], problems) -> bool:
+def _check_unit(row: Row, units: dict[str, str] | None, problems) -> bool:
     code = row.values.get("ma_don_vi")
     if code is None:
         return False
+    if units is None:
+        return True
     canonical = units.get(code.casefold())
     if canonical is None:
         problems.append(_p(ERROR, row, "ma_don_vi", "Mã đơn vị không có trong sheet Đơn vị.", value=code,
@@ -234,8 +248,10 @@ def _check_unit(row: Row, units: dict[str, str], problems) -> bool:
     return True
 
 
-def _check_heads(data, sheet: SheetData, units: dict[str, str], problems) -> None:
+def _check_heads(data, sheet: SheetData, units: dict[str, str] | None, problems) -> None:
     """One head (vai_tro «truong») per unit: more is an error, none a warning."""
+    if units is None:
+        return
     heads: dict[str, list[Row]] = defaultdict(list)
     staffed = set()
     for row in sheet.rows:
@@ -261,10 +277,10 @@ def _check_heads(data, sheet: SheetData, units: dict[str, str], problems) -> Non
 
 
 # -- per-person sheets ----------------------------------------------------------------------------
-def _person_rows(data, key: str, people: dict[str, str], problems) -> list[Row]:
+def _person_rows(data, key: str, people: dict[str, str] | None, problems) -> list[Row]:
     """Complete rows of a per-person sheet whose ma_so exists (rewritten to its declared spelling)."""
     sheet = data.get(key)
-    if sheet is None:
+    if sheet is None or people is None:
         return []
     ok = []
     for row in sheet.rows:
@@ -382,7 +398,8 @@ def _criteria(data, problems) -> list[Criterion]:
 
 def _scores(data, people, criteria: list[Criterion], default: tuple[Criterion, ...], problems) -> list[Score]:
     own = data.get("TieuChi") is not None and bool(data["TieuChi"].rows)
-    declared = _declared(data.get("TieuChi"), "ma_tieu_chi") if own else {c.ma_tieu_chi.casefold(): c.ma_tieu_chi for c in default}
+    declared = (_declared(data.get("TieuChi"), "ma_tieu_chi") if own
+                else {c.ma_tieu_chi.casefold(): c.ma_tieu_chi for c in default})
     maxima = {c.ma_tieu_chi: c.diem_toi_da for c in (criteria if own else default)}
     out = []
     seen: dict[tuple, int] = {}
@@ -472,8 +489,8 @@ def read(path: Path) -> tuple[Campaign | None, list[Problem]]:
     # every ma_so that parsed counts as declared, so that a person whose row has another error is not
     # also reported as "unknown" in every other sheet
     declared = _declared(data.get("NhanSu"), "ma_so")
-    members = {p.ma_so for p in people if p.dang_vien}
-    members |= {r.values["ma_so"] for r in data["NhanSu"].rows if r.values.get("dang_vien")} if "NhanSu" in data else set()
+    members = {r.values["ma_so"] for r in data["NhanSu"].rows
+               if r.values.get("dang_vien") and "ma_so" in r.values} if "NhanSu" in data else set()
     texts = _texts(data, declared, problems)
     votes = _votes(data, declared, problems)
     disciplines = _disciplines(data, declared, members, year, problems)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from itertools import chain, islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,11 +199,15 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                                     expected="dòng 1 ghi tiêu đề các cột (tên cột hoặc mã cột), từ dòng 2 là dữ liệu"))
         return SheetData(spec, sheet, [], {})
     number, header = first
-    if number != 1:
-        where = f"đang ở dòng {number}" if _looks_like_header(spec, header) else "dòng 1 đang trống"
-        problems.append(Problem(ERROR, sheet, f"Dòng tiêu đề phải là dòng 1 ({where}); sheet chưa được đọc.", row=1,
-                                expected="tiêu đề các cột ở dòng 1 (xóa các dòng trống hoặc dòng tên bảng phía trên)"))
-        return SheetData(spec, sheet, [], {})
+    if number != 1 or not _looks_like_header(spec, header):
+        ahead = [first, *islice(rows_iter, 10)]
+        found = next((n for n, row in ahead if _looks_like_header(spec, row)), None)
+        if number != 1 or found is not None:
+            where = f"đang ở dòng {found}" if found else "dòng 1 đang trống"
+            problems.append(Problem(ERROR, sheet, f"Dòng tiêu đề phải là dòng 1 ({where}); sheet chưa được đọc.", row=1,
+                                    expected="tiêu đề các cột ở dòng 1 (xóa các dòng trống hoặc dòng tên bảng phía trên)"))
+            return SheetData(spec, sheet, [], {})
+        rows_iter = chain(ahead[1:], rows_iter)
     headers, index = _header_map(spec, header, sheet, problems)
     columns = [(i, col, cells.converter(col), *headers[col.key]) for i, col in sorted(index.items())]
     rows: list[Row] = []
@@ -212,12 +217,16 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
         missing: list[tuple[schema.Column, str, str]] = []
         for i, col, convert, letter, head in columns:
             raw = raw_row.get(i)
-            if raw is None or (raw.__class__ is str and cells.is_blank(raw)):
+            if raw is None or (raw.__class__ is str and (not raw or raw.isspace())):
+                if col.required:
+                    missing.append((col, letter, head))
+                continue
+            value = _convert(col, convert, raw, sheet, number, letter, head, problems)
+            if value == "":  # only invisible characters
                 if col.required:
                     missing.append((col, letter, head))
                 continue
             blank = False
-            value = _convert(col, convert, raw, sheet, number, letter, head, problems)
             if value is not None:
                 values[col.key] = value
         if blank:

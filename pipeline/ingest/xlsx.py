@@ -438,6 +438,7 @@ class XlsxFile:
         values: dict[int, object] = {}
         attrs = self._attr_cache
         columns = _COLUMNS
+        sst = self._shared_strings()
         for col, rown, rest, v, inline, other in matches:
             if rown != cur:
                 if values:
@@ -454,7 +455,7 @@ class XlsxFile:
             if ci is None:
                 ci = column_index(col)
             if v:
-                values[ci] = self._value(v, s, t)
+                values[ci] = sst[int(v)] if t == "s" else self._value(v, s, t)
             elif inline:
                 if "&" in inline:
                     values[ci] = None
