@@ -15,10 +15,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import workbook_factory as wf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import workbook_factory as wf
 from pipeline import ingest
 from pipeline.cli import main
 from pipeline.errors import InputUnreadable

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 import workbook_factory as wf
+
 from pipeline import ingest
 from pipeline.cli import main
 from pipeline.ingest import blank, cells, schema

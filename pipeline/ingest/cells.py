@@ -197,6 +197,8 @@ def _months(value: object) -> float | int:
 
 
 def _year(value: object) -> int:
+    if isinstance(value, dt.datetime | dt.date) and 1990 <= _serial_of(value) <= 2100:
+        return int(_serial_of(value))  # a year typed into a cell formatted as a date (shows 1905)
     try:
         num = _int(value)
     except Bad:

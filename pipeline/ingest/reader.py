@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from itertools import chain, islice
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -110,7 +110,10 @@ def find_sheets(sheetnames: list[str]) -> tuple[dict[str, str], list[Problem]]:
         spec = match_name(_SHEETS, name)
         if spec is None:
             if cells.compact(name) not in AUX_SHEETS:
-                problems.append(Problem(WARNING, name, "Sheet không thuộc mẫu, được bỏ qua.",
+                enc = cells.legacy_encoding(name)
+                message = (f"Tên sheet gõ bằng bảng mã cũ {enc}, không nhận ra; sheet được bỏ qua." if enc
+                           else "Sheet không thuộc mẫu, được bỏ qua.")
+                problems.append(Problem(WARNING, name, message,
                                         expected="tên sheet theo mẫu: " + ", ".join(s.key for s in schema.SHEETS)))
             continue
         if spec.key in found:
