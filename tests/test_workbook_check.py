@@ -494,6 +494,25 @@ def test_1904_date_system(tmp_path):
     assert problems == [] and campaign.person("NS-01").ngay_sinh == dt.date(1970, 3, 12)
 
 
+def test_formatted_empty_rows_are_not_data(tmp_path):
+    """A clerk formats a whole range: 200,000 styled empty cells, no data, no message."""
+    path = wf.write(tmp_path / "so.xlsx", wf.tables())
+    filler = "".join(f'<row r="{r}"><c r="A{r}" s="1"/><c r="B{r}" s="1"/></row>' for r in range(100, 100_100))
+    _transform_sheets(path, lambda xml: xml.replace("</sheetData>", filler + "</sheetData>") if "NS-01" in xml else xml)
+    started = time.process_time()
+    assert ingest.check(path) == []
+    assert time.process_time() - started < 3
+
+
+def test_too_many_data_rows(tmp_path, monkeypatch):
+    from pipeline.ingest import reader
+
+    monkeypatch.setattr(reader, "MAX_ROWS", 4)
+    problems = ingest.check(wf.write(tmp_path / "so.xlsx", wf.tables()))
+    assert [(p.sheet, p.row) for p in problems if p.is_error] == [("NhanSu", 6)]
+    assert "quá nhiều dòng" in problems[0].text()
+
+
 # -- files that cannot be read -----------------------------------------------------------------------
 def _ole(extra: bytes) -> bytes:
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + extra

@@ -41,6 +41,7 @@ _P = r"(?:[A-Za-z_][\w.-]*:)?"  # optional namespace prefix
 # The fast path: cells as Excel, LibreOffice and openpyxl write them (r first, then s, t).
 _FAST = re.compile(r'<c r="([A-Z]{1,3})(\d+)"([^>/]*)(?:/>|><v>([^<]*)</v></c>|'
                    r'><is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>|>(.*?)</c>)', re.S)
+_EMPTY_CELL = re.compile(r'<c r="[A-Z]{1,3}\d+"(?: s="\d+")?(?: t="\w+")?/>')
 # The general path: any attribute order, prefixes, cells and rows without r.
 _TOKEN = re.compile(rf"<{_P}(?:(row\b[^>]*)>|(c\b[^>]*?)(?:/>|>(.*?)</{_P}c>))", re.S)
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*["']([^"']*)["']""")
@@ -425,8 +426,14 @@ class XlsxFile:
                 prefixed = text[i - 1] == ":"
             if "<!--" in text:
                 text = _COMMENT.sub("", text)
-            matches = None if prefixed or "<![CDATA[" in text else _FAST.findall(text)
-            if matches is not None and len(matches) == text.count("<c ") + text.count("<c>"):
+            matches = None
+            if not prefixed and "<![CDATA[" not in text:
+                # styled but empty cells (a formatted range) carry nothing: drop them in C first
+                fast_text = _EMPTY_CELL.sub("", text) if "/>" in text else text
+                matches = _FAST.findall(fast_text)
+                if len(matches) != fast_text.count("<c ") + fast_text.count("<c>"):
+                    matches = None
+            if matches is not None:
                 yield from self._fast(matches)
             else:
                 yield from self._generic(text)
