@@ -963,3 +963,357 @@ def used_names(docx_path, root_name: str) -> set[str]:
     for tag in jinja_tags(docx_path):
         out.update(pat.findall(tag))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers WITHOUT "keep with next" (unit and agency documents: bien_ban_hop, tong_hop_xep_loai, …)
+#
+# pipeline/pdf/join.py::join_safe refuses templates with w:keepNext (LibreOffice lays "keep with
+# next" chains out differently after a section break), and join-safe templates convert many at
+# once, 2–3× faster. So these helpers never set keep_with_next: what must stay together (a heading
+# and its content, a closing paragraph and the signatures) goes into one borderless table row that
+# cannot split across pages (:func:`keep_block`, :func:`signature_row`).
+# ---------------------------------------------------------------------------------------------
+from docx.enum.section import WD_ORIENT  # noqa: E402
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT  # noqa: E402
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER  # noqa: E402
+
+__all__ += [
+    "C",
+    "set_landscape",
+    "title_block",
+    "heading",
+    "keep_block",
+    "dotted_line",
+    "dotted_lines",
+    "signature_row",
+    "grid_table",
+    "container_width_cm",
+]
+
+
+def set_landscape(doc, margins_cm: tuple[float, float, float, float] = (2.0, 2.0, 2.0, 1.5)) -> None:
+    """Turn the first section into A4 landscape with margins (top, bottom, left, right) in cm
+    (for wide tables; ND 30/2020 allows a landscape page for tables)."""
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width = Cm(29.7)
+    sec.page_height = Cm(21.0)
+    top, bottom, left, right = margins_cm
+    sec.top_margin = Cm(top)
+    sec.bottom_margin = Cm(bottom)
+    sec.left_margin = Cm(left)
+    sec.right_margin = Cm(right)
+
+
+def container_width_cm(container, default: float | None = None) -> float:
+    """Usable width of a document (between the margins) or of a table cell (its width minus
+    the 0.1 cm margins docxkit tables use)."""
+    if hasattr(container, "sections"):
+        return text_width_cm(container)
+    if getattr(container, "width", None):
+        return container.width / 360000 - 0.2
+    if default is None:
+        raise ValueError("width of this container is unknown: pass width_cm")
+    return default
+
+
+def title_block(
+    container, *lines: str | R, size: float = 14, space_before: float = 6, space_after: float = 6
+):
+    """Centred bold title lines like :func:`title`, but NOT kept with the next paragraph.
+    An :class:`R` line may set bold=False / italic=True (e.g. a subtitle). Returns the paragraphs."""
+    pars = []
+    n = len(lines)
+    for i, line in enumerate(lines):
+        spec = run_spec(line)
+        pars.append(
+            add_paragraph(
+                container,
+                R(
+                    spec.text,
+                    bold=True if spec.bold is None else spec.bold,
+                    italic=spec.italic,
+                    size=spec.size or size,
+                    font=spec.font,
+                ),
+                align="center",
+                space_before=space_before if i == 0 else 0,
+                space_after=space_after if i == n - 1 else 0,
+                line_spacing=1.0,
+            )
+        )
+    return pars
+
+
+def heading(container, *parts: str | R, align: str = "left", space_before: float = 6, **kw):
+    """A bold heading paragraph (e.g. "I. Ưu điểm, kết quả đạt được") WITHOUT keep-with-next:
+    put it in a :func:`keep_block` with the start of its content to keep them together."""
+    kw.setdefault("space_after", 2)
+    return add_paragraph(container, *parts, align=align, bold=True, space_before=space_before, **kw)
+
+
+def keep_block(container, width_cm: float | None = None, *, space_after: float | None = None):
+    """A borderless one-row, one-column table whose row cannot split across pages; returns its
+    cell, to which the caller adds paragraphs (and tables). Word and LibreOffice then move the
+    whole block to the next page instead of splitting it. ``space_after``: size in pt of an
+    empty paragraph added after the table (two tables in a row would otherwise touch)."""
+    width = width_cm if width_cm is not None else container_width_cm(container)
+    table = _plain_table(container, [width], cell_margin_cm=0.0)
+    cell = table.rows[0].cells[0]
+    if space_after is not None:
+        add_paragraph(container, "", space_before=0, space_after=0, line_spacing=1.0, size=max(1, space_after))
+    return cell
+
+
+def _leader_tab(par, pos_cm: float) -> None:
+    par.paragraph_format.tab_stops.add_tab_stop(Cm(pos_cm), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
+
+def dotted_line(
+    container, *parts: str | R, width_cm: float | None = None, after: Sequence[str | R] = (), **kw
+):
+    """A line ``parts`` followed by a dot leader up to the right edge (a right tab stop with dot
+    leader at ``width_cm``): "Địa điểm: ............". No parts: a whole dotted line. ``after``:
+    parts printed after the leader (the tab stop is then placed at ``width_cm`` anyway, so give
+    a shorter ``width_cm`` to leave room, e.g. "– Trưởng ban"). In Word, typing before the tab
+    shortens the leader, so the line stays one line. Always left-aligned (LibreOffice draws no
+    leader in a justified paragraph); in a table cell keep ``width_cm`` ≥ 0.1 cm inside the
+    cell's text width."""
+    width = width_cm if width_cm is not None else container_width_cm(container) - 0.05
+    kw.setdefault("space_after", 0)
+    kw["align"] = "left"  # LibreOffice draws no leader in a justified paragraph
+    # LibreOffice 7.4 draws no leader for a tab that ends a paragraph inside a table cell: a
+    # zero-width space after the tab makes it draw (and prints nothing)
+    par = add_paragraph(container, *parts, R("\t\u200b"), *after, **kw)
+    _leader_tab(par, width)
+    return par
+
+
+def dotted_lines(container, n: int, *, width_cm: float | None = None, **kw) -> list:
+    """``n`` whole dotted lines (for text to be written by hand or typed in Word)."""
+    return [dotted_line(container, width_cm=width_cm, **kw) for _ in range(n)]
+
+
+def _signer_plain(cell, spec: dict, sign_space_cm: float) -> None:
+    kw = dict(align="center", space_before=0, space_after=0, line_spacing=1.0)
+    if spec.get("date"):
+        d = run_spec(spec["date"])
+        add_paragraph(cell, R(d.text, italic=True if d.italic is None else d.italic), **kw)
+    if spec.get("prefix"):
+        add_paragraph(cell, R(run_spec(spec["prefix"]).text, bold=True), **kw)
+    if spec.get("title"):
+        add_paragraph(cell, R(run_spec(spec["title"]).text, bold=True), **kw)
+    hint = spec.get("hint", "(Ký, ghi rõ họ tên)")
+    if hint:
+        h = run_spec(hint)
+        add_paragraph(cell, R(h.text, italic=True if h.italic is None else h.italic), **kw)
+    pts = sign_space_cm / 2.54 * 72
+    name = spec.get("name", "")
+    if name:
+        n = run_spec(name)
+        add_paragraph(cell, R(n.text, bold=True if n.bold is None else n.bold), **{**kw, "space_before": pts})
+    else:
+        add_paragraph(cell, "", **{**kw, "space_before": pts, "size": 2})
+    for line in spec.get("extra", ()):
+        add_paragraph(cell, line, **kw)
+
+
+def _recipients(cell, spec: dict) -> None:
+    """ND 30/2020 "Nơi nhận:" block: the words bold italic 12 pt, the list 11 pt, left aligned."""
+    add_paragraph(
+        cell,
+        R(spec.get("recipients_title", "Nơi nhận:"), bold=True, italic=True, size=12),
+        space_before=0,
+        space_after=0,
+        line_spacing=1.0,
+    )
+    add_paragraph(cell, R(spec["recipients"], size=11), space_before=0, space_after=0, line_spacing=1.0)
+
+
+def signature_row(
+    container,
+    left: dict | None = None,
+    right: dict | None = None,
+    *,
+    widths_cm: tuple[float, float] | None = None,
+    sign_space_cm: float = 2.0,
+    space_before: float = 6,
+    lead: Sequence[Sequence[str | R] | dict] = (),
+    lead_width_cm: float | None = None,
+):
+    """Signature blocks in a borderless table whose row cannot split, WITHOUT keep-with-next.
+
+    ``left`` / ``right``: dicts as for :func:`signature_table` (``date``, ``prefix``, ``title``,
+    ``hint``, ``name``, ``extra``); a side may instead hold ``recipients`` (the text of the
+    "Nơi nhận" list, e.g. ``"{{ nhan.noi_nhan }}"`` whose line breaks are kept) to print the
+    ND 30/2020 "Nơi nhận:" block there, or ``paras`` (a list of paragraphs, each a list of
+    parts) for free text beside the signature. ``None`` leaves the side empty.
+
+    ``lead``: paragraphs to keep on the same page as the signatures (e.g. the closing sentence of
+    minutes); each is a sequence of parts, or a dict ``{"parts": [...], **add_paragraph kwargs}``.
+    With ``lead`` the whole thing is one outer cantSplit row holding the paragraphs and the
+    signature table nested inside. Returns the outer table's cell (with lead) or the table.
+    """
+    width = lead_width_cm if lead_width_cm is not None else container_width_cm(container)
+    if widths_cm is None:
+        widths_cm = (width - 9.0, 9.0) if left is None else (width / 2, width / 2)
+    host = container
+    if lead:
+        host = keep_block(container, width)
+        for item in lead:
+            if isinstance(item, dict):
+                item = dict(item)
+                parts = item.pop("parts")
+                item.setdefault("align", "justify")
+                add_paragraph(host, *parts, **item)
+            else:
+                add_paragraph(host, *item, align="justify")
+    if space_before:
+        add_paragraph(host, "", space_before=0, space_after=0, line_spacing=1.0, size=max(1, space_before))
+    table = _plain_table(host, widths_cm, cell_margin_cm=0.1)
+    for cell, spec in zip(table.rows[0].cells, (left, right), strict=True):
+        if spec:
+            if "recipients" in spec:
+                _recipients(cell, spec)
+            elif "paras" in spec:
+                for parts in spec["paras"]:
+                    add_paragraph(cell, *parts, align="justify", space_before=0, space_after=2)
+            else:
+                _signer_plain(cell, spec, sign_space_cm)
+        _ensure_cell_paragraph(cell)
+    if lead:
+        # python-docx closes a cell holding a table with an empty paragraph: make it tiny
+        last = host.paragraphs[-1]
+        if last._p.getprevious() is table._tbl:
+            last.paragraph_format.space_after = Pt(0)
+            last.paragraph_format.line_spacing = 1.0
+            _mark_size(last, 1)
+        return host
+    return table
+
+
+@dataclass(frozen=True)
+class C:
+    """One cell of :func:`grid_table`: ``text`` (str, :class:`R`, or a list of them for one
+    paragraph; a tuple of such for several paragraphs), ``span`` columns and ``vspan`` rows
+    (merged), alignment ``align`` (left/center/right/justify), ``bold``/``italic`` defaults."""
+
+    text: object = ""
+    span: int = 1
+    vspan: int = 1
+    align: str = "center"
+    bold: bool | None = None
+    italic: bool | None = None
+
+
+def _tbl_borders_single(table, sz_eighths: int = 4) -> None:
+    tblpr = table._tbl.tblPr
+    borders = tblpr.find(qn("w:tblBorders"))
+    if borders is not None:
+        tblpr.remove(borders)
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), str(sz_eighths))
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tblpr.append(borders)
+
+
+def _row_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:tblHeader"))
+
+
+def grid_table(
+    container,
+    widths_cm: Sequence[float],
+    rows: Sequence[str | Sequence[C | str | R]],
+    *,
+    header_rows: int = 1,
+    size: float = 12,
+    line_spacing: float = 1.0,
+    pad_pt: float = 1.5,
+    borders: bool = True,
+    split_rows: bool = False,
+):
+    """A bordered data table (fixed column widths), e.g. a summary table whose body row repeats
+    with a docxtpl row loop::
+
+        grid_table(doc, [1, 5, 4], [
+            [C("TT", bold=True), C("Họ và tên", bold=True), C("Chức vụ", bold=True)],
+            "{%tr for tv in thanh_vien %}",
+            [C("{{ tv.stt }}"), C("{{ tv.ho_ten }}", align="left"), C("{{ tv.chuc_vu }}", align="left")],
+            "{%tr endfor %}",
+        ])
+
+    A row given as a string is a docxtpl row tag (``{%tr … %}``): it gets a row of its own
+    (docxtpl replaces the whole row by the tag). Other rows are lists of cells (:class:`C`, or a
+    plain str/R = centred cell). ``span``/``vspan`` merge cells; a cell position covered by a
+    ``vspan`` from a row above is skipped (give only the cells that start in that row).
+    The first ``header_rows`` rows repeat at the top of every page; no row splits across pages.
+    No paragraph is kept with the next. ``borders=False``: no borders (e.g. one borderless
+    row per person that repeats and never splits). ``split_rows=True`` lets body rows (not the
+    header rows) break across pages, for cells with long texts. Returns the table.
+    """
+    ncols = len(widths_cm)
+    n = len(rows)
+    table = container.add_table(rows=n, cols=ncols)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    if borders:
+        _tbl_borders_single(table)
+    else:
+        _tbl_borders_none(table)
+    _tbl_layout_fixed(table, widths_cm)
+    _tbl_cell_margins(table, 0.1, 0.1)
+    _sort_children(table._tbl.tblPr, _TBLPR_ORDER)
+    for k, r in enumerate(table.rows):
+        if k < header_rows or not split_rows:
+            _row_cant_split(r)
+    for r in table.rows[:header_rows]:
+        _row_header(r)
+
+    pkw = dict(space_before=pad_pt, space_after=pad_pt, line_spacing=line_spacing, size=size)
+    covered: set[tuple[int, int]] = set()
+    for ri, row in enumerate(rows):
+        cells = table.rows[ri].cells
+        if isinstance(row, str):
+            if not row.lstrip().startswith("{%tr"):
+                raise ValueError(f"a row given as a string must be a {{%tr … %}} tag: {row!r}")
+            _write_cell(cells[0], C(row, align="left"), pkw)
+            for c in cells[1:]:
+                _write_cell(c, C(""), pkw)
+            continue
+        ci = 0
+        for spec in row:
+            while (ri, ci) in covered:
+                ci += 1
+            if ci >= ncols:
+                raise ValueError(f"row {ri}: more cells than columns")
+            spec = spec if isinstance(spec, C) else C(spec)
+            cell = table.cell(ri, ci)
+            if spec.span > 1 or spec.vspan > 1:
+                cell = cell.merge(table.cell(ri + spec.vspan - 1, ci + spec.span - 1))
+                for dr in range(spec.vspan):
+                    for dc in range(spec.span):
+                        covered.add((ri + dr, ci + dc))
+            _write_cell(cell, spec, pkw)
+            ci += spec.span
+    for r in table.rows:
+        for c in r.cells:
+            _ensure_cell_paragraph(c)
+    return table
+
+
+def _write_cell(cell, spec: C, pkw: dict) -> None:
+    for p in list(cell.paragraphs):
+        p._p.getparent().remove(p._p)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    paras = spec.text if isinstance(spec.text, tuple) else (spec.text,)
+    for para in paras:
+        parts = para if isinstance(para, list) else [para]
+        add_paragraph(cell, *parts, align=spec.align, bold=spec.bold, italic=spec.italic, **pkw)

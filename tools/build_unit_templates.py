@@ -1,0 +1,975 @@
+"""Build the Word templates of the unit and agency documents (shared/domain/forms.md §6,
+dossier.md §2): minutes of the evaluation meeting, the unit's collective review, the ballot count
+for emulation titles, the unit's proposal table, the emulation summary and the agency's notice of
+results.
+
+    python tools/build_unit_templates.py                 # every template (+ meta.toml if missing)
+    python tools/build_unit_templates.py --write-meta    # also overwrite every meta.toml
+    python tools/build_unit_templates.py bien_ban_hop    # one document only
+
+No national template exists for these documents: the layout follows Nghị định 30/2020/NĐ-CP
+(header block with the agency and the quốc hiệu / tiêu ngữ, "Số: …" where relevant, the italic
+place-date line, bold centred title, body, signature blocks, "Nơi nhận"), and their content the
+checklists of forms.md §6. Every fixed wording that is our reconstruction is printed as
+``{{ nhan.<key> }}`` from ``templates/<code>/meta.toml`` [labels], so a clerk can correct it without
+Python. Only variables of docs/render-context.md ("Common to every form", "Unit documents",
+"Agency documents") are used.
+
+Layout rule: NO "keep with next" anywhere (pipeline/pdf/join.py::join_safe; join-safe templates
+convert many at once). What must stay together is put in a borderless one-row table whose row
+cannot split (docxkit.keep_block / signature_row); data tables repeat their header rows and never
+split a row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import docxkit as dk  # noqa: E402
+from docxkit import C, R  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+
+ISSUING = "Theo Điều 18, 19 Nghị định 90/2020/NĐ-CP; thể thức theo Nghị định 30/2020/NĐ-CP"
+D = dk.DOTS
+D2, D4, D6 = D * 2, D * 4, D * 6
+LAYOUT = dict(size=14, line_spacing=1.0, space_after=3)
+# line spacing of the dotted lines left for handwriting
+HAND = 1.35
+LEVEL_WORDS = (
+    ("HTXS", "Hoàn thành xuất sắc nhiệm vụ"),
+    ("HTT", "Hoàn thành tốt nhiệm vụ"),
+    ("HT", "Hoàn thành nhiệm vụ"),
+    ("KHT", "Không hoàn thành nhiệm vụ"),
+)
+CAN_CU = (
+    "Nghị định số 90/2020/NĐ-CP ngày 13/8/2020 của Chính phủ về đánh giá, xếp loại chất lượng cán "
+    "bộ, công chức, viên chức (được sửa đổi, bổ sung bởi Nghị định số 48/2023/NĐ-CP ngày 17/7/2023)"
+)
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str
+    text: str
+    note: str  # written as a TOML comment
+
+
+@dataclass(frozen=True)
+class DocSpec:
+    code: str
+    title: str
+    recipients: str
+    signers: tuple[str, ...]
+    labels: tuple[Label, ...] = field(default_factory=tuple)
+    scope: str = "don_vi"
+    ma_hieu: str = ""
+    section: str = "§6"
+
+
+_KY_GHI_RO = Label("ky_ghi_ro", "(Ký, ghi rõ họ tên)", "[R] line under a signer title")
+_KY_TRUONG = Label(
+    "ky_truong_don_vi",
+    "THỦ TRƯỞNG ĐƠN VỊ",
+    "[R] signer title used only when the unit has no head nor deputy in the data "
+    "(otherwise the head's own post, in capitals, e.g. 'TRƯỞNG PHÒNG')",
+)
+_CAN_CU = Label(
+    "can_cu",
+    CAN_CU,
+    "[R] legal basis quoted in the text; change it for years under Nghị định 335/2025/NĐ-CP",
+)
+_NHOM_NOTE = "[R] project's own wording (forms.md §6: no national template)"
+
+
+# --------------------------------------------------------------------------------------------
+# shared pieces
+# --------------------------------------------------------------------------------------------
+def _unit_header(doc, *, number: str | None, widths_cm: tuple[float, float] | None = None) -> None:
+    """Agency (normal) over the unit (bold); 'Số: …' under the rule; quốc hiệu, tiêu ngữ and the
+    italic place-date line on the right."""
+    dk.header_block(
+        doc,
+        [R("{{ co_quan.ten_hoa }}", bold=False), R("{{ don_vi.ten_hoa }}", bold=True)],
+        number_line=number,
+        place_date="{{ dong_ngay }}",
+        widths_cm=widths_cm,
+        space_after=4,
+    )
+
+
+def _head_signer(hint: bool = False) -> dict:
+    """The head of the unit (chu_tri: the head, or a deputy when the unit has no head)."""
+    return {
+        "title": "{{ (chu_tri.chuc_vu or nhan.ky_truong_don_vi)|upper }}",
+        "hint": "{{ nhan.ky_ghi_ro }}" if hint else "",
+        "name": "{{ chu_tri.ho_ten }}",
+    }
+
+
+def _dots_or(expr: str, dots: str = D2) -> str:
+    return "{{ " + expr + " or '" + dots + "' }}"
+
+
+def _legend(doc, size: float = 11) -> None:
+    dk.add_paragraph(
+        doc,
+        R("Ghi chú: ", bold=True, italic=True),
+        R("; ".join(f"{c}: {w}" for c, w in LEVEL_WORDS) + ".", italic=True),
+        size=size,
+        space_before=2,
+        space_after=2,
+        align="justify",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# bien_ban_hop
+# --------------------------------------------------------------------------------------------
+BIEN_BAN_HOP = DocSpec(
+    code="bien_ban_hop",
+    title="Biên bản cuộc họp nhận xét, đánh giá, xếp loại chất lượng",
+    recipients="Hồ sơ đánh giá của đơn vị (lưu điện tử theo Điều 22 Nghị định 90/2020/NĐ-CP)",
+    signers=("Thư ký", "Chủ trì"),
+    labels=(
+        Label("so_ky_hieu", "Số: " + D2 + "/BB", "[R] number line under the unit name; \"\" to drop it"),
+        Label("tieu_de", "BIÊN BẢN", "[R] title (ND 30/2020 'Biên bản')"),
+        Label(
+            "tieu_de_phu",
+            "Cuộc họp nhận xét, đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
+            "[R] subtitle, followed by 'năm <year>' and the unit's name",
+        ),
+        Label(
+            "muc_1",
+            "Đồng chí chủ trì quán triệt mục đích, yêu cầu, nguyên tắc, tiêu chí và quy trình nhận xét, "
+            "đánh giá, xếp loại chất lượng theo " + CAN_CU + " và hướng dẫn của cơ quan.",
+            "[R] item 1 of the proceedings; the legal basis may need updating",
+        ),
+        Label(
+            "muc_2",
+            "Từng cá nhân trình bày bản tự nhận xét, đánh giá, xếp loại chất lượng; các thành viên dự "
+            "họp góp ý kiến và biểu quyết mức xếp loại (theo thứ tự: người đứng đầu, cấp phó, công "
+            "chức, viên chức, người lao động)",
+            "[R] item 2 heading (ND 90 Art. 18/19; order head, deputies, staff per seed 001)",
+        ),
+        Label("muc_3", "Kết luận của chủ trì cuộc họp", "[R] item 3 heading"),
+        Label(
+            "thong_qua",
+            "Biên bản đã được đọc lại tại cuộc họp; các thành viên dự họp nhất trí thông qua, không có "
+            "ý kiến khác.",
+            "[R] approval of the minutes at the meeting (ND 90 Art. 18/19: 'thông qua tại cuộc họp')",
+        ),
+        Label("ky_thu_ky", "THƯ KÝ", "[R] left signer"),
+        Label("ky_chu_tri", "CHỦ TRÌ", "[R] right signer (the head; a deputy when the head is reviewed)"),
+        _KY_GHI_RO,
+    ),
+)
+
+
+def build_bien_ban_hop(spec: DocSpec):
+    doc = dk.new_document(title=spec.title, **LAYOUT)
+    dk.add_page_numbers(doc)
+    _unit_header(doc, number="{{ nhan.so_ky_hieu }}")
+    width = dk.text_width_cm(doc)
+    dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
+    dk.title_block(
+        doc,
+        "{{ nhan.tieu_de_phu }} năm {{ nam }}",
+        "{{ don_vi.ten }}",
+        space_before=0,
+        space_after=8,
+    )
+    j = dict(align="justify", space_after=2)
+    dk.add_paragraph(doc, R("Thời gian bắt đầu: ", bold=True), D2 + " giờ " + D2 + " phút.", **j)
+    dk.dotted_line(doc, R("Địa điểm: ", bold=True), space_after=2)
+    dk.add_paragraph(doc, R("Thành phần tham dự:", bold=True), **j)
+    dk.add_paragraph(
+        doc,
+        "- Chủ trì: ",
+        "{% if chu_tri.ho_ten %}đồng chí {{ chu_tri.ho_ten }}{% if chu_tri.chuc_vu %} – "
+        "{{ chu_tri.chuc_vu }}{% endif %}{% else %}đồng chí " + D6 + "{% endif %}.",
+        left_cm=0.5,
+        **j,
+    )
+    dk.p_tag(
+        doc,
+        "if chu_tri_khi_kiem_diem_truong.ho_ten and chu_tri_khi_kiem_diem_truong.ho_ten != chu_tri.ho_ten",
+    )
+    dk.add_paragraph(
+        doc,
+        R(
+            "Khi kiểm điểm đồng chí {{ chu_tri.ho_ten }}, đồng chí {{ chu_tri_khi_kiem_diem_truong.ho_ten }}"
+            "{% if chu_tri_khi_kiem_diem_truong.chuc_vu %} – {{ chu_tri_khi_kiem_diem_truong.chuc_vu }}"
+            "{% endif %} chủ trì.",
+            italic=True,
+        ),
+        left_cm=0.5,
+        **j,
+    )
+    dk.p_tag(doc, "endif")
+    dk.dotted_line(doc, "- Thư ký: đồng chí ", left_cm=0.5, space_after=2)
+    dk.add_paragraph(
+        doc,
+        "- Thành viên {{ don_vi.ten }}: tổng số {{ so_nguoi }} người; có mặt: "
+        + _dots_or("so_du_hop")
+        + " người; vắng mặt: "
+        + D2
+        + " người (lý do: "
+        + D6
+        + ").",
+        left_cm=0.5,
+        **j,
+    )
+    dk.dotted_line(doc, "- Khách mời: ", left_cm=0.5, space_after=4)
+
+    dk.heading(doc, "NỘI DUNG CUỘC HỌP", align="center", space_before=4)
+    dk.add_paragraph(doc, R("1. ", bold=True), "{{ nhan.muc_1 }}", **j)
+    dk.add_paragraph(doc, R("2. ", bold=True), "{{ nhan.muc_2 }}:", **j)
+
+    # one block per person, each a row of a borderless table that cannot split across pages
+    cw = width - 0.35  # a tab stop at the very edge of a cell is ignored by LibreOffice
+    pkw = dict(align="justify", space_before=0, space_after=1, line_spacing=1.0)
+    rows_tbl = dk.grid_table(
+        doc,
+        [width],
+        ["{%tr for tv in thanh_vien %}", [C("")], "{%tr endfor %}"],
+        header_rows=0,
+        size=14,
+        borders=False,
+    )
+    cell = rows_tbl.rows[1].cells[0]
+    for p in list(cell.paragraphs):
+        p._p.getparent().remove(p._p)
+    dk.add_paragraph(
+        cell,
+        R("2.{{ tv.stt }}. Đồng chí {{ tv.ho_ten }}", bold=True),
+        "{% if tv.chuc_vu %} – {{ tv.chuc_vu }}{% endif %}",
+        **{**pkw, "space_before": 4},
+    )
+    dk.p_tag(cell, "if tv.vai_tro_nhan == 'Người đứng đầu' and chu_tri_khi_kiem_diem_truong.ho_ten")
+    dk.add_paragraph(
+        cell,
+        R(
+            "(Đồng chí {{ chu_tri_khi_kiem_diem_truong.ho_ten }} chủ trì phần kiểm điểm này.)",
+            italic=True,
+        ),
+        left_cm=0.5,
+        **pkw,
+    )
+    dk.p_tag(cell, "endif")
+    dk.add_paragraph(
+        cell,
+        "- Tự nhận mức: ",
+        R("{{ tv.tu_xep_loai_chu }}", bold=True),
+        "{% if tv.khong_xep_loai %}{% if tv.tu_xep_loai_chu %} {% endif %}(công tác trong năm dưới 06 "
+        "tháng: không xếp loại, chỉ kiểm điểm){% elif not tv.tu_xep_loai_chu %}" + D6 + "{% endif %}.",
+        left_cm=0.5,
+        **pkw,
+    )
+    hand = {**pkw, "line_spacing": HAND}
+    dk.dotted_line(cell, "- Trình bày bản tự đánh giá: ", width_cm=cw, left_cm=0.5, **hand)
+    dk.dotted_line(cell, "- Ý kiến nhận xét, góp ý của các thành viên dự họp: ", width_cm=cw, left_cm=0.5, **hand)
+    dk.dotted_lines(cell, 1, width_cm=cw, left_cm=0.5, **hand)
+    votes = "; ".join(f"{w}: " + _dots_or(f"tv.phieu.{c}") + " phiếu" for c, w in LEVEL_WORDS)
+    dk.add_paragraph(
+        cell,
+        "- Kết quả biểu quyết (trên " + "{{ tv.so_du_hop or so_du_hop or '" + D2 + "' }}"
+        + " người dự họp): " + votes + ".",
+        left_cm=0.5,
+        **pkw,
+    )
+    dk.add_paragraph(
+        cell,
+        "- Mức xếp loại cuộc họp thống nhất đề xuất: ",
+        R(
+            "{% if tv.khong_xep_loai %}Không xếp loại (công tác trong năm dưới 06 tháng)"
+            "{% else %}{{ tv.muc_hop_chu or tv.muc_de_xuat_chu or '" + D6 + "' }}{% endif %}",
+            bold=True,
+        ),
+        ".",
+        left_cm=0.5,
+        **{**pkw, "space_after": 4},
+    )
+
+    dk.dotted_line(doc, R("3. ", bold=True), "{{ nhan.muc_3 }}: ", line_spacing=HAND, space_before=4)
+    dk.dotted_lines(doc, 2, line_spacing=HAND)
+
+    dk.signature_row(
+        doc,
+        {"title": "{{ nhan.ky_thu_ky }}", "hint": "{{ nhan.ky_ghi_ro }}", "name": ""},
+        {"title": "{{ nhan.ky_chu_tri }}", "hint": "{{ nhan.ky_ghi_ro }}", "name": "{{ chu_tri.ho_ten }}"},
+        lead=[
+            {"parts": ["{{ nhan.thong_qua }}"], "first_line_cm": 1.0, "space_after": 2, "space_before": 4},
+            {
+                "parts": ["Cuộc họp kết thúc vào lúc " + D2 + " giờ " + D2 + " phút cùng ngày./."],
+                "first_line_cm": 1.0,
+                "space_after": 2,
+            },
+        ],
+    )
+    return doc
+
+
+# --------------------------------------------------------------------------------------------
+# kiem_diem_tap_the
+# --------------------------------------------------------------------------------------------
+KIEM_DIEM_TAP_THE = DocSpec(
+    code="kiem_diem_tap_the",
+    title="Báo cáo kiểm điểm tập thể",
+    recipients="Cấp có thẩm quyền đánh giá; hồ sơ đánh giá của đơn vị",
+    signers=("Người đứng đầu đơn vị",),
+    labels=(
+        Label("so_ky_hieu", "Số: " + D2 + "/BC", "[R] number line under the unit name; \"\" to drop it"),
+        Label("tieu_de", "BÁO CÁO", "[R] title"),
+        Label("tieu_de_phu", "Kiểm điểm tập thể", "[R] subtitle, followed by the unit's name and 'năm <year>'"),
+        _CAN_CU,
+        Label("phan_i", "Ưu điểm, kết quả đạt được", "[R] section I"),
+        Label("phan_ii", "Hạn chế, khuyết điểm và nguyên nhân", "[R] section II"),
+        Label("phan_ii_1", "Hạn chế, khuyết điểm", "[R] item II.1"),
+        Label("phan_ii_2", "Nguyên nhân", "[R] item II.2"),
+        Label(
+            "phan_iii",
+            "Kết quả khắc phục hạn chế, khuyết điểm năm trước",
+            "[R] section III (seed 001 II.2.b: the previous year's weaknesses)",
+        ),
+        Label("phan_iv", "Phương hướng, biện pháp khắc phục hạn chế, khuyết điểm", "[R] section IV"),
+        Label(
+            "noi_nhan",
+            "- Cấp có thẩm quyền đánh giá;\n- Bộ phận tổ chức cán bộ (để tổng hợp);\n- Lưu: đơn vị.",
+            "[R] 'Nơi nhận' list, one recipient a line",
+        ),
+        _KY_TRUONG,
+    ),
+)
+
+
+def _section_with_lines(
+    doc, number: str, key: str, n_lines: int, *, item: bool = False, parent: tuple[str, str] | None = None
+) -> None:
+    """A heading kept with its first dotted lines (borderless cantSplit row), then the rest.
+    ``parent`` (number, key): a section heading printed first in the same block (e.g. "II."
+    above its item "1.")."""
+    width = dk.text_width_cm(doc)
+    cell = dk.keep_block(doc, width)
+    if parent:
+        dk.heading(cell, parent[0] + " ", "{{ nhan." + parent[1] + " }}", space_before=6, space_after=0)
+    if item:
+        dk.add_paragraph(
+            cell, R(number + " ", bold=True), R("{{ nhan." + key + " }}", bold=True, italic=True),
+            space_before=2, space_after=0, left_cm=0.5,
+        )
+    else:
+        dk.heading(cell, number + " ", "{{ nhan." + key + " }}", space_before=6, space_after=0)
+    first = min(2, n_lines)
+    dk.dotted_lines(cell, first, width_cm=width - 0.05, line_spacing=HAND)
+    dk.dotted_lines(doc, n_lines - first, width_cm=width - 0.05, line_spacing=HAND)
+
+
+def build_kiem_diem_tap_the(spec: DocSpec):
+    doc = dk.new_document(title=spec.title, **LAYOUT)
+    dk.add_page_numbers(doc)
+    _unit_header(doc, number="{{ nhan.so_ky_hieu }}")
+    dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
+    dk.title_block(doc, "{{ nhan.tieu_de_phu }} {{ don_vi.ten }} năm {{ nam }}", space_before=0, space_after=8)
+    dk.add_paragraph(
+        doc,
+        "Thực hiện {{ nhan.can_cu }} và hướng dẫn của {{ co_quan.ten }}, {{ don_vi.ten }} báo cáo kết "
+        "quả kiểm điểm tập thể năm {{ nam }} như sau:",
+        align="justify",
+        first_line_cm=1.0,
+        space_after=2,
+    )
+    _section_with_lines(doc, "I.", "phan_i", 9)
+    _section_with_lines(doc, "1.", "phan_ii_1", 4, item=True, parent=("II.", "phan_ii"))
+    _section_with_lines(doc, "2.", "phan_ii_2", 3, item=True)
+    _section_with_lines(doc, "III.", "phan_iii", 4)
+    _section_with_lines(doc, "IV.", "phan_iv", 4)
+    dk.add_paragraph(doc, "", space_after=0)
+    width = dk.text_width_cm(doc)
+    dk.signature_row(
+        doc,
+        {"recipients": "{{ nhan.noi_nhan }}"},
+        _head_signer(),
+        widths_cm=(width - 9.0, 9.0),
+    )
+    return doc
+
+
+# --------------------------------------------------------------------------------------------
+# bien_ban_kiem_phieu
+# --------------------------------------------------------------------------------------------
+BIEN_BAN_KIEM_PHIEU = DocSpec(
+    code="bien_ban_kiem_phieu",
+    title="Biên bản kiểm phiếu bình xét danh hiệu thi đua",
+    recipients="Hồ sơ bình xét thi đua của đơn vị; kèm biên bản cuộc họp",
+    signers=("Thành viên ban kiểm phiếu", "Trưởng ban kiểm phiếu"),
+    labels=(
+        Label("so_ky_hieu", "Số: " + D2 + "/BB", "[R] number line under the unit name; \"\" to drop it"),
+        Label("tieu_de", "BIÊN BẢN KIỂM PHIẾU", "[R] title (seed 001: 'kết quả kiểm phiếu được ghi vào biên bản')"),
+        Label("tieu_de_phu", "Bình xét danh hiệu thi đua", "[R] subtitle, followed by 'năm <year>'"),
+        Label(
+            "nguyen_tac",
+            "Cá nhân được đề nghị danh hiệu thi đua khi có trên 50% tổng số phiếu đồng ý (bỏ phiếu kín).",
+            "[R] threshold sentence (forms.md §6.2, UNCONFIRMED; the rating engine uses 'more than "
+            "half of the ballots'). The 'Kết quả' column is computed in the template as "
+            "2 × yes > total and does NOT follow this text: edit both together",
+        ),
+        Label(
+            "ket_thuc",
+            "Biên bản kiểm phiếu được lập lúc " + D2 + " giờ " + D2 + " phút cùng ngày và đã được công "
+            "bố công khai tại cuộc họp./.",
+            "[R] closing sentence",
+        ),
+        Label("ky_thanh_vien", "THÀNH VIÊN", "[R] left signer"),
+        Label("ky_truong_ban", "TRƯỞNG BAN KIỂM PHIẾU", "[R] right signer"),
+        _KY_GHI_RO,
+    ),
+)
+
+# exact "more than half" (2 × yes > total) from the "yes/total" text, no rounding
+_BALLOT_RESULT = (
+    "{% if row.phieu %}{% if (row.phieu.split('/')[0]|int) * 2 > (row.phieu.split('/')[1]|int) %}"
+    "Đạt{% else %}Không đạt{% endif %}{% endif %}"
+)
+
+
+def build_bien_ban_kiem_phieu(spec: DocSpec):
+    doc = dk.new_document(title=spec.title, **LAYOUT)
+    dk.add_page_numbers(doc)
+    _unit_header(doc, number="{{ nhan.so_ky_hieu }}")
+    width = dk.text_width_cm(doc)
+    dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
+    dk.title_block(doc, "{{ nhan.tieu_de_phu }} năm {{ nam }}", "{{ don_vi.ten }}", space_before=0, space_after=8)
+    j = dict(align="justify", space_after=2)
+    dk.add_paragraph(doc, R("Thời gian: ", bold=True), D2 + " giờ " + D2 + " phút.", **j)
+    dk.dotted_line(doc, R("Địa điểm: ", bold=True), space_after=2)
+    dk.add_paragraph(doc, R("Ban kiểm phiếu gồm:", bold=True), **j)
+    for k, role in ((1, "Trưởng ban"), (2, "Thành viên"), (3, "Thành viên")):
+        dk.dotted_line(
+            doc, f"{k}. Đồng chí ", width_cm=11.0, after=[f" – {role}"], left_cm=0.5, space_after=2
+        )
+    dk.add_paragraph(
+        doc,
+        "Ban kiểm phiếu đã tiến hành kiểm phiếu bình xét danh hiệu thi đua năm {{ nam }} của "
+        "{{ don_vi.ten }} (bỏ phiếu kín), kết quả như sau:",
+        first_line_cm=1.0,
+        space_before=4,
+        **j,
+    )
+    dk.add_paragraph(
+        doc,
+        R("1. Số người: ", bold=True),
+        "tổng số {{ so_nguoi }} người; có mặt: " + _dots_or("so_du_hop") + " người.",
+        **j,
+    )
+    dk.add_paragraph(doc, R("2. Số phiếu:", bold=True), **j)
+    for a, b in (("Số phiếu phát ra", "Số phiếu thu về"), ("Số phiếu hợp lệ", "Số phiếu không hợp lệ")):
+        dk.add_paragraph(
+            doc,
+            f"- {a}: {D2} phiếu;\t- {b}: {D2} phiếu.",
+            left_cm=0.5,
+            tabs_cm=(8.0,),
+            space_after=2,
+        )
+    dk.add_paragraph(doc, R("3. Kết quả kiểm phiếu:", bold=True), space_before=2, **j)
+    b = dict(bold=True)
+    dk.grid_table(
+        doc,
+        [0.9, 3.7, 3.3, 3.9, 1.6, 1.2, 1.4],
+        [
+            [
+                C("TT", **b),
+                C("Họ và tên", **b),
+                C("Chức vụ", **b),
+                C("Danh hiệu đề nghị", **b),
+                C("Phiếu đồng ý/ tổng số", **b),
+                C("Tỷ lệ", **b),
+                C("Kết quả", **b),
+            ],
+            "{%tr for row in thi_dua %}",
+            [
+                C("{{ row.stt }}"),
+                C("{{ row.ho_ten }}", align="left"),
+                C("{{ row.chuc_vu }}", align="left"),
+                C("{{ row.danh_hieu }}", align="left"),
+                C("{{ row.phieu }}"),
+                C("{{ row.ty_le }}"),
+                C(_BALLOT_RESULT),
+            ],
+            "{%tr endfor %}",
+        ],
+        size=12,
+    )
+    dk.p_tag(doc, "if not thi_dua")
+    dk.add_paragraph(doc, R("(Không có cá nhân được đề nghị danh hiệu thi đua.)", italic=True), align="center")
+    dk.p_tag(doc, "endif")
+    dk.add_paragraph(doc, R("4. Nguyên tắc áp dụng: ", bold=True), "{{ nhan.nguyen_tac }}", space_before=4, **j)
+    dk.signature_row(
+        doc,
+        {"title": "{{ nhan.ky_thanh_vien }}", "hint": "{{ nhan.ky_ghi_ro }}", "name": ""},
+        {"title": "{{ nhan.ky_truong_ban }}", "hint": "{{ nhan.ky_ghi_ro }}", "name": ""},
+        lead=[{"parts": ["{{ nhan.ket_thuc }}"], "first_line_cm": 1.0, "space_before": 2, "space_after": 2}],
+        lead_width_cm=width,
+        space_before=4,
+        sign_space_cm=1.8,
+    )
+    return doc
+
+
+# --------------------------------------------------------------------------------------------
+# tong_hop_xep_loai (A4 landscape)
+# --------------------------------------------------------------------------------------------
+TONG_HOP_XEP_LOAI = DocSpec(
+    code="tong_hop_xep_loai",
+    title="Bảng tổng hợp đề xuất mức xếp loại chất lượng",
+    recipients="Cấp có thẩm quyền đánh giá (qua bộ phận tổ chức cán bộ); hồ sơ đánh giá của đơn vị",
+    signers=("Người đứng đầu đơn vị",),
+    labels=(
+        Label(
+            "tieu_de",
+            "BẢNG TỔNG HỢP ĐỀ XUẤT MỨC XẾP LOẠI CHẤT LƯỢNG CÁ NHÂN, TẬP THỂ",
+            "[R] title (seed 001 item (4) 'Đề xuất mức xếp loại cá nhân, tập thể'), followed by 'NĂM <year>'",
+        ),
+        Label(
+            "kiem_tra_ty_le",
+            "Kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ (không quá 20% số Hoàn thành tốt nhiệm vụ) theo "
+            "từng nhóm đối tượng tương đồng",
+            "[R] heading of the 20 % check (rules.md R5)",
+        ),
+        Label(
+            "de_xuat_tap_the",
+            "Đề xuất mức xếp loại chất lượng tập thể",
+            "[R] line for the unit's own proposed level (dossier.md §2.1 item 4), followed by the "
+            "unit's name and dotted space",
+        ),
+        _KY_TRUONG,
+    ),
+)
+
+
+def build_tong_hop_xep_loai(spec: DocSpec):
+    doc = dk.new_document(title=spec.title, **LAYOUT)
+    dk.set_landscape(doc)
+    dk.add_page_numbers(doc)
+    width = dk.text_width_cm(doc)
+    _unit_header(doc, number=None, widths_cm=(10.0, width - 10.0))
+    # the unit is named in the header block: one title line leaves room on the landscape page
+    dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
+    b = dict(bold=True)
+    widths = [0.8, 3.2, 2.3, 2.2, 1.9, 1.1, 2.8, 1.4, 1.3, 1.3, 1.3, 1.3, 1.5, 1.2]
+    widths.append(round(width - sum(widths), 2))  # Ghi chú
+    dk.grid_table(
+        doc,
+        widths,
+        [
+            [
+                C("TT", vspan=2, **b),
+                C("Họ và tên", vspan=2, **b),
+                C("Chức vụ", vspan=2, **b),
+                C("Ngạch/ chức danh", vspan=2, **b),
+                C("Đối tượng", vspan=2, **b),
+                C("Đảng viên", vspan=2, **b),
+                C("Nhóm tương đồng", vspan=2, **b),
+                C("Tự xếp loại", vspan=2, **b),
+                C("Tập thể đề xuất (số phiếu)", span=4, **b),
+                C("Mức đề xuất", vspan=2, **b),
+                C("Kỷ luật", vspan=2, **b),
+                C("Ghi chú", vspan=2, **b),
+            ],
+            [C(c, **b) for c, _w in LEVEL_WORDS],
+            "{%tr for tv in thanh_vien %}",
+            [
+                C("{{ tv.stt }}"),
+                C(("{{ tv.ho_ten }}",), align="left"),
+                C("{{ tv.chuc_vu }}", align="left"),
+                C("{{ tv.ngach }}", align="left"),
+                C("{{ tv.loai_nhan }}"),
+                C("{{ tv.dang_vien }}"),
+                C("{{ tv.nhom }}", align="left"),
+                C("{{ tv.tu_xep_loai }}"),
+                C("{{ tv.phieu.HTXS }}"),
+                C("{{ tv.phieu.HTT }}"),
+                C("{{ tv.phieu.HT }}"),
+                C("{{ tv.phieu.KHT }}"),
+                C(R("{% if tv.khong_xep_loai %}Không xếp loại{% else %}{{ tv.muc_de_xuat }}{% endif %}", bold=True)),
+                C("{{ tv.ky_luat }}"),
+                C("{{ tv.ghi_chu }}", align="left"),
+            ],
+            "{%tr endfor %}",
+        ],
+        header_rows=2,
+        size=11,
+    )
+    _legend(doc, size=10)
+    j = dict(align="justify", space_after=1, size=12)
+    dk.add_paragraph(
+        doc,
+        R("Tổng hợp: ", bold=True),
+        "tổng số {{ dem.tong }} người; Hoàn thành xuất sắc nhiệm vụ: {{ dem.HTXS }}; Hoàn thành tốt "
+        "nhiệm vụ: {{ dem.HTT }}; Hoàn thành nhiệm vụ: {{ dem.HT }}; Không hoàn thành nhiệm vụ: "
+        "{{ dem.KHT }}; không xếp loại (công tác dưới 06 tháng): {{ dem.khong_xep_loai }}.",
+        space_before=4,
+        **j,
+    )
+
+    cell = dk.keep_block(doc, width)
+    dk.add_paragraph(cell, R("{{ nhan.kiem_tra_ty_le }}:", bold=True), space_before=4, **j)
+    dk.grid_table(
+        cell,
+        [0.9, 4.6, 1.8, 1.8, 1.8, 2.1, width - 13.2],
+        [
+            [
+                C("TT", **b),
+                C("Nhóm đối tượng tương đồng", **b),
+                C("Số HTXS", **b),
+                C("Số HTT", **b),
+                C("Số HTXS tối đa", **b),
+                C("Kết quả", **b),
+                C("Cách tính", **b),
+            ],
+            "{%tr for g in nhom %}",
+            [
+                C("{{ loop.index }}"),
+                C("{{ g.nhom }}", align="left"),
+                C("{{ g.so_htxs }}"),
+                C("{{ g.so_htt }}"),
+                C("{{ g.toi_da }}"),
+                C("{% if g.dat %}Đạt{% else %}Vượt tỷ lệ{% endif %}"),
+                C("{{ g.cach_tinh }}", align="left"),
+            ],
+            "{%tr endfor %}",
+        ],
+        size=11,
+    )
+    dk.add_paragraph(cell, "", size=2, space_after=0)
+    # the unit's own proposed level beside the head's signature (saves a landscape line)
+    dk.signature_row(
+        doc,
+        {"paras": [[R("{{ nhan.de_xuat_tap_the }} {{ don_vi.ten }}:", bold=True, size=13)],
+                   [R(D * 26, size=13)]]},
+        _head_signer(),
+        widths_cm=(width - 10.0, 10.0),
+        space_before=4,
+        sign_space_cm=1.5,
+    )
+    return doc
+
+
+# --------------------------------------------------------------------------------------------
+# tong_hop_thi_dua (A4 landscape)
+# --------------------------------------------------------------------------------------------
+TONG_HOP_THI_DUA = DocSpec(
+    code="tong_hop_thi_dua",
+    title="Bảng tổng hợp bình xét thi đua, khen thưởng",
+    recipients="Hội đồng thi đua, khen thưởng của cơ quan; hồ sơ đánh giá của đơn vị",
+    signers=("Người đứng đầu đơn vị",),
+    labels=(
+        Label(
+            "tieu_de",
+            "BẢNG TỔNG HỢP BÌNH XÉT THI ĐUA, KHEN THƯỞNG",
+            "[R] title (seed 001 item (5)), followed by 'NĂM <year>'",
+        ),
+        Label(
+            "ghi_chu_truc_tiep",
+            "Tỷ lệ cá nhân trực tiếp lao động, công tác trong số cá nhân đủ điều kiện đề nghị khen "
+            "thưởng (hướng dẫn yêu cầu tối thiểu 55%)",
+            "[R] note on the seed's 55 % direct-worker share (rules.md R7.4, UNCONFIRMED)",
+        ),
+        _KY_TRUONG,
+    ),
+)
+
+
+def build_tong_hop_thi_dua(spec: DocSpec):
+    doc = dk.new_document(title=spec.title, **LAYOUT)
+    dk.set_landscape(doc)
+    dk.add_page_numbers(doc)
+    width = dk.text_width_cm(doc)
+    _unit_header(doc, number=None, widths_cm=(10.0, width - 10.0))
+    # the unit is named in the header block: one title line leaves room on the landscape page
+    dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
+    b = dict(bold=True)
+    widths = [0.8, 3.0, 2.2, 2.2, 2.2, 3.2, 1.7, 1.3, 1.4, 1.2, 1.8]
+    widths.append(round(width - sum(widths), 2))
+    dk.grid_table(
+        doc,
+        widths,
+        [
+            [
+                C("TT", **b),
+                C("Họ và tên", **b),
+                C("Chức vụ", **b),
+                C("Xếp loại chất lượng năm", **b),
+                C("Danh hiệu đề nghị", **b),
+                C("Sáng kiến (tên, quyết định công nhận)", **b),
+                C("Hình thức khen thưởng đề nghị", **b),
+                C("Trực tiếp lao động, công tác", **b),
+                C("Phiếu đồng ý/ tổng số", **b),
+                C("Tỷ lệ", **b),
+                C("Kết quả xét", **b),
+                C("Ghi chú", **b),
+            ],
+            "{%tr for row in thi_dua %}",
+            [
+                C("{{ row.stt }}"),
+                C("{{ row.ho_ten }}", align="left"),
+                C("{{ row.chuc_vu }}", align="left"),
+                C("{{ row.muc_chu }}", align="left"),
+                C("{{ row.danh_hieu }}", align="left"),
+                C("{{ row.sang_kien }}", align="left"),
+                C("{{ row.hinh_thuc }}", align="left"),
+                C("{{ row.truc_tiep }}"),
+                C("{{ row.phieu }}"),
+                C("{{ row.ty_le }}"),
+                C(R("{{ row.du_dieu_kien }}", bold=True)),
+                C(R("{{ row.ly_do }}", size=10), align="left"),
+            ],
+            "{%tr endfor %}",
+        ],
+        header_rows=1,
+        size=11,
+        split_rows=True,  # the reason (ly_do) can be long
+    )
+    dk.p_tag(doc, "if not thi_dua")
+    dk.add_paragraph(doc, R("(Không có cá nhân được đề nghị.)", italic=True), align="center", size=12)
+    dk.p_tag(doc, "endif")
+    j = dict(align="justify", space_after=1, size=13)
+    dk.add_paragraph(
+        doc,
+        R("Tổng hợp: ", bold=True),
+        "số cá nhân được đề nghị: {{ tong_thi_dua.de_nghi }}; đủ điều kiện: {{ tong_thi_dua.du_dieu_kien }}, "
+        "trong đó Lao động tiên tiến: {{ tong_thi_dua.ldtt }}, Chiến sĩ thi đua cơ sở: "
+        "{{ tong_thi_dua.cstdcs }}.",
+        space_before=4,
+        **j,
+    )
+    dk.add_paragraph(
+        doc,
+        R("{{ nhan.ghi_chu_truc_tiep }}: ", bold=True),
+        "{{ tong_thi_dua.truc_tiep }}/{{ tong_thi_dua.du_dieu_kien }}"
+        "{% if tong_thi_dua.truc_tiep_ty_le %} = {{ tong_thi_dua.truc_tiep_ty_le }}{% endif %}.",
+        **j,
+    )
+    dk.signature_row(doc, None, _head_signer(), widths_cm=(width - 10.0, 10.0), space_before=4, sign_space_cm=1.5)
+    return doc
+
+
+# --------------------------------------------------------------------------------------------
+# thong_bao_ket_qua (agency)
+# --------------------------------------------------------------------------------------------
+THONG_BAO_KET_QUA = DocSpec(
+    code="thong_bao_ket_qua",
+    title="Thông báo kết quả đánh giá, xếp loại chất lượng",
+    recipients="Các phòng, đơn vị; cá nhân được đánh giá; hồ sơ cá nhân (bản giấy, Điều 22 Nghị định 90/2020/NĐ-CP)",
+    signers=("Người đứng đầu cơ quan (cấp có thẩm quyền đánh giá)",),
+    scope="co_quan",
+    labels=(
+        Label("tieu_de", "THÔNG BÁO", "[R] title"),
+        Label(
+            "tieu_de_phu",
+            "Kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
+            "[R] subtitle, followed by 'năm <year>'",
+        ),
+        _CAN_CU,
+        Label(
+            "can_cu_2",
+            "Căn cứ kết quả nhận xét, đánh giá, đề xuất mức xếp loại của các phòng, đơn vị và ý kiến "
+            "của cấp ủy cùng cấp;",
+            "[R] second recital",
+        ),
+        Label("muc_1", "Kết quả chung", "[R] item 1 heading (counts)"),
+        Label("muc_2", "Kết quả đánh giá, xếp loại của từng cá nhân", "[R] item 2 heading (table)"),
+        Label(
+            "kien_nghi",
+            "Cá nhân có ý kiến khác về kết quả đánh giá, xếp loại chất lượng có quyền kiến nghị bằng "
+            "văn bản với cấp có thẩm quyền đánh giá trong thời hạn " + D2 + " ngày làm việc kể từ "
+            "ngày nhận được thông báo này để được xem xét, giải quyết theo quy định.",
+            "[R] item 3: the right to lodge a kiến nghị (ND 90; the time limit is left to the agency)",
+        ),
+        Label(
+            "cong_khai",
+            "Thủ trưởng các phòng, đơn vị thông báo công khai kết quả đến từng cá nhân; kết quả đánh "
+            "giá, xếp loại chất lượng được lưu vào hồ sơ cá nhân theo quy định.",
+            "[R] item 4: publication in the unit and filing (ND 90 Art. 18/19, 22)",
+        ),
+        Label(
+            "noi_nhan",
+            "- Như mục 4;\n- Cá nhân được đánh giá;\n- Lưu: VT, hồ sơ cá nhân.",
+            "[R] 'Nơi nhận' list, one recipient a line",
+        ),
+    ),
+)
+
+
+def build_thong_bao_ket_qua(spec: DocSpec):
+    doc = dk.new_document(title=spec.title, **LAYOUT)
+    dk.add_page_numbers(doc)
+    width = dk.text_width_cm(doc)
+    dk.header_block(
+        doc,
+        [
+            "{%p if co_quan.chu_quan_hoa %}",
+            "{{ co_quan.chu_quan_hoa }}",
+            "{%p endif %}",
+            "{{ co_quan.ten_hoa }}",
+        ],
+        number_line="Số: " + D2 + "/TB{% if co_quan.ky_hieu %}-{{ co_quan.ky_hieu }}{% endif %}",
+        place_date="{{ dong_ngay }}",
+        space_after=4,
+    )
+    dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
+    dk.title_block(doc, "{{ nhan.tieu_de_phu }} năm {{ nam }}", space_before=0, space_after=8)
+    j = dict(align="justify", first_line_cm=1.0, space_after=3)
+    dk.add_paragraph(doc, R("Căn cứ {{ nhan.can_cu }};", italic=True), **j)
+    dk.add_paragraph(doc, R("{{ nhan.can_cu_2 }}", italic=True), **j)
+    dk.add_paragraph(
+        doc,
+        "{{ co_quan.chuc_vu_nguoi_dung_dau or 'Người đứng đầu' }} {{ co_quan.ten }} thông báo kết quả đánh "
+        "giá, xếp loại chất lượng năm {{ nam }} như sau:",
+        **j,
+    )
+    dk.add_paragraph(doc, R("1. {{ nhan.muc_1 }}", bold=True), **{**j, "space_after": 1})
+    dk.add_paragraph(
+        doc,
+        "Tổng số {{ dem.tong }} người, trong đó: Hoàn thành xuất sắc nhiệm vụ: {{ dem.HTXS }} người; "
+        "Hoàn thành tốt nhiệm vụ: {{ dem.HTT }} người; Hoàn thành nhiệm vụ: {{ dem.HT }} người; Không "
+        "hoàn thành nhiệm vụ: {{ dem.KHT }} người; không xếp loại (công tác trong năm dưới 06 tháng): "
+        "{{ dem.khong_xep_loai }} người.",
+        **j,
+    )
+    dk.add_paragraph(doc, R("2. {{ nhan.muc_2 }}", bold=True), **{**j, "space_after": 3})
+    b = dict(bold=True)
+    dk.grid_table(
+        doc,
+        [1.0, 4.8, 4.4, width - 10.2],
+        [
+            [C("TT", **b), C("Họ và tên", **b), C("Chức vụ", **b), C("Kết quả xếp loại", **b)],
+            "{%tr for dv in don_vi_list %}",
+            [C(R("{{ dv.ten }}", bold=True), span=4, align="left")],
+            "{%tr for tv in dv.thanh_vien %}",
+            [
+                C("{{ tv.stt }}"),
+                C("{{ tv.ho_ten }}", align="left"),
+                C("{{ tv.chuc_vu }}", align="left"),
+                C("{{ tv.muc_chu }}", align="left"),
+            ],
+            "{%tr endfor %}",
+            "{%tr endfor %}",
+        ],
+        size=12,
+    )
+    dk.add_paragraph(doc, R("3. ", bold=True), "{{ nhan.kien_nghi }}", space_before=4, **j)
+    # item 4 stays on the page of the signature
+    dk.signature_row(
+        doc,
+        {"recipients": "{{ nhan.noi_nhan }}"},
+        {
+            "title": "{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}",
+            "hint": "",
+            "name": "{{ co_quan.nguoi_dung_dau }}",
+        },
+        widths_cm=(width - 9.0, 9.0),
+        sign_space_cm=2.5,
+        lead=[{"parts": [R("4. ", bold=True), "{{ nhan.cong_khai }}"], **j}],
+    )
+    return doc
+
+
+SPECS = {s.code: s for s in (BIEN_BAN_HOP, KIEM_DIEM_TAP_THE, BIEN_BAN_KIEM_PHIEU, TONG_HOP_XEP_LOAI,
+                             TONG_HOP_THI_DUA, THONG_BAO_KET_QUA)}
+BUILDERS = {
+    "bien_ban_hop": build_bien_ban_hop,
+    "kiem_diem_tap_the": build_kiem_diem_tap_the,
+    "bien_ban_kiem_phieu": build_bien_ban_kiem_phieu,
+    "tong_hop_xep_loai": build_tong_hop_xep_loai,
+    "tong_hop_thi_dua": build_tong_hop_thi_dua,
+    "thong_bao_ket_qua": build_thong_bao_ket_qua,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# meta.toml
+# --------------------------------------------------------------------------------------------
+def _q(s: str) -> str:
+    """A TOML basic string (JSON string syntax is valid TOML for these characters)."""
+    return json.dumps(s, ensure_ascii=False)
+
+
+def meta_toml(spec: DocSpec) -> str:
+    lines = [
+        f"# Metadata and corrigible labels of the document «{spec.title}».",
+        "# Written by tools/build_unit_templates.py when missing; edit the [labels] freely (the template",
+        "# prints them as {{ nhan.<key> }}); build_unit_templates.py keeps this file and only checks it.",
+        "# No national template exists (shared/domain/forms.md §6): every label is our reconstruction [R].",
+        f"code = {_q(spec.code)}",
+        f"ma_hieu = {_q(spec.ma_hieu)}",
+        f"title = {_q(spec.title)}",
+        f"issuing_document = {_q(ISSUING)}",
+        "years = [2020, 2100]          # first and last evaluation year it applies to",
+        f"scope = {_q(spec.scope)}",
+        f"recipients = {_q(spec.recipients)}",
+        "signers = [" + ", ".join(_q(s) for s in spec.signers) + "]",
+        "copies = 1",
+        "initials = false",
+        "",
+        "[labels]",
+    ]
+    for lab in spec.labels:
+        lines.append(f"# {lab.note}")
+        lines.append(f"{lab.key} = {_q(lab.text)}")
+    return "\n".join(lines) + "\n"
+
+
+def build(code: str, *, write_meta: bool = False) -> Path:
+    spec = SPECS[code]
+    folder = TEMPLATES / code
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "template.docx"
+    doc = BUILDERS[code](spec)
+    dk.save_reproducible(doc, out)
+
+    meta_path = folder / "meta.toml"
+    if write_meta or not meta_path.exists():
+        meta_path.write_text(meta_toml(spec), encoding="utf-8")
+    meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+    needed = dk.used_names(out, "nhan")
+    missing = sorted(needed - set(meta.get("labels", {})))
+    if missing:
+        raise SystemExit(
+            f"{meta_path}: [labels] lacks {', '.join(missing)} used by {out.name}; "
+            "add them or run with --write-meta"
+        )
+    unused = sorted(set(meta.get("labels", {})) - needed)
+    if unused:
+        print(f"note: {meta_path.relative_to(ROOT)}: labels not used by the template: {', '.join(unused)}",
+              file=sys.stderr)
+    import zipfile
+
+    with zipfile.ZipFile(out) as z:
+        if b"<w:keepNext" in z.read("word/document.xml"):
+            raise SystemExit(f"{out}: uses 'keep with next' (not join-safe)")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("codes", nargs="*", default=list(SPECS), help="documents to build")
+    ap.add_argument("--write-meta", action="store_true", help="overwrite meta.toml too")
+    args = ap.parse_args(argv)
+    for code in args.codes:
+        if code not in SPECS:
+            ap.error(f"unknown document {code!r}; known: {', '.join(SPECS)}")
+        print(build(code, write_meta=args.write_meta).relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
