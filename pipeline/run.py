@@ -74,8 +74,9 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         conv = convert_documents(list(filled.items.values()), cache, converter, show_progress=options.show_progress)
         pdfs = {job: conv.pdfs[item.key][0] for job, item in filled.items.items()}
         keys = {job: item.key for job, item in filled.items.items()}
+        headers = {job: (item.page_numbers, item.first_page_header) for job, item in filled.items.items()}
         bundles = write_bundles(plan, pdfs, keys, stage, campaign=campaign, registry=registry, blobs=blobs,
-                                duplex=options.duplex)
+                                headers=headers, duplex=options.duplex)
         if options.pdfa:
             write_pdfa_forms(filled, stage, cache, converter, log=log, show_progress=options.show_progress)
         manifest = build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pypdf import PdfReader, PdfWriter
 
 from pipeline.bundle import cover
-from pipeline.bundle.stamp import initials_boxes, number_pages
+from pipeline.bundle.stamp import FormMarks, apply_marks, bundle_page_marks
 from pipeline.plan import DocumentJob, PersonDossier, UnitDossier
 
 # Seed 001 (Kế hoạch VP UBND tỉnh, II.2.d): the unit dossier's items, in this order.
@@ -39,8 +39,9 @@ class BuiltBundle:
     data: bytes  # with page numbers
     pages: int
     sections: tuple[Section, ...]
-    plain: bytes = b""  # without page numbers, for inclusion in a larger bundle
+    plain: bytes = b""  # nothing drawn yet, for inclusion in a larger bundle
     unnumbered: frozenset[int] = frozenset()  # 0-based cover and blank pages
+    marks: tuple[tuple[int, tuple], ...] = ()  # form marks of `plain`: (page index, marks)
 
 
 @dataclass(frozen=True)
@@ -53,16 +54,19 @@ class CoverInfo:
     signers: dict = field(default_factory=dict)  # form code -> signer titles
     copies: dict = field(default_factory=dict)  # form code -> number of copies (default 1)
     initials: frozenset = frozenset()  # form codes whose pages get an initials box
+    headers: dict = field(default_factory=dict)  # document key -> (page numbers?, first-page header text)
 
 
 class _Builder:
-    """Appends PDFs to one writer, remembering where each starts, blank pages and cover pages."""
+    """Appends PDFs to one writer, remembering where each starts, blank and cover pages, and
+    what must be drawn on which page (drawn once, at the end, in one overlay)."""
 
     def __init__(self, duplex: bool) -> None:
         self.writer = PdfWriter()
         self.writer.page_mode = "/UseOutlines"
         self.duplex = duplex
         self.unnumbered: set[int] = set()
+        self.marks: dict[int, tuple] = {}
 
     @property
     def count(self) -> int:
@@ -73,12 +77,20 @@ class _Builder:
             self.writer.add_blank_page(width=595.28, height=841.89)
             self.unnumbered.add(self.count - 1)
 
-    def append(self, data: bytes, *, numbered: bool = True, skip: frozenset[int] = frozenset()) -> int:
+    def append(self, data: bytes, *, numbered: bool = True, skip: frozenset[int] = frozenset(),
+               form: FormMarks | None = None, marks: tuple = ()) -> int:
         start = self.count
         self.writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
+        n = self.count - start
         if not numbered:
             self.unnumbered.update(range(start, self.count))
         self.unnumbered.update(start + i for i in skip)
+        if form is not None:
+            for i in range(n):
+                if m := form.for_page(i, n):
+                    self.marks[start + i] = self.marks.get(start + i, ()) + m
+        for i, m in marks:
+            self.marks[start + i] = self.marks.get(start + i, ()) + tuple(m)
         return start
 
     def _bytes(self) -> bytes:
@@ -86,13 +98,19 @@ class _Builder:
         self.writer.write(buf)
         return buf.getvalue()
 
-    def finish(self, title: str) -> tuple[bytes, bytes]:
-        """(numbered, plain) PDF bytes."""
+    def finish(self, title: str) -> tuple[bytes, bytes, tuple]:
+        """(finished PDF, plain PDF with nothing drawn, the form marks of the plain PDF)."""
         self.writer.add_metadata({"/Title": title, "/Producer": "hoso"})
-        self.writer.compress_identical_objects()
+        for _ in range(2):  # a second pass merges objects that became identical in the first
+            self.writer.compress_identical_objects()
         plain = self._bytes()
-        number_pages(self.writer, skip=self.unnumbered)
-        return self._bytes(), plain
+        form_marks = tuple(sorted(self.marks.items()))
+        all_marks = dict(self.marks)
+        for i, m in bundle_page_marks(self.count, self.unnumbered).items():
+            all_marks[i] = all_marks.get(i, ()) + m
+        apply_marks(self.writer, all_marks)
+        self.writer.set_page_label(0, self.count - 1, style="/D", start=1)
+        return self._bytes(), plain, form_marks
 
 
 def _pages(data: bytes) -> int:
@@ -110,16 +128,16 @@ def person_bundle(dossier: PersonDossier, pdfs: dict[str, bytes], info: CoverInf
     docs = []
     for d in dossier.documents:
         data = pdfs[d.key]
-        if d.form in info.initials:
-            data = initials_boxes(data)
+        numbers, head = info.headers.get(d.key, (False, ""))
+        marks = FormMarks(numbers, head, d.form in info.initials)
         copies = max(1, int(info.copies.get(d.form, 1)))
         for n in range(copies):
             titled = d if copies == 1 else replace(d, title=f"{d.title} (bản {n + 1}/{copies})")
-            docs.append((titled, data, _pages(data)))
+            docs.append((titled, data, _pages(data), marks))
 
     def entries(offset: int) -> list[cover.TocEntry]:
         out, page = [], offset
-        for d, _data, n in docs:
+        for d, _data, n, _marks in docs:
             signers = "; ".join(info.signers.get(d.form, ()))
             note = f"Trang {page}–{page + n - 1}" + (f". Ký: {signers}" if signers else "")
             out.append(cover.TocEntry(d.title, page, 1, note))
@@ -135,12 +153,12 @@ def person_bundle(dossier: PersonDossier, pdfs: dict[str, bytes], info: CoverInf
     b.to_odd()
     b.writer.add_outline_item(title="Bìa hồ sơ", page_number=0)
     sections = []
-    for d, data, n in docs:
-        start = b.append(data)
+    for d, data, n, marks in docs:
+        start = b.append(data, form=marks)
         b.writer.add_outline_item(title=d.title, page_number=start)
         sections.append(Section(d.title, start + 1, n, d.form, dossier.ma_so))
-    data, plain = b.finish(f"Hồ sơ đánh giá, xếp loại — {dossier.ho_ten}")
-    return BuiltBundle(data, b.count, tuple(sections), plain, frozenset(b.unnumbered))
+    data, plain, form_marks = b.finish(f"Hồ sơ đánh giá, xếp loại — {dossier.ho_ten}")
+    return BuiltBundle(data, b.count, tuple(sections), plain, frozenset(b.unnumbered), form_marks)
 
 
 def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: dict[str, bytes], info: CoverInfo,
@@ -196,12 +214,13 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: dict[s
             if kind == "person":
                 b.to_odd()
                 built = persons[obj.ma_so]
-                at = b.append(built.plain, skip=built.unnumbered)
+                at = b.append(built.plain, skip=built.unnumbered, marks=built.marks)
                 assert at + 1 == page, (at, page)
                 node[2].append((obj.ho_ten, at, [(s.title, at + s.first_page - 1, []) for s in built.sections]))
                 sections.append(Section(obj.ho_ten, page, n, "", obj.ma_so))
             else:
-                at = b.append(docs[obj.key])
+                numbers, head = info.headers.get(obj.key, (False, ""))
+                at = b.append(docs[obj.key], form=FormMarks(numbers, head))
                 assert at + 1 == page, (at, page)
                 node[2].append((obj.title, at, []))
                 sections.append(Section(obj.title, page, n, obj.form, ""))
@@ -212,5 +231,5 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: dict[s
             add(children, ref)
 
     add(outline)
-    data, plain = b.finish(f"Hồ sơ đánh giá, xếp loại — {unit.ten_don_vi}")
-    return BuiltBundle(data, b.count, tuple(sections), plain, frozenset(b.unnumbered))
+    data, plain, form_marks = b.finish(f"Hồ sơ đánh giá, xếp loại — {unit.ten_don_vi}")
+    return BuiltBundle(data, b.count, tuple(sections), plain, frozenset(b.unnumbered), form_marks)

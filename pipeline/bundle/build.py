@@ -16,6 +16,8 @@ from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.pdf.cache import BlobCache, data_key
 from pipeline.plan import Plan
 
+BUNDLE_VERSION = "2"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
+
 
 @dataclass(frozen=True)
 class Bundles:
@@ -27,7 +29,8 @@ class Bundles:
 
 
 def _save(blobs: BlobCache, key: str, b: BuiltBundle) -> None:
-    meta = {"pages": b.pages, "sections": [asdict(s) for s in b.sections], "unnumbered": sorted(b.unnumbered)}
+    meta = {"pages": b.pages, "sections": [asdict(s) for s in b.sections], "unnumbered": sorted(b.unnumbered),
+            "marks": [[i, [list(m) for m in marks]] for i, marks in b.marks]}
     blobs.put(key, "bundle.pdf", b.data)
     blobs.put(key, "bundle-plain.pdf", b.plain)
     blobs.put(key, "bundle.json", json.dumps(meta, ensure_ascii=False).encode())
@@ -39,12 +42,14 @@ def _load(blobs: BlobCache, key: str) -> BuiltBundle | None:
         return None
     meta = json.loads(parts[0])
     sections = tuple(Section(**{k: v for k, v in s.items() if k != "children"}) for s in meta["sections"])
-    return BuiltBundle(parts[1], meta["pages"], sections, parts[2], frozenset(meta["unnumbered"]))
+    marks = tuple((i, tuple(tuple(m) for m in ms)) for i, ms in meta["marks"])
+    return BuiltBundle(parts[1], meta["pages"], sections, parts[2], frozenset(meta["unnumbered"]), marks)
 
 
 def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stage: Path, *, campaign,
-                  registry: Registry, blobs: BlobCache, duplex: bool = True) -> Bundles:
-    """`pdfs` and `keys`: document key -> PDF bytes / content key."""
+                  registry: Registry, blobs: BlobCache, headers: dict[str, tuple[bool, str]],
+                  duplex: bool = True) -> Bundles:
+    """`pdfs`, `keys`, `headers`: document key -> PDF bytes / content key / what its headers print."""
     persons_out, units_out, pages = [], [], 0
     counts = {"built": 0, "reused": 0}
     specs = {code: registry.get(code) for code in {j.form for j in plan.jobs}}
@@ -74,10 +79,11 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
                 ("Năm đánh giá", str(campaign.year)), ("Họ và tên", person.ho_ten),
                 ("Chức vụ, chức danh", person.chuc_vu or "…"), ("Đối tượng", LOAI_NHAN_SU[person.loai_nhan_su]),
                 ("Đơn vị", unit.ten_don_vi), ("Mã số", person.ma_so),
-            ), signers, copies, initials)
-            key = data_key("person", [keys[d.key] for d in dossier.documents], [d.title for d in dossier.documents],
+            ), signers, copies, initials, {d.key: headers[d.key] for d in dossier.documents})
+            key = data_key("person", BUNDLE_VERSION, [keys[d.key] for d in dossier.documents], [d.title for d in dossier.documents],
                            info.header, info.title, info.facts, {d.form: signers[d.form] for d in dossier.documents},
-                           {d.form: (copies.get(d.form, 1), d.form in initials) for d in dossier.documents}, duplex)
+                           {d.form: (copies.get(d.form, 1), d.form in initials) for d in dossier.documents},
+                           [headers[d.key] for d in dossier.documents], duplex)
             person_keys.append(key)
             b = cached(key, lambda d=dossier, i=info: person_bundle(d, pdfs, i, duplex=duplex))
             built[dossier.ma_so] = b
@@ -89,10 +95,11 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
             })
         info = CoverInfo(header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}", (
             ("Đơn vị", unit.ten_don_vi), ("Số người", str(len(unit.persons))),
-        ))
+        ), headers={d.key: headers[d.key] for d in (*unit.before, *unit.after)})
         unit_docs = [d for d in (*unit.before, *unit.after)]
-        key = data_key("unit", person_keys, [(p.ma_so, p.ho_ten) for p in unit.persons],
-                       [(d.form, d.title, keys[d.key]) for d in unit_docs], info.header, info.title, info.facts, duplex)
+        key = data_key("unit", BUNDLE_VERSION, person_keys, [(p.ma_so, p.ho_ten) for p in unit.persons],
+                       [(d.form, d.title, keys[d.key], headers[d.key]) for d in unit_docs], info.header, info.title,
+                       info.facts, duplex)
         ub = cached(key, lambda u=unit, i=info, b=built: unit_bundle(u, b, pdfs, i, duplex=duplex))
         _write(stage / unit.pdf, ub.data)
         pages += ub.pages

@@ -1,13 +1,19 @@
-"""Page numbers in the bottom margin of bundles, drawn with an embedded Vietnamese-capable font.
+"""Everything drawn on bundle pages, in one overlay document per bundle.
 
-Never inside a form's body: the number sits 1 cm above the bottom edge, inside the 2 cm margin
-that Nghị định 30/2020 forms keep. pypdf cannot draw text, so reportlab draws one overlay page
-per size and number.
+Marks per page: the bundle's page number in the bottom margin ("Trang n/N"), a form's own page
+number centred in the top margin from its page 2 (Nghị định 30/2020), a form's first-page header
+text at the top right (e.g. "Mẫu số 02"), an initials box at the bottom right. Forms are converted
+without their Word headers (pipeline/pdf/join.py), so what the headers printed is drawn here.
+
+All marks of a bundle are drawn on the pages of ONE reportlab document, so the bundle carries one
+small subset of the font instead of one per page. pypdf cannot draw text; reportlab embeds a
+TrueType font with every Vietnamese letter (Liberation Serif 2).
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +27,7 @@ from pipeline.errors import MissingDependency
 
 FONT_DIRS = ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/dejavu")
 FONT_FILES = (("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"), ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"))
+RIGHT_MARGIN_CM = 2.0  # Nghị định 30/2020
 
 
 @cache
@@ -37,78 +44,76 @@ def fonts() -> tuple[str, str]:
                             hint="sudo apt-get install -y fonts-liberation2 fonts-dejavu-core")
 
 
-def _overlay(text: str, width: float, height: float):
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(width, height))
-    c.setFont(fonts()[0], 10)
-    c.drawCentredString(width / 2, 1.0 * cm, text)
-    c.save()
-    return PdfReader(io.BytesIO(buf.getvalue())).pages[0]
+@dataclass(frozen=True)
+class FormMarks:
+    """What a form asks to have drawn on its own pages."""
+
+    page_numbers: bool = False
+    first_page_header: str = ""
+    initials: bool = False
+
+    def for_page(self, i: int, pages: int) -> tuple:
+        marks = []
+        if i == 0 and self.first_page_header:
+            marks.append(("head", self.first_page_header))
+        if i > 0 and self.page_numbers:
+            marks.append(("form_page", str(i + 1)))
+        if self.initials and i < pages - 1:
+            marks.append(("initials",))
+        return tuple(marks)
 
 
-def number_pages(writer: PdfWriter, *, skip: set[int] = frozenset(), label: str = "Trang {n}/{total}") -> None:
-    """Stamp page numbers (1-based, physical) on every page but `skip` (cover, blank pages);
-    viewer page labels are the same numbers."""
-    total = len(writer.pages)
-    for i, page in enumerate(writer.pages):
-        if i in skip:
-            continue
-        box = page.mediabox
-        page.merge_page(_overlay(label.format(n=i + 1, total=total), float(box.width), float(box.height)))
-    writer.set_page_label(0, total - 1, style="/D", start=1)
-
-
-def draw_form_headers(pdf: bytes, *, page_numbers: bool, first_page: str = "", size: float = 13,
-                      right_margin_cm: float = 2.0) -> bytes:
-    """What a form's headers print, drawn on its PDF (forms are converted without headers, see
-    pipeline/pdf/join.py): the page number centred in the top margin from page 2 (Nghị định
-    30/2020), and the first page's own header text (e.g. "Mẫu số 02") at the top right."""
-    if not page_numbers and not first_page:
-        return pdf
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    regular, bold = fonts()
-    for i, page in enumerate(writer.pages):
-        if (i == 0 and not first_page) or (i > 0 and not page_numbers):
-            continue
-        box = page.mediabox
-        width, height = float(box.width), float(box.height)
-        buf = io.BytesIO()
-        c = canvas.Canvas(buf, pagesize=(width, height))
-        if i == 0:
+def _draw(c: canvas.Canvas, width: float, height: float, marks, regular: str, bold: str) -> None:
+    for mark in marks:
+        kind = mark[0]
+        if kind == "bundle_page":
+            c.setFont(regular, 10)
+            c.drawCentredString(width / 2, 1.0 * cm, mark[1])
+        elif kind == "form_page":
+            c.setFont(regular, 13)
+            c.drawCentredString(width / 2, height - 1.0 * cm - 13, mark[1])
+        elif kind == "head":
             c.setFont(bold, 14)
-            for k, line in enumerate(first_page.splitlines()):
-                c.drawRightString(width - right_margin_cm * cm, height - 1.0 * cm - 14 - k * 16, line)
-        else:
-            c.setFont(regular, size)
-            c.drawCentredString(width / 2, height - 1.0 * cm - size, str(i + 1))
-        c.save()
-        page.merge_page(PdfReader(io.BytesIO(buf.getvalue())).pages[0])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+            for k, line in enumerate(mark[1].splitlines()):
+                c.drawRightString(width - RIGHT_MARGIN_CM * cm, height - 1.0 * cm - 14 - k * 16, line)
+        elif kind == "initials":
+            x, y, w, h = width - RIGHT_MARGIN_CM * cm - 2.4 * cm, 0.55 * cm, 2.4 * cm, 1.1 * cm
+            c.setLineWidth(0.6)
+            c.rect(x, y, w, h)
+            c.setFont(regular, 7)
+            c.drawString(x + 0.1 * cm, y + h - 0.3 * cm, "Ký nháy")
 
 
-def initials_boxes(pdf: bytes, *, label: str = "Ký nháy") -> bytes:
-    """A small box at the bottom right of every page but the last, where the signer initials
-    ("ký nháy ở góc phải, phía dưới tất cả các tờ, trừ tờ cuối" — seed 000)."""
+def apply_marks(writer: PdfWriter, marks: dict[int, tuple]) -> None:
+    """Draw `marks` (page index -> marks) on the writer's pages through one overlay document."""
+    if not marks:
+        return
+    regular, bold = fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    order = sorted(i for i, m in marks.items() if m)
+    for i in order:
+        box = writer.pages[i].mediabox
+        width, height = float(box.width), float(box.height)
+        c.setPageSize((width, height))
+        _draw(c, width, height, marks[i], regular, bold)
+        c.showPage()
+    c.save()
+    overlay = PdfReader(io.BytesIO(buf.getvalue()))
+    for n, i in enumerate(order):
+        writer.pages[i].merge_page(overlay.pages[n])
+
+
+def bundle_page_marks(total: int, skip: set[int]) -> dict[int, tuple]:
+    return {i: (("bundle_page", f"Trang {i + 1}/{total}"),) for i in range(total) if i not in skip}
+
+
+def draw_form(pdf: bytes, form: FormMarks) -> bytes:
+    """One form on its own (e.g. the notice of results): what its headers print, drawn on it."""
     reader = PdfReader(io.BytesIO(pdf))
-    if len(reader.pages) < 2:
-        return pdf
     writer = PdfWriter(clone_from=reader)
-    regular, _bold = fonts()
-    for page in list(writer.pages)[:-1]:
-        box = page.mediabox
-        width = float(box.width)
-        buf = io.BytesIO()
-        c = canvas.Canvas(buf, pagesize=(width, float(box.height)))
-        x, y, w, h = width - 2.0 * cm - 2.4 * cm, 0.55 * cm, 2.4 * cm, 1.1 * cm
-        c.setLineWidth(0.6)
-        c.rect(x, y, w, h)
-        c.setFont(regular, 7)
-        c.drawString(x + 0.1 * cm, y + h - 0.3 * cm, label)
-        c.save()
-        page.merge_page(PdfReader(io.BytesIO(buf.getvalue())).pages[0])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    n = len(writer.pages)
+    apply_marks(writer, {i: m for i in range(n) if (m := form.for_page(i, n))})
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.bundle.stamp import draw_form_headers
 from pipeline.pdf.cache import PdfCache
 from pipeline.pdf.pool import Converter, Item
 from pipeline.progress import Progress
@@ -34,8 +33,6 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, 
         finally:
             bar.close()
         for key, (data, pages) in done.items():
-            it = todo[key]
-            data = draw_form_headers(data, page_numbers=it.page_numbers, first_page=it.first_page_header)
             cache.put(key, data, pages)
             pdfs[key] = (data, pages)
     return Converted(pdfs, len(todo), len(pdfs) - len(todo))
