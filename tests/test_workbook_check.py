@@ -368,6 +368,22 @@ def test_agency_sheet_with_labels_and_no_header_row(tmp_path):
     assert problems == [] and campaign.agency.dia_danh == "Thử Nghiệm"
 
 
+def test_agency_sheet_laid_out_as_a_one_row_table(tmp_path):
+    path = wf.write(tmp_path / "so.xlsx", wf.tables())
+    wb = openpyxl.load_workbook(path)
+    del wb["CoQuan"]
+    ws = wb.create_sheet("Cơ quan", 0)
+    fields = wf.tables()["CoQuan"]
+    ws.append([schema.CO_QUAN.column(f).label for f, _ in fields])
+    ws.append([v for _, v in fields])
+    wb.save(path)
+    campaign, problems = ingest.read(path)
+    assert problems == [] and campaign.agency.ngay_lap == dt.date(2024, 11, 5)
+    ws["C2"] = None
+    wb.save(path)
+    _assert_exactly(ingest.check(path), [(ERR, "Cơ quan", 2, "C", "Thiếu giá trị «Địa danh»")])
+
+
 def test_formulas_with_cached_values_are_read(tmp_path):
     """A formula saved by Excel carries its result: the value is used, not the formula."""
     path = wf.write(tmp_path / "so.xlsx", wf.tables())

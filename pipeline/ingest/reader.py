@@ -246,29 +246,47 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
     return SheetData(spec, sheet, rows, headers)
 
 
+def _field_entries(xf: XlsxFile, sheet: str, lookup) -> Iterator[tuple[int, str, object, int, str, object]]:
+    """(row, name column, name, value row, value column, value) for each field of CoQuan.
+
+    The contract's layout is one field per row (`truong` | `gia_tri`, columns A and B unless a
+    header row places them elsewhere); a sheet laid out as a one-row table (field names in
+    row 1, values in row 2) is read too."""
+    rows = xf.rows(sheet)
+    first = next(rows, None)
+    if first is None:
+        return
+    number, raw_row = first
+    heads = {cells.compact(_header_text(v)): i for i, v in raw_row.items()}
+    named = [i for i, v in raw_row.items() if match_name(lookup, _header_text(v)) is not None]
+    if len(named) >= 3 and any(i >= 2 for i in named) and "truong" not in heads:
+        values = next(rows, (number + 1, {}))
+        for i in sorted(raw_row):
+            letter = get_column_letter(i + 1)
+            yield number, letter, raw_row[i], values[0], letter, values[1].get(i)
+        return
+    key_col, val_col = 0, 1
+    if "truong" in heads or "giatri" in heads:
+        key_col, val_col = heads.get("truong", 0), heads.get("giatri", 1)
+        first = None
+    key_letter, val_letter = get_column_letter(key_col + 1), get_column_letter(val_col + 1)
+    for number, raw_row in chain([first] if first else [], rows):
+        yield number, key_letter, raw_row.get(key_col), number, val_letter, raw_row.get(val_col)
+
+
 def read_key_value(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Problem]) -> SheetData:
     """CoQuan: one field per row, the field's name (key or label) in the `truong` column (A by
     default) and its value in the `gia_tri` column (B by default)."""
     lookup = _names_lookup(spec.columns)
-    key_col, val_col = 0, 1
     row = Row(0, {}, {})
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
     refs: dict[str, Ref] = {}
-    first = True
-    for number, raw_row in xf.rows(sheet):
-        if first:
-            first = False
-            heads = {cells.compact(_header_text(v)): i for i, v in raw_row.items()}
-            if "truong" in heads or "giatri" in heads:
-                key_col, val_col = heads.get("truong", 0), heads.get("giatri", 1)
-                continue
-        raw_name, raw = raw_row.get(key_col), raw_row.get(val_col)
-        key_letter, val_letter = get_column_letter(key_col + 1), get_column_letter(val_col + 1)
+    for number, key_letter, raw_name, val_row, val_letter, raw in _field_entries(xf, sheet, lookup):
         if cells.is_blank(raw_name):
             if not cells.is_blank(raw):
-                problems.append(Problem(WARNING, sheet, "Dòng có giá trị nhưng chưa ghi tên trường; được bỏ qua.",
+                problems.append(Problem(WARNING, sheet, "Có giá trị nhưng chưa ghi tên trường; được bỏ qua.",
                                         row=number, column=key_letter, value="(trống)",
-                                        expected="tên trường ở cột " + key_letter))
+                                        expected="tên trường ở ô " + key_letter + str(number)))
             continue
         name = _header_text(raw_name)
         col = match_name(lookup, name)
@@ -277,18 +295,19 @@ def read_key_value(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[
                                     column=key_letter, value=cells.show(name)))
             continue
         if col.key in seen:
-            problems.append(Problem(ERROR, sheet, f"Trường «{col.label}» ghi hai lần (dòng {seen[col.key]} và dòng {number}).",
+            where = f"ô {seen[col.key][1]}{seen[col.key][0]}"
+            problems.append(Problem(ERROR, sheet, f"Trường «{col.label}» ghi hai lần (đã có ở {where}).",
                                     row=number, column=key_letter, value=cells.show(name),
-                                    expected="mỗi trường một dòng; xóa dòng thừa"))
+                                    expected="mỗi trường một lần; xóa dòng thừa"))
             continue
-        seen[col.key] = number
-        refs[col.key] = Ref(sheet, number, val_letter, col.label)
+        seen[col.key] = (number, key_letter)
+        refs[col.key] = Ref(sheet, val_row, val_letter, col.label)
         if cells.is_blank(raw):
             if col.required:
-                problems.append(Problem(ERROR, sheet, f"Thiếu giá trị «{col.label}» (bắt buộc).", row=number,
+                problems.append(Problem(ERROR, sheet, f"Thiếu giá trị «{col.label}» (bắt buộc).", row=val_row,
                                         column=val_letter, header=col.label, value="(trống)", expected=expected_for(col)))
             continue
-        value = _convert(col, cells.converter(col), raw, sheet, number, val_letter, col.label, problems)
+        value = _convert(col, cells.converter(col), raw, sheet, val_row, val_letter, col.label, problems)
         if value is not None:
             row.values[col.key] = value
     for col in spec.columns:
