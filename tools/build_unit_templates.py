@@ -87,7 +87,6 @@ _CAN_CU = Label(
     CAN_CU,
     "[R] legal basis quoted in the text; change it for years under Nghị định 335/2025/NĐ-CP",
 )
-_NHOM_NOTE = "[R] project's own wording (forms.md §6: no national template)"
 
 
 # --------------------------------------------------------------------------------------------
