@@ -691,6 +691,7 @@ def test_genuine_text_is_not_legacy(name):
     ("Nguyeãn Vaên Huøng", "VNI", "Nguyễn Văn Hùng"),
     ("Traàn Vaên Taâm", "VNI", "Trần Văn Tâm"),
     ("ÑAØ NAÜNG", "VNI", "ĐÀ NẴNG"),
+    ("NGUYÔN V¡N HïNG", "TCVN3 (.VnTime)", "NGUYỄN VĂN HÙNG"),
 ])
 def test_legacy_text_is_named_and_decoded(raw, encoding, decoded):
     assert legacy.detect(raw) == (encoding, decoded)

@@ -127,4 +127,15 @@ def _detect(text: str) -> tuple[str, str] | None:
             best = (score, name, decode)
     if best is None:
         return None
-    return best[1], unicodedata.normalize("NFC", best[2](text))
+    return best[1], _caps(unicodedata.normalize("NFC", best[2](text)))
+
+
+def _caps(text: str) -> str:
+    """TCVN3 capitals (.VnTimeH) reuse the lowercase codes: «NGUYÔN» decodes to «NGUYễN»; a word
+    whose other letters are all capitals is put in capitals."""
+    def word(m: re.Match) -> str:
+        w = m.group()
+        ascii_letters = [ch for ch in w if ch.isascii() and ch.isalpha()]
+        return w.upper() if len(ascii_letters) >= 2 and all(ch.isupper() for ch in ascii_letters) else w
+
+    return re.sub(r"\w+", word, text)

@@ -312,7 +312,7 @@ def read_key_value(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[
             row.values[col.key] = value
     for col in spec.columns:
         if col.required and col.key not in seen:
-            problems.append(Problem(ERROR, sheet, f"Thiếu trường bắt buộc «{col.label}» ({col.key}).", header=col.label,
+            problems.append(Problem(ERROR, sheet, f"Thiếu trường bắt buộc «{col.label}» ({col.key}).",
                                     expected=f"một dòng: cột A ghi «{col.label}» (hoặc «{col.key}»), cột B ghi giá trị"))
     row.refs = refs
     return SheetData(spec, sheet, [row], {})
