@@ -121,6 +121,19 @@ def _cover_pages(info: CoverInfo, entries: list[cover.TocEntry], footer: str = "
     return cover.render(list(info.header), info.title, list(info.facts), entries, footer=footer)
 
 
+def _cover_and_start(info: CoverInfo, entries_for, duplex: bool) -> tuple[bytes, int]:
+    """The cover whose table of contents gives the right pages: the content starts right after the
+    cover (on an odd page for duplex). Guess one cover page, re-render only if the guess was wrong."""
+    guess = 1
+    while True:
+        start = guess + 1 + (1 if duplex and (guess + 1) % 2 == 0 else 0)
+        data = _cover_pages(info, entries_for(start))
+        pages = _pages(data)
+        if pages == guess:
+            return data, start
+        guess = pages
+
+
 def person_bundle(dossier: PersonDossier, pdfs: dict[str, bytes], info: CoverInfo, *, duplex: bool = True) -> BuiltBundle:
     """Cover sheet (documents, pages, who signs), then the documents in order; a bookmark each.
     A form whose metadata asks for copies is repeated; one that asks for initials gets a box at the
@@ -144,12 +157,9 @@ def person_bundle(dossier: PersonDossier, pdfs: dict[str, bytes], info: CoverInf
             page += n
         return out
 
-    trial = _cover_pages(info, entries(2))
-    offset = _pages(trial) + 1
-    if duplex and offset % 2 == 0:
-        offset += 1
+    cover_pdf, _start = _cover_and_start(info, entries, duplex)
     b = _Builder(duplex)
-    b.append(_cover_pages(info, entries(offset)), numbered=False)
+    b.append(cover_pdf, numbered=False)
     b.to_odd()
     b.writer.add_outline_item(title="Bìa hồ sơ", page_number=0)
     sections = []
@@ -196,13 +206,10 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: dict[s
                 out.append(cover.TocEntry(obj.ho_ten if kind == "person" else obj.title, page, 1))
         return out
 
-    trial = _cover_pages(info, toc(layout(2)))
-    start = _pages(trial) + 1
-    if duplex and start % 2 == 0:
-        start += 1
+    cover_pdf, start = _cover_and_start(info, lambda at: toc(layout(at)), duplex)
     plan = layout(start)
     b = _Builder(duplex)
-    b.append(_cover_pages(info, toc(plan)), numbered=False)
+    b.append(cover_pdf, numbered=False)
     b.to_odd()
     b.writer.add_outline_item(title="Bìa và mục lục", page_number=0)
     sections = []
