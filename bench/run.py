@@ -338,8 +338,13 @@ def output_facts(out: Path) -> dict:
 
 
 def converted_count(stderr: str) -> int | None:
-    m = re.search(r"chuyển mới (\d+)", stderr)
+    """Forms converted to PDF, from hoso's closing summary ("… chuyển PDF mới 3, dùng lại 297 …")."""
+    m = re.search(r"chuyển(?: PDF)? mới (\d+)", stderr)
     return int(m.group(1)) if m else None
+
+
+def summary_line(stderr: str) -> str:
+    return next((ln.strip() for ln in stderr.splitlines() if ln.startswith("Xong:")), "")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -351,6 +356,7 @@ def measure_build(workbook: Path, out: Path, cache: Path, label: str) -> dict:
     if r["rc"] != 0:
         raise BenchError(f"{label}: hoso build failed (exit {r['rc']}):\n{r['stderr_tail']}")
     r["converted"] = converted_count(r["stderr_tail"])
+    r["summary"] = summary_line(r["stderr_tail"])
     log(f"  {r['seconds']:.1f} s, converted {r['converted']}, peak RSS {r['peak_rss_mb']:.0f} MB")
     return r
 
@@ -436,7 +442,8 @@ def measure_size(out: Path, soffice: str, work: Path) -> dict:
     log("size: one .docx per unit joined from the same forms, exported by LibreOffice as one PDF each …")
     by_unit: dict[str, list[Path]] = defaultdict(list)
     for unit, f in build_documents(out):
-        by_unit[unit].append(f)
+        if unit != "_co_quan":  # agency documents are not in the unit bundles
+            by_unit[unit].append(f)
     joined, split_units = [], []
     for unit, files in by_unit.items():
         dest = work / "size-in" / f"{unit}.docx"
