@@ -300,8 +300,8 @@ def _unit_of(out: Path, f: Path) -> str:
 
 
 def build_documents(out: Path) -> list[tuple[str, Path]]:
-    """(unit, .docx) of every filled form the build wrote: the persons' forms in bundle order (from
-    the manifest), then any other .docx (unit or agency documents) in file order."""
+    """(unit, .docx) of every filled form the build wrote: the unit bundles' documents in bundle order
+    (from the manifest), then any other .docx (agency documents) in file order."""
     found = sorted(out.rglob("*.docx"))
     ordered: list[tuple[str, Path]] = []
     try:
@@ -311,6 +311,10 @@ def build_documents(out: Path) -> list[tuple[str, Path]]:
             for item in unit["muc"]:
                 p = persons.get(item.get("ma_so"))
                 if p is None:
+                    if item.get("mau"):  # a unit document (minutes, summary tables)
+                        f = out / "don_vi" / unit["ma_don_vi"] / f"{item['mau']}.docx"
+                        if f.is_file():
+                            ordered.append((unit["ma_don_vi"], f))
                     continue
                 for d in p["tai_lieu"]:
                     f = out / "ca_nhan" / p["ma_don_vi"] / p["ma_so"] / f"{d['mau']}.docx"
@@ -330,6 +334,7 @@ def output_facts(out: Path) -> dict:
     try:
         m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         form_pages = sum(d["so_trang"] for p in m["ca_nhan"] for d in p["tai_lieu"])
+        form_pages += sum(it["so_trang"] for u in m["don_vi"] for it in u["muc"] if it.get("mau") and not it.get("ma_so"))
     except (OSError, ValueError, KeyError, TypeError):
         pass
     return {"forms": len(docs), "units": len(bundles), "bundle_pages": bundle_pages,
