@@ -15,7 +15,7 @@ from pipeline.run import BuildOptions, BuildSummary, build
 from pipeline.submission import ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
 
-__all__ = ["BuildOptions", "BuildSummary", "build", "check", "demo", "rate", "sample_workbook"]
+__all__ = ["BuildOptions", "BuildSummary", "build", "check", "demo", "rate", "sample_workbook", "verify"]
 
 
 def check(workbook: Path) -> list[Problem]:
@@ -42,6 +42,13 @@ def rate(workbook: Path, outdir: Path, *, rulebook: str | None = None,
         (out.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         out.commit()
     return ratings
+
+
+def verify(outdir: Path):
+    """Check an output folder against its manifest.json (`hoso verify`); returns a VerifyReport."""
+    from pipeline.submission.verify import verify as verify_folder
+
+    return verify_folder(outdir)
 
 
 def demo(outdir: Path, options: BuildOptions | None = None, **kwargs) -> BuildSummary:

@@ -75,6 +75,8 @@ def _summary(s: api.BuildSummary) -> None:
     say(f"Xong: {s.people} người, {s.documents} văn bản (chuyển PDF mới {s.converted}, dùng lại {s.reused}; "
         f"điền mẫu mới {s.rendered}), hồ sơ ghép mới {s.bundles_built}, dùng lại {s.bundles_reused}; "
         f"{s.pages} trang, {s.seconds:.1f} giây. Kết quả ở «{s.outdir}».")
+    if s.han_nop:
+        say(s.han_nop)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog="\b\nMã thoát (exit code):\n" + EXIT_CODES_TEXT)
@@ -177,6 +179,23 @@ def demo(outdir: Path, **kw) -> None:
     """Chạy thử toàn bộ với sổ Excel mẫu đi kèm chương trình."""
     say(f"Dùng sổ Excel mẫu «{api.sample_workbook()}».")
     _summary(api.demo(outdir, _options(**kw), log=say))
+
+
+@cli.command()
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
+def verify(outdir: Path) -> None:
+    """Kiểm tra bộ hồ sơ đã tạo: tệp bị sửa, thiếu, thừa; hồ sơ từng người; biểu tổng hợp; tệp nén."""
+    from pipeline.errors import VerifyFailed
+
+    report = api.verify(outdir)
+    for note in report.notes:
+        say("Ghi chú: " + note)
+    for problem in report.problems:
+        say("  LỖI  " + problem)
+    if not report.ok:
+        raise VerifyFailed(f"Bộ hồ sơ «{outdir}» không khớp: {len(report.problems)} lỗi (xem danh sách trên).")
+    done = "; hồ sơ từng người, biểu tổng hợp và tệp nén đúng" if report.submission else ""
+    say(f"Bộ hồ sơ «{outdir}» khớp manifest.json: {report.files} tệp, {report.people} người{done}.")
 
 
 @cli.group()

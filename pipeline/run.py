@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from pipeline.plan import make_plan
 from pipeline.rating import rate
 from pipeline.submission import ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
+from pipeline.submission.package import write_submission
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class BuildOptions:
     show_progress: bool | None = None
     duplex: bool = True  # each person's dossier starts on an odd page of the unit bundle
     rulebook: str | None = None  # --bo-quy-tac: overrides CoQuan.bo_quy_tac and the year
+    today: dt.date | None = None  # "today" for the Sở Nội vụ deadline (default: the real date)
     pdfa: bool = False  # also write each form as PDF/A-2b beside its .docx
 
 
@@ -48,6 +51,7 @@ class BuildSummary:
     rendered: int = 0  # .docx filled in this run (the others were copied from the cache)
     bundles_built: int = 0
     bundles_reused: int = 0
+    han_nop: str = ""  # the Sở Nội vụ deadline: days left or overdue
 
 
 def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
@@ -79,12 +83,19 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
                                 headers=headers, duplex=options.duplex)
         if options.pdfa:
             write_pdfa_forms(filled, stage, cache, converter, log=log, show_progress=options.show_progress)
+        sub = write_submission(stage, campaign, ratings, plan, pdfs, registry=registry, workbook=workbook,
+                               convert=lambda items: convert_documents(items, cache, converter,
+                                                                       show_progress=options.show_progress),
+                               today=options.today, units=options.units, persons=options.persons, log=log)
         manifest = build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,
                                   persons=bundles.persons, units=bundles.units)
+        manifest.update(sub.manifest)
         (stage / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         out.commit()
-    return BuildSummary(len(plan.persons), len(filled.items), conv.converted, conv.reused, bundles.pages,
-                        time.monotonic() - started, Path(outdir), filled.rendered, bundles.built, bundles.reused)
+    return BuildSummary(len(plan.persons), len(filled.items) + sub.documents, conv.converted + sub.converted,
+                        conv.reused + sub.documents - sub.converted, bundles.pages, time.monotonic() - started,
+                        Path(outdir), filled.rendered, bundles.built, bundles.reused,
+                        sub.deadline.line if sub.deadline else "")
 
 
 def write_pdfa_forms(filled, stage: Path, cache: PdfCache, converter: Converter, *, log, show_progress=None) -> None:

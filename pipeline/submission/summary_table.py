@@ -1,0 +1,344 @@
+"""Biểu tổng hợp: counts and percentages of final levels per staff category (forms.md §6.6).
+
+Rows (fixed, in this order): cán bộ; công chức giữ chức vụ lãnh đạo, quản lý; công chức không giữ
+chức vụ; viên chức quản lý; viên chức không giữ chức vụ quản lý; hợp đồng; người lao động; tổng
+cộng. Columns: tổng số; số được đánh giá, xếp loại; HTXS, HTT, HT, KHT (số lượng and % of those
+rated); không xếp loại (worked < 6 months); ghi chú.
+
+The level counted is the final level (`PersonRating.muc_cuoi`: decided by the competent evaluator,
+else the program's proposal), exactly as in ket_qua_xep_loai.json. A person who is rated but has no
+level at all is counted in "số được đánh giá, xếp loại" only and named in "ghi chú".
+
+`bieu_tong_hop.xlsx` has three sheets: `BieuTongHop` (the table), `TyLeHTXS` (the HTXS ≤ 20 % × HTT
+check per comparable group, on final levels) and `DanhSach` (one row per person: category, status,
+final level), which `hoso verify` recounts. Cells are values, never formulas; the file is
+byte-for-byte reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Side
+from openpyxl.utils import get_column_letter
+
+from pipeline.ingest.model import Campaign, Person
+from pipeline.rating.levels import ORDER, WORDS
+from pipeline.rating.result import Ratings
+from pipeline.rating.summary import STATUS_WORDS
+from pipeline.submission.ratings_xlsx import HEADER_FILL, put
+
+CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("can_bo", "Cán bộ"),
+    ("cong_chuc_lanh_dao", "Công chức giữ chức vụ lãnh đạo, quản lý"),
+    ("cong_chuc", "Công chức không giữ chức vụ lãnh đạo, quản lý"),
+    ("vien_chuc_quan_ly", "Viên chức quản lý"),
+    ("vien_chuc", "Viên chức không giữ chức vụ quản lý"),
+    ("hop_dong", "Hợp đồng"),
+    ("nguoi_lao_dong", "Người lao động"),
+)
+TOTAL = ("tong_cong", "Tổng cộng")
+LABELS = dict((*CATEGORIES, TOTAL))
+SOURCE_WORDS = {"quyet_dinh": "Mức của cấp có thẩm quyền", "de_xuat": "Mức đề xuất"}
+
+# layout of sheet BieuTongHop (read back by `read_table`)
+SHEET, GROUP_SHEET, PEOPLE_SHEET = "BieuTongHop", "TyLeHTXS", "DanhSach"
+HEADER_ROWS = (5, 6, 7)
+FIRST_ROW = 8
+COL_LABEL, COL_TONG, COL_XEP_LOAI = 2, 3, 4
+COL_LEVEL = {lv: 5 + 2 * i for i, lv in enumerate(ORDER)}  # count; the % is in the next column
+COL_KHONG, COL_GHI_CHU = 13, 14
+
+
+def category(person: Person) -> str:
+    kind = person.loai_nhan_su
+    if kind == "cong_chuc":
+        return "cong_chuc_lanh_dao" if person.lanh_dao_quan_ly else "cong_chuc"
+    if kind == "vien_chuc":
+        return "vien_chuc_quan_ly" if person.lanh_dao_quan_ly else "vien_chuc"
+    return kind  # can_bo, hop_dong, nguoi_lao_dong
+
+
+@dataclass
+class Row:
+    ma: str
+    ten: str
+    tong: int = 0
+    xep_loai: int = 0  # rated (not "khong_xep_loai")
+    muc: dict[str, int] = field(default_factory=lambda: {lv: 0 for lv in ORDER})
+    khong_xep_loai: int = 0
+    chua_co_muc: list[str] = field(default_factory=list)  # ma_so rated without any level
+
+    def ratio(self, level: str) -> float | None:
+        return self.muc[level] / self.xep_loai if self.xep_loai else None
+
+    @property
+    def ghi_chu(self) -> str:
+        if not self.chua_co_muc:
+            return ""
+        return f"{len(self.chua_co_muc)} người chưa có mức: " + ", ".join(self.chua_co_muc)
+
+    def counts(self) -> dict:
+        """The numbers `hoso verify` compares (also written to manifest.json)."""
+        return {"tong": self.tong, "xep_loai": self.xep_loai, **self.muc, "khong_xep_loai": self.khong_xep_loai}
+
+    def add(self, status: str, level: str | None, ma_so: str) -> None:
+        self.tong += 1
+        if status != "xep_loai":
+            self.khong_xep_loai += 1
+            return
+        self.xep_loai += 1
+        if level in self.muc:
+            self.muc[level] += 1
+        else:
+            self.chua_co_muc.append(ma_so)
+
+
+def people_rows(campaign: Campaign, ratings: Ratings) -> list[dict]:
+    """One entry per rated person (ratings order): category, status, final level and its source."""
+    people = {p.ma_so: p for p in campaign.people}
+    out = []
+    for pr in ratings.people:
+        p = people.get(pr.ma_so)
+        if p is None:
+            continue
+        out.append({
+            "ma_so": pr.ma_so, "ho_ten": pr.ho_ten, "ma_don_vi": pr.ma_don_vi, "doi_tuong": category(p),
+            "trang_thai": pr.trang_thai, "muc": pr.muc_cuoi if pr.rated else None,
+            "nguon": ("quyet_dinh" if pr.muc_quyet_dinh else "de_xuat") if pr.rated and pr.muc_cuoi else "",
+        })
+    return out
+
+
+def count_rows(entries: list[dict]) -> list[Row]:
+    """The 7 category rows and the total row, from `people_rows`-shaped entries."""
+    rows = {code: Row(code, label) for code, label in CATEGORIES}
+    total = Row(*TOTAL)
+    for e in entries:
+        for row in (rows[e["doi_tuong"]], total):
+            row.add(e["trang_thai"], e["muc"], e["ma_so"])
+    return [*rows.values(), total]
+
+
+def summary_rows(campaign: Campaign, ratings: Ratings) -> list[Row]:
+    return count_rows(people_rows(campaign, ratings))
+
+
+def counts_document(rows: list[Row]) -> dict:
+    return {r.ma: r.counts() for r in rows}
+
+
+def vn_percent(value: float | None) -> str:
+    """33.333… → "33,3" (one decimal, Vietnamese comma); "" when there is no one rated."""
+    return "" if value is None else f"{value * 100:.1f}".replace(".", ",")
+
+
+def group_rows(ratings: Ratings) -> list[dict]:
+    out = []
+    for n, g in enumerate(ratings.groups, start=1):
+        out.append({
+            "stt": n, "nhom": g.nhom, "don_vi": ", ".join(g.don_vi), "so_nguoi": g.so_nguoi,
+            "so_xep_loai": g.so_xep_loai, "so_htxs": g.so_htxs_cuoi, "so_htt": g.so_htt_cuoi,
+            "toi_da": g.toi_da_cuoi, "vuot": g.vuot_cuoi,
+            "ket_luan": "VƯỢT TỶ LỆ" if g.vuot_cuoi else "trong tỷ lệ",
+            "ngoai_le": g.ngoai_le, "ty_le": g.ty_le, "cach_tinh": g.cach_tinh,
+            "ha_muc": ", ".join(g.ha_muc),
+        })
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# .xlsx
+# ---------------------------------------------------------------------------------------------
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+
+def _title_rows(ws, campaign: Campaign, title: str, last_col: int) -> None:
+    a = campaign.agency
+    put(ws, 1, 1, a.ten_co_quan.upper(), bold=True)
+    put(ws, 2, 1, title, bold=True)
+    put(ws, 3, 1, f"Năm đánh giá {a.nam_danh_gia}")
+    for r in (2, 3):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last_col)
+        ws.cell(row=r, column=1).alignment = CENTER
+
+
+def _table_sheet(wb: Workbook, campaign: Campaign, rows: list[Row]) -> None:
+    ws = wb.active
+    ws.title = SHEET
+    _title_rows(ws, campaign, "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ, CÔNG CHỨC, "
+                "VIÊN CHỨC VÀ NGƯỜI LAO ĐỘNG", COL_GHI_CHU)
+    h0, h1, h2 = HEADER_ROWS
+    for col, text in ((1, "TT"), (COL_LABEL, "Đối tượng"), (COL_TONG, "Tổng số"),
+                      (COL_XEP_LOAI, "Số được đánh giá, xếp loại"), (COL_KHONG, "Không xếp loại"),
+                      (COL_GHI_CHU, "Ghi chú")):
+        put(ws, h0, col, text, bold=True)
+        ws.merge_cells(start_row=h0, start_column=col, end_row=h2, end_column=col)
+    put(ws, h0, COL_LEVEL["HTXS"], "Kết quả xếp loại chất lượng", bold=True)
+    ws.merge_cells(start_row=h0, start_column=COL_LEVEL["HTXS"], end_row=h0, end_column=COL_LEVEL["KHT"] + 1)
+    for lv, col in COL_LEVEL.items():
+        put(ws, h1, col, f"{lv} ({WORDS[lv]})", bold=True)
+        ws.merge_cells(start_row=h1, start_column=col, end_row=h1, end_column=col + 1)
+        put(ws, h2, col, "Số lượng", bold=True)
+        put(ws, h2, col + 1, "Tỷ lệ %", bold=True)
+    for r in HEADER_ROWS:
+        for c in range(1, COL_GHI_CHU + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.alignment, cell.border, cell.fill = CENTER, BOX, HEADER_FILL
+    for i, row in enumerate(rows):
+        r = FIRST_ROW + i
+        is_total = row.ma == TOTAL[0]
+        put(ws, r, 1, "" if is_total else i + 1, bold=is_total)
+        put(ws, r, COL_LABEL, row.ten, bold=is_total)
+        put(ws, r, COL_TONG, row.tong, bold=is_total)
+        put(ws, r, COL_XEP_LOAI, row.xep_loai, bold=is_total)
+        for lv, col in COL_LEVEL.items():
+            put(ws, r, col, row.muc[lv], bold=is_total)
+            ratio = row.ratio(lv)
+            cell = put(ws, r, col + 1, round(ratio, 4) if ratio is not None else "", bold=is_total)
+            cell.number_format = "0.0%"
+        put(ws, r, COL_KHONG, row.khong_xep_loai, bold=is_total)
+        put(ws, r, COL_GHI_CHU, row.ghi_chu, bold=is_total)
+        for c in range(1, COL_GHI_CHU + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.border = BOX
+            cell.alignment = LEFT if c in (COL_LABEL, COL_GHI_CHU) else CENTER
+    end = FIRST_ROW + len(rows) + 1
+    put(ws, end, 1, "HTXS, HTT, HT, KHT: mức xếp loại cuối cùng (mức của cấp có thẩm quyền nếu đã quyết định, nếu "
+        "chưa thì mức đề xuất); tỷ lệ % tính trên số được đánh giá, xếp loại; không xếp loại: thời gian công tác "
+        "trong năm dưới 06 tháng. Chi tiết từng người ở sheet «DanhSach», tỷ lệ HTXS theo nhóm ở sheet «TyLeHTXS».")
+    widths = {1: 5, COL_LABEL: 42, COL_TONG: 9, COL_XEP_LOAI: 12, COL_KHONG: 10, COL_GHI_CHU: 30}
+    for c in range(1, COL_GHI_CHU + 1):
+        ws.column_dimensions[get_column_letter(c)].width = widths.get(c, 10)
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1)
+
+
+def _group_sheet(wb: Workbook, campaign: Campaign, ratings: Ratings) -> None:
+    ws = wb.create_sheet(GROUP_SHEET)
+    headers = ["TT", "Nhóm có nhiệm vụ tương đồng", "Đơn vị", "Số người", "Số được xếp loại", "HTXS (mức cuối)",
+               "HTT (mức cuối)", "Tỷ lệ tối đa", "Số HTXS tối đa", "Kết quả kiểm tra", "Ngoại lệ được phép",
+               "Hạ từ HTXS xuống HTT", "Cách tính"]
+    _title_rows(ws, campaign, "KIỂM TRA TỶ LỆ HOÀN THÀNH XUẤT SẮC NHIỆM VỤ THEO NHÓM CÓ NHIỆM VỤ TƯƠNG ĐỒNG",
+                len(headers))
+    for c, h in enumerate(headers, start=1):
+        cell = put(ws, 5, c, h, bold=True)
+        cell.alignment, cell.border, cell.fill = CENTER, BOX, HEADER_FILL
+    for i, g in enumerate(group_rows(ratings)):
+        r = 6 + i
+        values = [g["stt"], g["nhom"], g["don_vi"], g["so_nguoi"], g["so_xep_loai"], g["so_htxs"], g["so_htt"],
+                  f"{round(g['ty_le'] * 100, 2):g}% số HTT", g["toi_da"], g["ket_luan"], g["ngoai_le"], g["ha_muc"],
+                  g["cach_tinh"]]
+        for c, v in enumerate(values, start=1):
+            cell = put(ws, r, c, v, bold=(c == 10 and g["vuot"]))
+            cell.border = BOX
+            cell.alignment = LEFT if c in (2, 3, 10, 11, 12, 13) else CENTER
+    for c, w in enumerate((5, 28, 18, 9, 10, 10, 10, 12, 10, 16, 30, 20, 60), start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+
+
+def _people_sheet(wb: Workbook, entries: list[dict]) -> None:
+    ws = wb.create_sheet(PEOPLE_SHEET)
+    headers = ["STT", "Mã số", "Họ và tên", "Mã đơn vị", "Mã đối tượng", "Đối tượng", "Trạng thái", "Mức xếp loại",
+               "Căn cứ mức"]
+    for c, h in enumerate(headers, start=1):
+        cell = put(ws, 1, c, h, bold=True)
+        cell.fill, cell.alignment = HEADER_FILL, CENTER
+    for i, e in enumerate(entries, start=1):
+        values = [i, e["ma_so"], e["ho_ten"], e["ma_don_vi"], e["doi_tuong"], LABELS[e["doi_tuong"]],
+                  STATUS_WORDS[e["trang_thai"]], e["muc"] or "", SOURCE_WORDS.get(e["nguon"], "")]
+        for c, v in enumerate(values, start=1):
+            put(ws, i + 1, c, v)
+    for c, w in enumerate((6, 10, 26, 10, 18, 40, 14, 12, 26), start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.freeze_panes = "A2"
+    if entries:
+        ws.auto_filter.ref = f"A1:I{len(entries) + 1}"
+
+
+def workbook(campaign: Campaign, ratings: Ratings) -> Workbook:
+    entries = people_rows(campaign, ratings)
+    wb = Workbook()
+    _table_sheet(wb, campaign, count_rows(entries))
+    _group_sheet(wb, campaign, ratings)
+    _people_sheet(wb, entries)
+    return wb
+
+
+def reproducible_bytes(wb: Workbook, year: int) -> bytes:
+    """Save `wb` with fixed document and zip timestamps, so the same content gives the same bytes."""
+    fixed = dt.datetime(year, 12, 31, 0, 0, 0)
+    wb.properties.created = fixed
+    wb.properties.modified = fixed
+    raw = io.BytesIO()
+    wb.save(raw)
+    stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            zi = zipfile.ZipInfo(info.filename, date_time=fixed.timetuple()[:6])
+            zi.compress_type, zi.external_attr, zi.create_system = zipfile.ZIP_DEFLATED, 0o644 << 16, 3
+            zout.writestr(zi, data)
+    return out.getvalue()
+
+
+def write(path: Path, campaign: Campaign, ratings: Ratings) -> None:
+    Path(path).write_bytes(reproducible_bytes(workbook(campaign, ratings), ratings.nam_danh_gia))
+
+
+# ---------------------------------------------------------------------------------------------
+# reading back (hoso verify)
+# ---------------------------------------------------------------------------------------------
+class TableUnreadable(ValueError):
+    """The .xlsx is not a biểu tổng hợp written by this module (message in Vietnamese)."""
+
+
+def _int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def read_table(path: Path) -> tuple[dict[str, dict], list[dict]]:
+    """(counts per row code as in `Row.counts`, the DanhSach entries) read from bieu_tong_hop.xlsx."""
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not raised
+        raise TableUnreadable(f"không mở được tệp .xlsx ({exc.__class__.__name__})") from exc
+    try:
+        if SHEET not in wb.sheetnames or PEOPLE_SHEET not in wb.sheetnames:
+            raise TableUnreadable(f"thiếu sheet «{SHEET}» hoặc «{PEOPLE_SHEET}»")
+        by_label = {label: code for code, label in (*CATEGORIES, TOTAL)}
+        counts: dict[str, dict] = {}
+        for row in wb[SHEET].iter_rows(min_row=FIRST_ROW, max_col=COL_GHI_CHU, values_only=True):
+            label = row[COL_LABEL - 1] if len(row) >= COL_LABEL else None
+            code = by_label.get(label) if isinstance(label, str) else None
+            if code is None:
+                continue
+            cols = {"tong": COL_TONG, "xep_loai": COL_XEP_LOAI, **COL_LEVEL, "khong_xep_loai": COL_KHONG}
+            counts[code] = {k: _int(row[c - 1]) for k, c in cols.items()}
+        entries = []
+        words = {v: k for k, v in STATUS_WORDS.items()}
+        for row in wb[PEOPLE_SHEET].iter_rows(min_row=2, max_col=9, values_only=True):
+            if not row or row[1] in (None, ""):
+                continue
+            entries.append({"ma_so": str(row[1]), "ho_ten": row[2], "ma_don_vi": row[3], "doi_tuong": row[4],
+                            "trang_thai": words.get(row[6], row[6]), "muc": row[7] or None})
+        return counts, entries
+    finally:
+        wb.close()

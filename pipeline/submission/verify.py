@@ -1,0 +1,276 @@
+"""`hoso verify OUTDIR`: is this output folder exactly what `hoso build` wrote?
+
+Checks, each problem named with its path (messages in Vietnamese):
+1. every file of manifest.json: present, same size and SHA-256 (changed / missing files);
+2. no file on disk that the manifest does not list (extra files);
+3. every person of ket_qua_xep_loai.json is in exactly one per-person dossier (manifest `ca_nhan`),
+   of their own unit, and in that unit's bundle sections (manifest `don_vi`) — for a build limited
+   with --unit/--person, only the people inside that scope;
+4. the counts of bieu_tong_hop.xlsx (and of the manifest's `nop_so_noi_vu.bieu_tong_hop`, which the
+   report prints) equal an independent count of ket_qua_xep_loai.json, person by person;
+5. `ho_so_<nam>.zip` lists exactly the files of `nop_so_noi_vu/`, with the same contents, and the
+   copies of the unit and leader dossiers equal their originals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.submission.manifest import MANIFEST
+from pipeline.submission.summary_table import (
+    CATEGORIES,
+    TOTAL,
+    TableUnreadable,
+    count_rows,
+    read_table,
+)
+
+RATINGS = "ket_qua_xep_loai.json"
+COUNT_WORDS = {"tong": "tổng số", "xep_loai": "số được xếp loại", "HTXS": "HTXS", "HTT": "HTT", "HT": "HT",
+               "KHT": "KHT", "khong_xep_loai": "không xếp loại"}
+
+
+@dataclass
+class VerifyReport:
+    outdir: Path
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files: int = 0
+    people: int = 0
+    submission: bool = False  # the dossier, summary-table and zip checks ran
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _load_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def verify(outdir: Path) -> VerifyReport:
+    outdir = Path(outdir)
+    rep = VerifyReport(outdir)
+    if not outdir.is_dir():
+        rep.problems.append(f"Không có thư mục «{outdir}».")
+        return rep
+    manifest = _load_json(outdir / MANIFEST)
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        rep.problems.append(f"Thiếu hoặc hỏng tệp {MANIFEST} trong «{outdir}»: không kiểm tra được.")
+        return rep
+    files = {f["path"]: f for f in manifest["files"] if isinstance(f, dict) and "path" in f}
+    ok_files = _check_files(outdir, files, rep)
+    ratings = _load_json(outdir / RATINGS) if RATINGS in ok_files or (outdir / RATINGS).is_file() else None
+    people = ratings.get("nguoi") if isinstance(ratings, dict) else None
+    if not isinstance(people, list):
+        rep.problems.append(f"Không đọc được {RATINGS}: không kiểm tra được hồ sơ từng người và biểu tổng hợp.")
+        return rep
+    rep.people = len(people)
+    section = manifest.get("nop_so_noi_vu")
+    if not manifest.get("ca_nhan") and section is None:
+        rep.notes.append("Thư mục chỉ có kết quả xếp loại (hoso rate): không có hồ sơ để đối chiếu.")
+        return rep
+    _check_people(outdir, manifest, people, files, rep)
+    if section is None:
+        rep.problems.append(f"{MANIFEST} không có mục «nop_so_noi_vu»: thiếu bộ hồ sơ nộp Sở Nội vụ.")
+        return rep
+    _check_table(outdir, section, people, rep)
+    _check_zip(outdir, section, files, rep)
+    rep.submission = True
+    return rep
+
+
+def _check_files(outdir: Path, files: dict[str, dict], rep: VerifyReport) -> set[str]:
+    ok = set()
+    for path, entry in sorted(files.items()):
+        full = outdir / path
+        if not full.is_file():
+            rep.problems.append(f"Thiếu tệp: {path}")
+            continue
+        rep.files += 1
+        size = full.stat().st_size
+        if size != entry.get("bytes") or _sha256(full) != entry.get("sha256"):
+            rep.problems.append(f"Tệp bị sửa: {path} (nội dung khác với lúc tạo, theo mã SHA-256 trong {MANIFEST})")
+            continue
+        ok.add(path)
+    on_disk = {p.relative_to(outdir).as_posix() for p in outdir.rglob("*") if p.is_file()}
+    for path in sorted(on_disk - set(files) - {MANIFEST}):
+        rep.problems.append(f"Tệp thừa: {path} (không có trong {MANIFEST})")
+    return ok
+
+
+def _in_scope(person: dict, scope: dict | None) -> bool:
+    if not scope or scope.get("toan_bo", True):
+        return True
+    units, persons = set(scope.get("don_vi") or ()), set(scope.get("nguoi") or ())
+    return (not units or person.get("ma_don_vi") in units) and (not persons or person.get("ma_so") in persons)
+
+
+def _check_people(outdir: Path, manifest: dict, people: list[dict], files: dict[str, dict],
+                  rep: VerifyReport) -> None:
+    dossiers: dict[str, list[dict]] = {}
+    for d in manifest.get("ca_nhan") or []:
+        dossiers.setdefault(d.get("ma_so"), []).append(d)
+    units = {u.get("ma_don_vi"): u for u in manifest.get("don_vi") or []}
+    known = {p.get("ma_so") for p in people}
+    scope = manifest.get("pham_vi")
+    for p in people:
+        ma, unit = p.get("ma_so"), p.get("ma_don_vi")
+        who = f"{p.get('ho_ten', '')} ({ma})"
+        if not _in_scope(p, scope):
+            continue
+        found = dossiers.get(ma, [])
+        if not found:
+            rep.problems.append(f"{who}: không có hồ sơ cá nhân nào trong {MANIFEST} (mục ca_nhan).")
+            continue
+        if len(found) > 1:
+            rep.problems.append(f"{who}: có {len(found)} hồ sơ cá nhân: " + ", ".join(d.get("pdf", "?") for d in found))
+        d = found[0]
+        pdf = d.get("pdf")
+        if pdf not in files:
+            rep.problems.append(f"{who}: hồ sơ cá nhân {pdf} không có trong danh sách tệp của {MANIFEST}.")
+        elif not (outdir / pdf).is_file():
+            rep.problems.append(f"{who}: mất hồ sơ cá nhân {pdf}.")
+        if d.get("ma_don_vi") != unit:
+            rep.problems.append(f"{who}: hồ sơ cá nhân {pdf} thuộc đơn vị {d.get('ma_don_vi')}, "
+                                f"kết quả xếp loại ghi đơn vị {unit}.")
+        bundle = units.get(unit)
+        if bundle is None:
+            rep.problems.append(f"{who}: không có hồ sơ đơn vị {unit} (don_vi/{unit}.pdf) trong {MANIFEST}.")
+            continue
+        hits = _sections_of(bundle.get("muc") or [], ma)
+        if hits != 1:
+            rep.problems.append(f"{who}: xuất hiện {hits} lần trong các mục của hồ sơ đơn vị {bundle.get('pdf')} "
+                                "(phải đúng 1 lần).")
+        for other_code, other in units.items():
+            if other_code != unit and _sections_of(other.get("muc") or [], ma):
+                rep.problems.append(f"{who}: có trong hồ sơ đơn vị khác: {other.get('pdf')}.")
+    for ma in sorted(m for m in dossiers if m not in known):
+        rep.problems.append(f"Hồ sơ cá nhân {dossiers[ma][0].get('pdf')} ({ma}) không có trong {RATINGS}.")
+
+
+def _sections_of(sections: list, ma_so: str) -> int:
+    n = 0
+    for s in sections:
+        if not isinstance(s, dict):
+            continue
+        if s.get("ma_so") == ma_so:
+            n += 1
+        n += _sections_of(s.get("muc") or s.get("con") or [], ma_so)
+    return n
+
+
+def _independent_counts(people: list[dict], categories: dict[str, str]) -> dict[str, dict]:
+    """Counts of final levels per category, from ket_qua_xep_loai.json (the category per person comes
+    from the table's own list, which is checked against the ratings person by person first)."""
+    entries = []
+    for p in people:
+        final = (p.get("muc_quyet_dinh") or p.get("muc_de_xuat")) if p.get("trang_thai") == "xep_loai" else None
+        cat = categories.get(p.get("ma_so"))
+        if cat is None:
+            continue
+        entries.append({"ma_so": p.get("ma_so"), "doi_tuong": cat, "trang_thai": p.get("trang_thai"), "muc": final})
+    return {r.ma: r.counts() for r in count_rows(entries)}
+
+
+def _compare(what: str, expected: dict[str, dict], got: dict[str, dict], rep: VerifyReport) -> None:
+    names = dict((*CATEGORIES, TOTAL))
+    for code, want in expected.items():
+        have = got.get(code)
+        if have is None:
+            rep.problems.append(f"{what}: thiếu dòng «{names[code]}».")
+            continue
+        for key, value in want.items():
+            if have.get(key) != value:
+                rep.problems.append(f"{what}: dòng «{names[code]}», cột {COUNT_WORDS[key]} ghi {have.get(key)}, "
+                                    f"theo {RATINGS} phải là {value}.")
+
+
+def _check_table(outdir: Path, section: dict, people: list[dict], rep: VerifyReport) -> None:
+    folder = section.get("thu_muc", "nop_so_noi_vu")
+    path = f"{folder}/bieu_tong_hop.xlsx"
+    if not (outdir / path).is_file():
+        rep.problems.append(f"Thiếu biểu tổng hợp: {path}")
+        return
+    try:
+        counts, entries = read_table(outdir / path)
+    except TableUnreadable as exc:
+        rep.problems.append(f"Không đọc được biểu tổng hợp {path}: {exc}.")
+        return
+    listed = {e["ma_so"]: e for e in entries}
+    valid = {code for code, _ in CATEGORIES}
+    for p in people:
+        ma = p.get("ma_so")
+        e = listed.get(ma)
+        if e is None:
+            rep.problems.append(f"{path}: thiếu {p.get('ho_ten', '')} ({ma}) trong sheet DanhSach.")
+            continue
+        final = (p.get("muc_quyet_dinh") or p.get("muc_de_xuat")) if p.get("trang_thai") == "xep_loai" else None
+        if e["trang_thai"] != p.get("trang_thai") or (e["muc"] or None) != final:
+            rep.problems.append(f"{path}: {ma} ghi {e['trang_thai']}/{e['muc'] or 'không có mức'}, "
+                                f"theo {RATINGS} là {p.get('trang_thai')}/{final or 'không có mức'}.")
+        if e["doi_tuong"] not in valid:
+            rep.problems.append(f"{path}: {ma} có mã đối tượng không hợp lệ «{e['doi_tuong']}».")
+    for ma in sorted(set(listed) - {p.get("ma_so") for p in people}):
+        rep.problems.append(f"{path}: {ma} có trong sheet DanhSach nhưng không có trong {RATINGS}.")
+    categories = {ma: e["doi_tuong"] for ma, e in listed.items() if e["doi_tuong"] in valid}
+    expected = _independent_counts(people, categories)
+    # the total row does not depend on categories: count it straight from the ratings
+    total = count_rows([{"ma_so": p.get("ma_so"), "doi_tuong": "can_bo", "trang_thai": p.get("trang_thai"),
+                         "muc": (p.get("muc_quyet_dinh") or p.get("muc_de_xuat"))
+                         if p.get("trang_thai") == "xep_loai" else None} for p in people])[-1]
+    expected[TOTAL[0]] = total.counts()
+    _compare(f"Biểu tổng hợp {path}", expected, counts, rep)
+    printed = section.get("bieu_tong_hop")
+    if isinstance(printed, dict):
+        _compare(f"Số liệu của báo cáo ({MANIFEST}, mục nop_so_noi_vu.bieu_tong_hop)", expected, printed, rep)
+    else:
+        rep.problems.append(f"{MANIFEST}: thiếu số liệu biểu tổng hợp của báo cáo (nop_so_noi_vu.bieu_tong_hop).")
+
+
+def _check_zip(outdir: Path, section: dict, files: dict[str, dict], rep: VerifyReport) -> None:
+    folder = section.get("thu_muc", "nop_so_noi_vu")
+    listed = {t.get("path") for t in section.get("tep") or []}
+    on_disk = {p.relative_to(outdir).as_posix() for p in (outdir / folder).rglob("*") if p.is_file()} \
+        if (outdir / folder).is_dir() else set()
+    in_manifest = {p for p in files if p.startswith(folder + "/")}
+    for path in sorted(in_manifest - listed):
+        rep.problems.append(f"{MANIFEST}: {path} không có trong danh sách tệp nộp Sở Nội vụ (nop_so_noi_vu.tep).")
+    for path in sorted(listed - in_manifest):
+        rep.problems.append(f"{MANIFEST}: {path} có trong danh sách tệp nộp Sở Nội vụ nhưng không có trong danh sách tệp.")
+    name = section.get("zip")
+    if not name or not (outdir / name).is_file():
+        rep.problems.append(f"Thiếu tệp nén: {name or 'ho_so_<nam>.zip'}")
+        return
+    try:
+        with zipfile.ZipFile(outdir / name) as zf:
+            names = [i.filename for i in zf.infolist() if not i.is_dir()]
+            for path in sorted(set(names) - on_disk):
+                rep.problems.append(f"Tệp nén {name} thừa tệp không có trong {folder}/: {path}")
+            for path in sorted(on_disk - set(names)):
+                rep.problems.append(f"Tệp nén {name} thiếu tệp: {path}")
+            for path in sorted(set(names) & set(files)):
+                if hashlib.sha256(zf.read(path)).hexdigest() != files[path].get("sha256"):
+                    rep.problems.append(f"Tệp nén {name}: {path} khác với tệp đã tạo (SHA-256).")
+    except (zipfile.BadZipFile, OSError) as exc:
+        rep.problems.append(f"Tệp nén {name} bị hỏng, không mở được ({exc.__class__.__name__}).")
+    # copies equal their originals
+    for t in section.get("tep") or []:
+        original, copy = t.get("goc"), files.get(t.get("path"))
+        if original and copy and original in files and files[original].get("sha256") != copy.get("sha256"):
+            rep.problems.append(f"Bản sao {t.get('path')} khác bản gốc {original}.")

@@ -1,0 +1,360 @@
+"""The submission to the Sở Nội vụ: report, biểu tổng hợp, notice, copies, zip, manifest, write-back."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import json
+import shutil
+import time
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader, PdfWriter
+from rating_builder import Book
+
+from pipeline import api, ingest
+from pipeline.forms.registry import Registry
+from pipeline.pdf.convert import Converted
+from pipeline.plan import make_plan
+from pipeline.rating import rate
+from pipeline.submission import package, report, summary_table, writeback
+
+LEVELS = ("HTXS", "HTT", "HT", "KHT")
+ROW_OF = {  # (loai_nhan_su, leader) -> row code, written independently of summary_table.category
+    ("can_bo", False): "can_bo", ("can_bo", True): "can_bo",
+    ("cong_chuc", True): "cong_chuc_lanh_dao", ("cong_chuc", False): "cong_chuc",
+    ("vien_chuc", True): "vien_chuc_quan_ly", ("vien_chuc", False): "vien_chuc",
+    ("hop_dong", False): "hop_dong", ("hop_dong", True): "hop_dong",
+    ("nguoi_lao_dong", False): "nguoi_lao_dong", ("nguoi_lao_dong", True): "nguoi_lao_dong",
+}
+
+
+def independent_count(ratings_doc: dict, people) -> dict[str, Counter]:
+    """Count ket_qua_xep_loai.json by hand: row -> Counter(tong, xep_loai, HTXS…KHT, khong_xep_loai)."""
+    row_of = {p.ma_so: ROW_OF[(p.loai_nhan_su, p.lanh_dao_quan_ly)] for p in people}
+    out: dict[str, Counter] = {}
+    for person in ratings_doc["nguoi"]:
+        for row in (row_of[person["ma_so"]], "tong_cong"):
+            c = out.setdefault(row, Counter())
+            c["tong"] += 1
+            if person["trang_thai"] == "khong_xep_loai":
+                c["khong_xep_loai"] += 1
+                continue
+            c["xep_loai"] += 1
+            level = person["muc_quyet_dinh"] or person["muc_de_xuat"]
+            if level:
+                c[level] += 1
+    return out
+
+
+def assert_counts_equal(table: dict[str, dict], expected: dict[str, Counter]) -> None:
+    for code, _label in (*summary_table.CATEGORIES, summary_table.TOTAL):
+        want = expected.get(code, Counter())
+        got = table[code]
+        for key in ("tong", "xep_loai", *LEVELS, "khong_xep_loai"):
+            assert got[key] == want[key], (code, key, got, dict(want))
+
+
+# ---------------------------------------------------------------------------------------------
+# on the sample (one real build, shared)
+# ---------------------------------------------------------------------------------------------
+def test_summary_counts_equal_an_independent_count_on_the_sample(built, sample):
+    out, _ = built
+    campaign = ingest.load(sample)
+    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    expected = independent_count(doc, campaign.people)
+    counts, entries = summary_table.read_table(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")
+    assert_counts_equal(counts, expected)
+    assert sorted(e["ma_so"] for e in entries) == sorted(p["ma_so"] for p in doc["nguoi"])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert_counts_equal(manifest["nop_so_noi_vu"]["bieu_tong_hop"], expected)
+    # the sample has every row but cán bộ/hợp đồng leaders, a person not rated and decided levels absent
+    assert expected["tong_cong"]["khong_xep_loai"] >= 1 and expected["can_bo"]["tong"] >= 1
+    # percentages of those rated, in the sheet
+    ws = load_workbook(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")[summary_table.SHEET]
+    total_row = summary_table.FIRST_ROW + len(summary_table.CATEGORIES)
+    t = expected["tong_cong"]
+    pct = ws.cell(row=total_row, column=summary_table.COL_LEVEL["HTT"] + 1).value
+    assert pct == pytest.approx(t["HTT"] / t["xep_loai"], abs=1e-4)
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_report_has_the_nd30_parts_and_the_computed_results(built, sample):
+    out, _ = built
+    folder = out / "nop_so_noi_vu"
+    for name in ("bao_cao_ket_qua_danh_gia.docx", "bao_cao_ket_qua_danh_gia.pdf", "bieu_tong_hop.xlsx",
+                 "bieu_tong_hop.pdf", "bieu_tong_hop.docx"):
+        assert (folder / name).is_file(), name
+    text = " ".join(pdf_text(folder / "bao_cao_ket_qua_danh_gia.pdf").split())
+    for part in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số:", "/BC-VP-HCQT", "V/v báo cáo kết quả đánh giá",
+                 "Kính gửi: Sở Nội vụ", "I. TÌNH HÌNH TRIỂN KHAI", "II. KẾT QUẢ ĐÁNH GIÁ", "III. TỒN TẠI, HẠN CHẾ",
+                 "IV. KIẾN NGHỊ", "Nơi nhận:", "Lưu: VT", "CHÁNH VĂN PHÒNG", "Nguyễn Đình Khải", "Tổng cộng",
+                 "Công chức giữ chức vụ lãnh đạo, quản lý", "Viên chức không giữ chức vụ quản lý",
+                 "Thời hạn gửi hồ sơ về Sở Nội vụ: 15/11/2024", "……"):
+        assert part in text, part
+    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    rated = [p for p in doc["nguoi"] if p["trang_thai"] == "xep_loai"]
+    htt = sum(1 for p in rated if (p["muc_quyet_dinh"] or p["muc_de_xuat"]) == "HTT")
+    share = f"{100 * htt / len(rated):.1f}".replace(".", ",")
+    assert f"Hoàn thành tốt nhiệm vụ: {htt} người, tỷ lệ {share}%" in text
+    assert f"được đánh giá, xếp loại: {len(rated)} người" in text
+    table = " ".join(pdf_text(folder / "bieu_tong_hop.pdf").split())
+    assert "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ" in table and "KIỂM TRA TỶ LỆ HOÀN THÀNH XUẤT SẮC" in table
+
+
+def test_templates_use_no_keep_with_next():
+    registry = Registry()
+    for code in ("bao_cao_so_noi_vu", "bieu_tong_hop"):
+        with zipfile.ZipFile(registry.get(code).template) as zf:
+            assert b"keepNext" not in zf.read("word/document.xml"), code
+            assert b"cantSplit" in zf.read("word/document.xml"), code
+
+
+def test_folder_holds_unit_copies_and_the_leaders_dossiers(built, sample):
+    out, _ = built
+    campaign = ingest.load(sample)
+    folder = out / "nop_so_noi_vu"
+    for unit in campaign.units:
+        copy = folder / "don_vi" / f"{unit.ma_don_vi}.pdf"
+        assert copy.read_bytes() == (out / "don_vi" / f"{unit.ma_don_vi}.pdf").read_bytes()
+    leaders = package.agency_leaders(campaign)
+    head = next(p for p in campaign.people if p.ho_ten == campaign.agency.nguoi_dung_dau)
+    assert leaders[0] == head
+    assert {p.ma_so for p in leaders} == {p.ma_so for p in campaign.people
+                                          if p.ma_don_vi == head.ma_don_vi and p.vai_tro in ("truong", "pho")}
+    assert sorted(p.name for p in (folder / "lanh_dao").iterdir()) == sorted(f"{p.ma_so}.pdf" for p in leaders)
+    for p in leaders:
+        assert (folder / "lanh_dao" / f"{p.ma_so}.pdf").read_bytes() == \
+            (out / "ca_nhan" / p.ma_don_vi / f"{p.ma_so}.pdf").read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [x["ma_so"] for x in manifest["nop_so_noi_vu"]["lanh_dao"]] == [p.ma_so for p in leaders]
+
+
+def test_notice_pdf_is_in_the_submission_when_the_plan_has_it(built):
+    out, _ = built
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    registry = Registry()
+    plan_has_notice = "thong_bao_ket_qua" in registry.form_sets["nd90"].get("co_quan", {}).get("tai_lieu", ())
+    kinds = {t["loai"] for t in manifest["nop_so_noi_vu"]["tep"]}
+    assert ("thong_bao_ket_qua" in kinds) == plan_has_notice
+    if plan_has_notice:
+        assert (out / "nop_so_noi_vu" / "thong_bao_ket_qua.pdf").is_file()
+
+
+def test_zip_lists_the_same_files_as_the_manifest_section(built):
+    out, _ = built
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    section = manifest["nop_so_noi_vu"]
+    assert section["zip"] == "ho_so_2024.zip"
+    files = {f["path"]: f for f in manifest["files"]}
+    listed = sorted(t["path"] for t in section["tep"])
+    on_disk = sorted(p.relative_to(out).as_posix() for p in (out / "nop_so_noi_vu").rglob("*") if p.is_file())
+    with zipfile.ZipFile(out / section["zip"]) as zf:
+        names = [i.filename for i in zf.infolist()]
+        assert names == sorted(names) == listed == on_disk
+        for info in zf.infolist():
+            assert info.date_time == (1980, 1, 1, 0, 0, 0) and info.external_attr == 0o644 << 16
+            assert hashlib.sha256(zf.read(info)).hexdigest() == files[info.filename]["sha256"]
+    # manifest.json covers every output file, the zip and the write-back copy included
+    assert {"ho_so_2024.zip", "so_lieu_kem_ket_qua.xlsx", *listed} <= set(files)
+    assert manifest["pham_vi"]["toan_bo"] is True
+
+
+def test_identical_input_gives_an_identical_zip(built, sample, cache_dir, tmp_path):
+    out, _ = built
+    first = (out / "ho_so_2024.zip").read_bytes()
+    again = tmp_path / "again"
+    api.build(sample, again, api.BuildOptions(cache_dir=cache_dir / "e2e"))
+    assert (again / "ho_so_2024.zip").read_bytes() == first
+    for name in ("nop_so_noi_vu/bieu_tong_hop.xlsx", "so_lieu_kem_ket_qua.xlsx",
+                 "nop_so_noi_vu/bao_cao_ket_qua_danh_gia.docx"):
+        assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_build_leaves_the_input_unchanged_and_writes_back_a_copy(built, sample):
+    out, _ = built
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert hashlib.sha256(sample.read_bytes()).hexdigest() == manifest["dau_vao_sha256"]
+    wb = load_workbook(out / "so_lieu_kem_ket_qua.xlsx")
+    ws = wb["NhanSu"]
+    header = [c.value for c in ws[1]]
+    for title, _w in writeback.COLUMNS:
+        assert header.count(title) == 1, title
+    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    by = {p["ma_so"]: p for p in doc["nguoi"]}
+    code_col = header.index("ma_so") + 1 if "ma_so" in header else header.index("Mã số") + 1
+    proposal_col = header.index("Mức đề xuất (chương trình)") + 1
+    seen = 0
+    for row in range(2, ws.max_row + 1):
+        code = ws.cell(row=row, column=code_col).value
+        if code in by:
+            seen += 1
+            assert (ws.cell(row=row, column=proposal_col).value or None) == by[code]["muc_de_xuat"]
+            for col in range(len(header) - len(writeback.COLUMNS) + 1, len(header) + 1):
+                assert ws.cell(row=row, column=col).data_type != "f"
+    assert seen == len(by)
+
+
+# ---------------------------------------------------------------------------------------------
+# without LibreOffice: a small synthetic campaign
+# ---------------------------------------------------------------------------------------------
+def synthetic_campaign():
+    b = Book()
+    b.person("A1", name="Nguyễn Văn Thủ Trưởng", unit="LD", kind="cong_chuc", leader=True, vote=(5, 5))
+    b.person("A2", unit="LD", kind="cong_chuc", leader=True, vote=(5, 0, 5))
+    b.person("A3", unit="LD", kind="can_bo", vote=(5, 0, 5))
+    b.person("B1", unit="P1", kind="cong_chuc", vote=(5, 0, 5), decided="HT")
+    b.person("B2", unit="P1", kind="cong_chuc", months=4)
+    b.person("B3", unit="P1", kind="hop_dong", vote=(5, 0, 0, 5))
+    b.person("C1", unit="P2", kind="vien_chuc", leader=True, vote=(5, 0, 5))
+    b.person("C2", unit="P2", kind="vien_chuc", vote=(5, 0, 0, 0, 5))
+    b.person("C3", unit="P2", kind="nguoi_lao_dong", vote=(5, 0, 5))
+    b.person("C4", unit="P2", kind="vien_chuc", absent=4, vote=(5, 0, 5))
+    campaign = b.campaign()
+    people = list(campaign.people)
+    people[0] = dataclasses.replace(people[0], vai_tro="truong")  # the head of the agency
+    campaign = dataclasses.replace(campaign, people=tuple(people),
+                                   agency=dataclasses.replace(campaign.agency, ky_hieu_van_ban="VP",
+                                                              han_nop_so_noi_vu=dt.date(2024, 11, 15)))
+    return campaign, rate(campaign)
+
+
+def test_summary_counts_equal_an_independent_count_on_a_synthetic_campaign(tmp_path):
+    campaign, ratings = synthetic_campaign()
+    doc = json.loads(json.dumps({"nguoi": [
+        {"ma_so": p.ma_so, "trang_thai": p.trang_thai, "muc_de_xuat": p.muc_de_xuat, "muc_quyet_dinh": p.muc_quyet_dinh}
+        for p in ratings.people]}))
+    expected = independent_count(doc, campaign.people)
+    path = tmp_path / "bieu.xlsx"
+    summary_table.write(path, campaign, ratings)
+    counts, _ = summary_table.read_table(path)
+    assert_counts_equal(counts, expected)
+    assert expected["tong_cong"]["khong_xep_loai"] == 1 and expected["cong_chuc"]["HT"] == 1  # decided level counts
+    assert {code for code, _ in summary_table.CATEGORIES} <= set(expected)  # every row has someone
+    rows = summary_table.summary_rows(campaign, ratings)
+    assert [r.ma for r in rows] == [c for c, _ in summary_table.CATEGORIES] + ["tong_cong"]
+    assert path.read_bytes() == summary_table.reproducible_bytes(summary_table.workbook(campaign, ratings), 2024)
+
+
+def test_deadline_days_left_or_overdue():
+    due = dt.date(2024, 11, 15)
+    assert report.Deadline(due, dt.date(2024, 11, 5)).status == "còn 10 ngày"
+    assert report.Deadline(due, dt.date(2024, 11, 15)).status == "hôm nay là hạn cuối"
+    assert report.Deadline(due, dt.date(2024, 11, 18)).status == "đã quá hạn 3 ngày"
+    campaign, ratings = synthetic_campaign()
+    spec = Registry().get("bao_cao_so_noi_vu")
+    rows = summary_table.summary_rows(campaign, ratings)
+    ctx = report.report_context(campaign, ratings, spec, rows, today=dt.date(2024, 11, 20))
+    assert ctx["han_nop"]["ngay"] == "15/11/2024" and "đã quá hạn 5 ngày" in ctx["han_nop"]["tinh_trang"]
+    assert ctx["so_hieu"].endswith("/BC-VP")
+    no_deadline = dataclasses.replace(campaign, agency=dataclasses.replace(campaign.agency, han_nop_so_noi_vu=None))
+    assert report.report_context(no_deadline, ratings, spec, rows)["han_nop"] is None
+    assert report.deadline(no_deadline) is None
+
+
+def _blank_pdf() -> bytes:
+    w = PdfWriter()
+    w.add_blank_page(595, 842)
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()
+
+
+def test_submission_package_without_libreoffice_is_deterministic(tmp_path):
+    campaign, ratings = synthetic_campaign()
+    registry = Registry()
+    plan = make_plan(campaign, registry)
+    pdf = _blank_pdf()
+
+    def convert(items):
+        return Converted({it.key: (pdf, 1) for it in items}, len(items), 0)
+
+    outputs = []
+    for n in range(2):
+        stage = tmp_path / f"stage{n}"
+        for unit in plan.units:  # stand-ins for the bundles of the build
+            (stage / unit.pdf).parent.mkdir(parents=True, exist_ok=True)
+            (stage / unit.pdf).write_bytes(pdf)
+        for d in plan.persons:
+            (stage / d.pdf).parent.mkdir(parents=True, exist_ok=True)
+            (stage / d.pdf).write_bytes(pdf + d.ma_so.encode())
+        logged = []
+        agency_pdfs = {job.key: pdf for job in plan.agency}  # the notice, when the form set has it
+        sub = package.write_submission(stage, campaign, ratings, plan, agency_pdfs, registry=registry, convert=convert,
+                                       workbook=None, today=dt.date(2024, 11, 5), log=logged.append)
+        outputs.append(((stage / "ho_so_2024.zip").read_bytes(), sub))
+        if n == 0:
+            time.sleep(1.1)  # a second later: any timestamp left in the files would differ
+    (zip1, sub1), (zip2, sub2) = outputs
+    assert zip1 == zip2
+    section = sub1.manifest["nop_so_noi_vu"]
+    assert [x["ma_so"] for x in section["lanh_dao"]] == ["A1", "A2"]  # the head, then the head's unit leaders
+    with zipfile.ZipFile(io.BytesIO(zip1)) as zf:
+        assert zf.namelist() == sorted(t["path"] for t in section["tep"])
+        assert "nop_so_noi_vu/lanh_dao/A1.pdf" in zf.namelist() and "nop_so_noi_vu/don_vi/P2.pdf" in zf.namelist()
+    assert sub1.deadline.status == "còn 10 ngày"
+    has_notice = any(job.form == "thong_bao_ket_qua" for job in plan.agency)
+    assert ("nop_so_noi_vu/thong_bao_ket_qua.pdf" in [t["path"] for t in section["tep"]]) == has_notice
+    assert any("thong_bao_ket_qua" in w for w in sub1.warnings) == (not has_notice)
+
+
+def test_no_leader_dossiers_when_the_head_is_not_in_the_staff_list():
+    campaign, _ = synthetic_campaign()
+    other = dataclasses.replace(campaign, agency=dataclasses.replace(campaign.agency, nguoi_dung_dau="Ai Đó"))
+    assert package.agency_leaders(other) == []
+    spaced = dataclasses.replace(campaign, agency=dataclasses.replace(campaign.agency,
+                                                                      nguoi_dung_dau="  nguyễn  văn thủ TRƯỞNG "))
+    assert [p.ma_so for p in package.agency_leaders(spaced)] == ["A1", "A2"]
+
+
+def test_write_back_copies_the_input_and_never_touches_it(sample, tmp_path):
+    source = tmp_path / "input.xlsx"
+    shutil.copyfile(sample, source)
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    campaign = ingest.load(source)
+    ratings = rate(campaign)
+    dest = tmp_path / "copy.xlsx"
+    writeback.write_copy(source, dest, campaign, ratings)
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+    ws = load_workbook(dest)["NhanSu"]
+    assert [c.value for c in ws[1]][-len(writeback.COLUMNS):] == [t for t, _ in writeback.COLUMNS]
+    # fed back, the copy does not pile up columns
+    again = tmp_path / "again.xlsx"
+    writeback.write_copy(dest, again, ingest.load(dest), ratings)
+    assert load_workbook(again)["NhanSu"].max_column == ws.max_column
+    with pytest.raises(writeback.WritebackSkipped):
+        writeback.write_copy(tmp_path / "x.xls", tmp_path / "y.xlsx", campaign, ratings)
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    for i, value in enumerate(("=1+1", "+A1", "-2", "@SUM(A1)"), start=1):
+        writeback._put_text(ws, i, 1, value)
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    ws = load_workbook(path).active
+    assert [ws.cell(row=i, column=1).value for i in range(1, 5)] == ["=1+1", "+A1", "-2", "@SUM(A1)"]
+    assert all(ws.cell(row=i, column=1).data_type == "s" for i in range(1, 5))
+
+
+def test_an_agency_templates_folder_without_the_submission_forms_falls_back(tmp_path):
+    campaign, ratings = synthetic_campaign()
+    own = tmp_path / "mau"
+    shutil.copytree(Registry().root, own, ignore=shutil.ignore_patterns("bao_cao_so_noi_vu", "bieu_tong_hop"))
+    registry = Registry(own)
+    pdf = _blank_pdf()
+    sub = package.write_submission(tmp_path / "stage", campaign, ratings, make_plan(campaign, registry), {},
+                                   registry=registry, workbook=None,
+                                   convert=lambda items: Converted({it.key: (pdf, 1) for it in items}, len(items), 0))
+    assert (tmp_path / "stage" / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf").is_file()
+    assert any("bao_cao_so_noi_vu" in w and "mẫu mặc định" in w for w in sub.warnings)

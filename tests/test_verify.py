@@ -1,0 +1,134 @@
+"""`hoso verify OUTDIR`: passes on a fresh build; fails with exit 9, naming the file, on any change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from pipeline import api
+from pipeline.cli import cli, main
+from pipeline.errors import ExitCode
+from pipeline.submission import summary_table
+
+
+def run_verify(outdir: Path, capsys) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(["verify", str(outdir)])
+    return exc.value.code, capsys.readouterr().err
+
+
+@pytest.fixture
+def copy(built, tmp_path) -> Path:
+    """A private copy of the shared build, free to damage."""
+    out, _ = built
+    dest = tmp_path / "output"
+    shutil.copytree(out, dest)
+    return dest
+
+
+def rehash(outdir: Path, *paths: str) -> None:
+    """Update manifest.json after a deliberate edit, so that only the deeper checks can catch it."""
+    path = outdir / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for f in manifest["files"]:
+        if f["path"] in paths:
+            data = (outdir / f["path"]).read_bytes()
+            f["sha256"], f["bytes"] = hashlib.sha256(data).hexdigest(), len(data)
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def test_verify_is_listed_in_help():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert "verify" in result.output
+    assert "kiểm tra" in CliRunner().invoke(cli, ["verify", "--help"]).output.lower()
+
+
+def test_verify_passes_on_the_fresh_output(built, capsys):
+    out, _ = built
+    report = api.verify(out)
+    assert report.ok, report.problems
+    assert report.people == 40 and report.files > 40
+    code, err = run_verify(out, capsys)
+    assert code == 0, err
+    assert "khớp" in err
+
+
+def test_one_byte_changed_in_one_pdf_fails_naming_the_file(copy, capsys):
+    target = "ca_nhan/HCQT/VP-004.pdf"
+    data = bytearray((copy / target).read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (copy / target).write_bytes(bytes(data))
+    code, err = run_verify(copy, capsys)
+    assert code == ExitCode.verify_failed == 9
+    assert f"Tệp bị sửa: {target}" in err
+    assert err.count("LỖI") == 1  # nothing else is wrong
+
+
+def test_deleted_dossier_fails_naming_the_file_and_the_person(copy, capsys):
+    (copy / "ca_nhan" / "TH" / "VP-016.pdf").unlink()
+    (copy / "nop_so_noi_vu" / "don_vi" / "KGVX.pdf").unlink()
+    code, err = run_verify(copy, capsys)
+    assert code == 9
+    assert "Thiếu tệp: ca_nhan/TH/VP-016.pdf" in err
+    assert "(VP-016): mất hồ sơ cá nhân ca_nhan/TH/VP-016.pdf" in err
+    assert "Thiếu tệp: nop_so_noi_vu/don_vi/KGVX.pdf" in err
+    assert "ho_so_2024.zip thừa tệp không có trong nop_so_noi_vu/: nop_so_noi_vu/don_vi/KGVX.pdf" in err
+
+
+def test_extra_file_fails(copy, capsys):
+    (copy / "don_vi" / "ghi_chu.txt").write_text("x", encoding="utf-8")
+    code, err = run_verify(copy, capsys)
+    assert code == 9 and "Tệp thừa: don_vi/ghi_chu.txt" in err
+
+
+def test_person_missing_from_dossiers_and_unit_bundle_fails(copy, capsys):
+    path = copy / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["ca_nhan"] = [d for d in manifest["ca_nhan"] if d["ma_so"] != "VP-020"]
+    manifest["ca_nhan"].append(next(d for d in manifest["ca_nhan"] if d["ma_so"] == "VP-021"))  # twice
+    for unit in manifest["don_vi"]:
+        unit["muc"] = [m for m in unit["muc"] if m.get("ma_so") != "VP-020"]
+    path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    report = api.verify(copy)
+    text = "\n".join(report.problems)
+    assert "(VP-020): không có hồ sơ cá nhân" in text
+    assert "(VP-021): có 2 hồ sơ cá nhân" in text
+
+
+def test_summary_table_counts_that_differ_from_the_ratings_fail(copy, capsys):
+    rel = "nop_so_noi_vu/bieu_tong_hop.xlsx"
+    wb = load_workbook(copy / rel)
+    ws = wb[summary_table.SHEET]
+    row = summary_table.FIRST_ROW + 2  # công chức không giữ chức vụ
+    cell = ws.cell(row=row, column=summary_table.COL_LEVEL["HTT"])
+    cell.value = cell.value + 1
+    wb.save(copy / rel)
+    rehash(copy, rel)
+    code, err = run_verify(copy, capsys)
+    assert code == 9
+    assert "dòng «Công chức không giữ chức vụ lãnh đạo, quản lý», cột HTT" in err
+    assert "Tệp nén ho_so_2024.zip: nop_so_noi_vu/bieu_tong_hop.xlsx khác với tệp đã tạo" in err
+
+
+def test_zip_missing_an_entry_fails(copy, capsys):
+    archive = copy / "ho_so_2024.zip"
+    with zipfile.ZipFile(archive) as zf:
+        entries = [(i, zf.read(i)) for i in zf.infolist() if not i.filename.endswith("lanh_dao/VP-002.pdf")]
+    with zipfile.ZipFile(archive, "w") as zf:
+        for info, data in entries:
+            zf.writestr(info, data)
+    rehash(copy, "ho_so_2024.zip")
+    code, err = run_verify(copy, capsys)
+    assert code == 9 and "Tệp nén ho_so_2024.zip thiếu tệp: nop_so_noi_vu/lanh_dao/VP-002.pdf" in err
+
+
+def test_folder_without_manifest_fails(tmp_path, capsys):
+    code, err = run_verify(tmp_path, capsys)
+    assert code == 9 and "manifest.json" in err

@@ -1,0 +1,431 @@
+"""Build the Word templates of the agency's submission to the Sở Nội vụ:
+
+* ``bao_cao_so_noi_vu`` — Báo cáo kết quả đánh giá, xếp loại chất lượng CBCCVC và NLĐ (A4 portrait,
+  Nghị định 30/2020 layout: number, date, "V/v", "Kính gửi", sections I–IV, signature, "Nơi nhận"),
+  with the biểu tổng hợp as a table in section II;
+* ``bieu_tong_hop`` — the same biểu tổng hợp alone (A4 landscape), plus the per-group HTXS check.
+
+    python tools/build_submission_templates.py                 # both (+ meta.toml if missing)
+    python tools/build_submission_templates.py --write-meta    # also overwrite meta.toml
+    python tools/build_submission_templates.py bieu_tong_hop   # one only
+
+The report's structure follows shared/domain/forms.md §6.6 (a PROPOSAL there: the real template
+comes with each year's Sở Nội vụ letter), so every wording a clerk may need to change is a label in
+``templates/<code>/meta.toml`` (printed as ``{{ nhan.<key> }}``). The render context is documented
+in docs/submission.md and built by pipeline/submission/report.py.
+
+Blocks are kept together with rows that cannot split across pages (``w:cantSplit``), never with
+"keep with next" (``w:keepNext``), which this script strips from the documents it writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import docxkit as dk  # noqa: E402
+from docx.enum.section import WD_ORIENT  # noqa: E402
+from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: E402
+from docx.oxml import OxmlElement  # noqa: E402
+from docx.oxml.ns import qn  # noqa: E402
+from docx.shared import Cm  # noqa: E402
+from docxkit import R  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+LEVELS = ("HTXS", "HTT", "HT", "KHT")
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str
+    text: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    code: str
+    ma_hieu: str
+    title: str
+    signers: tuple[str, ...]
+    labels: tuple[Label, ...]
+    issuing_document: str = "Đề xuất theo thực tiễn (shared/domain/forms.md §6.6); mẫu chính thức theo văn bản hướng dẫn hằng năm của Sở Nội vụ"
+
+
+_COMMON = (
+    Label("kinh_gui", "Sở Nội vụ", "recipient after 'Kính gửi:' (add the province, e.g. 'Sở Nội vụ tỉnh Quảng Ngãi')"),
+    Label("doi_tuong", "cán bộ, công chức, viên chức và người lao động",
+          "who is rated, as printed in titles and sentences"),
+    Label("ghi_chu_viet_tat",
+          "Ghi chú: HTXS: Hoàn thành xuất sắc nhiệm vụ; HTT: Hoàn thành tốt nhiệm vụ; HT: Hoàn thành nhiệm vụ; "
+          "KHT: Không hoàn thành nhiệm vụ; SL: số lượng; tỷ lệ % tính trên số được đánh giá, xếp loại; "
+          "không xếp loại: thời gian công tác trong năm dưới 06 tháng.",
+          "note under the table"),
+)
+
+BAO_CAO = Spec(
+    code="bao_cao_so_noi_vu",
+    ma_hieu="",
+    title="Báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
+    signers=("Người đứng đầu cơ quan",),
+    labels=(
+        *_COMMON,
+        Label("trich_yeu", "V/v báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
+              "the 'V/v' line under the number (the year is appended)"),
+        Label("mo_dau", "báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
+              "opening sentence: 'Thực hiện <rulebook>, <agency> <mo_dau> năm <year> như sau:'"),
+        Label("phan_i", "TÌNH HÌNH TRIỂN KHAI THỰC HIỆN", "section I heading"),
+        Label("phan_ii", "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", "section II heading"),
+        Label("phan_iii", "TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "section III heading"),
+        Label("phan_iv", "KIẾN NGHỊ, ĐỀ XUẤT", "section IV heading"),
+        Label("ket_thuc", "Trên đây là báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và "
+              "người lao động của cơ quan, kính gửi Sở Nội vụ tổng hợp, báo cáo theo quy định./.",
+              "closing sentence"),
+        Label("noi_nhan_1", "- Như trên;", "first line under 'Nơi nhận:'"),
+        Label("noi_nhan_2", "- Lưu: VT, …", "last line under 'Nơi nhận:' (e.g. '- Lưu: VT, HCQT.')"),
+    ),
+)
+
+BIEU = Spec(
+    code="bieu_tong_hop",
+    ma_hieu="Biểu tổng hợp",
+    title="Biểu tổng hợp kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
+    signers=("Người lập biểu", "Người đứng đầu cơ quan"),
+    labels=(
+        *_COMMON,
+        Label("nguoi_lap", "NGƯỜI LẬP BIỂU", "left signer"),
+        Label("tieu_de_ty_le", "KIỂM TRA TỶ LỆ HOÀN THÀNH XUẤT SẮC NHIỆM VỤ THEO NHÓM CÓ NHIỆM VỤ TƯƠNG ĐỒNG",
+              "heading of the per-group HTXS check"),
+    ),
+)
+
+FORMS = {s.code: s for s in (BAO_CAO, BIEU)}
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+def _borders(table, size: int = 4) -> None:
+    tblpr = table._tbl.tblPr
+    old = tblpr.find(qn("w:tblBorders"))
+    if old is not None:
+        tblpr.remove(old)
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), str(size))
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tblpr.append(borders)
+
+
+def _row_flags(row, *, header: bool = False) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    if trpr.find(qn("w:cantSplit")) is None:
+        trpr.append(OxmlElement("w:cantSplit"))
+    if header and trpr.find(qn("w:tblHeader")) is None:
+        trpr.append(OxmlElement("w:tblHeader"))
+
+
+def _cell_text(cell, text: str, *, bold: bool = False, italic: bool = False, size: float = 10,
+               align: str = "center") -> None:
+    for p in list(cell.paragraphs):
+        p._p.getparent().remove(p._p)
+    dk.add_paragraph(cell, R(text, bold=bold, italic=italic, size=size), align=align, space_before=0.5,
+                     space_after=0.5, line_spacing=1.0, size=size)
+    tcpr = cell._tc.get_or_add_tcPr()
+    v = tcpr.find(qn("w:vAlign"))
+    if v is None:
+        v = OxmlElement("w:vAlign")
+        tcpr.append(v)
+    v.set(qn("w:val"), "center")
+
+
+def _grid(doc, widths: Sequence[float], rows: int):
+    table = doc.add_table(rows=rows, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    dk._tbl_layout_fixed(table, widths)
+    dk._tbl_cell_margins(table, 0.05, 0.05)
+    _borders(table)
+    dk._sort_children(table._tbl.tblPr, dk._TBLPR_ORDER)
+    return table
+
+
+def summary_table(doc, widths: Sequence[float], *, size: float = 10) -> None:
+    """The biểu tổng hợp: 3 header rows, one looped row per category, the total row.
+
+    Columns: TT | Đối tượng | Tổng số | Số được đánh giá, xếp loại | HTXS SL % | HTT SL % | HT SL % |
+    KHT SL % | Không xếp loại | Ghi chú (14 columns)."""
+    assert len(widths) == 14
+    t = _grid(doc, widths, 7)
+    rows = t.rows
+    h0, h1, h2, loop_start, data, loop_end, total = rows
+    # header
+    for col, text in ((0, "TT"), (1, "Đối tượng"), (2, "Tổng số"), (3, "Số được đánh giá, xếp loại"),
+                      (12, "Không xếp loại"), (13, "Ghi chú")):
+        merged = h0.cells[col].merge(h2.cells[col])
+        _cell_text(merged, text, bold=True, size=size)
+    top = h0.cells[4].merge(h0.cells[11])
+    _cell_text(top, "Kết quả xếp loại chất lượng", bold=True, size=size)
+    for k, level in enumerate(LEVELS):
+        c = h1.cells[4 + 2 * k].merge(h1.cells[5 + 2 * k])
+        _cell_text(c, level, bold=True, size=size)
+        _cell_text(h2.cells[4 + 2 * k], "SL", bold=True, size=size)
+        _cell_text(h2.cells[5 + 2 * k], "%", bold=True, size=size)
+    for r in (h0, h1, h2):
+        _row_flags(r, header=True)
+    # loop rows: docxtpl replaces each {%tr %} row by the tag itself
+    _cell_text(loop_start.cells[0], "{%tr for r in bieu.dong %}", size=size)
+    _cell_text(loop_end.cells[0], "{%tr endfor %}", size=size)
+    values = ["{{ r.stt }}", "{{ r.ten }}", "{{ r.tong }}", "{{ r.xep_loai }}"]
+    for level in LEVELS:
+        values += ["{{ r." + level + ".so }}", "{{ r." + level + ".ty_le }}"]
+    values += ["{{ r.khong_xep_loai }}", "{{ r.ghi_chu }}"]
+    for i, v in enumerate(values):
+        _cell_text(data.cells[i], v, size=size, align="left" if i in (1, 13) else "center")
+    totals = ["", "Tổng cộng", "{{ bieu.tong.tong }}", "{{ bieu.tong.xep_loai }}"]
+    for level in LEVELS:
+        totals += ["{{ bieu.tong." + level + ".so }}", "{{ bieu.tong." + level + ".ty_le }}"]
+    totals += ["{{ bieu.tong.khong_xep_loai }}", "{{ bieu.tong.ghi_chu }}"]
+    for i, v in enumerate(totals):
+        _cell_text(total.cells[i], v, bold=True, size=size, align="left" if i in (1, 13) else "center")
+    for r in (loop_start, data, loop_end, total):
+        _row_flags(r)
+
+
+def group_table(doc, widths: Sequence[float], *, size: float = 10) -> None:
+    """Per comparable group: HTXS ≤ ratio × HTT on final levels."""
+    assert len(widths) == 8
+    t = _grid(doc, widths, 4)
+    head, loop_start, data, loop_end = t.rows
+    for i, text in enumerate(("TT", "Nhóm có nhiệm vụ tương đồng", "Số được xếp loại", "HTXS", "HTT",
+                              "Số HTXS tối đa", "Kết quả kiểm tra", "Ngoại lệ được phép")):
+        _cell_text(head.cells[i], text, bold=True, size=size)
+    _row_flags(head, header=True)
+    _cell_text(loop_start.cells[0], "{%tr for g in nhom %}", size=size)
+    _cell_text(loop_end.cells[0], "{%tr endfor %}", size=size)
+    for i, v in enumerate(("{{ g.stt }}", "{{ g.nhom }}", "{{ g.so_xep_loai }}", "{{ g.so_htxs }}", "{{ g.so_htt }}",
+                           "{{ g.toi_da }}", "{{ g.ket_luan }}", "{{ g.ngoai_le }}")):
+        _cell_text(data.cells[i], v, size=size, align="left" if i in (1, 6, 7) else "center")
+    for r in (loop_start, data, loop_end):
+        _row_flags(r)
+
+
+def header(doc, *, number: bool, widths=None) -> None:
+    dk.header_block(
+        doc,
+        ["{%p if co_quan.chu_quan_hoa %}", "{{ co_quan.chu_quan_hoa }}", "{%p endif %}", "{{ co_quan.ten_hoa }}"],
+        number_line="Số: {{ so_hieu }}" if number else None,
+        place_date="{{ dong_ngay }}" if number else None,
+        widths_cm=widths,
+        space_after=2,
+    )
+
+
+def strip_keep_next(doc) -> None:
+    """No "keep with next" anywhere: blocks are kept together by rows that cannot split."""
+    for part in (doc.element, *(s.header._element for s in doc.sections), *(s.footer._element for s in doc.sections)):
+        for el in list(part.iter(qn("w:keepNext"))):
+            el.getparent().remove(el)
+
+
+def dotted_block(doc, expr: str) -> None:
+    dk.value_paragraph(doc, expr, align="justify", space_after=3)
+
+
+# --------------------------------------------------------------------------------------------
+# the report
+# --------------------------------------------------------------------------------------------
+def build_bao_cao(spec: Spec):
+    doc = dk.new_document(title=spec.title, size=14, line_spacing=1.1, space_after=4)
+    width = dk.text_width_cm(doc)  # 16 cm
+    header(doc, number=True, widths=(6.0, width - 6.0))
+    # "V/v …" under the number, in the left column (ND 30/2020: 12–13 pt, centred)
+    left = doc.tables[-1].rows[0].cells[0]
+    dk.add_paragraph(left, R("{{ nhan.trich_yeu }} năm {{ nam }}", size=12), align="center", space_before=2,
+                     space_after=0, line_spacing=1.0, size=12)
+    dk.add_paragraph(doc, R("Kính gửi: ", size=14), R("{{ nhan.kinh_gui }}", size=14), align="center",
+                     space_before=6, space_after=10)
+    dk.add_paragraph(
+        doc,
+        "Thực hiện {{ can_cu }} và các văn bản hướng dẫn của cấp có thẩm quyền, {{ co_quan.ten }} {{ nhan.mo_dau }} "
+        "năm {{ nam }} như sau:",
+        align="justify", first_line_cm=1.0,
+    )
+    # I
+    dk.section_heading(doc, "I. {{ nhan.phan_i }}", space_before=6)
+    dotted_block(doc, "cham_trien_khai")
+    dk.p_tag(doc, "if han_nop")
+    dk.add_paragraph(doc, "Thời hạn gửi hồ sơ về {{ nhan.kinh_gui }}: {{ han_nop.ngay }} ",
+                     R("({{ han_nop.tinh_trang }}).", italic=True), align="justify", first_line_cm=1.0)
+    dk.p_tag(doc, "endif")
+    # II
+    dk.section_heading(doc, "II. {{ nhan.phan_ii }}", space_before=6)
+    dk.add_paragraph(
+        doc,
+        "1. Tổng số {{ nhan.doi_tuong }} thuộc thẩm quyền đánh giá: {{ kq.tong }} người; trong đó được đánh giá, "
+        "xếp loại: {{ kq.xep_loai }} người; không đánh giá, xếp loại (thời gian công tác trong năm dưới 06 tháng): "
+        "{{ kq.khong_xep_loai }} người.",
+        align="justify", first_line_cm=1.0,
+    )
+    dk.add_paragraph(doc, "2. Kết quả xếp loại chất lượng (tỷ lệ tính trên số được đánh giá, xếp loại):",
+                     align="justify", first_line_cm=1.0, space_after=0)
+    dk.p_tag(doc, "for m in kq.muc")
+    dk.add_paragraph(doc, "- {{ m.ten }}: {{ m.so }} người, tỷ lệ {{ m.ty_le }}%;", align="justify",
+                     first_line_cm=1.0, space_after=0)
+    dk.p_tag(doc, "endfor")
+    dk.p_tag(doc, "if kq.chua_co_muc")
+    dk.add_paragraph(doc, "- Chưa có mức xếp loại: {{ kq.chua_co_muc }} người;", align="justify",
+                     first_line_cm=1.0, space_after=0)
+    dk.p_tag(doc, "endif")
+    dk.add_paragraph(doc, R("({{ kq.can_cu_muc }})", italic=True), align="justify", first_line_cm=1.0)
+    dk.add_paragraph(doc, "3. Kết quả theo từng đối tượng (biểu tổng hợp):", align="justify", first_line_cm=1.0)
+    # 16 cm: TT, đối tượng, tổng, được xếp loại, 4 × (SL, %), không xếp loại, ghi chú
+    summary_table(doc, [0.6, 3.2, 0.9, 1.45, 0.75, 1.0, 0.75, 1.0, 0.75, 1.0, 0.75, 1.0, 1.3, 1.55], size=9)
+    dk.add_paragraph(doc, R("{{ nhan.ghi_chu_viet_tat }}", italic=True, size=11), align="justify",
+                     space_before=3, size=11)
+    dk.add_paragraph(
+        doc,
+        "4. Tỷ lệ Hoàn thành xuất sắc nhiệm vụ trong từng nhóm có nhiệm vụ tương đồng (không vượt quá "
+        "{{ ty_le_toi_da }}% số Hoàn thành tốt nhiệm vụ của nhóm, tính trên mức xếp loại cuối cùng):",
+        align="justify", first_line_cm=1.0, space_after=0,
+    )
+    dk.p_tag(doc, "for g in nhom")
+    dk.add_paragraph(doc, "- Nhóm «{{ g.nhom }}»: {{ g.so_htxs }} HTXS, {{ g.so_htt }} HTT, tối đa {{ g.toi_da }} "
+                     "HTXS — {{ g.ket_luan }}{% if g.ngoai_le %} ({{ g.ngoai_le }}){% endif %};",
+                     align="justify", first_line_cm=1.0, space_after=0)
+    dk.p_tag(doc, "endfor")
+    dk.add_paragraph(doc, "", size=4, space_after=0)
+    # III, IV
+    dk.section_heading(doc, "III. {{ nhan.phan_iii }}", space_before=6)
+    dotted_block(doc, "cham_ton_tai")
+    dk.section_heading(doc, "IV. {{ nhan.phan_iv }}", space_before=6)
+    dotted_block(doc, "cham_kien_nghi")
+    # the closing sentence, "Nơi nhận" (left) and the head's signature (right) in ONE row that
+    # cannot split across pages: the signature never stands alone on a page
+    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
+    box = outer.rows[0].cells[0]
+    dk.add_paragraph(box, "{{ nhan.ket_thuc }}", align="justify", first_line_cm=1.0, space_after=6)
+    sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
+    left, right = sign.rows[0].cells
+    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
+    dk.add_paragraph(left, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
+    dk.add_paragraph(left, R("{{ nhan.noi_nhan_1 }}", size=11), size=11, **kw)
+    dk.add_paragraph(left, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
+    dk.add_paragraph(right, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
+    dk.add_paragraph(right, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
+                     **{**kw, "space_before": 2.5 / 2.54 * 72})
+    # a cell must end with a paragraph: a tiny one after the nested table
+    dk.add_paragraph(box, "", size=1, **kw)
+    dk.add_page_numbers(doc)
+    strip_keep_next(doc)
+    return doc
+
+
+# --------------------------------------------------------------------------------------------
+# the table alone (landscape)
+# --------------------------------------------------------------------------------------------
+def build_bieu(spec: Spec):
+    doc = dk.new_document(title=spec.title, size=13, line_spacing=1.0, space_after=2,
+                          margins_cm=(2.0, 2.0, 2.0, 2.0))
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Cm(29.7), Cm(21.0)
+    width = dk.text_width_cm(doc)  # 25.7 cm
+    header(doc, number=False, widths=(9.0, width - 9.0))
+    dk.title(doc, "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG",
+             "{{ nhan.doi_tuong|upper }} NĂM {{ nam }}", size=13, space_before=0, space_after=0)
+    dk.add_paragraph(doc, R("(Kèm theo Báo cáo số {{ so_hieu }} của {{ co_quan.ten }})", italic=True),
+                     align="center", space_after=4)
+    summary_table(doc, [1.0, 6.2, 1.6, 2.1, 1.3, 1.6, 1.3, 1.6, 1.3, 1.6, 1.3, 1.6, 1.6, 2.6], size=10)
+    dk.add_paragraph(doc, R("{{ nhan.ghi_chu_viet_tat }}", italic=True, size=11), align="justify",
+                     space_before=3, size=11)
+    dk.add_paragraph(doc, R("{{ nhan.tieu_de_ty_le }}", bold=True, size=12), align="center", space_before=4, size=12)
+    group_table(doc, [1.0, 6.7, 2.4, 2.0, 2.0, 2.4, 4.6, 4.6], size=10)
+    dk.signature_table(
+        doc,
+        {"date": " ", "title": "{{ nhan.nguoi_lap }}", "hint": "(Ký, ghi rõ họ tên)", "name": ""},
+        {"date": "{{ dong_ngay }}", "title": "{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", "hint": "",
+         "name": "{{ co_quan.nguoi_dung_dau }}"},
+        widths_cm=(width / 2, width / 2), space_before=2, sign_space_cm=1.6,
+    )
+    strip_keep_next(doc)
+    return doc
+
+
+BUILDERS = {"bao_cao_so_noi_vu": build_bao_cao, "bieu_tong_hop": build_bieu}
+
+
+# --------------------------------------------------------------------------------------------
+# meta.toml and main
+# --------------------------------------------------------------------------------------------
+def _q(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def meta_toml(spec: Spec) -> str:
+    lines = [
+        f"# Metadata and corrigible labels of «{spec.title}» (agency submission to the Sở Nội vụ).",
+        "# Written by tools/build_submission_templates.py when missing; edit the [labels] freely (the",
+        "# template prints them as {{ nhan.<key> }}). shared/domain/forms.md §6.6: the layout is a PROPOSAL;",
+        "# the Sở Nội vụ letter of each year is the authority.",
+        f"code = {_q(spec.code)}",
+        f"ma_hieu = {_q(spec.ma_hieu)}",
+        f"title = {_q(spec.title)}",
+        f"issuing_document = {_q(spec.issuing_document)}",
+        "years = [2020, 2100]",
+        'scope = "co_quan"',
+        f"recipients = {_q('Sở Nội vụ')}",
+        "signers = [" + ", ".join(_q(s) for s in spec.signers) + "]",
+        "copies = 1",
+        "initials = false",
+        "",
+        "[labels]",
+    ]
+    for lab in spec.labels:
+        lines.append(f"# {lab.note}")
+        lines.append(f"{lab.key} = {_q(lab.text)}")
+    return "\n".join(lines) + "\n"
+
+
+def build(code: str, *, write_meta: bool = False) -> Path:
+    spec = FORMS[code]
+    folder = TEMPLATES / code
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "template.docx"
+    dk.save_reproducible(BUILDERS[code](spec), out)
+    meta_path = folder / "meta.toml"
+    if write_meta or not meta_path.exists():
+        meta_path.write_text(meta_toml(spec), encoding="utf-8")
+    meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+    missing = sorted(dk.used_names(out, "nhan") - set(meta.get("labels", {})))
+    if missing:
+        raise SystemExit(f"{meta_path}: [labels] lacks {', '.join(missing)}; add them or run with --write-meta")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("codes", nargs="*", default=sorted(FORMS), help="templates to build")
+    ap.add_argument("--write-meta", action="store_true", help="overwrite meta.toml too")
+    args = ap.parse_args(argv)
+    for code in args.codes:
+        if code not in FORMS:
+            ap.error(f"unknown template {code!r}; known: {', '.join(sorted(FORMS))}")
+        print(build(code, write_meta=args.write_meta).relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
