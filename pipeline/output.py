@@ -5,6 +5,7 @@ A failed or interrupted run leaves the previous output untouched and no half-wri
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -22,6 +23,7 @@ class OutputFolder:
         self.parent = self.target.parent
         self.staging: Path | None = None
         self._lock_fh = None
+        self._staged: Path | None = None  # the staging folder, remembered for error messages
 
     def __enter__(self) -> OutputFolder:
         t = self.target
@@ -43,8 +45,9 @@ class OutputFolder:
             raise OutputError(
                 f"Một lệnh hoso khác đang ghi vào «{t}». Chờ lệnh đó chạy xong (hoặc chọn thư mục khác với -o)."
             ) from None
+        self._tidy()
         try:
-            self.staging = Path(tempfile.mkdtemp(prefix=f".{t.name}.dang-tao-", dir=self.parent))
+            self.staging = self._staged = Path(tempfile.mkdtemp(prefix=f".{t.name}.dang-tao-", dir=self.parent))
         except OSError as exc:
             self._unlock()
             raise _os_error(exc, self.parent) from exc
@@ -59,19 +62,45 @@ class OutputFolder:
                 old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.cu-", dir=self.parent))
                 os.rename(self.target, old / "x")
             os.rename(self.staging, self.target)
-        except OSError as exc:
+        except BaseException as exc:  # OSError, or Ctrl-C between the two renames: put the old one back
             if old is not None and (old / "x").exists() and not self.target.exists():
                 os.rename(old / "x", self.target)
-            raise _os_error(exc, self.target) from exc
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    old.rmdir()
+            if isinstance(exc, OSError):
+                raise _os_error(exc, self.target) from exc
+            raise
         self.staging = None
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
         self._unlock()
+        if isinstance(exc, OSError) and exc.errno in _WRITING:  # disk full, read-only… while building
+            ours = not exc.filename or any(_inside(exc.filename, p) for p in (self._staged, self.target) if p)
+            if ours or exc.errno in _FULL:
+                raise _os_error(exc, self.target if ours else Path(exc.filename)) from exc
+
+    def _tidy(self) -> None:
+        """Folders left by a run killed outright (kill -9, power cut); only the lock holder may touch
+        them. A previous output caught between the two renames of `commit` is put back first."""
+        name = self.target.name
+        try:
+            stale = sorted(p for p in self.parent.iterdir()
+                           if p.name.startswith((f".{name}.dang-tao-", f".{name}.cu-")) and p.is_dir())
+            if not self.target.exists():
+                for p in stale:
+                    if p.name.startswith(f".{name}.cu-") and (p / "x").is_dir():
+                        os.rename(p / "x", self.target)
+                        break
+        except OSError:
+            return
+        for p in stale:
+            shutil.rmtree(p, ignore_errors=True)
 
     def _unlock(self) -> None:
         if self._lock_fh is not None:
@@ -82,9 +111,17 @@ class OutputFolder:
                 self._lock_fh = None
 
 
+_FULL = {errno.ENOSPC, errno.EDQUOT}
+_WRITING = _FULL | {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def _inside(filename, folder: Path) -> bool:
+    return Path(os.path.abspath(os.fsdecode(filename))).is_relative_to(folder)
+
+
 def _os_error(exc: OSError, where: Path) -> OutputError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return OutputError(f"Không có quyền ghi vào «{where}». Chọn thư mục khác với -o hoặc kiểm tra quyền.")
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in _FULL:
         return OutputError(f"Ổ đĩa chứa «{where}» đã đầy. Giải phóng dung lượng rồi chạy lại; kết quả cũ vẫn giữ nguyên.")
     return OutputError(f"Không ghi được vào «{where}»: {exc.strerror or exc}.")

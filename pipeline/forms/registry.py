@@ -7,6 +7,7 @@ file itself; nothing here needs Python changes for that.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from pipeline.errors import TemplateError
 from pipeline.resources import templates_dir
+
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # a form code is a file name: never a path
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class Registry:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise TemplateError(f"Tệp «{meta}» sai cú pháp TOML: {exc}") from exc
         try:
+            if not isinstance(data["code"], str) or not _CODE.fullmatch(data["code"]):
+                raise TemplateError(f"Tệp «{meta}»: mã mẫu «{data['code']}» không dùng làm tên tệp được (mã được dùng "
+                                    "làm tên tệp: chỉ gồm chữ cái không dấu, chữ số, dấu - hoặc _).")
             template = meta.parent / data.get("template", "template.docx")
             if not template.is_file():
                 raise TemplateError(f"Mẫu «{data['code']}»: thiếu tệp Word «{template}».")

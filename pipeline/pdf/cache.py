@@ -56,13 +56,14 @@ class PdfCache:
         try:
             info = json.loads(meta.read_text())
             data = pdf.read_bytes()
-        except (OSError, ValueError):
-            return None
-        if sha256_bytes(data) != info.get("sha256") or not data.startswith(b"%PDF"):
+            expected, pages = info["sha256"], int(info["pages"])  # a sidecar of any other shape is damaged
+        except (OSError, ValueError, TypeError, KeyError):
+            expected, pages, data = None, 0, b""
+        if expected is None or sha256_bytes(data) != expected or not data.startswith(b"%PDF") or pages < 1:
             for p in (pdf, meta):
                 p.unlink(missing_ok=True)
             return None
-        return data, int(info.get("pages", 0))
+        return data, pages
 
     def put(self, key: str, data: bytes, pages: int) -> None:
         pdf, meta = self._paths(key)
@@ -88,10 +89,13 @@ class BlobCache:
         side = path.with_name(path.name + ".sha256")
         try:
             data = path.read_bytes()
-            expected = side.read_text().strip()
         except OSError:
             return None
-        if sha256_bytes(data) != expected:
+        try:
+            expected = side.read_text().strip()
+        except (OSError, ValueError):  # missing, or not even text
+            expected = None
+        if expected is None or sha256_bytes(data) != expected:
             path.unlink(missing_ok=True)
             side.unlink(missing_ok=True)
             return None

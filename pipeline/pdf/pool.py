@@ -8,12 +8,14 @@ with %%EOF, readable page count): soffice can exit 0 having converted fewer file
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import queue
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +78,10 @@ def tasks(items: list[Item], workers: int) -> list[tuple[str, list[Item]]]:
     return out
 
 
+class _Stopped(Exception):
+    """The run was interrupted: a worker must not start another soffice."""
+
+
 class Converter:
     """Converts DOCX files to PDF bytes. Replaceable (tests inject faulty converters)."""
 
@@ -86,6 +92,7 @@ class Converter:
         self.timeout_per_doc = timeout_per_doc
         self.soffice = soffice or libreoffice.find_soffice()
         self.pdfa = False  # PDF/A-2b: forms converted one by one, as filled (see with_pdfa)
+        self._stop = threading.Event()
 
     def with_pdfa(self) -> Converter:
         """A converter of the same kind producing PDF/A-2b, one form at a time and with the forms'
@@ -111,12 +118,13 @@ class Converter:
             work.put(t)
         lock = threading.Lock()
         errors: list[BaseException] = []
-        with tempfile.TemporaryDirectory(prefix="hoso-lo-") as tmp:
+        self._stop = threading.Event()
+        with tempfile.TemporaryDirectory(prefix="hoso-lo-", ignore_cleanup_errors=True) as tmp:
             tmp_path = Path(tmp)
 
             def worker(index: int) -> None:
                 profile = tmp_path / f"profile-{index}"
-                while True:
+                while not self._stop.is_set():
                     try:
                         kind, batch = work.get_nowait()
                     except queue.Empty:
@@ -144,8 +152,9 @@ class Converter:
                 for t in threads:
                     while t.is_alive():
                         t.join(0.2)
-            except BaseException:
-                libreoffice.kill_all()
+            except BaseException:  # Ctrl-C, SIGTERM: no soffice may outlive us, none may start
+                self._stop.set()
+                _stop_workers(threads)
                 raise
         if errors:
             raise errors[0]
@@ -157,6 +166,10 @@ class Converter:
             )
         return results
 
+    def _check_stop(self) -> None:
+        if self._stop.is_set():
+            raise _Stopped
+
     def _convert_joined(self, profile: Path, chunk: list[Item], work: Path):
         """One joined document for the chunk, split back per form; one by one if anything is off."""
         if work.exists():
@@ -166,10 +179,13 @@ class Converter:
         joined = work / "gop.docx"
         try:
             names = join.join([it.docx for it in chunk], joined)
+            self._check_stop()
             timeout = self.timeout_base + self.timeout_per_doc * len(chunk)
             libreoffice.run_convert(self.soffice, profile, [joined], out, timeout=timeout,
                                     filter_options=join.EXPORT_FILTER)
             pieces = join.split((out / "gop.pdf").read_bytes(), names)
+        except _Stopped:
+            raise
         except (libreoffice.Timeout, OSError, ValueError, KeyError):
             pieces = None
         except Exception:  # a damaged joined PDF: pypdf raises many kinds
@@ -204,15 +220,22 @@ class Converter:
                     shutil.copyfile(it.docx, f)
                 else:
                     join.normalise(it.docx, f)  # the same shape as inside a joined document
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise  # the disk is full: say so, not "LibreOffice could not convert"
+                continue
             except Exception:  # a damaged .docx: reported below as not converted
                 continue
             files.append(f)
         if not files:
             return {}
+        self._check_stop()
         try:
             self.convert_batch(profile, files, out)
         except libreoffice.Timeout:
             pass  # whatever was produced before the hang is still checked below
+        except Exception:  # noqa: BLE001 - a crashed worker: what it produced is checked, the rest retried
+            pass
         done = {}
         for i, it in enumerate(batch):
             pdf = out / f"{i:04d}.pdf"
@@ -224,3 +247,13 @@ class Converter:
             if pages:
                 done[it.key] = (data, pages)
         return done
+
+
+def _stop_workers(threads: list[threading.Thread], *, timeout: float = 30) -> None:
+    """Kill every soffice until each worker has seen the stop: a worker may be starting a retry."""
+    end = time.monotonic() + timeout
+    while any(t.is_alive() for t in threads) and time.monotonic() < end:
+        libreoffice.kill_all()
+        for t in threads:
+            t.join(0.05)
+    libreoffice.kill_all()

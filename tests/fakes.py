@@ -1,0 +1,224 @@
+"""Stand-ins for LibreOffice that fail on purpose (tests only).
+
+`TextConverter` converts without LibreOffice: each .docx becomes a small PDF that carries the
+document's text, so a dossier built with it can be checked by its text. `FaultyConverter` does the
+same but misbehaves the way soffice does in the field: writes no PDF, writes a truncated PDF,
+converts only the first k files and still "exits 0", hangs (a real process group killed on
+timeout), or raises. Faults hit the first `times` calls (then it behaves), or — with `only` — every
+call that includes a document whose text contains that string (a document that always crashes
+LibreOffice).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+import subprocess
+import sys
+import threading
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+from pypdf import PdfReader
+from reportlab.pdfgen import canvas
+
+from pipeline import api
+from pipeline.bundle.stamp import fonts
+from pipeline.pdf import libreoffice
+from pipeline.pdf.pool import Converter
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FAULTS = ("no_pdf", "truncated", "first_k", "hang", "raise", "oserror")
+
+
+def docx_text(docx: Path) -> str:
+    """The document's text, one paragraph a line."""
+    with zipfile.ZipFile(docx) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"))
+    lines = []
+    for p in root.iter(f"{{{W}}}p"):
+        parts = []
+        for el in p.iter(f"{{{W}}}t", f"{{{W}}}br"):
+            parts.append(el.text or "" if el.tag == f"{{{W}}}t" else "\n")
+        lines.append("".join(parts))
+    return "\n".join(line for line in "\n".join(lines).splitlines() if line.strip())
+
+
+def text_pdf(text: str, *, lines_per_page: int = 45) -> bytes:
+    regular, _bold = fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(595, 842), invariant=1)
+    lines = text.splitlines() or [""]
+    for start in range(0, len(lines), lines_per_page):
+        c.setFont(regular, 9)
+        y = 800
+        for line in lines[start:start + lines_per_page]:
+            c.drawString(40, y, line[:110])
+            y -= 17
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def write_text_pdf(docx: Path, outdir: Path) -> None:
+    (outdir / f"{docx.stem}.pdf").write_bytes(text_pdf(docx_text(docx)))
+
+
+class TextConverter(Converter):
+    """A converter without LibreOffice; records every batch it was given."""
+
+    def __init__(self, *, workers: int = 1, timeout_base: float = 60, timeout_per_doc: float = 6) -> None:
+        super().__init__(workers=workers, timeout_base=timeout_base, timeout_per_doc=timeout_per_doc,
+                         soffice="/nonexistent/soffice")
+        self.calls: list[list[str]] = []  # the text's first 400 characters of each file, per call
+        self._lock = threading.Lock()
+
+    def convert_batch(self, profile: Path, files: list[Path], outdir: Path) -> None:
+        with self._lock:
+            self.calls.append([docx_text(f)[:400] for f in files])
+        for f in files:
+            self.write_pdf(f, outdir)
+
+    def write_pdf(self, docx: Path, outdir: Path) -> None:
+        write_text_pdf(docx, outdir)
+
+
+def hang_script(folder: Path) -> Path:
+    """A fake soffice that never finishes and leaves a child behind; both carry `folder` in their
+    command line, so a test can tell whether they were killed."""
+    script = folder / "soffice-hang"
+    sleeper = f"{sys.executable} -c 'import time; time.sleep(300)' {folder}"
+    script.write_text(f"#!/bin/sh\n{sleeper} &\n{sleeper}\nwait\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return script
+
+
+class FaultyConverter(TextConverter):
+    def __init__(self, fault: str, *, times: int = 1, only: str | None = None, k: int = 1,
+                 hang_dir: Path | None = None, **kw) -> None:
+        assert fault in FAULTS, fault
+        super().__init__(**kw)
+        self.fault, self.times, self.only, self.k = fault, times, only, k
+        self.hang_dir = hang_dir
+        self.faults = 0
+
+    def _should_fail(self, files: list[Path]) -> bool:
+        if self.only is not None:
+            return any(self.only in docx_text(f) for f in files)
+        with self._lock:
+            if self.faults < self.times:
+                self.faults += 1
+                return True
+        return False
+
+    def convert_batch(self, profile: Path, files: list[Path], outdir: Path) -> None:
+        if not self._should_fail(files):
+            return super().convert_batch(profile, files, outdir)
+        with self._lock:
+            self.calls.append(["FAULT:" + self.fault])
+        if self.fault == "no_pdf":
+            return None  # soffice exited 0 and wrote nothing
+        if self.fault == "truncated":
+            for f in files:
+                data = text_pdf(docx_text(f))
+                (outdir / f"{f.stem}.pdf").write_bytes(data[: len(data) // 2])
+            return None
+        if self.fault == "first_k":
+            for f in files[: self.k]:
+                self.write_pdf(f, outdir)
+            return None
+        if self.fault == "hang":
+            assert self.hang_dir is not None
+            script = hang_script(self.hang_dir)
+            timeout = self.timeout_base + self.timeout_per_doc * len(files)
+            libreoffice.run_convert(str(script), profile, files, outdir, timeout=timeout)  # raises Timeout
+            raise AssertionError("the hang script returned")
+        if self.fault == "oserror":
+            raise OSError(5, "Input/output error (injected)")
+        raise RuntimeError("soffice crashed (injected)")
+
+
+def processes_matching(text: str) -> list[tuple[int, str]]:
+    """(pid, command line) of live processes whose command line contains `text` (not zombies)."""
+    out = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmd = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            state = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text in cmd and state != "Z":
+            out.append((int(entry.name), cmd.strip()))
+    return out
+
+
+def wait_gone(text: str, timeout: float = 10.0) -> list[tuple[int, str]]:
+    """Processes still matching `text` after up to `timeout` seconds (an empty list is success)."""
+    import time
+
+    end = time.monotonic() + timeout
+    while True:
+        left = processes_matching(text)
+        if not left or time.monotonic() > end:
+            return left
+        time.sleep(0.1)
+
+
+def kill_matching(text: str) -> None:
+    """Clean-up after a failed test: kill only what this test started (by its unique marker)."""
+    for pid, _cmd in processes_matching(text):
+        try:
+            os.kill(pid, 9)
+        except ProcessLookupError:
+            pass
+
+
+def run_quiet(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def fake_soffice(folder: Path) -> Path:
+    """An executable standing in for soffice (for subprocess tests): writes a text PDF for each
+    .docx it is given into --outdir, like `soffice --convert-to pdf` does."""
+    script = folder / "fake-soffice"
+    tests = Path(__file__).resolve().parent
+    script.write_text(f"#!{sys.executable}\nimport sys\nsys.path.insert(0, {str(tests)!r})\n"
+                      "from fakes import fake_soffice_main\nfake_soffice_main(sys.argv[1:])\n")
+    script.chmod(0o755)
+    return script
+
+
+def fake_soffice_main(args: list[str]) -> None:
+    outdir = Path(args[args.index("--outdir") + 1])
+    for arg in args:
+        if arg.endswith(".docx"):
+            write_text_pdf(Path(arg), outdir)
+
+
+# -- shared by the reliability tests ---------------------------------------------------------------
+LD = {"VP-001": "Nguyễn Đình Khải", "VP-002": "Trần Thị Thu Hà", "VP-003": "Lê Quang Đức"}
+
+
+def snapshot(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def leftovers(out: Path) -> list[str]:
+    """Staging or swap folders left beside the output folder."""
+    return sorted(p.name for p in out.parent.iterdir()
+                  if p.name.startswith(f".{out.name}.") and not p.name.endswith(".lock"))
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def build_unit(sample, out: Path, cache: Path, converter: Converter, unit: str = "LD", **extra) -> api.BuildSummary:
+    options = api.BuildOptions(units=frozenset({unit}), cache_dir=cache, show_progress=False, **extra)
+    return api.build(sample, out, options, converter=converter)
