@@ -2,7 +2,7 @@
 
     python -m bench.run                 # N = 300 (about 5 minutes on 2 cores)
     python -m bench.run --large         # also N = 1,000 (RSS target), about 4 minutes more
-    python -m bench.run --profile       # also a cProfile of the N = 300 build: where the time goes
+    python -m bench.run --profile       # also stage timings and a cProfile of the build: where the time goes
     python -m bench.run --smoke         # N = 20, naive sample 3, check of 1,000 people: < 1 minute
 
 Everything hoso does is measured through its CLI (`python -m pipeline …`, a subprocess with a
@@ -172,7 +172,7 @@ def run_measured(cmd: list[str], *, timeout: float = 3600, env: dict | None = No
         sampler.stop()
     result = {
         "cmd": " ".join(str(c) for c in cmd[1:]), "seconds": round(seconds, 3), "rc": proc.returncode,
-        "stderr_tail": err.decode("utf-8", "replace")[-1500:], "stdout_tail": out.decode("utf-8", "replace")[-500:],
+        "stderr_tail": err.decode("utf-8", "replace")[-1500:], "stdout_tail": out.decode("utf-8", "replace")[-4000:],
     }
     if sampler:
         result.update(peak_rss_mb=round(sampler.peak / MB, 1), peak_rss_hoso_mb=round(sampler.peak_root / MB, 1),
@@ -499,6 +499,20 @@ def measure_check_rate(n: int, seed: int, work: Path) -> dict:
     return {"people": n, "generate_s": round(stats.seconds, 2), "check_s": chk["seconds"], "rate_s": rate["seconds"]}
 
 
+def measure_stages(wb: Path, wb_edit: Path, work: Path) -> dict:
+    """Stage wall times (bench/stages.py) of a full build, then the incremental and no-change ones."""
+    out, cache = work / "out-stages", work / "cache-stages"
+    res = {}
+    for label, book in (("full", wb), ("incremental", wb_edit), ("nochange", wb_edit)):
+        log(f"stages: {label} build with a timer on every stage …")
+        r = run_measured([sys.executable, "-m", "bench.stages", str(book), str(out), str(cache)], sample=False)
+        try:
+            res[label] = json.loads(r["stdout_tail"].strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            res[label] = {"error": r["stderr_tail"][-800:]}
+    return res
+
+
 def measure_profile(workbook: Path, work: Path, out_dir: Path, stamp: str) -> dict:
     """cProfile of a full build (empty cache): cumulative seconds of the pipeline's stages."""
     import pstats
@@ -619,6 +633,18 @@ def table(res: dict) -> str:
         if key == "peak_rss_mb":
             label += f" (N = {res['params']['rss_n']})"
         lines.append(f"| {label} | {fmt_ratio(key, r[key])} | {fmt_target(key)} | {res['status'][key]} |")
+    st = m.get("stages", {})
+    if all("stages" in st.get(k, {}) for k in ("full", "incremental", "nochange")):
+        names = list(st["full"]["stages"])
+        names += [n for k in ("incremental", "nochange") for n in st[k]["stages"] if n not in names]
+        lines += ["", "Where the time goes: wall time of each stage (bench/stages.py, no profiler; a stage called "
+                      "from inside another is counted in both):", "",
+                  "| stage | full build | incremental | no-change |", "|---|---|---|---|"]
+        for name in names:
+            cells = [f"{st[k]['stages'].get(name, 0.0):.2f} s" for k in ("full", "incremental", "nochange")]
+            lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+        lines.append("| **total (in-process, without Python start-up)** | " + " | ".join(
+            f"**{st[k]['total']:.2f} s**" for k in ("full", "incremental", "nochange")) + " |")
     if m.get("profile", {}).get("stages_cumulative_s"):
         pr = m["profile"]
         lines += ["", f"Where the time goes (cProfile of the same build, {pr['seconds_under_profiler']:.0f} s under the "
@@ -720,6 +746,7 @@ def run(args: argparse.Namespace) -> dict:
             m["large_build"] = lb
             m["large_ceiling"] = measure_ceiling(build_documents(outl), soffice, work / "large")
         if args.profile:
+            m["stages"] = measure_stages(wb, wb_edit, work)
             m["profile"] = measure_profile(wb, work, args.out, stamp)
     finally:
         if not args.keep:
@@ -755,7 +782,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--naive-sample", type=int, default=30, help="forms converted the naive way (default 30)")
     ap.add_argument("--check-n", type=int, default=10_000, help="people in the check + rate workbook (default 10,000)")
     ap.add_argument("--seed", type=int, default=2024)
-    ap.add_argument("--profile", action="store_true", help="also profile a full build with cProfile")
+    ap.add_argument("--profile", action="store_true",
+                    help="also time every stage of a full, incremental and no-change build, and profile a full build with cProfile")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (workbooks, outputs, PDFs)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="where the JSON goes (default bench/results)")
     args = ap.parse_args(argv)
