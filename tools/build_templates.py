@@ -1,4 +1,5 @@
-"""Build the Word templates of the ND 90/2020 evaluation forms (Mẫu số 01, 02, 03).
+"""Build the Word templates of the evaluation forms: ND 90/2020 Mẫu số 01, 02, 03 and the party
+forms Mẫu 02A/02B-HD KĐ.ĐG 2023 and Mẫu 3-213.
 
     python tools/build_templates.py                 # templates/mau_0X/template.docx (+ meta.toml if missing)
     python tools/build_templates.py --write-meta    # also overwrite every meta.toml
@@ -18,6 +19,7 @@ import argparse
 import json
 import sys
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,6 +73,9 @@ class FormSpec:
     recipients: str
     signers: tuple[str, ...]
     labels: tuple[Label, ...] = field(default_factory=tuple)
+    issuing_document: str = ""  # default: the ND 90/2020 appendix
+    years: tuple[int, int] = (2020, 2025)
+    section: str = "§2"  # where shared/domain/forms.md describes the form
 
 
 # --------------------------------------------------------------------------------------------
@@ -449,7 +454,522 @@ def build_mau_03(spec: FormSpec):
     return _build_02_03(spec, identity)
 
 
-BUILDERS = {"mau_01": build_mau_01, "mau_02": build_mau_02, "mau_03": build_mau_03}
+# --------------------------------------------------------------------------------------------
+# party forms: Bản kiểm điểm cá nhân 02A/02B (HD 25-HD/BTCTW) and Phiếu nhận xét 3-213 (HD 33)
+# shared/domain/forms.md §3 and §4
+# --------------------------------------------------------------------------------------------
+HD25 = (
+    "Hướng dẫn số 25-HD/BTCTW ngày 10/11/2023 của Ban Tổ chức Trung ương "
+    "(thực hiện Quy định số 124-QĐ/TW ngày 04/10/2023)"
+)
+HD33 = (
+    "Hướng dẫn số 33-HD/BTCTW ngày 30/10/2020 của Ban Tổ chức Trung ương "
+    "(thực hiện Quy định số 213-QĐ/TW ngày 02/01/2020 của Bộ Chính trị)"
+)
+PARTY_LEVELS = ("Xuất sắc", "Tốt", "Trung bình", "Kém")  # [V] S29
+# the left column of a party header: the đảng bộ (normal) and the chi bộ (bold), then "*"
+DANG_BO_EXPR = "{{ co_quan.dang_bo_hoa or 'ĐẢNG BỘ " + dk.DOTS * 6 + "' }}"
+CHI_BO_EXPR = "{{ don_vi.chi_bo|upper if don_vi.chi_bo else 'CHI BỘ " + dk.DOTS * 6 + "' }}"
+XAC_LAP = "(Xác lập thời điểm, ký, ghi rõ họ tên)"
+
+_KD_LABELS_TOP = (
+    Label(
+        "muc_i_1",
+        "Về phẩm chất chính trị; phẩm chất đạo đức, lối sống; ý thức tổ chức kỷ luật; "
+        "tác phong, lề lối làm việc",
+        "[R] S26, item I.1",
+    ),
+    Label("muc_i_2", "Về thực hiện chức trách, nhiệm vụ được giao", "[R] S26, item I.2"),
+    Label(
+        "tu_danh_gia_cap_do",
+        "Tự đánh giá về cấp độ thực hiện",
+        "[R] S26, line before the Xuất sắc / Tốt / Trung bình / Kém boxes (levels [V] S29)",
+    ),
+)
+_KD_LABELS_LEADER = (
+    Label(
+        "muc_i_3",
+        "Kết quả công tác lãnh đạo, chỉ đạo, quản lý, điều hành; thực hiện chức trách, nhiệm vụ; "
+        "mức độ hoàn thành nhiệm vụ của các tổ chức, cơ quan, đơn vị thuộc quyền quản lý; khả năng "
+        "quy tụ, xây dựng đoàn kết nội bộ",
+        "[R] S26, item I.3 of 02B",
+    ),
+    Label(
+        "muc_i_4",
+        "Trách nhiệm trong công việc; tinh thần năng động, đổi mới, sáng tạo, dám nghĩ, dám làm, "
+        "dám chịu trách nhiệm; xử lý những vấn đề khó, phức tạp, nhạy cảm trong thực hiện nhiệm vụ",
+        "[R] S26, item I.4 of 02B",
+    ),
+    Label(
+        "muc_i_5",
+        "Trách nhiệm nêu gương của bản thân và gia đình; việc đấu tranh phòng, chống tham nhũng, "
+        "tiêu cực, lãng phí; sự tín nhiệm của cán bộ, đảng viên",
+        "[R] S26, item I.5 of 02B",
+    ),
+)
+_KD_LABELS_REST = (
+    Label(
+        "muc_cam_ket",
+        "Việc thực hiện cam kết tu dưỡng, rèn luyện, phấn đấu hằng năm",
+        "[R] S26, last item of section I (3 in 02A, 6 in 02B)",
+    ),
+    Label("phan_ii", "Hạn chế, khuyết điểm và nguyên nhân", "[R] S26, heading II"),
+    Label("phan_ii_1", "Hạn chế, khuyết điểm", "[R] S26, II.1"),
+    Label("phan_ii_2", "Nguyên nhân của hạn chế, khuyết điểm", "[R] S26, II.2"),
+    Label(
+        "phan_iii",
+        "Kết quả khắc phục những hạn chế, khuyết điểm đã được cấp có thẩm quyền kết luận hoặc "
+        "được chỉ ra ở các kỳ kiểm điểm trước",
+        "[R] S26, heading III",
+    ),
+    Label(
+        "phan_iv",
+        "Giải trình những vấn đề được gợi ý kiểm điểm (nếu có)",
+        "[R] S26, heading IV",
+    ),
+    Label(
+        "phan_v",
+        "Làm rõ trách nhiệm của cá nhân đối với những hạn chế, khuyết điểm của tập thể (nếu có)",
+        "[R] S26, heading V",
+    ),
+    Label(
+        "phan_vi", "Phương hướng, biện pháp khắc phục hạn chế, khuyết điểm", "[R] S26, heading VI"
+    ),
+    Label("phan_vii", "Tự nhận mức xếp loại chất lượng", "[R] S26, heading VII"),
+    Label("phan_vii_1", "Xếp loại cán bộ, công chức, viên chức", "[R] S26, VII.1"),
+    Label("phan_vii_2", "Xếp loại đảng viên", "[R] S26, VII.2"),
+    Label("ky_tu_kiem_diem", "NGƯỜI TỰ KIỂM ĐIỂM", "[R] S26, the member's signature"),
+    Label("ky_ghi_ro", "(Ký, ghi rõ họ tên)", "[R] S26, line under NGƯỜI TỰ KIỂM ĐIỂM"),
+    Label(
+        "phan_cong_chuc",
+        "Đánh giá, xếp loại chất lượng công chức, viên chức",
+        "[R] S26, heading of the agency head's block",
+    ),
+    Label(
+        "cong_chuc_nhan_xet",
+        "Nhận xét, đánh giá của người quản lý, sử dụng công chức, viên chức",
+        "[R] S26",
+    ),
+    Label("cong_chuc_muc", "Mức xếp loại chất lượng công chức, viên chức", "[R] S26"),
+    Label(
+        "phan_dang_vien",
+        "Đánh giá, xếp loại chất lượng đảng viên",
+        "[R] S26, heading of the party blocks",
+    ),
+    Label("chi_uy_nhan_xet", "Nhận xét, đánh giá của chi ủy", "[R] S26"),
+    Label("chi_bo_de_xuat", "Chi bộ đề xuất xếp loại mức chất lượng", "[R] S26"),
+    Label("ky_chi_bo", "T/M CHI ỦY (CHI BỘ)", "[R] S26"),
+    Label("dang_uy_xep_loai", "Đảng ủy, chi ủy cơ sở xếp loại mức chất lượng", "[R] S26"),
+    Label("ky_dang_uy", "T/M ĐẢNG ỦY (CHI ỦY)", "[R] S26"),
+    Label("ky_xac_lap", XAC_LAP, "[R] S26, line under the chi bộ and đảng ủy signers"),
+    Label(
+        "ghi_chu_khong_xep_loai",
+        "Không đánh giá, xếp loại chất lượng công chức, viên chức năm nay (thời gian công tác "
+        "trong năm dưới 06 tháng); vẫn kiểm điểm theo quy định.",
+        "printed under VII.1 only when khong_xep_loai; wording is the project's own",
+    ),
+)
+
+MAU_02A = FormSpec(
+    code="mau_02a",
+    ma_hieu="Mẫu 02A-HD KĐ.ĐG 2023",
+    title="Bản kiểm điểm cá nhân (cá nhân không giữ chức vụ lãnh đạo, quản lý)",
+    doi_tuong="",
+    recipients="Đảng viên không giữ chức vụ lãnh đạo, quản lý",
+    signers=("Người tự kiểm điểm", "Thủ trưởng cơ quan, đơn vị", "T/M chi ủy (chi bộ)",
+             "T/M đảng ủy (chi ủy)"),
+    labels=_KD_LABELS_TOP + _KD_LABELS_REST,
+    issuing_document=HD25,
+    years=(2023, 2025),
+    section="§3",
+)
+MAU_02B = FormSpec(
+    code="mau_02b",
+    ma_hieu="Mẫu 02B-HD KĐ.ĐG 2023",
+    title="Bản kiểm điểm cá nhân (cá nhân giữ chức vụ lãnh đạo, quản lý)",
+    doi_tuong="",
+    recipients="Đảng viên giữ chức vụ lãnh đạo, quản lý",
+    signers=MAU_02A.signers,
+    labels=_KD_LABELS_TOP + _KD_LABELS_LEADER + _KD_LABELS_REST,
+    issuing_document=HD25,
+    years=(2023, 2025),
+    section="§3",
+)
+
+_NCT_ITEM_NOTE = "[R] UNCONFIRMED item wording (duties of QĐ 213 Art. 2); set to \"\" to drop it"
+MAU_3_213 = FormSpec(
+    code="mau_3_213",
+    ma_hieu="Mẫu 3-213",
+    title="Phiếu nhận xét đảng viên đang công tác thường xuyên giữ mối liên hệ với tổ chức đảng "
+    "và nhân dân nơi cư trú",
+    doi_tuong="",
+    recipients="Đảng viên (trừ người được miễn); chi ủy nơi cư trú ghi nhận xét, đảng viên nộp "
+    "lại chi bộ nơi công tác",
+    signers=("T/M chi ủy (chi bộ) nơi cư trú", "Xác nhận của đảng ủy xã, phường, thị trấn"),
+    labels=(
+        Label("dang_bo_cu_tru", "ĐẢNG BỘ " + dk.DOTS * 10,
+              "[R] upper left, line 1 (the residence party organisation, filled by hand)"),
+        Label("tieu_de", "PHIẾU NHẬN XÉT", "[R] title"),
+        Label(
+            "tieu_de_phu",
+            "đảng viên đang công tác thường xuyên giữ mối liên hệ với tổ chức đảng và nhân dân "
+            "nơi cư trú",
+            "[R] subtitle (two public reproductions)",
+        ),
+        Label("kinh_gui", "Chi ủy, chi bộ nơi đảng viên đang công tác", "[R] 'Kính gửi:' line; "
+              "the workplace chi bộ's name follows; set to \"\" to drop the line"),
+        Label("dong_noi_cong_tac", "Nơi công tác", "[R] identity line"),
+        Label("dong_chi_bo_cong_tac", "Sinh hoạt đảng tại", "[R] identity line (workplace chi bộ)"),
+        Label("dong_noi_cu_tru", "Nơi cư trú", "[R] identity line"),
+        Label("dong_chi_bo_cu_tru", "Chi bộ nơi cư trú", "[R] identity line"),
+        Label(
+            "mo_dau",
+            "Chi ủy sau khi họp với ban công tác mặt trận thôn, bản, khu dân cư, tổ dân phố "
+            "thống nhất nhận xét về đảng viên",
+            "[R] opening line; the member's name and 'như sau:' follow",
+        ),
+        Label(
+            "muc_1",
+            "Gương mẫu thực hiện và vận động gia đình, nhân dân nơi cư trú thực hiện chủ trương, "
+            "đường lối của Đảng, chính sách, pháp luật của Nhà nước và các quy định của địa "
+            "phương; thực hiện nghĩa vụ công dân nơi cư trú",
+            _NCT_ITEM_NOTE,
+        ),
+        Label(
+            "muc_2",
+            "Thường xuyên giữ mối liên hệ với chi ủy, trưởng thôn, tổ trưởng tổ dân phố và ban "
+            "công tác mặt trận nơi cư trú; dự đầy đủ các cuộc họp do cấp ủy, chi bộ nơi cư trú "
+            "mời",
+            _NCT_ITEM_NOTE,
+        ),
+        Label(
+            "muc_3",
+            "Tham gia các hoạt động, phong trào ở nơi cư trú; tuyên truyền, vận động nhân dân; "
+            "phản ánh tâm tư, nguyện vọng của nhân dân với tổ chức đảng",
+            _NCT_ITEM_NOTE,
+        ),
+        Label(
+            "muc_4",
+            "Giữ gìn phẩm chất đạo đức, lối sống; xây dựng gia đình văn hóa, khu dân cư văn hóa",
+            _NCT_ITEM_NOTE,
+        ),
+        Label("lua_chon_tot", "Thực hiện tốt", "[R] choice after each item"),
+        Label("lua_chon_chua_tot", "Chưa tốt", "[R] choice after each item"),
+        Label("nhan_xet_khac", "Nhận xét khác", "[R] last item"),
+        Label("ky_xac_nhan", "XÁC NHẬN CỦA ĐẢNG ỦY XÃ, PHƯỜNG, THỊ TRẤN", "[R] left signature"),
+        Label("ky_chi_uy", "T/M CHI ỦY (CHI BỘ)", "[R] right signature ('T/M CHI ỦY' or "
+              "'T/M CHI BỘ')"),
+        Label("ky_chi_uy_chuc_vu", "BÍ THƯ", "[R] under T/M CHI ỦY; \"\" for none"),
+        Label("ky_ghi_ro", "(Ký, ghi rõ họ tên)", "[R]"),
+        Label("ky_xac_nhan_ghi_ro", "(Ký tên, đóng dấu)", "[R] under the đảng ủy confirmation"),
+    ),
+    issuing_document=HD33,
+    years=(2020, 2100),
+    section="§4",
+)
+FORMS.update({f.code: f for f in (MAU_02A, MAU_02B, MAU_3_213)})
+
+
+def _party_header(doc, left_lines, *, place_date: str | None = "{{ dong_ngay }}") -> None:
+    dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
+    dk.header_block(
+        doc,
+        left_lines,
+        party=True,
+        widths_cm=(7.6, dk.text_width_cm(doc) - 7.6),
+        left_size=12,
+        left_rule="star",
+        place_date=R(place_date, size=13) if place_date else None,
+        space_after=2,
+    )
+
+
+def _party_levels(doc, indent_cm: float = 0.5):
+    items = [(dk.BOX_EMPTY, text) for text in PARTY_LEVELS]
+    return dk.choice_line(doc, items, per_line=4, indent_cm=indent_cm, column_cm=3.6)
+
+
+def _self_level(doc) -> None:
+    """'Tự đánh giá về cấp độ thực hiện:' then the four empty boxes (the member ticks one)."""
+    dk.add_paragraph(
+        doc,
+        R("{{ nhan.tu_danh_gia_cap_do }}:", italic=True),
+        left_cm=0.5,
+        keep_next=True,
+        space_after=0,
+    )
+    _party_levels(doc)
+
+
+def _kd_item(doc, number: str, key: str, answers: Sequence[str], *, level: bool = True) -> None:
+    dk.item_heading(doc, number, "{{ nhan." + key + " }}", left_cm=0.5 if number else None)
+    for expr in answers:
+        _answer(doc, expr)
+    if level:
+        _self_level(doc)
+
+
+def _dash_line(doc, key: str, value_expr: str | None = None):
+    """'- <label>:' in bold with an optional value on the same line."""
+    parts = [R("- ", bold=True), R("{{ nhan." + key + " }}:", bold=True)]
+    if value_expr:
+        parts.append(R(" " + value_expr))
+    return dk.add_paragraph(doc, *parts, align="left", keep_next=True, space_after=0)
+
+
+def _four_levels_empty(doc):
+    pars = dk.choice_line(
+        doc, [(dk.BOX_EMPTY, text) for _c, text in LEVELS], per_line=2, indent_cm=0.5,
+        column_cm=8.0,
+    )
+    dk.keep_with_next(pars[-1])
+    return pars
+
+
+def _build_kiem_diem(spec: FormSpec, leader: bool):
+    doc = dk.new_document(title=spec.title, **LAYOUT)
+    dk.add_page_numbers(doc)
+    _party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR])
+    dk.title(doc, "BẢN KIỂM ĐIỂM CÁ NHÂN", "Năm {{ nam }}", space_before=4, space_after=0)
+    sub = "(Cá nhân giữ chức vụ lãnh đạo, quản lý)" if leader else (
+        "(Cá nhân không giữ chức vụ lãnh đạo, quản lý)"
+    )
+    dk.add_paragraph(doc, R(sub, italic=True), align="center", space_after=6, keep_next=True)
+
+    dots = "'" + DOTS_FIELD + "'"
+    dk.add_paragraph(
+        doc,
+        "Họ và tên: ",
+        R("{{ nguoi.ho_ten }}", bold=True),
+        "\tNgày sinh: {{ nguoi.ngay_sinh }}",
+        tabs_cm=(10.5,),
+        space_after=1,
+    )
+    dk.field_line(doc, "Chức vụ Đảng", "{{ nguoi.chuc_vu_dang or " + dots + " }}", space_after=1)
+    dk.field_line(
+        doc,
+        "Chức vụ chính quyền",
+        "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or " + dots + " }}",
+        space_after=1,
+    )
+    dk.field_line(
+        doc, "Chức vụ đoàn thể", "{{ nguoi.chuc_vu_doan_the or " + dots + " }}", space_after=1
+    )
+    # "Đơn vị công tác: ………… Chi bộ …………" [V] S27; the data's chi bộ name starts with "Chi bộ"
+    dk.add_paragraph(
+        doc,
+        "Đơn vị công tác: ",
+        DON_VI_EXPR,
+        "; {{ don_vi.chi_bo or 'Chi bộ " + dk.DOTS * 8 + "' }}",
+        align="justify",
+        space_after=1,
+    )
+
+    dk.section_heading(doc, "I. Ưu điểm, kết quả đạt được")
+    _kd_item(
+        doc,
+        "1.",
+        "muc_i_1",
+        ["td.chinh_tri_tu_tuong", "td.dao_duc_loi_song", "td.y_thuc_ky_luat", "td.tac_phong_le_loi"],
+    )
+    _kd_item(doc, "2.", "muc_i_2", ["td.ket_qua_nhiem_vu", "td.thai_do_phuc_vu"])
+    n = 3
+    if leader:
+        _kd_item(
+            doc, "3.", "muc_i_3", ["td.ket_qua_don_vi", "td.nang_luc_lanh_dao", "td.nang_luc_doan_ket"]
+        )
+        _kd_item(doc, "4.", "muc_i_4", ["cham"])
+        _kd_item(doc, "5.", "muc_i_5", ["cham"])
+        n = 6
+    _kd_item(doc, f"{n}.", "muc_cam_ket", ["cham"], level=False)
+
+    dk.section_heading(doc, "II. {{ nhan.phan_ii }}")
+    _kd_item(doc, "1.", "phan_ii_1", ["td.khuyet_diem"], level=False)
+    _kd_item(doc, "2.", "phan_ii_2", ["td.nguyen_nhan"], level=False)
+
+    dk.section_heading(doc, "III. {{ nhan.phan_iii }}", align="justify")
+    _answer(doc, "td.khac_phuc")
+    _party_levels(doc)
+    dk.section_heading(doc, "IV. {{ nhan.phan_iv }}", align="justify")
+    _answer(doc, "cham")
+    dk.section_heading(doc, "V. {{ nhan.phan_v }}", align="justify")
+    _answer(doc, "cham")
+    dk.section_heading(doc, "VI. {{ nhan.phan_vi }}", align="justify")
+    _answer(doc, "td.phuong_huong")
+
+    dk.section_heading(doc, "VII. {{ nhan.phan_vii }}")
+    dk.item_heading(doc, "1.", "{{ nhan.phan_vii_1 }}", left_cm=0.5)
+    _levels(doc, "tu_xep_loai")
+    dk.p_tag(doc, "if khong_xep_loai")
+    dk.note_paragraph(doc, "{{ nhan.ghi_chu_khong_xep_loai }}", left_cm=0.5, keep_next=True)
+    dk.p_tag(doc, "endif")
+    dk.item_heading(doc, "2.", "{{ nhan.phan_vii_2 }}", left_cm=0.5)
+    _four_levels_empty(doc)
+    dk.signature_table(
+        doc,
+        None,
+        {"title": "{{ nhan.ky_tu_kiem_diem }}", "hint": "{{ nhan.ky_ghi_ro }}",
+         "name": "{{ nguoi.ho_ten }}"},
+    )
+
+    # the agency head's rating (công chức / viên chức), then the chi bộ and the đảng ủy
+    dk.section_heading(doc, "{{ nhan.phan_cong_chuc }}", align="center", space_before=8)
+    _dash_line(doc, "cong_chuc_nhan_xet")
+    _answer(doc, "cham")
+    _dash_line(doc, "cong_chuc_muc", "{{ muc_ket_qua_chu or '" + dk.DOTS * 16 + "' }}")
+    dk.signature_table(
+        doc,
+        None,
+        {"title": "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ",
+         "hint": "(Xác lập thời điểm, ký, ghi rõ họ tên và đóng dấu)", "name": ""},
+        widths_cm=(5.0, 11.0),
+    )
+
+    dk.section_heading(doc, "{{ nhan.phan_dang_vien }}", align="center", space_before=8)
+    _dash_line(doc, "chi_uy_nhan_xet")
+    _answer(doc, "cham")
+    _dash_line(doc, "chi_bo_de_xuat")
+    _four_levels_empty(doc)
+    dk.signature_table(
+        doc, None, {"title": "{{ nhan.ky_chi_bo }}", "hint": "{{ nhan.ky_xac_lap }}", "name": ""}
+    )
+    _dash_line(doc, "dang_uy_xep_loai")
+    _four_levels_empty(doc)
+    dk.signature_table(
+        doc, None, {"title": "{{ nhan.ky_dang_uy }}", "hint": "{{ nhan.ky_xac_lap }}", "name": ""}
+    )
+    return doc
+
+
+def build_mau_02a(spec: FormSpec):
+    return _build_kiem_diem(spec, leader=False)
+
+
+def build_mau_02b(spec: FormSpec):
+    return _build_kiem_diem(spec, leader=True)
+
+
+def build_mau_3_213(spec: FormSpec):
+    # one sheet, as the official phiếu (a sổ liên hệ holds one per year): 13 pt body
+    doc = dk.new_document(title=spec.title, **{**LAYOUT, "size": 13})
+    dk.add_page_numbers(doc)
+    place = dk.DOTS * 4 + ", ngày " + dk.DOTS * 2 + " tháng " + dk.DOTS * 2 + " năm " + dk.DOTS * 2
+    _party_header(
+        doc,
+        [
+            R("{{ nhan.dang_bo_cu_tru }}", bold=False),
+            "{{ nguoi.chi_bo_noi_cu_tru|upper if nguoi.chi_bo_noi_cu_tru else 'CHI BỘ "
+            + dk.DOTS * 6
+            + "' }}",
+        ],
+        place_date=place,
+    )
+    dk.title(doc, "{{ nhan.tieu_de }}", space_before=4, space_after=0)
+    dk.add_paragraph(
+        doc, R("{{ nhan.tieu_de_phu }}", bold=True), align="center", keep_next=True, space_after=0
+    )
+    dk.add_paragraph(doc, R("(Năm {{ nam }})", bold=True), align="center", space_after=6)
+    dk.p_tag(doc, "if nhan.kinh_gui")
+    dk.add_paragraph(
+        doc,
+        R("Kính gửi: ", italic=True),
+        "{{ nhan.kinh_gui }} ({{ don_vi.chi_bo or '" + dk.DOTS * 8 + "' }}"
+        "{% if co_quan.dang_bo %}, {{ co_quan.dang_bo }}{% endif %}).",
+        align="justify",
+        left_cm=0,
+        space_after=4,
+    )
+    dk.p_tag(doc, "endif")
+
+    dots = "'" + DOTS_FIELD + "'"
+    dk.add_paragraph(
+        doc,
+        "Họ và tên đảng viên: ",
+        R("{{ nguoi.ho_ten }}", bold=True),
+        "\tNgày sinh: {{ nguoi.ngay_sinh }}",
+        tabs_cm=(10.5,),
+        space_after=1,
+    )
+    dk.field_line(
+        doc,
+        "Chức vụ",
+        "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or " + dots + " }}"
+        "{% if nguoi.chuc_vu_dang and nguoi.chuc_vu_dang != 'Đảng viên' %}; "
+        "{{ nguoi.chuc_vu_dang }}{% endif %}",
+        space_after=1,
+        align="justify",
+    )
+    dk.field_line(doc, "{{ nhan.dong_noi_cong_tac }}", DON_VI_EXPR, space_after=1, align="justify")
+    dk.field_line(
+        doc,
+        "{{ nhan.dong_chi_bo_cong_tac }}",
+        "{{ don_vi.chi_bo or " + dots + " }}{% if co_quan.dang_bo %}, {{ co_quan.dang_bo }}"
+        "{% endif %}",
+        space_after=1,
+        align="justify",
+    )
+    dk.field_line(
+        doc, "{{ nhan.dong_noi_cu_tru }}", "{{ nguoi.noi_cu_tru or " + dots + " }}",
+        space_after=1, align="justify",
+    )
+    dk.field_line(
+        doc, "{{ nhan.dong_chi_bo_cu_tru }}", "{{ nguoi.chi_bo_noi_cu_tru or " + dots + " }}",
+        space_after=4, align="justify",
+    )
+
+    dk.add_paragraph(
+        doc,
+        "{{ nhan.mo_dau }} ",
+        R("{{ nguoi.ho_ten }}", bold=True),
+        " như sau:",
+        align="justify",
+        first_line_cm=1.0,
+        keep_next=True,
+    )
+    width = dk.text_width_cm(doc)
+    for k in range(1, 5):
+        key = f"muc_{k}"
+        dk.p_tag(doc, f"if nhan.{key}")
+        dk.add_paragraph(
+            doc,
+            R(f"{k}. ", bold=True),
+            "{{ nhan." + key + " }}.",
+            align="justify",
+            keep_next=True,
+            space_after=0,
+        )
+        dk.add_paragraph(
+            doc,
+            R(dk.BOX_EMPTY, font=dk.BOX_FONT, bold=False),
+            "\u00a0{{ nhan.lua_chon_tot }}\t",
+            R(dk.BOX_EMPTY, font=dk.BOX_FONT, bold=False),
+            "\u00a0{{ nhan.lua_chon_chua_tot }}",
+            left_cm=1.0,
+            tabs_cm=(6.0,),
+            space_after=1,
+        )
+        dk.p_tag(doc, "endif")
+    dk.item_heading(doc, "5.", "{{ nhan.nhan_xet_khac }}", bold=True)
+    _answer(doc, "cham")
+    dk.signature_table(
+        doc,
+        {"title": "{{ nhan.ky_xac_nhan }}", "hint": "{{ nhan.ky_xac_nhan_ghi_ro }}", "name": ""},
+        {"prefix": "{{ nhan.ky_chi_uy }}", "title": "{{ nhan.ky_chi_uy_chuc_vu }}",
+         "hint": "{{ nhan.ky_ghi_ro }}", "name": ""},
+        widths_cm=(width / 2, width / 2),
+        space_before=6,
+    )
+    return doc
+
+
+BUILDERS = {
+    "mau_01": build_mau_01,
+    "mau_02": build_mau_02,
+    "mau_03": build_mau_03,
+    "mau_02a": build_mau_02a,
+    "mau_02b": build_mau_02b,
+    "mau_3_213": build_mau_3_213,
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -465,12 +985,13 @@ def meta_toml(spec: FormSpec) -> str:
         f"# Metadata and corrigible labels of {spec.ma_hieu} ({spec.title}).",
         "# Written by tools/build_templates.py when missing; edit the [labels] freely (the template",
         "# prints them as {{ nhan.<key> }}); build_templates.py keeps this file and only checks it.",
-        "# Tags: [V]/[V2] seen in one/two sources, [R] rebuilt and UNCONFIRMED (shared/domain/forms.md §2).",
+        "# Tags: [V]/[V2] seen in one/two sources, [R] rebuilt and UNCONFIRMED "
+        f"(shared/domain/forms.md {spec.section}).",
         f"code = {_q(spec.code)}",
         f"ma_hieu = {_q(spec.ma_hieu)}",
         f"title = {_q(spec.title)}",
-        f"issuing_document = {_q(ND90)}",
-        "years = [2020, 2025]          # first and last evaluation year it applies to",
+        f"issuing_document = {_q(spec.issuing_document or ND90)}",
+        f"years = [{spec.years[0]}, {spec.years[1]}]          # first and last evaluation year it applies to",
         'scope = "ca_nhan"',
         f"recipients = {_q(spec.recipients)}",
         "signers = [" + ", ".join(_q(s) for s in spec.signers) + "]",

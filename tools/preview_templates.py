@@ -33,6 +33,7 @@ DOTS = "\u2026"
 EMPTY_LISTING = DOTS * 62 + "\n" + DOTS * 62
 TRICKY = "A & B <c> {{ 7*7 }}"
 ND90_FORMS = ("mau_01", "mau_02", "mau_03")
+KIEM_DIEM_FORMS = ("mau_02a", "mau_02b")
 LEVEL_CODES = ("HTXS", "HTT", "HT", "KHT")
 
 TD_KEYS = (
@@ -150,10 +151,10 @@ def sample_context(
             "loai_nhan": "Công chức",
             "lanh_dao": lanh_dao,
             "dang_vien": True,
-            "chuc_vu_dang": "",
-            "chuc_vu_doan_the": "",
-            "noi_cu_tru": "",
-            "chi_bo_noi_cu_tru": "",
+            "chuc_vu_dang": "Phó Bí thư chi bộ" if lanh_dao else "Đảng viên",
+            "chuc_vu_doan_the": "" if lanh_dao else "Bí thư Chi đoàn",
+            "noi_cu_tru": "" if texts == "empty" else "Tổ dân phố 3, phường Trần Phú, thành phố Quảng Ngãi",
+            "chi_bo_noi_cu_tru": "" if texts == "empty" else "Chi bộ Tổ dân phố 3",
         },
         "td": {k: td_value(k) for k in TD_KEYS},
         "cham": Listing(EMPTY_LISTING),
@@ -190,7 +191,59 @@ def expected_strings(ctx: dict, case: str) -> list[str]:
     """Strings the PDF text of a case must contain (whitespace-insensitive). The full list is
     for the ND 90 phiếu (mau_01/02/03); other forms get the generic part only."""
     n = ctx["nguoi"]
-    if ctx["mau"]["code"] not in ND90_FORMS:
+    code = ctx["mau"]["code"]
+    if code in KIEM_DIEM_FORMS:
+        out = [
+            ctx["mau"]["ma_hieu"],
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+            ctx["co_quan"]["dang_bo_hoa"],
+            ctx["don_vi"]["chi_bo"].upper(),
+            "BẢN KIỂM ĐIỂM CÁ NHÂN",
+            f"Năm {ctx['nam']}",
+            "(Cá nhân giữ chức vụ lãnh đạo, quản lý)"
+            if code == "mau_02b"
+            else "(Cá nhân không giữ chức vụ lãnh đạo, quản lý)",
+            n["ho_ten"],
+            f"Ngày sinh: {n['ngay_sinh']}",
+            "I. Ưu điểm, kết quả đạt được",
+            "II. " + ctx["nhan"]["phan_ii"],
+            "VII. " + ctx["nhan"]["phan_vii"],
+            ctx["nhan"]["ky_tu_kiem_diem"],
+            "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ",
+            ctx["nhan"]["ky_chi_bo"],
+            ctx["nhan"]["ky_dang_uy"],
+            "Xuất sắc",
+            "Trung bình",
+            ctx["dong_ngay"],
+        ]
+        if code == "mau_02b":
+            out += ["6. " + ctx["nhan"]["muc_cam_ket"], "5. " + ctx["nhan"]["muc_i_5"][:30]]
+        else:
+            out.append("3. " + ctx["nhan"]["muc_cam_ket"])
+        if case != "nonleader_empty":
+            out += [TRICKY, "Khuyết điểm: đôi khi"]
+        if ctx["khong_xep_loai"]:
+            out.append(ctx["nhan"]["ghi_chu_khong_xep_loai"])
+        if ctx["muc_ket_qua_chu"]:
+            out.append(ctx["muc_ket_qua_chu"])
+        return out
+    if code == "mau_3_213":
+        out = [
+            ctx["mau"]["ma_hieu"],
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+            ctx["nhan"]["tieu_de"],
+            ctx["nhan"]["tieu_de_phu"],
+            f"(Năm {ctx['nam']})",
+            n["ho_ten"],
+            ctx["don_vi"]["ten"],
+            ctx["don_vi"]["chi_bo"],
+            ctx["nhan"]["ky_xac_nhan"],
+            ctx["nhan"]["ky_chi_uy"],
+        ]
+        if n["noi_cu_tru"]:
+            out += [n["noi_cu_tru"], n["chi_bo_noi_cu_tru"]]
+        return out
+    if code not in ND90_FORMS:
         return [n["ho_ten"]] + ([TRICKY] if case != "nonleader_empty" else [])
     out = [
         ctx["mau"]["ma_hieu"],
@@ -237,7 +290,12 @@ def expected_strings(ctx: dict, case: str) -> list[str]:
 def unexpected_strings(ctx: dict, case: str) -> list[str]:
     """Strings the PDF text must NOT contain."""
     out = ["{{ nhan", "{%", "49", "&amp;", "&lt;"]
-    if ctx["mau"]["code"] not in ND90_FORMS:
+    code = ctx["mau"]["code"]
+    if code in KIEM_DIEM_FORMS and not ctx["khong_xep_loai"]:
+        out.append(ctx["nhan"]["ghi_chu_khong_xep_loai"][:40])
+    if code == "mau_02a":
+        out.append("4. ")
+    if code not in ND90_FORMS:
         return out
     if not ctx["khong_xep_loai"]:
         out.append(ctx["nhan"]["ghi_chu_khong_xep_loai"][:40])
@@ -265,6 +323,9 @@ def check_pdf(pdf: Path, ctx: dict, case: str) -> list[str]:
     # (page 1, x < 9 cm = 3 cm margin + 6 cm column, y < 7 cm; units are points)
     left = text("-f", "1", "-l", "1", "-x", "0", "-y", "0", "-W", "255", "-H", "200")
     header_left = {ctx["co_quan"]["ten_hoa"], ctx["co_quan"]["chu_quan_hoa"]}
+    if ctx["mau"]["code"] in KIEM_DIEM_FORMS:  # party header: a 7.6 cm left column
+        left = text("-f", "1", "-l", "1", "-x", "0", "-y", "0", "-W", "300", "-H", "200")
+        header_left = {ctx["co_quan"]["dang_bo_hoa"], ctx["don_vi"]["chi_bo"].upper()}
     problems = [
         f"missing {s!r}"
         for s in expected_strings(ctx, case)
