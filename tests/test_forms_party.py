@@ -70,7 +70,9 @@ def test_non_member_gets_no_party_form(built, campaign, manifest):
     person = next(p for p in campaign.people if not p.dang_vien)
     assert not {"mau_02a", "mau_02b", "mau_3_213"} & set(_forms(manifest, person))
     text = _pages(out, person, manifest)
-    assert "BẢN KIỂM ĐIỂM CÁ NHÂN" not in text and "ĐẢNG CỘNG SẢN VIỆT NAM" not in text
+    assert "BẢN KIỂM ĐIỂM CÁ NHÂN" not in text and "PHIẾU NHẬN XÉT" not in text
+    phieu = _pages(out, person, manifest, _forms(manifest, person)[0])
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in phieu  # (the points table, Mẫu 12/HDDG, has the party header)
 
 
 def test_excused_member_gets_no_3_213(campaign, manifest):
@@ -107,3 +109,17 @@ def test_dossier_order_and_page_counts(campaign, manifest):
     leader = next(p for p in campaign.people if p.dang_vien and p.lanh_dao_quan_ly)
     pages = {d["mau"]: d["so_trang"] for d in manifest[leader.ma_so]["tai_lieu"]}
     assert pages["mau_02b"] == 4, pages
+
+
+def test_points_table_for_scored_people(built, campaign, manifest):
+    out, _ = built
+    scored = {s.ma_so for s in campaign.scores}
+    for person in campaign.people:
+        assert ("mau_12_hddg" in _forms(manifest, person)) == (person.ma_so in scored), person.ma_so
+    person = next(p for p in campaign.people if p.ma_so in scored)
+    text = _pages(out, person, manifest, "mau_12_hddg")
+    for s in ("Mẫu 12/HDDG", "BẢNG THAM CHIẾU CHẤM ĐIỂM", person.ho_ten, "Tổng cộng",
+              campaign.criteria[0].noi_dung if campaign.criteria else "Tiêu chí chung"):
+        assert _flat(s) in text, s
+    pages = {d["mau"]: d["so_trang"] for d in manifest[person.ma_so]["tai_lieu"]}
+    assert pages["mau_12_hddg"] == 1

@@ -973,6 +973,98 @@ BUILDERS = {
 
 
 # --------------------------------------------------------------------------------------------
+# Mẫu 12/HDDG: points table (forms.md §5; layout UNCONFIRMED, every heading is a label)
+# --------------------------------------------------------------------------------------------
+MAU_12_HDDG = FormSpec(
+    code="mau_12_hddg",
+    ma_hieu="Mẫu 12/HDDG",
+    title="Bảng tham chiếu chấm điểm theo các tiêu chí đánh giá, xếp loại",
+    doi_tuong="",
+    recipients="Người có điểm ở sheet ChamDiem (đảng viên viết 02A/02B căn cứ bảng này, seed 001)",
+    signers=("Người tự chấm", "Người đánh giá"),
+    labels=(
+        Label("tieu_de", "BẢNG THAM CHIẾU CHẤM ĐIỂM THEO CÁC TIÊU CHÍ ĐÁNH GIÁ, XẾP LOẠI",
+              "[R] UNCONFIRMED title (seed 001 wording)"),
+        Label("cot_tt", "TT", "[R] column"),
+        Label("cot_tieu_chi", "Tiêu chí", "[R] column"),
+        Label("cot_toi_da", "Điểm tối đa", "[R] column"),
+        Label("cot_tu_cham", "Điểm tự chấm", "[R] column"),
+        Label("cot_danh_gia", "Điểm đánh giá", "[R] column"),
+        Label("dong_tong", "Tổng cộng", "[R] total row"),
+        Label("dong_muc", "Mức xếp loại tương ứng với tổng điểm", "[R] line under the table"),
+        Label("ghi_chu_nguong", "(Hoàn thành xuất sắc nhiệm vụ: từ 90 điểm; hoàn thành tốt nhiệm vụ: "
+              "từ 70 đến dưới 90 điểm; hoàn thành nhiệm vụ: từ 50 đến dưới 70 điểm; không hoàn "
+              "thành nhiệm vụ: dưới 50 điểm)", "[R] thresholds of QĐ 366 / ND 335 (forms.md §5.2)"),
+        Label("ky_tu_cham", "NGƯỜI TỰ CHẤM", "[R]"),
+        Label("ky_danh_gia", "NGƯỜI ĐÁNH GIÁ", "[R]"),
+        Label("ky_ghi_ro", "(Ký, ghi rõ họ tên)", "[R]"),
+    ),
+    issuing_document="Hướng dẫn số 13-HD/TU ngày 10/11/2023 của Ban Thường vụ Tỉnh ủy (UNCONFIRMED)",
+    years=(2023, 2100),
+    section="§5",
+)
+FORMS[MAU_12_HDDG.code] = MAU_12_HDDG
+
+
+def _grid_cell(cell, text, *, bold=False, align="left", width_cm=None):
+    for p in list(cell.paragraphs):
+        p._p.getparent().remove(p._p)
+    dk.add_paragraph(cell, R(text, bold=bold), align=align, space_after=0, space_before=0,
+                     line_spacing=1.0)
+
+
+def build_mau_12_hddg(spec: FormSpec):
+    doc = dk.new_document(title=spec.title, **{**LAYOUT, "size": 13})
+    dk.add_page_numbers(doc)
+    _party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR])
+    dk.title(doc, "{{ nhan.tieu_de }}", "Năm {{ nam }}", space_before=4, space_after=6)
+    dk.add_paragraph(doc, "Họ và tên: ", R("{{ nguoi.ho_ten }}", bold=True), space_after=1)
+    dk.field_line(doc, "Chức vụ", "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or '"
+                  + DOTS_FIELD + "' }}", space_after=1)
+    dk.field_line(doc, "Đơn vị công tác", DON_VI_EXPR, space_after=6, align="justify")
+    widths = (1.2, 8.8, 2.0, 2.0, 2.0)
+    table = doc.add_table(rows=5, cols=5)
+    table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    dk._tbl_layout_fixed(table, widths)  # noqa: SLF001 (fixed column widths for LibreOffice)
+    dk._sort_children(table._tbl.tblPr, dk._TBLPR_ORDER)  # noqa: SLF001
+    heads = ("cot_tt", "cot_tieu_chi", "cot_toi_da", "cot_tu_cham", "cot_danh_gia")
+    for cell, key in zip(table.rows[0].cells, heads, strict=True):
+        _grid_cell(cell, "{{ nhan." + key + " }}", bold=True, align="center")
+    _grid_cell(table.rows[1].cells[0], "{%tr for r in diem %}")
+    for cell, (expr, align) in zip(table.rows[2].cells, (
+        ("{{ r.stt }}", "center"), ("{{ r.noi_dung }}", "justify"), ("{{ r.toi_da }}", "center"),
+        ("{{ r.tu_cham }}", "center"), ("{{ r.danh_gia }}", "center"),
+    ), strict=True):
+        _grid_cell(cell, expr, align=align)
+    _grid_cell(table.rows[3].cells[0], "{%tr endfor %}")
+    tot = table.rows[4].cells
+    _grid_cell(tot[0], "")
+    _grid_cell(tot[1], "{{ nhan.dong_tong }}", bold=True, align="center")
+    for cell, key in zip(tot[2:], ("toi_da", "tu_cham", "danh_gia"), strict=True):
+        _grid_cell(cell, "{{ diem_tong." + key + " }}", bold=True, align="center")
+    dk.add_paragraph(doc, "", space_after=0, size=4)
+    dk.add_paragraph(
+        doc, R("{{ nhan.dong_muc }}: ", bold=True),
+        "{{ diem_tong.muc_chu or '" + dk.DOTS * 16 + "' }}", align="left", keep_next=True,
+        space_after=0,
+    )
+    dk.note_paragraph(doc, "{{ nhan.ghi_chu_nguong }}", keep_next=True)
+    width = dk.text_width_cm(doc)
+    dk.signature_table(
+        doc,
+        {"title": "{{ nhan.ky_danh_gia }}", "hint": "{{ nhan.ky_ghi_ro }}", "name": ""},
+        {"title": "{{ nhan.ky_tu_cham }}", "hint": "{{ nhan.ky_ghi_ro }}",
+         "name": "{{ nguoi.ho_ten }}"},
+        widths_cm=(width / 2, width / 2),
+    )
+    return doc
+
+
+BUILDERS["mau_12_hddg"] = build_mau_12_hddg
+
+
+# --------------------------------------------------------------------------------------------
 # meta.toml
 # --------------------------------------------------------------------------------------------
 def _q(s: str) -> str:

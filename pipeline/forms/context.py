@@ -83,4 +83,62 @@ def person_context(campaign: Campaign, form, person: Person, rating: PersonRatin
         "muc_tu_xep_loai_chu": WORDS[person.tu_xep_loai] if person.tu_xep_loai and rating.rated else "",
         "muc_ket_qua_chu": WORDS[rating.muc_quyet_dinh] if rating.muc_quyet_dinh else "",
     })
+    if form.code in POINTS_FORMS:
+        ctx.update(points_context(campaign, person))
     return ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# Points table (Mẫu 12/HDDG): rows from TieuChi/ChamDiem, or the default criteria below
+# ---------------------------------------------------------------------------------------------
+POINTS_FORMS = frozenset({"mau_12_hddg"})  # forms whose context also gets points_context()
+# Used when sheet TieuChi is empty: the 30 + 70 split of QĐ 366-QĐ/TW / ND 335/2025 (forms.md §5).
+DEFAULT_CRITERIA = (
+    ("CHUNG", "Tiêu chí chung: chính trị tư tưởng; đạo đức, lối sống; tác phong, lề lối làm việc; "
+              "ý thức tổ chức kỷ luật", 30.0, "chung"),
+    ("NHIEM_VU", "Kết quả thực hiện chức trách, nhiệm vụ được giao", 70.0, "nhiem_vu"),
+)
+POINTS_THRESHOLDS = (("HTXS", 90.0), ("HTT", 70.0), ("HT", 50.0), ("KHT", 0.0))  # on a 100 scale
+
+
+def _pts(x: float | None) -> str:
+    if x is None:
+        return ""
+    x = round(x, 2)
+    return (str(int(x)) if x == int(x) else f"{x:.2f}".rstrip("0")).replace(".", ",")
+
+
+def points_context(campaign: Campaign, person: Person) -> dict:
+    """`diem` rows and totals of one person's points table (docs/render-context.md)."""
+    criteria = [(c.ma_tieu_chi, c.noi_dung, c.diem_toi_da) for c in campaign.criteria] or [
+        (ma, nd, td) for ma, nd, td, _nhom in DEFAULT_CRITERIA
+    ]
+    mine = [s for s in campaign.scores if s.ma_so == person.ma_so]
+    rows, tu, dg = [], [], []
+    for stt, (ma, noi_dung, toi_da) in enumerate(criteria, 1):
+        got = [s for s in mine if s.ma_tieu_chi == ma]
+        t = sum(s.diem_tu_cham for s in got if s.diem_tu_cham is not None) if any(
+            s.diem_tu_cham is not None for s in got) else None
+        d = sum(s.diem_danh_gia for s in got if s.diem_danh_gia is not None) if any(
+            s.diem_danh_gia is not None for s in got) else None
+        tu.append(t)
+        dg.append(d)
+        rows.append({"stt": stt, "ma": ma, "noi_dung": noi_dung, "toi_da": _pts(toi_da),
+                     "tu_cham": _pts(t), "danh_gia": _pts(d)})
+    maximum = sum(c[2] for c in criteria)
+
+    def total(values):
+        known = [v for v in values if v is not None]
+        return sum(known) if known else None
+
+    t_tu, t_dg = total(tu), total(dg)
+    basis = t_dg if t_dg is not None else t_tu
+    level = ""
+    if basis is not None and maximum:
+        scaled = basis * 100 / maximum
+        level = next(lv for lv, minimum in POINTS_THRESHOLDS if round(scaled, 6) >= minimum)
+    return {"diem": rows, "diem_tong": {
+        "toi_da": _pts(maximum), "tu_cham": _pts(t_tu), "danh_gia": _pts(t_dg),
+        "muc": level, "muc_chu": WORDS[level] if level else "",
+        "theo": "danh_gia" if t_dg is not None else ("tu_cham" if t_tu is not None else ""),
+    }}
