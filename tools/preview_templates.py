@@ -164,6 +164,15 @@ def sample_context(
         "muc_tu_xep_loai_chu": words.get(tu or "", ""),
         "muc_ket_qua_chu": words.get(kq or "", ""),
     }
+    # points table (mau_12_hddg): two criteria, the second not scored by the reviewer
+    ctx["diem"] = [
+        {"stt": 1, "ma": "CHUNG", "noi_dung": "Tiêu chí chung " + TRICKY, "toi_da": "30",
+         "tu_cham": "28", "danh_gia": "27,5"},
+        {"stt": 2, "ma": "NHIEM_VU", "noi_dung": "Kết quả thực hiện nhiệm vụ", "toi_da": "70",
+         "tu_cham": "65", "danh_gia": ""},
+    ]
+    ctx["diem_tong"] = {"toi_da": "100", "tu_cham": "93", "danh_gia": "27,5", "muc": "KHT",
+                        "muc_chu": "Không hoàn thành nhiệm vụ", "theo": "danh_gia"}
     ctx["nhan"] = {**ctx["nhan"], **(labels or {})}
     ctx["co_quan"].update(co_quan or {})
     return ctx
@@ -243,6 +252,9 @@ def expected_strings(ctx: dict, case: str) -> list[str]:
         if n["noi_cu_tru"]:
             out += [n["noi_cu_tru"], n["chi_bo_noi_cu_tru"]]
         return out
+    if code == "mau_12_hddg":
+        return [ctx["mau"]["ma_hieu"], ctx["nhan"]["tieu_de"], n["ho_ten"], TRICKY,
+                ctx["nhan"]["dong_tong"], "27,5", ctx["diem_tong"]["muc_chu"]]
     if code not in ND90_FORMS:
         return [n["ho_ten"]] + ([TRICKY] if case != "nonleader_empty" else [])
     out = [
