@@ -7,8 +7,8 @@ stage (rating warnings, template errors) can point a clerk at the cell.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 
 @dataclass(frozen=True)
