@@ -22,20 +22,19 @@ import zipfile
 from pathlib import Path
 
 from lxml import etree
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen import canvas
 
 from pipeline import api
 from pipeline.bundle.stamp import fonts
-from pipeline.pdf import libreoffice
+from pipeline.pdf import join, libreoffice
 from pipeline.pdf.pool import Converter
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FAULTS = ("no_pdf", "truncated", "first_k", "hang", "raise", "oserror")
 
 
-def docx_text(docx: Path) -> str:
-    """The document's text, one paragraph a line."""
+def _paragraphs(docx: Path) -> list[str]:
     with zipfile.ZipFile(docx) as zf:
         root = etree.fromstring(zf.read("word/document.xml"))
     lines = []
@@ -44,6 +43,16 @@ def docx_text(docx: Path) -> str:
         for el in p.iter(f"{{{W}}}t", f"{{{W}}}br"):
             parts.append(el.text or "" if el.tag == f"{{{W}}}t" else "\n")
         lines.append("".join(parts))
+    return lines
+
+
+def _is_primer(paragraph: str) -> bool:
+    return paragraph.startswith(join.PRIMER_TEXT[:40])
+
+
+def docx_text(docx: Path) -> str:
+    """The document's text, one paragraph a line (without the primer page, see pdf/join.py)."""
+    lines = [p for p in _paragraphs(docx) if not _is_primer(p)]
     return "\n".join(line for line in "\n".join(lines).splitlines() if line.strip())
 
 
@@ -64,7 +73,18 @@ def text_pdf(text: str, *, lines_per_page: int = 45) -> bytes:
 
 
 def write_text_pdf(docx: Path, outdir: Path) -> None:
-    (outdir / f"{docx.stem}.pdf").write_bytes(text_pdf(docx_text(docx)))
+    """Like soffice: a form normalised for conversion (pdf/join.py) gets its primer page first and
+    its bookmark exported as a named destination."""
+    data = text_pdf(docx_text(docx))
+    if any(_is_primer(p) for p in _paragraphs(docx)):
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        writer.append(PdfReader(io.BytesIO(data)))
+        writer.add_named_destination(join.SINGLE_NAME, 1)
+        buf = io.BytesIO()
+        writer.write(buf)
+        data = buf.getvalue()
+    (outdir / f"{docx.stem}.pdf").write_bytes(data)
 
 
 class TextConverter(Converter):

@@ -97,6 +97,36 @@ def test_unit_bundle_is_duplex_safe_and_numbered(built):
             assert f"Trang {page}/{total}" in reader.pages[page - 1].extract_text()
 
 
+def _font_files(reader: PdfReader) -> dict[str, set[int]]:
+    """Font name -> the embedded font programs (object numbers) used by the pages and their XObjects."""
+    out: dict[str, set[int]] = {}
+
+    def visit(resources) -> None:
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            ref = font["/FontDescriptor"].get_object().raw_get("/FontFile2") if "/FontDescriptor" in font else None
+            if ref is not None:
+                out.setdefault(str(font["/BaseFont"]), set()).add(ref.idnum)
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                visit(xobject["/Resources"])
+
+    for page in reader.pages:
+        visit(page.get("/Resources") or {})
+    return out
+
+
+def test_bundles_embed_each_font_once(built):
+    """Forms converted in different LibreOffice runs, the covers and the page-number overlay all
+    share one copy of each font subset in a bundle (issue: size ≤ 1.5× LibreOffice's own PDF)."""
+    out, _ = built
+    for pdf in sorted((out / "don_vi").glob("*.pdf")) + sorted((out / "ca_nhan").rglob("*.pdf"))[:5]:
+        fonts = _font_files(PdfReader(pdf))
+        assert fonts and "/AAAAAA+LiberationSerif" in fonts, pdf
+        assert {name: len(ids) for name, ids in fonts.items() if len(ids) > 1} == {}, pdf
+
+
 def test_not_rated_person_form_says_so(built, sample):
     out, _ = built
     text = "\n".join(pg.extract_text() for pg in PdfReader(out / "ca_nhan" / "KGVX" / "VP-028.pdf").pages)

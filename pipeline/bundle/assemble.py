@@ -36,12 +36,10 @@ class Section:
 
 @dataclass(frozen=True)
 class BuiltBundle:
-    data: bytes  # with page numbers
+    data: bytes  # the finished PDF
     pages: int
     sections: tuple[Section, ...]
-    plain: bytes = b""  # nothing drawn yet, for inclusion in a larger bundle
-    unnumbered: frozenset[int] = frozenset()  # 0-based cover and blank pages
-    marks: tuple[tuple[int, tuple], ...] = ()  # form marks of `plain`: (page index, marks)
+    cover: bytes = b""  # a person's cover sheet, reused when the unit bundle is built
 
 
 @dataclass(frozen=True)
@@ -77,44 +75,40 @@ class _Builder:
             self.writer.add_blank_page(width=595.28, height=841.89)
             self.unnumbered.add(self.count - 1)
 
-    def append(self, data: bytes, *, numbered: bool = True, skip: frozenset[int] = frozenset(),
-               form: FormMarks | None = None, marks: tuple = ()) -> int:
+    def append(self, data: bytes, *, numbered: bool = True, form: FormMarks | None = None) -> int:
         start = self.count
-        self.writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
+        self.writer.append(_reader(data), import_outline=False)
         n = self.count - start
         if not numbered:
             self.unnumbered.update(range(start, self.count))
-        self.unnumbered.update(start + i for i in skip)
         if form is not None:
             for i in range(n):
                 if m := form.for_page(i, n):
                     self.marks[start + i] = self.marks.get(start + i, ()) + m
-        for i, m in marks:
-            self.marks[start + i] = self.marks.get(start + i, ()) + tuple(m)
         return start
 
-    def _bytes(self) -> bytes:
+    def finish(self, title: str) -> bytes:
+        """Draw every mark and the page numbers (one overlay), merge identical objects (the font
+        subsets of forms converted apart, of covers and of the overlay), write once."""
+        self.writer.add_metadata({"/Title": title, "/Producer": "hoso"})
+        marks = dict(self.marks)
+        for i, m in bundle_page_marks(self.count, self.unnumbered).items():
+            marks[i] = marks.get(i, ()) + m
+        apply_marks(self.writer, marks)
+        self.writer.set_page_label(0, self.count - 1, style="/D", start=1)
+        for _ in range(3):  # font file, then its descriptor, then the font: each pass merges one level
+            self.writer.compress_identical_objects()
         buf = io.BytesIO()
         self.writer.write(buf)
         return buf.getvalue()
 
-    def finish(self, title: str) -> tuple[bytes, bytes, tuple]:
-        """(finished PDF, plain PDF with nothing drawn, the form marks of the plain PDF)."""
-        self.writer.add_metadata({"/Title": title, "/Producer": "hoso"})
-        for _ in range(2):  # a second pass merges objects that became identical in the first
-            self.writer.compress_identical_objects()
-        plain = self._bytes()
-        form_marks = tuple(sorted(self.marks.items()))
-        all_marks = dict(self.marks)
-        for i, m in bundle_page_marks(self.count, self.unnumbered).items():
-            all_marks[i] = all_marks.get(i, ()) + m
-        apply_marks(self.writer, all_marks)
-        self.writer.set_page_label(0, self.count - 1, style="/D", start=1)
-        return self._bytes(), plain, form_marks
+
+def _reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
 
 
 def _pages(data: bytes) -> int:
-    return len(PdfReader(io.BytesIO(data)).pages)
+    return len(_reader(data).pages)
 
 
 def _cover_pages(info: CoverInfo, entries: list[cover.TocEntry], footer: str = "") -> bytes:
@@ -134,47 +128,72 @@ def _cover_and_start(info: CoverInfo, entries_for, duplex: bool) -> tuple[bytes,
         guess = pages
 
 
-def person_bundle(dossier: PersonDossier, pdfs: dict[str, bytes], info: CoverInfo, *, duplex: bool = True) -> BuiltBundle:
-    """Cover sheet (documents, pages, who signs), then the documents in order; a bookmark each.
-    A form whose metadata asks for copies is repeated; one that asks for initials gets a box at the
-    bottom right of every page but its last."""
+@dataclass(frozen=True)
+class _Doc:
+    job: DocumentJob  # title numbered "(bản k/n)" for a copy
+    data: bytes
+    pages: int
+    marks: FormMarks
+
+
+def _person_documents(dossier: PersonDossier, pdfs: dict[str, bytes], info: CoverInfo) -> list[_Doc]:
+    """The person's documents in order; a form whose metadata asks for copies is repeated."""
     docs = []
     for d in dossier.documents:
         data = pdfs[d.key]
         numbers, head = info.headers.get(d.key, (False, ""))
         marks = FormMarks(numbers, head, d.form in info.initials)
         copies = max(1, int(info.copies.get(d.form, 1)))
+        pages = _pages(data)
         for n in range(copies):
             titled = d if copies == 1 else replace(d, title=f"{d.title} (bản {n + 1}/{copies})")
-            docs.append((titled, data, _pages(data), marks))
+            docs.append(_Doc(titled, data, pages, marks))
+    return docs
+
+
+def _add_person(b: _Builder, cover_pdf: bytes, docs: list[_Doc], ma_so: str) -> tuple[int, list[Section]]:
+    """The cover (unnumbered), a blank page for duplex, the documents; (first page index, sections
+    with 1-based first pages relative to the person's own dossier)."""
+    at = b.append(cover_pdf, numbered=False)
+    b.to_odd()
+    sections = []
+    for d in docs:
+        start = b.append(d.data, form=d.marks)
+        sections.append(Section(d.job.title, start - at + 1, d.pages, d.job.form, ma_so))
+    return at, sections
+
+
+def person_bundle(dossier: PersonDossier, pdfs: dict[str, bytes], info: CoverInfo, *, duplex: bool = True) -> BuiltBundle:
+    """Cover sheet (documents, pages, who signs), then the documents in order; a bookmark each.
+    A form whose metadata asks for copies is repeated; one that asks for initials gets a box at the
+    bottom right of every page but its last."""
+    docs = _person_documents(dossier, pdfs, info)
 
     def entries(offset: int) -> list[cover.TocEntry]:
         out, page = [], offset
-        for d, _data, n, _marks in docs:
-            signers = "; ".join(info.signers.get(d.form, ()))
-            note = f"Trang {page}–{page + n - 1}" + (f". Ký: {signers}" if signers else "")
-            out.append(cover.TocEntry(d.title, page, 1, note))
-            page += n
+        for d in docs:
+            signers = "; ".join(info.signers.get(d.job.form, ()))
+            note = f"Trang {page}–{page + d.pages - 1}" + (f". Ký: {signers}" if signers else "")
+            out.append(cover.TocEntry(d.job.title, page, 1, note))
+            page += d.pages
         return out
 
     cover_pdf, _start = _cover_and_start(info, entries, duplex)
     b = _Builder(duplex)
-    b.append(cover_pdf, numbered=False)
-    b.to_odd()
+    _at, sections = _add_person(b, cover_pdf, docs, dossier.ma_so)
     b.writer.add_outline_item(title="Bìa hồ sơ", page_number=0)
-    sections = []
-    for d, data, n, marks in docs:
-        start = b.append(data, form=marks)
-        b.writer.add_outline_item(title=d.title, page_number=start)
-        sections.append(Section(d.title, start + 1, n, d.form, dossier.ma_so))
-    data, plain, form_marks = b.finish(f"Hồ sơ đánh giá, xếp loại — {dossier.ho_ten}")
-    return BuiltBundle(data, b.count, tuple(sections), plain, frozenset(b.unnumbered), form_marks)
+    for s in sections:
+        b.writer.add_outline_item(title=s.title, page_number=s.first_page - 1)
+    data = b.finish(f"Hồ sơ đánh giá, xếp loại — {dossier.ho_ten}")
+    return BuiltBundle(data, b.count, tuple(sections), cover_pdf)
 
 
 def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: dict[str, bytes], info: CoverInfo,
-                *, duplex: bool = True) -> BuiltBundle:
+                *, duplex: bool = True, person_info: dict[str, CoverInfo] | None = None) -> BuiltBundle:
     """Cover and table of contents, then seed 001's items (1)–(5); the persons in review order,
-    each starting on an odd page; nested bookmarks section → person → document."""
+    each starting on an odd page (their cover sheet and documents, as in their own dossier);
+    nested bookmarks section → person → document. `person_info`: each person's CoverInfo (copies,
+    initials, form headers), as given to `person_bundle`."""
     unit_docs: dict[str, DocumentJob] = {d.form: d for d in (*unit.before, *unit.after)}
 
     def layout(start_page: int):
@@ -221,8 +240,9 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: dict[s
             if kind == "person":
                 b.to_odd()
                 built = persons[obj.ma_so]
-                at = b.append(built.plain, skip=built.unnumbered, marks=built.marks)
-                assert at + 1 == page, (at, page)
+                pinfo = (person_info or {}).get(obj.ma_so, CoverInfo((), ""))
+                at, _sections = _add_person(b, built.cover, _person_documents(obj, docs, pinfo), obj.ma_so)
+                assert at + 1 == page and b.count - at == n, (at, page, b.count - at, n)
                 node[2].append((obj.ho_ten, at, [(s.title, at + s.first_page - 1, []) for s in built.sections]))
                 sections.append(Section(obj.ho_ten, page, n, "", obj.ma_so))
             else:
@@ -238,5 +258,5 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: dict[s
             add(children, ref)
 
     add(outline)
-    data, plain, form_marks = b.finish(f"Hồ sơ đánh giá, xếp loại — {unit.ten_don_vi}")
-    return BuiltBundle(data, b.count, tuple(sections), plain, frozenset(b.unnumbered), form_marks)
+    data = b.finish(f"Hồ sơ đánh giá, xếp loại — {unit.ten_don_vi}")
+    return BuiltBundle(data, b.count, tuple(sections))

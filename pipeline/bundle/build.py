@@ -16,7 +16,7 @@ from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.pdf.cache import BlobCache, data_key
 from pipeline.plan import Plan
 
-BUNDLE_VERSION = "3"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
+BUNDLE_VERSION = "5"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
 
 
 @dataclass(frozen=True)
@@ -29,21 +29,19 @@ class Bundles:
 
 
 def _save(blobs: BlobCache, key: str, b: BuiltBundle) -> None:
-    meta = {"pages": b.pages, "sections": [asdict(s) for s in b.sections], "unnumbered": sorted(b.unnumbered),
-            "marks": [[i, [list(m) for m in marks]] for i, marks in b.marks]}
+    meta = {"pages": b.pages, "sections": [asdict(s) for s in b.sections]}
     blobs.put(key, "bundle.pdf", b.data)
-    blobs.put(key, "bundle-plain.pdf", b.plain)
+    blobs.put(key, "bundle-cover.pdf", b.cover)
     blobs.put(key, "bundle.json", json.dumps(meta, ensure_ascii=False).encode())
 
 
 def _load(blobs: BlobCache, key: str) -> BuiltBundle | None:
-    parts = [blobs.get(key, name) for name in ("bundle.json", "bundle.pdf", "bundle-plain.pdf")]
+    parts = [blobs.get(key, name) for name in ("bundle.json", "bundle.pdf", "bundle-cover.pdf")]
     if any(p is None for p in parts):
         return None
     meta = json.loads(parts[0])
     sections = tuple(Section(**{k: v for k, v in s.items() if k != "children"}) for s in meta["sections"])
-    marks = tuple((i, tuple(tuple(m) for m in ms)) for i, ms in meta["marks"])
-    return BuiltBundle(parts[1], meta["pages"], sections, parts[2], frozenset(meta["unnumbered"]), marks)
+    return BuiltBundle(parts[1], meta["pages"], sections, parts[2])
 
 
 def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stage: Path, *, campaign,
@@ -72,6 +70,7 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
 
     for unit in plan.units:
         built: dict[str, BuiltBundle] = {}
+        person_info: dict[str, CoverInfo] = {}
         person_keys = []
         for dossier in unit.persons:
             person = people[dossier.ma_so]
@@ -85,6 +84,7 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
                            {d.form: (copies.get(d.form, 1), d.form in initials) for d in dossier.documents},
                            [headers[d.key] for d in dossier.documents], duplex)
             person_keys.append(key)
+            person_info[dossier.ma_so] = info
             b = cached(key, lambda d=dossier, i=info: person_bundle(d, pdfs, i, duplex=duplex))
             built[dossier.ma_so] = b
             _write(stage / dossier.pdf, b.data)
@@ -100,7 +100,8 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
         key = data_key("unit", BUNDLE_VERSION, person_keys, [(p.ma_so, p.ho_ten) for p in unit.persons],
                        [(d.form, d.title, keys[d.key], headers[d.key]) for d in unit_docs], info.header, info.title,
                        info.facts, duplex)
-        ub = cached(key, lambda u=unit, i=info, b=built: unit_bundle(u, b, pdfs, i, duplex=duplex))
+        ub = cached(key, lambda u=unit, i=info, b=built, pi=person_info: unit_bundle(u, b, pdfs, i, duplex=duplex,
+                                                                                     person_info=pi))
         _write(stage / unit.pdf, ub.data)
         pages += ub.pages
         units_out.append({

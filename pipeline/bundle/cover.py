@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from pipeline.bundle.stamp import fonts
+from pipeline.bundle.stamp import fonts, prime
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,6 @@ def render(header: list[str], title: str, facts: list[tuple[str, str]], entries:
         story += [Spacer(1, 12), _p(footer, st["small"])]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=3 * cm, rightMargin=2 * cm, topMargin=2 * cm,
-                            bottomMargin=2 * cm, title=title, author="hoso")
-    doc.build(story)
+                            bottomMargin=2 * cm, title=title, author="hoso", invariant=1)
+    doc.build(story, onFirstPage=prime, onLaterPages=prime)
     return buf.getvalue()

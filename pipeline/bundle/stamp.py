@@ -5,9 +5,10 @@ number centred in the top margin from its page 2 (Nghị định 30/2020), a for
 text at the top right (e.g. "Mẫu số 02"), an initials box at the bottom right. Forms are converted
 without their Word headers (pipeline/pdf/join.py), so what the headers printed is drawn here.
 
-All marks of a bundle are drawn on the pages of ONE reportlab document, so the bundle carries one
-small subset of the font instead of one per page. pypdf cannot draw text; reportlab embeds a
-TrueType font with every Vietnamese letter (Liberation Serif 2).
+All marks of a bundle are drawn on the pages of ONE reportlab document. pypdf cannot draw text;
+reportlab embeds a TrueType font with every Vietnamese letter (Liberation Serif 2). Every reportlab
+document (overlays, covers) is `prime`d: its font subsets are the same whatever it prints, so the
+covers and overlays of a bundle share one copy of each font (identical objects are merged).
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from functools import cache
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from pipeline.errors import MissingDependency
+from pipeline.pdf.join import PRIMER_TEXT
 
 FONT_DIRS = ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/dejavu")
 FONT_FILES = (("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"), ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"))
@@ -42,6 +45,18 @@ def fonts() -> tuple[str, str]:
                 return "HosoSerif", "HosoSerif-Bold"
     raise MissingDependency("Thiếu phông chữ Liberation Serif 2 (có đủ chữ tiếng Việt) để in bìa và số trang.",
                             hint="sudo apt-get install -y fonts-liberation2 fonts-dejavu-core")
+
+
+def prime(c: canvas.Canvas, *_args) -> None:
+    """Give the document's font subsets every letter of PRIMER_TEXT, in a fixed order, before
+    anything is drawn: reportlab numbers a subset's glyphs in the order of first use, so primed
+    documents embed byte-identical fonts. Nothing is drawn. (Also usable as a platypus page hook.)"""
+    doc = c._doc
+    for name in fonts():
+        font = pdfmetrics.getFont(name)
+        if font.state.get(doc) is None:
+            font.splitString(PRIMER_TEXT, doc)
+            font.getSubsetInternalName(0, doc)
 
 
 @dataclass(frozen=True)
@@ -85,12 +100,16 @@ def _draw(c: canvas.Canvas, width: float, height: float, marks, regular: str, bo
 
 
 def apply_marks(writer: PdfWriter, marks: dict[int, tuple]) -> None:
-    """Draw `marks` (page index -> marks) on the writer's pages through one overlay document."""
+    """Draw `marks` (page index -> marks) on the writer's pages through one overlay document.
+
+    Each overlay page becomes a form XObject painted after the page's own content, which is left
+    as it is (still compressed, never parsed): `q <page> Q  q /HosoMarks Do Q`."""
     if not marks:
         return
     regular, bold = fonts()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf)
+    c = canvas.Canvas(buf, invariant=1)
+    prime(c)
     order = sorted(i for i, m in marks.items() if m)
     for i in order:
         box = writer.pages[i].mediabox
@@ -100,8 +119,37 @@ def apply_marks(writer: PdfWriter, marks: dict[int, tuple]) -> None:
         c.showPage()
     c.save()
     overlay = PdfReader(io.BytesIO(buf.getvalue()))
+    before = writer._add_object(_stream(b"q\n"))
+    after = writer._add_object(_stream(b"\nQ\nq /HosoMarks Do Q\n"))
+    alone = writer._add_object(_stream(b"q /HosoMarks Do Q\n"))
     for n, i in enumerate(order):
-        writer.pages[i].merge_page(overlay.pages[n])
+        page = writer.pages[i]
+        mark = overlay.pages[n]
+        form = _stream(mark.get_contents().get_data())
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(FloatObject(float(v)) for v in mark.mediabox),
+            NameObject("/Resources"): mark["/Resources"].clone(writer),
+        })
+        ref = writer._add_object(form.flate_encode())
+        resources = DictionaryObject(page["/Resources"]) if "/Resources" in page else DictionaryObject()
+        xobjects = DictionaryObject(resources["/XObject"]) if "/XObject" in resources else DictionaryObject()
+        xobjects[NameObject("/HosoMarks")] = ref
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+        contents = page.raw_get("/Contents") if "/Contents" in page else None
+        if contents is None:
+            page[NameObject("/Contents")] = ArrayObject([alone])
+        else:
+            own = contents.get_object()
+            own = list(own) if isinstance(own, ArrayObject) else [contents]
+            page[NameObject("/Contents")] = ArrayObject([before, *own, after])
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    s = DecodedStreamObject()
+    s.set_data(data)
+    return s
 
 
 def bundle_page_marks(total: int, skip: set[int]) -> dict[int, tuple]:

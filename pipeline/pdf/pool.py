@@ -106,7 +106,7 @@ class Converter:
     def convert_batch(self, profile: Path, files: list[Path], outdir: Path) -> None:
         timeout = self.timeout_base + self.timeout_per_doc * len(files)
         libreoffice.run_convert(self.soffice, profile, files, outdir, timeout=timeout,
-                                filter_options=PDFA_FILTER if self.pdfa else "pdf:writer_pdf_Export")
+                                filter_options=PDFA_FILTER if self.pdfa else join.EXPORT_FILTER)
 
     def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None) -> dict[str, tuple[bytes, int]]:
         results: dict[str, tuple[bytes, int]] = {}
@@ -243,6 +243,14 @@ class Converter:
                 data = pdf.read_bytes()
             except OSError:
                 continue
+            if not self.pdfa:  # cut off the primer page (see join.normalise)
+                try:
+                    pieces = join.split(data, [join.SINGLE_NAME])
+                except Exception:  # noqa: BLE001 - a damaged PDF: not converted
+                    pieces = None
+                if not pieces:
+                    continue
+                data = pieces[0][0]
             pages = pdf_pages(data)
             if pages:
                 done[it.key] = (data, pages)
