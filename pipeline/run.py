@@ -79,8 +79,9 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         pdfs = {job: conv.pdfs[item.key][0] for job, item in filled.items.items()}
         keys = {job: item.key for job, item in filled.items.items()}
         headers = {job: (item.page_numbers, item.first_page_header) for job, item in filled.items.items()}
+        sources = {job: conv.sources[item.key] for job, item in filled.items.items() if item.key in conv.sources}
         bundles = write_bundles(plan, pdfs, keys, stage, campaign=campaign, registry=registry, blobs=blobs,
-                                headers=headers, duplex=options.duplex)
+                                headers=headers, duplex=options.duplex, sources=sources)
         if options.pdfa:
             write_pdfa_forms(filled, stage, cache, converter, log=log, show_progress=options.show_progress)
         sub = write_submission(stage, campaign, ratings, plan, pdfs, registry=registry, workbook=workbook,
