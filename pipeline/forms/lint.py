@@ -1,24 +1,35 @@
 """`hoso templates check`: every template compiles, and renders strictly with real data.
 
-Each form is rendered (in memory, nothing written) with the context the build would give it,
-built from a workbook — the agency's own, or the sample shipped with the program — so a tag with
-a typo or a variable the data does not provide is reported per form, with the variable's name.
+Each form is rendered (in memory, nothing written) with every context the build would give it,
+built from a workbook — the agency's own, or the sample shipped with the program: the plan's
+documents (each person's, unit and agency forms) and the submission package's report and summary
+table (`pipeline/submission/report.py`, called as `submission/package.py` calls it). So a tag with
+a typo, or a variable the data does not provide, is reported per form with the variable's name
+and the person or unit it failed for.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import ingest
 from pipeline.errors import HosoError, OutputError, TemplateError
 from pipeline.forms.context import person_context
-from pipeline.forms.registry import Registry
+from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
+from pipeline.ingest.model import Campaign, Person, Unit
+from pipeline.plan import make_plan
 from pipeline.rating import rate
+from pipeline.rating.result import Ratings
 from pipeline.resources import sample_workbook, templates_dir
+from pipeline.submission import report, summary_table
+from pipeline.submission.package import REPORT_FORM, TABLE_FORM
+
+MAX_PROBLEMS = 5  # distinct problems listed per form
 
 
 @dataclass(frozen=True)
@@ -45,27 +56,80 @@ def export(dest: Path, *, force: bool = False) -> Path:
 
 
 def check(root: Path | None = None, workbook: Path | None = None) -> list[FormCheck]:
+    """Compile every form of the templates folder `root` and render it in memory with the contexts
+    the build gives it for `workbook` (default: the sample shipped with the program)."""
     registry = Registry(root)
     campaign = ingest.load(workbook or sample_workbook())
     ratings = rate(campaign)
-    person = next((p for p in campaign.people if p.lanh_dao_quan_ly), campaign.people[0])
-    unit = campaign.unit(person.ma_don_vi)
+    contexts = _contexts(campaign, ratings, registry)
     results = []
     for code in registry.codes:
         spec = registry.get(code)
         problems: list[str] = []
         try:
             compiled = CompiledTemplate(spec.template, code=code)
-            if spec.scope == "don_vi":
-                ctx = unit_document_context(campaign, ratings, spec, unit)
-            elif spec.scope == "co_quan":
-                ctx = agency_document_context(campaign, ratings, spec)
-            else:
-                ctx = person_context(campaign, spec, person, ratings.of(person.ma_so))
-            compiled.render_parts(ctx)
-        except TemplateError as exc:
-            problems.append(exc.message)
+            for who, make in contexts(spec):
+                try:
+                    compiled.render_parts(make())
+                except HosoError as exc:
+                    message = (exc.message if isinstance(exc, TemplateError) else str(exc)).rstrip(".")
+                    if not any(p.startswith(message) for p in problems):
+                        problems.append(f"{message} (khi điền cho {who}).")
+                    if len(problems) >= MAX_PROBLEMS:
+                        break
         except HosoError as exc:
-            problems.append(str(exc))
+            problems.append(exc.message if isinstance(exc, TemplateError) else str(exc))
         results.append(FormCheck(code, spec.title, tuple(problems)))
     return results
+
+
+Make = Callable[[], dict]
+
+
+def _contexts(campaign: Campaign, ratings: Ratings, registry: Registry) -> Callable[[FormSpec], list[tuple[str, Make]]]:
+    """For a form: (who it is filled for, its context) for every document the build would fill with
+    it — the plan's jobs for person, unit and agency forms, the submission package for the report
+    and the summary table. A form the plan does not use (another category's or another form
+    set's) is filled for one representative person, unit or the agency, as the build would."""
+    try:
+        jobs = make_plan(campaign, registry).jobs
+    except HosoError:  # e.g. CoQuan.bo_mau not in bo_mau.toml: the build reports it; fall back
+        jobs = ()
+    people = {p.ma_so: p for p in campaign.people}
+    units = {u.ma_don_vi: u for u in campaign.units}
+    leader = next((p for p in campaign.people if p.lanh_dao_quan_ly), campaign.people[0])
+    rows = summary_table.summary_rows(campaign, ratings)
+    submission = {
+        REPORT_FORM: lambda spec: report.report_context(campaign, ratings, spec, rows),
+        TABLE_FORM: lambda spec: report.table_document_context(campaign, ratings, spec, rows),
+    }
+
+    def for_person(spec: FormSpec, p: Person) -> tuple[str, Make]:
+        return f"{p.ma_so} — {p.ho_ten}", lambda: person_context(campaign, spec, p, ratings.of(p.ma_so))
+
+    def for_unit(spec: FormSpec, u: Unit) -> tuple[str, Make]:
+        return f"đơn vị {u.ma_don_vi}", lambda: unit_document_context(campaign, ratings, spec, u)
+
+    def for_agency(spec: FormSpec) -> tuple[str, Make]:
+        return campaign.agency.ten_co_quan, lambda: agency_document_context(campaign, ratings, spec)
+
+    def contexts(spec: FormSpec) -> list[tuple[str, Make]]:
+        if spec.code in submission:
+            return [(campaign.agency.ten_co_quan, lambda: submission[spec.code](spec))]
+        out = []
+        for job in (j for j in jobs if j.form == spec.code):
+            if job.ma_so is not None:
+                out.append(for_person(spec, people[job.ma_so]))
+            elif job.ma_don_vi is not None:
+                out.append(for_unit(spec, units[job.ma_don_vi]))
+            else:
+                out.append(for_agency(spec))
+        if out:
+            return out
+        if spec.scope == "don_vi":
+            return [for_unit(spec, units[leader.ma_don_vi])]
+        if spec.scope == "co_quan":
+            return [for_agency(spec)]
+        return [for_person(spec, leader)]
+
+    return contexts

@@ -1,0 +1,70 @@
+"""`hoso templates check`: every shipped form passes with the contexts the build really gives it
+(the submission report and summary table included), and an unknown variable fails with exit 8."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import ExitCode
+from pipeline.forms.registry import Registry
+
+
+def hoso(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=120)
+
+
+def inject(docx: Path, tag: str) -> None:
+    """Add a first paragraph holding `tag` to the document body, as a clerk typing in Word would."""
+    with zipfile.ZipFile(docx) as zf:
+        entries = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                assert b"<w:body>" in data
+                data = data.replace(b"<w:body>", f"<w:body><w:p><w:r><w:t>{tag}</w:t></w:r></w:p>".encode(), 1)
+            zf.writestr(info, data)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("mau") / "mau_bieu"
+    proc = hoso("templates", "export", str(dest))
+    assert proc.returncode == 0, proc.stderr
+    return dest
+
+
+def test_shipped_templates_pass():
+    proc = hoso("templates", "check")
+    assert proc.returncode == ExitCode.ok, proc.stderr
+    count = len(Registry().codes)
+    assert f"Tất cả {count} mẫu đều điền được." in proc.stderr
+    for code in ("bao_cao_so_noi_vu", "bieu_tong_hop"):
+        assert re.search(rf"ĐẠT\s+{code}:", proc.stderr), proc.stderr
+    assert "LỖI" not in proc.stderr
+
+
+def test_exported_copy_passes(exported):
+    proc = hoso("templates", "check", str(exported))
+    assert proc.returncode == ExitCode.ok, proc.stderr
+
+
+@pytest.mark.parametrize("code", ["bao_cao_so_noi_vu", "bieu_tong_hop", "mau_02", "bien_ban_hop", "thong_bao_ket_qua"])
+def test_unknown_variable_is_reported_with_template_and_variable(code, exported, tmp_path):
+    root = tmp_path / "mau_bieu"
+    shutil.copytree(exported, root)
+    inject(root / code / "template.docx", "{{ bien_khong_co }}")
+    proc = hoso("templates", "check", str(root))
+    assert proc.returncode == ExitCode.template_error, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert re.search(rf"LỖI\s+{code}:", proc.stderr), proc.stderr
+    assert f"Mẫu «{code}» dùng biến không có trong dữ liệu" in proc.stderr
+    assert "bien_khong_co" in proc.stderr and "khi điền cho" in proc.stderr
+    assert "Lỗi: 1/" in proc.stderr  # only the edited form fails
+    assert len(re.findall(r"LỖI\s", proc.stderr)) == 1
