@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.collation import name_key
-from pipeline.errors import TemplateError
+from pipeline.errors import HosoError, TemplateError
 from pipeline.forms.registry import Registry
 from pipeline.ingest.model import Campaign, Person, Unit
 
 ROLE_ORDER = {"truong": 0, "pho": 1, "nhan_vien": 2}
+LISTED_CODES = 10  # codes listed when a selected one is not in the workbook
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
     form_set = registry.form_sets.get(set_name)
     if form_set is None:
         raise TemplateError(f"Bộ mẫu «{set_name}» (sheet CoQuan) không có trong tệp bo_mau.toml của thư mục mẫu biểu.")
+    check_selection(campaign, units, persons)
     scored = {s.ma_so for s in campaign.scores}
     by_unit: dict[str, list[Person]] = {}
     for p in campaign.people:
@@ -122,6 +124,9 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
             after = _unit_jobs(unit, unit_set.get("sau", ()), registry)
             out.append(UnitDossier(unit.ma_don_vi, unit.ten_don_vi, f"don_vi/{unit.ma_don_vi}.pdf", tuple(dossiers),
                                    before, after))
+    if (units or persons) and not out:
+        raise HosoError(f"Các đơn vị đã chọn ({_quoted(sorted(units or ()))}) chưa có ai trong sổ (sheet NhanSu); "
+                        "không có hồ sơ nào để tạo.")
     agency = tuple(
         DocumentJob(key=f"co_quan/{code}", form=code, title=registry.get(code).title, docx=f"co_quan/{code}.docx")
         for code in form_set.get("co_quan", {}).get("tai_lieu", ())
@@ -135,3 +140,46 @@ def _unit_jobs(unit: Unit, codes, registry: Registry) -> tuple[DocumentJob, ...]
                     docx=f"don_vi/{unit.ma_don_vi}/{code}.docx", ma_don_vi=unit.ma_don_vi)
         for code in codes
     )
+
+
+def check_selection(campaign: Campaign, units: set[str] | None, persons: set[str] | None) -> None:
+    """A selected unit or person code (`hoso build --unit/--person`, `BuildOptions.units/persons`)
+    that the workbook does not have, or a person outside the selected units, is an input error
+    (exit 3): building nothing and saying "done" would leave the clerk with an empty dossier."""
+    lines = []
+    unit_codes = [u.ma_don_vi for u in campaign.units]
+    person_codes = [p.ma_so for p in campaign.people]
+    missing_units = sorted(set(units or ()) - set(unit_codes))
+    if missing_units:
+        lines.append(f"Không có đơn vị mã {_quoted(missing_units)} trong sổ (sheet DonVi)"
+                     f"{_did_you_mean(missing_units, unit_codes)}. Các mã có: {_listed(unit_codes)}")
+    missing_persons = sorted(set(persons or ()) - set(person_codes))
+    if missing_persons:
+        lines.append(f"Không có người mã số {_quoted(missing_persons)} trong sổ (sheet NhanSu)"
+                     f"{_did_you_mean(missing_persons, person_codes)}. Các mã có: {_listed(person_codes)}")
+    if units and persons and not missing_units:
+        unit_of = {p.ma_so: p.ma_don_vi for p in campaign.people}
+        outside = sorted(code for code in set(persons) - set(missing_persons) if unit_of[code] not in units)
+        for code in outside:
+            lines.append(f"Người mã số «{code}» thuộc đơn vị «{unit_of[code]}», không thuộc đơn vị đã chọn "
+                         f"({_quoted(sorted(units))}); bỏ chọn đơn vị hoặc chọn thêm đơn vị «{unit_of[code]}».")
+    if lines:
+        raise HosoError("\n".join(lines), hint="Chưa tạo hồ sơ nào; sửa mã đã chọn rồi chạy lại.")
+
+
+def _quoted(codes) -> str:
+    return ", ".join(f"«{c}»" for c in codes)
+
+
+def _listed(codes: list[str]) -> str:
+    """The codes, ending with a full stop; past LISTED_CODES: "A, …, J, … (40 mã)."."""
+    if len(codes) <= LISTED_CODES:
+        return ", ".join(codes) + "."
+    return ", ".join(codes[:LISTED_CODES]) + f", … ({len(codes)} mã)."
+
+
+def _did_you_mean(missing: list[str], codes: list[str]) -> str:
+    """' (có phải «TH»?)' when a missing code differs from an existing one only by case or spaces."""
+    folded = {c.strip().casefold(): c for c in codes}
+    near = [folded[m.strip().casefold()] for m in missing if m.strip().casefold() in folded]
+    return f" (có phải {_quoted(near)}?)" if near else ""
