@@ -38,24 +38,63 @@ def _joined(files: list[Path], tmp: Path) -> list[tuple[bytes, int]]:
     return pieces
 
 
+def _families(out: Path) -> dict[str, list[Path]]:
+    """Every filled form and unit document of the sample build, by join family, in bundle order."""
+    registry = Registry()
+    family = {code: join.join_family(registry.get(code).template) for code in registry.codes}
+    by_family: dict[str, list[Path]] = {}
+    for f in sorted((out / "ca_nhan").rglob("*.docx")) + sorted((out / "don_vi").rglob("*.docx")):
+        by_family.setdefault(family[f.stem], []).append(f)
+    return by_family
+
+
 def test_joined_forms_equal_forms_converted_alone(built, tmp_path):
-    """On the sample data: every form, joined with the others of its template and split back,
-    equals the same form converted alone — same page count, same text on every page."""
+    """On the sample data: forms of different templates of one family, joined into one document
+    and split back, equal the same forms converted alone — same page count, same text on every
+    page. Every template takes part (person forms, party forms, points table, unit documents)."""
     out, _ = built
-    by_template: dict[str, list[Path]] = {}
-    for f in sorted((out / "ca_nhan").rglob("*.docx")):
-        by_template.setdefault(f.name, []).append(f)
-    assert len(by_template) >= 2
-    for name, group in by_template.items():
+    by_family = _families(out)
+    assert len(by_family) >= 3
+    seen = set()
+    for n, (_family, files) in enumerate(by_family.items()):
+        group, per_template = [], {}
+        for f in files:  # up to 4 of each template, interleaved as in the bundles
+            if per_template.get(f.stem, 0) < 4:
+                per_template[f.stem] = per_template.get(f.stem, 0) + 1
+                group.append(f)
         if len(group) < 2:
             continue
+        seen.update(per_template)
         alone = _separately(group, tmp_path)
-        work = tmp_path / f"j-{Path(name).stem}"
+        work = tmp_path / f"j{n}"
         work.mkdir()
         pieces = _joined(group, work)
         for f, single, (piece, pages) in zip(group, alone, pieces, strict=True):
             assert pages == len(PdfReader(io.BytesIO(single)).pages), f
             assert _texts(piece) == _texts(single), f
+    assert {"mau_02", "mau_3_213", "bien_ban_hop", "tong_hop_xep_loai"} <= seen
+
+
+def test_forms_converted_apart_embed_identical_fonts(built, tmp_path):
+    """The primer page: two forms of different families converted in different soffice runs
+    embed byte-identical font programs (so a bundle can keep one copy)."""
+    out, _ = built
+    families = list(_families(out).values())
+    pdfs = _separately([families[0][0], families[1][0]], tmp_path)
+
+    def programs(data: bytes) -> dict[str, bytes]:
+        found = {}
+        for page in PdfReader(io.BytesIO(data)).pages:
+            for font in (page["/Resources"].get("/Font") or {}).values():
+                font = font.get_object()
+                if "/FontDescriptor" in font:
+                    found[str(font["/BaseFont"])] = font["/FontDescriptor"]["/FontFile2"].get_data()
+        return found
+
+    a, b = programs(pdfs[0]), programs(pdfs[1])
+    common = set(a) & set(b)
+    assert any("LiberationSerif" in name for name in common)
+    assert all(a[name] == b[name] for name in common)
 
 
 def test_every_default_template_can_be_joined():
@@ -64,13 +103,19 @@ def test_every_default_template_can_be_joined():
         assert join.join_safe(registry.get(code).template), code
 
 
-def test_joined_tasks_group_by_template():
-    items = [Item(f"a{i}", Path(f"/x/a{i}.docx"), "a", "mau_02") for i in range(10)]
+def test_joined_tasks_group_by_family_one_soffice_run_per_worker():
+    items = [Item(f"a{i}", Path(f"/x/a{i}.docx"), "a", "famA") for i in range(10)]
     items += [Item(f"b{i}", Path(f"/x/b{i}.docx"), "b", None) for i in range(3)]
-    items += [Item(f"c{i}", Path(f"/x/c{i}.docx"), "c", "mau_03") for i in range(2)]  # too few to join
+    items += [Item(f"c{i}", Path(f"/x/c{i}.docx"), "c", "famC") for i in range(2)]  # too few to join
+    items += [Item(f"d{i}", Path(f"/x/d{i}.docx"), "d", "famD") for i in range(500)]
     plan = tasks(items, 2)
-    joined = [t for t in plan if t[0] == "join"]
-    assert sum(len(c) for _, c in joined) == 10 and all({i.group for i in c} == {"mau_02"} for _, c in joined)
+    joined = [chunks for kind, chunks in plan if kind == "join"]
+    assert len(joined) == 2  # one soffice run per worker, each with several joined documents
+    chunks = [c for js in joined for c in js]
+    assert all(len({i.group for i in c}) == 1 and 4 <= len(c) <= 200 for c in chunks)
+    assert sorted(i.key for c in chunks for i in c) == sorted([f"a{i}" for i in range(10)] + [f"d{i}" for i in range(500)])
+    loads = [sum(len(c) for c in js) for js in joined]
+    assert max(loads) - min(loads) <= 200
     each = [i.key for kind, c in plan if kind == "each" for i in c]
     assert sorted(each) == sorted([f"b{i}" for i in range(3)] + [f"c{i}" for i in range(2)])
 

@@ -75,9 +75,14 @@ class _Builder:
             self.writer.add_blank_page(width=595.28, height=841.89)
             self.unnumbered.add(self.count - 1)
 
-    def append(self, data: bytes, *, numbered: bool = True, form: FormMarks | None = None) -> int:
+    def append(self, source: bytes | tuple[PdfReader, int, int], *, numbered: bool = True,
+               form: FormMarks | None = None) -> int:
+        """Append a PDF (bytes) or a page range of an open one ((reader, first page index, pages));
+        pages of one reader share their fonts and resources in the bundle (cloned once)."""
+        reader, first, count = (_reader(source), 0, None) if isinstance(source, bytes) else source
         start = self.count
-        self.writer.append(_reader(data), import_outline=False)
+        for i in range(first, first + (len(reader.pages) - first if count is None else count)):
+            self.writer.add_page(reader.pages[i])
         n = self.count - start
         if not numbered:
             self.unnumbered.update(range(start, self.count))
@@ -107,6 +112,43 @@ def _reader(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))
 
 
+class Pages:
+    """Where each document's pages are read from: the joined PDF it was converted in, when it was
+    converted in this run (one reader for many forms: parsed once, its fonts cloned once per
+    bundle), otherwise its own PDF. Readers are kept, so a person's forms are parsed once for
+    their own dossier and their unit's."""
+
+    def __init__(self, pdfs: dict[str, bytes], sources: dict[str, tuple[bytes, int, int]] | None = None) -> None:
+        self.pdfs = pdfs
+        self.sources = sources or {}
+        self._readers: dict[int, tuple[bytes, PdfReader]] = {}
+
+    def _open(self, data: bytes) -> PdfReader:
+        hit = self._readers.get(id(data))
+        if hit is None:
+            hit = self._readers[id(data)] = (data, _reader(data))
+        return hit[1]
+
+    def __getitem__(self, key: str) -> tuple[PdfReader, int, int]:
+        if key in self.sources:
+            data, first, n = self.sources[key]
+            return self._open(data), first, n
+        reader = self._open(self.pdfs[key])
+        return reader, 0, len(reader.pages)
+
+    def pages(self, key: str) -> int:
+        return self[key][2]
+
+    def forget_single(self) -> None:
+        """Drop the readers of single documents (keep the joined PDFs): bounds memory per unit."""
+        joined = {id(v[0]) for v in self.sources.values()}
+        self._readers = {k: v for k, v in self._readers.items() if k in joined}
+
+
+def _as_pages(docs) -> Pages:
+    return docs if isinstance(docs, Pages) else Pages(docs)
+
+
 def _pages(data: bytes) -> int:
     return len(_reader(data).pages)
 
@@ -131,12 +173,12 @@ def _cover_and_start(info: CoverInfo, entries_for, duplex: bool) -> tuple[bytes,
 @dataclass(frozen=True)
 class _Doc:
     job: DocumentJob  # title numbered "(bản k/n)" for a copy
-    data: bytes
+    data: tuple[PdfReader, int, int]
     pages: int
     marks: FormMarks
 
 
-def _person_documents(dossier: PersonDossier, pdfs: dict[str, bytes], info: CoverInfo) -> list[_Doc]:
+def _person_documents(dossier: PersonDossier, pdfs: Pages, info: CoverInfo) -> list[_Doc]:
     """The person's documents in order; a form whose metadata asks for copies is repeated."""
     docs = []
     for d in dossier.documents:
@@ -144,7 +186,7 @@ def _person_documents(dossier: PersonDossier, pdfs: dict[str, bytes], info: Cove
         numbers, head = info.headers.get(d.key, (False, ""))
         marks = FormMarks(numbers, head, d.form in info.initials)
         copies = max(1, int(info.copies.get(d.form, 1)))
-        pages = _pages(data)
+        pages = data[2]
         for n in range(copies):
             titled = d if copies == 1 else replace(d, title=f"{d.title} (bản {n + 1}/{copies})")
             docs.append(_Doc(titled, data, pages, marks))
@@ -163,11 +205,12 @@ def _add_person(b: _Builder, cover_pdf: bytes, docs: list[_Doc], ma_so: str) -> 
     return at, sections
 
 
-def person_bundle(dossier: PersonDossier, pdfs: dict[str, bytes], info: CoverInfo, *, duplex: bool = True) -> BuiltBundle:
+def person_bundle(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: CoverInfo, *,
+                  duplex: bool = True) -> BuiltBundle:
     """Cover sheet (documents, pages, who signs), then the documents in order; a bookmark each.
     A form whose metadata asks for copies is repeated; one that asks for initials gets a box at the
     bottom right of every page but its last."""
-    docs = _person_documents(dossier, pdfs, info)
+    docs = _person_documents(dossier, _as_pages(pdfs), info)
 
     def entries(offset: int) -> list[cover.TocEntry]:
         out, page = [], offset
@@ -188,13 +231,14 @@ def person_bundle(dossier: PersonDossier, pdfs: dict[str, bytes], info: CoverInf
     return BuiltBundle(data, b.count, tuple(sections), cover_pdf)
 
 
-def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: dict[str, bytes], info: CoverInfo,
+def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages | dict[str, bytes], info: CoverInfo,
                 *, duplex: bool = True, person_info: dict[str, CoverInfo] | None = None) -> BuiltBundle:
     """Cover and table of contents, then seed 001's items (1)–(5); the persons in review order,
     each starting on an odd page (their cover sheet and documents, as in their own dossier);
     nested bookmarks section → person → document. `person_info`: each person's CoverInfo (copies,
     initials, form headers), as given to `person_bundle`."""
     unit_docs: dict[str, DocumentJob] = {d.form: d for d in (*unit.before, *unit.after)}
+    docs = _as_pages(docs)
 
     def layout(start_page: int):
         """Page of every part given where the content starts (1-based)."""
@@ -210,7 +254,7 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: dict[s
             else:
                 for code in codes:
                     if code in unit_docs:
-                        n = _pages(docs[unit_docs[code].key])
+                        n = docs.pages(unit_docs[code].key)
                         parts.append(("doc", unit_docs[code], page, n))
                         page += n
             if parts:

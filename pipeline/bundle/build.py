@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pipeline.bundle.assemble import BuiltBundle, CoverInfo, Section, person_bundle, unit_bundle
+from pipeline.bundle.assemble import BuiltBundle, CoverInfo, Pages, Section, person_bundle, unit_bundle
 from pipeline.forms.registry import Registry
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.pdf.cache import BlobCache, data_key
@@ -46,8 +46,9 @@ def _load(blobs: BlobCache, key: str) -> BuiltBundle | None:
 
 def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stage: Path, *, campaign,
                   registry: Registry, blobs: BlobCache, headers: dict[str, tuple[bool, str]],
-                  duplex: bool = True) -> Bundles:
-    """`pdfs`, `keys`, `headers`: document key -> PDF bytes / content key / what its headers print."""
+                  duplex: bool = True, sources: dict[str, tuple[bytes, int, int]] | None = None) -> Bundles:
+    """`pdfs`, `keys`, `headers`: document key -> PDF bytes / content key / what its headers print;
+    `sources`: document key -> where its pages are in the joined PDF it was converted in (this run)."""
     persons_out, units_out, pages = [], [], 0
     counts = {"built": 0, "reused": 0}
     specs = {code: registry.get(code) for code in {j.form for j in plan.jobs}}
@@ -68,7 +69,9 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
             counts["reused"] += 1
         return b
 
+    pages_of = Pages(pdfs, sources)
     for unit in plan.units:
+        pages_of.forget_single()
         built: dict[str, BuiltBundle] = {}
         person_info: dict[str, CoverInfo] = {}
         person_keys = []
@@ -85,7 +88,7 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
                            [headers[d.key] for d in dossier.documents], duplex)
             person_keys.append(key)
             person_info[dossier.ma_so] = info
-            b = cached(key, lambda d=dossier, i=info: person_bundle(d, pdfs, i, duplex=duplex))
+            b = cached(key, lambda d=dossier, i=info: person_bundle(d, pages_of, i, duplex=duplex))
             built[dossier.ma_so] = b
             _write(stage / dossier.pdf, b.data)
             persons_out.append({
@@ -100,7 +103,7 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
         key = data_key("unit", BUNDLE_VERSION, person_keys, [(p.ma_so, p.ho_ten) for p in unit.persons],
                        [(d.form, d.title, keys[d.key], headers[d.key]) for d in unit_docs], info.header, info.title,
                        info.facts, duplex)
-        ub = cached(key, lambda u=unit, i=info, b=built, pi=person_info: unit_bundle(u, b, pdfs, i, duplex=duplex,
+        ub = cached(key, lambda u=unit, i=info, b=built, pi=person_info: unit_bundle(u, b, pages_of, i, duplex=duplex,
                                                                                      person_info=pi))
         _write(stage / unit.pdf, ub.data)
         pages += ub.pages

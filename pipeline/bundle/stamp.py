@@ -40,11 +40,26 @@ def fonts() -> tuple[str, str]:
         for regular, bold in FONT_FILES:
             r, b = Path(folder) / regular, Path(folder) / bold
             if r.is_file() and b.is_file():
-                pdfmetrics.registerFont(TTFont("HosoSerif", str(r)))
-                pdfmetrics.registerFont(TTFont("HosoSerif-Bold", str(b)))
+                for name, path in (("HosoSerif", r), ("HosoSerif-Bold", b)):
+                    font = TTFont(name, str(path))
+                    _reuse_subsets(font)
+                    pdfmetrics.registerFont(font)
                 return "HosoSerif", "HosoSerif-Bold"
     raise MissingDependency("Thiếu phông chữ Liberation Serif 2 (có đủ chữ tiếng Việt) để in bìa và số trang.",
                             hint="sudo apt-get install -y fonts-liberation2 fonts-dejavu-core")
+
+
+def _reuse_subsets(font: TTFont) -> None:
+    """Primed documents ask for the same subsets again and again: build each font program once."""
+    make, memo = font.face.makeSubset, {}
+
+    def make_once(subset):
+        key = tuple(subset)
+        if key not in memo:
+            memo[key] = make(subset)
+        return memo[key]
+
+    font.face.makeSubset = make_once
 
 
 def prime(c: canvas.Canvas, *_args) -> None:

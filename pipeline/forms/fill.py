@@ -14,7 +14,7 @@ from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
 from pipeline.pdf.cache import BlobCache, cache_key
-from pipeline.pdf.join import first_page_header, has_page_numbers, join_safe
+from pipeline.pdf.join import first_page_header, has_page_numbers, join_family
 from pipeline.pdf.pool import Item
 from pipeline.plan import DocumentJob, Plan
 
@@ -26,14 +26,15 @@ class Filled:
     reused: int
 
 
-_traits: dict[str, tuple[bool, bool]] = {}
+_traits: dict[str, tuple[str | None, bool]] = {}
 
 
-def template_traits(spec: FormSpec) -> tuple[bool, bool]:
-    """(forms can be joined for conversion, the form prints page numbers) — see pdf/join.py."""
+def template_traits(spec: FormSpec) -> tuple[str | None, bool]:
+    """(the join family: forms of one family are joined for conversion, None if they cannot be;
+    the form prints page numbers) — see pdf/join.py."""
     sha = spec.template_sha256
     if sha not in _traits:
-        _traits[sha] = (join_safe(spec.template), has_page_numbers(spec.template))
+        _traits[sha] = (join_family(spec.template), has_page_numbers(spec.template))
     return _traits[sha]
 
 
@@ -59,9 +60,9 @@ def fill_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Pat
             compiled[doc.form].render_to(ctx, dest)
             blobs.put(key, "docx", dest.read_bytes())
             counts["rendered"] += 1
-        safe, numbered = template_traits(spec)
+        family, numbered = template_traits(spec)
         label = f"{who} — {spec.ma_hieu or spec.code}: {spec.title}"
-        items[doc.key] = Item(key, dest, label, doc.form if safe else None, numbered, first_page_header(dest))
+        items[doc.key] = Item(key, dest, label, family, numbered, first_page_header(dest))
 
     for dossier in plan.persons:
         person = people[dossier.ma_so]

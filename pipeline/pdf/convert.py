@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.pdf.cache import PdfCache
 from pipeline.pdf.pool import Converter, Item
@@ -14,6 +14,7 @@ class Converted:
     pdfs: dict[str, tuple[bytes, int]]  # cache key -> (PDF bytes, pages)
     converted: int
     reused: int
+    sources: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)  # see Converter.sources
 
 
 def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, *,
@@ -35,4 +36,5 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, 
         for key, (data, pages) in done.items():
             cache.put(key, data, pages)
             pdfs[key] = (data, pages)
-    return Converted(pdfs, len(todo), len(pdfs) - len(todo))
+    sources = {k: v for k, v in getattr(converter, "sources", {}).items() if k in todo}
+    return Converted(pdfs, len(todo), len(pdfs) - len(todo), sources)

@@ -22,6 +22,7 @@ caller checks there is one destination per form and falls back to one-by-one con
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -128,6 +129,34 @@ def join_safe(template: Path) -> bool:
     if doc.count(b"<w:sectPr") > 1:
         return False
     return not any(b"NUMPAGES" in p or b"SECTIONPAGES" in p for p in [doc, *parts])
+
+
+_RELS_HEADERS = re.compile(rb'<Relationship\b[^>]*Type="[^"]*/(?:header|footer)"[^>]*/>')
+_RSID = re.compile(rb'\sw:rsid\w*="[^"]*"')
+_SKIP_PARTS = re.compile(r"^(word/document\.xml|word/(header|footer)\d*\.xml|\[Content_Types\]\.xml|docProps/.*"
+                         r"|customXml/.*|word/_rels/(header|footer)\d*\.xml\.rels)$")
+
+
+def join_family(template: Path) -> str | None:
+    """Forms of templates with the same family can be joined into one document, whatever their
+    template: everything but the body and the (removed) headers is byte-identical — styles,
+    numbering, settings, fonts, theme, media, relationships — and so is the page set-up (the final
+    section properties without header references). None: the template cannot be joined at all."""
+    if not join_safe(template):
+        return None
+    h = hashlib.sha256()
+    with zipfile.ZipFile(template) as zf:
+        for name in sorted(zf.namelist()):
+            if _SKIP_PARTS.match(name):
+                continue
+            data = zf.read(name)
+            if name == "word/_rels/document.xml.rels":
+                data = _RELS_HEADERS.sub(b"", data)
+            h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        doc = _HEADER_REFS.sub(b"", zf.read("word/document.xml"))
+    sect = re.findall(rb"<w:sectPr\b.*?</w:sectPr>", doc, re.S)
+    h.update(_RSID.sub(b"", sect[-1]) if sect else b"")
+    return h.hexdigest()[:16]
 
 
 def has_page_numbers(template: Path) -> bool:

@@ -9,6 +9,8 @@ import shutil
 import signal
 import subprocess
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.errors import MissingDependency
@@ -62,8 +64,9 @@ class Timeout(Exception):
 
 
 def run_convert(soffice: str, profile: Path, files: list[Path], outdir: Path, *, timeout: float,
-                filter_options: str = "pdf:writer_pdf_Export") -> int:
-    """Convert `files` into `outdir` with one soffice process; returns its exit code."""
+                filter_options: str = "pdf:writer_pdf_Export", poll: Callable[[], None] | None = None) -> int:
+    """Convert `files` into `outdir` with one soffice process; returns its exit code. `poll` is
+    called about four times a second while soffice runs (e.g. to report the PDFs written so far)."""
     cmd = [
         soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--invisible",
         "--norestore", "--nologo", "--nodefault", "--nolockcheck", "--nofirststartwizard",
@@ -75,7 +78,16 @@ def run_convert(soffice: str, profile: Path, files: list[Path], outdir: Path, *,
     with _lock:
         _live.add(proc)
     try:
-        return proc.wait(timeout=timeout)
+        if poll is None:
+            return proc.wait(timeout=timeout)
+        end = time.monotonic() + timeout
+        while True:
+            try:
+                return proc.wait(timeout=max(0.01, min(0.25, end - time.monotonic())))
+            except subprocess.TimeoutExpired:
+                if time.monotonic() >= end:
+                    raise
+                poll()
     except subprocess.TimeoutExpired:
         kill_group(proc)
         raise Timeout from None

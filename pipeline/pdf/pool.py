@@ -28,6 +28,7 @@ from pipeline.pdf import join, libreoffice
 MAX_BATCH = 200
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'  # PDF/A-2b
 MIN_JOIN = 4  # below this a joined document saves nothing
+MAX_JOIN = 200  # forms in one joined document
 
 
 @dataclass(frozen=True)
@@ -50,16 +51,21 @@ def pdf_pages(data: bytes) -> int | None:
         return None
 
 
-def batches(items: list[Item], workers: int) -> list[list[Item]]:
+def batches(items: list[Item], workers: int, limit: int = MAX_BATCH) -> list[list[Item]]:
     if not items:
         return []
-    n = max(workers, -(-len(items) // MAX_BATCH))
+    n = max(workers, -(-len(items) // limit))
     size = -(-len(items) // n)
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def tasks(items: list[Item], workers: int) -> list[tuple[str, list[Item]]]:
-    """Work units: ("join", forms of one template) and ("each", forms converted one by one)."""
+Chunk = list[Item]  # forms of one join family, joined into one document
+
+
+def tasks(items: list[Item], workers: int) -> list[tuple[str, list]]:
+    """Work units, one soffice call each: ("join", chunks) — the joined documents of one worker,
+    converted in ONE soffice run (one start-up per worker, not per document) — and ("each", forms)
+    converted one by one (forms that cannot be joined, or too few of a family to gain from it)."""
     groups: dict[str, list[Item]] = {}
     single: list[Item] = []
     for it in items:
@@ -67,15 +73,26 @@ def tasks(items: list[Item], workers: int) -> list[tuple[str, list[Item]]]:
             groups.setdefault(it.group, []).append(it)
         else:
             single.append(it)
-    out: list[tuple[str, list[Item]]] = []
+    chunks: list[Chunk] = []
     for members in groups.values():
         if len(members) < MIN_JOIN:
             single.extend(members)
             continue
-        out.extend(("join", chunk) for chunk in batches(members, workers))
+        per_worker = max(MIN_JOIN, -(-len(members) // workers))
+        chunks.extend(batches(members, -(-len(members) // per_worker), MAX_JOIN))
+    loads: list[tuple[int, list[Chunk]]] = [(0, []) for _ in range(min(workers, len(chunks)))]
+    for chunk in sorted(chunks, key=len, reverse=True):  # largest first, to the least loaded worker
+        i = min(range(len(loads)), key=lambda k: loads[k][0])
+        loads[i] = (loads[i][0] + len(chunk), loads[i][1] + [chunk])
+    out: list[tuple[str, list]] = [("join", js) for _n, js in loads if js]
     out.extend(("each", chunk) for chunk in batches(single, workers))
-    out.sort(key=lambda t: -len(t[1]))  # longest first: better balance between workers
+    out.sort(key=lambda t: -_size(t))  # longest first: better balance between workers
     return out
+
+
+def _size(task: tuple[str, list]) -> int:
+    kind, payload = task
+    return sum(len(c) for c in payload) if kind == "join" else len(payload)
 
 
 class _Stopped(Exception):
@@ -93,6 +110,10 @@ class Converter:
         self.soffice = soffice or libreoffice.find_soffice()
         self.pdfa = False  # PDF/A-2b: forms converted one by one, as filled (see with_pdfa)
         self._stop = threading.Event()
+        # After run(): cache key -> (joined PDF, first page index, pages) for the forms converted
+        # joined. Bundles take their pages from the joined PDF (one parse, fonts shared) instead of
+        # re-reading every split form.
+        self.sources: dict[str, tuple[bytes, int, int]] = {}
 
     def with_pdfa(self) -> Converter:
         """A converter of the same kind producing PDF/A-2b, one form at a time and with the forms'
@@ -111,6 +132,7 @@ class Converter:
     def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None) -> dict[str, tuple[bytes, int]]:
         results: dict[str, tuple[bytes, int]] = {}
         failures: dict[str, str] = {}
+        self.sources = {}
         if not items:
             return results
         work: queue.Queue = queue.Queue()
@@ -132,7 +154,9 @@ class Converter:
                     try:
                         place = tmp_path / f"w{index}"
                         if kind == "join" and not self.pdfa:
-                            done, failed = self._convert_joined(profile, batch, place)
+                            done, failed = self._convert_joined(profile, batch, place, progress)
+                        elif kind == "join":
+                            done, failed = self._convert_with_retry(profile, [it for c in batch for it in c], place)
                         else:
                             done, failed = self._convert_with_retry(profile, batch, place)
                     except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
@@ -142,8 +166,8 @@ class Converter:
                     with lock:
                         results.update(done)
                         failures.update(failed)
-                    if progress:
-                        progress(len(batch))
+                    if progress and (kind == "each" or self.pdfa):
+                        progress(_size((kind, batch)))
 
             threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(min(self.workers, work.qsize()))]
             for t in threads:
@@ -170,29 +194,69 @@ class Converter:
         if self._stop.is_set():
             raise _Stopped
 
-    def _convert_joined(self, profile: Path, chunk: list[Item], work: Path):
-        """One joined document for the chunk, split back per form; one by one if anything is off."""
+    def _convert_joined(self, profile: Path, chunks: list[Chunk], work: Path,
+                        progress: Callable[[int], None] | None = None):
+        """Every chunk joined into one document, all converted by one soffice run, each PDF split
+        back per form; a chunk whose PDF is missing or does not split right is converted one by one."""
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
         out = work / "out"
         out.mkdir(parents=True)
-        joined = work / "gop.docx"
-        try:
-            names = join.join([it.docx for it in chunk], joined)
+        names: dict[int, list[str]] = {}
+        files = []
+        for i, chunk in enumerate(chunks):
+            try:
+                names[i] = join.join([it.docx for it in chunk], work / f"gop{i:03d}.docx")
+                files.append(work / f"gop{i:03d}.docx")
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise
+            except Exception:  # noqa: BLE001 - a damaged .docx in the chunk: one by one below
+                pass
+        reported: set[int] = set()
+
+        def report() -> None:  # progress: a chunk counts as done when its PDF appears
+            if progress:
+                for i in names:
+                    if i not in reported and (out / f"gop{i:03d}.pdf").exists():
+                        reported.add(i)
+                        progress(len(chunks[i]))
+
+        if files:
             self._check_stop()
-            timeout = self.timeout_base + self.timeout_per_doc * len(chunk)
-            libreoffice.run_convert(self.soffice, profile, [joined], out, timeout=timeout,
-                                    filter_options=join.EXPORT_FILTER)
-            pieces = join.split((out / "gop.pdf").read_bytes(), names)
-        except _Stopped:
-            raise
-        except (libreoffice.Timeout, OSError, ValueError, KeyError):
+            timeout = self.timeout_base + self.timeout_per_doc * sum(len(chunks[i]) for i in names)
+            try:
+                libreoffice.run_convert(self.soffice, profile, files, out, timeout=timeout,
+                                        filter_options=join.EXPORT_FILTER, poll=report)
+            except _Stopped:
+                raise
+            except Exception:  # noqa: BLE001 - timeout, crash: what was written is checked below
+                pass
+        self._check_stop()
+        done: dict[str, tuple[bytes, int]] = {}
+        failed: dict[str, str] = {}
+        for i, chunk in enumerate(chunks):
             pieces = None
-        except Exception:  # a damaged joined PDF: pypdf raises many kinds
-            pieces = None
-        if pieces is None or len(pieces) != len(chunk):
-            return self._convert_with_retry(profile, chunk, work)
-        return {it.key: piece for it, piece in zip(chunk, pieces, strict=True)}, {}
+            if i in names:
+                try:
+                    pieces = join.split((out / f"gop{i:03d}.pdf").read_bytes(), names[i])
+                except Exception:  # noqa: BLE001 - missing or damaged PDF: pypdf raises many kinds
+                    pieces = None
+            if pieces is None or len(pieces) != len(chunk):
+                d, f = self._convert_with_retry(profile, chunk, work / f"each{i:03d}")
+                done.update(d)
+                failed.update(f)
+            else:
+                done.update((it.key, piece) for it, piece in zip(chunk, pieces, strict=True))
+                joined = (out / f"gop{i:03d}.pdf").read_bytes()
+                first = join.PRIMER_PAGES
+                for it, (_data, pages) in zip(chunk, pieces, strict=True):
+                    self.sources[it.key] = (joined, first, pages)
+                    first += pages
+            if progress and i not in reported:
+                reported.add(i)
+                progress(len(chunk))
+        return done, failed
 
     def _convert_with_retry(self, profile: Path, batch: list[Item], work: Path):
         done = self._attempt(profile, batch, work)
