@@ -38,3 +38,22 @@ def test_copies_repeat_the_form_and_initials_box_on_all_pages_but_last():
     assert not any("Ký nháy" in reader.pages[phieu.first_page - 1 + i].extract_text() for i in range(phieu.pages))
     cover = reader.pages[0].extract_text()
     assert "Bản kê khai (bản 2/2)" in cover and "Người kê khai" in cover
+
+
+def test_marks_with_a_letter_outside_the_primed_fonts_are_still_drawn():
+    """Page marks are written with the shared, primed fonts; a header with a character those
+    subsets lack (here a snowman) is drawn by reportlab instead — never dropped or garbled."""
+    from pypdf import PdfWriter
+
+    from pipeline.bundle.stamp import FormMarks, apply_marks
+
+    for head in ("Mẫu số 02", "Mẫu số 02 ☃"):
+        writer = PdfWriter()
+        writer.append(PdfReader(io.BytesIO(_pdf(2, "NOI DUNG"))))
+        marks = {i: m for i in range(2) if (m := FormMarks(True, head, True).for_page(i, 2))}
+        apply_marks(writer, marks)
+        buf = io.BytesIO()
+        writer.write(buf)
+        pages = [p.extract_text() for p in PdfReader(io.BytesIO(buf.getvalue())).pages]
+        assert "Mẫu số 02" in pages[0] and "Ký nháy" in pages[0] and "NOI DUNG 1" in pages[0]
+        assert "NOI DUNG 2" in pages[1] and "2" in pages[1].replace("NOI DUNG 2", "") and "Ký nháy" not in pages[1]

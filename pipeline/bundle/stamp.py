@@ -93,72 +93,163 @@ class FormMarks:
         return tuple(marks)
 
 
-def _draw(c: canvas.Canvas, width: float, height: float, marks, regular: str, bold: str) -> None:
+def _draw(pen, width: float, height: float, marks) -> None:
     for mark in marks:
         kind = mark[0]
         if kind == "bundle_page":
-            c.setFont(regular, 10)
-            c.drawCentredString(width / 2, 1.0 * cm, mark[1])
+            pen.text(False, 10, width / 2, 1.0 * cm, mark[1], "centre")
         elif kind == "form_page":
-            c.setFont(regular, 13)
-            c.drawCentredString(width / 2, height - 1.0 * cm - 13, mark[1])
+            pen.text(False, 13, width / 2, height - 1.0 * cm - 13, mark[1], "centre")
         elif kind == "head":
-            c.setFont(bold, 14)
             for k, line in enumerate(mark[1].splitlines()):
-                c.drawRightString(width - RIGHT_MARGIN_CM * cm, height - 1.0 * cm - 14 - k * 16, line)
+                pen.text(True, 14, width - RIGHT_MARGIN_CM * cm, height - 1.0 * cm - 14 - k * 16, line, "right")
         elif kind == "initials":
             x, y, w, h = width - RIGHT_MARGIN_CM * cm - 2.4 * cm, 0.55 * cm, 2.4 * cm, 1.1 * cm
-            c.setLineWidth(0.6)
-            c.rect(x, y, w, h)
-            c.setFont(regular, 7)
-            c.drawString(x + 0.1 * cm, y + h - 0.3 * cm, "Ký nháy")
+            pen.rect(x, y, w, h, 0.6)
+            pen.text(False, 7, x + 0.1 * cm, y + h - 0.3 * cm, "Ký nháy", "left")
 
 
-def apply_marks(writer: PdfWriter, marks: dict[int, tuple]) -> None:
-    """Draw `marks` (page index -> marks) on the writer's pages through one overlay document.
+class _Unencodable(Exception):
+    """A mark uses a character outside the primed font subsets."""
 
-    Each overlay page becomes a form XObject painted after the page's own content, which is left
-    as it is (still compressed, never parsed): `q <page> Q  q /HosoMarks Do Q`."""
-    if not marks:
-        return
+
+class _StreamPen:
+    """Writes PDF operators that use the fonts of the shared, primed mark document."""
+
+    def __init__(self, marks: _MarkFonts) -> None:
+        self.fonts = marks
+        self.ops: list[str] = []
+
+    def text(self, bold: bool, size: float, x: float, y: float, text: str, align: str) -> None:
+        name = self.fonts.names[bold]
+        if align != "left":
+            w = pdfmetrics.stringWidth(text, name, size)
+            x -= w / 2 if align == "centre" else w
+        assigned = self.fonts.codes[bold]
+        try:
+            codes = [assigned[32 if ch == "\xa0" else ord(ch)] for ch in text]
+        except KeyError:
+            raise _Unencodable(text) from None
+        parts = [f"BT {x:.2f} {y:.2f} Td"]
+        run: list[int] = []
+        for k, n in enumerate(codes):  # one Tj per run of characters of the same subset
+            run.append(n & 0xFF)
+            if k == len(codes) - 1 or codes[k + 1] >> 8 != n >> 8:
+                parts.append(f"/{self.fonts.resource[bold, n >> 8]} {size:g} Tf <{bytes(run).hex()}> Tj")
+                run = []
+        parts.append("ET")
+        self.ops.append(" ".join(parts))
+
+    def rect(self, x: float, y: float, w: float, h: float, line: float) -> None:
+        self.ops.append(f"q {line:g} w {x:.2f} {y:.2f} {w:.2f} {h:.2f} re S Q")
+
+
+class _CanvasPen:
+    """The same marks drawn by reportlab (for text outside the primed subsets)."""
+
+    def __init__(self, c: canvas.Canvas) -> None:
+        self.c = c
+
+    def text(self, bold: bool, size: float, x: float, y: float, text: str, align: str) -> None:
+        self.c.setFont(fonts()[bold], size)
+        draw = {"left": self.c.drawString, "centre": self.c.drawCentredString, "right": self.c.drawRightString}[align]
+        draw(x, y, text)
+
+    def rect(self, x: float, y: float, w: float, h: float, line: float) -> None:
+        self.c.setLineWidth(line)
+        self.c.rect(x, y, w, h)
+
+
+@dataclass(frozen=True)
+class _MarkFonts:
+    codes: tuple[dict[int, int], dict[int, int]]  # (regular, bold): character -> subset << 8 | code
+    pdf: bytes  # a primed document: one page whose resources hold the embedded fonts
+    names: tuple[str, str]  # (regular, bold) reportlab font names
+    resource: dict  # (bold?, subset) -> resource name in the page's /Font
+
+
+@cache
+def _mark_fonts() -> _MarkFonts:
     regular, bold = fonts()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, invariant=1)
+    doc = c._doc  # the canvas lets go of it on save; the fonts' state is kept per document
     prime(c)
-    order = sorted(i for i, m in marks.items() if m)
+    resource, codes = {}, []
+    for bold_face, name in ((False, regular), (True, bold)):  # name every subset, so all are embedded
+        font = pdfmetrics.getFont(name)
+        for subset in range(len(font.state[doc].subsets)):
+            resource[bold_face, subset] = font.getSubsetInternalName(subset, doc)[1:]
+        codes.append(dict(font.state[doc].assignments))  # the state is dropped on save
+        c.setFont(name, 10)
+        c.drawString(0, 0, " ")
+    c.showPage()
+    c.save()
+    return _MarkFonts((codes[0], codes[1]), buf.getvalue(), (regular, bold), resource)
+
+
+def _overlay_pages(writer: PdfWriter, order: list[int], marks: dict[int, tuple]) -> list[tuple[bytes, DictionaryObject]]:
+    """(content, resources) of each page's marks: PDF operators with the shared fonts, or — when a
+    mark has a character the primed fonts lack — a reportlab document drawn for them."""
+    shared = _mark_fonts()
+    pages = []
+    try:
+        for i in order:
+            box = writer.pages[i].mediabox
+            pen = _StreamPen(shared)
+            _draw(pen, float(box.width), float(box.height), marks[i])
+            pages.append("\n".join(pen.ops).encode())
+        resources = PdfReader(io.BytesIO(shared.pdf)).pages[0]["/Resources"].clone(writer)
+        return [(data, resources) for data in pages]
+    except _Unencodable:
+        pass
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    prime(c)
     for i in order:
         box = writer.pages[i].mediabox
         width, height = float(box.width), float(box.height)
         c.setPageSize((width, height))
-        _draw(c, width, height, marks[i], regular, bold)
+        _draw(_CanvasPen(c), width, height, marks[i])
         c.showPage()
     c.save()
     overlay = PdfReader(io.BytesIO(buf.getvalue()))
+    return [(page.get_contents().get_data(), page["/Resources"].clone(writer)) for page in overlay.pages]
+
+
+def apply_marks(writer: PdfWriter, marks: dict[int, tuple]) -> None:
+    """Draw `marks` (page index -> marks) on the writer's pages.
+
+    Each page's marks become a form XObject painted after the page's own content, which is left
+    as it is (still compressed, never parsed): `q <page> Q  q /HosoMarks Do Q`. The marks' fonts
+    are one primed set shared by the whole bundle (and identical to the covers')."""
+    order = sorted(i for i, m in marks.items() if m)
+    if not order:
+        return
     before = writer._add_object(_stream(b"q\n"))
     after = writer._add_object(_stream(b"\nQ\nq /HosoMarks Do Q\n"))
     alone = writer._add_object(_stream(b"q /HosoMarks Do Q\n"))
-    for n, i in enumerate(order):
+    for i, (content, resources) in zip(order, _overlay_pages(writer, order, marks), strict=True):
         page = writer.pages[i]
-        mark = overlay.pages[n]
-        form = _stream(mark.get_contents().get_data())
+        form = _stream(content)
         form.update({
             NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(FloatObject(float(v)) for v in mark.mediabox),
-            NameObject("/Resources"): mark["/Resources"].clone(writer),
+            NameObject("/BBox"): ArrayObject(FloatObject(float(v)) for v in page.mediabox),
+            NameObject("/Resources"): resources,
         })
         ref = writer._add_object(form.flate_encode())
-        resources = DictionaryObject(page["/Resources"]) if "/Resources" in page else DictionaryObject()
-        xobjects = DictionaryObject(resources["/XObject"]) if "/XObject" in resources else DictionaryObject()
+        own = DictionaryObject(page["/Resources"]) if "/Resources" in page else DictionaryObject()
+        xobjects = DictionaryObject(own["/XObject"]) if "/XObject" in own else DictionaryObject()
         xobjects[NameObject("/HosoMarks")] = ref
-        resources[NameObject("/XObject")] = xobjects
-        page[NameObject("/Resources")] = resources
+        own[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = own
         contents = page.raw_get("/Contents") if "/Contents" in page else None
         if contents is None:
             page[NameObject("/Contents")] = ArrayObject([alone])
         else:
-            own = contents.get_object()
-            own = list(own) if isinstance(own, ArrayObject) else [contents]
-            page[NameObject("/Contents")] = ArrayObject([before, *own, after])
+            inner = contents.get_object()
+            inner = list(inner) if isinstance(inner, ArrayObject) else [contents]
+            page[NameObject("/Contents")] = ArrayObject([before, *inner, after])
 
 
 def _stream(data: bytes) -> DecodedStreamObject:
