@@ -278,14 +278,58 @@ def test_malformed_sheet_xml(tmp_path, capsys, quiet_main):
     assert rc in (ExitCode.input_invalid, ExitCode.input_unreadable)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in pipeline/ingest/xlsx.py (reported): a sheet whose XML stops "
-                   "half-way is read up to the cut, silently dropping the rows after it")
 @pytest.mark.parametrize("sheet", ["xl/worksheets/sheet4.xml", "xl/worksheets/sheet8.xml"])  # TuDanhGia, ChamDiem
 def test_sheet_cut_half_way_is_refused_not_silently_shortened(sheet, tmp_path, capsys, quiet_main):
     parts = sample_parts()
     parts[sheet] = parts[sheet][: len(parts[sheet]) // 2]
     rc, err = check(rezip(tmp_path / "sheet_cut.xlsx", parts), capsys)
     assert rc == ExitCode.input_unreadable and "bị hỏng" in err
+    name = {"xl/worksheets/sheet4.xml": "TuDanhGia", "xl/worksheets/sheet8.xml": "ChamDiem"}[sheet]
+    assert f"sheet «{name}» bị cắt giữa chừng ({sheet} không trọn vẹn)" in err, err
+
+
+@pytest.mark.parametrize("where", ["after a row", "after sheetData", "before the root's end tag"])
+def test_sheet_cut_at_an_element_boundary_is_refused(where, tmp_path, capsys, quiet_main):
+    """The sneakiest cut: right after a complete </row> (every row before it reads cleanly)."""
+    parts = sample_parts()
+    data = parts["xl/worksheets/sheet3.xml"]  # NhanSu
+    end = {"after a row": data.rfind(b"</row>", 0, len(data) // 2) + len(b"</row>"),
+           "after sheetData": data.find(b"</sheetData>") + len(b"</sheetData>"),
+           "before the root's end tag": data.rfind(b"</worksheet>")}[where]
+    parts["xl/worksheets/sheet3.xml"] = data[:end]
+    rc, err = check(rezip(tmp_path / "sheet_cut.xlsx", parts), capsys)
+    assert rc == ExitCode.input_unreadable and "sheet «NhanSu» bị cắt giữa chừng" in err, err
+
+
+def test_sheet_ending_with_whitespace_and_a_comment_is_whole(tmp_path, capsys, quiet_main):
+    parts = sample_parts()
+    parts["xl/worksheets/sheet3.xml"] += b"\r\n<!-- saved by a tool -->\n  "
+    parts["xl/worksheets/sheet4.xml"] = parts["xl/worksheets/sheet4.xml"].replace(b"</worksheet>", b"</worksheet \n>")
+    rc, err = check(rezip(tmp_path / "sheet_tail.xlsx", parts), capsys)
+    assert rc == 0, err
+
+
+def test_sheet_cut_is_refused_on_the_lxml_path_too(tmp_path):
+    from pipeline.errors import InputUnreadable
+    from pipeline.ingest.xlsx import XlsxFile
+
+    parts = sample_parts()
+    parts["xl/worksheets/sheet3.xml"] = parts["xl/worksheets/sheet3.xml"][:-2000]
+    with XlsxFile(rezip(tmp_path / "sheet_cut.xlsx", parts)) as xf, pytest.raises(InputUnreadable) as exc:
+        list(xf.rows("NhanSu", engine="lxml"))
+    assert "sheet «NhanSu» bị cắt giữa chừng" in exc.value.message
+
+
+def test_shared_strings_cut_half_way_is_refused(tmp_path, capsys, quiet_main):
+    """The shared strings of a workbook written as Excel writes it, cut after a complete <si>."""
+    import workbook_factory as wf
+
+    with zipfile.ZipFile(wf.write_fast(tmp_path / "excel_like.xlsx", wf.big_tables(40))) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    sst = parts["xl/sharedStrings.xml"]
+    parts["xl/sharedStrings.xml"] = sst[: sst.rfind(b"</si>", 0, len(sst) // 2) + len(b"</si>")]
+    rc, err = check(rezip(tmp_path / "sst_cut.xlsx", parts), capsys)
+    assert rc == ExitCode.input_unreadable and "phần chữ dùng chung của sổ bị cắt giữa chừng" in err, err
 
 
 def test_zip_bomb_declaring_a_huge_size(tmp_path, capsys, quiet_main):

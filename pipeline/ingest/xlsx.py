@@ -300,7 +300,7 @@ class XlsxFile:
 
     def _sst_regex(self) -> list[str] | None:
         out: list[str] = []
-        for text in self._parts(self._sst_path, "si>"):
+        for text in self._parts(self._sst_path, "si>", "phần chữ dùng chung của sổ"):
             if "<![CDATA[" in text or ":si>" in text or ":si " in text:
                 return None
             if "<!--" in text:
@@ -333,24 +333,52 @@ class XlsxFile:
                     del si.getparent()[0]
         return out
 
-    def _parts(self, member: str, end_tag: str) -> Iterator[str]:
-        """The member's text in pieces of about CHUNK bytes, each ending after a complete element."""
+    def _parts(self, member: str, end_tag: str, what: str) -> Iterator[str]:
+        """The member's text in pieces of about CHUNK bytes, each ending after a complete element.
+
+        A member whose XML stops before the end tag of its root element (a file cut short by an
+        interrupted copy or save) raises InputUnreadable naming `what`, before its last piece is
+        yielded: without this check the elements up to the cut would be read as if they were all."""
         with self._zip.open(member) as fh:
             buf = b""
+            head = b""
+            tail = b""
             while True:
                 data = fh.read(CHUNK)
                 if data:
+                    if len(head) < 4096:
+                        head += data[: 4096 - len(head)]
+                    tail = (tail + data)[-4096:] if len(data) < 4096 else data[-4096:]
                     buf += data
                     end = _last_end(buf, end_tag.encode())
                     if end < 0:
                         continue
                     part, buf = buf[:end], buf[end:]
                 else:
+                    if not _whole_document(head, tail):
+                        raise self._truncated(member, what)
                     part, buf = buf, b""
                 if part:
                     yield part.decode("utf-8")
                 if not data:
                     return
+
+    def _truncated(self, member: str, what: str) -> InputUnreadable:
+        return _unreadable(self.path, f"bị hỏng: {what} bị cắt giữa chừng ({member} không trọn vẹn), phần dữ liệu "
+                           "sau chỗ cắt bị mất.",
+                           "Mở tệp bằng Excel hoặc LibreOffice Calc rồi lưu lại dưới dạng .xlsx (nếu Excel đề nghị sửa "
+                           "chữa, chấp nhận rồi kiểm tra lại các dòng cuối), hoặc lấy lại bản sao đầy đủ của tệp.")
+
+    def _member_complete(self, member: str) -> bool:
+        """Whether the member's XML runs to the end of its root element (any encoding); used to
+        tell a cut file from other XML errors on the lxml path."""
+        with self._zip.open(member) as fh:
+            data = fh.read()
+        for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+            if data.startswith(bom):
+                data = data[len(bom):].decode(encoding, "replace").encode("utf-8")
+                break
+        return _whole_document(data[:4096], data[-4096:])
 
     # -- rows ---------------------------------------------------------------------------------
     def is_worksheet(self, name: str) -> bool:
@@ -369,12 +397,19 @@ class XlsxFile:
             if engine == "lxml" or not self._utf8(member):
                 yield from self._rows_lxml(member)
             else:
-                yield from self._rows_regex(member)
+                yield from self._rows_regex(member, name)
         except InputUnreadable:
             raise
         except GeneratorExit:
             raise
         except Exception as exc:
+            if isinstance(exc, etree.XMLSyntaxError):
+                parts = [(member, f"sheet «{name}»")]
+                if self._sst_path:
+                    parts.append((self._sst_path, "phần chữ dùng chung của sổ"))
+                for part, what in parts:
+                    if not self._member_complete(part):
+                        raise self._truncated(part, what) from exc
             raise _unreadable(self.path, f"bị hỏng ở sheet «{name}», không đọc được ({type(exc).__name__}).",
                               "Mở tệp bằng Excel hoặc LibreOffice Calc rồi lưu lại dưới dạng .xlsx.") from exc
 
@@ -415,10 +450,10 @@ class XlsxFile:
             return _EMPTY
         return self._value(vtext, s, t)
 
-    def _rows_regex(self, member: str) -> Iterator[tuple[int, dict[int, object]]]:
+    def _rows_regex(self, member: str, name: str) -> Iterator[tuple[int, dict[int, object]]]:
         prefixed = None
         self._last_row = 0
-        for text in self._parts(member, "row>"):
+        for text in self._parts(member, "row>", f"sheet «{name}»"):
             if prefixed is None:
                 i = text.find("sheetData")
                 if i < 0:
@@ -617,6 +652,30 @@ def _rich(inner: str) -> str:
 def _style_type(attrs: str) -> tuple[int | None, str | None]:
     a = dict(_ATTR.findall(attrs))
     return (int(a["s"]) if a.get("s") else None), a.get("t")
+
+
+_ROOT = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.:-]*)[^>]*?(/?)>", re.S)
+_MISC_END = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*\Z", re.S)
+
+
+def _whole_document(head: bytes, tail: bytes) -> bool:
+    """Whether an XML document whose first and last bytes are `head` and `tail` ends with the end
+    tag of its root element (or its root element is empty, `<worksheet/>`)."""
+    m = _ROOT.match(head)
+    if m is None:
+        return False
+    if m.group(2):
+        return True
+    close = b"</" + m.group(1)
+    i = tail.rfind(close)
+    while i >= 0:
+        j = i + len(close)
+        while j < len(tail) and tail[j] in b" \t\r\n":
+            j += 1
+        if j < len(tail) and tail[j:j + 1] == b">" and _MISC_END.match(tail, j + 1):
+            return True
+        i = tail.rfind(close, 0, i)
+    return False
 
 
 def _last_end(buf: bytes, tag: bytes) -> int:
