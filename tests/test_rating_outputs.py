@@ -97,6 +97,40 @@ def test_xlsx_has_one_row_per_person_a_sheet_per_group_and_is_reproducible(tmp_p
     assert any("k = " in t and "20%" in t for t in texts)
 
 
+def test_xlsx_layout_styles_and_odd_texts(tmp_path):
+    """The file written without openpyxl reads back in openpyxl with the layout clerks get: bold,
+    filled, wrapped headers, wrapped reason columns, column widths, frozen header row, filters."""
+    b = small_book()
+    b.person("E", name="Lê _x0041_ <b>&amp; \"Đức\"\x01 ", group="O'Brien & <Co>", vote=(10, 0, 10))
+    b.person("F", name="x" * 40_000, vote=(10, 0, 10))
+    r = b.rate()
+    path = tmp_path / "k.xlsx"
+    ratings_xlsx.write(path, r)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["KetQua"]
+    head = ws["A1"]
+    assert head.value == "STT" and head.font.b and head.alignment.wrap_text and head.fill.fgColor.rgb.endswith("DDEBF7")
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:O{1 + len(r.people)}"
+    assert {k: d.width for k, d in ws.column_dimensions.items()} == {
+        "A": 13, "B": 13, "C": 24, "D": 13, "E": 18, "F": 14, "G": 13, "H": 13, "I": 13, "J": 13, "K": 13, "L": 13,
+        "M": 90, "N": 60, "O": 60}
+    rows = {row[1].value: row for row in ws.iter_rows(min_row=2)}
+    assert rows["A"][0].value == 1 and rows["A"][0].data_type == "n"
+    assert rows["E"][2].value == 'Lê _x0041_ <b>&amp; "Đức" '  # literal, control character dropped
+    assert rows["F"][2].value == "x" * 32_766 + "…"
+    assert rows["A"][12].alignment.wrap_text and not rows["A"][2].alignment.wrap_text and not rows["A"][2].font.b
+    assert rows["A"][12].value.startswith("• ") and "\n• " in rows["A"][12].value
+    assert rows["A"][10].value is None  # no decided level: an empty cell, not ""
+    group = wb[next(n for n in wb.sheetnames if "Brien" in n)]
+    assert group.title == "Nhom O'Brien & <Co>" and group["A1"].font.b and group.freeze_panes is None
+    assert group.column_dimensions["A"].width == 34 and group.column_dimensions["B"].width == 80
+    assert wb["TongHopDonVi"].freeze_panes == "A2" and wb["ThiDua"].auto_filter.ref.startswith("A7:H")
+    with zipfile.ZipFile(path) as z:
+        workbook_xml = z.read("xl/workbook.xml").decode()
+        assert "'Nhom O''Brien &amp; &lt;Co&gt;'!$A$" in workbook_xml  # the group's member table filter
+        assert z.testzip() is None
+
+
 def test_group_sheet_names_are_valid_and_unique():
     b = Book()
     b.person("A", group="Phòng/Ban:1*", self_level="HTT")
