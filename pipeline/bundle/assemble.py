@@ -3,10 +3,12 @@ real page counts, nested bookmarks, page numbers in the margin, duplex-safe blan
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass, field, replace
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, IndirectObject, NameObject
 
 from pipeline.bundle import cover
 from pipeline.bundle.stamp import FormMarks, apply_marks, bundle_page_marks
@@ -39,7 +41,6 @@ class BuiltBundle:
     data: bytes  # the finished PDF
     pages: int
     sections: tuple[Section, ...]
-    cover: bytes = b""  # a person's cover sheet, reused when the unit bundle is built
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,72 @@ class _Builder:
             marks[i] = marks.get(i, ()) + m
         apply_marks(self.writer, marks)
         self.writer.set_page_label(0, self.count - 1, style="/D", start=1)
-        for _ in range(3):  # font file, then its descriptor, then the font: each pass merges one level
-            self.writer.compress_identical_objects()
+        merge_identical_fonts(self.writer)
         buf = io.BytesIO()
         self.writer.write(buf)
         return buf.getvalue()
+
+
+def merge_identical_fonts(writer: PdfWriter) -> None:
+    """One copy of each font in the bundle. Forms converted in different LibreOffice runs, covers
+    and page marks all embed the same primed subsets (pipeline/pdf/join.py); each run's copy came
+    in with its pages. Fonts are compared by everything that draws them (name, widths, encoding,
+    the font program, the Unicode map); pages and form XObjects are pointed at the first copy and
+    the others dropped. (pypdf's generic compress_identical_objects needs one full pass over every
+    object per level of references, ~4× slower.)"""
+    first: dict[tuple, IndirectObject] = {}
+    dropped: set[int] = set()
+
+    def identity(font: DictionaryObject) -> tuple:
+        parts = []
+        for k in sorted(font):
+            v = font.raw_get(k)
+            if k == "/FontDescriptor":
+                fd = v.get_object()
+                ff = fd.get("/FontFile2") or fd.get("/FontFile") or fd.get("/FontFile3")
+                parts.append((k, tuple((a, repr(b)) for a, b in sorted(fd.items()) if not a.startswith("/FontFile")),
+                              hashlib.sha256(ff.get_object()._data).digest() if ff is not None else b""))
+            elif isinstance(v, IndirectObject):
+                o = v.get_object()
+                parts.append((k, hashlib.sha256(o._data).digest() if hasattr(o, "_data") else repr(o)))
+            else:
+                parts.append((k, repr(v)))
+        return tuple(parts)
+
+    def visit(resources) -> None:
+        fonts = resources.get("/Font") if resources is not None else None
+        if fonts is not None:
+            fonts = fonts.get_object()
+            for name in list(fonts):
+                ref = fonts.raw_get(name)
+                if not isinstance(ref, IndirectObject):
+                    continue
+                key = identity(ref.get_object())
+                keep = first.setdefault(key, ref)
+                if keep.idnum != ref.idnum:
+                    fonts[NameObject(name)] = keep
+                    dropped.add(ref.idnum)
+        xobjects = resources.get("/XObject") if resources is not None else None
+        for ref in (xobjects.get_object().values() if xobjects is not None else ()):
+            xo = ref.get_object()
+            if xo.get("/Subtype") == "/Form" and id(xo) not in seen:
+                seen.add(id(xo))
+                visit(xo.get("/Resources"))
+
+    seen: set[int] = set()
+    for page in writer.pages:
+        visit(page.get("/Resources"))
+    kept = {ref.idnum for ref in first.values()}
+    for idnum in dropped - kept:  # the copies, with what only they use
+        font = writer.get_object(idnum)
+        related = [font.raw_get(k) for k in ("/FontDescriptor", "/ToUnicode", "/Widths") if k in font]
+        if "/FontDescriptor" in font:
+            fd = font["/FontDescriptor"]
+            related += [fd.raw_get(k) for k in ("/FontFile2", "/FontFile", "/FontFile3") if k in fd]
+        writer._objects[idnum - 1] = None
+        for ref in related:
+            if isinstance(ref, IndirectObject) and ref.idnum not in kept:
+                writer._objects[ref.idnum - 1] = None
 
 
 def _reader(data: bytes) -> PdfReader:
@@ -153,21 +215,34 @@ def _pages(data: bytes) -> int:
     return len(_reader(data).pages)
 
 
-def _cover_pages(info: CoverInfo, entries: list[cover.TocEntry], footer: str = "") -> bytes:
-    return cover.render(list(info.header), info.title, list(info.facts), entries, footer=footer)
+PageRange = tuple[PdfReader, int, int]  # (reader, first page index, pages)
 
 
-def _cover_and_start(info: CoverInfo, entries_for, duplex: bool) -> tuple[bytes, int]:
-    """The cover whose table of contents gives the right pages: the content starts right after the
-    cover (on an odd page for duplex). Guess one cover page, re-render only if the guess was wrong."""
-    guess = 1
-    while True:
-        start = guess + 1 + (1 if duplex and (guess + 1) % 2 == 0 else 0)
-        data = _cover_pages(info, entries_for(start))
-        pages = _pages(data)
-        if pages == guess:
-            return data, start
-        guess = pages
+def _content_start(cover_pages: int, duplex: bool) -> int:
+    """1-based page where the content starts after a cover of `cover_pages` pages (odd for duplex)."""
+    start = cover_pages + 1
+    return start + 1 if duplex and start % 2 == 0 else start
+
+
+def render_covers(wanted: list[tuple[CoverInfo, object]], duplex: bool) -> list[tuple[PageRange, int]]:
+    """Covers whose tables of contents give the right pages, all drawn in ONE document:
+    `wanted` = (cover facts, entries_for(content start page) -> TOC entries); returns, for each,
+    its pages in that document and where its content starts. Every cover is first taken to fill one
+    page; the few that need more are laid out again with the right count."""
+    if not wanted:
+        return []
+    guesses = [1] * len(wanted)
+    for _ in range(6):
+        specs = [cover.CoverSpec(tuple(info.header), info.title, tuple(info.facts),
+                                 tuple(entries_for(_content_start(g, duplex))))
+                 for (info, entries_for), g in zip(wanted, guesses, strict=True)]
+        data, ranges = cover.render_many(specs)
+        counts = [n for _first, n in ranges]
+        if counts == guesses:
+            reader = _reader(data)
+            return [((reader, first, n), _content_start(n, duplex)) for first, n in ranges]
+        guesses = counts
+    raise RuntimeError("cover layout did not settle")  # a TOC whose length depends on its own pages
 
 
 @dataclass(frozen=True)
@@ -193,7 +268,7 @@ def _person_documents(dossier: PersonDossier, pdfs: Pages, info: CoverInfo) -> l
     return docs
 
 
-def _add_person(b: _Builder, cover_pdf: bytes, docs: list[_Doc], ma_so: str) -> tuple[int, list[Section]]:
+def _add_person(b: _Builder, cover_pdf: PageRange, docs: list[_Doc], ma_so: str) -> tuple[int, list[Section]]:
     """The cover (unnumbered), a blank page for duplex, the documents; (first page index, sections
     with 1-based first pages relative to the person's own dossier)."""
     at = b.append(cover_pdf, numbered=False)
@@ -205,11 +280,8 @@ def _add_person(b: _Builder, cover_pdf: bytes, docs: list[_Doc], ma_so: str) -> 
     return at, sections
 
 
-def person_bundle(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: CoverInfo, *,
-                  duplex: bool = True) -> BuiltBundle:
-    """Cover sheet (documents, pages, who signs), then the documents in order; a bookmark each.
-    A form whose metadata asks for copies is repeated; one that asks for initials gets a box at the
-    bottom right of every page but its last."""
+def person_cover(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: CoverInfo):
+    """(cover facts, entries_for) of a person's cover sheet: the documents, their pages, who signs."""
     docs = _person_documents(dossier, _as_pages(pdfs), info)
 
     def entries(offset: int) -> list[cover.TocEntry]:
@@ -221,24 +293,41 @@ def person_bundle(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: 
             page += d.pages
         return out
 
-    cover_pdf, _start = _cover_and_start(info, entries, duplex)
+    return info, entries
+
+
+def person_bundle(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: CoverInfo, *,
+                  duplex: bool = True, cover_pages: PageRange | None = None) -> BuiltBundle:
+    """Cover sheet (documents, pages, who signs), then the documents in order; a bookmark each.
+    A form whose metadata asks for copies is repeated; one that asks for initials gets a box at the
+    bottom right of every page but its last. `cover_pages`: the cover already drawn (render_covers)."""
+    pdfs = _as_pages(pdfs)
+    if cover_pages is None:
+        [(cover_pages, _start)] = render_covers([person_cover(dossier, pdfs, info)], duplex)
     b = _Builder(duplex)
-    _at, sections = _add_person(b, cover_pdf, docs, dossier.ma_so)
+    _at, sections = _add_person(b, cover_pages, _person_documents(dossier, pdfs, info), dossier.ma_so)
     b.writer.add_outline_item(title="Bìa hồ sơ", page_number=0)
     for s in sections:
         b.writer.add_outline_item(title=s.title, page_number=s.first_page - 1)
     data = b.finish(f"Hồ sơ đánh giá, xếp loại — {dossier.ho_ten}")
-    return BuiltBundle(data, b.count, tuple(sections), cover_pdf)
+    return BuiltBundle(data, b.count, tuple(sections))
 
 
 def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages | dict[str, bytes], info: CoverInfo,
-                *, duplex: bool = True, person_info: dict[str, CoverInfo] | None = None) -> BuiltBundle:
+                *, duplex: bool = True, person_info: dict[str, CoverInfo] | None = None,
+                person_covers: dict[str, PageRange] | None = None) -> BuiltBundle:
     """Cover and table of contents, then seed 001's items (1)–(5); the persons in review order,
     each starting on an odd page (their cover sheet and documents, as in their own dossier);
     nested bookmarks section → person → document. `person_info`: each person's CoverInfo (copies,
-    initials, form headers), as given to `person_bundle`."""
+    initials, form headers), as given to `person_bundle`; `person_covers`: their covers, drawn
+    (render_covers) — drawn here for those not given."""
     unit_docs: dict[str, DocumentJob] = {d.form: d for d in (*unit.before, *unit.after)}
     docs = _as_pages(docs)
+    infos = {p.ma_so: (person_info or {}).get(p.ma_so, CoverInfo((), "")) for p in unit.persons}
+    covers = dict(person_covers or {})
+    missing = [p for p in unit.persons if p.ma_so not in covers]
+    drawn = render_covers([person_cover(p, docs, infos[p.ma_so]) for p in missing], duplex)
+    covers.update((p.ma_so, pages) for p, (pages, _start) in zip(missing, drawn, strict=True))
 
     def layout(start_page: int):
         """Page of every part given where the content starts (1-based)."""
@@ -269,10 +358,10 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
                 out.append(cover.TocEntry(obj.ho_ten if kind == "person" else obj.title, page, 1))
         return out
 
-    cover_pdf, start = _cover_and_start(info, lambda at: toc(layout(at)), duplex)
+    [(cover_pages, start)] = render_covers([(info, lambda at: toc(layout(at)))], duplex)
     plan = layout(start)
     b = _Builder(duplex)
-    b.append(cover_pdf, numbered=False)
+    b.append(cover_pages, numbered=False)
     b.to_odd()
     b.writer.add_outline_item(title="Bìa và mục lục", page_number=0)
     sections = []
@@ -284,8 +373,8 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
             if kind == "person":
                 b.to_odd()
                 built = persons[obj.ma_so]
-                pinfo = (person_info or {}).get(obj.ma_so, CoverInfo((), ""))
-                at, _sections = _add_person(b, built.cover, _person_documents(obj, docs, pinfo), obj.ma_so)
+                at, _sections = _add_person(b, covers[obj.ma_so], _person_documents(obj, docs, infos[obj.ma_so]),
+                                            obj.ma_so)
                 assert at + 1 == page and b.count - at == n, (at, page, b.count - at, n)
                 node[2].append((obj.ho_ten, at, [(s.title, at + s.first_page - 1, []) for s in built.sections]))
                 sections.append(Section(obj.ho_ten, page, n, "", obj.ma_so))

@@ -10,13 +10,14 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pipeline.bundle.assemble import BuiltBundle, CoverInfo, Pages, Section, person_bundle, unit_bundle
+from pipeline.bundle.assemble import (BuiltBundle, CoverInfo, Pages, Section, person_bundle, person_cover,
+                                      render_covers, unit_bundle)
 from pipeline.forms.registry import Registry
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.pdf.cache import BlobCache, data_key
 from pipeline.plan import Plan
 
-BUNDLE_VERSION = "6"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
+BUNDLE_VERSION = "8"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
 
 
 @dataclass(frozen=True)
@@ -31,17 +32,16 @@ class Bundles:
 def _save(blobs: BlobCache, key: str, b: BuiltBundle) -> None:
     meta = {"pages": b.pages, "sections": [asdict(s) for s in b.sections]}
     blobs.put(key, "bundle.pdf", b.data)
-    blobs.put(key, "bundle-cover.pdf", b.cover)
     blobs.put(key, "bundle.json", json.dumps(meta, ensure_ascii=False).encode())
 
 
 def _load(blobs: BlobCache, key: str) -> BuiltBundle | None:
-    parts = [blobs.get(key, name) for name in ("bundle.json", "bundle.pdf", "bundle-cover.pdf")]
+    parts = [blobs.get(key, name) for name in ("bundle.json", "bundle.pdf")]
     if any(p is None for p in parts):
         return None
     meta = json.loads(parts[0])
     sections = tuple(Section(**{k: v for k, v in s.items() if k != "children"}) for s in meta["sections"])
-    return BuiltBundle(parts[1], meta["pages"], sections, parts[2])
+    return BuiltBundle(parts[1], meta["pages"], sections)
 
 
 def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stage: Path, *, campaign,
@@ -59,23 +59,18 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
     agency = campaign.agency
     header = tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x)
 
-    def cached(key: str, make) -> BuiltBundle:
-        b = _load(blobs, key)
-        if b is None:
-            b = make()
-            _save(blobs, key, b)
-            counts["built"] += 1
-        else:
-            counts["reused"] += 1
+    def made(key: str, b: BuiltBundle) -> BuiltBundle:
+        _save(blobs, key, b)
+        counts["built"] += 1
         return b
 
     pages_of = Pages(pdfs, sources)
     for unit in plan.units:
         pages_of.forget_single()
-        built: dict[str, BuiltBundle] = {}
+        built: dict[str, BuiltBundle | None] = {}
         person_info: dict[str, CoverInfo] = {}
         person_keys = []
-        for dossier in unit.persons:
+        for dossier in unit.persons:  # what each person's dossier is made of; reuse it if cached
             person = people[dossier.ma_so]
             info = CoverInfo(header, "HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", (
                 ("Năm đánh giá", str(campaign.year)), ("Họ và tên", person.ho_ten),
@@ -88,23 +83,37 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
                            [headers[d.key] for d in dossier.documents], duplex)
             person_keys.append(key)
             person_info[dossier.ma_so] = info
-            b = cached(key, lambda d=dossier, i=info: person_bundle(d, pages_of, i, duplex=duplex))
-            built[dossier.ma_so] = b
+            built[dossier.ma_so] = _load(blobs, key)
+        info = CoverInfo(header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}", (
+            ("Đơn vị", unit.ten_don_vi), ("Số người", str(len(unit.persons))),
+        ), headers={d.key: headers[d.key] for d in (*unit.before, *unit.after)})
+        unit_docs = [d for d in (*unit.before, *unit.after)]
+        unit_key = data_key("unit", BUNDLE_VERSION, person_keys, [(p.ma_so, p.ho_ten) for p in unit.persons],
+                            [(d.form, d.title, keys[d.key], headers[d.key]) for d in unit_docs], info.header,
+                            info.title, info.facts, duplex)
+        ub = _load(blobs, unit_key)
+        # the cover sheets to draw — of the persons rebuilt, and of everyone if the unit is — in one document
+        drawing = [d for d in unit.persons if ub is None or built[d.ma_so] is None]
+        drawn = render_covers([person_cover(d, pages_of, person_info[d.ma_so]) for d in drawing], duplex)
+        covers = {d.ma_so: pages for d, (pages, _start) in zip(drawing, drawn, strict=True)}
+        for dossier, key in zip(unit.persons, person_keys, strict=True):
+            b = built[dossier.ma_so]
+            if b is None:
+                b = built[dossier.ma_so] = made(key, person_bundle(dossier, pages_of, person_info[dossier.ma_so],
+                                                                   duplex=duplex, cover_pages=covers[dossier.ma_so]))
+            else:
+                counts["reused"] += 1
             _write(stage / dossier.pdf, b.data)
             persons_out.append({
                 "ma_so": dossier.ma_so, "ma_don_vi": dossier.ma_don_vi, "pdf": dossier.pdf,
                 "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages}
                              for s in b.sections],
             })
-        info = CoverInfo(header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}", (
-            ("Đơn vị", unit.ten_don_vi), ("Số người", str(len(unit.persons))),
-        ), headers={d.key: headers[d.key] for d in (*unit.before, *unit.after)})
-        unit_docs = [d for d in (*unit.before, *unit.after)]
-        key = data_key("unit", BUNDLE_VERSION, person_keys, [(p.ma_so, p.ho_ten) for p in unit.persons],
-                       [(d.form, d.title, keys[d.key], headers[d.key]) for d in unit_docs], info.header, info.title,
-                       info.facts, duplex)
-        ub = cached(key, lambda u=unit, i=info, b=built, pi=person_info: unit_bundle(u, b, pages_of, i, duplex=duplex,
-                                                                                     person_info=pi))
+        if ub is None:
+            ub = made(unit_key, unit_bundle(unit, built, pages_of, info, duplex=duplex, person_info=person_info,
+                                            person_covers=covers))
+        else:
+            counts["reused"] += 1
         _write(stage / unit.pdf, ub.data)
         pages += ub.pages
         units_out.append({

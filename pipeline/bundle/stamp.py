@@ -188,6 +188,12 @@ def _mark_fonts() -> _MarkFonts:
     return _MarkFonts((codes[0], codes[1]), buf.getvalue(), (regular, bold), resource)
 
 
+@cache
+def _mark_resources() -> DictionaryObject:
+    """The shared fonts' resource dictionary, parsed once per process (cloned into each bundle)."""
+    return PdfReader(io.BytesIO(_mark_fonts().pdf)).pages[0]["/Resources"]
+
+
 def _overlay_pages(writer: PdfWriter, order: list[int], marks: dict[int, tuple]) -> list[tuple[bytes, DictionaryObject]]:
     """(content, resources) of each page's marks: PDF operators with the shared fonts, or — when a
     mark has a character the primed fonts lack — a reportlab document drawn for them."""
@@ -199,7 +205,7 @@ def _overlay_pages(writer: PdfWriter, order: list[int], marks: dict[int, tuple])
             pen = _StreamPen(shared)
             _draw(pen, float(box.width), float(box.height), marks[i])
             pages.append("\n".join(pen.ops).encode())
-        resources = PdfReader(io.BytesIO(shared.pdf)).pages[0]["/Resources"].clone(writer)
+        resources = _mark_resources().clone(writer)
         return [(data, resources) for data in pages]
     except _Unencodable:
         pass
