@@ -7,6 +7,7 @@ after one person's row changes only that person's bundle and their unit's bundle
 from __future__ import annotations
 
 import json
+import multiprocessing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -46,11 +47,10 @@ def _load(blobs: BlobCache, key: str) -> BuiltBundle | None:
 
 def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stage: Path, *, campaign,
                   registry: Registry, blobs: BlobCache, headers: dict[str, tuple[bool, str]],
-                  duplex: bool = True, sources: dict[str, tuple[bytes, int, int]] | None = None) -> Bundles:
+                  duplex: bool = True, sources: dict[str, tuple[bytes, int, int]] | None = None,
+                  workers: int = 1) -> Bundles:
     """`pdfs`, `keys`, `headers`: document key -> PDF bytes / content key / what its headers print;
     `sources`: document key -> where its pages are in the joined PDF it was converted in (this run)."""
-    persons_out, units_out, pages = [], [], 0
-    counts = {"built": 0, "reused": 0}
     specs = {code: registry.get(code) for code in {j.form for j in plan.jobs}}
     signers = {code: spec.signers for code, spec in specs.items()}
     copies = {code: spec.copies for code, spec in specs.items() if spec.copies > 1}
@@ -59,13 +59,17 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
     agency = campaign.agency
     header = tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x)
 
-    def made(key: str, b: BuiltBundle) -> BuiltBundle:
+    def made(key: str, b: BuiltBundle, counts: dict) -> BuiltBundle:
         _save(blobs, key, b)
         counts["built"] += 1
         return b
 
     pages_of = Pages(pdfs, sources)
-    for unit in plan.units:
+
+    def one_unit(unit) -> tuple[list[dict], dict, int, int, int]:
+        """Every bundle of one unit: (person entries, unit entry, pages, built, reused)."""
+        counts = {"built": 0, "reused": 0}
+        persons_out: list[dict] = []
         pages_of.forget_single()
         built: dict[str, BuiltBundle | None] = {}
         person_info: dict[str, CoverInfo] = {}
@@ -100,7 +104,8 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
             b = built[dossier.ma_so]
             if b is None:
                 b = built[dossier.ma_so] = made(key, person_bundle(dossier, pages_of, person_info[dossier.ma_so],
-                                                                   duplex=duplex, cover_pages=covers[dossier.ma_so]))
+                                                                   duplex=duplex, cover_pages=covers[dossier.ma_so]),
+                                                counts)
             else:
                 counts["reused"] += 1
             _write(stage / dossier.pdf, b.data)
@@ -111,17 +116,46 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
             })
         if ub is None:
             ub = made(unit_key, unit_bundle(unit, built, pages_of, info, duplex=duplex, person_info=person_info,
-                                            person_covers=covers))
+                                            person_covers=covers), counts)
         else:
             counts["reused"] += 1
         _write(stage / unit.pdf, ub.data)
-        pages += ub.pages
-        units_out.append({
+        unit_out = {
             "ma_don_vi": unit.ma_don_vi, "pdf": unit.pdf,
             "muc": [{"tieu_de": s.title, "mau": s.form, "ma_so": s.ma_so, "trang_dau": s.first_page,
                      "so_trang": s.pages} for s in ub.sections],
-        })
-    return Bundles(persons_out, units_out, pages, counts["built"], counts["reused"])
+        }
+        return persons_out, unit_out, ub.pages, counts["built"], counts["reused"]
+
+    persons_out, units_out, pages, built_n, reused_n = [], [], 0, 0, 0
+    for p_out, u_out, n, b, r in _map_units(one_unit, plan.units, workers):
+        persons_out += p_out
+        units_out.append(u_out)
+        pages, built_n, reused_n = pages + n, built_n + b, reused_n + r
+    return Bundles(persons_out, units_out, pages, built_n, reused_n)
+
+
+_job = None  # the function the forked bundle workers run (set just before they are forked)
+
+
+def _run_job(i: int):
+    return _job(i)
+
+
+def _map_units(fn, units: list, workers: int) -> list:
+    """fn(unit) for every unit, in order; in `workers` forked processes when there is more than
+    one unit and one CPU (the bundles of different units are independent: CPU-bound pypdf work that
+    threads would serialise). The children inherit everything (converted PDFs, open readers) by
+    fork, write their bundles into the staging folder and return only the manifest entries."""
+    global _job
+    if workers <= 1 or len(units) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(u) for u in units]
+    _job = lambda i: fn(units[i])  # noqa: E731
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(units))) as pool:
+            return pool.map(_run_job, range(len(units)), chunksize=1)
+    finally:
+        _job = None
 
 
 def _write(path: Path, data: bytes) -> None:
