@@ -85,6 +85,12 @@ class BlobCache:
         return self.root / key[:2] / f"{key}.{name}"
 
     def get(self, key: str, name: str) -> bytes | None:
+        hit = self.get_verified(key, name)
+        return None if hit is None else hit[0]
+
+    def get_verified(self, key: str, name: str) -> tuple[bytes, str] | None:
+        """The blob and its SHA-256 (just checked against the sidecar), or None: for callers that
+        also need the digest (the manifest) without hashing the bytes a second time."""
         path = self._path(key, name)
         side = path.with_name(path.name + ".sha256")
         try:
@@ -99,16 +105,19 @@ class BlobCache:
             path.unlink(missing_ok=True)
             side.unlink(missing_ok=True)
             return None
-        return data
+        return data, expected
 
-    def put(self, key: str, name: str, data: bytes) -> None:
+    def put(self, key: str, name: str, data: bytes) -> str:
+        """Store `data`; returns its SHA-256 (also when the cache cannot be written)."""
         path = self._path(key, name)
+        digest = sha256_bytes(data)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             _atomic_write(path, data)
-            _atomic_write(path.with_name(path.name + ".sha256"), sha256_bytes(data).encode())
+            _atomic_write(path.with_name(path.name + ".sha256"), digest.encode())
         except OSError:
             pass
+        return digest
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
