@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import ingest
 from pipeline.ingest.problems import Problem
-from pipeline.output import OutputFolder
-from pipeline.rating import rate as rate_campaign
-from pipeline.rating.result import Ratings
 from pipeline.resources import sample_workbook
-from pipeline.run import BuildOptions, BuildSummary, build
-from pipeline.submission import ratings_file, ratings_xlsx
-from pipeline.submission.manifest import MANIFEST, build_manifest
+
+if TYPE_CHECKING:
+    from pipeline.rating.result import Ratings
+    from pipeline.run import BuildOptions, BuildSummary, build
 
 __all__ = ["BuildOptions", "BuildSummary", "build", "check", "demo", "rate", "sample_workbook", "verify"]
+_FROM_RUN = ("BuildOptions", "BuildSummary", "build")
+
+
+def __getattr__(name: str):
+    """`BuildOptions`, `BuildSummary` and `build` come from pipeline.run, imported on first use: the
+    build stages import docxtpl, reportlab, pypdf and openpyxl, which `hoso check` and `hoso rate`
+    never need (the CLI imports this module for every command)."""
+    if name in _FROM_RUN:
+        from pipeline import run
+
+        globals().update({n: getattr(run, n) for n in _FROM_RUN})
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check(workbook: Path) -> list[Problem]:
@@ -28,6 +40,11 @@ def rate(workbook: Path, outdir: Path, *, rulebook: str | None = None,
 
     `rulebook` (an id such as "nd335-2025") overrides CoQuan.bo_quy_tac and the evaluation year."""
     import json
+
+    from pipeline.output import OutputFolder
+    from pipeline.rating import rate as rate_campaign
+    from pipeline.submission import ratings_file, ratings_xlsx
+    from pipeline.submission.manifest import MANIFEST, build_manifest
 
     campaign = ingest.load(workbook)
     for w in campaign.warnings:
@@ -52,4 +69,6 @@ def verify(outdir: Path):
 
 
 def demo(outdir: Path, options: BuildOptions | None = None, **kwargs) -> BuildSummary:
+    from pipeline.run import BuildOptions, build
+
     return build(sample_workbook(), outdir, options or BuildOptions(), **kwargs)

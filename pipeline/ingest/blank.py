@@ -22,12 +22,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from pipeline.errors import OutputError
 from pipeline.ingest import schema
 
@@ -37,13 +31,27 @@ LAST_ROW = 1_048_576
 DATE_FORMAT = "DD/MM/YYYY"
 YES_NO = ("Có", "Không")
 
-_REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
-_OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")
-_TITLE_FILL = PatternFill("solid", fgColor="1F4E78")
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+def _import_openpyxl() -> None:
+    """openpyxl and the styles, on the first `build()`: the CLI imports this module for its names
+    (FILENAME, GUIDE), and `hoso check` / `hoso rate` should not pay for openpyxl."""
+    global Workbook, Comment, Alignment, Border, Font, PatternFill, Side, get_column_letter, quote_sheetname
+    global DataValidation, _REQUIRED_FILL, _OPTIONAL_FILL, _TITLE_FILL, _THIN, _BORDER, _WRAP, _HEAD
+    if "_HEAD" in globals():
+        return
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+    _OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")
+    _TITLE_FILL = PatternFill("solid", fgColor="1F4E78")
+    _THIN = Side(style="thin", color="A6A6A6")
+    _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+    _WRAP = Alignment(wrap_text=True, vertical="top")
+    _HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 KIND_TEXT = {
     schema.TEXT: "Chữ",
@@ -270,6 +278,7 @@ def _guide_sheet(wb: Workbook) -> None:
 
 def build() -> Workbook:
     """The blank workbook, in memory."""
+    _import_openpyxl()
     wb = Workbook()
     _guide_sheet(wb)
     lists_ws = wb.create_sheet(LISTS)

@@ -106,6 +106,12 @@ def _legacy_bad(text: str) -> Bad | None:
 # -- one converter per kind -----------------------------------------------------------------------
 def _text(max_len: int) -> Callable[[object], str]:
     def convert(value: object) -> str:
+        if value.__class__ is str and value.isascii() and value.isprintable():  # the usual cell: only strip
+            text = value.strip()
+            if len(text) > max_len:
+                raise Bad(f"tối đa {max_len:,} ký tự".replace(",", "."),
+                          f"Nội dung quá dài ({len(text):,} ký tự).".replace(",", "."))
+            return text
         text = clean_text(value)
         if len(text) > max_len:
             raise Bad(f"tối đa {max_len:,} ký tự".replace(",", "."),
@@ -123,6 +129,8 @@ _ID_EXPECTED = "mã chỉ gồm chữ cái không dấu, chữ số, dấu - ho�
 
 
 def _id(value: object) -> str:
+    if value.__class__ is str and _ID.fullmatch(value) and not _RESERVED.fullmatch(value):
+        return value  # already clean: ASCII letters, digits, - and _ only
     text = clean_text(value)
     if _ID.fullmatch(text):
         if _RESERVED.fullmatch(text):
@@ -147,6 +155,8 @@ def _serial_of(value: dt.date) -> float:
 
 
 def _number(value: object) -> float | int:
+    if value.__class__ is int:
+        return value
     if isinstance(value, bool):
         raise Bad("một số")
     if isinstance(value, int):
@@ -173,6 +183,8 @@ def _number(value: object) -> float | int:
 
 
 def _int(value: object) -> int:
+    if value.__class__ is int and abs(value) <= 1_000_000_000:
+        return value
     try:
         num = _number(value)
     except Bad as bad:

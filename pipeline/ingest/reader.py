@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from pipeline.ingest import cells, schema
 from pipeline.ingest.cells import Bad
 from pipeline.ingest.model import Ref
 from pipeline.ingest.problems import ERROR, WARNING, Problem
-from pipeline.ingest.xlsx import CellError, Formula, XlsxFile
+from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_letter
 
 MAX_ROWS = 60_000  # data rows per sheet
 MAX_CELL_CHARS = cells.MAX_CELL_CHARS
@@ -166,7 +164,7 @@ def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, probl
         text = _header_text(header[i])
         if not text:
             continue
-        letter = get_column_letter(i + 1)
+        letter = column_letter(i)
         col = match_name(lookup, text)
         if col is None:
             enc = cells.legacy_encoding(text)
@@ -212,26 +210,42 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
             return SheetData(spec, sheet, [], {})
         rows_iter = chain(ahead[1:], rows_iter)
     headers, index = _header_map(spec, header, sheet, problems)
-    columns = [(i, col, cells.converter(col), *headers[col.key]) for i, col in sorted(index.items())]
+    # (index, column, key, converter, letter, header, cache): the cache maps a text cell to its typed
+    # value for columns whose texts repeat (codes, levels, yes/no, posts, units…), so each distinct
+    # text is converted once; long free texts are not cached (they hardly ever repeat).
+    columns = [(i, col, col.key, cells.converter(col), *headers[col.key],
+                None if col.key in cells.LONG_TEXT else {}) for i, col in sorted(index.items())]
     rows: list[Row] = []
     for number, raw_row in rows_iter:
         values: dict[str, object] = {}
         blank = True
-        missing: list[tuple[schema.Column, str, str]] = []
-        for i, col, convert, letter, head in columns:
-            raw = raw_row.get(i)
-            if raw is None or (raw.__class__ is str and (not raw or raw.isspace())):
+        missing: list[tuple[schema.Column, str, str]] | None = None
+        get = raw_row.get
+        for i, col, key, convert, letter, head, cache in columns:
+            raw = get(i)
+            if raw.__class__ is str:
+                if cache is not None:
+                    value = cache.get(raw)
+                    if value is not None:
+                        values[key] = value
+                        blank = False
+                        continue
+                if not raw or raw.isspace():
+                    raw = None
+            if raw is None:
                 if col.required:
-                    missing.append((col, letter, head))
+                    (missing := missing or []).append((col, letter, head))
                 continue
             value = _convert(col, convert, raw, sheet, number, letter, head, problems)
             if value == "":  # only invisible characters
                 if col.required:
-                    missing.append((col, letter, head))
+                    (missing := missing or []).append((col, letter, head))
                 continue
             blank = False
             if value is not None:
-                values[col.key] = value
+                values[key] = value
+                if cache is not None and raw.__class__ is str:
+                    cache[raw] = value
         if blank:
             continue  # empty row (or content only in ignored columns)
         if len(rows) >= MAX_ROWS:
@@ -239,7 +253,7 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                                     "được đọc.".replace(",", "."), row=number,
                                     expected=f"tối đa {MAX_ROWS:,} dòng".replace(",", ".")))
             break
-        for col, letter, head in missing:
+        for col, letter, head in missing or ():
             problems.append(Problem(ERROR, sheet, f"Thiếu «{col.label}» (bắt buộc).", row=number, column=letter,
                                     header=head, value="(trống)", expected=expected_for(col)))
         rows.append(Row(number, values, RowRefs(sheet, number, headers)))
@@ -262,14 +276,14 @@ def _field_entries(xf: XlsxFile, sheet: str, lookup) -> Iterator[tuple[int, str,
     if len(named) >= 3 and any(i >= 2 for i in named) and "truong" not in heads:
         values = next(rows, (number + 1, {}))
         for i in sorted(raw_row):
-            letter = get_column_letter(i + 1)
+            letter = column_letter(i)
             yield number, letter, raw_row[i], values[0], letter, values[1].get(i)
         return
     key_col, val_col = 0, 1
     if "truong" in heads or "giatri" in heads:
         key_col, val_col = heads.get("truong", 0), heads.get("giatri", 1)
         first = None
-    key_letter, val_letter = get_column_letter(key_col + 1), get_column_letter(val_col + 1)
+    key_letter, val_letter = column_letter(key_col), column_letter(val_col)
     for number, raw_row in chain([first] if first else [], rows):
         yield number, key_letter, raw_row.get(key_col), number, val_letter, raw_row.get(val_col)
 

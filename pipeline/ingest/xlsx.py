@@ -77,6 +77,32 @@ MARKERS = (Formula, CellError)
 
 
 _COLUMNS: dict[str, int] = {}
+_LETTERS_OF: dict[int, str] = {}
+# A number format shows a date or time when its first section has d, m, h, y or s outside quoted
+# text and [locale]/[colour] brackets (openpyxl's `is_date_format`, kept here so that reading a
+# workbook does not import openpyxl).
+_FORMAT_STRIP = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
+_FORMAT_DATE = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+
+
+def is_date_format(fmt: str | None) -> bool:
+    if fmt is None:
+        return False
+    return _FORMAT_DATE.search(_FORMAT_STRIP.sub("", fmt.split(";")[0])) is not None
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A', 27 -> 'AB' (the letters of a 0-based column index)."""
+    letters = _LETTERS_OF.get(index)
+    if letters is None:
+        if not 0 <= index < 18_278:
+            raise ValueError(f"bad column index {index!r}")
+        n, letters = index + 1, ""
+        while n:
+            n, rem = divmod(n - 1, 26)
+            letters = chr(65 + rem) + letters
+        _LETTERS_OF[index] = letters
+    return letters
 
 
 def column_index(ref: str) -> int:
@@ -252,8 +278,6 @@ class XlsxFile:
 
     def _styles(self, rels: _Rels, names: set[str]) -> frozenset[int]:
         """Indexes of cell formats (cellXfs) whose number format shows a date or time."""
-        from openpyxl.styles.numbers import is_date_format
-
         path = next((t for t, kind in rels.values_kinds() if kind == "styles"), None)
         if path not in names:
             return frozenset()
@@ -475,44 +499,56 @@ class XlsxFile:
 
     def _fast(self, matches) -> Iterator[tuple[int, dict[int, object]]]:
         rows: list[tuple[int, dict[int, object]]] = []
-        pending: list[tuple[dict[int, object], int, str]] = []  # inline texts with entities
+        # inline texts with entities, resolved together at the end: the row, column and text of each
+        pending_rows: list[dict[int, object]] = []
+        pending_cols: list[int] = []
+        pending_texts: list[str] = []
         cur = None
         values: dict[int, object] = {}
         attrs = self._attr_cache
         columns = _COLUMNS
         sst = self._shared_strings()
+        dates = self._date_styles
         for col, rown, rest, v, inline, other in matches:
             if rown != cur:
                 if values:
                     rows.append((int(cur), values))
                     values = {}
                 cur = rown
+            ci = columns.get(col)
+            if ci is None:
+                ci = column_index(col)
+            if inline:  # <is><t>…</t></is>: the type and style do not matter
+                if "&" in inline:
+                    values[ci] = None
+                    pending_rows.append(values)
+                    pending_cols.append(ci)
+                    pending_texts.append(inline)
+                else:
+                    values[ci] = _unescape(inline) if "_x" in inline else inline
+                continue
             s = t = None
             if rest:
                 st = attrs.get(rest)
                 if st is None:
                     st = attrs[rest] = _style_type(rest)
                 s, t = st
-            ci = columns.get(col)
-            if ci is None:
-                ci = column_index(col)
             if v:
-                values[ci] = sst[int(v)] if t == "s" else self._value(v, s, t)
-            elif inline:
-                if "&" in inline:
-                    values[ci] = None
-                    pending.append((values, ci, inline))
+                if t == "s":
+                    values[ci] = sst[int(v)]
+                elif (t is None or t == "n") and v.isdigit() and (s is None or s not in dates):
+                    values[ci] = int(v)
                 else:
-                    values[ci] = _unescape(inline) if "_x" in inline else inline
+                    values[ci] = self._value(v, s, t)
             elif other:
                 val = self._content(other, s, t)
                 if val is not _EMPTY:
                     values[ci] = val
         if values:
             rows.append((int(cur), values))
-        if pending:
-            for (vals, ci, _), text in zip(pending, _decode_all([p[2] for p in pending]), strict=True):
-                vals[ci] = _unescape(text)
+        if pending_texts:
+            for vals, ci, text in zip(pending_rows, pending_cols, _decode_all(pending_texts), strict=True):
+                vals[ci] = _unescape(text) if "_x" in text else text
         yield from rows
 
     def _generic(self, text: str) -> Iterator[tuple[int, dict[int, object]]]:
@@ -627,11 +663,21 @@ def _entities(text: str) -> str:
     return _ENTITY.sub(_entity, text) if "&" in text else text
 
 
+_SEPARATOR = "\ue000"  # a private-use character, between the texts of one _decode_all document
+
+
 def _decode_all(texts: list[str]) -> list[str]:
-    """Resolve the XML entities of many texts at once (lxml's C parser, one document per batch)."""
-    doc = ("<a><b>" + "</b><b>".join(texts) + "</b></a>").encode("utf-8")
+    """Resolve the XML entities of many texts at once: one document whose only text node is every
+    text joined by _SEPARATOR, parsed by lxml's C parser, split again (one element per text when a
+    text holds the separator itself; entity by entity when the document does not parse, e.g. a
+    reference to a character XML forbids)."""
+    parser = etree.XMLParser(huge_tree=True, **_PARSER_OPTS_NO_HUGE)
     try:
-        root = etree.fromstring(doc, etree.XMLParser(huge_tree=True, **_PARSER_OPTS_NO_HUGE))
+        joined = etree.fromstring(("<a>" + _SEPARATOR.join(texts) + "</a>").encode("utf-8"), parser).text or ""
+        out = joined.split(_SEPARATOR)
+        if len(out) == len(texts):
+            return out
+        root = etree.fromstring(("<a><b>" + "</b><b>".join(texts) + "</b></a>").encode("utf-8"), parser)
     except etree.XMLSyntaxError:
         return [_entities(t) for t in texts]
     out = [b.text or "" for b in root]
