@@ -134,7 +134,7 @@ def column_letter(col: int) -> str:
 def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[list], *,
           wrap_cols: set[int] = frozenset(), freeze: bool = True) -> int:
     """Header row plus data rows; returns the next free row."""
-    for c, (title, width) in enumerate(headers, start=1):
+    for c, (_, width) in enumerate(headers, start=1):
         ws.widen(c, width)
     ws.rows[first_row] = ([title for title, _ in headers], [HEADER] * len(headers))
     styles = [WRAPPED if c in wrap_cols else PLAIN for c in range(1, len(headers) + 1)]
