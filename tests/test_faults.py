@@ -233,3 +233,29 @@ def test_real_soffice_always_hanging_is_named(ld_forms, tmp_path, own_tmp, monke
     assert "Trần Thị Thu Hà (VP-002) — Mẫu số 02" in str(exc.value)
     assert wait_gone(str(tmp_path)) == []
     assert not subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True).stdout
+
+
+def test_interrupted_conversion_keeps_what_was_finished_in_the_cache(ld_forms, tmp_path, monkeypatch):
+    """Ctrl-C while converting: the forms converted before it are already in the cache, so the
+    next run resumes from them (only the rest reach LibreOffice)."""
+    from pipeline.pdf.cache import PdfCache
+    from pipeline.pdf.convert import convert_documents
+
+    class Interrupted(TextConverter):
+        def convert_batch(self, profile, files, outdir):
+            if self.calls:  # the second soffice run is interrupted
+                raise KeyboardInterrupt
+            super().convert_batch(profile, files, outdir)
+
+    monkeypatch.setattr("pipeline.pdf.pool.MAX_BATCH", 1)  # three soffice runs of one form, one after the other
+    items = ld_items(ld_forms)
+    cache = PdfCache(tmp_path / "cache")
+    conv = Interrupted(workers=1)
+    with pytest.raises(KeyboardInterrupt):
+        convert_documents(items, cache, conv, show_progress=False)
+    cached = [it.key for it in items if cache.get(it.key)]
+    assert len(cached) >= 1
+    again = TextConverter()
+    result = convert_documents(items, cache, again, show_progress=False)
+    assert result.reused == len(cached) and result.converted == len(items) - len(cached)
+    assert sum(len(call) for call in again.calls) == len(items) - len(cached)

@@ -29,12 +29,10 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, 
             todo.setdefault(it.key, it)
     if todo:
         bar = Progress(len(todo), "Chuyển sang PDF", enabled=show_progress)
-        try:
-            done = converter.run(list(todo.values()), progress=bar.advance)
+        try:  # each task's PDFs are cached as soon as it is done: an interrupted build resumes from them
+            done = converter.run(list(todo.values()), progress=bar.advance, on_done=cache.put)
         finally:
             bar.close()
-        for key, (data, pages) in done.items():
-            cache.put(key, data, pages)
-            pdfs[key] = (data, pages)
+        pdfs.update(done)
     sources = {k: v for k, v in getattr(converter, "sources", {}).items() if k in todo}
     return Converted(pdfs, len(todo), len(pdfs) - len(todo), sources)

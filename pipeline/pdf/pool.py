@@ -51,10 +51,10 @@ def pdf_pages(data: bytes) -> int | None:
         return None
 
 
-def batches(items: list[Item], workers: int, limit: int = MAX_BATCH) -> list[list[Item]]:
+def batches(items: list[Item], workers: int, limit: int | None = None) -> list[list[Item]]:
     if not items:
         return []
-    n = max(workers, -(-len(items) // limit))
+    n = max(workers, -(-len(items) // (limit or MAX_BATCH)))
     size = -(-len(items) // n)
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -129,7 +129,10 @@ class Converter:
         libreoffice.run_convert(self.soffice, profile, files, outdir, timeout=timeout,
                                 filter_options=PDFA_FILTER if self.pdfa else join.EXPORT_FILTER)
 
-    def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None) -> dict[str, tuple[bytes, int]]:
+    def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None,
+            on_done: Callable[[str, bytes, int], None] | None = None) -> dict[str, tuple[bytes, int]]:
+        """PDF bytes and pages of every item, by key. `on_done(key, pdf, pages)` is called as soon as
+        a worker's task is done (e.g. to cache it: an interrupted run keeps what was finished)."""
         results: dict[str, tuple[bytes, int]] = {}
         failures: dict[str, str] = {}
         self.sources = {}
@@ -166,6 +169,9 @@ class Converter:
                     with lock:
                         results.update(done)
                         failures.update(failed)
+                        if on_done:
+                            for key, (data, pages) in done.items():
+                                on_done(key, data, pages)
                     if progress and (kind == "each" or self.pdfa):
                         progress(_size((kind, batch)))
 
