@@ -1,4 +1,9 @@
-"""Thin click commands over pipeline.api. Messages are Vietnamese, on stderr; exit codes in one place."""
+"""Thin click commands over pipeline.api. Messages are Vietnamese, on stderr; exit codes in one place.
+
+Only click and the standard library are imported at start-up; each command imports what it needs.
+`hoso build` first asks `pipeline.uptodate` whether there is anything to do, before it imports the
+build (docxtpl, reportlab, pypdf, openpyxl): an unchanged build costs the Python start-up only.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,11 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__, api
+from pipeline import __version__
 from pipeline.errors import EXIT_CODE_HELP, ExitCode, HosoError, InputUnreadable, ValidationFailed
-from pipeline.ingest import blank
-from pipeline.ingest.problems import ERROR, Problem
-from pipeline.pdf import libreoffice
-from pipeline.rating.levels import ORDER
-from pipeline.rating.rulebooks import RULEBOOKS
-from pipeline.rating.summary import agency_htxs, unit_summaries
+from pipeline.options import BuildOptions, BuildSummary
+
+BLANK_WORKBOOK = "ho_so_danh_gia.xlsx"  # pipeline.ingest.blank.FILENAME, named here for the help text
 
 EXIT_CODES_TEXT = "\n".join(f"  {int(code):>3}  {text}" for code, text in EXIT_CODE_HELP.items()) + \
     "\n    1  lỗi không lường trước (xin báo lại kèm thông báo)\n    2  sai cú pháp lệnh"
@@ -44,8 +46,25 @@ output_option = click.option("-o", "--output", "outdir", type=click.Path(path_ty
                              show_default=True, help="Thư mục kết quả.")
 
 
+class _RulebookChoice(click.Choice):
+    """The rulebook ids, read from pipeline.rating.rulebooks only when click needs them (help, a value)."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property
+    def choices(self):
+        from pipeline.rating.rulebooks import RULEBOOKS
+
+        return sorted(RULEBOOKS)
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass
+
+
 rulebook_option = click.option(
-    "--bo-quy-tac", "rulebook", type=click.Choice(sorted(RULEBOOKS)), default=None,
+    "--bo-quy-tac", "rulebook", type=_RulebookChoice(), default=None,
     help="Bộ quy tắc xếp loại (mặc định: theo năm đánh giá, hoặc ô «Bộ quy tắc» của sheet CoQuan).")
 
 
@@ -66,17 +85,35 @@ def build_options(f):
     return f
 
 
-def _options(jobs, units, persons, templates, cache_dir, no_duplex=False, **extra) -> api.BuildOptions:
-    return api.BuildOptions(jobs=jobs, units=frozenset(units), persons=frozenset(persons), templates=templates,
-                            cache_dir=cache_dir, duplex=not no_duplex, **extra)
+def _options(jobs, units, persons, templates, cache_dir, no_duplex=False, **extra) -> BuildOptions:
+    return BuildOptions(jobs=jobs, units=frozenset(units), persons=frozenset(persons), templates=templates,
+                        cache_dir=cache_dir, duplex=not no_duplex, **extra)
 
 
-def _summary(s: api.BuildSummary) -> None:
-    say(f"Xong: {s.people} người, {s.documents} văn bản (chuyển PDF mới {s.converted}, dùng lại {s.reused}; "
-        f"điền mẫu mới {s.rendered}), hồ sơ ghép mới {s.bundles_built}, dùng lại {s.bundles_reused}; "
-        f"{s.pages} trang, {s.seconds:.1f} giây. Kết quả ở «{s.outdir}».")
+def _summary(s: BuildSummary) -> None:
+    if s.unchanged:
+        say(f"Không có gì thay đổi kể từ lần tạo trước (cùng sổ Excel, tùy chọn, mẫu biểu và phiên bản chương trình; "
+            f"{s.people} người, {s.documents} văn bản: chuyển PDF mới 0, dùng lại {s.reused}; {s.pages} trang; "
+            f"kiểm tra trong {s.seconds:.1f} giây): giữ nguyên kết quả ở «{s.outdir}».")
+    else:
+        say(f"Xong: {s.people} người, {s.documents} văn bản (chuyển PDF mới {s.converted}, dùng lại {s.reused}; "
+            f"điền mẫu mới {s.rendered}), hồ sơ ghép mới {s.bundles_built}, dùng lại {s.bundles_reused}; "
+            f"{s.pages} trang, {s.seconds:.1f} giây. Kết quả ở «{s.outdir}».")
     if s.han_nop:
         say(s.han_nop)
+
+
+def _build(workbook: Path, outdir: Path, options: BuildOptions) -> BuildSummary:
+    """Nothing at all when the output folder already holds what these inputs give (checked before
+    the build's libraries are imported); otherwise the build."""
+    from pipeline import uptodate
+
+    same = uptodate.unchanged(workbook, outdir, options)
+    if same is not None:
+        return same
+    from pipeline import api
+
+    return api.build(workbook, outdir, options, log=say, check_unchanged=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog="\b\nMã thoát (exit code):\n" + EXIT_CODES_TEXT)
@@ -91,9 +128,11 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--force", is_flag=True, help=f"Ghi đè tệp {blank.FILENAME} đã có.")
+@click.option("--force", is_flag=True, help=f"Ghi đè tệp {BLANK_WORKBOOK} đã có.")
 def init(folder: Path, force: bool) -> None:
     """Tạo sổ Excel trống (ho_so_danh_gia.xlsx): đủ các sheet, danh sách chọn, hướng dẫn."""
+    from pipeline.ingest import blank
+
     dest = blank.write(folder, force=force)
     say(f"Đã tạo «{dest}». Điền theo sheet «{blank.GUIDE}», rồi kiểm tra bằng lệnh: hoso check {dest}")
 
@@ -103,6 +142,9 @@ def init(folder: Path, force: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In danh sách lỗi dạng JSON ra stdout.")
 def check(workbook: Path, as_json: bool) -> None:
     """Kiểm tra sổ Excel: liệt kê mọi lỗi (sheet, dòng, cột, giá trị, yêu cầu)."""
+    from pipeline import api
+    from pipeline.ingest.problems import ERROR, Problem
+
     try:
         problems = api.check(workbook)
     except InputUnreadable as exc:
@@ -127,6 +169,10 @@ def check(workbook: Path, as_json: bool) -> None:
 @rulebook_option
 def rate(workbook: Path, outdir: Path, rulebook: str | None) -> None:
     """Kiểm tra và tính mức xếp loại đề xuất (kèm lý do); chỉ ghi tệp kết quả xếp loại (.json, .xlsx)."""
+    from pipeline import api
+    from pipeline.rating.levels import ORDER
+    from pipeline.rating.summary import agency_htxs, unit_summaries
+
     ratings = api.rate(workbook, outdir, rulebook=rulebook, log=say)
     say(f"Bộ quy tắc: {ratings.bo_quy_tac} ({ratings.ten_bo_quy_tac}); năm đánh giá {ratings.nam_danh_gia}.")
     say("Mức cuối cùng theo đơn vị (mức quyết định nếu đã có, nếu chưa thì mức đề xuất):")
@@ -169,7 +215,7 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None) -> None:
 @build_options
 def build(workbook: Path, outdir: Path, **kw) -> None:
     """Tạo toàn bộ: kiểm tra, xếp loại, điền mẫu, chuyển PDF, ghép hồ sơ."""
-    _summary(api.build(workbook, outdir, _options(**kw), log=say))
+    _summary(_build(workbook, outdir, _options(**kw)))
 
 
 @cli.command()
@@ -177,14 +223,17 @@ def build(workbook: Path, outdir: Path, **kw) -> None:
 @build_options
 def demo(outdir: Path, **kw) -> None:
     """Chạy thử toàn bộ với sổ Excel mẫu đi kèm chương trình."""
-    say(f"Dùng sổ Excel mẫu «{api.sample_workbook()}».")
-    _summary(api.demo(outdir, _options(**kw), log=say))
+    from pipeline.resources import sample_workbook
+
+    say(f"Dùng sổ Excel mẫu «{sample_workbook()}».")
+    _summary(_build(sample_workbook(), outdir, _options(**kw)))
 
 
 @cli.command()
 @click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
 def verify(outdir: Path) -> None:
     """Kiểm tra bộ hồ sơ đã tạo: tệp bị sửa, thiếu, thừa; hồ sơ từng người; biểu tổng hợp; tệp nén."""
+    from pipeline import api
     from pipeline.errors import VerifyFailed
 
     report = api.verify(outdir)
@@ -239,13 +288,18 @@ def _on_sigterm(signum, frame):  # noqa: ARG001
     raise KeyboardInterrupt
 
 
+def _kill_soffice() -> None:
+    if "pipeline.pdf.libreoffice" in sys.modules:  # nothing was started if it was never imported
+        sys.modules["pipeline.pdf.libreoffice"].kill_all()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the click group and maps every failure to its exit code."""
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         cli.main(args=argv, prog_name="hoso", standalone_mode=False)
     except click.exceptions.Abort:
-        libreoffice.kill_all()
+        _kill_soffice()
         say("Đã dừng theo yêu cầu; kết quả cũ (nếu có) được giữ nguyên.")
         sys.exit(ExitCode.interrupted)
     except click.ClickException as exc:
@@ -257,17 +311,17 @@ def main(argv: list[str] | None = None) -> None:
         say(exc.message)
         sys.exit(exc.exit_code)
     except HosoError as exc:
-        libreoffice.kill_all()
+        _kill_soffice()
         say(f"Lỗi: {exc}")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        libreoffice.kill_all()
+        _kill_soffice()
         say("Đã dừng theo yêu cầu; kết quả cũ (nếu có) được giữ nguyên.")
         sys.exit(ExitCode.interrupted)
     except SystemExit:
         raise
     except BaseException:
-        libreoffice.kill_all()
+        _kill_soffice()
         raise
     sys.exit(0)
 

@@ -1,6 +1,12 @@
 """The output folder: locked against a second run, built aside, moved into place only on success.
 
 A failed or interrupted run leaves the previous output untouched and no half-written file.
+
+`Staged` writes into the staging folder and remembers what the manifest needs (digest, size,
+pages) of what it wrote; a file whose content equals the previous output's file at the same path
+(same SHA-256, and that file still has the size and modification time its manifest recorded) is
+hard-linked from it instead of written again (`PreviousOutput`). The previous folder is removed
+when the new one is swapped in, so the link is the only name left: no other folder shares it.
 """
 
 from __future__ import annotations
@@ -8,13 +14,17 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
+import json
 import os
 import shutil
+import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.errors import OutputError
-from pipeline.submission.manifest import MANIFEST
+from pipeline.submission.manifest import MANIFEST, Known, describe, scan
 
 
 class OutputFolder:
@@ -33,18 +43,7 @@ class OutputFolder:
             raise OutputError(
                 f"Thư mục «{t}» đã có tệp khác không phải kết quả của hoso; để tránh xóa nhầm, hãy chọn thư mục trống (-o)."
             )
-        try:
-            self.parent.mkdir(parents=True, exist_ok=True)
-            self._lock_fh = open(self.parent / f".{t.name}.lock", "w")  # noqa: SIM115
-        except OSError as exc:
-            raise _os_error(exc, self.parent) from exc
-        try:
-            fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self._lock_fh.close()
-            raise OutputError(
-                f"Một lệnh hoso khác đang ghi vào «{t}». Chờ lệnh đó chạy xong (hoặc chọn thư mục khác với -o)."
-            ) from None
+        self._lock()
         self._tidy()
         try:
             self.staging = self._staged = Path(tempfile.mkdtemp(prefix=f".{t.name}.dang-tao-", dir=self.parent))
@@ -84,6 +83,22 @@ class OutputFolder:
             ours = not exc.filename or any(_inside(exc.filename, p) for p in (self._staged, self.target) if p)
             if ours or exc.errno in _FULL:
                 raise _os_error(exc, self.target if ours else Path(exc.filename)) from exc
+
+    def _lock(self) -> None:
+        t = self.target
+        try:
+            self.parent.mkdir(parents=True, exist_ok=True)
+            self._lock_fh = open(self.parent / f".{t.name}.lock", "w")  # noqa: SIM115
+        except OSError as exc:
+            raise _os_error(exc, self.parent) from exc
+        try:
+            fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock_fh.close()
+            self._lock_fh = None
+            raise OutputError(
+                f"Một lệnh hoso khác đang ghi vào «{t}». Chờ lệnh đó chạy xong (hoặc chọn thư mục khác với -o)."
+            ) from None
 
     def _tidy(self) -> None:
         """Folders left by a run killed outright (kill -9, power cut); only the lock holder may touch
@@ -125,3 +140,127 @@ def _os_error(exc: OSError, where: Path) -> OutputError:
     if exc.errno in _FULL:
         return OutputError(f"Ổ đĩa chứa «{where}» đã đầy. Giải phóng dung lượng rồi chạy lại; kết quả cũ vẫn giữ nguyên.")
     return OutputError(f"Không ghi được vào «{where}»: {exc.strerror or exc}.")
+
+
+@contextlib.contextmanager
+def locked(target: Path) -> Iterator[Path]:
+    """Hold the output folder's lock without building anything (the unchanged-build check): a run
+    writing it makes this fail like a second build would; what a killed run left is tidied first."""
+    folder = OutputFolder(target)
+    folder._lock()
+    try:
+        folder._tidy()
+        yield folder.target
+    finally:
+        folder._unlock()
+
+
+def manifest_of(folder: Path) -> dict | None:
+    try:
+        data = json.loads((Path(folder) / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def listed_files(manifest: dict) -> list[dict]:
+    """The well-formed file entries of a manifest."""
+    files = manifest.get("files")
+    if not isinstance(files, list):
+        return []
+    return [f for f in files if isinstance(f, dict) and isinstance(f.get("path"), str)
+            and isinstance(f.get("sha256"), str) and isinstance(f.get("bytes"), int)]
+
+
+def still_as_recorded(folder: Path, entry: dict) -> bool:
+    """The file of a manifest entry is there, a regular file, with the recorded size and
+    modification time (no modification time recorded: not trusted)."""
+    mtime = entry.get("mtime_ns")
+    if not isinstance(mtime, int):
+        return False
+    try:
+        st = os.stat(os.path.join(folder, entry["path"]), follow_symlinks=False)
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size == entry["bytes"] and st.st_mtime_ns == mtime
+
+
+class PreviousOutput:
+    """The output folder as the last build left it, read from its manifest (call it while holding
+    the lock): page counts by digest, and files that can be linked instead of written."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        manifest = manifest_of(self.folder) or {}
+        self.entries = {f["path"]: f for f in listed_files(manifest)}
+        self.pages_by_sha = {f["sha256"]: f["pages"] for f in self.entries.values() if isinstance(f.get("pages"), int)}
+
+    def reusable(self, rel: str, sha256: str) -> Path | None:
+        entry = self.entries.get(rel)
+        if entry is None or entry["sha256"] != sha256 or not still_as_recorded(self.folder, entry):
+            return None
+        return self.folder / rel
+
+
+class Staged:
+    """Writes into the staging folder `root`, remembering each file's digest, size and pages for
+    the manifest (`known`)."""
+
+    def __init__(self, root: Path, previous: PreviousOutput | None = None) -> None:
+        self.root = Path(root)
+        self.previous = previous
+        self.known: dict[str, Known] = {}
+        self.linked = 0  # files hard-linked from the previous output
+
+    def rel(self, path: Path) -> str:
+        return Path(path).relative_to(self.root).as_posix()
+
+    @property
+    def pages_by_sha(self) -> dict[str, int]:
+        memo = dict(self.previous.pages_by_sha) if self.previous else {}
+        memo.update((k.sha256, k.pages) for k in self.known.values() if k.pages is not None)
+        return memo
+
+    def note(self, rel: str, sha256: str, size: int, pages: int | None = None) -> None:
+        self.known[rel] = Known(sha256, size, pages)
+
+    def _link_previous(self, rel: str, sha256: str, dest: Path) -> bool:
+        src = self.previous.reusable(rel, sha256) if self.previous else None
+        if src is None:
+            return False
+        try:
+            os.link(src, dest)
+        except OSError:  # no hard links on this file system, another device, …: write instead
+            return False
+        self.linked += 1
+        return True
+
+    def write(self, rel: str, data: bytes, *, sha256: str | None = None, pages: int | None = None) -> Path:
+        dest = self.root / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        digest = sha256 or hashlib.sha256(data).hexdigest()
+        if not self._link_previous(rel, digest, dest):
+            dest.write_bytes(data)
+        self.note(rel, digest, len(data), pages)
+        return dest
+
+    def digest(self, rel: str) -> Known:
+        """What is known of a staged file, reading it if nothing is."""
+        k = self.known.get(rel)
+        if k is None:
+            k = self.known[rel] = describe(self.root / rel, self.pages_by_sha)
+        return k
+
+    def copy(self, src_rel: str, rel: str) -> Path:
+        """A byte-identical copy of a staged file (its own file: editing one never changes the other)."""
+        k = self.digest(src_rel)
+        dest = self.root / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not self._link_previous(rel, k.sha256, dest):
+            shutil.copyfile(self.root / src_rel, dest)
+        self.known[rel] = k
+        return dest
+
+    def scan(self) -> None:
+        """Learn every staged file not known yet (read and hashed, a few at once)."""
+        scan(self.root, self.known, self.pages_by_sha)

@@ -1,4 +1,8 @@
-"""The build, stage by stage: load → rate → plan → render → convert → assemble → submit."""
+"""The build, stage by stage: load → rate → plan → render → convert → assemble → submit.
+
+Before anything, `uptodate.unchanged` asks whether the output folder already holds what these
+inputs give; then there is nothing to do.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,15 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
-from pipeline import ingest
+from pipeline import ingest, uptodate
 from pipeline.bundle.build import write_bundles
 from pipeline.forms.fill import fill_documents
 from pipeline.forms.registry import Registry
-from pipeline.output import OutputFolder
+from pipeline.options import BuildOptions, BuildSummary
+from pipeline.output import OutputFolder, PreviousOutput, Staged
 from pipeline.pdf.cache import BlobCache, PdfCache, data_key
 from pipeline.pdf.convert import convert_documents
 from pipeline.pdf.fonts import check_fonts
@@ -22,92 +27,108 @@ from pipeline.plan import make_plan
 from pipeline.rating import rate
 from pipeline.submission import ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
-from pipeline.submission.package import write_submission
+from pipeline.submission.package import finish_submission, prepare_submission
+
+__all__ = ["BuildOptions", "BuildSummary", "build"]
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    jobs: int | None = None
-    units: frozenset[str] = frozenset()
-    persons: frozenset[str] = frozenset()
-    templates: Path | None = None
-    cache_dir: Path | None = None
-    show_progress: bool | None = None
-    duplex: bool = True  # each person's dossier starts on an odd page of the unit bundle
-    rulebook: str | None = None  # --bo-quy-tac: overrides CoQuan.bo_quy_tac and the year
-    today: dt.date | None = None  # "today" for the Sở Nội vụ deadline (default: the real date)
-    pdfa: bool = False  # also write each form as PDF/A-2b beside its .docx
+class RecordingBlobs(BlobCache):
+    """The build's blob cache, remembering the SHA-256 and size of every blob it handed out or
+    stored in this process (the filled .docx): the manifest takes them instead of hashing the files."""
 
+    def __init__(self, root: Path | None = None) -> None:
+        super().__init__(root)
+        self.seen: dict[tuple[str, str], tuple[str, int]] = {}
 
-@dataclass(frozen=True)
-class BuildSummary:
-    people: int
-    documents: int
-    converted: int  # documents converted by LibreOffice in this run
-    reused: int  # documents whose PDF came from the cache
-    pages: int
-    seconds: float
-    outdir: Path
-    rendered: int = 0  # .docx filled in this run (the others were copied from the cache)
-    bundles_built: int = 0
-    bundles_reused: int = 0
-    han_nop: str = ""  # the Sở Nội vụ deadline: days left or overdue
+    def get(self, key: str, name: str) -> bytes | None:
+        hit = self.get_verified(key, name)
+        if hit is None:
+            return None
+        self.seen[(key, name)] = (hit[1], len(hit[0]))
+        return hit[0]
+
+    def put(self, key: str, name: str, data: bytes) -> str:
+        digest = super().put(key, name, data)
+        self.seen[(key, name)] = (digest, len(data))
+        return digest
 
 
 def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
-          converter: Converter | None = None, log: Callable[[str], None] = lambda s: None) -> BuildSummary:
+          converter: Converter | None = None, log: Callable[[str], None] = lambda s: None,
+          check_unchanged: bool = True) -> BuildSummary:
+    """`check_unchanged=False`: the caller already asked `uptodate.unchanged` (the CLI does)."""
     started = time.monotonic()
     options = options or BuildOptions()
+    engine = uptodate.converter_name(converter if converter is not None else Converter)
+    if check_unchanged:
+        same = uptodate.unchanged(workbook, outdir, options, engine, started=started)
+        if same is not None:
+            return same
     campaign = ingest.load(workbook)
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
     ratings = rate(campaign, rulebook=options.rulebook)
     registry = Registry(options.templates)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
-    cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
+    cache, blobs = PdfCache(options.cache_dir), RecordingBlobs(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
     for font in check_fonts():  # fails early if a font lacks Vietnamese letters
         if font.substituted:
             log(f"Ghi chú: dùng phông «{font.family}» thay cho «{font.requested}» (cùng cỡ chữ, đủ chữ tiếng Việt).")
+    today = options.today or dt.date.today()
     with OutputFolder(outdir) as out:
         stage = out.staging
         assert stage is not None
-        ratings_file.write(stage / "ket_qua_xep_loai.json", ratings)
-        ratings_xlsx.write(stage / "ket_qua_xep_loai.xlsx", ratings)
+        files = Staged(stage, PreviousOutput(out.target))
+        files.write("ket_qua_xep_loai.json", ratings_file.dumps(ratings_file.ratings_document(ratings)))
+        files.write("ket_qua_xep_loai.xlsx", ratings_xlsx.to_bytes(ratings))
         filled = fill_documents(plan, campaign, ratings, registry, stage, blobs)
-        conv = convert_documents(list(filled.items.values()), cache, converter, show_progress=options.show_progress)
+        for item in filled.items.values():
+            seen = blobs.seen.get((item.key, "docx"))
+            if seen is not None:
+                files.note(files.rel(item.docx), *seen)
+        # the report and the table .docx are converted with the forms: one LibreOffice run for all
+        prepared = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=workbook,
+                                      today=today)
+        conv = convert_documents([*filled.items.values(), *prepared.items.values()], cache, converter,
+                                 show_progress=options.show_progress)
         pdfs = {job: conv.pdfs[item.key][0] for job, item in filled.items.items()}
+        pages = {job: conv.pdfs[item.key][1] for job, item in filled.items.items()}
         keys = {job: item.key for job, item in filled.items.items()}
         headers = {job: (item.page_numbers, item.first_page_header) for job, item in filled.items.items()}
         sources = {job: conv.sources[item.key] for job, item in filled.items.items() if item.key in conv.sources}
         bundles = write_bundles(plan, pdfs, keys, stage, campaign=campaign, registry=registry, blobs=blobs,
-                                headers=headers, duplex=options.duplex, sources=sources,
-                                workers=converter.workers)
+                                headers=headers, duplex=options.duplex, sources=sources)
         if options.pdfa:
-            write_pdfa_forms(filled, stage, cache, converter, log=log, show_progress=options.show_progress)
-        sub = write_submission(stage, campaign, ratings, plan, pdfs, registry=registry, workbook=workbook,
-                               convert=lambda items: convert_documents(items, cache, converter,
-                                                                       show_progress=options.show_progress),
-                               today=options.today, units=options.units, persons=options.persons, log=log)
+            write_pdfa_forms(filled, files, cache, converter, log=log, show_progress=options.show_progress)
+        files.scan()  # the bundles and the ratings files: read and hashed once, a few at a time
+        sub = finish_submission(prepared, files, plan, conv.pdfs, pdfs, pages=pages, units=options.units,
+                                persons=options.persons, log=log)
         manifest = build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,
-                                  persons=bundles.persons, units=bundles.units)
+                                  persons=bundles.persons, units=bundles.units, known=files.known,
+                                  pages_by_sha=files.pages_by_sha)
         manifest.update(sub.manifest)
+        documents = len(filled.items) + sub.documents
+        key = uptodate.input_key(campaign.source_sha256, Path(workbook).name, options, engine)
+        manifest[uptodate.RECORD] = uptodate.record(
+            key, dated=today if sub.deadline else None, people=len(plan.persons), documents=documents,
+            pages=bundles.pages, bundles=bundles.built + bundles.reused)
         (stage / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         out.commit()
-    return BuildSummary(len(plan.persons), len(filled.items) + sub.documents, conv.converted + sub.converted,
-                        conv.reused + sub.documents - sub.converted, bundles.pages, time.monotonic() - started,
-                        Path(outdir), filled.rendered, bundles.built, bundles.reused,
+    return BuildSummary(len(plan.persons), documents, conv.converted, conv.reused, bundles.pages,
+                        time.monotonic() - started, Path(outdir), filled.rendered, bundles.built, bundles.reused,
                         sub.deadline.line if sub.deadline else "")
 
 
-def write_pdfa_forms(filled, stage: Path, cache: PdfCache, converter: Converter, *, log, show_progress=None) -> None:
+def write_pdfa_forms(filled, files: Staged, cache: PdfCache, converter: Converter, *, log, show_progress=None) -> None:
     """--pdfa: every form also as PDF/A-2b (`<form>.pdf` beside its .docx), converted alone and
     untouched afterwards; merged bundles cannot keep PDF/A, and we say so."""
     items = {job: replace(item, key=data_key("pdfa", item.key), group=None, page_numbers=False, first_page_header="")
              for job, item in filled.items.items()}
     conv = convert_documents(list(items.values()), cache, converter.with_pdfa(), show_progress=show_progress)
     for item in items.values():
-        item.docx.with_suffix(".pdf").write_bytes(conv.pdfs[item.key][0])
+        data, pages = conv.pdfs[item.key]
+        files.write(files.rel(item.docx.with_suffix(".pdf")), data, pages=pages)
     log("PDF/A-2b: đã ghi bản PDF/A của từng mẫu cạnh tệp .docx (ca_nhan/…/<mã số>/<mẫu>.pdf). Các tệp ghép "
         "(hồ sơ cá nhân ca_nhan/…/<mã số>.pdf, hồ sơ đơn vị don_vi/*.pdf) KHÔNG giữ được chuẩn PDF/A vì được ghép "
         "và đánh số trang sau khi chuyển.")

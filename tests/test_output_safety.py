@@ -149,8 +149,9 @@ def test_disk_full_while_writing_a_bundle(sample, previous, monkeypatch, capsys)
     assert leftovers(previous) == []
 
 
-def test_disk_full_in_the_conversion_folder(sample, previous, monkeypatch, capsys):
+def test_disk_full_in_the_conversion_folder(sample, previous, monkeypatch, capsys, tmp_path):
     fake_libreoffice(monkeypatch)
+    monkeypatch.setenv("HOSO_CACHE", str(tmp_path / "empty-cache"))  # something must be converted
 
     def normalise(src, dest):
         raise OSError(errno.ENOSPC, "No space left on device", str(dest))

@@ -15,23 +15,36 @@ Agency leaders (a rule of this program, see docs/submission.md): the person whos
 
 `ho_so_<nam>.zip` (output root) zips `nop_so_noi_vu/` with entry names relative to the output root,
 sorted, with fixed timestamps and permissions: identical input gives identical bytes.
+
+Two steps around the build's conversion: `prepare_submission` (before it) renders the report and the
+table `.docx`, whose items the build converts together with the forms, and writes the table `.xlsx`
+and makes the write-back copy; `finish_submission`
+(after the bundles) writes the PDFs, the copies, the zip and the write-back copy. Everything is
+cached by content (BlobCache): the `.docx` by their render context, the `.xlsx` by the data they
+show, the write-back copy by the input's bytes and the columns it adds, the zip member by member
+(the deflated bytes of each file, by its SHA-256), so an unchanged part costs a cache read.
+`write_submission` runs both steps with a conversion of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
-import shutil
+import struct
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import uptodate
 from pipeline.forms.registry import Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.ingest.model import Campaign, Person
-from pipeline.pdf.cache import cache_key
+from pipeline.output import Staged
+from pipeline.pdf.cache import BlobCache, cache_key, data_key
 from pipeline.pdf.convert import Converted
 from pipeline.pdf.join import first_page_header, has_page_numbers
 from pipeline.pdf.pool import Item
@@ -45,6 +58,7 @@ TABLE = "bieu_tong_hop"
 REPORT_FORM, TABLE_FORM = "bao_cao_so_noi_vu", "bieu_tong_hop"
 WRITEBACK = "so_lieu_kem_ket_qua.xlsx"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+ZIP_LEVEL = 6
 
 
 def zip_name(year: int) -> str:
@@ -88,53 +102,183 @@ def fix_zip_times(path: Path) -> None:
     path.write_bytes(out.getvalue())
 
 
-def write_zip(root: Path, folder: str, dest: Path) -> list[str]:
-    """Zip every file under `root/folder` (names relative to `root`), deterministically; returns the names."""
-    names = sorted(p.relative_to(root).as_posix() for p in (root / folder).rglob("*") if p.is_file())
-    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+# ---------------------------------------------------------------------------------------------
+# the zip, member by member
+# ---------------------------------------------------------------------------------------------
+_DOS_DATE = ((ZIP_TIME[0] - 1980) << 9) | (ZIP_TIME[1] << 5) | ZIP_TIME[2]
+_DOS_TIME = (ZIP_TIME[3] << 11) | (ZIP_TIME[4] << 5) | (ZIP_TIME[5] // 2)
+
+
+def deflated(data: bytes) -> bytes:
+    """A zip member's stored form: CRC-32, size, then the raw deflate stream (level 6)."""
+    c = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+    return struct.pack("<IQ", zlib.crc32(data), len(data)) + c.compress(data) + c.flush()
+
+
+def zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
+    """A zip of `(name, deflated(data))` members in the given order: deflate, 1980-01-01 00:00, mode
+    0644, Unix as the creating system, no extra fields — the same bytes for the same members."""
+    out = io.BytesIO()
+    central = []
+    for name, stored in members:
+        crc, size = struct.unpack_from("<IQ", stored)
+        raw = memoryview(stored)[12:]
+        fname = name.encode("utf-8")
+        flags = 0 if name.isascii() else 0x800
+        if size >= 0xFFFFFFFF or len(raw) >= 0xFFFFFFFF or out.tell() >= 0xFFFFFFFF:
+            raise ValueError("zip64 needed")
+        offset = out.tell()
+        out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+                              crc, len(raw), size, len(fname), 0))
+        out.write(fname)
+        out.write(raw)
+        central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED,
+                                   _DOS_TIME, _DOS_DATE, crc, len(raw), size, len(fname), 0, 0, 0, 0, 0o644 << 16,
+                                   offset) + fname)
+    start = out.tell()
+    directory = b"".join(central)
+    out.write(directory)
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), start, 0))
+    return out.getvalue()
+
+
+def _zip_slow(root: Path, names: list[str]) -> bytes:
+    """zipfile's own writer (zip64 when needed), same entry attributes; only for a very large folder."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
         for name in names:
             zi = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             zi.compress_type, zi.external_attr, zi.create_system = zipfile.ZIP_DEFLATED, 0o644 << 16, 3
-            zf.writestr(zi, (root / name).read_bytes(), compresslevel=6)
+            zf.writestr(zi, (root / name).read_bytes(), compresslevel=ZIP_LEVEL)
+    return buf.getvalue()
+
+
+def zip_folder(root: Path, names: list[str], digests: dict[str, str], blobs: BlobCache | None) -> bytes:
+    """The zip of `names` (files under `root`): each member's deflated form from the cache when its
+    content (`digests`: name -> SHA-256) was zipped before, else compressed now and cached."""
+    members = []
+    for name in names:
+        sha = digests.get(name)
+        key = data_key("zip-member", ZIP_LEVEL, sha) if sha else None
+        stored = blobs.get(key, "deflate") if blobs is not None and key else None
+        if stored is None:
+            stored = deflated((root / name).read_bytes())
+            if blobs is not None and key:
+                blobs.put(key, "deflate", stored)
+        members.append((name, stored))
+    try:
+        return zip_bytes(members)
+    except ValueError:
+        return _zip_slow(root, names)
+
+
+def write_zip(root: Path, folder: str, dest: Path) -> list[str]:
+    """Zip every file under `root/folder` (names relative to `root`), deterministically; returns the names."""
+    names = sorted(p.relative_to(root).as_posix() for p in (root / folder).rglob("*") if p.is_file())
+    dest.write_bytes(zip_folder(root, names, {}, None))
     return names
 
 
-def write_submission(stage: Path, campaign: Campaign, ratings: Ratings, plan: Plan, pdfs: dict[str, bytes], *,
-                     registry: Registry, convert: Callable[[list[Item]], Converted], workbook: Path | None,
-                     today: dt.date | None = None, units: frozenset[str] = frozenset(),
-                     persons: frozenset[str] = frozenset(),
-                     log: Callable[[str], None] = lambda s: None) -> Submission:
-    """Write `nop_so_noi_vu/`, the zip and the write-back copy into the staging folder `stage`.
+# ---------------------------------------------------------------------------------------------
+# the two steps
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Prepared:
+    """The submission between its two steps."""
 
-    `pdfs`: PDF bytes of the plan's documents by job key (the notice is `co_quan/thong_bao_ket_qua`);
-    `convert`: the build's conversion (cache + LibreOffice pool); `workbook`: the input file."""
-    folder = stage / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+    campaign: Campaign
+    ratings: Ratings
+    blobs: BlobCache
+    items: dict[str, Item]  # form -> the .docx to convert (with the build's forms)
+    titles: dict[str, str]
+    rows: list
+    today: dt.date | None
+    warnings: list[str] = field(default_factory=list)
+    copy: tuple[bytes, str] | None = None  # the write-back copy and its SHA-256
+
+
+def _cached_bytes(blobs: BlobCache, key: str, name: str, make: Callable[[], bytes]) -> tuple[bytes, str]:
+    hit = blobs.get_verified(key, name)
+    if hit is not None:
+        return hit
+    data = make()
+    return data, blobs.put(key, name, data)
+
+
+def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, registry: Registry,
+                       blobs: BlobCache, workbook: Path | None, today: dt.date | None = None) -> Prepared:
+    """Before the conversion: the report and table `.docx` (to convert with the forms), the table
+    `.xlsx` and the write-back copy (each from the cache when its inputs are unchanged)."""
+    program = uptodate.program_fingerprint()
     warnings: list[str] = []
-    files: list[dict] = []
-
-    def add(rel: str, loai: str, title: str, **extra) -> None:
-        files.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})
-
-    # 1–2. report and summary table (.docx rendered here, converted with the build's cache and pool)
     rows = summary_table.summary_rows(campaign, ratings)
-    summary_table.write(folder / f"{TABLE}.xlsx", campaign, ratings)
+    table = summary_table.table_data(campaign, ratings)
+    data, sha = _cached_bytes(blobs, data_key("bieu_tong_hop.xlsx", program, table), "xlsx",
+                              lambda: summary_table.table_bytes(table))
+    files.write(f"{FOLDER}/{TABLE}.xlsx", data, sha256=sha)
+
     contexts = {REPORT_FORM: lambda spec: report.report_context(campaign, ratings, spec, rows, today),
                 TABLE_FORM: lambda spec: report.table_document_context(campaign, ratings, spec, rows)}
     names = {REPORT_FORM: REPORT, TABLE_FORM: TABLE}
     items: dict[str, Item] = {}
+    titles: dict[str, str] = {}
     for form, make in contexts.items():
         spec = _spec(registry, form, warnings)
+        titles[form] = spec.title
         ctx = make(spec)
-        dest = folder / f"{names[form]}.docx"
-        CompiledTemplate(spec.template, code=form).render_to(ctx, dest)
-        fix_zip_times(dest)
-        items[form] = Item(cache_key(spec.template_sha256, ctx), dest, f"{campaign.agency.ten_co_quan} — {spec.title}",
-                           None, has_page_numbers(spec.template), first_page_header(dest))
-    conv = convert(list(items.values()))
-    for form, item in items.items():
-        name, title = names[form], _spec(registry, form, []).title
-        (folder / f"{name}.pdf").write_bytes(conv.pdfs[item.key][0])
+        key = cache_key(spec.template_sha256, ctx)
+        rel = f"{FOLDER}/{names[form]}.docx"
+
+        def render(spec=spec, ctx=ctx, form=form) -> bytes:
+            scratch = files.root / f"{FOLDER}/.{form}.docx"
+            CompiledTemplate(spec.template, code=form).render_to(ctx, scratch)
+            fix_zip_times(scratch)
+            out = scratch.read_bytes()
+            scratch.unlink()
+            return out
+
+        data, sha = _cached_bytes(blobs, data_key("submission-docx", program, key), "docx", render)
+        dest = files.write(rel, data, sha256=sha)
+        items[form] = Item(key, dest, f"{campaign.agency.ten_co_quan} — {spec.title}", None,
+                           has_page_numbers(spec.template), first_page_header(dest))
+
+    prepared = Prepared(campaign, ratings, blobs, items, titles, rows, today, warnings)
+    if workbook is not None:
+        source = Path(workbook)
+        key = data_key("so_lieu_kem_ket_qua.xlsx", program, campaign.source_sha256, source.suffix.lower(),
+                       writeback.key_data(campaign, ratings))
+        make = lambda: writeback.copy_bytes(source, campaign, ratings)  # noqa: E731
+        try:
+            if campaign.source_sha256:  # the input's bytes are part of the key
+                prepared.copy = _cached_bytes(blobs, key, "xlsx", make)
+            else:
+                data = make()
+                prepared.copy = data, hashlib.sha256(data).hexdigest()
+        except writeback.WritebackSkipped as exc:
+            warnings.append(str(exc))
+    return prepared
+
+
+def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict[str, tuple[bytes, int]],
+                      pdfs: dict[str, bytes], *, pages: dict[str, int] | None = None,
+                      units: frozenset[str] = frozenset(), persons: frozenset[str] = frozenset(),
+                      log: Callable[[str], None] = lambda s: None) -> Submission:
+    """After the bundles: the report and table PDFs (`converted`: the build's PDFs by cache key), the
+    agency documents of the plan (`pdfs`/`pages`: by job key), the copies of the unit and leader
+    dossiers, the zip and the write-back copy."""
+    campaign, warnings = prep.campaign, prep.warnings
+    stage = files.root
+    listed: list[dict] = []
+
+    def add(rel: str, loai: str, title: str, **extra) -> None:
+        listed.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})
+
+    # 1–2. report and summary table
+    names = {REPORT_FORM: REPORT, TABLE_FORM: TABLE}
+    for form, item in prep.items.items():
+        name, title = names[form], prep.titles[form]
+        data, n = converted[item.key]
+        files.write(f"{FOLDER}/{name}.pdf", data, pages=n)
         add(f"{name}.docx", form, title + " (bản Word)")
         add(f"{name}.pdf", form, title)
         if form == TABLE_FORM:
@@ -145,16 +289,15 @@ def write_submission(stage: Path, campaign: Campaign, ratings: Ratings, plan: Pl
         data = pdfs.get(job.key)
         if data is None:
             continue
-        (folder / f"{job.form}.pdf").write_bytes(data)
+        files.write(f"{FOLDER}/{job.form}.pdf", data, pages=(pages or {}).get(job.key))
         add(f"{job.form}.pdf", job.form, job.title)
-    if not any(f["loai"] == "thong_bao_ket_qua" for f in files):
+    if not any(f["loai"] == "thong_bao_ket_qua" for f in listed):
         warnings.append("Chưa có Thông báo kết quả đánh giá, xếp loại (mẫu «thong_bao_ket_qua») trong bộ nộp Sở Nội vụ.")
 
     # 4. copies of the unit dossiers
     for unit in plan.units:
-        src = stage / unit.pdf
-        if src.is_file():
-            _copy(src, folder / "don_vi" / f"{unit.ma_don_vi}.pdf")
+        if (stage / unit.pdf).is_file():
+            files.copy(unit.pdf, f"{FOLDER}/don_vi/{unit.ma_don_vi}.pdf")
             add(f"don_vi/{unit.ma_don_vi}.pdf", "don_vi", f"Hồ sơ đơn vị: {unit.ten_don_vi}", ma_don_vi=unit.ma_don_vi,
                 goc=unit.pdf)
 
@@ -171,7 +314,7 @@ def write_submission(stage: Path, campaign: Campaign, ratings: Ratings, plan: Pl
                  "vai_tro": "nguoi_dung_dau" if p is leaders[0] else p.vai_tro, "pdf": None}
         if d is not None and (stage / d.pdf).is_file():
             rel = f"lanh_dao/{p.ma_so}.pdf"
-            _copy(stage / d.pdf, folder / rel)
+            files.copy(d.pdf, f"{FOLDER}/{rel}")
             add(rel, "lanh_dao", f"Hồ sơ cá nhân lãnh đạo: {p.ho_ten}", ma_so=p.ma_so, ma_don_vi=p.ma_don_vi,
                 goc=d.pdf)
             entry["pdf"] = f"{FOLDER}/{rel}"
@@ -179,19 +322,18 @@ def write_submission(stage: Path, campaign: Campaign, ratings: Ratings, plan: Pl
 
     # 6. the zip of the folder
     archive = zip_name(campaign.year)
-    zipped = write_zip(stage, FOLDER, stage / archive)
-    assert sorted(f["path"] for f in files) == zipped, "nop_so_noi_vu/ holds a file the manifest section does not list"
+    zipped = sorted(p.relative_to(stage).as_posix() for p in (stage / FOLDER).rglob("*") if p.is_file())
+    assert sorted(f["path"] for f in listed) == zipped, "nop_so_noi_vu/ holds a file the manifest section does not list"
+    files.write(archive, zip_folder(stage, zipped, {n: files.digest(n).sha256 for n in zipped}, prep.blobs))
 
     # 7. the write-back copy of the input workbook (not part of the submission)
     copy = None
-    if workbook is not None:
-        try:
-            writeback.write_copy(Path(workbook), stage / WRITEBACK, campaign, ratings)
-            copy = WRITEBACK
-        except writeback.WritebackSkipped as exc:
-            warnings.append(str(exc))
+    if prep.copy is not None:
+        data, sha = prep.copy
+        files.write(WRITEBACK, data, sha256=sha)
+        copy = WRITEBACK
 
-    due = report.deadline(campaign, today)
+    due = report.deadline(campaign, prep.today)
     filtered = bool(units or persons)
     if filtered:
         warnings.append("Chỉ tạo hồ sơ của một số đơn vị/người (--unit/--person): bộ nộp Sở Nội vụ chưa đầy đủ.")
@@ -200,14 +342,32 @@ def write_submission(stage: Path, campaign: Campaign, ratings: Ratings, plan: Pl
     section = {
         "thu_muc": FOLDER,
         "zip": archive,
-        "tep": files,
+        "tep": listed,
         "lanh_dao": leader_entries,
-        "bieu_tong_hop": summary_table.counts_document(rows),
+        "bieu_tong_hop": summary_table.counts_document(prep.rows),
         "han_nop": None if due is None else due.date.isoformat(),
         "so_lieu_kem_ket_qua": copy,
     }
     scope = {"toan_bo": not filtered, "don_vi": sorted(units), "nguoi": sorted(persons)}
-    return Submission({"nop_so_noi_vu": section, "pham_vi": scope}, due, len(items), conv.converted, tuple(warnings))
+    return Submission({"nop_so_noi_vu": section, "pham_vi": scope}, due, len(prep.items), 0, tuple(warnings))
+
+
+def write_submission(stage: Path, campaign: Campaign, ratings: Ratings, plan: Plan, pdfs: dict[str, bytes], *,
+                     registry: Registry, convert: Callable[[list[Item]], Converted], workbook: Path | None,
+                     today: dt.date | None = None, units: frozenset[str] = frozenset(),
+                     persons: frozenset[str] = frozenset(), blobs: BlobCache | None = None,
+                     log: Callable[[str], None] = lambda s: None) -> Submission:
+    """Both steps with a conversion of their own: write `nop_so_noi_vu/`, the zip and the write-back
+    copy into the staging folder `stage`.
+
+    `pdfs`: PDF bytes of the plan's documents by job key (the notice is `co_quan/thong_bao_ket_qua`);
+    `convert`: a conversion (cache + LibreOffice pool); `workbook`: the input file."""
+    files = Staged(stage)
+    blobs = blobs if blobs is not None else BlobCache()
+    prep = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=workbook, today=today)
+    conv = convert(list(prep.items.values()))
+    sub = finish_submission(prep, files, plan, conv.pdfs, pdfs, units=units, persons=persons, log=log)
+    return Submission(sub.manifest, sub.deadline, sub.documents, conv.converted, sub.warnings)
 
 
 def _spec(registry: Registry, form: str, warnings: list[str]):
@@ -217,8 +377,3 @@ def _spec(registry: Registry, form: str, warnings: list[str]):
         return registry.get(form)
     warnings.append(f"Thư mục mẫu biểu «{registry.root}» chưa có mẫu «{form}»: dùng mẫu mặc định của chương trình.")
     return Registry().get(form)
-
-
-def _copy(src: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dest)

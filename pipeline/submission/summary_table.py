@@ -23,16 +23,17 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Side
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING
 
 from pipeline.ingest.model import Campaign, Person
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
 from pipeline.rating.summary import STATUS_WORDS
-from pipeline.submission.ratings_xlsx import HEADER_FILL, put
+from pipeline.submission import ratings_xlsx
+from pipeline.submission.ratings_xlsx import put
+
+if TYPE_CHECKING:  # openpyxl is imported when a table is written or read, not with this module
+    from openpyxl import Workbook
 
 CATEGORIES: tuple[tuple[str, str], ...] = (
     ("can_bo", "Cán bộ"),
@@ -156,26 +157,44 @@ def group_rows(ratings: Ratings) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 # .xlsx
 # ---------------------------------------------------------------------------------------------
-THIN = Side(style="thin", color="000000")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_STYLES: tuple = ()
 
 
-def _title_rows(ws, campaign: Campaign, title: str, last_col: int) -> None:
-    a = campaign.agency
-    put(ws, 1, 1, a.ten_co_quan.upper(), bold=True)
+def _styles() -> tuple:
+    """(BOX, CENTER, LEFT): openpyxl styles, made on first use (importing this module does not import
+    openpyxl; a cached table needs neither)."""
+    global _STYLES
+    if not _STYLES:
+        from openpyxl.styles import Alignment, Border, Side
+
+        thin = Side(style="thin", color="000000")
+        _STYLES = (Border(left=thin, right=thin, top=thin, bottom=thin),
+                   Alignment(horizontal="center", vertical="center", wrap_text=True),
+                   Alignment(horizontal="left", vertical="center", wrap_text=True))
+    return _STYLES
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+def _title_rows(ws, data: dict, title: str, last_col: int) -> None:
+    BOX, CENTER, LEFT = _styles()
+    put(ws, 1, 1, data["ten_co_quan"].upper(), bold=True)
     put(ws, 2, 1, title, bold=True)
-    put(ws, 3, 1, f"Năm đánh giá {a.nam_danh_gia}")
+    put(ws, 3, 1, f"Năm đánh giá {data['nam_danh_gia']}")
     for r in (2, 3):
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last_col)
         ws.cell(row=r, column=1).alignment = CENTER
 
 
-def _table_sheet(wb: Workbook, campaign: Campaign, rows: list[Row]) -> None:
+def _table_sheet(wb: Workbook, data: dict, rows: list[Row]) -> None:
+    BOX, CENTER, LEFT = _styles()
     ws = wb.active
     ws.title = SHEET
-    _title_rows(ws, campaign, "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ, CÔNG CHỨC, "
+    _title_rows(ws, data, "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ, CÔNG CHỨC, "
                 "VIÊN CHỨC VÀ NGƯỜI LAO ĐỘNG", COL_GHI_CHU)
     h0, h1, h2 = HEADER_ROWS
     for col, text in ((1, "TT"), (COL_LABEL, "Đối tượng"), (COL_TONG, "Tổng số"),
@@ -193,7 +212,7 @@ def _table_sheet(wb: Workbook, campaign: Campaign, rows: list[Row]) -> None:
     for r in HEADER_ROWS:
         for c in range(1, COL_GHI_CHU + 1):
             cell = ws.cell(row=r, column=c)
-            cell.alignment, cell.border, cell.fill = CENTER, BOX, HEADER_FILL
+            cell.alignment, cell.border, cell.fill = CENTER, BOX, ratings_xlsx.HEADER_FILL
     for i, row in enumerate(rows):
         r = FIRST_ROW + i
         is_total = row.ma == TOTAL[0]
@@ -218,21 +237,22 @@ def _table_sheet(wb: Workbook, campaign: Campaign, rows: list[Row]) -> None:
         "trong năm dưới 06 tháng. Chi tiết từng người ở sheet «DanhSach», tỷ lệ HTXS theo nhóm ở sheet «TyLeHTXS».")
     widths = {1: 5, COL_LABEL: 42, COL_TONG: 9, COL_XEP_LOAI: 12, COL_KHONG: 10, COL_GHI_CHU: 30}
     for c in range(1, COL_GHI_CHU + 1):
-        ws.column_dimensions[get_column_letter(c)].width = widths.get(c, 10)
+        ws.column_dimensions[_letter(c)].width = widths.get(c, 10)
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1)
 
 
-def _group_sheet(wb: Workbook, campaign: Campaign, ratings: Ratings) -> None:
+def _group_sheet(wb: Workbook, data: dict) -> None:
+    BOX, CENTER, LEFT = _styles()
     ws = wb.create_sheet(GROUP_SHEET)
     headers = ["TT", "Nhóm có nhiệm vụ tương đồng", "Đơn vị", "Số người", "Số được xếp loại", "HTXS (mức cuối)",
                "HTT (mức cuối)", "Tỷ lệ tối đa", "Số HTXS tối đa", "Kết quả kiểm tra", "Ngoại lệ được phép",
                "Hạ từ HTXS xuống HTT", "Cách tính"]
-    _title_rows(ws, campaign, "KIỂM TRA TỶ LỆ HOÀN THÀNH XUẤT SẮC NHIỆM VỤ THEO NHÓM CÓ NHIỆM VỤ TƯƠNG ĐỒNG",
+    _title_rows(ws, data, "KIỂM TRA TỶ LỆ HOÀN THÀNH XUẤT SẮC NHIỆM VỤ THEO NHÓM CÓ NHIỆM VỤ TƯƠNG ĐỒNG",
                 len(headers))
     for c, h in enumerate(headers, start=1):
         cell = put(ws, 5, c, h, bold=True)
-        cell.alignment, cell.border, cell.fill = CENTER, BOX, HEADER_FILL
-    for i, g in enumerate(group_rows(ratings)):
+        cell.alignment, cell.border, cell.fill = CENTER, BOX, ratings_xlsx.HEADER_FILL
+    for i, g in enumerate(data["nhom"]):
         r = 6 + i
         values = [g["stt"], g["nhom"], g["don_vi"], g["so_nguoi"], g["so_xep_loai"], g["so_htxs"], g["so_htt"],
                   f"{round(g['ty_le'] * 100, 2):g}% số HTT", g["toi_da"], g["ket_luan"], g["ngoai_le"], g["ha_muc"],
@@ -242,35 +262,52 @@ def _group_sheet(wb: Workbook, campaign: Campaign, ratings: Ratings) -> None:
             cell.border = BOX
             cell.alignment = LEFT if c in (2, 3, 10, 11, 12, 13) else CENTER
     for c, w in enumerate((5, 28, 18, 9, 10, 10, 10, 12, 10, 16, 30, 20, 60), start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
+        ws.column_dimensions[_letter(c)].width = w
 
 
 def _people_sheet(wb: Workbook, entries: list[dict]) -> None:
+    BOX, CENTER, LEFT = _styles()
     ws = wb.create_sheet(PEOPLE_SHEET)
     headers = ["STT", "Mã số", "Họ và tên", "Mã đơn vị", "Mã đối tượng", "Đối tượng", "Trạng thái", "Mức xếp loại",
                "Căn cứ mức"]
     for c, h in enumerate(headers, start=1):
         cell = put(ws, 1, c, h, bold=True)
-        cell.fill, cell.alignment = HEADER_FILL, CENTER
+        cell.fill, cell.alignment = ratings_xlsx.HEADER_FILL, CENTER
     for i, e in enumerate(entries, start=1):
         values = [i, e["ma_so"], e["ho_ten"], e["ma_don_vi"], e["doi_tuong"], LABELS[e["doi_tuong"]],
                   STATUS_WORDS[e["trang_thai"]], e["muc"] or "", SOURCE_WORDS.get(e["nguon"], "")]
         for c, v in enumerate(values, start=1):
             put(ws, i + 1, c, v)
     for c, w in enumerate((6, 10, 26, 10, 18, 40, 14, 12, 26), start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
+        ws.column_dimensions[_letter(c)].width = w
     ws.freeze_panes = "A2"
     if entries:
         ws.auto_filter.ref = f"A1:I{len(entries) + 1}"
 
 
-def workbook(campaign: Campaign, ratings: Ratings) -> Workbook:
-    entries = people_rows(campaign, ratings)
+def table_data(campaign: Campaign, ratings: Ratings) -> dict:
+    """Everything `bieu_tong_hop.xlsx` shows, as plain JSON-able data: its hash keys the cached file."""
+    return {"ten_co_quan": campaign.agency.ten_co_quan, "nam_danh_gia": campaign.agency.nam_danh_gia,
+            "nam_xep_loai": ratings.nam_danh_gia, "nguoi": people_rows(campaign, ratings), "nhom": group_rows(ratings)}
+
+
+def workbook_of(data: dict) -> Workbook:
+    from openpyxl import Workbook
+
     wb = Workbook()
-    _table_sheet(wb, campaign, count_rows(entries))
-    _group_sheet(wb, campaign, ratings)
-    _people_sheet(wb, entries)
+    _table_sheet(wb, data, count_rows(data["nguoi"]))
+    _group_sheet(wb, data)
+    _people_sheet(wb, data["nguoi"])
     return wb
+
+
+def workbook(campaign: Campaign, ratings: Ratings) -> Workbook:
+    return workbook_of(table_data(campaign, ratings))
+
+
+def table_bytes(data: dict) -> bytes:
+    """The bytes of bieu_tong_hop.xlsx for `table_data(…)`."""
+    return reproducible_bytes(workbook_of(data), data["nam_xep_loai"])
 
 
 def reproducible_bytes(wb: Workbook, year: int) -> bytes:
@@ -294,7 +331,7 @@ def reproducible_bytes(wb: Workbook, year: int) -> bytes:
 
 
 def write(path: Path, campaign: Campaign, ratings: Ratings) -> None:
-    Path(path).write_bytes(reproducible_bytes(workbook(campaign, ratings), ratings.nam_danh_gia))
+    Path(path).write_bytes(table_bytes(table_data(campaign, ratings)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,6 +353,8 @@ def _int(value) -> int | None:
 
 def read_table(path: Path) -> tuple[dict[str, dict], list[dict]]:
     """(counts per row code as in `Row.counts`, the DanhSach entries) read from bieu_tong_hop.xlsx."""
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not raised

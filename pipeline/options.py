@@ -1,0 +1,38 @@
+"""What `hoso build` is asked to do and what it reports: plain data, importable without any of the
+build's libraries (the CLI needs them before it knows whether there is anything to build)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    jobs: int | None = None
+    units: frozenset[str] = frozenset()
+    persons: frozenset[str] = frozenset()
+    templates: Path | None = None
+    cache_dir: Path | None = None
+    show_progress: bool | None = None
+    duplex: bool = True  # each person's dossier starts on an odd page of the unit bundle
+    rulebook: str | None = None  # --bo-quy-tac: overrides CoQuan.bo_quy_tac and the year
+    today: dt.date | None = None  # "today" for the Sở Nội vụ deadline (default: the real date)
+    pdfa: bool = False  # also write each form as PDF/A-2b beside its .docx
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    people: int
+    documents: int
+    converted: int  # documents converted by LibreOffice in this run
+    reused: int  # documents whose PDF came from the cache
+    pages: int
+    seconds: float
+    outdir: Path
+    rendered: int = 0  # .docx filled in this run (the others were copied from the cache)
+    bundles_built: int = 0
+    bundles_reused: int = 0
+    han_nop: str = ""  # the Sở Nội vụ deadline: days left or overdue
+    unchanged: bool = False  # nothing to do: the output folder already holds what these inputs give

@@ -1,0 +1,146 @@
+"""Nothing to build: the output folder already holds what these inputs give.
+
+Every build records in manifest.json (`lan_tao.khoa_dau_vao`) one key for all that decides its
+output: the workbook's bytes (and name), the options that change the output (--unit, --person,
+--templates, --no-duplex, --bo-quy-tac, --pdfa), the bytes of every template (the bundled ones and
+the agency's own folder), the program (its version and the bytes of its source files) and the
+converter. A build with the same key, into an output folder whose every listed file is still there
+with the size and modification time the manifest recorded, does nothing and says so. The report
+prints the days left before the Sở Nội vụ deadline, so when the agency has a deadline the record
+also holds the date (`ngay`) and a build on another day is not unchanged.
+
+Only the standard library is imported here: the CLI asks before it imports the build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import inspect
+import json
+import os
+import time
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.options import BuildOptions, BuildSummary
+from pipeline.output import listed_files, locked, manifest_of, still_as_recorded
+from pipeline.submission.manifest import MANIFEST
+
+RECORD = "lan_tao"  # manifest.json section written by every build
+DEFAULT_CONVERTER = "pipeline.pdf.pool.Converter"  # converter_name(Converter), without importing it
+
+_program: tuple[tuple, str] | None = None  # (the source files' names, sizes and times; their digest)
+
+
+def program_fingerprint() -> str:
+    """The program: its version and the bytes of every source file of the package (read again only
+    when a file's size or modification time changed since the last call in this process)."""
+    global _program
+    root = Path(__file__).resolve().parent
+    paths = sorted(root.rglob("*.py"))
+    stamp = tuple((p.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns) for p in paths for st in [p.stat()])
+    if _program is None or _program[0] != stamp:
+        h = hashlib.sha256(f"hoso {__version__}\n".encode())
+        for (rel, _size, _mtime), path in zip(stamp, paths, strict=True):
+            h.update(rel.encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        _program = (stamp, h.hexdigest())
+    return _program[1]
+
+
+def folder_digest(root: Path) -> str:
+    """Every file of a folder (names and bytes), without hidden files and Word's lock files (~$…)."""
+    h = hashlib.sha256(b"dir\0" if Path(root).is_dir() else b"missing\0")
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "~$", "__pycache__")))
+        for name in sorted(names):
+            if name.startswith((".", "~$")):
+                continue
+            path = os.path.join(folder, name)
+            h.update(os.path.relpath(path, root).replace(os.sep, "/").encode() + b"\0")
+            with open(path, "rb") as fh:
+                h.update(hashlib.sha256(fh.read()).digest())
+    return h.hexdigest()
+
+
+def templates_fingerprint(templates: Path | None) -> list[str]:
+    from pipeline.resources import templates_dir
+
+    roots = [templates_dir(), *([Path(templates)] if templates else [])]  # the agency's folder falls back to ours
+    return [folder_digest(r) for r in roots]
+
+
+def converter_name(converter) -> str:
+    """`module.Class` of a converter, of its class, or of a function making one."""
+    obj = converter if isinstance(converter, type) or inspect.isfunction(converter) else type(converter)
+    return f"{obj.__module__}.{obj.__qualname__}"
+
+
+def workbook_sha256(workbook: Path) -> str | None:
+    try:
+        return hashlib.sha256(Path(workbook).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def input_key(workbook_sha: str, workbook_name: str, options: BuildOptions, converter: str) -> str:
+    parts = {
+        "program": program_fingerprint(),
+        "workbook": [workbook_name, workbook_sha],
+        "templates": templates_fingerprint(options.templates),
+        "options": {"units": sorted(options.units), "persons": sorted(options.persons), "duplex": options.duplex,
+                    "rulebook": options.rulebook, "pdfa": options.pdfa},
+        "converter": converter,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def record(key: str, *, dated: dt.date | None, people: int, documents: int, pages: int, bundles: int) -> dict:
+    """The manifest's `lan_tao` section; `dated`: the day the output depends on (None: any day)."""
+    return {"khoa_dau_vao": key, "phien_ban": __version__, "ngay": dated.isoformat() if dated else None,
+            "so_nguoi": people, "so_van_ban": documents, "so_trang": pages, "so_ho_so_ghep": bundles}
+
+
+def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: str = DEFAULT_CONVERTER, *,
+              started: float | None = None) -> BuildSummary | None:
+    """The summary of the build that made `outdir`, when building again would give the same folder;
+    None when anything differs (then build). Holds the output folder's lock while it looks, so it
+    fails like a second build would while another run writes there."""
+    started = time.monotonic() if started is None else started
+    target = Path(outdir).absolute()
+    try:
+        raw = (target / MANIFEST).read_bytes()
+    except OSError:
+        return None
+    sha = workbook_sha256(workbook)
+    if sha is None:
+        return None
+    key = input_key(sha, Path(workbook).name, options, converter)
+    if key.encode() not in raw:  # most builds stop here, without parsing the manifest
+        return None
+    today = options.today or dt.date.today()
+    with locked(target):
+        manifest = manifest_of(target)
+        rec = manifest.get(RECORD) if manifest else None
+        if not isinstance(rec, dict) or rec.get("khoa_dau_vao") != key or rec.get("ngay") not in (None, today.isoformat()):
+            return None
+        files = manifest.get("files")
+        entries = listed_files(manifest)
+        if not isinstance(files, list) or len(entries) != len(files):
+            return None
+        if not all(still_as_recorded(target, f) for f in entries):
+            return None
+        try:
+            counts = [int(rec[k]) for k in ("so_nguoi", "so_van_ban", "so_trang", "so_ho_so_ghep")]
+            han = (manifest.get("nop_so_noi_vu") or {}).get("han_nop")
+            line = ""
+            if han:
+                from pipeline.submission.deadline import Deadline
+
+                line = Deadline(dt.date.fromisoformat(han), today).line
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+    people, documents, pages, bundles = counts
+    return BuildSummary(people, documents, 0, documents, pages, time.monotonic() - started, Path(outdir),
+                        rendered=0, bundles_built=0, bundles_reused=bundles, han_nop=line, unchanged=True)
