@@ -52,8 +52,8 @@ def rate(workbook: Path, outdir: Path, *, rulebook: str | None = None,
     ratings = rate_campaign(campaign, rulebook=rulebook)
     with OutputFolder(outdir) as out:
         assert out.staging is not None
-        ratings_file.write(out.staging / "ket_qua_xep_loai.json", ratings)
-        ratings_xlsx.write(out.staging / "ket_qua_xep_loai.xlsx", ratings)
+        with ratings_xlsx.writing(out.staging / "ket_qua_xep_loai.xlsx", ratings):  # on the other CPU if free
+            ratings_file.write(out.staging / "ket_qua_xep_loai.json", ratings)
         manifest = build_manifest(out.staging, year=campaign.year, input_sha256=campaign.source_sha256,
                                   persons=[], units=[])
         (out.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -258,3 +258,32 @@ def test_unknown_rulebook_in_the_workbook_is_a_clear_error(sample, tmp_path, cap
     assert exc.value.code == 3
     assert "Không có bộ quy tắc «nd-khong-co»" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_xlsx_written_by_a_helper_process_is_the_same_file(tmp_path, monkeypatch):
+    from pipeline.ingest import forked
+
+    r = small_book().rate()
+    monkeypatch.setattr(ratings_xlsx, "BACKGROUND_MIN_PEOPLE", 0)
+    monkeypatch.setattr(forked, "available", lambda: True)
+    path = tmp_path / "k.xlsx"
+    with ratings_xlsx.writing(path, r):
+        pass
+    assert path.read_bytes() == ratings_xlsx.to_bytes(r)
+
+    class Broken(forked.Forked):  # the helper fails: the file is written here instead
+        def result(self):
+            super().result()
+            raise forked.Failed
+
+    monkeypatch.setattr(forked, "Forked", Broken)
+    path.unlink()
+    with ratings_xlsx.writing(path, r):
+        pass
+    assert path.read_bytes() == ratings_xlsx.to_bytes(r)
+
+    started = []
+    monkeypatch.setattr(forked, "Forked", lambda work: started.append(1) or Broken(lambda: None))
+    with pytest.raises(ZeroDivisionError), ratings_xlsx.writing(tmp_path / "never.xlsx", r):
+        1 / 0  # noqa: B018 - the other work fails: nothing more is written
+    assert started and not (tmp_path / "never.xlsx").exists()

@@ -705,3 +705,57 @@ def test_ten_thousand_people_are_checked_in_under_5_seconds(tmp_path):
     seconds = time.process_time() - started
     assert problems == [] and len(campaign.people) == 10_000 and len(campaign.texts) == 10_000
     assert seconds < 5, f"{seconds:.1f} s"
+
+
+# -- two processes -----------------------------------------------------------------------------------
+def _sheets_as_data(data):
+    return {key: (sheet.name, sheet.headers, [(row.number, row.values, dict(row.refs)) for row in sheet.rows])
+            for key, sheet in data.items()}
+
+
+@pytest.mark.parametrize("shape", ["inline_strings_with_errors", "shared_strings"])
+def test_two_processes_read_exactly_what_one_reads(tmp_path, monkeypatch, shape):
+    """A big workbook's sheets are read by a forked helper and the parent: same rows, refs and
+    problems, in the same order, as one process reading them in turn."""
+    from pipeline.ingest import reader
+
+    if shape == "shared_strings":
+        path = wf.write_fast(tmp_path / "so.xlsx", wf.big_tables(300))
+    else:
+        data = wf.tables()
+        data["NhanSu"][1]["ngay_sinh"] = "31/02/1980"
+        data["NhanSu"][2]["ma_don_vi"] = "KHONG_CO"
+        data["TuDanhGia"][0]["uu_diem"] = "x" * 40_000
+        data["BieuQuyet"][0]["phieu_htt"] = -1
+        path = wf.write(tmp_path / "so.xlsx", data, write_only=True)
+    monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 0)
+    used = []
+    real = reader._read_in_two_processes
+    monkeypatch.setattr(reader, "_read_in_two_processes", lambda *a: used.append(real(*a)) or used[-1])
+    one, one_problems = reader.read_workbook(path, parallel=False)
+    two, two_problems = reader.read_workbook(path)
+    assert used and used[0] is not None, "the helper process was not used"
+    assert _sheets_as_data(two) == _sheets_as_data(one) and list(two) == list(one)
+    assert two_problems == one_problems
+    problems = ingest.read(path)[1]  # two processes
+    monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 1 << 62)
+    assert problems == ingest.read(path)[1]  # one
+    assert (shape == "shared_strings") == (problems == []), problems
+
+
+def test_two_processes_unreadable_sheet_gives_the_same_message(tmp_path, monkeypatch):
+    from pipeline.ingest import reader
+
+    path = wf.write(tmp_path / "so.xlsx", wf.tables(), write_only=True)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = _sheet_part(parts, "TuDanhGia")
+    parts[sheet] = parts[sheet][: len(parts[sheet]) * 2 // 3]
+    _rezip(path, parts)
+    monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 0)
+    messages = []
+    for parallel in (False, None):
+        with pytest.raises(InputUnreadable) as exc:
+            reader.read_workbook(path, parallel=parallel)
+        messages.append(exc.value.message)
+    assert messages[0] == messages[1] and "sheet «TuDanhGia» bị cắt giữa chừng" in messages[0]

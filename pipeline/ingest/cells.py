@@ -68,7 +68,8 @@ def clean_text(value: object) -> str:
         text = str(value)
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if _SPECIAL.search(text):
+    # every character _SPECIAL matches is unprintable: most texts skip the regular expression
+    if not (text.isprintable() or ("\n" in text and text.replace("\n", "").isprintable())) and _SPECIAL.search(text):
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").replace("\u00a0", " ")
         text = _CONTROL.sub("", text)
     return text.strip()
@@ -105,12 +106,24 @@ def _legacy_bad(text: str) -> Bad | None:
 
 # -- one converter per kind -----------------------------------------------------------------------
 def _text(max_len: int) -> Callable[[object], str]:
+    is_normalized, vietnamese = unicodedata.is_normalized, legacy.UNICODE_VN.search
+
     def convert(value: object) -> str:
-        if value.__class__ is str and value.isascii() and value.isprintable():  # the usual cell: only strip
+        # The usual cells take a short cut with the same result: ASCII, or already NFC and without
+        # any character clean_text changes (all unprintable), so that only stripping is left.
+        if value.__class__ is str and (
+                (value.isascii() and value.isprintable())
+                or (not value.isascii() and (value.isprintable() or ("\n" in value and value.replace("\n", "").isprintable()))
+                    and is_normalized("NFC", value))):
             text = value.strip()
             if len(text) > max_len:
                 raise Bad(f"tối đa {max_len:,} ký tự".replace(",", "."),
                           f"Nội dung quá dài ({len(text):,} ký tự).".replace(",", "."))
+            if text.isascii() or vietnamese(text):  # Unicode Vietnamese letters: not a legacy encoding
+                return text
+            bad = _legacy_bad(text)
+            if bad:
+                raise bad
             return text
         text = clean_text(value)
         if len(text) > max_len:

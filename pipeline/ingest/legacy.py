@@ -56,7 +56,7 @@ _VNI = _vni_table()
 _VNI_RE = re.compile("|".join(sorted(map(re.escape, _VNI), key=len, reverse=True)))
 
 # Letters that only Unicode Vietnamese has (never produced by reading legacy bytes as cp1252).
-_UNICODE_VN = re.compile("[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9]")
+UNICODE_VN = re.compile("[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9]")
 # Characters and pairs typical of legacy text: Latin-1 symbols and letters Vietnamese never uses,
 # or a vowel followed by a VNI modifier.
 _HINT = re.compile(
@@ -104,7 +104,7 @@ def decode_vni(text: str) -> str:
 
 def detect(text: str) -> tuple[str, str] | None:
     """(encoding name, decoded text) when `text` looks typed in TCVN3 or VNI, else None."""
-    if text.isascii() or _UNICODE_VN.search(text) or not _HINT.search(text):
+    if text.isascii() or UNICODE_VN.search(text) or not _HINT.search(text):
         return None
     return _detect_short(text) if len(text) <= 80 else _detect(text)
 

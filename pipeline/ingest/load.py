@@ -178,7 +178,7 @@ def _units(data, problems) -> list[Unit]:
     return units
 
 
-def _people(data, units: dict[str, str], year: int | None, rulebook, problems) -> list[Person]:
+def _people(data, units: dict[str, str], year: int | None, rulebook, problems, build: bool = True) -> list[Person]:
     sheet = data.get("NhanSu")
     if sheet is None:
         return []
@@ -210,7 +210,7 @@ def _people(data, units: dict[str, str], year: int | None, rulebook, problems) -
                     problems.append(_p(WARNING, row, key, "Người không phải đảng viên nhưng có ghi thông tin của Đảng; "
                                        "thông tin này không được dùng.", value=v[key],
                                        expected="để trống, hoặc ghi Có ở cột «Đảng viên» nếu là đảng viên"))
-        if not unit_ok or not _complete(row, schema.NHAN_SU) or row.number in repeats:
+        if not build or not unit_ok or not _complete(row, schema.NHAN_SU) or row.number in repeats:
             continue
         leader_default = v["vai_tro"] in ("truong", "pho")
         people.append(Person(
@@ -298,7 +298,7 @@ def _person_rows(data, key: str, people: dict[str, str] | None, problems) -> lis
     return ok
 
 
-def _votes(data, people, problems) -> dict[str, Vote]:
+def _votes(data, people, problems, build: bool = True) -> dict[str, Vote]:
     repeats = _duplicates(data.get("BieuQuyet"), "ma_so", "mã số (mỗi người một dòng biểu quyết)", problems)
     votes = {}
     for row in _person_rows(data, "BieuQuyet", people, problems):
@@ -323,7 +323,7 @@ def _votes(data, people, problems) -> dict[str, Vote]:
                                f"Tổng số phiếu HTXS + HTT + HT + KHT (cột {cols}) là {total}, lớn hơn số người dự họp ({present}).",
                                value=present, expected=f"số người dự họp từ {total} trở lên, hoặc sửa số phiếu"))
             bad = True
-        if not bad:
+        if not bad and build:
             votes[v["ma_so"]] = Vote(v["ma_so"], present, MappingProxyType(phieu), refs=_frozen(row.refs))
     return votes
 
@@ -451,12 +451,12 @@ def _cap_overrides(data, problems) -> list[CapOverride]:
     return out
 
 
-def _texts(data, people, problems) -> dict[str, MappingProxyType]:
+def _texts(data, people, problems, build: bool = True) -> dict[str, MappingProxyType]:
     repeats = _duplicates(data.get("TuDanhGia"), "ma_so", "mã số (mỗi người một dòng tự đánh giá)", problems)
     out = {}
     for row in _person_rows(data, "TuDanhGia", people, problems):
         code = row.values["ma_so"]
-        if row.number not in repeats and code not in out:
+        if build and row.number not in repeats and code not in out:
             out[code] = MappingProxyType({k: v for k, v in row.values.items() if k != "ma_so" and v})
     return out
 
@@ -477,29 +477,30 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
-def read(path: Path) -> tuple[Campaign | None, list[Problem]]:
-    """Read and check; returns the campaign (None when errors prevent building it) and all problems."""
+def read(path: Path, *, build: bool = True) -> tuple[Campaign | None, list[Problem]]:
+    """Read and check; returns the campaign (None when errors prevent building it, or when not
+    `build`: every check is made, no record is built) and all problems."""
     data, problems = read_workbook(path)
     agency_row = _agency_row(data)
     year = agency_row.values.get("nam_danh_gia") if agency_row else None
     rulebook = _rulebook(data, year)
     agency = _agency(data, year, problems)
     units = _units(data, problems)
-    people = _people(data, _declared(data.get("DonVi"), "ma_don_vi"), year, rulebook, problems)
+    people = _people(data, _declared(data.get("DonVi"), "ma_don_vi"), year, rulebook, problems, build)
     # every ma_so that parsed counts as declared, so that a person whose row has another error is not
     # also reported as "unknown" in every other sheet
     declared = _declared(data.get("NhanSu"), "ma_so")
     members = {r.values["ma_so"] for r in data["NhanSu"].rows
                if r.values.get("dang_vien") and "ma_so" in r.values} if "NhanSu" in data else set()
-    texts = _texts(data, declared, problems)
-    votes = _votes(data, declared, problems)
+    texts = _texts(data, declared, problems, build)
+    votes = _votes(data, declared, problems, build)
     disciplines = _disciplines(data, declared, members, year, problems)
     emulation = _emulation(data, declared, problems)
     criteria = _criteria(data, problems)
     scores = _scores(data, declared, criteria, rulebook.default_criteria if rulebook else (), problems)
     cap_overrides = _cap_overrides(data, problems)
     problems = _sorted(problems)
-    if any(p.is_error for p in problems) or agency is None:
+    if any(p.is_error for p in problems) or agency is None or not build:
         return None, problems
     campaign = Campaign(
         agency=agency, units=tuple(units), people=tuple(people), texts=MappingProxyType(texts),
@@ -511,7 +512,7 @@ def read(path: Path) -> tuple[Campaign | None, list[Problem]]:
 
 
 def check(path: Path) -> list[Problem]:
-    return read(path)[1]
+    return read(path, build=False)[1]
 
 
 def load(path: Path) -> Campaign:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
-from pipeline.ingest import cells, schema
+from pipeline.ingest import cells, forked, schema
 from pipeline.ingest.cells import Bad
 from pipeline.ingest.model import Ref
 from pipeline.ingest.problems import ERROR, WARNING, Problem
@@ -348,16 +348,92 @@ def expected_for(col: schema.Column) -> str:
     }.get(col.kind, col.help or "một giá trị")
 
 
-def read_workbook(path: Path) -> tuple[dict[str, SheetData], list[Problem]]:
+def read_sheet(xf: XlsxFile, key: str, name: str, problems: list[Problem]) -> SheetData:
+    spec = schema.SHEETS_BY_KEY[key]
+    reader = read_key_value if spec.key_value else read_table
+    return reader(xf, spec, name, problems)
+
+
+def read_workbook(path: Path, *, parallel: bool | None = None) -> tuple[dict[str, SheetData], list[Problem]]:
+    """Every sheet of the contract, read and converted, with every problem found.
+
+    A big workbook's sheets are read by two processes when the machine has two free CPUs (see
+    `_split`); `parallel=False` forces one. The result is the same either way."""
     with open_workbook(path) as xf:
         problems: list[Problem] = []
         if xf.has_macros:
             problems.append(Problem(WARNING, "", "Tệp có macro (VBA); macro không được chạy, chỉ đọc dữ liệu."))
         found, sheet_problems = find_sheets(xf.sheetnames)
         problems.extend(sheet_problems)
+        jobs = list(found.items())
+        offload = _split(xf, jobs) if parallel is not False else []
+        results = _read_in_two_processes(xf, jobs, offload) if offload else None
+        if results is None:
+            results = {}
+            for key, name in jobs:
+                own: list[Problem] = []
+                results[key] = (read_sheet(xf, key, name, own), own)
         data: dict[str, SheetData] = {}
-        for key, name in found.items():
-            spec = schema.SHEETS_BY_KEY[key]
-            reader = read_key_value if spec.key_value else read_table
-            data[key] = reader(xf, spec, name, problems)
+        for key, _ in jobs:  # sheet order, as when read one after the other
+            data[key], own = results[key]
+            problems.extend(own)
         return data, problems
+
+
+# -- reading in two processes ---------------------------------------------------------------------
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024  # sheets' XML in all; below this a second process does not pay
+
+
+def _split(xf: XlsxFile, jobs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The sheets a helper process should read (the biggest, then whichever side is lighter gets
+    the next), or [] when the workbook is small or no helper can run (see `forked.available`)."""
+    sizes = sorted(((xf.sheet_size(name), key, name) for key, name in jobs), reverse=True)
+    if len(sizes) < 2 or sum(size for size, _, _ in sizes) < PARALLEL_MIN_BYTES or not forked.available():
+        return []
+    helper, mine, offload = 0, 0, []
+    for size, key, name in sizes:
+        if helper <= mine:
+            helper += size
+            offload.append((key, name))
+        else:
+            mine += size
+    return offload
+
+
+def _read_in_two_processes(xf: XlsxFile, jobs, offload) -> dict[str, tuple[SheetData, list[Problem]]] | None:
+    """Read the `offload` sheets in a forked helper and the others here; None when anything goes
+    wrong (the caller then reads every sheet here, in order, so that the first unreadable sheet
+    gives the same message as always)."""
+    try:
+        xf.load_shared_strings()  # once, before the fork: both processes use them
+    except Exception:
+        return None
+
+    def helper() -> dict:
+        xf.reopen()
+        out = {}
+        for key, name in offload:
+            own: list[Problem] = []
+            sheet = read_sheet(xf, key, name, own)
+            rows = sheet.rows
+            if all(isinstance(row.refs, RowRefs) for row in rows):  # rebuilt by the parent: 3× less to pickle
+                rows = [(row.number, row.values) for row in rows]
+            out[key] = (rows, sheet.headers, own)
+        return out
+
+    with forked.Forked(helper) as child:
+        results: dict[str, tuple[SheetData, list[Problem]]] = {}
+        try:
+            for key, name in jobs:
+                if (key, name) not in offload:
+                    own: list[Problem] = []
+                    results[key] = (read_sheet(xf, key, name, own), own)
+            received = child.result()
+        except (Exception, forked.Failed):
+            return None
+    names = dict(offload)
+    for key, (rows, headers, own) in received.items():
+        name = names[key]
+        rows = [row if isinstance(row, Row) else Row(row[0], row[1], RowRefs(name, row[0], headers)) for row in rows]
+        results[key] = (SheetData(schema.SHEETS_BY_KEY[key], name, rows, headers), own)
+    return results

@@ -404,6 +404,25 @@ class XlsxFile:
                 break
         return _whole_document(data[:4096], data[-4096:])
 
+    # -- for a second process ---------------------------------------------------------------------
+    def sheet_size(self, name: str) -> int:
+        """Bytes of the sheet's XML (uncompressed), 0 for a sheet without a part."""
+        member = self._sheets.get(name)
+        return self._zip.getinfo(member).file_size if member else 0
+
+    def load_shared_strings(self) -> None:
+        self._shared_strings()
+
+    def reopen(self) -> None:
+        """Read through a file description of our own (a forked process shares the parent's file
+        offset): the same file, even if its name was replaced since (Linux), else the same path."""
+        fp = self._zip.fp
+        try:
+            fresh = open(f"/proc/self/fd/{fp.fileno()}", "rb")  # noqa: SIM115 - closed with the zip
+        except OSError:
+            fresh = open(self.path, "rb")  # noqa: SIM115
+        self._zip = zipfile.ZipFile(fresh)
+
     # -- rows ---------------------------------------------------------------------------------
     def is_worksheet(self, name: str) -> bool:
         return self._sheets.get(name) is not None

@@ -20,6 +20,7 @@ style lookup per cell); this writer needs a few tenths of a second and does not 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
@@ -398,35 +399,41 @@ def _sheet_data(sheet: Sheet, letters: list[str], sst: _SharedStrings) -> tuple[
     strings = sst.index
     add = sst.add
     count = 0
+    attrs_of: dict[int, list[str]] = {}  # id(styles) -> the style attribute of each column (table rows share one list)
     for r in sorted(sheet.rows):
         values, styles = sheet.rows[r]
+        attrs = attrs_of.get(id(styles))
+        if attrs is None:
+            attrs = attrs_of[id(styles)] = [_STYLE_ATTR[s] for s in styles]
         rs = str(r)
         cells = []
-        for i, value in enumerate(values):
+        for letter, value, attr in zip(letters, values, attrs, strict=False):  # letters: the widest row
             cls = value.__class__
-            if cls is str and value:
-                index = strings.get(value)
-                if index is None:
-                    index = add(value)
-                if index >= 0:
-                    count += 1
-                    cells.append(f'<c r="{letters[i]}{rs}"{_STYLE_ATTR[styles[i]]} t="s"><v>{index}</v></c>')
-                    continue
-                value = None
-            if value is None or cls is str:
-                if styles[i]:
-                    cells.append(f'<c r="{letters[i]}{rs}"{_STYLE_ATTR[styles[i]]}/>')
-            elif cls is bool:
-                cells.append(f'<c r="{letters[i]}{rs}"{_STYLE_ATTR[styles[i]]} t="b"><v>{int(value)}</v></c>')
+            if cls is str:
+                if value:
+                    index = strings.get(value)
+                    if index is None:
+                        index = add(value)
+                    if index >= 0:
+                        count += 1
+                        cells.append(f'<c r="{letter}{rs}"{attr} t="s"><v>{index}</v></c>')
+                        continue
+                if attr:
+                    cells.append(f'<c r="{letter}{rs}"{attr}/>')
             elif cls is int or (cls is float and math.isfinite(value)):
-                cells.append(f'<c r="{letters[i]}{rs}"{_STYLE_ATTR[styles[i]]}><v>{value!r}</v></c>')
+                cells.append(f'<c r="{letter}{rs}"{attr}><v>{value!r}</v></c>')
+            elif value is None:
+                if attr:
+                    cells.append(f'<c r="{letter}{rs}"{attr}/>')
+            elif cls is bool:
+                cells.append(f'<c r="{letter}{rs}"{attr} t="b"><v>{int(value)}</v></c>')
             else:
                 index = add(str(value))
                 if index >= 0:
                     count += 1
-                    cells.append(f'<c r="{letters[i]}{rs}"{_STYLE_ATTR[styles[i]]} t="s"><v>{index}</v></c>')
-                elif styles[i]:
-                    cells.append(f'<c r="{letters[i]}{rs}"{_STYLE_ATTR[styles[i]]}/>')
+                    cells.append(f'<c r="{letter}{rs}"{attr} t="s"><v>{index}</v></c>')
+                elif attr:
+                    cells.append(f'<c r="{letter}{rs}"{attr}/>')
         if cells:
             append(f'<row r="{rs}">{"".join(cells)}</row>')
             width = max(width, len(values))
@@ -540,3 +547,28 @@ def to_bytes(ratings: Ratings) -> bytes:
 
 def write(path: Path, ratings: Ratings) -> None:
     Path(path).write_bytes(to_bytes(ratings))
+
+
+BACKGROUND_MIN_PEOPLE = 2_000  # below this, writing the file takes less than starting a helper
+
+
+@contextlib.contextmanager
+def writing(path: Path, ratings: Ratings):
+    """`with writing(path, ratings): <other work>` writes the file while the other work runs: in a
+    forked helper for a big agency when a second CPU is free, else after the other work. When the
+    helper fails the file is written here, so that any error is raised here as always; when the
+    other work raises, the helper is stopped and nothing more is written."""
+    from pipeline.ingest import forked
+
+    if len(ratings.people) < BACKGROUND_MIN_PEOPLE or not forked.available():
+        yield
+        write(path, ratings)
+        return
+    with forked.Forked(lambda: write(path, ratings)) as child:
+        yield
+        try:
+            child.result()
+            return
+        except forked.Failed:
+            pass
+    write(path, ratings)
