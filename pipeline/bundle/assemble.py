@@ -3,12 +3,13 @@ real page counts, nested bookmarks, page numbers in the margin, duplex-safe blan
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 from dataclasses import dataclass, field, replace
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, IndirectObject, NameObject
 
 from pipeline.bundle import cover
 from pipeline.bundle.stamp import FormMarks, apply_marks, bundle_page_marks
@@ -103,6 +104,7 @@ class _Builder:
         apply_marks(self.writer, marks)
         self.writer.set_page_label(0, self.count - 1, style="/D", start=1)
         merge_identical_fonts(self.writer)
+        _inline_outline_destinations(self.writer)
         buf = io.BytesIO()
         self.writer.write(buf)
         return buf.getvalue()
@@ -168,6 +170,29 @@ def merge_identical_fonts(writer: PdfWriter) -> None:
         for ref in related:
             if isinstance(ref, IndirectObject) and ref.idnum not in kept:
                 writer._objects[ref.idnum - 1] = None
+
+
+def _inline_outline_destinations(writer: PdfWriter) -> None:
+    """Bookmarks point at their page with a /Dest array instead of a separate GoTo action object
+    (what pypdf writes): the same jump in every viewer, one object less per bookmark."""
+    outlines = writer._root_object.get("/Outlines")
+    stack = [outlines.get_object().get("/First")] if outlines is not None else []
+    while stack:
+        ref = stack.pop()
+        if ref is None:
+            continue
+        item = ref.get_object()
+        action = item.raw_get("/A") if "/A" in item else None
+        act = action.get_object() if action is not None else None
+        if act is not None and act.get("/S") == "/GoTo" and isinstance(act.get("/D"), ArrayObject):
+            item[NameObject("/Dest")] = act["/D"]
+            del item["/A"]
+            if isinstance(action, IndirectObject):
+                writer._objects[action.idnum - 1] = None
+        title = item.get("/Title")
+        if isinstance(title, str) and not title.isascii():  # UTF-16 as hex: 4 bytes a letter, not ~6 escaped
+            item[NameObject("/Title")] = ByteStringObject(codecs.BOM_UTF16_BE + title.encode("utf-16-be"))
+        stack += [item.get("/First"), item.get("/Next")]
 
 
 def _reader(data: bytes) -> PdfReader:

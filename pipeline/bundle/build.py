@@ -18,7 +18,7 @@ from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.pdf.cache import BlobCache, data_key
 from pipeline.plan import Plan
 
-BUNDLE_VERSION = "8"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
+BUNDLE_VERSION = "11"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
 
 
 @dataclass(frozen=True)

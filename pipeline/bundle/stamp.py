@@ -19,14 +19,16 @@ from functools import cache
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject, NameObject
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from pipeline.errors import MissingDependency
-from pipeline.pdf.join import PRIMER_TEXT
+from pipeline.pdf.join import PRIMER_TEXT as _FORMS_PRIMER
+
+PRIMER_TEXT = _FORMS_PRIMER + "\u2002\u2003"  # + the spaces that indent the tables of contents
 
 FONT_DIRS = ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/dejavu")
 FONT_FILES = (("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"), ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"))
@@ -205,7 +207,7 @@ def _overlay_pages(writer: PdfWriter, order: list[int], marks: dict[int, tuple])
             pen = _StreamPen(shared)
             _draw(pen, float(box.width), float(box.height), marks[i])
             pages.append("\n".join(pen.ops).encode())
-        resources = _mark_resources().clone(writer)
+        resources = writer._add_object(_mark_resources().clone(writer))  # one object, shared by every page
         return [(data, resources) for data in pages]
     except _Unencodable:
         pass
@@ -220,7 +222,8 @@ def _overlay_pages(writer: PdfWriter, order: list[int], marks: dict[int, tuple])
         c.showPage()
     c.save()
     overlay = PdfReader(io.BytesIO(buf.getvalue()))
-    return [(page.get_contents().get_data(), page["/Resources"].clone(writer)) for page in overlay.pages]
+    resources = writer._add_object(overlay.pages[0]["/Resources"].clone(writer))  # reportlab shares one
+    return [(page.get_contents().get_data(), resources) for page in overlay.pages]
 
 
 def apply_marks(writer: PdfWriter, marks: dict[int, tuple]) -> None:
@@ -235,6 +238,11 @@ def apply_marks(writer: PdfWriter, marks: dict[int, tuple]) -> None:
     before = writer._add_object(_stream(b"q\n"))
     after = writer._add_object(_stream(b"\nQ\nq /HosoMarks Do Q\n"))
     alone = writer._add_object(_stream(b"q /HosoMarks Do Q\n"))
+    uses: dict[int, int] = {}  # resource dictionaries shared by several pages are copied, not changed
+    for page in writer.pages:
+        ref = page.raw_get("/Resources") if "/Resources" in page else None
+        if isinstance(ref, IndirectObject):
+            uses[ref.idnum] = uses.get(ref.idnum, 0) + 1
     for i, (content, resources) in zip(order, _overlay_pages(writer, order, marks), strict=True):
         page = writer.pages[i]
         form = _stream(content)
@@ -244,11 +252,15 @@ def apply_marks(writer: PdfWriter, marks: dict[int, tuple]) -> None:
             NameObject("/Resources"): resources,
         })
         ref = writer._add_object(form.flate_encode())
-        own = DictionaryObject(page["/Resources"]) if "/Resources" in page else DictionaryObject()
+        raw = page.raw_get("/Resources") if "/Resources" in page else None
+        if isinstance(raw, IndirectObject) and uses.get(raw.idnum) == 1:
+            own = raw.get_object()  # this page's own: add the marks to it
+        else:
+            own = DictionaryObject(page["/Resources"]) if raw is not None else DictionaryObject()
+            page[NameObject("/Resources")] = own
         xobjects = DictionaryObject(own["/XObject"]) if "/XObject" in own else DictionaryObject()
         xobjects[NameObject("/HosoMarks")] = ref
         own[NameObject("/XObject")] = xobjects
-        page[NameObject("/Resources")] = own
         contents = page.raw_get("/Contents") if "/Contents" in page else None
         if contents is None:
             page[NameObject("/Contents")] = ArrayObject([alone])

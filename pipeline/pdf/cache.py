@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline import __version__
 
-ENGINE_VERSION = "6"  # bump when the conversion itself changes (options, joining, drawing)
+ENGINE_VERSION = "8"  # bump when the conversion itself changes (options, joining, drawing)
 
 
 def default_root() -> Path:

@@ -41,12 +41,18 @@ _HEADER_REFS = re.compile(rb"<w:(?:header|footer)Reference\b[^>]*/>|<w:titlePg(?
 
 
 _VN_LOWER = ("aàảãáạăằẳẵắặâầẩẫấậeèẻẽéẹêềểễếệiìỉĩíịoòỏõóọôồổỗốộơờởỡớợuùủũúụưừửữứựyỳỷỹýỵđ")
-# Every character the primer page shows, in a fixed order; "fi fl ff ffi ffl" for the ligatures.
+# Every character the primer page shows, in a fixed order: what the forms print (ASCII, every
+# Vietnamese letter, the usual punctuation), "fi fl" for the ligatures. At most ~250 glyphs, so
+# LibreOffice keeps one subset per face (a 256th glyph opens a second one).
 PRIMER_TEXT = ("".join(chr(c) for c in range(33, 127)) + " " + _VN_LOWER + _VN_LOWER.upper()
-               + "–—…«»“”‘’•·×÷→←−±≤≥°№§½¼¾€\u00a0\u2002\u2003 fi fl ff ffi ffl ☐☒☑✓✔")
-_SYMBOLS = "☐☒☑✓✔"
-# Every font the templates name, with what it is used for (DejaVu Sans: the check boxes only).
-PRIMER_FONTS = (("Times New Roman", PRIMER_TEXT), ("DejaVu Sans", _SYMBOLS))
+               + "–—…“”‘’•×→−≤«»\u00a0 fi fl")
+_ITALIC_TEXT = "".join(chr(c) for c in range(33, 127)) + " " + _VN_LOWER + "ĐÁÂ–—…“”‘’ fi fl"
+_BOXES = "☐☒☑✓✔"  # not in Liberation Serif: the templates set them in DejaVu Sans
+# (font, face, text): what the templates print in each face, measured on the forms' text
+# (regular and bold: everything; italic: notes and dates, lower case). Bold italic is left out:
+# the forms use a few of its letters, and a small subset per conversion costs less than a full one.
+PRIMER_FONTS = (("Times New Roman", "", PRIMER_TEXT), ("Times New Roman", "<w:b/>", PRIMER_TEXT),
+                ("Times New Roman", "<w:i/>", _ITALIC_TEXT), ("DejaVu Sans", "", _BOXES))
 PRIMER_PAGES = 1
 SINGLE_NAME = f"{BOOKMARK_PREFIX}{0:05d}"  # the bookmark of a form converted alone
 
@@ -56,14 +62,13 @@ def _q(tag: str) -> str:
 
 
 def _primer() -> list[etree._Element]:
-    """The primer page: PRIMER_TEXT in every face (regular, bold, italic, bold italic) of every
-    font, 1 pt, then a page break; always the same, so the font subsets are always the same."""
+    """The primer page: the PRIMER_FONTS texts in their faces, 1 pt, then a page break; always the
+    same, so the font subsets are always the same."""
     runs = []
-    for font, text in PRIMER_FONTS:
-        for style in ("", "<w:b/>", "<w:i/>", "<w:b/><w:i/>"):
-            runs.append(f'<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:cs="{font}" w:eastAsia="{font}"/>'
-                        f'{style}<w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
-                        f'<w:t xml:space="preserve">{escape(text)} </w:t></w:r>')
+    for font, style, text in PRIMER_FONTS:
+        runs.append(f'<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:cs="{font}" w:eastAsia="{font}"/>'
+                    f'{style}<w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
+                    f'<w:t xml:space="preserve">{escape(text)} </w:t></w:r>')
     return [etree.fromstring(f'<w:p xmlns:w="{W}"><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr>'
                              f'{"".join(runs)}</w:p>')]
 
