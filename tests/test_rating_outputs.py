@@ -287,3 +287,16 @@ def test_xlsx_written_by_a_helper_process_is_the_same_file(tmp_path, monkeypatch
     with pytest.raises(ZeroDivisionError), ratings_xlsx.writing(tmp_path / "never.xlsx", r):
         1 / 0  # noqa: B018 - the other work fails: nothing more is written
     assert started and not (tmp_path / "never.xlsx").exists()
+
+
+def test_rate_does_not_import_the_form_and_bundle_libraries(sample, tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom pipeline.cli import main\ntry:\n    main(['rate', sys.argv[1], '-o', sys.argv[2]])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'docxtpl', 'docx', 'jinja2', 'reportlab'}))")
+    proc = subprocess.run([sys.executable, "-c", code, str(sample), str(tmp_path / "out")], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+    assert (tmp_path / "out" / "ket_qua_xep_loai.xlsx").exists()

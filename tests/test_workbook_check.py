@@ -759,3 +759,16 @@ def test_two_processes_unreadable_sheet_gives_the_same_message(tmp_path, monkeyp
             reader.read_workbook(path, parallel=parallel)
         messages.append(exc.value.message)
     assert messages[0] == messages[1] and "sheet «TuDanhGia» bị cắt giữa chừng" in messages[0]
+
+
+def test_check_does_not_import_the_build_libraries(sample):
+    """`hoso check` starts in a fraction of a second: none of the libraries of the build stages."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom pipeline.cli import main\ntry:\n    main(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(({m.split('.')[0] for m in sys.modules} | set(sys.modules)) & "
+            "{'openpyxl', 'docxtpl', 'docx', 'jinja2', 'reportlab', 'pypdf', 'pipeline.run'}))")
+    proc = subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+    assert "Sổ Excel hợp lệ" in proc.stderr
