@@ -27,7 +27,6 @@ import math
 import re
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import GroupCap, Ratings
@@ -478,7 +477,7 @@ def _absolute(ref: str) -> str:
 
 
 def _workbook_xml(book: Book) -> str:
-    sheets = "".join(f'<sheet name={quoteattr(s.title)} sheetId="{i}" r:id="rId{i}"/>'
+    sheets = "".join(f'<sheet name="{_xml_text(s.title).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>'
                      for i, s in enumerate(book.sheets, start=1))
     names = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
