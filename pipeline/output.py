@@ -213,7 +213,10 @@ class Staged:
         self.linked = 0  # files hard-linked from the previous output
 
     def rel(self, path: Path) -> str:
-        return Path(path).relative_to(self.root).as_posix()
+        text, root = os.fspath(path), os.fspath(self.root) + os.sep
+        if not text.startswith(root):
+            raise ValueError(f"{path} is not under {self.root}")
+        return text[len(root):].replace(os.sep, "/")
 
     @property
     def pages_by_sha(self) -> dict[str, int]:
