@@ -34,7 +34,9 @@ __all__ = ["BuildOptions", "BuildSummary", "build"]
 
 class RecordingBlobs(BlobCache):
     """The build's blob cache, remembering the SHA-256 and size of every blob it handed out or
-    stored in this process (the filled .docx): the manifest takes them instead of hashing the files."""
+    stored in this process (the filled .docx): the manifest takes them instead of hashing the files.
+    This relies on the fill stage writing exactly the bytes it got from, or stored in, the cache; a
+    file whose size differs from what was remembered is hashed anyway (`manifest.scan`)."""
 
     def __init__(self, root: Path | None = None) -> None:
         super().__init__(root)
