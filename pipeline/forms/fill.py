@@ -6,6 +6,7 @@ cache instead of being rendered again.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,20 @@ def template_traits(spec: FormSpec) -> tuple[str | None, bool]:
     return _traits[sha]
 
 
+_heads: dict[str, str | None] = {}
+
+
+def static_first_page_header(spec: FormSpec) -> str | None:
+    """The first page's header text when the template's headers hold no fields (the same for every
+    document: read once per template instead of once per document); None if they are filled in."""
+    sha = spec.template_sha256
+    if sha not in _heads:
+        with zipfile.ZipFile(spec.template) as zf:
+            filled = any(b"{" in zf.read(n) for n in zf.namelist() if n.startswith(("word/header", "word/footer")))
+        _heads[sha] = None if filled else first_page_header(spec.template)
+    return _heads[sha]
+
+
 def fill_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Path, blobs: BlobCache) -> Filled:
     compiled: dict[str, CompiledTemplate] = {}
     people = {p.ma_so: p for p in campaign.people}
@@ -62,7 +77,8 @@ def fill_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Pat
             counts["rendered"] += 1
         family, numbered = template_traits(spec)
         label = f"{who} — {spec.ma_hieu or spec.code}: {spec.title}"
-        items[doc.key] = Item(key, dest, label, family, numbered, first_page_header(dest))
+        head = static_first_page_header(spec)
+        items[doc.key] = Item(key, dest, label, family, numbered, first_page_header(dest) if head is None else head)
 
     for dossier in plan.persons:
         person = people[dossier.ma_so]
