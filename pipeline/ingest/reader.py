@@ -210,19 +210,29 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
             return SheetData(spec, sheet, [], {})
         rows_iter = chain(ahead[1:], rows_iter)
     headers, index = _header_map(spec, header, sheet, problems)
-    # (index, column, key, converter, letter, header, cache): the cache maps a text cell to its typed
-    # value for columns whose texts repeat (codes, levels, yes/no, posts, units…), so each distinct
-    # text is converted once; long free texts are not cached (they hardly ever repeat).
-    columns = [(i, col, col.key, cells.converter(col), *headers[col.key],
-                None if col.key in cells.LONG_TEXT else {}) for i, col in sorted(index.items())]
+    # column index -> (key, converter, cache, column, letter, header). The cache maps a text cell to
+    # its typed value for columns whose texts repeat (codes, levels, yes/no, posts, units…), so each
+    # distinct text is converted once; long free texts are not cached (they hardly ever repeat).
+    by_index = {i: (col.key, cells.converter(col), None if col.key in cells.LONG_TEXT else {}, col, *headers[col.key])
+                for i, col in sorted(index.items())}
+    order = {col.key: n for n, col in enumerate(c for _, c in sorted(index.items()))}
+    required = [(col, *headers[col.key]) for _, col in sorted(index.items()) if col.required]
+    markers = (Formula, CellError)
     rows: list[Row] = []
     for number, raw_row in rows_iter:
         values: dict[str, object] = {}
         blank = True
-        missing: list[tuple[schema.Column, str, str]] | None = None
-        get = raw_row.get
-        for i, col, key, convert, letter, head, cache in columns:
-            raw = get(i)
+        present: set[str] | None = None  # required columns with content that did not convert, or invisible only
+        last = -1
+        ordered = True
+        for i, raw in raw_row.items():  # the cells present, in the order of the file (= column order)
+            column = by_index.get(i)
+            if column is None:
+                continue  # a column not in the contract
+            if i < last:
+                ordered = False
+            last = i
+            key, convert, cache, col, letter, head = column
             if raw.__class__ is str:
                 if cache is not None:
                     value = cache.get(raw)
@@ -231,21 +241,29 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                         blank = False
                         continue
                 if not raw or raw.isspace():
-                    raw = None
-            if raw is None:
-                if col.required:
-                    (missing := missing or []).append((col, letter, head))
+                    continue
+            elif raw is None:
                 continue
-            value = _convert(col, convert, raw, sheet, number, letter, head, problems)
-            if value == "":  # only invisible characters
-                if col.required:
-                    (missing := missing or []).append((col, letter, head))
+            if isinstance(raw, markers):
+                problems.append(_marker_problem(raw, sheet, number, letter, head))
+                value = None
+            else:
+                try:
+                    value = convert(raw)
+                except Bad as bad:
+                    problems.append(Problem(ERROR, sheet, bad.message or f"Giá trị không hợp lệ cho «{col.label}».",
+                                            row=number, column=letter, header=head, value=cells.show(raw),
+                                            expected=bad.expected))
+                    value = None
+            if value == "":  # only invisible characters: as if empty
                 continue
             blank = False
             if value is not None:
                 values[key] = value
                 if cache is not None and raw.__class__ is str:
                     cache[raw] = value
+            elif col.required:
+                (present := present or set()).add(key)  # its problem is reported; not also "missing"
         if blank:
             continue  # empty row (or content only in ignored columns)
         if len(rows) >= MAX_ROWS:
@@ -253,9 +271,12 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                                     "được đọc.".replace(",", "."), row=number,
                                     expected=f"tối đa {MAX_ROWS:,} dòng".replace(",", ".")))
             break
-        for col, letter, head in missing or ():
-            problems.append(Problem(ERROR, sheet, f"Thiếu «{col.label}» (bắt buộc).", row=number, column=letter,
-                                    header=head, value="(trống)", expected=expected_for(col)))
+        for col, letter, head in required:
+            if col.key not in values and (present is None or col.key not in present):
+                problems.append(Problem(ERROR, sheet, f"Thiếu «{col.label}» (bắt buộc).", row=number, column=letter,
+                                        header=head, value="(trống)", expected=expected_for(col)))
+        if not ordered:  # cells out of column order in the file: the values in column order all the same
+            values = dict(sorted(values.items(), key=lambda kv: order[kv[0]]))
         rows.append(Row(number, values, RowRefs(sheet, number, headers)))
     return SheetData(spec, sheet, rows, headers)
 

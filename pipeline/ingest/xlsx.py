@@ -687,12 +687,13 @@ _SEPARATOR = "\ue000"  # a private-use character, between the texts of one _deco
 
 def _decode_all(texts: list[str]) -> list[str]:
     """Resolve the XML entities of many texts at once: one document whose only text node is every
-    text joined by _SEPARATOR, parsed by lxml's C parser, split again (one element per text when a
-    text holds the separator itself; entity by entity when the document does not parse, e.g. a
-    reference to a character XML forbids)."""
+    text joined by a reference to _SEPARATOR (so that the document stays ASCII when the texts are,
+    e.g. Vietnamese written as &#7879;), parsed by lxml's C parser, split again; one element per
+    text when a text holds the separator itself; entity by entity when the document does not parse
+    (e.g. a reference to a character XML forbids)."""
     parser = etree.XMLParser(huge_tree=True, **_PARSER_OPTS_NO_HUGE)
     try:
-        joined = etree.fromstring(("<a>" + _SEPARATOR.join(texts) + "</a>").encode("utf-8"), parser).text or ""
+        joined = etree.fromstring(("<a>" + "&#xE000;".join(texts) + "</a>").encode("utf-8"), parser).text or ""
         out = joined.split(_SEPARATOR)
         if len(out) == len(texts):
             return out
