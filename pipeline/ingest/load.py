@@ -68,9 +68,12 @@ def _frozen(refs):
     return refs if isinstance(refs, (RowRefs, MappingProxyType)) else MappingProxyType(dict(refs))
 
 
+_REQUIRED = {s.key: frozenset(c.key for c in s.columns if c.required) for s in schema.SHEETS}
+
+
 def _complete(row: Row, spec: schema.Sheet) -> bool:
     """A row is usable only if every required value parsed."""
-    return all(c.key in row.values for c in spec.columns if c.required)
+    return row.values.keys() >= _REQUIRED[spec.key]
 
 
 def _duplicates(sheet: SheetData | None, key: str, what: str, problems: list[Problem]) -> set[int]:
@@ -457,7 +460,11 @@ def _texts(data, people, problems, build: bool = True) -> dict[str, MappingProxy
     for row in _person_rows(data, "TuDanhGia", people, problems):
         code = row.values["ma_so"]
         if build and row.number not in repeats and code not in out:
-            out[code] = MappingProxyType({k: v for k, v in row.values.items() if k != "ma_so" and v})
+            texts = dict(row.values)
+            del texts["ma_so"]
+            if not all(texts.values()):
+                texts = {k: v for k, v in texts.items() if v}
+            out[code] = MappingProxyType(texts)
     return out
 
 
