@@ -119,6 +119,7 @@ def merge_identical_fonts(writer: PdfWriter) -> None:
     object per level of references, ~4× slower.)"""
     first: dict[tuple, IndirectObject] = {}
     dropped: set[int] = set()
+    known: dict[int, tuple] = {}  # font object number -> identity (most pages share their fonts)
 
     def identity(font: DictionaryObject) -> tuple:
         parts = []
@@ -144,7 +145,9 @@ def merge_identical_fonts(writer: PdfWriter) -> None:
                 ref = fonts.raw_get(name)
                 if not isinstance(ref, IndirectObject):
                     continue
-                key = identity(ref.get_object())
+                key = known.get(ref.idnum)
+                if key is None:
+                    key = known[ref.idnum] = identity(ref.get_object())
                 keep = first.setdefault(key, ref)
                 if keep.idnum != ref.idnum:
                     fonts[NameObject(name)] = keep
