@@ -27,6 +27,16 @@ def make_env() -> jinja2.Environment:
     return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
 
 
+def _undefined(message: str | None) -> str:
+    """Jinja's "'x' is undefined" / "'dict object' has no attribute 'y'" in Vietnamese."""
+    message = message or ""
+    if m := re.fullmatch(r"'([^']*)' is undefined", message):
+        return f"«{m.group(1)}» chưa có"
+    if m := re.fullmatch(r"'[^']*' has no attribute '([^']*)'", message):
+        return f"trường «{m.group(1)}» chưa có"
+    return message
+
+
 class CompiledTemplate:
     def __init__(self, path: Path, *, code: str) -> None:
         self.path = Path(path)
@@ -59,7 +69,7 @@ class CompiledTemplate:
             try:
                 xml = template.render(context)
             except jinja2.UndefinedError as exc:
-                raise TemplateError(f"Mẫu «{self.code}» dùng biến không có trong dữ liệu: {exc.message}.") from exc
+                raise TemplateError(f"Mẫu «{self.code}» dùng biến không có trong dữ liệu: {_undefined(exc.message)}.") from exc
             except jinja2.TemplateError as exc:
                 raise TemplateError(f"Mẫu «{self.code}» lỗi khi điền dữ liệu: {exc}.") from exc
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
