@@ -39,6 +39,13 @@ def rate(workbook: Path, outdir: Path, *, rulebook: str | None = None,
     """Validate, rate, and write the ratings files only (ket_qua_xep_loai.json and .xlsx).
 
     `rulebook` (an id such as "nd335-2025") overrides CoQuan.bo_quy_tac and the evaluation year."""
+    from pipeline.ingest.load import gc_paused
+
+    with gc_paused():  # only acyclic data is made here: the collector would only rescan it
+        return _rate(workbook, outdir, rulebook, log)
+
+
+def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str], None]) -> Ratings:
     import json
 
     from pipeline.output import OutputFolder

@@ -12,6 +12,8 @@ as they do as file names, and are rewritten to the spelling of the sheet that de
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -484,9 +486,28 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """No cyclic garbage collection inside the block (restored after, also when nested). Reading a
+    big workbook allocates a million containers and no cycles; the collector, triggered again and
+    again by the allocations, only rescans them (~10 % of `hoso check` / `hoso rate`)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def read(path: Path, *, build: bool = True) -> tuple[Campaign | None, list[Problem]]:
     """Read and check; returns the campaign (None when errors prevent building it, or when not
     `build`: every check is made, no record is built) and all problems."""
+    with gc_paused():
+        return _read(path, build)
+
+
+def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     data, problems = read_workbook(path)
     agency_row = _agency_row(data)
     year = agency_row.values.get("nam_danh_gia") if agency_row else None
