@@ -9,7 +9,13 @@ import io
 from dataclasses import dataclass, field, replace
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+)
 
 from pipeline.bundle import cover
 from pipeline.bundle.stamp import FormMarks, apply_marks, bundle_page_marks

@@ -11,8 +11,16 @@ import multiprocessing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pipeline.bundle.assemble import (BuiltBundle, CoverInfo, Pages, Section, person_bundle, person_cover,
-                                      render_covers, unit_bundle)
+from pipeline.bundle.assemble import (
+    BuiltBundle,
+    CoverInfo,
+    Pages,
+    Section,
+    person_bundle,
+    person_cover,
+    render_covers,
+    unit_bundle,
+)
 from pipeline.forms.registry import Registry
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.pdf.cache import BlobCache, data_key

@@ -28,6 +28,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from pipeline.ingest.xlsx import column_letter as _letters  # 0-based
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import GroupCap, Ratings
 from pipeline.rating.summary import STATUS_WORDS, agency_htxs, unit_summaries
@@ -124,11 +125,7 @@ class Book:
 
 def column_letter(col: int) -> str:
     """1 -> 'A', 27 -> 'AA'."""
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return _letters(col - 1)
 
 
 def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[list], *,

@@ -20,7 +20,7 @@ from pathlib import Path
 from pipeline.ingest.model import Campaign
 from pipeline.rating.result import PersonRating, Ratings
 from pipeline.rating.summary import STATUS_WORDS
-from pipeline.submission.ratings_xlsx import TITLES, lines, text
+from pipeline.submission.ratings_xlsx import TITLES, column_letter, lines, text
 from pipeline.submission.summary_table import reproducible_bytes
 
 COLUMNS = (
@@ -36,6 +36,18 @@ FILL_COLOUR = "E2EFDA"  # computed columns stand out from the clerk's own
 
 class WritebackSkipped(Exception):
     """The copy could not be written; the message (Vietnamese) says why. The build goes on."""
+
+
+def _place(existing: dict[str, int], last: int) -> list[int]:
+    """The column of each added column: where a header of that title already is, else after the last."""
+    columns = []
+    for title, _width in COLUMNS:
+        col = existing.get(title)
+        if col is None:
+            last += 1
+            col = last
+        columns.append(col)
+    return columns
 
 
 def emulation(pr: PersonRating) -> str:
@@ -108,13 +120,8 @@ def _openpyxl_copy(source: Path, sheet: str, rows: list[tuple[int, list[str]]], 
         if cell.value not in (None, ""):
             last = max(last, cell.column)
             existing[str(cell.value).strip()] = cell.column
-    columns = []
-    for title, width in COLUMNS:
-        col = existing.get(title)
-        if col is None:
-            last += 1
-            col = last
-        columns.append(col)
+    columns = _place(existing, last)
+    for (title, width), col in zip(COLUMNS, columns, strict=True):
         head = _put_text(ws, 1, col, title)
         head.font, head.fill = Font(bold=True), PatternFill("solid", fgColor=FILL_COLOUR)
         head.alignment = Alignment(wrap_text=True, vertical="top")
@@ -150,12 +157,6 @@ def _col_index(ref: str) -> int:
     return n
 
 
-def _letter(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _target(base: str, target: str) -> str:
@@ -330,13 +331,7 @@ def _edit_sheet(root, rows: list[tuple[int, list[str]]], shared: list[str], head
         if value is not None:
             last = max(last, col)
             existing.setdefault(value.strip(), col)
-    columns = []
-    for title, _width in COLUMNS:
-        col = existing.get(title)
-        if col is None:
-            last += 1
-            col = last
-        columns.append(col)
+    columns = _place(existing, last)
 
     def put(row_el, r: int, values: list[str], style: int) -> None:
         have = cells(row_el)
@@ -344,7 +339,7 @@ def _edit_sheet(root, rows: list[tuple[int, list[str]]], shared: list[str], head
             old = have.get(col)
             if old is not None and old.find(q("f")) is not None:
                 raise _NotHere  # a formula there: its calculation chain would point at a text cell
-            c = etree.Element(q("c"), r=f"{_letter(col)}{r}", s=str(style))
+            c = etree.Element(q("c"), r=f"{column_letter(col)}{r}", s=str(style))
             value = text(value)
             if value:
                 c.set("t", "inlineStr")
@@ -374,7 +369,7 @@ def _edit_sheet(root, rows: list[tuple[int, list[str]]], shared: list[str], head
         end = end or first
         digits = end.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
         col = max(_col_index(end), *columns)
-        dim.set("ref", f"{first}:{_letter(col)}{digits}")
+        dim.set("ref", f"{first}:{column_letter(col)}{digits}")
 
 
 def _widen(root, q, columns: list[int]) -> None:
