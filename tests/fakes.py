@@ -26,7 +26,7 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen import canvas
 
 from pipeline import api
-from pipeline.bundle.stamp import fonts
+from pipeline.bundle.pens import fonts
 from pipeline.pdf import join, libreoffice
 from pipeline.pdf.pool import Converter
 

@@ -45,13 +45,14 @@ def test_marks_with_a_letter_outside_the_primed_fonts_are_still_drawn():
     subsets lack (here a snowman) is drawn by reportlab instead — never dropped or garbled."""
     from pypdf import PdfWriter
 
+    from pipeline.bundle.pens import reportlab_faces
     from pipeline.bundle.stamp import FormMarks, apply_marks
 
     for head in ("Mẫu số 02", "Mẫu số 02 ☃"):
         writer = PdfWriter()
         writer.append(PdfReader(io.BytesIO(_pdf(2, "NOI DUNG"))))
         marks = {i: m for i in range(2) if (m := FormMarks(True, head, True).for_page(i, 2))}
-        apply_marks(writer, marks)
+        apply_marks(writer, marks, reportlab_faces())
         buf = io.BytesIO()
         writer.write(buf)
         pages = [p.extract_text() for p in PdfReader(io.BytesIO(buf.getvalue())).pages]

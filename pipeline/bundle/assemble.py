@@ -18,6 +18,7 @@ from pypdf.generic import (
 )
 
 from pipeline.bundle import cover
+from pipeline.bundle.pens import Faces, Unencodable, find_faces, flate_stream, reportlab_faces
 from pipeline.bundle.stamp import FormMarks, apply_marks, bundle_page_marks
 from pipeline.plan import DocumentJob, PersonDossier, UnitDossier
 
@@ -65,12 +66,14 @@ class CoverInfo:
 
 class _Builder:
     """Appends PDFs to one writer, remembering where each starts, blank and cover pages, and
-    what must be drawn on which page (drawn once, at the end, in one overlay)."""
+    what must be drawn on which page (drawn once, at the end). `faces`: the fonts of covers and
+    marks (None: reportlab's)."""
 
-    def __init__(self, duplex: bool) -> None:
+    def __init__(self, duplex: bool, faces: Faces | None) -> None:
         self.writer = PdfWriter()
         self.writer.page_mode = "/UseOutlines"
         self.duplex = duplex
+        self.faces = faces
         self.unnumbered: set[int] = set()
         self.marks: dict[int, tuple] = {}
 
@@ -100,6 +103,19 @@ class _Builder:
                     self.marks[start + i] = self.marks.get(start + i, ()) + m
         return start
 
+    def append_cover(self, drawn: cover.CoverPages) -> int:
+        """Append a drawn cover (unnumbered pages); its first page index."""
+        if drawn.pdf is not None:
+            return self.append(drawn.pdf, numbered=False)
+        start = self.count
+        resources = self.faces.resources(self.writer)
+        for content in drawn.contents:
+            page = self.writer.add_blank_page(*cover.A4)
+            page[NameObject("/Contents")] = self.writer._add_object(flate_stream(content))
+            page[NameObject("/Resources")] = resources
+        self.unnumbered.update(range(start, self.count))
+        return start
+
     def finish(self, title: str) -> bytes:
         """Draw every mark and the page numbers (one overlay), merge identical objects (the font
         subsets of forms converted apart, of covers and of the overlay), write once."""
@@ -107,7 +123,7 @@ class _Builder:
         marks = dict(self.marks)
         for i, m in bundle_page_marks(self.count, self.unnumbered).items():
             marks[i] = marks.get(i, ()) + m
-        apply_marks(self.writer, marks)
+        apply_marks(self.writer, marks, self.faces)
         self.writer.set_page_label(0, self.count - 1, style="/D", start=1)
         merge_identical_fonts(self.writer)
         _inline_outline_destinations(self.writer)
@@ -218,6 +234,7 @@ class Pages:
         self.pdfs = pdfs
         self.sources = sources or {}
         self._readers: dict[int, tuple[bytes, PdfReader]] = {}
+        self._faces: list[Faces | None] = []
 
     def _open(self, data: bytes) -> PdfReader:
         hit = self._readers.get(id(data))
@@ -235,6 +252,25 @@ class Pages:
     def pages(self, key: str) -> int:
         return self[key][2]
 
+    def faces(self) -> Faces | None:
+        """The fonts covers and marks are drawn in: the forms' primed faces (the first PDF that
+        has them: every conversion embeds the same), else reportlab's; None: draw by reportlab."""
+        if not self._faces:
+            def readers():
+                for data, _first, _n in self.sources.values():
+                    yield self._open(data)
+                for key in self.pdfs:
+                    yield self._open(self.pdfs[key])
+
+            faces = find_faces(readers())
+            if faces is None:
+                try:
+                    faces = reportlab_faces()
+                except Unencodable:
+                    faces = None
+            self._faces.append(faces)
+        return self._faces[0]
+
     def forget_single(self) -> None:
         """Drop the readers of single documents (keep the joined PDFs): bounds memory per unit."""
         joined = {id(v[0]) for v in self.sources.values()}
@@ -245,24 +281,18 @@ def _as_pages(docs) -> Pages:
     return docs if isinstance(docs, Pages) else Pages(docs)
 
 
-def _pages(data: bytes) -> int:
-    return len(_reader(data).pages)
-
-
-PageRange = tuple[PdfReader, int, int]  # (reader, first page index, pages)
-
-
 def _content_start(cover_pages: int, duplex: bool) -> int:
     """1-based page where the content starts after a cover of `cover_pages` pages (odd for duplex)."""
     start = cover_pages + 1
     return start + 1 if duplex and start % 2 == 0 else start
 
 
-def render_covers(wanted: list[tuple[CoverInfo, object]], duplex: bool) -> list[tuple[PageRange, int]]:
-    """Covers whose tables of contents give the right pages, all drawn in ONE document:
-    `wanted` = (cover facts, entries_for(content start page) -> TOC entries); returns, for each,
-    its pages in that document and where its content starts. Every cover is first taken to fill one
-    page; the few that need more are laid out again with the right count."""
+def render_covers(wanted: list[tuple[CoverInfo, object]], duplex: bool,
+                  faces: Faces | None) -> list[tuple[cover.CoverPages, int]]:
+    """Covers whose tables of contents give the right pages: `wanted` = (cover facts,
+    entries_for(content start page) -> TOC entries); returns, for each, its drawn pages and where
+    its content starts. Every cover is first taken to fill one page; the few that need more are
+    laid out again with the right count."""
     if not wanted:
         return []
     guesses = [1] * len(wanted)
@@ -270,11 +300,10 @@ def render_covers(wanted: list[tuple[CoverInfo, object]], duplex: bool) -> list[
         specs = [cover.CoverSpec(tuple(info.header), info.title, tuple(info.facts),
                                  tuple(entries_for(_content_start(g, duplex))))
                  for (info, entries_for), g in zip(wanted, guesses, strict=True)]
-        data, ranges = cover.render_many(specs)
-        counts = [n for _first, n in ranges]
+        drawn = cover.draw(specs, faces)
+        counts = [d.count for d in drawn]
         if counts == guesses:
-            reader = _reader(data)
-            return [((reader, first, n), _content_start(n, duplex)) for first, n in ranges]
+            return [(d, _content_start(d.count, duplex)) for d in drawn]
         guesses = counts
     raise RuntimeError("cover layout did not settle")  # a TOC whose length depends on its own pages
 
@@ -302,10 +331,10 @@ def _person_documents(dossier: PersonDossier, pdfs: Pages, info: CoverInfo) -> l
     return docs
 
 
-def _add_person(b: _Builder, cover_pdf: PageRange, docs: list[_Doc], ma_so: str) -> tuple[int, list[Section]]:
+def _add_person(b: _Builder, drawn: cover.CoverPages, docs: list[_Doc], ma_so: str) -> tuple[int, list[Section]]:
     """The cover (unnumbered), a blank page for duplex, the documents; (first page index, sections
     with 1-based first pages relative to the person's own dossier)."""
-    at = b.append(cover_pdf, numbered=False)
+    at = b.append_cover(drawn)
     b.to_odd()
     sections = []
     for d in docs:
@@ -331,14 +360,14 @@ def person_cover(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: C
 
 
 def person_bundle(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: CoverInfo, *,
-                  duplex: bool = True, cover_pages: PageRange | None = None) -> BuiltBundle:
+                  duplex: bool = True, cover_pages: cover.CoverPages | None = None) -> BuiltBundle:
     """Cover sheet (documents, pages, who signs), then the documents in order; a bookmark each.
     A form whose metadata asks for copies is repeated; one that asks for initials gets a box at the
     bottom right of every page but its last. `cover_pages`: the cover already drawn (render_covers)."""
     pdfs = _as_pages(pdfs)
     if cover_pages is None:
-        [(cover_pages, _start)] = render_covers([person_cover(dossier, pdfs, info)], duplex)
-    b = _Builder(duplex)
+        [(cover_pages, _start)] = render_covers([person_cover(dossier, pdfs, info)], duplex, pdfs.faces())
+    b = _Builder(duplex, pdfs.faces())
     _at, sections = _add_person(b, cover_pages, _person_documents(dossier, pdfs, info), dossier.ma_so)
     b.writer.add_outline_item(title="Bìa hồ sơ", page_number=0)
     for s in sections:
@@ -349,7 +378,7 @@ def person_bundle(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: 
 
 def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages | dict[str, bytes], info: CoverInfo,
                 *, duplex: bool = True, person_info: dict[str, CoverInfo] | None = None,
-                person_covers: dict[str, PageRange] | None = None) -> BuiltBundle:
+                person_covers: dict[str, cover.CoverPages] | None = None) -> BuiltBundle:
     """Cover and table of contents, then seed 001's items (1)–(5); the persons in review order,
     each starting on an odd page (their cover sheet and documents, as in their own dossier);
     nested bookmarks section → person → document. `person_info`: each person's CoverInfo (copies,
@@ -360,7 +389,7 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
     infos = {p.ma_so: (person_info or {}).get(p.ma_so, CoverInfo((), "")) for p in unit.persons}
     covers = dict(person_covers or {})
     missing = [p for p in unit.persons if p.ma_so not in covers]
-    drawn = render_covers([person_cover(p, docs, infos[p.ma_so]) for p in missing], duplex)
+    drawn = render_covers([person_cover(p, docs, infos[p.ma_so]) for p in missing], duplex, docs.faces())
     covers.update((p.ma_so, pages) for p, (pages, _start) in zip(missing, drawn, strict=True))
 
     def layout(start_page: int):
@@ -392,10 +421,10 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
                 out.append(cover.TocEntry(obj.ho_ten if kind == "person" else obj.title, page, 1))
         return out
 
-    [(cover_pages, start)] = render_covers([(info, lambda at: toc(layout(at)))], duplex)
+    [(cover_pages, start)] = render_covers([(info, lambda at: toc(layout(at)))], duplex, docs.faces())
     plan = layout(start)
-    b = _Builder(duplex)
-    b.append(cover_pages, numbered=False)
+    b = _Builder(duplex, docs.faces())
+    b.append_cover(cover_pages)
     b.to_odd()
     b.writer.add_outline_item(title="Bìa và mục lục", page_number=0)
     sections = []

@@ -26,7 +26,7 @@ from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.pdf.cache import BlobCache, data_key
 from pipeline.plan import Plan
 
-BUNDLE_VERSION = "11"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
+BUNDLE_VERSION = "12"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,8 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
         ub = _load(blobs, unit_key)
         # the cover sheets to draw — of the persons rebuilt, and of everyone if the unit is — in one document
         drawing = [d for d in unit.persons if ub is None or built[d.ma_so] is None]
-        drawn = render_covers([person_cover(d, pages_of, person_info[d.ma_so]) for d in drawing], duplex)
+        drawn = render_covers([person_cover(d, pages_of, person_info[d.ma_so]) for d in drawing], duplex,
+                              pages_of.faces())
         covers = {d.ma_so: pages for d, (pages, _start) in zip(drawing, drawn, strict=True)}
         for dossier, key in zip(unit.persons, person_keys, strict=True):
             b = built[dossier.ma_so]

@@ -1,27 +1,40 @@
-"""Cover sheets and tables of contents, drawn with reportlab in an embedded Vietnamese font."""
+"""Cover sheets and tables of contents: laid out here (lines wrapped, tables split across pages
+with their heading row repeated) and drawn with a pen (pipeline/bundle/pens.py) in the forms' own
+fonts. A cover with a character those fonts lack is drawn by reportlab instead, same layout."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import cm
-from reportlab.platypus import (
-    Flowable,
-    PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from pypdf import PdfReader
+from reportlab.pdfgen import canvas
 
-from pipeline.bundle.stamp import fonts, prime
+from pipeline.bundle.pens import CanvasPen, Faces, StreamPen, Unencodable, prime
+
+CM = 72 / 2.54
+A4 = (595.28, 841.89)
+LEFT, RIGHT, TOP, BOTTOM = 3 * CM, 2 * CM, 2 * CM, 2 * CM  # Nghị định 30/2020 margins
+WIDTH = A4[0] - LEFT - RIGHT
+PAD_X, PAD_Y = 6.0, 3.0  # inside a table cell
+GRID_WIDTH, GRID_GRAY, HEADING_GRAY = 0.4, 0.5, 0.92
+INDENT = 12.0  # a level of the table of contents
+
+
+@dataclass(frozen=True)
+class Style:
+    bold: bool
+    size: float
+    leading: float
+    align: str = "left"  # left, centre, right
+
+
+BASE = Style(False, 12, 15)
+BOLD = Style(True, 12, 15)
+SMALL = Style(False, 10, 12)
+CENTRE = Style(False, 12, 15, "centre")
+HEAD = Style(True, 13, 16, "centre")
+TITLE = Style(True, 16, 21, "centre")
 
 
 @dataclass(frozen=True)
@@ -30,24 +43,6 @@ class TocEntry:
     page: int
     level: int = 0  # 0: section, 1: person or document, 2: document of a person
     note: str = ""  # e.g. who signs
-
-
-def _styles():
-    regular, bold = fonts()
-    base = ParagraphStyle("base", fontName=regular, fontSize=12, leading=15)
-    return {
-        "base": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=10, leading=12),
-        "head": ParagraphStyle("head", parent=base, fontName=bold, alignment=TA_CENTER, fontSize=13, leading=16),
-        "title": ParagraphStyle("title", parent=base, fontName=bold, alignment=TA_CENTER, fontSize=16, leading=21,
-                                spaceBefore=24, spaceAfter=12),
-        "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
-        "bold": ParagraphStyle("bold", parent=base, fontName=bold),
-    }
-
-
-def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 @dataclass(frozen=True)
@@ -60,72 +55,192 @@ class CoverSpec:
     footer: str = ""
 
 
-def _story(spec: CoverSpec, st) -> list:
-    story = [_p(line, st["head"]) for line in spec.header]
-    story += [_p(spec.title, st["title"])]
+@dataclass(frozen=True)
+class CoverPages:
+    """A drawn cover: one content stream a page (in the faces: /HosoR, /HosoB), or — for a cover
+    with a character outside them — its pages in a reportlab PDF (reader, first page index, pages)."""
+
+    contents: tuple[bytes, ...] = ()
+    pdf: tuple[PdfReader, int, int] | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.contents) if self.pdf is None else self.pdf[2]
+
+
+def wrap(pen, text: str, style: Style, width: float) -> list[str]:
+    """Lines of `text` no wider than `width`: broken at spaces (and at "\\n"); a word wider than
+    the line is broken between letters."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for word in para.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if pen.measure(style.bold, style.size, candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while pen.measure(style.bold, style.size, word) > width and len(word) > 1:
+                cut = len(word) - 1
+                while cut > 1 and pen.measure(style.bold, style.size, word[:cut]) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+@dataclass(frozen=True)
+class _Cell:
+    lines: tuple[str, ...]
+    style: Style
+    indent: float = 0.0
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.style.leading
+
+
+def _cell(pen, text: str, style: Style, width: float, indent: float = 0.0) -> _Cell:
+    return _Cell(tuple(wrap(pen, text, style, width - 2 * PAD_X - indent)), style, indent)
+
+
+class _Layout:
+    """Draws top to bottom, starting a new page when the next block does not fit."""
+
+    def __init__(self, pen, new_page) -> None:
+        self.pen, self.new_page = pen, new_page
+        self.y = A4[1] - TOP
+
+    @property
+    def at_top(self) -> bool:
+        return self.y >= A4[1] - TOP - 0.01
+
+    def room(self, height: float) -> None:
+        if self.y - height < BOTTOM and not self.at_top:
+            self.new_page()
+            self.y = A4[1] - TOP
+
+    def line(self, text: str, style: Style, x: float, width: float, top: float) -> None:
+        """One line of text in the box [x, x + width] whose top is `top`."""
+        baseline = top - style.leading + (style.leading - style.size) / 2 + 0.22 * style.size
+        at = {"left": x, "centre": x + width / 2, "right": x + width}[style.align]
+        if text:
+            self.pen.text(style.bold, style.size, at, baseline, text, style.align)
+
+    def paragraph(self, text: str, style: Style, before: float = 0.0, after: float = 0.0) -> None:
+        if not self.at_top:
+            self.y -= before
+        for line in wrap(self.pen, text, style, WIDTH):
+            self.room(style.leading)
+            self.line(line, style, LEFT, WIDTH, self.y)
+            self.y -= style.leading
+        self.y -= after
+
+    def row(self, cells: list[_Cell], widths: list[float], *, grid: bool, fill: float | None = None) -> None:
+        height = max(c.height for c in cells) + 2 * PAD_Y
+        x = LEFT
+        if fill is not None:
+            self.pen.fill(LEFT, self.y - height, sum(widths), height, fill)
+        for cell, width in zip(cells, widths, strict=True):
+            top = self.y - PAD_Y - ((height - 2 * PAD_Y - cell.height) / 2 if grid else 0)  # grid: centred
+            for line in cell.lines:
+                self.line(line, cell.style, x + PAD_X + cell.indent, width - 2 * PAD_X - cell.indent, top)
+                top -= cell.style.leading
+            if grid:
+                self.pen.rect(x, self.y - height, width, height, GRID_WIDTH, GRID_GRAY)
+            x += width
+        self.y -= height
+
+    def table(self, rows: list[list[_Cell]], widths: list[float], *, heading: list[_Cell] | None = None) -> None:
+        """Rows top to bottom; a row never split; with a heading: grid lines, and the heading row
+        repeated at the top of every page the table continues on."""
+        grid = heading is not None
+
+        def height(cells) -> float:
+            return max(c.height for c in cells) + 2 * PAD_Y
+
+        if heading is not None:
+            self.room(height(heading) + (height(rows[0]) if rows else 0))
+            self.row(heading, widths, grid=True, fill=HEADING_GRAY)
+        for cells in rows:
+            if self.y - height(cells) < BOTTOM and not self.at_top:
+                self.new_page()
+                self.y = A4[1] - TOP
+                if heading is not None:
+                    self.row(heading, widths, grid=True, fill=HEADING_GRAY)
+            self.row(cells, widths, grid=grid)
+
+
+def _lay_out(spec: CoverSpec, pen, new_page) -> None:
+    out = _Layout(pen, new_page)
+    for line in spec.header:
+        out.paragraph(line, HEAD)
+    out.paragraph(spec.title, TITLE, before=24, after=12)
     if spec.facts:
-        rows = [[_p(k, st["bold"]), _p(v, st["base"])] for k, v in spec.facts]
-        t = Table(rows, colWidths=[5 * cm, 11 * cm])
-        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
-        story += [t, Spacer(1, 12)]
+        widths = [5 * CM, WIDTH - 5 * CM]
+        out.table([[_cell(pen, k, BOLD, widths[0]), _cell(pen, v, BASE, widths[1])] for k, v in spec.facts], widths)
+        out.y -= 12
     if spec.entries:
-        story.append(_p(spec.toc_title, st["head"]))
-        story.append(Spacer(1, 6))
-        rows = [[_p("Nội dung", st["bold"]), _p("Trang", st["bold"])]]
+        out.paragraph(spec.toc_title, HEAD, after=6)
+        widths = [WIDTH - 2 * CM, 2 * CM]
+        heading = [_cell(pen, "Nội dung", BOLD, widths[0]), _cell(pen, "Trang", Style(True, 12, 15, "centre"), widths[1])]
+        rows = []
         for e in spec.entries:
-            indent = "\u2003" * e.level
-            text = indent + e.title + (f"\n{indent}{e.note}" if e.note else "")
-            style = st["bold"] if e.level == 0 else st["base"] if e.level == 1 else st["small"]
-            rows.append([_p(text, style), _p(str(e.page), st["center"])])
-        t = Table(rows, colWidths=[14 * cm, 2 * cm], repeatRows=1)
-        t.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
-        ]))
-        story.append(t)
+            style = BOLD if e.level == 0 else BASE if e.level == 1 else SMALL
+            text = e.title + (f"\n{e.note}" if e.note else "")
+            rows.append([_cell(pen, text, style, widths[0], INDENT * max(0, e.level - 1)),
+                         _cell(pen, str(e.page), CENTRE, widths[1])])
+        out.table(rows, widths, heading=heading)
     if spec.footer:
-        story += [Spacer(1, 12), _p(spec.footer, st["small"])]
-    return story
+        out.paragraph(spec.footer, SMALL, before=12)
 
 
-class _Start(Flowable):
-    """Takes no room; records the page on which cover `index` starts."""
-
-    def __init__(self, index: int, starts: dict[int, int]) -> None:
-        super().__init__()
-        self.index, self.starts = index, starts
-        self.width = self.height = 0
-
-    def wrap(self, *_args):
-        return 0, 0
-
-    def draw(self) -> None:
-        self.starts[self.index] = self.canv.getPageNumber() - 1
+def _in_faces(spec: CoverSpec, faces: Faces) -> CoverPages:
+    pen = StreamPen(faces)
+    pages: list[bytes] = []
+    _lay_out(spec, pen, lambda: pages.append(pen.take()))
+    pages.append(pen.take())
+    return CoverPages(tuple(pages))
 
 
-def render_many(specs: list[CoverSpec]) -> tuple[bytes, list[tuple[int, int]]]:
-    """Many covers in ONE document (the fonts are embedded once, the layout engine set up once):
-    the PDF and, for each cover, (first page index, pages). Each cover starts on a new page."""
-    st = _styles()
-    starts: dict[int, int] = {}
-    story: list = []
-    for i, spec in enumerate(specs):
-        if i:
-            story.append(PageBreak())
-        story.append(_Start(i, starts))
-        story += _story(spec, st)
+def _by_reportlab(specs: list[CoverSpec]) -> list[CoverPages]:
+    """Covers drawn on reportlab canvases (any character its fonts have), in one document."""
     buf = io.BytesIO()
-    title = specs[0].title if len(specs) == 1 else "Bìa hồ sơ"
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=3 * cm, rightMargin=2 * cm, topMargin=2 * cm,
-                            bottomMargin=2 * cm, title=title, author="hoso", invariant=1)
-    doc.build(story, onFirstPage=prime, onLaterPages=prime)
-    total = doc.page
-    first = [starts[i] for i in range(len(specs))]
-    ranges = [(f, (first[i + 1] if i + 1 < len(first) else total) - f) for i, f in enumerate(first)]
-    return buf.getvalue(), ranges
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    prime(c)
+    c.setTitle("Bìa hồ sơ")
+    c.setAuthor("hoso")
+    ranges, page = [], 0
+    for spec in specs:
+        count = [1]
+
+        def new_page(count=count) -> None:
+            c.showPage()
+            count[0] += 1
+
+        _lay_out(spec, CanvasPen(c), new_page)
+        c.showPage()
+        ranges.append((page, count[0]))
+        page += count[0]
+    c.save()
+    reader = PdfReader(io.BytesIO(buf.getvalue()))
+    return [CoverPages(pdf=(reader, first, n)) for first, n in ranges]
 
 
-def render(header: list[str], title: str, facts: list[tuple[str, str]], entries: list[TocEntry],
-           *, toc_title: str = "MỤC LỤC", footer: str = "") -> bytes:
-    """One cover (+ table of contents on as many pages as it needs) as PDF bytes."""
-    return render_many([CoverSpec(tuple(header), title, tuple(facts), tuple(entries), toc_title, footer)])[0]
+def draw(specs: list[CoverSpec], faces: Faces | None) -> list[CoverPages]:
+    """Every cover of `specs`, each starting on a new page: in the faces when it can be, the
+    rest by reportlab (in one document)."""
+    out: list[CoverPages | None] = []
+    for spec in specs:
+        try:
+            out.append(_in_faces(spec, faces) if faces is not None else None)
+        except Unencodable:
+            out.append(None)
+    rest = [spec for spec, drawn in zip(specs, out, strict=True) if drawn is None]
+    if rest:
+        drawn = iter(_by_reportlab(rest))
+        out = [d if d is not None else next(drawn) for d in out]
+    return out
