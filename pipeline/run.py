@@ -100,7 +100,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         headers = {job: (item.page_numbers, item.first_page_header) for job, item in filled.items.items()}
         sources = {job: conv.sources[item.key] for job, item in filled.items.items() if item.key in conv.sources}
         bundles = write_bundles(plan, pdfs, keys, stage, campaign=campaign, registry=registry, blobs=blobs,
-                                headers=headers, duplex=options.duplex, sources=sources)
+                                headers=headers, duplex=options.duplex, sources=sources, workers=converter.workers)
         if options.pdfa:
             write_pdfa_forms(filled, files, cache, converter, log=log, show_progress=options.show_progress)
         files.scan()  # the bundles and the ratings files: read and hashed once, a few at a time

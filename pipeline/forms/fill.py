@@ -65,20 +65,24 @@ def fill_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Pat
         key = cache_key(spec.template_sha256, ctx)
         dest = stage / doc.docx
         cached = blobs.get(key, "docx")
+        head = static_first_page_header(spec)
         if cached is not None:
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(cached)
             counts["reused"] += 1
+            if head is None:
+                head = first_page_header(dest)
         else:
             if doc.form not in compiled:
                 compiled[doc.form] = CompiledTemplate(spec.template, code=doc.form)
-            compiled[doc.form].render_to(ctx, dest)
+            parts = compiled[doc.form].render_to(ctx, dest)
             blobs.put(key, "docx", dest.read_bytes())
             counts["rendered"] += 1
+            if head is None:
+                head = compiled[doc.form].first_page_header(parts)
         family, numbered = template_traits(spec)
         label = f"{who} — {spec.ma_hieu or spec.code}: {spec.title}"
-        head = static_first_page_header(spec)
-        items[doc.key] = Item(key, dest, label, family, numbered, first_page_header(dest) if head is None else head)
+        items[doc.key] = Item(key, dest, label, family, numbered, head)
 
     for dossier in plan.persons:
         person = people[dossier.ma_so]

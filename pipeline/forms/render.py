@@ -18,9 +18,12 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from pipeline.errors import TemplateError
+from pipeline.pdf.join import header_text
 
 _PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl's own pattern
 
 
 def make_env() -> jinja2.Environment:
@@ -74,8 +77,17 @@ class CompiledTemplate:
                 raise TemplateError(f"Mẫu «{self.code}» lỗi khi điền dữ liệu: {exc}.") from exc
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-            out[name] = self._helper.resolve_listing(xml)
+            out[name] = self._resolve_listing(xml)
         return out
+
+    def _resolve_listing(self, xml: str) -> str:
+        """docxtpl's resolve_listing (a tab, new line, new paragraph or page break in a value
+        becomes Word's element) applied only to the paragraphs that have such a character: the
+        same XML, without running its regular expressions over every run of every paragraph."""
+        if not _LISTING_CHARS.search(xml):
+            return xml
+        return _PARAGRAPH.sub(lambda m: self._helper.resolve_listing(m.group(0))
+                              if _LISTING_CHARS.search(m.group(0)) else m.group(0), xml)
 
     @functools.cached_property
     def _static_zip(self) -> bytes:
@@ -88,7 +100,16 @@ class CompiledTemplate:
                     zf.writestr(info, data)
         return buf.getvalue()
 
-    def render_to(self, context: dict, dest: Path) -> None:
+    def first_page_header(self, parts: dict[str, str]) -> str:
+        """join.first_page_header of the document render_to wrote with these `parts`."""
+        return header_text(lambda name: (_XML_DECL + parts[name]).encode() if name in parts else self._static[name])
+
+    @functools.cached_property
+    def _static(self) -> dict[str, bytes]:
+        return {info.filename: data for info, data in self._entries if data is not None}
+
+    def render_to(self, context: dict, dest: Path) -> dict[str, str]:
+        """Write the filled document to `dest`; its rendered parts (name -> XML)."""
         parts = self.render_parts(context)
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(self._static_zip)
@@ -98,6 +119,7 @@ class CompiledTemplate:
                     rendered = zipfile.ZipInfo(info.filename, info.date_time)  # the template's time: same bytes each run
                     rendered.compress_type = zipfile.ZIP_DEFLATED
                     zf.writestr(rendered, _XML_DECL + parts[info.filename])
+        return parts
 
     def variables(self) -> set[str]:
         """Top-level variable names the template uses (for `hoso templates check`)."""

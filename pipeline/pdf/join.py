@@ -173,18 +173,23 @@ def has_page_numbers(template: Path) -> bool:
 def first_page_header(docx: Path) -> str:
     """The text of the first page's own header (e.g. "Mẫu số 02"), drawn on the PDF instead."""
     with zipfile.ZipFile(docx) as zf:
-        doc = zf.read("word/document.xml")
-        if b"<w:titlePg" not in doc:
-            return ""
-        m = re.search(rb'<w:headerReference[^>]*w:type="first"[^>]*/>', doc)
-        if not m:
-            return ""
-        rid = re.search(rb'r:id="([^"]+)"', m.group(0))
-        rels = etree.fromstring(zf.read("word/_rels/document.xml.rels"))
-        target = next((r.get("Target") for r in rels if rid and r.get("Id") == rid.group(1).decode()), None)
-        if not target:
-            return ""
-        root = etree.fromstring(zf.read("word/" + target.lstrip("/").removeprefix("word/")))
+        return header_text(zf.read)
+
+
+def header_text(read) -> str:
+    """first_page_header of the document whose parts `read(name) -> bytes` gives."""
+    doc = read("word/document.xml")
+    if b"<w:titlePg" not in doc:
+        return ""
+    m = re.search(rb'<w:headerReference[^>]*w:type="first"[^>]*/>', doc)
+    if not m:
+        return ""
+    rid = re.search(rb'r:id="([^"]+)"', m.group(0))
+    rels = etree.fromstring(read("word/_rels/document.xml.rels"))
+    target = next((r.get("Target") for r in rels if rid and r.get("Id") == rid.group(1).decode()), None)
+    if not target:
+        return ""
+    root = etree.fromstring(read("word/" + target.lstrip("/").removeprefix("word/")))
     lines = ["".join(t.text or "" for t in p.iter(_q("t"))) for p in root.iter(_q("p"))]
     return "\n".join(line for line in lines if line.strip())
 
