@@ -32,29 +32,6 @@ from pipeline.submission.package import finish_submission, prepare_submission
 __all__ = ["BuildOptions", "BuildSummary", "build"]
 
 
-class RecordingBlobs(BlobCache):
-    """The build's blob cache, remembering the SHA-256 and size of every blob it handed out or
-    stored in this process (the filled .docx): the manifest takes them instead of hashing the files.
-    This relies on the fill stage writing exactly the bytes it got from, or stored in, the cache; a
-    file whose size differs from what was remembered is hashed anyway (`manifest.scan`)."""
-
-    def __init__(self, root: Path | None = None) -> None:
-        super().__init__(root)
-        self.seen: dict[tuple[str, str], tuple[str, int]] = {}
-
-    def get(self, key: str, name: str) -> bytes | None:
-        hit = self.get_verified(key, name)
-        if hit is None:
-            return None
-        self.seen[(key, name)] = (hit[1], len(hit[0]))
-        return hit[0]
-
-    def put(self, key: str, name: str, data: bytes) -> str:
-        digest = super().put(key, name, data)
-        self.seen[(key, name)] = (digest, len(data))
-        return digest
-
-
 def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
           converter: Converter | None = None, log: Callable[[str], None] = lambda s: None,
           check_unchanged: bool = True) -> BuildSummary:
@@ -72,7 +49,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     ratings = rate(campaign, rulebook=options.rulebook)
     registry = Registry(options.templates)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
-    cache, blobs = PdfCache(options.cache_dir), RecordingBlobs(options.cache_dir)
+    cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
     for font in check_fonts():  # fails early if a font lacks Vietnamese letters
         if font.substituted:
@@ -84,11 +61,9 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         files = Staged(stage, PreviousOutput(out.target))
         files.write("ket_qua_xep_loai.json", ratings_file.dumps(ratings_file.ratings_document(ratings)))
         files.write("ket_qua_xep_loai.xlsx", ratings_xlsx.to_bytes(ratings))
-        filled = fill_documents(plan, campaign, ratings, registry, stage, blobs)
-        for item in filled.items.values():
-            seen = blobs.seen.get((item.key, "docx"))
-            if seen is not None:
-                files.note(files.rel(item.docx), *seen)
+        filled = fill_documents(plan, campaign, ratings, registry, stage, blobs, workers=converter.workers)
+        for job, item in filled.items.items():
+            files.note(files.rel(item.docx), *filled.written[job])
         # the report and the table .docx are converted with the forms: one LibreOffice run for all
         prepared = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=workbook,
                                       today=today)

@@ -7,7 +7,6 @@ after one person's row changes only that person's bundle and their unit's bundle
 from __future__ import annotations
 
 import json
-import multiprocessing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from pipeline.bundle.assemble import (
     render_covers,
     unit_bundle,
 )
+from pipeline.forking import fork_map
 from pipeline.forms.registry import Registry
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.pdf.cache import BlobCache, data_key
@@ -137,34 +137,13 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
         return persons_out, unit_out, ub.pages, counts["built"], counts["reused"]
 
     persons_out, units_out, pages, built_n, reused_n = [], [], 0, 0, 0
-    for p_out, u_out, n, b, r in _map_units(one_unit, plan.units, workers):
+    # units are independent (CPU-bound pypdf work): built in forked workers, which write their
+    # bundles into the staging folder and return only the manifest entries
+    for p_out, u_out, n, b, r in fork_map(one_unit, plan.units, workers):
         persons_out += p_out
         units_out.append(u_out)
         pages, built_n, reused_n = pages + n, built_n + b, reused_n + r
     return Bundles(persons_out, units_out, pages, built_n, reused_n)
-
-
-_job = None  # the function the forked bundle workers run (set just before they are forked)
-
-
-def _run_job(i: int):
-    return _job(i)
-
-
-def _map_units(fn, units: list, workers: int) -> list:
-    """fn(unit) for every unit, in order; in `workers` forked processes when there is more than
-    one unit and one CPU (the bundles of different units are independent: CPU-bound pypdf work that
-    threads would serialise). The children inherit everything (converted PDFs, open readers) by
-    fork, write their bundles into the staging folder and return only the manifest entries."""
-    global _job
-    if workers <= 1 or len(units) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(u) for u in units]
-    _job = lambda i: fn(units[i])  # noqa: E731
-    try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(units))) as pool:
-            return pool.map(_run_job, range(len(units)), chunksize=1)
-    finally:
-        _job = None
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.forking import fork_map
 from pipeline.forms.context import person_context
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
@@ -19,12 +20,15 @@ from pipeline.pdf.join import first_page_header, has_page_numbers, join_family
 from pipeline.pdf.pool import Item
 from pipeline.plan import DocumentJob, Plan
 
+MIN_PARALLEL = 40  # documents: fewer are filled here (forking costs more than it saves)
+
 
 @dataclass(frozen=True)
 class Filled:
     items: dict[str, Item]  # document key -> what to convert
     rendered: int
     reused: int
+    written: dict[str, tuple[str, int]]  # document key -> SHA-256 and size of the .docx written
 
 
 _traits: dict[str, tuple[str | None, bool]] = {}
@@ -53,46 +57,93 @@ def static_first_page_header(spec: FormSpec) -> str | None:
     return _heads[sha]
 
 
-def fill_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Path, blobs: BlobCache) -> Filled:
-    compiled: dict[str, CompiledTemplate] = {}
+@dataclass(frozen=True)
+class _Job:
+    doc: DocumentJob
+    spec: FormSpec
+    context: dict
+    who: str
+
+
+def _jobs(plan: Plan, campaign, ratings, registry: Registry) -> list[_Job]:
     people = {p.ma_so: p for p in campaign.people}
     units = {u.ma_don_vi: u for u in campaign.units}
-    items: dict[str, Item] = {}
-    counts = {"rendered": 0, "reused": 0}
-
-    def fill(doc: DocumentJob, ctx: dict, who: str) -> None:
-        spec = registry.get(doc.form)
-        key = cache_key(spec.template_sha256, ctx)
-        dest = stage / doc.docx
-        cached = blobs.get(key, "docx")
-        head = static_first_page_header(spec)
-        if cached is not None:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(cached)
-            counts["reused"] += 1
-            if head is None:
-                head = first_page_header(dest)
-        else:
-            if doc.form not in compiled:
-                compiled[doc.form] = CompiledTemplate(spec.template, code=doc.form)
-            parts = compiled[doc.form].render_to(ctx, dest)
-            blobs.put(key, "docx", dest.read_bytes())
-            counts["rendered"] += 1
-            if head is None:
-                head = compiled[doc.form].first_page_header(parts)
-        family, numbered = template_traits(spec)
-        label = f"{who} — {spec.ma_hieu or spec.code}: {spec.title}"
-        items[doc.key] = Item(key, dest, label, family, numbered, head)
-
+    jobs = []
     for dossier in plan.persons:
         person = people[dossier.ma_so]
         for doc in dossier.documents:
-            fill(doc, person_context(campaign, registry.get(doc.form), person, ratings.of(person.ma_so)),
-                 f"{person.ho_ten} ({person.ma_so})")
+            spec = registry.get(doc.form)
+            jobs.append(_Job(doc, spec, person_context(campaign, spec, person, ratings.of(person.ma_so)),
+                             f"{person.ho_ten} ({person.ma_so})"))
     for unit in plan.units:
         for doc in (*unit.before, *unit.after):
-            fill(doc, unit_document_context(campaign, ratings, registry.get(doc.form), units[unit.ma_don_vi]),
-                 f"Đơn vị {unit.ten_don_vi} ({unit.ma_don_vi})")
+            spec = registry.get(doc.form)
+            jobs.append(_Job(doc, spec, unit_document_context(campaign, ratings, spec, units[unit.ma_don_vi]),
+                             f"Đơn vị {unit.ten_don_vi} ({unit.ma_don_vi})"))
     for doc in plan.agency:
-        fill(doc, agency_document_context(campaign, ratings, registry.get(doc.form)), campaign.agency.ten_co_quan)
-    return Filled(items, counts["rendered"], counts["reused"])
+        spec = registry.get(doc.form)
+        jobs.append(_Job(doc, spec, agency_document_context(campaign, ratings, spec), campaign.agency.ten_co_quan))
+    return jobs
+
+
+def _groups(jobs: list[_Job], workers: int) -> list[list[_Job]]:
+    """The jobs in `workers` groups of about equal size, each template's documents in one group
+    (a template is compiled by one worker only)."""
+    by_template: dict[str, list[_Job]] = {}
+    for job in jobs:
+        by_template.setdefault(job.spec.template_sha256, []).append(job)
+    groups: list[list[_Job]] = [[] for _ in range(max(1, workers))]
+    for same in sorted(by_template.values(), key=len, reverse=True):
+        min(groups, key=len).extend(same)
+    return [g for g in groups if g]
+
+
+_compiled: dict[tuple[str, str], CompiledTemplate] = {}  # per process: each worker compiles what it renders
+
+
+def _fill(job: _Job, stage: Path, blobs: BlobCache) -> tuple[Item, bool, str, int]:
+    """Write one document (from the cache, or rendered and cached): (what to convert, rendered?,
+    SHA-256 and size of the .docx written)."""
+    doc, spec = job.doc, job.spec
+    key = cache_key(spec.template_sha256, job.context)
+    dest = stage / doc.docx
+    head = static_first_page_header(spec)
+    hit = blobs.get_verified(key, "docx")
+    if hit is not None:
+        data, digest = hit
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+        if head is None:
+            head = first_page_header(dest)
+    else:
+        template = _compiled.get((spec.template_sha256, doc.form))
+        if template is None:
+            template = _compiled[spec.template_sha256, doc.form] = CompiledTemplate(spec.template, code=doc.form)
+        parts = template.render_to(job.context, dest)
+        data = dest.read_bytes()
+        digest = blobs.put(key, "docx", data)
+        if head is None:
+            head = template.first_page_header(parts)
+    family, numbered = template_traits(spec)
+    label = f"{job.who} — {spec.ma_hieu or spec.code}: {spec.title}"
+    return Item(key, dest, label, family, numbered, head), hit is None, digest, len(data)
+
+
+def fill_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Path, blobs: BlobCache,
+                   *, workers: int = 1) -> Filled:
+    """Every document of the plan as a .docx in the staging folder; in `workers` forked processes
+    when there are enough to render (docxtpl rendering is pure Python)."""
+    jobs = _jobs(plan, campaign, ratings, registry)
+    groups = _groups(jobs, workers if len(jobs) >= MIN_PARALLEL else 1)
+    done = fork_map(lambda group: [_fill(job, stage, blobs) for job in group], groups, workers)
+    items: dict[str, Item] = {}
+    written: dict[str, tuple[str, int]] = {}
+    rendered = 0
+    by_doc = {id(job): result for group, results in zip(groups, done, strict=True)
+              for job, result in zip(group, results, strict=True)}
+    for job in jobs:  # in the plan's order
+        item, new, digest, size = by_doc[id(job)]
+        items[job.doc.key] = item
+        written[job.doc.key] = (digest, size)
+        rendered += new
+    return Filled(items, rendered, len(jobs) - rendered, written)

@@ -1,0 +1,58 @@
+"""Forked stage workers (pipeline/forking.py): results in order, and Ctrl-C or SIGTERM while they
+run stops the build quietly — no worker traceback on the clerk's screen, no worker left."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from fakes import processes_matching, wait_gone
+
+from pipeline.forking import fork_map
+
+
+def test_results_come_back_in_order():
+    results = fork_map(lambda x: x * x, list(range(7)), 2)
+    assert results == [x * x for x in range(7)]
+    assert fork_map(lambda x: x + 1, [1], 4) == [2]  # one item: no fork
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_workers_run_stops_quietly(sig, tmp_path):
+    marker = f"hoso-forking-test-{tmp_path.name}"
+    script = textwrap.dedent(f"""
+        import sys, time
+        import signal
+        from pipeline import forking
+        from pipeline.cli import _on_sigterm
+        signal.signal(signal.SIGTERM, _on_sigterm)  # as `hoso` does
+        try:
+            forking.fork_map(lambda x: time.sleep(60), [1, 2, 3, 4], 2)
+        except KeyboardInterrupt:
+            print("stopped", flush=True)
+            sys.exit(130)
+        # {marker}
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        end = time.monotonic() + 30
+        while len(processes_matching(marker)) < 3 and time.monotonic() < end:  # the parent and 2 workers
+            time.sleep(0.05)
+        assert len(processes_matching(marker)) == 3
+        if sig == signal.SIGINT:
+            os.killpg(proc.pid, sig)  # Ctrl-C in a terminal: the whole process group
+        else:
+            proc.send_signal(sig)  # `kill`: the main process only
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130 and out.strip() == "stopped", err
+    assert "Traceback" not in err
+    assert wait_gone(marker, timeout=5) == []
