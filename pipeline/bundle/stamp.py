@@ -67,22 +67,24 @@ def _draw(pen, width: float, height: float, marks) -> None:
             pen.text(False, 7, x + 0.1 * CM, y + h - 0.3 * CM, "Ký nháy", "left")
 
 
-def _overlay_pages(writer: PdfWriter, order: list[int], marks: dict[int, tuple],
-                   faces: Faces | None) -> list[tuple[bytes, IndirectObject]]:
-    """(content, resources) of each page's marks: PDF operators in the faces, or — when a mark
-    has a character the faces lack — a reportlab document drawn for them."""
-    if faces is not None:
-        try:
-            pages = []
-            for i in order:
-                box = writer.pages[i].mediabox
-                pen = StreamPen(faces)
-                _draw(pen, float(box.width), float(box.height), marks[i])
-                pages.append(pen.take())
-            resources = faces.resources(writer)  # one object, shared by every page and the covers
-            return [(data, resources) for data in pages]
-        except Unencodable:
-            pass
+def _in_faces(writer: PdfWriter, order: list[int], marks: dict[int, tuple], faces: Faces | None) -> list[bytes] | None:
+    """Each page's marks as PDF operators in the faces; None if a mark has a character they lack."""
+    if faces is None:
+        return None
+    pages = []
+    try:
+        for i in order:
+            box = writer.pages[i].mediabox
+            pen = StreamPen(faces)
+            _draw(pen, float(box.width), float(box.height), marks[i])
+            pages.append(pen.take())
+    except Unencodable:
+        return None
+    return pages
+
+
+def _by_reportlab(writer: PdfWriter, order: list[int], marks: dict[int, tuple]) -> list[tuple[bytes, IndirectObject]]:
+    """(content, resources) of each page's marks drawn by reportlab (any character its font has)."""
     buf = io.BytesIO()
     c = canvas.Canvas(buf, invariant=1)
     prime(c)
@@ -101,12 +103,24 @@ def _overlay_pages(writer: PdfWriter, order: list[int], marks: dict[int, tuple],
 def apply_marks(writer: PdfWriter, marks: dict[int, tuple], faces: Faces | None) -> None:
     """Draw `marks` (page index -> marks) on the writer's pages, in `faces` (None: by reportlab).
 
-    Each page's marks become a form XObject painted after the page's own content, which is left
-    as it is (still compressed, never parsed): `q <page> Q  q /HosoMarks Do Q`."""
+    The page's own content is left as it is (still compressed, never parsed) and the marks are
+    painted after it in a fresh graphics state: `q <page> Q <marks>`. In the faces, the marks are
+    a small content stream of their own and the faces join the page's fonts (as /HosoR, /HosoB:
+    names no converter uses); drawn by reportlab, whose font names could clash with the page's,
+    they are a form XObject with its own resources (`q <page> Q q /HosoMarks Do Q`)."""
     order = sorted(i for i, m in marks.items() if m)
     if not order:
         return
     before = writer._add_object(_stream(b"q\n"))
+    drawn = _in_faces(writer, order, marks, faces)
+    if drawn is not None:
+        fonts = faces.resources(writer).get_object()["/Font"]
+        for i, ops in zip(order, drawn, strict=True):
+            page = writer.pages[i]
+            _page_fonts(page).update(fonts)
+            own = _has_contents(page)
+            _paint_after(page, before, writer._add_object(_stream(b"Q\n" + ops if own else ops)))
+        return
     after = writer._add_object(_stream(b"\nQ\nq /HosoMarks Do Q\n"))
     alone = writer._add_object(_stream(b"q /HosoMarks Do Q\n"))
     uses: dict[int, int] = {}  # resource dictionaries shared by several pages are copied, not changed
@@ -114,7 +128,7 @@ def apply_marks(writer: PdfWriter, marks: dict[int, tuple], faces: Faces | None)
         ref = page.raw_get("/Resources") if "/Resources" in page else None
         if isinstance(ref, IndirectObject):
             uses[ref.idnum] = uses.get(ref.idnum, 0) + 1
-    for i, (content, resources) in zip(order, _overlay_pages(writer, order, marks, faces), strict=True):
+    for i, (content, resources) in zip(order, _by_reportlab(writer, order, marks), strict=True):
         page = writer.pages[i]
         form = _stream(content)
         form.update({
@@ -132,13 +146,33 @@ def apply_marks(writer: PdfWriter, marks: dict[int, tuple], faces: Faces | None)
         xobjects = DictionaryObject(own["/XObject"]) if "/XObject" in own else DictionaryObject()
         xobjects[NameObject("/HosoMarks")] = ref
         own[NameObject("/XObject")] = xobjects
-        contents = page.raw_get("/Contents") if "/Contents" in page else None
-        if contents is None:
-            page[NameObject("/Contents")] = ArrayObject([alone])
-        else:
-            inner = contents.get_object()
-            inner = list(inner) if isinstance(inner, ArrayObject) else [contents]
-            page[NameObject("/Contents")] = ArrayObject([before, *inner, after])
+        _paint_after(page, before, after if _has_contents(page) else alone)
+
+
+def _page_fonts(page) -> DictionaryObject:
+    """The page's font dictionary (made if missing), to be added to."""
+    if page.get("/Resources") is None:
+        page[NameObject("/Resources")] = DictionaryObject()
+    resources = page["/Resources"].get_object()
+    if resources.get("/Font") is None:
+        resources[NameObject("/Font")] = DictionaryObject()
+    return resources["/Font"].get_object()
+
+
+def _has_contents(page) -> bool:
+    return page.get("/Contents") is not None
+
+
+def _paint_after(page, before: IndirectObject, marks: IndirectObject) -> None:
+    """Contents: `before` (q), the page's own streams, then `marks` (Q, then the marks); only
+    `marks` if the page had no content."""
+    contents = page.raw_get("/Contents") if "/Contents" in page else None
+    if contents is None:
+        page[NameObject("/Contents")] = ArrayObject([marks])
+    else:
+        inner = contents.get_object()
+        inner = list(inner) if isinstance(inner, ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([before, *inner, marks])
 
 
 def _stream(data: bytes) -> DecodedStreamObject:
