@@ -509,14 +509,21 @@ def form_pages_bytes(out: Path) -> int:
                 pages += range(item["trang_dau"] - 1, item["trang_dau"] - 1 + item["so_trang"])
         reader = PdfReader(out / unit["pdf"])
         writer = PdfWriter()
-        for i in pages:
+        def marked(page) -> bool:  # pipeline/bundle/stamp.py: marks in the forms' fonts, or drawn by reportlab
+            resources = page.get("/Resources", {})
+            return "/HosoR" in resources.get("/Font", {}) or "/HosoMarks" in resources.get("/XObject", {})
+
+        marks = [marked(reader.pages[i]) for i in pages]  # before any (maybe shared) dictionary is changed
+        for i, has_marks in zip(pages, marks, strict=True):
             page = reader.pages[i]  # marks taken off before the page is copied (nothing of them is written)
-            xobjects = page.get("/Resources", {}).get("/XObject")
-            if xobjects is not None and "/HosoMarks" in xobjects:
-                del xobjects.get_object()["/HosoMarks"]
-                contents = page["/Contents"]
-                if isinstance(contents, ArrayObject) and len(contents) >= 3:
-                    page[NameObject("/Contents")] = ArrayObject(contents[1:-1])
+            resources = page.get("/Resources", {})
+            for kind, names in (("/XObject", ("/HosoMarks",)), ("/Font", ("/HosoR", "/HosoB"))):
+                if kind in resources:
+                    for name in names:
+                        resources[kind].get_object().pop(name, None)
+            contents = page.get("/Contents")
+            if has_marks and isinstance(contents, ArrayObject) and len(contents) >= 3:
+                page[NameObject("/Contents")] = ArrayObject(contents[1:-1])
             writer.add_page(page)
         buf = io.BytesIO()
         writer.write(buf)
