@@ -20,6 +20,7 @@ from pypdf.generic import (
 from pipeline.bundle import cover
 from pipeline.bundle.pens import Faces, Unencodable, find_faces, flate_stream, reportlab_faces
 from pipeline.bundle.stamp import FormMarks, apply_marks, bundle_page_marks
+from pipeline.bundle.subset import subset_fonts
 from pipeline.plan import DocumentJob, PersonDossier, UnitDossier
 
 # Seed 001 (Kế hoạch VP UBND tỉnh, II.2.d): the unit dossier's items, in this order.
@@ -116,9 +117,11 @@ class _Builder:
         self.unnumbered.update(range(start, self.count))
         return start
 
-    def finish(self, title: str) -> bytes:
-        """Draw every mark and the page numbers (one overlay), merge identical objects (the font
-        subsets of forms converted apart, of covers and of the overlay), write once."""
+    def finish(self, title: str, *, cut_fonts: bool = False) -> bytes:
+        """Draw every mark and the page numbers, keep one copy of each font (forms converted
+        apart embed the same primed subsets), write once. `cut_fonts`: empty the glyphs no page
+        shows (pipeline/bundle/subset.py) — worth it for a person's few pages, where the fonts
+        are most of the file; a unit bundle prints nearly every letter anyway."""
         self.writer.add_metadata({"/Title": title, "/Producer": "hoso"})
         marks = dict(self.marks)
         for i, m in bundle_page_marks(self.count, self.unnumbered).items():
@@ -126,6 +129,8 @@ class _Builder:
         apply_marks(self.writer, marks, self.faces)
         self.writer.set_page_label(0, self.count - 1, style="/D", start=1)
         merge_identical_fonts(self.writer)
+        if cut_fonts:
+            subset_fonts(self.writer)
         _inline_outline_destinations(self.writer)
         buf = io.BytesIO()
         self.writer.write(buf)
@@ -372,7 +377,7 @@ def person_bundle(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: 
     b.writer.add_outline_item(title="Bìa hồ sơ", page_number=0)
     for s in sections:
         b.writer.add_outline_item(title=s.title, page_number=s.first_page - 1)
-    data = b.finish(f"Hồ sơ đánh giá, xếp loại — {dossier.ho_ten}")
+    data = b.finish(f"Hồ sơ đánh giá, xếp loại — {dossier.ho_ten}", cut_fonts=True)
     return BuiltBundle(data, b.count, tuple(sections))
 
 

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, IndirectObject, NameObject, StreamObject
+from pypdf.generic import DictionaryObject, EncodedStreamObject, IndirectObject, NameObject
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -277,9 +277,9 @@ class CanvasPen:
         self.c.restoreState()
 
 
-def flate_stream(data: bytes, **entries) -> StreamObject:
+def flate_stream(data: bytes, **entries) -> EncodedStreamObject:
     """A compressed stream object with `entries` in its dictionary."""
-    s = StreamObject()
+    s = EncodedStreamObject()
     s._data = zlib.compress(data)
     s[NameObject("/Filter")] = NameObject("/FlateDecode")
     for k, v in entries.items():
