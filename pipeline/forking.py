@@ -2,40 +2,111 @@
 
 Threads would serialise pure-Python work (docxtpl rendering, pypdf assembly); forked children
 inherit everything already in memory (the workbook, compiled templates, converted PDFs, open
-readers) at no cost, do their part, and send back only small picklable results.
+readers) at no cost, do their share, and send back only small picklable results through a pipe.
+
+Plain os.fork, not multiprocessing.Pool: a Pool waits forever for the task of a worker that died
+(killed by the system, a signal, a crash in a C library); here a child that ends without sending
+its results is an error, and an exception in a child is raised again in the parent.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import pickle
 import signal
+import sys
 from collections.abc import Callable
 
-_job: Callable | None = None  # what the forked workers run (set just before they are forked)
+
+class WorkerDied(RuntimeError):
+    """A forked worker ended without sending its results."""
 
 
-def _quiet_worker() -> None:
-    """In a worker: Ctrl-C is the parent's to handle (a terminal sends it to the whole process
-    group), and the parent's SIGTERM handler (stop with a message) is not the worker's — the
-    parent ends its workers with SIGTERM, and they end silently."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _shares(weights: list[float], workers: int) -> list[list[int]]:
+    """Indexes in `workers` shares of about equal weight (heaviest first to the lightest share)."""
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    loads = [0.0] * workers
+    for i in sorted(range(len(weights)), key=lambda k: -weights[k]):
+        k = loads.index(min(loads))
+        shares[k].append(i)
+        loads[k] += weights[i]
+    return [sorted(s) for s in shares if s]
 
 
-def _run_job(i: int):
-    assert _job is not None
-    return _job(i)
-
-
-def fork_map(fn: Callable, items: list, workers: int) -> list:
-    """[fn(item) for item in items], in order; in `workers` forked processes when there is more
-    than one item and one worker (and the platform can fork), else here."""
-    global _job
-    if workers <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(item) for item in items]
-    _job = lambda i: fn(items[i])  # noqa: E731
+def _child(fn: Callable, items: list, share: list[int], fd: int) -> None:
+    """In the forked child: run the share, send (ok, results or exception), leave at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent ends its workers with SIGTERM
+    code = 0
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(items)), initializer=_quiet_worker) as pool:
-            return pool.map(_run_job, range(len(items)), chunksize=1)
+        try:
+            payload = pickle.dumps((True, [fn(items[i]) for i in share]))
+        except BaseException as exc:  # noqa: BLE001 - handed to the parent, raised there
+            try:
+                payload = pickle.dumps((False, exc))
+                pickle.loads(payload)  # it must also be rebuilt on the other side
+            except Exception:  # noqa: BLE001 - an exception that cannot be pickled
+                payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(payload)
+    except BaseException:  # noqa: BLE001 - nothing sent: the parent reports the worker as dead
+        code = 1
     finally:
-        _job = None
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def fork_map(fn: Callable, items: list, workers: int, weight: Callable | None = None) -> list:
+    """[fn(item) for item in items], in order; in up to `workers` forked processes, each given a
+    share of about equal `weight(item)` (default 1), when there is more than one item and one
+    worker and the platform can fork, else here."""
+    if workers <= 1 or len(items) <= 1 or not hasattr(os, "fork"):
+        return [fn(item) for item in items]
+    shares = _shares([float(weight(x)) if weight else 1.0 for x in items], min(workers, len(items)))
+    children: list[tuple[int, int, list[int]]] = []
+    results: list = [None] * len(items)
+    try:
+        for share in shares:
+            read, write = os.pipe()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                os.close(read)
+                _child(fn, items, share, write)
+            os.close(write)
+            children.append((pid, read, share))
+        failure: BaseException | None = None
+        while children:
+            pid, read, share = children[0]
+            with os.fdopen(read, "rb") as pipe:
+                data = pipe.read()
+            _pid, status = os.waitpid(pid, 0)
+            children.pop(0)  # read and reaped
+            try:
+                ok, value = pickle.loads(data)
+            except Exception:  # noqa: BLE001 - nothing (or half) sent
+                how = (f"tín hiệu {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
+                       else f"mã {os.WEXITSTATUS(status)}")
+                failure = failure or WorkerDied(f"Một tiến trình con dừng bất thường ({how}).")
+                continue
+            if not ok:
+                failure = failure or value
+                continue
+            for i, result in zip(share, value, strict=True):
+                results[i] = result
+        if failure is not None:
+            raise failure
+        return results
+    finally:
+        for pid, read, _share in children:  # interrupted (Ctrl-C, SIGTERM) or failed: end the rest
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            try:
+                os.close(read)
+            except OSError:
+                pass

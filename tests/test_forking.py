@@ -13,13 +13,38 @@ import time
 import pytest
 from fakes import processes_matching, wait_gone
 
-from pipeline.forking import fork_map
+from pipeline.errors import TemplateError
+from pipeline.forking import WorkerDied, fork_map
 
 
 def test_results_come_back_in_order():
-    results = fork_map(lambda x: x * x, list(range(7)), 2)
-    assert results == [x * x for x in range(7)]
+    results = fork_map(lambda x: (x * x, os.getpid()), list(range(7)), 2, weight=lambda x: x)
+    assert [r for r, _pid in results] == [x * x for x in range(7)]
+    assert len({pid for _r, pid in results} - {os.getpid()}) == 2  # two workers did the work
     assert fork_map(lambda x: x + 1, [1], 4) == [2]  # one item: no fork
+
+
+def test_an_error_in_a_worker_is_raised_here_as_it_was():
+    def fill(x):
+        if x == 3:
+            raise TemplateError("Mẫu «mau_02» lỗi khi điền dữ liệu.", hint="Sửa mẫu.")
+        return x
+
+    with pytest.raises(TemplateError) as caught:
+        fork_map(fill, list(range(6)), 2)
+    assert caught.value.message == "Mẫu «mau_02» lỗi khi điền dữ liệu." and caught.value.hint == "Sửa mẫu."
+
+
+def test_a_worker_killed_by_the_system_is_an_error_not_a_hang():
+    def work(x):
+        if x == 1:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+        return x
+
+    started = time.monotonic()
+    with pytest.raises(WorkerDied, match="tín hiệu 9"):
+        fork_map(work, [0, 1, 2, 3], 2)
+    assert time.monotonic() - started < 10
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

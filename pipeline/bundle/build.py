@@ -139,7 +139,7 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
     persons_out, units_out, pages, built_n, reused_n = [], [], 0, 0, 0
     # units are independent (CPU-bound pypdf work): built in forked workers, which write their
     # bundles into the staging folder and return only the manifest entries
-    for p_out, u_out, n, b, r in fork_map(one_unit, plan.units, workers):
+    for p_out, u_out, n, b, r in fork_map(one_unit, plan.units, workers, weight=lambda u: len(u.persons) + 2):
         persons_out += p_out
         units_out.append(u_out)
         pages, built_n, reused_n = pages + n, built_n + b, reused_n + r

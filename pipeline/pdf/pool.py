@@ -64,8 +64,9 @@ Chunk = list[Item]  # forms of one join family, joined into one document
 
 def tasks(items: list[Item], workers: int) -> list[tuple[str, list]]:
     """Work units, one soffice call each: ("join", chunks) — the joined documents of one worker,
-    converted in ONE soffice run (one start-up per worker, not per document) — and ("each", forms)
-    converted one by one (forms that cannot be joined, or too few of a family to gain from it)."""
+    converted in ONE soffice run (one start-up per worker, not per document); forms that cannot be
+    joined, or too few of a family to gain from it, are one-form chunks in those same runs — and
+    ("each", forms), converted one by one, only when nothing is joined at all."""
     groups: dict[str, list[Item]] = {}
     single: list[Item] = []
     for it in items:
@@ -80,6 +81,10 @@ def tasks(items: list[Item], workers: int) -> list[tuple[str, list]]:
             continue
         per_worker = max(MIN_JOIN, -(-len(members) // workers))
         chunks.extend(batches(members, -(-len(members) // per_worker), MAX_JOIN))
+    if chunks:  # the other forms ride along in the same soffice runs, each converted alone (a
+        # one-form "joined" document is exactly a form normalised alone): no extra start-up
+        chunks.extend([it] for it in single)
+        single = []
     loads: list[tuple[int, list[Chunk]]] = [(0, []) for _ in range(min(workers, len(chunks)))]
     for chunk in sorted(chunks, key=len, reverse=True):  # largest first, to the least loaded worker
         i = min(range(len(loads)), key=lambda k: loads[k][0])
