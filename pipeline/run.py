@@ -19,6 +19,7 @@ from pipeline.forms.fill import fill_documents
 from pipeline.forms.registry import Registry
 from pipeline.options import BuildOptions, BuildSummary
 from pipeline.output import OutputFolder, PreviousOutput, Staged
+from pipeline.pdf import installation
 from pipeline.pdf.cache import BlobCache, PdfCache, data_key
 from pipeline.pdf.convert import convert_documents
 from pipeline.pdf.fonts import check_fonts
@@ -51,6 +52,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
+    made_by = installation.stamp()  # the LibreOffice and fonts: part of every PDF's key
     for font in check_fonts():  # fails early if a font lacks Vietnamese letters
         if font.substituted:
             log(f"Ghi chú: dùng phông «{font.family}» thay cho «{font.requested}» (cùng cỡ chữ, đủ chữ tiếng Việt).")
@@ -61,12 +63,13 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         files = Staged(stage, PreviousOutput(out.target))
         files.write("ket_qua_xep_loai.json", ratings_file.dumps(ratings_file.ratings_document(ratings)))
         files.write("ket_qua_xep_loai.xlsx", ratings_xlsx.to_bytes(ratings))
-        filled = fill_documents(plan, campaign, ratings, registry, stage, blobs, workers=converter.workers)
+        filled = fill_documents(plan, campaign, ratings, registry, stage, blobs, installation=made_by,
+                                workers=converter.workers)
         for job, item in filled.items.items():
             files.note(files.rel(item.docx), *filled.written[job])
         # the report and the table .docx are converted with the forms: one LibreOffice run for all
         prepared = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=workbook,
-                                      today=today)
+                                      installation=made_by, today=today)
         conv = convert_documents([*filled.items.values(), *prepared.items.values()], cache, converter,
                                  show_progress=options.show_progress)
         pdfs = {job: conv.pdfs[item.key][0] for job, item in filled.items.items()}
@@ -86,7 +89,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
                                   pages_by_sha=files.pages_by_sha)
         manifest.update(sub.manifest)
         documents = len(filled.items) + sub.documents
-        key = uptodate.input_key(campaign.source_sha256, Path(workbook).name, options, engine)
+        key = uptodate.input_key(campaign.source_sha256, Path(workbook).name, options, engine, made_by)
         manifest[uptodate.RECORD] = uptodate.record(
             key, dated=today if sub.deadline else None, people=len(plan.persons), documents=documents,
             pages=bundles.pages, bundles=bundles.built + bundles.reused)

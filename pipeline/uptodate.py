@@ -3,8 +3,9 @@
 Every build records in manifest.json (`lan_tao.khoa_dau_vao`) one key for all that decides its
 output: the workbook's bytes (and name), the options that change the output (--unit, --person,
 --templates, --no-duplex, --bo-quy-tac, --pdfa), the bytes of every template (the bundled ones and
-the agency's own folder), the program (its version and the bytes of its source files) and the
-converter. A build with the same key, into an output folder whose every listed file is still there
+the agency's own folder), the program (its version and the bytes of its source files), the
+converter, and the LibreOffice and fonts installed (`pdf.installation.stamp`: a new font or another
+LibreOffice changes the PDFs). A build with the same key, into an output folder whose every listed file is still there
 with the size and modification time the manifest recorded, does nothing and says so. The report
 prints the days left before the Sở Nội vụ deadline, so when the agency has a deadline the record
 also holds the date (`ngay`) and a build on another day is not unchanged.
@@ -84,7 +85,8 @@ def workbook_sha256(workbook: Path) -> str | None:
         return None
 
 
-def input_key(workbook_sha: str, workbook_name: str, options: BuildOptions, converter: str) -> str:
+def input_key(workbook_sha: str, workbook_name: str, options: BuildOptions, converter: str,
+              installation: str) -> str:
     parts = {
         "program": program_fingerprint(),
         "workbook": [workbook_name, workbook_sha],
@@ -92,6 +94,7 @@ def input_key(workbook_sha: str, workbook_name: str, options: BuildOptions, conv
         "options": {"units": sorted(options.units), "persons": sorted(options.persons), "duplex": options.duplex,
                     "rulebook": options.rulebook, "pdfa": options.pdfa},
         "converter": converter,
+        "installation": installation,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -116,7 +119,9 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
     sha = workbook_sha256(workbook)
     if sha is None:
         return None
-    key = input_key(sha, Path(workbook).name, options, converter)
+    from pipeline.pdf.installation import stamp
+
+    key = input_key(sha, Path(workbook).name, options, converter, stamp())
     if key.encode() not in raw:  # most builds stop here, without parsing the manifest
         return None
     today = options.today or dt.date.today()

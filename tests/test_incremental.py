@@ -135,6 +135,43 @@ def test_another_converter_rebuilds(ld, sample):
     assert not build_unit(sample, out, cache, OtherConverter()).unchanged
 
 
+def test_a_new_font_reconverts_every_form_but_renders_none(sample, tmp_path, monkeypatch):
+    """A font installed (here in the user's fontconfig folder, which LibreOffice reads too) changes
+    the PDFs LibreOffice makes: the same workbook is built again, every PDF converted again (and
+    the bundles assembled again), the filled .docx reused."""
+    xdg = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_DATA_HOME", str(xdg))
+    out, cache = tmp_path / "output", tmp_path / "cache"
+    first = build_unit(sample, out, cache, TextConverter())
+    assert build_unit(sample, out, cache, TextConverter()).unchanged
+    (xdg / "fonts").mkdir(parents=True)
+    shutil.copyfile("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", xdg / "fonts" / "PhongMoi.ttf")
+    again = build_unit(sample, out, cache, TextConverter())
+    assert not again.unchanged
+    assert again.converted == first.converted and again.reused == 0 and again.rendered == 0
+    assert again.bundles_built == first.bundles_built
+    assert build_unit(sample, out, cache, TextConverter()).unchanged  # and that one is now recorded
+
+
+def test_another_libreoffice_reconverts_every_form(sample, tmp_path, monkeypatch):
+    """LibreOffice upgraded (its version file rewritten), or another one chosen: converted again."""
+    program = tmp_path / "libreoffice" / "program"
+    program.mkdir(parents=True)
+    soffice = program / "soffice"
+    soffice.write_text("#!/bin/sh\nexit 1\n")
+    soffice.chmod(0o755)
+    (program / "versionrc").write_text("[Version]\nbuildid=1\n")
+    monkeypatch.setenv("HOSO_SOFFICE", str(soffice))
+    out, cache = tmp_path / "output", tmp_path / "cache"
+    first = build_unit(sample, out, cache, TextConverter())
+    assert build_unit(sample, out, cache, TextConverter()).unchanged
+    (program / "versionrc").write_text("[Version]\nbuildid=22\n")
+    again = build_unit(sample, out, cache, TextConverter())
+    assert not again.unchanged and again.converted == first.converted and again.rendered == 0
+    monkeypatch.delenv("HOSO_SOFFICE")
+    assert build_unit(sample, out, cache, TextConverter()).converted == first.converted
+
+
 def test_a_changed_template_rebuilds(sample, tmp_path):
     own = tmp_path / "mau"
     shutil.copytree(templates_dir(), own)

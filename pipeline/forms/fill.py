@@ -15,7 +15,7 @@ from pipeline.forms.context import person_context
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
-from pipeline.pdf.cache import BlobCache, cache_key
+from pipeline.pdf.cache import BlobCache, cache_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers, join_family
 from pipeline.pdf.pool import Item
 from pipeline.plan import DocumentJob, Plan
@@ -101,9 +101,9 @@ def _groups(jobs: list[_Job], workers: int) -> list[list[_Job]]:
 _compiled: dict[tuple[str, str], CompiledTemplate] = {}  # per process: each worker compiles what it renders
 
 
-def _fill(job: _Job, stage: Path, blobs: BlobCache) -> tuple[Item, bool, str, int]:
-    """Write one document (from the cache, or rendered and cached): (what to convert, rendered?,
-    SHA-256 and size of the .docx written)."""
+def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[Item, bool, str, int]:
+    """Write one document (from the cache, or rendered and cached): (what to convert, keyed for the
+    LibreOffice and fonts of `installation`; rendered?; SHA-256 and size of the .docx written)."""
     doc, spec = job.doc, job.spec
     key = cache_key(spec.template_sha256, job.context)
     dest = stage / doc.docx
@@ -126,16 +126,17 @@ def _fill(job: _Job, stage: Path, blobs: BlobCache) -> tuple[Item, bool, str, in
             head = template.first_page_header(parts)
     family, numbered = template_traits(spec)
     label = f"{job.who} — {spec.ma_hieu or spec.code}: {spec.title}"
-    return Item(key, dest, label, family, numbered, head), hit is None, digest, len(data)
+    return Item(pdf_key(key, installation), dest, label, family, numbered, head), hit is None, digest, len(data)
 
 
 def fill_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Path, blobs: BlobCache,
-                   *, workers: int = 1) -> Filled:
+                   *, installation: str, workers: int = 1) -> Filled:
     """Every document of the plan as a .docx in the staging folder; in `workers` forked processes
-    when there are enough to render (docxtpl rendering is pure Python)."""
+    when there are enough to render (docxtpl rendering is pure Python). `installation`: the stamp
+    of the LibreOffice and fonts that will convert them (`pdf.installation.stamp`)."""
     jobs = _jobs(plan, campaign, ratings, registry)
     groups = _groups(jobs, workers if len(jobs) >= MIN_PARALLEL else 1)
-    done = fork_map(lambda group: [_fill(job, stage, blobs) for job in group], groups, workers)
+    done = fork_map(lambda group: [_fill(job, stage, blobs, installation) for job in group], groups, workers)
     items: dict[str, Item] = {}
     written: dict[str, tuple[str, int]] = {}
     rendered = 0

@@ -1,6 +1,7 @@
 """Content-addressed cache of converted PDFs.
 
-Key: SHA-256 of (program version, template bytes, render context). An entry is the PDF plus a
+Key: SHA-256 of (program version, template bytes, render context, the LibreOffice and fonts
+installed: `pdf_key`). An entry is the PDF plus a
 sidecar with the PDF's own SHA-256 and page count; an entry whose bytes no longer match its
 sidecar (corrupted, truncated) is discarded and rebuilt, never used.
 """
@@ -28,6 +29,12 @@ def default_root() -> Path:
 
 def cache_key(template_sha256: str, context: dict) -> str:
     return data_key("form", template_sha256, context)
+
+
+def pdf_key(docx_key: str, installation: str) -> str:
+    """Key of a document's PDF: its .docx (`cache_key`) and the LibreOffice and fonts that convert
+    it (`installation.stamp`)."""
+    return data_key("pdf", docx_key, installation)
 
 
 def data_key(*parts) -> str:

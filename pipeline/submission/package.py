@@ -44,7 +44,8 @@ from pipeline.forms.registry import Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.ingest.model import Campaign, Person
 from pipeline.output import Staged
-from pipeline.pdf.cache import BlobCache, cache_key, data_key
+from pipeline.pdf import installation
+from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
 from pipeline.pdf.convert import Converted
 from pipeline.pdf.join import first_page_header, has_page_numbers
 from pipeline.pdf.pool import Item
@@ -206,9 +207,11 @@ def _cached_bytes(blobs: BlobCache, key: str, name: str, make: Callable[[], byte
 
 
 def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, registry: Registry,
-                       blobs: BlobCache, workbook: Path | None, today: dt.date | None = None) -> Prepared:
-    """Before the conversion: the report and table `.docx` (to convert with the forms), the table
-    `.xlsx` and the write-back copy (each from the cache when its inputs are unchanged)."""
+                       blobs: BlobCache, workbook: Path | None, installation: str,
+                       today: dt.date | None = None) -> Prepared:
+    """Before the conversion: the report and table `.docx` (to convert with the forms, their PDFs
+    keyed for the LibreOffice and fonts of `installation`), the table `.xlsx` and the write-back
+    copy (each from the cache when its inputs are unchanged)."""
     program = uptodate.program_fingerprint()
     warnings: list[str] = []
     rows = summary_table.summary_rows(campaign, ratings)
@@ -239,7 +242,7 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
 
         data, sha = _cached_bytes(blobs, data_key("submission-docx", program, key), "docx", render)
         dest = files.write(rel, data, sha256=sha)
-        items[form] = Item(key, dest, f"{campaign.agency.ten_co_quan} — {spec.title}", None,
+        items[form] = Item(pdf_key(key, installation), dest, f"{campaign.agency.ten_co_quan} — {spec.title}", None,
                            has_page_numbers(spec.template), first_page_header(dest))
 
     prepared = Prepared(campaign, ratings, blobs, items, titles, rows, today, warnings)
@@ -364,7 +367,8 @@ def write_submission(stage: Path, campaign: Campaign, ratings: Ratings, plan: Pl
     `convert`: a conversion (cache + LibreOffice pool); `workbook`: the input file."""
     files = Staged(stage)
     blobs = blobs if blobs is not None else BlobCache()
-    prep = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=workbook, today=today)
+    prep = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=workbook,
+                              installation=installation.stamp(), today=today)
     conv = convert(list(prep.items.values()))
     sub = finish_submission(prep, files, plan, conv.pdfs, pdfs, units=units, persons=persons, log=log)
     return Submission(sub.manifest, sub.deadline, sub.documents, conv.converted, sub.warnings)
