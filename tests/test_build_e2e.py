@@ -107,6 +107,47 @@ def test_unit_bundle_is_duplex_safe_and_numbered(built):
             assert f"Trang {page}/{total}" in reader.pages[page - 1].extract_text()
 
 
+def _cover_ranges(text: str) -> list[tuple[int, int]]:
+    """The page ranges a person's cover sheet lists ("Trang 15–17. Ký: …", "Trang 20")."""
+    import re
+
+    return [(int(a), int(b or a)) for a, b in re.findall(r"^Trang (\d+)(?:–(\d+))?(?:\.|$)", text, re.M)]
+
+
+def test_person_covers_list_the_pages_printed_where_they_are_bound(built):
+    """In a person's own dossier and in their unit's bundle, the cover's "Trang a–b" are the numbers
+    printed at the foot of those pages ("Trang n/N"), and each document's bookmark is on page a."""
+    out, _ = built
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    persons = {p["ma_so"]: p for p in manifest["ca_nhan"]}
+    checked = 0
+    for unit in manifest["don_vi"]:
+        reader = PdfReader(out / unit["pdf"])
+        total = len(reader.pages)
+        for item in unit["muc"]:
+            if not item["ma_so"]:
+                continue
+            own = persons[item["ma_so"]]
+            first = item["trang_dau"]
+            cover = reader.pages[first - 1].extract_text()
+            ranges = _cover_ranges(cover)
+            offset = first - 1
+            assert ranges == [(d["trang_dau"] + offset, d["trang_dau"] + offset + d["so_trang"] - 1)
+                              for d in own["tai_lieu"]], (item["ma_so"], cover)
+            for a, b in ranges:
+                assert f"Trang {a}/{total}" in reader.pages[a - 1].extract_text()
+                assert f"Trang {b}/{total}" in reader.pages[b - 1].extract_text()
+            assert all(a < b or f"Trang {a}–{a}" not in cover for a, b in ranges)  # one page: "Trang 20"
+            checked += 1
+            if checked == 1 or own["tai_lieu"][0]["so_trang"] == 1:  # and the person's own dossier
+                solo = PdfReader(out / own["pdf"])
+                solo_ranges = _cover_ranges(solo.pages[0].extract_text())
+                assert solo_ranges == [(d["trang_dau"], d["trang_dau"] + d["so_trang"] - 1) for d in own["tai_lieu"]]
+                for a, _b in solo_ranges:
+                    assert f"Trang {a}/{len(solo.pages)}" in solo.pages[a - 1].extract_text()
+    assert checked == len(persons)
+
+
 def _font_files(reader: PdfReader) -> dict[str, set[int]]:
     """Font name -> the embedded font programs (object numbers) used by the pages and their XObjects."""
     out: dict[str, set[int]] = {}

@@ -348,16 +348,18 @@ def _add_person(b: _Builder, drawn: cover.CoverPages, docs: list[_Doc], ma_so: s
     return at, sections
 
 
-def person_cover(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: CoverInfo):
-    """(cover facts, entries_for) of a person's cover sheet: the documents, their pages, who signs."""
+def person_cover(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: CoverInfo, *, first_page: int = 1):
+    """(cover facts, entries_for) of a person's cover sheet: the documents, their pages, who signs.
+    `first_page`: the page the cover is printed on — 1 in the person's own dossier, its page in a
+    unit's bundle, so the pages it lists are the numbers printed on them there."""
     docs = _person_documents(dossier, _as_pages(pdfs), info)
 
     def entries(offset: int) -> list[cover.TocEntry]:
-        out, page = [], offset
+        out, page = [], first_page - 1 + offset
         for d in docs:
             signers = "; ".join(info.signers.get(d.job.form, ()))
-            note = f"Trang {page}–{page + d.pages - 1}" + (f". Ký: {signers}" if signers else "")
-            out.append(cover.TocEntry(d.job.title, page, 1, note))
+            pages = f"Trang {page}" if d.pages == 1 else f"Trang {page}–{page + d.pages - 1}"
+            out.append(cover.TocEntry(d.job.title, page, 1, pages + (f". Ký: {signers}" if signers else "")))
             page += d.pages
         return out
 
@@ -382,20 +384,18 @@ def person_bundle(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: 
 
 
 def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages | dict[str, bytes], info: CoverInfo,
-                *, duplex: bool = True, person_info: dict[str, CoverInfo] | None = None,
-                person_covers: dict[str, cover.CoverPages] | None = None) -> BuiltBundle:
+                *, duplex: bool = True, person_info: dict[str, CoverInfo] | None = None) -> BuiltBundle:
     """Cover and table of contents, then seed 001's items (1)–(5); the persons in review order,
-    each starting on an odd page (their cover sheet and documents, as in their own dossier);
-    nested bookmarks section → person → document. `person_info`: each person's CoverInfo (copies,
-    initials, form headers), as given to `person_bundle`; `person_covers`: their covers, drawn
-    (render_covers) — drawn here for those not given."""
+    each starting on an odd page (their cover sheet and documents, as in their own dossier, but the
+    cover lists the pages by the unit bundle's numbers); nested bookmarks section → person →
+    document. `persons`: each person's own bundle (its length is the first guess of theirs here);
+    `person_info`: each person's CoverInfo (copies, initials, form headers), as given to
+    `person_bundle`."""
     unit_docs: dict[str, DocumentJob] = {d.form: d for d in (*unit.before, *unit.after)}
     docs = _as_pages(docs)
     infos = {p.ma_so: (person_info or {}).get(p.ma_so, CoverInfo((), "")) for p in unit.persons}
-    covers = dict(person_covers or {})
-    missing = [p for p in unit.persons if p.ma_so not in covers]
-    drawn = render_covers([person_cover(p, docs, infos[p.ma_so]) for p in missing], duplex, docs.faces())
-    covers.update((p.ma_so, pages) for p, (pages, _start) in zip(missing, drawn, strict=True))
+    content = {p.ma_so: sum(d.pages for d in _person_documents(p, docs, infos[p.ma_so])) for p in unit.persons}
+    lengths = {p.ma_so: persons[p.ma_so].pages for p in unit.persons}
 
     def layout(start_page: int):
         """Page of every part given where the content starts (1-based)."""
@@ -406,8 +406,8 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
                 for p in unit.persons:
                     if duplex and page % 2 == 0:
                         page += 1
-                    parts.append(("person", p, page, persons[p.ma_so].pages))
-                    page += persons[p.ma_so].pages
+                    parts.append(("person", p, page, lengths[p.ma_so]))
+                    page += lengths[p.ma_so]
             else:
                 for code in codes:
                     if code in unit_docs:
@@ -426,8 +426,20 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
                 out.append(cover.TocEntry(obj.ho_ten if kind == "person" else obj.title, page, 1))
         return out
 
-    [(cover_pages, start)] = render_covers([(info, lambda at: toc(layout(at)))], duplex, docs.faces())
-    plan = layout(start)
+    # the unit's contents and its persons' covers give each other's pages: lay both out until they agree
+    for _ in range(6):
+        [(cover_pages, start)] = render_covers([(info, lambda at: toc(layout(at)))], duplex, docs.faces())
+        plan = layout(start)
+        firsts = {obj.ma_so: page for _title, parts in plan for kind, obj, page, _n in parts if kind == "person"}
+        drawn = render_covers([person_cover(p, docs, infos[p.ma_so], first_page=firsts[p.ma_so]) for p in unit.persons],
+                              duplex, docs.faces())
+        covers = {p.ma_so: pages for p, (pages, _start) in zip(unit.persons, drawn, strict=True)}
+        settled = {p.ma_so: start - 1 + content[p.ma_so] for p, (_pages, start) in zip(unit.persons, drawn, strict=True)}
+        if settled == lengths:
+            break
+        lengths = settled
+    else:
+        raise RuntimeError("unit layout did not settle")
     b = _Builder(duplex, docs.faces())
     b.append_cover(cover_pages)
     b.to_odd()
@@ -440,11 +452,9 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
         for kind, obj, page, n in parts:
             if kind == "person":
                 b.to_odd()
-                built = persons[obj.ma_so]
-                at, _sections = _add_person(b, covers[obj.ma_so], _person_documents(obj, docs, infos[obj.ma_so]),
-                                            obj.ma_so)
+                at, own = _add_person(b, covers[obj.ma_so], _person_documents(obj, docs, infos[obj.ma_so]), obj.ma_so)
                 assert at + 1 == page and b.count - at == n, (at, page, b.count - at, n)
-                node[2].append((obj.ho_ten, at, [(s.title, at + s.first_page - 1, []) for s in built.sections]))
+                node[2].append((obj.ho_ten, at, [(s.title, at + s.first_page - 1, []) for s in own]))
                 sections.append(Section(obj.ho_ten, page, n, "", obj.ma_so))
             else:
                 numbers, head = info.headers.get(obj.key, (False, ""))

@@ -26,7 +26,7 @@ from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.pdf.cache import BlobCache, data_key
 from pipeline.plan import Plan
 
-BUNDLE_VERSION = "14"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
+BUNDLE_VERSION = "15"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,9 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
                             [(d.form, d.title, keys[d.key], headers[d.key]) for d in unit_docs], info.header,
                             info.title, info.facts, duplex)
         ub = _load(blobs, unit_key)
-        # the cover sheets to draw — of the persons rebuilt, and of everyone if the unit is — in one document
-        drawing = [d for d in unit.persons if ub is None or built[d.ma_so] is None]
+        # the cover sheets of the persons rebuilt, in one document (the unit bundle draws its own:
+        # there they list the unit bundle's page numbers)
+        drawing = [d for d in unit.persons if built[d.ma_so] is None]
         drawn = render_covers([person_cover(d, pages_of, person_info[d.ma_so]) for d in drawing], duplex,
                               pages_of.faces())
         covers = {d.ma_so: pages for d, (pages, _start) in zip(drawing, drawn, strict=True)}
@@ -124,8 +125,8 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
                              for s in b.sections],
             })
         if ub is None:
-            ub = made(unit_key, unit_bundle(unit, built, pages_of, info, duplex=duplex, person_info=person_info,
-                                            person_covers=covers), counts)
+            ub = made(unit_key, unit_bundle(unit, built, pages_of, info, duplex=duplex, person_info=person_info),
+                        counts)
         else:
             counts["reused"] += 1
         _write(stage / unit.pdf, ub.data)
