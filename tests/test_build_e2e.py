@@ -7,6 +7,7 @@ import json
 
 import pytest
 from pypdf import PdfReader
+from workbook_factory import with_strengths
 
 from pipeline import api, ingest
 from pipeline.forms.registry import Registry
@@ -236,16 +237,9 @@ def test_second_build_converts_nothing(built, sample, cache_dir, tmp_path):
 
 
 def test_changing_one_row_rebuilds_only_that_person_and_unit(built, sample, cache_dir, tmp_path):
-    import openpyxl
-
     out, first = built
-    wb = openpyxl.load_workbook(sample)
-    ws = wb["TuDanhGia"]
-    headers = [c.value for c in ws[1]]
-    row = next(r for r in ws.iter_rows(min_row=2) if r[headers.index("ma_so")].value == "VP-019")
-    row[headers.index("uu_diem")].value = "Chủ động, sáng tạo; hoàn thành vượt tiến độ (sửa lần 2)."
-    changed = tmp_path / "sua.xlsx"
-    wb.save(changed)
+    changed = with_strengths(sample, tmp_path / "sua.xlsx", "VP-019",
+                             "Chủ động, sáng tạo; hoàn thành vượt tiến độ (sửa lần 2).")
     campaign = ingest.load(changed)
     plan = make_plan(campaign, Registry())
     forms_of_person = len(next(d for d in plan.persons if d.ma_so == "VP-019").documents)

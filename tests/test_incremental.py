@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from fakes import TextConverter, build_unit
 from pypdf import PdfReader, PdfWriter
+from workbook_factory import with_strengths
 
 from pipeline import api, ingest, uptodate
 from pipeline.cli import main
@@ -246,15 +247,8 @@ def test_cli_no_change_run_is_quick_and_imports_none_of_the_build_libraries(real
 @pytest.mark.libreoffice
 def test_one_row_changed_reconverts_that_person_only_and_reuses_the_submission(real_copy, sample, cache_dir,
                                                                                   tmp_path, capsys):
-    import openpyxl
-
-    wb = openpyxl.load_workbook(sample)
-    ws = wb["TuDanhGia"]
-    headers = [c.value for c in ws[1]]
-    row = next(r for r in ws.iter_rows(min_row=2) if r[headers.index("ma_so")].value == "VP-019")
-    row[headers.index("uu_diem")].value = "Chủ động, sáng tạo; hoàn thành vượt tiến độ (sửa lần 3)."
-    changed = tmp_path / "sua.xlsx"
-    wb.save(changed)
+    changed = with_strengths(sample, tmp_path / "sua.xlsx", "VP-019",
+                             "Chủ động, sáng tạo; hoàn thành vượt tiến độ (sửa lần 3).")
     plan = make_plan(ingest.load(changed), Registry())
     forms_of_person = len(next(d for d in plan.persons if d.ma_so == "VP-019").documents)
     before = state(real_copy)

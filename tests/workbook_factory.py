@@ -198,3 +198,16 @@ def write_fast(path: Path, data: dict[str, list]) -> Path:
                    f'uniqueCount="{len(strings)}">{sst}</sst>')
         z.writestr("xl/styles.xml", _STYLES)
     return Path(path)
+
+
+def with_strengths(workbook: Path, dest: Path, ma_so: str, text: str) -> Path:
+    """A copy of `workbook` where person `ma_so`'s strengths (TuDanhGia.uu_diem) read `text`."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["TuDanhGia"]
+    headers = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[headers.index("ma_so")].value == ma_so)
+    row[headers.index("uu_diem")].value = text
+    wb.save(dest)
+    return dest
