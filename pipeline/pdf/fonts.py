@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from pipeline.errors import MissingDependency
-from pipeline.pdf.libreoffice import INSTALL_HINT
+from pipeline.pdf.libreoffice import INSTALL_HINT, soffice_env
 
 _VOWELS = "aăâeêioôơuưy"
 _TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
@@ -48,7 +50,9 @@ class FontReport:
 def _match(family: str) -> tuple[str, str] | None:
     if not shutil.which("fc-match"):
         return None
-    proc = subprocess.run(["fc-match", "-f", "%{family}|%{file}", family], capture_output=True, text=True, timeout=20)
+    with tempfile.TemporaryDirectory(prefix="hoso-fc-") as home:  # what LibreOffice sees (soffice_env)
+        proc = subprocess.run(["fc-match", "-f", "%{family}|%{file}", family], capture_output=True, text=True,
+                              timeout=20, env=soffice_env(Path(home)))
     if proc.returncode != 0 or "|" not in proc.stdout:
         return None
     fam, path = proc.stdout.split("|", 1)

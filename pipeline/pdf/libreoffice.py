@@ -40,6 +40,16 @@ def find_soffice() -> str:
     raise MissingDependency("Không tìm thấy LibreOffice (lệnh soffice), cần để chuyển văn bản sang PDF.", hint=INSTALL_HINT)
 
 
+def soffice_env(home: Path) -> dict[str, str]:
+    """The environment of a LibreOffice run: a HOME of its own (nothing of the user's settings
+    leaks in), headless VCL, and the user's own font folder kept in sight: fontconfig finds
+    `~/.local/share/fonts` through XDG_DATA_HOME, which would otherwise follow the HOME given here,
+    so a font the clerk installed for themselves is used — the font check (`fonts.py`) looks with
+    the same environment."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return dict(os.environ, SAL_USE_VCLPLUGIN="svp", HOME=str(home), XDG_DATA_HOME=data_home)
+
+
 def kill_group(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -72,7 +82,7 @@ def run_convert(soffice: str, profile: Path, files: list[Path], outdir: Path, *,
         "--norestore", "--nologo", "--nodefault", "--nolockcheck", "--nofirststartwizard",
         "--convert-to", filter_options, "--outdir", str(outdir), *map(str, files),
     ]
-    env = dict(os.environ, SAL_USE_VCLPLUGIN="svp", HOME=str(profile.parent))
+    env = soffice_env(profile.parent)
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
                             start_new_session=True, env=env)
     with _lock:
