@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.forms.registry import Registry
-from pipeline.pdf import join, libreoffice
+from pipeline.pdf import join, libreoffice, pool
 from pipeline.pdf.pool import Converter, Item, tasks
 
 pytestmark = pytest.mark.libreoffice
@@ -123,6 +123,31 @@ def test_joined_tasks_group_by_family_one_soffice_run_per_worker():
     assert max(loads) - min(loads) <= 200
     only_single = tasks([Item(f"b{i}", Path(f"/x/b{i}.docx"), "b", None) for i in range(3)], 2)
     assert [kind for kind, _c in only_single] == ["each", "each"]  # nothing joined: batches, as before
+
+
+def test_workers_get_equal_shares_by_the_weight_of_the_forms_text(tmp_path):
+    """Long forms weigh more than short ones: each worker's soffice run gets about half the text,
+    not half the forms (a family may be cut between the two)."""
+    import os
+    import zipfile
+
+    def form(name: str, text_bytes: int, family: str) -> Item:
+        path = tmp_path / f"{name}.docx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("word/document.xml", os.urandom(text_bytes))  # incompressible: weight = size
+        return Item(name, path, name, family)
+
+    items = [form(f"long{i}", 20_000, "famA") for i in range(6)]
+    items += [form(f"short{i}", 1_000, "famB") for i in range(200)]
+    plan = tasks(items, 2)
+    assert [kind for kind, _c in plan] == ["join", "join"]
+    weights = [sum(pool._weight(it) for chunk in chunks for it in chunk) for _kind, chunks in plan]
+    assert abs(weights[0] - weights[1]) <= 20_100, weights  # within one form of each other
+    counts = [sum(len(chunk) for chunk in chunks) for _kind, chunks in plan]
+    assert max(counts) > 2 * min(counts)  # by count, very unequal
+    for _kind, chunks in plan:
+        assert all(len({it.group for it in chunk}) == 1 and len(chunk) <= 200 for chunk in chunks)
+    assert sorted(it.key for _k, chunks in plan for chunk in chunks for it in chunk) == sorted(it.key for it in items)
 
 
 def test_damaged_join_falls_back_to_one_by_one(tmp_path, built, monkeypatch):
