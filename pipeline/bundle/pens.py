@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -47,11 +47,16 @@ class Face:
     codes: dict[str, int]
     widths: dict[int, float]  # code -> advance in 1/1000 em
 
+    _units: dict[str, float] = field(default_factory=dict, init=False, compare=False, repr=False)
+
     def width(self, text: str, size: float) -> float:
-        try:
-            return sum(self.widths[self.codes[_plain(ch)]] for ch in text) * size / 1000
-        except KeyError:
-            raise Unencodable(text) from None
+        units = self._units.get(text)  # covers measure the same words and titles again and again
+        if units is None:
+            try:
+                units = self._units[text] = sum(self.widths[self.codes[_plain(ch)]] for ch in text)
+            except KeyError:
+                raise Unencodable(text) from None
+        return units * size / 1000
 
     def encode(self, text: str) -> bytes:
         try:
