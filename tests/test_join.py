@@ -119,22 +119,22 @@ def test_joined_tasks_group_by_family_one_soffice_run_per_worker():
     alone = sorted(c[0].key for c in chunks if len(c) == 1)
     assert alone == sorted([f"b{i}" for i in range(3)] + [f"c{i}" for i in range(2)])
     assert [kind for kind, _c in plan] == ["join", "join"]  # no extra soffice start-up for them
-    loads = [sum(len(c) for c in js) for js in joined]
-    assert max(loads) - min(loads) <= 200
+    # (how the work is shared between the runs: test_workers_get_equal_shares_by_the_weight_of_the_forms_text)
     only_single = tasks([Item(f"b{i}", Path(f"/x/b{i}.docx"), "b", None) for i in range(3)], 2)
     assert [kind for kind, _c in only_single] == ["each", "each"]  # nothing joined: batches, as before
 
 
 def test_workers_get_equal_shares_by_the_weight_of_the_forms_text(tmp_path):
-    """Long forms weigh more than short ones: each worker's soffice run gets about half the text,
-    not half the forms (a family may be cut between the two)."""
+    """Long forms weigh more than short ones: each worker's soffice run gets about half the text
+    (the XML of word/document.xml), not half the forms (a family may be cut between the two); a
+    form converted on its own counts for more than its text."""
     import os
     import zipfile
 
-    def form(name: str, text_bytes: int, family: str) -> Item:
+    def form(name: str, text_bytes: int, family: str | None) -> Item:
         path = tmp_path / f"{name}.docx"
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("word/document.xml", os.urandom(text_bytes))  # incompressible: weight = size
+            zf.writestr("word/document.xml", os.urandom(text_bytes))  # its weight: text_bytes
         return Item(name, path, name, family)
 
     items = [form(f"long{i}", 20_000, "famA") for i in range(6)]
@@ -148,6 +148,11 @@ def test_workers_get_equal_shares_by_the_weight_of_the_forms_text(tmp_path):
     for _kind, chunks in plan:
         assert all(len({it.group for it in chunk}) == 1 and len(chunk) <= 200 for chunk in chunks)
     assert sorted(it.key for _k, chunks in plan for chunk in chunks for it in chunk) == sorted(it.key for it in items)
+    alone = form("report", 1_000, None)
+    plan = tasks([*items, alone], 2)
+    shares = [sum(pool._weight(it) + (pool.DOCUMENT_COST if it is alone else 0) for chunk in chunks for it in chunk)
+              for _kind, chunks in plan]
+    assert abs(shares[0] - shares[1]) <= 20_100 + pool.DOCUMENT_COST, shares
 
 
 def test_damaged_join_falls_back_to_one_by_one(tmp_path, built, monkeypatch):

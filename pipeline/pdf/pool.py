@@ -63,13 +63,18 @@ def batches(items: list[Item], workers: int, limit: int | None = None) -> list[l
 Chunk = list[Item]  # forms of one join family, joined into one document
 
 
+DOCUMENT_COST = 150_000  # a document converted on its own costs about as much as this much text
+
+
 def _weight(item: Item) -> int:
-    """What converting a form costs, about: the compressed bytes of its text (word/document.xml,
-    read from the zip's directory; the styles and fonts every form shares are left out). Measured
-    on the benchmark agency, each worker's seconds followed the bytes of its joined documents."""
+    """What converting a form costs, about: the size of its text's XML (word/document.xml,
+    uncompressed, from the zip's directory; the styles and fonts every form shares are left out).
+    Measured on the benchmark agency, one soffice converted 680–860 KB of this XML a second in each
+    join family (personal forms, residence-cell sheets, unit tables), while compressed sizes gave
+    40–140 KB/s: tables compress well but take long to lay out."""
     try:
         with zipfile.ZipFile(item.docx) as zf:
-            return max(1, zf.getinfo("word/document.xml").compress_size)
+            return max(1, zf.getinfo("word/document.xml").file_size)
     except (OSError, KeyError, zipfile.BadZipFile):
         return 1
 
@@ -96,19 +101,19 @@ def tasks(items: list[Item], workers: int) -> list[tuple[str, list]]:
         return [("each", chunk) for chunk in batches(single, workers)]
     # the other forms ride along in the same soffice runs, each converted alone (a one-form
     # "joined" document is exactly a form normalised alone): no extra start-up
-    runs = [[it] for members in families for it in members] + [[it] for it in single]
-    weights = [_weight(r[0]) for r in runs]
+    joinable = [it for members in families for it in members]
+    joins = {id(it) for it in joinable}
+    weights = [_weight(it) for it in joinable] + [_weight(it) + DOCUMENT_COST for it in single]
     share = sum(weights) / workers
     loads: list[list[Chunk]] = [[]]
     done = 0.0
-    for run, weight in zip(runs, weights, strict=True):
+    for it, weight in zip(joinable + single, weights, strict=True):
         if done >= share * len(loads) and len(loads) < workers:
             loads.append([])  # this worker has its share: the next one starts
         chunks = loads[-1]
         last = chunks[-1] if chunks else None
-        it = run[0]
-        if (last is not None and it.group and it.group in groups and len(groups[it.group]) >= MIN_JOIN
-                and last[0].group == it.group and len(last) < MAX_JOIN):
+        if (last is not None and id(it) in joins and id(last[0]) in joins and last[0].group == it.group
+                and len(last) < MAX_JOIN):
             last.append(it)  # the same family: the same joined document
         else:
             chunks.append([it])
