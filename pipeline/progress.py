@@ -28,9 +28,15 @@ class Progress:
             return
         frac = min(1.0, self.done / self.total)
         elapsed = time.monotonic() - self.start
-        eta = (elapsed / frac - elapsed) if frac > 0 else 0
+        if self.done >= self.total:
+            when = f"xong trong {elapsed:.0f} giây"
+        elif self.done == 0:
+            when = "đang ước tính thời gian còn lại"  # nothing done yet: no honest estimate
+        else:
+            when = f"còn khoảng {elapsed / frac - elapsed:.0f} giây"
         bar = "█" * int(frac * 30) + "░" * (30 - int(frac * 30))
-        self.stream.write(f"\r{self.label} {bar} {self.done}/{self.total}  còn khoảng {eta:4.0f} giây ")
+        # \x1b[K clears what a longer previous line left on the right
+        self.stream.write(f"\r{self.label} {bar} {self.done}/{self.total} — {when}\x1b[K")
         self.stream.flush()
 
     def close(self) -> None:
