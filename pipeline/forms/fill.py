@@ -6,6 +6,7 @@ cache instead of being rendered again.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +115,7 @@ def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
         if head is None:
-            head = first_page_header(dest)
+            head = first_page_header(io.BytesIO(data))  # from the bytes in hand, not the file again
     else:
         template = _compiled.get((spec.template_sha256, doc.form))
         if template is None:

@@ -22,11 +22,13 @@ caller checks there is one destination per form and falls back to one-by-one con
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
 import zipfile
 from pathlib import Path
+from typing import IO
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -170,7 +172,7 @@ def has_page_numbers(template: Path) -> bool:
         return any(b"PAGE" in zf.read(n) for n in zf.namelist() if n.startswith(("word/header", "word/footer")))
 
 
-def first_page_header(docx: Path) -> str:
+def first_page_header(docx: Path | IO[bytes]) -> str:
     """The text of the first page's own header (e.g. "Mẫu số 02"), drawn on the PDF instead."""
     with zipfile.ZipFile(docx) as zf:
         return header_text(zf.read)
@@ -185,11 +187,21 @@ def header_text(read) -> str:
     if not m:
         return ""
     rid = re.search(rb'r:id="([^"]+)"', m.group(0))
-    rels = etree.fromstring(read("word/_rels/document.xml.rels"))
-    target = next((r.get("Target") for r in rels if rid and r.get("Id") == rid.group(1).decode()), None)
+    target = _target(read("word/_rels/document.xml.rels"), rid.group(1).decode() if rid else "")
     if not target:
         return ""
-    root = etree.fromstring(read("word/" + target.lstrip("/").removeprefix("word/")))
+    return _lines(read("word/" + target.lstrip("/").removeprefix("word/")))
+
+
+# documents of one template mostly share their relationships and their header's XML: parsed once
+@functools.lru_cache(maxsize=64)
+def _target(rels: bytes, rid: str) -> str | None:
+    return next((r.get("Target") for r in etree.fromstring(rels) if rid and r.get("Id") == rid), None)
+
+
+@functools.lru_cache(maxsize=256)
+def _lines(header: bytes) -> str:
+    root = etree.fromstring(header)
     lines = ["".join(t.text or "" for t in p.iter(_q("t"))) for p in root.iter(_q("p"))]
     return "\n".join(line for line in lines if line.strip())
 
