@@ -77,11 +77,11 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         keys = {job: item.key for job, item in filled.items.items()}
         headers = {job: (item.page_numbers, item.first_page_header) for job, item in filled.items.items()}
         sources = {job: conv.sources[item.key] for job, item in filled.items.items() if item.key in conv.sources}
-        bundles = write_bundles(plan, pdfs, keys, stage, campaign=campaign, registry=registry, blobs=blobs,
+        bundles = write_bundles(plan, pdfs, keys, files, campaign=campaign, registry=registry, blobs=blobs,
                                 headers=headers, duplex=options.duplex, sources=sources, workers=converter.workers)
         if options.pdfa:
             write_pdfa_forms(filled, files, cache, converter, log=log, show_progress=options.show_progress)
-        files.scan()  # the bundles and the ratings files: read and hashed once, a few at a time
+        files.scan()  # any staged file not known yet: read and hashed once, a few at a time
         sub = finish_submission(prepared, files, plan, conv.pdfs, pdfs, pages=pages, units=options.units,
                                 persons=options.persons, log=log)
         manifest = build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,

@@ -263,6 +263,11 @@ def test_one_row_changed_reconverts_that_person_only_and_reuses_the_submission(r
                 "nop_so_noi_vu/bieu_tong_hop.docx", "nop_so_noi_vu/bieu_tong_hop.pdf",
                 "nop_so_noi_vu/bieu_tong_hop.xlsx", "ket_qua_xep_loai.json"):
         assert after[rel][:2] == before[rel][:2], rel
+    # the other units' bundles and persons' dossiers: linked from the previous output, not rewritten
+    others = [rel for rel in before if rel.endswith(".pdf") and rel.startswith(("ca_nhan/", "don_vi/"))
+              and "/TH" not in rel and not rel.startswith("don_vi/TH")]
+    assert len(others) > 30
+    assert all(after[rel][:2] == before[rel][:2] for rel in others), [r for r in others if after[r][:2] != before[r][:2]]
     # what changed: the person's dossier, their unit's (and its copy), the zip, the write-back copy
     for rel in ("ca_nhan/TH/VP-019.pdf", "don_vi/TH.pdf", "nop_so_noi_vu/don_vi/TH.pdf", "ho_so_2024.zip",
                 "so_lieu_kem_ket_qua.xlsx"):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from pipeline.bundle.assemble import (
     BuiltBundle,
@@ -23,6 +22,7 @@ from pipeline.bundle.assemble import (
 from pipeline.forking import fork_map
 from pipeline.forms.registry import Registry
 from pipeline.ingest.schema import LOAI_NHAN_SU
+from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
 from pipeline.plan import Plan
 
@@ -38,22 +38,33 @@ class Bundles:
     reused: int
 
 
-def _save(blobs: BlobCache, key: str, b: BuiltBundle) -> None:
+def _save(blobs: BlobCache, key: str, b: BuiltBundle) -> str:
+    """Cache a bundle; its PDF's SHA-256."""
     meta = {"pages": b.pages, "sections": [asdict(s) for s in b.sections]}
-    blobs.put(key, "bundle.pdf", b.data)
+    digest = blobs.put(key, "bundle.pdf", b.data)
     blobs.put(key, "bundle.json", json.dumps(meta, ensure_ascii=False).encode())
+    return digest
 
 
-def _load(blobs: BlobCache, key: str) -> BuiltBundle | None:
-    parts = [blobs.get(key, name) for name in ("bundle.json", "bundle.pdf")]
-    if any(p is None for p in parts):
+def _load(blobs: BlobCache, key: str) -> tuple[BuiltBundle, str] | None:
+    """A cached bundle and its PDF's SHA-256 (just checked), or None."""
+    meta = blobs.get(key, "bundle.json")
+    pdf = blobs.get_verified(key, "bundle.pdf") if meta is not None else None
+    if pdf is None:
         return None
-    meta = json.loads(parts[0])
-    sections = tuple(Section(**{k: v for k, v in s.items() if k != "children"}) for s in meta["sections"])
-    return BuiltBundle(parts[1], meta["pages"], sections)
+    info = json.loads(meta)
+    sections = tuple(Section(**{k: v for k, v in s.items() if k != "children"}) for s in info["sections"])
+    return BuiltBundle(pdf[0], info["pages"], sections), pdf[1]
 
 
-def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stage: Path, *, campaign,
+def _write(files: Staged, rel: str, b: BuiltBundle, sha256: str) -> tuple[str, str, int, int]:
+    """Stage a bundle (hard-linked from the previous output when that holds the same bytes);
+    what the manifest needs of it: (path, SHA-256, size, pages)."""
+    files.write(rel, b.data, sha256=sha256, pages=b.pages)
+    return rel, sha256, len(b.data), b.pages
+
+
+def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], files: Staged, *, campaign,
                   registry: Registry, blobs: BlobCache, headers: dict[str, tuple[bool, str]],
                   duplex: bool = True, sources: dict[str, tuple[bytes, int, int]] | None = None,
                   workers: int = 1) -> Bundles:
@@ -67,16 +78,18 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
     agency = campaign.agency
     header = tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x)
 
-    def made(key: str, b: BuiltBundle, counts: dict) -> BuiltBundle:
-        _save(blobs, key, b)
+    def made(key: str, b: BuiltBundle, counts: dict, sha: dict[str, str]) -> BuiltBundle:
+        sha[key] = _save(blobs, key, b)
         counts["built"] += 1
         return b
 
     pages_of = Pages(pdfs, sources)
 
-    def one_unit(unit) -> tuple[list[dict], dict, int, int, int]:
-        """Every bundle of one unit: (person entries, unit entry, pages, built, reused)."""
+    def one_unit(unit) -> tuple[list[dict], dict, int, int, int, list[tuple[str, str, int, int]]]:
+        """Every bundle of one unit: (person entries, unit entry, pages, built, reused, files written)."""
         counts = {"built": 0, "reused": 0}
+        sha: dict[str, str] = {}  # bundle key -> its PDF's SHA-256
+        written: list[tuple[str, str, int, int]] = []
         persons_out: list[dict] = []
         pages_of.forget_single()
         built: dict[str, BuiltBundle | None] = {}
@@ -95,7 +108,7 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
                            [headers[d.key] for d in dossier.documents], duplex)
             person_keys.append(key)
             person_info[dossier.ma_so] = info
-            built[dossier.ma_so] = _load(blobs, key)
+            built[dossier.ma_so] = _cached(key, sha)
         info = CoverInfo(header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}", (
             ("Đơn vị", unit.ten_don_vi), ("Số người", str(len(unit.persons))),
         ), headers={d.key: headers[d.key] for d in (*unit.before, *unit.after)})
@@ -103,7 +116,7 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
         unit_key = data_key("unit", BUNDLE_VERSION, person_keys, [(p.ma_so, p.ho_ten) for p in unit.persons],
                             [(d.form, d.title, keys[d.key], headers[d.key]) for d in unit_docs], info.header,
                             info.title, info.facts, duplex)
-        ub = _load(blobs, unit_key)
+        ub = _cached(unit_key, sha)
         # the cover sheets of the persons rebuilt, in one document (the unit bundle draws its own:
         # there they list the unit bundle's page numbers)
         drawing = [d for d in unit.persons if built[d.ma_so] is None]
@@ -115,10 +128,10 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
             if b is None:
                 b = built[dossier.ma_so] = made(key, person_bundle(dossier, pages_of, person_info[dossier.ma_so],
                                                                    duplex=duplex, cover_pages=covers[dossier.ma_so]),
-                                                counts)
+                                                counts, sha)
             else:
                 counts["reused"] += 1
-            _write(stage / dossier.pdf, b.data)
+            written.append(_write(files, dossier.pdf, b, sha[key]))
             persons_out.append({
                 "ma_so": dossier.ma_so, "ma_don_vi": dossier.ma_don_vi, "pdf": dossier.pdf,
                 "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages}
@@ -126,27 +139,33 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], stag
             })
         if ub is None:
             ub = made(unit_key, unit_bundle(unit, built, pages_of, info, duplex=duplex, person_info=person_info),
-                        counts)
+                      counts, sha)
         else:
             counts["reused"] += 1
-        _write(stage / unit.pdf, ub.data)
+        written.append(_write(files, unit.pdf, ub, sha[unit_key]))
         unit_out = {
             "ma_don_vi": unit.ma_don_vi, "pdf": unit.pdf,
             "muc": [{"tieu_de": s.title, "mau": s.form, "ma_so": s.ma_so, "trang_dau": s.first_page,
                      "so_trang": s.pages} for s in ub.sections],
         }
-        return persons_out, unit_out, ub.pages, counts["built"], counts["reused"]
+        return persons_out, unit_out, ub.pages, counts["built"], counts["reused"], written
+
+    def _cached(key: str, sha: dict[str, str]) -> BuiltBundle | None:
+        hit = _load(blobs, key)
+        if hit is None:
+            return None
+        sha[key] = hit[1]
+        return hit[0]
 
     persons_out, units_out, pages, built_n, reused_n = [], [], 0, 0, 0
-    # units are independent (CPU-bound pypdf work): built in forked workers, which write their
-    # bundles into the staging folder and return only the manifest entries
-    for p_out, u_out, n, b, r in fork_map(one_unit, plan.units, workers, weight=lambda u: len(u.persons) + 2):
+    # units are independent (CPU-bound pypdf work): built in forked workers, which stage their
+    # bundles and return the manifest entries and each file's digest, size and pages (the files
+    # are not read again)
+    for p_out, u_out, n, b, r, written in fork_map(one_unit, plan.units, workers,
+                                                    weight=lambda u: len(u.persons) + 2):
         persons_out += p_out
         units_out.append(u_out)
         pages, built_n, reused_n = pages + n, built_n + b, reused_n + r
+        for rel, digest, size, file_pages in written:
+            files.note(rel, digest, size, file_pages)
     return Bundles(persons_out, units_out, pages, built_n, reused_n)
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
