@@ -93,8 +93,7 @@ def _options(jobs, units, persons, templates, cache_dir, no_duplex=False, **extr
 def _summary(s: BuildSummary) -> None:
     if s.unchanged:
         say("Không có gì thay đổi kể từ lần tạo trước (cùng sổ Excel, tùy chọn, mẫu biểu, phiên bản chương trình, "
-            f"LibreOffice và phông chữ; "
-            f"{s.people} người, {s.documents} văn bản: chuyển PDF mới 0, dùng lại {s.reused}; {s.pages} trang; "
+            f"LibreOffice và phông chữ; {s.people} người, {s.documents} văn bản: chuyển PDF mới 0, dùng lại {s.reused}; {s.pages} trang; "
             f"kiểm tra trong {s.seconds:.1f} giây): giữ nguyên kết quả ở «{s.outdir}».")
     else:
         say(f"Xong: {s.people} người, {s.documents} văn bản (chuyển PDF mới {s.converted}, dùng lại {s.reused}; "

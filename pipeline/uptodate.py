@@ -4,11 +4,11 @@ Every build records in manifest.json (`lan_tao.khoa_dau_vao`) one key for all th
 output: the workbook's bytes (and name), the options that change the output (--unit, --person,
 --templates, --no-duplex, --bo-quy-tac, --pdfa), the bytes of every template (the bundled ones and
 the agency's own folder), the program (its version and the bytes of its source files), the
-converter, and the LibreOffice and fonts installed (`pdf.installation.stamp`: a new font or another
-LibreOffice changes the PDFs). A build with the same key, into an output folder whose every listed file is still there
-with the size and modification time the manifest recorded, does nothing and says so. The report
-prints the days left before the Sở Nội vụ deadline, so when the agency has a deadline the record
-also holds the date (`ngay`) and a build on another day is not unchanged.
+converter, and the LibreOffice and fonts installed (`pdf.installation.stamp`: a new font or
+another LibreOffice changes the PDFs). A build with the same key, into an output folder whose every
+listed file is still there with the size and modification time the manifest recorded, does nothing
+and says so. The report prints the days left before the Sở Nội vụ deadline, so when the agency has
+a deadline the record also holds the date (`ngay`) and a build on another day is not unchanged.
 
 Only the standard library is imported here: the CLI asks before it imports the build.
 """

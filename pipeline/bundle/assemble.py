@@ -434,7 +434,7 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
         drawn = render_covers([person_cover(p, docs, infos[p.ma_so], first_page=firsts[p.ma_so]) for p in unit.persons],
                               duplex, docs.faces())
         covers = {p.ma_so: pages for p, (pages, _start) in zip(unit.persons, drawn, strict=True)}
-        settled = {p.ma_so: start - 1 + content[p.ma_so] for p, (_pages, start) in zip(unit.persons, drawn, strict=True)}
+        settled = {p.ma_so: begins - 1 + content[p.ma_so] for p, (_pages, begins) in zip(unit.persons, drawn, strict=True)}
         if settled == lengths:
             break
         lengths = settled

@@ -83,6 +83,13 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
         counts["built"] += 1
         return b
 
+    def _cached(key: str, sha: dict[str, str]) -> BuiltBundle | None:
+        hit = _load(blobs, key)
+        if hit is None:
+            return None
+        sha[key] = hit[1]
+        return hit[0]
+
     pages_of = Pages(pdfs, sources)
 
     def one_unit(unit) -> tuple[list[dict], dict, int, int, int, list[tuple[str, str, int, int]]]:
@@ -149,13 +156,6 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
                      "so_trang": s.pages} for s in ub.sections],
         }
         return persons_out, unit_out, ub.pages, counts["built"], counts["reused"], written
-
-    def _cached(key: str, sha: dict[str, str]) -> BuiltBundle | None:
-        hit = _load(blobs, key)
-        if hit is None:
-            return None
-        sha[key] = hit[1]
-        return hit[0]
 
     persons_out, units_out, pages, built_n, reused_n = [], [], 0, 0, 0
     # units are independent (CPU-bound pypdf work): built in forked workers, which stage their

@@ -1,9 +1,9 @@
 """Content-addressed cache of converted PDFs.
 
 Key: SHA-256 of (program version, template bytes, render context, the LibreOffice and fonts
-installed: `pdf_key`). An entry is the PDF plus a
-sidecar with the PDF's own SHA-256 and page count; an entry whose bytes no longer match its
-sidecar (corrupted, truncated) is discarded and rebuilt, never used.
+installed: `pdf_key`). An entry is the PDF plus a sidecar with the PDF's own SHA-256 and page
+count; an entry whose bytes no longer match its sidecar (corrupted, truncated) is discarded and
+rebuilt, never used.
 """
 
 from __future__ import annotations

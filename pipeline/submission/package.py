@@ -44,9 +44,9 @@ from pipeline.forms.registry import Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.ingest.model import Campaign, Person
 from pipeline.output import Staged
-from pipeline.pdf import installation
 from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
 from pipeline.pdf.convert import Converted
+from pipeline.pdf.installation import stamp as installation_stamp
 from pipeline.pdf.join import first_page_header, has_page_numbers
 from pipeline.pdf.pool import Item
 from pipeline.plan import Plan, review_order
@@ -368,7 +368,7 @@ def write_submission(stage: Path, campaign: Campaign, ratings: Ratings, plan: Pl
     files = Staged(stage)
     blobs = blobs if blobs is not None else BlobCache()
     prep = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=workbook,
-                              installation=installation.stamp(), today=today)
+                              installation=installation_stamp(), today=today)
     conv = convert(list(prep.items.values()))
     sub = finish_submission(prep, files, plan, conv.pdfs, pdfs, units=units, persons=persons, log=log)
     return Submission(sub.manifest, sub.deadline, sub.documents, conv.converted, sub.warnings)
