@@ -233,6 +233,38 @@ def _year(value: object) -> int:
     return num
 
 
+PERIOD_EXPECTED = "tháng dạng 2026-01 … 2026-12 hoặc quý dạng 2026-Q1 … 2026-Q4"
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_PERIOD_FORMS = (  # on `fold`ed text: punctuation is already a space
+    # year first: 2026-01, 2026-1, 2026/01, 2026-Q1, 2026Q1, 2026 quý 1
+    (re.compile(r"(\d{4}) ?(?:q|quy) ?([1-4]|i{1,3}|iv)"), "yq"),
+    (re.compile(r"(\d{4}) (?:t |thang )?(\d{1,2})"), "ym"),
+    # period first: Q1/2026, Quý I/2026, quý 1 năm 2026, T1/2026, Tháng 01/2026, 01/2026, tháng 1 năm 2026
+    (re.compile(r"(?:q|quy) ?([1-4]|i{1,3}|iv) (?:nam )?(\d{4})"), "qy"),
+    (re.compile(r"(?:t ?|thang )?(\d{1,2}) (?:nam )?(\d{4})"), "my"),
+)
+
+
+def period(value: object) -> str:
+    """A month or quarter of a year, canonical: "2026-01" … "2026-12", "2026-Q1" … "2026-Q4"."""
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value.year:04d}-{value.month:02d}"  # «2026-01» typed into Excel becomes 01/01/2026
+    text = fold(clean_text(value))
+    for pattern, how in _PERIOD_FORMS:
+        m = pattern.fullmatch(text)
+        if not m:
+            continue
+        first, second = m.groups()
+        year, part = (first, second) if how[0] == "y" else (second, first)
+        if "q" in how:
+            q = _ROMAN.get(part) or int(part)
+            return f"{int(year):04d}-Q{q}"
+        month = int(part)
+        if 1 <= month <= 12:
+            return f"{int(year):04d}-{month:02d}"
+    raise Bad(PERIOD_EXPECTED)
+
+
 _DATE_EXPECTED = "ngày theo dạng dd/mm/yyyy (ví dụ 05/11/2024) hoặc ô kiểu Ngày của Excel"
 
 
@@ -337,7 +369,7 @@ def converter(col: schema.Column) -> Callable[[object], object]:
     if kind == schema.TEXT:
         return _text(MAX_CELL_CHARS if col.key in LONG_TEXT else MAX_SHORT_TEXT)
     simple = {schema.ID: _id, schema.NUMBER: _number, schema.INT: _int, schema.MONTHS: _months,
-              schema.YEAR: _year, schema.DATE: _date, schema.YESNO: _yesno}
+              schema.YEAR: _year, schema.DATE: _date, schema.YESNO: _yesno, schema.PERIOD: period}
     if kind in simple:
         convert = simple[kind]
     elif kind == schema.LEVEL:

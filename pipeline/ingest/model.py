@@ -39,6 +39,7 @@ class Agency:
     bo_mau: str = "nd90"
     han_nop_so_noi_vu: dt.date | None = None
     bo_quy_tac: str = ""
+    bo_quy_tac_khac: str = ""  # from 2026: the rulebook the agency chose for can_bo, hop_dong, nguoi_lao_dong
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -49,6 +50,7 @@ class Unit:
     loai_don_vi: str  # hanh_chinh | su_nghiep
     thu_tu: int
     chi_bo: str = ""
+    muc_xep_loai_don_vi: str | None = None  # the unit's own level, when known (head of a viên chức unit <= it)
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -146,6 +148,40 @@ class CapOverride:
 
 
 @dataclass(frozen=True)
+class PeriodResult:
+    """One row of KetQuaKy: a person's results for one month ("2026-01") or quarter ("2026-Q1").
+    a, b, c are None when they come from SanPham; d, dd (đ), e only for leaders."""
+
+    ma_so: str
+    ky: str
+    diem_tieu_chi_chung: float
+    a: float | None = None  # ty_le_so_luong
+    b: float | None = None  # ty_le_chat_luong
+    c: float | None = None  # ty_le_tien_do
+    d: float | None = None  # ty_le_ket_qua_don_vi
+    dd: float | None = None  # ty_le_to_chuc_thuc_hien
+    e: float | None = None  # ty_le_doan_ket
+    row: int = 0
+    refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Product:
+    """One row of SanPham: a product or piece of work assigned to a person in a period."""
+
+    ma_so: str
+    ky: str
+    ten_san_pham: str
+    hoan_thanh: bool
+    he_so_quy_doi: float = 1
+    so_lan_khong_dat: int = 0
+    so_lan_cham: int = 0
+    mien_tru: bool = False
+    row: int = 0
+    refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Campaign:
     """Everything read from one workbook."""
 
@@ -161,6 +197,8 @@ class Campaign:
     source_sha256: str = ""
     warnings: tuple = ()  # tuple[Problem, ...]
     cap_overrides: tuple[CapOverride, ...] = ()
+    periods: tuple[PeriodResult, ...] = ()  # KetQuaKy (from 2026)
+    products: tuple[Product, ...] = ()  # SanPham (from 2026)
 
     @property
     def year(self) -> int:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Value kinds understood by pipeline.ingest.cells
-TEXT, DATE, INT, NUMBER, YESNO, LEVEL, CODE, YEAR, MONTHS, ID = (
-    "text", "date", "int", "number", "yesno", "level", "code", "year", "months", "id",
+TEXT, DATE, INT, NUMBER, YESNO, LEVEL, CODE, YEAR, MONTHS, ID, PERIOD = (
+    "text", "date", "int", "number", "yesno", "level", "code", "year", "months", "id", "period",
 )
 
 LEVELS: dict[str, str] = {
@@ -84,7 +84,10 @@ CO_QUAN = Sheet(
         C("dang_bo", "Đảng bộ", help="Tên đảng bộ cho các mẫu của Đảng"),
         C("bo_mau", "Bộ mẫu", CODE, choices=BO_MAU, help="Bộ mẫu biểu cho từng loại nhân sự; mặc định nd90"),
         C("han_nop_so_noi_vu", "Hạn nộp Sở Nội vụ", DATE, help="Hạn gửi hồ sơ cho Sở Nội vụ"),
-        C("bo_quy_tac", "Bộ quy tắc", help="Ghi đè bộ quy tắc (mặc định chọn theo năm đánh giá)"),
+        C("bo_quy_tac", "Bộ quy tắc", help="Ghi đè bộ quy tắc cho mọi người (mặc định chọn theo năm đánh giá và loại nhân sự)"),
+        C("bo_quy_tac_khac", "Bộ quy tắc cho cán bộ, hợp đồng, NLĐ",
+          help="Từ năm 2026: bộ quy tắc cơ quan chọn cho cán bộ, người làm hợp đồng và người lao động; "
+               "mặc định nd335-2025 (như công chức)"),
     ),
 )
 
@@ -97,6 +100,9 @@ DON_VI = Sheet(
         C("loai_don_vi", "Loại đơn vị", CODE, required=True, choices=LOAI_DON_VI),
         C("thu_tu", "Thứ tự", INT, help="Thứ tự đơn vị trong hồ sơ; mặc định theo thứ tự dòng", width=8),
         C("chi_bo", "Chi bộ", help="Chi bộ nơi công tác của đơn vị", width=30),
+        C("muc_xep_loai_don_vi", "Mức xếp loại của đơn vị", LEVEL, choices=LEVELS,
+          help="Từ năm 2026: mức xếp loại của đơn vị (nếu đã có); người đứng đầu là viên chức không được xếp "
+               "loại cao hơn mức này", width=12),
     ),
 )
 
@@ -234,7 +240,45 @@ NGOAI_LE_TY_LE = Sheet(
     ),
 )
 
+_PCT = "0–100; để trống thì tính từ sheet «SanPham» nếu có dòng sản phẩm của người và kỳ này"
+
+KET_QUA_KY = Sheet(
+    "KetQuaKy", "Kết quả kỳ",
+    help="Từ năm 2026: kết quả theo dõi, đánh giá từng tháng hoặc từng quý, mỗi dòng một người và một kỳ.",
+    columns=(
+        C("ma_so", "Mã số", ID, required=True, width=10),
+        C("ky", "Kỳ", PERIOD, required=True,
+          help="Tháng: 2026-01 … 2026-12; quý: 2026-Q1 … 2026-Q4. Mỗi người chỉ theo tháng hoặc chỉ theo quý", width=10),
+        C("diem_tieu_chi_chung", "Điểm tiêu chí chung", NUMBER, required=True, help="0–30", width=10),
+        C("ty_le_so_luong", "Số lượng (%)", NUMBER, help="a) " + _PCT, width=10),
+        C("ty_le_chat_luong", "Chất lượng (%)", NUMBER, help="b) sau khi trừ 25% mỗi lần không đạt; " + _PCT, width=10),
+        C("ty_le_tien_do", "Tiến độ (%)", NUMBER, help="c) sau khi trừ 25% mỗi lần chậm; " + _PCT, width=10),
+        C("ty_le_ket_qua_don_vi", "Kết quả đơn vị phụ trách (%)", NUMBER,
+          help="d) chỉ người lãnh đạo, quản lý: 100, hoặc 50 khi có cấp dưới không hoàn thành nhiệm vụ", width=12),
+        C("ty_le_to_chuc_thuc_hien", "Năng lực tổ chức thực hiện (%)", NUMBER, help="đ) chỉ người lãnh đạo, quản lý; 0–100", width=12),
+        C("ty_le_doan_ket", "Năng lực tập hợp, đoàn kết (%)", NUMBER, help="e) chỉ người lãnh đạo, quản lý; 0–100", width=12),
+    ),
+)
+
+SAN_PHAM = Sheet(
+    "SanPham", "Sản phẩm",
+    help="Từ năm 2026 (không bắt buộc): sản phẩm, công việc được giao trong từng kỳ; chương trình tính a) số lượng, "
+         "b) chất lượng, c) tiến độ của kỳ từ các dòng này.",
+    columns=(
+        C("ma_so", "Mã số", ID, required=True, width=10),
+        C("ky", "Kỳ", PERIOD, required=True, help="Như ở sheet «KetQuaKy»", width=10),
+        C("ten_san_pham", "Sản phẩm, công việc", required=True, width=40),
+        C("he_so_quy_doi", "Hệ số quy đổi", NUMBER, help="Số lớn hơn 0; mặc định 1", width=9),
+        C("hoan_thanh", "Hoàn thành", YESNO, required=True, width=9),
+        C("so_lan_khong_dat", "Số lần không đạt chất lượng", INT, help="Mỗi lần trừ 25% điểm chất lượng; mặc định 0", width=10),
+        C("so_lan_cham", "Số lần chậm tiến độ", INT, help="Mỗi lần trừ 25% điểm tiến độ; mặc định 0", width=10),
+        C("mien_tru", "Lý do khách quan được xác nhận", YESNO,
+          help="Có: lỗi do nguyên nhân khách quan được cấp có thẩm quyền xác nhận, không bị trừ điểm", width=10),
+    ),
+)
+
 SHEETS: tuple[Sheet, ...] = (
     CO_QUAN, DON_VI, NHAN_SU, TU_DANH_GIA, BIEU_QUYET, KY_LUAT, THI_DUA, TIEU_CHI, CHAM_DIEM, NGOAI_LE_TY_LE,
+    KET_QUA_KY, SAN_PHAM,
 )
 SHEETS_BY_KEY = {s.key: s for s in SHEETS}

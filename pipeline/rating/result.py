@@ -16,6 +16,22 @@ class EmulationResult:
 
 
 @dataclass(frozen=True)
+class PeriodScore:
+    """One period's score (points regime, from 2026): month "2026-01" or quarter "2026-Q1".
+    a … e are percentages (0–100); d, dd (đ), e only for leaders."""
+
+    ky: str
+    diem_tieu_chi_chung: float
+    a: float
+    b: float
+    c: float
+    d: float | None
+    dd: float | None
+    e: float | None
+    diem: float  # the period score, unrounded
+
+
+@dataclass(frozen=True)
 class PersonRating:
     ma_so: str
     ho_ten: str
@@ -31,8 +47,10 @@ class PersonRating:
     thi_dua: EmulationResult | None = None
     muc_hop: str | None = None  # the level the unit meeting's votes give, before any rule
     nguon_de_xuat: str | None = None  # bieu_quyet | tu_xep_loai | diem | ky_luat | None
-    diem: float | None = None  # total points (ChamDiem), when given
+    diem: float | None = None  # total points (ChamDiem), or the year score from the periods (KetQuaKy), unrounded
     muc_dang_vien: str | None = None  # party-member level, when given (rule 6)
+    diem_ky: tuple[PeriodScore, ...] = ()  # the period scores behind `diem` (from 2026)
+    bo_quy_tac: str = ""  # the rulebook this person was rated under (empty: the campaign's `Ratings.bo_quy_tac`)
 
     @property
     def muc_cuoi(self) -> str | None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict
 from pathlib import Path
 
-from pipeline.rating.result import GroupCap, PersonRating, Ratings
+from pipeline.rating.result import GroupCap, PeriodScore, PersonRating, Ratings
 from pipeline.rating.summary import agency_htxs
 
 
@@ -31,9 +32,17 @@ def person_document(pr: PersonRating) -> dict:
         # additions
         "muc_hop": pr.muc_hop,
         "nguon_de_xuat": pr.nguon_de_xuat,
-        "diem": _r(pr.diem),
+        "diem": _cut(pr.diem),
         "muc_dang_vien": pr.muc_dang_vien,
+        "diem_ky": [period_document(k) for k in pr.diem_ky],
+        **({"bo_quy_tac": pr.bo_quy_tac} if pr.bo_quy_tac else {}),
     }
+
+
+def period_document(k: PeriodScore) -> dict:
+    """One period of the points regime: its score and the percentages behind it."""
+    return {"ky": k.ky, "diem": _cut(k.diem), "diem_tieu_chi_chung": _r(k.diem_tieu_chi_chung),
+            "a": _r(k.a), "b": _r(k.b), "c": _r(k.c), "d": _r(k.d), "dd": _r(k.dd), "e": _r(k.e)}
 
 
 def group_document(g: GroupCap) -> dict:
@@ -69,6 +78,11 @@ def ratings_document(ratings: Ratings) -> dict:
 
 def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
+
+
+def _cut(x: float | None) -> float | None:
+    """A score to 4 decimals, cut (never rounded up: 89.99999 stays below 90, as its level says)."""
+    return None if x is None else math.floor(round(x * 10_000, 6)) / 10_000
 
 
 def dumps(doc: dict) -> bytes:
