@@ -68,35 +68,79 @@ def review_order(people: list[Person]) -> list[Person]:
     return sorted(people, key=lambda p: (ROLE_ORDER[p.vai_tro], name_key(p.ho_ten), p.ma_so))
 
 
-def evaluation_form(person: Person, unit: Unit, form_set: dict) -> str:
+DEFAULT_SETS = ((2026, "nd335"), (0, "nd90"))  # (from year, form set) when CoQuan.bo_mau is empty
+
+
+def default_form_set(year: int) -> str:
+    """The form set of a campaign whose CoQuan.bo_mau is empty: `nd335` (the 2026 forms) from the
+    evaluation year 2026, `nd90` before (docs/architecture.md, "Form sets by year")."""
+    return next(name for first, name in DEFAULT_SETS if year >= first)
+
+
+def form_set_name(campaign: Campaign) -> str:
+    return campaign.agency.bo_mau or default_form_set(campaign.year)
+
+
+class _Pick:
+    """Chooses a code from a form-set entry: a code, or a list of codes of which the first whose
+    meta.toml `years` include the evaluation year is taken (e.g. HD 25's Mẫu 02A up to 2024, then
+    HD 43's Mẫu 2A). When none does, the first is kept and the years guard reports it."""
+
+    def __init__(self, registry: Registry | None, year: int) -> None:
+        self.registry, self.year = registry, year
+
+    def __call__(self, entry):
+        if isinstance(entry, str):
+            return entry
+        codes = list(entry)
+        if self.registry is not None:
+            for code in codes:
+                if code in self.registry and self.registry.get(code).applies_to(self.year):
+                    return code
+        return codes[0]
+
+
+def evaluation_form(person: Person, unit: Unit, form_set: dict, pick=lambda e: e if isinstance(e, str) else e[0]) -> str:
     choice = form_set["phieu"][person.loai_nhan_su]
     if isinstance(choice, dict):
         choice = choice[unit.loai_don_vi]
-    return choice
+    return pick(choice)
 
 
-def person_forms(person: Person, unit: Unit, form_set: dict, has_scores: bool) -> list[str]:
-    """Form codes of one person's dossier, in the order of dossier.md §1.2."""
-    forms = [evaluation_form(person, unit, form_set)]
+def person_forms(person: Person, unit: Unit, form_set: dict, has_scores: bool,
+                 pick=lambda e: e if isinstance(e, str) else e[0], has_periods: bool = False) -> list[str]:
+    """Form codes of one person's dossier, in the order of dossier.md §1.2: the evaluation form,
+    its appendix (the period sheet of the points regime, for people with rows in KetQuaKy), the
+    points table, the party forms."""
+    forms = [evaluation_form(person, unit, form_set, pick)]
+    periods = form_set.get("theo_doi_ky", {}).get("mau")
+    if periods and has_periods:
+        forms.append(pick(periods))
     points = form_set.get("cham_diem", {}).get("mau")
     if points and has_scores:
-        forms.append(points)
+        forms.append(pick(points))
     party = form_set.get("dang_vien", {})
     if person.dang_vien and party:
-        forms.append(party["lanh_dao"] if person.lanh_dao_quan_ly else party["khong_lanh_dao"])
+        outside = party.get("ngoai_he_thong")
+        if outside and person.loai_nhan_su in party.get("ngoai_he_thong_loai", ()):
+            forms.append(pick(outside))
+        else:
+            forms.append(pick(party["lanh_dao"] if person.lanh_dao_quan_ly else party["khong_lanh_dao"]))
         if not person.mien_sinh_hoat_noi_cu_tru and party.get("noi_cu_tru"):
-            forms.append(party["noi_cu_tru"])
+            forms.append(pick(party["noi_cu_tru"]))
     return forms
 
 
 def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None = None,
               persons: set[str] | None = None) -> Plan:
-    set_name = campaign.agency.bo_mau or "nd90"
+    set_name = form_set_name(campaign)
     form_set = registry.form_sets.get(set_name)
     if form_set is None:
         raise TemplateError(f"Bộ mẫu «{set_name}» (sheet CoQuan) không có trong tệp bo_mau.toml của thư mục mẫu biểu.")
     check_selection(campaign, units, persons)
+    pick = _Pick(registry, campaign.year)
     scored = {s.ma_so for s in campaign.scores}
+    with_periods = {r.ma_so for r in campaign.periods}
     by_unit: dict[str, list[Person]] = {}
     for p in campaign.people:
         by_unit.setdefault(p.ma_don_vi, []).append(p)
@@ -109,7 +153,8 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
             if persons and person.ma_so not in persons:
                 continue
             docs = []
-            for code in person_forms(person, unit, form_set, person.ma_so in scored):
+            for code in person_forms(person, unit, form_set, person.ma_so in scored, pick,
+                                     person.ma_so in with_periods):
                 spec = registry.get(code)
                 docs.append(DocumentJob(
                     key=f"{person.ma_so}/{code}", form=code, title=spec.title,
@@ -120,8 +165,10 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
                                           f"ca_nhan/{unit.ma_don_vi}/{person.ma_so}.pdf", tuple(docs)))
         if dossiers:
             unit_set = form_set.get("don_vi", {})
-            before = _unit_jobs(unit, unit_set.get("truoc", ()), registry)
-            after = _unit_jobs(unit, unit_set.get("sau", ()), registry)
+            before = _unit_jobs(unit, [pick(c) for c in unit_set.get("truoc", ())], registry)
+            if unit.chi_bo:  # party-cell documents (HD 43 Mẫu 01), for units with a chi bộ
+                before += _unit_jobs(unit, [pick(c) for c in form_set.get("chi_bo", {}).get("truoc", ())], registry)
+            after = _unit_jobs(unit, [pick(c) for c in unit_set.get("sau", ())], registry)
             out.append(UnitDossier(unit.ma_don_vi, unit.ten_don_vi, f"don_vi/{unit.ma_don_vi}.pdf", tuple(dossiers),
                                    before, after))
     if (units or persons) and not out:
@@ -129,57 +176,68 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
                         "không có hồ sơ nào để tạo.")
     agency = tuple(
         DocumentJob(key=f"co_quan/{code}", form=code, title=registry.get(code).title, docx=f"co_quan/{code}.docx")
-        for code in form_set.get("co_quan", {}).get("tai_lieu", ())
+        for code in (pick(c) for c in form_set.get("co_quan", {}).get("tai_lieu", ()))
     )
-    return Plan(tuple(out), agency)
+    plan = Plan(tuple(out), agency)
+    check_years(plan, registry, campaign.year, set_name, explicit=bool(campaign.agency.bo_mau))
+    return plan
 
 
-def _unit_jobs(unit: Unit, codes, registry: Registry) -> tuple[DocumentJob, ...]:
-    return tuple(
-        DocumentJob(key=f"{unit.ma_don_vi}/{code}", form=code, title=registry.get(code).title,
-                    docx=f"don_vi/{unit.ma_don_vi}/{code}.docx", ma_don_vi=unit.ma_don_vi)
-        for code in codes
-    )
+def check_years(plan: Plan, registry: Registry, year: int, set_name: str, *, explicit: bool) -> None:
+    """The years guard: a form is never printed for an evaluation year outside its meta.toml
+    `years`. One TemplateError (exit 8) naming every such form, the year and the fix."""
+    used: dict[str, int] = {}
+    for job in plan.jobs:
+        used[job.form] = used.get(job.form, 0) + 1
+    bad = [registry.get(code) for code in used if not registry.get(code).applies_to(year)]
+    if not bad:
+        return
+    lines = [f"Năm đánh giá {year}: bộ mẫu «{set_name}» sẽ in mẫu không áp dụng cho năm {year}:"]
+    for spec in bad:
+        lines.append(f"  - «{spec.code}» ({spec.ma_hieu + ' — ' if spec.ma_hieu else ''}{spec.title}; "
+                     f"{spec.issuing_document}) chỉ dùng cho năm {spec.years_text}; {used[spec.code]} văn bản.")
+    fits = sorted(name for name, fs in registry.form_sets.items()
+                  if isinstance(fs, dict) and name != set_name and _set_fits(fs, registry, year))
+    if explicit:
+        fix = (f"Cách sửa: ở sheet CoQuan, ô «Bộ mẫu» đang ghi «{set_name}»: để trống để chương trình chọn bộ mẫu theo năm "
+               f"(từ năm 2026: nd335; đến năm 2025: nd90)")
+        if fits:
+            fix += f", hoặc ghi {', '.join(f'«{n}»' for n in fits)}"
+    else:
+        fix = f"Cách sửa: ghi bộ mẫu đúng năm {year} vào ô «Bộ mẫu» của sheet CoQuan"
+        if fits:
+            fix += f" ({', '.join(f'«{n}»' for n in fits)})"
+    fix += (f"; nếu cơ quan vẫn dùng mẫu đó cho năm {year} theo văn bản của cấp có thẩm quyền, sửa dòng «years» "
+            "trong meta.toml của mẫu ở thư mục mẫu biểu riêng (hoso templates export, rồi --templates).")
+    raise TemplateError("\n".join(lines), hint=fix)
 
 
-def check_selection(campaign: Campaign, units: set[str] | None, persons: set[str] | None) -> None:
-    """A selected unit or person code (`hoso build --unit/--person`, `BuildOptions.units/persons`)
-    that the workbook does not have, or a person outside the selected units, is an input error
-    (exit 3): building nothing and saying "done" would leave the clerk with an empty dossier."""
-    lines = []
-    unit_codes = [u.ma_don_vi for u in campaign.units]
-    person_codes = [p.ma_so for p in campaign.people]
-    missing_units = sorted(set(units or ()) - set(unit_codes))
-    if missing_units:
-        lines.append(f"Không có đơn vị mã {_quoted(missing_units)} trong sổ (sheet DonVi)"
-                     f"{_did_you_mean(missing_units, unit_codes)}. Các mã có: {_listed(unit_codes)}")
-    missing_persons = sorted(set(persons or ()) - set(person_codes))
-    if missing_persons:
-        lines.append(f"Không có người mã số {_quoted(missing_persons)} trong sổ (sheet NhanSu)"
-                     f"{_did_you_mean(missing_persons, person_codes)}. Các mã có: {_listed(person_codes)}")
-    if units and persons and not missing_units:
-        unit_of = {p.ma_so: p.ma_don_vi for p in campaign.people}
-        outside = sorted(code for code in set(persons) - set(missing_persons) if unit_of[code] not in units)
-        for code in outside:
-            lines.append(f"Người mã số «{code}» thuộc đơn vị «{unit_of[code]}», không thuộc đơn vị đã chọn "
-                         f"({_quoted(sorted(units))}); bỏ chọn đơn vị hoặc chọn thêm đơn vị «{unit_of[code]}».")
-    if lines:
-        raise HosoError("\n".join(lines), hint="Chưa tạo hồ sơ nào; sửa mã đã chọn rồi chạy lại.")
+def _set_fits(form_set: dict, registry: Registry, year: int) -> bool:
+    """Every form the set names applies to `year` (a list of alternatives: one of them does)."""
+    def fits(entry) -> bool:
+        if isinstance(entry, str):
+            return entry in registry and registry.get(entry).applies_to(year)
+        if isinstance(entry, list):
+            return any(fits(e) for e in entry)
+        if isinstance(entry, dict):  # per unit type
+            return all(fits(e) for e in entry.values())
+        return True
+
+    def walk(part: dict) -> bool:
+        for key, value in part.items():
+            if key in ("ten", "ngoai_he_thong_loai"):
+                continue
+            if key in ("truoc", "sau", "tai_lieu"):
+                if not all(fits(e) for e in value):
+                    return False
+            elif isinstance(value, dict) and key in _SECTIONS:
+                if not walk(value):
+                    return False
+            elif not fits(value):
+                return False
+        return True
+
+    return walk(form_set)
 
 
-def _quoted(codes) -> str:
-    return ", ".join(f"«{c}»" for c in codes)
-
-
-def _listed(codes: list[str]) -> str:
-    """The codes, ending with a full stop; past LISTED_CODES: "A, …, J, … (40 mã)."."""
-    if len(codes) <= LISTED_CODES:
-        return ", ".join(codes) + "."
-    return ", ".join(codes[:LISTED_CODES]) + f", … ({len(codes)} mã)."
-
-
-def _did_you_mean(missing: list[str], codes: list[str]) -> str:
-    """' (có phải «TH»?)' when a missing code differs from an existing one only by case or spaces."""
-    folded = {c.strip().casefold(): c for c in codes}
-    near = [folded[m.strip().casefold()] for m in missing if m.strip().casefold() in folded]
-    return f" (có phải {_quoted(near)}?)" if near else ""
+_SECTIONS = ("phieu", "dang_vien", "cham_diem", "don_vi", "co_quan", "theo_doi_ky", "chi_bo")

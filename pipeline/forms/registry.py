@@ -16,6 +16,13 @@ from pathlib import Path
 from pipeline.errors import TemplateError
 from pipeline.resources import templates_dir
 
+# meta.toml `status` (optional; older meta files have none): how far the layout can be trusted
+STATUS = {
+    "tai_dung": "tái dựng, chưa đối chiếu văn bản chính thức",
+    "chinh_thuc": "theo văn bản chính thức",
+    "": "theo bản sao (xem chú thích [labels])",
+}
+OPEN_END = 2100  # `years = [2026, 2100]`: no last year known
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # a form code is a file name: never a path
 
 
@@ -33,6 +40,21 @@ class FormSpec:
     copies: int = 1
     initials: bool = False
     recipients: str = ""
+    status: str = ""  # "tai_dung": reconstructed, no official layout was read (see STATUS)
+    sources: tuple[str, ...] = ()  # what the reconstruction rests on (meta.toml `sources`)
+
+    @property
+    def reconstructed(self) -> bool:
+        return self.status == "tai_dung"
+
+    @property
+    def status_text(self) -> str:
+        return STATUS.get(self.status, self.status)
+
+    @property
+    def years_text(self) -> str:
+        first, last = self.years
+        return f"từ năm {first}" if last >= OPEN_END else f"{first}–{last}"
 
     @property
     def template_sha256(self) -> str:
@@ -79,6 +101,7 @@ class Registry:
                 scope=data.get("scope", "ca_nhan"), template=template, labels=dict(data.get("labels", {})),
                 signers=tuple(data.get("signers", ())), copies=int(data.get("copies", 1)),
                 initials=bool(data.get("initials", False)), recipients=data.get("recipients", ""),
+                status=str(data.get("status", "")), sources=tuple(str(x) for x in data.get("sources", ())),
             )
         except KeyError as exc:
             raise TemplateError(f"Tệp «{meta}» thiếu khóa bắt buộc «{exc.args[0]}».") from exc

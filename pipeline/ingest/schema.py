@@ -34,7 +34,8 @@ LOAI_KY_LUAT = {"dang": "Kỷ luật đảng", "hanh_chinh": "Kỷ luật hành 
 DANH_HIEU = {"LDTT": "Lao động tiên tiến", "CSTDCS": "Chiến sĩ thi đua cơ sở"}
 HINH_THUC_KHEN = {"giay_khen": "Giấy khen", "bang_khen": "Bằng khen"}
 GIOI_TINH = {"Nam": "Nam", "Nữ": "Nữ"}
-BO_MAU = {"nd90": "Theo Nghị định 90/2020 (mặc định)"}
+BO_MAU = {"nd90": "Theo Nghị định 90/2020 (mặc định đến năm 2025)",
+          "nd335": "Mẫu năm 2026: Nghị định 335/2025, viên chức 2026, Hướng dẫn 43-HD/BTCTW (mặc định từ năm 2026)"}
 NHOM_TIEU_CHI = {"chung": "Tiêu chí chung", "nhiem_vu": "Kết quả thực hiện nhiệm vụ"}
 
 
@@ -82,7 +83,7 @@ CO_QUAN = Sheet(
         C("nguoi_dung_dau", "Người đứng đầu", required=True, help="Họ tên người có thẩm quyền đánh giá (ví dụ Chánh Văn phòng)"),
         C("chuc_vu_nguoi_dung_dau", "Chức vụ người đứng đầu", required=True, help="Ví dụ: Chánh Văn phòng"),
         C("dang_bo", "Đảng bộ", help="Tên đảng bộ cho các mẫu của Đảng"),
-        C("bo_mau", "Bộ mẫu", CODE, choices=BO_MAU, help="Bộ mẫu biểu cho từng loại nhân sự; mặc định nd90"),
+        C("bo_mau", "Bộ mẫu", CODE, choices=BO_MAU, help="Bộ mẫu biểu cho từng loại nhân sự; để trống: theo năm đánh giá (đến 2025: nd90, từ 2026: nd335)"),
         C("han_nop_so_noi_vu", "Hạn nộp Sở Nội vụ", DATE, help="Hạn gửi hồ sơ cho Sở Nội vụ"),
         C("bo_quy_tac", "Bộ quy tắc", help="Ghi đè bộ quy tắc cho mọi người (mặc định chọn theo năm đánh giá và loại nhân sự)"),
         C("bo_quy_tac_khac", "Bộ quy tắc cho cán bộ, hợp đồng, NLĐ",
