@@ -40,6 +40,11 @@ class Agency:
     han_nop_so_noi_vu: dt.date | None = None
     bo_quy_tac: str = ""
     bo_quy_tac_khac: str = ""  # from 2026: the rulebook the agency chose for can_bo, hop_dong, nguoi_lao_dong
+    ten_co_quan_cap_tren: str = ""  # the directly superior agency (rates the head, ND 90 Art. 16)
+    nguoi_dung_dau_cap_tren: str = ""
+    chuc_vu_nguoi_dung_dau_cap_tren: str = ""
+    ngay_tu_danh_gia: dt.date | None = None  # date printed under the self-assessment, when given
+    ngay_quyet_dinh: dt.date | None = None  # date printed under the evaluator's decision, when given
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -51,6 +56,8 @@ class Unit:
     thu_tu: int
     chi_bo: str = ""
     muc_xep_loai_don_vi: str | None = None  # the unit's own level, when known (head of a viên chức unit <= it)
+    nguoi_danh_gia: str = ""  # the unit's own competent evaluator (e.g. head of a đơn vị sự nghiệp)
+    chuc_vu_nguoi_danh_gia: str = ""
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -81,6 +88,7 @@ class Person:
     muc_quyet_dinh: str | None = None
     ghi_chu: str = ""
     muc_dang_vien: str | None = None  # party-member level (02A/02B), when known: rule 6 warning only
+    tu_xep_loai_dang_vien: str | None = None  # the member's own party-level choice (02A/02B VII.2)
     row: int = 0
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 

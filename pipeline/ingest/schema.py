@@ -83,6 +83,15 @@ CO_QUAN = Sheet(
         C("nguoi_dung_dau", "Người đứng đầu", required=True, help="Họ tên người có thẩm quyền đánh giá (ví dụ Chánh Văn phòng)"),
         C("chuc_vu_nguoi_dung_dau", "Chức vụ người đứng đầu", required=True, help="Ví dụ: Chánh Văn phòng"),
         C("dang_bo", "Đảng bộ", help="Tên đảng bộ cho các mẫu của Đảng"),
+        C("ten_co_quan_cap_tren", "Cơ quan cấp trên trực tiếp",
+          help="Cơ quan có người đứng đầu đánh giá người đứng đầu cơ quan (Điều 16 Nghị định 90/2020); mặc định là cơ quan chủ quản"),
+        C("nguoi_dung_dau_cap_tren", "Người đứng đầu cơ quan cấp trên",
+          help="Họ tên người có thẩm quyền đánh giá người đứng đầu cơ quan; để trống thì phiếu để trống cho viết tay"),
+        C("chuc_vu_nguoi_dung_dau_cap_tren", "Chức vụ người đứng đầu cơ quan cấp trên", help="Ví dụ: Chủ tịch UBND tỉnh"),
+        C("ngay_tu_danh_gia", "Ngày tự đánh giá", DATE,
+          help="Ngày ký phần tự đánh giá trên phiếu; để trống thì in dấu chấm để viết tay"),
+        C("ngay_quyet_dinh", "Ngày quyết định xếp loại", DATE,
+          help="Ngày cấp có thẩm quyền ký kết quả xếp loại trên phiếu; để trống thì in dấu chấm để viết tay"),
         C("bo_mau", "Bộ mẫu", CODE, choices=BO_MAU, help="Bộ mẫu biểu cho từng loại nhân sự; để trống: theo năm đánh giá (đến 2025: nd90, từ 2026: nd335)"),
         C("han_nop_so_noi_vu", "Hạn nộp Sở Nội vụ", DATE, help="Hạn gửi hồ sơ cho Sở Nội vụ"),
         C("bo_quy_tac", "Bộ quy tắc", help="Ghi đè bộ quy tắc cho mọi người (mặc định chọn theo năm đánh giá và loại nhân sự)"),
@@ -104,6 +113,10 @@ DON_VI = Sheet(
         C("muc_xep_loai_don_vi", "Mức xếp loại của đơn vị", LEVEL, choices=LEVELS,
           help="Từ năm 2026: mức xếp loại của đơn vị (nếu đã có); người đứng đầu là viên chức không được xếp "
                "loại cao hơn mức này", width=12),
+        C("nguoi_danh_gia", "Người đánh giá",
+          help="Họ tên người có thẩm quyền đánh giá nhân sự của đơn vị (ví dụ Giám đốc đơn vị sự nghiệp); "
+               "để trống thì là người đứng đầu cơ quan", width=24),
+        C("chuc_vu_nguoi_danh_gia", "Chức vụ người đánh giá", help="Ví dụ: Giám đốc Trung tâm", width=20),
     ),
 )
 
@@ -136,6 +149,8 @@ NHAN_SU = Sheet(
         C("muc_quyet_dinh", "Mức xếp loại của cấp có thẩm quyền", LEVEL, choices=LEVELS, width=12),
         C("muc_dang_vien", "Mức xếp loại đảng viên", LEVEL, choices=LEVELS,
           help="Mức xếp loại đảng viên (Mẫu 02A/02B), nếu đã có; để cảnh báo khi cao hơn mức xếp loại công chức, viên chức", width=12),
+        C("tu_xep_loai_dang_vien", "Tự xếp loại đảng viên", LEVEL, choices=LEVELS,
+          help="Mức đảng viên tự xếp loại, in ở mục VII.2 Mẫu 02A/02B; để trống thì đảng viên tự ghi tay", width=12),
         C("ghi_chu", "Ghi chú", width=24),
     ),
 )
