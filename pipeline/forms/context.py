@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pipeline.forms import context_2026  # the 2026 forms (form set nd335)
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.rating.levels import ORDER, WORDS
@@ -85,6 +86,8 @@ def person_context(campaign: Campaign, form, person: Person, rating: PersonRatin
     })
     if form.code in POINTS_FORMS:
         ctx.update(points_context(campaign, person))
+    if form.code in context_2026.PERSON_FORMS:
+        ctx.update(context_2026.person_context_2026(campaign, person, rating))
     return ctx
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from pipeline.forms import context_2026  # the 2026 forms (form set nd335)
 from pipeline.forms.context import agency_context, dotted, unit_context
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
@@ -119,6 +120,8 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form, unit: Unit
         "tong_thi_dua": totals,
         "cham": dotted(2),
     })
+    if form.code in context_2026.UNIT_FORMS:
+        ctx.update(context_2026.unit_context_2026(campaign, ratings, unit, ctx["thanh_vien"]))
     return ctx
 
 

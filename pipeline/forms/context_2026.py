@@ -1,0 +1,134 @@
+"""Render contexts of the 2026 forms (form set `nd335`), as plain JSON-able data.
+
+Added to the per-person context of `context.person_context` for the forms in `PERSON_FORMS`
+(the ND 335 / ND 233 phiếu, the period sheet, the HD 43 party forms) and to the unit context of
+`unit_context.unit_document_context` for `UNIT_FORMS` (HD 43 Mẫu 01, the collective review of a
+chi bộ). Documented in docs/render-context.md ("The 2026 forms").
+
+Numbers follow shared/spec/workbook-2026.md: scores are cut (never rounded up) to two decimals and
+printed with a decimal comma; the rating's unrounded values are never changed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from pipeline.forms import signers
+from pipeline.ingest.model import Campaign, Person, Unit
+from pipeline.rating.levels import WORDS
+from pipeline.rating.result import PersonRating, Ratings
+
+PERSON_FORMS = frozenset({"phieu_nd335", "phieu_nd233", "theo_doi_ky", "mau_2a_2025", "mau_2b_2025", "mau_2c_2025"})
+UNIT_FORMS = frozenset({"mau_01_2025"})
+ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+BLANK = "……"
+
+
+def cut2(x: float) -> float:
+    """`x` cut (towards zero) to two decimals, the float noise of 89.99999999 kept at 89.99."""
+    return math.floor(x * 100 + 1e-7) / 100 if x >= 0 else -math.floor(-x * 100 + 1e-7) / 100
+
+
+def score_text(x: float | None) -> str:
+    """A score with two decimals, cut: 89.999 -> "89,99"; None -> ""."""
+    return "" if x is None else f"{cut2(x):.2f}".replace(".", ",")
+
+
+def pct_text(x: float | None) -> str:
+    """A percentage cut to two decimals, trailing zeros dropped: 87.5 -> "87,5"; 100 -> "100"."""
+    if x is None:
+        return ""
+    text = f"{cut2(x):.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def period_name(ky: str) -> str:
+    """"2026-01" -> "Tháng 01/2026"; "2026-Q3" -> "Quý III/2026"."""
+    year, _, part = ky.partition("-")
+    if part.upper().startswith("Q"):
+        return f"Quý {ROMAN.get(part[1:], part[1:])}/{year}"
+    return f"Tháng {part}/{year}"
+
+
+def place_date(place: str, date: dt.date | None) -> str:
+    """The line above a signature: the date only where the data gives that step's date, else
+    dots for handwriting (the year too: a year-end rating may be signed in January)."""
+    if date is None:
+        return f"{place or BLANK}, ngày {BLANK} tháng {BLANK} năm {BLANK}"
+    return f"{place}, ngày {date.day:02d} tháng {date.month:02d} năm {date.year}"
+
+
+def _yes(flag: bool) -> str:
+    return "Có" if flag else "Không"
+
+
+def period_rows(campaign: Campaign, person: Person, rating: PersonRating) -> list[dict]:
+    """One row per period of the person's year score (the rating's `diem_ky`, in period order),
+    with the products of sheet SanPham behind a, b, c when there are any."""
+    products: dict[str, list] = {}
+    for pr in campaign.products:
+        if pr.ma_so == person.ma_so:
+            products.setdefault(pr.ky, []).append(pr)
+    rows = []
+    for i, k in enumerate(sorted(rating.diem_ky, key=lambda s: s.ky), 1):
+        rows.append({
+            "stt": i, "ky": k.ky, "ten": period_name(k.ky),
+            "chung": score_text(k.diem_tieu_chi_chung), "a": pct_text(k.a), "b": pct_text(k.b), "c": pct_text(k.c),
+            "d": pct_text(k.d), "dd": pct_text(k.dd), "e": pct_text(k.e), "diem": score_text(k.diem),
+            "san_pham": [
+                {"stt": j, "ten": p.ten_san_pham, "he_so": pct_text(p.he_so_quy_doi), "hoan_thanh": _yes(p.hoan_thanh),
+                 "khong_dat": str(p.so_lan_khong_dat), "cham": str(p.so_lan_cham), "mien_tru": "x" if p.mien_tru else ""}
+                for j, p in enumerate(sorted(products.get(k.ky, ()), key=lambda p: p.row), 1)
+            ],
+        })
+    return rows
+
+
+def missing_periods_note(rating: PersonRating) -> str:
+    """The rating's reason when the periods do not cover the months worked (no level), else ""."""
+    if rating.muc_de_xuat is not None:
+        return ""
+    return next((r for r in rating.ly_do if "thiếu kết quả kỳ" in r), "")
+
+
+def person_context_2026(campaign: Campaign, person: Person, rating: PersonRating) -> dict:
+    agency = campaign.agency
+    rows = period_rows(campaign, person, rating)
+    rated_by = signers.evaluator(campaign, person)
+    manager = signers.commenter(campaign, person, rated_by)
+    months = sum(3 if "Q" in r["ky"].upper() else 1 for r in rows)
+    quarterly = any("Q" in r["ky"].upper() for r in rows)
+    return {
+        "ky": rows,
+        "co_ky": bool(rows),
+        "theo_quy": quarterly,
+        "so_ky": len(rows),
+        "so_thang_co_ket_qua": months,
+        "co_dde": person.lanh_dao_quan_ly or any(r["d"] or r["dd"] or r["e"] for r in rows),
+        "diem_nam": score_text(rating.diem if rows else None),
+        "diem_chung_nam": score_text(sum(k.diem_tieu_chi_chung for k in rating.diem_ky) / len(rows)) if rows else "",
+        "muc_de_xuat_chu": WORDS[rating.muc_de_xuat] if rating.muc_de_xuat else "",
+        "ghi_chu_thieu_ky": missing_periods_note(rating),
+        "muc_cuoi_chu": WORDS[rating.muc_cuoi] if rating.muc_cuoi else "",
+        "nguoi_danh_gia": rated_by.as_context(),
+        "nguoi_quan_ly": manager.as_context(),
+        "ngay_tu_danh_gia": place_date(agency.dia_danh, agency.ngay_tu_danh_gia),
+        "ngay_quan_ly": place_date(agency.dia_danh, None),
+        "ngay_quyet_dinh": place_date(agency.dia_danh, agency.ngay_quyet_dinh),
+        "ngay_trong": place_date(agency.dia_danh, None),
+    }
+
+
+def unit_context_2026(campaign: Campaign, ratings: Ratings, unit: Unit, members: list[dict]) -> dict:
+    """HD 43 Mẫu 01 (collective review of a chi bộ): the members' year scores and levels."""
+    for m in members:
+        pr = ratings.of(m["ma_so"])
+        m["diem_nam"] = score_text(pr.diem if pr.diem_ky else None)
+    secretary = next((p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi and p.dang_vien
+                      and "bí thư" in p.chuc_vu_dang.casefold() and "phó" not in p.chuc_vu_dang.casefold()), None)
+    return {
+        "bi_thu": {"ho_ten": secretary.ho_ten if secretary else "", "chuc_vu_dang": secretary.chuc_vu_dang if secretary else ""},
+        "dang_vien": [m for m in members if m["dang_vien"]],
+        "ngay_trong": place_date(campaign.agency.dia_danh, None),
+    }
