@@ -580,7 +580,7 @@ MAU_02A = FormSpec(
              "T/M đảng ủy (chi ủy)"),
     labels=_KD_LABELS_TOP + _KD_LABELS_REST,
     issuing_document=HD25,
-    years=(2023, 2025),
+    years=(2023, 2024),  # HD 43-HD/BTCTW replaced HD 25 for the 2025 review (regime-2026.md §0, §3)
     section="§3",
 )
 MAU_02B = FormSpec(
@@ -592,7 +592,7 @@ MAU_02B = FormSpec(
     signers=MAU_02A.signers,
     labels=_KD_LABELS_TOP + _KD_LABELS_LEADER + _KD_LABELS_REST,
     issuing_document=HD25,
-    years=(2023, 2025),
+    years=(2023, 2024),  # HD 43-HD/BTCTW replaced HD 25 for the 2025 review (regime-2026.md §0, §3)
     section="§3",
 )
 

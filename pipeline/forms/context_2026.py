@@ -113,6 +113,8 @@ def person_context_2026(campaign: Campaign, person: Person, rating: PersonRating
         "muc_cuoi_chu": WORDS[rating.muc_cuoi] if rating.muc_cuoi else "",
         "nguoi_danh_gia": rated_by.as_context(),
         "nguoi_quan_ly": manager.as_context(),
+        # who confirms the period sheet: the direct manager, else the competent evaluator
+        "nguoi_xac_nhan": (manager if manager.known else rated_by).as_context(),
         "ngay_tu_danh_gia": place_date(agency.dia_danh, agency.ngay_tu_danh_gia),
         "ngay_quan_ly": place_date(agency.dia_danh, None),
         "ngay_quyet_dinh": place_date(agency.dia_danh, agency.ngay_quyet_dinh),
