@@ -247,9 +247,32 @@ def verify(outdir: Path) -> None:
     say(f"Bộ hồ sơ «{outdir}» khớp manifest.json: {report.files} tệp, {report.people} người{done}.")
 
 
-@cli.group()
-def templates() -> None:
-    """Mẫu biểu: chép ra để cơ quan tự sửa, kiểm tra mẫu."""
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def templates(ctx: click.Context) -> None:
+    """Mẫu biểu: liệt kê (mẫu nào là bản tái dựng), chép ra để cơ quan tự sửa, kiểm tra mẫu."""
+    if ctx.invoked_subcommand is None:
+        _list_templates(None)
+
+
+@templates.command("list")
+@click.argument("root", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True))
+def templates_list(root: Path | None) -> None:
+    """Liệt kê các mẫu (mặc định, hoặc của thư mục ROOT): năm áp dụng, mẫu nào là bản tái dựng."""
+    _list_templates(root)
+
+
+def _list_templates(root: Path | None) -> None:
+    from pipeline.forms import lint
+
+    rows = lint.listing(root)
+    for spec in rows:
+        mark = "TÁI DỰNG " if spec.reconstructed else "         "
+        say(f"  {mark} {spec.code:<20} {spec.years_text:<12} {(spec.ma_hieu + ' — ') if spec.ma_hieu else ''}{spec.title}")
+    rebuilt = [s for s in rows if s.reconstructed]
+    say(f"{len(rows)} mẫu; {len(rebuilt)} mẫu là bản tái dựng (chưa đối chiếu được văn bản chính thức; nguồn ghi ở "
+        "«sources» trong meta.toml của mẫu). Thay bằng mẫu chính thức: hoso templates export THU_MUC, thay "
+        "THU_MUC/<mã mẫu>/template.docx, ghi status = \"chinh_thuc\", rồi hoso build … --templates THU_MUC.")
 
 
 @templates.command("export")

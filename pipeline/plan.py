@@ -241,3 +241,54 @@ def _set_fits(form_set: dict, registry: Registry, year: int) -> bool:
 
 
 _SECTIONS = ("phieu", "dang_vien", "cham_diem", "don_vi", "co_quan", "theo_doi_ky", "chi_bo")
+
+
+def _unit_jobs(unit: Unit, codes, registry: Registry) -> tuple[DocumentJob, ...]:
+    return tuple(
+        DocumentJob(key=f"{unit.ma_don_vi}/{code}", form=code, title=registry.get(code).title,
+                    docx=f"don_vi/{unit.ma_don_vi}/{code}.docx", ma_don_vi=unit.ma_don_vi)
+        for code in codes
+    )
+
+
+def check_selection(campaign: Campaign, units: set[str] | None, persons: set[str] | None) -> None:
+    """A selected unit or person code (`hoso build --unit/--person`, `BuildOptions.units/persons`)
+    that the workbook does not have, or a person outside the selected units, is an input error
+    (exit 3): building nothing and saying "done" would leave the clerk with an empty dossier."""
+    lines = []
+    unit_codes = [u.ma_don_vi for u in campaign.units]
+    person_codes = [p.ma_so for p in campaign.people]
+    missing_units = sorted(set(units or ()) - set(unit_codes))
+    if missing_units:
+        lines.append(f"Không có đơn vị mã {_quoted(missing_units)} trong sổ (sheet DonVi)"
+                     f"{_did_you_mean(missing_units, unit_codes)}. Các mã có: {_listed(unit_codes)}")
+    missing_persons = sorted(set(persons or ()) - set(person_codes))
+    if missing_persons:
+        lines.append(f"Không có người mã số {_quoted(missing_persons)} trong sổ (sheet NhanSu)"
+                     f"{_did_you_mean(missing_persons, person_codes)}. Các mã có: {_listed(person_codes)}")
+    if units and persons and not missing_units:
+        unit_of = {p.ma_so: p.ma_don_vi for p in campaign.people}
+        outside = sorted(code for code in set(persons) - set(missing_persons) if unit_of[code] not in units)
+        for code in outside:
+            lines.append(f"Người mã số «{code}» thuộc đơn vị «{unit_of[code]}», không thuộc đơn vị đã chọn "
+                         f"({_quoted(sorted(units))}); bỏ chọn đơn vị hoặc chọn thêm đơn vị «{unit_of[code]}».")
+    if lines:
+        raise HosoError("\n".join(lines), hint="Chưa tạo hồ sơ nào; sửa mã đã chọn rồi chạy lại.")
+
+
+def _quoted(codes) -> str:
+    return ", ".join(f"«{c}»" for c in codes)
+
+
+def _listed(codes: list[str]) -> str:
+    """The codes, ending with a full stop; past LISTED_CODES: "A, …, J, … (40 mã)."."""
+    if len(codes) <= LISTED_CODES:
+        return ", ".join(codes) + "."
+    return ", ".join(codes[:LISTED_CODES]) + f", … ({len(codes)} mã)."
+
+
+def _did_you_mean(missing: list[str], codes: list[str]) -> str:
+    """' (có phải «TH»?)' when a missing code differs from an existing one only by case or spaces."""
+    folded = {c.strip().casefold(): c for c in codes}
+    near = [folded[m.strip().casefold()] for m in missing if m.strip().casefold() in folded]
+    return f" (có phải {_quoted(near)}?)" if near else ""

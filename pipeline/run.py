@@ -50,6 +50,9 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     ratings = rate(campaign, rulebook=options.rulebook)
     registry = Registry(options.templates)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
+    note = reconstructed_note(plan, registry)
+    if note:
+        log(note)
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
     made_by = installation.stamp()  # the LibreOffice and fonts: part of every PDF's key
@@ -98,6 +101,19 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     return BuildSummary(len(plan.persons), documents, conv.converted, conv.reused, bundles.pages,
                         time.monotonic() - started, Path(outdir), filled.rendered, bundles.built, bundles.reused,
                         sub.deadline.line if sub.deadline else "")
+
+
+def reconstructed_note(plan, registry: Registry) -> str:
+    """One console line naming the reconstructed forms (meta.toml `status = "tai_dung"`) the build
+    uses and how an agency replaces them with the official file; "" when it uses none."""
+    codes = sorted({job.form for job in plan.jobs if registry.get(job.form).reconstructed})
+    if not codes:
+        return ""
+    named = "; ".join(f"{c} ({registry.get(c).ma_hieu or registry.get(c).title})" for c in codes)
+    return (f"Ghi chú: {len(codes)} mẫu là bản tái dựng, chưa đối chiếu được phụ lục chính thức: {named}. "
+            "Khi có mẫu chính thức: hoso templates export THU_MUC, thay THU_MUC/<mã mẫu>/template.docx bằng tệp Word "
+            "chính thức (dùng các biến của mẫu cũ), ghi status = \"chinh_thuc\" trong meta.toml, rồi chạy "
+            "hoso build … --templates THU_MUC.")
 
 
 def write_pdfa_forms(filled, files: Staged, cache: PdfCache, converter: Converter, *, log, show_progress=None) -> None:

@@ -134,7 +134,7 @@ def _party_header(doc, place_date: str) -> None:
         doc,
         [DANG_BO_EXPR, CHI_BO_EXPR],
         party=True,
-        widths_cm=(7.6, dk.text_width_cm(doc) - 7.6),
+        widths_cm=(6.6, dk.text_width_cm(doc) - 6.6),
         left_size=12,
         left_rule="star",
         place_date=R(place_date, size=13),
@@ -223,7 +223,8 @@ def _phieu_labels(kind: str) -> tuple[Label, ...]:
         Label("muc_ld_e", "Năng lực tập hợp, đoàn kết", "[R] criterion e"),
         Label("phan_ii", "KẾT QUẢ THEO DÕI, ĐÁNH GIÁ THEO THÁNG, QUÝ", "[R] heading II (periods table)"),
         *PERIOD_LABELS,
-        Label("dong_muc_theo_diem", "Mức xếp loại tương ứng với điểm", "[R] line under the table (90/70/50 thresholds)"),
+        Label("dong_muc_theo_diem", "Mức xếp loại đề xuất",
+              "[R] line under the table: the level the points give (90/70/50), or KHT by a case of the decree"),
         Label("phan_iii", "TỰ NHẬN XÉT, ĐỀ XUẤT MỨC XẾP LOẠI", "[R] heading III"),
         Label("ky_tu_danh_gia", "NGƯỜI TỰ ĐÁNH GIÁ", "[R] self-signer title"),
         Label("ky_ghi_ro", "(Ký, ghi rõ họ tên)", "[R] line under every signer title"),
@@ -430,7 +431,7 @@ def _party_dash(doc, key: str, value: str | None = None):
     parts = [R("- ", bold=True), R("{{ nhan." + key + " }}:", bold=True)]
     if value:
         parts.append(R(" " + value))
-    return dk.add_paragraph(doc, *parts, align="justify", keep_next=True, space_after=0)
+    return dk.add_paragraph(doc, *parts, align="left", keep_next=True, space_after=0)
 
 
 def _frame_table(doc) -> None:
@@ -556,7 +557,7 @@ def build_mau_01(form: Form):
     dk.p_tag(doc, "if dang_vien")
     dk.section_heading(doc, "VII. {{ nhan.phan_vii }} {{ nam }}", align="justify")
     dk.grid_table(
-        doc, (1.0, 5.2, 4.0, 2.2, 3.6),
+        doc, (1.0, 4.6, 3.6, 2.0, 4.8),
         [[C("TT", bold=True), C("Họ và tên", bold=True), C("Chức vụ", bold=True), C("{{ nhan.cot_diem }}", bold=True),
           C("{{ nhan.cot_muc }}", bold=True)],
          "{%tr for tv in dang_vien %}",
@@ -611,7 +612,7 @@ _add(Form(
     signers=("Người tự đánh giá", "Người quản lý trực tiếp (hoặc người có thẩm quyền) xác nhận"),
     sources=tuple(SRC_ND335 + ["regime-2026.md §1.6: phiếu tháng/quý của KBNN (QĐ 1253/QĐ-BTC), Đồng Nai, Thành ủy (mã nguồn công khai)"]),
     labels=(
-        Label("tieu_de", "KẾT QUẢ THEO DÕI, ĐÁNH GIÁ", "[R] title line 1"),
+        Label("tieu_de", "PHIẾU THEO DÕI, ĐÁNH GIÁ", "[R] title line 1"),
         Label("tieu_de_phu", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO", "[R] title line 2, followed by THÁNG/QUÝ NĂM <year>"),
         Label("kem_theo", "Kèm theo Phiếu đánh giá, xếp loại chất lượng năm", "[R] line under the title"),
         Label("dong_chuc_vu", "Chức vụ, chức danh", "[R] identity"),
@@ -621,7 +622,7 @@ _add(Form(
         Label("cot_khong_dat", "Số lần không đạt chất lượng", "[R] −25% of the quality score each time (Art. 14 ND 335)"),
         Label("cot_cham", "Số lần chậm tiến độ", "[R] −25% of the progress score each time"),
         Label("cot_mien_tru", "Lý do khách quan được xác nhận", "[R] deductions waived"),
-        Label("dong_chung", "Tiêu chí chung", "[R] period line"),
+        Label("dong_chung", "Điểm tiêu chí chung", "[R] period line"),
         Label("dong_diem_ky", "Điểm kỳ", "[R] period line"),
         Label("dong_diem_nam", "Điểm đánh giá năm (trung bình cộng điểm các kỳ)", "[R] total line; averaging rule uncertain"),
         Label("chu_giai", "a) số lượng, b) chất lượng, c) tiến độ sản phẩm, công việc hoàn thành so với được giao (%); "

@@ -55,6 +55,14 @@ def export(dest: Path, *, force: bool = False) -> Path:
     return dest
 
 
+def listing(root: Path | None = None) -> list[FormSpec]:
+    """Every form of the templates folder `root` (default: the program's), for `hoso templates`:
+    the reconstructed ones (meta.toml `status = "tai_dung"`) first, then by first year and code."""
+    registry = Registry(root)
+    specs = [registry.get(code) for code in registry.codes]
+    return sorted(specs, key=lambda s: (not s.reconstructed, s.years[0], s.code))
+
+
 def check(root: Path | None = None, workbook: Path | None = None) -> list[FormCheck]:
     """Compile every form of the templates folder `root` and render it in memory with the contexts
     the build gives it for `workbook` (default: the sample shipped with the program)."""
