@@ -81,6 +81,9 @@ class Person:
     muc_quyet_dinh: str | None = None
     ghi_chu: str = ""
     muc_dang_vien: str | None = None  # party-member level (02A/02B), when known: rule 6 warning only
+    ket_luan_suy_thoai: bool = False  # degradation concluded by the competent level (KHT case, from 2026)
+    don_vi_tham_nhung: bool = False  # leaders: corruption or waste in a unit under their direct charge (KHT case)
+    van_ban_ket_luan: str = ""  # the conclusion behind either case, as cited in the reason
     row: int = 0
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
