@@ -331,3 +331,107 @@ def test_without_any_period_the_old_behaviour_stays():
     b.person("A", vote=(10, 0, 10))
     pr = b.rate().of("A")
     assert pr.muc_de_xuat == "HTT" and pr.diem_ky == ()
+
+
+# ---------------------------------------------------------------------------------------------
+# KetQuaKy and SanPham read and checked like every sheet: each problem names its cell
+# ---------------------------------------------------------------------------------------------
+def _tables_2026():
+    import workbook_factory as wf
+
+    data = wf.tables()
+    data["CoQuan"] = [(k, v.replace(year=2026) if isinstance(v, dt.date) else (2026 if k == "nam_danh_gia" else v))
+                      for k, v in data["CoQuan"]]
+    return data
+
+
+def test_period_sheets_report_every_problem_with_its_cell(tmp_path):
+    import workbook_factory as wf
+
+    from pipeline import ingest
+
+    data = _tables_2026()
+    ok = dict(diem_tieu_chi_chung=25, ty_le_so_luong=100, ty_le_chat_luong=90, ty_le_tien_do=80)
+    data["KetQuaKy"] = [
+        dict(ma_so="NS-03", ky="2026-01", **ok),  # row 2: fine
+        dict(ma_so="NS-03", ky="02/2025", **ok),  # row 3: another year
+        dict(ma_so="NS-03", ky="Tháng 1/2026", **ok),  # row 4: the same month again
+        dict(ma_so="NS-03", ky="Quý 2/2026", **ok),  # row 5: a quarter among months
+        dict(ok, ma_so="NS-03", ky="2026-03", diem_tieu_chi_chung=35),  # row 6: general above 30
+        dict(ok, ma_so="NS-03", ky="2026-04", ty_le_so_luong=120),  # row 7: above 100 %
+        dict(ma_so="NS-03", ky="2026-05", diem_tieu_chi_chung=25),  # row 8: no a, b, c and no product
+        dict(ok, ma_so="NS-05", ky="2026-01", ty_le_ket_qua_don_vi=100),  # row 9: d for a non-leader
+        dict(ok, ma_so="NS-02", ky="2026-01", ty_le_ket_qua_don_vi=100),  # row 10: a deputy without đ, e
+        dict(ok, ma_so="XX-99", ky="2026-01"),  # row 11: unknown person
+        dict(ok, ma_so="NS-05", ky="2026-02"),  # row 12: products too: the rates are not used
+        dict(ok, ma_so="NS-05", ky="2026-13"),  # row 13: no such month
+    ]
+    data["SanPham"] = [
+        dict(ma_so="NS-05", ky="2026-02", ten_san_pham="Báo cáo tháng", hoan_thanh="Có"),  # row 2: fine
+        dict(ma_so="NS-05", ky="2026-02", ten_san_pham="Tờ trình", hoan_thanh="Có", he_so_quy_doi=0),  # row 3
+        dict(ma_so="NS-05", ky="2026-06", ten_san_pham="Kế hoạch", hoan_thanh="Không"),  # row 4: no KetQuaKy row
+        dict(ma_so="NS-05", ky="2026-02", ten_san_pham="Công văn", hoan_thanh="Có", so_lan_cham=-1),  # row 5
+    ]
+    problems = [p for p in ingest.check(wf.write(tmp_path / "so.xlsx", data)) if p.sheet in ("KetQuaKy", "SanPham")]
+    ERR, WARN = "loi", "canh_bao"
+    _assert_exactly(problems, [
+        (ERR, "KetQuaKy", 3, "B", "không thuộc năm đánh giá 2026"),
+        (ERR, "KetQuaKy", 4, "B", "Trùng kết quả cùng người, cùng kỳ (đã có ở dòng 2)"),
+        (ERR, "KetQuaKy", 5, "B", "chỉ theo tháng hoặc chỉ theo quý"),
+        (ERR, "KetQuaKy", 6, "C", "từ 0 đến 30"),
+        (ERR, "KetQuaKy", 7, "D", "từ 0 đến 100"),
+        (ERR, "KetQuaKy", 8, "D", "ô D8, E8, F8"),
+        (ERR, "KetQuaKy", 9, "G", "không phải lãnh đạo"),
+        (ERR, "KetQuaKy", 10, "H", "ô H10, I10"),
+        (ERR, "KetQuaKy", 11, "A", "Mã số không có trong sheet Nhân sự"),
+        (WARN, "KetQuaKy", 12, "D", "tính lại từ các sản phẩm"),
+        (ERR, "KetQuaKy", 13, "B", "2026-Q1"),
+        (ERR, "SanPham", 3, "D", "lớn hơn 0"),
+        (ERR, "SanPham", 4, "B", "chưa có dòng kết quả ở sheet «KetQuaKy»"),
+        (ERR, "SanPham", 5, "G", "không được âm"),
+    ])
+
+
+def test_a_2026_workbook_rates_from_its_periods(tmp_path):
+    import workbook_factory as wf
+
+    from pipeline import ingest
+    from pipeline.rating import rate
+
+    data = _tables_2026()
+    del data["ChamDiem"], data["TieuChi"]
+    data["DonVi"][1]["muc_xep_loai_don_vi"] = "HT"
+    rows, products = [], []
+    for m in range(1, 13):
+        ky = f"2026-{m:02d}"
+        for code in ("NS-01", "NS-02"):  # leaders: 20 + 70 × 600 / 600 = 90
+            rows.append(dict(ma_so=code, ky=ky, diem_tieu_chi_chung=20, ty_le_so_luong=100, ty_le_chat_luong=100,
+                             ty_le_tien_do=100, ty_le_ket_qua_don_vi=100, ty_le_to_chuc_thuc_hien=100, ty_le_doan_ket=100))
+        rows.append(dict(ma_so="NS-05", ky=ky, diem_tieu_chi_chung=26))
+        products.append(dict(ma_so="NS-05", ky=ky, ten_san_pham="Hồ sơ", hoan_thanh="Có", so_lan_khong_dat=1))
+    for q in range(1, 5):  # the head of SN (viên chức): 30 + 70 = 100, but SN is rated HT
+        rows.append(dict(ma_so="NS-04", ky=f"Q{q}/2026", diem_tieu_chi_chung=30, ty_le_so_luong=100, ty_le_chat_luong=100,
+                         ty_le_tien_do=100, ty_le_ket_qua_don_vi=100, ty_le_to_chuc_thuc_hien=100, ty_le_doan_ket=100))
+    data["KetQuaKy"], data["SanPham"] = rows, products
+    campaign = ingest.load(wf.write(tmp_path / "so.xlsx", data))
+    assert len(campaign.periods) == 40 and len(campaign.products) == 12
+    r = rate(campaign)
+    # NS-05: a = 100, b = 75, c = 100: 26 + 70 × 275 / 300 = 26 + 64.166… = 90.166…
+    assert r.of("NS-05").diem == pytest.approx(26 + 70 * 275 / 300)
+    assert r.of("NS-04").diem == pytest.approx(100) and r.of("NS-04").muc_de_xuat == "HT"
+    assert [k.ky for k in r.of("NS-04").diem_ky] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert r.of("NS-01").diem == pytest.approx(90)
+    # NS-03: no period at all: no level; NS-06: 4 months, not rated
+    assert r.of("NS-03").muc_de_xuat is None
+    assert r.of("NS-06").trang_thai == "khong_xep_loai"
+
+
+def _assert_exactly(problems, expected) -> None:
+    for severity in ("loi", "canh_bao"):
+        want = sorted((s, sh, r or 0, c or "") for s, sh, r, c, _ in expected if s == severity)
+        got = sorted((p.severity, p.sheet, p.row or 0, p.column or "") for p in problems if p.severity == severity)
+        assert got == want, "\n".join(p.text() for p in problems)
+    for severity, sheet, row, col, fragment in expected:
+        (p,) = [p for p in problems if (p.severity, p.sheet, p.row, p.column) == (severity, sheet, row, col)]
+        text = p.text()
+        assert fragment in text and f"(ô {col}{row})" in text, text
