@@ -12,7 +12,9 @@ from pipeline.ingest.model import (
     Criterion,
     Discipline,
     EmulationProposal,
+    PeriodResult,
     Person,
+    Product,
     Score,
     Unit,
     Vote,
@@ -24,9 +26,13 @@ from pipeline.rating.result import Ratings
 class Book:
     """A tiny campaign builder: `b = Book(); b.person("A", vote=(10, 8, 2)); b.rate()`."""
 
-    def __init__(self, year: int = 2024, bo_quy_tac: str = "") -> None:
+    def __init__(self, year: int = 2024, bo_quy_tac: str = "", bo_quy_tac_khac: str = "") -> None:
         self.year = year
         self.bo_quy_tac = bo_quy_tac
+        self.bo_quy_tac_khac = bo_quy_tac_khac
+        self.periods: list[PeriodResult] = []
+        self.products: list[Product] = []
+        self.unit_levels: dict[str, str] = {}
         self.people: list[Person] = []
         self.votes: dict[str, Vote] = {}
         self.discs: list[Discipline] = []
@@ -39,14 +45,16 @@ class Book:
                self_level: str | None = None, decided: str | None = None, months: float = 12, absent: float = 0,
                maternity: bool = False, leader: bool = False, kind: str = "cong_chuc", direct: bool | None = None,
                party: bool = False, party_level: str | None = None,
-               vote: tuple[int, ...] | None = None) -> str:
+               vote: tuple[int, ...] | None = None, role: str | None = None, degraded: bool = False,
+               corruption: bool = False, conclusion: str = "") -> str:
         """`vote` = (present, htxs, htt, ht, kht), trailing zeros may be left out."""
         self.people.append(Person(
             ma_so=code, ho_ten=name or f"Người {code}", ngay_sinh=dt.date(1985, 1, 1), ma_don_vi=unit,
-            vai_tro="pho" if leader else "nhan_vien", loai_nhan_su=kind, lanh_dao_quan_ly=leader,
+            vai_tro=role or ("pho" if leader else "nhan_vien"), loai_nhan_su=kind, lanh_dao_quan_ly=leader,
             nhom_tuong_dong=group, so_thang_cong_tac=months, so_thang_nghi=absent, nghi_thai_san=maternity,
             truc_tiep_cong_tac=(not leader) if direct is None else direct, tu_xep_loai=self_level,
             muc_quyet_dinh=decided, dang_vien=party or party_level is not None, muc_dang_vien=party_level,
+            ket_luan_suy_thoai=degraded, don_vi_tham_nhung=corruption, van_ban_ket_luan=conclusion,
         ))
         if vote is not None:
             self.vote(code, *vote)
@@ -79,15 +87,30 @@ class Book:
     def override(self, group: str, maximum: int, number: str = "12/UBND-NC", date: dt.date = dt.date(2024, 12, 1)) -> None:
         self.overrides.append(CapOverride(group, maximum, number, date, "UBND tỉnh"))
 
+    def period(self, code: str, ky: str, general: float, a: float | None = None, b: float | None = None,
+               c: float | None = None, d: float | None = None, dd: float | None = None, e: float | None = None) -> None:
+        """One KetQuaKy row; `ky` "01" … "12" or "Q1" … "Q4" is prefixed with the year."""
+        self.periods.append(PeriodResult(code, ky if len(ky) >= 7 else f"{self.year}-{ky}", general, a, b, c, d, dd, e))
+
+    def months(self, code: str, general: float, a: float, b: float, c: float, months=range(1, 13), **leader) -> None:
+        for m in months:
+            self.period(code, f"{m:02d}", general, a, b, c, **leader)
+
+    def product(self, code: str, ky: str, done: bool = True, weight: float = 1, failures: int = 0, delays: int = 0,
+                waived: bool = False, name: str = "Sản phẩm") -> None:
+        self.products.append(Product(code, ky if len(ky) >= 7 else f"{self.year}-{ky}", name, done, weight,
+                                     failures, delays, waived))
+
     def campaign(self) -> Campaign:
-        units = tuple(Unit(u, f"Đơn vị {u}", "hanh_chinh", i) for i, u in
+        units = tuple(Unit(u, f"Đơn vị {u}", "hanh_chinh", i, muc_xep_loai_don_vi=self.unit_levels.get(u)) for i, u in
                       enumerate(dict.fromkeys(p.ma_don_vi for p in self.people)))
         agency = Agency("Cơ quan thử", "Thử", self.year, "Nguyễn Văn Thủ Trưởng", "Chánh Văn phòng",
-                        bo_quy_tac=self.bo_quy_tac)
+                        bo_quy_tac=self.bo_quy_tac, bo_quy_tac_khac=self.bo_quy_tac_khac)
         return Campaign(agency=agency, units=units, people=tuple(self.people), texts=MappingProxyType({}),
                         votes=MappingProxyType(dict(self.votes)), disciplines=tuple(self.discs),
                         emulation=tuple(self.emu), criteria=tuple(self.criteria), scores=tuple(self.scores),
-                        cap_overrides=tuple(self.overrides))
+                        cap_overrides=tuple(self.overrides), periods=tuple(self.periods),
+                        products=tuple(self.products))
 
     def rate(self, rulebook=None) -> Ratings:
         return rate(self.campaign(), rulebook=rulebook)

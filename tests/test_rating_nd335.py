@@ -32,7 +32,7 @@ def test_overrides_option_then_workbook_then_year():
     assert b.rate("nd90-2020+nd48-2023").bo_quy_tac == "nd90-2020+nd48-2023"
     with pytest.raises(UnknownRulebook):
         b.rate("nd-khong-co")
-    assert set(RULEBOOKS) == {"nd90-2020", "nd90-2020+nd48-2023", "nd335-2025"}
+    assert set(RULEBOOKS) == {"nd90-2020", "nd90-2020+nd48-2023", "nd335-2025", "nd233-2026"}
 
 
 def scored(general: float, results: float, **kw) -> Book:
@@ -114,6 +114,13 @@ def test_nd335_without_points_falls_back_to_the_vote_with_a_warning():
 
 
 def test_nd335_flags_staff_it_was_not_written_for():
-    b = Book(year=2026)
+    # forced for everybody (CoQuan.bo_quy_tac), ND 335 still says it was not written for viên chức
+    b = Book(year=2026, bo_quy_tac="nd335-2025")
     b.person("A", kind="vien_chuc", self_level="HTT")
     assert any("vien_chuc" in w for w in b.rate().canh_bao)
+    # by staff category (nothing forced), a viên chức is rated under the 2026 viên chức rulebook
+    b = Book(year=2026)
+    b.person("A", kind="vien_chuc", self_level="HTT")
+    r = b.rate()
+    assert r.bo_quy_tac == "nd233-2026"
+    assert any("CHƯA ĐƯỢC XÁC NHẬN" in w for w in r.canh_bao)

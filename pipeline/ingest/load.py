@@ -23,6 +23,8 @@ from pipeline.errors import ValidationFailed
 from pipeline.ingest import schema
 from pipeline.ingest.model import (
     Agency,
+    PeriodResult,
+    Product,
     Campaign,
     CapOverride,
     Criterion,
@@ -143,7 +145,8 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
         han_nop_so_noi_vu=v.get("han_nop_so_noi_vu"), bo_quy_tac=v.get("bo_quy_tac", ""),
         ten_co_quan_cap_tren=v.get("ten_co_quan_cap_tren", ""), nguoi_dung_dau_cap_tren=v.get("nguoi_dung_dau_cap_tren", ""),
         chuc_vu_nguoi_dung_dau_cap_tren=v.get("chuc_vu_nguoi_dung_dau_cap_tren", ""),
-        ngay_tu_danh_gia=v.get("ngay_tu_danh_gia"), ngay_quyet_dinh=v.get("ngay_quyet_dinh"), refs=_frozen(row.refs),
+        ngay_tu_danh_gia=v.get("ngay_tu_danh_gia"), ngay_quyet_dinh=v.get("ngay_quyet_dinh"), bo_quy_tac_khac=v.get("bo_quy_tac_khac", ""),
+        refs=_frozen(row.refs),
     )
 
 
@@ -174,6 +177,10 @@ def _check_rulebook(row: Row, problems: list[Problem]) -> None:
     if name and name not in RULEBOOKS:
         problems.append(_p(ERROR, row, "bo_quy_tac", f"Không có bộ quy tắc «{name}».", value=name,
                            expected="để trống (chọn theo năm đánh giá) hoặc một trong: " + ", ".join(RULEBOOKS)))
+    other = row.values.get("bo_quy_tac_khac")
+    if other and other not in RULEBOOKS:
+        problems.append(_p(ERROR, row, "bo_quy_tac_khac", f"Không có bộ quy tắc «{other}».", value=other,
+                           expected="để trống (mặc định nd335-2025) hoặc một trong: " + ", ".join(RULEBOOKS)))
 
 
 def _rulebook(data, year: int | None):
@@ -201,7 +208,7 @@ def _units(data, problems) -> list[Unit]:
         if not _complete(row, schema.DON_VI) or row.number in repeats:
             continue
         units.append(Unit(v["ma_don_vi"], v["ten_don_vi"], v["loai_don_vi"], v.get("thu_tu", 10_000 + i),
-                          v.get("chi_bo", ""), nguoi_danh_gia=v.get("nguoi_danh_gia", ""),
+                          v.get("chi_bo", ""), muc_xep_loai_don_vi=v.get("muc_xep_loai_don_vi"), nguoi_danh_gia=v.get("nguoi_danh_gia", ""),
                           chuc_vu_nguoi_danh_gia=v.get("chuc_vu_nguoi_danh_gia", ""), refs=_frozen(row.refs)))
     units.sort(key=lambda u: u.thu_tu)
     return units
@@ -256,6 +263,8 @@ def _people(data, units: dict[str, str], year: int | None, rulebook, problems, b
             truc_tiep_cong_tac=v.get("truc_tiep_cong_tac", not leader_default),
             tu_xep_loai=v.get("tu_xep_loai"), muc_quyet_dinh=v.get("muc_quyet_dinh"), ghi_chu=v.get("ghi_chu", ""),
             muc_dang_vien=v.get("muc_dang_vien"), tu_xep_loai_dang_vien=v.get("tu_xep_loai_dang_vien"),
+            ket_luan_suy_thoai=v.get("ket_luan_suy_thoai", False),
+            don_vi_tham_nhung=v.get("don_vi_tham_nhung", False), van_ban_ket_luan=v.get("van_ban_ket_luan", ""),
             row=row.number, refs=_frozen(row.refs),
         ))
     _check_heads(data, sheet, units, problems)
@@ -480,6 +489,133 @@ def _cap_overrides(data, problems) -> list[CapOverride]:
     return out
 
 
+# -- KetQuaKy, SanPham (from 2026) ----------------------------------------------------------------
+PCT_KEYS = ("ty_le_so_luong", "ty_le_chat_luong", "ty_le_tien_do")
+LEADER_KEYS = ("ty_le_ket_qua_don_vi", "ty_le_to_chuc_thuc_hien", "ty_le_doan_ket")
+
+
+def _leaders(data) -> dict[str, bool]:
+    """ma_so -> leader (lanh_dao_quan_ly, default: head or deputy) for every NhanSu row whose code parsed."""
+    sheet = data.get("NhanSu")
+    out: dict[str, bool] = {}
+    for row in sheet.rows if sheet is not None else ():
+        v = row.values
+        if "ma_so" in v:
+            out[v["ma_so"]] = v.get("lanh_dao_quan_ly", v.get("vai_tro") in ("truong", "pho"))
+    return out
+
+
+def _cells(row: Row, keys) -> str:
+    return ", ".join(f"{row.refs[k].column}{row.number}" if k in row.refs else k for k in keys)
+
+
+def _periods(data, people, leaders: dict[str, bool], year, rulebook, problems) -> tuple[list[PeriodResult], list[Product]]:
+    """Sheets KetQuaKy and SanPham: every problem names its cell."""
+    formula = getattr(rulebook, "periods", None)
+    general_max = formula.general_max if formula is not None else 30
+    products: list[Product] = []
+    product_keys: set[tuple[str, str]] = set()
+    product_rows: list[Row] = []
+    for row in _person_rows(data, "SanPham", people, problems):
+        v = row.values
+        bad = not _period_year(row, year, problems)
+        w = v.get("he_so_quy_doi", 1)
+        if w <= 0:
+            problems.append(_p(ERROR, row, "he_so_quy_doi", "Hệ số quy đổi phải lớn hơn 0.", value=w, expected="một số dương"))
+            bad = True
+        for key in ("so_lan_khong_dat", "so_lan_cham"):
+            if v.get(key, 0) < 0:
+                problems.append(_p(ERROR, row, key, "Số lần không được âm.", value=v[key], expected="số nguyên từ 0 trở lên"))
+                bad = True
+        product_keys.add((v["ma_so"], v["ky"]))
+        if not bad:
+            product_rows.append(row)
+            products.append(Product(v["ma_so"], v["ky"], v["ten_san_pham"], v["hoan_thanh"], w,
+                                    v.get("so_lan_khong_dat", 0), v.get("so_lan_cham", 0), v.get("mien_tru", False),
+                                    row=row.number, refs=_frozen(row.refs)))
+    out: list[PeriodResult] = []
+    seen: dict[tuple[str, str], int] = {}
+    kind: dict[str, tuple[bool, int]] = {}  # ma_so -> (quarters, first row)
+    for row in _person_rows(data, "KetQuaKy", people, problems):
+        v = row.values
+        code, ky = v["ma_so"], v["ky"]
+        bad = not _period_year(row, year, problems)
+        ident = (code, ky)
+        if ident in seen:
+            problems.append(_p(ERROR, row, "ky", f"Trùng kết quả cùng người, cùng kỳ (đã có ở dòng {seen[ident]}).", value=ky,
+                               expected="mỗi người một dòng cho mỗi tháng hoặc quý"))
+            bad = True
+        seen.setdefault(ident, row.number)
+        quarters = "-Q" in ky
+        first = kind.setdefault(code, (quarters, row.number))
+        if first[0] != quarters:
+            was = "quý" if first[0] else "tháng"
+            problems.append(_p(ERROR, row, "ky", f"Người này đã có kết quả theo {was} (dòng {first[1]}); mỗi người chỉ theo "
+                               "tháng hoặc chỉ theo quý.", value=ky,
+                               expected=f"một {was} dạng " + ("2026-Q1" if first[0] else "2026-01")))
+            bad = True
+        general = v["diem_tieu_chi_chung"]
+        if not 0 <= general <= general_max:
+            problems.append(_p(ERROR, row, "diem_tieu_chi_chung", "Điểm tiêu chí chung ngoài khung.", value=general,
+                               expected=f"từ 0 đến {general_max:g}"))
+            bad = True
+        for key in PCT_KEYS + LEADER_KEYS:
+            x = v.get(key)
+            if x is not None and not 0 <= x <= 100:
+                problems.append(_p(ERROR, row, key, "Tỷ lệ phần trăm ngoài khung.", value=x, expected="từ 0 đến 100"))
+                bad = True
+        if ident not in product_keys:
+            missing = [k for k in PCT_KEYS if v.get(k) is None]
+            if missing:
+                problems.append(_p(ERROR, row, missing[0], f"Thiếu tỷ lệ số lượng, chất lượng, tiến độ (ô {_cells(row, missing)}) "
+                                   "và không có sản phẩm của người này trong kỳ này ở sheet «SanPham».",
+                                   expected="ghi đủ ba tỷ lệ (0–100), hoặc khai các sản phẩm, công việc của kỳ ở sheet «SanPham»"))
+                bad = True
+        else:
+            given = [k for k in PCT_KEYS if v.get(k) is not None]
+            if given:
+                problems.append(_p(WARNING, row, given[0], f"Kỳ {ky} có sản phẩm ở sheet «SanPham»: tỷ lệ ở ô {_cells(row, given)} "
+                                   "không được dùng, chương trình tính lại từ các sản phẩm.",
+                                   expected="để trống các ô này, hoặc xóa các dòng sản phẩm của kỳ"))
+        leader = leaders.get(code, False)
+        if leader:
+            missing = [k for k in LEADER_KEYS if v.get(k) is None]
+            if missing:
+                problems.append(_p(ERROR, row, missing[0], f"Người lãnh đạo, quản lý cần đủ tỷ lệ d), đ), e) (ô {_cells(row, missing)}).",
+                                   expected="tỷ lệ từ 0 đến 100 ở mỗi ô"))
+                bad = True
+            d = v.get("ty_le_ket_qua_don_vi")
+            if d is not None and d not in (100, 50):
+                problems.append(_p(WARNING, row, "ty_le_ket_qua_don_vi", "Tỷ lệ kết quả đơn vị phụ trách thường là 100 "
+                                   "(mọi người thuộc quyền từ Hoàn thành nhiệm vụ trở lên) hoặc 50 (có người Không hoàn thành "
+                                   "nhiệm vụ).", value=d, expected="100 hoặc 50"))
+        else:
+            given = [k for k in LEADER_KEYS if v.get(k) is not None]
+            if given:
+                problems.append(_p(ERROR, row, given[0], f"Người không phải lãnh đạo, quản lý không có tỷ lệ d), đ), e) "
+                                   f"(ô {_cells(row, given)}).", value=v[given[0]],
+                                   expected="để trống các ô này, hoặc ghi Có ở cột «Lãnh đạo, quản lý» của sheet «NhanSu»"))
+                bad = True
+        if not bad:
+            out.append(PeriodResult(code, ky, general, *(v.get(k) for k in PCT_KEYS + LEADER_KEYS),
+                                    row=row.number, refs=_frozen(row.refs)))
+    for row in product_rows:
+        if (row.values["ma_so"], row.values["ky"]) not in seen:
+            problems.append(_p(ERROR, row, "ky", "Sản phẩm của một kỳ chưa có dòng kết quả ở sheet «KetQuaKy» (cần điểm tiêu "
+                               "chí chung của kỳ).", value=row.values["ky"],
+                               expected="thêm dòng cùng mã số và kỳ ở sheet «KetQuaKy»"))
+    return out, products
+
+
+def _period_year(row: Row, year, problems) -> bool:
+    ky = row.values["ky"]
+    if year and not ky.startswith(f"{year}-"):
+        problems.append(_p(ERROR, row, "ky", f"Kỳ không thuộc năm đánh giá {year}.", value=ky,
+                           expected=f"một tháng {year}-01 … {year}-12 hoặc một quý {year}-Q1 … {year}-Q4"))
+        return False
+    return True
+
+
 def _texts(data, people, problems, build: bool = True) -> dict[str, MappingProxyType]:
     repeats = _duplicates(data.get("TuDanhGia"), "ma_so", "mã số (mỗi người một dòng tự đánh giá)", problems)
     out = {}
@@ -552,6 +688,8 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     criteria = _criteria(data, problems)
     scores = _scores(data, declared, criteria, rulebook.default_criteria if rulebook else (), problems)
     cap_overrides = _cap_overrides(data, problems)
+    leaders = _leaders(data)
+    periods, products = _periods(data, declared, leaders, year, rulebook, problems)
     problems = _sorted(problems)
     if any(p.is_error for p in problems) or agency is None or not build:
         return None, problems
@@ -560,6 +698,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
         votes=MappingProxyType(votes), disciplines=tuple(disciplines), emulation=tuple(emulation),
         criteria=tuple(criteria), scores=tuple(scores), source_sha256=sha256_file(path),
         warnings=tuple(p for p in problems if not p.is_error), cap_overrides=tuple(cap_overrides),
+        periods=tuple(periods), products=tuple(products),
     )
     return campaign, problems
 

@@ -151,6 +151,14 @@ NHAN_SU = Sheet(
           help="Mức xếp loại đảng viên (Mẫu 02A/02B), nếu đã có; để cảnh báo khi cao hơn mức xếp loại công chức, viên chức", width=12),
         C("tu_xep_loai_dang_vien", "Tự xếp loại đảng viên", LEVEL, choices=LEVELS,
           help="Mức đảng viên tự xếp loại, in ở mục VII.2 Mẫu 02A/02B; để trống thì đảng viên tự ghi tay", width=12),
+        C("ket_luan_suy_thoai", "Kết luận suy thoái", YESNO,
+          help="Từ năm 2026: Có khi cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, "
+               "lối sống, tự diễn biến, tự chuyển hóa (xếp loại Không hoàn thành nhiệm vụ)", width=10),
+        C("don_vi_tham_nhung", "Đơn vị phụ trách có tham nhũng, lãng phí", YESNO,
+          help="Từ năm 2026, người lãnh đạo, quản lý: Có khi cơ quan, đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra "
+               "tham nhũng, lãng phí và bị xử lý (xếp loại Không hoàn thành nhiệm vụ)", width=10),
+        C("van_ban_ket_luan", "Văn bản kết luận", help="Số, ngày văn bản kết luận của hai cột trên; ghi trong lý do xếp loại",
+          width=20),
         C("ghi_chu", "Ghi chú", width=24),
     ),
 )

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from pipeline.ingest.model import Campaign, CapOverride, Person
-from pipeline.rating import rules
+from pipeline.rating import categories, periods, rules
 from pipeline.rating.emulation import rate_emulation
 from pipeline.rating.levels import RANK, WORDS, at_most, worse
 from pipeline.rating.result import CapRank, GroupCap, PersonRating, Ratings
@@ -38,9 +38,39 @@ class _Limit:
 
 
 def rate(campaign: Campaign, *, rulebook: Rulebook | str | None = None) -> Ratings:
-    """Rate every person. `rulebook` (an id or a Rulebook) overrides CoQuan.bo_quy_tac and the year."""
-    rb = resolve(campaign.year, rulebook, campaign.agency.bo_quy_tac)
-    agency_warnings = _rulebook_warnings(campaign, rb)
+    """Rate every person. `rulebook` (an id or a Rulebook) overrides CoQuan.bo_quy_tac, the year and,
+    from 2026, the staff category (pipeline.rating.categories)."""
+    plan = categories.plan(campaign, rulebook)
+    agency_warnings = list(plan.warnings)
+    if not plan.by_category:
+        agency_warnings += _rulebook_warnings(campaign, plan.primary)
+    people: list[PersonRating] = []
+    groups: list[GroupCap] = []
+    for rb, part in plan.parts:
+        part_people, part_groups, part_warnings = _rate_levels(part, rb)
+        people += part_people
+        groups += part_groups
+        agency_warnings += part_warnings
+    if plan.mixed:
+        at = {p.ma_so: i for i, p in enumerate(campaign.people)}
+        people = sorted((replace(pr, bo_quy_tac=plan.rulebook_of[pr.ma_so]) for pr in people), key=lambda pr: at[pr.ma_so])
+        groups.sort(key=lambda g: g.nhom)
+    known = {g.nhom.casefold() for g in groups}
+    for o in campaign.cap_overrides:
+        if o.nhom_tuong_dong.casefold() not in known and not any(
+                g.startswith(o.nhom_tuong_dong.casefold() + " (") for g in known):
+            agency_warnings.append(f"Ngoại lệ tỷ lệ HTXS cho nhóm «{o.nhom_tuong_dong}» (văn bản số {o.so_van_ban}) "
+                                   "không khớp nhóm tương đồng nào của người được xếp loại.")
+    rb = plan.primary
+    people, emu_warnings, emu_summary = rate_emulation(people, campaign, rb)
+    agency_warnings += emu_warnings
+    return Ratings(campaign.year, plan.id, tuple(people), tuple(groups), tuple(agency_warnings), ten_bo_quy_tac=plan.title,
+                   thiet_lap=plan.settings(), thi_dua=emu_summary)
+
+
+def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], list[GroupCap], list[str]]:
+    """Rules 1–6 for the people of one rulebook: proposals, ceilings, the cap per group, decided levels."""
+    agency_warnings: list[str] = []
     discs = defaultdict(list)
     for d in campaign.disciplines:
         discs[d.ma_so].append(d)
@@ -60,17 +90,9 @@ def rate(campaign: Campaign, *, rulebook: Rulebook | str | None = None) -> Ratin
     people = _check_decided(people, limits, rb)
     people, groups, group_warnings = _check_final_cap(people, groups, rb, overrides)
     agency_warnings += group_warnings
-    known = {g.nhom.casefold() for g in groups}
-    for o in campaign.cap_overrides:
-        if o.nhom_tuong_dong.casefold() not in known:
-            agency_warnings.append(f"Ngoại lệ tỷ lệ HTXS cho nhóm «{o.nhom_tuong_dong}» (văn bản số {o.so_van_ban}) "
-                                   "không khớp nhóm tương đồng nào của người được xếp loại.")
     persons = {p.ma_so: p for p in campaign.people}
     people = [_with(pr, warnings=rules.party_warnings(persons[pr.ma_so], pr.muc_cuoi, pr.rated, rb)) for pr in people]
-    people, emu_warnings, emu_summary = rate_emulation(people, campaign, rb)
-    agency_warnings += emu_warnings
-    return Ratings(campaign.year, rb.id, tuple(people), tuple(groups), tuple(agency_warnings), ten_bo_quy_tac=rb.title,
-                   thiet_lap=rb.settings(), thi_dua=emu_summary)
+    return people, groups, agency_warnings
 
 
 def _with(pr: PersonRating, *, reasons=(), warnings=(), **changes) -> PersonRating:
@@ -98,9 +120,12 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, cri
     vote = campaign.votes.get(p.ma_so)
     meeting = rules.meeting_level(vote) if vote is not None else None
     points = rules.points_of(scores, criteria, rb)
+    # from 2026: the year score from the periods (KetQuaKy), unless the person was scored in ChamDiem instead
+    period = periods.year_score(p, campaign, rb) if points is None else None
+    diem = period.diem if period is not None else None if points is None else points.total
     base = dict(ma_so=p.ma_so, ho_ten=p.ho_ten, ma_don_vi=p.ma_don_vi, nhom_tuong_dong=default_group(p),
                 tu_xep_loai=p.tu_xep_loai, muc_quyet_dinh=p.muc_quyet_dinh, muc_hop=meeting,
-                diem=None if points is None else points.total, muc_dang_vien=p.muc_dang_vien)
+                diem=diem, muc_dang_vien=p.muc_dang_vien, diem_ky=period.scores if period is not None else ())
     time = rules.time_rules(p, rb)
     disc = rules.disciplines_in_year(discs, year, rb)
 
@@ -113,8 +138,16 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, cri
                             ly_do=time.reasons, canh_bao=tuple(warnings)), []
 
     reasons: list[str] = []
-    warnings: list[str] = []
-    if rb.points_based and points is not None:
+    warnings: list[str] = list(periods.kht_flag_warnings(p, rb))
+    if period is not None:
+        level = period.level
+        source = "diem" if level is not None else None
+        reasons += period.reasons
+        warnings += period.warnings
+        if meeting is not None and level is not None and meeting != level:
+            warnings.append(f"Cuộc họp biểu quyết mức {WORDS[meeting]} nhưng kết quả chấm điểm là {WORDS[level]}; "
+                            "mức đề xuất theo điểm.")
+    elif rb.points_based and points is not None:
         level = rules.points_level(points.total, rb)
         source = "diem"
         reasons.append(rules.points_reason(points, level, rb))
@@ -145,6 +178,12 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, cri
         limits.append(_Limit("KHT", "bị kỷ luật trong năm đánh giá", rb.cite.discipline))
         if level is None:
             level, source = "KHT", "ky_luat"
+    for lim in periods.limits(p, campaign, rb):  # KHT cases beyond discipline; the head not above the unit
+        reasons.append(lim.reason)
+        ceiling = worse(ceiling, lim.level)
+        limits.append(_Limit(lim.level, lim.what, lim.cite))
+        if level is None and lim.level == "KHT":
+            level, source = "KHT", lim.source
     proposed = at_most(level, ceiling)
     if level is not None and proposed != level:
         binding = [lim for lim in limits if lim.level == ceiling]

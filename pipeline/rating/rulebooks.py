@@ -1,9 +1,11 @@
 """Rulebooks as data: ratios, rounding, thresholds, default criteria and the legal citations that
 the reasons quote. Nothing here computes; `pipeline.rating.rules` reads these values.
 
-A rulebook is chosen by the evaluation year (rules.md R0) unless `hoso … --bo-quy-tac` or the
-workbook's `CoQuan.bo_quy_tac` names one. To add a rulebook, add one `Rulebook(...)` value below
-and list it in `RULEBOOKS` (see docs/rating.md).
+A rulebook is chosen by the evaluation year (rules.md R0) and, from 2026, by the person's staff
+category (`for_person`): công chức under ND 335, viên chức under the 2026 viên chức rulebook,
+cán bộ / contract staff / NLĐ under the one the agency names in `CoQuan.bo_quy_tac_khac`. `hoso …
+--bo-quy-tac` or the workbook's `CoQuan.bo_quy_tac` force one rulebook for everybody. To add a
+rulebook, add one `Rulebook(...)` value below and list it in `RULEBOOKS` (see docs/rating.md).
 """
 
 from __future__ import annotations
@@ -31,6 +33,13 @@ class Citations:
     cap_override: str  # approved exception to the cap
     party: str  # party-member level vs civil-service level
     points: str = ""  # points thresholds (points-based rulebooks)
+    # the points regime from periods (KetQuaKy / SanPham), from 2026
+    tasks: str = ""  # a) quantity, b) quality, c) progress and the 25 % deductions (non-leaders)
+    leaders: str = ""  # d), đ), e) of leaders
+    year_score: str = ""  # the year score from the period scores, and the months actually worked
+    degradation: str = ""  # degradation concluded by the competent level => KHT
+    corruption: str = ""  # leaders: corruption or waste in a unit under their direct charge => KHT
+    head_unit: str = ""  # the head's level not above the unit's
     ldtt: str = "điểm a khoản 1 Điều 24 Luật Thi đua, khen thưởng 2022 (Luật số 06/2022/QH15)"
     ldtt_months: str = "điểm d khoản 5 Điều 1 Thông tư số 01/2024/TT-BNV (không xét người mới tuyển dụng dưới 06 tháng)"
     ldtt_ballot: str = ("Điều 24 Luật Thi đua, khen thưởng 2022; bình xét danh hiệu bằng bỏ phiếu kín, "
@@ -43,6 +52,33 @@ class Citations:
 
     def procedure_for(self, loai_nhan_su: str) -> str:
         return self.procedure.get(loai_nhan_su) or self.procedure["cong_chuc"]
+
+
+@dataclass(frozen=True)
+class PeriodFormula:
+    """How a month's or quarter's score is computed from KetQuaKy / SanPham (workbook-2026.md).
+
+    Each product of weight w (he_so_quy_doi) counts w × [completed] towards a), and
+    w × [completed] × max(0, 1 − `deduction` × failures) towards b) and c) (no deduction when waived).
+    Period score = general + `task_points` × Σ weight·x / (100 × Σ weight) over a, b, c (and d, đ, e
+    for leaders): with the weights 1 that is 70 × (a + b + c) / 300 and 70 × (a + … + e) / 600.
+    A ministry's variant (e.g. 30 % progress + 70 % quality) is a rulebook with other weights."""
+
+    general_max: float = 30  # diem_tieu_chi_chung, 0 … general_max
+    task_points: float = 70
+    deduction: float = 0.25  # per quality failure / per delay, of that product's score
+    weights: tuple[float, float, float] = (1, 1, 1)  # a, b, c (non-leaders)
+    leader_weights: tuple[float, float, float, float, float, float] = (1, 1, 1, 1, 1, 1)  # a, b, c, d, đ, e
+    leave_excused: bool = True  # months of lawful leave (so_thang_nghi) need no period result
+    quarter_months: int = 3
+
+    @property
+    def divisor(self) -> float:
+        return 100 * sum(self.weights)
+
+    @property
+    def leader_divisor(self) -> float:
+        return 100 * sum(self.leader_weights)
 
 
 @dataclass(frozen=True)
@@ -67,6 +103,9 @@ class Rulebook:
     points_based: bool = False
     points_thresholds: tuple[tuple[str, float], ...] = ()  # (level, minimum points), best first
     points_scale: float = 100
+    periods: PeriodFormula | None = None  # the score from periods (KetQuaKy), when the rulebook has one
+    kht_cases: tuple[str, ...] = ()  # "suy_thoai", "tham_nhung_don_vi": KHT whatever the points
+    head_not_above_unit: bool = False  # the head's level not above the unit's (DonVi.muc_xep_loai_don_vi)
     default_criteria: tuple[Criterion, ...] = ()
     # R7: emulation
     ldtt_levels: tuple[str, ...] = ("HTXS", "HTT")
@@ -90,6 +129,13 @@ class Rulebook:
         }
         if self.points_based:
             out["nguong_diem"] = {lv: pts for lv, pts in self.points_thresholds}
+        if self.periods is not None:
+            f = self.periods
+            out["cong_thuc_ky"] = {
+                "diem_tieu_chi_chung_toi_da": f.general_max, "diem_ket_qua": f.task_points, "ty_le_tru": f.deduction,
+                "trong_so": list(f.weights), "trong_so_lanh_dao": list(f.leader_weights),
+                "mau_so": f.divisor, "mau_so_lanh_dao": f.leader_divisor, "tru_thang_nghi": f.leave_excused,
+            }
         return out
 
 
@@ -136,30 +182,43 @@ ND90 = replace(
 )
 
 _ND335 = "Nghị định 335/2025/NĐ-CP"
-_ND335_LEVELS = f"điều quy định mức xếp loại chất lượng công chức, {_ND335}"
+# Article numbers as reported by the press and public code (regime-2026.md §1): [uncertain] until checked
+# against the official text; they are data, a clerk may correct them here.
+_ND335_LEVELS = f"Điều 20 {_ND335}"
 
 ND335 = Rulebook(
     id="nd335-2025",
     title=f"{_ND335} (đánh giá theo thang điểm 100)",
     years=(2026, 2100),
     cite=Citations(
-        procedure=MappingProxyType({"cong_chuc": f"{_ND335} (theo dõi, đánh giá, chấm điểm công chức)"}),
+        procedure=MappingProxyType({"cong_chuc": f"Điều 10, Điều 21 {_ND335} (theo dõi, đánh giá, chấm điểm công chức)"}),
         discipline=(f"điểm c khoản 4 {_ND335_LEVELS} (vi phạm liên quan đến hoạt động công vụ bị kỷ luật "
                     "từ khiển trách trở lên trong năm đánh giá)"),
         discipline_b=f"điểm b khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND335})",
         discipline_c=f"điểm c khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND335})",
-        months=f"{_ND335}, như khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP",
+        months=f"Điều 21 {_ND335}, như khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP",
         cap=f"điểm a khoản 5 {_ND335_LEVELS}: số HTXS không vượt quá 20% số HTT trong từng nhóm công chức có nhiệm vụ tương đồng",
         cap_override=f"điểm b khoản 5 {_ND335_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
-        party=f"{_ND335} và Quy định số 366-QĐ/TW (kết quả xếp loại công chức là cơ sở xếp loại đảng viên)",
+        party=f"Điều 23 {_ND335} và Quy định số 366-QĐ/TW (kết quả xếp loại công chức là cơ sở xếp loại đảng viên)",
         points=(f"khoản 1 đến khoản 4 {_ND335_LEVELS}: HTXS từ 90 điểm, HTT từ 70 đến dưới 90 điểm, "
                 "HT từ 50 đến dưới 70 điểm, KHT dưới 50 điểm"),
+        tasks=(f"Điều 14 {_ND335} (số lượng, chất lượng, tiến độ sản phẩm, công việc đã quy đổi; mỗi lần không đạt "
+               "hoặc chậm trừ 25% điểm của sản phẩm đó, trừ lỗi do nguyên nhân khách quan được xác nhận)"),
+        leaders=f"Điều 15 {_ND335} (kết quả đơn vị phụ trách, năng lực tổ chức thực hiện, năng lực tập hợp, đoàn kết)",
+        year_score=(f"Điều 21 {_ND335} (xếp loại năm theo điểm trung bình của các tháng, quý theo dõi, đánh giá "
+                    "trong thời gian công tác thực tế)"),
+        degradation=(f"điểm b khoản 4 {_ND335_LEVELS} (cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng "
+                     "chính trị, đạo đức, lối sống, tự diễn biến, tự chuyển hóa)"),
+        corruption=(f"điểm d khoản 4 {_ND335_LEVELS} (cơ quan, đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra tham "
+                    "nhũng, lãng phí và bị xử lý theo quy định)"),
     ),
     discipline_exceptions=False,
     discipline_requires_duty=True,
     discipline_forms=("khien trach", "canh cao", "ha bac luong", "giang chuc", "cach chuc", "buoc thoi viec", "khai tru"),
     points_based=True,
     points_thresholds=(("HTXS", 90), ("HTT", 70), ("HT", 50), ("KHT", 0)),
+    periods=PeriodFormula(),
+    kht_cases=("suy_thoai", "tham_nhung_don_vi"),
     default_criteria=(
         Criterion("CHUNG", "Tiêu chí chung: chính trị, đạo đức, văn hóa thực thi công vụ, kỷ luật, trách nhiệm, "
                            "thái độ phục vụ, đổi mới sáng tạo", 30, "chung"),
@@ -167,9 +226,59 @@ ND335 = Rulebook(
                   70, "nhiem_vu"),
     ),
     staff_kinds=("cong_chuc",),
+    notes=("Số điều, khoản của Nghị định 335/2025/NĐ-CP trong lý do xếp loại lấy theo báo chí và mã nguồn công khai, "
+           "chưa đối chiếu văn bản chính thức; sửa trong bộ quy tắc nếu khác.",),
 )
 
-RULEBOOKS: Mapping[str, Rulebook] = MappingProxyType({rb.id: rb for rb in (ND90, ND90_ND48, ND335)})
+_ND233 = "Nghị định 233/2026/NĐ-CP"
+_LVC = "Luật Viên chức 2025"
+_ND233_LEVELS = f"Điều 12 {_ND233}"
+
+ND233 = replace(
+    ND335,
+    id="nd233-2026",
+    # printed as the legal basis (report to the Sở Nội vụ): no disclaimer here, it is in `notes` (console) and docs
+    title=f"{_LVC} và {_ND233} (đánh giá viên chức theo thang điểm 100)",
+    years=(2026, 2100),
+    cite=Citations(
+        procedure=MappingProxyType({"vien_chuc": f"Điều 26 {_LVC}; {_ND233} (theo dõi, đánh giá viên chức theo tháng, quý)"}),
+        discipline=(f"{_ND233_LEVELS} (viên chức bị kỷ luật từ khiển trách trở lên do vi phạm trong hoạt động "
+                    "nghề nghiệp trong năm đánh giá)"),
+        discipline_b=f"điểm b khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND233})",
+        discipline_c=f"điểm c khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND233})",
+        months=f"{_ND233}, như khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP",
+        cap=f"{_ND233_LEVELS}: số HTXS không vượt quá 20% số HTT trong từng nhóm chức danh tương đồng",
+        cap_override=f"{_ND233_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
+        party=f"{_LVC}, {_ND233} và Quy định số 366-QĐ/TW (kết quả xếp loại viên chức là cơ sở xếp loại đảng viên)",
+        points=(f"{_ND233_LEVELS}: HTXS từ 90 điểm, HTT từ 70 đến dưới 90 điểm, HT từ 50 đến dưới 70 điểm, "
+                "KHT dưới 50 điểm"),
+        tasks=f"khoản 1, khoản 2 Điều 11 {_ND233} (số lượng, chất lượng, tiến độ sản phẩm, công việc)",
+        leaders=f"Điều 11 {_ND233} (tiêu chí đối với viên chức quản lý)",
+        year_score=f"Điều 26 {_LVC}; {_ND233} (xếp loại năm theo kết quả theo dõi, đánh giá các tháng, quý)",
+        degradation=f"{_ND233_LEVELS} (cấp có thẩm quyền kết luận có biểu hiện suy thoái, tự diễn biến, tự chuyển hóa)",
+        corruption=f"{_ND233_LEVELS} (đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra tham nhũng, lãng phí)",
+        head_unit=f"khoản 7 Điều 12 {_ND233}: mức xếp loại của người đứng đầu không cao hơn mức xếp loại của đơn vị",
+    ),
+    head_not_above_unit=True,
+    discipline_forms=("khien trach", "canh cao", "ha bac luong", "giang chuc", "cach chuc", "buoc thoi viec", "khai tru"),
+    staff_kinds=("vien_chuc",),
+    default_criteria=(
+        Criterion("CHUNG", "Tiêu chí chung: phẩm chất chính trị, đạo đức, kỷ luật; năng lực chuyên môn, trách nhiệm, "
+                           "thái độ phục vụ, phối hợp; đổi mới, sáng tạo", 30, "chung"),
+        Criterion("KET_QUA", "Kết quả thực hiện nhiệm vụ: số lượng, chất lượng, tiến độ sản phẩm/công việc (đã quy đổi)",
+                  70, "nhiem_vu"),
+    ),
+    notes=(f"Bộ quy tắc nd233-2026 CHƯA ĐƯỢC XÁC NHẬN: {_ND233} (26/6/2026) chỉ được biết qua mã nguồn công khai; số "
+           "hiệu, điều khoản và tỷ lệ cần đối chiếu văn bản chính thức. Cách tính điểm dùng khung 30 + 70 như Nghị định "
+           "335/2025/NĐ-CP.",),
+)
+
+RULEBOOKS: Mapping[str, Rulebook] = MappingProxyType({rb.id: rb for rb in (ND90, ND90_ND48, ND335, ND233)})
+
+# From 2026, the rulebook of each staff category; the agency chooses for the others (CoQuan.bo_quy_tac_khac).
+BY_CATEGORY_FROM = 2026
+BY_CATEGORY: Mapping[str, str] = MappingProxyType({"cong_chuc": ND335.id, "vien_chuc": ND233.id})
+OTHERS_DEFAULT = ND335.id  # cán bộ, hợp đồng, người lao động when CoQuan.bo_quy_tac_khac is empty
 
 
 class UnknownRulebook(HosoError):
@@ -186,6 +295,22 @@ def for_year(year: int) -> Rulebook:
         if rb.years[0] <= year <= rb.years[1]:
             return rb
     return ND90 if year < ND90.years[0] else ND335
+
+
+def by_id(name: str) -> Rulebook:
+    name = str(name).strip()
+    if name not in RULEBOOKS:
+        raise UnknownRulebook(name)
+    return RULEBOOKS[name]
+
+
+def for_person(year: int, loai_nhan_su: str, others: str | None = None) -> Rulebook:
+    """The rulebook of one person when nothing forces one for everybody: from 2026 by staff category
+    (cán bộ, hợp đồng, người lao động: the agency's choice `others`, default nd335-2025); before, by year."""
+    if year < BY_CATEGORY_FROM:
+        return for_year(year)
+    name = BY_CATEGORY.get(loai_nhan_su) or (others or "").strip() or OTHERS_DEFAULT
+    return by_id(name)
 
 
 def resolve(year: int, *overrides: str | Rulebook | None) -> Rulebook:

@@ -1,0 +1,125 @@
+"""Which rulebook rates whom (R0 from 2026). Pure: no I/O.
+
+Years before 2026, or when `--bo-quy-tac` / `CoQuan.bo_quy_tac` forces one: one rulebook for
+everybody, as before. From 2026 the staff category decides (`rulebooks.for_person`): công chức under
+nd335-2025, viên chức under nd233-2026, cán bộ / contract staff / NLĐ under the agency's choice
+(`CoQuan.bo_quy_tac_khac`, default nd335-2025, with a warning). The campaign is then cut into one
+part per rulebook; each part is rated on its own, so a comparable group (the 20 % cap) never mixes
+people rated under different rulebooks: a group name used in two parts is split, each half named
+with its rulebook.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+from pipeline.ingest.model import Campaign, CapOverride, Person
+from pipeline.ingest.schema import LOAI_NHAN_SU
+from pipeline.rating.rulebooks import BY_CATEGORY, BY_CATEGORY_FROM, OTHERS_DEFAULT, Rulebook, for_person, resolve
+
+OTHER_KINDS = ("can_bo", "hop_dong", "nguoi_lao_dong")
+
+
+@dataclass(frozen=True)
+class Plan:
+    parts: tuple[tuple[Rulebook, Campaign], ...]
+    primary: Rulebook  # for the agency-wide rules (emulation) and the summary
+    by_category: bool  # False: one rulebook forced or chosen by the year
+    warnings: tuple[str, ...] = ()
+    rulebook_of: Mapping[str, str] = field(default_factory=dict)  # ma_so -> rulebook id, when mixed
+
+    @property
+    def mixed(self) -> bool:
+        return len(self.parts) > 1
+
+    @property
+    def id(self) -> str:
+        return ", ".join(rb.id for rb, _ in self.parts) if self.mixed else self.primary.id
+
+    @property
+    def title(self) -> str:
+        return "; ".join(rb.title for rb, _ in self.parts) if self.mixed else self.primary.title
+
+    def settings(self) -> dict:
+        out = self.primary.settings()
+        if self.mixed:
+            out["theo_bo_quy_tac"] = {rb.id: rb.settings() for rb, _ in self.parts}
+        return out
+
+
+def suffixed(name: str, rb: Rulebook) -> str:
+    return f"{name} ({rb.id})"
+
+
+def plan(campaign: Campaign, rulebook: Rulebook | str | None = None) -> Plan:
+    year = campaign.year
+    agency = campaign.agency
+    forced = rulebook or agency.bo_quy_tac
+    if forced or year < BY_CATEGORY_FROM:
+        rb = resolve(year, rulebook, agency.bo_quy_tac)
+        return Plan(((rb, campaign),), rb, False, rb.notes)
+    rulebooks: dict[str, Rulebook] = {}
+    for p in campaign.people:
+        rulebooks[p.ma_so] = for_person(year, p.loai_nhan_su, agency.bo_quy_tac_khac)
+    warnings = _warnings(campaign, rulebooks)
+    order: list[Rulebook] = []
+    for rb in rulebooks.values():
+        if rb not in order:
+            order.append(rb)
+    if len(order) <= 1:
+        rb = order[0] if order else resolve(year)
+        return Plan(((rb, campaign),), rb, True, warnings)
+    counts = Counter(rb.id for rb in rulebooks.values())
+    primary = max(order, key=lambda rb: counts[rb.id])  # ties: the first met
+    people = {rb.id: [p for p in campaign.people if rulebooks[p.ma_so] is rb] for rb in order}
+    groups = {rb.id: {_group(p).casefold() for p in people[rb.id]} for rb in order}
+    shared = {g for g in set().union(*groups.values()) if sum(g in gs for gs in groups.values()) > 1}
+    parts = []
+    for rb in order:
+        mine = [replace(p, nhom_tuong_dong=suffixed(_group(p), rb)) if _group(p).casefold() in shared else p
+                for p in people[rb.id]]
+        overrides = tuple(_override_for(o, rb, shared) for o in campaign.cap_overrides
+                          if o.nhom_tuong_dong.casefold() in groups[rb.id])
+        parts.append((rb, replace(campaign, people=tuple(mine), cap_overrides=overrides)))
+    if shared:
+        names = sorted({_group(p) for p in campaign.people if _group(p).casefold() in shared})
+        warnings += (f"Nhóm tương đồng {', '.join(f'«{n}»' for n in names)} có người được xếp loại theo các bộ quy tắc "
+                     "khác nhau; tỷ lệ HTXS được tính riêng cho từng bộ quy tắc (tên nhóm kèm mã bộ quy tắc).",)
+        for o in campaign.cap_overrides:
+            if o.nhom_tuong_dong.casefold() in shared:
+                warnings += (f"Ngoại lệ tỷ lệ HTXS cho nhóm «{o.nhom_tuong_dong}» (văn bản số {o.so_van_ban}) áp dụng "
+                             "riêng cho phần nhóm của từng bộ quy tắc; kiểm tra lại văn bản cho phép.",)
+    return Plan(tuple(parts), primary, True, warnings,
+                MappingProxyType({code: rb.id for code, rb in rulebooks.items()}))
+
+
+def _group(p: Person) -> str:
+    from pipeline.rating.engine import default_group  # the engine imports this module
+
+    return default_group(p)
+
+
+def _override_for(o: CapOverride, rb: Rulebook, shared: set[str]) -> CapOverride:
+    return replace(o, nhom_tuong_dong=suffixed(o.nhom_tuong_dong, rb)) if o.nhom_tuong_dong.casefold() in shared else o
+
+
+def _warnings(campaign: Campaign, rulebooks: dict[str, Rulebook]) -> tuple[str, ...]:
+    out: list[str] = []
+    others = Counter(p.loai_nhan_su for p in campaign.people if p.loai_nhan_su not in BY_CATEGORY)
+    if others:
+        chosen = campaign.agency.bo_quy_tac_khac.strip()
+        rb_id = chosen or OTHERS_DEFAULT
+        who = ", ".join(f"{n} {LOAI_NHAN_SU.get(k, k).lower()}" for k, n in sorted(others.items()))
+        how = ("theo lựa chọn của cơ quan (sheet CoQuan, «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»)" if chosen else
+               "theo mặc định vì sheet CoQuan chưa ghi «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»")
+        out.append(f"Năm {campaign.year}: {who} được xếp loại theo bộ quy tắc {rb_id} {how}. Chưa có văn bản xác định "
+                   "quy định đánh giá áp dụng cho các đối tượng này; cơ quan đối chiếu quy chế đánh giá của mình.")
+    seen = []
+    for rb in rulebooks.values():
+        if rb.id not in seen:
+            seen.append(rb.id)
+            out += list(rb.notes)
+    return tuple(out)

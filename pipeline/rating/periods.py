@@ -1,0 +1,281 @@
+"""The points regime from periods (from 2026; shared/spec/workbook-2026.md). Pure: no I/O.
+
+A person's months ("2026-01") or quarters ("2026-Q1") come from sheet KetQuaKy; a, b, c of a period
+come from the products of SanPham when there are any for that person and period, else from the
+KetQuaKy row. For one period, with weight w = he_so_quy_doi over every product assigned:
+
+    a = 100 × Σ w·[done] / Σ w
+    b = 100 × Σ w·[done]·max(0, 1 − 0.25 × failures) / Σ w      (no deduction when waived)
+    c = 100 × Σ w·[done]·max(0, 1 − 0.25 × delays) / Σ w        (no deduction when waived)
+    period score = general + 70 × (a + b + c) / 300               (leaders: + d + đ + e, / 600)
+    year score   = mean of the period scores present, unrounded
+
+The 0.25, the 70, the weights and the divisors are `Rulebook.periods` (a `PeriodFormula`). A person
+whose periods do not cover the months actually worked gets no level, the missing periods named. The
+KHT cases that override points and the "head not above the unit" rule are `limits`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.ingest.model import Campaign, PeriodResult, Person, Product
+from pipeline.rating.levels import RANK, WORDS
+from pipeline.rating.result import PeriodScore
+from pipeline.rating.rulebooks import PeriodFormula, Rulebook
+from pipeline.rating.rules import cited, num
+
+EPS = 1e-9  # float noise only: a mean of 90, 90, 90 is 90; 89.999 stays below 90
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers as printed
+# ---------------------------------------------------------------------------------------------
+def cut(x: float, decimals: int = 2) -> float:
+    """`x` cut (never rounded up) to `decimals`: 89.999 -> 89.99."""
+    f = 10 ** decimals
+    return math.floor(x * f + EPS) / f
+
+
+def score_text(x: float) -> str:
+    """A score printed with two decimals, cut: 89.999 -> "89,99", 90 -> "90,00"."""
+    return f"{cut(x):.2f}".replace(".", ",")
+
+
+def pct_text(x: float) -> str:
+    return f"{num(cut(x))}%"
+
+
+# ---------------------------------------------------------------------------------------------
+# periods
+# ---------------------------------------------------------------------------------------------
+def is_quarter(ky: str) -> bool:
+    return "-Q" in ky
+
+
+def period_months(ky: str, formula: PeriodFormula) -> int:
+    return formula.quarter_months if is_quarter(ky) else 1
+
+
+def all_periods(year: int, quarters: bool) -> list[str]:
+    return [f"{year}-Q{q}" for q in range(1, 5)] if quarters else [f"{year}-{m:02d}" for m in range(1, 13)]
+
+
+def sort_key(ky: str) -> tuple[int, int, int]:
+    year, part = ky.split("-", 1)
+    return (int(year), 1 if part.startswith("Q") else 0, int(part.lstrip("Q")))
+
+
+def product_rates(products: Sequence[Product], formula: PeriodFormula) -> tuple[float, float, float]:
+    """a, b, c (percent) of one person and period from the products assigned."""
+    total = sum(p.he_so_quy_doi for p in products)
+    if total <= 0:
+        return 0.0, 0.0, 0.0
+    a = b = c = 0.0
+    for p in products:
+        if not p.hoan_thanh:
+            continue
+        w = p.he_so_quy_doi
+        a += w
+        if p.mien_tru:
+            b += w
+            c += w
+        else:
+            b += w * max(0.0, 1 - formula.deduction * p.so_lan_khong_dat)
+            c += w * max(0.0, 1 - formula.deduction * p.so_lan_cham)
+    return 100 * a / total, 100 * b / total, 100 * c / total
+
+
+def period_score(general: float, rates: Sequence[float], leader: bool, formula: PeriodFormula) -> float:
+    """general + task_points × Σ weight·rate / (100 × Σ weight); rates are a, b, c (+ d, đ, e for leaders)."""
+    weights = formula.leader_weights if leader else formula.weights
+    divisor = formula.leader_divisor if leader else formula.divisor
+    return general + formula.task_points * sum(w * x for w, x in zip(weights, rates, strict=True)) / divisor
+
+
+def formula_text(leader: bool, formula: PeriodFormula) -> str:
+    names = ("a", "b", "c", "d", "đ", "e") if leader else ("a", "b", "c")
+    weights = formula.leader_weights if leader else formula.weights
+    divisor = formula.leader_divisor if leader else formula.divisor
+    terms = " + ".join(n if w == 1 else f"{num(w)}×{n}" for n, w in zip(names, weights, strict=True) if w)
+    return f"điểm tiêu chí chung + {num(formula.task_points)} × ({terms}) / {num(divisor)}"
+
+
+@dataclass(frozen=True)
+class YearScore:
+    """One person's periods and year score (None when no period is present)."""
+
+    scores: tuple[PeriodScore, ...]
+    diem: float | None
+    level: str | None  # None: no level (missing periods or none at all)
+    missing: tuple[str, ...]
+    reasons: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def _index(campaign: Campaign) -> tuple[dict[str, list[PeriodResult]], dict[tuple[str, str], list[Product]]]:
+    idx = campaign.__dict__.get("_periods_index")
+    if idx is None:
+        rows: dict[str, list[PeriodResult]] = defaultdict(list)
+        for r in campaign.periods:
+            rows[r.ma_so].append(r)
+        prods: dict[tuple[str, str], list[Product]] = defaultdict(list)
+        for p in campaign.products:
+            prods[(p.ma_so, p.ky)].append(p)
+        idx = (dict(rows), dict(prods))
+        object.__setattr__(campaign, "_periods_index", idx)
+    return idx
+
+
+def applies(campaign: Campaign, rb: Rulebook) -> bool:
+    """The periods regime is used when the rulebook has a period formula and the workbook has periods."""
+    return rb.periods is not None and bool(campaign.periods)
+
+
+def scores_of(person: Person, rows: Sequence[PeriodResult], products: dict[tuple[str, str], list[Product]],
+              formula: PeriodFormula) -> tuple[list[PeriodScore], list[str]]:
+    """The score of each period of one person, and warnings for values the engine had to assume."""
+    leader = person.lanh_dao_quan_ly
+    out, warnings = [], []
+    for r in sorted(rows, key=lambda r: sort_key(r.ky)):
+        prods = products.get((person.ma_so, r.ky))
+        if prods:
+            a, b, c = product_rates(prods, formula)
+        else:
+            missing = [n for n, x in (("a", r.a), ("b", r.b), ("c", r.c)) if x is None]
+            if missing:
+                warnings.append(f"Kỳ {r.ky}: chưa có tỷ lệ {', '.join(missing)} và không có sản phẩm (sheet SanPham); "
+                                "tính 0%.")
+            a, b, c = (x or 0.0 for x in (r.a, r.b, r.c))
+        d = dd = e = None
+        rates = [a, b, c]
+        if leader:
+            missing = [n for n, x in (("d", r.d), ("đ", r.dd), ("e", r.e)) if x is None]
+            if missing:
+                warnings.append(f"Kỳ {r.ky}: người lãnh đạo, quản lý chưa có tỷ lệ {', '.join(missing)}; tính 0%.")
+            d, dd, e = (x or 0.0 for x in (r.d, r.dd, r.e))
+            rates += [d, dd, e]
+        out.append(PeriodScore(r.ky, r.diem_tieu_chi_chung, a, b, c, d, dd, e,
+                               period_score(r.diem_tieu_chi_chung, rates, leader, formula)))
+    return out, warnings
+
+
+def level_of(score: float, rb: Rulebook) -> str:
+    """The level of a year score, unrounded (89.999 is HTT); only float noise is forgiven."""
+    for level, minimum in rb.points_thresholds:
+        if score + EPS >= minimum:
+            return level
+    return rb.points_thresholds[-1][0]
+
+
+def months_to_cover(person: Person, formula: PeriodFormula) -> float:
+    """Months that need a period result: months in post, less lawful leave (rulebook data)."""
+    months = person.so_thang_cong_tac
+    if formula.leave_excused:
+        months -= person.so_thang_nghi
+    return max(0.0, months)
+
+
+def year_score(person: Person, campaign: Campaign, rb: Rulebook) -> YearScore | None:
+    """The person's periods, year score and level; None when the periods regime does not apply to
+    them (no period formula, or no KetQuaKy rows at all in the workbook)."""
+    if not applies(campaign, rb):
+        return None
+    formula = rb.periods
+    assert formula is not None
+    rows_by_person, products = _index(campaign)
+    rows = rows_by_person.get(person.ma_so, [])
+    scores, warnings = scores_of(person, rows, products, formula)
+    year = campaign.year
+    need = months_to_cover(person, formula)
+    leave = (f", trừ {num(person.so_thang_nghi)} tháng nghỉ theo quy định"
+             if formula.leave_excused and person.so_thang_nghi else "")
+    basis = f"{rb.cite.year_score}; {rb.cite.points}"
+    if not scores:
+        text = (f"Thiếu kết quả kỳ: chưa có kết quả tháng hoặc quý nào của năm {year} (sheet KetQuaKy) trong khi "
+                f"thời gian công tác là {num(need)} tháng{leave}; chưa có căn cứ xếp loại, không có mức đề xuất")
+        return YearScore((), None, None, (f"{year}",), (cited(text, basis),),
+                         tuple(warnings) + (text + ". Bổ sung kết quả các kỳ ở sheet KetQuaKy.",))
+    quarters = all(is_quarter(s.ky) for s in scores)
+    covered = sum(period_months(s.ky, formula) for s in scores)
+    present = {s.ky for s in scores}
+    missing: tuple[str, ...] = ()
+    if covered + EPS < need:
+        missing = tuple(k for k in all_periods(year, quarters) if k not in present)
+    diem = sum(s.diem for s in scores) / len(scores)
+    unit_word = "quý" if quarters else "tháng"
+    listed = "; ".join(f"{s.ky}: {score_text(s.diem)}" for s in scores)
+    how = (f"Điểm từng kỳ ({formula_text(person.lanh_dao_quan_ly, formula)}): {listed}. Điểm năm là trung bình "
+           f"{len(scores)} kỳ = {score_text(diem)} (không làm tròn lên)")
+    reasons = []
+    if missing:
+        what = ", ".join(missing)
+        text = (f"Thiếu kết quả kỳ {what}: có kết quả {len(scores)} {unit_word} ({num(covered)} tháng) trong khi thời gian "
+                f"công tác là {num(need)} tháng{leave}; chưa đủ căn cứ xếp loại, không có mức đề xuất")
+        reasons.append(cited(f"{how}. {text}", basis))
+        warnings.append(f"{text}. Bổ sung kết quả các kỳ còn thiếu ở sheet KetQuaKy.")
+        return YearScore(tuple(scores), diem, None, missing, tuple(reasons), tuple(warnings))
+    level = level_of(diem, rb)
+    reasons.append(cited(f"{how}: mức {WORDS[level]}", basis))
+    if any(s.d is not None for s in scores):
+        reasons[-1] = reasons[-1][:-1] + f"; {rb.cite.leaders}."
+    return YearScore(tuple(scores), diem, level, (), tuple(reasons), tuple(warnings))
+
+
+# ---------------------------------------------------------------------------------------------
+# ceilings beyond points: KHT cases, the head not above the unit
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Limit:
+    level: str
+    what: str  # short, for "hạ … do …"
+    cite: str
+    reason: str
+    source: str  # nguon_de_xuat when it sets the level
+
+
+def limits(person: Person, campaign: Campaign, rb: Rulebook) -> list[Limit]:
+    out = []
+    if "suy_thoai" in rb.kht_cases and person.ket_luan_suy_thoai:
+        doc = f" ({person.van_ban_ket_luan})" if person.van_ban_ket_luan else ""
+        out.append(Limit("KHT", "cấp có thẩm quyền kết luận có biểu hiện suy thoái", rb.cite.degradation, cited(
+            f"Cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, lối sống, tự diễn biến, "
+            f"tự chuyển hóa{doc}: xếp loại ở mức Không hoàn thành nhiệm vụ, không phụ thuộc số điểm", rb.cite.degradation),
+            "suy_thoai"))
+    if "tham_nhung_don_vi" in rb.kht_cases and person.don_vi_tham_nhung:
+        if person.lanh_dao_quan_ly:
+            doc = f" ({person.van_ban_ket_luan})" if person.van_ban_ket_luan else ""
+            out.append(Limit("KHT", "đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra tham nhũng, lãng phí",
+                             rb.cite.corruption, cited(
+                                 f"Cơ quan, đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra tham nhũng, lãng phí và bị xử lý "
+                                 f"theo quy định{doc}: người lãnh đạo, quản lý xếp loại ở mức Không hoàn thành nhiệm vụ, "
+                                 "không phụ thuộc số điểm", rb.cite.corruption), "tham_nhung_don_vi"))
+    if rb.head_not_above_unit and person.vai_tro == "truong":
+        unit = campaign._units_by_code.get(person.ma_don_vi)
+        level = unit.muc_xep_loai_don_vi if unit is not None else None
+        if level:
+            out.append(Limit(level, f"đơn vị «{unit.ten_don_vi}» được xếp loại {WORDS[level]}", rb.cite.head_unit, cited(
+                f"Người đứng đầu đơn vị «{unit.ten_don_vi}», đơn vị được xếp loại {WORDS[level]}: mức xếp loại của người "
+                "đứng đầu không cao hơn mức của đơn vị", rb.cite.head_unit), "don_vi"))
+    return out
+
+
+def kht_flag_warnings(person: Person, rb: Rulebook) -> tuple[str, ...]:
+    """A KHT case recorded for a person whose rulebook does not model it."""
+    out = []
+    if person.ket_luan_suy_thoai and "suy_thoai" not in rb.kht_cases:
+        out.append(f"Có ghi kết luận suy thoái nhưng bộ quy tắc {rb.id} không có trường hợp này; cấp có thẩm quyền xem xét.")
+    if person.don_vi_tham_nhung and not person.lanh_dao_quan_ly:
+        out.append("Có ghi đơn vị phụ trách xảy ra tham nhũng, lãng phí nhưng người này không phải lãnh đạo, quản lý; "
+                   "trường hợp này chỉ áp dụng cho người lãnh đạo, quản lý.")
+    elif person.don_vi_tham_nhung and "tham_nhung_don_vi" not in rb.kht_cases:
+        out.append(f"Có ghi đơn vị phụ trách xảy ra tham nhũng, lãng phí nhưng bộ quy tắc {rb.id} không có trường hợp này; "
+                   "cấp có thẩm quyền xem xét.")
+    return tuple(out)
+
+
+def better_than(level: str | None, ceiling: str) -> bool:
+    return level is not None and RANK[level] > RANK[ceiling]
