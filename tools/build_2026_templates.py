@@ -123,7 +123,7 @@ def _state_header(doc) -> None:
     dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
     dk.header_block(
         doc,
-        ["{%p if co_quan.chu_quan_hoa %}", "{{ co_quan.chu_quan_hoa }}", "{%p endif %}", "{{ co_quan.ten_hoa }}"],
+        ["{%p if dau.tren %}", "{{ dau.tren }}", "{%p endif %}", "{{ dau.duoi }}"],
         space_after=2,
     )
 
@@ -273,7 +273,7 @@ def build_phieu(form: Form):
     dk.section_heading(doc, "II. {{ nhan.phan_ii }}")
     _periods_block(doc)
     dk.add_paragraph(doc, R("{{ nhan.dong_muc_theo_diem }}: ", bold=True),
-                     "{{ muc_de_xuat_chu or ghi_chu_thieu_ky or '" + D * 16 + "' }}", align="justify",
+                     "{{ muc_diem_chu or ghi_chu_thieu_ky or '" + D * 16 + "' }}", align="justify",
                      keep_next=True, space_before=3)
 
     dk.section_heading(doc, "III. {{ nhan.phan_iii }}")
@@ -282,26 +282,26 @@ def build_phieu(form: Form):
     _answer(doc, "td.khuyet_diem")
     dk.item_heading(doc, "2.", "Tự đề xuất mức xếp loại chất lượng")
     _levels(doc, "tu_xep_loai")
-    dk.signature_table(doc, None, _signer("{{ ngay_tu_danh_gia }}", "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"))
+    dk.signature_table(doc, None, _signer("{{ dong_ngay_tu_danh_gia }}", "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"))
 
-    dk.p_tag(doc, "if nguoi_quan_ly.co")
+    dk.p_tag(doc, "if nguoi_nhan_xet.co")
     dk.section_heading(doc, "IV. {{ nhan.phan_quan_ly }}", space_before=6)
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Đề xuất mức xếp loại chất lượng")
     _levels(doc, None)
-    dk.signature_table(doc, None, _signer("{{ ngay_quan_ly }}", "{{ nguoi_quan_ly.chuc_vu_hoa or nhan.ky_quan_ly }}",
-                                          "{{ nguoi_quan_ly.ho_ten }}"))
+    dk.signature_table(doc, None, _signer("{{ dong_ngay_trong }}", "{{ nguoi_nhan_xet.chuc_vu_hoa or nhan.ky_quan_ly }}",
+                                          "{{ nguoi_nhan_xet.ho_ten }}"))
     dk.p_tag(doc, "endif")
 
-    dk.section_heading(doc, "{% if nguoi_quan_ly.co %}V{% else %}IV{% endif %}. {{ nhan.phan_ket_qua }}",
+    dk.section_heading(doc, "{% if nguoi_nhan_xet.co %}V{% else %}IV{% endif %}. {{ nhan.phan_ket_qua }}",
                        space_before=6, space_after=0)
     dk.add_paragraph(doc, R("{{ nhan.phan_ket_qua_chu_thich }}", italic=True), align="center", keep_next=True)
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Kết quả xếp loại chất lượng")
     _levels(doc, "ket_qua")
-    dk.signature_table(doc, None, _signer("{{ ngay_quyet_dinh }}", "{{ nguoi_danh_gia.chuc_vu_hoa or nhan.ky_tham_quyen }}",
+    dk.signature_table(doc, None, _signer("{{ dong_ngay_quyet_dinh }}", "{{ nguoi_danh_gia.chuc_vu_hoa or nhan.ky_tham_quyen }}",
                                           "{{ nguoi_danh_gia.ho_ten }}"))
     return doc
 
@@ -367,8 +367,8 @@ def build_theo_doi_ky(form: Form):
     width = dk.text_width_cm(doc)
     dk.signature_table(
         doc,
-        _signer("{{ ngay_trong }}", "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"),
-        _signer("{{ ngay_trong }}", "{{ nguoi_xac_nhan.chuc_vu_hoa or nhan.ky_xac_nhan }}", "{{ nguoi_xac_nhan.ho_ten }}",
+        _signer("{{ dong_ngay_trong }}", "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"),
+        _signer("{{ dong_ngay_trong }}", "{{ nguoi_xac_nhan.chuc_vu_hoa or nhan.ky_xac_nhan }}", "{{ nguoi_xac_nhan.ho_ten }}",
                 hint="{{ nhan.ky_xac_nhan_ghi_ro }}"),
         widths_cm=(width / 2, width / 2),
     )
@@ -450,7 +450,7 @@ def _build_party(form: Form, kind: str):
     """kind: "2a" (not a leader), "2b" (leader), "2c" (not working in the political system)."""
     doc = dk.new_document(title=form.title, **LAYOUT)
     dk.add_page_numbers(doc)
-    _party_header(doc, "{{ ngay_tu_danh_gia }}")
+    _party_header(doc, "{{ dong_ngay_tu_danh_gia }}")
     dk.title(doc, "{{ nhan.tieu_de }}", "Năm {{ nam }}", space_before=4, space_after=0)
     dk.add_paragraph(doc, R("({{ nhan.tieu_de_phu }})", italic=True), align="center", space_after=6, keep_next=True)
     dots = "'" + DOTS_FIELD + "'"
@@ -533,7 +533,7 @@ def _build_party(form: Form, kind: str):
 def build_mau_01(form: Form):
     doc = dk.new_document(title=form.title, **LAYOUT)
     dk.add_page_numbers(doc)
-    _party_header(doc, "{{ ngay_trong }}")
+    _party_header(doc, "{{ dong_ngay_trong }}")
     dk.add_paragraph(doc, "{{ nhan.so_ky_hieu }}", size=13, space_after=4)
     dk.title(doc, "{{ nhan.tieu_de }}", "{{ nhan.tieu_de_phu }} năm {{ nam }}", space_before=4, space_after=8)
     j = dict(align="justify", first_line_cm=1.0, space_after=3)

@@ -820,6 +820,7 @@ def signature_table(
     Each side is a dict with optional keys:
     ``date`` (italic line, e.g. "{{ dong_ngay }}"), ``prefix`` (bold line above the title, e.g.
     "T/M CHI BỘ" or "KT. CHÁNH VĂN PHÒNG"), ``title`` (bold, printed in capitals),
+    ``subtitle`` (bold line under the title, e.g. the signer's post "{{ x.chuc_vu_hoa }}"),
     ``hint`` (italic, default "(Ký, ghi rõ họ tên)"; "" for none), ``name`` (bold, after a blank
     space of ``sign_space_cm``; "" to leave the space only), ``extra`` (list of lines after the
     name). ``None`` leaves that column empty (the usual case for a single signer on the right).
@@ -855,6 +856,8 @@ def _signer(cell, spec: dict, sign_space_cm: float) -> None:
     if spec.get("title"):
         t = run_spec(spec["title"])
         add_paragraph(cell, R(t.text, bold=True, caps=None), **kw)
+    if spec.get("subtitle"):
+        add_paragraph(cell, R(run_spec(spec["subtitle"]).text, bold=True), **kw)
     hint = spec.get("hint", "(Ký, ghi rõ họ tên)")
     if hint:
         h = run_spec(hint)

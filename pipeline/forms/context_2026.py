@@ -98,27 +98,18 @@ def person_context_2026(campaign: Campaign, person: Person, rating: PersonRating
     rated_by = signers.evaluator(campaign, person)
     manager = signers.commenter(campaign, person, rated_by)
     months = sum(3 if "Q" in r["ky"].upper() else 1 for r in rows)
-    quarterly = any("Q" in r["ky"].upper() for r in rows)
     return {
         "ky": rows,
         "co_ky": bool(rows),
-        "theo_quy": quarterly,
+        "theo_quy": any("Q" in r["ky"].upper() for r in rows),
         "so_ky": len(rows),
         "so_thang_co_ket_qua": months,
         "co_dde": person.lanh_dao_quan_ly or any(r["d"] or r["dd"] or r["e"] for r in rows),
         "diem_nam": score_text(rating.diem if rows else None),
-        "diem_chung_nam": score_text(sum(k.diem_tieu_chi_chung for k in rating.diem_ky) / len(rows)) if rows else "",
-        "muc_de_xuat_chu": WORDS[rating.muc_de_xuat] if rating.muc_de_xuat else "",
+        "muc_diem_chu": WORDS[rating.muc_de_xuat] if rating.muc_de_xuat else "",
         "ghi_chu_thieu_ky": missing_periods_note(rating),
-        "muc_cuoi_chu": WORDS[rating.muc_cuoi] if rating.muc_cuoi else "",
-        "nguoi_danh_gia": rated_by.as_context(),
-        "nguoi_quan_ly": manager.as_context(),
         # who confirms the period sheet: the direct manager, else the competent evaluator
         "nguoi_xac_nhan": (manager if manager.known else rated_by).as_context(),
-        "ngay_tu_danh_gia": place_date(agency.dia_danh, agency.ngay_tu_danh_gia),
-        "ngay_quan_ly": place_date(agency.dia_danh, None),
-        "ngay_quyet_dinh": place_date(agency.dia_danh, agency.ngay_quyet_dinh),
-        "ngay_trong": place_date(agency.dia_danh, None),
     }
 
 
@@ -132,5 +123,5 @@ def unit_context_2026(campaign: Campaign, ratings: Ratings, unit: Unit, members:
     return {
         "bi_thu": {"ho_ten": secretary.ho_ten if secretary else "", "chuc_vu_dang": secretary.chuc_vu_dang if secretary else ""},
         "dang_vien": [m for m in members if m["dang_vien"]],
-        "ngay_trong": place_date(campaign.agency.dia_danh, None),
+        "dong_ngay_trong": place_date(campaign.agency.dia_danh, None),
     }
