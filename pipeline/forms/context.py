@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pipeline.forms import context_2026  # the 2026 forms (form set nd335)
-from pipeline.forms import signers
+from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
 from pipeline.forms.layout import HEADER_LEFT_TEXT_CM, break_lines
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit

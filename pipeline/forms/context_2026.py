@@ -93,7 +93,6 @@ def missing_periods_note(rating: PersonRating) -> str:
 
 
 def person_context_2026(campaign: Campaign, person: Person, rating: PersonRating) -> dict:
-    agency = campaign.agency
     rows = period_rows(campaign, person, rating)
     rated_by = signers.evaluator(campaign, person)
     manager = signers.commenter(campaign, person, rated_by)
