@@ -109,11 +109,15 @@ def reconstructed_note(plan, registry: Registry) -> str:
     codes = sorted({job.form for job in plan.jobs if registry.get(job.form).reconstructed})
     if not codes:
         return ""
-    named = "; ".join(f"{c} ({registry.get(c).ma_hieu or registry.get(c).title})" for c in codes)
+    named = "; ".join(f"{c} ({_name(registry.get(c))})" for c in codes)
     return (f"Ghi chú: {len(codes)} mẫu là bản tái dựng, chưa đối chiếu được phụ lục chính thức: {named}. "
             "Khi có mẫu chính thức: hoso templates export THU_MUC, thay THU_MUC/<mã mẫu>/template.docx bằng tệp Word "
             "chính thức (dùng các biến của mẫu cũ), ghi status = \"chinh_thuc\" trong meta.toml, rồi chạy "
             "hoso build … --templates THU_MUC.")
+
+
+def _name(spec) -> str:
+    return spec.ma_hieu if spec.ma_hieu.startswith("Mẫu") else spec.title
 
 
 def write_pdfa_forms(filled, files: Staged, cache: PdfCache, converter: Converter, *, log, show_progress=None) -> None:

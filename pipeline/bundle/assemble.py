@@ -397,10 +397,17 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
     content = {p.ma_so: sum(d.pages for d in _person_documents(p, docs, infos[p.ma_so])) for p in unit.persons}
     lengths = {p.ma_so: persons[p.ma_so].pages for p in unit.persons}
 
+    # a unit document the sections do not name (e.g. HD 43 Mẫu 01 of a chi bộ, an agency's own)
+    # goes with the collective review when it comes before the persons, else with the proposals
+    listed = {c for codes, _t in UNIT_SECTIONS for c in codes}
+    extra = {UNIT_SECTIONS[1][1]: tuple(d.form for d in unit.before if d.form not in listed),
+             UNIT_SECTIONS[3][1]: tuple(d.form for d in unit.after if d.form not in listed)}
+    sections = [(codes + extra.get(title, ()), title) for codes, title in UNIT_SECTIONS]
+
     def layout(start_page: int):
         """Page of every part given where the content starts (1-based)."""
         page, plan = start_page, []
-        for codes, title in UNIT_SECTIONS:
+        for codes, title in sections:
             parts = []
             if codes == ("__ca_nhan__",):
                 for p in unit.persons:

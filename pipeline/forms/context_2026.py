@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from pipeline.forms import signers
 from pipeline.ingest.model import Campaign, Person, Unit
@@ -85,11 +86,22 @@ def period_rows(campaign: Campaign, person: Person, rating: PersonRating) -> lis
     return rows
 
 
+_MISSING = re.compile(r"[Tt]hiếu kết quả kỳ ([0-9Qq ,\-–và]+)")
+_PERIOD = re.compile(r"\d{4}-(?:\d{2}|[Qq][1-4])")
+
+
 def missing_periods_note(rating: PersonRating) -> str:
-    """The rating's reason when the periods do not cover the months worked (no level), else ""."""
+    """When the periods do not cover the months worked (no level): "Chưa xếp loại: thiếu kết
+    quả Tháng 07/2026" naming the periods the rating names; else ""."""
     if rating.muc_de_xuat is not None:
         return ""
-    return next((r for r in rating.ly_do if "thiếu kết quả kỳ" in r), "")
+    for reason in rating.ly_do:
+        found = _MISSING.search(reason)
+        if found:
+            names = [period_name(k) for k in _PERIOD.findall(found.group(1))]
+            if names:
+                return "Chưa xếp loại: thiếu kết quả " + ", ".join(names)
+    return ""
 
 
 def person_context_2026(campaign: Campaign, person: Person, rating: PersonRating) -> dict:

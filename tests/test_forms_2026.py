@@ -1,0 +1,383 @@
+"""The 2026 forms (form set `nd335`) in real builds (LibreOffice): golden text of every form, the
+years guard, `hoso templates`, and no ND 90 / HD 25 form nor citation in a 2026 dossier."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import workbook_factory as wf
+from pipeline import api, ingest
+from pipeline.cli import main
+from pipeline.errors import ExitCode, TemplateError
+from pipeline.forms.registry import Registry
+from pipeline.options import BuildOptions
+from pipeline.plan import default_form_set, make_plan
+from pipeline.resources import templates_dir
+
+YEAR = 2026
+MONTHS = [f"{YEAR}-{m:02d}" for m in range(1, 13)]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def tables_2026() -> dict[str, list]:
+    """wf.tables() moved to 2026, with periods: NS-01 (agency head, leader), NS-04 (head of a
+    đơn vị sự nghiệp, viên chức leader) and NS-05 monthly; NS-02 (deputy) quarterly; NS-03 from
+    products in January; NS-05 misses July; NS-06 (4 months, not rated) September–December."""
+    t = wf.tables()
+    t["CoQuan"] = [(k, YEAR if k == "nam_danh_gia" else v.replace(year=YEAR) if isinstance(v, dt.date) else v)
+                   for k, v in t["CoQuan"]]
+    t["KyLuat"][0]["ngay_hieu_luc"] = dt.date(YEAR, 6, 20)
+    del t["TieuChi"], t["ChamDiem"], t["BieuQuyet"], t["ThiDua"]
+    rows = []
+
+    def add(ma_so, ky, chung, a, b, c, d=None, dd=None, e=None):
+        rows.append(dict(ma_so=ma_so, ky=ky, diem_tieu_chi_chung=chung, ty_le_so_luong=a, ty_le_chat_luong=b,
+                         ty_le_tien_do=c, ty_le_ket_qua_don_vi=d, ty_le_to_chuc_thuc_hien=dd, ty_le_doan_ket=e))
+
+    for ky in MONTHS:
+        add("NS-01", ky, 28, 100, 100, 100, 100, 100, 100)  # 28 + 70 = 98
+        add("NS-04", ky, 27, 100, 90, 80, 100, 90, 80)  # 27 + 70 × 540/600 = 90
+        if ky != f"{YEAR}-07":
+            add("NS-05", ky, 25, 100, 80, 80)  # 25 + 70 × 260/300 = 85.666…
+        if ky != f"{YEAR}-01":
+            add("NS-03", ky, 20, 100, 100, 70)  # 20 + 70 × 270/300 = 83
+    rows.append(dict(ma_so="NS-03", ky=f"{YEAR}-01", diem_tieu_chi_chung=20))  # a, b, c from SanPham
+    for q in (1, 2, 3, 4):
+        add("NS-02", f"{YEAR}-Q{q}", 26, 100, 100, 100, 100, 90, 90)  # 26 + 70 × 580/600 = 93.666…
+    for ky in MONTHS[8:]:
+        add("NS-06", ky, 24, 90, 90, 90)
+    t["KetQuaKy"] = rows
+    t["SanPham"] = [
+        dict(ma_so="NS-03", ky=f"{YEAR}-01", ten_san_pham="Báo cáo tổng hợp tháng", he_so_quy_doi=1, hoan_thanh="Có",
+             so_lan_khong_dat=1),
+        dict(ma_so="NS-03", ky=f"{YEAR}-01", ten_san_pham="Tờ trình kế hoạch & <dự thảo>", he_so_quy_doi=3,
+             hoan_thanh="Có", so_lan_cham=2, mien_tru="Có"),
+    ]
+    return t
+
+
+@pytest.fixture(scope="module")
+def workbook_2026(tmp_path_factory) -> Path:
+    return wf.write(tmp_path_factory.mktemp("wb2026") / "so_2026.xlsx", tables_2026())
+
+
+@pytest.fixture(scope="module")
+def built_2026(tmp_path_factory, workbook_2026, cache_dir):
+    out = tmp_path_factory.mktemp("out2026") / "ket_qua"
+    lines: list[str] = []
+    summary = api.build(workbook_2026, out, BuildOptions(cache_dir=cache_dir), log=lines.append)
+    return out, summary, lines
+
+
+@pytest.fixture(scope="module")
+def manifest_2026(built_2026):
+    out, _, _ = built_2026
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def _doc_text(out: Path, manifest: dict, ma_so: str, form: str) -> str:
+    """The text of one form of a person's dossier: the pages of the form in the merged PDF."""
+    (person,) = [p for p in manifest["ca_nhan"] if p["ma_so"] == ma_so]
+    (doc,) = [d for d in person["tai_lieu"] if d["mau"] == form]
+    first, n = doc["trang_dau"], doc["so_trang"]
+    return subprocess.run(["pdftotext", "-layout", "-f", str(first), "-l", str(first + n - 1), str(out / person["pdf"]),
+                           "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _forms(manifest: dict, ma_so: str) -> list[str]:
+    (person,) = [p for p in manifest["ca_nhan"] if p["ma_so"] == ma_so]
+    return [d["mau"] for d in person["tai_lieu"]]
+
+
+# --------------------------------------------------------------------------------------------
+# form sets by year, the years guard
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("year", "name"), [(2020, "nd90"), (2024, "nd90"), (2025, "nd90"), (2026, "nd335"),
+                                            (2027, "nd335")])
+def test_default_form_set_by_year(year, name):
+    assert default_form_set(year) == name
+
+
+def test_meta_years_of_the_forms_follow_regime_2026():
+    reg = Registry()
+    assert reg.get("mau_01").years == reg.get("mau_02").years == reg.get("mau_03").years == (2020, 2025)
+    assert reg.get("mau_02a").years == reg.get("mau_02b").years == (2023, 2024)  # HD 43 replaced HD 25 for 2025
+    for code in ("mau_2a_2025", "mau_2b_2025", "mau_2c_2025", "mau_01_2025"):
+        assert reg.get(code).years == (2025, 2100) and reg.get(code).reconstructed
+    for code in ("phieu_nd335", "phieu_nd233", "theo_doi_ky"):
+        assert reg.get(code).years == (2026, 2100) and reg.get(code).reconstructed
+        assert reg.get(code).sources
+    assert not reg.get("mau_02").reconstructed and reg.get("mau_02").status == ""  # old meta files load as before
+
+
+def test_2025_party_members_get_the_hd43_forms_with_nd90(tmp_path):
+    t = wf.tables()
+    t["CoQuan"] = [(k, 2025 if k == "nam_danh_gia" else v.replace(year=2025) if isinstance(v, dt.date) else v)
+                   for k, v in t["CoQuan"]]
+    t["KyLuat"][0]["ngay_hieu_luc"] = dt.date(2025, 6, 20)
+    plan = make_plan(ingest.load(wf.write(tmp_path / "so.xlsx", t)), Registry())
+    forms = {j.key for j in plan.jobs}
+    assert {"NS-01/mau_02", "NS-01/mau_2b_2025", "NS-04/mau_03", "NS-04/mau_2b_2025"} <= forms
+    assert not any(j.form in ("mau_02a", "mau_02b") for j in plan.jobs)
+
+
+def test_years_guard_names_form_year_and_fix(tmp_path, workbook_2026):
+    t = tables_2026()
+    t["CoQuan"].append(("bo_mau", "nd90"))
+    campaign = ingest.load(wf.write(tmp_path / "so.xlsx", t))
+    with pytest.raises(TemplateError) as err:
+        make_plan(campaign, Registry())
+    text = str(err.value)
+    assert err.value.exit_code == ExitCode.template_error == 8
+    assert "Năm đánh giá 2026: bộ mẫu «nd90» sẽ in mẫu không áp dụng cho năm 2026" in text
+    assert "«mau_02» (Mẫu số 02 — Phiếu đánh giá, xếp loại chất lượng công chức" in text
+    assert "chỉ dùng cho năm 2020–2025" in text
+    assert "«mau_03» (Mẫu số 03" in text
+    # the party entry of nd90 is a list: HD 25's 02B up to 2024, then HD 43's 2B, which fits 2026
+    assert "mau_02b" not in text and "mau_2b_2025" not in text
+    assert "ô «Bộ mẫu» đang ghi «nd90»: để trống để chương trình chọn bộ mẫu theo năm" in text
+    assert "hoặc ghi «nd335»" in text
+
+
+def test_years_guard_in_the_cli_exit_8(tmp_path, capsys):
+    t = tables_2026()
+    t["CoQuan"].append(("bo_mau", "nd90"))
+    wb = wf.write(tmp_path / "so.xlsx", t)
+    with pytest.raises(SystemExit) as stop:
+        main(["build", str(wb), "-o", str(tmp_path / "out")])
+    assert stop.value.code == 8
+    err = flat(capsys.readouterr().err)
+    assert "Lỗi: Năm đánh giá 2026: bộ mẫu «nd90» sẽ in mẫu không áp dụng cho năm 2026" in err
+    assert "«mau_02» (Mẫu số 02" in err and "Cách sửa:" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_years_guard_edited_meta_years_lifts_it(tmp_path):
+    """An agency that keeps a form for a later year by its own decision edits `years` in its copy."""
+    root = tmp_path / "mau"
+    shutil.copytree(templates_dir(), root)
+    meta = root / "mau_02" / "meta.toml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("years = [2020, 2025]", "years = [2020, 2026]"),
+                    encoding="utf-8")
+    t = tables_2026()
+    t["CoQuan"].append(("bo_mau", "nd90"))
+    with pytest.raises(TemplateError) as err:
+        make_plan(ingest.load(wf.write(tmp_path / "so.xlsx", t)), Registry(root))
+    assert "«mau_02»" not in str(err.value) and "«mau_03»" in str(err.value)
+
+
+# --------------------------------------------------------------------------------------------
+# hoso templates
+# --------------------------------------------------------------------------------------------
+def test_hoso_templates_lists_the_reconstructed_forms(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["templates"])
+    assert stop.value.code == 0
+    lines = capsys.readouterr().err.splitlines()
+    rebuilt = {ln.split()[2] for ln in lines if ln.strip().startswith("TÁI DỰNG")}
+    assert rebuilt == {"phieu_nd335", "phieu_nd233", "theo_doi_ky", "mau_2a_2025", "mau_2b_2025", "mau_2c_2025",
+                       "mau_01_2025"}
+    mau02 = next(ln for ln in lines if " mau_02 " in ln)
+    assert "TÁI DỰNG" not in mau02 and "2020–2025" in mau02
+    assert "7 mẫu là bản tái dựng" in lines[-1] and "--templates" in lines[-1]
+    with pytest.raises(SystemExit):
+        main(["templates", "list"])
+    assert "7 mẫu là bản tái dựng" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# a 2026 build
+# --------------------------------------------------------------------------------------------
+pytestmark_lo = pytest.mark.libreoffice
+
+
+@pytestmark_lo
+def test_2026_dossiers_hold_the_2026_forms_only(built_2026, manifest_2026):
+    out, summary, lines = built_2026
+    assert _forms(manifest_2026, "NS-01") == ["phieu_nd335", "theo_doi_ky", "mau_2b_2025", "mau_3_213"]
+    assert _forms(manifest_2026, "NS-03") == ["phieu_nd335", "theo_doi_ky"]
+    assert _forms(manifest_2026, "NS-04") == ["phieu_nd233", "theo_doi_ky", "mau_2b_2025", "mau_3_213"]
+    assert _forms(manifest_2026, "NS-06") == ["phieu_nd233", "theo_doi_ky"]  # hop_dong in a đơn vị sự nghiệp
+    old = {"mau_01", "mau_02", "mau_03", "mau_02a", "mau_02b", "mau_12_hddg"}
+    for p in manifest_2026["ca_nhan"]:
+        assert not old & {d["mau"] for d in p["tai_lieu"]}, p["ma_so"]
+        text = _text(out / p["pdf"])
+        for banned in ("KĐ.ĐG 2023", "Mẫu số 02", "Mẫu số 03", "Mẫu số 01", "90/2020", "48/2023", "25-HD/BTCTW"):
+            assert banned not in text, (p["ma_so"], banned)
+    (note,) = [ln for ln in lines if "bản tái dựng" in ln]
+    for code in ("phieu_nd335", "phieu_nd233", "theo_doi_ky", "mau_2b_2025", "mau_01_2025"):
+        assert code in note
+    assert "mau_2a_2025" not in note and "mau_3_213" not in note  # not used / not reconstructed
+    assert "hoso templates export" in note and "--templates" in note
+
+
+@pytestmark_lo
+def test_golden_phieu_nd335_agency_head(built_2026, manifest_2026):
+    out, _, _ = built_2026
+    text = flat(_doc_text(out, manifest_2026, "NS-01", "phieu_nd335"))
+    golden = [
+        "UBND TỈNH THỬ NGHIỆM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC",
+        "Năm 2026", "Họ và tên: Nguyễn Văn An", "Chức vụ, chức danh: Trưởng phòng",
+        "I. KẾT QUẢ TỰ ĐÁNH GIÁ", "1. Tiêu chí chung (tối đa 30 điểm):",
+        "a) Phẩm chất chính trị, đạo đức, văn hóa thực thi công vụ, ý thức kỷ luật:",
+        "2. Kết quả thực hiện nhiệm vụ được giao (tối đa 70 điểm):",
+        "PHẦN DÀNH RIÊNG CHO CÔNG CHỨC LÃNH ĐẠO, QUẢN LÝ", "II. KẾT QUẢ THEO DÕI, ĐÁNH GIÁ THEO THÁNG, QUÝ",
+        "1 Tháng 01/2026 28,00 100 100 100 100 100 100 98,00", "12 Tháng 12/2026 28,00 100 100 100 100 100 100 98,00",
+        "Điểm đánh giá năm (trung bình cộng điểm các kỳ) 98,00",
+        # 98 points, but the two HTXS leaders of the group have no HTT to be 20 % of: the cap
+        # lowers both (the rating's reason says so); the form prints the proposal
+        "Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ",
+        "III. TỰ NHẬN XÉT, ĐỀ XUẤT MỨC XẾP LOẠI", "Nhiệt tình, trách nhiệm.",
+        "Thử Nghiệm, ngày …… tháng …… năm …… NGƯỜI TỰ ĐÁNH GIÁ (Ký, ghi rõ họ tên) Nguyễn Văn An",
+        "IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC",
+        # the agency head is rated by the head of the superior agency, never by himself
+        "CHỦ TỊCH UBND TỈNH (Ký, ghi rõ họ tên) Trần Văn Tỉnh",
+    ]
+    pos = 0
+    for s in golden:
+        at = text.find(flat(s), pos)
+        assert at >= 0, s
+        pos = at
+    assert "Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" not in text  # no manager above the head but the superior
+    assert "CHÁNH VĂN PHÒNG" not in text  # his own post is not an evaluator
+    assert "ĐÁNG TIN" not in text and "tái dựng" not in text  # no disclaimer on the page
+
+
+@pytestmark_lo
+def test_golden_phieu_nd335_staff_with_products_and_manager(built_2026, manifest_2026):
+    out, _, _ = built_2026
+    text = flat(_doc_text(out, manifest_2026, "NS-03", "phieu_nd335"))
+    # January from SanPham: weights 1 and 3, both done; a = 100; b = (1 × 0.75 + 3 × 1)/4 = 93.75;
+    # c = (1 + 3 × 1 [waived])/4 = 100: 20 + 70 × 293.75/300 = 88.541…; the other months 83
+    for s in ("Chức vụ, chức danh: Chuyên viên", "1 Tháng 01/2026 20,00 100 93,75 100 88,54",
+              "2 Tháng 02/2026 20,00 100 100 70 83,00",
+              # year: (88.5416… + 11 × 83)/12 = 83.4618… -> 83,46 (cut)
+              "Điểm đánh giá năm (trung bình cộng điểm các kỳ) 83,46",
+              "Mức xếp loại đề xuất: Không hoàn thành nhiệm vụ",  # the reprimand in 2026 (KHT case)
+              ):
+        assert flat(s) in text, s
+    assert "PHẦN DÀNH RIÊNG" not in text and " d đ e " not in text
+
+
+@pytestmark_lo
+def test_golden_phieu_nd233_leader_of_a_unit_and_missing_month(built_2026, manifest_2026):
+    out, _, _ = built_2026
+    head = flat(_doc_text(out, manifest_2026, "NS-04", "phieu_nd233"))
+    for s in ("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC", "Chức danh nghề nghiệp:",
+              "a) Phẩm chất chính trị, đạo đức, kỷ luật, kỷ cương:", "PHẦN DÀNH RIÊNG CHO VIÊN CHỨC QUẢN LÝ",
+              "1 Tháng 01/2026 27,00 100 90 80 100 90 80 90,00", "(trung bình cộng điểm các kỳ) 90,00",
+              "Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ"):  # 90 = HTXS, lowered by the 20 % cap
+        assert flat(s) in head, s
+    staff = flat(_doc_text(out, manifest_2026, "NS-05", "phieu_nd233"))
+    assert "Tháng 07/2026 25,00" not in staff and "7 Tháng 08/2026 25,00 100 80 80 85,66" in staff
+    # 11 months at 25 + 70 × 260/300 = 85.666…: the mean 85.666… printed cut, 85,66
+    assert "(trung bình cộng điểm các kỳ) 85,66" in staff
+    # July missing: no level at all, and the form says which period is missing
+    assert "Mức xếp loại đề xuất: Chưa xếp loại: thiếu kết quả Tháng 07/2026" in staff
+    # the unit head signs as the direct manager, the agency head as the competent evaluator
+    assert "Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" in staff
+    assert flat("GIÁM ĐỐC (Ký, ghi rõ họ tên) Phạm Thị Dung") in staff
+    assert flat("CHÁNH VĂN PHÒNG (Ký, ghi rõ họ tên) Nguyễn Văn An") in staff
+
+
+@pytestmark_lo
+def test_golden_quarterly_period_sheet(built_2026, manifest_2026):
+    out, _, _ = built_2026
+    text = flat(_doc_text(out, manifest_2026, "NS-02", "theo_doi_ky"))
+    for s in ("Phụ lục", "PHIẾU THEO DÕI, ĐÁNH GIÁ", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO QUÝ NĂM 2026",
+              "Họ và tên: Trần Thị Bình", "1. Quý I/2026",
+              "Điểm tiêu chí chung: 26,00; a) 100%; b) 100%; c) 100%; d) 100%; đ) 90%; e) 90%; Điểm kỳ: 93,66.",
+              "4. Quý IV/2026", "Điểm đánh giá năm (trung bình cộng điểm các kỳ): 93,66 (4 quý).",
+              "NGƯỜI TỰ ĐÁNH GIÁ"):
+        assert flat(s) in text, s
+
+
+@pytestmark_lo
+def test_golden_monthly_period_sheet_with_products(built_2026, manifest_2026):
+    out, _, _ = built_2026
+    text = flat(_doc_text(out, manifest_2026, "NS-03", "theo_doi_ky"))
+    for s in ("KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO THÁNG NĂM 2026", "1. Tháng 01/2026",
+              "1 Báo cáo tổng hợp tháng 1 Có 1 0", "2 Tờ trình kế hoạch & <dự thảo> 3 Có 0 2 x",
+              "Điểm tiêu chí chung: 20,00; a) 100%; b) 93,75%; c) 100%; Điểm kỳ: 88,54.",
+              "12. Tháng 12/2026", "(12 tháng)"):
+        assert flat(s) in text, s
+
+
+@pytestmark_lo
+def test_golden_party_2b_and_collective_01(built_2026, manifest_2026):
+    out, _, _ = built_2026
+    text = flat(_doc_text(out, manifest_2026, "NS-04", "mau_2b_2025"))
+    for s in ("Mẫu 2B-HD KĐ.ĐG 2025", "ĐẢNG CỘNG SẢN VIỆT NAM", "BẢN KIỂM ĐIỂM CÁ NHÂN", "Năm 2026",
+              "(Cá nhân giữ chức vụ lãnh đạo, quản lý)", "Họ và tên: Phạm Thị Dung",
+              "VII. Tự chấm điểm và tự nhận mức xếp loại chất lượng",
+              "1 Nhóm tiêu chí chung 30", "Nhóm tiêu chí về kết quả thực hiện chức trách,",
+              "Tổng cộng 100", "NGƯỜI TỰ KIỂM ĐIỂM", "Điểm đánh giá năm (theo kết quả theo dõi từng tháng, quý): 90,00",
+              "T/M CHI ỦY (CHI BỘ)", "T/M ĐẢNG ỦY"):
+        assert flat(s) in text, s
+    (unit,) = [u for u in manifest_2026["don_vi"] if u["ma_don_vi"] == "HC"]
+    pdf = out / unit["pdf"]
+    full = flat(_text(pdf))
+    for s in ("Mẫu 01-HD KĐ.ĐG 2025", "CHI BỘ 1", "BÁO CÁO", "Kiểm điểm tập thể chi bộ năm 2026",
+              "VI. Tự đánh giá, xếp loại chất lượng tập thể", "1 Nguyễn Văn An Trưởng phòng 98,00",
+              "T/M CHI BỘ", "BÍ THƯ CHI BỘ"):
+        assert flat(s) in full, s
+    (sn,) = [u for u in manifest_2026["don_vi"] if u["ma_don_vi"] == "SN"]
+    assert "Mẫu 01-HD KĐ.ĐG 2025" not in _text(out / sn["pdf"])  # no chi bộ in that unit
+
+
+@pytestmark_lo
+def test_party_2a_and_2c_render(tmp_path, cache_dir):
+    """2A for a member who does not lead; 2C for the categories the set lists as outside the
+    political system (an agency's choice in bo_mau.toml)."""
+    root = tmp_path / "mau"
+    shutil.copytree(templates_dir(), root)
+    sets = root / "bo_mau.toml"
+    sets.write_text(sets.read_text(encoding="utf-8").replace("ngoai_he_thong_loai = []",
+                                                             'ngoai_he_thong_loai = ["hop_dong"]'), encoding="utf-8")
+    t = tables_2026()
+    t["NhanSu"][2]["dang_vien"] = "Có"  # NS-03, công chức, not a leader
+    t["NhanSu"][5]["dang_vien"] = "Có"  # NS-06, hợp đồng
+    t["NhanSu"][5]["so_thang_cong_tac"] = 12
+    t["KetQuaKy"] = [r for r in t["KetQuaKy"] if r["ma_so"] != "NS-06"] + [
+        dict(ma_so="NS-06", ky=ky, diem_tieu_chi_chung=24, ty_le_so_luong=90, ty_le_chat_luong=90, ty_le_tien_do=90)
+        for ky in MONTHS]
+    wb = wf.write(tmp_path / "so.xlsx", t)
+    out = tmp_path / "out"
+    api.build(wb, out, BuildOptions(templates=root, persons=frozenset({"NS-03", "NS-06"}), cache_dir=cache_dir))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "mau_2a_2025" in _forms(manifest, "NS-03") and "mau_2c_2025" in _forms(manifest, "NS-06")
+    a = flat(_doc_text(out, manifest, "NS-03", "mau_2a_2025"))
+    for s in ("Mẫu 2A-HD KĐ.ĐG 2025", "(Cá nhân không giữ chức vụ lãnh đạo, quản lý)", "Họ và tên: Lê Quang Cường",
+              "VII. Tự chấm điểm", "Điểm đánh giá năm (theo kết quả theo dõi từng tháng, quý): 83,46"):
+        assert flat(s) in a, s
+    c = flat(_doc_text(out, manifest, "NS-06", "mau_2c_2025"))
+    for s in ("Mẫu 2C-HD KĐ.ĐG 2025", "BẢN KIỂM ĐIỂM ĐẢNG VIÊN", "(Đảng viên không làm việc trong hệ thống chính trị)",
+              "Nơi làm việc:", "VI. Tự chấm điểm và tự nhận mức xếp loại chất lượng", "T/M CHI ỦY (CHI BỘ)"):
+        assert flat(s) in c, s
+    assert "Đánh giá, xếp loại chất lượng công chức, viên chức" not in c
+
+
+def test_generator_is_reproducible(tmp_path):
+    """tools/build_2026_templates.py writes the shipped templates byte for byte."""
+    shipped = {c: (templates_dir() / c / "template.docx").read_bytes()
+               for c in ("phieu_nd335", "phieu_nd233", "theo_doi_ky", "mau_2a_2025", "mau_2b_2025", "mau_2c_2025",
+                         "mau_01_2025")}
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, str(root / "tools" / "build_2026_templates.py")], check=True, capture_output=True)
+    for code, data in shipped.items():
+        assert (root / "templates" / code / "template.docx").read_bytes() == data, code
