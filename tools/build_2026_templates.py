@@ -365,10 +365,12 @@ def build_theo_doi_ky(form: Form):
     dk.note_paragraph(doc, "{{ nhan.chu_giai }}", size=12, keep_next=True)
     dk.p_tag(doc, "endif")
     width = dk.text_width_cm(doc)
+    dk.add_paragraph(doc, R("{{ dong_ngay_trong }}", italic=True), align="right", keep_next=True, space_before=4,
+                     space_after=0)
     dk.signature_table(
         doc,
-        _signer("{{ dong_ngay_trong }}", "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"),
-        _signer("{{ dong_ngay_trong }}", "{{ nguoi_xac_nhan.chuc_vu_hoa or nhan.ky_xac_nhan }}", "{{ nguoi_xac_nhan.ho_ten }}",
+        _signer(None, "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"),
+        _signer(None, "{{ nguoi_xac_nhan.chuc_vu_hoa or nhan.ky_xac_nhan }}", "{{ nguoi_xac_nhan.ho_ten }}",
                 hint="{{ nhan.ky_xac_nhan_ghi_ro }}"),
         widths_cm=(width / 2, width / 2),
     )
