@@ -129,11 +129,13 @@ def cli() -> None:
 @cli.command()
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--force", is_flag=True, help=f"Ghi đè tệp {BLANK_WORKBOOK} đã có.")
-def init(folder: Path, force: bool) -> None:
+@click.option("--nam", "year", type=click.IntRange(2000, 2100), default=None,
+              help="Năm đánh giá: ghi sẵn năm và chỉ tạo các sheet của năm đó (từ 2026: KetQuaKy, SanPham).")
+def init(folder: Path, force: bool, year: int | None) -> None:
     """Tạo sổ Excel trống (ho_so_danh_gia.xlsx): đủ các sheet, danh sách chọn, hướng dẫn."""
     from pipeline.ingest import blank
 
-    dest = blank.write(folder, force=force)
+    dest = blank.write(folder, force=force, year=year)
     say(f"Đã tạo «{dest}». Điền theo sheet «{blank.GUIDE}», rồi kiểm tra bằng lệnh: hoso check {dest}")
 
 
@@ -221,12 +223,15 @@ def build(workbook: Path, outdir: Path, **kw) -> None:
 @cli.command()
 @output_option
 @build_options
-def demo(outdir: Path, **kw) -> None:
-    """Chạy thử toàn bộ với sổ Excel mẫu đi kèm chương trình."""
+@click.option("--nam", "year", type=click.Choice(["2026", "2024"]), default="2026", show_default=True,
+              help="Năm của sổ mẫu: 2026 (chấm điểm theo tháng, quý) hoặc 2024 (Nghị định 90/2020).")
+def demo(outdir: Path, year: str, **kw) -> None:
+    """Chạy thử toàn bộ với sổ Excel mẫu đi kèm chương trình (mặc định năm 2026)."""
     from pipeline.resources import sample_workbook
 
-    say(f"Dùng sổ Excel mẫu «{sample_workbook()}».")
-    _summary(_build(sample_workbook(), outdir, _options(**kw)))
+    workbook = sample_workbook(int(year))
+    say(f"Dùng sổ Excel mẫu «{workbook}».")
+    _summary(_build(workbook, outdir, _options(**kw)))
 
 
 @cli.command()
