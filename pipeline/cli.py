@@ -234,6 +234,44 @@ def demo(outdir: Path, year: str, **kw) -> None:
     _summary(_build(workbook, outdir, _options(**kw)))
 
 
+@cli.command("nhap-ket-qua")
+@click.argument("export", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--vao", "workbook", required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Sổ Excel nhận kết quả (sheet KetQuaKy, SanPham).")
+@click.option("--anh-xa", "mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp ánh xạ cột (.toml). Mặc định: tệp đã lưu cạnh sổ từ lần nhập trước, nếu có.")
+@click.option("--thu", "dry_run", is_flag=True, help="Chạy thử: chỉ báo sẽ thêm, thay những dòng nào; không ghi sổ.")
+def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bool) -> None:
+    """Nhập kết quả tháng, quý (và sản phẩm) từ tệp xuất của phần mềm KPI (.xlsx, .csv) vào sổ Excel."""
+    from pipeline.ingest import kpi_import
+
+    out = kpi_import.run(export, workbook, mapping_file=mapping, dry_run=dry_run)
+    src = "tự nhận theo tiêu đề cột" if out.mapping_source == "tu_dong" else f"theo tệp «{out.mapping_source}»"
+    say(f"Ánh xạ cột ({src}): " + "; ".join(f"{k} ← «{h}»" for k, h in out.mapping.items()))
+    for note in out.notes:
+        say("Ghi chú: " + note)
+    for line in out.skipped:
+        say("  KHÔNG NHẬP  " + line)
+    changes = []
+    if out.added["KetQuaKy"] or out.replaced["KetQuaKy"]:
+        changes.append(f"KetQuaKy: thêm {out.added['KetQuaKy']} dòng, thay {out.replaced['KetQuaKy']} dòng cùng người, cùng kỳ")
+    if out.added["SanPham"] or out.replaced["SanPham"]:
+        changes.append(f"SanPham: thêm {out.added['SanPham']} dòng sản phẩm, bỏ {out.replaced['SanPham']} dòng cũ của "
+                       "cùng người, cùng kỳ")
+    what = "; ".join(changes) or "không có dòng nào để nhập"
+    if dry_run:
+        say(f"Chạy thử, chưa ghi sổ: {what}.")
+    elif out.written:
+        say(f"Đã ghi «{workbook}»: {what}. Các sheet khác giữ nguyên.")
+        if out.mapping_saved:
+            say(f"Đã lưu ánh xạ cột vào «{out.mapping_saved}» (lần sau tự dùng lại).")
+        say(f"Kiểm tra lại sổ bằng lệnh: hoso check {workbook}")
+    else:
+        say(f"Không ghi sổ: {what}.")
+    if out.skipped:
+        say(f"{len(out.skipped)} dòng không nhập được (xem danh sách trên).")
+
+
 @cli.command()
 @click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
 def verify(outdir: Path) -> None:
