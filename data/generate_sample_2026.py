@@ -187,7 +187,8 @@ def build() -> Workbook:
         if v["ma_so"] == "VP-028":
             v.update(phieu_htxs=0, phieu_htt=0, phieu_ht=0, phieu_kht=0)
         elif v["ma_so"] in ("VP-016", "VP-017", "VP-018"):
-            v.update(dict(zip(("phieu_htxs", "phieu_htt"), {"VP-016": (8, 2), "VP-017": (7, 3), "VP-018": (6, 4)}[v["ma_so"]])))
+            htxs, htt = {"VP-016": (8, 2), "VP-017": (7, 3), "VP-018": (6, 4)}[v["ma_so"]]
+            v.update(phieu_htxs=htxs, phieu_htt=htt)
     thidua = [{k: to_2026(v) for k, v in r.items()} for r in g24.tuples(g24.THIDUA_COLS, g24.THIDUA)]
     g24.write_sheet(wb, "CoQuan", ["truong", "gia_tri"], g24.tuples(["truong", "gia_tri"], COQUAN))
     g24.write_sheet(wb, "DonVi", DONVI_COLS, g24.tuples(DONVI_COLS, DONVI))

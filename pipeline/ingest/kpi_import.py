@@ -33,7 +33,7 @@ from pathlib import Path
 from pipeline.errors import InputUnreadable, OutputError, ValidationFailed
 from pipeline.ingest import cells, schema
 from pipeline.ingest.problems import ERROR, Problem
-from pipeline.ingest.reader import find_sheets, match_name, read_workbook, _names_lookup
+from pipeline.ingest.reader import _names_lookup, find_sheets, match_name, read_workbook
 from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_letter
 
 MAPPING_SUFFIX = ".anh_xa_ket_qua.toml"
@@ -60,7 +60,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ten_san_pham": ("san pham", "ten san pham", "cong viec", "san pham cong viec", "ten cong viec", "nhiem vu",
                      "ten nhiem vu", "noi dung cong viec"),
     "he_so_quy_doi": ("he so", "he so quy doi", "trong so", "quy doi"),
-    "hoan_thanh": ("hoan thanh", "da hoan thanh", "ket qua hoan thanh", "trang thai hoan thanh"),
+    "hoan_thanh": ("hoan thanh", "da hoan thanh", "ket qua hoan thanh", "trang thai hoan thanh", "trang thai",
+                   "tinh trang"),
     "so_lan_khong_dat": ("so lan khong dat", "khong dat", "so lan khong dat chat luong", "loi chat luong"),
     "so_lan_cham": ("so lan cham", "cham", "cham tien do", "so lan cham tien do", "tre han", "so lan tre han"),
     "mien_tru": ("mien tru", "ly do khach quan", "khach quan", "mien tru khau tru"),
@@ -670,14 +671,12 @@ def _add_sheet(parts: dict[str, bytes], title: str) -> str:
     rid = f"rId{max(ids, default=0) + 1}"
     rels = rels.replace("</Relationships>", f'<Relationship Id="{rid}" Type="{_WS_TYPE}" '
                         f'Target="worksheets/sheet{n}.xml"/></Relationships>')
-    prefix = next((p for p, uri in re.findall(r'xmlns:(\w+)="([^"]+)"', wb) if uri == _REL), None)
-    if prefix is None:
-        wb = wb.replace("<workbook ", f'<workbook xmlns:r="{_REL}" ', 1)
-        prefix = "r"
     sheet_ids = [int(x) for x in re.findall(r'<(?:\w+:)?sheet\b[^>]*\bsheetId="(\d+)"', wb)]
     tag = re.search(r"<(\w+:)?sheets\b", wb)
     ns = tag.group(1) or "" if tag else ""
-    entry = f'<{ns}sheet name="{_xml(title)}" sheetId="{max(sheet_ids, default=0) + 1}" {prefix}:id="{rid}"/>'
+    # the relationships namespace declared on the element itself: valid whatever the root declares
+    entry = (f'<{ns}sheet xmlns:r="{_REL}" name="{_xml(title)}" sheetId="{max(sheet_ids, default=0) + 1}" '
+             f'r:id="{rid}"/>')
     wb = re.sub(rf"</{ns}sheets>", lambda m: entry + m.group(0), wb, count=1)
     ct = parts["[Content_Types].xml"].decode("utf-8")
     ct = ct.replace("</Types>", f'<Override PartName="/{member}" ContentType="{_WS_CT}"/></Types>')
