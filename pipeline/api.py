@@ -75,7 +75,7 @@ def verify(outdir: Path):
     return verify_folder(outdir)
 
 
-def demo(outdir: Path, options: BuildOptions | None = None, **kwargs) -> BuildSummary:
+def demo(outdir: Path, options: BuildOptions | None = None, *, year: int = 2024, **kwargs) -> BuildSummary:
     from pipeline.run import BuildOptions, build
 
-    return build(sample_workbook(), outdir, options or BuildOptions(), **kwargs)
+    return build(sample_workbook(year), outdir, options or BuildOptions(), **kwargs)

@@ -129,11 +129,13 @@ def cli() -> None:
 @cli.command()
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--force", is_flag=True, help=f"Ghi đè tệp {BLANK_WORKBOOK} đã có.")
-def init(folder: Path, force: bool) -> None:
+@click.option("--nam", "year", type=click.IntRange(2000, 2100), default=None,
+              help="Năm đánh giá: ghi sẵn năm và chỉ tạo các sheet của năm đó (từ 2026: KetQuaKy, SanPham).")
+def init(folder: Path, force: bool, year: int | None) -> None:
     """Tạo sổ Excel trống (ho_so_danh_gia.xlsx): đủ các sheet, danh sách chọn, hướng dẫn."""
     from pipeline.ingest import blank
 
-    dest = blank.write(folder, force=force)
+    dest = blank.write(folder, force=force, year=year)
     say(f"Đã tạo «{dest}». Điền theo sheet «{blank.GUIDE}», rồi kiểm tra bằng lệnh: hoso check {dest}")
 
 
@@ -221,12 +223,53 @@ def build(workbook: Path, outdir: Path, **kw) -> None:
 @cli.command()
 @output_option
 @build_options
-def demo(outdir: Path, **kw) -> None:
-    """Chạy thử toàn bộ với sổ Excel mẫu đi kèm chương trình."""
+@click.option("--nam", "year", type=click.Choice(["2026", "2024"]), default="2026", show_default=True,
+              help="Năm của sổ mẫu: 2026 (chấm điểm theo tháng, quý) hoặc 2024 (Nghị định 90/2020).")
+def demo(outdir: Path, year: str, **kw) -> None:
+    """Chạy thử toàn bộ với sổ Excel mẫu đi kèm chương trình (mặc định năm 2026)."""
     from pipeline.resources import sample_workbook
 
-    say(f"Dùng sổ Excel mẫu «{sample_workbook()}».")
-    _summary(_build(sample_workbook(), outdir, _options(**kw)))
+    workbook = sample_workbook(int(year))
+    say(f"Dùng sổ Excel mẫu «{workbook}».")
+    _summary(_build(workbook, outdir, _options(**kw)))
+
+
+@cli.command("nhap-ket-qua")
+@click.argument("export", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--vao", "workbook", required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Sổ Excel nhận kết quả (sheet KetQuaKy, SanPham).")
+@click.option("--anh-xa", "mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp ánh xạ cột (.toml). Mặc định: tệp đã lưu cạnh sổ từ lần nhập trước, nếu có.")
+@click.option("--thu", "dry_run", is_flag=True, help="Chạy thử: chỉ báo sẽ thêm, thay những dòng nào; không ghi sổ.")
+def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bool) -> None:
+    """Nhập kết quả tháng, quý (và sản phẩm) từ tệp xuất của phần mềm KPI (.xlsx, .csv) vào sổ Excel."""
+    from pipeline.ingest import kpi_import
+
+    out = kpi_import.run(export, workbook, mapping_file=mapping, dry_run=dry_run)
+    src = "tự nhận theo tiêu đề cột" if out.mapping_source == "tu_dong" else f"theo tệp «{out.mapping_source}»"
+    say(f"Ánh xạ cột ({src}): " + "; ".join(f"{k} ← «{h}»" for k, h in out.mapping.items()))
+    for note in out.notes:
+        say("Ghi chú: " + note)
+    for line in out.skipped:
+        say("  KHÔNG NHẬP  " + line)
+    changes = []
+    if out.added["KetQuaKy"] or out.replaced["KetQuaKy"]:
+        changes.append(f"KetQuaKy: thêm {out.added['KetQuaKy']} dòng, thay {out.replaced['KetQuaKy']} dòng cùng người, cùng kỳ")
+    if out.added["SanPham"] or out.replaced["SanPham"]:
+        changes.append(f"SanPham: thêm {out.added['SanPham']} dòng sản phẩm, bỏ {out.replaced['SanPham']} dòng cũ của "
+                       "cùng người, cùng kỳ")
+    what = "; ".join(changes) or "không có dòng nào để nhập"
+    if dry_run:
+        say(f"Chạy thử, chưa ghi sổ: {what}.")
+    elif out.written:
+        say(f"Đã ghi «{workbook}»: {what}. Các sheet khác giữ nguyên.")
+        if out.mapping_saved:
+            say(f"Đã lưu ánh xạ cột vào «{out.mapping_saved}» (lần sau tự dùng lại).")
+        say(f"Kiểm tra lại sổ bằng lệnh: hoso check {workbook}")
+    else:
+        say(f"Không ghi sổ: {what}.")
+    if out.skipped:
+        say(f"{len(out.skipped)} dòng không nhập được (xem danh sách trên).")
 
 
 @cli.command()

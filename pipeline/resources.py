@@ -18,5 +18,12 @@ def templates_dir() -> Path:
     return _find("templates")
 
 
-def sample_workbook() -> Path:
-    return _find("data") / "mau_ho_so_2024.xlsx"
+SAMPLE_YEARS = (2024, 2026)
+
+
+def sample_workbook(year: int = 2024) -> Path:
+    """The shipped sample workbook of `year` (2024: ND 90 era; 2026: points from periods). The
+    default stays 2024 for the library and tests; `hoso demo` defaults to 2026."""
+    if year not in SAMPLE_YEARS:
+        raise ValueError(f"no sample workbook for {year}")
+    return _find("data") / f"mau_ho_so_{year}.xlsx"

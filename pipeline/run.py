@@ -26,6 +26,7 @@ from pipeline.pdf.fonts import check_fonts
 from pipeline.pdf.pool import Converter
 from pipeline.plan import make_plan
 from pipeline.rating import rate
+from pipeline.rating.rulebooks import notes_for
 from pipeline.submission import ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
 from pipeline.submission.package import finish_submission, prepare_submission
@@ -48,6 +49,8 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
     ratings = rate(campaign, rulebook=options.rulebook)
+    for note in notes_for(ratings.bo_quy_tac):  # one line per rulebook whose texts are unconfirmed
+        log("Ghi chú: " + note)
     registry = Registry(options.templates)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
     note = reconstructed_note(plan, registry)

@@ -83,6 +83,20 @@ CONVENTIONS = (
     "Công thức được chấp nhận nếu tệp đã được lưu bằng Excel hoặc LibreOffice (để có kết quả tính).",
     "Kiểm tra sổ bằng lệnh: hoso check ho_so_danh_gia.xlsx — chương trình liệt kê mọi ô cần sửa (sheet, dòng, cột).",
 )
+POINTS_FROM = 2026  # the points regime (sheets KetQuaKy, SanPham) from this evaluation year
+PERIOD_SHEETS = ("KetQuaKy", "SanPham")
+CONVENTIONS_2026 = (
+    "Từ năm 2026: công chức được chấm điểm theo Nghị định 335/2025/NĐ-CP (100 điểm = 30 điểm tiêu chí chung + 70 "
+    "điểm kết quả thực hiện nhiệm vụ, theo dõi từng tháng hoặc từng quý); viên chức theo Luật Viên chức 2025 và "
+    "Nghị định 233/2026/NĐ-CP (chưa xác nhận văn bản chính thức); cán bộ, hợp đồng, người lao động theo bộ quy tắc cơ "
+    "quan chọn ở sheet CoQuan («Bộ quy tắc cho cán bộ, hợp đồng, NLĐ», mặc định nd335-2025).",
+    "Sheet «KetQuaKy»: mỗi dòng một người và một kỳ (2026-01 … 2026-12 hoặc 2026-Q1 … 2026-Q4), đủ các kỳ trong thời "
+    "gian công tác thực tế; thiếu kỳ nào thì người đó chưa được xếp loại. Người lãnh đạo, quản lý ghi thêm tỷ lệ d), đ), e).",
+    "Sheet «SanPham» (không bắt buộc): các sản phẩm, công việc của từng kỳ; khi có, chương trình tự tính số lượng, "
+    "chất lượng, tiến độ (trừ 25% mỗi lần không đạt hoặc chậm, trừ trường hợp có lý do khách quan được xác nhận).",
+    "Kết quả đã có trong phần mềm theo dõi (KPI): xuất ra Excel hoặc CSV rồi nhập bằng lệnh "
+    "hoso nhap-ket-qua TỆP_XUẤT --vao ho_so_danh_gia.xlsx, không cần gõ lại.",
+)
 
 
 def accepted_values(col: schema.Column) -> str:
@@ -184,7 +198,7 @@ def _table_sheet(wb: Workbook, spec: schema.Sheet, lists: _Lists) -> None:
     ws.freeze_panes = "B2"
 
 
-def _agency_sheet(wb: Workbook, lists: _Lists) -> None:
+def _agency_sheet(wb: Workbook, lists: _Lists, year: int | None = None) -> None:
     spec = schema.CO_QUAN
     ws = wb.create_sheet(spec.key)
     ws.sheet_properties.tabColor = "C65911"
@@ -204,6 +218,8 @@ def _agency_sheet(wb: Workbook, lists: _Lists) -> None:
         name.comment = _comment(col)
         value = ws.cell(row=r, column=2)
         value.border = _BORDER
+        if col.key == "nam_danh_gia" and year:
+            value.value = year
         if col.kind == schema.DATE:
             value.number_format = DATE_FORMAT
         help_text = ("Bắt buộc. " if col.required else "") + (col.help or KIND_TEXT.get(col.kind, ""))
@@ -221,7 +237,7 @@ def _agency_sheet(wb: Workbook, lists: _Lists) -> None:
     ws.freeze_panes = "A2"
 
 
-def _guide_sheet(wb: Workbook) -> None:
+def _guide_sheet(wb: Workbook, sheets: tuple[schema.Sheet, ...], year: int | None = None) -> None:
     ws = wb.active
     ws.title = GUIDE
     ws.sheet_properties.tabColor = "548235"
@@ -236,14 +252,15 @@ def _guide_sheet(wb: Workbook) -> None:
     row += 2
     ws.cell(row=row, column=1, value="Quy ước chung").font = Font(bold=True, size=12)
     row += 1
-    for i, text in enumerate(CONVENTIONS, start=1):
+    conventions = CONVENTIONS + (CONVENTIONS_2026 if year is None or year >= POINTS_FROM else ())
+    for i, text in enumerate(conventions, start=1):
         ws.cell(row=row, column=1, value=f"{i}.").alignment = Alignment(horizontal="right", vertical="top")
         cell = ws.cell(row=row, column=2, value=text)
         cell.alignment = _WRAP
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
         ws.row_dimensions[row].height = 30
         row += 1
-    for spec in schema.SHEETS:
+    for spec in sheets:
         row += 1
         need = "bắt buộc" if spec.required else "không bắt buộc, có thể để trống hoặc xóa"
         head = ws.cell(row=row, column=1, value=f"Sheet «{spec.key}» — {spec.label} ({need})")
@@ -276,26 +293,35 @@ def _guide_sheet(wb: Workbook) -> None:
     ws.freeze_panes = "A2"
 
 
-def build() -> Workbook:
-    """The blank workbook, in memory."""
+def sheets_for(year: int | None) -> tuple[schema.Sheet, ...]:
+    """Every sheet; for a year before 2026, without the points-regime sheets."""
+    if year is not None and year < POINTS_FROM:
+        return tuple(s for s in schema.SHEETS if s.key not in PERIOD_SHEETS)
+    return schema.SHEETS
+
+
+def build(year: int | None = None) -> Workbook:
+    """The blank workbook, in memory; with `year`, the evaluation year is filled in and only that
+    year's sheets are written (KetQuaKy, SanPham from 2026)."""
     _import_openpyxl()
+    sheets = sheets_for(year)
     wb = Workbook()
-    _guide_sheet(wb)
+    _guide_sheet(wb, sheets, year)
     lists_ws = wb.create_sheet(LISTS)
     lists = _Lists(lists_ws)
-    _agency_sheet(wb, lists)
-    for spec in schema.SHEETS:
+    _agency_sheet(wb, lists, year)
+    for spec in sheets:
         if not spec.key_value:
             _table_sheet(wb, spec, lists)
     wb.move_sheet(LISTS, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS))
     lists_ws.sheet_state = "hidden"
     wb.active = wb.sheetnames.index(GUIDE)
     wb.properties.creator = "hoso"
-    wb.properties.title = "Sổ đánh giá, xếp loại chất lượng"
+    wb.properties.title = "Sổ đánh giá, xếp loại chất lượng" + (f" năm {year}" if year else "")
     return wb
 
 
-def write(folder: Path, *, force: bool = False) -> Path:
+def write(folder: Path, *, force: bool = False, year: int | None = None) -> Path:
     """Write `folder/ho_so_danh_gia.xlsx`; refuse to replace an existing file unless `force`."""
     folder = Path(folder)
     dest = folder / FILENAME
@@ -307,7 +333,7 @@ def write(folder: Path, *, force: bool = False) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=".ho_so_", suffix=".xlsx", dir=folder)
         os.close(fd)
         try:
-            build().save(tmp)
+            build(year).save(tmp)
             os.replace(tmp, dest)
         finally:
             if os.path.exists(tmp):

@@ -23,14 +23,14 @@ from pipeline.errors import ValidationFailed
 from pipeline.ingest import schema
 from pipeline.ingest.model import (
     Agency,
-    PeriodResult,
-    Product,
     Campaign,
     CapOverride,
     Criterion,
     Discipline,
     EmulationProposal,
+    PeriodResult,
     Person,
+    Product,
     Score,
     Unit,
     Vote,

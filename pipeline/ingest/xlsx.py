@@ -424,6 +424,10 @@ class XlsxFile:
         self._zip = zipfile.ZipFile(fresh)
 
     # -- rows ---------------------------------------------------------------------------------
+    def member(self, name: str) -> str | None:
+        """The zip member holding a worksheet (None for a chart sheet or a missing part)."""
+        return self._sheets.get(name)
+
     def is_worksheet(self, name: str) -> bool:
         return self._sheets.get(name) is not None
 

@@ -18,7 +18,14 @@ from types import MappingProxyType
 
 from pipeline.ingest.model import Campaign, CapOverride, Person
 from pipeline.ingest.schema import LOAI_NHAN_SU
-from pipeline.rating.rulebooks import BY_CATEGORY, BY_CATEGORY_FROM, OTHERS_DEFAULT, Rulebook, for_person, resolve
+from pipeline.rating.rulebooks import (
+    BY_CATEGORY,
+    BY_CATEGORY_FROM,
+    OTHERS_DEFAULT,
+    Rulebook,
+    for_person,
+    resolve,
+)
 
 OTHER_KINDS = ("can_bo", "hop_dong", "nguoi_lao_dong")
 

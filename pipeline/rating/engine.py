@@ -16,7 +16,7 @@ from pipeline.rating import categories, periods, rules
 from pipeline.rating.emulation import rate_emulation
 from pipeline.rating.levels import RANK, WORDS, at_most, worse
 from pipeline.rating.result import CapRank, GroupCap, PersonRating, Ratings
-from pipeline.rating.rulebooks import Rulebook, resolve
+from pipeline.rating.rulebooks import Rulebook
 from pipeline.rating.rules import cited
 
 DEFAULT_LEADERS = "co_quan/lanh_dao_quan_ly"

@@ -213,7 +213,8 @@ def year_score(person: Person, campaign: Campaign, rb: Rulebook) -> YearScore | 
     reasons = []
     if missing:
         what = ", ".join(missing)
-        text = (f"Thiếu kết quả kỳ {what}: có kết quả {len(scores)} {unit_word} ({num(covered)} tháng) trong khi thời gian "
+        months = f" ({num(covered)} tháng)" if quarters else ""
+        text = (f"Thiếu kết quả kỳ {what}: có kết quả {len(scores)} {unit_word}{months} trong khi thời gian "
                 f"công tác là {num(need)} tháng{leave}; chưa đủ căn cứ xếp loại, không có mức đề xuất")
         reasons.append(cited(f"{how}. {text}", basis))
         warnings.append(f"{text}. Bổ sung kết quả các kỳ còn thiếu ở sheet KetQuaKy.")

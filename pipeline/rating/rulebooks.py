@@ -324,3 +324,13 @@ def resolve(year: int, *overrides: str | Rulebook | None) -> Rulebook:
                 raise UnknownRulebook(name)
             return RULEBOOKS[name]
     return for_year(year)
+
+
+def notes_for(ids: str) -> tuple[str, ...]:
+    """The notes (what is unconfirmed) of the rulebooks named in `Ratings.bo_quy_tac` ("a, b")."""
+    out: list[str] = []
+    for name in ids.split(", "):
+        rb = RULEBOOKS.get(name.strip())
+        if rb is not None:
+            out += [n for n in rb.notes if n not in out]
+    return tuple(out)

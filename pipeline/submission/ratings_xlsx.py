@@ -171,7 +171,7 @@ def _people_sheet(wb: Book, ratings: Ratings) -> None:
     rows = []
     for n, pr in enumerate(ratings.people, start=1):
         rows.append([n, pr.ma_so, pr.ho_ten, pr.ma_don_vi, pr.nhom_tuong_dong, STATUS_WORDS[pr.trang_thai],
-                     level(pr.tu_xep_loai), level(pr.muc_hop), pr.diem if pr.diem is not None else "",
+                     level(pr.tu_xep_loai), level(pr.muc_hop), _score(pr),
                      level(pr.muc_de_xuat), level(pr.muc_quyet_dinh), level(pr.muc_toi_da), lines(pr.ly_do),
                      lines(pr.canh_bao), emulation_cell(pr)])
     table(ws, 1, headers, rows, wrap_cols={13, 14, 15})
@@ -270,6 +270,35 @@ def _emulation_sheet(wb: Book, ratings: Ratings) -> None:
           rows, wrap_cols={8}, freeze=False)
 
 
+def cut(x: float) -> float:
+    """Two decimals, cut, never rounded up (pipeline.rating.periods.cut)."""
+    return math.floor(x * 100 + 1e-9) / 100
+
+
+def _score(pr):
+    """The points as printed: a year score from periods with two decimals cut (89.999 -> 89.99)."""
+    if pr.diem is None:
+        return ""
+    return cut(pr.diem) if pr.diem_ky else pr.diem
+
+
+def _periods_sheet(wb: Book, ratings: Ratings) -> None:
+    """One row per person and period (from 2026): the percentages and the score of each period."""
+    rows = []
+    for pr in ratings.people:
+        for k in pr.diem_ky:
+            rows.append([pr.ma_so, pr.ho_ten, pr.ma_don_vi, k.ky, k.diem_tieu_chi_chung,
+                         *(round(x, 2) if x is not None else "" for x in (k.a, k.b, k.c, k.d, k.dd, k.e)),
+                         cut(k.diem), cut(pr.diem) if pr.diem is not None else ""])
+    if not rows:
+        return
+    ws = wb.create_sheet("DiemKy")
+    table(ws, 1, [("Mã số", 10), ("Họ và tên", 24), ("Mã đơn vị", 10), ("Kỳ", 10), ("Điểm tiêu chí chung", 10),
+                  ("a) Số lượng (%)", 9), ("b) Chất lượng (%)", 9), ("c) Tiến độ (%)", 9),
+                  ("d) Kết quả đơn vị phụ trách (%)", 10), ("đ) Năng lực tổ chức thực hiện (%)", 10),
+                  ("e) Năng lực tập hợp, đoàn kết (%)", 10), ("Điểm kỳ", 8), ("Điểm năm", 8)], rows)
+
+
 def _info_sheet(wb: Book, ratings: Ratings) -> None:
     ws = wb.create_sheet("ThongTin")
     ws.set_width(1, 34)
@@ -304,6 +333,7 @@ def workbook(ratings: Ratings) -> Book:
     for g in ratings.groups:
         _group_sheet(wb, ratings, g, members_of)
     _emulation_sheet(wb, ratings)
+    _periods_sheet(wb, ratings)
     _info_sheet(wb, ratings)
     return wb
 

@@ -1,0 +1,702 @@
+"""`hoso nhap-ket-qua`: monthly/quarterly results exported by a KPI system (.xlsx or .csv) into the
+workbook's sheets KetQuaKy and SanPham, without re-keying.
+
+- Columns are mapped by header: the contract's keys and labels and common synonyms, case- and
+  diacritic-insensitive (`Mã CB`, `Tháng`, `Điểm tiêu chí chung (30)`, `Chất lượng %` …); a
+  mapping file (TOML, `[cot]` key = header) overrides, and the mapping used is saved next to the
+  workbook (`<workbook>.anh_xa_ket_qua.toml`) and reused next time.
+- An export with a product column (`ten_san_pham`) is a product export: its rows go to SanPham
+  (the products of each person and period replace those already there), with one KetQuaKy row per
+  person and period when it carries the general-criteria score.
+- A KetQuaKy row of the same person and period is replaced (its other cells kept), others are added.
+- Rows that cannot be placed (unknown person, unreadable or other-year period, unreadable number)
+  are reported in Vietnamese and skipped.
+- The workbook is rewritten atomically (temporary file, then rename), zip member by zip member:
+  every part other than the two sheets (and the workbook's sheet list when a sheet is added) is
+  copied byte for byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import tomllib
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import InputUnreadable, OutputError, ValidationFailed
+from pipeline.ingest import cells, schema
+from pipeline.ingest.problems import ERROR, Problem
+from pipeline.ingest.reader import _names_lookup, find_sheets, match_name, read_workbook
+from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_letter
+
+MAPPING_SUFFIX = ".anh_xa_ket_qua.toml"
+HEADER_SCAN = 15  # rows searched for the header row of an export
+
+# Headers a KPI export may use, folded (pipeline.ingest.cells.fold), besides each key and label.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "ma_so": ("ma", "ma so", "ma can bo", "ma cb", "ma nhan vien", "ma nv", "ma cong chuc", "ma vien chuc", "ma ccvc",
+              "ma cbccvc", "ma nhan su", "ma ns", "ma dinh danh", "so hieu", "so hieu cong chuc", "id", "ma ca nhan"),
+    "ho_ten": ("ho ten", "ho va ten", "ten", "ten can bo", "ten nhan vien", "ho ten can bo", "nguoi thuc hien"),
+    "ky": ("ky", "ky danh gia", "ky theo doi", "thoi gian", "thoi ky", "thang quy", "thang nam", "period", "ky bao cao"),
+    "thang": ("thang", "thang danh gia"),
+    "quy": ("quy", "quy danh gia"),
+    "nam": ("nam", "nam danh gia"),
+    "diem_tieu_chi_chung": ("diem tieu chi chung", "tieu chi chung", "diem chung", "diem tc chung", "tc chung",
+                            "diem tieu chi chung 30", "diem phan chung"),
+    "ty_le_so_luong": ("so luong", "ty le so luong", "a", "a so luong", "so luong %", "ty le hoan thanh so luong"),
+    "ty_le_chat_luong": ("chat luong", "ty le chat luong", "b", "b chat luong", "chat luong %"),
+    "ty_le_tien_do": ("tien do", "ty le tien do", "c", "c tien do", "tien do %", "dung han"),
+    "ty_le_ket_qua_don_vi": ("ket qua don vi", "ket qua don vi phu trach", "d", "d ket qua don vi",
+                             "ket qua linh vuc phu trach"),
+    "ty_le_to_chuc_thuc_hien": ("nang luc to chuc thuc hien", "to chuc thuc hien", "dd", "d to chuc thuc hien"),
+    "ty_le_doan_ket": ("nang luc tap hop doan ket", "tap hop doan ket", "doan ket", "e", "e doan ket"),
+    "ten_san_pham": ("san pham", "ten san pham", "cong viec", "san pham cong viec", "ten cong viec", "nhiem vu",
+                     "ten nhiem vu", "noi dung cong viec"),
+    "he_so_quy_doi": ("he so", "he so quy doi", "trong so", "quy doi"),
+    "hoan_thanh": ("hoan thanh", "da hoan thanh", "ket qua hoan thanh", "trang thai hoan thanh", "trang thai",
+                   "tinh trang"),
+    "so_lan_khong_dat": ("so lan khong dat", "khong dat", "so lan khong dat chat luong", "loi chat luong"),
+    "so_lan_cham": ("so lan cham", "cham", "cham tien do", "so lan cham tien do", "tre han", "so lan tre han"),
+    "mien_tru": ("mien tru", "ly do khach quan", "khach quan", "mien tru khau tru"),
+}
+PERIOD_KEYS = tuple(c.key for c in schema.KET_QUA_KY.columns)
+PRODUCT_KEYS = tuple(c.key for c in schema.SAN_PHAM.columns)
+PCT = ("ty_le_so_luong", "ty_le_chat_luong", "ty_le_tien_do", "ty_le_ket_qua_don_vi", "ty_le_to_chuc_thuc_hien",
+       "ty_le_doan_ket")
+NUMBERS = ("diem_tieu_chi_chung", *PCT, "he_so_quy_doi")
+INTS = ("so_lan_khong_dat", "so_lan_cham")
+YESNO = ("hoan_thanh", "mien_tru")
+ALL_KEYS = tuple(SYNONYMS)
+DONE_WORDS = {"hoan thanh", "da hoan thanh", "dat", "xong", "da xong", "hoan thanh dung han", "hoan thanh cham"}
+NOT_DONE_WORDS = {"chua hoan thanh", "khong hoan thanh", "chua xong", "chua dat", "khong dat", "dang thuc hien",
+                  "dang lam"}
+
+
+@dataclass
+class Outcome:
+    mapping: dict[str, str]  # key -> export header used
+    mapping_source: str  # "tu_dong" | file path
+    added: dict[str, int] = field(default_factory=lambda: {"KetQuaKy": 0, "SanPham": 0})
+    replaced: dict[str, int] = field(default_factory=lambda: {"KetQuaKy": 0, "SanPham": 0})
+    skipped: list[str] = field(default_factory=list)  # rows not placed, one Vietnamese line each
+    notes: list[str] = field(default_factory=list)
+    mapping_saved: Path | None = None
+    written: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return any(self.added.values()) or any(self.replaced.values())
+
+
+# -- reading the export -----------------------------------------------------------------------------
+def _read_export(path: Path) -> list[tuple[int, list[object]]]:
+    """(row number, cells) of the export's first sheet (or the CSV), raw values."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        data = path.read_bytes()
+        for enc in ("utf-8-sig", "utf-16", "cp1258", "latin-1"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        lines = text.splitlines()[:30]
+        delimiter = max(",;\t|", key=lambda d: sum(line.count(d) for line in lines))
+        return [(n, [c if c.strip() else None for c in r])
+                for n, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)]
+    with XlsxFile(path) as xf:
+        names = [n for n in xf.sheetnames if xf.is_worksheet(n)]
+        best: list[tuple[int, list[object]]] = []
+        for name in names:  # the sheet whose header row matches most columns
+            rows = []
+            for number, row in xf.rows(name):
+                width = max(row) + 1 if row else 0
+                rows.append((number, [row.get(i) for i in range(width)]))
+            if _header_row(rows)[1] > _header_row(best)[1]:
+                best = rows
+        return best
+
+
+def _header_row(rows) -> tuple[int, int]:
+    """(index in rows, number of columns recognised) of the likeliest header row."""
+    best = (0, 0)
+    for i, (_, row) in enumerate(rows[:HEADER_SCAN]):
+        hits = len({k for k in (_auto_key(_text(v)) for v in row) if k})
+        if hits > best[1]:
+            best = (i, hits)
+    return best
+
+
+def _text(value) -> str:
+    return "" if value is None else cells.clean_text(str(value))
+
+
+_KEY_LOOKUP: dict[str, str] = {}
+for _spec in (schema.KET_QUA_KY, schema.SAN_PHAM):
+    for _col in _spec.columns:
+        for _name in (_col.key, _col.label):
+            _KEY_LOOKUP.setdefault(cells.fold(_name), _col.key)
+            _KEY_LOOKUP.setdefault(cells.fold(_name).replace("%", "").strip(), _col.key)
+for _key, _names in SYNONYMS.items():
+    for _name in _names:
+        _KEY_LOOKUP.setdefault(_name, _key)
+
+
+def _auto_key(header: str) -> str | None:
+    f = cells.fold(header)
+    if not f:
+        return None
+    for form in (f, f.replace("%", "").strip(), re.sub(r"\s*\d+\s*$", "", f.replace("%", "")).strip()):
+        if form in _KEY_LOOKUP:
+            return _KEY_LOOKUP[form]
+    return None
+
+
+def _auto_loose(header: str, taken: set[str]) -> str | None:
+    """A header containing a synonym of three letters or more (longest wins), e.g. «Điểm tiêu chí chung (tối đa 30)»."""
+    f = " " + cells.fold(header).replace("%", " ") + " "
+    best = None
+    for name, key in _KEY_LOOKUP.items():
+        if key in taken or len(name) < 3 or f" {name} " not in f:
+            continue
+        if best is None or len(name) > len(best[0]):
+            best = (name, key)
+    return best[1] if best else None
+
+
+def detect(headers: list[str], saved: dict[str, str] | None = None) -> tuple[dict[str, int], list[str]]:
+    """key -> column index in the export; notes about the mapping."""
+    notes: list[str] = []
+    by_fold = {cells.fold(h): i for i, h in enumerate(headers) if h}
+    out: dict[str, int] = {}
+    for key, header in (saved or {}).items():
+        if key not in SYNONYMS:
+            notes.append(f"Ánh xạ có khóa «{key}» không dùng được; bỏ qua.")
+            continue
+        i = by_fold.get(cells.fold(header))
+        if i is None:
+            notes.append(f"Cột «{header}» (ánh xạ cho «{key}») không có trong tệp xuất; chương trình tự nhận lại cột này.")
+            continue
+        out[key] = i
+    used = set(out.values())
+    for i, h in enumerate(headers):
+        if i in used or not h:
+            continue
+        key = _auto_key(h)
+        if key and key not in out:
+            out[key] = i
+            used.add(i)
+    for i, h in enumerate(headers):
+        if i in used or not h:
+            continue
+        key = _auto_loose(h, set(out))
+        if key:
+            out[key] = i
+            used.add(i)
+    return out, notes
+
+
+# -- the mapping file ---------------------------------------------------------------------------------
+def mapping_path(workbook: Path) -> Path:
+    return workbook.with_name(workbook.stem + MAPPING_SUFFIX)
+
+
+def read_mapping(path: Path) -> dict[str, str]:
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputUnreadable(f"Không đọc được tệp ánh xạ «{path}» ({exc}).",
+                              hint='Tệp TOML có bảng [cot], mỗi dòng dạng ma_so = "Mã cán bộ".') from exc
+    table = doc.get("cot", doc)
+    return {str(k): str(v) for k, v in table.items() if isinstance(v, str)}
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def mapping_text(mapping: dict[str, str], source: str) -> str:
+    labels = {c.key: c.label for s in (schema.KET_QUA_KY, schema.SAN_PHAM) for c in s.columns}
+    labels.update(ho_ten="Họ và tên (để đối chiếu)", thang="Tháng (kèm cột năm)", quy="Quý (kèm cột năm)", nam="Năm")
+    lines = ["# Ánh xạ cột: tệp xuất từ phần mềm theo dõi kết quả (KPI) -> sổ hoso (sheet KetQuaKy, SanPham).",
+             f"# Tạo bởi lệnh hoso nhap-ket-qua từ tệp «{source}». Bên trái là mã cột của sổ, bên phải là tiêu đề cột",
+             "# trong tệp xuất. Sửa bên phải nếu phần mềm đổi tiêu đề; xóa dòng để chương trình tự nhận lại.",
+             "[cot]"]
+    for key in ALL_KEYS:
+        if key in mapping:
+            lines.append(f"{key} = {_toml_string(mapping[key])}  # {labels.get(key, key)}")
+    return "\n".join(lines) + "\n"
+
+
+# -- cell values ---------------------------------------------------------------------------------------
+class _Skip(Exception):
+    pass
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, str):
+        value = value.strip().rstrip("%").strip()
+    v, expected = cells.parse(schema.NUMBER, value)
+    if v is None:
+        raise _Skip(f"«{what}» không phải là số ({cells.show(value)})")
+    return v
+
+
+def _int(value, what: str) -> int:
+    v, expected = cells.parse(schema.INT, value)
+    if v is None:
+        raise _Skip(f"«{what}» không phải là số nguyên ({cells.show(value)})")
+    return v
+
+
+def _yesno(value, what: str) -> bool:
+    f = cells.fold(_text(value))
+    if f in DONE_WORDS:
+        return True
+    if f in NOT_DONE_WORDS:
+        return False
+    v, _ = cells.parse(schema.YESNO, value)
+    if v is None:
+        raise _Skip(f"«{what}» không rõ có hay không ({cells.show(value)})")
+    return v
+
+
+def _code(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _text(value)
+
+
+def _period(row: dict[str, object], year: int, headers: dict[str, str]) -> str:
+    raw = row.get("ky")
+    if not cells.is_blank(raw):
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
+            n = int(raw)
+            quarter = "quy" in cells.fold(headers.get("ky", ""))
+            if (quarter and 1 <= n <= 4) or (not quarter and 1 <= n <= 12):
+                return f"{year}-Q{n}" if quarter else f"{year}-{n:02d}"
+        else:
+            v, _ = cells.parse(schema.PERIOD, raw)
+            if v is not None:
+                return v
+        raise _Skip(f"kỳ «{cells.show(raw)}» không đọc được (cần tháng dạng {year}-01 hoặc quý dạng {year}-Q1)")
+    y = year
+    if not cells.is_blank(row.get("nam")):
+        y = _int(row["nam"], headers.get("nam", "Năm"))
+    for key, quarters in (("quy", True), ("thang", False)):
+        raw = row.get(key)
+        if cells.is_blank(raw):
+            continue
+        if isinstance(raw, str):
+            v, _ = cells.parse(schema.PERIOD, f"{'Q' if quarters else ''}{raw.strip()}/{y}")
+            if v is not None:
+                return v
+        else:
+            n = _int(raw, headers.get(key, key))
+            if 1 <= n <= (4 if quarters else 12):
+                return f"{y}-Q{n}" if quarters else f"{y}-{n:02d}"
+        raise _Skip(f"{'quý' if quarters else 'tháng'} «{cells.show(raw)}» không đọc được")
+    raise _Skip("không có kỳ (tháng hoặc quý)")
+
+
+# -- the workbook's current sheets ----------------------------------------------------------------------
+@dataclass
+class _Table:
+    """One of the two sheets as it is in the workbook: headers as written, rows of raw values."""
+
+    spec: schema.Sheet
+    name: str
+    exists: bool
+    headers: list[str]
+    columns: dict[str, int]  # key -> column index
+    rows: list[list[object]]
+    touched: bool = False
+
+
+def _existing(xf: XlsxFile, found: dict[str, str], spec: schema.Sheet) -> _Table:
+    name = found.get(spec.key)
+    if name is None or not xf.is_worksheet(name):
+        labels = [c.label for c in spec.columns]
+        return _Table(spec, spec.key, False, labels, {c.key: i for i, c in enumerate(spec.columns)}, [])
+    rows = list(xf.rows(name))
+    header_cells = rows[0][1] if rows and rows[0][0] == 1 else {}
+    width = max(header_cells) + 1 if header_cells else 0
+    headers = [_text(header_cells.get(i)) for i in range(width)]
+    lookup = _names_lookup(spec.columns)
+    columns: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        col = match_name(lookup, h) if h else None
+        if col is not None and col.key not in columns:
+            columns[col.key] = i
+    for col in spec.columns:  # the contract's columns the sheet lacks: appended
+        if col.key not in columns:
+            columns[col.key] = len(headers)
+            headers.append(col.label)
+    body = rows[1:] if header_cells else rows
+    out = []
+    ky = columns["ky"]
+    for _, r in body:
+        row = [r.get(i) for i in range(max(len(headers), (max(r) + 1) if r else 0))]
+        if isinstance(row[ky], dt.date):  # «2026-01» typed into Excel became a date: keep it as the period
+            row[ky] = cells.period(row[ky])
+        out.append(row)
+    return _Table(spec, name, True, headers, columns, out)
+
+
+def _row_key(t: _Table, row: list[object], people: dict[str, str]) -> tuple[str, str] | None:
+    def get(key):
+        i = t.columns[key]
+        return row[i] if i < len(row) else None
+
+    code, ky = _code(get("ma_so")), get("ky")
+    if not code or cells.is_blank(ky):
+        return None
+    v, _ = cells.parse(schema.PERIOD, ky)
+    return (people.get(code.casefold(), code), v) if v else None
+
+
+def _set(t: _Table, row: list[object], key: str, value) -> None:
+    i = t.columns[key]
+    while len(row) <= i:
+        row.append(None)
+    row[i] = value
+
+
+# -- import -----------------------------------------------------------------------------------------------
+def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_run: bool = False) -> Outcome:
+    export, workbook = Path(export), Path(workbook)
+    data, problems = read_workbook(workbook)
+    errors = [p for p in problems if p.is_error and p.sheet in ("CoQuan", "NhanSu", "")]
+    coquan = data.get("CoQuan")
+    year = coquan.rows[0].values.get("nam_danh_gia") if coquan is not None and coquan.rows else None
+    if not year:
+        errors.append(Problem(ERROR, "CoQuan", "Chưa có năm đánh giá; không biết kỳ thuộc năm nào.",
+                              expected="ghi «Năm đánh giá» ở sheet CoQuan"))
+    nhansu = data.get("NhanSu")
+    if nhansu is None or not nhansu.rows:
+        errors.append(Problem(ERROR, "NhanSu", "Sổ chưa có danh sách nhân sự để đối chiếu mã số."))
+    if errors:
+        raise ValidationFailed(errors)
+    people = {r.values["ma_so"].casefold(): r.values["ma_so"] for r in nhansu.rows if "ma_so" in r.values}
+    names: dict[str, list[str]] = defaultdict(list)
+    for r in nhansu.rows:
+        if "ma_so" in r.values and "ho_ten" in r.values:
+            names[cells.fold(r.values["ho_ten"])].append(r.values["ma_so"])
+
+    rows = _read_export(export)
+    at, hits = _header_row(rows)
+    saved_path = mapping_file or mapping_path(workbook)
+    saved = read_mapping(saved_path) if saved_path.exists() else None
+    if mapping_file is not None and not mapping_file.exists():
+        raise InputUnreadable(f"Không có tệp ánh xạ «{mapping_file}».")
+    if saved:  # the header row is the one the saved mapping names best
+        wanted = {cells.fold(h) for h in saved.values()}
+        scored = [(sum(cells.fold(_text(v)) in wanted for v in r), -i) for i, (_, r) in enumerate(rows[:HEADER_SCAN])]
+        if scored and max(scored)[0] > hits:
+            at = -max(scored)[1]
+    if not rows:
+        raise InputUnreadable(f"Tệp «{export}» không có dữ liệu.")
+    header_number, header_cells = rows[at]
+    headers = [_text(v) for v in header_cells]
+    index, notes = detect(headers, saved)
+    mapping = {k: headers[i] for k, i in index.items()}
+    outcome = Outcome(mapping, str(saved_path) if saved else "tu_dong", notes=notes)
+    if "ma_so" not in index and "ho_ten" not in index:
+        raise ValidationFailed([Problem(ERROR, export.name, "Không nhận ra cột mã số (hoặc họ tên) của người được đánh giá.",
+                                        row=header_number, expected=_mapping_hint(headers, workbook))])
+    if not {"ky", "thang", "quy"} & set(index):
+        raise ValidationFailed([Problem(ERROR, export.name, "Không nhận ra cột kỳ (tháng hoặc quý).",
+                                        row=header_number, expected=_mapping_hint(headers, workbook))])
+    products_mode = "ten_san_pham" in index
+    if not products_mode and not {"diem_tieu_chi_chung", "ty_le_so_luong"} & set(index):
+        raise ValidationFailed([Problem(ERROR, export.name, "Không nhận ra cột điểm tiêu chí chung, tỷ lệ số lượng, chất "
+                                        "lượng, tiến độ hay sản phẩm nào.", row=header_number,
+                                        expected=_mapping_hint(headers, workbook))])
+    if "ho_ten" in index and "ma_so" not in index:
+        outcome.notes.append("Tệp xuất không có cột mã số: đối chiếu người theo họ và tên (chỉ khi tên không trùng).")
+    fractions = _fraction_columns(rows[at + 1:], index)
+    for key in fractions:
+        outcome.notes.append(f"Cột «{mapping[key]}» ghi tỷ lệ dạng 0–1; chương trình đổi sang phần trăm (× 100).")
+
+    xf = XlsxFile(workbook)
+    try:
+        found, _ = find_sheets(xf.sheetnames)
+        periods_t = _existing(xf, found, schema.KET_QUA_KY)
+        products_t = _existing(xf, found, schema.SAN_PHAM)
+    finally:
+        xf.close()
+
+    period_rows: dict[tuple[str, str], dict[str, object]] = {}
+    product_rows: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
+    for number, raw in rows[at + 1:]:
+        rec = {k: raw[i] for k, i in index.items() if i < len(raw) and not cells.is_blank(raw[i])}
+        if not rec:
+            continue
+        where = f"Dòng {number}"
+        try:
+            code = _person(rec, people, names, mapping)
+            ky = _period(rec, year, mapping)
+            if not ky.startswith(f"{year}-"):
+                raise _Skip(f"kỳ {ky} không thuộc năm đánh giá {year}")
+            values: dict[str, object] = {}
+            for key in NUMBERS:
+                if key in rec:
+                    x = _number(rec[key], mapping[key])
+                    values[key] = round(x * 100, 6) if key in fractions else x
+            for key in INTS:
+                if key in rec:
+                    values[key] = _int(rec[key], mapping[key])
+            for key in YESNO:
+                if key in rec:
+                    values[key] = _yesno(rec[key], mapping[key])
+        except _Skip as why:
+            who = _text(rec.get("ma_so")) or _text(rec.get("ho_ten"))
+            outcome.skipped.append(f"{where}{f' ({who})' if who else ''}: {why}; dòng này không được nhập.")
+            continue
+        key = (code, ky)
+        if products_mode:
+            name = _text(rec.get("ten_san_pham"))
+            if not name:
+                outcome.skipped.append(f"{where} ({code}, {ky}): không có tên sản phẩm, công việc; dòng này không được nhập.")
+                continue
+            if "hoan_thanh" not in values:
+                outcome.skipped.append(f"{where} ({code}, {ky}): không rõ sản phẩm «{name}» đã hoàn thành hay chưa; "
+                                       "dòng này không được nhập.")
+                continue
+            product_rows[key].append({"ma_so": code, "ky": ky, "ten_san_pham": name,
+                                      **{k: values[k] for k in PRODUCT_KEYS if k in values}})
+            general = values.get("diem_tieu_chi_chung")
+            if general is not None:
+                prev = period_rows.setdefault(key, {"ma_so": code, "ky": ky, "diem_tieu_chi_chung": general})
+                if prev["diem_tieu_chi_chung"] != general:
+                    outcome.notes.append(f"{where} ({code}, {ky}): điểm tiêu chí chung {cells.show(general)} khác dòng "
+                                         f"trước ({cells.show(prev['diem_tieu_chi_chung'])}); giữ giá trị đầu.")
+        else:
+            if key in period_rows:
+                outcome.notes.append(f"{where} ({code}, {ky}): trùng người và kỳ với một dòng trước; dòng sau thay dòng trước.")
+            period_rows[key] = {"ma_so": code, "ky": ky, **{k: values[k] for k in PERIOD_KEYS if k in values}}
+
+    _merge(periods_t, products_t, period_rows, product_rows, people, outcome)
+    if products_mode:
+        have = {_row_key(periods_t, r, people) for r in periods_t.rows}
+        lacking = sorted(k for k in product_rows if k not in have)
+        if lacking:
+            shown = ", ".join(f"{c} {k}" for c, k in lacking[:10]) + (" …" if len(lacking) > 10 else "")
+            outcome.notes.append(f"{len(lacking)} kỳ có sản phẩm nhưng chưa có dòng ở sheet KetQuaKy (cần điểm tiêu chí "
+                                 f"chung): {shown}.")
+    if dry_run or not outcome.changed:
+        return outcome
+    _write(workbook, [t for t in (periods_t, products_t) if t.touched])
+    outcome.written = True
+    text = mapping_text(mapping, export.name)
+    target = mapping_path(workbook)
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        _atomic_write(target, text.encode("utf-8"))
+        outcome.mapping_saved = target
+    return outcome
+
+
+def _mapping_hint(headers: list[str], workbook: Path) -> str:
+    shown = ", ".join(f"«{h}»" for h in headers if h) or "(không có tiêu đề)"
+    return (f"tiêu đề cột ở một trong {HEADER_SCAN} dòng đầu; các cột đang có: {shown}. Hoặc ghi tệp ánh xạ "
+            f"«{mapping_path(workbook).name}» (bảng [cot], ví dụ ma_so = \"Mã cán bộ\", ky = \"Tháng\") và chạy lại "
+            "với --anh-xa")
+
+
+def _fraction_columns(rows, index: dict[str, int]) -> set[str]:
+    """Rate columns written as 0–1 (Excel percent cells): every value within 0–1, some strictly between."""
+    out = set()
+    for key in PCT:
+        i = index.get(key)
+        if i is None:
+            continue
+        vals = []
+        for _, r in rows:
+            v = r[i] if i < len(r) else None
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                vals.append(float(v))
+            elif isinstance(v, str) and v.strip():
+                vals = []
+                break
+        if vals and all(0 <= v <= 1 for v in vals) and any(0 < v < 1 for v in vals):
+            out.add(key)
+    return out
+
+
+def _person(rec, people: dict[str, str], names: dict[str, list[str]], mapping) -> str:
+    code = _code(rec.get("ma_so"))
+    if code:
+        found = people.get(code.casefold())
+        if found is None:
+            raise _Skip(f"mã số «{code}» không có trong sheet NhanSu")
+        return found
+    name = _text(rec.get("ho_ten"))
+    if not name:
+        raise _Skip("không có mã số")
+    matches = names.get(cells.fold(name), [])
+    if len(matches) != 1:
+        raise _Skip(f"họ tên «{name}» {'không có' if not matches else 'trùng nhiều người'} trong sheet NhanSu; cần mã số")
+    return matches[0]
+
+
+def _merge(periods_t: _Table, products_t: _Table, period_rows, product_rows, people, outcome: Outcome) -> None:
+    """KetQuaKy: a row of the same person and period is replaced (its other cells kept), others added.
+    SanPham: the products of each person and period imported replace those already there."""
+    periods_t.touched, products_t.touched = bool(period_rows), bool(product_rows)
+    where = {}
+    for i, r in enumerate(periods_t.rows):
+        k = _row_key(periods_t, r, people)
+        if k is not None:
+            where.setdefault(k, i)
+    for k, rec in period_rows.items():
+        if k in where:
+            row = periods_t.rows[where[k]]
+            outcome.replaced["KetQuaKy"] += 1
+        else:
+            row = []
+            periods_t.rows.append(row)
+            outcome.added["KetQuaKy"] += 1
+        for key, value in rec.items():
+            _set(periods_t, row, key, value)
+    if product_rows:
+        kept = []
+        for r in products_t.rows:
+            if _row_key(products_t, r, people) in product_rows:
+                outcome.replaced["SanPham"] += 1  # an old product row of a period imported again: removed
+            else:
+                kept.append(r)
+        products_t.rows[:] = kept
+        for recs in product_rows.values():
+            for rec in recs:
+                row: list[object] = []
+                for key, value in rec.items():
+                    _set(products_t, row, key, value)
+                products_t.rows.append(row)
+                outcome.added["SanPham"] += 1
+
+
+# -- writing ---------------------------------------------------------------------------------------------
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_WS_TYPE = _REL + "/worksheet"
+_WS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+
+def _xml(text: str) -> str:
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _cell(ref: str, value) -> str:
+    if value is None or (isinstance(value, str) and not value):
+        return ""
+    if isinstance(value, CellError):
+        return f'<c r="{ref}" t="e"><v>{_xml(str(value))}</v></c>'
+    if isinstance(value, bool):
+        value = "Có" if value else "Không"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.strftime("%d/%m/%Y")
+    if isinstance(value, Formula):
+        value = str(value)
+    text = str(value)
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{_xml(text)}</t></is></c>'
+
+
+def sheet_xml(t: _Table) -> bytes:
+    widths = {c.key: c.width for c in t.spec.columns}
+    by_index = {i: k for k, i in t.columns.items()}
+    cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{widths.get(by_index.get(i), 16) + 2}" customWidth="1"/>'
+                   for i in range(len(t.headers)))
+    out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">',
+           '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+           'state="frozen"/></sheetView></sheetViews>', f"<cols>{cols}</cols>", "<sheetData>"]
+    all_rows = [t.headers, *t.rows]
+    for n, row in enumerate(all_rows, start=1):
+        body = "".join(_cell(f"{column_letter(i)}{n}", v) for i, v in enumerate(row))
+        out.append(f'<row r="{n}">{body}</row>')
+    out.append("</sheetData></worksheet>")
+    return "".join(out).encode("utf-8")
+
+
+def _write(workbook: Path, tables: list[_Table]) -> None:
+    with zipfile.ZipFile(workbook) as zin:
+        infos = zin.infolist()
+        parts = {i.filename: zin.read(i.filename) for i in infos}
+    with XlsxFile(workbook) as xf:
+        members = {t.name: xf.member(t.name) for t in tables if t.exists}
+    new_parts: dict[str, bytes] = {}
+    for t in tables:
+        xml = sheet_xml(t)
+        member = members.get(t.name)
+        if member is not None:
+            new_parts[member] = xml
+        else:
+            member = _add_sheet(parts, t.name)
+            new_parts[member] = xml
+    order = [i.filename for i in infos] + [m for m in parts if m not in {i.filename for i in infos}]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in order:
+            info = next((i for i in infos if i.filename == name), None)
+            data = new_parts.get(name, parts[name])
+            zi = zipfile.ZipInfo(name, date_time=info.date_time if info else dt.datetime.now().timetuple()[:6])
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            if info is not None:
+                zi.external_attr = info.external_attr
+            zout.writestr(zi, data)
+    _atomic_write(workbook, buf.getvalue())
+
+
+def _add_sheet(parts: dict[str, bytes], title: str) -> str:
+    """Register a new worksheet part in the workbook, its relationships and the content types."""
+    wb_name = "xl/workbook.xml"
+    rels_name = "xl/_rels/workbook.xml.rels"
+    wb = parts[wb_name].decode("utf-8")
+    rels = parts[rels_name].decode("utf-8")
+    n = 1
+    while f"xl/worksheets/sheet{n}.xml" in parts:
+        n += 1
+    member = f"xl/worksheets/sheet{n}.xml"
+    ids = {int(x) for x in re.findall(r'Id="rId(\d+)"', rels)}
+    rid = f"rId{max(ids, default=0) + 1}"
+    rels = rels.replace("</Relationships>", f'<Relationship Id="{rid}" Type="{_WS_TYPE}" '
+                        f'Target="worksheets/sheet{n}.xml"/></Relationships>')
+    sheet_ids = [int(x) for x in re.findall(r'<(?:\w+:)?sheet\b[^>]*\bsheetId="(\d+)"', wb)]
+    tag = re.search(r"<(\w+:)?sheets\b", wb)
+    ns = tag.group(1) or "" if tag else ""
+    # the relationships namespace declared on the element itself: valid whatever the root declares
+    entry = (f'<{ns}sheet xmlns:r="{_REL}" name="{_xml(title)}" sheetId="{max(sheet_ids, default=0) + 1}" '
+             f'r:id="{rid}"/>')
+    wb = re.sub(rf"</{ns}sheets>", lambda m: entry + m.group(0), wb, count=1)
+    ct = parts["[Content_Types].xml"].decode("utf-8")
+    ct = ct.replace("</Types>", f'<Override PartName="/{member}" ContentType="{_WS_CT}"/></Types>')
+    parts[wb_name], parts[rels_name], parts["[Content_Types].xml"] = wb.encode(), rels.encode(), ct.encode()
+    parts[member] = b""
+    return member
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".hoso_", suffix=path.suffix, dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as exc:
+        raise OutputError(f"Không ghi được «{path}» ({exc.strerror or exc}).",
+                          hint="Nếu tệp đang mở trong Excel, hãy đóng lại rồi chạy lại lệnh; kiểm tra quyền ghi thư mục.") from exc

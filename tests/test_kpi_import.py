@@ -1,0 +1,132 @@
+"""`hoso nhap-ket-qua`: a KPI export into KetQuaKy / SanPham — headers mapped, unknown rows reported,
+the mapping saved and reused, nothing else in the workbook changed, the result rates as expected."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+
+import openpyxl
+import pytest
+
+from pipeline import ingest
+from pipeline.cli import main
+from pipeline.rating import rate
+from pipeline.resources import sample_workbook
+
+
+def run_cli(args, capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main([str(a) for a in args])
+    out = capsys.readouterr()
+    return exc.value.code, out.out, out.err
+
+
+def _members(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+@pytest.fixture
+def wb2026(tmp_path):
+    dest = tmp_path / "so_2026.xlsx"
+    shutil.copyfile(sample_workbook(2026), dest)
+    return dest
+
+
+CSV = """BÁO CÁO KẾT QUẢ THEO DÕI, ĐÁNH GIÁ THÁNG
+Mã CB;Họ và tên;Tháng;Năm;Điểm tiêu chí chung (30);Số lượng (%);Chất lượng (%);Tiến độ (%)
+VP-021;Huỳnh Văn Cường;10;2026;25;100;85;80
+VP-024;Đoàn Thị Nhung;3;2026;26,5;100;90;90
+VP-999;Người Lạ;3;2026;26;100;90;90
+VP-019;Đinh Quốc Hưng;13;2026;26;100;90;90
+VP-019;Đinh Quốc Hưng;4;2025;26;100;90;90
+"""
+
+
+def test_good_export_fills_the_missing_month_and_reports_what_it_cannot_place(wb2026, tmp_path, capsys):
+    export = tmp_path / "kpi.csv"
+    export.write_text(CSV, encoding="utf-8")
+    before = _members(wb2026)
+    # before: VP-021 lacks October and has no level
+    assert rate(ingest.load(wb2026)).of("VP-021").muc_de_xuat is None
+    code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb2026], capsys)
+    assert code == 0, err
+    assert "ma_so ← «Mã CB»" in err and "thang ← «Tháng»" in err and "diem_tieu_chi_chung ← «Điểm tiêu chí chung (30)»" in err
+    assert "Dòng 5 (VP-999): mã số «VP-999» không có trong sheet NhanSu; dòng này không được nhập." in err
+    assert "Dòng 6 (VP-019): tháng «13» không đọc được" in err
+    assert "Dòng 7 (VP-019): kỳ 2025-04 không thuộc năm đánh giá 2026" in err
+    assert "KetQuaKy: thêm 1 dòng, thay 1 dòng cùng người, cùng kỳ" in err
+    assert "3 dòng không nhập được" in err
+    after = _members(wb2026)
+    changed = [n for n in before if before[n] != after.get(n)]
+    assert len(changed) == 1 and changed[0].startswith("xl/worksheets/")  # only the KetQuaKy sheet
+    assert set(after) == set(before)
+    campaign = ingest.load(wb2026)
+    octobers = [p for p in campaign.periods if p.ma_so == "VP-021" and p.ky == "2026-10"]
+    assert [(p.diem_tieu_chi_chung, p.a, p.b, p.c) for p in octobers] == [(25, 100, 85, 80)]
+    march = [p for p in campaign.periods if p.ma_so == "VP-024" and p.ky == "2026-03"]
+    assert [(p.diem_tieu_chi_chung, p.a) for p in march] == [(26.5, 100)]
+    assert march[0].d is not None  # the leader's d, đ, e already in that row were kept
+    # VP-021 now has 12 months: 25 + 70 × 265 / 300 = 86.83 in October, the others as before -> a level
+    r = rate(campaign)
+    assert r.of("VP-021").muc_de_xuat == "HTT" and len(r.of("VP-021").diem_ky) == 12
+    saved = wb2026.with_name("so_2026.anh_xa_ket_qua.toml")
+    assert saved.exists() and 'ma_so = "Mã CB"' in saved.read_text(encoding="utf-8")
+
+
+def test_unknown_headers_need_a_mapping_which_is_saved_and_reused(wb2026, tmp_path, capsys):
+    export = tmp_path / "kpi.csv"
+    export.write_text("NV_ID,KY_DG,P30,Q1,Q2,Q3\nVP-021,2026-10,25,100,85,80\n", encoding="utf-8")
+    before = wb2026.read_bytes()
+    code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb2026], capsys)
+    assert code == 3 and "Không nhận ra cột mã số" in err and "«NV_ID»" in err
+    assert wb2026.read_bytes() == before  # nothing written
+    mapping = tmp_path / "anh_xa.toml"
+    mapping.write_text('[cot]\nma_so = "NV_ID"\nky = "KY_DG"\ndiem_tieu_chi_chung = "P30"\n'
+                       'ty_le_so_luong = "Q1"\nty_le_chat_luong = "Q2"\nty_le_tien_do = "Q3"\n', encoding="utf-8")
+    code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb2026, "--anh-xa", mapping], capsys)
+    assert code == 0, err
+    assert "KetQuaKy: thêm 1 dòng" in err and "Đã lưu ánh xạ cột" in err
+    # next month's export, same headers, no --anh-xa: the saved mapping is used
+    export2 = tmp_path / "kpi2.csv"
+    export2.write_text("NV_ID,KY_DG,P30,Q1,Q2,Q3\nVP-021,2026-10,27,100,100,100\n", encoding="utf-8")
+    code, _, err = run_cli(["nhap-ket-qua", export2, "--vao", wb2026], capsys)
+    assert code == 0, err
+    assert "so_2026.anh_xa_ket_qua.toml" in err and "KetQuaKy: thêm 0 dòng, thay 1 dòng" in err
+    (october,) = [p for p in ingest.load(wb2026).periods if p.ma_so == "VP-021" and p.ky == "2026-10"]
+    assert october.diem_tieu_chi_chung == 27
+
+
+def test_product_export_adds_the_sheets_and_computes_abc(tmp_path, capsys):
+    wb = tmp_path / "so_2024.xlsx"
+    shutil.copyfile(sample_workbook(2024), wb)  # a 2024 workbook has no KetQuaKy / SanPham sheet
+    before = _members(wb)
+    xb = openpyxl.Workbook()
+    ws = xb.active
+    ws.append(["Mã nhân viên", "Kỳ đánh giá", "Tên công việc", "Hệ số quy đổi", "Trạng thái", "Số lần không đạt",
+               "Số lần chậm", "Lý do khách quan", "Điểm tiêu chí chung"])
+    ws.append(["VP-020", "T1/2024", "Báo cáo tháng", 2, "Hoàn thành", 1, 0, "Không", 26])
+    ws.append(["VP-020", "T1/2024", "Tờ trình", 1, "Chưa hoàn thành", 0, 0, "Không", 26])
+    ws.append(["VP-020", "T1/2024", "Công văn", 1, "Hoàn thành", 0, 2, "Có", 26])
+    export = tmp_path / "san_pham.xlsx"
+    xb.save(export)
+    code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb, "--thu"], capsys)
+    assert code == 0 and "Chạy thử, chưa ghi sổ" in err and _members(wb) == before
+    code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb], capsys)
+    assert code == 0, err
+    assert "SanPham: thêm 3 dòng sản phẩm" in err and "KetQuaKy: thêm 1 dòng" in err
+    after = _members(wb)
+    assert all(after[n] == before[n] for n in before
+               if n not in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"))
+    assert openpyxl.load_workbook(wb).sheetnames[-2:] == ["KetQuaKy", "SanPham"]
+    campaign = ingest.load(wb)
+    assert [(p.ten_san_pham, p.hoan_thanh, p.he_so_quy_doi, p.so_lan_khong_dat, p.so_lan_cham, p.mien_tru)
+            for p in campaign.products] == [("Báo cáo tháng", True, 2, 1, 0, False), ("Tờ trình", False, 1, 0, 0, False),
+                                            ("Công văn", True, 1, 0, 2, True)]
+    (period,) = campaign.periods
+    assert (period.ma_so, period.ky, period.diem_tieu_chi_chung, period.a) == ("VP-020", "2024-01", 26, None)
+    # importing the same export again replaces the products of that period, it does not double them
+    code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb], capsys)
+    assert "SanPham: thêm 3 dòng sản phẩm, bỏ 3 dòng cũ" in err and "thay 1 dòng" in err
+    assert len(ingest.load(wb).products) == 3

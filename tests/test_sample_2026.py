@@ -1,0 +1,66 @@
+"""The shipped 2026 sample and the 2026 blank: what the sample's notes promise is what the rating gives."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from pipeline import ingest
+from pipeline.cli import main
+from pipeline.ingest import blank
+from pipeline.rating import rate
+from pipeline.resources import sample_workbook
+
+
+@pytest.fixture(scope="module")
+def ratings():
+    return rate(ingest.load(sample_workbook(2026)))
+
+
+def test_default_sample_is_still_2024():
+    assert sample_workbook().name == "mau_ho_so_2024.xlsx"
+    assert sample_workbook(2026).name == "mau_ho_so_2026.xlsx"
+
+
+def test_the_2026_sample_checks_clean_and_has_periods_and_products():
+    assert ingest.check(sample_workbook(2026)) == []
+    c = ingest.load(sample_workbook(2026))
+    assert c.year == 2026
+    kinds = {p.loai_nhan_su for p in c.people}
+    assert {"cong_chuc", "vien_chuc", "can_bo", "hop_dong", "nguoi_lao_dong"} <= kinds
+    assert any("-Q" in p.ky for p in c.periods) and any("-Q" not in p.ky for p in c.periods)
+    assert c.products and any(p.mien_tru for p in c.products) and any(not p.hoan_thanh for p in c.products)
+    assert any(p.d is not None for p in c.periods)
+
+
+def test_the_2026_sample_rates_as_its_notes_say(ratings):
+    r = ratings
+    assert r.bo_quy_tac == "nd335-2025, nd233-2026"
+    assert r.of("VP-004").bo_quy_tac == "nd335-2025" and r.of("VP-030").bo_quy_tac == "nd233-2026"
+    assert r.of("VP-010").bo_quy_tac == "nd335-2025"  # cán bộ: the agency's choice
+    assert r.of("VP-008").muc_de_xuat == "KHT"  # discipline in 2026
+    missing = r.of("VP-021")
+    assert missing.muc_de_xuat is None and any("Thiếu kết quả kỳ 2026-10" in x for x in missing.ly_do)
+    assert r.of("VP-027").muc_de_xuat == "HT" and len(r.of("VP-027").diem_ky) == 8  # 4 months of leave
+    assert r.of("VP-028").trang_thai == "khong_xep_loai"
+    assert [k.ky for k in r.of("VP-033").diem_ky] == ["2026-Q1", "2026-Q2"] and r.of("VP-033").muc_de_xuat == "HTT"
+    head = r.of("VP-037")
+    assert head.muc_de_xuat == "HT" and any("khoản 7 Điều 12" in x for x in head.ly_do)
+    assert len(r.of("VP-020").diem_ky) == 12  # transferred in July: January–June sent by the old unit
+    # TH products: HTXS people a = b = c = 100 (the failure is waived); HTT people a = 88.9, b = 83.3, c = 77.8
+    k = r.of("VP-019").diem_ky[0]
+    assert (k.a, k.b, k.c) == pytest.approx((100 * 4 / 4.5, 100 * 3.75 / 4.5, 100 * 3.5 / 4.5))
+    assert r.group("TH/chuyen_vien").ha_muc  # 3 HTXS over 5 HTT: the cap moves two down
+
+
+@pytest.mark.parametrize("year, has_periods", [(2026, True), (2024, False)])
+def test_init_with_a_year(tmp_path, capsys, year, has_periods):
+    with pytest.raises(SystemExit) as exc:
+        main(["init", str(tmp_path), "--nam", str(year)])
+    assert exc.value.code == 0
+    wb = openpyxl.load_workbook(tmp_path / blank.FILENAME)
+    assert ("KetQuaKy" in wb.sheetnames) is has_periods and ("SanPham" in wb.sheetnames) is has_periods
+    assert any(row[1].value == year for row in wb["CoQuan"].iter_rows(min_row=2) if len(row) > 1)
+    guide = "\n".join(str(c.value) for row in wb[blank.GUIDE].iter_rows() for c in row if c.value is not None)
+    assert ("hoso nhap-ket-qua" in guide) is has_periods
+    assert ("Sheet «KetQuaKy»" in guide) is has_periods
