@@ -43,6 +43,9 @@ TEMPLATES = ROOT / "templates"
 D = dk.DOTS
 DOTS_FIELD = D * 20
 LAYOUT = dict(size=14, line_spacing=1.0, space_after=3)
+# the state header's columns: the left text is 6.6 cm wide, as pipeline/forms/layout.py
+# HEADER_LEFT_TEXT_CM breaks the `dau` lines for (the same as tools/build_templates.py)
+HEADER_WIDTHS_CM = (6.8, 9.2)
 LEVELS = (
     ("HTXS", "Hoàn thành xuất sắc nhiệm vụ"),
     ("HTT", "Hoàn thành tốt nhiệm vụ"),
@@ -124,6 +127,8 @@ def _state_header(doc) -> None:
     dk.header_block(
         doc,
         ["{%p if dau.tren %}", "{{ dau.tren }}", "{%p endif %}", "{{ dau.duoi }}"],
+        widths_cm=HEADER_WIDTHS_CM,
+        right_sizes=(12, 13),
         space_after=2,
     )
 
@@ -142,6 +147,9 @@ def _party_header(doc, place_date: str) -> None:
     )
 
 
+RIGHT_SIGNER_CM = (4.6, 11.4)  # one signer on the right: room for "<long place>, ngày …… tháng …… năm ……"
+
+
 def _signer(date: str | None, title: str, name: str, hint: str = "{{ nhan.ky_ghi_ro }}") -> dict:
     out = {"title": title, "hint": hint, "name": name}
     if date:
@@ -152,7 +160,7 @@ def _signer(date: str | None, title: str, name: str, hint: str = "{{ nhan.ky_ghi
 def _period_table(doc, leader: bool) -> None:
     """The periods: Kỳ, tiêu chí chung, a, b, c (d, đ, e), điểm kỳ; one row per period."""
     if leader:
-        widths = (0.9, 2.9, 1.9, 1.45, 1.45, 1.45, 1.45, 1.45, 1.45, 2.0)
+        widths = (0.8, 2.9, 2.2, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 2.3)
         heads = ["TT", "{{ nhan.cot_ky }}", "{{ nhan.cot_chung }}", "a", "b", "c", "d", "đ", "e", "{{ nhan.cot_diem_ky }}"]
         body = ["{{ k.stt }}", C("{{ k.ten }}", align="left"), "{{ k.chung }}", "{{ k.a }}", "{{ k.b }}", "{{ k.c }}",
                 "{{ k.d }}", "{{ k.dd }}", "{{ k.e }}", C("{{ k.diem }}", bold=True)]
@@ -282,7 +290,7 @@ def build_phieu(form: Form):
     _answer(doc, "td.khuyet_diem")
     dk.item_heading(doc, "2.", "Tự đề xuất mức xếp loại chất lượng")
     _levels(doc, "tu_xep_loai")
-    dk.signature_table(doc, None, _signer("{{ dong_ngay_tu_danh_gia }}", "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"))
+    dk.signature_table(doc, None, _signer("{{ dong_ngay_tu_danh_gia }}", "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
 
     dk.p_tag(doc, "if nguoi_nhan_xet.co")
     dk.section_heading(doc, "IV. {{ nhan.phan_quan_ly }}", space_before=6)
@@ -291,7 +299,7 @@ def build_phieu(form: Form):
     dk.item_heading(doc, "2.", "Đề xuất mức xếp loại chất lượng")
     _levels(doc, None)
     dk.signature_table(doc, None, _signer("{{ dong_ngay_trong }}", "{{ nguoi_nhan_xet.chuc_vu_hoa or nhan.ky_quan_ly }}",
-                                          "{{ nguoi_nhan_xet.ho_ten }}"))
+                                          "{{ nguoi_nhan_xet.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
     dk.p_tag(doc, "endif")
 
     dk.section_heading(doc, "{% if nguoi_nhan_xet.co %}V{% else %}IV{% endif %}. {{ nhan.phan_ket_qua }}",
@@ -302,7 +310,7 @@ def build_phieu(form: Form):
     dk.item_heading(doc, "2.", "Kết quả xếp loại chất lượng")
     _levels(doc, "ket_qua")
     dk.signature_table(doc, None, _signer("{{ dong_ngay_quyet_dinh }}", "{{ nguoi_danh_gia.chuc_vu_hoa or nhan.ky_tham_quyen }}",
-                                          "{{ nguoi_danh_gia.ho_ten }}"))
+                                          "{{ nguoi_danh_gia.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
     return doc
 
 
@@ -340,7 +348,7 @@ def build_theo_doi_ky(form: Form):
     dk.add_paragraph(doc, R("{{ k.stt }}. {{ k.ten }}", bold=True), keep_next=True, space_before=4, space_after=2)
     dk.p_tag(doc, "if k.san_pham")
     dk.grid_table(
-        doc, (0.9, 6.6, 1.6, 1.7, 1.7, 1.7, 1.8),
+        doc, (0.8, 7.4, 1.4, 1.6, 1.6, 1.6, 1.6),
         [[C("TT", bold=True), C("{{ nhan.cot_san_pham }}", bold=True), C("{{ nhan.cot_he_so }}", bold=True),
           C("{{ nhan.cot_hoan_thanh }}", bold=True), C("{{ nhan.cot_khong_dat }}", bold=True),
           C("{{ nhan.cot_cham }}", bold=True), C("{{ nhan.cot_mien_tru }}", bold=True)],
@@ -507,7 +515,7 @@ def _build_party(form: Form, kind: str):
     _frame_table(doc)
     dk.add_paragraph(doc, R("{{ nhan.tu_nhan_muc }}:", bold=True), keep_next=True, space_before=3, space_after=0)
     _levels(doc, None)
-    dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_tu_kiem_diem }}", "{{ nguoi.ho_ten }}"))
+    dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_tu_kiem_diem }}", "{{ nguoi.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
 
     if kind != "2c":
         dk.section_heading(doc, "{{ nhan.phan_cong_chuc }}", align="center", space_before=8)
@@ -516,16 +524,16 @@ def _build_party(form: Form, kind: str):
         _party_dash(doc, "cong_chuc_diem", "{{ diem_nam or '" + D * 8 + "' }}")
         _party_dash(doc, "cong_chuc_muc", "{{ muc_ket_qua_chu or '" + D * 16 + "' }}")
         dk.signature_table(doc, None, _signer(None, "{{ nguoi_danh_gia.chuc_vu_hoa or nhan.ky_thu_truong }}",
-                                              "{{ nguoi_danh_gia.ho_ten }}", hint="{{ nhan.ky_thu_truong_ghi_ro }}"))
+                                              "{{ nguoi_danh_gia.ho_ten }}", hint="{{ nhan.ky_thu_truong_ghi_ro }}"), widths_cm=RIGHT_SIGNER_CM)
     dk.section_heading(doc, "{{ nhan.phan_dang_vien }}", align="center", space_before=8)
     _party_dash(doc, "chi_uy_nhan_xet")
     _answer(doc, "cham")
     _party_dash(doc, "chi_bo_de_xuat")
     _levels(doc, None)
-    dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_chi_bo }}", "", hint="{{ nhan.ky_xac_lap }}"))
+    dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_chi_bo }}", "", hint="{{ nhan.ky_xac_lap }}"), widths_cm=RIGHT_SIGNER_CM)
     _party_dash(doc, "dang_uy_xep_loai")
     _levels(doc, None)
-    dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_dang_uy }}", "", hint="{{ nhan.ky_xac_lap }}"))
+    dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_dang_uy }}", "", hint="{{ nhan.ky_xac_lap }}"), widths_cm=RIGHT_SIGNER_CM)
     return doc
 
 
@@ -621,9 +629,9 @@ _add(Form(
         Label("cot_san_pham", "Sản phẩm, công việc", "[R] products table (sheet SanPham)"),
         Label("cot_he_so", "Hệ số quy đổi", "[R]"),
         Label("cot_hoan_thanh", "Hoàn thành", "[R]"),
-        Label("cot_khong_dat", "Số lần không đạt chất lượng", "[R] −25% of the quality score each time (Art. 14 ND 335)"),
-        Label("cot_cham", "Số lần chậm tiến độ", "[R] −25% of the progress score each time"),
-        Label("cot_mien_tru", "Lý do khách quan được xác nhận", "[R] deductions waived"),
+        Label("cot_khong_dat", "Số lần không đạt", "[R] −25% of the quality score each time (Art. 14 ND 335)"),
+        Label("cot_cham", "Số lần chậm", "[R] −25% of the progress score each time"),
+        Label("cot_mien_tru", "Lý do khách quan", "[R] deductions waived (an objective reason confirmed)"),
         Label("dong_chung", "Điểm tiêu chí chung", "[R] period line"),
         Label("dong_diem_ky", "Điểm kỳ", "[R] period line"),
         Label("dong_diem_nam", "Điểm đánh giá năm (trung bình cộng điểm các kỳ)", "[R] total line; averaging rule uncertain"),
