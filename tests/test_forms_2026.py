@@ -381,3 +381,13 @@ def test_generator_is_reproducible(tmp_path):
     subprocess.run([sys.executable, str(root / "tools" / "build_2026_templates.py")], check=True, capture_output=True)
     for code, data in shipped.items():
         assert (root / "templates" / code / "template.docx").read_bytes() == data, code
+
+
+def test_templates_check_with_the_2026_sample():
+    """`hoso templates check --workbook` the 2026 sample: every form fills with 2026 contexts."""
+    from pipeline.forms import lint
+    from pipeline.resources import sample_workbook
+
+    results = lint.check(None, sample_workbook(2026))
+    assert [(r.code, r.problems) for r in results if not r.ok] == []
+    assert {"phieu_nd335", "phieu_nd233", "theo_doi_ky", "mau_01_2025"} <= {r.code for r in results}
