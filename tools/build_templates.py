@@ -753,7 +753,8 @@ MAU_3_213 = FormSpec(
 FORMS.update({f.code: f for f in (MAU_02A, MAU_02B, MAU_3_213)})
 
 
-def _party_header(doc, left_lines, *, place_date: str | None = "{{ dong_ngay }}") -> None:
+def _party_header(doc, left_lines, *, place_date: str | None = "{{ dong_ngay }}",
+                  date_size: float = 13) -> None:
     dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
     dk.header_block(
         doc,
@@ -762,7 +763,7 @@ def _party_header(doc, left_lines, *, place_date: str | None = "{{ dong_ngay }}"
         widths_cm=(7.6, dk.text_width_cm(doc) - 7.6),
         left_size=12,
         left_rule="star",
-        place_date=R(place_date, size=13) if place_date else None,
+        place_date=R(place_date, size=date_size) if place_date else None,
         space_after=2,
     )
 
@@ -909,6 +910,7 @@ def _build_kiem_diem(spec: FormSpec, leader: bool):
         widths_cm=(5.0, 11.0),
     )
 
+    party_part = dk.body_mark(doc)  # the chi bộ and đảng ủy blocks stay on one page
     dk.section_heading(doc, "{{ nhan.phan_dang_vien }}", align="center", space_before=8)
     _dash_line(doc, "chi_uy_nhan_xet")
     _answer(doc, "cham")
@@ -922,6 +924,7 @@ def _build_kiem_diem(spec: FormSpec, leader: bool):
     dk.signature_table(
         doc, None, {"title": "{{ nhan.ky_dang_uy }}", "hint": "{{ nhan.ky_xac_lap }}", "name": ""}
     )
+    dk.keep_together_from(doc, party_part)
     return doc
 
 
@@ -1110,7 +1113,8 @@ def build_mau_12_hddg(spec: FormSpec):
     dk.add_page_numbers(doc)
     # party letterhead only on a party member's table (seed 001 ties it to 02A/02B)
     dk.p_tag(doc, "if nguoi.dang_vien")
-    _party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR], place_date="{{ dong_ngay_tu_danh_gia }}")
+    _party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR], place_date="{{ dong_ngay_tu_danh_gia }}",
+                  date_size=12)
     dk.p_tag(doc, "else")
     dk.header_block(
         doc,
@@ -1219,6 +1223,11 @@ def meta_toml(spec: FormSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Labels read by pipeline/forms/context.py::person_context rather than printed by the template.
+CONTEXT_LABELS = frozenset({"cach_danh_dau_muc", "doi_tuong", "doi_tuong_nguoi_lao_dong", "phan_iii",
+                            "phan_iii_truc_tiep"})
+
+
 def build(code: str, *, write_meta: bool = False) -> Path:
     spec = FORMS[code]
     folder = TEMPLATES / code
@@ -1238,7 +1247,7 @@ def build(code: str, *, write_meta: bool = False) -> Path:
             f"{meta_path}: [labels] lacks {', '.join(missing)} used by {out.name}; "
             "add them or run with --write-meta"
         )
-    unused = sorted(set(meta.get("labels", {})) - needed)
+    unused = sorted(set(meta.get("labels", {})) - needed - CONTEXT_LABELS)
     if unused:
         print(
             f"note: {meta_path.relative_to(ROOT)}: labels not used by the template: "

@@ -72,12 +72,15 @@ def level_reason(rating: PersonRating, shown: str | None) -> str:
         return ""
     if rating.muc_quyet_dinh:
         return f"Mức do cấp có thẩm quyền đánh giá quyết định: {WORDS[rating.muc_quyet_dinh]}."
-    lines = list(rating.ly_do)
-    if rating.muc_hop and rating.muc_de_xuat != rating.muc_hop:
-        chosen = [ln for ln in lines[1:] if "hạ từ" in ln or "hạ xuống" in ln or "mức tối đa" in ln]
-        chosen = chosen or [ln for ln in lines[1:] if not ln.startswith("Nhóm tương đồng")]
-    else:
-        chosen = lines[:1]
+    lines = [ln.strip() for ln in rating.ly_do if ln.strip()]
+    if not lines:
+        return ""
+    # the lines that lowered the level (discipline, months absent, the 20 % cap), each with its basis
+    changes = [ln for ln in lines[1:] if "hạ từ" in ln or "hạ xuống" in ln]
+    # the first line says where the proposal came from (the meeting's votes, the self-rating):
+    # kept when that level already differs from the one shown, or when nothing lowered it
+    source = rating.muc_hop or (rating.tu_xep_loai if rating.nguon_de_xuat == "tu_xep_loai" else None)
+    chosen = ([lines[0]] if not changes or (source and source != shown) else []) + changes
     text = " ".join(ln.strip() for ln in chosen if ln.strip())
     return _GROUP_RE.sub("Nhóm có nhiệm vụ tương đồng", text)
 
