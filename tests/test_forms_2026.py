@@ -213,6 +213,10 @@ def test_2026_dossiers_hold_the_2026_forms_only(built_2026, manifest_2026):
     assert _forms(manifest_2026, "NS-03") == ["phieu_nd335", "theo_doi_ky"]
     assert _forms(manifest_2026, "NS-04") == ["phieu_nd233", "theo_doi_ky", "mau_2b_2025", "mau_3_213"]
     assert _forms(manifest_2026, "NS-06") == ["phieu_nd233", "theo_doi_ky"]  # hop_dong in a đơn vị sự nghiệp
+    nld = flat(_doc_text(out, manifest_2026, "NS-06", "phieu_nd233"))
+    assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG" in nld
+    assert "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG" in nld
+    assert "Không thực hiện xếp loại chất lượng" in nld  # 4 months: no rating, the sheet is a review
     old = {"mau_01", "mau_02", "mau_03", "mau_02a", "mau_02b", "mau_12_hddg"}
     for p in manifest_2026["ca_nhan"]:
         assert not old & {d["mau"] for d in p["tai_lieu"]}, p["ma_so"]

@@ -147,6 +147,8 @@ def _party_header(doc, place_date: str) -> None:
     )
 
 
+# labels read by pipeline/forms/context_2026.py (who_is_rated), not by the template itself
+CONTEXT_LABELS = {"doi_tuong", "doi_tuong_can_bo", "doi_tuong_nguoi_lao_dong"}
 RIGHT_SIGNER_CM = (4.6, 11.4)  # one signer on the right: room for "<long place>, ngày …… tháng …… năm ……"
 
 
@@ -216,8 +218,11 @@ def _phieu_labels(kind: str) -> tuple[Label, ...]:
     )
     who = "VIÊN CHỨC" if vc else "CÔNG CHỨC"
     return (
-        Label("tieu_de", f"PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG {who}",
-              "[R] title; ND 90's wording kept, the official title of the appendix form is unknown"),
+        Label("tieu_de", "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG",
+              "[R] title, followed by who is rated (below); ND 90's wording kept, the official title is unknown"),
+        Label("doi_tuong", who, "[R] who is rated, in the title and the last heading"),
+        Label("doi_tuong_can_bo", "CÁN BỘ", "[R] the same for cán bộ (who rates cán bộ in 2026 is unknown: regime-2026.md §0)"),
+        Label("doi_tuong_nguoi_lao_dong", "NGƯỜI LAO ĐỘNG", "[R] the same for hợp đồng / người lao động (the unit's choice)"),
         Label("dong_chuc_vu", "Chức danh nghề nghiệp" if vc else "Chức vụ, chức danh", "[R] identity line 2"),
         Label("phan_i", "KẾT QUẢ TỰ ĐÁNH GIÁ", "[R] heading I"),
         Label("muc_chung", "Tiêu chí chung (tối đa 30 điểm)", "[R] item 1; 30 + 70 points " + src),
@@ -239,7 +244,7 @@ def _phieu_labels(kind: str) -> tuple[Label, ...]:
         Label("phan_quan_ly", "Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP",
               "[R] heading of the direct manager's part (the monthly cycle: manager reviews, head decides; regime-2026.md §1.5)"),
         Label("ky_quan_ly", "NGƯỜI QUẢN LÝ TRỰC TIẾP", "[R] manager's signer title when the data gives no post"),
-        Label("phan_ket_qua", f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG {who}", "[R] heading of the last part"),
+        Label("phan_ket_qua", "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", "[R] heading of the last part, followed by who is rated"),
         Label("phan_ket_qua_chu_thich", "(Phần dành cho người có thẩm quyền đánh giá)", "[R] note under it"),
         Label("ky_tham_quyen", "NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ",
               "[R] evaluator's title when the data gives no post (Art. 10 ND 335 competence, regime-2026.md §1.5)"),
@@ -253,7 +258,7 @@ def build_phieu(form: Form):
     doc = dk.new_document(title=form.title, **LAYOUT)
     dk.add_page_numbers(doc)
     _state_header(doc)
-    dk.title(doc, "{{ nhan.tieu_de }}", "Năm {{ nam }}", space_before=4, space_after=6)
+    dk.title(doc, "{{ nhan.tieu_de }} {{ doi_tuong }}", "Năm {{ nam }}", space_before=4, space_after=6)
     dk.field_line(doc, "Họ và tên", "{{ nguoi.ho_ten }}", space_after=1)
     dk.field_line(doc, "{{ nhan.dong_chuc_vu }}",
                   "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or '" + DOTS_FIELD + "' }}", space_after=1)
@@ -302,7 +307,7 @@ def build_phieu(form: Form):
                                           "{{ nguoi_nhan_xet.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
     dk.p_tag(doc, "endif")
 
-    dk.section_heading(doc, "{% if nguoi_nhan_xet.co %}V{% else %}IV{% endif %}. {{ nhan.phan_ket_qua }}",
+    dk.section_heading(doc, "{% if nguoi_nhan_xet.co %}V{% else %}IV{% endif %}. {{ nhan.phan_ket_qua }} {{ doi_tuong }}",
                        space_before=6, space_after=0)
     dk.add_paragraph(doc, R("{{ nhan.phan_ket_qua_chu_thich }}", italic=True), align="center", keep_next=True)
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
@@ -766,7 +771,7 @@ def build(code: str, *, write_meta: bool = False) -> Path:
     if missing:
         raise SystemExit(f"{meta_path}: [labels] lacks {', '.join(missing)} used by {out.name}; "
                          "add them or run with --write-meta")
-    unused = sorted(set(meta.get("labels", {})) - needed)
+    unused = sorted(set(meta.get("labels", {})) - needed - CONTEXT_LABELS)
     if unused:
         print(f"note: {meta_path.relative_to(ROOT)}: labels not used by the template: {', '.join(unused)}", file=sys.stderr)
     return out

@@ -189,7 +189,7 @@ def person_context(campaign: Campaign, form, person: Person, rating: PersonRatin
         ctx.update(points_context(campaign, person))
         ctx["diem_tong"]["ly_do_khac"] = level_reason(rating, ctx["diem_tong"]["muc"]) if final else ""
     if form.code in context_2026.PERSON_FORMS:
-        ctx.update(context_2026.person_context_2026(campaign, person, rating))
+        ctx.update(context_2026.person_context_2026(campaign, form, person, rating))
     return ctx
 
 

@@ -104,12 +104,23 @@ def missing_periods_note(rating: PersonRating) -> str:
     return ""
 
 
-def person_context_2026(campaign: Campaign, person: Person, rating: PersonRating) -> dict:
+def who_is_rated(form, person: Person) -> str:
+    """The phiếu's "CÔNG CHỨC" / "VIÊN CHỨC" (label `doi_tuong`), "CÁN BỘ" for cán bộ and
+    "NGƯỜI LAO ĐỘNG" for hợp đồng / người lao động (labels `doi_tuong_can_bo`,
+    `doi_tuong_nguoi_lao_dong`), as a form's labels give them."""
+    labels = form.labels
+    key = {"can_bo": "doi_tuong_can_bo", "hop_dong": "doi_tuong_nguoi_lao_dong",
+           "nguoi_lao_dong": "doi_tuong_nguoi_lao_dong"}.get(person.loai_nhan_su, "doi_tuong")
+    return labels.get(key) or labels.get("doi_tuong", "")
+
+
+def person_context_2026(campaign: Campaign, form, person: Person, rating: PersonRating) -> dict:
     rows = period_rows(campaign, person, rating)
     rated_by = signers.evaluator(campaign, person)
     manager = signers.commenter(campaign, person, rated_by)
     months = sum(3 if "Q" in r["ky"].upper() else 1 for r in rows)
     return {
+        "doi_tuong": who_is_rated(form, person),
         "ky": rows,
         "co_ky": bool(rows),
         "theo_quy": any("Q" in r["ky"].upper() for r in rows),
