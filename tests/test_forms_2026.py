@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import workbook_factory as wf
+
 from pipeline import api, ingest
 from pipeline.cli import main
 from pipeline.errors import ExitCode, TemplateError
