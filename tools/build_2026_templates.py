@@ -374,8 +374,10 @@ def build_theo_doi_ky(form: Form):
     dk.p_tag(doc, "endfor")
     dk.add_paragraph(doc, R("{{ nhan.dong_diem_nam }}: ", bold=True), R("{{ diem_nam or '" + D * 6 + "' }}", bold=True),
                      " ({{ so_ky }} {% if theo_quy %}quý{% else %}tháng{% endif %}).", space_before=6, keep_next=True)
-    dk.p_tag(doc, "if nhan.chu_giai")
+    dk.p_tag(doc, "if co_dde and nhan.chu_giai")
     dk.note_paragraph(doc, "{{ nhan.chu_giai }}", size=12, keep_next=True)
+    dk.p_tag(doc, "elif not co_dde and nhan.chu_giai_abc")
+    dk.note_paragraph(doc, "{{ nhan.chu_giai_abc }}", size=12, keep_next=True)
     dk.p_tag(doc, "endif")
     width = dk.text_width_cm(doc)
     dk.add_paragraph(doc, R("{{ dong_ngay_trong }}", italic=True), align="right", keep_next=True, space_before=4,
@@ -642,7 +644,9 @@ _add(Form(
         Label("dong_diem_nam", "Điểm đánh giá năm (trung bình cộng điểm các kỳ)", "[R] total line; averaging rule uncertain"),
         Label("chu_giai", "a) số lượng, b) chất lượng, c) tiến độ sản phẩm, công việc hoàn thành so với được giao (%); "
               "d) kết quả đơn vị, lĩnh vực phụ trách, đ) năng lực tổ chức thực hiện, e) năng lực tập hợp, đoàn kết (%).",
-              "[R] key; \"\" to drop it"),
+              "[R] key for leaders; \"\" to drop it"),
+        Label("chu_giai_abc", "a) số lượng, b) chất lượng, c) tiến độ sản phẩm, công việc hoàn thành so với được giao (%).",
+              "[R] key for the others; \"\" to drop it"),
         Label("ky_tu_danh_gia", "NGƯỜI TỰ ĐÁNH GIÁ", "[R]"),
         Label("ky_xac_nhan", "XÁC NHẬN CỦA NGƯỜI QUẢN LÝ", "[R] the confirming signer's title when the data gives no post"),
         Label("ky_xac_nhan_ghi_ro", "(Xác nhận, ký, ghi rõ họ tên)", "[R]"),
