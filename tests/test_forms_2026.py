@@ -320,6 +320,8 @@ def test_golden_monthly_period_sheet_with_products(built_2026, manifest_2026):
               "Điểm tiêu chí chung: 20,00; a) 100%; b) 93,75%; c) 100%; Điểm kỳ: 88,54.",
               "12. Tháng 12/2026", "(12 tháng)"):
         assert flat(s) in text, s
+    assert "c) tiến độ sản phẩm, công việc hoàn thành so với được giao (%)." in text
+    assert "d) kết quả đơn vị" not in text  # the leaders' key only for leaders
 
 
 @pytestmark_lo
