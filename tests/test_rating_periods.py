@@ -435,3 +435,42 @@ def _assert_exactly(problems, expected) -> None:
         (p,) = [p for p in problems if (p.severity, p.sheet, p.row, p.column) == (severity, sheet, row, col)]
         text = p.text()
         assert fragment in text and f"(ô {col}{row})" in text, text
+
+
+def test_periods_win_over_chamdiem_and_chamdiem_serves_a_person_without_periods():
+    b = Book(year=2026)
+    b.person("A")
+    b.months("A", 24, 80, 80, 80)  # 80 from the periods
+    b.score("A", "CHUNG", 30)
+    b.score("A", "KET_QUA", 70)  # 100 from ChamDiem: not used
+    b.person("B")
+    b.score("B", "CHUNG", 25)
+    b.score("B", "KET_QUA", 50)  # 75 from ChamDiem, no period: used
+    peers(b, "G")
+    r = b.rate()
+    assert r.of("A").diem == pytest.approx(80) and any("không dùng sheet ChamDiem" in w for w in r.of("A").canh_bao)
+    assert r.of("B").diem == pytest.approx(75) and r.of("B").muc_de_xuat == "HTT" and r.of("B").diem_ky == ()
+
+
+def test_the_results_spreadsheet_lists_every_period():
+    from pipeline.submission import ratings_xlsx
+
+    b = Book(year=2026)
+    b.person("A")
+    b.months("A", 19.996, 100, 100, 100, months=range(1, 4))
+    b.months("A", 20, 100, 100, 100, months=range(4, 13))
+    wb = ratings_xlsx.workbook(b.rate())
+    assert "DiemKy" in wb.sheetnames
+    # year: (3 × 89.996 + 9 × 90) / 12 = 89.999 -> printed 89.99, never 90
+    assert ratings_xlsx.cut(b.rate().of("A").diem) == 89.99
+
+
+def test_a_leader_with_d_100_over_a_kht_subordinate_is_warned():
+    b = Book(year=2026)
+    b.person("L", leader=True, unit="P1", group="LD")
+    b.months("L", 25, 90, 90, 90, d=100, dd=90, e=90)
+    b.person("S", unit="P1")
+    b.months("S", 10, 40, 40, 40)  # 10 + 70 × 120 / 300 = 38: KHT
+    r = b.rate()
+    assert r.of("S").muc_de_xuat == "KHT"
+    assert any("d) là 50%" in w and "Người S (S)" in w for w in r.of("L").canh_bao)

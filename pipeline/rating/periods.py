@@ -278,5 +278,27 @@ def kht_flag_warnings(person: Person, rb: Rulebook) -> tuple[str, ...]:
     return tuple(out)
 
 
+def unit_result_warnings(people: Sequence, campaign: Campaign) -> dict[str, str]:
+    """Leaders whose d) (results of the unit led) is 100 % in some period while someone of their unit
+    ends the year at KHT: d) is 50 % when a subordinate does not complete the tasks (a check, the
+    periods are not changed). `people` are PersonRatings; returns ma_so -> warning."""
+    kht: dict[str, list[str]] = defaultdict(list)
+    for pr in people:
+        if pr.muc_cuoi == "KHT":
+            kht[pr.ma_don_vi].append(f"{pr.ho_ten} ({pr.ma_so})")
+    leaders = {p.ma_so for p in campaign.people if p.lanh_dao_quan_ly}
+    out = {}
+    for pr in people:
+        if pr.ma_so not in leaders or not kht.get(pr.ma_don_vi):
+            continue
+        full = [k.ky for k in pr.diem_ky if k.d is not None and k.d >= 100]
+        others = [w for w in kht[pr.ma_don_vi] if not w.endswith(f"({pr.ma_so})")]
+        if full and others:
+            out[pr.ma_so] = (f"Đơn vị có người xếp loại Không hoàn thành nhiệm vụ ({', '.join(others)}) nhưng tỷ lệ d) kết quả "
+                             f"đơn vị phụ trách là 100% ở các kỳ {', '.join(full)}; d) là 50% ở kỳ có người thuộc quyền "
+                             "không hoàn thành nhiệm vụ. Kiểm tra lại các kỳ này ở sheet KetQuaKy.")
+    return out
+
+
 def better_than(level: str | None, ceiling: str) -> bool:
     return level is not None and RANK[level] > RANK[ceiling]
