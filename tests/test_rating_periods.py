@@ -143,23 +143,34 @@ def test_missing_quarter_and_no_period_at_all():
     assert any("chưa có kết quả tháng hoặc quý nào" in x for x in bb.ly_do)
 
 
-def test_months_worked_and_lawful_leave_need_no_result():
+def test_months_worked_need_results_and_leave_is_rulebook_data():
     b = Book(year=2026)
     # joined in May: 8 months in post, May–December present
     b.person("A", months=8)
     b.months("A", 24, 80, 80, 80, months=range(5, 13))
-    # 12 months in post, 4 months of lawful leave, 8 months present: covered; leave 3 to < 6 months caps at HT
+    # 12 months in post of which 4 of lawful leave, only the 8 months worked have results: the contract
+    # (workbook-2026.md) asks the periods to cover so_thang_cong_tac, 12 months -> no level
     b.person("B", absent=4)
     b.months("B", 24, 80, 80, 80, months=range(1, 9))
-    # 12 months in post, 7 months present (one short)
+    # the same with every month present: rated; leave of 3 to < 6 months caps at HT
+    b.person("B2", absent=4)
+    b.months("B2", 24, 80, 80, 80)
+    # 8 months in post, 7 months present (one short)
     b.person("C", months=8)
     b.months("C", 24, 80, 80, 80, months=range(6, 13))
     peers(b, "G")
     r = b.rate()
     assert r.of("A").muc_de_xuat == "HTT"
-    assert r.of("B").muc_de_xuat == "HT" and r.of("B").diem == pytest.approx(80)
+    assert r.of("B").muc_de_xuat is None and r.of("B").diem == pytest.approx(80)
+    assert any("Thiếu kết quả kỳ 2026-09, 2026-10, 2026-11, 2026-12" in x for x in r.of("B").ly_do)
+    assert any("4 tháng nghỉ theo quy định" in w for w in r.of("B").canh_bao)
+    assert r.of("B2").muc_de_xuat == "HT"
     assert r.of("C").muc_de_xuat is None
     assert any("Thiếu kết quả kỳ 2026-01, 2026-02, 2026-03, 2026-04, 2026-05" in x for x in r.of("C").ly_do)
+    # the other reading (leave needs no result: "the actual period of work") is one rulebook field
+    actual = replace(ND335, periods=PeriodFormula(leave_excused=True))
+    r = b.rate(actual)
+    assert r.of("B").muc_de_xuat == "HT" and r.of("C").muc_de_xuat is None
 
 
 # ---------------------------------------------------------------------------------------------

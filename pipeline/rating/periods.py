@@ -217,7 +217,12 @@ def year_score(person: Person, campaign: Campaign, rb: Rulebook) -> YearScore | 
         text = (f"Thiếu kết quả kỳ {what}: có kết quả {len(scores)} {unit_word}{months} trong khi thời gian "
                 f"công tác là {num(need)} tháng{leave}; chưa đủ căn cứ xếp loại, không có mức đề xuất")
         reasons.append(cited(f"{how}. {text}", basis))
-        warnings.append(f"{text}. Bổ sung kết quả các kỳ còn thiếu ở sheet KetQuaKy.")
+        hint = ""
+        if person.so_thang_nghi and not formula.leave_excused:
+            hint = (f" Người này có {num(person.so_thang_nghi)} tháng nghỉ theo quy định: số tháng công tác "
+                    f"({num(person.so_thang_cong_tac)}) vẫn tính cả thời gian nghỉ, nên các kỳ nghỉ cũng cần có kết quả; "
+                    "nếu trong thời gian nghỉ không theo dõi kết quả, cấp có thẩm quyền xem xét.")
+        warnings.append(f"{text}. Bổ sung kết quả các kỳ còn thiếu ở sheet KetQuaKy.{hint}")
         return YearScore(tuple(scores), diem, None, missing, tuple(reasons), tuple(warnings))
     level = level_of(diem, rb)
     reasons.append(cited(f"{how}: mức {WORDS[level]}", basis))
