@@ -485,3 +485,18 @@ def test_a_leader_with_d_100_over_a_kht_subordinate_is_warned():
     r = b.rate()
     assert r.of("S").muc_de_xuat == "KHT"
     assert any("d) là 50%" in w and "Người S (S)" in w for w in r.of("L").canh_bao)
+
+
+def test_the_choice_for_other_staff_is_checked(tmp_path):
+    import workbook_factory as wf
+
+    from pipeline import ingest
+
+    data = wf.tables()  # 2024
+    data["CoQuan"].append(("bo_quy_tac_khac", "nd233-2026"))
+    (p,) = [p for p in ingest.check(wf.write(tmp_path / "a.xlsx", data)) if p.sheet == "CoQuan"]
+    assert p.severity == "canh_bao" and "chỉ áp dụng từ năm 2026" in p.text()
+    data = _tables_2026()
+    data["CoQuan"].append(("bo_quy_tac_khac", "nd-khong-co"))
+    (p,) = [p for p in ingest.check(wf.write(tmp_path / "b.xlsx", data)) if p.sheet == "CoQuan"]
+    assert p.is_error and "Không có bộ quy tắc «nd-khong-co»" in p.text()

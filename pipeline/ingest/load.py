@@ -134,7 +134,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
                 label = schema.CO_QUAN.column(key).label
                 problems.append(_p(ERROR, row, key, f"«{label}» cách xa năm đánh giá {year}, không hợp lý.", value=d,
                                    expected=f"một ngày trong các năm {year - 1}–{year + 1}"))
-    _check_rulebook(row, problems)
+    _check_rulebook(row, problems, year)
     if not _complete(row, schema.CO_QUAN):
         return None
     return Agency(
@@ -147,7 +147,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
     )
 
 
-def _check_rulebook(row: Row, problems: list[Problem]) -> None:
+def _check_rulebook(row: Row, problems: list[Problem], year: int | None = None) -> None:
     from pipeline.rating.rulebooks import RULEBOOKS
 
     name = row.values.get("bo_quy_tac")
@@ -158,6 +158,13 @@ def _check_rulebook(row: Row, problems: list[Problem]) -> None:
     if other and other not in RULEBOOKS:
         problems.append(_p(ERROR, row, "bo_quy_tac_khac", f"Không có bộ quy tắc «{other}».", value=other,
                            expected="để trống (mặc định nd335-2025) hoặc một trong: " + ", ".join(RULEBOOKS)))
+    elif other and name:
+        problems.append(_p(WARNING, row, "bo_quy_tac_khac", f"Ô «Bộ quy tắc» đã chọn {name} cho mọi người; ô này không "
+                           "được dùng.", value=other, expected="để trống một trong hai ô"))
+    elif other and year and year < 2026:
+        problems.append(_p(WARNING, row, "bo_quy_tac_khac", f"Bộ quy tắc theo loại nhân sự chỉ áp dụng từ năm 2026; năm "
+                           f"{year} mọi người xếp loại theo cùng một bộ quy tắc, ô này không được dùng.", value=other,
+                           expected="để trống"))
 
 
 def _rulebook(data, year: int | None):
