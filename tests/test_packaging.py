@@ -17,6 +17,7 @@ def test_wheel_contains_templates_and_sample(tmp_path):
     wheel = next(tmp_path.glob("hoso-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "pipeline/_resources/data/mau_ho_so_2024.xlsx" in names
+    assert "pipeline/_resources/data/mau_ho_so_2026.xlsx" in names
     assert "pipeline/_resources/templates/bo_mau.toml" in names
     for form in (p.name for p in (ROOT / "templates").iterdir() if (p / "meta.toml").exists()):
         assert f"pipeline/_resources/templates/{form}/template.docx" in names

@@ -143,23 +143,34 @@ def test_missing_quarter_and_no_period_at_all():
     assert any("chưa có kết quả tháng hoặc quý nào" in x for x in bb.ly_do)
 
 
-def test_months_worked_and_lawful_leave_need_no_result():
+def test_months_worked_need_results_and_leave_is_rulebook_data():
     b = Book(year=2026)
     # joined in May: 8 months in post, May–December present
     b.person("A", months=8)
     b.months("A", 24, 80, 80, 80, months=range(5, 13))
-    # 12 months in post, 4 months of lawful leave, 8 months present: covered; leave 3 to < 6 months caps at HT
+    # 12 months in post of which 4 of lawful leave, only the 8 months worked have results: the contract
+    # (workbook-2026.md) asks the periods to cover so_thang_cong_tac, 12 months -> no level
     b.person("B", absent=4)
     b.months("B", 24, 80, 80, 80, months=range(1, 9))
-    # 12 months in post, 7 months present (one short)
+    # the same with every month present: rated; leave of 3 to < 6 months caps at HT
+    b.person("B2", absent=4)
+    b.months("B2", 24, 80, 80, 80)
+    # 8 months in post, 7 months present (one short)
     b.person("C", months=8)
     b.months("C", 24, 80, 80, 80, months=range(6, 13))
     peers(b, "G")
     r = b.rate()
     assert r.of("A").muc_de_xuat == "HTT"
-    assert r.of("B").muc_de_xuat == "HT" and r.of("B").diem == pytest.approx(80)
+    assert r.of("B").muc_de_xuat is None and r.of("B").diem == pytest.approx(80)
+    assert any("Thiếu kết quả kỳ 2026-09, 2026-10, 2026-11, 2026-12" in x for x in r.of("B").ly_do)
+    assert any("4 tháng nghỉ theo quy định" in w for w in r.of("B").canh_bao)
+    assert r.of("B2").muc_de_xuat == "HT"
     assert r.of("C").muc_de_xuat is None
     assert any("Thiếu kết quả kỳ 2026-01, 2026-02, 2026-03, 2026-04, 2026-05" in x for x in r.of("C").ly_do)
+    # the other reading (leave needs no result: "the actual period of work") is one rulebook field
+    actual = replace(ND335, periods=PeriodFormula(leave_excused=True))
+    r = b.rate(actual)
+    assert r.of("B").muc_de_xuat == "HT" and r.of("C").muc_de_xuat is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -435,3 +446,57 @@ def _assert_exactly(problems, expected) -> None:
         (p,) = [p for p in problems if (p.severity, p.sheet, p.row, p.column) == (severity, sheet, row, col)]
         text = p.text()
         assert fragment in text and f"(ô {col}{row})" in text, text
+
+
+def test_periods_win_over_chamdiem_and_chamdiem_serves_a_person_without_periods():
+    b = Book(year=2026)
+    b.person("A")
+    b.months("A", 24, 80, 80, 80)  # 80 from the periods
+    b.score("A", "CHUNG", 30)
+    b.score("A", "KET_QUA", 70)  # 100 from ChamDiem: not used
+    b.person("B")
+    b.score("B", "CHUNG", 25)
+    b.score("B", "KET_QUA", 50)  # 75 from ChamDiem, no period: used
+    peers(b, "G")
+    r = b.rate()
+    assert r.of("A").diem == pytest.approx(80) and any("không dùng sheet ChamDiem" in w for w in r.of("A").canh_bao)
+    assert r.of("B").diem == pytest.approx(75) and r.of("B").muc_de_xuat == "HTT" and r.of("B").diem_ky == ()
+
+
+def test_the_results_spreadsheet_lists_every_period():
+    from pipeline.submission import ratings_xlsx
+
+    b = Book(year=2026)
+    b.person("A")
+    b.months("A", 19.996, 100, 100, 100, months=range(1, 4))
+    b.months("A", 20, 100, 100, 100, months=range(4, 13))
+    wb = ratings_xlsx.workbook(b.rate())
+    assert "DiemKy" in wb.sheetnames
+    # year: (3 × 89.996 + 9 × 90) / 12 = 89.999 -> printed 89.99, never 90
+    assert ratings_xlsx.cut(b.rate().of("A").diem) == 89.99
+
+
+def test_a_leader_with_d_100_over_a_kht_subordinate_is_warned():
+    b = Book(year=2026)
+    b.person("L", leader=True, unit="P1", group="LD")
+    b.months("L", 25, 90, 90, 90, d=100, dd=90, e=90)
+    b.person("S", unit="P1")
+    b.months("S", 10, 40, 40, 40)  # 10 + 70 × 120 / 300 = 38: KHT
+    r = b.rate()
+    assert r.of("S").muc_de_xuat == "KHT"
+    assert any("d) là 50%" in w and "Người S (S)" in w for w in r.of("L").canh_bao)
+
+
+def test_the_choice_for_other_staff_is_checked(tmp_path):
+    import workbook_factory as wf
+
+    from pipeline import ingest
+
+    data = wf.tables()  # 2024
+    data["CoQuan"].append(("bo_quy_tac_khac", "nd233-2026"))
+    (p,) = [p for p in ingest.check(wf.write(tmp_path / "a.xlsx", data)) if p.sheet == "CoQuan"]
+    assert p.severity == "canh_bao" and "chỉ áp dụng từ năm 2026" in p.text()
+    data = _tables_2026()
+    data["CoQuan"].append(("bo_quy_tac_khac", "nd-khong-co"))
+    (p,) = [p for p in ingest.check(wf.write(tmp_path / "b.xlsx", data)) if p.sheet == "CoQuan"]
+    assert p.is_error and "Không có bộ quy tắc «nd-khong-co»" in p.text()

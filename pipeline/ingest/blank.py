@@ -64,6 +64,7 @@ KIND_TEXT = {
     schema.YESNO: "Có / Không",
     schema.LEVEL: "Mức xếp loại",
     schema.CODE: "Chọn trong danh sách",
+    schema.PERIOD: "Kỳ: tháng 2026-01 … 2026-12 hoặc quý 2026-Q1 … 2026-Q4",
 }
 
 CONVENTIONS = (
@@ -188,7 +189,7 @@ def _table_sheet(wb: Workbook, spec: schema.Sheet, lists: _Lists) -> None:
         dim.width = max(col.width, 8)
         if col.kind == schema.DATE:
             dim.number_format = DATE_FORMAT
-        elif col.kind == schema.ID:
+        elif col.kind in (schema.ID, schema.PERIOD):  # «2026-01» must stay text, not become a date
             dim.number_format = "@"
         dv = _validation(col, lists)
         if dv is not None:

@@ -134,7 +134,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
                 label = schema.CO_QUAN.column(key).label
                 problems.append(_p(ERROR, row, key, f"«{label}» cách xa năm đánh giá {year}, không hợp lý.", value=d,
                                    expected=f"một ngày trong các năm {year - 1}–{year + 1}"))
-    _check_rulebook(row, problems)
+    _check_rulebook(row, problems, year)
     if not _complete(row, schema.CO_QUAN):
         return None
     return Agency(
@@ -170,7 +170,7 @@ def _check_superior(data, problems: list[Problem]) -> None:
                        expected=f"ghi các trường {cells} trong sheet Cơ quan"))
 
 
-def _check_rulebook(row: Row, problems: list[Problem]) -> None:
+def _check_rulebook(row: Row, problems: list[Problem], year: int | None = None) -> None:
     from pipeline.rating.rulebooks import RULEBOOKS
 
     name = row.values.get("bo_quy_tac")
@@ -181,6 +181,13 @@ def _check_rulebook(row: Row, problems: list[Problem]) -> None:
     if other and other not in RULEBOOKS:
         problems.append(_p(ERROR, row, "bo_quy_tac_khac", f"Không có bộ quy tắc «{other}».", value=other,
                            expected="để trống (mặc định nd335-2025) hoặc một trong: " + ", ".join(RULEBOOKS)))
+    elif other and name:
+        problems.append(_p(WARNING, row, "bo_quy_tac_khac", f"Ô «Bộ quy tắc» đã chọn {name} cho mọi người; ô này không "
+                           "được dùng.", value=other, expected="để trống một trong hai ô"))
+    elif other and year and year < 2026:
+        problems.append(_p(WARNING, row, "bo_quy_tac_khac", f"Bộ quy tắc theo loại nhân sự chỉ áp dụng từ năm 2026; năm "
+                           f"{year} mọi người xếp loại theo cùng một bộ quy tắc, ô này không được dùng.", value=other,
+                           expected="để trống"))
 
 
 def _rulebook(data, year: int | None):
@@ -607,6 +614,51 @@ def _periods(data, people, leaders: dict[str, bool], year, rulebook, problems) -
     return out, products
 
 
+def _check_coverage(data, periods: list[PeriodResult], year, problems) -> None:
+    """A warning on each person whose periods do not cover the months worked (they get no level),
+    once KetQuaKy is in use; the same rule as pipeline.rating.periods, for `hoso check`."""
+    from pipeline.rating.periods import all_periods, is_quarter, months_to_cover
+    from pipeline.rating.rulebooks import RULEBOOKS, UnknownRulebook, for_person
+
+    sheet = data.get("NhanSu")
+    if not periods or not year or sheet is None:
+        return
+    agency = _agency_row(data)
+    forced = agency.values.get("bo_quy_tac") if agency else None
+    others = agency.values.get("bo_quy_tac_khac") if agency else None
+
+    by_person: dict[str, list[str]] = defaultdict(list)
+    for pr in periods:
+        by_person[pr.ma_so].append(pr.ky)
+    for row in sheet.rows:
+        v = row.values
+        if "ma_so" not in v or "loai_nhan_su" not in v:
+            continue
+        try:
+            rb = RULEBOOKS[forced] if forced in RULEBOOKS else for_person(year, v["loai_nhan_su"], others)
+        except UnknownRulebook:  # reported on its own cell
+            continue
+        if rb.periods is None:
+            continue
+        months = v.get("so_thang_cong_tac", 12)
+        if months < rb.min_months and not v.get("nghi_thai_san", False):
+            continue  # not rated at all
+        person = Person(ma_so=v["ma_so"], ho_ten="", ngay_sinh=None, ma_don_vi="", vai_tro="", loai_nhan_su="",
+                        lanh_dao_quan_ly=False, so_thang_cong_tac=months, so_thang_nghi=v.get("so_thang_nghi", 0))
+        need = months_to_cover(person, rb.periods)
+        kys = by_person.get(v["ma_so"], [])
+        quarters = bool(kys) and all(is_quarter(k) for k in kys)
+        covered = sum(rb.periods.quarter_months if is_quarter(k) else 1 for k in kys)
+        if covered + 1e-9 >= need:
+            continue
+        missing = [k for k in all_periods(year, quarters) if k not in set(kys)]
+        what = ("chưa có kết quả tháng hoặc quý nào ở sheet «KetQuaKy»" if not kys else
+                f"thiếu kết quả kỳ {', '.join(missing)} ở sheet «KetQuaKy»")
+        problems.append(_p(WARNING, row, "ma_so", f"Người này {what} (thời gian công tác {months:g} tháng): chưa được "
+                           "xếp loại cho đến khi đủ kết quả các kỳ.", value=v["ma_so"],
+                           expected="mỗi tháng (hoặc quý) trong thời gian công tác một dòng ở sheet «KetQuaKy»"))
+
+
 def _period_year(row: Row, year, problems) -> bool:
     ky = row.values["ky"]
     if year and not ky.startswith(f"{year}-"):
@@ -690,6 +742,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     cap_overrides = _cap_overrides(data, problems)
     leaders = _leaders(data)
     periods, products = _periods(data, declared, leaders, year, rulebook, problems)
+    _check_coverage(data, periods, year, problems)
     problems = _sorted(problems)
     if any(p.is_error for p in problems) or agency is None or not build:
         return None, problems

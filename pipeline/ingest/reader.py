@@ -218,6 +218,7 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
     order = {col.key: n for n, col in enumerate(c for _, c in sorted(index.items()))}
     required = [(col, *headers[col.key]) for _, col in sorted(index.items()) if col.required]
     markers = (Formula, CellError)
+    limit = MAX_ROWS * spec.extra.get("rows_per_person", 1)  # KetQuaKy, SanPham: many rows per person
     rows: list[Row] = []
     for number, raw_row in rows_iter:
         values: dict[str, object] = {}
@@ -266,10 +267,10 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                 (present := present or set()).add(key)  # its problem is reported; not also "missing"
         if blank:
             continue  # empty row (or content only in ignored columns)
-        if len(rows) >= MAX_ROWS:
-            problems.append(Problem(ERROR, sheet, f"Sheet có quá nhiều dòng dữ liệu (trên {MAX_ROWS:,}); phần sau không "
+        if len(rows) >= limit:
+            problems.append(Problem(ERROR, sheet, f"Sheet có quá nhiều dòng dữ liệu (trên {limit:,}); phần sau không "
                                     "được đọc.".replace(",", "."), row=number,
-                                    expected=f"tối đa {MAX_ROWS:,} dòng".replace(",", ".")))
+                                    expected=f"tối đa {limit:,} dòng".replace(",", ".")))
             break
         for col, letter, head in required:
             if col.key not in values and (present is None or col.key not in present):

@@ -282,6 +282,7 @@ KET_QUA_KY = Sheet(
         C("ty_le_to_chuc_thuc_hien", "Năng lực tổ chức thực hiện (%)", NUMBER, help="đ) chỉ người lãnh đạo, quản lý; 0–100", width=12),
         C("ty_le_doan_ket", "Năng lực tập hợp, đoàn kết (%)", NUMBER, help="e) chỉ người lãnh đạo, quản lý; 0–100", width=12),
     ),
+    extra={"rows_per_person": 12},  # up to 12 months per person: the row limit is 12 × the per-sheet limit
 )
 
 SAN_PHAM = Sheet(
@@ -299,6 +300,7 @@ SAN_PHAM = Sheet(
         C("mien_tru", "Lý do khách quan được xác nhận", YESNO,
           help="Có: lỗi do nguyên nhân khách quan được cấp có thẩm quyền xác nhận, không bị trừ điểm", width=10),
     ),
+    extra={"rows_per_person": 60},  # several products a month
 )
 
 SHEETS: tuple[Sheet, ...] = (

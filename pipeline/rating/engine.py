@@ -61,6 +61,8 @@ def rate(campaign: Campaign, *, rulebook: Rulebook | str | None = None) -> Ratin
                 g.startswith(o.nhom_tuong_dong.casefold() + " (") for g in known):
             agency_warnings.append(f"Ngoại lệ tỷ lệ HTXS cho nhóm «{o.nhom_tuong_dong}» (văn bản số {o.so_van_ban}) "
                                    "không khớp nhóm tương đồng nào của người được xếp loại.")
+    unit_checks = periods.unit_result_warnings(people, campaign)  # leaders' d) against their unit's KHT
+    people = [_with(pr, warnings=(unit_checks[pr.ma_so],)) if pr.ma_so in unit_checks else pr for pr in people]
     rb = plan.primary
     people, emu_warnings, emu_summary = rate_emulation(people, campaign, rb)
     agency_warnings += emu_warnings
@@ -120,8 +122,16 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, cri
     vote = campaign.votes.get(p.ma_so)
     meeting = rules.meeting_level(vote) if vote is not None else None
     points = rules.points_of(scores, criteria, rb)
-    # from 2026: the year score from the periods (KetQuaKy), unless the person was scored in ChamDiem instead
-    period = periods.year_score(p, campaign, rb) if points is None else None
+    # from 2026: the year score from the periods (KetQuaKy); ChamDiem only for a person without any period
+    period = periods.year_score(p, campaign, rb)
+    if period is not None and points is not None:
+        if period.scores:
+            points = None
+            period = replace(period, warnings=period.warnings + (
+                "Có cả điểm ở sheet ChamDiem và kết quả từng kỳ ở sheet KetQuaKy: chương trình tính điểm năm từ các kỳ, "
+                "không dùng sheet ChamDiem.",))
+        else:
+            period = None
     diem = period.diem if period is not None else None if points is None else points.total
     base = dict(ma_so=p.ma_so, ho_ten=p.ho_ten, ma_don_vi=p.ma_don_vi, nhom_tuong_dong=default_group(p),
                 tu_xep_loai=p.tu_xep_loai, muc_quyet_dinh=p.muc_quyet_dinh, muc_hop=meeting,

@@ -217,7 +217,12 @@ def year_score(person: Person, campaign: Campaign, rb: Rulebook) -> YearScore | 
         text = (f"Thiếu kết quả kỳ {what}: có kết quả {len(scores)} {unit_word}{months} trong khi thời gian "
                 f"công tác là {num(need)} tháng{leave}; chưa đủ căn cứ xếp loại, không có mức đề xuất")
         reasons.append(cited(f"{how}. {text}", basis))
-        warnings.append(f"{text}. Bổ sung kết quả các kỳ còn thiếu ở sheet KetQuaKy.")
+        hint = ""
+        if person.so_thang_nghi and not formula.leave_excused:
+            hint = (f" Người này có {num(person.so_thang_nghi)} tháng nghỉ theo quy định: số tháng công tác "
+                    f"({num(person.so_thang_cong_tac)}) vẫn tính cả thời gian nghỉ, nên các kỳ nghỉ cũng cần có kết quả; "
+                    "nếu trong thời gian nghỉ không theo dõi kết quả, cấp có thẩm quyền xem xét.")
+        warnings.append(f"{text}. Bổ sung kết quả các kỳ còn thiếu ở sheet KetQuaKy.{hint}")
         return YearScore(tuple(scores), diem, None, missing, tuple(reasons), tuple(warnings))
     level = level_of(diem, rb)
     reasons.append(cited(f"{how}: mức {WORDS[level]}", basis))
@@ -276,6 +281,28 @@ def kht_flag_warnings(person: Person, rb: Rulebook) -> tuple[str, ...]:
         out.append(f"Có ghi đơn vị phụ trách xảy ra tham nhũng, lãng phí nhưng bộ quy tắc {rb.id} không có trường hợp này; "
                    "cấp có thẩm quyền xem xét.")
     return tuple(out)
+
+
+def unit_result_warnings(people: Sequence, campaign: Campaign) -> dict[str, str]:
+    """Leaders whose d) (results of the unit led) is 100 % in some period while someone of their unit
+    ends the year at KHT: d) is 50 % when a subordinate does not complete the tasks (a check, the
+    periods are not changed). `people` are PersonRatings; returns ma_so -> warning."""
+    kht: dict[str, list[str]] = defaultdict(list)
+    for pr in people:
+        if pr.muc_cuoi == "KHT":
+            kht[pr.ma_don_vi].append(f"{pr.ho_ten} ({pr.ma_so})")
+    leaders = {p.ma_so for p in campaign.people if p.lanh_dao_quan_ly}
+    out = {}
+    for pr in people:
+        if pr.ma_so not in leaders or not kht.get(pr.ma_don_vi):
+            continue
+        full = [k.ky for k in pr.diem_ky if k.d is not None and k.d >= 100]
+        others = [w for w in kht[pr.ma_don_vi] if not w.endswith(f"({pr.ma_so})")]
+        if full and others:
+            out[pr.ma_so] = (f"Đơn vị có người xếp loại Không hoàn thành nhiệm vụ ({', '.join(others)}) nhưng tỷ lệ d) kết quả "
+                             f"đơn vị phụ trách là 100% ở các kỳ {', '.join(full)}; d) là 50% ở kỳ có người thuộc quyền "
+                             "không hoàn thành nhiệm vụ. Kiểm tra lại các kỳ này ở sheet KetQuaKy.")
+    return out
 
 
 def better_than(level: str | None, ceiling: str) -> bool:

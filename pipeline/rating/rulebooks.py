@@ -69,7 +69,9 @@ class PeriodFormula:
     deduction: float = 0.25  # per quality failure / per delay, of that product's score
     weights: tuple[float, float, float] = (1, 1, 1)  # a, b, c (non-leaders)
     leader_weights: tuple[float, float, float, float, float, float] = (1, 1, 1, 1, 1, 1)  # a, b, c, d, đ, e
-    leave_excused: bool = True  # months of lawful leave (so_thang_nghi) need no period result
+    # False (workbook-2026.md): the periods must cover so_thang_cong_tac; True: months of lawful leave
+    # (so_thang_nghi) need no period result (the "actual period of work" reading of ND 335 Art. 21)
+    leave_excused: bool = False
     quarter_months: int = 3
 
     @property
