@@ -168,6 +168,8 @@ def test_second_agency_golden_text(second):
 def test_second_agency_party_self_rating_and_points(second):
     out, docs = second
     kd = _form_text(out, docs, "NS-01", "mau_02b")
+    block = _signer_after(kd, "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ")  # the CC/VC rating on the head's 02B
+    assert "CHỦ TỊCH UBND TỈNH" in block and "Lò Văn Tỉnh" in block and "Nguyễn Văn An" not in block
     vii2 = kd[kd.index("2. Xếp loại đảng viên"):]
     assert vii2.startswith("2. Xếp loại đảng viên: (Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ;")
     # the chosen level is underlined in the Word file (the official way)
@@ -194,6 +196,10 @@ def test_sample_person_forms(built):
     head = _form_text(out, docs, "VP-001", "mau_02")
     block = _signer_after(head, "NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ")
     assert "Nguyễn Đình Khải" not in block  # superior unknown: left for handwriting
+    kd = _form_text(out, docs, "VP-001", "mau_02b")
+    assert "Nguyễn Đình Khải" not in _signer_after(kd, "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ")
+    kd = _form_text(out, docs, "VP-016", "mau_02a")
+    assert "CHÁNH VĂN PHÒNG (Xác lập thời điểm, ký, ghi rõ họ tên và đóng dấu) Nguyễn Đình Khải" in kd
     assert "UBND TỈNH HÀ GIANG NAM VĂN PHÒNG UBND TỈNH HÀ GIANG NAM" in head  # not "HÀ GIANG / NAM"
     staff = _form_text(out, docs, "VP-008", "mau_02")
     assert "III. Ý KIẾN NHẬN XÉT, ĐÁNH GIÁ CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" in staff
