@@ -249,3 +249,21 @@ def test_no_code_and_one_level_per_person(which, built, second, sample):
             if d["mau"] == "mau_12_hddg" and rating.muc_cuoi and rating.rated:
                 final = re.search(r"Mức xếp loại (?:đề xuất|của cấp có thẩm quyền): (.+?nhiệm vụ)", text).group(1)
                 assert final == WORDS[rating.muc_cuoi], (ma, final)
+
+
+def test_head_named_with_a_courtesy_title(tmp_path):
+    data = _second_tables()
+    data["CoQuan"] = [(k, "Ông Nguyễn Văn An" if k == "nguoi_dung_dau" else v) for k, v in data["CoQuan"]]
+    c = ingest.load(wf.write(tmp_path / "so.xlsx", data))
+    assert signers.evaluator(c, c.person("NS-01")).ho_ten == "Lò Văn Tỉnh"
+    assert signers.evaluator(c, c.person("NS-02")).ho_ten == "Ông Nguyễn Văn An"
+
+
+def test_head_spelt_differently_is_a_warning(tmp_path):
+    data = _second_tables()
+    data["CoQuan"] = [(k, "Nguyễn Văn Ân" if k == "nguoi_dung_dau" else v) for k, v in data["CoQuan"]]
+    data["NhanSu"][0].update(chuc_vu="Giám đốc Sở")
+    warnings = [p for p in ingest.check(wf.write(tmp_path / "so.xlsx", data)) if not p.is_error]
+    (w,) = [w for w in warnings if "Nguyễn Văn Ân" in w.message]
+    assert (w.sheet, w.row, w.column) == ("NhanSu", 2, wf.letter("NhanSu", "ho_ten"))
+    assert "chính họ là người có thẩm quyền đánh giá" in w.message
