@@ -14,9 +14,9 @@ import re
 import zipfile
 
 import pytest
+import workbook_factory as wf
 from pypdf import PdfReader
 
-import workbook_factory as wf
 from pipeline import api, ingest
 from pipeline.forms import signers
 from pipeline.forms.layout import break_lines

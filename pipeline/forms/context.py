@@ -47,7 +47,7 @@ def step_date_line(place: str, date: dt.date | None) -> str:
     return f"{place}, ngày {date.day:02d} tháng {date.month:02d} năm {date.year}"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def level_list(level: str | None) -> dict[str, dict[str, str]]:
     """The official bracketed list "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; …)"
     split so the template underlines the chosen level (forms.md §2.4): `chon.<code>` holds the

@@ -117,7 +117,7 @@ def break_lines(text: str, width: float = HEADER_LEFT_TEXT_CM, *, size: float = 
     forbidden = {k for a, b in spans for k in range(a + 1, b)}  # inside a place name
     n = len(words)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def best(i: int):
         """(lines, bad breaks, spread) for words[i:] and the chosen break list."""
         if i == n:
