@@ -267,3 +267,28 @@ def test_head_spelt_differently_is_a_warning(tmp_path):
     (w,) = [w for w in warnings if "Nguyễn Văn Ân" in w.message]
     assert (w.sheet, w.row, w.column) == ("NhanSu", 2, wf.letter("NhanSu", "ho_ten"))
     assert "chính họ là người có thẩm quyền đánh giá" in w.message
+
+
+def test_levels_marked_the_official_way_or_with_boxes_by_setting(tmp_path):
+    import dataclasses
+
+    from pipeline.forms.context import person_context
+    from pipeline.forms.registry import Registry
+    from pipeline.rating.engine import rate
+
+    c = _campaign(tmp_path)
+    ratings = rate(c)
+    spec = Registry().get("mau_02b")
+    p = c.person("NS-01")
+    ctx = person_context(c, spec, p, ratings.of(p.ma_so))
+    assert ctx["o_danh_dau"] is False
+    assert ctx["ds_tu_xep_loai_dang"]["chon"] == {"HTXS": "", "HTT": "hoàn thành tốt nhiệm vụ", "HT": "", "KHT": ""}
+    assert ctx["ds_tu_xep_loai_dang"]["khac"]["HTT"] == ""
+    assert ctx["ds_tu_xep_loai"]["chon"]["HTT"] == "hoàn thành tốt nhiệm vụ"  # NS-01 rates himself HTT
+    assert not any(ctx["ds_ket_qua"]["chon"].values())  # nothing decided yet
+    boxed = dataclasses.replace(spec, labels={**spec.labels, "cach_danh_dau_muc": "Ô đánh dấu"})
+    ctx = person_context(c, boxed, p, ratings.of(p.ma_so))
+    assert ctx["o_danh_dau"] is True and ctx["tu_xep_loai_dang"]["HTT"] == "☒"
+    other = c.person("NS-02")  # no party self-rating given: nothing chosen
+    ctx = person_context(c, spec, other, ratings.of(other.ma_so))
+    assert not any(ctx["ds_tu_xep_loai_dang"]["chon"].values())
