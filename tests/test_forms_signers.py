@@ -14,9 +14,9 @@ import re
 import zipfile
 
 import pytest
+import workbook_factory as wf
 from pypdf import PdfReader
 
-import workbook_factory as wf
 from pipeline import api, ingest
 from pipeline.forms import signers
 from pipeline.forms.layout import break_lines
@@ -168,6 +168,8 @@ def test_second_agency_golden_text(second):
 def test_second_agency_party_self_rating_and_points(second):
     out, docs = second
     kd = _form_text(out, docs, "NS-01", "mau_02b")
+    block = _signer_after(kd, "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ")  # the CC/VC rating on the head's 02B
+    assert "CHỦ TỊCH UBND TỈNH" in block and "Lò Văn Tỉnh" in block and "Nguyễn Văn An" not in block
     vii2 = kd[kd.index("2. Xếp loại đảng viên"):]
     assert vii2.startswith("2. Xếp loại đảng viên: (Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ;")
     # the chosen level is underlined in the Word file (the official way)
@@ -194,6 +196,10 @@ def test_sample_person_forms(built):
     head = _form_text(out, docs, "VP-001", "mau_02")
     block = _signer_after(head, "NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ")
     assert "Nguyễn Đình Khải" not in block  # superior unknown: left for handwriting
+    kd = _form_text(out, docs, "VP-001", "mau_02b")
+    assert "Nguyễn Đình Khải" not in _signer_after(kd, "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ")
+    kd = _form_text(out, docs, "VP-016", "mau_02a")
+    assert "CHÁNH VĂN PHÒNG (Xác lập thời điểm, ký, ghi rõ họ tên và đóng dấu) Nguyễn Đình Khải" in kd
     assert "UBND TỈNH HÀ GIANG NAM VĂN PHÒNG UBND TỈNH HÀ GIANG NAM" in head  # not "HÀ GIANG / NAM"
     staff = _form_text(out, docs, "VP-008", "mau_02")
     assert "III. Ý KIẾN NHẬN XÉT, ĐÁNH GIÁ CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" in staff
@@ -243,3 +249,46 @@ def test_no_code_and_one_level_per_person(which, built, second, sample):
             if d["mau"] == "mau_12_hddg" and rating.muc_cuoi and rating.rated:
                 final = re.search(r"Mức xếp loại (?:đề xuất|của cấp có thẩm quyền): (.+?nhiệm vụ)", text).group(1)
                 assert final == WORDS[rating.muc_cuoi], (ma, final)
+
+
+def test_head_named_with_a_courtesy_title(tmp_path):
+    data = _second_tables()
+    data["CoQuan"] = [(k, "Ông Nguyễn Văn An" if k == "nguoi_dung_dau" else v) for k, v in data["CoQuan"]]
+    c = ingest.load(wf.write(tmp_path / "so.xlsx", data))
+    assert signers.evaluator(c, c.person("NS-01")).ho_ten == "Lò Văn Tỉnh"
+    assert signers.evaluator(c, c.person("NS-02")).ho_ten == "Ông Nguyễn Văn An"
+
+
+def test_head_spelt_differently_is_a_warning(tmp_path):
+    data = _second_tables()
+    data["CoQuan"] = [(k, "Nguyễn Văn Ân" if k == "nguoi_dung_dau" else v) for k, v in data["CoQuan"]]
+    data["NhanSu"][0].update(chuc_vu="Giám đốc Sở")
+    warnings = [p for p in ingest.check(wf.write(tmp_path / "so.xlsx", data)) if not p.is_error]
+    (w,) = [w for w in warnings if "Nguyễn Văn Ân" in w.message]
+    assert (w.sheet, w.row, w.column) == ("NhanSu", 2, wf.letter("NhanSu", "ho_ten"))
+    assert "chính họ là người có thẩm quyền đánh giá" in w.message
+
+
+def test_levels_marked_the_official_way_or_with_boxes_by_setting(tmp_path):
+    import dataclasses
+
+    from pipeline.forms.context import person_context
+    from pipeline.forms.registry import Registry
+    from pipeline.rating.engine import rate
+
+    c = _campaign(tmp_path)
+    ratings = rate(c)
+    spec = Registry().get("mau_02b")
+    p = c.person("NS-01")
+    ctx = person_context(c, spec, p, ratings.of(p.ma_so))
+    assert ctx["o_danh_dau"] is False
+    assert ctx["ds_tu_xep_loai_dang"]["chon"] == {"HTXS": "", "HTT": "hoàn thành tốt nhiệm vụ", "HT": "", "KHT": ""}
+    assert ctx["ds_tu_xep_loai_dang"]["khac"]["HTT"] == ""
+    assert ctx["ds_tu_xep_loai"]["chon"]["HTT"] == "hoàn thành tốt nhiệm vụ"  # NS-01 rates himself HTT
+    assert not any(ctx["ds_ket_qua"]["chon"].values())  # nothing decided yet
+    boxed = dataclasses.replace(spec, labels={**spec.labels, "cach_danh_dau_muc": "Ô đánh dấu"})
+    ctx = person_context(c, boxed, p, ratings.of(p.ma_so))
+    assert ctx["o_danh_dau"] is True and ctx["tu_xep_loai_dang"]["HTT"] == "☒"
+    other = c.person("NS-02")  # no party self-rating given: nothing chosen
+    ctx = person_context(c, spec, other, ratings.of(other.ma_so))
+    assert not any(ctx["ds_tu_xep_loai_dang"]["chon"].values())

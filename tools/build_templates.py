@@ -905,8 +905,11 @@ def _build_kiem_diem(spec: FormSpec, leader: bool):
     dk.signature_table(
         doc,
         None,
-        {"title": "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ",
-         "hint": "(Xác lập thời điểm, ký, ghi rõ họ tên và đóng dấu)", "name": ""},
+        # the competent evaluator (signers.py): the superior's head on the agency head's own
+        # form, blank for handwriting when unknown; never the person
+        {"title": "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", "subtitle": "{{ nguoi_danh_gia.chuc_vu_hoa }}",
+         "hint": "(Xác lập thời điểm, ký, ghi rõ họ tên và đóng dấu)",
+         "name": "{{ nguoi_danh_gia.ho_ten }}"},
         widths_cm=(5.0, 11.0),
     )
 

@@ -7,6 +7,7 @@ changed, its PDF is reused.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
@@ -46,11 +47,12 @@ def step_date_line(place: str, date: dt.date | None) -> str:
     return f"{place}, ngày {date.day:02d} tháng {date.month:02d} năm {date.year}"
 
 
+@functools.cache
 def level_list(level: str | None) -> dict[str, dict[str, str]]:
     """The official bracketed list "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; …)"
     split so the template underlines the chosen level (forms.md §2.4): `chon.<code>` holds the
     words of the chosen level (printed underlined), `khac.<code>` those of the others; exactly
-    one of the two is "" for each level."""
+    one of the two is "" for each level. Shared between contexts: never mutate it."""
     words = {lv: (WORDS[lv] if k == 0 else WORDS[lv][0].lower() + WORDS[lv][1:]) for k, lv in enumerate(ORDER)}
     return {"chon": {lv: words[lv] if lv == level else "" for lv in ORDER},
             "khac": {lv: "" if lv == level else words[lv] for lv in ORDER}}

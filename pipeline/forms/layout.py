@@ -10,7 +10,7 @@ line break, see pipeline/forms/render.py), at places that keep together what bel
   body ("SỞ", "BAN", "PHÒNG", "TRUNG TÂM", "UBND"…) that starts a new noun phrase;
 - lines as even as possible.
 
-Widths are measured with the Times-Bold metrics shipped with reportlab (base letters, the
+Widths are measured with the standard Times-Bold metrics (base letters, the
 diacritics do not change the advance width), which LibreOffice's Liberation Serif matches.
 """
 
@@ -36,11 +36,31 @@ def _base(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
+# Advance widths (1/1000 em) of ASCII 32–126 in the standard Times-Bold / Times-Roman metrics
+# (the Adobe AFM files, as shipped with reportlab); Liberation Serif has the same widths.
+_FIRST = 32
+_WIDTHS = {
+    True: (250, 333, 555, 500, 500, 1000, 833, 278, 333, 333, 500, 570, 250, 333, 250, 278, 500, 500, 500, 500,
+           500, 500, 500, 500, 500, 500, 333, 333, 570, 570, 570, 500, 930, 722, 667, 722, 722, 667, 611, 778,
+           778, 389, 500, 778, 667, 944, 722, 778, 611, 778, 722, 556, 667, 722, 722, 1000, 722, 722, 667, 333,
+           278, 333, 581, 500, 333, 500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556, 278, 833, 556, 500,
+           556, 556, 444, 389, 333, 556, 500, 722, 500, 500, 444, 394, 220, 394, 520),
+    False: (250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500, 500, 500,
+            500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667, 667, 722, 611, 556, 722,
+            722, 333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611, 333,
+            278, 333, 469, 500, 333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500,
+            500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541),
+}
+
+
 @functools.lru_cache(maxsize=4096)
 def width_cm(text: str, size: float = HEADER_SIZE, bold: bool = True) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    return stringWidth(_base(text), "Times-Bold" if bold else "Times-Roman", size) / 72 * 2.54
+    table = _WIDTHS[bool(bold)]
+    units = 0
+    for ch in _base(text):
+        k = ord(ch) - _FIRST
+        units += table[k] if 0 <= k < len(table) else 722  # anything else: as wide as a capital
+    return units / 1000 * size / 72 * 2.54
 
 
 def _starts_at(words: list[str], i: int, phrases) -> str | None:
@@ -83,6 +103,7 @@ def _groups(words: list[str]) -> tuple[list[tuple[int, int]], set[int]]:
     return spans, good
 
 
+@functools.lru_cache(maxsize=1024)
 def break_lines(text: str, width: float = HEADER_LEFT_TEXT_CM, *, size: float = HEADER_SIZE,
                 bold: bool = True) -> str:
     """`text` with "\\n" where its lines should break to fit `width` cm; unchanged when it fits
@@ -96,7 +117,7 @@ def break_lines(text: str, width: float = HEADER_LEFT_TEXT_CM, *, size: float = 
     forbidden = {k for a, b in spans for k in range(a + 1, b)}  # inside a place name
     n = len(words)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def best(i: int):
         """(lines, bad breaks, spread) for words[i:] and the chosen break list."""
         if i == n:

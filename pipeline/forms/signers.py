@@ -46,13 +46,51 @@ class Signer:
 NOBODY = Signer()
 
 
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _same(a: str, b: str) -> bool:
-    return bool(a) and bool(b) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return bool(a) and bool(b) and _norm(a) == _norm(b)
 
 
-def is_agency_head(agency: Agency, person: Person) -> bool:
-    """The person is the head of the agency (named in CoQuan `nguoi_dung_dau`)."""
-    return _same(person.ho_ten, agency.nguoi_dung_dau)
+def _names(agency_name: str, person_name: str) -> bool:
+    """The CoQuan name designates the person: equal, or the same name after a courtesy title
+    ("Ông Nguyễn Đình Khải")."""
+    a, p = _norm(agency_name), _norm(person_name)
+    return bool(a) and bool(p) and (a == p or a.endswith(" " + p))
+
+
+@dataclass(frozen=True)
+class _Index:
+    heads: dict  # ma_don_vi -> the unit's head (first vai_tro truong in sheet order)
+    agency_head: str | None  # ma_so of the agency head among the people, if any
+
+
+_last: tuple[Campaign, _Index] | None = None
+
+
+def _index(campaign: Campaign) -> _Index:
+    """Per-campaign lookups, built once (forms are filled one person at a time, 10,000 people)."""
+    global _last
+    if _last is not None and _last[0] is campaign:
+        return _last[1]
+    heads: dict[str, Person] = {}
+    for p in campaign.people:
+        if p.vai_tro == "truong":
+            heads.setdefault(p.ma_don_vi, p)
+    agency = campaign.agency
+    named = [p for p in campaign.people if _names(agency.nguoi_dung_dau, p.ho_ten)]
+    index = _Index(heads, named[0].ma_so if len(named) == 1 else None)
+    _last = (campaign, index)
+    return index
+
+
+def is_agency_head(campaign: Campaign, person: Person) -> bool:
+    """The person is the head of the agency: named in CoQuan `nguoi_dung_dau` (also after a
+    courtesy title, "Ông …"). A name spelt differently is not guessed: `hoso check` warns."""
+    head = _index(campaign).agency_head
+    return person.ma_so == head if head else _names(campaign.agency.nguoi_dung_dau, person.ho_ten)
 
 
 def superior(agency: Agency) -> Signer:
@@ -67,22 +105,22 @@ def agency_head(agency: Agency) -> Signer:
 
 def unit_head(campaign: Campaign, unit: Unit) -> Person | None:
     """The unit's head (vai_tro truong), the first in sheet order when several."""
-    return next((p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi and p.vai_tro == "truong"), None)
+    return _index(campaign).heads.get(unit.ma_don_vi)
 
 
 def evaluator(campaign: Campaign, person: Person) -> Signer:
     """The competent evaluator of `person` (ND 90 Art. 16); `NOBODY`-like (empty name) when unknown."""
     agency = campaign.agency
-    if is_agency_head(agency, person):
+    if is_agency_head(campaign, person):
         boss = superior(agency)
-        return boss if not _same(boss.ho_ten, person.ho_ten) else Signer(co_quan=boss.co_quan, vai_tro="cap_tren")
+        return boss if not _names(boss.ho_ten, person.ho_ten) else Signer(co_quan=boss.co_quan, vai_tro="cap_tren")
     unit = campaign.unit(person.ma_don_vi)
-    if unit.nguoi_danh_gia and not _same(unit.nguoi_danh_gia, person.ho_ten):
+    if unit.nguoi_danh_gia and not _names(unit.nguoi_danh_gia, person.ho_ten):
         head = unit_head(campaign, unit)
         if head is None or head.ma_so != person.ma_so:
             return Signer(unit.nguoi_danh_gia, unit.chuc_vu_nguoi_danh_gia, unit.ten_don_vi, "don_vi")
     head = agency_head(agency)
-    if _same(head.ho_ten, person.ho_ten):  # defensive: is_agency_head already caught this
+    if _names(head.ho_ten, person.ho_ten):  # defensive: is_agency_head already caught this
         return Signer(co_quan=agency.ten_co_quan, vai_tro="thu_truong")
     return head
 
@@ -91,12 +129,12 @@ def commenter(campaign: Campaign, person: Person, rated_by: Signer | None = None
     """The direct commenter (head of the person's unit) when distinct from the person and the
     evaluator; empty `Signer` otherwise (section III is then not printed)."""
     rated_by = rated_by or evaluator(campaign, person)
-    if is_agency_head(campaign.agency, person):
+    if is_agency_head(campaign, person):
         return NOBODY
     head = unit_head(campaign, campaign.unit(person.ma_don_vi))
-    if head is None or head.ma_so == person.ma_so or _same(head.ho_ten, rated_by.ho_ten):
+    if head is None or head.ma_so == person.ma_so or _names(rated_by.ho_ten, head.ho_ten):
         return NOBODY
-    if is_agency_head(campaign.agency, head):
+    if is_agency_head(campaign, head):
         return NOBODY
     unit = campaign.unit(person.ma_don_vi)
     return Signer(head.ho_ten, head.chuc_vu, unit.ten_don_vi, "truong_don_vi")
@@ -104,8 +142,7 @@ def commenter(campaign: Campaign, person: Person, rated_by: Signer | None = None
 
 def superior_missing(campaign: Campaign) -> bool:
     """The agency head is among the people rated but the superior's name is not given."""
-    agency = campaign.agency
-    return not agency.nguoi_dung_dau_cap_tren and any(is_agency_head(agency, p) for p in campaign.people)
+    return not campaign.agency.nguoi_dung_dau_cap_tren and any(is_agency_head(campaign, p) for p in campaign.people)
 
 
 # Labels of the CoQuan cells to fill, for the `hoso check` warning.

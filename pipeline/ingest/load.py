@@ -155,10 +155,28 @@ def _check_superior(data, problems: list[Problem]) -> None:
     but the directly superior agency's head, who rates them (ND 90 Art. 16), is not given: the
     head's phiếu then leaves the evaluator's block for handwriting (pipeline/forms/signers.py)."""
     row, people = _agency_row(data), data.get("NhanSu")
-    if row is None or people is None or row.values.get("nguoi_dung_dau_cap_tren"):
+    if row is None or people is None:
         return
     head = " ".join(str(row.values.get("nguoi_dung_dau") or "").split()).casefold()
-    if not head or not any(" ".join(str(r.values.get("ho_ten") or "").split()).casefold() == head for r in people.rows):
+
+    def named(r) -> bool:
+        name = " ".join(str(r.values.get("ho_ten") or "").split()).casefold()
+        return bool(name) and (head == name or head.endswith(" " + name))
+
+    if not head:
+        return
+    if not any(named(r) for r in people.rows):
+        post = " ".join(str(row.values.get("chuc_vu_nguoi_dung_dau") or "").split()).casefold()
+        alike = [r for r in people.rows if r.values.get("vai_tro") == "truong" and post
+                 and " ".join(str(r.values.get("chuc_vu") or "").split()).casefold() == post]
+        if alike:  # probably the head, under another spelling: the forms would not know him
+            problems.append(_p(WARNING, alike[0], "ho_ten",
+                               f"Người đứng đầu cơ quan ghi ở sheet Cơ quan là «{row.values['nguoi_dung_dau']}», "
+                               f"không trùng họ tên người này (cùng chức vụ «{row.values['chuc_vu_nguoi_dung_dau']}»): "
+                               "nếu là một người, phiếu của họ sẽ in chính họ là người có thẩm quyền đánh giá.",
+                               value=alike[0].values.get("ho_ten"), expected="ghi họ tên giống hệt nhau ở hai sheet"))
+        return
+    if row.values.get("nguoi_dung_dau_cap_tren"):
         return
     cells = ", ".join(f"«{schema.CO_QUAN.column(k).label}»" for k in
                       ("ten_co_quan_cap_tren", "nguoi_dung_dau_cap_tren", "chuc_vu_nguoi_dung_dau_cap_tren"))
