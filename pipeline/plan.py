@@ -136,7 +136,13 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
     set_name = form_set_name(campaign)
     form_set = registry.form_sets.get(set_name)
     if form_set is None:
-        raise TemplateError(f"Bộ mẫu «{set_name}» (sheet CoQuan) không có trong tệp bo_mau.toml của thư mục mẫu biểu.")
+        if campaign.agency.bo_mau:
+            raise TemplateError(f"Bộ mẫu «{set_name}» (sheet CoQuan) không có trong tệp bo_mau.toml của thư mục mẫu biểu.")
+        raise TemplateError(
+            f"Bộ mẫu «{set_name}» (chọn theo năm đánh giá {campaign.year}) không có trong tệp bo_mau.toml của thư mục "
+            f"mẫu biểu «{registry.root}».",
+            hint="Cách sửa: chép lại mẫu biểu mới của chương trình (hoso templates export THƯ_MỤC_MỚI) rồi chuyển các sửa "
+                 "đổi riêng của cơ quan sang, hoặc ghi tên một bộ mẫu có trong bo_mau.toml vào ô «Bộ mẫu» của sheet CoQuan.")
     check_selection(campaign, units, persons)
     pick = _Pick(registry, campaign.year)
     scored = {s.ma_so for s in campaign.scores}

@@ -397,3 +397,17 @@ def test_templates_check_with_the_2026_sample():
     results = lint.check(None, sample_workbook(2026))
     assert [(r.code, r.problems) for r in results if not r.ok] == []
     assert {"phieu_nd335", "phieu_nd233", "theo_doi_ky", "mau_01_2025"} <= {r.code for r in results}
+
+
+def test_an_old_templates_folder_without_the_2026_set(tmp_path):
+    """An agency's templates exported before the 2026 forms: the year picks nd335, which it lacks."""
+    root = tmp_path / "mau"
+    shutil.copytree(templates_dir(), root)
+    sets = root / "bo_mau.toml"
+    text = sets.read_text(encoding="utf-8")
+    sets.write_text(text[: text.index("[nd335]")], encoding="utf-8")
+    campaign = ingest.load(wf.write(tmp_path / "so.xlsx", tables_2026()))
+    with pytest.raises(TemplateError) as err:
+        make_plan(campaign, Registry(root))
+    assert "Bộ mẫu «nd335» (chọn theo năm đánh giá 2026) không có trong tệp bo_mau.toml" in str(err.value)
+    assert "hoso templates export" in str(err.value)
