@@ -39,6 +39,9 @@ class Agency:
     bo_mau: str = "nd90"
     han_nop_so_noi_vu: dt.date | None = None
     bo_quy_tac: str = ""
+    ngay_thong_bao: dt.date | None = None  # date of the notice of results (else dotted)
+    ngay_bao_cao: dt.date | None = None  # date of the report to the Sở Nội vụ (else dotted)
+    so_noi_vu: str = ""  # the Sở Nội vụ the report goes to ("" = derived from the agency's names)
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -49,6 +52,11 @@ class Unit:
     loai_don_vi: str  # hanh_chinh | su_nghiep
     thu_tu: int
     chi_bo: str = ""
+    ngay_hop: dt.date | None = None  # date of the unit's evaluation meeting (else dotted)
+    so_thanh_vien: int | None = None  # members called to the meeting (None: the unit's people)
+    vang_mat: str = ""  # absentees with reasons, as written in the workbook
+    so_phieu_phat_ra: int | None = None  # secret ballot (emulation): ballots issued
+    so_phieu_thu_ve: int | None = None  # ... and returned
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 

@@ -85,6 +85,12 @@ CO_QUAN = Sheet(
         C("bo_mau", "Bộ mẫu", CODE, choices=BO_MAU, help="Bộ mẫu biểu cho từng loại nhân sự; mặc định nd90"),
         C("han_nop_so_noi_vu", "Hạn nộp Sở Nội vụ", DATE, help="Hạn gửi hồ sơ cho Sở Nội vụ"),
         C("bo_quy_tac", "Bộ quy tắc", help="Ghi đè bộ quy tắc (mặc định chọn theo năm đánh giá)"),
+        C("ngay_thong_bao", "Ngày thông báo kết quả", DATE,
+          help="Ngày ký Thông báo kết quả; để trống thì in dấu chấm để viết tay"),
+        C("ngay_bao_cao", "Ngày báo cáo Sở Nội vụ", DATE,
+          help="Ngày ký Báo cáo và Biểu tổng hợp gửi Sở Nội vụ; để trống thì in dấu chấm để viết tay"),
+        C("so_noi_vu", "Sở Nội vụ nhận báo cáo",
+          help="Ví dụ: Sở Nội vụ tỉnh Quảng Ngãi; để trống thì lấy tên tỉnh trong tên cơ quan hoặc cơ quan chủ quản"),
     ),
 )
 
@@ -97,6 +103,15 @@ DON_VI = Sheet(
         C("loai_don_vi", "Loại đơn vị", CODE, required=True, choices=LOAI_DON_VI),
         C("thu_tu", "Thứ tự", INT, help="Thứ tự đơn vị trong hồ sơ; mặc định theo thứ tự dòng", width=8),
         C("chi_bo", "Chi bộ", help="Chi bộ nơi công tác của đơn vị", width=30),
+        C("ngay_hop", "Ngày họp đánh giá", DATE,
+          help="Ngày họp nhận xét, đánh giá của đơn vị; để trống thì in dấu chấm để viết tay", width=12),
+        C("so_thanh_vien", "Số thành viên", INT,
+          help="Số thành viên được triệu tập dự họp; mặc định bằng số người của đơn vị trong sheet Nhân sự", width=10),
+        C("vang_mat", "Vắng mặt (lý do)",
+          help="Người vắng mặt và lý do, cách nhau bởi dấu chấm phẩy, ví dụ: Nguyễn Văn A (ốm); Trần Thị B (đi công tác)",
+          width=36),
+        C("so_phieu_phat_ra", "Số phiếu phát ra", INT, help="Bỏ phiếu kín bình xét thi đua: số phiếu phát ra", width=10),
+        C("so_phieu_thu_ve", "Số phiếu thu về", INT, help="Bỏ phiếu kín bình xét thi đua: số phiếu thu về", width=10),
     ),
 )
 
