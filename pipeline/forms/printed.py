@@ -1,0 +1,75 @@
+"""Words printed for internal keys, and reasons cut to a printable sentence (unit, agency and
+submission documents). Nothing printed may be an internal code (`co_quan/khong_giu_chuc_vu`).
+
+`group_label` is the one place the comparable groups get their printed names in these documents;
+when pipeline/rating/ offers its own `group_label(key)` (issue 16), this function should defer
+to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.ingest.model import Campaign
+
+_DEFAULT_GROUPS = {
+    "co_quan/lanh_dao_quan_ly": "Lãnh đạo, quản lý của cơ quan",
+    "co_quan/khong_giu_chuc_vu": "Không giữ chức vụ lãnh đạo, quản lý của cơ quan",
+}
+# words for the ASCII parts a workbook may use in its own group keys ("TH/chuyen_vien")
+_WORDS = {
+    "lanh_dao_quan_ly": "lãnh đạo, quản lý", "khong_giu_chuc_vu": "không giữ chức vụ lãnh đạo, quản lý",
+    "chuyen_vien": "chuyên viên", "chuyen_vien_chinh": "chuyên viên chính", "vien_chuc": "viên chức",
+    "cong_chuc": "công chức", "can_bo": "cán bộ", "nguoi_lao_dong": "người lao động", "hop_dong": "hợp đồng",
+    "lanh_dao": "lãnh đạo", "nhan_vien": "nhân viên", "co_quan": "cơ quan",
+}
+_CODE = re.compile(r"[a-z]+_[a-z_]+")
+
+
+def group_label(key: str, campaign: Campaign | None = None) -> str:
+    """The printed name of comparable group `key`: the defaults in words; "<unit>/<part>" as
+    "<part in words> – <unit name>"; any other key as the workbook wrote it, with snake_case
+    parts turned into words."""
+    if key in _DEFAULT_GROUPS:
+        return _DEFAULT_GROUPS[key]
+    units = {u.ma_don_vi: u.ten_don_vi for u in campaign.units} if campaign is not None else {}
+    head, sep, tail = key.partition("/")
+    if sep and head in units and tail:
+        words = _words(tail)
+        return f"{words[:1].upper()}{words[1:]} – {units[head]}"
+    return _words(key)
+
+
+def _words(text: str) -> str:
+    return _CODE.sub(lambda m: _WORDS.get(m.group(0), m.group(0).replace("_", " ")), text)
+
+
+def readable(text: str, campaign: Campaign | None, groups=()) -> str:
+    """`text` with every «group key» of `groups` replaced by its printed name."""
+    for key in sorted(set(groups), key=len, reverse=True):
+        text = text.replace(f"«{key}»", f"«{group_label(key, campaign)}»")
+    return text
+
+
+def short_reason(text: str) -> str:
+    """A reason (rating `ly_do`: "<what> (<details>) … — căn cứ: <basis>: <gloss>") cut to
+    "<what> — căn cứ: <basis>" for a table cell or a line of the minutes."""
+    what, sep, basis = text.partition(" — căn cứ: ")
+    what = what.split(" (", 1)[0].rstrip(" .;:")
+    if not sep:
+        return what + "."
+    basis = _outside_parentheses(basis, ": ").rstrip(" .;")
+    return f"{what} — căn cứ: {basis}."
+
+
+def _outside_parentheses(text: str, stop: str) -> str:
+    """`text` up to the first `stop` that is not inside parentheses."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and text.startswith(stop, i):
+            return text[:i]
+    return text
