@@ -61,7 +61,6 @@ class Spec:
 
 
 _COMMON = (
-    Label("kinh_gui", "Sở Nội vụ", "recipient after 'Kính gửi:' (add the province, e.g. 'Sở Nội vụ tỉnh Quảng Ngãi')"),
     Label("doi_tuong", "cán bộ, công chức, viên chức và người lao động",
           "who is rated, as printed in titles and sentences"),
     Label("ghi_chu_viet_tat",
@@ -78,8 +77,9 @@ BAO_CAO = Spec(
     signers=("Người đứng đầu cơ quan",),
     labels=(
         *_COMMON,
-        Label("trich_yeu", "V/v báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
-              "the 'V/v' line under the number (the year is appended)"),
+        Label("tieu_de", "BÁO CÁO", "title (ND 30/2020: the name of the document type)"),
+        Label("trich_yeu", "Kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
+              "trích yếu under the title (the year is appended)"),
         Label("mo_dau", "báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
               "opening sentence: 'Thực hiện <rulebook>, <agency> <mo_dau> năm <year> như sau:'"),
         Label("phan_i", "TÌNH HÌNH TRIỂN KHAI THỰC HIỆN", "section I heading"),
@@ -87,9 +87,10 @@ BAO_CAO = Spec(
         Label("phan_iii", "TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "section III heading"),
         Label("phan_iv", "KIẾN NGHỊ, ĐỀ XUẤT", "section IV heading"),
         Label("ket_thuc", "Trên đây là báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và "
-              "người lao động của cơ quan, kính gửi Sở Nội vụ tổng hợp, báo cáo theo quy định./.",
-              "closing sentence"),
-        Label("noi_nhan_1", "- Như trên;", "first line under 'Nơi nhận:'"),
+              "người lao động của cơ quan, gửi",
+              "closing sentence, followed by the Sở Nội vụ's name (CoQuan.so_noi_vu or derived) and ket_thuc_2"),
+        Label("ket_thuc_2", "tổng hợp, báo cáo theo quy định./.", "end of the closing sentence"),
+        Label("noi_nhan_1", "(để tổng hợp);", "after the Sở Nội vụ's name, the first line under 'Nơi nhận:'"),
         Label("noi_nhan_2", "- Lưu: VT, …", "last line under 'Nơi nhận:' (e.g. '- Lưu: VT, HCQT.')"),
     ),
 )
@@ -252,11 +253,12 @@ def build_bao_cao(spec: Spec):
     width = dk.text_width_cm(doc)  # 16 cm
     header(doc, number=True, widths=(6.0, width - 6.0))
     # "V/v …" under the number, in the left column (ND 30/2020: 12–13 pt, centred)
-    left = doc.tables[-1].rows[0].cells[0]
-    dk.add_paragraph(left, R("{{ nhan.trich_yeu }} năm {{ nam }}", size=12), align="center", space_before=2,
-                     space_after=0, line_spacing=1.0, size=12)
-    dk.add_paragraph(doc, R("Kính gửi: ", size=14), R("{{ nhan.kinh_gui }}", size=14), align="center",
-                     space_before=6, space_after=10)
+    # ND 30/2020 (a document with a type name): the type in capitals, the trích yếu under it, no "V/v"
+    # and no "Kính gửi" (the Sở Nội vụ is named in "Nơi nhận")
+    dk.add_paragraph(doc, R("{{ nhan.tieu_de }}", bold=True, size=14), align="center", space_before=10,
+                     space_after=0, line_spacing=1.0)
+    dk.add_paragraph(doc, R("{{ nhan.trich_yeu }} năm {{ nam }}", bold=True, size=14), align="center",
+                     space_before=0, space_after=10, line_spacing=1.0)
     dk.add_paragraph(
         doc,
         "Thực hiện {{ can_cu }} và các văn bản hướng dẫn của cấp có thẩm quyền, {{ co_quan.ten }} {{ nhan.mo_dau }} "
@@ -266,10 +268,6 @@ def build_bao_cao(spec: Spec):
     # I
     dk.section_heading(doc, "I. {{ nhan.phan_i }}", space_before=6)
     dotted_block(doc, "cham_trien_khai")
-    dk.p_tag(doc, "if han_nop")
-    dk.add_paragraph(doc, "Thời hạn gửi hồ sơ về {{ nhan.kinh_gui }}: {{ han_nop.ngay }} ",
-                     R("({{ han_nop.tinh_trang }}).", italic=True), align="justify", first_line_cm=1.0)
-    dk.p_tag(doc, "endif")
     # II
     dk.section_heading(doc, "II. {{ nhan.phan_ii }}", space_before=6)
     dk.add_paragraph(
@@ -302,8 +300,9 @@ def build_bao_cao(spec: Spec):
         align="justify", first_line_cm=1.0, space_after=0,
     )
     dk.p_tag(doc, "for g in nhom")
-    dk.add_paragraph(doc, "- Nhóm «{{ g.nhom }}»: {{ g.so_htxs }} HTXS, {{ g.so_htt }} HTT, tối đa {{ g.toi_da }} "
-                     "HTXS — {{ g.ket_luan }}{% if g.ngoai_le %} ({{ g.ngoai_le }}){% endif %};",
+    dk.add_paragraph(doc, "- Nhóm «{{ g.nhom }}»: Hoàn thành xuất sắc nhiệm vụ {{ g.so_htxs }} người, Hoàn thành tốt "
+                     "nhiệm vụ {{ g.so_htt }} người, tối đa {{ g.toi_da }} người Hoàn thành xuất sắc nhiệm vụ — "
+                     "{{ g.ket_luan }}{% if g.ngoai_le %} ({{ g.ngoai_le }}){% endif %};",
                      align="justify", first_line_cm=1.0, space_after=0)
     dk.p_tag(doc, "endfor")
     dk.add_paragraph(doc, "", size=4, space_after=0)
@@ -316,12 +315,13 @@ def build_bao_cao(spec: Spec):
     # cannot split across pages: the signature never stands alone on a page
     outer = dk._plain_table(doc, [width], cell_margin_cm=0)
     box = outer.rows[0].cells[0]
-    dk.add_paragraph(box, "{{ nhan.ket_thuc }}", align="justify", first_line_cm=1.0, space_after=6)
+    dk.add_paragraph(box, "{{ nhan.ket_thuc }} {{ so_noi_vu }} {{ nhan.ket_thuc_2 }}", align="justify",
+                     first_line_cm=1.0, space_after=6)
     sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
     left, right = sign.rows[0].cells
     kw = dict(space_before=0, space_after=0, line_spacing=1.0)
     dk.add_paragraph(left, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
-    dk.add_paragraph(left, R("{{ nhan.noi_nhan_1 }}", size=11), size=11, **kw)
+    dk.add_paragraph(left, R("- {{ so_noi_vu }} {{ nhan.noi_nhan_1 }}", size=11), size=11, **kw)
     dk.add_paragraph(left, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
     dk.add_paragraph(right, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
     dk.add_paragraph(right, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
