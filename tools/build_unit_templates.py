@@ -861,12 +861,15 @@ def build_thong_bao_ket_qua(spec: DocSpec):
     dk.add_paragraph(doc, R("1. {{ nhan.muc_1 }}", bold=True), **{**j, "space_after": 1})
     dk.add_paragraph(
         doc,
+        "{% if du_thao %}Tổng số {{ dem.tong }} người; không xếp loại (công tác trong năm dưới 06 tháng): "
+        "{{ dem.khong_xep_loai }} người; mức xếp loại của {{ dem.chua_quyet_dinh }} người chờ cấp có thẩm quyền "
+        "quyết định.{% else %}"
         "Tổng số {{ dem.tong }} người; cấp có thẩm quyền đã quyết định mức xếp loại của {{ dem.quyet_dinh }} "
         "người, trong đó: Hoàn thành xuất sắc nhiệm vụ: {{ dem.HTXS }} người; "
         "Hoàn thành tốt nhiệm vụ: {{ dem.HTT }} người; Hoàn thành nhiệm vụ: {{ dem.HT }} người; Không "
         "hoàn thành nhiệm vụ: {{ dem.KHT }} người; không xếp loại (công tác trong năm dưới 06 tháng): "
         "{{ dem.khong_xep_loai }} người{% if dem.chua_quyet_dinh %}; chưa có quyết định: "
-        "{{ dem.chua_quyet_dinh }} người (không thông báo trong văn bản này){% endif %}.",
+        "{{ dem.chua_quyet_dinh }} người (không thông báo trong văn bản này){% endif %}.{% endif %}",
         **j,
     )
     dk.add_paragraph(doc, R("2. {{ nhan.muc_2 }}", bold=True), **{**j, "space_after": 3})

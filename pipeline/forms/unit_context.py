@@ -175,11 +175,12 @@ def superior_evaluator(campaign: Campaign) -> str:
     """Who rates the agency's head (ND 90 Art. 16: the head of the directly superior body), in
     words for a note: from the CoQuan keys of the superior when the workbook gives them."""
     a = campaign.agency
-    title = getattr(a, "chuc_vu_nguoi_dung_dau_cap_tren", "") or ""
-    body = getattr(a, "ten_co_quan_cap_tren", "") or a.co_quan_chu_quan
-    name = getattr(a, "nguoi_dung_dau_cap_tren", "") or ""
+    title = (getattr(a, "chuc_vu_nguoi_dung_dau_cap_tren", "") or "").strip()
+    body = (getattr(a, "ten_co_quan_cap_tren", "") or "").strip()
+    if not (title or body):
+        return "Do cấp trên trực tiếp đánh giá, xếp loại"
     who = " ".join(x for x in (title or "Người đứng đầu", body) if x)
-    return f"Do {who}{f' ({name})' if name else ''} đánh giá, xếp loại"
+    return f"Do {who[:1].upper()}{who[1:]} đánh giá, xếp loại"
 
 
 def agency_document_context(campaign: Campaign, ratings: Ratings, form) -> dict:

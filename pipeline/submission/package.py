@@ -337,6 +337,8 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
         data = pdfs.get(job.key)
         if data is None:
             continue
+        # the agency's own copy beside its .docx (co_quan/<form>.pdf), draft or not
+        files.write(str(Path(job.docx).with_suffix(".pdf").as_posix()), data, pages=(pages or {}).get(job.key))
         if job.form == NOTICE and not decided:
             warnings.append("Thông báo kết quả mới là dự thảo (chưa có mức xếp loại do cấp có thẩm quyền quyết định, "
                             "cột «Mức xếp loại của cấp có thẩm quyền» sheet NhanSu): không đưa vào bộ nộp Sở Nội vụ.")
