@@ -572,7 +572,7 @@ def build_tong_hop_xep_loai(spec: DocSpec):
     # the unit is named in the header block: one title line leaves room on the landscape page
     dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
     b = dict(bold=True)
-    widths = [0.8, 3.0, 2.0, 1.9, 1.7, 1.35, 2.5, 2.0, 1.15, 1.15, 1.15, 1.15, 2.2, 1.15]
+    widths = [0.8, 2.8, 2.0, 1.9, 1.7, 1.35, 2.3, 1.9, 1.3, 1.3, 1.3, 1.3, 2.1, 1.15]
     widths.append(round(width - sum(widths), 2))  # Ghi chú
     dk.grid_table(
         doc,
