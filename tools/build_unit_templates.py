@@ -294,8 +294,8 @@ def build_bien_ban_hop(spec: DocSpec):
     dk.p_tag(cell, "if tv.khac_bieu_quyet")
     dk.add_paragraph(
         cell,
-        R("(Kết quả biểu quyết là {{ tv.muc_hop_chu }}. {{ tv.ly_do_muc }})",
-          italic=True),
+        # not italic: a reason may hold letters the italic primer face lacks (pipeline/pdf/join.py)
+        R("(Kết quả biểu quyết là {{ tv.muc_hop_chu }}. {{ tv.ly_do_muc }})"),
         left_cm=0.5,
         **{**pkw, "space_before": 0, "space_after": 4},
     )
@@ -514,7 +514,7 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
     dk.add_paragraph(
         doc,
         R("- Đồng chí {{ row.ho_ten }}{% if row.ket_qua_phieu == 'Đạt' %} (trên 50% phiếu đồng ý){% endif %}: "
-          "{{ row.ly_do }}", italic=True),
+          "{{ row.ly_do }}"),
         left_cm=0.5, size=12, **j,
     )
     dk.p_tag(doc, "endfor")
