@@ -354,6 +354,10 @@ def _attendance(data, problems) -> None:
                 if ma_so is not None:
                     unit_of[ma_so.casefold()] = code.casefold()
     declared: dict[str, Row] = {}
+    # a person whose unit code is wrong is reported once, not again as a meeting too large
+    # (and the count of a staff list with faults of its own is no reference: say nothing then)
+    unsure = (any(c not in {(r.values.get("ma_don_vi") or "").casefold() for r in units.rows} for c in headcount)
+              or ("NhanSu" in data and any(p.is_error and p.sheet == data["NhanSu"].name for p in problems)))
     for row in units.rows:
         v = row.values
         code = v.get("ma_don_vi")
@@ -394,6 +398,8 @@ def _attendance(data, problems) -> None:
         if members is not None:
             ref = unit_row.refs["so_thanh_vien"]
             limit, source = members, f"số thành viên của đơn vị ở sheet «{ref.sheet}», ô {ref.column}{unit_row.number}"
+        elif unsure:
+            continue
         else:
             limit, source = headcount[code], "số người của đơn vị trong sheet «NhanSu» (chưa khai «Số thành viên» ở sheet DonVi)"
         if present > limit:
