@@ -876,7 +876,7 @@ def build_thong_bao_ket_qua(spec: DocSpec):
     b = dict(bold=True)
     dk.grid_table(
         doc,
-        [1.0, 4.2, 3.6, 3.8, width - 12.6],
+        [0.9, 4.0, 3.4, 4.8, width - 13.1],
         [
             [C("TT", **b), C("Họ và tên", **b), C("Chức vụ", **b), C("Kết quả xếp loại", **b), C("Ghi chú", **b)],
             "{%tr for dv in don_vi_list %}",
