@@ -2,8 +2,8 @@
 submission documents). Nothing printed may be an internal code (`co_quan/khong_giu_chuc_vu`).
 
 `group_label` is the one place the comparable groups get their printed names in these documents;
-when pipeline/rating/ offers its own `group_label(key)` (issue 16), this function should defer
-to it.
+it defers to pipeline/rating/groups.py::group_label (issue 16) for the keys that one names, and
+turns the rest (groups the workbook writes as codes, e.g. "TH/chuyen_vien") into words.
 """
 
 from __future__ import annotations
@@ -32,6 +32,12 @@ def group_label(key: str, campaign: Campaign | None = None) -> str:
     parts turned into words."""
     if key in _DEFAULT_GROUPS:
         return _DEFAULT_GROUPS[key]
+    try:  # the rating stage's own names for its default groups (issue 16), when present
+        from pipeline.rating.groups import group_label as rating_label
+    except ImportError:
+        rating_label = None
+    if rating_label is not None and (named := rating_label(key)) != key:
+        return named
     units = {u.ma_don_vi: u.ten_don_vi for u in campaign.units} if campaign is not None else {}
     head, sep, tail = key.partition("/")
     if sep and head in units and tail:
