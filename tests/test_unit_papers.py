@@ -119,7 +119,7 @@ def test_notice_without_decisions_is_a_marked_draft_with_an_empty_column(sample)
     rows = [r for u in ctx["don_vi_list"] for r in u["thanh_vien"]]
     assert len(rows) == len(campaign.people) and {r["muc_chu"] for r in rows} == {""}
     head = next(r for r in rows if r["ho_ten"] == campaign.agency.nguoi_dung_dau)
-    assert head["ghi_chu"].startswith("Do ") and "cấp trên" in head["ghi_chu"]  # rated by the superior
+    assert head["ghi_chu"].startswith("Do ") and "đánh giá, xếp loại" in head["ghi_chu"]  # rated by the superior
     # one decided level: only that person is announced, the rest are counted as not yet decided
     decided = dataclasses.replace(campaign, people=tuple(
         dataclasses.replace(p, muc_quyet_dinh="HTT") if p.ma_so == "VP-004" else p for p in campaign.people))

@@ -101,13 +101,42 @@ _KXL = Label(
 )
 
 
+_MARK = Label(
+    "cach_danh_dau_muc",
+    "gạch chân",
+    "how the chosen level is marked: 'gạch chân' (the official list, the chosen level "
+    "underlined, forms.md §2.4) or 'ô đánh dấu' (tick boxes, an agency's own practice); a setting, "
+    "never printed",
+)
+
+
+def _doi_tuong_labels(words: str) -> tuple[Label, ...]:
+    return (
+        Label("doi_tuong", words, "[V2] last words of the title and of the last section's heading"),
+        Label(
+            "doi_tuong_nguoi_lao_dong",
+            "NGƯỜI LAO ĐỘNG",
+            "the same words for hợp đồng / người lao động filling this form (seed 000 practice); "
+            "the project's own wording",
+        ),
+    )
+
+
 def _section_iii_labels() -> tuple[Label, ...]:
     return (
         Label(
             "phan_iii",
             "Ý KIẾN NHẬN XÉT, ĐÁNH GIÁ ĐỐI VỚI CẤP PHÓ CỦA NGƯỜI ĐỨNG ĐẦU",
-            "[R] heading of section III (S14; S15 '…CỦA TRƯỞNG ĐƠN VỊ TRỰC TIẾP…'). "
-            'Set to "" to drop section III: the last section is then numbered III',
+            "[R] heading of section III for a deputy commented on by the head of the unit (S14). "
+            "Section III is printed only when the person has a direct commenter who is not the "
+            'competent evaluator (pipeline/forms/signers.py); "" drops it for deputies',
+        ),
+        Label(
+            "phan_iii_truc_tiep",
+            "Ý KIẾN NHẬN XÉT, ĐÁNH GIÁ CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP",
+            "[R] heading of section III for staff commented on by the head of their unit "
+            "(S15 '…CỦA TRƯỞNG ĐƠN VỊ TRỰC TIẾP…'); the project's wording, UNCONFIRMED; "
+            '"" drops it for staff',
         ),
         Label("phan_iii_muc_1", "Nhận xét ưu, khuyết điểm", "[R] S14"),
         Label("phan_iii_muc_2", "Mức xếp loại", "[R] S14"),
@@ -149,6 +178,8 @@ MAU_01 = FormSpec(
         ),
         _THAM_QUYEN,
         _KXL,
+        Label("doi_tuong", "CÁN BỘ", "[V2] last word of the title"),
+        _MARK,
     ),
 )
 
@@ -182,6 +213,8 @@ MAU_02 = FormSpec(
         *_section_iii_labels(),
         _THAM_QUYEN,
         _KXL,
+        *_doi_tuong_labels("CÔNG CHỨC"),
+        _MARK,
     ),
 )
 
@@ -205,6 +238,14 @@ MAU_03 = FormSpec(
         *_section_iii_labels(),
         _THAM_QUYEN,
         _KXL,
+        *_doi_tuong_labels("VIÊN CHỨC"),
+        Label(
+            "dong_cong_viec",
+            "Vị trí công việc",
+            "identity line 2 for người lao động (no chức danh nghề nghiệp): their job "
+            "(NhanSu chuc_vu); the project's own wording",
+        ),
+        _MARK,
     ),
 )
 
@@ -240,24 +281,58 @@ def _levels(doc, prefix: str | None):
     return dk.choice_line(doc, items, per_line=2, indent_cm=0.5, column_cm=8.0)
 
 
+def _level_list(doc, list_var: str, **kw):
+    """The official "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; …)" with the chosen
+    level underlined (forms.md §2.4); ``list_var`` is a context `level_list` (``ds_…``)."""
+    parts: list = ["("]
+    for k, (code, _text) in enumerate(LEVELS):
+        parts.append(R("{{ " + list_var + ".chon." + code + " }}", bold=True, underline=True))
+        parts.append(R("{{ " + list_var + ".khac." + code + " }}"))
+        parts.append("; " if k < len(LEVELS) - 1 else ").")
+    return dk.add_paragraph(doc, *parts, left_cm=0.5, align="justify", **kw)
+
+
+def _level_choice(doc, list_var: str, box_var: str | None):
+    """The levels the official way (a list, the chosen one underlined), or tick boxes when the
+    form's label `cach_danh_dau_muc` says so (context `o_danh_dau`). The last paragraph is kept
+    with what follows (the signature)."""
+    dk.p_tag(doc, "if o_danh_dau")
+    pars = _levels(doc, box_var)
+    dk.keep_with_next(pars[-1])
+    dk.p_tag(doc, "else")
+    _level_list(doc, list_var, keep_next=True)
+    dk.p_tag(doc, "endif")
+
+
+HEADER_WIDTHS_CM = (6.8, 9.2)  # left text 6.6 cm = pipeline/forms/layout.py HEADER_LEFT_TEXT_CM
+
+
 def _header(doc, spec: FormSpec) -> None:
     dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
-    dk.header_block(
-        doc,
-        [
-            "{%p if co_quan.chu_quan_hoa %}",
-            "{{ co_quan.chu_quan_hoa }}",
-            "{%p endif %}",
-            "{{ co_quan.ten_hoa }}",
-        ],
-        space_after=2,
-    )
+    _state_header(doc)
     dk.title(
         doc,
-        "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG " + spec.doi_tuong,
+        "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG {{ doi_tuong }}",
         "Năm {{ nam }}",
         space_before=4,
         space_after=6,
+    )
+
+
+def _state_header(doc) -> None:
+    """ND 30 header; the left lines come broken at sensible places from the context (`dau`),
+    quốc hiệu at 12 pt so the agency column is wide enough for "UBND TỈNH HÀ GIANG NAM"."""
+    dk.header_block(
+        doc,
+        [
+            "{%p if dau.tren %}",
+            "{{ dau.tren }}",
+            "{%p endif %}",
+            "{{ dau.duoi }}",
+        ],
+        widths_cm=HEADER_WIDTHS_CM,
+        right_sizes=(12, 13),
+        space_after=2,
     )
 
 
@@ -284,18 +359,21 @@ def _self_rating(doc, phan_ii: str) -> None:
     _answer(doc, "td.uu_diem")
     _answer(doc, "td.khuyet_diem")
     dk.item_heading(doc, "2.", "Tự xếp loại chất lượng")
-    pars = _levels(doc, "tu_xep_loai")
-    dk.keep_with_next(pars[-1])
+    _level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
     dk.signature_table(
         doc,
         None,
         {
-            "date": "{{ dong_ngay }}",
+            "date": "{{ dong_ngay_tu_danh_gia }}",
             "title": "{{ nhan.ky_tu_danh_gia }}",
             "hint": "{{ nhan.ky_ghi_ro }}",
             "name": "{{ nguoi.ho_ten }}",
         },
+        widths_cm=SIGN_WIDTHS_CM,
     )
+
+
+SIGN_WIDTHS_CM = (5.4, 10.6)  # the right column holds "Thành phố Hồ Chí Minh, ngày …… tháng …… năm ……"
 
 
 def _final(doc, heading: str | R) -> None:
@@ -309,44 +387,43 @@ def _final(doc, heading: str | R) -> None:
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Kết quả đánh giá, xếp loại chất lượng")
-    pars = _levels(doc, "ket_qua")
-    dk.keep_with_next(pars[-1])
+    _level_choice(doc, "ds_ket_qua", "ket_qua")
+    # the competent evaluator (pipeline/forms/signers.py): never the person; left blank for
+    # handwriting when unknown (the agency head with no superior in CoQuan)
     dk.signature_table(
         doc,
         None,
         {
-            "date": "{{ dong_ngay }}",
+            "date": "{{ dong_ngay_quyet_dinh }}",
             "title": "{{ nhan.ky_tham_quyen }}",
+            "subtitle": "{{ nguoi_danh_gia.chuc_vu_hoa }}",
             "hint": "{{ nhan.ky_ghi_ro }}",
-            "name": "{{ co_quan.nguoi_dung_dau }}",
+            "name": "{{ nguoi_danh_gia.ho_ten }}",
         },
+        widths_cm=SIGN_WIDTHS_CM,
     )
 
 
 def _section_iii(doc) -> None:
-    dk.p_tag(doc, "if nhan.phan_iii")
-    dk.section_heading(doc, "III. ", "{{ nhan.phan_iii }}", space_before=6)
+    """Comments of the direct manager: only when the person has one who is not the evaluator
+    (context `phan_nhan_xet`, the fitting heading from the labels)."""
+    dk.p_tag(doc, "if phan_nhan_xet")
+    dk.section_heading(doc, "III. ", "{{ phan_nhan_xet }}", space_before=6)
     dk.item_heading(doc, "1.", "{{ nhan.phan_iii_muc_1 }}")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "{{ nhan.phan_iii_muc_2 }}")
-    pars = _levels(doc, None)
-    dk.keep_with_next(pars[-1])
+    _level_choice(doc, "ds_trong", None)
     dk.signature_table(
         doc,
         None,
         {
-            "date": "{{ co_quan.dia_danh or '"
-            + dk.DOTS * 3
-            + "' }}, ngày "
-            + dk.DOTS * 2
-            + " tháng "
-            + dk.DOTS * 2
-            + " năm "
-            + dk.DOTS * 2,
+            "date": "{{ dong_ngay_trong }}",
             "title": "{{ nhan.ky_nhan_xet }}",
+            "subtitle": "{{ nguoi_nhan_xet.chuc_vu_hoa }}",
             "hint": "{{ nhan.ky_ghi_ro }}",
-            "name": "",
+            "name": "{{ nguoi_nhan_xet.ho_ten }}",
         },
+        widths_cm=SIGN_WIDTHS_CM,
     )
     dk.p_tag(doc, "endif")
 
@@ -418,11 +495,7 @@ def _build_02_03(spec: FormSpec, identity) -> object:
 
     _self_rating(doc, "II. TỰ NHẬN XÉT, XẾP LOẠI CHẤT LƯỢNG")
     _section_iii(doc)
-    _final(
-        doc,
-        "{% if nhan.phan_iii %}IV{% else %}III{% endif %}. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI "
-        "CHẤT LƯỢNG " + spec.doi_tuong,
-    )
+    _final(doc, "{{ so_phan_ket_qua }}. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG {{ doi_tuong }}")
     return doc
 
 
@@ -443,12 +516,21 @@ def build_mau_02(spec: FormSpec):
 def build_mau_03(spec: FormSpec):
     def identity(doc):
         dk.field_line(doc, "Họ và tên", "{{ nguoi.ho_ten }}", space_after=1)
+        dk.p_tag(doc, "if nguoi_lao_dong")
+        dk.field_line(
+            doc,
+            "{{ nhan.dong_cong_viec }}",
+            "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or '" + DOTS_FIELD + "' }}",
+            space_after=1,
+        )
+        dk.p_tag(doc, "else")
         dk.field_line(
             doc,
             "Chức danh nghề nghiệp",
             "{{ nguoi.ngach_chuc_danh or '" + DOTS_FIELD + "' }}",
             space_after=1,
         )
+        dk.p_tag(doc, "endif")
         dk.field_line(doc, "Đơn vị công tác", DON_VI_EXPR, space_after=1)
 
     return _build_02_03(spec, identity)
@@ -568,6 +650,7 @@ _KD_LABELS_REST = (
         "trong năm dưới 06 tháng); vẫn kiểm điểm theo quy định.",
         "printed under VII.1 only when khong_xep_loai; wording is the project's own",
     ),
+    _MARK,
 )
 
 MAU_02A = FormSpec(
@@ -670,7 +753,8 @@ MAU_3_213 = FormSpec(
 FORMS.update({f.code: f for f in (MAU_02A, MAU_02B, MAU_3_213)})
 
 
-def _party_header(doc, left_lines, *, place_date: str | None = "{{ dong_ngay }}") -> None:
+def _party_header(doc, left_lines, *, place_date: str | None = "{{ dong_ngay }}",
+                  date_size: float = 13) -> None:
     dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
     dk.header_block(
         doc,
@@ -679,7 +763,7 @@ def _party_header(doc, left_lines, *, place_date: str | None = "{{ dong_ngay }}"
         widths_cm=(7.6, dk.text_width_cm(doc) - 7.6),
         left_size=12,
         left_rule="star",
-        place_date=R(place_date, size=13) if place_date else None,
+        place_date=R(place_date, size=date_size) if place_date else None,
         space_after=2,
     )
 
@@ -799,12 +883,13 @@ def _build_kiem_diem(spec: FormSpec, leader: bool):
 
     dk.section_heading(doc, "VII. {{ nhan.phan_vii }}")
     dk.item_heading(doc, "1.", "{{ nhan.phan_vii_1 }}", left_cm=0.5)
-    _levels(doc, "tu_xep_loai")
+    _level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
     dk.p_tag(doc, "if khong_xep_loai")
     dk.note_paragraph(doc, "{{ nhan.ghi_chu_khong_xep_loai }}", left_cm=0.5, keep_next=True)
     dk.p_tag(doc, "endif")
     dk.item_heading(doc, "2.", "{{ nhan.phan_vii_2 }}", left_cm=0.5)
-    _four_levels_empty(doc)
+    # the member's own party-level choice (NhanSu tu_xep_loai_dang_vien), blank when unknown
+    _level_choice(doc, "ds_tu_xep_loai_dang", "tu_xep_loai_dang")
     dk.signature_table(
         doc,
         None,
@@ -825,6 +910,7 @@ def _build_kiem_diem(spec: FormSpec, leader: bool):
         widths_cm=(5.0, 11.0),
     )
 
+    party_part = dk.body_mark(doc)  # the chi bộ and đảng ủy blocks stay on one page
     dk.section_heading(doc, "{{ nhan.phan_dang_vien }}", align="center", space_before=8)
     _dash_line(doc, "chi_uy_nhan_xet")
     _answer(doc, "cham")
@@ -838,6 +924,7 @@ def _build_kiem_diem(spec: FormSpec, leader: bool):
     dk.signature_table(
         doc, None, {"title": "{{ nhan.ky_dang_uy }}", "hint": "{{ nhan.ky_xac_lap }}", "name": ""}
     )
+    dk.keep_together_from(doc, party_part)
     return doc
 
 
@@ -995,6 +1082,14 @@ MAU_12_HDDG = FormSpec(
         Label("ghi_chu_nguong", "(Hoàn thành xuất sắc nhiệm vụ: từ 90 điểm; hoàn thành tốt nhiệm vụ: "
               "từ 70 đến dưới 90 điểm; hoàn thành nhiệm vụ: từ 50 đến dưới 70 điểm; không hoàn "
               "thành nhiệm vụ: dưới 50 điểm)", "[R] thresholds of QĐ 366 / ND 335 (forms.md §5.2)"),
+        Label("dong_muc_de_xuat", "Mức xếp loại đề xuất",
+              "the final proposal of the rating (muc_de_xuat), printed under the points level; "
+              "the project's own wording"),
+        Label("dong_muc_quyet_dinh", "Mức xếp loại của cấp có thẩm quyền",
+              "instead of dong_muc_de_xuat when the evaluator has decided (muc_quyet_dinh)"),
+        Label("dong_ly_do", "Lý do khác với mức theo tổng điểm",
+              "printed only when the final level differs from the points level; the reason "
+              "text is the rating's own (ly_do, with its legal basis)"),
         Label("ky_tu_cham", "NGƯỜI TỰ CHẤM", "[R]"),
         Label("ky_danh_gia", "NGƯỜI ĐÁNH GIÁ", "[R]"),
         Label("ky_ghi_ro", "(Ký, ghi rõ họ tên)", "[R]"),
@@ -1016,7 +1111,20 @@ def _grid_cell(cell, text, *, bold=False, align="left", width_cm=None):
 def build_mau_12_hddg(spec: FormSpec):
     doc = dk.new_document(title=spec.title, **{**LAYOUT, "size": 13})
     dk.add_page_numbers(doc)
-    _party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR])
+    # party letterhead only on a party member's table (seed 001 ties it to 02A/02B)
+    dk.p_tag(doc, "if nguoi.dang_vien")
+    _party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR], place_date="{{ dong_ngay_tu_danh_gia }}",
+                  date_size=12)
+    dk.p_tag(doc, "else")
+    dk.header_block(
+        doc,
+        ["{%p if dau.tren %}", "{{ dau.tren }}", "{%p endif %}", "{{ dau.duoi }}"],
+        widths_cm=HEADER_WIDTHS_CM,
+        right_sizes=(12, 13),
+        place_date=R("{{ dong_ngay_tu_danh_gia }}", size=13),
+        space_after=2,
+    )
+    dk.p_tag(doc, "endif")
     dk.title(doc, "{{ nhan.tieu_de }}", "Năm {{ nam }}", space_before=4, space_after=6)
     dk.add_paragraph(doc, "Họ và tên: ", R("{{ nguoi.ho_ten }}", bold=True), space_after=1)
     dk.field_line(doc, "Chức vụ", "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or '"
@@ -1028,6 +1136,9 @@ def build_mau_12_hddg(spec: FormSpec):
     table.autofit = False
     dk._tbl_layout_fixed(table, widths)  # noqa: SLF001 (fixed column widths for LibreOffice)
     dk._sort_children(table._tbl.tblPr, dk._TBLPR_ORDER)  # noqa: SLF001
+    for row in table.rows:  # no row split across pages; the column heads repeat on each page
+        dk._row_cant_split(row)  # noqa: SLF001
+    dk._row_header(table.rows[0])  # noqa: SLF001
     heads = ("cot_tt", "cot_tieu_chi", "cot_toi_da", "cot_tu_cham", "cot_danh_gia")
     for cell, key in zip(table.rows[0].cells, heads, strict=True):
         _grid_cell(cell, "{{ nhan." + key + " }}", bold=True, align="center")
@@ -1050,6 +1161,20 @@ def build_mau_12_hddg(spec: FormSpec):
         space_after=0,
     )
     dk.note_paragraph(doc, "{{ nhan.ghi_chu_nguong }}", keep_next=True)
+    # one truth per person: the final level of the rating, and why it differs from the points
+    dk.p_tag(doc, "if muc_de_xuat_chu")
+    dk.add_paragraph(
+        doc,
+        R("{% if muc_ket_qua_chu %}{{ nhan.dong_muc_quyet_dinh }}{% else %}{{ nhan.dong_muc_de_xuat }}"
+          "{% endif %}: ", bold=True),
+        R("{{ muc_de_xuat_chu }}", bold=True),
+        align="left", keep_next=True, space_after=0,
+    )
+    dk.p_tag(doc, "if diem_tong.ly_do_khac")
+    dk.add_paragraph(doc, R("{{ nhan.dong_ly_do }}: ", italic=True), "{{ diem_tong.ly_do_khac }}",
+                     align="justify", keep_next=True, space_after=0)
+    dk.p_tag(doc, "endif")
+    dk.p_tag(doc, "endif")
     width = dk.text_width_cm(doc)
     dk.signature_table(
         doc,
@@ -1098,6 +1223,11 @@ def meta_toml(spec: FormSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Labels read by pipeline/forms/context.py::person_context rather than printed by the template.
+CONTEXT_LABELS = frozenset({"cach_danh_dau_muc", "doi_tuong", "doi_tuong_nguoi_lao_dong", "phan_iii",
+                            "phan_iii_truc_tiep"})
+
+
 def build(code: str, *, write_meta: bool = False) -> Path:
     spec = FORMS[code]
     folder = TEMPLATES / code
@@ -1117,7 +1247,7 @@ def build(code: str, *, write_meta: bool = False) -> Path:
             f"{meta_path}: [labels] lacks {', '.join(missing)} used by {out.name}; "
             "add them or run with --write-meta"
         )
-    unused = sorted(set(meta.get("labels", {})) - needed)
+    unused = sorted(set(meta.get("labels", {})) - needed - CONTEXT_LABELS)
     if unused:
         print(
             f"note: {meta_path.relative_to(ROOT)}: labels not used by the template: "

@@ -354,6 +354,29 @@ def keep_with_next(*paragraphs) -> None:
         p.paragraph_format.keep_with_next = True
 
 
+def body_mark(doc) -> int:
+    """The number of block elements in the body so far: give it to :func:`keep_together_from`."""
+    return len([el for el in doc.element.body if el.tag != qn("w:sectPr")])
+
+
+def keep_together_from(doc, mark: int):
+    """Keep every block added since ``mark`` (:func:`body_mark`) on one page, so that no
+    signature block is left alone on the last page: the blocks are moved into the single cell of
+    a borderless full-width table whose row cannot split (a page break then comes before the
+    whole part when it does not fit). Use for a short closing part (well under a page) made of
+    several signature blocks. Returns the table."""
+    body = doc.element.body
+    blocks = [el for el in body if el.tag != qn("w:sectPr")][mark:]
+    table = _plain_table(doc, [text_width_cm(doc)], cell_margin_cm=0.0)
+    cell = table.rows[0].cells[0]
+    for el in blocks:
+        cell._tc.append(el)  # moves it
+    _ensure_cell_paragraph(cell)
+    if cell._tc[-1].tag == qn("w:tbl"):  # a cell must end with a paragraph
+        cell.add_paragraph()
+    return table
+
+
 def _set_border(par, side: str = "bottom", sz_eighths: int = 6, color: str = "000000") -> None:
     ppr = par._p.get_or_add_pPr()
     bdr = ppr.find(qn("w:pBdr"))
@@ -820,6 +843,7 @@ def signature_table(
     Each side is a dict with optional keys:
     ``date`` (italic line, e.g. "{{ dong_ngay }}"), ``prefix`` (bold line above the title, e.g.
     "T/M CHI BỘ" or "KT. CHÁNH VĂN PHÒNG"), ``title`` (bold, printed in capitals),
+    ``subtitle`` (bold line under the title, e.g. the signer's post "{{ x.chuc_vu_hoa }}"),
     ``hint`` (italic, default "(Ký, ghi rõ họ tên)"; "" for none), ``name`` (bold, after a blank
     space of ``sign_space_cm``; "" to leave the space only), ``extra`` (list of lines after the
     name). ``None`` leaves that column empty (the usual case for a single signer on the right).
@@ -855,6 +879,8 @@ def _signer(cell, spec: dict, sign_space_cm: float) -> None:
     if spec.get("title"):
         t = run_spec(spec["title"])
         add_paragraph(cell, R(t.text, bold=True, caps=None), **kw)
+    if spec.get("subtitle"):
+        add_paragraph(cell, R(run_spec(spec["subtitle"]).text, bold=True), **kw)
     hint = spec.get("hint", "(Ký, ghi rõ họ tên)")
     if hint:
         h = run_spec(hint)

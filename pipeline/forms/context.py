@@ -7,7 +7,10 @@ changed, its PDF is reused.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from pipeline.forms import signers
+from pipeline.forms.layout import HEADER_LEFT_TEXT_CM, break_lines
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.rating.levels import ORDER, WORDS
@@ -33,6 +36,77 @@ def date_line(place: str, date: dt.date | None, year: int) -> str:
 
 def boxes(level: str | None) -> dict[str, str]:
     return {lv: BOX_ON if lv == level else BOX_OFF for lv in ORDER}
+
+
+def step_date_line(place: str, date: dt.date | None) -> str:
+    """The date line of one step (self-assessment, decision): the date when the data gives it,
+    else all of it left for handwriting (the year too: a decision may fall in the next year)."""
+    if date is None:
+        return f"{place or '…………'}, ngày …… tháng …… năm ……"
+    return f"{place}, ngày {date.day:02d} tháng {date.month:02d} năm {date.year}"
+
+
+def level_list(level: str | None) -> dict[str, dict[str, str]]:
+    """The official bracketed list "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; …)"
+    split so the template underlines the chosen level (forms.md §2.4): `chon.<code>` holds the
+    words of the chosen level (printed underlined), `khac.<code>` those of the others; exactly
+    one of the two is "" for each level."""
+    words = {lv: (WORDS[lv] if k == 0 else WORDS[lv][0].lower() + WORDS[lv][1:]) for k, lv in enumerate(ORDER)}
+    return {"chon": {lv: words[lv] if lv == level else "" for lv in ORDER},
+            "khac": {lv: "" if lv == level else words[lv] for lv in ORDER}}
+
+
+# A form's [labels] may set how a chosen level is marked: underlined in the printed list (the
+# official way, default) or tick boxes (an agency's own practice).
+MARK_KEY, MARK_BOXES = "cach_danh_dau_muc", "ô đánh dấu"
+
+_GROUP_RE = re.compile(r"Nhóm tương đồng «[^»]*»")
+
+
+def level_reason(rating: PersonRating, shown: str | None) -> str:
+    """Why the final proposal (`muc_cuoi`) differs from a level `shown` on a form (the points
+    level): the rating's own reasons (`ly_do`, each with its legal basis) that changed the level,
+    in words; "" when they agree or nothing is proposed."""
+    final = rating.muc_cuoi
+    if not final or not shown or final == shown:
+        return ""
+    if rating.muc_quyet_dinh:
+        return f"Mức do cấp có thẩm quyền đánh giá quyết định: {WORDS[rating.muc_quyet_dinh]}."
+    lines = [ln.strip() for ln in rating.ly_do if ln.strip()]
+    if not lines:
+        return ""
+    # the lines that lowered the level (discipline, months absent, the 20 % cap), each with its basis
+    changes = [ln for ln in lines[1:] if "hạ từ" in ln or "hạ xuống" in ln]
+    # the first line says where the proposal came from (the meeting's votes, the self-rating):
+    # kept when that level already differs from the one shown, or when nothing lowered it
+    source = rating.muc_hop or (rating.tu_xep_loai if rating.nguon_de_xuat == "tu_xep_loai" else None)
+    chosen = ([lines[0]] if not changes or (source and source != shown) else []) + changes
+    text = " ".join(ln.strip() for ln in chosen if ln.strip())
+    return _GROUP_RE.sub("Nhóm có nhiệm vụ tương đồng", text)
+
+
+def header_lines(campaign: Campaign, unit: Unit) -> dict[str, str]:
+    """Left column of a person form's state header: the superior line (normal) and the own
+    line (bold), broken between words that belong together (pipeline/forms/layout.py). The
+    viên chức of a đơn vị sự nghiệp are headed by their unit under the agency."""
+    a = campaign.agency
+    if unit.loai_don_vi == "su_nghiep" and unit.ten_don_vi.casefold() != a.ten_co_quan.casefold():
+        top, own = vn_upper(a.ten_co_quan), vn_upper(unit.ten_don_vi)
+    else:
+        top, own = vn_upper(a.co_quan_chu_quan), vn_upper(a.ten_co_quan)
+    return {"tren": break_lines(top, HEADER_LEFT_TEXT_CM, bold=False),
+            "duoi": break_lines(own, HEADER_LEFT_TEXT_CM, bold=True)}
+
+
+NON_STAFF = frozenset({"hop_dong", "nguoi_lao_dong"})  # titled "người lao động", not công/viên chức
+# Used when a form's meta.toml (e.g. an agency's exported copy) predates these labels.
+LABEL_DEFAULTS = {
+    "mau_01": {"doi_tuong": "CÁN BỘ"},
+    "mau_02": {"doi_tuong": "CÔNG CHỨC", "doi_tuong_nguoi_lao_dong": "NGƯỜI LAO ĐỘNG",
+               "phan_iii_truc_tiep": "Ý KIẾN NHẬN XÉT, ĐÁNH GIÁ CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP"},
+    "mau_03": {"doi_tuong": "VIÊN CHỨC", "doi_tuong_nguoi_lao_dong": "NGƯỜI LAO ĐỘNG",
+               "phan_iii_truc_tiep": "Ý KIẾN NHẬN XÉT, ĐÁNH GIÁ CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP"},
+}
 
 
 def agency_context(campaign: Campaign, form) -> dict:
@@ -83,8 +157,37 @@ def person_context(campaign: Campaign, form, person: Person, rating: PersonRatin
         "muc_tu_xep_loai_chu": WORDS[person.tu_xep_loai] if person.tu_xep_loai and rating.rated else "",
         "muc_ket_qua_chu": WORDS[rating.muc_quyet_dinh] if rating.muc_quyet_dinh else "",
     })
+    labels = {**LABEL_DEFAULTS.get(form.code, {}), **form.labels}
+    rated_by = signers.evaluator(campaign, person)
+    comments = signers.commenter(campaign, person, rated_by)
+    agency = campaign.agency
+    section_iii = ""
+    if comments.known:
+        section_iii = labels.get("phan_iii", "") if person.vai_tro == "pho" else labels.get("phan_iii_truc_tiep", "")
+    non_staff = person.loai_nhan_su in NON_STAFF
+    final = rating.muc_cuoi if rating.rated else None
+    ctx.update({
+        "dau": header_lines(campaign, unit),
+        "nguoi_danh_gia": rated_by.as_context(),
+        "nguoi_nhan_xet": comments.as_context(),
+        "phan_nhan_xet": section_iii,
+        "so_phan_ket_qua": "IV" if section_iii else "III",
+        "dong_ngay_tu_danh_gia": step_date_line(agency.dia_danh, agency.ngay_tu_danh_gia),
+        "dong_ngay_quyet_dinh": step_date_line(agency.dia_danh, agency.ngay_quyet_dinh),
+        "dong_ngay_trong": step_date_line(agency.dia_danh, None),
+        "doi_tuong": (labels.get("doi_tuong_nguoi_lao_dong") if non_staff else None) or labels.get("doi_tuong", ""),
+        "nguoi_lao_dong": non_staff,
+        "o_danh_dau": labels.get(MARK_KEY, "").strip().casefold() == MARK_BOXES,
+        "ds_tu_xep_loai": level_list(person.tu_xep_loai if rating.rated else None),
+        "ds_ket_qua": level_list(rating.muc_quyet_dinh),
+        "ds_trong": level_list(None),
+        "tu_xep_loai_dang": boxes(person.tu_xep_loai_dang_vien if person.dang_vien else None),
+        "ds_tu_xep_loai_dang": level_list(person.tu_xep_loai_dang_vien if person.dang_vien else None),
+        "muc_de_xuat_chu": WORDS[final] if final else "",
+    })
     if form.code in POINTS_FORMS:
         ctx.update(points_context(campaign, person))
+        ctx["diem_tong"]["ly_do_khac"] = level_reason(rating, ctx["diem_tong"]["muc"]) if final else ""
     return ctx
 
 

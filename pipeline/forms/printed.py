@@ -79,3 +79,19 @@ def _outside_parentheses(text: str, stop: str) -> str:
         elif depth == 0 and text.startswith(stop, i):
             return text[:i]
     return text
+
+
+_ACRONYMS = {"UBND", "HĐND", "MTTQ", "TP", "TP.", "VP", "BCH"}
+_LOWER = {"tỉnh", "thành", "phố", "huyện", "quận", "thị", "xã", "phường", "trấn", "của", "và"}
+
+
+def name_case(text: str) -> str:
+    """An agency's name written in capitals (a header line such as "UBND TỈNH HÀ GIANG NAM") as it
+    is written in a sentence ("UBND tỉnh Hà Giang Nam"); other text unchanged."""
+    if not text.isupper():
+        return text
+    words = []
+    for i, w in enumerate(text.split()):
+        low = w.lower()
+        words.append(w if w in _ACRONYMS else low if i and low in _LOWER else w.capitalize())
+    return " ".join(words)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from pipeline.forms import signers
 from pipeline.forms.can_cu import citations
 from pipeline.forms.context import agency_context, date_line, dotted, unit_context
-from pipeline.forms.printed import group_label, readable, short_reason
+from pipeline.forms.printed import group_label, name_case, readable, short_reason
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.plan import review_order
@@ -171,16 +172,18 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form, unit: Unit
     return ctx
 
 
-def superior_evaluator(campaign: Campaign) -> str:
-    """Who rates the agency's head (ND 90 Art. 16: the head of the directly superior body), in
-    words for a note: from the CoQuan keys of the superior when the workbook gives them."""
-    a = campaign.agency
-    title = (getattr(a, "chuc_vu_nguoi_dung_dau_cap_tren", "") or "").strip()
-    body = (getattr(a, "ten_co_quan_cap_tren", "") or "").strip()
-    if not (title or body):
+def rated_by_note(campaign: Campaign, person: Person) -> str:
+    """The notice's note on a row whose level another evaluator decided (ND 90 Art. 16; signers.py):
+    the agency's head by the head of the superior body, a unit's staff by the unit's own evaluator
+    (DonVi.nguoi_danh_gia); "" for those the agency's head rates."""
+    who = signers.evaluator(campaign, person)
+    if who.vai_tro not in ("cap_tren", "don_vi"):
+        return ""
+    if not (who.chuc_vu or who.co_quan):
         return "Do cấp trên trực tiếp đánh giá, xếp loại"
-    who = " ".join(x for x in (title or "Người đứng đầu", body) if x)
-    return f"Do {who[:1].upper()}{who[1:]} đánh giá, xếp loại"
+    title = who.chuc_vu or "người đứng đầu"
+    body = f" {name_case(who.co_quan)}" if who.co_quan and who.co_quan.casefold() not in title.casefold() else ""
+    return f"Do {title}{body} đánh giá, xếp loại"
 
 
 def agency_document_context(campaign: Campaign, ratings: Ratings, form) -> dict:
@@ -188,13 +191,9 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form) -> dict:
     (`muc_quyet_dinh`) are announced. With no decision at all the notice is a draft (`du_thao`):
     everyone is listed and the level column stays empty. The agency's head is rated by the
     superior body (note on their row)."""
-    from pipeline.submission.package import agency_leaders
-
     ctx = agency_context(campaign, form)
     a = campaign.agency
     ctx["dong_ngay"] = date_line(a.dia_danh, a.ngay_thong_bao, campaign.year)
-    leaders = agency_leaders(campaign)
-    head = leaders[0].ma_so if leaders else None
     decided = [pr for pr in ratings.people if pr.rated and pr.muc_quyet_dinh]
     draft = not decided
     units = []
@@ -208,7 +207,7 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form) -> dict:
             rows.append({
                 "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu,
                 "muc_chu": "" if draft else WORDS[pr.muc_quyet_dinh],
-                "ghi_chu": superior_evaluator(campaign) if p.ma_so == head else "",
+                "ghi_chu": rated_by_note(campaign, p),
             })
         if rows:
             units.append({"ten": unit.ten_don_vi, "thanh_vien": rows})

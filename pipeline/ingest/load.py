@@ -40,7 +40,7 @@ from pipeline.ingest.xlsx import column_index
 LEVEL_KEYS = (("HTXS", "phieu_htxs"), ("HTT", "phieu_htt"), ("HT", "phieu_ht"), ("KHT", "phieu_kht"))
 AGE_RANGE = (18, 70)  # age in the evaluation year
 DISCIPLINE_YEARS = (10, 1)  # decisions more than 10 years before or 1 year after the year are implausible
-PARTY_FIELDS = ("chuc_vu_dang", "chi_bo_noi_cu_tru", "mien_sinh_hoat_noi_cu_tru", "muc_dang_vien")
+PARTY_FIELDS = ("chuc_vu_dang", "chi_bo_noi_cu_tru", "mien_sinh_hoat_noi_cu_tru", "muc_dang_vien", "tu_xep_loai_dang_vien")
 
 
 def sha256_file(path: Path) -> str:
@@ -126,7 +126,8 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
         return None
     v = row.values
     if year:
-        for key in ("ngay_lap", "han_nop_so_noi_vu", "ngay_thong_bao", "ngay_bao_cao"):
+        for key in ("ngay_lap", "han_nop_so_noi_vu", "ngay_tu_danh_gia", "ngay_quyet_dinh", "ngay_thong_bao",
+                    "ngay_bao_cao"):
             d = v.get(key)
             if d is not None and not year - 1 <= d.year <= year + 1:
                 label = schema.CO_QUAN.column(key).label
@@ -141,9 +142,32 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
         co_quan_chu_quan=v.get("co_quan_chu_quan", ""), ngay_lap=v.get("ngay_lap"),
         ky_hieu_van_ban=v.get("ky_hieu_van_ban", ""), dang_bo=v.get("dang_bo", ""), bo_mau=v.get("bo_mau", "nd90"),
         han_nop_so_noi_vu=v.get("han_nop_so_noi_vu"), bo_quy_tac=v.get("bo_quy_tac", ""),
+        ten_co_quan_cap_tren=v.get("ten_co_quan_cap_tren", ""), nguoi_dung_dau_cap_tren=v.get("nguoi_dung_dau_cap_tren", ""),
+        chuc_vu_nguoi_dung_dau_cap_tren=v.get("chuc_vu_nguoi_dung_dau_cap_tren", ""),
+        ngay_tu_danh_gia=v.get("ngay_tu_danh_gia"), ngay_quyet_dinh=v.get("ngay_quyet_dinh"),
         ngay_thong_bao=v.get("ngay_thong_bao"), ngay_bao_cao=v.get("ngay_bao_cao"), so_noi_vu=v.get("so_noi_vu", ""),
         refs=_frozen(row.refs),
     )
+
+
+def _check_superior(data, problems: list[Problem]) -> None:
+    """Warn when the agency head is rated (a NhanSu row with the name of CoQuan «Người đứng đầu»)
+    but the directly superior agency's head, who rates them (ND 90 Art. 16), is not given: the
+    head's phiếu then leaves the evaluator's block for handwriting (pipeline/forms/signers.py)."""
+    row, people = _agency_row(data), data.get("NhanSu")
+    if row is None or people is None or row.values.get("nguoi_dung_dau_cap_tren"):
+        return
+    head = " ".join(str(row.values.get("nguoi_dung_dau") or "").split()).casefold()
+    if not head or not any(" ".join(str(r.values.get("ho_ten") or "").split()).casefold() == head for r in people.rows):
+        return
+    cells = ", ".join(f"«{schema.CO_QUAN.column(k).label}»" for k in
+                      ("ten_co_quan_cap_tren", "nguoi_dung_dau_cap_tren", "chuc_vu_nguoi_dung_dau_cap_tren"))
+    problems.append(_p(WARNING, row, "nguoi_dung_dau_cap_tren",
+                       f"Chưa ghi người đứng đầu cơ quan cấp trên trực tiếp, người có thẩm quyền đánh giá người đứng đầu "
+                       f"«{row.values['nguoi_dung_dau']}» (Điều 16 Nghị định 90/2020/NĐ-CP): phần ký của cấp có thẩm quyền "
+                       f"trên phiếu của người đứng đầu sẽ để trống để viết tay.",
+                       sheet=row.refs["nguoi_dung_dau"].sheet if "nguoi_dung_dau" in row.refs else "CoQuan",
+                       expected=f"ghi các trường {cells} trong sheet Cơ quan"))
 
 
 def _check_rulebook(row: Row, problems: list[Problem]) -> None:
@@ -180,7 +204,8 @@ def _units(data, problems) -> list[Unit]:
         if not _complete(row, schema.DON_VI) or row.number in repeats:
             continue
         units.append(Unit(v["ma_don_vi"], v["ten_don_vi"], v["loai_don_vi"], v.get("thu_tu", 10_000 + i),
-                          v.get("chi_bo", ""), ngay_hop=v.get("ngay_hop"), so_thanh_vien=v.get("so_thanh_vien"),
+                          v.get("chi_bo", ""), nguoi_danh_gia=v.get("nguoi_danh_gia", ""),
+                          chuc_vu_nguoi_danh_gia=v.get("chuc_vu_nguoi_danh_gia", ""), ngay_hop=v.get("ngay_hop"), so_thanh_vien=v.get("so_thanh_vien"),
                           vang_mat=v.get("vang_mat", ""), so_phieu_phat_ra=v.get("so_phieu_phat_ra"),
                           so_phieu_thu_ve=v.get("so_phieu_thu_ve"), refs=_frozen(row.refs)))
     units.sort(key=lambda u: u.thu_tu)
@@ -235,7 +260,7 @@ def _people(data, units: dict[str, str], year: int | None, rulebook, problems, b
             nghi_thai_san=v.get("nghi_thai_san", False),
             truc_tiep_cong_tac=v.get("truc_tiep_cong_tac", not leader_default),
             tu_xep_loai=v.get("tu_xep_loai"), muc_quyet_dinh=v.get("muc_quyet_dinh"), ghi_chu=v.get("ghi_chu", ""),
-            muc_dang_vien=v.get("muc_dang_vien"),
+            muc_dang_vien=v.get("muc_dang_vien"), tu_xep_loai_dang_vien=v.get("tu_xep_loai_dang_vien"),
             row=row.number, refs=_frozen(row.refs),
         ))
     _check_heads(data, sheet, units, problems)
@@ -588,6 +613,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     year = agency_row.values.get("nam_danh_gia") if agency_row else None
     rulebook = _rulebook(data, year)
     agency = _agency(data, year, problems)
+    _check_superior(data, problems)
     units = _units(data, problems)
     people = _people(data, _declared(data.get("DonVi"), "ma_don_vi"), year, rulebook, problems, build)
     # every ma_so that parsed counts as declared, so that a person whose row has another error is not

@@ -39,6 +39,11 @@ class Agency:
     bo_mau: str = "nd90"
     han_nop_so_noi_vu: dt.date | None = None
     bo_quy_tac: str = ""
+    ten_co_quan_cap_tren: str = ""  # the directly superior agency (rates the head, ND 90 Art. 16)
+    nguoi_dung_dau_cap_tren: str = ""
+    chuc_vu_nguoi_dung_dau_cap_tren: str = ""
+    ngay_tu_danh_gia: dt.date | None = None  # date printed under the self-assessment, when given
+    ngay_quyet_dinh: dt.date | None = None  # date printed under the evaluator's decision, when given
     ngay_thong_bao: dt.date | None = None  # date of the notice of results (else dotted)
     ngay_bao_cao: dt.date | None = None  # date of the report to the Sở Nội vụ (else dotted)
     so_noi_vu: str = ""  # the Sở Nội vụ the report goes to ("" = derived from the agency's names)
@@ -52,6 +57,8 @@ class Unit:
     loai_don_vi: str  # hanh_chinh | su_nghiep
     thu_tu: int
     chi_bo: str = ""
+    nguoi_danh_gia: str = ""  # the unit's own competent evaluator (e.g. head of a đơn vị sự nghiệp)
+    chuc_vu_nguoi_danh_gia: str = ""
     ngay_hop: dt.date | None = None  # date of the unit's evaluation meeting (else dotted)
     so_thanh_vien: int | None = None  # members called to the meeting (None: the unit's people)
     vang_mat: str = ""  # absentees with reasons, as written in the workbook
@@ -87,6 +94,7 @@ class Person:
     muc_quyet_dinh: str | None = None
     ghi_chu: str = ""
     muc_dang_vien: str | None = None  # party-member level (02A/02B), when known: rule 6 warning only
+    tu_xep_loai_dang_vien: str | None = None  # the member's own party-level choice (02A/02B VII.2)
     row: int = 0
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 

@@ -1,0 +1,112 @@
+"""Who signs a person's phiếu besides the person: the competent evaluator and the direct commenter.
+
+ND 90/2020 Art. 16 (shared/domain/rules.md R8.1):
+- the head of an agency is rated by the head of the directly superior agency (CoQuan keys
+  `ten_co_quan_cap_tren`, `nguoi_dung_dau_cap_tren`, `chuc_vu_nguoi_dung_dau_cap_tren`);
+- deputies and staff are rated by the head of the agency that employs them (CoQuan
+  `nguoi_dung_dau`, `chuc_vu_nguoi_dung_dau`);
+- viên chức per Luật Viên chức Art. 43: by the head of their đơn vị sự nghiệp where that unit has
+  its own competence (DonVi `nguoi_danh_gia`, `chuc_vu_nguoi_danh_gia`, which then rates every
+  member of the unit except its own head, who stays with the agency head). Which units have their
+  own competence is UNCONFIRMED per unit: it is data the clerk fills, never guessed.
+
+The direct commenter (section III of Mẫu 02/03, "Người nhận xét, đánh giá") is the head of the
+person's unit when that head is neither the person nor the evaluator.
+
+Nobody is ever printed as their own evaluator: when the rule would name the person (the agency head
+with no superior given, or a unit evaluator who is the person), the signer is unknown and the
+form leaves the block for handwriting; `hoso check` warns about the missing superior
+(`superior_problems`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.ingest.model import Agency, Campaign, Person, Unit
+
+
+@dataclass(frozen=True)
+class Signer:
+    ho_ten: str = ""  # "" when unknown: the form leaves the name for handwriting
+    chuc_vu: str = ""
+    co_quan: str = ""  # the agency (or unit) the signer heads
+    vai_tro: str = ""  # "cap_tren" | "thu_truong" | "don_vi" | "truong_don_vi" | "" (code, never printed)
+
+    @property
+    def known(self) -> bool:
+        return bool(self.ho_ten)
+
+    def as_context(self) -> dict:
+        """Plain data for templates (docs/render-context.md, `nguoi_danh_gia` / `nguoi_nhan_xet`)."""
+        return {"co": self.known or bool(self.chuc_vu), "ho_ten": self.ho_ten, "chuc_vu": self.chuc_vu,
+                "chuc_vu_hoa": self.chuc_vu.upper(), "co_quan": self.co_quan, "co_quan_hoa": self.co_quan.upper()}
+
+
+NOBODY = Signer()
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def is_agency_head(agency: Agency, person: Person) -> bool:
+    """The person is the head of the agency (named in CoQuan `nguoi_dung_dau`)."""
+    return _same(person.ho_ten, agency.nguoi_dung_dau)
+
+
+def superior(agency: Agency) -> Signer:
+    """The head of the directly superior agency; the name is "" when the workbook does not give it."""
+    return Signer(agency.nguoi_dung_dau_cap_tren, agency.chuc_vu_nguoi_dung_dau_cap_tren,
+                  agency.ten_co_quan_cap_tren or agency.co_quan_chu_quan, "cap_tren")
+
+
+def agency_head(agency: Agency) -> Signer:
+    return Signer(agency.nguoi_dung_dau, agency.chuc_vu_nguoi_dung_dau, agency.ten_co_quan, "thu_truong")
+
+
+def unit_head(campaign: Campaign, unit: Unit) -> Person | None:
+    """The unit's head (vai_tro truong), the first in sheet order when several."""
+    return next((p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi and p.vai_tro == "truong"), None)
+
+
+def evaluator(campaign: Campaign, person: Person) -> Signer:
+    """The competent evaluator of `person` (ND 90 Art. 16); `NOBODY`-like (empty name) when unknown."""
+    agency = campaign.agency
+    if is_agency_head(agency, person):
+        boss = superior(agency)
+        return boss if not _same(boss.ho_ten, person.ho_ten) else Signer(co_quan=boss.co_quan, vai_tro="cap_tren")
+    unit = campaign.unit(person.ma_don_vi)
+    if unit.nguoi_danh_gia and not _same(unit.nguoi_danh_gia, person.ho_ten):
+        head = unit_head(campaign, unit)
+        if head is None or head.ma_so != person.ma_so:
+            return Signer(unit.nguoi_danh_gia, unit.chuc_vu_nguoi_danh_gia, unit.ten_don_vi, "don_vi")
+    head = agency_head(agency)
+    if _same(head.ho_ten, person.ho_ten):  # defensive: is_agency_head already caught this
+        return Signer(co_quan=agency.ten_co_quan, vai_tro="thu_truong")
+    return head
+
+
+def commenter(campaign: Campaign, person: Person, rated_by: Signer | None = None) -> Signer:
+    """The direct commenter (head of the person's unit) when distinct from the person and the
+    evaluator; empty `Signer` otherwise (section III is then not printed)."""
+    rated_by = rated_by or evaluator(campaign, person)
+    if is_agency_head(campaign.agency, person):
+        return NOBODY
+    head = unit_head(campaign, campaign.unit(person.ma_don_vi))
+    if head is None or head.ma_so == person.ma_so or _same(head.ho_ten, rated_by.ho_ten):
+        return NOBODY
+    if is_agency_head(campaign.agency, head):
+        return NOBODY
+    unit = campaign.unit(person.ma_don_vi)
+    return Signer(head.ho_ten, head.chuc_vu, unit.ten_don_vi, "truong_don_vi")
+
+
+def superior_missing(campaign: Campaign) -> bool:
+    """The agency head is among the people rated but the superior's name is not given."""
+    agency = campaign.agency
+    return not agency.nguoi_dung_dau_cap_tren and any(is_agency_head(agency, p) for p in campaign.people)
+
+
+# Labels of the CoQuan cells to fill, for the `hoso check` warning.
+SUPERIOR_KEYS = ("ten_co_quan_cap_tren", "nguoi_dung_dau_cap_tren", "chuc_vu_nguoi_dung_dau_cap_tren")
