@@ -224,9 +224,12 @@ def group_table(doc, widths: Sequence[float], *, size: float = 10) -> None:
 
 
 def header(doc, *, number: bool, widths=None) -> None:
+    """Managing body over the agency, broken between words that belong together (context `dau`;
+    `dau.ngang_*` for the 10 cm column of the landscape table)."""
+    top, own = ("dau.ngang_tren", "dau.ngang_duoi") if widths and widths[0] >= 9.0 else ("dau.tren", "dau.duoi")
     dk.header_block(
         doc,
-        ["{%p if co_quan.chu_quan_hoa %}", "{{ co_quan.chu_quan_hoa }}", "{%p endif %}", "{{ co_quan.ten_hoa }}"],
+        ["{%p if " + top + " %}", "{{ " + top + " }}", "{%p endif %}", "{{ " + own + " }}"],
         number_line="Số: {{ so_hieu }}" if number else None,
         place_date="{{ dong_ngay }}" if number else None,
         widths_cm=widths,
@@ -343,7 +346,7 @@ def build_bieu(spec: Spec):
     sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width, sec.page_height = Cm(29.7), Cm(21.0)
     width = dk.text_width_cm(doc)  # 25.7 cm
-    header(doc, number=False, widths=(9.0, width - 9.0))
+    header(doc, number=False, widths=(10.0, width - 10.0))
     dk.title(doc, "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG",
              "{{ nhan.doi_tuong|upper }} NĂM {{ nam }}", size=13, space_before=0, space_after=0)
     dk.add_paragraph(doc, R("(Kèm theo Báo cáo số {{ so_hieu }} của {{ co_quan.ten }})", italic=True),

@@ -85,11 +85,14 @@ _KY_TRUONG = Label(
 # shared pieces
 # --------------------------------------------------------------------------------------------
 def _unit_header(doc, *, number: str | None, widths_cm: tuple[float, float] | None = None) -> None:
-    """Agency (normal) over the unit (bold); 'Số: …' under the rule; quốc hiệu, tiêu ngữ and the
-    italic place-date line on the right."""
+    """Agency (normal) over the unit (bold), broken between words that belong together (context
+    `dau`: 6 cm column, `dau.ngang_*` for the 10 cm column of landscape tables); 'Số: …' under the
+    rule; quốc hiệu, tiêu ngữ and the italic place-date line on the right."""
+    wide = widths_cm is not None and widths_cm[0] >= 9.0
+    top, own = ("dau.ngang_tren", "dau.ngang_duoi") if wide else ("dau.tren", "dau.duoi")
     dk.header_block(
         doc,
-        [R("{{ co_quan.ten_hoa }}", bold=False), R("{{ don_vi.ten_hoa }}", bold=True)],
+        [R("{{ " + top + " }}", bold=False), R("{{ " + own + " }}", bold=True)],
         number_line=number,
         place_date="{{ dong_ngay }}",
         widths_cm=widths_cm,
@@ -834,10 +837,10 @@ def build_thong_bao_ket_qua(spec: DocSpec):
     dk.header_block(
         doc,
         [
-            "{%p if co_quan.chu_quan_hoa %}",
-            "{{ co_quan.chu_quan_hoa }}",
+            "{%p if dau.tren %}",
+            "{{ dau.tren }}",
             "{%p endif %}",
-            "{{ co_quan.ten_hoa }}",
+            "{{ dau.duoi }}",
         ],
         number_line="Số: " + D2 + "/TB{% if co_quan.ky_hieu %}-{{ co_quan.ky_hieu }}{% endif %}",
         place_date="{{ dong_ngay }}",

@@ -10,7 +10,21 @@ from __future__ import annotations
 
 import re
 
+from pipeline.forms.layout import break_lines
 from pipeline.ingest.model import Campaign
+
+# text width of the header's left column: portrait documents (6 cm column) and landscape tables (10 cm)
+LEFT_PORTRAIT_CM, LEFT_LANDSCAPE_CM = 5.8, 9.8
+
+
+def header_left(top: str, own: str) -> dict:
+    """The left header column of a unit/agency document, broken between words that belong
+    together: `tren` (normal) over `duoi` (bold) for portrait pages, `ngang_tren`/`ngang_duoi`
+    for landscape ones; "" stays ""."""
+    return {"tren": break_lines(top, LEFT_PORTRAIT_CM, bold=False) if top else "",
+            "duoi": break_lines(own, LEFT_PORTRAIT_CM, bold=True),
+            "ngang_tren": break_lines(top, LEFT_LANDSCAPE_CM, bold=False) if top else "",
+            "ngang_duoi": break_lines(own, LEFT_LANDSCAPE_CM, bold=True)}
 
 _DEFAULT_GROUPS = {
     "co_quan/lanh_dao_quan_ly": "Lãnh đạo, quản lý của cơ quan",

@@ -8,7 +8,7 @@ from collections import Counter
 from pipeline.forms import signers
 from pipeline.forms.can_cu import citations
 from pipeline.forms.context import agency_context, date_line, dotted, unit_context
-from pipeline.forms.printed import group_label, name_case, readable, short_reason
+from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.plan import review_order
@@ -146,6 +146,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form, unit: Unit
         return {"ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu} if p else {"ho_ten": "", "chuc_vu": ""}
 
     ctx.update({
+        "dau": header_left(ctx["co_quan"]["ten_hoa"], unit_context(unit)["ten_hoa"]),
         "don_vi": unit_context(unit),
         "chu_tri": who(chair),
         "chu_tri_khi_kiem_diem_truong": who(deputy),
@@ -214,6 +215,7 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form) -> dict:
     rated = [pr for pr in ratings.people if pr.rated]
     counts = Counter(pr.muc_quyet_dinh for pr in decided)
     ctx.update({
+        "dau": header_left(ctx["co_quan"]["chu_quan_hoa"], ctx["co_quan"]["ten_hoa"]),
         "don_vi_list": units,
         "du_thao": draft,
         "dem": {**{lv: counts.get(lv, 0) for lv in ORDER}, "khong_xep_loai": len(ratings.people) - len(rated),

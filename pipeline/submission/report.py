@@ -8,7 +8,7 @@ import re
 
 from pipeline.forms.can_cu import citations
 from pipeline.forms.context import agency_context, date_line, dotted
-from pipeline.forms.printed import group_label
+from pipeline.forms.printed import group_label, header_left
 from pipeline.ingest.model import Campaign
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
@@ -81,6 +81,7 @@ def common_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row]) 
         "bieu": table_context(rows),
         "nhom": _groups(campaign, ratings),
         "so_noi_vu": so_noi_vu(campaign),
+        "dau": header_left(ctx["co_quan"]["chu_quan_hoa"], ctx["co_quan"]["ten_hoa"]),
         "can_cu": cites["danh_gia"],
         "can_cu_day_du": cites,
         "ty_le_toi_da": ", ".join(f"{round(r * 100, 2):g}".replace(".", ",") for r in ratios),
