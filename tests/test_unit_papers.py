@@ -244,3 +244,13 @@ def test_attendance_above_the_members_is_an_error_naming_the_cells(tmp_path):
     cell = f"{wf.letter('DonVi', 'so_thanh_vien')}2"
     assert {p.sheet for p in problems} == {"BieuQuyet"} and len(problems) == 2  # NS-01 and NS-02: 3 present
     assert all(f"ô {cell}" in p.message for p in problems)
+
+
+def test_header_left_column_breaks_between_words_that_belong_together():
+    from pipeline.forms.printed import header_left
+
+    dau = header_left("UBND TỈNH HÀ GIANG NAM", "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN")
+    assert dau["tren"].split("\n") == ["UBND", "TỈNH HÀ GIANG NAM"]
+    assert dau["duoi"].split("\n")[-1].endswith("NÔNG THÔN") and "\n" in dau["duoi"]
+    assert not any(line in ("NAM", "THÔN") for line in dau["tren"].split("\n") + dau["duoi"].split("\n"))
+    assert header_left("", "VĂN PHÒNG")["tren"] == "" and header_left("", "VĂN PHÒNG")["ngang_duoi"] == "VĂN PHÒNG"
