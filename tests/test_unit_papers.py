@@ -254,3 +254,18 @@ def test_header_left_column_breaks_between_words_that_belong_together():
     assert dau["duoi"].split("\n")[-1].endswith("NÔNG THÔN") and "\n" in dau["duoi"]
     assert not any(line in ("NAM", "THÔN") for line in dau["tren"].split("\n") + dau["duoi"].split("\n"))
     assert header_left("", "VĂN PHÒNG")["tren"] == "" and header_left("", "VĂN PHÒNG")["ngang_duoi"] == "VĂN PHÒNG"
+
+
+def test_cover_letter_sends_the_package_to_the_provinces_so_noi_vu(small):
+    """dossier.md §3.2 item 1: a công văn naming the province's Sở Nội vụ and what is enclosed."""
+    letter = _flat(_text(small / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf"))
+    for part in ("Số: …………", "V/v gửi hồ sơ đánh giá, xếp loại chất lượng", "Kính gửi: Sở Nội vụ tỉnh Thử Nghiệm.",
+                 "Thử Nghiệm, ngày 25 tháng 11 năm 2024", "1. Báo cáo kết quả đánh giá, xếp loại chất lượng",
+                 "2. Thông báo kết quả đánh giá, xếp loại chất lượng năm 2024.",
+                 "3. Hồ sơ kiểm điểm tập thể Phòng Hành chính", "Nơi nhận: CHÁNH VĂN PHÒNG - Như trên;",
+                 "Nguyễn Văn An"):
+        assert part in letter, part
+    assert not re.search(r"quá hạn|còn \d+ ngày", letter)
+    manifest = json.loads((small / "manifest.json").read_text(encoding="utf-8"))
+    kinds = [t["loai"] for t in manifest["nop_so_noi_vu"]["tep"]]
+    assert kinds[:2] == ["cong_van_so_noi_vu", "cong_van_so_noi_vu"]  # its .docx and .pdf come first

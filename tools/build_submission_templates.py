@@ -3,7 +3,8 @@
 * ``bao_cao_so_noi_vu`` — Báo cáo kết quả đánh giá, xếp loại chất lượng CBCCVC và NLĐ (A4 portrait,
   Nghị định 30/2020 layout: number, date, "V/v", "Kính gửi", sections I–IV, signature, "Nơi nhận"),
   with the biểu tổng hợp as a table in section II;
-* ``bieu_tong_hop`` — the same biểu tổng hợp alone (A4 landscape), plus the per-group HTXS check.
+* ``bieu_tong_hop`` — the same biểu tổng hợp alone (A4 landscape), plus the per-group HTXS check;
+* ``cong_van_so_noi_vu`` — the cover letter sending the package (dossier.md §3.2 item 1).
 
     python tools/build_submission_templates.py                 # both (+ meta.toml if missing)
     python tools/build_submission_templates.py --write-meta    # also overwrite meta.toml
@@ -108,7 +109,23 @@ BIEU = Spec(
     ),
 )
 
-FORMS = {s.code: s for s in (BAO_CAO, BIEU)}
+CONG_VAN = Spec(
+    code="cong_van_so_noi_vu",
+    ma_hieu="",
+    title="Công văn gửi hồ sơ đánh giá, xếp loại chất lượng đến Sở Nội vụ",
+    signers=("Người đứng đầu cơ quan",),
+    issuing_document="Đề xuất theo thực tiễn (shared/domain/dossier.md §3.2 mục 1); thể thức công văn theo Nghị định 30/2020/NĐ-CP",
+    labels=(
+        Label("trich_yeu", "V/v gửi hồ sơ đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
+              "the 'V/v' line under the number (the year is appended)"),
+        Label("mo_dau", "gửi hồ sơ đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
+              "opening: 'Thực hiện <citation>, <agency> <mo_dau> năm <year>, gồm:'"),
+        Label("ket_thuc", "Kính đề nghị Sở Nội vụ xem xét, tổng hợp theo quy định./.", "closing sentence"),
+        Label("noi_nhan_2", "- Lưu: VT, …", "last line under 'Nơi nhận:' (e.g. '- Lưu: VT, HCQT.')"),
+    ),
+)
+
+FORMS = {s.code: s for s in (BAO_CAO, BIEU, CONG_VAN)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -367,7 +384,41 @@ def build_bieu(spec: Spec):
     return doc
 
 
-BUILDERS = {"bao_cao_so_noi_vu": build_bao_cao, "bieu_tong_hop": build_bieu}
+def build_cong_van(spec: Spec):
+    """The cover letter (dossier.md §3.2 item 1): a công văn (ND 30/2020) — number and "V/v" under
+    the agency, "Kính gửi" the province's Sở Nội vụ, the list of what is enclosed, "Nơi nhận" and
+    the head's signature kept together."""
+    doc = dk.new_document(title=spec.title, size=14, line_spacing=1.1, space_after=4)
+    width = dk.text_width_cm(doc)
+    header(doc, number=True, widths=(6.0, width - 6.0))
+    left = doc.tables[-1].rows[0].cells[0]
+    dk.add_paragraph(left, R("{{ nhan.trich_yeu }} năm\u00a0{{ nam }}", size=12), align="center", space_before=2,
+                     space_after=0, line_spacing=1.0, size=12)
+    dk.add_paragraph(doc, R("Kính gửi: {{ so_noi_vu }}.", size=14), align="center", space_before=8, space_after=10)
+    dk.add_paragraph(doc, "Thực hiện {{ can_cu }} và hướng dẫn của {{ so_noi_vu }}, {{ co_quan.ten }} {{ nhan.mo_dau }} "
+                     "năm {{ nam }}, gồm:", align="justify", first_line_cm=1.0)
+    dk.p_tag(doc, "for k in kem_theo")
+    dk.add_paragraph(doc, "{{ loop.index }}. {{ k }}", align="justify", first_line_cm=1.0, space_after=2)
+    dk.p_tag(doc, "endfor")
+    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
+    box = outer.rows[0].cells[0]
+    dk.add_paragraph(box, "{{ nhan.ket_thuc }}", align="justify", first_line_cm=1.0, space_before=4, space_after=6)
+    sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
+    lcell, rcell = sign.rows[0].cells
+    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
+    dk.add_paragraph(lcell, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
+    dk.add_paragraph(lcell, R("- Như trên;", size=11), size=11, **kw)
+    dk.add_paragraph(lcell, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
+    dk.add_paragraph(rcell, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
+    dk.add_paragraph(rcell, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
+                     **{**kw, "space_before": 2.5 / 2.54 * 72})
+    dk.add_paragraph(box, "", size=1, **kw)
+    dk.add_page_numbers(doc)
+    strip_keep_next(doc)
+    return doc
+
+
+BUILDERS = {"bao_cao_so_noi_vu": build_bao_cao, "bieu_tong_hop": build_bieu, "cong_van_so_noi_vu": build_cong_van}
 
 
 # --------------------------------------------------------------------------------------------

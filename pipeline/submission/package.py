@@ -63,7 +63,8 @@ from pipeline.submission import report, summary_table, writeback
 FOLDER = "nop_so_noi_vu"
 REPORT = "bao_cao_ket_qua_danh_gia"
 TABLE = "bieu_tong_hop"
-REPORT_FORM, TABLE_FORM = "bao_cao_so_noi_vu", "bieu_tong_hop"
+REPORT_FORM, TABLE_FORM, LETTER_FORM = "bao_cao_so_noi_vu", "bieu_tong_hop", "cong_van_so_noi_vu"
+LETTER = "cong_van_gui_so_noi_vu"
 WRITEBACK = "so_lieu_kem_ket_qua.xlsx"
 README = "README.txt"
 NOTICE = "thong_bao_ket_qua"
@@ -98,6 +99,20 @@ def agency_leaders(campaign: Campaign) -> list[Person]:
     unit = [p for p in campaign.people if p.ma_don_vi == head.ma_don_vi and p.vai_tro in ("truong", "pho")]
     others = [p for p in review_order(unit) if p.ma_so != head.ma_so]
     return [head, *others]
+
+
+def enclosed(campaign: Campaign, ratings: Ratings) -> list[str]:
+    """What the cover letter lists as enclosed, in the order of dossier.md §3.2."""
+    out = ["Báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động "
+           f"năm {campaign.year}, kèm theo Biểu tổng hợp."]
+    if any(pr.rated and pr.muc_quyet_dinh for pr in ratings.people):
+        out.append(f"Thông báo kết quả đánh giá, xếp loại chất lượng năm {campaign.year}.")
+    leaders = agency_leaders(campaign)
+    if leaders:
+        unit = campaign.unit(leaders[0].ma_don_vi)
+        out.append(f"Hồ sơ kiểm điểm tập thể {unit.ten_don_vi} (biên bản cuộc họp, báo cáo kiểm điểm tập thể, hồ sơ "
+                   "đánh giá, xếp loại của từng đồng chí lãnh đạo).")
+    return out
 
 
 def readme_text(campaign: Campaign, listed: list[dict], archive: str, due, today: dt.date | None) -> str:
@@ -264,9 +279,10 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
                               lambda: summary_table.table_bytes(table))
     files.write(f"{FOLDER}/{TABLE}.xlsx", data, sha256=sha)
 
-    contexts = {REPORT_FORM: lambda spec: report.report_context(campaign, ratings, spec, rows, today),
+    contexts = {LETTER_FORM: lambda spec: report.letter_context(campaign, ratings, spec, rows, enclosed(campaign, ratings)),
+                REPORT_FORM: lambda spec: report.report_context(campaign, ratings, spec, rows, today),
                 TABLE_FORM: lambda spec: report.table_document_context(campaign, ratings, spec, rows)}
-    names = {REPORT_FORM: REPORT, TABLE_FORM: TABLE}
+    names = {LETTER_FORM: LETTER, REPORT_FORM: REPORT, TABLE_FORM: TABLE}
     items: dict[str, Item] = {}
     titles: dict[str, str] = {}
     for form, make in contexts.items():
@@ -320,8 +336,8 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
     def add(rel: str, loai: str, title: str, **extra) -> None:
         listed.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})
 
-    # 1–2. report and summary table
-    names = {REPORT_FORM: REPORT, TABLE_FORM: TABLE}
+    # 1–2. cover letter, report and summary table
+    names = {LETTER_FORM: LETTER, REPORT_FORM: REPORT, TABLE_FORM: TABLE}
     for form, item in prep.items.items():
         name, title = names[form], prep.titles[form]
         data, n = converted[item.key]

@@ -118,5 +118,14 @@ def report_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row], 
     return ctx
 
 
+def letter_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row], enclosed: list[str]) -> dict:
+    """The cover letter (`cong_van_so_noi_vu`): the common variables, its own number
+    ("……/VP-HCQT": a công văn's symbol is the agency's) and `kem_theo`, what is enclosed."""
+    ctx = common_context(campaign, ratings, form, rows)
+    ky = campaign.agency.ky_hieu_van_ban.strip()
+    ctx.update({"so_hieu": "\u2026" * 4 + ("/" + ky if ky else ""), "kem_theo": enclosed})
+    return ctx
+
+
 def table_document_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row]) -> dict:
     return common_context(campaign, ratings, form, rows)
