@@ -754,6 +754,7 @@ def build_tong_hop_thi_dua(spec: DocSpec):
     dk.add_paragraph(doc, R("(Không có cá nhân được đề nghị.)", italic=True), align="center", size=12)
     dk.p_tag(doc, "endif")
     j = dict(align="justify", space_after=1, size=13)
+    dk.add_paragraph(doc, "", size=2, space_after=0)  # two adjacent tables would merge into one
     # the totals, the law and the signature on one page: a signature never stands alone
     dk.signature_row(
         doc, None, _head_signer(), widths_cm=(width - 10.0, 10.0), space_before=4, sign_space_cm=1.5,
