@@ -269,3 +269,12 @@ def test_cover_letter_sends_the_package_to_the_provinces_so_noi_vu(small):
     manifest = json.loads((small / "manifest.json").read_text(encoding="utf-8"))
     kinds = [t["loai"] for t in manifest["nop_so_noi_vu"]["tep"]]
     assert kinds[:2] == ["cong_van_so_noi_vu", "cong_van_so_noi_vu"]  # its .docx and .pdf come first
+
+
+def test_levels_in_full_words_in_unit_agency_and_submission_documents(small):
+    code = re.compile(r"\b(HTXS|HTT|HT|KHT)\b")
+    texts = {f"HC/{k}": v for k, v in _unit_docs(small, "HC").items()}
+    texts.update({f"SN/{k}": v for k, v in _unit_docs(small, "SN").items()})
+    for pdf in [*(small / "nop_so_noi_vu").glob("*.pdf"), small / "co_quan" / "thong_bao_ket_qua.pdf"]:
+        texts[pdf.name] = _text(pdf)
+    assert {name: code.findall(text) for name, text in texts.items() if code.search(text)} == {}

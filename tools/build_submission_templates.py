@@ -42,6 +42,9 @@ from docxkit import R  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 LEVELS = ("HTXS", "HTT", "HT", "KHT")
+# printed in full words (no level code on a signed document)
+LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ", "HT": "Hoàn thành nhiệm vụ",
+               "KHT": "Không hoàn thành nhiệm vụ"}
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,7 @@ _COMMON = (
     Label("doi_tuong", "cán bộ, công chức, viên chức và người lao động",
           "who is rated, as printed in titles and sentences"),
     Label("ghi_chu_viet_tat",
-          "Ghi chú: HTXS: Hoàn thành xuất sắc nhiệm vụ; HTT: Hoàn thành tốt nhiệm vụ; HT: Hoàn thành nhiệm vụ; "
-          "KHT: Không hoàn thành nhiệm vụ; SL: số lượng; tỷ lệ % tính trên số được đánh giá, xếp loại; "
+          "Ghi chú: SL: số lượng; tỷ lệ % tính trên số được đánh giá, xếp loại; "
           "không xếp loại: thời gian công tác trong năm dưới 06 tháng.",
           "note under the table"),
 )
@@ -198,7 +200,7 @@ def summary_table(doc, widths: Sequence[float], *, size: float = 10) -> None:
     _cell_text(top, "Kết quả xếp loại chất lượng", bold=True, size=size)
     for k, level in enumerate(LEVELS):
         c = h1.cells[4 + 2 * k].merge(h1.cells[5 + 2 * k])
-        _cell_text(c, level, bold=True, size=size)
+        _cell_text(c, LEVEL_WORDS[level], bold=True, size=size)
         _cell_text(h2.cells[4 + 2 * k], "SL", bold=True, size=size)
         _cell_text(h2.cells[5 + 2 * k], "%", bold=True, size=size)
     for r in (h0, h1, h2):
@@ -227,8 +229,9 @@ def group_table(doc, widths: Sequence[float], *, size: float = 10) -> None:
     assert len(widths) == 8
     t = _grid(doc, widths, 4)
     head, loop_start, data, loop_end = t.rows
-    for i, text in enumerate(("TT", "Nhóm có nhiệm vụ tương đồng", "Số được xếp loại", "HTXS", "HTT",
-                              "Số HTXS tối đa", "Kết quả kiểm tra", "Ngoại lệ được phép")):
+    for i, text in enumerate(("TT", "Nhóm có nhiệm vụ tương đồng", "Số được xếp loại", LEVEL_WORDS["HTXS"],
+                              LEVEL_WORDS["HTT"], "Số Hoàn thành xuất sắc nhiệm vụ tối đa", "Kết quả kiểm tra",
+                              "Ngoại lệ được phép")):
         _cell_text(head.cells[i], text, bold=True, size=size)
     _row_flags(head, header=True)
     _cell_text(loop_start.cells[0], "{%tr for g in nhom %}", size=size)

@@ -113,18 +113,6 @@ def _dots_or(expr: str, dots: str = D2) -> str:
     return "{{ " + expr + " or '" + dots + "' }}"
 
 
-def _legend(doc, size: float = 11) -> None:
-    dk.add_paragraph(
-        doc,
-        R("Ghi chú: ", bold=True, italic=True),
-        R("; ".join(f"{c}: {w}" for c, w in LEVEL_WORDS) + ".", italic=True),
-        size=size,
-        space_before=2,
-        space_after=2,
-        align="justify",
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # bien_ban_hop
 # --------------------------------------------------------------------------------------------
@@ -595,7 +583,7 @@ def build_tong_hop_xep_loai(spec: DocSpec):
                 C("Kỷ luật", vspan=2, **b),
                 C("Ghi chú", vspan=2, **b),
             ],
-            [C(c, **b) for c, _w in LEVEL_WORDS],
+            [C(R(w, bold=True, size=9)) for _c, w in LEVEL_WORDS],
             "{%tr for tv in thanh_vien %}",
             [
                 C("{{ tv.stt }}"),
@@ -620,7 +608,6 @@ def build_tong_hop_xep_loai(spec: DocSpec):
         header_rows=2,
         size=11,
     )
-    _legend(doc, size=10)
     j = dict(align="justify", space_after=1, size=12)
     dk.add_paragraph(
         doc,
@@ -641,9 +628,9 @@ def build_tong_hop_xep_loai(spec: DocSpec):
             [
                 C("TT", **b),
                 C("Nhóm đối tượng tương đồng", **b),
-                C("Số HTXS", **b),
-                C("Số HTT", **b),
-                C("Số HTXS tối đa", **b),
+                C("Số Hoàn thành xuất sắc nhiệm vụ", **b),
+                C("Số Hoàn thành tốt nhiệm vụ", **b),
+                C("Số Hoàn thành xuất sắc nhiệm vụ tối đa", **b),
                 C("Kết quả", **b),
                 C("Cách tính", **b),
             ],

@@ -64,11 +64,22 @@ def _words(text: str) -> str:
     return _CODE.sub(lambda m: _WORDS.get(m.group(0), m.group(0).replace("_", " ")), text)
 
 
+_LEVEL_CODE = re.compile(r"\b(HTXS|HTT|HT|KHT)\b")
+_LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ", "HT": "Hoàn thành nhiệm vụ",
+                "KHT": "Không hoàn thành nhiệm vụ"}
+
+
+def levels_in_words(text: str) -> str:
+    """Level codes (HTXS, HTT, HT, KHT) written out in full words."""
+    return _LEVEL_CODE.sub(lambda m: _LEVEL_WORDS[m.group(1)], text)
+
+
 def readable(text: str, campaign: Campaign | None, groups=()) -> str:
-    """`text` with every «group key» of `groups` replaced by its printed name."""
+    """`text` with every «group key» of `groups` replaced by its printed name and every level code
+    in full words."""
     for key in sorted(set(groups), key=len, reverse=True):
         text = text.replace(f"«{key}»", f"«{group_label(key, campaign)}»")
-    return text
+    return levels_in_words(text)
 
 
 def short_reason(text: str) -> str:
