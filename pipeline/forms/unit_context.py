@@ -8,7 +8,7 @@ from collections import Counter
 from pipeline.forms import signers
 from pipeline.forms.can_cu import citations
 from pipeline.forms.context import agency_context, date_line, dotted, unit_context
-from pipeline.forms.printed import group_label, header_left, levels_in_words, name_case, readable, short_reason
+from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.plan import review_order
@@ -163,7 +163,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form, unit: Unit
         "dem": _counts(prs),
         "nhom": [
             {"nhom": group_label(g.nhom, campaign), "so_htxs": g.so_htxs_giu, "so_htt": g.so_htt_de_nghi + len(g.ha_muc), "toi_da": g.toi_da,
-             "dat": g.so_htxs_giu <= g.toi_da, "cach_tinh": levels_in_words(g.cach_tinh)}
+             "dat": g.so_htxs_giu <= g.toi_da, "cach_tinh": readable(g.cach_tinh, campaign, [g.nhom])}
             for g in ratings.groups if g.nhom in groups
         ],
         "thi_dua": rows,
