@@ -147,6 +147,9 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
     pick = _Pick(registry, campaign.year)
     scored = {s.ma_so for s in campaign.scores}
     with_periods = {r.ma_so for r in campaign.periods}
+    unit_of = {p.ma_so: p.ma_don_vi for p in campaign.people}
+    balloted = {unit_of[e.ma_so] for e in campaign.emulation
+                if e.ma_so in unit_of and e.phieu_dong_y is not None and e.tong_so_phieu}
     by_unit: dict[str, list[Person]] = {}
     for p in campaign.people:
         by_unit.setdefault(p.ma_don_vi, []).append(p)
@@ -171,10 +174,12 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
                                           f"ca_nhan/{unit.ma_don_vi}/{person.ma_so}.pdf", tuple(docs)))
         if dossiers:
             unit_set = form_set.get("don_vi", {})
-            before = _unit_jobs(unit, [pick(c) for c in unit_set.get("truoc", ())], registry)
+            # no ballot-count minutes for a ballot that did not happen
+            skip = set() if unit.ma_don_vi in balloted else BALLOT_FORMS
+            before = _unit_jobs(unit, [c for c in (pick(c) for c in unit_set.get("truoc", ())) if c not in skip], registry)
             if unit.chi_bo:  # party-cell documents (HD 43 Mẫu 01), for units with a chi bộ
                 before += _unit_jobs(unit, [pick(c) for c in form_set.get("chi_bo", {}).get("truoc", ())], registry)
-            after = _unit_jobs(unit, [pick(c) for c in unit_set.get("sau", ())], registry)
+            after = _unit_jobs(unit, [c for c in (pick(c) for c in unit_set.get("sau", ())) if c not in skip], registry)
             out.append(UnitDossier(unit.ma_don_vi, unit.ten_don_vi, f"don_vi/{unit.ma_don_vi}.pdf", tuple(dossiers),
                                    before, after))
     if (units or persons) and not out:
@@ -247,6 +252,11 @@ def _set_fits(form_set: dict, registry: Registry, year: int) -> bool:
 
 
 _SECTIONS = ("phieu", "dang_vien", "cham_diem", "don_vi", "co_quan", "theo_doi_ky", "chi_bo")
+
+
+# unit documents that record a secret ballot (ThiDua.phieu_dong_y / tong_so_phieu): only for units
+# where one took place
+BALLOT_FORMS = frozenset({"bien_ban_kiem_phieu"})
 
 
 def _unit_jobs(unit: Unit, codes, registry: Registry) -> tuple[DocumentJob, ...]:

@@ -29,7 +29,7 @@ from pipeline.rating import rate
 from pipeline.rating.rulebooks import notes_for
 from pipeline.submission import ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
-from pipeline.submission.package import finish_submission, prepare_submission
+from pipeline.submission.package import depends_on_today, finish_submission, prepare_submission
 
 __all__ = ["BuildOptions", "BuildSummary", "build"]
 
@@ -97,7 +97,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         documents = len(filled.items) + sub.documents
         key = uptodate.input_key(campaign.source_sha256, Path(workbook).name, options, engine, made_by)
         manifest[uptodate.RECORD] = uptodate.record(
-            key, dated=today if sub.deadline else None, people=len(plan.persons), documents=documents,
+            key, dated=today if depends_on_today(campaign) else None, people=len(plan.persons), documents=documents,
             pages=bundles.pages, bundles=bundles.built + bundles.reused)
         (stage / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         out.commit()

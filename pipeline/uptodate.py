@@ -7,8 +7,10 @@ the agency's own folder), the program (its version and the bytes of its source f
 converter, and the LibreOffice and fonts installed (`pdf.installation.stamp`: a new font or
 another LibreOffice changes the PDFs). A build with the same key, into an output folder whose every
 listed file is still there with the size and modification time the manifest recorded, does nothing
-and says so. The report prints the days left before the Sở Nội vụ deadline, so when the agency has
-a deadline the record also holds the date (`ngay`) and a build on another day is not unchanged.
+and says so. The output's README.txt states the days left before the Sở Nội vụ deadline, and the
+zip's entries carry the build's date when the workbook gives no report date, so then
+(`submission.package.depends_on_today`) the record also holds the date (`ngay`) and a build on
+another day is not unchanged.
 
 Only the standard library is imported here: the CLI asks before it imports the build.
 """

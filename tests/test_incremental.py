@@ -268,10 +268,11 @@ def test_one_row_changed_reconverts_that_person_only_and_reuses_the_submission(r
               and "/TH" not in rel and not rel.startswith("don_vi/TH")]
     assert len(others) > 30
     assert all(after[rel][:2] == before[rel][:2] for rel in others), [r for r in others if after[r][:2] != before[r][:2]]
-    # what changed: the person's dossier, their unit's (and its copy), the zip, the write-back copy
-    for rel in ("ca_nhan/TH/VP-019.pdf", "don_vi/TH.pdf", "nop_so_noi_vu/don_vi/TH.pdf", "ho_so_2024.zip",
-                "so_lieu_kem_ket_qua.xlsx"):
+    # what changed: the person's dossier, their unit's, the write-back copy (the unit's dossier does not
+    # go to the Sở Nội vụ: only the leaders' unit does, dossier.md §3.2)
+    for rel in ("ca_nhan/TH/VP-019.pdf", "don_vi/TH.pdf", "so_lieu_kem_ket_qua.xlsx"):
         assert after[rel] != before[rel], rel
+    assert "nop_so_noi_vu/don_vi/TH.pdf" not in after
     text = "\n".join(p.extract_text() for p in PdfReader(real_copy / "ca_nhan" / "TH" / "VP-019.pdf").pages)
     assert "(sửa lần 3)" in text
     report = api.verify(real_copy)

@@ -95,12 +95,16 @@ def test_report_has_the_nd30_parts_and_the_computed_results(built, sample):
                  "bieu_tong_hop.pdf", "bieu_tong_hop.docx"):
         assert (folder / name).is_file(), name
     text = " ".join(pdf_text(folder / "bao_cao_ket_qua_danh_gia.pdf").split())
-    for part in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số:", "/BC-VP-HCQT", "V/v báo cáo kết quả đánh giá",
-                 "Kính gửi: Sở Nội vụ", "I. TÌNH HÌNH TRIỂN KHAI", "II. KẾT QUẢ ĐÁNH GIÁ", "III. TỒN TẠI, HẠN CHẾ",
+    for part in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số:", "/BC-VP-HCQT",
+                 "BÁO CÁO Kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động "
+                 "năm 2024", "Nơi nhận: - Sở Nội vụ tỉnh Hà Giang Nam (để tổng hợp);", "I. TÌNH HÌNH TRIỂN KHAI", "II. KẾT QUẢ ĐÁNH GIÁ", "III. TỒN TẠI, HẠN CHẾ",
                  "IV. KIẾN NGHỊ", "Nơi nhận:", "Lưu: VT", "CHÁNH VĂN PHÒNG", "Nguyễn Đình Khải", "Tổng cộng",
                  "Công chức giữ chức vụ lãnh đạo, quản lý", "Viên chức không giữ chức vụ quản lý",
-                 "Thời hạn gửi hồ sơ về Sở Nội vụ: 15/11/2024", "……"):
+                 "……"):
         assert part in text, part
+    # ND 30/2020 báo cáo: no "V/v" and no "Kính gửi"; no deadline arithmetic in a signed document
+    for absent in ("V/v", "Kính gửi", "quá hạn", "còn ", "hạn cuối", "15/11/2024"):
+        assert absent not in text, absent
     doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
     rated = [p for p in doc["nguoi"] if p["trang_thai"] == "xep_loai"]
     htt = sum(1 for p in rated if (p["muc_quyet_dinh"] or p["muc_de_xuat"]) == "HTT")
@@ -119,35 +123,38 @@ def test_templates_use_no_keep_with_next():
             assert b"cantSplit" in zf.read("word/document.xml"), code
 
 
-def test_folder_holds_unit_copies_and_the_leaders_dossiers(built, sample):
+def test_folder_holds_the_leaders_collective_file_once(built, sample):
+    """dossier.md §3.2: the leaders' collective file (the head's unit dossier, with the leaders' own
+    dossiers inside) goes up; the other units' dossiers (every staff member's party documents) do
+    not, and no dossier is there twice."""
     out, _ = built
     campaign = ingest.load(sample)
     folder = out / "nop_so_noi_vu"
-    for unit in campaign.units:
-        copy = folder / "don_vi" / f"{unit.ma_don_vi}.pdf"
-        assert copy.read_bytes() == (out / "don_vi" / f"{unit.ma_don_vi}.pdf").read_bytes()
     leaders = package.agency_leaders(campaign)
     head = next(p for p in campaign.people if p.ho_ten == campaign.agency.nguoi_dung_dau)
     assert leaders[0] == head
     assert {p.ma_so for p in leaders} == {p.ma_so for p in campaign.people
                                           if p.ma_don_vi == head.ma_don_vi and p.vai_tro in ("truong", "pho")}
-    assert sorted(p.name for p in (folder / "lanh_dao").iterdir()) == sorted(f"{p.ma_so}.pdf" for p in leaders)
-    for p in leaders:
-        assert (folder / "lanh_dao" / f"{p.ma_so}.pdf").read_bytes() == \
-            (out / "ca_nhan" / p.ma_don_vi / f"{p.ma_so}.pdf").read_bytes()
+    assert sorted(p.name for p in (folder / "don_vi").iterdir()) == [f"{head.ma_don_vi}.pdf"]
+    assert (folder / "don_vi" / f"{head.ma_don_vi}.pdf").read_bytes() == \
+        (out / "don_vi" / f"{head.ma_don_vi}.pdf").read_bytes()
+    assert not (folder / "lanh_dao").exists()  # their dossiers are inside the unit dossier already
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert [x["ma_so"] for x in manifest["nop_so_noi_vu"]["lanh_dao"]] == [p.ma_so for p in leaders]
+    entries = manifest["nop_so_noi_vu"]["lanh_dao"]
+    assert [x["ma_so"] for x in entries] == [p.ma_so for p in leaders]
+    assert {x["pdf"] for x in entries} == {f"nop_so_noi_vu/don_vi/{head.ma_don_vi}.pdf"}
+    digests = [f["sha256"] for f in manifest["files"] if f["path"].startswith("nop_so_noi_vu/")]
+    assert len(digests) == len(set(digests))  # no file twice
 
 
-def test_notice_pdf_is_in_the_submission_when_the_plan_has_it(built):
-    out, _ = built
+def test_a_draft_notice_stays_out_of_the_submission(built):
+    """The sample has no decided level: its notice is a draft, kept beside its .docx, not sent."""
+    out, summary = built
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    registry = Registry()
-    plan_has_notice = "thong_bao_ket_qua" in registry.form_sets["nd90"].get("co_quan", {}).get("tai_lieu", ())
     kinds = {t["loai"] for t in manifest["nop_so_noi_vu"]["tep"]}
-    assert ("thong_bao_ket_qua" in kinds) == plan_has_notice
-    if plan_has_notice:
-        assert (out / "nop_so_noi_vu" / "thong_bao_ket_qua.pdf").is_file()
+    assert "thong_bao_ket_qua" not in kinds
+    assert not (out / "nop_so_noi_vu" / "thong_bao_ket_qua.pdf").exists()
+    assert "DỰ THẢO" in pdf_text(out / "co_quan" / "thong_bao_ket_qua.pdf")
 
 
 def test_zip_lists_the_same_files_as_the_manifest_section(built):
@@ -162,7 +169,7 @@ def test_zip_lists_the_same_files_as_the_manifest_section(built):
         names = [i.filename for i in zf.infolist()]
         assert names == sorted(names) == listed == on_disk
         for info in zf.infolist():
-            assert info.date_time == (1980, 1, 1, 0, 0, 0) and info.external_attr == 0o644 << 16
+            assert info.date_time == (2024, 11, 5, 0, 0, 0) and info.external_attr == 0o644 << 16  # CoQuan.ngay_lap
             assert hashlib.sha256(zf.read(info)).hexdigest() == files[info.filename]["sha256"]
     # manifest.json covers every output file, the zip and the write-back copy included
     assert {"ho_so_2024.zip", "so_lieu_kem_ket_qua.xlsx", *listed} <= set(files)
@@ -254,7 +261,9 @@ def test_deadline_days_left_or_overdue():
     spec = Registry().get("bao_cao_so_noi_vu")
     rows = summary_table.summary_rows(campaign, ratings)
     ctx = report.report_context(campaign, ratings, spec, rows, today=dt.date(2024, 11, 20))
-    assert ctx["han_nop"]["ngay"] == "15/11/2024" and "đã quá hạn 5 ngày" in ctx["han_nop"]["tinh_trang"]
+    # the report's context carries the date only: no days left or overdue in a signed document
+    assert ctx["han_nop"] == {"ngay": "15/11/2024"}
+    assert ctx == report.report_context(campaign, ratings, spec, rows, today=dt.date(2026, 1, 1))
     assert ctx["so_hieu"].endswith("/BC-VP")
     no_deadline = dataclasses.replace(campaign, agency=dataclasses.replace(campaign.agency, han_nop_so_noi_vu=None))
     assert report.report_context(no_deadline, ratings, spec, rows)["han_nop"] is None
@@ -300,11 +309,20 @@ def test_submission_package_without_libreoffice_is_deterministic(tmp_path):
     assert [x["ma_so"] for x in section["lanh_dao"]] == ["A1", "A2"]  # the head, then the head's unit leaders
     with zipfile.ZipFile(io.BytesIO(zip1)) as zf:
         assert zf.namelist() == sorted(t["path"] for t in section["tep"])
-        assert "nop_so_noi_vu/lanh_dao/A1.pdf" in zf.namelist() and "nop_so_noi_vu/don_vi/P2.pdf" in zf.namelist()
+        # the leaders' collective file (their unit's dossier, their own dossiers inside) once; no other unit
+        assert "nop_so_noi_vu/don_vi/LD.pdf" in zf.namelist() and "nop_so_noi_vu/don_vi/P2.pdf" not in zf.namelist()
+        assert not any(n.startswith("nop_so_noi_vu/lanh_dao/") for n in zf.namelist())
+        # real dates: the report's date, else the workbook's document date, else the day of the build
+        expected = package.zip_time(campaign, dt.date(2024, 11, 5))
+        assert expected != package.ZIP_TIME and {i.date_time for i in zf.infolist()} == {expected}
     assert sub1.deadline.status == "còn 10 ngày"
+    readme = (tmp_path / "stage0" / "README.txt").read_text(encoding="utf-8")
+    assert "còn 10 ngày" in readme and "nop_so_noi_vu/don_vi/LD.pdf" in readme
+    # the notice goes up once a level is decided (here: some are); a draft would stay out
+    decided = any(pr.muc_quyet_dinh for pr in ratings.people)
     has_notice = any(job.form == "thong_bao_ket_qua" for job in plan.agency)
-    assert ("nop_so_noi_vu/thong_bao_ket_qua.pdf" in [t["path"] for t in section["tep"]]) == has_notice
-    assert any("thong_bao_ket_qua" in w for w in sub1.warnings) == (not has_notice)
+    assert ("nop_so_noi_vu/thong_bao_ket_qua.pdf" in [t["path"] for t in section["tep"]]) == (has_notice and decided)
+    assert any("dự thảo" in w for w in sub1.warnings) == (has_notice and not decided)
 
 
 def test_no_leader_dossiers_when_the_head_is_not_in_the_staff_list():

@@ -73,13 +73,13 @@ def test_one_byte_changed_in_one_pdf_fails_naming_the_file(copy, capsys):
 
 def test_deleted_dossier_fails_naming_the_file_and_the_person(copy, capsys):
     (copy / "ca_nhan" / "TH" / "VP-016.pdf").unlink()
-    (copy / "nop_so_noi_vu" / "don_vi" / "KGVX.pdf").unlink()
+    (copy / "nop_so_noi_vu" / "don_vi" / "LD.pdf").unlink()
     code, err = run_verify(copy, capsys)
     assert code == 9
     assert "Thiếu tệp: ca_nhan/TH/VP-016.pdf" in err
     assert "(VP-016): mất hồ sơ cá nhân ca_nhan/TH/VP-016.pdf" in err
-    assert "Thiếu tệp: nop_so_noi_vu/don_vi/KGVX.pdf" in err
-    assert "ho_so_2024.zip thừa tệp không có trong nop_so_noi_vu/: nop_so_noi_vu/don_vi/KGVX.pdf" in err
+    assert "Thiếu tệp: nop_so_noi_vu/don_vi/LD.pdf" in err
+    assert "ho_so_2024.zip thừa tệp không có trong nop_so_noi_vu/: nop_so_noi_vu/don_vi/LD.pdf" in err
 
 
 def test_extra_file_fails(copy, capsys):
@@ -120,13 +120,13 @@ def test_summary_table_counts_that_differ_from_the_ratings_fail(copy, capsys):
 def test_zip_missing_an_entry_fails(copy, capsys):
     archive = copy / "ho_so_2024.zip"
     with zipfile.ZipFile(archive) as zf:
-        entries = [(i, zf.read(i)) for i in zf.infolist() if not i.filename.endswith("lanh_dao/VP-002.pdf")]
+        entries = [(i, zf.read(i)) for i in zf.infolist() if not i.filename.endswith("bieu_tong_hop.pdf")]
     with zipfile.ZipFile(archive, "w") as zf:
         for info, data in entries:
             zf.writestr(info, data)
     rehash(copy, "ho_so_2024.zip")
     code, err = run_verify(copy, capsys)
-    assert code == 9 and "Tệp nén ho_so_2024.zip thiếu tệp: nop_so_noi_vu/lanh_dao/VP-002.pdf" in err
+    assert code == 9 and "Tệp nén ho_so_2024.zip thiếu tệp: nop_so_noi_vu/bieu_tong_hop.pdf" in err
 
 
 def test_folder_without_manifest_fails(tmp_path, capsys):

@@ -3,7 +3,8 @@
 * ``bao_cao_so_noi_vu`` — Báo cáo kết quả đánh giá, xếp loại chất lượng CBCCVC và NLĐ (A4 portrait,
   Nghị định 30/2020 layout: number, date, "V/v", "Kính gửi", sections I–IV, signature, "Nơi nhận"),
   with the biểu tổng hợp as a table in section II;
-* ``bieu_tong_hop`` — the same biểu tổng hợp alone (A4 landscape), plus the per-group HTXS check.
+* ``bieu_tong_hop`` — the same biểu tổng hợp alone (A4 landscape), plus the per-group HTXS check;
+* ``cong_van_so_noi_vu`` — the cover letter sending the package (dossier.md §3.2 item 1).
 
     python tools/build_submission_templates.py                 # both (+ meta.toml if missing)
     python tools/build_submission_templates.py --write-meta    # also overwrite meta.toml
@@ -41,6 +42,9 @@ from docxkit import R  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 LEVELS = ("HTXS", "HTT", "HT", "KHT")
+# printed in full words (no level code on a signed document)
+LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ", "HT": "Hoàn thành nhiệm vụ",
+               "KHT": "Không hoàn thành nhiệm vụ"}
 
 
 @dataclass(frozen=True)
@@ -61,12 +65,10 @@ class Spec:
 
 
 _COMMON = (
-    Label("kinh_gui", "Sở Nội vụ", "recipient after 'Kính gửi:' (add the province, e.g. 'Sở Nội vụ tỉnh Quảng Ngãi')"),
     Label("doi_tuong", "cán bộ, công chức, viên chức và người lao động",
           "who is rated, as printed in titles and sentences"),
     Label("ghi_chu_viet_tat",
-          "Ghi chú: HTXS: Hoàn thành xuất sắc nhiệm vụ; HTT: Hoàn thành tốt nhiệm vụ; HT: Hoàn thành nhiệm vụ; "
-          "KHT: Không hoàn thành nhiệm vụ; SL: số lượng; tỷ lệ % tính trên số được đánh giá, xếp loại; "
+          "Ghi chú: SL: số lượng; tỷ lệ % tính trên số được đánh giá, xếp loại; "
           "không xếp loại: thời gian công tác trong năm dưới 06 tháng.",
           "note under the table"),
 )
@@ -78,8 +80,9 @@ BAO_CAO = Spec(
     signers=("Người đứng đầu cơ quan",),
     labels=(
         *_COMMON,
-        Label("trich_yeu", "V/v báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
-              "the 'V/v' line under the number (the year is appended)"),
+        Label("tieu_de", "BÁO CÁO", "title (ND 30/2020: the name of the document type)"),
+        Label("trich_yeu", "Kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
+              "trích yếu under the title (the year is appended)"),
         Label("mo_dau", "báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
               "opening sentence: 'Thực hiện <rulebook>, <agency> <mo_dau> năm <year> như sau:'"),
         Label("phan_i", "TÌNH HÌNH TRIỂN KHAI THỰC HIỆN", "section I heading"),
@@ -87,9 +90,10 @@ BAO_CAO = Spec(
         Label("phan_iii", "TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "section III heading"),
         Label("phan_iv", "KIẾN NGHỊ, ĐỀ XUẤT", "section IV heading"),
         Label("ket_thuc", "Trên đây là báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và "
-              "người lao động của cơ quan, kính gửi Sở Nội vụ tổng hợp, báo cáo theo quy định./.",
-              "closing sentence"),
-        Label("noi_nhan_1", "- Như trên;", "first line under 'Nơi nhận:'"),
+              "người lao động của cơ quan, gửi",
+              "closing sentence, followed by the Sở Nội vụ's name (CoQuan.so_noi_vu or derived) and ket_thuc_2"),
+        Label("ket_thuc_2", "tổng hợp, báo cáo theo quy định./.", "end of the closing sentence"),
+        Label("noi_nhan_1", "(để tổng hợp);", "after the Sở Nội vụ's name, the first line under 'Nơi nhận:'"),
         Label("noi_nhan_2", "- Lưu: VT, …", "last line under 'Nơi nhận:' (e.g. '- Lưu: VT, HCQT.')"),
     ),
 )
@@ -107,7 +111,23 @@ BIEU = Spec(
     ),
 )
 
-FORMS = {s.code: s for s in (BAO_CAO, BIEU)}
+CONG_VAN = Spec(
+    code="cong_van_so_noi_vu",
+    ma_hieu="",
+    title="Công văn gửi hồ sơ đánh giá, xếp loại chất lượng đến Sở Nội vụ",
+    signers=("Người đứng đầu cơ quan",),
+    issuing_document="Đề xuất theo thực tiễn (shared/domain/dossier.md §3.2 mục 1); thể thức công văn theo Nghị định 30/2020/NĐ-CP",
+    labels=(
+        Label("trich_yeu", "V/v gửi hồ sơ đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
+              "the 'V/v' line under the number (the year is appended)"),
+        Label("mo_dau", "gửi hồ sơ đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
+              "opening: 'Thực hiện <citation>, <agency> <mo_dau> năm <year>, gồm:'"),
+        Label("ket_thuc", "Kính đề nghị Sở Nội vụ xem xét, tổng hợp theo quy định./.", "closing sentence"),
+        Label("noi_nhan_2", "- Lưu: VT, …", "last line under 'Nơi nhận:' (e.g. '- Lưu: VT, HCQT.')"),
+    ),
+)
+
+FORMS = {s.code: s for s in (BAO_CAO, BIEU, CONG_VAN)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,7 +200,7 @@ def summary_table(doc, widths: Sequence[float], *, size: float = 10) -> None:
     _cell_text(top, "Kết quả xếp loại chất lượng", bold=True, size=size)
     for k, level in enumerate(LEVELS):
         c = h1.cells[4 + 2 * k].merge(h1.cells[5 + 2 * k])
-        _cell_text(c, level, bold=True, size=size)
+        _cell_text(c, LEVEL_WORDS[level], bold=True, size=size)
         _cell_text(h2.cells[4 + 2 * k], "SL", bold=True, size=size)
         _cell_text(h2.cells[5 + 2 * k], "%", bold=True, size=size)
     for r in (h0, h1, h2):
@@ -209,8 +229,9 @@ def group_table(doc, widths: Sequence[float], *, size: float = 10) -> None:
     assert len(widths) == 8
     t = _grid(doc, widths, 4)
     head, loop_start, data, loop_end = t.rows
-    for i, text in enumerate(("TT", "Nhóm có nhiệm vụ tương đồng", "Số được xếp loại", "HTXS", "HTT",
-                              "Số HTXS tối đa", "Kết quả kiểm tra", "Ngoại lệ được phép")):
+    for i, text in enumerate(("TT", "Nhóm có nhiệm vụ tương đồng", "Số được xếp loại", LEVEL_WORDS["HTXS"],
+                              LEVEL_WORDS["HTT"], "Số Hoàn thành xuất sắc nhiệm vụ tối đa", "Kết quả kiểm tra",
+                              "Ngoại lệ được phép")):
         _cell_text(head.cells[i], text, bold=True, size=size)
     _row_flags(head, header=True)
     _cell_text(loop_start.cells[0], "{%tr for g in nhom %}", size=size)
@@ -223,9 +244,12 @@ def group_table(doc, widths: Sequence[float], *, size: float = 10) -> None:
 
 
 def header(doc, *, number: bool, widths=None) -> None:
+    """Managing body over the agency, broken between words that belong together (context `dau`;
+    `dau.ngang_*` for the 10 cm column of the landscape table)."""
+    top, own = ("dau.ngang_tren", "dau.ngang_duoi") if widths and widths[0] >= 9.0 else ("dau.tren", "dau.duoi")
     dk.header_block(
         doc,
-        ["{%p if co_quan.chu_quan_hoa %}", "{{ co_quan.chu_quan_hoa }}", "{%p endif %}", "{{ co_quan.ten_hoa }}"],
+        ["{%p if " + top + " %}", "{{ " + top + " }}", "{%p endif %}", "{{ " + own + " }}"],
         number_line="Số: {{ so_hieu }}" if number else None,
         place_date="{{ dong_ngay }}" if number else None,
         widths_cm=widths,
@@ -252,11 +276,12 @@ def build_bao_cao(spec: Spec):
     width = dk.text_width_cm(doc)  # 16 cm
     header(doc, number=True, widths=(6.0, width - 6.0))
     # "V/v …" under the number, in the left column (ND 30/2020: 12–13 pt, centred)
-    left = doc.tables[-1].rows[0].cells[0]
-    dk.add_paragraph(left, R("{{ nhan.trich_yeu }} năm {{ nam }}", size=12), align="center", space_before=2,
-                     space_after=0, line_spacing=1.0, size=12)
-    dk.add_paragraph(doc, R("Kính gửi: ", size=14), R("{{ nhan.kinh_gui }}", size=14), align="center",
-                     space_before=6, space_after=10)
+    # ND 30/2020 (a document with a type name): the type in capitals, the trích yếu under it, no "V/v"
+    # and no "Kính gửi" (the Sở Nội vụ is named in "Nơi nhận")
+    dk.add_paragraph(doc, R("{{ nhan.tieu_de }}", bold=True, size=14), align="center", space_before=10,
+                     space_after=0, line_spacing=1.0)
+    dk.add_paragraph(doc, R("{{ nhan.trich_yeu }} năm {{ nam }}", bold=True, size=14), align="center",
+                     space_before=0, space_after=10, line_spacing=1.0)
     dk.add_paragraph(
         doc,
         "Thực hiện {{ can_cu }} và các văn bản hướng dẫn của cấp có thẩm quyền, {{ co_quan.ten }} {{ nhan.mo_dau }} "
@@ -266,10 +291,6 @@ def build_bao_cao(spec: Spec):
     # I
     dk.section_heading(doc, "I. {{ nhan.phan_i }}", space_before=6)
     dotted_block(doc, "cham_trien_khai")
-    dk.p_tag(doc, "if han_nop")
-    dk.add_paragraph(doc, "Thời hạn gửi hồ sơ về {{ nhan.kinh_gui }}: {{ han_nop.ngay }} ",
-                     R("({{ han_nop.tinh_trang }}).", italic=True), align="justify", first_line_cm=1.0)
-    dk.p_tag(doc, "endif")
     # II
     dk.section_heading(doc, "II. {{ nhan.phan_ii }}", space_before=6)
     dk.add_paragraph(
@@ -302,8 +323,9 @@ def build_bao_cao(spec: Spec):
         align="justify", first_line_cm=1.0, space_after=0,
     )
     dk.p_tag(doc, "for g in nhom")
-    dk.add_paragraph(doc, "- Nhóm «{{ g.nhom }}»: {{ g.so_htxs }} HTXS, {{ g.so_htt }} HTT, tối đa {{ g.toi_da }} "
-                     "HTXS — {{ g.ket_luan }}{% if g.ngoai_le %} ({{ g.ngoai_le }}){% endif %};",
+    dk.add_paragraph(doc, "- Nhóm «{{ g.nhom }}»: Hoàn thành xuất sắc nhiệm vụ {{ g.so_htxs }} người, Hoàn thành tốt "
+                     "nhiệm vụ {{ g.so_htt }} người, tối đa {{ g.toi_da }} người Hoàn thành xuất sắc nhiệm vụ — "
+                     "{{ g.ket_luan }}{% if g.ngoai_le %} ({{ g.ngoai_le }}){% endif %};",
                      align="justify", first_line_cm=1.0, space_after=0)
     dk.p_tag(doc, "endfor")
     dk.add_paragraph(doc, "", size=4, space_after=0)
@@ -316,12 +338,13 @@ def build_bao_cao(spec: Spec):
     # cannot split across pages: the signature never stands alone on a page
     outer = dk._plain_table(doc, [width], cell_margin_cm=0)
     box = outer.rows[0].cells[0]
-    dk.add_paragraph(box, "{{ nhan.ket_thuc }}", align="justify", first_line_cm=1.0, space_after=6)
+    dk.add_paragraph(box, "{{ nhan.ket_thuc }} {{ so_noi_vu }} {{ nhan.ket_thuc_2 }}", align="justify",
+                     first_line_cm=1.0, space_after=6)
     sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
     left, right = sign.rows[0].cells
     kw = dict(space_before=0, space_after=0, line_spacing=1.0)
     dk.add_paragraph(left, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
-    dk.add_paragraph(left, R("{{ nhan.noi_nhan_1 }}", size=11), size=11, **kw)
+    dk.add_paragraph(left, R("- {{ so_noi_vu }} {{ nhan.noi_nhan_1 }}", size=11), size=11, **kw)
     dk.add_paragraph(left, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
     dk.add_paragraph(right, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
     dk.add_paragraph(right, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
@@ -343,7 +366,7 @@ def build_bieu(spec: Spec):
     sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width, sec.page_height = Cm(29.7), Cm(21.0)
     width = dk.text_width_cm(doc)  # 25.7 cm
-    header(doc, number=False, widths=(9.0, width - 9.0))
+    header(doc, number=False, widths=(10.0, width - 10.0))
     dk.title(doc, "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG",
              "{{ nhan.doi_tuong|upper }} NĂM {{ nam }}", size=13, space_before=0, space_after=0)
     dk.add_paragraph(doc, R("(Kèm theo Báo cáo số {{ so_hieu }} của {{ co_quan.ten }})", italic=True),
@@ -364,7 +387,41 @@ def build_bieu(spec: Spec):
     return doc
 
 
-BUILDERS = {"bao_cao_so_noi_vu": build_bao_cao, "bieu_tong_hop": build_bieu}
+def build_cong_van(spec: Spec):
+    """The cover letter (dossier.md §3.2 item 1): a công văn (ND 30/2020) — number and "V/v" under
+    the agency, "Kính gửi" the province's Sở Nội vụ, the list of what is enclosed, "Nơi nhận" and
+    the head's signature kept together."""
+    doc = dk.new_document(title=spec.title, size=14, line_spacing=1.1, space_after=4)
+    width = dk.text_width_cm(doc)
+    header(doc, number=True, widths=(6.0, width - 6.0))
+    left = doc.tables[-1].rows[0].cells[0]
+    dk.add_paragraph(left, R("{{ nhan.trich_yeu }} năm\u00a0{{ nam }}", size=12), align="center", space_before=2,
+                     space_after=0, line_spacing=1.0, size=12)
+    dk.add_paragraph(doc, R("Kính gửi: {{ so_noi_vu }}.", size=14), align="center", space_before=8, space_after=10)
+    dk.add_paragraph(doc, "Thực hiện {{ can_cu }} và hướng dẫn của {{ so_noi_vu }}, {{ co_quan.ten }} {{ nhan.mo_dau }} "
+                     "năm {{ nam }}, gồm:", align="justify", first_line_cm=1.0)
+    dk.p_tag(doc, "for k in kem_theo")
+    dk.add_paragraph(doc, "{{ loop.index }}. {{ k }}", align="justify", first_line_cm=1.0, space_after=2)
+    dk.p_tag(doc, "endfor")
+    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
+    box = outer.rows[0].cells[0]
+    dk.add_paragraph(box, "{{ nhan.ket_thuc }}", align="justify", first_line_cm=1.0, space_before=4, space_after=6)
+    sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
+    lcell, rcell = sign.rows[0].cells
+    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
+    dk.add_paragraph(lcell, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
+    dk.add_paragraph(lcell, R("- Như trên;", size=11), size=11, **kw)
+    dk.add_paragraph(lcell, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
+    dk.add_paragraph(rcell, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
+    dk.add_paragraph(rcell, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
+                     **{**kw, "space_before": 2.5 / 2.54 * 72})
+    dk.add_paragraph(box, "", size=1, **kw)
+    dk.add_page_numbers(doc)
+    strip_keep_next(doc)
+    return doc
+
+
+BUILDERS = {"bao_cao_so_noi_vu": build_bao_cao, "bieu_tong_hop": build_bieu, "cong_van_so_noi_vu": build_cong_van}
 
 
 # --------------------------------------------------------------------------------------------

@@ -50,10 +50,7 @@ LEVEL_WORDS = (
     ("HT", "Hoàn thành nhiệm vụ"),
     ("KHT", "Không hoàn thành nhiệm vụ"),
 )
-CAN_CU = (
-    "Nghị định số 90/2020/NĐ-CP ngày 13/8/2020 của Chính phủ về đánh giá, xếp loại chất lượng cán "
-    "bộ, công chức, viên chức (được sửa đổi, bổ sung bởi Nghị định số 48/2023/NĐ-CP ngày 17/7/2023)"
-)
+# the legal citations are data by evaluation year (templates/can_cu.toml, context `can_cu.*`)
 
 
 @dataclass(frozen=True)
@@ -82,22 +79,20 @@ _KY_TRUONG = Label(
     "[R] signer title used only when the unit has no head nor deputy in the data "
     "(otherwise the head's own post, in capitals, e.g. 'TRƯỞNG PHÒNG')",
 )
-_CAN_CU = Label(
-    "can_cu",
-    CAN_CU,
-    "[R] legal basis quoted in the text; change it for years under Nghị định 335/2025/NĐ-CP",
-)
 
 
 # --------------------------------------------------------------------------------------------
 # shared pieces
 # --------------------------------------------------------------------------------------------
 def _unit_header(doc, *, number: str | None, widths_cm: tuple[float, float] | None = None) -> None:
-    """Agency (normal) over the unit (bold); 'Số: …' under the rule; quốc hiệu, tiêu ngữ and the
-    italic place-date line on the right."""
+    """Agency (normal) over the unit (bold), broken between words that belong together (context
+    `dau`: 6 cm column, `dau.ngang_*` for the 10 cm column of landscape tables); 'Số: …' under the
+    rule; quốc hiệu, tiêu ngữ and the italic place-date line on the right."""
+    wide = widths_cm is not None and widths_cm[0] >= 9.0
+    top, own = ("dau.ngang_tren", "dau.ngang_duoi") if wide else ("dau.tren", "dau.duoi")
     dk.header_block(
         doc,
-        [R("{{ co_quan.ten_hoa }}", bold=False), R("{{ don_vi.ten_hoa }}", bold=True)],
+        [R("{{ " + top + " }}", bold=False), R("{{ " + own + " }}", bold=True)],
         number_line=number,
         place_date="{{ dong_ngay }}",
         widths_cm=widths_cm,
@@ -116,18 +111,6 @@ def _head_signer(hint: bool = False) -> dict:
 
 def _dots_or(expr: str, dots: str = D2) -> str:
     return "{{ " + expr + " or '" + dots + "' }}"
-
-
-def _legend(doc, size: float = 11) -> None:
-    dk.add_paragraph(
-        doc,
-        R("Ghi chú: ", bold=True, italic=True),
-        R("; ".join(f"{c}: {w}" for c, w in LEVEL_WORDS) + ".", italic=True),
-        size=size,
-        space_before=2,
-        space_after=2,
-        align="justify",
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -149,8 +132,9 @@ BIEN_BAN_HOP = DocSpec(
         Label(
             "muc_1",
             "Đồng chí chủ trì quán triệt mục đích, yêu cầu, nguyên tắc, tiêu chí và quy trình nhận xét, "
-            "đánh giá, xếp loại chất lượng theo " + CAN_CU + " và hướng dẫn của cơ quan.",
-            "[R] item 1 of the proceedings; the legal basis may need updating",
+            "đánh giá, xếp loại chất lượng theo",
+            "[R] item 1 of the proceedings, followed by the citation of the year (templates/can_cu.toml "
+            "'danh_gia') and 'và hướng dẫn của <agency>.'",
         ),
         Label(
             "muc_2",
@@ -217,20 +201,21 @@ def build_bien_ban_hop(spec: DocSpec):
     dk.dotted_line(doc, "- Thư ký: đồng chí ", left_cm=0.5, space_after=2)
     dk.add_paragraph(
         doc,
-        "- Thành viên {{ don_vi.ten }}: tổng số {{ so_nguoi }} người; có mặt: "
+        "- Thành viên {{ don_vi.ten }}: tổng số {{ so_thanh_vien }} người; có mặt: "
         + _dots_or("so_du_hop")
         + " người; vắng mặt: "
-        + D2
-        + " người (lý do: "
-        + D6
-        + ").",
+        + _dots_or("so_vang")
+        + " người"
+        "{% if vang_mat %} (vắng: {% for v in vang_mat %}{{ v }}{% if not loop.last %}; {% endif %}{% endfor %})"
+        "{% elif so_vang != '0' %} (lý do: " + D6 + "){% endif %}.",
         left_cm=0.5,
         **j,
     )
     dk.dotted_line(doc, "- Khách mời: ", left_cm=0.5, space_after=4)
 
     dk.heading(doc, "NỘI DUNG CUỘC HỌP", align="center", space_before=4)
-    dk.add_paragraph(doc, R("1. ", bold=True), "{{ nhan.muc_1 }}", **j)
+    dk.add_paragraph(doc, R("1. ", bold=True), "{{ nhan.muc_1 }} {{ can_cu.danh_gia }} và hướng dẫn của "
+                     "{{ co_quan.ten }}.", **j)
     dk.add_paragraph(doc, R("2. ", bold=True), "{{ nhan.muc_2 }}:", **j)
 
     # one block per person, each a row of a borderless table that cannot split across pages
@@ -287,16 +272,25 @@ def build_bien_ban_hop(spec: DocSpec):
     )
     dk.add_paragraph(
         cell,
-        "- Mức xếp loại cuộc họp thống nhất đề xuất: ",
+        "- Mức xếp loại đề xuất: ",
         R(
             "{% if tv.khong_xep_loai %}Không xếp loại (công tác trong năm dưới 06 tháng)"
-            "{% else %}{{ tv.muc_hop_chu or tv.muc_de_xuat_chu or '" + D6 + "' }}{% endif %}",
+            "{% else %}{{ tv.muc_cuoi_chu or '" + D6 + "' }}{% endif %}",
             bold=True,
         ),
         ".",
         left_cm=0.5,
         **{**pkw, "space_after": 4},
     )
+    dk.p_tag(cell, "if tv.khac_bieu_quyet")
+    dk.add_paragraph(
+        cell,
+        # not italic: a reason may hold letters the italic primer face lacks (pipeline/pdf/join.py)
+        R("(Kết quả biểu quyết là {{ tv.muc_hop_chu }}. {{ tv.ly_do_muc }})"),
+        left_cm=0.5,
+        **{**pkw, "space_before": 0, "space_after": 4},
+    )
+    dk.p_tag(cell, "endif")
 
     dk.dotted_line(doc, R("3. ", bold=True), "{{ nhan.muc_3 }}: ", line_spacing=HAND, space_before=4)
     dk.dotted_lines(doc, 2, line_spacing=HAND)
@@ -329,7 +323,6 @@ KIEM_DIEM_TAP_THE = DocSpec(
         Label("so_ky_hieu", "Số: " + D2 + "/BC", "[R] number line under the unit name; \"\" to drop it"),
         Label("tieu_de", "BÁO CÁO", "[R] title"),
         Label("tieu_de_phu", "Kiểm điểm tập thể", "[R] subtitle, followed by the unit's name and 'năm <year>'"),
-        _CAN_CU,
         Label("phan_i", "Ưu điểm, kết quả đạt được", "[R] section I"),
         Label("phan_ii", "Hạn chế, khuyết điểm và nguyên nhân", "[R] section II"),
         Label("phan_ii_1", "Hạn chế, khuyết điểm", "[R] item II.1"),
@@ -380,7 +373,7 @@ def build_kiem_diem_tap_the(spec: DocSpec):
     dk.title_block(doc, "{{ nhan.tieu_de_phu }} {{ don_vi.ten }} năm {{ nam }}", space_before=0, space_after=8)
     dk.add_paragraph(
         doc,
-        "Thực hiện {{ nhan.can_cu }} và hướng dẫn của {{ co_quan.ten }}, {{ don_vi.ten }} báo cáo kết "
+        "Thực hiện {{ can_cu.danh_gia }} và hướng dẫn của {{ co_quan.ten }}, {{ don_vi.ten }} báo cáo kết "
         "quả kiểm điểm tập thể năm {{ nam }} như sau:",
         align="justify",
         first_line_cm=1.0,
@@ -418,8 +411,9 @@ BIEN_BAN_KIEM_PHIEU = DocSpec(
             "nguyen_tac",
             "Cá nhân được đề nghị danh hiệu thi đua khi có trên 50% tổng số phiếu đồng ý (bỏ phiếu kín).",
             "[R] threshold sentence (forms.md §6.2, UNCONFIRMED; the rating engine uses 'more than "
-            "half of the ballots'). The 'Kết quả' column is computed in the template as "
-            "2 × yes > total and does NOT follow this text: edit both together",
+            "half of the ballots'). The 'Kết quả' column is computed in pipeline/forms/unit_context.py "
+            "as 2 × yes > total (and 'Không đủ điều kiện' for someone not eligible) and does NOT follow "
+            "this text: edit both together",
         ),
         Label(
             "ket_thuc",
@@ -433,11 +427,6 @@ BIEN_BAN_KIEM_PHIEU = DocSpec(
     ),
 )
 
-# exact "more than half" (2 × yes > total) from the "yes/total" text, no rounding
-_BALLOT_RESULT = (
-    "{% if row.phieu %}{% if (row.phieu.split('/')[0]|int) * 2 > (row.phieu.split('/')[1]|int) %}"
-    "Đạt{% else %}Không đạt{% endif %}{% endif %}"
-)
 
 
 def build_bien_ban_kiem_phieu(spec: DocSpec):
@@ -466,14 +455,16 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
     dk.add_paragraph(
         doc,
         R("1. Số người: ", bold=True),
-        "tổng số {{ so_nguoi }} người; có mặt: " + _dots_or("so_du_hop") + " người.",
+        "tổng số {{ so_thanh_vien }} người; có mặt: " + _dots_or("so_du_hop") + " người; vắng mặt: "
+        + _dots_or("so_vang") + " người.",
         **j,
     )
     dk.add_paragraph(doc, R("2. Số phiếu:", bold=True), **j)
-    for a, b in (("Số phiếu phát ra", "Số phiếu thu về"), ("Số phiếu hợp lệ", "Số phiếu không hợp lệ")):
+    for (a, ka), (b, kb) in ((("Số phiếu phát ra", "phat_ra"), ("Số phiếu thu về", "thu_ve")),
+                             (("Số phiếu hợp lệ", "hop_le"), ("Số phiếu không hợp lệ", "khong_hop_le"))):
         dk.add_paragraph(
             doc,
-            f"- {a}: {D2} phiếu;\t- {b}: {D2} phiếu.",
+            f"- {a}: " + _dots_or("kiem_phieu." + ka) + f" phiếu;\t- {b}: " + _dots_or("kiem_phieu." + kb) + " phiếu.",
             left_cm=0.5,
             tabs_cm=(8.0,),
             space_after=2,
@@ -482,7 +473,7 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
     b = dict(bold=True)
     dk.grid_table(
         doc,
-        [0.9, 3.7, 3.3, 3.9, 1.6, 1.2, 1.4],
+        [0.9, 3.6, 2.9, 3.3, 1.6, 1.2, 2.5],
         [
             [
                 C("TT", **b),
@@ -501,7 +492,7 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
                 C("{{ row.danh_hieu }}", align="left"),
                 C("{{ row.phieu }}"),
                 C("{{ row.ty_le }}"),
-                C(_BALLOT_RESULT),
+                C("{{ row.ket_qua }}"),
             ],
             "{%tr endfor %}",
         ],
@@ -510,7 +501,16 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
     dk.p_tag(doc, "if not thi_dua")
     dk.add_paragraph(doc, R("(Không có cá nhân được đề nghị danh hiệu thi đua.)", italic=True), align="center")
     dk.p_tag(doc, "endif")
-    dk.add_paragraph(doc, R("4. Nguyên tắc áp dụng: ", bold=True), "{{ nhan.nguyen_tac }}", space_before=4, **j)
+    dk.p_tag(doc, "for row in thi_dua if row.ly_do")
+    dk.add_paragraph(
+        doc,
+        R("- Đồng chí {{ row.ho_ten }}{% if row.ket_qua_phieu == 'Đạt' %} (trên 50% phiếu đồng ý){% endif %}: "
+          "{{ row.ly_do }}"),
+        left_cm=0.5, size=12, **j,
+    )
+    dk.p_tag(doc, "endfor")
+    dk.add_paragraph(doc, R("4. Nguyên tắc áp dụng: ", bold=True), "{{ nhan.nguyen_tac }} Căn cứ {{ can_cu.thi_dua }}.",
+                     space_before=4, **j)
     dk.signature_row(
         doc,
         {"title": "{{ nhan.ky_thanh_vien }}", "hint": "{{ nhan.ky_ghi_ro }}", "name": ""},
@@ -563,7 +563,7 @@ def build_tong_hop_xep_loai(spec: DocSpec):
     # the unit is named in the header block: one title line leaves room on the landscape page
     dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
     b = dict(bold=True)
-    widths = [0.8, 3.2, 2.3, 2.2, 1.9, 1.1, 2.8, 1.4, 1.3, 1.3, 1.3, 1.3, 1.5, 1.2]
+    widths = [0.8, 2.8, 2.0, 1.9, 1.7, 1.35, 2.3, 1.9, 1.3, 1.3, 1.3, 1.3, 2.1, 1.15]
     widths.append(round(width - sum(widths), 2))  # Ghi chú
     dk.grid_table(
         doc,
@@ -578,12 +578,12 @@ def build_tong_hop_xep_loai(spec: DocSpec):
                 C("Đảng viên", vspan=2, **b),
                 C("Nhóm tương đồng", vspan=2, **b),
                 C("Tự xếp loại", vspan=2, **b),
-                C("Tập thể đề xuất (số phiếu)", span=4, **b),
+                C("Kết quả biểu quyết (số phiếu)", span=4, **b),
                 C("Mức đề xuất", vspan=2, **b),
                 C("Kỷ luật", vspan=2, **b),
                 C("Ghi chú", vspan=2, **b),
             ],
-            [C(c, **b) for c, _w in LEVEL_WORDS],
+            [C(R(w, bold=True, size=9)) for _c, w in LEVEL_WORDS],
             "{%tr for tv in thanh_vien %}",
             [
                 C("{{ tv.stt }}"),
@@ -593,21 +593,21 @@ def build_tong_hop_xep_loai(spec: DocSpec):
                 C("{{ tv.loai_nhan }}"),
                 C("{{ tv.dang_vien }}"),
                 C("{{ tv.nhom }}", align="left"),
-                C("{{ tv.tu_xep_loai }}"),
+                C("{{ tv.tu_xep_loai_chu }}", align="left"),
                 C("{{ tv.phieu.HTXS }}"),
                 C("{{ tv.phieu.HTT }}"),
                 C("{{ tv.phieu.HT }}"),
                 C("{{ tv.phieu.KHT }}"),
-                C(R("{% if tv.khong_xep_loai %}Không xếp loại{% else %}{{ tv.muc_de_xuat }}{% endif %}", bold=True)),
+                C(R("{% if tv.khong_xep_loai %}Không xếp loại{% else %}{{ tv.muc_cuoi_chu }}{% endif %}", bold=True),
+                  align="left"),
                 C("{{ tv.ky_luat }}"),
-                C("{{ tv.ghi_chu }}", align="left"),
+                C(R("{{ tv.ghi_chu }}", size=9), align="left"),
             ],
             "{%tr endfor %}",
         ],
         header_rows=2,
         size=11,
     )
-    _legend(doc, size=10)
     j = dict(align="justify", space_after=1, size=12)
     dk.add_paragraph(
         doc,
@@ -628,9 +628,9 @@ def build_tong_hop_xep_loai(spec: DocSpec):
             [
                 C("TT", **b),
                 C("Nhóm đối tượng tương đồng", **b),
-                C("Số HTXS", **b),
-                C("Số HTT", **b),
-                C("Số HTXS tối đa", **b),
+                C("Số Hoàn thành xuất sắc nhiệm vụ", **b),
+                C("Số Hoàn thành tốt nhiệm vụ", **b),
+                C("Số Hoàn thành xuất sắc nhiệm vụ tối đa", **b),
                 C("Kết quả", **b),
                 C("Cách tính", **b),
             ],
@@ -741,23 +741,23 @@ def build_tong_hop_thi_dua(spec: DocSpec):
     dk.add_paragraph(doc, R("(Không có cá nhân được đề nghị.)", italic=True), align="center", size=12)
     dk.p_tag(doc, "endif")
     j = dict(align="justify", space_after=1, size=13)
-    dk.add_paragraph(
-        doc,
-        R("Tổng hợp: ", bold=True),
-        "số cá nhân được đề nghị: {{ tong_thi_dua.de_nghi }}; đủ điều kiện: {{ tong_thi_dua.du_dieu_kien }}, "
-        "trong đó Lao động tiên tiến: {{ tong_thi_dua.ldtt }}, Chiến sĩ thi đua cơ sở: "
-        "{{ tong_thi_dua.cstdcs }}.",
-        space_before=4,
-        **j,
+    dk.add_paragraph(doc, "", size=2, space_after=0)  # two adjacent tables would merge into one
+    # the totals, the law and the signature on one page: a signature never stands alone
+    dk.signature_row(
+        doc, None, _head_signer(), widths_cm=(width - 10.0, 10.0), space_before=4, sign_space_cm=1.5,
+        lead_width_cm=width,
+        lead=[
+            {"parts": [R("Tổng hợp: ", bold=True),
+                       "số cá nhân được đề nghị: {{ tong_thi_dua.de_nghi }}; đủ điều kiện: "
+                       "{{ tong_thi_dua.du_dieu_kien }}, trong đó Lao động tiên tiến: {{ tong_thi_dua.ldtt }}, "
+                       "Chiến sĩ thi đua cơ sở: {{ tong_thi_dua.cstdcs }}."], "space_before": 4, **j},
+            {"parts": [R("Căn cứ: ", bold=True), "{{ can_cu.thi_dua }}."], **j},
+            {"parts": [R("{{ nhan.ghi_chu_truc_tiep }}: ", bold=True),
+                       "{{ tong_thi_dua.truc_tiep }}/{{ tong_thi_dua.du_dieu_kien }}"
+                       "{% if tong_thi_dua.truc_tiep_ty_le %} = {{ tong_thi_dua.truc_tiep_ty_le }}{% endif %}."],
+             **j},
+        ],
     )
-    dk.add_paragraph(
-        doc,
-        R("{{ nhan.ghi_chu_truc_tiep }}: ", bold=True),
-        "{{ tong_thi_dua.truc_tiep }}/{{ tong_thi_dua.du_dieu_kien }}"
-        "{% if tong_thi_dua.truc_tiep_ty_le %} = {{ tong_thi_dua.truc_tiep_ty_le }}{% endif %}.",
-        **j,
-    )
-    dk.signature_row(doc, None, _head_signer(), widths_cm=(width - 10.0, 10.0), space_before=4, sign_space_cm=1.5)
     return doc
 
 
@@ -777,7 +777,17 @@ THONG_BAO_KET_QUA = DocSpec(
             "Kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
             "[R] subtitle, followed by 'năm <year>'",
         ),
-        _CAN_CU,
+        Label(
+            "du_thao",
+            "DỰ THẢO",
+            "[R] mark printed above the title while no level is decided (muc_quyet_dinh): the notice "
+            "then lists everyone with an empty result column and must not be published",
+        ),
+        Label(
+            "ghi_chu_du_thao",
+            "(Cấp có thẩm quyền chưa quyết định mức xếp loại: cột kết quả để trống, chưa công bố)",
+            "[R] line under the draft mark",
+        ),
         Label(
             "can_cu_2",
             "Căn cứ kết quả nhận xét, đánh giá, đề xuất mức xếp loại của các phòng, đơn vị và ý kiến "
@@ -815,19 +825,23 @@ def build_thong_bao_ket_qua(spec: DocSpec):
     dk.header_block(
         doc,
         [
-            "{%p if co_quan.chu_quan_hoa %}",
-            "{{ co_quan.chu_quan_hoa }}",
+            "{%p if dau.tren %}",
+            "{{ dau.tren }}",
             "{%p endif %}",
-            "{{ co_quan.ten_hoa }}",
+            "{{ dau.duoi }}",
         ],
         number_line="Số: " + D2 + "/TB{% if co_quan.ky_hieu %}-{{ co_quan.ky_hieu }}{% endif %}",
         place_date="{{ dong_ngay }}",
         space_after=4,
     )
+    dk.p_tag(doc, "if du_thao")
+    dk.add_paragraph(doc, R("{{ nhan.du_thao }}", bold=True, size=16), align="center", space_before=4, space_after=0)
+    dk.add_paragraph(doc, R("{{ nhan.ghi_chu_du_thao }}", italic=True, size=12), align="center", space_after=0)
+    dk.p_tag(doc, "endif")
     dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
     dk.title_block(doc, "{{ nhan.tieu_de_phu }} năm {{ nam }}", space_before=0, space_after=8)
     j = dict(align="justify", first_line_cm=1.0, space_after=3)
-    dk.add_paragraph(doc, R("Căn cứ {{ nhan.can_cu }};", italic=True), **j)
+    dk.add_paragraph(doc, R("Căn cứ {{ can_cu.danh_gia }};", italic=True), **j)
     dk.add_paragraph(doc, R("{{ nhan.can_cu_2 }}", italic=True), **j)
     dk.add_paragraph(
         doc,
@@ -838,27 +852,33 @@ def build_thong_bao_ket_qua(spec: DocSpec):
     dk.add_paragraph(doc, R("1. {{ nhan.muc_1 }}", bold=True), **{**j, "space_after": 1})
     dk.add_paragraph(
         doc,
-        "Tổng số {{ dem.tong }} người, trong đó: Hoàn thành xuất sắc nhiệm vụ: {{ dem.HTXS }} người; "
+        "{% if du_thao %}Tổng số {{ dem.tong }} người; không xếp loại (công tác trong năm dưới 06 tháng): "
+        "{{ dem.khong_xep_loai }} người; mức xếp loại của {{ dem.chua_quyet_dinh }} người chờ cấp có thẩm quyền "
+        "quyết định.{% else %}"
+        "Tổng số {{ dem.tong }} người; cấp có thẩm quyền đã quyết định mức xếp loại của {{ dem.quyet_dinh }} "
+        "người, trong đó: Hoàn thành xuất sắc nhiệm vụ: {{ dem.HTXS }} người; "
         "Hoàn thành tốt nhiệm vụ: {{ dem.HTT }} người; Hoàn thành nhiệm vụ: {{ dem.HT }} người; Không "
         "hoàn thành nhiệm vụ: {{ dem.KHT }} người; không xếp loại (công tác trong năm dưới 06 tháng): "
-        "{{ dem.khong_xep_loai }} người.",
+        "{{ dem.khong_xep_loai }} người{% if dem.chua_quyet_dinh %}; chưa có quyết định: "
+        "{{ dem.chua_quyet_dinh }} người (không thông báo trong văn bản này){% endif %}.{% endif %}",
         **j,
     )
     dk.add_paragraph(doc, R("2. {{ nhan.muc_2 }}", bold=True), **{**j, "space_after": 3})
     b = dict(bold=True)
     dk.grid_table(
         doc,
-        [1.0, 4.8, 4.4, width - 10.2],
+        [0.9, 4.0, 3.4, 4.8, width - 13.1],
         [
-            [C("TT", **b), C("Họ và tên", **b), C("Chức vụ", **b), C("Kết quả xếp loại", **b)],
+            [C("TT", **b), C("Họ và tên", **b), C("Chức vụ", **b), C("Kết quả xếp loại", **b), C("Ghi chú", **b)],
             "{%tr for dv in don_vi_list %}",
-            [C(R("{{ dv.ten }}", bold=True), span=4, align="left")],
+            [C(R("{{ dv.ten }}", bold=True), span=5, align="left")],
             "{%tr for tv in dv.thanh_vien %}",
             [
                 C("{{ tv.stt }}"),
                 C("{{ tv.ho_ten }}", align="left"),
                 C("{{ tv.chuc_vu }}", align="left"),
                 C("{{ tv.muc_chu }}", align="left"),
+                C(R("{{ tv.ghi_chu }}", size=10), align="left"),
             ],
             "{%tr endfor %}",
             "{%tr endfor %}",

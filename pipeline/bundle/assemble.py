@@ -19,7 +19,7 @@ from pypdf.generic import (
 
 from pipeline.bundle import cover
 from pipeline.bundle.pens import Faces, Unencodable, find_faces, flate_stream, reportlab_faces
-from pipeline.bundle.stamp import FormMarks, apply_marks, bundle_page_marks
+from pipeline.bundle.stamp import FormMarks, apply_marks
 from pipeline.bundle.subset import subset_fonts
 from pipeline.plan import DocumentJob, PersonDossier, UnitDossier
 
@@ -123,10 +123,10 @@ class _Builder:
         shows (pipeline/bundle/subset.py) — worth it for a person's few pages, where the fonts
         are most of the file; a unit bundle prints nearly every letter anyway."""
         self.writer.add_metadata({"/Title": title, "/Producer": "hoso"})
-        marks = dict(self.marks)
-        for i, m in bundle_page_marks(self.count, self.unnumbered).items():
-            marks[i] = marks.get(i, ()) + m
-        apply_marks(self.writer, marks, self.faces)
+        # one page-numbering scheme per sheet: each document keeps its own numbers (ND 30/2020, from
+        # its page 2); the bundle prints none of its own, so a signed original is the same sheet in
+        # the person's dossier and in the unit's bundle (the covers list the PDF's pages)
+        apply_marks(self.writer, dict(self.marks), self.faces)
         self.writer.set_page_label(0, self.count - 1, style="/D", start=1)
         merge_identical_fonts(self.writer)
         if cut_fonts:
@@ -336,31 +336,53 @@ def _person_documents(dossier: PersonDossier, pdfs: Pages, info: CoverInfo) -> l
     return docs
 
 
+def _doc_pages(docs: list[_Doc], first: int, duplex: bool) -> list[int]:
+    """The 1-based page where each document starts, the first on page `first`: for duplex every
+    separately signed document starts on an odd (right-hand) page, so it can be taken out of the
+    printed bundle as a sheet set of its own."""
+    out, page = [], first
+    for d in docs:
+        if duplex and page % 2 == 0:
+            page += 1
+        out.append(page)
+        page += d.pages
+    return out
+
+
+def _span(docs: list[_Doc], duplex: bool) -> int:
+    """Pages the documents take from an odd first page, blank pages included."""
+    if not docs:
+        return 0
+    starts = _doc_pages(docs, 1, duplex)
+    return starts[-1] + docs[-1].pages - 1
+
+
 def _add_person(b: _Builder, drawn: cover.CoverPages, docs: list[_Doc], ma_so: str) -> tuple[int, list[Section]]:
-    """The cover (unnumbered), a blank page for duplex, the documents; (first page index, sections
-    with 1-based first pages relative to the person's own dossier)."""
+    """The cover (unnumbered), a blank page for duplex, the documents, each on an odd page for
+    duplex; (first page index, sections with 1-based first pages relative to the person's own dossier)."""
     at = b.append_cover(drawn)
     b.to_odd()
     sections = []
     for d in docs:
+        b.to_odd()
         start = b.append(d.data, form=d.marks)
         sections.append(Section(d.job.title, start - at + 1, d.pages, d.job.form, ma_so))
     return at, sections
 
 
-def person_cover(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: CoverInfo, *, first_page: int = 1):
+def person_cover(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: CoverInfo, *, first_page: int = 1,
+                 duplex: bool = True):
     """(cover facts, entries_for) of a person's cover sheet: the documents, their pages, who signs.
     `first_page`: the page the cover is printed on — 1 in the person's own dossier, its page in a
-    unit's bundle, so the pages it lists are the numbers printed on them there."""
+    unit's bundle, so the pages it lists are the pages they are on there."""
     docs = _person_documents(dossier, _as_pages(pdfs), info)
 
     def entries(offset: int) -> list[cover.TocEntry]:
-        out, page = [], first_page - 1 + offset
-        for d in docs:
+        out = []
+        for d, page in zip(docs, _doc_pages(docs, first_page - 1 + offset, duplex), strict=True):
             signers = "; ".join(info.signers.get(d.job.form, ()))
             pages = f"Trang {page}" if d.pages == 1 else f"Trang {page}–{page + d.pages - 1}"
             out.append(cover.TocEntry(d.job.title, page, 1, pages + (f". Ký: {signers}" if signers else "")))
-            page += d.pages
         return out
 
     return info, entries
@@ -373,7 +395,8 @@ def person_bundle(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: 
     bottom right of every page but its last. `cover_pages`: the cover already drawn (render_covers)."""
     pdfs = _as_pages(pdfs)
     if cover_pages is None:
-        [(cover_pages, _start)] = render_covers([person_cover(dossier, pdfs, info)], duplex, pdfs.faces())
+        [(cover_pages, _start)] = render_covers([person_cover(dossier, pdfs, info, duplex=duplex)], duplex,
+                                                pdfs.faces())
     b = _Builder(duplex, pdfs.faces())
     _at, sections = _add_person(b, cover_pages, _person_documents(dossier, pdfs, info), dossier.ma_so)
     b.writer.add_outline_item(title="Bìa hồ sơ", page_number=0)
@@ -394,7 +417,7 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
     unit_docs: dict[str, DocumentJob] = {d.form: d for d in (*unit.before, *unit.after)}
     docs = _as_pages(docs)
     infos = {p.ma_so: (person_info or {}).get(p.ma_so, CoverInfo((), "")) for p in unit.persons}
-    content = {p.ma_so: sum(d.pages for d in _person_documents(p, docs, infos[p.ma_so])) for p in unit.persons}
+    content = {p.ma_so: _span(_person_documents(p, docs, infos[p.ma_so]), duplex) for p in unit.persons}
     lengths = {p.ma_so: persons[p.ma_so].pages for p in unit.persons}
 
     # a unit document the sections do not name (e.g. HD 43 Mẫu 01 of a chi bộ, an agency's own)
@@ -418,6 +441,8 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
             else:
                 for code in codes:
                     if code in unit_docs:
+                        if duplex and page % 2 == 0:  # every signed document on a right-hand page
+                            page += 1
                         n = docs.pages(unit_docs[code].key)
                         parts.append(("doc", unit_docs[code], page, n))
                         page += n
@@ -438,7 +463,8 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
         [(cover_pages, start)] = render_covers([(info, lambda at: toc(layout(at)))], duplex, docs.faces())
         plan = layout(start)
         firsts = {obj.ma_so: page for _title, parts in plan for kind, obj, page, _n in parts if kind == "person"}
-        drawn = render_covers([person_cover(p, docs, infos[p.ma_so], first_page=firsts[p.ma_so]) for p in unit.persons],
+        drawn = render_covers([person_cover(p, docs, infos[p.ma_so], first_page=firsts[p.ma_so], duplex=duplex)
+                               for p in unit.persons],
                               duplex, docs.faces())
         covers = {p.ma_so: pages for p, (pages, _start) in zip(unit.persons, drawn, strict=True)}
         settled = {p.ma_so: begins - 1 + content[p.ma_so] for p, (_pages, begins) in zip(unit.persons, drawn, strict=True)}
@@ -465,6 +491,7 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
                 sections.append(Section(obj.ho_ten, page, n, "", obj.ma_so))
             else:
                 numbers, head = info.headers.get(obj.key, (False, ""))
+                b.to_odd()
                 at = b.append(docs[obj.key], form=FormMarks(numbers, head))
                 assert at + 1 == page, (at, page)
                 node[2].append((obj.title, at, []))

@@ -127,7 +127,7 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
         # the cover sheets of the persons rebuilt, in one document (the unit bundle draws its own:
         # there they list the unit bundle's page numbers)
         drawing = [d for d in unit.persons if built[d.ma_so] is None]
-        drawn = render_covers([person_cover(d, pages_of, person_info[d.ma_so]) for d in drawing], duplex,
+        drawn = render_covers([person_cover(d, pages_of, person_info[d.ma_so], duplex=duplex) for d in drawing], duplex,
                               pages_of.faces())
         covers = {d.ma_so: pages for d, (pages, _start) in zip(drawing, drawn, strict=True)}
         for dossier, key in zip(unit.persons, person_keys, strict=True):

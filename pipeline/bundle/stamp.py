@@ -1,8 +1,9 @@
 """Everything drawn on the pages of a bundle's forms.
 
-Marks per page: the bundle's page number in the bottom margin ("Trang n/N"), a form's own page
-number centred in the top margin from its page 2 (Nghị định 30/2020), a form's first-page header
-text at the top right (e.g. "Mẫu số 02"), an initials box at the bottom right. Forms are converted
+Marks per page: a form's own page number centred in the top margin from its page 2 (Nghị định
+30/2020) — the only page numbering on a sheet: the bundle prints no numbers of its own, so a signed
+original is the same sheet in a person's dossier and in the unit's bundle — a form's first-page
+header text at the top right (e.g. "Mẫu số 02"), an initials box at the bottom right. Forms are converted
 without their Word headers (pipeline/pdf/join.py), so what the headers printed is drawn here.
 
 pypdf cannot draw text: the marks are PDF operators written here in the forms' own primed fonts
@@ -54,9 +55,7 @@ class FormMarks:
 def _draw(pen, width: float, height: float, marks) -> None:
     for mark in marks:
         kind = mark[0]
-        if kind == "bundle_page":
-            pen.text(False, 10, width / 2, 1.0 * CM, mark[1], "centre")
-        elif kind == "form_page":
+        if kind == "form_page":
             pen.text(False, 13, width / 2, height - 1.0 * CM - 13, mark[1], "centre")
         elif kind == "head":
             for k, line in enumerate(mark[1].splitlines()):
@@ -180,6 +179,3 @@ def _stream(data: bytes) -> DecodedStreamObject:
     s.set_data(data)
     return s
 
-
-def bundle_page_marks(total: int, skip: set[int]) -> dict[int, tuple]:
-    return {i: (("bundle_page", f"Trang {i + 1}/{total}"),) for i in range(total) if i not in skip}

@@ -27,7 +27,7 @@ from pipeline.rating import rate
 from pipeline.rating.result import Ratings
 from pipeline.resources import sample_workbook, templates_dir
 from pipeline.submission import report, summary_table
-from pipeline.submission.package import REPORT_FORM, TABLE_FORM
+from pipeline.submission.package import LETTER_FORM, REPORT_FORM, TABLE_FORM, enclosed
 
 MAX_PROBLEMS = 5  # distinct problems listed per form
 
@@ -110,6 +110,7 @@ def _contexts(campaign: Campaign, ratings: Ratings, registry: Registry) -> Calla
     submission = {
         REPORT_FORM: lambda spec: report.report_context(campaign, ratings, spec, rows),
         TABLE_FORM: lambda spec: report.table_document_context(campaign, ratings, spec, rows),
+        LETTER_FORM: lambda spec: report.letter_context(campaign, ratings, spec, rows, enclosed(campaign, ratings)),
     }
 
     def for_person(spec: FormSpec, p: Person) -> tuple[str, Make]:

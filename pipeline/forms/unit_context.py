@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pipeline.forms import context_2026  # the 2026 forms (form set nd335)
-from pipeline.forms.context import agency_context, dotted, unit_context
+from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
+from pipeline.forms.can_cu import citations
+from pipeline.forms.context import agency_context, date_line, dotted, unit_context
+from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.plan import review_order
@@ -21,25 +23,48 @@ def _num(n) -> str:
     return "" if n is None else f"{n:g}" if isinstance(n, float) else str(n)
 
 
-def _note(pr: PersonRating, discipline: bool) -> str:
+def level_reason(pr: PersonRating, campaign: Campaign) -> str:
+    """Why the final level (`muc_cuoi`) differs from the meeting's vote (`muc_hop`), in words with
+    its legal basis, from the rating's own reasons; "" when they agree (or there was no vote)."""
+    if not pr.rated or pr.muc_cuoi is None:
+        return ""
+    final = WORDS[pr.muc_cuoi]
+    if pr.muc_quyet_dinh and pr.muc_quyet_dinh != pr.muc_de_xuat:
+        return f"Cấp có thẩm quyền đánh giá quyết định mức {final}."
+    if pr.muc_hop is None or pr.muc_cuoi == pr.muc_hop:
+        return ""
+    picks = ([t for t in pr.ly_do if f"xuống {final}" in t] or [t for t in pr.ly_do if final in t]
+             or list(pr.ly_do[-1:]))
+    if not picks:
+        return ""
+    return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong]))
+
+
+def _note(pr: PersonRating, campaign: Campaign) -> str:
     if not pr.rated:
-        return "Công tác dưới 06 tháng: không xếp loại"
-    notes = []
-    if discipline:
-        notes.append("Kỷ luật trong năm")
-    if pr.muc_toi_da == "HT" and not discipline:
-        notes.append("Nghỉ từ 03 đến dưới 06 tháng")
-    if pr.muc_de_xuat == "HTT" and pr.muc_hop == "HTXS":
-        notes.append("Hạ mức do vượt tỷ lệ HTXS")
-    return "; ".join(notes)
+        return "Công tác trong năm dưới 06 tháng: không xếp loại, chỉ kiểm điểm"
+    return level_reason(pr, campaign)
+
+
+_FAILING = ("Cần ", "cần ", "không", "Không", "chưa", "Chưa", "vượt", "Vượt", "dưới")
+
+
+def emulation_reason(pr: PersonRating, campaign: Campaign) -> str:
+    """Why someone proposed for a title is not eligible (the failing condition and its basis)."""
+    res = pr.thi_dua
+    if res is None or res.du_dieu_kien or not res.ly_do:
+        return ""
+    fails = [t for t in res.ly_do if any(m in t.partition(" — căn cứ: ")[0] for m in _FAILING)]
+    return short_reason(readable((fails or list(res.ly_do))[0], campaign, [pr.nhom_tuong_dong]))
 
 
 def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined: set[str]) -> dict:
     vote = campaign.votes.get(p.ma_so)
+    reason = level_reason(pr, campaign)
     return {
         "stt": i, "ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ngach": p.ngach_chuc_danh,
         "loai_nhan": schema.LOAI_NHAN_SU[p.loai_nhan_su], "vai_tro_nhan": VAI_TRO[p.vai_tro],
-        "dang_vien": "x" if p.dang_vien else "", "nhom": pr.nhom_tuong_dong,
+        "dang_vien": "x" if p.dang_vien else "", "nhom": group_label(pr.nhom_tuong_dong, campaign),
         "tu_xep_loai": p.tu_xep_loai or "", "tu_xep_loai_chu": WORDS.get(p.tu_xep_loai or "", ""),
         "so_du_hop": _num(vote.so_nguoi_du_hop) if vote else "",
         "phieu": {lv: (_num(vote.phieu.get(lv, 0)) if vote else "") for lv in ORDER},
@@ -49,7 +74,8 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
         "muc_cuoi_chu": WORDS.get(pr.muc_cuoi or "", "Không xếp loại" if not pr.rated else ""),
         "khong_xep_loai": not pr.rated, "ky_luat": "x" if p.ma_so in disciplined else "",
         "thang_cong_tac": _num(p.so_thang_cong_tac), "thang_nghi": _num(p.so_thang_nghi) if p.so_thang_nghi else "",
-        "ghi_chu": _note(pr, p.ma_so in disciplined),
+        "ghi_chu": _note(pr, campaign),
+        "khac_bieu_quyet": bool(reason) and bool(pr.muc_hop), "ly_do_muc": reason,
     }
 
 
@@ -67,6 +93,9 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
         if prop is None or pr.thi_dua is None:
             continue
         yes, total = prop.phieu_dong_y, prop.tong_so_phieu
+        voted = yes is not None and bool(total)
+        passed = voted and 2 * yes > total  # more than half of the ballots (rules.md R7.1)
+        eligible = pr.thi_dua.du_dieu_kien
         rows.append({
             "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "muc_chu": WORDS.get(pr.muc_cuoi or "", "Không xếp loại"),
             "danh_hieu": DANH_HIEU[prop.danh_hieu], "sang_kien": prop.sang_kien,
@@ -74,8 +103,11 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
             "truc_tiep": "x" if p.truc_tiep_cong_tac else "",
             "phieu": f"{yes}/{total}" if yes is not None and total else "",
             "ty_le": f"{yes / total:.0%}" if yes is not None and total else "",
-            "du_dieu_kien": "Đủ điều kiện" if pr.thi_dua.du_dieu_kien else "Không đủ điều kiện",
-            "ly_do": pr.thi_dua.ly_do[-1] if pr.thi_dua.ly_do else "",
+            "du_dieu_kien": "Đủ điều kiện" if eligible else "Không đủ điều kiện",
+            "ly_do": emulation_reason(pr, campaign),
+            "ket_qua_phieu": ("Đạt" if passed else "Không đạt") if voted else "",
+            "ket_qua": ("Không đủ điều kiện" if not eligible else "Đạt" if passed else "Không đạt") if voted
+            else ("Đủ điều kiện" if eligible else "Không đủ điều kiện"),
         })
     eligible = [r for r in rows if r["du_dieu_kien"] == "Đủ điều kiện"]
     direct = sum(1 for r in eligible if r["truc_tiep"])
@@ -99,21 +131,39 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form, unit: Unit
     groups = {pr.nhom_tuong_dong for pr in prs}
     rows, totals = _emulation_rows(people, ratings, campaign)
     ctx = agency_context(campaign, form)
+    ctx["dong_ngay"] = date_line(campaign.agency.dia_danh, unit.ngay_hop, campaign.year)
+    members = unit.so_thanh_vien or len(people)
+    present = max(votes) if votes else None
+    absentees = [a.strip() for a in unit.vang_mat.replace("\n", ";").split(";") if a.strip()]
+    props = {e.ma_so: e for e in campaign.emulation}
+    totals_cast = {props[p.ma_so].tong_so_phieu for p in people
+                   if p.ma_so in props and props[p.ma_so].tong_so_phieu}
+    valid = totals_cast.pop() if len(totals_cast) == 1 else None
+    returned = unit.so_phieu_thu_ve
+    invalid = returned - valid if returned is not None and valid is not None and returned >= valid else None
 
     def who(p: Person | None) -> dict:
         return {"ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu} if p else {"ho_ten": "", "chuc_vu": ""}
 
     ctx.update({
+        "dau": header_left(ctx["co_quan"]["ten_hoa"], unit_context(unit)["ten_hoa"]),
         "don_vi": unit_context(unit),
         "chu_tri": who(chair),
         "chu_tri_khi_kiem_diem_truong": who(deputy),
         "so_nguoi": len(people),
-        "so_du_hop": _num(max(votes)) if votes else "",
+        "so_du_hop": _num(present),
+        "so_thanh_vien": members,
+        "so_vang": _num(members - present) if present is not None else "",
+        "vang_mat": absentees,
+        "co_bo_phieu": bool(rows) and any(r["phieu"] for r in rows),
+        "kiem_phieu": {"phat_ra": _num(unit.so_phieu_phat_ra), "thu_ve": _num(returned), "hop_le": _num(valid),
+                       "khong_hop_le": _num(invalid)},
+        "can_cu": citations(campaign.year, getattr(form, "template", None)),
         "thanh_vien": [_member(i, p, pr, campaign, disciplined) for i, (p, pr) in enumerate(zip(people, prs, strict=True), 1)],
         "dem": _counts(prs),
         "nhom": [
-            {"nhom": g.nhom, "so_htxs": g.so_htxs_giu, "so_htt": g.so_htt_de_nghi + len(g.ha_muc), "toi_da": g.toi_da,
-             "dat": g.so_htxs_giu <= g.toi_da, "cach_tinh": g.cach_tinh}
+            {"nhom": group_label(g.nhom, campaign), "so_htxs": g.so_htxs_giu, "so_htt": g.so_htt_de_nghi + len(g.ha_muc), "toi_da": g.toi_da,
+             "dat": g.so_htxs_giu <= g.toi_da, "cach_tinh": readable(g.cach_tinh, campaign, [g.nhom])}
             for g in ratings.groups if g.nhom in groups
         ],
         "thi_dua": rows,
@@ -125,20 +175,54 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form, unit: Unit
     return ctx
 
 
+def rated_by_note(campaign: Campaign, person: Person) -> str:
+    """The notice's note on a row whose level another evaluator decided (ND 90 Art. 16; signers.py):
+    the agency's head by the head of the superior body, a unit's staff by the unit's own evaluator
+    (DonVi.nguoi_danh_gia); "" for those the agency's head rates."""
+    who = signers.evaluator(campaign, person)
+    if who.vai_tro not in ("cap_tren", "don_vi"):
+        return ""
+    if not (who.chuc_vu or who.co_quan):
+        return "Do cấp trên trực tiếp đánh giá, xếp loại"
+    title = who.chuc_vu or "người đứng đầu"
+    body = f" {name_case(who.co_quan)}" if who.co_quan and who.co_quan.casefold() not in title.casefold() else ""
+    return f"Do {title}{body} đánh giá, xếp loại"
+
+
 def agency_document_context(campaign: Campaign, ratings: Ratings, form) -> dict:
+    """The notice of results (ND 90 Art. 22): only levels the competent evaluator decided
+    (`muc_quyet_dinh`) are announced. With no decision at all the notice is a draft (`du_thao`):
+    everyone is listed and the level column stays empty. The agency's head is rated by the
+    superior body (note on their row)."""
     ctx = agency_context(campaign, form)
+    a = campaign.agency
+    ctx["dong_ngay"] = date_line(a.dia_danh, a.ngay_thong_bao, campaign.year)
+    decided = [pr for pr in ratings.people if pr.rated and pr.muc_quyet_dinh]
+    draft = not decided
     units = []
     for unit in campaign.units:
         people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
-        if not people:
-            continue
-        units.append({
-            "ten": unit.ten_don_vi,
-            "thanh_vien": [
-                {"stt": i, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu,
-                 "muc_chu": WORDS.get(ratings.of(p.ma_so).muc_cuoi or "", "Không xếp loại" if not ratings.of(p.ma_so).rated else "Chưa có mức")}
-                for i, p in enumerate(people, 1)
-            ],
-        })
-    ctx.update({"don_vi_list": units, "dem": _counts(list(ratings.people)), "cham": dotted(2)})
+        rows = []
+        for p in people:
+            pr = ratings.of(p.ma_so)
+            if not draft and not (pr.rated and pr.muc_quyet_dinh):
+                continue
+            rows.append({
+                "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu,
+                "muc_chu": "" if draft else WORDS[pr.muc_quyet_dinh],
+                "ghi_chu": rated_by_note(campaign, p),
+            })
+        if rows:
+            units.append({"ten": unit.ten_don_vi, "thanh_vien": rows})
+    rated = [pr for pr in ratings.people if pr.rated]
+    counts = Counter(pr.muc_quyet_dinh for pr in decided)
+    ctx.update({
+        "dau": header_left(ctx["co_quan"]["chu_quan_hoa"], ctx["co_quan"]["ten_hoa"]),
+        "don_vi_list": units,
+        "du_thao": draft,
+        "dem": {**{lv: counts.get(lv, 0) for lv in ORDER}, "khong_xep_loai": len(ratings.people) - len(rated),
+                "tong": len(ratings.people), "quyet_dinh": len(decided), "chua_quyet_dinh": len(rated) - len(decided)},
+        "can_cu": citations(campaign.year, getattr(form, "template", None)),
+        "cham": dotted(2),
+    })
     return ctx

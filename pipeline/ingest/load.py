@@ -128,7 +128,8 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
         return None
     v = row.values
     if year:
-        for key in ("ngay_lap", "han_nop_so_noi_vu", "ngay_tu_danh_gia", "ngay_quyet_dinh"):
+        for key in ("ngay_lap", "han_nop_so_noi_vu", "ngay_tu_danh_gia", "ngay_quyet_dinh", "ngay_thong_bao",
+                    "ngay_bao_cao"):
             d = v.get(key)
             if d is not None and not year - 1 <= d.year <= year + 1:
                 label = schema.CO_QUAN.column(key).label
@@ -146,6 +147,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
         ten_co_quan_cap_tren=v.get("ten_co_quan_cap_tren", ""), nguoi_dung_dau_cap_tren=v.get("nguoi_dung_dau_cap_tren", ""),
         chuc_vu_nguoi_dung_dau_cap_tren=v.get("chuc_vu_nguoi_dung_dau_cap_tren", ""),
         ngay_tu_danh_gia=v.get("ngay_tu_danh_gia"), ngay_quyet_dinh=v.get("ngay_quyet_dinh"), bo_quy_tac_khac=v.get("bo_quy_tac_khac", ""),
+        ngay_thong_bao=v.get("ngay_thong_bao"), ngay_bao_cao=v.get("ngay_bao_cao"), so_noi_vu=v.get("so_noi_vu", ""),
         refs=_frozen(row.refs),
     )
 
@@ -234,7 +236,9 @@ def _units(data, problems) -> list[Unit]:
             continue
         units.append(Unit(v["ma_don_vi"], v["ten_don_vi"], v["loai_don_vi"], v.get("thu_tu", 10_000 + i),
                           v.get("chi_bo", ""), muc_xep_loai_don_vi=v.get("muc_xep_loai_don_vi"), nguoi_danh_gia=v.get("nguoi_danh_gia", ""),
-                          chuc_vu_nguoi_danh_gia=v.get("chuc_vu_nguoi_danh_gia", ""), refs=_frozen(row.refs)))
+                          chuc_vu_nguoi_danh_gia=v.get("chuc_vu_nguoi_danh_gia", ""), ngay_hop=v.get("ngay_hop"), so_thanh_vien=v.get("so_thanh_vien"),
+                          vang_mat=v.get("vang_mat", ""), so_phieu_phat_ra=v.get("so_phieu_phat_ra"),
+                          so_phieu_thu_ve=v.get("so_phieu_thu_ve"), refs=_frozen(row.refs)))
     units.sort(key=lambda u: u.thu_tu)
     return units
 
@@ -389,6 +393,77 @@ def _votes(data, people, problems, build: bool = True) -> dict[str, Vote]:
         if not bad and build:
             votes[v["ma_so"]] = Vote(v["ma_so"], present, MappingProxyType(phieu), refs=_frozen(row.refs))
     return votes
+
+
+def _attendance(data, problems) -> None:
+    """Attendance that cannot be true: more people at a unit's meeting (BieuQuyet.so_nguoi_du_hop)
+    than its members (DonVi.so_thanh_vien, else its people in NhanSu); more ballots returned than
+    issued, or issued than members (DonVi.so_phieu_*)."""
+    units = data.get("DonVi")
+    if units is None:
+        return
+    headcount: Counter = Counter()
+    unit_of: dict[str, str] = {}
+    if "NhanSu" in data:
+        for row in data["NhanSu"].rows:
+            code, ma_so = row.values.get("ma_don_vi"), row.values.get("ma_so")
+            if code is not None:
+                headcount[code.casefold()] += 1
+                if ma_so is not None:
+                    unit_of[ma_so.casefold()] = code.casefold()
+    declared: dict[str, Row] = {}
+    # a person whose unit code is wrong is reported once, not again as a meeting too large
+    # (and the count of a staff list with faults of its own is no reference: say nothing then)
+    unsure = (any(c not in {(r.values.get("ma_don_vi") or "").casefold() for r in units.rows} for c in headcount)
+              or ("NhanSu" in data and any(p.is_error and p.sheet == data["NhanSu"].name for p in problems)))
+    for row in units.rows:
+        v = row.values
+        code = v.get("ma_don_vi")
+        if code is None:
+            continue
+        declared[code.casefold()] = row
+        members = v.get("so_thanh_vien")
+        issued, returned = v.get("so_phieu_phat_ra"), v.get("so_phieu_thu_ve")
+        if members is not None and members <= 0:
+            problems.append(_p(ERROR, row, "so_thanh_vien", "Số thành viên phải lớn hơn 0.", value=members,
+                               expected="số nguyên dương, hoặc để trống"))
+        if members is not None and members < headcount[code.casefold()]:
+            problems.append(_p(WARNING, row, "so_thanh_vien",
+                               f"Số thành viên ({members}) ít hơn số người của đơn vị trong sheet Nhân sự "
+                               f"({headcount[code.casefold()]}).", value=members))
+        if issued is not None and members is not None and issued > members:
+            problems.append(_p(ERROR, row, "so_phieu_phat_ra",
+                               f"Số phiếu phát ra ({issued}) lớn hơn số thành viên ({members}, ô "
+                               f"{row.refs['so_thanh_vien'].column}{row.number}).", value=issued,
+                               expected=f"từ 0 đến {members}"))
+        if issued is not None and returned is not None and returned > issued:
+            problems.append(_p(ERROR, row, "so_phieu_thu_ve",
+                               f"Số phiếu thu về ({returned}) lớn hơn số phiếu phát ra ({issued}, ô "
+                               f"{row.refs['so_phieu_phat_ra'].column}{row.number}).", value=returned,
+                               expected=f"từ 0 đến {issued}"))
+    votes = data.get("BieuQuyet")
+    if votes is None:
+        return
+    for row in votes.rows:
+        present, ma_so = row.values.get("so_nguoi_du_hop"), row.values.get("ma_so")
+        if present is None or ma_so is None or ma_so.casefold() not in unit_of:
+            continue
+        code = unit_of[ma_so.casefold()]
+        unit_row = declared.get(code)
+        if unit_row is None:
+            continue
+        members = unit_row.values.get("so_thanh_vien")
+        if members is not None:
+            ref = unit_row.refs["so_thanh_vien"]
+            limit, source = members, f"số thành viên của đơn vị ở sheet «{ref.sheet}», ô {ref.column}{unit_row.number}"
+        elif unsure:
+            continue
+        else:
+            limit, source = headcount[code], "số người của đơn vị trong sheet «NhanSu» (chưa khai «Số thành viên» ở sheet DonVi)"
+        if present > limit:
+            problems.append(_p(ERROR, row, "so_nguoi_du_hop",
+                               f"Số người dự họp ({present}) lớn hơn {source} ({limit}).", value=present,
+                               expected=f"từ 1 đến {limit}, hoặc sửa «Số thành viên» của đơn vị"))
 
 
 def _disciplines(data, people, members: set[str], year, problems) -> list[Discipline]:
@@ -753,6 +828,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
                if r.values.get("dang_vien") and "ma_so" in r.values} if "NhanSu" in data else set()
     texts = _texts(data, declared, problems, build)
     votes = _votes(data, declared, problems, build)
+    _attendance(data, problems)
     disciplines = _disciplines(data, declared, members, year, problems)
     emulation = _emulation(data, declared, problems)
     criteria = _criteria(data, problems)

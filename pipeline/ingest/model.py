@@ -45,6 +45,9 @@ class Agency:
     chuc_vu_nguoi_dung_dau_cap_tren: str = ""
     ngay_tu_danh_gia: dt.date | None = None  # date printed under the self-assessment, when given
     ngay_quyet_dinh: dt.date | None = None  # date printed under the evaluator's decision, when given
+    ngay_thong_bao: dt.date | None = None  # date of the notice of results (else dotted)
+    ngay_bao_cao: dt.date | None = None  # date of the report to the Sở Nội vụ (else dotted)
+    so_noi_vu: str = ""  # the Sở Nội vụ the report goes to ("" = derived from the agency's names)
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -58,6 +61,11 @@ class Unit:
     muc_xep_loai_don_vi: str | None = None  # the unit's own level, when known (head of a viên chức unit <= it)
     nguoi_danh_gia: str = ""  # the unit's own competent evaluator (e.g. head of a đơn vị sự nghiệp)
     chuc_vu_nguoi_danh_gia: str = ""
+    ngay_hop: dt.date | None = None  # date of the unit's evaluation meeting (else dotted)
+    so_thanh_vien: int | None = None  # members called to the meeting (None: the unit's people)
+    vang_mat: str = ""  # absentees with reasons, as written in the workbook
+    so_phieu_phat_ra: int | None = None  # secret ballot (emulation): ballots issued
+    so_phieu_thu_ve: int | None = None  # ... and returned
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 

@@ -98,6 +98,12 @@ CO_QUAN = Sheet(
         C("bo_quy_tac_khac", "Bộ quy tắc cho cán bộ, hợp đồng, NLĐ",
           help="Từ năm 2026: bộ quy tắc cơ quan chọn cho cán bộ, người làm hợp đồng và người lao động; "
                "mặc định nd335-2025 (như công chức)"),
+        C("ngay_thong_bao", "Ngày thông báo kết quả", DATE,
+          help="Ngày ký Thông báo kết quả; để trống thì in dấu chấm để viết tay"),
+        C("ngay_bao_cao", "Ngày báo cáo Sở Nội vụ", DATE,
+          help="Ngày ký Báo cáo và Biểu tổng hợp gửi Sở Nội vụ; để trống thì in dấu chấm để viết tay"),
+        C("so_noi_vu", "Sở Nội vụ nhận báo cáo",
+          help="Ví dụ: Sở Nội vụ tỉnh Quảng Ngãi; để trống thì lấy tên tỉnh trong tên cơ quan hoặc cơ quan chủ quản"),
     ),
 )
 
@@ -117,6 +123,15 @@ DON_VI = Sheet(
           help="Họ tên người có thẩm quyền đánh giá nhân sự của đơn vị (ví dụ Giám đốc đơn vị sự nghiệp); "
                "để trống thì là người đứng đầu cơ quan", width=24),
         C("chuc_vu_nguoi_danh_gia", "Chức vụ người đánh giá", help="Ví dụ: Giám đốc Trung tâm", width=20),
+        C("ngay_hop", "Ngày họp đánh giá", DATE,
+          help="Ngày họp nhận xét, đánh giá của đơn vị; để trống thì in dấu chấm để viết tay", width=12),
+        C("so_thanh_vien", "Số thành viên", INT,
+          help="Số thành viên được triệu tập dự họp; mặc định bằng số người của đơn vị trong sheet Nhân sự", width=10),
+        C("vang_mat", "Vắng mặt (lý do)",
+          help="Người vắng mặt và lý do, cách nhau bởi dấu chấm phẩy, ví dụ: Nguyễn Văn A (ốm); Trần Thị B (đi công tác)",
+          width=36),
+        C("so_phieu_phat_ra", "Số phiếu phát ra", INT, help="Bỏ phiếu kín bình xét thi đua: số phiếu phát ra", width=10),
+        C("so_phieu_thu_ve", "Số phiếu thu về", INT, help="Bỏ phiếu kín bình xét thi đua: số phiếu thu về", width=10),
     ),
 )
 

@@ -4,17 +4,24 @@ write-back copy of the input workbook.
 `nop_so_noi_vu/` holds
 - `bao_cao_ket_qua_danh_gia.docx` + `.pdf`: the report (template `bao_cao_so_noi_vu`);
 - `bieu_tong_hop.xlsx`, `.docx` + `.pdf`: the summary table (template `bieu_tong_hop`);
-- `<code>.pdf` for each agency document of the plan (the public notice `thong_bao_ket_qua`);
-- `don_vi/<ma_don_vi>.pdf`: a copy of every unit dossier;
-- `lanh_dao/<ma_so>.pdf`: the agency leaders' own dossiers, which go to the superior level
-  (ND 90 Art. 16 cl. 2a: heads are evaluated by the head of the directly superior body).
+- `<code>.pdf` for each agency document of the plan (the public notice `thong_bao_ket_qua`), once
+  the competent evaluator has decided levels (a draft notice stays out);
+- `don_vi/<ma_don_vi>.pdf`: a copy of the leaders' unit dossier only (dossier.md §3.2 item 4: the
+  collective review of the agency's leadership, with their own dossiers inside) — not every unit's;
+- `lanh_dao/<ma_so>.pdf`: an agency leader's own dossier, which goes to the superior level
+  (ND 90 Art. 16 cl. 2a), only when it is not already inside that unit dossier: no file twice.
+
+`README.txt` (output root, not in the zip) tells the clerk what the folder holds and how the
+Sở Nội vụ deadline stands on the day of the build: deadline arithmetic is never printed in a
+document that is signed or sent.
 
 Agency leaders (a rule of this program, see docs/submission.md): the person whose name equals
 `CoQuan.nguoi_dung_dau` (Unicode-normalised, case and spacing ignored), plus the head and deputies
 (`vai_tro` truong/pho) of that person's unit. No match: no leader dossiers, and a warning.
 
 `ho_so_<nam>.zip` (output root) zips `nop_so_noi_vu/` with entry names relative to the output root,
-sorted, with fixed timestamps and permissions: identical input gives identical bytes.
+sorted, dated with the report's date (CoQuan.ngay_bao_cao, else the day of the build) and fixed
+permissions: identical input on the same day gives identical bytes.
 
 Two steps around the build's conversion: `prepare_submission` (before it) renders the report and the
 table `.docx`, whose items the build converts together with the forms, and writes the table `.xlsx`
@@ -56,8 +63,11 @@ from pipeline.submission import report, summary_table, writeback
 FOLDER = "nop_so_noi_vu"
 REPORT = "bao_cao_ket_qua_danh_gia"
 TABLE = "bieu_tong_hop"
-REPORT_FORM, TABLE_FORM = "bao_cao_so_noi_vu", "bieu_tong_hop"
+REPORT_FORM, TABLE_FORM, LETTER_FORM = "bao_cao_so_noi_vu", "bieu_tong_hop", "cong_van_so_noi_vu"
+LETTER = "cong_van_gui_so_noi_vu"
 WRITEBACK = "so_lieu_kem_ket_qua.xlsx"
+README = "README.txt"
+NOTICE = "thong_bao_ket_qua"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 6
 
@@ -91,6 +101,35 @@ def agency_leaders(campaign: Campaign) -> list[Person]:
     return [head, *others]
 
 
+def enclosed(campaign: Campaign, ratings: Ratings) -> list[str]:
+    """What the cover letter lists as enclosed, in the order of dossier.md §3.2."""
+    out = ["Báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động "
+           f"năm {campaign.year}, kèm theo Biểu tổng hợp."]
+    if any(pr.rated and pr.muc_quyet_dinh for pr in ratings.people):
+        out.append(f"Thông báo kết quả đánh giá, xếp loại chất lượng năm {campaign.year}.")
+    leaders = agency_leaders(campaign)
+    if leaders:
+        unit = campaign.unit(leaders[0].ma_don_vi)
+        out.append(f"Hồ sơ kiểm điểm tập thể {unit.ten_don_vi} (biên bản cuộc họp, báo cáo kiểm điểm tập thể, hồ sơ "
+                   "đánh giá, xếp loại của từng đồng chí lãnh đạo).")
+    return out
+
+
+def readme_text(campaign: Campaign, listed: list[dict], archive: str, due, today: dt.date | None) -> str:
+    """The output's README.txt (Vietnamese): the submission's files and the Sở Nội vụ deadline
+    relative to the day of the build — the only place besides the console where it is written."""
+    day = today or dt.date.today()
+    a = campaign.agency
+    lines = [f"Hồ sơ đánh giá, xếp loại chất lượng năm {campaign.year} — {a.ten_co_quan}", ""]
+    if due is not None:
+        lines += [f"Hạn gửi hồ sơ cho Sở Nội vụ: {due.date:%d/%m/%Y} — {due.status} (tính đến ngày tạo hồ sơ, "
+                  f"{day:%d/%m/%Y}).",
+                  "(Thời hạn chỉ ghi ở đây và trên màn hình, không in trong văn bản ký gửi đi.)", ""]
+    lines.append(f"Bộ hồ sơ gửi {report.so_noi_vu(campaign)}: thư mục {FOLDER}/ và tệp nén {archive} (cùng nội dung):")
+    lines += [f"- {t['path']}: {t['tieu_de']}" for t in listed]
+    return "\n".join(lines) + "\n"
+
+
 def fix_zip_times(path: Path) -> None:
     """Rewrite a .docx (zip) with fixed entry times, so the same content gives the same bytes."""
     data = path.read_bytes()
@@ -106,8 +145,25 @@ def fix_zip_times(path: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 # the zip, member by member
 # ---------------------------------------------------------------------------------------------
-_DOS_DATE = ((ZIP_TIME[0] - 1980) << 9) | (ZIP_TIME[1] << 5) | ZIP_TIME[2]
-_DOS_TIME = (ZIP_TIME[3] << 11) | (ZIP_TIME[4] << 5) | (ZIP_TIME[5] // 2)
+
+
+def zip_time(campaign: Campaign, today: dt.date | None) -> tuple[int, int, int, int, int, int]:
+    """The date the zip's entries carry: the report's own date (CoQuan.ngay_bao_cao), else the
+    workbook's document date (CoQuan.ngay_lap), else the day of the build."""
+    day = campaign.agency.ngay_bao_cao or campaign.agency.ngay_lap or today or dt.date.today()
+    return (max(1980, day.year), day.month, day.day, 0, 0, 0)
+
+
+def depends_on_today(campaign: Campaign) -> bool:
+    """Whether the output changes with the day of the build: the README's deadline status, or the
+    zip's date when the workbook gives none."""
+    a = campaign.agency
+    return a.han_nop_so_noi_vu is not None or (a.ngay_bao_cao is None and a.ngay_lap is None)
+
+
+def _dos(date_time) -> tuple[int, int]:
+    y, mo, d, h, mi, sec = date_time
+    return ((y - 1980) << 9) | (mo << 5) | d, (h << 11) | (mi << 5) | (sec // 2)
 
 
 def deflated(data: bytes) -> bytes:
@@ -116,9 +172,11 @@ def deflated(data: bytes) -> bytes:
     return struct.pack("<IQ", zlib.crc32(data), len(data)) + c.compress(data) + c.flush()
 
 
-def zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
-    """A zip of `(name, deflated(data))` members in the given order: deflate, 1980-01-01 00:00, mode
-    0644, Unix as the creating system, no extra fields — the same bytes for the same members."""
+def zip_bytes(members: list[tuple[str, bytes]], date_time=ZIP_TIME) -> bytes:
+    """A zip of `(name, deflated(data))` members in the given order: deflate, `date_time` (default
+    1980-01-01 00:00), mode 0644, Unix as the creating system, no extra fields — the same bytes for
+    the same members and date."""
+    dos_date, dos_time = _dos(date_time)
     out = io.BytesIO()
     central = []
     for name, stored in members:
@@ -129,12 +187,12 @@ def zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
         if size >= 0xFFFFFFFF or len(raw) >= 0xFFFFFFFF or out.tell() >= 0xFFFFFFFF:
             raise ValueError("zip64 needed")
         offset = out.tell()
-        out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+        out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, dos_time, dos_date,
                               crc, len(raw), size, len(fname), 0))
         out.write(fname)
         out.write(raw)
         central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED,
-                                   _DOS_TIME, _DOS_DATE, crc, len(raw), size, len(fname), 0, 0, 0, 0, 0o644 << 16,
+                                   dos_time, dos_date, crc, len(raw), size, len(fname), 0, 0, 0, 0, 0o644 << 16,
                                    offset) + fname)
     start = out.tell()
     directory = b"".join(central)
@@ -143,18 +201,19 @@ def zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
-def _zip_slow(root: Path, names: list[str]) -> bytes:
+def _zip_slow(root: Path, names: list[str], date_time=ZIP_TIME) -> bytes:
     """zipfile's own writer (zip64 when needed), same entry attributes; only for a very large folder."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
         for name in names:
-            zi = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            zi = zipfile.ZipInfo(name, date_time=date_time)
             zi.compress_type, zi.external_attr, zi.create_system = zipfile.ZIP_DEFLATED, 0o644 << 16, 3
             zf.writestr(zi, (root / name).read_bytes(), compresslevel=ZIP_LEVEL)
     return buf.getvalue()
 
 
-def zip_folder(root: Path, names: list[str], digests: dict[str, str], blobs: BlobCache | None) -> bytes:
+def zip_folder(root: Path, names: list[str], digests: dict[str, str], blobs: BlobCache | None,
+               date_time=ZIP_TIME) -> bytes:
     """The zip of `names` (files under `root`): each member's deflated form from the cache when its
     content (`digests`: name -> SHA-256) was zipped before, else compressed now and cached."""
     members = []
@@ -168,9 +227,9 @@ def zip_folder(root: Path, names: list[str], digests: dict[str, str], blobs: Blo
                 blobs.put(key, "deflate", stored)
         members.append((name, stored))
     try:
-        return zip_bytes(members)
+        return zip_bytes(members, date_time)
     except ValueError:
-        return _zip_slow(root, names)
+        return _zip_slow(root, names, date_time)
 
 
 def write_zip(root: Path, folder: str, dest: Path) -> list[str]:
@@ -220,9 +279,10 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
                               lambda: summary_table.table_bytes(table))
     files.write(f"{FOLDER}/{TABLE}.xlsx", data, sha256=sha)
 
-    contexts = {REPORT_FORM: lambda spec: report.report_context(campaign, ratings, spec, rows, today),
+    contexts = {LETTER_FORM: lambda spec: report.letter_context(campaign, ratings, spec, rows, enclosed(campaign, ratings)),
+                REPORT_FORM: lambda spec: report.report_context(campaign, ratings, spec, rows, today),
                 TABLE_FORM: lambda spec: report.table_document_context(campaign, ratings, spec, rows)}
-    names = {REPORT_FORM: REPORT, TABLE_FORM: TABLE}
+    names = {LETTER_FORM: LETTER, REPORT_FORM: REPORT, TABLE_FORM: TABLE}
     items: dict[str, Item] = {}
     titles: dict[str, str] = {}
     for form, make in contexts.items():
@@ -276,8 +336,8 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
     def add(rel: str, loai: str, title: str, **extra) -> None:
         listed.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})
 
-    # 1–2. report and summary table
-    names = {REPORT_FORM: REPORT, TABLE_FORM: TABLE}
+    # 1–2. cover letter, report and summary table
+    names = {LETTER_FORM: LETTER, REPORT_FORM: REPORT, TABLE_FORM: TABLE}
     for form, item in prep.items.items():
         name, title = names[form], prep.titles[form]
         data, n = converted[item.key]
@@ -287,26 +347,39 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
         if form == TABLE_FORM:
             add(f"{name}.xlsx", form, title + " (bảng tính)")
 
-    # 3. agency documents of the plan (the public notice of results)
+    # 3. agency documents of the plan (the public notice of results), once levels are decided
+    decided = any(pr.rated and pr.muc_quyet_dinh for pr in prep.ratings.people)
     for job in plan.agency:
         data = pdfs.get(job.key)
         if data is None:
             continue
+        # the agency's own copy beside its .docx (co_quan/<form>.pdf), draft or not
+        files.write(str(Path(job.docx).with_suffix(".pdf").as_posix()), data, pages=(pages or {}).get(job.key))
+        if job.form == NOTICE and not decided:
+            warnings.append("Thông báo kết quả mới là dự thảo (chưa có mức xếp loại do cấp có thẩm quyền quyết định, "
+                            "cột «Mức xếp loại của cấp có thẩm quyền» sheet NhanSu): không đưa vào bộ nộp Sở Nội vụ.")
+            continue
         files.write(f"{FOLDER}/{job.form}.pdf", data, pages=(pages or {}).get(job.key))
         add(f"{job.form}.pdf", job.form, job.title)
-    if not any(f["loai"] == "thong_bao_ket_qua" for f in listed):
+    if not any(job.form == NOTICE for job in plan.agency):
         warnings.append("Chưa có Thông báo kết quả đánh giá, xếp loại (mẫu «thong_bao_ket_qua») trong bộ nộp Sở Nội vụ.")
 
-    # 4. copies of the unit dossiers
-    for unit in plan.units:
-        if (stage / unit.pdf).is_file():
-            files.copy(unit.pdf, f"{FOLDER}/don_vi/{unit.ma_don_vi}.pdf")
-            add(f"don_vi/{unit.ma_don_vi}.pdf", "don_vi", f"Hồ sơ đơn vị: {unit.ten_don_vi}", ma_don_vi=unit.ma_don_vi,
-                goc=unit.pdf)
-
-    # 5. the leaders' own dossiers
-    built = {d.ma_so: d for d in plan.persons}
+    # 4. the collective file of the agency's leadership: the dossier of the head's unit (dossier.md
+    # §3.2 item 4), which holds the leaders' own dossiers (item 5); the other units' dossiers stay
+    # with the agency
     leaders = agency_leaders(campaign)
+    leader_units = {leaders[0].ma_don_vi} if leaders else set()
+    copied_units = set()
+    for unit in plan.units:
+        if unit.ma_don_vi in leader_units and (stage / unit.pdf).is_file():
+            files.copy(unit.pdf, f"{FOLDER}/don_vi/{unit.ma_don_vi}.pdf")
+            add(f"don_vi/{unit.ma_don_vi}.pdf", "don_vi", f"Hồ sơ kiểm điểm tập thể: {unit.ten_don_vi}",
+                ma_don_vi=unit.ma_don_vi, goc=unit.pdf)
+            copied_units.add(unit.ma_don_vi)
+    in_units = {p.ma_so for u in plan.units if u.ma_don_vi in copied_units for p in u.persons}
+
+    # 5. the leaders' own dossiers not already inside the copied unit dossier
+    built = {d.ma_so: d for d in plan.persons}
     if not leaders:
         warnings.append(f"Không tìm thấy người đứng đầu «{campaign.agency.nguoi_dung_dau}» (sheet CoQuan) trong sheet "
                         "NhanSu: bộ nộp Sở Nội vụ không có hồ sơ cá nhân của lãnh đạo cơ quan.")
@@ -315,7 +388,9 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
         d = built.get(p.ma_so)
         entry = {"ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ma_don_vi": p.ma_don_vi,
                  "vai_tro": "nguoi_dung_dau" if p is leaders[0] else p.vai_tro, "pdf": None}
-        if d is not None and (stage / d.pdf).is_file():
+        if p.ma_so in in_units:
+            entry["pdf"] = f"{FOLDER}/don_vi/{p.ma_don_vi}.pdf"
+        elif d is not None and (stage / d.pdf).is_file():
             rel = f"lanh_dao/{p.ma_so}.pdf"
             files.copy(d.pdf, f"{FOLDER}/{rel}")
             add(rel, "lanh_dao", f"Hồ sơ cá nhân lãnh đạo: {p.ho_ten}", ma_so=p.ma_so, ma_don_vi=p.ma_don_vi,
@@ -327,7 +402,8 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
     archive = zip_name(campaign.year)
     zipped = sorted(p.relative_to(stage).as_posix() for p in (stage / FOLDER).rglob("*") if p.is_file())
     assert sorted(f["path"] for f in listed) == zipped, "nop_so_noi_vu/ holds a file the manifest section does not list"
-    files.write(archive, zip_folder(stage, zipped, {n: files.digest(n).sha256 for n in zipped}, prep.blobs))
+    files.write(archive, zip_folder(stage, zipped, {n: files.digest(n).sha256 for n in zipped}, prep.blobs,
+                                    zip_time(campaign, prep.today)))
 
     # 7. the write-back copy of the input workbook (not part of the submission)
     copy = None
@@ -340,6 +416,8 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
     filtered = bool(units or persons)
     if filtered:
         warnings.append("Chỉ tạo hồ sơ của một số đơn vị/người (--unit/--person): bộ nộp Sở Nội vụ chưa đầy đủ.")
+    # 8. README.txt: what the folder holds, and the deadline as it stands today (never in a document)
+    files.write(README, readme_text(campaign, listed, archive, due, prep.today).encode("utf-8"))
     for w in warnings:
         log("Cảnh báo: " + w)
     section = {

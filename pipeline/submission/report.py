@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from pipeline.forms.context import agency_context, dotted
+from pipeline.forms.can_cu import citations
+from pipeline.forms.context import agency_context, date_line, dotted
+from pipeline.forms.printed import group_label, header_left
 from pipeline.ingest.model import Campaign
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
@@ -44,19 +47,43 @@ def document_number(campaign: Campaign) -> str:
     return "\u2026" * 4 + ("/BC-" + ky if ky else "/BC")
 
 
-def _groups(ratings: Ratings) -> list[dict]:
-    return [{"stt": str(g["stt"]), "nhom": g["nhom"], "so_xep_loai": str(g["so_xep_loai"]), "so_htxs": str(g["so_htxs"]),
+def so_noi_vu(campaign: Campaign) -> str:
+    """The Sở Nội vụ the report goes to: CoQuan.so_noi_vu, else "Sở Nội vụ tỉnh/thành phố X" from
+    the province named at the end of the agency's name or of its managing body, else "Sở Nội vụ"."""
+    a = campaign.agency
+    if a.so_noi_vu.strip():
+        return a.so_noi_vu.strip()
+    for name in (a.ten_co_quan, a.co_quan_chu_quan):
+        m = re.search(r"\b(tỉnh|thành phố)\s+(\S.*)$", name.strip(), re.IGNORECASE)
+        if m:
+            kind, place = m.group(1).lower(), m.group(2).strip()
+            if place.isupper():
+                place = place.title()
+            return f"Sở Nội vụ {kind} {place}"
+    return "Sở Nội vụ"
+
+
+def _groups(campaign: Campaign, ratings: Ratings) -> list[dict]:
+    return [{"stt": str(g["stt"]), "nhom": group_label(g["nhom"], campaign), "so_xep_loai": str(g["so_xep_loai"]), "so_htxs": str(g["so_htxs"]),
              "so_htt": str(g["so_htt"]), "toi_da": str(g["toi_da"]), "ket_luan": g["ket_luan"],
              "ngoai_le": g["ngoai_le"]} for g in group_rows(ratings)]
 
 
 def common_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row]) -> dict:
     ctx = agency_context(campaign, form)
+    a = campaign.agency
+    # the report and its table carry the report's own date (CoQuan.ngay_bao_cao), else dots
+    ctx["dong_ngay"] = date_line(a.dia_danh, a.ngay_bao_cao, campaign.year)
+    cites = citations(campaign.year, getattr(form, "template", None))
     ratios = sorted({g.ty_le for g in ratings.groups}) or [ratings.thiet_lap.get("ty_le_htxs", 0.2)]
     ctx.update({
         "so_hieu": document_number(campaign),
         "bieu": table_context(rows),
-        "nhom": _groups(ratings),
+        "nhom": _groups(campaign, ratings),
+        "so_noi_vu": so_noi_vu(campaign),
+        "dau": header_left(ctx["co_quan"]["chu_quan_hoa"], ctx["co_quan"]["ten_hoa"]),
+        "can_cu": cites["danh_gia"],
+        "can_cu_day_du": cites,
         "ty_le_toi_da": ", ".join(f"{round(r * 100, 2):g}".replace(".", ",") for r in ratios),
     })
     return ctx
@@ -73,24 +100,30 @@ def report_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row], 
     else:
         basis = (f"Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định đối với {decided} người; "
                  f"{with_level - decided} người còn lại là mức đề xuất")
-    due = deadline(campaign, today)
     ctx = common_context(campaign, ratings, form, rows)
     ctx.update({
-        "can_cu": ratings.ten_bo_quy_tac or ratings.bo_quy_tac,
         "kq": {
             "tong": total.tong, "xep_loai": total.xep_loai, "khong_xep_loai": total.khong_xep_loai,
             "chua_co_muc": len(total.chua_co_muc), "so_quyet_dinh": decided, "can_cu_muc": basis,
             "muc": [{"ma": lv, "ten": WORDS[lv], "so": total.muc[lv], "ty_le": vn_percent(total.ratio(lv)) or "0"}
                     for lv in ORDER],
         },
-        "han_nop": None if due is None else {
-            "ngay": f"{due.date:%d/%m/%Y}", "tinh_trang": f"tính đến ngày {due.today:%d/%m/%Y}: {due.status}",
-            "so_ngay_con": due.days_left,
-        },
+        # the deadline is never printed in the report (console and README.txt only): the date alone
+        "han_nop": None if campaign.agency.han_nop_so_noi_vu is None
+        else {"ngay": f"{campaign.agency.han_nop_so_noi_vu:%d/%m/%Y}"},
         "cham_trien_khai": dotted(4),
         "cham_ton_tai": dotted(4),
         "cham_kien_nghi": dotted(4),
     })
+    return ctx
+
+
+def letter_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row], enclosed: list[str]) -> dict:
+    """The cover letter (`cong_van_so_noi_vu`): the common variables, its own number
+    ("……/VP-HCQT": a công văn's symbol is the agency's) and `kem_theo`, what is enclosed."""
+    ctx = common_context(campaign, ratings, form, rows)
+    ky = campaign.agency.ky_hieu_van_ban.strip()
+    ctx.update({"so_hieu": "\u2026" * 4 + ("/" + ky if ky else ""), "kem_theo": enclosed})
     return ctx
 
 

@@ -1,0 +1,122 @@
+"""Words printed for internal keys, and reasons cut to a printable sentence (unit, agency and
+submission documents). Nothing printed may be an internal code (`co_quan/khong_giu_chuc_vu`).
+
+`group_label` is the one place the comparable groups get their printed names in these documents;
+it defers to pipeline/rating/groups.py::group_label (issue 16) for the keys that one names, and
+turns the rest (groups the workbook writes as codes, e.g. "TH/chuyen_vien") into words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.forms.layout import break_lines
+from pipeline.ingest.model import Campaign
+
+# text width of the header's left column: portrait documents (6 cm column) and landscape tables (10 cm)
+LEFT_PORTRAIT_CM, LEFT_LANDSCAPE_CM = 5.8, 9.8
+
+
+def header_left(top: str, own: str) -> dict:
+    """The left header column of a unit/agency document, broken between words that belong
+    together: `tren` (normal) over `duoi` (bold) for portrait pages, `ngang_tren`/`ngang_duoi`
+    for landscape ones; "" stays ""."""
+    return {"tren": break_lines(top, LEFT_PORTRAIT_CM, bold=False) if top else "",
+            "duoi": break_lines(own, LEFT_PORTRAIT_CM, bold=True),
+            "ngang_tren": break_lines(top, LEFT_LANDSCAPE_CM, bold=False) if top else "",
+            "ngang_duoi": break_lines(own, LEFT_LANDSCAPE_CM, bold=True)}
+
+_DEFAULT_GROUPS = {
+    "co_quan/lanh_dao_quan_ly": "Lãnh đạo, quản lý của cơ quan",
+    "co_quan/khong_giu_chuc_vu": "Không giữ chức vụ lãnh đạo, quản lý của cơ quan",
+}
+# words for the ASCII parts a workbook may use in its own group keys ("TH/chuyen_vien")
+_WORDS = {
+    "lanh_dao_quan_ly": "lãnh đạo, quản lý", "khong_giu_chuc_vu": "không giữ chức vụ lãnh đạo, quản lý",
+    "chuyen_vien": "chuyên viên", "chuyen_vien_chinh": "chuyên viên chính", "vien_chuc": "viên chức",
+    "cong_chuc": "công chức", "can_bo": "cán bộ", "nguoi_lao_dong": "người lao động", "hop_dong": "hợp đồng",
+    "lanh_dao": "lãnh đạo", "nhan_vien": "nhân viên", "co_quan": "cơ quan",
+}
+_CODE = re.compile(r"[a-z]+_[a-z_]+")
+
+
+def group_label(key: str, campaign: Campaign | None = None) -> str:
+    """The printed name of comparable group `key`: the defaults in words; "<unit>/<part>" as
+    "<part in words> – <unit name>"; any other key as the workbook wrote it, with snake_case
+    parts turned into words."""
+    if key in _DEFAULT_GROUPS:
+        return _DEFAULT_GROUPS[key]
+    try:  # the rating stage's own names for its default groups (issue 16), when present
+        from pipeline.rating.groups import group_label as rating_label
+    except ImportError:
+        rating_label = None
+    if rating_label is not None and (named := rating_label(key)) != key:
+        return named
+    units = {u.ma_don_vi: u.ten_don_vi for u in campaign.units} if campaign is not None else {}
+    head, sep, tail = key.partition("/")
+    if sep and head in units and tail:
+        words = _words(tail)
+        return f"{words[:1].upper()}{words[1:]} – {units[head]}"
+    return _words(key)
+
+
+def _words(text: str) -> str:
+    return _CODE.sub(lambda m: _WORDS.get(m.group(0), m.group(0).replace("_", " ")), text)
+
+
+_LEVEL_CODE = re.compile(r"\b(HTXS|HTT|HT|KHT)\b")
+_LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ", "HT": "Hoàn thành nhiệm vụ",
+                "KHT": "Không hoàn thành nhiệm vụ"}
+
+
+def levels_in_words(text: str) -> str:
+    """Level codes (HTXS, HTT, HT, KHT) written out in full words."""
+    return _LEVEL_CODE.sub(lambda m: _LEVEL_WORDS[m.group(1)], text)
+
+
+def readable(text: str, campaign: Campaign | None, groups=()) -> str:
+    """`text` with every «group key» of `groups` replaced by its printed name and every level code
+    in full words."""
+    for key in sorted(set(groups), key=len, reverse=True):
+        text = text.replace(f"«{key}»", f"«{group_label(key, campaign)}»")
+    return levels_in_words(text)
+
+
+def short_reason(text: str) -> str:
+    """A reason (rating `ly_do`: "<what> (<details>) … — căn cứ: <basis>: <gloss>") cut to
+    "<what> — căn cứ: <basis>" for a table cell or a line of the minutes."""
+    what, sep, basis = text.partition(" — căn cứ: ")
+    what = what.split(" (", 1)[0].rstrip(" .;:")
+    if not sep:
+        return what + "."
+    basis = _outside_parentheses(basis, ": ").rstrip(" .;")
+    return f"{what} — căn cứ: {basis}."
+
+
+def _outside_parentheses(text: str, stop: str) -> str:
+    """`text` up to the first `stop` that is not inside parentheses."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and text.startswith(stop, i):
+            return text[:i]
+    return text
+
+
+_ACRONYMS = {"UBND", "HĐND", "MTTQ", "TP", "TP.", "VP", "BCH"}
+_LOWER = {"tỉnh", "thành", "phố", "huyện", "quận", "thị", "xã", "phường", "trấn", "của", "và"}
+
+
+def name_case(text: str) -> str:
+    """An agency's name written in capitals (a header line such as "UBND TỈNH HÀ GIANG NAM") as it
+    is written in a sentence ("UBND tỉnh Hà Giang Nam"); other text unchanged."""
+    if not text.isupper():
+        return text
+    words = []
+    for i, w in enumerate(text.split()):
+        low = w.lower()
+        words.append(w if w in _ACRONYMS else low if i and low in _LOWER else w.capitalize())
+    return " ".join(words)

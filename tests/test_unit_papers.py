@@ -1,0 +1,280 @@
+"""Issue 15 (unit, agency and submission half): papers a clerk can sign as printed.
+
+One real build of a small workbook whose unit HC met on a known day with one member absent, whose
+notice and report have their own dates, where two people have a decided level and a disciplined
+person was voted up and proposed for a title; plus context-level checks on the sample."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import workbook_factory as wf
+
+from pipeline import api, ingest
+from pipeline.forms.can_cu import citations
+from pipeline.forms.registry import Registry
+from pipeline.forms.unit_context import agency_document_context, unit_document_context
+from pipeline.plan import make_plan
+from pipeline.rating.engine import rate
+
+CODE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
+def _tables() -> dict:
+    data = wf.tables()
+    co_quan = dict(data["CoQuan"])
+    co_quan.update(ngay_thong_bao=dt.date(2024, 11, 20), ngay_bao_cao=dt.date(2024, 11, 25))
+    data["CoQuan"] = list(co_quan.items())
+    data["DonVi"][0].update(ngay_hop=dt.date(2024, 10, 28), so_thanh_vien=4, vang_mat="Đinh Văn Xuân (ốm)")
+    for p in data["NhanSu"]:
+        if p["ma_so"] == "NS-02":
+            p["muc_quyet_dinh"] = "HTT"
+        if p["ma_so"] == "NS-05":
+            p["muc_quyet_dinh"] = "HT"
+    # the disciplined NS-03: the meeting voted HT, a title proposal passed the ballot
+    data["BieuQuyet"].append(dict(ma_so="NS-03", so_nguoi_du_hop=3, phieu_htxs=0, phieu_htt=3, phieu_ht=0, phieu_kht=0))
+    data["ThiDua"].append(dict(ma_so="NS-03", danh_hieu="LDTT", phieu_dong_y=3, tong_so_phieu=3))
+    return data
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory, cache_dir) -> Path:
+    folder = tmp_path_factory.mktemp("papers")
+    workbook = wf.write(folder / "so.xlsx", _tables())
+    out = folder / "output"
+    api.build(workbook, out, api.BuildOptions(cache_dir=cache_dir / "e2e", today=dt.date(2024, 11, 10)))
+    return out
+
+
+def _text(pdf: Path, first: int | None = None, last: int | None = None, mode: str = "-layout") -> str:
+    args = ["pdftotext", mode] + (["-f", str(first), "-l", str(last)] if first else []) + [str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _unit_docs(out: Path, unit: str) -> dict[str, str]:
+    """Form code -> the text of that unit document inside the unit's bundle (content order: a table
+    row's cells one after the other)."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    [u] = [u for u in manifest["don_vi"] if u["ma_don_vi"] == unit]
+    return {m["mau"]: _flat(_text(out / u["pdf"], m["trang_dau"], m["trang_dau"] + m["so_trang"] - 1, "-raw"))
+            for m in u["muc"] if not m["ma_so"]}
+
+
+def test_dates_only_where_the_data_gives_that_step(small):
+    hc, sn = _unit_docs(small, "HC"), _unit_docs(small, "SN")
+    for code in ("bien_ban_hop", "bien_ban_kiem_phieu", "kiem_diem_tap_the", "tong_hop_xep_loai", "tong_hop_thi_dua"):
+        assert "Thử Nghiệm, ngày 28 tháng 10 năm 2024" in hc[code], code  # DonVi.ngay_hop
+        assert "Thử Nghiệm, ngày …… tháng …… năm 2024" in sn[code], code  # no meeting date: handwriting
+        assert "05 tháng 11" not in hc[code] + sn[code]  # never CoQuan.ngay_lap
+    notice = _flat(_text(small / "co_quan" / "thong_bao_ket_qua.pdf"))
+    assert "Thử Nghiệm, ngày 20 tháng 11 năm 2024" in notice
+    report = _flat(_text(small / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
+    assert "Thử Nghiệm, ngày 25 tháng 11 năm 2024" in report
+
+
+def test_minutes_state_members_absentees_and_the_final_proposal(small):
+    minutes = _unit_docs(small, "HC")["bien_ban_hop"]
+    assert ("tổng số 4 người; có mặt: 3 người; vắng mặt: 1 người (vắng: Đinh Văn Xuân (ốm))" in minutes)
+    # NS-03 voted HTT by the meeting, disciplined in the year: the proposal is KHT, with the reason
+    part = minutes.split("Đồng chí Lê Quang Cường", 1)[1].split("2.", 1)[0]
+    assert "Mức xếp loại đề xuất: Không hoàn thành nhiệm vụ." in part
+    assert "Kết quả biểu quyết là Hoàn thành tốt nhiệm vụ." in part and "kỷ luật" in part and "căn cứ:" in part
+
+
+def _raw(pdf: Path) -> str:
+    return _flat(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+
+
+def test_notice_announces_decided_levels_only_signed_by_the_head(small):
+    lines = _text(small / "co_quan" / "thong_bao_ket_qua.pdf").splitlines()
+    notice = _raw(small / "co_quan" / "thong_bao_ket_qua.pdf")
+    assert "DỰ THẢO" not in notice
+    assert any("Trần Thị Bình" in line and line.rstrip().endswith("Hoàn thành tốt nhiệm vụ") for line in lines)
+    assert any("Hoàng Văn Em" in line and "Kỹ sư" in line and line.rstrip().endswith("Hoàn thành nhiệm vụ")
+               for line in lines)
+    for undecided in ("Lê Quang Cường", "Phạm Thị Dung", "Nguyễn Văn An Trưởng phòng"):
+        assert undecided not in notice, undecided
+    assert "đã quyết định mức xếp loại của 2 người" in notice and "chưa có quyết định: 3 người" in notice
+    assert re.search(r"CHÁNH VĂN PHÒNG.*Nguyễn Văn An$", notice)
+    # decided: it goes to the Sở Nội vụ
+    assert (small / "nop_so_noi_vu" / "thong_bao_ket_qua.pdf").read_bytes() == \
+        (small / "co_quan" / "thong_bao_ket_qua.pdf").read_bytes()
+
+
+def test_notice_without_decisions_is_a_marked_draft_with_an_empty_column(sample):
+    campaign = ingest.load(sample)
+    ratings = rate(campaign)
+    ctx = agency_document_context(campaign, ratings, Registry().get("thong_bao_ket_qua"))
+    assert ctx["du_thao"] is True and ctx["dem"]["quyet_dinh"] == 0
+    rows = [r for u in ctx["don_vi_list"] for r in u["thanh_vien"]]
+    assert len(rows) == len(campaign.people) and {r["muc_chu"] for r in rows} == {""}
+    head = next(r for r in rows if r["ho_ten"] == campaign.agency.nguoi_dung_dau)
+    assert head["ghi_chu"].startswith("Do ") and "đánh giá, xếp loại" in head["ghi_chu"]  # rated by the superior
+    # one decided level: only that person is announced, the rest are counted as not yet decided
+    decided = dataclasses.replace(campaign, people=tuple(
+        dataclasses.replace(p, muc_quyet_dinh="HTT") if p.ma_so == "VP-004" else p for p in campaign.people))
+    ctx = agency_document_context(decided, rate(decided), Registry().get("thong_bao_ket_qua"))
+    rows = [r for u in ctx["don_vi_list"] for r in u["thanh_vien"]]
+    assert ctx["du_thao"] is False and [(r["ho_ten"], r["muc_chu"]) for r in rows] == \
+        [(decided.person("VP-004").ho_ten, "Hoàn thành tốt nhiệm vụ")]
+    assert ctx["dem"]["HTT"] == 1 and ctx["dem"]["chua_quyet_dinh"] == len([p for p in ratings.people if p.rated]) - 1
+
+
+def test_one_level_per_person_in_every_unit_document(small):
+    hc = _unit_docs(small, "HC")
+    # the disciplined NS-03 (Lê Quang Cường): KHT everywhere; the ballot passed but he is not eligible
+    table = hc["tong_hop_xep_loai"].split("Lê Quang Cường", 1)[1]
+    assert table.split("Ghi chú:", 1)[0].count("Không hoàn thành nhiệm vụ") >= 1
+    assert "Mức đề xuất hạ từ Hoàn thành tốt nhiệm vụ xuống Không hoàn thành nhiệm vụ" in table
+    ballot = hc["bien_ban_kiem_phieu"]
+    row = ballot.split("Lê Quang Cường", 1)[1].split("- Đồng chí", 1)[0]
+    assert "Không đủ điều kiện" in row and "Đạt" not in row.replace("Không đạt", "")
+    assert "Đồng chí Lê Quang Cường (trên 50% phiếu đồng ý): Cần xếp loại từ Hoàn thành tốt nhiệm vụ" in ballot
+    emulation = hc["tong_hop_thi_dua"].split("Lê Quang Cường", 1)[1].split("Tổng hợp:", 1)[0]
+    assert emulation.startswith(" Chuyên viên Không hoàn thành nhiệm vụ Lao động tiên tiến")
+    assert "Không đủ điều kiện Cần xếp loại từ Hoàn thành tốt nhiệm vụ trở lên" in emulation
+    for other in ("Hoàn thành tốt nhiệm vụ Lao động", "Hoàn thành nhiệm vụ Lao động", "Đủ điều kiện Cần"):
+        assert other not in emulation
+
+
+def test_one_final_level_per_person_in_the_contexts(sample):
+    """On the sample: the minutes, the proposal table and the emulation table take each person's
+    level from muc_cuoi; where it differs from the vote the row carries a reason with its basis."""
+    campaign = ingest.load(sample)
+    ratings = rate(campaign)
+    registry = Registry()
+    levels = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ", "HT": "Hoàn thành nhiệm vụ",
+              "KHT": "Không hoàn thành nhiệm vụ"}
+    moved = 0
+    for unit in campaign.units:
+        ctx = unit_document_context(campaign, ratings, registry.get("bien_ban_hop"), unit)
+        for tv in ctx["thanh_vien"]:
+            pr = ratings.of(tv["ma_so"])
+            if not pr.rated:
+                continue
+            assert tv["muc_cuoi_chu"] == levels[pr.muc_cuoi]
+            if pr.muc_hop and pr.muc_hop != pr.muc_cuoi:
+                moved += 1
+                assert tv["khac_bieu_quyet"] and "— căn cứ:" in tv["ly_do_muc"] and tv["ghi_chu"] == tv["ly_do_muc"]
+            else:
+                assert not tv["khac_bieu_quyet"]
+        for row in ctx["thi_dua"]:
+            person = next(tv for tv in ctx["thanh_vien"] if tv["ho_ten"] == row["ho_ten"])
+            assert row["muc_chu"] == person["muc_cuoi_chu"]
+            if row["du_dieu_kien"] != "Đủ điều kiện":
+                assert row["ket_qua"] == "Không đủ điều kiện" and row["ly_do"]
+    assert moved >= 3  # the sample: discipline (VP-008), leave (VP-027), the 20 % cap (VP-017, VP-018)
+    dung = next(tv for u in campaign.units for tv in unit_document_context(
+        campaign, ratings, registry.get("tong_hop_xep_loai"), u)["thanh_vien"] if tv["ma_so"] == "VP-017")
+    assert "vượt tỷ lệ" in dung["ly_do_muc"] and "Phòng Tổng hợp" in dung["ly_do_muc"]
+
+
+def test_no_code_identifier_in_any_pdf(small):
+    found = {}
+    for pdf in sorted(small.rglob("*.pdf")):
+        codes = set(CODE.findall(_text(pdf)))
+        if codes:
+            found[pdf.relative_to(small).as_posix()] = codes
+    assert found == {}
+
+
+def test_citations_are_those_in_force_for_the_year(small):
+    assert "91/2017" in citations(2023)["thi_dua"]
+    for year in (2024, 2025, 2026):
+        assert "91/2017" not in " ".join(citations(year).values()) and "98/2023" in citations(year)["thi_dua"]
+    assert "124-QĐ/TW" in citations(2024)["dang"] and "366-QĐ/TW" in citations(2025)["dang"]
+    c2026 = citations(2026)
+    assert "335/2025/NĐ-CP" in c2026["cong_chuc"] and "233/2026/NĐ-CP" in c2026["vien_chuc"]
+    assert "Luật Viên chức" in c2026["vien_chuc"] and "90/2020" not in " ".join(c2026.values())
+    hc = _unit_docs(small, "HC")
+    for code in ("bien_ban_hop", "kiem_diem_tap_the"):
+        assert "Nghị định số 90/2020/NĐ-CP" in hc[code] and "48/2023/NĐ-CP" in hc[code]
+    for code in ("bien_ban_kiem_phieu", "tong_hop_thi_dua"):
+        assert "Luật Thi đua, khen thưởng năm 2022 và Nghị định số 98/2023/NĐ-CP" in hc[code]
+    for pdf in (small / "co_quan" / "thong_bao_ket_qua.pdf", small / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf",
+                small / "nop_so_noi_vu" / "bieu_tong_hop.pdf"):
+        assert "91/2017" not in _text(pdf)
+
+
+def test_a_2026_unit_document_cites_the_2026_regime(sample):
+    campaign = ingest.load(sample)
+    later = dataclasses.replace(campaign, agency=dataclasses.replace(campaign.agency, nam_danh_gia=2026))
+    ratings = rate(campaign)
+    ctx = unit_document_context(later, ratings, Registry().get("bien_ban_hop"), later.units[0])
+    assert ctx["can_cu"]["danh_gia"].startswith("Nghị định số 335/2025/NĐ-CP")
+
+
+def test_report_has_no_deadline_arithmetic_and_the_readme_has_it(small):
+    report = _flat(_text(small / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
+    assert not re.search(r"quá hạn|còn \d+ ngày|hạn cuối", report)
+    assert "Sở Nội vụ tỉnh Thử Nghiệm" in report
+    readme = (small / "README.txt").read_text(encoding="utf-8")
+    assert "Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2024 — còn 20 ngày" in readme
+
+
+def test_no_ballot_count_minutes_without_a_ballot(tmp_path):
+    data = wf.tables()
+    data["ThiDua"] = [row for row in data["ThiDua"] if row["ma_so"] != "NS-01"]  # HC: no ballot left
+    campaign = ingest.load(wf.write(tmp_path / "so.xlsx", data))
+    plan = make_plan(campaign, Registry())
+    forms = {u.ma_don_vi: [d.form for d in (*u.before, *u.after)] for u in plan.units}
+    assert "bien_ban_kiem_phieu" not in forms["HC"] and "bien_ban_hop" in forms["HC"]
+    assert "bien_ban_kiem_phieu" in forms["SN"]
+
+
+def test_attendance_above_the_members_is_an_error_naming_the_cells(tmp_path):
+    data = wf.tables()
+    data["BieuQuyet"][0]["so_nguoi_du_hop"] = 4  # HC has 3 people and no declared member count
+    problems = [p for p in ingest.check(wf.write(tmp_path / "a.xlsx", data)) if p.is_error]
+    assert [(p.sheet, p.cell) for p in problems] == [("BieuQuyet", f"{wf.letter('BieuQuyet', 'so_nguoi_du_hop')}2")]
+    assert "lớn hơn số người của đơn vị" in problems[0].message
+    data = wf.tables()
+    data["DonVi"][0]["so_thanh_vien"] = 2
+    problems = [p for p in ingest.check(wf.write(tmp_path / "b.xlsx", data)) if p.is_error]
+    cell = f"{wf.letter('DonVi', 'so_thanh_vien')}2"
+    assert {p.sheet for p in problems} == {"BieuQuyet"} and len(problems) == 2  # NS-01 and NS-02: 3 present
+    assert all(f"ô {cell}" in p.message for p in problems)
+
+
+def test_header_left_column_breaks_between_words_that_belong_together():
+    from pipeline.forms.printed import header_left
+
+    dau = header_left("UBND TỈNH HÀ GIANG NAM", "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN")
+    assert dau["tren"].split("\n") == ["UBND", "TỈNH HÀ GIANG NAM"]
+    assert dau["duoi"].split("\n")[-1].endswith("NÔNG THÔN") and "\n" in dau["duoi"]
+    assert not any(line in ("NAM", "THÔN") for line in dau["tren"].split("\n") + dau["duoi"].split("\n"))
+    assert header_left("", "VĂN PHÒNG")["tren"] == "" and header_left("", "VĂN PHÒNG")["ngang_duoi"] == "VĂN PHÒNG"
+
+
+def test_cover_letter_sends_the_package_to_the_provinces_so_noi_vu(small):
+    """dossier.md §3.2 item 1: a công văn naming the province's Sở Nội vụ and what is enclosed."""
+    letter = _flat(_text(small / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf"))
+    for part in ("Số: …………", "V/v gửi hồ sơ đánh giá, xếp loại chất lượng", "Kính gửi: Sở Nội vụ tỉnh Thử Nghiệm.",
+                 "Thử Nghiệm, ngày 25 tháng 11 năm 2024", "1. Báo cáo kết quả đánh giá, xếp loại chất lượng",
+                 "2. Thông báo kết quả đánh giá, xếp loại chất lượng năm 2024.",
+                 "3. Hồ sơ kiểm điểm tập thể Phòng Hành chính", "Nơi nhận: CHÁNH VĂN PHÒNG - Như trên;",
+                 "Nguyễn Văn An"):
+        assert part in letter, part
+    assert not re.search(r"quá hạn|còn \d+ ngày", letter)
+    manifest = json.loads((small / "manifest.json").read_text(encoding="utf-8"))
+    kinds = [t["loai"] for t in manifest["nop_so_noi_vu"]["tep"]]
+    assert kinds[:2] == ["cong_van_so_noi_vu", "cong_van_so_noi_vu"]  # its .docx and .pdf come first
+
+
+def test_levels_in_full_words_in_unit_agency_and_submission_documents(small):
+    code = re.compile(r"\b(HTXS|HTT|HT|KHT)\b")
+    texts = {f"HC/{k}": v for k, v in _unit_docs(small, "HC").items()}
+    texts.update({f"SN/{k}": v for k, v in _unit_docs(small, "SN").items()})
+    for pdf in [*(small / "nop_so_noi_vu").glob("*.pdf"), small / "co_quan" / "thong_bao_ket_qua.pdf"]:
+        texts[pdf.name] = _text(pdf)
+    assert {name: code.findall(text) for name, text in texts.items() if code.search(text)} == {}
