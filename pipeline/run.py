@@ -26,6 +26,7 @@ from pipeline.pdf.fonts import check_fonts
 from pipeline.pdf.pool import Converter
 from pipeline.plan import make_plan
 from pipeline.rating import rate
+from pipeline.rating.summary import warning_lines
 from pipeline.submission import ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
 from pipeline.submission.package import finish_submission, prepare_submission
@@ -48,6 +49,8 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
     ratings = rate(campaign, rulebook=options.rulebook)
+    for line in warning_lines(ratings):  # what `hoso rate` prints: a clerk who only builds sees it too
+        log(line)
     registry = Registry(options.templates)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)

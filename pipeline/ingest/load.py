@@ -16,11 +16,13 @@ import contextlib
 import gc
 import hashlib
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
 from pipeline.errors import ValidationFailed
 from pipeline.ingest import schema
+from pipeline.ingest.contradictions import contradictions
 from pipeline.ingest.model import (
     Agency,
     Campaign,
@@ -528,7 +530,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     scores = _scores(data, declared, criteria, rulebook.default_criteria if rulebook else (), problems)
     cap_overrides = _cap_overrides(data, problems)
     problems = _sorted(problems)
-    if any(p.is_error for p in problems) or agency is None or not build:
+    if any(p.is_error for p in problems) or agency is None:
         return None, problems
     campaign = Campaign(
         agency=agency, units=tuple(units), people=tuple(people), texts=MappingProxyType(texts),
@@ -536,11 +538,18 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
         criteria=tuple(criteria), scores=tuple(scores), source_sha256=sha256_file(path),
         warnings=tuple(p for p in problems if not p.is_error), cap_overrides=tuple(cap_overrides),
     )
-    return campaign, problems
+    found = contradictions(campaign)  # the rating rules' contradictions, with their cells
+    if found:
+        problems = _sorted(problems + found)
+        if any(p.is_error for p in found):
+            return None, problems
+        campaign = replace(campaign, warnings=tuple(p for p in problems if not p.is_error))
+    return (campaign if build else None), problems
 
 
 def check(path: Path) -> list[Problem]:
-    return read(path, build=False)[1]
+    """Every problem, the rating contradictions included (they need the records: built, then dropped)."""
+    return read(path, build=True)[1]
 
 
 def load(path: Path) -> Campaign:

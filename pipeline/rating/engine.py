@@ -205,7 +205,7 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
         else:
             keep = formula_keep
             # the most HTXS the group may have in all, decided ones included
-            allowed = rules.htxs_allowed(fixed_htt + len(htt), fixed_htxs + len(htxs), ratio, rounding)
+            allowed = rules.htxs_allowed(0, fixed_htt + len(htt) + fixed_htxs + len(htxs), ratio, rounding)
         ranked = rules.rank_candidates([
             rules.Candidate(people[i].ma_so, people[i].ho_ten, rules.htxs_share(campaign.votes.get(people[i].ma_so)),
                             people[i].diem) for i in htxs])
