@@ -43,9 +43,11 @@ class Citations:
     ldtt_ballot: str = ("quy chế thi đua, khen thưởng của cơ quan: bình xét danh hiệu bằng bỏ phiếu kín, "
                         "đạt khi số phiếu đồng ý quá một nửa tổng số phiếu")
     cstdcs: str = "khoản 1, khoản 2 Điều 23 Luật Thi đua, khen thưởng số 06/2022/QH15"
-    cstdcs_cap: str = ("Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 quy định chi tiết Luật Thi đua, khen thưởng và "
-                       "hướng dẫn thi đua, khen thưởng của tỉnh: tỷ lệ Chiến sĩ thi đua cơ sở không quá 15% số cá nhân "
-                       "đạt danh hiệu Lao động tiên tiến")
+    # the 15 % is not located in an article of ND 98/2023 (rules.md R7.2: UNCONFIRMED); it stands in
+    # the province's guidance and the agency's emulation rules made under ND 98
+    cstdcs_cap: str = ("quy chế thi đua, khen thưởng của cơ quan và hướng dẫn thi đua, khen thưởng của tỉnh thực hiện "
+                       "Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 quy định chi tiết Luật Thi đua, khen thưởng: tỷ lệ "
+                       "Chiến sĩ thi đua cơ sở không quá 15% số cá nhân đạt danh hiệu Lao động tiên tiến")
     direct_share: str = ("Luật Thi đua, khen thưởng số 06/2022/QH15, nguyên tắc chú trọng khen thưởng cá nhân trực tiếp "
                          "lao động, công tác, và hướng dẫn thi đua, khen thưởng của tỉnh (tỷ lệ 55%)")
 
