@@ -208,3 +208,20 @@ def test_more_votes_for_a_better_level_never_lower_the_proposal(specs, data):
     b.vote(code, v.so_nguoi_du_hop, *counts)
     after = b.rate().of(code)
     assert RANK[after.muc_de_xuat] >= RANK[before.muc_de_xuat]
+
+
+@FAST
+@given(st.lists(st.tuples(st.sampled_from(["HTXS", "HTT"]), st.sampled_from([None, None, "HTXS", "HTT"]),
+                          st.integers(5, 10)), min_size=1, max_size=14))
+def test_cap_of_one_group_matches_the_brute_force_oracle(rows):
+    """One group, every mix of proposals and decided levels: the number kept is the oracle's."""
+    b = Book()
+    for i, (level, decided, share) in enumerate(rows):
+        b.person(f"P{i:02d}", vote=(10, share, 10 - share) if level == "HTXS" else (10, 0, 10), decided=decided)
+    r = b.rate()
+    open_ = [(lv, d) for lv, d, _ in rows if d is None]
+    expected = oracle_keep(sum(d == "HTXS" for _, d, _ in rows), sum(d == "HTT" for _, d, _ in rows),
+                           sum(lv == "HTT" for lv, _ in open_), sum(lv == "HTXS" for lv, _ in open_))
+    kept = [p for p in r.people if not p.muc_quyet_dinh and p.muc_de_xuat == "HTXS"]
+    assert len(kept) == expected
+    check_invariants(b, r, ND90_ND48)
