@@ -100,8 +100,10 @@ def contradictions(campaign: Campaign) -> list[Problem]:
         p = persons.get(e.ma_so)
         if p is None:
             continue
-        state = p.muc_quyet_dinh or p.tu_xep_loai
-        which = "mức quyết định" if p.muc_quyet_dinh else "tự xếp loại"
+        vote = campaign.votes.get(p.ma_so)
+        meeting = rules.meeting_level(vote) if vote is not None else None
+        state = p.muc_quyet_dinh or meeting or p.tu_xep_loai
+        which = ("mức quyết định" if p.muc_quyet_dinh else "mức cuộc họp biểu quyết" if meeting else "tự xếp loại")
         title = titles.get(e.danh_hieu, e.danh_hieu)
         if state and state not in rb.ldtt_levels:
             out.append(_at(WARNING, e.refs, "danh_hieu",
