@@ -90,8 +90,8 @@ def contradictions(campaign: Campaign) -> list[Problem]:
             which = "mức quyết định" if decided else "mức tự xếp loại"
             out.append(_at(WARNING, p.refs, "muc_dang_vien",
                            f"Mức xếp loại đảng viên {WORDS[party]} cao hơn {which} cán bộ, công chức, viên chức "
-                           f"({WORDS[state]}); kết quả xếp loại cán bộ, công chức, viên chức là cơ sở xếp loại đảng viên "
-                           f"({rb.cite.party}).", value=WORDS[party], expected=f"{WORDS[state]} hoặc thấp hơn"))
+                           f"({WORDS[state]}); kiểm tra lại — căn cứ: {rb.cite.party}.", value=WORDS[party],
+                           expected=f"{WORDS[state]} hoặc thấp hơn"))
 
     # emulation proposals for people whose level cannot give the title
     persons = {p.ma_so: p for p in campaign.people}

@@ -221,8 +221,9 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
             else:
                 extra = []
                 if keep == 0 and override is None:
-                    extra.append(f"Nhóm «{label}» không được giữ thêm người {hxs} nào. {how} Nếu có lý do đặc biệt, cấp "
-                                 "có thẩm quyền có thể cho phép ngoại lệ bằng văn bản (sheet NgoaiLeTyLe).")
+                    extra.append(f"Nhóm «{label}» không được giữ thêm người {hxs} nào theo tỷ lệ (cách tính ở phần lý "
+                                 "do). Nếu có lý do đặc biệt, cấp có thẩm quyền có thể cho phép ngoại lệ bằng văn bản "
+                                 "(sheet NgoaiLeTyLe).")
                 people[i] = _with(people[i], muc_de_xuat="HTT", reasons=(cited(
                     f"Nhóm tương đồng «{label}» vượt tỷ lệ {hxs}: hạ từ {hxs} xuống {ht} vì {where}, sau những người "
                     f"được giữ. {how}", cite),), warnings=extra)

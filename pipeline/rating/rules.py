@@ -393,11 +393,15 @@ def cap_explanation(htt: int, htxs: int, keep: int, ratio: float, rounding: str,
     base = fixed_htt + htt + htxs - keep
     allowed = cap_for(base, ratio, rounding)
     if htxs or fixed_htxs:
-        moved = " (người đề xuất mức này mà không được giữ thì xếp " + ht + ")" if htxs else ""
-        text += (f" Có {total} người {hxs}{moved} thì nhóm có {base} người {ht}; {r} của {base} là "
-                 f"{num(ratio * base)}, {how} được {allowed}")
+        moved = f" (người đề xuất mức này mà không được giữ thì xếp {ht})" if htxs else ""
+        if total:
+            text += f" Có {total} người {hxs}{moved} thì nhóm có {base} người {ht}"
+        else:
+            text += f" Không giữ ai ở mức {hxs}{moved} thì nhóm có {base} người {ht}"
+        text += f"; {r} của {base} là {num(ratio * base)}, {how} được {allowed}"
         if total <= allowed:
-            text += f", nên được giữ tối đa {total} người {hxs}"
+            incl = f" (kể cả {fixed_htxs} người đã được quyết định)" if fixed_htxs else ""
+            text += f", nên được giữ tối đa {total} người {hxs}{incl}" if total else f", nên không giữ được người {hxs} nào"
         if keep < htxs and total <= allowed:
             base2 = base - 1
             text += (f"; nếu giữ {total + 1} người thì chỉ còn {base2} người {ht}, {r} của {base2} là "
@@ -451,8 +455,8 @@ def party_warnings(person: Person, final: str | None, rated: bool, rb: Rulebook)
         out.append(f"Có ghi mức xếp loại đảng viên ({WORDS[party]}) nhưng không ghi là đảng viên; kiểm tra lại.")
     if not rated:
         out.append(f"Mức xếp loại đảng viên {WORDS[party]} nhưng người này không được xếp loại chất lượng năm nay; "
-                   f"kiểm tra lại ({rb.cite.party}).")
+                   f"kiểm tra lại — căn cứ: {rb.cite.party}.")
     elif final and RANK[party] > RANK[final]:
         out.append(f"Mức xếp loại đảng viên ({WORDS[party]}) cao hơn mức xếp loại cán bộ, công chức, viên chức "
-                   f"({WORDS[final]}); kiểm tra lại ({rb.cite.party}).")
+                   f"({WORDS[final]}); kiểm tra lại — căn cứ: {rb.cite.party}.")
     return tuple(out)
