@@ -46,6 +46,7 @@ def group_document(g: GroupCap) -> dict:
                       "diem": _r(c.diem), "giu": c.giu} for c in g.xep_hang],
         "muc_cuoi": {"so_htxs": g.so_htxs_cuoi, "so_htt": g.so_htt_cuoi, "toi_da": g.toi_da_cuoi,
                      "so_quyet_dinh": g.so_quyet_dinh, "vuot": g.vuot_cuoi},
+        "ten_nhom": g.ten_nhom, "so_htxs_quyet_dinh": g.so_htxs_quyet_dinh, "so_htt_quyet_dinh": g.so_htt_quyet_dinh,
     }
 
 
