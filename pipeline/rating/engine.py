@@ -197,7 +197,7 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
         if override is not None:
             keep = max(0, min(len(htxs), override.so_htxs_toi_da - fixed_htxs))
             allowed = override.so_htxs_toi_da
-            cite = f"{rb.cite.cap_override}: {_override_text(override)}"
+            cite = f"{rb.cite.cap_override}: {_override_text(override)}; {rb.cite.cap}"
             taken = f", trong đó {fixed_htxs} người đã được quyết định" if fixed_htxs else ""
             how = (f"Nhóm «{label}» được cho phép ngoại lệ tại {_override_text(override)}: tối đa "
                    f"{override.so_htxs_toi_da} người {hxs}{taken}; giữ {keep} trong {len(htxs)} người đề xuất {hxs}. "
