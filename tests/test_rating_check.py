@@ -121,3 +121,14 @@ def test_build_logs_the_rating_warnings(tmp_path):
     options = api.BuildOptions(units=frozenset({"HC"}), cache_dir=tmp_path / "cache", show_progress=False)
     api.build(ok, tmp_path / "out", options, converter=TextConverter(), log=lines.append)
     assert any(line.startswith("Cảnh báo — Đỗ Văn Năm (C-05)") for line in lines), lines
+
+
+def test_a_written_group_mixing_cong_chuc_and_contract_staff_is_warned(tmp_path):
+    # ND 48 cl. 6 compares CBCCVC "có nhiệm vụ tương đồng"; contract staff are outside ND 90 (Art. 1)
+    data = wf.tables()
+    data["NhanSu"] += [person("M-01", "Lý Văn Một", nhom_tuong_dong="Tổ B", tu_xep_loai="HTT"),
+                       person("M-02", "Lý Văn Hai", nhom_tuong_dong="Tổ B", loai_nhan_su="hop_dong", tu_xep_loai="HTT")]
+    path = wf.write(tmp_path / "so.xlsx", data)
+    problems = ingest.check(path)
+    found(problems, "NhanSu", "nhom_tuong_dong", row_of(data, "NhanSu", "M-02"), error=False,
+          words="người làm việc theo hợp đồng")
