@@ -50,8 +50,9 @@ def ldtt_conditions(pr: PersonRating, months: float, maternity: bool, prop: Emul
                         f"hơn mức tối đa {WORDS[pr.muc_toi_da]} theo quy định (xem cảnh báo về mức quyết định); cấp có "
                         "thẩm quyền xem lại mức xếp loại trước khi xét danh hiệu.")
     if maternity and months < rb.ldtt_min_months:
-        reasons.append(cited(f"Công tác {num(months)} tháng trong năm vì nghỉ chế độ thai sản: không phải người mới tuyển "
-                             "dụng, không thuộc trường hợp không xét danh hiệu Lao động tiên tiến", rb.cite.ldtt_months))
+        reasons.append(cited(f"Công tác {num(months)} tháng trong năm, có nghỉ chế độ thai sản: nghỉ thai sản không phải "
+                             "là người mới tuyển dụng, không thuộc trường hợp không xét danh hiệu Lao động tiên tiến",
+                             rb.cite.ldtt_months))
     elif pr.rated and months < rb.ldtt_min_months:
         warnings.append(f"Công tác {num(months)} tháng trong năm: nếu là người mới tuyển dụng dưới "
                         f"{num(rb.ldtt_min_months)} tháng thì không xét danh hiệu Lao động tiên tiến ({rb.cite.ldtt_months}); "
