@@ -133,8 +133,8 @@ ND48 = "Nghị định 90/2020/NĐ-CP (được bổ sung bởi Nghị định 4
 # The forms of discipline (folded, no diacritics): khiển trách and heavier for công chức, viên
 # chức, cán bộ (bãi nhiệm: heavier than khiển trách) and party members. "Phê bình", "nhắc nhở"
 # are not discipline.
-STATUTORY_FORMS = ("khien trach", "canh cao", "ha bac luong", "giang chuc", "cach chuc", "bai nhiem", "buoc thoi viec",
-                   "khai tru")
+STATUTORY_FORMS = ("khien trach", "canh cao", "ha bac luong", "ha ngach", "giang chuc", "cach chuc", "bai nhiem",
+                   "buoc thoi viec", "khai tru")
 
 _CAP_ND48 = ("khoản 6 Điều 2 " + ND48 + ": tỷ lệ xếp loại Hoàn thành xuất sắc nhiệm vụ không quá tỷ lệ đảng viên được "
              "xếp loại Hoàn thành xuất sắc nhiệm vụ theo quy định của Đảng; {party}: số được xếp loại Hoàn thành xuất sắc "
