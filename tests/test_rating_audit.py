@@ -331,3 +331,10 @@ def test_the_legal_cases_pass_unmutated():
 def test_the_legal_cases_kill_each_mutant(monkeypatch, attr, mutant):
     monkeypatch.setattr(rules, attr, mutant())
     assert failures() > 0
+
+
+def test_the_points_form_never_prints_a_total_rounded_into_a_higher_level():
+    from pipeline.forms.context import _pts
+    assert _pts(89.99999) == "89,99"  # Hoàn thành tốt nhiệm vụ: not "90"
+    assert _pts(69.9999999999) == "70"  # float noise under the deciding precision: 70 is what decides
+    assert _pts(0.29) == "0,29" and _pts(75.5) == "75,5" and _pts(90) == "90"
