@@ -9,7 +9,7 @@ import pytest
 from rating_builder import Book, count
 
 from pipeline.rating.rulebooks import ND90_ND48
-from pipeline.rating.rules import cap_explanation, cap_for, htxs_allowed
+from pipeline.rating.rules import cap_explanation, htxs_allowed
 
 
 def book_with(htxs_votes: list[int], htt: int, group: str = "G") -> Book:
