@@ -40,14 +40,17 @@ class Citations:
                              "(các hình thức kỷ luật)")
     ldtt: str = "điểm a khoản 1 Điều 24 Luật Thi đua, khen thưởng số 06/2022/QH15"
     ldtt_months: str = "điểm d khoản 5 Điều 1 Thông tư số 01/2024/TT-BNV (không xét người mới tuyển dụng dưới 06 tháng)"
-    ldtt_ballot: str = ("quy chế thi đua, khen thưởng của cơ quan: bình xét danh hiệu bằng bỏ phiếu kín, "
-                        "đạt khi số phiếu đồng ý quá một nửa tổng số phiếu")
+    # Art. 24 sets the title's standards, not the ballot threshold: the threshold is the agency's rule
+    ldtt_ballot: str = ("quy chế thi đua, khen thưởng của cơ quan: bình xét danh hiệu bằng bỏ phiếu kín, đạt khi số phiếu "
+                        "đồng ý quá một nửa tổng số phiếu (tiêu chuẩn danh hiệu tại Điều 24 Luật Thi đua, khen thưởng "
+                        "số 06/2022/QH15)")
     cstdcs: str = "khoản 1, khoản 2 Điều 23 Luật Thi đua, khen thưởng số 06/2022/QH15"
     # the 15 % is not located in an article of ND 98/2023 (rules.md R7.2: UNCONFIRMED); it stands in
     # the province's guidance and the agency's emulation rules made under ND 98
     cstdcs_cap: str = ("quy chế thi đua, khen thưởng của cơ quan và hướng dẫn thi đua, khen thưởng của tỉnh thực hiện "
                        "Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 quy định chi tiết Luật Thi đua, khen thưởng: tỷ lệ "
-                       "Chiến sĩ thi đua cơ sở không quá 15% số cá nhân đạt danh hiệu Lao động tiên tiến")
+                       "Chiến sĩ thi đua cơ sở không quá 15% số cá nhân đạt danh hiệu Lao động tiên tiến (tiêu chuẩn "
+                       "danh hiệu tại Điều 23 Luật Thi đua, khen thưởng số 06/2022/QH15)")
     direct_share: str = ("Luật Thi đua, khen thưởng số 06/2022/QH15, nguyên tắc chú trọng khen thưởng cá nhân trực tiếp "
                          "lao động, công tác, và hướng dẫn thi đua, khen thưởng của tỉnh (tỷ lệ 55%)")
 
@@ -147,6 +150,9 @@ _QD366 = "Quy định số 366-QĐ/TW ngày 30/8/2025 của Bộ Chính trị v�
 _EMULATION_OLD = {
     "ldtt": "khoản 1 Điều 24 Luật Thi đua, khen thưởng năm 2003 (sửa đổi, bổ sung năm 2013)",
     "ldtt_months": "Nghị định 91/2017/NĐ-CP (không xét người mới tuyển dụng dưới 10 tháng)",
+    "ldtt_ballot": ("quy chế thi đua, khen thưởng của cơ quan: bình xét danh hiệu bằng bỏ phiếu kín, đạt khi số phiếu "
+                    "đồng ý quá một nửa tổng số phiếu (tiêu chuẩn danh hiệu tại Điều 24 Luật Thi đua, khen thưởng năm "
+                    "2003, sửa đổi, bổ sung năm 2013)"),
     "cstdcs": "Điều 23 Luật Thi đua, khen thưởng năm 2003 (sửa đổi, bổ sung năm 2013)",
     "cstdcs_cap": ("khoản 3 Điều 9 Nghị định 91/2017/NĐ-CP: tỷ lệ Chiến sĩ thi đua cơ sở không quá 15% tổng số cá nhân "
                    "đạt danh hiệu Lao động tiên tiến"),
