@@ -62,7 +62,7 @@ def test_ldtt_needs_being_rated_and_maternity_is_not_new_recruitment():
     assert not r.of("A").thi_dua.du_dieu_kien
     assert any("Không thuộc diện xếp loại" in x for x in r.of("A").thi_dua.ly_do)
     assert r.of("B").trang_thai == "xep_loai" and r.of("B").thi_dua.du_dieu_kien
-    assert any("không phải người mới tuyển dụng" in x and "Thông tư số 01/2024/TT-BNV" in x
+    assert any("không phải là người mới tuyển dụng" in x and "Thông tư số 01/2024/TT-BNV" in x
                for x in r.of("B").thi_dua.ly_do)
     assert r.of("C").thi_dua.du_dieu_kien
 
