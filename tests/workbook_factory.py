@@ -144,7 +144,7 @@ def big_tables(n: int, *, seed: int = 3) -> dict[str, list]:
                                             "của Đảng, chính sách, pháp luật của Nhà nước; hoàn thành nhiệm vụ."
                                          for k, label in schema.TEXT_KEYS}})
         votes.append(dict(ma_so=code, so_nguoi_du_hop=20, phieu_htxs=2, phieu_htt=15, phieu_ht=3, phieu_kht=0))
-        if i % 4 == 0:
+        if i % 4 == 0 and people[-1]["tu_xep_loai"] != "HT":  # LĐTT needs HTT or better (hoso check warns)
             emulation.append(dict(ma_so=code, danh_hieu="LDTT", phieu_dong_y=15, tong_so_phieu=20))
     scores = [dict(ma_so=p["ma_so"], ma_tieu_chi=c, diem_tu_cham=8, diem_danh_gia=7)
               for p in people[: n // 10] for c in ("TC1", "TC2")]

@@ -110,6 +110,12 @@ def contradictions(campaign: Campaign) -> list[Problem]:
                            f"Đề nghị danh hiệu {title} cho {p.ho_ten} ({p.ma_so}) nhưng {which} là {WORDS[state]}: danh "
                            f"hiệu cần xếp loại từ Hoàn thành tốt nhiệm vụ trở lên ({rb.cite.ldtt}).", value=title,
                            expected="bỏ đề nghị, hoặc kiểm tra lại mức xếp loại", sheet="ThiDua"))
+        elif p.tu_xep_loai and p.tu_xep_loai not in rb.ldtt_levels:
+            out.append(_at(WARNING, e.refs, "danh_hieu",
+                           f"Đề nghị danh hiệu {title} cho {p.ho_ten} ({p.ma_so}), người tự xếp loại "
+                           f"{WORDS[p.tu_xep_loai]}; {which} là {WORDS[state]}. Danh hiệu cần xếp loại từ Hoàn thành tốt "
+                           f"nhiệm vụ trở lên ({rb.cite.ldtt}); kiểm tra lại mức tự xếp loại.", value=title,
+                           expected="mức tự xếp loại khớp với đề nghị", sheet="ThiDua"))
 
     # group names: one group written in several ways, near-duplicates, contract staff mixed in
     by_norm: dict[str, dict[str, list[Person]]] = defaultdict(lambda: defaultdict(list))
