@@ -173,7 +173,7 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None) -> None:
     """Kiểm tra và tính mức xếp loại đề xuất (kèm lý do); chỉ ghi tệp kết quả xếp loại (.json, .xlsx)."""
     from pipeline import api
     from pipeline.rating.levels import ORDER
-    from pipeline.rating.summary import agency_htxs, unit_summaries
+    from pipeline.rating.summary import agency_htxs, cap_line, unit_summaries, warning_lines
 
     ratings = api.rate(workbook, outdir, rulebook=rulebook, log=say)
     say(f"Bộ quy tắc: {ratings.bo_quy_tac} ({ratings.ten_bo_quy_tac}); năm đánh giá {ratings.nam_danh_gia}.")
@@ -184,30 +184,20 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None) -> None:
         counts = "  ".join(f"{u.so_muc.get(lv, 0):>4}" for lv in ORDER)
         cap = "VƯỢT TỶ LỆ" if u.vuot_ty_le else ("đã hạ " + ", ".join(u.ha_muc) if u.ha_muc else "đạt")
         say(f"  {u.ma_don_vi:<{width}}  {counts}  {u.khong_xep_loai:>8}  {u.chua_co_muc:>11}  {cap}")
-    say("Tỷ lệ HTXS theo nhóm tương đồng:")
+    say("Tỷ lệ Hoàn thành xuất sắc nhiệm vụ theo nhóm tương đồng:")
     for g in ratings.groups:
-        if g.vuot_cuoi:
-            status = f"mức cuối cùng VƯỢT tỷ lệ ({g.so_htxs_cuoi} HTXS, tối đa {g.toi_da_cuoi})"
-        elif g.ha_muc:
-            status = "vượt tỷ lệ, đã hạ xuống HTT: " + ", ".join(g.ha_muc)
-        else:
-            status = "trong tỷ lệ"
-        extra = f"; ngoại lệ: {g.ngoai_le}" if g.ngoai_le else ""
-        say(f"  «{g.nhom}»: giữ {g.so_htxs_giu}/{g.so_htxs_de_nghi} HTXS, tối đa {g.toi_da} — {status}{extra}")
+        say("  " + cap_line(g))
     htxs, rated = agency_htxs(ratings)
     if rated:
-        say(f"HTXS trên tổng số được xếp loại của cơ quan: {htxs}/{rated} = {htxs / rated:.1%} "
-            "(để so với tỷ lệ đảng viên được xếp loại HTXS).".replace(".", ",", 1))
+        say(f"Hoàn thành xuất sắc nhiệm vụ trên tổng số được xếp loại của cơ quan: {htxs}/{rated} = {htxs / rated:.1%} "
+            "(để so với tỷ lệ đảng viên được xếp loại Hoàn thành xuất sắc nhiệm vụ).".replace(".", ",", 1))
     t = ratings.thi_dua
     if t.so_de_nghi:
         direct = f"{t.ty_le_truc_tiep:.0%}" if t.ty_le_truc_tiep is not None else "—"
         say(f"Thi đua: {t.so_de_nghi} đề nghị, {t.so_dat_ldtt} đạt Lao động tiên tiến, Chiến sĩ thi đua cơ sở "
             f"{t.so_cstdcs}/{t.toi_da_cstdcs} tối đa; trực tiếp lao động, công tác {direct} (ngưỡng {t.nguong_truc_tiep:.0%}).")
-    warned = sum(1 for p in ratings.people if p.canh_bao)
-    if warned:
-        say(f"{warned} người có cảnh báo cần xem (cột «Cảnh báo» trong ket_qua_xep_loai.xlsx).")
-    for w in ratings.canh_bao:
-        say("Cảnh báo: " + w)
+    for line in warning_lines(ratings):
+        say(line)
     say(f"Đã ghi «{outdir / 'ket_qua_xep_loai.json'}» và «{outdir / 'ket_qua_xep_loai.xlsx'}».")
 
 

@@ -27,6 +27,7 @@ from pipeline.pdf.pool import Converter
 from pipeline.plan import make_plan
 from pipeline.rating import rate
 from pipeline.rating.rulebooks import notes_for
+from pipeline.rating.summary import warning_lines
 from pipeline.submission import ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
 from pipeline.submission.package import depends_on_today, finish_submission, prepare_submission
@@ -51,6 +52,8 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     ratings = rate(campaign, rulebook=options.rulebook)
     for note in notes_for(ratings.bo_quy_tac):  # one line per rulebook whose texts are unconfirmed
         log("Ghi chú: " + note)
+    for line in warning_lines(ratings):  # what `hoso rate` prints: a clerk who only builds sees it too
+        log(line)
     registry = Registry(options.templates)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
     note = reconstructed_note(plan, registry)

@@ -94,7 +94,7 @@ def test_xlsx_has_one_row_per_person_a_sheet_per_group_and_is_reproducible(tmp_p
     assert wb["KetQua"].max_row == 1 + len(r.people)
     group = wb["Nhom G"]
     texts = [c.value for row in group.iter_rows() for c in row if isinstance(c.value, str)]
-    assert any("k = " in t and "20%" in t for t in texts)
+    assert any("20% của" in t for t in texts)
 
 
 def test_xlsx_layout_styles_and_odd_texts(tmp_path):
@@ -156,8 +156,8 @@ def sample_ratings(sample):
     ("VP-039", "xep_loai", "HTT", "điểm c khoản 5 Điều 2"),
     ("VP-026", "xep_loai", "HTT", "đúng một nửa"),
     ("VP-016", "xep_loai", "HTXS", "giữ mức Hoàn thành xuất sắc"),
-    ("VP-017", "xep_loai", "HTT", "vượt tỷ lệ HTXS"),
-    ("VP-018", "xep_loai", "HTT", "vượt tỷ lệ HTXS"),
+    ("VP-017", "xep_loai", "HTT", "vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ"),
+    ("VP-018", "xep_loai", "HTT", "vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ"),
 ])
 def test_sample_special_cases(sample_ratings, code, status, level, phrase):
     pr = sample_ratings.of(code)

@@ -11,7 +11,6 @@ from rating_builder import Book
 
 from pipeline.rating.levels import ORDER, RANK
 from pipeline.rating.rulebooks import ND90_ND48, ND335
-from pipeline.rating.rules import cap_for
 
 LEVEL = st.sampled_from(ORDER)
 MAYBE_LEVEL = st.one_of(st.none(), LEVEL)
@@ -72,6 +71,21 @@ CAMPAIGNS = st.lists(people(), min_size=1, max_size=10)
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+def oracle_keep(decided_htxs: int, decided_htt: int, proposed_htt: int, htxs_proposals: int) -> int:
+    """Brute force from the rule's words: "số Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% số Hoàn thành
+    tốt nhiệm vụ" in the group. Try every number k of HTXS proposals kept (the others become HTT); with
+    whole people, x ≤ 20 % of y ⇔ 5x ≤ y. Decided levels count as they are. The most k that is legal."""
+    legal = [k for k in range(htxs_proposals + 1)
+             if 5 * (decided_htxs + k) <= decided_htt + proposed_htt + (htxs_proposals - k)]
+    return max(legal) if legal else 0
+
+
+def oracle_group(spec_group: str, leader: bool) -> str:
+    """Groups from the rule's words: a written name, case and spaces ignored; else one default group per
+    staff category (all công chức here) and leadership."""
+    return " ".join(spec_group.split()).casefold() if spec_group.strip() else f"default-{leader}"
+
+
 def check_invariants(b: Book, r, rb) -> None:
     given_people = {p.ma_so: p for p in b.people}
     groups: dict[str, list] = {}
@@ -86,15 +100,62 @@ def check_invariants(b: Book, r, rb) -> None:
                 assert RANK[pr.muc_de_xuat] <= RANK[pr.muc_toi_da]  # ceilings never broken
         for reason in pr.ly_do:
             assert "căn cứ:" in reason
-        groups.setdefault(pr.nhom_tuong_dong, []).append(pr)
-    for members in groups.values():  # the cap never exceeded (on proposals)
-        htxs = sum(1 for m in members if m.muc_de_xuat == "HTXS")
-        htt = sum(1 for m in members if m.muc_de_xuat == "HTT")
-        assert htxs <= cap_for(htt, rb.htxs_ratio, rb.htxs_rounding)
+        groups.setdefault(oracle_group(p.nhom_tuong_dong, p.lanh_dao_quan_ly), []).append(pr)
+    assert len(groups) == len(r.groups)
+    for members in groups.values():  # the cap, against the brute-force oracle
+        rated = [m for m in members if m.rated]
+        decided = [m for m in rated if m.muc_quyet_dinh]
+        open_ = [m for m in rated if not m.muc_quyet_dinh]
+        g = r.group(members[0].nhom_tuong_dong)
+        moved = set(g.ha_muc)
+        kept = [m for m in open_ if m.muc_de_xuat == "HTXS"]
+        before = len(kept) + len(moved)  # HTXS proposals before the cap
+        htt_before = sum(1 for m in open_ if m.muc_de_xuat == "HTT" and m.ma_so not in moved)
+        expected = oracle_keep(sum(m.muc_quyet_dinh == "HTXS" for m in decided),
+                               sum(m.muc_quyet_dinh == "HTT" for m in decided), htt_before, before)
+        assert len(kept) == expected
+        finals = [m.muc_cuoi for m in rated]
+        if 5 * sum(m.muc_quyet_dinh == "HTXS" for m in decided) <= finals.count("HTT") + finals.count("HTXS") - \
+                sum(m.muc_quyet_dinh == "HTXS" for m in decided):
+            assert 5 * finals.count("HTXS") <= finals.count("HTT")  # legal whenever the decisions allow it
+        shares = {c.ma_so: c.ty_le_phieu_htxs for c in g.xep_hang}
+        if kept and moved:  # who stays: no one moved has a higher share of HTXS votes than someone kept
+            assert min(shares[m.ma_so] for m in kept) >= max(shares[c] for c in moved)
     # CSTĐCS cap never exceeded
     kept = sum(1 for pr in r.people if pr.thi_dua and pr.thi_dua.de_nghi == "CSTDCS" and pr.thi_dua.du_dieu_kien)
     ldtt = sum(1 for pr in r.people if pr.thi_dua and pr.thi_dua.dat_ldtt)
     assert kept <= int(rb.cstdcs_ratio * ldtt + 1e-9)
+    check_citations(r)
+
+
+# the citation each rule must give, per year (independent of rulebooks.py: written from rules.md R0)
+EXPECTED = {
+    2024: {"meeting": "Điều 18 Nghị định 90/2020/NĐ-CP", "months": "khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP",
+           "discipline": "điểm a khoản 5 Điều 2 Nghị định 90/2020/NĐ-CP", "cap": "124-QĐ/TW",
+           "ldtt": "Điều 24 Luật Thi đua, khen thưởng số 06/2022/QH15"},
+    2026: {"meeting": "Nghị định 335/2025/NĐ-CP", "months": "Nghị định 335/2025/NĐ-CP",
+           "discipline": "Điều 20 Nghị định 335/2025/NĐ-CP", "cap": "khoản 5 Điều 20 Nghị định 335/2025/NĐ-CP",
+           "ldtt": "Điều 24 Luật Thi đua, khen thưởng số 06/2022/QH15"},
+}
+
+
+def check_citations(r) -> None:
+    want = EXPECTED[r.nam_danh_gia]
+    for pr in r.people:
+        for x in pr.ly_do + (pr.thi_dua.ly_do if pr.thi_dua else ()):
+            what, source = x.split(" — căn cứ: ", 1)
+            if what.startswith("Cuộc họp đánh giá"):
+                assert want["meeting"] in source, x
+            elif "không thực hiện đánh giá, xếp loại" in what or what.startswith("Nghỉ không tham gia công tác"):
+                assert want["months"] in source, x
+            elif "trong năm đánh giá" in what and "Không hoàn thành nhiệm vụ" in what and what.startswith("Kỷ luật"):
+                assert want["discipline"] in source, x
+            elif what.startswith("Nhóm tương đồng") and "ngoại lệ" not in source:
+                assert want["cap"] in source, x
+            elif what.startswith("Xếp loại") and "Hoàn thành tốt nhiệm vụ trở lên" in what:
+                assert want["ldtt"] in source, x
+            if r.nam_danh_gia == 2024:
+                assert "366-QĐ/TW" not in x
 
 
 @FAST
@@ -147,3 +208,21 @@ def test_more_votes_for_a_better_level_never_lower_the_proposal(specs, data):
     b.vote(code, v.so_nguoi_du_hop, *counts)
     after = b.rate().of(code)
     assert RANK[after.muc_de_xuat] >= RANK[before.muc_de_xuat]
+
+
+@FAST
+@given(st.lists(st.tuples(st.sampled_from(["HTXS", "HTT"]), st.sampled_from([None, None, "HTXS", "HTT"]),
+                          st.integers(6, 10)), min_size=1, max_size=14))
+def test_cap_of_one_group_matches_the_brute_force_oracle(rows):
+    """One group, every mix of proposals and decided levels (6–10 HTXS votes of 10: more than half, so an
+    HTXS proposal): the number kept is the oracle's."""
+    b = Book()
+    for i, (level, decided, share) in enumerate(rows):
+        b.person(f"P{i:02d}", vote=(10, share, 10 - share) if level == "HTXS" else (10, 0, 10), decided=decided)
+    r = b.rate()
+    open_ = [(lv, d) for lv, d, _ in rows if d is None]
+    expected = oracle_keep(sum(d == "HTXS" for _, d, _ in rows), sum(d == "HTT" for _, d, _ in rows),
+                           sum(lv == "HTT" for lv, _ in open_), sum(lv == "HTXS" for lv, _ in open_))
+    kept = [p for p in r.people if not p.muc_quyet_dinh and p.muc_de_xuat == "HTXS"]
+    assert len(kept) == expected
+    check_invariants(b, r, ND90_ND48)

@@ -153,10 +153,12 @@ def test_counted_year_equal_to_the_evaluation_year_still_counts():
 
 
 def test_exception_c_party_and_state_decisions_in_different_years_count_once_the_first():
+    # ND 48 cl. 5c: decisions for one act in force in different years count in one year only. The
+    # 2023 rating used the party decision (da_tinh_nam 2023), so the 2024 state decision does not count.
     def book(year):
         b = Book(year=year)
         b.person("A", vote=(5, 0, 5))
-        b.discipline("A", "dang", D(2023, 12, 15), act="HV-1")
+        b.discipline("A", "dang", D(2023, 12, 15), act="HV-1", counted_year=2023 if year == 2024 else None)
         b.discipline("A", "hanh_chinh", D(2024, 1, 22), act="HV-1")
         return b
 

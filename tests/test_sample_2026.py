@@ -23,9 +23,13 @@ def test_default_sample_is_still_2024():
 
 
 def test_the_2026_sample_checks_clean_and_has_periods_and_products():
-    # one warning: VP-021 lacks October (no level until it is there)
-    (w,) = ingest.check(sample_workbook(2026))
-    assert (w.severity, w.sheet, w.value) == ("canh_bao", "NhanSu", "VP-021") and "thiếu kết quả kỳ 2026-10" in w.text()
+    # two warnings, both taught by the sample: VP-021 lacks October (no level until it is there), and
+    # VP-008 self-rates HTT although disciplined in the year (the superior is named: no warning for it)
+    w_disc, w_missing = ingest.check(sample_workbook(2026))
+    assert (w_missing.severity, w_missing.sheet, w_missing.value) == ("canh_bao", "NhanSu", "VP-021")
+    assert "thiếu kết quả kỳ 2026-10" in w_missing.text()
+    assert (w_disc.severity, w_disc.sheet, w_disc.value) == ("canh_bao", "NhanSu", "Hoàn thành tốt nhiệm vụ")
+    assert "bị kỷ luật trong năm đánh giá 2026" in w_disc.text()
     c = ingest.load(sample_workbook(2026))
     assert c.year == 2026
     kinds = {p.loai_nhan_su for p in c.people}

@@ -37,7 +37,7 @@ def tables() -> dict[str, list]:
         dict(ma_so="NS-02", ho_ten="Trần Thị Bình", ngay_sinh=dt.date(1980, 8, 25), gioi_tinh="Nữ", ma_don_vi="HC",
              chuc_vu="Phó Trưởng phòng", vai_tro="pho", loai_nhan_su="cong_chuc", dang_vien="Không", tu_xep_loai="HTT"),
         dict(ma_so="NS-03", ho_ten="Lê Quang Cường", ngay_sinh=dt.date(1990, 1, 5), gioi_tinh="Nam", ma_don_vi="HC",
-             chuc_vu="Chuyên viên", vai_tro="nhan_vien", loai_nhan_su="cong_chuc", tu_xep_loai="HT",
+             chuc_vu="Chuyên viên", vai_tro="nhan_vien", loai_nhan_su="cong_chuc", tu_xep_loai="KHT",
              so_thang_cong_tac=12, so_thang_nghi=1),
         dict(ma_so="NS-04", ho_ten="Phạm Thị Dung", ngay_sinh=dt.date(1985, 6, 30), gioi_tinh="Nữ", ma_don_vi="SN",
              chuc_vu="Giám đốc", vai_tro="truong", loai_nhan_su="vien_chuc", dang_vien="Có", tu_xep_loai="HTXS"),
@@ -146,7 +146,7 @@ def big_tables(n: int, *, seed: int = 3) -> dict[str, list]:
                                             "của Đảng, chính sách, pháp luật của Nhà nước; hoàn thành nhiệm vụ."
                                          for k, label in schema.TEXT_KEYS}})
         votes.append(dict(ma_so=code, so_nguoi_du_hop=20, phieu_htxs=2, phieu_htt=15, phieu_ht=3, phieu_kht=0))
-        if i % 4 == 0:
+        if i % 4 == 0 and people[-1]["tu_xep_loai"] != "HT":  # LĐTT needs HTT or better (hoso check warns)
             emulation.append(dict(ma_so=code, danh_hieu="LDTT", phieu_dong_y=15, tong_so_phieu=20))
     scores = [dict(ma_so=p["ma_so"], ma_tieu_chi=c, diem_tu_cham=8, diem_danh_gia=7)
               for p in people[: n // 10] for c in ("TC1", "TC2")]

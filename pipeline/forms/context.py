@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 
 from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
@@ -209,9 +210,11 @@ POINTS_THRESHOLDS = (("HTXS", 90.0), ("HTT", 70.0), ("HT", 50.0), ("KHT", 0.0)) 
 
 
 def _pts(x: float | None) -> str:
+    """Points with 2 decimals, cut (not rounded up) from the precision the level is decided on, so
+    89.99999 (Hoàn thành tốt) prints "89,99", never "90" (issue 16)."""
     if x is None:
         return ""
-    x = round(x, 2)
+    x = math.floor(round(x, 6) * 100 + 1e-7) / 100
     return (str(int(x)) if x == int(x) else f"{x:.2f}".rstrip("0")).replace(".", ",")
 
 

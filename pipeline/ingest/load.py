@@ -16,11 +16,13 @@ import contextlib
 import gc
 import hashlib
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
 from pipeline.errors import ValidationFailed
 from pipeline.ingest import schema
+from pipeline.ingest.contradictions import contradictions
 from pipeline.ingest.model import (
     Agency,
     Campaign,
@@ -152,6 +154,15 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
     )
 
 
+def _competence_article(row: Row) -> str:
+    """Who rates the agency's head, by evaluation year: ND 90 Art. 16 up to 2025; from 2026 ND 335
+    Art. 10 as reported (regime-2026.md §1.5, uncertain — a citation a clerk may question)."""
+    year = row.values.get("nam_danh_gia")
+    if isinstance(year, int) and year >= 2026:
+        return "Điều 10 Nghị định 335/2025/NĐ-CP"
+    return "Điều 16 Nghị định 90/2020/NĐ-CP"
+
+
 def _check_superior(data, problems: list[Problem]) -> None:
     """Warn when the agency head is rated (a NhanSu row with the name of CoQuan «Người đứng đầu»)
     but the directly superior agency's head, who rates them (ND 90 Art. 16), is not given: the
@@ -184,7 +195,7 @@ def _check_superior(data, problems: list[Problem]) -> None:
                       ("ten_co_quan_cap_tren", "nguoi_dung_dau_cap_tren", "chuc_vu_nguoi_dung_dau_cap_tren"))
     problems.append(_p(WARNING, row, "nguoi_dung_dau_cap_tren",
                        f"Chưa ghi người đứng đầu cơ quan cấp trên trực tiếp, người có thẩm quyền đánh giá người đứng đầu "
-                       f"«{row.values['nguoi_dung_dau']}» (Điều 16 Nghị định 90/2020/NĐ-CP): phần ký của cấp có thẩm quyền "
+                       f"«{row.values['nguoi_dung_dau']}» ({_competence_article(row)}): phần ký của cấp có thẩm quyền "
                        f"trên phiếu của người đứng đầu sẽ để trống để viết tay.",
                        sheet=row.refs["nguoi_dung_dau"].sheet if "nguoi_dung_dau" in row.refs else "CoQuan",
                        expected=f"ghi các trường {cells} trong sheet Cơ quan"))
@@ -838,7 +849,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     periods, products = _periods(data, declared, leaders, year, rulebook, problems)
     _check_coverage(data, periods, year, problems)
     problems = _sorted(problems)
-    if any(p.is_error for p in problems) or agency is None or not build:
+    if any(p.is_error for p in problems) or agency is None:
         return None, problems
     campaign = Campaign(
         agency=agency, units=tuple(units), people=tuple(people), texts=MappingProxyType(texts),
@@ -847,11 +858,18 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
         warnings=tuple(p for p in problems if not p.is_error), cap_overrides=tuple(cap_overrides),
         periods=tuple(periods), products=tuple(products),
     )
-    return campaign, problems
+    found = contradictions(campaign)  # the rating rules' contradictions, with their cells
+    if found:
+        problems = _sorted(problems + found)
+        if any(p.is_error for p in found):
+            return None, problems
+        campaign = replace(campaign, warnings=tuple(p for p in problems if not p.is_error))
+    return (campaign if build else None), problems
 
 
 def check(path: Path) -> list[Problem]:
-    return read(path, build=False)[1]
+    """Every problem, the rating contradictions included (they need the records: built, then dropped)."""
+    return read(path, build=True)[1]
 
 
 def load(path: Path) -> Campaign:

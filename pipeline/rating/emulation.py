@@ -1,8 +1,10 @@
 """Rule 7: emulation titles (Luật Thi đua, khen thưởng 2022, Art. 23–24), after the ratings. Pure.
 
-LĐTT: final level (decided, else proposed) in the rulebook's `ldtt_levels`, rated, at least
-`ldtt_min_months` worked, and more than half of the secret ballot. CSTĐCS: the LĐTT conditions plus
-HTXS or a recognised initiative, at most round(`cstdcs_ratio` × LĐTT count) per agency. The share of
+LĐTT: final level (decided, else proposed) in the rulebook's `ldtt_levels`, rated, and more than
+half of the secret ballot; `ldtt_min_months` (newly recruited people are not considered) is a
+warning, the workbook does not say who is newly recruited, and maternity leave is not new
+recruitment. CSTĐCS: the LĐTT conditions plus HTXS or a recognised initiative (only an initiative
+when `cstdcs_requires_initiative`), at most round(`cstdcs_ratio` × LĐTT count) per agency. The share of
 direct workers among those proposed is reported against `direct_worker_share` (warning only).
 """
 
@@ -12,7 +14,7 @@ from dataclasses import replace
 
 from pipeline.ingest.model import Campaign, EmulationProposal
 from pipeline.rating import rules
-from pipeline.rating.levels import WORDS
+from pipeline.rating.levels import RANK, WORDS
 from pipeline.rating.result import EmulationResult, EmulationSummary, PersonRating
 from pipeline.rating.rulebooks import Rulebook
 from pipeline.rating.rules import cited, num, pct
@@ -43,13 +45,18 @@ def ldtt_conditions(pr: PersonRating, months: float, maternity: bool, prop: Emul
     else:
         reasons.append(cited(f"Xếp loại {WORDS[final]} ({which}): đạt tiêu chuẩn Hoàn thành tốt nhiệm vụ trở lên",
                              rb.cite.ldtt))
-    if months < rb.ldtt_min_months:
-        ok = False
-        reasons.append(cited(f"Công tác {num(months)} tháng trong năm, dưới {num(rb.ldtt_min_months)} tháng: "
-                             "không xét danh hiệu Lao động tiên tiến", rb.cite.ldtt_months))
-        if maternity:
-            warnings.append("Nghỉ thai sản: số tháng công tác đã khai không gồm thời gian nghỉ thai sản; nếu quy định thi đua "
-                            "của tỉnh tính thời gian này để xét danh hiệu, cấp có thẩm quyền xem xét lại.")
+    if pr.rated and pr.muc_quyet_dinh and pr.muc_toi_da and RANK[pr.muc_quyet_dinh] > RANK[pr.muc_toi_da]:
+        warnings.append(f"Đề nghị danh hiệu thi đua dựa trên mức quyết định {WORDS[pr.muc_quyet_dinh]}, nhưng mức này cao "
+                        f"hơn mức tối đa {WORDS[pr.muc_toi_da]} theo quy định (xem cảnh báo về mức quyết định); cấp có "
+                        "thẩm quyền xem lại mức xếp loại trước khi xét danh hiệu.")
+    if maternity and months < rb.ldtt_min_months:
+        reasons.append(cited(f"Công tác {num(months)} tháng trong năm, có nghỉ chế độ thai sản: nghỉ thai sản không phải "
+                             "là người mới tuyển dụng, không thuộc trường hợp không xét danh hiệu Lao động tiên tiến",
+                             rb.cite.ldtt_months))
+    elif pr.rated and months < rb.ldtt_min_months:
+        warnings.append(f"Công tác {num(months)} tháng trong năm: nếu là người mới tuyển dụng dưới "
+                        f"{num(rb.ldtt_min_months)} tháng thì không xét danh hiệu Lao động tiên tiến ({rb.cite.ldtt_months}); "
+                        "chương trình không biết ai là người mới tuyển dụng, cấp có thẩm quyền xem xét.")
     if prop.phieu_dong_y is None or not prop.tong_so_phieu:
         ok = False
         reasons.append(cited("Chưa có kết quả bỏ phiếu kín (số phiếu đồng ý, tổng số phiếu)", rb.cite.ldtt_ballot))
@@ -93,8 +100,13 @@ def rate_emulation(people: list[PersonRating], campaign: Campaign, rb: Rulebook
                 eligible = False
                 reasons.append(cited("Chưa đạt tiêu chuẩn Lao động tiên tiến nên không đủ điều kiện Chiến sĩ thi đua cơ sở",
                                      rb.cite.cstdcs))
+            elif rb.cstdcs_requires_initiative and not prop.sang_kien:
+                eligible = False
+                reasons.append(cited("Chiến sĩ thi đua cơ sở cần có sáng kiến (hoặc đề tài khoa học) được công nhận; "
+                                     "chưa ghi sáng kiến", rb.cite.cstdcs))
             elif final == "HTXS" or prop.sang_kien:
-                basis = "xếp loại Hoàn thành xuất sắc nhiệm vụ" if final == "HTXS" else f"sáng kiến được công nhận: {prop.sang_kien}"
+                by_level = final == "HTXS" and not rb.cstdcs_requires_initiative
+                basis = "xếp loại Hoàn thành xuất sắc nhiệm vụ" if by_level else f"sáng kiến được công nhận: {prop.sang_kien}"
                 reasons.append(cited(f"Đạt tiêu chuẩn Lao động tiên tiến và có {basis}", rb.cite.cstdcs))
                 candidates.append(code)
             else:

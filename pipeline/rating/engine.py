@@ -14,18 +14,18 @@ from dataclasses import dataclass, replace
 from pipeline.ingest.model import Campaign, CapOverride, Person
 from pipeline.rating import categories, periods, rules
 from pipeline.rating.emulation import rate_emulation
+from pipeline.rating.groups import default_key, group_label, group_of, norm, spellings
 from pipeline.rating.levels import RANK, WORDS, at_most, worse
 from pipeline.rating.result import CapRank, GroupCap, PersonRating, Ratings
 from pipeline.rating.rulebooks import Rulebook
 from pipeline.rating.rules import cited
 
-DEFAULT_LEADERS = "co_quan/lanh_dao_quan_ly"
-DEFAULT_STAFF = "co_quan/khong_giu_chuc_vu"
+__all__ = ["default_group", "group_label", "rate"]
 
 
 def default_group(person: Person) -> str:
-    """Contract default: one group per agency and `lanh_dao_quan_ly` value."""
-    return person.nhom_tuong_dong or (DEFAULT_LEADERS if person.lanh_dao_quan_ly else DEFAULT_STAFF)
+    """The written group, else one group per staff category and `lanh_dao_quan_ly` value (groups.py)."""
+    return person.nhom_tuong_dong.strip() or default_key(person)
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ def rate(campaign: Campaign, *, rulebook: Rulebook | str | None = None) -> Ratin
     people: list[PersonRating] = []
     groups: list[GroupCap] = []
     for rb, part in plan.parts:
+        rb = rb.in_year(campaign.year)  # the texts in force that year (rating16: Rulebook.by_year)
         part_people, part_groups, part_warnings = _rate_levels(part, rb)
         people += part_people
         groups += part_groups
@@ -55,15 +56,15 @@ def rate(campaign: Campaign, *, rulebook: Rulebook | str | None = None) -> Ratin
         at = {p.ma_so: i for i, p in enumerate(campaign.people)}
         people = sorted((replace(pr, bo_quy_tac=plan.rulebook_of[pr.ma_so]) for pr in people), key=lambda pr: at[pr.ma_so])
         groups.sort(key=lambda g: g.nhom)
-    known = {g.nhom.casefold() for g in groups}
+    known = {norm(g.nhom) for g in groups}
     for o in campaign.cap_overrides:
-        if o.nhom_tuong_dong.casefold() not in known and not any(
-                g.startswith(o.nhom_tuong_dong.casefold() + " (") for g in known):
-            agency_warnings.append(f"Ngoại lệ tỷ lệ HTXS cho nhóm «{o.nhom_tuong_dong}» (văn bản số {o.so_van_ban}) "
-                                   "không khớp nhóm tương đồng nào của người được xếp loại.")
+        name = norm(o.nhom_tuong_dong)
+        if name not in known and not any(g.startswith(name + " (") for g in known):
+            agency_warnings.append(f"Ngoại lệ tỷ lệ Hoàn thành xuất sắc nhiệm vụ cho nhóm «{o.nhom_tuong_dong}» (văn bản "
+                                   f"số {o.so_van_ban}) không khớp nhóm tương đồng nào của người được xếp loại.")
     unit_checks = periods.unit_result_warnings(people, campaign)  # leaders' d) against their unit's KHT
     people = [_with(pr, warnings=(unit_checks[pr.ma_so],)) if pr.ma_so in unit_checks else pr for pr in people]
-    rb = plan.primary
+    rb = plan.primary.in_year(campaign.year)
     people, emu_warnings, emu_summary = rate_emulation(people, campaign, rb)
     agency_warnings += emu_warnings
     return Ratings(campaign.year, plan.id, tuple(people), tuple(groups), tuple(agency_warnings), ten_bo_quy_tac=plan.title,
@@ -73,6 +74,7 @@ def rate(campaign: Campaign, *, rulebook: Rulebook | str | None = None) -> Ratin
 def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], list[GroupCap], list[str]]:
     """Rules 1–6 for the people of one rulebook: proposals, ceilings, the cap per group, decided levels."""
     agency_warnings: list[str] = []
+    canonical = spellings(p.nhom_tuong_dong for p in campaign.people)
     discs = defaultdict(list)
     for d in campaign.disciplines:
         discs[d.ma_so].append(d)
@@ -84,10 +86,10 @@ def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], 
     people: list[PersonRating] = []
     limits: dict[str, list[_Limit]] = {}
     for p in campaign.people:
-        pr, lim = _rate_person(p, campaign, rb, discs.get(p.ma_so, []), scores.get(p.ma_so, []), criteria)
+        pr, lim = _rate_person(p, campaign, rb, discs.get(p.ma_so, []), scores.get(p.ma_so, []), criteria, canonical)
         people.append(pr)
         limits[p.ma_so] = lim
-    overrides = {o.nhom_tuong_dong.casefold(): o for o in campaign.cap_overrides}
+    overrides = {norm(o.nhom_tuong_dong): o for o in campaign.cap_overrides}
     people, groups = _apply_caps(people, campaign, rb, overrides)
     people = _check_decided(people, limits, rb)
     people, groups, group_warnings = _check_final_cap(people, groups, rb, overrides)
@@ -117,7 +119,8 @@ def _rulebook_warnings(campaign: Campaign, rb: Rulebook) -> list[str]:
     return out
 
 
-def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, criteria) -> tuple[PersonRating, list[_Limit]]:
+def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, criteria,
+                 canonical: dict[str, str]) -> tuple[PersonRating, list[_Limit]]:
     year = campaign.year
     vote = campaign.votes.get(p.ma_so)
     meeting = rules.meeting_level(vote) if vote is not None else None
@@ -133,7 +136,7 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, cri
         else:
             period = None
     diem = period.diem if period is not None else None if points is None else points.total
-    base = dict(ma_so=p.ma_so, ho_ten=p.ho_ten, ma_don_vi=p.ma_don_vi, nhom_tuong_dong=default_group(p),
+    base = dict(ma_so=p.ma_so, ho_ten=p.ho_ten, ma_don_vi=p.ma_don_vi, nhom_tuong_dong=group_of(p, canonical),
                 tu_xep_loai=p.tu_xep_loai, muc_quyet_dinh=p.muc_quyet_dinh, muc_hop=meeting,
                 diem=diem, muc_dang_vien=p.muc_dang_vien, diem_ky=period.scores if period is not None else ())
     time = rules.time_rules(p, rb)
@@ -188,6 +191,10 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, cri
         limits.append(_Limit("KHT", "bị kỷ luật trong năm đánh giá", rb.cite.discipline))
         if level is None:
             level, source = "KHT", "ky_luat"
+            # the discipline gives the proposal: "no proposal" warnings no longer hold
+            warnings = [w.replace("chưa có mức đề xuất.", "mức đề xuất là Không hoàn thành nhiệm vụ do bị kỷ luật "
+                                  "trong năm đánh giá.") for w in warnings
+                        if not w.startswith("Chưa có kết quả biểu quyết và chưa tự xếp loại")]
     for lim in periods.limits(p, campaign, rb):  # KHT cases beyond discipline; the head not above the unit
         reasons.append(lim.reason)
         ceiling = worse(ceiling, lim.level)
@@ -217,51 +224,63 @@ def _override_text(o: CapOverride) -> str:
 
 
 def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, overrides: dict[str, CapOverride]):
-    """Rule 4 on the proposals of each comparable group."""
+    """Rule 4 on each comparable group. A decided level (`muc_quyet_dinh`) counts as it is and takes its
+    place first: a decided HTXS uses one of the group's places, a decided HTT is in the base. The places
+    left go to the undecided HTXS proposals, best ranked first; the others are moved down to HTT."""
     people = list(people)
     groups: list[GroupCap] = []
     ratio, rounding = rb.htxs_ratio, rb.htxs_rounding
+    hxs, ht = WORDS["HTXS"], WORDS["HTT"]
+    pos = {pr.ma_so: i for i, pr in enumerate(people)}
     for name, idx in _groups(people).items():
-        htxs = [i for i in idx if people[i].muc_de_xuat == "HTXS"]
-        htt = [i for i in idx if people[i].muc_de_xuat == "HTT"]
-        formula_keep = rules.htxs_allowed(len(htt), len(htxs), ratio, rounding)
-        how = rules.cap_explanation(len(htt), len(htxs), formula_keep, ratio, rounding)
-        override = overrides.get(name.casefold())
+        label = group_label(name)
+        fixed = [i for i in idx if people[i].rated and people[i].muc_quyet_dinh]
+        open_ = [i for i in idx if not (people[i].rated and people[i].muc_quyet_dinh)]
+        fixed_htxs = sum(1 for i in fixed if people[i].muc_quyet_dinh == "HTXS")
+        fixed_htt = sum(1 for i in fixed if people[i].muc_quyet_dinh == "HTT")
+        htxs = [i for i in open_ if people[i].muc_de_xuat == "HTXS"]
+        htt = [i for i in open_ if people[i].muc_de_xuat == "HTT"]
+        formula_keep = rules.htxs_allowed(len(htt), len(htxs), ratio, rounding, fixed_htxs, fixed_htt)
+        how = rules.cap_explanation(len(htt), len(htxs), formula_keep, ratio, rounding, fixed_htxs, fixed_htt, label)
+        override = overrides.get(norm(name))
         cite = rb.cite.cap
         if override is not None:
-            keep = min(len(htxs), override.so_htxs_toi_da)
+            keep = max(0, min(len(htxs), override.so_htxs_toi_da - fixed_htxs))
             allowed = override.so_htxs_toi_da
-            cite = f"{rb.cite.cap_override}: {_override_text(override)}"
-            how = (f"Ngoại lệ được cho phép tại {_override_text(override)}: tối đa {override.so_htxs_toi_da} HTXS; "
-                   f"giữ {keep} trong {len(htxs)} đề xuất HTXS (theo tỷ lệ chung: {how})")
+            cite = f"{rb.cite.cap_override}: {_override_text(override)}; {rb.cite.cap}"
+            taken = f", trong đó {fixed_htxs} người đã được quyết định" if fixed_htxs else ""
+            how = (f"Nhóm «{label}» được cho phép ngoại lệ tại {_override_text(override)}: tối đa "
+                   f"{override.so_htxs_toi_da} người {hxs}{taken}; giữ {keep} trong {len(htxs)} người đề xuất {hxs}. "
+                   f"(Theo tỷ lệ chung: {how})")
         else:
             keep = formula_keep
-            allowed = rules.cap_for(len(htt) + len(htxs) - keep, ratio, rounding)
+            # the most HTXS the group may have in all, decided ones included
+            allowed = rules.htxs_allowed(0, fixed_htt + len(htt) + fixed_htxs + len(htxs), ratio, rounding)
         ranked = rules.rank_candidates([
             rules.Candidate(people[i].ma_so, people[i].ho_ten, rules.htxs_share(campaign.votes.get(people[i].ma_so)),
                             people[i].diem) for i in htxs])
         kept = {c.ma_so for c in ranked[:keep]}
         tied = rules.tie_at_cut(ranked, keep)
-        pos = {pr.ma_so: i for i, pr in enumerate(people)}
-        order = "thứ tự ưu tiên: tỷ lệ phiếu HTXS cao hơn, rồi điểm cao hơn, rồi mã số"
+        order = f"thứ tự ưu tiên: tỷ lệ phiếu {hxs} cao hơn, rồi điểm cao hơn, rồi mã số"
         for n, c in enumerate(ranked, start=1):
             i = pos[c.ma_so]
             where = f"xếp thứ {n}/{len(ranked)} theo {order}"
             if c.ma_so in kept:
                 people[i] = _with(people[i], reasons=(cited(
-                    f"Nhóm tương đồng «{name}»: giữ mức Hoàn thành xuất sắc nhiệm vụ ({where}). {how}", cite),))
+                    f"Nhóm tương đồng «{label}»: giữ mức {hxs} vì {where}, trong số người được giữ. {how}", cite),))
             else:
                 extra = []
                 if keep == 0 and override is None:
-                    extra.append(f"Nhóm «{name}» không được giữ HTXS nào ({how}). Nếu có lý do đặc biệt, cấp có thẩm "
-                                 "quyền có thể cho phép ngoại lệ bằng văn bản (sheet NgoaiLeTyLe).")
+                    extra.append(f"Nhóm «{label}» không được giữ thêm người {hxs} nào theo tỷ lệ (cách tính ở phần lý "
+                                 "do). Nếu có lý do đặc biệt, cấp có thẩm quyền có thể cho phép ngoại lệ bằng văn bản "
+                                 "(sheet NgoaiLeTyLe).")
                 people[i] = _with(people[i], muc_de_xuat="HTT", reasons=(cited(
-                    f"Nhóm tương đồng «{name}» vượt tỷ lệ HTXS: hạ từ Hoàn thành xuất sắc nhiệm vụ xuống Hoàn thành tốt "
-                    f"nhiệm vụ ({where}). {how}", cite),), warnings=extra)
+                    f"Nhóm tương đồng «{label}» vượt tỷ lệ {hxs}: hạ từ {hxs} xuống {ht} vì {where}, sau những người "
+                    f"được giữ. {how}", cite),), warnings=extra)
         if tied:
             names = ", ".join(rules.who(c.ho_ten, c.ma_so) for c in tied)
-            text = (f"Bằng nhau về tỷ lệ phiếu HTXS và điểm tại ranh giới tỷ lệ của nhóm «{name}»: {names}; chương trình "
-                    "chọn theo thứ tự mã số. Cấp có thẩm quyền cần quyết định người được giữ HTXS.")
+            text = (f"Bằng nhau về tỷ lệ phiếu {hxs} và điểm tại ranh giới tỷ lệ của nhóm «{label}»: {names}; chương "
+                    f"trình chọn theo thứ tự mã số. Cấp có thẩm quyền cần quyết định người được giữ mức {hxs}.")
             for c in tied:
                 people[pos[c.ma_so]] = _with(people[pos[c.ma_so]], warnings=(text,))
         members = [people[i] for i in idx]
@@ -272,6 +291,7 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
             ngoai_le=_override_text(override) if override else "",
             xep_hang=tuple(CapRank(c.ma_so, c.ho_ten, c.share, c.points, c.ma_so in kept) for c in ranked),
             bang_nhau=tuple(c.ma_so for c in tied), don_vi=tuple(dict.fromkeys(m.ma_don_vi for m in members)),
+            so_htxs_quyet_dinh=fixed_htxs, so_htt_quyet_dinh=fixed_htt, ten_nhom=label,
         ))
     return people, groups
 
@@ -287,7 +307,7 @@ def _check_decided(people: list[PersonRating], limits: dict[str, list[_Limit]], 
         warnings = []
         if not pr.rated:
             warnings.append(f"Có mức quyết định {WORDS[d]} nhưng người này không thuộc diện xếp loại năm nay "
-                            f"(công tác chưa đủ 06 tháng); giữ nguyên mức đã ghi — {rb.cite.months}.")
+                            f"(thời gian công tác thực tế chưa đủ 06 tháng); giữ nguyên mức đã ghi — {rb.cite.months}.")
         for lim in limits.get(pr.ma_so, []):
             if RANK[d] > RANK[lim.level]:
                 warnings.append(f"Mức cấp có thẩm quyền quyết định ({WORDS[d]}) cao hơn mức tối đa {WORDS[lim.level]} "
@@ -315,10 +335,12 @@ def _check_final_cap(people: list[PersonRating], groups: list[GroupCap], rb: Rul
         g = replace(g, so_htxs_cuoi=n_htxs, so_htt_cuoi=n_htt, toi_da_cuoi=allowed, so_quyet_dinh=decided)
         out_groups.append(g)
         if decided and n_htxs > allowed:
+            hxs, ht = WORDS["HTXS"], WORDS["HTT"]
             basis = (f"ngoại lệ tại {g.ngoai_le}" if override else
-                     f"{rules.pct(rb.htxs_ratio)} × {n_htt} HTT = {rules.num(rb.htxs_ratio * n_htt)} → {allowed}")
-            text = (f"Theo mức cuối cùng (mức quyết định, chưa có thì mức đề xuất), nhóm «{g.nhom}» có {n_htxs} HTXS, "
-                    f"vượt mức tối đa {allowed} ({basis}) — {rb.cite.cap}.")
+                     f"{rules.pct(rb.htxs_ratio)} của {n_htt} người {ht} là {rules.num(rb.htxs_ratio * n_htt)}, "
+                     f"{rules.ROUNDING_WORDS.get(rb.htxs_rounding, rb.htxs_rounding)} được {allowed}")
+            text = (f"Theo mức cuối cùng (mức quyết định, chưa có thì mức đề xuất), nhóm «{group_label(g.nhom)}» có {n_htxs} "
+                    f"người {hxs}, vượt mức tối đa {allowed} người ({basis}) — {rb.cite.cap}.")
             agency.append(text)
             for i in idx:
                 if people[i].muc_cuoi == "HTXS":

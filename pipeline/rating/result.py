@@ -82,8 +82,8 @@ class GroupCap:
     so_xep_loai: int  # people rated (not "khong_xep_loai")
     so_htxs_de_nghi: int  # HTXS proposals before the cap
     so_htt_de_nghi: int  # HTT proposals before the cap
-    so_htxs_giu: int  # kept at HTXS
-    toi_da: int  # HTXS allowed given the final HTT count (or the approved exception)
+    so_htxs_giu: int  # HTXS proposals kept (decided HTXS not included)
+    toi_da: int  # the most HTXS the group may have in all, decided ones included (or the approved exception)
     ha_muc: tuple[str, ...] = ()  # ma_so moved down from HTXS to HTT
     cach_tinh: str = ""  # the computation, in words
     ty_le: float = 0.2
@@ -97,6 +97,9 @@ class GroupCap:
     so_htt_cuoi: int = 0
     toi_da_cuoi: int = 0
     so_quyet_dinh: int = 0  # people in the group with a decided level
+    so_htxs_quyet_dinh: int = 0  # decided HTXS (rated people): they take their places before the proposals
+    so_htt_quyet_dinh: int = 0  # decided HTT (rated people): in the base
+    ten_nhom: str = ""  # the group's name to print (pipeline.rating.groups.group_label)
 
     @property
     def vuot_cuoi(self) -> bool:

@@ -40,15 +40,28 @@ class Citations:
     degradation: str = ""  # degradation concluded by the competent level => KHT
     corruption: str = ""  # leaders: corruption or waste in a unit under their direct charge => KHT
     head_unit: str = ""  # the head's level not above the unit's
-    ldtt: str = "điểm a khoản 1 Điều 24 Luật Thi đua, khen thưởng 2022 (Luật số 06/2022/QH15)"
+    # the "quá một nửa" threshold of the unit meeting: no article of ND 90 sets it (Art. 17–19 only
+    # say the meeting votes); it is the agency's rule of procedure
+    meeting_threshold: str = ("quy chế làm việc của cơ quan: mức được đề xuất khi số phiếu quá một nửa "
+                              "số người dự họp")
+    # which forms are discipline at all ("phê bình", "nhắc nhở" are not)
+    discipline_forms: str = ("Điều 78, Điều 79 Luật Cán bộ, công chức; Điều 52 Luật Viên chức; Điều 35 Điều lệ Đảng "
+                             "(các hình thức kỷ luật)")
+    ldtt: str = "điểm a khoản 1 Điều 24 Luật Thi đua, khen thưởng số 06/2022/QH15"
     ldtt_months: str = "điểm d khoản 5 Điều 1 Thông tư số 01/2024/TT-BNV (không xét người mới tuyển dụng dưới 06 tháng)"
-    ldtt_ballot: str = ("Điều 24 Luật Thi đua, khen thưởng 2022; bình xét danh hiệu bằng bỏ phiếu kín, "
-                        "đạt khi số phiếu đồng ý quá một nửa tổng số phiếu")
-    cstdcs: str = "khoản 1, khoản 2 Điều 23 Luật Thi đua, khen thưởng 2022"
-    cstdcs_cap: str = ("tỷ lệ Chiến sĩ thi đua cơ sở không quá 15% số cá nhân đạt danh hiệu Lao động tiên tiến "
-                       "(khoản 3 Điều 9 Nghị định 91/2017/NĐ-CP và hướng dẫn thi đua, khen thưởng của tỉnh)")
-    direct_share: str = ("Luật Thi đua, khen thưởng 2022 (chú trọng khen thưởng cá nhân trực tiếp lao động, công tác) "
-                         "và hướng dẫn thi đua, khen thưởng của tỉnh (tỷ lệ 55%)")
+    # Art. 24 sets the title's standards, not the ballot threshold: the threshold is the agency's rule
+    ldtt_ballot: str = ("quy chế thi đua, khen thưởng của cơ quan: bình xét danh hiệu bằng bỏ phiếu kín, đạt khi số phiếu "
+                        "đồng ý quá một nửa tổng số phiếu (tiêu chuẩn danh hiệu tại Điều 24 Luật Thi đua, khen thưởng "
+                        "số 06/2022/QH15)")
+    cstdcs: str = "khoản 1, khoản 2 Điều 23 Luật Thi đua, khen thưởng số 06/2022/QH15"
+    # the 15 % is not located in an article of ND 98/2023 (rules.md R7.2: UNCONFIRMED); it stands in
+    # the province's guidance and the agency's emulation rules made under ND 98
+    cstdcs_cap: str = ("quy chế thi đua, khen thưởng của cơ quan và hướng dẫn thi đua, khen thưởng của tỉnh thực hiện "
+                       "Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 quy định chi tiết Luật Thi đua, khen thưởng: tỷ lệ "
+                       "Chiến sĩ thi đua cơ sở không quá 15% số cá nhân đạt danh hiệu Lao động tiên tiến (tiêu chuẩn "
+                       "danh hiệu tại Điều 23 Luật Thi đua, khen thưởng số 06/2022/QH15)")
+    direct_share: str = ("Luật Thi đua, khen thưởng số 06/2022/QH15, nguyên tắc chú trọng khen thưởng cá nhân trực tiếp "
+                         "lao động, công tác, và hướng dẫn thi đua, khen thưởng của tỉnh (tỷ lệ 55%)")
 
     def procedure_for(self, loai_nhan_su: str) -> str:
         return self.procedure.get(loai_nhan_su) or self.procedure["cong_chuc"]
@@ -111,13 +124,29 @@ class Rulebook:
     default_criteria: tuple[Criterion, ...] = ()
     # R7: emulation
     ldtt_levels: tuple[str, ...] = ("HTXS", "HTT")
-    ldtt_min_months: float = 6
+    ldtt_min_months: float = 6  # newly recruited for less than this: not considered (a warning: the
+    #                              workbook does not say who is newly recruited)
+    cstdcs_requires_initiative: bool = False  # True: HTXS alone is not enough for CSTĐCS (old law, 2025 draft)
     cstdcs_ratio: float = 0.15
     cstdcs_rounding: str = "floor"
     direct_worker_share: float = 0.55
     # people the rulebook is written for (others get one agency-wide warning)
     staff_kinds: tuple[str, ...] = ("can_bo", "cong_chuc", "vien_chuc", "hop_dong", "nguoi_lao_dong")
     notes: tuple[str, ...] = field(default=())
+    # year-dependent data: ((first, last, {field: value, "cite": {citation field: text}}), ...).
+    # The texts in force change inside one rulebook's years (QĐ 124 → QĐ 366 for 2025, the 2003
+    # emulation law → the 2022 law from 2024); `in_year` applies them.
+    by_year: tuple[tuple[int, int, Mapping], ...] = ()
+
+    def in_year(self, year: int) -> Rulebook:
+        """This rulebook with the data and citations of the texts in force for `year`."""
+        rb = self
+        for first, last, changes in self.by_year:
+            if first <= year <= last:
+                changes = dict(changes)
+                cite = changes.pop("cite", None)
+                rb = replace(rb, **changes, cite=replace(rb.cite, **cite) if cite else rb.cite)
+        return replace(rb, by_year=())
 
     def settings(self) -> dict:
         """The numbers behind the rules, for the JSON and the spreadsheet."""
@@ -128,6 +157,7 @@ class Rulebook:
             "ngoai_le_ky_luat_b_c": self.discipline_exceptions,
             "ty_le_cstdcs": self.cstdcs_ratio, "lam_tron_cstdcs": self.cstdcs_rounding,
             "ty_le_truc_tiep": self.direct_worker_share,
+            "cstdcs_can_sang_kien": self.cstdcs_requires_initiative,
         }
         if self.points_based:
             out["nguong_diem"] = {lv: pts for lv, pts in self.points_thresholds}
@@ -149,7 +179,34 @@ _ND90_PROCEDURE = MappingProxyType({
     "nguoi_lao_dong": "quy chế đánh giá của cơ quan, vận dụng Điều 18, 19 Nghị định 90/2020/NĐ-CP",
 })
 
-ND48 = "Nghị định 90/2020/NĐ-CP, được bổ sung bởi Nghị định 48/2023/NĐ-CP"
+ND48 = "Nghị định 90/2020/NĐ-CP (được bổ sung bởi Nghị định 48/2023/NĐ-CP)"
+
+# The forms of discipline (folded, no diacritics): khiển trách and heavier for công chức, viên
+# chức, cán bộ (bãi nhiệm: heavier than khiển trách) and party members. "Phê bình", "nhắc nhở"
+# are not discipline.
+STATUTORY_FORMS = ("khien trach", "canh cao", "ha bac luong", "ha ngach", "giang chuc", "cach chuc", "bai nhiem",
+                   "buoc thoi viec", "khai tru")
+
+_CAP_ND48 = ("khoản 6 Điều 2 " + ND48 + ": tỷ lệ xếp loại Hoàn thành xuất sắc nhiệm vụ không quá tỷ lệ đảng viên được "
+             "xếp loại Hoàn thành xuất sắc nhiệm vụ theo quy định của Đảng; {party}: số được xếp loại Hoàn thành xuất sắc "
+             "nhiệm vụ không vượt quá 20% số được xếp loại Hoàn thành tốt nhiệm vụ trong từng nhóm có nhiệm vụ tương đồng")
+_QD124 = "Quy định số 124-QĐ/TW ngày 04/10/2023 của Bộ Chính trị và Hướng dẫn số 25-HD/BTCTW ngày 10/11/2023"
+_QD366 = "Quy định số 366-QĐ/TW ngày 30/8/2025 của Bộ Chính trị và Hướng dẫn số 43-HD/BTCTW ngày 31/10/2025"
+
+# Emulation before the 2022 law (in force 01/01/2024): Luật Thi đua, khen thưởng 2003 (amended
+# 2013) and Nghị định 91/2017/NĐ-CP. Years up to 2022 were reviewed under these texts.
+_EMULATION_OLD = {
+    "ldtt": "khoản 1 Điều 24 Luật Thi đua, khen thưởng năm 2003 (sửa đổi, bổ sung năm 2013)",
+    "ldtt_months": "Nghị định 91/2017/NĐ-CP (không xét người mới tuyển dụng dưới 10 tháng)",
+    "ldtt_ballot": ("quy chế thi đua, khen thưởng của cơ quan: bình xét danh hiệu bằng bỏ phiếu kín, đạt khi số phiếu "
+                    "đồng ý quá một nửa tổng số phiếu (tiêu chuẩn danh hiệu tại Điều 24 Luật Thi đua, khen thưởng năm "
+                    "2003, sửa đổi, bổ sung năm 2013)"),
+    "cstdcs": "Điều 23 Luật Thi đua, khen thưởng năm 2003 (sửa đổi, bổ sung năm 2013)",
+    "cstdcs_cap": ("khoản 3 Điều 9 Nghị định 91/2017/NĐ-CP: tỷ lệ Chiến sĩ thi đua cơ sở không quá 15% tổng số cá nhân "
+                   "đạt danh hiệu Lao động tiên tiến"),
+    "direct_share": ("Luật Thi đua, khen thưởng năm 2003 (sửa đổi, bổ sung năm 2013), nguyên tắc chú trọng khen thưởng "
+                     "cá nhân trực tiếp lao động, công tác, và hướng dẫn thi đua, khen thưởng của tỉnh (tỷ lệ 55%)"),
+}
 
 ND90_ND48 = Rulebook(
     id="nd90-2020+nd48-2023",
@@ -161,10 +218,17 @@ ND90_ND48 = Rulebook(
         discipline_b=f"điểm b khoản 5 Điều 2 {ND48}",
         discipline_c=f"điểm c khoản 5 Điều 2 {ND48}",
         months="khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP",
-        cap=(f"khoản 6 Điều 2 {ND48} và quy định của Đảng (Quy định số 124-QĐ/TW; năm 2025: Quy định số 366-QĐ/TW): "
-             "số HTXS không vượt quá 20% số HTT trong từng nhóm có nhiệm vụ tương đồng"),
-        cap_override="ngoại lệ về tỷ lệ HTXS do cấp có thẩm quyền cho phép bằng văn bản",
+        cap=_CAP_ND48.format(party=_QD124),
+        cap_override="ngoại lệ về tỷ lệ Hoàn thành xuất sắc nhiệm vụ do cấp có thẩm quyền cho phép bằng văn bản",
         party="khoản 2 Điều 20, Điều 21 Nghị định 90/2020/NĐ-CP (kết quả xếp loại cán bộ, công chức, viên chức là cơ sở xếp loại đảng viên)",
+    ),
+    discipline_forms=STATUTORY_FORMS,
+    by_year=(
+        (2025, 2025, MappingProxyType({"cite": MappingProxyType({
+            "cap": _CAP_ND48.format(party=_QD366),
+            "discipline_forms": ("các hình thức kỷ luật theo Luật Cán bộ, công chức; Điều 52 Luật Viên chức; Điều 35 "
+                                 "Điều lệ Đảng"),
+        })})),
     ),
 )
 
@@ -175,15 +239,25 @@ ND90 = replace(
     years=(2020, 2022),
     discipline_exceptions=False,
     discipline_requires_duty=True,
+    cstdcs_requires_initiative=True,
+    ldtt_min_months=10,
     cite=replace(
         ND90_ND48.cite,
         discipline=("điểm c khoản 1 Điều 11, Điều 15 Nghị định 90/2020/NĐ-CP (vi phạm trong quá trình thực thi "
                     "nhiệm vụ bị xử lý kỷ luật trong năm đánh giá)"),
-        cap="Hướng dẫn số 21-HD/BTCTW: số HTXS không vượt quá 20% số HTT",
+        cap=("Quy định số 132-QĐ/TW và Hướng dẫn số 21-HD/BTCTW năm 2019 của Ban Tổ chức Trung ương: số đảng viên được "
+             "xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% số được xếp loại Hoàn thành tốt nhiệm vụ, áp dụng "
+             "theo quy chế đánh giá của cơ quan"),
+        party=("Điều 20, Điều 21 Nghị định 90/2020/NĐ-CP và Hướng dẫn số 21-HD/BTCTW năm 2019 (đảng viên xếp loại Hoàn "
+               "thành xuất sắc nhiệm vụ phải được xếp loại cán bộ, công chức, viên chức Hoàn thành xuất sắc nhiệm vụ)"),
+        **_EMULATION_OLD,
     ),
+    by_year=(),
 )
 
 _ND335 = "Nghị định 335/2025/NĐ-CP"
+# regime-2026.md §1.3/§8 place the levels, the KHT cases and the 20 % cap (with its exception in
+# clause 5b) in Art. 20 of ND 335 [uncertain: the official text was not read]
 # Article numbers as reported by the press and public code (regime-2026.md §1): [uncertain] until checked
 # against the official text; they are data, a clerk may correct them here.
 _ND335_LEVELS = f"Điều 20 {_ND335}"
@@ -198,12 +272,15 @@ ND335 = Rulebook(
                     "từ khiển trách trở lên trong năm đánh giá)"),
         discipline_b=f"điểm b khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND335})",
         discipline_c=f"điểm c khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND335})",
-        months=f"Điều 21 {_ND335}, như khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP",
-        cap=f"điểm a khoản 5 {_ND335_LEVELS}: số HTXS không vượt quá 20% số HTT trong từng nhóm công chức có nhiệm vụ tương đồng",
+        months=(f"Điều 21 {_ND335} (xếp loại theo thời gian công tác thực tế trong năm) và khoản 3 Điều 2 Nghị định "
+                "90/2020/NĐ-CP (dưới 06 tháng thì không xếp loại)"),
+        cap=(f"điểm a khoản 5 {_ND335_LEVELS}: số công chức xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% "
+             "số được xếp loại Hoàn thành tốt nhiệm vụ trong từng nhóm công chức có nhiệm vụ tương đồng"),
         cap_override=f"điểm b khoản 5 {_ND335_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
         party=f"Điều 23 {_ND335} và Quy định số 366-QĐ/TW (kết quả xếp loại công chức là cơ sở xếp loại đảng viên)",
-        points=(f"khoản 1 đến khoản 4 {_ND335_LEVELS}: HTXS từ 90 điểm, HTT từ 70 đến dưới 90 điểm, "
-                "HT từ 50 đến dưới 70 điểm, KHT dưới 50 điểm"),
+        points=(f"khoản 1 đến khoản 4 {_ND335_LEVELS}: Hoàn thành xuất sắc nhiệm vụ từ 90 điểm, Hoàn thành tốt "
+                "nhiệm vụ từ 70 đến dưới 90 điểm, Hoàn thành nhiệm vụ từ 50 đến dưới 70 điểm, Không hoàn thành nhiệm vụ "
+                "dưới 50 điểm"),
         tasks=(f"Điều 14 {_ND335} (số lượng, chất lượng, tiến độ sản phẩm, công việc đã quy đổi; mỗi lần không đạt "
                "hoặc chậm trừ 25% điểm của sản phẩm đó, trừ lỗi do nguyên nhân khách quan được xác nhận)"),
         leaders=f"Điều 15 {_ND335} (kết quả đơn vị phụ trách, năng lực tổ chức thực hiện, năng lực tập hợp, đoàn kết)",
@@ -216,7 +293,7 @@ ND335 = Rulebook(
     ),
     discipline_exceptions=False,
     discipline_requires_duty=True,
-    discipline_forms=("khien trach", "canh cao", "ha bac luong", "giang chuc", "cach chuc", "buoc thoi viec", "khai tru"),
+    discipline_forms=STATUTORY_FORMS,
     points_based=True,
     points_thresholds=(("HTXS", 90), ("HTT", 70), ("HT", 50), ("KHT", 0)),
     periods=PeriodFormula(),
@@ -248,12 +325,14 @@ ND233 = replace(
                     "nghề nghiệp trong năm đánh giá)"),
         discipline_b=f"điểm b khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND233})",
         discipline_c=f"điểm c khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND233})",
-        months=f"{_ND233}, như khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP",
-        cap=f"{_ND233_LEVELS}: số HTXS không vượt quá 20% số HTT trong từng nhóm chức danh tương đồng",
+        months=(f"{_ND233} (xếp loại theo thời gian công tác thực tế trong năm) và khoản 3 Điều 2 Nghị định "
+                "90/2020/NĐ-CP (dưới 06 tháng thì không xếp loại)"),
+        cap=(f"{_ND233_LEVELS}: số viên chức xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% số được xếp loại "
+             "Hoàn thành tốt nhiệm vụ trong từng nhóm chức danh tương đồng"),
         cap_override=f"{_ND233_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
         party=f"{_LVC}, {_ND233} và Quy định số 366-QĐ/TW (kết quả xếp loại viên chức là cơ sở xếp loại đảng viên)",
-        points=(f"{_ND233_LEVELS}: HTXS từ 90 điểm, HTT từ 70 đến dưới 90 điểm, HT từ 50 đến dưới 70 điểm, "
-                "KHT dưới 50 điểm"),
+        points=(f"{_ND233_LEVELS}: Hoàn thành xuất sắc nhiệm vụ từ 90 điểm, Hoàn thành tốt nhiệm vụ từ 70 đến dưới "
+                "90 điểm, Hoàn thành nhiệm vụ từ 50 đến dưới 70 điểm, Không hoàn thành nhiệm vụ dưới 50 điểm"),
         tasks=f"khoản 1, khoản 2 Điều 11 {_ND233} (số lượng, chất lượng, tiến độ sản phẩm, công việc)",
         leaders=f"Điều 11 {_ND233} (tiêu chí đối với viên chức quản lý)",
         year_score=f"Điều 26 {_LVC}; {_ND233} (xếp loại năm theo kết quả theo dõi, đánh giá các tháng, quý)",
@@ -262,7 +341,7 @@ ND233 = replace(
         head_unit=f"khoản 7 Điều 12 {_ND233}: mức xếp loại của người đứng đầu không cao hơn mức xếp loại của đơn vị",
     ),
     head_not_above_unit=True,
-    discipline_forms=("khien trach", "canh cao", "ha bac luong", "giang chuc", "cach chuc", "buoc thoi viec", "khai tru"),
+    discipline_forms=STATUTORY_FORMS,
     staff_kinds=("vien_chuc",),
     default_criteria=(
         Criterion("CHUNG", "Tiêu chí chung: phẩm chất chính trị, đạo đức, kỷ luật; năng lực chuyên môn, trách nhiệm, "

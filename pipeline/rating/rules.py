@@ -27,6 +27,13 @@ def num(x: float) -> str:
     return text.replace(".", ",")
 
 
+def exact(x: float) -> str:
+    """A number with the precision that decides a level (up to 6 decimals, as `points_level` compares),
+    never rounded up across a threshold: 89.99999 -> "89,99999", 90.0 -> "90"."""
+    text = f"{round(x, 6):.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
 def pct(ratio: float) -> str:
     """Percentage with at most one decimal: 0.2 -> "20%", 0.5333 -> "53,3%"."""
     return num(round(ratio * 100, 1)) + "%"
@@ -78,8 +85,8 @@ def meeting_level(vote: Vote) -> str | None:
 
 
 def describe_votes(vote: Vote) -> str:
-    parts = ", ".join(f"{lv} {vote.phieu.get(lv, 0)}" for lv in ORDER)
-    return f"{vote.so_nguoi_du_hop} người dự họp; phiếu {parts}"
+    parts = ", ".join(f"{WORDS[lv]} {vote.phieu.get(lv, 0)}" for lv in ORDER)
+    return f"{vote.so_nguoi_du_hop} người dự họp; số phiếu: {parts}"
 
 
 def _not_reached(vote: Vote, level: str | None) -> str:
@@ -91,7 +98,7 @@ def _not_reached(vote: Vote, level: str | None) -> str:
         running += vote.phieu.get(lv, 0)
         if running:
             half = " (đúng một nửa)" if 2 * running == vote.so_nguoi_du_hop else ""
-            parts.append(f"từ mức {lv} trở lên chỉ có {running}/{vote.so_nguoi_du_hop} phiếu{half}")
+            parts.append(f"từ mức {WORDS[lv]} trở lên chỉ có {running}/{vote.so_nguoi_du_hop} phiếu{half}")
     return "; " + ", ".join(parts) + ", không quá một nửa nên không đạt" if parts else ""
 
 
@@ -107,6 +114,7 @@ def proposal(person: Person, vote: Vote | None, rb: Rulebook) -> Proposal:
     self_level = person.tu_xep_loai
     if vote is not None:
         level = meeting_level(vote)
+        cite = f"{cite}; {rb.cite.meeting_threshold}"
         if level is not None:
             return Proposal(level, "bieu_quyet", (cited(
                 f"Cuộc họp đánh giá đề xuất mức {WORDS[level]} ({describe_votes(vote)}): số phiếu từ mức này trở lên "
@@ -189,9 +197,9 @@ GROUP_WORDS = {"chung": "tiêu chí chung", "nhiem_vu": "kết quả thực hi�
 
 
 def points_reason(p: Points, level: str, rb: Rulebook) -> str:
-    detail = "; ".join(f"{GROUP_WORDS.get(g, g)} {num(v)}/{num(m)}" for g, v, m in p.by_group)
+    detail = "; ".join(f"{GROUP_WORDS.get(g, g)} {exact(v)}/{num(m)}" for g, v, m in p.by_group)
     detail = f" ({detail})" if detail else ""
-    return cited(f"Tổng điểm {num(p.total)}/{num(rb.points_scale)}{detail}: mức {WORDS[level]}", rb.cite.points)
+    return cited(f"Tổng điểm {exact(p.total)}/{num(rb.points_scale)}{detail}: mức {WORDS[level]}", rb.cite.points)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,6 +210,7 @@ class DisciplineOutcome:
     counted: tuple[Discipline, ...] = ()
     reasons: tuple[str, ...] = ()  # why the level is KHT, and why other decisions do not count
     warnings: tuple[str, ...] = ()
+    unsure: bool = False  # counted although the data does not say whether an earlier year used the act
 
 
 def discipline_label(d: Discipline) -> str:
@@ -214,16 +223,33 @@ def discipline_label(d: Discipline) -> str:
     return ", ".join(parts)
 
 
+def is_discipline_form(form: str, rb: Rulebook) -> bool | None:
+    """True: a statutory form of discipline (khiển trách or heavier, bãi nhiệm for cán bộ); False: not a
+    discipline ("phê bình", "nhắc nhở"); None: no form written."""
+    folded = fold(form)
+    if not folded:
+        return None
+    if not rb.discipline_forms:
+        return True
+    return any(f in folded for f in rb.discipline_forms)
+
+
 def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) -> DisciplineOutcome:
-    """Which of one person's decisions count for `year`, with the exceptions (b) and (c) of ND 48."""
+    """Which of one person's decisions count for `year`, with the exceptions (b) and (c) of ND 48.
+
+    (b)/(c): an act counts for one evaluation year only. The workbook says which year used it in
+    `da_tinh_nam` (on any decision of the act). When an earlier decision of the same act exists and
+    no year is recorded, the data does not say whether the earlier year used it: the act counts now
+    ("nếu năm trước chưa tính thì năm sau tính") and a warning asks the clerk to check."""
     discs = sorted(discs, key=lambda d: (d.ngay_hieu_luc, d.loai_ky_luat, d.so_quyet_dinh))
     acts: dict[str, list[Discipline]] = {}
     for d in discs:
         if d.ma_hanh_vi:
-            acts.setdefault(d.ma_hanh_vi, []).append(d)
+            acts.setdefault(d.ma_hanh_vi.casefold(), []).append(d)
     counted: list[Discipline] = []
     reasons: list[str] = []
     warnings: list[str] = []
+    any_unsure = False
     for d in discs:
         if d.ngay_hieu_luc.year != year:
             continue
@@ -232,29 +258,44 @@ def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) ->
             reasons.append(cited(f"{label}: vi phạm không liên quan đến hoạt động công vụ, không là căn cứ xếp loại "
                                  "Không hoàn thành nhiệm vụ", rb.cite.discipline))
             continue
-        if rb.discipline_forms:
-            form = fold(d.hinh_thuc)
-            if not form:
-                warnings.append(f"{label}: chưa ghi hình thức kỷ luật; chương trình coi là từ khiển trách trở lên. Kiểm tra lại.")
-            elif not any(f in form for f in rb.discipline_forms):
-                reasons.append(cited(f"{label}: hình thức «{d.hinh_thuc}» không phải từ khiển trách trở lên, không là căn cứ "
-                                     "xếp loại Không hoàn thành nhiệm vụ", rb.cite.discipline))
-                continue
-        same_act = acts.get(d.ma_hanh_vi, [d]) if d.ma_hanh_vi else [d]
+        statutory = is_discipline_form(d.hinh_thuc, rb)
+        if statutory is None and rb.discipline_forms:
+            warnings.append(f"{label}: chưa ghi hình thức kỷ luật; chương trình coi là hình thức kỷ luật từ khiển trách "
+                            "trở lên. Kiểm tra lại.")
+        elif statutory is False:
+            reasons.append(cited(f"{label}: «{d.hinh_thuc}» không phải là hình thức kỷ luật (các hình thức kỷ luật từ "
+                                 "khiển trách trở lên), không là căn cứ xếp loại Không hoàn thành nhiệm vụ",
+                                 f"{rb.cite.discipline}; {rb.cite.discipline_forms}"))
+            continue
+        same_act = acts.get(d.ma_hanh_vi.casefold(), [d]) if d.ma_hanh_vi else [d]
+        act = f"«{d.ma_hanh_vi}»" if d.ma_hanh_vi else "này"
         exceptions: list[str] = []
+        unsure: list[str] = []
         used = sorted({x.da_tinh_nam for x in same_act if x.da_tinh_nam and x.da_tinh_nam < year})
+        earlier = [x for x in same_act if x.ngay_hieu_luc.year < year]
         if used:
-            exceptions.append(cited(
-                f"{label}: hành vi vi phạm này đã được dùng làm căn cứ xếp loại Không hoàn thành nhiệm vụ năm "
-                f"{', '.join(map(str, used))}, nên không tính để xếp loại năm {year}", rb.cite.discipline_b))
-        first = min(x.ngay_hieu_luc.year for x in same_act)
-        if d.ma_hanh_vi and first < year:
-            earlier = [x for x in same_act if x.ngay_hieu_luc.year == first]
+            u = used[-1]
+            before = [x for x in earlier if x.ngay_hieu_luc.year <= u]
+            if before:  # a decision of the act was in force in the year that used it: (c)
+                what = "; ".join(discipline_label(x) for x in before)
+                exceptions.append(cited(
+                    f"{label}: cùng hành vi vi phạm {act} với quyết định đã có hiệu lực trước đó ({what}); theo cột «Đã "
+                    f"tính năm», hành vi này đã là căn cứ xếp loại năm {u}; hành vi chỉ tính là căn cứ xếp loại ở một "
+                    f"năm đánh giá, nên không tính năm {year}", rb.cite.discipline_c))
+            else:  # used before any decision existed: (b)
+                exceptions.append(cited(
+                    f"{label}: theo cột «Đã tính năm», hành vi vi phạm {act} đã được dùng làm căn cứ xếp loại Không "
+                    f"hoàn thành nhiệm vụ năm {u} khi chưa có quyết định kỷ luật, nên quyết định này không được tính "
+                    f"để xếp loại năm {year}", rb.cite.discipline_b))
+        elif earlier:
+            first = min(x.ngay_hieu_luc.year for x in earlier)
             what = "; ".join(discipline_label(x) for x in earlier)
-            exceptions.append(cited(
-                f"{label}: cùng hành vi vi phạm «{d.ma_hanh_vi}» với quyết định đã có hiệu lực năm {first} ({what}); "
-                f"hành vi chỉ tính là căn cứ xếp loại ở một năm đánh giá (năm {first}), không tính năm {year}",
-                rb.cite.discipline_c))
+            unsure.append(
+                f"{label}: cùng hành vi vi phạm {act} với quyết định có hiệu lực năm {first} ({what}). Sổ Excel không ghi "
+                f"năm nào đã dùng hành vi này làm căn cứ xếp loại (cột «Đã tính năm» để trống). Hành vi chỉ tính ở một "
+                f"năm đánh giá ({rb.cite.discipline_c}): nếu năm {first} chưa tính thì tính ở năm {year}, chương trình "
+                f"tính ở năm {year}. Nếu năm {first} đã xếp loại Không hoàn thành nhiệm vụ vì hành vi này, ghi {first} "
+                f"vào cột «Đã tính năm» rồi chạy lại.")
         if exceptions and rb.discipline_exceptions:
             reasons.extend(exceptions)
             continue
@@ -262,10 +303,12 @@ def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) ->
             warnings.append(f"{label}: theo Nghị định 48/2023/NĐ-CP quyết định này không được tính (hành vi đã tính ở năm "
                             f"trước), nhưng bộ quy tắc {rb.id} không có ngoại lệ này; chương trình vẫn tính. "
                             "Cấp có thẩm quyền xem xét.")
+        warnings.extend(unsure)
+        any_unsure = any_unsure or bool(unsure)
         counted.append(d)
-        reasons.append(cited(f"{label}, trong năm đánh giá {year}: xếp loại ở mức Không hoàn thành nhiệm vụ",
-                             rb.cite.discipline))
-    return DisciplineOutcome(tuple(counted), tuple(reasons), tuple(warnings))
+        cite = rb.cite.discipline + (f"; {rb.cite.discipline_c}" if unsure else "")
+        reasons.append(cited(f"{label}, trong năm đánh giá {year}: xếp loại ở mức Không hoàn thành nhiệm vụ", cite))
+    return DisciplineOutcome(tuple(counted), tuple(reasons), tuple(warnings), unsure=any_unsure)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,6 +323,8 @@ class TimeOutcome:
 
 
 def time_rules(person: Person, rb: Rulebook) -> TimeOutcome:
+    """ND 90 Art. 2 cl. 3. "Thời gian công tác trong năm chưa đủ 06 tháng" is read as the time actually
+    worked: months in post minus lawful absence (`so_thang_nghi`), except maternity leave."""
     months, absent = person.so_thang_cong_tac, person.so_thang_nghi
     cite = rb.cite.months
     if person.nghi_thai_san:
@@ -295,21 +340,22 @@ def time_rules(person: Person, rb: Rulebook) -> TimeOutcome:
         return TimeOutcome(False, None, (cited(
             f"Công tác {num(months)} tháng trong năm, chưa đủ {num(rb.min_months)} tháng và không nghỉ thai sản: không "
             "thực hiện đánh giá, xếp loại chất lượng nhưng vẫn phải kiểm điểm thời gian công tác trong năm", cite),))
+    worked = months - absent
+    if worked < rb.min_months:
+        return TimeOutcome(False, None, (cited(
+            f"Công tác {num(months)} tháng trong năm nhưng nghỉ không tham gia công tác {num(absent)} tháng (không phải "
+            f"nghỉ thai sản): thời gian công tác thực tế {num(worked)} tháng, chưa đủ {num(rb.min_months)} tháng, nên không "
+            "thực hiện đánh giá, xếp loại chất lượng nhưng vẫn phải kiểm điểm thời gian công tác trong năm", cite),))
     if rb.absence_cap_from <= absent < rb.absence_cap_to:
         return TimeOutcome(True, rb.absence_ceiling, (cited(
             f"Nghỉ không tham gia công tác theo quy định {num(absent)} tháng trong năm (từ {num(rb.absence_cap_from)} đến "
             f"dưới {num(rb.absence_cap_to)} tháng): vẫn đánh giá nhưng không xếp loại từ Hoàn thành tốt nhiệm vụ trở lên "
             f"(mức tối đa {WORDS[rb.absence_ceiling]})", cite),))
     if absent >= rb.absence_cap_to:
-        worked = months - absent
-        if worked < rb.min_months:
-            text = (f"Nghỉ {num(absent)} tháng trong năm, thời gian làm việc thực tế còn {num(worked)} tháng (dưới "
-                    f"{num(rb.min_months)} tháng): có thể thuộc trường hợp không đánh giá, xếp loại. Chương trình vẫn "
-                    "đề xuất theo số tháng công tác đã khai; cấp có thẩm quyền xem xét.")
-        else:
-            text = (f"Nghỉ {num(absent)} tháng trong năm (từ {num(rb.absence_cap_to)} tháng trở lên): quy định chỉ giới hạn "
-                    "mức với thời gian nghỉ từ 03 đến dưới 06 tháng; cấp có thẩm quyền xem xét.")
-        return TimeOutcome(True, None, (), (text,))
+        return TimeOutcome(True, None, (), (
+            f"Nghỉ {num(absent)} tháng trong năm (từ {num(rb.absence_cap_to)} tháng trở lên), thời gian công tác thực tế "
+            f"{num(worked)} tháng: quy định chỉ giới hạn mức với thời gian nghỉ từ 03 đến dưới 06 tháng; cấp có thẩm "
+            "quyền xem xét.",))
     return TimeOutcome(True)
 
 
@@ -321,24 +367,51 @@ def cap_for(htt_total: int, ratio: float, rounding: str) -> int:
     return max(0, round_with(ratio * htt_total, rounding))
 
 
-def htxs_allowed(htt: int, htxs: int, ratio: float, rounding: str) -> int:
-    """Largest k <= htxs with k <= round(ratio × (htt + htxs − k)): those moved down count as HTT."""
+def htxs_allowed(htt: int, htxs: int, ratio: float, rounding: str, fixed_htxs: int = 0, fixed_htt: int = 0) -> int:
+    """Largest k <= htxs proposals kept with fixed_htxs + k <= round(ratio × HTT): those moved down count as
+    HTT. `fixed_htxs` / `fixed_htt`: people whose level was decided (they take their places first)."""
     for k in range(htxs, -1, -1):
-        if k <= cap_for(htt + htxs - k, ratio, rounding):
+        if fixed_htxs + k <= cap_for(fixed_htt + htt + htxs - k, ratio, rounding):
             return k
     return 0
 
 
-def cap_explanation(htt: int, htxs: int, keep: int, ratio: float, rounding: str) -> str:
+def cap_explanation(htt: int, htxs: int, keep: int, ratio: float, rounding: str, fixed_htxs: int = 0,
+                    fixed_htt: int = 0, label: str = "") -> str:
+    """The cap computation in words (no codes, no algebra), for the reasons and the outputs."""
     how = ROUNDING_WORDS.get(rounding, rounding)
     r = pct(ratio)
-    text = (f"{htxs} đề xuất HTXS, {htt} đề xuất HTT; số HTXS được giữ là số k lớn nhất để k ≤ {r} × (số HTT sau khi "
-            f"hạ mức = {htt} + {htxs} − k), {how}: k = {keep} vì {keep} ≤ {r} × {htt + htxs - keep} = "
-            f"{num(ratio * (htt + htxs - keep))} → {cap_for(htt + htxs - keep, ratio, rounding)}")
-    if keep < htxs:
-        k2 = keep + 1
-        text += (f"; k = {k2} không đạt vì {k2} > {r} × {htt + htxs - k2} = {num(ratio * (htt + htxs - k2))} → "
-                 f"{cap_for(htt + htxs - k2, ratio, rounding)}")
+    hxs, ht = WORDS["HTXS"], WORDS["HTT"]
+    name = f"Nhóm «{label}»" if label else "Nhóm"
+    parts = [f"{htt} người đề xuất {ht}", f"{htxs} người đề xuất {hxs}"]
+    if fixed_htt:
+        parts.append(f"{fixed_htt} người đã được quyết định {ht}")
+    if fixed_htxs:
+        parts.append(f"{fixed_htxs} người đã được quyết định {hxs} (giữ chỗ trước trong tỷ lệ)")
+    text = f"{name} có " + ", ".join(parts) + "."
+    total = fixed_htxs + keep
+    base = fixed_htt + htt + htxs - keep
+    allowed = cap_for(base, ratio, rounding)
+    if htxs or fixed_htxs:
+        moved = f" (người đề xuất mức này mà không được giữ thì xếp {ht})" if htxs else ""
+        if total:
+            text += f" Có {total} người {hxs}{moved} thì nhóm có {base} người {ht}"
+        else:
+            text += f" Không giữ ai ở mức {hxs}{moved} thì nhóm có {base} người {ht}"
+        text += f"; {r} của {base} là {num(ratio * base)}, {how} được {allowed}"
+        if total <= allowed:
+            incl = f" (kể cả {fixed_htxs} người đã được quyết định)" if fixed_htxs else ""
+            text += f", nên được giữ tối đa {total} người {hxs}{incl}" if total else f", nên không giữ được người {hxs} nào"
+        if keep < htxs and total <= allowed:
+            base2 = base - 1
+            text += (f"; nếu giữ {total + 1} người thì chỉ còn {base2} người {ht}, {r} của {base2} là "
+                     f"{num(ratio * base2)}, {how} được {cap_for(base2, ratio, rounding)}, ít hơn {total + 1}")
+        if total > allowed:
+            text += (f"; số người đã được quyết định {hxs} ({fixed_htxs}) đã vượt tỷ lệ, không giữ thêm người đề xuất "
+                     "nào")
+        text += "."
+    else:
+        text += f" Không có ai đề xuất {hxs}."
     return text
 
 
@@ -382,8 +455,8 @@ def party_warnings(person: Person, final: str | None, rated: bool, rb: Rulebook)
         out.append(f"Có ghi mức xếp loại đảng viên ({WORDS[party]}) nhưng không ghi là đảng viên; kiểm tra lại.")
     if not rated:
         out.append(f"Mức xếp loại đảng viên {WORDS[party]} nhưng người này không được xếp loại chất lượng năm nay; "
-                   f"kiểm tra lại ({rb.cite.party}).")
+                   f"kiểm tra lại — căn cứ: {rb.cite.party}.")
     elif final and RANK[party] > RANK[final]:
         out.append(f"Mức xếp loại đảng viên ({WORDS[party]}) cao hơn mức xếp loại cán bộ, công chức, viên chức "
-                   f"({WORDS[final]}); kiểm tra lại ({rb.cite.party}).")
+                   f"({WORDS[final]}); kiểm tra lại — căn cứ: {rb.cite.party}.")
     return tuple(out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.rating.groups import group_label
 from pipeline.rating.result import Ratings
 
 STATUS_WORDS = {"xep_loai": "Xếp loại", "khong_xep_loai": "Không xếp loại"}
@@ -43,17 +44,22 @@ def unit_summaries(ratings: Ratings) -> list[UnitSummary]:
         groups = [g for g in ratings.groups if code in g.don_vi]
         moved = tuple(m for g in groups for m in g.ha_muc if m in codes)
         parts = []
+        hxs = "Hoàn thành xuất sắc nhiệm vụ"
         for g in groups:
             here = [m for m in g.ha_muc if m in codes]
+            label = g.ten_nhom or group_label(g.nhom)
             if g.vuot_cuoi:
-                parts.append(f"nhóm «{g.nhom}»: mức cuối cùng VƯỢT tỷ lệ ({g.so_htxs_cuoi} HTXS, tối đa {g.toi_da_cuoi})")
+                parts.append(f"nhóm «{label}»: mức cuối cùng VƯỢT tỷ lệ ({g.so_htxs_cuoi} người {hxs}, tối đa "
+                             f"{g.toi_da_cuoi})")
             elif here:
-                parts.append(f"nhóm «{g.nhom}»: vượt tỷ lệ, đã hạ {', '.join(here)} xuống HTT "
-                             f"(giữ {g.so_htxs_giu}/{g.so_htxs_de_nghi} HTXS)")
+                parts.append(f"nhóm «{label}»: vượt tỷ lệ, đã hạ {', '.join(here)} xuống Hoàn thành tốt nhiệm vụ "
+                             f"(nhóm được tối đa {g.toi_da} người {hxs})")
             elif g.ha_muc:
-                parts.append(f"nhóm «{g.nhom}»: vượt tỷ lệ, đã hạ người ở đơn vị khác (giữ {g.so_htxs_giu}/{g.so_htxs_de_nghi} HTXS)")
+                parts.append(f"nhóm «{label}»: vượt tỷ lệ, đã hạ người ở đơn vị khác (nhóm được tối đa {g.toi_da} người "
+                             f"{hxs})")
             else:
-                parts.append(f"nhóm «{g.nhom}»: trong tỷ lệ ({g.so_htxs_giu} HTXS, tối đa {g.toi_da})")
+                parts.append(f"nhóm «{label}»: trong tỷ lệ ({g.so_htxs_quyet_dinh + g.so_htxs_giu} người {hxs}, "
+                             f"tối đa {g.toi_da})")
         out.append(UnitSummary(
             ma_don_vi=code, so_nguoi=len(members), so_muc=counts,
             chua_co_muc=sum(1 for pr in members if pr.rated and not pr.muc_cuoi),
@@ -63,3 +69,45 @@ def unit_summaries(ratings: Ratings) -> list[UnitSummary]:
             so_canh_bao=sum(len(pr.canh_bao) for pr in members),
         ))
     return out
+
+
+def warning_lines(ratings: Ratings) -> list[str]:
+    """The rating's warnings as printed by `hoso rate` and repeated by `hoso build`: each person's
+    warnings (name and code first), then the agency-wide ones."""
+    out = []
+    warned = [pr for pr in ratings.people if pr.canh_bao]
+    if warned:
+        out.append(f"{len(warned)} người có cảnh báo cần xem (cũng ở cột «Cảnh báo» trong ket_qua_xep_loai.xlsx):")
+        for pr in warned:
+            for w in pr.canh_bao:
+                out.append(f"Cảnh báo — {pr.ho_ten} ({pr.ma_so}): {w}")
+    for w in ratings.canh_bao:
+        out.append("Cảnh báo: " + w)
+    return out
+
+
+def cap_line(g) -> str:
+    """One sentence per comparable group: who keeps what and why (hoso rate)."""
+    from pipeline.rating.levels import WORDS
+
+    hxs, ht = WORDS["HTXS"], WORDS["HTT"]
+    label = g.ten_nhom or group_label(g.nhom)
+    kept = [c for c in g.xep_hang if c.giu]
+    moved = [c for c in g.xep_hang if not c.giu]
+    decided = f"{g.so_htxs_quyet_dinh} người đã được quyết định {hxs}; " if g.so_htxs_quyet_dinh else ""
+    if g.ngoai_le:
+        why = f"ngoại lệ tại {g.ngoai_le} cho tối đa {g.toi_da} người"
+    else:
+        why = f"nhóm được tối đa {g.toi_da} người {hxs} ({g.ty_le:.0%} số {ht}, tính cả người bị hạ)"
+    if not g.so_htxs_de_nghi:
+        text = f"«{label}»: {decided}không có đề xuất {hxs} nào."
+    elif moved:
+        names = ", ".join(f"{c.ho_ten} ({c.ma_so})" for c in moved)
+        keep = ("giữ " + ", ".join(f"{c.ho_ten} ({c.ma_so})" for c in kept) + f" ở mức {hxs}; ") if kept else \
+            f"không giữ được ai ở mức {hxs}; "
+        text = f"«{label}»: {decided}{keep}hạ {names} xuống {ht} vì {why}."
+    else:
+        text = f"«{label}»: {decided}giữ cả {len(kept)} người đề xuất {hxs} vì {why}."
+    if g.vuot_cuoi:
+        text += f" Theo mức cuối cùng nhóm có {g.so_htxs_cuoi} người {hxs}, VƯỢT mức tối đa {g.toi_da_cuoi}."
+    return text

@@ -52,9 +52,10 @@ def group_document(g: GroupCap) -> dict:
         "toi_da": g.toi_da, "ha_muc": list(g.ha_muc), "cach_tinh": g.cach_tinh, "ty_le": g.ty_le,
         "lam_tron": g.lam_tron, "ngoai_le": g.ngoai_le or None, "bang_nhau": list(g.bang_nhau),
         "xep_hang": [{"ma_so": c.ma_so, "ho_ten": c.ho_ten, "ty_le_phieu_htxs": _r(c.ty_le_phieu_htxs),
-                      "diem": _r(c.diem), "giu": c.giu} for c in g.xep_hang],
+                      "diem": _cut(c.diem), "giu": c.giu} for c in g.xep_hang],
         "muc_cuoi": {"so_htxs": g.so_htxs_cuoi, "so_htt": g.so_htt_cuoi, "toi_da": g.toi_da_cuoi,
                      "so_quyet_dinh": g.so_quyet_dinh, "vuot": g.vuot_cuoi},
+        "ten_nhom": g.ten_nhom, "so_htxs_quyet_dinh": g.so_htxs_quyet_dinh, "so_htt_quyet_dinh": g.so_htt_quyet_dinh,
     }
 
 

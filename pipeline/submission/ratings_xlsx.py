@@ -29,6 +29,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline.ingest.xlsx import column_letter as _letters  # 0-based
+from pipeline.rating.groups import group_label
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import GroupCap, Ratings
 from pipeline.rating.summary import STATUS_WORDS, agency_htxs, unit_summaries
@@ -170,7 +171,7 @@ def _people_sheet(wb: Book, ratings: Ratings) -> None:
                ("Mức quyết định", 9), ("Mức tối đa", 9), ("Lý do", 90), ("Cảnh báo", 60), ("Thi đua", 60)]
     rows = []
     for n, pr in enumerate(ratings.people, start=1):
-        rows.append([n, pr.ma_so, pr.ho_ten, pr.ma_don_vi, pr.nhom_tuong_dong, STATUS_WORDS[pr.trang_thai],
+        rows.append([n, pr.ma_so, pr.ho_ten, pr.ma_don_vi, group_label(pr.nhom_tuong_dong), STATUS_WORDS[pr.trang_thai],
                      level(pr.tu_xep_loai), level(pr.muc_hop), _score(pr),
                      level(pr.muc_de_xuat), level(pr.muc_quyet_dinh), level(pr.muc_toi_da), lines(pr.ly_do),
                      lines(pr.canh_bao), emulation_cell(pr)])
@@ -205,7 +206,7 @@ def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, 
     ws = wb.create_sheet(_sheet_name(wb, f"Nhom {g.nhom}"))
     ws.set_width(1, 34)
     ws.set_width(2, 80)
-    ws.put(1, 1, f"Nhóm tương đồng «{g.nhom}»: kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ", bold=True)
+    ws.put(1, 1, f"Nhóm tương đồng «{group_label(g.nhom)}»: kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ", bold=True)
     facts = [
         ("Đơn vị có người trong nhóm", ", ".join(g.don_vi)),
         ("Số người / số được xếp loại", f"{g.so_nguoi} / {g.so_xep_loai}"),
@@ -213,6 +214,7 @@ def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, 
         ("Cách làm tròn", {"floor": "làm tròn xuống", "round": "làm tròn", "ceil": "làm tròn lên"}.get(g.lam_tron, g.lam_tron)),
         ("Đề xuất HTXS trước khi áp tỷ lệ", g.so_htxs_de_nghi),
         ("Đề xuất HTT trước khi áp tỷ lệ", g.so_htt_de_nghi),
+        ("Đã có mức quyết định HTXS / HTT (giữ chỗ trước)", f"{g.so_htxs_quyet_dinh} / {g.so_htt_quyet_dinh}"),
         ("Số HTXS được giữ", g.so_htxs_giu),
         ("Số HTT sau khi hạ mức", g.so_htt_sau),
         ("Số HTXS tối đa", g.toi_da),

@@ -1,0 +1,79 @@
+"""Comparable groups (nhóm có nhiệm vụ tương đồng) for the HTXS cap: the default group of a person,
+how group names written by clerks are compared, and the Vietnamese name to print for a group.
+
+The default (no `nhom_tuong_dong` written) is one group per staff category and leadership value:
+the 20 % rule compares people with similar duties (ND 48 cl. 6: "từng nhóm đối tượng có nhiệm vụ
+tương đồng"), so công chức are not compared with viên chức, and contract staff (HĐ 68/111) and
+người lao động, who are outside ND 90, never form the base that keeps a công chức's HTXS. The key
+stays an internal code (`cong_chuc/khong_giu_chuc_vu`); `group_label` gives the words to print.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+from pipeline.ingest.model import Person
+
+LEADERS, STAFF = "lanh_dao_quan_ly", "khong_giu_chuc_vu"
+KIND_WORDS = {
+    "can_bo": "Cán bộ",
+    "cong_chuc": "Công chức",
+    "vien_chuc": "Viên chức",
+    "hop_dong": "Người làm việc theo hợp đồng (HĐ 68/111)",
+    "nguoi_lao_dong": "Người lao động",
+    "co_quan": "Người",  # the former default, one group per agency and leadership value
+}
+CBCCVC = ("can_bo", "cong_chuc", "vien_chuc")
+
+
+def default_key(person: Person) -> str:
+    return f"{person.loai_nhan_su}/{LEADERS if person.lanh_dao_quan_ly else STAFF}"
+
+
+def is_default_key(key: str) -> bool:
+    kind, _, lead = key.partition("/")
+    return kind in KIND_WORDS and lead in (LEADERS, STAFF)
+
+
+def group_label(key: str) -> str:
+    """The Vietnamese name of a group, to print: "Công chức giữ chức vụ lãnh đạo, quản lý" for the default
+    keys; a group named by the clerk is returned unchanged."""
+    if not is_default_key(key):
+        return key
+    kind, _, lead = key.partition("/")
+    held = "giữ" if lead == LEADERS else "không giữ"
+    return f"{KIND_WORDS[kind]} {held} chức vụ lãnh đạo, quản lý"
+
+
+def norm(name: str) -> str:
+    """How group names are compared: Unicode NFC, spaces collapsed, case ignored («Tổ A» = «TỔ  A»)."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
+def fold(name: str) -> str:
+    """Also without diacritics: «Chuyen vien» ~ «Chuyên viên» (near-duplicates, warned, not merged)."""
+    text = unicodedata.normalize("NFD", norm(name).replace("đ", "d"))
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+
+
+def spellings(names: Iterable[str]) -> dict[str, str]:
+    """norm(name) -> the spelling used for the group: the most frequent one, ties by the first in
+    sorted order (so the choice does not depend on the order of the rows)."""
+    counts = Counter(" ".join(unicodedata.normalize("NFC", n).split()) for n in names if n and n.strip())
+    best: dict[str, tuple[int, str]] = {}
+    for spelled, n in counts.items():
+        key = norm(spelled)
+        cur = best.get(key)
+        if cur is None or (-n, spelled) < (-cur[0], cur[1]):
+            best[key] = (n, spelled)
+    return {k: v[1] for k, v in best.items()}
+
+
+def group_of(person: Person, canonical: dict[str, str]) -> str:
+    """The group key of a person: the written group (in its canonical spelling), else the default."""
+    written = person.nhom_tuong_dong
+    if written and written.strip():
+        return canonical.get(norm(written), " ".join(written.split()))
+    return default_key(person)
