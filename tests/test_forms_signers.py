@@ -182,7 +182,7 @@ def test_second_agency_party_self_rating_and_points(second):
     assert "Mức xếp loại tương ứng với tổng điểm: Hoàn thành tốt nhiệm vụ" in pts
     assert "Mức xếp loại đề xuất: Không hoàn thành nhiệm vụ" in pts
     reason = pts[pts.index("Lý do khác với mức theo tổng điểm"):]
-    assert "kỷ luật" in reason and "khoản 5 Điều 2 Nghị định 90/2020/NĐ-CP" in reason
+    assert "kỷ luật" in reason.lower() and "khoản 5 Điều 2 Nghị định 90/2020/NĐ-CP" in reason
     # NS-01: a party member, points level = final level, no reason
     pts1 = _form_text(out, docs, "NS-01", "mau_12_hddg")
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in pts1 and "Lý do khác" not in pts1

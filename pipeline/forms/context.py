@@ -66,6 +66,9 @@ MARK_KEY, MARK_BOXES = "cach_danh_dau_muc", "ô đánh dấu"
 _GROUP_RE = re.compile(r"Nhóm tương đồng «[^»]*»")
 
 
+_LEVEL_SETTERS = ("hạ từ", "hạ xuống", "xếp loại ở mức", "kỷ luật")
+
+
 def level_reason(rating: PersonRating, shown: str | None) -> str:
     """Why the final proposal (`muc_cuoi`) differs from a level `shown` on a form (the points
     level): the rating's own reasons (`ly_do`, each with its legal basis) that changed the level,
@@ -79,7 +82,8 @@ def level_reason(rating: PersonRating, shown: str | None) -> str:
     if not lines:
         return ""
     # the lines that lowered the level (discipline, months absent, the 20 % cap), each with its basis
-    changes = [ln for ln in lines[1:] if "hạ từ" in ln or "hạ xuống" in ln]
+    # (a discipline sets the level itself even when the self-rating already was that level)
+    changes = [ln for ln in lines[1:] if any(k in ln for k in _LEVEL_SETTERS)]
     # the first line says where the proposal came from (the meeting's votes, the self-rating):
     # kept when that level already differs from the one shown, or when nothing lowered it
     source = rating.muc_hop or (rating.tu_xep_loai if rating.nguon_de_xuat == "tu_xep_loai" else None)
