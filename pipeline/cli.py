@@ -81,6 +81,10 @@ def build_options(f):
                      help="Không chèn trang trắng (mặc định mỗi người bắt đầu ở trang lẻ để in hai mặt).")(f)
     f = click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
                      help="Thư mục bộ nhớ đệm PDF (mặc định ~/.cache/hoso).")(f)
+    f = click.option("--ghi-de", "ghi_de", is_flag=True,
+                     help="Ghi đè cả các tệp .docx/.pdf đã sửa tay trong thư mục kết quả (mặc định: dừng và nêu tên các tệp đó).")(f)
+    f = click.option("--doi-co-quan", "doi_co_quan", is_flag=True,
+                     help="Cho phép thay hồ sơ của cơ quan khác đang có trong thư mục kết quả (mặc định: dừng và nêu tên hai cơ quan).")(f)
     f = rulebook_option(f)
     return f
 
@@ -99,6 +103,8 @@ def _summary(s: BuildSummary) -> None:
         say(f"Xong: {s.people} người, {s.documents} văn bản (chuyển PDF mới {s.converted}, dùng lại {s.reused}; "
             f"điền mẫu mới {s.rendered}), hồ sơ ghép mới {s.bundles_built}, dùng lại {s.bundles_reused}; "
             f"{s.pages} trang, {s.seconds:.1f} giây. Kết quả ở «{s.outdir}».")
+    if s.thay_doi:
+        say(s.thay_doi)
     if s.han_nop:
         say(s.han_nop)
 
