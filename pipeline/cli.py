@@ -253,6 +253,24 @@ def verify(outdir: Path) -> None:
     say(f"Bộ hồ sơ «{outdir}» khớp manifest.json: {report.files} tệp, {report.people} người{done}.")
 
 
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--in-lai", "reprint", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Ghi các tờ cần in lại (lấy từ NEW) vào tệp PDF này.")
+def diff(old: Path, new: Path, reprint: Path | None) -> None:
+    """So sánh hai thư mục kết quả: văn bản nào thay đổi (người, văn bản, trang) và các tờ cần in lại."""
+    from pipeline.submission import changes
+
+    found = changes.compare_folders(old, new)
+    click.echo(found.listing(), nl=False)
+    if reprint is not None and not found.empty:
+        reprint.write_bytes(changes.reprint_pdf(found, new))
+    elif found.items:
+        changes.reprint_pdf(found, new)  # to count its pages for the summary
+    say(found.summary(str(reprint) if reprint else f"{changes.REPRINT} (thêm --in-lai TỆP.pdf để ghi)"))
+
+
 @cli.group()
 def templates() -> None:
     """Mẫu biểu: chép ra để cơ quan tự sửa, kiểm tra mẫu."""

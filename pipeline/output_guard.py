@@ -99,9 +99,10 @@ def check_hand_edits(folder: Path, previous: dict | None, *, allowed: bool, log:
         raise OutputError(
             f"{len(edited)} tệp trong «{folder}» đã được sửa tay sau lần tạo trước; tạo lại sẽ ghi đè và làm mất "
             f"phần đã sửa:\n{shown}{more}\n"
-            "Hãy đưa nội dung đã sửa vào sổ Excel (tự đánh giá: sheet TuDanhGia; ghi chú: cột «Ghi chú» của sheet "
-            "NhanSu; xem docs/workbook.md, mục «Sửa văn bản đã tạo»), hoặc chép các tệp trên ra nơi khác, rồi chạy "
-            f"lại với {OVERWRITE_OPTION}. Kết quả cũ được giữ nguyên.")
+            "Hãy đưa phần đã sửa vào sổ Excel (nội dung tự đánh giá, ưu điểm, khuyết điểm, phương hướng: sheet "
+            "TuDanhGia; họ tên, chức vụ, nơi cư trú: sheet NhanSu; lời văn in sẵn của mẫu: hoso templates export — "
+            "xem docs/workbook.md, mục «Sửa văn bản đã tạo»), hoặc chép các tệp trên ra nơi khác, rồi chạy lại với "
+            f"{OVERWRITE_OPTION}. Kết quả cũ được giữ nguyên.")
     log(f"Ghi chú: theo {OVERWRITE_OPTION}, ghi đè {len(edited)} tệp đã sửa tay:\n{shown}{more}")
     return edited
 

@@ -150,7 +150,8 @@ class Changes:
         return {"lan_dau": self.first_build, "hai_mat": self.duplex,
                 "van_ban": [c.as_json() for c in self.items], "khong_con": self.removed,
                 "nguoi_thay_doi_du_lieu": [{"ma_so": m, "ho_ten": n} for m, n in self.people],
-                "in_lai": REPRINT if self.items else None, "so_trang_in_lai": self.reprint_pages}
+                "in_lai": REPRINT if self.items else None, "so_trang_in_lai": self.reprint_pages,
+                "to_in": [{"tep": b, "trang_dau": a, "trang_cuoi": z} for b, a, z in self.sheets]}
 
 
 def _range(a: int, b: int) -> str:
@@ -369,8 +370,8 @@ def reprint_pdf(changes: Changes, root: Path) -> bytes:
             writer.add_page(reader.pages[p - 1])
         for c in changes.items:
             if c.bundle == bundle and a <= c.first <= b:
-                writer.add_outline_item(f"{c.who} — {c.title} (trang {_range(c.first, c.last)} của {bundle})",
-                                        start + c.first - a)
+                writer.add_outline_item(title=f"{c.who} — {c.title} (trang {_range(c.first, c.last)} của {bundle})",
+                                        page_number=start + c.first - a)
         if len(writer.pages) % 2:
             box = reader.pages[b - 1].mediabox
             writer.add_blank_page(width=float(box.width), height=float(box.height))
