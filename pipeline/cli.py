@@ -135,12 +135,41 @@ def cli() -> None:
 @cli.command()
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--force", is_flag=True, help=f"Ghi đè tệp {BLANK_WORKBOOK} đã có.")
-def init(folder: Path, force: bool) -> None:
-    """Tạo sổ Excel trống (ho_so_danh_gia.xlsx): đủ các sheet, danh sách chọn, hướng dẫn."""
+@click.option("--tu", "source", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="SO_NAM_TRUOC.xlsx",
+              help="Tạo sổ năm sau từ sổ năm trước: giữ cơ quan, đơn vị, nhân sự (trừ người đánh dấu «Đã nghỉ, chuyển đi»), "
+                   "tiêu chí; xóa biểu quyết, tự đánh giá, mức quyết định, kỷ luật, thi đua của năm cũ; tăng năm đánh giá.")
+def init(folder: Path, force: bool, source: Path | None) -> None:
+    """Tạo sổ Excel trống (ho_so_danh_gia.xlsx): đủ các sheet, danh sách chọn, hướng dẫn; hoặc sổ năm sau (--tu)."""
+    if source is not None:
+        _init_from(source, folder, force)
+        return
     from pipeline.ingest import blank
 
+    if (folder / BLANK_WORKBOOK).exists() and not force:
+        raise click.UsageError(f"Tệp «{folder / BLANK_WORKBOOK}» đã có; không ghi đè. Thêm --force để ghi đè, "
+                               "hoặc chọn thư mục khác: hoso init THƯ_MỤC")
     dest = blank.write(folder, force=force)
     say(f"Đã tạo «{dest}». Điền theo sheet «{blank.GUIDE}», rồi kiểm tra bằng lệnh: hoso check {dest}")
+
+
+def _init_from(source: Path, folder: Path, force: bool) -> None:
+    from pipeline.ingest import rollover
+    from pipeline.ingest.schema import SHEETS_BY_KEY
+
+    try:
+        done = rollover.roll(source, folder, force=force)
+    except rollover.AlreadyThere as exc:
+        raise click.UsageError(exc.message) from None
+    say(f"Đã tạo «{done.dest}» cho năm đánh giá {done.year} từ «{source}».")
+    kept = ", ".join(f"{SHEETS_BY_KEY[k].label} {n} dòng" for k, n in done.kept.items() if k != "CoQuan")
+    say(f"Giữ: thông tin cơ quan (năm đánh giá {done.year}), {kept}.")
+    if done.gone:
+        say(f"Không chép {len(done.gone)} người đã đánh dấu «Đã nghỉ, chuyển đi»: {', '.join(done.gone)}.")
+    if done.cleared:
+        cleared = ", ".join(f"{SHEETS_BY_KEY[k].label} ({n} dòng)" for k, n in done.cleared.items())
+        say(f"Để trống cho năm mới: {cleared}. Kỷ luật còn hiệu lực sang năm {done.year} (nếu có) cần nhập lại ở sheet KyLuat.")
+    say("Cột «Tự xếp loại», «Mức xếp loại của cấp có thẩm quyền», số tháng công tác, ghi chú của năm cũ đã được xóa; "
+        f"ngày lập và hạn nộp Sở Nội vụ để trống. Điền số liệu năm mới rồi kiểm tra: hoso check {done.dest}")
 
 
 @cli.command()

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from pipeline.errors import ValidationFailed
-from pipeline.ingest import schema
+from pipeline.ingest import schema, stale
 from pipeline.ingest.model import (
     Agency,
     Campaign,
@@ -527,6 +527,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     criteria = _criteria(data, problems)
     scores = _scores(data, declared, criteria, rulebook.default_criteria if rulebook else (), problems)
     cap_overrides = _cap_overrides(data, problems)
+    problems.extend(stale.check(data, year))
     problems = _sorted(problems)
     if any(p.is_error for p in problems) or agency is None or not build:
         return None, problems

@@ -130,6 +130,9 @@ NHAN_SU = Sheet(
         C("muc_dang_vien", "Mức xếp loại đảng viên", LEVEL, choices=LEVELS,
           help="Mức xếp loại đảng viên (Mẫu 02A/02B), nếu đã có; để cảnh báo khi cao hơn mức xếp loại công chức, viên chức", width=12),
         C("ghi_chu", "Ghi chú", width=24),
+        C("da_nghi", "Đã nghỉ, chuyển đi", YESNO,
+          help="Có: người này đã nghỉ hưu, nghỉ việc hoặc chuyển công tác; «hoso init --tu» không chép sang sổ năm sau "
+               "(năm nay vẫn được đánh giá như mọi người)", width=10),
     ),
 )
 
