@@ -175,7 +175,10 @@ def _init_from(source: Path, folder: Path, force: bool) -> None:
 @cli.command()
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="In danh sách lỗi dạng JSON ra stdout.")
-def check(workbook: Path, as_json: bool) -> None:
+@click.option("--danh-dau", "marked", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="BAN_SAO.xlsx",
+              help="Ghi một bản sao của sổ: ô có lỗi tô màu, lời nhắn ở chú thích của ô, sheet đầu «KiemTra» liệt kê "
+                   "mọi lỗi kèm liên kết đến ô (sổ gốc không bị sửa).")
+def check(workbook: Path, as_json: bool, marked: Path | None) -> None:
     """Kiểm tra sổ Excel: liệt kê mọi lỗi (sheet, dòng, cột, giá trị, yêu cầu)."""
     from pipeline import api
     from pipeline.ingest.problems import ERROR, Problem
@@ -187,6 +190,12 @@ def check(workbook: Path, as_json: bool) -> None:
             click.echo(json.dumps([Problem(ERROR, "", exc.message, expected=exc.hint).as_json()],
                                   ensure_ascii=False, indent=2))
         raise
+    if marked is not None:
+        from pipeline.ingest import mark
+
+        cells = mark.write(workbook, marked, problems)
+        say(f"Đã ghi bản đánh dấu «{marked}»: {cells} ô được tô màu, {len(problems)} lỗi và cảnh báo ở sheet "
+            f"«{mark.SHEET}» (sổ gốc «{workbook}» không bị sửa).")
     if as_json:
         click.echo(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
     if problems and not as_json:

@@ -25,7 +25,7 @@ from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_letter
 MAX_ROWS = 60_000  # data rows per sheet
 MAX_CELL_CHARS = cells.MAX_CELL_CHARS
 # Sheets `hoso init` adds for the clerk; never warned about.
-AUX_SHEETS = frozenset(cells.compact(n) for n in ("HuongDan", "Hướng dẫn", "DanhMuc", "Danh mục"))
+AUX_SHEETS = frozenset(cells.compact(n) for n in ("HuongDan", "Hướng dẫn", "DanhMuc", "Danh mục", "KiemTra", "Kiểm tra"))
 _SUFFIX = re.compile(r"\s*(\([^()]*\)|\*|:)\s*$")
 
 FORMULA_MESSAGE = ("Ô chứa công thức nhưng tệp chưa lưu kết quả tính (thường do tệp được tạo bằng một chương trình "
