@@ -105,6 +105,8 @@ def _summary(s: BuildSummary) -> None:
             f"{s.pages} trang, {s.seconds:.1f} giây. Kết quả ở «{s.outdir}».")
     if s.thay_doi:
         say(s.thay_doi)
+    if s.huong_dan:
+        say(f"Hướng dẫn in, ký và nộp: «{s.huong_dan}».")
     if s.han_nop:
         say(s.han_nop)
 

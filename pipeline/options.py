@@ -39,3 +39,4 @@ class BuildSummary:
     han_nop: str = ""  # the Sở Nội vụ deadline: days left or overdue
     unchanged: bool = False  # nothing to do: the output folder already holds what these inputs give
     thay_doi: str = ""  # one line: what changed since the previous build, what to print again
+    huong_dan: str = ""  # the reading guide (HUONG_DAN_IN.pdf) of the output folder

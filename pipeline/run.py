@@ -26,7 +26,7 @@ from pipeline.pdf.fonts import check_fonts
 from pipeline.pdf.pool import Converter
 from pipeline.plan import make_plan
 from pipeline.rating import rate
-from pipeline.submission import changes, ratings_file, ratings_xlsx
+from pipeline.submission import changes, guide, ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
 from pipeline.submission.package import finish_submission, prepare_submission
 
@@ -94,6 +94,10 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
             changes.staged_view(files.known, bundles.persons, bundles.units, sub.manifest, fingerprints, options.duplex),
             old_root=out.target, new_root=stage, duplex=options.duplex)
         changes.write(changed, files, source_root=stage)
+        guide.write(files, campaign=campaign, plan=plan, registry=registry, persons=bundles.persons,
+                    units=bundles.units, submission=sub.manifest.get("nop_so_noi_vu"), deadline=sub.deadline,
+                    duplex=options.duplex, today=today,
+                    pages={rel: k.pages for rel, k in files.known.items() if k.pages is not None})
         manifest = build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,
                                   persons=bundles.persons, units=bundles.units, known=files.known,
                                   pages_by_sha=files.pages_by_sha)
@@ -110,7 +114,8 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         out.commit()
     return BuildSummary(len(plan.persons), documents, conv.converted, conv.reused, bundles.pages,
                         time.monotonic() - started, Path(outdir), filled.rendered, bundles.built, bundles.reused,
-                        sub.deadline.line if sub.deadline else "", thay_doi=changed.summary(str(Path(outdir) / changes.REPRINT)))
+                        sub.deadline.line if sub.deadline else "", thay_doi=changed.summary(str(Path(outdir) / changes.REPRINT)),
+                        huong_dan=str(Path(outdir) / guide.PDF))
 
 
 def write_pdfa_forms(filled, files: Staged, cache: PdfCache, converter: Converter, *, log, show_progress=None) -> None:

@@ -200,3 +200,37 @@ def test_pdftotext_reads_the_reprint(copy, sample, cache_dir, tmp_path, capsys):
     text = subprocess.run(["pdftotext", "-layout", str(copy / "in_lai.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Ghi nhận (bản in lại)." in text
+
+
+def test_reading_guide_from_the_data(built):
+    import datetime as dt
+
+    out = built[0]
+    text = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    due = dt.date.fromisoformat(manifest["nop_so_noi_vu"]["han_nop"])
+    late = (dt.date.today() - due).days  # worked out here: the sample's deadline (15/11/2024) is past
+    assert f"Hạn gửi hồ sơ cho Sở Nội vụ: {due:%d/%m/%Y} — đã quá hạn {late} ngày" in text
+    assert "in HAI MẶT" in text
+    for unit in manifest["don_vi"]:
+        assert f"- {unit['pdf']}:" in text
+    # who signs which page: every person's form is named with its pages in the unit's dossier
+    ratings = {p["ma_so"]: p["ho_ten"] for p in json.loads((out / "ket_qua_xep_loai.json").read_text())["nguoi"]}
+    unit = manifest["don_vi"][0]
+    person = next(m for m in unit["muc"] if m["ma_so"])
+    docs = next(p for p in manifest["ca_nhan"] if p["ma_so"] == person["ma_so"])["tai_lieu"]
+    first = person["trang_dau"] + docs[0]["trang_dau"] - 1
+    line = next(x for x in text.splitlines() if f"{ratings[person['ma_so']]} ({person['ma_so']})" in x)
+    assert line.strip().startswith(f"- trang {first}–") and "Người tự nhận xét" in line, line
+    page = PdfReader(out / unit["pdf"]).pages[first - 1].extract_text()
+    assert ratings[person["ma_so"]] in page and "PHIẾU ĐÁNH GIÁ" in page.upper()
+    # what goes to the Sở Nội vụ, each file with how it is sent
+    for f in manifest["nop_so_noi_vu"]["tep"]:
+        assert f["path"] in text
+    assert "bản quét" in text and "chưa có quy định chung được xác nhận" in text
+    pdf = subprocess.run(["pdftotext", str(out / "HUONG_DAN_IN.pdf"), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    assert "HƯỚNG DẪN IN, KÝ VÀ NỘP HỒ SƠ" in pdf and f"đã quá hạn {late} ngày" in pdf
+    # the days left are never printed in a dossier that is signed
+    for rel in [u["pdf"] for u in manifest["don_vi"]][:2]:
+        assert "quá hạn" not in "".join(p.extract_text() for p in PdfReader(out / rel).pages)
