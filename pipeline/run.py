@@ -50,6 +50,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     previous = manifest_of(outdir)  # what the folder holds: nothing in it is lost silently
     output_guard.check_agency(previous, campaign, workbook, Path(outdir), allowed=options.doi_co_quan, log=log)
     output_guard.check_hand_edits(Path(outdir), previous, allowed=options.ghi_de, log=log)
+    asked = options  # the key records what was asked: asked again into this folder, nothing is to do
     options = output_guard.widen_selection(previous, options, campaign, Path(outdir), log)
     ratings = rate(campaign, rulebook=options.rulebook)
     registry = Registry(options.templates)
@@ -106,7 +107,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         manifest[changes.FINGERPRINTS] = fingerprints
         manifest[changes.SECTION] = changed.as_json()
         documents = len(filled.items) + sub.documents
-        key = uptodate.input_key(campaign.source_sha256, Path(workbook).name, options, engine, made_by)
+        key = uptodate.input_key(campaign.source_sha256, Path(workbook).name, asked, engine, made_by)
         manifest[uptodate.RECORD] = uptodate.record(
             key, dated=today if sub.deadline else None, people=len(plan.persons), documents=documents,
             pages=bundles.pages, bundles=bundles.built + bundles.reused)

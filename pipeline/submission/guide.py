@@ -138,7 +138,7 @@ def pdf(text_lines: list[str]) -> bytes:
 
     regular, bold = fonts()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
+    c = canvas.Canvas(buf, pagesize=A4, pageCompression=1, invariant=1)  # same bytes for the same text
     c.setTitle("Hướng dẫn in, ký và nộp hồ sơ")
     width, height = A4
     left, top, bottom, size, lead = 56, height - 56, 56, 11, 14.5
