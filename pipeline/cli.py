@@ -15,9 +15,11 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__
+from pipeline import __version__, cli_vi
 from pipeline.errors import EXIT_CODE_HELP, ExitCode, HosoError, InputUnreadable, ValidationFailed
 from pipeline.options import BuildOptions, BuildSummary
+
+cli_vi.install()  # click's own words in Vietnamese, before the decorators below use them
 
 BLANK_WORKBOOK = "ho_so_danh_gia.xlsx"  # pipeline.ingest.blank.FILENAME, named here for the help text
 
@@ -360,6 +362,7 @@ def _kill_soffice() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the click group and maps every failure to its exit code."""
     signal.signal(signal.SIGTERM, _on_sigterm)
+    cli_vi.full_summaries(cli)
     try:
         cli.main(args=argv, prog_name="hoso", standalone_mode=False)
     except click.exceptions.Abort:
