@@ -9,7 +9,9 @@ rebuild converts only what changed.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import subprocess
 import zipfile
 from pathlib import Path
@@ -231,6 +233,10 @@ def test_reading_guide_from_the_data(built):
     pdf = subprocess.run(["pdftotext", str(out / "HUONG_DAN_IN.pdf"), "-"], capture_output=True, text=True,
                          check=True).stdout
     assert "HƯỚNG DẪN IN, KÝ VÀ NỘP HỒ SƠ" in pdf and f"đã quá hạn {late} ngày" in pdf
+    # the output folder is readable by the group as the umask allows (not mkdtemp's 0700)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~mask
     # the days left are never printed in a dossier that is signed
     for rel in [u["pdf"] for u in manifest["don_vi"]][:2]:
         assert "quá hạn" not in "".join(p.extract_text() for p in PdfReader(out / rel).pages)

@@ -194,6 +194,7 @@ def _people(data, units: dict[str, str], year: int | None, rulebook, problems, b
     people = []
     for row in sheet.rows:
         v = row.values
+        _collapse_spaces(row, "ho_ten", "Họ và tên", problems)
         unit_ok = _check_unit(row, units, problems)
         months, absent = v.get("so_thang_cong_tac", 12), v.get("so_thang_nghi", 0)
         if absent > months:
@@ -238,6 +239,16 @@ def _people(data, units: dict[str, str], year: int | None, rulebook, problems, b
     return people
 
 
+def _collapse_spaces(row: Row, key: str, label: str, problems) -> None:
+    """Two spaces inside a name (a name is compared with other cells and printed): one, with a warning."""
+    value = row.values.get(key)
+    if isinstance(value, str) and "  " in value:
+        collapsed = " ".join(value.split())
+        problems.append(_p(WARNING, row, key, f"«{label}» có khoảng trắng thừa giữa các chữ; đã bỏ bớt.", value=value,
+                           expected=f"«{collapsed}» (sửa trong sổ để khớp với các ô khác)"))
+        row.values[key] = collapsed
+
+
 def _check_unit(row: Row, units: dict[str, str] | None, problems) -> bool:
     code = row.values.get("ma_don_vi")
     if code is None:
@@ -270,15 +281,32 @@ def _check_heads(data, sheet: SheetData, units: dict[str, str] | None, problems)
     for code, rows in heads.items():
         first = rows[0]
         name = first.values.get("ho_ten", first.values.get("ma_so", ""))
+        agency_head = _agency_head(data)
         for extra in rows[1:]:
+            leader = agency_head and any(_same_person(r.values.get("ho_ten", ""), agency_head) for r in (first, extra))
+            hint = (f"; {agency_head} là người đứng đầu cơ quan (sheet CoQuan): lãnh đạo cơ quan (người đứng đầu, các "
+                    "cấp phó) khai ở một đơn vị riêng, ví dụ mã LD «Lãnh đạo cơ quan» ở sheet DonVi, với vai trò "
+                    "«Người đứng đầu» / «Cấp phó»; trưởng phòng giữ vai trò «Người đứng đầu» của phòng") if leader else ""
             problems.append(_p(ERROR, extra, "vai_tro", f"Đơn vị «{code}» có hơn một người đứng đầu (đã có {name}, "
-                               f"dòng {first.number}).", value="truong",
-                               expected="mỗi đơn vị một người đứng đầu; người khác ghi «Cấp phó» hoặc «Công chức, viên chức, NLĐ»"))
+                               f"dòng {first.number}).", value=schema.VAI_TRO["truong"],
+                               expected="mỗi đơn vị một người đứng đầu; người khác ghi «Cấp phó» hoặc «Công chức, viên "
+                                        "chức, NLĐ»" + hint))
     unit_rows = {r.values["ma_don_vi"]: r for r in data["DonVi"].rows if "ma_don_vi" in r.values} if "DonVi" in data else {}
     for code in sorted(staffed - set(heads)):
-        message = f"Đơn vị «{code}» không có người đứng đầu (vai trò «truong»); cuộc họp sẽ do cấp phó chủ trì."
+        message = (f"Đơn vị «{code}» không có người đứng đầu (vai trò «{schema.VAI_TRO['truong']}»); cuộc họp sẽ do "
+                   "cấp phó chủ trì.")
         row = unit_rows.get(code)
         problems.append(_p(WARNING, row, "ma_don_vi", message, value=code) if row else Problem(WARNING, sheet.name, message))
+
+
+def _agency_head(data) -> str:
+    row = _agency_row(data)
+    name = row.values.get("nguoi_dung_dau") if row else None
+    return name if isinstance(name, str) else ""
+
+
+def _same_person(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 # -- per-person sheets ----------------------------------------------------------------------------
