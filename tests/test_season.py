@@ -9,6 +9,7 @@ rebuild converts only what changed.
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import stat
@@ -240,3 +241,19 @@ def test_reading_guide_from_the_data(built):
     # the days left are never printed in a dossier that is signed
     for rel in [u["pdf"] for u in manifest["don_vi"]][:2]:
         assert "quá hạn" not in "".join(p.extract_text() for p in PdfReader(out / rel).pages)
+
+
+def test_readme_lists_every_output(built):
+    """Every file or folder at the root of a build (and each kind of file below) has its row in the
+    README's table of what `build` writes."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## What `build` writes"):]
+    table = table[:table.index("\n\n")]
+    out = built[0]
+    for entry in out.iterdir():
+        name = entry.name + ("/" if entry.is_dir() else "")
+        shown = re.sub(r"\d{4}", "<nam>", name)
+        assert f"`{shown}" in table or f"`{name}" in table, f"{name} is not in the README's output table"
+    for rel in ("ca_nhan/<ma_don_vi>/<ma_so>.pdf", "ca_nhan/<ma_don_vi>/<ma_so>/*.docx", "don_vi/<ma_don_vi>.pdf",
+                "don_vi/<ma_don_vi>/*.docx", "co_quan/*.docx"):
+        assert f"`{rel}`" in table, rel
