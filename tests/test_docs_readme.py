@@ -95,3 +95,13 @@ def test_paths_the_readme_names_exist_in_a_clone():
         assert rel in made_by_a_run or (ROOT / rel).exists(), f"README names {rel}, which a clone does not have"
     for script in re.findall(r"`\./([\w.]+\.sh)", README):
         assert (ROOT / script).exists(), script
+
+
+def test_workbook_contract_tables_match_the_schema():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "workbook_doc.py"), "--check"], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "docs/workbook.md" in README
