@@ -86,3 +86,31 @@ def test_new_files_are_readable_by_the_group(tmp_path, capsys):
     assert code == 0, err
     mode = stat.S_IMODE((tmp_path / "moi" / "ho_so_danh_gia.xlsx").stat().st_mode)
     assert mode == 0o644, oct(mode)
+
+
+def test_one_bad_id_does_not_cascade_into_other_sheets(tmp_path):
+    data = wf.tables()
+    data["NhanSu"][0]["ma_so"] = "NS 01"  # a space: not a code; the other sheets keep NS-01 or repeat the slip
+    data["TuDanhGia"][0]["ma_so"] = "NS 01"
+    problems = ingest.check(wf.write(tmp_path / "so.xlsx", data))
+    errors = [p for p in problems if p.is_error]
+    assert len(errors) == 1, texts(problems)
+    (p,) = errors
+    assert p.sheet == "NhanSu" and p.cell == "A2"
+    assert "TuDanhGia ô A2" in p.message and "BieuQuyet ô A2" in p.message and "ChamDiem ô A2" in p.message
+
+
+def test_a_title_row_above_the_header_is_reported_and_the_rest_still_checked(tmp_path):
+    import openpyxl
+
+    data = wf.tables()
+    data["NhanSu"][2]["ngay_sinh"] = "32/01/1990"
+    path = wf.write(tmp_path / "so.xlsx", data)
+    wb = openpyxl.load_workbook(path)
+    wb["NhanSu"].insert_rows(1)
+    wb["NhanSu"]["A1"] = "DANH SÁCH NHÂN SỰ"
+    wb.save(path)
+    problems = ingest.check(path)
+    assert [(p.sheet, p.row, p.column) for p in problems if p.is_error] == [("NhanSu", 1, None), ("NhanSu", 5, "C")], \
+        texts(problems)
+    assert "đang ở dòng 2" in problems[0].message

@@ -16,11 +16,12 @@ import contextlib
 import gc
 import hashlib
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
 from pipeline.errors import ValidationFailed
-from pipeline.ingest import schema, stale
+from pipeline.ingest import cells, schema, stale
 from pipeline.ingest.model import (
     Agency,
     Campaign,
@@ -498,6 +499,36 @@ def _texts(data, people, problems, build: bool = True) -> dict[str, MappingProxy
     return out
 
 
+def _one_message_per_bad_id(data, problems: list[Problem]) -> list[Problem]:
+    """A person's code that cannot be read in NhanSu is one error there, which names the other
+    cells using it: the same bad code elsewhere, or the code as it was meant ("NS 01" for "NS-01"),
+    is not reported again on every sheet."""
+    people = data.get("NhanSu")
+    where = people.headers.get("ma_so") if people is not None else None
+    if where is None:
+        return problems
+    bad = {cells.compact(p.value): p for p in problems
+           if p.is_error and p.sheet == people.name and p.column == where[0] and p.value and p.row}
+    if not bad:
+        return problems
+    id_columns = {sheet.name: sheet.headers["ma_so"][0] for key, sheet in data.items()
+                  if key != "NhanSu" and "ma_so" in sheet.headers}
+    kept, uses = [], defaultdict(list)
+    for p in problems:
+        origin = bad.get(cells.compact(p.value)) if p.value and id_columns.get(p.sheet) == p.column else None
+        if origin is not None and p.is_error:
+            uses[id(origin)].append(f"{p.sheet} ô {p.cell}")
+            continue
+        kept.append(p)
+    out = []
+    for p in kept:
+        if id(p) in uses:
+            p = replace(p, message=p.message + f" Mã này còn được nhắc ở: {', '.join(uses[id(p)])} "
+                        "(kiểm tra lại các ô đó sau khi sửa).")
+        out.append(p)
+    return out
+
+
 def _sorted(problems: list[Problem]) -> list[Problem]:
     """Grouped by sheet (in the order sheets first appear), then by row and column."""
     order: dict[str, int] = {}
@@ -556,7 +587,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     scores = _scores(data, declared, criteria, rulebook.default_criteria if rulebook else (), problems)
     cap_overrides = _cap_overrides(data, problems)
     problems.extend(stale.check(data, year))
-    problems = _sorted(problems)
+    problems = _sorted(_one_message_per_bad_id(data, problems))
     if any(p.is_error for p in problems) or agency is None or not build:
         return None, problems
     campaign = Campaign(
