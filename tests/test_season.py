@@ -224,7 +224,9 @@ def test_reading_guide_from_the_data(built):
     docs = next(p for p in manifest["ca_nhan"] if p["ma_so"] == person["ma_so"])["tai_lieu"]
     first = person["trang_dau"] + docs[0]["trang_dau"] - 1
     line = next(x for x in text.splitlines() if f"{ratings[person['ma_so']]} ({person['ma_so']})" in x)
-    assert line.strip().startswith(f"- trang {first}–") and "Người tự nhận xét" in line, line
+    own = f"trang {docs[0]['trang_dau']}–{docs[0]['trang_dau'] + docs[0]['so_trang'] - 1}"
+    assert f"{own} của ca_nhan/{unit['ma_don_vi']}/{person['ma_so']}.pdf (trang {first}–" in line, line
+    assert f"của {unit['pdf']}); ký: Người tự nhận xét ({ratings[person['ma_so']]})" in line, line
     page = PdfReader(out / unit["pdf"]).pages[first - 1].extract_text()
     assert ratings[person["ma_so"]] in page and "PHIẾU ĐÁNH GIÁ" in page.upper()
     # what goes to the Sở Nội vụ, each file with how it is sent

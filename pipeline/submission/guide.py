@@ -69,17 +69,20 @@ def lines(*, campaign, plan, registry, persons: list[dict], units: list[dict], s
     out.append("2. IN NHỮNG GÌ")
     sides = ("in HAI MẶT; trang trắng đã được chèn để mỗi người, mỗi phần bắt đầu ở mặt trước của một tờ" if duplex
              else "in MỘT MẶT; bộ hồ sơ được tạo với --no-duplex, không chèn trang trắng")
-    out.append(f"   Hồ sơ đơn vị ({sides}) — mỗi tệp đã gồm văn bản của đơn vị và hồ sơ từng người theo thứ tự xét:")
+    person_pages = sum(pages.get(p["pdf"], 0) for p in persons)
+    out.append(f"   a) Hồ sơ cá nhân từng người, để ký: ca_nhan/<mã đơn vị>/<mã số>.pdf — {len(persons)} tệp, "
+               f"{person_pages} trang; mỗi hồ sơ đánh số trang riêng (sửa số liệu của một người không làm đổi số trang "
+               "của người khác). Hai mặt: các văn bản trong một hồ sơ nối tiếp nhau trên các tờ.")
+    out.append(f"   b) Văn bản của từng đơn vị (biên bản họp, kiểm điểm tập thể, bảng tổng hợp), để ký: các trang nêu ở "
+               f"mục 3 trong hồ sơ đơn vị ({sides}).")
+    out.append("   c) Hồ sơ đơn vị (bìa, mục lục, văn bản đơn vị và hồ sơ từng người theo thứ tự xét), bản ghép đầy đủ "
+               "để lưu và gửi Sở Nội vụ:")
     by_unit = {u.ma_don_vi: u for u in plan.units}
-    total = 0
     for u in units:
         unit = by_unit.get(u["ma_don_vi"])
         n = pages.get(u["pdf"])
-        total += n or 0
         sheets = f", {(n + 1) // 2 if duplex else n} tờ" if n else ""
         out.append(f"   - {u['pdf']}: {unit.ten_don_vi if unit else u['ma_don_vi']}" + (f", {n} trang{sheets}" if n else ""))
-    out.append("   Hồ sơ cá nhân ca_nhan/<mã đơn vị>/<mã số>.pdf có cùng các trang đó (đánh số riêng) để lưu hồ sơ "
-               "từng người: chỉ in khi cần bản riêng.")
     out.append("   Số bản mỗi mẫu (theo meta.toml của mẫu; sửa ở đó nếu cơ quan cần khác):")
     counts: dict[str, int] = {}
     for job in plan.jobs:
@@ -90,7 +93,7 @@ def lines(*, campaign, plan, registry, persons: list[dict], units: list[dict], s
         out.append(f"   - {_name(spec)}: {n} văn bản, {spec.copies} bản mỗi văn bản{extra}.")
     out.append("")
 
-    out.append("3. AI KÝ TRANG NÀO (trang theo hồ sơ đơn vị; chữ ký ở cuối mỗi văn bản)")
+    out.append("3. AI KÝ TRANG NÀO (chữ ký ở cuối mỗi văn bản; trang trong hồ sơ cá nhân, và trong hồ sơ đơn vị)")
     docs_of = {p["ma_so"]: p for p in persons}
     for u in units:
         out.append(f"   {u['pdf']}:")
@@ -100,14 +103,15 @@ def lines(*, campaign, plan, registry, persons: list[dict], units: list[dict], s
                 person = docs_of.get(m["ma_so"])
                 name = names.get(m["ma_so"], m.get("tieu_de", ""))
                 for d in (person or {}).get("tai_lieu", []):
+                    own = _range(d["trang_dau"], d["trang_dau"] + d["so_trang"] - 1)
                     pa = m["trang_dau"] + d["trang_dau"] - 1
                     pb = pa + d["so_trang"] - 1
                     spec = registry.get(d["mau"])
-                    out.append(f"   - {_range(pa, pb)}: {name} ({m['ma_so']}) — {_name(spec)}: ký: "
-                               f"{_signers(spec, name)}.")
+                    out.append(f"   - {name} ({m['ma_so']}) — {_name(spec)}: {own} của {person['pdf']} "
+                               f"({_range(pa, pb)} của {u['pdf']}); ký: {_signers(spec, name)}.")
             elif m.get("mau"):
                 spec = registry.get(m["mau"])
-                out.append(f"   - {_range(a, b)}: {m.get('tieu_de', spec.title)}: ký: {_signers(spec, None)}.")
+                out.append(f"   - {m.get('tieu_de', spec.title)}: {_range(a, b)} của {u['pdf']}; ký: {_signers(spec, None)}.")
     out.append("")
 
     out.append("4. GỬI SỞ NỘI VỤ")
@@ -124,7 +128,8 @@ def lines(*, campaign, plan, registry, persons: list[dict], units: list[dict], s
     out.append("")
     out.append("5. KHI SỬA SỐ LIỆU SAU KHI ĐÃ IN")
     out.append("   Sửa trong sổ Excel rồi chạy lại hoso build vào thư mục này: tệp in_lai.pdf gom đúng các tờ phải in "
-               "lại và ký lại, thay_doi.txt liệt kê chúng. Không sửa trực tiếp các tệp .docx/.pdf ở đây.")
+               "lại và ký lại (văn bản của người: từ hồ sơ cá nhân; văn bản của đơn vị: từ hồ sơ đơn vị), "
+               "thay_doi.txt liệt kê chúng. Không sửa trực tiếp các tệp .docx/.pdf ở đây.")
     return out
 
 
