@@ -114,3 +114,14 @@ def test_a_title_row_above_the_header_is_reported_and_the_rest_still_checked(tmp
     assert [(p.sheet, p.row, p.column) for p in problems if p.is_error] == [("NhanSu", 1, None), ("NhanSu", 5, "C")], \
         texts(problems)
     assert "đang ở dòng 2" in problems[0].message
+
+
+def test_an_agency_deputy_placed_in_a_phong_is_told_how_to_model_leaders(tmp_path):
+    data = wf.tables()
+    # the agency's head post is «Chánh Văn phòng»; NS-03, a «Phó Chánh Văn phòng», sits in phòng HC, headed by NS-01
+    data["NhanSu"][2].update(chuc_vu="Phó Chánh Văn phòng", vai_tro="pho")
+    data["CoQuan"] = [(f, "Lê Văn Khác" if f == "nguoi_dung_dau" else v) for f, v in data["CoQuan"]]
+    problems = ingest.check(wf.write(tmp_path / "so.xlsx", data))
+    warned = [p for p in problems if "lãnh đạo cơ quan" in p.text()]
+    assert len(warned) == 1 and warned[0].row == 4 and not warned[0].is_error, texts(problems)
+    assert "đơn vị riêng" in warned[0].text() and "DonVi" in warned[0].text()

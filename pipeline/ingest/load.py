@@ -292,12 +292,41 @@ def _check_heads(data, sheet: SheetData, units: dict[str, str] | None, problems)
                                f"dòng {first.number}).", value=schema.VAI_TRO["truong"],
                                expected="mỗi đơn vị một người đứng đầu; người khác ghi «Cấp phó» hoặc «Công chức, viên "
                                         "chức, NLĐ»" + hint))
+    _check_agency_leaders(data, sheet, units, heads, problems)
     unit_rows = {r.values["ma_don_vi"]: r for r in data["DonVi"].rows if "ma_don_vi" in r.values} if "DonVi" in data else {}
     for code in sorted(staffed - set(heads)):
         message = (f"Đơn vị «{code}» không có người đứng đầu (vai trò «{schema.VAI_TRO['truong']}»); cuộc họp sẽ do "
                    "cấp phó chủ trì.")
         row = unit_rows.get(code)
         problems.append(_p(WARNING, row, "ma_don_vi", message, value=code) if row else Problem(WARNING, sheet.name, message))
+
+
+LEADERS_HINT = ("lãnh đạo cơ quan (người đứng đầu và các cấp phó của cơ quan) khai ở một đơn vị riêng, ví dụ mã LD "
+                "«Lãnh đạo cơ quan» ở sheet DonVi, với vai trò «Người đứng đầu» / «Cấp phó»; họ được họp, đánh giá và "
+                "lập hồ sơ trong đơn vị đó (bộ nộp Sở Nội vụ có hồ sơ cá nhân của họ)")
+
+
+def _check_agency_leaders(data, sheet: SheetData, units, heads: dict[str, list[Row]], problems) -> None:
+    """The agency's head or a deputy (by name, or by a post naming the head's post, e.g. «Phó Chánh Văn
+    phòng») placed in a unit that has its own head: a warning that says how to model them."""
+    row = _agency_row(data)
+    title = row.values.get("chuc_vu_nguoi_dung_dau") if row else None
+    head = _agency_head(data)
+    if not head and not isinstance(title, str):
+        return
+    for r in sheet.rows:
+        v = r.values
+        code = units.get(str(v.get("ma_don_vi", "")).casefold())
+        unit_heads = [h for h in heads.get(code, []) if h is not r]
+        if code is None or not unit_heads or len(heads.get(code, [])) > 1:
+            continue  # no other head; or several heads: that error already says how to model leaders
+        is_head = bool(head) and _same_person(v.get("ho_ten", ""), head)
+        is_deputy = isinstance(title, str) and title.strip() and title.casefold() in str(v.get("chuc_vu", "")).casefold()
+        if (is_head or is_deputy) and not any(_same_person(h.values.get("ho_ten", ""), head) for h in unit_heads):
+            who = "người đứng đầu cơ quan (sheet CoQuan)" if is_head else f"lãnh đạo cơ quan («{v.get('chuc_vu')}»)"
+            problems.append(_p(WARNING, r, "ma_don_vi", f"{v.get('ho_ten', v.get('ma_so', ''))} là {who} nhưng được "
+                               f"khai trong đơn vị «{code}», đơn vị đã có người đứng đầu riêng "
+                               f"({unit_heads[0].values.get('ho_ten', '')}).", value=code, expected=LEADERS_HINT))
 
 
 def _agency_head(data) -> str:
