@@ -126,6 +126,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
     if row is None:
         return None
     v = row.values
+    _collapse_spaces(row, "nguoi_dung_dau", schema.CO_QUAN.column("nguoi_dung_dau").label, problems)
     if year:
         for key in ("ngay_lap", "han_nop_so_noi_vu"):
             d = v.get(key)
@@ -407,7 +408,7 @@ def _disciplines(data, people, members: set[str], year, problems) -> list[Discip
             ok = False
         if v["loai_ky_luat"] == "dang" and v["ma_so"] not in members:
             problems.append(_p(WARNING, row, "loai_ky_luat", "Kỷ luật đảng của người không phải đảng viên (sheet Nhân sự).",
-                               value="dang", expected="«Kỷ luật hành chính», hoặc ghi Có ở cột «Đảng viên» của người này"))
+                               value=schema.LOAI_KY_LUAT["dang"], expected="«Kỷ luật hành chính», hoặc ghi Có ở cột «Đảng viên» của người này"))
         if ok:
             out.append(Discipline(v["ma_so"], v["loai_ky_luat"], eff, v.get("hinh_thuc", ""), v.get("so_quyet_dinh", ""),
                                   v.get("ma_hanh_vi", ""), v.get("da_tinh_nam"), v.get("lien_quan_cong_vu", True),
@@ -433,7 +434,8 @@ def _emulation(data, people, problems) -> list[EmulationProposal]:
         ident = (v["ma_so"], v["danh_hieu"])
         if ident in seen:
             problems.append(_p(ERROR, row, "danh_hieu", f"Trùng đề nghị danh hiệu cho cùng người (đã có ở dòng {seen[ident]}).",
-                               value=v["danh_hieu"], expected="mỗi người một dòng cho mỗi danh hiệu"))
+                               value=schema.DANH_HIEU.get(v["danh_hieu"], v["danh_hieu"]),
+                               expected="mỗi người một dòng cho mỗi danh hiệu"))
             bad = True
         seen.setdefault(ident, row.number)
         if not bad:
