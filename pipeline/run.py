@@ -95,7 +95,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
             changes.staged_view(files.known, bundles.persons, bundles.units, sub.manifest, fingerprints, options.duplex),
             old_root=out.target, new_root=stage, duplex=options.duplex)
         changes.write(changed, files, source_root=stage)
-        guide.write(files, campaign=campaign, plan=plan, registry=registry, persons=bundles.persons,
+        guide.write(files, blobs=blobs, campaign=campaign, plan=plan, registry=registry, persons=bundles.persons,
                     units=bundles.units, submission=sub.manifest.get("nop_so_noi_vu"), deadline=sub.deadline,
                     duplex=options.duplex, today=today,
                     pages={rel: k.pages for rel, k in files.known.items() if k.pages is not None})

@@ -165,8 +165,22 @@ def pdf(text_lines: list[str]) -> bytes:
     return buf.getvalue()
 
 
-def write(files, **data) -> None:
-    """Write both files through `files` (a pipeline.output.Staged)."""
+def write(files, *, blobs=None, **data) -> None:
+    """Write both files through `files` (a pipeline.output.Staged); the PDF comes from the build's
+    cache (`blobs`, a BlobCache) when the same text was laid out before (reportlab and its font
+    cost about half a second)."""
     text = lines(**data)
-    files.write(TEXT, ("\n".join(text) + "\n").encode("utf-8"))
-    files.write(PDF, pdf(text))
+    body = ("\n".join(text) + "\n").encode("utf-8")
+    files.write(TEXT, body)
+    if blobs is None:
+        files.write(PDF, pdf(text))
+        return
+    from pipeline import uptodate
+    from pipeline.pdf.cache import data_key
+
+    key = data_key("huong_dan_in", uptodate.program_fingerprint(), body.decode("utf-8"))
+    hit = blobs.get_verified(key, "pdf")
+    if hit is None:
+        made = pdf(text)
+        hit = made, blobs.put(key, "pdf", made)
+    files.write(PDF, hit[0], sha256=hit[1])
