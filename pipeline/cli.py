@@ -160,8 +160,10 @@ def _init_from(source: Path, folder: Path, force: bool) -> None:
     from pipeline.ingest import rollover
     from pipeline.ingest.schema import SHEETS_BY_KEY
 
+    from pipeline import api
+
     try:
-        done = rollover.roll(source, folder, force=force)
+        done = api.init_from(source, folder, force=force)
     except rollover.AlreadyThere as exc:
         raise click.UsageError(exc.message) from None
     say(f"Đã tạo «{done.dest}» cho năm đánh giá {done.year} từ «{source}».")
@@ -302,15 +304,12 @@ def verify(outdir: Path) -> None:
               help="Ghi các tờ cần in lại (lấy từ NEW) vào tệp PDF này.")
 def diff(old: Path, new: Path, reprint: Path | None) -> None:
     """So sánh hai thư mục kết quả: văn bản nào thay đổi (người, văn bản, trang) và các tờ cần in lại."""
-    from pipeline.submission import changes
+    from pipeline import api
 
-    found = changes.compare_folders(old, new)
+    found = api.diff(old, new, reprint)
     click.echo(found.listing(), nl=False)
-    if reprint is not None and not found.empty:
-        reprint.write_bytes(changes.reprint_pdf(found, new))
-    elif found.items:
-        changes.reprint_pdf(found, new)  # to count its pages for the summary
-    say(found.summary(str(reprint) if reprint else f"{changes.REPRINT} (thêm --in-lai TỆP.pdf để ghi)"))
+    say(found.summary(f"«{reprint}»" if reprint else "các tờ trong danh sách trên (thêm --in-lai TỆP.pdf để ghi thành một tệp)",
+                      since=f"«{old}»", details="danh sách trên"))
 
 
 @cli.group()

@@ -115,7 +115,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         out.commit()
     return BuildSummary(len(plan.persons), documents, conv.converted, conv.reused, bundles.pages,
                         time.monotonic() - started, Path(outdir), filled.rendered, bundles.built, bundles.reused,
-                        sub.deadline.line if sub.deadline else "", thay_doi=changed.summary(str(Path(outdir) / changes.REPRINT)),
+                        sub.deadline.line if sub.deadline else "", thay_doi=changed.summary(f"«{Path(outdir) / changes.REPRINT}»"),
                         huong_dan=str(Path(outdir) / guide.PDF))
 
 

@@ -125,3 +125,10 @@ def test_an_agency_deputy_placed_in_a_phong_is_told_how_to_model_leaders(tmp_pat
     warned = [p for p in problems if "lãnh đạo cơ quan" in p.text()]
     assert len(warned) == 1 and warned[0].row == 4 and not warned[0].is_error, texts(problems)
     assert "đơn vị riêng" in warned[0].text() and "DonVi" in warned[0].text()
+
+
+def test_diff_of_a_folder_that_is_no_build_is_unreadable(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    code, _, err = run_cli(["diff", tmp_path / "a", tmp_path / "b"], capsys)
+    assert code == 4 and "không phải thư mục kết quả của hoso build" in err

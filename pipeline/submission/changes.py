@@ -101,7 +101,7 @@ class Changes:
     def empty(self) -> bool:
         return not self.items
 
-    def summary(self, reprint: str = REPRINT) -> str:
+    def summary(self, reprint: str = REPRINT, *, since: str = "lần tạo trước", details: str = LISTING) -> str:
         """One line for the console."""
         if self.first_build:
             return "Lần tạo đầu tiên ở thư mục này: chưa có lần trước để so sánh, chưa có gì phải in lại."
@@ -109,14 +109,14 @@ class Changes:
         if self.empty:
             tail = f" (dữ liệu thay đổi: {people})" if people else ""
             gone = f"; {len(self.removed)} văn bản không còn" if self.removed else ""
-            return f"So với lần tạo trước: không văn bản nào thay đổi nội dung{gone}, không phải in lại{tail}."
+            return f"So với {since}: không văn bản nào thay đổi nội dung{gone}, không phải in lại{tail}."
         shown = [f"{c.who} — {c.title} tr. {_range(c.first, c.last)}" for c in self.items[:6]]
         more = f"; và {len(self.items) - 6} văn bản khác" if len(self.items) > 6 else ""
         sheets = f"{self.reprint_pages // 2} tờ in hai mặt" if self.duplex else f"{self.reprint_pages} tờ"
-        line = f"So với lần tạo trước: {len(self.items)} văn bản thay đổi ({'; '.join(shown)}{more})"
+        line = f"So với {since}: {len(self.items)} văn bản thay đổi ({'; '.join(shown)}{more})"
         if people:
             line += f"; dữ liệu thay đổi: {people}"
-        return line + f". In lại và ký lại: «{reprint}» ({self.reprint_pages} trang, {sheets}); chi tiết: {LISTING}."
+        return line + f". In lại và ký lại: {reprint} ({self.reprint_pages} trang, {sheets}); chi tiết: {details}."
 
     def listing(self) -> str:
         """thay_doi.txt: every document to print again, with its pages."""
