@@ -259,3 +259,24 @@ def test_readme_lists_every_output(built):
     for rel in ("ca_nhan/<ma_don_vi>/<ma_so>.pdf", "ca_nhan/<ma_don_vi>/<ma_so>/*.docx", "don_vi/<ma_don_vi>.pdf",
                 "don_vi/<ma_don_vi>/*.docx", "co_quan/*.docx"):
         assert f"`{rel}`" in table, rel
+
+
+def test_a_longer_form_reprints_the_rest_of_that_person_s_dossier_and_nothing_else(copy, sample, cache_dir,
+                                                                                     tmp_path, capsys):
+    before = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
+    old_docs = next(p for p in before["ca_nhan"] if p["ma_so"] == "VP-005")["tai_lieu"]
+    longer = with_strengths(sample, tmp_path / "dai.xlsx", "VP-005", "Tận tụy, chu đáo, nhiều sáng kiến. " * 150)
+    rc, err, _ = run_main(["build", str(longer), "-o", str(copy), *cache_args(cache_dir)], capsys)
+    assert rc == 0, err
+    manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
+    docs = next(p for p in manifest["ca_nhan"] if p["ma_so"] == "VP-005")["tai_lieu"]
+    assert docs[0]["so_trang"] > old_docs[0]["so_trang"]  # the form grew: the later forms moved
+    section = manifest["thay_doi"]
+    # every run of sheets is in VP-005's own dossier, from the grown form to its end (two-sided)
+    assert [(r["tep"], r["trang_dau"]) for r in section["to_in"]] == [("ca_nhan/HCQT/VP-005.pdf", docs[0]["trang_dau"])]
+    assert section["to_in"][0]["trang_cuoi"] == docs[-1]["trang_dau"] + docs[-1]["so_trang"] - 1
+    assert {d["mau"] for d in section["van_ban"]} == {d["mau"] for d in docs}
+    # the unit's documents only moved or got another page total: listed, not to sign again
+    renumbered = {(d["tep"], d["mau"]) for d in section["chi_doi_so_trang"]}
+    assert ("don_vi/HCQT.pdf", "tong_hop_xep_loai") in renumbered
+    assert "chỉ đổi số trang (không phải ký lại)" in err

@@ -3,10 +3,14 @@
 Every build compares what it is about to swap in with the output it replaces (and `hoso diff OLD
 NEW` compares two output folders the same way), from the two manifests:
 
-- a **document** changed when its `.docx` has another SHA-256 (its content changed), when it is
-  new, or when its pages moved inside its dossier (the page numbers printed on it changed);
+- a **document** is signed again when its `.docx` has another SHA-256 (its content changed) or it
+  is new; two-sided, also the later documents of a person's dossier whose first page moved (their
+  sheets hold other pages than before);
 - the **cover sheet** (cover and table of contents) of a person's or a unit's dossier changed when
   the dossier's bytes changed and the cover's text differs from the previous one;
+- a document or cover whose **page numbers only** changed (moved in its dossier, another page total
+  at its foot, another page range in a table of contents) is listed apart (`renumbered`): not in
+  in_lai.pdf, nothing to sign again;
 - the Sở Nội vụ's own documents (report, summary table, public notice) changed when their PDF did;
 - a **person's data** changed when the fingerprint of every row about them in the workbook (NhanSu,
   TuDanhGia, BieuQuyet, KyLuat, ThiDua, ChamDiem; manifest `du_lieu_nguoi`) differs: a vote
@@ -28,10 +32,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+CONTENT, NUMBERS = "noi_dung", "so_trang"  # what changed on a document: its words, or only its page numbers
+_DIGITS = re.compile(r"\d+")
 REPRINT = "in_lai.pdf"
 LISTING = "thay_doi.txt"
 SECTION = "thay_doi"  # manifest section of the comparison made by the build
@@ -92,6 +99,7 @@ class Changes:
     first_build: bool
     items: list[Change] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # Vietnamese descriptions of what is gone
+    renumbered: list[Change] = field(default_factory=list)  # same words, other page numbers: not signed again
     people: list[tuple[str, str]] = field(default_factory=list)  # (ma_so, ho_ten) whose data changed
     duplex: bool = True
     sheets: list[tuple[str, int, int]] = field(default_factory=list)  # (bundle, first, last) to print
@@ -116,6 +124,8 @@ class Changes:
         line = f"So với {since}: {len(self.items)} văn bản thay đổi ({'; '.join(shown)}{more})"
         if people:
             line += f"; dữ liệu thay đổi: {people}"
+        if self.renumbered:
+            line += f"; {len(self.renumbered)} văn bản chỉ đổi số trang (không phải ký lại)"
         return line + f". In lại và ký lại: {reprint} ({self.reprint_pages} trang, {sheets}); chi tiết: {details}."
 
     def listing(self) -> str:
@@ -141,6 +151,11 @@ class Changes:
             lines += ["", "Các tờ cần in:"]
             for bundle, a, b in self.sheets:
                 lines.append(f"  {bundle}: trang {_range(a, b)}")
+        if self.renumbered:
+            lines += ["", "Chỉ đổi số trang (nội dung không đổi, không phải ký lại; không có trong "
+                      f"{REPRINT} — in lại nếu muốn số trang của bản giấy khớp với tệp):"]
+            for c in self.renumbered:
+                lines.append(f"  - {c.who} — {c.title}: {c.why}; trang {_range(c.first, c.last)} của {c.bundle}.")
         if self.removed:
             lines += ["", "Không còn trong lần tạo này (hủy bản đã in nếu có):"]
             lines += [f"  {r}" for r in self.removed]
@@ -149,6 +164,7 @@ class Changes:
     def as_json(self) -> dict:
         return {"lan_dau": self.first_build, "hai_mat": self.duplex,
                 "van_ban": [c.as_json() for c in self.items], "khong_con": self.removed,
+                "chi_doi_so_trang": [c.as_json() for c in self.renumbered],
                 "nguoi_thay_doi_du_lieu": [{"ma_so": m, "ho_ten": n} for m, n in self.people],
                 "in_lai": REPRINT if self.items else None, "so_trang_in_lai": self.reprint_pages,
                 "to_in": [{"tep": b, "trang_dau": a, "trang_cuoi": z} for b, a, z in self.sheets]}
@@ -206,25 +222,35 @@ class _Compare:
         a, b = _sha(self.old_files, rel_old), _sha(self.new_files, rel_new)
         return a is None or a != b
 
-    def cover_changed(self, rel_old: str | None, rel_new: str, pages_old: int, pages_new: int) -> bool:
+    def cover_changed(self, rel_old: str | None, rel_new: str, pages_old: int, pages_new: int) -> str | None:
+        """CONTENT when the cover's words changed, NUMBERS when only its numbers did (the page
+        ranges of its table of contents), None when it is the same."""
         if rel_old is None or pages_old != pages_new:
-            return True
+            return CONTENT
         if not self.changed_file(rel_old, rel_new):
-            return False
+            return None
         if self.old_root is None or self.new_root is None or pages_new < 1:
-            return True
+            return CONTENT
         a = _page_text(self.old_root, rel_old, range(1, pages_old + 1))
         b = _page_text(self.new_root, rel_new, range(1, pages_new + 1))
-        return a is None or b is None or a != b
+        if a is None or b is None:
+            return CONTENT
+        if a == b:
+            return None
+        return NUMBERS if [_DIGITS.sub("#", t) for t in a] == [_DIGITS.sub("#", t) for t in b] else CONTENT
 
 
-def _doc_why(old_doc: dict | None, docx_changed: bool, doc: dict) -> str | None:
+def _doc_why(old_doc: dict | None, docx_changed: bool, doc: dict, total_changed: bool = False) -> tuple[str, str] | None:
+    """(why, CONTENT or NUMBERS) for a document to print again; None when it is the same.
+    `total_changed`: its dossier has another number of pages, printed on every page («Trang 3/10»)."""
     if old_doc is None:
-        return "văn bản mới"
+        return "văn bản mới", CONTENT
     if docx_changed:
-        return "nội dung thay đổi"
+        return "nội dung thay đổi", CONTENT
     if (old_doc.get("trang_dau"), old_doc.get("so_trang")) != (doc.get("trang_dau"), doc.get("so_trang")):
-        return "số trang in trên văn bản thay đổi (văn bản đứng trước đổi số trang)"
+        return "số trang in ở chân trang thay đổi (văn bản đứng trước thêm hoặc bớt trang)", NUMBERS
+    if total_changed:
+        return "tổng số trang in ở chân trang thay đổi (hồ sơ thêm hoặc bớt trang)", NUMBERS
     return None
 
 
@@ -247,6 +273,9 @@ def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Pat
         if f.get("loai") == "don_vi" and f.get("ma_don_vi"):
             unit_names[f["ma_don_vi"]] = f.get("tieu_de", "").removeprefix("Hồ sơ đơn vị: ")
 
+    def add(kind: str, change: Change) -> None:
+        (result.items if kind == CONTENT else result.renumbered).append(change)
+
     def pages_of(files: dict[str, dict], rel: str) -> int:
         entry = files.get(rel) or {}
         return entry.get("pages") if isinstance(entry.get("pages"), int) else 0
@@ -257,6 +286,8 @@ def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Pat
         docs = [d for d in person.get("tai_lieu", []) if isinstance(d, dict)]
         old_docs = {d.get("mau"): d for d in (old_p or {}).get("tai_lieu", []) if isinstance(d, dict)}
         common = dict(ma_so=m, ho_ten=names.get(m, ""), ma_don_vi=u, ten_don_vi=ten_don_vi)
+        person_total_changed = old_p is not None and \
+            pages_of(cmp.old_files, old_p.get("pdf", "")) != pages_of(cmp.new_files, person["pdf"])
 
         def at_unit(a: int, b: int) -> tuple[int, int] | None:
             return (unit_start + a - 1, unit_start + b - 1) if unit_start else None
@@ -264,20 +295,25 @@ def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Pat
         first_doc = min((d["trang_dau"] for d in docs), default=1)
         if first_doc > 1:
             old_first = min((d.get("trang_dau", 1) for d in old_docs.values()), default=1)
-            if cmp.cover_changed(old_p["pdf"] if old_p else None, person["pdf"], old_first - 1, first_doc - 1):
-                result.items.append(Change(person["pdf"], 1, first_doc - 1, "Bìa và mục lục hồ sơ cá nhân",
-                                           "văn bản mới" if old_p is None else "nội dung thay đổi",
-                                           unit_pages=at_unit(1, first_doc - 1), **common))
+            kind = cmp.cover_changed(old_p["pdf"] if old_p else None, person["pdf"], old_first - 1, first_doc - 1)
+            if kind:
+                add(kind, Change(person["pdf"], 1, first_doc - 1, "Bìa và mục lục hồ sơ cá nhân",
+                                 "văn bản mới" if old_p is None else
+                                 ("nội dung thay đổi" if kind == CONTENT else "số trang trong mục lục thay đổi"),
+                                 unit_pages=at_unit(1, first_doc - 1), **common))
         for d in docs:
             mau = d.get("mau", "")
             old_d = old_docs.get(mau)
             rel_new = f"ca_nhan/{u}/{m}/{mau}.docx"
             rel_old = f"ca_nhan/{old_p.get('ma_don_vi', '')}/{m}/{mau}.docx" if old_p else rel_new
-            why = _doc_why(old_d, cmp.changed_file(rel_old, rel_new), d)
+            why = _doc_why(old_d, cmp.changed_file(rel_old, rel_new), d, person_total_changed)
+            if why and why[1] == NUMBERS and duplex and old_d.get("trang_dau") != d.get("trang_dau"):
+                # two-sided, the sheets after a longer or shorter document hold other pages than before
+                why = ("các trang đứng trước thêm hoặc bớt: in hai mặt, các tờ phía sau không còn khớp", CONTENT)
             if why:
                 a, b = d["trang_dau"], d["trang_dau"] + d["so_trang"] - 1
-                result.items.append(Change(person["pdf"], a, b, d.get("tieu_de", mau), why, form=mau,
-                                           unit_pages=at_unit(a, b), **common))
+                add(why[1], Change(person["pdf"], a, b, d.get("tieu_de", mau), why[0], form=mau,
+                                   unit_pages=at_unit(a, b), **common))
         for mau, d in old_docs.items():
             if mau not in {x.get("mau") for x in docs}:
                 result.removed.append(f"{names.get(m, m)} ({m}) — {d.get('tieu_de', mau)}")
@@ -289,15 +325,19 @@ def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Pat
         u = unit.get("ma_don_vi", "")
         ten = unit_names.get(u, "")
         old_u = old_units.get(u)
+        unit_total_changed = old_u is not None and \
+            pages_of(cmp.old_files, old_u.get("pdf", "")) != pages_of(cmp.new_files, unit.get("pdf", ""))
         muc = [x for x in unit.get("muc", []) if isinstance(x, dict)]
         old_muc = {x.get("mau"): x for x in (old_u or {}).get("muc", []) if isinstance(x, dict) and x.get("mau")}
         first = min((x["trang_dau"] for x in muc), default=1)
         if first > 1:
             old_first = min((x.get("trang_dau", 1) for x in (old_u or {}).get("muc", [])), default=1)
-            if cmp.cover_changed(old_u["pdf"] if old_u else None, unit["pdf"], old_first - 1, first - 1):
-                result.items.append(Change(unit["pdf"], 1, first - 1, "Bìa và mục lục hồ sơ đơn vị",
-                                           "văn bản mới" if old_u is None else "nội dung thay đổi",
-                                           ma_don_vi=u, ten_don_vi=ten))
+            kind = cmp.cover_changed(old_u["pdf"] if old_u else None, unit["pdf"], old_first - 1, first - 1)
+            if kind:
+                add(kind, Change(unit["pdf"], 1, first - 1, "Bìa và mục lục hồ sơ đơn vị",
+                                 "văn bản mới" if old_u is None else
+                                 ("nội dung thay đổi" if kind == CONTENT else "số trang trong mục lục thay đổi"),
+                                 ma_don_vi=u, ten_don_vi=ten))
         for x in muc:
             if x.get("ma_so"):
                 person = new_people.get(x["ma_so"])
@@ -307,10 +347,10 @@ def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Pat
                 continue
             mau = x.get("mau", "")
             rel = f"don_vi/{u}/{mau}.docx"
-            why = _doc_why(old_muc.get(mau), cmp.changed_file(rel, rel), x)
+            why = _doc_why(old_muc.get(mau), cmp.changed_file(rel, rel), x, unit_total_changed)
             if why:
-                result.items.append(Change(unit["pdf"], x["trang_dau"], x["trang_dau"] + x["so_trang"] - 1,
-                                           x.get("tieu_de", mau), why, ma_don_vi=u, ten_don_vi=ten, form=mau))
+                add(why[1], Change(unit["pdf"], x["trang_dau"], x["trang_dau"] + x["so_trang"] - 1,
+                                   x.get("tieu_de", mau), why[0], ma_don_vi=u, ten_don_vi=ten, form=mau))
     for m, person in new_people.items():  # a person without a unit bundle (should not happen)
         if m not in seen_people:
             person_changes(person, None, unit_names.get(person.get("ma_don_vi", ""), ""))
