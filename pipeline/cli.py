@@ -84,7 +84,7 @@ def build_options(f):
     f = click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
                      help="Thư mục bộ nhớ đệm PDF (mặc định ~/.cache/hoso).")(f)
     f = click.option("--ghi-de", "ghi_de", is_flag=True,
-                     help="Ghi đè cả các tệp .docx/.pdf đã sửa tay trong thư mục kết quả (mặc định: dừng và nêu tên các tệp đó).")(f)
+                     help="Ghi đè cả các tệp .docx/.pdf/.xlsx đã sửa tay trong thư mục kết quả (mặc định: dừng và nêu tên các tệp đó).")(f)
     f = click.option("--doi-co-quan", "doi_co_quan", is_flag=True,
                      help="Cho phép thay hồ sơ của cơ quan khác đang có trong thư mục kết quả (mặc định: dừng và nêu tên hai cơ quan).")(f)
     f = rulebook_option(f)

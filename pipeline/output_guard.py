@@ -27,7 +27,7 @@ from pipeline.options import BuildOptions
 from pipeline.output import listed_files, still_as_recorded
 
 AGENCY = "co_quan"  # manifest section: the agency and workbook that made the folder
-EDITABLE = (".docx", ".pdf")
+EDITABLE = (".docx", ".pdf", ".xlsx")  # what a clerk opens and may type into
 OVERWRITE_OPTION = "--ghi-de"
 OTHER_AGENCY_OPTION = "--doi-co-quan"
 SHOWN = 10  # files named in a message; the rest are counted
@@ -71,7 +71,7 @@ def _sha256(path: Path) -> str:
 
 
 def edited_files(folder: Path, previous: dict | None) -> list[str]:
-    """The .docx/.pdf files the manifest lists that are still there with other bytes than the
+    """The .docx/.pdf/.xlsx files the manifest lists that are still there with other bytes than the
     build wrote (a file with its recorded size and modification time is not read)."""
     out = []
     for entry in listed_files(previous or {}):
