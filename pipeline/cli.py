@@ -157,10 +157,9 @@ def init(folder: Path, force: bool, source: Path | None) -> None:
 
 
 def _init_from(source: Path, folder: Path, force: bool) -> None:
+    from pipeline import api
     from pipeline.ingest import rollover
     from pipeline.ingest.schema import SHEETS_BY_KEY
-
-    from pipeline import api
 
     try:
         done = api.init_from(source, folder, force=force)

@@ -9,8 +9,8 @@ rebuild converts only what changed.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -96,7 +96,7 @@ def test_two_people_changed_reprint_holds_exactly_their_changed_sheets(copy, sam
                     and before.get(p) != after[p]}
     assert changed_docx and all("/VP-005/" in p or p.startswith("don_vi/CBTH/") for p in changed_docx), changed_docx
     listed = {(d["tep"], d["mau"]) for d in section["van_ban"] if d["mau"]}
-    expected = {(f"ca_nhan/HCQT/VP-005.pdf" if "/VP-005/" in p else "don_vi/CBTH.pdf", Path(p).stem)
+    expected = {("ca_nhan/HCQT/VP-005.pdf" if "/VP-005/" in p else "don_vi/CBTH.pdf", Path(p).stem)
                 for p in changed_docx}
     assert expected == listed, (expected, listed)  # besides the covers (no form), exactly those
     assert {d["ma_so"] for d in section["van_ban"] if d["ma_so"]} <= {"VP-005"}
