@@ -87,3 +87,15 @@ def test_last_year_s_date_is_a_warning_in_check(sample, tmp_path, capsys):
 def test_missing_source_is_unreadable(tmp_path, capsys):
     code, _, err = run_cli(["init", "--tu", tmp_path / "khong_co.xlsx", tmp_path], capsys)
     assert code == 4 and "khong_co.xlsx" in err
+
+
+def test_a_file_named_for_another_year_is_a_warning(sample, tmp_path, capsys):
+    import shutil
+
+    year = ingest.load(sample).year
+    other = tmp_path / f"ho_so_danh_gia_{year - 1}.xlsx"
+    shutil.copyfile(sample, other)
+    code, _, err = run_cli(["check", other], capsys)
+    assert code == 0 and f"ghi năm {year - 1}" in err and f"là {year}" in err and "CẢNH BÁO" in err
+    code, _, err = run_cli(["check", sample], capsys)
+    assert code == 0 and "ghi năm" not in err

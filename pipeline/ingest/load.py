@@ -617,7 +617,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     criteria = _criteria(data, problems)
     scores = _scores(data, declared, criteria, rulebook.default_criteria if rulebook else (), problems)
     cap_overrides = _cap_overrides(data, problems)
-    problems.extend(stale.check(data, year))
+    problems.extend(stale.check(data, year, path))
     problems = _sorted(_one_message_per_bad_id(data, problems))
     if any(p.is_error for p in problems) or agency is None or not build:
         return None, problems

@@ -4,10 +4,15 @@ warnings, not errors — the clerk decides.
 - CoQuan «Ngày lập» or «Hạn nộp Sở Nội vụ» in the year before the evaluation year (dates further
   away are already errors in load.py);
 - NgoaiLeTyLe: an exception to the HTXS cap approved by a document dated before the evaluation year
-  (an approval is given for one year's rating).
+  (an approval is given for one year's rating);
+- the workbook's file name holds a year (2000–2099) that is neither the evaluation year nor the
+  next (last year's file copied, its «Năm đánh giá» not moved on — or the other way round).
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 from pipeline.ingest import schema
 from pipeline.ingest.problems import WARNING, Problem
@@ -22,10 +27,19 @@ def _warn(row, key: str, message: str, value, year: int, sheet: str) -> Problem:
                    expected=HINT.format(year=year))
 
 
-def check(data: dict, year: int | None) -> list[Problem]:
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def check(data: dict, year: int | None, path: Path | None = None) -> list[Problem]:
     if not isinstance(year, int):
         return []
     out = []
+    named = [int(y) for y in _YEAR_IN_NAME.findall(Path(path).stem)] if path is not None else []
+    if named and not any(y in (year, year + 1) for y in named):
+        agency = data.get("CoQuan")
+        out.append(Problem(WARNING, agency.name if agency else "", f"Tên tệp «{Path(path).name}» ghi năm {named[0]}, "
+                           f"còn «Năm đánh giá» ở sheet CoQuan là {year}: có phải sổ của năm khác?",
+                           expected=f"sổ của năm đánh giá {year} (sổ năm sau: hoso init --tu SỔ_NĂM_TRƯỚC.xlsx)"))
     agency = data.get("CoQuan")
     if agency is not None and agency.rows:
         row = agency.rows[0]
