@@ -4,8 +4,9 @@
   wrote (someone typed a remark into a form) makes the build refuse, naming the files, unless told
   to overwrite (`--ghi-de`); the previous output is left exactly as it was.
 - **Another agency**: the manifest records the agency (`co_quan`: `ten_co_quan` and the workbook's
-  file name); a workbook of another agency into that folder is refused, naming both, unless told
-  (`--doi-co-quan`).
+  file name); a workbook of another agency into that folder — another `ten_co_quan`, or the same
+  name with other staff (fewer than half of the people's codes in common) — is refused, naming
+  both, unless told (`--doi-co-quan`).
 - **A narrower selection**: `--person`/`--unit` into a folder holding a build of more people keeps
   them: the selection is widened to what the folder holds (a full build stays full; selections are
   joined). Their documents come from the caches, so only the selected people cost anything, and
@@ -50,10 +51,19 @@ def check_agency(previous: dict | None, campaign, workbook: Path, outdir: Path, 
     if not isinstance(prev, dict) or not isinstance(prev.get("ten_co_quan"), str):
         return  # an empty folder, or one built before the agency was recorded
     new = agency_record(campaign, workbook)
+    held = {p.get("ma_so") for p in (previous or {}).get("ca_nhan", []) if isinstance(p, dict)}
+    staff = {p.ma_so for p in campaign.people}
+    shared = len(held & staff)
     if _same_name(prev["ten_co_quan"], new["ten_co_quan"]):
-        return
-    both = (f"Thư mục «{outdir}» đang chứa hồ sơ của «{prev['ten_co_quan']}» (tạo từ sổ «{prev.get('tep_dau_vao', '?')}»), "
-            f"còn sổ «{new['tep_dau_vao']}» là của «{new['ten_co_quan']}»")
+        if not held or not staff or shared * 2 >= min(len(held), len(staff)):
+            return
+        # the same name, other staff: another agency's workbook (or a template copied without renaming)
+        both = (f"Thư mục «{outdir}» đang chứa hồ sơ của «{prev['ten_co_quan']}» tạo từ sổ «{prev.get('tep_dau_vao', '?')}» "
+                f"({len(held)} người), còn sổ «{new['tep_dau_vao']}» có {len(staff)} người mà chỉ {shared} người trùng mã "
+                "số: có vẻ là sổ của cơ quan khác")
+    else:
+        both = (f"Thư mục «{outdir}» đang chứa hồ sơ của «{prev['ten_co_quan']}» (tạo từ sổ "
+                f"«{prev.get('tep_dau_vao', '?')}»), còn sổ «{new['tep_dau_vao']}» là của «{new['ten_co_quan']}»")
     if not allowed:
         raise OutputError(
             f"{both}. Để không thay mất hồ sơ của cơ quan kia, hãy chọn thư mục kết quả khác (-o THƯ_MỤC); "

@@ -132,3 +132,17 @@ def test_diff_of_a_folder_that_is_no_build_is_unreadable(tmp_path, capsys):
     (tmp_path / "b").mkdir()
     code, _, err = run_cli(["diff", tmp_path / "a", tmp_path / "b"], capsys)
     assert code == 4 and "không phải thư mục kết quả của hoso build" in err
+
+
+def test_same_agency_name_with_other_staff_is_another_agency(tmp_path):
+    from pipeline.errors import OutputError
+    from pipeline.output_guard import check_agency
+
+    campaign = ingest.load(wf.write(tmp_path / "so.xlsx", wf.tables()))
+    mine = {"co_quan": {"ten_co_quan": campaign.agency.ten_co_quan, "tep_dau_vao": "so.xlsx"},
+            "ca_nhan": [{"ma_so": p.ma_so} for p in campaign.people]}
+    check_agency(mine, campaign, tmp_path / "so_v2.xlsx", tmp_path / "out", allowed=False, log=print)  # renamed: fine
+    theirs = dict(mine, ca_nhan=[{"ma_so": f"X-{i}"} for i in range(6)])
+    with pytest.raises(OutputError, match="chỉ 0 người trùng mã số"):
+        check_agency(theirs, campaign, tmp_path / "so.xlsx", tmp_path / "out", allowed=False, log=print)
+    check_agency(theirs, campaign, tmp_path / "so.xlsx", tmp_path / "out", allowed=True, log=lambda s: None)
