@@ -71,7 +71,7 @@ rulebook_option = click.option(
 
 
 def build_options(f):
-    f = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+    f = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
                      help="Số tiến trình LibreOffice chạy song song (mặc định: số lõi CPU).")(f)
     f = click.option("--unit", "units", multiple=True, metavar="MA_DON_VI", help="Chỉ tạo hồ sơ của đơn vị này (lặp lại được).")(f)
     f = click.option("--person", "persons", multiple=True, metavar="MA_SO", help="Chỉ tạo hồ sơ của người này (lặp lại được).")(f)
