@@ -202,13 +202,32 @@ def _names_from_ratings(root: Path | None) -> dict[str, str]:
         return {}
 
 
-def _page_text(root: Path, rel: str, pages: Iterable[int]) -> list[str] | None:
+def _pages(root: Path, rel: str, pages: Iterable[int]):
     try:
         from pypdf import PdfReader
 
         reader = PdfReader(io.BytesIO((root / rel).read_bytes()))
-        return [reader.pages[p - 1].extract_text() or "" for p in pages]
+        return [reader.pages[p - 1] for p in pages]
     except Exception:  # noqa: BLE001 — an unreadable old dossier: its cover counts as changed
+        return None
+
+
+def _drawn(pages) -> list[bytes] | None:
+    """The content streams of pages (a cover drawn again from the same text gives the same bytes)."""
+    try:
+        out = []
+        for page in pages:
+            contents = page.get_contents()
+            out.append(contents.get_data() if contents is not None else b"")
+        return out
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _text(pages) -> list[str] | None:
+    try:
+        return [page.extract_text() or "" for page in pages]
+    except Exception:  # noqa: BLE001
         return None
 
 
@@ -231,8 +250,14 @@ class _Compare:
             return None
         if self.old_root is None or self.new_root is None or pages_new < 1:
             return CONTENT
-        a = _page_text(self.old_root, rel_old, range(1, pages_old + 1))
-        b = _page_text(self.new_root, rel_new, range(1, pages_new + 1))
+        old_pages = _pages(self.old_root, rel_old, range(1, pages_old + 1))
+        new_pages = _pages(self.new_root, rel_new, range(1, pages_new + 1))
+        if old_pages is None or new_pages is None:
+            return CONTENT
+        drawn = _drawn(old_pages)
+        if drawn is not None and drawn == _drawn(new_pages):
+            return None  # the same operators: the same cover (text is read only when they differ)
+        a, b = _text(old_pages), _text(new_pages)
         if a is None or b is None:
             return CONTENT
         if a == b:
