@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from pipeline.rating.result import Ratings
     from pipeline.run import BuildOptions, BuildSummary, build
 
-__all__ = ["BuildOptions", "BuildSummary", "build", "check", "demo", "rate", "sample_workbook", "verify"]
+__all__ = ["BuildOptions", "BuildSummary", "build", "check", "demo", "diff", "init_from", "rate", "sample_workbook",
+           "verify"]
 _FROM_RUN = ("BuildOptions", "BuildSummary", "build")
 
 
@@ -73,6 +74,26 @@ def verify(outdir: Path):
     from pipeline.submission.verify import verify as verify_folder
 
     return verify_folder(outdir)
+
+
+def diff(old: Path, new: Path, reprint: Path | None = None):
+    """`hoso diff OLD NEW`: the documents that changed between two output folders (a
+    `pipeline.submission.changes.Changes`); with `reprint`, the sheets to print again written there."""
+    from pipeline.submission import changes
+
+    found = changes.compare_folders(old, new)
+    if found.items:
+        data = changes.reprint_pdf(found, Path(new))
+        if reprint is not None:
+            Path(reprint).write_bytes(data)
+    return found
+
+
+def init_from(last_year: Path, folder: Path, *, force: bool = False):
+    """`hoso init --tu LAST_YEAR.xlsx FOLDER`: next year's workbook (a `pipeline.ingest.rollover.Rollover`)."""
+    from pipeline.ingest import rollover
+
+    return rollover.roll(last_year, folder, force=force)
 
 
 def demo(outdir: Path, options: BuildOptions | None = None, *, year: int = 2024, **kwargs) -> BuildSummary:

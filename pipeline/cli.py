@@ -15,9 +15,11 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__
+from pipeline import __version__, cli_vi
 from pipeline.errors import EXIT_CODE_HELP, ExitCode, HosoError, InputUnreadable, ValidationFailed
 from pipeline.options import BuildOptions, BuildSummary
+
+cli_vi.install()  # click's own words in Vietnamese, before the decorators below use them
 
 BLANK_WORKBOOK = "ho_so_danh_gia.xlsx"  # pipeline.ingest.blank.FILENAME, named here for the help text
 
@@ -69,7 +71,7 @@ rulebook_option = click.option(
 
 
 def build_options(f):
-    f = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+    f = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
                      help="Số tiến trình LibreOffice chạy song song (mặc định: số lõi CPU).")(f)
     f = click.option("--unit", "units", multiple=True, metavar="MA_DON_VI", help="Chỉ tạo hồ sơ của đơn vị này (lặp lại được).")(f)
     f = click.option("--person", "persons", multiple=True, metavar="MA_SO", help="Chỉ tạo hồ sơ của người này (lặp lại được).")(f)
@@ -81,6 +83,10 @@ def build_options(f):
                      help="Không chèn trang trắng (mặc định mỗi người bắt đầu ở trang lẻ để in hai mặt).")(f)
     f = click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
                      help="Thư mục bộ nhớ đệm PDF (mặc định ~/.cache/hoso).")(f)
+    f = click.option("--ghi-de", "ghi_de", is_flag=True,
+                     help="Ghi đè cả các tệp .docx/.pdf/.xlsx đã sửa tay trong thư mục kết quả (mặc định: dừng và nêu tên các tệp đó).")(f)
+    f = click.option("--doi-co-quan", "doi_co_quan", is_flag=True,
+                     help="Cho phép thay hồ sơ của cơ quan khác đang có trong thư mục kết quả (mặc định: dừng và nêu tên hai cơ quan).")(f)
     f = rulebook_option(f)
     return f
 
@@ -99,6 +105,10 @@ def _summary(s: BuildSummary) -> None:
         say(f"Xong: {s.people} người, {s.documents} văn bản (chuyển PDF mới {s.converted}, dùng lại {s.reused}; "
             f"điền mẫu mới {s.rendered}), hồ sơ ghép mới {s.bundles_built}, dùng lại {s.bundles_reused}; "
             f"{s.pages} trang, {s.seconds:.1f} giây. Kết quả ở «{s.outdir}».")
+    if s.thay_doi:
+        say(s.thay_doi)
+    if s.huong_dan:
+        say(f"Hướng dẫn in, ký và nộp: «{s.huong_dan}».")
     if s.han_nop:
         say(s.han_nop)
 
@@ -131,18 +141,51 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help=f"Ghi đè tệp {BLANK_WORKBOOK} đã có.")
 @click.option("--nam", "year", type=click.IntRange(2000, 2100), default=None,
               help="Năm đánh giá: ghi sẵn năm và chỉ tạo các sheet của năm đó (từ 2026: KetQuaKy, SanPham).")
-def init(folder: Path, force: bool, year: int | None) -> None:
-    """Tạo sổ Excel trống (ho_so_danh_gia.xlsx): đủ các sheet, danh sách chọn, hướng dẫn."""
+@click.option("--tu", "source", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="SO_NAM_TRUOC.xlsx",
+              help="Tạo sổ năm sau từ sổ năm trước: giữ cơ quan, đơn vị, nhân sự (trừ người đánh dấu «Đã nghỉ, chuyển đi»), "
+                   "tiêu chí; xóa biểu quyết, tự đánh giá, mức quyết định, kỷ luật, thi đua của năm cũ; tăng năm đánh giá.")
+def init(folder: Path, force: bool, year: int | None, source: Path | None) -> None:
+    """Tạo sổ Excel trống (ho_so_danh_gia.xlsx): đủ các sheet, danh sách chọn, hướng dẫn; hoặc sổ năm sau (--tu)."""
+    if source is not None:
+        _init_from(source, folder, force)
+        return
     from pipeline.ingest import blank
 
+    if (folder / BLANK_WORKBOOK).exists() and not force:
+        raise click.UsageError(f"Tệp «{folder / BLANK_WORKBOOK}» đã có; không ghi đè. Thêm --force để ghi đè, "
+                               "hoặc chọn thư mục khác: hoso init THƯ_MỤC")
     dest = blank.write(folder, force=force, year=year)
     say(f"Đã tạo «{dest}». Điền theo sheet «{blank.GUIDE}», rồi kiểm tra bằng lệnh: hoso check {dest}")
+
+
+def _init_from(source: Path, folder: Path, force: bool) -> None:
+    from pipeline import api
+    from pipeline.ingest import rollover
+    from pipeline.ingest.schema import SHEETS_BY_KEY
+
+    try:
+        done = api.init_from(source, folder, force=force)
+    except rollover.AlreadyThere as exc:
+        raise click.UsageError(exc.message) from None
+    say(f"Đã tạo «{done.dest}» cho năm đánh giá {done.year} từ «{source}».")
+    kept = ", ".join(f"{SHEETS_BY_KEY[k].label} {n} dòng" for k, n in done.kept.items() if k != "CoQuan")
+    say(f"Giữ: thông tin cơ quan (năm đánh giá {done.year}), {kept}.")
+    if done.gone:
+        say(f"Không chép {len(done.gone)} người đã đánh dấu «Đã nghỉ, chuyển đi»: {', '.join(done.gone)}.")
+    if done.cleared:
+        cleared = ", ".join(f"{SHEETS_BY_KEY[k].label} ({n} dòng)" for k, n in done.cleared.items())
+        say(f"Để trống cho năm mới: {cleared}. Kỷ luật còn hiệu lực sang năm {done.year} (nếu có) cần nhập lại ở sheet KyLuat.")
+    say("Cột «Tự xếp loại», «Mức xếp loại của cấp có thẩm quyền», số tháng công tác, ghi chú của năm cũ đã được xóa; "
+        f"ngày lập và hạn nộp Sở Nội vụ để trống. Điền số liệu năm mới rồi kiểm tra: hoso check {done.dest}")
 
 
 @cli.command()
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="In danh sách lỗi dạng JSON ra stdout.")
-def check(workbook: Path, as_json: bool) -> None:
+@click.option("--danh-dau", "marked", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="BAN_SAO.xlsx",
+              help="Ghi một bản sao của sổ: ô có lỗi tô màu, lời nhắn ở chú thích của ô, sheet đầu «KiemTra» liệt kê "
+                   "mọi lỗi kèm liên kết đến ô (sổ gốc không bị sửa).")
+def check(workbook: Path, as_json: bool, marked: Path | None) -> None:
     """Kiểm tra sổ Excel: liệt kê mọi lỗi (sheet, dòng, cột, giá trị, yêu cầu)."""
     from pipeline import api
     from pipeline.ingest.problems import ERROR, Problem
@@ -154,6 +197,12 @@ def check(workbook: Path, as_json: bool) -> None:
             click.echo(json.dumps([Problem(ERROR, "", exc.message, expected=exc.hint).as_json()],
                                   ensure_ascii=False, indent=2))
         raise
+    if marked is not None:
+        from pipeline.ingest import mark
+
+        cells = mark.write(workbook, marked, problems)
+        say(f"Đã ghi bản đánh dấu «{marked}»: {cells} ô được tô màu, {len(problems)} lỗi và cảnh báo ở sheet "
+            f"«{mark.SHEET}» (sổ gốc «{workbook}» không bị sửa).")
     if as_json:
         click.echo(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
     if problems and not as_json:
@@ -280,6 +329,21 @@ def verify(outdir: Path) -> None:
     say(f"Bộ hồ sơ «{outdir}» khớp manifest.json: {report.files} tệp, {report.people} người{done}.")
 
 
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--in-lai", "reprint", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Ghi các tờ cần in lại (lấy từ NEW) vào tệp PDF này.")
+def diff(old: Path, new: Path, reprint: Path | None) -> None:
+    """So sánh hai thư mục kết quả: văn bản nào thay đổi (người, văn bản, trang) và các tờ cần in lại."""
+    from pipeline import api
+
+    found = api.diff(old, new, reprint)
+    click.echo(found.listing(), nl=False)
+    say(found.summary(f"«{reprint}»" if reprint else "các tờ trong danh sách trên (thêm --in-lai TỆP.pdf để ghi thành một tệp)",
+                      since=f"«{old}»", details="danh sách trên"))
+
+
 @cli.group(invoke_without_command=True)
 @click.pass_context
 def templates(ctx: click.Context) -> None:
@@ -352,6 +416,7 @@ def _kill_soffice() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the click group and maps every failure to its exit code."""
     signal.signal(signal.SIGTERM, _on_sigterm)
+    cli_vi.full_summaries(cli)
     try:
         cli.main(args=argv, prog_name="hoso", standalone_mode=False)
     except click.exceptions.Abort:

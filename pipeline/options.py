@@ -20,6 +20,8 @@ class BuildOptions:
     rulebook: str | None = None  # --bo-quy-tac: overrides CoQuan.bo_quy_tac and the year
     today: dt.date | None = None  # "today" for the Sở Nội vụ deadline (default: the real date)
     pdfa: bool = False  # also write each form as PDF/A-2b beside its .docx
+    ghi_de: bool = False  # --ghi-de: overwrite files edited by hand in the output folder
+    doi_co_quan: bool = False  # --doi-co-quan: replace another agency's output in the folder
 
 
 @dataclass(frozen=True)
@@ -36,3 +38,5 @@ class BuildSummary:
     bundles_reused: int = 0
     han_nop: str = ""  # the Sở Nội vụ deadline: days left or overdue
     unchanged: bool = False  # nothing to do: the output folder already holds what these inputs give
+    thay_doi: str = ""  # one line: what changed since the previous build, what to print again
+    huong_dan: str = ""  # the reading guide (HUONG_DAN_IN.pdf) of the output folder

@@ -47,6 +47,7 @@ class OutputFolder:
         self._tidy()
         try:
             self.staging = self._staged = Path(tempfile.mkdtemp(prefix=f".{t.name}.dang-tao-", dir=self.parent))
+            _as_umask_allows(self.staging)
         except OSError as exc:
             self._unlock()
             raise _os_error(exc, self.parent) from exc
@@ -124,6 +125,13 @@ class OutputFolder:
                 self._lock_fh.close()
             finally:
                 self._lock_fh = None
+
+
+def _as_umask_allows(folder: Path) -> None:
+    """mkdtemp makes a 0700 folder; the output folder is readable by the group as the umask allows."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(folder, 0o777 & ~mask)
 
 
 _FULL = {errno.ENOSPC, errno.EDQUOT}

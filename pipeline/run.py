@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline import ingest, uptodate
+from pipeline import ingest, output_guard, uptodate
 from pipeline.bundle.build import write_bundles
 from pipeline.forms.fill import fill_documents
 from pipeline.forms.registry import Registry
 from pipeline.options import BuildOptions, BuildSummary
-from pipeline.output import OutputFolder, PreviousOutput, Staged
+from pipeline.output import OutputFolder, PreviousOutput, Staged, manifest_of
 from pipeline.pdf import installation
 from pipeline.pdf.cache import BlobCache, PdfCache, data_key
 from pipeline.pdf.convert import convert_documents
@@ -28,7 +28,7 @@ from pipeline.plan import make_plan
 from pipeline.rating import rate
 from pipeline.rating.rulebooks import notes_for
 from pipeline.rating.summary import warning_lines
-from pipeline.submission import ratings_file, ratings_xlsx
+from pipeline.submission import changes, guide, ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
 from pipeline.submission.package import depends_on_today, finish_submission, prepare_submission
 
@@ -49,6 +49,11 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     campaign = ingest.load(workbook)
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
+    previous = manifest_of(outdir)  # what the folder holds: nothing in it is lost silently
+    output_guard.check_agency(previous, campaign, workbook, Path(outdir), allowed=options.doi_co_quan, log=log)
+    output_guard.check_hand_edits(Path(outdir), previous, allowed=options.ghi_de, log=log)
+    asked = options  # the key records what was asked: asked again into this folder, nothing is to do
+    options = output_guard.widen_selection(previous, options, campaign, Path(outdir), log)
     ratings = rate(campaign, rulebook=options.rulebook)
     for note in notes_for(ratings.bo_quy_tac):  # one line per rulebook whose texts are unconfirmed
         log("Ghi chú: " + note)
@@ -93,12 +98,25 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         files.scan()  # any staged file not known yet: read and hashed once, a few at a time
         sub = finish_submission(prepared, files, plan, conv.pdfs, pdfs, pages=pages, units=options.units,
                                 persons=options.persons, log=log)
+        fingerprints = changes.person_fingerprints(campaign)
+        changed = changes.compare(
+            manifest_of(out.target),
+            changes.staged_view(files.known, bundles.persons, bundles.units, sub.manifest, fingerprints, options.duplex),
+            old_root=out.target, new_root=stage, duplex=options.duplex)
+        changes.write(changed, files, source_root=stage)
+        guide.write(files, blobs=blobs, campaign=campaign, plan=plan, registry=registry, persons=bundles.persons,
+                    units=bundles.units, submission=sub.manifest.get("nop_so_noi_vu"), deadline=sub.deadline,
+                    duplex=options.duplex, today=today,
+                    pages={rel: k.pages for rel, k in files.known.items() if k.pages is not None})
         manifest = build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,
                                   persons=bundles.persons, units=bundles.units, known=files.known,
                                   pages_by_sha=files.pages_by_sha)
         manifest.update(sub.manifest)
+        manifest[output_guard.AGENCY] = output_guard.agency_record(campaign, workbook)
+        manifest[changes.FINGERPRINTS] = fingerprints
+        manifest[changes.SECTION] = changed.as_json()
         documents = len(filled.items) + sub.documents
-        key = uptodate.input_key(campaign.source_sha256, Path(workbook).name, options, engine, made_by)
+        key = uptodate.input_key(campaign.source_sha256, Path(workbook).name, asked, engine, made_by)
         manifest[uptodate.RECORD] = uptodate.record(
             key, dated=today if depends_on_today(campaign) else None, people=len(plan.persons), documents=documents,
             pages=bundles.pages, bundles=bundles.built + bundles.reused)
@@ -106,7 +124,8 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         out.commit()
     return BuildSummary(len(plan.persons), documents, conv.converted, conv.reused, bundles.pages,
                         time.monotonic() - started, Path(outdir), filled.rendered, bundles.built, bundles.reused,
-                        sub.deadline.line if sub.deadline else "")
+                        sub.deadline.line if sub.deadline else "", thay_doi=changed.summary(f"«{Path(outdir) / changes.REPRINT}»"),
+                        huong_dan=str(Path(outdir) / guide.PDF))
 
 
 def reconstructed_note(plan, registry: Registry) -> str:

@@ -25,6 +25,7 @@ from workbook_factory import with_strengths
 
 from pipeline import api, ingest, uptodate
 from pipeline.cli import main
+from pipeline.errors import OutputError
 from pipeline.forms.registry import Registry
 from pipeline.plan import make_plan
 from pipeline.resources import templates_dir
@@ -112,7 +113,12 @@ def test_a_changed_output_folder_is_rebuilt(change, ld, sample):
         manifest = json.loads(path.read_text(encoding="utf-8"))
         del manifest["files"][0]["mtime_ns"]
         path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    again = build_unit(sample, out, cache, TextConverter())
+    if change in ("grown", "same-size-touched"):  # an edited PDF is not overwritten unless told (--ghi-de)
+        with pytest.raises(OutputError, match="sửa tay"):
+            build_unit(sample, out, cache, TextConverter())
+        again = build_unit(sample, out, cache, TextConverter(), ghi_de=True)
+    else:
+        again = build_unit(sample, out, cache, TextConverter())
     assert not again.unchanged
     assert again.converted == 0  # from the cache
     assert victim.read_bytes() == original

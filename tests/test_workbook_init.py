@@ -34,7 +34,7 @@ def test_cli_writes_refuses_to_overwrite_and_forces(tmp_path, capsys, monkeypatc
     dest = tmp_path / "ho_so_danh_gia.xlsx"
     dest.write_bytes(b"clerk's work")
     code, _, err = run_cli(["init", "."], capsys)
-    assert code == 7 and "đã có; không ghi đè" in err and "--force" in err
+    assert code == 2 and "đã có; không ghi đè" in err and "--force" in err  # a usage error
     assert dest.read_bytes() == b"clerk's work"
     code, _, _ = run_cli(["init", ".", "--force"], capsys)
     assert code == 0 and dest.read_bytes()[:2] == b"PK"

@@ -335,6 +335,9 @@ def write(folder: Path, *, force: bool = False, year: int | None = None) -> Path
         os.close(fd)
         try:
             build(year).save(tmp)
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it 0600: readable by the group as the umask allows
             os.replace(tmp, dest)
         finally:
             if os.path.exists(tmp):

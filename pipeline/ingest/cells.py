@@ -288,10 +288,23 @@ def _date(value: object) -> dt.date:
     try:
         d = dt.date(int(year), int(month), int(day))
     except ValueError:
+        swapped = _month_first(int(year), int(month), int(day))
+        if swapped is not None:
+            raise Bad("ngày theo dạng ngày/tháng/năm (dd/mm/yyyy)",
+                      f"Ngày không có thật nếu đọc ngày trước, tháng sau; ô có vẻ ghi theo kiểu tháng/ngày/năm "
+                      f"(kiểu Mỹ): nếu vậy, ngày đúng là {swapped:%d/%m/%Y}.") from None
         raise Bad("một ngày có thật theo dạng dd/mm/yyyy, ví dụ 05/11/2024", "Ngày không có thật.") from None
     if not 1900 <= d.year <= 2100:
         raise Bad(_DATE_EXPECTED, "Ngày không hợp lý.")
     return d
+
+
+def _month_first(year: int, first: int, second: int) -> dt.date | None:
+    """The date read month-first (`first` is the month), when only that reading is a real date."""
+    try:
+        return dt.date(year, second, first)
+    except ValueError:
+        return None
 
 
 _YES = {"co", "x", "1", "true", "yes", "y", "c", "dung", "phai"}
@@ -319,17 +332,36 @@ def _yesno(value: object) -> bool:
     raise Bad(_YESNO_EXPECTED)
 
 
-def _lookup(table: dict[str, str], expected: str) -> Callable[[object], str]:
+def _lookup(table: dict[str, str], expected: str, shown: dict[str, str] | None = None) -> Callable[[object], str]:
+    """`shown`: folded name -> the name a clerk writes, for "có phải «…»?" on a typo."""
     def convert(value: object) -> str:
         text = clean_text(value)
         code = table.get(fold(text))
         if code is None:
             code = table.get(compact(text))
         if code is None:
-            raise Bad(expected)
+            guess = _close(text, shown or {})
+            raise Bad(expected, f"Không có giá trị này; có phải «{guess}»?" if guess else None)
         return code
 
     return convert
+
+
+def _close(text: str, shown: dict[str, str]) -> str | None:
+    import difflib
+
+    key = fold(text)
+    found = difflib.get_close_matches(key, list(shown), n=1, cutoff=0.6)
+    if not found:  # a code with two letters swapped or one missing: compare as written, without case
+        upper = {name.upper(): name for name in shown.values() if len(name) <= 8}
+        found_code = difflib.get_close_matches(text.upper(), list(upper), n=1, cutoff=0.5) if len(text) <= 8 else []
+        return upper[found_code[0]] if found_code else None
+    return shown[found[0]]
+
+
+def _shown_names(choices: dict[str, str], *, codes: bool = False) -> dict[str, str]:
+    """The clerk's word for each code and label: the label (a level: its short code, HTT)."""
+    return {fold(name): code if codes else label for code, label in choices.items() for name in (label, code)}
 
 
 def _choices_table(choices: dict[str, str]) -> dict[str, str]:
@@ -373,10 +405,10 @@ def converter(col: schema.Column) -> Callable[[object], object]:
     if kind in simple:
         convert = simple[kind]
     elif kind == schema.LEVEL:
-        convert = _lookup(_level_table(), _LEVEL_EXPECTED)
+        convert = _lookup(_level_table(), _LEVEL_EXPECTED, _shown_names(schema.LEVELS, codes=True))
     elif kind == schema.CODE:
         assert col.choices, col.key
-        convert = _lookup(_choices_table(col.choices), choices_expected(col.choices))
+        convert = _lookup(_choices_table(col.choices), choices_expected(col.choices), _shown_names(col.choices))
     else:
         raise ValueError(f"unknown column kind {kind!r}")
     if kind in (schema.ID, schema.YESNO, schema.LEVEL, schema.CODE):

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from pipeline.errors import ValidationFailed
-from pipeline.ingest import schema
+from pipeline.ingest import cells, schema, stale
 from pipeline.ingest.contradictions import contradictions
 from pipeline.ingest.model import (
     Agency,
@@ -129,6 +129,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
     if row is None:
         return None
     v = row.values
+    _collapse_spaces(row, "nguoi_dung_dau", schema.CO_QUAN.column("nguoi_dung_dau").label, problems)
     if year:
         for key in ("ngay_lap", "han_nop_so_noi_vu", "ngay_tu_danh_gia", "ngay_quyet_dinh", "ngay_thong_bao",
                     "ngay_bao_cao"):
@@ -265,6 +266,7 @@ def _people(data, units: dict[str, str], year: int | None, rulebook, problems, b
     people = []
     for row in sheet.rows:
         v = row.values
+        _collapse_spaces(row, "ho_ten", "Họ và tên", problems)
         unit_ok = _check_unit(row, units, problems)
         months, absent = v.get("so_thang_cong_tac", 12), v.get("so_thang_nghi", 0)
         if absent > months:
@@ -311,6 +313,16 @@ def _people(data, units: dict[str, str], year: int | None, rulebook, problems, b
     return people
 
 
+def _collapse_spaces(row: Row, key: str, label: str, problems) -> None:
+    """Two spaces inside a name (a name is compared with other cells and printed): one, with a warning."""
+    value = row.values.get(key)
+    if isinstance(value, str) and "  " in value:
+        collapsed = " ".join(value.split())
+        problems.append(_p(WARNING, row, key, f"«{label}» có khoảng trắng thừa giữa các chữ; đã bỏ bớt.", value=value,
+                           expected=f"«{collapsed}» (sửa trong sổ để khớp với các ô khác)"))
+        row.values[key] = collapsed
+
+
 def _check_unit(row: Row, units: dict[str, str] | None, problems) -> bool:
     code = row.values.get("ma_don_vi")
     if code is None:
@@ -343,15 +355,61 @@ def _check_heads(data, sheet: SheetData, units: dict[str, str] | None, problems)
     for code, rows in heads.items():
         first = rows[0]
         name = first.values.get("ho_ten", first.values.get("ma_so", ""))
+        agency_head = _agency_head(data)
         for extra in rows[1:]:
+            leader = agency_head and any(_same_person(r.values.get("ho_ten", ""), agency_head) for r in (first, extra))
+            hint = (f"; {agency_head} là người đứng đầu cơ quan (sheet CoQuan): lãnh đạo cơ quan (người đứng đầu, các "
+                    "cấp phó) khai ở một đơn vị riêng, ví dụ mã LD «Lãnh đạo cơ quan» ở sheet DonVi, với vai trò "
+                    "«Người đứng đầu» / «Cấp phó»; trưởng phòng giữ vai trò «Người đứng đầu» của phòng") if leader else ""
             problems.append(_p(ERROR, extra, "vai_tro", f"Đơn vị «{code}» có hơn một người đứng đầu (đã có {name}, "
-                               f"dòng {first.number}).", value="truong",
-                               expected="mỗi đơn vị một người đứng đầu; người khác ghi «Cấp phó» hoặc «Công chức, viên chức, NLĐ»"))
+                               f"dòng {first.number}).", value=schema.VAI_TRO["truong"],
+                               expected="mỗi đơn vị một người đứng đầu; người khác ghi «Cấp phó» hoặc «Công chức, viên "
+                                        "chức, NLĐ»" + hint))
+    _check_agency_leaders(data, sheet, units, heads, problems)
     unit_rows = {r.values["ma_don_vi"]: r for r in data["DonVi"].rows if "ma_don_vi" in r.values} if "DonVi" in data else {}
     for code in sorted(staffed - set(heads)):
-        message = f"Đơn vị «{code}» không có người đứng đầu (vai trò «truong»); cuộc họp sẽ do cấp phó chủ trì."
+        message = (f"Đơn vị «{code}» không có người đứng đầu (vai trò «{schema.VAI_TRO['truong']}»); cuộc họp sẽ do "
+                   "cấp phó chủ trì.")
         row = unit_rows.get(code)
         problems.append(_p(WARNING, row, "ma_don_vi", message, value=code) if row else Problem(WARNING, sheet.name, message))
+
+
+LEADERS_HINT = ("lãnh đạo cơ quan (người đứng đầu và các cấp phó của cơ quan) khai ở một đơn vị riêng, ví dụ mã LD "
+                "«Lãnh đạo cơ quan» ở sheet DonVi, với vai trò «Người đứng đầu» / «Cấp phó»; họ được họp, đánh giá và "
+                "lập hồ sơ trong đơn vị đó (bộ nộp Sở Nội vụ có hồ sơ cá nhân của họ)")
+
+
+def _check_agency_leaders(data, sheet: SheetData, units, heads: dict[str, list[Row]], problems) -> None:
+    """The agency's head or a deputy (by name, or by a post naming the head's post, e.g. «Phó Chánh Văn
+    phòng») placed in a unit that has its own head: a warning that says how to model them."""
+    row = _agency_row(data)
+    title = row.values.get("chuc_vu_nguoi_dung_dau") if row else None
+    head = _agency_head(data)
+    if not head and not isinstance(title, str):
+        return
+    for r in sheet.rows:
+        v = r.values
+        code = units.get(str(v.get("ma_don_vi", "")).casefold())
+        unit_heads = [h for h in heads.get(code, []) if h is not r]
+        if code is None or not unit_heads or len(heads.get(code, [])) > 1:
+            continue  # no other head; or several heads: that error already says how to model leaders
+        is_head = bool(head) and _same_person(v.get("ho_ten", ""), head)
+        is_deputy = isinstance(title, str) and title.strip() and title.casefold() in str(v.get("chuc_vu", "")).casefold()
+        if (is_head or is_deputy) and not any(_same_person(h.values.get("ho_ten", ""), head) for h in unit_heads):
+            who = "người đứng đầu cơ quan (sheet CoQuan)" if is_head else f"lãnh đạo cơ quan («{v.get('chuc_vu')}»)"
+            problems.append(_p(WARNING, r, "ma_don_vi", f"{v.get('ho_ten', v.get('ma_so', ''))} là {who} nhưng được "
+                               f"khai trong đơn vị «{code}», đơn vị đã có người đứng đầu riêng "
+                               f"({unit_heads[0].values.get('ho_ten', '')}).", value=code, expected=LEADERS_HINT))
+
+
+def _agency_head(data) -> str:
+    row = _agency_row(data)
+    name = row.values.get("nguoi_dung_dau") if row else None
+    return name if isinstance(name, str) else ""
+
+
+def _same_person(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 # -- per-person sheets ----------------------------------------------------------------------------
@@ -493,7 +551,7 @@ def _disciplines(data, people, members: set[str], year, problems) -> list[Discip
             ok = False
         if v["loai_ky_luat"] == "dang" and v["ma_so"] not in members:
             problems.append(_p(WARNING, row, "loai_ky_luat", "Kỷ luật đảng của người không phải đảng viên (sheet Nhân sự).",
-                               value="dang", expected="«Kỷ luật hành chính», hoặc ghi Có ở cột «Đảng viên» của người này"))
+                               value=schema.LOAI_KY_LUAT["dang"], expected="«Kỷ luật hành chính», hoặc ghi Có ở cột «Đảng viên» của người này"))
         if ok:
             out.append(Discipline(v["ma_so"], v["loai_ky_luat"], eff, v.get("hinh_thuc", ""), v.get("so_quyet_dinh", ""),
                                   v.get("ma_hanh_vi", ""), v.get("da_tinh_nam"), v.get("lien_quan_cong_vu", True),
@@ -519,7 +577,8 @@ def _emulation(data, people, problems) -> list[EmulationProposal]:
         ident = (v["ma_so"], v["danh_hieu"])
         if ident in seen:
             problems.append(_p(ERROR, row, "danh_hieu", f"Trùng đề nghị danh hiệu cho cùng người (đã có ở dòng {seen[ident]}).",
-                               value=v["danh_hieu"], expected="mỗi người một dòng cho mỗi danh hiệu"))
+                               value=schema.DANH_HIEU.get(v["danh_hieu"], v["danh_hieu"]),
+                               expected="mỗi người một dòng cho mỗi danh hiệu"))
             bad = True
         seen.setdefault(ident, row.number)
         if not bad:
@@ -786,6 +845,36 @@ def _texts(data, people, problems, build: bool = True) -> dict[str, MappingProxy
     return out
 
 
+def _one_message_per_bad_id(data, problems: list[Problem]) -> list[Problem]:
+    """A person's code that cannot be read in NhanSu is one error there, which names the other
+    cells using it: the same bad code elsewhere, or the code as it was meant ("NS 01" for "NS-01"),
+    is not reported again on every sheet."""
+    people = data.get("NhanSu")
+    where = people.headers.get("ma_so") if people is not None else None
+    if where is None:
+        return problems
+    bad = {cells.compact(p.value): p for p in problems
+           if p.is_error and p.sheet == people.name and p.column == where[0] and p.value and p.row}
+    if not bad:
+        return problems
+    id_columns = {sheet.name: sheet.headers["ma_so"][0] for key, sheet in data.items()
+                  if key != "NhanSu" and "ma_so" in sheet.headers}
+    kept, uses = [], defaultdict(list)
+    for p in problems:
+        origin = bad.get(cells.compact(p.value)) if p.value and id_columns.get(p.sheet) == p.column else None
+        if origin is not None and p.is_error:
+            uses[id(origin)].append(f"{p.sheet} ô {p.cell}")
+            continue
+        kept.append(p)
+    out = []
+    for p in kept:
+        if id(p) in uses:
+            p = replace(p, message=p.message + f" Mã này còn được nhắc ở: {', '.join(uses[id(p)])} "
+                        "(kiểm tra lại các ô đó sau khi sửa).")
+        out.append(p)
+    return out
+
+
 def _sorted(problems: list[Problem]) -> list[Problem]:
     """Grouped by sheet (in the order sheets first appear), then by row and column."""
     order: dict[str, int] = {}
@@ -848,7 +937,8 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     leaders = _leaders(data)
     periods, products = _periods(data, declared, leaders, year, rulebook, problems)
     _check_coverage(data, periods, year, problems)
-    problems = _sorted(problems)
+    problems.extend(stale.check(data, year, path))
+    problems = _sorted(_one_message_per_bad_id(data, problems))
     if any(p.is_error for p in problems) or agency is None:
         return None, problems
     campaign = Campaign(

@@ -25,7 +25,7 @@ from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_letter
 MAX_ROWS = 60_000  # data rows per sheet
 MAX_CELL_CHARS = cells.MAX_CELL_CHARS
 # Sheets `hoso init` adds for the clerk; never warned about.
-AUX_SHEETS = frozenset(cells.compact(n) for n in ("HuongDan", "Hướng dẫn", "DanhMuc", "Danh mục"))
+AUX_SHEETS = frozenset(cells.compact(n) for n in ("HuongDan", "Hướng dẫn", "DanhMuc", "Danh mục", "KiemTra", "Kiểm tra"))
 _SUFFIX = re.compile(r"\s*(\([^()]*\)|\*|:)\s*$")
 
 FORMULA_MESSAGE = ("Ô chứa công thức nhưng tệp chưa lưu kết quả tính (thường do tệp được tạo bằng một chương trình "
@@ -203,12 +203,19 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
     if number != 1 or not _looks_like_header(spec, header):
         ahead = [first, *islice(rows_iter, 10)]
         found = next((n for n, row in ahead if _looks_like_header(spec, row)), None)
-        if number != 1 or found is not None:
-            where = f"đang ở dòng {found}" if found else "dòng 1 đang trống"
-            problems.append(Problem(ERROR, sheet, f"Dòng tiêu đề phải là dòng 1 ({where}); sheet chưa được đọc.", row=1,
+        if found is not None:  # a title (or blank) row above the header: said once, the rest still read
+            problems.append(Problem(ERROR, sheet, f"Dòng tiêu đề phải là dòng 1 (đang ở dòng {found}); phía trên là dòng "
+                                    "tên bảng hoặc dòng trống. Các dòng dữ liệu bên dưới vẫn được kiểm tra.", row=1,
                                     expected="tiêu đề các cột ở dòng 1 (xóa các dòng trống hoặc dòng tên bảng phía trên)"))
+            at = next(i for i, (n, _row) in enumerate(ahead) if n == found)
+            header = ahead[at][1]
+            rows_iter = chain(ahead[at + 1:], rows_iter)
+        elif number != 1:
+            problems.append(Problem(ERROR, sheet, "Dòng tiêu đề phải là dòng 1 (dòng 1 đang trống); sheet chưa được đọc.",
+                                    row=1, expected="tiêu đề các cột ở dòng 1 (xóa các dòng trống phía trên)"))
             return SheetData(spec, sheet, [], {})
-        rows_iter = chain(ahead[1:], rows_iter)
+        else:
+            rows_iter = chain(ahead[1:], rows_iter)
     headers, index = _header_map(spec, header, sheet, problems)
     # column index -> (key, converter, cache, column, letter, header). The cache maps a text cell to
     # its typed value for columns whose texts repeat (codes, levels, yes/no, posts, units…), so each

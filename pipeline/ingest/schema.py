@@ -175,6 +175,9 @@ NHAN_SU = Sheet(
         C("van_ban_ket_luan", "Văn bản kết luận", help="Số, ngày văn bản kết luận của hai cột trên; ghi trong lý do xếp loại",
           width=20),
         C("ghi_chu", "Ghi chú", width=24),
+        C("da_nghi", "Đã nghỉ, chuyển đi", YESNO,
+          help="Có: người này đã nghỉ hưu, nghỉ việc hoặc chuyển công tác; «hoso init --tu» không chép sang sổ năm sau "
+               "(năm nay vẫn được đánh giá như mọi người)", width=10),
     ),
 )
 

@@ -1,0 +1,92 @@
+"""`hoso check WORKBOOK --danh-dau COPY.xlsx`: the problems shown where the clerk works.
+
+A copy of the workbook (the original is only read) where every cell a problem names is filled —
+red for an error, yellow for a warning — and carries the messages as a cell comment; a problem
+that names a row but no column marks the row's first cell. A first sheet `KiemTra` lists every
+problem (level, sheet, cell, column, message, value found, what is expected) with a link to its
+cell; problems of the file or of a whole sheet are listed there only. `KiemTra` is one of the
+reader's auxiliary sheets, so the marked copy can itself be checked and built.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from pipeline.errors import InputUnreadable, OutputError
+
+SHEET = "KiemTra"
+ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
+
+
+def write(workbook: Path, dest: Path, problems: list) -> int:
+    """Write the marked copy; returns the number of cells marked."""
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    workbook, dest = Path(workbook), Path(dest)
+    if dest.exists() and os.path.samefile(workbook, dest):
+        raise OutputError(f"«{dest}» là chính sổ đang kiểm tra; bản đánh dấu phải là một tệp khác (sổ gốc không bao giờ bị sửa).")
+    try:
+        wb = load_workbook(workbook)
+    except Exception as exc:  # noqa: BLE001 — check already read it; openpyxl may still refuse
+        raise InputUnreadable(f"Không mở được «{workbook}» để tạo bản đánh dấu: {exc}.") from exc
+    if SHEET in wb.sheetnames:
+        del wb[SHEET]
+    fills = {True: PatternFill("solid", fgColor=ERROR_FILL), False: PatternFill("solid", fgColor=WARNING_FILL)}
+    notes: dict[tuple[str, str], list] = {}
+    for p in problems:
+        if p.sheet in wb.sheetnames and p.row:
+            notes.setdefault((p.sheet, f"{p.column or 'A'}{p.row}"), []).append(p)
+    for (sheet, ref), items in notes.items():
+        cell = wb[sheet][ref]
+        cell.fill = fills[any(p.is_error for p in items)]
+        text = "\n".join(("LỖI: " if p.is_error else "CẢNH BÁO: ") + p.text() for p in items)
+        cell.comment = Comment(text, "hoso check", width=420, height=max(120, 60 * len(items)))
+
+    ws = wb.create_sheet(SHEET, 0)
+    heads = ("STT", "Mức", "Sheet", "Ô", "Cột", "Thông báo", "Giá trị", "Cần")
+    widths = (6, 10, 14, 8, 22, 80, 24, 50)
+    for i, (head, width) in enumerate(zip(heads, widths, strict=True), start=1):
+        c = ws.cell(row=1, column=i, value=head)
+        c.font = Font(bold=True)
+        ws.column_dimensions[c.column_letter].width = width
+    for n, p in enumerate(problems, start=1):
+        r = n + 1
+        where = f"{p.column or 'A'}{p.row}" if p.row else ""
+        row = (n, "Lỗi" if p.is_error else "Cảnh báo", p.sheet or "(tệp)", where, p.header or "", p.message,
+               p.value or "", p.expected or "")
+        for i, value in enumerate(row, start=1):
+            c = ws.cell(row=r, column=i, value=value)
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=r, column=2).fill = fills[p.is_error]
+        if where and p.sheet in wb.sheetnames:
+            link = ws.cell(row=r, column=4)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{p.sheet}'!{where}",
+                                       tooltip=f"Đến ô {where} của sheet {p.sheet}")
+            link.font = Font(color="0563C1", underline="single")
+    if not problems:
+        ws.cell(row=2, column=6, value="Không có lỗi hay cảnh báo nào.")
+    ws.freeze_panes = "A2"
+    wb.active = 0
+    for other in wb.worksheets[1:]:
+        other.sheet_view.tabSelected = False
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".danh_dau_", suffix=".xlsx", dir=dest.parent)
+        os.close(fd)
+        try:
+            wb.save(tmp)
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)
+            os.replace(tmp, dest)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as exc:
+        raise OutputError(f"Không ghi được «{dest}» ({exc.strerror or exc}).") from exc
+    return len(notes)

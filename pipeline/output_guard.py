@@ -1,0 +1,146 @@
+"""Before a build replaces an output folder: nothing the clerk did there is lost silently.
+
+- **Hand edits**: a `.docx` or `.pdf` the manifest lists whose bytes are no longer what the build
+  wrote (someone typed a remark into a form) makes the build refuse, naming the files, unless told
+  to overwrite (`--ghi-de`); the previous output is left exactly as it was.
+- **Another agency**: the manifest records the agency (`co_quan`: `ten_co_quan` and the workbook's
+  file name); a workbook of another agency into that folder — another `ten_co_quan`, or the same
+  name with other staff (fewer than half of the people's codes in common) — is refused, naming
+  both, unless told (`--doi-co-quan`).
+- **A narrower selection**: `--person`/`--unit` into a folder holding a build of more people keeps
+  them: the selection is widened to what the folder holds (a full build stays full; selections are
+  joined). Their documents come from the caches, so only the selected people cost anything, and
+  the unit dossiers and the Sở Nội vụ package are still assembled with everyone.
+
+Only the standard library is imported here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from pipeline.errors import OutputError
+from pipeline.options import BuildOptions
+from pipeline.output import listed_files, still_as_recorded
+
+AGENCY = "co_quan"  # manifest section: the agency and workbook that made the folder
+EDITABLE = (".docx", ".pdf", ".xlsx")  # what a clerk opens and may type into
+OVERWRITE_OPTION = "--ghi-de"
+OTHER_AGENCY_OPTION = "--doi-co-quan"
+SHOWN = 10  # files named in a message; the rest are counted
+
+
+def agency_record(campaign, workbook: Path) -> dict:
+    return {"ten_co_quan": campaign.agency.ten_co_quan, "tep_dau_vao": Path(workbook).name}
+
+
+def _same_name(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", s).split()).casefold()
+
+    return norm(a) == norm(b)
+
+
+def check_agency(previous: dict | None, campaign, workbook: Path, outdir: Path, *, allowed: bool,
+                 log: Callable[[str], None]) -> None:
+    prev = (previous or {}).get(AGENCY)
+    if not isinstance(prev, dict) or not isinstance(prev.get("ten_co_quan"), str):
+        return  # an empty folder, or one built before the agency was recorded
+    new = agency_record(campaign, workbook)
+    held = {p.get("ma_so") for p in (previous or {}).get("ca_nhan", []) if isinstance(p, dict)}
+    staff = {p.ma_so for p in campaign.people}
+    shared = len(held & staff)
+    if _same_name(prev["ten_co_quan"], new["ten_co_quan"]):
+        if not held or not staff or shared * 2 >= min(len(held), len(staff)):
+            return
+        # the same name, other staff: another agency's workbook (or a template copied without renaming)
+        both = (f"Thư mục «{outdir}» đang chứa hồ sơ của «{prev['ten_co_quan']}» tạo từ sổ «{prev.get('tep_dau_vao', '?')}» "
+                f"({len(held)} người), còn sổ «{new['tep_dau_vao']}» có {len(staff)} người mà chỉ {shared} người trùng mã "
+                "số: có vẻ là sổ của cơ quan khác")
+    else:
+        both = (f"Thư mục «{outdir}» đang chứa hồ sơ của «{prev['ten_co_quan']}» (tạo từ sổ "
+                f"«{prev.get('tep_dau_vao', '?')}»), còn sổ «{new['tep_dau_vao']}» là của «{new['ten_co_quan']}»")
+    if not allowed:
+        raise OutputError(
+            f"{both}. Để không thay mất hồ sơ của cơ quan kia, hãy chọn thư mục kết quả khác (-o THƯ_MỤC); "
+            f"nếu đúng là muốn thay bằng hồ sơ của «{new['ten_co_quan']}», chạy lại với {OTHER_AGENCY_OPTION}. "
+            "Kết quả cũ được giữ nguyên.")
+    log(f"Ghi chú: {both}; theo {OTHER_AGENCY_OPTION}, hồ sơ cũ được thay.")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def edited_files(folder: Path, previous: dict | None) -> list[str]:
+    """The .docx/.pdf/.xlsx files the manifest lists that are still there with other bytes than the
+    build wrote (a file with its recorded size and modification time is not read)."""
+    out = []
+    for entry in listed_files(previous or {}):
+        rel = entry["path"]
+        if not rel.lower().endswith(EDITABLE) or still_as_recorded(folder, entry):
+            continue
+        path = Path(folder) / rel
+        try:
+            if not path.is_file() or path.is_symlink():
+                continue  # deleted: nothing to lose
+            if _sha256(path) != entry["sha256"]:
+                out.append(rel)
+        except OSError:
+            continue
+    return out
+
+
+def check_hand_edits(folder: Path, previous: dict | None, *, allowed: bool, log: Callable[[str], None]) -> list[str]:
+    edited = edited_files(folder, previous)
+    if not edited:
+        return edited
+    shown = "\n".join(f"  - {rel}" for rel in edited[:SHOWN])
+    more = f"\n  … và {len(edited) - SHOWN} tệp khác" if len(edited) > SHOWN else ""
+    if not allowed:
+        raise OutputError(
+            f"{len(edited)} tệp trong «{folder}» đã được sửa tay sau lần tạo trước; tạo lại sẽ ghi đè và làm mất "
+            f"phần đã sửa:\n{shown}{more}\n"
+            "Hãy đưa phần đã sửa vào sổ Excel (nội dung tự đánh giá, ưu điểm, khuyết điểm, phương hướng: sheet "
+            "TuDanhGia; họ tên, chức vụ, nơi cư trú: sheet NhanSu; lời văn in sẵn của mẫu: hoso templates export — "
+            "xem docs/workbook.md, mục «Sửa văn bản đã tạo»), hoặc chép các tệp trên ra nơi khác, rồi chạy lại với "
+            f"{OVERWRITE_OPTION}. Kết quả cũ được giữ nguyên.")
+    log(f"Ghi chú: theo {OVERWRITE_OPTION}, ghi đè {len(edited)} tệp đã sửa tay:\n{shown}{more}")
+    return edited
+
+
+def widen_selection(previous: dict | None, options: BuildOptions, campaign, outdir: Path,
+                    log: Callable[[str], None]) -> BuildOptions:
+    """--person/--unit into a folder holding more people: the selection the folder holds joined
+    with the new one (a full build stays full), so that no dossier is removed."""
+    if not (options.units or options.persons) or not previous or not isinstance(previous.get("ca_nhan"), list):
+        return options
+    held = {p.get("ma_so") for p in previous["ca_nhan"] if isinstance(p, dict)}
+    scope = previous.get("pham_vi") if isinstance(previous.get("pham_vi"), dict) else {}
+    people = {p.ma_so for p in campaign.people}
+    units = {u.ma_don_vi for u in campaign.units}
+    asked = ", ".join(sorted(options.persons | options.units))
+    if scope.get("toan_bo", True) or (scope.get("nguoi") and (options.units or scope.get("don_vi"))) \
+            or (scope.get("don_vi") and options.persons):
+        widened = replace(options, units=frozenset(), persons=frozenset())
+        whole = True
+    elif scope.get("nguoi"):
+        widened = replace(options, persons=frozenset(options.persons | (set(scope["nguoi"]) & people)))
+        whole = False
+    else:
+        widened = replace(options, units=frozenset(options.units | (set(scope.get("don_vi") or ()) & units)))
+        whole = False
+    if widened == options or not (held - set(options.persons)):
+        return options
+    what = "của cả cơ quan" if whole else "của nhiều người hơn"
+    log(f"Ghi chú: thư mục «{outdir}» đang giữ hồ sơ {what}: tạo lại hồ sơ của {asked} và giữ hồ sơ của những người "
+        "khác (hồ sơ đơn vị và bộ nộp Sở Nội vụ vẫn đủ người). Muốn chỉ có hồ sơ đã chọn, dùng thư mục khác (-o).")
+    return widened

@@ -1,0 +1,482 @@
+"""What changed since the last build of an output folder, and the sheets to print and sign again.
+
+Every build compares what it is about to swap in with the output it replaces (and `hoso diff OLD
+NEW` compares two output folders the same way), from the two manifests:
+
+- a **document** is signed again when its `.docx` has another SHA-256 (its content changed) or it
+  is new; two-sided, also the later documents of a person's dossier whose first page moved (their
+  sheets hold other pages than before);
+- the **cover sheet** (cover and table of contents) of a person's or a unit's dossier changed when
+  the dossier's bytes changed and the cover's text differs from the previous one;
+- a document or cover whose **page numbers only** changed (moved in its dossier, another page total
+  at its foot, another page range in a table of contents) is listed apart (`renumbered`): not in
+  in_lai.pdf, nothing to sign again;
+- the Sở Nội vụ's own documents (report, summary table, public notice) changed when their PDF did;
+- a **person's data** changed when the fingerprint of every row about them in the workbook (NhanSu,
+  TuDanhGia, BieuQuyet, KyLuat, ThiDua, ChamDiem; manifest `du_lieu_nguoi`) differs: a vote
+  changes no person's own form but the unit's minutes, and the summary names that person.
+
+The pages to print again are taken from the dossier the clerk printed: a person's forms from the
+person's dossier (`ca_nhan/<đơn vị>/<mã số>.pdf`, with its page numbers), the unit's own documents
+(minutes, collective review, summary tables) from the unit's dossier, the agency's documents from
+`nop_so_noi_vu/`. When the dossiers are printed two-sided (the default; not with --no-duplex) a
+sheet carries two pages, so the range is widened to whole sheets (from the odd page before, to the
+even page after). `in_lai.pdf` holds those sheets in dossier order (units in their order; in each
+unit its documents and persons in review order; then the agency's documents), each run of pages
+starting on an odd page (a blank page completes a run of odd length), with one bookmark per
+document; `thay_doi.txt` lists them, with the same pages in the unit's dossier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CONTENT, NUMBERS = "noi_dung", "so_trang"  # what changed on a document: its words, or only its page numbers
+_DIGITS = re.compile(r"\d+")
+REPRINT = "in_lai.pdf"
+LISTING = "thay_doi.txt"
+SECTION = "thay_doi"  # manifest section of the comparison made by the build
+FINGERPRINTS = "du_lieu_nguoi"  # manifest: ma_so -> fingerprint of that person's rows
+AGENCY_KINDS = ("bao_cao_so_noi_vu", "bieu_tong_hop", "thong_bao_ket_qua")
+OWN_FILES = (REPRINT, LISTING)  # what the comparison itself writes: never compared
+
+
+def person_fingerprints(campaign) -> dict[str, str]:
+    """A digest of every row about each person (records' repr leaves out their cell references)."""
+    def rows(items, ma_so):
+        return [repr(x) for x in items if x.ma_so == ma_so]
+
+    out = {}
+    for p in campaign.people:
+        m = p.ma_so
+        parts = [repr(p), repr(sorted((campaign.texts.get(m) or {}).items())), repr(campaign.votes.get(m)),
+                 rows(campaign.disciplines, m), rows(campaign.emulation, m), rows(campaign.scores, m)]
+        out[m] = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
+    return out
+
+
+@dataclass
+class Change:
+    """One document (or cover sheet) to print again."""
+
+    bundle: str  # the PDF whose pages are printed again
+    first: int  # its pages in that PDF (1-based, inclusive)
+    last: int
+    title: str
+    why: str  # Vietnamese: "mới", "nội dung thay đổi", "số trang in trên văn bản thay đổi", …
+    ma_so: str = ""
+    ho_ten: str = ""
+    ma_don_vi: str = ""
+    ten_don_vi: str = ""
+    form: str = ""
+    unit_pages: tuple[int, int] | None = None  # the same pages in the unit's dossier (person documents)
+
+    @property
+    def who(self) -> str:
+        if self.ma_so:
+            return f"{self.ho_ten} ({self.ma_so})" if self.ho_ten else self.ma_so
+        if self.ma_don_vi:
+            return self.ten_don_vi or self.ma_don_vi
+        return "Cơ quan"
+
+    def as_json(self) -> dict:
+        out = {"tep": self.bundle, "trang_dau": self.first, "trang_cuoi": self.last, "tieu_de": self.title,
+               "mau": self.form, "ly_do": self.why, "ma_so": self.ma_so, "ho_ten": self.ho_ten,
+               "ma_don_vi": self.ma_don_vi}
+        if self.unit_pages:
+            out["trang_trong_ho_so_don_vi"] = list(self.unit_pages)
+        return out
+
+
+@dataclass
+class Changes:
+    first_build: bool
+    items: list[Change] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # Vietnamese descriptions of what is gone
+    renumbered: list[Change] = field(default_factory=list)  # same words, other page numbers: not signed again
+    people: list[tuple[str, str]] = field(default_factory=list)  # (ma_so, ho_ten) whose data changed
+    duplex: bool = True
+    sheets: list[tuple[str, int, int]] = field(default_factory=list)  # (bundle, first, last) to print
+    reprint_pages: int = 0  # pages of in_lai.pdf (blank pages included)
+
+    @property
+    def empty(self) -> bool:
+        return not self.items
+
+    def summary(self, reprint: str = REPRINT, *, since: str = "lần tạo trước", details: str = LISTING) -> str:
+        """One line for the console."""
+        if self.first_build:
+            return "Lần tạo đầu tiên ở thư mục này: chưa có lần trước để so sánh, chưa có gì phải in lại."
+        people = _names(self.people)
+        if self.empty:
+            tail = f" (dữ liệu thay đổi: {people})" if people else ""
+            gone = f"; {len(self.removed)} văn bản không còn" if self.removed else ""
+            return f"So với {since}: không văn bản nào thay đổi nội dung{gone}, không phải in lại{tail}."
+        shown = [f"{c.who} — {c.title} tr. {_range(c.first, c.last)}" for c in self.items[:6]]
+        more = f"; và {len(self.items) - 6} văn bản khác" if len(self.items) > 6 else ""
+        sheets = f"{self.reprint_pages // 2} tờ in hai mặt" if self.duplex else f"{self.reprint_pages} tờ"
+        line = f"So với {since}: {len(self.items)} văn bản thay đổi ({'; '.join(shown)}{more})"
+        if people:
+            line += f"; dữ liệu thay đổi: {people}"
+        if self.renumbered:
+            line += f"; {len(self.renumbered)} văn bản chỉ đổi số trang (không phải ký lại)"
+        return line + f". In lại và ký lại: {reprint} ({self.reprint_pages} trang, {sheets}); chi tiết: {details}."
+
+    def listing(self) -> str:
+        """thay_doi.txt: every document to print again, with its pages."""
+        lines = ["DANH SÁCH VĂN BẢN CẦN IN LẠI VÀ KÝ LẠI", ""]
+        if self.first_build:
+            lines.append("Lần tạo đầu tiên ở thư mục này: chưa có lần trước để so sánh.")
+            return "\n".join(lines) + "\n"
+        if self.people:
+            lines += ["Người có dữ liệu thay đổi trong sổ Excel: " + ", ".join(f"{n} ({m})" if n else m
+                                                                             for m, n in self.people), ""]
+        if self.empty:
+            lines.append("Không văn bản nào thay đổi nội dung: không phải in lại.")
+        else:
+            lines.append(f"Tệp {REPRINT} gom đúng các tờ cần in lại theo thứ tự hồ sơ"
+                         + (" (in hai mặt: mỗi văn bản bắt đầu ở mặt trước của một tờ)." if self.duplex else "."))
+            lines.append("")
+            for i, c in enumerate(self.items, 1):
+                where = f"trang {_range(c.first, c.last)} của {c.bundle}"
+                if c.unit_pages:
+                    where += f" (trong hồ sơ đơn vị don_vi/{c.ma_don_vi}.pdf: trang {_range(*c.unit_pages)})"
+                lines.append(f"{i}. {c.who} — {c.title}: {c.why}; {where}.")
+            lines += ["", "Các tờ cần in:"]
+            for bundle, a, b in self.sheets:
+                lines.append(f"  {bundle}: trang {_range(a, b)}")
+        if self.renumbered:
+            lines += ["", "Chỉ đổi số trang (nội dung không đổi, không phải ký lại; không có trong "
+                      f"{REPRINT} — in lại nếu muốn số trang của bản giấy khớp với tệp):"]
+            for c in self.renumbered:
+                lines.append(f"  - {c.who} — {c.title}: {c.why}; trang {_range(c.first, c.last)} của {c.bundle}.")
+        if self.removed:
+            lines += ["", "Không còn trong lần tạo này (hủy bản đã in nếu có):"]
+            lines += [f"  {r}" for r in self.removed]
+        return "\n".join(lines) + "\n"
+
+    def as_json(self) -> dict:
+        return {"lan_dau": self.first_build, "hai_mat": self.duplex,
+                "van_ban": [c.as_json() for c in self.items], "khong_con": self.removed,
+                "chi_doi_so_trang": [c.as_json() for c in self.renumbered],
+                "nguoi_thay_doi_du_lieu": [{"ma_so": m, "ho_ten": n} for m, n in self.people],
+                "in_lai": REPRINT if self.items else None, "so_trang_in_lai": self.reprint_pages,
+                "to_in": [{"tep": b, "trang_dau": a, "trang_cuoi": z} for b, a, z in self.sheets]}
+
+
+def _range(a: int, b: int) -> str:
+    return str(a) if a == b else f"{a}–{b}"
+
+
+def _names(people: list[tuple[str, str]], limit: int = 6) -> str:
+    shown = [f"{n} ({m})" if n else m for m, n in people[:limit]]
+    more = f" và {len(people) - limit} người khác" if len(people) > limit else ""
+    return ", ".join(shown) + more
+
+
+def _files(manifest: dict) -> dict[str, dict]:
+    files = manifest.get("files")
+    if not isinstance(files, list):
+        return {}
+    return {f["path"]: f for f in files if isinstance(f, dict) and isinstance(f.get("path"), str)}
+
+
+def _sha(files: dict[str, dict], rel: str) -> str | None:
+    entry = files.get(rel)
+    return entry.get("sha256") if entry else None
+
+
+def _names_from_ratings(root: Path | None) -> dict[str, str]:
+    if root is None:
+        return {}
+    try:
+        data = json.loads((root / "ket_qua_xep_loai.json").read_bytes())
+        return {p["ma_so"]: p.get("ho_ten", "") for p in data.get("nguoi", []) if isinstance(p, dict)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _pages(root: Path, rel: str, pages: Iterable[int]):
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO((root / rel).read_bytes()))
+        return [reader.pages[p - 1] for p in pages]
+    except Exception:  # noqa: BLE001 — an unreadable old dossier: its cover counts as changed
+        return None
+
+
+def _drawn(pages) -> list[bytes] | None:
+    """The content streams of pages (a cover drawn again from the same text gives the same bytes)."""
+    try:
+        out = []
+        for page in pages:
+            contents = page.get_contents()
+            out.append(contents.get_data() if contents is not None else b"")
+        return out
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _text(pages) -> list[str] | None:
+    try:
+        return [page.extract_text() or "" for page in pages]
+    except Exception:  # noqa: BLE001
+        return None
+
+
+class _Compare:
+    def __init__(self, old: dict, new: dict, old_root: Path | None, new_root: Path | None) -> None:
+        self.old, self.new = old, new
+        self.old_root, self.new_root = old_root, new_root
+        self.old_files, self.new_files = _files(old), _files(new)
+
+    def changed_file(self, rel_old: str, rel_new: str) -> bool:
+        a, b = _sha(self.old_files, rel_old), _sha(self.new_files, rel_new)
+        return a is None or a != b
+
+    def cover_changed(self, rel_old: str | None, rel_new: str, pages_old: int, pages_new: int) -> str | None:
+        """CONTENT when the cover's words changed, NUMBERS when only its numbers did (the page
+        ranges of its table of contents), None when it is the same."""
+        if rel_old is None or pages_old != pages_new:
+            return CONTENT
+        if not self.changed_file(rel_old, rel_new):
+            return None
+        if self.old_root is None or self.new_root is None or pages_new < 1:
+            return CONTENT
+        old_pages = _pages(self.old_root, rel_old, range(1, pages_old + 1))
+        new_pages = _pages(self.new_root, rel_new, range(1, pages_new + 1))
+        if old_pages is None or new_pages is None:
+            return CONTENT
+        drawn = _drawn(old_pages)
+        if drawn is not None and drawn == _drawn(new_pages):
+            return None  # the same operators: the same cover (text is read only when they differ)
+        a, b = _text(old_pages), _text(new_pages)
+        if a is None or b is None:
+            return CONTENT
+        if a == b:
+            return None
+        return NUMBERS if [_DIGITS.sub("#", t) for t in a] == [_DIGITS.sub("#", t) for t in b] else CONTENT
+
+
+def _doc_why(old_doc: dict | None, docx_changed: bool, doc: dict, total_changed: bool = False) -> tuple[str, str] | None:
+    """(why, CONTENT or NUMBERS) for a document to print again; None when it is the same.
+    `total_changed`: its dossier has another number of pages, printed on every page («Trang 3/10»)."""
+    if old_doc is None:
+        return "văn bản mới", CONTENT
+    if docx_changed:
+        return "nội dung thay đổi", CONTENT
+    if (old_doc.get("trang_dau"), old_doc.get("so_trang")) != (doc.get("trang_dau"), doc.get("so_trang")):
+        return "số trang in ở chân trang thay đổi (văn bản đứng trước thêm hoặc bớt trang)", NUMBERS
+    if total_changed:
+        return "tổng số trang in ở chân trang thay đổi (hồ sơ thêm hoặc bớt trang)", NUMBERS
+    return None
+
+
+def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Path | None,
+            duplex: bool | None = None) -> Changes:
+    """The changes from the output described by manifest `old` (None: no previous build) to `new`."""
+    if duplex is None:
+        duplex = bool((new.get(SECTION) or {}).get("hai_mat", True))
+    if not old or not isinstance(old.get("ca_nhan"), list):
+        return Changes(first_build=True, duplex=duplex)
+    cmp = _Compare(old, new, old_root, new_root)
+    result = Changes(first_build=False, duplex=duplex)
+    names = {**_names_from_ratings(old_root), **_names_from_ratings(new_root)}
+    old_people = {p["ma_so"]: p for p in old.get("ca_nhan", []) if isinstance(p, dict) and "ma_so" in p}
+    new_people = {p["ma_so"]: p for p in new.get("ca_nhan", []) if isinstance(p, dict) and "ma_so" in p}
+    old_units = {u["ma_don_vi"]: u for u in old.get("don_vi", []) if isinstance(u, dict) and "ma_don_vi" in u}
+    unit_names = {}
+    sub = new.get("nop_so_noi_vu") or {}
+    for f in sub.get("tep", []) if isinstance(sub, dict) else []:
+        if f.get("loai") == "don_vi" and f.get("ma_don_vi"):
+            unit_names[f["ma_don_vi"]] = f.get("tieu_de", "").removeprefix("Hồ sơ đơn vị: ")
+
+    def add(kind: str, change: Change) -> None:
+        (result.items if kind == CONTENT else result.renumbered).append(change)
+
+    def pages_of(files: dict[str, dict], rel: str) -> int:
+        entry = files.get(rel) or {}
+        return entry.get("pages") if isinstance(entry.get("pages"), int) else 0
+
+    def person_changes(person: dict, unit_start: int | None, ten_don_vi: str) -> None:
+        m, u = person["ma_so"], person.get("ma_don_vi", "")
+        old_p = old_people.get(m)
+        docs = [d for d in person.get("tai_lieu", []) if isinstance(d, dict)]
+        old_docs = {d.get("mau"): d for d in (old_p or {}).get("tai_lieu", []) if isinstance(d, dict)}
+        common = dict(ma_so=m, ho_ten=names.get(m, ""), ma_don_vi=u, ten_don_vi=ten_don_vi)
+        person_total_changed = old_p is not None and \
+            pages_of(cmp.old_files, old_p.get("pdf", "")) != pages_of(cmp.new_files, person["pdf"])
+
+        def at_unit(a: int, b: int) -> tuple[int, int] | None:
+            return (unit_start + a - 1, unit_start + b - 1) if unit_start else None
+
+        first_doc = min((d["trang_dau"] for d in docs), default=1)
+        if first_doc > 1:
+            old_first = min((d.get("trang_dau", 1) for d in old_docs.values()), default=1)
+            kind = cmp.cover_changed(old_p["pdf"] if old_p else None, person["pdf"], old_first - 1, first_doc - 1)
+            if kind:
+                add(kind, Change(person["pdf"], 1, first_doc - 1, "Bìa và mục lục hồ sơ cá nhân",
+                                 "văn bản mới" if old_p is None else
+                                 ("nội dung thay đổi" if kind == CONTENT else "số trang trong mục lục thay đổi"),
+                                 unit_pages=at_unit(1, first_doc - 1), **common))
+        for d in docs:
+            mau = d.get("mau", "")
+            old_d = old_docs.get(mau)
+            rel_new = f"ca_nhan/{u}/{m}/{mau}.docx"
+            rel_old = f"ca_nhan/{old_p.get('ma_don_vi', '')}/{m}/{mau}.docx" if old_p else rel_new
+            why = _doc_why(old_d, cmp.changed_file(rel_old, rel_new), d, person_total_changed)
+            if why and why[1] == NUMBERS and duplex and old_d.get("trang_dau") != d.get("trang_dau"):
+                # two-sided, the sheets after a longer or shorter document hold other pages than before
+                why = ("các trang đứng trước thêm hoặc bớt: in hai mặt, các tờ phía sau không còn khớp", CONTENT)
+            if why:
+                a, b = d["trang_dau"], d["trang_dau"] + d["so_trang"] - 1
+                add(why[1], Change(person["pdf"], a, b, d.get("tieu_de", mau), why[0], form=mau,
+                                   unit_pages=at_unit(a, b), **common))
+        for mau, d in old_docs.items():
+            if mau not in {x.get("mau") for x in docs}:
+                result.removed.append(f"{names.get(m, m)} ({m}) — {d.get('tieu_de', mau)}")
+
+    seen_people: set[str] = set()
+    for unit in new.get("don_vi", []):
+        if not isinstance(unit, dict):
+            continue
+        u = unit.get("ma_don_vi", "")
+        ten = unit_names.get(u, "")
+        old_u = old_units.get(u)
+        unit_total_changed = old_u is not None and \
+            pages_of(cmp.old_files, old_u.get("pdf", "")) != pages_of(cmp.new_files, unit.get("pdf", ""))
+        muc = [x for x in unit.get("muc", []) if isinstance(x, dict)]
+        old_muc = {x.get("mau"): x for x in (old_u or {}).get("muc", []) if isinstance(x, dict) and x.get("mau")}
+        first = min((x["trang_dau"] for x in muc), default=1)
+        if first > 1:
+            old_first = min((x.get("trang_dau", 1) for x in (old_u or {}).get("muc", [])), default=1)
+            kind = cmp.cover_changed(old_u["pdf"] if old_u else None, unit["pdf"], old_first - 1, first - 1)
+            if kind:
+                add(kind, Change(unit["pdf"], 1, first - 1, "Bìa và mục lục hồ sơ đơn vị",
+                                 "văn bản mới" if old_u is None else
+                                 ("nội dung thay đổi" if kind == CONTENT else "số trang trong mục lục thay đổi"),
+                                 ma_don_vi=u, ten_don_vi=ten))
+        for x in muc:
+            if x.get("ma_so"):
+                person = new_people.get(x["ma_so"])
+                if person is not None:
+                    seen_people.add(x["ma_so"])
+                    person_changes(person, x.get("trang_dau"), ten)
+                continue
+            mau = x.get("mau", "")
+            rel = f"don_vi/{u}/{mau}.docx"
+            why = _doc_why(old_muc.get(mau), cmp.changed_file(rel, rel), x, unit_total_changed)
+            if why:
+                add(why[1], Change(unit["pdf"], x["trang_dau"], x["trang_dau"] + x["so_trang"] - 1,
+                                   x.get("tieu_de", mau), why[0], ma_don_vi=u, ten_don_vi=ten, form=mau))
+    for m, person in new_people.items():  # a person without a unit bundle (should not happen)
+        if m not in seen_people:
+            person_changes(person, None, unit_names.get(person.get("ma_don_vi", ""), ""))
+    for m, p in old_people.items():
+        if m not in new_people:
+            result.removed.append(f"Hồ sơ cá nhân {names.get(m, m)} ({m}) — {p.get('pdf', '')}")
+
+    for f in sub.get("tep", []) if isinstance(sub, dict) else []:
+        rel = f.get("path", "")
+        if f.get("loai") in AGENCY_KINDS and rel.endswith(".pdf") and cmp.changed_file(rel, rel):
+            n = pages_of(cmp.new_files, rel)
+            if n:
+                result.items.append(Change(rel, 1, n, f.get("tieu_de", rel),
+                                           "văn bản mới" if _sha(cmp.old_files, rel) is None else "nội dung thay đổi",
+                                           form=f.get("loai", "")))
+
+    old_fp, new_fp = old.get(FINGERPRINTS), new.get(FINGERPRINTS)
+    if isinstance(old_fp, dict) and isinstance(new_fp, dict):
+        result.people = [(m, names.get(m, "")) for m in new_fp if old_fp.get(m) != new_fp[m]]
+    else:  # a folder built before fingerprints: the people whose own documents changed
+        result.people = list(dict.fromkeys((c.ma_so, c.ho_ten) for c in result.items if c.ma_so))
+    result.sheets = _sheets(result.items, cmp.new_files, duplex)
+    return result
+
+
+def _sheets(items: list[Change], files: dict[str, dict], duplex: bool) -> list[tuple[str, int, int]]:
+    """The page runs to print, in the items' order: widened to whole sheets when two-sided, runs of
+    one PDF that touch or overlap joined."""
+    runs: list[tuple[str, int, int]] = []
+    for c in items:
+        a, b = c.first, c.last
+        if duplex:
+            total = (files.get(c.bundle) or {}).get("pages") or b
+            a = a if a % 2 else a - 1
+            b = b if b % 2 == 0 else min(b + 1, total)
+        if runs and runs[-1][0] == c.bundle and a <= runs[-1][2] + 1 and b >= runs[-1][1] - 1:
+            bundle, a0, b0 = runs[-1]
+            runs[-1] = (bundle, min(a0, a), max(b0, b))
+        else:
+            runs.append((c.bundle, a, b))
+    return runs
+
+
+def reprint_pdf(changes: Changes, root: Path) -> bytes:
+    """in_lai.pdf: the sheets of `changes` taken from the dossiers under `root`, each run starting on
+    an odd page, one bookmark per document."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    readers: dict[str, PdfReader] = {}
+    for bundle, a, b in changes.sheets:
+        if bundle not in readers:
+            readers[bundle] = PdfReader(io.BytesIO((root / bundle).read_bytes()))
+        reader = readers[bundle]
+        start = len(writer.pages)
+        for p in range(a, b + 1):
+            writer.add_page(reader.pages[p - 1])
+        for c in changes.items:
+            if c.bundle == bundle and a <= c.first <= b:
+                writer.add_outline_item(title=f"{c.who} — {c.title} (trang {_range(c.first, c.last)} của {bundle})",
+                                        page_number=start + c.first - a)
+        if len(writer.pages) % 2:
+            box = reader.pages[b - 1].mediabox
+            writer.add_blank_page(width=float(box.width), height=float(box.height))
+    writer.page_mode = "/UseOutlines"
+    out = io.BytesIO()
+    writer.write(out)
+    changes.reprint_pages = len(writer.pages)
+    return out.getvalue()
+
+
+def staged_view(known: dict, persons: list[dict], units: list[dict], submission: dict, fingerprints: dict,
+                duplex: bool) -> dict:
+    """A manifest-shaped view of a build not yet listed in its manifest (`known`: rel -> Known)."""
+    files = [{"path": rel, "sha256": k.sha256, "bytes": k.size, **({"pages": k.pages} if k.pages is not None else {})}
+             for rel, k in known.items()]
+    return {"files": files, "ca_nhan": persons, "don_vi": units, "nop_so_noi_vu": submission.get("nop_so_noi_vu"),
+            FINGERPRINTS: fingerprints, SECTION: {"hai_mat": duplex}}
+
+
+def write(changes: Changes, files, *, source_root: Path) -> None:
+    """Write thay_doi.txt and, when something is to be printed again, in_lai.pdf (through `files`,
+    a pipeline.output.Staged)."""
+    if not changes.empty:
+        data = reprint_pdf(changes, source_root)
+        files.write(REPRINT, data, pages=changes.reprint_pages)
+    files.write(LISTING, changes.listing().encode("utf-8"))
+
+
+def compare_folders(old_dir: Path, new_dir: Path) -> Changes:
+    """`hoso diff OLD NEW`."""
+    from pipeline.errors import InputUnreadable
+    from pipeline.submission.manifest import MANIFEST
+
+    manifests = []
+    for folder in (old_dir, new_dir):
+        try:
+            data = json.loads((Path(folder) / MANIFEST).read_bytes())
+        except (OSError, ValueError):
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("ca_nhan"), list):
+            raise InputUnreadable(f"«{folder}» không phải thư mục kết quả của hoso build (không đọc được {MANIFEST}).")
+        manifests.append(data)
+    return compare(manifests[0], manifests[1], old_root=Path(old_dir), new_root=Path(new_dir))

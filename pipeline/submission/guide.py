@@ -1,0 +1,186 @@
+"""HUONG_DAN_IN.txt and HUONG_DAN_IN.pdf: the reading guide at the root of the output folder.
+
+Made from the build's own data (the plan, each form's `meta.toml` — `signers`, `copies` — and the
+page ranges of the manifest): what to print, how many copies and one- or two-sided, who signs
+which pages, what goes to the Sở Nội vụ and in which form, and the deadline with the days left.
+The deadline and the days left are printed here and on the console only, never in a document
+that is signed.
+
+How the Sở Nội vụ wants the package (paper, a scan of the signed papers, or files through the
+document system) is decided by each year's letter of the Sở and is not confirmed
+(shared/domain/dossier.md §3.2): the guide says so once; the wording is `HOW_SENT` below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+TEXT = "HUONG_DAN_IN.txt"
+PDF = "HUONG_DAN_IN.pdf"
+
+HOW_SENT = {
+    "bao_cao_so_noi_vu.pdf": "in, người đứng đầu ký, đóng dấu; gửi bản đã ký (bản giấy hoặc bản quét PDF)",
+    "bao_cao_so_noi_vu.docx": "gửi dạng tệp (bản Word để Sở tổng hợp)",
+    "bieu_tong_hop.pdf": "in, người đứng đầu ký, đóng dấu; gửi kèm báo cáo",
+    "bieu_tong_hop.docx": "gửi dạng tệp (bản Word)",
+    "bieu_tong_hop.xlsx": "gửi dạng tệp (bảng tính, không in)",
+    "thong_bao_ket_qua.pdf": "in, người đứng đầu ký, đóng dấu, công khai trong cơ quan; gửi bản đã ký (bản quét)",
+    "don_vi": "hồ sơ đơn vị đã ký đủ: gửi bản quét PDF của bản giấy đã ký (tệp trong thư mục là bản chưa ký)",
+    "lanh_dao": "hồ sơ cá nhân lãnh đạo đã ký đủ: gửi bản quét PDF của bản giấy đã ký",
+}
+UNCONFIRMED = ("Hình thức gửi (bản giấy, bản quét hay tệp qua hệ thống quản lý văn bản) theo công văn hướng dẫn "
+               "năm nay của Sở Nội vụ; chưa có quy định chung được xác nhận — đối chiếu với công văn trước khi gửi.")
+
+
+def _range(a: int, b: int) -> str:
+    return f"trang {a}" if a == b else f"trang {a}–{b}"
+
+
+def _name(spec) -> str:
+    return f"{spec.ma_hieu} ({spec.title})" if spec.ma_hieu else spec.title
+
+
+def _signers(spec, person_name: str | None) -> str:
+    out = []
+    for role in spec.signers:
+        if person_name and "tự" in role.lower():
+            out.append(f"{role} ({person_name})")
+        else:
+            out.append(role)
+    return ", ".join(out) if out else "không có chữ ký"
+
+
+def lines(*, campaign, plan, registry, persons: list[dict], units: list[dict], submission: dict | None,
+          deadline, duplex: bool, today: dt.date, pages: dict[str, int]) -> list[str]:
+    agency = campaign.agency
+    names = {p.ma_so: p.ho_ten for p in campaign.people}
+    out = [f"HƯỚNG DẪN IN, KÝ VÀ NỘP HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}",
+           agency.ten_co_quan, f"Tạo ngày {today:%d/%m/%Y} cùng bộ hồ sơ trong thư mục này.", ""]
+
+    out.append("1. HẠN NỘP")
+    if deadline is not None:
+        out.append(f"   Hạn gửi hồ sơ cho Sở Nội vụ: {deadline.date:%d/%m/%Y} — {deadline.status} "
+                   f"(tính đến ngày {today:%d/%m/%Y}).")
+    else:
+        out.append("   Sổ Excel chưa ghi hạn nộp (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»).")
+    out.append("")
+
+    out.append("2. IN NHỮNG GÌ")
+    sides = ("in HAI MẶT; trang trắng đã được chèn để mỗi người, mỗi phần bắt đầu ở mặt trước của một tờ" if duplex
+             else "in MỘT MẶT; bộ hồ sơ được tạo với --no-duplex, không chèn trang trắng")
+    person_pages = sum(pages.get(p["pdf"], 0) for p in persons)
+    out.append(f"   a) Hồ sơ cá nhân từng người, để ký: ca_nhan/<mã đơn vị>/<mã số>.pdf — {len(persons)} tệp, "
+               f"{person_pages} trang; mỗi hồ sơ đánh số trang riêng (sửa số liệu của một người không làm đổi số trang "
+               "của người khác). Hai mặt: các văn bản trong một hồ sơ nối tiếp nhau trên các tờ.")
+    out.append(f"   b) Văn bản của từng đơn vị (biên bản họp, kiểm điểm tập thể, bảng tổng hợp), để ký: các trang nêu ở "
+               f"mục 3 trong hồ sơ đơn vị ({sides}).")
+    out.append("   c) Hồ sơ đơn vị (bìa, mục lục, văn bản đơn vị và hồ sơ từng người theo thứ tự xét), bản ghép đầy đủ "
+               "để lưu và gửi Sở Nội vụ:")
+    by_unit = {u.ma_don_vi: u for u in plan.units}
+    for u in units:
+        unit = by_unit.get(u["ma_don_vi"])
+        n = pages.get(u["pdf"])
+        sheets = f", {(n + 1) // 2 if duplex else n} tờ" if n else ""
+        out.append(f"   - {u['pdf']}: {unit.ten_don_vi if unit else u['ma_don_vi']}" + (f", {n} trang{sheets}" if n else ""))
+    out.append("   Số bản mỗi mẫu (theo meta.toml của mẫu; sửa ở đó nếu cơ quan cần khác):")
+    counts: dict[str, int] = {}
+    for job in plan.jobs:
+        counts[job.form] = counts.get(job.form, 0) + 1
+    for code, n in counts.items():
+        spec = registry.get(code)
+        extra = f" — in thêm {spec.copies - 1} bản" if spec.copies > 1 else ""
+        out.append(f"   - {_name(spec)}: {n} văn bản, {spec.copies} bản mỗi văn bản{extra}.")
+    out.append("")
+
+    out.append("3. AI KÝ TRANG NÀO (chữ ký ở cuối mỗi văn bản; trang trong hồ sơ cá nhân, và trong hồ sơ đơn vị)")
+    docs_of = {p["ma_so"]: p for p in persons}
+    for u in units:
+        out.append(f"   {u['pdf']}:")
+        for m in u.get("muc", []):
+            a, b = m["trang_dau"], m["trang_dau"] + m["so_trang"] - 1
+            if m.get("ma_so"):
+                person = docs_of.get(m["ma_so"])
+                name = names.get(m["ma_so"], m.get("tieu_de", ""))
+                for d in (person or {}).get("tai_lieu", []):
+                    own = _range(d["trang_dau"], d["trang_dau"] + d["so_trang"] - 1)
+                    pa = m["trang_dau"] + d["trang_dau"] - 1
+                    pb = pa + d["so_trang"] - 1
+                    spec = registry.get(d["mau"])
+                    out.append(f"   - {name} ({m['ma_so']}) — {_name(spec)}: {own} của {person['pdf']} "
+                               f"({_range(pa, pb)} của {u['pdf']}); ký: {_signers(spec, name)}.")
+            elif m.get("mau"):
+                spec = registry.get(m["mau"])
+                out.append(f"   - {m.get('tieu_de', spec.title)}: {_range(a, b)} của {u['pdf']}; ký: {_signers(spec, None)}.")
+    out.append("")
+
+    out.append("4. GỬI SỞ NỘI VỤ")
+    section = submission or {}
+    for f in section.get("tep", []):
+        name = f["path"].rsplit("/", 1)[-1]
+        key = f"{f.get('loai')}.{name.rsplit('.', 1)[-1]}" if f.get("loai") not in ("don_vi", "lanh_dao") else f["loai"]
+        how = HOW_SENT.get(key, HOW_SENT.get(name, "gửi dạng tệp"))
+        out.append(f"   - {f['path']}: {f.get('tieu_de', '')} — {how}.")
+    if section.get("zip"):
+        out.append(f"   - {section['zip']}: toàn bộ thư mục {section.get('thu_muc', 'nop_so_noi_vu')} (bản chưa ký) "
+                   "— gửi khi Sở yêu cầu bản điện tử.")
+    out.append(f"   Lưu ý: {UNCONFIRMED}")
+    out.append("")
+    out.append("5. KHI SỬA SỐ LIỆU SAU KHI ĐÃ IN")
+    out.append("   Sửa trong sổ Excel rồi chạy lại hoso build vào thư mục này: tệp in_lai.pdf gom đúng các tờ phải in "
+               "lại và ký lại (văn bản của người: từ hồ sơ cá nhân; văn bản của đơn vị: từ hồ sơ đơn vị), "
+               "thay_doi.txt liệt kê chúng. Không sửa trực tiếp các tệp .docx/.pdf ở đây.")
+    return out
+
+
+def pdf(text_lines: list[str]) -> bytes:
+    """The guide as an A4 PDF in the forms' serif font (every Vietnamese letter)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen import canvas
+
+    from pipeline.bundle.pens import fonts
+
+    regular, bold = fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, pageCompression=1, invariant=1)  # same bytes for the same text
+    c.setTitle("Hướng dẫn in, ký và nộp hồ sơ")
+    width, height = A4
+    left, top, bottom, size, lead = 56, height - 56, 56, 11, 14.5
+    y = top
+    for i, line in enumerate(text_lines):
+        heading = i == 0 or (line[:2].rstrip(".").isdigit() and line[1:2] == ".")
+        font = bold if heading else regular
+        indent = len(line) - len(line.lstrip(" "))
+        wrapped = simpleSplit(line.strip(), font, size, width - left * 2 - indent * 3) or [""]
+        for j, part in enumerate(wrapped):
+            if y < bottom:
+                c.showPage()
+                y = top
+            c.setFont(font, size)
+            c.drawString(left + indent * 3 + (12 if j and part and line.strip().startswith("-") else 0), y, part)
+            y -= lead
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def write(files, *, blobs=None, **data) -> None:
+    """Write both files through `files` (a pipeline.output.Staged); the PDF comes from the build's
+    cache (`blobs`, a BlobCache) when the same text was laid out before (reportlab and its font
+    cost about half a second)."""
+    text = lines(**data)
+    body = ("\n".join(text) + "\n").encode("utf-8")
+    files.write(TEXT, body)
+    if blobs is None:
+        files.write(PDF, pdf(text))
+        return
+    from pipeline import uptodate
+    from pipeline.pdf.cache import data_key
+
+    key = data_key("huong_dan_in", uptodate.program_fingerprint(), body.decode("utf-8"))
+    hit = blobs.get_verified(key, "pdf")
+    if hit is None:
+        made = pdf(text)
+        hit = made, blobs.put(key, "pdf", made)
+    files.write(PDF, hit[0], sha256=hit[1])

@@ -1,0 +1,148 @@
+"""Messages a clerk meets in a season (issue 18 §7): names with extra spaces, a code typo, a
+month-first date, the clerk's words instead of codes, agency leaders placed in a phòng, click's
+own words in Vietnamese, whole command summaries, files readable by the group."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+import workbook_factory as wf
+
+from pipeline import ingest
+from pipeline.cli import main
+
+
+def run_cli(args, capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main([str(a) for a in args])
+    out = capsys.readouterr()
+    return exc.value.code, out.out, out.err
+
+
+def texts(problems, severity=None) -> list[str]:
+    return [p.text() for p in problems if severity is None or p.severity == severity]
+
+
+def test_extra_spaces_in_a_name_are_collapsed_and_warned(tmp_path):
+    data = wf.tables()
+    data["NhanSu"][2]["ho_ten"] = "Lê  Quang   Cường"
+    path = wf.write(tmp_path / "so.xlsx", data)
+    campaign, problems = ingest.read(path)
+    assert campaign.person("NS-03").ho_ten == "Lê Quang Cường"
+    warned = [p for p in problems if "khoảng trắng thừa" in p.message]
+    assert len(warned) == 1 and warned[0].severity == "canh_bao" and warned[0].row == 4
+    assert "«Lê Quang Cường»" in warned[0].text()
+
+
+@pytest.mark.parametrize(("key", "typed", "guess"), [
+    ("vai_tro", "truogn", "Người đứng đầu"),
+    ("tu_xep_loai", "HTTX", "HTT"),
+    ("loai_nhan_su", "cong chu", "Công chức"),
+])
+def test_a_code_typo_asks_did_you_mean(tmp_path, key, typed, guess):
+    data = wf.tables()
+    data["NhanSu"][2][key] = typed
+    problems = ingest.check(wf.write(tmp_path / "so.xlsx", data))
+    errors = [p for p in problems if p.is_error and p.value == typed]
+    assert len(errors) == 1 and f"có phải «{guess}»?" in errors[0].text(), texts(problems)
+
+
+def test_a_month_first_date_says_so(tmp_path):
+    data = wf.tables()
+    data["NhanSu"][2]["ngay_sinh"] = "12/25/1990"
+    problems = ingest.check(wf.write(tmp_path / "so.xlsx", data))
+    (p,) = [p for p in problems if p.is_error]
+    assert "tháng/ngày/năm" in p.message and "25/12/1990" in p.message and p.cell.endswith("4")
+
+
+def test_values_in_messages_are_the_clerk_s_words_and_leaders_get_a_way_to_model_them(tmp_path):
+    data = wf.tables()
+    # the agency head (CoQuan.nguoi_dung_dau, Nguyễn Văn An) put as head of a phòng that has its own head
+    data["NhanSu"][1]["vai_tro"] = "truong"
+    problems = ingest.check(wf.write(tmp_path / "so.xlsx", data))
+    (p,) = [p for p in problems if p.is_error]
+    assert p.value == "Người đứng đầu" and "truong" not in p.text()
+    assert "lãnh đạo cơ quan" in p.text() and "DonVi" in p.text()
+
+
+def test_click_speaks_vietnamese_and_summaries_are_whole(capsys):
+    code, out, err = run_cli(["check"], capsys)
+    assert code == 2 and "Cách dùng:" in err and "Thiếu tham số" in err and "Usage" not in err
+    code, out, _ = run_cli(["--help"], capsys)
+    assert code == 0 and "Hiện hướng dẫn này rồi thoát." in out and "Lệnh:" in out and "Show this" not in out
+    assert "..." not in out.replace("[THAM SỐ]...", "") and "…" not in out
+    assert "Tạo sổ Excel trống (ho_so_danh_gia.xlsx): đủ các sheet, danh sách chọn, hướng dẫn; hoặc sổ năm sau (--tu)." \
+        in " ".join(out.split())
+
+
+def test_new_files_are_readable_by_the_group(tmp_path, capsys):
+    old = os.umask(0o022)
+    try:
+        code, _, err = run_cli(["init", tmp_path / "moi"], capsys)
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    mode = stat.S_IMODE((tmp_path / "moi" / "ho_so_danh_gia.xlsx").stat().st_mode)
+    assert mode == 0o644, oct(mode)
+
+
+def test_one_bad_id_does_not_cascade_into_other_sheets(tmp_path):
+    data = wf.tables()
+    data["NhanSu"][0]["ma_so"] = "NS 01"  # a space: not a code; the other sheets keep NS-01 or repeat the slip
+    data["TuDanhGia"][0]["ma_so"] = "NS 01"
+    problems = ingest.check(wf.write(tmp_path / "so.xlsx", data))
+    errors = [p for p in problems if p.is_error]
+    assert len(errors) == 1, texts(problems)
+    (p,) = errors
+    assert p.sheet == "NhanSu" and p.cell == "A2"
+    assert "TuDanhGia ô A2" in p.message and "BieuQuyet ô A2" in p.message and "ChamDiem ô A2" in p.message
+
+
+def test_a_title_row_above_the_header_is_reported_and_the_rest_still_checked(tmp_path):
+    import openpyxl
+
+    data = wf.tables()
+    data["NhanSu"][2]["ngay_sinh"] = "32/01/1990"
+    path = wf.write(tmp_path / "so.xlsx", data)
+    wb = openpyxl.load_workbook(path)
+    wb["NhanSu"].insert_rows(1)
+    wb["NhanSu"]["A1"] = "DANH SÁCH NHÂN SỰ"
+    wb.save(path)
+    problems = ingest.check(path)
+    assert [(p.sheet, p.row, p.column) for p in problems if p.is_error] == [("NhanSu", 1, None), ("NhanSu", 5, "C")], \
+        texts(problems)
+    assert "đang ở dòng 2" in problems[0].message
+
+
+def test_an_agency_deputy_placed_in_a_phong_is_told_how_to_model_leaders(tmp_path):
+    data = wf.tables()
+    # the agency's head post is «Chánh Văn phòng»; NS-03, a «Phó Chánh Văn phòng», sits in phòng HC, headed by NS-01
+    data["NhanSu"][2].update(chuc_vu="Phó Chánh Văn phòng", vai_tro="pho")
+    data["CoQuan"] = [(f, "Lê Văn Khác" if f == "nguoi_dung_dau" else v) for f, v in data["CoQuan"]]
+    problems = ingest.check(wf.write(tmp_path / "so.xlsx", data))
+    warned = [p for p in problems if "lãnh đạo cơ quan" in p.text()]
+    assert len(warned) == 1 and warned[0].row == 4 and not warned[0].is_error, texts(problems)
+    assert "đơn vị riêng" in warned[0].text() and "DonVi" in warned[0].text()
+
+
+def test_diff_of_a_folder_that_is_no_build_is_unreadable(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    code, _, err = run_cli(["diff", tmp_path / "a", tmp_path / "b"], capsys)
+    assert code == 4 and "không phải thư mục kết quả của hoso build" in err
+
+
+def test_same_agency_name_with_other_staff_is_another_agency(tmp_path):
+    from pipeline.errors import OutputError
+    from pipeline.output_guard import check_agency
+
+    campaign = ingest.load(wf.write(tmp_path / "so.xlsx", wf.tables()))
+    mine = {"co_quan": {"ten_co_quan": campaign.agency.ten_co_quan, "tep_dau_vao": "so.xlsx"},
+            "ca_nhan": [{"ma_so": p.ma_so} for p in campaign.people]}
+    check_agency(mine, campaign, tmp_path / "so_v2.xlsx", tmp_path / "out", allowed=False, log=print)  # renamed: fine
+    theirs = dict(mine, ca_nhan=[{"ma_so": f"X-{i}"} for i in range(6)])
+    with pytest.raises(OutputError, match="chỉ 0 người trùng mã số"):
+        check_agency(theirs, campaign, tmp_path / "so.xlsx", tmp_path / "out", allowed=False, log=print)
+    check_agency(theirs, campaign, tmp_path / "so.xlsx", tmp_path / "out", allowed=True, log=lambda s: None)

@@ -1,0 +1,101 @@
+"""`hoso init --tu LAST_YEAR.xlsx`: next year's workbook keeps the agency, units, staff and criteria,
+leaves out who left, and starts the year's own sheets empty; stale data is a warning in `check`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline import ingest
+from pipeline.cli import main
+from pipeline.ingest import schema
+
+
+def run_cli(args, capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main([str(a) for a in args])
+    out = capsys.readouterr()
+    return exc.value.code, out.out, out.err
+
+
+def _mark_gone(src: Path, dest: Path, ma_so: str) -> Path:
+    wb = openpyxl.load_workbook(src)
+    ws = wb["NhanSu"]
+    head = [c.value for c in ws[1]]
+    col = len(head) + 1
+    ws.cell(row=1, column=col, value="Đã nghỉ, chuyển đi")
+    for row in ws.iter_rows(min_row=2):
+        if row[head.index("ma_so")].value == ma_so:
+            ws.cell(row=row[0].row, column=col, value="Có")
+    wb.save(dest)
+    return dest
+
+
+def test_next_year_from_last_year_is_accepted_with_no_votes_or_decisions(sample, tmp_path, capsys):
+    last = ingest.load(sample)
+    src = _mark_gone(sample, tmp_path / "nam_truoc.xlsx", "VP-036")
+    gone = last.person("VP-036").ho_ten
+    code, out, err = run_cli(["init", "--tu", src, tmp_path / "moi"], capsys)
+    assert code == 0, err
+    dest = tmp_path / "moi" / f"ho_so_danh_gia_{last.year + 1}.xlsx"
+    assert dest.is_file() and f"năm đánh giá {last.year + 1}" in err
+    assert gone in err and "VP-036" in err
+    code, _, err = run_cli(["check", dest], capsys)
+    assert code == 0 and "Sổ Excel hợp lệ" in err, err
+    new = ingest.load(dest)
+    assert new.year == last.year + 1
+    assert new.agency.ten_co_quan == last.agency.ten_co_quan and new.agency.ngay_lap is None
+    assert new.agency.han_nop_so_noi_vu is None
+    assert [u.ma_don_vi for u in new.units] == [u.ma_don_vi for u in last.units]
+    assert [p.ma_so for p in new.people] == [p.ma_so for p in last.people if p.ma_so != "VP-036"]
+    for p in new.people:
+        old = last.person(p.ma_so)
+        assert (p.ho_ten, p.ngay_sinh, p.ma_don_vi, p.vai_tro, p.loai_nhan_su, p.chuc_vu) == \
+               (old.ho_ten, old.ngay_sinh, old.ma_don_vi, old.vai_tro, old.loai_nhan_su, old.chuc_vu)
+        assert p.tu_xep_loai is None and p.muc_quyet_dinh is None
+    assert not new.votes and not new.texts and not new.disciplines and not new.emulation and not new.scores
+    assert [c.ma_tieu_chi for c in new.criteria] == [c.ma_tieu_chi for c in last.criteria]
+    # the year's own sheets are there, empty, as `hoso init` lays them out
+    wb = openpyxl.load_workbook(dest)
+    for spec in schema.SHEETS:
+        assert spec.key in wb.sheetnames
+        if spec.key in ("BieuQuyet", "TuDanhGia", "KyLuat", "ThiDua", "ChamDiem", "NgoaiLeTyLe"):
+            assert wb[spec.key].max_row == 1 or all(c.value is None for r in wb[spec.key].iter_rows(min_row=2) for c in r)
+    # again into the same folder: a usage error, the file kept
+    before = dest.read_bytes()
+    code, _, err = run_cli(["init", "--tu", src, tmp_path / "moi"], capsys)
+    assert code == 2 and "đã có" in err and dest.read_bytes() == before
+
+
+def test_last_year_s_date_is_a_warning_in_check(sample, tmp_path, capsys):
+    _, _, _ = run_cli(["init", "--tu", sample, tmp_path], capsys)
+    dest = next(tmp_path.glob("ho_so_danh_gia_*.xlsx"))
+    wb = openpyxl.load_workbook(dest)
+    year = ingest.load(dest).year
+    for row in wb["CoQuan"].iter_rows(min_row=2):
+        if row[0].value == "Ngày lập":
+            row[1].value = dt.date(year - 1, 12, 1)
+    wb.save(dest)
+    code, _, err = run_cli(["check", dest], capsys)
+    assert code == 0, err
+    assert "CẢNH BÁO" in err and f"thuộc năm {year - 1}, trước năm đánh giá {year}" in err and "(ô B" in err
+
+
+def test_missing_source_is_unreadable(tmp_path, capsys):
+    code, _, err = run_cli(["init", "--tu", tmp_path / "khong_co.xlsx", tmp_path], capsys)
+    assert code == 4 and "khong_co.xlsx" in err
+
+
+def test_a_file_named_for_another_year_is_a_warning(sample, tmp_path, capsys):
+    import shutil
+
+    year = ingest.load(sample).year
+    other = tmp_path / f"ho_so_danh_gia_{year - 1}.xlsx"
+    shutil.copyfile(sample, other)
+    code, _, err = run_cli(["check", other], capsys)
+    assert code == 0 and f"ghi năm {year - 1}" in err and f"là {year}" in err and "CẢNH BÁO" in err
+    code, _, err = run_cli(["check", sample], capsys)
+    assert code == 0 and "ghi năm" not in err
