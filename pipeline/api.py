@@ -57,7 +57,7 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
     ratings = rate_campaign(campaign, rulebook=rulebook)
-    with OutputFolder(outdir) as out:
+    with OutputFolder(outdir, inputs=(workbook,), keep_builds=True) as out:
         assert out.staging is not None
         with ratings_xlsx.writing(out.staging / "ket_qua_xep_loai.xlsx", ratings):  # on the other CPU if free
             ratings_file.write(out.staging / "ket_qua_xep_loai.json", ratings)

@@ -57,7 +57,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         if font.substituted:
             log(f"Ghi chú: dùng phông «{font.family}» thay cho «{font.requested}» (cùng cỡ chữ, đủ chữ tiếng Việt).")
     today = options.today or dt.date.today()
-    with OutputFolder(outdir) as out:
+    with OutputFolder(outdir, inputs=(workbook, options.templates, cache.root)) as out:
         stage = out.staging
         assert stage is not None
         files = Staged(stage, PreviousOutput(out.target))

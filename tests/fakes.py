@@ -221,6 +221,23 @@ def fake_soffice_main(args: list[str]) -> None:
 
 
 # -- shared by the reliability tests ---------------------------------------------------------------
+def own_output(out: Path, files: dict[str, bytes]) -> Path:
+    """A folder standing for an earlier hoso output: `files` and a manifest that is hoso's own and
+    lists them (only such a folder may be replaced by a run: pipeline/ownership.py)."""
+    import json
+
+    entries = []
+    for rel, data in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+        entries.append({"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "manifest.json").write_text(json.dumps({"tao_boi": "hoso", "nam_danh_gia": 2024, "dau_vao_sha256": "",
+                                                   "files": entries, "ca_nhan": [], "don_vi": []}) + "\n",
+                                       encoding="utf-8")
+    return out
+
+
 LD = {"VP-001": "Nguyễn Đình Khải", "VP-002": "Trần Thị Thu Hà", "VP-003": "Lê Quang Đức"}
 
 

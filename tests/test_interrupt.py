@@ -24,6 +24,7 @@ from fakes import (
     TextConverter,
     kill_matching,
     leftovers,
+    own_output,
     processes_matching,
     snapshot,
     wait_gone,
@@ -179,9 +180,9 @@ def test_stale_staging_of_a_killed_run_is_cleaned(seeded, sample, tmp_path):
     """A run killed with kill -9 (no clean-up possible) leaves its staging folder; the next run,
     holding the lock, removes it."""
     out, cache = copy_seed(seeded, tmp_path)
-    for stale in (".output.dang-tao-abc123", ".output.cu-def456"):
-        (tmp_path / stale / "x").mkdir(parents=True)
-        (tmp_path / stale / "x" / "half.pdf").write_bytes(b"%PDF-1.7 half")
+    (tmp_path / ".output.dang-tao-abc123" / "x").mkdir(parents=True)
+    (tmp_path / ".output.dang-tao-abc123" / "x" / "half.pdf").write_bytes(b"%PDF-1.7 half")
+    own_output(tmp_path / ".output.cu-def456" / "x", {"old.pdf": b"%PDF-1.7 old"})  # an old output moved aside
     api.build(sample, out, api.BuildOptions(units=frozenset({"LD"}), cache_dir=cache, show_progress=False),
               converter=TextConverter())
     assert leftovers(out) == []
