@@ -23,8 +23,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from pipeline.errors import ConversionFailed
-from pipeline.pdf import join, libreoffice
+from pipeline.errors import ConversionFailed, OutputError
+from pipeline.pdf import join, libreoffice, validate
 
 MAX_BATCH = 200
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'  # PDF/A-2b
@@ -145,6 +145,7 @@ class Converter:
         # joined. Bundles take their pages from the joined PDF (one parse, fonts shared) instead of
         # re-reading every split form.
         self.sources: dict[str, tuple[bytes, int, int]] = {}
+        self.wrong_fonts: dict[str, str] = {}  # cache key -> why its PDF was refused (validate.font_problem)
 
     def with_pdfa(self) -> Converter:
         """A converter of the same kind producing PDF/A-2b, one form at a time and with the forms'
@@ -167,8 +168,10 @@ class Converter:
         results: dict[str, tuple[bytes, int]] = {}
         failures: dict[str, str] = {}
         self.sources = {}
+        self.wrong_fonts = {}
         if not items:
             return results
+        validate.ensure_room(len(items))  # a nearly full temporary disk gives PDFs in the wrong font
         work: queue.Queue = queue.Queue()
         for t in tasks(items, self.workers):
             work.put(t)
@@ -220,12 +223,25 @@ class Converter:
         if errors:
             raise errors[0]
         if failures:
+            self._raise_failed(failures)
+        return results
+
+    def _raise_failed(self, failures: dict[str, str]) -> None:
+        fonts = {k: self.wrong_fonts[k] for k in failures if k in self.wrong_fonts}
+        if fonts:
+            folder = tempfile.gettempdir()
+            free = validate.free_bytes(folder)
+            need = validate.MIN_FREE + validate.PER_DOCUMENT * len(failures)
+            if free is None or free < need:
+                raise OutputError(validate.full_message(folder, free, need))
+        if failures:
             names = "\n".join(f"  - {label}" for label in failures.values())
             raise ConversionFailed(
                 f"LibreOffice không chuyển được {len(failures)} văn bản sang PDF (đã thử lại):\n{names}",
-                hint="Mở tệp .docx tương ứng bằng Word/LibreOffice để kiểm tra; chưa tạo bộ hồ sơ nào.",
+                hint=(f"Nguyên nhân: LibreOffice {next(iter(fonts.values()))} (thường do thiếu chỗ trống hoặc "
+                      "thiếu phông chữ); chưa tạo bộ hồ sơ nào." if fonts else
+                      "Mở tệp .docx tương ứng bằng Word/LibreOffice để kiểm tra; chưa tạo bộ hồ sơ nào."),
             )
-        return results
 
     def _check_stop(self) -> None:
         if self._stop.is_set():
@@ -276,7 +292,13 @@ class Converter:
             pieces = None
             if i in names:
                 try:
-                    pieces = join.split((out / f"gop{i:03d}.pdf").read_bytes(), names[i])
+                    joined = (out / f"gop{i:03d}.pdf").read_bytes()
+                    why = validate.font_problem(joined)
+                    if why:  # set in another font: never used, the forms are converted one by one
+                        self.wrong_fonts.update((it.key, why) for it in chunk)
+                        pieces = None
+                    else:
+                        pieces = join.split(joined, names[i])
                 except Exception:  # noqa: BLE001 - missing or damaged PDF: pypdf raises many kinds
                     pieces = None
             if pieces is None or len(pieces) != len(chunk):
@@ -344,6 +366,11 @@ class Converter:
                 data = pdf.read_bytes()
             except OSError:
                 continue
+            why = validate.font_problem(data)
+            if why:  # LibreOffice set it in another font (a full temporary disk): neither used nor cached
+                self.wrong_fonts[it.key] = why
+                continue
+            self.wrong_fonts.pop(it.key, None)
             if not self.pdfa:  # cut off the primer page (see join.normalise)
                 try:
                     pieces = join.split(data, [join.SINGLE_NAME])
