@@ -255,11 +255,35 @@ class PreviousOutput:
         self.entries = {f["path"]: f for f in listed_files(manifest)}
         self.pages_by_sha = {f["sha256"]: f["pages"] for f in self.entries.values() if isinstance(f.get("pages"), int)}
 
-    def reusable(self, rel: str, sha256: str) -> Path | None:
+    def reusable(self, rel: str, sha256: str) -> tuple[Path, int] | None:
+        """The previous file at `rel` and its inode, when it still holds exactly `sha256`: its size
+        and time are not trusted alone (a file edited with both kept), its bytes are hashed."""
         entry = self.entries.get(rel)
         if entry is None or entry["sha256"] != sha256 or not still_as_recorded(self.folder, entry):
             return None
-        return self.folder / rel
+        path = self.folder / rel
+        ino = digest_matches(path, sha256)
+        return None if ino is None else (path, ino)
+
+
+def digest_matches(path: Path, sha256: str) -> int | None:
+    """The inode of `path` when it is a regular file (not followed if a link) whose bytes hash to
+    `sha256`; None otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        h = hashlib.sha256()
+        try:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        except OSError:
+            return None
+    return st.st_ino if h.hexdigest() == sha256 else None
 
 
 class Staged:
@@ -288,12 +312,16 @@ class Staged:
         self.known[rel] = Known(sha256, size, pages)
 
     def _link_previous(self, rel: str, sha256: str, dest: Path) -> bool:
-        src = self.previous.reusable(rel, sha256) if self.previous else None
-        if src is None:
+        found = self.previous.reusable(rel, sha256) if self.previous else None
+        if found is None:
             return False
+        src, ino = found
         try:
-            os.link(src, dest)
+            os.link(src, dest, follow_symlinks=False)
         except OSError:  # no hard links on this file system, another device, …: write instead
+            return False
+        if os.stat(dest, follow_symlinks=False).st_ino != ino:  # replaced between the hash and the link
+            os.unlink(dest)
             return False
         self.linked += 1
         return True

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.options import BuildOptions, BuildSummary
-from pipeline.output import listed_files, locked, manifest_of, still_as_recorded
+from pipeline.output import digest_matches, listed_files, locked, manifest_of, still_as_recorded
 from pipeline.submission.manifest import MANIFEST
 
 RECORD = "lan_tao"  # manifest.json section written by every build
@@ -136,6 +136,8 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
             return None
         if not all(still_as_recorded(target, f) for f in entries):
             return None
+        if not _digests_hold(target, entries):  # size and time can be kept by an edit: the bytes decide
+            return None
         try:
             counts = [int(rec[k]) for k in ("so_nguoi", "so_van_ban", "so_trang", "so_ho_so_ghep")]
             han = (manifest.get("nop_so_noi_vu") or {}).get("han_nop")
@@ -149,3 +151,14 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
     people, documents, pages, bundles = counts
     return BuildSummary(people, documents, 0, documents, pages, time.monotonic() - started, Path(outdir),
                         rendered=0, bundles_built=0, bundles_reused=bundles, han_nop=line, unchanged=True)
+
+
+def _digests_hold(target: Path, entries: list[dict]) -> bool:
+    """Every listed file still hashes to its recorded SHA-256 (read in a few threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def holds(entry: dict) -> bool:
+        return digest_matches(target / entry["path"], entry["sha256"]) is not None
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return all(pool.map(holds, entries))

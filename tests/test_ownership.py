@@ -146,3 +146,31 @@ def test_an_existing_output_folder_keeps_its_mode(sample, tmp_path, capsys):
 def test_an_output_name_too_long_is_refused_clearly(sample, tmp_path, capsys):
     rc, err = run_main(["rate", str(sample), "-o", str(tmp_path / ("ả" * 130))], capsys)
     assert rc == ExitCode.output_error and "quá dài" in err and "Traceback" not in err
+
+
+# -- a file is reused only when its bytes are what the manifest says (point 5) --------------------
+def _tamper_keeping_size_and_time(path: Path) -> None:
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+
+
+def test_a_tampered_file_with_size_and_time_kept_is_never_reused(sample, tmp_path, capsys):
+    out = tmp_path / "output"
+    args = ["build", str(sample), "--unit", "LD", "-o", str(out), "--cache", str(tmp_path / "cache")]
+    assert run_main(args, capsys)[0] == 0
+    report = out / "ket_qua_xep_loai.xlsx"
+    _tamper_keeping_size_and_time(report)
+    rc, err = run_main(args, capsys)  # the same inputs: "nothing changed" would keep the tampered file
+    assert rc == 0 and "Không có gì thay đổi" not in err
+    assert run_main(["verify", str(out)], capsys)[0] == 0
+    # a rebuild after another change: the tampered file is written again, not hard-linked
+    ratings = out / "ket_qua_xep_loai.json"  # the same bytes with --no-duplex: linked if sound
+    inode = ratings.stat().st_ino
+    _tamper_keeping_size_and_time(ratings)
+    assert run_main([*args, "--no-duplex"], capsys)[0] == 0
+    assert run_main(["verify", str(out)], capsys)[0] == 0
+    assert ratings.stat().st_ino != inode  # written again (sound files are still linked: test_incremental)

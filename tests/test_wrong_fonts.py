@@ -22,13 +22,13 @@ from fakes import (
     FaultyConverter,
     TextConverter,
     build_unit,
+    dejavu_font,
     fake_soffice,
     leftovers,
     own_output,
     pdf_text,
     snapshot,
     text_pdf,
-    dejavu_font,
 )
 
 from pipeline.cli import main
