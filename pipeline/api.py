@@ -53,7 +53,10 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     from pipeline.submission import ratings_file, ratings_xlsx
     from pipeline.submission.manifest import MANIFEST, build_manifest
 
-    campaign = ingest.load(workbook)
+    from pipeline.tempdirs import input_snapshot
+
+    with input_snapshot(workbook) as snap:  # read once: a save meanwhile changes nothing
+        campaign = ingest.load(snap)
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
     ratings = rate_campaign(campaign, rulebook=rulebook)

@@ -29,6 +29,7 @@ from pipeline.rating import rate
 from pipeline.submission import ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
 from pipeline.submission.package import finish_submission, prepare_submission
+from pipeline.tempdirs import input_snapshot
 
 __all__ = ["BuildOptions", "BuildSummary", "build"]
 
@@ -44,7 +45,14 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         same = uptodate.unchanged(workbook, outdir, options, engine, started=started)
         if same is not None:
             return same
-    campaign = ingest.load(workbook)
+    with input_snapshot(workbook) as snap:  # the workbook read once: a save during the build changes nothing
+        return _build(workbook, snap, outdir, options, converter, log, started, engine)
+
+
+def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, converter: Converter | None,
+           log: Callable[[str], None], started: float, engine: str) -> BuildSummary:
+    """The build from `snap`, the input's snapshot (`workbook` names it: the key, the messages)."""
+    campaign = ingest.load(snap)
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
     ratings = rate(campaign, rulebook=options.rulebook)
@@ -68,7 +76,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         for job, item in filled.items.items():
             files.note(files.rel(item.docx), *filled.written[job])
         # the report and the table .docx are converted with the forms: one LibreOffice run for all
-        prepared = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=workbook,
+        prepared = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=snap,
                                       installation=made_by, today=today)
         conv = convert_documents([*filled.items.values(), *prepared.items.values()], cache, converter,
                                  show_progress=options.show_progress)

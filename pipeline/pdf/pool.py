@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from pipeline import tempdirs
 from pipeline.errors import ConversionFailed, OutputError
 from pipeline.pdf import join, libreoffice, validate
 
@@ -178,8 +179,7 @@ class Converter:
         lock = threading.Lock()
         errors: list[BaseException] = []
         self._stop = threading.Event()
-        with tempfile.TemporaryDirectory(prefix="hoso-lo-", ignore_cleanup_errors=True) as tmp:
-            tmp_path = Path(tmp)
+        with tempdirs.private_dir("hoso-lo-") as tmp_path:  # removed however the run ends; swept if killed
 
             def worker(index: int) -> None:
                 profile = tmp_path / f"profile-{index}"
