@@ -52,7 +52,6 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     from pipeline.rating import rate as rate_campaign
     from pipeline.submission import ratings_file, ratings_xlsx
     from pipeline.submission.manifest import MANIFEST, build_manifest
-
     from pipeline.tempdirs import input_snapshot
 
     with input_snapshot(workbook) as snap:  # read once: a save meanwhile changes nothing
