@@ -296,6 +296,8 @@ def _kill_soffice() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the click group and maps every failure to its exit code."""
     signal.signal(signal.SIGTERM, _on_sigterm)
+    if hasattr(signal, "SIGHUP"):  # the terminal closed: stop as cleanly as for SIGTERM
+        signal.signal(signal.SIGHUP, _on_sigterm)
     try:
         cli.main(args=argv, prog_name="hoso", standalone_mode=False)
     except click.exceptions.Abort:

@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -69,6 +70,14 @@ def kill_all() -> None:
         kill_group(proc)
 
 
+GUARD = Path(__file__).with_name("guard.py")
+
+
+def guarded(cmd: list[str]) -> list[str]:
+    """`cmd` run under `guard.py`, which kills its whole process group when hoso dies."""
+    return [sys.executable, "-I", "-S", str(GUARD), str(os.getpid()), "--", *cmd]
+
+
 class Timeout(Exception):
     pass
 
@@ -83,6 +92,7 @@ def run_convert(soffice: str, profile: Path, files: list[Path], outdir: Path, *,
         "--convert-to", filter_options, "--outdir", str(outdir), *map(str, files),
     ]
     env = soffice_env(profile.parent)
+    cmd = guarded(cmd)
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
                             start_new_session=True, env=env)
     with _lock:
