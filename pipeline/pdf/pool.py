@@ -33,6 +33,16 @@ MIN_JOIN = 4  # below this a joined document saves nothing
 MAX_JOIN = 200  # forms in one joined document
 
 
+# A soffice run that writes nothing for this long is killed as hung (`libreoffice.Stalled`), long
+# before its total timeout: STALL_START for its start-up, plus STALL_FACTOR times the measured time
+# per form (`Converter.cost`, from this run's finished conversions; DEFAULT_COST until one finished)
+# for the forms it must convert before its next file appears (a joined document's forms, or one).
+STALL_START = 20.0
+STALL_FACTOR = 4.0
+DEFAULT_COST = {"join": 0.25, "each": 1.0}  # seconds per form (pdf-engine.md: 0.06–0.09 and 0.2–0.3, ×3)
+HUNG_LIMIT = 2  # this many soffice runs in a row hung without writing anything: LibreOffice is hung
+
+
 @dataclass(frozen=True)
 class Item:
     key: str  # cache key
@@ -147,6 +157,10 @@ class Converter:
         # re-reading every split form.
         self.sources: dict[str, tuple[bytes, int, int]] = {}
         self.wrong_fonts: dict[str, str] = {}  # cache key -> why its PDF was refused (validate.font_problem)
+        self.cost = dict(DEFAULT_COST)  # seconds per form, measured (see STALL_START)
+        self.hung: set[str] = set()  # cache keys whose soffice run was killed as hung
+        self._hung_in_a_row = 0
+        self._meter = threading.Lock()
 
     def with_pdfa(self) -> Converter:
         """A converter of the same kind producing PDF/A-2b, one form at a time and with the forms'
@@ -160,7 +174,26 @@ class Converter:
     def convert_batch(self, profile: Path, files: list[Path], outdir: Path) -> None:
         timeout = self.timeout_base + self.timeout_per_doc * len(files)
         libreoffice.run_convert(self.soffice, profile, files, outdir, timeout=timeout,
-                                filter_options=PDFA_FILTER if self.pdfa else join.EXPORT_FILTER)
+                                filter_options=PDFA_FILTER if self.pdfa else join.EXPORT_FILTER,
+                                stall=self.stall_after("each", 1))
+
+    def stall_after(self, kind: str, forms: int) -> float:
+        """Seconds of silence after which a soffice run is killed as hung (see STALL_START)."""
+        return STALL_START + STALL_FACTOR * self.cost[kind] * max(1, forms)
+
+    def _measured(self, kind: str, seconds: float, forms: int, produced: bool) -> None:
+        """After a soffice run: its time per form, and whether LibreOffice still answers at all."""
+        with self._meter:
+            if produced:
+                self._hung_in_a_row = 0
+                if forms:
+                    self.cost[kind] = max(0.02, seconds / forms)
+            else:
+                self._hung_in_a_row += 1
+
+    @property
+    def libreoffice_hung(self) -> bool:
+        return self._hung_in_a_row >= HUNG_LIMIT
 
     def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None,
             on_done: Callable[[str, bytes, int], None] | None = None) -> dict[str, tuple[bytes, int]]:
@@ -170,6 +203,8 @@ class Converter:
         failures: dict[str, str] = {}
         self.sources = {}
         self.wrong_fonts = {}
+        self.hung = set()
+        self._hung_in_a_row = 0
         if not items:
             return results
         validate.ensure_room(len(items))  # a nearly full temporary disk gives PDFs in the wrong font
@@ -238,10 +273,19 @@ class Converter:
             names = "\n".join(f"  - {label}" for label in failures.values())
             raise ConversionFailed(
                 f"LibreOffice không chuyển được {len(failures)} văn bản sang PDF (đã thử lại):\n{names}",
-                hint=(f"Nguyên nhân: LibreOffice {next(iter(fonts.values()))} (thường do thiếu chỗ trống hoặc "
-                      "thiếu phông chữ); chưa tạo bộ hồ sơ nào." if fonts else
-                      "Mở tệp .docx tương ứng bằng Word/LibreOffice để kiểm tra; chưa tạo bộ hồ sơ nào."),
+                hint=self._cause(failures, fonts),
             )
+
+    def _cause(self, failures: dict[str, str], fonts: dict[str, str]) -> str:
+        """One line: why these documents failed, when it is known."""
+        if fonts:
+            return (f"Nguyên nhân: {next(iter(fonts.values()))} (LibreOffice thường làm vậy khi thiếu chỗ trống "
+                    "hoặc thiếu phông chữ); chưa tạo bộ hồ sơ nào.")
+        if any(k in self.hung for k in failures):
+            return (f"Nguyên nhân: LibreOffice bị treo (không tạo thêm tệp nào trong "
+                    f"{self.stall_after('each', 1):.0f} giây, đã dừng và thử lại một lần bằng tiến trình mới). Tắt "
+                    "các cửa sổ LibreOffice đang mở, kiểm tra cài đặt LibreOffice, rồi chạy lại; chưa tạo bộ hồ sơ nào.")
+        return "Mở tệp .docx tương ứng bằng Word/LibreOffice để kiểm tra; chưa tạo bộ hồ sơ nào."
 
     def _check_stop(self) -> None:
         if self._stop.is_set():
@@ -277,14 +321,24 @@ class Converter:
 
         if files:
             self._check_stop()
-            timeout = self.timeout_base + self.timeout_per_doc * sum(len(chunks[i]) for i in names)
+            forms = sum(len(chunks[i]) for i in names)
+            timeout = self.timeout_base + self.timeout_per_doc * forms
+            started = time.monotonic()
             try:
                 libreoffice.run_convert(self.soffice, profile, files, out, timeout=timeout,
-                                        filter_options=join.EXPORT_FILTER, poll=report)
+                                        filter_options=join.EXPORT_FILTER, poll=report,
+                                        stall=self.stall_after("join", max(len(chunks[i]) for i in names)))
             except _Stopped:
                 raise
-            except Exception:  # noqa: BLE001 - timeout, crash: what was written is checked below
+            except libreoffice.Timeout:  # hung (silent too long, or the whole run too long)
+                written = any(out.iterdir())
+                self._measured("join", 0, 0, produced=written)
+                self.hung.update(it.key for i in names for it in chunks[i]
+                                 if not (out / f"gop{i:03d}.pdf").exists())
+            except Exception:  # noqa: BLE001 - a crash: what was written is checked below
                 pass
+            else:
+                self._measured("join", time.monotonic() - started, forms, produced=True)
         self._check_stop()
         done: dict[str, tuple[bytes, int]] = {}
         failed: dict[str, str] = {}
@@ -318,10 +372,17 @@ class Converter:
         return done, failed
 
     def _convert_with_retry(self, profile: Path, batch: list[Item], work: Path):
+        if self.libreoffice_hung:  # hung run after hung run: no more waiting, say so
+            self.hung.update(it.key for it in batch)
+            return {}, {it.key: it.label for it in batch}
         done = self._attempt(profile, batch, work)
         missing = [it for it in batch if it.key not in done]
         failed: dict[str, str] = {}
         for it in missing:  # retry each alone with a fresh process
+            if self.libreoffice_hung:  # hung run after hung run: no more waiting, say so
+                failed[it.key] = it.label
+                self.hung.add(it.key)
+                continue
             again = self._attempt(profile, [it], work)
             if it.key in again:
                 done.update(again)
@@ -353,12 +414,16 @@ class Converter:
         if not files:
             return {}
         self._check_stop()
+        started = time.monotonic()
         try:
             self.convert_batch(profile, files, out)
-        except libreoffice.Timeout:
-            pass  # whatever was produced before the hang is still checked below
+        except libreoffice.Timeout:  # whatever was produced before the hang is still checked below
+            self._measured("each", 0, 0, produced=any(out.iterdir()))
+            self.hung.update(it.key for it in batch)  # those converted are taken off below
         except Exception:  # noqa: BLE001 - a crashed worker: what it produced is checked, the rest retried
             pass
+        else:
+            self._measured("each", time.monotonic() - started, len(files), produced=True)
         done = {}
         for i, it in enumerate(batch):
             pdf = out / f"{i:04d}.pdf"
@@ -382,6 +447,7 @@ class Converter:
             pages = pdf_pages(data)
             if pages:
                 done[it.key] = (data, pages)
+                self.hung.discard(it.key)
         return done
 
 
