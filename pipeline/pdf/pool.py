@@ -40,6 +40,7 @@ MAX_JOIN = 200  # forms in one joined document
 STALL_START = 20.0
 STALL_FACTOR = 4.0
 DEFAULT_COST = {"join": 0.25, "each": 1.0}  # seconds per form (pdf-engine.md: 0.06–0.09 and 0.2–0.3, ×3)
+MAX_NAMED = 20  # failed documents listed in a message; the rest are counted
 HUNG_LIMIT = 2  # this many soffice runs in a row hung without writing anything: LibreOffice is hung
 
 
@@ -270,7 +271,10 @@ class Converter:
             if free is None or free < need:
                 raise OutputError(validate.full_message(folder, free, need))
         if failures:
-            names = "\n".join(f"  - {label}" for label in failures.values())
+            labels = list(failures.values())
+            names = "\n".join(f"  - {label}" for label in labels[:MAX_NAMED])
+            if len(labels) > MAX_NAMED:
+                names += f"\n  … và {len(labels) - MAX_NAMED} văn bản khác"
             raise ConversionFailed(
                 f"LibreOffice không chuyển được {len(failures)} văn bản sang PDF (đã thử lại):\n{names}",
                 hint=self._cause(failures, fonts),
