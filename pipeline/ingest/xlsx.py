@@ -33,6 +33,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _DATE_FMT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_PAIR = re.compile("([\ud800-\udbff])([\udc00-\udfff])")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
@@ -125,7 +126,14 @@ def _local(tag) -> str:
 
 
 def _unescape(text: str) -> str:
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+    """`_xHHHH_` escapes; a character beyond U+FFFF is written as two (a surrogate pair) and joined
+    here. A surrogate left alone is no character: it stays for the cell check to refuse."""
+    if "_x" not in text:
+        return text
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if _PAIR.search(text):
+        text = _PAIR.sub(lambda m: chr(0x10000 + ((ord(m.group(1)) - 0xD800) << 10) + ord(m.group(2)) - 0xDC00), text)
+    return text
 
 
 def _rich_text(el, t_tag: str, r_tag: str) -> str:
