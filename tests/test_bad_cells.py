@@ -108,3 +108,35 @@ def test_a_hidden_million_row_sheet_is_never_read(sample, tmp_path, capsys):
     assert time.monotonic() - started < 60
     assert "Không tạo bản sao kèm kết quả" in err and "sheet ẩn" in err and "Traceback" not in err
     assert (tmp_path / "out" / "ca_nhan" / "LD" / "VP-001.pdf").is_file()
+
+
+def test_a_damaged_entry_in_a_cache_that_cannot_be_written(sample, tmp_path, capsys, monkeypatch):
+    """A read-only or another user's cache: the damaged entry cannot be removed nor replaced; it is
+    not used, the build converts again and succeeds."""
+    import errno
+    import os
+    import pathlib
+
+    cache = tmp_path / "cache"
+    args = ["build", str(sample), "--unit", "LD", "--cache", str(cache)]
+    assert run_main([*args, "-o", str(tmp_path / "a")], capsys)[0] == 0
+    for pdf in cache.glob("*/*.pdf"):
+        pdf.write_bytes(pdf.read_bytes()[:100])  # every entry damaged
+    real_unlink, real_mkstemp = pathlib.Path.unlink, __import__("tempfile").mkstemp
+
+    def unlink(self, missing_ok=False):
+        if str(self).startswith(str(cache)):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real_unlink(self, missing_ok=missing_ok)
+
+    def mkstemp(*a, dir=None, **kw):
+        if dir is not None and str(dir).startswith(str(cache)):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(dir))
+        return real_mkstemp(*a, dir=dir, **kw)
+
+    monkeypatch.setattr(pathlib.Path, "unlink", unlink)
+    monkeypatch.setattr("tempfile.mkstemp", mkstemp)
+    rc, _, err = run_main([*args, "-o", str(tmp_path / "b")], capsys)
+    assert rc == 0 and "Traceback" not in err, err
+    monkeypatch.undo()
+    assert run_main(["verify", str(tmp_path / "b")], capsys)[0] == 0

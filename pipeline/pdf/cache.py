@@ -67,8 +67,7 @@ class PdfCache:
         except (OSError, ValueError, TypeError, KeyError):
             expected, pages, data = None, 0, b""
         if expected is None or sha256_bytes(data) != expected or not data.startswith(b"%PDF") or pages < 1:
-            for p in (pdf, meta):
-                p.unlink(missing_ok=True)
+            _discard(pdf, meta)
             return None
         return data, pages
 
@@ -109,8 +108,7 @@ class BlobCache:
         except (OSError, ValueError):  # missing, or not even text
             expected = None
         if expected is None or sha256_bytes(data) != expected:
-            path.unlink(missing_ok=True)
-            side.unlink(missing_ok=True)
+            _discard(path, side)
             return None
         return data, expected
 
@@ -125,6 +123,16 @@ class BlobCache:
         except OSError:
             pass
         return digest
+
+
+def _discard(*paths: Path) -> None:
+    """Remove a damaged entry; a cache that cannot be written (read-only, another user's) keeps it,
+    and it is simply not used."""
+    for p in paths:
+        try:
+            p.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
