@@ -284,6 +284,34 @@ def templates_check(root: Path | None, workbook: Path | None) -> None:
     say(f"Tất cả {len(results)} mẫu đều điền được.")
 
 
+@cli.group()
+def cache() -> None:
+    """Bộ nhớ đệm (bản .docx, PDF đã chuyển, hồ sơ ghép): có dữ liệu cá nhân; tự dọn theo tuổi và dung lượng."""
+
+
+@cache.command("xoa")
+@click.option("--nguoi", "ma_so", metavar="MA_SO", default=None,
+              help="Chỉ xóa dữ liệu của người này (văn bản, PDF và các hồ sơ ghép có người này).")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Thư mục bộ nhớ đệm (mặc định ~/.cache/hoso).")
+def cache_xoa(ma_so: str | None, cache_dir: Path | None) -> None:
+    """Xóa bộ nhớ đệm (toàn bộ, hoặc của một người với --nguoi)."""
+    from pipeline import cachecare
+    from pipeline.pdf.cache import default_root
+
+    root = cache_dir or default_root()
+    if ma_so is None:
+        n = cachecare.remove_all(root)
+        say(f"Đã xóa {n} tệp trong bộ nhớ đệm «{root}».")
+        return
+    if not cachecare._CODE.fullmatch(ma_so):
+        raise click.BadParameter(f"mã số «{ma_so}» không hợp lệ (chỉ gồm chữ cái không dấu, chữ số, - và _).",
+                                 param_hint="--nguoi")
+    n = cachecare.remove_person(root, ma_so)
+    say(f"Đã xóa {n} tệp có dữ liệu của {ma_so} trong bộ nhớ đệm «{root}»." if n else
+        f"Bộ nhớ đệm «{root}» không có dữ liệu nào của {ma_so}.")
+
+
 def _on_sigterm(signum, frame):  # noqa: ARG001
     raise KeyboardInterrupt
 

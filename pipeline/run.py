@@ -103,9 +103,26 @@ def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, conv
             pages=bundles.pages, bundles=bundles.built + bundles.reused)
         (stage / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         out.commit()
+    _care_for_cache(cache.root, plan, filled)
     return BuildSummary(len(plan.persons), documents, conv.converted, conv.reused, bundles.pages,
                         time.monotonic() - started, Path(outdir), filled.rendered, bundles.built, bundles.reused,
                         sub.deadline.line if sub.deadline else "")
+
+
+def _care_for_cache(root: Path, plan, filled) -> None:
+    """Which cache entries hold whose data (`hoso cache xoa --nguoi`), then the eviction policy
+    (pipeline/cachecare.py)."""
+    from pipeline import cachecare
+
+    people: dict[str, set[str]] = {}
+    for dossier in plan.persons:
+        for doc in dossier.documents:
+            if doc.key in filled.items:
+                pdf = filled.items[doc.key].key
+                people.setdefault(dossier.ma_so, set()).update(
+                    {pdf, data_key("pdfa", pdf), filled.docx_keys.get(doc.key, pdf)})
+    cachecare.record(root, people)
+    cachecare.evict(root)
 
 
 def write_pdfa_forms(filled, files: Staged, cache: PdfCache, converter: Converter, *, log, show_progress=None) -> None:

@@ -69,6 +69,7 @@ class PdfCache:
         if expected is None or sha256_bytes(data) != expected or not data.startswith(b"%PDF") or pages < 1:
             _discard(pdf, meta)
             return None
+        _used(pdf, meta)
         return data, pages
 
     def put(self, key: str, data: bytes, pages: int) -> None:
@@ -110,6 +111,7 @@ class BlobCache:
         if expected is None or sha256_bytes(data) != expected:
             _discard(path, side)
             return None
+        _used(path, side)
         return data, expected
 
     def put(self, key: str, name: str, data: bytes) -> str:
@@ -123,6 +125,15 @@ class BlobCache:
         except OSError:
             pass
         return digest
+
+
+def _used(*paths: Path) -> None:
+    """An entry just used is young again (the eviction, pipeline/cachecare.py, goes by this time)."""
+    for p in paths:
+        try:
+            os.utime(p)
+        except OSError:
+            pass
 
 
 def _discard(*paths: Path) -> None:
