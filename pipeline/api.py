@@ -70,11 +70,17 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     return ratings
 
 
-def verify(outdir: Path):
-    """Check an output folder against its manifest.json (`hoso verify`); returns a VerifyReport."""
+def verify(outdir: Path, public_key: Path | None = None):
+    """Check an output folder against its manifest.json (`hoso verify`); returns a VerifyReport.
+    `public_key`: a KEYFILE.pub of `hoso khoa tao`; the manifest must be signed with its private key."""
     from pipeline.submission.verify import verify as verify_folder
 
-    return verify_folder(outdir)
+    key = None
+    if public_key is not None:
+        from pipeline.submission import signing
+
+        key = signing.load_public(public_key)
+    return verify_folder(outdir, key)
 
 
 def demo(outdir: Path, options: BuildOptions | None = None, **kwargs) -> BuildSummary:

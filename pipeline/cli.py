@@ -81,6 +81,8 @@ def build_options(f):
                      help="Không chèn trang trắng (mặc định mỗi người bắt đầu ở trang lẻ để in hai mặt).")(f)
     f = click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
                      help="Thư mục bộ nhớ đệm PDF (mặc định ~/.cache/hoso).")(f)
+    f = click.option("--ky", "sign_key", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+                     metavar="KEYFILE", help="Ký manifest.json bằng khóa riêng này (tạo bằng: hoso khoa tao KEYFILE).")(f)
     f = rulebook_option(f)
     return f
 
@@ -231,12 +233,14 @@ def demo(outdir: Path, **kw) -> None:
 
 @cli.command()
 @click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
-def verify(outdir: Path) -> None:
+@click.option("--khoa", "public_key", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="KEYFILE.pub", help="Khóa công khai: manifest.json phải được ký bằng khóa riêng tương ứng.")
+def verify(outdir: Path, public_key: Path | None) -> None:
     """Kiểm tra bộ hồ sơ đã tạo: tệp bị sửa, thiếu, thừa; hồ sơ từng người; biểu tổng hợp; tệp nén."""
     from pipeline import api
     from pipeline.errors import VerifyFailed
 
-    report = api.verify(outdir)
+    report = api.verify(outdir, public_key)
     for note in report.notes:
         say("Ghi chú: " + note)
     for problem in report.problems:
@@ -282,6 +286,23 @@ def templates_check(root: Path | None, workbook: Path | None) -> None:
     if bad:
         raise TemplateError(f"{len(bad)}/{len(results)} mẫu có lỗi.")
     say(f"Tất cả {len(results)} mẫu đều điền được.")
+
+
+@cli.group()
+def khoa() -> None:
+    """Khóa ký bộ hồ sơ (Ed25519): tạo khóa; ký khi tạo (build --ky); kiểm tra (verify --khoa)."""
+
+
+@khoa.command("tao")
+@click.argument("keyfile", type=click.Path(path_type=Path, dir_okay=False))
+def khoa_tao(keyfile: Path) -> None:
+    """Tạo khóa riêng KEYFILE (chỉ chủ sở hữu đọc được) và khóa công khai KEYFILE.pub."""
+    from pipeline.submission import signing
+
+    public = signing.generate(keyfile)
+    say(f"Đã tạo khóa riêng «{keyfile}» (giữ kín, quyền 0600) và khóa công khai «{public}» "
+        f"(mã {signing.fingerprint(signing.load_public(public))}; gửi kèm bộ hồ sơ để kiểm tra). "
+        f"Ký khi tạo: hoso build … --ky {keyfile}; kiểm tra: hoso verify THU_MUC --khoa {public}")
 
 
 @cli.group()

@@ -20,6 +20,7 @@ class BuildOptions:
     rulebook: str | None = None  # --bo-quy-tac: overrides CoQuan.bo_quy_tac and the year
     today: dt.date | None = None  # "today" for the Sở Nội vụ deadline (default: the real date)
     pdfa: bool = False  # also write each form as PDF/A-2b beside its .docx
+    sign_key: Path | None = None  # --ky: sign manifest.json with this Ed25519 private key (submission/signing.py)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 MANIFEST = "manifest.json"  # pipeline.submission.manifest.MANIFEST
+SIGNATURE = "manifest.json.sig"  # pipeline.submission.signing.SIGNATURE: not listed, it signs the list
 MARK_KEY, MARK = "tao_boi", "hoso"  # written into every manifest (extends the manifest; never removed)
 _LEGACY_KEYS = ("files", "nam_danh_gia", "dau_vao_sha256")
 SHOWN = 5  # foreign files named in a message
@@ -76,7 +77,7 @@ def on_disk(folder: Path) -> list[str]:
 
 def foreign(folder: Path, data: dict) -> list[str]:
     """Entries under `folder` that its (own) manifest does not list."""
-    mine = listed(data) | {MANIFEST}
+    mine = listed(data) | {MANIFEST, SIGNATURE}
     return [p for p in on_disk(folder) if p not in mine and not _transient(p.rsplit("/", 1)[-1])]
 
 
@@ -132,7 +133,7 @@ def remove_owned(folder: Path) -> list[str]:
     assert isinstance(data, dict)
     mine = listed(data)
     for rel in on_disk(folder):
-        if rel in mine or _transient(rel.rsplit("/", 1)[-1]):
+        if rel in mine or rel == SIGNATURE or _transient(rel.rsplit("/", 1)[-1]):
             try:
                 os.unlink(os.path.join(folder, rel))  # a symbolic link is removed, never followed
             except OSError:

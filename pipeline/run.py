@@ -52,6 +52,11 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
 def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, converter: Converter | None,
            log: Callable[[str], None], started: float, engine: str) -> BuildSummary:
     """The build from `snap`, the input's snapshot (`workbook` names it: the key, the messages)."""
+    signer = None
+    if options.sign_key:  # a key that cannot be read fails before anything is built
+        from pipeline.submission import signing
+
+        signer = signing.load_private(options.sign_key)
     campaign = ingest.load(snap)
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
@@ -101,7 +106,10 @@ def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, conv
         manifest[uptodate.RECORD] = uptodate.record(
             key, dated=today if sub.deadline else None, people=len(plan.persons), documents=documents,
             pages=bundles.pages, bundles=bundles.built + bundles.reused)
-        (stage / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        (stage / MANIFEST).write_bytes(manifest_bytes)
+        if signer is not None:
+            (stage / signing.SIGNATURE).write_bytes(signing.signature_file(manifest_bytes, signer))
         out.commit()
     _care_for_cache(cache.root, plan, filled)
     return BuildSummary(len(plan.persons), documents, conv.converted, conv.reused, bundles.pages,

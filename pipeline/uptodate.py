@@ -92,11 +92,22 @@ def input_key(workbook_sha: str, workbook_name: str, options: BuildOptions, conv
         "workbook": [workbook_name, workbook_sha],
         "templates": templates_fingerprint(options.templates),
         "options": {"units": sorted(options.units), "persons": sorted(options.persons), "duplex": options.duplex,
-                    "rulebook": options.rulebook, "pdfa": options.pdfa},
+                    "rulebook": options.rulebook, "pdfa": options.pdfa,
+                    **({"ky": _key_digest(options.sign_key)} if options.sign_key else {})},
         "converter": converter,
         "installation": installation,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _key_digest(keyfile: Path) -> str | None:
+    try:
+        return hashlib.sha256(Path(keyfile).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+SIGNATURE = "manifest.json.sig"  # pipeline.submission.signing.SIGNATURE
 
 
 def record(key: str, *, dated: dt.date | None, people: int, documents: int, pages: int, bundles: int) -> dict:
@@ -135,6 +146,8 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
         if not isinstance(files, list) or len(entries) != len(files):
             return None
         if not all(still_as_recorded(target, f) for f in entries):
+            return None
+        if options.sign_key and not (target / SIGNATURE).is_file():
             return None
         if not _digests_hold(target, entries):  # size and time can be kept by an edit: the bytes decide
             return None

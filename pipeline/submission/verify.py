@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.submission.manifest import MANIFEST
+from pipeline.submission.signing import SIGNATURE
 from pipeline.submission.summary_table import (
     CATEGORIES,
     TOTAL,
@@ -63,12 +64,22 @@ def _load_json(path: Path):
         return None
 
 
-def verify(outdir: Path) -> VerifyReport:
+def verify(outdir: Path, public_key=None) -> VerifyReport:
+    """`public_key` (an Ed25519 public key, `signing.load_public`): manifest.json must carry a
+    valid signature by it (`manifest.json.sig`), checked before anything else."""
     outdir = Path(outdir)
     rep = VerifyReport(outdir)
     if not outdir.is_dir():
         rep.problems.append(f"Không có thư mục «{outdir}».")
         return rep
+    if public_key is not None:
+        from pipeline.submission import signing
+
+        why = signing.check(outdir, public_key)
+        if why:
+            rep.problems.append(f"Chữ ký: {why}.")
+        else:
+            rep.notes.append(f"manifest.json được ký đúng bằng khóa {signing.fingerprint(public_key)}.")
     manifest = _load_json(outdir / MANIFEST)
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
         rep.problems.append(f"Thiếu hoặc hỏng tệp {MANIFEST} trong «{outdir}»: không kiểm tra được.")
@@ -109,7 +120,7 @@ def _check_files(outdir: Path, files: dict[str, dict], rep: VerifyReport) -> set
             continue
         ok.add(path)
     on_disk = {p.relative_to(outdir).as_posix() for p in outdir.rglob("*") if p.is_file()}
-    for path in sorted(on_disk - set(files) - {MANIFEST}):
+    for path in sorted(on_disk - set(files) - {MANIFEST, SIGNATURE}):
         rep.problems.append(f"Tệp thừa: {path} (không có trong {MANIFEST})")
     return ok
 
