@@ -93,3 +93,42 @@ def test_a_missing_signature_or_another_key_is_rejected(sample, tmp_path, keys, 
     assert run_main(["verify", out, "--khoa", pub], capsys)[0] == 0
     rc, err = run_main(["verify", out, "--khoa", key], capsys)  # a private key where the public one goes
     assert rc == ExitCode.input_unreadable and "khóa công khai" in err
+
+
+# -- identity in the PDFs' metadata (without a signature) -------------------------------------------
+def test_a_swapped_dossier_with_a_rewritten_manifest_is_caught_by_its_metadata(sample, tmp_path, capsys):
+    out = tmp_path / "output"
+    assert run_main(["build", sample, "--unit", "LD", "-o", out, "--cache", tmp_path / "cache"], capsys)[0] == 0
+    assert run_main(["verify", out], capsys)[0] == 0
+    swap_dossiers_and_fix_the_manifest(out)
+    rc, err = run_main(["verify", out], capsys)
+    assert rc == ExitCode.verify_failed, err
+    assert "ca_nhan/LD/VP-001.pdf là hồ sơ của VP-002" in err and "ca_nhan/LD/VP-002.pdf là hồ sơ của VP-001" in err
+
+
+def test_a_cache_entry_replaced_with_its_sidecar_is_not_used(sample, tmp_path, capsys):
+    """Another person's cached PDF and sidecar copied over an entry: the sidecar's digest matches, but
+    the PDF names another content key, so it is converted again."""
+    from fakes import LD, build_unit, pdf_text
+
+    from pipeline.pdf import validate
+
+    cache = tmp_path / "cache"
+    build_unit(sample, tmp_path / "a", cache, TextConverter())
+    entries = {}
+    for pdf in cache.glob("*/*.pdf"):
+        if len(pdf.stem) == 64:
+            for ma_so, name in LD.items():
+                if f"Họ và tên: {name}" in pdf_text(pdf):
+                    entries[ma_so] = pdf
+    victim, other = entries["VP-002"], entries["VP-001"]
+    assert validate.identity(victim.read_bytes())["/HosoKhoa"] == victim.stem
+    victim.write_bytes(other.read_bytes())
+    victim.with_suffix(".json").write_bytes(other.with_suffix(".json").read_bytes())
+    for blob in cache.glob("*/*.bundle*"):
+        blob.unlink()
+    conv = TextConverter()
+    build_unit(sample, tmp_path / "b", cache, conv)
+    assert [t for call in conv.calls for t in call if f"Họ và tên: {LD['VP-002']}" in t]
+    text = pdf_text(tmp_path / "b" / "ca_nhan" / "LD" / "VP-002.pdf")
+    assert LD["VP-002"] in text and f"Họ và tên: {LD['VP-001']}" not in text

@@ -128,7 +128,8 @@ def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[
             head = template.first_page_header(parts)
     family, numbered = template_traits(spec)
     label = f"{job.who} — {spec.ma_hieu or spec.code}: {spec.title}"
-    return Item(pdf_key(key, installation), dest, label, family, numbered, head), hit is None, digest, len(data), key
+    return (Item(pdf_key(key, installation), dest, label, family, numbered, head, doc.key, doc.ma_so or ""),
+            hit is None, digest, len(data), key)
 
 
 def fill_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Path, blobs: BlobCache,

@@ -26,6 +26,8 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, 
         hit = cache.get(it.key)
         if hit and validate.font_problem(hit[0]):  # cached by a version that did not check: convert again
             hit = None
+        if hit and validate.identity(hit[0]).get("/HosoKhoa", it.key) != it.key:  # another entry's PDF
+            hit = None
         if hit:
             pdfs[it.key] = hit
         else:

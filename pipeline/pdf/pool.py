@@ -52,6 +52,13 @@ class Item:
     group: str | None = None  # forms of one join-safe template share a group and are joined
     page_numbers: bool = False  # the form's own page numbers are drawn after conversion
     first_page_header: str = ""  # the first page's header text, drawn after conversion
+    doc: str = ""  # the plan's document key ("VP-001/mau_02"), written into the PDF's metadata
+    who: str = ""  # the person's code (ma_so), written into the PDF's metadata
+
+
+def identity(it: Item) -> dict[str, str]:
+    """What a form's PDF says it is (validate.IDENTITY): checked when it comes back from the cache."""
+    return {"/HosoKhoa": it.key, "/HosoVanBan": it.doc, "/HosoNguoi": it.who}
 
 
 def pdf_pages(data: bytes) -> int | None:
@@ -356,7 +363,7 @@ class Converter:
                         self.wrong_fonts.update((it.key, why) for it in chunk)
                         pieces = None
                     else:
-                        pieces = join.split(joined, names[i])
+                        pieces = join.split(joined, names[i], [identity(it) for it in chunk])
                 except Exception:  # noqa: BLE001 - missing or damaged PDF: pypdf raises many kinds
                     pieces = None
             if pieces is None or len(pieces) != len(chunk):
@@ -442,7 +449,7 @@ class Converter:
             self.wrong_fonts.pop(it.key, None)
             if not self.pdfa:  # cut off the primer page (see join.normalise)
                 try:
-                    pieces = join.split(data, [join.SINGLE_NAME])
+                    pieces = join.split(data, [join.SINGLE_NAME], [identity(it)])
                 except Exception:  # noqa: BLE001 - a damaged PDF: not converted
                     pieces = None
                 if not pieces:

@@ -90,6 +90,30 @@ def font_problem(data: bytes, face: str | None = None) -> str | None:
     return None
 
 
+_META = re.compile(rb"/(Hoso[A-Za-z]+)\s*\(((?:[^()\\]|\\.)*)\)")
+
+
+def identity(data: bytes) -> dict[str, str]:
+    """The `/Hoso…` entries of a PDF's document information (which person, document and content
+    key hoso made it for: pool.identity, bundle metadata); empty when it has none."""
+    found = {}
+    for name, value in _META.findall(data[-65536:]) or _META.findall(data):
+        found["/" + name.decode("latin-1")] = _literal(value)
+    return found
+
+
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _literal(raw: bytes) -> str:
+    """A PDF literal string's bytes (`\\ddd` octal and the other escapes undone), as text."""
+    out = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8) & 0xFF]) if m.group(1)[:1].isdigit()
+                 else _ESCAPES.get(m.group(1), m.group(1)), raw)
+    if out.startswith(b"\xfe\xff"):
+        return out[2:].decode("utf-16-be", "replace")
+    return out.decode("latin-1")
+
+
 def free_bytes(folder: str) -> int | None:
     try:
         return shutil.disk_usage(folder).free
