@@ -29,16 +29,26 @@ def say(text: str = "") -> None:
     click.echo(text, err=True)
 
 
+MAX_PRINTED = 200  # problems printed; the rest are counted (hoso check --json lists them all)
+
+
 def print_problems(problems) -> None:
     by_sheet = defaultdict(list)
     for p in problems:
         by_sheet[p.sheet].append(p)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
+    printed = 0
     for sheet, items in by_sheet.items():
+        if printed >= MAX_PRINTED:
+            break
         say(f"── Sheet «{sheet}» ──" if sheet else "── Tệp ──")
-        for p in items:
+        for p in items[:MAX_PRINTED - printed]:
             say(("  LỖI     " if p.is_error else "  CẢNH BÁO ") + p.text())
+        printed += min(len(items), MAX_PRINTED - printed)
+    if printed < len(problems):
+        say(f"… và {len(problems) - printed} lỗi/cảnh báo khác chưa in (sửa các lỗi trên rồi kiểm tra lại, "
+            "hoặc xem đủ bằng: hoso check --json).")
     say(f"Tổng cộng: {errors} lỗi, {warnings} cảnh báo.")
 
 

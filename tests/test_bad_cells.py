@@ -140,3 +140,28 @@ def test_a_damaged_entry_in_a_cache_that_cannot_be_written(sample, tmp_path, cap
     assert rc == 0 and "Traceback" not in err, err
     monkeypatch.undo()
     assert run_main(["verify", str(tmp_path / "b")], capsys)[0] == 0
+
+
+def test_thousands_of_errors_print_a_readable_number_and_the_count(sample, tmp_path, capsys):
+    wb = openpyxl.load_workbook(sample)
+    ws = wb["NhanSu"]
+    for i in range(600):
+        ws.append([f"X-{i}"])  # a code and nothing else: several errors a row
+    book = tmp_path / "nhieu_loi.xlsx"
+    wb.save(book)
+    rc, _, err = run_main(["check", str(book)], capsys)
+    assert rc == ExitCode.input_invalid
+    lines = err.splitlines()
+    assert len(lines) < 230, len(lines)
+    assert "lỗi/cảnh báo khác chưa in" in err and "Tổng cộng:" in lines[-2]
+
+
+def test_half_written_pdfs_are_named_once_with_their_cause(sample, tmp_path, capsys, monkeypatch):
+    from fakes import FaultyConverter
+
+    monkeypatch.setattr("pipeline.run.Converter", lambda workers=None: FaultyConverter("truncated", times=10**6))
+    rc, _, err = run_main(["build", str(sample), "--unit", "LD", "-o", str(tmp_path / "out"),
+                           "--cache", str(tmp_path / "cache")], capsys)
+    assert rc == ExitCode.conversion_failed
+    assert err.count("PDF dở dang") == 1 and "EOF marker" not in err and "Traceback" not in err
+    assert err.count("Trần Thị Thu Hà (VP-002) — Mẫu số 02") == 1

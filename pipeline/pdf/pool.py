@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import io
+import logging
 import os
 import queue
 import shutil
@@ -26,6 +27,10 @@ from pypdf import PdfReader
 from pipeline import tempdirs
 from pipeline.errors import ConversionFailed, OutputError
 from pipeline.pdf import join, libreoffice, validate
+
+# a damaged PDF from LibreOffice is hoso's to judge (and to name once): pypdf's own warnings about
+# it ("EOF marker not found", once per attempt to read it) would only repeat it on the console
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 MAX_BATCH = 200
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'  # PDF/A-2b
@@ -61,9 +66,14 @@ def identity(it: Item) -> dict[str, str]:
     return {"/HosoKhoa": it.key, "/HosoVanBan": it.doc, "/HosoNguoi": it.who}
 
 
+def complete(data: bytes) -> bool:
+    """A whole PDF file (LibreOffice stopped half-way leaves no %%EOF)."""
+    return data.startswith(b"%PDF") and b"%%EOF" in data[-2048:]
+
+
 def pdf_pages(data: bytes) -> int | None:
     """Page count of a complete PDF, or None if it is not one."""
-    if not data.startswith(b"%PDF") or b"%%EOF" not in data[-2048:]:
+    if not complete(data):
         return None
     try:
         return len(PdfReader(io.BytesIO(data)).pages)
@@ -167,6 +177,7 @@ class Converter:
         self.wrong_fonts: dict[str, str] = {}  # cache key -> why its PDF was refused (validate.font_problem)
         self.cost = dict(DEFAULT_COST)  # seconds per form, measured (see STALL_START)
         self.hung: set[str] = set()  # cache keys whose soffice run was killed as hung
+        self.damaged: set[str] = set()  # cache keys whose PDF was written but unreadable (half-written)
         self._hung_in_a_row = 0
         self._meter = threading.Lock()
 
@@ -212,6 +223,7 @@ class Converter:
         self.sources = {}
         self.wrong_fonts = {}
         self.hung = set()
+        self.damaged = set()
         self._hung_in_a_row = 0
         if not items:
             return results
@@ -296,6 +308,10 @@ class Converter:
             return (f"Nguyên nhân: LibreOffice bị treo (không tạo thêm tệp nào trong "
                     f"{self.stall_after('each', 1):.0f} giây, đã dừng và thử lại một lần bằng tiến trình mới). Tắt "
                     "các cửa sổ LibreOffice đang mở, kiểm tra cài đặt LibreOffice, rồi chạy lại; chưa tạo bộ hồ sơ nào.")
+        if all(k in self.damaged for k in failures):
+            return ("Nguyên nhân: LibreOffice chỉ ghi được tệp PDF dở dang (hỏng, thiếu phần cuối) cho các văn bản "
+                    "này, cả khi thử lại — thường do LibreOffice bị dừng giữa chừng hoặc thiếu chỗ trống; chưa tạo bộ "
+                    "hồ sơ nào.")
         return "Mở tệp .docx tương ứng bằng Word/LibreOffice để kiểm tra; chưa tạo bộ hồ sơ nào."
 
     def _check_stop(self) -> None:
@@ -358,7 +374,7 @@ class Converter:
             if i in names:
                 try:
                     joined = (out / f"gop{i:03d}.pdf").read_bytes()
-                    why = validate.font_problem(joined)
+                    why = validate.font_problem(joined) if complete(joined) else None
                     if why:  # set in another font: never used, the forms are converted one by one
                         self.wrong_fonts.update((it.key, why) for it in chunk)
                         pieces = None
@@ -442,6 +458,9 @@ class Converter:
                 data = pdf.read_bytes()
             except OSError:
                 continue
+            if not complete(data):  # half-written
+                self.damaged.add(it.key)
+                continue
             why = validate.font_problem(data)
             if why:  # LibreOffice set it in another font (a full temporary disk): neither used nor cached
                 self.wrong_fonts[it.key] = why
@@ -453,12 +472,16 @@ class Converter:
                 except Exception:  # noqa: BLE001 - a damaged PDF: not converted
                     pieces = None
                 if not pieces:
+                    self.damaged.add(it.key)
                     continue
                 data = pieces[0][0]
             pages = pdf_pages(data)
             if pages:
                 done[it.key] = (data, pages)
                 self.hung.discard(it.key)
+                self.damaged.discard(it.key)
+            else:
+                self.damaged.add(it.key)
         return done
 
 
