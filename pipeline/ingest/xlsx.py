@@ -234,6 +234,7 @@ class XlsxFile:
             raise _unreadable(self.path, "là văn bản Word (.docx), không phải sổ Excel (.xlsx).")
         if any(n.startswith("ppt/") for n in names):
             raise _unreadable(self.path, "là tệp PowerPoint, không phải sổ Excel (.xlsx).")
+        self._refuse_dtds(infos)
         self.has_macros = any(n.lower().endswith("vbaproject.bin") for n in names)
         wb_path = self._office_document(names)
         if wb_path is None:
@@ -257,6 +258,23 @@ class XlsxFile:
         self._sst: list[str] | None = None
         self._attr_cache: dict[str, tuple[int | None, str | None]] = {}
         self._last_row = 0
+
+    def _refuse_dtds(self, infos) -> None:
+        """Excel never writes a DOCTYPE: one in any part (entity declarations — the «billion laughs»
+        that inflates a few bytes into gigabytes, or an external entity reading a file of this
+        machine, XXE) is named for what it is. Entities are never expanded anyway."""
+        for info in infos:
+            if not info.filename.endswith((".xml", ".rels")) or info.is_dir():
+                continue
+            with self._zip.open(info) as fh:
+                head = fh.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                kind = ("thực thể ngoài đọc tệp của máy (XXE)" if b"SYSTEM" in head or b"PUBLIC" in head
+                        else "thực thể lồng nhau nở ra rất lớn («billion laughs»)" if head.count(b"<!ENTITY") > 1
+                        else "khai báo thực thể XML")
+                raise _unreadable(self.path, f"có phần {info.filename} chứa khai báo DOCTYPE/ENTITY ({kind}). Excel "
+                                  "không bao giờ ghi như vậy: tệp đã bị sửa bằng công cụ khác, có thể nhằm tấn công. "
+                                  "hoso không đọc tệp này.", "Dùng bản gốc của sổ Excel, hoặc mở bằng Excel rồi lưu lại.")
 
     def _office_document(self, names: set[str]) -> str | None:
         if "_rels/.rels" in names:
