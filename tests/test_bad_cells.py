@@ -165,3 +165,19 @@ def test_half_written_pdfs_are_named_once_with_their_cause(sample, tmp_path, cap
     assert rc == ExitCode.conversion_failed
     assert err.count("PDF dở dang") == 1 and "EOF marker" not in err and "Traceback" not in err
     assert err.count("Trần Thị Thu Hà (VP-002) — Mẫu số 02") == 1
+
+
+def test_merged_cells_are_reported_as_merged_not_missing(sample, tmp_path, capsys):
+    from openpyxl.utils import get_column_letter
+
+    wb = openpyxl.load_workbook(sample)
+    ws = wb["NhanSu"]
+    letter = get_column_letter([c.value for c in ws[1]].index("ma_don_vi") + 1)
+    ws.merge_cells(f"{letter}2:{letter}4")
+    book = tmp_path / "gop.xlsx"
+    wb.save(book)
+    rc, _, err = run_main(["check", str(book)], capsys)
+    assert rc == ExitCode.input_invalid
+    for row in (3, 4):
+        assert f"(ô {letter}{row}): Ô {letter}{row} nằm trong vùng ô đã gộp (merge) {letter}2:{letter}4" in err
+    assert "Thiếu «Mã đơn vị»" not in err

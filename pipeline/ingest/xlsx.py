@@ -259,6 +259,25 @@ class XlsxFile:
         self._attr_cache: dict[str, tuple[int | None, str | None]] = {}
         self._last_row = 0
 
+    def merged_cells(self, name: str) -> dict[str, str]:
+        """Cells covered by a merged range of sheet `name` other than its first (top-left) cell:
+        "B5" -> "B4:B6". Read only when asked (a required cell found empty)."""
+        memo = self.__dict__.setdefault("_merged", {})
+        if name in memo:
+            return memo[name]
+        out: dict[str, str] = {}
+        member = self._sheets.get(name)
+        if member:
+            tail = b""
+            with self._zip.open(member) as fh:
+                while chunk := fh.read(CHUNK):
+                    text = tail + chunk
+                    for ref in _MERGE.findall(text):
+                        out.update(_covered(ref.decode("ascii")))
+                    tail = text[-200:]
+        memo[name] = out
+        return out
+
     def _refuse_dtds(self, infos) -> None:
         """Excel never writes a DOCTYPE: one in any part (entity declarations — the «billion laughs»
         that inflates a few bytes into gigabytes, or an external entity reading a file of this
@@ -768,6 +787,35 @@ def _whole_document(head: bytes, tail: bytes) -> bool:
             return True
         i = tail.rfind(close, 0, i)
     return False
+
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)\"")
+_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _col_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _covered(ref: str) -> dict[str, str]:
+    a, b = ref.split(":")
+    (c1, r1), (c2, r2) = _REF.fullmatch(a).groups(), _REF.fullmatch(b).groups()
+    cols = range(_col_number(c1), _col_number(c2) + 1)
+    rows = range(int(r1), int(r2) + 1)
+    if len(cols) * len(rows) > 100_000:  # a whole column merged: only the first rows matter here
+        rows = range(int(r1), int(r1) + 100_000 // max(1, len(cols)))
+    return {f"{_col_letters(c)}{r}": ref for r in rows for c in cols if (r, c) != (int(r1), cols[0])}
 
 
 def _last_end(buf: bytes, tag: bytes) -> int:
