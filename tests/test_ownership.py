@@ -138,6 +138,7 @@ def test_a_symlinked_output_is_built_into_its_target(sample, tmp_path, capsys):
 def test_an_existing_output_folder_keeps_its_mode(sample, tmp_path, capsys):
     out = tmp_path / "output"
     assert run_main(["rate", str(sample), "-o", str(out)], capsys)[0] == 0
+    assert out.stat().st_mode & 0o7777 == 0o700  # a new output folder: personal data, private
     out.chmod(0o2770)  # a group share
     assert run_main(["rate", str(sample), "-o", str(out)], capsys)[0] == 0
     assert out.stat().st_mode & 0o7777 == 0o2770
