@@ -21,8 +21,8 @@ from functools import cache
 
 from pipeline.errors import OutputError
 
-MIN_FREE = 64 * 1024 * 1024  # bytes free in the temporary folder before any conversion starts
-PER_DOCUMENT = 256 * 1024  # and this much more per document to convert
+MIN_FREE = 32 * 1024 * 1024  # bytes free in the temporary folder before any conversion starts
+PER_DOCUMENT = 64 * 1024  # and this much more per document to convert (measured: ~30 KB a form, profile included)
 
 _BASEFONT = re.compile(rb"/BaseFont\s*/([^\s/<>\[\]()]+)")
 _DESCRIPTOR = re.compile(rb"/Type\s*/FontDescriptor\b")
