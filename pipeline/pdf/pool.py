@@ -358,6 +358,7 @@ class Converter:
             except _Stopped:
                 raise
             except libreoffice.Timeout:  # hung (silent too long, or the whole run too long)
+                shutil.rmtree(profile, ignore_errors=True)  # the retries start from a fresh profile too
                 written = any(out.iterdir())
                 self._measured("join", 0, 0, produced=written)
                 self.hung.update(it.key for i in names for it in chunks[i]
@@ -445,6 +446,7 @@ class Converter:
         try:
             self.convert_batch(profile, files, out)
         except libreoffice.Timeout:  # whatever was produced before the hang is still checked below
+            shutil.rmtree(profile, ignore_errors=True)  # the retries start from a fresh profile too
             self._measured("each", 0, 0, produced=any(out.iterdir()))
             self.hung.update(it.key for it in batch)  # those converted are taken off below
         except Exception:  # noqa: BLE001 - a crashed worker: what it produced is checked, the rest retried
