@@ -141,3 +141,30 @@ def test_a_real_nearly_full_tmpdir(sample, tmp_path):
     assert "rc=7" in proc.stdout, (proc.stdout, proc.stderr)
     assert f"Thư mục tạm «{tmp}» gần đầy" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists() and cached_pdfs(tmp_path / "cache") == []
+
+
+class PrimedThenDejaVu(TextConverter):
+    """The primer page in the forms' font (written while there was room), the form itself in DejaVu."""
+
+    def convert_batch(self, profile, files, outdir):
+        import io
+
+        from fakes import docx_text
+        from pypdf import PdfReader, PdfWriter
+
+        from pipeline.pdf import join
+
+        for f in files:
+            writer = PdfWriter()
+            writer.append(PdfReader(io.BytesIO(text_pdf("primer ÀÁÂ"))))
+            writer.append(PdfReader(io.BytesIO(text_pdf(docx_text(f), font=dejavu_font()))))
+            writer.add_named_destination(join.SINGLE_NAME, 1)
+            buf = io.BytesIO()
+            writer.write(buf)
+            (outdir / f"{f.stem}.pdf").write_bytes(buf.getvalue())
+
+
+def test_a_form_in_another_font_behind_a_sound_primer_page_is_refused(sample, tmp_path, previous):
+    with pytest.raises(ConversionFailed) as exc:
+        build_unit(sample, previous, tmp_path / "cache", PrimedThenDejaVu())
+    assert "dejavusans" in str(exc.value) and cached_pdfs(tmp_path / "cache") == []

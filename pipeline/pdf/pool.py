@@ -381,6 +381,11 @@ class Converter:
                         pieces = None
                     else:
                         pieces = join.split(joined, names[i], [identity(it) for it in chunk])
+                        bad = [(it, w) for it, (piece, _n) in zip(chunk, pieces or [], strict=False)
+                               if (w := validate.font_problem(piece))]
+                        if bad:  # a form set in another font after the primer page: not used
+                            self.wrong_fonts.update((it.key, w) for it, w in bad)
+                            pieces = None
                 except Exception:  # noqa: BLE001 - missing or damaged PDF: pypdf raises many kinds
                     pieces = None
             if pieces is None or len(pieces) != len(chunk):
@@ -477,6 +482,10 @@ class Converter:
                     self.damaged.add(it.key)
                     continue
                 data = pieces[0][0]
+                why = validate.font_problem(data)
+                if why:  # the form itself, without the primer page, in another font
+                    self.wrong_fonts[it.key] = why
+                    continue
             pages = pdf_pages(data)
             if pages:
                 done[it.key] = (data, pages)
