@@ -53,12 +53,14 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     from pipeline.rating import rate as rate_campaign
     from pipeline.submission import ratings_file, ratings_xlsx
     from pipeline.submission.manifest import MANIFEST, build_manifest
+    from pipeline.tempdirs import input_snapshot
 
-    campaign = ingest.load(workbook)
+    with input_snapshot(workbook) as snap:  # read once: a save meanwhile changes nothing
+        campaign = ingest.load(snap)
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
     ratings = rate_campaign(campaign, rulebook=rulebook)
-    with OutputFolder(outdir) as out:
+    with OutputFolder(outdir, inputs=(workbook,), keep_builds=True) as out:
         assert out.staging is not None
         with ratings_xlsx.writing(out.staging / "ket_qua_xep_loai.xlsx", ratings):  # on the other CPU if free
             ratings_file.write(out.staging / "ket_qua_xep_loai.json", ratings)
@@ -69,11 +71,17 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     return ratings
 
 
-def verify(outdir: Path):
-    """Check an output folder against its manifest.json (`hoso verify`); returns a VerifyReport."""
+def verify(outdir: Path, public_key: Path | None = None):
+    """Check an output folder against its manifest.json (`hoso verify`); returns a VerifyReport.
+    `public_key`: a KEYFILE.pub of `hoso khoa tao`; the manifest must be signed with its private key."""
     from pipeline.submission.verify import verify as verify_folder
 
-    return verify_folder(outdir)
+    key = None
+    if public_key is not None:
+        from pipeline.submission import signing
+
+        key = signing.load_public(public_key)
+    return verify_folder(outdir, key)
 
 
 def diff(old: Path, new: Path, reprint: Path | None = None):

@@ -31,16 +31,26 @@ def say(text: str = "") -> None:
     click.echo(text, err=True)
 
 
+MAX_PRINTED = 200  # problems printed; the rest are counted (hoso check --json lists them all)
+
+
 def print_problems(problems) -> None:
     by_sheet = defaultdict(list)
     for p in problems:
         by_sheet[p.sheet].append(p)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
+    printed = 0
     for sheet, items in by_sheet.items():
+        if printed >= MAX_PRINTED:
+            break
         say(f"── Sheet «{sheet}» ──" if sheet else "── Tệp ──")
-        for p in items:
+        for p in items[:MAX_PRINTED - printed]:
             say(("  LỖI     " if p.is_error else "  CẢNH BÁO ") + p.text())
+        printed += min(len(items), MAX_PRINTED - printed)
+    if printed < len(problems):
+        say(f"… và {len(problems) - printed} lỗi/cảnh báo khác chưa in (sửa các lỗi trên rồi kiểm tra lại, "
+            "hoặc xem đủ bằng: hoso check --json).")
     say(f"Tổng cộng: {errors} lỗi, {warnings} cảnh báo.")
 
 
@@ -87,6 +97,8 @@ def build_options(f):
                      help="Ghi đè cả các tệp .docx/.pdf/.xlsx đã sửa tay trong thư mục kết quả (mặc định: dừng và nêu tên các tệp đó).")(f)
     f = click.option("--doi-co-quan", "doi_co_quan", is_flag=True,
                      help="Cho phép thay hồ sơ của cơ quan khác đang có trong thư mục kết quả (mặc định: dừng và nêu tên hai cơ quan).")(f)
+    f = click.option("--ky", "sign_key", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+                     metavar="KEYFILE", help="Ký manifest.json bằng khóa riêng này (tạo bằng: hoso khoa tao KEYFILE).")(f)
     f = rulebook_option(f)
     return f
 
@@ -313,12 +325,14 @@ def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bo
 
 @cli.command()
 @click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
-def verify(outdir: Path) -> None:
+@click.option("--khoa", "public_key", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="KEYFILE.pub", help="Khóa công khai: manifest.json phải được ký bằng khóa riêng tương ứng.")
+def verify(outdir: Path, public_key: Path | None) -> None:
     """Kiểm tra bộ hồ sơ đã tạo: tệp bị sửa, thiếu, thừa; hồ sơ từng người; biểu tổng hợp; tệp nén."""
     from pipeline import api
     from pipeline.errors import VerifyFailed
 
-    report = api.verify(outdir)
+    report = api.verify(outdir, public_key)
     for note in report.notes:
         say("Ghi chú: " + note)
     for problem in report.problems:
@@ -404,6 +418,51 @@ def templates_check(root: Path | None, workbook: Path | None) -> None:
     say(f"Tất cả {len(results)} mẫu đều điền được.")
 
 
+@cli.group()
+def khoa() -> None:
+    """Khóa ký bộ hồ sơ (Ed25519): tạo khóa; ký khi tạo (build --ky); kiểm tra (verify --khoa)."""
+
+
+@khoa.command("tao")
+@click.argument("keyfile", type=click.Path(path_type=Path, dir_okay=False))
+def khoa_tao(keyfile: Path) -> None:
+    """Tạo khóa riêng KEYFILE (chỉ chủ sở hữu đọc được) và khóa công khai KEYFILE.pub."""
+    from pipeline.submission import signing
+
+    public = signing.generate(keyfile)
+    say(f"Đã tạo khóa riêng «{keyfile}» (giữ kín, quyền 0600) và khóa công khai «{public}» "
+        f"(mã {signing.fingerprint(signing.load_public(public))}; gửi kèm bộ hồ sơ để kiểm tra). "
+        f"Ký khi tạo: hoso build … --ky {keyfile}; kiểm tra: hoso verify THU_MUC --khoa {public}")
+
+
+@cli.group()
+def cache() -> None:
+    """Bộ nhớ đệm (bản .docx, PDF đã chuyển, hồ sơ ghép): có dữ liệu cá nhân; tự dọn theo tuổi và dung lượng."""
+
+
+@cache.command("xoa")
+@click.option("--nguoi", "ma_so", metavar="MA_SO", default=None,
+              help="Chỉ xóa dữ liệu của người này (văn bản, PDF và các hồ sơ ghép có người này).")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Thư mục bộ nhớ đệm (mặc định ~/.cache/hoso).")
+def cache_xoa(ma_so: str | None, cache_dir: Path | None) -> None:
+    """Xóa bộ nhớ đệm (toàn bộ, hoặc của một người với --nguoi)."""
+    from pipeline import cachecare
+    from pipeline.pdf.cache import default_root
+
+    root = cache_dir or default_root()
+    if ma_so is None:
+        n = cachecare.remove_all(root)
+        say(f"Đã xóa {n} tệp trong bộ nhớ đệm «{root}».")
+        return
+    if not cachecare._CODE.fullmatch(ma_so):
+        raise click.BadParameter(f"mã số «{ma_so}» không hợp lệ (chỉ gồm chữ cái không dấu, chữ số, - và _).",
+                                 param_hint="--nguoi")
+    n = cachecare.remove_person(root, ma_so)
+    say(f"Đã xóa {n} tệp có dữ liệu của {ma_so} trong bộ nhớ đệm «{root}»." if n else
+        f"Bộ nhớ đệm «{root}» không có dữ liệu nào của {ma_so}.")
+
+
 def _on_sigterm(signum, frame):  # noqa: ARG001
     raise KeyboardInterrupt
 
@@ -417,6 +476,8 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the click group and maps every failure to its exit code."""
     signal.signal(signal.SIGTERM, _on_sigterm)
     cli_vi.full_summaries(cli)
+    if hasattr(signal, "SIGHUP"):  # the terminal closed: stop as cleanly as for SIGTERM
+        signal.signal(signal.SIGHUP, _on_sigterm)
     try:
         cli.main(args=argv, prog_name="hoso", standalone_mode=False)
     except click.exceptions.Abort:

@@ -22,6 +22,7 @@ class BuildOptions:
     pdfa: bool = False  # also write each form as PDF/A-2b beside its .docx
     ghi_de: bool = False  # --ghi-de: overwrite files edited by hand in the output folder
     doi_co_quan: bool = False  # --doi-co-quan: replace another agency's output in the folder
+    sign_key: Path | None = None  # --ky: sign manifest.json with this Ed25519 private key (submission/signing.py)
 
 
 @dataclass(frozen=True)

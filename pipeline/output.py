@@ -23,35 +23,45 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline import ownership
 from pipeline.errors import OutputError
 from pipeline.submission.manifest import MANIFEST, Known, describe, scan
 
 
 class OutputFolder:
-    def __init__(self, target: Path) -> None:
-        self.target = Path(target).absolute()
+    def __init__(self, target: Path, *, inputs: tuple = (), keep_builds: bool = False) -> None:
+        """`inputs`: what the run reads (the workbook…), refused inside the output; `keep_builds`:
+        the run writes ratings only (`hoso rate`), so a folder holding dossiers is refused."""
+        self.target = _real_target(Path(target).absolute())
         self.parent = self.target.parent
         self.staging: Path | None = None
         self._lock_fh = None
         self._staged: Path | None = None  # the staging folder, remembered for error messages
+        self._inputs, self._keep_builds = tuple(inputs), keep_builds
 
     def __enter__(self) -> OutputFolder:
         t = self.target
         if t.exists() and not t.is_dir():
             raise OutputError(f"«{t}» là một tệp, không phải thư mục; chọn thư mục kết quả khác (-o).")
-        if t.is_dir() and any(t.iterdir()) and not (t / MANIFEST).exists():
-            raise OutputError(
-                f"Thư mục «{t}» đã có tệp khác không phải kết quả của hoso; để tránh xóa nhầm, hãy chọn thư mục trống (-o)."
-            )
         self._lock()
         self._tidy()
         try:
+            self._refuse_what_is_not_ours()
             self.staging = self._staged = Path(tempfile.mkdtemp(prefix=f".{t.name}.dang-tao-", dir=self.parent))
             _as_umask_allows(self.staging)
         except OSError as exc:
             self._unlock()
             raise _os_error(exc, self.parent) from exc
+        except BaseException:
+            self._unlock()
+            raise
         return self
+
+    def _refuse_what_is_not_ours(self) -> None:
+        """Only a folder that is empty or hoso's own earlier output may be replaced (pipeline/ownership.py)."""
+        why = ownership.refusal(self.target, inputs=self._inputs, keep_builds=self._keep_builds)
+        if why:
+            raise OutputError(why)
 
     def commit(self) -> None:
         """Swap the finished staging folder into place; the old output is removed only afterwards."""
@@ -59,6 +69,7 @@ class OutputFolder:
         old = None
         try:
             if self.target.exists():
+                _keep_mode(self.target, self.staging)  # a group share stays a group share
                 old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.cu-", dir=self.parent))
                 os.rename(self.target, old / "x")
             os.rename(self.staging, self.target)
@@ -73,7 +84,7 @@ class OutputFolder:
             raise
         self.staging = None
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_old(old)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self.staging is not None:
@@ -87,9 +98,22 @@ class OutputFolder:
 
     def _lock(self) -> None:
         t = self.target
+        lock = self.parent / f".{t.name}.lock"
         try:
             self.parent.mkdir(parents=True, exist_ok=True)
-            self._lock_fh = open(self.parent / f".{t.name}.lock", "w")  # noqa: SIM115
+            # never truncated, never through a symbolic link: a planted link cannot make us write elsewhere
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise OutputError(f"Tệp khóa «{lock}» là một liên kết tượng trưng (symlink), không phải tệp của "
+                                  f"hoso; hoso không mở nó để khỏi ghi vào tệp khác. Xóa «{lock}» rồi chạy lại.") from exc
+            raise _os_error(exc, self.parent) from exc
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                os.close(fd)
+                raise OutputError(f"«{lock}» không phải tệp khóa thường của hoso. Xóa nó rồi chạy lại.")
+            self._lock_fh = os.fdopen(fd, "r+b")
         except OSError as exc:
             raise _os_error(exc, self.parent) from exc
         try:
@@ -116,7 +140,10 @@ class OutputFolder:
         except OSError:
             return
         for p in stale:
-            shutil.rmtree(p, ignore_errors=True)
+            if p.name.startswith(f".{name}.cu-"):
+                _remove_old(p)  # an old output: only what hoso wrote there
+            else:
+                shutil.rmtree(p, ignore_errors=True)  # a staging folder: hoso made it and all it holds
 
     def _unlock(self) -> None:
         if self._lock_fh is not None:
@@ -132,6 +159,39 @@ def _as_umask_allows(folder: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     os.chmod(folder, 0o777 & ~mask)
+
+
+MAX_NAME_BYTES = 200  # the output name, so that `.<name>.dang-tao-xxxxxxxx` fits the 255-byte limit
+
+
+def _real_target(target: Path) -> Path:
+    """The folder a run builds into: a symbolic link to a folder is built into its target (the link
+    stays); a link to anything else is refused, as is a name the file system cannot hold."""
+    if len(os.fsencode(target.name)) > MAX_NAME_BYTES:
+        raise OutputError(f"Tên thư mục kết quả «{target.name}» quá dài ({len(os.fsencode(target.name))} byte, "
+                          f"tối đa {MAX_NAME_BYTES}). Chọn tên ngắn hơn với -o.")
+    if target.is_symlink():
+        real = Path(os.path.realpath(target))
+        if not real.is_dir():
+            raise OutputError(f"«{target}» là một liên kết tượng trưng (symlink) tới «{real}», không phải một thư mục "
+                              "có sẵn; hoso không thay nó. Chọn thư mục kết quả khác với -o.")
+        return real
+    return target
+
+
+def _keep_mode(old: Path, new: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.chmod(new, stat.S_IMODE(os.stat(old).st_mode))
+
+
+def _remove_old(holder: Path) -> None:
+    """Remove the previous output moved aside into `holder` (`holder/x`): only the files hoso wrote
+    (its manifest lists them); anything else stays where it is."""
+    old = holder / "x"
+    if old.is_dir() and not old.is_symlink():
+        ownership.remove_owned(old)
+    with contextlib.suppress(OSError):
+        holder.rmdir()
 
 
 _FULL = {errno.ENOSPC, errno.EDQUOT}
@@ -203,11 +263,35 @@ class PreviousOutput:
         self.entries = {f["path"]: f for f in listed_files(manifest)}
         self.pages_by_sha = {f["sha256"]: f["pages"] for f in self.entries.values() if isinstance(f.get("pages"), int)}
 
-    def reusable(self, rel: str, sha256: str) -> Path | None:
+    def reusable(self, rel: str, sha256: str) -> tuple[Path, int] | None:
+        """The previous file at `rel` and its inode, when it still holds exactly `sha256`: its size
+        and time are not trusted alone (a file edited with both kept), its bytes are hashed."""
         entry = self.entries.get(rel)
         if entry is None or entry["sha256"] != sha256 or not still_as_recorded(self.folder, entry):
             return None
-        return self.folder / rel
+        path = self.folder / rel
+        ino = digest_matches(path, sha256)
+        return None if ino is None else (path, ino)
+
+
+def digest_matches(path: Path, sha256: str) -> int | None:
+    """The inode of `path` when it is a regular file (not followed if a link) whose bytes hash to
+    `sha256`; None otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        h = hashlib.sha256()
+        try:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        except OSError:
+            return None
+    return st.st_ino if h.hexdigest() == sha256 else None
 
 
 class Staged:
@@ -236,12 +320,16 @@ class Staged:
         self.known[rel] = Known(sha256, size, pages)
 
     def _link_previous(self, rel: str, sha256: str, dest: Path) -> bool:
-        src = self.previous.reusable(rel, sha256) if self.previous else None
-        if src is None:
+        found = self.previous.reusable(rel, sha256) if self.previous else None
+        if found is None:
             return False
+        src, ino = found
         try:
-            os.link(src, dest)
+            os.link(src, dest, follow_symlinks=False)
         except OSError:  # no hard links on this file system, another device, …: write instead
+            return False
+        if os.stat(dest, follow_symlinks=False).st_ino != ino:  # replaced between the hash and the link
+            os.unlink(dest)
             return False
         self.linked += 1
         return True

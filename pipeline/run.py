@@ -31,6 +31,7 @@ from pipeline.rating.summary import warning_lines
 from pipeline.submission import changes, guide, ratings_file, ratings_xlsx
 from pipeline.submission.manifest import MANIFEST, build_manifest
 from pipeline.submission.package import depends_on_today, finish_submission, prepare_submission
+from pipeline.tempdirs import input_snapshot
 
 __all__ = ["BuildOptions", "BuildSummary", "build"]
 
@@ -46,7 +47,19 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         same = uptodate.unchanged(workbook, outdir, options, engine, started=started)
         if same is not None:
             return same
-    campaign = ingest.load(workbook)
+    with input_snapshot(workbook) as snap:  # the workbook read once: a save during the build changes nothing
+        return _build(workbook, snap, outdir, options, converter, log, started, engine)
+
+
+def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, converter: Converter | None,
+           log: Callable[[str], None], started: float, engine: str) -> BuildSummary:
+    """The build from `snap`, the input's snapshot (`workbook` names it: the key, the messages)."""
+    signer = None
+    if options.sign_key:  # a key that cannot be read fails before anything is built
+        from pipeline.submission import signing
+
+        signer = signing.load_private(options.sign_key)
+    campaign = ingest.load(snap)
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
     previous = manifest_of(outdir)  # what the folder holds: nothing in it is lost silently
@@ -71,7 +84,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         if font.substituted:
             log(f"Ghi chú: dùng phông «{font.family}» thay cho «{font.requested}» (cùng cỡ chữ, đủ chữ tiếng Việt).")
     today = options.today or dt.date.today()
-    with OutputFolder(outdir) as out:
+    with OutputFolder(outdir, inputs=(workbook, options.templates, cache.root)) as out:
         stage = out.staging
         assert stage is not None
         files = Staged(stage, PreviousOutput(out.target))
@@ -82,7 +95,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         for job, item in filled.items.items():
             files.note(files.rel(item.docx), *filled.written[job])
         # the report and the table .docx are converted with the forms: one LibreOffice run for all
-        prepared = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=workbook,
+        prepared = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=snap,
                                       installation=made_by, today=today)
         conv = convert_documents([*filled.items.values(), *prepared.items.values()], cache, converter,
                                  show_progress=options.show_progress)
@@ -120,8 +133,12 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         manifest[uptodate.RECORD] = uptodate.record(
             key, dated=today if depends_on_today(campaign) else None, people=len(plan.persons), documents=documents,
             pages=bundles.pages, bundles=bundles.built + bundles.reused)
-        (stage / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        (stage / MANIFEST).write_bytes(manifest_bytes)
+        if signer is not None:
+            (stage / signing.SIGNATURE).write_bytes(signing.signature_file(manifest_bytes, signer))
         out.commit()
+    _care_for_cache(cache.root, plan, filled)
     return BuildSummary(len(plan.persons), documents, conv.converted, conv.reused, bundles.pages,
                         time.monotonic() - started, Path(outdir), filled.rendered, bundles.built, bundles.reused,
                         sub.deadline.line if sub.deadline else "", thay_doi=changed.summary(f"«{Path(outdir) / changes.REPRINT}»"),
@@ -143,6 +160,22 @@ def reconstructed_note(plan, registry: Registry) -> str:
 
 def _name(spec) -> str:
     return spec.ma_hieu if spec.ma_hieu.startswith("Mẫu") else spec.title
+
+
+def _care_for_cache(root: Path, plan, filled) -> None:
+    """Which cache entries hold whose data (`hoso cache xoa --nguoi`), then the eviction policy
+    (pipeline/cachecare.py)."""
+    from pipeline import cachecare
+
+    people: dict[str, set[str]] = {}
+    for dossier in plan.persons:
+        for doc in dossier.documents:
+            if doc.key in filled.items:
+                pdf = filled.items[doc.key].key
+                people.setdefault(dossier.ma_so, set()).update(
+                    {pdf, data_key("pdfa", pdf), filled.docx_keys.get(doc.key, pdf)})
+    cachecare.record(root, people)
+    cachecare.evict(root)
 
 
 def write_pdfa_forms(filled, files: Staged, cache: PdfCache, converter: Converter, *, log, show_progress=None) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.options import BuildOptions, BuildSummary
-from pipeline.output import listed_files, locked, manifest_of, still_as_recorded
+from pipeline.output import digest_matches, listed_files, locked, manifest_of, still_as_recorded
 from pipeline.submission.manifest import MANIFEST
 
 RECORD = "lan_tao"  # manifest.json section written by every build
@@ -94,11 +94,22 @@ def input_key(workbook_sha: str, workbook_name: str, options: BuildOptions, conv
         "workbook": [workbook_name, workbook_sha],
         "templates": templates_fingerprint(options.templates),
         "options": {"units": sorted(options.units), "persons": sorted(options.persons), "duplex": options.duplex,
-                    "rulebook": options.rulebook, "pdfa": options.pdfa},
+                    "rulebook": options.rulebook, "pdfa": options.pdfa,
+                    **({"ky": _key_digest(options.sign_key)} if options.sign_key else {})},
         "converter": converter,
         "installation": installation,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _key_digest(keyfile: Path) -> str | None:
+    try:
+        return hashlib.sha256(Path(keyfile).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+SIGNATURE = "manifest.json.sig"  # pipeline.submission.signing.SIGNATURE
 
 
 def record(key: str, *, dated: dt.date | None, people: int, documents: int, pages: int, bundles: int) -> dict:
@@ -138,6 +149,10 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
             return None
         if not all(still_as_recorded(target, f) for f in entries):
             return None
+        if options.sign_key and not (target / SIGNATURE).is_file():
+            return None
+        if not _digests_hold(target, entries):  # size and time can be kept by an edit: the bytes decide
+            return None
         try:
             counts = [int(rec[k]) for k in ("so_nguoi", "so_van_ban", "so_trang", "so_ho_so_ghep")]
             han = (manifest.get("nop_so_noi_vu") or {}).get("han_nop")
@@ -151,3 +166,14 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
     people, documents, pages, bundles = counts
     return BuildSummary(people, documents, 0, documents, pages, time.monotonic() - started, Path(outdir),
                         rendered=0, bundles_built=0, bundles_reused=bundles, han_nop=line, unchanged=True)
+
+
+def _digests_hold(target: Path, entries: list[dict]) -> bool:
+    """Every listed file still hashes to its recorded SHA-256 (read in a few threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def holds(entry: dict) -> bool:
+        return digest_matches(target / entry["path"], entry["sha256"]) is not None
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return all(pool.map(holds, entries))

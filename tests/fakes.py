@@ -31,7 +31,8 @@ from pipeline.pdf import join, libreoffice
 from pipeline.pdf.pool import Converter
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-FAULTS = ("no_pdf", "truncated", "first_k", "hang", "raise", "oserror")
+FAULTS = ("no_pdf", "truncated", "first_k", "hang", "raise", "oserror", "dejavu")
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
 def _paragraphs(docx: Path) -> list[str]:
@@ -56,8 +57,19 @@ def docx_text(docx: Path) -> str:
     return "\n".join(line for line in "\n".join(lines).splitlines() if line.strip())
 
 
-def text_pdf(text: str, *, lines_per_page: int = 45) -> bytes:
-    regular, _bold = fonts()
+def dejavu_font() -> str:
+    """reportlab's name for DejaVu Sans: what LibreOffice sets a whole form in when it cannot write
+    its font subsets (a nearly full temporary folder)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "FakeDejaVu" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("FakeDejaVu", DEJAVU))
+    return "FakeDejaVu"
+
+
+def text_pdf(text: str, *, lines_per_page: int = 45, font: str | None = None) -> bytes:
+    regular = font or fonts()[0]
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(595, 842), invariant=1)
     lines = text.splitlines() or [""]
@@ -72,10 +84,10 @@ def text_pdf(text: str, *, lines_per_page: int = 45) -> bytes:
     return buf.getvalue()
 
 
-def write_text_pdf(docx: Path, outdir: Path) -> None:
+def write_text_pdf(docx: Path, outdir: Path, *, font: str | None = None) -> None:
     """Like soffice: a form normalised for conversion (pdf/join.py) gets its primer page first and
     its bookmark exported as a named destination."""
-    data = text_pdf(docx_text(docx))
+    data = text_pdf(docx_text(docx), font=font, lines_per_page=40 if font else 45)
     if any(_is_primer(p) for p in _paragraphs(docx)):
         writer = PdfWriter()
         writer.add_blank_page(595, 842)
@@ -156,6 +168,10 @@ class FaultyConverter(TextConverter):
             timeout = self.timeout_base + self.timeout_per_doc * len(files)
             libreoffice.run_convert(str(script), profile, files, outdir, timeout=timeout)  # raises Timeout
             raise AssertionError("the hang script returned")
+        if self.fault == "dejavu":  # exits 0 with every PDF, set in DejaVu Sans (and paged otherwise)
+            for f in files:
+                write_text_pdf(f, outdir, font=dejavu_font())
+            return None
         if self.fault == "oserror":
             raise OSError(5, "Input/output error (injected)")
         raise RuntimeError("soffice crashed (injected)")
@@ -214,13 +230,32 @@ def fake_soffice(folder: Path) -> Path:
 
 
 def fake_soffice_main(args: list[str]) -> None:
+    """`HOSO_FAKE_FONT=dejavu`: every PDF set in DejaVu Sans, as LibreOffice does with a full TMPDIR."""
     outdir = Path(args[args.index("--outdir") + 1])
+    font = dejavu_font() if os.environ.get("HOSO_FAKE_FONT") == "dejavu" else None
     for arg in args:
         if arg.endswith(".docx"):
-            write_text_pdf(Path(arg), outdir)
+            write_text_pdf(Path(arg), outdir, font=font)
 
 
 # -- shared by the reliability tests ---------------------------------------------------------------
+def own_output(out: Path, files: dict[str, bytes]) -> Path:
+    """A folder standing for an earlier hoso output: `files` and a manifest that is hoso's own and
+    lists them (only such a folder may be replaced by a run: pipeline/ownership.py)."""
+    import json
+
+    entries = []
+    for rel, data in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+        entries.append({"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "manifest.json").write_text(json.dumps({"tao_boi": "hoso", "nam_danh_gia": 2024, "dau_vao_sha256": "",
+                                                   "files": entries, "ca_nhan": [], "don_vi": []}) + "\n",
+                                       encoding="utf-8")
+    return out
+
+
 LD = {"VP-001": "Nguyễn Đình Khải", "VP-002": "Trần Thị Thu Hà", "VP-003": "Lê Quang Đức"}
 
 

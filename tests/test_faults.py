@@ -27,6 +27,7 @@ from fakes import (
     build_unit,
     kill_matching,
     leftovers,
+    own_output,
     pdf_text,
     processes_matching,
     snapshot,
@@ -44,11 +45,7 @@ NK = ("VP-037", "VP-038", "VP-039", "VP-040")  # unit NK: four forms of one join
 @pytest.fixture
 def previous(tmp_path) -> Path:
     """A previous output folder (a fake one: a manifest and a dossier) that a failed run must keep."""
-    out = tmp_path / "output"
-    (out / "ca_nhan" / "LD").mkdir(parents=True)
-    (out / "manifest.json").write_text('{"files": []}\n', encoding="utf-8")
-    (out / "ca_nhan" / "LD" / "VP-001.pdf").write_bytes(b"%PDF-1.7 previous dossier %%EOF")
-    return out
+    return own_output(tmp_path / "output", {"ca_nhan/LD/VP-001.pdf": b"%PDF-1.7 previous dossier %%EOF"})
 
 
 @pytest.fixture

@@ -22,8 +22,10 @@ import pytest
 from fakes import (
     FaultyConverter,
     TextConverter,
+    hang_script,
     kill_matching,
     leftovers,
+    own_output,
     processes_matching,
     snapshot,
     wait_gone,
@@ -70,7 +72,7 @@ def wait_for(predicate, timeout: float, what: str):
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["SIGINT", "SIGTERM", "SIGHUP"])
 def test_signal_during_conversion(sig, seeded, sample, tmp_path):
     out, cache = copy_seed(seeded, tmp_path)
     before = snapshot(out)
@@ -111,6 +113,36 @@ def test_signal_during_conversion(sig, seeded, sample, tmp_path):
                            capture_output=True, text=True, timeout=180, env=env)
     assert again.returncode == 0, again.stderr
     assert re.search(r"chuyển (PDF )?mới 0, dùng lại [1-9]", again.stderr), again.stderr
+    assert leftovers(out) == []
+
+
+def test_kill_9_of_hoso_takes_its_hung_soffice_with_it_and_the_next_run_cleans_up(seeded, sample, tmp_path):
+    """hoso killed outright while soffice hangs: soffice (a process group of its own) dies too
+    (pdf/guard.py), and the next run removes the staging and temporary folders left behind."""
+    out, cache = copy_seed(seeded, tmp_path)
+    tmp = tmp_path / "tmp"
+    env = dict(env_for(tmp), HOSO_SOFFICE=str(hang_script(tmp_path)))
+    proc = subprocess.Popen([*HOSO, "build", str(sample), "-o", str(out), "--cache", str(tmp_path / "empty")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        wait_for(lambda: [c for _, c in processes_matching(str(tmp_path)) if "time.sleep(300)" in c], 90,
+                 "the hanging soffice")
+        proc.kill()
+        proc.wait()
+        assert wait_gone(str(tmp_path), timeout=10) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        kill_matching(str(tmp_path))
+    assert list(tmp.glob("hoso-*")) and leftovers(out)  # what the killed run could not remove
+    again = subprocess.run([*HOSO, "rate", str(sample), "-o", str(tmp_path / "xep_loai")], capture_output=True,
+                           text=True, timeout=120, env=env)
+    assert again.returncode == 0, again.stderr
+    assert list(tmp.glob("hoso-*")) == []
+    locked = subprocess.run([*HOSO, "build", str(sample), "--unit", "LD", "-o", str(out), "--cache", str(cache)],
+                            capture_output=True, text=True, timeout=180, env=dict(env, HOSO_SOFFICE="soffice"))
+    assert locked.returncode == 0, locked.stderr
     assert leftovers(out) == []
 
 
@@ -179,9 +211,9 @@ def test_stale_staging_of_a_killed_run_is_cleaned(seeded, sample, tmp_path):
     """A run killed with kill -9 (no clean-up possible) leaves its staging folder; the next run,
     holding the lock, removes it."""
     out, cache = copy_seed(seeded, tmp_path)
-    for stale in (".output.dang-tao-abc123", ".output.cu-def456"):
-        (tmp_path / stale / "x").mkdir(parents=True)
-        (tmp_path / stale / "x" / "half.pdf").write_bytes(b"%PDF-1.7 half")
+    (tmp_path / ".output.dang-tao-abc123" / "x").mkdir(parents=True)
+    (tmp_path / ".output.dang-tao-abc123" / "x" / "half.pdf").write_bytes(b"%PDF-1.7 half")
+    own_output(tmp_path / ".output.cu-def456" / "x", {"old.pdf": b"%PDF-1.7 old"})  # an old output moved aside
     api.build(sample, out, api.BuildOptions(units=frozenset({"LD"}), cache_dir=cache, show_progress=False),
               converter=TextConverter())
     assert leftovers(out) == []

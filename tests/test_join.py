@@ -160,7 +160,7 @@ def test_damaged_join_falls_back_to_one_by_one(tmp_path, built, monkeypatch):
     files = sorted((out / "ca_nhan").rglob("mau_02.docx"))[:5]
     real = join.split
     # the joined document's destinations are missing (a form converted alone still has its own)
-    monkeypatch.setattr(join, "split", lambda pdf, names: None if len(names) > 1 else real(pdf, names))
+    monkeypatch.setattr(join, "split", lambda pdf, names, meta=None: None if len(names) > 1 else real(pdf, names, meta))
     items = [Item(f"k{i}", f, f.name, "mau_02") for i, f in enumerate(files)]
     done = Converter(workers=1).run(items)
     assert sorted(done) == [f"k{i}" for i in range(5)]

@@ -28,6 +28,7 @@ from fakes import (
     docx_text,
     fake_soffice,
     leftovers,
+    own_output,
     pdf_text,
     snapshot,
 )
@@ -55,11 +56,7 @@ def run_main(args: list[str], capsys) -> tuple[int, str]:
 
 @pytest.fixture
 def previous(tmp_path) -> Path:
-    out = tmp_path / "output"
-    out.mkdir()
-    (out / "manifest.json").write_text('{"files": []}\n', encoding="utf-8")
-    (out / "ket_qua_xep_loai.json").write_text('{"cu": true}\n', encoding="utf-8")
-    return out
+    return own_output(tmp_path / "output", {"ket_qua_xep_loai.json": b'{"cu": true}\n'})
 
 
 def fake_libreoffice(monkeypatch) -> None:
@@ -85,14 +82,14 @@ def test_staging_folder_cannot_be_created(code, words, sample, previous, monkeyp
 
 
 def test_lock_file_cannot_be_created(sample, previous, monkeypatch, capsys):
-    real_open = open
+    real_open = os.open
 
     def guarded(file, *args, **kwargs):
         if str(file).endswith(".output.lock"):
             raise PermissionError(errno.EACCES, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", guarded)
+    monkeypatch.setattr("pipeline.output.os.open", guarded)
     rc, err = run_main(["rate", str(sample), "-o", str(previous)], capsys)
     assert rc == ExitCode.output_error and DENIED in err
 
@@ -189,9 +186,11 @@ def test_disk_full_on_a_real_small_filesystem(sample, tmp_path):
     env = dict(os.environ, HOSO_SOFFICE=str(fake_soffice(tmp_path)), HOSO_CACHE=str(tmp_path / "cache"),
                TMPDIR=str(tmp_path))
     hoso = " ".join(HOSO)
+    manifest = json.dumps({"tao_boi": "hoso", "files": [{"path": "cu.txt", "sha256": sha256_bytes(b"cu\n"), "bytes": 3}]})
     script = f"""
 mount -t tmpfs -o size=384k tmpfs {disk}
-mkdir {disk}/output && echo '{{}}' > {disk}/output/manifest.json && echo cu > {disk}/output/cu.txt
+mkdir {disk}/output && echo cu > {disk}/output/cu.txt
+echo '{manifest}' > {disk}/output/manifest.json
 set +e
 {hoso} build {sample} --unit LD -o {disk}/output 2> {tmp_path}/err.txt
 echo "rc=$?"

@@ -117,12 +117,12 @@ class _Builder:
         self.unnumbered.update(range(start, self.count))
         return start
 
-    def finish(self, title: str, *, cut_fonts: bool = False) -> bytes:
+    def finish(self, title: str, *, cut_fonts: bool = False, identity: dict[str, str] | None = None) -> bytes:
         """Draw every mark and the page numbers, keep one copy of each font (forms converted
         apart embed the same primed subsets), write once. `cut_fonts`: empty the glyphs no page
         shows (pipeline/bundle/subset.py) — worth it for a person's few pages, where the fonts
         are most of the file; a unit bundle prints nearly every letter anyway."""
-        self.writer.add_metadata({"/Title": title, "/Producer": "hoso"})
+        self.writer.add_metadata({"/Title": title, "/Producer": "hoso", **(identity or {})})  # identity: verify.py
         # one page-numbering scheme per sheet: each document keeps its own numbers (ND 30/2020, from
         # its page 2); the bundle prints none of its own, so a signed original is the same sheet in
         # the person's dossier and in the unit's bundle (the covers list the PDF's pages)
@@ -402,7 +402,8 @@ def person_bundle(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: 
     b.writer.add_outline_item(title="Bìa hồ sơ", page_number=0)
     for s in sections:
         b.writer.add_outline_item(title=s.title, page_number=s.first_page - 1)
-    data = b.finish(f"Hồ sơ đánh giá, xếp loại — {dossier.ho_ten}", cut_fonts=True)
+    data = b.finish(f"Hồ sơ đánh giá, xếp loại — {dossier.ho_ten}", cut_fonts=True,
+                    identity={"/HosoNguoi": dossier.ma_so, "/HosoVanBan": "ho_so_ca_nhan"})
     return BuiltBundle(data, b.count, tuple(sections))
 
 
@@ -503,5 +504,6 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
             add(children, ref)
 
     add(outline)
-    data = b.finish(f"Hồ sơ đánh giá, xếp loại — {unit.ten_don_vi}")
+    data = b.finish(f"Hồ sơ đánh giá, xếp loại — {unit.ten_don_vi}",
+                    identity={"/HosoDonVi": unit.ma_don_vi, "/HosoVanBan": "ho_so_don_vi"})
     return BuiltBundle(data, b.count, tuple(sections))

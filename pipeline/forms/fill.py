@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.forking import fork_map
@@ -30,6 +30,7 @@ class Filled:
     rendered: int
     reused: int
     written: dict[str, tuple[str, int]]  # document key -> SHA-256 and size of the .docx written
+    docx_keys: dict[str, str] = field(default_factory=dict)  # document key -> the .docx's cache key
 
 
 _traits: dict[str, tuple[str | None, bool]] = {}
@@ -102,7 +103,7 @@ def _groups(jobs: list[_Job], workers: int) -> list[list[_Job]]:
 _compiled: dict[tuple[str, str], CompiledTemplate] = {}  # per process: each worker compiles what it renders
 
 
-def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[Item, bool, str, int]:
+def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[Item, bool, str, int, str]:
     """Write one document (from the cache, or rendered and cached): (what to convert, keyed for the
     LibreOffice and fonts of `installation`; rendered?; SHA-256 and size of the .docx written)."""
     doc, spec = job.doc, job.spec
@@ -127,7 +128,8 @@ def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[
             head = template.first_page_header(parts)
     family, numbered = template_traits(spec)
     label = f"{job.who} — {spec.ma_hieu or spec.code}: {spec.title}"
-    return Item(pdf_key(key, installation), dest, label, family, numbered, head), hit is None, digest, len(data)
+    return (Item(pdf_key(key, installation), dest, label, family, numbered, head, doc.key, doc.ma_so or ""),
+            hit is None, digest, len(data), key)
 
 
 def fill_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Path, blobs: BlobCache,
@@ -140,12 +142,14 @@ def fill_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Pat
     done = fork_map(lambda group: [_fill(job, stage, blobs, installation) for job in group], groups, workers)
     items: dict[str, Item] = {}
     written: dict[str, tuple[str, int]] = {}
+    docx_keys: dict[str, str] = {}
     rendered = 0
     by_doc = {id(job): result for group, results in zip(groups, done, strict=True)
               for job, result in zip(group, results, strict=True)}
     for job in jobs:  # in the plan's order
-        item, new, digest, size = by_doc[id(job)]
+        item, new, digest, size, docx_key = by_doc[id(job)]
         items[job.doc.key] = item
         written[job.doc.key] = (digest, size)
+        docx_keys[job.doc.key] = docx_key
         rendered += new
-    return Filled(items, rendered, len(jobs) - rendered, written)
+    return Filled(items, rendered, len(jobs) - rendered, written, docx_keys)

@@ -18,8 +18,11 @@ from functools import lru_cache
 
 from pipeline.ingest import legacy, schema
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff]")
-_SPECIAL = re.compile(r"[\r\t\u00a0\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff]")
+# removed from every text: control characters, invisible ones, and the bidirectional embeddings,
+# overrides and isolates (U+202A–U+202E, U+2066–U+2069) that would print a name reversed
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+_SPECIAL = re.compile(r"[\r\t\u00a0\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character (a lone `_xD800_`): no character at all
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])")
 _NUMBER = re.compile(r"[+-]?(\d+)(?:[.,](\d+))?")
@@ -72,6 +75,8 @@ def clean_text(value: object) -> str:
     if not (text.isprintable() or ("\n" in text and text.replace("\n", "").isprintable())) and _SPECIAL.search(text):
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").replace("\u00a0", " ")
         text = _CONTROL.sub("", text)
+    if _SURROGATE.search(text):  # cannot be written anywhere (UTF-8, XML, PDF): shown as �
+        text = _SURROGATE.sub("\ufffd", text)
     return text.strip()
 
 
@@ -125,6 +130,12 @@ def _text(max_len: int) -> Callable[[object], str]:
             if bad:
                 raise bad
             return text
+        if isinstance(value, bool):
+            raise Bad("chữ", "Ô chứa giá trị đúng/sai (TRUE/FALSE) của Excel, không phải chữ.")
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise Bad("chữ hợp lệ (gõ lại ô này)",
+                      "Ô có một ký tự hỏng (mã _xD800_…_xDFFF_ đứng lẻ, không thành chữ nào), thường do phần mềm "
+                      "khác ghi ra.")
         text = clean_text(value)
         if len(text) > max_len:
             raise Bad(f"tối đa {max_len:,} ký tự".replace(",", "."),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 ERROR, WARNING = "loi", "canh_bao"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,12 @@ class Problem:
     header: str | None = None  # the header as written in row 1 (or the contract's label)
     value: str | None = None  # the value found, as shown to a clerk
     expected: str | None = None  # what is expected, Vietnamese
+
+    def __post_init__(self) -> None:
+        for name in ("sheet", "message", "header", "value", "expected"):  # printable anywhere (UTF-8, JSON)
+            text = getattr(self, name)
+            if isinstance(text, str) and _SURROGATE.search(text):
+                object.__setattr__(self, name, _SURROGATE.sub(lambda m: f"_x{ord(m.group()):04X}_", text))
 
     @property
     def is_error(self) -> bool:

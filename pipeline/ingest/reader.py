@@ -281,6 +281,14 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
             break
         for col, letter, head in required:
             if col.key not in values and (present is None or col.key not in present):
+                merged = xf.merged_cells(sheet).get(f"{letter}{number}") if hasattr(xf, "merged_cells") else None
+                if merged:
+                    problems.append(Problem(
+                        ERROR, sheet, f"Ô {letter}{number} nằm trong vùng ô đã gộp (merge) {merged}: giá trị chỉ có ở "
+                        f"ô đầu tiên {merged.split(':')[0]}, các dòng khác của vùng gộp không có «{col.label}».",
+                        row=number, column=letter, header=head, value="(ô gộp)",
+                        expected="bỏ gộp ô (Unmerge) và điền giá trị vào từng dòng"))
+                    continue
                 problems.append(Problem(ERROR, sheet, f"Thiếu «{col.label}» (bắt buộc).", row=number, column=letter,
                                         header=head, value="(trống)", expected=expected_for(col)))
         if not ordered:  # cells out of column order in the file: the values in column order all the same

@@ -33,6 +33,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _DATE_FMT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_PAIR = re.compile("([\ud800-\udbff])([\udc00-\udfff])")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
@@ -125,7 +126,14 @@ def _local(tag) -> str:
 
 
 def _unescape(text: str) -> str:
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+    """`_xHHHH_` escapes; a character beyond U+FFFF is written as two (a surrogate pair) and joined
+    here. A surrogate left alone is no character: it stays for the cell check to refuse."""
+    if "_x" not in text:
+        return text
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if _PAIR.search(text):
+        text = _PAIR.sub(lambda m: chr(0x10000 + ((ord(m.group(1)) - 0xD800) << 10) + ord(m.group(2)) - 0xDC00), text)
+    return text
 
 
 def _rich_text(el, t_tag: str, r_tag: str) -> str:
@@ -226,6 +234,7 @@ class XlsxFile:
             raise _unreadable(self.path, "là văn bản Word (.docx), không phải sổ Excel (.xlsx).")
         if any(n.startswith("ppt/") for n in names):
             raise _unreadable(self.path, "là tệp PowerPoint, không phải sổ Excel (.xlsx).")
+        self._refuse_dtds(infos)
         self.has_macros = any(n.lower().endswith("vbaproject.bin") for n in names)
         wb_path = self._office_document(names)
         if wb_path is None:
@@ -249,6 +258,42 @@ class XlsxFile:
         self._sst: list[str] | None = None
         self._attr_cache: dict[str, tuple[int | None, str | None]] = {}
         self._last_row = 0
+
+    def merged_cells(self, name: str) -> dict[str, str]:
+        """Cells covered by a merged range of sheet `name` other than its first (top-left) cell:
+        "B5" -> "B4:B6". Read only when asked (a required cell found empty)."""
+        memo = self.__dict__.setdefault("_merged", {})
+        if name in memo:
+            return memo[name]
+        out: dict[str, str] = {}
+        member = self._sheets.get(name)
+        if member:
+            tail = b""
+            with self._zip.open(member) as fh:
+                while chunk := fh.read(CHUNK):
+                    text = tail + chunk
+                    for ref in _MERGE.findall(text):
+                        out.update(_covered(ref.decode("ascii")))
+                    tail = text[-200:]
+        memo[name] = out
+        return out
+
+    def _refuse_dtds(self, infos) -> None:
+        """Excel never writes a DOCTYPE: one in any part (entity declarations — the «billion laughs»
+        that inflates a few bytes into gigabytes, or an external entity reading a file of this
+        machine, XXE) is named for what it is. Entities are never expanded anyway."""
+        for info in infos:
+            if not info.filename.endswith((".xml", ".rels")) or info.is_dir():
+                continue
+            with self._zip.open(info) as fh:
+                head = fh.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                kind = ("thực thể ngoài đọc tệp của máy (XXE)" if b"SYSTEM" in head or b"PUBLIC" in head
+                        else "thực thể lồng nhau nở ra rất lớn («billion laughs»)" if head.count(b"<!ENTITY") > 1
+                        else "khai báo thực thể XML")
+                raise _unreadable(self.path, f"có phần {info.filename} chứa khai báo DOCTYPE/ENTITY ({kind}). Excel "
+                                  "không bao giờ ghi như vậy: tệp đã bị sửa bằng công cụ khác, có thể nhằm tấn công. "
+                                  "hoso không đọc tệp này.", "Dùng bản gốc của sổ Excel, hoặc mở bằng Excel rồi lưu lại.")
 
     def _office_document(self, names: set[str]) -> str | None:
         if "_rels/.rels" in names:
@@ -746,6 +791,35 @@ def _whole_document(head: bytes, tail: bytes) -> bool:
             return True
         i = tail.rfind(close, 0, i)
     return False
+
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)\"")
+_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _col_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _covered(ref: str) -> dict[str, str]:
+    a, b = ref.split(":")
+    (c1, r1), (c2, r2) = _REF.fullmatch(a).groups(), _REF.fullmatch(b).groups()
+    cols = range(_col_number(c1), _col_number(c2) + 1)
+    rows = range(int(r1), int(r2) + 1)
+    if len(cols) * len(rows) > 100_000:  # a whole column merged: only the first rows matter here
+        rows = range(int(r1), int(r1) + 100_000 // max(1, len(cols)))
+    return {f"{_col_letters(c)}{r}": ref for r in rows for c in cols if (r, c) != (int(r1), cols[0])}
 
 
 def _last_end(buf: bytes, tag: bytes) -> int:

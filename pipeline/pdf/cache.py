@@ -67,9 +67,9 @@ class PdfCache:
         except (OSError, ValueError, TypeError, KeyError):
             expected, pages, data = None, 0, b""
         if expected is None or sha256_bytes(data) != expected or not data.startswith(b"%PDF") or pages < 1:
-            for p in (pdf, meta):
-                p.unlink(missing_ok=True)
+            _discard(pdf, meta)
             return None
+        _used(pdf, meta)
         return data, pages
 
     def put(self, key: str, data: bytes, pages: int) -> None:
@@ -109,9 +109,9 @@ class BlobCache:
         except (OSError, ValueError):  # missing, or not even text
             expected = None
         if expected is None or sha256_bytes(data) != expected:
-            path.unlink(missing_ok=True)
-            side.unlink(missing_ok=True)
+            _discard(path, side)
             return None
+        _used(path, side)
         return data, expected
 
     def put(self, key: str, name: str, data: bytes) -> str:
@@ -125,6 +125,25 @@ class BlobCache:
         except OSError:
             pass
         return digest
+
+
+def _used(*paths: Path) -> None:
+    """An entry just used is young again (the eviction, pipeline/cachecare.py, goes by this time)."""
+    for p in paths:
+        try:
+            os.utime(p)
+        except OSError:
+            pass
+
+
+def _discard(*paths: Path) -> None:
+    """Remove a damaged entry; a cache that cannot be written (read-only, another user's) keeps it,
+    and it is simply not used."""
+    for p in paths:
+        try:
+            p.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.pdf import validate
 from pipeline.pdf.cache import PdfCache
 from pipeline.pdf.pool import Converter, Item
 from pipeline.progress import Progress
@@ -23,6 +24,10 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, 
     todo: dict[str, Item] = {}
     for it in items:
         hit = cache.get(it.key)
+        if hit and validate.font_problem(hit[0]):  # cached by a version that did not check: convert again
+            hit = None
+        if hit and validate.identity(hit[0]).get("/HosoKhoa", it.key) != it.key:  # another entry's PDF
+            hit = None
         if hit:
             pdfs[it.key] = hit
         else:

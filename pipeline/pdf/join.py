@@ -206,9 +206,11 @@ def _lines(header: bytes) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
-def split(pdf: bytes, names: list[str]) -> list[tuple[bytes, int]] | None:
+def split(pdf: bytes, names: list[str], metadata: list[dict[str, str]] | None = None
+          ) -> list[tuple[bytes, int]] | None:
     """Cut the converted PDF at each form's destination, dropping the primer page before the
-    first; None if the destinations don't match."""
+    first; None if the destinations don't match. `metadata`: each piece's document information
+    entries (which person, document and content key it is: pool.identity)."""
     reader = PdfReader(io.BytesIO(pdf))
     dests = reader.named_destinations
     starts = []
@@ -227,6 +229,8 @@ def split(pdf: bytes, names: list[str]) -> list[tuple[bytes, int]] | None:
         for n in range(start, end):
             writer.add_page(reader.pages[n])
         writer.compress_identical_objects()
+        if metadata is not None:
+            writer.add_metadata(metadata[i])
         buf = io.BytesIO()
         writer.write(buf)
         out.append((buf.getvalue(), end - start))

@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -69,35 +70,69 @@ def kill_all() -> None:
         kill_group(proc)
 
 
+GUARD = Path(__file__).with_name("guard.py")
+
+
+def guarded(cmd: list[str]) -> list[str]:
+    """`cmd` run under `guard.py`, which kills its whole process group when hoso dies."""
+    return [sys.executable, "-I", "-S", str(GUARD), str(os.getpid()), "--", *cmd]
+
+
 class Timeout(Exception):
     pass
 
 
+class Stalled(Timeout):
+    """soffice wrote nothing new for the allowed silence: killed as hung, before its total timeout."""
+
+
+def _progress(outdir: Path) -> tuple:
+    """What soffice has written so far (names and sizes): any change is progress."""
+    try:
+        return tuple(sorted((e.name, e.stat().st_size) for e in os.scandir(outdir)))
+    except OSError:
+        return ()
+
+
 def run_convert(soffice: str, profile: Path, files: list[Path], outdir: Path, *, timeout: float,
-                filter_options: str = "pdf:writer_pdf_Export", poll: Callable[[], None] | None = None) -> int:
+                filter_options: str = "pdf:writer_pdf_Export", poll: Callable[[], None] | None = None,
+                stall: float | None = None) -> int:
     """Convert `files` into `outdir` with one soffice process; returns its exit code. `poll` is
-    called about four times a second while soffice runs (e.g. to report the PDFs written so far)."""
+    called about four times a second while soffice runs (e.g. to report the PDFs written so far).
+    `stall`: seconds soffice may run without writing anything new into `outdir` before it is killed
+    as hung (`Stalled`); `timeout` bounds the whole run (`Timeout`)."""
     cmd = [
         soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--invisible",
         "--norestore", "--nologo", "--nodefault", "--nolockcheck", "--nofirststartwizard",
         "--convert-to", filter_options, "--outdir", str(outdir), *map(str, files),
     ]
     env = soffice_env(profile.parent)
+    cmd = guarded(cmd)
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
                             start_new_session=True, env=env)
     with _lock:
         _live.add(proc)
     try:
-        if poll is None:
+        if poll is None and stall is None:
             return proc.wait(timeout=timeout)
-        end = time.monotonic() + timeout
+        start = time.monotonic()
+        end, last, seen = start + timeout, start, _progress(outdir)
         while True:
             try:
                 return proc.wait(timeout=max(0.01, min(0.25, end - time.monotonic())))
             except subprocess.TimeoutExpired:
-                if time.monotonic() >= end:
+                now = time.monotonic()
+                if now >= end:
                     raise
-                poll()
+                if poll is not None:
+                    poll()
+                if stall is not None:
+                    now_seen = _progress(outdir)
+                    if now_seen != seen:
+                        seen, last = now_seen, now
+                    elif now - last > stall:
+                        kill_group(proc)
+                        raise Stalled from None
     except subprocess.TimeoutExpired:
         kill_group(proc)
         raise Timeout from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import io
+import logging
 import os
 import queue
 import shutil
@@ -23,13 +24,29 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from pipeline.errors import ConversionFailed
-from pipeline.pdf import join, libreoffice
+from pipeline import tempdirs
+from pipeline.errors import ConversionFailed, OutputError
+from pipeline.pdf import join, libreoffice, validate
+
+# a damaged PDF from LibreOffice is hoso's to judge (and to name once): pypdf's own warnings about
+# it ("EOF marker not found", once per attempt to read it) would only repeat it on the console
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 MAX_BATCH = 200
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'  # PDF/A-2b
 MIN_JOIN = 4  # below this a joined document saves nothing
 MAX_JOIN = 200  # forms in one joined document
+
+
+# A soffice run that writes nothing for this long is killed as hung (`libreoffice.Stalled`), long
+# before its total timeout: STALL_START for its start-up, plus STALL_FACTOR times the measured time
+# per form (`Converter.cost`, from this run's finished conversions; DEFAULT_COST until one finished)
+# for the forms it must convert before its next file appears (a joined document's forms, or one).
+STALL_START = 20.0
+STALL_FACTOR = 4.0
+DEFAULT_COST = {"join": 0.25, "each": 1.0}  # seconds per form (pdf-engine.md: 0.06–0.09 and 0.2–0.3, ×3)
+MAX_NAMED = 20  # failed documents listed in a message; the rest are counted
+HUNG_LIMIT = 2  # this many soffice runs in a row hung without writing anything: LibreOffice is hung
 
 
 @dataclass(frozen=True)
@@ -40,11 +57,23 @@ class Item:
     group: str | None = None  # forms of one join-safe template share a group and are joined
     page_numbers: bool = False  # the form's own page numbers are drawn after conversion
     first_page_header: str = ""  # the first page's header text, drawn after conversion
+    doc: str = ""  # the plan's document key ("VP-001/mau_02"), written into the PDF's metadata
+    who: str = ""  # the person's code (ma_so), written into the PDF's metadata
+
+
+def identity(it: Item) -> dict[str, str]:
+    """What a form's PDF says it is (validate.IDENTITY): checked when it comes back from the cache."""
+    return {"/HosoKhoa": it.key, "/HosoVanBan": it.doc, "/HosoNguoi": it.who}
+
+
+def complete(data: bytes) -> bool:
+    """A whole PDF file (LibreOffice stopped half-way leaves no %%EOF)."""
+    return data.startswith(b"%PDF") and b"%%EOF" in data[-2048:]
 
 
 def pdf_pages(data: bytes) -> int | None:
     """Page count of a complete PDF, or None if it is not one."""
-    if not data.startswith(b"%PDF") or b"%%EOF" not in data[-2048:]:
+    if not complete(data):
         return None
     try:
         return len(PdfReader(io.BytesIO(data)).pages)
@@ -145,6 +174,12 @@ class Converter:
         # joined. Bundles take their pages from the joined PDF (one parse, fonts shared) instead of
         # re-reading every split form.
         self.sources: dict[str, tuple[bytes, int, int]] = {}
+        self.wrong_fonts: dict[str, str] = {}  # cache key -> why its PDF was refused (validate.font_problem)
+        self.cost = dict(DEFAULT_COST)  # seconds per form, measured (see STALL_START)
+        self.hung: set[str] = set()  # cache keys whose soffice run was killed as hung
+        self.damaged: set[str] = set()  # cache keys whose PDF was written but unreadable (half-written)
+        self._hung_in_a_row = 0
+        self._meter = threading.Lock()
 
     def with_pdfa(self) -> Converter:
         """A converter of the same kind producing PDF/A-2b, one form at a time and with the forms'
@@ -158,7 +193,26 @@ class Converter:
     def convert_batch(self, profile: Path, files: list[Path], outdir: Path) -> None:
         timeout = self.timeout_base + self.timeout_per_doc * len(files)
         libreoffice.run_convert(self.soffice, profile, files, outdir, timeout=timeout,
-                                filter_options=PDFA_FILTER if self.pdfa else join.EXPORT_FILTER)
+                                filter_options=PDFA_FILTER if self.pdfa else join.EXPORT_FILTER,
+                                stall=self.stall_after("each", 1))
+
+    def stall_after(self, kind: str, forms: int) -> float:
+        """Seconds of silence after which a soffice run is killed as hung (see STALL_START)."""
+        return STALL_START + STALL_FACTOR * self.cost[kind] * max(1, forms)
+
+    def _measured(self, kind: str, seconds: float, forms: int, produced: bool) -> None:
+        """After a soffice run: its time per form, and whether LibreOffice still answers at all."""
+        with self._meter:
+            if produced:
+                self._hung_in_a_row = 0
+                if forms:
+                    self.cost[kind] = max(0.02, seconds / forms)
+            else:
+                self._hung_in_a_row += 1
+
+    @property
+    def libreoffice_hung(self) -> bool:
+        return self._hung_in_a_row >= HUNG_LIMIT
 
     def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None,
             on_done: Callable[[str, bytes, int], None] | None = None) -> dict[str, tuple[bytes, int]]:
@@ -167,16 +221,20 @@ class Converter:
         results: dict[str, tuple[bytes, int]] = {}
         failures: dict[str, str] = {}
         self.sources = {}
+        self.wrong_fonts = {}
+        self.hung = set()
+        self.damaged = set()
+        self._hung_in_a_row = 0
         if not items:
             return results
+        validate.ensure_room(len(items))  # a nearly full temporary disk gives PDFs in the wrong font
         work: queue.Queue = queue.Queue()
         for t in tasks(items, self.workers):
             work.put(t)
         lock = threading.Lock()
         errors: list[BaseException] = []
         self._stop = threading.Event()
-        with tempfile.TemporaryDirectory(prefix="hoso-lo-", ignore_cleanup_errors=True) as tmp:
-            tmp_path = Path(tmp)
+        with tempdirs.private_dir("hoso-lo-") as tmp_path:  # removed however the run ends; swept if killed
 
             def worker(index: int) -> None:
                 profile = tmp_path / f"profile-{index}"
@@ -220,12 +278,41 @@ class Converter:
         if errors:
             raise errors[0]
         if failures:
-            names = "\n".join(f"  - {label}" for label in failures.values())
+            self._raise_failed(failures)
+        return results
+
+    def _raise_failed(self, failures: dict[str, str]) -> None:
+        fonts = {k: self.wrong_fonts[k] for k in failures if k in self.wrong_fonts}
+        if fonts:
+            folder = tempfile.gettempdir()
+            free = validate.free_bytes(folder)
+            need = validate.MIN_FREE + validate.PER_DOCUMENT * len(failures)
+            if free is None or free < need:
+                raise OutputError(validate.full_message(folder, free, need))
+        if failures:
+            labels = list(failures.values())
+            names = "\n".join(f"  - {label}" for label in labels[:MAX_NAMED])
+            if len(labels) > MAX_NAMED:
+                names += f"\n  … và {len(labels) - MAX_NAMED} văn bản khác"
             raise ConversionFailed(
                 f"LibreOffice không chuyển được {len(failures)} văn bản sang PDF (đã thử lại):\n{names}",
-                hint="Mở tệp .docx tương ứng bằng Word/LibreOffice để kiểm tra; chưa tạo bộ hồ sơ nào.",
+                hint=self._cause(failures, fonts),
             )
-        return results
+
+    def _cause(self, failures: dict[str, str], fonts: dict[str, str]) -> str:
+        """One line: why these documents failed, when it is known."""
+        if fonts:
+            return (f"Nguyên nhân: {next(iter(fonts.values()))} (LibreOffice thường làm vậy khi thiếu chỗ trống "
+                    "hoặc thiếu phông chữ); chưa tạo bộ hồ sơ nào.")
+        if any(k in self.hung for k in failures):
+            return (f"Nguyên nhân: LibreOffice bị treo (không tạo thêm tệp nào trong "
+                    f"{self.stall_after('each', 1):.0f} giây, đã dừng và thử lại một lần bằng tiến trình mới). Tắt "
+                    "các cửa sổ LibreOffice đang mở, kiểm tra cài đặt LibreOffice, rồi chạy lại; chưa tạo bộ hồ sơ nào.")
+        if all(k in self.damaged for k in failures):
+            return ("Nguyên nhân: LibreOffice chỉ ghi được tệp PDF dở dang (hỏng, thiếu phần cuối) cho các văn bản "
+                    "này, cả khi thử lại — thường do LibreOffice bị dừng giữa chừng hoặc thiếu chỗ trống; chưa tạo bộ "
+                    "hồ sơ nào.")
+        return "Mở tệp .docx tương ứng bằng Word/LibreOffice để kiểm tra; chưa tạo bộ hồ sơ nào."
 
     def _check_stop(self) -> None:
         if self._stop.is_set():
@@ -261,14 +348,25 @@ class Converter:
 
         if files:
             self._check_stop()
-            timeout = self.timeout_base + self.timeout_per_doc * sum(len(chunks[i]) for i in names)
+            forms = sum(len(chunks[i]) for i in names)
+            timeout = self.timeout_base + self.timeout_per_doc * forms
+            started = time.monotonic()
             try:
                 libreoffice.run_convert(self.soffice, profile, files, out, timeout=timeout,
-                                        filter_options=join.EXPORT_FILTER, poll=report)
+                                        filter_options=join.EXPORT_FILTER, poll=report,
+                                        stall=self.stall_after("join", max(len(chunks[i]) for i in names)))
             except _Stopped:
                 raise
-            except Exception:  # noqa: BLE001 - timeout, crash: what was written is checked below
+            except libreoffice.Timeout:  # hung (silent too long, or the whole run too long)
+                shutil.rmtree(profile, ignore_errors=True)  # the retries start from a fresh profile too
+                written = any(out.iterdir())
+                self._measured("join", 0, 0, produced=written)
+                self.hung.update(it.key for i in names for it in chunks[i]
+                                 if not (out / f"gop{i:03d}.pdf").exists())
+            except Exception:  # noqa: BLE001 - a crash: what was written is checked below
                 pass
+            else:
+                self._measured("join", time.monotonic() - started, forms, produced=True)
         self._check_stop()
         done: dict[str, tuple[bytes, int]] = {}
         failed: dict[str, str] = {}
@@ -276,7 +374,18 @@ class Converter:
             pieces = None
             if i in names:
                 try:
-                    pieces = join.split((out / f"gop{i:03d}.pdf").read_bytes(), names[i])
+                    joined = (out / f"gop{i:03d}.pdf").read_bytes()
+                    why = validate.font_problem(joined) if complete(joined) else None
+                    if why:  # set in another font: never used, the forms are converted one by one
+                        self.wrong_fonts.update((it.key, why) for it in chunk)
+                        pieces = None
+                    else:
+                        pieces = join.split(joined, names[i], [identity(it) for it in chunk])
+                        bad = [(it, w) for it, (piece, _n) in zip(chunk, pieces or [], strict=False)
+                               if (w := validate.font_problem(piece))]
+                        if bad:  # a form set in another font after the primer page: not used
+                            self.wrong_fonts.update((it.key, w) for it, w in bad)
+                            pieces = None
                 except Exception:  # noqa: BLE001 - missing or damaged PDF: pypdf raises many kinds
                     pieces = None
             if pieces is None or len(pieces) != len(chunk):
@@ -296,10 +405,17 @@ class Converter:
         return done, failed
 
     def _convert_with_retry(self, profile: Path, batch: list[Item], work: Path):
+        if self.libreoffice_hung:  # hung run after hung run: no more waiting, say so
+            self.hung.update(it.key for it in batch)
+            return {}, {it.key: it.label for it in batch}
         done = self._attempt(profile, batch, work)
         missing = [it for it in batch if it.key not in done]
         failed: dict[str, str] = {}
         for it in missing:  # retry each alone with a fresh process
+            if self.libreoffice_hung:  # hung run after hung run: no more waiting, say so
+                failed[it.key] = it.label
+                self.hung.add(it.key)
+                continue
             again = self._attempt(profile, [it], work)
             if it.key in again:
                 done.update(again)
@@ -331,12 +447,17 @@ class Converter:
         if not files:
             return {}
         self._check_stop()
+        started = time.monotonic()
         try:
             self.convert_batch(profile, files, out)
-        except libreoffice.Timeout:
-            pass  # whatever was produced before the hang is still checked below
+        except libreoffice.Timeout:  # whatever was produced before the hang is still checked below
+            shutil.rmtree(profile, ignore_errors=True)  # the retries start from a fresh profile too
+            self._measured("each", 0, 0, produced=any(out.iterdir()))
+            self.hung.update(it.key for it in batch)  # those converted are taken off below
         except Exception:  # noqa: BLE001 - a crashed worker: what it produced is checked, the rest retried
             pass
+        else:
+            self._measured("each", time.monotonic() - started, len(files), produced=True)
         done = {}
         for i, it in enumerate(batch):
             pdf = out / f"{i:04d}.pdf"
@@ -344,17 +465,34 @@ class Converter:
                 data = pdf.read_bytes()
             except OSError:
                 continue
+            if not complete(data):  # half-written
+                self.damaged.add(it.key)
+                continue
+            why = validate.font_problem(data)
+            if why:  # LibreOffice set it in another font (a full temporary disk): neither used nor cached
+                self.wrong_fonts[it.key] = why
+                continue
+            self.wrong_fonts.pop(it.key, None)
             if not self.pdfa:  # cut off the primer page (see join.normalise)
                 try:
-                    pieces = join.split(data, [join.SINGLE_NAME])
+                    pieces = join.split(data, [join.SINGLE_NAME], [identity(it)])
                 except Exception:  # noqa: BLE001 - a damaged PDF: not converted
                     pieces = None
                 if not pieces:
+                    self.damaged.add(it.key)
                     continue
                 data = pieces[0][0]
+                why = validate.font_problem(data)
+                if why:  # the form itself, without the primer page, in another font
+                    self.wrong_fonts[it.key] = why
+                    continue
             pages = pdf_pages(data)
             if pages:
                 done[it.key] = (data, pages)
+                self.hung.discard(it.key)
+                self.damaged.discard(it.key)
+            else:
+                self.damaged.add(it.key)
         return done
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST = "manifest.json"
+MARK_KEY, MARK = "tao_boi", "hoso"  # pipeline.ownership: a folder with this manifest is hoso's own output
 
 
 @dataclass(frozen=True)
@@ -161,4 +162,4 @@ def build_manifest(root: Path, *, year: int, input_sha256: str, persons: list[di
             entry["pages"] = k.pages
         entry["mtime_ns"] = st.st_mtime_ns
         files.append(entry)
-    return {"nam_danh_gia": year, "dau_vao_sha256": input_sha256, "files": files, "ca_nhan": persons, "don_vi": units}
+    return {MARK_KEY: MARK, "nam_danh_gia": year, "dau_vao_sha256": input_sha256, "files": files, "ca_nhan": persons, "don_vi": units}

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.submission.manifest import MANIFEST
+from pipeline.submission.signing import SIGNATURE
 from pipeline.submission.summary_table import (
     CATEGORIES,
     TOTAL,
@@ -63,12 +64,22 @@ def _load_json(path: Path):
         return None
 
 
-def verify(outdir: Path) -> VerifyReport:
+def verify(outdir: Path, public_key=None) -> VerifyReport:
+    """`public_key` (an Ed25519 public key, `signing.load_public`): manifest.json must carry a
+    valid signature by it (`manifest.json.sig`), checked before anything else."""
     outdir = Path(outdir)
     rep = VerifyReport(outdir)
     if not outdir.is_dir():
         rep.problems.append(f"Không có thư mục «{outdir}».")
         return rep
+    if public_key is not None:
+        from pipeline.submission import signing
+
+        why = signing.check(outdir, public_key)
+        if why:
+            rep.problems.append(f"Chữ ký: {why}.")
+        else:
+            rep.notes.append(f"manifest.json được ký đúng bằng khóa {signing.fingerprint(public_key)}.")
     manifest = _load_json(outdir / MANIFEST)
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
         rep.problems.append(f"Thiếu hoặc hỏng tệp {MANIFEST} trong «{outdir}»: không kiểm tra được.")
@@ -109,7 +120,7 @@ def _check_files(outdir: Path, files: dict[str, dict], rep: VerifyReport) -> set
             continue
         ok.add(path)
     on_disk = {p.relative_to(outdir).as_posix() for p in outdir.rglob("*") if p.is_file()}
-    for path in sorted(on_disk - set(files) - {MANIFEST}):
+    for path in sorted(on_disk - set(files) - {MANIFEST, SIGNATURE}):
         rep.problems.append(f"Tệp thừa: {path} (không có trong {MANIFEST})")
     return ok
 
@@ -146,6 +157,8 @@ def _check_people(outdir: Path, manifest: dict, people: list[dict], files: dict[
             rep.problems.append(f"{who}: hồ sơ cá nhân {pdf} không có trong danh sách tệp của {MANIFEST}.")
         elif not (outdir / pdf).is_file():
             rep.problems.append(f"{who}: mất hồ sơ cá nhân {pdf}.")
+        elif (outdir / pdf).is_file():
+            _check_identity(outdir / pdf, "/HosoNguoi", ma, f"{who}: hồ sơ cá nhân {pdf}", rep)
         if d.get("ma_don_vi") != unit:
             rep.problems.append(f"{who}: hồ sơ cá nhân {pdf} thuộc đơn vị {d.get('ma_don_vi')}, "
                                 f"kết quả xếp loại ghi đơn vị {unit}.")
@@ -160,8 +173,28 @@ def _check_people(outdir: Path, manifest: dict, people: list[dict], files: dict[
         for other_code, other in units.items():
             if other_code != unit and _sections_of(other.get("muc") or [], ma):
                 rep.problems.append(f"{who}: có trong hồ sơ đơn vị khác: {other.get('pdf')}.")
+    for code, u in units.items():
+        if isinstance(u.get("pdf"), str) and (outdir / u["pdf"]).is_file():
+            _check_identity(outdir / u["pdf"], "/HosoDonVi", code, f"Hồ sơ đơn vị {u['pdf']}", rep)
     for ma in sorted(m for m in dossiers if m not in known):
         rep.problems.append(f"Hồ sơ cá nhân {dossiers[ma][0].get('pdf')} ({ma}) không có trong {RATINGS}.")
+
+
+def _check_identity(path: Path, field: str, expected: str, what: str, rep: VerifyReport) -> None:
+    """A bundle names its person (or unit) in its metadata: a dossier swapped for another, even with
+    manifest.json rewritten to match, names someone else."""
+    from pipeline.pdf.validate import identity
+
+    try:
+        found = identity(path.read_bytes()).get(field)
+    except OSError:
+        return
+    if found is None:
+        note = "Hồ sơ không ghi mã người/đơn vị trong siêu dữ liệu (tạo bởi phiên bản hoso cũ): không đối chiếu được."
+        if note not in rep.notes:
+            rep.notes.append(note)
+    elif found != expected:
+        rep.problems.append(f"{what} là hồ sơ của {found}, không phải của {expected} (theo siêu dữ liệu của tệp PDF).")
 
 
 def _sections_of(sections: list, ma_so: str) -> int:

@@ -108,6 +108,7 @@ def _openpyxl_copy(source: Path, sheet: str, rows: list[tuple[int, list[str]]], 
     from openpyxl import load_workbook  # here, not at import: most copies never need openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    _fits_openpyxl(source)
     try:
         wb = load_workbook(source)  # reads the file; the source is never written
     except Exception as exc:  # noqa: BLE001 - a copy that cannot be made is a warning, not a failure
@@ -131,6 +132,27 @@ def _openpyxl_copy(source: Path, sheet: str, rows: list[tuple[int, list[str]]], 
             cell = _put_text(ws, row, col, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     return reproducible_bytes(wb, year)
+
+
+OPENPYXL_LIMIT = 16 * 1024 * 1024  # sheet XML openpyxl may load (~0.5 million cells, several hundred MB of memory)
+
+
+def _fits_openpyxl(source: Path) -> None:
+    """openpyxl reads every sheet, also those hoso never needs (a hidden sheet of a million rows
+    took minutes, then MemoryError): refuse before it starts, from the sizes in the zip directory."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(source) as zf:
+            sheets = [(i.filename, i.file_size) for i in zf.infolist() if i.filename.startswith("xl/worksheets/")]
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise WritebackSkipped(f"Không tạo bản sao kèm kết quả: không đọc được «{source.name}».") from exc
+    total = sum(size for _name, size in sheets)
+    if total > OPENPYXL_LIMIT:
+        raise WritebackSkipped(
+            f"Không tạo bản sao kèm kết quả: sổ «{source.name}» có {len(sheets)} sheet với tổng cộng "
+            f"{total / 1048576:.0f} MB dữ liệu (có thể có sheet ẩn rất lớn); bản sao phải đọc hết nên được bỏ qua "
+            "(kết quả xếp loại và hồ sơ vẫn được tạo đủ).")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,137 @@
+"""Is a PDF from LibreOffice set in the fonts the forms ask for? And is there room to convert at all?
+
+With a nearly full temporary folder LibreOffice cannot write its font subsets; it then silently
+sets the whole document in DejaVu Sans (other line breaks, other page counts: a dossier of 9 pages
+instead of 11) and still exits 0. Every converted PDF is therefore checked before it is used or
+cached, and every PDF taken from the cache is checked again:
+- the body face the forms ask for (Times New Roman, or the font fontconfig gives in its place —
+  Liberation Serif 2 —, `fonts.check_fonts`) is among the PDF's fonts;
+- every font that has a descriptor is embedded (a font program is in the file).
+A conversion also refuses to start when the temporary folder has less free space than it needs
+(`ensure_room`), naming the folder: an OutputError (exit 7).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import tempfile
+from functools import cache
+
+from pipeline.errors import OutputError
+
+MIN_FREE = 32 * 1024 * 1024  # bytes free in the temporary folder before any conversion starts
+PER_DOCUMENT = 64 * 1024  # and this much more per document to convert (measured: ~30 KB a form, profile included)
+
+_BASEFONT = re.compile(rb"/BaseFont\s*/([^\s/<>\[\]()]+)")
+_DESCRIPTOR = re.compile(rb"/Type\s*/FontDescriptor\b")
+_FONTFILE = re.compile(rb"/FontFile[23]?\b")
+
+
+def _norm(name: str) -> str:
+    """`BAAAAA+LiberationSerif-Bold` -> `liberationserif` (subset prefix and style cut, no spaces)."""
+    if len(name) > 7 and name[6] == "+":
+        name = name[7:]
+    return name.split("-")[0].split(",")[0].replace(" ", "").lower()
+
+
+@cache
+def body_face() -> str | None:
+    """The face the forms' text must be set in (normalised), or None when fontconfig cannot say."""
+    from pipeline.pdf.fonts import check_fonts
+
+    for report in check_fonts():
+        if report.requested == "Times New Roman":
+            return _norm(report.family)
+    return None
+
+
+def _fonts_pypdf(data: bytes) -> tuple[set[str], int, int]:
+    from pypdf import PdfReader
+
+    names: set[str] = set()
+    descriptors = embedded = 0
+    reader = PdfReader(io.BytesIO(data))
+    seen: set[int] = set()
+    for page in reader.pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            for f in [font, *[d.get_object() for d in font.get("/DescendantFonts") or []]]:
+                if id(f) in seen:
+                    continue
+                seen.add(id(f))
+                if "/BaseFont" in f:
+                    names.add(str(f["/BaseFont"]).lstrip("/"))
+                desc = f.get("/FontDescriptor")
+                if desc is not None:
+                    desc = desc.get_object()
+                    descriptors += 1
+                    embedded += any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return names, descriptors, embedded
+
+
+def font_problem(data: bytes, face: str | None = None) -> str | None:
+    """Why this PDF is not set in the forms' fonts (Vietnamese), or None when it is."""
+    face = face if face is not None else body_face()
+    names = {m.decode("latin-1") for m in _BASEFONT.findall(data)}
+    descriptors, embedded = len(_DESCRIPTOR.findall(data)), len(_FONTFILE.findall(data))
+    if not names:  # objects in compressed streams: ask pypdf
+        try:
+            names, descriptors, embedded = _fonts_pypdf(data)
+        except Exception:  # noqa: BLE001 - not a readable PDF: the page check says so
+            return "tệp PDF không đọc được"
+    if embedded < descriptors:
+        return f"{descriptors - embedded} phông chữ không được nhúng vào tệp PDF"
+    if face and face not in {_norm(n) for n in names}:
+        used = ", ".join(sorted({_norm(n) for n in names})) or "không có"
+        return f"văn bản không được đặt bằng phông «{face}» mà bằng: {used}"
+    return None
+
+
+_META = re.compile(rb"/(Hoso[A-Za-z]+)\s*\(((?:[^()\\]|\\.)*)\)")
+
+
+def identity(data: bytes) -> dict[str, str]:
+    """The `/Hoso…` entries of a PDF's document information (which person, document and content
+    key hoso made it for: pool.identity, bundle metadata); empty when it has none."""
+    found = {}
+    for name, value in _META.findall(data[-65536:]) or _META.findall(data):
+        found["/" + name.decode("latin-1")] = _literal(value)
+    return found
+
+
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _literal(raw: bytes) -> str:
+    """A PDF literal string's bytes (`\\ddd` octal and the other escapes undone), as text."""
+    out = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8) & 0xFF]) if m.group(1)[:1].isdigit()
+                 else _ESCAPES.get(m.group(1), m.group(1)), raw)
+    if out.startswith(b"\xfe\xff"):
+        return out[2:].decode("utf-16-be", "replace")
+    return out.decode("latin-1")
+
+
+def free_bytes(folder: str) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def full_message(folder: str, free: int | None, need: int) -> str:
+    have = "không rõ" if free is None else f"{free / 1048576:.1f} MB"
+    return (f"Thư mục tạm «{folder}» gần đầy (còn trống {have}, cần ít nhất {need / 1048576:.0f} MB): LibreOffice "
+            "sẽ không ghi được phông chữ và lặng lẽ in văn bản bằng phông khác, sai số trang. Giải phóng dung lượng "
+            "ở đó, hoặc chọn thư mục tạm khác (ví dụ: TMPDIR=/duong/dan/rong hoso build …), rồi chạy lại.")
+
+
+def ensure_room(documents: int) -> None:
+    """Refuse to convert when the temporary folder cannot hold a conversion (exit 7, folder named)."""
+    folder = tempfile.gettempdir()
+    need = MIN_FREE + PER_DOCUMENT * documents
+    free = free_bytes(folder)
+    if free is not None and free < need:
+        raise OutputError(full_message(folder, free, need))

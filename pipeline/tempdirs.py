@@ -1,0 +1,112 @@
+"""hoso's temporary folders (`hoso-lo-*`: LibreOffice's work; `hoso-vao-*`: the input snapshot).
+
+They hold personal data (filled forms, the workbook), so each is private (0700), removed on every
+way out of the run (`with`: success, error, Ctrl-C, SIGTERM, SIGHUP), and carries its owner's
+process id and start time (`.chu`): a run killed outright (kill -9, power cut) cannot remove its
+own, so every run removes the folders whose owner is gone (`sweep`).
+
+Only the standard library is imported here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+PREFIXES = ("hoso-lo-", "hoso-vao-")
+OWNER = ".chu"
+
+
+def _started(pid: int) -> str | None:
+    """The start time of process `pid` (clock ticks since boot), or None if there is none."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        if not Path("/proc").is_dir():  # not Linux: a live pid is all we can tell
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return None
+            except PermissionError:
+                return "?"
+            return "?"
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _alive(owner: str) -> bool:
+    try:
+        pid_text, started = owner.split()
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    now = _started(pid)
+    return now is not None and (now == started or now == "?")
+
+
+@contextlib.contextmanager
+def private_dir(prefix: str) -> Iterator[Path]:
+    """A new private temporary folder, removed when the block ends however it ends."""
+    sweep()
+    try:
+        path = Path(tempfile.mkdtemp(prefix=prefix))
+    except OSError as exc:
+        raise _temp_error(exc) from exc
+    try:
+        (path / OWNER).write_text(f"{os.getpid()} {_started(os.getpid()) or '?'}\n")
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def sweep() -> list[Path]:
+    """Remove hoso's temporary folders whose owner process is gone (a run killed outright);
+    returns them. Folders of running hoso processes, and anything not hoso's, are left alone."""
+    removed = []
+    root = tempfile.gettempdir()
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(PREFIXES) or not entry.is_dir(follow_symlinks=False):
+            continue
+        try:
+            if entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            owner = Path(entry.path, OWNER).read_text()
+        except OSError:
+            continue  # no owner file: not ours to judge (an older version's, or someone else's)
+        if not _alive(owner):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+    return removed
+
+
+@contextlib.contextmanager
+def input_snapshot(workbook: Path) -> Iterator[Path]:
+    """A private copy of the input workbook (same name), read once: the whole run reads only it, so a
+    save of the workbook during the run cannot mix two versions into one output."""
+    with private_dir("hoso-vao-") as folder:
+        snap = folder / Path(workbook).name
+        try:
+            data = Path(workbook).read_bytes()
+        except OSError:
+            yield Path(workbook)  # unreadable: the reader says so, with its own message
+            return
+        try:
+            snap.write_bytes(data)
+        except OSError as exc:
+            raise _temp_error(exc) from exc
+        yield snap
+
+
+def _temp_error(exc: OSError):
+    from pipeline.errors import OutputError
+
+    return OutputError(f"Không ghi được vào thư mục tạm «{tempfile.gettempdir()}» ({exc.strerror or exc}). Giải phóng "
+                       "dung lượng hoặc chọn thư mục tạm khác (TMPDIR=/duong/dan hoso …) rồi chạy lại.")

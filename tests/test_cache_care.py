@@ -1,0 +1,84 @@
+"""The cache of personal data is bounded and can be emptied (issue 19, point 10)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from fakes import LD, TextConverter, build_unit, docx_text, pdf_text
+
+from pipeline import cachecare
+from pipeline.cli import main
+
+
+def run_main(args: list[str], capsys) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    return exc.value.code, capsys.readouterr().err
+
+
+def entry(root: Path, key: str, size: int, age_days: float, now: float) -> Path:
+    path = root / key[:2] / f"{key}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x" * size)
+    side = path.with_suffix(".json")
+    side.write_text("{}")
+    for p in (path, side):
+        os.utime(p, (now - age_days * 86400,) * 2)
+    return path
+
+
+def test_eviction_by_age_then_by_size_keeps_the_recent(tmp_path):
+    now = time.time()
+    old = entry(tmp_path, "a" * 64, 10, 90, now)
+    mid = entry(tmp_path, "b" * 64, 600, 10, now)
+    new = entry(tmp_path, "c" * 64, 600, 1, now)
+    other = tmp_path / "aa" / "not-an-entry.txt"
+    other.write_text("giữ")
+    cachecare.evict(tmp_path, max_days=60, max_bytes=1000, now=now)
+    assert not old.exists() and not old.with_suffix(".json").exists()  # too old
+    assert not mid.exists()  # the least recently used, until the rest fits
+    assert new.exists() and other.exists()
+
+
+def test_defaults_are_documented_and_can_be_changed(monkeypatch):
+    assert cachecare.limits() == (60, 2 * 1024**3)
+    monkeypatch.setenv("HOSO_CACHE_MAX_DAYS", "7")
+    monkeypatch.setenv("HOSO_CACHE_MAX_MB", "100")
+    assert cachecare.limits() == (7, 100 * 1024**2)
+
+
+def holding(cache: Path, name: str) -> list[Path]:
+    found = []
+    for f in cache.glob("*/*"):
+        if f.name.endswith((".pdf",)):
+            if name in pdf_text(f):
+                found.append(f)
+        elif f.name.endswith(".docx") and name in docx_text(f):
+            found.append(f)
+    return found
+
+
+def test_removing_one_persons_cache_entries(sample, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("pipeline.cli.signal.signal", lambda *a: None)
+    cache = tmp_path / "cache"
+    build_unit(sample, tmp_path / "out", cache, TextConverter())
+    target, other = LD["VP-002"], LD["VP-001"]
+    assert holding(cache, target) and holding(cache, other)
+    rc, err = run_main(["cache", "xoa", "--nguoi", "VP-002", "--cache", str(cache)], capsys)
+    assert rc == 0 and "VP-002" in err
+    assert holding(cache, target) == []  # her forms, and every document or bundle listing her
+    kept = holding(cache, other)
+    assert kept  # the others' own forms stay
+    conv = TextConverter()
+    summary = build_unit(sample, tmp_path / "out2", cache, conv)
+    converted = [t for call in conv.calls for t in call]
+    assert any(f"Họ và tên: {target}" in t for t in converted)
+    assert not any(f"Họ và tên: {other}" in t for t in converted)  # the others' forms were reused
+    assert 0 < summary.converted < summary.documents and all(p.exists() for p in kept)
+    rc, err = run_main(["cache", "xoa", "--cache", str(cache)], capsys)
+    assert rc == 0 and list(cache.glob("*/*.pdf")) == [] and list(cache.glob("*/*.docx")) == []
+    rc, err = run_main(["cache", "xoa", "--nguoi", "../x", "--cache", str(cache)], capsys)
+    assert rc == 2 and "không hợp lệ" in err
