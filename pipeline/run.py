@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline import ingest, output_guard, uptodate
+from pipeline import ingest, output_guard, ownership, uptodate
 from pipeline.bundle.build import write_bundles
+from pipeline.errors import OutputError
 from pipeline.forms.fill import fill_documents
 from pipeline.forms.registry import Registry
 from pipeline.options import BuildOptions, BuildSummary
@@ -62,16 +63,21 @@ def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, conv
     campaign = ingest.load(snap)
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
+    why = ownership.refusal(Path(outdir), inputs=(workbook, options.templates))  # before the season's guards:
+    if why:  # a foreign folder, or the input inside it, is refused before anything else is said of it
+        raise OutputError(why)
     previous = manifest_of(outdir)  # what the folder holds: nothing in it is lost silently
     output_guard.check_agency(previous, campaign, workbook, Path(outdir), allowed=options.doi_co_quan, log=log)
     output_guard.check_hand_edits(Path(outdir), previous, allowed=options.ghi_de, log=log)
     asked = options  # the key records what was asked: asked again into this folder, nothing is to do
     options = output_guard.widen_selection(previous, options, campaign, Path(outdir), log)
     ratings = rate(campaign, rulebook=options.rulebook)
-    for note in notes_for(ratings.bo_quy_tac):  # one line per rulebook whose texts are unconfirmed
+    notes = notes_for(ratings.bo_quy_tac)
+    for note in notes:  # one line per rulebook whose texts are unconfirmed
         log("Ghi chú: " + note)
     for line in warning_lines(ratings):  # what `hoso rate` prints: a clerk who only builds sees it too
-        log(line)
+        if not any(line.endswith(note) for note in notes):  # the notes once, above
+            log(line)
     registry = Registry(options.templates)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
     note = reconstructed_note(plan, registry)

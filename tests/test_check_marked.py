@@ -66,8 +66,10 @@ def test_the_copy_cannot_be_the_original(tmp_path, capsys):
     assert src.read_bytes() == before
 
 
-def test_a_valid_workbook_gives_a_copy_saying_so(sample, tmp_path, capsys):
+def test_a_valid_workbook_gives_a_copy_saying_so(tmp_path, capsys):
+    clean = tmp_path / "sach.xlsx"  # the factory's workbook: no error, no warning
+    wf.write(clean, wf.tables())
     copy = tmp_path / "ban_sao.xlsx"
-    code, _, err = run_cli(["check", sample, "--danh-dau", copy], capsys)
+    code, _, err = run_cli(["check", clean, "--danh-dau", copy], capsys)
     assert code == 0 and "0 ô được tô màu" in err
     assert openpyxl.load_workbook(copy)[mark.SHEET]["F2"].value == "Không có lỗi hay cảnh báo nào."

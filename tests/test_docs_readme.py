@@ -27,7 +27,8 @@ def _table_rows(text: str) -> list[list[str]]:
     rows = []
     for line in text.splitlines():
         if line.startswith("|") and not re.match(r"^\|\s*-", line):
-            rows.append([c.strip() for c in line.strip().strip("|").split("|")])
+            cells = re.split(r"(?<!\\)\|", line.strip().strip("|"))  # a `\|` inside a cell is not a border
+            rows.append([c.strip().replace("\\|", "|") for c in cells])
     return rows[1:]  # without the header row
 
 

@@ -138,7 +138,9 @@ def test_a_symlinked_output_is_built_into_its_target(sample, tmp_path, capsys):
 def test_an_existing_output_folder_keeps_its_mode(sample, tmp_path, capsys):
     out = tmp_path / "output"
     assert run_main(["rate", str(sample), "-o", str(out)], capsys)[0] == 0
-    assert out.stat().st_mode & 0o7777 == 0o700  # a new output folder: personal data, private
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o7777 == 0o777 & ~mask  # a new output folder: readable as the umask allows
     out.chmod(0o2770)  # a group share
     assert run_main(["rate", str(sample), "-o", str(out)], capsys)[0] == 0
     assert out.stat().st_mode & 0o7777 == 0o2770

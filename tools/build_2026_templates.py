@@ -288,6 +288,9 @@ def build_phieu(form: Form):
     dk.add_paragraph(doc, R("{{ nhan.dong_muc_theo_diem }}: ", bold=True),
                      "{{ muc_diem_chu or ghi_chu_thieu_ky or '" + D * 16 + "' }}", align="justify",
                      keep_next=True, space_before=3)
+    dk.p_tag(doc, "if ly_do_muc")
+    dk.add_paragraph(doc, R("{{ ly_do_muc }}", italic=True), align="justify", keep_next=True)
+    dk.p_tag(doc, "endif")
 
     dk.section_heading(doc, "III. {{ nhan.phan_iii }}")
     dk.item_heading(doc, "1.", "Tự nhận xét ưu, khuyết điểm")

@@ -129,10 +129,27 @@ def person_context_2026(campaign: Campaign, form, person: Person, rating: Person
         "co_dde": person.lanh_dao_quan_ly or any(r["d"] or r["dd"] or r["e"] for r in rows),
         "diem_nam": score_text(rating.diem if rows else None),
         "muc_diem_chu": WORDS[rating.muc_de_xuat] if rating.muc_de_xuat else "",
+        # where the proposal is not the level the year score gives (discipline, the 20 % cap, the
+        # head not above the unit), the why in words with its legal basis (issue 15: one truth)
+        "ly_do_muc": _why_not_points(campaign, person, rating) if rows else "",
         "ghi_chu_thieu_ky": missing_periods_note(rating),
         # who confirms the period sheet: the direct manager, else the competent evaluator
         "nguoi_xac_nhan": (manager if manager.known else rated_by).as_context(),
     }
+
+
+def _why_not_points(campaign: Campaign, person: Person, rating: PersonRating) -> str:
+    from pipeline.forms.context import level_reason  # context imports this module
+    from pipeline.rating.rules import points_level
+    from pipeline.rating.rulebooks import by_id, for_person
+
+    if rating.diem is None or not rating.muc_de_xuat:
+        return ""
+    rb = by_id(rating.bo_quy_tac) if rating.bo_quy_tac else for_person(
+        campaign.year, person.loai_nhan_su, campaign.agency.bo_quy_tac_khac)
+    by_points = points_level(rating.diem, rb)
+    why = level_reason(rating, by_points)
+    return f"Mức theo điểm năm: {WORDS[by_points]}. {why}" if why else ""
 
 
 def unit_context_2026(campaign: Campaign, ratings: Ratings, unit: Unit, members: list[dict]) -> dict:
