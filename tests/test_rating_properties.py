@@ -156,6 +156,8 @@ def check_citations(r) -> None:
                 assert want["ldtt"] in source, x
             if r.nam_danh_gia == 2024:
                 assert "366-QĐ/TW" not in x
+            if r.nam_danh_gia >= 2026:  # ND 90 / ND 48 no longer rate anyone: never the basis of a 2026 level
+                assert "90/2020" not in source and "48/2023" not in source, x
 
 
 @FAST

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import workbook_factory as wf
+from fakes import own_output
 
 from pipeline import ingest
 from pipeline.errors import ExitCode, HosoError
@@ -42,11 +43,7 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
 @pytest.fixture
 def previous(tmp_path) -> Path:
     """An output folder from an earlier run, which a refused build must leave as it was."""
-    out = tmp_path / "output"
-    (out / "don_vi").mkdir(parents=True)
-    (out / "don_vi" / "TH.pdf").write_bytes(b"%PDF-1.7 cu")
-    (out / "manifest.json").write_text("{}\n", encoding="utf-8")
-    return out
+    return own_output(tmp_path / "output", {"don_vi/TH.pdf": b"%PDF-1.7 cu"})
 
 
 def refused(tmp_path: Path, sample: Path, *options: str, out: Path | None = None) -> str:

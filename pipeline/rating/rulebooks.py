@@ -256,6 +256,10 @@ ND90 = replace(
 )
 
 _ND335 = "Nghị định 335/2025/NĐ-CP"
+_ONCE_B = ("quy chế đánh giá của cơ quan: hành vi vi phạm đã được dùng để xếp loại Không hoàn thành nhiệm vụ ở năm "
+           "trước thì không tính lại")
+_ONCE_C = ("quy chế đánh giá của cơ quan: quyết định kỷ luật của Đảng và của chính quyền đối với cùng một hành vi có "
+           "hiệu lực ở hai năm khác nhau thì chỉ tính một lần, ở năm đầu")
 # regime-2026.md §1.3/§8 place the levels, the KHT cases and the 20 % cap (with its exception in
 # clause 5b) in Art. 20 of ND 335 [uncertain: the official text was not read]
 # Article numbers as reported by the press and public code (regime-2026.md §1): [uncertain] until checked
@@ -270,10 +274,15 @@ ND335 = Rulebook(
         procedure=MappingProxyType({"cong_chuc": f"Điều 10, Điều 21 {_ND335} (theo dõi, đánh giá, chấm điểm công chức)"}),
         discipline=(f"điểm c khoản 4 {_ND335_LEVELS} (vi phạm liên quan đến hoạt động công vụ bị kỷ luật "
                     "từ khiển trách trở lên trong năm đánh giá)"),
-        discipline_b=f"điểm b khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND335})",
-        discipline_c=f"điểm c khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND335})",
-        months=(f"Điều 21 {_ND335} (xếp loại theo thời gian công tác thực tế trong năm) và khoản 3 Điều 2 Nghị định "
-                "90/2020/NĐ-CP (dưới 06 tháng thì không xếp loại)"),
+        # one act counts once: ND 48's points b/c are not law for 2026 and the decree's own rule was not
+        # seen, so the reason names the agency's rules of evaluation (a clerk may correct it here)
+        discipline_b=_ONCE_B,
+        discipline_c=_ONCE_C,
+        # ND 335 rates by the time actually worked (Art. 21); the 06-month and 03-month thresholds are
+        # the time rules kept "as today" (workbook-2026.md) — their article in ND 335 was not seen, so
+        # they are cited as the agency's rules, never as the repealed ND 90 (regime-2026.md §1.4, §8)
+        months=(f"Điều 21 {_ND335} (xếp loại theo kết quả trong thời gian công tác thực tế trong năm; ngưỡng 06 "
+                "tháng và 03 tháng nghỉ theo quy chế đánh giá của cơ quan)"),
         cap=(f"điểm a khoản 5 {_ND335_LEVELS}: số công chức xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% "
              "số được xếp loại Hoàn thành tốt nhiệm vụ trong từng nhóm công chức có nhiệm vụ tương đồng"),
         cap_override=f"điểm b khoản 5 {_ND335_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
@@ -323,10 +332,12 @@ ND233 = replace(
         procedure=MappingProxyType({"vien_chuc": f"Điều 26 {_LVC}; {_ND233} (theo dõi, đánh giá viên chức theo tháng, quý)"}),
         discipline=(f"{_ND233_LEVELS} (viên chức bị kỷ luật từ khiển trách trở lên do vi phạm trong hoạt động "
                     "nghề nghiệp trong năm đánh giá)"),
-        discipline_b=f"điểm b khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND233})",
-        discipline_c=f"điểm c khoản 5 Điều 2 {ND48} (không có quy định tương ứng đã đối chiếu trong {_ND233})",
-        months=(f"{_ND233} (xếp loại theo thời gian công tác thực tế trong năm) và khoản 3 Điều 2 Nghị định "
-                "90/2020/NĐ-CP (dưới 06 tháng thì không xếp loại)"),
+        # one act counts once: ND 48's points b/c are not law for 2026 and the decree's own rule was not
+        # seen, so the reason names the agency's rules of evaluation (a clerk may correct it here)
+        discipline_b=_ONCE_B,
+        discipline_c=_ONCE_C,
+        months=(f"{_ND233} (xếp loại theo kết quả trong thời gian công tác thực tế trong năm; ngưỡng 06 tháng và "
+                "03 tháng nghỉ theo quy chế đánh giá của đơn vị)"),
         cap=(f"{_ND233_LEVELS}: số viên chức xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% số được xếp loại "
              "Hoàn thành tốt nhiệm vụ trong từng nhóm chức danh tương đồng"),
         cap_override=f"{_ND233_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
