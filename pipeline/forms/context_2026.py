@@ -140,8 +140,8 @@ def person_context_2026(campaign: Campaign, form, person: Person, rating: Person
 
 def _why_not_points(campaign: Campaign, person: Person, rating: PersonRating) -> str:
     from pipeline.forms.context import level_reason  # context imports this module
-    from pipeline.rating.rules import points_level
     from pipeline.rating.rulebooks import by_id, for_person
+    from pipeline.rating.rules import points_level
 
     if rating.diem is None or not rating.muc_de_xuat:
         return ""
