@@ -4,7 +4,10 @@
   Nghị định 30/2020 layout: number, date, "V/v", "Kính gửi", sections I–IV, signature, "Nơi nhận"),
   with the biểu tổng hợp as a table in section II;
 * ``bieu_tong_hop`` — the same biểu tổng hợp alone (A4 landscape), plus the per-group HTXS check;
-* ``cong_van_so_noi_vu`` — the cover letter sending the package (dossier.md §3.2 item 1).
+* ``cong_van_so_noi_vu`` — the cover letter sending the package (dossier.md §3.2 item 1);
+* ``bao_cao_tu_danh_gia_co_quan`` and ``bien_ban_tu_xep_loai_co_quan`` — the agency's own
+  self-rating file (dossier.md §3.2 item 3): its self-assessment report and the minutes of the
+  key-staff meeting that votes its level (made only when CoQuan gives the level).
 
     python tools/build_submission_templates.py                 # both (+ meta.toml if missing)
     python tools/build_submission_templates.py --write-meta    # also overwrite meta.toml
@@ -127,7 +130,58 @@ CONG_VAN = Spec(
     ),
 )
 
-FORMS = {s.code: s for s in (BAO_CAO, BIEU, CONG_VAN)}
+_SELF = "Đề xuất theo thực tiễn (shared/domain/dossier.md §3.2 mục 3; seed 001 mục 3.a–b); mẫu chính thức theo khung tiêu chí tập thể và hướng dẫn hằng năm của cấp có thẩm quyền"
+
+TU_DANH_GIA = Spec(
+    code="bao_cao_tu_danh_gia_co_quan",
+    ma_hieu="",
+    title="Báo cáo tự đánh giá kết quả thực hiện nhiệm vụ năm của cơ quan",
+    signers=("Người đứng đầu cơ quan",),
+    issuing_document=_SELF,
+    labels=(
+        Label("tieu_de", "BÁO CÁO", "title (ND 30/2020: the name of the document type)"),
+        Label("trich_yeu", "Tự đánh giá kết quả thực hiện nhiệm vụ năm",
+              "trích yếu under the title (the year and the agency's name are appended)"),
+        Label("can_cu_truoc_2026", "hướng dẫn của cấp có thẩm quyền về đánh giá, xếp loại chất lượng tập thể",
+              "up to 2025 no decree rates agencies (ND 90 rates people): what the opening cites instead "
+              "[uncertain: name the province's collective framework, e.g. QĐ 1263-QĐ/TU in seed 001]"),
+        Label("mo_dau", "báo cáo tự đánh giá kết quả thực hiện nhiệm vụ", "opening: 'Thực hiện <citation>, <agency> <mo_dau> năm <year> như sau:'"),
+        Label("phan_i", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "section I heading [uncertain]"),
+        Label("phan_ii", "ĐÁNH GIÁ CHUNG", "section II heading [uncertain]"),
+        Label("uu_diem", "Ưu điểm", "II.1 heading"),
+        Label("han_che", "Tồn tại, hạn chế và nguyên nhân", "II.2 heading"),
+        Label("phan_iii", "TỰ ĐÁNH GIÁ, XẾP LOẠI", "section III heading [uncertain]"),
+        Label("tu_xep_loai", "tự đánh giá, đề nghị xếp loại mức", "III: '<agency> <tu_xep_loai>: <level in words>.'"),
+        Label("phan_iv", "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM", "section IV heading (the next year is appended)"),
+        Label("ket_thuc", "Trên đây là báo cáo tự đánh giá kết quả thực hiện nhiệm vụ năm", "closing sentence: '<ket_thuc> <year> của <agency>./.'"),
+        Label("noi_nhan_1", "(để tổng hợp);", "after the Sở Nội vụ's name under 'Nơi nhận:'"),
+        Label("noi_nhan_2", "- Lưu: VT, …", "last line under 'Nơi nhận:'"),
+    ),
+)
+
+BIEN_BAN_CO_QUAN = Spec(
+    code="bien_ban_tu_xep_loai_co_quan",
+    ma_hieu="",
+    title="Biên bản họp tự đánh giá, xếp loại cơ quan",
+    signers=("Thư ký", "Chủ trì"),
+    issuing_document=_SELF,
+    labels=(
+        Label("tieu_de", "BIÊN BẢN", "title (ND 30/2020: the name of the document type)"),
+        Label("trich_yeu", "Họp tự đánh giá, xếp loại cơ quan năm", "trích yếu (the year is appended)"),
+        Label("thanh_phan", "Cán bộ chủ chốt của cơ quan (Đảng ủy cơ quan, trưởng các phòng, ban, đơn vị, Chủ tịch "
+              "Công đoàn, Bí thư Đoàn Thanh niên)",
+              "who attends [uncertain: seed 001 3.b lists these for a Văn phòng UBND tỉnh]"),
+        Label("noi_dung_1", "Hội nghị nghe trình bày dự thảo Báo cáo tự đánh giá kết quả thực hiện nhiệm vụ năm",
+              "item 1 (the year and the agency are appended)"),
+        Label("noi_dung_2", "Ý kiến thảo luận, góp ý của các thành viên dự họp:", "item 2"),
+        Label("noi_dung_3", "Kết quả biểu quyết mức xếp loại cơ quan:", "item 3 heading [uncertain: by show of hands or ballot]"),
+        Label("ket_luan", "Hội nghị thống nhất đề nghị xếp loại", "conclusion: '<ket_luan> <agency> năm <year> ở mức: <level>.'"),
+        Label("ket_thuc", "Biên bản được lập xong vào hồi …… giờ …… cùng ngày, đã thông qua trước hội nghị và các thành "
+              "viên dự họp thống nhất./.", "closing sentence (the hour is left for handwriting)"),
+    ),
+)
+
+FORMS = {s.code: s for s in (BAO_CAO, BIEU, CONG_VAN, TU_DANH_GIA, BIEN_BAN_CO_QUAN)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -421,7 +475,109 @@ def build_cong_van(spec: Spec):
     return doc
 
 
-BUILDERS = {"bao_cao_so_noi_vu": build_bao_cao, "bieu_tong_hop": build_bieu, "cong_van_so_noi_vu": build_cong_van}
+def _head_signature(doc, width: float, noi_nhan: bool) -> None:
+    """'Nơi nhận' (left) and the head's signature (right) in one row that cannot split."""
+    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
+    box = outer.rows[0].cells[0]
+    dk.add_paragraph(box, "{{ nhan.ket_thuc }} {{ nam }} của {{ co_quan.ten }}./.", align="justify",
+                     first_line_cm=1.0, space_before=4, space_after=6)
+    sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
+    left, right = sign.rows[0].cells
+    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
+    dk.add_paragraph(left, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
+    dk.add_paragraph(left, R("- {{ so_noi_vu }} {{ nhan.noi_nhan_1 }}", size=11), size=11, **kw)
+    dk.add_paragraph(left, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
+    dk.add_paragraph(right, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
+    dk.add_paragraph(right, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
+                     **{**kw, "space_before": 2.5 / 2.54 * 72})
+    dk.add_paragraph(box, "", size=1, **kw)
+
+
+def build_tu_danh_gia(spec: Spec):
+    """The agency's self-assessment report (dossier.md §3.2 item 3): a BÁO CÁO under ND 30/2020,
+    signed by the head; each section prints the workbook's text or dotted lines for handwriting."""
+    doc = dk.new_document(title=spec.title, size=14, line_spacing=1.1, space_after=4)
+    width = dk.text_width_cm(doc)
+    header(doc, number=True, widths=(6.0, width - 6.0))
+    dk.add_paragraph(doc, R("{{ nhan.tieu_de }}", bold=True, size=14), align="center", space_before=10,
+                     space_after=0, line_spacing=1.0)
+    dk.add_paragraph(doc, R("{{ nhan.trich_yeu }} {{ nam }} của {{ co_quan.ten }}", bold=True, size=14),
+                     align="center", space_before=0, space_after=10, line_spacing=1.0)
+    dk.add_paragraph(doc, "Thực hiện {{ can_cu_co_quan }}, {{ co_quan.ten }} {{ nhan.mo_dau }} năm {{ nam }} như sau:",
+                     align="justify", first_line_cm=1.0)
+    dk.section_heading(doc, "I. {{ nhan.phan_i }}", space_before=6)
+    dotted_block(doc, "td.ket_qua")
+    dk.section_heading(doc, "II. {{ nhan.phan_ii }}", space_before=6)
+    dk.add_paragraph(doc, R("1. {{ nhan.uu_diem }}", bold=True), align="justify", first_line_cm=1.0)
+    dotted_block(doc, "td.uu_diem")
+    dk.add_paragraph(doc, R("2. {{ nhan.han_che }}", bold=True), align="justify", first_line_cm=1.0)
+    dotted_block(doc, "td.han_che")
+    dk.section_heading(doc, "III. {{ nhan.phan_iii }}", space_before=6)
+    dk.p_tag(doc, "if td.diem")
+    dk.add_paragraph(doc, "Tổng điểm tự đánh giá: {{ td.diem.tong }}/100 điểm{% if td.diem.chung %} (tiêu chí chung: "
+                     "{{ td.diem.chung }}/30 điểm; kết quả thực hiện nhiệm vụ: {{ td.diem.nhiem_vu }}/70 điểm){% endif %}.",
+                     align="justify", first_line_cm=1.0)
+    dk.p_tag(doc, "endif")
+    dk.add_paragraph(doc, "{{ co_quan.ten }} {{ nhan.tu_xep_loai }}: {{ td.muc }}.", align="justify", first_line_cm=1.0)
+    dk.section_heading(doc, "IV. {{ nhan.phan_iv }} {{ nam + 1 }}", space_before=6)
+    dotted_block(doc, "td.phuong_huong")
+    _head_signature(doc, width, True)
+    dk.add_page_numbers(doc)
+    strip_keep_next(doc)
+    return doc
+
+
+def build_bien_ban_co_quan(spec: Spec):
+    """Minutes of the key-staff meeting that votes the agency's own level (dossier.md §3.2 item 3):
+    time, attendance and the vote from the workbook, dotted lines where it gives none."""
+    doc = dk.new_document(title=spec.title, size=14, line_spacing=1.1, space_after=4)
+    width = dk.text_width_cm(doc)
+    header(doc, number=False, widths=(6.0, width - 6.0))
+    dk.add_paragraph(doc, R("{{ nhan.tieu_de }}", bold=True, size=14), align="center", space_before=10,
+                     space_after=0, line_spacing=1.0)
+    dk.add_paragraph(doc, R("{{ nhan.trich_yeu }} {{ nam }} của {{ co_quan.ten }}", bold=True, size=14),
+                     align="center", space_before=0, space_after=10, line_spacing=1.0)
+    para = dict(align="justify", first_line_cm=1.0)
+    dk.add_paragraph(doc, "Thời gian: {{ bb.thoi_gian }}.", **para)
+    dk.add_paragraph(doc, "Địa điểm: {{ bb.dia_diem }}", **para)
+    dk.add_paragraph(doc, "Thành phần: {{ nhan.thanh_phan }}.", **para)
+    dk.add_paragraph(doc, "Số người được triệu tập: {{ bb.trieu_tap }}; có mặt: {{ bb.co_mat }}; vắng mặt: {{ bb.vang }}.",
+                     **para)
+    dk.add_paragraph(doc, "Chủ trì: {{ bb.chu_tri }}.", **para)
+    dk.add_paragraph(doc, "Thư ký: {{ bb.thu_ky }}.", **para)
+    dk.section_heading(doc, "NỘI DUNG", space_before=6)
+    dk.add_paragraph(doc, "1. {{ nhan.noi_dung_1 }} {{ nam }} của {{ co_quan.ten }}.", **para)
+    dk.add_paragraph(doc, "2. {{ nhan.noi_dung_2 }}", **para)
+    dotted_block(doc, "bb.y_kien")
+    dk.add_paragraph(doc, "3. {{ nhan.noi_dung_3 }}", **para)
+    dk.p_tag(doc, "if bb.phieu")
+    dk.add_paragraph(doc, "- Số người biểu quyết: {{ bb.phieu.bieu_quyet }};", **para)
+    dk.add_paragraph(doc, "- Đồng ý xếp loại mức «{{ bb.muc }}»: {{ bb.phieu.dong_y }}/{{ bb.phieu.bieu_quyet }} "
+                     "({{ bb.phieu.ty_le }}%);", **para)
+    dk.add_paragraph(doc, "- Không đồng ý: {{ bb.phieu.khong_dong_y }}.", **para)
+    dk.p_tag(doc, "else")
+    dotted_block(doc, "bb.cham_phieu")
+    dk.p_tag(doc, "endif")
+    dk.add_paragraph(doc, "4. {{ nhan.ket_luan }} {{ co_quan.ten }} năm {{ nam }} ở mức: {{ bb.muc }}.", **para)
+    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
+    box = outer.rows[0].cells[0]
+    dk.add_paragraph(box, "{{ nhan.ket_thuc }}", align="justify", first_line_cm=1.0, space_before=4, space_after=6)
+    sign = dk._plain_table(box, [width / 2, width / 2], cell_margin_cm=0.1)
+    left, right = sign.rows[0].cells
+    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
+    for cell, title, name in ((left, "THƯ KÝ", "bb.ten_thu_ky"), (right, "CHỦ TRÌ", "bb.ten_chu_tri")):
+        dk.add_paragraph(cell, R(title, bold=True), align="center", **kw)
+        dk.add_paragraph(cell, R("(Ký, ghi rõ họ tên)", italic=True, size=12), align="center", size=12, **kw)
+        dk.add_paragraph(cell, R("{{ " + name + " }}", bold=True), align="center",
+                         **{**kw, "space_before": 2.5 / 2.54 * 72})
+    dk.add_paragraph(box, "", size=1, **kw)
+    dk.add_page_numbers(doc)
+    strip_keep_next(doc)
+    return doc
+
+
+BUILDERS = {"bao_cao_so_noi_vu": build_bao_cao, "bieu_tong_hop": build_bieu, "cong_van_so_noi_vu": build_cong_van,
+            "bao_cao_tu_danh_gia_co_quan": build_tu_danh_gia, "bien_ban_tu_xep_loai_co_quan": build_bien_ban_co_quan}
 
 
 # --------------------------------------------------------------------------------------------

@@ -132,13 +132,14 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
     _collapse_spaces(row, "nguoi_dung_dau", schema.CO_QUAN.column("nguoi_dung_dau").label, problems)
     if year:
         for key in ("ngay_lap", "han_nop_so_noi_vu", "ngay_tu_danh_gia", "ngay_quyet_dinh", "ngay_thong_bao",
-                    "ngay_bao_cao"):
+                    "ngay_bao_cao", "ngay_bao_cao_tu_danh_gia", "ngay_hop_tu_xep_loai"):
             d = v.get(key)
             if d is not None and not year - 1 <= d.year <= year + 1:
                 label = schema.CO_QUAN.column(key).label
                 problems.append(_p(ERROR, row, key, f"«{label}» cách xa năm đánh giá {year}, không hợp lý.", value=d,
                                    expected=f"một ngày trong các năm {year - 1}–{year + 1}"))
     _check_rulebook(row, problems, year)
+    _check_self_rating(row, problems, year)
     if not _complete(row, schema.CO_QUAN):
         return None
     return Agency(
@@ -151,8 +152,62 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
         chuc_vu_nguoi_dung_dau_cap_tren=v.get("chuc_vu_nguoi_dung_dau_cap_tren", ""),
         ngay_tu_danh_gia=v.get("ngay_tu_danh_gia"), ngay_quyet_dinh=v.get("ngay_quyet_dinh"), bo_quy_tac_khac=v.get("bo_quy_tac_khac", ""),
         ngay_thong_bao=v.get("ngay_thong_bao"), ngay_bao_cao=v.get("ngay_bao_cao"), so_noi_vu=v.get("so_noi_vu", ""),
+        **{k: v.get(k, "") for k in SELF_RATING_TEXT}, **{k: v.get(k) for k in SELF_RATING_VALUES},
         refs=_frozen(row.refs),
     )
+
+
+SELF_RATING_TEXT = ("tu_xep_loai_co_quan", "chu_tri_hop_co_quan", "thu_ky_hop_co_quan", "ket_qua_co_quan",
+                    "uu_diem_co_quan", "han_che_co_quan", "phuong_huong_co_quan")
+SELF_RATING_VALUES = ("diem_co_quan", "diem_tieu_chi_chung_co_quan", "diem_nhiem_vu_co_quan",
+                      "ngay_bao_cao_tu_danh_gia", "ngay_hop_tu_xep_loai", "so_nguoi_trieu_tap_co_quan",
+                      "so_nguoi_du_hop_co_quan", "so_phieu_dong_y_co_quan")
+
+
+def _check_self_rating(row: Row, problems: list[Problem], year: int | None) -> None:
+    """The agency's self-rating (CoQuan): votes ≤ present ≤ called, points within 0–100 (general
+    criteria ≤ 30, task results ≤ 70, ND 335/2025 as reported in regime-2026.md §1.1) and only from 2026."""
+    v = row.values
+
+    def label(key: str) -> str:
+        return schema.CO_QUAN.column(key).label
+
+    def cell(key: str) -> str:
+        ref = row.refs.get(key)
+        return f"«{label(key)}» (ô {ref.column}{ref.row})" if ref is not None else f"«{label(key)}»"
+
+    for key in ("so_nguoi_trieu_tap_co_quan", "so_nguoi_du_hop_co_quan", "so_phieu_dong_y_co_quan"):
+        n = v.get(key)
+        if n is not None and n < 0:
+            problems.append(_p(ERROR, row, key, f"«{label(key)}» không được âm.", value=n, expected="số ≥ 0"))
+    called, present, votes = (v.get("so_nguoi_trieu_tap_co_quan"), v.get("so_nguoi_du_hop_co_quan"),
+                              v.get("so_phieu_dong_y_co_quan"))
+    if called is not None and present is not None and present > called:
+        problems.append(_p(ERROR, row, "so_nguoi_du_hop_co_quan",
+                           f"«{label('so_nguoi_du_hop_co_quan')}» ({present}) lớn hơn "
+                           f"{cell('so_nguoi_trieu_tap_co_quan')} ({called}).", value=present,
+                           expected=f"tối đa {called}"))
+    if votes is not None and present is not None and votes > present:
+        problems.append(_p(ERROR, row, "so_phieu_dong_y_co_quan",
+                           f"«{label('so_phieu_dong_y_co_quan')}» ({votes}) lớn hơn "
+                           f"{cell('so_nguoi_du_hop_co_quan')} ({present}).", value=votes, expected=f"tối đa {present}"))
+    for key, top in (("diem_co_quan", 100), ("diem_tieu_chi_chung_co_quan", 30), ("diem_nhiem_vu_co_quan", 70)):
+        d = v.get(key)
+        if d is None:
+            continue
+        if not 0 <= d <= top:
+            problems.append(_p(ERROR, row, key, f"«{label(key)}» phải từ 0 đến {top} điểm.", value=d,
+                               expected=f"0–{top}"))
+        elif year and year < 2026:
+            problems.append(_p(ERROR, row, key, f"«{label(key)}»: cơ quan chấm điểm trên thang 100 từ năm 2026 "
+                               f"(Nghị định 335/2025/NĐ-CP); năm đánh giá {year} không dùng ô này.", value=d,
+                               expected="để trống"))
+    parts = (v.get("diem_tieu_chi_chung_co_quan"), v.get("diem_nhiem_vu_co_quan"), v.get("diem_co_quan"))
+    if None not in parts and abs(parts[0] + parts[1] - parts[2]) > 1e-6:
+        problems.append(_p(ERROR, row, "diem_co_quan",
+                           f"«{label('diem_co_quan')}» khác tổng {cell('diem_tieu_chi_chung_co_quan')} và "
+                           f"{cell('diem_nhiem_vu_co_quan')}.", value=parts[2],
+                           expected=f"{parts[0] + parts[1]:g}"))
 
 
 def _competence_article(row: Row) -> str:

@@ -48,6 +48,22 @@ class Agency:
     ngay_thong_bao: dt.date | None = None  # date of the notice of results (else dotted)
     ngay_bao_cao: dt.date | None = None  # date of the report to the Sở Nội vụ (else dotted)
     so_noi_vu: str = ""  # the Sở Nội vụ the report goes to ("" = derived from the agency's names)
+    # the agency's own self-rating (dossier.md §3.2 item 3); the file is made only when the level is given
+    tu_xep_loai_co_quan: str = ""
+    diem_co_quan: float | None = None
+    diem_tieu_chi_chung_co_quan: float | None = None
+    diem_nhiem_vu_co_quan: float | None = None
+    ngay_bao_cao_tu_danh_gia: dt.date | None = None
+    ngay_hop_tu_xep_loai: dt.date | None = None
+    so_nguoi_trieu_tap_co_quan: int | None = None
+    so_nguoi_du_hop_co_quan: int | None = None
+    so_phieu_dong_y_co_quan: int | None = None
+    chu_tri_hop_co_quan: str = ""
+    thu_ky_hop_co_quan: str = ""
+    ket_qua_co_quan: str = ""
+    uu_diem_co_quan: str = ""
+    han_che_co_quan: str = ""
+    phuong_huong_co_quan: str = ""
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 
