@@ -539,7 +539,7 @@ def build_bien_ban_co_quan(spec: Spec):
                      align="center", space_before=0, space_after=10, line_spacing=1.0)
     para = dict(align="justify", first_line_cm=1.0)
     dk.add_paragraph(doc, "Thời gian: {{ bb.thoi_gian }}.", **para)
-    dk.add_paragraph(doc, "Địa điểm: {{ bb.dia_diem }}", **para)
+    dk.add_paragraph(doc, "Địa điểm: {{ bb.dia_diem }}", align="left", first_line_cm=1.0)
     dk.add_paragraph(doc, "Thành phần: {{ nhan.thanh_phan }}.", **para)
     dk.add_paragraph(doc, "Số người được triệu tập: {{ bb.trieu_tap }}; có mặt: {{ bb.co_mat }}; vắng mặt: {{ bb.vang }}.",
                      **para)

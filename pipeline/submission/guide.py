@@ -25,6 +25,8 @@ HOW_SENT = {
     "bieu_tong_hop.pdf": "in, người đứng đầu ký, đóng dấu; gửi kèm báo cáo",
     "bieu_tong_hop.docx": "gửi dạng tệp (bản Word)",
     "bieu_tong_hop.xlsx": "gửi dạng tệp (bảng tính, không in)",
+    "bao_cao_tu_danh_gia_co_quan.pdf": "in, người đứng đầu ký, đóng dấu; gửi bản đã ký (bản giấy hoặc bản quét PDF)",
+    "bien_ban_tu_xep_loai_co_quan.pdf": "in, chủ trì và thư ký ký; gửi bản đã ký (bản giấy hoặc bản quét PDF)",
     "thong_bao_ket_qua.pdf": "in, người đứng đầu ký, đóng dấu, công khai trong cơ quan; gửi bản đã ký (bản quét)",
     "don_vi": "hồ sơ đơn vị đã ký đủ: gửi bản quét PDF của bản giấy đã ký (tệp trong thư mục là bản chưa ký)",
     "lanh_dao": "hồ sơ cá nhân lãnh đạo đã ký đủ: gửi bản quét PDF của bản giấy đã ký",

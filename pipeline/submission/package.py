@@ -4,6 +4,8 @@ write-back copy of the input workbook.
 `nop_so_noi_vu/` holds
 - `bao_cao_ket_qua_danh_gia.docx` + `.pdf`: the report (template `bao_cao_so_noi_vu`);
 - `bieu_tong_hop.xlsx`, `.docx` + `.pdf`: the summary table (template `bieu_tong_hop`);
+- `bao_cao_tu_danh_gia_co_quan` and `bien_ban_tu_xep_loai_co_quan` `.docx` + `.pdf`: the agency's
+  own self-rating file (dossier.md §3.2 item 3), only when CoQuan gives `tu_xep_loai_co_quan`;
 - `<code>.pdf` for each agency document of the plan (the public notice `thong_bao_ket_qua`), once
   the competent evaluator has decided levels (a draft notice stays out);
 - `don_vi/<ma_don_vi>.pdf`: a copy of the leaders' unit dossier only (dossier.md §3.2 item 4: the
@@ -58,13 +60,17 @@ from pipeline.pdf.join import first_page_header, has_page_numbers
 from pipeline.pdf.pool import Item
 from pipeline.plan import Plan, review_order
 from pipeline.rating.result import Ratings
-from pipeline.submission import report, summary_table, writeback
+from pipeline.submission import report, self_rating, summary_table, writeback
 
 FOLDER = "nop_so_noi_vu"
 REPORT = "bao_cao_ket_qua_danh_gia"
 TABLE = "bieu_tong_hop"
 REPORT_FORM, TABLE_FORM, LETTER_FORM = "bao_cao_so_noi_vu", "bieu_tong_hop", "cong_van_so_noi_vu"
 LETTER = "cong_van_gui_so_noi_vu"
+# the agency's own self-rating file (dossier.md §3.2 item 3): file name = template code
+SELF_REPORT_FORM, SELF_MINUTES_FORM = "bao_cao_tu_danh_gia_co_quan", "bien_ban_tu_xep_loai_co_quan"
+FILE_NAMES = {LETTER_FORM: LETTER, REPORT_FORM: REPORT, TABLE_FORM: TABLE, SELF_REPORT_FORM: SELF_REPORT_FORM,
+              SELF_MINUTES_FORM: SELF_MINUTES_FORM}
 WRITEBACK = "so_lieu_kem_ket_qua.xlsx"
 README = "README.txt"
 NOTICE = "thong_bao_ket_qua"
@@ -105,6 +111,9 @@ def enclosed(campaign: Campaign, ratings: Ratings) -> list[str]:
     """What the cover letter lists as enclosed, in the order of dossier.md §3.2."""
     out = ["Báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động "
            f"năm {campaign.year}, kèm theo Biểu tổng hợp."]
+    if self_rating.wanted(campaign):
+        out.append(f"Hồ sơ tự xếp loại {campaign.agency.ten_co_quan} năm {campaign.year} (báo cáo tự đánh giá kết quả "
+                   "thực hiện nhiệm vụ năm, biên bản họp cán bộ chủ chốt tự đánh giá, xếp loại cơ quan).")
     if any(pr.rated and pr.muc_quyet_dinh for pr in ratings.people):
         out.append(f"Thông báo kết quả đánh giá, xếp loại chất lượng năm {campaign.year}.")
     leaders = agency_leaders(campaign)
@@ -282,7 +291,12 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
     contexts = {LETTER_FORM: lambda spec: report.letter_context(campaign, ratings, spec, rows, enclosed(campaign, ratings)),
                 REPORT_FORM: lambda spec: report.report_context(campaign, ratings, spec, rows, today),
                 TABLE_FORM: lambda spec: report.table_document_context(campaign, ratings, spec, rows)}
-    names = {LETTER_FORM: LETTER, REPORT_FORM: REPORT, TABLE_FORM: TABLE}
+    if self_rating.wanted(campaign):  # dossier.md §3.2 item 3, only when the workbook gives the level
+        for form in (SELF_REPORT_FORM, SELF_MINUTES_FORM):
+            contexts[form] = lambda spec: self_rating.context(campaign, ratings, spec, rows)
+    else:
+        warnings.append(self_rating.missing_note())
+    names = FILE_NAMES
     items: dict[str, Item] = {}
     titles: dict[str, str] = {}
     for form, make in contexts.items():
@@ -336,8 +350,8 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
     def add(rel: str, loai: str, title: str, **extra) -> None:
         listed.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})
 
-    # 1–2. cover letter, report and summary table
-    names = {LETTER_FORM: LETTER, REPORT_FORM: REPORT, TABLE_FORM: TABLE}
+    # 1–3. cover letter, report and summary table, the agency's own self-rating file (when made)
+    names = FILE_NAMES
     for form, item in prep.items.items():
         name, title = names[form], prep.titles[form]
         data, n = converted[item.key]
