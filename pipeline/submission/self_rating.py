@@ -13,7 +13,7 @@ from pipeline.rating.levels import WORDS
 from pipeline.rating.result import Ratings
 from pipeline.submission import report
 
-DOTS_SHORT = "\u2026" * 6
+DOTS_SHORT = "\u2026" * 4
 ND335_FROM = 2026  # ND 335/2025 rates cơ quan hành chính nhà nước from the 2026 evaluation (regime-2026.md §1.1)
 
 
@@ -77,12 +77,12 @@ def context(campaign: Campaign, ratings: Ratings, form, rows) -> dict:
         phieu = {"bieu_quyet": str(present), "dong_y": str(votes), "khong_dong_y": str(present - votes),
                  "ty_le": f"{round(100 * votes / present, 1):g}".replace(".", ",") if present else "0"}
     ctx["bb"] = {
-        "thoi_gian": when, "dia_diem": "\u2026" * 40,
+        "thoi_gian": when, "dia_diem": "\u2026" * 22,
         "trieu_tap": _count(called), "co_mat": _count(present),
         "vang": _count(called - present) if called is not None and present is not None else DOTS_SHORT,
         "chu_tri": f"{chair}, {chair_title}" if chair_title else chair,
-        "thu_ky": a.thu_ky_hop_co_quan.strip() or DOTS_SHORT * 6,
+        "thu_ky": a.thu_ky_hop_co_quan.strip() or "\u2026" * 22,
         "ten_chu_tri": chair, "ten_thu_ky": a.thu_ky_hop_co_quan.strip(),
-        "y_kien": dotted(6), "cham_phieu": dotted(3), "phieu": phieu, "muc": level,
+        "y_kien": dotted(4), "cham_phieu": dotted(3), "phieu": phieu, "muc": level,
     }
     return ctx
