@@ -10,6 +10,7 @@ and the person or unit it failed for.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,8 +27,15 @@ from pipeline.plan import make_plan
 from pipeline.rating import rate
 from pipeline.rating.result import Ratings
 from pipeline.resources import sample_workbook, templates_dir
-from pipeline.submission import report, summary_table
-from pipeline.submission.package import LETTER_FORM, REPORT_FORM, TABLE_FORM, enclosed
+from pipeline.submission import report, self_rating, summary_table
+from pipeline.submission.package import (
+    LETTER_FORM,
+    REPORT_FORM,
+    SELF_MINUTES_FORM,
+    SELF_REPORT_FORM,
+    TABLE_FORM,
+    enclosed,
+)
 
 MAX_PROBLEMS = 5  # distinct problems listed per form
 
@@ -107,10 +115,19 @@ def _contexts(campaign: Campaign, ratings: Ratings, registry: Registry) -> Calla
     units = {u.ma_don_vi: u for u in campaign.units}
     leader = next((p for p in campaign.people if p.lanh_dao_quan_ly), campaign.people[0])
     rows = summary_table.summary_rows(campaign, ratings)
+    a = campaign.agency
+    self_rated = dataclasses.replace(campaign, agency=dataclasses.replace(
+        a, tu_xep_loai_co_quan=a.tu_xep_loai_co_quan or "HTT",
+        so_nguoi_du_hop_co_quan=a.so_nguoi_du_hop_co_quan if a.so_nguoi_du_hop_co_quan is not None else 1,
+        so_phieu_dong_y_co_quan=a.so_phieu_dong_y_co_quan if a.so_phieu_dong_y_co_quan is not None else 1,
+        diem_co_quan=a.diem_co_quan if a.diem_co_quan is not None else 0.0))
     submission = {
         REPORT_FORM: lambda spec: report.report_context(campaign, ratings, spec, rows),
         TABLE_FORM: lambda spec: report.table_document_context(campaign, ratings, spec, rows),
         LETTER_FORM: lambda spec: report.letter_context(campaign, ratings, spec, rows, enclosed(campaign, ratings)),
+        # the agency's self-rating file, filled as the build would once CoQuan gives the level (and a vote)
+        SELF_REPORT_FORM: lambda spec: self_rating.context(self_rated, ratings, spec, rows),
+        SELF_MINUTES_FORM: lambda spec: self_rating.context(self_rated, ratings, spec, rows),
     }
 
     def for_person(spec: FormSpec, p: Person) -> tuple[str, Make]:
