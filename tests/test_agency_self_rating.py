@@ -226,6 +226,13 @@ def test_check_errors_name_the_cells(tmp_path):
     assert got[("CoQuan", _cell(coquan, "so_phieu_dong_y_co_quan"))] == (
         f"«Số phiếu đồng ý mức tự xếp loại» (12) lớn hơn «Số cán bộ chủ chốt dự họp» "
         f"(ô {_cell(coquan, 'so_nguoi_du_hop_co_quan')}) (11).")
+    # half the votes or fewer: a warning on the votes' cell (the minutes would say the meeting agreed)
+    path_rows = [("tu_xep_loai_co_quan", "HTT"), ("so_nguoi_du_hop_co_quan", 10), ("so_phieu_dong_y_co_quan", 5)]
+    data = wf.tables()
+    data["CoQuan"] += path_rows
+    found = [p for p in ingest.check(wf.write(tmp_path / "half.xlsx", data)) if p.sheet == "CoQuan"]
+    assert [(p.is_error, p.cell) for p in found] == [(False, _cell(data["CoQuan"], "so_phieu_dong_y_co_quan"))]
+    assert "không quá một nửa" in found[0].message
     # a level outside the four
     problems, coquan = _errors(tmp_path, [("tu_xep_loai_co_quan", "Tốt")])
     assert [(p.sheet, p.cell) for p in problems] == [("CoQuan", _cell(coquan, "tu_xep_loai_co_quan"))]

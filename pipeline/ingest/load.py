@@ -191,6 +191,11 @@ def _check_self_rating(row: Row, problems: list[Problem], year: int | None) -> N
         problems.append(_p(ERROR, row, "so_phieu_dong_y_co_quan",
                            f"«{label('so_phieu_dong_y_co_quan')}» ({votes}) lớn hơn "
                            f"{cell('so_nguoi_du_hop_co_quan')} ({present}).", value=votes, expected=f"tối đa {present}"))
+    elif votes is not None and present and votes * 2 <= present:
+        problems.append(_p(WARNING, row, "so_phieu_dong_y_co_quan",
+                           f"«{label('so_phieu_dong_y_co_quan')}» ({votes}/{present} người dự họp) không quá một nửa: "
+                           "biên bản vẫn ghi hội nghị thống nhất mức tự xếp loại; kiểm tra lại mức hoặc số phiếu.",
+                           value=votes, expected=f"trên {present // 2}"))
     for key, top in (("diem_co_quan", 100), ("diem_tieu_chi_chung_co_quan", 30), ("diem_nhiem_vu_co_quan", 70)):
         d = v.get(key)
         if d is None:
