@@ -70,3 +70,27 @@ def test_init_with_a_year(tmp_path, capsys, year, has_periods):
     guide = "\n".join(str(c.value) for row in wb[blank.GUIDE].iter_rows() for c in row if c.value is not None)
     assert ("hoso nhap-ket-qua" in guide) is has_periods
     assert ("Sheet «KetQuaKy»" in guide) is has_periods
+
+
+def _phieu_context(ma_so: str) -> dict:
+    from pipeline.forms.context import person_context
+    from pipeline.forms.registry import Registry
+
+    c = ingest.load(sample_workbook(2026))
+    p = c.person(ma_so)
+    form = Registry().get("phieu_nd233" if p.loai_nhan_su == "vien_chuc" else "phieu_nd335")
+    return person_context(c, form, p, rate(c).of(ma_so))
+
+
+def test_the_2026_phieu_says_why_once_and_names_the_group_in_words():
+    """The line under "Mức xếp loại đề xuất" when it is not the points' level: each legal basis
+    once (discipline, months of leave), the clerk's group key «TH/chuyen_vien» in words."""
+    disciplined = _phieu_context("VP-008")["ly_do_muc"]
+    assert disciplined.startswith("Mức theo điểm năm: Hoàn thành tốt nhiệm vụ. Kỷ luật hành chính, hình thức khiển trách, "
+                                  "quyết định số 88/QĐ-VP")
+    assert disciplined.count("điểm c khoản 4 Điều 20 Nghị định 335/2025/NĐ-CP") == 1
+    leave = _phieu_context("VP-027")["ly_do_muc"]
+    assert "xuống Hoàn thành nhiệm vụ do nghỉ 4 tháng trong năm" in leave and leave.count("căn cứ:") == 1
+    capped = _phieu_context("VP-017")["ly_do_muc"]
+    assert "TH/chuyen_vien" not in capped and "«Chuyên viên – Phòng Tổng hợp»" in capped
+    assert "điểm a khoản 5 Điều 20 Nghị định 335/2025/NĐ-CP" in capped

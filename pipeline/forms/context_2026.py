@@ -148,7 +148,7 @@ def _why_not_points(campaign: Campaign, person: Person, rating: PersonRating) ->
     rb = by_id(rating.bo_quy_tac) if rating.bo_quy_tac else for_person(
         campaign.year, person.loai_nhan_su, campaign.agency.bo_quy_tac_khac)
     by_points = points_level(rating.diem, rb)
-    why = level_reason(rating, by_points)
+    why = level_reason(rating, by_points, campaign)
     return f"Mức theo điểm năm: {WORDS[by_points]}. {why}" if why else ""
 
 
