@@ -94,3 +94,10 @@ def test_the_2026_phieu_says_why_once_and_names_the_group_in_words():
     capped = _phieu_context("VP-017")["ly_do_muc"]
     assert "TH/chuyen_vien" not in capped and "«Chuyên viên – Phòng Tổng hợp»" in capped
     assert "điểm a khoản 5 Điều 20 Nghị định 335/2025/NĐ-CP" in capped
+
+
+def test_the_2026_party_header_breaks_between_words_that_belong_together():
+    """2A/2B/2C and Mẫu 01: the left column of the party header, 6.4 cm at 12 pt, is broken before
+    «UBND TỈNH» and after «CHI BỘ», never "ĐẢNG BỘ VĂN PHÒNG UBND / TỈNH", "… - QUẢN / TRỊ"."""
+    head = _phieu_context("VP-004")["dau_dang"]
+    assert head == {"tren": "ĐẢNG BỘ VĂN PHÒNG\nUBND TỈNH", "duoi": "CHI BỘ\nHÀNH CHÍNH - QUẢN TRỊ"}

@@ -56,8 +56,9 @@ DON_VI_EXPR = (
     "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != co_quan.ten %}, {{ co_quan.ten }}"
     "{% endif %}{% else %}{{ co_quan.ten or '" + DOTS_FIELD + "' }}{% endif %}"
 )
-DANG_BO_EXPR = "{{ co_quan.dang_bo_hoa or 'ĐẢNG BỘ " + D * 6 + "' }}"
-CHI_BO_EXPR = "{{ don_vi.chi_bo|upper if don_vi.chi_bo else 'CHI BỘ " + D * 6 + "' }}"
+# the party header's names, broken between words that belong together (context_2026.party_header)
+DANG_BO_EXPR = "{{ dau_dang.tren or 'ĐẢNG BỘ " + D * 6 + "' }}"
+CHI_BO_EXPR = "{{ dau_dang.duoi or 'CHI BỘ " + D * 6 + "' }}"
 
 ND335 = "Nghị định số 335/2025/NĐ-CP ngày 21/12/2025 của Chính phủ"
 ND233 = ("Luật Viên chức năm 2025 và Nghị định số 233/2026/NĐ-CP ngày 26/6/2026 của Chính phủ "
