@@ -101,3 +101,13 @@ def test_the_2026_party_header_breaks_between_words_that_belong_together():
     «UBND TỈNH» and after «CHI BỘ», never "ĐẢNG BỘ VĂN PHÒNG UBND / TỈNH", "… - QUẢN / TRỊ"."""
     head = _phieu_context("VP-004")["dau_dang"]
     assert head == {"tren": "ĐẢNG BỘ VĂN PHÒNG\nUBND TỈNH", "duoi": "CHI BỘ\nHÀNH CHÍNH - QUẢN TRỊ"}
+
+
+def test_the_notice_names_the_superior_once():
+    """The head's row of the notice: "Do Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam đánh giá, xếp
+    loại", not "… Chủ tịch Ủy ban nhân dân tỉnh Ủy ban nhân dân tỉnh Hà Giang Nam …"."""
+    from pipeline.forms.unit_context import rated_by_note
+
+    c = ingest.load(sample_workbook(2026))
+    assert rated_by_note(c, c.person("VP-001")) == "Do Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam đánh giá, xếp loại"
+    assert rated_by_note(c, c.person("VP-004")) == ""  # rated by the agency's head, who signs the notice

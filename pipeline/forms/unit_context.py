@@ -185,8 +185,21 @@ def rated_by_note(campaign: Campaign, person: Person) -> str:
     if not (who.chuc_vu or who.co_quan):
         return "Do cấp trên trực tiếp đánh giá, xếp loại"
     title = who.chuc_vu or "người đứng đầu"
-    body = f" {name_case(who.co_quan)}" if who.co_quan and who.co_quan.casefold() not in title.casefold() else ""
-    return f"Do {title}{body} đánh giá, xếp loại"
+    body = name_case(who.co_quan) if who.co_quan and who.co_quan.casefold() not in title.casefold() else ""
+    return f"Do {_title_of(title, body)} đánh giá, xếp loại"
+
+
+def _title_of(title: str, body: str) -> str:
+    """A post followed by its body, the words they share said once: "Chủ tịch Ủy ban nhân dân
+    tỉnh" + "Ủy ban nhân dân tỉnh Hà Giang Nam" -> "Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam"."""
+    if not body:
+        return title
+    t, b = title.split(), body.split()
+    fold = [w.casefold() for w in t], [w.casefold() for w in b]
+    for k in range(min(len(t), len(b)), 0, -1):
+        if fold[0][-k:] == fold[1][:k]:
+            return " ".join(t + b[k:])
+    return f"{title} {body}"
 
 
 def agency_document_context(campaign: Campaign, ratings: Ratings, form) -> dict:
