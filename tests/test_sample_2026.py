@@ -111,3 +111,13 @@ def test_the_notice_names_the_superior_once():
     c = ingest.load(sample_workbook(2026))
     assert rated_by_note(c, c.person("VP-001")) == "Do Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam đánh giá, xếp loại"
     assert rated_by_note(c, c.person("VP-004")) == ""  # rated by the agency's head, who signs the notice
+
+
+def test_the_summary_names_who_has_no_level_by_name(ratings):
+    """The report's and biểu's "ghi chú": VP-021 (a month missing) by name, never by the workbook's
+    ma_so, which is not printed on a signed document."""
+    from pipeline.submission.summary_table import summary_rows
+
+    rows = summary_rows(ingest.load(sample_workbook(2026)), ratings)
+    assert rows[-1].ghi_chu == "1 người chưa có mức: Huỳnh Văn Cường"
+    assert rows[-1].chua_co_muc == ["VP-021"]
