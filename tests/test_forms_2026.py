@@ -460,3 +460,21 @@ def test_an_old_templates_folder_without_the_2026_set(tmp_path):
         make_plan(campaign, Registry(root))
     assert "Bộ mẫu «nd335» (chọn theo năm đánh giá 2026) không có trong tệp bo_mau.toml" in str(err.value)
     assert "hoso templates export" in str(err.value)
+
+
+@pytestmark_lo
+def test_sample_2026_agency_head_layout(tmp_path, cache_dir):
+    """The 2026 sample's agency head: the superior who confirms his monthly sheet signs on one title
+    line, level with him; the party header breaks its names between words that belong together."""
+    from pipeline.resources import sample_workbook
+
+    out = tmp_path / "out"
+    api.build(sample_workbook(2026), out, BuildOptions(persons=frozenset({"VP-001"}), cache_dir=cache_dir))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    sheet = _doc_text(out, manifest, "VP-001", "theo_doi_ky")
+    assert re.search(r"NGƯỜI TỰ ĐÁNH GIÁ +CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n", sheet)
+    assert re.search(r"Nguyễn Đình Khải +Lục Văn Thành\n", sheet)
+    party = _doc_text(out, manifest, "VP-001", "mau_2b_2025")
+    lines = [ln.strip() for ln in party.splitlines()]
+    assert any(ln.startswith("ĐẢNG BỘ VĂN PHÒNG ") for ln in lines) and "UBND TỈNH" in lines
+    assert "CHI BỘ" in lines and "LÃNH ĐẠO - TỔNG HỢP" in lines and "HỢP" not in lines and "TỈNH" not in lines

@@ -422,7 +422,9 @@ def build_theo_doi_ky(form: Form):
         _signer(None, "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"),
         _signer(None, "{{ nguoi_xac_nhan.chuc_vu_hoa or nhan.ky_xac_nhan }}", "{{ nguoi_xac_nhan.ho_ten }}",
                 hint="{{ nhan.ky_xac_nhan_ghi_ro }}"),
-        widths_cm=(width / 2, width / 2),
+        # the confirming post is the long one ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", 8 cm at 13 pt bold):
+        # on one line, so both names stand level
+        widths_cm=(6.0, width - 6.0),
     )
     return doc
 
