@@ -121,3 +121,12 @@ def test_the_summary_names_who_has_no_level_by_name(ratings):
     rows = summary_rows(ingest.load(sample_workbook(2026)), ratings)
     assert rows[-1].ghi_chu == "1 người chưa có mức: Huỳnh Văn Cường"
     assert rows[-1].chua_co_muc == ["VP-021"]
+
+
+def test_the_2026_sample_texts_agree_with_its_data():
+    """What the people wrote agrees with the sheets: VP-008 cites the decision of sheet KyLuat; the
+    agency head does not describe himself as helping the head."""
+    c = ingest.load(sample_workbook(2026))
+    (disc,) = c.disciplines
+    assert disc.ma_so == "VP-008" and disc.so_quyet_dinh in c.texts["VP-008"]["khuyet_diem"]
+    assert "Giúp Chánh Văn phòng" not in c.texts["VP-001"]["ket_qua_nhiem_vu"]
