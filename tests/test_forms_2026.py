@@ -469,7 +469,8 @@ def test_sample_2026_agency_head_layout(tmp_path, cache_dir):
     from pipeline.resources import sample_workbook
 
     out = tmp_path / "out"
-    api.build(sample_workbook(2026), out, BuildOptions(persons=frozenset({"VP-001"}), cache_dir=cache_dir))
+    api.build(sample_workbook(2026), out, BuildOptions(persons=frozenset({"VP-001", "VP-036", "VP-037"}),
+                                                       cache_dir=cache_dir))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     sheet = _doc_text(out, manifest, "VP-001", "theo_doi_ky")
     assert re.search(r"NGƯỜI TỰ ĐÁNH GIÁ +CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n", sheet)
@@ -478,3 +479,8 @@ def test_sample_2026_agency_head_layout(tmp_path, cache_dir):
     lines = [ln.strip() for ln in party.splitlines()]
     assert any(ln.startswith("ĐẢNG BỘ VĂN PHÒNG ") for ln in lines) and "UBND TỈNH" in lines
     assert "CHI BỘ" in lines and "LÃNH ĐẠO - TỔNG HỢP" in lines and "HỢP" not in lines and "TỈNH" not in lines
+    # a viên chức quản lý: the post and the chức danh nghề nghiệp each on its line; a người lao động: the job
+    head = flat(_doc_text(out, manifest, "VP-037", "phieu_nd233"))
+    assert "Chức vụ: Giám đốc Chức danh nghề nghiệp: Chuyên viên Đơn vị công tác: Nhà khách tỉnh" in head
+    worker = flat(_doc_text(out, manifest, "VP-036", "phieu_nd233"))
+    assert "Vị trí công việc: Nhân viên kỹ thuật" in worker and "Chức danh nghề nghiệp" not in worker

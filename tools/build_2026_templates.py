@@ -255,6 +255,9 @@ def _phieu_labels(kind: str) -> tuple[Label, ...]:
         Label("doi_tuong_can_bo", "CÁN BỘ", "[R] the same for cán bộ (who rates cán bộ in 2026 is unknown: regime-2026.md §0)"),
         Label("doi_tuong_nguoi_lao_dong", "NGƯỜI LAO ĐỘNG", "[R] the same for hợp đồng / người lao động (the unit's choice)"),
         Label("dong_chuc_vu", "Chức danh nghề nghiệp" if vc else "Chức vụ, chức danh", "[R] identity line 2"),
+        *((Label("dong_chuc_vu_quan_ly", "Chức vụ", "[R] identity line of a viên chức quản lý, above the chức danh"),)
+          if vc else ()),
+        Label("dong_cong_viec", "Vị trí công việc", "[R] identity line 2 for hợp đồng / người lao động (their job)"),
         Label("phan_i", "KẾT QUẢ TỰ ĐÁNH GIÁ", "[R] heading I"),
         Label("muc_chung", "Tiêu chí chung (tối đa 30 điểm)", "[R] item 1; 30 + 70 points " + src),
         *(Label(k, t, "[R] general criteria group " + src + "; how the 30 points split is the unit's rule") for k, t in chung),
@@ -292,8 +295,23 @@ def build_phieu(form: Form):
     _state_header(doc)
     dk.title(doc, "{{ nhan.tieu_de }} {{ doi_tuong }}", "Năm {{ nam }}", space_before=4, space_after=6)
     dk.field_line(doc, "Họ và tên", "{{ nguoi.ho_ten }}", space_after=1)
-    dk.field_line(doc, "{{ nhan.dong_chuc_vu }}",
-                  "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or '" + DOTS_FIELD + "' }}", space_after=1)
+    dots = "'" + DOTS_FIELD + "'"
+    dk.p_tag(doc, "if nguoi_lao_dong")  # hợp đồng / người lao động: their job, not a chức danh
+    dk.field_line(doc, "{{ nhan.dong_cong_viec }}", "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or " + dots + " }}",
+                  space_after=1)
+    dk.p_tag(doc, "else")
+    if form.code == "phieu_nd233":  # a manager's post apart from the chức danh nghề nghiệp
+        dk.p_tag(doc, "if nguoi.lanh_dao and nguoi.chuc_vu and nguoi.ngach_chuc_danh")
+        dk.field_line(doc, "{{ nhan.dong_chuc_vu_quan_ly }}", "{{ nguoi.chuc_vu }}", space_after=1)
+        dk.field_line(doc, "{{ nhan.dong_chuc_vu }}", "{{ nguoi.ngach_chuc_danh }}", space_after=1)
+        dk.p_tag(doc, "else")
+        dk.field_line(doc, "{{ nhan.dong_chuc_vu }}", "{{ nguoi.ngach_chuc_danh or nguoi.chuc_vu or " + dots + " }}",
+                      space_after=1)
+        dk.p_tag(doc, "endif")
+    else:
+        dk.field_line(doc, "{{ nhan.dong_chuc_vu }}", "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or " + dots + " }}",
+                      space_after=1)
+    dk.p_tag(doc, "endif")
     dk.field_line(doc, "Đơn vị công tác", DON_VI_EXPR, space_after=1)
     dk.p_tag(doc, "if khong_xep_loai")
     dk.note_paragraph(doc, "{{ nhan.ghi_chu_khong_xep_loai }}", space_before=3)
