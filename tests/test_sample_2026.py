@@ -130,3 +130,20 @@ def test_the_2026_sample_texts_agree_with_its_data():
     (disc,) = c.disciplines
     assert disc.ma_so == "VP-008" and disc.so_quyet_dinh in c.texts["VP-008"]["khuyet_diem"]
     assert "Giúp Chánh Văn phòng" not in c.texts["VP-001"]["ket_qua_nhiem_vu"]
+
+
+def test_unit_documents_cite_the_texts_of_their_people(ratings):
+    """A phòng whose people are all rated under ND 335 cites ND 335 only; a đơn vị sự nghiệp of
+    viên chức and workers rated as such cites its own texts; a mixed one cites both."""
+    from pipeline.forms.can_cu import citations
+    from pipeline.forms.unit_context import unit_citations
+
+    c = ingest.load(sample_workbook(2026))
+    base = citations(2026)
+
+    def of(unit: str) -> str:
+        return unit_citations(base, [ratings.of(p.ma_so) for p in c.people if p.ma_don_vi == unit])["danh_gia"]
+
+    assert of("HCQT") == base["cong_chuc"] and "233/2026" not in of("HCQT")
+    assert of("CBTH") == base["danh_gia"]  # viên chức and a worker rated under ND 335 (the agency's choice)
+    assert "Nghị định số 335/2025/NĐ-CP" in of("CBTH") and "233/2026" in of("CBTH")
