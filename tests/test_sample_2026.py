@@ -147,3 +147,10 @@ def test_unit_documents_cite_the_texts_of_their_people(ratings):
     assert of("HCQT") == base["cong_chuc"] and "233/2026" not in of("HCQT")
     assert of("CBTH") == base["danh_gia"]  # viên chức and a worker rated under ND 335 (the agency's choice)
     assert "Nghị định số 335/2025/NĐ-CP" in of("CBTH") and "233/2026" in of("CBTH")
+
+
+def test_the_2026_phieu_of_someone_not_rated_says_so():
+    """VP-028 worked 4 months: the phiếu's proposed level is "Không xếp loại", not a dotted line."""
+    ctx = _phieu_context("VP-028")
+    assert ctx["khong_xep_loai"] and ctx["muc_diem_chu"] == "Không xếp loại"
+    assert _phieu_context("VP-021")["muc_diem_chu"] == ""  # rated, but a month missing: the note names it

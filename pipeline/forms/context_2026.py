@@ -24,6 +24,7 @@ PERSON_FORMS = frozenset({"phieu_nd335", "phieu_nd233", "theo_doi_ky", "mau_2a_2
 UNIT_FORMS = frozenset({"mau_01_2025"})
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 BLANK = "……"
+NOT_RATED = "Không xếp loại"  # as unit_context prints a person without a level
 
 
 def cut2(x: float) -> float:
@@ -146,7 +147,9 @@ def person_context_2026(campaign: Campaign, form, person: Person, rating: Person
         "so_thang_co_ket_qua": months,
         "co_dde": person.lanh_dao_quan_ly or any(r["d"] or r["dd"] or r["e"] for r in rows),
         "diem_nam": score_text(rating.diem if rows else None),
-        "muc_diem_chu": WORDS[rating.muc_de_xuat] if rating.muc_de_xuat else "",
+        # not rated (worked under 6 months): said in words, as every unit document says it, never a
+        # dotted line that invites a level by hand
+        "muc_diem_chu": WORDS[rating.muc_de_xuat] if rating.muc_de_xuat else "" if rating.rated else NOT_RATED,
         # where the proposal is not the level the year score gives (discipline, the 20 % cap, the
         # head not above the unit), the why in words with its legal basis (issue 15: one truth)
         "ly_do_muc": _why_not_points(campaign, person, rating) if rows else "",
