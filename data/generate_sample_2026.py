@@ -177,9 +177,20 @@ def th_products(code: str, ky: str, level: str, n: int) -> list[dict]:
     return out
 
 
+# texts of the 2024 sample that would contradict the 2026 data: the discipline's decision number
+# (sheet KyLuat: 88/QĐ-VP) and the agency head's own tasks (he directs; he does not "help" himself)
+TEXT_2026 = {
+    "VP-001": dict(ket_qua_nhiem_vu="Lãnh đạo, chỉ đạo toàn diện hoạt động của Văn phòng; tham mưu UBND tỉnh ban hành "
+                                    "đúng hạn các văn bản chỉ đạo, điều hành."),
+    "VP-008": dict(khuyet_diem="Trong năm bị kỷ luật Khiển trách (Quyết định số 88/QĐ-VP) do vi phạm quy trình quản lý "
+                               "tài sản công khi thi hành công vụ."),
+}
+
+
 def texts(ns: list[dict]) -> list[dict]:
     base = [p | {"tu_xep_loai": LEVEL[p["ma_so"]]} for p in ns]
-    return [{k: to_2026(v) for k, v in r.items()} for r in g24.tudanhgia_rows(base)]
+    rows = [{k: to_2026(v) for k, v in r.items()} for r in g24.tudanhgia_rows(base)]
+    return [r | TEXT_2026.get(r["ma_so"], {}) for r in rows]
 
 
 def build() -> Workbook:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,7 @@ def tables_2026() -> dict[str, list]:
     t["CoQuan"] = [(k, YEAR if k == "nam_danh_gia" else v.replace(year=YEAR) if isinstance(v, dt.date) else v)
                    for k, v in t["CoQuan"]]
     t["KyLuat"][0]["ngay_hieu_luc"] = dt.date(YEAR, 6, 20)
+    t["NhanSu"][3]["tu_xep_loai_dang_vien"] = "HTXS"  # NS-04's own party level (2B, VII)
     del t["TieuChi"], t["ChamDiem"], t["BieuQuyet"], t["ThiDua"]
     rows = []
 
@@ -247,8 +250,13 @@ def test_golden_phieu_nd335_agency_head(built_2026, manifest_2026):
         # lowers both (the rating's reason says so); the form prints the proposal
         "Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ",
         "III. TỰ NHẬN XÉT, ĐỀ XUẤT MỨC XẾP LOẠI", "Nhiệt tình, trách nhiệm.",
+        # the official list, the person's choice underlined (checked in the Word file below)
+        "2. Tự đề xuất mức xếp loại chất lượng: (Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; "
+        "hoàn thành nhiệm vụ; không hoàn thành nhiệm vụ).",
         "Thử Nghiệm, ngày …… tháng …… năm …… NGƯỜI TỰ ĐÁNH GIÁ (Ký, ghi rõ họ tên) Nguyễn Văn An",
         "IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC",
+        "2. Kết quả xếp loại chất lượng: (Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; "
+        "hoàn thành nhiệm vụ; không hoàn thành nhiệm vụ).",
         # the agency head is rated by the head of the superior agency, never by himself
         "CHỦ TỊCH UBND TỈNH (Ký, ghi rõ họ tên) Trần Văn Tỉnh",
     ]
@@ -260,6 +268,42 @@ def test_golden_phieu_nd335_agency_head(built_2026, manifest_2026):
     assert "Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" not in text  # no manager above the head but the superior
     assert "CHÁNH VĂN PHÒNG" not in text  # his own post is not an evaluator
     assert "ĐÁNG TIN" not in text and "tái dựng" not in text  # no disclaimer on the page
+    assert "☒" not in text and "☐" not in text  # tick boxes only when the form's label asks for them
+    # the self-proposal (HTT) underlined, nothing underlined in the evaluator's list (no decision)
+    assert _underlined(out / "ca_nhan" / "HC" / "NS-01" / "phieu_nd335.docx") == ["hoàn thành tốt nhiệm vụ"]
+
+
+def _underlined(docx: Path) -> list[str]:
+    """The texts of the underlined runs of a filled Word file."""
+    xml = zipfile.ZipFile(docx).read("word/document.xml").decode()
+    runs = re.findall(r"<w:r>(?:(?!</w:r>).)*?</w:r>", xml, re.S)
+    return ["".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", r)) for r in runs if '<w:u w:val="single"/>' in r
+            and re.search(r"<w:t[^>]*>[^<]+</w:t>", r)]
+
+
+@pytestmark_lo
+def test_levels_as_tick_boxes_when_the_label_says_so(tmp_path, cache_dir):
+    """`cach_danh_dau_muc = "ô đánh dấu"` in a form's meta.toml: the agency's tick boxes, the same
+    label as the ND 90 forms; the party self-rating of 2B from NhanSu tu_xep_loai_dang_vien."""
+    root = tmp_path / "mau"
+    shutil.copytree(templates_dir(), root)
+    for code in ("phieu_nd335", "mau_2b_2025"):
+        meta = root / code / "meta.toml"
+        meta.write_text(meta.read_text(encoding="utf-8").replace('cach_danh_dau_muc = "gạch chân"',
+                                                                 'cach_danh_dau_muc = "ô đánh dấu"'), encoding="utf-8")
+    t = tables_2026()
+    t["NhanSu"][0]["tu_xep_loai_dang_vien"] = "HTT"
+    out = tmp_path / "out"
+    api.build(wf.write(tmp_path / "so.xlsx", t), out,
+              BuildOptions(templates=root, persons=frozenset({"NS-01"}), cache_dir=cache_dir))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    phieu = flat(_doc_text(out, manifest, "NS-01", "phieu_nd335"))
+    assert flat("2. Tự đề xuất mức xếp loại chất lượng: ☐ Hoàn thành xuất sắc nhiệm vụ ☒ Hoàn thành tốt nhiệm vụ") in phieu
+    assert flat("2. Kết quả xếp loại chất lượng: ☐ Hoàn thành xuất sắc nhiệm vụ ☐ Hoàn thành tốt nhiệm vụ") in phieu
+    assert "(Hoàn thành xuất sắc nhiệm vụ;" not in phieu
+    party = flat(_doc_text(out, manifest, "NS-01", "mau_2b_2025"))
+    assert flat("Tự nhận mức xếp loại chất lượng đảng viên: ☐ Hoàn thành xuất sắc nhiệm vụ ☒ Hoàn thành tốt nhiệm vụ") \
+        in party
 
 
 @pytestmark_lo
@@ -332,12 +376,17 @@ def test_golden_party_2b_and_collective_01(built_2026, manifest_2026):
               "(Cá nhân giữ chức vụ lãnh đạo, quản lý)", "Họ và tên: Phạm Thị Dung",
               "VII. Tự chấm điểm và tự nhận mức xếp loại chất lượng",
               "1 Nhóm tiêu chí chung 30", "Nhóm tiêu chí về kết quả thực hiện chức trách,",
-              "Tổng cộng 100", "NGƯỜI TỰ KIỂM ĐIỂM", "Điểm đánh giá năm (theo kết quả theo dõi từng tháng, quý): 90,00",
+              "Tổng cộng 100",
+              # the member's own party level (NhanSu tu_xep_loai_dang_vien), the official list
+              "Tự nhận mức xếp loại chất lượng đảng viên: (Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ;",
+              "NGƯỜI TỰ KIỂM ĐIỂM", "Điểm đánh giá năm (theo kết quả theo dõi từng tháng, quý): 90,00",
               "T/M CHI ỦY (CHI BỘ)", "T/M ĐẢNG ỦY"):
         assert flat(s) in text, s
     (unit,) = [u for u in manifest_2026["don_vi"] if u["ma_don_vi"] == "HC"]
     pdf = out / unit["pdf"]
     full = flat(_text(pdf))
+    assert _underlined(out / "ca_nhan" / "SN" / "NS-04" / "mau_2b_2025.docx") == [
+        "ĐẢNG CỘNG SẢN VIỆT NAM", "Hoàn thành xuất sắc nhiệm vụ"]  # the party header's own underline
     for s in ("Mẫu 01-HD KĐ.ĐG 2025", "CHI BỘ 1", "BÁO CÁO", "Kiểm điểm tập thể chi bộ năm 2026",
               "VI. Tự đánh giá, xếp loại chất lượng tập thể", "1 Nguyễn Văn An Trưởng phòng 98,00",
               "T/M CHI BỘ", "BÍ THƯ CHI BỘ"):
@@ -411,3 +460,27 @@ def test_an_old_templates_folder_without_the_2026_set(tmp_path):
         make_plan(campaign, Registry(root))
     assert "Bộ mẫu «nd335» (chọn theo năm đánh giá 2026) không có trong tệp bo_mau.toml" in str(err.value)
     assert "hoso templates export" in str(err.value)
+
+
+@pytestmark_lo
+def test_sample_2026_agency_head_layout(tmp_path, cache_dir):
+    """The 2026 sample's agency head: the superior who confirms his monthly sheet signs on one title
+    line, level with him; the party header breaks its names between words that belong together."""
+    from pipeline.resources import sample_workbook
+
+    out = tmp_path / "out"
+    api.build(sample_workbook(2026), out, BuildOptions(persons=frozenset({"VP-001", "VP-036", "VP-037"}),
+                                                       cache_dir=cache_dir))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    sheet = _doc_text(out, manifest, "VP-001", "theo_doi_ky")
+    assert re.search(r"NGƯỜI TỰ ĐÁNH GIÁ +CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n", sheet)
+    assert re.search(r"Nguyễn Đình Khải +Lục Văn Thành\n", sheet)
+    party = _doc_text(out, manifest, "VP-001", "mau_2b_2025")
+    lines = [ln.strip() for ln in party.splitlines()]
+    assert any(ln.startswith("ĐẢNG BỘ VĂN PHÒNG ") for ln in lines) and "UBND TỈNH" in lines
+    assert "CHI BỘ" in lines and "LÃNH ĐẠO - TỔNG HỢP" in lines and "HỢP" not in lines and "TỈNH" not in lines
+    # a viên chức quản lý: the post and the chức danh nghề nghiệp each on its line; a người lao động: the job
+    head = flat(_doc_text(out, manifest, "VP-037", "phieu_nd233"))
+    assert "Chức vụ: Giám đốc Chức danh nghề nghiệp: Chuyên viên Đơn vị công tác: Nhà khách tỉnh" in head
+    worker = flat(_doc_text(out, manifest, "VP-036", "phieu_nd233"))
+    assert "Vị trí công việc: Nhân viên kỹ thuật" in worker and "Chức danh nghề nghiệp" not in worker

@@ -70,3 +70,87 @@ def test_init_with_a_year(tmp_path, capsys, year, has_periods):
     guide = "\n".join(str(c.value) for row in wb[blank.GUIDE].iter_rows() for c in row if c.value is not None)
     assert ("hoso nhap-ket-qua" in guide) is has_periods
     assert ("Sheet «KetQuaKy»" in guide) is has_periods
+
+
+def _phieu_context(ma_so: str) -> dict:
+    from pipeline.forms.context import person_context
+    from pipeline.forms.registry import Registry
+
+    c = ingest.load(sample_workbook(2026))
+    p = c.person(ma_so)
+    form = Registry().get("phieu_nd233" if p.loai_nhan_su == "vien_chuc" else "phieu_nd335")
+    return person_context(c, form, p, rate(c).of(ma_so))
+
+
+def test_the_2026_phieu_says_why_once_and_names_the_group_in_words():
+    """The line under "Mức xếp loại đề xuất" when it is not the points' level: each legal basis
+    once (discipline, months of leave), the clerk's group key «TH/chuyen_vien» in words."""
+    disciplined = _phieu_context("VP-008")["ly_do_muc"]
+    assert disciplined.startswith("Mức theo điểm năm: Hoàn thành tốt nhiệm vụ. Kỷ luật hành chính, hình thức khiển trách, "
+                                  "quyết định số 88/QĐ-VP")
+    assert disciplined.count("điểm c khoản 4 Điều 20 Nghị định 335/2025/NĐ-CP") == 1
+    leave = _phieu_context("VP-027")["ly_do_muc"]
+    assert "xuống Hoàn thành nhiệm vụ do nghỉ 4 tháng trong năm" in leave and leave.count("căn cứ:") == 1
+    capped = _phieu_context("VP-017")["ly_do_muc"]
+    assert "TH/chuyen_vien" not in capped and "«Chuyên viên – Phòng Tổng hợp»" in capped
+    assert "điểm a khoản 5 Điều 20 Nghị định 335/2025/NĐ-CP" in capped
+
+
+def test_the_2026_party_header_breaks_between_words_that_belong_together():
+    """2A/2B/2C and Mẫu 01: the left column of the party header, 6.4 cm at 12 pt, is broken before
+    «UBND TỈNH» and after «CHI BỘ», never "ĐẢNG BỘ VĂN PHÒNG UBND / TỈNH", "… - QUẢN / TRỊ"."""
+    head = _phieu_context("VP-004")["dau_dang"]
+    assert head == {"tren": "ĐẢNG BỘ VĂN PHÒNG\nUBND TỈNH", "duoi": "CHI BỘ\nHÀNH CHÍNH - QUẢN TRỊ"}
+
+
+def test_the_notice_names_the_superior_once():
+    """The head's row of the notice: "Do Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam đánh giá, xếp
+    loại", not "… Chủ tịch Ủy ban nhân dân tỉnh Ủy ban nhân dân tỉnh Hà Giang Nam …"."""
+    from pipeline.forms.unit_context import rated_by_note
+
+    c = ingest.load(sample_workbook(2026))
+    assert rated_by_note(c, c.person("VP-001")) == "Do Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam đánh giá, xếp loại"
+    assert rated_by_note(c, c.person("VP-004")) == ""  # rated by the agency's head, who signs the notice
+
+
+def test_the_summary_names_who_has_no_level_by_name(ratings):
+    """The report's and biểu's "ghi chú": VP-021 (a month missing) by name, never by the workbook's
+    ma_so, which is not printed on a signed document."""
+    from pipeline.submission.summary_table import summary_rows
+
+    rows = summary_rows(ingest.load(sample_workbook(2026)), ratings)
+    assert rows[-1].ghi_chu == "1 người chưa có mức: Huỳnh Văn Cường"
+    assert rows[-1].chua_co_muc == ["VP-021"]
+
+
+def test_the_2026_sample_texts_agree_with_its_data():
+    """What the people wrote agrees with the sheets: VP-008 cites the decision of sheet KyLuat; the
+    agency head does not describe himself as helping the head."""
+    c = ingest.load(sample_workbook(2026))
+    (disc,) = c.disciplines
+    assert disc.ma_so == "VP-008" and disc.so_quyet_dinh in c.texts["VP-008"]["khuyet_diem"]
+    assert "Giúp Chánh Văn phòng" not in c.texts["VP-001"]["ket_qua_nhiem_vu"]
+
+
+def test_unit_documents_cite_the_texts_of_their_people(ratings):
+    """A phòng whose people are all rated under ND 335 cites ND 335 only; a đơn vị sự nghiệp of
+    viên chức and workers rated as such cites its own texts; a mixed one cites both."""
+    from pipeline.forms.can_cu import citations
+    from pipeline.forms.unit_context import unit_citations
+
+    c = ingest.load(sample_workbook(2026))
+    base = citations(2026)
+
+    def of(unit: str) -> str:
+        return unit_citations(base, [ratings.of(p.ma_so) for p in c.people if p.ma_don_vi == unit])["danh_gia"]
+
+    assert of("HCQT") == base["cong_chuc"] and "233/2026" not in of("HCQT")
+    assert of("CBTH") == base["danh_gia"]  # viên chức and a worker rated under ND 335 (the agency's choice)
+    assert "Nghị định số 335/2025/NĐ-CP" in of("CBTH") and "233/2026" in of("CBTH")
+
+
+def test_the_2026_phieu_of_someone_not_rated_says_so():
+    """VP-028 worked 4 months: the phiếu's proposed level is "Không xếp loại", not a dotted line."""
+    ctx = _phieu_context("VP-028")
+    assert ctx["khong_xep_loai"] and ctx["muc_diem_chu"] == "Không xếp loại"
+    assert _phieu_context("VP-021")["muc_diem_chu"] == ""  # rated, but a month missing: the note names it

@@ -56,8 +56,9 @@ DON_VI_EXPR = (
     "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != co_quan.ten %}, {{ co_quan.ten }}"
     "{% endif %}{% else %}{{ co_quan.ten or '" + DOTS_FIELD + "' }}{% endif %}"
 )
-DANG_BO_EXPR = "{{ co_quan.dang_bo_hoa or 'ĐẢNG BỘ " + D * 6 + "' }}"
-CHI_BO_EXPR = "{{ don_vi.chi_bo|upper if don_vi.chi_bo else 'CHI BỘ " + D * 6 + "' }}"
+# the party header's names, broken between words that belong together (context_2026.party_header)
+DANG_BO_EXPR = "{{ dau_dang.tren or 'ĐẢNG BỘ " + D * 6 + "' }}"
+CHI_BO_EXPR = "{{ dau_dang.duoi or 'CHI BỘ " + D * 6 + "' }}"
 
 ND335 = "Nghị định số 335/2025/NĐ-CP ngày 21/12/2025 của Chính phủ"
 ND233 = ("Luật Viên chức năm 2025 và Nghị định số 233/2026/NĐ-CP ngày 26/6/2026 của Chính phủ "
@@ -122,6 +123,36 @@ def _levels(doc, prefix: str | None, indent_cm: float = 0.5):
     return pars
 
 
+def _level_list(doc, list_var: str, **kw):
+    """The official "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; …)" with the chosen
+    level underlined (forms.md §2.4), as tools/build_templates.py prints it on the ND 90 forms;
+    ``list_var`` is a context `level_list` (``ds_…``)."""
+    parts: list = ["("]
+    for k, (code, _text) in enumerate(LEVELS):
+        parts.append(R("{{ " + list_var + ".chon." + code + " }}", bold=True, underline=True))
+        parts.append(R("{{ " + list_var + ".khac." + code + " }}"))
+        parts.append("; " if k < len(LEVELS) - 1 else ").")
+    return dk.add_paragraph(doc, *parts, left_cm=0.5, align="justify", **kw)
+
+
+def _level_choice(doc, list_var: str, box_var: str | None):
+    """A level to choose, the official way (the list, the chosen one underlined) or tick boxes when
+    the form's label `cach_danh_dau_muc` is "ô đánh dấu" (context `o_danh_dau`): the same rule and
+    label as the ND 90 forms. The last paragraph is kept with what follows (the signature)."""
+    dk.p_tag(doc, "if o_danh_dau")
+    _levels(doc, box_var)
+    dk.p_tag(doc, "else")
+    _level_list(doc, list_var, keep_next=True)
+    dk.p_tag(doc, "endif")
+
+
+MARK = Label(
+    "cach_danh_dau_muc", "gạch chân",
+    "how a chosen level is marked: 'gạch chân' (the official list, the chosen level underlined, forms.md §2.4) "
+    "or 'ô đánh dấu' (tick boxes, an agency's own practice); a setting, never printed",
+)
+
+
 def _state_header(doc) -> None:
     dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
     dk.header_block(
@@ -148,7 +179,7 @@ def _party_header(doc, place_date: str) -> None:
 
 
 # labels read by pipeline/forms/context_2026.py (who_is_rated), not by the template itself
-CONTEXT_LABELS = {"doi_tuong", "doi_tuong_can_bo", "doi_tuong_nguoi_lao_dong"}
+CONTEXT_LABELS = {"doi_tuong", "doi_tuong_can_bo", "doi_tuong_nguoi_lao_dong", "cach_danh_dau_muc"}
 RIGHT_SIGNER_CM = (4.6, 11.4)  # one signer on the right: room for "<long place>, ngày …… tháng …… năm ……"
 
 
@@ -224,6 +255,9 @@ def _phieu_labels(kind: str) -> tuple[Label, ...]:
         Label("doi_tuong_can_bo", "CÁN BỘ", "[R] the same for cán bộ (who rates cán bộ in 2026 is unknown: regime-2026.md §0)"),
         Label("doi_tuong_nguoi_lao_dong", "NGƯỜI LAO ĐỘNG", "[R] the same for hợp đồng / người lao động (the unit's choice)"),
         Label("dong_chuc_vu", "Chức danh nghề nghiệp" if vc else "Chức vụ, chức danh", "[R] identity line 2"),
+        *((Label("dong_chuc_vu_quan_ly", "Chức vụ", "[R] identity line of a viên chức quản lý, above the chức danh"),)
+          if vc else ()),
+        Label("dong_cong_viec", "Vị trí công việc", "[R] identity line 2 for hợp đồng / người lao động (their job)"),
         Label("phan_i", "KẾT QUẢ TỰ ĐÁNH GIÁ", "[R] heading I"),
         Label("muc_chung", "Tiêu chí chung (tối đa 30 điểm)", "[R] item 1; 30 + 70 points " + src),
         *(Label(k, t, "[R] general criteria group " + src + "; how the 30 points split is the unit's rule") for k, t in chung),
@@ -251,6 +285,7 @@ def _phieu_labels(kind: str) -> tuple[Label, ...]:
         Label("ghi_chu_khong_xep_loai", "Không thực hiện xếp loại chất lượng (thời gian công tác trong năm không đủ theo quy "
               "định); bản này dùng để nhận xét, đánh giá.",
               "printed only when khong_xep_loai; the project's own wording"),
+        MARK,
     )
 
 
@@ -260,8 +295,23 @@ def build_phieu(form: Form):
     _state_header(doc)
     dk.title(doc, "{{ nhan.tieu_de }} {{ doi_tuong }}", "Năm {{ nam }}", space_before=4, space_after=6)
     dk.field_line(doc, "Họ và tên", "{{ nguoi.ho_ten }}", space_after=1)
-    dk.field_line(doc, "{{ nhan.dong_chuc_vu }}",
-                  "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or '" + DOTS_FIELD + "' }}", space_after=1)
+    dots = "'" + DOTS_FIELD + "'"
+    dk.p_tag(doc, "if nguoi_lao_dong")  # hợp đồng / người lao động: their job, not a chức danh
+    dk.field_line(doc, "{{ nhan.dong_cong_viec }}", "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or " + dots + " }}",
+                  space_after=1)
+    dk.p_tag(doc, "else")
+    if form.code == "phieu_nd233":  # a manager's post apart from the chức danh nghề nghiệp
+        dk.p_tag(doc, "if nguoi.lanh_dao and nguoi.chuc_vu and nguoi.ngach_chuc_danh")
+        dk.field_line(doc, "{{ nhan.dong_chuc_vu_quan_ly }}", "{{ nguoi.chuc_vu }}", space_after=1)
+        dk.field_line(doc, "{{ nhan.dong_chuc_vu }}", "{{ nguoi.ngach_chuc_danh }}", space_after=1)
+        dk.p_tag(doc, "else")
+        dk.field_line(doc, "{{ nhan.dong_chuc_vu }}", "{{ nguoi.ngach_chuc_danh or nguoi.chuc_vu or " + dots + " }}",
+                      space_after=1)
+        dk.p_tag(doc, "endif")
+    else:
+        dk.field_line(doc, "{{ nhan.dong_chuc_vu }}", "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or " + dots + " }}",
+                      space_after=1)
+    dk.p_tag(doc, "endif")
     dk.field_line(doc, "Đơn vị công tác", DON_VI_EXPR, space_after=1)
     dk.p_tag(doc, "if khong_xep_loai")
     dk.note_paragraph(doc, "{{ nhan.ghi_chu_khong_xep_loai }}", space_before=3)
@@ -297,7 +347,7 @@ def build_phieu(form: Form):
     _answer(doc, "td.uu_diem")
     _answer(doc, "td.khuyet_diem")
     dk.item_heading(doc, "2.", "Tự đề xuất mức xếp loại chất lượng")
-    _levels(doc, "tu_xep_loai")
+    _level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
     dk.signature_table(doc, None, _signer("{{ dong_ngay_tu_danh_gia }}", "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
 
     dk.p_tag(doc, "if nguoi_nhan_xet.co")
@@ -305,7 +355,7 @@ def build_phieu(form: Form):
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Đề xuất mức xếp loại chất lượng")
-    _levels(doc, None)
+    _level_choice(doc, "ds_trong", None)
     dk.signature_table(doc, None, _signer("{{ dong_ngay_trong }}", "{{ nguoi_nhan_xet.chuc_vu_hoa or nhan.ky_quan_ly }}",
                                           "{{ nguoi_nhan_xet.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
     dk.p_tag(doc, "endif")
@@ -316,7 +366,7 @@ def build_phieu(form: Form):
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Kết quả xếp loại chất lượng")
-    _levels(doc, "ket_qua")
+    _level_choice(doc, "ds_ket_qua", "ket_qua")
     dk.signature_table(doc, None, _signer("{{ dong_ngay_quyet_dinh }}", "{{ nguoi_danh_gia.chuc_vu_hoa or nhan.ky_tham_quyen }}",
                                           "{{ nguoi_danh_gia.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
     return doc
@@ -390,7 +440,9 @@ def build_theo_doi_ky(form: Form):
         _signer(None, "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"),
         _signer(None, "{{ nguoi_xac_nhan.chuc_vu_hoa or nhan.ky_xac_nhan }}", "{{ nguoi_xac_nhan.ho_ten }}",
                 hint="{{ nhan.ky_xac_nhan_ghi_ro }}"),
-        widths_cm=(width / 2, width / 2),
+        # the confirming post is the long one ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", 8 cm at 13 pt bold):
+        # on one line, so both names stand level
+        widths_cm=(6.0, width - 6.0),
     )
     return doc
 
@@ -427,6 +479,7 @@ PARTY_COMMON = (
     Label("dang_uy_xep_loai", "Đảng ủy (chi bộ cơ sở) xếp loại mức chất lượng", "[R]"),
     Label("ky_dang_uy", "T/M ĐẢNG ỦY", "[R]"),
     Label("ky_xac_lap", "(Xác lập thời điểm, ký, ghi rõ họ tên)", "[R]"),
+    MARK,
 )
 PARTY_STATE = (
     Label("phan_cong_chuc", "Đánh giá, xếp loại chất lượng công chức, viên chức", "[R] the agency head's block"),
@@ -524,7 +577,8 @@ def _build_party(form: Form, kind: str):
     dk.section_heading(doc, roman[k] + ". {{ nhan.phan_vii }}", align="justify")
     _frame_table(doc)
     dk.add_paragraph(doc, R("{{ nhan.tu_nhan_muc }}:", bold=True), keep_next=True, space_before=3, space_after=0)
-    _levels(doc, None)
+    # the member's own party-level choice (NhanSu tu_xep_loai_dang_vien), blank when unknown
+    _level_choice(doc, "ds_tu_xep_loai_dang", "tu_xep_loai_dang")
     dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_tu_kiem_diem }}", "{{ nguoi.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
 
     if kind != "2c":

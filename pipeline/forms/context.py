@@ -13,6 +13,7 @@ import re
 
 from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
 from pipeline.forms.layout import HEADER_LEFT_TEXT_CM, break_lines
+from pipeline.forms.printed import readable
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.rating.levels import ORDER, WORDS
@@ -69,10 +70,11 @@ _GROUP_RE = re.compile(r"Nhóm tương đồng «[^»]*»")
 _LEVEL_SETTERS = ("hạ từ", "hạ xuống", "xếp loại ở mức", "kỷ luật")
 
 
-def level_reason(rating: PersonRating, shown: str | None) -> str:
+def level_reason(rating: PersonRating, shown: str | None, campaign: Campaign | None = None) -> str:
     """Why the final proposal (`muc_cuoi`) differs from a level `shown` on a form (the points
     level): the rating's own reasons (`ly_do`, each with its legal basis) that changed the level,
-    in words; "" when they agree or nothing is proposed."""
+    in words, each basis said once and the comparable group by its printed name (never a key such
+    as «TH/chuyen_vien»); "" when they agree or nothing is proposed."""
     final = rating.muc_cuoi
     if not final or not shown or final == shown:
         return ""
@@ -88,8 +90,19 @@ def level_reason(rating: PersonRating, shown: str | None) -> str:
     # kept when that level already differs from the one shown, or when nothing lowered it
     source = rating.muc_hop or (rating.tu_xep_loai if rating.nguon_de_xuat == "tu_xep_loai" else None)
     chosen = ([lines[0]] if not changes or (source and source != shown) else []) + changes
-    text = " ".join(ln.strip() for ln in chosen if ln.strip())
-    return _GROUP_RE.sub("Nhóm có nhiệm vụ tương đồng", text)
+    # a level set by a rule (discipline, months absent) is followed in the rating by "Mức đề xuất
+    # hạ từ … do …" on the same basis: say it once, by the line with the facts
+    said: set[str] = set()
+    kept = []
+    for ln in chosen:
+        basis = ln.partition(" — căn cứ: ")[2].strip()
+        if basis and basis in said:
+            continue
+        said.add(basis)
+        kept.append(ln)
+    text = " ".join(ln.strip() for ln in kept if ln.strip())
+    text = _GROUP_RE.sub("Nhóm có nhiệm vụ tương đồng", text)
+    return readable(text, campaign, [rating.nhom_tuong_dong] if rating.nhom_tuong_dong else [])
 
 
 def header_lines(campaign: Campaign, unit: Unit) -> dict[str, str]:
@@ -194,7 +207,7 @@ def person_context(campaign: Campaign, form, person: Person, rating: PersonRatin
     })
     if form.code in POINTS_FORMS:
         ctx.update(points_context(campaign, person))
-        ctx["diem_tong"]["ly_do_khac"] = level_reason(rating, ctx["diem_tong"]["muc"]) if final else ""
+        ctx["diem_tong"]["ly_do_khac"] = level_reason(rating, ctx["diem_tong"]["muc"], campaign) if final else ""
     if form.code in context_2026.PERSON_FORMS:
         ctx.update(context_2026.person_context_2026(campaign, form, person, rating))
     return ctx

@@ -24,6 +24,7 @@ PERSON_FORMS = frozenset({"phieu_nd335", "phieu_nd233", "theo_doi_ky", "mau_2a_2
 UNIT_FORMS = frozenset({"mau_01_2025"})
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 BLANK = "……"
+NOT_RATED = "Không xếp loại"  # as unit_context prints a person without a level
 
 
 def cut2(x: float) -> float:
@@ -114,12 +115,30 @@ def who_is_rated(form, person: Person) -> str:
     return labels.get(key) or labels.get("doi_tuong", "")
 
 
+# the party header's left column of the 2026 forms (tools/build_2026_templates.py::_party_header):
+# 6.6 cm minus the cell margins, 12 pt; the đảng bộ line normal, the chi bộ line bold
+PARTY_LEFT_TEXT_CM, PARTY_LEFT_SIZE = 6.4, 12
+
+
+def party_header(campaign: Campaign, unit: Unit | None) -> dict:
+    """`dau_dang.tren` (the đảng bộ) / `dau_dang.duoi` (the chi bộ) in capitals, broken between
+    words that belong together ("ĐẢNG BỘ VĂN PHÒNG / UBND TỈNH", never "… UBND / TỈNH"); "" when
+    the workbook has no name (the form prints dots)."""
+    from pipeline.forms.layout import break_lines
+
+    def brk(text: str, bold: bool) -> str:
+        return break_lines(text.upper(), PARTY_LEFT_TEXT_CM, size=PARTY_LEFT_SIZE, bold=bold) if text else ""
+
+    return {"tren": brk(campaign.agency.dang_bo, False), "duoi": brk(unit.chi_bo if unit else "", True)}
+
+
 def person_context_2026(campaign: Campaign, form, person: Person, rating: PersonRating) -> dict:
     rows = period_rows(campaign, person, rating)
     rated_by = signers.evaluator(campaign, person)
     manager = signers.commenter(campaign, person, rated_by)
     months = sum(3 if "Q" in r["ky"].upper() else 1 for r in rows)
     return {
+        "dau_dang": party_header(campaign, campaign.unit(person.ma_don_vi)),
         "doi_tuong": who_is_rated(form, person),
         "ky": rows,
         "co_ky": bool(rows),
@@ -128,7 +147,9 @@ def person_context_2026(campaign: Campaign, form, person: Person, rating: Person
         "so_thang_co_ket_qua": months,
         "co_dde": person.lanh_dao_quan_ly or any(r["d"] or r["dd"] or r["e"] for r in rows),
         "diem_nam": score_text(rating.diem if rows else None),
-        "muc_diem_chu": WORDS[rating.muc_de_xuat] if rating.muc_de_xuat else "",
+        # not rated (worked under 6 months): said in words, as every unit document says it, never a
+        # dotted line that invites a level by hand
+        "muc_diem_chu": WORDS[rating.muc_de_xuat] if rating.muc_de_xuat else "" if rating.rated else NOT_RATED,
         # where the proposal is not the level the year score gives (discipline, the 20 % cap, the
         # head not above the unit), the why in words with its legal basis (issue 15: one truth)
         "ly_do_muc": _why_not_points(campaign, person, rating) if rows else "",
@@ -148,7 +169,7 @@ def _why_not_points(campaign: Campaign, person: Person, rating: PersonRating) ->
     rb = by_id(rating.bo_quy_tac) if rating.bo_quy_tac else for_person(
         campaign.year, person.loai_nhan_su, campaign.agency.bo_quy_tac_khac)
     by_points = points_level(rating.diem, rb)
-    why = level_reason(rating, by_points)
+    why = level_reason(rating, by_points, campaign)
     return f"Mức theo điểm năm: {WORDS[by_points]}. {why}" if why else ""
 
 
@@ -160,6 +181,7 @@ def unit_context_2026(campaign: Campaign, ratings: Ratings, unit: Unit, members:
     secretary = next((p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi and p.dang_vien
                       and "bí thư" in p.chuc_vu_dang.casefold() and "phó" not in p.chuc_vu_dang.casefold()), None)
     return {
+        "dau_dang": party_header(campaign, unit),
         "bi_thu": {"ho_ten": secretary.ho_ten if secretary else "", "chuc_vu_dang": secretary.chuc_vu_dang if secretary else ""},
         "dang_vien": [m for m in members if m["dang_vien"]],
         "dong_ngay_trong": place_date(campaign.agency.dia_danh, None),

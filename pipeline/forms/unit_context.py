@@ -158,7 +158,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form, unit: Unit
         "co_bo_phieu": bool(rows) and any(r["phieu"] for r in rows),
         "kiem_phieu": {"phat_ra": _num(unit.so_phieu_phat_ra), "thu_ve": _num(returned), "hop_le": _num(valid),
                        "khong_hop_le": _num(invalid)},
-        "can_cu": citations(campaign.year, getattr(form, "template", None)),
+        "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), prs),
         "thanh_vien": [_member(i, p, pr, campaign, disciplined) for i, (p, pr) in enumerate(zip(people, prs, strict=True), 1)],
         "dem": _counts(prs),
         "nhom": [
@@ -175,6 +175,23 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form, unit: Unit
     return ctx
 
 
+# rulebooks whose people a unit document cites by their own text only (the 2026 split by staff category)
+_RULEBOOK_CITATION = (("nd335", "cong_chuc"), ("nd233", "vien_chuc"))
+
+
+def unit_citations(can_cu: dict[str, str], prs: list[PersonRating]) -> dict[str, str]:
+    """The citations of a unit's documents: `danh_gia` (the texts of every staff category) narrowed
+    to the one text all the unit's people are rated under (a 2026 phòng of công chức cites ND 335
+    only, a đơn vị sự nghiệp of viên chức Luật Viên chức + ND 233); unchanged otherwise."""
+    kinds = set()
+    for pr in prs:
+        rb = pr.bo_quy_tac or ""
+        kinds.add(next((key for prefix, key in _RULEBOOK_CITATION if rb.startswith(prefix)), None))
+    if len(kinds) == 1 and (key := kinds.pop()) and can_cu.get(key):
+        return {**can_cu, "danh_gia": can_cu[key]}
+    return can_cu
+
+
 def rated_by_note(campaign: Campaign, person: Person) -> str:
     """The notice's note on a row whose level another evaluator decided (ND 90 Art. 16; signers.py):
     the agency's head by the head of the superior body, a unit's staff by the unit's own evaluator
@@ -185,8 +202,21 @@ def rated_by_note(campaign: Campaign, person: Person) -> str:
     if not (who.chuc_vu or who.co_quan):
         return "Do cấp trên trực tiếp đánh giá, xếp loại"
     title = who.chuc_vu or "người đứng đầu"
-    body = f" {name_case(who.co_quan)}" if who.co_quan and who.co_quan.casefold() not in title.casefold() else ""
-    return f"Do {title}{body} đánh giá, xếp loại"
+    body = name_case(who.co_quan) if who.co_quan and who.co_quan.casefold() not in title.casefold() else ""
+    return f"Do {_title_of(title, body)} đánh giá, xếp loại"
+
+
+def _title_of(title: str, body: str) -> str:
+    """A post followed by its body, the words they share said once: "Chủ tịch Ủy ban nhân dân
+    tỉnh" + "Ủy ban nhân dân tỉnh Hà Giang Nam" -> "Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam"."""
+    if not body:
+        return title
+    t, b = title.split(), body.split()
+    fold = [w.casefold() for w in t], [w.casefold() for w in b]
+    for k in range(min(len(t), len(b)), 0, -1):
+        if fold[0][-k:] == fold[1][:k]:
+            return " ".join(t + b[k:])
+    return f"{title} {body}"
 
 
 def agency_document_context(campaign: Campaign, ratings: Ratings, form) -> dict:

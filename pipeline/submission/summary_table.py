@@ -75,6 +75,7 @@ class Row:
     muc: dict[str, int] = field(default_factory=lambda: {lv: 0 for lv in ORDER})
     khong_xep_loai: int = 0
     chua_co_muc: list[str] = field(default_factory=list)  # ma_so rated without any level
+    chua_co_muc_ten: list[str] = field(default_factory=list)  # their names, as printed (never the ma_so)
 
     def ratio(self, level: str) -> float | None:
         return self.muc[level] / self.xep_loai if self.xep_loai else None
@@ -83,13 +84,13 @@ class Row:
     def ghi_chu(self) -> str:
         if not self.chua_co_muc:
             return ""
-        return f"{len(self.chua_co_muc)} người chưa có mức: " + ", ".join(self.chua_co_muc)
+        return f"{len(self.chua_co_muc)} người chưa có mức: " + ", ".join(self.chua_co_muc_ten or self.chua_co_muc)
 
     def counts(self) -> dict:
         """The numbers `hoso verify` compares (also written to manifest.json)."""
         return {"tong": self.tong, "xep_loai": self.xep_loai, **self.muc, "khong_xep_loai": self.khong_xep_loai}
 
-    def add(self, status: str, level: str | None, ma_so: str) -> None:
+    def add(self, status: str, level: str | None, ma_so: str, ho_ten: str = "") -> None:
         self.tong += 1
         if status != "xep_loai":
             self.khong_xep_loai += 1
@@ -99,6 +100,7 @@ class Row:
             self.muc[level] += 1
         else:
             self.chua_co_muc.append(ma_so)
+            self.chua_co_muc_ten.append(ho_ten or ma_so)
 
 
 def people_rows(campaign: Campaign, ratings: Ratings) -> list[dict]:
@@ -123,7 +125,7 @@ def count_rows(entries: list[dict]) -> list[Row]:
     total = Row(*TOTAL)
     for e in entries:
         for row in (rows[e["doi_tuong"]], total):
-            row.add(e["trang_thai"], e["muc"], e["ma_so"])
+            row.add(e["trang_thai"], e["muc"], e["ma_so"], e.get("ho_ten", ""))
     return [*rows.values(), total]
 
 
