@@ -343,6 +343,24 @@ def verify(outdir: Path, public_key: Path | None) -> None:
     say(f"Bộ hồ sơ «{outdir}» khớp manifest.json: {report.files} tệp, {report.people} người{done}.")
 
 
+@cli.command("tong-hop")
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@output_option
+@click.option("--han", "due", default=None, metavar="NGÀY",
+              help="Hạn nộp của Sở Nội vụ (dd/mm/yyyy); mặc định: hạn ghi trong bộ hồ sơ của từng cơ quan.")
+@click.option("--danh-sach", "expected", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="Tệp văn bản: tên các cơ quan phải nộp, mỗi dòng một tên (để biết cơ quan nào chưa nộp).")
+@click.option("--khoa", "public_key", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="KEYFILE.pub", help="Khóa công khai: manifest.json của mỗi bộ phải được ký bằng khóa này.")
+def tong_hop(packages: tuple[Path, ...], outdir: Path, due: str | None, expected: Path | None,
+             public_key: Path | None) -> None:
+    """Sở Nội vụ: kiểm tra và tổng hợp bộ hồ sơ của nhiều cơ quan (thư mục kết quả, thư mục nop_so_noi_vu
+    hoặc tệp ho_so_<năm>.zip) thành bảng tính và bản PDF để in."""
+    from pipeline.cli_province import run
+
+    run(list(packages), outdir, due, expected, public_key, say)
+
+
 @cli.command()
 @click.argument("old", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.argument("new", type=click.Path(path_type=Path, file_okay=False, exists=True))
