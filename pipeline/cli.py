@@ -99,6 +99,8 @@ def build_options(f):
                      help="Cho phép thay hồ sơ của cơ quan khác đang có trong thư mục kết quả (mặc định: dừng và nêu tên hai cơ quan).")(f)
     f = click.option("--ky", "sign_key", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
                      metavar="KEYFILE", help="Ký manifest.json bằng khóa riêng này (tạo bằng: hoso khoa tao KEYFILE).")(f)
+    f = click.option("--cum", "cum", default=None, metavar="tcp://MÁY:8786",
+                     help="Chuyển PDF trên cụm máy Dask (địa chỉ của «dask scheduler»); cần: pip install 'hoso[cum]'.")(f)
     f = rulebook_option(f)
     return f
 
