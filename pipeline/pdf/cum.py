@@ -131,6 +131,7 @@ class ClusterConverter:
         self.pdfa = False
         self.sources: dict[str, tuple[bytes, int, int]] = {}
         self.by_worker: dict[str, int] = {}  # forms converted per worker address in the last run
+        self.seconds = 0.0  # wall time of the last run
         self._own_client = client is None
         try:
             self.client = client or distributed.Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -162,11 +163,14 @@ class ClusterConverter:
 
     def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None,
             on_done: Callable[[str, bytes, int], None] | None = None) -> dict[str, tuple[bytes, int]]:
+        import time
+
         from distributed import as_completed
 
         self.sources, self.by_worker = {}, {}
         if not items:
             return {}
+        started = time.monotonic()
         threads = max(1, sum(self.client.nthreads().values()))
         if not self.client.nthreads():
             raise HosoError(f"Cụm máy Dask «{self.address}» không có máy làm việc (dask worker) nào.",
@@ -204,6 +208,7 @@ class ClusterConverter:
             for fut in futures:
                 fut.cancel()
             raise
+        self.seconds = time.monotonic() - started
         missing = [it.label for it in items if it.key not in results]
         if missing:  # every task returned: a form missing here would be a bug, never a silent gap
             raise HosoError(f"Cụm máy không trả về {len(missing)} văn bản: " + ", ".join(missing[:5]))
