@@ -80,6 +80,8 @@ class LocalCluster:
     def wait_for(self, n: int, timeout: float = 90) -> None:
         from distributed import Client
 
+        if n < 1:
+            return
         with Client(self.address, timeout=30, set_as_default=False) as c:
             c.wait_for_workers(n, timeout=timeout)
 

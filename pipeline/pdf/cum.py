@@ -35,7 +35,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.errors import HosoError, MissingDependency
+from pipeline.errors import ConversionFailed, HosoError, MissingDependency
 from pipeline.pdf.pool import Item, tasks
 
 PLUGIN = "hoso-libreoffice"
@@ -136,7 +136,7 @@ class ClusterConverter:
         try:
             self.client = client or distributed.Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError) as exc:
-            raise HosoError(f"Không kết nối được cụm máy Dask «{address}» ({exc.__class__.__name__}).",
+            raise ConversionFailed(f"Không kết nối được cụm máy Dask «{address}» ({exc.__class__.__name__}).",
                             hint="Kiểm tra địa chỉ (tcp://MÁY:8786) và lệnh «dask scheduler» trên máy đó.") from exc
         self.client.register_plugin(plugin(), name=PLUGIN)
         # `workers`: the build's own local parallelism (filling, bundles), as for a local Converter;
@@ -173,7 +173,7 @@ class ClusterConverter:
         started = time.monotonic()
         threads = max(1, sum(self.client.nthreads().values()))
         if not self.client.nthreads():
-            raise HosoError(f"Cụm máy Dask «{self.address}» không có máy làm việc (dask worker) nào.",
+            raise ConversionFailed(f"Cụm máy Dask «{self.address}» không có máy làm việc (dask worker) nào.",
                             hint="Chạy «dask worker " + self.address + "» trên ít nhất một máy rồi thử lại.")
         work = tasks(items, threads * TASKS_PER_THREAD)
         futures = []
@@ -211,6 +211,6 @@ class ClusterConverter:
         self.seconds = time.monotonic() - started
         missing = [it.label for it in items if it.key not in results]
         if missing:  # every task returned: a form missing here would be a bug, never a silent gap
-            raise HosoError(f"Cụm máy không trả về {len(missing)} văn bản: " + ", ".join(missing[:5]))
+            raise ConversionFailed(f"Cụm máy không trả về {len(missing)} văn bản: " + ", ".join(missing[:5]))
         return results
 
