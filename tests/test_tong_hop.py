@@ -115,3 +115,11 @@ def test_htxs_against_a_fifth_of_htt():
     assert province.htxs_words({"HTXS": 1, "HTT": 5}) == ("1 / 20% × 5 = 1", False)
     assert province.htxs_words({"HTXS": 1, "HTT": 4}) == ("1 / 20% × 4 = 0,8", True)
     assert province.htxs_words({"HTXS": 0, "HTT": 0}) == ("0 / 20% × 0 = 0", False)
+
+
+def test_province_deadline_overrides_each_packages_own(packages):
+    due = dt.date.today() - dt.timedelta(days=3)
+    summary = province.summarise([packages["on_time"], packages["late"]], expected=["Sở Nội vụ tỉnh Thử Nghiệm"], due=due)
+    assert sorted(p.agency for p in summary.late) == ["Sở Tư pháp tỉnh Thử Nghiệm", "Văn phòng UBND tỉnh Hà Giang Nam"]
+    assert all(p.late_days == 3 for p in summary.late)
+    assert province.missing_words(summary) == "Chưa nộp, đã quá hạn 3 ngày"

@@ -5,7 +5,8 @@ itself. The client (the build) still fills the forms and assembles the bundles i
 folder; only the DOCX → PDF conversion, the costly part, runs on the cluster:
 
 - the forms are cut into tasks by `pool.tasks` (weighted shares, whole join families where it can),
-  more tasks than worker threads (`TASKS_PER_THREAD`) so that a lost worker costs little;
+  up to `TASKS_PER_THREAD` tasks per worker thread so that a lost worker costs little, but no fewer
+  than `MIN_TASK_FORMS` forms a task (each task starts soffice once);
 - each task carries its forms' .docx bytes (the workers need no shared folder) and returns
   `{cache key: (PDF, pages)}` plus the joined PDFs the bundles take their pages from;
 - on the worker a `LibreOfficePlugin` (a Dask `WorkerPlugin`, registered by the client) keeps one
@@ -40,6 +41,7 @@ from pipeline.pdf.pool import Item, tasks
 
 PLUGIN = "hoso-libreoffice"
 TASKS_PER_THREAD = 3
+MIN_TASK_FORMS = 60  # below this a task's soffice start-up (1.3–1.8 s) costs more than spreading gains
 CONNECT_TIMEOUT = 20  # seconds to reach the scheduler
 INSTALL_HINT = "Cài phần mở rộng: pip install 'hoso[cum]' (cài dask[distributed])."
 
@@ -175,7 +177,7 @@ class ClusterConverter:
         if not self.client.nthreads():
             raise ConversionFailed(f"Cụm máy Dask «{self.address}» không có máy làm việc (dask worker) nào.",
                             hint="Chạy «dask worker " + self.address + "» trên ít nhất một máy rồi thử lại.")
-        work = tasks(items, threads * TASKS_PER_THREAD)
+        work = tasks(items, min(threads * TASKS_PER_THREAD, max(threads, -(-len(items) // MIN_TASK_FORMS))))
         futures = []
         for kind, payload in work:
             forms = [it for c in payload for it in c] if kind == "join" else list(payload)

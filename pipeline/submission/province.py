@@ -235,7 +235,12 @@ def summarise(paths: list[Path], *, expected: list[str] = (), due: dt.date | Non
         else:
             seen[key] = pkg
     missing = [name for name in expected if _norm(name) not in seen]
-    return Summary(packages, missing, due, today)
+    if due is None:  # no province deadline given: the one every package states, when they agree
+        stated = {p.due for p in packages if p.due is not None}
+        province_due = stated.pop() if len(stated) == 1 else None
+    else:
+        province_due = due
+    return Summary(packages, missing, province_due, today)
 
 
 def read_expected(path: Path) -> list[str]:
