@@ -117,7 +117,17 @@ def _convert_task(forms: list[tuple[dict, bytes]], pdfa: bool, timeout_base: flo
                 return ("error", type(exc).__name__, exc.message, exc.hint)
             with plug._lock:
                 plug.converted += len(done)
-            return ("ok", done, dict(conv.sources), worker.address)
+            # each joined PDF once, its forms pointing to it by index: the bundles parse a joined PDF
+            # once per object (`assemble.Pages`), and serialisation would not keep shared objects shared
+            joined: dict[int, int] = {}
+            blobs: list[bytes] = []
+            refs = {}
+            for key, (data, first, pages) in conv.sources.items():
+                if id(data) not in joined:
+                    joined[id(data)] = len(blobs)
+                    blobs.append(data)
+                refs[key] = (joined[id(data)], first, pages)
+            return ("ok", done, (blobs, refs), worker.address)
     finally:
         plug.profiles.put(profile)
 
@@ -196,10 +206,10 @@ class ClusterConverter:
                     import pipeline.errors as errors
 
                     raise getattr(errors, kind, HosoError)(message, hint=hint)
-                _, done, sources, where = answer
+                _, done, (blobs, refs), where = answer
                 fresh = {k: v for k, v in done.items() if k not in results}
                 results.update(fresh)
-                self.sources.update({k: v for k, v in sources.items() if k in fresh})
+                self.sources.update({k: (blobs[i], first, pages) for k, (i, first, pages) in refs.items() if k in fresh})
                 self.by_worker[where] = self.by_worker.get(where, 0) + len(fresh)
                 if on_done:
                     for key, (data, pages) in fresh.items():
