@@ -19,6 +19,8 @@ from pipeline.errors import ExitCode  # noqa: E402
 from pipeline.pdf.cum import ClusterConverter  # noqa: E402
 from tests import workbook_factory as wf  # noqa: E402
 
+pytestmark = [pytest.mark.libreoffice]
+
 
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory) -> Path:
