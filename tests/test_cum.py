@@ -109,6 +109,38 @@ def test_no_libreoffice_after_the_cluster_stops(tmp_path, workbook):
     assert not list((tmp_path / "cluster" / "w0").glob("hoso-cum-*"))  # teardown removed them
 
 
+def test_every_worker_lost_fails_and_keeps_the_old_output(tmp_path, workbook, capsys):
+    """The only worker killed mid-build: no endless wait, a ConversionFailed, and the output folder
+    keeps what it held (staged, swapped only on success)."""
+    from pipeline.errors import ConversionFailed
+
+    out = tmp_path / "output"
+    out.mkdir()
+    with LocalCluster(1, tmp_path / "cluster") as c:
+        conv = ClusterConverter(c.address)
+        conv.no_worker_wait = 3
+        result: dict = {}
+
+        def run():
+            try:
+                api.build(workbook, out, api.BuildOptions(cache_dir=tmp_path / "cache"), converter=conv)
+            except BaseException as exc:  # noqa: BLE001 - checked below
+                result["error"] = exc
+
+        t = threading.Thread(target=run)
+        t.start()
+        end = time.monotonic() + 120
+        while not soffice_under(c.root / "w0") and time.monotonic() < end and t.is_alive():
+            time.sleep(0.05)
+        c.kill_worker(0)
+        t.join(120)
+        conv.close()
+    assert not t.is_alive()
+    assert isinstance(result.get("error"), ConversionFailed), result
+    assert "không còn máy làm việc nào trong 3 giây" in str(result["error"])
+    assert list(out.iterdir()) == []  # nothing of the failed build in the output folder
+
+
 def test_no_workers_is_a_clear_message(tmp_path, workbook, capsys):
     with LocalCluster(0, tmp_path / "cluster") as c:
         with pytest.raises(SystemExit) as exc:

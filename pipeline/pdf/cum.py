@@ -43,6 +43,9 @@ PLUGIN = "hoso-libreoffice"
 TASKS_PER_THREAD = 3
 MIN_TASK_FORMS = 60  # below this a task's soffice start-up (1.3–1.8 s) costs more than spreading gains
 CONNECT_TIMEOUT = 20  # seconds to reach the scheduler
+NO_WORKER_WAIT = 120.0  # seconds without any worker before a run gives up (a restarted worker rejoins sooner)
+NO_WORKER_HINT = ("Chạy lại «dask worker tcp://MÁY:8786» trên các máy làm việc rồi chạy lại lệnh; thư mục kết quả "
+                  "cũ (nếu có) được giữ nguyên, các văn bản đã chuyển xong được dùng lại từ bộ nhớ đệm.")
 INSTALL_HINT = "Cài phần mở rộng: pip install 'hoso[cum]' (cài dask[distributed])."
 
 
@@ -144,6 +147,7 @@ class ClusterConverter:
         self.sources: dict[str, tuple[bytes, int, int]] = {}
         self.by_worker: dict[str, int] = {}  # forms converted per worker address in the last run
         self.seconds = 0.0  # wall time of the last run
+        self.no_worker_wait = NO_WORKER_WAIT
         self._own_client = client is None
         try:
             self.client = client or distributed.Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -173,6 +177,28 @@ class ClusterConverter:
         if self._own_client:
             self.client.close()
 
+    def _watch(self, futures: list, stop: threading.Event, why: list[str]) -> None:
+        """While a run waits: when the cluster has had no worker for `no_worker_wait` seconds (all
+        lost, none restarted), cancel the run's tasks; Dask itself would wait for a worker forever."""
+        import time
+
+        alone = None
+        while not stop.wait(1.0):
+            try:
+                workers = len(self.client.nthreads())
+            except Exception:  # noqa: BLE001 - the scheduler itself is gone: no worker either
+                workers = 0
+            if workers:
+                alone = None
+                continue
+            alone = alone or time.monotonic()
+            if time.monotonic() - alone >= self.no_worker_wait:
+                why.append(f"Cụm máy Dask «{self.address}» không còn máy làm việc nào trong "
+                           f"{self.no_worker_wait:.0f} giây: chưa chuyển xong văn bản sang PDF.")
+                for fut in futures:
+                    fut.cancel()
+                return
+
     def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None,
             on_done: Callable[[str, bytes, int], None] | None = None) -> dict[str, tuple[bytes, int]]:
         import time
@@ -186,7 +212,7 @@ class ClusterConverter:
         threads = max(1, sum(self.client.nthreads().values()))
         if not self.client.nthreads():
             raise ConversionFailed(f"Cụm máy Dask «{self.address}» không có máy làm việc (dask worker) nào.",
-                            hint="Chạy «dask worker " + self.address + "» trên ít nhất một máy rồi thử lại.")
+                                   hint="Chạy «dask worker " + self.address + "» trên ít nhất một máy rồi thử lại.")
         work = tasks(items, min(threads * TASKS_PER_THREAD, max(threads, -(-len(items) // MIN_TASK_FORMS))))
         futures = []
         for kind, payload in work:
@@ -198,9 +224,17 @@ class ClusterConverter:
             futures.append(self.client.submit(_convert_task, packed, self.pdfa, self.timeout_base,
                                               self.timeout_per_doc, key=f"hoso-pdf-{name}", pure=False, retries=2))
         results: dict[str, tuple[bytes, int]] = {}
+        stop, why = threading.Event(), []
+        watch = threading.Thread(target=self._watch, args=(futures, stop, why), daemon=True)
+        watch.start()
         try:
             for fut in as_completed(futures, loop=self.client.loop):
-                answer = fut.result()
+                try:
+                    answer = fut.result()
+                except BaseException as exc:
+                    if why:  # the watch cancelled the tasks: no worker left
+                        raise ConversionFailed(why[0], hint=NO_WORKER_HINT) from exc
+                    raise
                 if answer[0] == "error":
                     _, kind, message, hint = answer
                     import pipeline.errors as errors
@@ -220,6 +254,8 @@ class ClusterConverter:
             for fut in futures:
                 fut.cancel()
             raise
+        finally:
+            stop.set()
         self.seconds = time.monotonic() - started
         missing = [it.label for it in items if it.key not in results]
         if missing:  # every task returned: a form missing here would be a bug, never a silent gap
