@@ -99,6 +99,8 @@ def build_options(f):
                      help="Cho phép thay hồ sơ của cơ quan khác đang có trong thư mục kết quả (mặc định: dừng và nêu tên hai cơ quan).")(f)
     f = click.option("--ky", "sign_key", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
                      metavar="KEYFILE", help="Ký manifest.json bằng khóa riêng này (tạo bằng: hoso khoa tao KEYFILE).")(f)
+    f = click.option("--cum", "cum", default=None, metavar="tcp://MÁY:8786",
+                     help="Chuyển PDF trên cụm máy Dask (địa chỉ của «dask scheduler»); cần: pip install 'hoso[cum]'.")(f)
     f = rulebook_option(f)
     return f
 
@@ -341,6 +343,24 @@ def verify(outdir: Path, public_key: Path | None) -> None:
         raise VerifyFailed(f"Bộ hồ sơ «{outdir}» không khớp: {len(report.problems)} lỗi (xem danh sách trên).")
     done = "; hồ sơ từng người, biểu tổng hợp và tệp nén đúng" if report.submission else ""
     say(f"Bộ hồ sơ «{outdir}» khớp manifest.json: {report.files} tệp, {report.people} người{done}.")
+
+
+@cli.command("tong-hop")
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@output_option
+@click.option("--han", "due", default=None, metavar="NGÀY",
+              help="Hạn nộp của Sở Nội vụ (dd/mm/yyyy); mặc định: hạn ghi trong bộ hồ sơ của từng cơ quan.")
+@click.option("--danh-sach", "expected", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="Tệp văn bản: tên các cơ quan phải nộp, mỗi dòng một tên (để biết cơ quan nào chưa nộp).")
+@click.option("--khoa", "public_key", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="KEYFILE.pub", help="Khóa công khai: manifest.json của mỗi bộ phải được ký bằng khóa này.")
+def tong_hop(packages: tuple[Path, ...], outdir: Path, due: str | None, expected: Path | None,
+             public_key: Path | None) -> None:
+    """Sở Nội vụ: kiểm tra và tổng hợp bộ hồ sơ của nhiều cơ quan (thư mục kết quả, thư mục nop_so_noi_vu
+    hoặc tệp ho_so_<năm>.zip) thành bảng tính và bản PDF để in."""
+    from pipeline.cli_province import run
+
+    run(list(packages), outdir, due, expected, public_key, say)
 
 
 @cli.command()

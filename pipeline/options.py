@@ -23,6 +23,7 @@ class BuildOptions:
     ghi_de: bool = False  # --ghi-de: overwrite files edited by hand in the output folder
     doi_co_quan: bool = False  # --doi-co-quan: replace another agency's output in the folder
     sign_key: Path | None = None  # --ky: sign manifest.json with this Ed25519 private key (submission/signing.py)
+    cum: str | None = None  # --cum tcp://HOST:8786: convert on this Dask cluster (pipeline/pdf/cum.py)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,11 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         same = uptodate.unchanged(workbook, outdir, options, engine, started=started)
         if same is not None:
             return same
+    if converter is None and options.cum:  # --cum: the conversion on a Dask cluster (pipeline/pdf/cum.py)
+        from pipeline.pdf.cum import ClusterConverter
+
+        with ClusterConverter(options.cum, workers=options.jobs) as cluster, input_snapshot(workbook) as snap:
+            return _build(workbook, snap, outdir, options, cluster, log, started, engine)
     with input_snapshot(workbook) as snap:  # the workbook read once: a save during the build changes nothing
         return _build(workbook, snap, outdir, options, converter, log, started, engine)
 

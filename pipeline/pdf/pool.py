@@ -180,6 +180,9 @@ class Converter:
         self.damaged: set[str] = set()  # cache keys whose PDF was written but unreadable (half-written)
         self._hung_in_a_row = 0
         self._meter = threading.Lock()
+        # where the soffice profiles live: None, a fresh folder per run (removed after it); a folder
+        # kept between runs keeps LibreOffice's first-start work (pipeline/pdf/cum.py's workers)
+        self.profile_root: Path | None = None
 
     def with_pdfa(self) -> Converter:
         """A converter of the same kind producing PDF/A-2b, one form at a time and with the forms'
@@ -237,7 +240,7 @@ class Converter:
         with tempdirs.private_dir("hoso-lo-") as tmp_path:  # removed however the run ends; swept if killed
 
             def worker(index: int) -> None:
-                profile = tmp_path / f"profile-{index}"
+                profile = (self.profile_root or tmp_path) / f"profile-{index}"
                 while not self._stop.is_set():
                     try:
                         kind, batch = work.get_nowait()

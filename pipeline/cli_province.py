@@ -1,0 +1,43 @@
+"""`hoso tong-hop`: the command's body (pipeline.submission.province does the work)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+
+def _parse_date(text: str) -> dt.date:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise click.BadParameter(f"«{text}» không phải ngày (viết dd/mm/yyyy, ví dụ 15/12/2026).", param_hint="--han")
+
+
+def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | None, public_key: Path | None,
+        say) -> None:
+    from pipeline.errors import VerifyFailed
+    from pipeline.submission import province
+
+    key = None
+    if public_key is not None:
+        from pipeline.submission import signing
+
+        key = signing.load_public(public_key)
+    names = province.read_expected(expected) if expected is not None else []
+    summary = province.summarise(packages, expected=names, due=_parse_date(due) if due else None, public_key=key)
+    for pkg in summary.packages:
+        say(f"{pkg.agency} («{pkg.given}»): {province.status_words(pkg)}.")
+        for problem in pkg.problems:
+            say("  LỖI  " + problem)
+    for name in summary.missing:
+        say(f"{name}: {province.missing_words(summary)}.")
+    xlsx, pdf = province.write(summary, outdir)
+    say(f"Đã ghi «{xlsx}» và «{pdf}»: {len(summary.packages)} bộ hồ sơ, {len(summary.failed)} bộ không đạt kiểm tra, "
+        f"{len(summary.late)} bộ nộp muộn, {len(summary.missing)} cơ quan chưa nộp.")
+    if summary.failed:
+        raise VerifyFailed(f"{len(summary.failed)} bộ hồ sơ không đạt kiểm tra: "
+                           + "; ".join(p.agency for p in summary.failed) + ".")

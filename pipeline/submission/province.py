@@ -1,0 +1,455 @@
+"""`hoso tong-hop PACKAGE… -o DIR`: the Sở Nội vụ's side — many agencies' packages in one summary.
+
+A package is an agency's output folder (with `manifest.json`), its `nop_so_noi_vu/` folder or its
+`ho_so_<nam>.zip`. For the last two the manifest is looked for in the folder around them (the
+agency's output folder, as `hoso build` wrote it). Each package is checked with
+`pipeline.submission.verify.verify` (every file against its SHA-256, the people, the summary table,
+the zip); a package without its manifest cannot be checked and is listed as failing.
+
+The counts are those of the package's own `bieu_tong_hop.xlsx` (the table the agency sends; verify
+holds it equal to its ratings); emulation comes from `ket_qua_xep_loai.json` when the package has it.
+A package is late when the day it was made (manifest `lan_tao.ngay`) is after the deadline
+(`--han`, else the package's own `nop_so_noi_vu.han_nop` from `CoQuan.han_nop_so_noi_vu`); an agency
+of `--danh-sach` with no package is missing.
+
+HTXS against 20 % of HTT (ND 90/2020 Art. 2 cl. 3 as amended by ND 48/2023): the number rated HTXS
+may not exceed 20 % of the number rated HTT. The cap applies within each comparable group, which the
+province does not see: per agency and staff category this summary shows the comparison as a sign to
+look at, `HTXS > 20 % × HTT` exactly (no rounding).
+
+Writes `tong_hop_so_noi_vu.xlsx` (SpreadsheetML writer of `ratings_xlsx`) and `tong_hop_so_noi_vu.pdf`
+(A4 landscape, the forms' serif font); nothing printed is an internal code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.rating.levels import WORDS
+from pipeline.submission.manifest import MANIFEST
+from pipeline.submission.summary_table import CATEGORIES, TOTAL, TableUnreadable, read_table  # noqa: F401 - read_table for tests
+
+XLSX = "tong_hop_so_noi_vu.xlsx"
+PDF = "tong_hop_so_noi_vu.pdf"
+FOLDER = "nop_so_noi_vu"
+TABLE = "bieu_tong_hop.xlsx"
+RATINGS = "ket_qua_xep_loai.json"
+LEVELS = ("HTXS", "HTT", "HT", "KHT")
+LABELS = dict((*CATEGORIES, TOTAL))
+
+
+@dataclass
+class Package:
+    given: Path
+    agency: str = ""
+    year: int | None = None
+    made: dt.date | None = None
+    due: dt.date | None = None
+    counts: dict[str, dict] = field(default_factory=dict)
+    emulation: dict[str, dict] = field(default_factory=dict)  # per category: {"LDTT": n, "CSTDCS": n}
+    agency_emulation: dict | None = None
+    problems: list[str] = field(default_factory=list)
+    duplicate_of: Path | None = None
+
+    @property
+    def verified(self) -> bool:
+        return not self.problems
+
+    @property
+    def late_days(self) -> int | None:
+        if self.made is None or self.due is None:
+            return None
+        return max(0, (self.made - self.due).days)
+
+
+@dataclass
+class Summary:
+    packages: list[Package]
+    missing: list[str]
+    due: dt.date | None
+    today: dt.date
+
+    @property
+    def failed(self) -> list[Package]:
+        return [p for p in self.packages if not p.verified]
+
+    @property
+    def late(self) -> list[Package]:
+        return [p for p in self.counted if p.late_days]
+
+    @property
+    def counted(self) -> list[Package]:
+        return [p for p in self.packages if p.duplicate_of is None]
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _root_of(given: Path) -> tuple[Path | None, str | None]:
+    """(the agency output folder holding manifest.json, the zip named) for a package path."""
+    if given.is_dir():
+        if (given / MANIFEST).is_file():
+            return given, None
+        if (given.parent / MANIFEST).is_file() and given.name == FOLDER:
+            return given.parent, None
+        return None, None
+    if given.is_file() and (given.parent / MANIFEST).is_file():
+        return given.parent, given.name
+    return None, None
+
+
+def _table_bytes(given: Path, root: Path | None) -> bytes | None:
+    if root is not None and (root / FOLDER / TABLE).is_file():
+        return (root / FOLDER / TABLE).read_bytes()
+    if given.is_dir() and (given / TABLE).is_file():
+        return (given / TABLE).read_bytes()
+    if given.is_file():
+        try:
+            with zipfile.ZipFile(given) as zf:
+                return zf.read(f"{FOLDER}/{TABLE}")
+        except (zipfile.BadZipFile, KeyError, OSError):
+            return None
+    return None
+
+
+def _agency_name_from_table(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            value = next(wb.worksheets[0].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True))[0]
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - a table that cannot be read has no name
+        return ""
+    return str(value or "").strip()
+
+
+def read_package(given: Path, public_key=None) -> Package:
+    from pipeline.submission.verify import verify
+
+    given = Path(given)
+    pkg = Package(given)
+    if not given.exists():
+        pkg.problems.append("Không tìm thấy tệp hoặc thư mục này.")
+        pkg.agency = given.name
+        return pkg
+    root, zip_given = _root_of(given)
+    manifest = _json(root / MANIFEST) if root is not None else None
+    if isinstance(manifest, dict):
+        pkg.agency = str((manifest.get("co_quan") or {}).get("ten_co_quan") or "")
+        pkg.year = manifest.get("nam_danh_gia") if isinstance(manifest.get("nam_danh_gia"), int) else None
+        pkg.made = _date((manifest.get("lan_tao") or {}).get("ngay"))
+        section = manifest.get("nop_so_noi_vu") or {}
+        pkg.due = _date(section.get("han_nop"))
+        if zip_given is not None and zip_given != section.get("zip"):
+            pkg.problems.append(f"Tệp nén «{zip_given}» không phải tệp nén của bộ hồ sơ "
+                                f"({MANIFEST} ghi «{section.get('zip') or 'không có'}»).")
+        report = verify(root, public_key)
+        pkg.problems.extend(report.problems)
+        if pkg.made is None:
+            pkg.problems.append(f"{MANIFEST} không ghi ngày lập bộ hồ sơ (lan_tao.ngay): không xét được nộp đúng hạn.")
+        ratings = _json(root / RATINGS)
+        if isinstance(ratings, dict):
+            pkg.agency_emulation = ratings.get("thi_dua") if isinstance(ratings.get("thi_dua"), dict) else None
+    else:
+        pkg.problems.append(f"Không có {MANIFEST} đi kèm (thư mục kết quả của cơ quan): không đối chiếu được "
+                            "các tệp với mã SHA-256 lúc tạo, không biết ngày lập.")
+    data = _table_bytes(given, root)
+    if data is None:
+        pkg.problems.append(f"Không có biểu tổng hợp {FOLDER}/{TABLE}: không có số liệu.")
+    else:
+        try:
+            counts, entries = read_table(io.BytesIO(data))
+        except TableUnreadable as exc:
+            pkg.problems.append(f"Không đọc được biểu tổng hợp {FOLDER}/{TABLE}: {exc}.")
+        else:
+            pkg.counts = counts
+            if isinstance(manifest, dict):
+                _emulation(pkg, root, entries)
+        if not pkg.agency:
+            pkg.agency = _agency_name_from_table(data)
+    if not pkg.agency:
+        pkg.agency = given.stem
+    return pkg
+
+
+def _emulation(pkg: Package, root: Path, entries: list[dict]) -> None:
+    ratings = _json(root / RATINGS)
+    people = ratings.get("nguoi") if isinstance(ratings, dict) else None
+    if not isinstance(people, list):
+        return
+    category = {e["ma_so"]: e["doi_tuong"] for e in entries}
+    out: dict[str, dict] = {code: {"LDTT": 0, "CSTDCS": 0} for code, _ in (*CATEGORIES, TOTAL)}
+    for p in people:
+        t = p.get("thi_dua") if isinstance(p, dict) else None
+        if not isinstance(t, dict):
+            continue
+        cat = category.get(p.get("ma_so"))
+        for code in (cat, TOTAL[0]):
+            if code not in out:
+                continue
+            if t.get("dat_ldtt"):
+                out[code]["LDTT"] += 1
+            if t.get("de_nghi") == "CSTDCS" and t.get("du_dieu_kien"):
+                out[code]["CSTDCS"] += 1
+    pkg.emulation = out
+
+
+def _norm(name: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def summarise(paths: list[Path], *, expected: list[str] = (), due: dt.date | None = None,
+              today: dt.date | None = None, public_key=None) -> Summary:
+    """Read and check every package; `expected`: the agencies that must send one; `due`: the
+    province's deadline (else each package's own)."""
+    today = today or dt.date.today()
+    packages = [read_package(p, public_key) for p in paths]
+    seen: dict[str, Package] = {}
+    for pkg in packages:
+        if due is not None:
+            pkg.due = due
+        key = _norm(pkg.agency)
+        if key in seen:
+            pkg.duplicate_of = seen[key].given
+        else:
+            seen[key] = pkg
+    missing = [name for name in expected if _norm(name) not in seen]
+    if due is None:  # no province deadline given: the one every package states, when they agree
+        stated = {p.due for p in packages if p.due is not None}
+        province_due = stated.pop() if len(stated) == 1 else None
+    else:
+        province_due = due
+    return Summary(packages, missing, province_due, today)
+
+
+def read_expected(path: Path) -> list[str]:
+    names = []
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and line not in names:
+            names.append(line)
+    return names
+
+
+# -- words ------------------------------------------------------------------------------------------------
+def _d(value: dt.date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else "không rõ"
+
+
+def htxs_words(counts: dict) -> tuple[str, bool]:
+    """("2 / 20% × 9 = 1,8", over?) — HTXS against 20 % of HTT."""
+    htxs, htt = counts.get("HTXS") or 0, counts.get("HTT") or 0
+    limit = f"{htt * 0.2:.1f}".replace(".", ",").removesuffix(",0")
+    over = htxs * 5 > htt
+    return f"{htxs} / 20% × {htt} = {limit}", over
+
+
+def status_words(pkg: Package) -> str:
+    if pkg.duplicate_of is not None:
+        return f"Nộp trùng (đã có bộ «{pkg.duplicate_of}»): không cộng lại"
+    parts = ["Kiểm tra đạt" if pkg.verified else f"Không đạt kiểm tra ({len(pkg.problems)} lỗi)"]
+    late = pkg.late_days
+    if late:
+        parts.append(f"nộp muộn {late} ngày (lập ngày {_d(pkg.made)}, hạn {_d(pkg.due)})")
+    elif late == 0:
+        parts.append(f"đúng hạn (lập ngày {_d(pkg.made)}, hạn {_d(pkg.due)})")
+    elif pkg.due is None and pkg.made is not None:
+        parts.append(f"lập ngày {_d(pkg.made)}, không có hạn nộp để đối chiếu")
+    return "; ".join(parts)
+
+
+def missing_words(summary: Summary) -> str:
+    if summary.due is None:
+        return "Chưa nộp"
+    n = (summary.today - summary.due).days
+    return f"Chưa nộp, đã quá hạn {n} ngày" if n > 0 else f"Chưa nộp (hạn {_d(summary.due)})"
+
+
+def _category_rows(summary: Summary) -> list[list]:
+    rows = []
+    for pkg in summary.counted:
+        for code, label in (*CATEGORIES, TOTAL):
+            c = pkg.counts.get(code)
+            if not c or (code != TOTAL[0] and not c.get("tong")):
+                continue
+            words, over = htxs_words(c)
+            emu = pkg.emulation.get(code) if pkg.emulation else None
+            rows.append([pkg.agency, label, c.get("tong", 0), c.get("xep_loai", 0),
+                         *(c.get(k, 0) for k in LEVELS), c.get("khong_xep_loai", 0), words,
+                         "Vượt" if over else "Không vượt",
+                         "" if emu is None else emu["LDTT"], "" if emu is None else emu["CSTDCS"]])
+    return rows
+
+
+def _province_totals(summary: Summary) -> dict[str, dict]:
+    keys = ("tong", "xep_loai", *LEVELS, "khong_xep_loai")
+    out = {code: dict.fromkeys(keys, 0) for code, _ in (*CATEGORIES, TOTAL)}
+    for pkg in summary.counted:
+        for code, c in pkg.counts.items():
+            if code in out:
+                for k in keys:
+                    out[code][k] += c.get(k) or 0
+    return out
+
+
+# -- .xlsx ------------------------------------------------------------------------------------------------
+COUNT_HEADERS = [("Cơ quan, đơn vị", 36), ("Đối tượng", 40), ("Tổng số", 9), ("Số được xếp loại", 11),
+                 *((WORDS[k], 16) for k in LEVELS), ("Không xếp loại", 11),
+                 ("Số hoàn thành xuất sắc / 20% số hoàn thành tốt", 22),
+                 ("So với 20% số hoàn thành tốt", 13),
+                 ("Lao động tiên tiến", 12), ("Đủ điều kiện Chiến sĩ thi đua cơ sở", 14)]
+
+
+def workbook(summary: Summary):
+    from pipeline.submission.ratings_xlsx import Book, table
+
+    wb = Book()
+    ws = wb.create_sheet("CoQuan")
+    rows = []
+    for pkg in summary.packages:
+        emu = pkg.agency_emulation or {}
+        rows.append([pkg.agency, str(pkg.given), _d(pkg.made), _d(pkg.due), "" if pkg.late_days is None else pkg.late_days,
+                     "Đạt" if pkg.verified else "Không đạt", status_words(pkg),
+                     emu.get("so_dat_ldtt", ""), emu.get("so_cstdcs", ""),
+                     "\n".join(f"• {p}" for p in pkg.problems)])
+    for name in summary.missing:
+        rows.append([name, "", "", _d(summary.due), "", "", missing_words(summary), "", "", ""])
+    table(ws, 1, [("Cơ quan, đơn vị", 36), ("Bộ hồ sơ nhận được", 40), ("Ngày lập", 12), ("Hạn nộp", 12),
+                  ("Số ngày nộp muộn", 10), ("Kiểm tra", 10), ("Tình trạng", 50), ("Lao động tiên tiến", 12),
+                  ("Chiến sĩ thi đua cơ sở (trong tỷ lệ)", 14), ("Lỗi khi kiểm tra", 90)], rows, wrap_cols={7, 10})
+    ws = wb.create_sheet("TheoDoiTuong")
+    table(ws, 1, COUNT_HEADERS, _category_rows(summary))
+    ws = wb.create_sheet("ToanTinh")
+    totals = _province_totals(summary)
+    trows = []
+    for code, label in (*CATEGORIES, TOTAL):
+        c = totals[code]
+        words, over = htxs_words(c)
+        trows.append([label, c["tong"], c["xep_loai"], *(c[k] for k in LEVELS), c["khong_xep_loai"], words,
+                      "Vượt" if over else "Không vượt"])
+    table(ws, 1, COUNT_HEADERS[1:-2], trows)
+    return wb
+
+
+def xlsx_bytes(summary: Summary) -> bytes:
+    from pipeline.submission.ratings_xlsx import _parts
+
+    fixed = dt.datetime.combine(summary.today, dt.time())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as zout:
+        for name, xml in _parts(workbook(summary), fixed):
+            zi = zipfile.ZipInfo(name, date_time=fixed.timetuple()[:6])
+            zi.compress_type, zi.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+            zout.writestr(zi, xml.encode("utf-8"))
+    return out.getvalue()
+
+
+def _words(text: str) -> str:
+    """Level codes (in a verification message) in full words: nothing printed is an internal code."""
+    import re
+
+    return re.sub(r"\b(HTXS|HTT|HT|KHT)\b", lambda m: f"«{WORDS[m.group(1)]}»", text)
+
+
+# -- PDF --------------------------------------------------------------------------------------------------
+def pdf_bytes(summary: Summary) -> bytes:
+    """A4 landscape: the list of agencies (verification, deadline), the counts per agency and staff
+    category, the province totals, then each failing package's problems."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from pipeline.bundle.pens import fonts
+
+    regular, bold = fonts()
+    base = ParagraphStyle("t", fontName=regular, fontSize=8.5, leading=10.5)
+    head = ParagraphStyle("h", parent=base, fontName=bold)
+    title = ParagraphStyle("T", parent=base, fontName=bold, fontSize=13, leading=17, alignment=1)
+    h2 = ParagraphStyle("H", parent=base, fontName=bold, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4)
+
+    def esc(s) -> str:
+        return _words(str(s)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def grid(header: list[str], rows: list[list], widths: list[float]) -> Table:
+        data = [[Paragraph(esc(h), head) for h in header]] + [[Paragraph(esc(v), base) for v in r] for r in rows]
+        t = Table(data, colWidths=widths, repeatRows=1)
+        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8"))]))
+        return t
+
+    years = sorted({p.year for p in summary.packages if p.year})
+    year = f" NĂM {years[0]}" if len(years) == 1 else ""
+    story = [Paragraph(f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG{year}", title),
+             Paragraph("cán bộ, công chức, viên chức và người lao động của các cơ quan, đơn vị", title),
+             Spacer(1, 6),
+             Paragraph(f"Lập ngày {_d(summary.today)}. Nhận {len(summary.packages)} bộ hồ sơ; "
+                       f"{len(summary.failed)} bộ không đạt kiểm tra; {len(summary.late)} bộ nộp muộn; "
+                       f"{len(summary.missing)} cơ quan chưa nộp.", base)]
+    story.append(Paragraph("I. Tình hình nộp hồ sơ", h2))
+    rows = [[i, p.agency, _d(p.made), _d(p.due), status_words(p)] for i, p in enumerate(summary.packages, 1)]
+    rows += [[len(rows) + i, name, "", _d(summary.due), missing_words(summary)]
+             for i, name in enumerate(summary.missing, 1)]
+    story.append(grid(["STT", "Cơ quan, đơn vị", "Ngày lập", "Hạn nộp", "Tình trạng"], rows, [34, 230, 62, 62, 380]))
+    story.append(Paragraph("II. Kết quả xếp loại theo cơ quan và đối tượng", h2))
+    header = [h for h, _ in COUNT_HEADERS]
+    widths = [110, 128, 32, 40, 46, 46, 44, 46, 40, 80, 44, 38, 50]
+    story.append(grid(header, _category_rows(summary), widths))
+    story.append(Paragraph(
+        "Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo Nghị định 90/2020/NĐ-CP "
+        "(sửa đổi bởi Nghị định 48/2023/NĐ-CP), số được xếp loại «Hoàn thành xuất sắc nhiệm vụ» không quá 20% số "
+        "được xếp loại «Hoàn thành tốt nhiệm vụ», xét trong từng nhóm đối tượng tương đồng của mỗi cơ quan; "
+        "cột này chỉ để lưu ý.", base))
+    story.append(Paragraph("III. Tổng hợp toàn tỉnh", h2))
+    totals = _province_totals(summary)
+    trows = []
+    for code, label in (*CATEGORIES, TOTAL):
+        c = totals[code]
+        words, over = htxs_words(c)
+        trows.append([label, c["tong"], c["xep_loai"], *(c[k] for k in LEVELS), c["khong_xep_loai"], words,
+                      "Vượt" if over else "Không vượt"])
+    story.append(grid(header[1:-2], trows, [210, 40, 50, 56, 56, 56, 56, 50, 100, 60]))
+    failed = summary.failed
+    if failed:
+        story.append(Paragraph("IV. Bộ hồ sơ không đạt kiểm tra", h2))
+        for p in failed:
+            story.append(Paragraph(f"{esc(p.agency)} — {esc(p.given)}", head))
+            for problem in p.problems[:50]:
+                story.append(Paragraph("• " + esc(problem), base))
+            if len(p.problems) > 50:
+                story.append(Paragraph(f"… và {len(p.problems) - 50} lỗi khác (xem tệp {XLSX}).", base))
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=36, rightMargin=36, topMargin=36,
+                            bottomMargin=36, title="Tổng hợp kết quả đánh giá, xếp loại chất lượng", invariant=1)
+    doc.build(story)
+    return buf.getvalue()
+
+
+def write(summary: Summary, outdir: Path) -> tuple[Path, Path]:
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    x, p = outdir / XLSX, outdir / PDF
+    x.write_bytes(xlsx_bytes(summary))
+    p.write_bytes(pdf_bytes(summary))
+    return x, p

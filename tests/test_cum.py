@@ -1,0 +1,150 @@
+"""`hoso build --cum`: the conversion on a real Dask cluster (a `dask scheduler` and two `dask worker`
+processes on 127.0.0.1, started here) gives what the local build gives; a worker killed mid-build
+changes nothing; no LibreOffice outlives the cluster."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+
+from bench.cluster import LocalCluster, differences, fingerprint, soffice_under  # noqa: E402
+from pipeline import api  # noqa: E402
+from pipeline.cli import main  # noqa: E402
+from pipeline.errors import ExitCode  # noqa: E402
+from pipeline.pdf.cum import ClusterConverter  # noqa: E402
+from tests import workbook_factory as wf  # noqa: E402
+
+pytestmark = [pytest.mark.libreoffice]
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory) -> Path:
+    return wf.write(tmp_path_factory.mktemp("cum") / "agency.xlsx", wf.tables())
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory, workbook) -> dict:
+    out = tmp_path_factory.mktemp("cum-local") / "output"
+    api.build(workbook, out, api.BuildOptions(cache_dir=out.parent / "cache"))
+    return fingerprint(out)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    with LocalCluster(2, tmp_path_factory.mktemp("cluster")) as c:
+        yield c
+
+
+def _gone(root: Path, seconds: float = 15) -> list[str]:
+    end = time.monotonic() + seconds
+    while (left := soffice_under(root)) and time.monotonic() < end:
+        time.sleep(0.3)
+    return left
+
+
+def test_cluster_build_equals_local(cluster, workbook, local, tmp_path, capsys):
+    out = tmp_path / "output"
+    with pytest.raises(SystemExit) as exc:
+        main(["build", str(workbook), "-o", str(out), "--cache", str(tmp_path / "cache"), "--cum", cluster.address])
+    err = capsys.readouterr().err
+    assert exc.value.code == 0, err
+    assert differences(local, fingerprint(out)) == []
+    with pytest.raises(SystemExit) as exc:
+        main(["verify", str(out)])
+    assert exc.value.code == 0
+    # the same through the API, fresh cache: both workers converted a share
+    with ClusterConverter(cluster.address) as conv:
+        summary = api.build(workbook, tmp_path / "again", api.BuildOptions(cache_dir=tmp_path / "cache2"), converter=conv)
+        assert len(conv.by_worker) == 2, conv.by_worker
+        assert sum(conv.by_worker.values()) == summary.converted > 0
+    assert differences(local, fingerprint(tmp_path / "again")) == []
+
+
+def test_worker_killed_mid_build(cluster, workbook, local, tmp_path):
+    """SIGKILL of a worker while its LibreOffice converts: Dask runs its tasks again on the other one."""
+    victim = 0
+    result: dict = {}
+
+    def run():
+        try:
+            with ClusterConverter(cluster.address) as conv:
+                api.build(workbook, tmp_path / "output", api.BuildOptions(cache_dir=tmp_path / "cache"),
+                          converter=conv)
+                result["by_worker"] = dict(conv.by_worker)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            result["error"] = exc
+
+    t = threading.Thread(target=run)
+    t.start()
+    end = time.monotonic() + 120
+    while not soffice_under(cluster.root / f"w{victim}") and time.monotonic() < end and t.is_alive():
+        time.sleep(0.05)
+    assert soffice_under(cluster.root / f"w{victim}"), "the worker never started LibreOffice"
+    cluster.kill_worker(victim)
+    t.join(300)
+    assert not t.is_alive()
+    assert "error" not in result, result.get("error")
+    assert len(result["by_worker"]) == 1  # everything came from the worker still alive
+    assert differences(local, fingerprint(tmp_path / "output")) == []
+    with pytest.raises(SystemExit) as exc:
+        main(["verify", str(tmp_path / "output")])
+    assert exc.value.code == 0
+    assert _gone(cluster.root / f"w{victim}") == []  # the killed worker's soffice died with it (guard.py)
+    cluster.start_worker(2)  # the cluster has two workers again for any later test
+    cluster.wait_for(2)
+
+
+def test_no_libreoffice_after_the_cluster_stops(tmp_path, workbook):
+    with LocalCluster(1, tmp_path / "cluster") as c:
+        with ClusterConverter(c.address) as conv:
+            api.build(workbook, tmp_path / "output", api.BuildOptions(cache_dir=tmp_path / "cache"), converter=conv)
+        profiles = list((tmp_path / "cluster" / "w0").glob("hoso-cum-*"))
+        assert profiles, "the worker plugin keeps its LibreOffice profiles for the worker's life"
+    assert _gone(tmp_path / "cluster") == []
+    assert not list((tmp_path / "cluster" / "w0").glob("hoso-cum-*"))  # teardown removed them
+
+
+def test_every_worker_lost_fails_and_keeps_the_old_output(tmp_path, workbook, capsys):
+    """The only worker killed mid-build: no endless wait, a ConversionFailed, and the output folder
+    keeps what it held (staged, swapped only on success)."""
+    from pipeline.errors import ConversionFailed
+
+    out = tmp_path / "output"
+    out.mkdir()
+    with LocalCluster(1, tmp_path / "cluster") as c:
+        conv = ClusterConverter(c.address)
+        conv.no_worker_wait = 3
+        result: dict = {}
+
+        def run():
+            try:
+                api.build(workbook, out, api.BuildOptions(cache_dir=tmp_path / "cache"), converter=conv)
+            except BaseException as exc:  # noqa: BLE001 - checked below
+                result["error"] = exc
+
+        t = threading.Thread(target=run)
+        t.start()
+        end = time.monotonic() + 120
+        while not soffice_under(c.root / "w0") and time.monotonic() < end and t.is_alive():
+            time.sleep(0.05)
+        c.kill_worker(0)
+        t.join(120)
+        conv.close()
+    assert not t.is_alive()
+    assert isinstance(result.get("error"), ConversionFailed), result
+    assert "không còn máy làm việc nào trong 3 giây" in str(result["error"])
+    assert list(out.iterdir()) == []  # nothing of the failed build in the output folder
+
+
+def test_no_workers_is_a_clear_message(tmp_path, workbook, capsys):
+    with LocalCluster(0, tmp_path / "cluster") as c:
+        with pytest.raises(SystemExit) as exc:
+            main(["build", str(workbook), "-o", str(tmp_path / "o"), "--cache", str(tmp_path / "cache"), "--cum", c.address])
+    assert exc.value.code == ExitCode.conversion_failed
+    assert f"Cụm máy Dask «{c.address}» không có máy làm việc (dask worker) nào." in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

@@ -1,0 +1,125 @@
+"""`hoso tong-hop`: the Sở Nội vụ's summary over agencies' packages names exactly the tampered and
+the late ones, and the agencies that sent nothing; the .xlsx and the PDF say the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline import api
+from pipeline.cli import main
+from pipeline.errors import ExitCode
+from pipeline.submission import province
+from tests import workbook_factory as wf
+
+DUE = dt.date(2026, 12, 31)  # the factory agencies evaluate 2025: a deadline not passed when this was written
+
+
+def agency(tmp: Path, name: str, cache_dir: Path) -> Path:
+    data = wf.tables()
+    moved = {"ten_co_quan": name, "nam_danh_gia": 2025, "ngay_lap": dt.date(2025, 11, 5), "han_nop_so_noi_vu": DUE}
+    data["CoQuan"] = [(k, moved.get(k, v)) for k, v in data["CoQuan"]]
+    for row in data["KyLuat"]:
+        row["ngay_hieu_luc"] = dt.date(2025, 6, 20)
+    book = wf.write(tmp / f"{name}.xlsx", data)
+    out = tmp / name / "output"
+    api.build(book, out, api.BuildOptions(cache_dir=cache_dir / "tong-hop"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory, built, cache_dir) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("tong-hop")
+    on_time = agency(tmp, "Sở Tư pháp tỉnh Thử Nghiệm", cache_dir)
+    tampered = agency(tmp, "Sở Xây dựng tỉnh Thử Nghiệm", cache_dir)
+    late = tmp / "late" / "output"
+    shutil.copytree(built[0], late)  # the sample: deadline 15/11/2024, built today
+    return {"on_time": on_time, "tampered": tampered, "late": late}
+
+
+def test_names_exactly_the_tampered_and_the_late(packages, tmp_path, capsys):
+    if dt.date.today() > DUE:
+        pytest.skip("the test's deadline has passed: move DUE and the year forward")
+    tampered = packages["tampered"]
+    table = tampered / "nop_so_noi_vu" / "bieu_tong_hop.pdf"
+    table.write_bytes(table.read_bytes().replace(b"/Producer", b"/Producex", 1))
+    expected = tmp_path / "ds.txt"
+    expected.write_text("Sở Tư pháp tỉnh Thử Nghiệm\nSở Xây dựng tỉnh Thử Nghiệm\n"
+                        "Văn phòng UBND tỉnh Hà Giang Nam\nSở Y tế tỉnh Thử Nghiệm\n", encoding="utf-8")
+    out = tmp_path / "so_noi_vu"
+    args = ["tong-hop", str(packages["on_time"] / "ho_so_2025.zip"), str(tampered), str(packages["late"] / "nop_so_noi_vu"),
+            "-o", str(out), "--danh-sach", str(expected)]
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    err = capsys.readouterr().err
+    assert exc.value.code == ExitCode.verify_failed
+    assert "1 bộ hồ sơ không đạt kiểm tra: Sở Xây dựng tỉnh Thử Nghiệm." in err
+    assert "Tệp bị sửa: nop_so_noi_vu/bieu_tong_hop.pdf" in err
+    assert "Sở Y tế tỉnh Thử Nghiệm: Chưa nộp." in err
+
+    summary = province.summarise([packages["on_time"] / "ho_so_2025.zip", tampered, packages["late"] / "nop_so_noi_vu"],
+                                 expected=province.read_expected(expected))
+    assert [p.agency for p in summary.failed] == ["Sở Xây dựng tỉnh Thử Nghiệm"]
+    assert [p.agency for p in summary.late] == ["Văn phòng UBND tỉnh Hà Giang Nam"]
+    assert summary.missing == ["Sở Y tế tỉnh Thử Nghiệm"]
+    today = dt.date.today()
+    assert summary.late[0].late_days == (today - dt.date(2024, 11, 15)).days
+
+    # the spreadsheet: one row per agency, the missing one last
+    wb = load_workbook(out / province.XLSX)
+    rows = [r for r in wb["CoQuan"].iter_rows(min_row=2, values_only=True) if r[0]]
+    by_name = {r[0]: r for r in rows}
+    assert by_name["Sở Tư pháp tỉnh Thử Nghiệm"][5] == "Đạt"
+    assert by_name["Sở Xây dựng tỉnh Thử Nghiệm"][5] == "Không đạt"
+    assert "bieu_tong_hop.pdf" in by_name["Sở Xây dựng tỉnh Thử Nghiệm"][9]
+    assert by_name["Văn phòng UBND tỉnh Hà Giang Nam"][4] == (today - dt.date(2024, 11, 15)).days
+    assert by_name["Sở Y tế tỉnh Thử Nghiệm"][6] == "Chưa nộp"
+    # counts per category from each package's table; the sample: 40 people, 2 HTXS, 32 HTT (docs/rating.md)
+    cat = [r for r in wb["TheoDoiTuong"].iter_rows(min_row=2, values_only=True) if r[0]]
+    total = next(r for r in cat if r[0] == "Văn phòng UBND tỉnh Hà Giang Nam" and r[1] == "Tổng cộng")
+    assert total[2:9] == (40, 39, 2, 32, 4, 1, 1)
+    assert total[9:11] == ("2 / 20% × 32 = 6,4", "Không vượt")
+    # the factory agency's rows are its own table's, one row per category with people
+    counts, _ = province.read_table(packages["on_time"] / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")
+    mine = [r for r in cat if r[0] == "Sở Tư pháp tỉnh Thử Nghiệm"]
+    assert [r[2] for r in mine] == [c["tong"] for c in counts.values() if c["tong"]]
+    assert mine[-1][1] == "Tổng cộng" and mine[-1][2] == 6
+
+    text = subprocess.run(["pdftotext", "-layout", str(out / province.PDF), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = " ".join(text.split())
+    assert "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG" in flat
+    assert "Nhận 3 bộ hồ sơ; 1 bộ không đạt kiểm tra; 1 bộ nộp muộn; 1 cơ quan chưa nộp." in flat
+    assert f"nộp muộn {(today - dt.date(2024, 11, 15)).days} ngày" in flat
+    assert "Tệp bị sửa: nop_so_noi_vu/bieu_tong_hop.pdf" in flat
+    for code in ("HTXS", "HTT", "KHT", "cong_chuc", "can_bo", "tong_cong", "vien_chuc"):
+        assert code not in text, code
+
+
+def test_zip_alone_cannot_be_checked(packages, tmp_path):
+    alone = tmp_path / "ho_so_2024.zip"
+    shutil.copy(packages["on_time"] / "ho_so_2025.zip", alone)
+    pkg = province.read_package(alone)
+    assert not pkg.verified and "Không có manifest.json đi kèm" in pkg.problems[0]
+    assert pkg.agency == "SỞ TƯ PHÁP TỈNH THỬ NGHIỆM"  # from the table's title row
+    assert pkg.counts["tong_cong"]["tong"] == 6
+
+
+def test_htxs_against_a_fifth_of_htt():
+    # ND 90/2020 Art. 2 cl. 3 (ND 48/2023): HTXS no more than 20 % of HTT
+    assert province.htxs_words({"HTXS": 1, "HTT": 5}) == ("1 / 20% × 5 = 1", False)
+    assert province.htxs_words({"HTXS": 1, "HTT": 4}) == ("1 / 20% × 4 = 0,8", True)
+    assert province.htxs_words({"HTXS": 0, "HTT": 0}) == ("0 / 20% × 0 = 0", False)
+
+
+def test_province_deadline_overrides_each_packages_own(packages):
+    due = dt.date.today() - dt.timedelta(days=3)
+    summary = province.summarise([packages["on_time"], packages["late"]], expected=["Sở Nội vụ tỉnh Thử Nghiệm"], due=due)
+    assert sorted(p.agency for p in summary.late) == ["Sở Tư pháp tỉnh Thử Nghiệm", "Văn phòng UBND tỉnh Hà Giang Nam"]
+    assert all(p.late_days == 3 for p in summary.late)
+    assert province.missing_words(summary) == "Chưa nộp, đã quá hạn 3 ngày"
