@@ -313,6 +313,19 @@ def render_covers(wanted: list[tuple[CoverInfo, object]], duplex: bool,
     raise RuntimeError("cover layout did not settle")  # a TOC whose length depends on its own pages
 
 
+def numbered_alone(data: bytes, title: str) -> bytes:
+    """A document on its own, outside any bundle (the agency's notice, the Sở Nội vụ's cover letter,
+    report and tables): its page numbers from its page 2 (Nghị định 30/2020), drawn as the bundles
+    draw them — forms are converted without their Word headers (pipeline/pdf/join.py), so nothing
+    else would number them. A one-page document comes back unchanged."""
+    reader = _reader(data)
+    if len(reader.pages) < 2:
+        return data
+    b = _Builder(False, find_faces([reader]) or reportlab_faces())
+    b.append((reader, 0, len(reader.pages)), form=FormMarks(page_numbers=True))
+    return b.finish(title)
+
+
 @dataclass(frozen=True)
 class _Doc:
     job: DocumentJob  # title numbered "(bản k/n)" for a copy

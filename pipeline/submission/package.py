@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import uptodate
+from pipeline.bundle.assemble import numbered_alone
 from pipeline.forms.registry import Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.ingest.model import Campaign, Person
@@ -355,6 +356,7 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
     for form, item in prep.items.items():
         name, title = names[form], prep.titles[form]
         data, n = converted[item.key]
+        data = numbered_alone(data, title)  # page numbers from page 2 (ND 30/2020)
         files.write(f"{FOLDER}/{name}.pdf", data, pages=n)
         add(f"{name}.docx", form, title + " (bản Word)")
         add(f"{name}.pdf", form, title)
@@ -367,6 +369,7 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
         data = pdfs.get(job.key)
         if data is None:
             continue
+        data = numbered_alone(data, job.title)  # page numbers from page 2 (ND 30/2020)
         # the agency's own copy beside its .docx (co_quan/<form>.pdf), draft or not
         files.write(str(Path(job.docx).with_suffix(".pdf").as_posix()), data, pages=(pages or {}).get(job.key))
         if job.form == NOTICE and not decided:
