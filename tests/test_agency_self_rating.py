@@ -95,6 +95,7 @@ def test_self_assessment_report_2024(built):
         "II. ĐÁNH GIÁ CHUNG 1. Ưu điểm Tham mưu kịp thời, đúng quy định. 2. Tồn tại, hạn chế và nguyên nhân "
         f"{dots} III. TỰ ĐÁNH GIÁ, XẾP LOẠI Văn phòng UBND tỉnh Hà Giang Nam tự đánh giá, đề nghị xếp loại mức: "
         f"Hoàn thành tốt nhiệm vụ. IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025 {dots} "
+        "2 "  # the number of page 2, at its top (ND 30/2020)
         "Trên đây là báo cáo tự đánh giá kết quả thực hiện nhiệm vụ năm 2024 của Văn phòng UBND tỉnh Hà Giang "
         "Nam./. Nơi nhận: CHÁNH VĂN PHÒNG - Sở Nội vụ tỉnh Hà Giang Nam (để tổng hợp); - Lưu: VT, … "
         "Nguyễn Đình Khải")
@@ -131,7 +132,7 @@ def test_self_assessment_report_2026_cites_nd_335_and_prints_the_points(built):
         "III. TỰ ĐÁNH GIÁ, XẾP LOẠI Tổng điểm tự đánh giá: 92,5/100 điểm (tiêu chí chung: 28/30 điểm; kết quả "
         "thực hiện nhiệm vụ: 64,5/70 điểm).",
         "tự đánh giá, đề nghị xếp loại mức: Hoàn thành xuất sắc nhiệm vụ.",
-        "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027 " + DOTS,
+        "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027 ",  # then dotted lines (the page number may fall among them)
         "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ " + DOTS,  # no text in the workbook: dotted lines
     ):
         assert part in text, part
