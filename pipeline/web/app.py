@@ -41,7 +41,7 @@ SESSION_SECONDS = 8 * 3600
 MAX_UPLOAD = 20 * 1024 * 1024
 FAIL_WINDOW = 15 * 60
 FAIL_PER_NAME, FAIL_PER_IP = 5, 20
-PUBLIC = {"dang_nhap", "kieu"}
+PUBLIC = {"dang_nhap", "kieu", "favicon"}
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
                "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"}
 
@@ -138,11 +138,17 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         css = (Path(__file__).parent / "static" / "kieu.css").read_text(encoding="utf-8")
         return Response(css, mimetype="text/css", headers={"Cache-Control": "max-age=3600"})
 
+    @app.route("/favicon.ico")
+    def favicon():
+        return Response(status=204)
+
     # ---- login ----------------------------------------------------------------------------------
     @app.route("/dang-nhap", methods=["GET", "POST"])
     def dang_nhap():
-        if request.method == "GET":
-            token = secrets.token_urlsafe(32)
+        if request.method == "GET":  # one token per browser: another tab (or a favicon redirect) keeps it
+            token = request.cookies.get(LOGIN_COOKIE, "")
+            if len(token) != 43 or not token.replace("-", "").replace("_", "").isalnum():
+                token = secrets.token_urlsafe(32)
             resp = Response(render_template("dang_nhap.html", login_csrf=token, error=""))
             set_cookie(resp, LOGIN_COOKIE, token, 3600)
             return resp
@@ -414,7 +420,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if m and g.user["vai_tro"] == "van_thu":
             agency_files = [f["path"] for f in m.get("files", []) if "/" not in f["path"] or
                             f["path"].startswith(("co_quan/", "nop_so_noi_vu/")) and f["path"].count("/") == 1]
-        return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files)
+        sent = store.one("SELECT * FROM nop WHERE co_quan=? ORDER BY id DESC LIMIT 1", g.user["co_quan"]) \
+            if g.user["vai_tro"] == "van_thu" else None
+        return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
+                               sent=sent)
 
     @app.route("/ho-so/nguoi/<ma_so>")
     def ho_so_nguoi(ma_so: str):
@@ -517,7 +526,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         for name in (zip_name, "manifest.json", "ket_qua_xep_loai.json"):
             shutil.copyfile(out / name, dest / Path(name).name)
         audit("nop_so_noi_vu", json.dumps({"nop": nop_id, "lan_tao": build["id"]}))
-        return redirect(url_for("thay_doi"))
+        return redirect(url_for("ho_so"))
 
     def _submission(nop_id: int):
         role("so_noi_vu")

@@ -31,6 +31,7 @@ class BuildQueue:
         self._q: queue.Queue[int | None] = queue.Queue()
         self._lock = threading.Lock()
         self._child: subprocess.Popen | None = None
+        self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="hoso-build-queue", daemon=True)
         self._thread.start()
 
@@ -63,6 +64,8 @@ class BuildQueue:
                 rc, err = -1, str(exc).encode()
             finally:
                 self._child = None
+            if self._stopping:
+                return
             row = self.store.one("SELECT trang_thai FROM lan_tao WHERE id=?", build_id)
             if row is not None and row["trang_thai"] in ("cho", "dang_chay"):  # the child died without a word
                 tail = err.decode("utf-8", "replace").strip().splitlines()[-3:] if err else []
@@ -71,6 +74,7 @@ class BuildQueue:
 
     def stop(self) -> None:
         """End the running build (its process group: LibreOffice too) and the queue thread."""
+        self._stopping = True
         child = self._child
         if child is not None and child.poll() is None:
             try:
@@ -81,6 +85,7 @@ class BuildQueue:
                     os.killpg(child.pid, signal.SIGKILL)
                 except OSError:
                     pass
+        self.store.fail_interrupted()
         self._q.put(None)
 
 
@@ -96,11 +101,26 @@ def summary_lines(s) -> list[str]:
     return lines
 
 
+def _die_with_parent() -> None:
+    """A server killed outright (power cut, SIGKILL) leaves no build running behind it: the build
+    process (leader of its own process group, LibreOffice in it) ends itself and its group."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="hoso-watch-server", daemon=True).start()
+
+
 def run(data: Path, build_id: int, jobs: int | None = None) -> int:
     """The child process: one build, its row kept up to date."""
     from pipeline import api, progress
     from pipeline.errors import HosoError
 
+    _die_with_parent()
     store = Store(data)
     row = store.one("SELECT * FROM lan_tao WHERE id=?", build_id)
     if row is None or row["trang_thai"] != "cho":
@@ -138,7 +158,7 @@ def run(data: Path, build_id: int, jobs: int | None = None) -> int:
             shutil.copyfile(out / name, keep / name)
     thay_doi = (s.thay_doi or "").replace(f"«{out}/", "«")
     store.x("UPDATE lan_tao SET trang_thai='xong', ket_thuc=?, tom_tat=?, thay_doi=?, han_nop=?, nhat_ky=?, "
-            "da_xong=tong WHERE id=?", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",
+            "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",
             "\n".join(said), build_id)
     store.audit(row["tai_khoan"], ma, "", "tao_xong", json.dumps({"lan_tao": build_id, "so_nguoi": s.people}))
     return 0
