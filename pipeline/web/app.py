@@ -41,6 +41,13 @@ SESSION_SECONDS = 8 * 3600
 MAX_UPLOAD = 20 * 1024 * 1024
 FAIL_WINDOW = 15 * 60
 FAIL_PER_NAME, FAIL_PER_IP = 5, 20
+FILE_TITLES = {"HUONG_DAN_IN.pdf": "Hướng dẫn in, ký và nộp", "HUONG_DAN_IN.txt": "Hướng dẫn in, ký và nộp (văn bản)",
+               "in_lai.pdf": "Các tờ cần in lại và ký lại", "thay_doi.txt": "Những gì thay đổi so với lần tạo trước",
+               "ket_qua_xep_loai.xlsx": "Kết quả xếp loại (Excel)", "ket_qua_xep_loai.json": "Kết quả xếp loại (JSON)",
+               "so_lieu_kem_ket_qua.xlsx": "Sổ Excel kèm mức xếp loại đã tính",
+               "README.txt": "Bộ hồ sơ gửi Sở Nội vụ gồm những gì", "manifest.json": "Danh sách tệp và mã kiểm tra",
+               "co_quan/thong_bao_ket_qua.pdf": "Thông báo kết quả đánh giá, xếp loại",
+               "co_quan/thong_bao_ket_qua.docx": "Thông báo kết quả đánh giá, xếp loại (bản Word)"}
 PUBLIC = {"dang_nhap", "kieu", "favicon"}
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
                "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"}
@@ -399,7 +406,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         audit("kiem_tra", "ok" if report is not None and report.ok else "loi")
         rows = store.q("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 100", ma)
         problems = [p.replace(str(out) + "/", "") for p in report.problems] if report else []
-        return render_template("lan_tao.html", rows=rows, report=report, problems=problems)
+        return render_template("lan_tao.html", rows=rows, report=report, problems=problems, missing=report is None)
 
     # ---- dossiers and files ----------------------------------------------------------------------
     def _manifest() -> dict:
@@ -418,8 +425,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         persons = [p for p in (m or {}).get("ca_nhan", []) if _my_unit(p["ma_don_vi"])]
         agency_files = []
         if m and g.user["vai_tro"] == "van_thu":
-            agency_files = [f["path"] for f in m.get("files", []) if "/" not in f["path"] or
+            titles = {t["path"]: t.get("tieu_de", "") for t in (m.get("nop_so_noi_vu") or {}).get("tep", [])}
+            zip_name = (m.get("nop_so_noi_vu") or {}).get("zip", "")
+            titles.update({zip_name: "Bộ hồ sơ gửi Sở Nội vụ (tệp nén)", **FILE_TITLES})
+            agency_files = [(f["path"], titles.get(f["path"], "")) for f in m.get("files", []) if "/" not in f["path"] or
                             f["path"].startswith(("co_quan/", "nop_so_noi_vu/")) and f["path"].count("/") == 1]
+            agency_files.sort(key=lambda pt: (not pt[1], pt[0]))
         sent = store.one("SELECT * FROM nop WHERE co_quan=? ORDER BY id DESC LIMIT 1", g.user["co_quan"]) \
             if g.user["vai_tro"] == "van_thu" else None
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,

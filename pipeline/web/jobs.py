@@ -103,14 +103,25 @@ def summary_lines(s) -> list[str]:
 
 def _die_with_parent() -> None:
     """A server killed outright (power cut, SIGKILL) leaves no build running behind it: the build
-    process (leader of its own process group, LibreOffice in it) ends itself and its group."""
+    process (leader of its own process group: LibreOffice and the forked workers are in it) gets
+    SIGTERM when the server dies (Linux `PR_SET_PDEATHSIG`) and SIGTERM ends the whole group. No
+    watching thread where prctl works: the build forks workers, which a threaded process should not."""
+    from pipeline.pdf import guard
+
+    def end_group(*_args) -> None:
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
     parent = os.getppid()
+    signal.signal(signal.SIGTERM, end_group)
+    if guard._death_signal():
+        if os.getppid() != parent:  # the server died before the death signal was set
+            end_group()
+        return
 
     def watch() -> None:
-        while True:
+        while os.getppid() == parent:
             time.sleep(0.5)
-            if os.getppid() != parent:
-                os.killpg(os.getpgrp(), signal.SIGKILL)
+        end_group()
 
     threading.Thread(target=watch, name="hoso-watch-server", daemon=True).start()
 
