@@ -13,6 +13,7 @@ import http.cookiejar
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -201,10 +202,16 @@ def _build(driver, base: str) -> str:
     driver.find_element(By.ID, "tao").click()
     driver.find_element(By.ID, "trang_thai")
     deadline = time.monotonic() + 240
+    seen = False
     while time.monotonic() < deadline:
         status = driver.find_element(By.ID, "trang_thai").text
         if status in ("Xong", "Lỗi"):
             break
+        if status == "Đang tạo" and not seen and "/" in driver.find_element(By.ID, "tien_do").text:
+            seen = True
+            assert re.search(r"Chuyển sang PDF \d+/\d+ — (còn khoảng \d+ giây|đang ước tính)",
+                             driver.find_element(By.ID, "tien_do").text)
+            _shot(driver, "04a_dang_tao")
         time.sleep(1)
         driver.refresh()
     assert driver.find_element(By.ID, "trang_thai").text == "Xong", driver.find_element(By.TAG_NAME, "main").text
