@@ -261,6 +261,12 @@ def test_clerk_journey(server, browser, tmp_path):
     # the fixed workbook: no error; the ratings with their reasons
     _upload(d, base, _workbook(tmp_path / "so_dung.xlsx"))
     assert d.find_element(By.ID, "tong").text.startswith("0 lỗi")
+    fixed = urllib.parse.urlparse(d.current_url).path
+    status, data, _ = _as_client(d, base).get(fixed + "/nam-sau.xlsx")  # next year's workbook from this one
+    values = [c for row in load_workbook(io.BytesIO(data))["CoQuan"].iter_rows(values_only=True) for c in row]
+    assert status == 200 and factory.YEAR + 1 in values and factory.YEAR not in values  # the year moved on
+    status, data, _ = _as_client(d, base).get("/so-excel/mau-trong.xlsx")  # the blank workbook
+    assert status == 200 and "NhanSu" in load_workbook(io.BytesIO(data)).sheetnames
     d.get(base + "/xep-loai")
     table = d.find_element(By.ID, "xep_loai").text
     # NS-01: 3 of the 3 at the meeting voted HTT, more than half → proposed HTT (Điều 18 ND 90/2020)
@@ -344,8 +350,10 @@ def test_clerk_journey(server, browser, tmp_path):
     _login(d, base, "sonoivu")
     assert "Hồ sơ các cơ quan đã gửi" in d.find_element(By.TAG_NAME, "h1").text
     assert "Văn phòng UBND tỉnh Thử Nghiệm" in d.find_element(By.TAG_NAME, "main").text
+    assert "1 cơ quan, 6 người." in d.find_element(By.TAG_NAME, "main").text  # the province's totals
     d.find_element(By.CSS_SELECTOR, "form.inline button").click()
     assert "nguyên vẹn" in d.find_element(By.ID, "ket_qua_kiem_tra").text
+    assert "1 cơ quan, 6 người." in d.find_element(By.TAG_NAME, "main").text
     _shot(d, "09_so_noi_vu")
 
 
@@ -393,6 +401,20 @@ def test_another_agency_gets_nothing_of_the_first(server):
     assert s.login("sonoivu", PASSWORDS["sonoivu"]) == 200
     for path in (JOURNEY["nguoi"], *JOURNEY["tep"], JOURNEY["lan_tao"], JOURNEY["so_loi"]):
         assert s.get(path)[0] in (403, 404), path
+
+
+def test_the_so_noi_vu_sees_a_tampered_package(server):
+    assert JOURNEY
+    s = Client(server.base)
+    assert s.login("sonoivu", PASSWORDS["sonoivu"]) == 200
+    status, body = s.post("/so-noi-vu/1/kiem-tra", {"csrf_token": s.csrf})
+    assert status == 200 and "nguyên vẹn" in body.decode()
+    stored = server.data / "co_quan" / "VP" / "nop" / "1" / "ho_so_2024.zip"
+    with stored.open("ab") as fh:
+        fh.write(b"x")
+    status, body = s.post("/so-noi-vu/1/kiem-tra", {"csrf_token": s.csrf})
+    assert status == 200 and "SHA-256 không khớp" in body.decode() and "nguyên vẹn" not in body.decode()
+    assert s.get("/so-noi-vu/99/ho-so.zip")[0] == 404
 
 
 def test_csrf_is_required_on_every_form(server):

@@ -176,7 +176,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             resp = Response(render_template("dang_nhap.html", login_csrf=cookie,
                                             error="Tên đăng nhập hoặc mật khẩu không đúng."), status=401)
             return resp
-        store.x("DELETE FROM dang_nhap_sai WHERE ten=?", name)
+        store.x("DELETE FROM dang_nhap_sai WHERE ten=? OR luc<?", name, since)
+        store.x("DELETE FROM phien WHERE het_han<?", time.time())
         token = secrets.token_urlsafe(32)
         store.x("INSERT INTO phien(token, tai_khoan, csrf, het_han) VALUES (?,?,?,?)", _digest(token), row["id"],
                 secrets.token_urlsafe(32), time.time() + SESSION_SECONDS)
@@ -446,6 +447,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         prefix = f"ca_nhan/{person['ma_don_vi']}/{ma_so}/"
         files = [f["path"] for f in m.get("files", []) if f["path"].startswith(prefix)]
         rating = next((p for p in (_ratings() or {}).get("nguoi", []) if p["ma_so"] == ma_so), None)
+        audit("xem_nguoi", ma_so)
         return render_template("nguoi.html", p=person, files=files, rating=rating)
 
     def _listed(rel: str) -> tuple[dict, dict]:
@@ -546,16 +548,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             abort(404)
         return row
 
-    @app.route("/so-noi-vu")
-    def so_noi_vu():
-        role("so_noi_vu")
+    def _province(checked: dict | None):
         rows = store.q("SELECT * FROM nop ORDER BY id DESC")
         latest: dict[str, dict] = {}
         for r in rows:
             latest.setdefault(r["co_quan"], r)
         totals = {k: 0 for k in LEVEL_WORDS}
         people = 0
-        for r in latest.values():
+        for r in latest.values():  # each agency's last submission
             try:
                 data = json.loads((store.submission_dir(r["co_quan"], r["id"]) / "ket_qua_xep_loai.json").read_text("utf-8"))
             except (OSError, ValueError):
@@ -566,7 +566,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 if level in totals:
                     totals[level] += 1
         return render_template("so_noi_vu.html", rows=rows, totals=totals, people=people, agencies=len(latest),
-                               checked=None)
+                               checked=checked)
+
+    @app.route("/so-noi-vu")
+    def so_noi_vu():
+        role("so_noi_vu")
+        return _province(None)
 
     @app.route("/so-noi-vu/<int:nop_id>/ho-so.zip")
     def so_noi_vu_tai(nop_id: int):
@@ -596,9 +601,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             problems.append("Tệp nén bị hỏng, không mở được.")
             count = 0
         audit("kiem_tra_goi_nop", json.dumps({"nop": nop_id, "ok": not problems}))
-        checked = dict(id=nop_id, problems=problems, count=count)
-        rows = store.q("SELECT * FROM nop ORDER BY id DESC")
-        return render_template("so_noi_vu.html", rows=rows, totals=None, people=0, agencies=0, checked=checked)
+        return _province(dict(id=nop_id, problems=problems, count=count))
 
     # ---- audit log ---------------------------------------------------------------------------------
     @app.route("/nhat-ky")
@@ -611,14 +614,15 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
 
 def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs: int | None = None) -> None:
-    from werkzeug.serving import make_server
+    """Serve with waitress (a production WSGI server: request size limits, timeouts, a fixed pool of
+    threads); the build queue is stopped with it (the running build ends, marked failed)."""
+    import waitress
 
     app = create_app(data, behind_proxy=behind_proxy, build_jobs=jobs)
-    server = make_server(host, port, app, threaded=True)
     q = app.extensions["hoso_queue"]
     try:
-        server.serve_forever()
+        waitress.serve(app, host=host, port=port, threads=8, ident="hoso",
+                       max_request_body_size=4 * MAX_UPLOAD)  # Flask says 413 in words up to this
     finally:
-        server.server_close()
         if q is not None:
             q.stop()
