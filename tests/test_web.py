@@ -538,3 +538,46 @@ def test_a_build_interrupted_by_a_restart_is_failed(server, tmp_path):
             break
         time.sleep(0.5)
     assert _state(server, new_id)[0] == "xong"
+
+
+def test_account_password_is_asked_twice_without_echo(tmp_path):
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: hoso on a terminal
+        os.execv(sys.executable, [sys.executable, "-m", "pipeline", "tai-khoan", "them", "nguoi_moi", "--co-quan", "VP",
+                                  "--vai-tro", "van_thu", "--data", str(tmp_path)])
+    seen = b""
+
+    def read_until(text: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while text not in seen and time.monotonic() < deadline:
+            try:
+                seen += os.read(fd, 1024)
+            except OSError:
+                break
+
+    read_until("Mật khẩu".encode())
+    os.write(fd, b"mot-mat-khau-dai\n")
+    read_until("Nhập lại mật khẩu".encode())
+    os.write(fd, b"mot-mat-khau-dai\n")
+    read_until("Đã tạo tài khoản".encode())
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert "Đã tạo tài khoản «nguoi_moi»".encode() in seen and b"mot-mat-khau-dai" not in seen
+    row = sqlite3.connect(tmp_path / "hoso.sqlite3").execute("SELECT mat_khau FROM tai_khoan WHERE ten='nguoi_moi'").fetchone()
+    assert row[0].startswith("$argon2id$")
+
+
+def test_account_options_are_checked(tmp_path):
+    r = _hoso("tai-khoan", "them", "a1", "--co-quan", "VP", "--vai-tro", "van_thu_don_vi", "--data", str(tmp_path),
+              stdin="mat-khau-du-dai\n")
+    assert r.returncode == 2 and "--don-vi" in r.stderr
+    r = _hoso("tai-khoan", "them", "a1", "--co-quan", "../VP", "--vai-tro", "van_thu", "--data", str(tmp_path),
+              stdin="mat-khau-du-dai\n")
+    assert r.returncode == 2 and "không hợp lệ" in r.stderr
+    r = _hoso("tai-khoan", "them", "a1", "--co-quan", "VP", "--vai-tro", "van_thu", "--data", str(tmp_path),
+              stdin="ngan\n")
+    assert r.returncode == 2 and "ít nhất 10 ký tự" in r.stderr
+    assert not (tmp_path / "co_quan").exists() or not any((tmp_path / "co_quan").iterdir())
