@@ -464,6 +464,11 @@ def test_upload_limits(server):
     assert _post_file(c, "virus.exe", b"MZ\x90\x00") == 400
     assert _post_file(c, "gia.xlsx", b"not a zip at all") == 400
     assert _post_file(c, "../../hoso.sqlite3.xlsx", b"x" * (21 * 1024 * 1024)) == 413
+    assert _post_file(c, "hong.xlsx", b"PK\x03\x04 a zip that is no workbook") == 200  # the reader's own guard
+    _, page, _ = c.get("/so-excel")
+    last = re.search(r'href="(/so-excel/\d+)"', page.decode()).group(1)
+    _, page, _ = c.get(last)
+    assert "1 lỗi" in page.decode() and "hong.xlsx" in page.decode() and "(tệp)" in page.decode()
     names = sorted(p.name for p in (server.data / "co_quan" / "VP" / "so").iterdir())
     assert all(n.split("_")[0].split(".")[0].isdigit() for n in names), names  # named by id, never by the browser
 
