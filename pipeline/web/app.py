@@ -491,9 +491,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         png = thumbs / f"{entry['sha256']}_{page}.png"
         if not png.is_file():
             with tempfile.TemporaryDirectory(prefix="hoso-anh-") as tmp:
-                subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-scale-to", "220", "-png",
-                                "-singlefile", str(path), str(Path(tmp) / "a")], check=False, timeout=60,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                try:  # no poppler (pdftoppm): no thumbnail, the page still works
+                    subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-scale-to", "220", "-png",
+                                    "-singlefile", str(path), str(Path(tmp) / "a")], check=False, timeout=60,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                except (OSError, subprocess.TimeoutExpired):
+                    abort(404)
                 made = Path(tmp) / "a.png"
                 if not made.is_file():
                     abort(404)
