@@ -586,3 +586,18 @@ def test_account_options_are_checked(tmp_path):
               stdin="ngan\n")
     assert r.returncode == 2 and "ít nhất 10 ký tự" in r.stderr
     assert not (tmp_path / "co_quan").exists() or not any((tmp_path / "co_quan").iterdir())
+
+
+@pytest.mark.parametrize("behind_proxy", [True, False])
+def test_cookies_are_secure_behind_an_https_proxy(tmp_path, behind_proxy):
+    from pipeline.web.app import create_app
+
+    app = create_app(tmp_path, behind_proxy=behind_proxy, start_queue=False)
+    client = app.test_client()
+    resp = client.get("/dang-nhap", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.0.0.9"})
+    cookie = resp.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert ("Secure" in cookie) is behind_proxy  # the header is trusted only with --sau-proxy
+    assert ("Strict-Transport-Security" in resp.headers) is behind_proxy
+    assert "script-src" not in resp.headers["Content-Security-Policy"] and "default-src 'none'" in resp.headers[
+        "Content-Security-Policy"]
