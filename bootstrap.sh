@@ -18,6 +18,10 @@ command -v soffice >/dev/null 2>&1 || apt_packages+=(libreoffice-writer-nogui)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_packages+=(fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || apt_packages+=(poppler-utils)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || apt_packages+=(python3-venv python3-pip)
+if [ "$job" = "test" ]; then  # the browser tests of hoso serve (tests/test_web.py) only: demo stays lean
+  command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || apt_packages+=(chromium-driver)
+fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "==> Cài gói hệ thống: ${apt_packages[*]}" >&2
   $SUDO apt-get update -qq

@@ -483,6 +483,74 @@ def cache_xoa(ma_so: str | None, cache_dir: Path | None) -> None:
         f"Bộ nhớ đệm «{root}» không có dữ liệu nào của {ma_so}.")
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Địa chỉ nghe (mặc định chỉ máy này; 0.0.0.0 để các máy trong mạng cơ quan vào được).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Cổng.")
+@click.option("--data", "data", type=click.Path(path_type=Path, file_okay=False), default=Path("hoso_du_lieu"),
+              show_default=True, help="Thư mục dữ liệu: cơ sở dữ liệu SQLite và mỗi cơ quan một thư mục.")
+@click.option("--sau-proxy", "behind_proxy", is_flag=True,
+              help="Chạy sau một reverse proxy HTTPS (tin tiêu đề X-Forwarded-For/-Proto của proxy đó).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Số tiến trình LibreOffice của mỗi lần tạo hồ sơ (mặc định: số lõi CPU).")
+def serve(host: str, port: int, data: Path, behind_proxy: bool, jobs: int | None) -> None:
+    """Chạy trang web cho văn thư (đăng nhập bằng tài khoản tạo bởi: hoso tai-khoan them)."""
+    from pipeline.web.app import serve as run_server
+    from pipeline.web.store import Store
+
+    store = Store(data)
+    if store.one("SELECT 1 FROM tai_khoan") is None:
+        say(f"Chưa có tài khoản nào: tạo bằng «hoso tai-khoan them TEN --co-quan MA --vai-tro van_thu --data {data}».")
+    say(f"hoso đang chạy ở http://{host}:{port}/ (dữ liệu: «{store.data}»). Dừng: Ctrl-C.")
+    run_server(data, host, port, behind_proxy=behind_proxy, jobs=jobs)
+
+
+@cli.group("tai-khoan")
+def tai_khoan() -> None:
+    """Tài khoản đăng nhập trang web (hoso serve)."""
+
+
+@tai_khoan.command("them")
+@click.argument("ten")
+@click.option("--co-quan", "co_quan", required=True, metavar="MA", help="Mã cơ quan (tạo mới nếu chưa có).")
+@click.option("--vai-tro", "vai_tro", required=True, type=click.Choice(["van_thu", "van_thu_don_vi", "so_noi_vu"]),
+              help="van_thu: văn thư cơ quan (mọi đơn vị); van_thu_don_vi: văn thư một đơn vị; so_noi_vu: Sở Nội vụ.")
+@click.option("--don-vi", "don_vi", default=None, metavar="MA", help="Mã đơn vị (bắt buộc với van_thu_don_vi).")
+@click.option("--data", "data", type=click.Path(path_type=Path, file_okay=False), default=Path("hoso_du_lieu"),
+              show_default=True, help="Thư mục dữ liệu của hoso serve.")
+def tai_khoan_them(ten: str, co_quan: str, vai_tro: str, don_vi: str | None, data: Path) -> None:
+    """Tạo tài khoản TEN; mật khẩu được hỏi hai lần (không hiện), hoặc đọc một dòng từ stdin khi không phải terminal."""
+    from pipeline.web import accounts
+    from pipeline.web.store import ROLE_WORDS, Store, safe_code, safe_name
+
+    if not safe_name(ten):
+        raise click.BadParameter(f"«{ten}» không hợp lệ (2–64 ký tự: chữ cái không dấu, chữ số, . _ -).", param_hint="TEN")
+    if not safe_code(co_quan):
+        raise click.BadParameter(f"«{co_quan}» không hợp lệ (chữ cái không dấu, chữ số, _ và -).", param_hint="--co-quan")
+    if vai_tro == "van_thu_don_vi" and not don_vi:
+        raise click.UsageError("Văn thư đơn vị cần --don-vi MA.")
+    if vai_tro != "van_thu_don_vi" and don_vi:
+        raise click.UsageError("--don-vi chỉ dùng với --vai-tro van_thu_don_vi.")
+    if don_vi is not None and not safe_code(don_vi):
+        raise click.BadParameter(f"«{don_vi}» không hợp lệ.", param_hint="--don-vi")
+    store = Store(data)
+    if store.one("SELECT 1 FROM tai_khoan WHERE ten=?", ten) is not None:
+        say(f"Tài khoản «{ten}» đã có.")
+        sys.exit(int(ExitCode.usage))
+    if sys.stdin.isatty():
+        password = click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu", err=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    why = accounts.weak(password)
+    if why:
+        say(why)
+        sys.exit(2)
+    store.add_account(ten, accounts.hash_password(password), co_quan, vai_tro, don_vi)
+    store.audit("quan_tri", co_quan, "cli", "tao_tai_khoan", f"{ten} ({vai_tro}{', ' + don_vi if don_vi else ''})")
+    say(f"Đã tạo tài khoản «{ten}»: {ROLE_WORDS[vai_tro]} của cơ quan {co_quan}"
+        f"{', đơn vị ' + don_vi if don_vi else ''} (dữ liệu: «{store.data}»).")
+
+
 def _on_sigterm(signum, frame):  # noqa: ARG001
     raise KeyboardInterrupt
 

@@ -6,6 +6,8 @@ import sys
 import threading
 import time
 
+observer = None  # hoso serve's build process: called with (label, done, total, seconds left or None)
+
 
 class Progress:
     def __init__(self, total: int, label: str, *, stream=None, enabled: bool | None = None) -> None:
@@ -24,6 +26,10 @@ class Progress:
             self._draw()
 
     def _draw(self) -> None:
+        if observer is not None and self.total > 0:
+            elapsed = time.monotonic() - self.start
+            left = elapsed / self.done * (self.total - self.done) if 0 < self.done < self.total else None
+            observer(self.label, self.done, self.total, left)
         if not self.enabled or self.total <= 0:
             return
         frac = min(1.0, self.done / self.total)

@@ -1,0 +1,631 @@
+"""`hoso serve`: the web pages (Flask, server-rendered, no JavaScript).
+
+Who sees what is decided here and nowhere else:
+- every page but the login page (and its style sheet) needs a session; a session belongs to one
+  account, an account to one agency: no URL names an agency, every query is limited to the
+  session's agency, so another agency's ids and file names simply do not exist (404);
+- `van_thu` (the agency's clerk) uploads, builds, submits and reads every unit; `van_thu_don_vi`
+  reads only its unit's people and documents (others: 404); `so_noi_vu` reads only the packages
+  agencies submitted, verifies them and sees the province summary;
+- a file is served only when its relative path is listed in the agency's current manifest.json
+  (exact string match) and the role may read it; the path is then checked to stay in the output folder.
+Security: argon2 password hashes; session tokens random, stored hashed, cookies HttpOnly +
+SameSite=Strict (+ Secure behind HTTPS); a CSRF token in every form; failed logins limited per
+account name and per address; uploads limited in size and type before the reader's own guards;
+an audit log of logins, uploads, builds, downloads and submissions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import secrets
+import shutil
+import subprocess
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
+
+from pipeline.web import accounts
+from pipeline.web.jobs import BuildQueue
+from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, now
+
+COOKIE = "hoso_phien"
+LOGIN_COOKIE = "hoso_csrf_dn"
+SESSION_SECONDS = 8 * 3600
+MAX_UPLOAD = 20 * 1024 * 1024
+FAIL_WINDOW = 15 * 60
+FAIL_PER_NAME, FAIL_PER_IP = 5, 20
+FILE_TITLES = {"HUONG_DAN_IN.pdf": "Hướng dẫn in, ký và nộp", "HUONG_DAN_IN.txt": "Hướng dẫn in, ký và nộp (văn bản)",
+               "in_lai.pdf": "Các tờ cần in lại và ký lại", "thay_doi.txt": "Những gì thay đổi so với lần tạo trước",
+               "ket_qua_xep_loai.xlsx": "Kết quả xếp loại (Excel)", "ket_qua_xep_loai.json": "Kết quả xếp loại (JSON)",
+               "so_lieu_kem_ket_qua.xlsx": "Sổ Excel kèm mức xếp loại đã tính",
+               "README.txt": "Bộ hồ sơ gửi Sở Nội vụ gồm những gì", "manifest.json": "Danh sách tệp và mã kiểm tra",
+               "co_quan/thong_bao_ket_qua.pdf": "Thông báo kết quả đánh giá, xếp loại",
+               "co_quan/thong_bao_ket_qua.docx": "Thông báo kết quả đánh giá, xếp loại (bản Word)"}
+PUBLIC = {"dang_nhap", "kieu", "favicon"}
+LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
+               "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"}
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None = None,
+               start_queue: bool = True) -> Flask:
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
+    store = Store(data)
+    interrupted = store.fail_interrupted()
+    app.extensions["hoso_store"] = store
+    app.extensions["hoso_interrupted"] = interrupted
+    app.extensions["hoso_queue"] = BuildQueue(store, jobs=build_jobs) if start_queue else None
+    if behind_proxy:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.jinja_env.globals.update(ROLE_WORDS=ROLE_WORDS, STATUS_WORDS=STATUS_WORDS, LEVEL_WORDS=LEVEL_WORDS)
+
+    def ip() -> str:
+        return request.remote_addr or "?"
+
+    def audit(action: str, detail: str = "") -> None:
+        user = getattr(g, "user", None)
+        store.audit(user["ten"] if user else "-", user["co_quan"] if user else "-", ip(), action, detail)
+
+    def role(*roles: str) -> None:
+        if g.user["vai_tro"] not in roles:
+            abort(403)
+
+    # ---- session, CSRF, headers ----------------------------------------------------------------
+    @app.before_request
+    def load_session():
+        g.user, g.csrf = None, ""
+        token = request.cookies.get(COOKIE, "")
+        if token:
+            row = store.one("SELECT p.csrf, p.het_han, t.* FROM phien p JOIN tai_khoan t ON t.id=p.tai_khoan "
+                            "WHERE p.token=?", _digest(token))
+            if row is not None and row["het_han"] > time.time():
+                g.user, g.csrf = row, row["csrf"]
+                store.x("UPDATE phien SET het_han=? WHERE token=?", time.time() + SESSION_SECONDS, _digest(token))
+        if request.endpoint in PUBLIC:
+            return None
+        if g.user is None:
+            if request.method == "GET":
+                return redirect(url_for("dang_nhap"))
+            abort(403)
+        if request.method == "POST":
+            sent = request.form.get("csrf_token", "")
+            if not sent or not hmac.compare_digest(sent, g.csrf):
+                audit("csrf_sai", request.path)
+                abort(403)
+        return None
+
+    @app.after_request
+    def headers(resp: Response) -> Response:
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["X-Frame-Options"] = "DENY"
+        resp.headers["Referrer-Policy"] = "same-origin"
+        resp.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'self'; img-src 'self'; "
+                                                   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        resp.headers.setdefault("Cache-Control", "no-store")
+        if request.is_secure:
+            resp.headers["Strict-Transport-Security"] = "max-age=31536000"
+        return resp
+
+    def set_cookie(resp: Response, name: str, value: str, max_age: int | None) -> None:
+        resp.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Strict", secure=request.is_secure,
+                        path="/")
+
+    @app.errorhandler(403)
+    def forbidden(_e):
+        return render_template("loi.html", code=403, text="Bạn không có quyền xem trang này."), 403
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        return render_template("loi.html", code=404, text="Không có trang hoặc tệp này."), 404
+
+    @app.errorhandler(413)
+    def too_large(_e):
+        return render_template("loi.html", code=413,
+                               text=f"Tệp quá lớn: tối đa {MAX_UPLOAD // (1024 * 1024)} MB."), 413
+
+    @app.errorhandler(429)
+    def too_many(e):
+        return render_template("loi.html", code=429, text=e.description), 429
+
+    @app.route("/kieu.css")
+    def kieu():
+        css = (Path(__file__).parent / "static" / "kieu.css").read_text(encoding="utf-8")
+        return Response(css, mimetype="text/css", headers={"Cache-Control": "max-age=3600"})
+
+    @app.route("/favicon.ico")
+    def favicon():
+        return Response(status=204)
+
+    # ---- login ----------------------------------------------------------------------------------
+    @app.route("/dang-nhap", methods=["GET", "POST"])
+    def dang_nhap():
+        if request.method == "GET":  # one token per browser: another tab (or a favicon redirect) keeps it
+            token = request.cookies.get(LOGIN_COOKIE, "")
+            if len(token) != 43 or not token.replace("-", "").replace("_", "").isalnum():
+                token = secrets.token_urlsafe(32)
+            resp = Response(render_template("dang_nhap.html", login_csrf=token, error=""))
+            set_cookie(resp, LOGIN_COOKIE, token, 3600)
+            return resp
+        cookie, sent = request.cookies.get(LOGIN_COOKIE, ""), request.form.get("csrf_token", "")
+        if not cookie or not sent or not hmac.compare_digest(cookie, sent):
+            abort(403)
+        name, password = request.form.get("ten", "").strip(), request.form.get("mat_khau", "")
+        since = time.time() - FAIL_WINDOW
+        by_name = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND luc>?", name, since)["n"]
+        by_ip = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ip=? AND luc>?", ip(), since)["n"]
+        if by_name >= FAIL_PER_NAME or by_ip >= FAIL_PER_IP:
+            store.audit(name or "-", "-", ip(), "dang_nhap_bi_chan", "")
+            abort(429, description=f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {FAIL_WINDOW // 60} phút.")
+        row = store.one("SELECT * FROM tai_khoan WHERE ten=?", name)
+        if not accounts.verify(row["mat_khau"] if row else None, password):
+            store.x("INSERT INTO dang_nhap_sai(ten, ip, luc) VALUES (?,?,?)", name, ip(), time.time())
+            store.audit(name or "-", "-", ip(), "dang_nhap_sai", "")
+            resp = Response(render_template("dang_nhap.html", login_csrf=cookie,
+                                            error="Tên đăng nhập hoặc mật khẩu không đúng."), status=401)
+            return resp
+        store.x("DELETE FROM dang_nhap_sai WHERE ten=? OR luc<?", name, since)
+        store.x("DELETE FROM phien WHERE het_han<?", time.time())
+        token = secrets.token_urlsafe(32)
+        store.x("INSERT INTO phien(token, tai_khoan, csrf, het_han) VALUES (?,?,?,?)", _digest(token), row["id"],
+                secrets.token_urlsafe(32), time.time() + SESSION_SECONDS)
+        store.audit(row["ten"], row["co_quan"], ip(), "dang_nhap", "")
+        resp = redirect(url_for("trang_chu"))
+        set_cookie(resp, COOKIE, token, SESSION_SECONDS)
+        resp.delete_cookie(LOGIN_COOKIE, path="/")
+        return resp
+
+    @app.route("/dang-xuat", methods=["POST"])
+    def dang_xuat():
+        store.x("DELETE FROM phien WHERE token=?", _digest(request.cookies.get(COOKIE, "")))
+        audit("dang_xuat")
+        resp = redirect(url_for("dang_nhap"))
+        resp.delete_cookie(COOKIE, path="/")
+        return resp
+
+    # ---- home -----------------------------------------------------------------------------------
+    @app.route("/")
+    def trang_chu():
+        if g.user["vai_tro"] == "so_noi_vu":
+            return redirect(url_for("so_noi_vu"))
+        ma = g.user["co_quan"]
+        upload = store.one("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
+        build = store.one("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
+        manifest = store.manifest(ma)
+        agency = (manifest or {}).get("co_quan", {}).get("ten_co_quan", "")
+        return render_template("trang_chu.html", upload=upload, build=build, agency=agency)
+
+    # ---- workbooks ------------------------------------------------------------------------------
+    @app.route("/so-excel", methods=["GET", "POST"])
+    def so_excel():
+        role("van_thu")
+        ma = g.user["co_quan"]
+        error = ""
+        if request.method == "POST":
+            f = request.files.get("so")
+            name = (f.filename or "") if f else ""
+            head = f.stream.read(4) if f else b""
+            if not f or not name:
+                error = "Chưa chọn tệp sổ Excel."
+            elif not name.lower().endswith((".xlsx", ".xlsm")) or head != b"PK\x03\x04":
+                error = f"«{name}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
+            else:
+                f.stream.seek(0)
+                return _upload(ma, f, name)
+        rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", ma)
+        return render_template("so_excel.html", rows=rows, error=error), (400 if error else 200)
+
+    def _upload(ma: str, f, name: str):
+        from pipeline import api
+        from pipeline.errors import HosoError
+        from pipeline.ingest import mark
+
+        display = Path(name.replace("\\", "/")).name[:200]
+        so_id = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
+                        "VALUES (?,?,?,?,0,0,'[]')", ma, display, now(), g.user["ten"])
+        path = store.upload_path(ma, so_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        f.save(path)
+        audit("tai_len_so", json.dumps({"so": so_id, "ten_tep": display}, ensure_ascii=False))
+        try:
+            problems = api.check(path)
+        except HosoError as exc:
+            problems = None
+            listed = [dict(muc="Lỗi", sheet="(tệp)", o="", cot="", thong_bao=str(exc), gia_tri="", can="")]
+            errors, warnings = 1, 0
+        if problems is not None:
+            listed = [dict(muc="Lỗi" if p.is_error else "Cảnh báo", sheet=p.sheet or "(tệp)",
+                           o=(f"{p.column or 'A'}{p.row}" if p.row else ""), cot=p.header or "",
+                           thong_bao=p.message, gia_tri=p.value or "", can=p.expected or "") for p in problems]
+            errors = sum(p.is_error for p in problems)
+            warnings = len(problems) - errors
+            if problems:
+                try:
+                    mark.write(path, store.upload_path(ma, so_id, marked=True), problems)
+                except HosoError:
+                    pass
+        rated = 0
+        if problems is not None and errors == 0:
+            try:
+                api.rate(path, store.rating_dir(ma, so_id))
+                rated = 1
+            except HosoError as exc:
+                listed.append(dict(muc="Lỗi", sheet="(tệp)", o="", cot="", thong_bao=str(exc), gia_tri="", can=""))
+                errors += 1
+        store.x("UPDATE so SET so_loi=?, so_canh_bao=?, van_de=?, xep_loai=? WHERE id=?", errors, warnings,
+                json.dumps(listed, ensure_ascii=False), rated, so_id)
+        return redirect(url_for("so_xem", so_id=so_id))
+
+    def _upload_row(so_id: int):
+        row = store.one("SELECT * FROM so WHERE id=? AND co_quan=?", so_id, g.user["co_quan"])
+        if row is None:
+            abort(404)
+        return row
+
+    @app.route("/so-excel/<int:so_id>")
+    def so_xem(so_id: int):
+        role("van_thu")
+        row = _upload_row(so_id)
+        marked = store.upload_path(row["co_quan"], so_id, marked=True).is_file()
+        return render_template("so_xem.html", row=row, problems=json.loads(row["van_de"]), marked=marked)
+
+    @app.route("/so-excel/<int:so_id>/danh-dau.xlsx")
+    def so_danh_dau(so_id: int):
+        role("van_thu")
+        row = _upload_row(so_id)
+        path = store.upload_path(row["co_quan"], so_id, marked=True)
+        if not path.is_file():
+            abort(404)
+        audit("tai_so_danh_dau", str(so_id))
+        stem = Path(row["ten_tep"]).stem or "so"
+        return send_file(path, as_attachment=True, download_name=f"{stem}_danh_dau.xlsx")
+
+    @app.route("/so-excel/<int:so_id>/nam-sau.xlsx")
+    def so_nam_sau(so_id: int):
+        from pipeline import api
+        from pipeline.errors import HosoError
+
+        role("van_thu")
+        row = _upload_row(so_id)
+        with tempfile.TemporaryDirectory(prefix="hoso-web-") as tmp:
+            try:
+                made = api.init_from(store.upload_path(row["co_quan"], so_id), Path(tmp))
+            except HosoError as exc:
+                return render_template("loi.html", code=400, text=str(exc)), 400
+            data = made.dest.read_bytes()
+            download = made.dest.name
+        audit("tai_so_nam_sau", str(so_id))
+        return send_file(io.BytesIO(data), as_attachment=True, download_name=download)
+
+    @app.route("/so-excel/mau-trong.xlsx")
+    def so_mau_trong():
+        from pipeline.ingest import blank
+
+        role("van_thu")
+        buf = io.BytesIO()
+        blank.build().save(buf)
+        buf.seek(0)
+        return send_file(buf, as_attachment=True, download_name=blank.FILENAME)
+
+    # ---- ratings ----------------------------------------------------------------------------------
+    def _ratings() -> dict | None:
+        ma = g.user["co_quan"]
+        row = store.one("SELECT id FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", ma)
+        for path in ([store.rating_dir(ma, row["id"]) / "ket_qua_xep_loai.json"] if row else []) + \
+                [store.output_dir(ma) / "ket_qua_xep_loai.json"]:
+            try:
+                return json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+        return None
+
+    def _my_unit(unit: str) -> bool:
+        return g.user["vai_tro"] == "van_thu" or (g.user["vai_tro"] == "van_thu_don_vi" and unit == g.user["don_vi"])
+
+    @app.route("/xep-loai")
+    def xep_loai():
+        role("van_thu", "van_thu_don_vi")
+        data = _ratings()
+        people = [p for p in (data or {}).get("nguoi", []) if _my_unit(p.get("ma_don_vi", ""))]
+        units = sorted({p.get("ma_don_vi", "") for p in people})
+        unit, level, warned = request.args.get("don_vi", ""), request.args.get("muc", ""), request.args.get("canh_bao", "")
+        shown = [p for p in people if (not unit or p.get("ma_don_vi") == unit)
+                 and (not level or (p.get("muc_quyet_dinh") or p.get("muc_de_xuat")) == level)
+                 and (not warned or p.get("canh_bao"))]
+        return render_template("xep_loai.html", data=data, people=shown, units=units, unit=unit, level=level,
+                               warned=warned)
+
+    # ---- builds ---------------------------------------------------------------------------------
+    @app.route("/tao-ho-so", methods=["GET", "POST"])
+    def tao_ho_so():
+        role("van_thu")
+        ma = g.user["co_quan"]
+        upload = store.one("SELECT * FROM so WHERE co_quan=? AND so_loi=0 ORDER BY id DESC LIMIT 1", ma)
+        if request.method == "POST":
+            q = app.extensions["hoso_queue"]
+            if upload is None or q is None:
+                abort(400)
+            build_id = q.submit(ma, upload["id"], g.user["ten"])
+            if build_id is None:
+                busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
+                return redirect(url_for("lan_tao_xem", build_id=busy["id"]))
+            audit("tao_ho_so", json.dumps({"lan_tao": build_id, "so": upload["id"]}))
+            return redirect(url_for("lan_tao_xem", build_id=build_id))
+        return render_template("tao_ho_so.html", upload=upload)
+
+    def _build_row(build_id: int):
+        row = store.one("SELECT * FROM lan_tao WHERE id=? AND co_quan=?", build_id, g.user["co_quan"])
+        if row is None:
+            abort(404)
+        return row
+
+    @app.route("/lan-tao")
+    def lan_tao():
+        role("van_thu")
+        rows = store.q("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 100", g.user["co_quan"])
+        return render_template("lan_tao.html", rows=rows, report=None)
+
+    @app.route("/lan-tao/<int:build_id>")
+    def lan_tao_xem(build_id: int):
+        role("van_thu")
+        row = _build_row(build_id)
+        ahead = store.one("SELECT COUNT(*) AS n FROM lan_tao WHERE trang_thai IN ('cho','dang_chay') AND id<?",
+                          build_id)["n"] if row["trang_thai"] == "cho" else 0
+        kept = (store.history_dir(row["co_quan"], build_id) / "manifest.json").is_file()
+        return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept)
+
+    @app.route("/lan-tao/<int:build_id>/manifest.json")
+    def lan_tao_manifest(build_id: int):
+        role("van_thu")
+        row = _build_row(build_id)
+        path = store.history_dir(row["co_quan"], build_id) / "manifest.json"
+        if not path.is_file():
+            abort(404)
+        return send_file(path, mimetype="application/json", as_attachment=True,
+                         download_name=f"manifest_lan_tao_{build_id}.json")
+
+    @app.route("/lan-tao/kiem-tra", methods=["POST"])
+    def lan_tao_kiem_tra():
+        from pipeline import api
+
+        role("van_thu")
+        ma = g.user["co_quan"]
+        out = store.output_dir(ma)
+        report = api.verify(out) if (out / "manifest.json").is_file() else None
+        audit("kiem_tra", "ok" if report is not None and report.ok else "loi")
+        rows = store.q("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 100", ma)
+        problems = [p.replace(str(out) + "/", "") for p in report.problems] if report else []
+        return render_template("lan_tao.html", rows=rows, report=report, problems=problems, missing=report is None)
+
+    # ---- dossiers and files ----------------------------------------------------------------------
+    def _manifest() -> dict:
+        m = store.manifest(g.user["co_quan"])
+        if m is None:
+            abort(404)
+        return m
+
+    @app.route("/ho-so")
+    def ho_so():
+        role("van_thu", "van_thu_don_vi")
+        m = store.manifest(g.user["co_quan"])
+        ratings = _ratings() or {}
+        names = {p["ma_so"]: p.get("ho_ten", "") for p in ratings.get("nguoi", [])}
+        units = [u for u in (m or {}).get("don_vi", []) if _my_unit(u["ma_don_vi"])]
+        persons = [p for p in (m or {}).get("ca_nhan", []) if _my_unit(p["ma_don_vi"])]
+        agency_files = []
+        if m and g.user["vai_tro"] == "van_thu":
+            titles = {t["path"]: t.get("tieu_de", "") for t in (m.get("nop_so_noi_vu") or {}).get("tep", [])}
+            zip_name = (m.get("nop_so_noi_vu") or {}).get("zip", "")
+            titles.update({zip_name: "Bộ hồ sơ gửi Sở Nội vụ (tệp nén)", **FILE_TITLES})
+            agency_files = [(f["path"], titles.get(f["path"], "")) for f in m.get("files", []) if "/" not in f["path"] or
+                            f["path"].startswith(("co_quan/", "nop_so_noi_vu/")) and f["path"].count("/") == 1]
+            agency_files.sort(key=lambda pt: (not pt[1], pt[0]))
+        sent = store.one("SELECT * FROM nop WHERE co_quan=? ORDER BY id DESC LIMIT 1", g.user["co_quan"]) \
+            if g.user["vai_tro"] == "van_thu" else None
+        return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
+                               sent=sent)
+
+    @app.route("/ho-so/nguoi/<ma_so>")
+    def ho_so_nguoi(ma_so: str):
+        role("van_thu", "van_thu_don_vi")
+        m = _manifest()
+        person = next((p for p in m.get("ca_nhan", []) if p["ma_so"] == ma_so and _my_unit(p["ma_don_vi"])), None)
+        if person is None:
+            abort(404)
+        prefix = f"ca_nhan/{person['ma_don_vi']}/{ma_so}/"
+        files = [f["path"] for f in m.get("files", []) if f["path"].startswith(prefix)]
+        rating = next((p for p in (_ratings() or {}).get("nguoi", []) if p["ma_so"] == ma_so), None)
+        audit("xem_nguoi", ma_so)
+        return render_template("nguoi.html", p=person, files=files, rating=rating)
+
+    def _listed(rel: str) -> tuple[dict, dict]:
+        m = _manifest()
+        entry = next((f for f in m.get("files", []) if f.get("path") == rel), None)
+        if entry is None:
+            abort(404)
+        if g.user["vai_tro"] == "van_thu_don_vi":
+            u = g.user["don_vi"] or ""
+            if not (rel.startswith(f"ca_nhan/{u}/") or rel == f"don_vi/{u}.pdf" or rel.startswith(f"don_vi/{u}/")):
+                abort(404)
+        elif g.user["vai_tro"] != "van_thu":
+            abort(404)
+        return m, entry
+
+    def _file_path(rel: str) -> Path:
+        out = store.output_dir(g.user["co_quan"]).resolve()
+        path = (out / rel).resolve()
+        if not path.is_relative_to(out) or not path.is_file():
+            abort(404)
+        return path
+
+    @app.route("/tep/<path:rel>")
+    def tep(rel: str):
+        role("van_thu", "van_thu_don_vi")
+        _listed(rel)
+        path = _file_path(rel)
+        audit("tai_tep", rel)
+        inline = rel.endswith(".pdf") and request.args.get("tai") != "1"
+        return send_file(path, as_attachment=not inline, download_name=Path(rel).name)
+
+    @app.route("/anh/<int:page>/<path:rel>")
+    def anh(page: int, rel: str):
+        role("van_thu", "van_thu_don_vi")
+        _, entry = _listed(rel)
+        if not rel.endswith(".pdf") or not (1 <= page <= (entry.get("pages") or 0)):
+            abort(404)
+        path = _file_path(rel)
+        thumbs = store.agency_dir(g.user["co_quan"]) / "anh"
+        thumbs.mkdir(parents=True, exist_ok=True)
+        png = thumbs / f"{entry['sha256']}_{page}.png"
+        if not png.is_file():
+            with tempfile.TemporaryDirectory(prefix="hoso-anh-") as tmp:
+                try:  # no poppler (pdftoppm): no thumbnail, the page still works
+                    subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-scale-to", "220", "-png",
+                                    "-singlefile", str(path), str(Path(tmp) / "a")], check=False, timeout=60,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                except (OSError, subprocess.TimeoutExpired):
+                    abort(404)
+                made = Path(tmp) / "a.png"
+                if not made.is_file():
+                    abort(404)
+                shutil.move(made, png)
+        return send_file(png, mimetype="image/png", max_age=3600)
+
+    @app.route("/thay-doi")
+    def thay_doi():
+        role("van_thu", "van_thu_don_vi")
+        m = store.manifest(g.user["co_quan"])
+        section = (m or {}).get("thay_doi") or {}
+        docs = [d for d in section.get("van_ban", []) if _my_unit(d.get("ma_don_vi", ""))]
+        gone = [d for d in section.get("khong_con", []) if _my_unit(d.get("ma_don_vi", ""))]
+        renumbered = [d for d in section.get("chi_doi_so_trang", []) if _my_unit(d.get("ma_don_vi", ""))]
+        people = section.get("nguoi_thay_doi_du_lieu", [])
+        if g.user["vai_tro"] != "van_thu":
+            units = {p["ma_so"]: p["ma_don_vi"] for p in (m or {}).get("ca_nhan", [])}
+            people = [p for p in people if _my_unit(units.get(p["ma_so"], ""))]
+        build = store.one("SELECT * FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1",
+                          g.user["co_quan"])
+        reprint = section.get("in_lai") if g.user["vai_tro"] == "van_thu" else None
+        return render_template("thay_doi.html", section=section, docs=docs, gone=gone, renumbered=renumbered,
+                               people=people, build=build, reprint=reprint)
+
+    # ---- submission to the Sở Nội vụ ----------------------------------------------------------
+    @app.route("/nop-so-noi-vu", methods=["POST"])
+    def nop():
+        role("van_thu")
+        ma = g.user["co_quan"]
+        m = _manifest()
+        build = store.one("SELECT * FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1", ma)
+        sub = m.get("nop_so_noi_vu") or {}
+        zip_name = sub.get("zip", "")
+        entry = next((f for f in m.get("files", []) if f.get("path") == zip_name), None)
+        if build is None or entry is None:
+            abort(400)
+        out = store.output_dir(ma)
+        nop_id = store.x("INSERT INTO nop(co_quan, lan_tao, luc, tai_khoan, ten_co_quan, zip, zip_sha256) "
+                         "VALUES (?,?,?,?,?,?,?)", ma, build["id"], now(), g.user["ten"],
+                         m.get("co_quan", {}).get("ten_co_quan", ma), Path(zip_name).name, entry["sha256"])
+        dest = store.submission_dir(ma, nop_id)
+        dest.mkdir(parents=True, exist_ok=True)
+        for name in (zip_name, "manifest.json", "ket_qua_xep_loai.json"):
+            shutil.copyfile(out / name, dest / Path(name).name)
+        audit("nop_so_noi_vu", json.dumps({"nop": nop_id, "lan_tao": build["id"]}))
+        return redirect(url_for("ho_so"))
+
+    def _submission(nop_id: int):
+        role("so_noi_vu")
+        row = store.one("SELECT * FROM nop WHERE id=?", nop_id)
+        if row is None:
+            abort(404)
+        return row
+
+    def _province(checked: dict | None):
+        rows = store.q("SELECT * FROM nop ORDER BY id DESC")
+        latest: dict[str, dict] = {}
+        for r in rows:
+            latest.setdefault(r["co_quan"], r)
+        totals = {k: 0 for k in LEVEL_WORDS}
+        people = 0
+        for r in latest.values():  # each agency's last submission
+            try:
+                data = json.loads((store.submission_dir(r["co_quan"], r["id"]) / "ket_qua_xep_loai.json").read_text("utf-8"))
+            except (OSError, ValueError):
+                continue
+            for p in data.get("nguoi", []):
+                level = p.get("muc_quyet_dinh") or p.get("muc_de_xuat")
+                people += 1
+                if level in totals:
+                    totals[level] += 1
+        return render_template("so_noi_vu.html", rows=rows, totals=totals, people=people, agencies=len(latest),
+                               checked=checked)
+
+    @app.route("/so-noi-vu")
+    def so_noi_vu():
+        role("so_noi_vu")
+        return _province(None)
+
+    @app.route("/so-noi-vu/<int:nop_id>/ho-so.zip")
+    def so_noi_vu_tai(nop_id: int):
+        row = _submission(nop_id)
+        audit("tai_goi_nop", str(nop_id))
+        return send_file(store.submission_dir(row["co_quan"], nop_id) / row["zip"], as_attachment=True,
+                         download_name=f"{row['co_quan']}_{row['zip']}")
+
+    @app.route("/so-noi-vu/<int:nop_id>/kiem-tra", methods=["POST"])
+    def so_noi_vu_kiem_tra(nop_id: int):
+        row = _submission(nop_id)
+        path = store.submission_dir(row["co_quan"], nop_id) / row["zip"]
+        problems = []
+        h = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        if h.hexdigest() != row["zip_sha256"]:
+            problems.append("Tệp nén khác với tệp cơ quan đã gửi (mã SHA-256 không khớp manifest).")
+        try:
+            with zipfile.ZipFile(path) as z:
+                bad = z.testzip()
+                if bad:
+                    problems.append(f"Tệp «{bad}» trong tệp nén bị hỏng.")
+                count = len(z.namelist())
+        except zipfile.BadZipFile:
+            problems.append("Tệp nén bị hỏng, không mở được.")
+            count = 0
+        audit("kiem_tra_goi_nop", json.dumps({"nop": nop_id, "ok": not problems}))
+        return _province(dict(id=nop_id, problems=problems, count=count))
+
+    # ---- audit log ---------------------------------------------------------------------------------
+    @app.route("/nhat-ky")
+    def nhat_ky():
+        role("van_thu")
+        rows = store.q("SELECT * FROM nhat_ky WHERE co_quan=? ORDER BY id DESC LIMIT 300", g.user["co_quan"])
+        return render_template("nhat_ky.html", rows=rows)
+
+    return app
+
+
+def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs: int | None = None) -> None:
+    """Serve with waitress (a production WSGI server: request size limits, timeouts, a fixed pool of
+    threads); the build queue is stopped with it (the running build ends, marked failed)."""
+    import waitress
+
+    app = create_app(data, behind_proxy=behind_proxy, build_jobs=jobs)
+    q = app.extensions["hoso_queue"]
+    try:
+        waitress.serve(app, host=host, port=port, threads=8, ident="hoso",
+                       max_request_body_size=4 * MAX_UPLOAD)  # Flask says 413 in words up to this
+    finally:
+        if q is not None:
+            q.stop()

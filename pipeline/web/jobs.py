@@ -1,0 +1,193 @@
+"""Builds for `hoso serve`: queued, one at a time, each in its own process.
+
+The server's queue thread takes the builds in the order they were asked (an agency has at most one
+build waiting or running, so agencies take turns) and runs each as `python -m pipeline.web.jobs
+DATA ID`, a child process in its own process group: a build that crashes, hangs or is killed fails
+that build only, and stopping the server ends the child and its LibreOffice. The child runs
+`pipeline.api.build` and writes its progress (forms converted, time left) and its summary lines to
+the build's row; the pages read them from there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from pipeline.web.store import Store, now
+
+
+class BuildQueue:
+    def __init__(self, store: Store, *, jobs: int | None = None) -> None:
+        self.store = store
+        self.jobs = jobs
+        self._q: queue.Queue[int | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._child: subprocess.Popen | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._loop, name="hoso-build-queue", daemon=True)
+        self._thread.start()
+
+    def submit(self, co_quan: str, so_id: int, account: str) -> int | None:
+        """Queue a build of upload `so_id`; None when the agency already has one waiting or running."""
+        with self._lock:
+            busy = self.store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", co_quan)
+            if busy is not None:
+                return None
+            build_id = self.store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc) VALUES (?,?,?,?,?)",
+                                    co_quan, so_id, account, "cho", now())
+        self._q.put(build_id)
+        return build_id
+
+    def _loop(self) -> None:
+        while True:
+            build_id = self._q.get()
+            if build_id is None:
+                return
+            try:
+                self._run(build_id)
+            except Exception:  # noqa: BLE001 — the queue serves the other agencies whatever happened here
+                if self._stopping:
+                    return
+
+    def _run(self, build_id: int) -> None:
+        cmd = [sys.executable, "-m", "pipeline.web.jobs", str(self.store.data), str(build_id)]
+        if self.jobs:
+            cmd.append(str(self.jobs))
+        try:
+            own_group = {"start_new_session": True} if os.name == "posix" else \
+                {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+            child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, **own_group)
+            self._child = child
+            _, err = child.communicate()
+            rc = child.returncode
+        except OSError as exc:
+            rc, err = -1, str(exc).encode()
+        finally:
+            self._child = None
+        if self._stopping:
+            return
+        row = self.store.one("SELECT trang_thai FROM lan_tao WHERE id=?", build_id)
+        if row is not None and row["trang_thai"] in ("cho", "dang_chay"):  # the child died without a word
+            tail = err.decode("utf-8", "replace").strip().splitlines()[-3:] if err else []
+            self.store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=? WHERE id=?", now(),
+                         f"Tiến trình tạo hồ sơ dừng bất thường (mã {rc}). " + " ".join(tail), build_id)
+
+    def stop(self) -> None:
+        """End the running build (its process group: LibreOffice too) and the queue thread."""
+        self._stopping = True
+        child = self._child
+        if child is not None and child.poll() is None and not hasattr(os, "killpg"):
+            child.terminate()  # Windows: the build process only (see docs/web.md, not done yet)
+        elif child is not None and child.poll() is None:
+            try:
+                os.killpg(child.pid, signal.SIGTERM)
+                child.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(child.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        self.store.fail_interrupted()
+        self._q.put(None)
+
+
+def summary_lines(s) -> list[str]:
+    """The CLI's summary words (pipeline.cli._summary) as lines for a page."""
+    if s.unchanged:
+        lines = [f"Không có gì thay đổi kể từ lần tạo trước ({s.people} người, {s.documents} văn bản; {s.pages} trang; "
+                 f"kiểm tra trong {s.seconds:.1f} giây): giữ nguyên kết quả."]
+    else:
+        lines = [f"Xong: {s.people} người, {s.documents} văn bản (chuyển PDF mới {s.converted}, dùng lại {s.reused}; "
+                 f"điền mẫu mới {s.rendered}), hồ sơ ghép mới {s.bundles_built}, dùng lại {s.bundles_reused}; "
+                 f"{s.pages} trang, {s.seconds:.1f} giây."]
+    return lines
+
+
+def _die_with_parent() -> None:
+    """A server killed outright (power cut, SIGKILL) leaves no build running behind it: the build
+    process (leader of its own process group: LibreOffice and the forked workers are in it) gets
+    SIGTERM when the server dies (Linux `PR_SET_PDEATHSIG`) and SIGTERM ends the whole group. No
+    watching thread where prctl works: the build forks workers, which a threaded process should not."""
+    from pipeline.pdf import guard
+
+    if not hasattr(os, "killpg"):  # Windows: no process groups to end (docs/web.md, not done yet)
+        return
+
+    def end_group(*_args) -> None:
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    parent = os.getppid()
+    signal.signal(signal.SIGTERM, end_group)
+    if guard._death_signal():
+        if os.getppid() != parent:  # the server died before the death signal was set
+            end_group()
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        end_group()
+
+    threading.Thread(target=watch, name="hoso-watch-server", daemon=True).start()
+
+
+def run(data: Path, build_id: int, jobs: int | None = None) -> int:
+    """The child process: one build, its row kept up to date."""
+    from pipeline import api, progress
+    from pipeline.errors import HosoError
+
+    _die_with_parent()
+    store = Store(data)
+    row = store.one("SELECT * FROM lan_tao WHERE id=?", build_id)
+    if row is None or row["trang_thai"] != "cho":
+        return 0
+    ma = row["co_quan"]
+    store.x("UPDATE lan_tao SET trang_thai='dang_chay', bat_dau=? WHERE id=?", now(), build_id)
+    said: list[str] = []
+    last = [0.0]
+
+    def observe(label: str, done: int, total: int, left: float | None) -> None:
+        t = time.monotonic()
+        if done < total and t - last[0] < 0.5:
+            return
+        last[0] = t
+        store.x("UPDATE lan_tao SET da_xong=?, tong=?, con_lai=? WHERE id=?", done, total, left, build_id)
+
+    progress.observer = observe
+    out = store.output_dir(ma)
+    try:
+        options = api.BuildOptions(cache_dir=store.cache_dir(ma), jobs=jobs, show_progress=False)
+        s = api.build(store.upload_path(ma, row["so"]), out, options, log=said.append)
+    except HosoError as exc:
+        store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
+                now(), str(exc), "\n".join(said), build_id)
+        return 0
+    except BaseException as exc:  # noqa: BLE001 — a bug: said on the page, the queue goes on
+        store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
+                now(), f"Lỗi không lường trước (xin báo lại kèm thông báo): {type(exc).__name__}: {exc}",
+                "\n".join(said), build_id)
+        return 1
+    keep = store.history_dir(ma, build_id)
+    keep.mkdir(parents=True, exist_ok=True)
+    for name in ("manifest.json", "thay_doi.txt"):
+        if (out / name).is_file():
+            shutil.copyfile(out / name, keep / name)
+    thay_doi = (s.thay_doi or "").replace(f"«{out}/", "«")
+    store.x("UPDATE lan_tao SET trang_thai='xong', ket_thuc=?, tom_tat=?, thay_doi=?, han_nop=?, nhat_ky=?, "
+            "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",
+            "\n".join(said), build_id)
+    store.audit(row["tai_khoan"], ma, "", "tao_xong", json.dumps({"lan_tao": build_id, "so_nguoi": s.people}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else None))

@@ -1,0 +1,152 @@
+"""`hoso serve`'s storage: one SQLite database and one folder per agency, both in the data folder.
+
+    DATA/hoso.sqlite3                  agencies, accounts, sessions, uploads, builds, submissions, audit log
+    DATA/co_quan/<MA>/so/<id>.xlsx     each uploaded workbook, named by its database id (never the
+                                       name the browser sent), and `<id>_danh_dau.xlsx`, the marked copy
+    DATA/co_quan/<MA>/xep_loai/<id>/   `hoso rate`'s output for a valid upload
+    DATA/co_quan/<MA>/ket_qua/         the agency's output folder (every build replaces it, as `hoso build`)
+    DATA/co_quan/<MA>/lich_su/<id>/    each finished build's manifest.json and thay_doi.txt
+    DATA/co_quan/<MA>/nop/<id>/        what was submitted to the Sở Nội vụ (the zip, manifest, ratings)
+    DATA/co_quan/<MA>/cache/           the agency's own PDF cache (personal data stays with its agency)
+
+Every path is made from a code checked by `safe_code` or from an integer id: nothing a browser
+sends is ever joined to a path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+import threading
+from pathlib import Path
+
+DB_NAME = "hoso.sqlite3"
+ROLES = ("van_thu", "van_thu_don_vi", "so_noi_vu")
+ROLE_WORDS = {"van_thu": "Văn thư cơ quan", "van_thu_don_vi": "Văn thư đơn vị", "so_noi_vu": "Sở Nội vụ"}
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS co_quan (ma TEXT PRIMARY KEY, tao_luc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tai_khoan (
+    id INTEGER PRIMARY KEY, ten TEXT UNIQUE NOT NULL, mat_khau TEXT NOT NULL,
+    co_quan TEXT NOT NULL REFERENCES co_quan(ma), vai_tro TEXT NOT NULL, don_vi TEXT, tao_luc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS phien (
+    token TEXT PRIMARY KEY, tai_khoan INTEGER NOT NULL REFERENCES tai_khoan(id), csrf TEXT NOT NULL,
+    het_han REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS dang_nhap_sai (id INTEGER PRIMARY KEY, ten TEXT NOT NULL, ip TEXT NOT NULL, luc REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS so (
+    id INTEGER PRIMARY KEY, co_quan TEXT NOT NULL, ten_tep TEXT NOT NULL, luc TEXT NOT NULL, tai_khoan TEXT NOT NULL,
+    so_loi INTEGER NOT NULL, so_canh_bao INTEGER NOT NULL, van_de TEXT NOT NULL, xep_loai INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS lan_tao (
+    id INTEGER PRIMARY KEY, co_quan TEXT NOT NULL, so INTEGER NOT NULL, tai_khoan TEXT NOT NULL,
+    trang_thai TEXT NOT NULL, tao_luc TEXT NOT NULL, bat_dau TEXT, ket_thuc TEXT,
+    da_xong INTEGER NOT NULL DEFAULT 0, tong INTEGER NOT NULL DEFAULT 0, con_lai REAL,
+    tom_tat TEXT NOT NULL DEFAULT '', thay_doi TEXT NOT NULL DEFAULT '', han_nop TEXT NOT NULL DEFAULT '',
+    loi TEXT NOT NULL DEFAULT '', nhat_ky TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS nop (
+    id INTEGER PRIMARY KEY, co_quan TEXT NOT NULL, lan_tao INTEGER NOT NULL, luc TEXT NOT NULL,
+    tai_khoan TEXT NOT NULL, ten_co_quan TEXT NOT NULL, zip TEXT NOT NULL, zip_sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS nhat_ky (
+    id INTEGER PRIMARY KEY, luc TEXT NOT NULL, tai_khoan TEXT NOT NULL, co_quan TEXT NOT NULL, ip TEXT NOT NULL,
+    hanh_dong TEXT NOT NULL, chi_tiet TEXT NOT NULL);
+"""
+
+RUNNING = ("cho", "dang_chay")  # queued, running
+STATUS_WORDS = {"cho": "Đang chờ", "dang_chay": "Đang tạo", "xong": "Xong", "loi": "Lỗi"}
+
+
+def now() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+def safe_code(code: str) -> bool:
+    """An agency or unit code usable as one folder name: letters, digits, '_' and '-'."""
+    return bool(code) and bool(_CODE.match(code))
+
+
+def safe_name(name: str) -> bool:
+    return bool(name) and bool(_NAME.match(name))
+
+
+class Store:
+    def __init__(self, data: Path) -> None:
+        self.data = Path(data).resolve()
+        self.data.mkdir(parents=True, exist_ok=True)
+        self.path = self.data / DB_NAME
+        self._local = threading.local()
+        with self.db() as c:
+            c.executescript(SCHEMA)
+
+    def db(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        return conn
+
+    def q(self, sql: str, *args) -> list[sqlite3.Row]:
+        return self.db().execute(sql, args).fetchall()
+
+    def one(self, sql: str, *args) -> sqlite3.Row | None:
+        rows = self.q(sql, *args)
+        return rows[0] if rows else None
+
+    def x(self, sql: str, *args) -> int:
+        cur = self.db().execute(sql, args)
+        return cur.lastrowid or 0
+
+    # ---- folders ------------------------------------------------------------------------------
+    def agency_dir(self, ma: str) -> Path:
+        if not safe_code(ma):
+            raise ValueError(f"bad agency code {ma!r}")
+        return self.data / "co_quan" / ma
+
+    def upload_path(self, ma: str, so_id: int, marked: bool = False) -> Path:
+        return self.agency_dir(ma) / "so" / (f"{int(so_id)}_danh_dau.xlsx" if marked else f"{int(so_id)}.xlsx")
+
+    def output_dir(self, ma: str) -> Path:
+        return self.agency_dir(ma) / "ket_qua"
+
+    def history_dir(self, ma: str, build_id: int) -> Path:
+        return self.agency_dir(ma) / "lich_su" / str(int(build_id))
+
+    def submission_dir(self, ma: str, nop_id: int) -> Path:
+        return self.agency_dir(ma) / "nop" / str(int(nop_id))
+
+    def cache_dir(self, ma: str) -> Path:
+        return self.agency_dir(ma) / "cache"
+
+    def rating_dir(self, ma: str, so_id: int) -> Path:
+        return self.agency_dir(ma) / "xep_loai" / str(int(so_id))
+
+    # ---- agencies and accounts ----------------------------------------------------------------
+    def add_account(self, ten: str, password_hash: str, co_quan: str, vai_tro: str, don_vi: str | None) -> int:
+        if self.one("SELECT 1 FROM co_quan WHERE ma=?", co_quan) is None:
+            self.x("INSERT INTO co_quan(ma, tao_luc) VALUES (?, ?)", co_quan, now())
+            self.agency_dir(co_quan).mkdir(parents=True, exist_ok=True)
+        return self.x("INSERT INTO tai_khoan(ten, mat_khau, co_quan, vai_tro, don_vi, tao_luc) VALUES (?,?,?,?,?,?)",
+                      ten, password_hash, co_quan, vai_tro, don_vi, now())
+
+    def audit(self, account: str, co_quan: str, ip: str, action: str, detail: str = "") -> None:
+        self.x("INSERT INTO nhat_ky(luc, tai_khoan, co_quan, ip, hanh_dong, chi_tiet) VALUES (?,?,?,?,?,?)",
+               now(), account, co_quan, ip, action, detail)
+
+    def fail_interrupted(self) -> int:
+        """At start-up: a build queued or running when the server stopped will never finish."""
+        cur = self.db().execute(
+            "UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=? WHERE trang_thai IN ('cho','dang_chay')",
+            (now(), "Máy chủ đã dừng khi đang tạo (hoặc chờ tạo) hồ sơ: lần tạo này không hoàn thành. Bấm «Tạo hồ sơ» để chạy lại."))
+        return cur.rowcount
+
+    def manifest(self, ma: str) -> dict | None:
+        path = self.output_dir(ma) / "manifest.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
