@@ -484,3 +484,23 @@ def test_sample_2026_agency_head_layout(tmp_path, cache_dir):
     assert "Chức vụ: Giám đốc Chức danh nghề nghiệp: Chuyên viên Đơn vị công tác: Nhà khách tỉnh" in head
     worker = flat(_doc_text(out, manifest, "VP-036", "phieu_nd233"))
     assert "Vị trí công việc: Nhân viên kỹ thuật" in worker and "Chức danh nghề nghiệp" not in worker
+
+
+@pytestmark_lo
+def test_sample_2026_no_signature_alone_on_a_page(tmp_path, cache_dir):
+    """Every printed page of the 2026 sample's unit bundles carries more than a signature block: the
+    phiếu's evaluator part, the ballot count's closing and the summary's signature stay with their
+    text (blank pages that make a document start on an odd page carry nothing)."""
+    from pipeline.resources import sample_workbook
+
+    out = tmp_path / "out"
+    api.build(sample_workbook(2026), out, BuildOptions(units=frozenset({"LD", "HCQT"}), cache_dir=cache_dir))
+    for unit in ("LD", "HCQT"):
+        pdf = out / "don_vi" / f"{unit}.pdf"
+        pages = _text(pdf).split("\f")
+        for n, page in enumerate(pages, 1):
+            lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
+            assert not lines or len(lines) >= 6, (unit, n, lines)  # page number, a title and a name are 3
+            body = [ln for ln in lines if not ln.isdigit()]
+            # the evaluator's part of a phiếu begins on the page it is signed on
+            assert not body or not body[0].startswith("2. Kết quả xếp loại chất lượng"), (unit, n, lines)

@@ -360,6 +360,7 @@ def build_phieu(form: Form):
                                           "{{ nguoi_nhan_xet.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
     dk.p_tag(doc, "endif")
 
+    decision = dk.body_mark(doc)  # the evaluator's part stays on one page: never its signature alone
     dk.section_heading(doc, "{% if nguoi_nhan_xet.co %}V{% else %}IV{% endif %}. {{ nhan.phan_ket_qua }} {{ doi_tuong }}",
                        space_before=6, space_after=0)
     dk.add_paragraph(doc, R("{{ nhan.phan_ket_qua_chu_thich }}", italic=True), align="center", keep_next=True)
@@ -369,6 +370,7 @@ def build_phieu(form: Form):
     _level_choice(doc, "ds_ket_qua", "ket_qua")
     dk.signature_table(doc, None, _signer("{{ dong_ngay_quyet_dinh }}", "{{ nguoi_danh_gia.chuc_vu_hoa or nhan.ky_tham_quyen }}",
                                           "{{ nguoi_danh_gia.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
+    dk.keep_together_from(doc, decision)
     return doc
 
 

@@ -509,13 +509,14 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
         left_cm=0.5, size=12, **j,
     )
     dk.p_tag(doc, "endfor")
-    dk.add_paragraph(doc, R("4. Nguyên tắc áp dụng: ", bold=True), "{{ nhan.nguyen_tac }} Căn cứ {{ can_cu.thi_dua }}.",
-                     space_before=4, **j)
     dk.signature_row(
         doc,
         {"title": "{{ nhan.ky_thanh_vien }}", "hint": "{{ nhan.ky_ghi_ro }}", "name": ""},
         {"title": "{{ nhan.ky_truong_ban }}", "hint": "{{ nhan.ky_ghi_ro }}", "name": ""},
-        lead=[{"parts": ["{{ nhan.ket_thuc }}"], "first_line_cm": 1.0, "space_before": 2, "space_after": 2}],
+        # point 4 and the closing sentence on the signatures' page: never the signatures alone
+        lead=[{"parts": [R("4. Nguyên tắc áp dụng: ", bold=True), "{{ nhan.nguyen_tac }} Căn cứ {{ can_cu.thi_dua }}."],
+               "space_before": 4, "space_after": 2},
+              {"parts": ["{{ nhan.ket_thuc }}"], "first_line_cm": 1.0, "space_before": 2, "space_after": 2}],
         lead_width_cm=width,
         space_before=4,
         sign_space_cm=1.8,
@@ -649,9 +650,10 @@ def build_tong_hop_xep_loai(spec: DocSpec):
         size=11,
     )
     dk.add_paragraph(cell, "", size=2, space_after=0)
-    # the unit's own proposed level beside the head's signature (saves a landscape line)
+    # the unit's own proposed level beside the head's signature (saves a landscape line), in the
+    # cap check's block: the signature never stands alone on the last page
     dk.signature_row(
-        doc,
+        cell,
         {"paras": [[R("{{ nhan.de_xuat_tap_the }} {{ don_vi.ten }}:", bold=True, size=13)],
                    [R(D * 26, size=13)]]},
         _head_signer(),
