@@ -99,13 +99,15 @@ def build_options(f):
                      help="Cho phép thay hồ sơ của cơ quan khác đang có trong thư mục kết quả (mặc định: dừng và nêu tên hai cơ quan).")(f)
     f = click.option("--ky", "sign_key", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
                      metavar="KEYFILE", help="Ký manifest.json bằng khóa riêng này (tạo bằng: hoso khoa tao KEYFILE).")(f)
+    f = click.option("--khong-ma", "khong_ma", is_flag=True,
+                     help="Không in mã QR nhận dạng trang ở lề trái (mặc định có: để hoso nhan-ban-ky xếp bản đã ký).")(f)
     f = rulebook_option(f)
     return f
 
 
-def _options(jobs, units, persons, templates, cache_dir, no_duplex=False, **extra) -> BuildOptions:
+def _options(jobs, units, persons, templates, cache_dir, no_duplex=False, khong_ma=False, **extra) -> BuildOptions:
     return BuildOptions(jobs=jobs, units=frozenset(units), persons=frozenset(persons), templates=templates,
-                        cache_dir=cache_dir, duplex=not no_duplex, **extra)
+                        cache_dir=cache_dir, duplex=not no_duplex, page_codes=not khong_ma, **extra)
 
 
 def _summary(s: BuildSummary) -> None:

@@ -23,6 +23,7 @@ class BuildOptions:
     ghi_de: bool = False  # --ghi-de: overwrite files edited by hand in the output folder
     doi_co_quan: bool = False  # --doi-co-quan: replace another agency's output in the folder
     sign_key: Path | None = None  # --ky: sign manifest.json with this Ed25519 private key (submission/signing.py)
+    page_codes: bool = True  # a QR code on every form page (bundle/pagecode.py); --khong-ma: none
 
 
 @dataclass(frozen=True)

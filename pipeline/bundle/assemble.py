@@ -63,6 +63,7 @@ class CoverInfo:
     copies: dict = field(default_factory=dict)  # form code -> number of copies (default 1)
     initials: frozenset = frozenset()  # form codes whose pages get an initials box
     headers: dict = field(default_factory=dict)  # document key -> (page numbers?, first-page header text)
+    codes: dict = field(default_factory=dict)  # document key -> its pages' code (pagecode.PageCode; none: no code)
 
 
 class _Builder:
@@ -327,11 +328,12 @@ def _person_documents(dossier: PersonDossier, pdfs: Pages, info: CoverInfo) -> l
     for d in dossier.documents:
         data = pdfs[d.key]
         numbers, head = info.headers.get(d.key, (False, ""))
-        marks = FormMarks(numbers, head, d.form in info.initials)
+        code = info.codes.get(d.key)
         copies = max(1, int(info.copies.get(d.form, 1)))
         pages = data[2]
         for n in range(copies):
             titled = d if copies == 1 else replace(d, title=f"{d.title} (bản {n + 1}/{copies})")
+            marks = FormMarks(numbers, head, d.form in info.initials, replace(code, copy=n + 1) if code else None)
             docs.append(_Doc(titled, data, pages, marks))
     return docs
 
@@ -493,7 +495,7 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
             else:
                 numbers, head = info.headers.get(obj.key, (False, ""))
                 b.to_odd()
-                at = b.append(docs[obj.key], form=FormMarks(numbers, head))
+                at = b.append(docs[obj.key], form=FormMarks(numbers, head, code=info.codes.get(obj.key)))
                 assert at + 1 == page, (at, page)
                 node[2].append((obj.title, at, []))
                 sections.append(Section(obj.title, page, n, obj.form, ""))
