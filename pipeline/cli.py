@@ -287,6 +287,17 @@ def demo(outdir: Path, year: str, **kw) -> None:
     _summary(_build(workbook, outdir, _options(**kw)))
 
 
+@cli.command("nhan-ban-ky")
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("scans", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def nhan_ban_ky(outdir: Path, scans: tuple[Path, ...]) -> None:
+    """Xếp các trang đã ký (tệp quét PDF hoặc ảnh, thứ tự bất kỳ) vào hồ sơ theo mã in trên từng trang."""
+    from pipeline.scan.sort import console_lines, receive
+
+    for line in console_lines(receive(outdir, list(scans))):
+        say(line)
+
+
 @cli.command("nhap-ket-qua")
 @click.argument("export", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--vao", "workbook", required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
