@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from pipeline.bundle.pagecode import PageCode, agency_token, version_token
 from pipeline.bundle.assemble import (
     BuiltBundle,
     CoverInfo,
@@ -20,6 +19,7 @@ from pipeline.bundle.assemble import (
     render_covers,
     unit_bundle,
 )
+from pipeline.bundle.pagecode import PageCode, agency_token, version_token
 from pipeline.forking import fork_map
 from pipeline.forms.registry import Registry
 from pipeline.ingest.schema import LOAI_NHAN_SU
