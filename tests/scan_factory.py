@@ -34,7 +34,7 @@ def form_pages(outdir: Path, units: set[str] | None = None, persons: set[str] | 
     manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
     wanted = []
     for u in manifest["don_vi"]:
-        if units is None or u["ma_don_vi"] in units:
+        if units is not None and u["ma_don_vi"] in units:
             wanted.append((u["pdf"], u["ma_don_vi"], "", [s for s in u["muc"] if not s["ma_so"]]))
     for p in manifest["ca_nhan"]:
         if (units is not None and p["ma_don_vi"] in units) or (persons is not None and p["ma_so"] in persons):

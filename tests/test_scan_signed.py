@@ -194,3 +194,41 @@ def _report_rows(out: Path) -> list[dict]:
     ws = openpyxl.load_workbook(out / "da_ky" / "bao_cao_nhan_ban_ky.xlsx")["Theo người"]
     return [{"unit": r[0], "person": "" if r[1] == "(văn bản của đơn vị)" else r[1], "missing": r[5] or ""}
             for r in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def test_signed_files_are_known_to_verify_and_kept_by_a_rebuild(built, tmp_path, sample, cache_dir):
+    out = tmp_path / "ket_qua"
+    shutil.copytree(built[0], out, symlinks=True)
+    sheets = form_pages(out, persons={"VP-001"})
+    rng = random.Random(7)
+    scan = write_pdf([scanned(s.image, rng) for s in sheets], tmp_path / "quet.pdf")
+    first = {(p.unit, p.person): p for p in receive(out, [scan]).people}[("LD", "VP-001")]
+    assert first.received == first.expected == len(sheets) and not first.missing
+    rep = api.verify(out)
+    assert rep.ok, rep.problems
+    assert rep.signed > len(sheets) and any("da_ky/" in n for n in rep.notes)
+    # a filed scan edited afterwards is named
+    signed_pdf = out / "da_ky" / "LD" / "VP-001.pdf"
+    kept = signed_pdf.read_bytes()
+    signed_pdf.write_bytes(kept + b"\n%sua")
+    assert any("da_ky/LD/VP-001.pdf" in p for p in api.verify(out).problems)
+    signed_pdf.write_bytes(kept)
+    # a rebuild after VP-001's strengths changed keeps da_ky/; the pages of the changed document
+    # are set aside to be signed again, the others stay filed
+    before = {t["mau"]: t["phien_ban"] for p in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["ca_nhan"]
+              if p["ma_so"] == "VP-001" for t in p["tai_lieu"]}
+    changed = with_strengths(sample, tmp_path / "moi.xlsx", "VP-001", "Ưu điểm viết lại sau khi đã ký.")
+    api.build(changed, out, api.BuildOptions(cache_dir=cache_dir / "e2e"))
+    assert signed_pdf.is_file()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    [person] = [p for p in manifest["ca_nhan"] if p["ma_so"] == "VP-001"]
+    stale = {t["mau"] for t in person["tai_lieu"] if t["phien_ban"] != before[t["mau"]]}
+    assert stale, "the rebuild changed none of VP-001's documents"
+    again = {(p.unit, p.person): p for p in receive(out, []).people}[("LD", "VP-001")]
+    titles = {s["mau"]: s["tieu_de"] for s in person["tai_lieu"]}
+    stale_pages = [s for s in sheets if s.form in stale]
+    assert again.received == len(sheets) - len(stale_pages)
+    assert again.missing == [f"{titles[s.form]} — trang {s.page}" for s in stale_pages]
+    assert len(again.outdated) == len(stale_pages)
+    assert api.verify(out).ok
+

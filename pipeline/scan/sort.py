@@ -16,6 +16,7 @@ is a duplicate. Written:
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -135,6 +136,14 @@ def _pdf(images: list[Path], dest: Path) -> None:
     os.replace(tmp, dest)
 
 
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def _page_name(form: str, copy: int, page: int) -> str:
     return f"{form}_{copy}_{page}"
 
@@ -192,13 +201,27 @@ def receive(outdir: Path, scans: list[Path], log=print) -> ScanResult:
             continue
         img = store / f"{key}.jpg"
         _store(page.image, img)
-        filed[key] = {**where, "anh": str(img.relative_to(root))}
+        filed[key] = {**where, "anh": str(img.relative_to(root)), "phien_ban": code.version, "ai": who,
+                      "van_ban": what}
+
+    # pages filed by an earlier run whose document has changed since (a rebuild): to be signed again
+    for e in dossiers.values():
+        base = f"{e.unit}/{e.person or '_don_vi'}/"
+        for f, c, p in e.pages:
+            entry = filed.get(base + _page_name(f, c, p))
+            if entry is not None and entry.get("phien_ban", e.versions[f]) != e.versions[f]:
+                entry = {k: v for k, v in filed.pop(base + _page_name(f, c, p)).items() if k != "phien_ban"}
+                img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
+                img.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(root / entry["anh"], img)
+                old.append({**entry, "anh": str(img.relative_to(root))})
 
     people: list[PersonReport] = []
     for e in dossiers.values():
         base = f"{e.unit}/{e.person or '_don_vi'}/"
         have = [(f, c, p) for f, c, p in e.pages if base + _page_name(f, c, p) in filed]
-        missing = [f"{e.titles[(f, c)]} — trang {p}" for f, c, p in e.pages if (f, c, p) not in set(have)]
+        got = set(have)
+        missing = [f"{e.titles[(f, c)]} — trang {p}" for f, c, p in e.pages if (f, c, p) not in got]
         _pdf([root / filed[base + _page_name(*k)]["anh"] for k in have], outdir / e.pdf)
         who = e.person or e.unit
         people.append(PersonReport(
@@ -208,16 +231,20 @@ def receive(outdir: Path, scans: list[Path], log=print) -> ScanResult:
             e.pdf if have else ""))
     _pdf([root / d["anh"] for d in unread], root / "khong_doc_duoc.pdf")
     _pdf([root / d["anh"] for d in old], root / "can_ky_lai.pdf")
-    state = {"trang": filed, "trung": dups, "can_ky_lai": old, "khong_doc_duoc": unread, "khac": foreign,
-             "da_doc": sorted(seen)}
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = state_path.with_name(STATE + ".tmp")
-    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, state_path)
     report = root / "bao_cao_nhan_ban_ky.xlsx"
     result = ScanResult(people, [(d["tep"], d["trang"]) for d in unread], [(d["tep"], d["trang"], d["ma"]) for d in foreign],
                         [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, read, new, report)
     _excel(result, report)
+    written = sorted({str(p.relative_to(root)) for p in root.rglob("*")
+                      if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
+    state = {"tao_boi": "hoso", "trang": filed, "trung": dups, "can_ky_lai": old, "khong_doc_duoc": unread,
+             "khac": foreign, "da_doc": sorted(seen),
+             # every file of da_ky/ with its digest: pipeline/ownership.py keeps them, hoso verify checks them
+             "tep": [{"path": rel, "sha256": _sha256(root / rel)} for rel in written]}
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = state_path.with_name(STATE + ".tmp")
+    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, state_path)
     return result
 
 
