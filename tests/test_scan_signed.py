@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image, ImageChops
-from scan_factory import form_pages, scanned, write_pdf
 from workbook_factory import with_strengths
 
+from bench.scans import form_pages, scanned, write_pdf
 from pipeline import api
 from pipeline.bundle.pagecode import box, parse
 from pipeline.scan.sort import receive

@@ -80,3 +80,45 @@ def write_pdf(images: list[Image.Image], path: Path, dpi: int = 150) -> Path:
     return path
 
 
+
+
+def main() -> None:
+    """`python -m bench.scans OUTDIR [--pages N]`: scanned pages per second of `hoso nhan-ban-ky` on
+    synthetic scans of the build output OUTDIR (a copy is sorted; OUTDIR is not written)."""
+    import argparse
+    import shutil
+    import tempfile
+    import time
+
+    from pipeline.scan.sort import receive
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("outdir", type=Path)
+    ap.add_argument("--pages", type=int, default=200)
+    args = ap.parse_args()
+    manifest = json.loads((args.outdir / "manifest.json").read_text(encoding="utf-8"))
+    units = [u["ma_don_vi"] for u in manifest["don_vi"]]
+    sheets: list[Sheet] = []
+    for unit in units:
+        if len(sheets) >= args.pages:
+            break
+        sheets += form_pages(args.outdir, units={unit})
+    sheets = sheets[:args.pages]
+    rng = random.Random(0)
+    images = [scanned(s.image, rng, flip=i % 17 == 0) for i, s in enumerate(sheets)]
+    rng.shuffle(images)
+    with tempfile.TemporaryDirectory(prefix="hoso-bench-scan-") as tmp:
+        out = Path(tmp) / "out"
+        shutil.copytree(args.outdir, out, symlinks=True)
+        scans = [write_pdf(images[i:i + 50], Path(tmp) / f"quet_{i // 50}.pdf") for i in range(0, len(images), 50)]
+        t = time.perf_counter()
+        result = receive(out, scans)
+        seconds = time.perf_counter() - t
+    filed = sum(p.received for p in result.people)
+    print(json.dumps({"scan_pages": len(images), "filed": filed, "unreadable": len(result.unreadable),
+                      "seconds": round(seconds, 2), "pages_per_second": round(len(images) / seconds, 1),
+                      "target_pages_per_second": 10}))
+
+
+if __name__ == "__main__":
+    main()
