@@ -27,10 +27,9 @@ from PIL import Image
 
 from pipeline.bundle.pagecode import agency_token
 from pipeline.errors import InputUnreadable
-from pipeline.scan.read import read_scans
+from pipeline.scan.read import IMAGE_SUFFIXES, read_scans
 
 STATE = "nhan_ban_ky.json"
-WIDTH = 1240  # stored page images: A4 at 150 dpi
 DPI = 150
 
 
@@ -116,11 +115,9 @@ def _dossiers(outdir: Path) -> tuple[dict, str, str]:
     return out, agency_token(agency), str(manifest.get("nam_danh_gia", ""))
 
 
-def _store(image: Image.Image, path: Path) -> None:
-    if image.width != WIDTH:
-        image = image.resize((WIDTH, round(image.height * WIDTH / image.width)))
+def _store(jpeg: bytes, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, "JPEG", quality=75)
+    path.write_bytes(jpeg)
 
 
 def _pdf(images: list[Path], dest: Path) -> None:
@@ -153,6 +150,9 @@ def receive(outdir: Path, scans: list[Path], log=print) -> ScanResult:
     for s in scans:
         if not s.is_file():
             raise ScanError(f"Không tìm thấy tệp quét «{s}».")
+        if s.suffix.lower() != ".pdf" and s.suffix.lower() not in IMAGE_SUFFIXES:
+            raise ScanError(f"Tệp quét «{s}» không phải PDF hay ảnh (nhận: .pdf, "
+                            + ", ".join(sorted(IMAGE_SUFFIXES)) + ").")
     dossiers, agency, year = _dossiers(outdir)
     root = outdir / "da_ky"
     store = root / ".trang"
@@ -178,13 +178,13 @@ def receive(outdir: Path, scans: list[Path], log=print) -> ScanResult:
                 blank += 1
                 continue
             img = store / "_khong_doc_duoc" / f"{len(unread) + 1:05d}.jpg"
-            _store(page.image, img)
+            _store(page.jpeg, img)
             unread.append({**where, "anh": str(img.relative_to(root))})
             continue
         e = dossiers.get((code.unit, code.person))
         if code.agency != agency or code.year != year or e is None or (code.form, code.copy, code.page) not in e.pages:
             img = store / "_khong_doc_duoc" / f"{len(unread) + 1:05d}.jpg"
-            _store(page.image, img)
+            _store(page.jpeg, img)
             unread.append({**where, "anh": str(img.relative_to(root)), "ma": page.text})
             foreign.append({**where, "ma": page.text})
             continue
@@ -192,7 +192,7 @@ def receive(outdir: Path, scans: list[Path], log=print) -> ScanResult:
         who = code.person or code.unit
         if code.version != e.versions[code.form]:
             img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
-            _store(page.image, img)
+            _store(page.jpeg, img)
             old.append({**where, "anh": str(img.relative_to(root)), "ai": who, "van_ban": what})
             continue
         key = f"{code.unit}/{code.person or '_don_vi'}/{_page_name(code.form, code.copy, code.page)}"
@@ -200,7 +200,7 @@ def receive(outdir: Path, scans: list[Path], log=print) -> ScanResult:
             dups.append({**where, "ai": who, "van_ban": what, "khoa": key})
             continue
         img = store / f"{key}.jpg"
-        _store(page.image, img)
+        _store(page.jpeg, img)
         filed[key] = {**where, "anh": str(img.relative_to(root)), "phien_ban": code.version, "ai": who,
                       "van_ban": what}
 
