@@ -232,3 +232,37 @@ def test_signed_files_are_known_to_verify_and_kept_by_a_rebuild(built, tmp_path,
     assert len(again.outdated) == len(stale_pages)
     assert api.verify(out).ok
 
+
+
+def test_signature_spaces_left_empty_are_named(built, tmp_path):
+    """Best effort, labelled as such: every «(Ký, ghi rõ họ tên)» space of VP-001's forms is inked
+    on the sheets except one; the scans (turned, one upside down) name exactly that one."""
+    from PIL import ImageDraw
+
+    from pipeline.scan.signatures import PT, spaces
+
+    out = tmp_path / "ket_qua"
+    shutil.copytree(built[0], out, symlinks=True)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    [person] = [p for p in manifest["ca_nhan"] if p["ma_so"] == "VP-001"]
+    sheets = form_pages(out, persons={"VP-001"})
+    rng = random.Random(3)
+    images, declared, empty = [], 0, None
+    for s in sheets:
+        section = next(t for t in person["tai_lieu"] if t["mau"] == s.form)
+        image = s.image.copy()
+        draw = ImageDraw.Draw(image)
+        for k, b in enumerate(spaces(out / person["pdf"], section["trang_dau"] + s.page - 1), 1):
+            declared += 1
+            if empty is None and declared == 2:
+                empty = (section["tieu_de"], s.page, k)
+                continue
+            x0, y0, x1, y1 = b.x0 * PT, b.y0 * PT, b.x1 * PT, b.y1 * PT
+            draw.line([(x0 + (x1 - x0) * (0.3 + 0.05 * i), y0 + (y1 - y0) * (0.3 + 0.4 * ((i * 37) % 8) / 8))
+                       for i in range(9)], fill=20, width=3)
+        images.append(scanned(image, rng, flip=len(images) == 2))
+    assert declared >= 3 and empty is not None
+    result = receive(out, [write_pdf(images, tmp_path / "quet.pdf")])
+    [report] = [p for p in result.people if p.person == "VP-001"]
+    assert report.received == len(sheets)
+    assert report.unsigned == [f"{empty[0]} — trang {empty[1]}: ô ký thứ {empty[2]} trên trang"]

@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from PIL import Image
 from pipeline.bundle.pagecode import agency_token
 from pipeline.errors import InputUnreadable
 from pipeline.scan.read import IMAGE_SUFFIXES, read_scans
+from pipeline.scan.signatures import unsigned_spaces
 
 STATE = "nhan_ban_ky.json"
 DPI = 150
@@ -44,6 +46,7 @@ class Expected:
     pages: list[tuple[str, int, int]] = field(default_factory=list)
     titles: dict[tuple[str, int], str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
+    source: dict[tuple[str, int, int], tuple[Path, int]] = field(default_factory=dict)  # the unsigned page
 
 
 @dataclass
@@ -57,6 +60,7 @@ class PersonReport:
     duplicates: list[str]
     outdated: list[str]
     pdf: str
+    unsigned: list[str] = field(default_factory=list)  # signature spaces that seem empty (an estimate)
 
 
 @dataclass
@@ -88,7 +92,7 @@ def _dossiers(outdir: Path) -> tuple[dict, str, str]:
                 names[s["ma_so"]] = s["tieu_de"]
     out: dict[tuple[str, str], Expected] = {}
 
-    def add(e: Expected, sections) -> None:
+    def add(e: Expected, sections, pdf: str) -> None:
         seen: dict[str, int] = {}
         for s in sections:
             form = s.get("mau", "")
@@ -98,15 +102,17 @@ def _dossiers(outdir: Path) -> tuple[dict, str, str]:
             e.titles[(form, copy)] = s.get("tieu_de", form)
             e.versions[form] = s["phien_ban"]
             e.pages += [(form, copy, p) for p in range(1, int(s["so_trang"]) + 1)]
+            for p in range(1, int(s["so_trang"]) + 1):
+                e.source[(form, copy, p)] = (outdir / pdf, int(s["trang_dau"]) + p - 1)
 
     for u in manifest.get("don_vi", []):
         e = Expected(u["ma_don_vi"], "", "Văn bản của đơn vị", f"da_ky/{u['ma_don_vi']}/don_vi.pdf")
-        add(e, [s for s in u.get("muc", []) if not s.get("ma_so")])
+        add(e, [s for s in u.get("muc", []) if not s.get("ma_so")], u["pdf"])
         if e.pages:
             out[(e.unit, "")] = e
     for p in manifest.get("ca_nhan", []):
         e = Expected(p["ma_don_vi"], p["ma_so"], names.get(p["ma_so"], ""), f"da_ky/{p['ma_don_vi']}/{p['ma_so']}.pdf")
-        add(e, p.get("tai_lieu", []))
+        add(e, p.get("tai_lieu", []), p["pdf"])
         out[(e.unit, e.person)] = e
     if not any(e.pages for e in out.values()):
         raise ScanError(f"Các trang trong «{outdir}» không có mã nhận dạng (tạo bằng --khong-ma hoặc bản hoso cũ): "
@@ -223,12 +229,28 @@ def receive(outdir: Path, scans: list[Path], log=print) -> ScanResult:
         got = set(have)
         missing = [f"{e.titles[(f, c)]} — trang {p}" for f, c, p in e.pages if (f, c, p) not in got]
         _pdf([root / filed[base + _page_name(*k)]["anh"] for k in have], outdir / e.pdf)
+        unsigned = []
+        for k in have:
+            entry = filed[base + _page_name(*k)]
+            if "o_ky_trong" not in entry:  # checked once, when the page is filed
+                pdf, number = e.source[k]
+                try:
+                    with Image.open(root / entry["anh"]) as im:
+                        entry["o_ky_trong"] = unsigned_spaces(im.convert("L"), pdf, number)
+                except (OSError, subprocess.CalledProcessError):
+                    entry["o_ky_trong"] = None
+            empty = entry["o_ky_trong"]
+            what = f"{e.titles[(k[0], k[1])]} — trang {k[2]}"
+            if empty is None:
+                unsigned.append(f"{what}: không so được (mã không đọc lại được)")
+            elif empty:
+                unsigned.append(f"{what}: ô ký thứ {', '.join(str(n) for n in empty)} trên trang")
         who = e.person or e.unit
         people.append(PersonReport(
             e.unit, e.person, e.name, len(have), len(e.pages), missing,
             [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d in dups if d["khoa"].startswith(base)],
             [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d in old if d["ai"] == who],
-            e.pdf if have else ""))
+            e.pdf if have else "", unsigned))
     _pdf([root / d["anh"] for d in unread], root / "khong_doc_duoc.pdf")
     _pdf([root / d["anh"] for d in old], root / "can_ky_lai.pdf")
     report = root / "bao_cao_nhan_ban_ky.xlsx"
@@ -256,10 +278,11 @@ def _excel(r: ScanResult, path: Path) -> None:
     ws = wb.active
     ws.title = "Theo người"
     ws.append(["Đơn vị", "Mã số", "Họ và tên", "Trang đã nhận", "Trang cần có", "Trang còn thiếu",
-               "Trang trùng (bỏ qua)", "Trang in từ bản cũ (cần ký lại)", "Hồ sơ đã ký"])
+               "Trang trùng (bỏ qua)", "Trang in từ bản cũ (cần ký lại)", "Hồ sơ đã ký",
+               "Ô ký có vẻ còn trống (ước lượng, cần xem lại)"])
     for p in r.people:
         ws.append([p.unit, p.person or "(văn bản của đơn vị)", p.name, p.received, p.expected, "\n".join(p.missing),
-                   "\n".join(p.duplicates), "\n".join(p.outdated), p.pdf])
+                   "\n".join(p.duplicates), "\n".join(p.outdated), p.pdf, "\n".join(p.unsigned)])
     ws2 = wb.create_sheet("Không đọc được mã")
     ws2.append(["Trang trong khong_doc_duoc.pdf", "Tệp quét", "Trang trong tệp quét"])
     for i, (src, page) in enumerate(r.unreadable, 1):
@@ -279,7 +302,7 @@ def console_lines(r: ScanResult) -> list[str]:
     lines = [f"Đã đọc {r.read} trang quét ({r.new} trang mới; {r.blank} trang trắng bỏ qua)."]
     none = [p for p in r.people if not p.received and not p.duplicates and not p.outdated]
     for p in r.people:
-        if p in none or (p.received == p.expected and not p.duplicates and not p.outdated):
+        if p in none or (p.received == p.expected and not p.duplicates and not p.outdated and not p.unsigned):
             continue
         who = f"{p.unit} {p.person} {p.name}".strip() if p.person else f"{p.unit} (văn bản của đơn vị)"
         lines.append(f"- {who}: nhận {p.received}/{p.expected} trang.")
@@ -287,6 +310,7 @@ def console_lines(r: ScanResult) -> list[str]:
             lines += [f"    thiếu: {m}" for m in p.missing]
         lines += [f"    trùng: {m}" for m in p.duplicates]
         lines += [f"    in từ bản cũ, cần ký lại: {m}" for m in p.outdated]
+        lines += [f"    ô ký có vẻ còn trống (ước lượng, cần xem lại): {m}" for m in p.unsigned]
     full = sum(1 for p in r.people if p.received == p.expected)
     lines.append(f"Đủ trang: {full}/{len(r.people)} hồ sơ.")
     if none:
