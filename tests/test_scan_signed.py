@@ -39,9 +39,9 @@ def _render(pdf: Path, dpi: int) -> list[Image.Image]:
 
 @pytest.fixture(scope="module")
 def plain(built, tmp_path_factory, sample, cache_dir) -> Path:
-    """The same build without page codes (--khong-ma)."""
+    """The same build (of unit LD) without page codes (--khong-ma)."""
     out = tmp_path_factory.mktemp("khong-ma") / "output"
-    api.build(sample, out, api.BuildOptions(cache_dir=cache_dir / "e2e", page_codes=False))
+    api.build(sample, out, api.BuildOptions(cache_dir=cache_dir / "e2e", page_codes=False, units=frozenset({"LD"})))
     return out
 
 
@@ -218,7 +218,7 @@ def test_signed_files_are_known_to_verify_and_kept_by_a_rebuild(built, tmp_path,
     before = {t["mau"]: t["phien_ban"] for p in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["ca_nhan"]
               if p["ma_so"] == "VP-001" for t in p["tai_lieu"]}
     changed = with_strengths(sample, tmp_path / "moi.xlsx", "VP-001", "Ưu điểm viết lại sau khi đã ký.")
-    api.build(changed, out, api.BuildOptions(cache_dir=cache_dir / "e2e"))
+    api.build(changed, out, api.BuildOptions(cache_dir=cache_dir / "e2e", units=frozenset({"LD"})))
     assert signed_pdf.is_file()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     [person] = [p for p in manifest["ca_nhan"] if p["ma_so"] == "VP-001"]

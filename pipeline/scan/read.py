@@ -72,7 +72,7 @@ def _file_digest(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def _count(path: Path) -> int:
+def page_count(path: Path) -> int:
     if path.suffix.lower() == ".pdf":
         import pypdfium2 as pdfium
 
@@ -144,6 +144,6 @@ def read_scans(paths: list[Path], workers: int | None = None, chunk: int = 48) -
     refs = []
     for path in paths:
         digest = _file_digest(path)
-        refs += [(path, i, digest) for i in range(1, _count(path) + 1)]
+        refs += [(path, i, digest) for i in range(1, page_count(path) + 1)]
     for k in range(0, len(refs), chunk):
         yield from fork_map(_read, refs[k:k + chunk], workers)

@@ -28,7 +28,7 @@ from PIL import Image
 
 from pipeline.bundle.pagecode import agency_token
 from pipeline.errors import InputUnreadable
-from pipeline.scan.read import IMAGE_SUFFIXES, read_scans
+from pipeline.scan.read import IMAGE_SUFFIXES, page_count, read_scans
 from pipeline.scan.signatures import unsigned_spaces
 
 STATE = "nhan_ban_ky.json"
@@ -151,14 +151,26 @@ def _page_name(form: str, copy: int, page: int) -> str:
     return f"{form}_{copy}_{page}"
 
 
-def receive(outdir: Path, scans: list[Path], log=print) -> ScanResult:
-    """File the scans into `outdir/da_ky`; the report (also written as Excel)."""
+def receive(outdir: Path, scans: list[Path]) -> ScanResult:
+    """File the scans into `outdir/da_ky`; the report (also written as Excel). The output folder's
+    lock is held meanwhile: a build cannot swap the folder under it (nor it write during a build)."""
+    from pipeline.output import locked
+
+    with locked(outdir):
+        return _receive(outdir, scans)
+
+
+def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
     for s in scans:
         if not s.is_file():
             raise ScanError(f"Không tìm thấy tệp quét «{s}».")
         if s.suffix.lower() != ".pdf" and s.suffix.lower() not in IMAGE_SUFFIXES:
             raise ScanError(f"Tệp quét «{s}» không phải PDF hay ảnh (nhận: .pdf, "
                             + ", ".join(sorted(IMAGE_SUFFIXES)) + ").")
+        try:
+            page_count(s)
+        except Exception as e:  # noqa: BLE001 - pdfium's and Pillow's errors: the file is damaged
+            raise ScanError(f"Không đọc được tệp quét «{s}» (tệp hỏng hoặc chưa chép xong): {e}") from e
     dossiers, agency, year = _dossiers(outdir)
     root = outdir / "da_ky"
     store = root / ".trang"
