@@ -10,7 +10,8 @@ rest of the page is unchanged.
 What it says (one line, fields separated by "|"):
     HS1|<agency>|<year>|<unit>|<person>|<form>|<copy>|<page>/<pages>|<version>
 agency: 6 hex digits of the SHA-256 of the agency's name; person: ma_so (empty on a unit's own
-document); form: the form's code; copy: 1.. for forms printed in several copies; version: the
+document); form: the form's code (`_bia` on a dossier's
+cover pages, with no version); copy: 1.. for forms printed in several copies; version: the
 first 8 hex digits of the document's content key (what the form says changed: another version).
 """
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import segno
 
 MAGIC = "HS1"
+COVER_FORM = "_bia"  # the form field of a dossier's cover pages (no version: they are not signed)
 CM = 72 / 2.54
 X_CM, Y_CM = 0.7, 0.7  # the code's lower left corner on the page
 SIZE_CM = 2.0  # the side of the code (without its quiet zone, which the white margin gives)

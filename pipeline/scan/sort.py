@@ -26,7 +26,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from pipeline.bundle.pagecode import agency_token
+from pipeline.bundle.pagecode import COVER_FORM, agency_token
 from pipeline.errors import InputUnreadable
 from pipeline.scan.read import IMAGE_SUFFIXES, page_count, read_scans
 from pipeline.scan.signatures import unsigned_spaces
@@ -70,6 +70,7 @@ class ScanResult:
     foreign: list[tuple[str, int, str]]  # a hoso code of another output (agency or year)
     outdated: list[tuple[str, int, str, str]]  # (scan file, page, person or unit, what)
     blank: int
+    covers: int  # cover sheets set aside
     read: int  # scan pages read in this run
     new: int  # of which new (not seen in an earlier run)
     report: Path
@@ -182,7 +183,7 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
     unread: list[dict] = state.get("khong_doc_duoc", [])
     foreign: list[dict] = state.get("khac", [])
     seen = set(state.get("da_doc", []))
-    read = new = blank = 0
+    read = new = blank = covers = 0
     for page in read_scans(scans):
         read += 1
         if page.digest in seen:
@@ -200,6 +201,16 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
             unread.append({**where, "anh": str(img.relative_to(root))})
             continue
         e = dossiers.get((code.unit, code.person))
+        if code.agency == agency and code.year == year and code.form == COVER_FORM:
+            covers += 1  # a dossier's cover sheet: not signed, not filed
+            continue
+        if (code.agency == agency and code.year == year and e is not None and code.form in e.versions
+                and code.version != e.versions[code.form]):
+            img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
+            _store(page.jpeg, img)
+            old.append({**where, "anh": str(img.relative_to(root)), "ai": code.person or code.unit,
+                        "van_ban": f"{e.titles.get((code.form, code.copy), code.form)} — trang {code.page}/{code.pages}"})
+            continue
         if code.agency != agency or code.year != year or e is None or (code.form, code.copy, code.page) not in e.pages:
             img = store / "_khong_doc_duoc" / f"{len(unread) + 1:05d}.jpg"
             _store(page.jpeg, img)
@@ -267,7 +278,7 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
     _pdf([root / d["anh"] for d in old], root / "can_ky_lai.pdf")
     report = root / "bao_cao_nhan_ban_ky.xlsx"
     result = ScanResult(people, [(d["tep"], d["trang"]) for d in unread], [(d["tep"], d["trang"], d["ma"]) for d in foreign],
-                        [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, read, new, report)
+                        [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, covers, read, new, report)
     _excel(result, report)
     written = sorted({str(p.relative_to(root)) for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
@@ -311,7 +322,8 @@ def _excel(r: ScanResult, path: Path) -> None:
 
 def console_lines(r: ScanResult) -> list[str]:
     """The report in a few Vietnamese lines."""
-    lines = [f"Đã đọc {r.read} trang quét ({r.new} trang mới; {r.blank} trang trắng bỏ qua)."]
+    lines = [f"Đã đọc {r.read} trang quét ({r.new} trang mới; {r.blank} trang trắng bỏ qua"
+             + (f", {r.covers} trang bìa hồ sơ bỏ qua" if r.covers else "") + ")."]
     none = [p for p in r.people if not p.received and not p.duplicates and not p.outdated]
     for p in r.people:
         if p in none or (p.received == p.expected and not p.duplicates and not p.outdated and not p.unsigned):
