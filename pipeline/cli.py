@@ -101,13 +101,15 @@ def build_options(f):
                      metavar="KEYFILE", help="Ký manifest.json bằng khóa riêng này (tạo bằng: hoso khoa tao KEYFILE).")(f)
     f = click.option("--cum", "cum", default=None, metavar="tcp://MÁY:8786",
                      help="Chuyển PDF trên cụm máy Dask (địa chỉ của «dask scheduler»); cần: pip install 'hoso[cum]'.")(f)
+    f = click.option("--khong-ma", "khong_ma", is_flag=True,
+                     help="Không in mã QR nhận dạng trang ở lề trái (mặc định có: để hoso nhan-ban-ky xếp bản đã ký).")(f)
     f = rulebook_option(f)
     return f
 
 
-def _options(jobs, units, persons, templates, cache_dir, no_duplex=False, **extra) -> BuildOptions:
+def _options(jobs, units, persons, templates, cache_dir, no_duplex=False, khong_ma=False, **extra) -> BuildOptions:
     return BuildOptions(jobs=jobs, units=frozenset(units), persons=frozenset(persons), templates=templates,
-                        cache_dir=cache_dir, duplex=not no_duplex, **extra)
+                        cache_dir=cache_dir, duplex=not no_duplex, page_codes=not khong_ma, **extra)
 
 
 def _summary(s: BuildSummary) -> None:
@@ -285,6 +287,17 @@ def demo(outdir: Path, year: str, **kw) -> None:
     workbook = sample_workbook(int(year))
     say(f"Dùng sổ Excel mẫu «{workbook}».")
     _summary(_build(workbook, outdir, _options(**kw)))
+
+
+@cli.command("nhan-ban-ky")
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("scans", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def nhan_ban_ky(outdir: Path, scans: tuple[Path, ...]) -> None:
+    """Xếp các trang đã ký (tệp quét PDF hoặc ảnh, thứ tự bất kỳ) vào hồ sơ theo mã in trên từng trang."""
+    from pipeline.scan.sort import console_lines, receive
+
+    for line in console_lines(receive(outdir, list(scans))):
+        say(line)
 
 
 @cli.command("nhap-ket-qua")

@@ -72,9 +72,11 @@ class OutputFolder:
                 _keep_mode(self.target, self.staging)  # a group share stays a group share
                 old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.cu-", dir=self.parent))
                 os.rename(self.target, old / "x")
+                _carry_signed(old / "x", self.staging)
             os.rename(self.staging, self.target)
         except BaseException as exc:  # OSError, or Ctrl-C between the two renames: put the old one back
             if old is not None and (old / "x").exists() and not self.target.exists():
+                _carry_signed(self.staging, old / "x")
                 os.rename(old / "x", self.target)
             if old is not None:
                 with contextlib.suppress(OSError):
@@ -182,6 +184,16 @@ def _real_target(target: Path) -> Path:
 def _keep_mode(old: Path, new: Path) -> None:
     with contextlib.suppress(OSError):
         os.chmod(new, stat.S_IMODE(os.stat(old).st_mode))
+
+
+def _carry_signed(old: Path, new: Path) -> None:
+    """Move the signed scans filed by `hoso nhan-ban-ky` (`da_ky/`, listed by its own
+    `da_ky/nhan_ban_ky.json`) from the output being replaced into the one swapped in: a rebuild keeps
+    them (nhan-ban-ky, run again, sets aside the pages whose document the rebuild changed)."""
+    src, dest = old / ownership.SIGNED_DIR, new / ownership.SIGNED_DIR
+    if (src.is_dir() and not src.is_symlink() and not os.path.lexists(dest)
+            and ownership.signed_files(old)):
+        os.rename(src, dest)
 
 
 def _remove_old(holder: Path) -> None:

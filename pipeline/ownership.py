@@ -75,9 +75,33 @@ def on_disk(folder: Path) -> list[str]:
     return sorted(out)
 
 
+SIGNED_DIR, SIGNED_LIST = "da_ky", "da_ky/nhan_ban_ky.json"  # pipeline/scan/sort.py (hoso nhan-ban-ky)
+
+
+def signed_files(folder: Path) -> dict[str, str]:
+    """The files `hoso nhan-ban-ky` wrote under `da_ky/` (relative to `folder`) -> SHA-256, as its own
+    list `da_ky/nhan_ban_ky.json` records them (with that list itself, digest ""). The build carries
+    `da_ky/` over into the folder it swaps in (pipeline/output.py)."""
+    path = os.path.join(folder, SIGNED_LIST)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as fh:
+            data = json.loads(fh.read())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get(MARK_KEY) != MARK:
+        return {}
+    out = {SIGNED_LIST: ""}
+    for f in data.get("tep") or []:
+        p = f.get("path") if isinstance(f, dict) else None
+        if isinstance(p, str) and p and not p.startswith("/") and ".." not in p.split("/"):
+            out[f"{SIGNED_DIR}/{p}"] = str(f.get("sha256", ""))
+    return out
+
+
 def foreign(folder: Path, data: dict) -> list[str]:
-    """Entries under `folder` that its (own) manifest does not list."""
-    mine = listed(data) | {MANIFEST, SIGNATURE}
+    """Entries under `folder` that its (own) manifest does not list (nor hoso nhan-ban-ky's list)."""
+    mine = listed(data) | {MANIFEST, SIGNATURE} | set(signed_files(folder))
     return [p for p in on_disk(folder) if p not in mine and not _transient(p.rsplit("/", 1)[-1])]
 
 

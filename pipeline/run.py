@@ -116,7 +116,8 @@ def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, conv
         headers = {job: (item.page_numbers, item.first_page_header) for job, item in filled.items.items()}
         sources = {job: conv.sources[item.key] for job, item in filled.items.items() if item.key in conv.sources}
         bundles = write_bundles(plan, pdfs, keys, files, campaign=campaign, registry=registry, blobs=blobs,
-                                headers=headers, duplex=options.duplex, sources=sources, workers=converter.workers)
+                                headers=headers, duplex=options.duplex, sources=sources, workers=converter.workers,
+                                page_codes=options.page_codes)
         if options.pdfa:
             write_pdfa_forms(filled, files, cache, converter, log=log, show_progress=options.show_progress)
         files.scan()  # any staged file not known yet: read and hashed once, a few at a time

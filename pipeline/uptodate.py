@@ -95,6 +95,7 @@ def input_key(workbook_sha: str, workbook_name: str, options: BuildOptions, conv
         "templates": templates_fingerprint(options.templates),
         "options": {"units": sorted(options.units), "persons": sorted(options.persons), "duplex": options.duplex,
                     "rulebook": options.rulebook, "pdfa": options.pdfa,
+                    **({} if options.page_codes else {"khong_ma": True}),
                     **({"ky": _key_digest(options.sign_key)} if options.sign_key else {})},
         "converter": converter,
         "installation": installation,

@@ -18,6 +18,7 @@ from pypdf.generic import (
 )
 
 from pipeline.bundle import cover
+from pipeline.bundle.pagecode import COVER_FORM
 from pipeline.bundle.pens import Faces, Unencodable, find_faces, flate_stream, reportlab_faces
 from pipeline.bundle.stamp import FormMarks, apply_marks
 from pipeline.bundle.subset import subset_fonts
@@ -63,6 +64,7 @@ class CoverInfo:
     copies: dict = field(default_factory=dict)  # form code -> number of copies (default 1)
     initials: frozenset = frozenset()  # form codes whose pages get an initials box
     headers: dict = field(default_factory=dict)  # document key -> (page numbers?, first-page header text)
+    codes: dict = field(default_factory=dict)  # document key -> its pages' code (pagecode.PageCode; none: no code)
 
 
 class _Builder:
@@ -340,11 +342,12 @@ def _person_documents(dossier: PersonDossier, pdfs: Pages, info: CoverInfo) -> l
     for d in dossier.documents:
         data = pdfs[d.key]
         numbers, head = info.headers.get(d.key, (False, ""))
-        marks = FormMarks(numbers, head, d.form in info.initials)
+        code = info.codes.get(d.key)
         copies = max(1, int(info.copies.get(d.form, 1)))
         pages = data[2]
         for n in range(copies):
             titled = d if copies == 1 else replace(d, title=f"{d.title} (bản {n + 1}/{copies})")
+            marks = FormMarks(numbers, head, d.form in info.initials, replace(code, copy=n + 1) if code else None)
             docs.append(_Doc(titled, data, pages, marks))
     return docs
 
@@ -370,10 +373,22 @@ def _span(docs: list[_Doc], duplex: bool) -> int:
     return starts[-1] + docs[-1].pages - 1
 
 
+def _code_cover(b: _Builder, at: int, code) -> None:
+    """The cover pages from `at` carry a code too (form "_bia", no version), so a scanned cover is
+    known and set aside by `hoso nhan-ban-ky` instead of being taken for an unreadable page."""
+    if code is None:
+        return
+    n = b.count - at
+    for i in range(n):
+        text = replace(code, form=COVER_FORM, copy=1, page=i + 1, pages=n, version="").text()
+        b.marks[at + i] = b.marks.get(at + i, ()) + (("code", text),)
+
+
 def _add_person(b: _Builder, drawn: cover.CoverPages, docs: list[_Doc], ma_so: str) -> tuple[int, list[Section]]:
     """The cover (unnumbered), a blank page for duplex, the documents, each on an odd page for
     duplex; (first page index, sections with 1-based first pages relative to the person's own dossier)."""
     at = b.append_cover(drawn)
+    _code_cover(b, at, next((d.marks.code for d in docs if d.marks.code is not None), None))
     b.to_odd()
     sections = []
     for d in docs:
@@ -489,6 +504,7 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
         raise RuntimeError("unit layout did not settle")
     b = _Builder(duplex, docs.faces())
     b.append_cover(cover_pages)
+    _code_cover(b, 0, next(iter(info.codes.values()), None))
     b.to_odd()
     b.writer.add_outline_item(title="Bìa và mục lục", page_number=0)
     sections = []
@@ -506,7 +522,7 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
             else:
                 numbers, head = info.headers.get(obj.key, (False, ""))
                 b.to_odd()
-                at = b.append(docs[obj.key], form=FormMarks(numbers, head))
+                at = b.append(docs[obj.key], form=FormMarks(numbers, head, code=info.codes.get(obj.key)))
                 assert at + 1 == page, (at, page)
                 node[2].append((obj.title, at, []))
                 sections.append(Section(obj.title, page, n, obj.form, ""))

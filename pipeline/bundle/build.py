@@ -19,6 +19,7 @@ from pipeline.bundle.assemble import (
     render_covers,
     unit_bundle,
 )
+from pipeline.bundle.pagecode import PageCode, agency_token, version_token
 from pipeline.forking import fork_map
 from pipeline.forms.registry import Registry
 from pipeline.ingest.schema import LOAI_NHAN_SU
@@ -26,7 +27,7 @@ from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
 from pipeline.plan import Plan
 
-BUNDLE_VERSION = "16"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
+BUNDLE_VERSION = "18"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,10 @@ def _write(files: Staged, rel: str, b: BuiltBundle, sha256: str) -> tuple[str, s
 def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], files: Staged, *, campaign,
                   registry: Registry, blobs: BlobCache, headers: dict[str, tuple[bool, str]],
                   duplex: bool = True, sources: dict[str, tuple[bytes, int, int]] | None = None,
-                  workers: int = 1) -> Bundles:
+                  workers: int = 1, page_codes: bool = True) -> Bundles:
     """`pdfs`, `keys`, `headers`: document key -> PDF bytes / content key / what its headers print;
-    `sources`: document key -> where its pages are in the joined PDF it was converted in (this run)."""
+    `sources`: document key -> where its pages are in the joined PDF it was converted in (this run);
+    `page_codes`: a QR code on every form page (pagecode.py)."""
     specs = {code: registry.get(code) for code in {j.form for j in plan.jobs}}
     signers = {code: spec.signers for code, spec in specs.items()}
     copies = {code: spec.copies for code, spec in specs.items() if spec.copies > 1}
@@ -77,6 +79,17 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
     people = {p.ma_so: p for p in campaign.people}
     agency = campaign.agency
     header = tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x)
+    agency_id = agency_token(agency.ten_co_quan) if page_codes else ""
+
+    def codes(docs, ma_don_vi: str, ma_so: str) -> dict[str, PageCode]:
+        """document key -> the code its pages carry (none without page codes)"""
+        if not page_codes:
+            return {}
+        return {d.key: PageCode(agency_id, str(campaign.year), ma_don_vi, ma_so, d.form, 1, 0, 0,
+                                version_token(keys[d.key])) for d in docs}
+
+    def versions(docs) -> dict[str, str]:
+        return {d.form: version_token(keys[d.key]) for d in docs} if page_codes else {}
 
     def made(key: str, b: BuiltBundle, counts: dict, sha: dict[str, str]) -> BuiltBundle:
         sha[key] = _save(blobs, key, b)
@@ -108,8 +121,10 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
                 ("Năm đánh giá", str(campaign.year)), ("Họ và tên", person.ho_ten),
                 ("Chức vụ, chức danh", person.chuc_vu or "…"), ("Đối tượng", LOAI_NHAN_SU[person.loai_nhan_su]),
                 ("Đơn vị", unit.ten_don_vi), ("Mã số", person.ma_so),
-            ), signers, copies, initials, {d.key: headers[d.key] for d in dossier.documents})
-            key = data_key("person", BUNDLE_VERSION, [keys[d.key] for d in dossier.documents], [d.title for d in dossier.documents],
+            ), signers, copies, initials, {d.key: headers[d.key] for d in dossier.documents},
+                codes(dossier.documents, dossier.ma_don_vi, dossier.ma_so))
+            key = data_key("person", BUNDLE_VERSION, agency_id, str(campaign.year), dossier.ma_don_vi,
+                           [keys[d.key] for d in dossier.documents], [d.title for d in dossier.documents],
                            info.header, info.title, info.facts, {d.form: signers[d.form] for d in dossier.documents},
                            {d.form: (copies.get(d.form, 1), d.form in initials) for d in dossier.documents},
                            [headers[d.key] for d in dossier.documents], duplex)
@@ -118,9 +133,10 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
             built[dossier.ma_so] = _cached(key, sha)
         info = CoverInfo(header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}", (
             ("Đơn vị", unit.ten_don_vi), ("Số người", str(len(unit.persons))),
-        ), headers={d.key: headers[d.key] for d in (*unit.before, *unit.after)})
+        ), headers={d.key: headers[d.key] for d in (*unit.before, *unit.after)},
+            codes=codes((*unit.before, *unit.after), unit.ma_don_vi, ""))
         unit_docs = [d for d in (*unit.before, *unit.after)]
-        unit_key = data_key("unit", BUNDLE_VERSION, person_keys, [(p.ma_so, p.ho_ten) for p in unit.persons],
+        unit_key = data_key("unit", BUNDLE_VERSION, agency_id, str(campaign.year), person_keys, [(p.ma_so, p.ho_ten) for p in unit.persons],
                             [(d.form, d.title, keys[d.key], headers[d.key]) for d in unit_docs], info.header,
                             info.title, info.facts, duplex)
         ub = _cached(unit_key, sha)
@@ -139,9 +155,11 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
             else:
                 counts["reused"] += 1
             written.append(_write(files, dossier.pdf, b, sha[key]))
+            version = versions(dossier.documents)
             persons_out.append({
                 "ma_so": dossier.ma_so, "ma_don_vi": dossier.ma_don_vi, "pdf": dossier.pdf,
-                "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages}
+                "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages,
+                              **({"phien_ban": version[s.form]} if s.form in version else {})}
                              for s in b.sections],
             })
         if ub is None:
@@ -150,10 +168,12 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
         else:
             counts["reused"] += 1
         written.append(_write(files, unit.pdf, ub, sha[unit_key]))
+        version = versions(unit_docs)
         unit_out = {
             "ma_don_vi": unit.ma_don_vi, "pdf": unit.pdf,
             "muc": [{"tieu_de": s.title, "mau": s.form, "ma_so": s.ma_so, "trang_dau": s.first_page,
-                     "so_trang": s.pages} for s in ub.sections],
+                     "so_trang": s.pages, **({"phien_ban": version[s.form]} if not s.ma_so and s.form in version else {})}
+                    for s in ub.sections],
         }
         return persons_out, unit_out, ub.pages, counts["built"], counts["reused"], written
 

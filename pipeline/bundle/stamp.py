@@ -14,7 +14,7 @@ fonts lack is drawn by reportlab (its TrueType font has every Vietnamese letter)
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -27,6 +27,7 @@ from pypdf.generic import (
 )
 from reportlab.pdfgen import canvas
 
+from pipeline.bundle import pagecode
 from pipeline.bundle.pens import CanvasPen, Faces, StreamPen, Unencodable, prime
 
 CM = 72 / 2.54
@@ -40,6 +41,7 @@ class FormMarks:
     page_numbers: bool = False
     first_page_header: str = ""
     initials: bool = False
+    code: pagecode.PageCode | None = None  # the page code (pagecode.py); its page and pages set per page
 
     def for_page(self, i: int, pages: int) -> tuple:
         marks = []
@@ -49,6 +51,8 @@ class FormMarks:
             marks.append(("form_page", str(i + 1)))
         if self.initials and i < pages - 1:
             marks.append(("initials",))
+        if self.code is not None:
+            marks.append(("code", replace(self.code, page=i + 1, pages=pages).text()))
         return tuple(marks)
 
 
@@ -64,6 +68,8 @@ def _draw(pen, width: float, height: float, marks) -> None:
             x, y, w, h = width - RIGHT_MARGIN_CM * CM - 2.4 * CM, 0.55 * CM, 2.4 * CM, 1.1 * CM
             pen.rect(x, y, w, h, 0.6)
             pen.text(False, 7, x + 0.1 * CM, y + h - 0.3 * CM, "Ký nháy", "left")
+        elif kind == "code":
+            pagecode.draw(pen, width, height, mark[1])
 
 
 def _in_faces(writer: PdfWriter, order: list[int], marks: dict[int, tuple], faces: Faces | None) -> list[bytes] | None:

@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.ownership import SIGNED_LIST, signed_files
 from pipeline.submission.manifest import MANIFEST
 from pipeline.submission.signing import SIGNATURE
 from pipeline.submission.summary_table import (
@@ -42,6 +43,7 @@ class VerifyReport:
     notes: list[str] = field(default_factory=list)
     files: int = 0
     people: int = 0
+    signed: int = 0  # files of da_ky/ (hoso nhan-ban-ky) as its list records them
     submission: bool = False  # the dossier, summary-table and zip checks ran
 
     @property
@@ -120,7 +122,19 @@ def _check_files(outdir: Path, files: dict[str, dict], rep: VerifyReport) -> set
             continue
         ok.add(path)
     on_disk = {p.relative_to(outdir).as_posix() for p in outdir.rglob("*") if p.is_file()}
-    for path in sorted(on_disk - set(files) - {MANIFEST, SIGNATURE}):
+    signed = signed_files(outdir)  # hoso nhan-ban-ky's signed scans, listed by da_ky/nhan_ban_ky.json
+    for path, digest in sorted(signed.items()):
+        if not digest:
+            continue
+        if path not in on_disk:
+            rep.problems.append(f"Thiếu tệp bản đã ký: {path} (có trong {SIGNED_LIST})")
+        elif _sha256(outdir / path) != digest:
+            rep.problems.append(f"Tệp bản đã ký bị sửa: {path} (khác với lúc hoso nhan-ban-ky ghi, theo {SIGNED_LIST})")
+        else:
+            rep.signed += 1
+    if rep.signed:
+        rep.notes.append(f"Bản đã ký (da_ky/, do hoso nhan-ban-ky ghi): {rep.signed} tệp khớp {SIGNED_LIST}.")
+    for path in sorted(on_disk - set(files) - set(signed) - {MANIFEST, SIGNATURE}):
         rep.problems.append(f"Tệp thừa: {path} (không có trong {MANIFEST})")
     return ok
 

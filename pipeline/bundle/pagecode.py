@@ -1,0 +1,96 @@
+"""The small code printed on every generated form page, so a signed, scanned sheet finds its way
+back into its dossier (`hoso nhan-ban-ky`, pipeline/scan/).
+
+A QR code (segno) in the left margin, bottom corner: Nghị định 30/2020 leaves a left margin of
+3–3.5 cm and a bottom margin of 2–2.5 cm, and nothing else is drawn there (the page numbers are at
+the top centre, the first page's header at the top right, the initials box at the bottom right).
+It is drawn as filled squares through the same pens as the other page marks (stamp.py), so the
+rest of the page is unchanged.
+
+What it says (one line, fields separated by "|"):
+    HS1|<agency>|<year>|<unit>|<person>|<form>|<copy>|<page>/<pages>|<version>
+agency: 6 hex digits of the SHA-256 of the agency's name; person: ma_so (empty on a unit's own
+document); form: the form's code (`_bia` on a dossier's
+cover pages, with no version); copy: 1.. for forms printed in several copies; version: the
+first 8 hex digits of the document's content key (what the form says changed: another version).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import segno
+
+MAGIC = "HS1"
+COVER_FORM = "_bia"  # the form field of a dossier's cover pages (no version: they are not signed)
+CM = 72 / 2.54
+X_CM, Y_CM = 0.7, 0.7  # the code's lower left corner on the page
+SIZE_CM = 2.0  # the side of the code (without its quiet zone, which the white margin gives)
+
+
+@dataclass(frozen=True)
+class PageCode:
+    agency: str
+    year: str
+    unit: str
+    person: str
+    form: str
+    copy: int
+    page: int
+    pages: int
+    version: str
+
+    def text(self) -> str:
+        return "|".join((MAGIC, self.agency, self.year, self.unit, self.person, self.form, str(self.copy),
+                         f"{self.page}/{self.pages}", self.version))
+
+    @property
+    def document(self) -> tuple[str, str, str, int]:
+        """Which document (and copy) of which dossier the page belongs to."""
+        return self.unit, self.person, self.form, self.copy
+
+
+def agency_token(name: str) -> str:
+    return hashlib.sha256(name.strip().encode()).hexdigest()[:6]
+
+
+def version_token(content_key: str) -> str:
+    return content_key[:8]
+
+
+def parse(text: str) -> PageCode | None:
+    """The code a decoded string holds, or None if it is not one of hoso's."""
+    parts = text.split("|")
+    if len(parts) != 9 or parts[0] != MAGIC:
+        return None
+    try:
+        page, pages = (int(x) for x in parts[7].split("/"))
+        return PageCode(parts[1], parts[2], parts[3], parts[4], parts[5], int(parts[6]), page, pages, parts[8])
+    except ValueError:
+        return None
+
+
+def box(height: float) -> tuple[float, float, float, float]:
+    """(x, y, w, h) in points of the code's area on a page of `height` points, quiet zone included."""
+    q = 0.25 * CM
+    return X_CM * CM - q, Y_CM * CM - q, SIZE_CM * CM + 2 * q, SIZE_CM * CM + 2 * q
+
+
+def draw(pen, width: float, height: float, text: str) -> None:
+    """The QR code of `text`, drawn with `pen.fill` (one rectangle per run of dark modules)."""
+    qr = segno.make_qr(text, error="m", boost_error=False)
+    rows = [list(r) for r in qr.matrix]
+    n = len(rows)
+    m = SIZE_CM * CM / n
+    x0, y0 = X_CM * CM, Y_CM * CM
+    for r, row in enumerate(rows):
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                pen.fill(x0 + start * m, y0 + (n - 1 - r) * m, (c - start) * m, m, 0.0)
+            else:
+                c += 1

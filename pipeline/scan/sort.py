@@ -1,0 +1,347 @@
+"""`hoso nhan-ban-ky`: file scanned, signed pages into dossiers by the code printed on each page.
+
+What is expected comes from the output folder's manifest.json (each person's documents, in dossier
+order, with their pages and content version `phien_ban`); what came back is read from the scans
+(read.py). Every page filed is kept as an image under `da_ky/.trang/` and listed in
+`da_ky/nhan_ban_ky.json`, so running again with more scans completes the dossiers: a scan page
+already seen (same file bytes, same page) is not counted twice; another sheet with the same code
+is a duplicate. Written:
+- `da_ky/<ma_don_vi>/<ma_so>.pdf` (the person's signed pages in dossier order),
+  `da_ky/<ma_don_vi>/don_vi.pdf` (the unit's own documents);
+- `da_ky/can_ky_lai.pdf`: pages printed from an older version of their document (to sign again);
+- `da_ky/khong_doc_duoc.pdf`: pages without a readable code, to sort by hand (the report says
+  which scan file and page each one is);
+- `da_ky/bao_cao_nhan_ban_ky.xlsx`: the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from pipeline.bundle.pagecode import COVER_FORM, agency_token
+from pipeline.errors import InputUnreadable
+from pipeline.scan.read import IMAGE_SUFFIXES, page_count, read_scans
+from pipeline.scan.signatures import unsigned_spaces
+
+STATE = "nhan_ban_ky.json"
+DPI = 150
+
+
+@dataclass
+class Expected:
+    """One dossier's pages in order: (form, copy, page) -> (document title, version)."""
+
+    unit: str
+    person: str  # "" for the unit's own documents
+    name: str
+    pdf: str
+    pages: list[tuple[str, int, int]] = field(default_factory=list)
+    titles: dict[tuple[str, int], str] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    source: dict[tuple[str, int, int], tuple[Path, int]] = field(default_factory=dict)  # the unsigned page
+
+
+@dataclass
+class PersonReport:
+    unit: str
+    person: str
+    name: str
+    received: int
+    expected: int
+    missing: list[str]
+    duplicates: list[str]
+    outdated: list[str]
+    pdf: str
+    unsigned: list[str] = field(default_factory=list)  # signature spaces that seem empty (an estimate)
+
+
+@dataclass
+class ScanResult:
+    people: list[PersonReport]
+    unreadable: list[tuple[str, int]]  # (scan file, page), in khong_doc_duoc.pdf's order
+    foreign: list[tuple[str, int, str]]  # a hoso code of another output (agency or year)
+    outdated: list[tuple[str, int, str, str]]  # (scan file, page, person or unit, what)
+    blank: int
+    covers: int  # cover sheets set aside
+    read: int  # scan pages read in this run
+    new: int  # of which new (not seen in an earlier run)
+    report: Path
+
+
+class ScanError(InputUnreadable):
+    pass
+
+
+def _dossiers(outdir: Path) -> tuple[dict, str, str]:
+    path = outdir / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ScanError(f"Không đọc được «{path}»: thư mục này không phải kết quả của hoso build ({e}).") from e
+    names = {}
+    for u in manifest.get("don_vi", []):
+        for s in u.get("muc", []):
+            if s.get("ma_so"):
+                names[s["ma_so"]] = s["tieu_de"]
+    out: dict[tuple[str, str], Expected] = {}
+
+    def add(e: Expected, sections, pdf: str) -> None:
+        seen: dict[str, int] = {}
+        for s in sections:
+            form = s.get("mau", "")
+            if not form or "phien_ban" not in s:
+                continue
+            copy = seen[form] = seen.get(form, 0) + 1
+            e.titles[(form, copy)] = s.get("tieu_de", form)
+            e.versions[form] = s["phien_ban"]
+            e.pages += [(form, copy, p) for p in range(1, int(s["so_trang"]) + 1)]
+            for p in range(1, int(s["so_trang"]) + 1):
+                e.source[(form, copy, p)] = (outdir / pdf, int(s["trang_dau"]) + p - 1)
+
+    for u in manifest.get("don_vi", []):
+        e = Expected(u["ma_don_vi"], "", "Văn bản của đơn vị", f"da_ky/{u['ma_don_vi']}/don_vi.pdf")
+        add(e, [s for s in u.get("muc", []) if not s.get("ma_so")], u["pdf"])
+        if e.pages:
+            out[(e.unit, "")] = e
+    for p in manifest.get("ca_nhan", []):
+        e = Expected(p["ma_don_vi"], p["ma_so"], names.get(p["ma_so"], ""), f"da_ky/{p['ma_don_vi']}/{p['ma_so']}.pdf")
+        add(e, p.get("tai_lieu", []), p["pdf"])
+        out[(e.unit, e.person)] = e
+    if not any(e.pages for e in out.values()):
+        raise ScanError(f"Các trang trong «{outdir}» không có mã nhận dạng (tạo bằng --khong-ma hoặc bản hoso cũ): "
+                        "hãy tạo lại hồ sơ không có --khong-ma, in và ký bản mới.")
+    agency = manifest.get("co_quan", {}).get("ten_co_quan", "")
+    return out, agency_token(agency), str(manifest.get("nam_danh_gia", ""))
+
+
+def _store(jpeg: bytes, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(jpeg)
+
+
+def _pdf(images: list[Path], dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not images:
+        dest.unlink(missing_ok=True)
+        return
+    frames = [Image.open(p) for p in images]
+    tmp = dest.with_name(dest.name + ".tmp")
+    frames[0].save(tmp, "PDF", save_all=True, append_images=frames[1:], resolution=DPI)
+    for f in frames:
+        f.close()
+    os.replace(tmp, dest)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _page_name(form: str, copy: int, page: int) -> str:
+    return f"{form}_{copy}_{page}"
+
+
+def receive(outdir: Path, scans: list[Path]) -> ScanResult:
+    """File the scans into `outdir/da_ky`; the report (also written as Excel). The output folder's
+    lock is held meanwhile: a build cannot swap the folder under it (nor it write during a build)."""
+    from pipeline.output import locked
+
+    with locked(outdir):
+        return _receive(outdir, scans)
+
+
+def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
+    for s in scans:
+        if not s.is_file():
+            raise ScanError(f"Không tìm thấy tệp quét «{s}».")
+        if s.suffix.lower() != ".pdf" and s.suffix.lower() not in IMAGE_SUFFIXES:
+            raise ScanError(f"Tệp quét «{s}» không phải PDF hay ảnh (nhận: .pdf, "
+                            + ", ".join(sorted(IMAGE_SUFFIXES)) + ").")
+        try:
+            page_count(s)
+        except Exception as e:  # noqa: BLE001 - pdfium's and Pillow's errors: the file is damaged
+            raise ScanError(f"Không đọc được tệp quét «{s}» (tệp hỏng hoặc chưa chép xong): {e}") from e
+    dossiers, agency, year = _dossiers(outdir)
+    root = outdir / "da_ky"
+    store = root / ".trang"
+    state_path = root / STATE
+    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.is_file() else {}
+    filed: dict[str, dict] = state.get("trang", {})  # "unit/person/form_copy_page" -> {nguon, tep, trang, anh}
+    dups: list[dict] = state.get("trung", [])
+    old: list[dict] = state.get("can_ky_lai", [])
+    unread: list[dict] = state.get("khong_doc_duoc", [])
+    foreign: list[dict] = state.get("khac", [])
+    seen = set(state.get("da_doc", []))
+    read = new = blank = covers = 0
+    for page in read_scans(scans):
+        read += 1
+        if page.digest in seen:
+            continue
+        seen.add(page.digest)
+        new += 1
+        where = {"nguon": page.digest, "tep": page.source, "trang": page.index}
+        code = page.code
+        if code is None:
+            if page.blank:
+                blank += 1
+                continue
+            img = store / "_khong_doc_duoc" / f"{len(unread) + 1:05d}.jpg"
+            _store(page.jpeg, img)
+            unread.append({**where, "anh": str(img.relative_to(root))})
+            continue
+        e = dossiers.get((code.unit, code.person))
+        if code.agency == agency and code.year == year and code.form == COVER_FORM:
+            covers += 1  # a dossier's cover sheet: not signed, not filed
+            continue
+        if (code.agency == agency and code.year == year and e is not None and code.form in e.versions
+                and code.version != e.versions[code.form]):
+            img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
+            _store(page.jpeg, img)
+            old.append({**where, "anh": str(img.relative_to(root)), "ai": code.person or code.unit,
+                        "van_ban": f"{e.titles.get((code.form, code.copy), code.form)} — trang {code.page}/{code.pages}"})
+            continue
+        if code.agency != agency or code.year != year or e is None or (code.form, code.copy, code.page) not in e.pages:
+            img = store / "_khong_doc_duoc" / f"{len(unread) + 1:05d}.jpg"
+            _store(page.jpeg, img)
+            unread.append({**where, "anh": str(img.relative_to(root)), "ma": page.text})
+            foreign.append({**where, "ma": page.text})
+            continue
+        what = f"{e.titles[(code.form, code.copy)]} — trang {code.page}/{code.pages}"
+        who = code.person or code.unit
+        if code.version != e.versions[code.form]:
+            img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
+            _store(page.jpeg, img)
+            old.append({**where, "anh": str(img.relative_to(root)), "ai": who, "van_ban": what})
+            continue
+        key = f"{code.unit}/{code.person or '_don_vi'}/{_page_name(code.form, code.copy, code.page)}"
+        if key in filed:
+            dups.append({**where, "ai": who, "van_ban": what, "khoa": key})
+            continue
+        img = store / f"{key}.jpg"
+        _store(page.jpeg, img)
+        filed[key] = {**where, "anh": str(img.relative_to(root)), "phien_ban": code.version, "ai": who,
+                      "van_ban": what}
+
+    # pages filed by an earlier run whose document has changed since (a rebuild): to be signed again
+    for e in dossiers.values():
+        base = f"{e.unit}/{e.person or '_don_vi'}/"
+        for f, c, p in e.pages:
+            entry = filed.get(base + _page_name(f, c, p))
+            if entry is not None and entry.get("phien_ban", e.versions[f]) != e.versions[f]:
+                entry = {k: v for k, v in filed.pop(base + _page_name(f, c, p)).items() if k != "phien_ban"}
+                img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
+                img.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(root / entry["anh"], img)
+                old.append({**entry, "anh": str(img.relative_to(root))})
+
+    people: list[PersonReport] = []
+    for e in dossiers.values():
+        base = f"{e.unit}/{e.person or '_don_vi'}/"
+        have = [(f, c, p) for f, c, p in e.pages if base + _page_name(f, c, p) in filed]
+        got = set(have)
+        missing = [f"{e.titles[(f, c)]} — trang {p}" for f, c, p in e.pages if (f, c, p) not in got]
+        _pdf([root / filed[base + _page_name(*k)]["anh"] for k in have], outdir / e.pdf)
+        unsigned = []
+        for k in have:
+            entry = filed[base + _page_name(*k)]
+            if "o_ky_trong" not in entry:  # checked once, when the page is filed
+                pdf, number = e.source[k]
+                try:
+                    with Image.open(root / entry["anh"]) as im:
+                        entry["o_ky_trong"] = unsigned_spaces(im.convert("L"), pdf, number)
+                except (OSError, subprocess.CalledProcessError):
+                    entry["o_ky_trong"] = None
+            empty = entry["o_ky_trong"]
+            what = f"{e.titles[(k[0], k[1])]} — trang {k[2]}"
+            if empty is None:
+                unsigned.append(f"{what}: không so được (mã không đọc lại được)")
+            elif empty:
+                unsigned.append(f"{what}: ô ký thứ {', '.join(str(n) for n in empty)} trên trang")
+        who = e.person or e.unit
+        people.append(PersonReport(
+            e.unit, e.person, e.name, len(have), len(e.pages), missing,
+            [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d in dups if d["khoa"].startswith(base)],
+            [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d in old if d["ai"] == who],
+            e.pdf if have else "", unsigned))
+    _pdf([root / d["anh"] for d in unread], root / "khong_doc_duoc.pdf")
+    _pdf([root / d["anh"] for d in old], root / "can_ky_lai.pdf")
+    report = root / "bao_cao_nhan_ban_ky.xlsx"
+    result = ScanResult(people, [(d["tep"], d["trang"]) for d in unread], [(d["tep"], d["trang"], d["ma"]) for d in foreign],
+                        [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, covers, read, new, report)
+    _excel(result, report)
+    written = sorted({str(p.relative_to(root)) for p in root.rglob("*")
+                      if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
+    state = {"tao_boi": "hoso", "trang": filed, "trung": dups, "can_ky_lai": old, "khong_doc_duoc": unread,
+             "khac": foreign, "da_doc": sorted(seen),
+             # every file of da_ky/ with its digest: pipeline/ownership.py keeps them, hoso verify checks them
+             "tep": [{"path": rel, "sha256": _sha256(root / rel)} for rel in written]}
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = state_path.with_name(STATE + ".tmp")
+    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, state_path)
+    return result
+
+
+def _excel(r: ScanResult, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Theo người"
+    ws.append(["Đơn vị", "Mã số", "Họ và tên", "Trang đã nhận", "Trang cần có", "Trang còn thiếu",
+               "Trang trùng (bỏ qua)", "Trang in từ bản cũ (cần ký lại)", "Hồ sơ đã ký",
+               "Ô ký có vẻ còn trống (ước lượng, cần xem lại)"])
+    for p in r.people:
+        ws.append([p.unit, p.person or "(văn bản của đơn vị)", p.name, p.received, p.expected, "\n".join(p.missing),
+                   "\n".join(p.duplicates), "\n".join(p.outdated), p.pdf, "\n".join(p.unsigned)])
+    ws2 = wb.create_sheet("Không đọc được mã")
+    ws2.append(["Trang trong khong_doc_duoc.pdf", "Tệp quét", "Trang trong tệp quét"])
+    for i, (src, page) in enumerate(r.unreadable, 1):
+        ws2.append([i, src, page])
+    for sheet in (ws, ws2):
+        for c in sheet[1]:
+            c.font = Font(bold=True)
+    buf = io.BytesIO()
+    wb.save(buf)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(buf.getvalue())
+    os.replace(tmp, path)
+
+
+def console_lines(r: ScanResult) -> list[str]:
+    """The report in a few Vietnamese lines."""
+    lines = [f"Đã đọc {r.read} trang quét ({r.new} trang mới; {r.blank} trang trắng bỏ qua"
+             + (f", {r.covers} trang bìa hồ sơ bỏ qua" if r.covers else "") + ")."]
+    none = [p for p in r.people if not p.received and not p.duplicates and not p.outdated]
+    for p in r.people:
+        if p in none or (p.received == p.expected and not p.duplicates and not p.outdated and not p.unsigned):
+            continue
+        who = f"{p.unit} {p.person} {p.name}".strip() if p.person else f"{p.unit} (văn bản của đơn vị)"
+        lines.append(f"- {who}: nhận {p.received}/{p.expected} trang.")
+        if p.received and p.missing:
+            lines += [f"    thiếu: {m}" for m in p.missing]
+        lines += [f"    trùng: {m}" for m in p.duplicates]
+        lines += [f"    in từ bản cũ, cần ký lại: {m}" for m in p.outdated]
+        lines += [f"    ô ký có vẻ còn trống (ước lượng, cần xem lại): {m}" for m in p.unsigned]
+    full = sum(1 for p in r.people if p.received == p.expected)
+    lines.append(f"Đủ trang: {full}/{len(r.people)} hồ sơ.")
+    if none:
+        lines.append(f"Chưa nhận trang nào: {len(none)} hồ sơ ("
+                     + ", ".join(p.person or f"{p.unit} (đơn vị)" for p in none) + ").")
+    if r.unreadable:
+        lines.append(f"{len(r.unreadable)} trang không đọc được mã (xếp tay; gom trong da_ky/khong_doc_duoc.pdf):")
+        lines += [f"    {i}. {src}, trang {page}" for i, (src, page) in enumerate(r.unreadable, 1)]
+    lines.append(f"Báo cáo: «{r.report}».")
+    return lines
