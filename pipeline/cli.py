@@ -359,8 +359,9 @@ def verify(outdir: Path, public_key: Path | None) -> None:
 
 
 @cli.command("tong-hop")
-@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path))
-@output_option
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="BỘ_HỒ_SƠ...")
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("tong_hop_so_noi_vu"), show_default=True, help="Thư mục ghi bản tổng hợp.")
 @click.option("--han", "due", default=None, metavar="NGÀY",
               help="Hạn nộp của Sở Nội vụ (dd/mm/yyyy); mặc định: hạn ghi trong bộ hồ sơ của từng cơ quan.")
 @click.option("--danh-sach", "expected", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,

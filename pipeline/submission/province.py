@@ -229,6 +229,9 @@ def summarise(paths: list[Path], *, expected: list[str] = (), due: dt.date | Non
     for pkg in packages:
         if due is not None:
             pkg.due = due
+    # one package per agency is counted: a verified one before one that fails, then the latest made
+    ranked = sorted(packages, key=lambda p: (not p.verified, -(p.made or dt.date.min).toordinal()))
+    for pkg in ranked:
         key = _norm(pkg.agency)
         if key in seen:
             pkg.duplicate_of = seen[key].given
@@ -266,9 +269,9 @@ def htxs_words(counts: dict) -> tuple[str, bool]:
 
 
 def status_words(pkg: Package) -> str:
-    if pkg.duplicate_of is not None:
-        return f"Nộp trùng (đã có bộ «{pkg.duplicate_of}»): không cộng lại"
     parts = ["Kiểm tra đạt" if pkg.verified else f"Không đạt kiểm tra ({len(pkg.problems)} lỗi)"]
+    if pkg.duplicate_of is not None:
+        return f"Nộp trùng (đã có bộ «{pkg.duplicate_of}»): không cộng lại; {parts[0].lower()}"
     late = pkg.late_days
     if late:
         parts.append(f"nộp muộn {late} ngày (lập ngày {_d(pkg.made)}, hạn {_d(pkg.due)})")
