@@ -344,28 +344,27 @@ def workbook(summary: Summary):
     ws = wb.create_sheet("TheoDoiTuong")
     table(ws, 1, COUNT_HEADERS, _category_rows(summary))
     ws = wb.create_sheet("ToanTinh")
-    totals = _province_totals(summary)
-    trows = []
-    for code, label in (*CATEGORIES, TOTAL):
-        c = totals[code]
-        words, over = htxs_words(c)
-        trows.append([label, c["tong"], c["xep_loai"], *(c[k] for k in LEVELS), c["khong_xep_loai"], words,
-                      "Vượt" if over else "Không vượt"])
+    trows = _total_rows(summary)
     table(ws, 1, COUNT_HEADERS[1:-2], trows)
     return wb
 
 
-def xlsx_bytes(summary: Summary) -> bytes:
-    from pipeline.submission.ratings_xlsx import _parts
+def _total_rows(summary: Summary) -> list[list]:
+    """The province's totals per staff category and overall, as printed in the xlsx and the PDF."""
+    totals = _province_totals(summary)
+    rows = []
+    for code, label in (*CATEGORIES, TOTAL):
+        c = totals[code]
+        words, over = htxs_words(c)
+        rows.append([label, c["tong"], c["xep_loai"], *(c[k] for k in LEVELS), c["khong_xep_loai"], words,
+                     "Vượt" if over else "Không vượt"])
+    return rows
 
-    fixed = dt.datetime.combine(summary.today, dt.time())
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as zout:
-        for name, xml in _parts(workbook(summary), fixed):
-            zi = zipfile.ZipInfo(name, date_time=fixed.timetuple()[:6])
-            zi.compress_type, zi.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
-            zout.writestr(zi, xml.encode("utf-8"))
-    return out.getvalue()
+
+def xlsx_bytes(summary: Summary) -> bytes:
+    from pipeline.submission.ratings_xlsx import book_bytes
+
+    return book_bytes(workbook(summary), dt.datetime.combine(summary.today, dt.time()))
 
 
 def _words(text: str) -> str:
@@ -425,13 +424,7 @@ def pdf_bytes(summary: Summary) -> bytes:
         "được xếp loại «Hoàn thành tốt nhiệm vụ», xét trong từng nhóm đối tượng tương đồng của mỗi cơ quan; "
         "cột này chỉ để lưu ý.", base))
     story.append(Paragraph("III. Tổng hợp toàn tỉnh", h2))
-    totals = _province_totals(summary)
-    trows = []
-    for code, label in (*CATEGORIES, TOTAL):
-        c = totals[code]
-        words, over = htxs_words(c)
-        trows.append([label, c["tong"], c["xep_loai"], *(c[k] for k in LEVELS), c["khong_xep_loai"], words,
-                      "Vượt" if over else "Không vượt"])
+    trows = _total_rows(summary)
     story.append(grid(header[1:-2], trows, [210, 40, 50, 56, 56, 56, 56, 50, 100, 60]))
     failed = summary.failed
     if failed:

@@ -563,10 +563,14 @@ def _parts(book: Book, created: dt.datetime) -> list[tuple[str, str]]:
 
 def to_bytes(ratings: Ratings) -> bytes:
     """The .xlsx bytes, with fixed timestamps so the same ratings give the same file."""
-    fixed = dt.datetime(ratings.nam_danh_gia, 12, 31, 0, 0, 0)
+    return book_bytes(workbook(ratings), dt.datetime(ratings.nam_danh_gia, 12, 31, 0, 0, 0))
+
+
+def book_bytes(book: Book, fixed: dt.datetime) -> bytes:
+    """A `Book` as .xlsx bytes, every part stamped `fixed` (the same book gives the same file)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as zout:
-        for name, xml in _parts(workbook(ratings), fixed):
+        for name, xml in _parts(book, fixed):
             zi = zipfile.ZipInfo(name, date_time=fixed.timetuple()[:6])
             zi.compress_type, zi.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
             zout.writestr(zi, xml.encode("utf-8"))
