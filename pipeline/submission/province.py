@@ -349,6 +349,17 @@ def workbook(summary: Summary):
     return wb
 
 
+def _cap_basis(years: list[int]) -> str:
+    """The texts that set the 20 % rule for the evaluation years of the packages (in force that year)."""
+    old = "Nghị định 90/2020/NĐ-CP (sửa đổi bởi Nghị định 48/2023/NĐ-CP)"
+    new = "Nghị định 335/2025/NĐ-CP (công chức) và Nghị định 233/2026/NĐ-CP (viên chức)"
+    if years and min(years) >= 2026:
+        return new
+    if years and max(years) >= 2026:
+        return f"{old} đến năm 2025; {new} từ năm 2026"
+    return old
+
+
 def _total_rows(summary: Summary) -> list[list]:
     """The province's totals per staff category and overall, as printed in the xlsx and the PDF."""
     totals = _province_totals(summary)
@@ -419,10 +430,9 @@ def pdf_bytes(summary: Summary) -> bytes:
     widths = [110, 128, 32, 40, 46, 46, 44, 46, 40, 80, 44, 38, 50]
     story.append(grid(header, _category_rows(summary), widths))
     story.append(Paragraph(
-        "Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo Nghị định 90/2020/NĐ-CP "
-        "(sửa đổi bởi Nghị định 48/2023/NĐ-CP), số được xếp loại «Hoàn thành xuất sắc nhiệm vụ» không quá 20% số "
-        "được xếp loại «Hoàn thành tốt nhiệm vụ», xét trong từng nhóm đối tượng tương đồng của mỗi cơ quan; "
-        "cột này chỉ để lưu ý.", base))
+        f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years)}, số được "
+        "xếp loại «Hoàn thành xuất sắc nhiệm vụ» không quá 20% số được xếp loại «Hoàn thành tốt nhiệm vụ», xét trong "
+        "từng nhóm đối tượng tương đồng của mỗi cơ quan; cột này chỉ để lưu ý.", base))
     story.append(Paragraph("III. Tổng hợp toàn tỉnh", h2))
     trows = _total_rows(summary)
     story.append(grid(header[1:-2], trows, [210, 40, 50, 56, 56, 56, 56, 50, 100, 60]))
