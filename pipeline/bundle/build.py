@@ -27,7 +27,7 @@ from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
 from pipeline.plan import Plan
 
-BUNDLE_VERSION = "18"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
+BUNDLE_VERSION = "19"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
 
 
 @dataclass(frozen=True)

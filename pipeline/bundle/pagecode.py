@@ -78,12 +78,11 @@ def box(height: float) -> tuple[float, float, float, float]:
 
 
 def draw(pen, width: float, height: float, text: str) -> None:
-    """The QR code of `text`, drawn with `pen.fill` (one rectangle per run of dark modules)."""
+    """The QR code of `text`, drawn with `pen.fill_grid` (one rectangle per run of dark modules)."""
     qr = segno.make_qr(text, error="m", boost_error=False)
     rows = [list(r) for r in qr.matrix]
     n = len(rows)
-    m = SIZE_CM * CM / n
-    x0, y0 = X_CM * CM, Y_CM * CM
+    runs = []
     for r, row in enumerate(rows):
         c = 0
         while c < n:
@@ -91,6 +90,7 @@ def draw(pen, width: float, height: float, text: str) -> None:
                 start = c
                 while c < n and row[c]:
                     c += 1
-                pen.fill(x0 + start * m, y0 + (n - 1 - r) * m, (c - start) * m, m, 0.0)
+                runs.append((start, n - 1 - r, c - start))
             else:
                 c += 1
+    pen.fill_grid(X_CM * CM, Y_CM * CM, SIZE_CM * CM / n, runs)

@@ -28,7 +28,7 @@ from pypdf.generic import (
 from reportlab.pdfgen import canvas
 
 from pipeline.bundle import pagecode
-from pipeline.bundle.pens import CanvasPen, Faces, StreamPen, Unencodable, prime
+from pipeline.bundle.pens import CanvasPen, Faces, StreamPen, Unencodable, flate_stream, prime
 
 CM = 72 / 2.54
 RIGHT_MARGIN_CM = 2.0  # Nghị định 30/2020
@@ -124,7 +124,8 @@ def apply_marks(writer: PdfWriter, marks: dict[int, tuple], faces: Faces | None)
             page = writer.pages[i]
             _page_fonts(page).update(fonts)
             own = _has_contents(page)
-            _paint_after(page, before, writer._add_object(_stream(b"Q\n" + ops if own else ops)))
+            # compressed: a page code is a few hundred path operators (pipeline/bundle/pagecode.py)
+            _paint_after(page, before, writer._add_object(flate_stream(b"Q\n" + ops if own else ops)))
         return
     after = writer._add_object(_stream(b"\nQ\nq /HosoMarks Do Q\n"))
     alone = writer._add_object(_stream(b"q /HosoMarks Do Q\n"))
