@@ -24,7 +24,6 @@ Blocks are kept together with rows that cannot split across pages (``w:cantSplit
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tomllib
@@ -630,15 +629,7 @@ def build(code: str, *, write_meta: bool = False) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("codes", nargs="*", default=sorted(FORMS), help="templates to build")
-    ap.add_argument("--write-meta", action="store_true", help="overwrite meta.toml too")
-    args = ap.parse_args(argv)
-    for code in args.codes:
-        if code not in FORMS:
-            ap.error(f"unknown template {code!r}; known: {', '.join(sorted(FORMS))}")
-        print(build(code, write_meta=args.write_meta).relative_to(ROOT))
-    return 0
+    return dk.generator_main(__doc__.splitlines()[0], sorted(FORMS), build, ROOT, argv)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ split a row.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tomllib
@@ -981,15 +980,7 @@ def build(code: str, *, write_meta: bool = False) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("codes", nargs="*", default=list(SPECS), help="documents to build")
-    ap.add_argument("--write-meta", action="store_true", help="overwrite meta.toml too")
-    args = ap.parse_args(argv)
-    for code in args.codes:
-        if code not in SPECS:
-            ap.error(f"unknown document {code!r}; known: {', '.join(SPECS)}")
-        print(build(code, write_meta=args.write_meta).relative_to(ROOT))
-    return 0
+    return dk.generator_main(__doc__.splitlines()[0], list(SPECS), build, ROOT, argv)
 
 
 if __name__ == "__main__":

@@ -1343,3 +1343,20 @@ def _write_cell(cell, spec: C, pkw: dict) -> None:
     for para in paras:
         parts = para if isinstance(para, list) else [para]
         add_paragraph(cell, *parts, align=spec.align, bold=spec.bold, italic=spec.italic, **pkw)
+
+
+def generator_main(description: str, codes, build, root, argv=None) -> int:
+    """The command line every template generator shares: build the templates named (default: all
+    of `codes`), `--write-meta` to overwrite their meta.toml too; print each file written."""
+    import argparse
+
+    known = list(codes)
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("codes", nargs="*", default=known, help="templates to build")
+    ap.add_argument("--write-meta", action="store_true", help="overwrite meta.toml too")
+    args = ap.parse_args(argv)
+    for code in args.codes:
+        if code not in known:
+            ap.error(f"unknown template {code!r}; known: {', '.join(known)}")
+        print(build(code, write_meta=args.write_meta).relative_to(root))
+    return 0
