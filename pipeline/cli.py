@@ -565,6 +565,99 @@ def tai_khoan_them(ten: str, co_quan: str, vai_tro: str, don_vi: str | None, dat
         f"{', đơn vị ' + don_vi if don_vi else ''} (dữ liệu: «{store.data}»).")
 
 
+_DATA_OPTION = dict(type=click.Path(path_type=Path, file_okay=False), default=Path("hoso_du_lieu"),
+                    show_default=True, help="Thư mục dữ liệu của hoso serve.")
+
+
+def _account_or_exit(data: Path, ten: str):
+    from pipeline.web.store import DB_NAME, Store
+
+    if not (Path(data) / DB_NAME).is_file():
+        say(f"Thư mục «{data}» chưa có dữ liệu của hoso serve (chưa có tài khoản nào).")
+        sys.exit(int(ExitCode.usage))
+    store = Store(data)
+    row = store.account(ten)
+    if row is None:
+        say(f"Không có tài khoản «{ten}» (xem danh sách: hoso tai-khoan ds --data {data}).")
+        sys.exit(int(ExitCode.usage))
+    return store, row
+
+
+def _read_new_password() -> str:
+    from pipeline.web import accounts
+
+    if sys.stdin.isatty():
+        password = click.prompt("Mật khẩu mới", hide_input=True, confirmation_prompt="Nhập lại mật khẩu mới", err=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    why = accounts.weak(password)
+    if why:
+        say(why)
+        sys.exit(2)
+    return password
+
+
+@tai_khoan.command("ds")
+@click.option("--data", "data", **_DATA_OPTION)
+def tai_khoan_ds(data: Path) -> None:
+    """Liệt kê các tài khoản: cơ quan, vai trò, đơn vị, khóa hay không, lần đăng nhập cuối."""
+    from pipeline.web.store import DB_NAME, ROLE_WORDS, Store
+
+    rows = Store(data).accounts() if (Path(data) / DB_NAME).is_file() else []
+    if not rows:
+        say(f"Chưa có tài khoản nào trong «{data}»: tạo bằng «hoso tai-khoan them TEN --co-quan MA "
+            f"--vai-tro van_thu --data {data}».")
+        return
+    head = ("Tên", "Cơ quan", "Vai trò", "Đơn vị", "Trạng thái", "Tạo lúc", "Đăng nhập cuối", "Phiên")
+    table = [(r["ten"], r["co_quan"], ROLE_WORDS.get(r["vai_tro"], r["vai_tro"]), r["don_vi"] or "",
+              "Đã khóa" if r["khoa"] else "Đang dùng", r["tao_luc"], r["dang_nhap_cuoi"] or "chưa", str(r["so_phien"]))
+             for r in rows]
+    widths = [max(len(row[i]) for row in (head, *table)) for i in range(len(head))]
+    for row in (head, *table):
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    locked = sum(1 for r in rows if r["khoa"])
+    say(f"{len(rows)} tài khoản" + (f", {locked} đã khóa." if locked else "."))
+
+
+@tai_khoan.command("khoa")
+@click.argument("ten")
+@click.option("--data", "data", **_DATA_OPTION)
+def tai_khoan_khoa(ten: str, data: Path) -> None:
+    """Khóa tài khoản TEN: không đăng nhập được nữa, các phiên đang mở kết thúc ngay."""
+    store, row = _account_or_exit(data, ten)
+    ended = store.end_sessions(row["id"])
+    store.set_locked(row["id"], True)
+    store.audit("quan_tri", row["co_quan"], "cli", "khoa_tai_khoan", ten)
+    say(f"Đã khóa tài khoản «{ten}»" + (f"; {ended} phiên đăng nhập đã kết thúc." if ended else "."))
+
+
+@tai_khoan.command("mo-khoa")
+@click.argument("ten")
+@click.option("--data", "data", **_DATA_OPTION)
+def tai_khoan_mo_khoa(ten: str, data: Path) -> None:
+    """Mở khóa tài khoản TEN (và xóa các lần đăng nhập sai đang chặn nó)."""
+    store, row = _account_or_exit(data, ten)
+    store.set_locked(row["id"], False)
+    store.x("DELETE FROM dang_nhap_sai WHERE ten=?", ten)
+    store.audit("quan_tri", row["co_quan"], "cli", "mo_khoa_tai_khoan", ten)
+    say(f"Đã mở khóa tài khoản «{ten}».")
+
+
+@tai_khoan.command("doi-mat-khau")
+@click.argument("ten")
+@click.option("--data", "data", **_DATA_OPTION)
+def tai_khoan_doi_mat_khau(ten: str, data: Path) -> None:
+    """Đặt mật khẩu mới cho TEN (hỏi hai lần, không hiện; hoặc một dòng từ stdin); các phiên đang mở kết thúc."""
+    from pipeline.web import accounts
+
+    store, row = _account_or_exit(data, ten)
+    password = _read_new_password()
+    ended = store.end_sessions(row["id"])
+    store.set_password(row["id"], accounts.hash_password(password))
+    store.audit("quan_tri", row["co_quan"], "cli", "doi_mat_khau", ten)
+    say(f"Đã đổi mật khẩu của «{ten}»" + (f"; {ended} phiên đăng nhập đã kết thúc." if ended else "."))
+
+
 def _on_sigterm(signum, frame):  # noqa: ARG001
     raise KeyboardInterrupt
 

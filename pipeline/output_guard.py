@@ -45,25 +45,38 @@ def _same_name(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def check_agency(previous: dict | None, campaign, workbook: Path, outdir: Path, *, allowed: bool,
-                 log: Callable[[str], None]) -> None:
+def agency_clash(previous: dict | None, campaign, workbook: Path) -> dict | None:
+    """How a workbook is another agency's than the one whose output a folder holds (None: it is not):
+    `cu`/`moi` the agencies' names, `tep_cu`/`tep_moi` the workbooks', and when the names are the
+    same, `giu`/`so_nguoi`/`trung` the people held, in the workbook and in both (`cung_ten` True)."""
     prev = (previous or {}).get(AGENCY)
     if not isinstance(prev, dict) or not isinstance(prev.get("ten_co_quan"), str):
-        return  # an empty folder, or one built before the agency was recorded
+        return None  # an empty folder, or one built before the agency was recorded
     new = agency_record(campaign, workbook)
     held = {p.get("ma_so") for p in (previous or {}).get("ca_nhan", []) if isinstance(p, dict)}
     staff = {p.ma_so for p in campaign.people}
     shared = len(held & staff)
-    if _same_name(prev["ten_co_quan"], new["ten_co_quan"]):
-        if not held or not staff or shared * 2 >= min(len(held), len(staff)):
-            return
+    same = _same_name(prev["ten_co_quan"], new["ten_co_quan"])
+    if same and (not held or not staff or shared * 2 >= min(len(held), len(staff))):
+        return None
+    return {"cu": prev["ten_co_quan"], "tep_cu": prev.get("tep_dau_vao", "?"), "moi": new["ten_co_quan"],
+            "tep_moi": new["tep_dau_vao"], "cung_ten": same, "giu": len(held), "so_nguoi": len(staff), "trung": shared}
+
+
+def check_agency(previous: dict | None, campaign, workbook: Path, outdir: Path, *, allowed: bool,
+                 log: Callable[[str], None]) -> None:
+    clash = agency_clash(previous, campaign, workbook)
+    if clash is None:
+        return
+    new = {"ten_co_quan": clash["moi"], "tep_dau_vao": clash["tep_moi"]}
+    if clash["cung_ten"]:
         # the same name, other staff: another agency's workbook (or a template copied without renaming)
-        both = (f"Thư mục «{outdir}» đang chứa hồ sơ của «{prev['ten_co_quan']}» tạo từ sổ «{prev.get('tep_dau_vao', '?')}» "
-                f"({len(held)} người), còn sổ «{new['tep_dau_vao']}» có {len(staff)} người mà chỉ {shared} người trùng mã "
-                "số: có vẻ là sổ của cơ quan khác")
+        both = (f"Thư mục «{outdir}» đang chứa hồ sơ của «{clash['cu']}» tạo từ sổ «{clash['tep_cu']}» "
+                f"({clash['giu']} người), còn sổ «{new['tep_dau_vao']}» có {clash['so_nguoi']} người mà chỉ "
+                f"{clash['trung']} người trùng mã số: có vẻ là sổ của cơ quan khác")
     else:
-        both = (f"Thư mục «{outdir}» đang chứa hồ sơ của «{prev['ten_co_quan']}» (tạo từ sổ "
-                f"«{prev.get('tep_dau_vao', '?')}»), còn sổ «{new['tep_dau_vao']}» là của «{new['ten_co_quan']}»")
+        both = (f"Thư mục «{outdir}» đang chứa hồ sơ của «{clash['cu']}» (tạo từ sổ "
+                f"«{clash['tep_cu']}»), còn sổ «{new['tep_dau_vao']}» là của «{new['ten_co_quan']}»")
     if not allowed:
         raise OutputError(
             f"{both}. Để không thay mất hồ sơ của cơ quan kia, hãy chọn thư mục kết quả khác (-o THƯ_MỤC); "

@@ -90,7 +90,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         token = request.cookies.get(COOKIE, "")
         if token:
             row = store.one("SELECT p.csrf, p.het_han, t.* FROM phien p JOIN tai_khoan t ON t.id=p.tai_khoan "
-                            "WHERE p.token=?", _digest(token))
+                            "WHERE p.token=? AND t.khoa=0", _digest(token))
             if row is not None and row["het_han"] > time.time():
                 g.user, g.csrf = row, row["csrf"]
                 store.x("UPDATE phien SET het_han=? WHERE token=?", time.time() + SESSION_SECONDS, _digest(token))
@@ -176,6 +176,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             resp = Response(render_template("dang_nhap.html", login_csrf=cookie,
                                             error="Tên đăng nhập hoặc mật khẩu không đúng."), status=401)
             return resp
+        if row["khoa"]:  # said only to who knows the password: a locked account is not a guessable fact
+            store.audit(row["ten"], row["co_quan"], ip(), "dang_nhap_tai_khoan_khoa", "")
+            return Response(render_template("dang_nhap.html", login_csrf=cookie,
+                                            error="Tài khoản này đã bị khóa. Hãy hỏi quản trị viên "
+                                                  "(lệnh «hoso tai-khoan mo-khoa»)."), status=403)
         store.x("DELETE FROM dang_nhap_sai WHERE ten=? OR luc<?", name, since)
         store.x("DELETE FROM phien WHERE het_han<?", time.time())
         token = secrets.token_urlsafe(32)
@@ -194,6 +199,28 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         resp = redirect(url_for("dang_nhap"))
         resp.delete_cookie(COOKIE, path="/")
         return resp
+
+    @app.route("/mat-khau", methods=["GET", "POST"])
+    def mat_khau():
+        """Any account changes its own password; the old one is asked, the other sessions end."""
+        error, done = "", False
+        if request.method == "POST":
+            old, new, again = (request.form.get(k, "") for k in ("mat_khau_cu", "mat_khau_moi", "nhap_lai"))
+            row = store.one("SELECT * FROM tai_khoan WHERE id=?", g.user["id"])
+            if not accounts.verify(row["mat_khau"], old):
+                audit("doi_mat_khau_sai", "")
+                error = "Mật khẩu hiện tại không đúng."
+            elif new != again:
+                error = "Hai lần nhập mật khẩu mới không khớp nhau."
+            elif new == old:
+                error = "Mật khẩu mới phải khác mật khẩu hiện tại."
+            else:
+                error = accounts.weak(new)
+            if not error:
+                store.set_password(row["id"], accounts.hash_password(new), keep=_digest(request.cookies.get(COOKIE, "")))
+                audit("doi_mat_khau", "trên trang web; các phiên đăng nhập khác đã kết thúc")
+                done = True
+        return render_template("mat_khau.html", error=error, done=done), (400 if error else 200)
 
     # ---- home -----------------------------------------------------------------------------------
     @app.route("/")
@@ -348,22 +375,52 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                warned=warned)
 
     # ---- builds ---------------------------------------------------------------------------------
+    def _agency_clash(ma: str, upload) -> dict | None:
+        """The build's own guard (output_guard.agency_clash), asked before the build: is the upload
+        another agency's workbook than the one whose dossiers the agency's folder holds?"""
+        from pipeline import ingest
+        from pipeline.errors import HosoError
+        from pipeline.output_guard import agency_clash
+
+        previous = store.manifest(ma)
+        if upload is None or previous is None:
+            return None
+        try:
+            campaign = ingest.load(store.upload_path(ma, upload["id"]))
+        except HosoError:
+            return None  # the build says why
+        clash = agency_clash(previous, campaign, store.upload_path(ma, upload["id"]))
+        if clash is not None:
+            last = store.one("SELECT s.ten_tep FROM lan_tao l JOIN so s ON s.id=l.so WHERE l.co_quan=? AND "
+                             "l.trang_thai='xong' ORDER BY l.id DESC LIMIT 1", ma)
+            clash.update(tep_cu=last["ten_tep"] if last else clash["tep_cu"], tep_moi=upload["ten_tep"])
+        return clash
+
     @app.route("/tao-ho-so", methods=["GET", "POST"])
     def tao_ho_so():
         role("van_thu")
         ma = g.user["co_quan"]
         upload = store.one("SELECT * FROM so WHERE co_quan=? AND so_loi=0 ORDER BY id DESC LIMIT 1", ma)
+        clash = _agency_clash(ma, upload)
+        confirmed = request.form.get("doi_co_quan") == "1"
         if request.method == "POST":
             q = app.extensions["hoso_queue"]
             if upload is None or q is None:
                 abort(400)
-            build_id = q.submit(ma, upload["id"], g.user["ten"])
+            if clash is not None and not confirmed:
+                audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], "co_quan_cu": clash["cu"],
+                                                           "co_quan_moi": clash["moi"]}, ensure_ascii=False))
+                return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=True), 409
+            build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed)
             if build_id is None:
                 busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
                 return redirect(url_for("lan_tao_xem", build_id=busy["id"]))
-            audit("tao_ho_so", json.dumps({"lan_tao": build_id, "so": upload["id"]}))
+            detail = {"lan_tao": build_id, "so": upload["id"]}
+            if clash is not None:
+                detail.update(doi_co_quan=True, co_quan_cu=clash["cu"], co_quan_moi=clash["moi"])
+            audit("tao_ho_so", json.dumps(detail, ensure_ascii=False))
             return redirect(url_for("lan_tao_xem", build_id=build_id))
-        return render_template("tao_ho_so.html", upload=upload)
+        return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=False)
 
     def _build_row(build_id: int):
         row = store.one("SELECT * FROM lan_tao WHERE id=? AND co_quan=?", build_id, g.user["co_quan"])
@@ -437,6 +494,45 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
                                sent=sent)
 
+    def _page_groups(items: list[dict], pages: int, docx: dict[str, str]) -> list[dict]:
+        """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
+        before the first one, and the blank pages added for two-sided printing between them."""
+        groups: list[dict] = []
+        covered = 0
+        for d in sorted(items, key=lambda d: d.get("trang_dau") or 0):
+            first, count = int(d.get("trang_dau") or 0), int(d.get("so_trang") or 0)
+            if first < 1 or count < 1:
+                continue
+            if first > covered + 1:
+                groups.append(dict(tieu_de="Bìa và mục lục" if not groups else "Trang trắng (để in hai mặt)",
+                                   trang=list(range(covered + 1, first)), phu=True))
+            last = min(first + count - 1, pages) if pages else first + count - 1
+            groups.append(dict(tieu_de=d.get("tieu_de", ""), trang=list(range(first, last + 1)), phu=False,
+                               docx=docx.get(d.get("mau", "")), ma_so=d.get("ma_so", "")))
+            covered = max(covered, last)
+        if pages > covered:
+            groups.append(dict(tieu_de="Trang trắng (để in hai mặt)" if groups else "Các trang",
+                               trang=list(range(covered + 1, pages + 1)), phu=bool(groups)))
+        return groups
+
+    def _pages_of(m: dict, rel: str) -> int:
+        return int(next((f.get("pages") or 0 for f in m.get("files", []) if f.get("path") == rel), 0))
+
+    @app.route("/ho-so/don-vi/<ma_don_vi>")
+    def ho_so_don_vi(ma_don_vi: str):
+        role("van_thu", "van_thu_don_vi")
+        m = _manifest()
+        unit = next((u for u in m.get("don_vi", []) if u["ma_don_vi"] == ma_don_vi and _my_unit(ma_don_vi)), None)
+        if unit is None:
+            abort(404)
+        prefix = f"don_vi/{ma_don_vi}/"
+        files = [f["path"] for f in m.get("files", []) if f["path"].startswith(prefix) and f["path"].count("/") == 2]
+        docx = {Path(f).stem: f for f in files if f.endswith(".docx")}
+        groups = _page_groups(unit.get("muc", []), _pages_of(m, unit["pdf"]), docx)
+        names = {p["ma_so"]: p.get("ho_ten", "") for p in (_ratings() or {}).get("nguoi", [])}
+        audit("xem_don_vi", ma_don_vi)
+        return render_template("don_vi.html", u=unit, groups=groups, files=files, names=names)
+
     @app.route("/ho-so/nguoi/<ma_so>")
     def ho_so_nguoi(ma_so: str):
         role("van_thu", "van_thu_don_vi")
@@ -447,8 +543,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         prefix = f"ca_nhan/{person['ma_don_vi']}/{ma_so}/"
         files = [f["path"] for f in m.get("files", []) if f["path"].startswith(prefix)]
         rating = next((p for p in (_ratings() or {}).get("nguoi", []) if p["ma_so"] == ma_so), None)
+        docx = {Path(f).stem: f for f in files if f.endswith(".docx")}
+        groups = _page_groups(person.get("tai_lieu", []), _pages_of(m, person["pdf"]), docx)
         audit("xem_nguoi", ma_so)
-        return render_template("nguoi.html", p=person, files=files, rating=rating)
+        return render_template("nguoi.html", p=person, files=files, rating=rating, groups=groups)
 
     def _listed(rel: str) -> tuple[dict, dict]:
         m = _manifest()

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.web.store import Store, now
@@ -35,14 +36,15 @@ class BuildQueue:
         self._thread = threading.Thread(target=self._loop, name="hoso-build-queue", daemon=True)
         self._thread.start()
 
-    def submit(self, co_quan: str, so_id: int, account: str) -> int | None:
-        """Queue a build of upload `so_id`; None when the agency already has one waiting or running."""
+    def submit(self, co_quan: str, so_id: int, account: str, *, doi_co_quan: bool = False) -> int | None:
+        """Queue a build of upload `so_id`; None when the agency already has one waiting or running.
+        `doi_co_quan`: the clerk confirmed replacing another agency's output (BuildOptions.doi_co_quan)."""
         with self._lock:
             busy = self.store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", co_quan)
             if busy is not None:
                 return None
-            build_id = self.store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc) VALUES (?,?,?,?,?)",
-                                    co_quan, so_id, account, "cho", now())
+            build_id = self.store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, doi_co_quan) "
+                                    "VALUES (?,?,?,?,?,?)", co_quan, so_id, account, "cho", now(), int(doi_co_quan))
         self._q.put(build_id)
         return build_id
 
@@ -166,6 +168,7 @@ def run(data: Path, build_id: int, jobs: int | None = None) -> int:
     out = store.output_dir(ma)
     try:
         options = api.BuildOptions(cache_dir=store.cache_dir(ma), jobs=jobs, show_progress=False)
+        options = replace(options, doi_co_quan=bool(row["doi_co_quan"]))  # confirmed on the page (docs/web.md)
         s = api.build(store.upload_path(ma, row["so"]), out, options, log=said.append)
     except HosoError as exc:
         store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",

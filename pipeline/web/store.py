@@ -20,6 +20,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 DB_NAME = "hoso.sqlite3"
@@ -54,6 +55,13 @@ CREATE TABLE IF NOT EXISTS nhat_ky (
     hanh_dong TEXT NOT NULL, chi_tiet TEXT NOT NULL);
 """
 
+# Columns added after the first release: an older database gets them at start-up (ALTER TABLE).
+ADDED_COLUMNS = (
+    ("tai_khoan", "khoa", "INTEGER NOT NULL DEFAULT 0"),  # 1: locked (no login, its sessions ended)
+    ("tai_khoan", "doi_mat_khau_luc", "TEXT"),  # when the password was last changed
+    ("lan_tao", "doi_co_quan", "INTEGER NOT NULL DEFAULT 0"),  # 1: replace another agency's output (--doi-co-quan)
+)
+
 RUNNING = ("cho", "dang_chay")  # queued, running
 STATUS_WORDS = {"cho": "Đang chờ", "dang_chay": "Đang tạo", "xong": "Xong", "loi": "Lỗi"}
 
@@ -79,6 +87,9 @@ class Store:
         self._local = threading.local()
         with self.db() as c:
             c.executescript(SCHEMA)
+        for table, column, decl in ADDED_COLUMNS:
+            if column not in {r["name"] for r in self.q(f"PRAGMA table_info({table})")}:
+                self.x(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     def db(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -132,6 +143,28 @@ class Store:
             self.agency_dir(co_quan).mkdir(parents=True, exist_ok=True)
         return self.x("INSERT INTO tai_khoan(ten, mat_khau, co_quan, vai_tro, don_vi, tao_luc) VALUES (?,?,?,?,?,?)",
                       ten, password_hash, co_quan, vai_tro, don_vi, now())
+
+    def account(self, ten: str) -> sqlite3.Row | None:
+        return self.one("SELECT * FROM tai_khoan WHERE ten=?", ten)
+
+    def accounts(self) -> list[sqlite3.Row]:
+        return self.q("SELECT t.*, (SELECT MAX(luc) FROM nhat_ky n WHERE n.tai_khoan=t.ten AND n.hanh_dong='dang_nhap') "
+                      "AS dang_nhap_cuoi, (SELECT COUNT(*) FROM phien p WHERE p.tai_khoan=t.id AND p.het_han>?) AS so_phien "
+                      "FROM tai_khoan t ORDER BY t.co_quan, t.ten", time.time())
+
+    def end_sessions(self, account_id: int, *, keep: str = "") -> int:
+        """End every session of an account (but `keep`, a session token's digest)."""
+        return self.db().execute("DELETE FROM phien WHERE tai_khoan=? AND token<>?", (account_id, keep)).rowcount
+
+    def set_locked(self, account_id: int, locked: bool) -> None:
+        self.x("UPDATE tai_khoan SET khoa=? WHERE id=?", int(locked), account_id)
+        if locked:
+            self.end_sessions(account_id)
+
+    def set_password(self, account_id: int, password_hash: str, *, keep: str = "") -> None:
+        """A new password ends the account's other sessions (whoever knew the old one is out)."""
+        self.x("UPDATE tai_khoan SET mat_khau=?, doi_mat_khau_luc=? WHERE id=?", password_hash, now(), account_id)
+        self.end_sessions(account_id, keep=keep)
 
     def audit(self, account: str, co_quan: str, ip: str, action: str, detail: str = "") -> None:
         self.x("INSERT INTO nhat_ky(luc, tai_khoan, co_quan, ip, hanh_dong, chi_tiet) VALUES (?,?,?,?,?,?)",
