@@ -267,6 +267,24 @@ def test_clerk_journey(server, browser, tmp_path):
     assert status == 200 and factory.YEAR + 1 in values and factory.YEAR not in values  # the year moved on
     status, data, _ = _as_client(d, base).get("/so-excel/mau-trong.xlsx")  # the blank workbook
     assert status == 200 and "NhanSu" in load_workbook(io.BytesIO(data)).sheetnames
+    # last year's workbook in, this year's out, and last year's is not kept as an upload a build would use
+    c = _as_client(d, base)
+    _, page, _ = c.get("/so-excel")
+    c.csrf = _hidden(page.decode(), "csrf_token")
+    uploads = len(list((server.data / "co_quan/VP/so").iterdir()))
+    answer: list = []
+    assert _post_file(c, "so 2024.xlsx", (tmp_path / "so_dung.xlsx").read_bytes(), path="/so-excel/nam-sau",
+                      field="so_nam_truoc", answer=answer) == 200
+    rolled = load_workbook(io.BytesIO(answer[0]))
+    values = [v for row in rolled["CoQuan"].iter_rows(values_only=True) for v in row]
+    names = [v for row in rolled["NhanSu"].iter_rows(values_only=True) for v in row]
+    assert factory.YEAR + 1 in values and "Nguyễn Văn An" in names and rolled["BieuQuyet"].max_row == 1
+    assert len(list((server.data / "co_quan/VP/so").iterdir())) == uploads
+    answer = []
+    assert _post_file(c, "so.xls", b"\xd0\xcf\x11\xe0old", path="/so-excel/nam-sau", field="so_nam_truoc",
+                      answer=answer) == 400
+    assert "không phải sổ Excel .xlsx" in answer[0].decode()
+    assert d.find_element(By.ID, "so_trong") if d.get(base + "/so-excel") is None else False
     d.get(base + "/xep-loai")
     table = d.find_element(By.ID, "xep_loai").text
     # NS-01: 3 of the 3 at the meeting voted HTT, more than half → proposed HTT (Điều 18 ND 90/2020)
@@ -288,9 +306,48 @@ def test_clerk_journey(server, browser, tmp_path):
     JOURNEY["nguoi"] = "/ho-so/nguoi/NS-01"
     assert "Nguyễn Văn An" in d.find_element(By.TAG_NAME, "h1").text
     thumbs = d.find_elements(By.CSS_SELECTOR, ".docs img")
-    assert thumbs and all(d.execute_script("return arguments[0].naturalWidth", img) > 0 for img in thumbs)
+    deadline = time.monotonic() + 60  # lazily made: pdftoppm runs when the browser first asks
+    while d.execute_script("return arguments[0].naturalWidth", thumbs[0]) == 0 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert d.execute_script("return arguments[0].naturalWidth", thumbs[0]) > 0
     _shot(d, "06_nguoi")
     client = _as_client(d, base)
+    # a thumbnail of every page of the dossier, each under its document, made when first asked and kept
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(server.data / "co_quan/VP/ket_qua/ca_nhan/HC/NS-01.pdf")], capture_output=True,
+        text=True).stdout).group(1))
+    srcs = [urllib.parse.urlparse(img.get_attribute("src")).path for img in thumbs]
+    assert srcs == [f"/anh/{n}/ca_nhan/HC/NS-01.pdf" for n in range(1, pages + 1)]
+    assert all(img.get_attribute("loading") == "lazy" for img in thumbs)
+    docs = {h3.text.split(" — ")[0]: h3.text for h3 in d.find_elements(By.CSS_SELECTOR, "#cac_trang h3")}
+    assert list(docs)[0] == "Bìa và mục lục" and "Phiếu đánh giá, xếp loại chất lượng công chức" in docs
+    m = json.loads((server.data / "co_quan/VP/ket_qua/manifest.json").read_text("utf-8"))
+    first = next(p for p in m["ca_nhan"] if p["ma_so"] == "NS-01")["tai_lieu"][0]
+    span = f"trang {first['trang_dau']}–{first['trang_dau'] + first['so_trang'] - 1}"
+    assert docs[first["tieu_de"]].endswith(span), docs
+    for src in (srcs[0], srcs[-1]):
+        status, png, _ = client.get(src)
+        assert status == 200 and png.startswith(b"\x89PNG")
+    kept = sorted((server.data / "co_quan/VP/anh").glob("*.png"))
+    status, _, _ = client.get(srcs[-1])
+    assert status == 200 and sorted((server.data / "co_quan/VP/anh").glob("*.png")) == kept  # from the cache
+    assert client.get(f"/anh/{pages + 1}/ca_nhan/HC/NS-01.pdf")[0] == 404
+    # the unit: its own documents page by page, each person by a first page and a link
+    d.get(base + "/ho-so/don-vi/HC")
+    unit_docs = [h3.text for h3 in d.find_elements(By.CSS_SELECTOR, "#cac_trang h3")]
+    assert any(t.startswith("Biên bản cuộc họp nhận xét, đánh giá, xếp loại chất lượng") for t in unit_docs)
+    assert any(t.startswith("Nguyễn Văn An (NS-01)") for t in unit_docs) and not any("(NS-04)" in t for t in unit_docs)
+    unit_pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(server.data / "co_quan/VP/ket_qua/don_vi/HC.pdf")], capture_output=True, text=True).stdout).group(1))
+    unit_srcs = {urllib.parse.urlparse(i.get_attribute("src")).path for i in d.find_elements(By.CSS_SELECTOR, ".docs img")}
+    in_people = {n for u in m["don_vi"] if u["ma_don_vi"] == "HC" for e in u["muc"] if e.get("ma_so")
+                 for n in range(e["trang_dau"] + 1, e["trang_dau"] + e["so_trang"])}
+    expected = {f"/anh/{n}/don_vi/HC.pdf" for n in range(1, unit_pages + 1) if n not in in_people}
+    assert in_people and unit_srcs == expected, (sorted(unit_srcs - expected), sorted(expected - unit_srcs))
+    assert any(a.get_attribute("href").endswith("/tep/don_vi/HC/bien_ban_hop.docx")
+               for a in d.find_elements(By.CSS_SELECTOR, "#cac_trang a"))
+    _shot(d, "06b_don_vi")
+    d.get(base + "/ho-so/nguoi/NS-01")
     pdf_path = urllib.parse.urlparse(d.find_element(By.ID, "ho_so_pdf").get_attribute("href")).path
     status, pdf, _ = client.get(pdf_path)
     assert status == 200 and pdf.startswith(b"%PDF")
@@ -336,7 +393,11 @@ def test_clerk_journey(server, browser, tmp_path):
     d.set_window_size(390, 844)
     try:
         for path, name in (("/", "10_dien_thoai_trang_chinh"), ("/xep-loai", "11_dien_thoai_xep_loai"),
-                           ("/ho-so/nguoi/NS-01", "12_dien_thoai_nguoi"), ("/thay-doi", "13_dien_thoai_thay_doi")):
+                           ("/ho-so/nguoi/NS-01", "12_dien_thoai_nguoi"), ("/thay-doi", "13_dien_thoai_thay_doi"),
+                           ("/ho-so/don-vi/HC", "14_dien_thoai_don_vi"), ("/so-excel", "15_dien_thoai_so_excel"),
+                           (JOURNEY["so_loi"], "16_dien_thoai_loi_so"), ("/lan-tao", "17_dien_thoai_lich_su"),
+                           ("/mat-khau", "18_dien_thoai_mat_khau"), ("/ho-so", "18b_dien_thoai_ho_so"),
+                           ("/tao-ho-so", "18c_dien_thoai_tao_ho_so"), ("/nhat-ky", "18d_dien_thoai_nhat_ky")):
             d.get(base + path)
             assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), path
             _shot(d, name)
@@ -371,7 +432,9 @@ def test_unit_clerk_sees_only_its_unit(server, browser):
     assert c.login("donvi_hc", PASSWORDS["donvi_hc"]) == 200
     assert c.get("/ho-so/nguoi/NS-01")[0] == 200
     assert c.get("/tep/ca_nhan/HC/NS-01.pdf")[0] == 200
-    for path in ("/ho-so/nguoi/NS-04", "/tep/ca_nhan/SN/NS-04.pdf", "/tep/don_vi/SN.pdf", "/tep/ho_so_2024.zip",
+    assert c.get("/ho-so/don-vi/HC")[0] == 200 and c.get("/anh/3/ca_nhan/HC/NS-01.pdf")[0] == 200
+    for path in ("/ho-so/nguoi/NS-04", "/ho-so/don-vi/SN", "/anh/3/ca_nhan/SN/NS-04.pdf", "/anh/2/don_vi/SN.pdf",
+                 "/tep/ca_nhan/SN/NS-04.pdf", "/tep/don_vi/SN.pdf", "/tep/ho_so_2024.zip",
                  "/tep/ket_qua_xep_loai.json", "/tep/in_lai.pdf", "/anh/1/ca_nhan/SN/NS-04.pdf",
                  "/tep/ca_nhan/HC/../SN/NS-04.pdf", "/so-excel", "/lan-tao", JOURNEY["lan_tao"], JOURNEY["so_loi"],
                  JOURNEY["danh_dau"], JOURNEY["manifest"], "/nhat-ky", "/so-noi-vu"):
@@ -387,7 +450,8 @@ def test_another_agency_gets_nothing_of_the_first(server):
              JOURNEY["manifest"], JOURNEY["nguoi"], JOURNEY["anh"], *JOURNEY["tep"],
              "/so-excel/1", "/so-excel/2", "/so-excel/3", "/lan-tao/1", "/lan-tao/2", "/lan-tao/1/manifest.json",
              "/tep/ca_nhan/SN/NS-04.pdf", "/tep/..%2Fhoso.sqlite3", "/tep/../../hoso.sqlite3",
-             "/tep/%2e%2e/%2e%2e/hoso.sqlite3", "/tep//etc/passwd", "/so-noi-vu", "/so-noi-vu/1/ho-so.zip"]
+             "/tep/%2e%2e/%2e%2e/hoso.sqlite3", "/tep//etc/passwd", "/so-noi-vu", "/so-noi-vu/1/ho-so.zip",
+             "/ho-so/don-vi/HC", "/ho-so/don-vi/SN", "/anh/2/don_vi/HC.pdf", "/anh/3/ca_nhan/HC/NS-01.pdf"]
     for path in tried:
         status, body, url = c.get(path)
         assert status in (403, 404), (path, status)
@@ -399,8 +463,11 @@ def test_another_agency_gets_nothing_of_the_first(server):
     assert c.post("/so-noi-vu/1/kiem-tra", {"csrf_token": c.csrf})[0] == 403
     s = Client(server.base)  # the Sở Nội vụ reads packages, never an agency's files
     assert s.login("sonoivu", PASSWORDS["sonoivu"]) == 200
-    for path in (JOURNEY["nguoi"], *JOURNEY["tep"], JOURNEY["lan_tao"], JOURNEY["so_loi"]):
+    for path in (JOURNEY["nguoi"], *JOURNEY["tep"], JOURNEY["lan_tao"], JOURNEY["so_loi"], "/ho-so/don-vi/HC",
+                 JOURNEY["anh"], "/tao-ho-so"):
         assert s.get(path)[0] in (403, 404), path
+    assert c.post("/tao-ho-so", {"csrf_token": c.csrf, "doi_co_quan": "1"})[0] == 400  # no workbook of its own
+    assert s.post("/tao-ho-so", {"csrf_token": s.csrf, "doi_co_quan": "1"})[0] == 403
 
 
 def test_the_so_noi_vu_sees_a_tampered_package(server):
@@ -421,7 +488,7 @@ def test_csrf_is_required_on_every_form(server):
     c = Client(server.base)
     assert c.login("vanthu", PASSWORDS["vanthu"]) == 200
     assert c.csrf
-    for path in ("/tao-ho-so", "/lan-tao/kiem-tra", "/nop-so-noi-vu", "/dang-xuat", "/so-excel"):
+    for path in ("/tao-ho-so", "/lan-tao/kiem-tra", "/nop-so-noi-vu", "/dang-xuat", "/so-excel", "/mat-khau"):
         assert c.post(path, {})[0] == 403, path
         assert c.post(path, {"csrf_token": "gia-mao"})[0] == 403, path
     assert c.get("/")[0] == 200  # still logged in: the forged logout did nothing
@@ -444,17 +511,22 @@ def test_login_is_rate_limited(server):
     assert Client(server.base).login("vanthu", PASSWORDS["vanthu"]) == 200  # another account is not locked
 
 
-def _post_file(c: Client, name: str, data: bytes) -> int:
+def _post_file(c: Client, name: str, data: bytes, *, path: str = "/so-excel", field: str = "so",
+               answer: list | None = None) -> int:
     boundary = "hosoBoundary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{c.csrf}\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"so\"; filename=\"{name}\"\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n"
             "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-    req = urllib.request.Request(c.base + "/so-excel", data=body,
+    req = urllib.request.Request(c.base + path, data=body,
                                  headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
     try:
         with c.opener.open(req, timeout=120) as r:
+            if answer is not None:
+                answer.append(r.read())
             return r.status
     except urllib.error.HTTPError as e:
+        if answer is not None:
+            answer.append(e.read())
         return e.code
 
 
@@ -543,6 +615,155 @@ def test_a_build_interrupted_by_a_restart_is_failed(server, tmp_path):
             break
         time.sleep(0.5)
     assert _state(server, new_id)[0] == "xong"
+
+
+def test_another_agencys_workbook_is_refused_until_confirmed(server, browser, tmp_path):
+    """The CLI's --doi-co-quan on the page: the refusal in words, then a confirmation that is audited."""
+    from selenium.webdriver.common.by import By
+
+    assert JOURNEY, "the journey ran first: the folder holds the dossiers of «Văn phòng UBND tỉnh Thử Nghiệm»"
+    base, d = server.base, browser
+    _login(d, base, "vanthu")
+    t = factory.tables()
+    t["CoQuan"] = [(k, "Sở Xây dựng tỉnh Thử Nghiệm" if k == "ten_co_quan" else v) for k, v in t["CoQuan"]]
+    _upload(d, base, factory.write(tmp_path / "so_cua_so_xay_dung.xlsx", t))
+    assert d.find_element(By.ID, "tong").text.startswith("0 lỗi")
+    d.get(base + "/tao-ho-so")
+    said = d.find_element(By.ID, "co_quan_khac").text
+    assert "Hồ sơ hiện có là của «Văn phòng UBND tỉnh Thử Nghiệm»" in said
+    assert "còn sổ «so_cua_so_xay_dung.xlsx» là của «Sở Xây dựng tỉnh Thử Nghiệm»" in said
+    box = d.find_element(By.ID, "doi_co_quan")
+    assert box.get_attribute("required") and not box.is_selected()
+    assert "Tôi xác nhận thay hồ sơ của «Văn phòng UBND tỉnh Thử Nghiệm» bằng hồ sơ của «Sở Xây dựng tỉnh Thử " \
+           "Nghiệm»" in d.find_element(By.CSS_SELECTOR, "label.xac_nhan").text
+    _shot(d, "19_so_co_quan_khac")
+    db = sqlite3.connect(server.data / "hoso.sqlite3")
+    builds = db.execute("SELECT COUNT(*) FROM lan_tao").fetchone()[0]
+    c = _as_client(d, base)  # a browser that ignores `required`: refused all the same, nothing queued
+    _, page, _ = c.get("/tao-ho-so")
+    status, body = c.post("/tao-ho-so", {"csrf_token": _hidden(page.decode(), "csrf_token")})
+    assert status == 409 and "Chưa tạo hồ sơ." in body.decode() and 'id="doi_co_quan"' in body.decode()
+    assert db.execute("SELECT COUNT(*) FROM lan_tao").fetchone()[0] == builds
+    assert json.loads((server.data / "co_quan/VP/ket_qua/manifest.json").read_text("utf-8"))["co_quan"][
+        "ten_co_quan"] == "Văn phòng UBND tỉnh Thử Nghiệm"
+    d.find_element(By.ID, "doi_co_quan").click()
+    d.find_element(By.ID, "tao").click()
+    deadline = time.monotonic() + 300
+    while d.find_element(By.ID, "trang_thai").text not in ("Xong", "Lỗi") and time.monotonic() < deadline:
+        time.sleep(1)
+        d.refresh()
+    assert d.find_element(By.ID, "trang_thai").text == "Xong", d.find_element(By.TAG_NAME, "main").text
+    assert db.execute("SELECT doi_co_quan FROM lan_tao ORDER BY id DESC LIMIT 1").fetchone()[0] == 1
+    assert json.loads((server.data / "co_quan/VP/ket_qua/manifest.json").read_text("utf-8"))["co_quan"][
+        "ten_co_quan"] == "Sở Xây dựng tỉnh Thử Nghiệm"
+    d.get(base + "/tao-ho-so")
+    assert not d.find_elements(By.ID, "co_quan_khac")  # the folder is now that agency's: nothing to confirm
+    d.get(base + "/nhat-ky")
+    log = d.find_element(By.TAG_NAME, "table").text
+    assert "tao_ho_so_bi_tu_choi" in log and '"doi_co_quan": true' in log and "Sở Xây dựng tỉnh Thử Nghiệm" in log
+
+
+def _account(server: Server, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return _hoso("tai-khoan", *args, "--data", str(server.data), stdin=stdin)
+
+
+def test_accounts_listed_locked_unlocked_and_repassworded_from_the_cli(server):
+    r = _account(server, "them", "van_thu_2", "--co-quan", "VP", "--vai-tro", "van_thu", stdin="mat-khau-thu-hai-5\n")
+    assert r.returncode == 0, r.stderr
+    c = Client(server.base)
+    assert c.login("van_thu_2", "mat-khau-thu-hai-5") == 200 and c.get("/")[0] == 200
+    r = _account(server, "ds")
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["Tên", "Cơ", "quan", "Vai", "trò", "Đơn", "vị", "Trạng", "thái", "Tạo", "lúc", "Đăng",
+                                "nhập", "cuối", "Phiên"]
+    row = next(line for line in lines if line.startswith("van_thu_2 "))
+    assert "VP" in row and "Văn thư cơ quan" in row and "Đang dùng" in row and row.split()[-1] == "1"
+    assert re.search(r"^donvi_hc\s+VP\s+Văn thư đơn vị\s+HC\s+Đang dùng", r.stdout, re.M)
+    assert re.search(r"^sonoivu\s+SNV\s+Sở Nội vụ\s+Đang dùng", r.stdout, re.M)
+
+    # locked: the open session ends at once, the right password no longer logs in
+    r = _account(server, "khoa", "van_thu_2")
+    assert r.returncode == 0 and "Đã khóa tài khoản «van_thu_2»; 1 phiên đăng nhập đã kết thúc." in r.stderr
+    status, _, url = c.get("/so-excel")
+    assert url.endswith("/dang-nhap")
+    assert c.post("/tao-ho-so", {"csrf_token": c.csrf})[0] == 403
+    fresh = Client(server.base)
+    _, page, _ = fresh.get("/dang-nhap")
+    status, body = fresh.post("/dang-nhap", {"csrf_token": _hidden(page.decode(), "csrf_token"), "ten": "van_thu_2",
+                                             "mat_khau": "mat-khau-thu-hai-5"})
+    assert status == 403 and "Tài khoản này đã bị khóa" in body.decode()
+    assert fresh.login("van_thu_2", "mat-khau-sai-roi-0") == 401  # a wrong password is told nothing more
+    assert "Đã khóa" in next(line for line in _account(server, "ds").stdout.splitlines() if line.startswith("van_thu_2"))
+
+    # unlocked: logs in again
+    r = _account(server, "mo-khoa", "van_thu_2")
+    assert r.returncode == 0 and "Đã mở khóa tài khoản «van_thu_2»." in r.stderr
+    assert c.login("van_thu_2", "mat-khau-thu-hai-5") == 200 and c.get("/so-excel")[0] == 200
+
+    # a new password: the session ends, the old password fails, the new one works
+    r = _account(server, "doi-mat-khau", "van_thu_2", stdin="ngan\n")
+    assert r.returncode == 2 and "ít nhất 10 ký tự" in r.stderr and c.get("/so-excel")[2].endswith("/so-excel")
+    r = _account(server, "doi-mat-khau", "van_thu_2", stdin="mat-khau-moi-cua-2\n")
+    assert r.returncode == 0 and "Đã đổi mật khẩu của «van_thu_2»; 1 phiên đăng nhập đã kết thúc." in r.stderr
+    assert c.get("/so-excel")[2].endswith("/dang-nhap")
+    assert Client(server.base).login("van_thu_2", "mat-khau-thu-hai-5") == 401
+    assert Client(server.base).login("van_thu_2", "mat-khau-moi-cua-2") == 200
+
+    # unknown names and folders are said, not created
+    for cmd in ("khoa", "mo-khoa", "doi-mat-khau"):
+        r = _account(server, cmd, "khong_co_ai", stdin="mat-khau-moi-cua-2\n")
+        assert r.returncode == 2 and "Không có tài khoản «khong_co_ai»" in r.stderr, cmd
+    r = _hoso("tai-khoan", "khoa", "van_thu_2", "--data", str(server.data / "khong_co"))
+    assert r.returncode == 2 and not (server.data / "khong_co").exists()
+
+    # the agency's audit log: who locked, unlocked and changed the password, and the refused login
+    v = Client(server.base)
+    assert v.login("vanthu", PASSWORDS["vanthu"]) == 200
+    _, page, _ = v.get("/nhat-ky")
+    page = page.decode()
+    for action in ("khoa_tai_khoan", "mo_khoa_tai_khoan", "doi_mat_khau", "dang_nhap_tai_khoan_khoa"):
+        assert action in page, action
+
+
+def test_a_clerk_changes_their_own_password(server, browser):
+    from selenium.webdriver.common.by import By
+
+    r = _account(server, "them", "don_vi_sn", "--co-quan", "VP", "--vai-tro", "van_thu_don_vi", "--don-vi", "SN",
+                 stdin="mat-khau-don-vi-sn-6\n")
+    assert r.returncode == 0, r.stderr
+    other = Client(server.base)  # the same account on another computer
+    assert other.login("don_vi_sn", "mat-khau-don-vi-sn-6") == 200
+    d = browser
+    PASSWORDS["don_vi_sn"] = "mat-khau-don-vi-sn-6"
+    _login(d, server.base, "don_vi_sn")
+    d.find_element(By.ID, "doi_mat_khau").click()
+
+    def change(old: str, new: str, again: str) -> None:
+        for name, value in (("mat_khau_cu", old), ("mat_khau_moi", new), ("nhap_lai", again)):
+            d.find_element(By.ID, name).clear()
+            d.find_element(By.ID, name).send_keys(value)
+        d.find_element(By.ID, "doi").click()
+
+    change("mat-khau-sai-roi-0", "mat-khau-moi-sn-77", "mat-khau-moi-sn-77")
+    assert d.find_element(By.ID, "loi").text == "Mật khẩu hiện tại không đúng."
+    change("mat-khau-don-vi-sn-6", "mat-khau-moi-sn-77", "mat-khau-moi-sn-78")
+    assert d.find_element(By.ID, "loi").text == "Hai lần nhập mật khẩu mới không khớp nhau."
+    assert other.get("/xep-loai")[0] == 200  # nothing changed yet
+    _shot(d, "20_doi_mat_khau_loi")
+    change("mat-khau-don-vi-sn-6", "mat-khau-moi-sn-77", "mat-khau-moi-sn-77")
+    assert "Đã đổi mật khẩu" in d.find_element(By.ID, "da_doi").text
+    _shot(d, "21_doi_mat_khau")
+    d.get(server.base + "/xep-loai")  # this browser goes on
+    assert "NS-04" in d.find_element(By.ID, "xep_loai").text and "NS-01" not in d.find_element(By.ID, "xep_loai").text
+    assert other.get("/xep-loai")[2].endswith("/dang-nhap")  # the other computer is logged out
+    assert Client(server.base).login("don_vi_sn", "mat-khau-don-vi-sn-6") == 401
+    assert Client(server.base).login("don_vi_sn", "mat-khau-moi-sn-77") == 200
+    v = Client(server.base)
+    assert v.login("vanthu", PASSWORDS["vanthu"]) == 200
+    _, page, _ = v.get("/nhat-ky")
+    assert re.search(r"<td>don_vi_sn</td><td>[^<]*</td><td>doi_mat_khau</td>", page.decode())
+    assert re.search(r"<td>don_vi_sn</td><td>[^<]*</td><td>doi_mat_khau_sai</td>", page.decode())
 
 
 def test_account_password_is_asked_twice_without_echo(tmp_path):

@@ -336,6 +336,39 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         audit("tai_so_nam_sau", str(so_id))
         return send_file(io.BytesIO(data), as_attachment=True, download_name=download)
 
+    @app.route("/so-excel/nam-sau", methods=["POST"])
+    def so_nam_sau_tu_tep():
+        """Last year's workbook in, this year's out (`hoso init --tu`): nothing is kept on the server,
+        so last year's workbook never becomes the upload a build would use."""
+        from pipeline import api
+        from pipeline.errors import HosoError
+
+        role("van_thu")
+        f = request.files.get("so_nam_truoc")
+        name = (f.filename or "") if f else ""
+        head = f.stream.read(4) if f else b""
+        error = ""
+        if not f or not name:
+            error = "Chưa chọn sổ Excel năm trước."
+        elif not name.lower().endswith((".xlsx", ".xlsm")) or head != b"PK\x03\x04":
+            error = f"«{name}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
+        if error:
+            rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", g.user["co_quan"])
+            return render_template("so_excel.html", rows=rows, error=error), 400
+        f.stream.seek(0)
+        with tempfile.TemporaryDirectory(prefix="hoso-web-") as tmp:
+            source = Path(tmp) / "nam_truoc.xlsx"
+            f.save(source)
+            (Path(tmp) / "ra").mkdir()
+            try:
+                made = api.init_from(source, Path(tmp) / "ra")
+            except HosoError as exc:
+                return render_template("loi.html", code=400, text=str(exc).replace(str(source), name)), 400
+            data, download = made.dest.read_bytes(), made.dest.name
+        audit("tao_so_nam_sau", json.dumps({"tu_tep": Path(name.replace("\\", "/")).name[:200],
+                                            "nam": made.year, "bo_ra": len(made.gone)}, ensure_ascii=False))
+        return send_file(io.BytesIO(data), as_attachment=True, download_name=download)
+
     @app.route("/so-excel/mau-trong.xlsx")
     def so_mau_trong():
         from pipeline.ingest import blank
