@@ -361,7 +361,7 @@ def test_clerk_journey(server, browser, tmp_path):
     assert status == 200 and zipfile.ZipFile(io.BytesIO(package)).testzip() is None
     JOURNEY["tep"] = [pdf_path, urllib.parse.urlparse(docx_links[0]).path, "/tep/ho_so_2024.zip",
                       "/tep/manifest.json", "/tep/don_vi/HC.pdf", "/tep/ket_qua_xep_loai.json"]
-    JOURNEY["anh"] = urllib.parse.urlparse(thumbs[0].get_attribute("src")).path
+    JOURNEY["anh"] = srcs[0]
 
     # a vote changed: what to print again
     _upload(d, base, _workbook(tmp_path / "so_doi_phieu.xlsx", vote_changed=True))
@@ -440,6 +440,8 @@ def test_unit_clerk_sees_only_its_unit(server, browser):
                  JOURNEY["danh_dau"], JOURNEY["manifest"], "/nhat-ky", "/so-noi-vu"):
         assert c.get(path)[0] in (403, 404), path
     assert c.post("/tao-ho-so", {"csrf_token": c.csrf})[0] == 403
+    assert c.post("/tao-ho-so", {"csrf_token": c.csrf, "doi_co_quan": "1"})[0] == 403
+    assert c.post("/so-excel/nam-sau", {"csrf_token": c.csrf})[0] == 403
 
 
 def test_another_agency_gets_nothing_of_the_first(server):
@@ -488,7 +490,8 @@ def test_csrf_is_required_on_every_form(server):
     c = Client(server.base)
     assert c.login("vanthu", PASSWORDS["vanthu"]) == 200
     assert c.csrf
-    for path in ("/tao-ho-so", "/lan-tao/kiem-tra", "/nop-so-noi-vu", "/dang-xuat", "/so-excel", "/mat-khau"):
+    for path in ("/tao-ho-so", "/lan-tao/kiem-tra", "/nop-so-noi-vu", "/dang-xuat", "/so-excel", "/mat-khau",
+                 "/so-excel/nam-sau"):
         assert c.post(path, {})[0] == 403, path
         assert c.post(path, {"csrf_token": "gia-mao"})[0] == 403, path
     assert c.get("/")[0] == 200  # still logged in: the forged logout did nothing
