@@ -209,7 +209,7 @@ def _build(driver, base: str) -> str:
             break
         if status == "Đang tạo" and not seen and "/" in driver.find_element(By.ID, "tien_do").text:
             seen = True
-            assert re.search(r"Chuyển sang PDF \d+/\d+ — (còn khoảng \d+ giây|đang ước tính)",
+            assert re.search(r"Chuyển sang PDF (\d+)/\d+ — (còn khoảng \d+ giây|đang ước tính|xong; đang ghép)",
                              driver.find_element(By.ID, "tien_do").text)
             _shot(driver, "04a_dang_tao")
         time.sleep(1)
@@ -294,6 +294,28 @@ def test_clerk_journey(server, browser, tmp_path):
     d.get(base + "/xep-loai?don_vi=SN")
     assert "NS-04" in d.find_element(By.ID, "xep_loai").text and "NS-01" not in d.find_element(By.ID, "xep_loai").text
     _shot(d, "03_xep_loai")
+    # the filters as a clerk uses them: a level chosen in the list, then only the people with warnings
+    from selenium.webdriver.support.select import Select
+
+    rated = json.loads(max((server.data / "co_quan/VP/xep_loai").glob("*/ket_qua_xep_loai.json"),
+                           key=lambda p: int(p.parent.name)).read_text("utf-8"))["nguoi"]
+
+    def shown() -> set[str]:
+        return {tr.find_element(By.TAG_NAME, "td").text for tr in d.find_elements(By.CSS_SELECTOR, "#xep_loai tbody tr")}
+
+    d.get(base + "/xep-loai")
+    Select(d.find_element(By.NAME, "muc")).select_by_visible_text("Hoàn thành tốt nhiệm vụ")
+    d.find_element(By.CSS_SELECTOR, ".filters button").click()
+    assert "NS-01" in shown() and shown() == {p["ma_so"] for p in rated
+                                              if (p["muc_quyet_dinh"] or p["muc_de_xuat"]) == "HTT"}
+    Select(d.find_element(By.NAME, "muc")).select_by_visible_text("Tất cả")
+    d.find_element(By.NAME, "canh_bao").click()
+    d.find_element(By.CSS_SELECTOR, ".filters button").click()
+    warned = {p["ma_so"] for p in rated if p["canh_bao"]}
+    assert warned and shown() == warned
+    assert all("Cảnh báo:" in tr.text for tr in d.find_elements(By.CSS_SELECTOR, "#xep_loai tbody tr"))
+    d.get(base + "/xep-loai?muc=chua")
+    assert shown() == {p["ma_so"] for p in rated if not (p["muc_quyet_dinh"] or p["muc_de_xuat"])}
 
     # build: the summary line, then the dossiers
     build_url = _build(d, base)
@@ -825,3 +847,37 @@ def test_cookies_are_secure_behind_an_https_proxy(tmp_path, behind_proxy):
     assert ("Strict-Transport-Security" in resp.headers) is behind_proxy
     assert "script-src" not in resp.headers["Content-Security-Policy"] and "default-src 'none'" in resp.headers[
         "Content-Security-Policy"]
+
+
+def test_live_progress_without_javascript(tmp_path):
+    """The build page refreshes itself (meta refresh) while the build runs: forms converted, time left."""
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    store.add_account("vt", accounts.hash_password("mat-khau-du-dai-9"), "VP", "van_thu", None)
+    build = store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, bat_dau, da_xong, tong, con_lai) "
+                    "VALUES ('VP', 1, 'vt', 'dang_chay', '2026-12-05 08:00:00', '2026-12-05 08:00:01', 0, 120, NULL)")
+    app = create_app(tmp_path, start_queue=False)
+    store = app.extensions["hoso_store"]
+    store.x("UPDATE lan_tao SET trang_thai='dang_chay' WHERE id=?", build)  # the start-up marked it failed
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": "mat-khau-du-dai-9"}).status_code == 302
+
+    def page() -> str:
+        return c.get(f"/lan-tao/{build}").text
+
+    html = page()
+    assert '<meta http-equiv="refresh" content="2">' in html and "<script" not in html
+    assert "Chuyển sang PDF 0/120 — đang ước tính thời gian còn lại" in html
+    store.x("UPDATE lan_tao SET da_xong=45, con_lai=74.6 WHERE id=?", build)
+    html = page()
+    assert "Chuyển sang PDF 45/120 — còn khoảng 75 giây" in html and '<progress max="120" value="45">' in html
+    store.x("UPDATE lan_tao SET da_xong=120, con_lai=NULL WHERE id=?", build)
+    assert "Chuyển sang PDF 120/120 — xong; đang ghép hồ sơ cá nhân, đơn vị và bộ hồ sơ gửi Sở Nội vụ…" in page()
+    store.x("UPDATE lan_tao SET trang_thai='xong', ket_thuc='2026-12-05 08:03:00', tom_tat=? WHERE id=?",
+            "Xong: 40 người, 120 văn bản.", build)
+    html = page()
+    assert "refresh" not in html and "Xong: 40 người, 120 văn bản." in html

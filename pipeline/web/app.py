@@ -402,7 +402,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         units = sorted({p.get("ma_don_vi", "") for p in people})
         unit, level, warned = request.args.get("don_vi", ""), request.args.get("muc", ""), request.args.get("canh_bao", "")
         shown = [p for p in people if (not unit or p.get("ma_don_vi") == unit)
-                 and (not level or (p.get("muc_quyet_dinh") or p.get("muc_de_xuat")) == level)
+                 and (not level or (p.get("muc_quyet_dinh") or p.get("muc_de_xuat") or "chua") == level)
                  and (not warned or p.get("canh_bao"))]
         return render_template("xep_loai.html", data=data, people=shown, units=units, unit=unit, level=level,
                                warned=warned)
