@@ -304,6 +304,8 @@ def test_clerk_journey(server, browser, tmp_path):
         return {tr.find_element(By.TAG_NAME, "td").text for tr in d.find_elements(By.CSS_SELECTOR, "#xep_loai tbody tr")}
 
     d.get(base + "/xep-loai")
+    assert [o.text for o in Select(d.find_element(By.NAME, "don_vi")).options] == [
+        "Tất cả", "HC — Phòng Hành chính", "SN — Trung tâm Tin học"]
     Select(d.find_element(By.NAME, "muc")).select_by_visible_text("Hoàn thành tốt nhiệm vụ")
     d.find_element(By.CSS_SELECTOR, ".filters button").click()
     assert "NS-01" in shown() and shown() == {p["ma_so"] for p in rated
@@ -323,6 +325,8 @@ def test_clerk_journey(server, browser, tmp_path):
     _shot(d, "04_tao_xong")
     JOURNEY["lan_tao"] = urllib.parse.urlparse(build_url).path
     d.get(base + "/ho-so")
+    units = [h2.text for h2 in d.find_elements(By.CSS_SELECTOR, "section.unit h2")]
+    assert units == ["Đơn vị HC — Phòng Hành chính", "Đơn vị SN — Trung tâm Tin học"]  # named as in DonVi
     _shot(d, "05_ho_so")
     d.get(base + "/ho-so/nguoi/NS-01")
     JOURNEY["nguoi"] = "/ho-so/nguoi/NS-01"
@@ -881,3 +885,28 @@ def test_live_progress_without_javascript(tmp_path):
             "Xong: 40 người, 120 văn bản.", build)
     html = page()
     assert "refresh" not in html and "Xong: 40 người, 120 văn bản." in html
+
+
+def test_guessing_the_current_password_is_limited(tmp_path):
+    """A session left open cannot be used to try passwords on «Đổi mật khẩu» without end."""
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    Store(tmp_path).add_account("vt", accounts.hash_password("mat-khau-du-dai-9"), "VP", "van_thu", None)
+    app = create_app(tmp_path, start_queue=False)
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": "mat-khau-du-dai-9"}).status_code == 302
+    csrf = _hidden(c.get("/mat-khau").text, "csrf_token")
+    for i in range(5):
+        r = c.post("/mat-khau", data={"csrf_token": csrf, "mat_khau_cu": f"doan-thu-{i}-abc", "mat_khau_moi": "mat-khau-moi-123",
+                                      "nhap_lai": "mat-khau-moi-123"})
+        assert r.status_code == 400 and "Mật khẩu hiện tại không đúng." in r.text
+    r = c.post("/mat-khau", data={"csrf_token": csrf, "mat_khau_cu": "mat-khau-du-dai-9", "mat_khau_moi": "mat-khau-moi-123",
+                                  "nhap_lai": "mat-khau-moi-123"})
+    assert r.status_code == 429 and "quá nhiều lần" in r.text  # even the right one, for a while
+    other = app.test_client()
+    token = _hidden(other.get("/dang-nhap").text, "csrf_token")
+    assert other.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": "mat-khau-du-dai-9"}).status_code == 429
+    assert accounts.verify(Store(tmp_path).account("vt")["mat_khau"], "mat-khau-du-dai-9")  # unchanged

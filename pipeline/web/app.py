@@ -207,7 +207,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if request.method == "POST":
             old, new, again = (request.form.get(k, "") for k in ("mat_khau_cu", "mat_khau_moi", "nhap_lai"))
             row = store.one("SELECT * FROM tai_khoan WHERE id=?", g.user["id"])
+            since = time.time() - FAIL_WINDOW  # wrong current passwords count as failed logins of the account
+            if store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND luc>?", row["ten"], since)["n"] \
+                    >= FAIL_PER_NAME:
+                audit("doi_mat_khau_bi_chan", "")
+                abort(429, description=f"Nhập sai mật khẩu quá nhiều lần. Hãy thử lại sau {FAIL_WINDOW // 60} phút.")
             if not accounts.verify(row["mat_khau"], old):
+                store.x("INSERT INTO dang_nhap_sai(ten, ip, luc) VALUES (?,?,?)", row["ten"], ip(), time.time())
                 audit("doi_mat_khau_sai", "")
                 error = "Mật khẩu hiện tại không đúng."
             elif new != again:
@@ -255,7 +261,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("so_excel.html", rows=rows, error=error), (400 if error else 200)
 
     def _upload(ma: str, f, name: str):
-        from pipeline import api
+        from pipeline import api, ingest
         from pipeline.errors import HosoError
         from pipeline.ingest import mark
 
@@ -283,16 +289,17 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                     mark.write(path, store.upload_path(ma, so_id, marked=True), problems)
                 except HosoError:
                     pass
-        rated = 0
+        rated, unit_names = 0, {}
         if problems is not None and errors == 0:
             try:
                 api.rate(path, store.rating_dir(ma, so_id))
                 rated = 1
+                unit_names = {u.ma_don_vi: u.ten_don_vi for u in ingest.load(path).units}
             except HosoError as exc:
                 listed.append(dict(muc="Lỗi", sheet="(tệp)", o="", cot="", thong_bao=str(exc), gia_tri="", can=""))
                 errors += 1
-        store.x("UPDATE so SET so_loi=?, so_canh_bao=?, van_de=?, xep_loai=? WHERE id=?", errors, warnings,
-                json.dumps(listed, ensure_ascii=False), rated, so_id)
+        store.x("UPDATE so SET so_loi=?, so_canh_bao=?, van_de=?, xep_loai=?, don_vi_ten=? WHERE id=?", errors, warnings,
+                json.dumps(listed, ensure_ascii=False), rated, json.dumps(unit_names, ensure_ascii=False), so_id)
         return redirect(url_for("so_xem", so_id=so_id))
 
     def _upload_row(so_id: int):
@@ -390,6 +397,18 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             except (OSError, ValueError):
                 continue
         return None
+
+    @app.context_processor
+    def unit_names():
+        """`UNITS`: {code: name} of the agency's latest valid upload, for the pages to name units."""
+        if getattr(g, "user", None) is None or g.user["vai_tro"] == "so_noi_vu":
+            return {"UNITS": {}}
+        row = store.one("SELECT don_vi_ten FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1",
+                        g.user["co_quan"])
+        try:
+            return {"UNITS": json.loads(row["don_vi_ten"]) if row else {}}
+        except ValueError:
+            return {"UNITS": {}}
 
     def _my_unit(unit: str) -> bool:
         return g.user["vai_tro"] == "van_thu" or (g.user["vai_tro"] == "van_thu_don_vi" and unit == g.user["don_vi"])

@@ -60,6 +60,7 @@ ADDED_COLUMNS = (
     ("tai_khoan", "khoa", "INTEGER NOT NULL DEFAULT 0"),  # 1: locked (no login, its sessions ended)
     ("tai_khoan", "doi_mat_khau_luc", "TEXT"),  # when the password was last changed
     ("lan_tao", "doi_co_quan", "INTEGER NOT NULL DEFAULT 0"),  # 1: replace another agency's output (--doi-co-quan)
+    ("so", "don_vi_ten", "TEXT NOT NULL DEFAULT '{}'"),  # a valid upload's units: {code: name} (JSON)
 )
 
 RUNNING = ("cho", "dang_chay")  # queued, running
