@@ -614,7 +614,7 @@ def tai_khoan_ds(data: Path) -> None:
              for r in rows]
     widths = [max(len(row[i]) for row in (head, *table)) for i in range(len(head))]
     for row in (head, *table):
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     locked = sum(1 for r in rows if r["khoa"])
     say(f"{len(rows)} tài khoản" + (f", {locked} đã khóa." if locked else "."))
 

@@ -391,10 +391,15 @@ def test_clerk_journey(server, browser, tmp_path):
 
     # a vote changed: what to print again
     _upload(d, base, _workbook(tmp_path / "so_doi_phieu.xlsx", vote_changed=True))
-    _build(d, base)
+    second = urllib.parse.urlparse(_build(d, base)).path
     assert "Trần Thị Bình (NS-02)" in d.find_element(By.ID, "thay_doi").text
+    status, changes, _ = client.get(urllib.parse.urlparse(d.find_element(By.ID, "thay_doi_txt").get_attribute("href")).path)
+    assert status == 200 and "Trần Thị Bình" in changes.decode() and "don_vi/HC.pdf" in changes.decode()
+    JOURNEY["thay_doi_txt"] = second + "/thay_doi.txt"
     d.get(base + "/thay-doi")
     assert "Trần Thị Bình (NS-02)" in d.find_element(By.ID, "nguoi_thay_doi").text
+    assert any(a.get_attribute("href").endswith("/tep/don_vi/HC.pdf#page=3")
+               for a in d.find_elements(By.CSS_SELECTOR, "#in_lai a"))  # each sheet opens where it is
     reprint = d.find_element(By.ID, "in_lai").text
     assert "Biên bản cuộc họp nhận xét, đánh giá, xếp loại chất lượng" in reprint and "don_vi/HC.pdf" in reprint
     _shot(d, "07_thay_doi")
@@ -463,7 +468,7 @@ def test_unit_clerk_sees_only_its_unit(server, browser):
                  "/tep/ca_nhan/SN/NS-04.pdf", "/tep/don_vi/SN.pdf", "/tep/ho_so_2024.zip",
                  "/tep/ket_qua_xep_loai.json", "/tep/in_lai.pdf", "/anh/1/ca_nhan/SN/NS-04.pdf",
                  "/tep/ca_nhan/HC/../SN/NS-04.pdf", "/so-excel", "/lan-tao", JOURNEY["lan_tao"], JOURNEY["so_loi"],
-                 JOURNEY["danh_dau"], JOURNEY["manifest"], "/nhat-ky", "/so-noi-vu"):
+                 JOURNEY["danh_dau"], JOURNEY["manifest"], "/nhat-ky", "/so-noi-vu", JOURNEY["thay_doi_txt"]):
         assert c.get(path)[0] in (403, 404), path
     assert c.post("/tao-ho-so", {"csrf_token": c.csrf})[0] == 403
     assert c.post("/tao-ho-so", {"csrf_token": c.csrf, "doi_co_quan": "1"})[0] == 403
@@ -479,7 +484,8 @@ def test_another_agency_gets_nothing_of_the_first(server):
              "/so-excel/1", "/so-excel/2", "/so-excel/3", "/lan-tao/1", "/lan-tao/2", "/lan-tao/1/manifest.json",
              "/tep/ca_nhan/SN/NS-04.pdf", "/tep/..%2Fhoso.sqlite3", "/tep/../../hoso.sqlite3",
              "/tep/%2e%2e/%2e%2e/hoso.sqlite3", "/tep//etc/passwd", "/so-noi-vu", "/so-noi-vu/1/ho-so.zip",
-             "/ho-so/don-vi/HC", "/ho-so/don-vi/SN", "/anh/2/don_vi/HC.pdf", "/anh/3/ca_nhan/HC/NS-01.pdf"]
+             "/ho-so/don-vi/HC", "/ho-so/don-vi/SN", "/anh/2/don_vi/HC.pdf", "/anh/3/ca_nhan/HC/NS-01.pdf",
+             JOURNEY["thay_doi_txt"], "/lan-tao/2/thay_doi.txt"]
     for path in tried:
         status, body, url = c.get(path)
         assert status in (403, 404), (path, status)
@@ -757,6 +763,8 @@ def test_accounts_listed_locked_unlocked_and_repassworded_from_the_cli(server):
 
 def test_a_clerk_changes_their_own_password(server, browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
 
     r = _account(server, "them", "don_vi_sn", "--co-quan", "VP", "--vai-tro", "van_thu_don_vi", "--don-vi", "SN",
                  stdin="mat-khau-don-vi-sn-6\n")
@@ -772,7 +780,9 @@ def test_a_clerk_changes_their_own_password(server, browser):
         for name, value in (("mat_khau_cu", old), ("mat_khau_moi", new), ("nhap_lai", again)):
             d.find_element(By.ID, name).clear()
             d.find_element(By.ID, name).send_keys(value)
+        page = d.find_element(By.TAG_NAME, "html")
         d.find_element(By.ID, "doi").click()
+        WebDriverWait(d, 60).until(staleness_of(page))  # the answer's page, not the form's
 
     change("mat-khau-sai-roi-0", "mat-khau-moi-sn-77", "mat-khau-moi-sn-77")
     assert d.find_element(By.ID, "loi").text == "Mật khẩu hiện tại không đúng."

@@ -427,6 +427,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                warned=warned)
 
     # ---- builds ---------------------------------------------------------------------------------
+    clashes: dict[tuple, dict | None] = {}
+
     def _agency_clash(ma: str, upload) -> dict | None:
         """The build's own guard (output_guard.agency_clash), asked before the build: is the upload
         another agency's workbook than the one whose dossiers the agency's folder holds?"""
@@ -437,11 +439,21 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         previous = store.manifest(ma)
         if upload is None or previous is None:
             return None
-        try:
-            campaign = ingest.load(store.upload_path(ma, upload["id"]))
-        except HosoError:
-            return None  # the build says why
-        clash = agency_clash(previous, campaign, store.upload_path(ma, upload["id"]))
+        try:  # the workbook is read once per upload and output folder, not at every visit of the page
+            key = (ma, upload["id"], (store.output_dir(ma) / "manifest.json").stat().st_mtime_ns)
+        except OSError:
+            return None
+        found = clashes.get(key, False)
+        if found is False:
+            try:
+                campaign = ingest.load(store.upload_path(ma, upload["id"]))
+            except HosoError:
+                return None  # the build says why
+            found = agency_clash(previous, campaign, store.upload_path(ma, upload["id"]))
+            if len(clashes) > 100:
+                clashes.clear()
+            clashes[key] = found
+        clash = dict(found) if found else None
         if clash is not None:
             last = store.one("SELECT s.ten_tep FROM lan_tao l JOIN so s ON s.id=l.so WHERE l.co_quan=? AND "
                              "l.trang_thai='xong' ORDER BY l.id DESC LIMIT 1", ma)
@@ -493,7 +505,18 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         ahead = store.one("SELECT COUNT(*) AS n FROM lan_tao WHERE trang_thai IN ('cho','dang_chay') AND id<?",
                           build_id)["n"] if row["trang_thai"] == "cho" else 0
         kept = (store.history_dir(row["co_quan"], build_id) / "manifest.json").is_file()
-        return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept)
+        kept_changes = (store.history_dir(row["co_quan"], build_id) / "thay_doi.txt").is_file()
+        return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes)
+
+    @app.route("/lan-tao/<int:build_id>/thay_doi.txt")
+    def lan_tao_thay_doi(build_id: int):
+        role("van_thu")
+        row = _build_row(build_id)
+        path = store.history_dir(row["co_quan"], build_id) / "thay_doi.txt"
+        if not path.is_file():
+            abort(404)
+        return send_file(path, mimetype="text/plain; charset=utf-8", as_attachment=False,
+                         download_name=f"thay_doi_lan_tao_{build_id}.txt")
 
     @app.route("/lan-tao/<int:build_id>/manifest.json")
     def lan_tao_manifest(build_id: int):
