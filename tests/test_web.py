@@ -175,6 +175,17 @@ def _workbook(path: Path, *, broken: bool = False, vote_changed: bool = False) -
     return path
 
 
+def _click_and_wait(driver, element) -> None:
+    """Click what submits a form, and wait for the next page (not the old page's elements)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 60).until(staleness_of(page))
+
+
 def _login(driver, base: str, name: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -307,12 +318,12 @@ def test_clerk_journey(server, browser, tmp_path):
     assert [o.text for o in Select(d.find_element(By.NAME, "don_vi")).options] == [
         "Tất cả", "HC — Phòng Hành chính", "SN — Trung tâm Tin học"]
     Select(d.find_element(By.NAME, "muc")).select_by_visible_text("Hoàn thành tốt nhiệm vụ")
-    d.find_element(By.CSS_SELECTOR, ".filters button").click()
+    _click_and_wait(d, d.find_element(By.CSS_SELECTOR, ".filters button"))
     assert "NS-01" in shown() and shown() == {p["ma_so"] for p in rated
                                               if (p["muc_quyet_dinh"] or p["muc_de_xuat"]) == "HTT"}
     Select(d.find_element(By.NAME, "muc")).select_by_visible_text("Tất cả")
     d.find_element(By.NAME, "canh_bao").click()
-    d.find_element(By.CSS_SELECTOR, ".filters button").click()
+    _click_and_wait(d, d.find_element(By.CSS_SELECTOR, ".filters button"))
     warned = {p["ma_so"] for p in rated if p["canh_bao"]}
     assert warned and shown() == warned
     assert all("Cảnh báo:" in tr.text for tr in d.find_elements(By.CSS_SELECTOR, "#xep_loai tbody tr"))
