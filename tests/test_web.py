@@ -768,8 +768,11 @@ def test_accounts_listed_locked_unlocked_and_repassworded_from_the_cli(server):
     assert v.login("vanthu", PASSWORDS["vanthu"]) == 200
     _, page, _ = v.get("/nhat-ky")
     page = page.decode()
-    for action in ("khoa_tai_khoan", "mo_khoa_tai_khoan", "doi_mat_khau", "dang_nhap_tai_khoan_khoa"):
-        assert action in page, action
+    for words, action in (("Khóa tài khoản", "khoa_tai_khoan"), ("Mở khóa tài khoản", "mo_khoa_tai_khoan"),
+                          ("Đổi mật khẩu", "doi_mat_khau"), ("Đăng nhập vào tài khoản đã khóa", "dang_nhap_tai_khoan_khoa")):
+        assert re.search(rf'<td>quan_tri</td><td>cli</td><td>{words} <span class="note">{action}</span></td><td>van_thu_2</td>',
+                         page) or action == "dang_nhap_tai_khoan_khoa", action
+        assert f'{words} <span class="note">{action}</span>' in page, action
 
 
 def test_a_clerk_changes_their_own_password(server, browser):
@@ -812,8 +815,10 @@ def test_a_clerk_changes_their_own_password(server, browser):
     v = Client(server.base)
     assert v.login("vanthu", PASSWORDS["vanthu"]) == 200
     _, page, _ = v.get("/nhat-ky")
-    assert re.search(r"<td>don_vi_sn</td><td>[^<]*</td><td>doi_mat_khau</td>", page.decode())
-    assert re.search(r"<td>don_vi_sn</td><td>[^<]*</td><td>doi_mat_khau_sai</td>", page.decode())
+    assert re.search(r'<td>don_vi_sn</td><td>[^<]*</td><td>Đổi mật khẩu <span class="note">doi_mat_khau</span>',
+                     page.decode())
+    assert re.search(r'<td>don_vi_sn</td><td>[^<]*</td><td>Đổi mật khẩu: mật khẩu hiện tại sai <span class="note">'
+                     r'doi_mat_khau_sai</span>', page.decode())
 
 
 def test_account_password_is_asked_twice_without_echo(tmp_path):
@@ -931,3 +936,15 @@ def test_guessing_the_current_password_is_limited(tmp_path):
     token = _hidden(other.get("/dang-nhap").text, "csrf_token")
     assert other.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": "mat-khau-du-dai-9"}).status_code == 429
     assert accounts.verify(Store(tmp_path).account("vt")["mat_khau"], "mat-khau-du-dai-9")  # unchanged
+
+
+def test_every_audited_action_has_words_on_the_log_page():
+    from pipeline.web.app import ACTION_WORDS
+
+    root = Path(__file__).resolve().parent.parent / "pipeline"
+    source = "".join(p.read_text("utf-8") for p in [*(root / "web").glob("*.py"), root / "cli.py"])
+    actions = set(re.findall(r'(?<![.\w])audit\("([a-z_]+)"', source))
+    actions |= set(re.findall(r'\.audit\([^()]*?, "(?:cli|)", "([a-z_]+)"', source))
+    actions |= set(re.findall(r'\.audit\([^()]*?ip\(\), "([a-z_]+)"', source))
+    assert {"tai_len_so", "khoa_tai_khoan", "dang_nhap", "tao_xong"} <= actions
+    assert actions <= set(ACTION_WORDS), actions - set(ACTION_WORDS)

@@ -49,6 +49,19 @@ FILE_TITLES = {"HUONG_DAN_IN.pdf": "Hướng dẫn in, ký và nộp", "HUONG_DA
                "co_quan/thong_bao_ket_qua.pdf": "Thông báo kết quả đánh giá, xếp loại",
                "co_quan/thong_bao_ket_qua.docx": "Thông báo kết quả đánh giá, xếp loại (bản Word)"}
 PUBLIC = {"dang_nhap", "kieu", "favicon"}
+ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names them (the code is kept beside)
+    "dang_nhap": "Đăng nhập", "dang_nhap_sai": "Đăng nhập sai", "dang_nhap_bi_chan": "Đăng nhập bị chặn (sai quá nhiều lần)",
+    "dang_nhap_tai_khoan_khoa": "Đăng nhập vào tài khoản đã khóa", "dang_xuat": "Đăng xuất",
+    "csrf_sai": "Biểu mẫu bị từ chối (thiếu mã chống giả mạo)", "tai_len_so": "Tải sổ Excel lên",
+    "tai_so_danh_dau": "Tải sổ có tô màu các ô được báo", "tai_so_nam_sau": "Tải sổ năm sau",
+    "tao_so_nam_sau": "Tạo sổ năm nay từ sổ năm trước", "tao_ho_so": "Yêu cầu tạo hồ sơ",
+    "tao_ho_so_bi_tu_choi": "Tạo hồ sơ bị từ chối (sổ của cơ quan khác, chưa xác nhận)", "tao_xong": "Tạo hồ sơ xong",
+    "kiem_tra": "Kiểm tra thư mục kết quả", "xem_nguoi": "Xem hồ sơ cá nhân", "xem_don_vi": "Xem hồ sơ đơn vị",
+    "tai_tep": "Mở, tải tệp", "nop_so_noi_vu": "Gửi bộ hồ sơ cho Sở Nội vụ", "tai_goi_nop": "Sở Nội vụ tải bộ hồ sơ",
+    "kiem_tra_goi_nop": "Sở Nội vụ kiểm tra bộ hồ sơ", "tao_tai_khoan": "Tạo tài khoản",
+    "khoa_tai_khoan": "Khóa tài khoản", "mo_khoa_tai_khoan": "Mở khóa tài khoản", "doi_mat_khau": "Đổi mật khẩu",
+    "doi_mat_khau_sai": "Đổi mật khẩu: mật khẩu hiện tại sai", "doi_mat_khau_bi_chan": "Đổi mật khẩu bị chặn (sai quá nhiều lần)",
+}
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
                "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"}
 
@@ -70,7 +83,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-    app.jinja_env.globals.update(ROLE_WORDS=ROLE_WORDS, STATUS_WORDS=STATUS_WORDS, LEVEL_WORDS=LEVEL_WORDS)
+    app.jinja_env.globals.update(ROLE_WORDS=ROLE_WORDS, STATUS_WORDS=STATUS_WORDS, LEVEL_WORDS=LEVEL_WORDS,
+                                 ACTION_WORDS=ACTION_WORDS)
 
     def ip() -> str:
         return request.remote_addr or "?"
