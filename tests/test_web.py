@@ -911,6 +911,14 @@ def test_live_progress_without_javascript(tmp_path):
             "Xong: 40 người, 120 văn bản.", build)
     html = page()
     assert "refresh" not in html and "Xong: 40 người, 120 văn bản." in html
+    # the build's own guard refused another agency's workbook (the page's check came first, but the
+    # folder may change in between): the clerk is told where to confirm on the web
+    from pipeline.output_guard import OTHER_AGENCY_OPTION
+
+    store.x("UPDATE lan_tao SET trang_thai='loi', loi=? WHERE id=?", "Thư mục «ket_qua» đang chứa hồ sơ của «A» … "
+            f"chạy lại với {OTHER_AGENCY_OPTION}. Kết quả cũ được giữ nguyên.", build)
+    html = page()
+    assert 'id="loi_co_quan_khac"' in html and "đánh dấu ô xác nhận thay hồ sơ của cơ quan kia" in html
 
 
 def test_guessing_the_current_password_is_limited(tmp_path):
