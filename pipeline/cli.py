@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__, cli_vi
+from pipeline import __version__, cli_vi, portable
 from pipeline.errors import EXIT_CODE_HELP, ExitCode, HosoError, InputUnreadable, ValidationFailed
 from pipeline.options import BuildOptions, BuildSummary
 
@@ -576,10 +576,10 @@ def _kill_soffice() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the click group and maps every failure to its exit code."""
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    # SIGTERM; the terminal closed (SIGHUP); Ctrl-Break on Windows (SIGBREAK): stop as cleanly as for Ctrl-C
+    for sig in portable.STOP_SIGNALS:
+        signal.signal(sig, _on_sigterm)
     cli_vi.full_summaries(cli)
-    if hasattr(signal, "SIGHUP"):  # the terminal closed: stop as cleanly as for SIGTERM
-        signal.signal(signal.SIGHUP, _on_sigterm)
     try:
         cli.main(args=argv, prog_name="hoso", standalone_mode=False)
     except click.exceptions.Abort:
