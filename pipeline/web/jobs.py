@@ -184,6 +184,8 @@ def run(data: Path, build_id: int, jobs: int | None = None) -> int:
         store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
                 now(), str(exc), "\n".join(said), build_id)
         return 0
+    except KeyboardInterrupt:  # stopped by the server (without process groups: SIGTERM/SIGBREAK), which says so
+        return 130
     except BaseException as exc:  # noqa: BLE001 — a bug: said on the page, the queue goes on
         store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
                 now(), f"Lỗi không lường trước (xin báo lại kèm thông báo): {type(exc).__name__}: {exc}",
