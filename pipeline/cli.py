@@ -574,8 +574,24 @@ def _kill_soffice() -> None:
         sys.modules["pipeline.pdf.libreoffice"].kill_all()
 
 
+def _vietnamese_streams() -> None:
+    """Output that cannot carry Vietnamese (Windows with the output redirected to a file or a pipe:
+    the ANSI code page, e.g. cp1252) is written as UTF-8 instead of `?` and `\\u1ea1` escapes."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "Đánh giá, xếp loại".encode(stream.encoding or "ascii")
+        except (LookupError, UnicodeEncodeError):
+            try:
+                stream.reconfigure(encoding="utf-8")
+            except (AttributeError, ValueError, OSError):
+                pass
+        except AttributeError:
+            pass
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the click group and maps every failure to its exit code."""
+    _vietnamese_streams()
     # SIGTERM; the terminal closed (SIGHUP); Ctrl-Break on Windows (SIGBREAK): stop as cleanly as for Ctrl-C
     for sig in portable.STOP_SIGNALS:
         signal.signal(sig, _on_sigterm)

@@ -522,3 +522,13 @@ def test_pid_alive():
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     assert portable.pid_alive(dead.pid) is False
+
+
+def test_vietnamese_output_redirected_on_a_code_page_that_lacks_it(tmp_path):
+    """Windows writes redirected output in the ANSI code page (cp1252 has no ạ, ư, ơ…): hoso writes
+    UTF-8 there instead, so a log file or a pipe reads as Vietnamese."""
+    env = _env(False, tmp_path, PYTHONIOENCODING="cp1252")
+    r = subprocess.run([sys.executable, "-m", "pipeline", "check", str(SAMPLE_2024)], capture_output=True, env=env,
+                       timeout=120, cwd=tmp_path)
+    assert r.returncode == 0
+    assert "Sổ Excel hợp lệ (2 cảnh báo).".encode() in r.stderr
