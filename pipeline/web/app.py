@@ -30,9 +30,10 @@ from pathlib import Path
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
 
-from pipeline.web import accounts, thumbs
+from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue
 from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, now
+from pipeline.web.thumbs import render as render_thumbnail
 
 COOKIE = "hoso_phien"
 LOGIN_COOKIE = "hoso_csrf_dn"
@@ -491,7 +492,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if not png.is_file():
             with tempfile.TemporaryDirectory(prefix="hoso-anh-") as tmp:
                 made = Path(tmp) / "a.png"
-                if not thumbs.render(path, page, made):  # pdftoppm, else pypdfium2 (Windows)
+                if not render_thumbnail(path, page, made):  # pdftoppm, else pypdfium2 (Windows)
                     abort(404)
                 shutil.move(made, png)
         return send_file(png, mimetype="image/png", max_age=3600)
