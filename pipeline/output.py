@@ -213,7 +213,10 @@ def _inside(filename, folder: Path) -> bool:
 
 def _os_error(exc: OSError, where: Path) -> OutputError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OutputError(f"Không có quyền ghi vào «{where}». Chọn thư mục khác với -o hoặc kiểm tra quyền.")
+        # Windows refuses to move or replace a file another program holds open (a PDF in a viewer…)
+        held = (" Nếu một tệp trong đó đang mở (PDF, Word, Excel), hãy đóng lại rồi chạy lại."
+                if portable.WINDOWS else "")
+        return OutputError(f"Không có quyền ghi vào «{where}». Chọn thư mục khác với -o hoặc kiểm tra quyền.{held}")
     if exc.errno in _FULL:
         return OutputError(f"Ổ đĩa chứa «{where}» đã đầy. Giải phóng dung lượng rồi chạy lại; kết quả cũ vẫn giữ nguyên.")
     return OutputError(f"Không ghi được vào «{where}»: {exc.strerror or exc}.")

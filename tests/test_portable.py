@@ -532,3 +532,15 @@ def test_vietnamese_output_redirected_on_a_code_page_that_lacks_it(tmp_path):
                        timeout=120, cwd=tmp_path)
     assert r.returncode == 0
     assert "Sổ Excel hợp lệ (2 cảnh báo).".encode() in r.stderr
+
+
+def test_a_file_held_open_on_windows_is_named_as_the_likely_cause(monkeypatch):
+    """Windows refuses to move the output folder while a PDF of it is open in a viewer (Access
+    denied): the message says to close it; elsewhere the message is unchanged."""
+    from pipeline import output
+
+    denied = PermissionError(13, "Access is denied")
+    assert "đang mở" not in str(output._os_error(denied, Path("ket_qua")))
+    monkeypatch.setattr(portable, "WINDOWS", True)
+    text = str(output._os_error(denied, Path("ket_qua")))
+    assert "Không có quyền ghi vào «ket_qua»" in text and "đang mở (PDF, Word, Excel), hãy đóng lại" in text
