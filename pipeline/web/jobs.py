@@ -196,7 +196,7 @@ def run(data: Path, build_id: int, jobs: int | None = None) -> int:
     for name in ("manifest.json", "thay_doi.txt"):
         if (out / name).is_file():
             shutil.copyfile(out / name, keep / name)
-    thay_doi = (s.thay_doi or "").replace(f"«{out}/", "«")
+    thay_doi = (s.thay_doi or "").replace(f"«{out}{os.sep}", "«")  # the path of in_lai.pdf, relative
     store.x("UPDATE lan_tao SET trang_thai='xong', ket_thuc=?, tom_tat=?, thay_doi=?, han_nop=?, nhat_ky=?, "
             "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",
             "\n".join(said), build_id)
