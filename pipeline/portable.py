@@ -171,8 +171,8 @@ def pid_alive(pid: int) -> bool | None:
             k32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
             k32.CloseHandle.argtypes = (wintypes.HANDLE,)
             handle = k32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-            if not handle:
-                return ctypes.get_last_error() == 5 or None  # ERROR_ACCESS_DENIED: it exists
+            if not handle:  # ERROR_ACCESS_DENIED: it runs (another user's); ERROR_INVALID_PARAMETER: no such process
+                return {5: True, 87: False}.get(ctypes.get_last_error())
             try:
                 code = wintypes.DWORD()
                 if not k32.GetExitCodeProcess(handle, ctypes.byref(code)):
