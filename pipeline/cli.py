@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__, cli_vi
+from pipeline import __version__, cli_vi, portable
 from pipeline.errors import EXIT_CODE_HELP, ExitCode, HosoError, InputUnreadable, ValidationFailed
 from pipeline.options import BuildOptions, BuildSummary
 
@@ -667,12 +667,28 @@ def _kill_soffice() -> None:
         sys.modules["pipeline.pdf.libreoffice"].kill_all()
 
 
+def _vietnamese_streams() -> None:
+    """Output that cannot carry Vietnamese (Windows with the output redirected to a file or a pipe:
+    the ANSI code page, e.g. cp1252) is written as UTF-8 instead of `?` and `\\u1ea1` escapes."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "Đánh giá, xếp loại".encode(stream.encoding or "ascii")
+        except (LookupError, UnicodeEncodeError):
+            try:
+                stream.reconfigure(encoding="utf-8")
+            except (AttributeError, ValueError, OSError):
+                pass
+        except AttributeError:
+            pass
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the click group and maps every failure to its exit code."""
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    _vietnamese_streams()
+    # SIGTERM; the terminal closed (SIGHUP); Ctrl-Break on Windows (SIGBREAK): stop as cleanly as for Ctrl-C
+    for sig in portable.STOP_SIGNALS:
+        signal.signal(sig, _on_sigterm)
     cli_vi.full_summaries(cli)
-    if hasattr(signal, "SIGHUP"):  # the terminal closed: stop as cleanly as for SIGTERM
-        signal.signal(signal.SIGHUP, _on_sigterm)
     try:
         cli.main(args=argv, prog_name="hoso", standalone_mode=False)
     except click.exceptions.Abort:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -23,7 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline import ownership
+from pipeline import ownership, portable
 from pipeline.errors import OutputError
 from pipeline.submission.manifest import MANIFEST, Known, describe, scan
 
@@ -104,7 +103,7 @@ class OutputFolder:
         try:
             self.parent.mkdir(parents=True, exist_ok=True)
             # never truncated, never through a symbolic link: a planted link cannot make us write elsewhere
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+            fd = portable.open_nofollow(lock, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 raise OutputError(f"Tệp khóa «{lock}» là một liên kết tượng trưng (symlink), không phải tệp của "
@@ -118,9 +117,7 @@ class OutputFolder:
             self._lock_fh = os.fdopen(fd, "r+b")
         except OSError as exc:
             raise _os_error(exc, self.parent) from exc
-        try:
-            fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        if not portable.try_lock(self._lock_fh):
             self._lock_fh.close()
             self._lock_fh = None
             raise OutputError(
@@ -150,7 +147,7 @@ class OutputFolder:
     def _unlock(self) -> None:
         if self._lock_fh is not None:
             try:
-                fcntl.flock(self._lock_fh, fcntl.LOCK_UN)
+                portable.unlock(self._lock_fh)
                 self._lock_fh.close()
             finally:
                 self._lock_fh = None
@@ -216,7 +213,10 @@ def _inside(filename, folder: Path) -> bool:
 
 def _os_error(exc: OSError, where: Path) -> OutputError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OutputError(f"Không có quyền ghi vào «{where}». Chọn thư mục khác với -o hoặc kiểm tra quyền.")
+        # Windows refuses to move or replace a file another program holds open (a PDF in a viewer…)
+        held = (" Nếu một tệp trong đó đang mở (PDF, Word, Excel), hãy đóng lại rồi chạy lại."
+                if portable.WINDOWS else "")
+        return OutputError(f"Không có quyền ghi vào «{where}». Chọn thư mục khác với -o hoặc kiểm tra quyền.{held}")
     if exc.errno in _FULL:
         return OutputError(f"Ổ đĩa chứa «{where}» đã đầy. Giải phóng dung lượng rồi chạy lại; kết quả cũ vẫn giữ nguyên.")
     return OutputError(f"Không ghi được vào «{where}»: {exc.strerror or exc}.")
@@ -290,7 +290,7 @@ def digest_matches(path: Path, sha256: str) -> int | None:
     """The inode of `path` when it is a regular file (not followed if a link) whose bytes hash to
     `sha256`; None otherwise."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = portable.open_nofollow(path, os.O_RDONLY)
     except OSError:
         return None
     with os.fdopen(fd, "rb") as fh:

@@ -17,6 +17,8 @@ import json
 import os
 from pathlib import Path
 
+from pipeline import portable
+
 MANIFEST = "manifest.json"  # pipeline.submission.manifest.MANIFEST
 SIGNATURE = "manifest.json.sig"  # pipeline.submission.signing.SIGNATURE: not listed, it signs the list
 MARK_KEY, MARK = "tao_boi", "hoso"  # written into every manifest (extends the manifest; never removed)
@@ -28,7 +30,7 @@ def read_manifest(folder: Path) -> object:
     """The parsed manifest.json of `folder`; None when there is none; `...` when it is unreadable."""
     path = os.path.join(folder, MANIFEST)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = portable.open_nofollow(path, os.O_RDONLY)
     except FileNotFoundError:
         return None
     except OSError:
@@ -84,7 +86,7 @@ def signed_files(folder: Path) -> dict[str, str]:
     `da_ky/` over into the folder it swaps in (pipeline/output.py)."""
     path = os.path.join(folder, SIGNED_LIST)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = portable.open_nofollow(path, os.O_RDONLY)
         with os.fdopen(fd, "rb") as fh:
             data = json.loads(fh.read())
     except (OSError, ValueError):

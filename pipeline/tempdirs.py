@@ -5,7 +5,7 @@ way out of the run (`with`: success, error, Ctrl-C, SIGTERM, SIGHUP), and carrie
 process id and start time (`.chu`): a run killed outright (kill -9, power cut) cannot remove its
 own, so every run removes the folders whose owner is gone (`sweep`).
 
-Only the standard library is imported here.
+Only the standard library (and `pipeline.portable`, which imports only it) is imported here.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline import portable
+
 PREFIXES = ("hoso-lo-", "hoso-vao-")
 OWNER = ".chu"
 
@@ -26,14 +28,8 @@ def _started(pid: int) -> str | None:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        if not Path("/proc").is_dir():  # not Linux: a live pid is all we can tell
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return None
-            except PermissionError:
-                return "?"
-            return "?"
+        if not Path("/proc").is_dir():  # not Linux: a live pid is all we can tell (unsure: alive)
+            return None if portable.pid_alive(pid) is False else "?"
         return None
     return stat.rsplit(")", 1)[1].split()[19]
 
@@ -76,7 +72,8 @@ def sweep() -> list[Path]:
         if not entry.name.startswith(PREFIXES) or not entry.is_dir(follow_symlinks=False):
             continue
         try:
-            if entry.stat(follow_symlinks=False).st_uid != os.getuid():
+            # another user's (POSIX; on Windows the temporary folder is the user's own, no owner ids)
+            if hasattr(os, "getuid") and entry.stat(follow_symlinks=False).st_uid != os.getuid():
                 continue
             owner = Path(entry.path, OWNER).read_text()
         except OSError:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -14,29 +13,58 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline import portable
 from pipeline.errors import MissingDependency
 
-INSTALL_HINT = (
+INSTALL_HINT_DEBIAN = (
     "Cài LibreOffice và phông chữ tiếng Việt: sudo apt-get install -y --no-install-recommends "
     "libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core (hoặc chạy ./bootstrap.sh)."
 )
+INSTALL_HINT_WINDOWS = (
+    "Cài LibreOffice bản cho Windows (tải tại https://www.libreoffice.org/download/download-libreoffice/, "
+    "chọn Windows x86_64, cài đặt mặc định vào «C:\\Program Files\\LibreOffice»), rồi mở lại cửa sổ lệnh. "
+    "Nếu đã cài vào thư mục khác, đặt biến môi trường HOSO_SOFFICE là đường dẫn tới tệp soffice.exe."
+)
+INSTALL_HINT = INSTALL_HINT_WINDOWS if os.name == "nt" else INSTALL_HINT_DEBIAN
 
 KNOWN_PATHS = (
     "/usr/lib/libreoffice/program/soffice",
     "/opt/libreoffice/program/soffice",
     "/Applications/LibreOffice.app/Contents/MacOS/soffice",
 )
+# where the Windows installer puts it (64-bit, 32-bit on 64-bit Windows, a per-user install)
+WINDOWS_FOLDERS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA")
+WINDOWS_EXE = ("LibreOffice", "program", "soffice.exe")
 
 _live: set[subprocess.Popen] = set()
 _lock = threading.Lock()
 
 
+def windows_paths() -> list[str]:
+    """soffice.exe in the folders the Windows installer uses (read from the environment, so the
+    lookup can be tried anywhere): %ProgramFiles%, %ProgramW6432%, %ProgramFiles(x86)%, and
+    %LOCALAPPDATA%\\Programs for an install for one user only."""
+    out = []
+    for var in WINDOWS_FOLDERS:
+        base = os.environ.get(var)
+        if base:
+            if var == "LOCALAPPDATA":
+                base = os.path.join(base, "Programs")
+            out.append(os.path.join(base, *WINDOWS_EXE))
+    return out
+
+
 def find_soffice() -> str:
-    for name in (os.environ.get("HOSO_SOFFICE", ""), "soffice", "libreoffice"):
+    """LibreOffice's soffice: HOSO_SOFFICE (a command name or a path), then `soffice`/`libreoffice`
+    on PATH, then the usual install folders (Debian, /opt, macOS, Windows)."""
+    override = os.environ.get("HOSO_SOFFICE", "")
+    if override and os.path.isfile(override) and os.access(override, os.X_OK):
+        return override
+    for name in (override, "soffice", "libreoffice"):
         if name and (path := shutil.which(name)):
             return path
-    for path in KNOWN_PATHS:
-        if os.access(path, os.X_OK):
+    for path in (*KNOWN_PATHS, *windows_paths()):
+        if os.path.isfile(path) and os.access(path, os.X_OK):
             return path
     raise MissingDependency("Không tìm thấy LibreOffice (lệnh soffice), cần để chuyển văn bản sang PDF.", hint=INSTALL_HINT)
 
@@ -47,15 +75,15 @@ def soffice_env(home: Path) -> dict[str, str]:
     `~/.local/share/fonts` through XDG_DATA_HOME, which would otherwise follow the HOME given here,
     so a font the clerk installed for themselves is used — the font check (`fonts.py`) looks with
     the same environment."""
+    if os.name == "nt":  # the profile is given on the command line; fonts are Windows's own
+        return dict(os.environ)
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return dict(os.environ, SAL_USE_VCLPLUGIN="svp", HOME=str(home), XDG_DATA_HOME=data_home)
 
 
 def kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    """Kill the soffice run `proc` with every process it started (its guard's group or tree)."""
+    portable.kill_tree(proc)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -109,7 +137,7 @@ def run_convert(soffice: str, profile: Path, files: list[Path], outdir: Path, *,
     env = soffice_env(profile.parent)
     cmd = guarded(cmd)
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                            start_new_session=True, env=env)
+                            env=env, **portable.own_group())
     with _lock:
         _live.add(proc)
     try:

@@ -43,7 +43,7 @@ def body_face() -> str | None:
 
     for report in check_fonts():
         if report.requested == "Times New Roman":
-            return _norm(report.family)
+            return _norm(report.face or report.family)
     return None
 
 

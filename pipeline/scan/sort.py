@@ -198,7 +198,7 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
                 continue
             img = store / "_khong_doc_duoc" / f"{len(unread) + 1:05d}.jpg"
             _store(page.jpeg, img)
-            unread.append({**where, "anh": str(img.relative_to(root))})
+            unread.append({**where, "anh": img.relative_to(root).as_posix()})
             continue
         e = dossiers.get((code.unit, code.person))
         if code.agency == agency and code.year == year and code.form == COVER_FORM:
@@ -208,13 +208,13 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
                 and code.version != e.versions[code.form]):
             img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
             _store(page.jpeg, img)
-            old.append({**where, "anh": str(img.relative_to(root)), "ai": code.person or code.unit,
+            old.append({**where, "anh": img.relative_to(root).as_posix(), "ai": code.person or code.unit,
                         "van_ban": f"{e.titles.get((code.form, code.copy), code.form)} — trang {code.page}/{code.pages}"})
             continue
         if code.agency != agency or code.year != year or e is None or (code.form, code.copy, code.page) not in e.pages:
             img = store / "_khong_doc_duoc" / f"{len(unread) + 1:05d}.jpg"
             _store(page.jpeg, img)
-            unread.append({**where, "anh": str(img.relative_to(root)), "ma": page.text})
+            unread.append({**where, "anh": img.relative_to(root).as_posix(), "ma": page.text})
             foreign.append({**where, "ma": page.text})
             continue
         what = f"{e.titles[(code.form, code.copy)]} — trang {code.page}/{code.pages}"
@@ -222,7 +222,7 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
         if code.version != e.versions[code.form]:
             img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
             _store(page.jpeg, img)
-            old.append({**where, "anh": str(img.relative_to(root)), "ai": who, "van_ban": what})
+            old.append({**where, "anh": img.relative_to(root).as_posix(), "ai": who, "van_ban": what})
             continue
         key = f"{code.unit}/{code.person or '_don_vi'}/{_page_name(code.form, code.copy, code.page)}"
         if key in filed:
@@ -230,7 +230,7 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
             continue
         img = store / f"{key}.jpg"
         _store(page.jpeg, img)
-        filed[key] = {**where, "anh": str(img.relative_to(root)), "phien_ban": code.version, "ai": who,
+        filed[key] = {**where, "anh": img.relative_to(root).as_posix(), "phien_ban": code.version, "ai": who,
                       "van_ban": what}
 
     # pages filed by an earlier run whose document has changed since (a rebuild): to be signed again
@@ -243,7 +243,7 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
                 img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
                 img.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(root / entry["anh"], img)
-                old.append({**entry, "anh": str(img.relative_to(root))})
+                old.append({**entry, "anh": img.relative_to(root).as_posix()})
 
     people: list[PersonReport] = []
     for e in dossiers.values():
@@ -280,7 +280,7 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
     result = ScanResult(people, [(d["tep"], d["trang"]) for d in unread], [(d["tep"], d["trang"], d["ma"]) for d in foreign],
                         [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, covers, read, new, report)
     _excel(result, report)
-    written = sorted({str(p.relative_to(root)) for p in root.rglob("*")
+    written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
     state = {"tao_boi": "hoso", "trang": filed, "trung": dups, "can_ky_lai": old, "khong_doc_duoc": unread,
              "khac": foreign, "da_doc": sorted(seen),

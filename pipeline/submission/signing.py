@@ -16,6 +16,7 @@ import json
 import os
 from pathlib import Path
 
+from pipeline import portable
 from pipeline.errors import InputUnreadable, OutputError
 
 SIGNATURE = "manifest.json.sig"
@@ -35,7 +36,7 @@ def _lib():
 
 
 def _create(path: Path, data: bytes, mode: int) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+    fd = portable.open_nofollow(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
     os.chmod(path, mode)  # whatever the umask

@@ -23,7 +23,6 @@ import io
 import json
 import secrets
 import shutil
-import subprocess
 import tempfile
 import time
 import zipfile
@@ -34,6 +33,7 @@ from flask import Flask, Response, abort, g, redirect, render_template, request,
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue
 from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, now
+from pipeline.web.thumbs import render as render_thumbnail
 
 COOKIE = "hoso_phien"
 LOGIN_COOKIE = "hoso_csrf_dn"
@@ -678,14 +678,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         png = thumbs / f"{entry['sha256']}_{page}.png"
         if not png.is_file():
             with tempfile.TemporaryDirectory(prefix="hoso-anh-") as tmp:
-                try:  # no poppler (pdftoppm): no thumbnail, the page still works
-                    subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-scale-to", "220", "-png",
-                                    "-singlefile", str(path), str(Path(tmp) / "a")], check=False, timeout=60,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                except (OSError, subprocess.TimeoutExpired):
-                    abort(404)
                 made = Path(tmp) / "a.png"
-                if not made.is_file():
+                if not render_thumbnail(path, page, made):  # pdftoppm, else pypdfium2 (Windows)
                     abort(404)
                 shutil.move(made, png)
         return send_file(png, mimetype="image/png", max_age=3600)

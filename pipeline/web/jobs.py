@@ -22,6 +22,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from pipeline import portable
 from pipeline.web.store import Store, now
 
 
@@ -64,10 +65,8 @@ class BuildQueue:
         if self.jobs:
             cmd.append(str(self.jobs))
         try:
-            own_group = {"start_new_session": True} if os.name == "posix" else \
-                {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
             child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, **own_group)
+                                     stderr=subprocess.PIPE, **portable.own_group())
             self._child = child
             _, err = child.communicate()
             rc = child.returncode
@@ -84,20 +83,17 @@ class BuildQueue:
                          f"Tiến trình tạo hồ sơ dừng bất thường (mã {rc}). " + " ".join(tail), build_id)
 
     def stop(self) -> None:
-        """End the running build (its process group: LibreOffice too) and the queue thread."""
+        """End the running build (its process group: LibreOffice too) and the queue thread: SIGTERM
+        to its group on POSIX, CTRL_BREAK_EVENT on Windows (the build stops as for Ctrl-C and ends
+        its LibreOffice), then, after 10 s, the whole tree killed."""
         self._stopping = True
         child = self._child
-        if child is not None and child.poll() is None and not hasattr(os, "killpg"):
-            child.terminate()  # Windows: the build process only (see docs/web.md, not done yet)
-        elif child is not None and child.poll() is None:
+        if child is not None and child.poll() is None:
+            portable.interrupt_tree(child)
             try:
-                os.killpg(child.pid, signal.SIGTERM)
                 child.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(child.pid, signal.SIGKILL)
-                except OSError:
-                    pass
+            except subprocess.TimeoutExpired:
+                portable.kill_tree(child)
         self.store.fail_interrupted()
         self._q.put(None)
 
@@ -118,10 +114,27 @@ def _die_with_parent() -> None:
     """A server killed outright (power cut, SIGKILL) leaves no build running behind it: the build
     process (leader of its own process group: LibreOffice and the forked workers are in it) gets
     SIGTERM when the server dies (Linux `PR_SET_PDEATHSIG`) and SIGTERM ends the whole group. No
-    watching thread where prctl works: the build forks workers, which a threaded process should not."""
+    watching thread where prctl works: the build forks workers, which a threaded process should not.
+
+    Without process groups (Windows): SIGTERM or SIGBREAK (the server's CTRL_BREAK_EVENT) stops the
+    build as Ctrl-C does — its clean-up ends its LibreOffice runs — and a thread waits for the
+    server to end, then ends the LibreOffice runs and this process (each soffice's guard also
+    watches this process: pdf/guard.py)."""
     from pipeline.pdf import guard
 
-    if not hasattr(os, "killpg"):  # Windows: no process groups to end (docs/web.md, not done yet)
+    if not hasattr(os, "killpg"):
+        def stop(*_args) -> None:
+            raise KeyboardInterrupt
+
+        def server_gone() -> None:
+            from pipeline.pdf import libreoffice
+
+            libreoffice.kill_all()
+            os._exit(1)
+
+        for sig in portable.STOP_SIGNALS:
+            signal.signal(sig, stop)
+        portable.watch_parent(os.getppid(), server_gone, name="hoso-watch-server")
         return
 
     def end_group(*_args) -> None:
@@ -174,6 +187,8 @@ def run(data: Path, build_id: int, jobs: int | None = None) -> int:
         store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
                 now(), str(exc), "\n".join(said), build_id)
         return 0
+    except KeyboardInterrupt:  # stopped by the server (without process groups: SIGTERM/SIGBREAK), which says so
+        return 130
     except BaseException as exc:  # noqa: BLE001 — a bug: said on the page, the queue goes on
         store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
                 now(), f"Lỗi không lường trước (xin báo lại kèm thông báo): {type(exc).__name__}: {exc}",
@@ -184,7 +199,7 @@ def run(data: Path, build_id: int, jobs: int | None = None) -> int:
     for name in ("manifest.json", "thay_doi.txt"):
         if (out / name).is_file():
             shutil.copyfile(out / name, keep / name)
-    thay_doi = (s.thay_doi or "").replace(f"«{out}/", "«")
+    thay_doi = (s.thay_doi or "").replace(f"«{out}{os.sep}", "«")  # the path of in_lai.pdf, relative
     store.x("UPDATE lan_tao SET trang_thai='xong', ket_thuc=?, tom_tat=?, thay_doi=?, han_nop=?, nhat_ky=?, "
             "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",
             "\n".join(said), build_id)
