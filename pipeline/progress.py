@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TextIO
 import sys
 import threading
 import time
@@ -10,7 +11,7 @@ observer = None  # hoso serve's build process: called with (label, done, total, 
 
 
 class Progress:
-    def __init__(self, total: int, label: str, *, stream=None, enabled: bool | None = None) -> None:
+    def __init__(self, total: int, label: str, *, stream: TextIO | None = None, enabled: bool | None = None) -> None:
         self.total = total
         self.label = label
         self.stream = stream or sys.stderr

@@ -27,7 +27,7 @@ KNOWN_PATHS = (
     "/Applications/LibreOffice.app/Contents/MacOS/soffice",
 )
 
-_live: set[subprocess.Popen] = set()
+_live: set[subprocess.Popen[bytes]] = set()
 _lock = threading.Lock()
 
 
@@ -51,7 +51,7 @@ def soffice_env(home: Path) -> dict[str, str]:
     return dict(os.environ, SAL_USE_VCLPLUGIN="svp", HOME=str(home), XDG_DATA_HOME=data_home)
 
 
-def kill_group(proc: subprocess.Popen) -> None:
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -86,7 +86,7 @@ class Stalled(Timeout):
     """soffice wrote nothing new for the allowed silence: killed as hung, before its total timeout."""
 
 
-def _progress(outdir: Path) -> tuple:
+def _progress(outdir: Path) -> tuple[tuple[str, int], ...]:
     """What soffice has written so far (names and sizes): any change is progress."""
     try:
         return tuple(sorted((e.name, e.stat().st_size) for e in os.scandir(outdir)))
