@@ -11,6 +11,7 @@ with its rulebook.
 
 from __future__ import annotations
 
+from typing import Any
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -50,7 +51,7 @@ class Plan:
     def title(self) -> str:
         return "; ".join(rb.title for rb, _ in self.parts) if self.mixed else self.primary.title
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         out = self.primary.settings()
         if self.mixed:
             out["theo_bo_quy_tac"] = {rb.id: rb.settings() for rb, _ in self.parts}
