@@ -3,6 +3,7 @@ real page counts, nested bookmarks, page numbers in the margin, duplex-safe blan
 
 from __future__ import annotations
 
+from typing import Any
 import codecs
 import hashlib
 import io
@@ -60,11 +61,11 @@ class CoverInfo:
     header: tuple[str, ...]
     title: str
     facts: tuple[tuple[str, str], ...] = ()
-    signers: dict = field(default_factory=dict)  # form code -> signer titles
-    copies: dict = field(default_factory=dict)  # form code -> number of copies (default 1)
+    signers: dict[str, Any] = field(default_factory=dict)  # form code -> signer titles
+    copies: dict[str, Any] = field(default_factory=dict)  # form code -> number of copies (default 1)
     initials: frozenset = frozenset()  # form codes whose pages get an initials box
-    headers: dict = field(default_factory=dict)  # document key -> (page numbers?, first-page header text)
-    codes: dict = field(default_factory=dict)  # document key -> its pages' code (pagecode.PageCode; none: no code)
+    headers: dict[str, Any] = field(default_factory=dict)  # document key -> (page numbers?, first-page header text)
+    codes: dict[str, Any] = field(default_factory=dict)  # document key -> its pages' code (pagecode.PageCode; none: no code)
 
 
 class _Builder:
@@ -78,7 +79,7 @@ class _Builder:
         self.duplex = duplex
         self.faces = faces
         self.unnumbered: set[int] = set()
-        self.marks: dict[int, tuple] = {}
+        self.marks: dict[int, tuple[Any, ...]] = {}
 
     @property
     def count(self) -> int:
@@ -146,11 +147,11 @@ def merge_identical_fonts(writer: PdfWriter) -> None:
     the font program, the Unicode map); pages and form XObjects are pointed at the first copy and
     the others dropped. (pypdf's generic compress_identical_objects needs one full pass over every
     object per level of references, ~4× slower.)"""
-    first: dict[tuple, IndirectObject] = {}
+    first: dict[tuple[Any, ...], IndirectObject] = {}
     dropped: set[int] = set()
-    known: dict[int, tuple] = {}  # font object number -> identity (most pages share their fonts)
+    known: dict[int, tuple[Any, ...]] = {}  # font object number -> identity (most pages share their fonts)
 
-    def identity(font: DictionaryObject) -> tuple:
+    def identity(font: DictionaryObject) -> tuple[Any, ...]:
         parts = []
         for k in sorted(font):
             v = font.raw_get(k)
@@ -508,9 +509,9 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
     b.to_odd()
     b.writer.add_outline_item(title="Bìa và mục lục", page_number=0)
     sections = []
-    outline: list[tuple[str, int, list]] = []  # (title, page index, children) added once pages exist
+    outline: list[tuple[str, int, list[Any]]] = []  # (title, page index, children) added once pages exist
     for title, parts in plan:
-        node: tuple[str, int, list] = (title, parts[0][2] - 1, [])
+        node: tuple[str, int, list[Any]] = (title, parts[0][2] - 1, [])
         outline.append(node)
         for kind, obj, page, n in parts:
             if kind == "person":

@@ -6,6 +6,7 @@ after one person's row changes only that person's bundle and their unit's bundle
 
 from __future__ import annotations
 
+from typing import Any
 import json
 from dataclasses import asdict, dataclass
 
@@ -32,8 +33,8 @@ BUNDLE_VERSION = "19"  # bump when the way bundles are assembled changes (their 
 
 @dataclass(frozen=True)
 class Bundles:
-    persons: list[dict]  # manifest "ca_nhan"
-    units: list[dict]  # manifest "don_vi"
+    persons: list[dict[str, Any]]  # manifest "ca_nhan"
+    units: list[dict[str, Any]]  # manifest "don_vi"
     pages: int
     built: int
     reused: int
@@ -91,7 +92,7 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
     def versions(docs) -> dict[str, str]:
         return {d.form: version_token(keys[d.key]) for d in docs} if page_codes else {}
 
-    def made(key: str, b: BuiltBundle, counts: dict, sha: dict[str, str]) -> BuiltBundle:
+    def made(key: str, b: BuiltBundle, counts: dict[str, Any], sha: dict[str, str]) -> BuiltBundle:
         sha[key] = _save(blobs, key, b)
         counts["built"] += 1
         return b
@@ -105,12 +106,12 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
 
     pages_of = Pages(pdfs, sources)
 
-    def one_unit(unit) -> tuple[list[dict], dict, int, int, int, list[tuple[str, str, int, int]]]:
+    def one_unit(unit) -> tuple[list[dict[str, Any]], dict[str, Any], int, int, int, list[tuple[str, str, int, int]]]:
         """Every bundle of one unit: (person entries, unit entry, pages, built, reused, files written)."""
         counts = {"built": 0, "reused": 0}
         sha: dict[str, str] = {}  # bundle key -> its PDF's SHA-256
         written: list[tuple[str, str, int, int]] = []
-        persons_out: list[dict] = []
+        persons_out: list[dict[str, Any]] = []
         pages_of.forget_single()
         built: dict[str, BuiltBundle | None] = {}
         person_info: dict[str, CoverInfo] = {}

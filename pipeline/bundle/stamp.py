@@ -13,6 +13,7 @@ fonts lack is drawn by reportlab (its TrueType font has every Vietnamese letter)
 
 from __future__ import annotations
 
+from typing import Any
 import io
 from dataclasses import dataclass, replace
 
@@ -43,7 +44,7 @@ class FormMarks:
     initials: bool = False
     code: pagecode.PageCode | None = None  # the page code (pagecode.py); its page and pages set per page
 
-    def for_page(self, i: int, pages: int) -> tuple:
+    def for_page(self, i: int, pages: int) -> tuple[Any, ...]:
         marks = []
         if i == 0 and self.first_page_header:
             marks.append(("head", self.first_page_header))
@@ -72,7 +73,7 @@ def _draw(pen, width: float, height: float, marks) -> None:
             pagecode.draw(pen, width, height, mark[1])
 
 
-def _in_faces(writer: PdfWriter, order: list[int], marks: dict[int, tuple], faces: Faces | None) -> list[bytes] | None:
+def _in_faces(writer: PdfWriter, order: list[int], marks: dict[int, tuple[Any, ...]], faces: Faces | None) -> list[bytes] | None:
     """Each page's marks as PDF operators in the faces; None if a mark has a character they lack."""
     if faces is None:
         return None
@@ -88,7 +89,7 @@ def _in_faces(writer: PdfWriter, order: list[int], marks: dict[int, tuple], face
     return pages
 
 
-def _by_reportlab(writer: PdfWriter, order: list[int], marks: dict[int, tuple]) -> list[tuple[bytes, IndirectObject]]:
+def _by_reportlab(writer: PdfWriter, order: list[int], marks: dict[int, tuple[Any, ...]]) -> list[tuple[bytes, IndirectObject]]:
     """(content, resources) of each page's marks drawn by reportlab (any character its font has)."""
     buf = io.BytesIO()
     c = canvas.Canvas(buf, invariant=1)
@@ -105,7 +106,7 @@ def _by_reportlab(writer: PdfWriter, order: list[int], marks: dict[int, tuple]) 
     return [(page.get_contents().get_data(), resources) for page in overlay.pages]
 
 
-def apply_marks(writer: PdfWriter, marks: dict[int, tuple], faces: Faces | None) -> None:
+def apply_marks(writer: PdfWriter, marks: dict[int, tuple[Any, ...]], faces: Faces | None) -> None:
     """Draw `marks` (page index -> marks) on the writer's pages, in `faces` (None: by reportlab).
 
     The page's own content is left as it is (still compressed, never parsed) and the marks are

@@ -4,6 +4,7 @@ in docs/render-context.md ("Citations")."""
 
 from __future__ import annotations
 
+from typing import Any
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,7 @@ KEYS = ("danh_gia", "cong_chuc", "vien_chuc", "dang", "thi_dua", "ngan")
 
 
 @cache
-def _entries(path: Path) -> tuple[dict, ...]:
+def _entries(path: Path) -> tuple[dict[str, Any], ...]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

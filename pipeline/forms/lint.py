@@ -10,6 +10,7 @@ and the person or unit it failed for.
 
 from __future__ import annotations
 
+from typing import Any
 import dataclasses
 import shutil
 from collections.abc import Callable
@@ -99,7 +100,7 @@ def check(root: Path | None = None, workbook: Path | None = None) -> list[FormCh
     return results
 
 
-Make = Callable[[], dict]
+Make = Callable[[], dict[str, Any]]
 
 
 def _contexts(campaign: Campaign, ratings: Ratings, registry: Registry) -> Callable[[FormSpec], list[tuple[str, Make]]]:

@@ -9,6 +9,7 @@ the same as a `(value, expected)` pair, for callers that prefer it.
 
 from __future__ import annotations
 
+from typing import Any
 import datetime as dt
 import math
 import re
@@ -443,7 +444,7 @@ def _with_legacy_hint(convert: Callable[[object], object]) -> Callable[[object],
     return checked
 
 
-_CONVERTERS: dict[tuple, Callable[[object], object]] = {}
+_CONVERTERS: dict[tuple[Any, ...], Callable[[object], object]] = {}
 
 
 def parse(kind: str, value: object, choices: dict[str, str] | None = None, *, key: str = ""):

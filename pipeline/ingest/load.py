@@ -12,6 +12,7 @@ as they do as file names, and are rewritten to the spelling of the sheet that de
 
 from __future__ import annotations
 
+from typing import Any
 import contextlib
 import gc
 import hashlib
@@ -670,7 +671,7 @@ def _scores(data, people, criteria: list[Criterion], default: tuple[Criterion, .
                 else {c.ma_tieu_chi.casefold(): c.ma_tieu_chi for c in default})
     maxima = {c.ma_tieu_chi: c.diem_toi_da for c in (criteria if own else default)}
     out = []
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[Any, ...], int] = {}
     for row in _person_rows(data, "ChamDiem", people, problems):
         v = row.values
         crit = declared.get(v["ma_tieu_chi"].casefold()) if declared else v["ma_tieu_chi"]

@@ -10,6 +10,7 @@ reader's auxiliary sheets, so the marked copy can itself be checked and built.
 
 from __future__ import annotations
 
+from typing import Any
 import os
 import tempfile
 from pathlib import Path
@@ -20,7 +21,7 @@ SHEET = "KiemTra"
 ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
 
 
-def write(workbook: Path, dest: Path, problems: list) -> int:
+def write(workbook: Path, dest: Path, problems: list[Any]) -> int:
     """Write the marked copy; returns the number of cells marked."""
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
@@ -37,7 +38,7 @@ def write(workbook: Path, dest: Path, problems: list) -> int:
     if SHEET in wb.sheetnames:
         del wb[SHEET]
     fills = {True: PatternFill("solid", fgColor=ERROR_FILL), False: PatternFill("solid", fgColor=WARNING_FILL)}
-    notes: dict[tuple[str, str], list] = {}
+    notes: dict[tuple[str, str], list[Any]] = {}
     for p in problems:
         if p.sheet in wb.sheetnames and p.row:
             notes.setdefault((p.sheet, f"{p.column or 'A'}{p.row}"), []).append(p)

@@ -6,6 +6,7 @@ stage (rating warnings, template errors) can point a clerk at the cell.
 
 from __future__ import annotations
 
+from typing import Any
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -230,7 +231,7 @@ class Campaign:
     criteria: tuple[Criterion, ...]
     scores: tuple[Score, ...]
     source_sha256: str = ""
-    warnings: tuple = ()  # tuple[Problem, ...]
+    warnings: tuple[Any, ...] = ()  # tuple[Problem, ...]
     cap_overrides: tuple[CapOverride, ...] = ()
     periods: tuple[PeriodResult, ...] = ()  # KetQuaKy (from 2026)
     products: tuple[Product, ...] = ()  # SanPham (from 2026)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 import re
 from dataclasses import asdict, dataclass
 
@@ -61,7 +62,7 @@ class Problem:
             line += f" Cần: {self.expected.rstrip('.')}."
         return line
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["o"] = self.cell
         d["thong_bao"] = self.text()

@@ -10,6 +10,7 @@ the sheet, row, column letter and header, the value found and what is expected.
 
 from __future__ import annotations
 
+from typing import Any
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -446,7 +447,7 @@ def _read_in_two_processes(xf: XlsxFile, jobs, offload) -> dict[str, tuple[Sheet
     except Exception:
         return None
 
-    def helper() -> dict:
+    def helper() -> dict[str, Any]:
         xf.reopen()
         out = {}
         for key, name in offload:

@@ -7,6 +7,7 @@ column name.
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass, field
 
 # Value kinds understood by pipeline.ingest.cells
@@ -59,7 +60,7 @@ class Sheet:
     help: str = ""
     key_value: bool = False  # CoQuan: rows of (truong, gia_tri) instead of a table
     row_key: str | None = None  # column that identifies a row (unique), if any
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def column(self, key: str) -> Column:
         for c in self.columns:

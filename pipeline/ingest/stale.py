@@ -11,6 +11,7 @@ warnings, not errors — the clerk decides.
 
 from __future__ import annotations
 
+from typing import Any
 import re
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def _warn(row, key: str, message: str, value, year: int, sheet: str) -> Problem:
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
-def check(data: dict, year: int | None, path: Path | None = None) -> list[Problem]:
+def check(data: dict[str, Any], year: int | None, path: Path | None = None) -> list[Problem]:
     if not isinstance(year, int):
         return []
     out = []

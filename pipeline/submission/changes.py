@@ -29,6 +29,7 @@ document; `thay_doi.txt` lists them, with the same pages in the unit's dossier.
 
 from __future__ import annotations
 
+from typing import Any
 import hashlib
 import io
 import json
@@ -86,7 +87,7 @@ class Change:
             return self.ten_don_vi or self.ma_don_vi
         return "Cơ quan"
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         out = {"tep": self.bundle, "trang_dau": self.first, "trang_cuoi": self.last, "tieu_de": self.title,
                "mau": self.form, "ly_do": self.why, "ma_so": self.ma_so, "ho_ten": self.ho_ten,
                "ma_don_vi": self.ma_don_vi}
@@ -162,7 +163,7 @@ class Changes:
             lines += [f"  {r}" for r in self.removed]
         return "\n".join(lines) + "\n"
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"lan_dau": self.first_build, "hai_mat": self.duplex,
                 "van_ban": [c.as_json() for c in self.items], "khong_con": self.removed,
                 "chi_doi_so_trang": [c.as_json() for c in self.renumbered],
@@ -181,14 +182,14 @@ def _names(people: list[tuple[str, str]], limit: int = 6) -> str:
     return ", ".join(shown) + more
 
 
-def _files(manifest: dict) -> dict[str, dict]:
+def _files(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
     files = manifest.get("files")
     if not isinstance(files, list):
         return {}
     return {f["path"]: f for f in files if isinstance(f, dict) and isinstance(f.get("path"), str)}
 
 
-def _sha(files: dict[str, dict], rel: str) -> str | None:
+def _sha(files: dict[str, dict[str, Any]], rel: str) -> str | None:
     entry = files.get(rel)
     return entry.get("sha256") if entry else None
 
@@ -233,7 +234,7 @@ def _text(pages) -> list[str] | None:
 
 
 class _Compare:
-    def __init__(self, old: dict, new: dict, old_root: Path | None, new_root: Path | None) -> None:
+    def __init__(self, old: dict[str, Any], new: dict[str, Any], old_root: Path | None, new_root: Path | None) -> None:
         self.old, self.new = old, new
         self.old_root, self.new_root = old_root, new_root
         self.old_files, self.new_files = _files(old), _files(new)
@@ -266,7 +267,7 @@ class _Compare:
         return NUMBERS if [_DIGITS.sub("#", t) for t in a] == [_DIGITS.sub("#", t) for t in b] else CONTENT
 
 
-def _doc_why(old_doc: dict | None, docx_changed: bool, doc: dict, total_changed: bool = False) -> tuple[str, str] | None:
+def _doc_why(old_doc: dict[str, Any] | None, docx_changed: bool, doc: dict[str, Any], total_changed: bool = False) -> tuple[str, str] | None:
     """(why, CONTENT or NUMBERS) for a document to print again; None when it is the same.
     `total_changed`: its dossier has another number of pages, printed on every page («Trang 3/10»)."""
     if old_doc is None:
@@ -280,7 +281,7 @@ def _doc_why(old_doc: dict | None, docx_changed: bool, doc: dict, total_changed:
     return None
 
 
-def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Path | None,
+def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path | None, new_root: Path | None,
             duplex: bool | None = None) -> Changes:
     """The changes from the output described by manifest `old` (None: no previous build) to `new`."""
     if duplex is None:
@@ -302,11 +303,11 @@ def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Pat
     def add(kind: str, change: Change) -> None:
         (result.items if kind == CONTENT else result.renumbered).append(change)
 
-    def pages_of(files: dict[str, dict], rel: str) -> int:
+    def pages_of(files: dict[str, dict[str, Any]], rel: str) -> int:
         entry = files.get(rel) or {}
         return entry.get("pages") if isinstance(entry.get("pages"), int) else 0
 
-    def person_changes(person: dict, unit_start: int | None, ten_don_vi: str) -> None:
+    def person_changes(person: dict[str, Any], unit_start: int | None, ten_don_vi: str) -> None:
         m, u = person["ma_so"], person.get("ma_don_vi", "")
         old_p = old_people.get(m)
         docs = [d for d in person.get("tai_lieu", []) if isinstance(d, dict)]
@@ -402,7 +403,7 @@ def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Pat
     return result
 
 
-def _sheets(items: list[Change], files: dict[str, dict], duplex: bool) -> list[tuple[str, int, int]]:
+def _sheets(items: list[Change], files: dict[str, dict[str, Any]], duplex: bool) -> list[tuple[str, int, int]]:
     """The page runs to print, in the items' order: widened to whole sheets when two-sided, runs of
     one PDF that touch or overlap joined."""
     runs: list[tuple[str, int, int]] = []
@@ -448,8 +449,8 @@ def reprint_pdf(changes: Changes, root: Path) -> bytes:
     return out.getvalue()
 
 
-def staged_view(known: dict, persons: list[dict], units: list[dict], submission: dict, fingerprints: dict,
-                duplex: bool) -> dict:
+def staged_view(known: dict[str, Any], persons: list[dict[str, Any]], units: list[dict[str, Any]], submission: dict[str, Any], fingerprints: dict[str, Any],
+                duplex: bool) -> dict[str, Any]:
     """A manifest-shaped view of a build not yet listed in its manifest (`known`: rel -> Known)."""
     files = [{"path": rel, "sha256": k.sha256, "bytes": k.size, **({"pages": k.pages} if k.pages is not None else {})}
              for rel, k in known.items()]

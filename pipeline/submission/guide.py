@@ -13,6 +13,7 @@ document system) is decided by each year's letter of the Sở and is not confirm
 
 from __future__ import annotations
 
+from typing import Any
 import datetime as dt
 import io
 
@@ -53,7 +54,7 @@ def _signers(spec, person_name: str | None) -> str:
     return ", ".join(out) if out else "không có chữ ký"
 
 
-def lines(*, campaign, plan, registry, persons: list[dict], units: list[dict], submission: dict | None,
+def lines(*, campaign, plan, registry, persons: list[dict[str, Any]], units: list[dict[str, Any]], submission: dict[str, Any] | None,
           deadline, duplex: bool, today: dt.date, pages: dict[str, int]) -> list[str]:
     agency = campaign.agency
     names = {p.ma_so: p.ho_ten for p in campaign.people}

@@ -37,6 +37,7 @@ show, the write-back copy by the input's bytes and the columns it adds, the zip 
 
 from __future__ import annotations
 
+from typing import Any
 import datetime as dt
 import hashlib
 import io
@@ -85,7 +86,7 @@ def zip_name(year: int) -> str:
 
 @dataclass(frozen=True)
 class Submission:
-    manifest: dict  # keys added to manifest.json: "nop_so_noi_vu" and "pham_vi"
+    manifest: dict[str, Any]  # keys added to manifest.json: "nop_so_noi_vu" and "pham_vi"
     deadline: report.Deadline | None
     documents: int  # documents rendered and converted for the submission
     converted: int  # of which converted now (not from the cache)
@@ -125,7 +126,7 @@ def enclosed(campaign: Campaign, ratings: Ratings) -> list[str]:
     return out
 
 
-def readme_text(campaign: Campaign, listed: list[dict], archive: str, due, today: dt.date | None) -> str:
+def readme_text(campaign: Campaign, listed: list[dict[str, Any]], archive: str, due, today: dt.date | None) -> str:
     """The output's README.txt (Vietnamese): the submission's files and the Sở Nội vụ deadline
     relative to the day of the build — the only place besides the console where it is written."""
     day = today or dt.date.today()
@@ -261,7 +262,7 @@ class Prepared:
     blobs: BlobCache
     items: dict[str, Item]  # form -> the .docx to convert (with the build's forms)
     titles: dict[str, str]
-    rows: list
+    rows: list[Any]
     today: dt.date | None
     warnings: list[str] = field(default_factory=list)
     copy: tuple[bytes, str] | None = None  # the write-back copy and its SHA-256
@@ -346,7 +347,7 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
     dossiers, the zip and the write-back copy."""
     campaign, warnings = prep.campaign, prep.warnings
     stage = files.root
-    listed: list[dict] = []
+    listed: list[dict[str, Any]] = []
 
     def add(rel: str, loai: str, title: str, **extra) -> None:
         listed.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})

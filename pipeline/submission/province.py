@@ -23,6 +23,7 @@ Writes `tong_hop_so_noi_vu.xlsx` (SpreadsheetML writer of `ratings_xlsx`) and `t
 
 from __future__ import annotations
 
+from typing import Any
 import datetime as dt
 import io
 import json
@@ -50,9 +51,9 @@ class Package:
     year: int | None = None
     made: dt.date | None = None
     due: dt.date | None = None
-    counts: dict[str, dict] = field(default_factory=dict)
-    emulation: dict[str, dict] = field(default_factory=dict)  # per category: {"LDTT": n, "CSTDCS": n}
-    agency_emulation: dict | None = None
+    counts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    emulation: dict[str, dict[str, Any]] = field(default_factory=dict)  # per category: {"LDTT": n, "CSTDCS": n}
+    agency_emulation: dict[str, Any] | None = None
     problems: list[str] = field(default_factory=list)
     duplicate_of: Path | None = None
 
@@ -191,13 +192,13 @@ def read_package(given: Path, public_key=None) -> Package:
     return pkg
 
 
-def _emulation(pkg: Package, root: Path, entries: list[dict]) -> None:
+def _emulation(pkg: Package, root: Path, entries: list[dict[str, Any]]) -> None:
     ratings = _json(root / RATINGS)
     people = ratings.get("nguoi") if isinstance(ratings, dict) else None
     if not isinstance(people, list):
         return
     category = {e["ma_so"]: e["doi_tuong"] for e in entries}
-    out: dict[str, dict] = {code: {"LDTT": 0, "CSTDCS": 0} for code, _ in (*CATEGORIES, TOTAL)}
+    out: dict[str, dict[str, Any]] = {code: {"LDTT": 0, "CSTDCS": 0} for code, _ in (*CATEGORIES, TOTAL)}
     for p in people:
         t = p.get("thi_dua") if isinstance(p, dict) else None
         if not isinstance(t, dict):
@@ -260,7 +261,7 @@ def _d(value: dt.date | None) -> str:
     return f"{value:%d/%m/%Y}" if value else "không rõ"
 
 
-def htxs_words(counts: dict) -> tuple[str, bool]:
+def htxs_words(counts: dict[str, Any]) -> tuple[str, bool]:
     """("2 / 20% × 9 = 1,8", over?) — HTXS against 20 % of HTT."""
     htxs, htt = counts.get("HTXS") or 0, counts.get("HTT") or 0
     limit = f"{htt * 0.2:.1f}".replace(".", ",").removesuffix(",0")
@@ -289,7 +290,7 @@ def missing_words(summary: Summary) -> str:
     return f"Chưa nộp, đã quá hạn {n} ngày" if n > 0 else f"Chưa nộp (hạn {_d(summary.due)})"
 
 
-def _category_rows(summary: Summary) -> list[list]:
+def _category_rows(summary: Summary) -> list[list[Any]]:
     rows = []
     for pkg in summary.counted:
         for code, label in (*CATEGORIES, TOTAL):
@@ -305,7 +306,7 @@ def _category_rows(summary: Summary) -> list[list]:
     return rows
 
 
-def _province_totals(summary: Summary) -> dict[str, dict]:
+def _province_totals(summary: Summary) -> dict[str, dict[str, Any]]:
     keys = ("tong", "xep_loai", *LEVELS, "khong_xep_loai")
     out = {code: dict.fromkeys(keys, 0) for code, _ in (*CATEGORIES, TOTAL)}
     for pkg in summary.counted:
@@ -360,7 +361,7 @@ def _cap_basis(years: list[int]) -> str:
     return old
 
 
-def _total_rows(summary: Summary) -> list[list]:
+def _total_rows(summary: Summary) -> list[list[Any]]:
     """The province's totals per staff category and overall, as printed in the xlsx and the PDF."""
     totals = _province_totals(summary)
     rows = []
@@ -405,7 +406,7 @@ def pdf_bytes(summary: Summary) -> bytes:
     def esc(s) -> str:
         return _words(str(s)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    def grid(header: list[str], rows: list[list], widths: list[float]) -> Table:
+    def grid(header: list[str], rows: list[list[Any]], widths: list[float]) -> Table:
         data = [[Paragraph(esc(h), head) for h in header]] + [[Paragraph(esc(v), base) for v in r] for r in rows]
         t = Table(data, colWidths=widths, repeatRows=1)
         t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),

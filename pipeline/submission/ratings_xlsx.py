@@ -20,6 +20,7 @@ style lookup per cell); this writer needs a few tenths of a second and does not 
 
 from __future__ import annotations
 
+from typing import Any
 import contextlib
 import datetime as dt
 import io
@@ -87,7 +88,7 @@ class Sheet:
 
     def __init__(self, title: str) -> None:
         self.title = title
-        self.rows: dict[int, tuple[list, list[int]]] = {}
+        self.rows: dict[int, tuple[list[Any], list[int]]] = {}
         self.widths: dict[int, float] = {}
         self.freeze_row: int | None = None  # rows above this one stay visible
         self.auto_filter: str | None = None
@@ -129,7 +130,7 @@ def column_letter(col: int) -> str:
     return _letters(col - 1)
 
 
-def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[list], *,
+def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[list[Any]], *,
           wrap_cols: set[int] = frozenset(), freeze: bool = True) -> int:
     """Header row plus data rows; returns the next free row."""
     for c, (_, width) in enumerate(headers, start=1):
@@ -202,7 +203,7 @@ def _sheet_name(wb: Book, base: str) -> str:
     return candidate
 
 
-def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, list]) -> None:
+def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, list[Any]]) -> None:
     ws = wb.create_sheet(_sheet_name(wb, f"Nhom {g.nhom}"))
     ws.set_width(1, 34)
     ws.set_width(2, 80)
@@ -329,7 +330,7 @@ def workbook(ratings: Ratings) -> Book:
     wb = Book()
     _people_sheet(wb, ratings)
     _units_sheet(wb, ratings)
-    members_of: dict[str, list] = {}
+    members_of: dict[str, list[Any]] = {}
     for pr in ratings.people:
         members_of.setdefault(pr.nhom_tuong_dong, []).append(pr)
     for g in ratings.groups:

@@ -5,6 +5,7 @@ meeting that votes the agency's level (`bien_ban_tu_xep_loai_co_quan`). Made onl
 
 from __future__ import annotations
 
+from typing import Any
 import unicodedata
 
 from pipeline.forms.context import date_line, dotted
@@ -44,7 +45,7 @@ def _count(n: int | None) -> str:
     return DOTS_SHORT if n is None else f"{n:02d} người" if n < 10 else f"{n} người"
 
 
-def context(campaign: Campaign, ratings: Ratings, form, rows) -> dict:
+def context(campaign: Campaign, ratings: Ratings, form, rows) -> dict[str, Any]:
     """Common variables (agency header, `so_noi_vu`, citations) plus `can_cu_co_quan`, `td` and `bb`."""
     a = campaign.agency
     ctx = report.common_context(campaign, ratings, form, rows)

@@ -14,6 +14,7 @@ Checks, each problem named with its path (messages in Vietnamese):
 
 from __future__ import annotations
 
+from typing import Any
 import hashlib
 import json
 import zipfile
@@ -108,7 +109,7 @@ def verify(outdir: Path, public_key=None) -> VerifyReport:
     return rep
 
 
-def _check_files(outdir: Path, files: dict[str, dict], rep: VerifyReport) -> set[str]:
+def _check_files(outdir: Path, files: dict[str, dict[str, Any]], rep: VerifyReport) -> set[str]:
     ok = set()
     for path, entry in sorted(files.items()):
         full = outdir / path
@@ -139,16 +140,16 @@ def _check_files(outdir: Path, files: dict[str, dict], rep: VerifyReport) -> set
     return ok
 
 
-def _in_scope(person: dict, scope: dict | None) -> bool:
+def _in_scope(person: dict[str, Any], scope: dict[str, Any] | None) -> bool:
     if not scope or scope.get("toan_bo", True):
         return True
     units, persons = set(scope.get("don_vi") or ()), set(scope.get("nguoi") or ())
     return (not units or person.get("ma_don_vi") in units) and (not persons or person.get("ma_so") in persons)
 
 
-def _check_people(outdir: Path, manifest: dict, people: list[dict], files: dict[str, dict],
+def _check_people(outdir: Path, manifest: dict[str, Any], people: list[dict[str, Any]], files: dict[str, dict[str, Any]],
                   rep: VerifyReport) -> None:
-    dossiers: dict[str, list[dict]] = {}
+    dossiers: dict[str, list[dict[str, Any]]] = {}
     for d in manifest.get("ca_nhan") or []:
         dossiers.setdefault(d.get("ma_so"), []).append(d)
     units = {u.get("ma_don_vi"): u for u in manifest.get("don_vi") or []}
@@ -211,7 +212,7 @@ def _check_identity(path: Path, field: str, expected: str, what: str, rep: Verif
         rep.problems.append(f"{what} là hồ sơ của {found}, không phải của {expected} (theo siêu dữ liệu của tệp PDF).")
 
 
-def _sections_of(sections: list, ma_so: str) -> int:
+def _sections_of(sections: list[Any], ma_so: str) -> int:
     n = 0
     for s in sections:
         if not isinstance(s, dict):
@@ -222,7 +223,7 @@ def _sections_of(sections: list, ma_so: str) -> int:
     return n
 
 
-def _independent_counts(people: list[dict], categories: dict[str, str]) -> dict[str, dict]:
+def _independent_counts(people: list[dict[str, Any]], categories: dict[str, str]) -> dict[str, dict[str, Any]]:
     """Counts of final levels per category, from ket_qua_xep_loai.json (the category per person comes
     from the table's own list, which is checked against the ratings person by person first)."""
     entries = []
@@ -235,7 +236,7 @@ def _independent_counts(people: list[dict], categories: dict[str, str]) -> dict[
     return {r.ma: r.counts() for r in count_rows(entries)}
 
 
-def _compare(what: str, expected: dict[str, dict], got: dict[str, dict], rep: VerifyReport) -> None:
+def _compare(what: str, expected: dict[str, dict[str, Any]], got: dict[str, dict[str, Any]], rep: VerifyReport) -> None:
     names = dict((*CATEGORIES, TOTAL))
     for code, want in expected.items():
         have = got.get(code)
@@ -248,7 +249,7 @@ def _compare(what: str, expected: dict[str, dict], got: dict[str, dict], rep: Ve
                                     f"theo {RATINGS} phải là {value}.")
 
 
-def _check_table(outdir: Path, section: dict, people: list[dict], rep: VerifyReport) -> None:
+def _check_table(outdir: Path, section: dict[str, Any], people: list[dict[str, Any]], rep: VerifyReport) -> None:
     folder = section.get("thu_muc", "nop_so_noi_vu")
     path = f"{folder}/bieu_tong_hop.xlsx"
     if not (outdir / path).is_file():
@@ -290,7 +291,7 @@ def _check_table(outdir: Path, section: dict, people: list[dict], rep: VerifyRep
         rep.problems.append(f"{MANIFEST}: thiếu số liệu biểu tổng hợp của báo cáo (nop_so_noi_vu.bieu_tong_hop).")
 
 
-def _check_zip(outdir: Path, section: dict, files: dict[str, dict], rep: VerifyReport) -> None:
+def _check_zip(outdir: Path, section: dict[str, Any], files: dict[str, dict[str, Any]], rep: VerifyReport) -> None:
     folder = section.get("thu_muc", "nop_so_noi_vu")
     listed = {t.get("path") for t in section.get("tep") or []}
     on_disk = {p.relative_to(outdir).as_posix() for p in (outdir / folder).rglob("*") if p.is_file()} \

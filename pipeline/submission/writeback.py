@@ -15,6 +15,7 @@ openpyxl as before (which drops what it does not understand).
 
 from __future__ import annotations
 
+from typing import Any
 from pathlib import Path
 
 from pipeline.ingest.model import Campaign
@@ -72,7 +73,7 @@ def _put_text(ws, row: int, col: int, value: str):
     return cell
 
 
-def key_data(campaign: Campaign, ratings: Ratings) -> list:
+def key_data(campaign: Campaign, ratings: Ratings) -> list[Any]:
     """Everything the copy adds to the input workbook (with the input's own bytes, the copy's cache key)."""
     rows = [[p.ma_so, p.refs["ma_so"].sheet, p.refs["ma_so"].row, values(ratings.of(p.ma_so))]
             for p in campaign.people if p.refs.get("ma_so") is not None]
@@ -187,7 +188,7 @@ def _target(base: str, target: str) -> str:
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
 
 
-def _rels_of(zf, part: str) -> list:
+def _rels_of(zf, part: str) -> list[Any]:
     import posixpath
 
     from lxml import etree

@@ -17,6 +17,7 @@ an audit log of logins, uploads, builds, downloads and submissions.
 
 from __future__ import annotations
 
+from typing import Any
 import hashlib
 import hmac
 import io
@@ -320,7 +321,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return send_file(buf, as_attachment=True, download_name=blank.FILENAME)
 
     # ---- ratings ----------------------------------------------------------------------------------
-    def _ratings() -> dict | None:
+    def _ratings() -> dict[str, Any] | None:
         ma = g.user["co_quan"]
         row = store.one("SELECT id FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", ma)
         for path in ([store.rating_dir(ma, row["id"]) / "ket_qua_xep_loai.json"] if row else []) + \
@@ -410,7 +411,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("lan_tao.html", rows=rows, report=report, problems=problems, missing=report is None)
 
     # ---- dossiers and files ----------------------------------------------------------------------
-    def _manifest() -> dict:
+    def _manifest() -> dict[str, Any]:
         m = store.manifest(g.user["co_quan"])
         if m is None:
             abort(404)
@@ -450,7 +451,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         audit("xem_nguoi", ma_so)
         return render_template("nguoi.html", p=person, files=files, rating=rating)
 
-    def _listed(rel: str) -> tuple[dict, dict]:
+    def _listed(rel: str) -> tuple[dict[str, Any], dict[str, Any]]:
         m = _manifest()
         entry = next((f for f in m.get("files", []) if f.get("path") == rel), None)
         if entry is None:
@@ -551,9 +552,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             abort(404)
         return row
 
-    def _province(checked: dict | None):
+    def _province(checked: dict[str, Any] | None):
         rows = store.q("SELECT * FROM nop ORDER BY id DESC")
-        latest: dict[str, dict] = {}
+        latest: dict[str, dict[str, Any]] = {}
         for r in rows:
             latest.setdefault(r["co_quan"], r)
         totals = {k: 0 for k in LEVEL_WORDS}

@@ -15,6 +15,7 @@ sends is ever joined to a path.
 
 from __future__ import annotations
 
+from typing import Any
 import datetime as dt
 import json
 import re
@@ -144,7 +145,7 @@ class Store:
             (now(), "Máy chủ đã dừng khi đang tạo (hoặc chờ tạo) hồ sơ: lần tạo này không hoàn thành. Bấm «Tạo hồ sơ» để chạy lại."))
         return cur.rowcount
 
-    def manifest(self, ma: str) -> dict | None:
+    def manifest(self, ma: str) -> dict[str, Any] | None:
         path = self.output_dir(ma) / "manifest.json"
         try:
             return json.loads(path.read_text(encoding="utf-8"))
