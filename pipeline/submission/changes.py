@@ -37,6 +37,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
+
+    from pipeline.ingest.model import Campaign
+    from pipeline.output import Staged
 
 CONTENT, NUMBERS = "noi_dung", "so_trang"  # what changed on a document: its words, or only its page numbers
 _DIGITS = re.compile(r"\d+")
@@ -49,12 +56,12 @@ AGENCY_KINDS = ("bao_cao_so_noi_vu", "bieu_tong_hop", "thong_bao_ket_qua", "bao_
 OWN_FILES = (REPRINT, LISTING)  # what the comparison itself writes: never compared
 
 
-def person_fingerprints(campaign) -> dict[str, str]:
+def person_fingerprints(campaign: Campaign) -> dict[str, str]:
     """A digest of every row about each person (records' repr leaves out their cell references)."""
-    def rows(items, ma_so):
+    def rows(items: Iterable[Any], ma_so: str) -> list[str]:
         return [repr(x) for x in items if x.ma_so == ma_so]
 
-    out = {}
+    out: dict[str, str] = {}
     for p in campaign.people:
         m = p.ma_so
         parts = [repr(p), repr(sorted((campaign.texts.get(m) or {}).items())), repr(campaign.votes.get(m)),
@@ -204,7 +211,7 @@ def _names_from_ratings(root: Path | None) -> dict[str, str]:
         return {}
 
 
-def _pages(root: Path, rel: str, pages: Iterable[int]):
+def _pages(root: Path, rel: str, pages: Iterable[int]) -> list[PageObject] | None:
     try:
         from pypdf import PdfReader
 
@@ -214,7 +221,7 @@ def _pages(root: Path, rel: str, pages: Iterable[int]):
         return None
 
 
-def _drawn(pages) -> list[bytes] | None:
+def _drawn(pages: list[PageObject]) -> list[bytes] | None:
     """The content streams of pages (a cover drawn again from the same text gives the same bytes)."""
     try:
         out = []
@@ -226,7 +233,7 @@ def _drawn(pages) -> list[bytes] | None:
         return None
 
 
-def _text(pages) -> list[str] | None:
+def _text(pages: list[PageObject]) -> list[str] | None:
     try:
         return [page.extract_text() or "" for page in pages]
     except Exception:  # noqa: BLE001
@@ -305,13 +312,13 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path |
 
     def pages_of(files: dict[str, dict[str, Any]], rel: str) -> int:
         entry = files.get(rel) or {}
-        return entry.get("pages") if isinstance(entry.get("pages"), int) else 0
+        return int(entry["pages"]) if isinstance(entry.get("pages"), int) else 0
 
     def person_changes(person: dict[str, Any], unit_start: int | None, ten_don_vi: str) -> None:
         m, u = person["ma_so"], person.get("ma_don_vi", "")
         old_p = old_people.get(m)
         docs = [d for d in person.get("tai_lieu", []) if isinstance(d, dict)]
-        old_docs = {d.get("mau"): d for d in (old_p or {}).get("tai_lieu", []) if isinstance(d, dict)}
+        old_docs: dict[Any, dict[str, Any]] = {d.get("mau"): d for d in (old_p or {}).get("tai_lieu", []) if isinstance(d, dict)}
         common = dict(ma_so=m, ho_ten=names.get(m, ""), ma_don_vi=u, ten_don_vi=ten_don_vi)
         person_total_changed = old_p is not None and \
             pages_of(cmp.old_files, old_p.get("pdf", "")) != pages_of(cmp.new_files, person["pdf"])
@@ -329,12 +336,12 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path |
                                  ("nội dung thay đổi" if kind == CONTENT else "số trang trong mục lục thay đổi"),
                                  unit_pages=at_unit(1, first_doc - 1), **common))
         for d in docs:
-            mau = d.get("mau", "")
+            mau: str = d.get("mau", "")
             old_d = old_docs.get(mau)
             rel_new = f"ca_nhan/{u}/{m}/{mau}.docx"
             rel_old = f"ca_nhan/{old_p.get('ma_don_vi', '')}/{m}/{mau}.docx" if old_p else rel_new
             why = _doc_why(old_d, cmp.changed_file(rel_old, rel_new), d, person_total_changed)
-            if why and why[1] == NUMBERS and duplex and old_d.get("trang_dau") != d.get("trang_dau"):
+            if why and why[1] == NUMBERS and duplex and old_d is not None and old_d.get("trang_dau") != d.get("trang_dau"):
                 # two-sided, the sheets after a longer or shorter document hold other pages than before
                 why = ("các trang đứng trước thêm hoặc bớt: in hai mặt, các tờ phía sau không còn khớp", CONTENT)
             if why:
@@ -355,7 +362,7 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path |
         unit_total_changed = old_u is not None and \
             pages_of(cmp.old_files, old_u.get("pdf", "")) != pages_of(cmp.new_files, unit.get("pdf", ""))
         muc = [x for x in unit.get("muc", []) if isinstance(x, dict)]
-        old_muc = {x.get("mau"): x for x in (old_u or {}).get("muc", []) if isinstance(x, dict) and x.get("mau")}
+        old_muc: dict[Any, dict[str, Any]] = {x.get("mau"): x for x in (old_u or {}).get("muc", []) if isinstance(x, dict) and x.get("mau")}
         first = min((x["trang_dau"] for x in muc), default=1)
         if first > 1:
             old_first = min((x.get("trang_dau", 1) for x in (old_u or {}).get("muc", [])), default=1)
@@ -372,7 +379,7 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path |
                     seen_people.add(x["ma_so"])
                     person_changes(person, x.get("trang_dau"), ten)
                 continue
-            mau = x.get("mau", "")
+            mau: str = x.get("mau", "")
             rel = f"don_vi/{u}/{mau}.docx"
             why = _doc_why(old_muc.get(mau), cmp.changed_file(rel, rel), x, unit_total_changed)
             if why:
@@ -458,7 +465,7 @@ def staged_view(known: dict[str, Any], persons: list[dict[str, Any]], units: lis
             FINGERPRINTS: fingerprints, SECTION: {"hai_mat": duplex}}
 
 
-def write(changes: Changes, files, *, source_root: Path) -> None:
+def write(changes: Changes, files: Staged, *, source_root: Path) -> None:
     """Write thay_doi.txt and, when something is to be printed again, in_lai.pdf (through `files`,
     a pipeline.output.Staged)."""
     if not changes.empty:

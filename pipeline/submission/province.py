@@ -29,11 +29,18 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.rating.levels import WORDS
 from pipeline.submission.manifest import MANIFEST
 from pipeline.submission.summary_table import CATEGORIES, TOTAL, TableUnreadable, read_table  # noqa: F401 - read_table for tests
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from pipeline.submission.ratings_xlsx import Book
 
 XLSX = "tong_hop_so_noi_vu.xlsx"
 PDF = "tong_hop_so_noi_vu.pdf"
@@ -88,14 +95,14 @@ class Summary:
         return [p for p in self.packages if p.duplicate_of is None]
 
 
-def _date(value) -> dt.date | None:
+def _date(value: object) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
 
 
-def _json(path: Path):
+def _json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
@@ -143,7 +150,7 @@ def _agency_name_from_table(data: bytes) -> str:
     return str(value or "").strip()
 
 
-def read_package(given: Path, public_key=None) -> Package:
+def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Package:
     from pipeline.submission.verify import verify
 
     given = Path(given)
@@ -154,7 +161,7 @@ def read_package(given: Path, public_key=None) -> Package:
         return pkg
     root, zip_given = _root_of(given)
     manifest = _json(root / MANIFEST) if root is not None else None
-    if isinstance(manifest, dict):
+    if isinstance(manifest, dict) and root is not None:
         pkg.agency = str((manifest.get("co_quan") or {}).get("ten_co_quan") or "")
         pkg.year = manifest.get("nam_danh_gia") if isinstance(manifest.get("nam_danh_gia"), int) else None
         pkg.made = _date((manifest.get("lan_tao") or {}).get("ngay"))
@@ -183,7 +190,7 @@ def read_package(given: Path, public_key=None) -> Package:
             pkg.problems.append(f"Không đọc được biểu tổng hợp {FOLDER}/{TABLE}: {exc}.")
         else:
             pkg.counts = counts
-            if isinstance(manifest, dict):
+            if isinstance(manifest, dict) and root is not None:
                 _emulation(pkg, root, entries)
         if not pkg.agency:
             pkg.agency = _agency_name_from_table(data)
@@ -220,8 +227,8 @@ def _norm(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
-def summarise(paths: list[Path], *, expected: list[str] = (), due: dt.date | None = None,
-              today: dt.date | None = None, public_key=None) -> Summary:
+def summarise(paths: list[Path], *, expected: Sequence[str] = (), due: dt.date | None = None,
+              today: dt.date | None = None, public_key: Ed25519PublicKey | None = None) -> Summary:
     """Read and check every package; `expected`: the agencies that must send one; `due`: the
     province's deadline (else each package's own)."""
     today = today or dt.date.today()
@@ -325,7 +332,7 @@ COUNT_HEADERS = [("Cơ quan, đơn vị", 36), ("Đối tượng", 40), ("Tổng
                  ("Lao động tiên tiến", 12), ("Đủ điều kiện Chiến sĩ thi đua cơ sở", 14)]
 
 
-def workbook(summary: Summary):
+def workbook(summary: Summary) -> Book:
     from pipeline.submission.ratings_xlsx import Book, table
 
     wb = Book()
@@ -403,7 +410,7 @@ def pdf_bytes(summary: Summary) -> bytes:
     title = ParagraphStyle("T", parent=base, fontName=bold, fontSize=13, leading=17, alignment=1)
     h2 = ParagraphStyle("H", parent=base, fontName=bold, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4)
 
-    def esc(s) -> str:
+    def esc(s: object) -> str:
         return _words(str(s)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     def grid(header: list[str], rows: list[list[Any]], widths: list[float]) -> Table:
@@ -428,7 +435,7 @@ def pdf_bytes(summary: Summary) -> bytes:
     story.append(grid(["STT", "Cơ quan, đơn vị", "Ngày lập", "Hạn nộp", "Tình trạng"], rows, [34, 230, 62, 62, 380]))
     story.append(Paragraph("II. Kết quả xếp loại theo cơ quan và đối tượng", h2))
     header = [h for h, _ in COUNT_HEADERS]
-    widths = [110, 128, 32, 40, 46, 46, 44, 46, 40, 80, 44, 38, 50]
+    widths: list[float] = [110, 128, 32, 40, 46, 46, 44, 46, 40, 80, 44, 38, 50]
     story.append(grid(header, _category_rows(summary), widths))
     story.append(Paragraph(
         f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years)}, số được "

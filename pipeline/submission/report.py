@@ -10,6 +10,7 @@ import re
 from pipeline.forms.can_cu import citations
 from pipeline.forms.context import agency_context, date_line, dotted
 from pipeline.forms.printed import group_label, header_left
+from pipeline.forms.registry import FormSpec
 from pipeline.ingest.model import Campaign
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
@@ -29,7 +30,7 @@ def _num(n: int) -> str:
 
 
 def _row(n: int | None, row: Row) -> dict[str, Any]:
-    out = {"stt": "" if n is None else str(n), "ten": row.ten, "tong": _num(row.tong), "xep_loai": _num(row.xep_loai),
+    out: dict[str, Any] = {"stt": "" if n is None else str(n), "ten": row.ten, "tong": _num(row.tong), "xep_loai": _num(row.xep_loai),
            "khong_xep_loai": _num(row.khong_xep_loai), "ghi_chu": row.ghi_chu}
     for lv in ORDER:
         out[lv] = {"so": _num(row.muc[lv]), "ty_le": vn_percent(row.ratio(lv))}
@@ -70,7 +71,7 @@ def _groups(campaign: Campaign, ratings: Ratings) -> list[dict[str, Any]]:
              "ngoai_le": g["ngoai_le"]} for g in group_rows(ratings)]
 
 
-def common_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row]) -> dict[str, Any]:
+def common_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row]) -> dict[str, Any]:
     ctx = agency_context(campaign, form)
     a = campaign.agency
     # the report and its table carry the report's own date (CoQuan.ngay_bao_cao), else dots
@@ -90,7 +91,7 @@ def common_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row]) 
     return ctx
 
 
-def report_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row], today: dt.date | None = None) -> dict[str, Any]:
+def report_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row], today: dt.date | None = None) -> dict[str, Any]:
     total = rows[-1]
     decided = sum(1 for pr in ratings.people if pr.rated and pr.muc_quyet_dinh)
     with_level = sum(total.muc.values())
@@ -119,7 +120,7 @@ def report_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row], 
     return ctx
 
 
-def letter_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row], enclosed: list[str]) -> dict[str, Any]:
+def letter_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row], enclosed: list[str]) -> dict[str, Any]:
     """The cover letter (`cong_van_so_noi_vu`): the common variables, its own number
     ("……/VP-HCQT": a công văn's symbol is the agency's) and `kem_theo`, what is enclosed."""
     ctx = common_context(campaign, ratings, form, rows)
@@ -128,5 +129,5 @@ def letter_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row], 
     return ctx
 
 
-def table_document_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row]) -> dict[str, Any]:
+def table_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row]) -> dict[str, Any]:
     return common_context(campaign, ratings, form, rows)

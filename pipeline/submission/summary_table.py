@@ -23,7 +23,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from pipeline.ingest.model import Campaign, Person
 from pipeline.rating.levels import ORDER, WORDS
@@ -34,6 +34,8 @@ from pipeline.submission.ratings_xlsx import put
 
 if TYPE_CHECKING:  # openpyxl is imported when a table is written or read, not with this module
     from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 CATEGORIES: tuple[tuple[str, str], ...] = (
     ("can_bo", "Cán bộ"),
@@ -182,7 +184,7 @@ def _letter(col: int) -> str:
     return get_column_letter(col)
 
 
-def _title_rows(ws, data: dict[str, Any], title: str, last_col: int) -> None:
+def _title_rows(ws: Worksheet, data: dict[str, Any], title: str, last_col: int) -> None:
     BOX, CENTER, LEFT = _styles()
     put(ws, 1, 1, data["ten_co_quan"].upper(), bold=True)
     put(ws, 2, 1, title, bold=True)
@@ -194,7 +196,7 @@ def _title_rows(ws, data: dict[str, Any], title: str, last_col: int) -> None:
 
 def _table_sheet(wb: Workbook, data: dict[str, Any], rows: list[Row]) -> None:
     BOX, CENTER, LEFT = _styles()
-    ws = wb.active
+    ws = cast("Worksheet", wb.active)  # a new workbook's one sheet
     ws.title = SHEET
     _title_rows(ws, data, "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ, CÔNG CHỨC, "
                 "VIÊN CHỨC VÀ NGƯỜI LAO ĐỘNG", COL_GHI_CHU)
@@ -240,7 +242,7 @@ def _table_sheet(wb: Workbook, data: dict[str, Any], rows: list[Row]) -> None:
     widths = {1: 5, COL_LABEL: 42, COL_TONG: 9, COL_XEP_LOAI: 12, COL_KHONG: 10, COL_GHI_CHU: 30}
     for c in range(1, COL_GHI_CHU + 1):
         ws.column_dimensions[_letter(c)].width = widths.get(c, 10)
-    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1)
+    ws.freeze_panes = cast("Cell", ws.cell(row=FIRST_ROW, column=1))
 
 
 def _group_sheet(wb: Workbook, data: dict[str, Any]) -> None:
@@ -343,7 +345,7 @@ class TableUnreadable(ValueError):
     """The .xlsx is not a biểu tổng hợp written by this module (message in Vietnamese)."""
 
 
-def _int(value) -> int | None:
+def _int(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -353,7 +355,7 @@ def _int(value) -> int | None:
     return None
 
 
-def read_table(path: Path) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+def read_table(path: Path | IO[bytes]) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
     """(counts per row code as in `Row.counts`, the DanhSach entries) read from bieu_tong_hop.xlsx."""
     from openpyxl import load_workbook
 
@@ -374,7 +376,7 @@ def read_table(path: Path) -> tuple[dict[str, dict[str, Any]], list[dict[str, An
             cols = {"tong": COL_TONG, "xep_loai": COL_XEP_LOAI, **COL_LEVEL, "khong_xep_loai": COL_KHONG}
             counts[code] = {k: _int(row[c - 1]) for k, c in cols.items()}
         entries = []
-        words = {v: k for k, v in STATUS_WORDS.items()}
+        words: dict[Any, Any] = {v: k for k, v in STATUS_WORDS.items()}
         for row in wb[PEOPLE_SHEET].iter_rows(min_row=2, max_col=9, values_only=True):
             if not row or row[1] in (None, ""):
                 continue

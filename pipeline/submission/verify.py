@@ -20,6 +20,10 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from pipeline.ownership import SIGNED_LIST, signed_files
 from pipeline.submission.manifest import MANIFEST
@@ -60,14 +64,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _load_json(path: Path):
+def _load_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return None
 
 
-def verify(outdir: Path, public_key=None) -> VerifyReport:
+def verify(outdir: Path, public_key: Ed25519PublicKey | None = None) -> VerifyReport:
     """`public_key` (an Ed25519 public key, `signing.load_public`): manifest.json must carry a
     valid signature by it (`manifest.json.sig`), checked before anything else."""
     outdir = Path(outdir)
@@ -147,7 +151,7 @@ def _in_scope(person: dict[str, Any], scope: dict[str, Any] | None) -> bool:
     return (not units or person.get("ma_don_vi") in units) and (not persons or person.get("ma_so") in persons)
 
 
-def _check_people(outdir: Path, manifest: dict[str, Any], people: list[dict[str, Any]], files: dict[str, dict[str, Any]],
+def _check_people(outdir: Path, manifest: dict[str, Any], people: list[Any], files: dict[str, dict[str, Any]],
                   rep: VerifyReport) -> None:
     dossiers: dict[str, list[dict[str, Any]]] = {}
     for d in manifest.get("ca_nhan") or []:
@@ -223,7 +227,7 @@ def _sections_of(sections: list[Any], ma_so: str) -> int:
     return n
 
 
-def _independent_counts(people: list[dict[str, Any]], categories: dict[str, str]) -> dict[str, dict[str, Any]]:
+def _independent_counts(people: list[Any], categories: dict[str, str]) -> dict[str, dict[str, Any]]:
     """Counts of final levels per category, from ket_qua_xep_loai.json (the category per person comes
     from the table's own list, which is checked against the ratings person by person first)."""
     entries = []
