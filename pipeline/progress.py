@@ -6,8 +6,9 @@ from typing import TextIO
 import sys
 import threading
 import time
+from collections.abc import Callable
 
-observer = None  # hoso serve's build process: called with (label, done, total, seconds left or None)
+observer: Callable[[str, int, int, float | None], None] | None = None  # hoso serve's build process: called with (label, done, total, seconds left or None)
 
 
 class Progress:

@@ -20,8 +20,12 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.web.store import Store, now
+
+if TYPE_CHECKING:
+    from pipeline.options import BuildSummary
 
 
 class BuildQueue:
@@ -30,7 +34,7 @@ class BuildQueue:
         self.jobs = jobs
         self._q: queue.Queue[int | None] = queue.Queue()
         self._lock = threading.Lock()
-        self._child: subprocess.Popen | None = None
+        self._child: subprocess.Popen[bytes] | None = None
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="hoso-build-queue", daemon=True)
         self._thread.start()
@@ -100,7 +104,7 @@ class BuildQueue:
         self._q.put(None)
 
 
-def summary_lines(s) -> list[str]:
+def summary_lines(s: BuildSummary) -> list[str]:
     """The CLI's summary words (pipeline.cli._summary) as lines for a page."""
     if s.unchanged:
         lines = [f"Không có gì thay đổi kể từ lần tạo trước ({s.people} người, {s.documents} văn bản; {s.pages} trang; "
@@ -122,7 +126,7 @@ def _die_with_parent() -> None:
     if not hasattr(os, "killpg"):  # Windows: no process groups to end (docs/web.md, not done yet)
         return
 
-    def end_group(*_args) -> None:
+    def end_group(*_args: object) -> None:
         os.killpg(os.getpgrp(), signal.SIGKILL)
 
     parent = os.getppid()
