@@ -61,7 +61,7 @@ class Row:
     """One parsed row: typed values by column key, and where each came from."""
 
     number: int
-    values: dict[str, object] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # the cell types of the column's schema
     refs: Mapping[str, Ref] = field(default_factory=dict)
 
 
