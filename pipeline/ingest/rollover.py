@@ -18,6 +18,7 @@ dates as dates.
 
 from __future__ import annotations
 
+from typing import Any
 import os
 import tempfile
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ class Rollover:
     cleared: dict[str, int]  # sheet key -> rows of last year not copied
 
 
-def _cell_value(col: schema.Column, value):
+def _cell_value(col: schema.Column, value: object) -> Any:  # what openpyxl writes in a cell
     if value is None:
         return None
     if col.kind == schema.YESNO:
