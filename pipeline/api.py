@@ -13,9 +13,9 @@ from pipeline.resources import sample_workbook
 if TYPE_CHECKING:
     from pipeline.ingest.rollover import Rollover
     from pipeline.rating.result import Ratings
+    from pipeline.run import BuildOptions, BuildSummary, build
     from pipeline.submission.changes import Changes
     from pipeline.submission.verify import VerifyReport
-    from pipeline.run import BuildOptions, BuildSummary, build
 
 __all__ = ["BuildOptions", "BuildSummary", "build", "check", "demo", "diff", "init_from", "rate", "sample_workbook",
            "verify"]

@@ -11,8 +11,6 @@ when the new one is swapped in, so the link is the only name left: no other fold
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Any, BinaryIO
 import contextlib
 import errno
 import fcntl
@@ -24,6 +22,8 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import TracebackType
+from typing import Any, BinaryIO
 
 from pipeline import ownership
 from pipeline.errors import OutputError

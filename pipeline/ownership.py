@@ -13,10 +13,10 @@ Only the standard library is imported here (the no-change check runs before the 
 
 from __future__ import annotations
 
-from typing import Any
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 MANIFEST = "manifest.json"  # pipeline.submission.manifest.MANIFEST
 SIGNATURE = "manifest.json.sig"  # pipeline.submission.signing.SIGNATURE: not listed, it signs the list

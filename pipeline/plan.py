@@ -7,8 +7,8 @@ Vietnamese collation of the given name, then family and middle names.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.collation import name_key
 from pipeline.errors import HosoError, TemplateError

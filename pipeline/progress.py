@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TextIO
 import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import TextIO
 
 observer: Callable[[str, int, int, float | None], None] | None = None  # hoso serve's build process: called with (label, done, total, seconds left or None)
 

@@ -17,7 +17,6 @@ Only the standard library is imported here: the CLI asks before it imports the b
 
 from __future__ import annotations
 
-from typing import Any
 import datetime as dt
 import hashlib
 import inspect
@@ -25,6 +24,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from pipeline import __version__
 from pipeline.options import BuildOptions, BuildSummary

@@ -3,13 +3,12 @@ real page counts, nested bookmarks, page numbers in the margin, duplex-safe blan
 
 from __future__ import annotations
 
-from typing import Any
 import codecs
 import hashlib
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import cast
+from typing import Any, cast
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle

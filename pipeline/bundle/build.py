@@ -6,11 +6,10 @@ after one person's row changes only that person's bundle and their unit's bundle
 
 from __future__ import annotations
 
-from typing import Any
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import cast
+from typing import Any, cast
 
 from pipeline.bundle.assemble import (
     BuiltBundle,
@@ -25,10 +24,10 @@ from pipeline.bundle.assemble import (
 from pipeline.bundle.pagecode import PageCode, agency_token, version_token
 from pipeline.forking import fork_map
 from pipeline.forms.registry import Registry
+from pipeline.ingest.model import Campaign
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
-from pipeline.ingest.model import Campaign
 from pipeline.plan import DocumentJob, Plan, UnitDossier
 
 BUNDLE_VERSION = "19"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)

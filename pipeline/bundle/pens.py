@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any, cast
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, EncodedStreamObject, IndirectObject, NameObject, PdfObject
+from pypdf.generic import (
+    DictionaryObject,
+    EncodedStreamObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+)
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas

@@ -13,9 +13,9 @@ fonts lack is drawn by reportlab (its TrueType font has every Vietnamese letter)
 
 from __future__ import annotations
 
-from typing import Any, cast
 import io
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (

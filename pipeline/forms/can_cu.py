@@ -4,10 +4,10 @@ in docs/render-context.md ("Citations")."""
 
 from __future__ import annotations
 
-from typing import Any
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import TemplateError
 from pipeline.resources import templates_dir

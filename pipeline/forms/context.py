@@ -6,11 +6,11 @@ changed, its PDF is reused.
 
 from __future__ import annotations
 
-from typing import Any
 import datetime as dt
 import functools
 import math
 import re
+from typing import Any
 
 from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
 from pipeline.forms.layout import HEADER_LEFT_TEXT_CM, break_lines

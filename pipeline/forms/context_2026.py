@@ -11,10 +11,10 @@ printed with a decimal comma; the rating's unrounded values are never changed he
 
 from __future__ import annotations
 
-from typing import Any
 import datetime as dt
 import math
 import re
+from typing import Any
 
 from pipeline.forms import signers
 from pipeline.forms.registry import FormSpec

@@ -6,21 +6,21 @@ cache instead of being rendered again.
 
 from __future__ import annotations
 
-from typing import Any
 import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.forking import fork_map
 from pipeline.forms.context import person_context
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
+from pipeline.ingest.model import Campaign
 from pipeline.pdf.cache import BlobCache, cache_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers, join_family
 from pipeline.pdf.pool import Item
-from pipeline.ingest.model import Campaign
 from pipeline.plan import DocumentJob, Plan
 from pipeline.rating.result import Ratings
 

@@ -10,12 +10,12 @@ and the person or unit it failed for.
 
 from __future__ import annotations
 
-from typing import Any
 import dataclasses
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline import ingest
 from pipeline.errors import HosoError, OutputError, TemplateError

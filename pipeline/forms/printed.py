@@ -8,9 +8,9 @@ turns the rest (groups the workbook writes as codes, e.g. "TH/chuyen_vien") into
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
-import re
 
 from pipeline.forms.layout import break_lines
 from pipeline.ingest.model import Campaign

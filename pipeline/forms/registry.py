@@ -6,13 +6,13 @@ file itself; nothing here needs Python changes for that.
 
 from __future__ import annotations
 
-from typing import Any
 import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import TemplateError
 from pipeline.resources import templates_dir

@@ -8,12 +8,12 @@ text: docxtpl's listing pass turns "\\n" into Word line breaks after escaping.
 
 from __future__ import annotations
 
-from typing import Any
 import functools
 import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate

@@ -21,8 +21,8 @@ form leaves the block for handwriting; `hoso check` warns about the missing supe
 
 from __future__ import annotations
 
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.ingest.model import Agency, Campaign, Person, Unit
 

@@ -3,14 +3,14 @@ summary tables, notice of results), as plain JSON-able data. Documented in docs/
 
 from __future__ import annotations
 
-from typing import Any
 from collections import Counter
+from typing import Any
 
 from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
 from pipeline.forms.can_cu import citations
 from pipeline.forms.context import agency_context, date_line, dotted, unit_context
-from pipeline.forms.registry import FormSpec
 from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
+from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.plan import review_order

@@ -9,13 +9,13 @@ the same as a `(value, expected)` pair, for callers that prefer it.
 
 from __future__ import annotations
 
-from typing import Any
 import datetime as dt
 import math
 import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from pipeline.ingest import legacy, schema
 

@@ -18,7 +18,6 @@ workbook's sheets KetQuaKy and SanPham, without re-keying.
 
 from __future__ import annotations
 
-from typing import Any, cast
 import csv
 import datetime as dt
 import io
@@ -30,6 +29,7 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from pipeline.errors import InputUnreadable, OutputError, ValidationFailed
 from pipeline.ingest import cells, schema

@@ -12,7 +12,6 @@ as they do as file names, and are rewritten to the spelling of the sheet that de
 
 from __future__ import annotations
 
-from typing import Any
 import contextlib
 import gc
 import hashlib
@@ -21,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipeline.errors import ValidationFailed
 from pipeline.ingest import cells, schema, stale

@@ -10,10 +10,10 @@ reader's auxiliary sheets, so the marked copy can itself be checked and built.
 
 from __future__ import annotations
 
-from typing import Any
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import InputUnreadable, OutputError
 

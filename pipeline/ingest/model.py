@@ -6,10 +6,10 @@ stage (rating warnings, template errors) can point a clerk at the cell.
 
 from __future__ import annotations
 
-from typing import Any
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)

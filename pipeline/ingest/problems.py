@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 ERROR, WARNING = "loi", "canh_bao"
 _SURROGATE = re.compile("[\ud800-\udfff]")

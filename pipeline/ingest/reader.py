@@ -10,12 +10,12 @@ the sheet, row, column letter and header, the value found and what is expected.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from pipeline.ingest import cells, forked, schema
 from pipeline.ingest.cells import Bad

@@ -18,11 +18,11 @@ dates as dates.
 
 from __future__ import annotations
 
-from typing import Any
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import InputUnreadable, OutputError
 from pipeline.ingest import blank, schema

@@ -7,8 +7,8 @@ column name.
 
 from __future__ import annotations
 
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 # Value kinds understood by pipeline.ingest.cells
 TEXT, DATE, INT, NUMBER, YESNO, LEVEL, CODE, YEAR, MONTHS, ID, PERIOD = (

@@ -11,9 +11,9 @@ warnings, not errors — the clerk decides.
 
 from __future__ import annotations
 
-from typing import Any
 import re
 from pathlib import Path
+from typing import Any
 
 from pipeline.ingest import schema
 from pipeline.ingest.problems import WARNING, Problem

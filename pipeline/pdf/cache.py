@@ -8,12 +8,12 @@ rebuilt, never used.
 
 from __future__ import annotations
 
-from typing import Any
 import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from pipeline import __version__
 

@@ -11,11 +11,11 @@ with its rulebook.
 
 from __future__ import annotations
 
-from typing import Any
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import Any
 
 from pipeline.ingest.model import Campaign, CapOverride, Person
 from pipeline.ingest.schema import LOAI_NHAN_SU

@@ -3,8 +3,8 @@ the emulation summary, and every reason and warning."""
 
 from __future__ import annotations
 
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)

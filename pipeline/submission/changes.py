@@ -29,7 +29,6 @@ document; `thay_doi.txt` lists them, with the same pages in the unit's dossier.
 
 from __future__ import annotations
 
-from typing import Any
 import hashlib
 import io
 import json
@@ -37,7 +36,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pypdf import PageObject

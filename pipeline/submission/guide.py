@@ -13,10 +13,9 @@ document system) is decided by each year's letter of the Sở and is not confirm
 
 from __future__ import annotations
 
-from typing import Any
 import datetime as dt
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pipeline.forms.registry import FormSpec, Registry

@@ -10,12 +10,12 @@ their pages are counted from the PDF's page tree (pypdf only for a PDF of anothe
 
 from __future__ import annotations
 
-from typing import Any
 import hashlib
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MANIFEST = "manifest.json"
 MARK_KEY, MARK = "tao_boi", "hoso"  # pipeline.ownership: a folder with this manifest is hoso's own output

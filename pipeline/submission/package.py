@@ -37,7 +37,6 @@ show, the write-back copy by the input's bytes and the columns it adds, the zip 
 
 from __future__ import annotations
 
-from typing import Any
 import datetime as dt
 import hashlib
 import io
@@ -48,6 +47,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline import uptodate
 from pipeline.bundle.assemble import numbered_alone

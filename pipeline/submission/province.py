@@ -23,15 +23,14 @@ Writes `tong_hop_so_noi_vu.xlsx` (SpreadsheetML writer of `ratings_xlsx`) and `t
 
 from __future__ import annotations
 
-from typing import Any
 import datetime as dt
 import io
 import json
 import zipfile
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.rating.levels import WORDS
 from pipeline.submission.manifest import MANIFEST

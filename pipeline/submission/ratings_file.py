@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
 import json
 import math
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from pipeline.rating.result import GroupCap, PeriodScore, PersonRating, Ratings
 from pipeline.rating.summary import agency_htxs

@@ -20,16 +20,16 @@ style lookup per cell); this writer needs a few tenths of a second and does not 
 
 from __future__ import annotations
 
-from typing import Any
 import contextlib
 import datetime as dt
 import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Set as AbstractSet
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.ingest.xlsx import column_letter as _letters  # 0-based
 

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any
 import datetime as dt
 import re
+from typing import Any
 
 from pipeline.forms.can_cu import citations
 from pipeline.forms.context import agency_context, date_line, dotted

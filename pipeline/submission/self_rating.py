@@ -5,8 +5,8 @@ meeting that votes the agency's level (`bien_ban_tu_xep_loai_co_quan`). Made onl
 
 from __future__ import annotations
 
-from typing import Any
 import unicodedata
+from typing import Any
 
 from pipeline.forms.context import date_line, dotted
 from pipeline.forms.registry import FormSpec

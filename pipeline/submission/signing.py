@@ -21,7 +21,10 @@ from typing import TYPE_CHECKING, cast
 from pipeline.errors import InputUnreadable, OutputError
 
 if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 SIGNATURE = "manifest.json.sig"
 

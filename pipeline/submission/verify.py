@@ -14,13 +14,12 @@ Checks, each problem named with its path (messages in Vietnamese):
 
 from __future__ import annotations
 
-from typing import Any
 import hashlib
 import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey

@@ -15,12 +15,11 @@ openpyxl as before (which drops what it does not understand).
 
 from __future__ import annotations
 
-from typing import Any
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pipeline.ingest.model import Campaign
 from pipeline.rating.result import PersonRating, Ratings

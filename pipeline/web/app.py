@@ -17,20 +17,19 @@ an audit log of logins, uploads, builds, downloads and submissions.
 
 from __future__ import annotations
 
-from typing import Any
 import hashlib
 import hmac
 import io
 import json
 import secrets
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import time
 import zipfile
 from pathlib import Path
-import sqlite3
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
 

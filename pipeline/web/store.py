@@ -15,13 +15,13 @@ sends is ever joined to a path.
 
 from __future__ import annotations
 
-from typing import Any
 import datetime as dt
 import json
 import re
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 DB_NAME = "hoso.sqlite3"
 ROLES = ("van_thu", "van_thu_don_vi", "so_noi_vu")
