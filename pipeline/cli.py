@@ -234,7 +234,7 @@ def check(workbook: Path, as_json: bool, marked: Path | None) -> None:
         print_problems(problems)
     if any(p.is_error for p in problems):
         failed = ValidationFailed(problems)
-        failed.printed = True  # type: ignore[attr-defined]
+        failed.printed = True  # type: ignore[attr-defined]  # read back by main(): already printed
         raise failed
     say(f"Sổ Excel hợp lệ ({len(problems)} cảnh báo).")
 
