@@ -13,15 +13,18 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputUnreadable, OutputError
+
+if TYPE_CHECKING:
+    from pipeline.ingest.problems import Problem
 
 SHEET = "KiemTra"
 ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
 
 
-def write(workbook: Path, dest: Path, problems: list[Any]) -> int:
+def write(workbook: Path, dest: Path, problems: list[Problem]) -> int:
     """Write the marked copy; returns the number of cells marked."""
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
