@@ -45,6 +45,8 @@ case "$job" in
   setup) echo "Đã cài đặt xong." >&2 ;;
   demo) exec .venv/bin/hoso demo -o output "$@" ;;
   test)
+    echo "==> Kiểm tra kiểu (mypy --strict, cấu hình trong pyproject.toml) / type check" >&2
+    .venv/bin/python -m mypy
     set +e
     .venv/bin/python -m pytest "$@"
     rc=$?

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline import ingest
 from pipeline.ingest.problems import Problem
 from pipeline.resources import sample_workbook
 
 if TYPE_CHECKING:
+    from pipeline.ingest.rollover import Rollover
     from pipeline.rating.result import Ratings
     from pipeline.run import BuildOptions, BuildSummary, build
+    from pipeline.submission.changes import Changes
+    from pipeline.submission.verify import VerifyReport
 
 __all__ = ["BuildOptions", "BuildSummary", "build", "check", "demo", "diff", "init_from", "rate", "sample_workbook",
            "verify"]
 _FROM_RUN = ("BuildOptions", "BuildSummary", "build")
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """`BuildOptions`, `BuildSummary` and `build` come from pipeline.run, imported on first use: the
     build stages import docxtpl, reportlab, pypdf and openpyxl, which `hoso check` and `hoso rate`
     never need (the CLI imports this module for every command)."""
@@ -71,7 +74,7 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     return ratings
 
 
-def verify(outdir: Path, public_key: Path | None = None):
+def verify(outdir: Path, public_key: Path | None = None) -> VerifyReport:
     """Check an output folder against its manifest.json (`hoso verify`); returns a VerifyReport.
     `public_key`: a KEYFILE.pub of `hoso khoa tao`; the manifest must be signed with its private key."""
     from pipeline.submission.verify import verify as verify_folder
@@ -84,7 +87,7 @@ def verify(outdir: Path, public_key: Path | None = None):
     return verify_folder(outdir, key)
 
 
-def diff(old: Path, new: Path, reprint: Path | None = None):
+def diff(old: Path, new: Path, reprint: Path | None = None) -> Changes:
     """`hoso diff OLD NEW`: the documents that changed between two output folders (a
     `pipeline.submission.changes.Changes`); with `reprint`, the sheets to print again written there."""
     from pipeline.submission import changes
@@ -97,14 +100,14 @@ def diff(old: Path, new: Path, reprint: Path | None = None):
     return found
 
 
-def init_from(last_year: Path, folder: Path, *, force: bool = False):
+def init_from(last_year: Path, folder: Path, *, force: bool = False) -> Rollover:
     """`hoso init --tu LAST_YEAR.xlsx FOLDER`: next year's workbook (a `pipeline.ingest.rollover.Rollover`)."""
     from pipeline.ingest import rollover
 
     return rollover.roll(last_year, folder, force=force)
 
 
-def demo(outdir: Path, options: BuildOptions | None = None, *, year: int = 2024, **kwargs) -> BuildSummary:
+def demo(outdir: Path, options: BuildOptions | None = None, *, year: int = 2024, **kwargs: Any) -> BuildSummary:
     from pipeline.run import BuildOptions, build
 
     return build(sample_workbook(year), outdir, options or BuildOptions(), **kwargs)

@@ -63,7 +63,7 @@ def _entries(root: Path) -> dict[str, list[tuple[Path, int, float]]]:
     return out
 
 
-def _remove(files) -> int:
+def _remove(files: list[tuple[Path, int, float]]) -> int:
     gone = 0
     for path, *_rest in files:
         try:

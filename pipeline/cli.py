@@ -11,13 +11,21 @@ import json
 import signal
 import sys
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from pipeline import __version__, cli_vi, portable
 from pipeline.errors import EXIT_CODE_HELP, ExitCode, HosoError, InputUnreadable, ValidationFailed
 from pipeline.options import BuildOptions, BuildSummary
+
+if TYPE_CHECKING:
+    from pipeline.ingest.problems import Problem
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 cli_vi.install()  # click's own words in Vietnamese, before the decorators below use them
 
@@ -34,8 +42,8 @@ def say(text: str = "") -> None:
 MAX_PRINTED = 200  # problems printed; the rest are counted (hoso check --json lists them all)
 
 
-def print_problems(problems) -> None:
-    by_sheet = defaultdict(list)
+def print_problems(problems: list[Problem]) -> None:
+    by_sheet: defaultdict[str, list[Problem]] = defaultdict(list)
     for p in problems:
         by_sheet[p.sheet].append(p)
     errors = sum(p.is_error for p in problems)
@@ -58,20 +66,20 @@ output_option = click.option("-o", "--output", "outdir", type=click.Path(path_ty
                              show_default=True, help="Thư mục kết quả.")
 
 
-class _RulebookChoice(click.Choice):
+class _RulebookChoice(click.Choice[str]):
     """The rulebook ids, read from pipeline.rating.rulebooks only when click needs them (help, a value)."""
 
     def __init__(self) -> None:
         super().__init__([])
 
-    @property
-    def choices(self):
+    @property  # type: ignore[override]  # computed when asked, where click has a plain attribute
+    def choices(self) -> list[str]:
         from pipeline.rating.rulebooks import RULEBOOKS
 
         return sorted(RULEBOOKS)
 
     @choices.setter
-    def choices(self, value) -> None:
+    def choices(self, value: object) -> None:
         pass
 
 
@@ -80,7 +88,7 @@ rulebook_option = click.option(
     help="Bộ quy tắc xếp loại (mặc định: theo năm đánh giá, hoặc ô «Bộ quy tắc» của sheet CoQuan).")
 
 
-def build_options(f):
+def build_options(f: _F) -> _F:
     f = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
                      help="Số tiến trình LibreOffice chạy song song (mặc định: số lõi CPU).")(f)
     f = click.option("--unit", "units", multiple=True, metavar="MA_DON_VI", help="Chỉ tạo hồ sơ của đơn vị này (lặp lại được).")(f)
@@ -107,7 +115,8 @@ def build_options(f):
     return f
 
 
-def _options(jobs, units, persons, templates, cache_dir, no_duplex=False, khong_ma=False, **extra) -> BuildOptions:
+def _options(jobs: int | None, units: Iterable[str], persons: Iterable[str], templates: Path | None, cache_dir: Path | None,
+             no_duplex: bool = False, khong_ma: bool = False, **extra: Any) -> BuildOptions:
     return BuildOptions(jobs=jobs, units=frozenset(units), persons=frozenset(persons), templates=templates,
                         cache_dir=cache_dir, duplex=not no_duplex, page_codes=not khong_ma, **extra)
 
@@ -224,9 +233,9 @@ def check(workbook: Path, as_json: bool, marked: Path | None) -> None:
     if problems and not as_json:
         print_problems(problems)
     if any(p.is_error for p in problems):
-        exc = ValidationFailed(problems)
-        exc.printed = True  # type: ignore[attr-defined]
-        raise exc
+        failed = ValidationFailed(problems)
+        failed.printed = True  # type: ignore[attr-defined]  # read back by main(): already printed
+        raise failed
     say(f"Sổ Excel hợp lệ ({len(problems)} cảnh báo).")
 
 
@@ -270,7 +279,7 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None) -> None:
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 @output_option
 @build_options
-def build(workbook: Path, outdir: Path, **kw) -> None:
+def build(workbook: Path, outdir: Path, **kw: Any) -> None:
     """Tạo toàn bộ: kiểm tra, xếp loại, điền mẫu, chuyển PDF, ghép hồ sơ."""
     _summary(_build(workbook, outdir, _options(**kw)))
 
@@ -280,7 +289,7 @@ def build(workbook: Path, outdir: Path, **kw) -> None:
 @build_options
 @click.option("--nam", "year", type=click.Choice(["2026", "2024"]), default="2026", show_default=True,
               help="Năm của sổ mẫu: 2026 (chấm điểm theo tháng, quý) hoặc 2024 (Nghị định 90/2020).")
-def demo(outdir: Path, year: str, **kw) -> None:
+def demo(outdir: Path, year: str, **kw: Any) -> None:
     """Chạy thử toàn bộ với sổ Excel mẫu đi kèm chương trình (mặc định năm 2026)."""
     from pipeline.resources import sample_workbook
 
@@ -658,7 +667,7 @@ def tai_khoan_doi_mat_khau(ten: str, data: Path) -> None:
     say(f"Đã đổi mật khẩu của «{ten}»" + (f"; {ended} phiên đăng nhập đã kết thúc." if ended else "."))
 
 
-def _on_sigterm(signum, frame):  # noqa: ARG001
+def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:  # noqa: ARG001
     raise KeyboardInterrupt
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ def _parse_date(text: str) -> dt.date:
 
 
 def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | None, public_key: Path | None,
-        say) -> None:
+        say: Callable[[str], None]) -> None:
     from pipeline.errors import OutputError, VerifyFailed
     from pipeline.submission import province
     from pipeline.submission.manifest import MANIFEST

@@ -9,6 +9,10 @@ cut with "…" (`full_summaries`).
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import click
 
 TEXT = {
     "Usage:": "Cách dùng:",
@@ -80,12 +84,12 @@ def install() -> None:
         if module is None:
             continue
         if hasattr(module, "_"):
-            module._ = _
+            setattr(module, "_", _)  # noqa: B010 — click's modules have no such names for the checker
         if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+            setattr(module, "ngettext", ngettext)  # noqa: B010
 
 
-def full_summaries(group) -> None:
+def full_summaries(group: click.Group) -> None:
     """Every command's summary in the list of `hoso --help` is its help's whole first line."""
     import click
 

@@ -26,7 +26,7 @@ def _letters_and_tones(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
             letters.append(_RANK["đ"])
             tones.append(0)
             continue
-        base, *marks = unicodedata.normalize("NFD", ch)
+        base, *marks = list(unicodedata.normalize("NFD", ch))
         tone = 0
         for m in marks:
             if m in _MODIFIERS:
@@ -38,7 +38,7 @@ def _letters_and_tones(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return tuple(letters), tuple(tones)
 
 
-def name_key(full_name: str) -> tuple:
+def name_key(full_name: str) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
     """Sort key: given name first, then family and middle names, letters before tones."""
     words = full_name.split()
     ordered = [words[-1], *words[:-1]]

@@ -7,6 +7,10 @@ codes in one place (`pipeline.cli`); library code only raises.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.ingest.problems import Problem
 
 
 class ExitCode(IntEnum):
@@ -58,7 +62,7 @@ class ValidationFailed(HosoError):
 
     exit_code = ExitCode.input_invalid
 
-    def __init__(self, problems: list) -> None:  # list[Problem]
+    def __init__(self, problems: list[Problem]) -> None:
         errors = [p for p in problems if p.is_error]
         super().__init__(
             f"Sổ Excel có {len(errors)} lỗi; chưa tạo hồ sơ nào. Sửa các ô được nêu rồi chạy lại."

@@ -15,7 +15,8 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 
 class WorkerDied(RuntimeError):
@@ -33,7 +34,7 @@ def _shares(weights: list[float], workers: int) -> list[list[int]]:
     return [sorted(s) for s in shares if s]
 
 
-def _child(fn: Callable, items: list, share: list[int], fd: int) -> None:
+def _child(fn: Callable[[Any], Any], items: Sequence[Any], share: list[int], fd: int) -> None:
     """In the forked child: run the share, send (ok, results or exception), leave at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent ends its workers with SIGTERM
@@ -57,7 +58,12 @@ def _child(fn: Callable, items: list, share: list[int], fd: int) -> None:
         os._exit(code)
 
 
-def fork_map(fn: Callable, items: list, workers: int, weight: Callable | None = None) -> list:
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def fork_map(fn: Callable[[_T], _R], items: Sequence[_T], workers: int,
+             weight: Callable[[_T], float] | None = None) -> list[_R]:
     """[fn(item) for item in items], in order; in up to `workers` forked processes, each given a
     share of about equal `weight(item)` (default 1), when there is more than one item and one
     worker and the platform can fork, else here."""
@@ -65,7 +71,7 @@ def fork_map(fn: Callable, items: list, workers: int, weight: Callable | None = 
         return [fn(item) for item in items]
     shares = _shares([float(weight(x)) if weight else 1.0 for x in items], min(workers, len(items)))
     children: list[tuple[int, int, list[int]]] = []
-    results: list = [None] * len(items)
+    results: list[Any] = [None] * len(items)
     try:
         for share in shares:
             read, write = os.pipe()

@@ -21,6 +21,8 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import TracebackType
+from typing import Any, BinaryIO
 
 from pipeline import ownership, portable
 from pipeline.errors import OutputError
@@ -28,13 +30,13 @@ from pipeline.submission.manifest import MANIFEST, Known, describe, scan
 
 
 class OutputFolder:
-    def __init__(self, target: Path, *, inputs: tuple = (), keep_builds: bool = False) -> None:
+    def __init__(self, target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: bool = False) -> None:
         """`inputs`: what the run reads (the workbook…), refused inside the output; `keep_builds`:
         the run writes ratings only (`hoso rate`), so a folder holding dossiers is refused."""
         self.target = _real_target(Path(target).absolute())
         self.parent = self.target.parent
         self.staging: Path | None = None
-        self._lock_fh = None
+        self._lock_fh: BinaryIO | None = None
         self._staged: Path | None = None  # the staging folder, remembered for error messages
         self._inputs, self._keep_builds = tuple(inputs), keep_builds
 
@@ -87,7 +89,8 @@ class OutputFolder:
         if old is not None:
             _remove_old(old)
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
@@ -114,7 +117,7 @@ class OutputFolder:
             if not stat.S_ISREG(st.st_mode):
                 os.close(fd)
                 raise OutputError(f"«{lock}» không phải tệp khóa thường của hoso. Xóa nó rồi chạy lại.")
-            self._lock_fh = os.fdopen(fd, "r+b")
+            self._lock_fh = fh = os.fdopen(fd, "r+b")
         except OSError as exc:
             raise _os_error(exc, self.parent) from exc
         if not portable.try_lock(self._lock_fh):
@@ -207,7 +210,7 @@ _FULL = {errno.ENOSPC, errno.EDQUOT}
 _WRITING = _FULL | {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
-def _inside(filename, folder: Path) -> bool:
+def _inside(filename: str | bytes | os.PathLike[str], folder: Path) -> bool:
     return Path(os.path.abspath(os.fsdecode(filename))).is_relative_to(folder)
 
 
@@ -235,7 +238,7 @@ def locked(target: Path) -> Iterator[Path]:
         folder._unlock()
 
 
-def manifest_of(folder: Path) -> dict | None:
+def manifest_of(folder: Path) -> dict[str, Any] | None:
     try:
         data = json.loads((Path(folder) / MANIFEST).read_bytes())
     except (OSError, ValueError):
@@ -243,7 +246,7 @@ def manifest_of(folder: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def listed_files(manifest: dict) -> list[dict]:
+def listed_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     """The well-formed file entries of a manifest."""
     files = manifest.get("files")
     if not isinstance(files, list):
@@ -252,7 +255,7 @@ def listed_files(manifest: dict) -> list[dict]:
             and isinstance(f.get("sha256"), str) and isinstance(f.get("bytes"), int)]
 
 
-def still_as_recorded(folder: Path, entry: dict) -> bool:
+def still_as_recorded(folder: Path, entry: dict[str, Any]) -> bool:
     """The file of a manifest entry is there, a regular file, with the recorded size and
     modification time (no modification time recorded: not trusted)."""
     mtime = entry.get("mtime_ns")

@@ -22,10 +22,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import OutputError
 from pipeline.options import BuildOptions
 from pipeline.output import listed_files, still_as_recorded
+
+if TYPE_CHECKING:
+    from pipeline.ingest.model import Campaign
 
 AGENCY = "co_quan"  # manifest section: the agency and workbook that made the folder
 EDITABLE = (".docx", ".pdf", ".xlsx")  # what a clerk opens and may type into
@@ -34,7 +38,7 @@ OTHER_AGENCY_OPTION = "--doi-co-quan"
 SHOWN = 10  # files named in a message; the rest are counted
 
 
-def agency_record(campaign, workbook: Path) -> dict:
+def agency_record(campaign: Campaign, workbook: Path) -> dict[str, Any]:
     return {"ten_co_quan": campaign.agency.ten_co_quan, "tep_dau_vao": Path(workbook).name}
 
 
@@ -45,7 +49,7 @@ def _same_name(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def agency_clash(previous: dict | None, campaign, workbook: Path) -> dict | None:
+def agency_clash(previous: dict[str, Any] | None, campaign: Campaign, workbook: Path) -> dict[str, Any] | None:
     """How a workbook is another agency's than the one whose output a folder holds (None: it is not):
     `cu`/`moi` the agencies' names, `tep_cu`/`tep_moi` the workbooks', and when the names are the
     same, `giu`/`so_nguoi`/`trung` the people held, in the workbook and in both (`cung_ten` True)."""
@@ -63,7 +67,7 @@ def agency_clash(previous: dict | None, campaign, workbook: Path) -> dict | None
             "tep_moi": new["tep_dau_vao"], "cung_ten": same, "giu": len(held), "so_nguoi": len(staff), "trung": shared}
 
 
-def check_agency(previous: dict | None, campaign, workbook: Path, outdir: Path, *, allowed: bool,
+def check_agency(previous: dict[str, Any] | None, campaign: Campaign, workbook: Path, outdir: Path, *, allowed: bool,
                  log: Callable[[str], None]) -> None:
     clash = agency_clash(previous, campaign, workbook)
     if clash is None:
@@ -93,7 +97,7 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def edited_files(folder: Path, previous: dict | None) -> list[str]:
+def edited_files(folder: Path, previous: dict[str, Any] | None) -> list[str]:
     """The .docx/.pdf/.xlsx files the manifest lists that are still there with other bytes than the
     build wrote (a file with its recorded size and modification time is not read)."""
     out = []
@@ -112,7 +116,7 @@ def edited_files(folder: Path, previous: dict | None) -> list[str]:
     return out
 
 
-def check_hand_edits(folder: Path, previous: dict | None, *, allowed: bool, log: Callable[[str], None]) -> list[str]:
+def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: bool, log: Callable[[str], None]) -> list[str]:
     edited = edited_files(folder, previous)
     if not edited:
         return edited
@@ -130,14 +134,14 @@ def check_hand_edits(folder: Path, previous: dict | None, *, allowed: bool, log:
     return edited
 
 
-def widen_selection(previous: dict | None, options: BuildOptions, campaign, outdir: Path,
+def widen_selection(previous: dict[str, Any] | None, options: BuildOptions, campaign: Campaign, outdir: Path,
                     log: Callable[[str], None]) -> BuildOptions:
     """--person/--unit into a folder holding more people: the selection the folder holds joined
     with the new one (a full build stays full), so that no dossier is removed."""
     if not (options.units or options.persons) or not previous or not isinstance(previous.get("ca_nhan"), list):
         return options
     held = {p.get("ma_so") for p in previous["ca_nhan"] if isinstance(p, dict)}
-    scope = previous.get("pham_vi") if isinstance(previous.get("pham_vi"), dict) else {}
+    scope: dict[str, Any] = found if isinstance(found := previous.get("pham_vi"), dict) else {}
     people = {p.ma_so for p in campaign.people}
     units = {u.ma_don_vi for u in campaign.units}
     asked = ", ".join(sorted(options.persons | options.units))

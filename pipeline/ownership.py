@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from pipeline import portable
 
@@ -50,7 +51,7 @@ def is_own_manifest(data: object) -> bool:
     return all(k in data for k in _LEGACY_KEYS) and isinstance(data.get("dau_vao_sha256"), str)
 
 
-def listed(data: dict) -> set[str]:
+def listed(data: dict[str, Any]) -> set[str]:
     """The relative paths a manifest lists (only plain, relative paths without `..`)."""
     out = set()
     for f in data.get("files") or []:
@@ -101,7 +102,7 @@ def signed_files(folder: Path) -> dict[str, str]:
     return out
 
 
-def foreign(folder: Path, data: dict) -> list[str]:
+def foreign(folder: Path, data: dict[str, Any]) -> list[str]:
     """Entries under `folder` that its (own) manifest does not list (nor hoso nhan-ban-ky's list)."""
     mine = listed(data) | {MANIFEST, SIGNATURE} | set(signed_files(folder))
     return [p for p in on_disk(folder) if p not in mine and not _transient(p.rsplit("/", 1)[-1])]
@@ -114,7 +115,7 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def refusal(target: Path, *, inputs: tuple = (), keep_builds: bool = False) -> str | None:
+def refusal(target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: bool = False) -> str | None:
     """Why `target` must not be replaced by a run (a Vietnamese message), or None when it may.
 
     `inputs`: files and folders the run reads (none may be inside the output);

@@ -6,7 +6,9 @@ Vietnamese collation of the given name, then family and middle names.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.collation import name_key
 from pipeline.errors import HosoError, TemplateError
@@ -89,7 +91,7 @@ class _Pick:
     def __init__(self, registry: Registry | None, year: int) -> None:
         self.registry, self.year = registry, year
 
-    def __call__(self, entry):
+    def __call__(self, entry: str | list[str]) -> str:
         if isinstance(entry, str):
             return entry
         codes = list(entry)
@@ -100,15 +102,16 @@ class _Pick:
         return codes[0]
 
 
-def evaluation_form(person: Person, unit: Unit, form_set: dict, pick=lambda e: e if isinstance(e, str) else e[0]) -> str:
+def evaluation_form(person: Person, unit: Unit, form_set: dict[str, Any],
+                    pick: Callable[[Any], str] = lambda e: e if isinstance(e, str) else e[0]) -> str:
     choice = form_set["phieu"][person.loai_nhan_su]
     if isinstance(choice, dict):
         choice = choice[unit.loai_don_vi]
     return pick(choice)
 
 
-def person_forms(person: Person, unit: Unit, form_set: dict, has_scores: bool,
-                 pick=lambda e: e if isinstance(e, str) else e[0], has_periods: bool = False) -> list[str]:
+def person_forms(person: Person, unit: Unit, form_set: dict[str, Any], has_scores: bool,
+                 pick: Callable[[Any], str] = lambda e: e if isinstance(e, str) else e[0], has_periods: bool = False) -> list[str]:
     """Form codes of one person's dossier, in the order of dossier.md §1.2: the evaluation form,
     its appendix (the period sheet of the points regime, for people with rows in KetQuaKy), the
     points table, the party forms."""
@@ -223,9 +226,9 @@ def check_years(plan: Plan, registry: Registry, year: int, set_name: str, *, exp
     raise TemplateError("\n".join(lines), hint=fix)
 
 
-def _set_fits(form_set: dict, registry: Registry, year: int) -> bool:
+def _set_fits(form_set: dict[str, Any], registry: Registry, year: int) -> bool:
     """Every form the set names applies to `year` (a list of alternatives: one of them does)."""
-    def fits(entry) -> bool:
+    def fits(entry: object) -> bool:
         if isinstance(entry, str):
             return entry in registry and registry.get(entry).applies_to(year)
         if isinstance(entry, list):
@@ -234,7 +237,7 @@ def _set_fits(form_set: dict, registry: Registry, year: int) -> bool:
             return all(fits(e) for e in entry.values())
         return True
 
-    def walk(part: dict) -> bool:
+    def walk(part: dict[str, Any]) -> bool:
         for key, value in part.items():
             if key in ("ten", "ngoai_he_thong_loai"):
                 continue
@@ -259,7 +262,7 @@ _SECTIONS = ("phieu", "dang_vien", "cham_diem", "don_vi", "co_quan", "theo_doi_k
 BALLOT_FORMS = frozenset({"bien_ban_kiem_phieu"})
 
 
-def _unit_jobs(unit: Unit, codes, registry: Registry) -> tuple[DocumentJob, ...]:
+def _unit_jobs(unit: Unit, codes: Iterable[str], registry: Registry) -> tuple[DocumentJob, ...]:
     return tuple(
         DocumentJob(key=f"{unit.ma_don_vi}/{code}", form=code, title=registry.get(code).title,
                     docx=f"don_vi/{unit.ma_don_vi}/{code}.docx", ma_don_vi=unit.ma_don_vi)
@@ -292,7 +295,7 @@ def check_selection(campaign: Campaign, units: set[str] | None, persons: set[str
         raise HosoError("\n".join(lines), hint="Chưa tạo hồ sơ nào; sửa mã đã chọn rồi chạy lại.")
 
 
-def _quoted(codes) -> str:
+def _quoted(codes: Iterable[str]) -> str:
     return ", ".join(f"«{c}»" for c in codes)
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
+from typing import TextIO
 
-observer = None  # hoso serve's build process: called with (label, done, total, seconds left or None)
+observer: Callable[[str, int, int, float | None], None] | None = None  # hoso serve's build process: called with (label, done, total, seconds left or None)
 
 
 class Progress:
-    def __init__(self, total: int, label: str, *, stream=None, enabled: bool | None = None) -> None:
+    def __init__(self, total: int, label: str, *, stream: TextIO | None = None, enabled: bool | None = None) -> None:
         self.total = total
         self.label = label
         self.stream = stream or sys.stderr

@@ -16,16 +16,16 @@ from pathlib import Path
 from pipeline import ingest, output_guard, ownership, uptodate
 from pipeline.bundle.build import write_bundles
 from pipeline.errors import OutputError
-from pipeline.forms.fill import fill_documents
-from pipeline.forms.registry import Registry
+from pipeline.forms.fill import Filled, fill_documents
+from pipeline.forms.registry import FormSpec, Registry
 from pipeline.options import BuildOptions, BuildSummary
 from pipeline.output import OutputFolder, PreviousOutput, Staged, manifest_of
 from pipeline.pdf import installation
 from pipeline.pdf.cache import BlobCache, PdfCache, data_key
-from pipeline.pdf.convert import convert_documents
+from pipeline.pdf.convert import DocumentConverter, convert_documents
 from pipeline.pdf.fonts import check_fonts
 from pipeline.pdf.pool import Converter
-from pipeline.plan import make_plan
+from pipeline.plan import Plan, make_plan
 from pipeline.rating import rate
 from pipeline.rating.rulebooks import notes_for
 from pipeline.rating.summary import warning_lines
@@ -57,7 +57,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         return _build(workbook, snap, outdir, options, converter, log, started, engine)
 
 
-def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, converter: Converter | None,
+def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, converter: DocumentConverter | None,
            log: Callable[[str], None], started: float, engine: str) -> BuildSummary:
     """The build from `snap`, the input's snapshot (`workbook` names it: the key, the messages)."""
     signer = None
@@ -157,7 +157,7 @@ def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, conv
                         huong_dan=str(Path(outdir) / guide.PDF))
 
 
-def reconstructed_note(plan, registry: Registry) -> str:
+def reconstructed_note(plan: Plan, registry: Registry) -> str:
     """One console line naming the reconstructed forms (meta.toml `status = "tai_dung"`) the build
     uses and how an agency replaces them with the official file; "" when it uses none."""
     codes = sorted({job.form for job in plan.jobs if registry.get(job.form).reconstructed})
@@ -170,11 +170,11 @@ def reconstructed_note(plan, registry: Registry) -> str:
             "hoso build … --templates THU_MUC.")
 
 
-def _name(spec) -> str:
+def _name(spec: FormSpec) -> str:
     return spec.ma_hieu if spec.ma_hieu.startswith("Mẫu") else spec.title
 
 
-def _care_for_cache(root: Path, plan, filled) -> None:
+def _care_for_cache(root: Path, plan: Plan, filled: Filled) -> None:
     """Which cache entries hold whose data (`hoso cache xoa --nguoi`), then the eviction policy
     (pipeline/cachecare.py)."""
     from pipeline import cachecare
@@ -190,7 +190,8 @@ def _care_for_cache(root: Path, plan, filled) -> None:
     cachecare.evict(root)
 
 
-def write_pdfa_forms(filled, files: Staged, cache: PdfCache, converter: Converter, *, log, show_progress=None) -> None:
+def write_pdfa_forms(filled: Filled, files: Staged, cache: PdfCache, converter: DocumentConverter, *,
+                     log: Callable[[str], None], show_progress: bool | None = None) -> None:
     """--pdfa: every form also as PDF/A-2b (`<form>.pdf` beside its .docx), converted alone and
     untouched afterwards; merged bundles cannot keep PDF/A, and we say so."""
     items = {job: replace(item, key=data_key("pdfa", item.key), group=None, page_numbers=False, first_page_header="")

@@ -16,6 +16,10 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.errors import OutputError
 
 from pipeline import portable
 
@@ -62,7 +66,7 @@ def private_dir(prefix: str) -> Iterator[Path]:
 def sweep() -> list[Path]:
     """Remove hoso's temporary folders whose owner process is gone (a run killed outright);
     returns them. Folders of running hoso processes, and anything not hoso's, are left alone."""
-    removed = []
+    removed: list[Path] = []
     root = tempfile.gettempdir()
     try:
         entries = list(os.scandir(root))
@@ -102,7 +106,7 @@ def input_snapshot(workbook: Path) -> Iterator[Path]:
         yield snap
 
 
-def _temp_error(exc: OSError):
+def _temp_error(exc: OSError) -> OutputError:
     from pipeline.errors import OutputError
 
     return OutputError(f"Không ghi được vào thư mục tạm «{tempfile.gettempdir()}» ({exc.strerror or exc}). Giải phóng "

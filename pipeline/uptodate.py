@@ -24,6 +24,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from pipeline import __version__
 from pipeline.options import BuildOptions, BuildSummary
@@ -33,7 +34,7 @@ from pipeline.submission.manifest import MANIFEST
 RECORD = "lan_tao"  # manifest.json section written by every build
 DEFAULT_CONVERTER = "pipeline.pdf.pool.Converter"  # converter_name(Converter), without importing it
 
-_program: tuple[tuple, str] | None = None  # (the source files' names, sizes and times; their digest)
+_program: tuple[tuple[tuple[str, int, int], ...], str] | None = None  # (the source files' names, sizes and times; their digest)
 
 
 def program_fingerprint() -> str:
@@ -74,7 +75,7 @@ def templates_fingerprint(templates: Path | None) -> list[str]:
     return [folder_digest(r) for r in roots]
 
 
-def converter_name(converter) -> str:
+def converter_name(converter: object) -> str:
     """`module.Class` of a converter, of its class, or of a function making one."""
     obj = converter if isinstance(converter, type) or inspect.isfunction(converter) else type(converter)
     return f"{obj.__module__}.{obj.__qualname__}"
@@ -113,7 +114,7 @@ def _key_digest(keyfile: Path) -> str | None:
 SIGNATURE = "manifest.json.sig"  # pipeline.submission.signing.SIGNATURE
 
 
-def record(key: str, *, dated: dt.date | None, people: int, documents: int, pages: int, bundles: int) -> dict:
+def record(key: str, *, dated: dt.date | None, people: int, documents: int, pages: int, bundles: int) -> dict[str, Any]:
     """The manifest's `lan_tao` section; `dated`: the day the output depends on (None: any day)."""
     return {"khoa_dau_vao": key, "phien_ban": __version__, "ngay": dated.isoformat() if dated else None,
             "so_nguoi": people, "so_van_ban": documents, "so_trang": pages, "so_ho_so_ghep": bundles}
@@ -142,7 +143,7 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
     with locked(target):
         manifest = manifest_of(target)
         rec = manifest.get(RECORD) if manifest else None
-        if not isinstance(rec, dict) or rec.get("khoa_dau_vao") != key or rec.get("ngay") not in (None, today.isoformat()):
+        if manifest is None or not isinstance(rec, dict) or rec.get("khoa_dau_vao") != key or rec.get("ngay") not in (None, today.isoformat()):
             return None
         files = manifest.get("files")
         entries = listed_files(manifest)
@@ -169,11 +170,11 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
                         rendered=0, bundles_built=0, bundles_reused=bundles, han_nop=line, unchanged=True)
 
 
-def _digests_hold(target: Path, entries: list[dict]) -> bool:
+def _digests_hold(target: Path, entries: list[dict[str, Any]]) -> bool:
     """Every listed file still hashes to its recorded SHA-256 (read in a few threads)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    def holds(entry: dict) -> bool:
+    def holds(entry: dict[str, Any]) -> bool:
         return digest_matches(target / entry["path"], entry["sha256"]) is not None
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:

@@ -165,3 +165,23 @@ def test_damaged_join_falls_back_to_one_by_one(tmp_path, built, monkeypatch):
     done = Converter(workers=1).run(items)
     assert sorted(done) == [f"k{i}" for i in range(5)]
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_split_gives_up_on_a_destination_that_is_on_no_page():
+    """A joined PDF whose form destination points at no page of the document is "does not split
+    right" (None: the forms are converted one by one), not a TypeError that ends the build (found by
+    mypy: pypdf's get_destination_page_number is None for such a destination)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import Destination, DictionaryObject, Fit, NameObject
+
+    w = PdfWriter()
+    for _ in range(3):
+        w.add_blank_page(100, 100)
+    first, second = f"{join.BOOKMARK_PREFIX}00000", f"{join.BOOKMARK_PREFIX}00001"
+    w.add_named_destination(first, join.PRIMER_PAGES)
+    stray = w._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Page")}))  # not in the page tree
+    w.add_named_destination_object(Destination(NameObject("/" + second), stray, Fit.fit()))
+    buf = io.BytesIO()
+    w.write(buf)
+    assert join.split(buf.getvalue(), [first]) is not None  # the good destination alone splits
+    assert join.split(buf.getvalue(), [first, second]) is None

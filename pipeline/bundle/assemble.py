@@ -6,9 +6,12 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
@@ -18,7 +21,7 @@ from pypdf.generic import (
 )
 
 from pipeline.bundle import cover
-from pipeline.bundle.pagecode import COVER_FORM
+from pipeline.bundle.pagecode import COVER_FORM, PageCode
 from pipeline.bundle.pens import Faces, Unencodable, find_faces, flate_stream, reportlab_faces
 from pipeline.bundle.stamp import FormMarks, apply_marks
 from pipeline.bundle.subset import subset_fonts
@@ -60,11 +63,11 @@ class CoverInfo:
     header: tuple[str, ...]
     title: str
     facts: tuple[tuple[str, str], ...] = ()
-    signers: dict = field(default_factory=dict)  # form code -> signer titles
-    copies: dict = field(default_factory=dict)  # form code -> number of copies (default 1)
-    initials: frozenset = frozenset()  # form codes whose pages get an initials box
-    headers: dict = field(default_factory=dict)  # document key -> (page numbers?, first-page header text)
-    codes: dict = field(default_factory=dict)  # document key -> its pages' code (pagecode.PageCode; none: no code)
+    signers: dict[str, Any] = field(default_factory=dict)  # form code -> signer titles
+    copies: dict[str, Any] = field(default_factory=dict)  # form code -> number of copies (default 1)
+    initials: frozenset[str] = frozenset()  # form codes whose pages get an initials box
+    headers: dict[str, Any] = field(default_factory=dict)  # document key -> (page numbers?, first-page header text)
+    codes: dict[str, Any] = field(default_factory=dict)  # document key -> its pages' code (pagecode.PageCode; none: no code)
 
 
 class _Builder:
@@ -78,7 +81,7 @@ class _Builder:
         self.duplex = duplex
         self.faces = faces
         self.unnumbered: set[int] = set()
-        self.marks: dict[int, tuple] = {}
+        self.marks: dict[int, tuple[Any, ...]] = {}
 
     @property
     def count(self) -> int:
@@ -111,6 +114,7 @@ class _Builder:
         if drawn.pdf is not None:
             return self.append(drawn.pdf, numbered=False)
         start = self.count
+        assert self.faces is not None  # drawn contents come only with faces (cover.draw)
         resources = self.faces.resources(self.writer)
         for content in drawn.contents:
             page = self.writer.add_blank_page(*cover.A4)
@@ -129,7 +133,7 @@ class _Builder:
         # its page 2); the bundle prints none of its own, so a signed original is the same sheet in
         # the person's dossier and in the unit's bundle (the covers list the PDF's pages)
         apply_marks(self.writer, dict(self.marks), self.faces)
-        self.writer.set_page_label(0, self.count - 1, style="/D", start=1)
+        self.writer.set_page_label(0, self.count - 1, style=PageLabelStyle.DECIMAL, start=1)
         merge_identical_fonts(self.writer)
         if cut_fonts:
             subset_fonts(self.writer)
@@ -146,12 +150,12 @@ def merge_identical_fonts(writer: PdfWriter) -> None:
     the font program, the Unicode map); pages and form XObjects are pointed at the first copy and
     the others dropped. (pypdf's generic compress_identical_objects needs one full pass over every
     object per level of references, ~4× slower.)"""
-    first: dict[tuple, IndirectObject] = {}
+    first: dict[tuple[Any, ...], IndirectObject] = {}
     dropped: set[int] = set()
-    known: dict[int, tuple] = {}  # font object number -> identity (most pages share their fonts)
+    known: dict[int, tuple[Any, ...]] = {}  # font object number -> identity (most pages share their fonts)
 
-    def identity(font: DictionaryObject) -> tuple:
-        parts = []
+    def identity(font: DictionaryObject) -> tuple[Any, ...]:
+        parts: list[tuple[Any, ...]] = []
         for k in sorted(font):
             v = font.raw_get(k)
             if k == "/FontDescriptor":
@@ -160,13 +164,13 @@ def merge_identical_fonts(writer: PdfWriter) -> None:
                 parts.append((k, tuple((a, repr(b)) for a, b in sorted(fd.items()) if not a.startswith("/FontFile")),
                               hashlib.sha256(ff.get_object()._data).digest() if ff is not None else b""))
             elif isinstance(v, IndirectObject):
-                o = v.get_object()
+                o: Any = v.get_object()
                 parts.append((k, hashlib.sha256(o._data).digest() if hasattr(o, "_data") else repr(o)))
             else:
                 parts.append((k, repr(v)))
         return tuple(parts)
 
-    def visit(resources) -> None:
+    def visit(resources: Any) -> None:
         fonts = resources.get("/Font") if resources is not None else None
         if fonts is not None:
             fonts = fonts.get_object()
@@ -176,7 +180,7 @@ def merge_identical_fonts(writer: PdfWriter) -> None:
                     continue
                 key = known.get(ref.idnum)
                 if key is None:
-                    key = known[ref.idnum] = identity(ref.get_object())
+                    key = known[ref.idnum] = identity(cast(DictionaryObject, ref.get_object()))
                 keep = first.setdefault(key, ref)
                 if keep.idnum != ref.idnum:
                     fonts[NameObject(name)] = keep
@@ -193,7 +197,7 @@ def merge_identical_fonts(writer: PdfWriter) -> None:
         visit(page.get("/Resources"))
     kept = {ref.idnum for ref in first.values()}
     for idnum in dropped - kept:  # the copies, with what only they use
-        font = writer.get_object(idnum)
+        font: Any = writer.get_object(idnum)
         related = [font.raw_get(k) for k in ("/FontDescriptor", "/ToUnicode", "/Widths") if k in font]
         if "/FontDescriptor" in font:
             fd = font["/FontDescriptor"]
@@ -263,7 +267,7 @@ class Pages:
         """The fonts covers and marks are drawn in: the forms' primed faces (the first PDF that
         has them: every conversion embeds the same), else reportlab's; None: draw by reportlab."""
         if not self._faces:
-            def readers():
+            def readers() -> Iterator[PdfReader]:
                 for data, _first, _n in self.sources.values():
                     yield self._open(data)
                 for key in self.pdfs:
@@ -284,7 +288,7 @@ class Pages:
         self._readers = {k: v for k, v in self._readers.items() if k in joined}
 
 
-def _as_pages(docs) -> Pages:
+def _as_pages(docs: Pages | dict[str, bytes]) -> Pages:
     return docs if isinstance(docs, Pages) else Pages(docs)
 
 
@@ -294,7 +298,7 @@ def _content_start(cover_pages: int, duplex: bool) -> int:
     return start + 1 if duplex and start % 2 == 0 else start
 
 
-def render_covers(wanted: list[tuple[CoverInfo, object]], duplex: bool,
+def render_covers(wanted: list[tuple[CoverInfo, Callable[[int], list[cover.TocEntry]]]], duplex: bool,
                   faces: Faces | None) -> list[tuple[cover.CoverPages, int]]:
     """Covers whose tables of contents give the right pages: `wanted` = (cover facts,
     entries_for(content start page) -> TOC entries); returns, for each, its drawn pages and where
@@ -373,7 +377,7 @@ def _span(docs: list[_Doc], duplex: bool) -> int:
     return starts[-1] + docs[-1].pages - 1
 
 
-def _code_cover(b: _Builder, at: int, code) -> None:
+def _code_cover(b: _Builder, at: int, code: PageCode | None) -> None:
     """The cover pages from `at` carry a code too (form "_bia", no version), so a scanned cover is
     known and set aside by `hoso nhan-ban-ky` instead of being taken for an unreadable page."""
     if code is None:
@@ -399,7 +403,7 @@ def _add_person(b: _Builder, drawn: cover.CoverPages, docs: list[_Doc], ma_so: s
 
 
 def person_cover(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: CoverInfo, *, first_page: int = 1,
-                 duplex: bool = True):
+                 duplex: bool = True) -> tuple[CoverInfo, Callable[[int], list[cover.TocEntry]]]:
     """(cover facts, entries_for) of a person's cover sheet: the documents, their pages, who signs.
     `first_page`: the page the cover is printed on — 1 in the person's own dossier, its page in a
     unit's bundle, so the pages it lists are the pages they are on there."""
@@ -454,13 +458,13 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
     listed = {c for codes, _t in UNIT_SECTIONS for c in codes}
     extra = {UNIT_SECTIONS[1][1]: tuple(d.form for d in unit.before if d.form not in listed),
              UNIT_SECTIONS[3][1]: tuple(d.form for d in unit.after if d.form not in listed)}
-    sections = [(codes + extra.get(title, ()), title) for codes, title in UNIT_SECTIONS]
+    section_codes = [(codes + extra.get(title, ()), title) for codes, title in UNIT_SECTIONS]
 
-    def layout(start_page: int):
+    def layout(start_page: int) -> list[tuple[str, list[tuple[str, Any, int, int]]]]:
         """Page of every part given where the content starts (1-based)."""
         page, plan = start_page, []
-        for codes, title in sections:
-            parts = []
+        for codes, title in section_codes:
+            parts: list[tuple[str, Any, int, int]] = []
             if codes == ("__ca_nhan__",):
                 for p in unit.persons:
                     if duplex and page % 2 == 0:
@@ -479,7 +483,7 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
                 plan.append((title, parts))
         return plan
 
-    def toc(plan) -> list[cover.TocEntry]:
+    def toc(plan: list[tuple[str, list[tuple[str, Any, int, int]]]]) -> list[cover.TocEntry]:
         out = []
         for title, parts in plan:
             out.append(cover.TocEntry(title, parts[0][2], 0))
@@ -507,10 +511,10 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
     _code_cover(b, 0, next(iter(info.codes.values()), None))
     b.to_odd()
     b.writer.add_outline_item(title="Bìa và mục lục", page_number=0)
-    sections = []
-    outline: list[tuple[str, int, list]] = []  # (title, page index, children) added once pages exist
+    sections: list[Section] = []
+    outline: list[tuple[str, int, list[Any]]] = []  # (title, page index, children) added once pages exist
     for title, parts in plan:
-        node: tuple[str, int, list] = (title, parts[0][2] - 1, [])
+        node: tuple[str, int, list[Any]] = (title, parts[0][2] - 1, [])
         outline.append(node)
         for kind, obj, page, n in parts:
             if kind == "person":
@@ -527,7 +531,7 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
                 node[2].append((obj.title, at, []))
                 sections.append(Section(obj.title, page, n, obj.form, ""))
 
-    def add(items, parent=None) -> None:
+    def add(items: list[tuple[str, int, list[Any]]], parent: IndirectObject | None = None) -> None:
         for title, page, children in items:
             ref = b.writer.add_outline_item(title=title, page_number=page, parent=parent)
             add(children, ref)

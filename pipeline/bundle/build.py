@@ -7,7 +7,9 @@ after one person's row changes only that person's bundle and their unit's bundle
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Any, cast
 
 from pipeline.bundle.assemble import (
     BuiltBundle,
@@ -22,18 +24,19 @@ from pipeline.bundle.assemble import (
 from pipeline.bundle.pagecode import PageCode, agency_token, version_token
 from pipeline.forking import fork_map
 from pipeline.forms.registry import Registry
+from pipeline.ingest.model import Campaign
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
-from pipeline.plan import Plan
+from pipeline.plan import DocumentJob, Plan, UnitDossier
 
 BUNDLE_VERSION = "19"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
 
 
 @dataclass(frozen=True)
 class Bundles:
-    persons: list[dict]  # manifest "ca_nhan"
-    units: list[dict]  # manifest "don_vi"
+    persons: list[dict[str, Any]]  # manifest "ca_nhan"
+    units: list[dict[str, Any]]  # manifest "don_vi"
     pages: int
     built: int
     reused: int
@@ -53,7 +56,7 @@ def _load(blobs: BlobCache, key: str) -> tuple[BuiltBundle, str] | None:
     pdf = blobs.get_verified(key, "bundle.pdf") if meta is not None else None
     if pdf is None:
         return None
-    info = json.loads(meta)
+    info = json.loads(meta)  # type: ignore[arg-type]  # meta is not None when pdf is not
     sections = tuple(Section(**{k: v for k, v in s.items() if k != "children"}) for s in info["sections"])
     return BuiltBundle(pdf[0], info["pages"], sections), pdf[1]
 
@@ -65,7 +68,7 @@ def _write(files: Staged, rel: str, b: BuiltBundle, sha256: str) -> tuple[str, s
     return rel, sha256, len(b.data), b.pages
 
 
-def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], files: Staged, *, campaign,
+def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], files: Staged, *, campaign: Campaign,
                   registry: Registry, blobs: BlobCache, headers: dict[str, tuple[bool, str]],
                   duplex: bool = True, sources: dict[str, tuple[bytes, int, int]] | None = None,
                   workers: int = 1, page_codes: bool = True) -> Bundles:
@@ -81,17 +84,17 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
     header = tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x)
     agency_id = agency_token(agency.ten_co_quan) if page_codes else ""
 
-    def codes(docs, ma_don_vi: str, ma_so: str) -> dict[str, PageCode]:
+    def codes(docs: Iterable[DocumentJob], ma_don_vi: str, ma_so: str) -> dict[str, PageCode]:
         """document key -> the code its pages carry (none without page codes)"""
         if not page_codes:
             return {}
         return {d.key: PageCode(agency_id, str(campaign.year), ma_don_vi, ma_so, d.form, 1, 0, 0,
                                 version_token(keys[d.key])) for d in docs}
 
-    def versions(docs) -> dict[str, str]:
+    def versions(docs: Iterable[DocumentJob]) -> dict[str, str]:
         return {d.form: version_token(keys[d.key]) for d in docs} if page_codes else {}
 
-    def made(key: str, b: BuiltBundle, counts: dict, sha: dict[str, str]) -> BuiltBundle:
+    def made(key: str, b: BuiltBundle, counts: dict[str, Any], sha: dict[str, str]) -> BuiltBundle:
         sha[key] = _save(blobs, key, b)
         counts["built"] += 1
         return b
@@ -105,12 +108,12 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
 
     pages_of = Pages(pdfs, sources)
 
-    def one_unit(unit) -> tuple[list[dict], dict, int, int, int, list[tuple[str, str, int, int]]]:
+    def one_unit(unit: UnitDossier) -> tuple[list[dict[str, Any]], dict[str, Any], int, int, int, list[tuple[str, str, int, int]]]:
         """Every bundle of one unit: (person entries, unit entry, pages, built, reused, files written)."""
         counts = {"built": 0, "reused": 0}
         sha: dict[str, str] = {}  # bundle key -> its PDF's SHA-256
         written: list[tuple[str, str, int, int]] = []
-        persons_out: list[dict] = []
+        persons_out: list[dict[str, Any]] = []
         pages_of.forget_single()
         built: dict[str, BuiltBundle | None] = {}
         person_info: dict[str, CoverInfo] = {}
@@ -163,7 +166,7 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
                              for s in b.sections],
             })
         if ub is None:
-            ub = made(unit_key, unit_bundle(unit, built, pages_of, info, duplex=duplex, person_info=person_info),
+            ub = made(unit_key, unit_bundle(unit, cast(dict[str, BuiltBundle], built), pages_of, info, duplex=duplex, person_info=person_info),
                       counts, sha)
         else:
             counts["reused"] += 1

@@ -5,12 +5,14 @@ fonts. A cover with a character those fonts lack is drawn by reportlab instead, 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
-from pipeline.bundle.pens import CanvasPen, Faces, StreamPen, Unencodable, prime
+from pipeline.bundle.pens import CanvasPen, Faces, Pen, StreamPen, Unencodable, prime
 
 CM = 72 / 2.54
 A4 = (595.28, 841.89)
@@ -68,7 +70,7 @@ class CoverPages:
         return len(self.contents) if self.pdf is None else self.pdf[2]
 
 
-def wrap(pen, text: str, style: Style, width: float) -> list[str]:
+def wrap(pen: Pen, text: str, style: Style, width: float) -> list[str]:
     """Lines of `text` no wider than `width`: broken at spaces (and at "\\n"); a word wider than
     the line is broken between letters."""
     lines: list[str] = []
@@ -103,14 +105,14 @@ class _Cell:
         return len(self.lines) * self.style.leading
 
 
-def _cell(pen, text: str, style: Style, width: float, indent: float = 0.0) -> _Cell:
+def _cell(pen: Pen, text: str, style: Style, width: float, indent: float = 0.0) -> _Cell:
     return _Cell(tuple(wrap(pen, text, style, width - 2 * PAD_X - indent)), style, indent)
 
 
 class _Layout:
     """Draws top to bottom, starting a new page when the next block does not fit."""
 
-    def __init__(self, pen, new_page) -> None:
+    def __init__(self, pen: Pen, new_page: Callable[[], None]) -> None:
         self.pen, self.new_page = pen, new_page
         self.y = A4[1] - TOP
 
@@ -159,7 +161,7 @@ class _Layout:
         repeated at the top of every page the table continues on."""
         grid = heading is not None
 
-        def height(cells) -> float:
+        def height(cells: list[_Cell]) -> float:
             return max(c.height for c in cells) + 2 * PAD_Y
 
         if heading is not None:
@@ -174,7 +176,7 @@ class _Layout:
             self.row(cells, widths, grid=grid)
 
 
-def _lay_out(spec: CoverSpec, pen, new_page) -> None:
+def _lay_out(spec: CoverSpec, pen: Pen, new_page: Callable[[], None]) -> None:
     out = _Layout(pen, new_page)
     for line in spec.header:
         out.paragraph(line, HEAD)
@@ -217,7 +219,7 @@ def _by_reportlab(specs: list[CoverSpec]) -> list[CoverPages]:
     for spec in specs:
         count = [1]
 
-        def new_page(count=count) -> None:
+        def new_page(count: list[int] = count) -> None:
             c.showPage()
             count[0] += 1
 
@@ -243,4 +245,4 @@ def draw(specs: list[CoverSpec], faces: Faces | None) -> list[CoverPages]:
     if rest:
         drawn = iter(_by_reportlab(rest))
         out = [d if d is not None else next(drawn) for d in out]
-    return out
+    return cast(list[CoverPages], out)  # every None replaced just above

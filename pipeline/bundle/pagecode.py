@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import segno
+
+if TYPE_CHECKING:
+    from pipeline.bundle.pens import Pen
 
 MAGIC = "HS1"
 COVER_FORM = "_bia"  # the form field of a dossier's cover pages (no version: they are not signed)
@@ -77,7 +81,7 @@ def box(height: float) -> tuple[float, float, float, float]:
     return X_CM * CM - q, Y_CM * CM - q, SIZE_CM * CM + 2 * q, SIZE_CM * CM + 2 * q
 
 
-def draw(pen, width: float, height: float, text: str) -> None:
+def draw(pen: Pen, width: float, height: float, text: str) -> None:
     """The QR code of `text`, drawn with `pen.fill_grid` (one rectangle per run of dark modules)."""
     qr = segno.make_qr(text, error="m", boost_error=False)
     rows = [list(r) for r in qr.matrix]

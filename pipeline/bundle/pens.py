@@ -14,12 +14,20 @@ from __future__ import annotations
 import io
 import re
 import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, EncodedStreamObject, IndirectObject, NameObject
+from pypdf.generic import (
+    DictionaryObject,
+    EncodedStreamObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+)
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -96,7 +104,7 @@ def _unicode_map(cmap: bytes) -> dict[str, int]:
 
 def read_face(ref: IndirectObject) -> Face | None:
     """The Face of a simple (one byte a character) font with a Unicode map and widths; else None."""
-    font = ref.get_object()
+    font: Any = ref.get_object()
     if font.get("/Subtype") not in ("/TrueType", "/Type1") or "/ToUnicode" not in font or "/Widths" not in font:
         return None
     try:
@@ -122,7 +130,7 @@ class Faces:
     def resources(self, writer: PdfWriter) -> IndirectObject:
         """The writer's resource dictionary with the two fonts (/HosoR, /HosoB): made once per
         writer; the fonts are cloned from their PDF like the pages of that PDF (one copy)."""
-        memo = writer.__dict__.setdefault("_hoso_faces", {})
+        memo: dict[int, IndirectObject] = writer.__dict__.setdefault("_hoso_faces", {})
         if id(self) not in memo:
             fonts = DictionaryObject({NameObject(name): face.ref.clone(writer)
                                       for name, face in zip(RESOURCE_NAMES, (self.regular, self.bold), strict=True)})
@@ -138,7 +146,7 @@ def _style(font: DictionaryObject) -> str | None:
     return "bold" if "bold" in name else "regular"
 
 
-def find_faces(readers, pages_each: int = 2) -> Faces | None:
+def find_faces(readers: Iterable[PdfReader], pages_each: int = 2) -> Faces | None:
     """The forms' primed regular and bold faces, from the first pages of `readers` (any of their
     conversions: they are byte-identical); None when they are not there."""
     found: dict[str, Face] = {}
@@ -146,14 +154,14 @@ def find_faces(readers, pages_each: int = 2) -> Faces | None:
     for reader in readers:
         for page in reader.pages[:pages_each]:
             res = page.get("/Resources")
-            fonts = res.get_object().get("/Font") if res is not None else None
+            fonts: Any = res.get_object().get("/Font") if res is not None else None
             fonts = fonts.get_object() if fonts is not None else {}
             for name in fonts:
                 ref = fonts.raw_get(name)
                 if not isinstance(ref, IndirectObject) or ref.idnum in seen:
                     continue
                 seen.add(ref.idnum)
-                style = _style(ref.get_object())
+                style = _style(cast(DictionaryObject, ref.get_object()))
                 if style is None or style in found:
                     continue
                 face = read_face(ref)
@@ -182,24 +190,24 @@ def fonts() -> tuple[str, str]:
 
 def _reuse_subsets(font: TTFont) -> None:
     """Primed documents ask for the same subsets again and again: build each font program once."""
-    make, memo = font.face.makeSubset, {}
+    make, memo = font.face.makeSubset, cast(dict[tuple[int, ...], bytes], {})
 
-    def make_once(subset):
+    def make_once(subset: Sequence[int]) -> bytes:
         key = tuple(subset)
         if key not in memo:
             memo[key] = make(subset)
         return memo[key]
 
-    font.face.makeSubset = make_once
+    font.face.makeSubset = make_once  # type: ignore[method-assign]  # memoised per font, see above
 
 
-def prime(c: canvas.Canvas, *_args) -> None:
+def prime(c: canvas.Canvas, *_args: object) -> None:
     """Give a reportlab document's font subsets every letter of PRIMER_TEXT, in a fixed order,
     before anything is drawn: reportlab numbers a subset's glyphs in the order of first use, so
     primed documents embed byte-identical fonts. Nothing is drawn."""
-    doc = c._doc
+    doc = c._doc  # type: ignore[attr-defined]  # reportlab's document behind the canvas (no public name)
     for name in fonts():
-        font = pdfmetrics.getFont(name)
+        font: Any = pdfmetrics.getFont(name)  # a TTFont: subsets per document (`state`)
         if font.state.get(doc) is None:
             font.splitString(PRIMER_TEXT, doc)
             font.getSubsetInternalName(0, doc)
@@ -292,7 +300,7 @@ class CanvasPen:
             self.fill(x + c * module, y + r * module, n * module, module, 0.0)
 
 
-def flate_stream(data: bytes, **entries) -> EncodedStreamObject:
+def flate_stream(data: bytes, **entries: PdfObject) -> EncodedStreamObject:
     """A compressed stream object with `entries` in its dictionary."""
     s = EncodedStreamObject()
     s._data = zlib.compress(data)
@@ -300,3 +308,6 @@ def flate_stream(data: bytes, **entries) -> EncodedStreamObject:
     for k, v in entries.items():
         s[NameObject(f"/{k}")] = v
     return s
+
+
+Pen = StreamPen | CanvasPen  # what covers, page codes and marks are drawn with

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    ContentStream,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
@@ -28,7 +30,7 @@ from pypdf.generic import (
 from reportlab.pdfgen import canvas
 
 from pipeline.bundle import pagecode
-from pipeline.bundle.pens import CanvasPen, Faces, StreamPen, Unencodable, flate_stream, prime
+from pipeline.bundle.pens import CanvasPen, Faces, Pen, StreamPen, Unencodable, flate_stream, prime
 
 CM = 72 / 2.54
 RIGHT_MARGIN_CM = 2.0  # Nghị định 30/2020
@@ -43,8 +45,8 @@ class FormMarks:
     initials: bool = False
     code: pagecode.PageCode | None = None  # the page code (pagecode.py); its page and pages set per page
 
-    def for_page(self, i: int, pages: int) -> tuple:
-        marks = []
+    def for_page(self, i: int, pages: int) -> tuple[Any, ...]:
+        marks: list[tuple[str, ...]] = []
         if i == 0 and self.first_page_header:
             marks.append(("head", self.first_page_header))
         if i > 0 and self.page_numbers:
@@ -56,7 +58,7 @@ class FormMarks:
         return tuple(marks)
 
 
-def _draw(pen, width: float, height: float, marks) -> None:
+def _draw(pen: Pen, width: float, height: float, marks: tuple[Any, ...]) -> None:
     for mark in marks:
         kind = mark[0]
         if kind == "form_page":
@@ -72,7 +74,7 @@ def _draw(pen, width: float, height: float, marks) -> None:
             pagecode.draw(pen, width, height, mark[1])
 
 
-def _in_faces(writer: PdfWriter, order: list[int], marks: dict[int, tuple], faces: Faces | None) -> list[bytes] | None:
+def _in_faces(writer: PdfWriter, order: list[int], marks: dict[int, tuple[Any, ...]], faces: Faces | None) -> list[bytes] | None:
     """Each page's marks as PDF operators in the faces; None if a mark has a character they lack."""
     if faces is None:
         return None
@@ -88,7 +90,7 @@ def _in_faces(writer: PdfWriter, order: list[int], marks: dict[int, tuple], face
     return pages
 
 
-def _by_reportlab(writer: PdfWriter, order: list[int], marks: dict[int, tuple]) -> list[tuple[bytes, IndirectObject]]:
+def _by_reportlab(writer: PdfWriter, order: list[int], marks: dict[int, tuple[Any, ...]]) -> list[tuple[bytes, IndirectObject]]:
     """(content, resources) of each page's marks drawn by reportlab (any character its font has)."""
     buf = io.BytesIO()
     c = canvas.Canvas(buf, invariant=1)
@@ -102,10 +104,10 @@ def _by_reportlab(writer: PdfWriter, order: list[int], marks: dict[int, tuple]) 
     c.save()
     overlay = PdfReader(io.BytesIO(buf.getvalue()))
     resources = writer._add_object(overlay.pages[0]["/Resources"].clone(writer))  # reportlab shares one
-    return [(page.get_contents().get_data(), resources) for page in overlay.pages]
+    return [(cast(ContentStream, page.get_contents()).get_data(), resources) for page in overlay.pages]  # drawn: never empty
 
 
-def apply_marks(writer: PdfWriter, marks: dict[int, tuple], faces: Faces | None) -> None:
+def apply_marks(writer: PdfWriter, marks: dict[int, tuple[Any, ...]], faces: Faces | None) -> None:
     """Draw `marks` (page index -> marks) on the writer's pages, in `faces` (None: by reportlab).
 
     The page's own content is left as it is (still compressed, never parsed) and the marks are
@@ -118,14 +120,14 @@ def apply_marks(writer: PdfWriter, marks: dict[int, tuple], faces: Faces | None)
         return
     before = writer._add_object(_stream(b"q\n"))
     drawn = _in_faces(writer, order, marks, faces)
-    if drawn is not None:
-        fonts = faces.resources(writer).get_object()["/Font"]
+    if drawn is not None and faces is not None:  # drawn in faces only when there are faces
+        fonts: Any = cast(DictionaryObject, faces.resources(writer).get_object())["/Font"]
         for i, ops in zip(order, drawn, strict=True):
             page = writer.pages[i]
             _page_fonts(page).update(fonts)
-            own = _has_contents(page)
+            has_own = _has_contents(page)
             # compressed: a page code is a few hundred path operators (pipeline/bundle/pagecode.py)
-            _paint_after(page, before, writer._add_object(flate_stream(b"Q\n" + ops if own else ops)))
+            _paint_after(page, before, writer._add_object(flate_stream(b"Q\n" + ops if has_own else ops)))
         return
     after = writer._add_object(_stream(b"\nQ\nq /HosoMarks Do Q\n"))
     alone = writer._add_object(_stream(b"q /HosoMarks Do Q\n"))
@@ -145,9 +147,9 @@ def apply_marks(writer: PdfWriter, marks: dict[int, tuple], faces: Faces | None)
         ref = writer._add_object(form.flate_encode())
         raw = page.raw_get("/Resources") if "/Resources" in page else None
         if isinstance(raw, IndirectObject) and uses.get(raw.idnum) == 1:
-            own = raw.get_object()  # this page's own: add the marks to it
+            own: Any = raw.get_object()  # this page's own: add the marks to it
         else:
-            own = DictionaryObject(page["/Resources"]) if raw is not None else DictionaryObject()
+            own = DictionaryObject(cast(DictionaryObject, page["/Resources"])) if raw is not None else DictionaryObject()
             page[NameObject("/Resources")] = own
         xobjects = DictionaryObject(own["/XObject"]) if "/XObject" in own else DictionaryObject()
         xobjects[NameObject("/HosoMarks")] = ref
@@ -155,21 +157,21 @@ def apply_marks(writer: PdfWriter, marks: dict[int, tuple], faces: Faces | None)
         _paint_after(page, before, after if _has_contents(page) else alone)
 
 
-def _page_fonts(page) -> DictionaryObject:
+def _page_fonts(page: PageObject) -> DictionaryObject:
     """The page's font dictionary (made if missing), to be added to."""
     if page.get("/Resources") is None:
         page[NameObject("/Resources")] = DictionaryObject()
-    resources = page["/Resources"].get_object()
+    resources: Any = page["/Resources"].get_object()
     if resources.get("/Font") is None:
         resources[NameObject("/Font")] = DictionaryObject()
-    return resources["/Font"].get_object()
+    return cast(DictionaryObject, resources["/Font"].get_object())
 
 
-def _has_contents(page) -> bool:
+def _has_contents(page: PageObject) -> bool:
     return page.get("/Contents") is not None
 
 
-def _paint_after(page, before: IndirectObject, marks: IndirectObject) -> None:
+def _paint_after(page: PageObject, before: IndirectObject, marks: IndirectObject) -> None:
     """Contents: `before` (q), the page's own streams, then `marks` (Q, then the marks); only
     `marks` if the page had no content."""
     contents = page.raw_get("/Contents") if "/Contents" in page else None

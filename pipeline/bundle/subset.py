@@ -18,6 +18,8 @@ import functools
 import re
 import struct
 import zlib
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, IndirectObject, NameObject, NumberObject, StreamObject
@@ -82,7 +84,7 @@ def shown_bytes(data: bytes) -> set[int]:
                         raise _Unsure("unterminated string")
                     e = data[k]
                     if 0x30 <= e <= 0x37:
-                        digits = re.match(rb"[0-7]{1,3}", data[k:k + 3]).group(0)
+                        digits = cast("re.Match[bytes]", re.match(rb"[0-7]{1,3}", data[k:k + 3])).group(0)  # data[k] is one
                         raw.append(int(digits, 8) & 0xFF)
                         k += len(digits)
                         continue
@@ -104,12 +106,12 @@ def shown_bytes(data: bytes) -> set[int]:
             i = k + 1
 
 
-def _streams(writer: PdfWriter):
+def _streams(writer: PdfWriter) -> Iterator[bytes]:
     """Every content stream that can show text: the pages', and those of the form XObjects,
     patterns and annotation appearances they use."""
     seen: set[int] = set()
 
-    def resources(res):
+    def resources(res: Any) -> Iterator[bytes]:
         res = res.get_object() if res is not None else None
         if not res:
             return
@@ -121,7 +123,7 @@ def _streams(writer: PdfWriter):
             for ref in (res[kind].get_object().values() if kind in res else ()):
                 yield from stream(ref)
 
-    def stream(ref):
+    def stream(ref: Any) -> Iterator[bytes]:
         obj = ref.get_object()
         if id(obj) in seen or not isinstance(obj, StreamObject):
             return
@@ -137,7 +139,7 @@ def _streams(writer: PdfWriter):
         for part in (contents if isinstance(contents, ArrayObject) else [contents]):
             yield from stream(part)
         yield from resources(page.get("/Resources"))
-        for annot in (page["/Annots"].get_object() if "/Annots" in page else ()):
+        for annot in cast(Iterable[Any], page["/Annots"].get_object() if "/Annots" in page else ()):
             ap = annot.get_object().get("/AP")
             for appearance in (ap.get_object().values() if ap is not None else ()):
                 appearance = appearance.get_object()
@@ -210,7 +212,7 @@ def _code_to_glyph(cmap: bytes) -> dict[int, int]:
 
 def _checksum(data: bytes) -> int:
     data += b"\0" * (-len(data) % 4)
-    return sum(struct.unpack(f">{len(data) // 4}I", data)) & 0xFFFFFFFF
+    return int(sum(struct.unpack(f">{len(data) // 4}I", data))) & 0xFFFFFFFF
 
 
 class _Program:
@@ -332,7 +334,7 @@ def subset_fonts(writer: PdfWriter) -> int:
             codes |= shown_bytes(data)
         cuts = []
         for ref in _fonts(writer).values():
-            stream = ref.get_object()
+            stream: Any = ref.get_object()
             program = _program_of(stream)
             cuts.append((stream, len(program.font), program.cut(codes)))
     except (_Unsure, struct.error, IndexError, KeyError, ValueError):

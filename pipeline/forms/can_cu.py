@@ -7,6 +7,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import TemplateError
 from pipeline.resources import templates_dir
@@ -16,7 +17,7 @@ KEYS = ("danh_gia", "cong_chuc", "vien_chuc", "dang", "thi_dua", "ngan")
 
 
 @cache
-def _entries(path: Path) -> tuple[dict, ...]:
+def _entries(path: Path) -> tuple[dict[str, Any], ...]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

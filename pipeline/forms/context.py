@@ -10,10 +10,12 @@ import datetime as dt
 import functools
 import math
 import re
+from typing import Any
 
 from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
 from pipeline.forms.layout import HEADER_LEFT_TEXT_CM, break_lines
 from pipeline.forms.printed import readable
+from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.rating.levels import ORDER, WORDS
@@ -129,7 +131,7 @@ LABEL_DEFAULTS = {
 }
 
 
-def agency_context(campaign: Campaign, form) -> dict:
+def agency_context(campaign: Campaign, form: FormSpec) -> dict[str, Any]:
     a = campaign.agency
     return {
         "nam": a.nam_danh_gia,
@@ -147,14 +149,14 @@ def agency_context(campaign: Campaign, form) -> dict:
     }
 
 
-def unit_context(unit: Unit) -> dict:
+def unit_context(unit: Unit) -> dict[str, Any]:
     return {
         "ma": unit.ma_don_vi, "ten": unit.ten_don_vi, "ten_hoa": vn_upper(unit.ten_don_vi),
         "loai_nhan": schema.LOAI_DON_VI[unit.loai_don_vi], "chi_bo": unit.chi_bo,
     }
 
 
-def person_context(campaign: Campaign, form, person: Person, rating: PersonRating) -> dict:
+def person_context(campaign: Campaign, form: FormSpec, person: Person, rating: PersonRating) -> dict[str, Any]:
     unit = campaign.unit(person.ma_don_vi)
     texts = campaign.texts.get(person.ma_so, {})
     ctx = agency_context(campaign, form)
@@ -235,7 +237,7 @@ def _pts(x: float | None) -> str:
     return (str(int(x)) if x == int(x) else f"{x:.2f}".rstrip("0")).replace(".", ",")
 
 
-def points_context(campaign: Campaign, person: Person) -> dict:
+def points_context(campaign: Campaign, person: Person) -> dict[str, Any]:
     """`diem` rows and totals of one person's points table (docs/render-context.md)."""
     criteria = [(c.ma_tieu_chi, c.noi_dung, c.diem_toi_da) for c in campaign.criteria] or [
         (ma, nd, td) for ma, nd, td, _nhom in DEFAULT_CRITERIA
@@ -254,7 +256,7 @@ def points_context(campaign: Campaign, person: Person) -> dict:
                      "tu_cham": _pts(t), "danh_gia": _pts(d)})
     maximum = sum(c[2] for c in criteria)
 
-    def total(values):
+    def total(values: list[float | None]) -> float | None:
         known = [v for v in values if v is not None]
         return sum(known) if known else None
 

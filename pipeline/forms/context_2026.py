@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import Any
 
 from pipeline.forms import signers
+from pipeline.forms.registry import FormSpec
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.rating.levels import WORDS
 from pipeline.rating.result import PersonRating, Ratings
@@ -65,10 +67,10 @@ def _yes(flag: bool) -> str:
     return "Có" if flag else "Không"
 
 
-def period_rows(campaign: Campaign, person: Person, rating: PersonRating) -> list[dict]:
+def period_rows(campaign: Campaign, person: Person, rating: PersonRating) -> list[dict[str, Any]]:
     """One row per period of the person's year score (the rating's `diem_ky`, in period order),
     with the products of sheet SanPham behind a, b, c when there are any."""
-    products: dict[str, list] = {}
+    products: dict[str, list[Any]] = {}
     for pr in campaign.products:
         if pr.ma_so == person.ma_so:
             products.setdefault(pr.ky, []).append(pr)
@@ -105,14 +107,14 @@ def missing_periods_note(rating: PersonRating) -> str:
     return ""
 
 
-def who_is_rated(form, person: Person) -> str:
+def who_is_rated(form: FormSpec, person: Person) -> str:
     """The phiếu's "CÔNG CHỨC" / "VIÊN CHỨC" (label `doi_tuong`), "CÁN BỘ" for cán bộ and
     "NGƯỜI LAO ĐỘNG" for hợp đồng / người lao động (labels `doi_tuong_can_bo`,
     `doi_tuong_nguoi_lao_dong`), as a form's labels give them."""
     labels = form.labels
     key = {"can_bo": "doi_tuong_can_bo", "hop_dong": "doi_tuong_nguoi_lao_dong",
            "nguoi_lao_dong": "doi_tuong_nguoi_lao_dong"}.get(person.loai_nhan_su, "doi_tuong")
-    return labels.get(key) or labels.get("doi_tuong", "")
+    return str(labels.get(key) or labels.get("doi_tuong", ""))
 
 
 # the party header's left column of the 2026 forms (tools/build_2026_templates.py::_party_header):
@@ -120,7 +122,7 @@ def who_is_rated(form, person: Person) -> str:
 PARTY_LEFT_TEXT_CM, PARTY_LEFT_SIZE = 6.4, 12
 
 
-def party_header(campaign: Campaign, unit: Unit | None) -> dict:
+def party_header(campaign: Campaign, unit: Unit | None) -> dict[str, Any]:
     """`dau_dang.tren` (the đảng bộ) / `dau_dang.duoi` (the chi bộ) in capitals, broken between
     words that belong together ("ĐẢNG BỘ VĂN PHÒNG / UBND TỈNH", never "… UBND / TỈNH"); "" when
     the workbook has no name (the form prints dots)."""
@@ -132,7 +134,7 @@ def party_header(campaign: Campaign, unit: Unit | None) -> dict:
     return {"tren": brk(campaign.agency.dang_bo, False), "duoi": brk(unit.chi_bo if unit else "", True)}
 
 
-def person_context_2026(campaign: Campaign, form, person: Person, rating: PersonRating) -> dict:
+def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rating: PersonRating) -> dict[str, Any]:
     rows = period_rows(campaign, person, rating)
     rated_by = signers.evaluator(campaign, person)
     manager = signers.commenter(campaign, person, rated_by)
@@ -173,7 +175,7 @@ def _why_not_points(campaign: Campaign, person: Person, rating: PersonRating) ->
     return f"Mức theo điểm năm: {WORDS[by_points]}. {why}" if why else ""
 
 
-def unit_context_2026(campaign: Campaign, ratings: Ratings, unit: Unit, members: list[dict]) -> dict:
+def unit_context_2026(campaign: Campaign, ratings: Ratings, unit: Unit, members: list[dict[str, Any]]) -> dict[str, Any]:
     """HD 43 Mẫu 01 (collective review of a chi bộ): the members' year scores and levels."""
     for m in members:
         pr = ratings.of(m["ma_so"])

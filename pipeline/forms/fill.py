@@ -10,16 +10,19 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.forking import fork_map
 from pipeline.forms.context import person_context
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
+from pipeline.ingest.model import Campaign
 from pipeline.pdf.cache import BlobCache, cache_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers, join_family
 from pipeline.pdf.pool import Item
 from pipeline.plan import DocumentJob, Plan
+from pipeline.rating.result import Ratings
 
 MIN_PARALLEL = 40  # documents: fewer are filled here (forking costs more than it saves)
 
@@ -63,11 +66,11 @@ def static_first_page_header(spec: FormSpec) -> str | None:
 class _Job:
     doc: DocumentJob
     spec: FormSpec
-    context: dict
+    context: dict[str, Any]
     who: str
 
 
-def _jobs(plan: Plan, campaign, ratings, registry: Registry) -> list[_Job]:
+def _jobs(plan: Plan, campaign: Campaign, ratings: Ratings, registry: Registry) -> list[_Job]:
     people = {p.ma_so: p for p in campaign.people}
     units = {u.ma_don_vi: u for u in campaign.units}
     jobs = []
@@ -132,7 +135,7 @@ def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[
             hit is None, digest, len(data), key)
 
 
-def fill_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Path, blobs: BlobCache,
+def fill_documents(plan: Plan, campaign: Campaign, ratings: Ratings, registry: Registry, stage: Path, blobs: BlobCache,
                    *, installation: str, workers: int = 1) -> Filled:
     """Every document of the plan as a .docx in the staging folder; in `workers` forked processes
     when there are enough to render (docxtpl rendering is pure Python). `installation`: the stamp

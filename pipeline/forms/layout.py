@@ -63,7 +63,7 @@ def width_cm(text: str, size: float = HEADER_SIZE, bold: bool = True) -> float:
     return units / 1000 * size / 72 * 2.54
 
 
-def _starts_at(words: list[str], i: int, phrases) -> str | None:
+def _starts_at(words: list[str], i: int, phrases: tuple[str, ...]) -> str | None:
     for ph in phrases:
         n = len(ph.split())
         if " ".join(words[i:i + n]).upper() == ph:
@@ -118,11 +118,11 @@ def break_lines(text: str, width: float = HEADER_LEFT_TEXT_CM, *, size: float = 
     n = len(words)
 
     @functools.cache
-    def best(i: int):
+    def best(i: int) -> tuple[tuple[int, int, float], tuple[int, ...]]:
         """(lines, bad breaks, spread) for words[i:] and the chosen break list."""
         if i == n:
             return (0, 0, 0.0), ()
-        options = []
+        options: list[tuple[tuple[int, int, float], tuple[int, ...]]] = []
         for j in range(i + 1, n + 1):
             if j < n and j in forbidden:
                 continue

@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline import ingest
 from pipeline.errors import HosoError, OutputError, TemplateError
@@ -99,7 +100,7 @@ def check(root: Path | None = None, workbook: Path | None = None) -> list[FormCh
     return results
 
 
-Make = Callable[[], dict]
+Make = Callable[[], dict[str, Any]]
 
 
 def _contexts(campaign: Campaign, ratings: Ratings, registry: Registry) -> Callable[[FormSpec], list[tuple[str, Make]]]:

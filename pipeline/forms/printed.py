@@ -9,6 +9,8 @@ turns the rest (groups the workbook writes as codes, e.g. "TH/chuyen_vien") into
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from pipeline.forms.layout import break_lines
 from pipeline.ingest.model import Campaign
@@ -17,7 +19,7 @@ from pipeline.ingest.model import Campaign
 LEFT_PORTRAIT_CM, LEFT_LANDSCAPE_CM = 5.8, 9.8
 
 
-def header_left(top: str, own: str) -> dict:
+def header_left(top: str, own: str) -> dict[str, Any]:
     """The left header column of a unit/agency document, broken between words that belong
     together: `tren` (normal) over `duoi` (bold) for portrait pages, `ngang_tren`/`ngang_duoi`
     for landscape ones; "" stays ""."""
@@ -49,7 +51,7 @@ def group_label(key: str, campaign: Campaign | None = None) -> str:
     try:  # the rating stage's own names for its default groups (issue 16), when present
         from pipeline.rating.groups import group_label as rating_label
     except ImportError:
-        rating_label = None
+        rating_label = None  # type: ignore[assignment]  # a rating stage without its own group names
     if rating_label is not None and (named := rating_label(key)) != key:
         return named
     units = {u.ma_don_vi: u.ten_don_vi for u in campaign.units} if campaign is not None else {}
@@ -74,7 +76,7 @@ def levels_in_words(text: str) -> str:
     return _LEVEL_CODE.sub(lambda m: _LEVEL_WORDS[m.group(1)], text)
 
 
-def readable(text: str, campaign: Campaign | None, groups=()) -> str:
+def readable(text: str, campaign: Campaign | None, groups: Iterable[str] = ()) -> str:
     """`text` with every «group key» of `groups` replaced by its printed name and every level code
     in full words."""
     for key in sorted(set(groups), key=len, reverse=True):

@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import TemplateError
 from pipeline.resources import templates_dir
@@ -35,7 +36,7 @@ class FormSpec:
     years: tuple[int, int]
     scope: str  # ca_nhan | don_vi | co_quan
     template: Path
-    labels: dict = field(default_factory=dict, compare=False)
+    labels: dict[str, Any] = field(default_factory=dict, compare=False)
     signers: tuple[str, ...] = ()
     copies: int = 1
     initials: bool = False
@@ -106,7 +107,7 @@ class Registry:
         except KeyError as exc:
             raise TemplateError(f"Tệp «{meta}» thiếu khóa bắt buộc «{exc.args[0]}».") from exc
 
-    def _load_sets(self) -> dict:
+    def _load_sets(self) -> dict[str, Any]:
         path = self.root / "bo_mau.toml"
         if not path.is_file():
             raise TemplateError(f"Thiếu tệp bộ mẫu «{path}».")

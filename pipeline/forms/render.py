@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
@@ -66,7 +67,7 @@ class CompiledTemplate:
         except (zipfile.BadZipFile, OSError) as exc:
             raise TemplateError(f"Mẫu «{code}»: tệp Word «{self.path}» bị hỏng hoặc không đọc được.") from exc
 
-    def render_parts(self, context: dict) -> dict[str, str]:
+    def render_parts(self, context: dict[str, Any]) -> dict[str, str]:
         out = {}
         for name, template in self._parts.items():
             try:
@@ -108,7 +109,7 @@ class CompiledTemplate:
     def _static(self) -> dict[str, bytes]:
         return {info.filename: data for info, data in self._entries if data is not None}
 
-    def render_to(self, context: dict, dest: Path) -> dict[str, str]:
+    def render_to(self, context: dict[str, Any], dest: Path) -> dict[str, str]:
         """Write the filled document to `dest`; its rendered parts (name -> XML)."""
         parts = self.render_parts(context)
         dest.parent.mkdir(parents=True, exist_ok=True)

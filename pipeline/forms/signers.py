@@ -22,6 +22,7 @@ form leaves the block for handwriting; `hoso check` warns about the missing supe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.ingest.model import Agency, Campaign, Person, Unit
 
@@ -37,7 +38,7 @@ class Signer:
     def known(self) -> bool:
         return bool(self.ho_ten)
 
-    def as_context(self) -> dict:
+    def as_context(self) -> dict[str, Any]:
         """Plain data for templates (docs/render-context.md, `nguoi_danh_gia` / `nguoi_nhan_xet`)."""
         return {"co": self.known or bool(self.chuc_vu), "ho_ten": self.ho_ten, "chuc_vu": self.chuc_vu,
                 "chuc_vu_hoa": self.chuc_vu.upper(), "co_quan": self.co_quan, "co_quan_hoa": self.co_quan.upper()}
@@ -63,7 +64,7 @@ def _names(agency_name: str, person_name: str) -> bool:
 
 @dataclass(frozen=True)
 class _Index:
-    heads: dict  # ma_don_vi -> the unit's head (first vai_tro truong in sheet order)
+    heads: dict[str, Any]  # ma_don_vi -> the unit's head (first vai_tro truong in sheet order)
     agency_head: str | None  # ma_so of the agency head among the people, if any
 
 
@@ -119,10 +120,10 @@ def evaluator(campaign: Campaign, person: Person) -> Signer:
         head = unit_head(campaign, unit)
         if head is None or head.ma_so != person.ma_so:
             return Signer(unit.nguoi_danh_gia, unit.chuc_vu_nguoi_danh_gia, unit.ten_don_vi, "don_vi")
-    head = agency_head(agency)
-    if _names(head.ho_ten, person.ho_ten):  # defensive: is_agency_head already caught this
+    chief = agency_head(agency)
+    if _names(chief.ho_ten, person.ho_ten):  # defensive: is_agency_head already caught this
         return Signer(co_quan=agency.ten_co_quan, vai_tro="thu_truong")
-    return head
+    return chief
 
 
 def commenter(campaign: Campaign, person: Person, rated_by: Signer | None = None) -> Signer:

@@ -4,11 +4,13 @@ summary tables, notice of results), as plain JSON-able data. Documented in docs/
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
 from pipeline.forms.can_cu import citations
 from pipeline.forms.context import agency_context, date_line, dotted, unit_context
 from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
+from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.plan import review_order
@@ -19,7 +21,7 @@ DANH_HIEU = {"LDTT": "Lao động tiên tiến", "CSTDCS": "Chiến sĩ thi đua
 VAI_TRO = {"truong": "Người đứng đầu", "pho": "Cấp phó", "nhan_vien": ""}
 
 
-def _num(n) -> str:
+def _num(n: float | int | None) -> str:
     return "" if n is None else f"{n:g}" if isinstance(n, float) else str(n)
 
 
@@ -58,7 +60,7 @@ def emulation_reason(pr: PersonRating, campaign: Campaign) -> str:
     return short_reason(readable((fails or list(res.ly_do))[0], campaign, [pr.nhom_tuong_dong]))
 
 
-def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined: set[str]) -> dict:
+def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined: set[str]) -> dict[str, Any]:
     vote = campaign.votes.get(p.ma_so)
     reason = level_reason(pr, campaign)
     return {
@@ -79,14 +81,14 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
     }
 
 
-def _counts(prs: list[PersonRating]) -> dict:
+def _counts(prs: list[PersonRating]) -> dict[str, Any]:
     c = Counter(pr.muc_cuoi if pr.rated else "khong_xep_loai" for pr in prs)
     return {**{lv: c.get(lv, 0) for lv in ORDER}, "khong_xep_loai": c.get("khong_xep_loai", 0), "tong": len(prs)}
 
 
-def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) -> tuple[list[dict], dict]:
+def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     props = {e.ma_so: e for e in campaign.emulation}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p in people:
         prop = props.get(p.ma_so)
         pr = ratings.of(p.ma_so)
@@ -94,7 +96,7 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
             continue
         yes, total = prop.phieu_dong_y, prop.tong_so_phieu
         voted = yes is not None and bool(total)
-        passed = voted and 2 * yes > total  # more than half of the ballots (rules.md R7.1)
+        passed = voted and 2 * (yes or 0) > (total or 0)  # more than half of the ballots (rules.md R7.1)
         eligible = pr.thi_dua.du_dieu_kien
         rows.append({
             "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "muc_chu": WORDS.get(pr.muc_cuoi or "", "Không xếp loại"),
@@ -109,18 +111,18 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
             "ket_qua": ("Không đủ điều kiện" if not eligible else "Đạt" if passed else "Không đạt") if voted
             else ("Đủ điều kiện" if eligible else "Không đủ điều kiện"),
         })
-    eligible = [r for r in rows if r["du_dieu_kien"] == "Đủ điều kiện"]
-    direct = sum(1 for r in eligible if r["truc_tiep"])
+    eligible_rows = [r for r in rows if r["du_dieu_kien"] == "Đủ điều kiện"]
+    direct = sum(1 for r in eligible_rows if r["truc_tiep"])
     totals = {
-        "de_nghi": len(rows), "du_dieu_kien": len(eligible),
-        "ldtt": sum(1 for r in eligible if r["danh_hieu"] == DANH_HIEU["LDTT"]),
-        "cstdcs": sum(1 for r in eligible if r["danh_hieu"] == DANH_HIEU["CSTDCS"]),
-        "truc_tiep": direct, "truc_tiep_ty_le": f"{direct / len(eligible):.0%}" if eligible else "",
+        "de_nghi": len(rows), "du_dieu_kien": len(eligible_rows),
+        "ldtt": sum(1 for r in eligible_rows if r["danh_hieu"] == DANH_HIEU["LDTT"]),
+        "cstdcs": sum(1 for r in eligible_rows if r["danh_hieu"] == DANH_HIEU["CSTDCS"]),
+        "truc_tiep": direct, "truc_tiep_ty_le": f"{direct / len(eligible_rows):.0%}" if eligible_rows else "",
     }
     return rows, totals
 
 
-def unit_document_context(campaign: Campaign, ratings: Ratings, form, unit: Unit) -> dict:
+def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, unit: Unit) -> dict[str, Any]:
     people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
     prs = [ratings.of(p.ma_so) for p in people]
     disciplined = {d.ma_so for d in campaign.disciplines if d.ngay_hieu_luc.year == campaign.year}
@@ -142,7 +144,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form, unit: Unit
     returned = unit.so_phieu_thu_ve
     invalid = returned - valid if returned is not None and valid is not None and returned >= valid else None
 
-    def who(p: Person | None) -> dict:
+    def who(p: Person | None) -> dict[str, Any]:
         return {"ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu} if p else {"ho_ten": "", "chuc_vu": ""}
 
     ctx.update({
@@ -219,7 +221,7 @@ def _title_of(title: str, body: str) -> str:
     return f"{title} {body}"
 
 
-def agency_document_context(campaign: Campaign, ratings: Ratings, form) -> dict:
+def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec) -> dict[str, Any]:
     """The notice of results (ND 90 Art. 22): only levels the competent evaluator decided
     (`muc_quyet_dinh`) are announced. With no decision at all the notice is a draft (`du_thao`):
     everyone is listed and the level column stays empty. The agency's head is rated by the
@@ -232,14 +234,14 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form) -> dict:
     units = []
     for unit in campaign.units:
         people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
-        rows = []
+        rows: list[dict[str, Any]] = []
         for p in people:
             pr = ratings.of(p.ma_so)
             if not draft and not (pr.rated and pr.muc_quyet_dinh):
                 continue
             rows.append({
                 "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu,
-                "muc_chu": "" if draft else WORDS[pr.muc_quyet_dinh],
+                "muc_chu": "" if draft else WORDS[pr.muc_quyet_dinh or ""],
                 "ghi_chu": rated_by_note(campaign, p),
             })
         if rows:

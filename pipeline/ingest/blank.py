@@ -21,9 +21,26 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from pipeline.errors import OutputError
 from pipeline.ingest import schema
+
+if TYPE_CHECKING:  # the names `_import_openpyxl` binds at run time
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    _REQUIRED_FILL: PatternFill
+    _OPTIONAL_FILL: PatternFill
+    _TITLE_FILL: PatternFill
+    _THIN: Side
+    _BORDER: Border
+    _WRAP: Alignment
+    _HEAD: Alignment
 
 FILENAME = "ho_so_danh_gia.xlsx"
 GUIDE, LISTS = "HuongDan", "DanhMuc"
@@ -127,7 +144,7 @@ def _list_values(col: schema.Column) -> tuple[str, ...] | None:
 class _Lists:
     """The hidden DanhMuc sheet: one column per distinct list, referenced by data validations."""
 
-    def __init__(self, ws) -> None:
+    def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self.ranges: dict[tuple[str, ...], str] = {}
 
@@ -145,13 +162,13 @@ class _Lists:
 
 def _validation(col: schema.Column, lists: _Lists) -> DataValidation | None:
     prompt = (col.help or accepted_values(col) or KIND_TEXT.get(col.kind, ""))[:250]
-    common = dict(allow_blank=True, showErrorMessage=True, errorStyle="warning", showInputMessage=bool(prompt),
+    common: dict[str, Any] = dict(allow_blank=True, showErrorMessage=True, errorStyle="warning", showInputMessage=bool(prompt),
                   promptTitle=col.label[:32], prompt=prompt or None, errorTitle="Kiểm tra lại giá trị")
     values = _list_values(col)
     if values:
         return DataValidation(type="list", formula1=lists.range_for(_list_name(col), values),
                               error="Giá trị không có trong danh sách. Chọn «Có» để vẫn giữ nếu đó là mã hợp lệ.", **common)
-    numeric = {
+    numeric: tuple[Any, str, str, str] | None = {
         schema.INT: ("whole", "0", "1000000", "Cần một số nguyên không âm."),
         schema.MONTHS: ("decimal", "0", "12", "Cần số tháng từ 0 đến 12."),
         schema.YEAR: ("whole", "1990", "2100", "Cần một năm có 4 chữ số, ví dụ 2024."),
@@ -239,7 +256,7 @@ def _agency_sheet(wb: Workbook, lists: _Lists, year: int | None = None) -> None:
 
 
 def _guide_sheet(wb: Workbook, sheets: tuple[schema.Sheet, ...], year: int | None = None) -> None:
-    ws = wb.active
+    ws = cast("Worksheet", wb.active)  # a new workbook's one sheet
     ws.title = GUIDE
     ws.sheet_properties.tabColor = "548235"
     widths = {"A": 30, "B": 24, "C": 11, "D": 28, "E": 48, "F": 60}

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from pipeline.ingest import legacy, schema
 
@@ -413,6 +414,7 @@ def converter(col: schema.Column) -> Callable[[object], object]:
         return _text(MAX_CELL_CHARS if col.key in LONG_TEXT else MAX_SHORT_TEXT)
     simple = {schema.ID: _id, schema.NUMBER: _number, schema.INT: _int, schema.MONTHS: _months,
               schema.YEAR: _year, schema.DATE: _date, schema.YESNO: _yesno, schema.PERIOD: period}
+    convert: Callable[[object], object]
     if kind in simple:
         convert = simple[kind]
     elif kind == schema.LEVEL:
@@ -443,10 +445,10 @@ def _with_legacy_hint(convert: Callable[[object], object]) -> Callable[[object],
     return checked
 
 
-_CONVERTERS: dict[tuple, Callable[[object], object]] = {}
+_CONVERTERS: dict[tuple[Any, ...], Callable[[object], object]] = {}
 
 
-def parse(kind: str, value: object, choices: dict[str, str] | None = None, *, key: str = ""):
+def parse(kind: str, value: object, choices: dict[str, str] | None = None, *, key: str = "") -> tuple[Any, str | None]:
     """`(value, None)` or `(None, what is expected)`; `value` is never blank here."""
     ident = (kind, key, tuple(choices.items()) if choices else None)
     convert = _CONVERTERS.get(ident)

@@ -11,12 +11,15 @@ the decision. Everything else is a warning. The rules themselves are the rating 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import cast
 
-from pipeline.ingest.model import Campaign, Person
+from pipeline.ingest.model import Campaign, Person, Ref
 from pipeline.ingest.problems import ERROR, WARNING, Problem
 
 
-def _at(severity: str, refs, key: str, message: str, *, value=None, expected=None, sheet: str = "NhanSu",
+def _at(severity: str, refs: Mapping[str, Ref] | None, key: str, message: str, *, value: str | None = None,
+        expected: str | None = None, sheet: str = "NhanSu",
         row: int | None = None) -> Problem:
     ref = refs.get(key) if refs else None
     if ref is None:
@@ -25,7 +28,7 @@ def _at(severity: str, refs, key: str, message: str, *, value=None, expected=Non
                    value=value, expected=expected)
 
 
-def _row_of(refs) -> str:
+def _row_of(refs: Mapping[str, Ref] | None) -> str:
     ref = next(iter(refs.values()), None) if refs else None
     return f"sheet «{ref.sheet}», dòng {ref.row}" if ref else "sheet «KyLuat»"
 
@@ -97,9 +100,10 @@ def contradictions(campaign: Campaign) -> list[Problem]:
     persons = {p.ma_so: p for p in campaign.people}
     titles = {"LDTT": "Lao động tiên tiến", "CSTDCS": "Chiến sĩ thi đua cơ sở"}
     for e in campaign.emulation:
-        p = persons.get(e.ma_so)
-        if p is None:
+        found = persons.get(e.ma_so)
+        if found is None:
             continue
+        p = found
         vote = campaign.votes.get(p.ma_so)
         meeting = rules.meeting_level(vote) if vote is not None else None
         state = p.muc_quyet_dinh or meeting or p.tu_xep_loai
@@ -113,7 +117,7 @@ def contradictions(campaign: Campaign) -> list[Problem]:
         elif p.tu_xep_loai and p.tu_xep_loai not in rb.ldtt_levels:
             out.append(_at(WARNING, e.refs, "danh_hieu",
                            f"Đề nghị danh hiệu {title} cho {p.ho_ten} ({p.ma_so}), người tự xếp loại "
-                           f"{WORDS[p.tu_xep_loai]}; {which} là {WORDS[state]}. Danh hiệu cần xếp loại từ Hoàn thành tốt "
+                           f"{WORDS[p.tu_xep_loai]}; {which} là {WORDS[cast(str, state)]}. Danh hiệu cần xếp loại từ Hoàn thành tốt "
                            f"nhiệm vụ trở lên ({rb.cite.ldtt}); kiểm tra lại mức tự xếp loại.", value=title,
                            expected="mức tự xếp loại khớp với đề nghị", sheet="ThiDua"))
 

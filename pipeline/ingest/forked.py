@@ -81,5 +81,5 @@ class Forked:
     def __enter__(self) -> Forked:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

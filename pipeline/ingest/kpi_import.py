@@ -29,6 +29,7 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from pipeline.errors import InputUnreadable, OutputError, ValidationFailed
 from pipeline.ingest import cells, schema
@@ -124,7 +125,7 @@ def _read_export(path: Path) -> list[tuple[int, list[object]]]:
         return best
 
 
-def _header_row(rows) -> tuple[int, int]:
+def _header_row(rows: list[tuple[int, list[object]]]) -> tuple[int, int]:
     """(index in rows, number of columns recognised) of the likeliest header row."""
     best = (0, 0)
     for i, (_, row) in enumerate(rows[:HEADER_SCAN]):
@@ -134,7 +135,7 @@ def _header_row(rows) -> tuple[int, int]:
     return best
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return "" if value is None else cells.clean_text(str(value))
 
 
@@ -189,16 +190,16 @@ def detect(headers: list[str], saved: dict[str, str] | None = None) -> tuple[dic
     for i, h in enumerate(headers):
         if i in used or not h:
             continue
-        key = _auto_key(h)
-        if key and key not in out:
-            out[key] = i
+        auto = _auto_key(h)
+        if auto and auto not in out:
+            out[auto] = i
             used.add(i)
     for i, h in enumerate(headers):
         if i in used or not h:
             continue
-        key = _auto_loose(h, set(out))
-        if key:
-            out[key] = i
+        auto = _auto_loose(h, set(out))
+        if auto:
+            out[auto] = i
             used.add(i)
     return out, notes
 
@@ -240,23 +241,23 @@ class _Skip(Exception):
     pass
 
 
-def _number(value, what: str) -> float:
+def _number(value: object, what: str) -> float:
     if isinstance(value, str):
         value = value.strip().rstrip("%").strip()
     v, expected = cells.parse(schema.NUMBER, value)
     if v is None:
         raise _Skip(f"«{what}» không phải là số ({cells.show(value)})")
-    return v
+    return cast(float, v)  # parse gives the kind's type
 
 
-def _int(value, what: str) -> int:
+def _int(value: object, what: str) -> int:
     v, expected = cells.parse(schema.INT, value)
     if v is None:
         raise _Skip(f"«{what}» không phải là số nguyên ({cells.show(value)})")
-    return v
+    return cast(int, v)  # parse gives the kind's type
 
 
-def _yesno(value, what: str) -> bool:
+def _yesno(value: object, what: str) -> bool:
     f = cells.fold(_text(value))
     if f in DONE_WORDS:
         return True
@@ -265,10 +266,10 @@ def _yesno(value, what: str) -> bool:
     v, _ = cells.parse(schema.YESNO, value)
     if v is None:
         raise _Skip(f"«{what}» không rõ có hay không ({cells.show(value)})")
-    return v
+    return cast(bool, v)  # parse gives the kind's type
 
 
-def _code(value) -> str:
+def _code(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return _text(value)
@@ -285,7 +286,7 @@ def _period(row: dict[str, object], year: int, headers: dict[str, str]) -> str:
         else:
             v, _ = cells.parse(schema.PERIOD, raw)
             if v is not None:
-                return v
+                return cast(str, v)  # parse gives the kind's type
         raise _Skip(f"kỳ «{cells.show(raw)}» không đọc được (cần tháng dạng {year}-01 hoặc quý dạng {year}-Q1)")
     y = year
     if not cells.is_blank(row.get("nam")):
@@ -297,7 +298,7 @@ def _period(row: dict[str, object], year: int, headers: dict[str, str]) -> str:
         if isinstance(raw, str):
             v, _ = cells.parse(schema.PERIOD, f"{'Q' if quarters else ''}{raw.strip()}/{y}")
             if v is not None:
-                return v
+                return cast(str, v)  # parse gives the kind's type
         else:
             n = _int(raw, headers.get(key, key))
             if 1 <= n <= (4 if quarters else 12):
@@ -351,7 +352,7 @@ def _existing(xf: XlsxFile, found: dict[str, str], spec: schema.Sheet) -> _Table
 
 
 def _row_key(t: _Table, row: list[object], people: dict[str, str]) -> tuple[str, str] | None:
-    def get(key):
+    def get(key: str) -> object:
         i = t.columns[key]
         return row[i] if i < len(row) else None
 
@@ -362,7 +363,7 @@ def _row_key(t: _Table, row: list[object], people: dict[str, str]) -> tuple[str,
     return (people.get(code.casefold(), code), v) if v else None
 
 
-def _set(t: _Table, row: list[object], key: str, value) -> None:
+def _set(t: _Table, row: list[object], key: str, value: object) -> None:
     i = t.columns[key]
     while len(row) <= i:
         row.append(None)
@@ -382,7 +383,7 @@ def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_r
     nhansu = data.get("NhanSu")
     if nhansu is None or not nhansu.rows:
         errors.append(Problem(ERROR, "NhanSu", "Sổ chưa có danh sách nhân sự để đối chiếu mã số."))
-    if errors:
+    if errors or nhansu is None or not year:  # (None and no year are in `errors`)
         raise ValidationFailed(errors)
     people = {r.values["ma_so"].casefold(): r.values["ma_so"] for r in nhansu.rows if "ma_so" in r.values}
     names: dict[str, list[str]] = defaultdict(list)
@@ -460,7 +461,7 @@ def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_r
             who = _text(rec.get("ma_so")) or _text(rec.get("ho_ten"))
             outcome.skipped.append(f"{where}{f' ({who})' if who else ''}: {why}; dòng này không được nhập.")
             continue
-        key = (code, ky)
+        slot = (code, ky)
         if products_mode:
             name = _text(rec.get("ten_san_pham"))
             if not name:
@@ -470,18 +471,18 @@ def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_r
                 outcome.skipped.append(f"{where} ({code}, {ky}): không rõ sản phẩm «{name}» đã hoàn thành hay chưa; "
                                        "dòng này không được nhập.")
                 continue
-            product_rows[key].append({"ma_so": code, "ky": ky, "ten_san_pham": name,
+            product_rows[slot].append({"ma_so": code, "ky": ky, "ten_san_pham": name,
                                       **{k: values[k] for k in PRODUCT_KEYS if k in values}})
             general = values.get("diem_tieu_chi_chung")
             if general is not None:
-                prev = period_rows.setdefault(key, {"ma_so": code, "ky": ky, "diem_tieu_chi_chung": general})
+                prev = period_rows.setdefault(slot, {"ma_so": code, "ky": ky, "diem_tieu_chi_chung": general})
                 if prev["diem_tieu_chi_chung"] != general:
                     outcome.notes.append(f"{where} ({code}, {ky}): điểm tiêu chí chung {cells.show(general)} khác dòng "
                                          f"trước ({cells.show(prev['diem_tieu_chi_chung'])}); giữ giá trị đầu.")
         else:
-            if key in period_rows:
+            if slot in period_rows:
                 outcome.notes.append(f"{where} ({code}, {ky}): trùng người và kỳ với một dòng trước; dòng sau thay dòng trước.")
-            period_rows[key] = {"ma_so": code, "ky": ky, **{k: values[k] for k in PERIOD_KEYS if k in values}}
+            period_rows[slot] = {"ma_so": code, "ky": ky, **{k: values[k] for k in PERIOD_KEYS if k in values}}
 
     _merge(periods_t, products_t, period_rows, product_rows, people, outcome)
     if products_mode:
@@ -510,7 +511,7 @@ def _mapping_hint(headers: list[str], workbook: Path) -> str:
             "với --anh-xa")
 
 
-def _fraction_columns(rows, index: dict[str, int]) -> set[str]:
+def _fraction_columns(rows: list[tuple[int, list[object]]], index: dict[str, int]) -> set[str]:
     """Rate columns written as 0–1 (Excel percent cells): every value within 0–1, some strictly between."""
     out = set()
     for key in PCT:
@@ -530,7 +531,7 @@ def _fraction_columns(rows, index: dict[str, int]) -> set[str]:
     return out
 
 
-def _person(rec, people: dict[str, str], names: dict[str, list[str]], mapping) -> str:
+def _person(rec: dict[str, object], people: dict[str, str], names: dict[str, list[str]], mapping: dict[str, str]) -> str:
     code = _code(rec.get("ma_so"))
     if code:
         found = people.get(code.casefold())
@@ -546,16 +547,18 @@ def _person(rec, people: dict[str, str], names: dict[str, list[str]], mapping) -
     return matches[0]
 
 
-def _merge(periods_t: _Table, products_t: _Table, period_rows, product_rows, people, outcome: Outcome) -> None:
+def _merge(periods_t: _Table, products_t: _Table, period_rows: dict[tuple[str, str], dict[str, object]],
+           product_rows: dict[tuple[str, str], list[dict[str, object]]], people: dict[str, str], outcome: Outcome) -> None:
     """KetQuaKy: a row of the same person and period is replaced (its other cells kept), others added.
     SanPham: the products of each person and period imported replace those already there."""
     periods_t.touched, products_t.touched = bool(period_rows), bool(product_rows)
-    where = {}
+    where: dict[tuple[str, str], int] = {}
     for i, r in enumerate(periods_t.rows):
         k = _row_key(periods_t, r, people)
         if k is not None:
             where.setdefault(k, i)
     for k, rec in period_rows.items():
+        row: list[object]
         if k in where:
             row = periods_t.rows[where[k]]
             outcome.replaced["KetQuaKy"] += 1
@@ -575,7 +578,7 @@ def _merge(periods_t: _Table, products_t: _Table, period_rows, product_rows, peo
         products_t.rows[:] = kept
         for recs in product_rows.values():
             for rec in recs:
-                row: list[object] = []
+                row = []
                 for key, value in rec.items():
                     _set(products_t, row, key, value)
                 products_t.rows.append(row)
@@ -594,7 +597,7 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _cell(ref: str, value) -> str:
+def _cell(ref: str, value: object) -> str:
     if value is None or (isinstance(value, str) and not value):
         return ""
     if isinstance(value, CellError):
@@ -615,12 +618,12 @@ def _cell(ref: str, value) -> str:
 def sheet_xml(t: _Table) -> bytes:
     widths = {c.key: c.width for c in t.spec.columns}
     by_index = {i: k for k, i in t.columns.items()}
-    cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{widths.get(by_index.get(i), 16) + 2}" customWidth="1"/>'
+    cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{widths.get(by_index.get(i, ""), 16) + 2}" customWidth="1"/>'
                    for i in range(len(t.headers)))
     out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">',
            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
            'state="frozen"/></sheetView></sheetViews>', f"<cols>{cols}</cols>", "<sheetData>"]
-    all_rows = [t.headers, *t.rows]
+    all_rows: list[list[Any]] = [t.headers, *t.rows]
     for n, row in enumerate(all_rows, start=1):
         body = "".join(_cell(f"{column_letter(i)}{n}", v) for i, v in enumerate(row))
         out.append(f'<row r="{n}">{body}</row>')

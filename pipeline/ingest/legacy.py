@@ -133,8 +133,8 @@ def _detect(text: str) -> tuple[str, str] | None:
 def _caps(text: str) -> str:
     """TCVN3 capitals (.VnTimeH) reuse the lowercase codes: «NGUYÔN» decodes to «NGUYễN»; a word
     whose other letters are all capitals is put in capitals."""
-    def word(m: re.Match) -> str:
-        w = m.group()
+    def word(m: re.Match[str]) -> str:
+        w: str = m.group()
         ascii_letters = [ch for ch in w if ch.isascii() and ch.isalpha()]
         return w.upper() if len(ascii_letters) >= 2 and all(ch.isupper() for ch in ascii_letters) else w
 

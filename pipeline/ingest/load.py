@@ -16,9 +16,11 @@ import contextlib
 import gc
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipeline.errors import ValidationFailed
 from pipeline.ingest import cells, schema, stale
@@ -33,6 +35,7 @@ from pipeline.ingest.model import (
     PeriodResult,
     Person,
     Product,
+    Ref,
     Score,
     Unit,
     Vote,
@@ -40,6 +43,11 @@ from pipeline.ingest.model import (
 from pipeline.ingest.problems import ERROR, WARNING, Problem
 from pipeline.ingest.reader import Row, RowRefs, SheetData, read_workbook
 from pipeline.ingest.xlsx import column_index
+
+if TYPE_CHECKING:
+    from pipeline.rating.rulebooks import Rulebook
+
+_T = TypeVar("_T")
 
 LEVEL_KEYS = (("HTXS", "phieu_htxs"), ("HTT", "phieu_htt"), ("HT", "phieu_ht"), ("KHT", "phieu_kht"))
 AGE_RANGE = (18, 70)  # age in the evaluation year
@@ -55,22 +63,23 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _p(severity, row: Row, key: str, message: str, *, value=None, expected=None, sheet=None) -> Problem:
+def _p(severity: str, row: Row, key: str, message: str, *, value: object = None, expected: str | None = None,
+       sheet: str | None = None) -> Problem:
     ref = row.refs.get(key)
     return Problem(severity, ref.sheet if ref else (sheet or "?"), message, row=ref.row if ref else row.number,
                    column=ref.column if ref else None, header=ref.header if ref else None,
                    value=None if value is None else _shown(value), expected=expected)
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return str(value.strftime("%d/%m/%Y"))
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
 
 
-def _frozen(refs):
+def _frozen(refs: Mapping[str, Ref]) -> Mapping[str, Ref]:
     return refs if isinstance(refs, (RowRefs, MappingProxyType)) else MappingProxyType(dict(refs))
 
 
@@ -119,7 +128,7 @@ def _declared(sheet: SheetData | None, key: str) -> dict[str, str] | None:
 
 
 # -- CoQuan ---------------------------------------------------------------------------------------
-def _agency_row(data) -> Row | None:
+def _agency_row(data: dict[str, SheetData]) -> Row | None:
     sheet = data.get("CoQuan")
     return sheet.rows[0] if sheet is not None and sheet.rows else None
 
@@ -152,7 +161,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
         chuc_vu_nguoi_dung_dau_cap_tren=v.get("chuc_vu_nguoi_dung_dau_cap_tren", ""),
         ngay_tu_danh_gia=v.get("ngay_tu_danh_gia"), ngay_quyet_dinh=v.get("ngay_quyet_dinh"), bo_quy_tac_khac=v.get("bo_quy_tac_khac", ""),
         ngay_thong_bao=v.get("ngay_thong_bao"), ngay_bao_cao=v.get("ngay_bao_cao"), so_noi_vu=v.get("so_noi_vu", ""),
-        **{k: v.get(k, "") for k in SELF_RATING_TEXT}, **{k: v.get(k) for k in SELF_RATING_VALUES},
+        **{k: v.get(k, "") for k in SELF_RATING_TEXT}, **{k: v.get(k) for k in SELF_RATING_VALUES},  # type: ignore[arg-type]  # None: an empty cell
         refs=_frozen(row.refs),
     )
 
@@ -207,7 +216,7 @@ def _check_self_rating(row: Row, problems: list[Problem], year: int | None) -> N
             problems.append(_p(ERROR, row, key, f"«{label(key)}»: cơ quan chấm điểm trên thang 100 từ năm 2026 "
                                f"(Nghị định 335/2025/NĐ-CP); năm đánh giá {year} không dùng ô này.", value=d,
                                expected="để trống"))
-    parts = (v.get("diem_tieu_chi_chung_co_quan"), v.get("diem_nhiem_vu_co_quan"), v.get("diem_co_quan"))
+    parts: tuple[Any, ...] = (v.get("diem_tieu_chi_chung_co_quan"), v.get("diem_nhiem_vu_co_quan"), v.get("diem_co_quan"))
     if None not in parts and abs(parts[0] + parts[1] - parts[2]) > 1e-6:
         problems.append(_p(ERROR, row, "diem_co_quan",
                            f"«{label('diem_co_quan')}» khác tổng {cell('diem_tieu_chi_chung_co_quan')} và "
@@ -224,7 +233,7 @@ def _competence_article(row: Row) -> str:
     return "Điều 16 Nghị định 90/2020/NĐ-CP"
 
 
-def _check_superior(data, problems: list[Problem]) -> None:
+def _check_superior(data: dict[str, SheetData], problems: list[Problem]) -> None:
     """Warn when the agency head is rated (a NhanSu row with the name of CoQuan «Người đứng đầu»)
     but the directly superior agency's head, who rates them (ND 90 Art. 16), is not given: the
     head's phiếu then leaves the evaluator's block for handwriting (pipeline/forms/signers.py)."""
@@ -233,7 +242,7 @@ def _check_superior(data, problems: list[Problem]) -> None:
         return
     head = " ".join(str(row.values.get("nguoi_dung_dau") or "").split()).casefold()
 
-    def named(r) -> bool:
+    def named(r: Row) -> bool:
         name = " ".join(str(r.values.get("ho_ten") or "").split()).casefold()
         return bool(name) and (head == name or head.endswith(" " + name))
 
@@ -282,7 +291,7 @@ def _check_rulebook(row: Row, problems: list[Problem], year: int | None = None) 
                            expected="để trống"))
 
 
-def _rulebook(data, year: int | None):
+def _rulebook(data: dict[str, SheetData], year: int | None) -> Rulebook | None:
     """The rulebook the workbook selects (for the not-rated rule and default criteria), or None."""
     from pipeline.rating.rulebooks import RULEBOOKS, for_year
 
@@ -294,7 +303,7 @@ def _rulebook(data, year: int | None):
 
 
 # -- DonVi, NhanSu --------------------------------------------------------------------------------
-def _units(data, problems) -> list[Unit]:
+def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
     sheet = data.get("DonVi")
     if sheet is None:
         return []
@@ -315,7 +324,7 @@ def _units(data, problems) -> list[Unit]:
     return units
 
 
-def _people(data, units: dict[str, str], year: int | None, rulebook, problems, build: bool = True) -> list[Person]:
+def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int | None, rulebook: Rulebook | None, problems: list[Problem], build: bool = True) -> list[Person]:
     sheet = data.get("NhanSu")
     if sheet is None:
         return []
@@ -373,7 +382,7 @@ def _people(data, units: dict[str, str], year: int | None, rulebook, problems, b
     return people
 
 
-def _collapse_spaces(row: Row, key: str, label: str, problems) -> None:
+def _collapse_spaces(row: Row, key: str, label: str, problems: list[Problem]) -> None:
     """Two spaces inside a name (a name is compared with other cells and printed): one, with a warning."""
     value = row.values.get(key)
     if isinstance(value, str) and "  " in value:
@@ -383,7 +392,7 @@ def _collapse_spaces(row: Row, key: str, label: str, problems) -> None:
         row.values[key] = collapsed
 
 
-def _check_unit(row: Row, units: dict[str, str] | None, problems) -> bool:
+def _check_unit(row: Row, units: dict[str, str] | None, problems: list[Problem]) -> bool:
     code = row.values.get("ma_don_vi")
     if code is None:
         return False
@@ -398,7 +407,7 @@ def _check_unit(row: Row, units: dict[str, str] | None, problems) -> bool:
     return True
 
 
-def _check_heads(data, sheet: SheetData, units: dict[str, str] | None, problems) -> None:
+def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, str] | None, problems: list[Problem]) -> None:
     """One head (vai_tro «truong») per unit: more is an error, none a warning."""
     if units is None:
         return
@@ -430,8 +439,8 @@ def _check_heads(data, sheet: SheetData, units: dict[str, str] | None, problems)
     for code in sorted(staffed - set(heads)):
         message = (f"Đơn vị «{code}» không có người đứng đầu (vai trò «{schema.VAI_TRO['truong']}»); cuộc họp sẽ do "
                    "cấp phó chủ trì.")
-        row = unit_rows.get(code)
-        problems.append(_p(WARNING, row, "ma_don_vi", message, value=code) if row else Problem(WARNING, sheet.name, message))
+        unit_row = unit_rows.get(code)
+        problems.append(_p(WARNING, unit_row, "ma_don_vi", message, value=code) if unit_row else Problem(WARNING, sheet.name, message))
 
 
 LEADERS_HINT = ("lãnh đạo cơ quan (người đứng đầu và các cấp phó của cơ quan) khai ở một đơn vị riêng, ví dụ mã LD "
@@ -439,7 +448,7 @@ LEADERS_HINT = ("lãnh đạo cơ quan (người đứng đầu và các cấp p
                 "lập hồ sơ trong đơn vị đó (bộ nộp Sở Nội vụ có hồ sơ cá nhân của họ)")
 
 
-def _check_agency_leaders(data, sheet: SheetData, units, heads: dict[str, list[Row]], problems) -> None:
+def _check_agency_leaders(data: dict[str, SheetData], sheet: SheetData, units: dict[str, str], heads: dict[str, list[Row]], problems: list[Problem]) -> None:
     """The agency's head or a deputy (by name, or by a post naming the head's post, e.g. «Phó Chánh Văn
     phòng») placed in a unit that has its own head: a warning that says how to model them."""
     row = _agency_row(data)
@@ -450,7 +459,7 @@ def _check_agency_leaders(data, sheet: SheetData, units, heads: dict[str, list[R
     for r in sheet.rows:
         v = r.values
         code = units.get(str(v.get("ma_don_vi", "")).casefold())
-        unit_heads = [h for h in heads.get(code, []) if h is not r]
+        unit_heads = [h for h in heads.get(code, []) if h is not r]  # type: ignore[arg-type]  # None: no unit, no heads
         if code is None or not unit_heads or len(heads.get(code, [])) > 1:
             continue  # no other head; or several heads: that error already says how to model leaders
         is_head = bool(head) and _same_person(v.get("ho_ten", ""), head)
@@ -462,7 +471,7 @@ def _check_agency_leaders(data, sheet: SheetData, units, heads: dict[str, list[R
                                f"({unit_heads[0].values.get('ho_ten', '')}).", value=code, expected=LEADERS_HINT))
 
 
-def _agency_head(data) -> str:
+def _agency_head(data: dict[str, SheetData]) -> str:
     row = _agency_row(data)
     name = row.values.get("nguoi_dung_dau") if row else None
     return name if isinstance(name, str) else ""
@@ -473,7 +482,7 @@ def _same_person(a: str, b: str) -> bool:
 
 
 # -- per-person sheets ----------------------------------------------------------------------------
-def _person_rows(data, key: str, people: dict[str, str] | None, problems) -> list[Row]:
+def _person_rows(data: dict[str, SheetData], key: str, people: dict[str, str] | None, problems: list[Problem]) -> list[Row]:
     """Complete rows of a per-person sheet whose ma_so exists (rewritten to its declared spelling)."""
     sheet = data.get(key)
     if sheet is None or people is None:
@@ -494,7 +503,7 @@ def _person_rows(data, key: str, people: dict[str, str] | None, problems) -> lis
     return ok
 
 
-def _votes(data, people, problems, build: bool = True) -> dict[str, Vote]:
+def _votes(data: dict[str, SheetData], people: dict[str, str] | None, problems: list[Problem], build: bool = True) -> dict[str, Vote]:
     repeats = _duplicates(data.get("BieuQuyet"), "ma_so", "mã số (mỗi người một dòng biểu quyết)", problems)
     votes = {}
     for row in _person_rows(data, "BieuQuyet", people, problems):
@@ -524,14 +533,14 @@ def _votes(data, people, problems, build: bool = True) -> dict[str, Vote]:
     return votes
 
 
-def _attendance(data, problems) -> None:
+def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
     """Attendance that cannot be true: more people at a unit's meeting (BieuQuyet.so_nguoi_du_hop)
     than its members (DonVi.so_thanh_vien, else its people in NhanSu); more ballots returned than
     issued, or issued than members (DonVi.so_phieu_*)."""
     units = data.get("DonVi")
     if units is None:
         return
-    headcount: Counter = Counter()
+    headcount: Counter[str] = Counter()
     unit_of: dict[str, str] = {}
     if "NhanSu" in data:
         for row in data["NhanSu"].rows:
@@ -595,7 +604,7 @@ def _attendance(data, problems) -> None:
                                expected=f"từ 1 đến {limit}, hoặc sửa «Số thành viên» của đơn vị"))
 
 
-def _disciplines(data, people, members: set[str], year, problems) -> list[Discipline]:
+def _disciplines(data: dict[str, SheetData], people: dict[str, str] | None, members: set[str], year: int | None, problems: list[Problem]) -> list[Discipline]:
     out = []
     for row in _person_rows(data, "KyLuat", people, problems):
         v = row.values
@@ -619,7 +628,7 @@ def _disciplines(data, people, members: set[str], year, problems) -> list[Discip
     return out
 
 
-def _emulation(data, people, problems) -> list[EmulationProposal]:
+def _emulation(data: dict[str, SheetData], people: dict[str, str] | None, problems: list[Problem]) -> list[EmulationProposal]:
     out = []
     seen: dict[tuple[str, str], int] = {}
     for row in _person_rows(data, "ThiDua", people, problems):
@@ -647,7 +656,7 @@ def _emulation(data, people, problems) -> list[EmulationProposal]:
     return out
 
 
-def _criteria(data, problems) -> list[Criterion]:
+def _criteria(data: dict[str, SheetData], problems: list[Problem]) -> list[Criterion]:
     sheet = data.get("TieuChi")
     if sheet is None:
         return []
@@ -664,20 +673,20 @@ def _criteria(data, problems) -> list[Criterion]:
     return out
 
 
-def _scores(data, people, criteria: list[Criterion], default: tuple[Criterion, ...], problems) -> list[Score]:
+def _scores(data: dict[str, SheetData], people: dict[str, str] | None, criteria: list[Criterion], default: tuple[Criterion, ...], problems: list[Problem]) -> list[Score]:
     own = data.get("TieuChi") is not None and bool(data["TieuChi"].rows)
     declared = (_declared(data.get("TieuChi"), "ma_tieu_chi") if own
                 else {c.ma_tieu_chi.casefold(): c.ma_tieu_chi for c in default})
     maxima = {c.ma_tieu_chi: c.diem_toi_da for c in (criteria if own else default)}
     out = []
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[Any, ...], int] = {}
     for row in _person_rows(data, "ChamDiem", people, problems):
         v = row.values
         crit = declared.get(v["ma_tieu_chi"].casefold()) if declared else v["ma_tieu_chi"]
         if crit is None:
             where = "sheet «TieuChi»" if own else "danh sách tiêu chí mặc định của bộ quy tắc"
             problems.append(_p(ERROR, row, "ma_tieu_chi", f"Mã tiêu chí không có trong {where}.", value=v["ma_tieu_chi"],
-                               expected="một trong: " + ", ".join(declared.values())))
+                               expected="một trong: " + ", ".join((declared or {}).values())))
             continue
         v["ma_tieu_chi"] = crit
         key = (v["ma_so"], crit)
@@ -699,7 +708,7 @@ def _scores(data, people, criteria: list[Criterion], default: tuple[Criterion, .
     return out
 
 
-def _cap_overrides(data, problems) -> list[CapOverride]:
+def _cap_overrides(data: dict[str, SheetData], problems: list[Problem]) -> list[CapOverride]:
     """Sheet NgoaiLeTyLe: approved exceptions to the HTXS cap, one row per comparable group."""
     sheet = data.get("NgoaiLeTyLe")
     if sheet is None:
@@ -724,7 +733,7 @@ PCT_KEYS = ("ty_le_so_luong", "ty_le_chat_luong", "ty_le_tien_do")
 LEADER_KEYS = ("ty_le_ket_qua_don_vi", "ty_le_to_chuc_thuc_hien", "ty_le_doan_ket")
 
 
-def _leaders(data) -> dict[str, bool]:
+def _leaders(data: dict[str, SheetData]) -> dict[str, bool]:
     """ma_so -> leader (lanh_dao_quan_ly, default: head or deputy) for every NhanSu row whose code parsed."""
     sheet = data.get("NhanSu")
     out: dict[str, bool] = {}
@@ -735,11 +744,11 @@ def _leaders(data) -> dict[str, bool]:
     return out
 
 
-def _cells(row: Row, keys) -> str:
+def _cells(row: Row, keys: Iterable[str]) -> str:
     return ", ".join(f"{row.refs[k].column}{row.number}" if k in row.refs else k for k in keys)
 
 
-def _periods(data, people, leaders: dict[str, bool], year, rulebook, problems) -> tuple[list[PeriodResult], list[Product]]:
+def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders: dict[str, bool], year: int | None, rulebook: Rulebook | None, problems: list[Problem]) -> tuple[list[PeriodResult], list[Product]]:
     """Sheets KetQuaKy and SanPham: every problem names its cell."""
     formula = getattr(rulebook, "periods", None)
     general_max = formula.general_max if formula is not None else 30
@@ -827,7 +836,7 @@ def _periods(data, people, leaders: dict[str, bool], year, rulebook, problems) -
                                    expected="để trống các ô này, hoặc ghi Có ở cột «Lãnh đạo, quản lý» của sheet «NhanSu»"))
                 bad = True
         if not bad:
-            out.append(PeriodResult(code, ky, general, *(v.get(k) for k in PCT_KEYS + LEADER_KEYS),
+            out.append(PeriodResult(code, ky, general, *(v.get(k) for k in PCT_KEYS + LEADER_KEYS),  # type: ignore[misc, arg-type]  # the rates in field order
                                     row=row.number, refs=_frozen(row.refs)))
     for row in product_rows:
         if (row.values["ma_so"], row.values["ky"]) not in seen:
@@ -837,7 +846,7 @@ def _periods(data, people, leaders: dict[str, bool], year, rulebook, problems) -
     return out, products
 
 
-def _check_coverage(data, periods: list[PeriodResult], year, problems) -> None:
+def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], year: int | None, problems: list[Problem]) -> None:
     """A warning on each person whose periods do not cover the months worked (they get no level),
     once KetQuaKy is in use; the same rule as pipeline.rating.periods, for `hoso check`."""
     from pipeline.rating.periods import all_periods, is_quarter, months_to_cover
@@ -858,7 +867,7 @@ def _check_coverage(data, periods: list[PeriodResult], year, problems) -> None:
         if "ma_so" not in v or "loai_nhan_su" not in v:
             continue
         try:
-            rb = RULEBOOKS[forced] if forced in RULEBOOKS else for_person(year, v["loai_nhan_su"], others)
+            rb = RULEBOOKS[forced] if forced is not None and forced in RULEBOOKS else for_person(year, v["loai_nhan_su"], others)
         except UnknownRulebook:  # reported on its own cell
             continue
         if rb.periods is None:
@@ -866,7 +875,8 @@ def _check_coverage(data, periods: list[PeriodResult], year, problems) -> None:
         months = v.get("so_thang_cong_tac", 12)
         if months < rb.min_months and not v.get("nghi_thai_san", False):
             continue  # not rated at all
-        person = Person(ma_so=v["ma_so"], ho_ten="", ngay_sinh=None, ma_don_vi="", vai_tro="", loai_nhan_su="",
+        person = Person(ma_so=v["ma_so"], ho_ten="", ngay_sinh=None,  # type: ignore[arg-type]  # a stand-in: months only
+                        ma_don_vi="", vai_tro="", loai_nhan_su="",
                         lanh_dao_quan_ly=False, so_thang_cong_tac=months, so_thang_nghi=v.get("so_thang_nghi", 0))
         need = months_to_cover(person, rb.periods)
         kys = by_person.get(v["ma_so"], [])
@@ -882,7 +892,7 @@ def _check_coverage(data, periods: list[PeriodResult], year, problems) -> None:
                            expected="mỗi tháng (hoặc quý) trong thời gian công tác một dòng ở sheet «KetQuaKy»"))
 
 
-def _period_year(row: Row, year, problems) -> bool:
+def _period_year(row: Row, year: int | None, problems: list[Problem]) -> bool:
     ky = row.values["ky"]
     if year and not ky.startswith(f"{year}-"):
         problems.append(_p(ERROR, row, "ky", f"Kỳ không thuộc năm đánh giá {year}.", value=ky,
@@ -891,9 +901,9 @@ def _period_year(row: Row, year, problems) -> bool:
     return True
 
 
-def _texts(data, people, problems, build: bool = True) -> dict[str, MappingProxyType]:
+def _texts(data: dict[str, SheetData], people: dict[str, str] | None, problems: list[Problem], build: bool = True) -> dict[str, MappingProxyType[str, Any]]:
     repeats = _duplicates(data.get("TuDanhGia"), "ma_so", "mã số (mỗi người một dòng tự đánh giá)", problems)
-    out = {}
+    out: dict[str, MappingProxyType[str, Any]] = {}
     for row in _person_rows(data, "TuDanhGia", people, problems):
         code = row.values["ma_so"]
         if build and row.number not in repeats and code not in out:
@@ -905,13 +915,13 @@ def _texts(data, people, problems, build: bool = True) -> dict[str, MappingProxy
     return out
 
 
-def _one_message_per_bad_id(data, problems: list[Problem]) -> list[Problem]:
+def _one_message_per_bad_id(data: dict[str, SheetData], problems: list[Problem]) -> list[Problem]:
     """A person's code that cannot be read in NhanSu is one error there, which names the other
     cells using it: the same bad code elsewhere, or the code as it was meant ("NS 01" for "NS-01"),
     is not reported again on every sheet."""
     people = data.get("NhanSu")
     where = people.headers.get("ma_so") if people is not None else None
-    if where is None:
+    if people is None or where is None:
         return problems
     bad = {cells.compact(p.value): p for p in problems
            if p.is_error and p.sheet == people.name and p.column == where[0] and p.value and p.row}
@@ -941,7 +951,7 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     for p in problems:
         order.setdefault(p.sheet, len(order))
 
-    def key(p: Problem):
+    def key(p: Problem) -> tuple[int, int, int]:
         try:
             col = column_index(p.column) if p.column else -1
         except ValueError:
@@ -952,7 +962,7 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 
 @contextlib.contextmanager
-def gc_paused():
+def gc_paused() -> Iterator[None]:
     """No cyclic garbage collection inside the block (restored after, also when nested). Reading a
     big workbook allocates a million containers and no cycles; the collector, triggered again and
     again by the allocations, only rescans them (~10 % of `hoso check` / `hoso rate`)."""
@@ -1031,5 +1041,5 @@ def load(path: Path) -> Campaign:
     return campaign
 
 
-def counts_by(items, key) -> Counter:
+def counts_by(items: Iterable[_T], key: Callable[[_T], str]) -> Counter[str]:
     return Counter(key(i) for i in items)

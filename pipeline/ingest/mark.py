@@ -13,14 +13,18 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputUnreadable, OutputError
+
+if TYPE_CHECKING:
+    from pipeline.ingest.problems import Problem
 
 SHEET = "KiemTra"
 ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
 
 
-def write(workbook: Path, dest: Path, problems: list) -> int:
+def write(workbook: Path, dest: Path, problems: list[Problem]) -> int:
     """Write the marked copy; returns the number of cells marked."""
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
@@ -37,7 +41,7 @@ def write(workbook: Path, dest: Path, problems: list) -> int:
     if SHEET in wb.sheetnames:
         del wb[SHEET]
     fills = {True: PatternFill("solid", fgColor=ERROR_FILL), False: PatternFill("solid", fgColor=WARNING_FILL)}
-    notes: dict[tuple[str, str], list] = {}
+    notes: dict[tuple[str, str], list[Any]] = {}
     for p in problems:
         if p.sheet in wb.sheetnames and p.row:
             notes.setdefault((p.sheet, f"{p.column or 'A'}{p.row}"), []).append(p)

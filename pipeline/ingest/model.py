@@ -9,6 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.ingest.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -230,7 +234,7 @@ class Campaign:
     criteria: tuple[Criterion, ...]
     scores: tuple[Score, ...]
     source_sha256: str = ""
-    warnings: tuple = ()  # tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
     cap_overrides: tuple[CapOverride, ...] = ()
     periods: tuple[PeriodResult, ...] = ()  # KetQuaKy (from 2026)
     products: tuple[Product, ...] = ()  # SanPham (from 2026)

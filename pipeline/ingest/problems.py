@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 ERROR, WARNING = "loi", "canh_bao"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -61,7 +62,7 @@ class Problem:
             line += f" Cần: {self.expected.rstrip('.')}."
         return line
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["o"] = self.cell
         d["thong_bao"] = self.text()

@@ -11,16 +11,19 @@ the sheet, row, column letter and header, the value found and what is expected.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from pipeline.ingest import cells, forked, schema
 from pipeline.ingest.cells import Bad
 from pipeline.ingest.model import Ref
 from pipeline.ingest.problems import ERROR, WARNING, Problem
 from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_letter
+
+_Named = TypeVar("_Named", schema.Column, schema.Sheet)  # what a header or sheet name can name
 
 MAX_ROWS = 60_000  # data rows per sheet
 MAX_CELL_CHARS = cells.MAX_CELL_CHARS
@@ -33,7 +36,7 @@ FORMULA_MESSAGE = ("Ô chứa công thức nhưng tệp chưa lưu kết quả t
 FORMULA_EXPECTED = "mở và lưu lại tệp bằng Excel (hoặc LibreOffice Calc) để lưu kết quả công thức, hoặc nhập thẳng giá trị"
 
 
-class RowRefs(Mapping):
+class RowRefs(Mapping[str, Ref]):
     """Column key -> Ref for one row, built on demand (no object per cell while reading)."""
 
     __slots__ = ("_sheet", "_row", "_columns")
@@ -60,7 +63,7 @@ class Row:
     """One parsed row: typed values by column key, and where each came from."""
 
     number: int
-    values: dict[str, object] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # the cell types of the column's schema
     refs: Mapping[str, Ref] = field(default_factory=dict)
 
 
@@ -77,9 +80,9 @@ def open_workbook(path: Path) -> XlsxFile:
     return XlsxFile(path)
 
 
-def _names_lookup(items) -> dict[str, object]:
+def _names_lookup(items: Iterable[_Named]) -> dict[str, _Named]:
     """fold/compact forms of each item's key and label -> item."""
-    lookup: dict[str, object] = {}
+    lookup: dict[str, _Named] = {}
     for item in items:
         for name in (item.key, item.label):
             lookup.setdefault(cells.fold(name), item)
@@ -87,7 +90,7 @@ def _names_lookup(items) -> dict[str, object]:
     return lookup
 
 
-def match_name(lookup: dict[str, object], text: str):
+def match_name(lookup: dict[str, _Named], text: str) -> _Named | None:
     """The contract item named by `text` (key or label, in any case, with or without diacritics,
     spaces, underscores, a trailing «(…)», «*» or «:»), or None."""
     for candidate in (text, _SUFFIX.sub("", text)):
@@ -130,7 +133,7 @@ def find_sheets(sheetnames: list[str]) -> tuple[dict[str, str], list[Problem]]:
     return found, problems
 
 
-def _marker_problem(raw, sheet: str, row: int, letter: str, header: str) -> Problem:
+def _marker_problem(raw: Formula | CellError, sheet: str, row: int, letter: str, header: str) -> Problem:
     if isinstance(raw, Formula):
         return Problem(ERROR, sheet, FORMULA_MESSAGE, row=row, column=letter, header=header,
                        value=cells.show(str(raw)), expected=FORMULA_EXPECTED)
@@ -138,8 +141,8 @@ def _marker_problem(raw, sheet: str, row: int, letter: str, header: str) -> Prob
                    value=str(raw), expected="sửa công thức hoặc nhập thẳng giá trị")
 
 
-def _convert(col: schema.Column, convert, raw, sheet: str, row: int, letter: str, header: str,
-             problems: list[Problem]):
+def _convert(col: schema.Column, convert: Callable[[object], object], raw: object, sheet: str, row: int, letter: str,
+             header: str, problems: list[Problem]) -> object:
     """The typed value of one non-blank cell, or None after recording its problem."""
     if isinstance(raw, (Formula, CellError)):
         problems.append(_marker_problem(raw, sheet, row, letter, header))
@@ -152,11 +155,12 @@ def _convert(col: schema.Column, convert, raw, sheet: str, row: int, letter: str
         return None
 
 
-def _header_text(raw) -> str:
+def _header_text(raw: object) -> str:
     return cells.clean_text(str(raw) if isinstance(raw, (Formula, CellError)) else raw)
 
 
-def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, problems: list[Problem]):
+def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, problems: list[Problem]
+                ) -> tuple[dict[str, tuple[str, str]], dict[int, schema.Column]]:
     lookup = _names_lookup(spec.columns)
     headers: dict[str, tuple[str, str]] = {}
     index: dict[int, schema.Column] = {}
@@ -220,7 +224,8 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
     # column index -> (key, converter, cache, column, letter, header). The cache maps a text cell to
     # its typed value for columns whose texts repeat (codes, levels, yes/no, posts, units…), so each
     # distinct text is converted once; long free texts are not cached (they hardly ever repeat).
-    by_index = {i: (col.key, cells.converter(col), None if col.key in cells.LONG_TEXT else {}, col, *headers[col.key])
+    by_index: dict[int, tuple[str, Callable[[object], object], dict[object, object] | None, schema.Column, str, str]] = {
+        i: (col.key, cells.converter(col), None if col.key in cells.LONG_TEXT else {}, col, *headers[col.key])
                 for i, col in sorted(index.items())}
     order = {col.key: n for n, col in enumerate(c for _, c in sorted(index.items()))}
     required = [(col, *headers[col.key]) for _, col in sorted(index.items()) if col.required]
@@ -297,7 +302,7 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
     return SheetData(spec, sheet, rows, headers)
 
 
-def _field_entries(xf: XlsxFile, sheet: str, lookup) -> Iterator[tuple[int, str, object, int, str, object]]:
+def _field_entries(xf: XlsxFile, sheet: str, lookup: dict[str, schema.Column]) -> Iterator[tuple[int, str, object, int, str, object]]:
     """(row, name column, name, value row, value column, value) for each field of CoQuan.
 
     The contract's layout is one field per row (`truong` | `gia_tri`, columns A and B unless a
@@ -437,7 +442,7 @@ def _split(xf: XlsxFile, jobs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return offload
 
 
-def _read_in_two_processes(xf: XlsxFile, jobs, offload) -> dict[str, tuple[SheetData, list[Problem]]] | None:
+def _read_in_two_processes(xf: XlsxFile, jobs: list[tuple[str, str]], offload: list[tuple[str, str]]) -> dict[str, tuple[SheetData, list[Problem]]] | None:
     """Read the `offload` sheets in a forked helper and the others here; None when anything goes
     wrong (the caller then reads every sheet here, in order, so that the first unreadable sheet
     gives the same message as always)."""
@@ -446,13 +451,13 @@ def _read_in_two_processes(xf: XlsxFile, jobs, offload) -> dict[str, tuple[Sheet
     except Exception:
         return None
 
-    def helper() -> dict:
+    def helper() -> dict[str, Any]:
         xf.reopen()
         out = {}
         for key, name in offload:
             own: list[Problem] = []
             sheet = read_sheet(xf, key, name, own)
-            rows = sheet.rows
+            rows: list[Any] = sheet.rows
             if all(isinstance(row.refs, RowRefs) for row in rows):  # rebuilt by the parent: 3× less to pickle
                 rows = [(row.number, row.values) for row in rows]
             out[key] = (rows, sheet.headers, own)
@@ -465,7 +470,7 @@ def _read_in_two_processes(xf: XlsxFile, jobs, offload) -> dict[str, tuple[Sheet
                 if (key, name) not in offload:
                     own: list[Problem] = []
                     results[key] = (read_sheet(xf, key, name, own), own)
-            received = child.result()
+            received = cast(dict[str, Any], child.result())  # what `helper` returned
         except (Exception, forked.Failed):
             return None
     names = dict(offload)

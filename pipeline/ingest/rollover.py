@@ -22,6 +22,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import InputUnreadable, OutputError
 from pipeline.ingest import blank, schema
@@ -52,7 +53,7 @@ class Rollover:
     cleared: dict[str, int]  # sheet key -> rows of last year not copied
 
 
-def _cell_value(col: schema.Column, value):
+def _cell_value(col: schema.Column, value: object) -> Any:  # what openpyxl writes in a cell
     if value is None:
         return None
     if col.kind == schema.YESNO:

@@ -8,6 +8,7 @@ column name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # Value kinds understood by pipeline.ingest.cells
 TEXT, DATE, INT, NUMBER, YESNO, LEVEL, CODE, YEAR, MONTHS, ID, PERIOD = (
@@ -59,7 +60,7 @@ class Sheet:
     help: str = ""
     key_value: bool = False  # CoQuan: rows of (truong, gia_tri) instead of a table
     row_key: str | None = None  # column that identifies a row (unique), if any
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def column(self, key: str) -> Column:
         for c in self.columns:

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from pipeline.ingest import schema
 from pipeline.ingest.problems import WARNING, Problem
+from pipeline.ingest.reader import Row
 
 HINT = "dữ liệu của năm đánh giá {year}; nếu đây là số liệu năm trước, hãy sửa hoặc xóa (hoặc tạo sổ mới: hoso init --tu SỔ_NĂM_TRƯỚC.xlsx)"
 
 
-def _warn(row, key: str, message: str, value, year: int, sheet: str) -> Problem:
+def _warn(row: Row, key: str, message: str, value: str, year: int, sheet: str) -> Problem:
     ref = row.refs.get(key)
     return Problem(WARNING, ref.sheet if ref else sheet, message, row=ref.row if ref else row.number,
                    column=ref.column if ref else None, header=ref.header if ref else None, value=value,
@@ -30,12 +32,12 @@ def _warn(row, key: str, message: str, value, year: int, sheet: str) -> Problem:
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
-def check(data: dict, year: int | None, path: Path | None = None) -> list[Problem]:
+def check(data: dict[str, Any], year: int | None, path: Path | None = None) -> list[Problem]:
     if not isinstance(year, int):
         return []
     out = []
     named = [int(y) for y in _YEAR_IN_NAME.findall(Path(path).stem)] if path is not None else []
-    if named and not any(y in (year, year + 1) for y in named):
+    if named and path is not None and not any(y in (year, year + 1) for y in named):
         agency = data.get("CoQuan")
         out.append(Problem(WARNING, agency.name if agency else "", f"Tên tệp «{Path(path).name}» ghi năm {named[0]}, "
                            f"còn «Năm đánh giá» ở sheet CoQuan là {year}: có phải sổ của năm khác?",
@@ -55,5 +57,5 @@ def check(data: dict, year: int | None, path: Path | None = None) -> list[Proble
         if d is not None and d.year < year:
             out.append(_warn(row, "ngay_van_ban", f"Văn bản cho phép vượt tỷ lệ HTXS đề ngày {d.strftime('%d/%m/%Y')}, "
                              f"trước năm đánh giá {year}: mỗi văn bản chỉ áp dụng cho một năm.",
-                             d.strftime("%d/%m/%Y"), year, caps.name))
+                             d.strftime("%d/%m/%Y"), year, caps.name))  # type: ignore[union-attr]  # set in its loop
     return out

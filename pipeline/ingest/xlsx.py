@@ -20,8 +20,9 @@ import datetime as dt
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO, Any, cast
 
 from lxml import etree
 
@@ -58,8 +59,8 @@ _ENTITY = re.compile(r"&(#[xX][0-9a-fA-F]+|#\d+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?")
 _EMPTY = object()
-_PARSER_OPTS_NO_HUGE = dict(resolve_entities=False, no_network=True, load_dtd=False)
-_PARSER_OPTS = dict(_PARSER_OPTS_NO_HUGE, huge_tree=False)
+_PARSER_OPTS_NO_HUGE: dict[str, Any] = dict(resolve_entities=False, no_network=True, load_dtd=False)
+_PARSER_OPTS: dict[str, Any] = dict(_PARSER_OPTS_NO_HUGE, huge_tree=False)
 
 
 class Formula(str):
@@ -121,7 +122,7 @@ def column_index(ref: str) -> int:
     return index
 
 
-def _local(tag) -> str:
+def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
@@ -136,7 +137,7 @@ def _unescape(text: str) -> str:
     return text
 
 
-def _rich_text(el, t_tag: str, r_tag: str) -> str:
+def _rich_text(el: etree._Element, t_tag: str, r_tag: str) -> str:
     """Text of an <si> or <is>: direct <t> plus <r><t>, ignoring phonetic <rPh> runs."""
     parts = []
     for child in el:
@@ -262,7 +263,7 @@ class XlsxFile:
     def merged_cells(self, name: str) -> dict[str, str]:
         """Cells covered by a merged range of sheet `name` other than its first (top-left) cell:
         "B5" -> "B4:B6". Read only when asked (a required cell found empty)."""
-        memo = self.__dict__.setdefault("_merged", {})
+        memo: dict[str, dict[str, str]] = self.__dict__.setdefault("_merged", {})
         if name in memo:
             return memo[name]
         out: dict[str, str] = {}
@@ -278,7 +279,7 @@ class XlsxFile:
         memo[name] = out
         return out
 
-    def _refuse_dtds(self, infos) -> None:
+    def _refuse_dtds(self, infos: Iterable[zipfile.ZipInfo]) -> None:
         """Excel never writes a DOCTYPE: one in any part (entity declarations — the «billion laughs»
         that inflates a few bytes into gigabytes, or an external entity reading a file of this
         machine, XXE) is named for what it is. Entities are never expanded anyway."""
@@ -302,9 +303,10 @@ class XlsxFile:
                     return target
         return "xl/workbook.xml" if "xl/workbook.xml" in names else None
 
-    def _parse(self, member: str):
+    def _parse(self, member: str) -> etree._Element:
         with self._zip.open(member) as fh:
-            return etree.parse(fh, etree.XMLParser(**_PARSER_OPTS)).getroot()
+            root: etree._Element = etree.parse(fh, etree.XMLParser(**_PARSER_OPTS)).getroot()
+            return root
 
     def _rels(self, part: str) -> _Rels:
         folder, base = posixpath.split(part)
@@ -369,7 +371,8 @@ class XlsxFile:
 
     def _sst_regex(self) -> list[str] | None:
         out: list[str] = []
-        for text in self._parts(self._sst_path, "si>", "phần chữ dùng chung của sổ"):
+        for text in self._parts(cast(str, self._sst_path), "si>",  # called only when there is one
+                                "phần chữ dùng chung của sổ"):
             if "<![CDATA[" in text or ":si>" in text or ":si " in text:
                 return None
             if "<!--" in text:
@@ -393,7 +396,7 @@ class XlsxFile:
 
     def _sst_lxml(self) -> list[str]:
         out: list[str] = []
-        with self._zip.open(self._sst_path) as fh:
+        with self._zip.open(cast(str, self._sst_path)) as fh:  # called only when there is one
             for _, si in etree.iterparse(fh, events=("end",), tag="{*}si", **_PARSER_OPTS):
                 ns = si.tag[: -len("si")]
                 out.append(_rich_text(si, ns + "t", ns + "r"))
@@ -461,7 +464,7 @@ class XlsxFile:
     def reopen(self) -> None:
         """Read through a file description of our own (a forked process shares the parent's file
         offset): the same file, even if its name was replaced since (Linux), else the same path."""
-        fp = self._zip.fp
+        fp = cast(IO[bytes], self._zip.fp)  # an open zip has its file
         try:
             fresh = open(f"/proc/self/fd/{fp.fileno()}", "rb")  # noqa: SIM115 - closed with the zip
         except OSError:
@@ -505,7 +508,7 @@ class XlsxFile:
             raise _unreadable(self.path, f"bị hỏng ở sheet «{name}», không đọc được ({type(exc).__name__}).",
                               "Mở tệp bằng Excel hoặc LibreOffice Calc rồi lưu lại dưới dạng .xlsx.") from exc
 
-    def _value(self, v: str, s: int | None, t: str | None):
+    def _value(self, v: str, s: int | None, t: str | None) -> object:
         """A cell's <v> text as a Python value, given its style index and type."""
         if t is None or t == "n":
             try:
@@ -526,7 +529,7 @@ class XlsxFile:
             return _iso_date(v)
         return _unescape(v)
 
-    def _content(self, content: str, s: int | None, t: str | None):
+    def _content(self, content: str, s: int | None, t: str | None) -> object:
         """Any cell content (formula, rich inline string, prefixed tags…); _EMPTY when blank."""
         if "<![CDATA[" in content:
             content = _CDATA.sub(lambda m: _escape(m.group(1)), content)
@@ -565,13 +568,13 @@ class XlsxFile:
             else:
                 yield from self._generic(text)
 
-    def _fast(self, matches) -> Iterator[tuple[int, dict[int, object]]]:
+    def _fast(self, matches: list[tuple[str, str, str, str, str, str]]) -> Iterator[tuple[int, dict[int, object]]]:
         rows: list[tuple[int, dict[int, object]]] = []
         # inline texts with entities, resolved together at the end: the row, column and text of each
         pending_rows: list[dict[int, object]] = []
         pending_cols: list[int] = []
         pending_texts: list[str] = []
-        cur = None
+        cur: Any = None  # the current row's number, as written
         values: dict[int, object] = {}
         attrs = self._attr_cache
         columns = _COLUMNS
@@ -690,18 +693,18 @@ class XlsxFile:
     def __enter__(self) -> XlsxFile:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-class _Rels(dict):
+class _Rels(dict[str, str]):
     """Relationship id -> part path, plus the relationship kind (last segment of its Type)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.kinds: dict[str, str] = {}
 
-    def values_kinds(self):
+    def values_kinds(self) -> list[tuple[str, str]]:
         return [(target, self.kinds.get(rid, "")) for rid, target in self.items()]
 
 
@@ -717,7 +720,7 @@ def serial_to_datetime(serial: float, epoch: dt.datetime = _EPOCH_1900) -> dt.da
         return None
 
 
-def _entity(m: re.Match) -> str:
+def _entity(m: re.Match[str]) -> str:
     name = m.group(1)
     if name[0] == "#":
         try:
@@ -814,7 +817,7 @@ def _col_letters(n: int) -> str:
 
 def _covered(ref: str) -> dict[str, str]:
     a, b = ref.split(":")
-    (c1, r1), (c2, r2) = _REF.fullmatch(a).groups(), _REF.fullmatch(b).groups()
+    (c1, r1), (c2, r2) = cast("re.Match[str]", _REF.fullmatch(a)).groups(), cast("re.Match[str]", _REF.fullmatch(b)).groups()
     cols = range(_col_number(c1), _col_number(c2) + 1)
     rows = range(int(r1), int(r2) + 1)
     if len(cols) * len(rows) > 100_000:  # a whole column merged: only the first rows matter here
@@ -835,7 +838,7 @@ def _last_end(buf: bytes, tag: bytes) -> int:
         pos = i
 
 
-def _iso_date(text: str):
+def _iso_date(text: str) -> dt.datetime | str:
     try:
         return dt.datetime.fromisoformat(text.strip())
     except ValueError:

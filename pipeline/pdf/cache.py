@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from pipeline import __version__
 
@@ -27,7 +28,7 @@ def default_root() -> Path:
     return Path(base) / "hoso"
 
 
-def cache_key(template_sha256: str, context: dict) -> str:
+def cache_key(template_sha256: str, context: dict[str, Any]) -> str:
     return data_key("form", template_sha256, context)
 
 
@@ -37,7 +38,7 @@ def pdf_key(docx_key: str, installation: str) -> str:
     return data_key("pdf", docx_key, installation)
 
 
-def data_key(*parts) -> str:
+def data_key(*parts: object) -> str:
     """Key of anything built from JSON-able inputs (forms, bundles), with the program version."""
     h = hashlib.sha256()
     h.update(f"hoso {__version__} engine {ENGINE_VERSION}\n".encode())

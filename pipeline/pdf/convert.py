@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from pipeline.pdf import validate
 from pipeline.pdf.cache import PdfCache
-from pipeline.pdf.pool import Converter, Item
+from pipeline.pdf.pool import Item
 from pipeline.progress import Progress
+
+
+class DocumentConverter(Protocol):
+    """What the build needs of a converter: `pool.Converter`, `cum.ClusterConverter`, the tests' fakes."""
+
+    workers: int
+
+    def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None,
+            on_done: Callable[[str, bytes, int], None] | None = None) -> dict[str, tuple[bytes, int]]: ...
+
+    def with_pdfa(self) -> DocumentConverter: ...
 
 
 @dataclass(frozen=True)
@@ -18,7 +31,7 @@ class Converted:
     sources: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)  # see Converter.sources
 
 
-def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, *,
+def convert_documents(items: list[Item], cache: PdfCache, converter: DocumentConverter, *,
                       show_progress: bool | None = None) -> Converted:
     pdfs: dict[str, tuple[bytes, int]] = {}
     todo: dict[str, Item] = {}

@@ -35,9 +35,14 @@ import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, cast
 
 from pipeline.errors import ConversionFailed, HosoError, MissingDependency
 from pipeline.pdf.pool import Item, tasks
+
+if TYPE_CHECKING:
+    from distributed import Client, Future, Worker, WorkerPlugin
 
 PLUGIN = "hoso-libreoffice"
 TASKS_PER_THREAD = 3
@@ -49,7 +54,7 @@ NO_WORKER_HINT = ("Chạy lại «dask worker tcp://MÁY:8786» trên các máy 
 INSTALL_HINT = "Cài phần mở rộng: pip install 'hoso[cum]' (cài dask[distributed])."
 
 
-def _distributed():
+def _distributed() -> ModuleType:
     try:
         import distributed
     except ImportError as exc:
@@ -66,31 +71,33 @@ class LibreOfficePlugin:
 
     name = PLUGIN
 
-    def setup(self, worker) -> None:
+    def setup(self, worker: Worker) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="hoso-cum-"))
-        self.profiles: queue.Queue = queue.Queue()
+        self.profiles: queue.Queue[Path] = queue.Queue()
         for i in range(max(1, worker.state.nthreads)):
             self.profiles.put(self.root / f"thread-{i}")
         self.converted = 0
         self._lock = threading.Lock()
 
-    def teardown(self, worker) -> None:
+    def teardown(self, worker: Worker) -> None:
         from pipeline.pdf import libreoffice
 
         libreoffice.kill_all()
         shutil.rmtree(getattr(self, "root", ""), ignore_errors=True)
 
 
-def plugin():
-    distributed = _distributed()
+def plugin() -> WorkerPlugin:
+    _distributed()
+    from distributed import WorkerPlugin
 
-    class _Plugin(LibreOfficePlugin, distributed.WorkerPlugin):
+    class _Plugin(LibreOfficePlugin, WorkerPlugin):
         pass
 
     return _Plugin()
 
 
-def _convert_task(forms: list[tuple[dict, bytes]], pdfa: bool, timeout_base: float, timeout_per_doc: float):
+def _convert_task(forms: list[tuple[dict[str, Any], bytes]], pdfa: bool, timeout_base: float, timeout_per_doc: float
+                  ) -> tuple[Any, ...]:
     """On a worker: convert these forms with a warm profile of the plugin; returns
     ("ok", pdfs, sources, worker address) or ("error", class name, message, hint)."""
     from distributed import get_worker
@@ -99,7 +106,7 @@ def _convert_task(forms: list[tuple[dict, bytes]], pdfa: bool, timeout_base: flo
     from pipeline.pdf.pool import Converter
 
     worker = get_worker()
-    plug = worker.plugins.get(PLUGIN)
+    plug = cast("LibreOfficePlugin | None", worker.plugins.get(PLUGIN))  # the `plugin()` registered
     if plug is None:  # a worker that joined after the plugin was registered gets it from the scheduler;
         raise RuntimeError("hoso: LibreOffice plugin missing on this worker")  # Dask retries elsewhere
     profile = plug.profiles.get()
@@ -124,7 +131,7 @@ def _convert_task(forms: list[tuple[dict, bytes]], pdfa: bool, timeout_base: flo
             # once per object (`assemble.Pages`), and serialisation would not keep shared objects shared
             joined: dict[int, int] = {}
             blobs: list[bytes] = []
-            refs = {}
+            refs: dict[str, tuple[int, int, int]] = {}
             for key, (data, first, pages) in conv.sources.items():
                 if id(data) not in joined:
                     joined[id(data)] = len(blobs)
@@ -139,7 +146,7 @@ class ClusterConverter:
     """A `pool.Converter` stand-in that converts on a Dask cluster (`run` has the same contract)."""
 
     def __init__(self, address: str, *, workers: int | None = None, timeout_base: float = 60,
-                 timeout_per_doc: float = 6, client=None) -> None:
+                 timeout_per_doc: float = 6, client: Client | None = None) -> None:
         distributed = _distributed()
         self.address = address
         self.timeout_base, self.timeout_per_doc = timeout_base, timeout_per_doc
@@ -162,7 +169,7 @@ class ClusterConverter:
     def __enter__(self) -> ClusterConverter:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def with_pdfa(self) -> ClusterConverter:
@@ -177,7 +184,7 @@ class ClusterConverter:
         if self._own_client:
             self.client.close()
 
-    def _watch(self, futures: list, stop: threading.Event, why: list[str]) -> None:
+    def _watch(self, futures: list[Future[Any]], stop: threading.Event, why: list[str]) -> None:
         """While a run waits: when the cluster has had no worker for `no_worker_wait` seconds (all
         lost, none restarted), cancel the run's tasks; Dask itself would wait for a worker forever."""
         import time
@@ -224,7 +231,7 @@ class ClusterConverter:
             futures.append(self.client.submit(_convert_task, packed, self.pdfa, self.timeout_base,
                                               self.timeout_per_doc, key=f"hoso-pdf-{name}", pure=False, retries=2))
         results: dict[str, tuple[bytes, int]] = {}
-        stop, why = threading.Event(), []
+        stop, why = threading.Event(), cast(list[str], [])
         watch = threading.Thread(target=self._watch, args=(futures, stop, why), daemon=True)
         watch.start()
         try:

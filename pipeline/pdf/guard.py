@@ -25,7 +25,7 @@ import time
 PR_SET_PDEATHSIG = 1
 
 
-def _kill_group(*_args) -> None:
+def _kill_group(*_args: object) -> None:
     """soffice and its children, and this guard."""
     if hasattr(os, "killpg"):
         os.killpg(os.getpgrp(), signal.SIGKILL)
@@ -47,7 +47,7 @@ def _death_signal() -> bool:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+        return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0)
     except (OSError, AttributeError):
         return False
 

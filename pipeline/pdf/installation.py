@@ -18,7 +18,9 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 # LibreOffice's own files whose change means another LibreOffice (an upgrade rewrites them)
 CORE_FILES = ("versionrc", "soffice.bin", "soffice", "libmergedlo.so", "libmergedlo.dylib", "mergedlo.dll",
@@ -37,7 +39,7 @@ def font_dirs() -> list[Path]:
     return dirs
 
 
-def _stats(paths) -> list[tuple[str, int, int]]:
+def _stats(paths: Iterable[str | Path]) -> list[tuple[str, int, int]]:
     out = []
     for path in paths:
         try:
@@ -49,14 +51,14 @@ def _stats(paths) -> list[tuple[str, int, int]]:
 
 
 def _walk(root: Path) -> list[str]:
-    files = []
+    files: list[str] = []
     for folder, dirs, names in os.walk(root, followlinks=False):
         dirs.sort()
         files += (os.path.join(folder, n) for n in sorted(names))
     return files
 
 
-def libreoffice_stamp(soffice: str | None) -> list:
+def libreoffice_stamp(soffice: str | None) -> list[Any]:
     """The LibreOffice found (its real path) and the sizes and times of its core files; its own
     bundled fonts (`share/fonts`) too."""
     if soffice is None:
@@ -67,7 +69,7 @@ def libreoffice_stamp(soffice: str | None) -> list:
     return [str(real), _stats(program / name for name in CORE_FILES), _stats(_walk(fonts))]
 
 
-def fonts_stamp() -> list:
+def fonts_stamp() -> list[Any]:
     return [_stats(_walk(d)) for d in font_dirs()]
 
 

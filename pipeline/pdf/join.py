@@ -27,6 +27,7 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import escape
@@ -101,6 +102,7 @@ def normalise(src: Path, dest: Path) -> None:
     """The shape in which a form is converted alone (same as inside a joined document)."""
     root = _document(src)
     body = root.find("w:body", NS)
+    assert body is not None  # every document.xml has its w:body
     for i, el in enumerate([*_primer(), _anchor(0, page_break=True)]):
         body.insert(i, el)
     _write(src, root, dest)
@@ -110,6 +112,7 @@ def join(docx_files: list[Path], dest: Path) -> list[str]:
     """Write one DOCX holding every form in order; returns the bookmark name of each form."""
     root0 = _document(docx_files[0])
     body0 = root0.find("w:body", NS)
+    assert body0 is not None  # every document.xml has its w:body
     final_sect = body0[-1] if len(body0) and body0[-1].tag == _q("sectPr") else None
     for child in list(body0):
         body0.remove(child)
@@ -117,6 +120,7 @@ def join(docx_files: list[Path], dest: Path) -> list[str]:
     body0.extend(_primer())
     for i, path in enumerate(docx_files):
         body = _document(path).find("w:body", NS)
+        assert body is not None
         body0.append(_anchor(i, page_break=True))
         names.append(f"{BOOKMARK_PREFIX}{i:05d}")
         for el in body:
@@ -178,7 +182,7 @@ def first_page_header(docx: Path | IO[bytes]) -> str:
         return header_text(zf.read)
 
 
-def header_text(read) -> str:
+def header_text(read: Callable[[str], bytes]) -> str:
     """first_page_header of the document whose parts `read(name) -> bytes` gives."""
     doc = read("word/document.xml")
     if b"<w:titlePg" not in doc:
@@ -218,7 +222,10 @@ def split(pdf: bytes, names: list[str], metadata: list[dict[str, str]] | None = 
         dest = dests.get(name) or dests.get("/" + name)
         if dest is None:
             return None
-        starts.append(reader.get_destination_page_number(dest))
+        page = reader.get_destination_page_number(dest)
+        if page is None:  # a destination on no page of the document
+            return None
+        starts.append(page)
     total = len(reader.pages)
     if starts != sorted(starts) or len(set(starts)) != len(starts) or (starts and starts[0] != PRIMER_PAGES):
         return None

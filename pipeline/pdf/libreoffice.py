@@ -36,7 +36,7 @@ KNOWN_PATHS = (
 WINDOWS_FOLDERS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA")
 WINDOWS_EXE = ("LibreOffice", "program", "soffice.exe")
 
-_live: set[subprocess.Popen] = set()
+_live: set[subprocess.Popen[bytes]] = set()
 _lock = threading.Lock()
 
 
@@ -81,7 +81,7 @@ def soffice_env(home: Path) -> dict[str, str]:
     return dict(os.environ, SAL_USE_VCLPLUGIN="svp", HOME=str(home), XDG_DATA_HOME=data_home)
 
 
-def kill_group(proc: subprocess.Popen) -> None:
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
     """Kill the soffice run `proc` with every process it started (its guard's group or tree)."""
     portable.kill_tree(proc)
     try:
@@ -114,7 +114,7 @@ class Stalled(Timeout):
     """soffice wrote nothing new for the allowed silence: killed as hung, before its total timeout."""
 
 
-def _progress(outdir: Path) -> tuple:
+def _progress(outdir: Path) -> tuple[tuple[str, int], ...]:
     """What soffice has written so far (names and sizes): any change is progress."""
     try:
         return tuple(sorted((e.name, e.stat().st_size) for e in os.scandir(outdir)))

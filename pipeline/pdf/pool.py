@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -108,7 +109,7 @@ def _weight(item: Item) -> int:
         return 1
 
 
-def tasks(items: list[Item], workers: int) -> list[tuple[str, list]]:
+def tasks(items: list[Item], workers: int) -> list[tuple[str, list[Any]]]:
     """Work units, one soffice call each: ("join", chunks) — the joined documents of one worker,
     converted in ONE soffice run (one start-up per worker, not per document); forms that cannot be
     joined, or too few of a family to gain from it, are one-form chunks in those same runs — and
@@ -150,7 +151,7 @@ def tasks(items: list[Item], workers: int) -> list[tuple[str, list]]:
     return [("join", chunks) for chunks in loads if chunks]
 
 
-def _size(task: tuple[str, list]) -> int:
+def _size(task: tuple[str, list[Any]]) -> int:
     kind, payload = task
     return sum(len(c) for c in payload) if kind == "join" else len(payload)
 
@@ -231,9 +232,9 @@ class Converter:
         if not items:
             return results
         validate.ensure_room(len(items))  # a nearly full temporary disk gives PDFs in the wrong font
-        work: queue.Queue = queue.Queue()
-        for t in tasks(items, self.workers):
-            work.put(t)
+        work: queue.Queue[tuple[str, list[Any]]] = queue.Queue()
+        for task in tasks(items, self.workers):
+            work.put(task)
         lock = threading.Lock()
         errors: list[BaseException] = []
         self._stop = threading.Event()
@@ -322,7 +323,8 @@ class Converter:
             raise _Stopped
 
     def _convert_joined(self, profile: Path, chunks: list[Chunk], work: Path,
-                        progress: Callable[[int], None] | None = None):
+                        progress: Callable[[int], None] | None = None
+                        ) -> tuple[dict[str, tuple[bytes, int]], dict[str, str]]:
         """Every chunk joined into one document, all converted by one soffice run, each PDF split
         back per form; a chunk whose PDF is missing or does not split right is converted one by one."""
         if work.exists():
@@ -407,7 +409,8 @@ class Converter:
                 progress(len(chunk))
         return done, failed
 
-    def _convert_with_retry(self, profile: Path, batch: list[Item], work: Path):
+    def _convert_with_retry(self, profile: Path, batch: list[Item], work: Path
+                            ) -> tuple[dict[str, tuple[bytes, int]], dict[str, str]]:
         if self.libreoffice_hung:  # hung run after hung run: no more waiting, say so
             self.hung.update(it.key for it in batch)
             return {}, {it.key: it.label for it in batch}

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import Any
 
 from pipeline.ingest.model import Campaign, CapOverride, Person
 from pipeline.ingest.schema import LOAI_NHAN_SU
@@ -50,7 +51,7 @@ class Plan:
     def title(self) -> str:
         return "; ".join(rb.title for rb, _ in self.parts) if self.mixed else self.primary.title
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         out = self.primary.settings()
         if self.mixed:
             out["theo_bo_quy_tac"] = {rb.id: rb.settings() for rb, _ in self.parts}

@@ -151,11 +151,11 @@ def rate_emulation(people: list[PersonRating], campaign: Campaign, rb: Rulebook
     direct = sum(1 for c in props if persons[c].truc_tiep_cong_tac)
     share = direct / len(props) if props else None
     if share is not None and round(share, 9) < rb.direct_worker_share:
-        eligible = [c for c, r in results.items() if r.du_dieu_kien]
-        direct_eligible = sum(1 for c in eligible if persons[c].truc_tiep_cong_tac)
+        eligible_codes = [c for c, r in results.items() if r.du_dieu_kien]
+        direct_eligible = sum(1 for c in eligible_codes if persons[c].truc_tiep_cong_tac)
         agency.append(
             f"Tỷ lệ cá nhân trực tiếp lao động, công tác trong số được đề nghị khen thưởng là {pct(share)} ({direct}/{len(props)}), "
-            f"dưới {pct(rb.direct_worker_share)} (trong số đủ điều kiện: {direct_eligible}/{len(eligible)}) — "
+            f"dưới {pct(rb.direct_worker_share)} (trong số đủ điều kiện: {direct_eligible}/{len(eligible_codes)}) — "
             f"{rb.cite.direct_share}.")
     summary = EmulationSummary(
         so_de_nghi=len(props), so_dat_ldtt=ldtt_count, so_de_nghi_cstdcs=sum(1 for p in props.values() if p.danh_hieu == "CSTDCS"),

@@ -9,9 +9,11 @@ caps or moves a level appends a reason with its legal source (8).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
-from pipeline.ingest.model import Campaign, CapOverride, Person
+from pipeline.ingest.model import Campaign, CapOverride, Criterion, Discipline, Person, Score
 from pipeline.rating import categories, periods, rules
 from pipeline.rating.emulation import rate_emulation
 from pipeline.rating.groups import default_key, group_label, group_of, norm, spellings
@@ -99,7 +101,7 @@ def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], 
     return people, groups, agency_warnings
 
 
-def _with(pr: PersonRating, *, reasons=(), warnings=(), **changes) -> PersonRating:
+def _with(pr: PersonRating, *, reasons: Iterable[str] = (), warnings: Iterable[str] = (), **changes: Any) -> PersonRating:
     if not reasons and not warnings and not changes:
         return pr
     return replace(pr, ly_do=pr.ly_do + tuple(reasons), canh_bao=pr.canh_bao + tuple(warnings), **changes)
@@ -119,7 +121,8 @@ def _rulebook_warnings(campaign: Campaign, rb: Rulebook) -> list[str]:
     return out
 
 
-def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, criteria,
+def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discipline], scores: list[Score],
+                 criteria: Sequence[Criterion],
                  canonical: dict[str, str]) -> tuple[PersonRating, list[_Limit]]:
     year = campaign.year
     vote = campaign.votes.get(p.ma_so)
@@ -136,7 +139,7 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, cri
         else:
             period = None
     diem = period.diem if period is not None else None if points is None else points.total
-    base = dict(ma_so=p.ma_so, ho_ten=p.ho_ten, ma_don_vi=p.ma_don_vi, nhom_tuong_dong=group_of(p, canonical),
+    base: dict[str, Any] = dict(ma_so=p.ma_so, ho_ten=p.ho_ten, ma_don_vi=p.ma_don_vi, nhom_tuong_dong=group_of(p, canonical),
                 tu_xep_loai=p.tu_xep_loai, muc_quyet_dinh=p.muc_quyet_dinh, muc_hop=meeting,
                 diem=diem, muc_dang_vien=p.muc_dang_vien, diem_ky=period.scores if period is not None else ())
     time = rules.time_rules(p, rb)
@@ -151,7 +154,7 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, cri
                             ly_do=time.reasons, canh_bao=tuple(warnings)), []
 
     reasons: list[str] = []
-    warnings: list[str] = list(periods.kht_flag_warnings(p, rb))
+    warnings = list(periods.kht_flag_warnings(p, rb))
     if period is not None:
         level = period.level
         source = "diem" if level is not None else None
@@ -205,7 +208,7 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs, scores, cri
     if level is not None and proposed != level:
         binding = [lim for lim in limits if lim.level == ceiling]
         reasons.append(cited(
-            f"Mức đề xuất hạ từ {WORDS[level]} xuống {WORDS[proposed]} do " + "; ".join(lim.what for lim in binding),
+            f"Mức đề xuất hạ từ {WORDS[level]} xuống {WORDS[cast(str, proposed)]} do " + "; ".join(lim.what for lim in binding),
             "; ".join(dict.fromkeys(lim.cite for lim in binding))))
     return PersonRating(**base, trang_thai="xep_loai", muc_de_xuat=proposed, muc_toi_da=ceiling, ly_do=tuple(reasons),
                         canh_bao=tuple(warnings), nguon_de_xuat=source), limits
@@ -223,7 +226,8 @@ def _override_text(o: CapOverride) -> str:
     return f"văn bản số {o.so_van_ban} ngày {o.ngay_van_ban:%d/%m/%Y}{by}"
 
 
-def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, overrides: dict[str, CapOverride]):
+def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, overrides: dict[str, CapOverride]
+                ) -> tuple[list[PersonRating], list[GroupCap]]:
     """Rule 4 on each comparable group. A decided level (`muc_quyet_dinh`) counts as it is and takes its
     place first: a decided HTXS uses one of the group's places, a decided HTT is in the base. The places
     left go to the undecided HTXS proposals, best ranked first; the others are moved down to HTT."""
@@ -320,7 +324,7 @@ def _check_decided(people: list[PersonRating], limits: dict[str, list[_Limit]], 
 
 
 def _check_final_cap(people: list[PersonRating], groups: list[GroupCap], rb: Rulebook,
-                     overrides: dict[str, CapOverride]):
+                     overrides: dict[str, CapOverride]) -> tuple[list[PersonRating], list[GroupCap], list[str]]:
     """Rule 5 (per group): the cap checked on final levels (decided, else proposed)."""
     people = list(people)
     out_groups, agency = [], []

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from pipeline.ingest.model import Campaign, PeriodResult, Person, Product
 from pipeline.rating.levels import RANK, WORDS
-from pipeline.rating.result import PeriodScore
+from pipeline.rating.result import PeriodScore, PersonRating
 from pipeline.rating.rulebooks import PeriodFormula, Rulebook
 from pipeline.rating.rules import cited, num
 
@@ -37,7 +37,7 @@ EPS = 1e-9  # float noise only: a mean of 90, 90, 90 is 90; 89.999 stays below 9
 def cut(x: float, decimals: int = 2) -> float:
     """`x` cut (never rounded up) to `decimals`: 89.999 -> 89.99."""
     f = 10 ** decimals
-    return math.floor(x * f + EPS) / f
+    return float(math.floor(x * f + EPS) / f)
 
 
 def score_text(x: float) -> str:
@@ -262,7 +262,7 @@ def limits(person: Person, campaign: Campaign, rb: Rulebook) -> list[Limit]:
     if rb.head_not_above_unit and person.vai_tro == "truong":
         unit = campaign._units_by_code.get(person.ma_don_vi)
         level = unit.muc_xep_loai_don_vi if unit is not None else None
-        if level:
+        if unit is not None and level:
             out.append(Limit(level, f"đơn vị «{unit.ten_don_vi}» được xếp loại {WORDS[level]}", rb.cite.head_unit, cited(
                 f"Người đứng đầu đơn vị «{unit.ten_don_vi}», đơn vị được xếp loại {WORDS[level]}: mức xếp loại của người "
                 "đứng đầu không cao hơn mức của đơn vị", rb.cite.head_unit), "don_vi"))
@@ -283,7 +283,7 @@ def kht_flag_warnings(person: Person, rb: Rulebook) -> tuple[str, ...]:
     return tuple(out)
 
 
-def unit_result_warnings(people: Sequence, campaign: Campaign) -> dict[str, str]:
+def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign) -> dict[str, str]:
     """Leaders whose d) (results of the unit led) is 100 % in some period while someone of their unit
     ends the year at KHT: d) is 50 % when a subordinate does not complete the tasks (a check, the
     periods are not changed). `people` are PersonRatings; returns ma_so -> warning."""

@@ -4,6 +4,7 @@ the emulation summary, and every reason and warning."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class Ratings:
     groups: tuple[GroupCap, ...] = ()
     canh_bao: tuple[str, ...] = field(default=())  # agency-wide warnings
     ten_bo_quy_tac: str = ""
-    thiet_lap: dict = field(default_factory=dict, compare=False)  # the rulebook's numbers
+    thiet_lap: dict[str, Any] = field(default_factory=dict, compare=False)  # the rulebook's numbers
     thi_dua: EmulationSummary = field(default_factory=EmulationSummary)
 
     def of(self, ma_so: str) -> PersonRating:

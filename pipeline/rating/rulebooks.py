@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import Any
 
 from pipeline.errors import HosoError
 from pipeline.ingest.model import Criterion
@@ -136,7 +137,7 @@ class Rulebook:
     # year-dependent data: ((first, last, {field: value, "cite": {citation field: text}}), ...).
     # The texts in force change inside one rulebook's years (QĐ 124 → QĐ 366 for 2025, the 2003
     # emulation law → the 2022 law from 2024); `in_year` applies them.
-    by_year: tuple[tuple[int, int, Mapping], ...] = ()
+    by_year: tuple[tuple[int, int, Mapping[str, Any]], ...] = ()
 
     def in_year(self, year: int) -> Rulebook:
         """This rulebook with the data and citations of the texts in force for `year`."""
@@ -148,7 +149,7 @@ class Rulebook:
                 rb = replace(rb, **changes, cite=replace(rb.cite, **cite) if cite else rb.cite)
         return replace(rb, by_year=())
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         """The numbers behind the rules, for the JSON and the spreadsheet."""
         out = {
             "ty_le_htxs": self.htxs_ratio, "lam_tron_htxs": self.htxs_rounding,
@@ -195,7 +196,7 @@ _QD366 = "Quy định số 366-QĐ/TW ngày 30/8/2025 của Bộ Chính trị v�
 
 # Emulation before the 2022 law (in force 01/01/2024): Luật Thi đua, khen thưởng 2003 (amended
 # 2013) and Nghị định 91/2017/NĐ-CP. Years up to 2022 were reviewed under these texts.
-_EMULATION_OLD = {
+_EMULATION_OLD: dict[str, Any] = {
     "ldtt": "khoản 1 Điều 24 Luật Thi đua, khen thưởng năm 2003 (sửa đổi, bổ sung năm 2013)",
     "ldtt_months": "Nghị định 91/2017/NĐ-CP (không xét người mới tuyển dụng dưới 10 tháng)",
     "ldtt_ballot": ("quy chế thi đua, khen thưởng của cơ quan: bình xét danh hiệu bằng bỏ phiếu kín, đạt khi số phiếu "

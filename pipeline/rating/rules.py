@@ -328,7 +328,7 @@ def time_rules(person: Person, rb: Rulebook) -> TimeOutcome:
     months, absent = person.so_thang_cong_tac, person.so_thang_nghi
     cite = rb.cite.months
     if person.nghi_thai_san:
-        warnings = ()
+        warnings: tuple[str, ...] = ()
         if absent >= rb.absence_cap_from:
             warnings = (f"Có ghi {num(absent)} tháng nghỉ cùng với nghỉ thai sản: thời gian nghỉ thai sản không làm giới hạn "
                         "mức xếp loại. Nếu trong đó có thời gian nghỉ khác từ 03 đến dưới 06 tháng thì không được xếp "

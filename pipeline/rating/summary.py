@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.rating.groups import group_label
-from pipeline.rating.result import Ratings
+from pipeline.rating.result import GroupCap, PersonRating, Ratings
 
 STATUS_WORDS = {"xep_loai": "Xếp loại", "khong_xep_loai": "Không xếp loại"}
 
@@ -31,7 +31,7 @@ def agency_htxs(ratings: Ratings) -> tuple[int, int]:
 
 
 def unit_summaries(ratings: Ratings) -> list[UnitSummary]:
-    units: dict[str, list] = {}
+    units: dict[str, list[PersonRating]] = {}
     for pr in ratings.people:
         units.setdefault(pr.ma_don_vi, []).append(pr)
     out = []
@@ -86,7 +86,7 @@ def warning_lines(ratings: Ratings) -> list[str]:
     return out
 
 
-def cap_line(g) -> str:
+def cap_line(g: GroupCap) -> str:
     """One sentence per comparable group: who keeps what and why (hoso rate)."""
     from pipeline.rating.levels import WORDS
 

@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import zxingcpp
 from PIL import Image, ImageOps
@@ -46,11 +47,11 @@ def decode(image: Image.Image) -> tuple[PageCode | None, str, Image.Image]:
     # where the code is on an upright sheet (bottom left) and on one upside down (top right): a
     # small crop reads ~20× faster than the page; the whole page is read when neither holds it
     for box, flipped in (((0, int(h * 0.7), int(w * 0.35), h), False), ((int(w * 0.65), 0, w, int(h * 0.3)), True)):
-        for r in zxingcpp.read_barcodes(image.crop(box), formats=zxingcpp.BarcodeFormat.QRCode):
+        for r in zxingcpp.read_barcodes(image.crop(box), formats=zxingcpp.BarcodeFormat.QRCode):  # type: ignore[arg-type]  # one format converts to BarcodeFormats at run time
             code = parse(r.text)
             if code is not None:
                 return code, r.text, image.rotate(180) if flipped else image
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)  # type: ignore[arg-type]  # one format converts to BarcodeFormats at run time
     for r in found:
         code = parse(r.text)
         if code is None:
@@ -105,7 +106,7 @@ def _page(path: Path, index: int) -> Image.Image:
         return ImageOps.exif_transpose(im).convert("L")
 
 
-def _scanned_image(page) -> Image.Image | None:
+def _scanned_image(page: Any) -> Image.Image | None:  # a pypdfium2 PdfPage (untyped)
     """The page's one image, as stored, when the page is a scan (one upright image covering it):
     decoding it is ~20× faster than rendering the page."""
     import pypdfium2.raw as pdfium_c
@@ -118,7 +119,8 @@ def _scanned_image(page) -> Image.Image | None:
     if abs(b) > 1e-6 or abs(c) > 1e-6 or a < 0.9 * width or d < 0.9 * height:
         return None
     try:
-        return images[0].get_bitmap(render=False).to_pil()
+        image: Image.Image = images[0].get_bitmap(render=False).to_pil()
+        return image
     except Exception:  # noqa: BLE001 - an image pdfium cannot hand over as it is: render the page
         return None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,7 +44,7 @@ class Space:
 def _words(pdf: str) -> dict[int, list[tuple[float, float, float, float, str]]]:
     """Every word of every page (1-based) of a PDF with its box (pdftotext -bbox)."""
     out = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True, check=True).stdout
-    pages: dict[int, list] = {}
+    pages: dict[int, list[tuple[float, float, float, float, str]]] = {}
     for n, chunk in enumerate(out.split("<page ")[1:], 1):
         pages[n] = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in _WORD.findall(chunk)]
     return pages
@@ -69,14 +70,14 @@ def spaces(pdf: Path, page: int) -> list[Space]:
 
 
 def _corners(image: Image.Image) -> list[complex] | None:
-    for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+    for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):  # type: ignore[arg-type]  # one format converts to BarcodeFormats at run time
         if parse(r.text) is not None:
             p = r.position
             return [complex(q.x, q.y) for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
     return None
 
 
-def _similarity(src: list[complex], dst: list[complex]):
+def _similarity(src: list[complex], dst: list[complex]) -> Callable[[complex], complex]:
     """z -> a z + b, least squares from src to dst."""
     ms, md = sum(src) / len(src), sum(dst) / len(dst)
     num = sum((d - md) * (s - ms).conjugate() for s, d in zip(src, dst, strict=True))

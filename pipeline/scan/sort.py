@@ -23,6 +23,7 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from PIL import Image
 
@@ -30,6 +31,9 @@ from pipeline.bundle.pagecode import COVER_FORM, agency_token
 from pipeline.errors import InputUnreadable
 from pipeline.scan.read import IMAGE_SUFFIXES, page_count, read_scans
 from pipeline.scan.signatures import unsigned_spaces
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 STATE = "nhan_ban_ky.json"
 DPI = 150
@@ -80,20 +84,20 @@ class ScanError(InputUnreadable):
     pass
 
 
-def _dossiers(outdir: Path) -> tuple[dict, str, str]:
+def _dossiers(outdir: Path) -> tuple[dict[tuple[str, str], Expected], str, str]:
     path = outdir / "manifest.json"
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ScanError(f"Không đọc được «{path}»: thư mục này không phải kết quả của hoso build ({e}).") from e
-    names = {}
+    except (OSError, ValueError) as exc:
+        raise ScanError(f"Không đọc được «{path}»: thư mục này không phải kết quả của hoso build ({exc}).") from exc
+    names: dict[str, str] = {}
     for u in manifest.get("don_vi", []):
         for s in u.get("muc", []):
             if s.get("ma_so"):
                 names[s["ma_so"]] = s["tieu_de"]
     out: dict[tuple[str, str], Expected] = {}
 
-    def add(e: Expected, sections, pdf: str) -> None:
+    def add(e: Expected, sections: list[dict[str, Any]], pdf: str) -> None:
         seen: dict[str, int] = {}
         for s in sections:
             form = s.get("mau", "")
@@ -170,18 +174,18 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
                             + ", ".join(sorted(IMAGE_SUFFIXES)) + ").")
         try:
             page_count(s)
-        except Exception as e:  # noqa: BLE001 - pdfium's and Pillow's errors: the file is damaged
-            raise ScanError(f"Không đọc được tệp quét «{s}» (tệp hỏng hoặc chưa chép xong): {e}") from e
+        except Exception as exc:  # noqa: BLE001 - pdfium's and Pillow's errors: the file is damaged
+            raise ScanError(f"Không đọc được tệp quét «{s}» (tệp hỏng hoặc chưa chép xong): {exc}") from exc
     dossiers, agency, year = _dossiers(outdir)
     root = outdir / "da_ky"
     store = root / ".trang"
     state_path = root / STATE
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.is_file() else {}
-    filed: dict[str, dict] = state.get("trang", {})  # "unit/person/form_copy_page" -> {nguon, tep, trang, anh}
-    dups: list[dict] = state.get("trung", [])
-    old: list[dict] = state.get("can_ky_lai", [])
-    unread: list[dict] = state.get("khong_doc_duoc", [])
-    foreign: list[dict] = state.get("khac", [])
+    filed: dict[str, dict[str, Any]] = state.get("trang", {})  # "unit/person/form_copy_page" -> {nguon, tep, trang, anh}
+    dups: list[dict[str, Any]] = state.get("trung", [])
+    old: list[dict[str, Any]] = state.get("can_ky_lai", [])
+    unread: list[dict[str, Any]] = state.get("khong_doc_duoc", [])
+    foreign: list[dict[str, Any]] = state.get("khac", [])
     seen = set(state.get("da_doc", []))
     read = new = blank = covers = 0
     for page in read_scans(scans):
@@ -298,7 +302,7 @@ def _excel(r: ScanResult, path: Path) -> None:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    ws = wb.active
+    ws = cast("Worksheet", wb.active)  # a new workbook's one sheet
     ws.title = "Theo người"
     ws.append(["Đơn vị", "Mã số", "Họ và tên", "Trang đã nhận", "Trang cần có", "Trang còn thiếu",
                "Trang trùng (bỏ qua)", "Trang in từ bản cũ (cần ký lại)", "Hồ sơ đã ký",

@@ -36,6 +36,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
+
+    from pipeline.ingest.model import Campaign
+    from pipeline.output import Staged
 
 CONTENT, NUMBERS = "noi_dung", "so_trang"  # what changed on a document: its words, or only its page numbers
 _DIGITS = re.compile(r"\d+")
@@ -48,12 +55,12 @@ AGENCY_KINDS = ("bao_cao_so_noi_vu", "bieu_tong_hop", "thong_bao_ket_qua", "bao_
 OWN_FILES = (REPRINT, LISTING)  # what the comparison itself writes: never compared
 
 
-def person_fingerprints(campaign) -> dict[str, str]:
+def person_fingerprints(campaign: Campaign) -> dict[str, str]:
     """A digest of every row about each person (records' repr leaves out their cell references)."""
-    def rows(items, ma_so):
+    def rows(items: Iterable[Any], ma_so: str) -> list[str]:
         return [repr(x) for x in items if x.ma_so == ma_so]
 
-    out = {}
+    out: dict[str, str] = {}
     for p in campaign.people:
         m = p.ma_so
         parts = [repr(p), repr(sorted((campaign.texts.get(m) or {}).items())), repr(campaign.votes.get(m)),
@@ -86,7 +93,7 @@ class Change:
             return self.ten_don_vi or self.ma_don_vi
         return "Cơ quan"
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         out = {"tep": self.bundle, "trang_dau": self.first, "trang_cuoi": self.last, "tieu_de": self.title,
                "mau": self.form, "ly_do": self.why, "ma_so": self.ma_so, "ho_ten": self.ho_ten,
                "ma_don_vi": self.ma_don_vi}
@@ -162,7 +169,7 @@ class Changes:
             lines += [f"  {r}" for r in self.removed]
         return "\n".join(lines) + "\n"
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"lan_dau": self.first_build, "hai_mat": self.duplex,
                 "van_ban": [c.as_json() for c in self.items], "khong_con": self.removed,
                 "chi_doi_so_trang": [c.as_json() for c in self.renumbered],
@@ -181,14 +188,14 @@ def _names(people: list[tuple[str, str]], limit: int = 6) -> str:
     return ", ".join(shown) + more
 
 
-def _files(manifest: dict) -> dict[str, dict]:
+def _files(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
     files = manifest.get("files")
     if not isinstance(files, list):
         return {}
     return {f["path"]: f for f in files if isinstance(f, dict) and isinstance(f.get("path"), str)}
 
 
-def _sha(files: dict[str, dict], rel: str) -> str | None:
+def _sha(files: dict[str, dict[str, Any]], rel: str) -> str | None:
     entry = files.get(rel)
     return entry.get("sha256") if entry else None
 
@@ -203,7 +210,7 @@ def _names_from_ratings(root: Path | None) -> dict[str, str]:
         return {}
 
 
-def _pages(root: Path, rel: str, pages: Iterable[int]):
+def _pages(root: Path, rel: str, pages: Iterable[int]) -> list[PageObject] | None:
     try:
         from pypdf import PdfReader
 
@@ -213,7 +220,7 @@ def _pages(root: Path, rel: str, pages: Iterable[int]):
         return None
 
 
-def _drawn(pages) -> list[bytes] | None:
+def _drawn(pages: list[PageObject]) -> list[bytes] | None:
     """The content streams of pages (a cover drawn again from the same text gives the same bytes)."""
     try:
         out = []
@@ -225,7 +232,7 @@ def _drawn(pages) -> list[bytes] | None:
         return None
 
 
-def _text(pages) -> list[str] | None:
+def _text(pages: list[PageObject]) -> list[str] | None:
     try:
         return [page.extract_text() or "" for page in pages]
     except Exception:  # noqa: BLE001
@@ -233,7 +240,7 @@ def _text(pages) -> list[str] | None:
 
 
 class _Compare:
-    def __init__(self, old: dict, new: dict, old_root: Path | None, new_root: Path | None) -> None:
+    def __init__(self, old: dict[str, Any], new: dict[str, Any], old_root: Path | None, new_root: Path | None) -> None:
         self.old, self.new = old, new
         self.old_root, self.new_root = old_root, new_root
         self.old_files, self.new_files = _files(old), _files(new)
@@ -266,7 +273,7 @@ class _Compare:
         return NUMBERS if [_DIGITS.sub("#", t) for t in a] == [_DIGITS.sub("#", t) for t in b] else CONTENT
 
 
-def _doc_why(old_doc: dict | None, docx_changed: bool, doc: dict, total_changed: bool = False) -> tuple[str, str] | None:
+def _doc_why(old_doc: dict[str, Any] | None, docx_changed: bool, doc: dict[str, Any], total_changed: bool = False) -> tuple[str, str] | None:
     """(why, CONTENT or NUMBERS) for a document to print again; None when it is the same.
     `total_changed`: its dossier has another number of pages, printed on every page («Trang 3/10»)."""
     if old_doc is None:
@@ -280,7 +287,7 @@ def _doc_why(old_doc: dict | None, docx_changed: bool, doc: dict, total_changed:
     return None
 
 
-def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Path | None,
+def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path | None, new_root: Path | None,
             duplex: bool | None = None) -> Changes:
     """The changes from the output described by manifest `old` (None: no previous build) to `new`."""
     if duplex is None:
@@ -302,15 +309,15 @@ def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Pat
     def add(kind: str, change: Change) -> None:
         (result.items if kind == CONTENT else result.renumbered).append(change)
 
-    def pages_of(files: dict[str, dict], rel: str) -> int:
+    def pages_of(files: dict[str, dict[str, Any]], rel: str) -> int:
         entry = files.get(rel) or {}
-        return entry.get("pages") if isinstance(entry.get("pages"), int) else 0
+        return int(entry["pages"]) if isinstance(entry.get("pages"), int) else 0
 
-    def person_changes(person: dict, unit_start: int | None, ten_don_vi: str) -> None:
+    def person_changes(person: dict[str, Any], unit_start: int | None, ten_don_vi: str) -> None:
         m, u = person["ma_so"], person.get("ma_don_vi", "")
         old_p = old_people.get(m)
         docs = [d for d in person.get("tai_lieu", []) if isinstance(d, dict)]
-        old_docs = {d.get("mau"): d for d in (old_p or {}).get("tai_lieu", []) if isinstance(d, dict)}
+        old_docs: dict[Any, dict[str, Any]] = {d.get("mau"): d for d in (old_p or {}).get("tai_lieu", []) if isinstance(d, dict)}
         common = dict(ma_so=m, ho_ten=names.get(m, ""), ma_don_vi=u, ten_don_vi=ten_don_vi)
         person_total_changed = old_p is not None and \
             pages_of(cmp.old_files, old_p.get("pdf", "")) != pages_of(cmp.new_files, person["pdf"])
@@ -328,12 +335,12 @@ def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Pat
                                  ("nội dung thay đổi" if kind == CONTENT else "số trang trong mục lục thay đổi"),
                                  unit_pages=at_unit(1, first_doc - 1), **common))
         for d in docs:
-            mau = d.get("mau", "")
+            mau: str = d.get("mau", "")
             old_d = old_docs.get(mau)
             rel_new = f"ca_nhan/{u}/{m}/{mau}.docx"
             rel_old = f"ca_nhan/{old_p.get('ma_don_vi', '')}/{m}/{mau}.docx" if old_p else rel_new
             why = _doc_why(old_d, cmp.changed_file(rel_old, rel_new), d, person_total_changed)
-            if why and why[1] == NUMBERS and duplex and old_d.get("trang_dau") != d.get("trang_dau"):
+            if why and why[1] == NUMBERS and duplex and old_d is not None and old_d.get("trang_dau") != d.get("trang_dau"):
                 # two-sided, the sheets after a longer or shorter document hold other pages than before
                 why = ("các trang đứng trước thêm hoặc bớt: in hai mặt, các tờ phía sau không còn khớp", CONTENT)
             if why:
@@ -354,7 +361,7 @@ def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Pat
         unit_total_changed = old_u is not None and \
             pages_of(cmp.old_files, old_u.get("pdf", "")) != pages_of(cmp.new_files, unit.get("pdf", ""))
         muc = [x for x in unit.get("muc", []) if isinstance(x, dict)]
-        old_muc = {x.get("mau"): x for x in (old_u or {}).get("muc", []) if isinstance(x, dict) and x.get("mau")}
+        old_muc: dict[Any, dict[str, Any]] = {x.get("mau"): x for x in (old_u or {}).get("muc", []) if isinstance(x, dict) and x.get("mau")}
         first = min((x["trang_dau"] for x in muc), default=1)
         if first > 1:
             old_first = min((x.get("trang_dau", 1) for x in (old_u or {}).get("muc", [])), default=1)
@@ -371,7 +378,7 @@ def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Pat
                     seen_people.add(x["ma_so"])
                     person_changes(person, x.get("trang_dau"), ten)
                 continue
-            mau = x.get("mau", "")
+            mau: str = x.get("mau", "")
             rel = f"don_vi/{u}/{mau}.docx"
             why = _doc_why(old_muc.get(mau), cmp.changed_file(rel, rel), x, unit_total_changed)
             if why:
@@ -402,7 +409,7 @@ def compare(old: dict | None, new: dict, *, old_root: Path | None, new_root: Pat
     return result
 
 
-def _sheets(items: list[Change], files: dict[str, dict], duplex: bool) -> list[tuple[str, int, int]]:
+def _sheets(items: list[Change], files: dict[str, dict[str, Any]], duplex: bool) -> list[tuple[str, int, int]]:
     """The page runs to print, in the items' order: widened to whole sheets when two-sided, runs of
     one PDF that touch or overlap joined."""
     runs: list[tuple[str, int, int]] = []
@@ -448,8 +455,8 @@ def reprint_pdf(changes: Changes, root: Path) -> bytes:
     return out.getvalue()
 
 
-def staged_view(known: dict, persons: list[dict], units: list[dict], submission: dict, fingerprints: dict,
-                duplex: bool) -> dict:
+def staged_view(known: dict[str, Any], persons: list[dict[str, Any]], units: list[dict[str, Any]], submission: dict[str, Any], fingerprints: dict[str, Any],
+                duplex: bool) -> dict[str, Any]:
     """A manifest-shaped view of a build not yet listed in its manifest (`known`: rel -> Known)."""
     files = [{"path": rel, "sha256": k.sha256, "bytes": k.size, **({"pages": k.pages} if k.pages is not None else {})}
              for rel, k in known.items()]
@@ -457,7 +464,7 @@ def staged_view(known: dict, persons: list[dict], units: list[dict], submission:
             FINGERPRINTS: fingerprints, SECTION: {"hai_mat": duplex}}
 
 
-def write(changes: Changes, files, *, source_root: Path) -> None:
+def write(changes: Changes, files: Staged, *, source_root: Path) -> None:
     """Write thay_doi.txt and, when something is to be printed again, in_lai.pdf (through `files`,
     a pipeline.output.Staged)."""
     if not changes.empty:

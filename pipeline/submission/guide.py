@@ -15,6 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.forms.registry import FormSpec, Registry
+    from pipeline.ingest.model import Campaign
+    from pipeline.output import Staged
+    from pipeline.pdf.cache import BlobCache
+    from pipeline.plan import Plan
+    from pipeline.submission.deadline import Deadline
 
 TEXT = "HUONG_DAN_IN.txt"
 PDF = "HUONG_DAN_IN.pdf"
@@ -39,11 +48,11 @@ def _range(a: int, b: int) -> str:
     return f"trang {a}" if a == b else f"trang {a}–{b}"
 
 
-def _name(spec) -> str:
+def _name(spec: FormSpec) -> str:
     return f"{spec.ma_hieu} ({spec.title})" if spec.ma_hieu else spec.title
 
 
-def _signers(spec, person_name: str | None) -> str:
+def _signers(spec: FormSpec, person_name: str | None) -> str:
     out = []
     for role in spec.signers:
         if person_name and "tự" in role.lower():
@@ -53,8 +62,8 @@ def _signers(spec, person_name: str | None) -> str:
     return ", ".join(out) if out else "không có chữ ký"
 
 
-def lines(*, campaign, plan, registry, persons: list[dict], units: list[dict], submission: dict | None,
-          deadline, duplex: bool, today: dt.date, pages: dict[str, int]) -> list[str]:
+def lines(*, campaign: Campaign, plan: Plan, registry: Registry, persons: list[dict[str, Any]], units: list[dict[str, Any]], submission: dict[str, Any] | None,
+          deadline: Deadline | None, duplex: bool, today: dt.date, pages: dict[str, int]) -> list[str]:
     agency = campaign.agency
     names = {p.ma_so: p.ho_ten for p in campaign.people}
     out = [f"HƯỚNG DẪN IN, KÝ VÀ NỘP HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}",
@@ -96,13 +105,13 @@ def lines(*, campaign, plan, registry, persons: list[dict], units: list[dict], s
     out.append("")
 
     out.append("3. AI KÝ TRANG NÀO (chữ ký ở cuối mỗi văn bản; trang trong hồ sơ cá nhân, và trong hồ sơ đơn vị)")
-    docs_of = {p["ma_so"]: p for p in persons}
+    docs_of: dict[str, Any] = {p["ma_so"]: p for p in persons}
     for u in units:
         out.append(f"   {u['pdf']}:")
         for m in u.get("muc", []):
             a, b = m["trang_dau"], m["trang_dau"] + m["so_trang"] - 1
             if m.get("ma_so"):
-                person = docs_of.get(m["ma_so"])
+                person: Any = docs_of.get(m["ma_so"])
                 name = names.get(m["ma_so"], m.get("tieu_de", ""))
                 for d in (person or {}).get("tai_lieu", []):
                     own = _range(d["trang_dau"], d["trang_dau"] + d["so_trang"] - 1)
@@ -167,7 +176,7 @@ def pdf(text_lines: list[str]) -> bytes:
     return buf.getvalue()
 
 
-def write(files, *, blobs=None, **data) -> None:
+def write(files: Staged, *, blobs: BlobCache | None = None, **data: Any) -> None:
     """Write both files through `files` (a pipeline.output.Staged); the PDF comes from the build's
     cache (`blobs`, a BlobCache) when the same text was laid out before (reportlab and its font
     cost about half a second)."""

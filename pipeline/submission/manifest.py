@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MANIFEST = "manifest.json"
 MARK_KEY, MARK = "tao_boi", "hoso"  # pipeline.ownership: a folder with this manifest is hoso's own output
@@ -142,7 +143,7 @@ def scan(root: Path, known: dict[str, Known], pages_by_sha: dict[str, int] | Non
     return known
 
 
-def file_entry(root: Path, path: Path) -> dict:
+def file_entry(root: Path, path: Path) -> dict[str, Any]:
     k = describe(path)
     entry = {"path": path.relative_to(root).as_posix(), "sha256": k.sha256, "bytes": k.size}
     if k.pages is not None:
@@ -150,8 +151,8 @@ def file_entry(root: Path, path: Path) -> dict:
     return entry
 
 
-def build_manifest(root: Path, *, year: int, input_sha256: str, persons: list[dict], units: list[dict],
-                   known: dict[str, Known] | None = None, pages_by_sha: dict[str, int] | None = None) -> dict:
+def build_manifest(root: Path, *, year: int, input_sha256: str, persons: list[dict[str, Any]], units: list[dict[str, Any]],
+                   known: dict[str, Known] | None = None, pages_by_sha: dict[str, int] | None = None) -> dict[str, Any]:
     on_disk = _walk(root)
     known = scan(root, dict(known or {}), pages_by_sha, on_disk)
     files = []

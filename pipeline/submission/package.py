@@ -47,10 +47,11 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline import uptodate
 from pipeline.bundle.assemble import numbered_alone
-from pipeline.forms.registry import Registry
+from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.ingest.model import Campaign, Person
 from pipeline.output import Staged
@@ -62,6 +63,7 @@ from pipeline.pdf.pool import Item
 from pipeline.plan import Plan, review_order
 from pipeline.rating.result import Ratings
 from pipeline.submission import report, self_rating, summary_table, writeback
+from pipeline.submission.deadline import Deadline
 
 FOLDER = "nop_so_noi_vu"
 REPORT = "bao_cao_ket_qua_danh_gia"
@@ -85,8 +87,8 @@ def zip_name(year: int) -> str:
 
 @dataclass(frozen=True)
 class Submission:
-    manifest: dict  # keys added to manifest.json: "nop_so_noi_vu" and "pham_vi"
-    deadline: report.Deadline | None
+    manifest: dict[str, Any]  # keys added to manifest.json: "nop_so_noi_vu" and "pham_vi"
+    deadline: Deadline | None
     documents: int  # documents rendered and converted for the submission
     converted: int  # of which converted now (not from the cache)
     warnings: tuple[str, ...] = ()
@@ -125,7 +127,7 @@ def enclosed(campaign: Campaign, ratings: Ratings) -> list[str]:
     return out
 
 
-def readme_text(campaign: Campaign, listed: list[dict], archive: str, due, today: dt.date | None) -> str:
+def readme_text(campaign: Campaign, listed: list[dict[str, Any]], archive: str, due: Deadline | None, today: dt.date | None) -> str:
     """The output's README.txt (Vietnamese): the submission's files and the Sở Nội vụ deadline
     relative to the day of the build — the only place besides the console where it is written."""
     day = today or dt.date.today()
@@ -171,7 +173,7 @@ def depends_on_today(campaign: Campaign) -> bool:
     return a.han_nop_so_noi_vu is not None or (a.ngay_bao_cao is None and a.ngay_lap is None)
 
 
-def _dos(date_time) -> tuple[int, int]:
+def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     y, mo, d, h, mi, sec = date_time
     return ((y - 1980) << 9) | (mo << 5) | d, (h << 11) | (mi << 5) | (sec // 2)
 
@@ -182,7 +184,7 @@ def deflated(data: bytes) -> bytes:
     return struct.pack("<IQ", zlib.crc32(data), len(data)) + c.compress(data) + c.flush()
 
 
-def zip_bytes(members: list[tuple[str, bytes]], date_time=ZIP_TIME) -> bytes:
+def zip_bytes(members: list[tuple[str, bytes]], date_time: tuple[int, int, int, int, int, int] = ZIP_TIME) -> bytes:
     """A zip of `(name, deflated(data))` members in the given order: deflate, `date_time` (default
     1980-01-01 00:00), mode 0644, Unix as the creating system, no extra fields — the same bytes for
     the same members and date."""
@@ -211,7 +213,7 @@ def zip_bytes(members: list[tuple[str, bytes]], date_time=ZIP_TIME) -> bytes:
     return out.getvalue()
 
 
-def _zip_slow(root: Path, names: list[str], date_time=ZIP_TIME) -> bytes:
+def _zip_slow(root: Path, names: list[str], date_time: tuple[int, int, int, int, int, int] = ZIP_TIME) -> bytes:
     """zipfile's own writer (zip64 when needed), same entry attributes; only for a very large folder."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
@@ -223,7 +225,7 @@ def _zip_slow(root: Path, names: list[str], date_time=ZIP_TIME) -> bytes:
 
 
 def zip_folder(root: Path, names: list[str], digests: dict[str, str], blobs: BlobCache | None,
-               date_time=ZIP_TIME) -> bytes:
+               date_time: tuple[int, int, int, int, int, int] = ZIP_TIME) -> bytes:
     """The zip of `names` (files under `root`): each member's deflated form from the cache when its
     content (`digests`: name -> SHA-256) was zipped before, else compressed now and cached."""
     members = []
@@ -261,7 +263,7 @@ class Prepared:
     blobs: BlobCache
     items: dict[str, Item]  # form -> the .docx to convert (with the build's forms)
     titles: dict[str, str]
-    rows: list
+    rows: list[Any]
     today: dt.date | None
     warnings: list[str] = field(default_factory=list)
     copy: tuple[bytes, str] | None = None  # the write-back copy and its SHA-256
@@ -289,7 +291,7 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
                               lambda: summary_table.table_bytes(table))
     files.write(f"{FOLDER}/{TABLE}.xlsx", data, sha256=sha)
 
-    contexts = {LETTER_FORM: lambda spec: report.letter_context(campaign, ratings, spec, rows, enclosed(campaign, ratings)),
+    contexts: dict[str, Callable[[FormSpec], dict[str, Any]]] = {LETTER_FORM: lambda spec: report.letter_context(campaign, ratings, spec, rows, enclosed(campaign, ratings)),
                 REPORT_FORM: lambda spec: report.report_context(campaign, ratings, spec, rows, today),
                 TABLE_FORM: lambda spec: report.table_document_context(campaign, ratings, spec, rows)}
     if self_rating.wanted(campaign):  # dossier.md §3.2 item 3, only when the workbook gives the level
@@ -307,7 +309,7 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
         key = cache_key(spec.template_sha256, ctx)
         rel = f"{FOLDER}/{names[form]}.docx"
 
-        def render(spec=spec, ctx=ctx, form=form) -> bytes:
+        def render(spec: FormSpec = spec, ctx: dict[str, Any] = ctx, form: str = form) -> bytes:
             scratch = files.root / f"{FOLDER}/.{form}.docx"
             CompiledTemplate(spec.template, code=form).render_to(ctx, scratch)
             fix_zip_times(scratch)
@@ -325,12 +327,15 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
         source = Path(workbook)
         key = data_key("so_lieu_kem_ket_qua.xlsx", program, campaign.source_sha256, source.suffix.lower(),
                        writeback.key_data(campaign, ratings))
-        make = lambda: writeback.copy_bytes(source, campaign, ratings)  # noqa: E731
+
+        def make_copy() -> bytes:
+            return writeback.copy_bytes(source, campaign, ratings)
+
         try:
             if campaign.source_sha256:  # the input's bytes are part of the key
-                prepared.copy = _cached_bytes(blobs, key, "xlsx", make)
+                prepared.copy = _cached_bytes(blobs, key, "xlsx", make_copy)
             else:
-                data = make()
+                data = make_copy()
                 prepared.copy = data, hashlib.sha256(data).hexdigest()
         except writeback.WritebackSkipped as exc:
             warnings.append(str(exc))
@@ -346,9 +351,9 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
     dossiers, the zip and the write-back copy."""
     campaign, warnings = prep.campaign, prep.warnings
     stage = files.root
-    listed: list[dict] = []
+    listed: list[dict[str, Any]] = []
 
-    def add(rel: str, loai: str, title: str, **extra) -> None:
+    def add(rel: str, loai: str, title: str, **extra: Any) -> None:
         listed.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})
 
     # 1–3. cover letter, report and summary table, the agency's own self-rating file (when made)
@@ -366,10 +371,10 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
     # 3. agency documents of the plan (the public notice of results), once levels are decided
     decided = any(pr.rated and pr.muc_quyet_dinh for pr in prep.ratings.people)
     for job in plan.agency:
-        data = pdfs.get(job.key)
-        if data is None:
+        found = pdfs.get(job.key)
+        if found is None:
             continue
-        data = numbered_alone(data, job.title)  # page numbers from page 2 (ND 30/2020)
+        data = numbered_alone(found, job.title)  # page numbers from page 2 (ND 30/2020)
         # the agency's own copy beside its .docx (co_quan/<form>.pdf), draft or not
         files.write(str(Path(job.docx).with_suffix(".pdf").as_posix()), data, pages=(pages or {}).get(job.key))
         if job.form == NOTICE and not decided:
@@ -469,7 +474,7 @@ def write_submission(stage: Path, campaign: Campaign, ratings: Ratings, plan: Pl
     return Submission(sub.manifest, sub.deadline, sub.documents, conv.converted, sub.warnings)
 
 
-def _spec(registry: Registry, form: str, warnings: list[str]):
+def _spec(registry: Registry, form: str, warnings: list[str]) -> FormSpec:
     """The form from the build's templates folder; an agency folder exported before this form
     existed falls back to the bundled template (with a warning)."""
     if form in registry:

@@ -27,12 +27,19 @@ import datetime as dt
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.rating.levels import WORDS
 from pipeline.submission.manifest import MANIFEST
 from pipeline.submission.summary_table import CATEGORIES, TOTAL, TableUnreadable, read_table  # noqa: F401 - read_table for tests
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from pipeline.submission.ratings_xlsx import Book
 
 XLSX = "tong_hop_so_noi_vu.xlsx"
 PDF = "tong_hop_so_noi_vu.pdf"
@@ -50,9 +57,9 @@ class Package:
     year: int | None = None
     made: dt.date | None = None
     due: dt.date | None = None
-    counts: dict[str, dict] = field(default_factory=dict)
-    emulation: dict[str, dict] = field(default_factory=dict)  # per category: {"LDTT": n, "CSTDCS": n}
-    agency_emulation: dict | None = None
+    counts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    emulation: dict[str, dict[str, Any]] = field(default_factory=dict)  # per category: {"LDTT": n, "CSTDCS": n}
+    agency_emulation: dict[str, Any] | None = None
     problems: list[str] = field(default_factory=list)
     duplicate_of: Path | None = None
 
@@ -87,14 +94,14 @@ class Summary:
         return [p for p in self.packages if p.duplicate_of is None]
 
 
-def _date(value) -> dt.date | None:
+def _date(value: object) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
 
 
-def _json(path: Path):
+def _json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
@@ -142,7 +149,7 @@ def _agency_name_from_table(data: bytes) -> str:
     return str(value or "").strip()
 
 
-def read_package(given: Path, public_key=None) -> Package:
+def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Package:
     from pipeline.submission.verify import verify
 
     given = Path(given)
@@ -153,7 +160,7 @@ def read_package(given: Path, public_key=None) -> Package:
         return pkg
     root, zip_given = _root_of(given)
     manifest = _json(root / MANIFEST) if root is not None else None
-    if isinstance(manifest, dict):
+    if isinstance(manifest, dict) and root is not None:
         pkg.agency = str((manifest.get("co_quan") or {}).get("ten_co_quan") or "")
         pkg.year = manifest.get("nam_danh_gia") if isinstance(manifest.get("nam_danh_gia"), int) else None
         pkg.made = _date((manifest.get("lan_tao") or {}).get("ngay"))
@@ -182,7 +189,7 @@ def read_package(given: Path, public_key=None) -> Package:
             pkg.problems.append(f"Không đọc được biểu tổng hợp {FOLDER}/{TABLE}: {exc}.")
         else:
             pkg.counts = counts
-            if isinstance(manifest, dict):
+            if isinstance(manifest, dict) and root is not None:
                 _emulation(pkg, root, entries)
         if not pkg.agency:
             pkg.agency = _agency_name_from_table(data)
@@ -191,13 +198,13 @@ def read_package(given: Path, public_key=None) -> Package:
     return pkg
 
 
-def _emulation(pkg: Package, root: Path, entries: list[dict]) -> None:
+def _emulation(pkg: Package, root: Path, entries: list[dict[str, Any]]) -> None:
     ratings = _json(root / RATINGS)
     people = ratings.get("nguoi") if isinstance(ratings, dict) else None
     if not isinstance(people, list):
         return
     category = {e["ma_so"]: e["doi_tuong"] for e in entries}
-    out: dict[str, dict] = {code: {"LDTT": 0, "CSTDCS": 0} for code, _ in (*CATEGORIES, TOTAL)}
+    out: dict[str, dict[str, Any]] = {code: {"LDTT": 0, "CSTDCS": 0} for code, _ in (*CATEGORIES, TOTAL)}
     for p in people:
         t = p.get("thi_dua") if isinstance(p, dict) else None
         if not isinstance(t, dict):
@@ -219,8 +226,8 @@ def _norm(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
-def summarise(paths: list[Path], *, expected: list[str] = (), due: dt.date | None = None,
-              today: dt.date | None = None, public_key=None) -> Summary:
+def summarise(paths: list[Path], *, expected: Sequence[str] = (), due: dt.date | None = None,
+              today: dt.date | None = None, public_key: Ed25519PublicKey | None = None) -> Summary:
     """Read and check every package; `expected`: the agencies that must send one; `due`: the
     province's deadline (else each package's own)."""
     today = today or dt.date.today()
@@ -260,7 +267,7 @@ def _d(value: dt.date | None) -> str:
     return f"{value:%d/%m/%Y}" if value else "không rõ"
 
 
-def htxs_words(counts: dict) -> tuple[str, bool]:
+def htxs_words(counts: dict[str, Any]) -> tuple[str, bool]:
     """("2 / 20% × 9 = 1,8", over?) — HTXS against 20 % of HTT."""
     htxs, htt = counts.get("HTXS") or 0, counts.get("HTT") or 0
     limit = f"{htt * 0.2:.1f}".replace(".", ",").removesuffix(",0")
@@ -289,7 +296,7 @@ def missing_words(summary: Summary) -> str:
     return f"Chưa nộp, đã quá hạn {n} ngày" if n > 0 else f"Chưa nộp (hạn {_d(summary.due)})"
 
 
-def _category_rows(summary: Summary) -> list[list]:
+def _category_rows(summary: Summary) -> list[list[Any]]:
     rows = []
     for pkg in summary.counted:
         for code, label in (*CATEGORIES, TOTAL):
@@ -305,7 +312,7 @@ def _category_rows(summary: Summary) -> list[list]:
     return rows
 
 
-def _province_totals(summary: Summary) -> dict[str, dict]:
+def _province_totals(summary: Summary) -> dict[str, dict[str, Any]]:
     keys = ("tong", "xep_loai", *LEVELS, "khong_xep_loai")
     out = {code: dict.fromkeys(keys, 0) for code, _ in (*CATEGORIES, TOTAL)}
     for pkg in summary.counted:
@@ -324,7 +331,7 @@ COUNT_HEADERS = [("Cơ quan, đơn vị", 36), ("Đối tượng", 40), ("Tổng
                  ("Lao động tiên tiến", 12), ("Đủ điều kiện Chiến sĩ thi đua cơ sở", 14)]
 
 
-def workbook(summary: Summary):
+def workbook(summary: Summary) -> Book:
     from pipeline.submission.ratings_xlsx import Book, table
 
     wb = Book()
@@ -360,7 +367,7 @@ def _cap_basis(years: list[int]) -> str:
     return old
 
 
-def _total_rows(summary: Summary) -> list[list]:
+def _total_rows(summary: Summary) -> list[list[Any]]:
     """The province's totals per staff category and overall, as printed in the xlsx and the PDF."""
     totals = _province_totals(summary)
     rows = []
@@ -402,10 +409,10 @@ def pdf_bytes(summary: Summary) -> bytes:
     title = ParagraphStyle("T", parent=base, fontName=bold, fontSize=13, leading=17, alignment=1)
     h2 = ParagraphStyle("H", parent=base, fontName=bold, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4)
 
-    def esc(s) -> str:
+    def esc(s: object) -> str:
         return _words(str(s)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    def grid(header: list[str], rows: list[list], widths: list[float]) -> Table:
+    def grid(header: list[str], rows: list[list[Any]], widths: list[float]) -> Table:
         data = [[Paragraph(esc(h), head) for h in header]] + [[Paragraph(esc(v), base) for v in r] for r in rows]
         t = Table(data, colWidths=widths, repeatRows=1)
         t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -427,7 +434,7 @@ def pdf_bytes(summary: Summary) -> bytes:
     story.append(grid(["STT", "Cơ quan, đơn vị", "Ngày lập", "Hạn nộp", "Tình trạng"], rows, [34, 230, 62, 62, 380]))
     story.append(Paragraph("II. Kết quả xếp loại theo cơ quan và đối tượng", h2))
     header = [h for h, _ in COUNT_HEADERS]
-    widths = [110, 128, 32, 40, 46, 46, 44, 46, 40, 80, 44, 38, 50]
+    widths: list[float] = [110, 128, 32, 40, 46, 46, 44, 46, 40, 80, 44, 38, 50]
     story.append(grid(header, _category_rows(summary), widths))
     story.append(Paragraph(
         f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years)}, số được "

@@ -6,12 +6,13 @@ import json
 import math
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from pipeline.rating.result import GroupCap, PeriodScore, PersonRating, Ratings
 from pipeline.rating.summary import agency_htxs
 
 
-def person_document(pr: PersonRating) -> dict:
+def person_document(pr: PersonRating) -> dict[str, Any]:
     return {
         # the contract's keys, in the contract's order
         "ma_so": pr.ma_so,
@@ -39,13 +40,13 @@ def person_document(pr: PersonRating) -> dict:
     }
 
 
-def period_document(k: PeriodScore) -> dict:
+def period_document(k: PeriodScore) -> dict[str, Any]:
     """One period of the points regime: its score and the percentages behind it."""
     return {"ky": k.ky, "diem": _cut(k.diem), "diem_tieu_chi_chung": _r(k.diem_tieu_chi_chung),
             "a": _r(k.a), "b": _r(k.b), "c": _r(k.c), "d": _r(k.d), "dd": _r(k.dd), "e": _r(k.e)}
 
 
-def group_document(g: GroupCap) -> dict:
+def group_document(g: GroupCap) -> dict[str, Any]:
     return {
         "nhom": g.nhom, "don_vi": list(g.don_vi), "so_nguoi": g.so_nguoi, "so_xep_loai": g.so_xep_loai,
         "so_htxs_de_nghi": g.so_htxs_de_nghi, "so_htt_de_nghi": g.so_htt_de_nghi, "so_htxs_giu": g.so_htxs_giu,
@@ -59,7 +60,7 @@ def group_document(g: GroupCap) -> dict:
     }
 
 
-def ratings_document(ratings: Ratings) -> dict:
+def ratings_document(ratings: Ratings) -> dict[str, Any]:
     emu = asdict(ratings.thi_dua)
     emu["ty_le_truc_tiep"] = _r(emu["ty_le_truc_tiep"])
     htxs, rated = agency_htxs(ratings)
@@ -86,7 +87,7 @@ def _cut(x: float | None) -> float | None:
     return None if x is None else math.floor(round(x * 10_000, 6)) / 10_000
 
 
-def dumps(doc: dict) -> bytes:
+def dumps(doc: dict[str, Any]) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -26,12 +26,19 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.ingest.xlsx import column_letter as _letters  # 0-based
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.rating.groups import group_label
 from pipeline.rating.levels import ORDER, WORDS
-from pipeline.rating.result import GroupCap, Ratings
+from pipeline.rating.result import GroupCap, PersonRating, Ratings
 from pipeline.rating.summary import STATUS_WORDS, agency_htxs, unit_summaries
 
 MAX_CELL = 32_767
@@ -46,7 +53,7 @@ def text(value: str) -> str:
 
 
 # -- openpyxl helpers (for other modules' openpyxl worksheets) ---------------------------------------
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """HEADER_FONT, HEADER_FILL, WRAP: openpyxl style objects, made on first use (so that importing
     this module does not import openpyxl)."""
     if name in ("HEADER_FONT", "HEADER_FILL", "WRAP"):
@@ -59,7 +66,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def put(ws, row: int, col: int, value, *, bold: bool = False, wrap: bool = False):
+def put(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False, wrap: bool = False) -> Cell | MergedCell:
     """Write one cell of an openpyxl worksheet; strings are always stored as strings (never formulas)."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
@@ -87,12 +94,12 @@ class Sheet:
 
     def __init__(self, title: str) -> None:
         self.title = title
-        self.rows: dict[int, tuple[list, list[int]]] = {}
+        self.rows: dict[int, tuple[list[Any], list[int]]] = {}
         self.widths: dict[int, float] = {}
         self.freeze_row: int | None = None  # rows above this one stay visible
         self.auto_filter: str | None = None
 
-    def put(self, row: int, col: int, value, *, bold: bool = False, wrap: bool = False) -> None:
+    def put(self, row: int, col: int, value: Any, *, bold: bool = False, wrap: bool = False) -> None:
         values, styles = self.rows.setdefault(row, ([], []))
         if len(values) < col:
             values.extend([None] * (col - len(values)))
@@ -129,8 +136,8 @@ def column_letter(col: int) -> str:
     return _letters(col - 1)
 
 
-def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[list], *,
-          wrap_cols: set[int] = frozenset(), freeze: bool = True) -> int:
+def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[list[Any]], *,
+          wrap_cols: AbstractSet[int] = frozenset(), freeze: bool = True) -> int:
     """Header row plus data rows; returns the next free row."""
     for c, (_, width) in enumerate(headers, start=1):
         ws.widen(c, width)
@@ -145,7 +152,7 @@ def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[
     return first_row + len(rows) + 2
 
 
-def lines(items) -> str:
+def lines(items: Iterable[object]) -> str:
     return "\n".join(f"• {x}" for x in items)
 
 
@@ -153,7 +160,7 @@ def level(code: str | None) -> str:
     return code or ""
 
 
-def emulation_cell(pr) -> str:
+def emulation_cell(pr: PersonRating) -> str:
     t = pr.thi_dua
     if t is None:
         return ""
@@ -202,7 +209,7 @@ def _sheet_name(wb: Book, base: str) -> str:
     return candidate
 
 
-def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, list]) -> None:
+def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, list[Any]]) -> None:
     ws = wb.create_sheet(_sheet_name(wb, f"Nhom {g.nhom}"))
     ws.set_width(1, 34)
     ws.set_width(2, 80)
@@ -277,7 +284,7 @@ def cut(x: float) -> float:
     return math.floor(x * 100 + 1e-9) / 100
 
 
-def _score(pr):
+def _score(pr: PersonRating) -> float | str:
     """The points as printed: a year score from periods with two decimals cut (89.999 -> 89.99)."""
     if pr.diem is None:
         return ""
@@ -329,7 +336,7 @@ def workbook(ratings: Ratings) -> Book:
     wb = Book()
     _people_sheet(wb, ratings)
     _units_sheet(wb, ratings)
-    members_of: dict[str, list] = {}
+    members_of: dict[str, list[Any]] = {}
     for pr in ratings.people:
         members_of.setdefault(pr.nhom_tuong_dong, []).append(pr)
     for g in ratings.groups:
@@ -585,7 +592,7 @@ BACKGROUND_MIN_PEOPLE = 2_000  # below this, writing the file takes less than st
 
 
 @contextlib.contextmanager
-def writing(path: Path, ratings: Ratings):
+def writing(path: Path, ratings: Ratings) -> Iterator[None]:
     """`with writing(path, ratings): <other work>` writes the file while the other work runs: in a
     forked helper for a big agency when a second CPU is free, else after the other work. When the
     helper fails the file is written here, so that any error is raised here as always; when the

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from pipeline.forms.can_cu import citations
 from pipeline.forms.context import agency_context, date_line, dotted
 from pipeline.forms.printed import group_label, header_left
+from pipeline.forms.registry import FormSpec
 from pipeline.ingest.model import Campaign
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
@@ -27,15 +29,15 @@ def _num(n: int) -> str:
     return str(n)
 
 
-def _row(n: int | None, row: Row) -> dict:
-    out = {"stt": "" if n is None else str(n), "ten": row.ten, "tong": _num(row.tong), "xep_loai": _num(row.xep_loai),
+def _row(n: int | None, row: Row) -> dict[str, Any]:
+    out: dict[str, Any] = {"stt": "" if n is None else str(n), "ten": row.ten, "tong": _num(row.tong), "xep_loai": _num(row.xep_loai),
            "khong_xep_loai": _num(row.khong_xep_loai), "ghi_chu": row.ghi_chu}
     for lv in ORDER:
         out[lv] = {"so": _num(row.muc[lv]), "ty_le": vn_percent(row.ratio(lv))}
     return out
 
 
-def table_context(rows: list[Row]) -> dict:
+def table_context(rows: list[Row]) -> dict[str, Any]:
     """`bieu`: `dong` (the 7 category rows) and `tong` (the total row), all values as text."""
     *categories, total = rows
     return {"dong": [_row(i, r) for i, r in enumerate(categories, start=1)], "tong": _row(None, total)}
@@ -63,13 +65,13 @@ def so_noi_vu(campaign: Campaign) -> str:
     return "Sở Nội vụ"
 
 
-def _groups(campaign: Campaign, ratings: Ratings) -> list[dict]:
+def _groups(campaign: Campaign, ratings: Ratings) -> list[dict[str, Any]]:
     return [{"stt": str(g["stt"]), "nhom": group_label(g["nhom"], campaign), "so_xep_loai": str(g["so_xep_loai"]), "so_htxs": str(g["so_htxs"]),
              "so_htt": str(g["so_htt"]), "toi_da": str(g["toi_da"]), "ket_luan": g["ket_luan"],
              "ngoai_le": g["ngoai_le"]} for g in group_rows(ratings)]
 
 
-def common_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row]) -> dict:
+def common_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row]) -> dict[str, Any]:
     ctx = agency_context(campaign, form)
     a = campaign.agency
     # the report and its table carry the report's own date (CoQuan.ngay_bao_cao), else dots
@@ -89,7 +91,7 @@ def common_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row]) 
     return ctx
 
 
-def report_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row], today: dt.date | None = None) -> dict:
+def report_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row], today: dt.date | None = None) -> dict[str, Any]:
     total = rows[-1]
     decided = sum(1 for pr in ratings.people if pr.rated and pr.muc_quyet_dinh)
     with_level = sum(total.muc.values())
@@ -118,7 +120,7 @@ def report_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row], 
     return ctx
 
 
-def letter_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row], enclosed: list[str]) -> dict:
+def letter_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row], enclosed: list[str]) -> dict[str, Any]:
     """The cover letter (`cong_van_so_noi_vu`): the common variables, its own number
     ("……/VP-HCQT": a công văn's symbol is the agency's) and `kem_theo`, what is enclosed."""
     ctx = common_context(campaign, ratings, form, rows)
@@ -127,5 +129,5 @@ def letter_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row], 
     return ctx
 
 
-def table_document_context(campaign: Campaign, ratings: Ratings, form, rows: list[Row]) -> dict:
+def table_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row]) -> dict[str, Any]:
     return common_context(campaign, ratings, form, rows)

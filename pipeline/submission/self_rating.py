@@ -6,12 +6,15 @@ meeting that votes the agency's level (`bien_ban_tu_xep_loai_co_quan`). Made onl
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from pipeline.forms.context import date_line, dotted
+from pipeline.forms.registry import FormSpec
 from pipeline.ingest.model import Campaign
 from pipeline.rating.levels import WORDS
 from pipeline.rating.result import Ratings
 from pipeline.submission import report
+from pipeline.submission.summary_table import Row
 
 DOTS_SHORT = "\u2026" * 4
 ND335_FROM = 2026  # ND 335/2025 rates cơ quan hành chính nhà nước from the 2026 evaluation (regime-2026.md §1.1)
@@ -44,7 +47,7 @@ def _count(n: int | None) -> str:
     return DOTS_SHORT if n is None else f"{n:02d} người" if n < 10 else f"{n} người"
 
 
-def context(campaign: Campaign, ratings: Ratings, form, rows) -> dict:
+def context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row]) -> dict[str, Any]:
     """Common variables (agency header, `so_noi_vu`, citations) plus `can_cu_co_quan`, `td` and `bb`."""
     a = campaign.agency
     ctx = report.common_context(campaign, ratings, form, rows)

@@ -15,14 +15,22 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, cast
 
 from pipeline import portable
 from pipeline.errors import InputUnreadable, OutputError
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
 SIGNATURE = "manifest.json.sig"
 
 
-def _lib():
+def _lib() -> tuple[ModuleType, ModuleType, type[Exception]]:
     try:
         from cryptography.exceptions import InvalidSignature
         from cryptography.hazmat.primitives import serialization
@@ -63,7 +71,7 @@ def generate(keyfile: Path) -> Path:
     return public
 
 
-def load_private(keyfile: Path):
+def load_private(keyfile: Path) -> Ed25519PrivateKey:
     serialization, ed25519, _ = _lib()
     try:
         key = serialization.load_pem_private_key(Path(keyfile).read_bytes(), password=None)
@@ -71,10 +79,10 @@ def load_private(keyfile: Path):
         raise InputUnreadable(f"Không đọc được khóa riêng «{keyfile}» (tệp do «hoso khoa tao» tạo).") from exc
     if not isinstance(key, ed25519.Ed25519PrivateKey):
         raise InputUnreadable(f"«{keyfile}» không phải khóa Ed25519 do «hoso khoa tao» tạo.")
-    return key
+    return cast("Ed25519PrivateKey", key)
 
 
-def load_public(keyfile: Path):
+def load_public(keyfile: Path) -> Ed25519PublicKey:
     serialization, ed25519, _ = _lib()
     try:
         key = serialization.load_pem_public_key(Path(keyfile).read_bytes())
@@ -82,20 +90,20 @@ def load_public(keyfile: Path):
         raise InputUnreadable(f"Không đọc được khóa công khai «{keyfile}» (tệp .pub do «hoso khoa tao» tạo).") from exc
     if not isinstance(key, ed25519.Ed25519PublicKey):
         raise InputUnreadable(f"«{keyfile}» không phải khóa công khai Ed25519 do «hoso khoa tao» tạo.")
-    return key
+    return cast("Ed25519PublicKey", key)
 
 
-def _raw_public(key) -> bytes:
+def _raw_public(key: Ed25519PublicKey) -> bytes:
     serialization, _, _ = _lib()
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def fingerprint(public_key) -> str:
+def fingerprint(public_key: Ed25519PublicKey) -> str:
     """Short SHA-256 of the raw public key (shown to people; part of the no-change key)."""
     return hashlib.sha256(_raw_public(public_key)).hexdigest()[:16]
 
 
-def signature_file(manifest_bytes: bytes, private_key) -> bytes:
+def signature_file(manifest_bytes: bytes, private_key: Ed25519PrivateKey) -> bytes:
     """The contents of manifest.json.sig for these manifest bytes."""
     doc = {
         "thuat_toan": "Ed25519",
@@ -107,7 +115,7 @@ def signature_file(manifest_bytes: bytes, private_key) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def check(outdir: Path, public_key) -> str | None:
+def check(outdir: Path, public_key: Ed25519PublicKey) -> str | None:
     """None when manifest.json carries a valid signature by `public_key`; else why not (Vietnamese)."""
     _, _, invalid = _lib()
     outdir = Path(outdir)

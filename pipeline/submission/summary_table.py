@@ -23,7 +23,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from pipeline.ingest.model import Campaign, Person
 from pipeline.rating.levels import ORDER, WORDS
@@ -34,6 +34,8 @@ from pipeline.submission.ratings_xlsx import put
 
 if TYPE_CHECKING:  # openpyxl is imported when a table is written or read, not with this module
     from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 CATEGORIES: tuple[tuple[str, str], ...] = (
     ("can_bo", "Cán bộ"),
@@ -86,7 +88,7 @@ class Row:
             return ""
         return f"{len(self.chua_co_muc)} người chưa có mức: " + ", ".join(self.chua_co_muc_ten or self.chua_co_muc)
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, Any]:
         """The numbers `hoso verify` compares (also written to manifest.json)."""
         return {"tong": self.tong, "xep_loai": self.xep_loai, **self.muc, "khong_xep_loai": self.khong_xep_loai}
 
@@ -103,7 +105,7 @@ class Row:
             self.chua_co_muc_ten.append(ho_ten or ma_so)
 
 
-def people_rows(campaign: Campaign, ratings: Ratings) -> list[dict]:
+def people_rows(campaign: Campaign, ratings: Ratings) -> list[dict[str, Any]]:
     """One entry per rated person (ratings order): category, status, final level and its source."""
     people = {p.ma_so: p for p in campaign.people}
     out = []
@@ -119,7 +121,7 @@ def people_rows(campaign: Campaign, ratings: Ratings) -> list[dict]:
     return out
 
 
-def count_rows(entries: list[dict]) -> list[Row]:
+def count_rows(entries: list[dict[str, Any]]) -> list[Row]:
     """The 7 category rows and the total row, from `people_rows`-shaped entries."""
     rows = {code: Row(code, label) for code, label in CATEGORIES}
     total = Row(*TOTAL)
@@ -133,7 +135,7 @@ def summary_rows(campaign: Campaign, ratings: Ratings) -> list[Row]:
     return count_rows(people_rows(campaign, ratings))
 
 
-def counts_document(rows: list[Row]) -> dict:
+def counts_document(rows: list[Row]) -> dict[str, Any]:
     return {r.ma: r.counts() for r in rows}
 
 
@@ -142,7 +144,7 @@ def vn_percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}".replace(".", ",")
 
 
-def group_rows(ratings: Ratings) -> list[dict]:
+def group_rows(ratings: Ratings) -> list[dict[str, Any]]:
     out = []
     for n, g in enumerate(ratings.groups, start=1):
         out.append({
@@ -159,10 +161,10 @@ def group_rows(ratings: Ratings) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 # .xlsx
 # ---------------------------------------------------------------------------------------------
-_STYLES: tuple = ()
+_STYLES: tuple[Any, ...] = ()
 
 
-def _styles() -> tuple:
+def _styles() -> tuple[Any, ...]:
     """(BOX, CENTER, LEFT): openpyxl styles, made on first use (importing this module does not import
     openpyxl; a cached table needs neither)."""
     global _STYLES
@@ -182,7 +184,7 @@ def _letter(col: int) -> str:
     return get_column_letter(col)
 
 
-def _title_rows(ws, data: dict, title: str, last_col: int) -> None:
+def _title_rows(ws: Worksheet, data: dict[str, Any], title: str, last_col: int) -> None:
     BOX, CENTER, LEFT = _styles()
     put(ws, 1, 1, data["ten_co_quan"].upper(), bold=True)
     put(ws, 2, 1, title, bold=True)
@@ -192,9 +194,9 @@ def _title_rows(ws, data: dict, title: str, last_col: int) -> None:
         ws.cell(row=r, column=1).alignment = CENTER
 
 
-def _table_sheet(wb: Workbook, data: dict, rows: list[Row]) -> None:
+def _table_sheet(wb: Workbook, data: dict[str, Any], rows: list[Row]) -> None:
     BOX, CENTER, LEFT = _styles()
-    ws = wb.active
+    ws = cast("Worksheet", wb.active)  # a new workbook's one sheet
     ws.title = SHEET
     _title_rows(ws, data, "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ, CÔNG CHỨC, "
                 "VIÊN CHỨC VÀ NGƯỜI LAO ĐỘNG", COL_GHI_CHU)
@@ -240,10 +242,10 @@ def _table_sheet(wb: Workbook, data: dict, rows: list[Row]) -> None:
     widths = {1: 5, COL_LABEL: 42, COL_TONG: 9, COL_XEP_LOAI: 12, COL_KHONG: 10, COL_GHI_CHU: 30}
     for c in range(1, COL_GHI_CHU + 1):
         ws.column_dimensions[_letter(c)].width = widths.get(c, 10)
-    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1)
+    ws.freeze_panes = cast("Cell", ws.cell(row=FIRST_ROW, column=1))
 
 
-def _group_sheet(wb: Workbook, data: dict) -> None:
+def _group_sheet(wb: Workbook, data: dict[str, Any]) -> None:
     BOX, CENTER, LEFT = _styles()
     ws = wb.create_sheet(GROUP_SHEET)
     headers = ["TT", "Nhóm có nhiệm vụ tương đồng", "Đơn vị", "Số người", "Số được xếp loại", "HTXS (mức cuối)",
@@ -267,7 +269,7 @@ def _group_sheet(wb: Workbook, data: dict) -> None:
         ws.column_dimensions[_letter(c)].width = w
 
 
-def _people_sheet(wb: Workbook, entries: list[dict]) -> None:
+def _people_sheet(wb: Workbook, entries: list[dict[str, Any]]) -> None:
     BOX, CENTER, LEFT = _styles()
     ws = wb.create_sheet(PEOPLE_SHEET)
     headers = ["STT", "Mã số", "Họ và tên", "Mã đơn vị", "Mã đối tượng", "Đối tượng", "Trạng thái", "Mức xếp loại",
@@ -287,13 +289,13 @@ def _people_sheet(wb: Workbook, entries: list[dict]) -> None:
         ws.auto_filter.ref = f"A1:I{len(entries) + 1}"
 
 
-def table_data(campaign: Campaign, ratings: Ratings) -> dict:
+def table_data(campaign: Campaign, ratings: Ratings) -> dict[str, Any]:
     """Everything `bieu_tong_hop.xlsx` shows, as plain JSON-able data: its hash keys the cached file."""
     return {"ten_co_quan": campaign.agency.ten_co_quan, "nam_danh_gia": campaign.agency.nam_danh_gia,
             "nam_xep_loai": ratings.nam_danh_gia, "nguoi": people_rows(campaign, ratings), "nhom": group_rows(ratings)}
 
 
-def workbook_of(data: dict) -> Workbook:
+def workbook_of(data: dict[str, Any]) -> Workbook:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -307,7 +309,7 @@ def workbook(campaign: Campaign, ratings: Ratings) -> Workbook:
     return workbook_of(table_data(campaign, ratings))
 
 
-def table_bytes(data: dict) -> bytes:
+def table_bytes(data: dict[str, Any]) -> bytes:
     """The bytes of bieu_tong_hop.xlsx for `table_data(…)`."""
     return reproducible_bytes(workbook_of(data), data["nam_xep_loai"])
 
@@ -343,7 +345,7 @@ class TableUnreadable(ValueError):
     """The .xlsx is not a biểu tổng hợp written by this module (message in Vietnamese)."""
 
 
-def _int(value) -> int | None:
+def _int(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -353,7 +355,7 @@ def _int(value) -> int | None:
     return None
 
 
-def read_table(path: Path) -> tuple[dict[str, dict], list[dict]]:
+def read_table(path: Path | IO[bytes]) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
     """(counts per row code as in `Row.counts`, the DanhSach entries) read from bieu_tong_hop.xlsx."""
     from openpyxl import load_workbook
 
@@ -365,7 +367,7 @@ def read_table(path: Path) -> tuple[dict[str, dict], list[dict]]:
         if SHEET not in wb.sheetnames or PEOPLE_SHEET not in wb.sheetnames:
             raise TableUnreadable(f"thiếu sheet «{SHEET}» hoặc «{PEOPLE_SHEET}»")
         by_label = {label: code for code, label in (*CATEGORIES, TOTAL)}
-        counts: dict[str, dict] = {}
+        counts: dict[str, dict[str, Any]] = {}
         for row in wb[SHEET].iter_rows(min_row=FIRST_ROW, max_col=COL_GHI_CHU, values_only=True):
             label = row[COL_LABEL - 1] if len(row) >= COL_LABEL else None
             code = by_label.get(label) if isinstance(label, str) else None
@@ -374,7 +376,7 @@ def read_table(path: Path) -> tuple[dict[str, dict], list[dict]]:
             cols = {"tong": COL_TONG, "xep_loai": COL_XEP_LOAI, **COL_LEVEL, "khong_xep_loai": COL_KHONG}
             counts[code] = {k: _int(row[c - 1]) for k, c in cols.items()}
         entries = []
-        words = {v: k for k, v in STATUS_WORDS.items()}
+        words: dict[Any, Any] = {v: k for k, v in STATUS_WORDS.items()}
         for row in wb[PEOPLE_SHEET].iter_rows(min_row=2, max_col=9, values_only=True):
             if not row or row[1] in (None, ""):
                 continue

@@ -19,6 +19,10 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from pipeline.ownership import SIGNED_LIST, signed_files
 from pipeline.submission.manifest import MANIFEST
@@ -59,14 +63,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _load_json(path: Path):
+def _load_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return None
 
 
-def verify(outdir: Path, public_key=None) -> VerifyReport:
+def verify(outdir: Path, public_key: Ed25519PublicKey | None = None) -> VerifyReport:
     """`public_key` (an Ed25519 public key, `signing.load_public`): manifest.json must carry a
     valid signature by it (`manifest.json.sig`), checked before anything else."""
     outdir = Path(outdir)
@@ -108,7 +112,7 @@ def verify(outdir: Path, public_key=None) -> VerifyReport:
     return rep
 
 
-def _check_files(outdir: Path, files: dict[str, dict], rep: VerifyReport) -> set[str]:
+def _check_files(outdir: Path, files: dict[str, dict[str, Any]], rep: VerifyReport) -> set[str]:
     ok = set()
     for path, entry in sorted(files.items()):
         full = outdir / path
@@ -139,16 +143,16 @@ def _check_files(outdir: Path, files: dict[str, dict], rep: VerifyReport) -> set
     return ok
 
 
-def _in_scope(person: dict, scope: dict | None) -> bool:
+def _in_scope(person: dict[str, Any], scope: dict[str, Any] | None) -> bool:
     if not scope or scope.get("toan_bo", True):
         return True
     units, persons = set(scope.get("don_vi") or ()), set(scope.get("nguoi") or ())
     return (not units or person.get("ma_don_vi") in units) and (not persons or person.get("ma_so") in persons)
 
 
-def _check_people(outdir: Path, manifest: dict, people: list[dict], files: dict[str, dict],
+def _check_people(outdir: Path, manifest: dict[str, Any], people: list[Any], files: dict[str, dict[str, Any]],
                   rep: VerifyReport) -> None:
-    dossiers: dict[str, list[dict]] = {}
+    dossiers: dict[str, list[dict[str, Any]]] = {}
     for d in manifest.get("ca_nhan") or []:
         dossiers.setdefault(d.get("ma_so"), []).append(d)
     units = {u.get("ma_don_vi"): u for u in manifest.get("don_vi") or []}
@@ -211,7 +215,7 @@ def _check_identity(path: Path, field: str, expected: str, what: str, rep: Verif
         rep.problems.append(f"{what} là hồ sơ của {found}, không phải của {expected} (theo siêu dữ liệu của tệp PDF).")
 
 
-def _sections_of(sections: list, ma_so: str) -> int:
+def _sections_of(sections: list[Any], ma_so: str) -> int:
     n = 0
     for s in sections:
         if not isinstance(s, dict):
@@ -222,7 +226,7 @@ def _sections_of(sections: list, ma_so: str) -> int:
     return n
 
 
-def _independent_counts(people: list[dict], categories: dict[str, str]) -> dict[str, dict]:
+def _independent_counts(people: list[Any], categories: dict[str, str]) -> dict[str, dict[str, Any]]:
     """Counts of final levels per category, from ket_qua_xep_loai.json (the category per person comes
     from the table's own list, which is checked against the ratings person by person first)."""
     entries = []
@@ -235,7 +239,7 @@ def _independent_counts(people: list[dict], categories: dict[str, str]) -> dict[
     return {r.ma: r.counts() for r in count_rows(entries)}
 
 
-def _compare(what: str, expected: dict[str, dict], got: dict[str, dict], rep: VerifyReport) -> None:
+def _compare(what: str, expected: dict[str, dict[str, Any]], got: dict[str, dict[str, Any]], rep: VerifyReport) -> None:
     names = dict((*CATEGORIES, TOTAL))
     for code, want in expected.items():
         have = got.get(code)
@@ -248,7 +252,7 @@ def _compare(what: str, expected: dict[str, dict], got: dict[str, dict], rep: Ve
                                     f"theo {RATINGS} phải là {value}.")
 
 
-def _check_table(outdir: Path, section: dict, people: list[dict], rep: VerifyReport) -> None:
+def _check_table(outdir: Path, section: dict[str, Any], people: list[dict[str, Any]], rep: VerifyReport) -> None:
     folder = section.get("thu_muc", "nop_so_noi_vu")
     path = f"{folder}/bieu_tong_hop.xlsx"
     if not (outdir / path).is_file():
@@ -290,7 +294,7 @@ def _check_table(outdir: Path, section: dict, people: list[dict], rep: VerifyRep
         rep.problems.append(f"{MANIFEST}: thiếu số liệu biểu tổng hợp của báo cáo (nop_so_noi_vu.bieu_tong_hop).")
 
 
-def _check_zip(outdir: Path, section: dict, files: dict[str, dict], rep: VerifyReport) -> None:
+def _check_zip(outdir: Path, section: dict[str, Any], files: dict[str, dict[str, Any]], rep: VerifyReport) -> None:
     folder = section.get("thu_muc", "nop_so_noi_vu")
     listed = {t.get("path") for t in section.get("tep") or []}
     on_disk = {p.relative_to(outdir).as_posix() for p in (outdir / folder).rglob("*") if p.is_file()} \

@@ -15,13 +15,22 @@ openpyxl as before (which drops what it does not understand).
 
 from __future__ import annotations
 
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, cast
 
 from pipeline.ingest.model import Campaign
 from pipeline.rating.result import PersonRating, Ratings
 from pipeline.rating.summary import STATUS_WORDS
 from pipeline.submission.ratings_xlsx import TITLES, column_letter, lines, text
 from pipeline.submission.summary_table import reproducible_bytes
+
+if TYPE_CHECKING:
+    from lxml import etree
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 COLUMNS = (
     ("Trạng thái xếp loại", 14),
@@ -65,14 +74,14 @@ def values(pr: PersonRating) -> list[str]:
             lines(pr.ly_do), lines(pr.canh_bao), emulation(pr)]
 
 
-def _put_text(ws, row: int, col: int, value: str):
-    cell = ws.cell(row=row, column=col)
+def _put_text(ws: Worksheet, row: int, col: int, value: str) -> Cell:
+    cell = cast("Cell", ws.cell(row=row, column=col))  # a merged cell would refuse the value below
     cell.value = text(value)
     cell.data_type = "s"  # never a formula, whatever the text starts with
     return cell
 
 
-def key_data(campaign: Campaign, ratings: Ratings) -> list:
+def key_data(campaign: Campaign, ratings: Ratings) -> list[Any]:
     """Everything the copy adds to the input workbook (with the input's own bytes, the copy's cache key)."""
     rows = [[p.ma_so, p.refs["ma_so"].sheet, p.refs["ma_so"].row, values(ratings.of(p.ma_so))]
             for p in campaign.people if p.refs.get("ma_so") is not None]
@@ -187,7 +196,7 @@ def _target(base: str, target: str) -> str:
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
 
 
-def _rels_of(zf, part: str) -> list:
+def _rels_of(zf: zipfile.ZipFile, part: str) -> list[Any]:
     import posixpath
 
     from lxml import etree
@@ -201,7 +210,7 @@ def _rels_of(zf, part: str) -> list:
             for r in root if isinstance(r.tag, str) and r.tag.endswith("Relationship")]
 
 
-def _parser():
+def _parser() -> etree.XMLParser:
     from lxml import etree
 
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
@@ -252,7 +261,7 @@ def _edited_copy(source: Path, sheet: str, rows: list[tuple[int, list[str]]]) ->
     return out.getvalue()
 
 
-def _shared_strings(zf, book_rels) -> list[str]:
+def _shared_strings(zf: zipfile.ZipFile, book_rels: list[Any]) -> list[str]:
     from lxml import etree
 
     part = next((t for _i, kind, t in book_rels if kind == "sharedStrings"), None)
@@ -268,7 +277,7 @@ def _shared_strings(zf, book_rels) -> list[str]:
     return out
 
 
-def _add_styles(root, copy) -> tuple[int, int]:
+def _add_styles(root: etree._Element, copy: ModuleType) -> tuple[int, int]:
     """A bold font with the default size and face, the green fill, and two cell formats (header:
     bold, filled, wrapped at the top; value: wrapped at the top); their indices."""
     from lxml import etree
@@ -279,7 +288,7 @@ def _add_styles(root, copy) -> tuple[int, int]:
     if fonts is None or fills is None or xfs is None or len(fonts) == 0:
         raise _NotHere
 
-    def add(parent, el) -> int:
+    def add(parent: etree._Element, el: etree._Element) -> int:
         parent.append(el)
         n = sum(1 for c in parent if isinstance(c.tag, str))
         parent.set("count", str(n))
@@ -296,7 +305,7 @@ def _add_styles(root, copy) -> tuple[int, int]:
     etree.SubElement(pattern, q("bgColor"), indexed="64")
     fill_id = add(fills, fill)
 
-    def xf(**attrs) -> int:
+    def xf(**attrs: Any) -> int:
         el = etree.Element(q("xf"), numFmtId="0", borderId="0", xfId="0", applyAlignment="1", **attrs)
         etree.SubElement(el, q("alignment"), vertical="top", wrapText="1")
         return add(xfs, el)
@@ -305,7 +314,7 @@ def _add_styles(root, copy) -> tuple[int, int]:
             xf(fontId="0", fillId="0"))
 
 
-def _edit_sheet(root, rows: list[tuple[int, list[str]]], shared: list[str], header_xf: int, data_xf: int) -> None:
+def _edit_sheet(root: Any, rows: list[tuple[int, list[str]]], shared: list[str], header_xf: int, data_xf: int) -> None:
     from lxml import etree
 
     ns = etree.QName(root).namespace
@@ -313,7 +322,7 @@ def _edit_sheet(root, rows: list[tuple[int, list[str]]], shared: list[str], head
     data = root.find(q("sheetData"))
     if data is None:
         raise _NotHere
-    row_els: dict[int, object] = {}
+    row_els: dict[int, Any] = {}
     for row in data.iterchildren(q("row")):
         if row.get("r") is None:
             raise _NotHere
@@ -321,7 +330,7 @@ def _edit_sheet(root, rows: list[tuple[int, list[str]]], shared: list[str], head
     if 1 not in row_els:
         raise _NotHere
 
-    def cells(row_el) -> dict[int, object]:
+    def cells(row_el: Any) -> dict[int, Any]:
         out = {}
         for c in row_el.iterchildren(q("c")):
             if c.get("r") is None:
@@ -329,7 +338,7 @@ def _edit_sheet(root, rows: list[tuple[int, list[str]]], shared: list[str], head
             out[_col_index(c.get("r"))] = c
         return out
 
-    def shown(c) -> str | None:
+    def shown(c: Any) -> str | None:
         """The header cell's value as openpyxl gives it (None when empty)."""
         if c.find(q("f")) is not None:
             return "="
@@ -344,10 +353,10 @@ def _edit_sheet(root, rows: list[tuple[int, list[str]]], shared: list[str], head
                 return shared[int(v.text)] or None
             except (ValueError, IndexError) as exc:
                 raise _NotHere from exc
-        return v.text
+        return str(v.text)
 
     header = cells(row_els[1])
-    existing, last = {}, 0
+    existing, last = cast(dict[str, int], {}), 0
     for col, c in header.items():
         value = shown(c)
         if value is not None:
@@ -355,7 +364,7 @@ def _edit_sheet(root, rows: list[tuple[int, list[str]]], shared: list[str], head
             existing.setdefault(value.strip(), col)
     columns = _place(existing, last)
 
-    def put(row_el, r: int, values: list[str], style: int) -> None:
+    def put(row_el: Any, r: int, values: list[str], style: int) -> None:
         have = cells(row_el)
         for col, value in zip(columns, values, strict=True):
             old = have.get(col)
@@ -394,7 +403,7 @@ def _edit_sheet(root, rows: list[tuple[int, list[str]]], shared: list[str], head
         dim.set("ref", f"{first}:{column_letter(col)}{digits}")
 
 
-def _widen(root, q, columns: list[int]) -> None:
+def _widen(root: Any, q: Callable[[str], str], columns: list[int]) -> None:
     """Column widths of COLUMNS, splitting any <col> range that covers one of them."""
     import copy
 

@@ -23,10 +23,13 @@ import io
 import json
 import secrets
 import shutil
+import sqlite3
+import subprocess
 import tempfile
 import time
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
 
@@ -34,6 +37,12 @@ from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue
 from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, now
 from pipeline.web.thumbs import render as render_thumbnail
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.wrappers import Response as BaseResponse
 
 COOKIE = "hoso_phien"
 LOGIN_COOKIE = "hoso_csrf_dn"
@@ -82,7 +91,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     if behind_proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]  # the documented way to wrap the WSGI app
     app.jinja_env.globals.update(ROLE_WORDS=ROLE_WORDS, STATUS_WORDS=STATUS_WORDS, LEVEL_WORDS=LEVEL_WORDS,
                                  ACTION_WORDS=ACTION_WORDS)
 
@@ -99,7 +108,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
     # ---- session, CSRF, headers ----------------------------------------------------------------
     @app.before_request
-    def load_session():
+    def load_session() -> ResponseReturnValue | None:
         g.user, g.csrf = None, ""
         token = request.cookies.get(COOKIE, "")
         if token:
@@ -133,44 +142,44 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             resp.headers["Strict-Transport-Security"] = "max-age=31536000"
         return resp
 
-    def set_cookie(resp: Response, name: str, value: str, max_age: int | None) -> None:
+    def set_cookie(resp: BaseResponse, name: str, value: str, max_age: int | None) -> None:
         resp.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Strict", secure=request.is_secure,
                         path="/")
 
     @app.errorhandler(403)
-    def forbidden(_e):
+    def forbidden(_e: HTTPException) -> ResponseReturnValue:
         return render_template("loi.html", code=403, text="Bạn không có quyền xem trang này."), 403
 
     @app.errorhandler(404)
-    def not_found(_e):
+    def not_found(_e: HTTPException) -> ResponseReturnValue:
         return render_template("loi.html", code=404, text="Không có trang hoặc tệp này."), 404
 
     @app.errorhandler(413)
-    def too_large(_e):
+    def too_large(_e: HTTPException) -> ResponseReturnValue:
         return render_template("loi.html", code=413,
                                text=f"Tệp quá lớn: tối đa {MAX_UPLOAD // (1024 * 1024)} MB."), 413
 
     @app.errorhandler(429)
-    def too_many(e):
+    def too_many(e: HTTPException) -> ResponseReturnValue:
         return render_template("loi.html", code=429, text=e.description), 429
 
     @app.route("/kieu.css")
-    def kieu():
+    def kieu() -> ResponseReturnValue:
         css = (Path(__file__).parent / "static" / "kieu.css").read_text(encoding="utf-8")
         return Response(css, mimetype="text/css", headers={"Cache-Control": "max-age=3600"})
 
     @app.route("/favicon.ico")
-    def favicon():
+    def favicon() -> ResponseReturnValue:
         return Response(status=204)
 
     # ---- login ----------------------------------------------------------------------------------
     @app.route("/dang-nhap", methods=["GET", "POST"])
-    def dang_nhap():
+    def dang_nhap() -> ResponseReturnValue:
         if request.method == "GET":  # one token per browser: another tab (or a favicon redirect) keeps it
             token = request.cookies.get(LOGIN_COOKIE, "")
             if len(token) != 43 or not token.replace("-", "").replace("_", "").isalnum():
                 token = secrets.token_urlsafe(32)
-            resp = Response(render_template("dang_nhap.html", login_csrf=token, error=""))
+            resp: BaseResponse = Response(render_template("dang_nhap.html", login_csrf=token, error=""))
             set_cookie(resp, LOGIN_COOKIE, token, 3600)
             return resp
         cookie, sent = request.cookies.get(LOGIN_COOKIE, ""), request.form.get("csrf_token", "")
@@ -207,7 +216,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return resp
 
     @app.route("/dang-xuat", methods=["POST"])
-    def dang_xuat():
+    def dang_xuat() -> ResponseReturnValue:
         store.x("DELETE FROM phien WHERE token=?", _digest(request.cookies.get(COOKIE, "")))
         audit("dang_xuat")
         resp = redirect(url_for("dang_nhap"))
@@ -244,7 +253,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
     # ---- home -----------------------------------------------------------------------------------
     @app.route("/")
-    def trang_chu():
+    def trang_chu() -> ResponseReturnValue:
         if g.user["vai_tro"] == "so_noi_vu":
             return redirect(url_for("so_noi_vu"))
         ma = g.user["co_quan"]
@@ -256,7 +265,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
     # ---- workbooks ------------------------------------------------------------------------------
     @app.route("/so-excel", methods=["GET", "POST"])
-    def so_excel():
+    def so_excel() -> ResponseReturnValue:
         role("van_thu")
         ma = g.user["co_quan"]
         error = ""
@@ -274,7 +283,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", ma)
         return render_template("so_excel.html", rows=rows, error=error), (400 if error else 200)
 
-    def _upload(ma: str, f, name: str):
+    def _upload(ma: str, f: FileStorage, name: str) -> ResponseReturnValue:
         from pipeline import api, ingest
         from pipeline.errors import HosoError
         from pipeline.ingest import mark
@@ -316,21 +325,21 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 json.dumps(listed, ensure_ascii=False), rated, json.dumps(unit_names, ensure_ascii=False), so_id)
         return redirect(url_for("so_xem", so_id=so_id))
 
-    def _upload_row(so_id: int):
-        row = store.one("SELECT * FROM so WHERE id=? AND co_quan=?", so_id, g.user["co_quan"])
+    def _upload_row(so_id: int) -> sqlite3.Row:
+        row: sqlite3.Row | None = store.one("SELECT * FROM so WHERE id=? AND co_quan=?", so_id, g.user["co_quan"])
         if row is None:
             abort(404)
         return row
 
     @app.route("/so-excel/<int:so_id>")
-    def so_xem(so_id: int):
+    def so_xem(so_id: int) -> ResponseReturnValue:
         role("van_thu")
         row = _upload_row(so_id)
         marked = store.upload_path(row["co_quan"], so_id, marked=True).is_file()
         return render_template("so_xem.html", row=row, problems=json.loads(row["van_de"]), marked=marked)
 
     @app.route("/so-excel/<int:so_id>/danh-dau.xlsx")
-    def so_danh_dau(so_id: int):
+    def so_danh_dau(so_id: int) -> ResponseReturnValue:
         role("van_thu")
         row = _upload_row(so_id)
         path = store.upload_path(row["co_quan"], so_id, marked=True)
@@ -341,7 +350,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return send_file(path, as_attachment=True, download_name=f"{stem}_danh_dau.xlsx")
 
     @app.route("/so-excel/<int:so_id>/nam-sau.xlsx")
-    def so_nam_sau(so_id: int):
+    def so_nam_sau(so_id: int) -> ResponseReturnValue:
         from pipeline import api
         from pipeline.errors import HosoError
 
@@ -391,7 +400,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return send_file(io.BytesIO(data), as_attachment=True, download_name=download)
 
     @app.route("/so-excel/mau-trong.xlsx")
-    def so_mau_trong():
+    def so_mau_trong() -> ResponseReturnValue:
         from pipeline.ingest import blank
 
         role("van_thu")
@@ -401,13 +410,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return send_file(buf, as_attachment=True, download_name=blank.FILENAME)
 
     # ---- ratings ----------------------------------------------------------------------------------
-    def _ratings() -> dict | None:
+    def _ratings() -> dict[str, Any] | None:
         ma = g.user["co_quan"]
         row = store.one("SELECT id FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", ma)
         for path in ([store.rating_dir(ma, row["id"]) / "ket_qua_xep_loai.json"] if row else []) + \
                 [store.output_dir(ma) / "ket_qua_xep_loai.json"]:
             try:
-                return json.loads(path.read_text(encoding="utf-8"))
+                data: dict[str, Any] | None = json.loads(path.read_text(encoding="utf-8"))
+                return data
             except (OSError, ValueError):
                 continue
         return None
@@ -425,10 +435,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return {"UNITS": {}}
 
     def _my_unit(unit: str) -> bool:
-        return g.user["vai_tro"] == "van_thu" or (g.user["vai_tro"] == "van_thu_don_vi" and unit == g.user["don_vi"])
+        return bool(g.user["vai_tro"] == "van_thu" or (g.user["vai_tro"] == "van_thu_don_vi" and unit == g.user["don_vi"]))
 
     @app.route("/xep-loai")
-    def xep_loai():
+    def xep_loai() -> ResponseReturnValue:
         role("van_thu", "van_thu_don_vi")
         data = _ratings()
         people = [p for p in (data or {}).get("nguoi", []) if _my_unit(p.get("ma_don_vi", ""))]
@@ -475,7 +485,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return clash
 
     @app.route("/tao-ho-so", methods=["GET", "POST"])
-    def tao_ho_so():
+    def tao_ho_so() -> ResponseReturnValue:
         role("van_thu")
         ma = g.user["co_quan"]
         upload = store.one("SELECT * FROM so WHERE co_quan=? AND so_loi=0 ORDER BY id DESC LIMIT 1", ma)
@@ -500,20 +510,20 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return redirect(url_for("lan_tao_xem", build_id=build_id))
         return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=False)
 
-    def _build_row(build_id: int):
-        row = store.one("SELECT * FROM lan_tao WHERE id=? AND co_quan=?", build_id, g.user["co_quan"])
+    def _build_row(build_id: int) -> sqlite3.Row:
+        row: sqlite3.Row | None = store.one("SELECT * FROM lan_tao WHERE id=? AND co_quan=?", build_id, g.user["co_quan"])
         if row is None:
             abort(404)
         return row
 
     @app.route("/lan-tao")
-    def lan_tao():
+    def lan_tao() -> ResponseReturnValue:
         role("van_thu")
         rows = store.q("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 100", g.user["co_quan"])
         return render_template("lan_tao.html", rows=rows, report=None)
 
     @app.route("/lan-tao/<int:build_id>")
-    def lan_tao_xem(build_id: int):
+    def lan_tao_xem(build_id: int) -> ResponseReturnValue:
         role("van_thu")
         row = _build_row(build_id)
         ahead = store.one("SELECT COUNT(*) AS n FROM lan_tao WHERE trang_thai IN ('cho','dang_chay') AND id<?",
@@ -533,7 +543,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                          download_name=f"thay_doi_lan_tao_{build_id}.txt")
 
     @app.route("/lan-tao/<int:build_id>/manifest.json")
-    def lan_tao_manifest(build_id: int):
+    def lan_tao_manifest(build_id: int) -> ResponseReturnValue:
         role("van_thu")
         row = _build_row(build_id)
         path = store.history_dir(row["co_quan"], build_id) / "manifest.json"
@@ -543,7 +553,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                          download_name=f"manifest_lan_tao_{build_id}.json")
 
     @app.route("/lan-tao/kiem-tra", methods=["POST"])
-    def lan_tao_kiem_tra():
+    def lan_tao_kiem_tra() -> ResponseReturnValue:
         from pipeline import api
 
         role("van_thu")
@@ -556,14 +566,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("lan_tao.html", rows=rows, report=report, problems=problems, missing=report is None)
 
     # ---- dossiers and files ----------------------------------------------------------------------
-    def _manifest() -> dict:
+    def _manifest() -> dict[str, Any]:
         m = store.manifest(g.user["co_quan"])
         if m is None:
             abort(404)
         return m
 
     @app.route("/ho-so")
-    def ho_so():
+    def ho_so() -> ResponseReturnValue:
         role("van_thu", "van_thu_don_vi")
         m = store.manifest(g.user["co_quan"])
         ratings = _ratings() or {}
@@ -623,7 +633,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("don_vi.html", u=unit, groups=groups, files=files, names=names)
 
     @app.route("/ho-so/nguoi/<ma_so>")
-    def ho_so_nguoi(ma_so: str):
+    def ho_so_nguoi(ma_so: str) -> ResponseReturnValue:
         role("van_thu", "van_thu_don_vi")
         m = _manifest()
         person = next((p for p in m.get("ca_nhan", []) if p["ma_so"] == ma_so and _my_unit(p["ma_don_vi"])), None)
@@ -637,7 +647,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         audit("xem_nguoi", ma_so)
         return render_template("nguoi.html", p=person, files=files, rating=rating, groups=groups)
 
-    def _listed(rel: str) -> tuple[dict, dict]:
+    def _listed(rel: str) -> tuple[dict[str, Any], dict[str, Any]]:
         m = _manifest()
         entry = next((f for f in m.get("files", []) if f.get("path") == rel), None)
         if entry is None:
@@ -658,7 +668,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return path
 
     @app.route("/tep/<path:rel>")
-    def tep(rel: str):
+    def tep(rel: str) -> ResponseReturnValue:
         role("van_thu", "van_thu_don_vi")
         _listed(rel)
         path = _file_path(rel)
@@ -667,7 +677,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return send_file(path, as_attachment=not inline, download_name=Path(rel).name)
 
     @app.route("/anh/<int:page>/<path:rel>")
-    def anh(page: int, rel: str):
+    def anh(page: int, rel: str) -> ResponseReturnValue:
         role("van_thu", "van_thu_don_vi")
         _, entry = _listed(rel)
         if not rel.endswith(".pdf") or not (1 <= page <= (entry.get("pages") or 0)):
@@ -685,7 +695,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return send_file(png, mimetype="image/png", max_age=3600)
 
     @app.route("/thay-doi")
-    def thay_doi():
+    def thay_doi() -> ResponseReturnValue:
         role("van_thu", "van_thu_don_vi")
         m = store.manifest(g.user["co_quan"])
         section = (m or {}).get("thay_doi") or {}
@@ -704,7 +714,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
     # ---- submission to the Sở Nội vụ ----------------------------------------------------------
     @app.route("/nop-so-noi-vu", methods=["POST"])
-    def nop():
+    def nop() -> ResponseReturnValue:
         role("van_thu")
         ma = g.user["co_quan"]
         m = _manifest()
@@ -725,16 +735,16 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         audit("nop_so_noi_vu", json.dumps({"nop": nop_id, "lan_tao": build["id"]}))
         return redirect(url_for("ho_so"))
 
-    def _submission(nop_id: int):
+    def _submission(nop_id: int) -> sqlite3.Row:
         role("so_noi_vu")
-        row = store.one("SELECT * FROM nop WHERE id=?", nop_id)
+        row: sqlite3.Row | None = store.one("SELECT * FROM nop WHERE id=?", nop_id)
         if row is None:
             abort(404)
         return row
 
-    def _province(checked: dict | None):
+    def _province(checked: dict[str, Any] | None) -> ResponseReturnValue:
         rows = store.q("SELECT * FROM nop ORDER BY id DESC")
-        latest: dict[str, dict] = {}
+        latest: dict[str, sqlite3.Row] = {}
         for r in rows:
             latest.setdefault(r["co_quan"], r)
         totals = {k: 0 for k in LEVEL_WORDS}
@@ -753,19 +763,19 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                checked=checked)
 
     @app.route("/so-noi-vu")
-    def so_noi_vu():
+    def so_noi_vu() -> ResponseReturnValue:
         role("so_noi_vu")
         return _province(None)
 
     @app.route("/so-noi-vu/<int:nop_id>/ho-so.zip")
-    def so_noi_vu_tai(nop_id: int):
+    def so_noi_vu_tai(nop_id: int) -> ResponseReturnValue:
         row = _submission(nop_id)
         audit("tai_goi_nop", str(nop_id))
         return send_file(store.submission_dir(row["co_quan"], nop_id) / row["zip"], as_attachment=True,
                          download_name=f"{row['co_quan']}_{row['zip']}")
 
     @app.route("/so-noi-vu/<int:nop_id>/kiem-tra", methods=["POST"])
-    def so_noi_vu_kiem_tra(nop_id: int):
+    def so_noi_vu_kiem_tra(nop_id: int) -> ResponseReturnValue:
         row = _submission(nop_id)
         path = store.submission_dir(row["co_quan"], nop_id) / row["zip"]
         problems = []
@@ -789,7 +799,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
     # ---- audit log ---------------------------------------------------------------------------------
     @app.route("/nhat-ky")
-    def nhat_ky():
+    def nhat_ky() -> ResponseReturnValue:
         role("van_thu")
         rows = store.q("SELECT * FROM nhat_ky WHERE co_quan=? ORDER BY id DESC LIMIT 300", g.user["co_quan"])
         return render_template("nhat_ky.html", rows=rows)

@@ -21,9 +21,13 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import portable
 from pipeline.web.store import Store, now
+
+if TYPE_CHECKING:
+    from pipeline.options import BuildSummary
 
 
 class BuildQueue:
@@ -32,7 +36,7 @@ class BuildQueue:
         self.jobs = jobs
         self._q: queue.Queue[int | None] = queue.Queue()
         self._lock = threading.Lock()
-        self._child: subprocess.Popen | None = None
+        self._child: subprocess.Popen[bytes] | None = None
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="hoso-build-queue", daemon=True)
         self._thread.start()
@@ -98,7 +102,7 @@ class BuildQueue:
         self._q.put(None)
 
 
-def summary_lines(s) -> list[str]:
+def summary_lines(s: BuildSummary) -> list[str]:
     """The CLI's summary words (pipeline.cli._summary) as lines for a page."""
     if s.unchanged:
         lines = [f"Không có gì thay đổi kể từ lần tạo trước ({s.people} người, {s.documents} văn bản; {s.pages} trang; "
@@ -137,7 +141,7 @@ def _die_with_parent() -> None:
         portable.watch_parent(os.getppid(), server_gone, name="hoso-watch-server")
         return
 
-    def end_group(*_args) -> None:
+    def end_group(*_args: object) -> None:
         os.killpg(os.getpgrp(), signal.SIGKILL)
 
     parent = os.getppid()

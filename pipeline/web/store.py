@@ -22,6 +22,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 DB_NAME = "hoso.sqlite3"
 ROLES = ("van_thu", "van_thu_don_vi", "so_noi_vu")
@@ -102,14 +103,14 @@ class Store:
             self._local.conn = conn
         return conn
 
-    def q(self, sql: str, *args) -> list[sqlite3.Row]:
+    def q(self, sql: str, *args: object) -> list[sqlite3.Row]:
         return self.db().execute(sql, args).fetchall()
 
-    def one(self, sql: str, *args) -> sqlite3.Row | None:
+    def one(self, sql: str, *args: object) -> Any:  # a sqlite3.Row, or None
         rows = self.q(sql, *args)
         return rows[0] if rows else None
 
-    def x(self, sql: str, *args) -> int:
+    def x(self, sql: str, *args: object) -> int:
         cur = self.db().execute(sql, args)
         return cur.lastrowid or 0
 
@@ -178,9 +179,10 @@ class Store:
             (now(), "Máy chủ đã dừng khi đang tạo (hoặc chờ tạo) hồ sơ: lần tạo này không hoàn thành. Bấm «Tạo hồ sơ» để chạy lại."))
         return cur.rowcount
 
-    def manifest(self, ma: str) -> dict | None:
+    def manifest(self, ma: str) -> dict[str, Any] | None:
         path = self.output_dir(ma) / "manifest.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            data: dict[str, Any] | None = json.loads(path.read_text(encoding="utf-8"))
+            return data
         except (OSError, ValueError):
             return None
