@@ -23,7 +23,10 @@ from pipeline.errors import EXIT_CODE_HELP, ExitCode, HosoError, InputUnreadable
 from pipeline.options import BuildOptions, BuildSummary
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from pipeline.ingest.problems import Problem
+    from pipeline.web.store import Store
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -574,11 +577,13 @@ def tai_khoan_them(ten: str, co_quan: str, vai_tro: str, don_vi: str | None, dat
         f"{', đơn vị ' + don_vi if don_vi else ''} (dữ liệu: «{store.data}»).")
 
 
-_DATA_OPTION = dict(type=click.Path(path_type=Path, file_okay=False), default=Path("hoso_du_lieu"),
-                    show_default=True, help="Thư mục dữ liệu của hoso serve.")
+def _data_option(fn: _F) -> _F:
+    """--data DIR of the `tai-khoan` commands: the data folder of hoso serve."""
+    return click.option("--data", "data", type=click.Path(path_type=Path, file_okay=False),
+                        default=Path("hoso_du_lieu"), show_default=True, help="Thư mục dữ liệu của hoso serve.")(fn)
 
 
-def _account_or_exit(data: Path, ten: str):
+def _account_or_exit(data: Path, ten: str) -> tuple[Store, sqlite3.Row]:
     from pipeline.web.store import DB_NAME, Store
 
     if not (Path(data) / DB_NAME).is_file():
@@ -607,7 +612,7 @@ def _read_new_password() -> str:
 
 
 @tai_khoan.command("ds")
-@click.option("--data", "data", **_DATA_OPTION)
+@_data_option
 def tai_khoan_ds(data: Path) -> None:
     """Liệt kê các tài khoản: cơ quan, vai trò, đơn vị, khóa hay không, lần đăng nhập cuối."""
     from pipeline.web.store import DB_NAME, ROLE_WORDS, Store
@@ -630,7 +635,7 @@ def tai_khoan_ds(data: Path) -> None:
 
 @tai_khoan.command("khoa")
 @click.argument("ten")
-@click.option("--data", "data", **_DATA_OPTION)
+@_data_option
 def tai_khoan_khoa(ten: str, data: Path) -> None:
     """Khóa tài khoản TEN: không đăng nhập được nữa, các phiên đang mở kết thúc ngay."""
     store, row = _account_or_exit(data, ten)
@@ -642,7 +647,7 @@ def tai_khoan_khoa(ten: str, data: Path) -> None:
 
 @tai_khoan.command("mo-khoa")
 @click.argument("ten")
-@click.option("--data", "data", **_DATA_OPTION)
+@_data_option
 def tai_khoan_mo_khoa(ten: str, data: Path) -> None:
     """Mở khóa tài khoản TEN (và xóa các lần đăng nhập sai đang chặn nó)."""
     store, row = _account_or_exit(data, ten)
@@ -654,7 +659,7 @@ def tai_khoan_mo_khoa(ten: str, data: Path) -> None:
 
 @tai_khoan.command("doi-mat-khau")
 @click.argument("ten")
-@click.option("--data", "data", **_DATA_OPTION)
+@_data_option
 def tai_khoan_doi_mat_khau(ten: str, data: Path) -> None:
     """Đặt mật khẩu mới cho TEN (hỏi hai lần, không hiện; hoặc một dòng từ stdin); các phiên đang mở kết thúc."""
     from pipeline.web import accounts
@@ -684,7 +689,7 @@ def _vietnamese_streams() -> None:
             "Đánh giá, xếp loại".encode(stream.encoding or "ascii")
         except (LookupError, UnicodeEncodeError):
             try:
-                stream.reconfigure(encoding="utf-8")
+                stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]  # a TextIOWrapper, or AttributeError below
             except (AttributeError, ValueError, OSError):
                 pass
         except AttributeError:

@@ -120,8 +120,8 @@ class OutputFolder:
             self._lock_fh = fh = os.fdopen(fd, "r+b")
         except OSError as exc:
             raise _os_error(exc, self.parent) from exc
-        if not portable.try_lock(self._lock_fh):
-            self._lock_fh.close()
+        if not portable.try_lock(fh):
+            fh.close()
             self._lock_fh = None
             raise OutputError(
                 f"Một lệnh hoso khác đang ghi vào «{t}». Chờ lệnh đó chạy xong (hoặc chọn thư mục khác với -o)."

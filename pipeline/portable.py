@@ -24,9 +24,12 @@ import errno
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable
+from typing import IO, Any
 
 WINDOWS = os.name == "nt"
 
@@ -38,7 +41,7 @@ NOINHERIT = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOINHERIT", 0) | getatt
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, name))
 
 
-def open_nofollow(path, flags: int, mode: int = 0o644) -> int:
+def open_nofollow(path: str | os.PathLike[str], flags: int, mode: int = 0o644) -> int:
     """`os.open(path, flags | O_NOFOLLOW | O_CLOEXEC, mode)`: a symbolic link at `path` is never
     followed (OSError ELOOP). Where the system has no O_NOFOLLOW (Windows) the path is looked at
     first and the opened file compared with it, so a link planted there is refused all the same."""
@@ -59,7 +62,7 @@ def open_nofollow(path, flags: int, mode: int = 0o644) -> int:
     return fd
 
 
-def _fcntl():
+def _fcntl() -> types.ModuleType | None:
     try:
         import fcntl
     except ImportError:
@@ -67,14 +70,14 @@ def _fcntl():
     return fcntl
 
 
-def try_lock(fh) -> bool:
+def try_lock(fh: IO[bytes]) -> bool:
     """Take an exclusive lock on the open file `fh` without waiting; False when another process
     holds it. Released by `unlock` or when the process ends (however it ends)."""
     fcntl = _fcntl()
     try:
         if fcntl is not None:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        elif WINDOWS:
+        elif sys.platform == "win32":  # (sys.platform, not WINDOWS: the type checker reads this test)
             import msvcrt
 
             fh.seek(0)
@@ -87,11 +90,11 @@ def try_lock(fh) -> bool:
     return True
 
 
-def unlock(fh) -> None:
+def unlock(fh: IO[bytes]) -> None:
     fcntl = _fcntl()
     if fcntl is not None:
         fcntl.flock(fh, fcntl.LOCK_UN)
-    elif WINDOWS:
+    elif sys.platform == "win32":
         import msvcrt
 
         fh.seek(0)
@@ -101,11 +104,11 @@ def unlock(fh) -> None:
         os.lockf(fh.fileno(), os.F_ULOCK, 0)
 
 
-def own_group() -> dict:
+def own_group() -> dict[str, Any]:
     """`subprocess.Popen` arguments that start the child, and all it starts, in a group of its own:
     a new session on POSIX (`os.killpg` ends it), a new process group on Windows (Ctrl-C in the
     console does not reach it; `interrupt_tree` sends it CTRL_BREAK_EVENT, `kill_tree` ends it)."""
-    if WINDOWS:
+    if sys.platform == "win32":
         return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     return {"start_new_session": True}
 
@@ -121,7 +124,7 @@ def _taskkill(pid: int) -> None:
         pass
 
 
-def kill_tree(proc: subprocess.Popen) -> None:
+def kill_tree(proc: subprocess.Popen[Any]) -> None:
     """Kill `proc` (started with `own_group()`) with every process it started, at once."""
     if hasattr(os, "killpg"):
         try:
@@ -143,13 +146,13 @@ def kill_tree(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-def interrupt_tree(proc: subprocess.Popen) -> None:
+def interrupt_tree(proc: subprocess.Popen[Any]) -> None:
     """Ask `proc` (started with `own_group()`) to stop cleanly: SIGTERM to its group on POSIX,
     CTRL_BREAK_EVENT to its process group on Windows (SIGBREAK in a Python child)."""
     try:
         if hasattr(os, "killpg"):
             os.killpg(proc.pid, signal.SIGTERM)
-        elif WINDOWS:
+        elif sys.platform == "win32":
             proc.send_signal(signal.CTRL_BREAK_EVENT)
         else:
             proc.terminate()
@@ -160,7 +163,7 @@ def interrupt_tree(proc: subprocess.Popen) -> None:
 def pid_alive(pid: int) -> bool | None:
     """Whether process `pid` runs: True, False, or None when this system cannot tell. Never
     `os.kill(pid, 0)` on Windows: there it ends the process."""
-    if WINDOWS:
+    if sys.platform == "win32":
         try:
             import ctypes
             from ctypes import wintypes
@@ -195,6 +198,8 @@ def pid_alive(pid: int) -> bool | None:
 
 def _wait_windows_process(pid: int) -> bool:
     """Block until process `pid` ends (Windows); False when it cannot be watched."""
+    if sys.platform != "win32":
+        return False
     try:
         import ctypes
         from ctypes import wintypes

@@ -55,6 +55,8 @@ def _death_signal() -> bool:
 def _wait_windows_parent(parent: int) -> None:
     """Block until process `parent` ends (Windows: wait on its handle; its id is never replaced
     by another parent's the way POSIX adopts orphans)."""
+    if sys.platform != "win32":
+        raise OSError("no process handles to wait on")
     import ctypes
     from ctypes import wintypes
 

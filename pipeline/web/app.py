@@ -24,7 +24,6 @@ import json
 import secrets
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import time
 import zipfile
@@ -224,7 +223,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return resp
 
     @app.route("/mat-khau", methods=["GET", "POST"])
-    def mat_khau():
+    def mat_khau() -> ResponseReturnValue:
         """Any account changes its own password; the old one is asked, the other sessions end."""
         error, done = "", False
         if request.method == "POST":
@@ -367,7 +366,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return send_file(io.BytesIO(data), as_attachment=True, download_name=download)
 
     @app.route("/so-excel/nam-sau", methods=["POST"])
-    def so_nam_sau_tu_tep():
+    def so_nam_sau_tu_tep() -> ResponseReturnValue:
         """Last year's workbook in, this year's out (`hoso init --tu`): nothing is kept on the server,
         so last year's workbook never becomes the upload a build would use."""
         from pipeline import api
@@ -382,7 +381,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             error = "Chưa chọn sổ Excel năm trước."
         elif not name.lower().endswith((".xlsx", ".xlsm")) or head != b"PK\x03\x04":
             error = f"«{name}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
-        if error:
+        if error or f is None:
             rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", g.user["co_quan"])
             return render_template("so_excel.html", rows=rows, error=error), 400
         f.stream.seek(0)
@@ -423,7 +422,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return None
 
     @app.context_processor
-    def unit_names():
+    def unit_names() -> dict[str, dict[str, str]]:
         """`UNITS`: {code: name} of the agency's latest valid upload, for the pages to name units."""
         if getattr(g, "user", None) is None or g.user["vai_tro"] == "so_noi_vu":
             return {"UNITS": {}}
@@ -451,9 +450,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                warned=warned)
 
     # ---- builds ---------------------------------------------------------------------------------
-    clashes: dict[tuple, dict | None] = {}
+    clashes: dict[tuple[str, int, int], dict[str, Any] | None] = {}
 
-    def _agency_clash(ma: str, upload) -> dict | None:
+    def _agency_clash(ma: str, upload: Any) -> dict[str, Any] | None:
         """The build's own guard (output_guard.agency_clash), asked before the build: is the upload
         another agency's workbook than the one whose dossiers the agency's folder holds?"""
         from pipeline import ingest
@@ -477,7 +476,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             if len(clashes) > 100:
                 clashes.clear()
             clashes[key] = found
-        clash = dict(found) if found else None
+        clash = dict(found) if isinstance(found, dict) else None
         if clash is not None:
             last = store.one("SELECT s.ten_tep FROM lan_tao l JOIN so s ON s.id=l.so WHERE l.co_quan=? AND "
                              "l.trang_thai='xong' ORDER BY l.id DESC LIMIT 1", ma)
@@ -533,7 +532,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes)
 
     @app.route("/lan-tao/<int:build_id>/thay_doi.txt")
-    def lan_tao_thay_doi(build_id: int):
+    def lan_tao_thay_doi(build_id: int) -> ResponseReturnValue:
         role("van_thu")
         row = _build_row(build_id)
         path = store.history_dir(row["co_quan"], build_id) / "thay_doi.txt"
@@ -593,10 +592,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
                                sent=sent)
 
-    def _page_groups(items: list[dict], pages: int, docx: dict[str, str]) -> list[dict]:
+    def _page_groups(items: list[dict[str, Any]], pages: int, docx: dict[str, str]) -> list[dict[str, Any]]:
         """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
         before the first one, and the blank pages added for two-sided printing between them."""
-        groups: list[dict] = []
+        groups: list[dict[str, Any]] = []
         covered = 0
         for d in sorted(items, key=lambda d: d.get("trang_dau") or 0):
             first, count = int(d.get("trang_dau") or 0), int(d.get("so_trang") or 0)
@@ -614,11 +613,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                trang=list(range(covered + 1, pages + 1)), phu=bool(groups)))
         return groups
 
-    def _pages_of(m: dict, rel: str) -> int:
+    def _pages_of(m: dict[str, Any], rel: str) -> int:
         return int(next((f.get("pages") or 0 for f in m.get("files", []) if f.get("path") == rel), 0))
 
     @app.route("/ho-so/don-vi/<ma_don_vi>")
-    def ho_so_don_vi(ma_don_vi: str):
+    def ho_so_don_vi(ma_don_vi: str) -> ResponseReturnValue:
         role("van_thu", "van_thu_don_vi")
         m = _manifest()
         unit = next((u for u in m.get("don_vi", []) if u["ma_don_vi"] == ma_don_vi and _my_unit(ma_don_vi)), None)

@@ -127,7 +127,7 @@ def _die_with_parent() -> None:
     from pipeline.pdf import guard
 
     if not hasattr(os, "killpg"):
-        def stop(*_args) -> None:
+        def stop(*_args: object) -> None:
             raise KeyboardInterrupt
 
         def server_gone() -> None:

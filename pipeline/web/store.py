@@ -147,7 +147,8 @@ class Store:
                       ten, password_hash, co_quan, vai_tro, don_vi, now())
 
     def account(self, ten: str) -> sqlite3.Row | None:
-        return self.one("SELECT * FROM tai_khoan WHERE ten=?", ten)
+        row: sqlite3.Row | None = self.one("SELECT * FROM tai_khoan WHERE ten=?", ten)
+        return row
 
     def accounts(self) -> list[sqlite3.Row]:
         return self.q("SELECT t.*, (SELECT MAX(luc) FROM nhat_ky n WHERE n.tai_khoan=t.ten AND n.hanh_dong='dang_nhap') "
