@@ -7,7 +7,7 @@ after one person's row changes only that person's bundle and their unit's bundle
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from pipeline.bundle.assemble import (
     BuiltBundle,
@@ -20,7 +20,7 @@ from pipeline.bundle.assemble import (
     unit_bundle,
 )
 from pipeline.bundle.pagecode import PageCode, agency_token, version_token
-from pipeline.forking import fork_map
+from pipeline import parallel
 from pipeline.forms.registry import Registry
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import Staged
@@ -65,127 +65,261 @@ def _write(files: Staged, rel: str, b: BuiltBundle, sha256: str) -> tuple[str, s
     return rel, sha256, len(b.data), b.pages
 
 
-def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], files: Staged, *, campaign,
-                  registry: Registry, blobs: BlobCache, headers: dict[str, tuple[bool, str]],
-                  duplex: bool = True, sources: dict[str, tuple[bytes, int, int]] | None = None,
-                  workers: int = 1, page_codes: bool = True) -> Bundles:
-    """`pdfs`, `keys`, `headers`: document key -> PDF bytes / content key / what its headers print;
-    `sources`: document key -> where its pages are in the joined PDF it was converted in (this run);
-    `page_codes`: a QR code on every form page (pagecode.py)."""
-    specs = {code: registry.get(code) for code in {j.form for j in plan.jobs}}
-    signers = {code: spec.signers for code, spec in specs.items()}
-    copies = {code: spec.copies for code, spec in specs.items() if spec.copies > 1}
-    initials = frozenset(code for code, spec in specs.items() if spec.initials)
-    people = {p.ma_so: p for p in campaign.people}
-    agency = campaign.agency
-    header = tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x)
-    agency_id = agency_token(agency.ten_co_quan) if page_codes else ""
+@dataclass(frozen=True)
+class _Shared:
+    """What the bundles of every unit need (plain data: it goes to spawned workers and to a cluster)."""
 
-    def codes(docs, ma_don_vi: str, ma_so: str) -> dict[str, PageCode]:
-        """document key -> the code its pages carry (none without page codes)"""
-        if not page_codes:
-            return {}
-        return {d.key: PageCode(agency_id, str(campaign.year), ma_don_vi, ma_so, d.form, 1, 0, 0,
-                                version_token(keys[d.key])) for d in docs}
+    year: int
+    header: tuple[str, ...]
+    agency_id: str
+    signers: dict[str, tuple[str, ...]]
+    copies: dict[str, int]
+    initials: frozenset[str]
+    people: dict  # ma_so -> Person
+    keys: dict[str, str]  # document key -> content key
+    headers: dict[str, tuple[bool, str]]
+    duplex: bool
+    page_codes: bool
 
-    def versions(docs) -> dict[str, str]:
-        return {d.form: version_token(keys[d.key]) for d in docs} if page_codes else {}
+    def for_unit(self, unit) -> _Shared:
+        """Only what `unit` needs (a cluster task's share)."""
+        docs = [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
+        return replace(self, people={p.ma_so: self.people[p.ma_so] for p in unit.persons},
+                       keys={k: self.keys[k] for k in docs}, headers={k: self.headers[k] for k in docs})
 
-    def made(key: str, b: BuiltBundle, counts: dict, sha: dict[str, str]) -> BuiltBundle:
-        sha[key] = _save(blobs, key, b)
+
+def _codes(sh: _Shared, docs, ma_don_vi: str, ma_so: str) -> dict[str, PageCode]:
+    """document key -> the code its pages carry (none without page codes)"""
+    if not sh.page_codes:
+        return {}
+    return {d.key: PageCode(sh.agency_id, str(sh.year), ma_don_vi, ma_so, d.form, 1, 0, 0,
+                            version_token(sh.keys[d.key])) for d in docs}
+
+
+def _versions(sh: _Shared, docs) -> dict[str, str]:
+    return {d.form: version_token(sh.keys[d.key]) for d in docs} if sh.page_codes else {}
+
+
+def _unit_keys(sh: _Shared, unit) -> tuple[dict[str, CoverInfo], list[str], CoverInfo, list, str]:
+    """What a unit's bundles are made of: each person's cover facts and bundle key, the unit's cover
+    facts, documents and bundle key."""
+    person_info: dict[str, CoverInfo] = {}
+    person_keys = []
+    for dossier in unit.persons:
+        person = sh.people[dossier.ma_so]
+        info = CoverInfo(sh.header, "HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", (
+            ("Năm đánh giá", str(sh.year)), ("Họ và tên", person.ho_ten),
+            ("Chức vụ, chức danh", person.chuc_vu or "…"), ("Đối tượng", LOAI_NHAN_SU[person.loai_nhan_su]),
+            ("Đơn vị", unit.ten_don_vi), ("Mã số", person.ma_so),
+        ), sh.signers, sh.copies, sh.initials, {d.key: sh.headers[d.key] for d in dossier.documents},
+            _codes(sh, dossier.documents, dossier.ma_don_vi, dossier.ma_so))
+        key = data_key("person", BUNDLE_VERSION, sh.agency_id, str(sh.year), dossier.ma_don_vi,
+                       [sh.keys[d.key] for d in dossier.documents], [d.title for d in dossier.documents],
+                       info.header, info.title, info.facts, {d.form: sh.signers[d.form] for d in dossier.documents},
+                       {d.form: (sh.copies.get(d.form, 1), d.form in sh.initials) for d in dossier.documents},
+                       [sh.headers[d.key] for d in dossier.documents], sh.duplex)
+        person_keys.append(key)
+        person_info[dossier.ma_so] = info
+    info = CoverInfo(sh.header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {sh.year}", (
+        ("Đơn vị", unit.ten_don_vi), ("Số người", str(len(unit.persons))),
+    ), headers={d.key: sh.headers[d.key] for d in (*unit.before, *unit.after)},
+        codes=_codes(sh, (*unit.before, *unit.after), unit.ma_don_vi, ""))
+    unit_docs = [d for d in (*unit.before, *unit.after)]
+    unit_key = data_key("unit", BUNDLE_VERSION, sh.agency_id, str(sh.year), person_keys,
+                        [(p.ma_so, p.ho_ten) for p in unit.persons],
+                        [(d.form, d.title, sh.keys[d.key], sh.headers[d.key]) for d in unit_docs], info.header,
+                        info.title, info.facts, sh.duplex)
+    return person_info, person_keys, info, unit_docs, unit_key
+
+
+class _LocalStore:
+    """Bundles cached and staged here (fork, spawn: the workers share the cache and staging folder)."""
+
+    def __init__(self, blobs: BlobCache, files: Staged) -> None:
+        self.blobs, self.files = blobs, files
+        self.sha: dict[str, str] = {}  # bundle key -> its PDF's SHA-256
+
+    def cached(self, key: str) -> BuiltBundle | None:
+        hit = _load(self.blobs, key)
+        if hit is None:
+            return None
+        self.sha[key] = hit[1]
+        return hit[0]
+
+    def made(self, key: str, b: BuiltBundle) -> None:
+        self.sha[key] = _save(self.blobs, key, b)
+
+    def write(self, rel: str, b: BuiltBundle, key: str) -> tuple[str, str, int, int]:
+        return _write(self.files, rel, b, self.sha[key])
+
+
+class _RemoteStore:
+    """On a cluster worker: the client's cache hits given, the bundles built and the files to
+    write handed back (`pipeline.cum_tasks.bundle_unit`)."""
+
+    def __init__(self, hits: dict[str, BuiltBundle]) -> None:
+        self.hits = hits
+        self.built: dict[str, BuiltBundle] = {}
+        self.writes: list[tuple[str, str]] = []
+
+    def cached(self, key: str) -> BuiltBundle | None:
+        return self.hits.get(key)
+
+    def made(self, key: str, b: BuiltBundle) -> None:
+        self.built[key] = b
+
+    def write(self, rel: str, b: BuiltBundle, key: str) -> tuple[str, str]:
+        self.writes.append((rel, key))
+        return rel, key
+
+
+def _unit_bundles(sh: _Shared, unit, pages_of: Pages, store) -> tuple[list[dict], dict, int, int, int, list]:
+    """Every bundle of one unit: (person entries, unit entry, pages, built, reused, files written —
+    what `store.write` returned for each)."""
+    counts = {"built": 0, "reused": 0}
+    written: list = []
+    persons_out: list[dict] = []
+    pages_of.forget_single()
+
+    def made(key: str, b: BuiltBundle) -> BuiltBundle:
+        store.made(key, b)
         counts["built"] += 1
         return b
 
-    def _cached(key: str, sha: dict[str, str]) -> BuiltBundle | None:
-        hit = _load(blobs, key)
-        if hit is None:
-            return None
-        sha[key] = hit[1]
-        return hit[0]
-
-    pages_of = Pages(pdfs, sources)
-
-    def one_unit(unit) -> tuple[list[dict], dict, int, int, int, list[tuple[str, str, int, int]]]:
-        """Every bundle of one unit: (person entries, unit entry, pages, built, reused, files written)."""
-        counts = {"built": 0, "reused": 0}
-        sha: dict[str, str] = {}  # bundle key -> its PDF's SHA-256
-        written: list[tuple[str, str, int, int]] = []
-        persons_out: list[dict] = []
-        pages_of.forget_single()
-        built: dict[str, BuiltBundle | None] = {}
-        person_info: dict[str, CoverInfo] = {}
-        person_keys = []
-        for dossier in unit.persons:  # what each person's dossier is made of; reuse it if cached
-            person = people[dossier.ma_so]
-            info = CoverInfo(header, "HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", (
-                ("Năm đánh giá", str(campaign.year)), ("Họ và tên", person.ho_ten),
-                ("Chức vụ, chức danh", person.chuc_vu or "…"), ("Đối tượng", LOAI_NHAN_SU[person.loai_nhan_su]),
-                ("Đơn vị", unit.ten_don_vi), ("Mã số", person.ma_so),
-            ), signers, copies, initials, {d.key: headers[d.key] for d in dossier.documents},
-                codes(dossier.documents, dossier.ma_don_vi, dossier.ma_so))
-            key = data_key("person", BUNDLE_VERSION, agency_id, str(campaign.year), dossier.ma_don_vi,
-                           [keys[d.key] for d in dossier.documents], [d.title for d in dossier.documents],
-                           info.header, info.title, info.facts, {d.form: signers[d.form] for d in dossier.documents},
-                           {d.form: (copies.get(d.form, 1), d.form in initials) for d in dossier.documents},
-                           [headers[d.key] for d in dossier.documents], duplex)
-            person_keys.append(key)
-            person_info[dossier.ma_so] = info
-            built[dossier.ma_so] = _cached(key, sha)
-        info = CoverInfo(header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}", (
-            ("Đơn vị", unit.ten_don_vi), ("Số người", str(len(unit.persons))),
-        ), headers={d.key: headers[d.key] for d in (*unit.before, *unit.after)},
-            codes=codes((*unit.before, *unit.after), unit.ma_don_vi, ""))
-        unit_docs = [d for d in (*unit.before, *unit.after)]
-        unit_key = data_key("unit", BUNDLE_VERSION, agency_id, str(campaign.year), person_keys, [(p.ma_so, p.ho_ten) for p in unit.persons],
-                            [(d.form, d.title, keys[d.key], headers[d.key]) for d in unit_docs], info.header,
-                            info.title, info.facts, duplex)
-        ub = _cached(unit_key, sha)
-        # the cover sheets of the persons rebuilt, in one document (the unit bundle draws its own:
-        # there they list the unit bundle's page numbers)
-        drawing = [d for d in unit.persons if built[d.ma_so] is None]
-        drawn = render_covers([person_cover(d, pages_of, person_info[d.ma_so], duplex=duplex) for d in drawing], duplex,
-                              pages_of.faces())
-        covers = {d.ma_so: pages for d, (pages, _start) in zip(drawing, drawn, strict=True)}
-        for dossier, key in zip(unit.persons, person_keys, strict=True):
-            b = built[dossier.ma_so]
-            if b is None:
-                b = built[dossier.ma_so] = made(key, person_bundle(dossier, pages_of, person_info[dossier.ma_so],
-                                                                   duplex=duplex, cover_pages=covers[dossier.ma_so]),
-                                                counts, sha)
-            else:
-                counts["reused"] += 1
-            written.append(_write(files, dossier.pdf, b, sha[key]))
-            version = versions(dossier.documents)
-            persons_out.append({
-                "ma_so": dossier.ma_so, "ma_don_vi": dossier.ma_don_vi, "pdf": dossier.pdf,
-                "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages,
-                              **({"phien_ban": version[s.form]} if s.form in version else {})}
-                             for s in b.sections],
-            })
-        if ub is None:
-            ub = made(unit_key, unit_bundle(unit, built, pages_of, info, duplex=duplex, person_info=person_info),
-                      counts, sha)
+    person_info, person_keys, info, unit_docs, unit_key = _unit_keys(sh, unit)
+    built: dict[str, BuiltBundle | None] = {d.ma_so: store.cached(k) for d, k in zip(unit.persons, person_keys, strict=True)}
+    ub = store.cached(unit_key)
+    # the cover sheets of the persons rebuilt, in one document (the unit bundle draws its own:
+    # there they list the unit bundle's page numbers)
+    drawing = [d for d in unit.persons if built[d.ma_so] is None]
+    drawn = render_covers([person_cover(d, pages_of, person_info[d.ma_so], duplex=sh.duplex) for d in drawing],
+                          sh.duplex, pages_of.faces())
+    covers = {d.ma_so: pages for d, (pages, _start) in zip(drawing, drawn, strict=True)}
+    for dossier, key in zip(unit.persons, person_keys, strict=True):
+        b = built[dossier.ma_so]
+        if b is None:
+            b = built[dossier.ma_so] = made(key, person_bundle(dossier, pages_of, person_info[dossier.ma_so],
+                                                               duplex=sh.duplex, cover_pages=covers[dossier.ma_so]))
         else:
             counts["reused"] += 1
-        written.append(_write(files, unit.pdf, ub, sha[unit_key]))
-        version = versions(unit_docs)
-        unit_out = {
-            "ma_don_vi": unit.ma_don_vi, "pdf": unit.pdf,
-            "muc": [{"tieu_de": s.title, "mau": s.form, "ma_so": s.ma_so, "trang_dau": s.first_page,
-                     "so_trang": s.pages, **({"phien_ban": version[s.form]} if not s.ma_so and s.form in version else {})}
-                    for s in ub.sections],
-        }
-        return persons_out, unit_out, ub.pages, counts["built"], counts["reused"], written
+        written.append(store.write(dossier.pdf, b, key))
+        version = _versions(sh, dossier.documents)
+        persons_out.append({
+            "ma_so": dossier.ma_so, "ma_don_vi": dossier.ma_don_vi, "pdf": dossier.pdf,
+            "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages,
+                          **({"phien_ban": version[s.form]} if s.form in version else {})}
+                         for s in b.sections],
+        })
+    if ub is None:
+        ub = made(unit_key, unit_bundle(unit, built, pages_of, info, duplex=sh.duplex, person_info=person_info))
+    else:
+        counts["reused"] += 1
+    written.append(store.write(unit.pdf, ub, unit_key))
+    version = _versions(sh, unit_docs)
+    unit_out = {
+        "ma_don_vi": unit.ma_don_vi, "pdf": unit.pdf,
+        "muc": [{"tieu_de": s.title, "mau": s.form, "ma_so": s.ma_so, "trang_dau": s.first_page,
+                 "so_trang": s.pages, **({"phien_ban": version[s.form]} if not s.ma_so and s.form in version else {})}
+                for s in ub.sections],
+    }
+    return persons_out, unit_out, ub.pages, counts["built"], counts["reused"], written
 
+
+def _unit_task(task: tuple[_Shared, object, Pages, _LocalStore]) -> tuple[list[dict], dict, int, int, int, list]:
+    """One unit in a worker process that shares the cache and the staging folder (fork, spawn)."""
+    sh, unit, pages_of, store = task
+    return _unit_bundles(sh, unit, pages_of, store)
+
+
+def _unit_pages(unit, pdfs: dict[str, bytes], sources: dict | None) -> Pages:
+    """A Pages of the unit's documents only (what a spawned worker is sent)."""
+    docs = [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
+    return Pages({k: pdfs[k] for k in docs}, {k: sources[k] for k in docs if k in (sources or {})})
+
+
+def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], files: Staged, *, campaign,
+                  registry: Registry, blobs: BlobCache, headers: dict[str, tuple[bool, str]],
+                  duplex: bool = True, sources: dict[str, tuple[bytes, int, int]] | None = None,
+                  workers: int = 1, page_codes: bool = True, backend: parallel.Backend | None = None) -> Bundles:
+    """`pdfs`, `keys`, `headers`: document key -> PDF bytes / content key / what its headers print;
+    `sources`: document key -> where its pages are in the joined PDF it was converted in (this run);
+    `page_codes`: a QR code on every form page (pagecode.py); `backend`: where the units are built
+    (pipeline/parallel.py; default: forked or spawned processes here)."""
+    specs = {code: registry.get(code) for code in {j.form for j in plan.jobs}}
+    agency = campaign.agency
+    sh = _Shared(
+        year=campaign.year,
+        header=tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x),
+        agency_id=agency_token(agency.ten_co_quan) if page_codes else "",
+        signers={code: spec.signers for code, spec in specs.items()},
+        copies={code: spec.copies for code, spec in specs.items() if spec.copies > 1},
+        initials=frozenset(code for code, spec in specs.items() if spec.initials),
+        people={p.ma_so: p for p in campaign.people}, keys=keys, headers=headers, duplex=duplex,
+        page_codes=page_codes)
+    backend = backend or parallel.local()
+    if not backend.shares_files:
+        return _bundles_on_cluster(plan, sh, pdfs, files, blobs, backend)
+    store = _LocalStore(blobs, files)
+    if backend.kind == "fork":  # forked workers inherit every PDF and parsed joined PDF: one Pages for all
+        pages_of = Pages(pdfs, sources)
+        tasks = [(sh, unit, pages_of, store) for unit in plan.units]
+    else:  # spawned workers are sent their units' PDFs only
+        tasks = [(sh, unit, _unit_pages(unit, pdfs, sources), store) for unit in plan.units]
     persons_out, units_out, pages, built_n, reused_n = [], [], 0, 0, 0
-    # units are independent (CPU-bound pypdf work): built in forked workers, which stage their
+    # units are independent (CPU-bound pypdf work): built in worker processes, which stage their
     # bundles and return the manifest entries and each file's digest, size and pages (the files
     # are not read again)
-    for p_out, u_out, n, b, r, written in fork_map(one_unit, plan.units, workers,
-                                                    weight=lambda u: len(u.persons) + 2):
+    for p_out, u_out, n, b, r, written in parallel.map_work(_unit_task, tasks, workers=workers, backend=backend,
+                                                            weight=lambda t: len(t[1].persons) + 2):
         persons_out += p_out
         units_out.append(u_out)
         pages, built_n, reused_n = pages + n, built_n + b, reused_n + r
         for rel, digest, size, file_pages in written:
             files.note(rel, digest, size, file_pages)
+    return Bundles(persons_out, units_out, pages, built_n, reused_n)
+
+
+def _bundles_on_cluster(plan: Plan, sh: _Shared, pdfs: dict[str, bytes], files: Staged, blobs: BlobCache,
+                        backend: parallel.Backend) -> Bundles:
+    """The cluster's way (no shared files): the cache is read here; a unit with a bundle to build
+    goes to a worker with its documents' PDFs and the cached bundles' page counts and sections, and
+    its new bundles come back as bytes, cached and staged here. A unit whose bundles are all cached
+    is staged here."""
+    from pipeline.cum_tasks import bundle_unit
+
+    results: dict[int, tuple] = {}
+    remote, tasks, hits_of = [], [], {}
+    for i, unit in enumerate(plan.units):
+        _info, person_keys, _uinfo, _docs, unit_key = _unit_keys(sh, unit)
+        hits = {key: hit for key in (*person_keys, unit_key) if (hit := _load(blobs, key)) is not None}
+        if len(hits) == len(person_keys) + 1:
+            store = _LocalStore(blobs, files)
+            store.sha.update({k: sha for k, (_b, sha) in hits.items()})
+            store.cached = lambda key, hits=hits: hits[key][0]
+            p_out, u_out, n, b, r, _written = _unit_bundles(sh, unit, Pages({}), store)
+            results[i] = (p_out, u_out, n, b, r)
+            continue
+        docs = [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
+        remote.append(i)
+        hits_of[i] = hits
+        # a cached person bundle is needed there for its page count and sections only
+        tasks.append((sh.for_unit(unit), unit, {k: pdfs[k] for k in docs},
+                      {k: BuiltBundle(b"", b.pages, b.sections) for k, (b, _sha) in hits.items()}))
+    threads = max(1, sum(backend.cluster.client.nthreads().values())) if tasks else 1
+    for i, (p_out, u_out, n, b, r, writes, made) in zip(
+            remote, parallel.map_work(bundle_unit, tasks, workers=threads, backend=backend), strict=True):
+        sha = {k: s for k, (_b, s) in hits_of[i].items()}
+        full = {k: hb for k, (hb, _s) in hits_of[i].items()}
+        for key, bundle in made.items():
+            sha[key] = _save(blobs, key, bundle)
+            full[key] = bundle
+        for rel, key in writes:
+            _write(files, rel, full[key], sha[key])
+        results[i] = (p_out, u_out, n, b, r)
+    persons_out, units_out, pages, built_n, reused_n = [], [], 0, 0, 0
+    for i in range(len(plan.units)):
+        p_out, u_out, n, b, r = results[i]
+        persons_out += p_out
+        units_out.append(u_out)
+        pages, built_n, reused_n = pages + n, built_n + b, reused_n + r
     return Bundles(persons_out, units_out, pages, built_n, reused_n)

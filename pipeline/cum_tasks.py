@@ -1,0 +1,64 @@
+"""Task functions for a Dask cluster (`hoso build --cum`), where the workers share no file system
+with the client: each takes what it needs as bytes and returns bytes; the client writes the
+results into its staging folder and its cache (pipeline/parallel.py, `Backend.shares_files`).
+
+Module-level functions with small explicit arguments: Dask pickles them by reference, so every
+worker needs hoso installed (as for the conversion, `pipeline/pdf/cum.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+_templates: dict[tuple[str, str], object] = {}  # (template SHA-256, form) -> CompiledTemplate, per worker process
+_lock = threading.Lock()
+_root: list[Path] = []
+
+
+def _template_file(sha: str, name: str, data: bytes) -> Path:
+    """The template's bytes as a file on this worker (once per template and worker process), under
+    the template's own file name: messages name it as on the client."""
+    with _lock:
+        if not _root:
+            _root.append(Path(tempfile.mkdtemp(prefix="hoso-cum-mau-")))
+        path = _root[0] / sha / name
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{os.getpid()}-{threading.get_ident()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+    return path
+
+
+def render_forms(task: tuple[bytes, str, str, str, list[dict], bool]) -> list[tuple[bytes, str | None]]:
+    """Fill one template with each context: [(the .docx bytes, the first page's header text when
+    `want_head`, else None)] — the same bytes `forms.fill` writes locally."""
+    from pipeline.forms.render import CompiledTemplate
+
+    template_bytes, sha, name, form, contexts, want_head = task
+    compiled = _templates.get((sha, form))
+    if compiled is None:
+        compiled = _templates[sha, form] = CompiledTemplate(_template_file(sha, name, template_bytes), code=form)
+    out = []
+    with tempfile.TemporaryDirectory(prefix="hoso-cum-dien-") as tmp:
+        dest = Path(tmp) / "form.docx"
+        for context in contexts:
+            parts = compiled.render_to(context, dest)
+            out.append((dest.read_bytes(), compiled.first_page_header(parts) if want_head else None))
+    return out
+
+
+def bundle_unit(task) -> tuple[list[dict], dict, int, int, int, list[tuple[str, str]], dict]:
+    """Every bundle of one unit to be built, from its documents' PDFs: (person entries, unit entry,
+    pages, built, reused, [(staged path, bundle key)], {bundle key: the bundle built here}) — the
+    client caches and stages them (`bundle.build._bundles_on_cluster`)."""
+    from pipeline.bundle.assemble import Pages
+    from pipeline.bundle.build import _RemoteStore, _unit_bundles
+
+    sh, unit, pdfs, hits = task
+    store = _RemoteStore(hits)
+    p_out, u_out, pages, built, reused, writes = _unit_bundles(sh, unit, Pages(pdfs), store)
+    return p_out, u_out, pages, built, reused, writes, store.built
