@@ -167,7 +167,7 @@ def differences(a: dict, b: dict) -> list[str]:
     return out
 
 
-STAGES = {"render_forms": "fill", "pdf": "convert", "bundle_unit": "bundles"}  # task key prefix -> stage
+STAGES = {"render_forms": "fill", "pdf": "convert", "bundle_units": "bundles"}  # task key prefix -> stage
 
 
 def stage_times(stream: list[dict]) -> dict[str, dict]:

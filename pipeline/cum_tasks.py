@@ -51,14 +51,19 @@ def render_forms(task: tuple[bytes, str, str, str, list[dict], bool]) -> list[tu
     return out
 
 
-def bundle_unit(task) -> tuple[list[dict], dict, int, int, int, list[tuple[str, str]], dict]:
-    """Every bundle of one unit to be built, from its documents' PDFs: (person entries, unit entry,
-    pages, built, reused, [(staged path, bundle key)], {bundle key: the bundle built here}) — the
-    client caches and stages them (`bundle.build._bundles_on_cluster`)."""
+def bundle_units(task) -> list[tuple[list[dict], dict, int, int, int, list[tuple[str, str]], dict]]:
+    """The bundles of a few units to be built, from their documents' PDFs (the joined PDFs they were
+    converted in, each parsed once here for all the units, and the PDFs of forms not joined): per
+    unit (person entries, unit entry, pages, built, reused, [(staged path, bundle key)], {bundle key:
+    the bundle built here}) — the client caches and stages them (`bundle.build._bundles_on_cluster`)."""
     from pipeline.bundle.assemble import Pages
     from pipeline.bundle.build import _RemoteStore, _unit_bundles
 
-    sh, unit, pdfs, hits = task
-    store = _RemoteStore(hits)
-    p_out, u_out, pages, built, reused, writes = _unit_bundles(sh, unit, Pages(pdfs), store)
-    return p_out, u_out, pages, built, reused, writes, store.built
+    sh, units, singles, (joined, refs), hits = task
+    pages_of = Pages(singles, {k: (joined[i], first, n) for k, (i, first, n) in refs.items()})
+    out = []
+    for unit in units:
+        store = _RemoteStore(hits)
+        p_out, u_out, pages, built, reused, writes = _unit_bundles(sh, unit, pages_of, store)
+        out.append((p_out, u_out, pages, built, reused, writes, store.built))
+    return out

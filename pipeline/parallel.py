@@ -35,6 +35,7 @@ from pipeline.forking import WorkerDied, _shares, fork_map
 
 ENV = "HOSO_PARALLEL"  # "spawn" forces the spawn backend where fork exists (tests, port checks)
 DASK_RETRIES = 2  # a task that raised is tried this many more times (a lost worker's tasks always are)
+WINDOW_PER_THREAD = 4  # dask: tasks submitted ahead per worker thread
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,12 @@ def _spawn_map(fn: Callable, items: list, workers: int, weight: Callable | None)
 
 
 def _dask_map(cluster, fn: Callable, items: list) -> list:
-    """One task per item on the cluster; in order. With no worker left for the cluster's
+    """One task per item on the cluster; in order. At most `WINDOW_PER_THREAD` tasks per worker
+    thread are submitted at a time (a task's data waits on the scheduler until a worker takes it:
+    a province's PDFs are not all sent at once). With no worker left for the cluster's
     `no_worker_wait`, the tasks are cancelled and the build fails (Dask alone would wait forever)."""
+    import warnings
+
     from distributed import as_completed
 
     from pipeline.errors import ConversionFailed
@@ -141,19 +146,38 @@ def _dask_map(cluster, fn: Callable, items: list) -> list:
     if not items:
         return []
     client = cluster.client
+    if not client.nthreads():  # the message of ClusterConverter.run: the fill comes first
+        raise ConversionFailed(f"Cụm máy Dask «{cluster.address}» không có máy làm việc (dask worker) nào.",
+                               hint="Chạy «dask worker " + cluster.address + "» trên ít nhất một máy rồi thử lại.")
     name = f"{fn.__module__}.{fn.__qualname__}"
     salt = os.urandom(6).hex()  # a key per run: two builds never share a task's result
-    keys = [f"hoso-{fn.__name__}-{hashlib.sha256(f'{name}/{salt}/{i}'.encode()).hexdigest()[:16]}"
-            for i in range(len(items))]
-    futures = [client.submit(_guarded, fn, item, key=key, pure=False, retries=DASK_RETRIES)
-               for item, key in zip(items, keys, strict=True)]
-    index = {f.key: i for i, f in enumerate(futures)}
+    threads = max(1, sum(client.nthreads().values()))
+    window = max(8, WINDOW_PER_THREAD * threads)
     results: list = [None] * len(items)
+    index: dict[str, int] = {}
+    live: list = []  # submitted, not yet received (what the watch cancels)
+    waiting = as_completed([], loop=client.loop)
+    todo = iter(range(len(items)))
+
+    def submit() -> None:
+        i = next(todo, None)
+        if i is None:
+            return
+        key = f"hoso-{fn.__name__}-{hashlib.sha256(f'{name}/{salt}/{i}'.encode()).hexdigest()[:16]}"
+        with warnings.catch_warnings():  # the forms' bytes travel with their task, by design
+            warnings.filterwarnings("ignore", message="Sending large graph")
+            fut = client.submit(_guarded, fn, items[i], key=key, pure=False, retries=DASK_RETRIES)
+        index[fut.key] = i
+        live.append(fut)
+        waiting.add(fut)
+
+    for _ in range(window):
+        submit()
     stop, why = threading.Event(), []
-    watch = threading.Thread(target=cluster._watch, args=(futures, stop, why), daemon=True)
+    watch = threading.Thread(target=cluster._watch, args=(live, stop, why), daemon=True)
     watch.start()
     try:
-        for fut in as_completed(futures, loop=client.loop):
+        for fut in waiting:
             try:
                 answer = fut.result()
             except BaseException as exc:
@@ -162,8 +186,11 @@ def _dask_map(cluster, fn: Callable, items: list) -> list:
                                                           "chưa làm xong hồ sơ"), hint=NO_WORKER_HINT) from exc
                 raise
             results[index[fut.key]] = _unwrap(answer)
+            live.remove(fut)
+            fut.release()
+            submit()
     except BaseException:
-        for fut in futures:
+        for fut in live:
             fut.cancel()
         raise
     finally:

@@ -163,7 +163,7 @@ def local_2026(tmp_path_factory) -> dict:
 
 
 def _kinds(stream: list[dict]) -> dict[str, set[str]]:
-    """task kind (render_forms, bundle_unit, pdf) -> the workers that ran one"""
+    """task kind (render_forms, bundle_units, pdf) -> the workers that ran one"""
     out: dict[str, set[str]] = {}
     for t in stream:
         key = t["key"] if isinstance(t["key"], str) else str(t["key"])
@@ -198,8 +198,8 @@ def test_2026_sample_filled_converted_and_bundled_on_the_cluster(cluster, local_
             main(["build", str(SAMPLE_2026), "-o", str(out), "--cache", str(tmp_path / "cache"), "--cum", cluster.address])
         assert exc.value.code == 0, capsys.readouterr().err
     kinds = _kinds(ts.data)
-    assert set(kinds) >= {"render_forms", "pdf", "bundle_unit"}, kinds
-    assert len(kinds["render_forms"] | kinds["bundle_unit"]) == 2, kinds  # both workers filled or bundled
+    assert set(kinds) >= {"render_forms", "pdf", "bundle_units"}, kinds
+    assert len(kinds["render_forms"] | kinds["bundle_units"]) == 2, kinds  # both workers filled or bundled
     assert differences(local_2026, fingerprint(out)) == []
     _verified(out)
 
@@ -209,11 +209,11 @@ def test_2026_sample_filled_converted_and_bundled_on_the_cluster(cluster, local_
     with Client(cluster.address, set_as_default=False) as watcher, get_task_stream(client=watcher) as ts:
         summary = api.build(SAMPLE_2026, again, api.BuildOptions(cache_dir=tmp_path / "cache", cum=cluster.address))
     assert summary.rendered == 0 and summary.bundles_built == 0 and summary.converted == 0
-    assert not {"render_forms", "bundle_unit"} & set(_kinds(ts.data))
+    assert not {"render_forms", "bundle_units"} & set(_kinds(ts.data))
     assert differences(local_2026, fingerprint(again)) == []
 
 
-@pytest.mark.parametrize("stage", ["render_forms", "bundle_unit"])
+@pytest.mark.parametrize("stage", ["render_forms", "bundle_units"])
 def test_worker_killed_mid_fill_or_mid_bundle(cluster, local_2026, tmp_path, stage):
     """SIGKILL of a worker holding fill (or bundle) tasks: Dask runs them again on the other worker;
     the build completes, equal to the local one, verified, no file twice."""
@@ -282,5 +282,5 @@ def test_web_queue_builds_on_the_cluster(cluster, local_2026, tmp_path):
         finally:
             q.stop()
     assert row["trang_thai"] == "xong", row["loi"]
-    assert set(_kinds(ts.data)) >= {"render_forms", "pdf", "bundle_unit"}
+    assert set(_kinds(ts.data)) >= {"render_forms", "pdf", "bundle_units"}
     assert differences(local_2026, fingerprint(store.output_dir("SO_X"))) == []

@@ -135,12 +135,13 @@ def _unit_keys(sh: _Shared, unit) -> tuple[dict[str, CoverInfo], list[str], Cove
 class _LocalStore:
     """Bundles cached and staged here (fork, spawn: the workers share the cache and staging folder)."""
 
-    def __init__(self, blobs: BlobCache, files: Staged) -> None:
+    def __init__(self, blobs: BlobCache, files: Staged, loaded: dict[str, tuple[BuiltBundle, str]] | None = None) -> None:
         self.blobs, self.files = blobs, files
+        self.loaded = loaded or {}  # bundle key -> (bundle, SHA-256) already read from the cache
         self.sha: dict[str, str] = {}  # bundle key -> its PDF's SHA-256
 
     def cached(self, key: str) -> BuiltBundle | None:
-        hit = _load(self.blobs, key)
+        hit = self.loaded.get(key) or _load(self.blobs, key)
         if hit is None:
             return None
         self.sha[key] = hit[1]
@@ -155,7 +156,7 @@ class _LocalStore:
 
 class _RemoteStore:
     """On a cluster worker: the client's cache hits given, the bundles built and the files to
-    write handed back (`pipeline.cum_tasks.bundle_unit`)."""
+    write handed back (`pipeline.cum_tasks.bundle_units`)."""
 
     def __init__(self, hits: dict[str, BuiltBundle]) -> None:
         self.hits = hits
@@ -258,7 +259,7 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
         page_codes=page_codes)
     backend = backend or parallel.local()
     if not backend.shares_files:
-        return _bundles_on_cluster(plan, sh, pdfs, files, blobs, backend)
+        return _bundles_on_cluster(plan, sh, pdfs, sources or {}, files, blobs, backend)
     store = _LocalStore(blobs, files)
     if backend.kind == "fork":  # forked workers inherit every PDF and parsed joined PDF: one Pages for all
         pages_of = Pages(pdfs, sources)
@@ -279,43 +280,85 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
     return Bundles(persons_out, units_out, pages, built_n, reused_n)
 
 
-def _bundles_on_cluster(plan: Plan, sh: _Shared, pdfs: dict[str, bytes], files: Staged, blobs: BlobCache,
-                        backend: parallel.Backend) -> Bundles:
-    """The cluster's way (no shared files): the cache is read here; a unit with a bundle to build
-    goes to a worker with its documents' PDFs and the cached bundles' page counts and sections, and
-    its new bundles come back as bytes, cached and staged here. A unit whose bundles are all cached
+TASKS_PER_THREAD = 3  # on a cluster: bundle tasks per worker thread (a lost worker costs little) …
+MIN_TASK_FORMS = 60  # … of at least this many forms: units in plan order, whose forms were joined together
+
+
+def _units_shared(units: list, sh: _Shared) -> _Shared:
+    """`sh` with only what these units need."""
+    parts = [sh.for_unit(u) for u in units]
+    return replace(sh, people={k: v for p in parts for k, v in p.people.items()},
+                   keys={k: v for p in parts for k, v in p.keys.items()},
+                   headers={k: v for p in parts for k, v in p.headers.items()})
+
+
+def _bundles_on_cluster(plan: Plan, sh: _Shared, pdfs: dict[str, bytes], sources: dict[str, tuple[bytes, int, int]],
+                        files: Staged, blobs: BlobCache, backend: parallel.Backend) -> Bundles:
+    """The cluster's way (no shared files): the cache is read here. Units with a bundle to build go
+    to the workers, a few consecutive units a task (their forms were converted in the same joined
+    PDFs: each joined PDF travels with the task whose forms it holds, and is parsed there once for
+    all its units, as a forked worker does), with the cached bundles' page counts and sections;
+    the new bundles come back as bytes, cached and staged here. A unit whose bundles are all cached
     is staged here."""
-    from pipeline.cum_tasks import bundle_unit
+    from pipeline.cum_tasks import bundle_units
 
     results: dict[int, tuple] = {}
-    remote, tasks, hits_of = [], [], {}
+    remote: list[tuple[int, object, dict]] = []  # (index, unit, its cache hits)
     for i, unit in enumerate(plan.units):
         _info, person_keys, _uinfo, _docs, unit_key = _unit_keys(sh, unit)
         hits = {key: hit for key in (*person_keys, unit_key) if (hit := _load(blobs, key)) is not None}
         if len(hits) == len(person_keys) + 1:
-            store = _LocalStore(blobs, files)
-            store.sha.update({k: sha for k, (_b, sha) in hits.items()})
-            store.cached = lambda key, hits=hits: hits[key][0]
-            p_out, u_out, n, b, r, _written = _unit_bundles(sh, unit, Pages({}), store)
+            p_out, u_out, n, b, r, _staged = _unit_bundles(sh, unit, Pages({}), _LocalStore(blobs, files, hits))
             results[i] = (p_out, u_out, n, b, r)
-            continue
-        docs = [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
-        remote.append(i)
-        hits_of[i] = hits
+        else:
+            remote.append((i, unit, hits))
+
+    def docs_of(unit) -> list[str]:
+        return [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
+
+    groups: list[list[tuple[int, object, dict]]] = []
+    if remote:
+        threads = max(1, sum(backend.cluster.client.nthreads().values()))
+        total = sum(len(docs_of(u)) for _i, u, _h in remote)
+        size = max(MIN_TASK_FORMS, -(-total // (threads * TASKS_PER_THREAD)))
+        count = 0
+        for entry in remote:
+            if not groups or count >= size:
+                groups.append([])
+                count = 0
+            groups[-1].append(entry)
+            count += len(docs_of(entry[1]))
+    tasks = []
+    for group in groups:
+        joined: dict[int, int] = {}
+        blobs_sent: list[bytes] = []
+        refs: dict[str, tuple[int, int, int]] = {}
+        singles: dict[str, bytes] = {}
+        for _i, unit, _hits in group:
+            for k in docs_of(unit):
+                if k in sources:
+                    data, first, n = sources[k]
+                    if id(data) not in joined:
+                        joined[id(data)] = len(blobs_sent)
+                        blobs_sent.append(data)
+                    refs[k] = (joined[id(data)], first, n)
+                else:
+                    singles[k] = pdfs[k]
         # a cached person bundle is needed there for its page count and sections only
-        tasks.append((sh.for_unit(unit), unit, {k: pdfs[k] for k in docs},
-                      {k: BuiltBundle(b"", b.pages, b.sections) for k, (b, _sha) in hits.items()}))
-    threads = max(1, sum(backend.cluster.client.nthreads().values())) if tasks else 1
-    for i, (p_out, u_out, n, b, r, writes, made) in zip(
-            remote, parallel.map_work(bundle_unit, tasks, workers=threads, backend=backend), strict=True):
-        sha = {k: s for k, (_b, s) in hits_of[i].items()}
-        full = {k: hb for k, (hb, _s) in hits_of[i].items()}
-        for key, bundle in made.items():
-            sha[key] = _save(blobs, key, bundle)
-            full[key] = bundle
-        for rel, key in writes:
-            _write(files, rel, full[key], sha[key])
-        results[i] = (p_out, u_out, n, b, r)
+        hits = {k: BuiltBundle(b"", b.pages, b.sections) for _i, _u, h in group for k, (b, _sha) in h.items()}
+        tasks.append((_units_shared([u for _i, u, _h in group], sh), [u for _i, u, _h in group], singles,
+                      (blobs_sent, refs), hits))
+    answers = parallel.map_work(bundle_units, tasks, workers=len(tasks), backend=backend) if tasks else []
+    for group, per_unit in zip(groups, answers, strict=True):
+        for (i, _unit, hits), (p_out, u_out, n, b, r, writes, made) in zip(group, per_unit, strict=True):
+            sha = {k: s for k, (_b, s) in hits.items()}
+            full = {k: hb for k, (hb, _s) in hits.items()}
+            for key, bundle in made.items():
+                sha[key] = _save(blobs, key, bundle)
+                full[key] = bundle
+            for rel, key in writes:
+                _write(files, rel, full[key], sha[key])
+            results[i] = (p_out, u_out, n, b, r)
     persons_out, units_out, pages, built_n, reused_n = [], [], 0, 0, 0
     for i in range(len(plan.units)):
         p_out, u_out, n, b, r = results[i]
