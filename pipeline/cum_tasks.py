@@ -8,42 +8,32 @@ worker needs hoso installed (as for the conversion, `pipeline/pdf/cum.py`).
 
 from __future__ import annotations
 
-import os
 import tempfile
-import threading
 from pathlib import Path
 
 _templates: dict[tuple[str, str], object] = {}  # (template SHA-256, form) -> CompiledTemplate, per worker process
-_lock = threading.Lock()
-_root: list[Path] = []
 
 
-def _template_file(sha: str, name: str, data: bytes) -> Path:
-    """The template's bytes as a file on this worker (once per template and worker process), under
-    the template's own file name: messages name it as on the client."""
-    with _lock:
-        if not _root:
-            _root.append(Path(tempfile.mkdtemp(prefix="hoso-cum-mau-")))
-        path = _root[0] / sha / name
-        if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{os.getpid()}-{threading.get_ident()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-    return path
+def _compile(data: bytes, name: str, form: str):
+    """The template compiled from its bytes: written to a private folder under its own file name
+    (messages name it as on the client), compiled (everything is read into memory), removed."""
+    from pipeline.forms.render import CompiledTemplate
+
+    with tempfile.TemporaryDirectory(prefix="hoso-mau-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        return CompiledTemplate(path, code=form)
 
 
 def render_forms(task: tuple[bytes, str, str, str, list[dict], bool]) -> list[tuple[bytes, str | None]]:
     """Fill one template with each context: [(the .docx bytes, the first page's header text when
     `want_head`, else None)] — the same bytes `forms.fill` writes locally."""
-    from pipeline.forms.render import CompiledTemplate
-
     template_bytes, sha, name, form, contexts, want_head = task
     compiled = _templates.get((sha, form))
     if compiled is None:
-        compiled = _templates[sha, form] = CompiledTemplate(_template_file(sha, name, template_bytes), code=form)
+        compiled = _templates[sha, form] = _compile(template_bytes, name, form)
     out = []
-    with tempfile.TemporaryDirectory(prefix="hoso-cum-dien-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="hoso-dien-") as tmp:
         dest = Path(tmp) / "form.docx"
         for context in contexts:
             parts = compiled.render_to(context, dest)
