@@ -232,7 +232,6 @@ def main(argv: list[str] | None = None) -> int:
     cluster_wall = sum(st["wall_s"] for name, st in stages.items() if name != "convert") + conv.seconds
     client_s = cum_s - cluster_wall
     work_s = sum(st["work_s"] for st in stages.values())  # seconds of work on the workers, all stages
-    forms_per_person = forms / max(1, remote.people)
     rate = forms / conv.seconds / max(1, len(conv.by_worker))  # forms/s per worker, measured
     projection = {}
     for people in (10_000, 70_000):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, replace
 
+from pipeline import parallel
 from pipeline.bundle.assemble import (
     BuiltBundle,
     CoverInfo,
@@ -20,7 +21,6 @@ from pipeline.bundle.assemble import (
     unit_bundle,
 )
 from pipeline.bundle.pagecode import PageCode, agency_token, version_token
-from pipeline import parallel
 from pipeline.forms.registry import Registry
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import Staged
