@@ -58,7 +58,9 @@ def local() -> Backend:
 
 def for_converter(converter) -> Backend:
     """The backend of a build: the Dask cluster of a `ClusterConverter` (`--cum`), else local."""
-    if getattr(converter, "client", None) is not None and hasattr(converter, "_watch"):
+    from pipeline.pdf.cum import ClusterConverter  # imports nothing of Dask until one is made
+
+    if isinstance(converter, ClusterConverter):
         return Backend("dask", converter)
     return local()
 
