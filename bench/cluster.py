@@ -4,9 +4,11 @@
 
 starts a real `dask scheduler` and N `dask worker` processes on 127.0.0.1 (one thread each, no
 nanny: a killed worker stays dead), builds the same synthetic agency (bench/synth.py) locally and
-through the cluster (`hoso build --cum`), each with a fresh cache, and checks that both give the
-same outputs: SHA-256 of every filled .docx, page count of every PDF, bookmarks (title, page) of
-every bundle. It prints and writes (`<out>/cluster-<timestamp>.json`) the build times, the forms
+through the cluster (`hoso build --cum`: the forms filled, converted and the bundles assembled by
+the workers), each with a fresh cache, and checks that both give the same outputs: SHA-256 of every
+filled .docx, page count of every PDF, bookmarks (title, page) of every bundle. It prints and writes
+(`<out>/cluster-<timestamp>.json`) the build times, per stage on the cluster (fill, convert,
+bundles: tasks, wall time, seconds of work on the workers, from Dask's task stream), the forms
 converted by each worker and its throughput, and a projection for 10,000 and 70,000 people on W
 workers from those measured numbers (docs/performance.md, "Scale-out").
 """
@@ -165,12 +167,39 @@ def differences(a: dict, b: dict) -> list[str]:
     return out
 
 
+STAGES = {"render_forms": "fill", "pdf": "convert", "bundle_units": "bundles"}  # task key prefix -> stage
+
+
+def stage_times(stream: list[dict]) -> dict[str, dict]:
+    """Per stage run on the cluster: tasks, wall seconds (first start to last stop), seconds of work
+    summed over the workers, tasks per worker (from `distributed.get_task_stream`)."""
+    out: dict[str, dict] = {}
+    for t in stream:
+        key = str(t["key"])
+        stage = STAGES.get(key.split("-")[1], "") if key.startswith("hoso-") else ""
+        if not stage:
+            continue
+        spans = [(s["start"], s["stop"]) for s in t.get("startstops", ()) if s.get("action") == "compute"]
+        if not spans:
+            continue
+        st = out.setdefault(stage, {"tasks": 0, "work_s": 0.0, "first": spans[0][0], "last": spans[0][1], "by_worker": {}})
+        st["tasks"] += 1
+        st["work_s"] += sum(b - a for a, b in spans)
+        st["first"] = min(st["first"], *(a for a, _b in spans))
+        st["last"] = max(st["last"], *(b for _a, b in spans))
+        st["by_worker"][t["worker"]] = st["by_worker"].get(t["worker"], 0) + 1
+    return {k: {"tasks": v["tasks"], "wall_s": round(v["last"] - v["first"], 2), "work_s": round(v["work_s"], 2),
+                "tasks_by_worker": v["by_worker"]} for k, v in out.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--people", type=int, default=200)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = ap.parse_args(argv)
+    from distributed import get_task_stream
+
     from bench import synth
     from pipeline import api
     from pipeline.pdf.cum import ClusterConverter
@@ -187,8 +216,10 @@ def main(argv: list[str] | None = None) -> int:
         conv = ClusterConverter(cluster.address)
         try:
             t0 = time.monotonic()
-            remote = api.build(wb, tmp / "cum", api.BuildOptions(cache_dir=tmp / "cache-cum"), converter=conv)
+            with get_task_stream(client=conv.client) as ts:
+                remote = api.build(wb, tmp / "cum", api.BuildOptions(cache_dir=tmp / "cache-cum"), converter=conv)
             cum_s = time.monotonic() - t0
+            stages = stage_times(ts.data)
         finally:
             conv.close()
         cluster.stop()
@@ -196,16 +227,20 @@ def main(argv: list[str] | None = None) -> int:
     diff = differences(fingerprint(tmp / "local"), fingerprint(tmp / "cum"))
     forms = remote.converted
     per_worker = {w: {"forms": n, "forms_per_s": round(n / conv.seconds, 2)} for w, n in sorted(conv.by_worker.items())}
-    client_s = cum_s - conv.seconds  # fill, bundles, submission: on the client, not spread
-    forms_per_person = forms / max(1, remote.people)
+    # on the cluster: the fill, the conversion and the bundles (their wall times); the rest (reading,
+    # rating, contexts, writing the files received, the package, the manifest) stays on the client
+    cluster_wall = sum(st["wall_s"] for name, st in stages.items() if name != "convert") + conv.seconds
+    client_s = cum_s - cluster_wall
+    work_s = sum(st["work_s"] for st in stages.values())  # seconds of work on the workers, all stages
     rate = forms / conv.seconds / max(1, len(conv.by_worker))  # forms/s per worker, measured
     projection = {}
     for people in (10_000, 70_000):
         for w in (1, 2, 4, 8, 16):
-            seconds = people * client_s / remote.people + people * forms_per_person / (w * rate)
+            seconds = people * client_s / remote.people + people * work_s / remote.people / w
             projection[f"{people}_people_{w}_workers_min"] = round(seconds / 60, 1)
     res = {"people": args.people, "workers": args.workers, "synth": str(stats), "local_build_s": round(local_s, 2),
            "cluster_build_s": round(cum_s, 2), "conversion_s": round(conv.seconds, 2), "client_side_s": round(client_s, 2),
+           "cluster_stages": stages, "cluster_work_s": round(work_s, 2),
            "forms": forms, "per_worker": per_worker, "forms_per_s_per_worker": round(rate, 2),
            "identical": not diff, "differences": diff[:50], "soffice_left": left, "projection": projection,
            "local": {"converted": local.converted, "pages": local.pages},

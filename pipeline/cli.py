@@ -111,7 +111,8 @@ def build_options(f: _F) -> _F:
     f = click.option("--ky", "sign_key", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
                      metavar="KEYFILE", help="Ký manifest.json bằng khóa riêng này (tạo bằng: hoso khoa tao KEYFILE).")(f)
     f = click.option("--cum", "cum", default=None, metavar="tcp://MÁY:8786",
-                     help="Chuyển PDF trên cụm máy Dask (địa chỉ của «dask scheduler»); cần: pip install 'hoso[cum]'.")(f)
+                     help="Điền mẫu, chuyển PDF và ghép hồ sơ trên cụm máy Dask (địa chỉ của «dask scheduler»); "
+                          "cần: pip install 'hoso[cum]'.")(f)
     f = click.option("--khong-ma", "khong_ma", is_flag=True,
                      help="Không in mã QR nhận dạng trang ở lề trái (mặc định có: để hoso nhan-ban-ky xếp bản đã ký).")(f)
     f = rulebook_option(f)
@@ -519,7 +520,10 @@ def cache_xoa(ma_so: str | None, cache_dir: Path | None) -> None:
               help="Chạy sau một reverse proxy HTTPS (tin tiêu đề X-Forwarded-For/-Proto của proxy đó).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
               help="Số tiến trình LibreOffice của mỗi lần tạo hồ sơ (mặc định: số lõi CPU).")
-def serve(host: str, port: int, data: Path, behind_proxy: bool, jobs: int | None) -> None:
+@click.option("--cum", "cum", default=None, metavar="tcp://MÁY:8786",
+              help="Mọi lần tạo hồ sơ của hàng đợi chạy trên cụm máy Dask (địa chỉ của «dask scheduler»); "
+                   "cần: pip install 'hoso[cum]'.")
+def serve(host: str, port: int, data: Path, behind_proxy: bool, jobs: int | None, cum: str | None) -> None:
     """Chạy trang web cho văn thư (đăng nhập bằng tài khoản tạo bởi: hoso tai-khoan them)."""
     from pipeline.web.app import serve as run_server
     from pipeline.web.store import Store
@@ -528,7 +532,9 @@ def serve(host: str, port: int, data: Path, behind_proxy: bool, jobs: int | None
     if store.one("SELECT 1 FROM tai_khoan") is None:
         say(f"Chưa có tài khoản nào: tạo bằng «hoso tai-khoan them TEN --co-quan MA --vai-tro van_thu --data {data}».")
     say(f"hoso đang chạy ở http://{host}:{port}/ (dữ liệu: «{store.data}»). Dừng: Ctrl-C.")
-    run_server(data, host, port, behind_proxy=behind_proxy, jobs=jobs)
+    if cum:
+        say(f"Các lần tạo hồ sơ chạy trên cụm máy Dask «{cum}».")
+    run_server(data, host, port, behind_proxy=behind_proxy, jobs=jobs, cum=cum)
 
 
 @cli.group("tai-khoan")

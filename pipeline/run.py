@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline import ingest, output_guard, ownership, uptodate
+from pipeline import ingest, output_guard, ownership, parallel, uptodate
 from pipeline.bundle.build import write_bundles
 from pipeline.errors import OutputError
 from pipeline.forms.fill import Filled, fill_documents
@@ -102,7 +102,7 @@ def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, conv
         files.write("ket_qua_xep_loai.json", ratings_file.dumps(ratings_file.ratings_document(ratings)))
         files.write("ket_qua_xep_loai.xlsx", ratings_xlsx.to_bytes(ratings))
         filled = fill_documents(plan, campaign, ratings, registry, stage, blobs, installation=made_by,
-                                workers=converter.workers)
+                                workers=converter.workers, backend=parallel.for_converter(converter))
         for job, item in filled.items.items():
             files.note(files.rel(item.docx), *filled.written[job])
         # the report and the table .docx are converted with the forms: one LibreOffice run for all
@@ -117,7 +117,7 @@ def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, conv
         sources = {job: conv.sources[item.key] for job, item in filled.items.items() if item.key in conv.sources}
         bundles = write_bundles(plan, pdfs, keys, files, campaign=campaign, registry=registry, blobs=blobs,
                                 headers=headers, duplex=options.duplex, sources=sources, workers=converter.workers,
-                                page_codes=options.page_codes)
+                                page_codes=options.page_codes, backend=parallel.for_converter(converter))
         if options.pdfa:
             write_pdfa_forms(filled, files, cache, converter, log=log, show_progress=options.show_progress)
         files.scan()  # any staged file not known yet: read and hashed once, a few at a time

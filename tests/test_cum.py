@@ -148,3 +148,139 @@ def test_no_workers_is_a_clear_message(tmp_path, workbook, capsys):
     assert exc.value.code == ExitCode.conversion_failed
     assert f"Cụm máy Dask «{c.address}» không có máy làm việc (dask worker) nào." in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+# -- fill and bundles on the cluster too (pipeline/parallel.py, pipeline/cum_tasks.py) ---------------
+
+SAMPLE_2026 = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx"
+
+
+@pytest.fixture(scope="module")
+def local_2026(tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("cum-local-2026") / "output"
+    api.build(SAMPLE_2026, out, api.BuildOptions(cache_dir=out.parent / "cache"))
+    return fingerprint(out)
+
+
+def _kinds(stream: list[dict]) -> dict[str, set[str]]:
+    """task kind (render_forms, bundle_units, pdf) -> the workers that ran one"""
+    out: dict[str, set[str]] = {}
+    for t in stream:
+        key = t["key"] if isinstance(t["key"], str) else str(t["key"])
+        kind = key.split("-")[1] if key.startswith("hoso-") else "?"
+        out.setdefault(kind, set()).add(t["worker"])
+    return out
+
+
+def _verified(out: Path) -> None:
+    """`hoso verify` passes, and the folder holds exactly the files the manifest lists, each once."""
+    import json
+
+    with pytest.raises(SystemExit) as exc:
+        main(["verify", str(out)])
+    assert exc.value.code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = [f["path"] for f in manifest["files"]]
+    assert len(listed) == len(set(listed))
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert set(listed) <= on_disk
+    assert not [p for p in on_disk - set(listed) if p.endswith((".docx", ".pdf"))], on_disk - set(listed)
+
+
+def test_2026_sample_filled_converted_and_bundled_on_the_cluster(cluster, local_2026, tmp_path, capsys):
+    """`--cum`: the forms are filled, converted and the bundles assembled by the two workers; the
+    output equals the local build's (.docx digests, page counts, bundle bookmarks)."""
+    from distributed import Client, get_task_stream
+
+    out = tmp_path / "output"
+    with Client(cluster.address, set_as_default=False) as watcher, get_task_stream(client=watcher) as ts:
+        with pytest.raises(SystemExit) as exc:
+            main(["build", str(SAMPLE_2026), "-o", str(out), "--cache", str(tmp_path / "cache"), "--cum", cluster.address])
+        assert exc.value.code == 0, capsys.readouterr().err
+    kinds = _kinds(ts.data)
+    assert set(kinds) >= {"render_forms", "pdf", "bundle_units"}, kinds
+    assert len(kinds["render_forms"] | kinds["bundle_units"]) == 2, kinds  # both workers filled or bundled
+    assert differences(local_2026, fingerprint(out)) == []
+    _verified(out)
+
+    # a second build from the same cache: every .docx and bundle is taken from the cache on the
+    # client, nothing is filled or bundled on the cluster, and the output is the same
+    again = tmp_path / "again"
+    with Client(cluster.address, set_as_default=False) as watcher, get_task_stream(client=watcher) as ts:
+        summary = api.build(SAMPLE_2026, again, api.BuildOptions(cache_dir=tmp_path / "cache", cum=cluster.address))
+    assert summary.rendered == 0 and summary.bundles_built == 0 and summary.converted == 0
+    assert not {"render_forms", "bundle_units"} & set(_kinds(ts.data))
+    assert differences(local_2026, fingerprint(again)) == []
+
+
+@pytest.mark.parametrize("stage", ["render_forms", "bundle_units"])
+def test_worker_killed_mid_fill_or_mid_bundle(cluster, local_2026, tmp_path, stage):
+    """SIGKILL of a worker holding fill (or bundle) tasks: Dask runs them again on the other worker;
+    the build completes, equal to the local one, verified, no file twice."""
+    from distributed import Client
+
+    result: dict = {}
+
+    def run():
+        try:
+            result["summary"] = api.build(SAMPLE_2026, tmp_path / "output",
+                                          api.BuildOptions(cache_dir=tmp_path / "cache", cum=cluster.address))
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            result["error"] = exc
+
+    with Client(cluster.address, set_as_default=False) as watcher:
+        names = {addr: w["name"] for addr, w in watcher.scheduler_info()["workers"].items()}
+        t = threading.Thread(target=run)
+        t.start()
+        victim = None
+        end = time.monotonic() + 240
+        while victim is None and t.is_alive() and time.monotonic() < end:
+            for addr, keys in watcher.processing().items():
+                if any(str(k).startswith(f"hoso-{stage}-") for k in keys):
+                    victim = addr
+                    break
+            else:
+                time.sleep(0.01)
+        assert victim is not None, f"no {stage} task was seen on a worker"
+        index = int(str(names[victim]).lstrip("w"))
+        cluster.kill_worker(index)
+        t.join(300)
+        assert not t.is_alive()
+        assert "error" not in result, result.get("error")
+        cluster.start_worker(len(cluster.workers))  # two workers again for any later test
+        cluster.wait_for(2)
+    assert result["summary"].rendered > 0 and result["summary"].bundles_built > 0
+    assert differences(local_2026, fingerprint(tmp_path / "output")) == []
+    _verified(tmp_path / "output")
+
+
+def test_web_queue_builds_on_the_cluster(cluster, local_2026, tmp_path):
+    """`hoso serve --cum`: the queue's build process is given the cluster (BuildOptions.cum)."""
+    import shutil
+
+    from distributed import Client, get_task_stream
+
+    from pipeline.web.jobs import BuildQueue
+    from pipeline.web.store import Store, now
+
+    store = Store(tmp_path / "web")
+    store.x("INSERT INTO co_quan(ma, tao_luc) VALUES (?, ?)", "SO_X", now())
+    so_id = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) VALUES (?,?,?,?,?,?,?)",
+                    "SO_X", "mau.xlsx", now(), "vanthu", 0, 0, "")
+    store.upload_path("SO_X", so_id).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SAMPLE_2026, store.upload_path("SO_X", so_id))
+    with Client(cluster.address, set_as_default=False) as watcher, get_task_stream(client=watcher) as ts:
+        q = BuildQueue(store, cum=cluster.address)
+        try:
+            build_id = q.submit("SO_X", so_id, "vanthu")
+            end = time.monotonic() + 300
+            while time.monotonic() < end:
+                row = store.one("SELECT trang_thai, loi FROM lan_tao WHERE id=?", build_id)
+                if row["trang_thai"] in ("xong", "loi"):
+                    break
+                time.sleep(0.5)
+        finally:
+            q.stop()
+    assert row["trang_thai"] == "xong", row["loi"]
+    assert set(_kinds(ts.data)) >= {"render_forms", "pdf", "bundle_units"}
+    assert differences(local_2026, fingerprint(store.output_dir("SO_X"))) == []

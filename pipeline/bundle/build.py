@@ -7,10 +7,10 @@ after one person's row changes only that person's bundle and their unit's bundle
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from typing import Any, cast
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
+from pipeline import parallel
 from pipeline.bundle.assemble import (
     BuiltBundle,
     CoverInfo,
@@ -22,13 +22,11 @@ from pipeline.bundle.assemble import (
     unit_bundle,
 )
 from pipeline.bundle.pagecode import PageCode, agency_token, version_token
-from pipeline.forking import fork_map
 from pipeline.forms.registry import Registry
-from pipeline.ingest.model import Campaign
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
-from pipeline.plan import DocumentJob, Plan, UnitDossier
+from pipeline.plan import Plan
 
 BUNDLE_VERSION = "19"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
 
@@ -68,127 +66,304 @@ def _write(files: Staged, rel: str, b: BuiltBundle, sha256: str) -> tuple[str, s
     return rel, sha256, len(b.data), b.pages
 
 
-def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], files: Staged, *, campaign: Campaign,
-                  registry: Registry, blobs: BlobCache, headers: dict[str, tuple[bool, str]],
-                  duplex: bool = True, sources: dict[str, tuple[bytes, int, int]] | None = None,
-                  workers: int = 1, page_codes: bool = True) -> Bundles:
-    """`pdfs`, `keys`, `headers`: document key -> PDF bytes / content key / what its headers print;
-    `sources`: document key -> where its pages are in the joined PDF it was converted in (this run);
-    `page_codes`: a QR code on every form page (pagecode.py)."""
-    specs = {code: registry.get(code) for code in {j.form for j in plan.jobs}}
-    signers = {code: spec.signers for code, spec in specs.items()}
-    copies = {code: spec.copies for code, spec in specs.items() if spec.copies > 1}
-    initials = frozenset(code for code, spec in specs.items() if spec.initials)
-    people = {p.ma_so: p for p in campaign.people}
-    agency = campaign.agency
-    header = tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x)
-    agency_id = agency_token(agency.ten_co_quan) if page_codes else ""
+@dataclass(frozen=True)
+class _Shared:
+    """What the bundles of every unit need (plain data: it goes to spawned workers and to a cluster)."""
 
-    def codes(docs: Iterable[DocumentJob], ma_don_vi: str, ma_so: str) -> dict[str, PageCode]:
-        """document key -> the code its pages carry (none without page codes)"""
-        if not page_codes:
-            return {}
-        return {d.key: PageCode(agency_id, str(campaign.year), ma_don_vi, ma_so, d.form, 1, 0, 0,
-                                version_token(keys[d.key])) for d in docs}
+    year: int
+    header: tuple[str, ...]
+    agency_id: str
+    signers: dict[str, tuple[str, ...]]
+    copies: dict[str, int]
+    initials: frozenset[str]
+    people: dict  # ma_so -> Person
+    keys: dict[str, str]  # document key -> content key
+    headers: dict[str, tuple[bool, str]]
+    duplex: bool
+    page_codes: bool
 
-    def versions(docs: Iterable[DocumentJob]) -> dict[str, str]:
-        return {d.form: version_token(keys[d.key]) for d in docs} if page_codes else {}
+    def for_unit(self, unit) -> _Shared:
+        """Only what `unit` needs (a cluster task's share)."""
+        docs = [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
+        return replace(self, people={p.ma_so: self.people[p.ma_so] for p in unit.persons},
+                       keys={k: self.keys[k] for k in docs}, headers={k: self.headers[k] for k in docs})
 
-    def made(key: str, b: BuiltBundle, counts: dict[str, Any], sha: dict[str, str]) -> BuiltBundle:
-        sha[key] = _save(blobs, key, b)
+
+def _codes(sh: _Shared, docs, ma_don_vi: str, ma_so: str) -> dict[str, PageCode]:
+    """document key -> the code its pages carry (none without page codes)"""
+    if not sh.page_codes:
+        return {}
+    return {d.key: PageCode(sh.agency_id, str(sh.year), ma_don_vi, ma_so, d.form, 1, 0, 0,
+                            version_token(sh.keys[d.key])) for d in docs}
+
+
+def _versions(sh: _Shared, docs) -> dict[str, str]:
+    return {d.form: version_token(sh.keys[d.key]) for d in docs} if sh.page_codes else {}
+
+
+def _unit_keys(sh: _Shared, unit) -> tuple[dict[str, CoverInfo], list[str], CoverInfo, list, str]:
+    """What a unit's bundles are made of: each person's cover facts and bundle key, the unit's cover
+    facts, documents and bundle key."""
+    person_info: dict[str, CoverInfo] = {}
+    person_keys = []
+    for dossier in unit.persons:
+        person = sh.people[dossier.ma_so]
+        info = CoverInfo(sh.header, "HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", (
+            ("Năm đánh giá", str(sh.year)), ("Họ và tên", person.ho_ten),
+            ("Chức vụ, chức danh", person.chuc_vu or "…"), ("Đối tượng", LOAI_NHAN_SU[person.loai_nhan_su]),
+            ("Đơn vị", unit.ten_don_vi), ("Mã số", person.ma_so),
+        ), sh.signers, sh.copies, sh.initials, {d.key: sh.headers[d.key] for d in dossier.documents},
+            _codes(sh, dossier.documents, dossier.ma_don_vi, dossier.ma_so))
+        key = data_key("person", BUNDLE_VERSION, sh.agency_id, str(sh.year), dossier.ma_don_vi,
+                       [sh.keys[d.key] for d in dossier.documents], [d.title for d in dossier.documents],
+                       info.header, info.title, info.facts, {d.form: sh.signers[d.form] for d in dossier.documents},
+                       {d.form: (sh.copies.get(d.form, 1), d.form in sh.initials) for d in dossier.documents},
+                       [sh.headers[d.key] for d in dossier.documents], sh.duplex)
+        person_keys.append(key)
+        person_info[dossier.ma_so] = info
+    info = CoverInfo(sh.header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {sh.year}", (
+        ("Đơn vị", unit.ten_don_vi), ("Số người", str(len(unit.persons))),
+    ), headers={d.key: sh.headers[d.key] for d in (*unit.before, *unit.after)},
+        codes=_codes(sh, (*unit.before, *unit.after), unit.ma_don_vi, ""))
+    unit_docs = [d for d in (*unit.before, *unit.after)]
+    unit_key = data_key("unit", BUNDLE_VERSION, sh.agency_id, str(sh.year), person_keys,
+                        [(p.ma_so, p.ho_ten) for p in unit.persons],
+                        [(d.form, d.title, sh.keys[d.key], sh.headers[d.key]) for d in unit_docs], info.header,
+                        info.title, info.facts, sh.duplex)
+    return person_info, person_keys, info, unit_docs, unit_key
+
+
+class _LocalStore:
+    """Bundles cached and staged here (fork, spawn: the workers share the cache and staging folder)."""
+
+    def __init__(self, blobs: BlobCache, files: Staged, loaded: dict[str, tuple[BuiltBundle, str]] | None = None) -> None:
+        self.blobs, self.files = blobs, files
+        self.loaded = loaded or {}  # bundle key -> (bundle, SHA-256) already read from the cache
+        self.sha: dict[str, str] = {}  # bundle key -> its PDF's SHA-256
+
+    def cached(self, key: str) -> BuiltBundle | None:
+        hit = self.loaded.get(key) or _load(self.blobs, key)
+        if hit is None:
+            return None
+        self.sha[key] = hit[1]
+        return hit[0]
+
+    def made(self, key: str, b: BuiltBundle) -> None:
+        self.sha[key] = _save(self.blobs, key, b)
+
+    def write(self, rel: str, b: BuiltBundle, key: str) -> tuple[str, str, int, int]:
+        return _write(self.files, rel, b, self.sha[key])
+
+
+class _RemoteStore:
+    """On a cluster worker: the client's cache hits given, the bundles built and the files to
+    write handed back (`pipeline.cum_tasks.bundle_units`)."""
+
+    def __init__(self, hits: dict[str, BuiltBundle]) -> None:
+        self.hits = hits
+        self.built: dict[str, BuiltBundle] = {}
+        self.writes: list[tuple[str, str]] = []
+
+    def cached(self, key: str) -> BuiltBundle | None:
+        return self.hits.get(key)
+
+    def made(self, key: str, b: BuiltBundle) -> None:
+        self.built[key] = b
+
+    def write(self, rel: str, b: BuiltBundle, key: str) -> tuple[str, str]:
+        self.writes.append((rel, key))
+        return rel, key
+
+
+def _unit_bundles(sh: _Shared, unit, pages_of: Pages, store) -> tuple[list[dict], dict, int, int, int, list]:
+    """Every bundle of one unit: (person entries, unit entry, pages, built, reused, files written —
+    what `store.write` returned for each)."""
+    counts = {"built": 0, "reused": 0}
+    written: list = []
+    persons_out: list[dict] = []
+    pages_of.forget_single()
+
+    def made(key: str, b: BuiltBundle) -> BuiltBundle:
+        store.made(key, b)
         counts["built"] += 1
         return b
 
-    def _cached(key: str, sha: dict[str, str]) -> BuiltBundle | None:
-        hit = _load(blobs, key)
-        if hit is None:
-            return None
-        sha[key] = hit[1]
-        return hit[0]
-
-    pages_of = Pages(pdfs, sources)
-
-    def one_unit(unit: UnitDossier) -> tuple[list[dict[str, Any]], dict[str, Any], int, int, int, list[tuple[str, str, int, int]]]:
-        """Every bundle of one unit: (person entries, unit entry, pages, built, reused, files written)."""
-        counts = {"built": 0, "reused": 0}
-        sha: dict[str, str] = {}  # bundle key -> its PDF's SHA-256
-        written: list[tuple[str, str, int, int]] = []
-        persons_out: list[dict[str, Any]] = []
-        pages_of.forget_single()
-        built: dict[str, BuiltBundle | None] = {}
-        person_info: dict[str, CoverInfo] = {}
-        person_keys = []
-        for dossier in unit.persons:  # what each person's dossier is made of; reuse it if cached
-            person = people[dossier.ma_so]
-            info = CoverInfo(header, "HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", (
-                ("Năm đánh giá", str(campaign.year)), ("Họ và tên", person.ho_ten),
-                ("Chức vụ, chức danh", person.chuc_vu or "…"), ("Đối tượng", LOAI_NHAN_SU[person.loai_nhan_su]),
-                ("Đơn vị", unit.ten_don_vi), ("Mã số", person.ma_so),
-            ), signers, copies, initials, {d.key: headers[d.key] for d in dossier.documents},
-                codes(dossier.documents, dossier.ma_don_vi, dossier.ma_so))
-            key = data_key("person", BUNDLE_VERSION, agency_id, str(campaign.year), dossier.ma_don_vi,
-                           [keys[d.key] for d in dossier.documents], [d.title for d in dossier.documents],
-                           info.header, info.title, info.facts, {d.form: signers[d.form] for d in dossier.documents},
-                           {d.form: (copies.get(d.form, 1), d.form in initials) for d in dossier.documents},
-                           [headers[d.key] for d in dossier.documents], duplex)
-            person_keys.append(key)
-            person_info[dossier.ma_so] = info
-            built[dossier.ma_so] = _cached(key, sha)
-        info = CoverInfo(header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}", (
-            ("Đơn vị", unit.ten_don_vi), ("Số người", str(len(unit.persons))),
-        ), headers={d.key: headers[d.key] for d in (*unit.before, *unit.after)},
-            codes=codes((*unit.before, *unit.after), unit.ma_don_vi, ""))
-        unit_docs = [d for d in (*unit.before, *unit.after)]
-        unit_key = data_key("unit", BUNDLE_VERSION, agency_id, str(campaign.year), person_keys, [(p.ma_so, p.ho_ten) for p in unit.persons],
-                            [(d.form, d.title, keys[d.key], headers[d.key]) for d in unit_docs], info.header,
-                            info.title, info.facts, duplex)
-        ub = _cached(unit_key, sha)
-        # the cover sheets of the persons rebuilt, in one document (the unit bundle draws its own:
-        # there they list the unit bundle's page numbers)
-        drawing = [d for d in unit.persons if built[d.ma_so] is None]
-        drawn = render_covers([person_cover(d, pages_of, person_info[d.ma_so], duplex=duplex) for d in drawing], duplex,
-                              pages_of.faces())
-        covers = {d.ma_so: pages for d, (pages, _start) in zip(drawing, drawn, strict=True)}
-        for dossier, key in zip(unit.persons, person_keys, strict=True):
-            b = built[dossier.ma_so]
-            if b is None:
-                b = built[dossier.ma_so] = made(key, person_bundle(dossier, pages_of, person_info[dossier.ma_so],
-                                                                   duplex=duplex, cover_pages=covers[dossier.ma_so]),
-                                                counts, sha)
-            else:
-                counts["reused"] += 1
-            written.append(_write(files, dossier.pdf, b, sha[key]))
-            version = versions(dossier.documents)
-            persons_out.append({
-                "ma_so": dossier.ma_so, "ma_don_vi": dossier.ma_don_vi, "pdf": dossier.pdf,
-                "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages,
-                              **({"phien_ban": version[s.form]} if s.form in version else {})}
-                             for s in b.sections],
-            })
-        if ub is None:
-            ub = made(unit_key, unit_bundle(unit, cast(dict[str, BuiltBundle], built), pages_of, info, duplex=duplex, person_info=person_info),
-                      counts, sha)
+    person_info, person_keys, info, unit_docs, unit_key = _unit_keys(sh, unit)
+    built: dict[str, BuiltBundle | None] = {d.ma_so: store.cached(k) for d, k in zip(unit.persons, person_keys, strict=True)}
+    ub = store.cached(unit_key)
+    # the cover sheets of the persons rebuilt, in one document (the unit bundle draws its own:
+    # there they list the unit bundle's page numbers)
+    drawing = [d for d in unit.persons if built[d.ma_so] is None]
+    drawn = render_covers([person_cover(d, pages_of, person_info[d.ma_so], duplex=sh.duplex) for d in drawing],
+                          sh.duplex, pages_of.faces())
+    covers = {d.ma_so: pages for d, (pages, _start) in zip(drawing, drawn, strict=True)}
+    for dossier, key in zip(unit.persons, person_keys, strict=True):
+        b = built[dossier.ma_so]
+        if b is None:
+            b = built[dossier.ma_so] = made(key, person_bundle(dossier, pages_of, person_info[dossier.ma_so],
+                                                               duplex=sh.duplex, cover_pages=covers[dossier.ma_so]))
         else:
             counts["reused"] += 1
-        written.append(_write(files, unit.pdf, ub, sha[unit_key]))
-        version = versions(unit_docs)
-        unit_out = {
-            "ma_don_vi": unit.ma_don_vi, "pdf": unit.pdf,
-            "muc": [{"tieu_de": s.title, "mau": s.form, "ma_so": s.ma_so, "trang_dau": s.first_page,
-                     "so_trang": s.pages, **({"phien_ban": version[s.form]} if not s.ma_so and s.form in version else {})}
-                    for s in ub.sections],
-        }
-        return persons_out, unit_out, ub.pages, counts["built"], counts["reused"], written
+        written.append(store.write(dossier.pdf, b, key))
+        version = _versions(sh, dossier.documents)
+        persons_out.append({
+            "ma_so": dossier.ma_so, "ma_don_vi": dossier.ma_don_vi, "pdf": dossier.pdf,
+            "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages,
+                          **({"phien_ban": version[s.form]} if s.form in version else {})}
+                         for s in b.sections],
+        })
+    if ub is None:
+        ub = made(unit_key, unit_bundle(unit, built, pages_of, info, duplex=sh.duplex, person_info=person_info))
+    else:
+        counts["reused"] += 1
+    written.append(store.write(unit.pdf, ub, unit_key))
+    version = _versions(sh, unit_docs)
+    unit_out = {
+        "ma_don_vi": unit.ma_don_vi, "pdf": unit.pdf,
+        "muc": [{"tieu_de": s.title, "mau": s.form, "ma_so": s.ma_so, "trang_dau": s.first_page,
+                 "so_trang": s.pages, **({"phien_ban": version[s.form]} if not s.ma_so and s.form in version else {})}
+                for s in ub.sections],
+    }
+    return persons_out, unit_out, ub.pages, counts["built"], counts["reused"], written
 
+
+def _unit_task(task: tuple[_Shared, object, Pages, _LocalStore]) -> tuple[list[dict], dict, int, int, int, list]:
+    """One unit in a worker process that shares the cache and the staging folder (fork, spawn)."""
+    sh, unit, pages_of, store = task
+    return _unit_bundles(sh, unit, pages_of, store)
+
+
+def _unit_pages(unit, pdfs: dict[str, bytes], sources: dict | None) -> Pages:
+    """A Pages of the unit's documents only (what a spawned worker is sent)."""
+    docs = [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
+    return Pages({k: pdfs[k] for k in docs}, {k: sources[k] for k in docs if k in (sources or {})})
+
+
+def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], files: Staged, *, campaign,
+                  registry: Registry, blobs: BlobCache, headers: dict[str, tuple[bool, str]],
+                  duplex: bool = True, sources: dict[str, tuple[bytes, int, int]] | None = None,
+                  workers: int = 1, page_codes: bool = True, backend: parallel.Backend | None = None) -> Bundles:
+    """`pdfs`, `keys`, `headers`: document key -> PDF bytes / content key / what its headers print;
+    `sources`: document key -> where its pages are in the joined PDF it was converted in (this run);
+    `page_codes`: a QR code on every form page (pagecode.py); `backend`: where the units are built
+    (pipeline/parallel.py; default: forked or spawned processes here)."""
+    specs = {code: registry.get(code) for code in {j.form for j in plan.jobs}}
+    agency = campaign.agency
+    sh = _Shared(
+        year=campaign.year,
+        header=tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x),
+        agency_id=agency_token(agency.ten_co_quan) if page_codes else "",
+        signers={code: spec.signers for code, spec in specs.items()},
+        copies={code: spec.copies for code, spec in specs.items() if spec.copies > 1},
+        initials=frozenset(code for code, spec in specs.items() if spec.initials),
+        people={p.ma_so: p for p in campaign.people}, keys=keys, headers=headers, duplex=duplex,
+        page_codes=page_codes)
+    backend = backend or parallel.local()
+    if not backend.shares_files:
+        return _bundles_on_cluster(plan, sh, pdfs, sources or {}, files, blobs, backend)
+    store = _LocalStore(blobs, files)
+    if backend.kind == "fork":  # forked workers inherit every PDF and parsed joined PDF: one Pages for all
+        pages_of = Pages(pdfs, sources)
+        tasks = [(sh, unit, pages_of, store) for unit in plan.units]
+    else:  # spawned workers are sent their units' PDFs only
+        tasks = [(sh, unit, _unit_pages(unit, pdfs, sources), store) for unit in plan.units]
     persons_out, units_out, pages, built_n, reused_n = [], [], 0, 0, 0
-    # units are independent (CPU-bound pypdf work): built in forked workers, which stage their
+    # units are independent (CPU-bound pypdf work): built in worker processes, which stage their
     # bundles and return the manifest entries and each file's digest, size and pages (the files
     # are not read again)
-    for p_out, u_out, n, b, r, written in fork_map(one_unit, plan.units, workers,
-                                                    weight=lambda u: len(u.persons) + 2):
+    for p_out, u_out, n, b, r, written in parallel.map_work(_unit_task, tasks, workers=workers, backend=backend,
+                                                            weight=lambda t: len(t[1].persons) + 2):
         persons_out += p_out
         units_out.append(u_out)
         pages, built_n, reused_n = pages + n, built_n + b, reused_n + r
         for rel, digest, size, file_pages in written:
             files.note(rel, digest, size, file_pages)
+    return Bundles(persons_out, units_out, pages, built_n, reused_n)
+
+
+TASKS_PER_THREAD = 3  # on a cluster: bundle tasks per worker thread (a lost worker costs little) …
+MIN_TASK_FORMS = 60  # … of at least this many forms: units in plan order, whose forms were joined together
+
+
+def _units_shared(units: list, sh: _Shared) -> _Shared:
+    """`sh` with only what these units need."""
+    parts = [sh.for_unit(u) for u in units]
+    return replace(sh, people={k: v for p in parts for k, v in p.people.items()},
+                   keys={k: v for p in parts for k, v in p.keys.items()},
+                   headers={k: v for p in parts for k, v in p.headers.items()})
+
+
+def _bundles_on_cluster(plan: Plan, sh: _Shared, pdfs: dict[str, bytes], sources: dict[str, tuple[bytes, int, int]],
+                        files: Staged, blobs: BlobCache, backend: parallel.Backend) -> Bundles:
+    """The cluster's way (no shared files): the cache is read here. Units with a bundle to build go
+    to the workers, a few consecutive units a task (their forms were converted in the same joined
+    PDFs: each joined PDF travels with the task whose forms it holds, and is parsed there once for
+    all its units, as a forked worker does), with the cached bundles' page counts and sections;
+    the new bundles come back as bytes, cached and staged here. A unit whose bundles are all cached
+    is staged here."""
+    from pipeline.cum_tasks import bundle_units
+
+    results: dict[int, tuple] = {}
+    remote: list[tuple[int, object, dict]] = []  # (index, unit, its cache hits)
+    for i, unit in enumerate(plan.units):
+        _info, person_keys, _uinfo, _docs, unit_key = _unit_keys(sh, unit)
+        hits = {key: hit for key in (*person_keys, unit_key) if (hit := _load(blobs, key)) is not None}
+        if len(hits) == len(person_keys) + 1:
+            p_out, u_out, n, b, r, _staged = _unit_bundles(sh, unit, Pages({}), _LocalStore(blobs, files, hits))
+            results[i] = (p_out, u_out, n, b, r)
+        else:
+            remote.append((i, unit, hits))
+
+    def docs_of(unit) -> list[str]:
+        return [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
+
+    groups: list[list[tuple[int, object, dict]]] = []
+    if remote:
+        threads = max(1, sum(backend.cluster.client.nthreads().values()))
+        total = sum(len(docs_of(u)) for _i, u, _h in remote)
+        size = max(MIN_TASK_FORMS, -(-total // (threads * TASKS_PER_THREAD)))
+        count = 0
+        for entry in remote:
+            if not groups or count >= size:
+                groups.append([])
+                count = 0
+            groups[-1].append(entry)
+            count += len(docs_of(entry[1]))
+    tasks = []
+    for group in groups:
+        joined: dict[int, int] = {}
+        blobs_sent: list[bytes] = []
+        refs: dict[str, tuple[int, int, int]] = {}
+        singles: dict[str, bytes] = {}
+        for _i, unit, _hits in group:
+            for k in docs_of(unit):
+                if k in sources:
+                    data, first, n = sources[k]
+                    if id(data) not in joined:
+                        joined[id(data)] = len(blobs_sent)
+                        blobs_sent.append(data)
+                    refs[k] = (joined[id(data)], first, n)
+                else:
+                    singles[k] = pdfs[k]
+        # a cached person bundle is needed there for its page count and sections only
+        hits = {k: BuiltBundle(b"", b.pages, b.sections) for _i, _u, h in group for k, (b, _sha) in h.items()}
+        tasks.append((_units_shared([u for _i, u, _h in group], sh), [u for _i, u, _h in group], singles,
+                      (blobs_sent, refs), hits))
+    answers = parallel.map_work(bundle_units, tasks, workers=len(tasks), backend=backend) if tasks else []
+    for group, per_unit in zip(groups, answers, strict=True):
+        for (i, _unit, hits), (p_out, u_out, n, b, r, writes, made) in zip(group, per_unit, strict=True):
+            sha = {k: s for k, (_b, s) in hits.items()}
+            full = {k: hb for k, (hb, _s) in hits.items()}
+            for key, bundle in made.items():
+                sha[key] = _save(blobs, key, bundle)
+                full[key] = bundle
+            for rel, key in writes:
+                _write(files, rel, full[key], sha[key])
+            results[i] = (p_out, u_out, n, b, r)
+    persons_out, units_out, pages, built_n, reused_n = [], [], 0, 0, 0
+    for i in range(len(plan.units)):
+        p_out, u_out, n, b, r = results[i]
+        persons_out += p_out
+        units_out.append(u_out)
+        pages, built_n, reused_n = pages + n, built_n + b, reused_n + r
     return Bundles(persons_out, units_out, pages, built_n, reused_n)

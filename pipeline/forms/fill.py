@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.forking import fork_map
+from pipeline import parallel
 from pipeline.forms.context import person_context
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
@@ -25,6 +25,8 @@ from pipeline.plan import DocumentJob, Plan
 from pipeline.rating.result import Ratings
 
 MIN_PARALLEL = 40  # documents: fewer are filled here (forking costs more than it saves)
+TASKS_PER_THREAD = 3  # on a cluster: tasks per worker thread (a lost worker costs little) …
+MIN_TASK_FORMS = 20  # … of at least this many forms (each task carries its template, ~0.1 MB)
 
 
 @dataclass(frozen=True)
@@ -129,26 +131,93 @@ def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[
         digest = blobs.put(key, "docx", data)
         if head is None:
             head = template.first_page_header(parts)
+    return _item(job, key, dest, head, installation, hit is None, digest, len(data))
+
+
+def _item(job: _Job, key: str, dest: Path, head: str | None, installation: str, rendered: bool, digest: str,
+          size: int) -> tuple[Item, bool, str, int, str]:
+    doc, spec = job.doc, job.spec
     family, numbered = template_traits(spec)
     label = f"{job.who} — {spec.ma_hieu or spec.code}: {spec.title}"
     return (Item(pdf_key(key, installation), dest, label, family, numbered, head, doc.key, doc.ma_so or ""),
-            hit is None, digest, len(data), key)
+            rendered, digest, size, key)
+
+
+def _fill_group(task: tuple[list[_Job], Path, BlobCache, str]) -> list[tuple[Item, bool, str, int, str]]:
+    """One worker's share (a process sharing the staging folder and the cache: fork, spawn)."""
+    group, stage, blobs, installation = task
+    return [_fill(job, stage, blobs, installation) for job in group]
+
+
+def _fill_on_cluster(jobs: list[_Job], stage: Path, blobs: BlobCache, installation: str,
+                     backend: parallel.Backend) -> dict[int, tuple[Item, bool, str, int, str]]:
+    """The cluster's way (no shared files): the cache is read here; the documents to render go to
+    the workers as (template bytes, contexts) and come back as .docx bytes, written here."""
+    from pipeline.cum_tasks import render_forms
+
+    by_doc: dict[int, tuple[Item, bool, str, int, str]] = {}
+    misses: dict[tuple[str, str], list[tuple[_Job, str]]] = {}
+    for job in jobs:
+        key = cache_key(job.spec.template_sha256, job.context)
+        hit = blobs.get_verified(key, "docx")
+        if hit is None:
+            misses.setdefault((job.spec.template_sha256, job.doc.form), []).append((job, key))
+            continue
+        data, digest = hit
+        dest = stage / job.doc.docx
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+        head = static_first_page_header(job.spec)
+        if head is None:
+            head = first_page_header(io.BytesIO(data))
+        by_doc[id(job)] = _item(job, key, dest, head, installation, False, digest, len(data))
+    if not misses:
+        return by_doc
+    threads = max(1, sum(backend.cluster.client.nthreads().values()))
+    total = sum(len(m) for m in misses.values())
+    size = max(MIN_TASK_FORMS, -(-total // (threads * TASKS_PER_THREAD)))
+    chunks, tasks = [], []
+    for same in misses.values():
+        spec = same[0][0].spec
+        template = Path(spec.template).read_bytes()
+        want_head = static_first_page_header(spec) is None
+        for k in range(0, len(same), size):
+            chunk = same[k:k + size]
+            chunks.append(chunk)
+            tasks.append((template, spec.template_sha256, Path(spec.template).name, same[0][0].doc.form,
+                          [job.context for job, _key in chunk], want_head))
+    for chunk, answers in zip(chunks, parallel.map_work(render_forms, tasks, workers=threads, backend=backend),
+                              strict=True):
+        for (job, key), (data, head) in zip(chunk, answers, strict=True):
+            dest = stage / job.doc.docx
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+            digest = blobs.put(key, "docx", data)
+            by_doc[id(job)] = _item(job, key, dest, head if head is not None else static_first_page_header(job.spec),
+                                    installation, True, digest, len(data))
+    return by_doc
 
 
 def fill_documents(plan: Plan, campaign: Campaign, ratings: Ratings, registry: Registry, stage: Path, blobs: BlobCache,
-                   *, installation: str, workers: int = 1) -> Filled:
-    """Every document of the plan as a .docx in the staging folder; in `workers` forked processes
-    when there are enough to render (docxtpl rendering is pure Python). `installation`: the stamp
-    of the LibreOffice and fonts that will convert them (`pdf.installation.stamp`)."""
+                   *, installation: str, workers: int = 1, backend: parallel.Backend | None = None) -> Filled:
+    """Every document of the plan as a .docx in the staging folder; in `workers` processes when
+    there are enough to render (docxtpl rendering is pure Python), or on the Dask cluster of
+    `backend` (pipeline/parallel.py; default: the local one). `installation`: the stamp of the
+    LibreOffice and fonts that will convert them (`pdf.installation.stamp`)."""
     jobs = _jobs(plan, campaign, ratings, registry)
-    groups = _groups(jobs, workers if len(jobs) >= MIN_PARALLEL else 1)
-    done = fork_map(lambda group: [_fill(job, stage, blobs, installation) for job in group], groups, workers)
+    backend = backend or parallel.local()
+    if backend.shares_files:
+        groups = _groups(jobs, workers if len(jobs) >= MIN_PARALLEL else 1)
+        done = parallel.map_work(_fill_group, [(group, stage, blobs, installation) for group in groups],
+                                 workers=workers, backend=backend)
+        by_doc = {id(job): result for group, results in zip(groups, done, strict=True)
+                  for job, result in zip(group, results, strict=True)}
+    else:
+        by_doc = _fill_on_cluster(jobs, stage, blobs, installation, backend)
     items: dict[str, Item] = {}
     written: dict[str, tuple[str, int]] = {}
     docx_keys: dict[str, str] = {}
     rendered = 0
-    by_doc = {id(job): result for group, results in zip(groups, done, strict=True)
-              for job, result in zip(group, results, strict=True)}
     for job in jobs:  # in the plan's order
         item, new, digest, size, docx_key = by_doc[id(job)]
         items[job.doc.key] = item

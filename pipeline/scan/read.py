@@ -139,8 +139,9 @@ def _read(ref: tuple[Path, int, str]) -> ScannedPage:
 
 
 def read_scans(paths: list[Path], workers: int | None = None, chunk: int = 48) -> Iterator[ScannedPage]:
-    """Every page of the scans, in order, read in forked workers (a chunk of pages at a time)."""
-    from pipeline.forking import fork_map
+    """Every page of the scans, in order, read in worker processes (a chunk of pages at a time;
+    forked, or spawned where there is no fork: pipeline/parallel.py)."""
+    from pipeline.parallel import map_work
 
     workers = workers or os.cpu_count() or 1
     refs = []
@@ -148,4 +149,4 @@ def read_scans(paths: list[Path], workers: int | None = None, chunk: int = 48) -
         digest = _file_digest(path)
         refs += [(path, i, digest) for i in range(1, page_count(path) + 1)]
     for k in range(0, len(refs), chunk):
-        yield from fork_map(_read, refs[k:k + chunk], workers)
+        yield from map_work(_read, refs[k:k + chunk], workers=workers)

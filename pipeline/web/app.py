@@ -79,14 +79,14 @@ def _digest(token: str) -> str:
 
 
 def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None = None,
-               start_queue: bool = True) -> Flask:
+               start_queue: bool = True, build_cum: str | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     store = Store(data)
     interrupted = store.fail_interrupted()
     app.extensions["hoso_store"] = store
     app.extensions["hoso_interrupted"] = interrupted
-    app.extensions["hoso_queue"] = BuildQueue(store, jobs=build_jobs) if start_queue else None
+    app.extensions["hoso_queue"] = BuildQueue(store, jobs=build_jobs, cum=build_cum) if start_queue else None
     if behind_proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -806,12 +806,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     return app
 
 
-def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs: int | None = None) -> None:
+def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs: int | None = None,
+          cum: str | None = None) -> None:
     """Serve with waitress (a production WSGI server: request size limits, timeouts, a fixed pool of
     threads); the build queue is stopped with it (the running build ends, marked failed)."""
     import waitress
 
-    app = create_app(data, behind_proxy=behind_proxy, build_jobs=jobs)
+    app = create_app(data, behind_proxy=behind_proxy, build_jobs=jobs, build_cum=cum)
     q = app.extensions["hoso_queue"]
     try:
         waitress.serve(app, host=host, port=port, threads=8, ident="hoso",

@@ -4,7 +4,7 @@ The server's queue thread takes the builds in the order they were asked (an agen
 build waiting or running, so agencies take turns) and runs each as `python -m pipeline.web.jobs
 DATA ID`, a child process in its own process group: a build that crashes, hangs or is killed fails
 that build only, and stopping the server ends the child and its LibreOffice. The child runs
-`pipeline.api.build` and writes its progress (forms converted, time left) and its summary lines to
+`pipeline.api.build` (on the Dask cluster of `hoso serve --cum`, when given) and writes its progress (forms converted, time left) and its summary lines to
 the build's row; the pages read them from there.
 """
 
@@ -31,9 +31,10 @@ if TYPE_CHECKING:
 
 
 class BuildQueue:
-    def __init__(self, store: Store, *, jobs: int | None = None) -> None:
+    def __init__(self, store: Store, *, jobs: int | None = None, cum: str | None = None) -> None:
         self.store = store
         self.jobs = jobs
+        self.cum = cum  # every build of the queue on this Dask cluster (BuildOptions.cum)
         self._q: queue.Queue[int | None] = queue.Queue()
         self._lock = threading.Lock()
         self._child: subprocess.Popen[bytes] | None = None
@@ -68,6 +69,8 @@ class BuildQueue:
         cmd = [sys.executable, "-m", "pipeline.web.jobs", str(self.store.data), str(build_id)]
         if self.jobs:
             cmd.append(str(self.jobs))
+        if self.cum:
+            cmd += ["--cum", self.cum]
         try:
             child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE, **portable.own_group())
@@ -159,7 +162,7 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="hoso-watch-server", daemon=True).start()
 
 
-def run(data: Path, build_id: int, jobs: int | None = None) -> int:
+def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = None) -> int:
     """The child process: one build, its row kept up to date."""
     from pipeline import api, progress
     from pipeline.errors import HosoError
@@ -184,7 +187,7 @@ def run(data: Path, build_id: int, jobs: int | None = None) -> int:
     progress.observer = observe
     out = store.output_dir(ma)
     try:
-        options = api.BuildOptions(cache_dir=store.cache_dir(ma), jobs=jobs, show_progress=False)
+        options = api.BuildOptions(cache_dir=store.cache_dir(ma), jobs=jobs, show_progress=False, cum=cum)
         options = replace(options, doi_co_quan=bool(row["doi_co_quan"]))  # confirmed on the page (docs/web.md)
         s = api.build(store.upload_path(ma, row["so"]), out, options, log=said.append)
     except HosoError as exc:
@@ -211,5 +214,15 @@ def run(data: Path, build_id: int, jobs: int | None = None) -> int:
     return 0
 
 
+def _main(argv: list[str]) -> int:
+    """DATA ID [JOBS] [--cum tcp://HOST:8786]"""
+    cum = None
+    if "--cum" in argv:
+        at = argv.index("--cum")
+        cum = argv[at + 1]
+        argv = argv[:at] + argv[at + 2:]
+    return run(Path(argv[0]), int(argv[1]), int(argv[2]) if len(argv) > 2 else None, cum)
+
+
 if __name__ == "__main__":
-    sys.exit(run(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else None))
+    sys.exit(_main(sys.argv[1:]))
