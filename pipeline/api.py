@@ -49,10 +49,10 @@ def rate(workbook: Path, outdir: Path, *, rulebook: str | None = None,
 def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str], None]) -> Ratings:
     import json
 
+    from pipeline.manifest import MANIFEST, build_manifest
     from pipeline.output import OutputFolder
     from pipeline.rating import rate as rate_campaign
     from pipeline.submission import ratings_file, ratings_xlsx
-    from pipeline.submission.manifest import MANIFEST, build_manifest
     from pipeline.tempdirs import input_snapshot
 
     with input_snapshot(workbook) as snap:  # read once: a save meanwhile changes nothing

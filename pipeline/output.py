@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pipeline import ownership
 from pipeline.errors import OutputError
-from pipeline.submission.manifest import MANIFEST, Known, describe, scan
+from pipeline.manifest import MANIFEST, Known, describe, scan
 
 
 class OutputFolder:

@@ -18,6 +18,7 @@ from pipeline.bundle.build import write_bundles
 from pipeline.errors import OutputError
 from pipeline.forms.fill import fill_documents
 from pipeline.forms.registry import Registry
+from pipeline.manifest import MANIFEST, build_manifest
 from pipeline.options import BuildOptions, BuildSummary
 from pipeline.output import OutputFolder, PreviousOutput, Staged, manifest_of
 from pipeline.pdf import installation
@@ -30,7 +31,6 @@ from pipeline.rating import rate
 from pipeline.rating.rulebooks import notes_for
 from pipeline.rating.summary import warning_lines
 from pipeline.submission import changes, guide, ratings_file, ratings_xlsx
-from pipeline.submission.manifest import MANIFEST, build_manifest
 from pipeline.submission.package import depends_on_today, finish_submission, prepare_submission
 from pipeline.tempdirs import input_snapshot
 

@@ -48,7 +48,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import uptodate
 from pipeline.bundle.assemble import numbered_alone
 from pipeline.forms.registry import Registry
 from pipeline.forms.render import CompiledTemplate
@@ -61,6 +60,7 @@ from pipeline.pdf.join import first_page_header, has_page_numbers
 from pipeline.pdf.pool import Item
 from pipeline.plan import Plan, review_order
 from pipeline.rating.result import Ratings
+from pipeline.resources import program_fingerprint
 from pipeline.submission import report, self_rating, summary_table, writeback
 
 FOLDER = "nop_so_noi_vu"
@@ -281,7 +281,7 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
     """Before the conversion: the report and table `.docx` (to convert with the forms, their PDFs
     keyed for the LibreOffice and fonts of `installation`), the table `.xlsx` and the write-back
     copy (each from the cache when its inputs are unchanged)."""
-    program = uptodate.program_fingerprint()
+    program = program_fingerprint()
     warnings: list[str] = []
     rows = summary_table.summary_rows(campaign, ratings)
     table = summary_table.table_data(campaign, ratings)

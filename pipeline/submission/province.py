@@ -30,8 +30,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.manifest import MANIFEST
 from pipeline.rating.levels import WORDS
-from pipeline.submission.manifest import MANIFEST
 from pipeline.submission.summary_table import CATEGORIES, TOTAL, TableUnreadable, read_table  # noqa: F401 - read_table for tests
 
 XLSX = "tong_hop_so_noi_vu.xlsx"

@@ -20,8 +20,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.manifest import MANIFEST
 from pipeline.ownership import SIGNED_LIST, signed_files
-from pipeline.submission.manifest import MANIFEST
 from pipeline.submission.signing import SIGNATURE
 from pipeline.submission.summary_table import (
     CATEGORIES,
