@@ -37,7 +37,7 @@ MAX_PARAMS = 4
 # modules at the top of pipeline/ -> the layer they belong to
 LAYERS = {
     "base": ("__init__", "errors", "resources", "options", "progress", "forking", "tempdirs", "collation",
-             "output", "ownership", "cachecare", "manifest"),
+             "output", "ownership", "cachecare", "manifest", "document"),
     "plan": ("plan",),
     "build": ("uptodate", "output_guard", "run", "api", "lint"),
     "cli": ("cli", "cli_vi", "cli_province", "__main__"),

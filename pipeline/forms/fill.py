@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.document import Build, Document
 from pipeline.forking import fork_map
 from pipeline.forms.context import person_context
 from pipeline.forms.registry import FormSpec, Registry
@@ -18,19 +19,9 @@ from pipeline.forms.render import CompiledTemplate
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
 from pipeline.pdf.cache import BlobCache, cache_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers, join_family
-from pipeline.pdf.pool import Item
 from pipeline.plan import DocumentJob, Plan
 
 MIN_PARALLEL = 40  # documents: fewer are filled here (forking costs more than it saves)
-
-
-@dataclass(frozen=True)
-class Filled:
-    items: dict[str, Item]  # document key -> what to convert
-    rendered: int
-    reused: int
-    written: dict[str, tuple[str, int]]  # document key -> SHA-256 and size of the .docx written
-    docx_keys: dict[str, str] = field(default_factory=dict)  # document key -> the .docx's cache key
 
 
 _traits: dict[str, tuple[str | None, bool]] = {}
@@ -103,9 +94,23 @@ def _groups(jobs: list[_Job], workers: int) -> list[list[_Job]]:
 _compiled: dict[tuple[str, str], CompiledTemplate] = {}  # per process: each worker compiles what it renders
 
 
-def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[Item, bool, str, int, str]:
-    """Write one document (from the cache, or rendered and cached): (what to convert, keyed for the
-    LibreOffice and fonts of `installation`; rendered?; SHA-256 and size of the .docx written)."""
+@dataclass(frozen=True)
+class _Filled:
+    """What a worker reports of one document it wrote (small: the records stay in the parent)."""
+
+    key: str  # the PDF's content key
+    docx_key: str
+    rendered: bool
+    sha256: str  # of the .docx written
+    size: int
+    family: str | None
+    page_numbers: bool
+    first_page_header: str
+
+
+def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> _Filled:
+    """Write one document (from the cache, or rendered and cached); its PDF keyed for the
+    LibreOffice and fonts of `installation`."""
     doc, spec = job.doc, job.spec
     key = cache_key(spec.template_sha256, job.context)
     dest = stage / doc.docx
@@ -127,29 +132,24 @@ def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[
         if head is None:
             head = template.first_page_header(parts)
     family, numbered = template_traits(spec)
-    label = f"{job.who} — {spec.ma_hieu or spec.code}: {spec.title}"
-    return (Item(pdf_key(key, installation), dest, label, family, numbered, head, doc.key, doc.ma_so or ""),
-            hit is None, digest, len(data), key)
+    return _Filled(pdf_key(key, installation), key, hit is None, digest, len(data), family, numbered, head)
 
 
-def fill_documents(plan: Plan, campaign, ratings, registry: Registry, stage: Path, blobs: BlobCache,
-                   *, installation: str, workers: int = 1) -> Filled:
-    """Every document of the plan as a .docx in the staging folder; in `workers` forked processes
-    when there are enough to render (docxtpl rendering is pure Python). `installation`: the stamp
-    of the LibreOffice and fonts that will convert them (`pdf.installation.stamp`)."""
-    jobs = _jobs(plan, campaign, ratings, registry)
+def fill(build: Build) -> list[Document]:
+    """Every document of the plan as a .docx in the staging folder, in the plan's order; in forked
+    workers when there are enough to render (docxtpl rendering is pure Python)."""
+    jobs = _jobs(build.plan, build.campaign, build.ratings, build.registry)
+    workers = build.workers
     groups = _groups(jobs, workers if len(jobs) >= MIN_PARALLEL else 1)
+    stage, blobs, installation = build.files.root, build.blobs, build.installation
     done = fork_map(lambda group: [_fill(job, stage, blobs, installation) for job in group], groups, workers)
-    items: dict[str, Item] = {}
-    written: dict[str, tuple[str, int]] = {}
-    docx_keys: dict[str, str] = {}
-    rendered = 0
     by_doc = {id(job): result for group, results in zip(groups, done, strict=True)
               for job, result in zip(group, results, strict=True)}
+    docs = []
     for job in jobs:  # in the plan's order
-        item, new, digest, size, docx_key = by_doc[id(job)]
-        items[job.doc.key] = item
-        written[job.doc.key] = (digest, size)
-        docx_keys[job.doc.key] = docx_key
-        rendered += new
-    return Filled(items, rendered, len(jobs) - rendered, written, docx_keys)
+        f: _Filled = by_doc[id(job)]
+        dest = stage / job.doc.docx
+        build.files.note(build.files.rel(dest), f.sha256, f.size)
+        docs.append(Document(job.doc, job.doc.form, f"{job.who} — {job.spec.ma_hieu or job.spec.code}: {job.spec.title}",
+                             dest, f.key, f.docx_key, f.rendered, f.family, f.page_numbers, f.first_page_header))
+    return docs

@@ -32,7 +32,6 @@ and makes the write-back copy; `finish_submission`
 cached by content (BlobCache): the `.docx` by their render context, the `.xlsx` by the data they
 show, the write-back copy by the input's bytes and the columns it adds, the zip member by member
 (the deflated bytes of each file, by its SHA-256), so an unchanged part costs a cache read.
-`write_submission` runs both steps with a conversion of its own.
 """
 
 from __future__ import annotations
@@ -49,16 +48,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.bundle.assemble import numbered_alone
+from pipeline.document import Build, Document
 from pipeline.forms.registry import Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.ingest.model import Campaign, Person
-from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
-from pipeline.pdf.convert import Converted
-from pipeline.pdf.installation import stamp as installation_stamp
 from pipeline.pdf.join import first_page_header, has_page_numbers
-from pipeline.pdf.pool import Item
-from pipeline.plan import Plan, review_order
+from pipeline.plan import review_order
 from pipeline.rating.result import Ratings
 from pipeline.resources import program_fingerprint
 from pipeline.submission import report, self_rating, summary_table, writeback
@@ -256,15 +252,15 @@ def write_zip(root: Path, folder: str, dest: Path) -> list[str]:
 class Prepared:
     """The submission between its two steps."""
 
-    campaign: Campaign
-    ratings: Ratings
-    blobs: BlobCache
-    items: dict[str, Item]  # form -> the .docx to convert (with the build's forms)
+    documents: dict[str, Document]  # form -> the .docx to convert (with the build's forms)
     titles: dict[str, str]
     rows: list
-    today: dt.date | None
     warnings: list[str] = field(default_factory=list)
     copy: tuple[bytes, str] | None = None  # the write-back copy and its SHA-256
+
+    @property
+    def docs(self) -> list[Document]:
+        return list(self.documents.values())
 
 
 def _cached_bytes(blobs: BlobCache, key: str, name: str, make: Callable[[], bytes]) -> tuple[bytes, str]:
@@ -275,12 +271,12 @@ def _cached_bytes(blobs: BlobCache, key: str, name: str, make: Callable[[], byte
     return data, blobs.put(key, name, data)
 
 
-def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, registry: Registry,
-                       blobs: BlobCache, workbook: Path | None, installation: str,
-                       today: dt.date | None = None) -> Prepared:
+def prepare_submission(build: Build) -> Prepared:
     """Before the conversion: the report and table `.docx` (to convert with the forms, their PDFs
-    keyed for the LibreOffice and fonts of `installation`), the table `.xlsx` and the write-back
-    copy (each from the cache when its inputs are unchanged)."""
+    keyed for the build's LibreOffice and fonts), the table `.xlsx` and the write-back copy of the
+    input (each from the cache when its inputs are unchanged)."""
+    files, campaign, ratings, blobs = build.files, build.campaign, build.ratings, build.blobs
+    registry, today = build.registry, build.today
     program = program_fingerprint()
     warnings: list[str] = []
     rows = summary_table.summary_rows(campaign, ratings)
@@ -298,7 +294,7 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
     else:
         warnings.append(self_rating.missing_note())
     names = FILE_NAMES
-    items: dict[str, Item] = {}
+    documents: dict[str, Document] = {}
     titles: dict[str, str] = {}
     for form, make in contexts.items():
         spec = _spec(registry, form, warnings)
@@ -317,85 +313,139 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
 
         data, sha = _cached_bytes(blobs, data_key("submission-docx", program, key), "docx", render)
         dest = files.write(rel, data, sha256=sha)
-        items[form] = Item(pdf_key(key, installation), dest, f"{campaign.agency.ten_co_quan} — {spec.title}", None,
-                           has_page_numbers(spec.template), first_page_header(dest))
+        documents[form] = Document(None, form, f"{campaign.agency.ten_co_quan} — {spec.title}", dest,
+                                   pdf_key(key, build.installation), page_numbers=has_page_numbers(spec.template),
+                                   first_page_header=first_page_header(dest))
 
-    prepared = Prepared(campaign, ratings, blobs, items, titles, rows, today, warnings)
-    if workbook is not None:
-        source = Path(workbook)
-        key = data_key("so_lieu_kem_ket_qua.xlsx", program, campaign.source_sha256, source.suffix.lower(),
-                       writeback.key_data(campaign, ratings))
-        make = lambda: writeback.copy_bytes(source, campaign, ratings)  # noqa: E731
-        try:
-            if campaign.source_sha256:  # the input's bytes are part of the key
-                prepared.copy = _cached_bytes(blobs, key, "xlsx", make)
-            else:
-                data = make()
-                prepared.copy = data, hashlib.sha256(data).hexdigest()
-        except writeback.WritebackSkipped as exc:
-            warnings.append(str(exc))
-    return prepared
+    return Prepared(documents, titles, rows, warnings, _writeback_copy(build, program, warnings))
 
 
-def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict[str, tuple[bytes, int]],
-                      pdfs: dict[str, bytes], *, pages: dict[str, int] | None = None,
-                      units: frozenset[str] = frozenset(), persons: frozenset[str] = frozenset(),
-                      log: Callable[[str], None] = lambda s: None) -> Submission:
-    """After the bundles: the report and table PDFs (`converted`: the build's PDFs by cache key), the
-    agency documents of the plan (`pdfs`/`pages`: by job key), the copies of the unit and leader
-    dossiers, the zip and the write-back copy."""
-    campaign, warnings = prep.campaign, prep.warnings
+def _writeback_copy(build: Build, program: str, warnings: list[str]) -> tuple[bytes, str] | None:
+    """The write-back copy of the input and its SHA-256 (cached by the input's bytes and the columns
+    it adds); None without an input, or when it cannot be made (and a warning says why)."""
+    if build.snapshot is None:
+        return None
+    campaign, ratings, source = build.campaign, build.ratings, Path(build.snapshot)
+    key = data_key("so_lieu_kem_ket_qua.xlsx", program, campaign.source_sha256, source.suffix.lower(),
+                   writeback.key_data(campaign, ratings))
+    make = lambda: writeback.copy_bytes(source, campaign, ratings)  # noqa: E731
+    try:
+        if campaign.source_sha256:  # the input's bytes are part of the key
+            return _cached_bytes(build.blobs, key, "xlsx", make)
+        data = make()
+        return data, hashlib.sha256(data).hexdigest()
+    except writeback.WritebackSkipped as exc:
+        warnings.append(str(exc))
+        return None
+
+
+class _Listed(list):
+    """The files of `nop_so_noi_vu/` as the manifest section lists them (`tep`)."""
+
+    def add(self, rel: str, loai: str, title: str, **extra) -> None:
+        self.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})
+
+
+def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Submission:
+    """After the bundles: the PDFs of the package's own documents (`prep`, converted), the agency
+    documents of the plan (among `docs`, converted), the copies of the unit and leader dossiers, the
+    zip and the write-back copy."""
+    campaign, warnings, files = build.campaign, prep.warnings, build.files
+    units, persons, today = build.options.units, build.options.persons, build.today
     stage = files.root
-    listed: list[dict] = []
+    listed = _Listed()
+    _own_documents(build, prep, listed)  # 1–3
+    _agency_documents(build, docs, listed, warnings)  # 3
+    leader_entries = _leader_dossiers(build, listed, warnings)  # 4–5
 
-    def add(rel: str, loai: str, title: str, **extra) -> None:
-        listed.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})
+    # 6. the zip of the folder
+    archive = zip_name(campaign.year)
+    zipped = sorted(p.relative_to(stage).as_posix() for p in (stage / FOLDER).rglob("*") if p.is_file())
+    assert sorted(f["path"] for f in listed) == zipped, "nop_so_noi_vu/ holds a file the manifest section does not list"
+    files.write(archive, zip_folder(stage, zipped, {n: files.digest(n).sha256 for n in zipped}, build.blobs,
+                                    zip_time(campaign, today)))
 
-    # 1–3. cover letter, report and summary table, the agency's own self-rating file (when made)
-    names = FILE_NAMES
-    for form, item in prep.items.items():
-        name, title = names[form], prep.titles[form]
-        data, n = converted[item.key]
-        data = numbered_alone(data, title)  # page numbers from page 2 (ND 30/2020)
-        files.write(f"{FOLDER}/{name}.pdf", data, pages=n)
-        add(f"{name}.docx", form, title + " (bản Word)")
-        add(f"{name}.pdf", form, title)
+    # 7. the write-back copy of the input workbook (not part of the submission)
+    copy = None
+    if prep.copy is not None:
+        data, sha = prep.copy
+        files.write(WRITEBACK, data, sha256=sha)
+        copy = WRITEBACK
+
+    due = report.deadline(campaign, today)
+    filtered = bool(units or persons)
+    if filtered:
+        warnings.append("Chỉ tạo hồ sơ của một số đơn vị/người (--unit/--person): bộ nộp Sở Nội vụ chưa đầy đủ.")
+    # 8. README.txt: what the folder holds, and the deadline as it stands today (never in a document)
+    files.write(README, readme_text(campaign, listed, archive, due, today).encode("utf-8"))
+    for w in warnings:
+        build.log("Cảnh báo: " + w)
+    section = {
+        "thu_muc": FOLDER,
+        "zip": archive,
+        "tep": list(listed),
+        "lanh_dao": leader_entries,
+        "bieu_tong_hop": summary_table.counts_document(prep.rows),
+        "han_nop": None if due is None else due.date.isoformat(),
+        "so_lieu_kem_ket_qua": copy,
+    }
+    scope = {"toan_bo": not filtered, "don_vi": sorted(units), "nguoi": sorted(persons)}
+    return Submission({"nop_so_noi_vu": section, "pham_vi": scope}, due, len(prep.documents), 0, tuple(warnings))
+
+
+def _own_documents(build: Build, prep: Prepared, listed: _Listed) -> None:
+    """1–3. cover letter, report and summary table, the agency's own self-rating file (when made)."""
+    for form, doc in prep.documents.items():
+        name, title = FILE_NAMES[form], prep.titles[form]
+        assert doc.pdf is not None, "the package's documents are converted before it is finished"
+        data = numbered_alone(doc.pdf, title)  # page numbers from page 2 (ND 30/2020)
+        build.files.write(f"{FOLDER}/{name}.pdf", data, pages=doc.pages)
+        listed.add(f"{name}.docx", form, title + " (bản Word)")
+        listed.add(f"{name}.pdf", form, title)
         if form == TABLE_FORM:
-            add(f"{name}.xlsx", form, title + " (bảng tính)")
+            listed.add(f"{name}.xlsx", form, title + " (bảng tính)")
 
-    # 3. agency documents of the plan (the public notice of results), once levels are decided
-    decided = any(pr.rated and pr.muc_quyet_dinh for pr in prep.ratings.people)
+
+def _agency_documents(build: Build, docs: list[Document], listed: _Listed, warnings: list[str]) -> None:
+    """3. agency documents of the plan (the public notice of results), once levels are decided."""
+    files, plan = build.files, build.plan
+    converted = {d.doc: d for d in docs if d.job is not None and d.pdf is not None}
+    decided = any(pr.rated and pr.muc_quyet_dinh for pr in build.ratings.people)
     for job in plan.agency:
-        data = pdfs.get(job.key)
-        if data is None:
+        done = converted.get(job.key)
+        if done is None or done.pdf is None:
             continue
-        data = numbered_alone(data, job.title)  # page numbers from page 2 (ND 30/2020)
+        data = numbered_alone(done.pdf, job.title)  # page numbers from page 2 (ND 30/2020)
         # the agency's own copy beside its .docx (co_quan/<form>.pdf), draft or not
-        files.write(str(Path(job.docx).with_suffix(".pdf").as_posix()), data, pages=(pages or {}).get(job.key))
+        files.write(str(Path(job.docx).with_suffix(".pdf").as_posix()), data, pages=done.pages)
         if job.form == NOTICE and not decided:
             warnings.append("Thông báo kết quả mới là dự thảo (chưa có mức xếp loại do cấp có thẩm quyền quyết định, "
                             "cột «Mức xếp loại của cấp có thẩm quyền» sheet NhanSu): không đưa vào bộ nộp Sở Nội vụ.")
             continue
-        files.write(f"{FOLDER}/{job.form}.pdf", data, pages=(pages or {}).get(job.key))
-        add(f"{job.form}.pdf", job.form, job.title)
+        files.write(f"{FOLDER}/{job.form}.pdf", data, pages=done.pages)
+        listed.add(f"{job.form}.pdf", job.form, job.title)
     if not any(job.form == NOTICE for job in plan.agency):
         warnings.append("Chưa có Thông báo kết quả đánh giá, xếp loại (mẫu «thong_bao_ket_qua») trong bộ nộp Sở Nội vụ.")
 
-    # 4. the collective file of the agency's leadership: the dossier of the head's unit (dossier.md
-    # §3.2 item 4), which holds the leaders' own dossiers (item 5); the other units' dossiers stay
-    # with the agency
+
+def _leader_dossiers(build: Build, listed: _Listed, warnings: list[str]) -> list[dict]:
+    """4. the collective file of the agency's leadership: the dossier of the head's unit (dossier.md
+    §3.2 item 4), which holds the leaders' own dossiers (item 5); the other units' dossiers stay
+    with the agency. 5. the leaders' own dossiers not already inside the copied unit dossier.
+    Returns the manifest's `lanh_dao` entries."""
+    campaign, files, plan = build.campaign, build.files, build.plan
+    stage = files.root
     leaders = agency_leaders(campaign)
     leader_units = {leaders[0].ma_don_vi} if leaders else set()
     copied_units = set()
     for unit in plan.units:
         if unit.ma_don_vi in leader_units and (stage / unit.pdf).is_file():
             files.copy(unit.pdf, f"{FOLDER}/don_vi/{unit.ma_don_vi}.pdf")
-            add(f"don_vi/{unit.ma_don_vi}.pdf", "don_vi", f"Hồ sơ kiểm điểm tập thể: {unit.ten_don_vi}",
-                ma_don_vi=unit.ma_don_vi, goc=unit.pdf)
+            listed.add(f"don_vi/{unit.ma_don_vi}.pdf", "don_vi", f"Hồ sơ kiểm điểm tập thể: {unit.ten_don_vi}",
+                       ma_don_vi=unit.ma_don_vi, goc=unit.pdf)
             copied_units.add(unit.ma_don_vi)
     in_units = {p.ma_so for u in plan.units if u.ma_don_vi in copied_units for p in u.persons}
 
-    # 5. the leaders' own dossiers not already inside the copied unit dossier
     built = {d.ma_so: d for d in plan.persons}
     if not leaders:
         warnings.append(f"Không tìm thấy người đứng đầu «{campaign.agency.nguoi_dung_dau}» (sheet CoQuan) trong sheet "
@@ -410,63 +460,11 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
         elif d is not None and (stage / d.pdf).is_file():
             rel = f"lanh_dao/{p.ma_so}.pdf"
             files.copy(d.pdf, f"{FOLDER}/{rel}")
-            add(rel, "lanh_dao", f"Hồ sơ cá nhân lãnh đạo: {p.ho_ten}", ma_so=p.ma_so, ma_don_vi=p.ma_don_vi,
-                goc=d.pdf)
+            listed.add(rel, "lanh_dao", f"Hồ sơ cá nhân lãnh đạo: {p.ho_ten}", ma_so=p.ma_so, ma_don_vi=p.ma_don_vi,
+                       goc=d.pdf)
             entry["pdf"] = f"{FOLDER}/{rel}"
         leader_entries.append(entry)
-
-    # 6. the zip of the folder
-    archive = zip_name(campaign.year)
-    zipped = sorted(p.relative_to(stage).as_posix() for p in (stage / FOLDER).rglob("*") if p.is_file())
-    assert sorted(f["path"] for f in listed) == zipped, "nop_so_noi_vu/ holds a file the manifest section does not list"
-    files.write(archive, zip_folder(stage, zipped, {n: files.digest(n).sha256 for n in zipped}, prep.blobs,
-                                    zip_time(campaign, prep.today)))
-
-    # 7. the write-back copy of the input workbook (not part of the submission)
-    copy = None
-    if prep.copy is not None:
-        data, sha = prep.copy
-        files.write(WRITEBACK, data, sha256=sha)
-        copy = WRITEBACK
-
-    due = report.deadline(campaign, prep.today)
-    filtered = bool(units or persons)
-    if filtered:
-        warnings.append("Chỉ tạo hồ sơ của một số đơn vị/người (--unit/--person): bộ nộp Sở Nội vụ chưa đầy đủ.")
-    # 8. README.txt: what the folder holds, and the deadline as it stands today (never in a document)
-    files.write(README, readme_text(campaign, listed, archive, due, prep.today).encode("utf-8"))
-    for w in warnings:
-        log("Cảnh báo: " + w)
-    section = {
-        "thu_muc": FOLDER,
-        "zip": archive,
-        "tep": listed,
-        "lanh_dao": leader_entries,
-        "bieu_tong_hop": summary_table.counts_document(prep.rows),
-        "han_nop": None if due is None else due.date.isoformat(),
-        "so_lieu_kem_ket_qua": copy,
-    }
-    scope = {"toan_bo": not filtered, "don_vi": sorted(units), "nguoi": sorted(persons)}
-    return Submission({"nop_so_noi_vu": section, "pham_vi": scope}, due, len(prep.items), 0, tuple(warnings))
-
-
-def write_submission(stage: Path, campaign: Campaign, ratings: Ratings, plan: Plan, pdfs: dict[str, bytes], *,
-                     registry: Registry, convert: Callable[[list[Item]], Converted], workbook: Path | None,
-                     today: dt.date | None = None, units: frozenset[str] = frozenset(),
-                     persons: frozenset[str] = frozenset(), blobs: BlobCache | None = None,
-                     log: Callable[[str], None] = lambda s: None) -> Submission:
-    """Both steps with a conversion of their own: write `nop_so_noi_vu/`, the zip and the write-back
-    copy into the staging folder `stage`.
-
-    `pdfs`: PDF bytes of the plan's documents by job key (the notice is `co_quan/thong_bao_ket_qua`);
-    `convert`: a conversion (cache + LibreOffice pool); `workbook`: the input file."""
-    files = Staged(stage)
-    blobs = blobs if blobs is not None else BlobCache()
-    prep = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=workbook,
-                              installation=installation_stamp(), today=today)
-    conv = convert(list(prep.items.values()))
-    sub = finish_submission(prep, files, plan, conv.pdfs, pdfs, units=units, persons=persons, log=log)
-    return Submission(sub.manifest, sub.deadline, sub.documents, conv.converted, sub.warnings)
+    return leader_entries
 
 
 def _spec(registry: Registry, form: str, warnings: list[str]):

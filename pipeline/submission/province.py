@@ -325,7 +325,7 @@ COUNT_HEADERS = [("Cơ quan, đơn vị", 36), ("Đối tượng", 40), ("Tổng
 
 
 def workbook(summary: Summary):
-    from pipeline.submission.ratings_xlsx import Book, table
+    from pipeline.ingest.xlsx_write import Book, table
 
     wb = Book()
     ws = wb.create_sheet("CoQuan")
@@ -373,7 +373,7 @@ def _total_rows(summary: Summary) -> list[list]:
 
 
 def xlsx_bytes(summary: Summary) -> bytes:
-    from pipeline.submission.ratings_xlsx import book_bytes
+    from pipeline.ingest.xlsx_write import book_bytes
 
     return book_bytes(workbook(summary), dt.datetime.combine(summary.today, dt.time()))
 
