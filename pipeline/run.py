@@ -112,7 +112,7 @@ def _build(asked: _Asked, snap: Path, converter: Converter | None) -> BuildSumma
                         huong_dan=str(asked.outdir / guide.PDF))
 
 
-def _signer(options: BuildOptions):
+def _signer(options: BuildOptions) -> object | None:
     """--ky: the private key, read before anything is built (a key that cannot be read fails first)."""
     if not options.sign_key:
         return None

@@ -7,6 +7,7 @@ after one person's row changes only that person's bundle and their unit's bundle
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from pipeline.bundle.assemble import (
@@ -25,6 +26,7 @@ from pipeline.forking import fork_map
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
+from pipeline.plan import DocumentJob, PersonDossier, UnitDossier
 
 BUNDLE_VERSION = "19"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
 
@@ -87,17 +89,17 @@ class _Units:
         self.agency_id = agency_token(agency.ten_co_quan) if self.page_codes else ""
         self.files, self.blobs = build.files, build.blobs
 
-    def codes(self, docs, ma_don_vi: str, ma_so: str) -> dict[str, PageCode]:
+    def codes(self, docs: Iterable[DocumentJob], ma_don_vi: str, ma_so: str) -> dict[str, PageCode]:
         """document key -> the code its pages carry (none without page codes)"""
         if not self.page_codes:
             return {}
         return {d.key: PageCode(self.agency_id, str(self.year), ma_don_vi, ma_so, d.form, 1, 0, 0,
                                 version_token(self.keys[d.key])) for d in docs}
 
-    def versions(self, docs) -> dict[str, str]:
+    def versions(self, docs: Iterable[DocumentJob]) -> dict[str, str]:
         return {d.form: version_token(self.keys[d.key]) for d in docs} if self.page_codes else {}
 
-    def person(self, dossier, unit) -> tuple[CoverInfo, str]:
+    def person(self, dossier: PersonDossier, unit: UnitDossier) -> tuple[CoverInfo, str]:
         """A person's cover and the key of their bundle (what it is made of)."""
         person, year = self.people[dossier.ma_so], self.year
         signers, copies, initials, headers = self.signers, self.copies, self.initials, self.headers
@@ -114,7 +116,7 @@ class _Units:
                        [headers[d.key] for d in dossier.documents], self.duplex)
         return info, key
 
-    def unit(self, unit, person_keys: list[str]) -> tuple[CoverInfo, str]:
+    def unit(self, unit: UnitDossier, person_keys: list[str]) -> tuple[CoverInfo, str]:
         """A unit's cover and the key of its bundle."""
         headers = self.headers
         unit_docs = [d for d in (*unit.before, *unit.after)]
@@ -134,12 +136,12 @@ class _Units:
         sha[key] = hit[1]
         return hit[0]
 
-    def made(self, key: str, b: BuiltBundle, counts: dict, sha: dict[str, str]) -> BuiltBundle:
+    def made(self, key: str, b: BuiltBundle, counts: dict[str, int], sha: dict[str, str]) -> BuiltBundle:
         sha[key] = _save(self.blobs, key, b)
         counts["built"] += 1
         return b
 
-    def one_unit(self, unit) -> tuple[list[dict], dict, int, int, int, list[tuple[str, str, int, int]]]:
+    def one_unit(self, unit: UnitDossier) -> tuple[list[dict], dict, int, int, int, list[tuple[str, str, int, int]]]:
         """Every bundle of one unit: (person entries, unit entry, pages, built, reused, files written)."""
         counts = {"built": 0, "reused": 0}
         sha: dict[str, str] = {}  # bundle key -> its PDF's SHA-256
@@ -148,7 +150,7 @@ class _Units:
         pages_of.forget_single()
         built: dict[str, BuiltBundle | None] = {}
         person_info: dict[str, CoverInfo] = {}
-        person_keys = []
+        person_keys: list[str] = []
         for dossier in unit.persons:  # what each person's dossier is made of; reuse it if cached
             person_info[dossier.ma_so], key = self.person(dossier, unit)
             person_keys.append(key)
@@ -161,7 +163,7 @@ class _Units:
         drawn = render_covers([person_cover(d, pages_of, person_info[d.ma_so], duplex=duplex) for d in drawing], duplex,
                               pages_of.faces())
         covers = {d.ma_so: pages for d, (pages, _start) in zip(drawing, drawn, strict=True)}
-        persons_out = []
+        persons_out: list[dict] = []
         for dossier, key in zip(unit.persons, person_keys, strict=True):
             b = built[dossier.ma_so]
             if b is None:
@@ -180,7 +182,7 @@ class _Units:
         written.append(_write(files, unit.pdf, ub, sha[unit_key]))
         return persons_out, self.unit_entry(unit, ub), ub.pages, counts["built"], counts["reused"], written
 
-    def person_entry(self, dossier, b: BuiltBundle) -> dict:
+    def person_entry(self, dossier: PersonDossier, b: BuiltBundle) -> dict:
         """The manifest's entry of a person's bundle ("ca_nhan")."""
         version = self.versions(dossier.documents)
         return {
@@ -190,7 +192,7 @@ class _Units:
                          for s in b.sections],
         }
 
-    def unit_entry(self, unit, ub: BuiltBundle) -> dict:
+    def unit_entry(self, unit: UnitDossier, ub: BuiltBundle) -> dict:
         """The manifest's entry of a unit's bundle ("don_vi")."""
         version = self.versions([d for d in (*unit.before, *unit.after)])
         return {

@@ -339,10 +339,10 @@ def _writeback_copy(build: Build, program: str, warnings: list[str]) -> tuple[by
         return None
 
 
-class _Listed(list):
+class _Listed(list[dict]):
     """The files of `nop_so_noi_vu/` as the manifest section lists them (`tep`)."""
 
-    def add(self, rel: str, loai: str, title: str, **extra) -> None:
+    def add(self, rel: str, loai: str, title: str, **extra: str) -> None:
         self.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})
 
 
@@ -437,7 +437,7 @@ def _leader_dossiers(build: Build, listed: _Listed, warnings: list[str]) -> list
     stage = files.root
     leaders = agency_leaders(campaign)
     leader_units = {leaders[0].ma_don_vi} if leaders else set()
-    copied_units = set()
+    copied_units: set[str] = set()
     for unit in plan.units:
         if unit.ma_don_vi in leader_units and (stage / unit.pdf).is_file():
             files.copy(unit.pdf, f"{FOLDER}/don_vi/{unit.ma_don_vi}.pdf")
@@ -450,7 +450,7 @@ def _leader_dossiers(build: Build, listed: _Listed, warnings: list[str]) -> list
     if not leaders:
         warnings.append(f"Không tìm thấy người đứng đầu «{campaign.agency.nguoi_dung_dau}» (sheet CoQuan) trong sheet "
                         "NhanSu: bộ nộp Sở Nội vụ không có hồ sơ cá nhân của lãnh đạo cơ quan.")
-    leader_entries = []
+    leader_entries: list[dict] = []
     for p in leaders:
         d = built.get(p.ma_so)
         entry = {"ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ma_don_vi": p.ma_don_vi,
