@@ -36,9 +36,29 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+
+def _sample_generator():
+    """data/generate_sample.py (a script, not a package): the sheets' columns, the criteria and the
+    pool of self-assessment texts are written once, there."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "data" / "generate_sample.py"
+    spec = importlib.util.spec_from_file_location("hoso_generate_sample", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_sample = _sample_generator()
+
 YEAR = 2024
-FIXED_TIME = dt.datetime(2024, 11, 5, 8, 0, 0)
-CO, KHONG = "Có", "Không"
+FIXED_TIME = _sample.FIXED_TIME
+CO, KHONG = _sample.CO, _sample.KHONG
+NHANSU_COLS, TDG_COLS, BQ_COLS = _sample.NHANSU_COLS, _sample.TDG_COLS, _sample.BQ_COLS
+KL_COLS, TD_COLS, TC_COLS = _sample.KYLUAT_COLS, _sample.THIDUA_COLS, _sample.TIEUCHI_COLS
+TIEUCHI = _sample.TIEUCHI
+# the sample's texts; the synthetic agency is any agency, not the sample's Văn phòng
+POOL = {k: [t.replace("của Văn phòng.", "của cơ quan.") for t in v] for k, v in _sample.POOL.items()}
 CITY = "Hà Giang Nam"
 
 HO = [("Nguyễn", 38), ("Trần", 11), ("Lê", 9), ("Phạm", 7), ("Hoàng", 5), ("Huỳnh", 4), ("Phan", 4),
@@ -69,82 +89,9 @@ HD_JOBS = [("Lái xe", "Nhân viên lái xe"), ("Bảo vệ", "Nhân viên bảo
 NLD_JOBS = [("Nhân viên kỹ thuật", ""), ("Nhân viên văn thư", ""), ("Lễ tân", "")]
 PHUONG = ["Trần Phú", "Minh Khai", "Nguyễn Trãi", "Quang Trung", "Ngọc Hà", "Lê Lợi", "Hùng Vương"]
 
-NHANSU_COLS = [
-    "ma_so", "ho_ten", "ngay_sinh", "gioi_tinh", "ma_don_vi", "chuc_vu", "vai_tro", "loai_nhan_su",
-    "lanh_dao_quan_ly", "ngach_chuc_danh", "dang_vien", "chuc_vu_dang", "chuc_vu_doan_the",
-    "noi_cu_tru", "chi_bo_noi_cu_tru", "mien_sinh_hoat_noi_cu_tru", "nhom_tuong_dong",
-    "so_thang_cong_tac", "so_thang_nghi", "nghi_thai_san", "truc_tiep_cong_tac", "tu_xep_loai",
-    "muc_quyet_dinh", "ghi_chu",
-]
-TDG_COLS = ["ma_so", "chinh_tri_tu_tuong", "dao_duc_loi_song", "tac_phong_le_loi", "y_thuc_ky_luat",
-            "ket_qua_nhiem_vu", "thai_do_phuc_vu", "ket_qua_don_vi", "nang_luc_lanh_dao",
-            "nang_luc_doan_ket", "uu_diem", "khuyet_diem", "nguyen_nhan", "khac_phuc", "phuong_huong"]
-BQ_COLS = ["ma_so", "so_nguoi_du_hop", "phieu_htxs", "phieu_htt", "phieu_ht", "phieu_kht"]
-KL_COLS = ["ma_so", "loai_ky_luat", "hinh_thuc", "so_quyet_dinh", "ngay_hieu_luc", "ma_hanh_vi", "da_tinh_nam"]
-TD_COLS = ["ma_so", "danh_hieu", "hinh_thuc_khen_thuong", "sang_kien", "phieu_dong_y", "tong_so_phieu"]
-TC_COLS = ["ma_tieu_chi", "noi_dung", "diem_toi_da", "nhom"]
 CD_COLS = ["ma_so", "ma_tieu_chi", "diem_tu_cham", "diem_danh_gia"]
-TIEUCHI = [
-    ("TC1", "Chính trị tư tưởng", 8, "chung"),
-    ("TC2", "Đạo đức, lối sống", 7, "chung"),
-    ("TC3", "Tác phong, lề lối làm việc", 7, "chung"),
-    ("TC4", "Ý thức tổ chức kỷ luật", 8, "chung"),
-    ("TC5", "Kết quả thực hiện chỉ tiêu, nhiệm vụ theo kế hoạch công tác năm", 30, "nhiem_vu"),
-    ("TC6", "Chất lượng, tiến độ sản phẩm, công việc được giao", 20, "nhiem_vu"),
-    ("TC7", "Thái độ phục vụ nhân dân, doanh nghiệp", 10, "nhiem_vu"),
-    ("TC8", "Tinh thần trách nhiệm, phối hợp, đổi mới sáng tạo", 10, "nhiem_vu"),
-]
 LEVELS = ["HTXS", "HTT", "HT", "KHT"]
 
-POOL = {
-    "chinh_tri_tu_tuong": [
-        "Luôn trung thành với chủ nghĩa Mác - Lê-nin, tư tưởng Hồ Chí Minh; chấp hành nghiêm chủ trương của Đảng, chính sách, pháp luật của Nhà nước.",
-        "Có lập trường tư tưởng vững vàng; tích cực học tập, quán triệt các nghị quyết, chỉ thị của Đảng và vận dụng vào công việc chuyên môn.",
-        "Chấp hành tốt đường lối của Đảng, chính sách, pháp luật của Nhà nước; không dao động trước các thông tin sai trái trên mạng xã hội.",
-    ],
-    "dao_duc_loi_song": [
-        "Có lối sống giản dị, trung thực, khiêm tốn; không tham nhũng, lãng phí, quan liêu; giữ gìn đoàn kết nội bộ.",
-        "Giữ gìn phẩm chất đạo đức, lối sống lành mạnh; gương mẫu thực hiện nếp sống văn minh nơi công sở và nơi cư trú.",
-        "Thực hành cần, kiệm, liêm, chính, chí công vô tư; quan hệ đúng mực với đồng nghiệp và nhân dân.",
-    ],
-    "tac_phong_le_loi": [
-        "Làm việc có kế hoạch, khoa học; thực hiện đúng quy chế làm việc của cơ quan.",
-        "Tác phong chuẩn mực, làm việc tận tụy, đúng giờ; chủ động phối hợp với đồng nghiệp trong xử lý công việc.",
-        "Có tinh thần trách nhiệm, cầu thị, lắng nghe góp ý; sử dụng thành thạo hệ thống quản lý văn bản và điều hành.",
-    ],
-    "y_thuc_ky_luat": [
-        "Chấp hành nghiêm sự phân công của tổ chức; thực hiện đúng nội quy, quy chế của cơ quan.",
-        "Chấp hành tốt kỷ luật, kỷ cương hành chính; thực hiện đầy đủ chế độ báo cáo, kê khai theo quy định.",
-    ],
-    "thai_do_phuc_vu": [
-        "Tận tình, chu đáo khi tiếp nhận, hướng dẫn tổ chức, công dân; không gây phiền hà, sách nhiễu.",
-        "Có thái độ hòa nhã, cầu thị khi làm việc với các cơ quan, địa phương và doanh nghiệp.",
-    ],
-    "uu_diem": [
-        "Nhiệt tình, có trách nhiệm; nắm vững chuyên môn, nghiệp vụ được giao.",
-        "Chủ động, sáng tạo, hoàn thành công việc đúng tiến độ.",
-        "Có tinh thần đoàn kết, sẵn sàng hỗ trợ đồng nghiệp.",
-    ],
-    "khuyet_diem": [
-        "Đôi lúc chưa chủ động đề xuất giải pháp trong xử lý công việc.",
-        "Kỹ năng ngoại ngữ còn hạn chế.",
-        "Có lúc xử lý công việc còn chậm khi khối lượng công việc lớn.",
-    ],
-    "nguyen_nhan": ["Khối lượng công việc lớn, nhiều nhiệm vụ đột xuất.",
-                    "Bản thân chưa dành nhiều thời gian tự học tập, nghiên cứu."],
-    "khac_phuc": ["Tiếp tục học tập nâng cao trình độ chuyên môn, kỹ năng; sắp xếp công việc khoa học hơn.",
-                  "Chủ động nghiên cứu, đề xuất giải pháp; tăng cường trao đổi với đồng nghiệp."],
-    "phuong_huong": ["Phấn đấu hoàn thành tốt và xuất sắc nhiệm vụ năm 2025.",
-                     "Tiếp tục giữ vững phẩm chất, nâng cao chất lượng, hiệu quả công tác trong năm 2025."],
-    "nang_luc_lanh_dao": [
-        "Có năng lực điều hành, phân công nhiệm vụ hợp lý; thường xuyên kiểm tra, đôn đốc.",
-        "Chủ động tham mưu, chỉ đạo giải quyết dứt điểm công việc tồn đọng; dám nghĩ, dám làm, dám chịu trách nhiệm.",
-    ],
-    "nang_luc_doan_ket": [
-        "Xây dựng được khối đoàn kết thống nhất trong đơn vị; lắng nghe, tiếp thu ý kiến của công chức, viên chức.",
-        "Tập hợp, phát huy được sức mạnh tập thể; quan tâm đời sống của công chức, viên chức, người lao động.",
-    ],
-}
 KQ_SHORT = [
     "Hoàn thành {a} nhiệm vụ được giao trong năm, {b}% đúng hạn; không có văn bản, hồ sơ trễ hạn.",
     "Tham mưu xây dựng {a} báo cáo, kế hoạch của đơn vị, bảo đảm chất lượng và đúng tiến độ.",

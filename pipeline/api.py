@@ -50,12 +50,10 @@ def rate(workbook: Path, outdir: Path, *, rulebook: str | None = None,
 
 
 def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str], None]) -> Ratings:
-    import json
-
-    from pipeline.output import OutputFolder
+    from pipeline import manifest
+    from pipeline.output import OutputFolder, Staged
     from pipeline.rating import rate as rate_campaign
-    from pipeline.submission import ratings_file, ratings_xlsx
-    from pipeline.submission.manifest import MANIFEST, build_manifest
+    from pipeline.submission.ratings_file import write_ratings
     from pipeline.tempdirs import input_snapshot
 
     with input_snapshot(workbook) as snap:  # read once: a save meanwhile changes nothing
@@ -65,11 +63,11 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     ratings = rate_campaign(campaign, rulebook=rulebook)
     with OutputFolder(outdir, inputs=(workbook,), keep_builds=True) as out:
         assert out.staging is not None
-        with ratings_xlsx.writing(out.staging / "ket_qua_xep_loai.xlsx", ratings):  # on the other CPU if free
-            ratings_file.write(out.staging / "ket_qua_xep_loai.json", ratings)
-        manifest = build_manifest(out.staging, year=campaign.year, input_sha256=campaign.source_sha256,
-                                  persons=[], units=[])
-        (out.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        files = Staged(out.staging)
+        write_ratings(files, ratings)  # as `hoso build` writes them
+        manifest.save(out.staging, manifest.build_manifest(
+            out.staging, year=campaign.year, input_sha256=campaign.source_sha256, persons=[], units=[],
+            known=files.known, pages_by_sha=files.pages_by_sha))
         out.commit()
     return ratings
 

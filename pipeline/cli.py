@@ -34,8 +34,7 @@ cli_vi.install()  # click's own words in Vietnamese, before the decorators below
 
 BLANK_WORKBOOK = "ho_so_danh_gia.xlsx"  # pipeline.ingest.blank.FILENAME, named here for the help text
 
-EXIT_CODES_TEXT = "\n".join(f"  {int(code):>3}  {text}" for code, text in EXIT_CODE_HELP.items()) + \
-    "\n    1  lỗi không lường trước (xin báo lại kèm thông báo)\n    2  sai cú pháp lệnh"
+EXIT_CODES_TEXT = "\n".join(f"  {int(code):>3}  {EXIT_CODE_HELP[code]}" for code in sorted(ExitCode))
 
 
 def say(text: str = "") -> None:
@@ -237,9 +236,7 @@ def check(workbook: Path, as_json: bool, marked: Path | None) -> None:
     if problems and not as_json:
         print_problems(problems)
     if any(p.is_error for p in problems):
-        failed = ValidationFailed(problems)
-        failed.printed = True  # type: ignore[attr-defined]  # read back by main(): already printed
-        raise failed
+        raise ValidationFailed(problems, printed=True)
     say(f"Sổ Excel hợp lệ ({len(problems)} cảnh báo).")
 
 
@@ -421,7 +418,7 @@ def templates_list(root: Path | None) -> None:
 
 
 def _list_templates(root: Path | None) -> None:
-    from pipeline.forms import lint
+    from pipeline import lint
 
     rows = lint.listing(root)
     for spec in rows:
@@ -438,7 +435,7 @@ def _list_templates(root: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Ghi đè nếu thư mục đã có tệp.")
 def templates_export(dest: Path, force: bool) -> None:
     """Chép các mẫu mặc định vào DEST để sửa; dùng lại bằng: hoso build … --templates DEST."""
-    from pipeline.forms import lint
+    from pipeline import lint
 
     lint.export(dest, force=force)
     say(f"Đã chép mẫu biểu vào «{dest}». Sửa tệp template.docx hoặc [labels] trong meta.toml, rồi chạy: "
@@ -451,8 +448,8 @@ def templates_export(dest: Path, force: bool) -> None:
               help="Sổ Excel dùng để thử điền (mặc định: sổ mẫu đi kèm).")
 def templates_check(root: Path | None, workbook: Path | None) -> None:
     """Kiểm tra từng mẫu: cú pháp thẻ và các biến mà dữ liệu không có."""
+    from pipeline import lint
     from pipeline.errors import TemplateError
-    from pipeline.forms import lint
 
     results = lint.check(root, workbook)
     for r in results:
@@ -576,7 +573,7 @@ def tai_khoan_them(ten: str, co_quan: str, vai_tro: str, don_vi: str | None, dat
     why = accounts.weak(password)
     if why:
         say(why)
-        sys.exit(2)
+        sys.exit(int(ExitCode.usage))
     store.add_account(ten, accounts.hash_password(password), co_quan, vai_tro, don_vi)
     store.audit("quan_tri", co_quan, "cli", "tao_tai_khoan", f"{ten} ({vai_tro}{', ' + don_vi if don_vi else ''})")
     say(f"Đã tạo tài khoản «{ten}»: {ROLE_WORDS[vai_tro]} của cơ quan {co_quan}"
@@ -711,7 +708,7 @@ def main(argv: list[str] | None = None) -> None:
     cli_vi.full_summaries(cli)
     try:
         cli.main(args=argv, prog_name="hoso", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):  # Ctrl-C (click's prompts say Abort), SIGTERM, SIGHUP
         _kill_soffice()
         say("Đã dừng theo yêu cầu; kết quả cũ (nếu có) được giữ nguyên.")
         sys.exit(ExitCode.interrupted)
@@ -719,7 +716,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except ValidationFailed as exc:
-        if not getattr(exc, "printed", False):
+        if not exc.printed:
             print_problems(exc.problems)
         say(exc.message)
         sys.exit(exc.exit_code)
@@ -727,10 +724,6 @@ def main(argv: list[str] | None = None) -> None:
         _kill_soffice()
         say(f"Lỗi: {exc}")
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        _kill_soffice()
-        say("Đã dừng theo yêu cầu; kết quả cũ (nếu có) được giữ nguyên.")
-        sys.exit(ExitCode.interrupted)
     except SystemExit:
         raise
     except BaseException:

@@ -21,8 +21,8 @@ def _parse_date(text: str) -> dt.date:
 def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | None, public_key: Path | None,
         say: Callable[[str], None]) -> None:
     from pipeline.errors import OutputError, VerifyFailed
+    from pipeline.manifest import MANIFEST
     from pipeline.submission import province
-    from pipeline.submission.manifest import MANIFEST
 
     if (Path(outdir) / MANIFEST).is_file():  # two files more would make that folder fail `hoso verify`
         raise OutputError(f"«{outdir}» là thư mục kết quả của hoso build: chọn thư mục khác cho bản tổng hợp (-o).")

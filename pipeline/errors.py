@@ -1,7 +1,9 @@
 """One exception hierarchy; each failure class carries its exit code and a Vietnamese message.
 
 click owns exit codes 1 (generic) and 2 (usage), so ours start at 3. The CLI maps these to exit
-codes in one place (`pipeline.cli`); library code only raises.
+codes in one place (`pipeline.cli`); library code only raises. An interruption (Ctrl-C, SIGTERM,
+SIGHUP) is not one of these exceptions: it stays a `KeyboardInterrupt` (a `BaseException`, which no
+`except Exception` on the way swallows) and `cli.main` gives it exit code 130.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 
 class ExitCode(IntEnum):
     ok = 0
+    unexpected = 1  # an exception hoso did not expect (a bug)
     usage = 2  # click's own
     input_invalid = 3  # the workbook has errors (hoso check lists them)
     input_unreadable = 4  # not an .xlsx, corrupt, password-protected, missing file
@@ -28,6 +31,8 @@ class ExitCode(IntEnum):
 
 EXIT_CODE_HELP = {
     ExitCode.ok: "thành công",
+    ExitCode.unexpected: "lỗi không lường trước (xin báo lại kèm thông báo)",
+    ExitCode.usage: "sai cú pháp lệnh",
     ExitCode.input_invalid: "sổ Excel đầu vào có lỗi (xem danh sách lỗi)",
     ExitCode.input_unreadable: "không đọc được tệp đầu vào (không phải .xlsx, hỏng, có mật khẩu)",
     ExitCode.missing_dependency: "thiếu LibreOffice hoặc phông chữ cần thiết",
@@ -44,10 +49,11 @@ class HosoError(Exception):
 
     exit_code: ExitCode = ExitCode.input_invalid
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, printed: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.printed = printed  # its details are already on the console: `cli.main` prints the message only
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"
@@ -62,10 +68,10 @@ class ValidationFailed(HosoError):
 
     exit_code = ExitCode.input_invalid
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, printed: bool = False) -> None:
         errors = [p for p in problems if p.is_error]
         super().__init__(
-            f"Sổ Excel có {len(errors)} lỗi; chưa tạo hồ sơ nào. Sửa các ô được nêu rồi chạy lại."
+            f"Sổ Excel có {len(errors)} lỗi; chưa tạo hồ sơ nào. Sửa các ô được nêu rồi chạy lại.", printed=printed
         )
         self.problems = problems
 
@@ -90,5 +96,7 @@ class VerifyFailed(HosoError):
     exit_code = ExitCode.verify_failed
 
 
-class Interrupted(HosoError):
-    exit_code = ExitCode.interrupted
+class SelectionError(HosoError):
+    """--unit/--person name codes the workbook does not have, or units nobody is in: nothing to build."""
+
+    exit_code = ExitCode.input_invalid

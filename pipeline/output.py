@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 
 from pipeline import ownership, portable
 from pipeline.errors import OutputError
-from pipeline.submission.manifest import MANIFEST, Known, describe, scan
+from pipeline.manifest import MANIFEST, Known, describe, scan
 
 
 class OutputFolder:

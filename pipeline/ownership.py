@@ -20,7 +20,7 @@ from typing import Any
 
 from pipeline import portable
 
-MANIFEST = "manifest.json"  # pipeline.submission.manifest.MANIFEST
+MANIFEST = "manifest.json"  # pipeline.manifest.MANIFEST
 SIGNATURE = "manifest.json.sig"  # pipeline.submission.signing.SIGNATURE: not listed, it signs the list
 MARK_KEY, MARK = "tao_boi", "hoso"  # written into every manifest (extends the manifest; never removed)
 _LEGACY_KEYS = ("files", "nam_danh_gia", "dau_vao_sha256")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.collation import name_key
-from pipeline.errors import HosoError, TemplateError
-from pipeline.forms.registry import Registry
+from pipeline.errors import SelectionError, TemplateError
 from pipeline.ingest.model import Campaign, Person, Unit
+
+if TYPE_CHECKING:  # the plan reads the registry it is given; it never imports the forms stage
+    from pipeline.forms.registry import Registry
 
 ROLE_ORDER = {"truong": 0, "pho": 1, "nhan_vien": 2}
 LISTED_CODES = 10  # codes listed when a selected one is not in the workbook
@@ -186,7 +188,7 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
             out.append(UnitDossier(unit.ma_don_vi, unit.ten_don_vi, f"don_vi/{unit.ma_don_vi}.pdf", tuple(dossiers),
                                    before, after))
     if (units or persons) and not out:
-        raise HosoError(f"Các đơn vị đã chọn ({_quoted(sorted(units or ()))}) chưa có ai trong sổ (sheet NhanSu); "
+        raise SelectionError(f"Các đơn vị đã chọn ({_quoted(sorted(units or ()))}) chưa có ai trong sổ (sheet NhanSu); "
                         "không có hồ sơ nào để tạo.")
     agency = tuple(
         DocumentJob(key=f"co_quan/{code}", form=code, title=registry.get(code).title, docx=f"co_quan/{code}.docx")
@@ -292,7 +294,7 @@ def check_selection(campaign: Campaign, units: set[str] | None, persons: set[str
             lines.append(f"Người mã số «{code}» thuộc đơn vị «{unit_of[code]}», không thuộc đơn vị đã chọn "
                          f"({_quoted(sorted(units))}); bỏ chọn đơn vị hoặc chọn thêm đơn vị «{unit_of[code]}».")
     if lines:
-        raise HosoError("\n".join(lines), hint="Chưa tạo hồ sơ nào; sửa mã đã chọn rồi chạy lại.")
+        raise SelectionError("\n".join(lines), hint="Chưa tạo hồ sơ nào; sửa mã đã chọn rồi chạy lại.")
 
 
 def _quoted(codes: Iterable[str]) -> str:

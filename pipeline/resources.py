@@ -1,8 +1,16 @@
-"""Where the templates and the sample workbook are, for a source checkout and an installed wheel."""
+"""Where the templates and the sample workbook are, for a source checkout and an installed wheel;
+the fingerprints of the program and of a folder (what cache keys and the no-change key record).
+
+Standard library only: `pipeline.uptodate` runs before the build is imported.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
+
+from pipeline import __version__
 
 _PKG = Path(__file__).resolve().parent
 
@@ -27,3 +35,37 @@ def sample_workbook(year: int = 2024) -> Path:
     if year not in SAMPLE_YEARS:
         raise ValueError(f"no sample workbook for {year}")
     return _find("data") / f"mau_ho_so_{year}.xlsx"
+
+
+_program: tuple[tuple, str] | None = None  # (the source files' names, sizes and times; their digest)
+
+
+def program_fingerprint() -> str:
+    """The program: its version and the bytes of every source file of the package (read again only
+    when a file's size or modification time changed since the last call in this process)."""
+    global _program
+    root = Path(__file__).resolve().parent
+    paths = sorted(root.rglob("*.py"))
+    stamp = tuple((p.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns) for p in paths for st in [p.stat()])
+    if _program is None or _program[0] != stamp:
+        h = hashlib.sha256(f"hoso {__version__}\n".encode())
+        for (rel, _size, _mtime), path in zip(stamp, paths, strict=True):
+            h.update(rel.encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        _program = (stamp, h.hexdigest())
+    return _program[1]
+
+
+def folder_digest(root: Path) -> str:
+    """Every file of a folder (names and bytes), without hidden files and Word's lock files (~$…)."""
+    h = hashlib.sha256(b"dir\0" if Path(root).is_dir() else b"missing\0")
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "~$", "__pycache__")))
+        for name in sorted(names):
+            if name.startswith((".", "~$")):
+                continue
+            path = os.path.join(folder, name)
+            h.update(os.path.relpath(path, root).replace(os.sep, "/").encode() + b"\0")
+            with open(path, "rb") as fh:
+                h.update(hashlib.sha256(fh.read()).digest())
+    return h.hexdigest()

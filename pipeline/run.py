@@ -7,34 +7,54 @@ inputs give; then there is nothing to do.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline import ingest, output_guard, ownership, parallel, uptodate
-from pipeline.bundle.build import write_bundles
+from pipeline import ingest, manifest, output_guard, ownership, uptodate
+from pipeline.bundle.build import Bundles, write_bundles
+from pipeline.document import Build, Document
 from pipeline.errors import OutputError
-from pipeline.forms.fill import Filled, fill_documents
-from pipeline.forms.registry import FormSpec, Registry
+from pipeline.forms.fill import fill
+from pipeline.forms.registry import Registry
+from pipeline.ingest.model import Campaign
 from pipeline.options import BuildOptions, BuildSummary
 from pipeline.output import OutputFolder, PreviousOutput, Staged, manifest_of
 from pipeline.pdf import installation
 from pipeline.pdf.cache import BlobCache, PdfCache, data_key
-from pipeline.pdf.convert import DocumentConverter, convert_documents
+from pipeline.pdf.convert import convert, convert_documents, item
 from pipeline.pdf.fonts import check_fonts
 from pipeline.pdf.pool import Converter
 from pipeline.plan import Plan, make_plan
 from pipeline.rating import rate
+from pipeline.rating.result import Ratings
 from pipeline.rating.rulebooks import notes_for
 from pipeline.rating.summary import warning_lines
-from pipeline.submission import changes, guide, ratings_file, ratings_xlsx
-from pipeline.submission.manifest import MANIFEST, build_manifest
-from pipeline.submission.package import depends_on_today, finish_submission, prepare_submission
+from pipeline.submission import changes, guide
+from pipeline.submission.package import (
+    Submission,
+    depends_on_today,
+    finish_submission,
+    prepare_submission,
+)
+from pipeline.submission.ratings_file import write_ratings
 from pipeline.tempdirs import input_snapshot
 
 __all__ = ["BuildOptions", "BuildSummary", "build"]
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """The build as it was asked for (the no-change key records this, not the widened selection)."""
+
+    workbook: Path
+    outdir: Path
+    options: BuildOptions
+    engine: str  # the converter's name (uptodate.converter_name)
+    started: float
+    log: Callable[[str], None]
+    signer: object | None  # --ky: the private key (`submission.signing.load_private`)
 
 
 def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
@@ -48,34 +68,77 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         same = uptodate.unchanged(workbook, outdir, options, engine, started=started)
         if same is not None:
             return same
+    # a signing key that cannot be read fails before anything is built
+    asked = _Asked(Path(workbook), Path(outdir), options, engine, started, log, _signer(options))
     if converter is None and options.cum:  # --cum: the conversion on a Dask cluster (pipeline/pdf/cum.py)
         from pipeline.pdf.cum import ClusterConverter
 
         with ClusterConverter(options.cum, workers=options.jobs) as cluster, input_snapshot(workbook) as snap:
-            return _build(workbook, snap, outdir, options, cluster, log, started, engine)
+            return _build(asked, snap, cluster)
     with input_snapshot(workbook) as snap:  # the workbook read once: a save during the build changes nothing
-        return _build(workbook, snap, outdir, options, converter, log, started, engine)
+        return _build(asked, snap, converter)
 
 
-def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, converter: DocumentConverter | None,
-           log: Callable[[str], None], started: float, engine: str) -> BuildSummary:
-    """The build from `snap`, the input's snapshot (`workbook` names it: the key, the messages)."""
-    signer = None
-    if options.sign_key:  # a key that cannot be read fails before anything is built
-        from pipeline.submission import signing
+def _build(asked: _Asked, snap: Path, converter: Converter | None) -> BuildSummary:
+    """The build from `snap`, the input's snapshot (`asked.workbook` names it: the key, the messages)."""
+    campaign, options = _read(asked, snap)
+    ratings, registry, plan = _rate_and_plan(campaign, options, asked.log)
+    cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
+    converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
+    made_by = installation.stamp()  # the LibreOffice and fonts: part of every PDF's key
+    _check_fonts(asked.log)  # fails early if a font lacks Vietnamese letters
+    with OutputFolder(asked.outdir, inputs=(asked.workbook, options.templates, cache.root)) as out:
+        assert out.staging is not None
+        b = Build(asked.workbook, snap, campaign, ratings, plan, registry, Staged(out.staging, PreviousOutput(out.target)),
+                  cache, blobs, converter, made_by, options, options.today or dt.date.today(), asked.log)
+        write_ratings(b.files, ratings)
+        docs = fill(b)
+        prep = prepare_submission(b)  # its report and table are converted with the forms: one LibreOffice run
+        conv = convert(b, [*docs, *prep.docs])
+        bundles = write_bundles(b, docs)
+        if options.pdfa:
+            write_pdfa_forms(b, docs)
+        b.files.scan()  # any staged file not known yet: read and hashed once, a few at a time
+        sub = finish_submission(b, prep, docs)
+        made = _Made(bundles, sub, changes.person_fingerprints(campaign), len(docs) + sub.documents)
+        changed = _changes(b, out.target, made)
+        _write_manifest(b, asked, made, changed)
+        out.commit()
+    _care_for_cache(cache.root, plan, docs)
+    return BuildSummary(len(plan.persons), len(docs) + sub.documents, conv.converted, conv.reused, bundles.pages,
+                        time.monotonic() - asked.started, asked.outdir, sum(d.rendered for d in docs), bundles.built,
+                        bundles.reused, sub.deadline.line if sub.deadline else "",
+                        thay_doi=changed.summary(f"«{asked.outdir / changes.REPRINT}»"),
+                        huong_dan=str(asked.outdir / guide.PDF))
 
-        signer = signing.load_private(options.sign_key)
+
+def _signer(options: BuildOptions) -> object | None:
+    """--ky: the private key, read before anything is built (a key that cannot be read fails first)."""
+    if not options.sign_key:
+        return None
+    from pipeline.submission import signing
+
+    return signing.load_private(options.sign_key)
+
+
+def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions]:
+    """The workbook read and the output folder's guards passed; the options widened to what the
+    folder holds (`output_guard.widen_selection`)."""
     campaign = ingest.load(snap)
     for w in campaign.warnings:
-        log("Cảnh báo: " + w.text())
-    why = ownership.refusal(Path(outdir), inputs=(workbook, options.templates))  # before the season's guards:
+        asked.log("Cảnh báo: " + w.text())
+    outdir, log = asked.outdir, asked.log
+    why = ownership.refusal(outdir, inputs=(asked.workbook, asked.options.templates))  # before the season's guards:
     if why:  # a foreign folder, or the input inside it, is refused before anything else is said of it
         raise OutputError(why)
     previous = manifest_of(outdir)  # what the folder holds: nothing in it is lost silently
-    output_guard.check_agency(previous, campaign, workbook, Path(outdir), allowed=options.doi_co_quan, log=log)
-    output_guard.check_hand_edits(Path(outdir), previous, allowed=options.ghi_de, log=log)
-    asked = options  # the key records what was asked: asked again into this folder, nothing is to do
-    options = output_guard.widen_selection(previous, options, campaign, Path(outdir), log)
+    output_guard.check_agency(previous, campaign, asked.workbook, outdir, allowed=asked.options.doi_co_quan, log=log)
+    output_guard.check_hand_edits(outdir, previous, allowed=asked.options.ghi_de, log=log)
+    return campaign, output_guard.widen_selection(previous, asked.options, campaign, outdir, log)
+
+
+def _rate_and_plan(campaign: Campaign, options: BuildOptions,
+                   log: Callable[[str], None]) -> tuple[Ratings, Registry, Plan]:
     ratings = rate(campaign, rulebook=options.rulebook)
     notes = notes_for(ratings.bo_quy_tac)
     for note in notes:  # one line per rulebook whose texts are unconfirmed
@@ -88,76 +151,62 @@ def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, conv
     note = reconstructed_note(plan, registry)
     if note:
         log(note)
-    cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
-    converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
-    made_by = installation.stamp()  # the LibreOffice and fonts: part of every PDF's key
-    for font in check_fonts():  # fails early if a font lacks Vietnamese letters
+    return ratings, registry, plan
+
+
+def _check_fonts(log: Callable[[str], None]) -> None:
+    for font in check_fonts():
         if font.substituted:
             log(f"Ghi chú: dùng phông «{font.family}» thay cho «{font.requested}» (cùng cỡ chữ, đủ chữ tiếng Việt).")
-    today = options.today or dt.date.today()
-    with OutputFolder(outdir, inputs=(workbook, options.templates, cache.root)) as out:
-        stage = out.staging
-        assert stage is not None
-        files = Staged(stage, PreviousOutput(out.target))
-        files.write("ket_qua_xep_loai.json", ratings_file.dumps(ratings_file.ratings_document(ratings)))
-        files.write("ket_qua_xep_loai.xlsx", ratings_xlsx.to_bytes(ratings))
-        filled = fill_documents(plan, campaign, ratings, registry, stage, blobs, installation=made_by,
-                                workers=converter.workers, backend=parallel.for_converter(converter))
-        for job, item in filled.items.items():
-            files.note(files.rel(item.docx), *filled.written[job])
-        # the report and the table .docx are converted with the forms: one LibreOffice run for all
-        prepared = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=snap,
-                                      installation=made_by, today=today)
-        conv = convert_documents([*filled.items.values(), *prepared.items.values()], cache, converter,
-                                 show_progress=options.show_progress)
-        pdfs = {job: conv.pdfs[item.key][0] for job, item in filled.items.items()}
-        pages = {job: conv.pdfs[item.key][1] for job, item in filled.items.items()}
-        keys = {job: item.key for job, item in filled.items.items()}
-        headers = {job: (item.page_numbers, item.first_page_header) for job, item in filled.items.items()}
-        sources = {job: conv.sources[item.key] for job, item in filled.items.items() if item.key in conv.sources}
-        bundles = write_bundles(plan, pdfs, keys, files, campaign=campaign, registry=registry, blobs=blobs,
-                                headers=headers, duplex=options.duplex, sources=sources, workers=converter.workers,
-                                page_codes=options.page_codes, backend=parallel.for_converter(converter))
-        if options.pdfa:
-            write_pdfa_forms(filled, files, cache, converter, log=log, show_progress=options.show_progress)
-        files.scan()  # any staged file not known yet: read and hashed once, a few at a time
-        sub = finish_submission(prepared, files, plan, conv.pdfs, pdfs, pages=pages, units=options.units,
-                                persons=options.persons, log=log)
-        fingerprints = changes.person_fingerprints(campaign)
-        changed = changes.compare(
-            manifest_of(out.target),
-            changes.staged_view(files.known, bundles.persons, bundles.units, sub.manifest, fingerprints, options.duplex),
-            old_root=out.target, new_root=stage, duplex=options.duplex)
-        changes.write(changed, files, source_root=stage)
-        guide.write(files, blobs=blobs, campaign=campaign, plan=plan, registry=registry, persons=bundles.persons,
-                    units=bundles.units, submission=sub.manifest.get("nop_so_noi_vu"), deadline=sub.deadline,
-                    duplex=options.duplex, today=today,
-                    pages={rel: k.pages for rel, k in files.known.items() if k.pages is not None})
-        manifest = build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,
-                                  persons=bundles.persons, units=bundles.units, known=files.known,
-                                  pages_by_sha=files.pages_by_sha)
-        manifest.update(sub.manifest)
-        manifest[output_guard.AGENCY] = output_guard.agency_record(campaign, workbook)
-        manifest[changes.FINGERPRINTS] = fingerprints
-        manifest[changes.SECTION] = changed.as_json()
-        documents = len(filled.items) + sub.documents
-        key = uptodate.input_key(campaign.source_sha256, Path(workbook).name, asked, engine, made_by)
-        manifest[uptodate.RECORD] = uptodate.record(
-            key, dated=today if depends_on_today(campaign) else None, people=len(plan.persons), documents=documents,
-            pages=bundles.pages, bundles=bundles.built + bundles.reused)
-        manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        (stage / MANIFEST).write_bytes(manifest_bytes)
-        if signer is not None:
-            (stage / signing.SIGNATURE).write_bytes(signing.signature_file(manifest_bytes, signer))
-        out.commit()
-    _care_for_cache(cache.root, plan, filled)
-    return BuildSummary(len(plan.persons), documents, conv.converted, conv.reused, bundles.pages,
-                        time.monotonic() - started, Path(outdir), filled.rendered, bundles.built, bundles.reused,
-                        sub.deadline.line if sub.deadline else "", thay_doi=changed.summary(f"«{Path(outdir) / changes.REPRINT}»"),
-                        huong_dan=str(Path(outdir) / guide.PDF))
 
 
-def reconstructed_note(plan: Plan, registry: Registry) -> str:
+@dataclass(frozen=True)
+class _Made:
+    bundles: Bundles
+    sub: Submission
+    fingerprints: dict[str, str]  # of each person's rows (changes.person_fingerprints)
+    documents: int
+
+
+def _changes(b: Build, target: Path, made: _Made) -> changes.Changes:
+    """The comparison with the output being replaced (thay_doi.txt, in_lai.pdf), then the reading
+    guide (HUONG_DAN_IN)."""
+    files, options, bundles, sub, fingerprints = b.files, b.options, made.bundles, made.sub, made.fingerprints
+    changed = changes.compare(
+        manifest_of(target),
+        changes.staged_view(files.known, bundles.persons, bundles.units, sub.manifest, fingerprints, options.duplex),
+        old_root=target, new_root=files.root, duplex=options.duplex)
+    changes.write(changed, files, source_root=files.root)
+    guide.write(files, blobs=b.blobs, campaign=b.campaign, plan=b.plan, registry=b.registry, persons=bundles.persons,
+                units=bundles.units, submission=sub.manifest.get("nop_so_noi_vu"), deadline=sub.deadline,
+                duplex=options.duplex, today=b.today,
+                pages={rel: k.pages for rel, k in files.known.items() if k.pages is not None})
+    return changed
+
+
+def _write_manifest(b: Build, asked: _Asked, made: _Made, changed: changes.Changes) -> None:
+    """manifest.json (and its signature with --ky): every file, the bundles, the submission, the
+    agency, the people's fingerprints, the changes and the no-change record."""
+    stage, campaign, bundles = b.files.root, b.campaign, made.bundles
+    record = manifest.build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,
+                                     persons=bundles.persons, units=bundles.units, known=b.files.known,
+                                     pages_by_sha=b.files.pages_by_sha)
+    record.update(made.sub.manifest)
+    record[output_guard.AGENCY] = output_guard.agency_record(campaign, asked.workbook)
+    record[changes.FINGERPRINTS] = made.fingerprints
+    record[changes.SECTION] = changed.as_json()
+    key = uptodate.input_key(campaign.source_sha256, asked.workbook.name, asked.options, asked.engine, b.installation)
+    record[uptodate.RECORD] = uptodate.record(
+        key, dated=b.today if depends_on_today(campaign) else None, people=len(b.plan.persons),
+        documents=made.documents, pages=bundles.pages, bundles=bundles.built + bundles.reused)
+    data = manifest.save(stage, record)
+    if asked.signer is not None:
+        from pipeline.submission import signing
+
+        (stage / signing.SIGNATURE).write_bytes(signing.signature_file(data, asked.signer))
+
+
+def reconstructed_note(plan, registry: Registry) -> str:
     """One console line naming the reconstructed forms (meta.toml `status = "tai_dung"`) the build
     uses and how an agency replaces them with the official file; "" when it uses none."""
     codes = sorted({job.form for job in plan.jobs if registry.get(job.form).reconstructed})
@@ -170,36 +219,35 @@ def reconstructed_note(plan: Plan, registry: Registry) -> str:
             "hoso build … --templates THU_MUC.")
 
 
-def _name(spec: FormSpec) -> str:
+def _name(spec) -> str:
     return spec.ma_hieu if spec.ma_hieu.startswith("Mẫu") else spec.title
 
 
-def _care_for_cache(root: Path, plan: Plan, filled: Filled) -> None:
+def _care_for_cache(root: Path, plan: Plan, docs: list[Document]) -> None:
     """Which cache entries hold whose data (`hoso cache xoa --nguoi`), then the eviction policy
     (pipeline/cachecare.py)."""
     from pipeline import cachecare
 
+    filled = {d.doc: d for d in docs}
     people: dict[str, set[str]] = {}
     for dossier in plan.persons:
-        for doc in dossier.documents:
-            if doc.key in filled.items:
-                pdf = filled.items[doc.key].key
-                people.setdefault(dossier.ma_so, set()).update(
-                    {pdf, data_key("pdfa", pdf), filled.docx_keys.get(doc.key, pdf)})
+        for job in dossier.documents:
+            if job.key in filled:
+                d = filled[job.key]
+                people.setdefault(dossier.ma_so, set()).update({d.key, data_key("pdfa", d.key), d.docx_key or d.key})
     cachecare.record(root, people)
     cachecare.evict(root)
 
 
-def write_pdfa_forms(filled: Filled, files: Staged, cache: PdfCache, converter: DocumentConverter, *,
-                     log: Callable[[str], None], show_progress: bool | None = None) -> None:
+def write_pdfa_forms(b: Build, docs: list[Document]) -> None:
     """--pdfa: every form also as PDF/A-2b (`<form>.pdf` beside its .docx), converted alone and
     untouched afterwards; merged bundles cannot keep PDF/A, and we say so."""
-    items = {job: replace(item, key=data_key("pdfa", item.key), group=None, page_numbers=False, first_page_header="")
-             for job, item in filled.items.items()}
-    conv = convert_documents(list(items.values()), cache, converter.with_pdfa(), show_progress=show_progress)
-    for item in items.values():
-        data, pages = conv.pdfs[item.key]
-        files.write(files.rel(item.docx.with_suffix(".pdf")), data, pages=pages)
-    log("PDF/A-2b: đã ghi bản PDF/A của từng mẫu cạnh tệp .docx (ca_nhan/…/<mã số>/<mẫu>.pdf). Các tệp ghép "
+    items = [replace(item(d), key=data_key("pdfa", d.key), group=None, page_numbers=False, first_page_header="")
+             for d in docs]
+    conv = convert_documents(items, b.cache, b.converter.with_pdfa(), show_progress=b.options.show_progress)
+    for it in items:
+        data, pages = conv.pdfs[it.key]
+        b.files.write(b.files.rel(it.docx.with_suffix(".pdf")), data, pages=pages)
+    b.log("PDF/A-2b: đã ghi bản PDF/A của từng mẫu cạnh tệp .docx (ca_nhan/…/<mã số>/<mẫu>.pdf). Các tệp ghép "
         "(hồ sơ cá nhân ca_nhan/…/<mã số>.pdf, hồ sơ đơn vị don_vi/*.pdf) KHÔNG giữ được chuẩn PDF/A vì được ghép "
         "và đánh số trang sau khi chuyển.")

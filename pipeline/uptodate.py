@@ -27,50 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.manifest import MANIFEST
 from pipeline.options import BuildOptions, BuildSummary
 from pipeline.output import digest_matches, listed_files, locked, manifest_of, still_as_recorded
-from pipeline.submission.manifest import MANIFEST
+from pipeline.resources import folder_digest, program_fingerprint, templates_dir
 
 RECORD = "lan_tao"  # manifest.json section written by every build
 DEFAULT_CONVERTER = "pipeline.pdf.pool.Converter"  # converter_name(Converter), without importing it
 
-_program: tuple[tuple[tuple[str, int, int], ...], str] | None = None  # (the source files' names, sizes and times; their digest)
-
-
-def program_fingerprint() -> str:
-    """The program: its version and the bytes of every source file of the package (read again only
-    when a file's size or modification time changed since the last call in this process)."""
-    global _program
-    root = Path(__file__).resolve().parent
-    paths = sorted(root.rglob("*.py"))
-    stamp = tuple((p.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns) for p in paths for st in [p.stat()])
-    if _program is None or _program[0] != stamp:
-        h = hashlib.sha256(f"hoso {__version__}\n".encode())
-        for (rel, _size, _mtime), path in zip(stamp, paths, strict=True):
-            h.update(rel.encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-        _program = (stamp, h.hexdigest())
-    return _program[1]
-
-
-def folder_digest(root: Path) -> str:
-    """Every file of a folder (names and bytes), without hidden files and Word's lock files (~$…)."""
-    h = hashlib.sha256(b"dir\0" if Path(root).is_dir() else b"missing\0")
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "~$", "__pycache__")))
-        for name in sorted(names):
-            if name.startswith((".", "~$")):
-                continue
-            path = os.path.join(folder, name)
-            h.update(os.path.relpath(path, root).replace(os.sep, "/").encode() + b"\0")
-            with open(path, "rb") as fh:
-                h.update(hashlib.sha256(fh.read()).digest())
-    return h.hexdigest()
-
-
 def templates_fingerprint(templates: Path | None) -> list[str]:
-    from pipeline.resources import templates_dir
-
     roots = [templates_dir(), *([Path(templates)] if templates else [])]  # the agency's folder falls back to ours
     return [folder_digest(r) for r in roots]
 

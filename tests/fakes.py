@@ -277,3 +277,37 @@ def pdf_text(path: Path) -> str:
 def build_unit(sample, out: Path, cache: Path, converter: Converter, unit: str = "LD", **extra) -> api.BuildSummary:
     options = api.BuildOptions(units=frozenset({unit}), cache_dir=cache, show_progress=False, **extra)
     return api.build(sample, out, options, converter=converter)
+
+
+def submit_alone(stage: Path, campaign, ratings, plan, *, registry, convert, blobs=None, today=None,
+                 agency_pdf: bytes | None = None, log=lambda s: None, converter=None, cache=None):
+    """The submission package through the build's own two steps (`prepare_submission`, then
+    `finish_submission`) without the rest of a build: `convert(build, docs)` converts the package's
+    documents (the real `pipeline.pdf.convert.convert`, or a stand-in that sets each record's PDF);
+    `agency_pdf`: the PDF of each agency document of the plan (the notice), as the bundles' stage
+    would have it. No write-back copy (no input workbook)."""
+    import datetime as dt
+
+    from pipeline.document import Build, Document
+    from pipeline.options import BuildOptions
+    from pipeline.output import Staged
+    from pipeline.pdf.cache import BlobCache
+    from pipeline.pdf.installation import stamp
+    from pipeline.submission import package
+
+    b = Build(Path("so.xlsx"), None, campaign, ratings, plan, registry, Staged(Path(stage)), cache,
+              blobs if blobs is not None else BlobCache(), converter, stamp(), BuildOptions(),
+              today or dt.date.today(), log)
+    prep = package.prepare_submission(b)
+    convert(b, prep.docs)
+    agency = [Document(job, job.form, job.title, Path(stage) / job.docx, job.key, pdf=agency_pdf, pages=1)
+              for job in plan.agency] if agency_pdf is not None else []
+    return package.finish_submission(b, prep, agency)
+
+
+def blank_conversion(pdf: bytes):
+    """A stand-in for the convert stage: every document's PDF is `pdf` (one page)."""
+    def convert(build, docs) -> None:
+        for d in docs:
+            d.pdf, d.pages = pdf, 1
+    return convert

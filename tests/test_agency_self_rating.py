@@ -15,18 +15,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 import workbook_factory as wf
+from fakes import blank_conversion, submit_alone
 from pypdf import PdfReader, PdfWriter
 
 from pipeline import ingest
 from pipeline.forms.context import DOTS
 from pipeline.forms.registry import Registry
 from pipeline.pdf.cache import BlobCache, PdfCache
-from pipeline.pdf.convert import Converted, convert_documents
+from pipeline.pdf.convert import convert
 from pipeline.pdf.pool import Converter
 from pipeline.plan import make_plan
 from pipeline.rating import rate
 from pipeline.resources import sample_workbook
-from pipeline.submission import package
 
 FULL = {
     2024: [("tu_xep_loai_co_quan", "HTT"), ("ngay_hop_tu_xep_loai", dt.date(2024, 11, 8)),
@@ -59,9 +59,9 @@ def _build(folder: Path, workbook: Path, year: int, convert, cache: Path):
     registry = Registry()
     plan = make_plan(campaign, registry)
     logged: list[str] = []
-    sub = package.write_submission(folder, campaign, ratings, plan, {}, registry=registry, workbook=None,
-                                   today=dt.date(year, 11, 20), convert=convert, blobs=BlobCache(cache / "blob"),
-                                   log=logged.append)
+    sub = submit_alone(folder, campaign, ratings, plan, registry=registry, today=dt.date(year, 11, 20),
+                       convert=convert, blobs=BlobCache(cache / "blob"), log=logged.append,
+                       converter=Converter(), cache=PdfCache(cache / "pdf"))
     return sub, logged
 
 
@@ -72,8 +72,7 @@ def built(tmp_path_factory, cache_dir):
     for year in (2024, 2026):
         workbook = _with_rows(year, FULL[year], root / f"so_{year}.xlsx")
         folder = root / f"out_{year}"
-        out[year] = (folder, *_build(folder, workbook, year, lambda items: convert_documents(
-            items, PdfCache(cache_dir / "pdf"), Converter()), cache_dir))
+        out[year] = (folder, *_build(folder, workbook, year, convert, cache_dir))
     return out
 
 
@@ -195,7 +194,7 @@ def _blank_pdf() -> bytes:
 def test_without_the_agencys_level_no_file_and_one_console_line(tmp_path):
     pdf = _blank_pdf()
     sub, logged = _build(tmp_path / "out", sample_workbook(2024), 2024,
-                         lambda items: Converted({it.key: (pdf, 1) for it in items}, len(items), 0), tmp_path)
+                         blank_conversion(pdf), tmp_path)
     kinds = {t["loai"] for t in sub.manifest["nop_so_noi_vu"]["tep"]}
     assert not kinds & {"bao_cao_tu_danh_gia_co_quan", "bien_ban_tu_xep_loai_co_quan"}
     assert not list((tmp_path / "out" / "nop_so_noi_vu").glob("*tu_*co_quan*"))

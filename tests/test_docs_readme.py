@@ -79,8 +79,20 @@ def test_options_named_in_the_readme_exist():
 
 def test_exit_codes_table_matches_the_program():
     rows = _table_rows(_section("### Exit codes"))
-    codes = {int(r[0]) for r in rows}
-    assert codes == {int(c) for c in ExitCode} | {1}
+    codes = [int(r[0]) for r in rows]
+    assert codes == sorted(int(c) for c in ExitCode)  # every code once, in order, including click's 1 and 2
+
+
+def test_the_cli_help_lists_every_exit_code_with_its_meaning():
+    from click.testing import CliRunner
+
+    from pipeline.errors import EXIT_CODE_HELP
+
+    assert set(EXIT_CODE_HELP) == set(ExitCode)
+    listed = CliRunner().invoke(cli, ["--help"]).output
+    listed = " ".join(listed[listed.index("Mã thoát"):].split())
+    for code in ExitCode:
+        assert f"{int(code)} {' '.join(EXIT_CODE_HELP[code].split())}" in listed, code
 
 
 def test_paths_the_readme_names_exist_in_a_clone():

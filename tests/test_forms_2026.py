@@ -440,7 +440,7 @@ def test_generator_is_reproducible(tmp_path):
 
 def test_templates_check_with_the_2026_sample():
     """`hoso templates check --workbook` the 2026 sample: every form fills with 2026 contexts."""
-    from pipeline.forms import lint
+    from pipeline import lint
     from pipeline.resources import sample_workbook
 
     results = lint.check(None, sample_workbook(2026))

@@ -24,14 +24,14 @@ from pypdf import PdfReader, PdfWriter
 from workbook_factory import with_strengths
 
 from pipeline import api, ingest, uptodate
+from pipeline import manifest as manifest_mod
 from pipeline.cli import main
 from pipeline.errors import OutputError
 from pipeline.forms.registry import Registry
+from pipeline.manifest import MANIFEST
 from pipeline.plan import make_plan
 from pipeline.resources import templates_dir
-from pipeline.submission import manifest as manifest_mod
 from pipeline.submission import package, writeback
-from pipeline.submission.manifest import MANIFEST
 
 UNCHANGED = "Không có gì thay đổi kể từ lần tạo trước"
 HEAVY = ("docxtpl", "docx", "reportlab", "pypdf", "openpyxl", "lxml", "jinja2")

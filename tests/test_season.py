@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from workbook_factory import with_strengths
 
 from pipeline.cli import main
-from pipeline.submission.manifest import MANIFEST
+from pipeline.manifest import MANIFEST
 
 pytestmark = pytest.mark.libreoffice
 

@@ -42,7 +42,7 @@ def test_a_save_during_the_build_changes_nothing(sample, tmp_path, own_tmp, monk
     shutil.copy(sample, book)
     digest = hashlib.sha256(book.read_bytes()).hexdigest()
     original = names_in(book)
-    real = fill.fill_documents
+    real = fill.fill
 
     def saved_meanwhile(*args, **kwargs):  # the clerk saves the workbook with one row fewer
         wb = openpyxl.load_workbook(book)
@@ -50,7 +50,7 @@ def test_a_save_during_the_build_changes_nothing(sample, tmp_path, own_tmp, monk
         wb.save(book)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("pipeline.run.fill_documents", saved_meanwhile)
+    monkeypatch.setattr("pipeline.run.fill", saved_meanwhile)
     build_unit(book, tmp_path / "output", tmp_path / "cache", TextConverter())
     assert hashlib.sha256(book.read_bytes()).hexdigest() != digest  # it was saved
     out = tmp_path / "output"

@@ -14,13 +14,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from fakes import blank_conversion, submit_alone
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader, PdfWriter
 from rating_builder import Book
 
 from pipeline import api, ingest
 from pipeline.forms.registry import Registry
-from pipeline.pdf.convert import Converted
 from pipeline.plan import make_plan
 from pipeline.rating import rate
 from pipeline.submission import package, report, summary_table, writeback
@@ -284,9 +284,6 @@ def test_submission_package_without_libreoffice_is_deterministic(tmp_path):
     plan = make_plan(campaign, registry)
     pdf = _blank_pdf()
 
-    def convert(items):
-        return Converted({it.key: (pdf, 1) for it in items}, len(items), 0)
-
     outputs = []
     for n in range(2):
         stage = tmp_path / f"stage{n}"
@@ -297,9 +294,9 @@ def test_submission_package_without_libreoffice_is_deterministic(tmp_path):
             (stage / d.pdf).parent.mkdir(parents=True, exist_ok=True)
             (stage / d.pdf).write_bytes(pdf + d.ma_so.encode())
         logged = []
-        agency_pdfs = {job.key: pdf for job in plan.agency}  # the notice, when the form set has it
-        sub = package.write_submission(stage, campaign, ratings, plan, agency_pdfs, registry=registry, convert=convert,
-                                       workbook=None, today=dt.date(2024, 11, 5), log=logged.append)
+        # the notice (when the form set has it) as the bundles' stage leaves it
+        sub = submit_alone(stage, campaign, ratings, plan, registry=registry, convert=blank_conversion(pdf),
+                           agency_pdf=pdf, today=dt.date(2024, 11, 5), log=logged.append)
         outputs.append(((stage / "ho_so_2024.zip").read_bytes(), sub))
         if n == 0:
             time.sleep(1.1)  # a second later: any timestamp left in the files would differ
@@ -371,8 +368,7 @@ def test_an_agency_templates_folder_without_the_submission_forms_falls_back(tmp_
     shutil.copytree(Registry().root, own, ignore=shutil.ignore_patterns("bao_cao_so_noi_vu", "bieu_tong_hop"))
     registry = Registry(own)
     pdf = _blank_pdf()
-    sub = package.write_submission(tmp_path / "stage", campaign, ratings, make_plan(campaign, registry), {},
-                                   registry=registry, workbook=None,
-                                   convert=lambda items: Converted({it.key: (pdf, 1) for it in items}, len(items), 0))
+    sub = submit_alone(tmp_path / "stage", campaign, ratings, make_plan(campaign, registry), registry=registry,
+                       convert=blank_conversion(pdf))
     assert (tmp_path / "stage" / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf").is_file()
     assert any("bao_cao_so_noi_vu" in w and "mẫu mặc định" in w for w in sub.warnings)

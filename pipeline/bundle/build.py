@@ -22,7 +22,7 @@ from pipeline.bundle.assemble import (
     unit_bundle,
 )
 from pipeline.bundle.pagecode import PageCode, agency_token, version_token
-from pipeline.forms.registry import Registry
+from pipeline.document import Build, Document
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
@@ -239,14 +239,20 @@ def _unit_pages(unit, pdfs: dict[str, bytes], sources: dict | None) -> Pages:
     return Pages({k: pdfs[k] for k in docs}, {k: sources[k] for k in docs if k in (sources or {})})
 
 
-def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], files: Staged, *, campaign,
-                  registry: Registry, blobs: BlobCache, headers: dict[str, tuple[bool, str]],
-                  duplex: bool = True, sources: dict[str, tuple[bytes, int, int]] | None = None,
-                  workers: int = 1, page_codes: bool = True, backend: parallel.Backend | None = None) -> Bundles:
-    """`pdfs`, `keys`, `headers`: document key -> PDF bytes / content key / what its headers print;
-    `sources`: document key -> where its pages are in the joined PDF it was converted in (this run);
-    `page_codes`: a QR code on every form page (pagecode.py); `backend`: where the units are built
-    (pipeline/parallel.py; default: forked or spawned processes here)."""
+def write_bundles(build: Build, docs: list[Document]) -> Bundles:
+    """Every person's and unit's bundle of the plan, from the converted `docs` (the plan's documents):
+    their PDFs, content keys, what their headers print and, when converted joined in this run,
+    where their pages are in the joined PDF; with `options.page_codes` a QR code on every form page
+    (pagecode.py). The units are built where the work map of the build's converter says
+    (pipeline/parallel.py: forked or spawned processes here, or the Dask cluster)."""
+    planned = [d for d in docs if d.job is not None]
+    pdfs = {d.doc: d.pdf for d in planned if d.pdf is not None}
+    keys = {d.doc: d.key for d in planned}
+    headers = {d.doc: d.headers for d in planned}
+    sources = {d.doc: d.source for d in planned if d.source is not None}
+    plan, campaign, registry, files, blobs = build.plan, build.campaign, build.registry, build.files, build.blobs
+    duplex, page_codes, workers = build.options.duplex, build.options.page_codes, build.workers
+    backend = parallel.for_converter(build.converter)
     specs = {code: registry.get(code) for code in {j.form for j in plan.jobs}}
     agency = campaign.agency
     sh = _Shared(
@@ -258,7 +264,6 @@ def write_bundles(plan: Plan, pdfs: dict[str, bytes], keys: dict[str, str], file
         initials=frozenset(code for code, spec in specs.items() if spec.initials),
         people={p.ma_so: p for p in campaign.people}, keys=keys, headers=headers, duplex=duplex,
         page_codes=page_codes)
-    backend = backend or parallel.local()
     if not backend.shares_files:
         return _bundles_on_cluster(plan, sh, pdfs, sources or {}, files, blobs, backend)
     store = _LocalStore(blobs, files)

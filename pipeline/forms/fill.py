@@ -8,34 +8,25 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline import parallel
+from pipeline.document import Build, Document
 from pipeline.forms.context import person_context
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
-from pipeline.ingest.model import Campaign
 from pipeline.pdf.cache import BlobCache, cache_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers, join_family
-from pipeline.pdf.pool import Item
+from pipeline.ingest.model import Campaign
 from pipeline.plan import DocumentJob, Plan
 from pipeline.rating.result import Ratings
 
 MIN_PARALLEL = 40  # documents: fewer are filled here (forking costs more than it saves)
 TASKS_PER_THREAD = 3  # on a cluster: tasks per worker thread (a lost worker costs little) …
 MIN_TASK_FORMS = 20  # … of at least this many forms (each task carries its template, ~0.1 MB)
-
-
-@dataclass(frozen=True)
-class Filled:
-    items: dict[str, Item]  # document key -> what to convert
-    rendered: int
-    reused: int
-    written: dict[str, tuple[str, int]]  # document key -> SHA-256 and size of the .docx written
-    docx_keys: dict[str, str] = field(default_factory=dict)  # document key -> the .docx's cache key
 
 
 _traits: dict[str, tuple[str | None, bool]] = {}
@@ -108,9 +99,23 @@ def _groups(jobs: list[_Job], workers: int) -> list[list[_Job]]:
 _compiled: dict[tuple[str, str], CompiledTemplate] = {}  # per process: each worker compiles what it renders
 
 
-def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[Item, bool, str, int, str]:
-    """Write one document (from the cache, or rendered and cached): (what to convert, keyed for the
-    LibreOffice and fonts of `installation`; rendered?; SHA-256 and size of the .docx written)."""
+@dataclass(frozen=True)
+class _Filled:
+    """What a worker reports of one document it wrote (small: the records stay in the parent)."""
+
+    key: str  # the PDF's content key
+    docx_key: str
+    rendered: bool
+    sha256: str  # of the .docx written
+    size: int
+    family: str | None
+    page_numbers: bool
+    first_page_header: str
+
+
+def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> _Filled:
+    """Write one document (from the cache, or rendered and cached); its PDF keyed for the
+    LibreOffice and fonts of `installation`."""
     doc, spec = job.doc, job.spec
     key = cache_key(spec.template_sha256, job.context)
     dest = stage / doc.docx
@@ -131,31 +136,28 @@ def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[
         digest = blobs.put(key, "docx", data)
         if head is None:
             head = template.first_page_header(parts)
-    return _item(job, key, dest, head, installation, hit is None, digest, len(data))
+    return _filled(spec, key, installation, hit is None, digest, len(data), head)
 
 
-def _item(job: _Job, key: str, dest: Path, head: str | None, installation: str, rendered: bool, digest: str,
-          size: int) -> tuple[Item, bool, str, int, str]:
-    doc, spec = job.doc, job.spec
+def _filled(spec: FormSpec, key: str, installation: str, rendered: bool, digest: str, size: int,
+            head: str | None) -> _Filled:
     family, numbered = template_traits(spec)
-    label = f"{job.who} — {spec.ma_hieu or spec.code}: {spec.title}"
-    return (Item(pdf_key(key, installation), dest, label, family, numbered, head, doc.key, doc.ma_so or ""),
-            rendered, digest, size, key)
+    return _Filled(pdf_key(key, installation), key, rendered, digest, size, family, numbered, head or "")
 
 
-def _fill_group(task: tuple[list[_Job], Path, BlobCache, str]) -> list[tuple[Item, bool, str, int, str]]:
+def _fill_group(task: tuple[list[_Job], Path, BlobCache, str]) -> list[_Filled]:
     """One worker's share (a process sharing the staging folder and the cache: fork, spawn)."""
     group, stage, blobs, installation = task
     return [_fill(job, stage, blobs, installation) for job in group]
 
 
 def _fill_on_cluster(jobs: list[_Job], stage: Path, blobs: BlobCache, installation: str,
-                     backend: parallel.Backend) -> dict[int, tuple[Item, bool, str, int, str]]:
+                     backend: parallel.Backend) -> dict[int, _Filled]:
     """The cluster's way (no shared files): the cache is read here; the documents to render go to
     the workers as (template bytes, contexts) and come back as .docx bytes, written here."""
     from pipeline.cum_tasks import render_forms
 
-    by_doc: dict[int, tuple[Item, bool, str, int, str]] = {}
+    by_doc: dict[int, _Filled] = {}
     misses: dict[tuple[str, str], list[tuple[_Job, str]]] = {}
     for job in jobs:
         key = cache_key(job.spec.template_sha256, job.context)
@@ -170,9 +172,10 @@ def _fill_on_cluster(jobs: list[_Job], stage: Path, blobs: BlobCache, installati
         head = static_first_page_header(job.spec)
         if head is None:
             head = first_page_header(io.BytesIO(data))
-        by_doc[id(job)] = _item(job, key, dest, head, installation, False, digest, len(data))
+        by_doc[id(job)] = _filled(job.spec, key, installation, False, digest, len(data), head)
     if not misses:
         return by_doc
+    assert backend.cluster is not None
     threads = max(1, sum(backend.cluster.client.nthreads().values()))
     total = sum(len(m) for m in misses.values())
     size = max(MIN_TASK_FORMS, -(-total // (threads * TASKS_PER_THREAD)))
@@ -193,19 +196,19 @@ def _fill_on_cluster(jobs: list[_Job], stage: Path, blobs: BlobCache, installati
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
             digest = blobs.put(key, "docx", data)
-            by_doc[id(job)] = _item(job, key, dest, head if head is not None else static_first_page_header(job.spec),
-                                    installation, True, digest, len(data))
+            by_doc[id(job)] = _filled(job.spec, key, installation, True, digest, len(data),
+                                      head if head is not None else static_first_page_header(job.spec))
     return by_doc
 
 
-def fill_documents(plan: Plan, campaign: Campaign, ratings: Ratings, registry: Registry, stage: Path, blobs: BlobCache,
-                   *, installation: str, workers: int = 1, backend: parallel.Backend | None = None) -> Filled:
-    """Every document of the plan as a .docx in the staging folder; in `workers` processes when
-    there are enough to render (docxtpl rendering is pure Python), or on the Dask cluster of
-    `backend` (pipeline/parallel.py; default: the local one). `installation`: the stamp of the
-    LibreOffice and fonts that will convert them (`pdf.installation.stamp`)."""
-    jobs = _jobs(plan, campaign, ratings, registry)
-    backend = backend or parallel.local()
+def fill(build: Build) -> list[Document]:
+    """Every document of the plan as a .docx in the staging folder, in the plan's order; in worker
+    processes when there are enough to render (docxtpl rendering is pure Python), or on the Dask
+    cluster of the build's converter (the work map, pipeline/parallel.py)."""
+    jobs = _jobs(build.plan, build.campaign, build.ratings, build.registry)
+    workers = build.workers
+    stage, blobs, installation = build.files.root, build.blobs, build.installation
+    backend = parallel.for_converter(build.converter)
     if backend.shares_files:
         groups = _groups(jobs, workers if len(jobs) >= MIN_PARALLEL else 1)
         done = parallel.map_work(_fill_group, [(group, stage, blobs, installation) for group in groups],
@@ -214,14 +217,11 @@ def fill_documents(plan: Plan, campaign: Campaign, ratings: Ratings, registry: R
                   for job, result in zip(group, results, strict=True)}
     else:
         by_doc = _fill_on_cluster(jobs, stage, blobs, installation, backend)
-    items: dict[str, Item] = {}
-    written: dict[str, tuple[str, int]] = {}
-    docx_keys: dict[str, str] = {}
-    rendered = 0
+    docs = []
     for job in jobs:  # in the plan's order
-        item, new, digest, size, docx_key = by_doc[id(job)]
-        items[job.doc.key] = item
-        written[job.doc.key] = (digest, size)
-        docx_keys[job.doc.key] = docx_key
-        rendered += new
-    return Filled(items, rendered, len(jobs) - rendered, written, docx_keys)
+        f: _Filled = by_doc[id(job)]
+        dest = stage / job.doc.docx
+        build.files.note(build.files.rel(dest), f.sha256, f.size)
+        docs.append(Document(job.doc, job.doc.form, f"{job.who} — {job.spec.ma_hieu or job.spec.code}: {job.spec.title}",
+                             dest, f.key, f.docx_key, f.rendered, f.family, f.page_numbers, f.first_page_header))
+    return docs

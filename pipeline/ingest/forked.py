@@ -2,7 +2,7 @@
 
 Used where one command has two independent pieces of CPU-bound work of similar size: the sheets of
 a big workbook (`reader.read_workbook`) and the ratings .xlsx written while the .json is
-(`submission.ratings_xlsx.start_write`). A helper never reports an error itself: when it fails in
+(`submission.ratings_xlsx.writing`). A helper never reports an error itself: when it fails in
 any way (an exception, a signal, no result), `result()` raises `Failed` and the caller does the
 work in its own process, so that the error, if there is one, is raised and reported as always.
 """

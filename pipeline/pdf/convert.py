@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from pipeline.document import Build, Document
 from pipeline.pdf import validate
 from pipeline.pdf.cache import PdfCache
 from pipeline.pdf.pool import Item
@@ -28,7 +29,23 @@ class Converted:
     pdfs: dict[str, tuple[bytes, int]]  # cache key -> (PDF bytes, pages)
     converted: int
     reused: int
-    sources: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)  # see Converter.sources
+    sources: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)  # see pool.Conversion.sources
+
+
+def item(doc: Document) -> Item:
+    """What the converter is given for a document."""
+    return Item(doc.key, doc.docx, doc.label, doc.family, doc.page_numbers, doc.first_page_header, doc.doc, doc.who)
+
+
+def convert(build: Build, docs: list[Document]) -> Converted:
+    """Every document's PDF, pages and (joined in this run) source, set on its record; what was
+    converted now and what came from the cache."""
+    conv = convert_documents([item(d) for d in docs], build.cache, build.converter,
+                             show_progress=build.options.show_progress)
+    for d in docs:
+        d.pdf, d.pages = conv.pdfs[d.key]
+        d.source = conv.sources.get(d.key)
+    return conv
 
 
 def convert_documents(items: list[Item], cache: PdfCache, converter: DocumentConverter, *,
@@ -45,6 +62,7 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: DocumentCon
             pdfs[it.key] = hit
         else:
             todo.setdefault(it.key, it)
+    sources: dict[str, tuple[bytes, int, int]] = {}
     if todo:
         bar = Progress(len(todo), "Chuyển sang PDF", enabled=show_progress)
         try:  # each task's PDFs are cached as soon as it is done: an interrupted build resumes from them
@@ -52,5 +70,5 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: DocumentCon
         finally:
             bar.close()
         pdfs.update(done)
-    sources = {k: v for k, v in getattr(converter, "sources", {}).items() if k in todo}
+        sources = {k: v for k, v in done.sources.items() if k in todo}
     return Converted(pdfs, len(todo), len(pdfs) - len(todo), sources)

@@ -39,7 +39,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 from pipeline.errors import ConversionFailed, HosoError, MissingDependency
-from pipeline.pdf.pool import Item, tasks
+from pipeline.pdf.pool import Conversion, Item, tasks
 
 if TYPE_CHECKING:
     from distributed import Client, Future, Worker, WorkerPlugin
@@ -132,12 +132,12 @@ def _convert_task(forms: list[tuple[dict[str, Any], bytes]], pdfa: bool, timeout
             joined: dict[int, int] = {}
             blobs: list[bytes] = []
             refs: dict[str, tuple[int, int, int]] = {}
-            for key, (data, first, pages) in conv.sources.items():
+            for key, (data, first, pages) in done.sources.items():
                 if id(data) not in joined:
                     joined[id(data)] = len(blobs)
                     blobs.append(data)
                 refs[key] = (joined[id(data)], first, pages)
-            return ("ok", done, (blobs, refs), worker.address)
+            return ("ok", dict(done), (blobs, refs), worker.address)
     finally:
         plug.profiles.put(profile)
 
@@ -151,7 +151,6 @@ class ClusterConverter:
         self.address = address
         self.timeout_base, self.timeout_per_doc = timeout_base, timeout_per_doc
         self.pdfa = False
-        self.sources: dict[str, tuple[bytes, int, int]] = {}
         self.by_worker: dict[str, int] = {}  # forms converted per worker address in the last run
         self.seconds = 0.0  # wall time of the last run
         self.no_worker_wait = NO_WORKER_WAIT
@@ -207,14 +206,15 @@ class ClusterConverter:
                 return
 
     def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None,
-            on_done: Callable[[str, bytes, int], None] | None = None) -> dict[str, tuple[bytes, int]]:
+            on_done: Callable[[str, bytes, int], None] | None = None) -> Conversion:
         import time
 
         from distributed import as_completed
 
-        self.sources, self.by_worker = {}, {}
+        self.by_worker = {}
+        results = Conversion()
         if not items:
-            return {}
+            return results
         started = time.monotonic()
         threads = max(1, sum(self.client.nthreads().values()))
         if not self.client.nthreads():
@@ -230,7 +230,6 @@ class ClusterConverter:
             name = hashlib.sha256("\0".join(it.key for it in forms).encode()).hexdigest()[:20]
             futures.append(self.client.submit(_convert_task, packed, self.pdfa, self.timeout_base,
                                               self.timeout_per_doc, key=f"hoso-pdf-{name}", pure=False, retries=2))
-        results: dict[str, tuple[bytes, int]] = {}
         stop, why = threading.Event(), cast(list[str], [])
         watch = threading.Thread(target=self._watch, args=(futures, stop, why), daemon=True)
         watch.start()
@@ -250,7 +249,7 @@ class ClusterConverter:
                 _, done, (blobs, refs), where = answer
                 fresh = {k: v for k, v in done.items() if k not in results}
                 results.update(fresh)
-                self.sources.update({k: (blobs[i], first, pages) for k, (i, first, pages) in refs.items() if k in fresh})
+                results.sources.update({k: (blobs[i], first, pages) for k, (i, first, pages) in refs.items() if k in fresh})
                 self.by_worker[where] = self.by_worker.get(where, 0) + len(fresh)
                 if on_done:
                     for key, (data, pages) in fresh.items():

@@ -156,6 +156,17 @@ def _size(task: tuple[str, list[Any]]) -> int:
     return sum(len(c) for c in payload) if kind == "join" else len(payload)
 
 
+class Conversion(dict[str, tuple[bytes, int]]):
+    """What a converter's `run` produced: PDF bytes and pages by cache key, and `sources`: cache key ->
+    (joined PDF, first page index, pages) for the forms converted joined. Bundles take their pages
+    from the joined PDF (one parse, fonts shared) instead of re-reading every split form."""
+
+    def __init__(self, pdfs: dict[str, tuple[bytes, int]] | None = None,
+                 sources: dict[str, tuple[bytes, int, int]] | None = None) -> None:
+        super().__init__(pdfs or {})
+        self.sources: dict[str, tuple[bytes, int, int]] = dict(sources or {})
+
+
 class _Stopped(Exception):
     """The run was interrupted: a worker must not start another soffice."""
 
@@ -171,10 +182,6 @@ class Converter:
         self.soffice = soffice or libreoffice.find_soffice()
         self.pdfa = False  # PDF/A-2b: forms converted one by one, as filled (see with_pdfa)
         self._stop = threading.Event()
-        # After run(): cache key -> (joined PDF, first page index, pages) for the forms converted
-        # joined. Bundles take their pages from the joined PDF (one parse, fonts shared) instead of
-        # re-reading every split form.
-        self.sources: dict[str, tuple[bytes, int, int]] = {}
         self.wrong_fonts: dict[str, str] = {}  # cache key -> why its PDF was refused (validate.font_problem)
         self.cost = dict(DEFAULT_COST)  # seconds per form, measured (see STALL_START)
         self.hung: set[str] = set()  # cache keys whose soffice run was killed as hung
@@ -219,12 +226,12 @@ class Converter:
         return self._hung_in_a_row >= HUNG_LIMIT
 
     def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None,
-            on_done: Callable[[str, bytes, int], None] | None = None) -> dict[str, tuple[bytes, int]]:
-        """PDF bytes and pages of every item, by key. `on_done(key, pdf, pages)` is called as soon as
+            on_done: Callable[[str, bytes, int], None] | None = None) -> Conversion:
+        """PDF bytes and pages of every item, by key, and where the forms converted joined are in
+        their joined PDF (`Conversion.sources`). `on_done(key, pdf, pages)` is called as soon as
         a worker's task is done (e.g. to cache it: an interrupted run keeps what was finished)."""
-        results: dict[str, tuple[bytes, int]] = {}
+        results = Conversion()
         failures: dict[str, str] = {}
-        self.sources = {}
         self.wrong_fonts = {}
         self.hung = set()
         self.damaged = set()
@@ -249,8 +256,9 @@ class Converter:
                         return
                     try:
                         place = tmp_path / f"w{index}"
+                        joined: dict[str, tuple[bytes, int, int]] = {}
                         if kind == "join" and not self.pdfa:
-                            done, failed = self._convert_joined(profile, batch, place, progress)
+                            done, failed, joined = self._convert_joined(profile, batch, place, progress)
                         elif kind == "join":
                             done, failed = self._convert_with_retry(profile, [it for c in batch for it in c], place)
                         else:
@@ -261,6 +269,7 @@ class Converter:
                         return
                     with lock:
                         results.update(done)
+                        results.sources.update(joined)
                         failures.update(failed)
                         if on_done:
                             for key, (data, pages) in done.items():
@@ -326,7 +335,8 @@ class Converter:
                         progress: Callable[[int], None] | None = None
                         ) -> tuple[dict[str, tuple[bytes, int]], dict[str, str]]:
         """Every chunk joined into one document, all converted by one soffice run, each PDF split
-        back per form; a chunk whose PDF is missing or does not split right is converted one by one."""
+        back per form; a chunk whose PDF is missing or does not split right is converted one by one.
+        Returns (PDFs by key, failures by key, where each form joined is in its joined PDF)."""
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
         out = work / "out"
@@ -375,6 +385,7 @@ class Converter:
         self._check_stop()
         done: dict[str, tuple[bytes, int]] = {}
         failed: dict[str, str] = {}
+        sources: dict[str, tuple[bytes, int, int]] = {}
         for i, chunk in enumerate(chunks):
             pieces = None
             if i in names:
@@ -402,12 +413,12 @@ class Converter:
                 joined = (out / f"gop{i:03d}.pdf").read_bytes()
                 first = join.PRIMER_PAGES
                 for it, (_data, pages) in zip(chunk, pieces, strict=True):
-                    self.sources[it.key] = (joined, first, pages)
+                    sources[it.key] = (joined, first, pages)
                     first += pages
             if progress and i not in reported:
                 reported.add(i)
                 progress(len(chunk))
-        return done, failed
+        return done, failed, sources
 
     def _convert_with_retry(self, profile: Path, batch: list[Item], work: Path
                             ) -> tuple[dict[str, tuple[bytes, int]], dict[str, str]]:

@@ -476,7 +476,7 @@ def write(changes: Changes, files: Staged, *, source_root: Path) -> None:
 def compare_folders(old_dir: Path, new_dir: Path) -> Changes:
     """`hoso diff OLD NEW`."""
     from pipeline.errors import InputUnreadable
-    from pipeline.submission.manifest import MANIFEST
+    from pipeline.manifest import MANIFEST
 
     manifests = []
     for folder in (old_dir, new_dir):

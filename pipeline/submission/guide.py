@@ -186,10 +186,10 @@ def write(files: Staged, *, blobs: BlobCache | None = None, **data: Any) -> None
     if blobs is None:
         files.write(PDF, pdf(text))
         return
-    from pipeline import uptodate
     from pipeline.pdf.cache import data_key
+    from pipeline.resources import program_fingerprint
 
-    key = data_key("huong_dan_in", uptodate.program_fingerprint(), body.decode("utf-8"))
+    key = data_key("huong_dan_in", program_fingerprint(), body.decode("utf-8"))
     hit = blobs.get_verified(key, "pdf")
     if hit is None:
         made = pdf(text)

@@ -32,7 +32,6 @@ and makes the write-back copy; `finish_submission`
 cached by content (BlobCache): the `.docx` by their render context, the `.xlsx` by the data they
 show, the write-back copy by the input's bytes and the columns it adds, the zip member by member
 (the deflated bytes of each file, by its SHA-256), so an unchanged part costs a cache read.
-`write_submission` runs both steps with a conversion of its own.
 """
 
 from __future__ import annotations
@@ -47,23 +46,18 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from pipeline import uptodate
 from pipeline.bundle.assemble import numbered_alone
-from pipeline.forms.registry import FormSpec, Registry
+from pipeline.document import Build, Document
+from pipeline.forms.registry import Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.ingest.model import Campaign, Person
-from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
-from pipeline.pdf.convert import Converted
-from pipeline.pdf.installation import stamp as installation_stamp
 from pipeline.pdf.join import first_page_header, has_page_numbers
-from pipeline.pdf.pool import Item
-from pipeline.plan import Plan, review_order
+from pipeline.plan import review_order
 from pipeline.rating.result import Ratings
+from pipeline.resources import program_fingerprint
 from pipeline.submission import report, self_rating, summary_table, writeback
-from pipeline.submission.deadline import Deadline
 
 FOLDER = "nop_so_noi_vu"
 REPORT = "bao_cao_ket_qua_danh_gia"
@@ -87,8 +81,8 @@ def zip_name(year: int) -> str:
 
 @dataclass(frozen=True)
 class Submission:
-    manifest: dict[str, Any]  # keys added to manifest.json: "nop_so_noi_vu" and "pham_vi"
-    deadline: Deadline | None
+    manifest: dict  # keys added to manifest.json: "nop_so_noi_vu" and "pham_vi"
+    deadline: report.Deadline | None
     documents: int  # documents rendered and converted for the submission
     converted: int  # of which converted now (not from the cache)
     warnings: tuple[str, ...] = ()
@@ -127,7 +121,7 @@ def enclosed(campaign: Campaign, ratings: Ratings) -> list[str]:
     return out
 
 
-def readme_text(campaign: Campaign, listed: list[dict[str, Any]], archive: str, due: Deadline | None, today: dt.date | None) -> str:
+def readme_text(campaign: Campaign, listed: list[dict], archive: str, due, today: dt.date | None) -> str:
     """The output's README.txt (Vietnamese): the submission's files and the Sở Nội vụ deadline
     relative to the day of the build — the only place besides the console where it is written."""
     day = today or dt.date.today()
@@ -173,7 +167,7 @@ def depends_on_today(campaign: Campaign) -> bool:
     return a.han_nop_so_noi_vu is not None or (a.ngay_bao_cao is None and a.ngay_lap is None)
 
 
-def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+def _dos(date_time) -> tuple[int, int]:
     y, mo, d, h, mi, sec = date_time
     return ((y - 1980) << 9) | (mo << 5) | d, (h << 11) | (mi << 5) | (sec // 2)
 
@@ -184,7 +178,7 @@ def deflated(data: bytes) -> bytes:
     return struct.pack("<IQ", zlib.crc32(data), len(data)) + c.compress(data) + c.flush()
 
 
-def zip_bytes(members: list[tuple[str, bytes]], date_time: tuple[int, int, int, int, int, int] = ZIP_TIME) -> bytes:
+def zip_bytes(members: list[tuple[str, bytes]], date_time=ZIP_TIME) -> bytes:
     """A zip of `(name, deflated(data))` members in the given order: deflate, `date_time` (default
     1980-01-01 00:00), mode 0644, Unix as the creating system, no extra fields — the same bytes for
     the same members and date."""
@@ -213,7 +207,7 @@ def zip_bytes(members: list[tuple[str, bytes]], date_time: tuple[int, int, int, 
     return out.getvalue()
 
 
-def _zip_slow(root: Path, names: list[str], date_time: tuple[int, int, int, int, int, int] = ZIP_TIME) -> bytes:
+def _zip_slow(root: Path, names: list[str], date_time=ZIP_TIME) -> bytes:
     """zipfile's own writer (zip64 when needed), same entry attributes; only for a very large folder."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
@@ -225,7 +219,7 @@ def _zip_slow(root: Path, names: list[str], date_time: tuple[int, int, int, int,
 
 
 def zip_folder(root: Path, names: list[str], digests: dict[str, str], blobs: BlobCache | None,
-               date_time: tuple[int, int, int, int, int, int] = ZIP_TIME) -> bytes:
+               date_time=ZIP_TIME) -> bytes:
     """The zip of `names` (files under `root`): each member's deflated form from the cache when its
     content (`digests`: name -> SHA-256) was zipped before, else compressed now and cached."""
     members = []
@@ -258,15 +252,15 @@ def write_zip(root: Path, folder: str, dest: Path) -> list[str]:
 class Prepared:
     """The submission between its two steps."""
 
-    campaign: Campaign
-    ratings: Ratings
-    blobs: BlobCache
-    items: dict[str, Item]  # form -> the .docx to convert (with the build's forms)
+    documents: dict[str, Document]  # form -> the .docx to convert (with the build's forms)
     titles: dict[str, str]
-    rows: list[Any]
-    today: dt.date | None
+    rows: list
     warnings: list[str] = field(default_factory=list)
     copy: tuple[bytes, str] | None = None  # the write-back copy and its SHA-256
+
+    @property
+    def docs(self) -> list[Document]:
+        return list(self.documents.values())
 
 
 def _cached_bytes(blobs: BlobCache, key: str, name: str, make: Callable[[], bytes]) -> tuple[bytes, str]:
@@ -277,13 +271,13 @@ def _cached_bytes(blobs: BlobCache, key: str, name: str, make: Callable[[], byte
     return data, blobs.put(key, name, data)
 
 
-def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, registry: Registry,
-                       blobs: BlobCache, workbook: Path | None, installation: str,
-                       today: dt.date | None = None) -> Prepared:
+def prepare_submission(build: Build) -> Prepared:
     """Before the conversion: the report and table `.docx` (to convert with the forms, their PDFs
-    keyed for the LibreOffice and fonts of `installation`), the table `.xlsx` and the write-back
-    copy (each from the cache when its inputs are unchanged)."""
-    program = uptodate.program_fingerprint()
+    keyed for the build's LibreOffice and fonts), the table `.xlsx` and the write-back copy of the
+    input (each from the cache when its inputs are unchanged)."""
+    files, campaign, ratings, blobs = build.files, build.campaign, build.ratings, build.blobs
+    registry, today = build.registry, build.today
+    program = program_fingerprint()
     warnings: list[str] = []
     rows = summary_table.summary_rows(campaign, ratings)
     table = summary_table.table_data(campaign, ratings)
@@ -291,7 +285,7 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
                               lambda: summary_table.table_bytes(table))
     files.write(f"{FOLDER}/{TABLE}.xlsx", data, sha256=sha)
 
-    contexts: dict[str, Callable[[FormSpec], dict[str, Any]]] = {LETTER_FORM: lambda spec: report.letter_context(campaign, ratings, spec, rows, enclosed(campaign, ratings)),
+    contexts = {LETTER_FORM: lambda spec: report.letter_context(campaign, ratings, spec, rows, enclosed(campaign, ratings)),
                 REPORT_FORM: lambda spec: report.report_context(campaign, ratings, spec, rows, today),
                 TABLE_FORM: lambda spec: report.table_document_context(campaign, ratings, spec, rows)}
     if self_rating.wanted(campaign):  # dossier.md §3.2 item 3, only when the workbook gives the level
@@ -300,7 +294,7 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
     else:
         warnings.append(self_rating.missing_note())
     names = FILE_NAMES
-    items: dict[str, Item] = {}
+    documents: dict[str, Document] = {}
     titles: dict[str, str] = {}
     for form, make in contexts.items():
         spec = _spec(registry, form, warnings)
@@ -309,7 +303,7 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
         key = cache_key(spec.template_sha256, ctx)
         rel = f"{FOLDER}/{names[form]}.docx"
 
-        def render(spec: FormSpec = spec, ctx: dict[str, Any] = ctx, form: str = form) -> bytes:
+        def render(spec=spec, ctx=ctx, form=form) -> bytes:
             scratch = files.root / f"{FOLDER}/.{form}.docx"
             CompiledTemplate(spec.template, code=form).render_to(ctx, scratch)
             fix_zip_times(scratch)
@@ -319,93 +313,144 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
 
         data, sha = _cached_bytes(blobs, data_key("submission-docx", program, key), "docx", render)
         dest = files.write(rel, data, sha256=sha)
-        items[form] = Item(pdf_key(key, installation), dest, f"{campaign.agency.ten_co_quan} — {spec.title}", None,
-                           has_page_numbers(spec.template), first_page_header(dest))
+        documents[form] = Document(None, form, f"{campaign.agency.ten_co_quan} — {spec.title}", dest,
+                                   pdf_key(key, build.installation), page_numbers=has_page_numbers(spec.template),
+                                   first_page_header=first_page_header(dest))
 
-    prepared = Prepared(campaign, ratings, blobs, items, titles, rows, today, warnings)
-    if workbook is not None:
-        source = Path(workbook)
-        key = data_key("so_lieu_kem_ket_qua.xlsx", program, campaign.source_sha256, source.suffix.lower(),
-                       writeback.key_data(campaign, ratings))
-
-        def make_copy() -> bytes:
-            return writeback.copy_bytes(source, campaign, ratings)
-
-        try:
-            if campaign.source_sha256:  # the input's bytes are part of the key
-                prepared.copy = _cached_bytes(blobs, key, "xlsx", make_copy)
-            else:
-                data = make_copy()
-                prepared.copy = data, hashlib.sha256(data).hexdigest()
-        except writeback.WritebackSkipped as exc:
-            warnings.append(str(exc))
-    return prepared
+    return Prepared(documents, titles, rows, warnings, _writeback_copy(build, program, warnings))
 
 
-def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict[str, tuple[bytes, int]],
-                      pdfs: dict[str, bytes], *, pages: dict[str, int] | None = None,
-                      units: frozenset[str] = frozenset(), persons: frozenset[str] = frozenset(),
-                      log: Callable[[str], None] = lambda s: None) -> Submission:
-    """After the bundles: the report and table PDFs (`converted`: the build's PDFs by cache key), the
-    agency documents of the plan (`pdfs`/`pages`: by job key), the copies of the unit and leader
-    dossiers, the zip and the write-back copy."""
-    campaign, warnings = prep.campaign, prep.warnings
+def _writeback_copy(build: Build, program: str, warnings: list[str]) -> tuple[bytes, str] | None:
+    """The write-back copy of the input and its SHA-256 (cached by the input's bytes and the columns
+    it adds); None without an input, or when it cannot be made (and a warning says why)."""
+    if build.snapshot is None:
+        return None
+    campaign, ratings, source = build.campaign, build.ratings, Path(build.snapshot)
+    key = data_key("so_lieu_kem_ket_qua.xlsx", program, campaign.source_sha256, source.suffix.lower(),
+                   writeback.key_data(campaign, ratings))
+    make = lambda: writeback.copy_bytes(source, campaign, ratings)  # noqa: E731
+    try:
+        if campaign.source_sha256:  # the input's bytes are part of the key
+            return _cached_bytes(build.blobs, key, "xlsx", make)
+        data = make()
+        return data, hashlib.sha256(data).hexdigest()
+    except writeback.WritebackSkipped as exc:
+        warnings.append(str(exc))
+        return None
+
+
+class _Listed(list[dict]):
+    """The files of `nop_so_noi_vu/` as the manifest section lists them (`tep`)."""
+
+    def add(self, rel: str, loai: str, title: str, **extra: str) -> None:
+        self.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})
+
+
+def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Submission:
+    """After the bundles: the PDFs of the package's own documents (`prep`, converted), the agency
+    documents of the plan (among `docs`, converted), the copies of the unit and leader dossiers, the
+    zip and the write-back copy."""
+    campaign, warnings, files = build.campaign, prep.warnings, build.files
+    units, persons, today = build.options.units, build.options.persons, build.today
     stage = files.root
-    listed: list[dict[str, Any]] = []
+    listed = _Listed()
+    _own_documents(build, prep, listed)  # 1–3
+    _agency_documents(build, docs, listed, warnings)  # 3
+    leader_entries = _leader_dossiers(build, listed, warnings)  # 4–5
 
-    def add(rel: str, loai: str, title: str, **extra: Any) -> None:
-        listed.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})
+    # 6. the zip of the folder
+    archive = zip_name(campaign.year)
+    zipped = sorted(p.relative_to(stage).as_posix() for p in (stage / FOLDER).rglob("*") if p.is_file())
+    assert sorted(f["path"] for f in listed) == zipped, "nop_so_noi_vu/ holds a file the manifest section does not list"
+    files.write(archive, zip_folder(stage, zipped, {n: files.digest(n).sha256 for n in zipped}, build.blobs,
+                                    zip_time(campaign, today)))
 
-    # 1–3. cover letter, report and summary table, the agency's own self-rating file (when made)
-    names = FILE_NAMES
-    for form, item in prep.items.items():
-        name, title = names[form], prep.titles[form]
-        data, n = converted[item.key]
-        data = numbered_alone(data, title)  # page numbers from page 2 (ND 30/2020)
-        files.write(f"{FOLDER}/{name}.pdf", data, pages=n)
-        add(f"{name}.docx", form, title + " (bản Word)")
-        add(f"{name}.pdf", form, title)
+    # 7. the write-back copy of the input workbook (not part of the submission)
+    copy = None
+    if prep.copy is not None:
+        data, sha = prep.copy
+        files.write(WRITEBACK, data, sha256=sha)
+        copy = WRITEBACK
+
+    due = report.deadline(campaign, today)
+    filtered = bool(units or persons)
+    if filtered:
+        warnings.append("Chỉ tạo hồ sơ của một số đơn vị/người (--unit/--person): bộ nộp Sở Nội vụ chưa đầy đủ.")
+    # 8. README.txt: what the folder holds, and the deadline as it stands today (never in a document)
+    files.write(README, readme_text(campaign, listed, archive, due, today).encode("utf-8"))
+    for w in warnings:
+        build.log("Cảnh báo: " + w)
+    section = {
+        "thu_muc": FOLDER,
+        "zip": archive,
+        "tep": list(listed),
+        "lanh_dao": leader_entries,
+        "bieu_tong_hop": summary_table.counts_document(prep.rows),
+        "han_nop": None if due is None else due.date.isoformat(),
+        "so_lieu_kem_ket_qua": copy,
+    }
+    scope = {"toan_bo": not filtered, "don_vi": sorted(units), "nguoi": sorted(persons)}
+    return Submission({"nop_so_noi_vu": section, "pham_vi": scope}, due, len(prep.documents), 0, tuple(warnings))
+
+
+def _own_documents(build: Build, prep: Prepared, listed: _Listed) -> None:
+    """1–3. cover letter, report and summary table, the agency's own self-rating file (when made)."""
+    for form, doc in prep.documents.items():
+        name, title = FILE_NAMES[form], prep.titles[form]
+        assert doc.pdf is not None, "the package's documents are converted before it is finished"
+        data = numbered_alone(doc.pdf, title)  # page numbers from page 2 (ND 30/2020)
+        build.files.write(f"{FOLDER}/{name}.pdf", data, pages=doc.pages)
+        listed.add(f"{name}.docx", form, title + " (bản Word)")
+        listed.add(f"{name}.pdf", form, title)
         if form == TABLE_FORM:
-            add(f"{name}.xlsx", form, title + " (bảng tính)")
+            listed.add(f"{name}.xlsx", form, title + " (bảng tính)")
 
-    # 3. agency documents of the plan (the public notice of results), once levels are decided
-    decided = any(pr.rated and pr.muc_quyet_dinh for pr in prep.ratings.people)
+
+def _agency_documents(build: Build, docs: list[Document], listed: _Listed, warnings: list[str]) -> None:
+    """3. agency documents of the plan (the public notice of results), once levels are decided."""
+    files, plan = build.files, build.plan
+    converted = {d.doc: d for d in docs if d.job is not None and d.pdf is not None}
+    decided = any(pr.rated and pr.muc_quyet_dinh for pr in build.ratings.people)
     for job in plan.agency:
-        found = pdfs.get(job.key)
-        if found is None:
+        done = converted.get(job.key)
+        if done is None or done.pdf is None:
             continue
-        data = numbered_alone(found, job.title)  # page numbers from page 2 (ND 30/2020)
+        data = numbered_alone(done.pdf, job.title)  # page numbers from page 2 (ND 30/2020)
         # the agency's own copy beside its .docx (co_quan/<form>.pdf), draft or not
-        files.write(str(Path(job.docx).with_suffix(".pdf").as_posix()), data, pages=(pages or {}).get(job.key))
+        files.write(str(Path(job.docx).with_suffix(".pdf").as_posix()), data, pages=done.pages)
         if job.form == NOTICE and not decided:
             warnings.append("Thông báo kết quả mới là dự thảo (chưa có mức xếp loại do cấp có thẩm quyền quyết định, "
                             "cột «Mức xếp loại của cấp có thẩm quyền» sheet NhanSu): không đưa vào bộ nộp Sở Nội vụ.")
             continue
-        files.write(f"{FOLDER}/{job.form}.pdf", data, pages=(pages or {}).get(job.key))
-        add(f"{job.form}.pdf", job.form, job.title)
+        files.write(f"{FOLDER}/{job.form}.pdf", data, pages=done.pages)
+        listed.add(f"{job.form}.pdf", job.form, job.title)
     if not any(job.form == NOTICE for job in plan.agency):
         warnings.append("Chưa có Thông báo kết quả đánh giá, xếp loại (mẫu «thong_bao_ket_qua») trong bộ nộp Sở Nội vụ.")
 
-    # 4. the collective file of the agency's leadership: the dossier of the head's unit (dossier.md
-    # §3.2 item 4), which holds the leaders' own dossiers (item 5); the other units' dossiers stay
-    # with the agency
+
+def _leader_dossiers(build: Build, listed: _Listed, warnings: list[str]) -> list[dict]:
+    """4. the collective file of the agency's leadership: the dossier of the head's unit (dossier.md
+    §3.2 item 4), which holds the leaders' own dossiers (item 5); the other units' dossiers stay
+    with the agency. 5. the leaders' own dossiers not already inside the copied unit dossier.
+    Returns the manifest's `lanh_dao` entries."""
+    campaign, files, plan = build.campaign, build.files, build.plan
+    stage = files.root
     leaders = agency_leaders(campaign)
     leader_units = {leaders[0].ma_don_vi} if leaders else set()
-    copied_units = set()
+    copied_units: set[str] = set()
     for unit in plan.units:
         if unit.ma_don_vi in leader_units and (stage / unit.pdf).is_file():
             files.copy(unit.pdf, f"{FOLDER}/don_vi/{unit.ma_don_vi}.pdf")
-            add(f"don_vi/{unit.ma_don_vi}.pdf", "don_vi", f"Hồ sơ kiểm điểm tập thể: {unit.ten_don_vi}",
-                ma_don_vi=unit.ma_don_vi, goc=unit.pdf)
+            listed.add(f"don_vi/{unit.ma_don_vi}.pdf", "don_vi", f"Hồ sơ kiểm điểm tập thể: {unit.ten_don_vi}",
+                       ma_don_vi=unit.ma_don_vi, goc=unit.pdf)
             copied_units.add(unit.ma_don_vi)
     in_units = {p.ma_so for u in plan.units if u.ma_don_vi in copied_units for p in u.persons}
 
-    # 5. the leaders' own dossiers not already inside the copied unit dossier
     built = {d.ma_so: d for d in plan.persons}
     if not leaders:
         warnings.append(f"Không tìm thấy người đứng đầu «{campaign.agency.nguoi_dung_dau}» (sheet CoQuan) trong sheet "
                         "NhanSu: bộ nộp Sở Nội vụ không có hồ sơ cá nhân của lãnh đạo cơ quan.")
-    leader_entries = []
+    leader_entries: list[dict] = []
     for p in leaders:
         d = built.get(p.ma_so)
         entry = {"ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ma_don_vi": p.ma_don_vi,
@@ -415,66 +460,14 @@ def finish_submission(prep: Prepared, files: Staged, plan: Plan, converted: dict
         elif d is not None and (stage / d.pdf).is_file():
             rel = f"lanh_dao/{p.ma_so}.pdf"
             files.copy(d.pdf, f"{FOLDER}/{rel}")
-            add(rel, "lanh_dao", f"Hồ sơ cá nhân lãnh đạo: {p.ho_ten}", ma_so=p.ma_so, ma_don_vi=p.ma_don_vi,
-                goc=d.pdf)
+            listed.add(rel, "lanh_dao", f"Hồ sơ cá nhân lãnh đạo: {p.ho_ten}", ma_so=p.ma_so, ma_don_vi=p.ma_don_vi,
+                       goc=d.pdf)
             entry["pdf"] = f"{FOLDER}/{rel}"
         leader_entries.append(entry)
-
-    # 6. the zip of the folder
-    archive = zip_name(campaign.year)
-    zipped = sorted(p.relative_to(stage).as_posix() for p in (stage / FOLDER).rglob("*") if p.is_file())
-    assert sorted(f["path"] for f in listed) == zipped, "nop_so_noi_vu/ holds a file the manifest section does not list"
-    files.write(archive, zip_folder(stage, zipped, {n: files.digest(n).sha256 for n in zipped}, prep.blobs,
-                                    zip_time(campaign, prep.today)))
-
-    # 7. the write-back copy of the input workbook (not part of the submission)
-    copy = None
-    if prep.copy is not None:
-        data, sha = prep.copy
-        files.write(WRITEBACK, data, sha256=sha)
-        copy = WRITEBACK
-
-    due = report.deadline(campaign, prep.today)
-    filtered = bool(units or persons)
-    if filtered:
-        warnings.append("Chỉ tạo hồ sơ của một số đơn vị/người (--unit/--person): bộ nộp Sở Nội vụ chưa đầy đủ.")
-    # 8. README.txt: what the folder holds, and the deadline as it stands today (never in a document)
-    files.write(README, readme_text(campaign, listed, archive, due, prep.today).encode("utf-8"))
-    for w in warnings:
-        log("Cảnh báo: " + w)
-    section = {
-        "thu_muc": FOLDER,
-        "zip": archive,
-        "tep": listed,
-        "lanh_dao": leader_entries,
-        "bieu_tong_hop": summary_table.counts_document(prep.rows),
-        "han_nop": None if due is None else due.date.isoformat(),
-        "so_lieu_kem_ket_qua": copy,
-    }
-    scope = {"toan_bo": not filtered, "don_vi": sorted(units), "nguoi": sorted(persons)}
-    return Submission({"nop_so_noi_vu": section, "pham_vi": scope}, due, len(prep.items), 0, tuple(warnings))
+    return leader_entries
 
 
-def write_submission(stage: Path, campaign: Campaign, ratings: Ratings, plan: Plan, pdfs: dict[str, bytes], *,
-                     registry: Registry, convert: Callable[[list[Item]], Converted], workbook: Path | None,
-                     today: dt.date | None = None, units: frozenset[str] = frozenset(),
-                     persons: frozenset[str] = frozenset(), blobs: BlobCache | None = None,
-                     log: Callable[[str], None] = lambda s: None) -> Submission:
-    """Both steps with a conversion of their own: write `nop_so_noi_vu/`, the zip and the write-back
-    copy into the staging folder `stage`.
-
-    `pdfs`: PDF bytes of the plan's documents by job key (the notice is `co_quan/thong_bao_ket_qua`);
-    `convert`: a conversion (cache + LibreOffice pool); `workbook`: the input file."""
-    files = Staged(stage)
-    blobs = blobs if blobs is not None else BlobCache()
-    prep = prepare_submission(files, campaign, ratings, registry=registry, blobs=blobs, workbook=workbook,
-                              installation=installation_stamp(), today=today)
-    conv = convert(list(prep.items.values()))
-    sub = finish_submission(prep, files, plan, conv.pdfs, pdfs, units=units, persons=persons, log=log)
-    return Submission(sub.manifest, sub.deadline, sub.documents, conv.converted, sub.warnings)
-
-
-def _spec(registry: Registry, form: str, warnings: list[str]) -> FormSpec:
+def _spec(registry: Registry, form: str, warnings: list[str]):
     """The form from the build's templates folder; an agency folder exported before this form
     existed falls back to the bundled template (with a warning)."""
     if form in registry:

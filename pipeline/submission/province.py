@@ -32,14 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.manifest import MANIFEST
 from pipeline.rating.levels import WORDS
-from pipeline.submission.manifest import MANIFEST
 from pipeline.submission.summary_table import CATEGORIES, TOTAL, TableUnreadable, read_table  # noqa: F401 - read_table for tests
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    from pipeline.submission.ratings_xlsx import Book
+    from pipeline.ingest.xlsx_write import Book
 
 XLSX = "tong_hop_so_noi_vu.xlsx"
 PDF = "tong_hop_so_noi_vu.pdf"
@@ -332,7 +332,7 @@ COUNT_HEADERS = [("Cơ quan, đơn vị", 36), ("Đối tượng", 40), ("Tổng
 
 
 def workbook(summary: Summary) -> Book:
-    from pipeline.submission.ratings_xlsx import Book, table
+    from pipeline.ingest.xlsx_write import Book, table
 
     wb = Book()
     ws = wb.create_sheet("CoQuan")
@@ -380,7 +380,7 @@ def _total_rows(summary: Summary) -> list[list[Any]]:
 
 
 def xlsx_bytes(summary: Summary) -> bytes:
-    from pipeline.submission.ratings_xlsx import book_bytes
+    from pipeline.ingest.xlsx_write import book_bytes
 
     return book_bytes(workbook(summary), dt.datetime.combine(summary.today, dt.time()))
 

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from pipeline.output import Staged
 from pipeline.rating.result import GroupCap, PeriodScore, PersonRating, Ratings
 from pipeline.rating.summary import agency_htxs
 
@@ -93,3 +94,21 @@ def dumps(doc: dict[str, Any]) -> bytes:
 
 def write(path: Path, ratings: Ratings) -> None:
     path.write_bytes(dumps(ratings_document(ratings)))
+
+
+JSON, XLSX = "ket_qua_xep_loai.json", "ket_qua_xep_loai.xlsx"
+
+
+def write_ratings(files: Staged, ratings: Ratings) -> None:
+    """The two ratings files into a staged output, for `hoso rate` and `hoso build` alike: the .json,
+    and the .xlsx (`ratings_xlsx`; a big agency's on the other CPU meanwhile, then read with the
+    manifest's scan)."""
+    from pipeline.submission import ratings_xlsx
+
+    document = dumps(ratings_document(ratings))
+    if ratings_xlsx.in_background(ratings):
+        with ratings_xlsx.writing(files.root / XLSX, ratings):
+            files.write(JSON, document)
+    else:
+        files.write(JSON, document)
+        files.write(XLSX, ratings_xlsx.to_bytes(ratings))

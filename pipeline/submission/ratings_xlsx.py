@@ -5,155 +5,26 @@ points, proposal, decided, ceiling, reasons, warnings, emulation), `TongHopDonVi
 per level and cap status), one sheet per comparable group with the HTXS cap computation, `ThiDua`
 (emulation), `ThongTin` (rulebook, settings, agency-wide warnings).
 
-Every text cell is written as a string, never as a formula: a value such as `=1+1` or `@x` stays
-text. The file is byte-for-byte reproducible (fixed zip and document timestamps).
-
-The sheets are laid out on a small in-memory model (`Book`, `Sheet`: values, one of five cell
-styles, column widths, frozen header row, auto-filter) and written as SpreadsheetML by `to_bytes`
-directly: the styles are defined once in `xl/styles.xml`, each distinct text once in `xl/sharedStrings.xml`. openpyxl's
-normal mode needed ~4 s for the 263,000 cells of a 10,000-person agency (a Python object and a
-style lookup per cell); this writer needs a few tenths of a second and does not import openpyxl.
-
-`put`, `HEADER_FILL`, `HEADER_FONT` and `WRAP` are for openpyxl worksheets (the summary table of
-`pipeline.submission.summary_table`); `text`, `lines` and `TITLES` are shared with the write-back.
+The sheets are laid out on the SpreadsheetML model of `pipeline.ingest.xlsx_write` (`Book`,
+`Sheet`) and written by its `book_bytes`: every text cell a string, never a formula; the file
+byte-for-byte reproducible (fixed zip and document timestamps).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import math
 import re
-import zipfile
-from collections.abc import Iterable, Iterator
-from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.ingest.xlsx import column_letter as _letters  # 0-based
-
-if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell, MergedCell
-    from openpyxl.worksheet.worksheet import Worksheet
+from pipeline.ingest.xlsx_write import Book, book_bytes, lines, table
+from pipeline.rating.emulation import TITLES
 from pipeline.rating.groups import group_label
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import GroupCap, PersonRating, Ratings
 from pipeline.rating.summary import STATUS_WORDS, agency_htxs, unit_summaries
-
-MAX_CELL = 32_767
-ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # as openpyxl: not allowed in XML
-TITLES = {"LDTT": "Lao động tiên tiến", "CSTDCS": "Chiến sĩ thi đua cơ sở"}
-DEFAULT_WIDTH = 13  # what a column is when a table only asks for "at least" a width (openpyxl's default)
-
-
-def text(value: str) -> str:
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
-
-
-# -- openpyxl helpers (for other modules' openpyxl worksheets) ---------------------------------------
-def __getattr__(name: str) -> Any:
-    """HEADER_FONT, HEADER_FILL, WRAP: openpyxl style objects, made on first use (so that importing
-    this module does not import openpyxl)."""
-    if name in ("HEADER_FONT", "HEADER_FILL", "WRAP"):
-        from openpyxl.styles import Alignment, Font, PatternFill
-
-        values = {"HEADER_FONT": Font(bold=True), "HEADER_FILL": PatternFill("solid", fgColor="DDEBF7"),
-                  "WRAP": Alignment(wrap_text=True, vertical="top")}
-        globals().update(values)
-        return values[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def put(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False, wrap: bool = False) -> Cell | MergedCell:
-    """Write one cell of an openpyxl worksheet; strings are always stored as strings (never formulas)."""
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        cell.value = text(value)
-        cell.data_type = "s"  # openpyxl would otherwise treat "=…" as a formula
-    else:
-        cell.value = value
-    if bold:
-        cell.font = __getattr__("HEADER_FONT")
-    if wrap:
-        cell.alignment = __getattr__("WRAP")
-    return cell
-
-
-# -- the model ---------------------------------------------------------------------------------------
-# Cell styles (index into cellXfs of xl/styles.xml): plain, table header (bold, wrapped, filled),
-# wrapped, bold, bold and wrapped.
-PLAIN, HEADER, WRAPPED, BOLD, BOLD_WRAPPED = range(5)
-_STYLE = {(False, False): PLAIN, (False, True): WRAPPED, (True, False): BOLD, (True, True): BOLD_WRAPPED}
-
-
-class Sheet:
-    """One worksheet: rows of values (column 1 first) with a style per value, column widths, an
-    optional frozen header row and auto-filter range."""
-
-    def __init__(self, title: str) -> None:
-        self.title = title
-        self.rows: dict[int, tuple[list[Any], list[int]]] = {}
-        self.widths: dict[int, float] = {}
-        self.freeze_row: int | None = None  # rows above this one stay visible
-        self.auto_filter: str | None = None
-
-    def put(self, row: int, col: int, value: Any, *, bold: bool = False, wrap: bool = False) -> None:
-        values, styles = self.rows.setdefault(row, ([], []))
-        if len(values) < col:
-            values.extend([None] * (col - len(values)))
-            styles.extend([PLAIN] * (col - len(styles)))
-        values[col - 1] = value
-        styles[col - 1] = _STYLE[bold, wrap]
-
-    def set_width(self, col: int, width: float) -> None:
-        self.widths[col] = width
-
-    def widen(self, col: int, width: float) -> None:
-        self.widths[col] = max(self.widths.get(col, DEFAULT_WIDTH), width)
-
-
-class Book:
-    def __init__(self) -> None:
-        self.sheets: list[Sheet] = []
-
-    @property
-    def sheetnames(self) -> list[str]:
-        return [s.title for s in self.sheets]
-
-    def create_sheet(self, title: str) -> Sheet:
-        sheet = Sheet(title)
-        self.sheets.append(sheet)
-        return sheet
-
-    def __getitem__(self, title: str) -> Sheet:
-        return next(s for s in self.sheets if s.title == title)
-
-
-def column_letter(col: int) -> str:
-    """1 -> 'A', 27 -> 'AA'."""
-    return _letters(col - 1)
-
-
-def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[list[Any]], *,
-          wrap_cols: AbstractSet[int] = frozenset(), freeze: bool = True) -> int:
-    """Header row plus data rows; returns the next free row."""
-    for c, (_, width) in enumerate(headers, start=1):
-        ws.widen(c, width)
-    ws.rows[first_row] = ([title for title, _ in headers], [HEADER] * len(headers))
-    styles = [WRAPPED if c in wrap_cols else PLAIN for c in range(1, len(headers) + 1)]
-    for r, values in enumerate(rows, start=first_row + 1):
-        ws.rows[r] = (values, styles)
-    if freeze:
-        ws.freeze_row = first_row + 1
-    if rows:
-        ws.auto_filter = f"A{first_row}:{column_letter(len(headers))}{first_row + len(rows)}"
-    return first_row + len(rows) + 2
-
-
-def lines(items: Iterable[object]) -> str:
-    return "\n".join(f"• {x}" for x in items)
 
 
 def level(code: str | None) -> str:
@@ -347,241 +218,9 @@ def workbook(ratings: Ratings) -> Book:
     return wb
 
 
-# -- SpreadsheetML ---------------------------------------------------------------------------------
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-# Excel reads _xHHHH_ in a string as the character U+HHHH: a literal one has its "_" escaped.
-_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-
-_STYLES = (
-    _DECL + f'<styleSheet xmlns="{_MAIN}">'
-    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
-    '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
-    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="5">'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
-    '<alignment vertical="top" wrapText="1"/></xf>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
-    '<alignment vertical="top" wrapText="1"/></xf>'
-    '</cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    '<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/>'
-    "</styleSheet>"
-)
-
-
-def _escape(value: str) -> str:
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
-    if "_x" in value:
-        value = _EXCEL_ESCAPE.sub(r"_x005F_\1", value)
-    return value
-
-
-class _SharedStrings:
-    """The workbook's shared string table: each distinct text is stored once (the reasons and
-    warnings repeat across thousands of rows)."""
-
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}  # text as given -> position, or -1 when nothing is left of it
-        self.texts: list[str] = []
-        self.count = 0
-
-    def add(self, value: str) -> int:
-        i = self.index.get(value)
-        if i is None:
-            cleaned = value
-            if len(value) > MAX_CELL or not value.isprintable():  # control characters, or merely a line break
-                cleaned = text(value)
-            if cleaned:
-                i = len(self.texts)
-                self.texts.append(cleaned)
-            else:
-                i = -1
-            self.index[value] = i
-        return i
-
-    def xml(self) -> str:
-        items = []
-        for value in self.texts:
-            space = ' xml:space="preserve"' if value[0] in " \t\n" or value[-1] in " \t\n" else ""
-            items.append(f"<si><t{space}>{_escape(value)}</t></si>")
-        return (_DECL + f'<sst xmlns="{_MAIN}" count="{self.count}" uniqueCount="{len(self.texts)}">'
-                + "".join(items) + "</sst>")
-
-
-_STYLE_ATTR = ["", ' s="1"', ' s="2"', ' s="3"', ' s="4"']
-
-
-def _sheet_data(sheet: Sheet, letters: list[str], sst: _SharedStrings) -> tuple[str, int]:
-    """The <sheetData> element and the number of the last column used."""
-    out = ["<sheetData>"]
-    append = out.append
-    width = 0
-    strings = sst.index
-    add = sst.add
-    count = 0
-    attrs_of: dict[int, list[str]] = {}  # id(styles) -> the style attribute of each column (table rows share one list)
-    for r in sorted(sheet.rows):
-        values, styles = sheet.rows[r]
-        attrs = attrs_of.get(id(styles))
-        if attrs is None:
-            attrs = attrs_of[id(styles)] = [_STYLE_ATTR[s] for s in styles]
-        rs = str(r)
-        cells = []
-        for letter, value, attr in zip(letters, values, attrs, strict=False):  # letters: the widest row
-            cls = value.__class__
-            if cls is str:
-                if value:
-                    index = strings.get(value)
-                    if index is None:
-                        index = add(value)
-                    if index >= 0:
-                        count += 1
-                        cells.append(f'<c r="{letter}{rs}"{attr} t="s"><v>{index}</v></c>')
-                        continue
-                if attr:
-                    cells.append(f'<c r="{letter}{rs}"{attr}/>')
-            elif cls is int or (cls is float and math.isfinite(value)):
-                cells.append(f'<c r="{letter}{rs}"{attr}><v>{value!r}</v></c>')
-            elif value is None:
-                if attr:
-                    cells.append(f'<c r="{letter}{rs}"{attr}/>')
-            elif cls is bool:
-                cells.append(f'<c r="{letter}{rs}"{attr} t="b"><v>{int(value)}</v></c>')
-            else:
-                index = add(str(value))
-                if index >= 0:
-                    count += 1
-                    cells.append(f'<c r="{letter}{rs}"{attr} t="s"><v>{index}</v></c>')
-                elif attr:
-                    cells.append(f'<c r="{letter}{rs}"{attr}/>')
-        if cells:
-            append(f'<row r="{rs}">{"".join(cells)}</row>')
-            width = max(width, len(values))
-    append("</sheetData>")
-    sst.count += count
-    return "".join(out), width
-
-
-def _worksheet(sheet: Sheet, sst: _SharedStrings) -> str:
-    width = max([len(v) for v, _ in sheet.rows.values()] + list(sheet.widths) + [1])
-    letters = [column_letter(c) for c in range(1, width + 1)]
-    data, used = _sheet_data(sheet, letters, sst)
-    rows = [r for r, (values, _) in sheet.rows.items() if any(v is not None and v != "" for v in values)]
-    dimension = f"A1:{letters[max(used, 1) - 1]}{max(rows)}" if rows else "A1"
-    if sheet.freeze_row:
-        top = f"A{sheet.freeze_row}"
-        view = (f'<sheetView workbookViewId="0"><pane ySplit="{sheet.freeze_row - 1}" topLeftCell="{top}" '
-                f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/>'
-                "</sheetView>")
-    else:
-        view = '<sheetView workbookViewId="0"><selection activeCell="A1" sqref="A1"/></sheetView>'
-    cols = "".join(f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>' for c, w in sorted(sheet.widths.items()))
-    return (_DECL + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><dimension ref="{dimension}"/>'
-            f"<sheetViews>{view}</sheetViews>"
-            '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
-            + (f"<cols>{cols}</cols>" if cols else "") + data
-            + (f'<autoFilter ref="{sheet.auto_filter}"/>' if sheet.auto_filter else "")
-            + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/></worksheet>')
-
-
-def _xml_text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _quoted(title: str) -> str:
-    """A sheet name as formulas write it: 'Nhom O''Brien'."""
-    return "'" + title.replace("'", "''") + "'"
-
-
-def _absolute(ref: str) -> str:
-    return re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", ref)
-
-
-def _workbook_xml(book: Book) -> str:
-    sheets = "".join(f'<sheet name="{_xml_text(s.title).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>'
-                     for i, s in enumerate(book.sheets, start=1))
-    names = "".join(
-        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-        f"{_xml_text(_quoted(s.title))}!{_absolute(s.auto_filter)}</definedName>"
-        for i, s in enumerate(book.sheets) if s.auto_filter)
-    return (_DECL + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><workbookPr/>'
-            '<bookViews><workbookView activeTab="0"/></bookViews>'
-            f"<sheets>{sheets}</sheets>" + (f"<definedNames>{names}</definedNames>" if names else "")
-            + '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>')
-
-
-def _parts(book: Book, created: dt.datetime) -> list[tuple[str, str]]:
-    n = len(book.sheets)
-    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    content_types = (
-        _DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_CT_SHEET}"/>' for i in range(1, n + 1))
-        + '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        '<Override PartName="/xl/sharedStrings.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-        '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-        "</Types>")
-    root_rels = (
-        _DECL + f'<Relationships xmlns="{_PKG_REL}">'
-        f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
-        'Target="docProps/core.xml"/>'
-        f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/></Relationships>')
-    workbook_rels = (
-        _DECL + f'<Relationships xmlns="{_PKG_REL}">'
-        + "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                  for i in range(1, n + 1))
-        + f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
-        f'<Relationship Id="rId{n + 2}" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
-    core = (
-        _DECL + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>hoso</dc:creator>'
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>')
-    app = (_DECL + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-           "<Application>hoso</Application></Properties>")
-    sst = _SharedStrings()
-    sheets = [(f"xl/worksheets/sheet{i}.xml", _worksheet(s, sst)) for i, s in enumerate(book.sheets, start=1)]
-    return [("[Content_Types].xml", content_types), ("_rels/.rels", root_rels), ("docProps/core.xml", core),
-            ("docProps/app.xml", app), ("xl/workbook.xml", _workbook_xml(book)),
-            ("xl/_rels/workbook.xml.rels", workbook_rels), ("xl/styles.xml", _STYLES), *sheets,
-            ("xl/sharedStrings.xml", sst.xml())]
-
-
 def to_bytes(ratings: Ratings) -> bytes:
     """The .xlsx bytes, with fixed timestamps so the same ratings give the same file."""
     return book_bytes(workbook(ratings), dt.datetime(ratings.nam_danh_gia, 12, 31, 0, 0, 0))
-
-
-def book_bytes(book: Book, fixed: dt.datetime) -> bytes:
-    """A `Book` as .xlsx bytes, every part stamped `fixed` (the same book gives the same file)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as zout:
-        for name, xml in _parts(book, fixed):
-            zi = zipfile.ZipInfo(name, date_time=fixed.timetuple()[:6])
-            zi.compress_type, zi.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
-            zout.writestr(zi, xml.encode("utf-8"))
-    return out.getvalue()
 
 
 def write(path: Path, ratings: Ratings) -> None:
@@ -591,18 +230,25 @@ def write(path: Path, ratings: Ratings) -> None:
 BACKGROUND_MIN_PEOPLE = 2_000  # below this, writing the file takes less than starting a helper
 
 
+def in_background(ratings: Ratings) -> bool:
+    """Whether `writing` writes the file in a forked helper (a big agency, a second CPU free)."""
+    from pipeline.ingest import forked
+
+    return len(ratings.people) >= BACKGROUND_MIN_PEOPLE and forked.available()
+
+
 @contextlib.contextmanager
 def writing(path: Path, ratings: Ratings) -> Iterator[None]:
     """`with writing(path, ratings): <other work>` writes the file while the other work runs: in a
     forked helper for a big agency when a second CPU is free, else after the other work. When the
     helper fails the file is written here, so that any error is raised here as always; when the
     other work raises, the helper is stopped and nothing more is written."""
-    from pipeline.ingest import forked
-
-    if len(ratings.people) < BACKGROUND_MIN_PEOPLE or not forked.available():
+    if not in_background(ratings):
         yield
         write(path, ratings)
         return
+    from pipeline.ingest import forked
+
     with forked.Forked(lambda: write(path, ratings)) as child:
         yield
         try:

@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
+from pipeline.ingest import xlsx_write
 from pipeline.ingest.model import Campaign, Person
+from pipeline.ingest.xlsx_write import put
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
 from pipeline.rating.summary import STATUS_WORDS
-from pipeline.submission import ratings_xlsx
-from pipeline.submission.ratings_xlsx import put
 
 if TYPE_CHECKING:  # openpyxl is imported when a table is written or read, not with this module
     from openpyxl import Workbook
@@ -216,7 +216,7 @@ def _table_sheet(wb: Workbook, data: dict[str, Any], rows: list[Row]) -> None:
     for r in HEADER_ROWS:
         for c in range(1, COL_GHI_CHU + 1):
             cell = ws.cell(row=r, column=c)
-            cell.alignment, cell.border, cell.fill = CENTER, BOX, ratings_xlsx.HEADER_FILL
+            cell.alignment, cell.border, cell.fill = CENTER, BOX, xlsx_write.HEADER_FILL
     for i, row in enumerate(rows):
         r = FIRST_ROW + i
         is_total = row.ma == TOTAL[0]
@@ -255,7 +255,7 @@ def _group_sheet(wb: Workbook, data: dict[str, Any]) -> None:
                 len(headers))
     for c, h in enumerate(headers, start=1):
         cell = put(ws, 5, c, h, bold=True)
-        cell.alignment, cell.border, cell.fill = CENTER, BOX, ratings_xlsx.HEADER_FILL
+        cell.alignment, cell.border, cell.fill = CENTER, BOX, xlsx_write.HEADER_FILL
     for i, g in enumerate(data["nhom"]):
         r = 6 + i
         values = [g["stt"], g["nhom"], g["don_vi"], g["so_nguoi"], g["so_xep_loai"], g["so_htxs"], g["so_htt"],
@@ -276,7 +276,7 @@ def _people_sheet(wb: Workbook, entries: list[dict[str, Any]]) -> None:
                "Căn cứ mức"]
     for c, h in enumerate(headers, start=1):
         cell = put(ws, 1, c, h, bold=True)
-        cell.fill, cell.alignment = ratings_xlsx.HEADER_FILL, CENTER
+        cell.fill, cell.alignment = xlsx_write.HEADER_FILL, CENTER
     for i, e in enumerate(entries, start=1):
         values = [i, e["ma_so"], e["ho_ten"], e["ma_don_vi"], e["doi_tuong"], LABELS[e["doi_tuong"]],
                   STATUS_WORDS[e["trang_thai"]], e["muc"] or "", SOURCE_WORDS.get(e["nguon"], "")]

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from pipeline.manifest import MANIFEST
 from pipeline.ownership import SIGNED_LIST, signed_files
-from pipeline.submission.manifest import MANIFEST
 from pipeline.submission.signing import SIGNATURE
 from pipeline.submission.summary_table import (
     CATEGORIES,

@@ -22,9 +22,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 from pipeline.ingest.model import Campaign
+from pipeline.ingest.xlsx_write import column_letter, lines, text
+from pipeline.rating.emulation import TITLES
 from pipeline.rating.result import PersonRating, Ratings
 from pipeline.rating.summary import STATUS_WORDS
-from pipeline.submission.ratings_xlsx import TITLES, column_letter, lines, text
 from pipeline.submission.summary_table import reproducible_bytes
 
 if TYPE_CHECKING:

@@ -11,6 +11,7 @@ their pages are counted from the PDF's page tree (pypdf only for a PDF of anothe
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -164,3 +165,10 @@ def build_manifest(root: Path, *, year: int, input_sha256: str, persons: list[di
         entry["mtime_ns"] = st.st_mtime_ns
         files.append(entry)
     return {MARK_KEY: MARK, "nam_danh_gia": year, "dau_vao_sha256": input_sha256, "files": files, "ca_nhan": persons, "don_vi": units}
+
+
+def save(root: Path, manifest: dict) -> bytes:
+    """Write `root/manifest.json` (UTF-8, indented, a final newline); its bytes (what `--ky` signs)."""
+    data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    (root / MANIFEST).write_bytes(data)
+    return data
