@@ -36,9 +36,11 @@ MAX_PARAMS = 4
 
 # modules at the top of pipeline/ -> the layer they belong to
 LAYERS = {
-    "base": ("__init__", "errors", "resources", "options", "progress", "forking", "tempdirs", "collation",
+    "base": ("__init__", "errors", "resources", "options", "progress", "forking", "portable", "tempdirs", "collation",
              "output", "ownership", "cachecare", "manifest", "document"),
     "plan": ("plan",),
+    "pdf": ("parallel",),  # the work map: beside the converter whose cluster it may use (pdf/cum.py)
+    "bundle": ("cum_tasks",),  # the cluster's fill and bundle tasks
     "build": ("uptodate", "output_guard", "run", "api", "lint"),
     "cli": ("cli", "cli_vi", "cli_province", "__main__"),
 }
