@@ -47,6 +47,8 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     if check_unchanged:
         same = uptodate.unchanged(workbook, outdir, options, engine, started=started)
         if same is not None:
+            for line in same.canh_bao:  # what the build that made the folder said about these inputs
+                log(line)
             return same
     if converter is None and options.cum:  # --cum: the conversion on a Dask cluster (pipeline/pdf/cum.py)
         from pipeline.pdf.cum import ClusterConverter
@@ -65,9 +67,15 @@ def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, conv
         from pipeline.submission import signing
 
         signer = signing.load_private(options.sign_key)
+    said: list[str] = []  # the warnings and notes about the inputs: an unchanged build repeats them (uptodate)
+
+    def warn(line: str) -> None:
+        said.append(line)
+        log(line)
+
     campaign = ingest.load(snap)
     for w in campaign.warnings:
-        log("Cảnh báo: " + w.text())
+        warn("Cảnh báo: " + w.text())
     why = ownership.refusal(Path(outdir), inputs=(workbook, options.templates))  # before the season's guards:
     if why:  # a foreign folder, or the input inside it, is refused before anything else is said of it
         raise OutputError(why)
@@ -79,21 +87,21 @@ def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, conv
     ratings = rate(campaign, rulebook=options.rulebook)
     notes = notes_for(ratings.bo_quy_tac)
     for note in notes:  # one line per rulebook whose texts are unconfirmed
-        log("Ghi chú: " + note)
+        warn("Ghi chú: " + note)
     for line in warning_lines(ratings):  # what `hoso rate` prints: a clerk who only builds sees it too
         if not any(line.endswith(note) for note in notes):  # the notes once, above
-            log(line)
+            warn(line)
     registry = Registry(options.templates)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
     note = reconstructed_note(plan, registry)
     if note:
-        log(note)
+        warn(note)
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
     made_by = installation.stamp()  # the LibreOffice and fonts: part of every PDF's key
     for font in check_fonts():  # fails early if a font lacks Vietnamese letters
         if font.substituted:
-            log(f"Ghi chú: dùng phông «{font.family}» thay cho «{font.requested}» (cùng cỡ chữ, đủ chữ tiếng Việt).")
+            warn(f"Ghi chú: dùng phông «{font.family}» thay cho «{font.requested}» (cùng cỡ chữ, đủ chữ tiếng Việt).")
     today = options.today or dt.date.today()
     with OutputFolder(outdir, inputs=(workbook, options.templates, cache.root)) as out:
         stage = out.staging
@@ -122,7 +130,7 @@ def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, conv
             write_pdfa_forms(filled, files, cache, converter, log=log, show_progress=options.show_progress)
         files.scan()  # any staged file not known yet: read and hashed once, a few at a time
         sub = finish_submission(prepared, files, plan, conv.pdfs, pdfs, pages=pages, units=options.units,
-                                persons=options.persons, log=log)
+                                persons=options.persons, log=warn)
         fingerprints = changes.person_fingerprints(campaign)
         changed = changes.compare(
             manifest_of(out.target),
@@ -144,7 +152,7 @@ def _build(workbook: Path, snap: Path, outdir: Path, options: BuildOptions, conv
         key = uptodate.input_key(campaign.source_sha256, Path(workbook).name, asked, engine, made_by)
         manifest[uptodate.RECORD] = uptodate.record(
             key, dated=today if depends_on_today(campaign) else None, people=len(plan.persons), documents=documents,
-            pages=bundles.pages, bundles=bundles.built + bundles.reused)
+            pages=bundles.pages, bundles=bundles.built + bundles.reused, warnings=said)
         manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         (stage / MANIFEST).write_bytes(manifest_bytes)
         if signer is not None:

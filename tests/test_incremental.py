@@ -251,6 +251,28 @@ def test_cli_no_change_run_is_quick_and_imports_none_of_the_build_libraries(real
 
 
 @pytest.mark.libreoffice
+def test_an_unchanged_build_prints_the_warnings_the_build_printed(built, sample, cache_dir, tmp_path, capsys):
+    """An unchanged build returns without reading the workbook, yet a clerk who runs it again must
+    see the same warnings about the inputs (issue 16): the build records them in `lan_tao.canh_bao`."""
+    args = ["build", str(sample), "-o", str(tmp_path / "output"), "--cache", str(cache_dir / "e2e")]
+    rc, first = run_main(args, capsys)
+    assert rc == 0, first
+    assert UNCHANGED not in first
+    rc, again = run_main(args, capsys)
+    assert rc == 0, again
+    assert UNCHANGED in again
+
+    def said(err: str, summary: str) -> list[str]:  # what is printed before the summary line
+        lines = err.splitlines()
+        return lines[:next(i for i, line in enumerate(lines) if line.startswith(summary))]
+
+    warned = said(first, "Xong:")
+    assert any(line.startswith("Cảnh báo — Ngô Thị Ngọc Anh (VP-009)") for line in warned), warned
+    assert any(line.startswith("Cảnh báo: Sheet «NhanSu», dòng 9") for line in warned), warned
+    assert said(again, UNCHANGED) == warned
+
+
+@pytest.mark.libreoffice
 def test_one_row_changed_reconverts_that_person_only_and_reuses_the_submission(real_copy, sample, cache_dir,
                                                                                   tmp_path, capsys):
     changed = with_strengths(sample, tmp_path / "sua.xlsx", "VP-019",
