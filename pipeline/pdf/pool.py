@@ -1,8 +1,9 @@
 """A pool of LibreOffice workers, each with its own profile, fed in batches (≤ 200 files).
 
 Every batch has a timeout; a crashed or hung soffice is killed with its process group and the
-documents it did not produce are retried one by one with a fresh process. A document that still
-fails is named in a ConversionFailed error. Output PDFs are checked (exist, start with %PDF, end
+documents it did not produce are retried one by one with a fresh process — by another worker (its
+own profile) when there is more than one, so a slot that hangs does not also run the retries. A
+document that still fails is named in a ConversionFailed error. Output PDFs are checked (exist, start with %PDF, end
 with %%EOF, readable page count): soffice can exit 0 having converted fewer files than asked.
 """
 
@@ -12,7 +13,6 @@ import errno
 import io
 import logging
 import os
-import queue
 import shutil
 import tempfile
 import threading
@@ -231,43 +231,68 @@ class Converter:
         if not items:
             return results
         validate.ensure_room(len(items))  # a nearly full temporary disk gives PDFs in the wrong font
-        work: queue.Queue = queue.Queue()
-        for t in tasks(items, self.workers):
-            work.put(t)
+        # the work: (kind, payload, the worker that must not take it — None: any). A worker whose
+        # soffice run hung or crashed puts the documents it did not produce back as one "retry" task
+        # for another worker (another profile); the workers wait for such tasks while any is busy.
+        pending: list[tuple[str, object, int | None]] = [(kind, payload, None)
+                                                          for kind, payload in tasks(items, self.workers)]
+        state = {"busy": 0, "alive": 0}
+        cond = threading.Condition()
         lock = threading.Lock()
         errors: list[BaseException] = []
         self._stop = threading.Event()
+        self._local = threading.local()
+        count = min(self.workers, len(pending))
         with tempdirs.private_dir("hoso-lo-") as tmp_path:  # removed however the run ends; swept if killed
+
+            def take(index: int) -> tuple[str, object, int | None] | None:
+                with cond:
+                    while not self._stop.is_set():
+                        for n, task in enumerate(pending):
+                            if task[2] != index or state["alive"] == 1:  # alone: its own retries too
+                                state["busy"] += 1
+                                return pending.pop(n)
+                        if not pending and not state["busy"]:
+                            cond.notify_all()
+                            return None
+                        cond.wait(0.2)
+                return None
 
             def worker(index: int) -> None:
                 profile = (self.profile_root or tmp_path) / f"profile-{index}"
-                while not self._stop.is_set():
-                    try:
-                        kind, batch = work.get_nowait()
-                    except queue.Empty:
-                        return
-                    try:
-                        place = tmp_path / f"w{index}"
-                        if kind == "join" and not self.pdfa:
-                            done, failed = self._convert_joined(profile, batch, place, progress)
-                        elif kind == "join":
-                            done, failed = self._convert_with_retry(profile, [it for c in batch for it in c], place)
-                        else:
-                            done, failed = self._convert_with_retry(profile, batch, place)
-                    except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+                try:
+                    while (task := take(index)) is not None:
+                        kind, batch, _avoid = task
+                        # retries of a hung or crashed run go elsewhere, when there is an elsewhere
+                        self._local.elsewhere = [] if count > 1 and kind != "retry" else None
+                        try:
+                            done, failed = self._run_task(profile, kind, batch, tmp_path / f"w{index}", progress)
+                        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+                            with lock:
+                                errors.append(exc)
+                            with cond:
+                                state["busy"] -= 1
+                            return
                         with lock:
-                            errors.append(exc)
-                        return
-                    with lock:
-                        results.update(done)
-                        failures.update(failed)
-                        if on_done:
-                            for key, (data, pages) in done.items():
-                                on_done(key, data, pages)
-                    if progress and (kind == "each" or self.pdfa):
-                        progress(_size((kind, batch)))
+                            results.update(done)
+                            failures.update(failed)
+                            if on_done:
+                                for key, (data, pages) in done.items():
+                                    on_done(key, data, pages)
+                        if progress and (kind == "each" or (kind == "join" and self.pdfa)):
+                            progress(_size((kind, batch)))
+                        with cond:
+                            if self._local.elsewhere:
+                                pending.append(("retry", (self._local.elsewhere, kind == "join"), index))
+                            state["busy"] -= 1
+                            cond.notify_all()
+                finally:
+                    with cond:
+                        state["alive"] -= 1
+                        cond.notify_all()
 
-            threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(min(self.workers, work.qsize()))]
+            threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(count)]
+            state["alive"] = count
             for t in threads:
                 t.start()
             try:
@@ -283,6 +308,24 @@ class Converter:
         if failures:
             self._raise_failed(failures)
         return results
+
+    def _run_task(self, profile: Path, kind: str, batch, place: Path, progress: Callable[[int], None] | None):
+        """One task of a worker: (PDFs done, documents failed)."""
+        if kind == "retry":  # another worker's hung or crashed run: each document once more, here
+            forms, joined = batch
+            if joined:  # from a joined run: the forms one by one in one soffice run, then each alone
+                return self._convert_with_retry(profile, forms, place)
+            return self._each_alone(profile, forms, place, {})
+        if kind == "join" and not self.pdfa:
+            return self._convert_joined(profile, batch, place, progress)
+        if kind == "join":
+            return self._convert_with_retry(profile, [it for c in batch for it in c], place)
+        return self._convert_with_retry(profile, batch, place)
+
+    def _elsewhere(self) -> list[Item] | None:
+        """Where this worker puts the documents of its hung or crashed run for another worker to
+        retry; None when it retries them itself (it is the only worker, or this is a retry)."""
+        return getattr(getattr(self, "_local", None), "elsewhere", None)
 
     def _raise_failed(self, failures: dict[str, str]) -> None:
         fonts = {k: self.wrong_fonts[k] for k in failures if k in self.wrong_fonts}
@@ -349,6 +392,7 @@ class Converter:
                         reported.add(i)
                         progress(len(chunks[i]))
 
+        crashed = False  # the soffice run hung or crashed: what it did not produce is retried elsewhere
         if files:
             self._check_stop()
             forms = sum(len(chunks[i]) for i in names)
@@ -361,15 +405,17 @@ class Converter:
             except _Stopped:
                 raise
             except libreoffice.Timeout:  # hung (silent too long, or the whole run too long)
+                crashed = True
                 shutil.rmtree(profile, ignore_errors=True)  # the retries start from a fresh profile too
                 written = any(out.iterdir())
                 self._measured("join", 0, 0, produced=written)
                 self.hung.update(it.key for i in names for it in chunks[i]
                                  if not (out / f"gop{i:03d}.pdf").exists())
             except Exception:  # noqa: BLE001 - a crash: what was written is checked below
-                pass
+                crashed = True
             else:
                 self._measured("join", time.monotonic() - started, forms, produced=True)
+        elsewhere = self._elsewhere() if crashed else None
         self._check_stop()
         done: dict[str, tuple[bytes, int]] = {}
         failed: dict[str, str] = {}
@@ -391,7 +437,9 @@ class Converter:
                             pieces = None
                 except Exception:  # noqa: BLE001 - missing or damaged PDF: pypdf raises many kinds
                     pieces = None
-            if pieces is None or len(pieces) != len(chunk):
+            if (pieces is None or len(pieces) != len(chunk)) and elsewhere is not None:
+                elsewhere.extend(chunk)  # another worker converts them one by one
+            elif pieces is None or len(pieces) != len(chunk):
                 d, f = self._convert_with_retry(profile, chunk, work / f"each{i:03d}")
                 done.update(d)
                 failed.update(f)
@@ -413,6 +461,18 @@ class Converter:
             return {}, {it.key: it.label for it in batch}
         done = self._attempt(profile, batch, work)
         missing = [it for it in batch if it.key not in done]
+        elsewhere = self._elsewhere() if self._local_crashed() else None
+        if missing and elsewhere is not None:  # another worker (another profile) retries them
+            elsewhere.extend(missing)
+            return done, {}
+        return self._each_alone(profile, missing, work, done)
+
+    def _local_crashed(self) -> bool:
+        """Did this worker's last soffice run (`_attempt`) hang or crash?"""
+        return bool(getattr(getattr(self, "_local", None), "crashed", False))
+
+    def _each_alone(self, profile: Path, missing: list[Item], work: Path, done: dict):
+        """Each document alone in a fresh soffice, once: (`done` with those converted, those failed)."""
         failed: dict[str, str] = {}
         for it in missing:  # retry each alone with a fresh process
             if self.libreoffice_hung:  # hung run after hung run: no more waiting, say so
@@ -427,6 +487,9 @@ class Converter:
         return done, failed
 
     def _attempt(self, profile: Path, batch: list[Item], work: Path) -> dict[str, tuple[bytes, int]]:
+        local = getattr(self, "_local", None)
+        if local is not None:
+            local.crashed = False
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
         src, out = work / "in", work / "out"
@@ -451,6 +514,8 @@ class Converter:
             return {}
         self._check_stop()
         started = time.monotonic()
+        if local is not None:
+            local.crashed = True  # until convert_batch returns
         try:
             self.convert_batch(profile, files, out)
         except libreoffice.Timeout:  # whatever was produced before the hang is still checked below
@@ -461,6 +526,8 @@ class Converter:
             pass
         else:
             self._measured("each", time.monotonic() - started, len(files), produced=True)
+            if local is not None:
+                local.crashed = False
         done = {}
         for i, it in enumerate(batch):
             pdf = out / f"{i:04d}.pdf"
