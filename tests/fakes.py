@@ -102,6 +102,8 @@ def write_text_pdf(docx: Path, outdir: Path, *, font: str | None = None) -> None
 class TextConverter(Converter):
     """A converter without LibreOffice; records every batch it was given."""
 
+    check_pages = False  # its pages are not LibreOffice's: the forms' page ranges do not apply
+
     def __init__(self, *, workers: int = 1, timeout_base: float = 60, timeout_per_doc: float = 6) -> None:
         super().__init__(workers=workers, timeout_base=timeout_base, timeout_per_doc=timeout_per_doc,
                          soffice="/nonexistent/soffice")

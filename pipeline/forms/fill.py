@@ -19,6 +19,7 @@ from pipeline.forms.unit_context import agency_document_context, unit_document_c
 from pipeline.pdf.cache import BlobCache, cache_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers, join_family
 from pipeline.pdf.pool import Item
+from pipeline.pdf.validate import page_range
 from pipeline.plan import DocumentJob, Plan
 
 MIN_PARALLEL = 40  # documents: fewer are filled here (forking costs more than it saves)
@@ -128,7 +129,8 @@ def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[
             head = template.first_page_header(parts)
     family, numbered = template_traits(spec)
     label = f"{job.who} — {spec.ma_hieu or spec.code}: {spec.title}"
-    return (Item(pdf_key(key, installation), dest, label, family, numbered, head, doc.key, doc.ma_so or ""),
+    return (Item(pdf_key(key, installation), dest, label, family, numbered, head, doc.key, doc.ma_so or "",
+                 form=doc.form, pages=page_range(spec, data)),
             hit is None, digest, len(data), key)
 
 

@@ -59,6 +59,8 @@ class Item:
     first_page_header: str = ""  # the first page's header text, drawn after conversion
     doc: str = ""  # the plan's document key ("VP-001/mau_02"), written into the PDF's metadata
     who: str = ""  # the person's code (ma_so), written into the PDF's metadata
+    form: str = ""  # the template's code (mau_02, bieu_tong_hop, …)
+    pages: tuple[int, int] | None = None  # a healthy render's page range (validate.page_range); None: unchecked
 
 
 def identity(it: Item) -> dict[str, str]:
@@ -162,6 +164,10 @@ class _Stopped(Exception):
 class Converter:
     """Converts DOCX files to PDF bytes. Replaceable (tests inject faulty converters)."""
 
+    # whether a PDF's page count is checked against its form's range (Item.pages): the ranges are
+    # LibreOffice's; a converter that lays out otherwise on purpose (the tests' text converters) says False
+    check_pages = True
+
     def __init__(self, *, workers: int | None = None, timeout_base: float = 60, timeout_per_doc: float = 6,
                  soffice: str | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
@@ -175,6 +181,7 @@ class Converter:
         # re-reading every split form.
         self.sources: dict[str, tuple[bytes, int, int]] = {}
         self.wrong_fonts: dict[str, str] = {}  # cache key -> why its PDF was refused (validate.font_problem)
+        self.wrong_pages: dict[str, str] = {}  # cache key -> why its PDF was refused (validate.page_problem)
         self.cost = dict(DEFAULT_COST)  # seconds per form, measured (see STALL_START)
         self.hung: set[str] = set()  # cache keys whose soffice run was killed as hung
         self.damaged: set[str] = set()  # cache keys whose PDF was written but unreadable (half-written)
@@ -225,6 +232,7 @@ class Converter:
         failures: dict[str, str] = {}
         self.sources = {}
         self.wrong_fonts = {}
+        self.wrong_pages = {}
         self.hung = set()
         self.damaged = set()
         self._hung_in_a_row = 0
@@ -329,6 +337,10 @@ class Converter:
 
     def _raise_failed(self, failures: dict[str, str]) -> None:
         fonts = {k: self.wrong_fonts[k] for k in failures if k in self.wrong_fonts}
+        paged = {k: self.wrong_pages[k] for k in failures if k in self.wrong_pages and k not in fonts}
+        # each document refused for its page count is named with its own count and range
+        failures = {k: f"{label} — {paged[k]}" if k in paged else label for k, label in failures.items()}
+        fonts.update(paged)
         if fonts:
             folder = tempfile.gettempdir()
             free = validate.free_bytes(folder)
@@ -347,6 +359,11 @@ class Converter:
 
     def _cause(self, failures: dict[str, str], fonts: dict[str, str]) -> str:
         """One line: why these documents failed, when it is known."""
+        if fonts and all(k in self.wrong_pages and k not in self.wrong_fonts for k in fonts):
+            return ("Nguyên nhân: số trang khác hẳn bản in chuẩn của mẫu (ghi cạnh từng văn bản ở trên): LibreOffice đã "
+                    "dàn trang khác thường, thường do thiếu chỗ trống trong thư mục tạm hoặc thiếu phông chữ; chưa tạo "
+                    "bộ hồ sơ nào. Nếu cơ quan đã sửa mẫu (nhãn trong meta.toml), chạy lại sau khi sửa hoặc xóa khóa "
+                    "«trang» trong meta.toml của mẫu đó.")
         if fonts:
             return (f"Nguyên nhân: {next(iter(fonts.values()))} (LibreOffice thường làm vậy khi thiếu chỗ trống "
                     "hoặc thiếu phông chữ); chưa tạo bộ hồ sơ nào.")
@@ -434,6 +451,11 @@ class Converter:
                                if (w := validate.font_problem(piece))]
                         if bad:  # a form set in another font after the primer page: not used
                             self.wrong_fonts.update((it.key, w) for it, w in bad)
+                            pieces = None
+                        paged = [(it, w) for it, (_piece, n) in zip(chunk, pieces or [], strict=False)
+                                 if (w := validate.page_problem(it.pages if self.check_pages else None, n))]
+                        if paged:  # pages a healthy render of the form does not have: not used
+                            self.wrong_pages.update((it.key, w) for it, w in paged)
                             pieces = None
                 except Exception:  # noqa: BLE001 - missing or damaged PDF: pypdf raises many kinds
                     pieces = None
@@ -557,6 +579,11 @@ class Converter:
                     self.wrong_fonts[it.key] = why
                     continue
             pages = pdf_pages(data)
+            why = validate.page_problem(it.pages if self.check_pages else None, pages)
+            if why:  # laid out otherwise than a healthy render (a full temporary disk): not used nor cached
+                self.wrong_pages[it.key] = why
+                continue
+            self.wrong_pages.pop(it.key, None)
             if pages:
                 done[it.key] = (data, pages)
                 self.hung.discard(it.key)

@@ -17,6 +17,7 @@ import io
 import re
 import shutil
 import tempfile
+import zipfile
 from functools import cache
 
 from pipeline.errors import OutputError
@@ -135,3 +136,42 @@ def ensure_room(documents: int) -> None:
     free = free_bytes(folder)
     if free is not None and free < need:
         raise OutputError(full_message(folder, free, need))
+
+
+# -- page count plausible for the template ------------------------------------------------------------
+# A converted PDF's page count must also be one a healthy render of its form has (meta.toml `trang`,
+# `registry.PageRule`): a form set in another face breaks its lines and pages otherwise. The range
+# grows with the document's length, so a long self-assessment or a large unit's list stays inside.
+LINE = 80  # a paragraph or line break takes at least a line: counted as this many characters
+_TEXT = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+_BREAKS = re.compile(rb"<w:(?:p|br|tr)[\s/>]")
+
+
+def docx_length(docx: bytes) -> int:
+    """How long a filled .docx's body is: characters of its text, plus LINE for every paragraph,
+    line break and table row (each takes at least a line however short). 0 when unreadable."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+            xml = zf.read("word/document.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return 0
+    return sum(len(t.decode("utf-8", "replace")) for t in _TEXT.findall(xml)) + LINE * len(_BREAKS.findall(xml))
+
+
+def page_range(spec, docx: bytes) -> tuple[int, int] | None:
+    """The pages a healthy render of this filled document has (least, most), from its template's
+    declaration (meta.toml `trang`), or None when the template declares none for this template.docx
+    (an agency's own or edited template): then its page count is not checked."""
+    rule = spec.pages
+    return None if rule is None else rule.bounds(docx_length(docx))
+
+
+def page_problem(expected: tuple[int, int] | None, pages: int | None) -> str | None:
+    """Why a PDF's page count is not one of a healthy render (Vietnamese), or None when it is."""
+    if expected is None or pages is None:
+        return None
+    least, most = expected
+    if least <= pages <= most:
+        return None
+    usual = f"từ {least} đến {most} trang" if least != most else f"{least} trang"
+    return f"bản PDF có {pages} trang, mẫu này thường có {usual}"

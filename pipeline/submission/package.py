@@ -59,6 +59,7 @@ from pipeline.pdf.convert import Converted
 from pipeline.pdf.installation import stamp as installation_stamp
 from pipeline.pdf.join import first_page_header, has_page_numbers
 from pipeline.pdf.pool import Item
+from pipeline.pdf.validate import page_range
 from pipeline.plan import Plan, review_order
 from pipeline.rating.result import Ratings
 from pipeline.submission import report, self_rating, summary_table, writeback
@@ -318,7 +319,8 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
         data, sha = _cached_bytes(blobs, data_key("submission-docx", program, key), "docx", render)
         dest = files.write(rel, data, sha256=sha)
         items[form] = Item(pdf_key(key, installation), dest, f"{campaign.agency.ten_co_quan} — {spec.title}", None,
-                           has_page_numbers(spec.template), first_page_header(dest))
+                           has_page_numbers(spec.template), first_page_header(dest), form=form,
+                           pages=page_range(spec, data))
 
     prepared = Prepared(campaign, ratings, blobs, items, titles, rows, today, warnings)
     if workbook is not None:
