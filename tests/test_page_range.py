@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -49,9 +50,18 @@ def test_the_declared_range_grows_with_the_document_and_holds_for_its_template_o
     per = meta["trang_ky_tu"]
     assert spec.pages.bounds(0) == (least, most)  # a short document: the range as measured
     assert spec.pages.bounds(per * 10) == (least, 10)  # a long one (a long self-assessment): more pages allowed
-    assert validate.page_problem((least, most), most) is None
-    why = validate.page_problem((2, 4), 9)
+    assert validate.page_problem((least, most, per), most) is None
+    why = validate.page_problem((2, 4, 0), 9)
     assert why == "bản PDF có 9 trang, mẫu này thường có từ 2 đến 4 trang"
+    assert validate.page_problem((2, 4, 0), 1) == "bản PDF có 1 trang, mẫu này thường có từ 2 đến 4 trang"
+    # above the declared most, the filled document's length decides
+    long_docx = tmp_path / "dai.docx"
+    with zipfile.ZipFile(long_docx, "w") as zf:
+        zf.writestr("word/document.xml", "<w:body>" + "<w:p><w:r><w:t>chữ</w:t></w:r></w:p>" * 300 + "</w:body>")
+    length = validate.docx_length(long_docx.read_bytes())
+    assert length == 300 * (3 + validate.LINE)
+    assert validate.page_problem((2, 4, per), -(-length // per), long_docx) is None
+    assert "mẫu này thường có từ 2 đến" in validate.page_problem((2, 4, per), -(-length // per) + 1, long_docx)
     # an agency's copy whose template.docx was edited: the range was not measured on it, no check
     own = tmp_path / "mau"
     shutil.copytree(templates_dir(), own)

@@ -130,7 +130,7 @@ def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> tuple[
     family, numbered = template_traits(spec)
     label = f"{job.who} — {spec.ma_hieu or spec.code}: {spec.title}"
     return (Item(pdf_key(key, installation), dest, label, family, numbered, head, doc.key, doc.ma_so or "",
-                 form=doc.form, pages=page_range(spec, data)),
+                 form=doc.form, pages=page_range(spec)),
             hit is None, digest, len(data), key)
 
 

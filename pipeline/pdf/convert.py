@@ -26,7 +26,7 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, 
     checking = getattr(converter, "check_pages", True)  # (the tests' text converters lay out otherwise)
     for it in items:
         hit = cache.get(it.key)
-        if hit and (validate.font_problem(hit[0]) or validate.page_problem(it.pages if checking else None, hit[1])):
+        if hit and (validate.font_problem(hit[0]) or validate.page_problem(it.pages if checking else None, hit[1], it.docx)):
             cache.drop(it.key)  # cached by a version that did not check (or before the range was declared)
             hit = None
         if hit and validate.identity(hit[0]).get("/HosoKhoa", it.key) != it.key:  # another entry's PDF
@@ -36,10 +36,9 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, 
         else:
             todo.setdefault(it.key, it)
     if todo:
-        expected = {key: it.pages for key, it in todo.items() if checking}
-
         def keep(key: str, data: bytes, pages: int) -> None:  # a PDF with implausible pages is never cached
-            if not validate.page_problem(expected.get(key), pages):
+            it = todo.get(key)
+            if not (checking and it and validate.page_problem(it.pages, pages, it.docx)):
                 cache.put(key, data, pages)
 
         bar = Progress(len(todo), "Chuyển sang PDF", enabled=show_progress)
@@ -57,7 +56,7 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: Converter, 
 def _refuse_implausible(todo: dict[str, Item], done: dict[str, tuple[bytes, int]]) -> None:
     """Every converted PDF has a page count a healthy render of its form has, whoever converted it."""
     bad = [(it, why) for key, it in todo.items() if key in done
-           if (why := validate.page_problem(it.pages, done[key][1]))]
+           if (why := validate.page_problem(it.pages, done[key][1], it.docx))]
     if bad:
         names = "\n".join(f"  - {it.label} — {why}" for it, why in bad[:20])
         more = f"\n  … và {len(bad) - 20} văn bản khác" if len(bad) > 20 else ""

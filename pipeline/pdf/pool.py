@@ -60,7 +60,7 @@ class Item:
     doc: str = ""  # the plan's document key ("VP-001/mau_02"), written into the PDF's metadata
     who: str = ""  # the person's code (ma_so), written into the PDF's metadata
     form: str = ""  # the template's code (mau_02, bieu_tong_hop, …)
-    pages: tuple[int, int] | None = None  # a healthy render's page range (validate.page_range); None: unchecked
+    pages: tuple[int, int, int] | None = None  # a healthy render's pages (validate.page_range); None: unchecked
 
 
 def identity(it: Item) -> dict[str, str]:
@@ -453,7 +453,7 @@ class Converter:
                             self.wrong_fonts.update((it.key, w) for it, w in bad)
                             pieces = None
                         paged = [(it, w) for it, (_piece, n) in zip(chunk, pieces or [], strict=False)
-                                 if (w := validate.page_problem(it.pages if self.check_pages else None, n))]
+                                 if (w := validate.page_problem(it.pages if self.check_pages else None, n, it.docx))]
                         if paged:  # pages a healthy render of the form does not have: not used
                             self.wrong_pages.update((it.key, w) for it, w in paged)
                             pieces = None
@@ -579,7 +579,7 @@ class Converter:
                     self.wrong_fonts[it.key] = why
                     continue
             pages = pdf_pages(data)
-            why = validate.page_problem(it.pages if self.check_pages else None, pages)
+            why = validate.page_problem(it.pages if self.check_pages else None, pages, it.docx)
             if why:  # laid out otherwise than a healthy render (a full temporary disk): not used nor cached
                 self.wrong_pages[it.key] = why
                 continue

@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import zipfile
 from functools import cache
+from pathlib import Path
 
 from pipeline.errors import OutputError
 
@@ -158,19 +159,27 @@ def docx_length(docx: bytes) -> int:
     return sum(len(t.decode("utf-8", "replace")) for t in _TEXT.findall(xml)) + LINE * len(_BREAKS.findall(xml))
 
 
-def page_range(spec, docx: bytes) -> tuple[int, int] | None:
-    """The pages a healthy render of this filled document has (least, most), from its template's
-    declaration (meta.toml `trang`), or None when the template declares none for this template.docx
-    (an agency's own or edited template): then its page count is not checked."""
+def page_range(spec) -> tuple[int, int, int] | None:
+    """(least pages, most pages, length a page holds at least — 0: no growth) of a healthy render of
+    a document of this form, from its template's declaration (meta.toml `trang`); None when the
+    template declares none for this template.docx (an agency's own or edited template): then its
+    page count is not checked."""
     rule = spec.pages
-    return None if rule is None else rule.bounds(docx_length(docx))
+    return None if rule is None else (rule.least, rule.most, rule.per_page or 0)
 
 
-def page_problem(expected: tuple[int, int] | None, pages: int | None) -> str | None:
-    """Why a PDF's page count is not one of a healthy render (Vietnamese), or None when it is."""
+def page_problem(expected: tuple[int, int, int] | None, pages: int | None, docx: Path | None = None) -> str | None:
+    """Why a PDF's page count is not one of a healthy render (Vietnamese), or None when it is. Above
+    the declared most, a longer document may have more (one page per `per_page` of its length,
+    `docx_length` of the filled `docx`: read only then, so the check costs nothing for the rest)."""
     if expected is None or pages is None:
         return None
-    least, most = expected
+    least, most, per_page = expected
+    if pages > most and per_page and docx is not None:
+        try:
+            most = max(most, -(-docx_length(Path(docx).read_bytes()) // per_page))
+        except OSError:
+            return None  # the filled document is gone: nothing to measure the PDF against
     if least <= pages <= most:
         return None
     usual = f"từ {least} đến {most} trang" if least != most else f"{least} trang"

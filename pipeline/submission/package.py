@@ -320,7 +320,7 @@ def prepare_submission(files: Staged, campaign: Campaign, ratings: Ratings, *, r
         dest = files.write(rel, data, sha256=sha)
         items[form] = Item(pdf_key(key, installation), dest, f"{campaign.agency.ten_co_quan} — {spec.title}", None,
                            has_page_numbers(spec.template), first_page_header(dest), form=form,
-                           pages=page_range(spec, data))
+                           pages=page_range(spec))
 
     prepared = Prepared(campaign, ratings, blobs, items, titles, rows, today, warnings)
     if workbook is not None:
