@@ -7,6 +7,8 @@ cached, and every PDF taken from the cache is checked again:
 - the body face the forms ask for (Times New Roman, or the font fontconfig gives in its place —
   Liberation Serif 2 —, `fonts.check_fonts`) is among the PDF's fonts;
 - every font that has a descriptor is embedded (a font program is in the file).
+- its page count is one a healthy render of its form has (`page_problem`: the form's meta.toml
+  `trang`, growing with the document's length; forms without it are not checked).
 A conversion also refuses to start when the temporary folder has less free space than it needs
 (`ensure_room`), naming the folder: an OutputError (exit 7).
 """
