@@ -154,3 +154,51 @@ def test_a_cached_pdf_with_implausible_pages_is_dropped_and_converted_again(samp
     least, most = Registry().get("mau_02").pages.bounds(0)
     assert least <= pages <= 5 and validate.identity(data).get("/HosoNguoi") == "VP-002"
     assert len(PdfReader(tmp_path / "b" / "ca_nhan" / "LD" / "VP-002.pdf").pages) == healthy
+
+
+def test_implausible_pages_with_a_nearly_full_temporary_folder_is_exit_7_naming_it(sample, tmp_path, monkeypatch,
+                                                                                   capsys):
+    """The space check passes (just), then the PDFs come out paged otherwise: the failure is the disk."""
+    import tempfile
+
+    monkeypatch.setattr("pipeline.cli.signal.signal", lambda *a: None)
+    monkeypatch.setattr("pipeline.run.Converter", lambda workers=None: LongPagedConverter())
+    free = iter([10**12])  # the first look (before converting) sees room; later ones 2 MB
+    monkeypatch.setattr(validate, "free_bytes", lambda folder: next(free, 2 * 1024 * 1024))
+    with pytest.raises(SystemExit) as exc:
+        main(["build", str(sample), "--unit", "LD", "-o", str(tmp_path / "output"), "--cache", str(tmp_path / "cache")])
+    err = capsys.readouterr().err
+    assert exc.value.code == ExitCode.output_error, err
+    assert f"Thư mục tạm «{tempfile.gettempdir()}» gần đầy" in err and "Traceback" not in err
+    assert cached_pdfs(tmp_path / "cache") == [] and not (tmp_path / "output").exists()
+
+
+def test_the_pdfs_of_any_converter_are_checked_before_they_are_cached_or_used(tmp_path):
+    """A converter that is not the pool (the --cum cluster's workers do not know the ranges): the
+    convert stage itself refuses what it returns outside the range, and caches none of it."""
+    from pipeline.errors import ConversionFailed
+    from pipeline.pdf.convert import convert_documents
+    from pipeline.pdf.pool import Item
+
+    docx = tmp_path / "a.docx"
+    with zipfile.ZipFile(docx, "w") as zf:
+        zf.writestr("word/document.xml", "<w:body><w:p><w:r><w:t>Họ và tên</w:t></w:r></w:p></w:body>")
+    items = [Item("a" * 64, docx, "Trần Thị Thu Hà (VP-002) — Mẫu số 02: Phiếu", pages=(2, 4, 2290)),
+             Item("b" * 64, docx, "Lê Quang Đức (VP-003) — Mẫu số 02: Phiếu", pages=(2, 4, 2290))]
+    healthy, long = text_pdf("x\n" * 60), text_pdf("x\n" * 90, lines_per_page=10)
+
+    class Elsewhere:  # like pdf/cum.py's ClusterConverter: not a pool.Converter
+        workers = 1
+
+        def run(self, todo, *, progress=None, on_done=None):
+            done = {"a" * 64: (long, 9), "b" * 64: (healthy, 2)}
+            for key, (data, pages) in done.items():
+                on_done(key, data, pages)
+            return done
+
+    cache = PdfCache(tmp_path / "cache")
+    with pytest.raises(ConversionFailed) as exc:
+        convert_documents(items, cache, Elsewhere(), show_progress=False)
+    assert "Trần Thị Thu Hà (VP-002) — Mẫu số 02: Phiếu — bản PDF có 9 trang, mẫu này thường có từ 2 đến 4 trang" in str(exc.value)
+    assert "Lê Quang Đức" not in str(exc.value)
+    assert cache.get("a" * 64) is None and cache.get("b" * 64) is not None  # only the plausible one cached
