@@ -51,11 +51,14 @@ MARGIN = 0.75  # the length a page is taken to hold at least: this share of the 
 
 def declaration(spec, rows: list[tuple[str, int, int]]) -> tuple[int, int, int]:
     """(least, most, length a page holds at least) for a form's measured documents: the least pages
-    measured (one less for unit and agency documents, which are shorter for a smaller unit, and for
-    forms of 3 pages or more, whose free texts may be shorter than the samples'), the most plus
-    one, and MARGIN of the least length per page."""
+    measured (one less for forms of 3 pages or more, whose free texts may be shorter than the
+    samples'; 1 for unit and agency documents, whose lists are short for a unit or agency of a
+    few people), the most plus one, and MARGIN of the least length per page."""
     pages = [p for _f, p, _n in rows]
-    least = max(1, min(pages) - (1 if min(pages) >= 3 or spec.scope != "ca_nhan" else 0))
+    if spec.scope != "ca_nhan":  # a list: as short as one page for a unit or agency of a few people
+        least = 1
+    else:
+        least = max(1, min(pages) - (1 if min(pages) >= 3 else 0))
     per_page = int(MARGIN * min(n / p for _f, p, n in rows)) // 10 * 10
     return least, max(pages) + 1, max(100, per_page)
 
