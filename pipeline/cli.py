@@ -148,6 +148,8 @@ def _build(workbook: Path, outdir: Path, options: BuildOptions) -> BuildSummary:
 
     same = uptodate.unchanged(workbook, outdir, options)
     if same is not None:
+        for line in same.canh_bao:  # the same warnings the build that made the folder printed
+            say(line)
         return same
     from pipeline import api
 

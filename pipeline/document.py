@@ -73,6 +73,7 @@ class Document:
     family: str | None = None  # the join family (pdf/join.py), None when it cannot be joined
     page_numbers: bool = False  # the form's own page numbers, drawn after conversion
     first_page_header: str = ""  # the first page's header text, drawn after conversion
+    page_range: tuple[int, int, int] | None = None  # a healthy render's pages (validate.page_range); None: unchecked
     # converted (pdf/convert.py)
     pdf: bytes | None = None
     pages: int = 0

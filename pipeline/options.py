@@ -43,3 +43,4 @@ class BuildSummary:
     unchanged: bool = False  # nothing to do: the output folder already holds what these inputs give
     thay_doi: str = ""  # one line: what changed since the previous build, what to print again
     huong_dan: str = ""  # the reading guide (HUONG_DAN_IN.pdf) of the output folder
+    canh_bao: tuple[str, ...] = ()  # unchanged build: the warning lines the build that made the folder printed

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline import ingest, manifest, output_guard, ownership, uptodate
@@ -55,6 +55,12 @@ class _Asked:
     started: float
     log: Callable[[str], None]
     signer: object | None  # --ky: the private key (`submission.signing.load_private`)
+    # the warnings and notes about the inputs (`warn`): an unchanged build repeats them (uptodate)
+    said: list[str] = field(default_factory=list)
+
+    def warn(self, line: str) -> None:
+        self.said.append(line)
+        self.log(line)
 
 
 def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
@@ -67,6 +73,8 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
     if check_unchanged:
         same = uptodate.unchanged(workbook, outdir, options, engine, started=started)
         if same is not None:
+            for line in same.canh_bao:  # what the build that made the folder said about these inputs
+                log(line)
             return same
     # a signing key that cannot be read fails before anything is built
     asked = _Asked(Path(workbook), Path(outdir), options, engine, started, log, _signer(options))
@@ -82,15 +90,15 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
 def _build(asked: _Asked, snap: Path, converter: Converter | None) -> BuildSummary:
     """The build from `snap`, the input's snapshot (`asked.workbook` names it: the key, the messages)."""
     campaign, options = _read(asked, snap)
-    ratings, registry, plan = _rate_and_plan(campaign, options, asked.log)
+    ratings, registry, plan = _rate_and_plan(campaign, options, asked.warn)
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
     made_by = installation.stamp()  # the LibreOffice and fonts: part of every PDF's key
-    _check_fonts(asked.log)  # fails early if a font lacks Vietnamese letters
+    _check_fonts(asked.warn)  # fails early if a font lacks Vietnamese letters
     with OutputFolder(asked.outdir, inputs=(asked.workbook, options.templates, cache.root)) as out:
         assert out.staging is not None
         b = Build(asked.workbook, snap, campaign, ratings, plan, registry, Staged(out.staging, PreviousOutput(out.target)),
-                  cache, blobs, converter, made_by, options, options.today or dt.date.today(), asked.log)
+                  cache, blobs, converter, made_by, options, options.today or dt.date.today(), asked.warn)
         write_ratings(b.files, ratings)
         docs = fill(b)
         prep = prepare_submission(b)  # its report and table are converted with the forms: one LibreOffice run
@@ -126,7 +134,7 @@ def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions]:
     folder holds (`output_guard.widen_selection`)."""
     campaign = ingest.load(snap)
     for w in campaign.warnings:
-        asked.log("Cảnh báo: " + w.text())
+        asked.warn("Cảnh báo: " + w.text())
     outdir, log = asked.outdir, asked.log
     why = ownership.refusal(outdir, inputs=(asked.workbook, asked.options.templates))  # before the season's guards:
     if why:  # a foreign folder, or the input inside it, is refused before anything else is said of it
@@ -198,7 +206,7 @@ def _write_manifest(b: Build, asked: _Asked, made: _Made, changed: changes.Chang
     key = uptodate.input_key(campaign.source_sha256, asked.workbook.name, asked.options, asked.engine, b.installation)
     record[uptodate.RECORD] = uptodate.record(
         key, dated=b.today if depends_on_today(campaign) else None, people=len(b.plan.persons),
-        documents=made.documents, pages=bundles.pages, bundles=bundles.built + bundles.reused)
+        documents=made.documents, pages=bundles.pages, bundles=bundles.built + bundles.reused, warnings=asked.said)
     data = manifest.save(stage, record)
     if asked.signer is not None:
         from pipeline.submission import signing

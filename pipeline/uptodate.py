@@ -10,7 +10,8 @@ listed file is still there with the size and modification time the manifest reco
 and says so. The output's README.txt states the days left before the Sở Nội vụ deadline, and the
 zip's entries carry the build's date when the workbook gives no report date, so then
 (`submission.package.depends_on_today`) the record also holds the date (`ngay`) and a build on
-another day is not unchanged.
+another day is not unchanged. The record also holds the warning lines the build printed about its
+inputs (`canh_bao`): an unchanged build prints them again, as a changed one would.
 
 Only the standard library is imported here: the CLI asks before it imports the build.
 """
@@ -79,10 +80,14 @@ def _key_digest(keyfile: Path) -> str | None:
 SIGNATURE = "manifest.json.sig"  # pipeline.submission.signing.SIGNATURE
 
 
-def record(key: str, *, dated: dt.date | None, people: int, documents: int, pages: int, bundles: int) -> dict[str, Any]:
-    """The manifest's `lan_tao` section; `dated`: the day the output depends on (None: any day)."""
+def record(key: str, *, dated: dt.date | None, people: int, documents: int, pages: int, bundles: int,
+           warnings: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """The manifest's `lan_tao` section; `dated`: the day the output depends on (None: any day);
+    `warnings`: the "Cảnh báo …"/"Ghi chú …" lines the build printed about its inputs (`canh_bao`),
+    which an unchanged build prints again without reading the workbook."""
     return {"khoa_dau_vao": key, "phien_ban": __version__, "ngay": dated.isoformat() if dated else None,
-            "so_nguoi": people, "so_van_ban": documents, "so_trang": pages, "so_ho_so_ghep": bundles}
+            "so_nguoi": people, "so_van_ban": documents, "so_trang": pages, "so_ho_so_ghep": bundles,
+            "canh_bao": list(warnings)}
 
 
 def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: str = DEFAULT_CONVERTER, *,
@@ -122,6 +127,9 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
             return None
         try:
             counts = [int(rec[k]) for k in ("so_nguoi", "so_van_ban", "so_trang", "so_ho_so_ghep")]
+            warned = rec.get("canh_bao")
+            if not isinstance(warned, list) or not all(isinstance(w, str) for w in warned):
+                return None  # recorded by an older version (or damaged): build, and print them again
             han = (manifest.get("nop_so_noi_vu") or {}).get("han_nop")
             line = ""
             if han:
@@ -132,7 +140,8 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
             return None
     people, documents, pages, bundles = counts
     return BuildSummary(people, documents, 0, documents, pages, time.monotonic() - started, Path(outdir),
-                        rendered=0, bundles_built=0, bundles_reused=bundles, han_nop=line, unchanged=True)
+                        rendered=0, bundles_built=0, bundles_reused=bundles, han_nop=line, unchanged=True,
+                        canh_bao=tuple(warned))
 
 
 def _digests_hold(target: Path, entries: list[dict[str, Any]]) -> bool:

@@ -84,10 +84,10 @@ def text_pdf(text: str, *, lines_per_page: int = 45, font: str | None = None) ->
     return buf.getvalue()
 
 
-def write_text_pdf(docx: Path, outdir: Path, *, font: str | None = None) -> None:
+def write_text_pdf(docx: Path, outdir: Path, *, font: str | None = None, lines_per_page: int | None = None) -> None:
     """Like soffice: a form normalised for conversion (pdf/join.py) gets its primer page first and
     its bookmark exported as a named destination."""
-    data = text_pdf(docx_text(docx), font=font, lines_per_page=40 if font else 45)
+    data = text_pdf(docx_text(docx), font=font, lines_per_page=lines_per_page or (40 if font else 45))
     if any(_is_primer(p) for p in _paragraphs(docx)):
         writer = PdfWriter()
         writer.add_blank_page(595, 842)
@@ -101,6 +101,8 @@ def write_text_pdf(docx: Path, outdir: Path, *, font: str | None = None) -> None
 
 class TextConverter(Converter):
     """A converter without LibreOffice; records every batch it was given."""
+
+    check_pages = False  # its pages are not LibreOffice's: the forms' page ranges do not apply
 
     def __init__(self, *, workers: int = 1, timeout_base: float = 60, timeout_per_doc: float = 6) -> None:
         super().__init__(workers=workers, timeout_base=timeout_base, timeout_per_doc=timeout_per_doc,

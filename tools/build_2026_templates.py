@@ -826,7 +826,7 @@ def build(code: str, *, write_meta: bool = False) -> Path:
     dk.save_reproducible(form.build(form), out)
     meta_path = folder / "meta.toml"
     if write_meta or not meta_path.exists():
-        meta_path.write_text(meta_toml(form), encoding="utf-8")
+        dk.write_meta(meta_path, meta_toml(form))
     meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
     needed = dk.used_names(out, "nhan")
     missing = sorted(needed - set(meta.get("labels", {})))

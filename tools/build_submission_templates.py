@@ -620,7 +620,7 @@ def build(code: str, *, write_meta: bool = False) -> Path:
     dk.save_reproducible(BUILDERS[code](spec), out)
     meta_path = folder / "meta.toml"
     if write_meta or not meta_path.exists():
-        meta_path.write_text(meta_toml(spec), encoding="utf-8")
+        dk.write_meta(meta_path, meta_toml(spec))
     meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
     missing = sorted(dk.used_names(out, "nhan") - set(meta.get("labels", {})))
     if missing:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -1343,6 +1344,25 @@ def _write_cell(cell, spec: C, pkw: dict) -> None:
     for para in paras:
         parts = para if isinstance(para, list) else [para]
         add_paragraph(cell, *parts, align=spec.align, bold=spec.bold, italic=spec.italic, **pkw)
+
+
+PAGE_LINES = ("trang =", "trang_ky_tu =", "trang_mau =", "# Pages of a healthy render", "# measured on the sample")
+
+
+def with_page_lines(text: str, block: list[str]) -> str:
+    """meta.toml `text` with its page declaration (`trang`, `trang_ky_tu`, `trang_mau` and their
+    comment, written by tools/measure_pages.py) replaced by `block`, put before the first table."""
+    lines = [line for line in text.splitlines() if not line.startswith(PAGE_LINES)]
+    at = next((i for i, line in enumerate(lines) if line.startswith("[")), len(lines))
+    while at > 0 and lines[at - 1] == "":
+        at -= 1
+    return "\n".join([*lines[:at], *block, *lines[at:]]) + "\n"
+
+
+def write_meta(path: Path, text: str) -> None:
+    """Write a generated meta.toml, keeping the page declaration measured for it (measure_pages.py)."""
+    old = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    path.write_text(with_page_lines(text, [line for line in old if line.startswith(PAGE_LINES)]), encoding="utf-8")
 
 
 def generator_main(description: str, codes, build, root, argv=None) -> int:

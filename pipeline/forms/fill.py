@@ -18,9 +18,10 @@ from pipeline.forms.context import person_context
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
+from pipeline.ingest.model import Campaign
 from pipeline.pdf.cache import BlobCache, cache_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers, join_family
-from pipeline.ingest.model import Campaign
+from pipeline.pdf.validate import page_range
 from pipeline.plan import DocumentJob, Plan
 from pipeline.rating.result import Ratings
 
@@ -223,5 +224,6 @@ def fill(build: Build) -> list[Document]:
         dest = stage / job.doc.docx
         build.files.note(build.files.rel(dest), f.sha256, f.size)
         docs.append(Document(job.doc, job.doc.form, f"{job.who} — {job.spec.ma_hieu or job.spec.code}: {job.spec.title}",
-                             dest, f.key, f.docx_key, f.rendered, f.family, f.page_numbers, f.first_page_header))
+                             dest, f.key, f.docx_key, f.rendered, f.family, f.page_numbers, f.first_page_header,
+                             page_range(job.spec)))
     return docs

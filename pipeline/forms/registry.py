@@ -28,6 +28,24 @@ _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # a form code is a file n
 
 
 @dataclass(frozen=True)
+class PageRule:
+    """meta.toml `trang = [A, B]` (+ `trang_ky_tu = C`, `trang_mau = "…"`): how many pages a healthy
+    render of one document of this form has — from A to B, and more for a longer document: up to
+    one page per C units of its length (`pipeline.pdf.validate.docx_length`). Measured on the sample
+    workbooks with margin (`tools/measure_pages.py`); it holds for the template.docx whose SHA-256
+    starts with `trang_mau` (another template.docx, e.g. edited by an agency, is not checked)."""
+
+    least: int
+    most: int
+    per_page: int | None  # length units a page holds at least; None: the range does not grow
+    template: str  # the first hex digits of the SHA-256 of the template.docx it was measured on
+
+    def bounds(self, length: int) -> tuple[int, int]:
+        grown = -(-length // self.per_page) if self.per_page else 0
+        return self.least, max(self.most, grown)
+
+
+@dataclass(frozen=True)
 class FormSpec:
     code: str
     title: str
@@ -43,6 +61,7 @@ class FormSpec:
     recipients: str = ""
     status: str = ""  # "tai_dung": reconstructed, no official layout was read (see STATUS)
     sources: tuple[str, ...] = ()  # what the reconstruction rests on (meta.toml `sources`)
+    page_rule: PageRule | None = field(default=None, compare=False)  # meta.toml `trang` (see PageRule)
 
     @property
     def reconstructed(self) -> bool:
@@ -63,6 +82,39 @@ class FormSpec:
 
     def applies_to(self, year: int) -> bool:
         return self.years[0] <= year <= self.years[1]
+
+    @property
+    def pages(self) -> PageRule | None:
+        """The page rule, when it was measured on this very template.docx (else no page check)."""
+        rule = self.page_rule
+        if rule is None or not self.template_sha256.startswith(rule.template):
+            return None
+        return rule
+
+
+PAGE_KEYS = ("trang", "trang_ky_tu", "trang_mau")
+
+
+def _page_rule(meta: Path, data: dict) -> PageRule | None:
+    """meta.toml's page range (None when it declares none); a malformed one is a TemplateError
+    naming the file and the key (`hoso templates check` reports it too)."""
+    if "trang" not in data:
+        if any(k in data for k in PAGE_KEYS):
+            raise TemplateError(f"Tệp «{meta}»: có «trang_ky_tu»/«trang_mau» mà thiếu khóa «trang» "
+                                "(số trang ít nhất và nhiều nhất, ví dụ: trang = [2, 4]).")
+        return None
+    pages, per, sha = data["trang"], data.get("trang_ky_tu"), data.get("trang_mau")
+    if (not isinstance(pages, list) or len(pages) != 2 or not all(type(n) is int for n in pages)
+            or not 1 <= pages[0] <= pages[1] <= 500):
+        raise TemplateError(f"Tệp «{meta}»: khóa «trang» phải là [số trang ít nhất, số trang nhiều nhất] với "
+                            f"1 ≤ ít nhất ≤ nhiều nhất ≤ 500 (ví dụ: trang = [2, 4]); đang ghi: {pages!r}.")
+    if per is not None and (type(per) is not int or per < 100):
+        raise TemplateError(f"Tệp «{meta}»: khóa «trang_ky_tu» phải là một số nguyên từ 100 trở lên (độ dài văn "
+                            f"bản mà một trang chứa được ít nhất); đang ghi: {per!r}.")
+    if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{12,64}", sha):
+        raise TemplateError(f"Tệp «{meta}»: khóa «trang_mau» phải là phần đầu (12–64 chữ số hex) mã SHA-256 của "
+                            f"tệp template.docx đã đo số trang; đang ghi: {sha!r}. Đo lại: python tools/measure_pages.py")
+    return PageRule(pages[0], pages[1], per, sha)
 
 
 @cache
@@ -103,6 +155,7 @@ class Registry:
                 signers=tuple(data.get("signers", ())), copies=int(data.get("copies", 1)),
                 initials=bool(data.get("initials", False)), recipients=data.get("recipients", ""),
                 status=str(data.get("status", "")), sources=tuple(str(x) for x in data.get("sources", ())),
+                page_rule=_page_rule(meta, data),
             )
         except KeyError as exc:
             raise TemplateError(f"Tệp «{meta}» thiếu khóa bắt buộc «{exc.args[0]}».") from exc

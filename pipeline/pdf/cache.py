@@ -73,6 +73,10 @@ class PdfCache:
         _used(pdf, meta)
         return data, pages
 
+    def drop(self, key: str) -> None:
+        """Remove an entry found unfit for use (e.g. refused by pdf/validate.py)."""
+        _discard(*self._paths(key))
+
     def put(self, key: str, data: bytes, pages: int) -> None:
         pdf, meta = self._paths(key)
         try:

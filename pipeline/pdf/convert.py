@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pipeline.document import Build, Document
+from pipeline.errors import ConversionFailed
 from pipeline.pdf import validate
 from pipeline.pdf.cache import PdfCache
-from pipeline.pdf.pool import Item
+from pipeline.pdf.pool import Conversion, Item
 from pipeline.progress import Progress
 
 
@@ -19,7 +20,7 @@ class DocumentConverter(Protocol):
     workers: int
 
     def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None,
-            on_done: Callable[[str, bytes, int], None] | None = None) -> dict[str, tuple[bytes, int]]: ...
+            on_done: Callable[[str, bytes, int], None] | None = None) -> Conversion: ...
 
     def with_pdfa(self) -> DocumentConverter: ...
 
@@ -34,7 +35,8 @@ class Converted:
 
 def item(doc: Document) -> Item:
     """What the converter is given for a document."""
-    return Item(doc.key, doc.docx, doc.label, doc.family, doc.page_numbers, doc.first_page_header, doc.doc, doc.who)
+    return Item(doc.key, doc.docx, doc.label, doc.family, doc.page_numbers, doc.first_page_header, doc.doc, doc.who,
+                form=doc.form, pages=doc.page_range)
 
 
 def convert(build: Build, docs: list[Document]) -> Converted:
@@ -52,9 +54,11 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: DocumentCon
                       show_progress: bool | None = None) -> Converted:
     pdfs: dict[str, tuple[bytes, int]] = {}
     todo: dict[str, Item] = {}
+    checking = getattr(converter, "check_pages", True)  # (the tests' text converters lay out otherwise)
     for it in items:
         hit = cache.get(it.key)
-        if hit and validate.font_problem(hit[0]):  # cached by a version that did not check: convert again
+        if hit and (validate.font_problem(hit[0]) or validate.page_problem(it.pages if checking else None, hit[1], it.docx)):
+            cache.drop(it.key)  # cached by a version that did not check (or before the range was declared)
             hit = None
         if hit and validate.identity(hit[0]).get("/HosoKhoa", it.key) != it.key:  # another entry's PDF
             hit = None
@@ -64,11 +68,31 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: DocumentCon
             todo.setdefault(it.key, it)
     sources: dict[str, tuple[bytes, int, int]] = {}
     if todo:
+        def keep(key: str, data: bytes, pages: int) -> None:  # a PDF with implausible pages is never cached
+            it = todo.get(key)
+            if not (checking and it and validate.page_problem(it.pages, pages, it.docx)):
+                cache.put(key, data, pages)
+
         bar = Progress(len(todo), "Chuyển sang PDF", enabled=show_progress)
         try:  # each task's PDFs are cached as soon as it is done: an interrupted build resumes from them
-            done = converter.run(list(todo.values()), progress=bar.advance, on_done=cache.put)
+            done = converter.run(list(todo.values()), progress=bar.advance, on_done=keep)
         finally:
             bar.close()
+        if checking:  # Converter checks them itself (and retries); any other converter is checked here
+            _refuse_implausible(todo, done)
         pdfs.update(done)
         sources = {k: v for k, v in done.sources.items() if k in todo}
     return Converted(pdfs, len(todo), len(pdfs) - len(todo), sources)
+
+
+def _refuse_implausible(todo: dict[str, Item], done: dict[str, tuple[bytes, int]]) -> None:
+    """Every converted PDF has a page count a healthy render of its form has, whoever converted it."""
+    bad = [(it, why) for key, it in todo.items() if key in done
+           if (why := validate.page_problem(it.pages, done[key][1], it.docx))]
+    if bad:
+        names = "\n".join(f"  - {it.label} — {why}" for it, why in bad[:20])
+        more = f"\n  … và {len(bad) - 20} văn bản khác" if len(bad) > 20 else ""
+        raise ConversionFailed(f"LibreOffice không chuyển được {len(bad)} văn bản sang PDF đúng cách:\n{names}{more}",
+                               hint="Nguyên nhân: số trang khác hẳn bản in chuẩn của mẫu — LibreOffice đã dàn trang khác "
+                                    "thường, thường do thiếu chỗ trống trong thư mục tạm hoặc thiếu phông chữ; chưa tạo bộ "
+                                    "hồ sơ nào.")

@@ -1,8 +1,9 @@
 """A pool of LibreOffice workers, each with its own profile, fed in batches (≤ 200 files).
 
 Every batch has a timeout; a crashed or hung soffice is killed with its process group and the
-documents it did not produce are retried one by one with a fresh process. A document that still
-fails is named in a ConversionFailed error. Output PDFs are checked (exist, start with %PDF, end
+documents it did not produce are retried one by one with a fresh process — by another worker (its
+own profile) when there is more than one, so a slot that hangs does not also run the retries. A
+document that still fails is named in a ConversionFailed error. Output PDFs are checked (exist, start with %PDF, end
 with %%EOF, readable page count): soffice can exit 0 having converted fewer files than asked.
 """
 
@@ -12,7 +13,6 @@ import errno
 import io
 import logging
 import os
-import queue
 import shutil
 import tempfile
 import threading
@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pypdf import PdfReader
 
@@ -60,6 +60,8 @@ class Item:
     first_page_header: str = ""  # the first page's header text, drawn after conversion
     doc: str = ""  # the plan's document key ("VP-001/mau_02"), written into the PDF's metadata
     who: str = ""  # the person's code (ma_so), written into the PDF's metadata
+    form: str = ""  # the template's code (mau_02, bieu_tong_hop, …)
+    pages: tuple[int, int, int] | None = None  # a healthy render's pages (validate.page_range); None: unchecked
 
 
 def identity(it: Item) -> dict[str, str]:
@@ -174,6 +176,10 @@ class _Stopped(Exception):
 class Converter:
     """Converts DOCX files to PDF bytes. Replaceable (tests inject faulty converters)."""
 
+    # whether a PDF's page count is checked against its form's range (Item.pages): the ranges are
+    # LibreOffice's; a converter that lays out otherwise on purpose (the tests' text converters) says False
+    check_pages = True
+
     def __init__(self, *, workers: int | None = None, timeout_base: float = 60, timeout_per_doc: float = 6,
                  soffice: str | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
@@ -183,6 +189,7 @@ class Converter:
         self.pdfa = False  # PDF/A-2b: forms converted one by one, as filled (see with_pdfa)
         self._stop = threading.Event()
         self.wrong_fonts: dict[str, str] = {}  # cache key -> why its PDF was refused (validate.font_problem)
+        self.wrong_pages: dict[str, str] = {}  # cache key -> why its PDF was refused (validate.page_problem)
         self.cost = dict(DEFAULT_COST)  # seconds per form, measured (see STALL_START)
         self.hung: set[str] = set()  # cache keys whose soffice run was killed as hung
         self.damaged: set[str] = set()  # cache keys whose PDF was written but unreadable (half-written)
@@ -233,51 +240,77 @@ class Converter:
         results = Conversion()
         failures: dict[str, str] = {}
         self.wrong_fonts = {}
+        self.wrong_pages = {}
         self.hung = set()
         self.damaged = set()
         self._hung_in_a_row = 0
         if not items:
             return results
         validate.ensure_room(len(items))  # a nearly full temporary disk gives PDFs in the wrong font
-        work: queue.Queue[tuple[str, list[Any]]] = queue.Queue()
-        for task in tasks(items, self.workers):
-            work.put(task)
+        # the work: (kind, payload, the worker that must not take it — None: any). A worker whose
+        # soffice run hung or crashed puts the documents it did not produce back as one "retry" task
+        # for another worker (another profile); the workers wait for such tasks while any is busy.
+        pending: list[tuple[str, object, int | None]] = [(kind, payload, None)
+                                                          for kind, payload in tasks(items, self.workers)]
+        state = {"busy": 0, "alive": 0}
+        cond = threading.Condition()
         lock = threading.Lock()
         errors: list[BaseException] = []
         self._stop = threading.Event()
+        self._local = threading.local()
+        count = min(self.workers, len(pending))
         with tempdirs.private_dir("hoso-lo-") as tmp_path:  # removed however the run ends; swept if killed
+
+            def take(index: int) -> tuple[str, object, int | None] | None:
+                with cond:
+                    while not self._stop.is_set():
+                        for n, task in enumerate(pending):
+                            if task[2] != index or state["alive"] == 1:  # alone: its own retries too
+                                state["busy"] += 1
+                                return pending.pop(n)
+                        if not pending and not state["busy"]:
+                            cond.notify_all()
+                            return None
+                        cond.wait(0.2)
+                return None
 
             def worker(index: int) -> None:
                 profile = (self.profile_root or tmp_path) / f"profile-{index}"
-                while not self._stop.is_set():
-                    try:
-                        kind, batch = work.get_nowait()
-                    except queue.Empty:
-                        return
-                    try:
-                        place = tmp_path / f"w{index}"
-                        joined: dict[str, tuple[bytes, int, int]] = {}
-                        if kind == "join" and not self.pdfa:
-                            done, failed, joined = self._convert_joined(profile, batch, place, progress)
-                        elif kind == "join":
-                            done, failed = self._convert_with_retry(profile, [it for c in batch for it in c], place)
-                        else:
-                            done, failed = self._convert_with_retry(profile, batch, place)
-                    except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+                try:
+                    while (task := take(index)) is not None:
+                        kind, batch, _avoid = task
+                        # retries of a hung or crashed run go elsewhere, when there is an elsewhere
+                        self._local.elsewhere = [] if count > 1 and kind != "retry" else None
+                        try:
+                            done, failed, joined = self._run_task(profile, kind, batch, tmp_path / f"w{index}",
+                                                                  progress)
+                        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+                            with lock:
+                                errors.append(exc)
+                            with cond:
+                                state["busy"] -= 1
+                            return
                         with lock:
-                            errors.append(exc)
-                        return
-                    with lock:
-                        results.update(done)
-                        results.sources.update(joined)
-                        failures.update(failed)
-                        if on_done:
-                            for key, (data, pages) in done.items():
-                                on_done(key, data, pages)
-                    if progress and (kind == "each" or self.pdfa):
-                        progress(_size((kind, batch)))
+                            results.update(done)
+                            results.sources.update(joined)
+                            failures.update(failed)
+                            if on_done:
+                                for key, (data, pages) in done.items():
+                                    on_done(key, data, pages)
+                        if progress and (kind == "each" or (kind == "join" and self.pdfa)):
+                            progress(_size((kind, cast(list[Any], batch))))
+                        with cond:
+                            if self._local.elsewhere:
+                                pending.append(("retry", (self._local.elsewhere, kind == "join"), index))
+                            state["busy"] -= 1
+                            cond.notify_all()
+                finally:
+                    with cond:
+                        state["alive"] -= 1
+                        cond.notify_all()
 
-            threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(min(self.workers, work.qsize()))]
+            threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(count)]
+            state["alive"] = count
             for t in threads:
                 t.start()
             try:
@@ -294,8 +327,32 @@ class Converter:
             self._raise_failed(failures)
         return results
 
+    def _run_task(self, profile: Path, kind: str, batch: Any, place: Path, progress: Callable[[int], None] | None
+                  ) -> tuple[dict[str, tuple[bytes, int]], dict[str, str], dict[str, tuple[bytes, int, int]]]:
+        """One task of a worker: (PDFs done, documents failed, where the forms converted joined are
+        in their joined PDF)."""
+        if kind == "retry":  # another worker's hung or crashed run: each document once more, here
+            forms, joined = batch
+            if joined:  # from a joined run: the forms one by one in one soffice run, then each alone
+                return (*self._convert_with_retry(profile, forms, place), {})
+            return (*self._each_alone(profile, forms, place, {}), {})
+        if kind == "join" and not self.pdfa:
+            return self._convert_joined(profile, batch, place, progress)
+        if kind == "join":
+            return (*self._convert_with_retry(profile, [it for c in batch for it in c], place), {})
+        return (*self._convert_with_retry(profile, batch, place), {})
+
+    def _elsewhere(self) -> list[Item] | None:
+        """Where this worker puts the documents of its hung or crashed run for another worker to
+        retry; None when it retries them itself (it is the only worker, or this is a retry)."""
+        return getattr(getattr(self, "_local", None), "elsewhere", None)
+
     def _raise_failed(self, failures: dict[str, str]) -> None:
         fonts = {k: self.wrong_fonts[k] for k in failures if k in self.wrong_fonts}
+        paged = {k: self.wrong_pages[k] for k in failures if k in self.wrong_pages and k not in fonts}
+        # each document refused for its page count is named with its own count and range
+        failures = {k: f"{label} — {paged[k]}" if k in paged else label for k, label in failures.items()}
+        fonts.update(paged)
         if fonts:
             folder = tempfile.gettempdir()
             free = validate.free_bytes(folder)
@@ -314,6 +371,11 @@ class Converter:
 
     def _cause(self, failures: dict[str, str], fonts: dict[str, str]) -> str:
         """One line: why these documents failed, when it is known."""
+        if fonts and all(k in self.wrong_pages and k not in self.wrong_fonts for k in fonts):
+            return ("Nguyên nhân: số trang khác hẳn bản in chuẩn của mẫu (ghi cạnh từng văn bản ở trên): LibreOffice đã "
+                    "dàn trang khác thường, thường do thiếu chỗ trống trong thư mục tạm hoặc thiếu phông chữ; chưa tạo "
+                    "bộ hồ sơ nào. Nếu cơ quan đã sửa mẫu (nhãn trong meta.toml), chạy lại sau khi sửa hoặc xóa khóa "
+                    "«trang» trong meta.toml của mẫu đó.")
         if fonts:
             return (f"Nguyên nhân: {next(iter(fonts.values()))} (LibreOffice thường làm vậy khi thiếu chỗ trống "
                     "hoặc thiếu phông chữ); chưa tạo bộ hồ sơ nào.")
@@ -333,7 +395,7 @@ class Converter:
 
     def _convert_joined(self, profile: Path, chunks: list[Chunk], work: Path,
                         progress: Callable[[int], None] | None = None
-                        ) -> tuple[dict[str, tuple[bytes, int]], dict[str, str]]:
+                        ) -> tuple[dict[str, tuple[bytes, int]], dict[str, str], dict[str, tuple[bytes, int, int]]]:
         """Every chunk joined into one document, all converted by one soffice run, each PDF split
         back per form; a chunk whose PDF is missing or does not split right is converted one by one.
         Returns (PDFs by key, failures by key, where each form joined is in its joined PDF)."""
@@ -361,6 +423,7 @@ class Converter:
                         reported.add(i)
                         progress(len(chunks[i]))
 
+        crashed = False  # the soffice run hung or crashed: what it did not produce is retried elsewhere
         if files:
             self._check_stop()
             forms = sum(len(chunks[i]) for i in names)
@@ -373,15 +436,17 @@ class Converter:
             except _Stopped:
                 raise
             except libreoffice.Timeout:  # hung (silent too long, or the whole run too long)
+                crashed = True
                 shutil.rmtree(profile, ignore_errors=True)  # the retries start from a fresh profile too
                 written = any(out.iterdir())
                 self._measured("join", 0, 0, produced=written)
                 self.hung.update(it.key for i in names for it in chunks[i]
                                  if not (out / f"gop{i:03d}.pdf").exists())
             except Exception:  # noqa: BLE001 - a crash: what was written is checked below
-                pass
+                crashed = True
             else:
                 self._measured("join", time.monotonic() - started, forms, produced=True)
+        elsewhere = self._elsewhere() if crashed else None
         self._check_stop()
         done: dict[str, tuple[bytes, int]] = {}
         failed: dict[str, str] = {}
@@ -402,9 +467,16 @@ class Converter:
                         if bad:  # a form set in another font after the primer page: not used
                             self.wrong_fonts.update((it.key, w) for it, w in bad)
                             pieces = None
+                        paged = [(it, w) for it, (_piece, n) in zip(chunk, pieces or [], strict=False)
+                                 if (w := validate.page_problem(it.pages if self.check_pages else None, n, it.docx))]
+                        if paged:  # pages a healthy render of the form does not have: not used
+                            self.wrong_pages.update((it.key, w) for it, w in paged)
+                            pieces = None
                 except Exception:  # noqa: BLE001 - missing or damaged PDF: pypdf raises many kinds
                     pieces = None
-            if pieces is None or len(pieces) != len(chunk):
+            if (pieces is None or len(pieces) != len(chunk)) and elsewhere is not None:
+                elsewhere.extend(chunk)  # another worker converts them one by one
+            elif pieces is None or len(pieces) != len(chunk):
                 d, f = self._convert_with_retry(profile, chunk, work / f"each{i:03d}")
                 done.update(d)
                 failed.update(f)
@@ -427,6 +499,19 @@ class Converter:
             return {}, {it.key: it.label for it in batch}
         done = self._attempt(profile, batch, work)
         missing = [it for it in batch if it.key not in done]
+        elsewhere = self._elsewhere() if self._local_crashed() else None
+        if missing and elsewhere is not None:  # another worker (another profile) retries them
+            elsewhere.extend(missing)
+            return done, {}
+        return self._each_alone(profile, missing, work, done)
+
+    def _local_crashed(self) -> bool:
+        """Did this worker's last soffice run (`_attempt`) hang or crash?"""
+        return bool(getattr(getattr(self, "_local", None), "crashed", False))
+
+    def _each_alone(self, profile: Path, missing: list[Item], work: Path, done: dict[str, tuple[bytes, int]]
+                    ) -> tuple[dict[str, tuple[bytes, int]], dict[str, str]]:
+        """Each document alone in a fresh soffice, once: (`done` with those converted, those failed)."""
         failed: dict[str, str] = {}
         for it in missing:  # retry each alone with a fresh process
             if self.libreoffice_hung:  # hung run after hung run: no more waiting, say so
@@ -441,6 +526,9 @@ class Converter:
         return done, failed
 
     def _attempt(self, profile: Path, batch: list[Item], work: Path) -> dict[str, tuple[bytes, int]]:
+        local = getattr(self, "_local", None)
+        if local is not None:
+            local.crashed = False
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
         src, out = work / "in", work / "out"
@@ -465,6 +553,8 @@ class Converter:
             return {}
         self._check_stop()
         started = time.monotonic()
+        if local is not None:
+            local.crashed = True  # until convert_batch returns
         try:
             self.convert_batch(profile, files, out)
         except libreoffice.Timeout:  # whatever was produced before the hang is still checked below
@@ -475,6 +565,8 @@ class Converter:
             pass
         else:
             self._measured("each", time.monotonic() - started, len(files), produced=True)
+            if local is not None:
+                local.crashed = False
         done = {}
         for i, it in enumerate(batch):
             pdf = out / f"{i:04d}.pdf"
@@ -504,6 +596,11 @@ class Converter:
                     self.wrong_fonts[it.key] = why
                     continue
             pages = pdf_pages(data)
+            why = validate.page_problem(it.pages if self.check_pages else None, pages, it.docx)
+            if why:  # laid out otherwise than a healthy render (a full temporary disk): not used nor cached
+                self.wrong_pages[it.key] = why
+                continue
+            self.wrong_pages.pop(it.key, None)
             if pages:
                 done[it.key] = (data, pages)
                 self.hung.discard(it.key)

@@ -7,6 +7,8 @@ cached, and every PDF taken from the cache is checked again:
 - the body face the forms ask for (Times New Roman, or the font fontconfig gives in its place —
   Liberation Serif 2 —, `fonts.check_fonts`) is among the PDF's fonts;
 - every font that has a descriptor is embedded (a font program is in the file).
+- its page count is one a healthy render of its form has (`page_problem`: the form's meta.toml
+  `trang`, growing with the document's length; forms without it are not checked).
 A conversion also refuses to start when the temporary folder has less free space than it needs
 (`ensure_room`), naming the folder: an OutputError (exit 7).
 """
@@ -17,7 +19,9 @@ import io
 import re
 import shutil
 import tempfile
+import zipfile
 from functools import cache
+from pathlib import Path
 
 from pipeline.errors import OutputError
 
@@ -135,3 +139,50 @@ def ensure_room(documents: int) -> None:
     free = free_bytes(folder)
     if free is not None and free < need:
         raise OutputError(full_message(folder, free, need))
+
+
+# -- page count plausible for the template ------------------------------------------------------------
+# A converted PDF's page count must also be one a healthy render of its form has (meta.toml `trang`,
+# `registry.PageRule`): a form set in another face breaks its lines and pages otherwise. The range
+# grows with the document's length, so a long self-assessment or a large unit's list stays inside.
+LINE = 80  # a paragraph or line break takes at least a line: counted as this many characters
+_TEXT = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+_BREAKS = re.compile(rb"<w:(?:p|br|tr)[\s/>]")
+
+
+def docx_length(docx: bytes) -> int:
+    """How long a filled .docx's body is: characters of its text, plus LINE for every paragraph,
+    line break and table row (each takes at least a line however short). 0 when unreadable."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+            xml = zf.read("word/document.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return 0
+    return sum(len(t.decode("utf-8", "replace")) for t in _TEXT.findall(xml)) + LINE * len(_BREAKS.findall(xml))
+
+
+def page_range(spec) -> tuple[int, int, int] | None:
+    """(least pages, most pages, length a page holds at least — 0: no growth) of a healthy render of
+    a document of this form, from its template's declaration (meta.toml `trang`); None when the
+    template declares none for this template.docx (an agency's own or edited template): then its
+    page count is not checked."""
+    rule = spec.pages
+    return None if rule is None else (rule.least, rule.most, rule.per_page or 0)
+
+
+def page_problem(expected: tuple[int, int, int] | None, pages: int | None, docx: Path | None = None) -> str | None:
+    """Why a PDF's page count is not one of a healthy render (Vietnamese), or None when it is. Above
+    the declared most, a longer document may have more (one page per `per_page` of its length,
+    `docx_length` of the filled `docx`: read only then, so the check costs nothing for the rest)."""
+    if expected is None or pages is None:
+        return None
+    least, most, per_page = expected
+    if pages > most and per_page and docx is not None:
+        try:
+            most = max(most, -(-docx_length(Path(docx).read_bytes()) // per_page))
+        except OSError:
+            return None  # the filled document is gone: nothing to measure the PDF against
+    if least <= pages <= most:
+        return None
+    usual = f"từ {least} đến {most} trang" if least != most else f"{least} trang"
+    return f"bản PDF có {pages} trang, mẫu này thường có {usual}"

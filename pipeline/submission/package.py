@@ -54,6 +54,7 @@ from pipeline.forms.render import CompiledTemplate
 from pipeline.ingest.model import Campaign, Person
 from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers
+from pipeline.pdf.validate import page_range
 from pipeline.plan import review_order
 from pipeline.rating.result import Ratings
 from pipeline.resources import program_fingerprint
@@ -315,7 +316,7 @@ def prepare_submission(build: Build) -> Prepared:
         dest = files.write(rel, data, sha256=sha)
         documents[form] = Document(None, form, f"{campaign.agency.ten_co_quan} — {spec.title}", dest,
                                    pdf_key(key, build.installation), page_numbers=has_page_numbers(spec.template),
-                                   first_page_header=first_page_header(dest))
+                                   first_page_header=first_page_header(dest), page_range=page_range(spec))
 
     return Prepared(documents, titles, rows, warnings, _writeback_copy(build, program, warnings))
 

@@ -16,8 +16,9 @@ import contextlib
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.ingest.xlsx_write import Book, book_bytes, lines, table
 from pipeline.rating.emulation import TITLES
