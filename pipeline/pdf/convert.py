@@ -9,7 +9,7 @@ from typing import Protocol
 from pipeline.document import Build, Document
 from pipeline.pdf import validate
 from pipeline.pdf.cache import PdfCache
-from pipeline.pdf.pool import Item
+from pipeline.pdf.pool import Conversion, Item
 from pipeline.progress import Progress
 
 
@@ -19,7 +19,7 @@ class DocumentConverter(Protocol):
     workers: int
 
     def run(self, items: list[Item], *, progress: Callable[[int], None] | None = None,
-            on_done: Callable[[str, bytes, int], None] | None = None) -> dict[str, tuple[bytes, int]]: ...
+            on_done: Callable[[str, bytes, int], None] | None = None) -> Conversion: ...
 
     def with_pdfa(self) -> DocumentConverter: ...
 

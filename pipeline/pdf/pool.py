@@ -333,7 +333,7 @@ class Converter:
 
     def _convert_joined(self, profile: Path, chunks: list[Chunk], work: Path,
                         progress: Callable[[int], None] | None = None
-                        ) -> tuple[dict[str, tuple[bytes, int]], dict[str, str]]:
+                        ) -> tuple[dict[str, tuple[bytes, int]], dict[str, str], dict[str, tuple[bytes, int, int]]]:
         """Every chunk joined into one document, all converted by one soffice run, each PDF split
         back per form; a chunk whose PDF is missing or does not split right is converted one by one.
         Returns (PDFs by key, failures by key, where each form joined is in its joined PDF)."""
