@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
