@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from dask.typing import Key
     from distributed import Future
 
-    from pipeline.pdf.cum import ClusterConverter
     from pipeline.pdf.convert import DocumentConverter
+    from pipeline.pdf.cum import ClusterConverter
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")

@@ -18,9 +18,9 @@ from pipeline.forms.context import person_context
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
+from pipeline.ingest.model import Campaign
 from pipeline.pdf.cache import BlobCache, cache_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers, join_family
-from pipeline.ingest.model import Campaign
 from pipeline.plan import DocumentJob, Plan
 from pipeline.rating.result import Ratings
 

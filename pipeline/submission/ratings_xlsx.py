@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.ingest.xlsx_write import Book, book_bytes, lines, table
 from pipeline.rating.emulation import TITLES
