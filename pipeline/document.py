@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from pipeline.options import BuildOptions
     from pipeline.output import Staged
     from pipeline.pdf.cache import BlobCache, PdfCache
-    from pipeline.pdf.pool import Converter
+    from pipeline.pdf.convert import DocumentConverter
     from pipeline.plan import DocumentJob, Plan
     from pipeline.rating.result import Ratings
 
@@ -46,7 +46,7 @@ class Build:
     files: Staged  # the staging folder of the output, and what is known of each file written there
     cache: PdfCache
     blobs: BlobCache
-    converter: Converter
+    converter: DocumentConverter
     installation: str  # the LibreOffice and fonts (`pdf.installation.stamp`): part of every PDF's key
     options: BuildOptions  # as widened by the output guard (`output_guard.widen_selection`)
     today: dt.date

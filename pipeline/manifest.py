@@ -167,7 +167,7 @@ def build_manifest(root: Path, *, year: int, input_sha256: str, persons: list[di
     return {MARK_KEY: MARK, "nam_danh_gia": year, "dau_vao_sha256": input_sha256, "files": files, "ca_nhan": persons, "don_vi": units}
 
 
-def save(root: Path, manifest: dict) -> bytes:
+def save(root: Path, manifest: dict[str, Any]) -> bytes:
     """Write `root/manifest.json` (UTF-8, indented, a final newline); its bytes (what `--ky` signs)."""
     data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     (root / MANIFEST).write_bytes(data)

@@ -29,9 +29,19 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipeline.forking import WorkerDied, _shares, fork_map
+
+if TYPE_CHECKING:
+    from dask.typing import Key
+    from distributed import Future
+
+    from pipeline.pdf.convert import DocumentConverter
+    from pipeline.pdf.cum import ClusterConverter
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 ENV = "HOSO_PARALLEL"  # "spawn" forces the spawn backend where fork exists (tests, port checks)
 DASK_RETRIES = 2  # a task that raised is tried this many more times (a lost worker's tasks always are)
@@ -41,7 +51,7 @@ WINDOW_PER_THREAD = 4  # dask: tasks submitted ahead per worker thread
 @dataclass(frozen=True)
 class Backend:
     kind: str  # "fork" | "spawn" | "dask"
-    cluster: Any = None  # dask: the ClusterConverter whose client and worker watch are used
+    cluster: ClusterConverter | None = None  # dask: the ClusterConverter whose client and worker watch are used
 
     @property
     def shares_files(self) -> bool:
@@ -56,7 +66,7 @@ def local() -> Backend:
     return Backend("fork")
 
 
-def for_converter(converter) -> Backend:
+def for_converter(converter: DocumentConverter) -> Backend:
     """The backend of a build: the Dask cluster of a `ClusterConverter` (`--cum`), else local."""
     from pipeline.pdf.cum import ClusterConverter  # imports nothing of Dask until one is made
 
@@ -65,11 +75,12 @@ def for_converter(converter) -> Backend:
     return local()
 
 
-def map_work(fn: Callable, items: list, *, workers: int, weight: Callable | None = None,
-             backend: Backend | None = None) -> list:
+def map_work(fn: Callable[[_T], _R], items: list[_T], *, workers: int,
+             weight: Callable[[_T], float] | None = None, backend: Backend | None = None) -> list[_R]:
     """[fn(item) for item in items], in order (see the module's docstring)."""
     backend = backend or local()
     if backend.kind == "dask":
+        assert backend.cluster is not None  # for_converter makes a dask backend with its cluster
         return _dask_map(backend.cluster, fn, items)
     if backend.kind == "spawn":
         return _spawn_map(fn, items, workers, weight)
@@ -79,7 +90,7 @@ def map_work(fn: Callable, items: list, *, workers: int, weight: Callable | None
 # -- task errors: a HosoError crosses a process or a machine as (class name, message, hint) ------
 
 
-def _guarded(fn: Callable, item):
+def _guarded(fn: Callable[[_T], _R], item: _T) -> tuple[Any, ...]:
     from pipeline.errors import HosoError
 
     try:
@@ -88,7 +99,7 @@ def _guarded(fn: Callable, item):
         return ("error", type(exc).__name__, exc.message, exc.hint)
 
 
-def _unwrap(answer):
+def _unwrap(answer: tuple[Any, ...]) -> Any:
     if answer[0] == "ok":
         return answer[1]
     import pipeline.errors as errors
@@ -100,13 +111,14 @@ def _unwrap(answer):
 # -- spawn -------------------------------------------------------------------------------------
 
 
-def _run_share(fn: Callable, items: list) -> list:
+def _run_share(fn: Callable[[_T], _R], items: list[_T]) -> list[tuple[Any, ...]]:
     """In a spawned worker: a share of the items (pickled once: bytes shared by several items of the
     share travel once)."""
     return [_guarded(fn, item) for item in items]
 
 
-def _spawn_map(fn: Callable, items: list, workers: int, weight: Callable | None) -> list:
+def _spawn_map(fn: Callable[[_T], _R], items: list[_T], workers: int,
+               weight: Callable[[_T], float] | None) -> list[_R]:
     if workers <= 1 or len(items) <= 1:
         return [fn(item) for item in items]
     import multiprocessing
@@ -114,7 +126,7 @@ def _spawn_map(fn: Callable, items: list, workers: int, weight: Callable | None)
     from concurrent.futures.process import BrokenProcessPool
 
     shares = _shares([float(weight(x)) if weight else 1.0 for x in items], min(workers, len(items)))
-    results: list = [None] * len(items)
+    results: list[Any] = [None] * len(items)
     pool = ProcessPoolExecutor(max_workers=len(shares), mp_context=multiprocessing.get_context("spawn"))
     try:
         futures = [(share, pool.submit(_run_share, fn, [items[i] for i in share])) for share in shares]
@@ -133,7 +145,7 @@ def _spawn_map(fn: Callable, items: list, workers: int, weight: Callable | None)
 # -- dask --------------------------------------------------------------------------------------
 
 
-def _dask_map(cluster, fn: Callable, items: list) -> list:
+def _dask_map(cluster: ClusterConverter, fn: Callable[[_T], _R], items: list[_T]) -> list[_R]:
     """One task per item on the cluster; in order. At most `WINDOW_PER_THREAD` tasks per worker
     thread are submitted at a time (a task's data waits on the scheduler until a worker takes it:
     a province's PDFs are not all sent at once). With no worker left for the cluster's
@@ -155,9 +167,9 @@ def _dask_map(cluster, fn: Callable, items: list) -> list:
     salt = os.urandom(6).hex()  # a key per run: two builds never share a task's result
     threads = max(1, sum(client.nthreads().values()))
     window = max(8, WINDOW_PER_THREAD * threads)
-    results: list = [None] * len(items)
-    index: dict[str, int] = {}
-    live: list = []  # submitted, not yet received (what the watch cancels)
+    results: list[Any] = [None] * len(items)
+    index: dict[Key, int] = {}
+    live: list[Future[Any]] = []  # submitted, not yet received (what the watch cancels)
     waiting = as_completed([], loop=client.loop)
     todo = iter(range(len(items)))
 
@@ -175,6 +187,7 @@ def _dask_map(cluster, fn: Callable, items: list) -> list:
 
     for _ in range(window):
         submit()
+    why: list[str]
     stop, why = threading.Event(), []
     watch = threading.Thread(target=cluster._watch, args=(live, stop, why), daemon=True)
     watch.start()

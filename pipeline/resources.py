@@ -37,7 +37,7 @@ def sample_workbook(year: int = 2024) -> Path:
     return _find("data") / f"mau_ho_so_{year}.xlsx"
 
 
-_program: tuple[tuple, str] | None = None  # (the source files' names, sizes and times; their digest)
+_program: tuple[tuple[tuple[str, int, int], ...], str] | None = None  # (the source files' names, sizes and times; their digest)
 
 
 def program_fingerprint() -> str:

@@ -11,19 +11,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import ingest, manifest, output_guard, ownership, uptodate
 from pipeline.bundle.build import Bundles, write_bundles
 from pipeline.document import Build, Document
 from pipeline.errors import OutputError
 from pipeline.forms.fill import fill
-from pipeline.forms.registry import Registry
+from pipeline.forms.registry import FormSpec, Registry
 from pipeline.ingest.model import Campaign
 from pipeline.options import BuildOptions, BuildSummary
 from pipeline.output import OutputFolder, PreviousOutput, Staged, manifest_of
 from pipeline.pdf import installation
 from pipeline.pdf.cache import BlobCache, PdfCache, data_key
-from pipeline.pdf.convert import convert, convert_documents, item
+from pipeline.pdf.convert import DocumentConverter, convert, convert_documents, item
 from pipeline.pdf.fonts import check_fonts
 from pipeline.pdf.pool import Converter
 from pipeline.plan import Plan, make_plan
@@ -41,6 +42,9 @@ from pipeline.submission.package import (
 from pipeline.submission.ratings_file import write_ratings
 from pipeline.tempdirs import input_snapshot
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 __all__ = ["BuildOptions", "BuildSummary", "build"]
 
 
@@ -54,7 +58,7 @@ class _Asked:
     engine: str  # the converter's name (uptodate.converter_name)
     started: float
     log: Callable[[str], None]
-    signer: object | None  # --ky: the private key (`submission.signing.load_private`)
+    signer: Ed25519PrivateKey | None  # --ky: the private key (`submission.signing.load_private`)
     # the warnings and notes about the inputs (`warn`): an unchanged build repeats them (uptodate)
     said: list[str] = field(default_factory=list)
 
@@ -64,7 +68,7 @@ class _Asked:
 
 
 def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
-          converter: Converter | None = None, log: Callable[[str], None] = lambda s: None,
+          converter: DocumentConverter | None = None, log: Callable[[str], None] = lambda s: None,
           check_unchanged: bool = True) -> BuildSummary:
     """`check_unchanged=False`: the caller already asked `uptodate.unchanged` (the CLI does)."""
     started = time.monotonic()
@@ -87,7 +91,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         return _build(asked, snap, converter)
 
 
-def _build(asked: _Asked, snap: Path, converter: Converter | None) -> BuildSummary:
+def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> BuildSummary:
     """The build from `snap`, the input's snapshot (`asked.workbook` names it: the key, the messages)."""
     campaign, options = _read(asked, snap)
     ratings, registry, plan = _rate_and_plan(campaign, options, asked.warn)
@@ -120,7 +124,7 @@ def _build(asked: _Asked, snap: Path, converter: Converter | None) -> BuildSumma
                         huong_dan=str(asked.outdir / guide.PDF))
 
 
-def _signer(options: BuildOptions) -> object | None:
+def _signer(options: BuildOptions) -> Ed25519PrivateKey | None:
     """--ky: the private key, read before anything is built (a key that cannot be read fails first)."""
     if not options.sign_key:
         return None
@@ -214,7 +218,7 @@ def _write_manifest(b: Build, asked: _Asked, made: _Made, changed: changes.Chang
         (stage / signing.SIGNATURE).write_bytes(signing.signature_file(data, asked.signer))
 
 
-def reconstructed_note(plan, registry: Registry) -> str:
+def reconstructed_note(plan: Plan, registry: Registry) -> str:
     """One console line naming the reconstructed forms (meta.toml `status = "tai_dung"`) the build
     uses and how an agency replaces them with the official file; "" when it uses none."""
     codes = sorted({job.form for job in plan.jobs if registry.get(job.form).reconstructed})
@@ -227,7 +231,7 @@ def reconstructed_note(plan, registry: Registry) -> str:
             "hoso build … --templates THU_MUC.")
 
 
-def _name(spec) -> str:
+def _name(spec: FormSpec) -> str:
     return spec.ma_hieu if spec.ma_hieu.startswith("Mẫu") else spec.title
 
 

@@ -7,8 +7,9 @@ after one person's row changes only that person's bundle and their unit's bundle
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from pipeline import parallel
 from pipeline.bundle.assemble import (
@@ -26,7 +27,12 @@ from pipeline.document import Build, Document
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
-from pipeline.plan import Plan
+from pipeline.plan import DocumentJob, Plan, UnitDossier
+
+if TYPE_CHECKING:
+    from pipeline.ingest.model import Person
+
+_W = TypeVar("_W", covariant=True)
 
 BUNDLE_VERSION = "19"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
 
@@ -76,20 +82,20 @@ class _Shared:
     signers: dict[str, tuple[str, ...]]
     copies: dict[str, int]
     initials: frozenset[str]
-    people: dict  # ma_so -> Person
+    people: dict[str, Person]  # ma_so -> Person
     keys: dict[str, str]  # document key -> content key
     headers: dict[str, tuple[bool, str]]
     duplex: bool
     page_codes: bool
 
-    def for_unit(self, unit) -> _Shared:
+    def for_unit(self, unit: UnitDossier) -> _Shared:
         """Only what `unit` needs (a cluster task's share)."""
         docs = [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
         return replace(self, people={p.ma_so: self.people[p.ma_so] for p in unit.persons},
                        keys={k: self.keys[k] for k in docs}, headers={k: self.headers[k] for k in docs})
 
 
-def _codes(sh: _Shared, docs, ma_don_vi: str, ma_so: str) -> dict[str, PageCode]:
+def _codes(sh: _Shared, docs: Iterable[DocumentJob], ma_don_vi: str, ma_so: str) -> dict[str, PageCode]:
     """document key -> the code its pages carry (none without page codes)"""
     if not sh.page_codes:
         return {}
@@ -97,11 +103,12 @@ def _codes(sh: _Shared, docs, ma_don_vi: str, ma_so: str) -> dict[str, PageCode]
                             version_token(sh.keys[d.key])) for d in docs}
 
 
-def _versions(sh: _Shared, docs) -> dict[str, str]:
+def _versions(sh: _Shared, docs: Iterable[DocumentJob]) -> dict[str, str]:
     return {d.form: version_token(sh.keys[d.key]) for d in docs} if sh.page_codes else {}
 
 
-def _unit_keys(sh: _Shared, unit) -> tuple[dict[str, CoverInfo], list[str], CoverInfo, list, str]:
+def _unit_keys(sh: _Shared, unit: UnitDossier
+               ) -> tuple[dict[str, CoverInfo], list[str], CoverInfo, list[DocumentJob], str]:
     """What a unit's bundles are made of: each person's cover facts and bundle key, the unit's cover
     facts, documents and bundle key."""
     person_info: dict[str, CoverInfo] = {}
@@ -131,6 +138,17 @@ def _unit_keys(sh: _Shared, unit) -> tuple[dict[str, CoverInfo], list[str], Cove
                         [(d.form, d.title, sh.keys[d.key], sh.headers[d.key]) for d in unit_docs], info.header,
                         info.title, info.facts, sh.duplex)
     return person_info, person_keys, info, unit_docs, unit_key
+
+
+class _Store(Protocol[_W]):
+    """Where `_unit_bundles` finds cached bundles and puts what it builds; `write` returns what the
+    caller needs of a file written (`_LocalStore`, `_RemoteStore`)."""
+
+    def cached(self, key: str) -> BuiltBundle | None: ...
+
+    def made(self, key: str, b: BuiltBundle) -> None: ...
+
+    def write(self, rel: str, b: BuiltBundle, key: str) -> _W: ...
 
 
 class _LocalStore:
@@ -175,12 +193,13 @@ class _RemoteStore:
         return rel, key
 
 
-def _unit_bundles(sh: _Shared, unit, pages_of: Pages, store) -> tuple[list[dict], dict, int, int, int, list]:
+def _unit_bundles(sh: _Shared, unit: UnitDossier, pages_of: Pages, store: _Store[_W]
+                  ) -> tuple[list[dict[str, Any]], dict[str, Any], int, int, int, list[_W]]:
     """Every bundle of one unit: (person entries, unit entry, pages, built, reused, files written —
     what `store.write` returned for each)."""
     counts = {"built": 0, "reused": 0}
-    written: list = []
-    persons_out: list[dict] = []
+    written: list[_W] = []
+    persons_out: list[dict[str, Any]] = []
     pages_of.forget_single()
 
     def made(key: str, b: BuiltBundle) -> BuiltBundle:
@@ -213,7 +232,8 @@ def _unit_bundles(sh: _Shared, unit, pages_of: Pages, store) -> tuple[list[dict]
                          for s in b.sections],
         })
     if ub is None:
-        ub = made(unit_key, unit_bundle(unit, built, pages_of, info, duplex=sh.duplex, person_info=person_info))
+        # every person's bundle was set by the loop above
+        ub = made(unit_key, unit_bundle(unit, cast(dict[str, BuiltBundle], built), pages_of, info, duplex=sh.duplex, person_info=person_info))
     else:
         counts["reused"] += 1
     written.append(store.write(unit.pdf, ub, unit_key))
@@ -227,13 +247,14 @@ def _unit_bundles(sh: _Shared, unit, pages_of: Pages, store) -> tuple[list[dict]
     return persons_out, unit_out, ub.pages, counts["built"], counts["reused"], written
 
 
-def _unit_task(task: tuple[_Shared, object, Pages, _LocalStore]) -> tuple[list[dict], dict, int, int, int, list]:
+def _unit_task(task: tuple[_Shared, UnitDossier, Pages, _LocalStore]
+               ) -> tuple[list[dict[str, Any]], dict[str, Any], int, int, int, list[tuple[str, str, int, int]]]:
     """One unit in a worker process that shares the cache and the staging folder (fork, spawn)."""
     sh, unit, pages_of, store = task
     return _unit_bundles(sh, unit, pages_of, store)
 
 
-def _unit_pages(unit, pdfs: dict[str, bytes], sources: dict | None) -> Pages:
+def _unit_pages(unit: UnitDossier, pdfs: dict[str, bytes], sources: dict[str, tuple[bytes, int, int]]) -> Pages:
     """A Pages of the unit's documents only (what a spawned worker is sent)."""
     docs = [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
     return Pages({k: pdfs[k] for k in docs}, {k: sources[k] for k in docs if k in (sources or {})})
@@ -290,7 +311,7 @@ TASKS_PER_THREAD = 3  # on a cluster: bundle tasks per worker thread (a lost wor
 MIN_TASK_FORMS = 60  # … of at least this many forms: units in plan order, whose forms were joined together
 
 
-def _units_shared(units: list, sh: _Shared) -> _Shared:
+def _units_shared(units: list[UnitDossier], sh: _Shared) -> _Shared:
     """`sh` with only what these units need."""
     parts = [sh.for_unit(u) for u in units]
     return replace(sh, people={k: v for p in parts for k, v in p.people.items()},
@@ -308,8 +329,8 @@ def _bundles_on_cluster(plan: Plan, sh: _Shared, pdfs: dict[str, bytes], sources
     is staged here."""
     from pipeline.cum_tasks import bundle_units
 
-    results: dict[int, tuple] = {}
-    remote: list[tuple[int, object, dict]] = []  # (index, unit, its cache hits)
+    results: dict[int, tuple[list[dict[str, Any]], dict[str, Any], int, int, int]] = {}
+    remote: list[tuple[int, UnitDossier, dict[str, tuple[BuiltBundle, str]]]] = []  # (index, unit, its cache hits)
     for i, unit in enumerate(plan.units):
         _info, person_keys, _uinfo, _docs, unit_key = _unit_keys(sh, unit)
         hits = {key: hit for key in (*person_keys, unit_key) if (hit := _load(blobs, key)) is not None}
@@ -319,11 +340,12 @@ def _bundles_on_cluster(plan: Plan, sh: _Shared, pdfs: dict[str, bytes], sources
         else:
             remote.append((i, unit, hits))
 
-    def docs_of(unit) -> list[str]:
+    def docs_of(unit: UnitDossier) -> list[str]:
         return [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
 
-    groups: list[list[tuple[int, object, dict]]] = []
+    groups: list[list[tuple[int, UnitDossier, dict[str, tuple[BuiltBundle, str]]]]] = []
     if remote:
+        assert backend.cluster is not None  # no shared files: the dask backend, with its cluster
         threads = max(1, sum(backend.cluster.client.nthreads().values()))
         total = sum(len(docs_of(u)) for _i, u, _h in remote)
         size = max(MIN_TASK_FORMS, -(-total // (threads * TASKS_PER_THREAD)))
@@ -351,9 +373,9 @@ def _bundles_on_cluster(plan: Plan, sh: _Shared, pdfs: dict[str, bytes], sources
                 else:
                     singles[k] = pdfs[k]
         # a cached person bundle is needed there for its page count and sections only
-        hits = {k: BuiltBundle(b"", b.pages, b.sections) for _i, _u, h in group for k, (b, _sha) in h.items()}
+        shown = {k: BuiltBundle(b"", b.pages, b.sections) for _i, _u, h in group for k, (b, _sha) in h.items()}
         tasks.append((_units_shared([u for _i, u, _h in group], sh), [u for _i, u, _h in group], singles,
-                      (blobs_sent, refs), hits))
+                      (blobs_sent, refs), shown))
     answers = parallel.map_work(bundle_units, tasks, workers=len(tasks), backend=backend) if tasks else []
     for group, per_unit in zip(groups, answers, strict=True):
         for (i, _unit, hits), (p_out, u_out, n, b, r, writes, made) in zip(group, per_unit, strict=True):

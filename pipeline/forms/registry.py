@@ -95,7 +95,7 @@ class FormSpec:
 PAGE_KEYS = ("trang", "trang_ky_tu", "trang_mau")
 
 
-def _page_rule(meta: Path, data: dict) -> PageRule | None:
+def _page_rule(meta: Path, data: dict[str, Any]) -> PageRule | None:
     """meta.toml's page range (None when it declares none); a malformed one is a TemplateError
     naming the file and the key (`hoso templates check` reports it too)."""
     if "trang" not in data:

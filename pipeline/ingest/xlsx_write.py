@@ -20,8 +20,15 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, Any
 
 from pipeline.ingest.xlsx import column_letter as _letters  # 0-based
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_CELL = 32_767
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # as openpyxl: not allowed in XML
@@ -34,7 +41,7 @@ def text(value: str) -> str:
 
 
 # -- openpyxl helpers (for other modules' openpyxl worksheets) ---------------------------------------
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """HEADER_FONT, HEADER_FILL, WRAP: openpyxl style objects, made on first use (so that importing
     this module does not import openpyxl)."""
     if name in ("HEADER_FONT", "HEADER_FILL", "WRAP"):
@@ -47,7 +54,8 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def put(ws, row: int, col: int, value, *, bold: bool = False, wrap: bool = False):
+def put(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False, wrap: bool = False
+        ) -> Cell | MergedCell:
     """Write one cell of an openpyxl worksheet; strings are always stored as strings (never formulas)."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
@@ -75,12 +83,12 @@ class Sheet:
 
     def __init__(self, title: str) -> None:
         self.title = title
-        self.rows: dict[int, tuple[list, list[int]]] = {}
+        self.rows: dict[int, tuple[list[Any], list[int]]] = {}
         self.widths: dict[int, float] = {}
         self.freeze_row: int | None = None  # rows above this one stay visible
         self.auto_filter: str | None = None
 
-    def put(self, row: int, col: int, value, *, bold: bool = False, wrap: bool = False) -> None:
+    def put(self, row: int, col: int, value: Any, *, bold: bool = False, wrap: bool = False) -> None:
         values, styles = self.rows.setdefault(row, ([], []))
         if len(values) < col:
             values.extend([None] * (col - len(values)))
@@ -117,8 +125,8 @@ def column_letter(col: int) -> str:
     return _letters(col - 1)
 
 
-def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[list], *,
-          wrap_cols: set[int] = frozenset(), freeze: bool = True) -> int:
+def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[list[Any]], *,
+          wrap_cols: AbstractSet[int] = frozenset(), freeze: bool = True) -> int:
     """Header row plus data rows; returns the next free row."""
     for c, (_, width) in enumerate(headers, start=1):
         ws.widen(c, width)
@@ -133,7 +141,7 @@ def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[
     return first_row + len(rows) + 2
 
 
-def lines(items) -> str:
+def lines(items: Iterable[object]) -> str:
     return "\n".join(f"• {x}" for x in items)
 
 

@@ -22,8 +22,12 @@ import tempfile
 import zipfile
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import OutputError
+
+if TYPE_CHECKING:
+    from pipeline.forms.registry import FormSpec
 
 MIN_FREE = 32 * 1024 * 1024  # bytes free in the temporary folder before any conversion starts
 PER_DOCUMENT = 64 * 1024  # and this much more per document to convert (measured: ~30 KB a form, profile included)
@@ -161,7 +165,7 @@ def docx_length(docx: bytes) -> int:
     return sum(len(t.decode("utf-8", "replace")) for t in _TEXT.findall(xml)) + LINE * len(_BREAKS.findall(xml))
 
 
-def page_range(spec) -> tuple[int, int, int] | None:
+def page_range(spec: FormSpec) -> tuple[int, int, int] | None:
     """(least pages, most pages, length a page holds at least — 0: no growth) of a healthy render of
     a document of this form, from its template's declaration (meta.toml `trang`); None when the
     template declares none for this template.docx (an agency's own or edited template): then its

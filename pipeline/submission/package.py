@@ -46,10 +46,11 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.bundle.assemble import numbered_alone
 from pipeline.document import Build, Document
-from pipeline.forms.registry import Registry
+from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.ingest.model import Campaign, Person
 from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
@@ -59,6 +60,10 @@ from pipeline.plan import review_order
 from pipeline.rating.result import Ratings
 from pipeline.resources import program_fingerprint
 from pipeline.submission import report, self_rating, summary_table, writeback
+
+if TYPE_CHECKING:
+    from pipeline.submission.deadline import Deadline
+    from pipeline.submission.summary_table import Row
 
 FOLDER = "nop_so_noi_vu"
 REPORT = "bao_cao_ket_qua_danh_gia"
@@ -72,7 +77,7 @@ FILE_NAMES = {LETTER_FORM: LETTER, REPORT_FORM: REPORT, TABLE_FORM: TABLE, SELF_
 WRITEBACK = "so_lieu_kem_ket_qua.xlsx"
 README = "README.txt"
 NOTICE = "thong_bao_ket_qua"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+ZIP_TIME: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 6
 
 
@@ -82,8 +87,8 @@ def zip_name(year: int) -> str:
 
 @dataclass(frozen=True)
 class Submission:
-    manifest: dict  # keys added to manifest.json: "nop_so_noi_vu" and "pham_vi"
-    deadline: report.Deadline | None
+    manifest: dict[str, Any]  # keys added to manifest.json: "nop_so_noi_vu" and "pham_vi"
+    deadline: Deadline | None
     documents: int  # documents rendered and converted for the submission
     converted: int  # of which converted now (not from the cache)
     warnings: tuple[str, ...] = ()
@@ -122,7 +127,8 @@ def enclosed(campaign: Campaign, ratings: Ratings) -> list[str]:
     return out
 
 
-def readme_text(campaign: Campaign, listed: list[dict], archive: str, due, today: dt.date | None) -> str:
+def readme_text(campaign: Campaign, listed: list[dict[str, Any]], archive: str, due: Deadline | None,
+                today: dt.date | None) -> str:
     """The output's README.txt (Vietnamese): the submission's files and the Sở Nội vụ deadline
     relative to the day of the build — the only place besides the console where it is written."""
     day = today or dt.date.today()
@@ -168,7 +174,7 @@ def depends_on_today(campaign: Campaign) -> bool:
     return a.han_nop_so_noi_vu is not None or (a.ngay_bao_cao is None and a.ngay_lap is None)
 
 
-def _dos(date_time) -> tuple[int, int]:
+def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     y, mo, d, h, mi, sec = date_time
     return ((y - 1980) << 9) | (mo << 5) | d, (h << 11) | (mi << 5) | (sec // 2)
 
@@ -179,7 +185,7 @@ def deflated(data: bytes) -> bytes:
     return struct.pack("<IQ", zlib.crc32(data), len(data)) + c.compress(data) + c.flush()
 
 
-def zip_bytes(members: list[tuple[str, bytes]], date_time=ZIP_TIME) -> bytes:
+def zip_bytes(members: list[tuple[str, bytes]], date_time: tuple[int, int, int, int, int, int] = ZIP_TIME) -> bytes:
     """A zip of `(name, deflated(data))` members in the given order: deflate, `date_time` (default
     1980-01-01 00:00), mode 0644, Unix as the creating system, no extra fields — the same bytes for
     the same members and date."""
@@ -208,7 +214,7 @@ def zip_bytes(members: list[tuple[str, bytes]], date_time=ZIP_TIME) -> bytes:
     return out.getvalue()
 
 
-def _zip_slow(root: Path, names: list[str], date_time=ZIP_TIME) -> bytes:
+def _zip_slow(root: Path, names: list[str], date_time: tuple[int, int, int, int, int, int] = ZIP_TIME) -> bytes:
     """zipfile's own writer (zip64 when needed), same entry attributes; only for a very large folder."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
@@ -220,7 +226,7 @@ def _zip_slow(root: Path, names: list[str], date_time=ZIP_TIME) -> bytes:
 
 
 def zip_folder(root: Path, names: list[str], digests: dict[str, str], blobs: BlobCache | None,
-               date_time=ZIP_TIME) -> bytes:
+               date_time: tuple[int, int, int, int, int, int] = ZIP_TIME) -> bytes:
     """The zip of `names` (files under `root`): each member's deflated form from the cache when its
     content (`digests`: name -> SHA-256) was zipped before, else compressed now and cached."""
     members = []
@@ -255,7 +261,7 @@ class Prepared:
 
     documents: dict[str, Document]  # form -> the .docx to convert (with the build's forms)
     titles: dict[str, str]
-    rows: list
+    rows: list[Row]
     warnings: list[str] = field(default_factory=list)
     copy: tuple[bytes, str] | None = None  # the write-back copy and its SHA-256
 
@@ -286,7 +292,7 @@ def prepare_submission(build: Build) -> Prepared:
                               lambda: summary_table.table_bytes(table))
     files.write(f"{FOLDER}/{TABLE}.xlsx", data, sha256=sha)
 
-    contexts = {LETTER_FORM: lambda spec: report.letter_context(campaign, ratings, spec, rows, enclosed(campaign, ratings)),
+    contexts: dict[str, Callable[[FormSpec], dict[str, Any]]] = {LETTER_FORM: lambda spec: report.letter_context(campaign, ratings, spec, rows, enclosed(campaign, ratings)),
                 REPORT_FORM: lambda spec: report.report_context(campaign, ratings, spec, rows, today),
                 TABLE_FORM: lambda spec: report.table_document_context(campaign, ratings, spec, rows)}
     if self_rating.wanted(campaign):  # dossier.md §3.2 item 3, only when the workbook gives the level
@@ -304,7 +310,7 @@ def prepare_submission(build: Build) -> Prepared:
         key = cache_key(spec.template_sha256, ctx)
         rel = f"{FOLDER}/{names[form]}.docx"
 
-        def render(spec=spec, ctx=ctx, form=form) -> bytes:
+        def render(spec: FormSpec = spec, ctx: dict[str, Any] = ctx, form: str = form) -> bytes:
             scratch = files.root / f"{FOLDER}/.{form}.docx"
             CompiledTemplate(spec.template, code=form).render_to(ctx, scratch)
             fix_zip_times(scratch)
@@ -329,7 +335,7 @@ def _writeback_copy(build: Build, program: str, warnings: list[str]) -> tuple[by
     campaign, ratings, source = build.campaign, build.ratings, Path(build.snapshot)
     key = data_key("so_lieu_kem_ket_qua.xlsx", program, campaign.source_sha256, source.suffix.lower(),
                    writeback.key_data(campaign, ratings))
-    make = lambda: writeback.copy_bytes(source, campaign, ratings)  # noqa: E731
+    make: Callable[[], bytes] = lambda: writeback.copy_bytes(source, campaign, ratings)  # noqa: E731
     try:
         if campaign.source_sha256:  # the input's bytes are part of the key
             return _cached_bytes(build.blobs, key, "xlsx", make)
@@ -340,7 +346,7 @@ def _writeback_copy(build: Build, program: str, warnings: list[str]) -> tuple[by
         return None
 
 
-class _Listed(list[dict]):
+class _Listed(list[dict[str, Any]]):
     """The files of `nop_so_noi_vu/` as the manifest section lists them (`tep`)."""
 
     def add(self, rel: str, loai: str, title: str, **extra: str) -> None:
@@ -429,7 +435,7 @@ def _agency_documents(build: Build, docs: list[Document], listed: _Listed, warni
         warnings.append("Chưa có Thông báo kết quả đánh giá, xếp loại (mẫu «thong_bao_ket_qua») trong bộ nộp Sở Nội vụ.")
 
 
-def _leader_dossiers(build: Build, listed: _Listed, warnings: list[str]) -> list[dict]:
+def _leader_dossiers(build: Build, listed: _Listed, warnings: list[str]) -> list[dict[str, Any]]:
     """4. the collective file of the agency's leadership: the dossier of the head's unit (dossier.md
     §3.2 item 4), which holds the leaders' own dossiers (item 5); the other units' dossiers stay
     with the agency. 5. the leaders' own dossiers not already inside the copied unit dossier.
@@ -451,7 +457,7 @@ def _leader_dossiers(build: Build, listed: _Listed, warnings: list[str]) -> list
     if not leaders:
         warnings.append(f"Không tìm thấy người đứng đầu «{campaign.agency.nguoi_dung_dau}» (sheet CoQuan) trong sheet "
                         "NhanSu: bộ nộp Sở Nội vụ không có hồ sơ cá nhân của lãnh đạo cơ quan.")
-    leader_entries: list[dict] = []
+    leader_entries: list[dict[str, Any]] = []
     for p in leaders:
         d = built.get(p.ma_so)
         entry = {"ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ma_don_vi": p.ma_don_vi,
@@ -468,7 +474,7 @@ def _leader_dossiers(build: Build, listed: _Listed, warnings: list[str]) -> list
     return leader_entries
 
 
-def _spec(registry: Registry, form: str, warnings: list[str]):
+def _spec(registry: Registry, form: str, warnings: list[str]) -> FormSpec:
     """The form from the build's templates folder; an agency folder exported before this form
     existed falls back to the bundled template (with a warning)."""
     if form in registry:
