@@ -14,7 +14,7 @@ run in parallel by one of three backends, chosen once per build.
   conversion uses (`pipeline/pdf/cum.py`), through the same `distributed.Client`; a task of a lost
   worker is run again by Dask on another one. Workers there share no file system with the
   client: a stage whose tasks write files locally asks `backend.shares_files` and, when False,
-  maps task functions that take bytes and return bytes (`pipeline/cum_tasks.py`); the client
+  maps task functions that take bytes and return bytes (`pipeline/forms/remote.py`, `pipeline/bundle/remote.py`); the client
   writes them into its staging folder.
 
 Both process backends run the work here when there is one item or one worker. An error raised

@@ -150,7 +150,7 @@ def test_no_workers_is_a_clear_message(tmp_path, workbook, capsys):
     assert not (tmp_path / "o").exists()
 
 
-# -- fill and bundles on the cluster too (pipeline/parallel.py, pipeline/cum_tasks.py) ---------------
+# -- fill and bundles on the cluster too (pipeline/parallel.py, pipeline/forms/remote.py, pipeline/bundle/remote.py) ---------------
 
 SAMPLE_2026 = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx"
 

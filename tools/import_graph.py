@@ -40,7 +40,6 @@ LAYERS = {
              "output", "ownership", "cachecare", "manifest", "document"),
     "plan": ("plan",),
     "pdf": ("parallel",),  # the work map: beside the converter whose cluster it may use (pdf/cum.py)
-    "bundle": ("cum_tasks",),  # the cluster's fill and bundle tasks
     "build": ("uptodate", "output_guard", "run", "api", "lint"),
     "cli": ("cli", "cli_vi", "cli_province", "__main__"),
 }

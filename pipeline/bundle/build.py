@@ -175,7 +175,7 @@ class _LocalStore:
 
 class _RemoteStore:
     """On a cluster worker: the client's cache hits given, the bundles built and the files to
-    write handed back (`pipeline.cum_tasks.bundle_units`)."""
+    write handed back (`pipeline.bundle.remote.bundle_units`)."""
 
     def __init__(self, hits: dict[str, BuiltBundle]) -> None:
         self.hits = hits
@@ -327,7 +327,7 @@ def _bundles_on_cluster(plan: Plan, sh: _Shared, pdfs: dict[str, bytes], sources
     all its units, as a forked worker does), with the cached bundles' page counts and sections;
     the new bundles come back as bytes, cached and staged here. A unit whose bundles are all cached
     is staged here."""
-    from pipeline.cum_tasks import bundle_units
+    from pipeline.bundle.remote import bundle_units
 
     results: dict[int, tuple[list[dict[str, Any]], dict[str, Any], int, int, int]] = {}
     remote: list[tuple[int, UnitDossier, dict[str, tuple[BuiltBundle, str]]]] = []  # (index, unit, its cache hits)

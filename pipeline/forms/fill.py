@@ -156,7 +156,7 @@ def _fill_on_cluster(jobs: list[_Job], stage: Path, blobs: BlobCache, installati
                      backend: parallel.Backend) -> dict[int, _Filled]:
     """The cluster's way (no shared files): the cache is read here; the documents to render go to
     the workers as (template bytes, contexts) and come back as .docx bytes, written here."""
-    from pipeline.cum_tasks import render_forms
+    from pipeline.forms.remote import render_forms
 
     by_doc: dict[int, _Filled] = {}
     misses: dict[tuple[str, str], list[tuple[_Job, str]]] = {}
