@@ -25,9 +25,10 @@ from pipeline.web.store import Store, now
 
 
 class BuildQueue:
-    def __init__(self, store: Store, *, jobs: int | None = None) -> None:
+    def __init__(self, store: Store, *, jobs: int | None = None, warm=None) -> None:
         self.store = store
         self.jobs = jobs
+        self.warm = warm  # the server's pipeline.pdf.warm.WarmService (listening), or None: cold builds
         self._q: queue.Queue[int | None] = queue.Queue()
         self._lock = threading.Lock()
         self._child: subprocess.Popen | None = None
@@ -64,8 +65,9 @@ class BuildQueue:
         try:
             own_group = {"start_new_session": True} if os.name == "posix" else \
                 {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+            env = {**os.environ, **(self.warm.env() if self.warm is not None else {})}  # never on the command line
             child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, **own_group)
+                                     stderr=subprocess.PIPE, env=env, **own_group)
             self._child = child
             _, err = child.communicate()
             rc = child.returncode
@@ -144,6 +146,7 @@ def run(data: Path, build_id: int, jobs: int | None = None) -> int:
     """The child process: one build, its row kept up to date."""
     from pipeline import api, progress
     from pipeline.errors import HosoError
+    from pipeline.pdf import warm
 
     _die_with_parent()
     store = Store(data)
@@ -164,9 +167,16 @@ def run(data: Path, build_id: int, jobs: int | None = None) -> int:
 
     progress.observer = observe
     out = store.output_dir(ma)
+
+    def say(text: str) -> None:  # on the build's page and on the server's console
+        said.append(text)
+        print(text, file=sys.stderr, flush=True)
+
     try:
+        # the server's LibreOffice lanes, kept warm (pipeline/pdf/warm.py); unreachable: a cold build, said once
+        converter = warm.converter_from_env(workers=jobs, log=say)
         options = api.BuildOptions(cache_dir=store.cache_dir(ma), jobs=jobs, show_progress=False)
-        s = api.build(store.upload_path(ma, row["so"]), out, options, log=said.append)
+        s = api.build(store.upload_path(ma, row["so"]), out, options, converter=converter, log=said.append)
     except HosoError as exc:
         store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
                 now(), str(exc), "\n".join(said), build_id)
