@@ -30,11 +30,13 @@ FilterData; `tests/test_warm.py` checks a joined document's split forms (pages, 
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import queue
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -104,8 +106,8 @@ class Lane:
         pipe = f"hoso-{os.getpid()}-{self.index}-{secrets.token_hex(6)}"
         cmd = libreoffice.guarded([self.service.python, "-I", str(BRIDGE), self.service.soffice,
                                    profile.resolve().as_uri(), pipe])
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                start_new_session=True, env=libreoffice.soffice_env(self.root))
+        proc = self.service._spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                   start_new_session=True, env=libreoffice.soffice_env(self.root))
         with libreoffice._lock:
             libreoffice._live.add(proc)  # libreoffice.kill_all (Ctrl-C, a Dask worker's teardown) ends it too
         self.proc, self.lines = proc, queue.Queue()
@@ -206,6 +208,15 @@ class WarmService:
         self.authkey = secrets.token_bytes(32)
         self._stopped = threading.Event()
         self._threads: list[threading.Thread] = []
+        # every lane is started from this one thread, alive as long as the service: guard.py asks for a
+        # signal when its parent dies, and Linux means the parent *thread* (PR_SET_PDEATHSIG)
+        self._spawner = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="hoso-warm-spawn")
+
+    def _spawn(self, cmd: list[str], **kwargs) -> subprocess.Popen:
+        try:
+            return self._spawner.submit(subprocess.Popen, cmd, **kwargs).result()
+        except RuntimeError as exc:  # stopped meanwhile
+            raise Unavailable("stopped") from exc
 
     # ---- life -----------------------------------------------------------------------------------
     def start(self, *, wait: bool = True, listen: bool = False) -> WarmService:
@@ -250,8 +261,8 @@ class WarmService:
             return
         self._stopped.set()
         if self._listener is not None:
-            try:  # accept() does not wake up on close everywhere: one last connection wakes it
-                connection.Client(self.address, authkey=self.authkey).close()
+            try:  # accept() does not wake up on close everywhere: a bare connection wakes it (never waits)
+                socket.create_connection(self.address, timeout=2).close()
             except OSError:
                 pass
             try:
@@ -260,6 +271,7 @@ class WarmService:
                 pass
         for lane in self.lanes:
             lane.kill()
+        self._spawner.shutdown(wait=False)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> WarmService:
