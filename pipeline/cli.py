@@ -506,7 +506,7 @@ def cache_xoa(ma_so: str | None, cache_dir: Path | None) -> None:
 @click.option("--sau-proxy", "behind_proxy", is_flag=True,
               help="Chạy sau một reverse proxy HTTPS (tin tiêu đề X-Forwarded-For/-Proto của proxy đó).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
-              help="Số tiến trình LibreOffice của mỗi lần tạo hồ sơ (mặc định: số lõi CPU).")
+              help="Số tiến trình LibreOffice chạy sẵn suốt thời gian máy chủ chạy, dùng chung cho mọi lần tạo hồ sơ (mặc định: số lõi CPU).")
 def serve(host: str, port: int, data: Path, behind_proxy: bool, jobs: int | None) -> None:
     """Chạy trang web cho văn thư (đăng nhập bằng tài khoản tạo bởi: hoso tai-khoan them)."""
     from pipeline.web.app import serve as run_server
