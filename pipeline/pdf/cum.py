@@ -61,6 +61,9 @@ def _distributed():
     return distributed
 
 
+_kept: dict[int, object] = {}  # a worker's warm service, between a replaced plugin's teardown and the new one's setup
+
+
 class LibreOfficePlugin:
     """Worker plugin: LibreOffice kept running for the worker's life, every soffice stopped at teardown.
 
@@ -79,19 +82,26 @@ class LibreOfficePlugin:
         from pipeline.errors import HosoError
         from pipeline.pdf import warm
 
-        try:  # started in the background: setup must not hold the worker's event loop for seconds
-            self.service = warm.WarmService(max(1, worker.state.nthreads)).start(wait=False)
-        except (warm.Unavailable, HosoError):
-            self.service = None  # cold soffice runs with the profiles above
+        self.service = _kept.pop(id(worker), None)  # this worker's lanes, from the plugin this one replaces
+        if self.service is None:
+            try:  # started in the background: setup must not hold the worker's event loop for seconds
+                self.service = warm.WarmService(max(1, worker.state.nthreads)).start(wait=False)
+            except (warm.Unavailable, HosoError):
+                self.service = None  # cold soffice runs with the profiles above
 
     def teardown(self, worker) -> None:
         from pipeline.pdf import libreoffice
 
         service = getattr(self, "service", None)
+        shutil.rmtree(getattr(self, "root", ""), ignore_errors=True)
+        if service is not None and getattr(worker.status, "name", "") not in ("closing", "closed", "failed"):
+            # every build registers the plugin again, and Dask replaces it (teardown, then the new one's
+            # setup): the running worker keeps its LibreOffice for the next build
+            _kept[id(worker)] = service
+            return
         if service is not None:
             service.stop()
         libreoffice.kill_all()
-        shutil.rmtree(getattr(self, "root", ""), ignore_errors=True)
 
 
 def plugin():
