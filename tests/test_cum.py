@@ -112,14 +112,24 @@ def test_worker_killed_mid_build(cluster, workbook, local, tmp_path):
     cluster.wait_for(2)
 
 
+# the worker's warm service's counters (a lambda: sent by value, this module is not importable on the worker)
+_LANES = lambda dask_worker: dask_worker.plugins["hoso-libreoffice"].service.stats()  # noqa: E731
+
+
 def test_no_libreoffice_after_the_cluster_stops(tmp_path, workbook):
+    """The worker's LibreOffice is started once and kept across builds (each build converts on it),
+    and nothing of it is left once the cluster stops."""
     with LocalCluster(1, tmp_path / "cluster") as c:
-        with ClusterConverter(c.address) as conv:
-            api.build(workbook, tmp_path / "output", api.BuildOptions(cache_dir=tmp_path / "cache"), converter=conv)
-        profiles = list((tmp_path / "cluster" / "w0").glob("hoso-cum-*"))
-        assert profiles, "the worker plugin keeps its LibreOffice profiles for the worker's life"
+        for n in (1, 2):  # a fresh cache each time: both builds convert every form
+            with ClusterConverter(c.address) as conv:
+                api.build(workbook, tmp_path / f"output{n}", api.BuildOptions(cache_dir=tmp_path / f"cache{n}"),
+                          converter=conv)
+                (stats,) = conv.client.run(_LANES).values()
+            assert stats["starts"] == stats["lanes"] == 1 and stats["requests"] >= n and stats["failed"] == 0, stats
+        assert list((tmp_path / "cluster" / "w0").glob("hoso-warm-*")), "the worker keeps LibreOffice for its life"
     assert _gone(tmp_path / "cluster") == []
     assert not list((tmp_path / "cluster" / "w0").glob("hoso-cum-*"))  # teardown removed them
+    assert not list((tmp_path / "cluster" / "w0").glob("hoso-warm-*"))
 
 
 def test_every_worker_lost_fails_and_keeps_the_old_output(tmp_path, workbook, capsys):
