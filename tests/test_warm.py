@@ -120,6 +120,46 @@ def test_a_hung_lane_is_killed_restarted_and_the_retry_succeeds(built, tmp_path,
         assert service.stats()["restarts"] == 2
 
 
+def test_a_hung_document_holds_one_lane_only(built, tmp_path, own_tmp):
+    """Two builds at once on two lanes: the one whose soffice hangs waits for its silence allowance;
+    the other's requests go on the other lane meanwhile, and both lanes serve again afterwards."""
+    import threading
+
+    out, _ = built
+    items = _family_items(out, 2)
+    with warm.WarmService(2) as service:
+        service.start()
+        hung, other = service.lanes
+        soffice = [pid for pid, cmd in processes_matching(str(hung.root)) if "soffice.bin" in cmd]
+        assert len(soffice) == 1
+        os.kill(soffice[0], signal.SIGSTOP)
+        with service._turns:
+            service._free[:] = [other, hung]  # the next request gets the hung lane
+        outcome: list = []
+
+        def first() -> None:
+            (tmp_path / "a").mkdir()
+            try:
+                service.convert([items[0].docx], tmp_path / "a", filter_options=join.EXPORT_FILTER, timeout=120, stall=8)
+            except libreoffice.Stalled:
+                outcome.append("stalled")
+
+        t = threading.Thread(target=first)
+        t.start()
+        while len(service._free) != 1:
+            time.sleep(0.01)
+        (tmp_path / "b").mkdir()
+        started = time.monotonic()
+        service.convert([items[1].docx], tmp_path / "b", filter_options=join.EXPORT_FILTER, timeout=120, stall=60)
+        assert time.monotonic() - started < 8 and t.is_alive()  # done while the other still waits
+        assert (tmp_path / "b" / f"{items[1].docx.stem}.pdf").is_file()
+        t.join(60)
+        assert outcome == ["stalled"]
+        (tmp_path / "c").mkdir()
+        service.convert([items[0].docx], tmp_path / "c", filter_options=join.EXPORT_FILTER, timeout=120, stall=60)
+        assert (tmp_path / "c" / f"{items[0].docx.stem}.pdf").is_file()
+
+
 def test_stopping_the_service_leaves_no_soffice(own_tmp):
     service = warm.WarmService(2).start()
     assert len(_soffice_of(service)) == 2

@@ -30,6 +30,7 @@ FilterData; `tests/test_warm.py` checks a joined document's split forms (pages, 
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import json
 import os
@@ -200,7 +201,10 @@ class WarmService:
         self.size = max(1, lanes or os.cpu_count() or 1)
         self.root = Path(tempfile.mkdtemp(prefix="hoso-warm-"))
         self.lanes = [Lane(self, i) for i in range(self.size)]
-        self._idle: queue.Queue[Lane] = queue.Queue()
+        # free lanes, and the requests waiting for one in the order they came (`_acquire`)
+        self._turns = threading.Condition()
+        self._free: list[Lane] = []
+        self._waiting: collections.deque = collections.deque()
         self._lock = threading.Lock()
         self.counts = {"starts": 0, "requests": 0, "failed": 0, "restarts": 0}
         self._listener: connection.Listener | None = None
@@ -236,7 +240,7 @@ class WarmService:
                 lane.start()
             except BaseException as exc:  # noqa: BLE001 - said below; the lane is retried on use
                 errors.append(exc)
-            self._idle.put(lane)
+            self._hand_back(lane)
 
         threads = [threading.Thread(target=boot, args=(lane,), daemon=True) for lane in self.lanes]
         for t in threads:
@@ -303,15 +307,7 @@ class WarmService:
             raise Unavailable("stopped")
         with self._lock:
             self.counts["requests"] += 1
-        lane = None
-        while lane is None:
-            try:
-                lane = self._idle.get(timeout=0.25)
-            except queue.Empty:
-                if self._stopped.is_set() or gone():
-                    raise Unavailable("stopped") from None
-                if poll is not None:
-                    poll()
+        lane = self._acquire(poll, gone)
         failed = False
         try:
             if poll is None:
@@ -343,12 +339,40 @@ class WarmService:
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
             result.append(exc)
 
+    def _acquire(self, poll: Callable[[], None] | None, gone: Callable[[], bool]) -> Lane:
+        """The next free lane for this request, first come first served: requests of several builds
+        take turns; none waits behind a hung lane longer than that lane's timeout."""
+        turn = object()
+        with self._turns:
+            self._waiting.append(turn)
+        try:
+            while True:
+                with self._turns:
+                    if self._free and self._waiting[0] is turn:
+                        return self._free.pop()
+                    if self._stopped.is_set():
+                        raise Unavailable("stopped")
+                    self._turns.wait(0.25)
+                if gone():
+                    raise Unavailable("the client went away")
+                if poll is not None:
+                    poll()
+        finally:
+            with self._turns:
+                self._waiting.remove(turn)
+                self._turns.notify_all()
+
+    def _hand_back(self, lane: Lane) -> None:
+        with self._turns:
+            self._free.append(lane)
+            self._turns.notify_all()
+
     def _release(self, lane: Lane, *, restart: bool) -> None:
         if self._stopped.is_set():
             lane.kill()
             return
         if not restart or lane.alive:
-            self._idle.put(lane)
+            self._hand_back(lane)
             return
         with self._lock:
             self.counts["restarts"] += 1
@@ -360,7 +384,7 @@ class WarmService:
                 pass  # started again on its next request
             if self._stopped.is_set():
                 lane.kill()
-            self._idle.put(lane)
+            self._hand_back(lane)
 
         threading.Thread(target=again, name=f"hoso-warm-restart-{lane.index}", daemon=True).start()
 

@@ -6,6 +6,11 @@ DATA ID`, a child process in its own process group: a build that crashes, hangs 
 that build only, and stopping the server ends the child and its LibreOffice. The child runs
 `pipeline.api.build` and writes its progress (forms converted, time left) and its summary lines to
 the build's row; the pages read them from there.
+
+The next build's process is started ahead, as soon as the queue is free (`DATA -`: it does the
+imports of a build — about a second of Python start-up — then waits for its build's id on stdin),
+and it converts on the server's LibreOffice kept warm (`pipeline.pdf.warm`: the service's address
+and key in its environment): a rebuild after a one-person change pays neither start-up.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ class BuildQueue:
         self._q: queue.Queue[int | None] = queue.Queue()
         self._lock = threading.Lock()
         self._child: subprocess.Popen | None = None
+        # the next build's process, started ahead with the build's imports done (~1 s of Python start-up
+        # and imports off a rebuild's path): it reads its build's id on stdin; closing stdin ends it
+        self._spare: subprocess.Popen | None = None
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="hoso-build-queue", daemon=True)
         self._thread.start()
@@ -48,26 +56,65 @@ class BuildQueue:
         return build_id
 
     def _loop(self) -> None:
+        self._start_spare()  # from this thread, which lives as long as the queue (see _die_with_parent)
         while True:
             build_id = self._q.get()
             if build_id is None:
+                self._end_spare()
                 return
             try:
                 self._run(build_id)
             except Exception:  # noqa: BLE001 — the queue serves the other agencies whatever happened here
                 if self._stopping:
                     return
+            if self._stopping:
+                self._end_spare()
+                return
+            self._start_spare()
 
-    def _run(self, build_id: int) -> None:
-        cmd = [sys.executable, "-m", "pipeline.web.jobs", str(self.store.data), str(build_id)]
+    def _spawn(self, build_id: int | None) -> subprocess.Popen:
+        """`python -m pipeline.web.jobs DATA ID|- [JOBS]` in its own process group ("-": a spare)."""
+        cmd = [sys.executable, "-m", "pipeline.web.jobs", str(self.store.data), "-" if build_id is None else str(build_id)]
         if self.jobs:
             cmd.append(str(self.jobs))
+        own_group = {"start_new_session": True} if os.name == "posix" else \
+            {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+        env = {**os.environ, **(self.warm.env() if self.warm is not None else {})}  # never on the command line
+        return subprocess.Popen(cmd, stdin=subprocess.PIPE if build_id is None else subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, **own_group)
+
+    def _start_spare(self) -> None:
+        if self._spare is None and not self._stopping:
+            try:
+                self._spare = self._spawn(None)
+            except OSError:
+                self._spare = None
+
+    def _end_spare(self) -> None:
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            try:
+                spare.stdin.close()  # a spare that reads no id ends
+                spare.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                spare.kill()
+
+    def _take_spare(self, build_id: int) -> subprocess.Popen | None:
+        spare, self._spare = self._spare, None
+        if spare is None or spare.poll() is not None:
+            return None
         try:
-            own_group = {"start_new_session": True} if os.name == "posix" else \
-                {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
-            env = {**os.environ, **(self.warm.env() if self.warm is not None else {})}  # never on the command line
-            child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, env=env, **own_group)
+            spare.stdin.write(f"{build_id}\n".encode())
+            spare.stdin.close()
+        except OSError:
+            spare.kill()
+            return None
+        spare.stdin = None  # written and closed: communicate() only reads stderr
+        return spare
+
+    def _run(self, build_id: int) -> None:
+        try:
+            child = self._take_spare(build_id) or self._spawn(build_id)
             self._child = child
             _, err = child.communicate()
             rc = child.returncode
@@ -99,7 +146,7 @@ class BuildQueue:
                 except OSError:
                     pass
         self.store.fail_interrupted()
-        self._q.put(None)
+        self._q.put(None)  # the queue thread ends the spare
 
 
 def summary_lines(s) -> list[str]:
@@ -142,13 +189,27 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="hoso-watch-server", daemon=True).start()
 
 
-def run(data: Path, build_id: int, jobs: int | None = None) -> int:
+def spare(data: Path, jobs: int | None = None) -> int:
+    """A build process started ahead: the build's imports done, then the build whose id comes on stdin
+    (none: the server stopped, end)."""
+    _die_with_parent()
+    import pipeline.pdf.warm  # noqa: F401 - the imports of a build, before it is asked
+    import pipeline.run  # noqa: F401
+
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0
+    return run(data, int(line), jobs, watched=True)
+
+
+def run(data: Path, build_id: int, jobs: int | None = None, *, watched: bool = False) -> int:
     """The child process: one build, its row kept up to date."""
     from pipeline import api, progress
     from pipeline.errors import HosoError
     from pipeline.pdf import warm
 
-    _die_with_parent()
+    if not watched:
+        _die_with_parent()
     store = Store(data)
     row = store.one("SELECT * FROM lan_tao WHERE id=?", build_id)
     if row is None or row["trang_thai"] != "cho":
@@ -200,4 +261,7 @@ def run(data: Path, build_id: int, jobs: int | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else None))
+    _jobs = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    if sys.argv[2] == "-":
+        sys.exit(spare(Path(sys.argv[1]), _jobs))
+    sys.exit(run(Path(sys.argv[1]), int(sys.argv[2]), _jobs))
