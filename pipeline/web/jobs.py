@@ -84,14 +84,16 @@ class BuildQueue:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, **own_group)
 
     def _start_spare(self) -> None:
-        if self._spare is None and not self._stopping:
-            try:
-                self._spare = self._spawn(None)
-            except OSError:
-                self._spare = None
+        with self._lock:  # never after stop() ended the last one
+            if self._spare is None and not self._stopping:
+                try:
+                    self._spare = self._spawn(None)
+                except OSError:
+                    self._spare = None
 
     def _end_spare(self) -> None:
-        spare, self._spare = self._spare, None
+        with self._lock:
+            spare, self._spare = self._spare, None
         if spare is not None:
             try:
                 spare.stdin.close()  # a spare that reads no id ends
@@ -100,7 +102,8 @@ class BuildQueue:
                 spare.kill()
 
     def _take_spare(self, build_id: int) -> subprocess.Popen | None:
-        spare, self._spare = self._spare, None
+        with self._lock:
+            spare, self._spare = self._spare, None
         if spare is None or spare.poll() is not None:
             return None
         try:
@@ -132,7 +135,8 @@ class BuildQueue:
 
     def stop(self) -> None:
         """End the running build (its process group: LibreOffice too) and the queue thread."""
-        self._stopping = True
+        with self._lock:
+            self._stopping = True
         child = self._child
         if child is not None and child.poll() is None and not hasattr(os, "killpg"):
             child.terminate()  # Windows: the build process only (see docs/web.md, not done yet)
@@ -145,8 +149,9 @@ class BuildQueue:
                     os.killpg(child.pid, signal.SIGKILL)
                 except OSError:
                     pass
+        self._end_spare()  # no build process of this server outlives its stop
         self.store.fail_interrupted()
-        self._q.put(None)  # the queue thread ends the spare
+        self._q.put(None)
 
 
 def summary_lines(s) -> list[str]:
