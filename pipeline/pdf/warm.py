@@ -159,7 +159,7 @@ class Lane:
         try:
             self.proc.stdin.write(request.encode())
             self.proc.stdin.flush()
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):  # AttributeError: the service stopped it meanwhile
             self.kill(fresh=True)
             raise Crashed from None
         start = time.monotonic()
