@@ -301,7 +301,12 @@ def test_hoso_serve_keeps_libreoffice_running_and_stops_it(tmp_path, own_tmp, ho
                 time.sleep(0.2)
         else:
             raise AssertionError("hoso serve did not start")
-        lanes = [pid for pid, cmd in processes_matching(str(own_tmp)) if "soffice.bin" in cmd]
+        end = time.monotonic() + 120  # the lanes start in the background while the pages are served
+        while time.monotonic() < end:
+            lanes = [pid for pid, cmd in processes_matching(str(own_tmp)) if "soffice.bin" in cmd]
+            if len(lanes) >= 2:
+                break
+            time.sleep(0.2)
         assert len(lanes) == 2
         proc.send_signal(getattr(signal, how))
         proc.wait(timeout=60)

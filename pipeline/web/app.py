@@ -631,7 +631,7 @@ def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs:
     from pipeline.pdf import warm
 
     try:
-        service = warm.WarmService(jobs).start(listen=True)
+        service = warm.WarmService(jobs).start(listen=True, wait=False)  # the pages are up at once; lanes in seconds
     except (warm.Unavailable, HosoError) as exc:
         service = None
         print(f"Không giữ được LibreOffice chạy sẵn ({exc}): mỗi lần tạo hồ sơ tự khởi động LibreOffice, chậm hơn "
