@@ -181,6 +181,22 @@ def test_stopping_the_service_leaves_no_soffice(own_tmp):
         service.convert([], own_tmp, filter_options=join.EXPORT_FILTER, timeout=10)
 
 
+def test_the_profiles_of_a_service_killed_outright_are_swept(own_tmp):
+    """A server killed outright cannot remove its lanes' profiles: the next service does, and only
+    those whose owner is gone."""
+    gone = own_tmp / "hoso-warm-old"
+    (gone / "lane-0" / "profile").mkdir(parents=True)
+    (gone / ".chu").write_text("999999999 1\n")
+    service = warm.WarmService(1)
+    try:
+        assert not gone.exists()
+        assert (service.root / ".chu").read_text().split()[0] == str(os.getpid())
+        assert service.root.exists()
+    finally:
+        service.stop()
+    assert not service.root.exists()
+
+
 def test_clients_of_other_processes_need_the_key(built, tmp_path, own_tmp):
     """A client converts over the listener with the address and key of the environment; a wrong
     key gets nothing; a service that is gone gives no warm converter and one line saying so."""

@@ -47,6 +47,7 @@ from collections.abc import Callable
 from multiprocessing import connection
 from pathlib import Path
 
+from pipeline import tempdirs
 from pipeline.pdf import libreoffice
 from pipeline.pdf.pool import Converter
 
@@ -199,7 +200,9 @@ class WarmService:
         self.soffice = soffice or libreoffice.find_soffice()
         self.python = python or ""
         self.size = max(1, lanes or os.cpu_count() or 1)
+        tempdirs.sweep()  # the profiles of a server or worker killed outright (its lanes died with it)
         self.root = Path(tempfile.mkdtemp(prefix="hoso-warm-"))
+        tempdirs.mark_owner(self.root)
         self.lanes = [Lane(self, i) for i in range(self.size)]
         # free lanes, and the requests waiting for one in the order they came (`_acquire`)
         self._turns = threading.Condition()
