@@ -17,6 +17,8 @@ command -v soffice >/dev/null 2>&1 || apt_packages+=(libreoffice-writer-nogui)
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || apt_packages+=(fonts-liberation2)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_packages+=(fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || apt_packages+=(poppler-utils)
+# LibreOffice kept running for hoso serve and Dask workers (pipeline/pdf/warm.py) is driven over UNO
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || apt_packages+=(python3-uno)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || apt_packages+=(python3-venv python3-pip)
 if [ "$job" = "test" ]; then  # the browser tests of hoso serve (tests/test_web.py) only: demo stays lean
   command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)

@@ -26,9 +26,13 @@ the ceiling call LibreOffice directly. What is measured, in order:
 5. incremental: one person's TuDanhGia text changed, rebuilt into the same output folder with
    the same cache; then the same command again with nothing changed.
 6. `hoso check` and `hoso rate` of a 10,000-person workbook (each a subprocess: start-up included).
+7. the server path (`hoso serve`, issue 20): the same workbook, then the one-person change, built
+   by the web build queue (`pipeline.web.jobs`: one `python -m pipeline.web.jobs` process per build,
+   as the server runs them) with LibreOffice kept warm (`pipeline.pdf.warm`, one lane per CPU,
+   started before the clock): time from the build's request to its row saying done.
 
 The ratios (speed-up vs naive = naive estimate ÷ build time; speed-up vs ceiling = ceiling time ÷
-build time; incremental ÷ full; no-change ÷ full; bundle bytes ÷ LibreOffice bytes; check + rate
+build time; incremental ÷ full; no-change ÷ full; the server's one-person rebuild ÷ the full build of 1.; bundle bytes ÷ LibreOffice bytes; check + rate
 seconds; peak RSS) are printed against the targets of issue 8 with PASS/MISS and written, with
 every raw measurement, to `<out>/bench-<timestamp>.json`.
 """
@@ -69,6 +73,7 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     "speedup_vs_ceiling": (">=", 2.5, "speed-up vs per-form ceiling (2 soffice, batches)"),
     "incremental_over_full": ("<=", 0.03, "incremental (1 person changed) / full"),
     "nochange_over_full": ("<=", 0.02, "no-change rebuild / full"),
+    "server_incremental_over_full": ("<=", 0.03, "hoso serve, LibreOffice warm: 1 person changed / full"),
     "check_rate_seconds": ("<=", 5.0, "check + rate of the big workbook, seconds"),
     "size_over_libreoffice": ("<=", 1.5, "bundle bytes / LibreOffice single-PDF bytes"),
     "peak_rss_mb": ("<=", 1536.0, "peak RSS of the build's process tree, MB"),
@@ -579,6 +584,49 @@ def measure_check_rate(n: int, seed: int, work: Path) -> dict:
     return {"people": n, "generate_s": round(stats.seconds, 2), "check_s": chk["seconds"], "rate_s": rate["seconds"]}
 
 
+def measure_server(wb: Path, wb_edit: Path, work: Path) -> dict:
+    """The server path: `pipeline.web.jobs.BuildQueue` with a warm LibreOffice service, a full build
+    of `wb` then the rebuild after the one-person change `wb_edit` (same agency: same output folder
+    and cache); each timed from the request to the build's row saying done."""
+    from pipeline.pdf import warm
+    from pipeline.web.jobs import BuildQueue
+    from pipeline.web.store import Store, now
+
+    store = Store(work / "server")
+    store.x("INSERT INTO co_quan(ma, tao_luc) VALUES (?,?)", "BENCH", now())
+    res: dict = {}
+    log("server: starting the warm LibreOffice service …")
+    started = time.perf_counter()
+    with warm.WarmService() as service:
+        service.start(listen=True)
+        res["lanes"], res["service_start_s"] = service.size, round(time.perf_counter() - started, 3)
+        q = BuildQueue(store, warm=service)
+        try:
+            for label, book in (("full", wb), ("incremental", wb_edit)):
+                so_id = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
+                                "VALUES (?,?,?,?,0,0,'[]')", "BENCH", book.name, now(), "bench")
+                path = store.upload_path("BENCH", so_id)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(book, path)
+                log(f"server: {label} build through the queue …")
+                before = service.stats()
+                started = time.perf_counter()
+                build_id = q.submit("BENCH", so_id, "bench")
+                while (row := store.one("SELECT * FROM lan_tao WHERE id=?", build_id))["trang_thai"] not in ("xong", "loi"):
+                    time.sleep(0.02)
+                seconds = time.perf_counter() - started
+                if row["trang_thai"] != "xong":
+                    raise BenchError(f"server {label} build failed: {row['loi']}")
+                after = service.stats()
+                res[label] = {"seconds": round(seconds, 3), "summary": row["tom_tat"], "log": row["nhat_ky"] or "",
+                              "lane_requests": after["requests"] - before["requests"],
+                              "soffice_started": after["starts"] - before["starts"]}
+                log(f"  {seconds:.2f} s — {row['tom_tat']}")
+        finally:
+            q.stop()
+    return res
+
+
 def measure_stages(wb: Path, wb_edit: Path, work: Path) -> dict:
     """Stage wall times (bench/stages.py) of a full build, then the incremental and no-change ones."""
     out, cache = work / "out-stages", work / "cache-stages"
@@ -710,6 +758,10 @@ def table(res: dict) -> str:
         f"| incremental: 1 person's text changed, same cache | {m['incremental']['seconds']:.1f} s "
         f"(converted {m['incremental']['converted']}) |",
         f"| no-change rebuild | {m['nochange']['seconds']:.1f} s (converted {m['nochange']['converted']}) |",
+        f"| `hoso serve`, LibreOffice warm ({m['server']['lanes']} lanes, started in {m['server']['service_start_s']:.1f} s): "
+        f"full build / 1 person changed | {m['server']['full']['seconds']:.1f} s / {m['server']['incremental']['seconds']:.2f} s "
+        f"({m['server']['incremental']['lane_requests']} lane requests, {m['server']['incremental']['soffice_started']} "
+        f"soffice started) |",
         f"| `hoso check` + `hoso rate`, {m['check_rate']['people']:,} people | {m['check_rate']['check_s']:.1f} s + "
         f"{m['check_rate']['rate_s']:.1f} s |",
         f"| size: unit bundles vs LibreOffice's one PDF per unit¹ | {m['size']['bundle_bytes'] / MB:.2f} MB "
@@ -835,6 +887,7 @@ def run(args: argparse.Namespace) -> dict:
         m["incremental"]["person"] = target
         m["nochange"] = measure_build(wb_edit, out, cache, "no-change rebuild")
         m["check_rate"] = measure_check_rate(args.check_n, seed, work)
+        m["server"] = measure_server(wb, wb_edit, work)
         if args.large:
             ln = args.large_n
             wbl = work / f"agency-{ln}.xlsx"
@@ -859,6 +912,7 @@ def run(args: argparse.Namespace) -> dict:
         "speedup_vs_ceiling": ratio(m["ceiling"]["seconds"], full["seconds"]),
         "incremental_over_full": ratio(m["incremental"]["seconds"], full["seconds"]),
         "nochange_over_full": ratio(m["nochange"]["seconds"], full["seconds"]),
+        "server_incremental_over_full": ratio(m["server"]["incremental"]["seconds"], full["seconds"]),
         "check_rate_seconds": round(m["check_rate"]["check_s"] + m["check_rate"]["rate_s"], 2),
         "size_over_libreoffice": ratio(m["size"]["bundle_bytes"], m["size"]["libreoffice_bytes"]),
         "peak_rss_mb": rss_build["peak_rss_mb"],

@@ -518,7 +518,7 @@ def cache_xoa(ma_so: str | None, cache_dir: Path | None) -> None:
 @click.option("--sau-proxy", "behind_proxy", is_flag=True,
               help="Chạy sau một reverse proxy HTTPS (tin tiêu đề X-Forwarded-For/-Proto của proxy đó).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
-              help="Số tiến trình LibreOffice của mỗi lần tạo hồ sơ (mặc định: số lõi CPU).")
+              help="Số tiến trình LibreOffice chạy sẵn suốt thời gian máy chủ chạy, dùng chung cho mọi lần tạo hồ sơ (mặc định: số lõi CPU).")
 @click.option("--cum", "cum", default=None, metavar="tcp://MÁY:8786",
               help="Mọi lần tạo hồ sơ của hàng đợi chạy trên cụm máy Dask (địa chỉ của «dask scheduler»); "
                    "cần: pip install 'hoso[cum]'.")

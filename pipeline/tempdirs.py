@@ -1,4 +1,5 @@
-"""hoso's temporary folders (`hoso-lo-*`: LibreOffice's work; `hoso-vao-*`: the input snapshot).
+"""hoso's temporary folders (`hoso-lo-*`: LibreOffice's work; `hoso-vao-*`: the input snapshot;
+`hoso-warm-*`: the profiles of LibreOffice kept running, pipeline/pdf/warm.py).
 
 They hold personal data (filled forms, the workbook), so each is private (0700), removed on every
 way out of the run (`with`: success, error, Ctrl-C, SIGTERM, SIGHUP), and carries its owner's
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 from pipeline import portable
 
-PREFIXES = ("hoso-lo-", "hoso-vao-")
+PREFIXES = ("hoso-lo-", "hoso-vao-", "hoso-warm-")
 OWNER = ".chu"
 
 
@@ -61,6 +62,11 @@ def private_dir(prefix: str) -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def mark_owner(path: Path) -> None:
+    """Mark a folder made with one of PREFIXES as this process's: `sweep` removes it once we are gone."""
+    (path / OWNER).write_text(f"{os.getpid()} {_started(os.getpid()) or '?'}\n")
 
 
 def sweep() -> list[Path]:

@@ -28,14 +28,16 @@ def test_smoke_run_writes_every_ratio(tmp_path):
     assert len(files) == 1, files
     res = json.loads(files[0].read_text(encoding="utf-8"))
     expected = {"speedup_vs_naive", "speedup_vs_ceiling", "incremental_over_full", "nochange_over_full",
-                "check_rate_seconds", "size_over_libreoffice", "peak_rss_mb"}
+                "server_incremental_over_full", "check_rate_seconds", "size_over_libreoffice", "peak_rss_mb"}
     assert set(RATIO_KEYS) == expected == set(TARGETS)
     assert expected <= set(res["ratios"])
     assert set(res["status"]) == set(res["ratios"])
     assert all(v in ("PASS", "MISS", "n/a") for v in res["status"].values())
-    for key in ("full_build", "naive", "ceiling", "size", "incremental", "nochange", "check_rate"):
+    for key in ("full_build", "naive", "ceiling", "size", "incremental", "nochange", "check_rate", "server"):
         assert key in res["measurements"], key
     assert res["measurements"]["naive"]["sample"] == 3
+    server = res["measurements"]["server"]["incremental"]
+    assert server["soffice_started"] == 0 and server["lane_requests"] >= 1  # the rebuild used the warm lanes
     assert "| ratio |" in proc.stdout
 
 

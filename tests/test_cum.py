@@ -12,6 +12,8 @@ import pytest
 
 pytest.importorskip("distributed")
 
+from distributed import Client  # noqa: E402
+
 from bench.cluster import LocalCluster, differences, fingerprint, soffice_under  # noqa: E402
 from pipeline import api  # noqa: E402
 from pipeline.cli import main  # noqa: E402
@@ -65,6 +67,18 @@ def test_cluster_build_equals_local(cluster, workbook, local, tmp_path, capsys):
     assert differences(local, fingerprint(tmp_path / "again")) == []
 
 
+def _converting(address: str, name: str, build: threading.Thread, end: float) -> bool:
+    """Wait until the worker `name` has one of the build's conversion tasks. Its LibreOffice runs for
+    the worker's whole life (pipeline/pdf/warm.py), so a soffice process says nothing about the build."""
+    with Client(address, set_as_default=False) as watch:
+        at = next(a for a, w in watch.scheduler_info()["workers"].items() if w.get("name") == name)
+        while time.monotonic() < end and build.is_alive():
+            if any(str(k).startswith("hoso-pdf") for k in watch.processing([at]).get(at, ())):
+                return True
+            time.sleep(0.05)
+    return False
+
+
 def test_worker_killed_mid_build(cluster, workbook, local, tmp_path):
     """SIGKILL of a worker while its LibreOffice converts: Dask runs its tasks again on the other one."""
     victim = 0
@@ -82,9 +96,8 @@ def test_worker_killed_mid_build(cluster, workbook, local, tmp_path):
     t = threading.Thread(target=run)
     t.start()
     end = time.monotonic() + 120
-    while not soffice_under(cluster.root / f"w{victim}") and time.monotonic() < end and t.is_alive():
-        time.sleep(0.05)
-    assert soffice_under(cluster.root / f"w{victim}"), "the worker never started LibreOffice"
+    assert _converting(cluster.address, f"w{victim}", t, end), ("the worker never got a conversion", result)
+    assert soffice_under(cluster.root / f"w{victim}"), "the worker has no LibreOffice"
     cluster.kill_worker(victim)
     t.join(300)
     assert not t.is_alive()
@@ -99,14 +112,24 @@ def test_worker_killed_mid_build(cluster, workbook, local, tmp_path):
     cluster.wait_for(2)
 
 
+# the worker's warm service's counters (a lambda: sent by value, this module is not importable on the worker)
+_LANES = lambda dask_worker: dask_worker.plugins["hoso-libreoffice"].service.stats()  # noqa: E731
+
+
 def test_no_libreoffice_after_the_cluster_stops(tmp_path, workbook):
+    """The worker's LibreOffice is started once and kept across builds (each build converts on it),
+    and nothing of it is left once the cluster stops."""
     with LocalCluster(1, tmp_path / "cluster") as c:
-        with ClusterConverter(c.address) as conv:
-            api.build(workbook, tmp_path / "output", api.BuildOptions(cache_dir=tmp_path / "cache"), converter=conv)
-        profiles = list((tmp_path / "cluster" / "w0").glob("hoso-cum-*"))
-        assert profiles, "the worker plugin keeps its LibreOffice profiles for the worker's life"
+        for n in (1, 2):  # a fresh cache each time: both builds convert every form
+            with ClusterConverter(c.address) as conv:
+                api.build(workbook, tmp_path / f"output{n}", api.BuildOptions(cache_dir=tmp_path / f"cache{n}"),
+                          converter=conv)
+                (stats,) = conv.client.run(_LANES).values()
+            assert stats["starts"] == stats["lanes"] == 1 and stats["requests"] >= n and stats["failed"] == 0, stats
+        assert list((tmp_path / "cluster" / "w0").glob("hoso-warm-*")), "the worker keeps LibreOffice for its life"
     assert _gone(tmp_path / "cluster") == []
     assert not list((tmp_path / "cluster" / "w0").glob("hoso-cum-*"))  # teardown removed them
+    assert not list((tmp_path / "cluster" / "w0").glob("hoso-warm-*"))
 
 
 def test_every_worker_lost_fails_and_keeps_the_old_output(tmp_path, workbook, capsys):
@@ -129,9 +152,7 @@ def test_every_worker_lost_fails_and_keeps_the_old_output(tmp_path, workbook, ca
 
         t = threading.Thread(target=run)
         t.start()
-        end = time.monotonic() + 120
-        while not soffice_under(c.root / "w0") and time.monotonic() < end and t.is_alive():
-            time.sleep(0.05)
+        assert _converting(c.address, "w0", t, time.monotonic() + 120), result
         c.kill_worker(0)
         t.join(120)
         conv.close()

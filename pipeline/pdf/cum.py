@@ -9,11 +9,14 @@ folder; only the DOCX → PDF conversion, the costly part, runs on the cluster:
   than `MIN_TASK_FORMS` forms a task (each task starts soffice once);
 - each task carries its forms' .docx bytes (the workers need no shared folder) and returns
   `{cache key: (PDF, pages)}` plus the joined PDFs the bundles take their pages from;
-- on the worker a `LibreOfficePlugin` (a Dask `WorkerPlugin`, registered by the client) keeps one
-  LibreOffice profile per worker thread for the worker's whole life — the first soffice start of a
-  profile is the slow one — and at teardown kills every soffice the worker started and removes the
-  profiles. Each task runs the same `pool.Converter` as a local build (timeouts, hang watch, retry
-  one by one, font and completeness checks) with one soffice at a time per thread;
+- on the worker a `LibreOfficePlugin` (a Dask `WorkerPlugin`, registered by the client) keeps
+  LibreOffice running for the worker's whole life: a `warm.WarmService` with one lane (one soffice
+  driven over UNO) per worker thread, started in the background at setup, so a task pays no soffice
+  start-up; at teardown it stops the service and kills every soffice the worker started. Each task
+  runs the same `pool.Converter` code as a local build (timeouts, hang watch, retry one by one, font
+  and completeness checks) as a `warm.WarmConverter` on those lanes; where LibreOffice's Python has
+  no `uno` (or the service cannot start) it runs cold soffice, one profile per thread kept for the
+  worker's life;
 - a worker lost mid-build: Dask runs its tasks again on another worker (`retries`); results are
   keyed by cache key, so a task that ran twice gives each PDF once. `on_done` (the PDF cache) is
   called on the client, once per key;
@@ -63,8 +66,11 @@ def _distributed() -> ModuleType:
     return distributed
 
 
+_kept: dict[int, object] = {}  # a worker's warm service, between a replaced plugin's teardown and the new one's setup
+
+
 class LibreOfficePlugin:
-    """Worker plugin: LibreOffice profiles kept for the worker's life, every soffice stopped at teardown.
+    """Worker plugin: LibreOffice kept running for the worker's life, every soffice stopped at teardown.
 
     Written without subclassing at import time (distributed is optional); `plugin()` makes the real
     `WorkerPlugin` subclass."""
@@ -78,12 +84,29 @@ class LibreOfficePlugin:
             self.profiles.put(self.root / f"thread-{i}")
         self.converted = 0
         self._lock = threading.Lock()
+        from pipeline.errors import HosoError
+        from pipeline.pdf import warm
+
+        self.service = _kept.pop(id(worker), None)  # this worker's lanes, from the plugin this one replaces
+        if self.service is None:
+            try:  # started in the background: setup must not hold the worker's event loop for seconds
+                self.service = warm.WarmService(max(1, worker.state.nthreads)).start(wait=False)
+            except (warm.Unavailable, HosoError):
+                self.service = None  # cold soffice runs with the profiles above
 
     def teardown(self, worker: Worker) -> None:
         from pipeline.pdf import libreoffice
 
-        libreoffice.kill_all()
+        service = getattr(self, "service", None)
         shutil.rmtree(getattr(self, "root", ""), ignore_errors=True)
+        if service is not None and getattr(worker.status, "name", "") not in ("closing", "closed", "failed"):
+            # every build registers the plugin again, and Dask replaces it (teardown, then the new one's
+            # setup): the running worker keeps its LibreOffice for the next build
+            _kept[id(worker)] = service
+            return
+        if service is not None:
+            service.stop()
+        libreoffice.kill_all()
 
 
 def plugin() -> WorkerPlugin:
@@ -117,7 +140,13 @@ def _convert_task(forms: list[tuple[dict[str, Any], bytes]], pdfa: bool, timeout
                 path = Path(tmp) / f"{n:05d}-{Path(fields['docx']).name}"
                 path.write_bytes(data)
                 items.append(Item(**{**fields, "docx": path}))
-            conv = Converter(workers=1, timeout_base=timeout_base, timeout_per_doc=timeout_per_doc)
+            if getattr(plug, "service", None) is not None:  # the worker's warm lanes
+                from pipeline.pdf.warm import WarmConverter
+
+                conv = WarmConverter(plug.service, workers=1, timeout_base=timeout_base,
+                                     timeout_per_doc=timeout_per_doc)
+            else:
+                conv = Converter(workers=1, timeout_base=timeout_base, timeout_per_doc=timeout_per_doc)
             profile.mkdir(exist_ok=True)
             conv.profile_root = profile  # soffice's profile: <profile>/profile-0, kept for the worker's life
             conv.pdfa = pdfa

@@ -210,9 +210,17 @@ class Converter:
 
     def convert_batch(self, profile: Path, files: list[Path], outdir: Path) -> None:
         timeout = self.timeout_base + self.timeout_per_doc * len(files)
-        libreoffice.run_convert(self.soffice, profile, files, outdir, timeout=timeout,
-                                filter_options=PDFA_FILTER if self.pdfa else join.EXPORT_FILTER,
-                                stall=self.stall_after("each", 1))
+        self.run_soffice(profile, files, outdir, timeout=timeout,
+                         filter_options=PDFA_FILTER if self.pdfa else join.EXPORT_FILTER,
+                         stall=self.stall_after("each", 1))
+
+    def run_soffice(self, profile: Path, files: list[Path], outdir: Path, *, timeout: float, filter_options: str,
+                    poll: Callable[[], None] | None = None, stall: float | None = None) -> None:
+        """The one place a soffice run happens (`libreoffice.run_convert`'s contract: PDFs into
+        `outdir`, `libreoffice.Timeout`/`Stalled` when hung). `pipeline/pdf/warm.py`'s WarmConverter
+        overrides only this, to convert on a LibreOffice kept running."""
+        libreoffice.run_convert(self.soffice, profile, files, outdir, timeout=timeout, filter_options=filter_options,
+                                poll=poll, stall=stall)
 
     def stall_after(self, kind: str, forms: int) -> float:
         """Seconds of silence after which a soffice run is killed as hung (see STALL_START)."""
@@ -430,9 +438,8 @@ class Converter:
             timeout = self.timeout_base + self.timeout_per_doc * forms
             started = time.monotonic()
             try:
-                libreoffice.run_convert(self.soffice, profile, files, out, timeout=timeout,
-                                        filter_options=join.EXPORT_FILTER, poll=report,
-                                        stall=self.stall_after("join", max(len(chunks[i]) for i in names)))
+                self.run_soffice(profile, files, out, timeout=timeout, filter_options=join.EXPORT_FILTER, poll=report,
+                                 stall=self.stall_after("join", max(len(chunks[i]) for i in names)))
             except _Stopped:
                 raise
             except libreoffice.Timeout:  # hung (silent too long, or the whole run too long)

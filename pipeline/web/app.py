@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from werkzeug.exceptions import HTTPException
     from werkzeug.wrappers import Response as BaseResponse
 
+    from pipeline.pdf.warm import WarmService
+
 COOKIE = "hoso_phien"
 LOGIN_COOKIE = "hoso_csrf_dn"
 SESSION_SECONDS = 8 * 3600
@@ -79,14 +81,15 @@ def _digest(token: str) -> str:
 
 
 def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None = None,
-               start_queue: bool = True, build_cum: str | None = None) -> Flask:
+               start_queue: bool = True, build_cum: str | None = None, warm: WarmService | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     store = Store(data)
     interrupted = store.fail_interrupted()
     app.extensions["hoso_store"] = store
     app.extensions["hoso_interrupted"] = interrupted
-    app.extensions["hoso_queue"] = BuildQueue(store, jobs=build_jobs, cum=build_cum) if start_queue else None
+    app.extensions["hoso_queue"] = (BuildQueue(store, jobs=build_jobs, cum=build_cum, warm=warm)
+                                     if start_queue else None)
     if behind_proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -809,14 +812,35 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs: int | None = None,
           cum: str | None = None) -> None:
     """Serve with waitress (a production WSGI server: request size limits, timeouts, a fixed pool of
-    threads); the build queue is stopped with it (the running build ends, marked failed)."""
+    threads); the build queue is stopped with it (the running build ends, marked failed).
+
+    LibreOffice is kept running for the server's lifetime (pipeline/pdf/warm.py: `jobs` lanes, default
+    the CPU count) and every build converts on it; it is stopped — every soffice — with the server.
+    Without it (no LibreOffice Python with `uno`) the builds start their own, said in one line."""
+    import sys
+
     import waitress
 
-    app = create_app(data, behind_proxy=behind_proxy, build_jobs=jobs, build_cum=cum)
-    q = app.extensions["hoso_queue"]
+    from pipeline.errors import HosoError
+    from pipeline.pdf import warm
+
+    service: warm.WarmService | None = None
+    try:  # on a Dask cluster (cum) the workers keep their own LibreOffice warm (pdf/cum.py)
+        if not cum:
+            service = warm.WarmService(jobs).start(listen=True, wait=False)  # the pages are up at once; lanes in seconds
+    except (warm.Unavailable, HosoError) as exc:
+        service = None
+        print(f"Không giữ được LibreOffice chạy sẵn ({exc}): mỗi lần tạo hồ sơ tự khởi động LibreOffice, chậm hơn "
+              "vài giây. Trên Debian/Ubuntu: sudo apt-get install python3-uno.", file=sys.stderr, flush=True)
     try:
-        waitress.serve(app, host=host, port=port, threads=8, ident="hoso",
-                       max_request_body_size=4 * MAX_UPLOAD)  # Flask says 413 in words up to this
+        app = create_app(data, behind_proxy=behind_proxy, build_jobs=jobs, build_cum=cum, warm=service)
+        q = app.extensions["hoso_queue"]
+        try:
+            waitress.serve(app, host=host, port=port, threads=8, ident="hoso",
+                           max_request_body_size=4 * MAX_UPLOAD)  # Flask says 413 in words up to this
+        finally:
+            if q is not None:
+                q.stop()
     finally:
-        if q is not None:
-            q.stop()
+        if service is not None:
+            service.stop()

@@ -6,6 +6,11 @@ DATA ID`, a child process in its own process group: a build that crashes, hangs 
 that build only, and stopping the server ends the child and its LibreOffice. The child runs
 `pipeline.api.build` (on the Dask cluster of `hoso serve --cum`, when given) and writes its progress (forms converted, time left) and its summary lines to
 the build's row; the pages read them from there.
+
+The next build's process is started ahead, as soon as the queue is free (`DATA -`: it does the
+imports of a build — about a second of Python start-up — then waits for its build's id on stdin),
+and it converts on the server's LibreOffice kept warm (`pipeline.pdf.warm`: the service's address
+and key in its environment): a rebuild after a one-person change pays neither start-up.
 """
 
 from __future__ import annotations
@@ -28,16 +33,22 @@ from pipeline.web.store import Store, now
 
 if TYPE_CHECKING:
     from pipeline.options import BuildSummary
+    from pipeline.pdf.warm import WarmService
 
 
 class BuildQueue:
-    def __init__(self, store: Store, *, jobs: int | None = None, cum: str | None = None) -> None:
+    def __init__(self, store: Store, *, jobs: int | None = None, cum: str | None = None,
+                 warm: WarmService | None = None) -> None:
         self.store = store
         self.jobs = jobs
         self.cum = cum  # every build of the queue on this Dask cluster (BuildOptions.cum)
+        self.warm = warm  # the server's pipeline.pdf.warm.WarmService (listening), or None: cold builds
         self._q: queue.Queue[int | None] = queue.Queue()
         self._lock = threading.Lock()
         self._child: subprocess.Popen[bytes] | None = None
+        # the next build's process, started ahead with the build's imports done (~1 s of Python start-up
+        # and imports off a rebuild's path): it reads its build's id on stdin; closing stdin ends it
+        self._spare: subprocess.Popen[bytes] | None = None
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="hoso-build-queue", daemon=True)
         self._thread.start()
@@ -55,25 +66,69 @@ class BuildQueue:
         return build_id
 
     def _loop(self) -> None:
+        self._start_spare()  # from this thread, which lives as long as the queue (see _die_with_parent)
         while True:
             build_id = self._q.get()
             if build_id is None:
+                self._end_spare()
                 return
             try:
                 self._run(build_id)
             except Exception:  # noqa: BLE001 — the queue serves the other agencies whatever happened here
                 if self._stopping:
                     return
+            if self._stopping:
+                self._end_spare()
+                return
+            self._start_spare()
 
-    def _run(self, build_id: int) -> None:
-        cmd = [sys.executable, "-m", "pipeline.web.jobs", str(self.store.data), str(build_id)]
+    def _spawn(self, build_id: int | None) -> subprocess.Popen[bytes]:
+        """`python -m pipeline.web.jobs DATA ID|- [JOBS] [--cum ADDR]` in its own process group ("-": a spare)."""
+        cmd = [sys.executable, "-m", "pipeline.web.jobs", str(self.store.data), "-" if build_id is None else str(build_id)]
         if self.jobs:
             cmd.append(str(self.jobs))
         if self.cum:
             cmd += ["--cum", self.cum]
+        env = {**os.environ, **(self.warm.env() if self.warm is not None else {})}  # never on the command line
+        return subprocess.Popen(cmd, stdin=subprocess.PIPE if build_id is None else subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, **portable.own_group())
+
+    def _start_spare(self) -> None:
+        with self._lock:  # never after stop() ended the last one
+            if self._spare is None and not self._stopping:
+                try:
+                    self._spare = self._spawn(None)
+                except OSError:
+                    self._spare = None
+
+    def _end_spare(self) -> None:
+        with self._lock:
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            try:
+                if spare.stdin is not None:
+                    spare.stdin.close()  # a spare that reads no id ends
+                spare.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                portable.kill_tree(spare)
+
+    def _take_spare(self, build_id: int) -> subprocess.Popen[bytes] | None:
+        with self._lock:
+            spare, self._spare = self._spare, None
+        if spare is None or spare.poll() is not None or spare.stdin is None:
+            return None
         try:
-            child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, **portable.own_group())
+            spare.stdin.write(f"{build_id}\n".encode())
+            spare.stdin.close()
+        except OSError:
+            portable.kill_tree(spare)
+            return None
+        spare.stdin = None  # written and closed: communicate() only reads stderr
+        return spare
+
+    def _run(self, build_id: int) -> None:
+        try:
+            child = self._take_spare(build_id) or self._spawn(build_id)
             self._child = child
             _, err = child.communicate()
             rc = child.returncode
@@ -93,14 +148,16 @@ class BuildQueue:
         """End the running build (its process group: LibreOffice too) and the queue thread: SIGTERM
         to its group on POSIX, CTRL_BREAK_EVENT on Windows (the build stops as for Ctrl-C and ends
         its LibreOffice), then, after 10 s, the whole tree killed."""
-        self._stopping = True
+        with self._lock:
+            self._stopping = True
         child = self._child
         if child is not None and child.poll() is None:
             portable.interrupt_tree(child)
             try:
                 child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
+            except (OSError, subprocess.TimeoutExpired):
                 portable.kill_tree(child)
+        self._end_spare()  # no build process of this server outlives its stop
         self.store.fail_interrupted()
         self._q.put(None)
 
@@ -162,12 +219,27 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="hoso-watch-server", daemon=True).start()
 
 
-def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = None) -> int:
+def spare(data: Path, jobs: int | None = None, cum: str | None = None) -> int:
+    """A build process started ahead: the build's imports done, then the build whose id comes on stdin
+    (none: the server stopped, end)."""
+    _die_with_parent()
+    import pipeline.pdf.warm  # noqa: F401 - the imports of a build, before it is asked
+    import pipeline.run  # noqa: F401
+
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0
+    return run(data, int(line), jobs, cum, watched=True)
+
+
+def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = None, *, watched: bool = False) -> int:
     """The child process: one build, its row kept up to date."""
     from pipeline import api, progress
     from pipeline.errors import HosoError
+    from pipeline.pdf import warm
 
-    _die_with_parent()
+    if not watched:
+        _die_with_parent()
     store = Store(data)
     row = store.one("SELECT * FROM lan_tao WHERE id=?", build_id)
     if row is None or row["trang_thai"] != "cho":
@@ -186,10 +258,18 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
 
     progress.observer = observe
     out = store.output_dir(ma)
+
+    def say(text: str) -> None:  # on the build's page and on the server's console
+        said.append(text)
+        print(text, file=sys.stderr, flush=True)
+
     try:
+        # the server's LibreOffice lanes, kept warm (pipeline/pdf/warm.py); unreachable: a cold build, said
+        # once; on a Dask cluster (serve --cum) its workers keep their own LibreOffice warm
+        converter = None if cum else warm.converter_from_env(workers=jobs, log=say)
         options = api.BuildOptions(cache_dir=store.cache_dir(ma), jobs=jobs, show_progress=False, cum=cum)
         options = replace(options, doi_co_quan=bool(row["doi_co_quan"]))  # confirmed on the page (docs/web.md)
-        s = api.build(store.upload_path(ma, row["so"]), out, options, log=said.append)
+        s = api.build(store.upload_path(ma, row["so"]), out, options, converter=converter, log=said.append)
     except HosoError as exc:
         store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
                 now(), str(exc), "\n".join(said), build_id)
@@ -215,13 +295,16 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
 
 
 def _main(argv: list[str]) -> int:
-    """DATA ID [JOBS] [--cum tcp://HOST:8786]"""
+    """DATA ID|- [JOBS] [--cum tcp://HOST:8786] ("-": a spare build process, its id on stdin)"""
     cum = None
     if "--cum" in argv:
         at = argv.index("--cum")
         cum = argv[at + 1]
         argv = argv[:at] + argv[at + 2:]
-    return run(Path(argv[0]), int(argv[1]), int(argv[2]) if len(argv) > 2 else None, cum)
+    jobs = int(argv[2]) if len(argv) > 2 else None
+    if argv[1] == "-":
+        return spare(Path(argv[0]), jobs, cum)
+    return run(Path(argv[0]), int(argv[1]), jobs, cum)
 
 
 if __name__ == "__main__":
