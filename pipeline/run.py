@@ -189,10 +189,7 @@ def _changes(b: Build, target: Path, made: _Made) -> changes.Changes:
         changes.staged_view(files.known, bundles.persons, bundles.units, sub.manifest, fingerprints, options.duplex),
         old_root=target, new_root=files.root, duplex=options.duplex)
     changes.write(changed, files, source_root=files.root)
-    guide.write(files, blobs=b.blobs, campaign=b.campaign, plan=b.plan, registry=b.registry, persons=bundles.persons,
-                units=bundles.units, submission=sub.manifest.get("nop_so_noi_vu"), deadline=sub.deadline,
-                duplex=options.duplex, today=b.today,
-                pages={rel: k.pages for rel, k in files.known.items() if k.pages is not None})
+    guide.write(b, bundles, sub)
     return changed
 
 
