@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pipeline.bundle.build import Bundles
     from pipeline.forms.registry import Registry
     from pipeline.ingest.model import Campaign
     from pipeline.options import BuildOptions
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from pipeline.pdf.convert import DocumentConverter
     from pipeline.plan import DocumentJob, Plan
     from pipeline.rating.result import Ratings
+    from pipeline.submission.package import Submission
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,17 @@ class Build:
     @property
     def workers(self) -> int:
         return self.converter.workers
+
+
+@dataclass(frozen=True)
+class Made:
+    """What the stages made, for what is written last (the comparison with the previous output,
+    the reading guide, the manifest and its no-change record)."""
+
+    bundles: Bundles
+    sub: Submission
+    fingerprints: dict[str, str]  # of each person's rows (changes.person_fingerprints)
+    documents: int  # the forms and the submission's own documents
 
 
 @dataclass(slots=True)
