@@ -34,7 +34,6 @@ from pipeline.rating.rulebooks import notes_for
 from pipeline.rating.summary import warning_lines
 from pipeline.submission import changes, guide
 from pipeline.submission.package import (
-    depends_on_today,
     finish_submission,
     prepare_submission,
 )
@@ -183,18 +182,14 @@ def _changes(b: Build, target: Path, made: Made) -> changes.Changes:
 def _write_manifest(b: Build, asked: _Asked, made: Made, changed: changes.Changes) -> None:
     """manifest.json (and its signature with --ky): every file, the bundles, the submission, the
     agency, the people's fingerprints, the changes and the no-change record."""
-    stage, campaign, bundles = b.files.root, b.campaign, made.bundles
-    record = manifest.build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,
-                                     persons=bundles.persons, units=bundles.units, known=b.files.known,
-                                     pages_by_sha=b.files.pages_by_sha)
+    stage, campaign = b.files.root, b.campaign
+    record = manifest.build_manifest(b.files, campaign, made.bundles)
     record.update(made.sub.manifest)
     record[output_guard.AGENCY] = output_guard.agency_record(campaign, asked.workbook)
     record[changes.FINGERPRINTS] = made.fingerprints
     record[changes.SECTION] = changed.as_json()
     key = uptodate.input_key(campaign.source_sha256, asked.workbook.name, asked.options, asked.engine, b.installation)
-    record[uptodate.RECORD] = uptodate.record(
-        key, dated=b.today if depends_on_today(campaign) else None, people=len(b.plan.persons),
-        documents=made.documents, pages=bundles.pages, bundles=bundles.built + bundles.reused, warnings=asked.said)
+    record[uptodate.RECORD] = uptodate.record(key, b, made, asked.said)
     data = manifest.save(stage, record)
     if asked.signer is not None:
         from pipeline.submission import signing
