@@ -9,6 +9,9 @@ exists; every stage after that takes it (and the records) and nothing else:
     write_bundles(build, docs)                # bundle/build.py
     finish_submission(build, prep, docs)      # submission/package.py
 
+What the stages made (`Made`: the bundles, the submission, the people's fingerprints) goes to
+what is written last: the comparison with the previous output, the reading guide, the manifest.
+
 A `Document` gains its fields stage by stage (in this process only: forked workers return small
 results, and the parent fills the records in). The types named here are imported for the type
 checker only, so this module sits below every stage (tools/import_graph.py).
