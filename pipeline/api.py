@@ -65,9 +65,7 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
         assert out.staging is not None
         files = Staged(out.staging)
         write_ratings(files, ratings)  # as `hoso build` writes them
-        manifest.save(out.staging, manifest.build_manifest(
-            out.staging, year=campaign.year, input_sha256=campaign.source_sha256, persons=[], units=[],
-            known=files.known, pages_by_sha=files.pages_by_sha))
+        manifest.save(out.staging, manifest.build_manifest(files, campaign))
         out.commit()
     return ratings
 

@@ -9,6 +9,9 @@ exists; every stage after that takes it (and the records) and nothing else:
     write_bundles(build, docs)                # bundle/build.py
     finish_submission(build, prep, docs)      # submission/package.py
 
+What the stages made (`Made`: the bundles, the submission, the people's fingerprints) goes to
+what is written last: the comparison with the previous output, the reading guide, the manifest.
+
 A `Document` gains its fields stage by stage (in this process only: forked workers return small
 results, and the parent fills the records in). The types named here are imported for the type
 checker only, so this module sits below every stage (tools/import_graph.py).
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pipeline.bundle.build import Bundles
     from pipeline.forms.registry import Registry
     from pipeline.ingest.model import Campaign
     from pipeline.options import BuildOptions
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
     from pipeline.pdf.convert import DocumentConverter
     from pipeline.plan import DocumentJob, Plan
     from pipeline.rating.result import Ratings
+    from pipeline.submission.package import Submission
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,17 @@ class Build:
     @property
     def workers(self) -> int:
         return self.converter.workers
+
+
+@dataclass(frozen=True)
+class Made:
+    """What the stages made, for what is written last (the comparison with the previous output,
+    the reading guide, the manifest and its no-change record)."""
+
+    bundles: Bundles
+    sub: Submission
+    fingerprints: dict[str, str]  # of each person's rows (changes.person_fingerprints)
+    documents: int  # the forms and the submission's own documents
 
 
 @dataclass(slots=True)

@@ -16,7 +16,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.bundle.build import Bundles
+    from pipeline.ingest.model import Campaign
+    from pipeline.output import Staged
 
 MANIFEST = "manifest.json"
 MARK_KEY, MARK = "tao_boi", "hoso"  # pipeline.ownership: a folder with this manifest is hoso's own output
@@ -152,19 +157,21 @@ def file_entry(root: Path, path: Path) -> dict[str, Any]:
     return entry
 
 
-def build_manifest(root: Path, *, year: int, input_sha256: str, persons: list[dict[str, Any]], units: list[dict[str, Any]],
-                   known: dict[str, Known] | None = None, pages_by_sha: dict[str, int] | None = None) -> dict[str, Any]:
+def build_manifest(files: Staged, campaign: Campaign, bundles: Bundles | None = None) -> dict[str, Any]:
+    """The manifest's files (every file under the staging folder, those written through `files`
+    not read again), the campaign's year and input, and the person and unit bundles (none: `hoso rate`)."""
+    root, persons, units = files.root, bundles.persons if bundles else [], bundles.units if bundles else []
     on_disk = _walk(root)
-    known = scan(root, dict(known or {}), pages_by_sha, on_disk)
-    files = []
+    known = scan(root, dict(files.known), files.pages_by_sha, on_disk)
+    entries = []
     for rel in sorted(on_disk, key=lambda r: r.split("/")):
         k, st = known[rel], on_disk[rel]
         entry = {"path": rel, "sha256": k.sha256, "bytes": st.st_size}
         if k.pages is not None:
             entry["pages"] = k.pages
         entry["mtime_ns"] = st.st_mtime_ns
-        files.append(entry)
-    return {MARK_KEY: MARK, "nam_danh_gia": year, "dau_vao_sha256": input_sha256, "files": files, "ca_nhan": persons, "don_vi": units}
+        entries.append(entry)
+    return {MARK_KEY: MARK, "nam_danh_gia": campaign.year, "dau_vao_sha256": campaign.source_sha256, "files": entries, "ca_nhan": persons, "don_vi": units}
 
 
 def save(root: Path, manifest: dict[str, Any]) -> bytes:

@@ -29,7 +29,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pipeline.forking import WorkerDied, _shares, fork_map
 
@@ -150,10 +150,6 @@ def _dask_map(cluster: ClusterConverter, fn: Callable[[_T], _R], items: list[_T]
     thread are submitted at a time (a task's data waits on the scheduler until a worker takes it:
     a province's PDFs are not all sent at once). With no worker left for the cluster's
     `no_worker_wait`, the tasks are cancelled and the build fails (Dask alone would wait forever)."""
-    import warnings
-
-    from distributed import as_completed
-
     from pipeline.errors import ConversionFailed
     from pipeline.pdf.cum import NO_WORKER_HINT
 
@@ -163,36 +159,17 @@ def _dask_map(cluster: ClusterConverter, fn: Callable[[_T], _R], items: list[_T]
     if not client.nthreads():  # the message of ClusterConverter.run: the fill comes first
         raise ConversionFailed(f"Cụm máy Dask «{cluster.address}» không có máy làm việc (dask worker) nào.",
                                hint="Chạy «dask worker " + cluster.address + "» trên ít nhất một máy rồi thử lại.")
-    name = f"{fn.__module__}.{fn.__qualname__}"
-    salt = os.urandom(6).hex()  # a key per run: two builds never share a task's result
     threads = max(1, sum(client.nthreads().values()))
-    window = max(8, WINDOW_PER_THREAD * threads)
     results: list[Any] = [None] * len(items)
-    index: dict[Key, int] = {}
-    live: list[Future[Any]] = []  # submitted, not yet received (what the watch cancels)
-    waiting = as_completed([], loop=client.loop)
-    todo = iter(range(len(items)))
-
-    def submit() -> None:
-        i = next(todo, None)
-        if i is None:
-            return
-        key = f"hoso-{fn.__name__}-{hashlib.sha256(f'{name}/{salt}/{i}'.encode()).hexdigest()[:16]}"
-        with warnings.catch_warnings():  # the forms' bytes travel with their task, by design
-            warnings.filterwarnings("ignore", message="Sending large graph")
-            fut = client.submit(_guarded, fn, items[i], key=key, pure=False, retries=DASK_RETRIES)
-        index[fut.key] = i
-        live.append(fut)
-        waiting.add(fut)
-
-    for _ in range(window):
-        submit()
+    tasks = _Submitted(cluster, fn, items)
+    for _ in range(max(8, WINDOW_PER_THREAD * threads)):
+        tasks.submit()
     why: list[str]
     stop, why = threading.Event(), []
-    watch = threading.Thread(target=cluster._watch, args=(live, stop, why), daemon=True)
+    watch = threading.Thread(target=cluster._watch, args=(tasks.live, stop, why), daemon=True)
     watch.start()
     try:
-        for fut in waiting:
+        for fut in tasks.waiting:
             try:
                 answer = fut.result()
             except BaseException as exc:
@@ -200,14 +177,45 @@ def _dask_map(cluster: ClusterConverter, fn: Callable[[_T], _R], items: list[_T]
                     raise ConversionFailed(why[0].replace("chưa chuyển xong văn bản sang PDF",
                                                           "chưa làm xong hồ sơ"), hint=NO_WORKER_HINT) from exc
                 raise
-            results[index[fut.key]] = _unwrap(answer)
-            live.remove(fut)
+            results[tasks.index[fut.key]] = _unwrap(answer)
+            tasks.live.remove(fut)
             fut.release()
-            submit()
+            tasks.submit()
     except BaseException:
-        for fut in live:
+        for fut in tasks.live:
             fut.cancel()
         raise
     finally:
         stop.set()
     return results
+
+
+class _Submitted(Generic[_T, _R]):
+    """`_dask_map`'s tasks: submitted one at a time (`submit`), each under a key of its own for
+    this run; `live`: submitted, not yet received (what the watch cancels); `waiting`: as they
+    complete."""
+
+    def __init__(self, cluster: ClusterConverter, fn: Callable[[_T], _R], items: list[_T]) -> None:
+        from distributed import as_completed
+
+        self.client, self.fn, self.items = cluster.client, fn, items
+        self.name = f"{fn.__module__}.{fn.__qualname__}"
+        self.salt = os.urandom(6).hex()  # a key per run: two builds never share a task's result
+        self.index: dict[Key, int] = {}
+        self.live: list[Future[Any]] = []
+        self.waiting = as_completed([], loop=self.client.loop)
+        self.todo = iter(range(len(items)))
+
+    def submit(self) -> None:
+        import warnings
+
+        i = next(self.todo, None)
+        if i is None:
+            return
+        key = f"hoso-{self.fn.__name__}-{hashlib.sha256(f'{self.name}/{self.salt}/{i}'.encode()).hexdigest()[:16]}"
+        with warnings.catch_warnings():  # the forms' bytes travel with their task, by design
+            warnings.filterwarnings("ignore", message="Sending large graph")
+            fut = self.client.submit(_guarded, self.fn, self.items[i], key=key, pure=False, retries=DASK_RETRIES)
+        self.index[fut.key] = i
+        self.live.append(fut)
+        self.waiting.add(fut)

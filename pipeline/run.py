@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import ingest, manifest, output_guard, ownership, uptodate
-from pipeline.bundle.build import Bundles, write_bundles
-from pipeline.document import Build, Document
+from pipeline.bundle.build import write_bundles
+from pipeline.document import Build, Document, Made
 from pipeline.errors import OutputError
 from pipeline.forms.fill import fill
 from pipeline.forms.registry import FormSpec, Registry
@@ -34,8 +34,6 @@ from pipeline.rating.rulebooks import notes_for
 from pipeline.rating.summary import warning_lines
 from pipeline.submission import changes, guide
 from pipeline.submission.package import (
-    Submission,
-    depends_on_today,
     finish_submission,
     prepare_submission,
 )
@@ -112,7 +110,7 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
             write_pdfa_forms(b, docs)
         b.files.scan()  # any staged file not known yet: read and hashed once, a few at a time
         sub = finish_submission(b, prep, docs)
-        made = _Made(bundles, sub, changes.person_fingerprints(campaign), len(docs) + sub.documents)
+        made = Made(bundles, sub, changes.person_fingerprints(campaign), len(docs) + sub.documents)
         changed = _changes(b, out.target, made)
         _write_manifest(b, asked, made, changed)
         out.commit()
@@ -172,45 +170,26 @@ def _check_fonts(log: Callable[[str], None]) -> None:
             log(f"Ghi chú: dùng phông «{font.family}» thay cho «{font.requested}» (cùng cỡ chữ, đủ chữ tiếng Việt).")
 
 
-@dataclass(frozen=True)
-class _Made:
-    bundles: Bundles
-    sub: Submission
-    fingerprints: dict[str, str]  # of each person's rows (changes.person_fingerprints)
-    documents: int
-
-
-def _changes(b: Build, target: Path, made: _Made) -> changes.Changes:
+def _changes(b: Build, target: Path, made: Made) -> changes.Changes:
     """The comparison with the output being replaced (thay_doi.txt, in_lai.pdf), then the reading
     guide (HUONG_DAN_IN)."""
-    files, options, bundles, sub, fingerprints = b.files, b.options, made.bundles, made.sub, made.fingerprints
-    changed = changes.compare(
-        manifest_of(target),
-        changes.staged_view(files.known, bundles.persons, bundles.units, sub.manifest, fingerprints, options.duplex),
-        old_root=target, new_root=files.root, duplex=options.duplex)
-    changes.write(changed, files, source_root=files.root)
-    guide.write(files, blobs=b.blobs, campaign=b.campaign, plan=b.plan, registry=b.registry, persons=bundles.persons,
-                units=bundles.units, submission=sub.manifest.get("nop_so_noi_vu"), deadline=sub.deadline,
-                duplex=options.duplex, today=b.today,
-                pages={rel: k.pages for rel, k in files.known.items() if k.pages is not None})
+    changed = changes.compare(manifest_of(target), changes.staged_view(b, made), old_root=target, new_root=b.files.root)
+    changes.write(changed, b.files, source_root=b.files.root)
+    guide.write(b, made.bundles, made.sub)
     return changed
 
 
-def _write_manifest(b: Build, asked: _Asked, made: _Made, changed: changes.Changes) -> None:
+def _write_manifest(b: Build, asked: _Asked, made: Made, changed: changes.Changes) -> None:
     """manifest.json (and its signature with --ky): every file, the bundles, the submission, the
     agency, the people's fingerprints, the changes and the no-change record."""
-    stage, campaign, bundles = b.files.root, b.campaign, made.bundles
-    record = manifest.build_manifest(stage, year=campaign.year, input_sha256=campaign.source_sha256,
-                                     persons=bundles.persons, units=bundles.units, known=b.files.known,
-                                     pages_by_sha=b.files.pages_by_sha)
+    stage, campaign = b.files.root, b.campaign
+    record = manifest.build_manifest(b.files, campaign, made.bundles)
     record.update(made.sub.manifest)
     record[output_guard.AGENCY] = output_guard.agency_record(campaign, asked.workbook)
     record[changes.FINGERPRINTS] = made.fingerprints
     record[changes.SECTION] = changed.as_json()
     key = uptodate.input_key(campaign.source_sha256, asked.workbook.name, asked.options, asked.engine, b.installation)
-    record[uptodate.RECORD] = uptodate.record(
-        key, dated=b.today if depends_on_today(campaign) else None, people=len(b.plan.persons),
-        documents=made.documents, pages=bundles.pages, bundles=bundles.built + bundles.reused, warnings=asked.said)
+    record[uptodate.RECORD] = uptodate.record(key, b, made, asked.said)
     data = manifest.save(stage, record)
     if asked.signer is not None:
         from pipeline.submission import signing

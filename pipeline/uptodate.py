@@ -25,13 +25,16 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.manifest import MANIFEST
 from pipeline.options import BuildOptions, BuildSummary
 from pipeline.output import digest_matches, listed_files, locked, manifest_of, still_as_recorded
 from pipeline.resources import folder_digest, program_fingerprint, templates_dir
+
+if TYPE_CHECKING:
+    from pipeline.document import Build, Made
 
 RECORD = "lan_tao"  # manifest.json section written by every build
 DEFAULT_CONVERTER = "pipeline.pdf.pool.Converter"  # converter_name(Converter), without importing it
@@ -83,14 +86,17 @@ def _key_digest(keyfile: Path) -> str | None:
 SIGNATURE = "manifest.json.sig"  # pipeline.submission.signing.SIGNATURE
 
 
-def record(key: str, *, dated: dt.date | None, people: int, documents: int, pages: int, bundles: int,
-           warnings: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
-    """The manifest's `lan_tao` section; `dated`: the day the output depends on (None: any day);
-    `warnings`: the "Cảnh báo …"/"Ghi chú …" lines the build printed about its inputs (`canh_bao`),
-    which an unchanged build prints again without reading the workbook."""
+def record(key: str, b: Build, made: Made, warnings: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """The manifest's `lan_tao` section of build `b`: `ngay` the day the output depends on (None: any
+    day); `warnings`: the "Cảnh báo …"/"Ghi chú …" lines the build printed about its inputs
+    (`canh_bao`), which an unchanged build prints again without reading the workbook."""
+    from pipeline.submission.package import depends_on_today  # the build has imported it already
+
+    dated = b.today if depends_on_today(b.campaign) else None
+    bundles = made.bundles
     return {"khoa_dau_vao": key, "phien_ban": __version__, "ngay": dated.isoformat() if dated else None,
-            "so_nguoi": people, "so_van_ban": documents, "so_trang": pages, "so_ho_so_ghep": bundles,
-            "canh_bao": list(warnings)}
+            "so_nguoi": len(b.plan.persons), "so_van_ban": made.documents, "so_trang": bundles.pages,
+            "so_ho_so_ghep": bundles.built + bundles.reused, "canh_bao": list(warnings)}
 
 
 def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: str = DEFAULT_CONVERTER, *,

@@ -27,9 +27,10 @@ from pipeline.document import Build, Document
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
-from pipeline.plan import DocumentJob, Plan, UnitDossier
+from pipeline.plan import DocumentJob, UnitDossier
 
 if TYPE_CHECKING:
+    from pipeline.bundle.remote import UnitsTask
     from pipeline.ingest.model import Person
 
 _W = TypeVar("_W", covariant=True)
@@ -286,7 +287,7 @@ def write_bundles(build: Build, docs: list[Document]) -> Bundles:
         people={p.ma_so: p for p in campaign.people}, keys=keys, headers=headers, duplex=duplex,
         page_codes=page_codes)
     if not backend.shares_files:
-        return _bundles_on_cluster(plan, sh, pdfs, sources or {}, files, blobs, backend)
+        return _bundles_on_cluster(build, sh, Pages(pdfs, sources), backend)
     store = _LocalStore(blobs, files)
     if backend.kind == "fork":  # forked workers inherit every PDF and parsed joined PDF: one Pages for all
         pages_of = Pages(pdfs, sources)
@@ -319,19 +320,27 @@ def _units_shared(units: list[UnitDossier], sh: _Shared) -> _Shared:
                    headers={k: v for p in parts for k, v in p.headers.items()})
 
 
-def _bundles_on_cluster(plan: Plan, sh: _Shared, pdfs: dict[str, bytes], sources: dict[str, tuple[bytes, int, int]],
-                        files: Staged, blobs: BlobCache, backend: parallel.Backend) -> Bundles:
+_Remote = tuple[int, UnitDossier, dict[str, tuple[BuiltBundle, str]]]  # (index in the plan, unit, its cache hits)
+_UnitOut = tuple[list[dict[str, Any]], dict[str, Any], int, int, int]  # persons, unit, pages, built, reused
+
+
+def _docs_of(unit: UnitDossier) -> list[str]:
+    return [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
+
+
+def _bundles_on_cluster(build: Build, sh: _Shared, converted: Pages, backend: parallel.Backend) -> Bundles:
     """The cluster's way (no shared files): the cache is read here. Units with a bundle to build go
     to the workers, a few consecutive units a task (their forms were converted in the same joined
     PDFs: each joined PDF travels with the task whose forms it holds, and is parsed there once for
     all its units, as a forked worker does), with the cached bundles' page counts and sections;
     the new bundles come back as bytes, cached and staged here. A unit whose bundles are all cached
-    is staged here."""
+    is staged here. `converted`: the forms' PDFs and joined sources (not parsed here)."""
     from pipeline.bundle.remote import bundle_units
 
-    results: dict[int, tuple[list[dict[str, Any]], dict[str, Any], int, int, int]] = {}
-    remote: list[tuple[int, UnitDossier, dict[str, tuple[BuiltBundle, str]]]] = []  # (index, unit, its cache hits)
-    for i, unit in enumerate(plan.units):
+    files, blobs, units = build.files, build.blobs, build.plan.units
+    results: dict[int, _UnitOut] = {}
+    remote: list[_Remote] = []
+    for i, unit in enumerate(units):
         _info, person_keys, _uinfo, _docs, unit_key = _unit_keys(sh, unit)
         hits = {key: hit for key in (*person_keys, unit_key) if (hit := _load(blobs, key)) is not None}
         if len(hits) == len(person_keys) + 1:
@@ -339,43 +348,8 @@ def _bundles_on_cluster(plan: Plan, sh: _Shared, pdfs: dict[str, bytes], sources
             results[i] = (p_out, u_out, n, b, r)
         else:
             remote.append((i, unit, hits))
-
-    def docs_of(unit: UnitDossier) -> list[str]:
-        return [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
-
-    groups: list[list[tuple[int, UnitDossier, dict[str, tuple[BuiltBundle, str]]]]] = []
-    if remote:
-        assert backend.cluster is not None  # no shared files: the dask backend, with its cluster
-        threads = max(1, sum(backend.cluster.client.nthreads().values()))
-        total = sum(len(docs_of(u)) for _i, u, _h in remote)
-        size = max(MIN_TASK_FORMS, -(-total // (threads * TASKS_PER_THREAD)))
-        count = 0
-        for entry in remote:
-            if not groups or count >= size:
-                groups.append([])
-                count = 0
-            groups[-1].append(entry)
-            count += len(docs_of(entry[1]))
-    tasks = []
-    for group in groups:
-        joined: dict[int, int] = {}
-        blobs_sent: list[bytes] = []
-        refs: dict[str, tuple[int, int, int]] = {}
-        singles: dict[str, bytes] = {}
-        for _i, unit, _hits in group:
-            for k in docs_of(unit):
-                if k in sources:
-                    data, first, n = sources[k]
-                    if id(data) not in joined:
-                        joined[id(data)] = len(blobs_sent)
-                        blobs_sent.append(data)
-                    refs[k] = (joined[id(data)], first, n)
-                else:
-                    singles[k] = pdfs[k]
-        # a cached person bundle is needed there for its page count and sections only
-        shown = {k: BuiltBundle(b"", b.pages, b.sections) for _i, _u, h in group for k, (b, _sha) in h.items()}
-        tasks.append((_units_shared([u for _i, u, _h in group], sh), [u for _i, u, _h in group], singles,
-                      (blobs_sent, refs), shown))
+    groups = _groups(remote, backend)
+    tasks = [_cluster_task(sh, group, converted) for group in groups]
     answers = parallel.map_work(bundle_units, tasks, workers=len(tasks), backend=backend) if tasks else []
     for group, per_unit in zip(groups, answers, strict=True):
         for (i, _unit, hits), (p_out, u_out, n, b, r, writes, made) in zip(group, per_unit, strict=True):
@@ -388,9 +362,52 @@ def _bundles_on_cluster(plan: Plan, sh: _Shared, pdfs: dict[str, bytes], sources
                 _write(files, rel, full[key], sha[key])
             results[i] = (p_out, u_out, n, b, r)
     persons_out, units_out, pages, built_n, reused_n = [], [], 0, 0, 0
-    for i in range(len(plan.units)):
+    for i in range(len(units)):
         p_out, u_out, n, b, r = results[i]
         persons_out += p_out
         units_out.append(u_out)
         pages, built_n, reused_n = pages + n, built_n + b, reused_n + r
     return Bundles(persons_out, units_out, pages, built_n, reused_n)
+
+
+def _groups(remote: list[_Remote], backend: parallel.Backend) -> list[list[_Remote]]:
+    """The units to build, consecutive ones a task: TASKS_PER_THREAD tasks a worker thread, of at
+    least MIN_TASK_FORMS forms."""
+    groups: list[list[_Remote]] = []
+    if remote:
+        assert backend.cluster is not None  # no shared files: the dask backend, with its cluster
+        threads = max(1, sum(backend.cluster.client.nthreads().values()))
+        total = sum(len(_docs_of(u)) for _i, u, _h in remote)
+        size = max(MIN_TASK_FORMS, -(-total // (threads * TASKS_PER_THREAD)))
+        count = 0
+        for entry in remote:
+            if not groups or count >= size:
+                groups.append([])
+                count = 0
+            groups[-1].append(entry)
+            count += len(_docs_of(entry[1]))
+    return groups
+
+
+def _cluster_task(sh: _Shared, group: list[_Remote], converted: Pages) -> UnitsTask:
+    """A cluster task for `group`'s units (bundle/remote.py `bundle_units`): their share of `sh`, the
+    forms converted alone, each joined PDF once with where each form is in it, and the cached
+    bundles' page counts and sections."""
+    joined: dict[int, int] = {}
+    blobs_sent: list[bytes] = []
+    refs: dict[str, tuple[int, int, int]] = {}
+    singles: dict[str, bytes] = {}
+    for _i, unit, _hits in group:
+        for k in _docs_of(unit):
+            if k in converted.sources:
+                data, first, n = converted.sources[k]
+                if id(data) not in joined:
+                    joined[id(data)] = len(blobs_sent)
+                    blobs_sent.append(data)
+                refs[k] = (joined[id(data)], first, n)
+            else:
+                singles[k] = converted.pdfs[k]
+    # a cached person bundle is needed there for its page count and sections only
+    shown = {k: BuiltBundle(b"", b.pages, b.sections) for _i, _u, h in group for k, (b, _sha) in h.items()}
+    return (_units_shared([u for _i, u, _h in group], sh), [u for _i, u, _h in group], singles,
+            (blobs_sent, refs), shown)

@@ -10,7 +10,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline import parallel
 from pipeline.document import Build, Document
@@ -114,9 +114,29 @@ class _Filled:
     first_page_header: str
 
 
-def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> _Filled:
+@dataclass(frozen=True)
+class _Out:
+    """Where the documents go, made once per build (plain data: it goes to the workers)."""
+
+    stage: Path  # the staging folder
+    blobs: BlobCache
+    installation: str  # the LibreOffice and fonts: part of every PDF's key
+
+
+class _Written(NamedTuple):
+    """A .docx just written: rendered now (or copied from the cache), its SHA-256 and size, and its
+    first page's header text (None: read it from the template's traits, see `_filled`)."""
+
+    rendered: bool
+    sha256: str
+    size: int
+    head: str | None
+
+
+def _fill(job: _Job, out: _Out) -> _Filled:
     """Write one document (from the cache, or rendered and cached); its PDF keyed for the
-    LibreOffice and fonts of `installation`."""
+    LibreOffice and fonts of `out.installation`."""
+    stage, blobs = out.stage, out.blobs
     doc, spec = job.doc, job.spec
     key = cache_key(spec.template_sha256, job.context)
     dest = stage / doc.docx
@@ -137,27 +157,27 @@ def _fill(job: _Job, stage: Path, blobs: BlobCache, installation: str) -> _Fille
         digest = blobs.put(key, "docx", data)
         if head is None:
             head = template.first_page_header(parts)
-    return _filled(spec, key, installation, hit is None, digest, len(data), head)
+    return _filled(spec, key, out.installation, _Written(hit is None, digest, len(data), head))
 
 
-def _filled(spec: FormSpec, key: str, installation: str, rendered: bool, digest: str, size: int,
-            head: str | None) -> _Filled:
+def _filled(spec: FormSpec, key: str, installation: str, docx: _Written) -> _Filled:
     family, numbered = template_traits(spec)
-    return _Filled(pdf_key(key, installation), key, rendered, digest, size, family, numbered, head or "")
+    return _Filled(pdf_key(key, installation), key, docx.rendered, docx.sha256, docx.size, family, numbered,
+                   docx.head or "")
 
 
-def _fill_group(task: tuple[list[_Job], Path, BlobCache, str]) -> list[_Filled]:
+def _fill_group(task: tuple[list[_Job], _Out]) -> list[_Filled]:
     """One worker's share (a process sharing the staging folder and the cache: fork, spawn)."""
-    group, stage, blobs, installation = task
-    return [_fill(job, stage, blobs, installation) for job in group]
+    group, out = task
+    return [_fill(job, out) for job in group]
 
 
-def _fill_on_cluster(jobs: list[_Job], stage: Path, blobs: BlobCache, installation: str,
-                     backend: parallel.Backend) -> dict[int, _Filled]:
+def _fill_on_cluster(jobs: list[_Job], out: _Out, backend: parallel.Backend) -> dict[int, _Filled]:
     """The cluster's way (no shared files): the cache is read here; the documents to render go to
     the workers as (template bytes, contexts) and come back as .docx bytes, written here."""
     from pipeline.forms.remote import render_forms
 
+    stage, blobs, installation = out.stage, out.blobs, out.installation
     by_doc: dict[int, _Filled] = {}
     misses: dict[tuple[str, str], list[tuple[_Job, str]]] = {}
     for job in jobs:
@@ -173,7 +193,7 @@ def _fill_on_cluster(jobs: list[_Job], stage: Path, blobs: BlobCache, installati
         head = static_first_page_header(job.spec)
         if head is None:
             head = first_page_header(io.BytesIO(data))
-        by_doc[id(job)] = _filled(job.spec, key, installation, False, digest, len(data), head)
+        by_doc[id(job)] = _filled(job.spec, key, installation, _Written(False, digest, len(data), head))
     if not misses:
         return by_doc
     assert backend.cluster is not None
@@ -197,8 +217,8 @@ def _fill_on_cluster(jobs: list[_Job], stage: Path, blobs: BlobCache, installati
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
             digest = blobs.put(key, "docx", data)
-            by_doc[id(job)] = _filled(job.spec, key, installation, True, digest, len(data),
-                                      head if head is not None else static_first_page_header(job.spec))
+            by_doc[id(job)] = _filled(job.spec, key, installation, _Written(
+                True, digest, len(data), head if head is not None else static_first_page_header(job.spec)))
     return by_doc
 
 
@@ -208,16 +228,17 @@ def fill(build: Build) -> list[Document]:
     cluster of the build's converter (the work map, pipeline/parallel.py)."""
     jobs = _jobs(build.plan, build.campaign, build.ratings, build.registry)
     workers = build.workers
-    stage, blobs, installation = build.files.root, build.blobs, build.installation
+    out = _Out(build.files.root, build.blobs, build.installation)
+    stage = out.stage
     backend = parallel.for_converter(build.converter)
     if backend.shares_files:
         groups = _groups(jobs, workers if len(jobs) >= MIN_PARALLEL else 1)
-        done = parallel.map_work(_fill_group, [(group, stage, blobs, installation) for group in groups],
+        done = parallel.map_work(_fill_group, [(group, out) for group in groups],
                                  workers=workers, backend=backend)
         by_doc = {id(job): result for group, results in zip(groups, done, strict=True)
                   for job, result in zip(group, results, strict=True)}
     else:
-        by_doc = _fill_on_cluster(jobs, stage, blobs, installation, backend)
+        by_doc = _fill_on_cluster(jobs, out, backend)
     docs = []
     for job in jobs:  # in the plan's order
         f: _Filled = by_doc[id(job)]

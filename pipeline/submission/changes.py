@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pypdf import PageObject
 
+    from pipeline.document import Build, Made
     from pipeline.ingest.model import Campaign
     from pipeline.output import Staged
 
@@ -287,40 +288,106 @@ def _doc_why(old_doc: dict[str, Any] | None, docx_changed: bool, doc: dict[str, 
     return None
 
 
-def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path | None, new_root: Path | None,
-            duplex: bool | None = None) -> Changes:
-    """The changes from the output described by manifest `old` (None: no previous build) to `new`."""
-    if duplex is None:
-        duplex = bool((new.get(SECTION) or {}).get("hai_mat", True))
+def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path | None, new_root: Path | None) -> Changes:
+    """The changes from the output described by manifest `old` (None: no previous build) to `new`
+    (two-sided unless `new`'s comparison section says otherwise: `staged_view` writes the build's)."""
+    duplex = bool((new.get(SECTION) or {}).get("hai_mat", True))
     if not old or not isinstance(old.get("ca_nhan"), list):
         return Changes(first_build=True, duplex=duplex)
-    cmp = _Compare(old, new, old_root, new_root)
-    result = Changes(first_build=False, duplex=duplex)
-    names = {**_names_from_ratings(old_root), **_names_from_ratings(new_root)}
-    old_people = {p["ma_so"]: p for p in old.get("ca_nhan", []) if isinstance(p, dict) and "ma_so" in p}
-    new_people = {p["ma_so"]: p for p in new.get("ca_nhan", []) if isinstance(p, dict) and "ma_so" in p}
-    old_units = {u["ma_don_vi"]: u for u in old.get("don_vi", []) if isinstance(u, dict) and "ma_don_vi" in u}
-    unit_names = {}
-    sub = new.get("nop_so_noi_vu") or {}
-    for f in sub.get("tep", []) if isinstance(sub, dict) else []:
-        if f.get("loai") == "don_vi" and f.get("ma_don_vi"):
-            unit_names[f["ma_don_vi"]] = f.get("tieu_de", "").removeprefix("Hồ sơ đơn vị: ")
+    return _Walk(old, new, old_root, new_root).changes(Changes(first_build=False, duplex=duplex))
 
-    def add(kind: str, change: Change) -> None:
-        (result.items if kind == CONTENT else result.renumbered).append(change)
 
-    def pages_of(files: dict[str, dict[str, Any]], rel: str) -> int:
+class _Walk(_Compare):
+    """`compare` over two manifests: each unit's dossier in order (its cover, its own documents,
+    its persons' dossiers), the persons without a unit, the agency's documents, then the people
+    whose data changed; the changes collected in `result`."""
+
+    result: Changes
+
+    def changes(self, result: Changes) -> Changes:
+        old, new = self.old, self.new
+        self.result = result
+        self.names = {**_names_from_ratings(self.old_root), **_names_from_ratings(self.new_root)}
+        self.old_people = {p["ma_so"]: p for p in old.get("ca_nhan", []) if isinstance(p, dict) and "ma_so" in p}
+        self.new_people = {p["ma_so"]: p for p in new.get("ca_nhan", []) if isinstance(p, dict) and "ma_so" in p}
+        self.old_units = {u["ma_don_vi"]: u for u in old.get("don_vi", []) if isinstance(u, dict) and "ma_don_vi" in u}
+        self.unit_names: dict[str, str] = {}
+        sub = new.get("nop_so_noi_vu") or {}
+        self.package_files = sub.get("tep", []) if isinstance(sub, dict) else []
+        for f in self.package_files:
+            if f.get("loai") == "don_vi" and f.get("ma_don_vi"):
+                self.unit_names[f["ma_don_vi"]] = f.get("tieu_de", "").removeprefix("Hồ sơ đơn vị: ")
+
+        seen_people: set[str] = set()
+        for unit in new.get("don_vi", []):
+            if isinstance(unit, dict):
+                self._unit(unit, seen_people)
+        for m, person in self.new_people.items():  # a person without a unit bundle (should not happen)
+            if m not in seen_people:
+                self._person(person, None, self.unit_names.get(person.get("ma_don_vi", ""), ""))
+        for m, p in self.old_people.items():
+            if m not in self.new_people:
+                result.removed.append(f"Hồ sơ cá nhân {self.names.get(m, m)} ({m}) — {p.get('pdf', '')}")
+        self._agency_documents()
+
+        old_fp, new_fp = old.get(FINGERPRINTS), new.get(FINGERPRINTS)
+        if isinstance(old_fp, dict) and isinstance(new_fp, dict):
+            result.people = [(m, self.names.get(m, "")) for m in new_fp if old_fp.get(m) != new_fp[m]]
+        else:  # a folder built before fingerprints: the people whose own documents changed
+            result.people = list(dict.fromkeys((c.ma_so, c.ho_ten) for c in result.items if c.ma_so))
+        result.sheets = _sheets(result.items, self.new_files, result.duplex)
+        return result
+
+    def _add(self, kind: str, change: Change) -> None:
+        (self.result.items if kind == CONTENT else self.result.renumbered).append(change)
+
+    def _pages_of(self, files: dict[str, dict[str, Any]], rel: str) -> int:
         entry = files.get(rel) or {}
         return int(entry["pages"]) if isinstance(entry.get("pages"), int) else 0
 
-    def person_changes(person: dict[str, Any], unit_start: int | None, ten_don_vi: str) -> None:
+    def _unit(self, unit: dict[str, Any], seen_people: set[str]) -> None:
+        """A unit's dossier: its cover sheet, its own documents, and its persons' dossiers (their
+        codes added to `seen_people`)."""
+        u = unit.get("ma_don_vi", "")
+        ten = self.unit_names.get(u, "")
+        old_u = self.old_units.get(u)
+        unit_total_changed = old_u is not None and \
+            self._pages_of(self.old_files, old_u.get("pdf", "")) != self._pages_of(self.new_files, unit.get("pdf", ""))
+        muc = [x for x in unit.get("muc", []) if isinstance(x, dict)]
+        old_muc: dict[Any, dict[str, Any]] = {x.get("mau"): x for x in (old_u or {}).get("muc", []) if isinstance(x, dict) and x.get("mau")}
+        first = min((x["trang_dau"] for x in muc), default=1)
+        if first > 1:
+            old_first = min((x.get("trang_dau", 1) for x in (old_u or {}).get("muc", [])), default=1)
+            kind = self.cover_changed(old_u["pdf"] if old_u else None, unit["pdf"], old_first - 1, first - 1)
+            if kind:
+                self._add(kind, Change(unit["pdf"], 1, first - 1, "Bìa và mục lục hồ sơ đơn vị",
+                                       "văn bản mới" if old_u is None else
+                                       ("nội dung thay đổi" if kind == CONTENT else "số trang trong mục lục thay đổi"),
+                                       ma_don_vi=u, ten_don_vi=ten))
+        for x in muc:
+            if x.get("ma_so"):
+                person = self.new_people.get(x["ma_so"])
+                if person is not None:
+                    seen_people.add(x["ma_so"])
+                    self._person(person, x.get("trang_dau"), ten)
+                continue
+            mau: str = x.get("mau", "")
+            rel = f"don_vi/{u}/{mau}.docx"
+            why = _doc_why(old_muc.get(mau), self.changed_file(rel, rel), x, unit_total_changed)
+            if why:
+                self._add(why[1], Change(unit["pdf"], x["trang_dau"], x["trang_dau"] + x["so_trang"] - 1,
+                                         x.get("tieu_de", mau), why[0], ma_don_vi=u, ten_don_vi=ten, form=mau))
+
+    def _person(self, person: dict[str, Any], unit_start: int | None, ten_don_vi: str) -> None:
+        """A person's dossier: its cover sheet and its documents (`unit_start`: its first page in
+        the unit's dossier, None when it is in none)."""
         m, u = person["ma_so"], person.get("ma_don_vi", "")
-        old_p = old_people.get(m)
+        old_p = self.old_people.get(m)
         docs = [d for d in person.get("tai_lieu", []) if isinstance(d, dict)]
         old_docs: dict[Any, dict[str, Any]] = {d.get("mau"): d for d in (old_p or {}).get("tai_lieu", []) if isinstance(d, dict)}
-        common = dict(ma_so=m, ho_ten=names.get(m, ""), ma_don_vi=u, ten_don_vi=ten_don_vi)
+        common = dict(ma_so=m, ho_ten=self.names.get(m, ""), ma_don_vi=u, ten_don_vi=ten_don_vi)
         person_total_changed = old_p is not None and \
-            pages_of(cmp.old_files, old_p.get("pdf", "")) != pages_of(cmp.new_files, person["pdf"])
+            self._pages_of(self.old_files, old_p.get("pdf", "")) != self._pages_of(self.new_files, person["pdf"])
 
         def at_unit(a: int, b: int) -> tuple[int, int] | None:
             return (unit_start + a - 1, unit_start + b - 1) if unit_start else None
@@ -328,85 +395,40 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path |
         first_doc = min((d["trang_dau"] for d in docs), default=1)
         if first_doc > 1:
             old_first = min((d.get("trang_dau", 1) for d in old_docs.values()), default=1)
-            kind = cmp.cover_changed(old_p["pdf"] if old_p else None, person["pdf"], old_first - 1, first_doc - 1)
+            kind = self.cover_changed(old_p["pdf"] if old_p else None, person["pdf"], old_first - 1, first_doc - 1)
             if kind:
-                add(kind, Change(person["pdf"], 1, first_doc - 1, "Bìa và mục lục hồ sơ cá nhân",
-                                 "văn bản mới" if old_p is None else
-                                 ("nội dung thay đổi" if kind == CONTENT else "số trang trong mục lục thay đổi"),
-                                 unit_pages=at_unit(1, first_doc - 1), **common))
+                self._add(kind, Change(person["pdf"], 1, first_doc - 1, "Bìa và mục lục hồ sơ cá nhân",
+                                       "văn bản mới" if old_p is None else
+                                       ("nội dung thay đổi" if kind == CONTENT else "số trang trong mục lục thay đổi"),
+                                       unit_pages=at_unit(1, first_doc - 1), **common))
         for d in docs:
             mau: str = d.get("mau", "")
             old_d = old_docs.get(mau)
             rel_new = f"ca_nhan/{u}/{m}/{mau}.docx"
             rel_old = f"ca_nhan/{old_p.get('ma_don_vi', '')}/{m}/{mau}.docx" if old_p else rel_new
-            why = _doc_why(old_d, cmp.changed_file(rel_old, rel_new), d, person_total_changed)
-            if why and why[1] == NUMBERS and duplex and old_d is not None and old_d.get("trang_dau") != d.get("trang_dau"):
+            why = _doc_why(old_d, self.changed_file(rel_old, rel_new), d, person_total_changed)
+            if why and why[1] == NUMBERS and self.result.duplex and old_d is not None \
+                    and old_d.get("trang_dau") != d.get("trang_dau"):
                 # two-sided, the sheets after a longer or shorter document hold other pages than before
                 why = ("các trang đứng trước thêm hoặc bớt: in hai mặt, các tờ phía sau không còn khớp", CONTENT)
             if why:
                 a, b = d["trang_dau"], d["trang_dau"] + d["so_trang"] - 1
-                add(why[1], Change(person["pdf"], a, b, d.get("tieu_de", mau), why[0], form=mau,
-                                   unit_pages=at_unit(a, b), **common))
+                self._add(why[1], Change(person["pdf"], a, b, d.get("tieu_de", mau), why[0], form=mau,
+                                         unit_pages=at_unit(a, b), **common))
         for mau, d in old_docs.items():
             if mau not in {x.get("mau") for x in docs}:
-                result.removed.append(f"{names.get(m, m)} ({m}) — {d.get('tieu_de', mau)}")
+                self.result.removed.append(f"{self.names.get(m, m)} ({m}) — {d.get('tieu_de', mau)}")
 
-    seen_people: set[str] = set()
-    for unit in new.get("don_vi", []):
-        if not isinstance(unit, dict):
-            continue
-        u = unit.get("ma_don_vi", "")
-        ten = unit_names.get(u, "")
-        old_u = old_units.get(u)
-        unit_total_changed = old_u is not None and \
-            pages_of(cmp.old_files, old_u.get("pdf", "")) != pages_of(cmp.new_files, unit.get("pdf", ""))
-        muc = [x for x in unit.get("muc", []) if isinstance(x, dict)]
-        old_muc: dict[Any, dict[str, Any]] = {x.get("mau"): x for x in (old_u or {}).get("muc", []) if isinstance(x, dict) and x.get("mau")}
-        first = min((x["trang_dau"] for x in muc), default=1)
-        if first > 1:
-            old_first = min((x.get("trang_dau", 1) for x in (old_u or {}).get("muc", [])), default=1)
-            kind = cmp.cover_changed(old_u["pdf"] if old_u else None, unit["pdf"], old_first - 1, first - 1)
-            if kind:
-                add(kind, Change(unit["pdf"], 1, first - 1, "Bìa và mục lục hồ sơ đơn vị",
-                                 "văn bản mới" if old_u is None else
-                                 ("nội dung thay đổi" if kind == CONTENT else "số trang trong mục lục thay đổi"),
-                                 ma_don_vi=u, ten_don_vi=ten))
-        for x in muc:
-            if x.get("ma_so"):
-                person = new_people.get(x["ma_so"])
-                if person is not None:
-                    seen_people.add(x["ma_so"])
-                    person_changes(person, x.get("trang_dau"), ten)
-                continue
-            mau: str = x.get("mau", "")
-            rel = f"don_vi/{u}/{mau}.docx"
-            why = _doc_why(old_muc.get(mau), cmp.changed_file(rel, rel), x, unit_total_changed)
-            if why:
-                add(why[1], Change(unit["pdf"], x["trang_dau"], x["trang_dau"] + x["so_trang"] - 1,
-                                   x.get("tieu_de", mau), why[0], ma_don_vi=u, ten_don_vi=ten, form=mau))
-    for m, person in new_people.items():  # a person without a unit bundle (should not happen)
-        if m not in seen_people:
-            person_changes(person, None, unit_names.get(person.get("ma_don_vi", ""), ""))
-    for m, p in old_people.items():
-        if m not in new_people:
-            result.removed.append(f"Hồ sơ cá nhân {names.get(m, m)} ({m}) — {p.get('pdf', '')}")
-
-    for f in sub.get("tep", []) if isinstance(sub, dict) else []:
-        rel = f.get("path", "")
-        if f.get("loai") in AGENCY_KINDS and rel.endswith(".pdf") and cmp.changed_file(rel, rel):
-            n = pages_of(cmp.new_files, rel)
-            if n:
-                result.items.append(Change(rel, 1, n, f.get("tieu_de", rel),
-                                           "văn bản mới" if _sha(cmp.old_files, rel) is None else "nội dung thay đổi",
-                                           form=f.get("loai", "")))
-
-    old_fp, new_fp = old.get(FINGERPRINTS), new.get(FINGERPRINTS)
-    if isinstance(old_fp, dict) and isinstance(new_fp, dict):
-        result.people = [(m, names.get(m, "")) for m in new_fp if old_fp.get(m) != new_fp[m]]
-    else:  # a folder built before fingerprints: the people whose own documents changed
-        result.people = list(dict.fromkeys((c.ma_so, c.ho_ten) for c in result.items if c.ma_so))
-    result.sheets = _sheets(result.items, cmp.new_files, duplex)
-    return result
+    def _agency_documents(self) -> None:
+        """The Sở Nội vụ's own documents whose PDF changed: printed again whole."""
+        for f in self.package_files:
+            rel = f.get("path", "")
+            if f.get("loai") in AGENCY_KINDS and rel.endswith(".pdf") and self.changed_file(rel, rel):
+                n = self._pages_of(self.new_files, rel)
+                if n:
+                    self.result.items.append(Change(rel, 1, n, f.get("tieu_de", rel),
+                                                    "văn bản mới" if _sha(self.old_files, rel) is None else "nội dung thay đổi",
+                                                    form=f.get("loai", "")))
 
 
 def _sheets(items: list[Change], files: dict[str, dict[str, Any]], duplex: bool) -> list[tuple[str, int, int]]:
@@ -455,13 +477,14 @@ def reprint_pdf(changes: Changes, root: Path) -> bytes:
     return out.getvalue()
 
 
-def staged_view(known: dict[str, Any], persons: list[dict[str, Any]], units: list[dict[str, Any]], submission: dict[str, Any], fingerprints: dict[str, Any],
-                duplex: bool) -> dict[str, Any]:
-    """A manifest-shaped view of a build not yet listed in its manifest (`known`: rel -> Known)."""
+def staged_view(b: Build, made: Made) -> dict[str, Any]:
+    """A manifest-shaped view of a build not yet listed in its manifest (its staged files, bundles,
+    package, people's fingerprints and whether it is two-sided)."""
     files = [{"path": rel, "sha256": k.sha256, "bytes": k.size, **({"pages": k.pages} if k.pages is not None else {})}
-             for rel, k in known.items()]
-    return {"files": files, "ca_nhan": persons, "don_vi": units, "nop_so_noi_vu": submission.get("nop_so_noi_vu"),
-            FINGERPRINTS: fingerprints, SECTION: {"hai_mat": duplex}}
+             for rel, k in b.files.known.items()]
+    return {"files": files, "ca_nhan": made.bundles.persons, "don_vi": made.bundles.units,
+            "nop_so_noi_vu": made.sub.manifest.get("nop_so_noi_vu"), FINGERPRINTS: made.fingerprints,
+            SECTION: {"hai_mat": b.options.duplex}}
 
 
 def write(changes: Changes, files: Staged, *, source_root: Path) -> None:

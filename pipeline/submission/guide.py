@@ -13,17 +13,14 @@ document system) is decided by each year's letter of the Sở and is not confirm
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pipeline.forms.registry import FormSpec, Registry
-    from pipeline.ingest.model import Campaign
-    from pipeline.output import Staged
-    from pipeline.pdf.cache import BlobCache
-    from pipeline.plan import Plan
-    from pipeline.submission.deadline import Deadline
+    from pipeline.bundle.build import Bundles
+    from pipeline.document import Build
+    from pipeline.forms.registry import FormSpec
+    from pipeline.submission.package import Submission
 
 TEXT = "HUONG_DAN_IN.txt"
 PDF = "HUONG_DAN_IN.pdf"
@@ -62,22 +59,35 @@ def _signers(spec: FormSpec, person_name: str | None) -> str:
     return ", ".join(out) if out else "không có chữ ký"
 
 
-def lines(*, campaign: Campaign, plan: Plan, registry: Registry, persons: list[dict[str, Any]], units: list[dict[str, Any]], submission: dict[str, Any] | None,
-          deadline: Deadline | None, duplex: bool, today: dt.date, pages: dict[str, int]) -> list[str]:
-    agency = campaign.agency
-    names = {p.ma_so: p.ho_ten for p in campaign.people}
+def lines(b: Build, bundles: Bundles, sub: Submission) -> list[str]:
+    """The guide's text from the build (`b`: campaign, plan, registry, options, today, the staged
+    files' pages), its bundles and its submission package."""
+    campaign, today = b.campaign, b.today
+    pages = {rel: k.pages for rel, k in b.files.known.items() if k.pages is not None}
     out = [f"HƯỚNG DẪN IN, KÝ VÀ NỘP HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}",
-           agency.ten_co_quan, f"Tạo ngày {today:%d/%m/%Y} cùng bộ hồ sơ trong thư mục này.", ""]
+           campaign.agency.ten_co_quan, f"Tạo ngày {today:%d/%m/%Y} cùng bộ hồ sơ trong thư mục này.", ""]
 
     out.append("1. HẠN NỘP")
-    if deadline is not None:
-        out.append(f"   Hạn gửi hồ sơ cho Sở Nội vụ: {deadline.date:%d/%m/%Y} — {deadline.status} "
+    if sub.deadline is not None:
+        out.append(f"   Hạn gửi hồ sơ cho Sở Nội vụ: {sub.deadline.date:%d/%m/%Y} — {sub.deadline.status} "
                    f"(tính đến ngày {today:%d/%m/%Y}).")
     else:
         out.append("   Sổ Excel chưa ghi hạn nộp (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»).")
     out.append("")
+    out += _what_to_print(b, bundles, pages)
+    out += _who_signs(b, bundles)
+    out += _what_to_send(sub.manifest.get("nop_so_noi_vu"))
+    out.append("5. KHI SỬA SỐ LIỆU SAU KHI ĐÃ IN")
+    out.append("   Sửa trong sổ Excel rồi chạy lại hoso build vào thư mục này: tệp in_lai.pdf gom đúng các tờ phải in "
+               "lại và ký lại (văn bản của người: từ hồ sơ cá nhân; văn bản của đơn vị: từ hồ sơ đơn vị), "
+               "thay_doi.txt liệt kê chúng. Không sửa trực tiếp các tệp .docx/.pdf ở đây.")
+    return out
 
-    out.append("2. IN NHỮNG GÌ")
+
+def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int]) -> list[str]:
+    """Section 2: the person and unit bundles with their pages and sheets, and each form's copies."""
+    duplex, persons, units = b.options.duplex, bundles.persons, bundles.units
+    out = ["2. IN NHỮNG GÌ"]
     sides = ("in HAI MẶT; trang trắng đã được chèn để mỗi người, mỗi phần bắt đầu ở mặt trước của một tờ" if duplex
              else "in MỘT MẶT; bộ hồ sơ được tạo với --no-duplex, không chèn trang trắng")
     person_pages = sum(pages.get(p["pdf"], 0) for p in persons)
@@ -88,7 +98,7 @@ def lines(*, campaign: Campaign, plan: Plan, registry: Registry, persons: list[d
                f"mục 3 trong hồ sơ đơn vị ({sides}).")
     out.append("   c) Hồ sơ đơn vị (bìa, mục lục, văn bản đơn vị và hồ sơ từng người theo thứ tự xét), bản ghép đầy đủ "
                "để lưu và gửi Sở Nội vụ:")
-    by_unit = {u.ma_don_vi: u for u in plan.units}
+    by_unit = {u.ma_don_vi: u for u in b.plan.units}
     for u in units:
         unit = by_unit.get(u["ma_don_vi"])
         n = pages.get(u["pdf"])
@@ -96,20 +106,26 @@ def lines(*, campaign: Campaign, plan: Plan, registry: Registry, persons: list[d
         out.append(f"   - {u['pdf']}: {unit.ten_don_vi if unit else u['ma_don_vi']}" + (f", {n} trang{sheets}" if n else ""))
     out.append("   Số bản mỗi mẫu (theo meta.toml của mẫu; sửa ở đó nếu cơ quan cần khác):")
     counts: dict[str, int] = {}
-    for job in plan.jobs:
+    for job in b.plan.jobs:
         counts[job.form] = counts.get(job.form, 0) + 1
     for code, n in counts.items():
-        spec = registry.get(code)
+        spec = b.registry.get(code)
         extra = f" — in thêm {spec.copies - 1} bản" if spec.copies > 1 else ""
         out.append(f"   - {_name(spec)}: {n} văn bản, {spec.copies} bản mỗi văn bản{extra}.")
     out.append("")
+    return out
 
-    out.append("3. AI KÝ TRANG NÀO (chữ ký ở cuối mỗi văn bản; trang trong hồ sơ cá nhân, và trong hồ sơ đơn vị)")
-    docs_of: dict[str, Any] = {p["ma_so"]: p for p in persons}
-    for u in units:
+
+def _who_signs(b: Build, bundles: Bundles) -> list[str]:
+    """Section 3: who signs which pages, in each person's bundle and in the unit's bundle."""
+    registry = b.registry
+    names = {p.ma_so: p.ho_ten for p in b.campaign.people}
+    out = ["3. AI KÝ TRANG NÀO (chữ ký ở cuối mỗi văn bản; trang trong hồ sơ cá nhân, và trong hồ sơ đơn vị)"]
+    docs_of: dict[str, Any] = {p["ma_so"]: p for p in bundles.persons}
+    for u in bundles.units:
         out.append(f"   {u['pdf']}:")
         for m in u.get("muc", []):
-            a, b = m["trang_dau"], m["trang_dau"] + m["so_trang"] - 1
+            first, last = m["trang_dau"], m["trang_dau"] + m["so_trang"] - 1
             if m.get("ma_so"):
                 person: Any = docs_of.get(m["ma_so"])
                 name = names.get(m["ma_so"], m.get("tieu_de", ""))
@@ -122,10 +138,14 @@ def lines(*, campaign: Campaign, plan: Plan, registry: Registry, persons: list[d
                                f"({_range(pa, pb)} của {u['pdf']}); ký: {_signers(spec, name)}.")
             elif m.get("mau"):
                 spec = registry.get(m["mau"])
-                out.append(f"   - {m.get('tieu_de', spec.title)}: {_range(a, b)} của {u['pdf']}; ký: {_signers(spec, None)}.")
+                out.append(f"   - {m.get('tieu_de', spec.title)}: {_range(first, last)} của {u['pdf']}; ký: {_signers(spec, None)}.")
     out.append("")
+    return out
 
-    out.append("4. GỬI SỞ NỘI VỤ")
+
+def _what_to_send(submission: dict[str, Any] | None) -> list[str]:
+    """Section 4: each file of the package for the Sở Nội vụ and how it is sent (unconfirmed)."""
+    out = ["4. GỬI SỞ NỘI VỤ"]
     section = submission or {}
     for f in section.get("tep", []):
         name = f["path"].rsplit("/", 1)[-1]
@@ -137,10 +157,6 @@ def lines(*, campaign: Campaign, plan: Plan, registry: Registry, persons: list[d
                    "— gửi khi Sở yêu cầu bản điện tử.")
     out.append(f"   Lưu ý: {UNCONFIRMED}")
     out.append("")
-    out.append("5. KHI SỬA SỐ LIỆU SAU KHI ĐÃ IN")
-    out.append("   Sửa trong sổ Excel rồi chạy lại hoso build vào thư mục này: tệp in_lai.pdf gom đúng các tờ phải in "
-               "lại và ký lại (văn bản của người: từ hồ sơ cá nhân; văn bản của đơn vị: từ hồ sơ đơn vị), "
-               "thay_doi.txt liệt kê chúng. Không sửa trực tiếp các tệp .docx/.pdf ở đây.")
     return out
 
 
@@ -176,16 +192,14 @@ def pdf(text_lines: list[str]) -> bytes:
     return buf.getvalue()
 
 
-def write(files: Staged, *, blobs: BlobCache | None = None, **data: Any) -> None:
-    """Write both files through `files` (a pipeline.output.Staged); the PDF comes from the build's
-    cache (`blobs`, a BlobCache) when the same text was laid out before (reportlab and its font
-    cost about half a second)."""
-    text = lines(**data)
+def write(b: Build, bundles: Bundles, sub: Submission) -> None:
+    """Write both files into the build's staged output; the PDF comes from the build's cache
+    (`b.blobs`) when the same text was laid out before (reportlab and its font cost about half a
+    second)."""
+    text = lines(b, bundles, sub)
     body = ("\n".join(text) + "\n").encode("utf-8")
+    files, blobs = b.files, b.blobs
     files.write(TEXT, body)
-    if blobs is None:
-        files.write(PDF, pdf(text))
-        return
     from pipeline.pdf.cache import data_key
     from pipeline.resources import program_fingerprint
 
