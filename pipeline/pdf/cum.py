@@ -143,7 +143,7 @@ def _convert_task(forms: list[tuple[dict[str, Any], bytes]], pdfa: bool, timeout
             if getattr(plug, "service", None) is not None:  # the worker's warm lanes
                 from pipeline.pdf.warm import WarmConverter
 
-                conv = WarmConverter(plug.service, workers=1, timeout_base=timeout_base,
+                conv: Converter = WarmConverter(plug.service, workers=1, timeout_base=timeout_base,
                                      timeout_per_doc=timeout_per_doc)
             else:
                 conv = Converter(workers=1, timeout_base=timeout_base, timeout_per_doc=timeout_per_doc)
