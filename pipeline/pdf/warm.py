@@ -58,8 +58,9 @@ ENV_KEY = "HOSO_WARM_KEY"  # its authkey, hex
 START_TIMEOUT = 90.0  # seconds for a lane to be ready (a fresh profile's first start is the slow one)
 CLIENT_GRACE = 30.0  # a client waits this much longer than the request's own timeout for an answer
 
-# a connection between a client and the service: requests and answers are tuples (unpickled: Any)
-_Conn: TypeAlias = "connection.Connection[tuple[object, ...], Any]"
+# a connection between a client and the service (the base class: typeshed types Windows ones as Connection | PipeConnection);
+# requests and answers are tuples (unpickled: Any)
+_Conn: TypeAlias = "connection._ConnectionBase[tuple[object, ...], Any]"
 
 
 class Unavailable(Exception):
