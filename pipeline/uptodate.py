@@ -47,8 +47,9 @@ def templates_fingerprint(templates: Path | None) -> list[str]:
 def converter_name(converter: object) -> str:
     """`module.Class` of a converter, of its class, or of a function making one; a converter whose
     PDFs are those of another names it in `same_output_as` (the warm one: pipeline/pdf/warm.py)."""
-    if isinstance(getattr(converter, "same_output_as", None), str):
-        return str(converter.same_output_as)
+    same = getattr(converter, "same_output_as", None)
+    if isinstance(same, str):
+        return same
     obj = converter if isinstance(converter, type) or inspect.isfunction(converter) else type(converter)
     return f"{obj.__module__}.{obj.__qualname__}"
 

@@ -80,12 +80,12 @@ def test_warm_joined_conversion_equals_the_cold_one(built, tmp_path, own_tmp):
     items = _family_items(out)
     cold = Converter(workers=1)
     expected = cold.run(items)
-    assert set(cold.sources) == {it.key for it in items}  # converted joined, split at the destinations
+    assert set(expected.sources) == {it.key for it in items}  # converted joined, split at the destinations
     with warm.WarmService(1) as service:
         service.start()
         conv = warm.WarmConverter(service, workers=1)
         got = conv.run(items)
-        assert set(conv.sources) == {it.key for it in items}  # the warm PDF carries the destinations too
+        assert set(got.sources) == {it.key for it in items}  # the warm PDF carries the destinations too
         assert service.stats()["requests"] >= 1 and service.stats()["failed"] == 0
     for it in items:
         data, pages = got[it.key]
@@ -93,7 +93,7 @@ def test_warm_joined_conversion_equals_the_cold_one(built, tmp_path, own_tmp):
         assert _texts(data) == _texts(expected[it.key][0]), it.label
         meta = PdfReader(io.BytesIO(data)).metadata
         assert meta["/HosoKhoa"] == it.key and meta["/HosoVanBan"] == it.doc
-    joined = next(iter(conv.sources.values()))[0]
+    joined = next(iter(got.sources.values()))[0]
     names = PdfReader(io.BytesIO(joined)).named_destinations
     assert sum(1 for n in names if join.BOOKMARK_PREFIX in n) == len(items)
 

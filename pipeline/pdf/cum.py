@@ -47,6 +47,8 @@ from pipeline.pdf.pool import Conversion, Item, tasks
 if TYPE_CHECKING:
     from distributed import Client, Future, Worker, WorkerPlugin
 
+    from pipeline.pdf.warm import WarmService
+
 PLUGIN = "hoso-libreoffice"
 TASKS_PER_THREAD = 3
 MIN_TASK_FORMS = 60  # below this a task's soffice start-up (1.3–1.8 s) costs more than spreading gains
@@ -66,7 +68,7 @@ def _distributed() -> ModuleType:
     return distributed
 
 
-_kept: dict[int, object] = {}  # a worker's warm service, between a replaced plugin's teardown and the new one's setup
+_kept: dict[int, WarmService] = {}  # a worker's warm service, between a replaced plugin's teardown and the new one's setup
 
 
 class LibreOfficePlugin:
@@ -87,7 +89,7 @@ class LibreOfficePlugin:
         from pipeline.errors import HosoError
         from pipeline.pdf import warm
 
-        self.service = _kept.pop(id(worker), None)  # this worker's lanes, from the plugin this one replaces
+        self.service: WarmService | None = _kept.pop(id(worker), None)  # this worker's lanes, from the plugin this one replaces
         if self.service is None:
             try:  # started in the background: setup must not hold the worker's event loop for seconds
                 self.service = warm.WarmService(max(1, worker.state.nthreads)).start(wait=False)
@@ -140,11 +142,12 @@ def _convert_task(forms: list[tuple[dict[str, Any], bytes]], pdfa: bool, timeout
                 path = Path(tmp) / f"{n:05d}-{Path(fields['docx']).name}"
                 path.write_bytes(data)
                 items.append(Item(**{**fields, "docx": path}))
-            if getattr(plug, "service", None) is not None:  # the worker's warm lanes
+            service: WarmService | None = getattr(plug, "service", None)
+            if service is not None:  # the worker's warm lanes
                 from pipeline.pdf.warm import WarmConverter
 
-                conv = WarmConverter(plug.service, workers=1, timeout_base=timeout_base,
-                                     timeout_per_doc=timeout_per_doc)
+                conv: Converter = WarmConverter(service, workers=1, timeout_base=timeout_base,
+                                                 timeout_per_doc=timeout_per_doc)
             else:
                 conv = Converter(workers=1, timeout_base=timeout_base, timeout_per_doc=timeout_per_doc)
             profile.mkdir(exist_ok=True)

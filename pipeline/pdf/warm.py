@@ -43,9 +43,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
-from multiprocessing import connection
+from collections.abc import Callable, Mapping, Sequence
+from multiprocessing import AuthenticationError, connection
 from pathlib import Path
+from typing import IO, Any, TypeAlias, cast
 
 from pipeline import tempdirs
 from pipeline.pdf import libreoffice
@@ -56,6 +57,10 @@ ENV_ADDRESS = "HOSO_WARM_ADDRESS"  # "127.0.0.1:PORT" of a running service
 ENV_KEY = "HOSO_WARM_KEY"  # its authkey, hex
 START_TIMEOUT = 90.0  # seconds for a lane to be ready (a fresh profile's first start is the slow one)
 CLIENT_GRACE = 30.0  # a client waits this much longer than the request's own timeout for an answer
+
+# a connection between a client and the service (the base class: typeshed types Windows ones as Connection | PipeConnection);
+# requests and answers are tuples (unpickled: Any)
+_Conn: TypeAlias = "connection._ConnectionBase[tuple[object, ...], Any]"
 
 
 class Unavailable(Exception):
@@ -93,8 +98,8 @@ class Lane:
         self.service = service
         self.index = index
         self.root = service.root / f"lane-{index}"
-        self.proc: subprocess.Popen | None = None
-        self.lines: queue.Queue = queue.Queue()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.lines: queue.Queue[bytes | None] = queue.Queue()
         self.starts = 0
 
     @property
@@ -116,7 +121,7 @@ class Lane:
         lines = self.lines
 
         def read() -> None:
-            for line in proc.stdout:
+            for line in cast("IO[bytes]", proc.stdout):  # stdout=PIPE: never None
                 lines.put(line)
             lines.put(None)
 
@@ -144,7 +149,8 @@ class Lane:
                 libreoffice._live.discard(proc)
             for stream in (proc.stdin, proc.stdout):
                 try:
-                    stream.close()
+                    if stream is not None:  # both PIPE
+                        stream.close()
                 except (OSError, ValueError):
                     pass
         if fresh:
@@ -157,10 +163,13 @@ class Lane:
         if not self.alive:
             self.start()
         request = json.dumps({"files": files, "outdir": outdir, "filter": filter_options}) + "\n"
+        proc = self.proc  # None when the service stopped it meanwhile
         try:
-            self.proc.stdin.write(request.encode())
-            self.proc.stdin.flush()
-        except (OSError, ValueError, AttributeError):  # AttributeError: the service stopped it meanwhile
+            if proc is None or proc.stdin is None:
+                raise ValueError("the lane was stopped")
+            proc.stdin.write(request.encode())
+            proc.stdin.flush()
+        except (OSError, ValueError):
             self.kill(fresh=True)
             raise Crashed from None
         start = time.monotonic()
@@ -207,7 +216,7 @@ class WarmService:
         # free lanes, and the requests waiting for one in the order they came (`_acquire`)
         self._turns = threading.Condition()
         self._free: list[Lane] = []
-        self._waiting: collections.deque = collections.deque()
+        self._waiting: collections.deque[object] = collections.deque()
         self._lock = threading.Lock()
         self.counts = {"starts": 0, "requests": 0, "failed": 0, "restarts": 0}
         self._listener: connection.Listener | None = None
@@ -219,9 +228,12 @@ class WarmService:
         # signal when its parent dies, and Linux means the parent *thread* (PR_SET_PDEATHSIG)
         self._spawner = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="hoso-warm-spawn")
 
-    def _spawn(self, cmd: list[str], **kwargs) -> subprocess.Popen:
+    def _spawn(self, cmd: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        def spawn() -> subprocess.Popen[bytes]:
+            return subprocess.Popen(cmd, **kwargs)
+
         try:
-            return self._spawner.submit(subprocess.Popen, cmd, **kwargs).result()
+            return self._spawner.submit(spawn).result()
         except RuntimeError as exc:  # stopped meanwhile
             raise Unavailable("stopped") from exc
 
@@ -269,7 +281,8 @@ class WarmService:
         self._stopped.set()
         if self._listener is not None:
             try:  # accept() does not wake up on close everywhere: a bare connection wakes it (never waits)
-                socket.create_connection(self.address, timeout=2).close()
+                if self.address is not None:
+                    socket.create_connection(self.address, timeout=2).close()
             except OSError:
                 pass
             try:
@@ -284,7 +297,7 @@ class WarmService:
     def __enter__(self) -> WarmService:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     def env(self) -> dict[str, str]:
@@ -302,8 +315,9 @@ class WarmService:
             return dict(self.counts, lanes=self.size)
 
     # ---- work -----------------------------------------------------------------------------------
-    def convert(self, files: list, outdir, *, filter_options: str, timeout: float, stall: float | None = None,
-                poll: Callable[[], None] | None = None, gone: Callable[[], bool] = lambda: False) -> list[str]:
+    def convert(self, files: Sequence[str | Path], outdir: str | Path, *, filter_options: str, timeout: float,
+                stall: float | None = None, poll: Callable[[], None] | None = None,
+                gone: Callable[[], bool] = lambda: False) -> list[str]:
         """Convert `files` into `outdir` on the next free lane (`run_convert`'s contract; raises
         libreoffice.Timeout/Stalled, Crashed, Unavailable). `poll` is called while waiting (progress)."""
         if self._stopped.is_set():
@@ -315,7 +329,7 @@ class WarmService:
         try:
             if poll is None:
                 return lane.convert([str(f) for f in files], str(outdir), filter_options, timeout, stall, gone)
-            result: list = []
+            result: list[list[str] | BaseException] = []
             worker = threading.Thread(target=self._on_lane, args=(lane, files, outdir, filter_options, timeout,
                                                                    stall, gone, result), daemon=True)
             worker.start()
@@ -336,7 +350,8 @@ class WarmService:
             self._release(lane, restart=failed)
 
     @staticmethod
-    def _on_lane(lane, files, outdir, filter_options, timeout, stall, gone, result) -> None:
+    def _on_lane(lane: Lane, files: Sequence[str | Path], outdir: str | Path, filter_options: str, timeout: float,
+                 stall: float | None, gone: Callable[[], bool], result: list[list[str] | BaseException]) -> None:
         try:
             result.append(lane.convert([str(f) for f in files], str(outdir), filter_options, timeout, stall, gone))
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
@@ -393,10 +408,13 @@ class WarmService:
 
     # ---- clients of other processes ---------------------------------------------------------------
     def _accept(self) -> None:
+        listener = self._listener  # set before this thread starts
+        if listener is None:
+            return
         while not self._stopped.is_set():
             try:
-                conn = self._listener.accept()
-            except (OSError, EOFError, connection.AuthenticationError):
+                conn = listener.accept()
+            except (OSError, EOFError, AuthenticationError):
                 if self._stopped.is_set():
                     return
                 continue
@@ -405,7 +423,7 @@ class WarmService:
                 return
             threading.Thread(target=self._serve, args=(conn,), name="hoso-warm-client", daemon=True).start()
 
-    def _serve(self, conn) -> None:
+    def _serve(self, conn: _Conn) -> None:
         """One client connection: requests answered one after the other (a client has one per thread)."""
         with conn:
             while not self._stopped.is_set():
@@ -414,6 +432,7 @@ class WarmService:
                 except (EOFError, OSError):
                     return
                 kind = request[0] if isinstance(request, tuple) and request else None
+                answer: tuple[str] | tuple[str, object]
                 if kind == "stats":
                     answer = ("ok", self.stats())
                 elif kind == "convert":
@@ -454,7 +473,7 @@ class WarmClient:
         self._local = threading.local()
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> WarmClient | None:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WarmClient | None:
         env = os.environ if env is None else env
         address, key = env.get(ENV_ADDRESS, ""), env.get(ENV_KEY, "")
         if not address or not key:
@@ -465,17 +484,18 @@ class WarmClient:
         except ValueError:
             return None
 
-    def _conn(self):
-        conn = getattr(self._local, "conn", None)
+    def _conn(self) -> _Conn:
+        conn: _Conn | None = getattr(self._local, "conn", None)
         if conn is None:
             try:
                 conn = connection.Client(self.address, authkey=self.authkey)
-            except (OSError, EOFError, connection.AuthenticationError) as exc:
+            except (OSError, EOFError, AuthenticationError) as exc:
                 raise Unavailable(f"{type(exc).__name__}: {exc}") from exc
             self._local.conn = conn
         return conn
 
-    def _ask(self, request: tuple, *, wait: float, poll: Callable[[], None] | None = None):
+    def _ask(self, request: tuple[object, ...], *, wait: float, poll: Callable[[], None] | None = None) -> Any:
+        """The service's answer: a tuple, ("ok", result) or (failure, …) (`WarmService._serve`)."""
         conn = self._conn()
         try:
             conn.send(request)
@@ -501,16 +521,16 @@ class WarmClient:
                 pass
 
     def stats(self) -> dict[str, int]:
-        return self._ask(("stats",), wait=10)[1]
+        return cast("dict[str, int]", self._ask(("stats",), wait=10)[1])
 
-    def convert(self, files: list, outdir, *, filter_options: str, timeout: float, stall: float | None = None,
-                poll: Callable[[], None] | None = None) -> list[str]:
+    def convert(self, files: Sequence[str | Path], outdir: str | Path, *, filter_options: str, timeout: float,
+                stall: float | None = None, poll: Callable[[], None] | None = None) -> list[str]:
         request = ("convert", {"files": [str(f) for f in files], "outdir": str(outdir), "filter": filter_options,
                                "timeout": timeout, "stall": stall})
         # waiting for a free lane is not the request's time: the service times the conversion itself
         answer = self._ask(request, wait=timeout + CLIENT_GRACE + 3600, poll=poll)
         if answer[0] == "ok":
-            return answer[1]
+            return cast("list[str]", answer[1])
         if answer[0] == "stalled":
             raise libreoffice.Stalled
         if answer[0] == "timeout":
@@ -527,7 +547,8 @@ class WarmConverter(Converter):
 
     same_output_as = "pipeline.pdf.pool.Converter"  # the same PDFs: a build's "nothing changed" key is the same
 
-    def __init__(self, service, *, log: Callable[[str], None] | None = None, **kwargs) -> None:
+    def __init__(self, service: WarmService | WarmClient, *, log: Callable[[str], None] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.service = service
         self.log = log or (lambda text: print(text, file=sys.stderr))

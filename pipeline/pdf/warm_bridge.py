@@ -27,20 +27,21 @@ import os
 import subprocess
 import sys
 import time
+from typing import Any
 
 CONNECT_WAIT = 90.0  # seconds for a fresh profile's first start (measured 1.3–1.8 s warm, ~5 s first)
 
 
-def _say(obj) -> None:
+def _say(obj: dict[str, object]) -> None:
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
 
 
-def _filter(options: str):
+def _filter(options: str) -> tuple[str, dict[str, object]]:
     """("writer_pdf_Export", {name: value}) from soffice's `pdf:writer_pdf_Export:{json}` syntax."""
     parts = options.split(":", 2)
     name = parts[1] if len(parts) > 1 else "writer_pdf_Export"
-    data = {}
+    data: dict[str, object] = {}
     if len(parts) > 2 and parts[2].strip():
         for key, spec in json.loads(parts[2]).items():
             kind, value = spec.get("type"), spec.get("value")
@@ -59,7 +60,7 @@ def main(argv: list[str]) -> int:
     import uno
     from com.sun.star.beans import PropertyValue
 
-    def prop(name, value):
+    def prop(name: str, value: object) -> Any:  # a com.sun.star.beans.PropertyValue
         p = PropertyValue()
         p.Name, p.Value = name, value
         return p
