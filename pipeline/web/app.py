@@ -534,24 +534,23 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         kept_changes = (store.history_dir(row["co_quan"], build_id) / "thay_doi.txt").is_file()
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes)
 
-    @app.route("/lan-tao/<int:build_id>/thay_doi.txt")
-    def lan_tao_thay_doi(build_id: int) -> ResponseReturnValue:
+    def _kept_file(build_id: int, name: str) -> Path:
+        """A file kept of one of the agency's builds (`lich_su/<id>/`); 404 when there is none."""
         role("van_thu")
         row = _build_row(build_id)
-        path = store.history_dir(row["co_quan"], build_id) / "thay_doi.txt"
+        path = store.history_dir(row["co_quan"], build_id) / name
         if not path.is_file():
             abort(404)
-        return send_file(path, mimetype="text/plain; charset=utf-8", as_attachment=False,
-                         download_name=f"thay_doi_lan_tao_{build_id}.txt")
+        return path
+
+    @app.route("/lan-tao/<int:build_id>/thay_doi.txt")
+    def lan_tao_thay_doi(build_id: int) -> ResponseReturnValue:
+        return send_file(_kept_file(build_id, "thay_doi.txt"), mimetype="text/plain; charset=utf-8",
+                         as_attachment=False, download_name=f"thay_doi_lan_tao_{build_id}.txt")
 
     @app.route("/lan-tao/<int:build_id>/manifest.json")
     def lan_tao_manifest(build_id: int) -> ResponseReturnValue:
-        role("van_thu")
-        row = _build_row(build_id)
-        path = store.history_dir(row["co_quan"], build_id) / "manifest.json"
-        if not path.is_file():
-            abort(404)
-        return send_file(path, mimetype="application/json", as_attachment=True,
+        return send_file(_kept_file(build_id, "manifest.json"), mimetype="application/json", as_attachment=True,
                          download_name=f"manifest_lan_tao_{build_id}.json")
 
     @app.route("/lan-tao/kiem-tra", methods=["POST"])
