@@ -175,15 +175,32 @@ def _workbook(path: Path, *, broken: bool = False, vote_changed: bool = False) -
     return path
 
 
+def _gone(element):
+    """A wait condition: `element` no longer belongs to the page shown (the next page has come).
+    chromedriver sometimes says so with an "unknown error" (a node that "does not belong to the
+    document") instead of a stale-element error: both mean the old page is gone."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def check(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            return "does not belong to the document" in str(exc)
+        return False
+
+    return check
+
+
 def _click_and_wait(driver, element) -> None:
     """Click what submits a form, and wait for the next page (not the old page's elements)."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.wait import WebDriverWait
 
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 60).until(staleness_of(page))
+    WebDriverWait(driver, 60).until(_gone(page))
 
 
 def _login(driver, base: str, name: str) -> None:
@@ -779,7 +796,6 @@ def test_accounts_listed_locked_unlocked_and_repassworded_from_the_cli(server):
 
 def test_a_clerk_changes_their_own_password(server, browser):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.wait import WebDriverWait
 
     r = _account(server, "them", "don_vi_sn", "--co-quan", "VP", "--vai-tro", "van_thu_don_vi", "--don-vi", "SN",
@@ -798,7 +814,7 @@ def test_a_clerk_changes_their_own_password(server, browser):
             d.find_element(By.ID, name).send_keys(value)
         page = d.find_element(By.TAG_NAME, "html")
         d.find_element(By.ID, "doi").click()
-        WebDriverWait(d, 60).until(staleness_of(page))  # the answer's page, not the form's
+        WebDriverWait(d, 60).until(_gone(page))  # the answer's page, not the form's
 
     change("mat-khau-sai-roi-0", "mat-khau-moi-sn-77", "mat-khau-moi-sn-77")
     assert d.find_element(By.ID, "loi").text == "Mật khẩu hiện tại không đúng."
