@@ -37,3 +37,18 @@ def built(tmp_path_factory, sample, cache_dir) -> tuple[Path, api.BuildSummary]:
     out = tmp_path_factory.mktemp("build") / "output"
     summary = api.build(sample, out, api.BuildOptions(cache_dir=cache_dir / "e2e"))
     return out, summary
+
+
+@pytest.fixture
+def own_tmp(tmp_path, monkeypatch):
+    """The temporary folder of this test (LibreOffice profiles, the warm lanes' pipes): the processes
+    it started can be found by path, and are killed with their groups afterwards."""
+    import tempfile
+
+    from tests.fakes import kill_groups_matching
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    yield tmp
+    kill_groups_matching(str(tmp_path))

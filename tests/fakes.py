@@ -14,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import socket
 import stat
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -313,3 +315,34 @@ def blank_conversion(pdf: bytes):
         for d in docs:
             d.pdf, d.pages = pdf, 1
     return convert
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_serve(port: int, data: Path, env: dict[str, str], *, cwd: Path | None = None,
+                tries: int = 150) -> subprocess.Popen:
+    """`hoso serve` on 127.0.0.1:`port` (two LibreOffice lanes), once it accepts connections."""
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(port), "--data", str(data),
+                             "--jobs", "2"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env, cwd=cwd)
+    for _ in range(tries):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("hoso serve did not start: " + proc.stderr.read().decode())
+
+
+def kill_groups_matching(text: str) -> None:
+    """Clean-up: kill every process whose command line contains `text`, with its process group."""
+    for pid, _cmd in processes_matching(text):
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, 9)
+            except OSError:
+                pass

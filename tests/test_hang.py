@@ -15,7 +15,6 @@ from fakes import (
     TextConverter,
     build_unit,
     hang_script,
-    kill_matching,
     own_output,
     snapshot,
     wait_gone,
@@ -24,17 +23,6 @@ from fakes import (
 from pipeline.errors import ConversionFailed
 from pipeline.pdf import pool
 from pipeline.pdf.pool import Converter
-
-
-@pytest.fixture
-def own_tmp(tmp_path, monkeypatch):
-    import tempfile
-
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
-    yield tmp
-    kill_matching(str(tmp_path))
 
 
 def test_a_hung_soffice_ends_the_build_quickly_naming_each_document_once(sample, tmp_path, own_tmp, monkeypatch):

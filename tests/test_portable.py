@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import portable
+from tests.fakes import free_port, processes_matching, start_serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SANS_POSIX = Path(__file__).resolve().parent / "sans_posix"
@@ -170,12 +170,6 @@ def test_the_build_without_fork_and_fcntl_equals_a_normal_one(journeys):
     assert sans["ratings"] == posix["ratings"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _hidden(html: str, name: str) -> str:
     marker = f'name="{name}" value="'
     start = html.index(marker) + len(marker)
@@ -186,7 +180,7 @@ class _Web:
     """`hoso serve` in the interpreter without fork and fcntl, and a urllib session with it."""
 
     def __init__(self, tmp: Path) -> None:
-        self.tmp, self.data, self.port = tmp, tmp / "du_lieu", _free_port()
+        self.tmp, self.data, self.port = tmp, tmp / "du_lieu", free_port()
         self.env = _env(True, tmp, HOSO_CACHE=str(tmp / "khong_dung"))
         self.base = f"http://127.0.0.1:{self.port}"
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
@@ -194,16 +188,7 @@ class _Web:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(self.port), "--data",
-                                      str(self.data), "--jobs", "2"], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=self.env, cwd=self.tmp)
-        for _ in range(150):
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("hoso serve did not start: " + self.proc.stderr.read().decode())
+        self.proc = start_serve(self.port, self.data, self.env, cwd=self.tmp)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -250,16 +235,7 @@ class _Web:
 
 
 def _processes_mentioning(text: str) -> list[int]:
-    """Processes whose command line mentions `text` (read from /proc)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            cmd = (proc / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if proc.name.isdigit() and int(proc.name) != os.getpid() and text.encode() in cmd:
-            found.append(int(proc.name))
-    return found
+    return [pid for pid, _cmd in processes_matching(text)]
 
 
 @pytest.mark.libreoffice

@@ -22,22 +22,6 @@ from tests.fakes import processes_matching, wait_gone
 pytestmark = pytest.mark.libreoffice
 
 
-@pytest.fixture
-def own_tmp(tmp_path, monkeypatch):
-    """The service's lanes (profiles, pipes) under this test's folder: its processes can be found by path."""
-    import tempfile
-
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
-    yield tmp
-    for pid, _cmd in processes_matching(str(tmp)):
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
-
-
 def _family_items(out: Path, n: int = 6) -> list[Item]:
     """`n` person forms of the sample build of one join family, as the build makes them."""
     registry = Registry()

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -32,18 +31,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
 
+from tests.fakes import free_port, start_serve  # noqa: E402
+
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.libreoffice
 SHOTS = os.environ.get("HOSO_WEB_SCREENSHOTS")  # a folder: screenshots of the main pages are kept there
 
 PASSWORDS = {"vanthu": "mat-khau-van-thu-1", "donvi_hc": "mat-khau-don-vi-2", "khac": "mat-khau-co-quan-3",
              "sonoivu": "mat-khau-so-noi-vu-4"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _hoso(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -54,22 +49,13 @@ def _hoso(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
 class Server:
     def __init__(self, data: Path) -> None:
         self.data = data
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
-        env = dict(os.environ, HOSO_CACHE=str(self.data / "khong_dung"))
-        self.proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(self.port), "--data",
-                                      str(self.data), "--jobs", "2"], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("hoso serve did not start: " + self.proc.stderr.read().decode())
+        self.proc = start_serve(self.port, self.data, dict(os.environ, HOSO_CACHE=str(self.data / "khong_dung")),
+                                tries=100)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -327,11 +327,17 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 json.dumps(listed, ensure_ascii=False), rated, json.dumps(unit_names, ensure_ascii=False), so_id)
         return redirect(url_for("so_xem", so_id=so_id))
 
-    def _upload_row(so_id: int) -> sqlite3.Row:
-        row: sqlite3.Row | None = store.one("SELECT * FROM so WHERE id=? AND co_quan=?", so_id, g.user["co_quan"])
+    def _agency_row(table: str, row_id: int) -> sqlite3.Row:
+        """A row of the session's agency (`table` is one of this module's names, never the user's);
+        404 for another agency's id, as for one that does not exist."""
+        row: sqlite3.Row | None = store.one(f"SELECT * FROM {table} WHERE id=? AND co_quan=?", row_id,
+                                            g.user["co_quan"])
         if row is None:
             abort(404)
         return row
+
+    def _upload_row(so_id: int) -> sqlite3.Row:
+        return _agency_row("so", so_id)
 
     @app.route("/so-excel/<int:so_id>")
     def so_xem(so_id: int) -> ResponseReturnValue:
@@ -513,10 +519,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=False)
 
     def _build_row(build_id: int) -> sqlite3.Row:
-        row: sqlite3.Row | None = store.one("SELECT * FROM lan_tao WHERE id=? AND co_quan=?", build_id, g.user["co_quan"])
-        if row is None:
-            abort(404)
-        return row
+        return _agency_row("lan_tao", build_id)
 
     @app.route("/lan-tao")
     def lan_tao() -> ResponseReturnValue:
