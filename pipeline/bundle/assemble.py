@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
@@ -82,6 +83,8 @@ class _Builder:
         self.faces = faces
         self.unnumbered: set[int] = set()
         self.marks: dict[int, tuple[Any, ...]] = {}
+        self._fonts: dict[bytes, IndirectObject] = {}  # font identity (`_object_identity`) -> its copy in the writer
+        self._readers: set[int] = set()  # the readers whose fonts were matched (`_share_fonts`)
 
     @property
     def count(self) -> int:
@@ -98,8 +101,14 @@ class _Builder:
         pages of one reader share their fonts and resources in the bundle (cloned once)."""
         reader, first, count = (_reader(source), 0, None) if isinstance(source, bytes) else source
         start = self.count
-        for i in range(first, first + (len(reader.pages) - first if count is None else count)):
+        indices = range(first, first + (len(reader.pages) - first if count is None else count))
+        new = self._share_fonts(reader, indices)
+        for i in indices:
             self.writer.add_page(reader.pages[i])
+        for key, idnum in new.items():  # this reader's fonts, as cloned: the next readers' may share them
+            dst = self.writer._id_translated.get(id(reader), {}).get(idnum)
+            if dst is not None:
+                self._fonts.setdefault(key, IndirectObject(dst, 0, self.writer))
         n = self.count - start
         if not numbered:
             self.unnumbered.update(range(start, self.count))
@@ -108,6 +117,37 @@ class _Builder:
                 if m := form.for_page(i, n):
                     self.marks[start + i] = self.marks.get(start + i, ()) + m
         return start
+
+    def _share_fonts(self, reader: PdfReader, indices: range) -> dict[bytes, int]:
+        """Before the pages of `reader` are cloned: its fonts already in the writer (another form's
+        PDF embeds the same primed subsets, pipeline/pdf/join.py) are pointed at that copy, so they
+        are neither parsed (their /Widths arrays are most of a form's objects) nor cloned again.
+        Fonts are matched by their stored bytes and those of everything they refer to
+        (`_object_identity`). Returns this reader's other fonts: identity -> object number in it."""
+        new: dict[bytes, int] = {}
+        if id(reader) in self._readers:
+            return new
+        self._readers.add(id(reader))
+        table = self.writer._id_translated.setdefault(id(reader), {"PreventGC": reader})
+        stream = reader.stream
+        if not isinstance(stream, io.BytesIO):
+            return new
+        buf = stream.getbuffer()
+        for i in indices:
+            resources = reader.pages[i].get("/Resources")
+            fonts = resources.get_object().get("/Font") if resources is not None else None
+            for ref in (fonts.get_object().values() if fonts is not None else ()):
+                if not isinstance(ref, IndirectObject) or ref.idnum in table:
+                    continue
+                key = _object_identity(reader, buf, ref.idnum)
+                if key is None:
+                    continue
+                known = self._fonts.get(key)
+                if known is not None:
+                    table[ref.idnum] = known.idnum
+                else:
+                    new.setdefault(key, ref.idnum)
+        return new
 
     def append_cover(self, drawn: cover.CoverPages) -> int:
         """Append a drawn cover (unnumbered pages); its first page index."""
@@ -141,6 +181,42 @@ class _Builder:
         buf = io.BytesIO()
         self.writer.write(buf)
         return buf.getvalue()
+
+
+_REF = re.compile(rb"(\d+)\s+(\d+)\s+R\b")
+
+
+def _object_identity(reader: PdfReader, buf: memoryview, idnum: int, depth: int = 0) -> bytes | None:
+    """SHA-256 of an object as stored in the file, each reference in it replaced by the identity of
+    the object it points at (so the same font in two PDFs, numbered differently, has one identity);
+    a stream by its stored bytes. Read from the file's bytes, not parsed: a font's inline /Widths
+    array is hundreds of numbers pypdf would parse one by one. None when the object is not stored
+    plainly (in an object stream, or not found)."""
+    offset = reader.xref.get(0, {}).get(idnum)
+    if offset is None or depth > 3:
+        return None
+    end = bytes(buf[offset:offset + 65536]).find(b"endobj")
+    raw = bytes(buf[offset:offset + end]) if end > 0 else b""
+    head = raw.split(b"obj", 1)
+    if len(head) != 2 or not head[0].split() or head[0].split()[0] != str(idnum).encode():
+        return None
+    body = head[1]
+    if b"stream" in body:  # a stream: its dictionary is small, its data hashed as stored
+        obj: Any = reader.get_object(idnum)
+        data = getattr(obj, "_data", None)
+        if data is None:
+            return None
+        body = body.split(b"stream", 1)[0] + hashlib.sha256(data).digest()
+    parts: list[bytes] = []
+    last = 0
+    for m in _REF.finditer(body):
+        inner = _object_identity(reader, buf, int(m.group(1)), depth + 1)
+        if inner is None:
+            return None
+        parts += [body[last:m.start()], inner]
+        last = m.end()
+    parts.append(body[last:])
+    return hashlib.sha256(b"".join(parts)).digest()
 
 
 def merge_identical_fonts(writer: PdfWriter) -> None:

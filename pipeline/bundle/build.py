@@ -22,6 +22,7 @@ from pipeline.bundle.assemble import (
     render_covers,
     unit_bundle,
 )
+from pipeline.bundle import pagecode
 from pipeline.bundle.pagecode import PageCode, agency_token, version_token
 from pipeline.document import Build, Document
 from pipeline.ingest.schema import LOAI_NHAN_SU
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 _W = TypeVar("_W", covariant=True)
 
+CODES = "qr.json"  # the bundle cache's file of a unit's page codes, as runs (pagecode.remembered)
 BUNDLE_VERSION = "19"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
 
 
@@ -151,6 +153,10 @@ class _Store(Protocol[_W]):
 
     def write(self, rel: str, b: BuiltBundle, key: str) -> _W: ...
 
+    def codes(self, key: str) -> bytes | None: ...
+
+    def keep_codes(self, key: str, data: bytes) -> None: ...
+
 
 class _LocalStore:
     """Bundles cached and staged here (fork, spawn: the workers share the cache and staging folder)."""
@@ -173,6 +179,12 @@ class _LocalStore:
     def write(self, rel: str, b: BuiltBundle, key: str) -> tuple[str, str, int, int]:
         return _write(self.files, rel, b, self.sha[key])
 
+    def codes(self, key: str) -> bytes | None:
+        return self.blobs.get(key, CODES)
+
+    def keep_codes(self, key: str, data: bytes) -> None:
+        self.blobs.put(key, CODES, data)
+
 
 class _RemoteStore:
     """On a cluster worker: the client's cache hits given, the bundles built and the files to
@@ -193,11 +205,30 @@ class _RemoteStore:
         self.writes.append((rel, key))
         return rel, key
 
+    def codes(self, key: str) -> bytes | None:
+        return None  # no cache on a cluster worker: the codes are encoded there
+
+    def keep_codes(self, key: str, data: bytes) -> None:
+        pass
+
 
 def _unit_bundles(sh: _Shared, unit: UnitDossier, pages_of: Pages, store: _Store[_W]
                   ) -> tuple[list[dict[str, Any]], dict[str, Any], int, int, int, list[_W]]:
     """Every bundle of one unit: (person entries, unit entry, pages, built, reused, files written —
-    what `store.write` returned for each)."""
+    what `store.write` returned for each). The unit's page codes drawn by its previous build are
+    kept in the cache with its bundles: a unit rebuilt encodes only the codes that changed."""
+    if not sh.page_codes:
+        return _assemble_unit(sh, unit, pages_of, store)
+    codes_key = data_key("qr", pagecode.MEMO_VERSION, sh.agency_id, str(sh.year), unit.ma_don_vi)
+    with pagecode.remembered(lambda: store.codes(codes_key)) as memo:
+        out = _assemble_unit(sh, unit, pages_of, store)
+    if memo.encoded:
+        store.keep_codes(codes_key, memo.dump())
+    return out
+
+
+def _assemble_unit(sh: _Shared, unit: UnitDossier, pages_of: Pages, store: _Store[_W]
+                   ) -> tuple[list[dict[str, Any]], dict[str, Any], int, int, int, list[_W]]:
     counts = {"built": 0, "reused": 0}
     written: list[_W] = []
     persons_out: list[dict[str, Any]] = []

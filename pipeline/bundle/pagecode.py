@@ -18,12 +18,18 @@ first 8 hex digits of the document's content key (what the form says changed: an
 from __future__ import annotations
 
 import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import segno
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pipeline.bundle.pens import Pen
 
 MAGIC = "HS1"
@@ -81,12 +87,24 @@ def box(height: float) -> tuple[float, float, float, float]:
     return X_CM * CM - q, Y_CM * CM - q, SIZE_CM * CM + 2 * q, SIZE_CM * CM + 2 * q
 
 
-def draw(pen: Pen, width: float, height: float, text: str) -> None:
-    """The QR code of `text`, drawn with `pen.fill_grid` (one rectangle per run of dark modules)."""
+Runs = tuple[int, tuple[tuple[int, int, int], ...]]  # (modules a side, dark runs (column, row from the bottom, length))
+
+# Encoding a code (segno's choice of the best of 8 masks) costs ~5 ms, as much as the rest of a
+# page's assembly. The same text always gives the same runs, so they are remembered: in this
+# process (a person's pages are drawn in their own bundle and again in the unit's) and, through
+# `remembered`, across builds in the bundle cache (a unit rebuilt after one person changed encodes
+# only that person's new codes).
+_MEMO: dict[str, Runs] = {}
+_MEMO_MAX = 50_000
+_local = threading.local()  # the `Remembered` block of this thread (dask workers run threads)
+MEMO_VERSION = f"1 segno {segno.__version__}"  # part of the saved runs' key: another encoder may choose other masks
+
+
+def _encode(text: str) -> Runs:
     qr = segno.make_qr(text, error="m", boost_error=False)
     rows = [list(r) for r in qr.matrix]
     n = len(rows)
-    runs = []
+    out = []
     for r, row in enumerate(rows):
         c = 0
         while c < n:
@@ -94,7 +112,69 @@ def draw(pen: Pen, width: float, height: float, text: str) -> None:
                 start = c
                 while c < n and row[c]:
                     c += 1
-                runs.append((start, n - 1 - r, c - start))
+                out.append((start, n - 1 - r, c - start))
             else:
                 c += 1
-    pen.fill_grid(X_CM * CM, Y_CM * CM, SIZE_CM * CM / n, runs)
+    return n, tuple(out)
+
+
+def runs(text: str) -> Runs:
+    """The QR code of `text` as runs of dark modules (remembered)."""
+    block: Remembered | None = getattr(_local, "block", None)
+    hit = _MEMO.get(text)
+    if hit is None and block is not None and block.load():
+        hit = _MEMO.get(text)
+    if hit is None:
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        hit = _MEMO[text] = _encode(text)
+        if block is not None:
+            block.encoded += 1
+    if block is not None:
+        block.drawn.add(text)
+    return hit
+
+
+class Remembered:
+    """The codes drawn inside a `remembered` block: `encoded` of them were not known; `dump()`
+    gives the runs of every one, to be handed to the next build's block."""
+
+    def __init__(self, loader: Callable[[], bytes | None]) -> None:
+        self.loader: Callable[[], bytes | None] | None = loader
+        self.drawn: set[str] = set()
+        self.encoded = 0
+
+    def load(self) -> bool:
+        """Read the saved runs (once, at the first code not known in this process); True if read now."""
+        if self.loader is None:
+            return False
+        data, self.loader = self.loader(), None
+        if not data:
+            return False
+        try:
+            for text, (n, rs) in json.loads(data).items():
+                _MEMO.setdefault(text, (int(n), tuple((int(a), int(b), int(c)) for a, b, c in rs)))
+        except (ValueError, TypeError, AttributeError):
+            return False  # unreadable: only slower, the codes are encoded again
+        return True
+
+    def dump(self) -> bytes:
+        return json.dumps({t: _MEMO[t] for t in sorted(self.drawn) if t in _MEMO}, separators=(",", ":")).encode()
+
+
+@contextmanager
+def remembered(loader: Callable[[], bytes | None]) -> Iterator[Remembered]:
+    """Draw codes with the runs an earlier build saved (`loader()`: what its `dump()` gave, or None;
+    called only if a code is not known in this process)."""
+    outer = getattr(_local, "block", None)
+    _local.block = block = Remembered(loader)
+    try:
+        yield block
+    finally:
+        _local.block = outer
+
+
+def draw(pen: Pen, width: float, height: float, text: str) -> None:
+    """The QR code of `text`, drawn with `pen.fill_grid` (one rectangle per run of dark modules)."""
+    n, dark = runs(text)
+    pen.fill_grid(X_CM * CM, Y_CM * CM, SIZE_CM * CM / n, list(dark))
