@@ -30,15 +30,18 @@ from pipeline.manifest import MANIFEST, Known, describe, scan
 
 
 class OutputFolder:
-    def __init__(self, target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: bool = False) -> None:
+    def __init__(self, target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: bool = False,
+                 keep_old: bool = False) -> None:
         """`inputs`: what the run reads (the workbook…), refused inside the output; `keep_builds`:
-        the run writes ratings only (`hoso rate`), so a folder holding dossiers is refused."""
+        the run writes ratings only (`hoso rate`), so a folder holding dossiers is refused;
+        `keep_old`: `commit` leaves the replaced output set aside (not in the folder's place any
+        more), for `tidy` to remove after the build is reported done (`hoso serve`)."""
         self.target = _real_target(Path(target).absolute())
         self.parent = self.target.parent
         self.staging: Path | None = None
         self._lock_fh: BinaryIO | None = None
         self._staged: Path | None = None  # the staging folder, remembered for error messages
-        self._inputs, self._keep_builds = tuple(inputs), keep_builds
+        self._inputs, self._keep_builds, self._keep_old = tuple(inputs), keep_builds, keep_old
 
     def __enter__(self) -> OutputFolder:
         t = self.target
@@ -86,7 +89,7 @@ class OutputFolder:
                 raise _os_error(exc, self.target) from exc
             raise
         self.staging = None
-        if old is not None:
+        if old is not None and not self._keep_old:
             _remove_old(old)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -238,6 +241,17 @@ def locked(target: Path) -> Iterator[Path]:
         folder._unlock()
 
 
+def tidy(target: Path) -> None:
+    """Remove what earlier runs set aside beside the output folder `target` (an output replaced
+    by a build with `keep_old`, or left by a killed run): only hoso's files, under the folder's
+    lock. A build holding the lock meanwhile does it itself."""
+    try:
+        with locked(target):
+            pass
+    except (OutputError, OSError):
+        pass
+
+
 def manifest_of(folder: Path) -> dict[str, Any] | None:
     try:
         data = json.loads((Path(folder) / MANIFEST).read_bytes())
@@ -288,6 +302,22 @@ class PreviousOutput:
         ino = digest_matches(path, sha256)
         return None if ino is None else (path, ino)
 
+    def link_into(self, rel: str, sha256: str, dest: Path) -> bool:
+        """Hard-link the previous file at `rel` to `dest` when it still holds exactly `sha256`
+        (`reusable`); False when it does not, or cannot be linked (then write `dest` instead)."""
+        found = self.reusable(rel, sha256)
+        if found is None:
+            return False
+        src, ino = found
+        try:
+            os.link(src, dest, follow_symlinks=False)
+        except OSError:  # no hard links on this file system, another device, …: write instead
+            return False
+        if os.stat(dest, follow_symlinks=False).st_ino != ino:  # replaced between the hash and the link
+            os.unlink(dest)
+            return False
+        return True
+
 
 def digest_matches(path: Path, sha256: str) -> int | None:
     """The inode of `path` when it is a regular file (not followed if a link) whose bytes hash to
@@ -335,16 +365,7 @@ class Staged:
         self.known[rel] = Known(sha256, size, pages)
 
     def _link_previous(self, rel: str, sha256: str, dest: Path) -> bool:
-        found = self.previous.reusable(rel, sha256) if self.previous else None
-        if found is None:
-            return False
-        src, ino = found
-        try:
-            os.link(src, dest, follow_symlinks=False)
-        except OSError:  # no hard links on this file system, another device, …: write instead
-            return False
-        if os.stat(dest, follow_symlinks=False).st_ino != ino:  # replaced between the hash and the link
-            os.unlink(dest)
+        if self.previous is None or not self.previous.link_into(rel, sha256, dest):
             return False
         self.linked += 1
         return True

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import ingest, manifest, output_guard, ownership, uptodate
+from pipeline import ingest, manifest, output, output_guard, ownership, uptodate
 from pipeline.bundle.build import write_bundles
 from pipeline.document import Build, Document, Made
 from pipeline.errors import OutputError
@@ -56,6 +56,7 @@ class _Asked:
     engine: str  # the converter's name (uptodate.converter_name)
     started: float
     log: Callable[[str], None]
+    later: list[Callable[[], None]] | None  # see `build`
     signer: Ed25519PrivateKey | None  # --ky: the private key (`submission.signing.load_private`)
     # the warnings and notes about the inputs (`warn`): an unchanged build repeats them (uptodate)
     said: list[str] = field(default_factory=list)
@@ -67,8 +68,11 @@ class _Asked:
 
 def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
           converter: DocumentConverter | None = None, log: Callable[[str], None] = lambda s: None,
-          check_unchanged: bool = True) -> BuildSummary:
-    """`check_unchanged=False`: the caller already asked `uptodate.unchanged` (the CLI does)."""
+          check_unchanged: bool = True, later: list[Callable[[], None]] | None = None) -> BuildSummary:
+    """`check_unchanged=False`: the caller already asked `uptodate.unchanged` (the CLI does).
+    `later`: the work that changes nothing in the new output — removing the output it replaced,
+    the cache's upkeep — is appended to this list instead of being done, for the caller to run
+    after it has reported the build done (`hoso serve`)."""
     started = time.monotonic()
     options = options or BuildOptions()
     engine = uptodate.converter_name(converter if converter is not None else Converter)
@@ -79,7 +83,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
                 log(line)
             return same
     # a signing key that cannot be read fails before anything is built
-    asked = _Asked(Path(workbook), Path(outdir), options, engine, started, log, _signer(options))
+    asked = _Asked(Path(workbook), Path(outdir), options, engine, started, log, later, _signer(options))
     if converter is None and options.cum:  # --cum: the conversion on a Dask cluster (pipeline/pdf/cum.py)
         from pipeline.pdf.cum import ClusterConverter
 
@@ -97,7 +101,8 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
     made_by = installation.stamp()  # the LibreOffice and fonts: part of every PDF's key
     _check_fonts(asked.warn)  # fails early if a font lacks Vietnamese letters
-    with OutputFolder(asked.outdir, inputs=(asked.workbook, options.templates, cache.root)) as out:
+    with OutputFolder(asked.outdir, inputs=(asked.workbook, options.templates, cache.root),
+                      keep_old=asked.later is not None) as out:
         assert out.staging is not None
         b = Build(asked.workbook, snap, campaign, ratings, plan, registry, Staged(out.staging, PreviousOutput(out.target)),
                   cache, blobs, converter, made_by, options, options.today or dt.date.today(), asked.warn)
@@ -114,7 +119,10 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
         changed = _changes(b, out.target, made)
         _write_manifest(b, asked, made, changed)
         out.commit()
-    _care_for_cache(cache.root, plan, docs)
+    if asked.later is not None:
+        asked.later.extend([lambda: output.tidy(asked.outdir), lambda: _care_for_cache(cache.root, plan, docs)])
+    else:
+        _care_for_cache(cache.root, plan, docs)
     return BuildSummary(len(plan.persons), len(docs) + sub.documents, conv.converted, conv.reused, bundles.pages,
                         time.monotonic() - asked.started, asked.outdir, sum(d.rendered for d in docs), bundles.built,
                         bundles.reused, sub.deadline.line if sub.deadline else "",

@@ -6,11 +6,13 @@ cache instead of being rendered again.
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipeline import parallel
 from pipeline.document import Build, Document
@@ -24,6 +26,9 @@ from pipeline.pdf.join import first_page_header, has_page_numbers, join_family
 from pipeline.pdf.validate import page_range
 from pipeline.plan import DocumentJob, Plan
 from pipeline.rating.result import Ratings
+
+if TYPE_CHECKING:
+    from pipeline.output import PreviousOutput
 
 MIN_PARALLEL = 40  # documents: fewer are filled here (forking costs more than it saves)
 TASKS_PER_THREAD = 3  # on a cluster: tasks per worker thread (a lost worker costs little) …
@@ -60,28 +65,38 @@ def static_first_page_header(spec: FormSpec) -> str | None:
 class _Job:
     doc: DocumentJob
     spec: FormSpec
-    context: dict[str, Any]
+    made: dict[str, Any] | Callable[[], dict[str, Any]]  # the render context, or how to make it (`context`)
     who: str
 
+    @property
+    def context(self) -> dict[str, Any]:
+        return self.made() if callable(self.made) else self.made
 
-def _jobs(plan: Plan, campaign: Campaign, ratings: Ratings, registry: Registry) -> list[_Job]:
+
+def _jobs(plan: Plan, campaign: Campaign, ratings: Ratings, registry: Registry, *, lazy: bool = False) -> list[_Job]:
+    """The plan's documents with their render contexts; `lazy`: each made where it is rendered (by
+    the forked worker that fills it, which shares the campaign in memory) instead of here."""
     people = {p.ma_so: p for p in campaign.people}
     units = {u.ma_don_vi: u for u in campaign.units}
     jobs = []
+
+    def made(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any] | Callable[[], dict[str, Any]]:
+        return functools.partial(fn, *args) if lazy else fn(*args)
+
     for dossier in plan.persons:
         person = people[dossier.ma_so]
         for doc in dossier.documents:
             spec = registry.get(doc.form)
-            jobs.append(_Job(doc, spec, person_context(campaign, spec, person, ratings.of(person.ma_so)),
+            jobs.append(_Job(doc, spec, made(person_context, campaign, spec, person, ratings.of(person.ma_so)),
                              f"{person.ho_ten} ({person.ma_so})"))
     for unit in plan.units:
         for doc in (*unit.before, *unit.after):
             spec = registry.get(doc.form)
-            jobs.append(_Job(doc, spec, unit_document_context(campaign, ratings, spec, units[unit.ma_don_vi]),
+            jobs.append(_Job(doc, spec, made(unit_document_context, campaign, ratings, spec, units[unit.ma_don_vi]),
                              f"Đơn vị {unit.ten_don_vi} ({unit.ma_don_vi})"))
     for doc in plan.agency:
         spec = registry.get(doc.form)
-        jobs.append(_Job(doc, spec, agency_document_context(campaign, ratings, spec), campaign.agency.ten_co_quan))
+        jobs.append(_Job(doc, spec, made(agency_document_context, campaign, ratings, spec), campaign.agency.ten_co_quan))
     return jobs
 
 
@@ -121,6 +136,7 @@ class _Out:
     stage: Path  # the staging folder
     blobs: BlobCache
     installation: str  # the LibreOffice and fonts: part of every PDF's key
+    previous: PreviousOutput | None = None  # the output being replaced: unchanged .docx are linked from it
 
 
 class _Written(NamedTuple):
@@ -133,31 +149,67 @@ class _Written(NamedTuple):
     head: str | None
 
 
+HEAD = "head.txt"  # the cache's record of a filled .docx's first-page header text (read once, when filled)
+
+
 def _fill(job: _Job, out: _Out) -> _Filled:
-    """Write one document (from the cache, or rendered and cached); its PDF keyed for the
-    LibreOffice and fonts of `out.installation`."""
+    """Write one document (linked from the output being replaced when it holds the same bytes, else
+    from the cache, or rendered and cached); its PDF keyed for the LibreOffice and fonts of
+    `out.installation`."""
     stage, blobs = out.stage, out.blobs
     doc, spec = job.doc, job.spec
-    key = cache_key(spec.template_sha256, job.context)
+    context = job.context
+    key = cache_key(spec.template_sha256, context)
     dest = stage / doc.docx
+    dest.parent.mkdir(parents=True, exist_ok=True)
     head = static_first_page_header(spec)
+    linked = _link_previous(out, doc.docx, key, dest)
+    if linked is not None:
+        digest, size = linked
+        if head is None:
+            head = _cached_head(blobs, key, lambda: first_page_header(dest))
+        return _filled(spec, key, out.installation, _Written(False, digest, size, head))
     hit = blobs.get_verified(key, "docx")
     if hit is not None:
         data, digest = hit
-        dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
-        if head is None:
-            head = first_page_header(io.BytesIO(data))  # from the bytes in hand, not the file again
+        if head is None:  # from the bytes in hand, not the file again
+            head = _cached_head(blobs, key, lambda: first_page_header(io.BytesIO(data)))
     else:
         template = _compiled.get((spec.template_sha256, doc.form))
         if template is None:
             template = _compiled[spec.template_sha256, doc.form] = CompiledTemplate(spec.template, code=doc.form)
-        parts = template.render_to(job.context, dest)
+        parts = template.render_to(context, dest)
         data = dest.read_bytes()
         digest = blobs.put(key, "docx", data)
         if head is None:
             head = template.first_page_header(parts)
+            blobs.put(key, HEAD, head.encode("utf-8"))
     return _filled(spec, key, out.installation, _Written(hit is None, digest, len(data), head))
+
+
+def _link_previous(out: _Out, rel: str, key: str, dest: Path) -> tuple[str, int] | None:
+    """(SHA-256, size) of the .docx at `rel` of the output being replaced, linked to `dest`, when
+    it holds exactly the bytes the cache recorded for `key` (hashed: `PreviousOutput.reusable`);
+    None when it does not (changed, edited, missing, or no such cache entry)."""
+    if out.previous is None:
+        return None
+    digest = out.blobs.recorded_digest(key, "docx")
+    if digest is None or not out.previous.link_into(rel, digest, dest):
+        return None
+    return digest, dest.stat().st_size
+
+
+def _cached_head(blobs: BlobCache, key: str, read: Callable[[], str | None]) -> str | None:
+    """The first-page header text of the .docx cached under `key`: recorded in the cache, else
+    `read()` from the document (and recorded)."""
+    known = blobs.get(key, HEAD)
+    if known is not None:
+        return known.decode("utf-8")
+    head = read()
+    if head is not None:
+        blobs.put(key, HEAD, head.encode("utf-8"))
+    return head
 
 
 def _filled(spec: FormSpec, key: str, installation: str, docx: _Written) -> _Filled:
@@ -226,11 +278,12 @@ def fill(build: Build) -> list[Document]:
     """Every document of the plan as a .docx in the staging folder, in the plan's order; in worker
     processes when there are enough to render (docxtpl rendering is pure Python), or on the Dask
     cluster of the build's converter (the work map, pipeline/parallel.py)."""
-    jobs = _jobs(build.plan, build.campaign, build.ratings, build.registry)
     workers = build.workers
-    out = _Out(build.files.root, build.blobs, build.installation)
+    out = _Out(build.files.root, build.blobs, build.installation, build.files.previous)
     stage = out.stage
     backend = parallel.for_converter(build.converter)
+    # forked workers make the contexts they render (the campaign is in their memory); the others are sent them
+    jobs = _jobs(build.plan, build.campaign, build.ratings, build.registry, lazy=backend.kind == "fork")
     if backend.shares_files:
         groups = _groups(jobs, workers if len(jobs) >= MIN_PARALLEL else 1)
         done = parallel.map_work(_fill_group, [(group, out) for group in groups],

@@ -60,29 +60,48 @@ class PdfCache:
 
     def get(self, key: str) -> tuple[bytes, int] | None:
         """The cached PDF bytes and page count, or None if absent or damaged."""
+        hit = self.get_with_facts(key)
+        return None if hit is None else (hit[0], hit[1])
+
+    def get_with_facts(self, key: str) -> tuple[bytes, int, dict[str, str]] | None:
+        """The cached PDF bytes, page count and what was found by reading those very bytes
+        (`remember`; the bytes were just checked against their SHA-256, so it still holds), or None
+        if absent or damaged."""
         pdf, meta = self._paths(key)
         try:
             info = json.loads(meta.read_text())
             data = pdf.read_bytes()
             expected, pages = info["sha256"], int(info["pages"])  # a sidecar of any other shape is damaged
-        except (OSError, ValueError, TypeError, KeyError):
-            expected, pages, data = None, 0, b""
+            facts = info.get("facts") or {}
+            if not isinstance(facts, dict):
+                facts = {}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            expected, pages, data, facts = None, 0, b"", {}
         if expected is None or sha256_bytes(data) != expected or not data.startswith(b"%PDF") or pages < 1:
             _discard(pdf, meta)
             return None
         _used(pdf, meta)
-        return data, pages
+        return data, pages, {str(k): str(v) for k, v in facts.items()}
+
+    def remember(self, key: str, data: bytes, pages: int, facts: dict[str, str]) -> None:
+        """Record `facts` found by reading an entry's bytes `data` (its sidecar rewritten; the PDF
+        itself untouched): the next build need not read them again."""
+        _pdf, meta = self._paths(key)
+        try:
+            _atomic_write(meta, json.dumps({"sha256": sha256_bytes(data), "pages": pages, "facts": facts}).encode())
+        except OSError:
+            pass
 
     def drop(self, key: str) -> None:
         """Remove an entry found unfit for use (e.g. refused by pdf/validate.py)."""
         _discard(*self._paths(key))
 
-    def put(self, key: str, data: bytes, pages: int) -> None:
+    def put(self, key: str, data: bytes, pages: int, facts: dict[str, str] | None = None) -> None:
         pdf, meta = self._paths(key)
         try:
             pdf.parent.mkdir(parents=True, exist_ok=True)
             _atomic_write(pdf, data)
-            _atomic_write(meta, json.dumps({"sha256": sha256_bytes(data), "pages": pages}).encode())
+            _atomic_write(meta, json.dumps({"sha256": sha256_bytes(data), "pages": pages, "facts": facts or {}}).encode())
         except OSError:
             pass  # a cache that cannot be written only costs speed next time
 
@@ -118,6 +137,24 @@ class BlobCache:
             return None
         _used(path, side)
         return data, expected
+
+    def has(self, key: str, name: str) -> bool:
+        """Is there an entry (unchecked: `get` checks it)?"""
+        return self._path(key, name).is_file()
+
+    def recorded_digest(self, key: str, name: str) -> str | None:
+        """The SHA-256 recorded for a blob when it was stored (its sidecar), without reading the
+        blob: for a caller that checks other bytes against it (a previous output's copy). None
+        when there is no such entry."""
+        path = self._path(key, name)
+        try:
+            digest = path.with_name(path.name + ".sha256").read_text().strip()
+        except (OSError, ValueError):
+            return None
+        if len(digest) != 64 or not path.is_file():
+            return None
+        _used(path, path.with_name(path.name + ".sha256"))
+        return digest
 
     def put(self, key: str, name: str, data: bytes) -> str:
         """Store `data`; returns its SHA-256 (also when the cache cannot be written)."""

@@ -55,12 +55,11 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: DocumentCon
     pdfs: dict[str, tuple[bytes, int]] = {}
     todo: dict[str, Item] = {}
     checking = getattr(converter, "check_pages", True)  # (the tests' text converters lay out otherwise)
+    face = validate.body_face() or ""
     for it in items:
-        hit = cache.get(it.key)
-        if hit and (validate.font_problem(hit[0]) or validate.page_problem(it.pages if checking else None, hit[1], it.docx)):
-            cache.drop(it.key)  # cached by a version that did not check (or before the range was declared)
-            hit = None
-        if hit and validate.identity(hit[0]).get("/HosoKhoa", it.key) != it.key:  # another entry's PDF
+        hit = _cached(cache, it.key, face)
+        if hit and validate.page_problem(it.pages if checking else None, hit[1], it.docx):
+            cache.drop(it.key)  # cached before the range was declared
             hit = None
         if hit:
             pdfs[it.key] = hit
@@ -71,7 +70,7 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: DocumentCon
         def keep(key: str, data: bytes, pages: int) -> None:  # a PDF with implausible pages is never cached
             it = todo.get(key)
             if not (checking and it and validate.page_problem(it.pages, pages, it.docx)):
-                cache.put(key, data, pages)
+                cache.put(key, data, pages, _facts(data, face))
 
         bar = Progress(len(todo), "Chuyển sang PDF", enabled=show_progress)
         try:  # each task's PDFs are cached as soon as it is done: an interrupted build resumes from them
@@ -83,6 +82,38 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: DocumentCon
         pdfs.update(done)
         sources = {k: v for k, v in done.sources.items() if k in todo}
     return Converted(pdfs, len(todo), len(pdfs) - len(todo), sources)
+
+
+FONTS, KEY = "phong", "khoa"  # the cache's facts of a PDF: the body face it was checked for, its /HosoKhoa
+
+
+def _facts(data: bytes, face: str) -> dict[str, str]:
+    """What `_cached` checks of a PDF's bytes, read once (its fonts checked for `face`, its key)."""
+    facts = {KEY: validate.identity(data).get("/HosoKhoa", "")}
+    if validate.font_problem(data, face or None) is None:
+        facts[FONTS] = face
+    return facts
+
+
+def _cached(cache: PdfCache, key: str, face: str) -> tuple[bytes, int] | None:
+    """The cached PDF of `key` and its pages, when it is set in the forms' fonts (`face`) and is
+    the PDF of that key (its /HosoKhoa); else None, and an entry in the wrong fonts is dropped.
+    What the checks read of the bytes is kept beside them (`PdfCache.remember`): the next build
+    reads only the bytes' SHA-256 (checked against the sidecar, as every hit)."""
+    hit = cache.get_with_facts(key)
+    if hit is None:
+        return None
+    data, pages, facts = hit
+    if facts.get(FONTS) != face or KEY not in facts:
+        learnt = _facts(data, face)
+        if FONTS not in learnt:  # cached by a version that did not check
+            cache.drop(key)
+            return None
+        cache.remember(key, data, pages, learnt)
+        facts = learnt
+    if (facts[KEY] or key) != key:  # another entry's PDF
+        return None
+    return data, pages
 
 
 def _refuse_implausible(todo: dict[str, Item], done: dict[str, tuple[bytes, int]]) -> None:

@@ -56,6 +56,7 @@ BRIDGE = Path(__file__).with_name("warm_bridge.py")
 ENV_ADDRESS = "HOSO_WARM_ADDRESS"  # "127.0.0.1:PORT" of a running service
 ENV_KEY = "HOSO_WARM_KEY"  # its authkey, hex
 START_TIMEOUT = 90.0  # seconds for a lane to be ready (a fresh profile's first start is the slow one)
+WARM_UP_TIMEOUT = 60.0  # seconds for a lane's first (warm-up) conversion
 CLIENT_GRACE = 30.0  # a client waits this much longer than the request's own timeout for an answer
 
 # a connection between a client and the service (the base class: typeshed types Windows ones as Connection | PipeConnection);
@@ -139,6 +140,21 @@ class Lane:
         if not ok:
             self.kill(fresh=True)
             raise Unavailable(f"LibreOffice lane {self.index} did not start")
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """A first conversion, of a primed form (`WarmService.warm_document`), before any request:
+        a fresh soffice loads its filters and lays out the primer's fonts on its first document
+        (0.2–0.3 s more than on the next ones), which a clerk's first rebuild would pay."""
+        doc = self.service.warm_document()
+        if doc is None:
+            return
+        from pipeline.pdf import join
+
+        try:
+            self.convert([str(doc)], str(self.root), join.EXPORT_FILTER, WARM_UP_TIMEOUT, None, lambda: False)
+        except (libreoffice.Timeout, libreoffice.Stalled, Crashed):
+            pass  # the lane was killed: started again by its next request, which converts cold
 
     def kill(self, *, fresh: bool = False) -> None:
         """End the lane's whole process group; `fresh`: its profile goes too (a hang may have damaged it)."""
@@ -222,6 +238,7 @@ class WarmService:
         self._listener: connection.Listener | None = None
         self.address: tuple[str, int] | None = None
         self.authkey = secrets.token_bytes(32)
+        self._warm_doc: Path | None = None  # warm_document, once (Path(): none could be made)
         self._stopped = threading.Event()
         self._threads: list[threading.Thread] = []
         # every lane is started from this one thread, alive as long as the service: guard.py asks for a
@@ -305,6 +322,24 @@ class WarmService:
         if self.address is None:
             return {}
         return {ENV_ADDRESS: f"{self.address[0]}:{self.address[1]}", ENV_KEY: self.authkey.hex()}
+
+    def warm_document(self) -> Path | None:
+        """A form joined with the primer page, as the builds convert them (join.join), written once
+        in the service's folder: what each lane converts first (`Lane._warm_up`). None when no
+        template can be read (the lanes then start cold)."""
+        with self._lock:
+            if self._warm_doc is None:
+                from pipeline.pdf import join
+                from pipeline.resources import templates_dir
+
+                self._warm_doc = Path()
+                try:
+                    template = next(iter(sorted(templates_dir().glob("*/template.docx"))))
+                    join.join([template], self.root / "warm-up.docx")
+                    self._warm_doc = self.root / "warm-up.docx"
+                except (StopIteration, OSError, ValueError, KeyError):
+                    pass
+        return self._warm_doc if self._warm_doc != Path() else None
 
     def _started(self) -> None:
         with self._lock:

@@ -7,14 +7,16 @@ that build only, and stopping the server ends the child and its LibreOffice. The
 `pipeline.api.build` (on the Dask cluster of `hoso serve --cum`, when given) and writes its progress (forms converted, time left) and its summary lines to
 the build's row; the pages read them from there.
 
-The next build's process is started ahead, as soon as the queue is free (`DATA -`: it does the
-imports of a build — about a second of Python start-up — then waits for its build's id on stdin),
+The next build's process is started ahead, while the current build runs (`DATA -`: it does the
+imports of a build — about a second of Python start-up —, checks the fonts and compiles the
+templates (`warm_up`), then waits for its build's id on stdin),
 and it converts on the server's LibreOffice kept warm (`pipeline.pdf.warm`: the service's address
 and key in its environment): a rebuild after a one-person change pays neither start-up.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import queue
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,7 +83,7 @@ class BuildQueue:
             if self._stopping:
                 self._end_spare()
                 return
-            self._start_spare()
+            self._start_spare()  # when the build ran in a process of its own (no spare was ready)
 
     def _spawn(self, build_id: int | None) -> subprocess.Popen[bytes]:
         """`python -m pipeline.web.jobs DATA ID|- [JOBS] [--cum ADDR]` in its own process group ("-": a spare)."""
@@ -130,6 +133,9 @@ class BuildQueue:
         try:
             child = self._take_spare(build_id) or self._spawn(build_id)
             self._child = child
+            # the next build's process starts now, its imports done while this build runs: a clerk
+            # who corrects a cell and builds again right after does not wait for them
+            self._start_spare()
             _, err = child.communicate()
             rc = child.returncode
         except OSError as exc:
@@ -143,6 +149,12 @@ class BuildQueue:
             tail = err.decode("utf-8", "replace").strip().splitlines()[-3:] if err else []
             self.store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=? WHERE id=?", now(),
                          f"Tiến trình tạo hồ sơ dừng bất thường (mã {rc}). " + " ".join(tail), build_id)
+
+    def idle(self) -> bool:
+        """No build waiting or running (the last one's process has ended, its clean-up done) and
+        the next build's process started ahead."""
+        with self._lock:
+            return self._q.empty() and self._child is None and (self._spare is not None or self._stopping)
 
     def stop(self) -> None:
         """End the running build (its process group: LibreOffice too) and the queue thread: SIGTERM
@@ -226,10 +238,49 @@ def spare(data: Path, jobs: int | None = None, cum: str | None = None) -> int:
     import pipeline.pdf.warm  # noqa: F401 - the imports of a build, before it is asked
     import pipeline.run  # noqa: F401
 
+    ready = warm_up()
+    gc.freeze()  # what the imports and the warm-up made is never collected: the build's collections stay short
     line = sys.stdin.readline()
     if not line.strip():
         return 0
+    ready()
     return run(data, int(line), jobs, cum, watched=True)
+
+
+def warm_up() -> Callable[[], None]:
+    """What a build reads once per process, read ahead in a spare build process (no output is
+    touched): the font check and the compiled templates (a forked worker inherits them). Returns
+    the check to run when the build is asked: if LibreOffice or the fonts changed meanwhile, the
+    font check is done again by the build."""
+    from pipeline.forms import fill
+    from pipeline.forms.registry import Registry
+    from pipeline.forms.render import CompiledTemplate
+    from pipeline.pdf import fonts, installation, validate
+
+    try:
+        before = installation.stamp()
+        fonts.check_fonts()
+        validate.body_face()
+    except Exception:  # noqa: BLE001 - the build says what is wrong, in its own words
+        before = ""
+    try:
+        registry = Registry(None)
+        for code in registry.codes:
+            spec = registry.get(code)
+            fill._compiled.setdefault((spec.template_sha256, code), CompiledTemplate(spec.template, code=code))
+    except Exception:  # noqa: BLE001 - compiled again by the build, which reports any problem
+        pass
+
+    def ready() -> None:
+        try:
+            same = bool(before) and installation.stamp() == before
+        except Exception:  # noqa: BLE001
+            same = False
+        if not same:
+            fonts.check_fonts.cache_clear()
+            validate.body_face.cache_clear()
+
+    return ready
 
 
 def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = None, *, watched: bool = False) -> int:
@@ -258,6 +309,7 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
 
     progress.observer = observe
     out = store.output_dir(ma)
+    later: list[Callable[[], None]] = []  # what the build leaves until it is reported done (run.build)
 
     def say(text: str) -> None:  # on the build's page and on the server's console
         said.append(text)
@@ -269,7 +321,8 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
         converter = None if cum else warm.converter_from_env(workers=jobs, log=say)
         options = api.BuildOptions(cache_dir=store.cache_dir(ma), jobs=jobs, show_progress=False, cum=cum)
         options = replace(options, doi_co_quan=bool(row["doi_co_quan"]))  # confirmed on the page (docs/web.md)
-        s = api.build(store.upload_path(ma, row["so"]), out, options, converter=converter, log=said.append)
+        s = api.build(store.upload_path(ma, row["so"]), out, options, converter=converter, log=said.append,
+                      later=later)
     except HosoError as exc:
         store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
                 now(), str(exc), "\n".join(said), build_id)
@@ -291,6 +344,11 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
             "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",
             "\n".join(said), build_id)
     store.audit(row["tai_khoan"], ma, "", "tao_xong", json.dumps({"lan_tao": build_id, "so_nguoi": s.people}))
+    for step in later:  # the replaced output removed, the cache's upkeep: after the clerk has the new one
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - done again by the next build (output.tidy, cachecare)
+            pass
     return 0
 
 
