@@ -70,6 +70,7 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "tai_tep": "Mở, tải tệp", "nop_so_noi_vu": "Gửi bộ hồ sơ cho Sở Nội vụ", "tai_goi_nop": "Sở Nội vụ tải bộ hồ sơ",
     "kiem_tra_goi_nop": "Sở Nội vụ kiểm tra bộ hồ sơ", "tao_tai_khoan": "Tạo tài khoản",
     "khoa_tai_khoan": "Khóa tài khoản", "mo_khoa_tai_khoan": "Mở khóa tài khoản", "doi_mat_khau": "Đổi mật khẩu",
+    "xoa_tai_khoan": "Xóa tài khoản", "doi_vai_tro": "Đổi vai trò tài khoản",
     "doi_mat_khau_sai": "Đổi mật khẩu: mật khẩu hiện tại sai", "doi_mat_khau_bi_chan": "Đổi mật khẩu bị chặn (sai quá nhiều lần)",
 }
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",

@@ -169,6 +169,33 @@ class Store:
         self.x("UPDATE tai_khoan SET mat_khau=?, doi_mat_khau_luc=? WHERE id=?", password_hash, now(), account_id)
         self.end_sessions(account_id, keep=keep)
 
+    def _atomic(self, *statements: tuple[str, tuple[object, ...]]) -> list[int]:
+        """Run statements in one transaction (the connection is in autocommit mode); their rowcounts."""
+        c = self.db()
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            counts = [c.execute(sql, args).rowcount for sql, args in statements]
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        c.execute("COMMIT")
+        return counts
+
+    def delete_account(self, account_id: int) -> int:
+        """Delete an account and its sessions (the number ended). What it did stays: the audit log,
+        uploads, builds and submissions name accounts by their name, with no reference to this row."""
+        row = self.one("SELECT ten FROM tai_khoan WHERE id=?", account_id)
+        ended, *_ = self._atomic(("DELETE FROM phien WHERE tai_khoan=?", (account_id,)),
+                                 ("DELETE FROM dang_nhap_sai WHERE ten=?", (row["ten"] if row else "",)),
+                                 ("DELETE FROM tai_khoan WHERE id=?", (account_id,)))
+        return ended
+
+    def set_role(self, account_id: int, vai_tro: str, don_vi: str | None) -> int:
+        """A new role (and unit) ends the account's sessions (the number ended): no browser keeps the old rights."""
+        _, ended = self._atomic(("UPDATE tai_khoan SET vai_tro=?, don_vi=? WHERE id=?", (vai_tro, don_vi, account_id)),
+                                ("DELETE FROM phien WHERE tai_khoan=?", (account_id,)))
+        return ended
+
     def audit(self, account: str, co_quan: str, ip: str, action: str, detail: str = "") -> None:
         self.x("INSERT INTO nhat_ky(luc, tai_khoan, co_quan, ip, hanh_dong, chi_tiet) VALUES (?,?,?,?,?,?)",
                now(), account, co_quan, ip, action, detail)
