@@ -87,6 +87,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     store = Store(data)
     interrupted = store.fail_interrupted()
+    for agency in store.q("SELECT ma FROM co_quan"):  # thumbnails of files gone since (one pass per agency)
+        store.prune_thumbnails(agency["ma"])
     app.extensions["hoso_store"] = store
     app.extensions["hoso_interrupted"] = interrupted
     app.extensions["hoso_queue"] = (BuildQueue(store, jobs=build_jobs, cum=build_cum, warm=warm)
@@ -688,7 +690,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if not rel.endswith(".pdf") or not (1 <= page <= (entry.get("pages") or 0)):
             abort(404)
         path = _file_path(rel)
-        thumbs = store.agency_dir(g.user["co_quan"]) / "anh"
+        thumbs = store.thumbs_dir(g.user["co_quan"])
         thumbs.mkdir(parents=True, exist_ok=True)
         png = thumbs / f"{entry['sha256']}_{page}.png"
         if not png.is_file():

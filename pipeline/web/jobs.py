@@ -291,6 +291,7 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
             "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",
             "\n".join(said), build_id)
     store.audit(row["tai_khoan"], ma, "", "tao_xong", json.dumps({"lan_tao": build_id, "so_nguoi": s.people}))
+    store.prune_thumbnails(ma)  # the pages of files this build replaced or removed
     return 0
 
 

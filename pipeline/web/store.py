@@ -8,6 +8,9 @@
     DATA/co_quan/<MA>/lich_su/<id>/    each finished build's manifest.json and thay_doi.txt
     DATA/co_quan/<MA>/nop/<id>/        what was submitted to the Sở Nội vụ (the zip, manifest, ratings)
     DATA/co_quan/<MA>/cache/           the agency's own PDF cache (personal data stays with its agency)
+    DATA/co_quan/<MA>/anh/             page thumbnails, <sha256 of the PDF>_<page>.png, made when first
+                                       viewed; those of files no longer in ket_qua/ removed after each
+                                       build and at start-up
 
 Every path is made from a code checked by `safe_code` or from an integer id: nothing a browser
 sends is ever joined to a path.
@@ -137,6 +140,19 @@ class Store:
 
     def rating_dir(self, ma: str, so_id: int) -> Path:
         return self.agency_dir(ma) / "xep_loai" / str(int(so_id))
+
+    def thumbs_dir(self, ma: str) -> Path:
+        return self.agency_dir(ma) / "anh"
+
+    def prune_thumbnails(self, ma: str) -> int:
+        """Remove the page thumbnails of files the agency's current output no longer has (after each
+        build and at start-up); with a manifest.json that cannot be read now, nothing."""
+        from pipeline.web.thumbs import prune
+
+        m = self.manifest(ma)
+        if m is None and (self.output_dir(ma) / "manifest.json").exists():
+            return 0
+        return prune(self.thumbs_dir(ma), m)
 
     # ---- agencies and accounts ----------------------------------------------------------------
     def add_account(self, ten: str, password_hash: str, co_quan: str, vai_tro: str, don_vi: str | None) -> int:
