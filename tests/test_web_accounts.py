@@ -269,9 +269,9 @@ def test_thumbnails_of_replaced_files_are_removed_after_a_build_and_at_start(age
     (anh / "thu_muc").mkdir()
     (anh / "thu_muc" / stale).write_bytes(b"kept: not in the folder itself")
 
-    # NS-02's votes change: its dossier is a new file, NS-04's (another unit) is the same file
+    # NS-02's self-assessment changes: its dossier is a new file, NS-04's (another unit) is the same file
     t = factory.tables()
-    t["BieuQuyet"][1].update(phieu_htt=3, phieu_ht=0)
+    t["TuDanhGia"].append(dict(ma_so="NS-02", uu_diem="Chủ động, sáng tạo (sửa ở máy chủ)."))
     _upload_and_build(c, store, factory.write(root / "so_2.xlsx", t))
     now_sha = {f["sha256"] for f in store.manifest("VP")["files"]}
     assert not {n.split("_")[0] for n in old_02} & now_sha  # the test means something: NS-02's file changed
