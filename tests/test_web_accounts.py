@@ -148,7 +148,7 @@ def test_deleting_asks_on_a_terminal(tmp_path):
     assert "Xóa tài khoản «nguoi» (Văn thư đơn vị HC, cơ quan VP)? [c/K]" in said
     assert "Không xóa: tài khoản «nguoi»" in said
     assert "nguoi " in _account(tmp_path, "ds").stdout
-    said = run("c\n".encode())
+    said = run(b"c\n")
     assert "Đã xóa tài khoản «nguoi» (Văn thư đơn vị HC, cơ quan VP)." in said
     assert "Chưa có tài khoản nào" in _account(tmp_path, "ds").stderr
 
@@ -242,7 +242,7 @@ def test_role_change_takes_the_old_rights_from_a_logged_in_browser(agency):
 def test_thumbnails_of_replaced_files_are_removed_after_a_build_and_at_start(agency):
     from pipeline.web.app import create_app
 
-    app, store, c, root = agency["app"], agency["store"], agency["clerk"], agency["root"]
+    store, c, root = agency["store"], agency["clerk"], agency["root"]
     anh = store.thumbs_dir("VP")
 
     def view(ma_so: str) -> set[str]:
