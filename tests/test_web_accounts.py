@@ -172,6 +172,11 @@ def test_role_change_options_are_checked_as_by_them(tmp_path):
     r = _account(tmp_path, "doi-vai-tro", "a1", "--vai-tro", "so_noi_vu")
     assert r.returncode == 0 and "Đã đổi vai trò của «a1»: Văn thư cơ quan → Sở Nội vụ." in r.stderr
     assert re.search(r"^a1\s+VP\s+Sở Nội vụ\s+Đang dùng", _account(tmp_path, "ds").stdout, re.M)
+    for cmd in ("doi-vai-tro", "xoa"):  # the help in Vietnamese, click's own words too
+        r = _hoso("tai-khoan", cmd, "--help")
+        assert r.returncode == 0 and "Tùy chọn:" in r.stdout and "required" not in r.stdout and "Show" not in r.stdout
+    assert "[bắt buộc]" in _hoso("tai-khoan", "doi-vai-tro", "--help").stdout
+    assert "--dong-y" in _hoso("tai-khoan", "xoa", "--help").stdout
 
 
 # ---- one agency built by the server's queue -------------------------------------------------------
