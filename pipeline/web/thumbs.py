@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 SIZE = 220  # pixels, the longer side
-NAME = re.compile(r"^([0-9a-f]{64})_[0-9]+\.png$")  # <sha256 of the PDF>_<page>.png, as app.anh names them
+NAME = re.compile(r"([0-9a-f]{64})_[0-9]+\.png")  # <sha256 of the PDF>_<page>.png, as app.anh names them
 
 
 def prune(folder: Path, manifest: dict[str, Any] | None) -> int:
@@ -24,7 +24,7 @@ def prune(folder: Path, manifest: dict[str, Any] | None) -> int:
     except OSError:  # no folder yet: no thumbnail was ever made
         return 0
     for png in names:
-        m = NAME.match(png.name)
+        m = NAME.fullmatch(png.name)
         if m and m.group(1) not in keep:
             try:
                 png.unlink()
