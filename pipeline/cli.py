@@ -541,12 +541,28 @@ def tai_khoan() -> None:
     """Tài khoản đăng nhập trang web (hoso serve)."""
 
 
+_ROLE_CHOICE = click.Choice(["van_thu", "van_thu_don_vi", "so_noi_vu"])
+_ROLE_HELP = "van_thu: văn thư cơ quan (mọi đơn vị); van_thu_don_vi: văn thư một đơn vị; so_noi_vu: Sở Nội vụ."
+_UNIT_HELP = "Mã đơn vị (bắt buộc với van_thu_don_vi)."
+
+
+def _check_role(vai_tro: str, don_vi: str | None) -> None:
+    """--vai-tro and --don-vi of `tai-khoan them` and `doi-vai-tro`: a unit clerk needs its unit, no other role has one."""
+    from pipeline.web.store import safe_code
+
+    if vai_tro == "van_thu_don_vi" and not don_vi:
+        raise click.UsageError("Văn thư đơn vị cần --don-vi MA.")
+    if vai_tro != "van_thu_don_vi" and don_vi:
+        raise click.UsageError("--don-vi chỉ dùng với --vai-tro van_thu_don_vi.")
+    if don_vi is not None and not safe_code(don_vi):
+        raise click.BadParameter(f"«{don_vi}» không hợp lệ.", param_hint="--don-vi")
+
+
 @tai_khoan.command("them")
 @click.argument("ten")
 @click.option("--co-quan", "co_quan", required=True, metavar="MA", help="Mã cơ quan (tạo mới nếu chưa có).")
-@click.option("--vai-tro", "vai_tro", required=True, type=click.Choice(["van_thu", "van_thu_don_vi", "so_noi_vu"]),
-              help="van_thu: văn thư cơ quan (mọi đơn vị); van_thu_don_vi: văn thư một đơn vị; so_noi_vu: Sở Nội vụ.")
-@click.option("--don-vi", "don_vi", default=None, metavar="MA", help="Mã đơn vị (bắt buộc với van_thu_don_vi).")
+@click.option("--vai-tro", "vai_tro", required=True, type=_ROLE_CHOICE, help=_ROLE_HELP)
+@click.option("--don-vi", "don_vi", default=None, metavar="MA", help=_UNIT_HELP)
 @click.option("--data", "data", type=click.Path(path_type=Path, file_okay=False), default=Path("hoso_du_lieu"),
               show_default=True, help="Thư mục dữ liệu của hoso serve.")
 def tai_khoan_them(ten: str, co_quan: str, vai_tro: str, don_vi: str | None, data: Path) -> None:
@@ -558,12 +574,7 @@ def tai_khoan_them(ten: str, co_quan: str, vai_tro: str, don_vi: str | None, dat
         raise click.BadParameter(f"«{ten}» không hợp lệ (2–64 ký tự: chữ cái không dấu, chữ số, . _ -).", param_hint="TEN")
     if not safe_code(co_quan):
         raise click.BadParameter(f"«{co_quan}» không hợp lệ (chữ cái không dấu, chữ số, _ và -).", param_hint="--co-quan")
-    if vai_tro == "van_thu_don_vi" and not don_vi:
-        raise click.UsageError("Văn thư đơn vị cần --don-vi MA.")
-    if vai_tro != "van_thu_don_vi" and don_vi:
-        raise click.UsageError("--don-vi chỉ dùng với --vai-tro van_thu_don_vi.")
-    if don_vi is not None and not safe_code(don_vi):
-        raise click.BadParameter(f"«{don_vi}» không hợp lệ.", param_hint="--don-vi")
+    _check_role(vai_tro, don_vi)
     store = Store(data)
     if store.one("SELECT 1 FROM tai_khoan WHERE ten=?", ten) is not None:
         say(f"Tài khoản «{ten}» đã có.")
@@ -675,6 +686,60 @@ def tai_khoan_doi_mat_khau(ten: str, data: Path) -> None:
     store.set_password(row["id"], accounts.hash_password(password))
     store.audit("quan_tri", row["co_quan"], "cli", "doi_mat_khau", ten)
     say(f"Đã đổi mật khẩu của «{ten}»" + (f"; {ended} phiên đăng nhập đã kết thúc." if ended else "."))
+
+
+def _role_text(vai_tro: str, don_vi: str | None) -> str:
+    """A role as the audit log writes it: `van_thu_don_vi, HC`."""
+    return f"{vai_tro}{', ' + don_vi if don_vi else ''}"
+
+
+def _role_words(vai_tro: str, don_vi: str | None) -> str:
+    from pipeline.web.store import ROLE_WORDS
+
+    return f"{ROLE_WORDS.get(vai_tro, vai_tro)}{' ' + don_vi if don_vi else ''}"
+
+
+@tai_khoan.command("xoa")
+@click.argument("ten")
+@click.option("--dong-y", "dong_y", is_flag=True,
+              help="Xóa luôn, không hỏi lại (bắt buộc khi lệnh không chạy trên terminal).")
+@_data_option
+def tai_khoan_xoa(ten: str, dong_y: bool, data: Path) -> None:
+    """Xóa tài khoản TEN: các phiên đang mở kết thúc ngay; nhật ký, các sổ đã tải lên và các lần tạo hồ sơ của nó vẫn giữ."""
+    store, row = _account_or_exit(data, ten)
+    what = f"«{ten}» ({_role_words(row['vai_tro'], row['don_vi'])}, cơ quan {row['co_quan']})"
+    if not dong_y:
+        if not sys.stdin.isatty():
+            say(f"Không hỏi lại được (lệnh không chạy trên terminal): thêm --dong-y để xóa tài khoản {what}.")
+            sys.exit(int(ExitCode.usage))
+        answer = click.prompt(f"Xóa tài khoản {what}? [c/K]", default="", show_default=False, prompt_suffix=" ",
+                              err=True)
+        if answer.strip().lower() not in ("c", "có", "co"):
+            say(f"Không xóa: tài khoản {what} vẫn còn.")
+            return
+    ended = store.delete_account(row["id"])
+    store.audit("quan_tri", row["co_quan"], "cli", "xoa_tai_khoan", f"{ten} ({_role_text(row['vai_tro'], row['don_vi'])})")
+    say(f"Đã xóa tài khoản {what}" + (f"; {ended} phiên đăng nhập đã kết thúc." if ended else "."))
+
+
+@tai_khoan.command("doi-vai-tro")
+@click.argument("ten")
+@click.option("--vai-tro", "vai_tro", required=True, type=_ROLE_CHOICE, help=_ROLE_HELP)
+@click.option("--don-vi", "don_vi", default=None, metavar="MA", help=_UNIT_HELP)
+@_data_option
+def tai_khoan_doi_vai_tro(ten: str, vai_tro: str, don_vi: str | None, data: Path) -> None:
+    """Đổi vai trò (và đơn vị) của TEN; các phiên đang mở kết thúc ngay: đăng nhập lại thì có quyền mới."""
+    _check_role(vai_tro, don_vi)
+    store, row = _account_or_exit(data, ten)
+    old, new = _role_words(row["vai_tro"], row["don_vi"]), _role_words(vai_tro, don_vi)
+    if row["vai_tro"] == vai_tro and (row["don_vi"] or None) == don_vi:
+        say(f"Tài khoản «{ten}» đã là {old}: không có gì thay đổi.")
+        return
+    ended = store.set_role(row["id"], vai_tro, don_vi)
+    store.audit("quan_tri", row["co_quan"], "cli", "doi_vai_tro",
+                f"{ten} ({_role_text(row['vai_tro'], row['don_vi'])} → {_role_text(vai_tro, don_vi)})")
+    say(f"Đã đổi vai trò của «{ten}»: {old} → {new}" +
+        (f"; {ended} phiên đăng nhập đã kết thúc." if ended else "."))
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:  # noqa: ARG001

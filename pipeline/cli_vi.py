@@ -48,6 +48,7 @@ TEXT = {
     "{value!r} is not a valid {number_type}.": "{value!r} không phải {number_type} hợp lệ.",
     "{value} is not in the range {range}.": "{value} nằm ngoài khoảng {range}.",
     "default: {default}": "mặc định: {default}",
+    "required": "bắt buộc",
     "Choose from:\n\t{choices}": "Chọn một trong:\n\t{choices}",
     "Argument {name!r} takes {nargs} values.": "Tham số {name!r} cần {nargs} giá trị.",
 }

@@ -70,6 +70,7 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "tai_tep": "Mở, tải tệp", "nop_so_noi_vu": "Gửi bộ hồ sơ cho Sở Nội vụ", "tai_goi_nop": "Sở Nội vụ tải bộ hồ sơ",
     "kiem_tra_goi_nop": "Sở Nội vụ kiểm tra bộ hồ sơ", "tao_tai_khoan": "Tạo tài khoản",
     "khoa_tai_khoan": "Khóa tài khoản", "mo_khoa_tai_khoan": "Mở khóa tài khoản", "doi_mat_khau": "Đổi mật khẩu",
+    "xoa_tai_khoan": "Xóa tài khoản", "doi_vai_tro": "Đổi vai trò tài khoản",
     "doi_mat_khau_sai": "Đổi mật khẩu: mật khẩu hiện tại sai", "doi_mat_khau_bi_chan": "Đổi mật khẩu bị chặn (sai quá nhiều lần)",
 }
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
@@ -86,6 +87,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     store = Store(data)
     interrupted = store.fail_interrupted()
+    for agency in store.q("SELECT ma FROM co_quan"):  # thumbnails of files gone since (one pass per agency)
+        store.prune_thumbnails(agency["ma"])
     app.extensions["hoso_store"] = store
     app.extensions["hoso_interrupted"] = interrupted
     app.extensions["hoso_queue"] = (BuildQueue(store, jobs=build_jobs, cum=build_cum, warm=warm)
@@ -687,7 +690,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if not rel.endswith(".pdf") or not (1 <= page <= (entry.get("pages") or 0)):
             abort(404)
         path = _file_path(rel)
-        thumbs = store.agency_dir(g.user["co_quan"]) / "anh"
+        thumbs = store.thumbs_dir(g.user["co_quan"])
         thumbs.mkdir(parents=True, exist_ok=True)
         png = thumbs / f"{entry['sha256']}_{page}.png"
         if not png.is_file():

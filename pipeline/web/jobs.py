@@ -344,10 +344,11 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
             "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",
             "\n".join(said), build_id)
     store.audit(row["tai_khoan"], ma, "", "tao_xong", json.dumps({"lan_tao": build_id, "so_nguoi": s.people}))
+    later.append(lambda: store.prune_thumbnails(ma))  # the pages of files this build replaced or removed
     for step in later:  # the replaced output removed, the cache's upkeep: after the clerk has the new one
         try:
             step()
-        except Exception:  # noqa: BLE001 - done again by the next build (output.tidy, cachecare)
+        except Exception:  # noqa: BLE001 - done again by the next build (output.tidy, cachecare, thumbnails)
             pass
     return 0
 

@@ -8,6 +8,9 @@
     DATA/co_quan/<MA>/lich_su/<id>/    each finished build's manifest.json and thay_doi.txt
     DATA/co_quan/<MA>/nop/<id>/        what was submitted to the Sở Nội vụ (the zip, manifest, ratings)
     DATA/co_quan/<MA>/cache/           the agency's own PDF cache (personal data stays with its agency)
+    DATA/co_quan/<MA>/anh/             page thumbnails, <sha256 of the PDF>_<page>.png, made when first
+                                       viewed; those of files no longer in ket_qua/ removed after each
+                                       build and at start-up
 
 Every path is made from a code checked by `safe_code` or from an integer id: nothing a browser
 sends is ever joined to a path.
@@ -138,6 +141,19 @@ class Store:
     def rating_dir(self, ma: str, so_id: int) -> Path:
         return self.agency_dir(ma) / "xep_loai" / str(int(so_id))
 
+    def thumbs_dir(self, ma: str) -> Path:
+        return self.agency_dir(ma) / "anh"
+
+    def prune_thumbnails(self, ma: str) -> int:
+        """Remove the page thumbnails of files the agency's current output no longer has (after each
+        build and at start-up); with a manifest.json that cannot be read now, nothing."""
+        from pipeline.web.thumbs import prune
+
+        m = self.manifest(ma)
+        if m is None and (self.output_dir(ma) / "manifest.json").exists():
+            return 0
+        return prune(self.thumbs_dir(ma), m)
+
     # ---- agencies and accounts ----------------------------------------------------------------
     def add_account(self, ten: str, password_hash: str, co_quan: str, vai_tro: str, don_vi: str | None) -> int:
         if self.one("SELECT 1 FROM co_quan WHERE ma=?", co_quan) is None:
@@ -168,6 +184,33 @@ class Store:
         """A new password ends the account's other sessions (whoever knew the old one is out)."""
         self.x("UPDATE tai_khoan SET mat_khau=?, doi_mat_khau_luc=? WHERE id=?", password_hash, now(), account_id)
         self.end_sessions(account_id, keep=keep)
+
+    def _atomic(self, *statements: tuple[str, tuple[object, ...]]) -> list[int]:
+        """Run statements in one transaction (the connection is in autocommit mode); their rowcounts."""
+        c = self.db()
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            counts = [c.execute(sql, args).rowcount for sql, args in statements]
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        c.execute("COMMIT")
+        return counts
+
+    def delete_account(self, account_id: int) -> int:
+        """Delete an account and its sessions (the number ended). What it did stays: the audit log,
+        uploads, builds and submissions name accounts by their name, with no reference to this row."""
+        row = self.one("SELECT ten FROM tai_khoan WHERE id=?", account_id)
+        ended, *_ = self._atomic(("DELETE FROM phien WHERE tai_khoan=?", (account_id,)),
+                                 ("DELETE FROM dang_nhap_sai WHERE ten=?", (row["ten"] if row else "",)),
+                                 ("DELETE FROM tai_khoan WHERE id=?", (account_id,)))
+        return ended
+
+    def set_role(self, account_id: int, vai_tro: str, don_vi: str | None) -> int:
+        """A new role (and unit) ends the account's sessions (the number ended): no browser keeps the old rights."""
+        _, ended = self._atomic(("UPDATE tai_khoan SET vai_tro=?, don_vi=? WHERE id=?", (vai_tro, don_vi, account_id)),
+                                ("DELETE FROM phien WHERE tai_khoan=?", (account_id,)))
+        return ended
 
     def audit(self, account: str, co_quan: str, ip: str, action: str, detail: str = "") -> None:
         self.x("INSERT INTO nhat_ky(luc, tai_khoan, co_quan, ip, hanh_dong, chi_tiet) VALUES (?,?,?,?,?,?)",

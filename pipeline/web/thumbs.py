@@ -3,11 +3,35 @@ pypdfium2 (a dependency of hoso, also on Windows, where poppler is rarely instal
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 SIZE = 220  # pixels, the longer side
+NAME = re.compile(r"([0-9a-f]{64})_[0-9]+\.png")  # <sha256 of the PDF>_<page>.png, as app.anh names them
+
+
+def prune(folder: Path, manifest: dict[str, Any] | None) -> int:
+    """Remove the thumbnails in `folder` (co_quan/<MA>/anh) of files no longer in the agency's output:
+    those whose SHA-256 is not a file of `manifest` (None: there is no output, every thumbnail goes).
+    Nothing else in the folder is touched. The number removed."""
+    keep = {f.get("sha256") for f in (manifest or {}).get("files", [])}
+    removed = 0
+    try:
+        names = [p for p in folder.iterdir() if p.is_file()]
+    except OSError:  # no folder yet: no thumbnail was ever made
+        return 0
+    for png in names:
+        m = NAME.fullmatch(png.name)
+        if m and m.group(1) not in keep:
+            try:
+                png.unlink()
+                removed += 1
+            except OSError:  # being replaced or gone already: the next pass
+                pass
+    return removed
 
 
 def render(pdf: Path, page: int, png: Path) -> bool:
