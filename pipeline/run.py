@@ -56,7 +56,7 @@ class _Asked:
     engine: str  # the converter's name (uptodate.converter_name)
     started: float
     log: Callable[[str], None]
-    later: list[Callable[[], None]] | None  # see `build`
+    later: list[Callable[[], object]] | None  # see `build`
     signer: Ed25519PrivateKey | None  # --ky: the private key (`submission.signing.load_private`)
     # the warnings and notes about the inputs (`warn`): an unchanged build repeats them (uptodate)
     said: list[str] = field(default_factory=list)
@@ -68,7 +68,7 @@ class _Asked:
 
 def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
           converter: DocumentConverter | None = None, log: Callable[[str], None] = lambda s: None,
-          check_unchanged: bool = True, later: list[Callable[[], None]] | None = None) -> BuildSummary:
+          check_unchanged: bool = True, later: list[Callable[[], object]] | None = None) -> BuildSummary:
     """`check_unchanged=False`: the caller already asked `uptodate.unchanged` (the CLI does).
     `later`: the work that changes nothing in the new output — removing the output it replaced,
     the cache's upkeep — is appended to this list instead of being done, for the caller to run

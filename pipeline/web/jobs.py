@@ -309,7 +309,7 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
 
     progress.observer = observe
     out = store.output_dir(ma)
-    later: list[Callable[[], None]] = []  # what the build leaves until it is reported done (run.build)
+    later: list[Callable[[], object]] = []  # what the build leaves until it is reported done (run.build)
 
     def say(text: str) -> None:  # on the build's page and on the server's console
         said.append(text)
