@@ -82,3 +82,20 @@ def test_removing_one_persons_cache_entries(sample, tmp_path, monkeypatch, capsy
     assert rc == 0 and list(cache.glob("*/*.pdf")) == [] and list(cache.glob("*/*.docx")) == []
     rc, err = run_main(["cache", "xoa", "--nguoi", "../x", "--cache", str(cache)], capsys)
     assert rc == 2 and "không hợp lệ" in err
+
+
+def test_an_entry_used_is_young_again_and_survives_the_age_limit(tmp_path):
+    from pipeline.pdf.cache import BlobCache, PdfCache
+
+    now = time.time()
+    pdfs, blobs = PdfCache(tmp_path), BlobCache(tmp_path)
+    pdfs.put("d" * 64, b"%PDF-1.4 used", 1)
+    pdfs.put("e" * 64, b"%PDF-1.4 unused", 1)
+    blobs.put("f" * 64, "docx", b"used docx")
+    for f in tmp_path.glob("*/*"):
+        os.utime(f, (now - 90 * 86400,) * 2)
+    assert pdfs.get("d" * 64) == (b"%PDF-1.4 used", 1)
+    assert blobs.recorded_digest("f" * 64, "docx") is not None
+    cachecare.evict(tmp_path, max_days=60, max_bytes=10**9)
+    assert pdfs.get("d" * 64) is not None and blobs.get("f" * 64, "docx") == b"used docx"
+    assert pdfs.get("e" * 64) is None  # not used for 90 days: gone

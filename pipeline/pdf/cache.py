@@ -170,12 +170,12 @@ class BlobCache:
 
 
 def _used(*paths: Path) -> None:
-    """An entry just used is young again (the eviction, pipeline/cachecare.py, goes by this time)."""
-    for p in paths:
-        try:
-            os.utime(p)
-        except OSError:
-            pass
+    """An entry just used is young again: the eviction (pipeline/cachecare.py) goes by the newest
+    time among an entry's files, so one of them is touched (the last given: its sidecar)."""
+    try:
+        os.utime(paths[-1])
+    except OSError:
+        pass
 
 
 def _discard(*paths: Path) -> None:
