@@ -12,8 +12,11 @@ Only the standard library (and `pipeline.portable`, which imports only it) is im
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +29,59 @@ from pipeline import portable
 
 PREFIXES = ("hoso-lo-", "hoso-vao-", "hoso-warm-")
 OWNER = ".chu"
+# where LibreOffice puts its sockets: fixed in its code (sal/osl/unx/pipe.cxx), TMPDIR is not read
+PIPE_DIRS = ("/tmp", "/var/tmp")
+LANE_PIPE = "hoso-"  # the warm lanes' --accept pipes are named hoso-<service pid>-… (pipeline/pdf/warm.py)
+
+
+def soffice_pipes(profile: Path, accept: str = "") -> list[Path]:
+    """The socket files a soffice with this profile (and `--accept=pipe,name=<accept>`) makes; it
+    removes them when it ends, not when it is killed. The single-instance pipe is named by the MD5
+    of the profile's URL in UTF-16LE, each byte in hex without padding (LibreOffice's
+    desktop/source/app/officeipcthread.cxx). None on Windows (named pipes, no files)."""
+    if not hasattr(os, "getuid"):
+        return []
+    uid = os.getuid()
+    digest = hashlib.md5(Path(profile).resolve().as_uri().encode("utf-16-le"), usedforsecurity=False).digest()
+    names = [f"OSL_PIPE_{uid}_SingleOfficeIPC_{''.join(format(b, 'x') for b in digest)}"]
+    if accept:
+        names.append(f"OSL_PIPE_{uid}_{accept}")
+    return [Path(d, n) for d in PIPE_DIRS for n in names]
+
+
+def remove_pipes(profile: Path, accept: str = "") -> None:
+    """Remove the sockets a killed soffice of this profile left (`soffice_pipes`): sockets only."""
+    for path in soffice_pipes(profile, accept):
+        with contextlib.suppress(OSError):
+            if stat.S_ISSOCK(os.lstat(path).st_mode):
+                os.unlink(path)
+
+
+def _profiles(folder: str) -> list[Path]:
+    """The LibreOffice profiles in one of our folders (a folder with a `user` folder), 3 levels deep."""
+    found = []
+    for pattern in ("user", "*/user", "*/*/user", "*/*/*/user"):
+        found += [p.parent for p in Path(folder).glob(pattern) if p.is_dir()]
+    return found
+
+
+def _sweep_lane_pipes() -> None:
+    """The warm lanes' --accept sockets of a service that is gone (its pid in their name)."""
+    if not hasattr(os, "getuid"):
+        return
+    own = re.compile(rf"OSL_PIPE_{os.getuid()}_{LANE_PIPE}(\d+)-")
+    for folder in PIPE_DIRS:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            m = own.match(name)
+            if m and int(m.group(1)) != os.getpid() and portable.pid_alive(int(m.group(1))) is False:
+                path = os.path.join(folder, name)
+                with contextlib.suppress(OSError):
+                    if stat.S_ISSOCK(os.lstat(path).st_mode):
+                        os.unlink(path)
 
 
 def _started(pid: int) -> str | None:
@@ -89,8 +145,11 @@ def sweep() -> list[Path]:
         except OSError:
             continue  # no owner file: not ours to judge (an older version's, or someone else's)
         if not _alive(owner):
+            for profile in _profiles(entry.path):  # what its killed LibreOffice left in /tmp
+                remove_pipes(profile)
             shutil.rmtree(entry.path, ignore_errors=True)
             removed.append(Path(entry.path))
+    _sweep_lane_pipes()
     return removed
 
 

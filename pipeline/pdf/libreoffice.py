@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline import portable
+from pipeline import portable, tempdirs
 from pipeline.errors import MissingDependency
 
 INSTALL_HINT_DEBIAN = (
@@ -166,5 +166,6 @@ def run_convert(soffice: str, profile: Path, files: list[Path], outdir: Path, *,
         raise Timeout from None
     finally:
         kill_group(proc)  # soffice may leave children (oosplash/soffice.bin) behind
+        tempdirs.remove_pipes(profile)  # a killed soffice leaves its socket in /tmp
         with _lock:
             _live.discard(proc)

@@ -102,6 +102,7 @@ class Lane:
         self.proc: subprocess.Popen[bytes] | None = None
         self.lines: queue.Queue[bytes | None] = queue.Queue()
         self.starts = 0
+        self.pipe = ""  # the --accept pipe's name of the running soffice
 
     @property
     def alive(self) -> bool:
@@ -111,7 +112,7 @@ class Lane:
         self.kill()
         self.root.mkdir(parents=True, exist_ok=True)
         profile = self.root / "profile"
-        pipe = f"hoso-{os.getpid()}-{self.index}-{secrets.token_hex(6)}"
+        pipe = self.pipe = f"{tempdirs.LANE_PIPE}{os.getpid()}-{self.index}-{secrets.token_hex(6)}"
         cmd = libreoffice.guarded([self.service.python, "-I", str(BRIDGE), self.service.soffice,
                                    profile.resolve().as_uri(), pipe])
         proc = self.service._spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -161,6 +162,7 @@ class Lane:
         proc, self.proc = self.proc, None
         if proc is not None:
             libreoffice.kill_group(proc)
+            tempdirs.remove_pipes(self.root / "profile", self.pipe)  # a killed soffice leaves its sockets in /tmp
             with libreoffice._lock:
                 libreoffice._live.discard(proc)
             for stream in (proc.stdin, proc.stdout):
