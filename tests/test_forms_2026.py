@@ -504,3 +504,32 @@ def test_sample_2026_no_signature_alone_on_a_page(tmp_path, cache_dir):
             body = [ln for ln in lines if not ln.isdigit()]
             # the evaluator's part of a phiếu begins on the page it is signed on
             assert not body or not body[0].startswith("2. Kết quả xếp loại chất lượng"), (unit, n, lines)
+
+
+@pytestmark_lo
+def test_the_unit_summary_shows_each_year_score_as_the_phieu_prints_it(built_2026, manifest_2026):
+    """From 2026 the level comes from the year score: the unit's «Bảng tổng hợp đề xuất mức xếp
+    loại» shows it in each person's row (Ghi chú), the same number their phiếu prints; a person
+    with no periods, or not rated, has none."""
+    import docx
+
+    out, _, _ = built_2026
+    rows: dict[str, str] = {}
+    for path in out.glob("don_vi/*/tong_hop_xep_loai.docx"):
+        for table in docx.Document(str(path)).tables:
+            for row in table.rows:
+                cells = [c.text for c in row.cells]
+                if len(cells) > 2 and cells[0].strip().isdigit():
+                    rows[cells[1].strip()] = flat(cells[-1])
+    names = {p["ma_so"]: p for p in json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))["nguoi"]}
+    # NS-03, worked out in test_golden_phieu_nd335_staff_with_products_and_manager: 83,46
+    assert rows[names["NS-03"]["ho_ten"]].startswith("Điểm đánh giá năm: 83,46")
+    checked = 0
+    for ma_so in ("NS-01", "NS-02", "NS-04", "NS-05"):
+        phieu = flat(_doc_text(out, manifest_2026, ma_so, _forms(manifest_2026, ma_so)[0]))
+        m = re.search(r"Điểm đánh giá năm \(trung bình cộng điểm các kỳ\) (\d+,\d\d)", phieu)
+        assert m, ma_so
+        assert rows[names[ma_so]["ho_ten"]].startswith(f"Điểm đánh giá năm: {m.group(1)}"), ma_so
+        checked += 1
+    assert checked == 4
+    assert "Điểm đánh giá năm" not in rows[names["NS-06"]["ho_ten"]]  # 4 months: not rated

@@ -165,7 +165,10 @@ def test_one_final_level_per_person_in_the_contexts(sample):
             assert tv["muc_cuoi_chu"] == levels[pr.muc_cuoi]
             if pr.muc_hop and pr.muc_hop != pr.muc_cuoi:
                 moved += 1
-                assert tv["khac_bieu_quyet"] and "— căn cứ:" in tv["ly_do_muc"] and tv["ghi_chu"] == tv["ly_do_muc"]
+                assert tv["khac_bieu_quyet"] and "— căn cứ:" in tv["ly_do_muc"]
+                # the note: the reason, after the year score from 2026 (the level comes from it)
+                score = f"Điểm đánh giá năm: {tv['diem_nam']}. " if tv["diem_nam"] else ""
+                assert tv["ghi_chu"] == score + tv["ly_do_muc"]
             else:
                 assert not tv["khac_bieu_quyet"]
         for row in ctx["thi_dua"]:

@@ -60,9 +60,16 @@ def emulation_reason(pr: PersonRating, campaign: Campaign) -> str:
     return short_reason(readable((fails or list(res.ly_do))[0], campaign, [pr.nhom_tuong_dong]))
 
 
+SCORE_NOTE = "Điểm đánh giá năm"  # as the 2026 phiếu names it (templates/phieu_nd335 `dong_diem_nam`)
+
+
 def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined: set[str]) -> dict[str, Any]:
     vote = campaign.votes.get(p.ma_so)
     reason = level_reason(pr, campaign)
+    # from 2026 the level comes from the year score: the summary shows it as the person's phiếu prints it
+    # (none for someone not rated: under 6 months, no level)
+    year = context_2026.score_text(pr.diem if pr.diem_ky and pr.rated else None)
+    note = _note(pr, campaign)
     return {
         "stt": i, "ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ngach": p.ngach_chuc_danh,
         "loai_nhan": schema.LOAI_NHAN_SU[p.loai_nhan_su], "vai_tro_nhan": VAI_TRO[p.vai_tro],
@@ -76,7 +83,8 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
         "muc_cuoi_chu": WORDS.get(pr.muc_cuoi or "", "Không xếp loại" if not pr.rated else ""),
         "khong_xep_loai": not pr.rated, "ky_luat": "x" if p.ma_so in disciplined else "",
         "thang_cong_tac": _num(p.so_thang_cong_tac), "thang_nghi": _num(p.so_thang_nghi) if p.so_thang_nghi else "",
-        "ghi_chu": _note(pr, campaign),
+        "diem_nam": year,
+        "ghi_chu": f"{SCORE_NOTE}: {year}" + (f". {note}" if note else "") if year else note,
         "khac_bieu_quyet": bool(reason) and bool(pr.muc_hop), "ly_do_muc": reason,
     }
 
