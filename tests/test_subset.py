@@ -21,6 +21,21 @@ def test_strings_of_every_kind_are_read():
     assert shown_bytes(b"BT /F1 12 Tf [<0102>-3<03>] TJ <</MCID 0>> BDC EMC ET") == {1, 2, 3}  # the fast path
 
 
+def test_a_page_code_drawn_as_a_hexadecimal_inline_image_is_read_past():
+    """hoso's page codes (pens.StreamPen.code): an image mask whose samples are hexadecimal; the
+    strings around it are read, its samples are not (they are no text)."""
+    from pipeline.bundle.pens import StreamPen
+
+    pen = StreamPen.__new__(StreamPen)
+    pen.ops = ["BT /HosoR 13 Tf 10 10 Td <0102> Tj ET"]
+    pen.code(19.84, 19.84, 56.69, 9, [(0, 0, 9), (2, 4, 3), (0, 8, 1)])
+    pen.ops.append("BT /HosoB 14 Tf 10 10 Td <41> Tj ET")
+    stream = pen.take()
+    assert b" BI " in stream and b"/AHx ID " in stream and b"> EI Q" in stream
+    assert shown_bytes(stream) == {1, 2, 0x41}
+    assert shown_bytes(b"(a) Tj " + stream) == {1, 2, 0x41, ord("a")}  # the slow path too
+
+
 def test_a_stream_it_cannot_be_sure_of_is_refused():
     with pytest.raises(_Unsure):
         shown_bytes(b"q BI /W 2 /H 2 /BPC 8 /CS /G ID \x00\x01\x02\x03 EI Q")

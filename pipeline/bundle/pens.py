@@ -261,6 +261,20 @@ class StreamPen:
         rects = " ".join(f"{c} {r} {n} 1 re" for c, r, n in runs)
         self.ops.append(f"q {module:.4f} 0 0 {module:.4f} {x:.2f} {y:.2f} cm 0 g {rects} f Q")
 
+    def code(self, x: float, y: float, size: float, n: int, runs: Sequence[tuple[int, int, int]]) -> None:
+        """A QR code of `n` × `n` modules (`runs` as in `fill_grid`) as a 1-bit image mask painted
+        `size` points square at (x, y): an inline image in the page's own stream, its samples in
+        hexadecimal (ASCIIHexDecode, so the stream stays text), not interpolated — each module a
+        sharp square. About a fifth of the bytes of the same code drawn as rectangles."""
+        width = (n + 7) // 8
+        bits = bytearray(width * n)
+        for c, r, length in runs:
+            row = n - 1 - r  # an image's first row is its top
+            for k in range(c, c + length):
+                bits[row * width + k // 8] |= 0x80 >> (k % 8)
+        self.ops.append(f"q {size:.2f} 0 0 {size:.2f} {x:.2f} {y:.2f} cm 0 g BI /W {n} /H {n} /IM true /BPC 1 "
+                        f"/D [1 0] /F /AHx ID {bits.hex()}> EI Q")
+
     def take(self) -> bytes:
         """This page's operators; the pen starts a new page."""
         data = "\n".join(self.ops).encode()
@@ -298,6 +312,9 @@ class CanvasPen:
     def fill_grid(self, x: float, y: float, module: float, runs: list[tuple[int, int, int]]) -> None:
         for c, r, n in runs:
             self.fill(x + c * module, y + r * module, n * module, module, 0.0)
+
+    def code(self, x: float, y: float, size: float, n: int, runs: Sequence[tuple[int, int, int]]) -> None:
+        self.fill_grid(x, y, size / n, list(runs))
 
 
 def flate_stream(data: bytes, **entries: PdfObject) -> EncodedStreamObject:

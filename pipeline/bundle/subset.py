@@ -38,6 +38,23 @@ _EVEN_HEX = re.compile(rb"<((?:[0-9A-Fa-f]{2})*)>")
 _BI = re.compile(rb"\bBI\b")
 
 
+_ID = re.compile(rb"\sID\s")
+_HEX_TAIL = re.compile(rb"[0-9A-Fa-f\s]*>\s*EI\b")
+
+
+def _past_inline_image(data: bytes, i: int) -> int:
+    """Where an inline image that starts at `i` (after BI) ends. Only one whose samples are in
+    hexadecimal (`/F /AHx`, what hoso draws its page codes with, pens.StreamPen.code) is read
+    past with certainty; any other is binary, which could hold anything: `_Unsure`."""
+    m = _ID.search(data, i)
+    if m is None or not re.search(rb"/(?:F|Filter)\s*/(?:AHx|ASCIIHexDecode)\b", data[i:m.start()]):
+        raise _Unsure("inline image")
+    tail = _HEX_TAIL.match(data, m.end())
+    if tail is None:
+        raise _Unsure("inline image")
+    return tail.end()
+
+
 def shown_bytes(data: bytes) -> set[int]:
     """Every byte of every string (literal or hex) in a content stream."""
     if b"(" not in data and b"%" not in data and not (b"BI" in data and _BI.search(data)):
@@ -56,7 +73,8 @@ def shown_bytes(data: bytes) -> set[int]:
         if tok in (b"<<", b">>"):
             continue
         if tok == b"BI":
-            raise _Unsure("inline image")
+            i = _past_inline_image(data, i)
+            continue
         if tok == b"%":  # a comment, to the end of the line
             eol = re.compile(rb"[\r\n]").search(data, i)
             i = n if eol is None else eol.end()
