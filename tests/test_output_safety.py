@@ -265,7 +265,18 @@ def _flip(p: Path) -> None:
     p.write_bytes(bytes(data))
 
 
+def _swap_keeping_facts(e: dict[str, Path]) -> None:
+    """Another person's PDF put in the entry's place, its sidecar rewritten to match the new bytes
+    while keeping what it recorded of the old ones (the font check's answer, pdf/convert.py)."""
+    side = e[TARGET].with_suffix(".json")
+    info = json.loads(side.read_text())
+    data = e[OTHER].read_bytes()
+    e[TARGET].write_bytes(data)
+    side.write_text(json.dumps({**info, "sha256": sha256_bytes(data), "pages": len(PdfReader(e[OTHER]).pages)}))
+
+
 CORRUPTIONS = {
+    "pdf-of-another-person-sidecar-rewritten": _swap_keeping_facts,
     "pdf-truncated": lambda e: e[TARGET].write_bytes(e[TARGET].read_bytes()[: e[TARGET].stat().st_size // 2]),
     "pdf-bit-flipped": lambda e: _flip(e[TARGET]),
     "pdf-of-another-person": lambda e: e[TARGET].write_bytes(e[OTHER].read_bytes()),

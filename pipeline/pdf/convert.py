@@ -84,34 +84,41 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: DocumentCon
     return Converted(pdfs, len(todo), len(pdfs) - len(todo), sources)
 
 
-FONTS, KEY = "phong", "khoa"  # the cache's facts of a PDF: the body face it was checked for, its /HosoKhoa
+FONTS = "phong"  # the cache's fact of a PDF: the body face its fonts were checked for
 
 
 def _facts(data: bytes, face: str) -> dict[str, str]:
-    """What `_cached` checks of a PDF's bytes, read once (its fonts checked for `face`, its key)."""
-    facts = {KEY: validate.identity(data).get("/HosoKhoa", "")}
-    if validate.font_problem(data, face or None) is None:
-        facts[FONTS] = face
-    return facts
+    """What `_cached` reads once of a PDF's bytes: its fonts checked for `face`."""
+    return {FONTS: face} if validate.font_problem(data, face or None) is None else {}
+
+
+def _embedded_key(data: bytes) -> str:
+    """The PDF's /HosoKhoa (its content key, pool.identity), read from its bytes every time: a PDF
+    put in an entry's place with the sidecar's digest updated is still refused (issue 19.6).
+    `validate.identity(data)["/HosoKhoa"]`, found from the end (the last one, as there)."""
+    at = data.rfind(b"/HosoKhoa")
+    if at < 0:
+        return ""
+    found = validate.identity(data[at:at + 512])
+    return found.get("/HosoKhoa", "")
 
 
 def _cached(cache: PdfCache, key: str, face: str) -> tuple[bytes, int] | None:
     """The cached PDF of `key` and its pages, when it is set in the forms' fonts (`face`) and is
     the PDF of that key (its /HosoKhoa); else None, and an entry in the wrong fonts is dropped.
-    What the checks read of the bytes is kept beside them (`PdfCache.remember`): the next build
-    reads only the bytes' SHA-256 (checked against the sidecar, as every hit)."""
+    The font check's answer is kept beside the bytes it read (`PdfCache.remember`; the bytes are
+    checked against their SHA-256 on every hit), the key is read from the bytes every time."""
     hit = cache.get_with_facts(key)
     if hit is None:
         return None
     data, pages, facts = hit
-    if facts.get(FONTS) != face or KEY not in facts:
+    if facts.get(FONTS) != face:
         learnt = _facts(data, face)
         if FONTS not in learnt:  # cached by a version that did not check
             cache.drop(key)
             return None
         cache.remember(key, data, pages, learnt)
-        facts = learnt
-    if (facts[KEY] or key) != key:  # another entry's PDF
+    if (_embedded_key(data) or key) != key:  # another entry's PDF
         return None
     return data, pages
 
