@@ -579,14 +579,7 @@ def tai_khoan_them(ten: str, co_quan: str, vai_tro: str, don_vi: str | None, dat
     if store.one("SELECT 1 FROM tai_khoan WHERE ten=?", ten) is not None:
         say(f"Tài khoản «{ten}» đã có.")
         sys.exit(int(ExitCode.usage))
-    if sys.stdin.isatty():
-        password = click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu", err=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    why = accounts.weak(password)
-    if why:
-        say(why)
-        sys.exit(int(ExitCode.usage))
+    password = _read_new_password("Mật khẩu")
     store.add_account(ten, accounts.hash_password(password), co_quan, vai_tro, don_vi)
     store.audit("quan_tri", co_quan, "cli", "tao_tai_khoan", f"{ten} ({vai_tro}{', ' + don_vi if don_vi else ''})")
     say(f"Đã tạo tài khoản «{ten}»: {ROLE_WORDS[vai_tro]} của cơ quan {co_quan}"
@@ -613,17 +606,19 @@ def _account_or_exit(data: Path, ten: str) -> tuple[Store, sqlite3.Row]:
     return store, row
 
 
-def _read_new_password() -> str:
+def _read_new_password(prompt: str = "Mật khẩu mới") -> str:
+    """A password typed twice without echo on a terminal, else one line of stdin; a weak one refused."""
     from pipeline.web import accounts
 
     if sys.stdin.isatty():
-        password = click.prompt("Mật khẩu mới", hide_input=True, confirmation_prompt="Nhập lại mật khẩu mới", err=True)
+        password = click.prompt(prompt, hide_input=True, confirmation_prompt=f"Nhập lại {prompt[0].lower()}{prompt[1:]}",
+                                err=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     why = accounts.weak(password)
     if why:
         say(why)
-        sys.exit(2)
+        sys.exit(int(ExitCode.usage))
     return password
 
 
@@ -654,10 +649,7 @@ def tai_khoan_ds(data: Path) -> None:
 @_data_option
 def tai_khoan_khoa(ten: str, data: Path) -> None:
     """Khóa tài khoản TEN: không đăng nhập được nữa, các phiên đang mở kết thúc ngay."""
-    store, row = _account_or_exit(data, ten)
-    ended = store.end_sessions(row["id"])
-    store.set_locked(row["id"], True)
-    store.audit("quan_tri", row["co_quan"], "cli", "khoa_tai_khoan", ten)
+    ended = _set_locked(data, ten, True)
     say(f"Đã khóa tài khoản «{ten}»" + (f"; {ended} phiên đăng nhập đã kết thúc." if ended else "."))
 
 
@@ -666,11 +658,20 @@ def tai_khoan_khoa(ten: str, data: Path) -> None:
 @_data_option
 def tai_khoan_mo_khoa(ten: str, data: Path) -> None:
     """Mở khóa tài khoản TEN (và xóa các lần đăng nhập sai đang chặn nó)."""
-    store, row = _account_or_exit(data, ten)
-    store.set_locked(row["id"], False)
-    store.x("DELETE FROM dang_nhap_sai WHERE ten=?", ten)
-    store.audit("quan_tri", row["co_quan"], "cli", "mo_khoa_tai_khoan", ten)
+    _set_locked(data, ten, False)
     say(f"Đã mở khóa tài khoản «{ten}».")
+
+
+def _set_locked(data: Path, ten: str, locked: bool) -> int:
+    """Lock (its sessions ended) or unlock (its failed logins forgotten) an account, audited; the
+    number of sessions ended."""
+    store, row = _account_or_exit(data, ten)
+    ended = store.end_sessions(row["id"]) if locked else 0
+    store.set_locked(row["id"], locked)
+    if not locked:
+        store.x("DELETE FROM dang_nhap_sai WHERE ten=?", ten)
+    store.audit("quan_tri", row["co_quan"], "cli", "khoa_tai_khoan" if locked else "mo_khoa_tai_khoan", ten)
+    return ended
 
 
 @tai_khoan.command("doi-mat-khau")

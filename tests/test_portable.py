@@ -60,10 +60,7 @@ def test_the_sans_posix_interpreter_lacks_what_windows_lacks(tmp_path):
             "    except ImportError:\n        pass\n"
             "from pipeline.ingest import forked\n"
             "print(gone, forked.available())\n")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(True, tmp_path),
-                       timeout=60)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["[]", "False"]
+    assert _sans_posix(code, tmp_path, timeout=60).split() == ["[]", "False"]
 
 
 def test_no_module_imports_a_posix_only_module_unconditionally():
@@ -89,10 +86,15 @@ def test_every_module_imports_without_fork_and_fcntl(tmp_path):
             "    try:\n        importlib.import_module(m.name)\n"
             "    except Exception as e:\n        bad.append(f'{m.name}: {e!r}')\n"
             "print(bad, 'fcntl' in sys.modules)\n")
+    assert _sans_posix(code, tmp_path, timeout=120).strip() == "[] False"
+
+
+def _sans_posix(code: str, tmp_path: Path, *, timeout: float) -> str:
+    """What `code` prints, run by a Python without fork, fcntl and the other POSIX-only pieces."""
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(True, tmp_path),
-                       timeout=120)
+                       timeout=timeout)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "[] False"
+    return r.stdout
 
 
 # --- the journey, with and without fork/fcntl ---------------------------------------------------------
