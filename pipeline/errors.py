@@ -100,3 +100,9 @@ class SelectionError(HosoError):
     """--unit/--person name codes the workbook does not have, or units nobody is in: nothing to build."""
 
     exit_code = ExitCode.input_invalid
+
+
+class UsageError(HosoError):
+    """A setting outside the workbook (an environment variable) that hoso cannot use."""
+
+    exit_code = ExitCode.usage

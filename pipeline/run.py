@@ -6,14 +6,13 @@ inputs give; then there is nothing to do.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import ingest, manifest, output, output_guard, ownership, uptodate
+from pipeline import clock, ingest, manifest, output, output_guard, ownership, uptodate
 from pipeline.bundle.build import write_bundles
 from pipeline.document import Build, Document, Made
 from pipeline.errors import OutputError
@@ -105,7 +104,7 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
                       keep_old=asked.later is not None) as out:
         assert out.staging is not None
         b = Build(asked.workbook, snap, campaign, ratings, plan, registry, Staged(out.staging, PreviousOutput(out.target)),
-                  cache, blobs, converter, made_by, options, options.today or dt.date.today(), asked.warn)
+                  cache, blobs, converter, made_by, options, options.today or clock.today(), asked.warn)
         write_ratings(b.files, ratings)
         docs = fill(b)
         prep = prepare_submission(b)  # its report and table are converted with the forms: one LibreOffice run

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import __version__
+from pipeline import __version__, clock
 from pipeline.manifest import MANIFEST
 from pipeline.options import BuildOptions, BuildSummary
 from pipeline.output import digest_matches, listed_files, locked, manifest_of, still_as_recorded
@@ -119,7 +119,7 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
     key = input_key(sha, Path(workbook).name, options, converter, stamp())
     if key.encode() not in raw:  # most builds stop here, without parsing the manifest
         return None
-    today = options.today or dt.date.today()
+    today = options.today or clock.today()
     with locked(target):
         manifest = manifest_of(target)
         rec = manifest.get(RECORD) if manifest else None

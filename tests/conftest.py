@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +13,10 @@ from pipeline import api
 from pipeline.resources import sample_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# One "today" for the whole run, in this process and every hoso it starts: a run that crosses midnight
+# computes every deadline line ("đã quá hạn N ngày") for the same date (pipeline/clock.py).
+os.environ.setdefault("HOSO_HOM_NAY", dt.date.today().isoformat())
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ from lxml import etree
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen import canvas
 
-from pipeline import api
+from pipeline import api, clock
 from pipeline.bundle.pens import fonts
 from pipeline.pdf import join, libreoffice
 from pipeline.pdf.pool import Converter
@@ -290,7 +290,6 @@ def submit_alone(stage: Path, campaign, ratings, plan, *, registry, convert, blo
     documents (the real `pipeline.pdf.convert.convert`, or a stand-in that sets each record's PDF);
     `agency_pdf`: the PDF of each agency document of the plan (the notice), as the bundles' stage
     would have it. No write-back copy (no input workbook)."""
-    import datetime as dt
 
     from pipeline.document import Build, Document
     from pipeline.options import BuildOptions
@@ -301,7 +300,7 @@ def submit_alone(stage: Path, campaign, ratings, plan, *, registry, convert, blo
 
     b = Build(Path("so.xlsx"), None, campaign, ratings, plan, registry, Staged(Path(stage)), cache,
               blobs if blobs is not None else BlobCache(), converter, stamp(), BuildOptions(),
-              today or dt.date.today(), log)
+              today or clock.today(), log)
     prep = package.prepare_submission(b)
     convert(b, prep.docs)
     agency = [Document(job, job.form, job.title, Path(stage) / job.docx, job.key, pdf=agency_pdf, pages=1)

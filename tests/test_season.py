@@ -23,6 +23,7 @@ from fakes import snapshot
 from pypdf import PdfReader
 from workbook_factory import with_strengths
 
+from pipeline import clock
 from pipeline.cli import main
 from pipeline.manifest import MANIFEST
 
@@ -212,7 +213,7 @@ def test_reading_guide_from_the_data(built):
     text = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     due = dt.date.fromisoformat(manifest["nop_so_noi_vu"]["han_nop"])
-    late = (dt.date.today() - due).days  # worked out here: the sample's deadline (15/11/2024) is past
+    late = (clock.today() - due).days  # worked out here: the sample's deadline (15/11/2024) is past
     assert f"Hạn gửi hồ sơ cho Sở Nội vụ: {due:%d/%m/%Y} — đã quá hạn {late} ngày" in text
     assert "in HAI MẶT" in text
     for unit in manifest["don_vi"]:

@@ -372,3 +372,25 @@ def test_an_agency_templates_folder_without_the_submission_forms_falls_back(tmp_
                        convert=blank_conversion(pdf))
     assert (tmp_path / "stage" / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf").is_file()
     assert any("bao_cao_so_noi_vu" in w and "mẫu mặc định" in w for w in sub.warnings)
+
+
+def test_today_for_the_deadline_can_be_set(monkeypatch, capsys, tmp_path):
+    """HOSO_HOM_NAY (pipeline/clock.py): the deadline line as it reads on that day; a malformed date
+    is refused with exit 2 before anything is written."""
+    campaign, _ratings = synthetic_campaign()  # deadline 15/11/2024
+    monkeypatch.setenv("HOSO_HOM_NAY", "2024-11-20")
+    assert report.deadline(campaign).line == ("Hạn gửi hồ sơ cho Sở Nội vụ: 15/11/2024 — đã quá hạn 5 ngày "
+                                              "(tính đến hôm nay, 20/11/2024).")
+    monkeypatch.setenv("HOSO_HOM_NAY", "2024-11-15")
+    assert report.deadline(campaign).status == "hôm nay là hạn cuối"
+    monkeypatch.setenv("HOSO_HOM_NAY", "20/11/2024")
+    from pipeline.cli import main
+    from pipeline.resources import sample_workbook
+
+    out = tmp_path / "ra"
+    with pytest.raises(SystemExit) as exc:
+        main(["build", str(sample_workbook()), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2, err
+    assert "Biến môi trường HOSO_HOM_NAY «20/11/2024» không phải một ngày dạng NĂM-THÁNG-NGÀY." in err
+    assert not out.exists()

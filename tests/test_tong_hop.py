@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import api
+from pipeline import api, clock
 from pipeline.cli import main
 from pipeline.errors import ExitCode
 from pipeline.submission import province
@@ -43,7 +43,7 @@ def packages(tmp_path_factory, built, cache_dir) -> dict[str, Path]:
 
 
 def test_names_exactly_the_tampered_and_the_late(packages, tmp_path, capsys):
-    if dt.date.today() > DUE:
+    if clock.today() > DUE:
         pytest.skip("the test's deadline has passed: move DUE and the year forward")
     tampered = packages["tampered"]
     table = tampered / "nop_so_noi_vu" / "bieu_tong_hop.pdf"
@@ -67,7 +67,7 @@ def test_names_exactly_the_tampered_and_the_late(packages, tmp_path, capsys):
     assert [p.agency for p in summary.failed] == ["Sở Xây dựng tỉnh Thử Nghiệm"]
     assert [p.agency for p in summary.late] == ["Văn phòng UBND tỉnh Hà Giang Nam"]
     assert summary.missing == ["Sở Y tế tỉnh Thử Nghiệm"]
-    today = dt.date.today()
+    today = clock.today()
     assert summary.late[0].late_days == (today - dt.date(2024, 11, 15)).days
 
     # the spreadsheet: one row per agency, the missing one last
@@ -118,7 +118,7 @@ def test_htxs_against_a_fifth_of_htt():
 
 
 def test_province_deadline_overrides_each_packages_own(packages):
-    due = dt.date.today() - dt.timedelta(days=3)
+    due = clock.today() - dt.timedelta(days=3)
     summary = province.summarise([packages["on_time"], packages["late"]], expected=["Sở Nội vụ tỉnh Thử Nghiệm"], due=due)
     assert sorted(p.agency for p in summary.late) == ["Sở Tư pháp tỉnh Thử Nghiệm", "Văn phòng UBND tỉnh Hà Giang Nam"]
     assert all(p.late_days == 3 for p in summary.late)

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline import clock
 from pipeline.bundle.assemble import numbered_alone
 from pipeline.document import Build, Document
 from pipeline.forms.registry import FormSpec, Registry
@@ -131,7 +132,7 @@ def readme_text(campaign: Campaign, listed: list[dict[str, Any]], archive: str, 
                 today: dt.date | None) -> str:
     """The output's README.txt (Vietnamese): the submission's files and the Sở Nội vụ deadline
     relative to the day of the build — the only place besides the console where it is written."""
-    day = today or dt.date.today()
+    day = today or clock.today()
     a = campaign.agency
     lines = [f"Hồ sơ đánh giá, xếp loại chất lượng năm {campaign.year} — {a.ten_co_quan}", ""]
     if due is not None:
@@ -163,7 +164,7 @@ def fix_zip_times(path: Path) -> None:
 def zip_time(campaign: Campaign, today: dt.date | None) -> tuple[int, int, int, int, int, int]:
     """The date the zip's entries carry: the report's own date (CoQuan.ngay_bao_cao), else the
     workbook's document date (CoQuan.ngay_lap), else the day of the build."""
-    day = campaign.agency.ngay_bao_cao or campaign.agency.ngay_lap or today or dt.date.today()
+    day = campaign.agency.ngay_bao_cao or campaign.agency.ngay_lap or today or clock.today()
     return (max(1980, day.year), day.month, day.day, 0, 0, 0)
 
 

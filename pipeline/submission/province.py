@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline import clock
 from pipeline.manifest import MANIFEST
 from pipeline.rating.levels import WORDS
 from pipeline.submission.summary_table import CATEGORIES, TOTAL, TableUnreadable, read_table  # noqa: F401 - read_table for tests
@@ -230,7 +231,7 @@ def summarise(paths: list[Path], *, expected: Sequence[str] = (), due: dt.date |
               today: dt.date | None = None, public_key: Ed25519PublicKey | None = None) -> Summary:
     """Read and check every package; `expected`: the agencies that must send one; `due`: the
     province's deadline (else each package's own)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     packages = [read_package(p, public_key) for p in paths]
     seen: dict[str, Package] = {}
     for pkg in packages:

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from pipeline import clock
 from pipeline.forms.can_cu import citations
 from pipeline.forms.context import agency_context, date_line, dotted
 from pipeline.forms.printed import group_label, header_left
@@ -22,7 +23,7 @@ def deadline(campaign: Campaign, today: dt.date | None = None) -> Deadline | Non
     han = campaign.agency.han_nop_so_noi_vu
     if han is None:
         return None
-    return Deadline(han, today or dt.date.today())
+    return Deadline(han, today or clock.today())
 
 
 def _num(n: int) -> str:

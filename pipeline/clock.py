@@ -1,0 +1,31 @@
+""""Today" for hoso: the computer's local date, or the date in `HOSO_HOM_NAY` (YYYY-MM-DD).
+
+Only the Sở Nội vụ deadline arithmetic uses it (the reading guide's and the summary's "còn N ngày" /
+"đã quá hạn N ngày", the package's date when the workbook gives none, the province summary): no date
+printed on a form comes from it. `HOSO_HOM_NAY` lets a clerk see the deadline lines as they will read on
+a given day, and lets a test run that crosses midnight compute them for one date throughout (the test
+suite pins it for all its builds, in-process and in subprocesses alike). Standard library only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from pipeline.errors import UsageError
+
+VARIABLE = "HOSO_HOM_NAY"
+
+
+def today() -> dt.date:
+    """The date of "today": `HOSO_HOM_NAY` when set, else the local date; a malformed value is refused
+    (exit 2), never ignored."""
+    value = os.environ.get(VARIABLE, "").strip()
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"Biến môi trường {VARIABLE} «{value}» không phải một ngày dạng NĂM-THÁNG-NGÀY.",
+                         hint=f"Cần: ví dụ {VARIABLE}=2026-12-05, hoặc bỏ biến này để dùng ngày của máy.") from None
+
