@@ -309,6 +309,28 @@ def test_damaged_form_pdf_in_cache_is_reconverted(how, ld_cache, sample, tmp_pat
     assert pages == len(PdfReader(entries[TARGET]).pages) and data == entries[TARGET].read_bytes()
 
 
+def test_damaged_entry_checked_while_missing_ones_convert_is_converted_after(ld_cache, sample, tmp_path):
+    """The forms with no cache entry are converted while the others' entries are checked (convert.py):
+    an entry refused there is converted after them, and nothing of it reaches the dossiers."""
+    cache = tmp_path / "cache"
+    shutil.copytree(ld_cache, cache)
+    entries = form_entries(cache)
+    entries[OTHER].unlink()  # no entry: converted at once
+    entries[OTHER].with_suffix(".json").unlink()
+    entries[TARGET].write_bytes(entries[LD["VP-003"]].read_bytes())  # another person's PDF: refused when checked
+    for blob in cache.glob("*/*.bundle*"):
+        blob.unlink()
+    conv = TextConverter()
+    summary = build_unit(sample, tmp_path / "output", cache, conv)
+    assert [[f"Họ và tên: {OTHER}" in t for t in call] for call in conv.calls] == [[True], [False]]
+    assert f"Họ và tên: {TARGET}" in conv.calls[1][0]
+    assert summary.converted == 2 and summary.reused == summary.documents - 2
+    for ma_so in ("VP-001", "VP-002", "VP-003"):
+        text = pdf_text(tmp_path / "output" / "ca_nhan" / "LD" / f"{ma_so}.pdf")
+        assert f"Họ và tên: {LD[ma_so]}" in text
+        assert not [n for n in LD.values() if n != LD[ma_so] and f"Họ và tên: {n}" in text]
+
+
 @pytest.mark.parametrize("how", ["bundle-of-another-person", "bundle-truncated", "bundle-sidecar-garbage"])
 def test_damaged_bundle_in_cache_is_rebuilt(how, ld_cache, sample, tmp_path):
     cache = tmp_path / "cache"

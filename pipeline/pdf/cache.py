@@ -83,6 +83,10 @@ class PdfCache:
         _used(pdf, meta)
         return data, pages, {str(k): str(v) for k, v in facts.items()}
 
+    def has(self, key: str) -> bool:
+        """Is there an entry (unchecked: `get` checks it)?"""
+        return self._paths(key)[0].is_file()
+
     def remember(self, key: str, data: bytes, pages: int, facts: dict[str, str]) -> None:
         """Record `facts` found by reading an entry's bytes `data` (its sidecar rewritten; the PDF
         itself untouched): the next build need not read them again."""

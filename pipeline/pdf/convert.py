@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -52,36 +54,89 @@ def convert(build: Build, docs: list[Document]) -> Converted:
 
 def convert_documents(items: list[Item], cache: PdfCache, converter: DocumentConverter, *,
                       show_progress: bool | None = None) -> Converted:
-    pdfs: dict[str, tuple[bytes, int]] = {}
-    todo: dict[str, Item] = {}
+    """The PDF of every item: from the cache when its entry passes the checks (`_cached`), else from
+    `converter`. The documents with no entry are converted while the entries of the others are read
+    and checked (a thread: reading and hashing); an entry refused by the checks is converted after."""
     checking = getattr(converter, "check_pages", True)  # (the tests' text converters lay out otherwise)
     face = validate.body_face() or ""
+    wanted: dict[str, Item] = {}
     for it in items:
-        hit = _cached(cache, it.key, face)
-        if hit and validate.page_problem(it.pages if checking else None, hit[1], it.docx):
-            cache.drop(it.key)  # cached before the range was declared
-            hit = None
-        if hit:
-            pdfs[it.key] = hit
-        else:
-            todo.setdefault(it.key, it)
-    sources: dict[str, tuple[bytes, int, int]] = {}
-    if todo:
-        def keep(key: str, data: bytes, pages: int) -> None:  # a PDF with implausible pages is never cached
-            it = todo.get(key)
-            if not (checking and it and validate.page_problem(it.pages, pages, it.docx)):
-                cache.put(key, data, pages, _facts(data, face))
+        wanted.setdefault(it.key, it)
+    absent = {k: it for k, it in wanted.items() if not cache.has(k)}
+    present = [it for k, it in wanted.items() if k not in absent]
+    found: dict[str, tuple[bytes, int]] = {}
+    refused: dict[str, Item] = {}
 
-        bar = Progress(len(todo), "Chuyển sang PDF", enabled=show_progress)
-        try:  # each task's PDFs are cached as soon as it is done: an interrupted build resumes from them
-            done = converter.run(list(todo.values()), progress=bar.advance, on_done=keep)
-        finally:
-            bar.close()
-        if checking:  # Converter checks them itself (and retries); any other converter is checked here
-            _refuse_implausible(todo, done)
-        pdfs.update(done)
-        sources = {k: v for k, v in done.sources.items() if k in todo}
+    def look_up() -> None:
+        for it in present:
+            hit = _cached(cache, it.key, face)
+            if hit and validate.page_problem(it.pages if checking else None, hit[1], it.docx):
+                cache.drop(it.key)  # cached before the range was declared
+                hit = None
+            if hit:
+                found[it.key] = hit
+            else:
+                refused[it.key] = it
+
+    done = Conversion()
+    if absent and present:
+        with _alongside(look_up):
+            done = _run(absent, cache, converter, face, checking, show_progress)
+    else:
+        look_up()
+        done = _run(absent, cache, converter, face, checking, show_progress)
+    if refused:
+        again = _run(refused, cache, converter, face, checking, show_progress)
+        done.update(again)
+        done.sources.update(again.sources)
+    todo = {**absent, **refused}
+    pdfs = {**found, **{k: v for k, v in done.items() if k in todo}}
+    sources = {k: v for k, v in done.sources.items() if k in todo}
     return Converted(pdfs, len(todo), len(pdfs) - len(todo), sources)
+
+
+@contextmanager
+def _alongside(work: Callable[[], None]) -> Iterator[None]:
+    """Run `work` in a thread while the body runs; its exception, if any, is raised at the end (the
+    body's own first). The thread is always joined: nothing of it outlives the stage."""
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=target, name="hoso-cache-check", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def _run(todo: dict[str, Item], cache: PdfCache, converter: DocumentConverter, face: str, checking: bool,
+         show_progress: bool | None) -> Conversion:
+    """`todo` converted; each PDF cached as soon as its task is done (an interrupted build resumes
+    from them), never one with implausible pages."""
+    if not todo:
+        return Conversion()
+
+    def keep(key: str, data: bytes, pages: int) -> None:
+        it = todo.get(key)
+        if not (checking and it and validate.page_problem(it.pages, pages, it.docx)):
+            cache.put(key, data, pages, _facts(data, face))
+
+    bar = Progress(len(todo), "Chuyển sang PDF", enabled=show_progress)
+    try:
+        done = converter.run(list(todo.values()), progress=bar.advance, on_done=keep)
+    finally:
+        bar.close()
+    if checking:  # Converter checks them itself (and retries); any other converter is checked here
+        _refuse_implausible(todo, done)
+    return done
 
 
 FONTS = "phong"  # the cache's fact of a PDF: the body face its fonts were checked for
