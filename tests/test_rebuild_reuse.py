@@ -15,6 +15,7 @@ Real LibreOffice, on a copy of the shared build of the sample (conftest `built`)
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -26,6 +27,7 @@ from pypdf import PdfReader
 from workbook_factory import with_strengths
 
 from pipeline import api
+from pipeline.bundle import pagecode
 from pipeline.manifest import MANIFEST
 from pipeline.pdf.convert import FONTS
 
@@ -106,14 +108,22 @@ def test_the_unit_bundle_holds_one_copy_of_each_face(rebuilt):
     assert programs and all(len(ids) == 1 for ids in by_bytes.values()), by_bytes
 
 
-def test_unreadable_saved_page_codes_only_cost_time(built, sample, cache_dir, tmp_path):
+def _outside_the_code(data: bytes) -> bytes:
+    """Every saved code's runs replaced by a run far outside its modules."""
+    codes = json.loads(data)
+    return json.dumps({t: [n, base64.b64encode(bytes([200, 200, 200])).decode()] for t, (n, _r) in codes.items()}).encode()
+
+
+@pytest.mark.parametrize("garble", [lambda _d: b"{not json", _outside_the_code], ids=["not-json", "runs-outside"])
+def test_unreadable_saved_page_codes_only_cost_time(garble, built, sample, cache_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(pagecode, "_MEMO", {})  # nothing known in this process: the saved codes are read
     out, cache = tmp_path / "output", tmp_path / "cache"
     shutil.copytree(built[0], out)
     shutil.copytree(cache_dir / "e2e", cache)
     saved = sorted(cache.glob("*/*.qr.json"))
     assert saved, "a build keeps each unit's page codes in the cache"
     for f in saved:  # garbage, with a sidecar that matches it: read, found unreadable, encoded again
-        f.write_bytes(b"{not json")
+        f.write_bytes(garble(f.read_bytes()))
         Path(f"{f}.sha256").write_text(sha(f))
     changed = with_strengths(sample, tmp_path / "sua.xlsx", PERSON, "Chủ động, sáng tạo (sửa lần 8).")
     api.build(changed, out, api.BuildOptions(cache_dir=cache))

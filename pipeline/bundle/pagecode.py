@@ -19,6 +19,8 @@ first 8 hex digits of the document's content key (what the form says changed: an
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import threading
@@ -99,7 +101,7 @@ Runs = tuple[int, tuple[tuple[int, int, int], ...]]  # (modules a side, dark run
 _MEMO: dict[str, Runs] = {}
 _MEMO_MAX = 50_000
 _local = threading.local()  # the `Remembered` block of this thread (dask workers run threads)
-MEMO_VERSION = f"1 segno {segno.__version__}"  # part of the saved runs' key: another encoder may choose other masks
+MEMO_VERSION = f"2 segno {segno.__version__}"  # part of the saved runs' key: another encoder may choose other masks
 
 
 def _encode(text: str) -> Runs:
@@ -154,14 +156,20 @@ class Remembered:
         if not data:
             return False
         try:
-            for text, (n, rs) in json.loads(data).items():
-                _MEMO.setdefault(text, (int(n), tuple((int(a), int(b), int(c)) for a, b, c in rs)))
-        except (ValueError, TypeError, AttributeError):
+            for text, (n, packed) in json.loads(data).items():
+                flat = iter(base64.b64decode(packed, validate=True))
+                runs = tuple(zip(flat, flat, flat, strict=True))
+                if not isinstance(text, str) or not isinstance(n, int) or any(c + w > n or r >= n for c, r, w in runs):
+                    raise ValueError(text)
+                _MEMO.setdefault(text, (n, runs))
+        except (ValueError, TypeError, AttributeError, binascii.Error):
             return False  # unreadable: only slower, the codes are encoded again
         return True
 
     def dump(self) -> bytes:
-        return json.dumps({t: _MEMO[t] for t in sorted(self.drawn) if t in _MEMO}, separators=(",", ":")).encode()
+        """{text: [modules a side, the runs' numbers as bytes in base64]} (a side is at most 177 modules)."""
+        return json.dumps({t: [_MEMO[t][0], base64.b64encode(bytes(x for run in _MEMO[t][1] for x in run)).decode()]
+                           for t in sorted(self.drawn) if t in _MEMO}, separators=(",", ":")).encode()
 
 
 @contextmanager
