@@ -968,3 +968,38 @@ def test_every_audited_action_has_words_on_the_log_page():
     actions |= set(re.findall(r'\.audit\([^()]*?ip\(\), "([a-z_]+)"', source))
     assert {"tai_len_so", "khoa_tai_khoan", "dang_nhap", "tao_xong"} <= actions
     assert actions <= set(ACTION_WORDS), actions - set(ACTION_WORDS)
+
+
+def test_ratings_page_shows_the_score_as_the_forms_print_it(tmp_path):
+    """The 100-point regime: a «Điểm» column, two decimals cut (89.9999 is not 90), decimal comma;
+    none for a person without a score, and no column when nobody has one."""
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    store.add_account("vt", accounts.hash_password("mat-khau-du-dai-9"), "VP", "van_thu", None)
+    out = store.output_dir("VP")
+    out.mkdir(parents=True)
+
+    def person(ma_so: str, diem: float | None) -> dict:
+        return {"ma_so": ma_so, "ho_ten": f"Người {ma_so}", "ma_don_vi": "TH", "tu_xep_loai": "htt",
+                "muc_de_xuat": "htt" if diem else None, "muc_quyet_dinh": None, "ly_do": ["…"], "canh_bao": [],
+                "diem": diem}
+
+    def page(people: list[dict]) -> str:
+        (out / "ket_qua_xep_loai.json").write_text(json.dumps({"nam_danh_gia": 2026, "ten_bo_quy_tac": "ND 335",
+                                                               "nguoi": people}), encoding="utf-8")
+        return c.get("/xep-loai").text
+
+    app = create_app(tmp_path, start_queue=False)
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": "mat-khau-du-dai-9"}).status_code == 302
+    html = page([person("VP-001", 89.9999), person("VP-002", 96.2916), person("VP-003", None)])
+    assert "<th>Điểm</th>" in html
+    rows = html.split("<tr>")[2:]
+    assert '<td class="so">89,99</td>' in rows[0] and '<td class="so">96,29</td>' in rows[1]
+    assert '<td class="so"></td>' in rows[2]
+    html = page([person("VP-001", None)])
+    assert "<th>Điểm</th>" not in html and 'class="so"' not in html

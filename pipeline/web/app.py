@@ -99,6 +99,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]  # the documented way to wrap the WSGI app
     app.jinja_env.globals.update(ROLE_WORDS=ROLE_WORDS, STATUS_WORDS=STATUS_WORDS, LEVEL_WORDS=LEVEL_WORDS,
                                  ACTION_WORDS=ACTION_WORDS)
+    app.jinja_env.filters["diem"] = _score
 
     def ip() -> str:
         return request.remote_addr or "?"
@@ -458,8 +459,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         shown = [p for p in people if (not unit or p.get("ma_don_vi") == unit)
                  and (not level or (p.get("muc_quyet_dinh") or p.get("muc_de_xuat") or "chua") == level)
                  and (not warned or p.get("canh_bao"))]
+        scored = any(isinstance(p.get("diem"), (int, float)) for p in people)  # the points regime, a points table
         return render_template("xep_loai.html", data=data, people=shown, units=units, unit=unit, level=level,
-                               warned=warned)
+                               warned=warned, scored=scored)
 
     # ---- builds ---------------------------------------------------------------------------------
     clashes: dict[tuple[str, int, int], dict[str, Any] | None] = {}
@@ -849,3 +851,10 @@ def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs:
     finally:
         if service is not None:
             service.stop()
+
+
+def _score(x: object) -> str:
+    """A score as the forms print it (two decimals, cut, decimal comma: 96.2916 -> "96,29"); "" when none."""
+    from pipeline.rating.periods import score_text
+
+    return score_text(float(x)) if isinstance(x, (int, float)) and not isinstance(x, bool) else ""
