@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -198,6 +199,13 @@ def test_clients_of_other_processes_need_the_key(built, tmp_path, own_tmp):
         assert client.stats()["requests"] >= 1 and client.stats()["starts"] == 1
         with pytest.raises(warm.Unavailable):
             warm.WarmClient(service.address, b"x" * 32).stats()
+        # the handshake ends with the client's write: its first request must not wait for the service's
+        # delayed acknowledgement (Nagle), so the client's socket sends at once
+        sock = socket.socket(fileno=os.dup(client._conn().fileno()))
+        try:
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        finally:
+            sock.close()
     code = ("from pipeline.pdf import warm; said = []; c = warm.converter_from_env(workers=1, log=said.append); "
             "print(type(c).__name__); print(said)")
     r = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True,
