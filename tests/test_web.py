@@ -595,6 +595,18 @@ def test_upload_limits(server):
     assert all(n.split("_")[0].split(".")[0].isdigit() for n in names), names  # named by id, never by the browser
 
 
+def _build_groups(data: Path) -> set[int]:
+    """The process groups of this server's build processes: a build (with its forked workers) or the next
+    build's process started ahead, each in a group of its own."""
+    groups = set()
+    for pid in _jobs_running(data):
+        try:
+            groups.add(os.getpgid(pid))
+        except OSError:
+            continue
+    return groups
+
+
 def _jobs_running(data: Path) -> list[int]:
     """The build processes of this server still alive (read from /proc)."""
     found = []
@@ -636,6 +648,9 @@ def test_a_build_interrupted_by_a_restart_is_failed(server, tmp_path):
     # stopped (SIGTERM, Ctrl-C): the server ends its build process and LibreOffice, and says why
     build_id = _start_build(server, tmp_path, "Nhân viên văn thư")
     assert _state(server, build_id)[0] in ("cho", "dang_chay")
+    for _ in range(5):  # the next build's process is not started while this build runs and nothing else
+        assert len(_build_groups(server.data)) == 1  # waits: its start-up would slow the build the clerk waits for
+        time.sleep(0.2)
     server.stop()
     state = _state(server, build_id)
     assert state[0] == "loi" and "Máy chủ đã dừng" in state[1]

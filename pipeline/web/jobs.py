@@ -7,9 +7,10 @@ that build only, and stopping the server ends the child and its LibreOffice. The
 `pipeline.api.build` (on the Dask cluster of `hoso serve --cum`, when given) and writes its progress (forms converted, time left) and its summary lines to
 the build's row; the pages read them from there.
 
-The next build's process is started ahead, while the current build runs (`DATA -`: it does the
-imports of a build — about a second of Python start-up —, checks the fonts and compiles the
-templates (`warm_up`), then waits for its build's id on stdin),
+The next build's process is started ahead (`DATA -`: it does the imports of a build — about a
+second of Python start-up —, checks the fonts and compiles the templates (`warm_up`), then waits
+for its build's id on stdin): when a build's process ends, or at once when another build is
+already waiting (on a small machine its ~1 s of CPU would otherwise slow the build a clerk waits for),
 and it converts on the server's LibreOffice kept warm (`pipeline.pdf.warm`: the service's address
 and key in its environment): a rebuild after a one-person change pays neither start-up.
 """
@@ -83,7 +84,7 @@ class BuildQueue:
             if self._stopping:
                 self._end_spare()
                 return
-            self._start_spare()  # when the build ran in a process of its own (no spare was ready)
+            self._start_spare()  # the next build's process, now that this build's process has ended (`_run`)
 
     def _spawn(self, build_id: int | None) -> subprocess.Popen[bytes]:
         """`python -m pipeline.web.jobs DATA ID|- [JOBS] [--cum ADDR]` in its own process group ("-": a spare)."""
@@ -133,9 +134,12 @@ class BuildQueue:
         try:
             child = self._take_spare(build_id) or self._spawn(build_id)
             self._child = child
-            # the next build's process starts now, its imports done while this build runs: a clerk
-            # who corrects a cell and builds again right after does not wait for them
-            self._start_spare()
+            if not self._q.empty():
+                # another build waits: its process starts now, its imports done while this build runs.
+                # Otherwise it starts when this build ends (`_loop`): its imports and warm-up (~1 s of
+                # CPU) would slow this build on a small machine, and a clerk needs longer than that
+                # to upload the next workbook.
+                self._start_spare()
             _, err = child.communicate()
             rc = child.returncode
         except OSError as exc:
