@@ -395,6 +395,38 @@ def test_golden_party_2b_and_collective_01(built_2026, manifest_2026):
     assert "Mẫu 01-HD KĐ.ĐG 2025" not in _text(out / sn["pdf"])  # no chi bộ in that unit
 
 
+def _mau_01_rows(out: Path, manifest: dict, unit: str) -> str:
+    (u,) = [d for d in manifest["don_vi"] if d["ma_don_vi"] == unit]
+    text = flat(_text(out / u["pdf"]))
+    start = text.index("Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên")
+    return text[start:text.index("T/M CHI BỘ", start)]
+
+
+@pytestmark_lo
+def test_mau_01_marks_an_undecided_level_as_the_proposal(built_2026, manifest_2026, tmp_path, cache_dir):
+    """The chi bộ report (Mẫu 01, part VII) lists its members' state results; a level the competent
+    evaluator has not decided is the proposal and is printed as such, never as the result.
+    NS-01 (the only party member of HC): 28 + 70 × 600/600 = 98 points, Hoàn thành xuất sắc nhiệm
+    vụ by the points; his comparable group (the leaders NS-01, 98, and NS-02, 26 + 70 × 580/600 =
+    93.66…) has no one at Hoàn thành tốt nhiệm vụ, so keeping k ≥ 1 at HTXS leaves 2 − k at HTT and
+    20 % of that, rounded down, is 0 < k: both are proposed Hoàn thành tốt nhiệm vụ (ND 335 Art. 20
+    cl. 5a)."""
+    out, _, _ = built_2026
+    rows = _mau_01_rows(out, manifest_2026, "HC")  # one row (the cell wraps: its words come apart)
+    for s in ("1 Nguyễn Văn An Trưởng phòng 98,00", "Hoàn thành tốt nhiệm vụ", "(đề xuất)"):
+        assert s in rows, (s, rows)
+    # once the competent evaluator has decided (NhanSu muc_quyet_dinh), the decided level, unmarked
+    t = tables_2026()
+    t["NhanSu"][0]["muc_quyet_dinh"] = "HTT"
+    wb = wf.write(tmp_path / "so.xlsx", t)
+    api.build(wb, tmp_path / "out", BuildOptions(cache_dir=cache_dir))
+    decided = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    rows = _mau_01_rows(tmp_path / "out", decided, "HC")
+    for s in ("1 Nguyễn Văn An Trưởng phòng 98,00", "Hoàn thành tốt nhiệm vụ"):
+        assert s in rows, (s, rows)
+    assert "(đề xuất)" not in rows, rows
+
+
 @pytestmark_lo
 def test_party_2a_and_2c_render(tmp_path, cache_dir):
     """2A for a member who does not lead; 2C for the categories the set lists as outside the
