@@ -565,3 +565,36 @@ def test_the_unit_summary_shows_each_year_score_as_the_phieu_prints_it(built_202
         checked += 1
     assert checked == 4
     assert "Điểm đánh giá năm" not in rows[names["NS-06"]["ho_ten"]]  # 4 months: not rated
+
+
+def test_who_signs_names_only_the_blocks_each_phieu_has(built_2026, manifest_2026):
+    """The reading guide and the dossier's cover list who signs each form: a person with no direct
+    manager distinct from the evaluator (the agency head NS-01, rated by the head of the superior
+    agency; NS-03, whose unit head is the agency head who rates him) has no direct manager's block
+    on the phiếu, so none is listed; NS-05's unit head (NS-04) comments, the agency head rates."""
+    out, _, _ = built_2026
+    guide = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8").splitlines()
+
+    def line(ma_so: str, form: str) -> str:
+        return next(x for x in guide if f"({ma_so}) — {form}" in x)
+
+    head = line("NS-01", "Phiếu đánh giá, xếp loại chất lượng công chức")
+    assert head.endswith("ký: Người tự đánh giá (Nguyễn Văn An), Người có thẩm quyền đánh giá "
+                         "(Chủ tịch UBND tỉnh Trần Văn Tỉnh)."), head
+    staff = line("NS-03", "Phiếu đánh giá, xếp loại chất lượng công chức")
+    assert staff.endswith("ký: Người tự đánh giá (Lê Quang Cường), Người có thẩm quyền đánh giá "
+                          "(Chánh Văn phòng Nguyễn Văn An)."), staff
+    vc = line("NS-05", "Phiếu đánh giá, xếp loại chất lượng viên chức")
+    assert vc.endswith("ký: Người tự đánh giá (Hoàng Văn Em), Người quản lý trực tiếp (Giám đốc Phạm Thị Dung), "
+                       "Người có thẩm quyền đánh giá (Chánh Văn phòng Nguyễn Văn An)."), vc
+    # the printed phiếu agrees: the direct manager's part only on NS-05's
+    assert "Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" not in _doc_text(out, manifest_2026, "NS-01", "phieu_nd335")
+    assert "Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" in _doc_text(out, manifest_2026, "NS-05", "phieu_nd233")
+
+    def cover(ma_so: str) -> str:
+        (p,) = [p for p in manifest_2026["ca_nhan"] if p["ma_so"] == ma_so]
+        return flat(subprocess.run(["pdftotext", "-layout", "-l", "1", str(out / p["pdf"]), "-"], capture_output=True,
+                                   text=True, check=True).stdout)
+
+    assert "Trang 3–5. Ký: Người tự đánh giá; Người có thẩm quyền đánh giá" in cover("NS-01")
+    assert "Trang 3–5. Ký: Người tự đánh giá; Người quản lý trực tiếp; Người có thẩm" in cover("NS-05")
