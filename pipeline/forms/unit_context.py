@@ -108,6 +108,8 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
         eligible = pr.thi_dua.du_dieu_kien
         rows.append({
             "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "muc_chu": WORDS.get(pr.muc_cuoi or "", "Không xếp loại"),
+            # a level the competent evaluator has not decided is the proposal (printed «(đề xuất)»)
+            "de_xuat": pr.rated and pr.muc_cuoi is not None and not pr.muc_quyet_dinh,
             "danh_hieu": DANH_HIEU[prop.danh_hieu], "sang_kien": prop.sang_kien,
             "hinh_thuc": schema.HINH_THUC_KHEN.get(prop.hinh_thuc_khen_thuong, ""),
             "truc_tiep": "x" if p.truc_tiep_cong_tac else "",
