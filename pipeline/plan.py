@@ -136,6 +136,25 @@ def person_forms(person: Person, unit: Unit, form_set: dict[str, Any], has_score
     return forms
 
 
+
+# The labels naming who a phiếu rates when that is not the form's own kind (forms/context.py,
+# forms/context_2026.py print them in the form's heading: "PHIẾU … CÁN BỘ", "… NGƯỜI LAO ĐỘNG").
+_KIND_LABELS = {"can_bo": "doi_tuong_can_bo", "hop_dong": "doi_tuong_nguoi_lao_dong",
+                "nguoi_lao_dong": "doi_tuong_nguoi_lao_dong"}
+
+
+def person_title(spec: Any, person: Person) -> str:
+    """The title of `spec`'s document for `person` (cover sheet, bookmarks, reading guide): the
+    form's title with its kind (label `doi_tuong`, "CÔNG CHỨC") replaced by the person's own when the
+    form prints another in its heading — a hợp đồng's Mẫu 02 is "Phiếu … người lao động", as printed."""
+    labels = getattr(spec, "labels", None) or {}
+    own, kind = labels.get(_KIND_LABELS.get(person.loai_nhan_su, "")), labels.get("doi_tuong")
+    title = str(spec.title)
+    if not own or not kind or str(own).lower() == str(kind).lower() or str(kind).lower() not in title:
+        return title
+    return title.replace(str(kind).lower(), str(own).lower(), 1)
+
+
 def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None = None,
               persons: set[str] | None = None) -> Plan:
     set_name = form_set_name(campaign)
@@ -171,7 +190,7 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
                                      person.ma_so in with_periods):
                 spec = registry.get(code)
                 docs.append(DocumentJob(
-                    key=f"{person.ma_so}/{code}", form=code, title=spec.title,
+                    key=f"{person.ma_so}/{code}", form=code, title=person_title(spec, person),
                     docx=f"ca_nhan/{unit.ma_don_vi}/{person.ma_so}/{code}.docx",
                     ma_so=person.ma_so, ma_don_vi=unit.ma_don_vi,
                 ))

@@ -598,3 +598,28 @@ def test_who_signs_names_only_the_blocks_each_phieu_has(built_2026, manifest_202
 
     assert "Trang 3–5. Ký: Người tự đánh giá; Người có thẩm quyền đánh giá" in cover("NS-01")
     assert "Trang 3–5. Ký: Người tự đánh giá; Người quản lý trực tiếp; Người có thẩm" in cover("NS-05")
+
+
+def test_the_title_of_a_phieu_names_the_kind_it_prints(built_2026, manifest_2026):
+    """A hợp đồng worker's phiếu is headed «PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG»
+    (label doi_tuong_nguoi_lao_dong); the dossier's cover, its bookmarks and the reading guide
+    name it so, not «… viên chức», the form's name for the viên chức it is made for."""
+    out, _, _ = built_2026
+    (person,) = [p for p in manifest_2026["ca_nhan"] if p["ma_so"] == "NS-06"]
+    (doc,) = [d for d in person["tai_lieu"] if d["mau"] == "phieu_nd233"]
+    title = "Phiếu đánh giá, xếp loại chất lượng người lao động (Nghị định 233/2026/NĐ-CP)"
+    assert doc["tieu_de"] == title
+    assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG" in _doc_text(out, manifest_2026, "NS-06", "phieu_nd233")
+    cover = flat(subprocess.run(["pdftotext", "-layout", "-l", "1", str(out / person["pdf"]), "-"],
+                                capture_output=True, text=True, check=True).stdout)
+    assert "Phiếu đánh giá, xếp loại chất lượng người lao động (Nghị định 233/2026/NĐ-CP)" in cover
+    assert "chất lượng viên chức" not in cover
+    guide = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
+    assert f"Vũ Thị Giang (NS-06) — {title}: trang" in guide
+    from pypdf import PdfReader
+    marks = [o.title for o in PdfReader(out / person["pdf"]).outline if not isinstance(o, list)]
+    assert title in marks, marks
+    # a viên chức's phiếu keeps the form's title
+    (vc,) = [p for p in manifest_2026["ca_nhan"] if p["ma_so"] == "NS-05"]
+    assert [d["tieu_de"] for d in vc["tai_lieu"] if d["mau"] == "phieu_nd233"] == [
+        "Phiếu đánh giá, xếp loại chất lượng viên chức (Nghị định 233/2026/NĐ-CP)"]

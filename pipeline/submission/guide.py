@@ -48,8 +48,11 @@ def _range(a: int, b: int) -> str:
     return f"trang {a}" if a == b else f"trang {a}–{b}"
 
 
-def _name(spec: FormSpec) -> str:
-    return f"{spec.ma_hieu} ({spec.title})" if spec.ma_hieu else spec.title
+def _name(spec: FormSpec, title: str | None = None) -> str:
+    """The form's code and title; `title`: the document's own (a person's phiếu names the person's
+    kind, plan.person_title), else the form's."""
+    title = title or spec.title
+    return f"{spec.ma_hieu} ({title})" if spec.ma_hieu else title
 
 
 def _signers(spec: FormSpec, person_name: str | None, campaign: Campaign | None = None,
@@ -153,7 +156,7 @@ def _who_signs(b: Build, bundles: Bundles) -> list[str]:
                     pa = m["trang_dau"] + d["trang_dau"] - 1
                     pb = pa + d["so_trang"] - 1
                     spec = registry.get(d["mau"])
-                    out.append(f"   - {name} ({m['ma_so']}) — {_name(spec)}: {own} của {person['pdf']} "
+                    out.append(f"   - {name} ({m['ma_so']}) — {_name(spec, d.get('tieu_de'))}: {own} của {person['pdf']} "
                                f"({_range(pa, pb)} của {u['pdf']}); ký: {_signers(spec, name, b.campaign, people.get(m['ma_so']))}.")
             elif m.get("mau"):
                 spec = registry.get(m["mau"])
