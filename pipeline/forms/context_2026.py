@@ -175,13 +175,30 @@ def _why_not_points(campaign: Campaign, person: Person, rating: PersonRating) ->
     return f"Mức theo điểm năm: {WORDS[by_points]}. {why}" if why else ""
 
 
+def _is_cell_secretary(post: str) -> bool:
+    """«Bí thư chi bộ» (or plain «Bí thư»), not a deputy and not the secretary of a party committee
+    («Bí thư Đảng ủy …», who does not sign for a chi bộ)."""
+    p = " ".join(post.split()).casefold()
+    return "bí thư" in p and "phó" not in p and "đảng ủy" not in p and "đảng bộ" not in p and "cấp ủy" not in p
+
+
+def chi_bo_secretary(campaign: Campaign, unit: Unit) -> Person | None:
+    """Who signs «T/M CHI BỘ» for `unit`'s chi bộ: its secretary, a party member whose party post is
+    «Bí thư chi bộ», of this unit or of another unit in the same chi bộ (DonVi `chi_bo`: one chi bộ
+    may hold several units); None when there is none (the name is left for handwriting)."""
+    cell = " ".join(unit.chi_bo.split()).casefold()
+    same = {u.ma_don_vi for u in campaign.units if cell and " ".join(u.chi_bo.split()).casefold() == cell}
+    same.add(unit.ma_don_vi)
+    found = [p for p in campaign.people if p.ma_don_vi in same and p.dang_vien and _is_cell_secretary(p.chuc_vu_dang)]
+    return next((p for p in found if p.ma_don_vi == unit.ma_don_vi), found[0] if found else None)
+
+
 def unit_context_2026(campaign: Campaign, ratings: Ratings, unit: Unit, members: list[dict[str, Any]]) -> dict[str, Any]:
     """HD 43 Mẫu 01 (collective review of a chi bộ): the members' year scores and levels."""
     for m in members:
         pr = ratings.of(m["ma_so"])
         m["diem_nam"] = score_text(pr.diem if pr.diem_ky else None)
-    secretary = next((p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi and p.dang_vien
-                      and "bí thư" in p.chuc_vu_dang.casefold() and "phó" not in p.chuc_vu_dang.casefold()), None)
+    secretary = chi_bo_secretary(campaign, unit)
     return {
         "dau_dang": party_header(campaign, unit),
         "bi_thu": {"ho_ten": secretary.ho_ten if secretary else "", "chuc_vu_dang": secretary.chuc_vu_dang if secretary else ""},
