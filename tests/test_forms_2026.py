@@ -587,6 +587,11 @@ def test_who_signs_names_only_the_blocks_each_phieu_has(built_2026, manifest_202
     vc = line("NS-05", "Phiếu đánh giá, xếp loại chất lượng viên chức")
     assert vc.endswith("ký: Người tự đánh giá (Hoàng Văn Em), Người quản lý trực tiếp (Giám đốc Phạm Thị Dung), "
                        "Người có thẩm quyền đánh giá (Chánh Văn phòng Nguyễn Văn An)."), vc
+    # the period sheet: confirmed by the direct manager, else by the competent evaluator
+    assert line("NS-01", "Phụ lục").endswith("Người quản lý trực tiếp (hoặc người có thẩm quyền) xác nhận "
+                                              "(Chủ tịch UBND tỉnh Trần Văn Tỉnh)."), line("NS-01", "Phụ lục")
+    assert line("NS-05", "Phụ lục").endswith("Người quản lý trực tiếp (hoặc người có thẩm quyền) xác nhận "
+                                              "(Giám đốc Phạm Thị Dung)."), line("NS-05", "Phụ lục")
     # the printed phiếu agrees: the direct manager's part only on NS-05's
     assert "Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" not in _doc_text(out, manifest_2026, "NS-01", "phieu_nd335")
     assert "Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" in _doc_text(out, manifest_2026, "NS-05", "phieu_nd233")

@@ -146,6 +146,7 @@ def commenter(campaign: Campaign, person: Person, rated_by: Signer | None = None
 # section III, the 2026 phiếu's part IV.
 MANAGER_ROLES = frozenset({"Người nhận xét, đánh giá", "Người quản lý trực tiếp"})
 EVALUATOR_ROLE = "Người có thẩm quyền đánh giá"
+CONFIRM_ROLE = "Người quản lý trực tiếp (hoặc người có thẩm quyền) xác nhận"  # the period sheet's
 
 
 def roles_of(campaign: Campaign, person: Person, roles: tuple[str, ...]) -> tuple[str, ...]:

@@ -66,8 +66,11 @@ def _signers(spec: FormSpec, person_name: str | None, campaign: Campaign | None 
         roles = signing.roles_of(campaign, person, roles)
         rated_by = signing.evaluator(campaign, person)
         named[signing.EVALUATOR_ROLE] = rated_by
+        manager = signing.commenter(campaign, person, rated_by)
         for role in signing.MANAGER_ROLES:
-            named[role] = signing.commenter(campaign, person, rated_by)
+            named[role] = manager
+        # the period sheet (theo_doi_ky): confirmed by the direct manager, else the competent evaluator
+        named[signing.CONFIRM_ROLE] = manager if manager.known else rated_by
     out = []
     for role in roles:
         who = named.get(role)
