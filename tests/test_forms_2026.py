@@ -653,3 +653,23 @@ def test_mau_01_is_signed_by_the_secretary_of_the_chi_bo(tmp_path, cache_dir):
         assert s in sign, (s, sign)
     assert "Nguyễn Văn An" not in sign
     assert "ĐẢNG ỦY VĂN PHÒNG" not in text
+
+
+@pytestmark_lo
+def test_the_phieu_explains_the_proposal_not_the_decision(tmp_path, cache_dir):
+    """Part II of the phiếu prints the proposal and, under it, why it is not the level the year score
+    gives. NS-01: 98 points, Hoàn thành xuất sắc nhiệm vụ by the points, proposed Hoàn thành tốt
+    nhiệm vụ by the 20 % cap of his group (with NS-02, 93.66…: keeping k ≥ 1 leaves 2 − k at HTT,
+    20 % of which is 0 < k). Once the competent evaluator decides that HTT, the proposal and its
+    reason (the cap) are still printed, not «the competent evaluator decided»: the decision has its
+    own part."""
+    t = tables_2026()
+    t["NhanSu"][0]["muc_quyet_dinh"] = "HTT"
+    wb = wf.write(tmp_path / "so.xlsx", t)
+    out = tmp_path / "out"
+    api.build(wb, out, BuildOptions(cache_dir=cache_dir, persons=frozenset({"NS-01"})))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    text = flat(_doc_text(out, manifest, "NS-01", "phieu_nd335"))
+    assert "Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ Mức theo điểm năm: Hoàn thành xuất sắc nhiệm vụ." in text
+    assert "vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ" in text
+    assert "Mức do cấp có thẩm quyền đánh giá quyết định" not in text

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import replace
 from typing import Any
 
 from pipeline.forms import signers
@@ -171,7 +172,8 @@ def _why_not_points(campaign: Campaign, person: Person, rating: PersonRating) ->
     rb = by_id(rating.bo_quy_tac) if rating.bo_quy_tac else for_person(
         campaign.year, person.loai_nhan_su, campaign.agency.bo_quy_tac_khac)
     by_points = points_level(rating.diem, rb)
-    why = level_reason(rating, by_points, campaign)
+    # the line explains the proposal printed above it, not the decision (printed in the last part)
+    why = level_reason(replace(rating, muc_quyet_dinh=None), by_points, campaign)
     return f"Mức theo điểm năm: {WORDS[by_points]}. {why}" if why else ""
 
 
