@@ -673,3 +673,15 @@ def test_the_phieu_explains_the_proposal_not_the_decision(tmp_path, cache_dir):
     assert "Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ Mức theo điểm năm: Hoàn thành xuất sắc nhiệm vụ." in text
     assert "vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ" in text
     assert "Mức do cấp có thẩm quyền đánh giá quyết định" not in text
+
+
+def test_the_notice_cites_nd233_by_its_reported_title(built_2026):
+    """ND 233/2026/NĐ-CP is cited by the title the sources report (regime-2026.md §2: «quy định về
+    đánh giá, xếp loại chất lượng đối với đơn vị sự nghiệp công lập và viên chức»), as ND 335 is by its
+    own («… đối với cơ quan hành chính nhà nước và công chức»)."""
+    out, _, _ = built_2026
+    text = flat(_text(out / "co_quan" / "thong_bao_ket_qua.pdf"))
+    assert ("Nghị định số 233/2026/NĐ-CP ngày 26/6/2026 của Chính phủ về đánh giá, xếp loại chất lượng đối với "
+            "đơn vị sự nghiệp công lập và viên chức") in text
+    assert "Nghị định số 335/2025/NĐ-CP ngày 21/12/2025 của Chính phủ về đánh giá, xếp loại chất lượng đối với cơ " \
+           "quan hành chính nhà nước và công chức" in text
