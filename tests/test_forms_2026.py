@@ -634,17 +634,22 @@ def test_the_title_of_a_phieu_names_the_kind_it_prints(built_2026, manifest_2026
 def test_mau_01_is_signed_by_the_secretary_of_the_chi_bo(tmp_path, cache_dir):
     """«T/M CHI BỘ» is signed by the chi bộ's Bí thư: not by the secretary of the agency's Đảng ủy who
     sits in the unit (NS-01, «Bí thư Đảng ủy Văn phòng»), but by the Bí thư chi bộ, here NS-04 of the
-    other unit in the same chi bộ (DonVi chi_bo «Chi bộ 1» for HC and SN)."""
+    other unit in the same chi bộ (DonVi chi_bo «Chi bộ 1» for HC and SN). A chi bộ makes one
+    collective report: with its first unit (HC), listing the members of both units (NS-04: 27 + 70 ×
+    540/600 = 90 points)."""
     t = tables_2026()
     t["NhanSu"][0]["chuc_vu_dang"] = "Bí thư Đảng ủy Văn phòng"  # NS-01, HC
     t["NhanSu"][3]["chuc_vu_dang"] = "Bí thư chi bộ"  # NS-04, SN
     t["DonVi"][1]["chi_bo"] = "Chi bộ 1"
     wb = wf.write(tmp_path / "so.xlsx", t)
     out = tmp_path / "out"
-    api.build(wb, out, BuildOptions(cache_dir=cache_dir, units=frozenset({"HC"})))
+    api.build(wb, out, BuildOptions(cache_dir=cache_dir))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (u,) = [d for d in manifest["don_vi"] if d["ma_don_vi"] == "HC"]
     (m,) = [x for x in u["muc"] if x.get("mau") == "mau_01_2025"]
+    # one report for the chi bộ, with its first unit (HC), listing the party members of both units
+    (sn,) = [d for d in manifest["don_vi"] if d["ma_don_vi"] == "SN"]
+    assert not [x for x in sn["muc"] if x.get("mau") == "mau_01_2025"]
     text = flat(subprocess.run(["pdftotext", "-layout", "-f", str(m["trang_dau"]), "-l",
                                 str(m["trang_dau"] + m["so_trang"] - 1), str(out / u["pdf"]), "-"],
                                capture_output=True, text=True, check=True).stdout)
@@ -652,6 +657,9 @@ def test_mau_01_is_signed_by_the_secretary_of_the_chi_bo(tmp_path, cache_dir):
     for s in ("T/M CHI BỘ", "BÍ THƯ CHI BỘ", "Phạm Thị Dung"):
         assert s in sign, (s, sign)
     assert "Nguyễn Văn An" not in sign
+    members = text[text.index("Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên"):text.index("Nơi nhận:")]
+    for s in ("1 Nguyễn Văn An Trưởng phòng 98,00", "2 Phạm Thị Dung Giám đốc 90,00"):
+        assert s in members, (s, members)
     assert "ĐẢNG ỦY VĂN PHÒNG" not in text
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from pipeline.forms import signers
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest.model import Campaign, Person, Unit
+from pipeline.plan import chi_bo_units
 from pipeline.rating.levels import WORDS
 from pipeline.rating.result import PersonRating, Ratings
 
@@ -188,9 +189,7 @@ def chi_bo_secretary(campaign: Campaign, unit: Unit) -> Person | None:
     """Who signs «T/M CHI BỘ» for `unit`'s chi bộ: its secretary, a party member whose party post is
     «Bí thư chi bộ», of this unit or of another unit in the same chi bộ (DonVi `chi_bo`: one chi bộ
     may hold several units); None when there is none (the name is left for handwriting)."""
-    cell = " ".join(unit.chi_bo.split()).casefold()
-    same = {u.ma_don_vi for u in campaign.units if cell and " ".join(u.chi_bo.split()).casefold() == cell}
-    same.add(unit.ma_don_vi)
+    same = {u.ma_don_vi for u in chi_bo_units(campaign, unit)} | {unit.ma_don_vi}
     found = [p for p in campaign.people if p.ma_don_vi in same and p.dang_vien and _is_cell_secretary(p.chuc_vu_dang)]
     return next((p for p in found if p.ma_don_vi == unit.ma_don_vi), found[0] if found else None)
 

@@ -13,7 +13,7 @@ from pipeline.forms.printed import group_label, header_left, name_case, readable
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
-from pipeline.plan import review_order
+from pipeline.plan import chi_bo_units, review_order
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating, Ratings
 
@@ -183,7 +183,13 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "cham": dotted(2),
     })
     if form.code in context_2026.UNIT_FORMS:
-        ctx.update(context_2026.unit_context_2026(campaign, ratings, unit, ctx["thanh_vien"]))
+        # the chi bộ's report: the members of every unit of the chi bộ, this unit's rows first
+        cell = list(ctx["thanh_vien"])
+        for other in chi_bo_units(campaign, unit):
+            if other.ma_don_vi != unit.ma_don_vi:
+                ps = review_order([p for p in campaign.people if p.ma_don_vi == other.ma_don_vi])
+                cell += [_member(i, p, ratings.of(p.ma_so), campaign, disciplined) for i, p in enumerate(ps, 1)]
+        ctx.update(context_2026.unit_context_2026(campaign, ratings, unit, cell))
     return ctx
 
 
