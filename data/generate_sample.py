@@ -297,6 +297,9 @@ LONG_KQ = (
     "cao, được lãnh đạo ghi nhận."
 )
 TDG_RIENG = {  # ghi đè cho từng người
+    # Chánh Văn phòng: lãnh đạo, chỉ đạo (không "giúp Chánh Văn phòng" như hai Phó Chánh Văn phòng)
+    "VP-001": dict(ket_qua_nhiem_vu="Lãnh đạo, chỉ đạo toàn diện hoạt động của Văn phòng; tham mưu UBND tỉnh ban hành "
+                                    "đúng hạn các văn bản chỉ đạo, điều hành."),
     "VP-008": dict(khuyet_diem="Trong năm bị kỷ luật Khiển trách (Quyết định số 125/QĐ-VP) do để xảy ra sai sót trong quản lý, theo dõi tài sản công của cơ quan.",
                    nguyen_nhan="Chưa thực hiện đầy đủ quy trình kiểm kê, bàn giao tài sản; thiếu kiểm tra, đối chiếu.",
                    khac_phuc="Đã nghiêm túc kiểm điểm, khắc phục hậu quả; rà soát, hoàn thiện sổ theo dõi tài sản."),

@@ -136,6 +136,34 @@ def person_forms(person: Person, unit: Unit, form_set: dict[str, Any], has_score
     return forms
 
 
+
+# The labels naming who a phiếu rates when that is not the form's own kind (forms/context.py,
+# forms/context_2026.py print them in the form's heading: "PHIẾU … CÁN BỘ", "… NGƯỜI LAO ĐỘNG").
+_KIND_LABELS = {"can_bo": "doi_tuong_can_bo", "hop_dong": "doi_tuong_nguoi_lao_dong",
+                "nguoi_lao_dong": "doi_tuong_nguoi_lao_dong"}
+
+
+def person_title(spec: Any, person: Person) -> str:
+    """The title of `spec`'s document for `person` (cover sheet, bookmarks, reading guide): the
+    form's title with its kind (label `doi_tuong`, "CÔNG CHỨC") replaced by the person's own when the
+    form prints another in its heading — a hợp đồng's Mẫu 02 is "Phiếu … người lao động", as printed."""
+    labels = getattr(spec, "labels", None) or {}
+    own, kind = labels.get(_KIND_LABELS.get(person.loai_nhan_su, "")), labels.get("doi_tuong")
+    title = str(spec.title)
+    if not own or not kind or str(own).lower() == str(kind).lower() or str(kind).lower() not in title:
+        return title
+    return title.replace(str(kind).lower(), str(own).lower(), 1)
+
+
+def chi_bo_units(campaign: Campaign, unit: Unit) -> list[Unit]:
+    """The units of `unit`'s chi bộ (DonVi `chi_bo` compared without case or extra spaces), in the
+    order of sheet DonVi; `[unit]` alone when it names no chi bộ."""
+    cell = " ".join(unit.chi_bo.split()).casefold()
+    if not cell:
+        return [unit]
+    return [u for u in campaign.units if " ".join(u.chi_bo.split()).casefold() == cell]
+
+
 def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None = None,
               persons: set[str] | None = None) -> Plan:
     set_name = form_set_name(campaign)
@@ -171,7 +199,7 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
                                      person.ma_so in with_periods):
                 spec = registry.get(code)
                 docs.append(DocumentJob(
-                    key=f"{person.ma_so}/{code}", form=code, title=spec.title,
+                    key=f"{person.ma_so}/{code}", form=code, title=person_title(spec, person),
                     docx=f"ca_nhan/{unit.ma_don_vi}/{person.ma_so}/{code}.docx",
                     ma_so=person.ma_so, ma_don_vi=unit.ma_don_vi,
                 ))
@@ -182,7 +210,10 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
             # no ballot-count minutes for a ballot that did not happen
             skip = set() if unit.ma_don_vi in balloted else BALLOT_FORMS
             before = _unit_jobs(unit, [c for c in (pick(c) for c in unit_set.get("truoc", ())) if c not in skip], registry)
-            if unit.chi_bo:  # party-cell documents (HD 43 Mẫu 01), for units with a chi bộ
+            # party-cell documents (HD 43 Mẫu 01): one per chi bộ, with the first of its units that has
+            # people (a chi bộ may hold several units: its report lists the members of all of them)
+            staffed = [u for u in chi_bo_units(campaign, unit) if by_unit.get(u.ma_don_vi)]
+            if unit.chi_bo and staffed and staffed[0].ma_don_vi == unit.ma_don_vi:
                 before += _unit_jobs(unit, [pick(c) for c in form_set.get("chi_bo", {}).get("truoc", ())], registry)
             after = _unit_jobs(unit, [c for c in (pick(c) for c in unit_set.get("sau", ())) if c not in skip], registry)
             out.append(UnitDossier(unit.ma_don_vi, unit.ten_don_vi, f"don_vi/{unit.ma_don_vi}.pdf", tuple(dossiers),

@@ -395,6 +395,38 @@ def test_golden_party_2b_and_collective_01(built_2026, manifest_2026):
     assert "Mẫu 01-HD KĐ.ĐG 2025" not in _text(out / sn["pdf"])  # no chi bộ in that unit
 
 
+def _mau_01_rows(out: Path, manifest: dict, unit: str) -> str:
+    (u,) = [d for d in manifest["don_vi"] if d["ma_don_vi"] == unit]
+    text = flat(_text(out / u["pdf"]))
+    start = text.index("Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên")
+    return text[start:text.index("T/M CHI BỘ", start)]
+
+
+@pytestmark_lo
+def test_mau_01_marks_an_undecided_level_as_the_proposal(built_2026, manifest_2026, tmp_path, cache_dir):
+    """The chi bộ report (Mẫu 01, part VII) lists its members' state results; a level the competent
+    evaluator has not decided is the proposal and is printed as such, never as the result.
+    NS-01 (the only party member of HC): 28 + 70 × 600/600 = 98 points, Hoàn thành xuất sắc nhiệm
+    vụ by the points; his comparable group (the leaders NS-01, 98, and NS-02, 26 + 70 × 580/600 =
+    93.66…) has no one at Hoàn thành tốt nhiệm vụ, so keeping k ≥ 1 at HTXS leaves 2 − k at HTT and
+    20 % of that, rounded down, is 0 < k: both are proposed Hoàn thành tốt nhiệm vụ (ND 335 Art. 20
+    cl. 5a)."""
+    out, _, _ = built_2026
+    rows = _mau_01_rows(out, manifest_2026, "HC")  # one row (the cell wraps: its words come apart)
+    for s in ("1 Nguyễn Văn An Trưởng phòng 98,00", "Hoàn thành tốt nhiệm vụ", "(đề xuất)"):
+        assert s in rows, (s, rows)
+    # once the competent evaluator has decided (NhanSu muc_quyet_dinh), the decided level, unmarked
+    t = tables_2026()
+    t["NhanSu"][0]["muc_quyet_dinh"] = "HTT"
+    wb = wf.write(tmp_path / "so.xlsx", t)
+    api.build(wb, tmp_path / "out", BuildOptions(cache_dir=cache_dir))
+    decided = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    rows = _mau_01_rows(tmp_path / "out", decided, "HC")
+    for s in ("1 Nguyễn Văn An Trưởng phòng 98,00", "Hoàn thành tốt nhiệm vụ"):
+        assert s in rows, (s, rows)
+    assert "(đề xuất)" not in rows, rows
+
+
 @pytestmark_lo
 def test_party_2a_and_2c_render(tmp_path, cache_dir):
     """2A for a member who does not lead; 2C for the categories the set lists as outside the
@@ -533,3 +565,131 @@ def test_the_unit_summary_shows_each_year_score_as_the_phieu_prints_it(built_202
         checked += 1
     assert checked == 4
     assert "Điểm đánh giá năm" not in rows[names["NS-06"]["ho_ten"]]  # 4 months: not rated
+
+
+def test_who_signs_names_only_the_blocks_each_phieu_has(built_2026, manifest_2026):
+    """The reading guide and the dossier's cover list who signs each form: a person with no direct
+    manager distinct from the evaluator (the agency head NS-01, rated by the head of the superior
+    agency; NS-03, whose unit head is the agency head who rates him) has no direct manager's block
+    on the phiếu, so none is listed; NS-05's unit head (NS-04) comments, the agency head rates."""
+    out, _, _ = built_2026
+    guide = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8").splitlines()
+
+    def line(ma_so: str, form: str) -> str:
+        return next(x for x in guide if f"({ma_so}) — {form}" in x)
+
+    head = line("NS-01", "Phiếu đánh giá, xếp loại chất lượng công chức")
+    assert head.endswith("ký: Người tự đánh giá (Nguyễn Văn An), Người có thẩm quyền đánh giá "
+                         "(Chủ tịch UBND tỉnh Trần Văn Tỉnh)."), head
+    staff = line("NS-03", "Phiếu đánh giá, xếp loại chất lượng công chức")
+    assert staff.endswith("ký: Người tự đánh giá (Lê Quang Cường), Người có thẩm quyền đánh giá "
+                          "(Chánh Văn phòng Nguyễn Văn An)."), staff
+    vc = line("NS-05", "Phiếu đánh giá, xếp loại chất lượng viên chức")
+    assert vc.endswith("ký: Người tự đánh giá (Hoàng Văn Em), Người quản lý trực tiếp (Giám đốc Phạm Thị Dung), "
+                       "Người có thẩm quyền đánh giá (Chánh Văn phòng Nguyễn Văn An)."), vc
+    # the period sheet: confirmed by the direct manager, else by the competent evaluator
+    assert line("NS-01", "Phụ lục").endswith("Người quản lý trực tiếp (hoặc người có thẩm quyền) xác nhận "
+                                              "(Chủ tịch UBND tỉnh Trần Văn Tỉnh)."), line("NS-01", "Phụ lục")
+    assert line("NS-05", "Phụ lục").endswith("Người quản lý trực tiếp (hoặc người có thẩm quyền) xác nhận "
+                                              "(Giám đốc Phạm Thị Dung)."), line("NS-05", "Phụ lục")
+    # the printed phiếu agrees: the direct manager's part only on NS-05's
+    assert "Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" not in _doc_text(out, manifest_2026, "NS-01", "phieu_nd335")
+    assert "Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" in _doc_text(out, manifest_2026, "NS-05", "phieu_nd233")
+
+    def cover(ma_so: str) -> str:
+        (p,) = [p for p in manifest_2026["ca_nhan"] if p["ma_so"] == ma_so]
+        return flat(subprocess.run(["pdftotext", "-layout", "-l", "1", str(out / p["pdf"]), "-"], capture_output=True,
+                                   text=True, check=True).stdout)
+
+    assert "Trang 3–5. Ký: Người tự đánh giá; Người có thẩm quyền đánh giá" in cover("NS-01")
+    assert "Trang 3–5. Ký: Người tự đánh giá; Người quản lý trực tiếp; Người có thẩm" in cover("NS-05")
+
+
+def test_the_title_of_a_phieu_names_the_kind_it_prints(built_2026, manifest_2026):
+    """A hợp đồng worker's phiếu is headed «PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG»
+    (label doi_tuong_nguoi_lao_dong); the dossier's cover, its bookmarks and the reading guide
+    name it so, not «… viên chức», the form's name for the viên chức it is made for."""
+    out, _, _ = built_2026
+    (person,) = [p for p in manifest_2026["ca_nhan"] if p["ma_so"] == "NS-06"]
+    (doc,) = [d for d in person["tai_lieu"] if d["mau"] == "phieu_nd233"]
+    title = "Phiếu đánh giá, xếp loại chất lượng người lao động (Nghị định 233/2026/NĐ-CP)"
+    assert doc["tieu_de"] == title
+    assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG" in _doc_text(out, manifest_2026, "NS-06", "phieu_nd233")
+    cover = flat(subprocess.run(["pdftotext", "-layout", "-l", "1", str(out / person["pdf"]), "-"],
+                                capture_output=True, text=True, check=True).stdout)
+    assert "Phiếu đánh giá, xếp loại chất lượng người lao động (Nghị định 233/2026/NĐ-CP)" in cover
+    assert "chất lượng viên chức" not in cover
+    guide = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
+    assert f"Vũ Thị Giang (NS-06) — {title}: trang" in guide
+    from pypdf import PdfReader
+    marks = [o.title for o in PdfReader(out / person["pdf"]).outline if not isinstance(o, list)]
+    assert title in marks, marks
+    # a viên chức's phiếu keeps the form's title
+    (vc,) = [p for p in manifest_2026["ca_nhan"] if p["ma_so"] == "NS-05"]
+    assert [d["tieu_de"] for d in vc["tai_lieu"] if d["mau"] == "phieu_nd233"] == [
+        "Phiếu đánh giá, xếp loại chất lượng viên chức (Nghị định 233/2026/NĐ-CP)"]
+
+
+@pytestmark_lo
+def test_mau_01_is_signed_by_the_secretary_of_the_chi_bo(tmp_path, cache_dir):
+    """«T/M CHI BỘ» is signed by the chi bộ's Bí thư: not by the secretary of the agency's Đảng ủy who
+    sits in the unit (NS-01, «Bí thư Đảng ủy Văn phòng»), but by the Bí thư chi bộ, here NS-04 of the
+    other unit in the same chi bộ (DonVi chi_bo «Chi bộ 1» for HC and SN). A chi bộ makes one
+    collective report: with its first unit (HC), listing the members of both units (NS-04: 27 + 70 ×
+    540/600 = 90 points)."""
+    t = tables_2026()
+    t["NhanSu"][0]["chuc_vu_dang"] = "Bí thư Đảng ủy Văn phòng"  # NS-01, HC
+    t["NhanSu"][3]["chuc_vu_dang"] = "Bí thư chi bộ"  # NS-04, SN
+    t["DonVi"][1]["chi_bo"] = "Chi bộ 1"
+    wb = wf.write(tmp_path / "so.xlsx", t)
+    out = tmp_path / "out"
+    api.build(wb, out, BuildOptions(cache_dir=cache_dir))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (u,) = [d for d in manifest["don_vi"] if d["ma_don_vi"] == "HC"]
+    (m,) = [x for x in u["muc"] if x.get("mau") == "mau_01_2025"]
+    # one report for the chi bộ, with its first unit (HC), listing the party members of both units
+    (sn,) = [d for d in manifest["don_vi"] if d["ma_don_vi"] == "SN"]
+    assert not [x for x in sn["muc"] if x.get("mau") == "mau_01_2025"]
+    text = flat(subprocess.run(["pdftotext", "-layout", "-f", str(m["trang_dau"]), "-l",
+                                str(m["trang_dau"] + m["so_trang"] - 1), str(out / u["pdf"]), "-"],
+                               capture_output=True, text=True, check=True).stdout)
+    sign = text[text.index("Nơi nhận:"):]  # the recipients' column and the signature side by side
+    for s in ("T/M CHI BỘ", "BÍ THƯ CHI BỘ", "Phạm Thị Dung"):
+        assert s in sign, (s, sign)
+    assert "Nguyễn Văn An" not in sign
+    members = text[text.index("Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên"):text.index("Nơi nhận:")]
+    for s in ("1 Nguyễn Văn An Trưởng phòng 98,00", "2 Phạm Thị Dung Giám đốc 90,00"):
+        assert s in members, (s, members)
+    assert "ĐẢNG ỦY VĂN PHÒNG" not in text
+
+
+@pytestmark_lo
+def test_the_phieu_explains_the_proposal_not_the_decision(tmp_path, cache_dir):
+    """Part II of the phiếu prints the proposal and, under it, why it is not the level the year score
+    gives. NS-01: 98 points, Hoàn thành xuất sắc nhiệm vụ by the points, proposed Hoàn thành tốt
+    nhiệm vụ by the 20 % cap of his group (with NS-02, 93.66…: keeping k ≥ 1 leaves 2 − k at HTT,
+    20 % of which is 0 < k). Once the competent evaluator decides that HTT, the proposal and its
+    reason (the cap) are still printed, not «the competent evaluator decided»: the decision has its
+    own part."""
+    t = tables_2026()
+    t["NhanSu"][0]["muc_quyet_dinh"] = "HTT"
+    wb = wf.write(tmp_path / "so.xlsx", t)
+    out = tmp_path / "out"
+    api.build(wb, out, BuildOptions(cache_dir=cache_dir, persons=frozenset({"NS-01"})))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    text = flat(_doc_text(out, manifest, "NS-01", "phieu_nd335"))
+    assert "Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ Mức theo điểm năm: Hoàn thành xuất sắc nhiệm vụ." in text
+    assert "vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ" in text
+    assert "Mức do cấp có thẩm quyền đánh giá quyết định" not in text
+
+
+def test_the_notice_cites_nd233_by_its_reported_title(built_2026):
+    """ND 233/2026/NĐ-CP is cited by the title the sources report (regime-2026.md §2: «quy định về
+    đánh giá, xếp loại chất lượng đối với đơn vị sự nghiệp công lập và viên chức»), as ND 335 is by its
+    own («… đối với cơ quan hành chính nhà nước và công chức»)."""
+    out, _, _ = built_2026
+    text = flat(_text(out / "co_quan" / "thong_bao_ket_qua.pdf"))
+    assert ("Nghị định số 233/2026/NĐ-CP ngày 26/6/2026 của Chính phủ về đánh giá, xếp loại chất lượng đối với "
+            "đơn vị sự nghiệp công lập và viên chức") in text
+    assert "Nghị định số 335/2025/NĐ-CP ngày 21/12/2025 của Chính phủ về đánh giá, xếp loại chất lượng đối với cơ " \
+           "quan hành chính nhà nước và công chức" in text

@@ -146,6 +146,11 @@ def test_second_agency_golden_text(second):
     assert ("(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; hoàn thành nhiệm vụ; "
             "không hoàn thành nhiệm vụ).") in head and "☐" not in head and "☒" not in head
 
+    # the party self-review (Mẫu 02B) is the member's own document of the same step: the same date,
+    # never the clerk's ngay_lap (05/11)
+    review = _form_text(out, docs, "NS-01", "mau_02b")
+    assert "Thử Nghiệm, ngày 25 tháng 10 năm 2024" in review and "05 tháng 11" not in review
+
     deputy = _form_text(out, docs, "NS-02", "mau_02")
     assert "Nguyễn Văn An" in _signer_after(deputy, "NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ")
     assert "GIÁM ĐỐC SỞ" in _signer_after(deputy, "NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ")

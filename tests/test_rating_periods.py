@@ -487,6 +487,24 @@ def test_a_leader_with_d_100_over_a_kht_subordinate_is_warned():
     assert any("d) là 50%" in w and "Người S (S)" in w for w in r.of("L").canh_bao)
 
 
+def test_the_agency_head_with_d_100_over_a_kht_anywhere_in_the_agency_is_warned():
+    """The agency head leads the whole agency (ND 335 Art. 15 d: 50 % when a công chức under his
+    direction does not complete the tasks): a KHT in any unit is his; another unit's head is not
+    warned for it."""
+    b = Book(year=2026)
+    b.person("H", name="Nguyễn Văn Thủ Trưởng", leader=True, role="truong", unit="LD", group="LD")
+    b.months("H", 25, 90, 90, 90, d=100, dd=90, e=90)
+    b.person("T", leader=True, role="truong", unit="P2", group="LD")
+    b.months("T", 25, 90, 90, 90, d=100, dd=90, e=90)
+    b.person("S", unit="P1")
+    b.months("S", 10, 40, 40, 40)  # 10 + 70 × 120 / 300 = 38: KHT
+    r = b.rate()
+    assert r.of("S").muc_de_xuat == "KHT"
+    assert any(w.startswith("Cơ quan có người xếp loại Không hoàn thành nhiệm vụ (Người S (S))") and "d) là 50%" in w
+               for w in r.of("H").canh_bao), r.of("H").canh_bao
+    assert not any("d) là 50%" in w for w in r.of("T").canh_bao)
+
+
 def test_the_choice_for_other_staff_is_checked(tmp_path):
     import workbook_factory as wf
 

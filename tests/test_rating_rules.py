@@ -305,6 +305,27 @@ def test_decided_equal_to_proposal_gives_no_warning():
     assert b.rate().of("A").canh_bao == ()
 
 
+def test_the_proposal_stays_the_same_once_the_evaluator_decides_it():
+    """Rule 4 then rule 5: 4 HTXS proposals (votes 6, 9, 7, 8 of 10) and 6 HTT in a group keep one HTXS
+    (k = 1: 1 ≤ 20 % × 9 = 1,8; k = 2: 2 > 20 % × 8 = 1,6), X1 with the most votes; X0, X2, X3 are
+    proposed HTT. When the competent evaluator then decides exactly these levels, the proposals are
+    still those (with the cap's reason) and no decision is flagged as differing from its proposal."""
+    def book(decide: bool) -> Book:
+        b = Book()
+        for i, v in enumerate((6, 9, 7, 8)):
+            b.person(f"X{i}", vote=(10, v, 10 - v), decided=("HTXS" if i == 1 else "HTT") if decide else None)
+        for i in range(6):
+            b.person(f"T{i}", vote=(10, 0, 10), decided="HTT" if decide else None)
+        return b
+
+    before, after = book(False).rate(), book(True).rate()
+    for code in ("X0", "X1", "X2", "X3"):
+        assert after.of(code).muc_de_xuat == before.of(code).muc_de_xuat == ("HTXS" if code == "X1" else "HTT"), code
+        assert after.of(code).muc_quyet_dinh == after.of(code).muc_de_xuat
+        assert not any("khác mức chương trình đề xuất" in w for w in after.of(code).canh_bao), code
+    assert any("vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ" in x for x in after.of("X3").ly_do)
+
+
 def test_decided_different_from_proposal_is_flagged_not_changed():
     b = Book()
     b.person("A", vote=(6, 0, 6), decided="HT")

@@ -132,6 +132,16 @@ def test_the_2026_sample_texts_agree_with_its_data():
     assert "Giúp Chánh Văn phòng" not in c.texts["VP-001"]["ket_qua_nhiem_vu"]
 
 
+def test_the_2024_sample_agency_head_does_not_help_himself():
+    """The 2024 sample's Chánh Văn phòng (VP-001) reports his own tasks, not his deputies' "giúp
+    Chánh Văn phòng chỉ đạo…" (printed under «Kết quả thực hiện chức trách, nhiệm vụ» of his Mẫu 02
+    and 2B, above his own title)."""
+    c = ingest.load(sample_workbook(2024))
+    assert c.person("VP-001").chuc_vu == "Chánh Văn phòng"
+    assert "Giúp Chánh Văn phòng" not in c.texts["VP-001"]["ket_qua_nhiem_vu"]
+    assert c.texts["VP-002"]["ket_qua_nhiem_vu"].startswith("Giúp Chánh Văn phòng")  # a deputy's
+
+
 def test_unit_documents_cite_the_texts_of_their_people(ratings):
     """A phòng whose people are all rated under ND 335 cites ND 335 only; a đơn vị sự nghiệp of
     viên chức and workers rated as such cites its own texts; a mixed one cites both."""

@@ -115,6 +115,19 @@ def test_report_has_the_nd30_parts_and_the_computed_results(built, sample):
     assert "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ" in table and "KIỂM TRA TỶ LỆ HOÀN THÀNH XUẤT SẮC" in table
 
 
+def test_the_table_says_its_levels_are_proposals_until_decided(built):
+    """The biểu tổng hợp may be filed or sent without its report: like the report (section II.2) it
+    says that the levels it counts are proposals while the competent evaluator has decided none (the
+    2024 sample has no «Mức xếp loại của cấp có thẩm quyền»)."""
+    out, _ = built
+    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    assert not any(p["muc_quyet_dinh"] for p in doc["nguoi"])
+    note = "Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định"
+    table = " ".join(pdf_text(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf").split())
+    assert f"không xếp loại: thời gian công tác trong năm dưới 06 tháng. {note}." in table
+    assert note in " ".join(pdf_text(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf").split())
+
+
 def test_templates_use_no_keep_with_next():
     registry = Registry()
     for code in ("bao_cao_so_noi_vu", "bieu_tong_hop"):

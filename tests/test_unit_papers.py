@@ -40,6 +40,8 @@ def _tables() -> dict:
     # the disciplined NS-03: the meeting voted HT, a title proposal passed the ballot
     data["BieuQuyet"].append(dict(ma_so="NS-03", so_nguoi_du_hop=3, phieu_htxs=0, phieu_htt=3, phieu_ht=0, phieu_kht=0))
     data["ThiDua"].append(dict(ma_so="NS-03", danh_hieu="LDTT", phieu_dong_y=3, tong_so_phieu=3))
+    # NS-02, whose level is decided (HTT), proposed for a title too
+    data["ThiDua"].append(dict(ma_so="NS-02", danh_hieu="LDTT", phieu_dong_y=3, tong_so_phieu=3))
     return data
 
 
@@ -141,10 +143,21 @@ def test_one_level_per_person_in_every_unit_document(small):
     assert "Không đủ điều kiện" in row and "Đạt" not in row.replace("Không đạt", "")
     assert "Đồng chí Lê Quang Cường (trên 50% phiếu đồng ý): Cần xếp loại từ Hoàn thành tốt nhiệm vụ" in ballot
     emulation = hc["tong_hop_thi_dua"].split("Lê Quang Cường", 1)[1].split("Tổng hợp:", 1)[0]
-    assert emulation.startswith(" Chuyên viên Không hoàn thành nhiệm vụ Lao động tiên tiến")
+    assert emulation.startswith(" Chuyên viên Không hoàn thành nhiệm vụ (đề xuất) Lao động tiên tiến")
     assert "Không đủ điều kiện Cần xếp loại từ Hoàn thành tốt nhiệm vụ trở lên" in emulation
     for other in ("Hoàn thành tốt nhiệm vụ Lao động", "Hoàn thành nhiệm vụ Lao động", "Đủ điều kiện Cần"):
         assert other not in emulation
+
+
+def test_the_emulation_table_marks_an_undecided_level_as_the_proposal(small):
+    """«Xếp loại chất lượng năm» of the emulation table: the decided level as it is (NS-02, decided
+    Hoàn thành tốt nhiệm vụ); a level not decided yet is the proposal and says so (NS-01; NS-03, Không
+    hoàn thành nhiệm vụ by his discipline in the year, ND 90 Art. 2 as amended by ND 48/2023)."""
+    emulation = _unit_docs(small, "HC")["tong_hop_thi_dua"]
+    rows = {name: emulation.split(name, 1)[1][:60] for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Quang Cường")}
+    assert rows["Trần Thị Bình"].startswith(" Phó Trưởng phòng Hoàn thành tốt nhiệm vụ Lao động tiên tiến"), rows
+    assert rows["Nguyễn Văn An"].startswith(" Trưởng phòng Hoàn thành tốt nhiệm vụ (đề xuất) Lao động"), rows
+    assert rows["Lê Quang Cường"].startswith(" Chuyên viên Không hoàn thành nhiệm vụ (đề xuất) Lao động"), rows
 
 
 def test_one_final_level_per_person_in_the_contexts(sample):

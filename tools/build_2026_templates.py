@@ -637,7 +637,9 @@ def build_mau_01(form: Form):
           C("{{ nhan.cot_muc }}", bold=True)],
          "{%tr for tv in dang_vien %}",
          ["{{ loop.index }}", C("{{ tv.ho_ten }}", align="left"), C("{{ tv.chuc_vu }}", align="left"), "{{ tv.diem_nam }}",
-          C("{{ tv.muc_cuoi_chu }}", align="left")],
+          # a level the competent evaluator has not decided yet is the proposal, and says so
+          C("{{ tv.muc_cuoi_chu }}{% if tv.muc_cuoi_chu and not tv.muc_quyet_dinh and not tv.khong_xep_loai %}"
+            " (đề xuất){% endif %}", align="left")],
          "{%tr endfor %}"],
         size=12,
     )
@@ -772,7 +774,7 @@ _add(Form(
         Label("phan_vii", "Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên của chi bộ năm",
               "[R] VII, the members' state results (ND 335 Art. 23: the basis of the party rating)"),
         Label("cot_diem", "Điểm năm", "[R] column"),
-        Label("cot_muc", "Mức xếp loại", "[R] column (decided level, else the proposal)"),
+        Label("cot_muc", "Mức xếp loại", "[R] column (decided level, else the proposal marked «(đề xuất)»)"),
         Label("noi_nhan", "- Đảng ủy cấp trên;\n- Lưu chi bộ.", "[R] Nơi nhận"),
         Label("ky_tm", "T/M CHI BỘ", "[R] signature prefix"),
         Label("ky_bi_thu", "BÍ THƯ", "[R] title when no member's chuc_vu_dang is 'Bí thư…'"),

@@ -425,7 +425,8 @@ def build_bieu(spec: Spec):
     dk.add_paragraph(doc, R("(Kèm theo Báo cáo số {{ so_hieu }} của {{ co_quan.ten }})", italic=True),
                      align="center", space_after=4)
     summary_table(doc, [1.0, 6.2, 1.6, 2.1, 1.3, 1.6, 1.3, 1.6, 1.3, 1.6, 1.3, 1.6, 1.6, 2.6], size=10)
-    dk.add_paragraph(doc, R("{{ nhan.ghi_chu_viet_tat }}", italic=True, size=11), align="justify",
+    # the biểu may travel without its report: it says itself whether the levels are decided or proposed
+    dk.add_paragraph(doc, R("{{ nhan.ghi_chu_viet_tat }} {{ can_cu_muc }}.", italic=True, size=11), align="justify",
                      space_before=3, size=11)
     dk.add_paragraph(doc, R("{{ nhan.tieu_de_ty_le }}", bold=True, size=12), align="center", space_before=4, size=12)
     group_table(doc, [1.0, 6.7, 2.4, 2.0, 2.0, 2.4, 4.6, 4.6], size=10)

@@ -812,7 +812,10 @@ def _four_levels_empty(doc):
 def _build_kiem_diem(spec: FormSpec, leader: bool):
     doc = dk.new_document(title=spec.title, **LAYOUT)
     dk.add_page_numbers(doc)
-    _party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR])
+    # the member's own review: dated with the self-assessment step (CoQuan ngay_tu_danh_gia), else
+    # dots for handwriting; never the clerk's ngay_lap (as the phiếu and the 2026 forms)
+    # (12 pt, as on Mẫu 12/HDDG's same header: the dotted date fits the right column on one line)
+    _party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR], place_date="{{ dong_ngay_tu_danh_gia }}", date_size=12)
     dk.title(doc, "BẢN KIỂM ĐIỂM CÁ NHÂN", "Năm {{ nam }}", space_before=4, space_after=0)
     sub = "(Cá nhân giữ chức vụ lãnh đạo, quản lý)" if leader else (
         "(Cá nhân không giữ chức vụ lãnh đạo, quản lý)"

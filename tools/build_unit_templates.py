@@ -722,7 +722,7 @@ def build_tong_hop_thi_dua(spec: DocSpec):
                 C("{{ row.stt }}"),
                 C("{{ row.ho_ten }}", align="left"),
                 C("{{ row.chuc_vu }}", align="left"),
-                C("{{ row.muc_chu }}", align="left"),
+                C("{{ row.muc_chu }}{% if row.de_xuat %} (đề xuất){% endif %}", align="left"),
                 C("{{ row.danh_hieu }}", align="left"),
                 C("{{ row.sang_kien }}", align="left"),
                 C("{{ row.hinh_thuc }}", align="left"),

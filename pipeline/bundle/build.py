@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from pipeline import parallel
@@ -25,6 +25,7 @@ from pipeline.bundle.assemble import (
 )
 from pipeline.bundle.pagecode import PageCode, agency_token, version_token
 from pipeline.document import Build, Document
+from pipeline.forms import signers as signing
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
@@ -32,7 +33,7 @@ from pipeline.plan import DocumentJob, UnitDossier
 
 if TYPE_CHECKING:
     from pipeline.bundle.remote import UnitsTask
-    from pipeline.ingest.model import Person
+    from pipeline.ingest.model import Campaign, Person
 
 _W = TypeVar("_W", covariant=True)
 
@@ -90,12 +91,27 @@ class _Shared:
     headers: dict[str, tuple[bool, str]]
     duplex: bool
     page_codes: bool
+    # ma_so -> signer roles per form where they differ from `signers` (no direct manager's block)
+    own_signers: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def for_unit(self, unit: UnitDossier) -> _Shared:
         """Only what `unit` needs (a cluster task's share)."""
         docs = [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
         return replace(self, people={p.ma_so: self.people[p.ma_so] for p in unit.persons},
+                       own_signers={p.ma_so: self.own_signers[p.ma_so] for p in unit.persons if p.ma_so in self.own_signers},
                        keys={k: self.keys[k] for k in docs}, headers={k: self.headers[k] for k in docs})
+
+
+def _own_signers(campaign: Campaign, signers: dict[str, tuple[str, ...]]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """ma_so -> {form: roles} for the people whose forms lack a signer block the form's meta.toml
+    lists (the direct manager's, for someone who has none: signers.roles_of); the cover sheet then
+    does not send the clerk looking for it."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for p in campaign.people:
+        own = {code: kept for code, roles in signers.items() if (kept := signing.roles_of(campaign, p, roles)) != roles}
+        if own:
+            out[p.ma_so] = own
+    return out
 
 
 def _codes(sh: _Shared, docs: Iterable[DocumentJob], ma_don_vi: str, ma_so: str) -> dict[str, PageCode]:
@@ -118,15 +134,16 @@ def _unit_keys(sh: _Shared, unit: UnitDossier
     person_keys = []
     for dossier in unit.persons:
         person = sh.people[dossier.ma_so]
+        signers = {**sh.signers, **sh.own_signers.get(dossier.ma_so, {})}
         info = CoverInfo(sh.header, "HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", (
             ("Năm đánh giá", str(sh.year)), ("Họ và tên", person.ho_ten),
             ("Chức vụ, chức danh", person.chuc_vu or "…"), ("Đối tượng", LOAI_NHAN_SU[person.loai_nhan_su]),
             ("Đơn vị", unit.ten_don_vi), ("Mã số", person.ma_so),
-        ), sh.signers, sh.copies, sh.initials, {d.key: sh.headers[d.key] for d in dossier.documents},
+        ), signers, sh.copies, sh.initials, {d.key: sh.headers[d.key] for d in dossier.documents},
             _codes(sh, dossier.documents, dossier.ma_don_vi, dossier.ma_so))
         key = data_key("person", BUNDLE_VERSION, sh.agency_id, str(sh.year), dossier.ma_don_vi,
                        [sh.keys[d.key] for d in dossier.documents], [d.title for d in dossier.documents],
-                       info.header, info.title, info.facts, {d.form: sh.signers[d.form] for d in dossier.documents},
+                       info.header, info.title, info.facts, {d.form: signers[d.form] for d in dossier.documents},
                        {d.form: (sh.copies.get(d.form, 1), d.form in sh.initials) for d in dossier.documents},
                        [sh.headers[d.key] for d in dossier.documents], sh.duplex)
         person_keys.append(key)
@@ -313,6 +330,7 @@ def write_bundles(build: Build, docs: list[Document]) -> Bundles:
         header=tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x),
         agency_id=agency_token(agency.ten_co_quan) if page_codes else "",
         signers={code: spec.signers for code, spec in specs.items()},
+        own_signers=_own_signers(campaign, {code: spec.signers for code, spec in specs.items()}),
         copies={code: spec.copies for code, spec in specs.items() if spec.copies > 1},
         initials=frozenset(code for code, spec in specs.items() if spec.initials),
         people={p.ma_so: p for p in campaign.people}, keys=keys, headers=headers, duplex=duplex,

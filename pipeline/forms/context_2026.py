@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import replace
 from typing import Any
 
 from pipeline.forms import signers
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest.model import Campaign, Person, Unit
+from pipeline.plan import chi_bo_units
 from pipeline.rating.levels import WORDS
 from pipeline.rating.result import PersonRating, Ratings
 
@@ -171,8 +173,25 @@ def _why_not_points(campaign: Campaign, person: Person, rating: PersonRating) ->
     rb = by_id(rating.bo_quy_tac) if rating.bo_quy_tac else for_person(
         campaign.year, person.loai_nhan_su, campaign.agency.bo_quy_tac_khac)
     by_points = points_level(rating.diem, rb)
-    why = level_reason(rating, by_points, campaign)
+    # the line explains the proposal printed above it, not the decision (printed in the last part)
+    why = level_reason(replace(rating, muc_quyet_dinh=None), by_points, campaign)
     return f"Mức theo điểm năm: {WORDS[by_points]}. {why}" if why else ""
+
+
+def _is_cell_secretary(post: str) -> bool:
+    """«Bí thư chi bộ» (or plain «Bí thư»), not a deputy and not the secretary of a party committee
+    («Bí thư Đảng ủy …», who does not sign for a chi bộ)."""
+    p = " ".join(post.split()).casefold()
+    return "bí thư" in p and "phó" not in p and "đảng ủy" not in p and "đảng bộ" not in p and "cấp ủy" not in p
+
+
+def chi_bo_secretary(campaign: Campaign, unit: Unit) -> Person | None:
+    """Who signs «T/M CHI BỘ» for `unit`'s chi bộ: its secretary, a party member whose party post is
+    «Bí thư chi bộ», of this unit or of another unit in the same chi bộ (DonVi `chi_bo`: one chi bộ
+    may hold several units); None when there is none (the name is left for handwriting)."""
+    same = {u.ma_don_vi for u in chi_bo_units(campaign, unit)} | {unit.ma_don_vi}
+    found = [p for p in campaign.people if p.ma_don_vi in same and p.dang_vien and _is_cell_secretary(p.chuc_vu_dang)]
+    return next((p for p in found if p.ma_don_vi == unit.ma_don_vi), found[0] if found else None)
 
 
 def unit_context_2026(campaign: Campaign, ratings: Ratings, unit: Unit, members: list[dict[str, Any]]) -> dict[str, Any]:
@@ -180,8 +199,7 @@ def unit_context_2026(campaign: Campaign, ratings: Ratings, unit: Unit, members:
     for m in members:
         pr = ratings.of(m["ma_so"])
         m["diem_nam"] = score_text(pr.diem if pr.diem_ky else None)
-    secretary = next((p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi and p.dang_vien
-                      and "bí thư" in p.chuc_vu_dang.casefold() and "phó" not in p.chuc_vu_dang.casefold()), None)
+    secretary = chi_bo_secretary(campaign, unit)
     return {
         "dau_dang": party_header(campaign, unit),
         "bi_thu": {"ho_ten": secretary.ho_ten if secretary else "", "chuc_vu_dang": secretary.chuc_vu_dang if secretary else ""},

@@ -141,6 +141,22 @@ def commenter(campaign: Campaign, person: Person, rated_by: Signer | None = None
     return Signer(head.ho_ten, head.chuc_vu, unit.ten_don_vi, "truong_don_vi")
 
 
+# The signer roles (meta.toml `signers`) of the direct manager's block, which the phiếu prints only
+# when the person has a direct manager distinct from the evaluator (`commenter`): ND 90 Mẫu 02/03
+# section III, the 2026 phiếu's part IV.
+MANAGER_ROLES = frozenset({"Người nhận xét, đánh giá", "Người quản lý trực tiếp"})
+EVALUATOR_ROLE = "Người có thẩm quyền đánh giá"
+CONFIRM_ROLE = "Người quản lý trực tiếp (hoặc người có thẩm quyền) xác nhận"  # the period sheet's
+
+
+def roles_of(campaign: Campaign, person: Person, roles: tuple[str, ...]) -> tuple[str, ...]:
+    """A form's signer roles as `person`'s copy has them: without the direct manager's block when
+    the person has none (the agency head, a deputy or a unit head rated by the agency head)."""
+    if commenter(campaign, person).known:
+        return roles
+    return tuple(r for r in roles if r not in MANAGER_ROLES)
+
+
 def superior_missing(campaign: Campaign) -> bool:
     """The agency head is among the people rated but the superior's name is not given."""
     return not campaign.agency.nguoi_dung_dau_cap_tren and any(is_agency_head(campaign, p) for p in campaign.people)

@@ -13,7 +13,7 @@ from pipeline.forms.printed import group_label, header_left, name_case, readable
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
-from pipeline.plan import review_order
+from pipeline.plan import chi_bo_units, review_order
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating, Ratings
 
@@ -108,6 +108,8 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
         eligible = pr.thi_dua.du_dieu_kien
         rows.append({
             "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "muc_chu": WORDS.get(pr.muc_cuoi or "", "Không xếp loại"),
+            # a level the competent evaluator has not decided is the proposal (printed «(đề xuất)»)
+            "de_xuat": pr.rated and pr.muc_cuoi is not None and not pr.muc_quyet_dinh,
             "danh_hieu": DANH_HIEU[prop.danh_hieu], "sang_kien": prop.sang_kien,
             "hinh_thuc": schema.HINH_THUC_KHEN.get(prop.hinh_thuc_khen_thuong, ""),
             "truc_tiep": "x" if p.truc_tiep_cong_tac else "",
@@ -181,7 +183,13 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "cham": dotted(2),
     })
     if form.code in context_2026.UNIT_FORMS:
-        ctx.update(context_2026.unit_context_2026(campaign, ratings, unit, ctx["thanh_vien"]))
+        # the chi bộ's report: the members of every unit of the chi bộ, this unit's rows first
+        cell = list(ctx["thanh_vien"])
+        for other in chi_bo_units(campaign, unit):
+            if other.ma_don_vi != unit.ma_don_vi:
+                ps = review_order([p for p in campaign.people if p.ma_don_vi == other.ma_don_vi])
+                cell += [_member(i, p, ratings.of(p.ma_so), campaign, disciplined) for i, p in enumerate(ps, 1)]
+        ctx.update(context_2026.unit_context_2026(campaign, ratings, unit, cell))
     return ctx
 
 

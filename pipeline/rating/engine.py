@@ -92,6 +92,7 @@ def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], 
         people.append(pr)
         limits[p.ma_so] = lim
     overrides = {norm(o.nhom_tuong_dong): o for o in campaign.cap_overrides}
+    people = _proposals_of_the_decided(people, campaign, rb, overrides)
     people, groups = _apply_caps(people, campaign, rb, overrides)
     people = _check_decided(people, limits, rb)
     people, groups, group_warnings = _check_final_cap(people, groups, rb, overrides)
@@ -298,6 +299,23 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
             so_htxs_quyet_dinh=fixed_htxs, so_htt_quyet_dinh=fixed_htt, ten_nhom=label,
         ))
     return people, groups
+
+
+def _proposals_of_the_decided(people: list[PersonRating], campaign: Campaign, rb: Rulebook,
+                              overrides: dict[str, CapOverride]) -> list[PersonRating]:
+    """The proposal of someone whose level is decided is the one made before the decision: rule 4 as
+    if nobody of the group were decided (a decided person is not capped by `_apply_caps`, so without
+    this a proposal moved down by the cap would come back as HTXS once the competent evaluator has
+    decided that very HTT, and the phiếu would print another proposal than the unit made). The
+    undecided keep what `_apply_caps` gives them with the decided levels in their places."""
+    decided = [i for i, pr in enumerate(people) if pr.rated and pr.muc_quyet_dinh]
+    if not decided:
+        return people
+    before, _ = _apply_caps([replace(pr, muc_quyet_dinh=None) for pr in people], campaign, rb, overrides)
+    out = list(people)
+    for i in decided:
+        out[i] = replace(people[i], muc_de_xuat=before[i].muc_de_xuat, ly_do=before[i].ly_do)
+    return out
 
 
 def _check_decided(people: list[PersonRating], limits: dict[str, list[_Limit]], rb: Rulebook) -> list[PersonRating]:

@@ -283,23 +283,39 @@ def kht_flag_warnings(person: Person, rb: Rulebook) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _agency_head(campaign: Campaign) -> str | None:
+    """ma_so of the person CoQuan `nguoi_dung_dau` names (also after a courtesy title, "Ông …"), when
+    exactly one person is so named (as pipeline/forms/signers.py reads it)."""
+    name = " ".join(campaign.agency.nguoi_dung_dau.split()).casefold()
+    if not name:
+        return None
+    named = [p.ma_so for p in campaign.people
+             if (n := " ".join(p.ho_ten.split()).casefold()) and (name == n or name.endswith(" " + n))]
+    return named[0] if len(named) == 1 else None
+
+
 def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign) -> dict[str, str]:
     """Leaders whose d) (results of the unit led) is 100 % in some period while someone of their unit
     ends the year at KHT: d) is 50 % when a subordinate does not complete the tasks (a check, the
-    periods are not changed). `people` are PersonRatings; returns ma_so -> warning."""
+    periods are not changed). The agency head leads the whole agency: anyone of it counts. `people`
+    are PersonRatings; returns ma_so -> warning."""
     kht: dict[str, list[str]] = defaultdict(list)
     for pr in people:
         if pr.muc_cuoi == "KHT":
             kht[pr.ma_don_vi].append(f"{pr.ho_ten} ({pr.ma_so})")
+    everyone = [w for ws in kht.values() for w in ws]
+    head = _agency_head(campaign)
     leaders = {p.ma_so for p in campaign.people if p.lanh_dao_quan_ly}
     out = {}
     for pr in people:
-        if pr.ma_so not in leaders or not kht.get(pr.ma_don_vi):
+        led = everyone if pr.ma_so == head else kht.get(pr.ma_don_vi, [])
+        if pr.ma_so not in leaders or not led:
             continue
         full = [k.ky for k in pr.diem_ky if k.d is not None and k.d >= 100]
-        others = [w for w in kht[pr.ma_don_vi] if not w.endswith(f"({pr.ma_so})")]
+        others = [w for w in led if not w.endswith(f"({pr.ma_so})")]
         if full and others:
-            out[pr.ma_so] = (f"Đơn vị có người xếp loại Không hoàn thành nhiệm vụ ({', '.join(others)}) nhưng tỷ lệ d) kết quả "
+            where = "Cơ quan" if pr.ma_so == head else "Đơn vị"
+            out[pr.ma_so] = (f"{where} có người xếp loại Không hoàn thành nhiệm vụ ({', '.join(others)}) nhưng tỷ lệ d) kết quả "
                              f"đơn vị phụ trách là 100% ở các kỳ {', '.join(full)}; d) là 50% ở kỳ có người thuộc quyền "
                              "không hoàn thành nhiệm vụ. Kiểm tra lại các kỳ này ở sheet KetQuaKy.")
     return out

@@ -16,10 +16,13 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
+from pipeline.forms import signers as signing
+
 if TYPE_CHECKING:
     from pipeline.bundle.build import Bundles
     from pipeline.document import Build
     from pipeline.forms.registry import FormSpec
+    from pipeline.ingest.model import Campaign, Person
     from pipeline.submission.package import Submission
 
 TEXT = "HUONG_DAN_IN.txt"
@@ -45,15 +48,36 @@ def _range(a: int, b: int) -> str:
     return f"trang {a}" if a == b else f"trang {a}–{b}"
 
 
-def _name(spec: FormSpec) -> str:
-    return f"{spec.ma_hieu} ({spec.title})" if spec.ma_hieu else spec.title
+def _name(spec: FormSpec, title: str | None = None) -> str:
+    """The form's code and title; `title`: the document's own (a person's phiếu names the person's
+    kind, plan.person_title), else the form's."""
+    title = title or spec.title
+    return f"{spec.ma_hieu} ({title})" if spec.ma_hieu else title
 
 
-def _signers(spec: FormSpec, person_name: str | None) -> str:
+def _signers(spec: FormSpec, person_name: str | None, campaign: Campaign | None = None,
+             person: Person | None = None) -> str:
+    """The form's signer roles, each with the name the form prints under it when known; for a
+    person's form, only the blocks that person's copy has (no direct manager's block for someone
+    who has none: signers.roles_of)."""
+    roles = spec.signers
+    named: dict[str, signing.Signer] = {}
+    if campaign is not None and person is not None:
+        roles = signing.roles_of(campaign, person, roles)
+        rated_by = signing.evaluator(campaign, person)
+        named[signing.EVALUATOR_ROLE] = rated_by
+        manager = signing.commenter(campaign, person, rated_by)
+        for role in signing.MANAGER_ROLES:
+            named[role] = manager
+        # the period sheet (theo_doi_ky): confirmed by the direct manager, else the competent evaluator
+        named[signing.CONFIRM_ROLE] = manager if manager.known else rated_by
     out = []
-    for role in spec.signers:
+    for role in roles:
+        who = named.get(role)
         if person_name and "tự" in role.lower():
             out.append(f"{role} ({person_name})")
+        elif who is not None and who.known:
+            out.append(f"{role} ({' '.join(x for x in (who.chuc_vu, who.ho_ten) if x)})")
         else:
             out.append(role)
     return ", ".join(out) if out else "không có chữ ký"
@@ -119,6 +143,7 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int]) -> list[st
 def _who_signs(b: Build, bundles: Bundles) -> list[str]:
     """Section 3: who signs which pages, in each person's bundle and in the unit's bundle."""
     registry = b.registry
+    people = {p.ma_so: p for p in b.campaign.people}
     names = {p.ma_so: p.ho_ten for p in b.campaign.people}
     out = ["3. AI KÝ TRANG NÀO (chữ ký ở cuối mỗi văn bản; trang trong hồ sơ cá nhân, và trong hồ sơ đơn vị)"]
     docs_of: dict[str, Any] = {p["ma_so"]: p for p in bundles.persons}
@@ -134,8 +159,8 @@ def _who_signs(b: Build, bundles: Bundles) -> list[str]:
                     pa = m["trang_dau"] + d["trang_dau"] - 1
                     pb = pa + d["so_trang"] - 1
                     spec = registry.get(d["mau"])
-                    out.append(f"   - {name} ({m['ma_so']}) — {_name(spec)}: {own} của {person['pdf']} "
-                               f"({_range(pa, pb)} của {u['pdf']}); ký: {_signers(spec, name)}.")
+                    out.append(f"   - {name} ({m['ma_so']}) — {_name(spec, d.get('tieu_de'))}: {own} của {person['pdf']} "
+                               f"({_range(pa, pb)} của {u['pdf']}); ký: {_signers(spec, name, b.campaign, people.get(m['ma_so']))}.")
             elif m.get("mau"):
                 spec = registry.get(m["mau"])
                 out.append(f"   - {m.get('tieu_de', spec.title)}: {_range(first, last)} của {u['pdf']}; ký: {_signers(spec, None)}.")

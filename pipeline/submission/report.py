@@ -88,21 +88,28 @@ def common_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: l
         "can_cu": cites["danh_gia"],
         "can_cu_day_du": cites,
         "ty_le_toi_da": ", ".join(f"{round(r * 100, 2):g}".replace(".", ",") for r in ratios),
+        "can_cu_muc": level_basis(ratings, rows[-1]),
     })
     return ctx
+
+
+def level_basis(ratings: Ratings, total: Row) -> str:
+    """Whether the levels counted are the competent evaluator's decisions or proposals (the report's
+    and the biểu's note: a proposal is never presented as the result)."""
+    decided = sum(1 for pr in ratings.people if pr.rated and pr.muc_quyet_dinh)
+    with_level = sum(total.muc.values())
+    if decided == 0:
+        return "Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định"
+    if decided == with_level:
+        return "Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định"
+    return (f"Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định đối với {decided} người; "
+            f"{with_level - decided} người còn lại là mức đề xuất")
 
 
 def report_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row], today: dt.date | None = None) -> dict[str, Any]:
     total = rows[-1]
     decided = sum(1 for pr in ratings.people if pr.rated and pr.muc_quyet_dinh)
-    with_level = sum(total.muc.values())
-    if decided == 0:
-        basis = "Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định"
-    elif decided == with_level:
-        basis = "Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định"
-    else:
-        basis = (f"Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định đối với {decided} người; "
-                 f"{with_level - decided} người còn lại là mức đề xuất")
+    basis = level_basis(ratings, total)
     ctx = common_context(campaign, ratings, form, rows)
     ctx.update({
         "kq": {
