@@ -333,10 +333,14 @@ def test_golden_phieu_nd233_leader_of_a_unit_and_missing_month(built_2026, manif
         assert flat(s) in head, s
     staff = flat(_doc_text(out, manifest_2026, "NS-05", "phieu_nd233"))
     assert "Tháng 07/2026 25,00" not in staff and "7 Tháng 08/2026 25,00 100 80 80 85,66" in staff
-    # 11 months at 25 + 70 × 260/300 = 85.666…: the mean 85.666… printed cut, 85,66
-    assert "(trung bình cộng điểm các kỳ) 85,66" in staff
-    # July missing: no level at all, and the form says which period is missing
+    # July missing: the mean of the 11 months present (each 25 + 70 × 260/300 = 85,66) is not the year's score —
+    # Art. 21 ND 335 takes the mean of the periods of the whole time worked: none printed, no level, and
+    # the form says which period is missing (the period sheet too)
+    assert "(trung bình cộng điểm các kỳ) Chưa tính" in staff and "(trung bình cộng điểm các kỳ) 85,66" not in staff
     assert "Mức xếp loại đề xuất: Chưa xếp loại: thiếu kết quả Tháng 07/2026" in staff
+    sheet = flat(_doc_text(out, manifest_2026, "NS-05", "theo_doi_ky"))
+    assert "(trung bình cộng điểm các kỳ): chưa tính, thiếu kết quả Tháng 07/2026." in sheet
+    assert "(trung bình cộng điểm các kỳ): 85,66" not in sheet
     # the unit head signs as the direct manager, the agency head as the competent evaluator
     assert "Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" in staff
     assert flat("GIÁM ĐỐC (Ký, ghi rõ họ tên) Phạm Thị Dung") in staff
@@ -557,14 +561,15 @@ def test_the_unit_summary_shows_each_year_score_as_the_phieu_prints_it(built_202
     # NS-03, worked out in test_golden_phieu_nd335_staff_with_products_and_manager: 83,46
     assert rows[names["NS-03"]["ho_ten"]].startswith("Điểm đánh giá năm: 83,46")
     checked = 0
-    for ma_so in ("NS-01", "NS-02", "NS-04", "NS-05"):
+    for ma_so in ("NS-01", "NS-02", "NS-04"):
         phieu = flat(_doc_text(out, manifest_2026, ma_so, _forms(manifest_2026, ma_so)[0]))
         m = re.search(r"Điểm đánh giá năm \(trung bình cộng điểm các kỳ\) (\d+,\d\d)", phieu)
         assert m, ma_so
         assert rows[names[ma_so]["ho_ten"]].startswith(f"Điểm đánh giá năm: {m.group(1)}"), ma_so
         checked += 1
-    assert checked == 4
+    assert checked == 3
     assert "Điểm đánh giá năm" not in rows[names["NS-06"]["ho_ten"]]  # 4 months: not rated
+    assert "Điểm đánh giá năm" not in rows[names["NS-05"]["ho_ten"]]  # July missing: no year score yet
 
 
 def test_who_signs_names_only_the_blocks_each_phieu_has(built_2026, manifest_2026):

@@ -987,7 +987,8 @@ def test_every_audited_action_has_words_on_the_log_page():
 
 def test_ratings_page_shows_the_score_as_the_forms_print_it(tmp_path):
     """The 100-point regime: a «Điểm» column, two decimals cut (89.9999 is not 90), decimal comma;
-    none for a person without a score, and no column when nobody has one."""
+    none for a person without a score or without a level (periods missing: the mean of those present
+    is not the year's score), and no column when nobody has one."""
     from pipeline.web import accounts
     from pipeline.web.app import create_app
     from pipeline.web.store import Store
@@ -1011,10 +1012,11 @@ def test_ratings_page_shows_the_score_as_the_forms_print_it(tmp_path):
     c = app.test_client()
     token = _hidden(c.get("/dang-nhap").text, "csrf_token")
     assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": "mat-khau-du-dai-9"}).status_code == 302
-    html = page([person("VP-001", 89.9999), person("VP-002", 96.2916), person("VP-003", None)])
+    html = page([person("VP-001", 89.9999), person("VP-002", 96.2916), person("VP-003", None),
+                 {**person("VP-004", 83.7878), "muc_de_xuat": None}])
     assert "<th>Điểm</th>" in html
     rows = html.split("<tr>")[2:]
     assert '<td class="so">89,99</td>' in rows[0] and '<td class="so">96,29</td>' in rows[1]
-    assert '<td class="so"></td>' in rows[2]
+    assert '<td class="so"></td>' in rows[2] and '<td class="so"></td>' in rows[3]
     html = page([person("VP-001", None)])
     assert "<th>Điểm</th>" not in html and 'class="so"' not in html

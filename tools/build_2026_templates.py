@@ -206,7 +206,7 @@ def _period_table(doc, leader: bool) -> None:
         doc, widths,
         [[C(h, bold=True) for h in heads], "{%tr for k in ky %}", body, "{%tr endfor %}",
          [C("{{ nhan.dong_diem_nam }}", span=len(widths) - 1, bold=True, align="right"),
-          C("{{ diem_nam }}", bold=True)]],
+          C("{{ diem_nam or ('Chưa tính' if diem_nam_chua_tinh else '') }}", bold=True)]],
         size=12,
     )
 
@@ -426,8 +426,12 @@ def build_theo_doi_ky(form: Form):
         align="justify", space_before=2, space_after=2,
     )
     dk.p_tag(doc, "endfor")
-    dk.add_paragraph(doc, R("{{ nhan.dong_diem_nam }}: ", bold=True), R("{{ diem_nam or '" + D * 6 + "' }}", bold=True),
-                     " ({{ so_ky }} {% if theo_quy %}quý{% else %}tháng{% endif %}).", space_before=6, keep_next=True)
+    # periods missing: no mean of some of them as the year's score (context_2026.year_score), the missing said
+    dk.add_paragraph(doc, R("{{ nhan.dong_diem_nam }}: ", bold=True),
+                     "{% if diem_nam_chua_tinh %}chưa tính, thiếu kết quả {{ diem_nam_chua_tinh }}.{% else %}",
+                     R("{{ diem_nam or '" + D * 6 + "' }}", bold=True),
+                     " ({{ so_ky }} {% if theo_quy %}quý{% else %}tháng{% endif %}).{% endif %}", space_before=6,
+                     keep_next=True)
     dk.p_tag(doc, "if co_dde and nhan.chu_giai")
     dk.note_paragraph(doc, "{{ nhan.chu_giai }}", size=12, keep_next=True)
     dk.p_tag(doc, "elif not co_dde and nhan.chu_giai_abc")

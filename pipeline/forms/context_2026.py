@@ -98,15 +98,32 @@ _PERIOD = re.compile(r"\d{4}-(?:\d{2}|[Qq][1-4])")
 def missing_periods_note(rating: PersonRating) -> str:
     """When the periods do not cover the months worked (no level): "Chưa xếp loại: thiếu kết
     quả Tháng 07/2026" naming the periods the rating names; else ""."""
+    names = missing_periods(rating)
+    return "Chưa xếp loại: thiếu kết quả " + ", ".join(names) if names else ""
+
+
+def missing_periods(rating: PersonRating) -> list[str]:
+    """The periods the rating names as missing ("Tháng 07/2026", "Quý III/2026"), when it has no level
+    for that reason; else []."""
     if rating.muc_de_xuat is not None:
-        return ""
+        return []
     for reason in rating.ly_do:
         found = _MISSING.search(reason)
         if found:
             names = [period_name(k) for k in _PERIOD.findall(found.group(1))]
             if names:
-                return "Chưa xếp loại: thiếu kết quả " + ", ".join(names)
-    return ""
+                return names
+    return []
+
+
+def year_score(rating: PersonRating) -> float | None:
+    """The year score a paper prints: the mean of the periods when they cover the months worked; None
+    when there are none, or when some are missing (Art. 21 ND 335: the year is the mean of the periods
+    of the time actually worked — a mean of some of them is not the year's score, and the person has
+    no level until the rest come: `missing_periods_note`)."""
+    if not rating.diem_ky or missing_periods_note(rating):
+        return None
+    return rating.diem
 
 
 def who_is_rated(form: FormSpec, person: Person) -> str:
@@ -150,7 +167,9 @@ def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rati
         "so_ky": len(rows),
         "so_thang_co_ket_qua": months,
         "co_dde": person.lanh_dao_quan_ly or any(r["d"] or r["dd"] or r["e"] for r in rows),
-        "diem_nam": score_text(rating.diem if rows else None),
+        "diem_nam": score_text(year_score(rating) if rows else None),
+        # periods missing: the year score is not worked out — the missing periods, said instead of a number
+        "diem_nam_chua_tinh": ", ".join(missing_periods(rating)) if rows else "",
         # not rated (worked under 6 months): said in words, as every unit document says it, never a
         # dotted line that invites a level by hand
         "muc_diem_chu": WORDS[rating.muc_de_xuat] if rating.muc_de_xuat else "" if rating.rated else NOT_RATED,
@@ -198,7 +217,7 @@ def unit_context_2026(campaign: Campaign, ratings: Ratings, unit: Unit, members:
     """HD 43 Mẫu 01 (collective review of a chi bộ): the members' year scores and levels."""
     for m in members:
         pr = ratings.of(m["ma_so"])
-        m["diem_nam"] = score_text(pr.diem if pr.diem_ky else None)
+        m["diem_nam"] = score_text(year_score(pr))
     secretary = chi_bo_secretary(campaign, unit)
     return {
         "dau_dang": party_header(campaign, unit),

@@ -67,8 +67,8 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
     vote = campaign.votes.get(p.ma_so)
     reason = level_reason(pr, campaign)
     # from 2026 the level comes from the year score: the summary shows it as the person's phiếu prints it
-    # (none for someone not rated: under 6 months, no level)
-    year = context_2026.score_text(pr.diem if pr.diem_ky and pr.rated else None)
+    # (none for someone not rated — under 6 months, no level — nor while periods are missing)
+    year = context_2026.score_text(context_2026.year_score(pr) if pr.rated else None)
     note = _note(pr, campaign)
     return {
         "stt": i, "ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ngach": p.ngach_chuc_danh,
