@@ -126,6 +126,9 @@ def test_missing_months_give_no_level_and_name_the_months():
     assert pr.diem == pytest.approx(80)  # the mean of the 10 months present
     assert any("Thiếu kết quả kỳ 2026-03, 2026-07" in x for x in pr.ly_do)
     assert any("2026-03, 2026-07" in w for w in pr.canh_bao)
+    # each month 24 + 70 × 240 / 300 = 80: the mean of the 10 present is said as such, never as the year's score
+    assert any("Trung bình 10 kỳ đã có kết quả = 80,00, chưa phải điểm năm" in x for x in pr.ly_do)
+    assert not any("Điểm năm là" in x for x in pr.ly_do)
 
 
 def test_missing_quarter_and_no_period_at_all():

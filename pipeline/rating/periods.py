@@ -216,7 +216,10 @@ def year_score(person: Person, campaign: Campaign, rb: Rulebook) -> YearScore | 
         months = f" ({num(covered)} tháng)" if quarters else ""
         text = (f"Thiếu kết quả kỳ {what}: có kết quả {len(scores)} {unit_word}{months} trong khi thời gian "
                 f"công tác là {num(need)} tháng{leave}; chưa đủ căn cứ xếp loại, không có mức đề xuất")
-        reasons.append(cited(f"{how}. {text}", basis))
+        # the mean of the periods present is not the year's score (that is the mean over the whole time worked)
+        so_far = (f"Điểm từng kỳ ({formula_text(person.lanh_dao_quan_ly, formula)}): {listed}. Trung bình "
+                  f"{len(scores)} kỳ đã có kết quả = {score_text(diem)}, chưa phải điểm năm")
+        reasons.append(cited(f"{so_far}. {text}", basis))
         hint = ""
         if person.so_thang_nghi and not formula.leave_excused:
             hint = (f" Người này có {num(person.so_thang_nghi)} tháng nghỉ theo quy định: số tháng công tác "
