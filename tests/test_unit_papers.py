@@ -295,3 +295,26 @@ def test_levels_in_full_words_in_unit_agency_and_submission_documents(small):
     for pdf in [*(small / "nop_so_noi_vu").glob("*.pdf"), small / "co_quan" / "thong_bao_ket_qua.pdf"]:
         texts[pdf.name] = _text(pdf)
     assert {name: code.findall(text) for name, text in texts.items() if code.search(text)} == {}
+
+
+def test_reading_guide_says_the_cover_letter_and_the_notice_are_signed_by_the_head(small):
+    """The công văn to the Sở Nội vụ is signed and stamped like the report (it was «gửi dạng tệp»);
+    the decided notice (co_quan/thong_bao_ket_qua.pdf) is named with its signer in «IN NHỮNG GÌ»;
+    only the leaders' unit dossier goes to the Sở Nội vụ (every unit dossier was «để lưu và gửi»)."""
+    guide = (small / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
+    [letter] = [line for line in guide.splitlines() if "nop_so_noi_vu/cong_van_gui_so_noi_vu.pdf" in line]
+    assert "in, người đứng đầu ký, đóng dấu" in letter and "gửi dạng tệp" not in letter
+    printing = guide.split("2. IN NHỮNG GÌ")[1].split("3. AI KÝ")[0]
+    assert "để lưu và gửi Sở Nội vụ" not in printing
+    assert "chỉ hồ sơ đơn vị của lãnh đạo cơ quan gửi Sở Nội vụ" in printing
+    [notice] = [line for line in printing.splitlines() if "co_quan/thong_bao_ket_qua.pdf" in line]
+    assert "ký: Người đứng đầu cơ quan" in notice and "DỰ THẢO" not in notice
+
+
+def test_reading_guide_says_a_draft_notice_is_not_signed(built):
+    out, _ = built
+    assert not (out / "nop_so_noi_vu" / "thong_bao_ket_qua.pdf").exists()  # no level decided in the sample
+    guide = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
+    printing = guide.split("2. IN NHỮNG GÌ")[1].split("3. AI KÝ")[0]
+    [notice] = [line for line in printing.splitlines() if "co_quan/thong_bao_ket_qua.pdf" in line]
+    assert "bản DỰ THẢO" in notice and "chưa ký, chưa công bố" in notice and "ký: " not in notice

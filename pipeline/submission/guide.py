@@ -29,6 +29,8 @@ TEXT = "HUONG_DAN_IN.txt"
 PDF = "HUONG_DAN_IN.pdf"
 
 HOW_SENT = {
+    "cong_van_so_noi_vu.pdf": "in, người đứng đầu ký, đóng dấu; gửi bản đã ký cùng hồ sơ (bản giấy hoặc bản quét PDF)",
+    "cong_van_so_noi_vu.docx": "gửi dạng tệp (bản Word)",
     "bao_cao_so_noi_vu.pdf": "in, người đứng đầu ký, đóng dấu; gửi bản đã ký (bản giấy hoặc bản quét PDF)",
     "bao_cao_so_noi_vu.docx": "gửi dạng tệp (bản Word để Sở tổng hợp)",
     "bieu_tong_hop.pdf": "in, người đứng đầu ký, đóng dấu; gửi kèm báo cáo",
@@ -98,7 +100,7 @@ def lines(b: Build, bundles: Bundles, sub: Submission) -> list[str]:
     else:
         out.append("   Sổ Excel chưa ghi hạn nộp (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»).")
     out.append("")
-    out += _what_to_print(b, bundles, pages)
+    out += _what_to_print(b, bundles, pages, sub.manifest.get("nop_so_noi_vu"))
     out += _who_signs(b, bundles)
     out += _what_to_send(sub.manifest.get("nop_so_noi_vu"))
     out.append("5. KHI SỬA SỐ LIỆU SAU KHI ĐÃ IN")
@@ -108,7 +110,8 @@ def lines(b: Build, bundles: Bundles, sub: Submission) -> list[str]:
     return out
 
 
-def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int]) -> list[str]:
+def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],
+                   submission: dict[str, Any] | None = None) -> list[str]:
     """Section 2: the person and unit bundles with their pages and sheets, and each form's copies."""
     duplex, persons, units = b.options.duplex, bundles.persons, bundles.units
     out = ["2. IN NHỮNG GÌ"]
@@ -121,13 +124,14 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int]) -> list[st
     out.append(f"   b) Văn bản của từng đơn vị (biên bản họp, kiểm điểm tập thể, bảng tổng hợp), để ký: các trang nêu ở "
                f"mục 3 trong hồ sơ đơn vị ({sides}).")
     out.append("   c) Hồ sơ đơn vị (bìa, mục lục, văn bản đơn vị và hồ sơ từng người theo thứ tự xét), bản ghép đầy đủ "
-               "để lưu và gửi Sở Nội vụ:")
+               "để lưu (chỉ hồ sơ đơn vị của lãnh đạo cơ quan gửi Sở Nội vụ, xem mục 4):")
     by_unit = {u.ma_don_vi: u for u in b.plan.units}
     for u in units:
         unit = by_unit.get(u["ma_don_vi"])
         n = pages.get(u["pdf"])
         sheets = f", {(n + 1) // 2 if duplex else n} tờ" if n else ""
         out.append(f"   - {u['pdf']}: {unit.ten_don_vi if unit else u['ma_don_vi']}" + (f", {n} trang{sheets}" if n else ""))
+    out += _agency_documents(b, submission)
     out.append("   Số bản mỗi mẫu (theo meta.toml của mẫu; sửa ở đó nếu cơ quan cần khác):")
     counts: dict[str, int] = {}
     for job in b.plan.jobs:
@@ -137,6 +141,27 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int]) -> list[st
         extra = f" — in thêm {spec.copies - 1} bản" if spec.copies > 1 else ""
         out.append(f"   - {_name(spec)}: {n} văn bản, {spec.copies} bản mỗi văn bản{extra}.")
     out.append("")
+    return out
+
+
+def _agency_documents(b: Build, submission: dict[str, Any] | None) -> list[str]:
+    """The agency's own documents (plan.agency, co_quan/<form>.pdf: the notice of results), closing
+    section 2: where each is and who signs it; a draft (left out of the package for the Sở Nội vụ:
+    no level decided yet) is to be read, not signed."""
+    if not b.plan.agency:
+        return []
+    sent = {f.get("loai") for f in (submission or {}).get("tep", [])}
+    out = ["   d) Văn bản của cơ quan:"]
+    for job in b.plan.agency:
+        spec = b.registry.get(job.form)
+        path = job.docx.rsplit(".", 1)[0] + ".pdf"
+        if job.form in sent:
+            out.append(f"   - {path}: {_name(spec, job.title)}; ký: {_signers(spec, None)}; đóng dấu, công khai "
+                       "trong cơ quan.")
+        else:
+            out.append(f"   - {path}: {_name(spec, job.title)} — bản DỰ THẢO (cấp có thẩm quyền chưa quyết định mức "
+                       "xếp loại): để xem lại, chưa ký, chưa công bố; khi đã có mức quyết định (cột «Mức xếp loại của "
+                       "cấp có thẩm quyền» sheet NhanSu), tạo lại hồ sơ rồi in bản chính thức để ký.")
     return out
 
 
