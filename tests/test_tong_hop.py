@@ -20,9 +20,12 @@ from tests import workbook_factory as wf
 DUE = dt.date(2026, 12, 31)  # the factory agencies evaluate 2025: a deadline not passed when this was written
 
 
-def agency(tmp: Path, name: str, cache_dir: Path) -> Path:
+LATE_DUE = dt.date(2025, 11, 15)  # passed: a package made today is late
+
+
+def agency(tmp: Path, name: str, cache_dir: Path, due: dt.date = DUE) -> Path:
     data = wf.tables()
-    moved = {"ten_co_quan": name, "nam_danh_gia": 2025, "ngay_lap": dt.date(2025, 11, 5), "han_nop_so_noi_vu": DUE}
+    moved = {"ten_co_quan": name, "nam_danh_gia": 2025, "ngay_lap": dt.date(2025, 11, 5), "han_nop_so_noi_vu": due}
     data["CoQuan"] = [(k, moved.get(k, v)) for k, v in data["CoQuan"]]
     for row in data["KyLuat"]:
         row["ngay_hieu_luc"] = dt.date(2025, 6, 20)
@@ -37,9 +40,10 @@ def packages(tmp_path_factory, built, cache_dir) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("tong-hop")
     on_time = agency(tmp, "Sở Tư pháp tỉnh Thử Nghiệm", cache_dir)
     tampered = agency(tmp, "Sở Xây dựng tỉnh Thử Nghiệm", cache_dir)
-    late = tmp / "late" / "output"
-    shutil.copytree(built[0], late)  # the sample: deadline 15/11/2024, built today
-    return {"on_time": on_time, "tampered": tampered, "late": late}
+    late = agency(tmp, "Văn phòng UBND tỉnh Hà Giang Nam", cache_dir, LATE_DUE)
+    old_year = tmp / "old_year" / "output"
+    shutil.copytree(built[0], old_year)  # the sample: the 2024 evaluation
+    return {"on_time": on_time, "tampered": tampered, "late": late, "old_year": old_year}
 
 
 def test_names_exactly_the_tampered_and_the_late(packages, tmp_path, capsys):
@@ -68,7 +72,7 @@ def test_names_exactly_the_tampered_and_the_late(packages, tmp_path, capsys):
     assert [p.agency for p in summary.late] == ["Văn phòng UBND tỉnh Hà Giang Nam"]
     assert summary.missing == ["Sở Y tế tỉnh Thử Nghiệm"]
     today = clock.today()
-    assert summary.late[0].late_days == (today - dt.date(2024, 11, 15)).days
+    assert summary.late[0].late_days == (today - LATE_DUE).days
 
     # the spreadsheet: one row per agency, the missing one last
     wb = load_workbook(out / province.XLSX)
@@ -77,13 +81,14 @@ def test_names_exactly_the_tampered_and_the_late(packages, tmp_path, capsys):
     assert by_name["Sở Tư pháp tỉnh Thử Nghiệm"][5] == "Đạt"
     assert by_name["Sở Xây dựng tỉnh Thử Nghiệm"][5] == "Không đạt"
     assert "bieu_tong_hop.pdf" in by_name["Sở Xây dựng tỉnh Thử Nghiệm"][9]
-    assert by_name["Văn phòng UBND tỉnh Hà Giang Nam"][4] == (today - dt.date(2024, 11, 15)).days
+    assert by_name["Văn phòng UBND tỉnh Hà Giang Nam"][4] == (today - LATE_DUE).days
     assert by_name["Sở Y tế tỉnh Thử Nghiệm"][6] == "Chưa nộp"
-    # counts per category from each package's table; the sample: 40 people, 2 HTXS, 32 HTT (docs/rating.md)
+    # counts per category from each package's table; the factory agency: 6 people, one under 6 months
+    # (not rated), NS-03 disciplined (Không hoàn thành), four HTT, so no HTXS (20% × 4 = 0,8: NS-04 held to HTT)
     cat = [r for r in wb["TheoDoiTuong"].iter_rows(min_row=2, values_only=True) if r[0]]
     total = next(r for r in cat if r[0] == "Văn phòng UBND tỉnh Hà Giang Nam" and r[1] == "Tổng cộng")
-    assert total[2:9] == (40, 39, 2, 32, 4, 1, 1)
-    assert total[9:11] == ("2 / 20% × 32 = 6,4", "Không vượt")
+    assert total[2:9] == (6, 5, 0, 4, 0, 1, 1)
+    assert total[9:11] == ("0 / 20% × 4 = 0,8", "Không vượt")
     # the factory agency's rows are its own table's, one row per category with people
     counts, _ = province.read_table(packages["on_time"] / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")
     mine = [r for r in cat if r[0] == "Sở Tư pháp tỉnh Thử Nghiệm"]
@@ -95,7 +100,7 @@ def test_names_exactly_the_tampered_and_the_late(packages, tmp_path, capsys):
     flat = " ".join(text.split())
     assert "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG" in flat
     assert "Nhận 3 bộ hồ sơ; 1 bộ không đạt kiểm tra; 1 bộ nộp muộn; 1 cơ quan chưa nộp." in flat
-    assert f"nộp muộn {(today - dt.date(2024, 11, 15)).days} ngày" in flat
+    assert f"nộp muộn {(today - LATE_DUE).days} ngày" in flat
     assert "Tệp bị sửa: nop_so_noi_vu/bieu_tong_hop.pdf" in flat
     for code in ("HTXS", "HTT", "KHT", "cong_chuc", "can_bo", "tong_cong", "vien_chuc"):
         assert code not in text, code
@@ -123,3 +128,30 @@ def test_province_deadline_overrides_each_packages_own(packages):
     assert sorted(p.agency for p in summary.late) == ["Sở Tư pháp tỉnh Thử Nghiệm", "Văn phòng UBND tỉnh Hà Giang Nam"]
     assert all(p.late_days == 3 for p in summary.late)
     assert province.missing_words(summary) == "Chưa nộp, đã quá hạn 3 ngày"
+
+
+def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path, capsys):
+    """The 2024 sample sent with two 2025 packages: the summary is of 2025 (most packages'); the
+    2024 package is named and fails, its 40 people are not in the totals (they were added: a
+    province total over two years), and the title says the year."""
+    summary = province.summarise([packages["on_time"], packages["old_year"], packages["late"]])
+    assert summary.year == 2025
+    [old] = [p for p in summary.packages if p.year == 2024]
+    assert old.other_year == 2025 and old not in summary.counted and old in summary.failed
+    assert province.status_words(old) == "Bộ hồ sơ năm 2024, không phải năm 2025: không cộng vào số liệu"
+    assert "Bộ hồ sơ đánh giá, xếp loại năm 2024, không phải năm 2025 của bản tổng hợp này" in old.problems[-1]
+    # not a duplicate of the 2025 package of the same agency: both are listed for what they are
+    assert all(p.duplicate_of is None for p in summary.packages)
+    totals = {r[0]: r for r in province._total_rows(summary)}
+    assert totals["Tổng cộng"][1] == 6 + 6  # the two 2025 agencies of the factory, 6 people each
+    out = tmp_path / "so"
+    with pytest.raises(SystemExit) as exc:
+        main(["tong-hop", str(packages["on_time"]), str(packages["old_year"]), str(packages["late"]), "-o", str(out)])
+    assert exc.value.code == ExitCode.verify_failed
+    flat = " ".join(subprocess.run(["pdftotext", "-layout", str(out / province.PDF), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2025" in flat
+    assert "Nghị định 335/2025" not in flat  # the 2025 rule only (ND 90 as amended by ND 48)
+    # the column counts the proposals within the 15 % cap (thi_dua.du_dieu_kien), as the CoQuan sheet says
+    header = next(load_workbook(out / province.XLSX)["TheoDoiTuong"].iter_rows(max_row=1, values_only=True))
+    assert header[-1] == "Chiến sĩ thi đua cơ sở (trong tỷ lệ)"

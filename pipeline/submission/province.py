@@ -27,6 +27,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,7 @@ class Package:
     agency_emulation: dict[str, Any] | None = None
     problems: list[str] = field(default_factory=list)
     duplicate_of: Path | None = None
+    other_year: int | None = None  # the summary's year, when this package evaluates another one (not counted)
 
     @property
     def verified(self) -> bool:
@@ -81,6 +83,7 @@ class Summary:
     missing: list[str]
     due: dt.date | None
     today: dt.date
+    year: int | None = None  # the evaluation year summed up (most packages'; ties: the latest)
 
     @property
     def failed(self) -> list[Package]:
@@ -92,7 +95,7 @@ class Summary:
 
     @property
     def counted(self) -> list[Package]:
-        return [p for p in self.packages if p.duplicate_of is None]
+        return [p for p in self.packages if p.duplicate_of is None and p.other_year is None]
 
 
 def _date(value: object) -> dt.date | None:
@@ -237,9 +240,20 @@ def summarise(paths: list[Path], *, expected: Sequence[str] = (), due: dt.date |
     for pkg in packages:
         if due is not None:
             pkg.due = due
+    # one evaluation year per summary: the one most packages evaluate (ties: the latest); a package of
+    # another year (last year's folder sent again, another year's output) is not added to this year's
+    years = Counter(p.year for p in packages if p.year)
+    year = max(years, key=lambda y: (years[y], y)) if years else None
+    for pkg in packages:
+        if year is not None and pkg.year is not None and pkg.year != year:
+            pkg.other_year = year
+            pkg.problems.append(f"Bộ hồ sơ đánh giá, xếp loại năm {pkg.year}, không phải năm {year} của bản tổng hợp "
+                                "này: không cộng vào số liệu.")
     # one package per agency is counted: a verified one before one that fails, then the latest made
     ranked = sorted(packages, key=lambda p: (not p.verified, -(p.made or dt.date.min).toordinal()))
     for pkg in ranked:
+        if pkg.other_year is not None:
+            continue
         key = _norm(pkg.agency)
         if key in seen:
             pkg.duplicate_of = seen[key].given
@@ -247,11 +261,11 @@ def summarise(paths: list[Path], *, expected: Sequence[str] = (), due: dt.date |
             seen[key] = pkg
     missing = [name for name in expected if _norm(name) not in seen]
     if due is None:  # no province deadline given: the one every package states, when they agree
-        stated = {p.due for p in packages if p.due is not None}
+        stated = {p.due for p in packages if p.due is not None and p.other_year is None}
         province_due = stated.pop() if len(stated) == 1 else None
     else:
         province_due = due
-    return Summary(packages, missing, province_due, today)
+    return Summary(packages, missing, province_due, today, year)
 
 
 def read_expected(path: Path) -> list[str]:
@@ -278,6 +292,8 @@ def htxs_words(counts: dict[str, Any]) -> tuple[str, bool]:
 
 def status_words(pkg: Package) -> str:
     parts = ["Kiểm tra đạt" if pkg.verified else f"Không đạt kiểm tra ({len(pkg.problems)} lỗi)"]
+    if pkg.other_year is not None:
+        return f"Bộ hồ sơ năm {pkg.year}, không phải năm {pkg.other_year}: không cộng vào số liệu"
     if pkg.duplicate_of is not None:
         return f"Nộp trùng (đã có bộ «{pkg.duplicate_of}»): không cộng lại; {parts[0].lower()}"
     late = pkg.late_days
@@ -329,7 +345,7 @@ COUNT_HEADERS = [("Cơ quan, đơn vị", 36), ("Đối tượng", 40), ("Tổng
                  *((WORDS[k], 16) for k in LEVELS), ("Không xếp loại", 11),
                  ("Số hoàn thành xuất sắc / 20% số hoàn thành tốt", 22),
                  ("So với 20% số hoàn thành tốt", 13),
-                 ("Lao động tiên tiến", 12), ("Đủ điều kiện Chiến sĩ thi đua cơ sở", 14)]
+                 ("Lao động tiên tiến", 12), ("Chiến sĩ thi đua cơ sở (trong tỷ lệ)", 14)]
 
 
 def workbook(summary: Summary) -> Book:
@@ -420,8 +436,8 @@ def pdf_bytes(summary: Summary) -> bytes:
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8"))]))
         return t
 
-    years = sorted({p.year for p in summary.packages if p.year})
-    year = f" NĂM {years[0]}" if len(years) == 1 else ""
+    years = [summary.year] if summary.year else []
+    year = f" NĂM {summary.year}" if summary.year else ""
     story = [Paragraph(f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG{year}", title),
              Paragraph("cán bộ, công chức, viên chức và người lao động của các cơ quan, đơn vị", title),
              Spacer(1, 6),
