@@ -128,6 +128,19 @@ def test_the_table_says_its_levels_are_proposals_until_decided(built):
     assert note in " ".join(pdf_text(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf").split())
 
 
+def test_the_groups_sheet_names_each_group_as_the_table_prints_it(built):
+    """bieu_tong_hop.xlsx goes to the Sở Nội vụ: sheet TyLeHTXS names a default comparable group in
+    words, as the biểu's PDF does (it showed the key `cong_chuc/khong_giu_chuc_vu`); a group the
+    workbook names «TH/…» is «<part> – <unit name>»."""
+    out, _ = built
+    wb = load_workbook(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")
+    names = [r[1] for r in wb["TyLeHTXS"].iter_rows(min_row=6, values_only=True) if r[0]]
+    assert names and not [n for n in names if "_" in n]
+    assert "Công chức không giữ chức vụ lãnh đạo, quản lý" in names
+    printed = " ".join(pdf_text(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf").split())
+    assert all(" ".join(n.split()) in printed for n in names)
+
+
 def test_templates_use_no_keep_with_next():
     registry = Registry()
     for code in ("bao_cao_so_noi_vu", "bieu_tong_hop"):

@@ -258,7 +258,7 @@ def _group_sheet(wb: Workbook, data: dict[str, Any]) -> None:
         cell.alignment, cell.border, cell.fill = CENTER, BOX, xlsx_write.HEADER_FILL
     for i, g in enumerate(data["nhom"]):
         r = 6 + i
-        values = [g["stt"], g["nhom"], g["don_vi"], g["so_nguoi"], g["so_xep_loai"], g["so_htxs"], g["so_htt"],
+        values = [g["stt"], g.get("ten_nhom") or g["nhom"], g["don_vi"], g["so_nguoi"], g["so_xep_loai"], g["so_htxs"], g["so_htt"],
                   f"{round(g['ty_le'] * 100, 2):g}% số HTT", g["toi_da"], g["ket_luan"], g["ngoai_le"], g["ha_muc"],
                   g["cach_tinh"]]
         for c, v in enumerate(values, start=1):
@@ -291,8 +291,13 @@ def _people_sheet(wb: Workbook, entries: list[dict[str, Any]]) -> None:
 
 def table_data(campaign: Campaign, ratings: Ratings) -> dict[str, Any]:
     """Everything `bieu_tong_hop.xlsx` shows, as plain JSON-able data: its hash keys the cached file."""
+    from pipeline.forms.printed import group_label
+
+    # each group by its printed name, as the report and the biểu's PDF print it (a default group's key,
+    # `cong_chuc/khong_giu_chuc_vu`, is an internal code)
+    groups = [{**g, "ten_nhom": group_label(g["nhom"], campaign)} for g in group_rows(ratings)]
     return {"ten_co_quan": campaign.agency.ten_co_quan, "nam_danh_gia": campaign.agency.nam_danh_gia,
-            "nam_xep_loai": ratings.nam_danh_gia, "nguoi": people_rows(campaign, ratings), "nhom": group_rows(ratings)}
+            "nam_xep_loai": ratings.nam_danh_gia, "nguoi": people_rows(campaign, ratings), "nhom": groups}
 
 
 def workbook_of(data: dict[str, Any]) -> Workbook:
