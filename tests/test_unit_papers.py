@@ -122,6 +122,10 @@ def test_notice_without_decisions_is_a_marked_draft_with_an_empty_column(sample)
     assert len(rows) == len(campaign.people) and {r["muc_chu"] for r in rows} == {""}
     head = next(r for r in rows if r["ho_ten"] == campaign.agency.nguoi_dung_dau)
     assert head["ghi_chu"].startswith("Do ") and "đánh giá, xếp loại" in head["ghi_chu"]  # rated by the superior
+    # the one person not rated (under 6 months in the year) is named so on the draft's row (it was blank)
+    not_rated = {campaign.person(pr.ma_so).ho_ten for pr in ratings.people if not pr.rated}
+    assert len(not_rated) == ctx["dem"]["khong_xep_loai"] == 1
+    assert {r["ho_ten"] for r in rows if r["ghi_chu"] == "Không xếp loại (công tác trong năm dưới 06 tháng)"} == not_rated
     # one decided level: only that person is announced, the rest are counted as not yet decided
     decided = dataclasses.replace(campaign, people=tuple(
         dataclasses.replace(p, muc_quyet_dinh="HTT") if p.ma_so == "VP-004" else p for p in campaign.people))

@@ -210,6 +210,9 @@ def unit_citations(can_cu: dict[str, str], prs: list[PersonRating]) -> dict[str,
     return can_cu
 
 
+NOT_RATED_NOTE = "Không xếp loại (công tác trong năm dưới 06 tháng)"
+
+
 def rated_by_note(campaign: Campaign, person: Person) -> str:
     """The notice's note on a row whose level another evaluator decided (ND 90 Art. 16; signers.py):
     the agency's head by the head of the superior body, a unit's staff by the unit's own evaluator
@@ -258,7 +261,8 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
             rows.append({
                 "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu,
                 "muc_chu": "" if draft else WORDS[pr.muc_quyet_dinh or ""],
-                "ghi_chu": rated_by_note(campaign, p),
+                # a draft lists everyone: say who is not rated at all (item 1 counts them)
+                "ghi_chu": rated_by_note(campaign, p) if pr.rated else NOT_RATED_NOTE,
             })
         if rows:
             units.append({"ten": unit.ten_don_vi, "thanh_vien": rows})
