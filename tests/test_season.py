@@ -128,6 +128,8 @@ def test_two_people_changed_reprint_holds_exactly_their_changed_sheets(copy, sam
     assert any(ratings["VP-005"] in t for t in outline) and any("Biên bản" in t for t in outline), outline
     listing = (copy / "thay_doi.txt").read_text(encoding="utf-8")
     assert "ca_nhan/HCQT/VP-005.pdf" in listing and "don_vi/CBTH.pdf" in listing
+    # a unit's own document is named by the unit's name (it was «CBTH — Biên bản …», the code)
+    assert "Trung tâm Công báo - Tin học — Biên bản cuộc họp" in listing and "CBTH — " not in listing
 
     # hoso diff compares the two folders the same way
     rc, err, out = run_main(["diff", str(old), str(copy), "--in-lai", str(tmp_path / "lai.pdf")], capsys)

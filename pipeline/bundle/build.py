@@ -288,7 +288,7 @@ def _assemble_unit(sh: _Shared, unit: UnitDossier, pages_of: Pages, store: _Stor
     written.append(store.write(unit.pdf, ub, unit_key))
     version = _versions(sh, unit_docs)
     unit_out = {
-        "ma_don_vi": unit.ma_don_vi, "pdf": unit.pdf,
+        "ma_don_vi": unit.ma_don_vi, "ten_don_vi": unit.ten_don_vi, "pdf": unit.pdf,
         "muc": [{"tieu_de": s.title, "mau": s.form, "ma_so": s.ma_so, "trang_dau": s.first_page,
                  "so_trang": s.pages, **({"phien_ban": version[s.form]} if not s.ma_so and s.form in version else {})}
                 for s in ub.sections],

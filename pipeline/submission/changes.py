@@ -311,11 +311,15 @@ class _Walk(_Compare):
         self.old_people = {p["ma_so"]: p for p in old.get("ca_nhan", []) if isinstance(p, dict) and "ma_so" in p}
         self.new_people = {p["ma_so"]: p for p in new.get("ca_nhan", []) if isinstance(p, dict) and "ma_so" in p}
         self.old_units = {u["ma_don_vi"]: u for u in old.get("don_vi", []) if isinstance(u, dict) and "ma_don_vi" in u}
-        self.unit_names: dict[str, str] = {}
+        # a unit is named by its name, never its code (the manifest's don_vi[].ten_don_vi; a folder made
+        # before it: the package's copy of the leaders' unit dossier names that one)
+        units = [u for u in (*old.get("don_vi", []), *new.get("don_vi", [])) if isinstance(u, dict)]
+        self.unit_names: dict[str, str] = {u["ma_don_vi"]: u["ten_don_vi"] for u in units
+                                           if u.get("ma_don_vi") and u.get("ten_don_vi")}
         sub = new.get("nop_so_noi_vu") or {}
         self.package_files = sub.get("tep", []) if isinstance(sub, dict) else []
         for f in self.package_files:
-            if f.get("loai") == "don_vi" and f.get("ma_don_vi"):
+            if f.get("loai") == "don_vi" and f.get("ma_don_vi") and f["ma_don_vi"] not in self.unit_names:
                 self.unit_names[f["ma_don_vi"]] = f.get("tieu_de", "").removeprefix("Hồ sơ đơn vị: ")
 
         seen_people: set[str] = set()
