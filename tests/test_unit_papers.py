@@ -108,6 +108,8 @@ def test_notice_announces_decided_levels_only_signed_by_the_head(small):
         assert undecided not in notice, undecided
     assert "đã quyết định mức xếp loại của 2 người" in notice and "chưa có quyết định: 3 người" in notice
     assert re.search(r"CHÁNH VĂN PHÒNG.*Nguyễn Văn An$", notice)
+    # «Chánh Văn phòng» of «Văn phòng UBND tỉnh Thử Nghiệm» (it printed «Chánh Văn phòng Văn phòng UBND …»)
+    assert "Chánh Văn phòng UBND tỉnh Thử Nghiệm thông báo kết quả" in notice and "Văn phòng Văn phòng" not in notice
     # decided: it goes to the Sở Nội vụ
     assert (small / "nop_so_noi_vu" / "thong_bao_ket_qua.pdf").read_bytes() == \
         (small / "co_quan" / "thong_bao_ket_qua.pdf").read_bytes()
@@ -122,6 +124,8 @@ def test_notice_without_decisions_is_a_marked_draft_with_an_empty_column(sample)
     assert len(rows) == len(campaign.people) and {r["muc_chu"] for r in rows} == {""}
     head = next(r for r in rows if r["ho_ten"] == campaign.agency.nguoi_dung_dau)
     assert head["ghi_chu"].startswith("Do ") and "đánh giá, xếp loại" in head["ghi_chu"]  # rated by the superior
+    # the head announces: «Chánh Văn phòng» of «Văn phòng UBND tỉnh …», the shared words said once
+    assert ctx["nguoi_thong_bao"] == "Chánh Văn phòng UBND tỉnh Hà Giang Nam"
     # the one person not rated (under 6 months in the year) is named so on the draft's row (it was blank)
     not_rated = {campaign.person(pr.ma_so).ho_ten for pr in ratings.people if not pr.rated}
     assert len(not_rated) == ctx["dem"]["khong_xep_loai"] == 1

@@ -846,7 +846,7 @@ def build_thong_bao_ket_qua(spec: DocSpec):
     dk.add_paragraph(doc, R("{{ nhan.can_cu_2 }}", italic=True), **j)
     dk.add_paragraph(
         doc,
-        "{{ co_quan.chuc_vu_nguoi_dung_dau or 'Người đứng đầu' }} {{ co_quan.ten }} thông báo kết quả đánh "
+        "{{ nguoi_thong_bao }} thông báo kết quả đánh "
         "giá, xếp loại chất lượng năm {{ nam }} như sau:",
         **j,
     )

@@ -270,6 +270,10 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
     counts = Counter(pr.muc_quyet_dinh for pr in decided)
     ctx.update({
         "dau": header_left(ctx["co_quan"]["chu_quan_hoa"], ctx["co_quan"]["ten_hoa"]),
+        # who announces: the head's post and the agency, the words they share said once («Chánh Văn
+        # phòng» + «Văn phòng UBND tỉnh X» -> «Chánh Văn phòng UBND tỉnh X», not «… Văn phòng Văn phòng …»)
+        "nguoi_thong_bao": _title_of(ctx["co_quan"].get("chuc_vu_nguoi_dung_dau") or "Người đứng đầu",
+                                     ctx["co_quan"].get("ten") or ""),
         "don_vi_list": units,
         "du_thao": draft,
         "dem": {**{lv: counts.get(lv, 0) for lv in ORDER}, "khong_xep_loai": len(ratings.people) - len(rated),
