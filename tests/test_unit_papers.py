@@ -312,6 +312,9 @@ def test_reading_guide_says_the_cover_letter_and_the_notice_are_signed_by_the_he
     guide = (small / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
     [letter] = [line for line in guide.splitlines() if "nop_so_noi_vu/cong_van_gui_so_noi_vu.pdf" in line]
     assert "in, người đứng đầu ký, đóng dấu" in letter and "gửi dạng tệp" not in letter
+    # the biểu has two signature blocks (NGƯỜI LẬP BIỂU, the head): the guide names both
+    [table] = [line for line in guide.splitlines() if "nop_so_noi_vu/bieu_tong_hop.pdf" in line]
+    assert "người lập biểu và người đứng đầu ký" in table
     printing = guide.split("2. IN NHỮNG GÌ")[1].split("3. AI KÝ")[0]
     assert "để lưu và gửi Sở Nội vụ" not in printing
     assert "chỉ hồ sơ đơn vị của lãnh đạo cơ quan gửi Sở Nội vụ" in printing

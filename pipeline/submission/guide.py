@@ -33,7 +33,7 @@ HOW_SENT = {
     "cong_van_so_noi_vu.docx": "gửi dạng tệp (bản Word)",
     "bao_cao_so_noi_vu.pdf": "in, người đứng đầu ký, đóng dấu; gửi bản đã ký (bản giấy hoặc bản quét PDF)",
     "bao_cao_so_noi_vu.docx": "gửi dạng tệp (bản Word để Sở tổng hợp)",
-    "bieu_tong_hop.pdf": "in, người đứng đầu ký, đóng dấu; gửi kèm báo cáo",
+    "bieu_tong_hop.pdf": "in, người lập biểu và người đứng đầu ký, đóng dấu; gửi kèm báo cáo",
     "bieu_tong_hop.docx": "gửi dạng tệp (bản Word)",
     "bieu_tong_hop.xlsx": "gửi dạng tệp (bảng tính, không in)",
     "bao_cao_tu_danh_gia_co_quan.pdf": "in, người đứng đầu ký, đóng dấu; gửi bản đã ký (bản giấy hoặc bản quét PDF)",
