@@ -286,3 +286,23 @@ def test_a_longer_form_reprints_the_rest_of_that_person_s_dossier_and_nothing_el
     renumbered = {(d["tep"], d["mau"]) for d in section["chi_doi_so_trang"]}
     assert not any(tep.startswith("don_vi/") for tep, _ in renumbered)  # the unit's sheets did not move
     assert "chỉ đổi số trang (không phải ký lại)" in err
+
+
+def test_a_new_report_date_reprints_the_cover_letter_too(copy, sample, cache_dir, tmp_path, capsys):
+    """CoQuan.ngay_bao_cao dates the cover letter, the report and the biểu: all three are signed,
+    so all three are to print again (the cover letter was left out of thay_doi.txt and in_lai.pdf)."""
+    wb = openpyxl.load_workbook(sample)
+    ws = wb["CoQuan"]
+    ws.cell(ws.max_row + 1, 1, "ngay_bao_cao")
+    ws.cell(ws.max_row, 2, "12/11/2024")
+    changed = tmp_path / "ngay.xlsx"
+    wb.save(changed)
+    rc, err, _ = run_main(["build", str(changed), "-o", str(copy), *cache_args(cache_dir)], capsys)
+    assert rc == 0, err
+    listing = (copy / "thay_doi.txt").read_text(encoding="utf-8")
+    for rel in ("nop_so_noi_vu/cong_van_gui_so_noi_vu.pdf", "nop_so_noi_vu/bao_cao_ket_qua_danh_gia.pdf",
+                "nop_so_noi_vu/bieu_tong_hop.pdf"):
+        assert rel in listing, rel
+    reprint = pdf_pages_text(copy / "in_lai.pdf")
+    assert any("Kính gửi: Sở Nội vụ" in " ".join(t.split()) and "ngày 12 tháng 11 năm 2024" in " ".join(t.split())
+               for t in reprint)

@@ -51,8 +51,8 @@ REPRINT = "in_lai.pdf"
 LISTING = "thay_doi.txt"
 SECTION = "thay_doi"  # manifest section of the comparison made by the build
 FINGERPRINTS = "du_lieu_nguoi"  # manifest: ma_so -> fingerprint of that person's rows
-AGENCY_KINDS = ("bao_cao_so_noi_vu", "bieu_tong_hop", "thong_bao_ket_qua", "bao_cao_tu_danh_gia_co_quan",
-                "bien_ban_tu_xep_loai_co_quan")
+AGENCY_KINDS = ("cong_van_so_noi_vu", "bao_cao_so_noi_vu", "bieu_tong_hop", "thong_bao_ket_qua",
+                "bao_cao_tu_danh_gia_co_quan", "bien_ban_tu_xep_loai_co_quan")
 OWN_FILES = (REPRINT, LISTING)  # what the comparison itself writes: never compared
 
 
