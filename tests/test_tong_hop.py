@@ -152,6 +152,8 @@ def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path
                                    text=True, check=True).stdout.split())
     assert "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2025" in flat
     assert "Nghị định 335/2025" not in flat  # the 2025 rule only (ND 90 as amended by ND 48)
+    rows = {r[1]: r for r in load_workbook(out / province.XLSX)["CoQuan"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert rows[str(packages["old_year"])][4] in (None, "")  # no days late against another year's deadline
     # the column counts the proposals within the 15 % cap (thi_dua.du_dieu_kien), as the CoQuan sheet says
     header = next(load_workbook(out / province.XLSX)["TheoDoiTuong"].iter_rows(max_row=1, values_only=True))
     assert header[-1] == "Chiến sĩ thi đua cơ sở (trong tỷ lệ)"

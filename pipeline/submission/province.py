@@ -356,7 +356,8 @@ def workbook(summary: Summary) -> Book:
     rows = []
     for pkg in summary.packages:
         emu = pkg.agency_emulation or {}
-        rows.append([pkg.agency, str(pkg.given), _d(pkg.made), _d(pkg.due), "" if pkg.late_days is None else pkg.late_days,
+        rows.append([pkg.agency, str(pkg.given), _d(pkg.made), _d(pkg.due),
+                     "" if pkg.late_days is None or pkg.other_year is not None else pkg.late_days,
                      "Đạt" if pkg.verified else "Không đạt", status_words(pkg),
                      emu.get("so_dat_ldtt", ""), emu.get("so_cstdcs", ""),
                      "\n".join(f"• {p}" for p in pkg.problems)])
