@@ -112,6 +112,7 @@ def test_zip_alone_cannot_be_checked(packages, tmp_path):
     pkg = province.read_package(alone)
     assert not pkg.verified and "Không có manifest.json đi kèm" in pkg.problems[0]
     assert pkg.agency == "SỞ TƯ PHÁP TỈNH THỬ NGHIỆM"  # from the table's title row
+    assert pkg.year == 2025  # «Năm đánh giá 2025»: a zip of another year is not added to this year's
     assert pkg.counts["tong_cong"]["tong"] == 6
 
 

@@ -139,18 +139,33 @@ def _table_bytes(given: Path, root: Path | None) -> bytes | None:
     return None
 
 
-def _agency_name_from_table(data: bytes) -> str:
+def _title_rows(data: bytes) -> list[str]:
+    """The first cells of the table's three title rows (agency, title, «Năm đánh giá N»)."""
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            value = next(wb.worksheets[0].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True))[0]
+            rows = list(wb.worksheets[0].iter_rows(min_row=1, max_row=3, max_col=1, values_only=True))
         finally:
             wb.close()
     except Exception:  # noqa: BLE001 - a table that cannot be read has no name
-        return ""
-    return str(value or "").strip()
+        return []
+    return [str(r[0] or "").strip() for r in rows]
+
+
+def _agency_name_from_table(data: bytes) -> str:
+    rows = _title_rows(data)
+    return rows[0] if rows else ""
+
+
+def _year_from_table(data: bytes) -> int | None:
+    """The evaluation year the table states («Năm đánh giá 2026»), for a zip sent without its manifest."""
+    import re
+
+    rows = _title_rows(data)
+    m = re.fullmatch(r"Năm đánh giá (\d{4})", rows[2]) if len(rows) > 2 else None
+    return int(m.group(1)) if m else None
 
 
 def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Package:
@@ -197,6 +212,8 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Pac
                 _emulation(pkg, root, entries)
         if not pkg.agency:
             pkg.agency = _agency_name_from_table(data)
+        if pkg.year is None:
+            pkg.year = _year_from_table(data)
     if not pkg.agency:
         pkg.agency = given.stem
     return pkg
