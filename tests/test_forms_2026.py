@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -698,3 +699,16 @@ def test_the_notice_cites_nd233_by_its_reported_title(built_2026):
             "đơn vị sự nghiệp công lập và viên chức") in text
     assert "Nghị định số 335/2025/NĐ-CP ngày 21/12/2025 của Chính phủ về đánh giá, xếp loại chất lượng đối với cơ " \
            "quan hành chính nhà nước và công chức" in text
+
+
+def test_reading_guide_counts_each_phieu_by_the_title_it_prints(built_2026, manifest_2026):
+    """«Số bản mỗi mẫu» names a phiếu as the paper does (by the person's kind): it counted every
+    phieu_nd335 as «… công chức …», a hợp đồng's and a cán bộ's included."""
+    out, _, _ = built_2026
+    titles = Counter(d["tieu_de"] for p in manifest_2026["ca_nhan"] for d in p["tai_lieu"]
+                     if d["mau"].startswith("phieu_"))
+    assert len(titles) > 1  # the workbook has more than one kind of staff
+    guide = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
+    copies = guide.split("Số bản mỗi mẫu")[1].split("3. AI KÝ")[0]
+    for title, n in titles.items():
+        assert f"- {title}: {n} văn bản," in copies, (title, n)

@@ -133,13 +133,15 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],
         out.append(f"   - {u['pdf']}: {unit.ten_don_vi if unit else u['ma_don_vi']}" + (f", {n} trang{sheets}" if n else ""))
     out += _agency_documents(b, submission)
     out.append("   Số bản mỗi mẫu (theo meta.toml của mẫu; sửa ở đó nếu cơ quan cần khác):")
-    counts: dict[str, int] = {}
+    # by form and printed title: a phiếu is titled by the person's kind (công chức, người lao động, cán bộ…),
+    # as section 3 and the papers name it
+    counts: dict[tuple[str, str], int] = {}
     for job in b.plan.jobs:
-        counts[job.form] = counts.get(job.form, 0) + 1
-    for code, n in counts.items():
+        counts[(job.form, job.title)] = counts.get((job.form, job.title), 0) + 1
+    for (code, title), n in counts.items():
         spec = b.registry.get(code)
         extra = f" — in thêm {spec.copies - 1} bản" if spec.copies > 1 else ""
-        out.append(f"   - {_name(spec)}: {n} văn bản, {spec.copies} bản mỗi văn bản{extra}.")
+        out.append(f"   - {_name(spec, title)}: {n} văn bản, {spec.copies} bản mỗi văn bản{extra}.")
     out.append("")
     return out
 
