@@ -320,6 +320,8 @@ def test_reading_guide_says_the_cover_letter_and_the_notice_are_signed_by_the_he
     assert "chỉ hồ sơ đơn vị của lãnh đạo cơ quan gửi Sở Nội vụ" in printing
     [notice] = [line for line in printing.splitlines() if "co_quan/thong_bao_ket_qua.pdf" in line]
     assert "ký: Người đứng đầu cơ quan" in notice and "DỰ THẢO" not in notice
+    # section 5 says where the agency's reprinted documents come from (in_lai.pdf takes them from nop_so_noi_vu/)
+    assert "gửi Sở Nội vụ: từ nop_so_noi_vu/" in guide.split("5. KHI SỬA SỐ LIỆU")[1]
 
 
 def test_reading_guide_says_a_draft_notice_is_not_signed(built):

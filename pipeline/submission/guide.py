@@ -105,7 +105,8 @@ def lines(b: Build, bundles: Bundles, sub: Submission) -> list[str]:
     out += _what_to_send(sub.manifest.get("nop_so_noi_vu"))
     out.append("5. KHI SỬA SỐ LIỆU SAU KHI ĐÃ IN")
     out.append("   Sửa trong sổ Excel rồi chạy lại hoso build vào thư mục này: tệp in_lai.pdf gom đúng các tờ phải in "
-               "lại và ký lại (văn bản của người: từ hồ sơ cá nhân; văn bản của đơn vị: từ hồ sơ đơn vị), "
+               "lại và ký lại (văn bản của người: từ hồ sơ cá nhân; văn bản của đơn vị: từ hồ sơ đơn vị; công văn, "
+               "báo cáo, biểu tổng hợp, thông báo gửi Sở Nội vụ: từ nop_so_noi_vu/), "
                "thay_doi.txt liệt kê chúng. Không sửa trực tiếp các tệp .docx/.pdf ở đây.")
     return out
 
