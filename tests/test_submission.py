@@ -109,7 +109,11 @@ def test_report_has_the_nd30_parts_and_the_computed_results(built, sample):
     rated = [p for p in doc["nguoi"] if p["trang_thai"] == "xep_loai"]
     htt = sum(1 for p in rated if (p["muc_quyet_dinh"] or p["muc_de_xuat"]) == "HTT")
     share = f"{100 * htt / len(rated):.1f}".replace(".", ",")
-    assert f"Hoàn thành tốt nhiệm vụ: {htt} người, tỷ lệ {share}%" in text
+    assert f"Hoàn thành tốt nhiệm vụ: {htt} người, tỷ lệ {share}%;" in text
+    # the list ends with a full stop (everyone rated has a level in the sample: KHT is the last item)
+    kht = sum(1 for p in rated if (p["muc_quyet_dinh"] or p["muc_de_xuat"]) == "KHT")
+    last = f"{100 * kht / len(rated):.1f}".replace(".", ",")
+    assert f"Không hoàn thành nhiệm vụ: {kht} người, tỷ lệ {last}%. (Mức xếp loại nêu trên" in text
     assert f"được đánh giá, xếp loại: {len(rated)} người" in text
     table = " ".join(pdf_text(folder / "bieu_tong_hop.pdf").split())
     assert "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ" in table and "KIỂM TRA TỶ LỆ HOÀN THÀNH XUẤT SẮC" in table

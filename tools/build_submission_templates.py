@@ -356,11 +356,11 @@ def build_bao_cao(spec: Spec):
     dk.add_paragraph(doc, "2. Kết quả xếp loại chất lượng (tỷ lệ tính trên số được đánh giá, xếp loại):",
                      align="justify", first_line_cm=1.0, space_after=0)
     dk.p_tag(doc, "for m in kq.muc")
-    dk.add_paragraph(doc, "- {{ m.ten }}: {{ m.so }} người, tỷ lệ {{ m.ty_le }}%;", align="justify",
+    dk.add_paragraph(doc, "- {{ m.ten }}: {{ m.so }} người, tỷ lệ {{ m.ty_le }}%{{ ';' if kq.chua_co_muc or not loop.last else '.' }}", align="justify",
                      first_line_cm=1.0, space_after=0)
     dk.p_tag(doc, "endfor")
     dk.p_tag(doc, "if kq.chua_co_muc")
-    dk.add_paragraph(doc, "- Chưa có mức xếp loại: {{ kq.chua_co_muc }} người;", align="justify",
+    dk.add_paragraph(doc, "- Chưa có mức xếp loại: {{ kq.chua_co_muc }} người.", align="justify",
                      first_line_cm=1.0, space_after=0)
     dk.p_tag(doc, "endif")
     dk.add_paragraph(doc, R("({{ kq.can_cu_muc }})", italic=True), align="justify", first_line_cm=1.0)
