@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import shutil
 import time
 import zipfile
@@ -114,6 +115,8 @@ def test_report_has_the_nd30_parts_and_the_computed_results(built, sample):
     kht = sum(1 for p in rated if (p["muc_quyet_dinh"] or p["muc_de_xuat"]) == "KHT")
     last = f"{100 * kht / len(rated):.1f}".replace(".", ",")
     assert f"Không hoàn thành nhiệm vụ: {kht} người, tỷ lệ {last}%. (Mức xếp loại nêu trên" in text
+    # so does the list of comparable groups (section 4) before section III
+    assert re.search(r"(trong tỷ lệ|VƯỢT TỶ LỆ)( \([^)]*\))?\. III\. TỒN TẠI", text), text[-2000:]
     assert f"được đánh giá, xếp loại: {len(rated)} người" in text
     table = " ".join(pdf_text(folder / "bieu_tong_hop.pdf").split())
     assert "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ" in table and "KIỂM TRA TỶ LỆ HOÀN THÀNH XUẤT SẮC" in table
