@@ -115,6 +115,18 @@ def test_notice_announces_decided_levels_only_signed_by_the_head(small):
         (small / "co_quan" / "thong_bao_ket_qua.pdf").read_bytes()
 
 
+def test_draft_notice_says_who_has_no_level_for_missing_periods():
+    """The 2026 sample: VP-021 has no result for October, so no level (Art. 21 ND 335): his row on the
+    draft notice says so, as the phiếu does."""
+    from pipeline.resources import sample_workbook
+
+    campaign = ingest.load(sample_workbook(2026))
+    ctx = agency_document_context(campaign, rate(campaign), Registry().get("thong_bao_ket_qua"))
+    rows = {r["ho_ten"]: r for u in ctx["don_vi_list"] for r in u["thanh_vien"]}
+    assert rows[campaign.person("VP-021").ho_ten]["ghi_chu"] == "Chưa xếp loại: thiếu kết quả Tháng 10/2026"
+    assert rows[campaign.person("VP-003").ho_ten]["ghi_chu"] == ""
+
+
 def test_notice_without_decisions_is_a_marked_draft_with_an_empty_column(sample):
     campaign = ingest.load(sample)
     ratings = rate(campaign)

@@ -261,8 +261,10 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
             rows.append({
                 "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu,
                 "muc_chu": "" if draft else WORDS[pr.muc_quyet_dinh or ""],
-                # a draft lists everyone: say who is not rated at all (item 1 counts them)
-                "ghi_chu": rated_by_note(campaign, p) if pr.rated else NOT_RATED_NOTE,
+                # a draft lists everyone: say who is not rated at all (item 1 counts them), and who has
+                # no level yet because periods are missing
+                "ghi_chu": "; ".join(x for x in (rated_by_note(campaign, p), context_2026.missing_periods_note(pr))
+                                     if x) if pr.rated else NOT_RATED_NOTE,
             })
         if rows:
             units.append({"ten": unit.ten_don_vi, "thanh_vien": rows})
