@@ -136,7 +136,6 @@ def person_forms(person: Person, unit: Unit, form_set: dict[str, Any], has_score
     return forms
 
 
-
 # The labels naming who a phiếu rates when that is not the form's own kind (forms/context.py,
 # forms/context_2026.py print them in the form's heading: "PHIẾU … CÁN BỘ", "… NGƯỜI LAO ĐỘNG").
 _KIND_LABELS = {"can_bo": "doi_tuong_can_bo", "hop_dong": "doi_tuong_nguoi_lao_dong",

@@ -121,7 +121,7 @@ def year_score(rating: PersonRating) -> float | None:
     when there are none, or when some are missing (Art. 21 ND 335: the year is the mean of the periods
     of the time actually worked — a mean of some of them is not the year's score, and the person has
     no level until the rest come: `missing_periods_note`)."""
-    if not rating.diem_ky or missing_periods_note(rating):
+    if not rating.diem_ky or missing_periods(rating):
         return None
     return rating.diem
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.ingest.model import Agency, Campaign, Person, Unit
+from pipeline.ingest.model import Agency, Campaign, Person, Unit, names_person
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,6 @@ def _same(a: str, b: str) -> bool:
     return bool(a) and bool(b) and _norm(a) == _norm(b)
 
 
-def _names(agency_name: str, person_name: str) -> bool:
-    """The CoQuan name designates the person: equal, or the same name after a courtesy title
-    ("Ông Nguyễn Đình Khải")."""
-    a, p = _norm(agency_name), _norm(person_name)
-    return bool(a) and bool(p) and (a == p or a.endswith(" " + p))
-
-
 @dataclass(frozen=True)
 class _Index:
     heads: dict[str, Any]  # ma_don_vi -> the unit's head (first vai_tro truong in sheet order)
@@ -80,9 +73,7 @@ def _index(campaign: Campaign) -> _Index:
     for p in campaign.people:
         if p.vai_tro == "truong":
             heads.setdefault(p.ma_don_vi, p)
-    agency = campaign.agency
-    named = [p for p in campaign.people if _names(agency.nguoi_dung_dau, p.ho_ten)]
-    index = _Index(heads, named[0].ma_so if len(named) == 1 else None)
+    index = _Index(heads, campaign.agency_head_ma_so())
     _last = (campaign, index)
     return index
 
@@ -91,7 +82,7 @@ def is_agency_head(campaign: Campaign, person: Person) -> bool:
     """The person is the head of the agency: named in CoQuan `nguoi_dung_dau` (also after a
     courtesy title, "Ông …"). A name spelt differently is not guessed: `hoso check` warns."""
     head = _index(campaign).agency_head
-    return person.ma_so == head if head else _names(campaign.agency.nguoi_dung_dau, person.ho_ten)
+    return person.ma_so == head if head else names_person(campaign.agency.nguoi_dung_dau, person.ho_ten)
 
 
 def superior(agency: Agency) -> Signer:
@@ -114,14 +105,14 @@ def evaluator(campaign: Campaign, person: Person) -> Signer:
     agency = campaign.agency
     if is_agency_head(campaign, person):
         boss = superior(agency)
-        return boss if not _names(boss.ho_ten, person.ho_ten) else Signer(co_quan=boss.co_quan, vai_tro="cap_tren")
+        return boss if not names_person(boss.ho_ten, person.ho_ten) else Signer(co_quan=boss.co_quan, vai_tro="cap_tren")
     unit = campaign.unit(person.ma_don_vi)
-    if unit.nguoi_danh_gia and not _names(unit.nguoi_danh_gia, person.ho_ten):
+    if unit.nguoi_danh_gia and not names_person(unit.nguoi_danh_gia, person.ho_ten):
         head = unit_head(campaign, unit)
         if head is None or head.ma_so != person.ma_so:
             return Signer(unit.nguoi_danh_gia, unit.chuc_vu_nguoi_danh_gia, unit.ten_don_vi, "don_vi")
     chief = agency_head(agency)
-    if _names(chief.ho_ten, person.ho_ten):  # defensive: is_agency_head already caught this
+    if names_person(chief.ho_ten, person.ho_ten):  # defensive: is_agency_head already caught this
         return Signer(co_quan=agency.ten_co_quan, vai_tro="thu_truong")
     return chief
 
@@ -133,7 +124,7 @@ def commenter(campaign: Campaign, person: Person, rated_by: Signer | None = None
     if is_agency_head(campaign, person):
         return NOBODY
     head = unit_head(campaign, campaign.unit(person.ma_don_vi))
-    if head is None or head.ma_so == person.ma_so or _names(rated_by.ho_ten, head.ho_ten):
+    if head is None or head.ma_so == person.ma_so or names_person(rated_by.ho_ten, head.ho_ten):
         return NOBODY
     if is_agency_head(campaign, head):
         return NOBODY

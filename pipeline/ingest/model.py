@@ -255,3 +255,16 @@ class Campaign:
             if p.ma_so == ma_so:
                 return p
         raise KeyError(ma_so)
+
+    def agency_head_ma_so(self) -> str | None:
+        """ma_so of the person CoQuan `nguoi_dung_dau` names, when exactly one is so named (a name
+        spelt differently is not guessed: `hoso check` warns)."""
+        named = [p.ma_so for p in self.people if names_person(self.agency.nguoi_dung_dau, p.ho_ten)]
+        return named[0] if len(named) == 1 else None
+
+
+def names_person(written: str, person_name: str) -> bool:
+    """A name written in the workbook (CoQuan `nguoi_dung_dau`) designates the person: the same name,
+    spaces and case aside, also after a courtesy title ("Ông Nguyễn Đình Khải")."""
+    a, p = " ".join(written.split()).casefold(), " ".join(person_name.split()).casefold()
+    return bool(a) and bool(p) and (a == p or a.endswith(" " + p))

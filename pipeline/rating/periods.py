@@ -286,17 +286,6 @@ def kht_flag_warnings(person: Person, rb: Rulebook) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _agency_head(campaign: Campaign) -> str | None:
-    """ma_so of the person CoQuan `nguoi_dung_dau` names (also after a courtesy title, "Ông …"), when
-    exactly one person is so named (as pipeline/forms/signers.py reads it)."""
-    name = " ".join(campaign.agency.nguoi_dung_dau.split()).casefold()
-    if not name:
-        return None
-    named = [p.ma_so for p in campaign.people
-             if (n := " ".join(p.ho_ten.split()).casefold()) and (name == n or name.endswith(" " + n))]
-    return named[0] if len(named) == 1 else None
-
-
 def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign) -> dict[str, str]:
     """Leaders whose d) (results of the unit led) is 100 % in some period while someone of their unit
     ends the year at KHT: d) is 50 % when a subordinate does not complete the tasks (a check, the
@@ -307,7 +296,7 @@ def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign) -> 
         if pr.muc_cuoi == "KHT":
             kht[pr.ma_don_vi].append(f"{pr.ho_ten} ({pr.ma_so})")
     everyone = [w for ws in kht.values() for w in ws]
-    head = _agency_head(campaign)
+    head = campaign.agency_head_ma_so()
     leaders = {p.ma_so for p in campaign.people if p.lanh_dao_quan_ly}
     out = {}
     for pr in people:
