@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
+from pipeline.forms.printed import group_label
 from pipeline.ingest import xlsx_write
 from pipeline.ingest.model import Campaign, Person
 from pipeline.ingest.xlsx_write import put
@@ -291,8 +292,6 @@ def _people_sheet(wb: Workbook, entries: list[dict[str, Any]]) -> None:
 
 def table_data(campaign: Campaign, ratings: Ratings) -> dict[str, Any]:
     """Everything `bieu_tong_hop.xlsx` shows, as plain JSON-able data: its hash keys the cached file."""
-    from pipeline.forms.printed import group_label
-
     # each group by its printed name, as the report and the biểu's PDF print it (a default group's key,
     # `cong_chuc/khong_giu_chuc_vu`, is an internal code)
     groups = [{**g, "ten_nhom": group_label(g["nhom"], campaign)} for g in group_rows(ratings)]
