@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Sequence
@@ -161,8 +162,6 @@ def _agency_name_from_table(data: bytes) -> str:
 
 def _year_from_table(data: bytes) -> int | None:
     """The evaluation year the table states («Năm đánh giá 2026»), for a zip sent without its manifest."""
-    import re
-
     rows = _title_rows(data)
     m = re.fullmatch(r"Năm đánh giá (\d{4})", rows[2]) if len(rows) > 2 else None
     return int(m.group(1)) if m else None
@@ -422,8 +421,6 @@ def xlsx_bytes(summary: Summary) -> bytes:
 
 def _words(text: str) -> str:
     """Level codes (in a verification message) in full words: nothing printed is an internal code."""
-    import re
-
     return re.sub(r"\b(HTXS|HTT|HT|KHT)\b", lambda m: f"«{WORDS[m.group(1)]}»", text)
 
 
