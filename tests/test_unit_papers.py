@@ -343,3 +343,47 @@ def test_reading_guide_says_a_draft_notice_is_not_signed(built):
     printing = guide.split("2. IN NHỮNG GÌ")[1].split("3. AI KÝ")[0]
     [notice] = [line for line in printing.splitlines() if "co_quan/thong_bao_ket_qua.pdf" in line]
     assert "bản DỰ THẢO" in notice and "chưa ký, chưa công bố" in notice and "ký: " not in notice
+
+
+def _meeting_rows(campaign, ratings, code: str) -> dict[str, str]:
+    ctx = unit_document_context(campaign, ratings, Registry().get(code), campaign.units[0])
+    return {tv["ma_so"]: tv["muc_cuoi_chu"] for tv in ctx["thanh_vien"]}
+
+
+def test_a_later_decision_never_changes_the_meeting_papers():
+    """The minutes and the proposal table record what the unit's meeting proposed. A group of 10:
+    the votes give 4 HTXS (A by 10/10, B 9/10, C 8/10, D 7/10) and 6 HTT. «HTXS at most 20 % of
+    HTT» (ND 90 Art. 20 as amended by ND 48/2023): with one HTXS left, 9 HTT and 20 % × 9 = 1.8 ≥ 1,
+    with two 2 > 20 % × 8 = 1.6; so the meeting proposes A HTXS and B, C, D HTT. The competent
+    evaluator later decides D HTXS. That decision takes the group's one place, so A's proposal
+    becomes HTT from then on (rating.md «Decided levels take their places first») — but the minutes
+    and the proposal table still say what the meeting proposed: A HTXS, D HTT, no decision named;
+    the notice announces D's decided HTXS."""
+    import rating_builder as rb
+
+    def book(decided: str | None):
+        b = rb.Book()
+        for code, yes in (("A", 10), ("B", 9), ("C", 8), ("D", 7)):
+            b.person(code, vote=(10, yes, 10 - yes), decided=decided if code == "D" else None)
+        b.peers(6)
+        return b.campaign()
+
+    htxs, htt = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"
+    before = book(None)
+    after = book("HTXS")
+    ratings_after = rate(after)
+    # the proposal now: the decided D takes the place, A moves to HTT
+    assert ratings_after.of("A").muc_de_xuat == "HTT" and ratings_after.of("D").muc_cuoi == "HTXS"
+    for code in ("bien_ban_hop", "tong_hop_xep_loai"):
+        meeting = _meeting_rows(before, rate(before), code)
+        assert {k: meeting[k] for k in "ABCD"} == {"A": htxs, "B": htt, "C": htt, "D": htt}, code
+        ctx_before = unit_document_context(before, rate(before), Registry().get(code), before.units[0])
+        ctx_after = unit_document_context(after, ratings_after, Registry().get(code), after.units[0])
+        assert ctx_after["thanh_vien"] == ctx_before["thanh_vien"] and ctx_after["dem"] == ctx_before["dem"], code
+        assert ctx_after["nhom"] == ctx_before["nhom"], code
+        assert not any("quyết định" in tv["ly_do_muc"] for tv in ctx_after["thanh_vien"]), code
+        d_row = next(tv for tv in ctx_after["thanh_vien"] if tv["ma_so"] == "D")
+        assert d_row["khac_bieu_quyet"] and "vượt tỷ lệ" in d_row["ly_do_muc"], d_row
+    notice = agency_document_context(after, ratings_after, Registry().get("thong_bao_ket_qua"))
+    rows = [(r["ho_ten"], r["muc_chu"]) for u in notice["don_vi_list"] for r in u["thanh_vien"]]
+    assert rows == [("Người D", htxs)]

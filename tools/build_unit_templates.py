@@ -69,6 +69,7 @@ class DocSpec:
     scope: str = "don_vi"
     ma_hieu: str = ""
     section: str = "§6"
+    giai_doan: str = ""  # meta.toml `giai_doan` (pipeline/forms/registry.py STAGES)
 
 
 _KY_GHI_RO = Label("ky_ghi_ro", "(Ký, ghi rõ họ tên)", "[R] line under a signer title")
@@ -117,6 +118,7 @@ def _dots_or(expr: str, dots: str = D2) -> str:
 # --------------------------------------------------------------------------------------------
 BIEN_BAN_HOP = DocSpec(
     code="bien_ban_hop",
+    giai_doan="de_xuat",
     title="Biên bản cuộc họp nhận xét, đánh giá, xếp loại chất lượng",
     recipients="Hồ sơ đánh giá của đơn vị (lưu điện tử theo Điều 22 Nghị định 90/2020/NĐ-CP)",
     signers=("Thư ký", "Chủ trì"),
@@ -528,6 +530,7 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
 # --------------------------------------------------------------------------------------------
 TONG_HOP_XEP_LOAI = DocSpec(
     code="tong_hop_xep_loai",
+    giai_doan="de_xuat",
     title="Bảng tổng hợp đề xuất mức xếp loại chất lượng",
     recipients="Cấp có thẩm quyền đánh giá (qua bộ phận tổ chức cán bộ); hồ sơ đánh giá của đơn vị",
     signers=("Người đứng đầu đơn vị",),
@@ -939,6 +942,9 @@ def meta_toml(spec: DocSpec) -> str:
         "signers = [" + ", ".join(_q(s) for s in spec.signers) + "]",
         "copies = 1",
         "initials = false",
+        *(["# the paper records the unit's proposals as its meeting made them: every level printed as proposed",
+           "# before any decision of the competent evaluator (a decision entered later never changes it)",
+           f"giai_doan = {_q(spec.giai_doan)}"] if spec.giai_doan else []),
         "",
         "[labels]",
     ]

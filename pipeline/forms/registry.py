@@ -24,6 +24,12 @@ STATUS = {
     "": "theo bản sao (xem chú thích [labels])",
 }
 OPEN_END = 2100  # `years = [2026, 2100]`: no last year known
+# meta.toml `giai_doan` (optional): the stage of the campaign a paper records. "de_xuat": the unit's
+# proposals, made at its meeting before any decision — the paper prints every level as proposed then
+# (`Ratings.unit_proposals`), so a decision entered later never changes a paper already signed.
+# "" (default): the final levels (decided, else proposed, marked so where the form says it).
+STAGES = ("", "de_xuat")
+STAGE_DEFAULTS = {"bien_ban_hop": "de_xuat", "tong_hop_xep_loai": "de_xuat"}  # meta files exported before the key
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # a form code is a file name: never a path
 
 
@@ -62,6 +68,12 @@ class FormSpec:
     status: str = ""  # "tai_dung": reconstructed, no official layout was read (see STATUS)
     sources: tuple[str, ...] = ()  # what the reconstruction rests on (meta.toml `sources`)
     page_rule: PageRule | None = field(default=None, compare=False)  # meta.toml `trang` (see PageRule)
+    giai_doan: str = ""  # meta.toml `giai_doan` (see STAGES)
+
+    @property
+    def records_proposals(self) -> bool:
+        """The paper records the unit's proposals as its meeting made them (`giai_doan = "de_xuat"`)."""
+        return self.giai_doan == "de_xuat"
 
     @property
     def reconstructed(self) -> bool:
@@ -148,6 +160,10 @@ class Registry:
             if not template.is_file():
                 raise TemplateError(f"Mẫu «{data['code']}»: thiếu tệp Word «{template}».")
             years = data.get("years", [2000, 2100])
+            stage = data.get("giai_doan", STAGE_DEFAULTS.get(data["code"], ""))
+            if stage not in STAGES:
+                raise TemplateError(f"Tệp «{meta}»: giai_doan = «{stage}» không hợp lệ (để trống, hoặc \"de_xuat\" cho giấy "
+                                    "tờ ghi mức đơn vị đề xuất tại cuộc họp, trước khi cấp có thẩm quyền quyết định).")
             return FormSpec(
                 code=data["code"], title=data["title"], ma_hieu=data.get("ma_hieu", ""),
                 issuing_document=data.get("issuing_document", ""), years=(int(years[0]), int(years[1])),
@@ -155,7 +171,7 @@ class Registry:
                 signers=tuple(data.get("signers", ())), copies=int(data.get("copies", 1)),
                 initials=bool(data.get("initials", False)), recipients=data.get("recipients", ""),
                 status=str(data.get("status", "")), sources=tuple(str(x) for x in data.get("sources", ())),
-                page_rule=_page_rule(meta, data),
+                page_rule=_page_rule(meta, data), giai_doan=stage,
             )
         except KeyError as exc:
             raise TemplateError(f"Tệp «{meta}» thiếu khóa bắt buộc «{exc.args[0]}».") from exc

@@ -133,6 +133,8 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
 
 
 def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, unit: Unit) -> dict[str, Any]:
+    if form.records_proposals:  # the minutes, the proposal table: the levels as the meeting proposed them
+        ratings = ratings.unit_proposals()
     people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
     prs = [ratings.of(p.ma_so) for p in people]
     disciplined = {d.ma_so for d in campaign.disciplines if d.ngay_hieu_luc.year == campaign.year}

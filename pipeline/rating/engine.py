@@ -69,8 +69,12 @@ def rate(campaign: Campaign, *, rulebook: Rulebook | str | None = None) -> Ratin
     rb = plan.primary.in_year(campaign.year)
     people, emu_warnings, emu_summary = rate_emulation(people, campaign, rb)
     agency_warnings += emu_warnings
+    before = None
+    if any(p.muc_quyet_dinh for p in campaign.people):  # the unit's proposals, as its meeting made them
+        before = rate(replace(campaign, people=tuple(replace(p, muc_quyet_dinh=None) for p in campaign.people)),
+                      rulebook=rulebook)
     return Ratings(campaign.year, plan.id, tuple(people), tuple(groups), tuple(agency_warnings), ten_bo_quy_tac=plan.title,
-                   thiet_lap=plan.settings(), thi_dua=emu_summary)
+                   thiet_lap=plan.settings(), thi_dua=emu_summary, truoc_quyet_dinh=before)
 
 
 def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], list[GroupCap], list[str]]:

@@ -135,6 +135,15 @@ class Ratings:
     ten_bo_quy_tac: str = ""
     thiet_lap: dict[str, Any] = field(default_factory=dict, compare=False)  # the rulebook's numbers
     thi_dua: EmulationSummary = field(default_factory=EmulationSummary)
+    # the same campaign rated as if nobody were decided yet (`muc_quyet_dinh` empty everywhere): the
+    # unit's proposals as its meeting made them; None when nobody is decided (then they are these)
+    truoc_quyet_dinh: Ratings | None = field(default=None, compare=False, repr=False)
+
+    def unit_proposals(self) -> Ratings:
+        """The ratings the unit's meeting papers print (meta.toml `giai_doan = "de_xuat"`: the
+        minutes, the proposal table): every level as proposed before any decision, so a decision
+        made later never changes a paper the meeting signed."""
+        return self.truoc_quyet_dinh or self
 
     def of(self, ma_so: str) -> PersonRating:
         return self._index[ma_so]
