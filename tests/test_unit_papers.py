@@ -169,13 +169,15 @@ def test_one_level_per_person_in_every_unit_document(small):
         assert other not in emulation
 
 
-def test_the_emulation_table_marks_an_undecided_level_as_the_proposal(small):
-    """«Xếp loại chất lượng năm» of the emulation table: the decided level as it is (NS-02, decided
-    Hoàn thành tốt nhiệm vụ); a level not decided yet is the proposal and says so (NS-01; NS-03, Không
-    hoàn thành nhiệm vụ by his discipline in the year, ND 90 Art. 2 as amended by ND 48/2023)."""
+def test_the_emulation_table_prints_the_levels_the_meeting_proposed(small):
+    """«Xếp loại chất lượng năm» of the emulation table, a paper of the unit's meeting (dated 28/10/2024,
+    DonVi.ngay_hop): every level as the meeting proposed it, marked «(đề xuất)» — also NS-02's, whose
+    Hoàn thành tốt nhiệm vụ the competent evaluator decided later (a decision never rewrites the
+    meeting's paper); NS-03 Không hoàn thành nhiệm vụ by his discipline in the year (ND 90 Art. 2 as
+    amended by ND 48/2023)."""
     emulation = _unit_docs(small, "HC")["tong_hop_thi_dua"]
     rows = {name: emulation.split(name, 1)[1][:60] for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Quang Cường")}
-    assert rows["Trần Thị Bình"].startswith(" Phó Trưởng phòng Hoàn thành tốt nhiệm vụ Lao động tiên tiến"), rows
+    assert rows["Trần Thị Bình"].startswith(" Phó Trưởng phòng Hoàn thành tốt nhiệm vụ (đề xuất) Lao động"), rows
     assert rows["Nguyễn Văn An"].startswith(" Trưởng phòng Hoàn thành tốt nhiệm vụ (đề xuất) Lao động"), rows
     assert rows["Lê Quang Cường"].startswith(" Chuyên viên Không hoàn thành nhiệm vụ (đề xuất) Lao động"), rows
 
@@ -351,7 +353,8 @@ def _meeting_rows(campaign, ratings, code: str) -> dict[str, str]:
 
 
 def test_a_later_decision_never_changes_the_meeting_papers():
-    """The minutes and the proposal table record what the unit's meeting proposed. A group of 10:
+    """The minutes, the proposal table, the ballot count and the emulation table record what the
+    unit's meeting proposed. A group of 10:
     the votes give 4 HTXS (A by 10/10, B 9/10, C 8/10, D 7/10) and 6 HTT. «HTXS at most 20 % of
     HTT» (ND 90 Art. 20 as amended by ND 48/2023): with one HTXS left, 9 HTT and 20 % × 9 = 1.8 ≥ 1,
     with two 2 > 20 % × 8 = 1.6; so the meeting proposes A HTXS and B, C, D HTT. The competent
@@ -366,6 +369,8 @@ def test_a_later_decision_never_changes_the_meeting_papers():
         for code, yes in (("A", 10), ("B", 9), ("C", 8), ("D", 7)):
             b.person(code, vote=(10, yes, 10 - yes), decided=decided if code == "D" else None)
         b.peers(6)
+        b.emulation("A", "LDTT", 9, 10)
+        b.emulation("D", "LDTT", 9, 10)
         return b.campaign()
 
     htxs, htt = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"
@@ -384,6 +389,13 @@ def test_a_later_decision_never_changes_the_meeting_papers():
         assert not any("quyết định" in tv["ly_do_muc"] for tv in ctx_after["thanh_vien"]), code
         d_row = next(tv for tv in ctx_after["thanh_vien"] if tv["ma_so"] == "D")
         assert d_row["khac_bieu_quyet"] and "vượt tỷ lệ" in d_row["ly_do_muc"], d_row
+    # the emulation table and the ballot count of the same meeting: A's level as proposed there
+    for code in ("tong_hop_thi_dua", "bien_ban_kiem_phieu"):
+        ctx_before = unit_document_context(before, rate(before), Registry().get(code), before.units[0])
+        ctx_after = unit_document_context(after, ratings_after, Registry().get(code), after.units[0])
+        assert ctx_after["thi_dua"] == ctx_before["thi_dua"] and ctx_after["tong_thi_dua"] == ctx_before["tong_thi_dua"], code
+        assert [(r["ho_ten"], r["muc_chu"], r["de_xuat"]) for r in ctx_after["thi_dua"]] == \
+            [("Người A", htxs, True), ("Người D", htt, True)], code
     notice = agency_document_context(after, ratings_after, Registry().get("thong_bao_ket_qua"))
     rows = [(r["ho_ten"], r["muc_chu"]) for u in notice["don_vi_list"] for r in u["thanh_vien"]]
     assert rows == [("Người D", htxs)]

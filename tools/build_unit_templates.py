@@ -401,6 +401,7 @@ def build_kiem_diem_tap_the(spec: DocSpec):
 # --------------------------------------------------------------------------------------------
 BIEN_BAN_KIEM_PHIEU = DocSpec(
     code="bien_ban_kiem_phieu",
+    giai_doan="de_xuat",
     title="Biên bản kiểm phiếu bình xét danh hiệu thi đua",
     recipients="Hồ sơ bình xét thi đua của đơn vị; kèm biên bản cuộc họp",
     signers=("Thành viên ban kiểm phiếu", "Trưởng ban kiểm phiếu"),
@@ -671,6 +672,7 @@ def build_tong_hop_xep_loai(spec: DocSpec):
 # --------------------------------------------------------------------------------------------
 TONG_HOP_THI_DUA = DocSpec(
     code="tong_hop_thi_dua",
+    giai_doan="de_xuat",
     title="Bảng tổng hợp bình xét thi đua, khen thưởng",
     recipients="Hội đồng thi đua, khen thưởng của cơ quan; hồ sơ đánh giá của đơn vị",
     signers=("Người đứng đầu đơn vị",),

@@ -29,7 +29,8 @@ OPEN_END = 2100  # `years = [2026, 2100]`: no last year known
 # (`Ratings.unit_proposals`), so a decision entered later never changes a paper already signed.
 # "" (default): the final levels (decided, else proposed, marked so where the form says it).
 STAGES = ("", "de_xuat")
-STAGE_DEFAULTS = {"bien_ban_hop": "de_xuat", "tong_hop_xep_loai": "de_xuat"}  # meta files exported before the key
+# the unit's papers dated with its meeting (DonVi.ngay_hop); meta files exported before the key
+STAGE_DEFAULTS = {code: "de_xuat" for code in ("bien_ban_hop", "bien_ban_kiem_phieu", "tong_hop_xep_loai", "tong_hop_thi_dua")}
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # a form code is a file name: never a path
 
 
