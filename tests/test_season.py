@@ -306,3 +306,25 @@ def test_a_new_report_date_reprints_the_cover_letter_too(copy, sample, cache_dir
     reprint = pdf_pages_text(copy / "in_lai.pdf")
     assert any("Kính gửi: Sở Nội vụ" in " ".join(t.split()) and "ngày 12 tháng 11 năm 2024" in " ".join(t.split())
                for t in reprint)
+    # the package's zip holds those documents: a copy already sent to the Sở Nội vụ is out of date
+    manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
+    zip_name = manifest["nop_so_noi_vu"]["zip"]
+    assert zip_name in [d["tep"] for d in manifest["thay_doi"]["gui_lai"]]
+    assert f"  - {zip_name}: toàn bộ thư mục nop_so_noi_vu (bản chưa ký)" in listing
+    assert "Tệp gửi Sở Nội vụ đã khác lần tạo trước (nếu đã gửi bản cũ, gửi lại bản mới):" in listing
+    line = next(x for x in err.splitlines() if x.startswith("So với lần tạo trước"))
+    assert f"Tệp gửi Sở Nội vụ đã khác: {zip_name}" in line and "gửi lại bản mới" in line, line
+
+
+def test_a_text_outside_the_package_does_not_ask_to_send_it_again(copy, sample, cache_dir, tmp_path, capsys):
+    """VP-005 (unit HCQT, not the leaders' unit whose dossier the package carries) rewrites a text:
+    their dossier is reprinted, the package's files keep their bytes, so nothing is to be sent again."""
+    before = files_of(copy)
+    changed = with_strengths(sample, tmp_path / "a.xlsx", "VP-005", "Tận tụy, chu đáo (bổ sung sau họp).")
+    rc, err, _ = run_main(["build", str(changed), "-o", str(copy), *cache_args(cache_dir)], capsys)
+    assert rc == 0, err
+    manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
+    zip_name = manifest["nop_so_noi_vu"]["zip"]
+    assert files_of(copy)[zip_name] == before[zip_name]
+    assert manifest["thay_doi"]["gui_lai"] == [] and manifest["thay_doi"]["van_ban"]
+    assert "Tệp gửi Sở Nội vụ" not in (copy / "thay_doi.txt").read_text(encoding="utf-8") and "Tệp gửi Sở Nội vụ" not in err

@@ -1020,3 +1020,35 @@ def test_ratings_page_shows_the_score_as_the_forms_print_it(tmp_path):
     assert '<td class="so"></td>' in rows[2] and '<td class="so"></td>' in rows[3]
     html = page([person("VP-001", None)])
     assert "<th>Điểm</th>" not in html and 'class="so"' not in html
+
+
+def test_a_package_built_again_after_it_was_sent_asks_to_send_it_again(tmp_path):
+    """«Hồ sơ» tells the agency clerk the package sent to the Sở Nội vụ is the one there now; once a
+    build has made another (other bytes of the zip), it says the Sở holds an old one: send again."""
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    store.add_account("vt", accounts.hash_password("mat-khau-du-dai-9"), "VP", "van_thu", None)
+    out = store.output_dir("VP")
+    out.mkdir(parents=True)
+
+    def manifest(sha: str) -> None:
+        (out / "manifest.json").write_text(json.dumps({
+            "files": [{"path": "ho_so_2026.zip", "sha256": sha, "bytes": 10}], "ca_nhan": [], "don_vi": [],
+            "nop_so_noi_vu": {"thu_muc": "nop_so_noi_vu", "zip": "ho_so_2026.zip", "tep": []}}), encoding="utf-8")
+
+    manifest("a" * 64)
+    store.x("INSERT INTO nop(co_quan, lan_tao, luc, tai_khoan, ten_co_quan, zip, zip_sha256) VALUES (?,?,?,?,?,?,?)",
+            "VP", 1, "2026-12-06 09:00", "vt", "Văn phòng", "ho_so_2026.zip", "a" * 64)
+    app = create_app(tmp_path, start_queue=False)
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": "mat-khau-du-dai-9"}).status_code == 302
+    html = c.get("/ho-so").text
+    assert 'id="da_nop"' in html and 'id="nop_lai"' not in html
+    manifest("b" * 64)  # built again: another package
+    html = c.get("/ho-so").text
+    assert 'id="da_nop"' not in html and 'id="nop_lai"' in html
+    assert "khác bộ hồ sơ hiện nay: hãy gửi lại bộ hồ sơ này" in html

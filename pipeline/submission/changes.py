@@ -113,6 +113,9 @@ class Changes:
     duplex: bool = True
     sheets: list[tuple[str, int, int]] = field(default_factory=list)  # (bundle, first, last) to print
     reprint_pages: int = 0  # pages of in_lai.pdf (blank pages included)
+    # files of the package for the Sở Nội vụ sent as files (the zip, the spreadsheets) that differ from
+    # the previous build's: (path, what it is); a copy already sent is out of date
+    resend: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -123,10 +126,12 @@ class Changes:
         if self.first_build:
             return "Lần tạo đầu tiên ở thư mục này: chưa có lần trước để so sánh, chưa có gì phải in lại."
         people = _names(self.people)
+        resend = (f" Tệp gửi Sở Nội vụ đã khác: {', '.join(rel.rsplit('/', 1)[-1] for rel, _ in self.resend)} — "
+                  "nếu đã gửi bản cũ, gửi lại bản mới.") if self.resend else ""
         if self.empty:
             tail = f" (dữ liệu thay đổi: {people})" if people else ""
             gone = f"; {len(self.removed)} văn bản không còn" if self.removed else ""
-            return f"So với {since}: không văn bản nào thay đổi nội dung{gone}, không phải in lại{tail}."
+            return f"So với {since}: không văn bản nào thay đổi nội dung{gone}, không phải in lại{tail}.{resend}"
         shown = [f"{c.who} — {c.title} tr. {_range(c.first, c.last)}" for c in self.items[:6]]
         more = f"; và {len(self.items) - 6} văn bản khác" if len(self.items) > 6 else ""
         sheets = f"{self.reprint_pages // 2} tờ in hai mặt" if self.duplex else f"{self.reprint_pages} tờ"
@@ -135,7 +140,7 @@ class Changes:
             line += f"; dữ liệu thay đổi: {people}"
         if self.renumbered:
             line += f"; {len(self.renumbered)} văn bản chỉ đổi số trang (không phải ký lại)"
-        return line + f". In lại và ký lại: {reprint} ({self.reprint_pages} trang, {sheets}); chi tiết: {details}."
+        return line + f". In lại và ký lại: {reprint} ({self.reprint_pages} trang, {sheets}); chi tiết: {details}.{resend}"
 
     def listing(self) -> str:
         """thay_doi.txt: every document to print again, with its pages."""
@@ -168,6 +173,9 @@ class Changes:
         if self.removed:
             lines += ["", "Không còn trong lần tạo này (hủy bản đã in nếu có):"]
             lines += [f"  {r}" for r in self.removed]
+        if self.resend:
+            lines += ["", "Tệp gửi Sở Nội vụ đã khác lần tạo trước (nếu đã gửi bản cũ, gửi lại bản mới):"]
+            lines += [f"  - {rel}: {what}" for rel, what in self.resend]
         return "\n".join(lines) + "\n"
 
     def as_json(self) -> dict[str, Any]:
@@ -176,7 +184,8 @@ class Changes:
                 "chi_doi_so_trang": [c.as_json() for c in self.renumbered],
                 "nguoi_thay_doi_du_lieu": [{"ma_so": m, "ho_ten": n} for m, n in self.people],
                 "in_lai": REPRINT if self.items else None, "so_trang_in_lai": self.reprint_pages,
-                "to_in": [{"tep": b, "trang_dau": a, "trang_cuoi": z} for b, a, z in self.sheets]}
+                "to_in": [{"tep": b, "trang_dau": a, "trang_cuoi": z} for b, a, z in self.sheets],
+                "gui_lai": [{"tep": rel, "tieu_de": what} for rel, what in self.resend]}
 
 
 def _range(a: int, b: int) -> str:
@@ -333,6 +342,7 @@ class _Walk(_Compare):
             if m not in self.new_people:
                 result.removed.append(f"Hồ sơ cá nhân {self.names.get(m, m)} ({m}) — {p.get('pdf', '')}")
         self._agency_documents()
+        result.resend = self._resend()
 
         old_fp, new_fp = old.get(FINGERPRINTS), new.get(FINGERPRINTS)
         if isinstance(old_fp, dict) and isinstance(new_fp, dict):
@@ -433,6 +443,20 @@ class _Walk(_Compare):
                     self.result.items.append(Change(rel, 1, n, f.get("tieu_de", rel),
                                                     "văn bản mới" if _sha(self.old_files, rel) is None else "nội dung thay đổi",
                                                     form=f.get("loai", "")))
+
+
+    def _resend(self) -> list[tuple[str, str]]:
+        """The package's files sent as files — the zip of the whole folder, the spreadsheets — that the
+        previous build also made, with other bytes now."""
+        sub = self.new.get("nop_so_noi_vu")
+        if not isinstance(sub, dict):
+            return []
+        sent = [(sub["zip"], f"toàn bộ thư mục {sub.get('thu_muc') or 'nop_so_noi_vu'} (bản chưa ký)")] \
+            if isinstance(sub.get("zip"), str) and sub["zip"] else []
+        sent += [(f["path"], str(f.get("tieu_de") or f["path"])) for f in self.package_files
+                 if isinstance(f, dict) and isinstance(f.get("path"), str) and f["path"].endswith(".xlsx")]
+        return [(rel, what) for rel, what in sent
+                if _sha(self.old_files, rel) is not None and _sha(self.old_files, rel) != _sha(self.new_files, rel)]
 
 
 def _sheets(items: list[Change], files: dict[str, dict[str, Any]], duplex: bool) -> list[tuple[str, int, int]]:

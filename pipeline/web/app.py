@@ -599,8 +599,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             agency_files.sort(key=lambda pt: (not pt[1], pt[0]))
         sent = store.one("SELECT * FROM nop WHERE co_quan=? ORDER BY id DESC LIMIT 1", g.user["co_quan"]) \
             if g.user["vai_tro"] == "van_thu" else None
+        # the package sent is not the one there now (built again since, with other bytes): send it again
+        zip_now = next((f.get("sha256") for f in (m or {}).get("files", [])
+                        if f.get("path") == ((m or {}).get("nop_so_noi_vu") or {}).get("zip")), None)
+        outdated = sent is not None and zip_now is not None and zip_now != sent["zip_sha256"]
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
-                               sent=sent)
+                               sent=sent, outdated=outdated)
 
     def _page_groups(items: list[dict[str, Any]], pages: int, docx: dict[str, str]) -> list[dict[str, Any]]:
         """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
