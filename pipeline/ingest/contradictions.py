@@ -37,7 +37,13 @@ def contradictions(campaign: Campaign) -> list[Problem]:
     from pipeline.rating import rules
     from pipeline.rating.groups import CBCCVC, fold, group_label, norm
     from pipeline.rating.levels import RANK, WORDS
-    from pipeline.rating.rulebooks import BY_CATEGORY_FROM, Rulebook, UnknownRulebook, for_person, resolve
+    from pipeline.rating.rulebooks import (
+        BY_CATEGORY_FROM,
+        Rulebook,
+        UnknownRulebook,
+        for_person,
+        resolve,
+    )
 
     try:
         rb = resolve(campaign.year, campaign.agency.bo_quy_tac).in_year(campaign.year)
