@@ -213,6 +213,7 @@ def unit_citations(can_cu: dict[str, str], prs: list[PersonRating]) -> dict[str,
 
 
 NOT_RATED_NOTE = "Không xếp loại (công tác trong năm dưới 06 tháng)"
+VIEN_CHUC_LAW_FROM = 2026  # first evaluation year under Luật Viên chức 2025 (its Art. 27: the petition window)
 
 
 def rated_by_note(campaign: Campaign, person: Person) -> str:
@@ -253,6 +254,7 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
     decided = [pr for pr in ratings.people if pr.rated and pr.muc_quyet_dinh]
     draft = not decided
     units = []
+    vien_chuc_listed = False
     for unit in campaign.units:
         people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
         rows: list[dict[str, Any]] = []
@@ -260,6 +262,7 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
             pr = ratings.of(p.ma_so)
             if not draft and not (pr.rated and pr.muc_quyet_dinh):
                 continue
+            vien_chuc_listed = vien_chuc_listed or (pr.rated and p.loai_nhan_su == "vien_chuc")
             rows.append({
                 "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu,
                 "muc_chu": "" if draft else WORDS[pr.muc_quyet_dinh or ""],
@@ -280,6 +283,8 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
                                      ctx["co_quan"].get("ten") or ""),
         "don_vi_list": units,
         "du_thao": draft,
+        # Luật Viên chức 2025 (in force 01/07/2026) Art. 27 fixes the viên chức's own petition window
+        "kien_nghi_vien_chuc": campaign.year >= VIEN_CHUC_LAW_FROM and vien_chuc_listed,
         "dem": {**{lv: counts.get(lv, 0) for lv in ORDER}, "khong_xep_loai": len(ratings.people) - len(rated),
                 "tong": len(ratings.people), "quyet_dinh": len(decided), "chua_quyet_dinh": len(rated) - len(decided)},
         "can_cu": citations(campaign.year, getattr(form, "template", None)),
