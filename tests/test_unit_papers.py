@@ -127,6 +127,35 @@ def test_draft_notice_says_who_has_no_level_for_missing_periods():
     assert rows[campaign.person("VP-003").ho_ten]["ghi_chu"] == ""
 
 
+def test_unit_papers_say_who_has_no_level_for_missing_periods():
+    """The 2026 sample: VP-021 (Phòng Tổng hợp, 12 months worked) has no result for October, so no
+    level yet (Art. 21 ND 335: the year from the periods of the months worked). He is rated — not
+    «Không xếp loại», which means not rated at all (under 6 months) — and the notice says «Chưa xếp
+    loại: thiếu kết quả Tháng 10/2026». The unit's papers say the same: the minutes after his vote,
+    the proposal table in its note, the emulation table (he is proposed for Lao động tiên tiến) in
+    its level column."""
+    from pipeline.resources import sample_workbook
+
+    campaign = ingest.load(sample_workbook(2026))
+    ratings = rate(campaign)
+    unit = next(u for u in campaign.units if u.ma_don_vi == "TH")
+    why = "Chưa xếp loại: thiếu kết quả Tháng 10/2026"
+    minutes = unit_document_context(campaign, ratings, Registry().get("bien_ban_hop"), unit)
+    row = next(tv for tv in minutes["thanh_vien"] if tv["ma_so"] == "VP-021")
+    assert row["khac_bieu_quyet"] and row["ly_do_muc"] == why + ".", row
+    table = unit_document_context(campaign, ratings, Registry().get("tong_hop_xep_loai"), unit)
+    row = next(tv for tv in table["thanh_vien"] if tv["ma_so"] == "VP-021")
+    assert row["ghi_chu"] == why and row["muc_cuoi_chu"] == "", row
+    emulation = unit_document_context(campaign, ratings, Registry().get("tong_hop_thi_dua"), unit)
+    row = next(r for r in emulation["thi_dua"] if r["ho_ten"] == campaign.person("VP-021").ho_ten)
+    assert row["muc_chu"] == why and not row["de_xuat"], row
+    # someone not rated at all keeps «Không xếp loại»
+    kgvx = next(u for u in campaign.units if u.ma_don_vi == "KGVX")
+    table = unit_document_context(campaign, ratings, Registry().get("tong_hop_xep_loai"), kgvx)
+    row = next(tv for tv in table["thanh_vien"] if tv["ma_so"] == "VP-028")
+    assert row["muc_cuoi_chu"] == "Không xếp loại" and "không xếp loại" in row["ghi_chu"], row
+
+
 def test_notice_without_decisions_is_a_marked_draft_with_an_empty_column(sample):
     campaign = ingest.load(sample)
     ratings = rate(campaign)

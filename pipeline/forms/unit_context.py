@@ -45,7 +45,18 @@ def level_reason(pr: PersonRating, campaign: Campaign) -> str:
 def _note(pr: PersonRating, campaign: Campaign) -> str:
     if not pr.rated:
         return "Công tác trong năm dưới 06 tháng: không xếp loại, chỉ kiểm điểm"
-    return level_reason(pr, campaign)
+    return level_reason(pr, campaign) or context_2026.missing_periods_note(pr)
+
+
+def _level_words(pr: PersonRating) -> str:
+    """The level as a table cell: in words; someone not rated at all (under 6 months) «Không xếp
+    loại»; someone rated whose periods are missing has no level yet, and the cell says so as the
+    notice and the phiếu do («Chưa xếp loại: thiếu kết quả Tháng 10/2026»), never «Không xếp loại»."""
+    if pr.muc_cuoi:
+        return WORDS[pr.muc_cuoi]
+    if not pr.rated:
+        return "Không xếp loại"
+    return context_2026.missing_periods_note(pr) or "Chưa xếp loại"
 
 
 _FAILING = ("Cần ", "cần ", "không", "Không", "chưa", "Chưa", "vượt", "Vượt", "dưới")
@@ -65,7 +76,9 @@ SCORE_NOTE = "Điểm đánh giá năm"  # as the 2026 phiếu names it (templat
 
 def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined: set[str]) -> dict[str, Any]:
     vote = campaign.votes.get(p.ma_so)
-    reason = level_reason(pr, campaign)
+    # no level while periods are missing: the minutes say why after the vote, as the notice does
+    missing = context_2026.missing_periods_note(pr) if pr.rated and pr.muc_cuoi is None else ""
+    reason = level_reason(pr, campaign) or (f"{missing}." if missing else "")
     # from 2026 the level comes from the year score: the summary shows it as the person's phiếu prints it
     # (none for someone not rated — under 6 months, no level — nor while periods are missing)
     year = context_2026.score_text(context_2026.year_score(pr) if pr.rated else None)
@@ -107,7 +120,7 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
         passed = voted and 2 * (yes or 0) > (total or 0)  # more than half of the ballots (rules.md R7.1)
         eligible = pr.thi_dua.du_dieu_kien
         rows.append({
-            "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "muc_chu": WORDS.get(pr.muc_cuoi or "", "Không xếp loại"),
+            "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "muc_chu": _level_words(pr),
             # a level the competent evaluator has not decided is the proposal (printed «(đề xuất)»)
             "de_xuat": pr.rated and pr.muc_cuoi is not None and not pr.muc_quyet_dinh,
             "danh_hieu": DANH_HIEU[prop.danh_hieu], "sang_kien": prop.sang_kien,
