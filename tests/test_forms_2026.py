@@ -736,3 +736,20 @@ def test_the_notice_gives_viên_chức_their_own_petition_window(built_2026, tmp
     no_vc = tmp_path / "out"
     api.build(wf.write(tmp_path / "khong_vien_chuc.xlsx", t), no_vc, BuildOptions(cache_dir=cache_dir))
     assert "Riêng viên chức" not in flat(_text(no_vc / "co_quan" / "thong_bao_ket_qua.pdf"))
+
+
+def test_the_proposal_table_counts_add_up_with_someone_missing_a_period(built_2026):
+    """Unit SN: NS-04 (viên chức leader, 12 months, HTT), NS-05 (viên chức, no result for July: no
+    level yet, Art. 21 ND 335 as workbook-2026.md applies it) and NS-06 (4 months: not rated). The
+    totals of the proposal table must add up to the 3 people: 1 HTT, 1 not rated and 1 not yet rated
+    — before, NS-05 was in no count (1 + 1 ≠ 3)."""
+    out, _, _ = built_2026
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (unit,) = [u for u in manifest["don_vi"] if u["ma_don_vi"] == "SN"]
+    (doc,) = [m for m in unit["muc"] if m["mau"] == "tong_hop_xep_loai" and not m["ma_so"]]
+    text = flat(subprocess.run(["pdftotext", "-layout", "-f", str(doc["trang_dau"]), "-l",
+                                str(doc["trang_dau"] + doc["so_trang"] - 1), str(out / unit["pdf"]), "-"],
+                               capture_output=True, text=True, check=True).stdout)
+    assert ("Tổng hợp: tổng số 3 người; Hoàn thành xuất sắc nhiệm vụ: 0; Hoàn thành tốt nhiệm vụ: 1; Hoàn thành "
+            "nhiệm vụ: 0; Không hoàn thành nhiệm vụ: 0; không xếp loại (công tác dưới 06 tháng): 1; chưa xếp loại "
+            "(thiếu kết quả kỳ): 1.") in text, text

@@ -617,7 +617,8 @@ def build_tong_hop_xep_loai(spec: DocSpec):
         R("Tổng hợp: ", bold=True),
         "tổng số {{ dem.tong }} người; Hoàn thành xuất sắc nhiệm vụ: {{ dem.HTXS }}; Hoàn thành tốt "
         "nhiệm vụ: {{ dem.HTT }}; Hoàn thành nhiệm vụ: {{ dem.HT }}; Không hoàn thành nhiệm vụ: "
-        "{{ dem.KHT }}; không xếp loại (công tác dưới 06 tháng): {{ dem.khong_xep_loai }}.",
+        "{{ dem.KHT }}; không xếp loại (công tác dưới 06 tháng): {{ dem.khong_xep_loai }}"
+        "{% if dem.chua_xep_loai %}; chưa xếp loại (thiếu kết quả kỳ): {{ dem.chua_xep_loai }}{% endif %}.",
         space_before=4,
         **j,
     )

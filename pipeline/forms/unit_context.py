@@ -103,8 +103,11 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
 
 
 def _counts(prs: list[PersonRating]) -> dict[str, Any]:
-    c = Counter(pr.muc_cuoi if pr.rated else "khong_xep_loai" for pr in prs)
-    return {**{lv: c.get(lv, 0) for lv in ORDER}, "khong_xep_loai": c.get("khong_xep_loai", 0), "tong": len(prs)}
+    """Counts that add up to `tong`: the four levels, `khong_xep_loai` (not rated: under 6 months) and
+    `chua_xep_loai` (rated, no level yet: periods missing)."""
+    c = Counter((pr.muc_cuoi or "chua_xep_loai") if pr.rated else "khong_xep_loai" for pr in prs)
+    return {**{lv: c.get(lv, 0) for lv in ORDER}, "khong_xep_loai": c.get("khong_xep_loai", 0),
+            "chua_xep_loai": c.get("chua_xep_loai", 0), "tong": len(prs)}
 
 
 def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) -> tuple[list[dict[str, Any]], dict[str, Any]]:
