@@ -260,3 +260,20 @@ def test_manifest_titles_are_the_templates(built):
     assert manifest["nop_so_noi_vu/bien_ban_tu_xep_loai_co_quan.docx"] == \
         "Biên bản họp tự đánh giá, xếp loại cơ quan (bản Word)"
     assert json.dumps(manifest, ensure_ascii=False).count("tu_danh_gia_co_quan.pdf") == 1
+
+
+def test_check_warns_when_the_agencys_level_is_above_its_points(tmp_path):
+    """ND 335 scores agencies on 100 points in four levels; by the thresholds of its Art. 20 (HTXS from
+    90, HTT from 70, HT from 50) 85 points are HTT. An agency that self-rates HTXS with 85 points would
+    send the Sở Nội vụ a report printing «85/100 điểm» and «Hoàn thành xuất sắc nhiệm vụ»: a warning
+    on the level's cell (the thresholds for agencies are unconfirmed, so not an error). 92.5 points
+    with HTXS (the FULL 2026 rows) and 85 points with HTT give no warning."""
+    rows = [("tu_xep_loai_co_quan", "HTXS"), ("diem_co_quan", 85), ("diem_tieu_chi_chung_co_quan", 27),
+            ("diem_nhiem_vu_co_quan", 58)]
+    book = _with_rows(2026, rows, tmp_path / "cao.xlsx")
+    found = [p for p in ingest.check(book) if p.sheet == "CoQuan"]
+    assert [(p.is_error, p.value) for p in found] == [(False, "Hoàn thành xuất sắc nhiệm vụ")], found
+    assert ("là Hoàn thành xuất sắc nhiệm vụ nhưng «Điểm tự đánh giá của cơ quan»" in found[0].message
+            and "là 85 điểm" in found[0].message and "thì là Hoàn thành tốt nhiệm vụ" in found[0].message)
+    for name, level_rows in (("du.xlsx", FULL[2026]), ("htt.xlsx", [("tu_xep_loai_co_quan", "HTT")] + rows[1:])):
+        assert not [p for p in ingest.check(_with_rows(2026, level_rows, tmp_path / name)) if p.sheet == "CoQuan"]

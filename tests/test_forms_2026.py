@@ -712,3 +712,44 @@ def test_reading_guide_counts_each_phieu_by_the_title_it_prints(built_2026, mani
     copies = guide.split("Số bản mỗi mẫu")[1].split("3. AI KÝ")[0]
     for title, n in titles.items():
         assert f"- {title}: {n} văn bản," in copies, (title, n)
+
+
+def test_the_notice_gives_viên_chức_their_own_petition_window(built_2026, tmp_path, cache_dir):
+    """Luật Viên chức 2025 (in force 01/07/2026) Art. 27: a viên chức may petition in writing within
+    5 days of the publication of the result; the competent level resolves it within 10 working days and
+    that resolution is final (regime-2026.md §2). The 2026 notice lists NS-04, a viên chức: item 3 says
+    so after the general sentence (whose window the agency fills in). A 2026 notice without any viên
+    chức keeps the general sentence alone."""
+    out, _, _ = built_2026
+    # the page number printed where item 3 runs over a page break is not part of the sentence
+    text = flat(re.sub(r"(?m)^\s*\d+\s*$", "", _text(out / "co_quan" / "thong_bao_ket_qua.pdf")))
+    assert ("Riêng viên chức: thời hạn kiến nghị bằng văn bản là 05 ngày kể từ ngày công bố kết quả; cấp có thẩm "
+            "quyền xem xét, giải quyết trong thời hạn 10 ngày làm việc và kết quả giải quyết là kết quả cuối cùng "
+            "(Điều 27 Luật Viên chức năm 2025).") in text
+    assert "trong thời hạn …… ngày làm việc kể từ ngày nhận được thông báo này" in text
+    t = tables_2026()
+    t["NhanSu"] = [p for p in t["NhanSu"] if p.get("loai_nhan_su") != "vien_chuc"]
+    kept = {p["ma_so"] for p in t["NhanSu"]}
+    for sheet in ("KetQuaKy", "SanPham", "KyLuat", "TuDanhGia"):
+        if sheet in t:
+            t[sheet] = [r for r in t[sheet] if r.get("ma_so") in kept]
+    no_vc = tmp_path / "out"
+    api.build(wf.write(tmp_path / "khong_vien_chuc.xlsx", t), no_vc, BuildOptions(cache_dir=cache_dir))
+    assert "Riêng viên chức" not in flat(_text(no_vc / "co_quan" / "thong_bao_ket_qua.pdf"))
+
+
+def test_the_proposal_table_counts_add_up_with_someone_missing_a_period(built_2026):
+    """Unit SN: NS-04 (viên chức leader, 12 months, HTT), NS-05 (viên chức, no result for July: no
+    level yet, Art. 21 ND 335 as workbook-2026.md applies it) and NS-06 (4 months: not rated). The
+    totals of the proposal table must add up to the 3 people: 1 HTT, 1 not rated and 1 not yet rated
+    — before, NS-05 was in no count (1 + 1 ≠ 3)."""
+    out, _, _ = built_2026
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (unit,) = [u for u in manifest["don_vi"] if u["ma_don_vi"] == "SN"]
+    (doc,) = [m for m in unit["muc"] if m["mau"] == "tong_hop_xep_loai" and not m["ma_so"]]
+    text = flat(subprocess.run(["pdftotext", "-layout", "-f", str(doc["trang_dau"]), "-l",
+                                str(doc["trang_dau"] + doc["so_trang"] - 1), str(out / unit["pdf"]), "-"],
+                               capture_output=True, text=True, check=True).stdout)
+    assert ("Tổng hợp: tổng số 3 người; Hoàn thành xuất sắc nhiệm vụ: 0; Hoàn thành tốt nhiệm vụ: 1; Hoàn thành "
+            "nhiệm vụ: 0; Không hoàn thành nhiệm vụ: 0; không xếp loại (công tác dưới 06 tháng): 1; chưa xếp loại "
+            "(thiếu kết quả kỳ): 1.") in text, text

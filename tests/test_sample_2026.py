@@ -164,3 +164,20 @@ def test_the_2026_phieu_of_someone_not_rated_says_so():
     ctx = _phieu_context("VP-028")
     assert ctx["khong_xep_loai"] and ctx["muc_diem_chu"] == "Không xếp loại"
     assert _phieu_context("VP-021")["muc_diem_chu"] == ""  # rated, but a month missing: the note names it
+
+
+def test_check_cites_the_viên_chức_rules_for_a_disciplined_viên_chức(tmp_path):
+    # a viên chức (VP-034, Trung tâm Công báo - Tin học) disciplined in 2026 who rates herself HTT: the
+    # warning names the rule that rates her (ND 233/2026, the viên chức rules), as her phiếu does, not
+    # ND 335/2025 (công chức); VP-008, a công chức, keeps the ND 335 citation
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    wb["KyLuat"].append(["VP-034", "hanh_chinh", "Khiển trách", "12/QĐ-TT", "01/09/2026", "Có"])
+    path = tmp_path / "vc_ky_luat.xlsx"
+    wb.save(path)
+    by_row = {w.row: w.text() for w in ingest.check(path) if "bị kỷ luật trong năm đánh giá" in w.text()}
+    assert len(by_row) == 2, by_row
+    vc = next(t for t in by_row.values() if "12/QĐ-TT" in t)
+    cc = next(t for t in by_row.values() if "88/QĐ-VP" in t)
+    assert "Nghị định 233/2026/NĐ-CP" in vc and "335/2025" not in vc
+    assert "Nghị định 335/2025/NĐ-CP" in cc
+    assert rate(ingest.load(path)).of("VP-034").muc_de_xuat == "KHT"

@@ -127,6 +127,35 @@ def test_draft_notice_says_who_has_no_level_for_missing_periods():
     assert rows[campaign.person("VP-003").ho_ten]["ghi_chu"] == ""
 
 
+def test_unit_papers_say_who_has_no_level_for_missing_periods():
+    """The 2026 sample: VP-021 (Phòng Tổng hợp, 12 months worked) has no result for October, so no
+    level yet (Art. 21 ND 335: the year from the periods of the months worked). He is rated — not
+    «Không xếp loại», which means not rated at all (under 6 months) — and the notice says «Chưa xếp
+    loại: thiếu kết quả Tháng 10/2026». The unit's papers say the same: the minutes after his vote,
+    the proposal table in its note, the emulation table (he is proposed for Lao động tiên tiến) in
+    its level column."""
+    from pipeline.resources import sample_workbook
+
+    campaign = ingest.load(sample_workbook(2026))
+    ratings = rate(campaign)
+    unit = next(u for u in campaign.units if u.ma_don_vi == "TH")
+    why = "Chưa xếp loại: thiếu kết quả Tháng 10/2026"
+    minutes = unit_document_context(campaign, ratings, Registry().get("bien_ban_hop"), unit)
+    row = next(tv for tv in minutes["thanh_vien"] if tv["ma_so"] == "VP-021")
+    assert row["khac_bieu_quyet"] and row["ly_do_muc"] == why + ".", row
+    table = unit_document_context(campaign, ratings, Registry().get("tong_hop_xep_loai"), unit)
+    row = next(tv for tv in table["thanh_vien"] if tv["ma_so"] == "VP-021")
+    assert row["ghi_chu"] == why and row["muc_cuoi_chu"] == "", row
+    emulation = unit_document_context(campaign, ratings, Registry().get("tong_hop_thi_dua"), unit)
+    row = next(r for r in emulation["thi_dua"] if r["ho_ten"] == campaign.person("VP-021").ho_ten)
+    assert row["muc_chu"] == why and not row["de_xuat"], row
+    # someone not rated at all keeps «Không xếp loại»
+    kgvx = next(u for u in campaign.units if u.ma_don_vi == "KGVX")
+    table = unit_document_context(campaign, ratings, Registry().get("tong_hop_xep_loai"), kgvx)
+    row = next(tv for tv in table["thanh_vien"] if tv["ma_so"] == "VP-028")
+    assert row["muc_cuoi_chu"] == "Không xếp loại" and "không xếp loại" in row["ghi_chu"], row
+
+
 def test_notice_without_decisions_is_a_marked_draft_with_an_empty_column(sample):
     campaign = ingest.load(sample)
     ratings = rate(campaign)
@@ -399,3 +428,25 @@ def test_a_later_decision_never_changes_the_meeting_papers():
     notice = agency_document_context(after, ratings_after, Registry().get("thong_bao_ket_qua"))
     rows = [(r["ho_ten"], r["muc_chu"]) for u in notice["don_vi_list"] for r in u["thanh_vien"]]
     assert rows == [("Người D", htxs)]
+
+
+def test_minutes_state_how_many_htxs_the_cap_keeps_in_a_sentence_that_stands_alone():
+    """The minutes and the proposal table print a cap reason cut before its first parenthesis
+    (printed.short_reason). Group of 10: A (10/10 HTXS) and B (9/10) proposed HTXS, 8 HTT. Keeping
+    one: 9 HTT, 20 % × 9 = 1.8 → 1 ≥ 1; keeping two: 8 HTT, 1.6 → 1 < 2 — A keeps, B moves to HTT.
+    B's line must say the group keeps one HTXS («Giữ 1 người …»), not the bare «Có 1 người
+    Hoàn thành xuất sắc nhiệm vụ», which read as if the group had one HTXS whatever the meeting did."""
+    import rating_builder as rb
+
+    b = rb.Book()
+    b.person("A", vote=(10, 10))
+    b.person("B", vote=(10, 9, 1))
+    b.peers(8)
+    campaign = b.campaign()
+    ratings = rate(campaign)
+    assert ratings.of("A").muc_de_xuat == "HTXS" and ratings.of("B").muc_de_xuat == "HTT"
+    for code in ("bien_ban_hop", "tong_hop_xep_loai"):
+        ctx = unit_document_context(campaign, ratings, Registry().get(code), campaign.units[0])
+        line = next(tv for tv in ctx["thanh_vien"] if tv["ma_so"] == "B")["ly_do_muc"]
+        assert "Giữ 1 người Hoàn thành xuất sắc nhiệm vụ — căn cứ:" in line, line
+        assert "Có 1 người" not in line, line

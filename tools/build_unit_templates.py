@@ -618,7 +618,8 @@ def build_tong_hop_xep_loai(spec: DocSpec):
         R("Tổng hợp: ", bold=True),
         "tổng số {{ dem.tong }} người; Hoàn thành xuất sắc nhiệm vụ: {{ dem.HTXS }}; Hoàn thành tốt "
         "nhiệm vụ: {{ dem.HTT }}; Hoàn thành nhiệm vụ: {{ dem.HT }}; Không hoàn thành nhiệm vụ: "
-        "{{ dem.KHT }}; không xếp loại (công tác dưới 06 tháng): {{ dem.khong_xep_loai }}.",
+        "{{ dem.KHT }}; không xếp loại (công tác dưới 06 tháng): {{ dem.khong_xep_loai }}"
+        "{% if dem.chua_xep_loai %}; chưa xếp loại (thiếu kết quả kỳ): {{ dem.chua_xep_loai }}{% endif %}.",
         space_before=4,
         **j,
     )
@@ -810,6 +811,15 @@ THONG_BAO_KET_QUA = DocSpec(
             "[R] item 3: the right to lodge a kiến nghị (ND 90; the time limit is left to the agency)",
         ),
         Label(
+            "kien_nghi_vien_chuc",
+            "Riêng viên chức: thời hạn kiến nghị bằng văn bản là 05 ngày kể từ ngày công bố kết quả; cấp có "
+            "thẩm quyền xem xét, giải quyết trong thời hạn 10 ngày làm việc và kết quả giải quyết là kết quả "
+            "cuối cùng (Điều 27 Luật Viên chức năm 2025).",
+            "[R] added to item 3 when the notice lists viên chức, from evaluation year 2026 (Luật Viên chức "
+            "2025, in force 01/07/2026, Art. 27, known from an English press translation: whether the 5 days "
+            "are calendar or working days is UNCONFIRMED; regime-2026.md §2)",
+        ),
+        Label(
             "cong_khai",
             "Thủ trưởng các phòng, đơn vị thông báo công khai kết quả đến từng cá nhân; kết quả đánh "
             "giá, xếp loại chất lượng được lưu vào hồ sơ cá nhân theo quy định.",
@@ -891,7 +901,8 @@ def build_thong_bao_ket_qua(spec: DocSpec):
         ],
         size=12,
     )
-    dk.add_paragraph(doc, R("3. ", bold=True), "{{ nhan.kien_nghi }}", space_before=4, **j)
+    dk.add_paragraph(doc, R("3. ", bold=True), "{{ nhan.kien_nghi }}",
+                     "{% if kien_nghi_vien_chuc %} {{ nhan.kien_nghi_vien_chuc }}{% endif %}", space_before=4, **j)
     # item 4 stays on the page of the signature
     dk.signature_row(
         doc,

@@ -45,7 +45,18 @@ def level_reason(pr: PersonRating, campaign: Campaign) -> str:
 def _note(pr: PersonRating, campaign: Campaign) -> str:
     if not pr.rated:
         return "Công tác trong năm dưới 06 tháng: không xếp loại, chỉ kiểm điểm"
-    return level_reason(pr, campaign)
+    return level_reason(pr, campaign) or context_2026.missing_periods_note(pr)
+
+
+def _level_words(pr: PersonRating) -> str:
+    """The level as a table cell: in words; someone not rated at all (under 6 months) «Không xếp
+    loại»; someone rated whose periods are missing has no level yet, and the cell says so as the
+    notice and the phiếu do («Chưa xếp loại: thiếu kết quả Tháng 10/2026»), never «Không xếp loại»."""
+    if pr.muc_cuoi:
+        return WORDS[pr.muc_cuoi]
+    if not pr.rated:
+        return "Không xếp loại"
+    return context_2026.missing_periods_note(pr) or "Chưa xếp loại"
 
 
 _FAILING = ("Cần ", "cần ", "không", "Không", "chưa", "Chưa", "vượt", "Vượt", "dưới")
@@ -65,7 +76,9 @@ SCORE_NOTE = "Điểm đánh giá năm"  # as the 2026 phiếu names it (templat
 
 def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined: set[str]) -> dict[str, Any]:
     vote = campaign.votes.get(p.ma_so)
-    reason = level_reason(pr, campaign)
+    # no level while periods are missing: the minutes say why after the vote, as the notice does
+    missing = context_2026.missing_periods_note(pr) if pr.rated and pr.muc_cuoi is None else ""
+    reason = level_reason(pr, campaign) or (f"{missing}." if missing else "")
     # from 2026 the level comes from the year score: the summary shows it as the person's phiếu prints it
     # (none for someone not rated — under 6 months, no level — nor while periods are missing)
     year = context_2026.score_text(context_2026.year_score(pr) if pr.rated else None)
@@ -90,8 +103,11 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
 
 
 def _counts(prs: list[PersonRating]) -> dict[str, Any]:
-    c = Counter(pr.muc_cuoi if pr.rated else "khong_xep_loai" for pr in prs)
-    return {**{lv: c.get(lv, 0) for lv in ORDER}, "khong_xep_loai": c.get("khong_xep_loai", 0), "tong": len(prs)}
+    """Counts that add up to `tong`: the four levels, `khong_xep_loai` (not rated: under 6 months) and
+    `chua_xep_loai` (rated, no level yet: periods missing)."""
+    c = Counter((pr.muc_cuoi or "chua_xep_loai") if pr.rated else "khong_xep_loai" for pr in prs)
+    return {**{lv: c.get(lv, 0) for lv in ORDER}, "khong_xep_loai": c.get("khong_xep_loai", 0),
+            "chua_xep_loai": c.get("chua_xep_loai", 0), "tong": len(prs)}
 
 
 def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -107,7 +123,7 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
         passed = voted and 2 * (yes or 0) > (total or 0)  # more than half of the ballots (rules.md R7.1)
         eligible = pr.thi_dua.du_dieu_kien
         rows.append({
-            "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "muc_chu": WORDS.get(pr.muc_cuoi or "", "Không xếp loại"),
+            "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "muc_chu": _level_words(pr),
             # a level the competent evaluator has not decided is the proposal (printed «(đề xuất)»)
             "de_xuat": pr.rated and pr.muc_cuoi is not None and not pr.muc_quyet_dinh,
             "danh_hieu": DANH_HIEU[prop.danh_hieu], "sang_kien": prop.sang_kien,
@@ -213,6 +229,7 @@ def unit_citations(can_cu: dict[str, str], prs: list[PersonRating]) -> dict[str,
 
 
 NOT_RATED_NOTE = "Không xếp loại (công tác trong năm dưới 06 tháng)"
+VIEN_CHUC_LAW_FROM = 2026  # first evaluation year under Luật Viên chức 2025 (its Art. 27: the petition window)
 
 
 def rated_by_note(campaign: Campaign, person: Person) -> str:
@@ -253,6 +270,7 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
     decided = [pr for pr in ratings.people if pr.rated and pr.muc_quyet_dinh]
     draft = not decided
     units = []
+    vien_chuc_listed = False
     for unit in campaign.units:
         people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
         rows: list[dict[str, Any]] = []
@@ -260,6 +278,7 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
             pr = ratings.of(p.ma_so)
             if not draft and not (pr.rated and pr.muc_quyet_dinh):
                 continue
+            vien_chuc_listed = vien_chuc_listed or (pr.rated and p.loai_nhan_su == "vien_chuc")
             rows.append({
                 "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu,
                 "muc_chu": "" if draft else WORDS[pr.muc_quyet_dinh or ""],
@@ -280,6 +299,8 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
                                      ctx["co_quan"].get("ten") or ""),
         "don_vi_list": units,
         "du_thao": draft,
+        # Luật Viên chức 2025 (in force 01/07/2026) Art. 27 fixes the viên chức's own petition window
+        "kien_nghi_vien_chuc": campaign.year >= VIEN_CHUC_LAW_FROM and vien_chuc_listed,
         "dem": {**{lv: counts.get(lv, 0) for lv in ORDER}, "khong_xep_loai": len(ratings.people) - len(rated),
                 "tong": len(ratings.people), "quyet_dinh": len(decided), "chua_quyet_dinh": len(rated) - len(decided)},
         "can_cu": citations(campaign.year, getattr(form, "template", None)),

@@ -37,7 +37,13 @@ def contradictions(campaign: Campaign) -> list[Problem]:
     from pipeline.rating import rules
     from pipeline.rating.groups import CBCCVC, fold, group_label, norm
     from pipeline.rating.levels import RANK, WORDS
-    from pipeline.rating.rulebooks import UnknownRulebook, resolve
+    from pipeline.rating.rulebooks import (
+        BY_CATEGORY_FROM,
+        Rulebook,
+        UnknownRulebook,
+        for_person,
+        resolve,
+    )
 
     try:
         rb = resolve(campaign.year, campaign.agency.bo_quy_tac).in_year(campaign.year)
@@ -45,13 +51,26 @@ def contradictions(campaign: Campaign) -> list[Problem]:
         return []
     year = campaign.year
     out: list[Problem] = []
+
+    def rulebook_of(p: Person) -> Rulebook:
+        # as the rating plans it (pipeline.rating.categories): from 2026, unless one rulebook is forced,
+        # the staff category decides, so a viên chức's message cites the viên chức rules, not ND 335
+        if campaign.agency.bo_quy_tac or year < BY_CATEGORY_FROM:
+            return rb
+        try:
+            return for_person(year, p.loai_nhan_su, campaign.agency.bo_quy_tac_khac).in_year(year)
+        except UnknownRulebook:
+            return rb
+
+    persons = {p.ma_so: p for p in campaign.people}
+    rulebooks = {ma_so: rulebook_of(p) for ma_so, p in persons.items()}
     discs = defaultdict(list)
     for d in campaign.disciplines:
         discs[d.ma_so].append(d)
 
     # forms that are not discipline ("phê bình", "nhắc nhở")
     for d in campaign.disciplines:
-        if rules.is_discipline_form(d.hinh_thuc, rb) is False:
+        if rules.is_discipline_form(d.hinh_thuc, rulebooks.get(d.ma_so, rb)) is False:
             out.append(_at(WARNING, d.refs, "hinh_thuc",
                            f"«{d.hinh_thuc}» không phải là hình thức kỷ luật (các hình thức từ khiển trách trở lên); "
                            "quyết định này không làm người được xếp loại Không hoàn thành nhiệm vụ.", value=d.hinh_thuc,
@@ -59,45 +78,45 @@ def contradictions(campaign: Campaign) -> list[Problem]:
                                     "việc, khai trừ; hoặc xóa dòng nếu không phải quyết định kỷ luật", sheet="KyLuat"))
 
     for p in campaign.people:
-        time = rules.time_rules(p, rb)
-        disc = rules.disciplines_in_year(discs.get(p.ma_so, []), year, rb)
+        prb = rulebooks[p.ma_so]
+        time = rules.time_rules(p, prb)
+        disc = rules.disciplines_in_year(discs.get(p.ma_so, []), year, prb)
         decided, own, party = p.muc_quyet_dinh, p.tu_xep_loai, p.muc_dang_vien
         where_disc = "; ".join(f"{rules.discipline_label(d)} ({_row_of(d.refs)})" for d in disc.counted)
         if disc.counted and own and own != "KHT":
             out.append(_at(WARNING, p.refs, "tu_xep_loai",
                            f"Tự xếp loại {WORDS[own]} nhưng bị kỷ luật trong năm đánh giá {year} ({where_disc}): theo "
-                           f"{rb.cite.discipline}, mức xếp loại là Không hoàn thành nhiệm vụ.", value=WORDS[own],
+                           f"{prb.cite.discipline}, mức xếp loại là Không hoàn thành nhiệm vụ.", value=WORDS[own],
                            expected="Không hoàn thành nhiệm vụ, hoặc kiểm tra lại sheet KyLuat"))
-        if decided and time.rated is False and p.so_thang_cong_tac >= rb.min_months:
+        if decided and time.rated is False and p.so_thang_cong_tac >= prb.min_months:
             worked = p.so_thang_cong_tac - p.so_thang_nghi
             out.append(_at(ERROR, p.refs, "muc_quyet_dinh",
                            f"Người công tác {rules.num(p.so_thang_cong_tac)} tháng, nghỉ {rules.num(p.so_thang_nghi)} tháng "
                            f"(không phải thai sản): thời gian công tác thực tế {rules.num(worked)} tháng, dưới "
-                           f"{rules.num(rb.min_months)} tháng, không được xếp loại ({rb.cite.months}).",
+                           f"{rules.num(prb.min_months)} tháng, không được xếp loại ({prb.cite.months}).",
                            value=WORDS[decided], expected="để trống ô này, hoặc sửa số tháng nghỉ"))
         if decided and time.rated and time.ceiling and RANK[decided] > RANK[time.ceiling]:
             out.append(_at(ERROR, p.refs, "muc_quyet_dinh",
                            f"Mức quyết định {WORDS[decided]} cao hơn mức tối đa {WORDS[time.ceiling]}: nghỉ không tham gia "
                            f"công tác {rules.num(p.so_thang_nghi)} tháng trong năm (từ 03 đến dưới 06 tháng) thì không "
-                           f"xếp loại từ Hoàn thành tốt nhiệm vụ trở lên ({rb.cite.months}).", value=WORDS[decided],
+                           f"xếp loại từ Hoàn thành tốt nhiệm vụ trở lên ({prb.cite.months}).", value=WORDS[decided],
                            expected=f"{WORDS[time.ceiling]} hoặc thấp hơn, hoặc sửa số tháng nghỉ"))
         if decided and time.rated and disc.counted and decided != "KHT":
             severity = WARNING if disc.unsure else ERROR
             note = (" Sổ không ghi năm nào đã tính hành vi này (cột «Đã tính năm»); kiểm tra lại." if disc.unsure else "")
             out.append(_at(severity, p.refs, "muc_quyet_dinh",
                            f"Mức quyết định {WORDS[decided]} nhưng bị kỷ luật trong năm đánh giá {year} ({where_disc}): "
-                           f"theo {rb.cite.discipline}, mức xếp loại là Không hoàn thành nhiệm vụ.{note}",
+                           f"theo {prb.cite.discipline}, mức xếp loại là Không hoàn thành nhiệm vụ.{note}",
                            value=WORDS[decided], expected="Không hoàn thành nhiệm vụ, hoặc kiểm tra lại sheet KyLuat"))
         state = decided or own
         if party and p.dang_vien and state and RANK[party] > RANK[state]:
             which = "mức quyết định" if decided else "mức tự xếp loại"
             out.append(_at(WARNING, p.refs, "muc_dang_vien",
                            f"Mức xếp loại đảng viên {WORDS[party]} cao hơn {which} cán bộ, công chức, viên chức "
-                           f"({WORDS[state]}); kiểm tra lại — căn cứ: {rb.cite.party}.", value=WORDS[party],
+                           f"({WORDS[state]}); kiểm tra lại — căn cứ: {prb.cite.party}.", value=WORDS[party],
                            expected=f"{WORDS[state]} hoặc thấp hơn"))
 
     # emulation proposals for people whose level cannot give the title
-    persons = {p.ma_so: p for p in campaign.people}
     titles = {"LDTT": "Lao động tiên tiến", "CSTDCS": "Chiến sĩ thi đua cơ sở"}
     for e in campaign.emulation:
         found = persons.get(e.ma_so)

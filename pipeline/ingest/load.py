@@ -222,6 +222,30 @@ def _check_self_rating(row: Row, problems: list[Problem], year: int | None) -> N
                            f"«{label('diem_co_quan')}» khác tổng {cell('diem_tieu_chi_chung_co_quan')} và "
                            f"{cell('diem_nhiem_vu_co_quan')}.", value=parts[2],
                            expected=f"{parts[0] + parts[1]:g}"))
+    _check_self_rating_level(row, problems, year, label, cell)
+
+
+def _check_self_rating_level(row: Row, problems: list[Problem], year: int | None, label: Any, cell: Any) -> None:
+    """A self-rated level above what the agency's own points give: a warning (the report prints
+    both). ND 335 scores agencies on the same 100 points (30 + 70) in four levels (regime-2026.md
+    §1.1); that they share the công chức thresholds 90/70/50 (Art. 20) is not confirmed, so this is
+    not an error."""
+    from pipeline.rating.levels import RANK, WORDS
+    from pipeline.rating.rulebooks import ND335
+
+    v = row.values
+    points, level = v.get("diem_co_quan"), v.get("tu_xep_loai_co_quan")
+    if points is None or not level or level not in RANK or not (year and year >= 2026) or not 0 <= points <= 100:
+        return
+    by_points = next(lv for lv, minimum in ND335.points_thresholds if points >= minimum)
+    if RANK[level] > RANK[by_points]:
+        bands = ", ".join(f"{WORDS[lv]} từ {m:g} điểm" for lv, m in ND335.points_thresholds if m)
+        problems.append(_p(WARNING, row, "tu_xep_loai_co_quan",
+                           f"«{label('tu_xep_loai_co_quan')}» là {WORDS[level]} nhưng {cell('diem_co_quan')} là "
+                           f"{points:g} điểm: theo ngưỡng điểm của Nghị định 335/2025/NĐ-CP ({bands}) thì là "
+                           f"{WORDS[by_points]}. Báo cáo tự đánh giá in cả hai; kiểm tra lại (ngưỡng điểm áp dụng cho "
+                           "cơ quan chưa đối chiếu văn bản chính thức).", value=WORDS[level],
+                           expected=f"{WORDS[by_points]} hoặc thấp hơn, hoặc sửa điểm"))
 
 
 def _competence_article(row: Row) -> str:

@@ -395,7 +395,7 @@ def cap_explanation(htt: int, htxs: int, keep: int, ratio: float, rounding: str,
     if htxs or fixed_htxs:
         moved = f" (người đề xuất mức này mà không được giữ thì xếp {ht})" if htxs else ""
         if total:
-            text += f" Có {total} người {hxs}{moved} thì nhóm có {base} người {ht}"
+            text += f" Giữ {total} người {hxs}{moved} thì nhóm có {base} người {ht}"
         else:
             text += f" Không giữ ai ở mức {hxs}{moved} thì nhóm có {base} người {ht}"
         text += f"; {r} của {base} là {num(ratio * base)}, {how} được {allowed}"
