@@ -363,7 +363,9 @@ ND233 = replace(
     ),
     notes=(f"Bộ quy tắc nd233-2026 CHƯA ĐƯỢC XÁC NHẬN: {_ND233} (26/6/2026) chỉ được biết qua mã nguồn công khai; số "
            "hiệu, điều khoản và tỷ lệ cần đối chiếu văn bản chính thức. Cách tính điểm dùng khung 30 + 70 như Nghị định "
-           "335/2025/NĐ-CP.",),
+           "335/2025/NĐ-CP. Nghị định và Luật Viên chức 2025 có hiệu lực từ 01/07/2026; quy định chuyển tiếp cho các tháng "
+           "01–06/2026 chưa tìm thấy: chương trình tính mọi kỳ của năm 2026 theo bộ quy tắc này — đối chiếu hướng dẫn của "
+           "Sở Nội vụ.",),
 )
 
 RULEBOOKS: Mapping[str, Rulebook] = MappingProxyType({rb.id: rb for rb in (ND90, ND90_ND48, ND335, ND233)})
