@@ -348,7 +348,8 @@ def build_bao_cao(spec: Spec):
     dk.section_heading(doc, "II. {{ nhan.phan_ii }}", space_before=6)
     dk.add_paragraph(
         doc,
-        "1. Tổng số {{ nhan.doi_tuong }} thuộc thẩm quyền đánh giá: {{ kq.tong }} người; trong đó được đánh giá, "
+        "1. Tổng số {{ nhan.doi_tuong }} của cơ quan: {{ kq.tong }} người{% if kq.nguoi_dung_dau %} (kể cả người đứng "
+        "đầu cơ quan, do cấp trên trực tiếp đánh giá, xếp loại){% endif %}; trong đó được đánh giá, "
         "xếp loại: {{ kq.xep_loai }} người; không đánh giá, xếp loại (thời gian công tác trong năm dưới 06 tháng): "
         "{{ kq.khong_xep_loai }} người.",
         align="justify", first_line_cm=1.0,

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from pipeline import clock
+from pipeline.forms import signers
 from pipeline.forms.can_cu import citations
 from pipeline.forms.context import agency_context, date_line, dotted
 from pipeline.forms.printed import group_label, header_left
@@ -115,6 +116,8 @@ def report_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: l
         "kq": {
             "tong": total.tong, "xep_loai": total.xep_loai, "khong_xep_loai": total.khong_xep_loai,
             "chua_co_muc": len(total.chua_co_muc), "so_quyet_dinh": decided, "can_cu_muc": basis,
+            # the head is counted with the agency's staff, though the superior body rates him (ND 90 Art. 16)
+            "nguoi_dung_dau": any(signers.is_agency_head(campaign, p) for p in campaign.people),
             "muc": [{"ma": lv, "ten": WORDS[lv], "so": total.muc[lv], "ty_le": vn_percent(total.ratio(lv)) or "0"}
                     for lv in ORDER],
         },
