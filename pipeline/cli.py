@@ -107,6 +107,8 @@ def build_options(f: _F) -> _F:
                      help="Ghi đè cả các tệp .docx/.pdf/.xlsx đã sửa tay trong thư mục kết quả (mặc định: dừng và nêu tên các tệp đó).")(f)
     f = click.option("--doi-co-quan", "doi_co_quan", is_flag=True,
                      help="Cho phép thay hồ sơ của cơ quan khác đang có trong thư mục kết quả (mặc định: dừng và nêu tên hai cơ quan).")(f)
+    f = click.option("--doi-nam", "doi_nam", is_flag=True,
+                     help="Cho phép thay hồ sơ của năm đánh giá khác đang có trong thư mục kết quả (mặc định: dừng và nêu hai năm).")(f)
     f = click.option("--ky", "sign_key", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
                      metavar="KEYFILE", help="Ký manifest.json bằng khóa riêng này (tạo bằng: hoso khoa tao KEYFILE).")(f)
     f = click.option("--cum", "cum", default=None, metavar="tcp://MÁY:8786",

@@ -7,6 +7,10 @@
   file name); a workbook of another agency into that folder — another `ten_co_quan`, or the same
   name with other staff (fewer than half of the people's codes in common) — is refused, naming
   both, unless told (`--doi-co-quan`).
+- **Another year**: the manifest records the evaluation year (`nam_danh_gia`); a workbook of
+  another year into that folder (last year's workbook picked by mistake, or next year's built into
+  the same `output/`) is refused, naming both years, unless told (`--doi-nam`): the folder may be
+  a year's filed record (with its signed scans in `da_ky/`).
 - **A narrower selection**: `--person`/`--unit` into a folder holding a build of more people keeps
   them: the selection is widened to what the folder holds (a full build stays full; selections are
   joined). Their documents come from the caches, so only the selected people cost anything, and
@@ -35,6 +39,7 @@ AGENCY = "co_quan"  # manifest section: the agency and workbook that made the fo
 EDITABLE = (".docx", ".pdf", ".xlsx")  # what a clerk opens and may type into
 OVERWRITE_OPTION = "--ghi-de"
 OTHER_AGENCY_OPTION = "--doi-co-quan"
+OTHER_YEAR_OPTION = "--doi-nam"
 SHOWN = 10  # files named in a message; the rest are counted
 
 
@@ -87,6 +92,34 @@ def check_agency(previous: dict[str, Any] | None, campaign: Campaign, workbook: 
             f"nếu đúng là muốn thay bằng hồ sơ của «{new['ten_co_quan']}», chạy lại với {OTHER_AGENCY_OPTION}. "
             "Kết quả cũ được giữ nguyên.")
     log(f"Ghi chú: {both}; theo {OTHER_AGENCY_OPTION}, hồ sơ cũ được thay.")
+
+
+def year_clash(previous: dict[str, Any] | None, campaign: Campaign) -> int | None:
+    """The evaluation year of the output a folder holds when the workbook is of another year (None:
+    the same year, an empty folder, or one whose manifest records no year)."""
+    old = (previous or {}).get("nam_danh_gia")
+    if not isinstance(old, int) or isinstance(old, bool) or old == campaign.agency.nam_danh_gia:
+        return None
+    return old
+
+
+def check_year(previous: dict[str, Any] | None, campaign: Campaign, workbook: Path, outdir: Path, *, allowed: bool,
+               log: Callable[[str], None]) -> None:
+    old = year_clash(previous, campaign)
+    if old is None or agency_clash(previous, campaign, workbook) is not None:
+        return  # the same year, or another agency's output: check_agency speaks for it
+    new = campaign.agency.nam_danh_gia
+    prev = (previous or {}).get(AGENCY)
+    made_from = prev.get("tep_dau_vao") if isinstance(prev, dict) and isinstance(prev.get("tep_dau_vao"), str) else ""
+    source = f" (tạo từ sổ «{made_from}»)" if made_from else ""
+    both = (f"Thư mục «{outdir}» đang chứa hồ sơ năm đánh giá {old}{source}, còn sổ «{Path(workbook).name}» là của "
+            f"năm đánh giá {new}")
+    if not allowed:
+        raise OutputError(
+            f"{both}. Để giữ hồ sơ năm {old}, hãy chọn thư mục kết quả riêng cho năm {new} (-o THƯ_MỤC); nếu chọn nhầm "
+            f"sổ, chạy lại với đúng sổ năm {old}; nếu đúng là muốn thay hồ sơ năm {old} bằng hồ sơ năm {new}, chạy lại "
+            f"với {OTHER_YEAR_OPTION}. Kết quả cũ được giữ nguyên.")
+    log(f"Ghi chú: {both}; theo {OTHER_YEAR_OPTION}, hồ sơ năm {old} được thay.")
 
 
 def _sha256(path: Path) -> str:

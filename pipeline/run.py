@@ -150,6 +150,7 @@ def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions]:
         raise OutputError(why)
     previous = manifest_of(outdir)  # what the folder holds: nothing in it is lost silently
     output_guard.check_agency(previous, campaign, asked.workbook, outdir, allowed=asked.options.doi_co_quan, log=log)
+    output_guard.check_year(previous, campaign, asked.workbook, outdir, allowed=asked.options.doi_nam, log=log)
     output_guard.check_hand_edits(outdir, previous, allowed=asked.options.ghi_de, log=log)
     return campaign, output_guard.widen_selection(previous, asked.options, campaign, outdir, log)
 
