@@ -2,7 +2,8 @@
 
 - **Hand edits**: a `.docx` or `.pdf` the manifest lists whose bytes are no longer what the build
   wrote (someone typed a remark into a form) makes the build refuse, naming the files, unless told
-  to overwrite (`--ghi-de`); the previous output is left exactly as it was.
+  to overwrite (`--ghi-de`); the previous output is left exactly as it was. With `--ghi-de` the
+  edited files are first copied beside the folder (`<output>.sua-tay-<date-time>/`, paths kept).
 - **Another agency**: the manifest records the agency (`co_quan`: `ten_co_quan` and the workbook's
   file name); a workbook of another agency into that folder — another `ten_co_quan`, or the same
   name with other staff (fewer than half of the people's codes in common) — is refused, naming
@@ -21,7 +22,9 @@ Only the standard library is imported here.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import shutil
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
@@ -41,6 +44,7 @@ OVERWRITE_OPTION = "--ghi-de"
 OTHER_AGENCY_OPTION = "--doi-co-quan"
 OTHER_YEAR_OPTION = "--doi-nam"
 SHOWN = 10  # files named in a message; the rest are counted
+KEPT_SUFFIX = ".sua-tay-"  # <output>.sua-tay-<YYYYmmdd-HHMMSS>: the hand-edited files --ghi-de replaced
 
 
 def agency_record(campaign: Campaign, workbook: Path) -> dict[str, Any]:
@@ -149,6 +153,33 @@ def edited_files(folder: Path, previous: dict[str, Any] | None) -> list[str]:
     return out
 
 
+def kept_copies_folder(folder: Path, when: dt.datetime | None = None) -> Path:
+    """Where `--ghi-de` keeps the hand-edited files it overwrites: beside the output folder (never
+    inside it, where a build replaces everything), named after it and the time."""
+    folder = Path(folder)
+    stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return folder.parent / f"{folder.name}{KEPT_SUFFIX}{stamp}"
+
+
+def keep_copies(folder: Path, edited: list[str]) -> Path:
+    """Copy the hand-edited files (relative paths) of `folder` into a new folder beside it, their
+    paths kept; the copies are the clerk's, hoso never removes them."""
+    base = kept_copies_folder(folder)
+    dest, n = base, 1
+    while dest.exists():
+        n += 1
+        dest = base.with_name(f"{base.name}-{n}")
+    try:
+        for rel in edited:
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(Path(folder) / rel, target)
+    except OSError as exc:
+        raise OutputError(f"Không chép được các tệp đã sửa tay sang «{dest}» ({exc.strerror or exc}); chưa ghi đè "
+                          "tệp nào. Kết quả cũ được giữ nguyên.") from exc
+    return dest
+
+
 def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: bool, log: Callable[[str], None]) -> list[str]:
     edited = edited_files(folder, previous)
     if not edited:
@@ -159,11 +190,16 @@ def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: 
         raise OutputError(
             f"{len(edited)} tệp trong «{folder}» đã được sửa tay sau lần tạo trước; tạo lại sẽ ghi đè và làm mất "
             f"phần đã sửa:\n{shown}{more}\n"
+            "Các tệp PDF để in và bộ hồ sơ gửi Sở Nội vụ không lấy nội dung từ các tệp đã sửa tay. "
             "Hãy đưa phần đã sửa vào sổ Excel (nội dung tự đánh giá, ưu điểm, khuyết điểm, phương hướng: sheet "
-            "TuDanhGia; họ tên, chức vụ, nơi cư trú: sheet NhanSu; lời văn in sẵn của mẫu: hoso templates export — "
-            "xem docs/workbook.md, mục «Sửa văn bản đã tạo»), hoặc chép các tệp trên ra nơi khác, rồi chạy lại với "
-            f"{OVERWRITE_OPTION}. Kết quả cũ được giữ nguyên.")
-    log(f"Ghi chú: theo {OVERWRITE_OPTION}, ghi đè {len(edited)} tệp đã sửa tay:\n{shown}{more}")
+            "TuDanhGia; họ tên, chức vụ, nơi cư trú: sheet NhanSu; biểu quyết: sheet BieuQuyet; tên cơ quan, ngày "
+            "lập: sheet CoQuan; lời văn in sẵn của mẫu: hoso templates export), rồi chạy lại với "
+            f"{OVERWRITE_OPTION}: các tệp đã sửa tay được chép giữ lại sang thư mục "
+            f"«{Path(folder).name}{KEPT_SUFFIX}<ngày-giờ>» bên cạnh rồi mới bị ghi đè. "
+            "Kết quả cũ được giữ nguyên.")
+    kept = keep_copies(folder, edited)
+    log(f"Ghi chú: theo {OVERWRITE_OPTION}, ghi đè {len(edited)} tệp đã sửa tay (bản đã sửa được chép giữ lại ở "
+        f"«{kept}»):\n{shown}{more}")
     return edited
 
 

@@ -7,6 +7,7 @@ exit codes and the messages.
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,53 @@ def test_a_workbook_of_another_year_does_not_replace_the_folder(tmp_path, capsys
     # the same year again: no question asked
     rc, _, err = run_main(["build", last_year, "-o", out], capsys)
     assert rc == 0 and "--doi-nam" not in err, err
+
+
+def _edit_docx(path: Path, old: str, new: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode(), 1)
+            dst.writestr(item, data)
+    tmp.replace(path)
+
+
+def _document_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/document.xml").decode("utf-8")
+
+
+def test_ghi_de_keeps_a_copy_of_the_hand_edited_files_beside_the_folder(tmp_path, capsys):
+    """A clerk fixed a typo in a .docx with Word, then changed the workbook: the build stops naming
+    the file and saying the PDFs do not carry the edit; --ghi-de used to lose the edit for good, it
+    now copies the edited file beside the folder first (paths kept)."""
+    out = tmp_path / "output"
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    rc, _, err = run_main(["build", book, "-o", out], capsys)
+    assert rc == 0, err
+    form = next(p for p in sorted((out / "ca_nhan").rglob("*.docx")) if "Nguyễn Văn An" in _document_text(p))
+    rel = form.relative_to(out).as_posix()
+    _edit_docx(form, "Nguyễn Văn An", "Nguyễn Văn Ân")
+    edited = form.read_bytes()
+    data = wf.tables()
+    data["NhanSu"][1]["chuc_vu"] = "Phó Trưởng phòng phụ trách"
+    book = wf.write(tmp_path / "so.xlsx", data)
+    before = snapshot(out)
+    rc, _, err = run_main(["build", book, "-o", out], capsys)
+    assert rc == ExitCode.output_error, err
+    assert rel in err and "--ghi-de" in err and "không lấy nội dung từ các tệp đã sửa tay" in err
+    assert "docs/" not in err  # the clerk has no docs folder: the message says where each thing goes
+    assert snapshot(out) == before
+    assert not list(tmp_path.glob("output.sua-tay-*"))
+    rc, _, err = run_main(["build", book, "-o", out, "--ghi-de"], capsys)
+    assert rc == 0, err
+    (kept,) = tmp_path.glob("output.sua-tay-*")
+    assert f"«{kept}»" in err and rel in err
+    assert (kept / rel).read_bytes() == edited  # the clerk's edit, byte for byte
+    assert [p.relative_to(kept).as_posix() for p in kept.rglob("*") if p.is_file()] == [rel]
+    assert "Nguyễn Văn Ân" not in _document_text(out / rel)  # the output is hoso's again
+    rc, _, err = run_main(["verify", out], capsys)
+    assert rc == 0, err
