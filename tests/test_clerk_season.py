@@ -10,9 +10,11 @@ import json
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 import workbook_factory as wf
 from fakes import TextConverter, snapshot
+from openpyxl.utils import get_column_letter
 
 from pipeline.cli import main
 from pipeline.errors import ExitCode
@@ -110,3 +112,41 @@ def test_ghi_de_keeps_a_copy_of_the_hand_edited_files_beside_the_folder(tmp_path
     assert "Nguyễn Văn Ân" not in _document_text(out / rel)  # the output is hoso's again
     rc, _, err = run_main(["verify", out], capsys)
     assert rc == 0, err
+
+
+def _column_index(ws, key: str) -> int:
+    return [c.value for c in ws[1]].index(key) + 1
+
+
+def test_a_merged_header_cell_is_an_error_not_a_column_silently_dropped(tmp_path, capsys):
+    """The clerk merged two header cells (Excel keeps the first title only): the column under the
+    swallowed title, chức vụ here, used to be dropped without a word and every form printed no
+    position. It is an input error naming the cell and the range; nothing is written."""
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    wb = openpyxl.load_workbook(book)
+    ws = wb["NhanSu"]
+    col = _column_index(ws, "chuc_vu")
+    before, at = get_column_letter(col - 1), get_column_letter(col)
+    ws.merge_cells(f"{before}1:{at}1")
+    wb.save(book)
+    rc, _, err = run_main(["check", book], capsys)
+    assert rc == ExitCode.input_invalid, err
+    assert (f"Sheet «NhanSu», dòng 1, cột {at} (ô {at}1): Ô tiêu đề {at}1 nằm trong vùng ô đã gộp (merge) "
+            f"{before}1:{at}1 nên cột {at} không có tiêu đề; dữ liệu của cột (6 dòng) không được đọc.") in err
+    out = tmp_path / "output"
+    rc, _, err = run_main(["build", book, "-o", out], capsys)
+    assert rc == ExitCode.input_invalid and not out.exists(), err
+
+
+def test_data_under_an_empty_header_is_named(tmp_path, capsys):
+    """Values typed in a column with no title are not read: the check says so (a warning)."""
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    wb = openpyxl.load_workbook(book)
+    ws = wb["NhanSu"]
+    free = get_column_letter(ws.max_column + 2)
+    ws[f"{free}3"] = "0912 345 678"
+    wb.save(book)
+    rc, _, err = run_main(["check", book], capsys)
+    assert rc == ExitCode.ok, err
+    assert (f"Sheet «NhanSu», dòng 1, cột {free} (ô {free}1): Cột {free} có dữ liệu (1 dòng) nhưng không có tiêu đề "
+            f"ở ô {free}1; cột được bỏ qua.") in err

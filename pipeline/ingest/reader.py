@@ -204,6 +204,7 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                                     expected="dòng 1 ghi tiêu đề các cột (tên cột hoặc mã cột), từ dòng 2 là dữ liệu"))
         return SheetData(spec, sheet, [], {})
     number, header = first
+    header_row = number
     if number != 1 or not _looks_like_header(spec, header):
         ahead = [first, *islice(rows_iter, 10)]
         found = next((n for n, row in ahead if _looks_like_header(spec, row)), None)
@@ -212,7 +213,7 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                                     "tên bảng hoặc dòng trống. Các dòng dữ liệu bên dưới vẫn được kiểm tra.", row=1,
                                     expected="tiêu đề các cột ở dòng 1 (xóa các dòng trống hoặc dòng tên bảng phía trên)"))
             at = next(i for i, (n, _row) in enumerate(ahead) if n == found)
-            header = ahead[at][1]
+            header, header_row = ahead[at][1], found
             rows_iter = chain(ahead[at + 1:], rows_iter)
         elif number != 1:
             problems.append(Problem(ERROR, sheet, "Dòng tiêu đề phải là dòng 1 (dòng 1 đang trống); sheet chưa được đọc.",
@@ -231,6 +232,8 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
     required = [(col, *headers[col.key]) for _, col in sorted(index.items()) if col.required]
     markers = (Formula, CellError)
     limit = MAX_ROWS * spec.extra.get("rows_per_person", 1)  # KetQuaKy, SanPham: many rows per person
+    titled = {i for i, v in header.items() if _header_text(v)}
+    untitled: dict[int, int] = {}  # column index without a header -> rows with content there
     rows: list[Row] = []
     for number, raw_row in rows_iter:
         values: dict[str, object] = {}
@@ -240,8 +243,10 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
         ordered = True
         for i, raw in raw_row.items():  # the cells present, in the order of the file (= column order)
             column = by_index.get(i)
-            if column is None:
-                continue  # a column not in the contract
+            if column is None:  # a column not in the contract
+                if i not in titled and raw is not None and not (raw.__class__ is str and (not raw or raw.isspace())):
+                    untitled[i] = untitled.get(i, 0) + 1  # content under no header at all: said below
+                continue
             if i < last:
                 ordered = False
             last = i
@@ -299,7 +304,30 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
         if not ordered:  # cells out of column order in the file: the values in column order all the same
             values = dict(sorted(values.items(), key=lambda kv: order[kv[0]]))
         rows.append(Row(number, values, RowRefs(sheet, number, headers)))
+    if untitled:
+        _untitled_columns(xf, sheet, header_row, untitled, problems)
     return SheetData(spec, sheet, rows, headers)
+
+
+def _untitled_columns(xf: XlsxFile, sheet: str, header_row: int, untitled: dict[int, int],
+                      problems: list[Problem]) -> None:
+    """Columns holding data under an empty header cell: never read, so never silently. A header cell
+    swallowed by a merged range (the clerk merged two titles) is an error: the column is surely one
+    of the contract's; a column the clerk left untitled is a warning."""
+    merged = xf.merged_cells(sheet) if hasattr(xf, "merged_cells") else {}
+    for i in sorted(untitled):
+        letter = column_letter(i)
+        cell = f"{letter}{header_row}"
+        if cell in merged:
+            problems.append(Problem(
+                ERROR, sheet, f"Ô tiêu đề {cell} nằm trong vùng ô đã gộp (merge) {merged[cell]} nên cột {letter} không có "
+                f"tiêu đề; dữ liệu của cột ({untitled[i]} dòng) không được đọc.", row=header_row, column=letter,
+                value="(ô gộp)", expected="bỏ gộp ô (Unmerge) ở dòng tiêu đề và ghi lại tiêu đề của từng cột"))
+        else:
+            problems.append(Problem(
+                WARNING, sheet, f"Cột {letter} có dữ liệu ({untitled[i]} dòng) nhưng không có tiêu đề ở ô {cell}; cột được "
+                "bỏ qua.", row=header_row, column=letter, value="(trống)",
+                expected="tiêu đề của cột theo mẫu (nếu là cột của mẫu), hoặc xóa dữ liệu thừa"))
 
 
 def _field_entries(xf: XlsxFile, sheet: str, lookup: dict[str, schema.Column]) -> Iterator[tuple[int, str, object, int, str, object]]:
