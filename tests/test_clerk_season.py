@@ -150,3 +150,27 @@ def test_data_under_an_empty_header_is_named(tmp_path, capsys):
     assert rc == ExitCode.ok, err
     assert (f"Sheet «NhanSu», dòng 1, cột {free} (ô {free}1): Cột {free} có dữ liệu (1 dòng) nhưng không có tiêu đề "
             f"ở ô {free}1; cột được bỏ qua.") in err
+
+
+def test_nhap_ket_qua_keeps_the_workbook_s_mode_and_group(tmp_path, capsys):
+    """The workbook on a group share (0664, the office's group): the import rewrote it as 0600 owned by
+    the one who ran it, so the other clerks could no longer open it."""
+    import os
+    import shutil
+    import stat
+
+    from pipeline.resources import sample_workbook
+
+    book = tmp_path / "so_2026.xlsx"
+    shutil.copyfile(sample_workbook(2026), book)
+    os.chmod(book, 0o664)
+    gid = os.getgid() if os.getuid() else 4242  # root may give the file to any group
+    os.chown(book, -1, gid)
+    export = tmp_path / "kpi.csv"
+    export.write_text("Mã CB;Tháng;Năm;Điểm tiêu chí chung (30);Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
+                      "VP-021;10;2026;25;100;85;80\n", encoding="utf-8")
+    rc, _, err = run_main(["nhap-ket-qua", export, "--vao", book], capsys)
+    assert rc == 0 and "KetQuaKy: thêm 1 dòng" in err, err
+    st = book.stat()
+    assert stat.S_IMODE(st.st_mode) == 0o664 and st.st_gid == gid
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".hoso_")]

@@ -18,11 +18,13 @@ workbook's sheets KetQuaKy and SanPham, without re-keying.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import os
 import re
+import stat
 import tempfile
 import tomllib
 import zipfile
@@ -689,13 +691,24 @@ def _add_sheet(parts: dict[str, bytes], title: str) -> str:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` (a temporary file renamed over it: never half-written). The file
+    keeps its mode, owner and group (a workbook on a group share stays the group's; mkstemp's file
+    is 0600 and the runner's); a new file is readable as the umask allows."""
     try:
+        try:
+            was: os.stat_result | None = os.stat(path)
+        except FileNotFoundError:
+            was = None
         fd, tmp = tempfile.mkstemp(prefix=".hoso_", suffix=path.suffix, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            if was is not None and hasattr(os, "chown"):
+                with contextlib.suppress(OSError):  # only root may give a file away; the group when a member
+                    os.chown(tmp, was.st_uid, was.st_gid)
+            os.chmod(tmp, stat.S_IMODE(was.st_mode) if was is not None else 0o666 & ~_umask())
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
@@ -703,3 +716,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise OutputError(f"Không ghi được «{path}» ({exc.strerror or exc}).",
                           hint="Nếu tệp đang mở trong Excel, hãy đóng lại rồi chạy lại lệnh; kiểm tra quyền ghi thư mục.") from exc
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
