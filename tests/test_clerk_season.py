@@ -174,3 +174,81 @@ def test_nhap_ket_qua_keeps_the_workbook_s_mode_and_group(tmp_path, capsys):
     st = book.stat()
     assert stat.S_IMODE(st.st_mode) == 0o664 and st.st_gid == gid
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".hoso_")]
+
+
+def _with_clerk_work(src: Path, dest: Path) -> Path:
+    """The 2026 sample as a clerk keeps it: a formula column of her own in KetQuaKy (saved by Excel
+    with its computed values), a red cell, a wide column, a drop-down list, a comment."""
+    import re
+    import zipfile as zf
+
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = openpyxl.load_workbook(src)
+    ws = wb["KetQuaKy"]
+    own = ws.max_column + 1
+    ws.cell(1, own, "Tổng (của văn thư)")
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, own, f"=C{r}+D{r}")
+    ws["C2"].fill = PatternFill("solid", fgColor="FFFF0000")
+    ws.column_dimensions["A"].width = 33
+    dv = DataValidation(type="whole", operator="between", formula1="0", formula2="100")
+    ws.add_data_validation(dv)
+    dv.add("D2:D1000")
+    ws["A1"].comment = Comment("Mã số cán bộ", "văn thư")
+    wb.save(dest)
+    # Excel stores each formula's last value beside it: so does this copy
+    with zf.ZipFile(dest) as z:
+        parts = {i: z.read(i) for i in z.namelist()}
+    member = next(n for n in parts if n.startswith("xl/worksheets/sheet") and b"C2+D2" in parts[n])
+    parts[member] = re.sub(rb"<f>(C(\d+)\+D\2)</f><v\s*/?>(?:</v>)?", rb"<f>\1</f><v>1</v>", parts[member])
+    assert b"<f>C2+D2</f><v>1</v>" in parts[member]
+    sheet_no = int(re.search(rb"sheet(\d+)", member.encode()).group(1))  # Excel's list of formula cells
+    parts["xl/calcChain.xml"] = (f'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                 f'<c r="C2" i="{sheet_no}"/></calcChain>').encode()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdCalc" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.calcChain+xml"/></Types>')
+    with zf.ZipFile(dest, "w", zf.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return dest
+
+
+def test_nhap_ket_qua_keeps_the_clerk_s_formulas_and_formats(tmp_path, capsys):
+    """The import regenerated KetQuaKy from its values: the clerk's formulas became their last value
+    (or the text «=C2+D2»), her colours, column widths and drop-down lists were gone. Now only the
+    cells the export carries change."""
+    from pipeline import ingest
+    from pipeline.resources import sample_workbook
+
+    book = _with_clerk_work(sample_workbook(2026), tmp_path / "so_2026.xlsx")
+    export = tmp_path / "kpi.csv"
+    export.write_text("Mã CB;Tháng;Năm;Điểm tiêu chí chung (30);Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
+                      "VP-021;10;2026;25;100;85;80\n"
+                      "VP-001;1;2026;26;100;100;100\n", encoding="utf-8")
+    rc, _, err = run_main(["nhap-ket-qua", export, "--vao", book], capsys)
+    assert rc == 0 and "KetQuaKy: thêm 1 dòng, thay 1 dòng" in err, err
+    wb = openpyxl.load_workbook(book)
+    ws = wb["KetQuaKy"]
+    own = [c.value for c in ws[1]].index("Tổng (của văn thư)") + 1
+    assert ws.cell(2, own).value == "=C2+D2" and ws.cell(2, own).data_type == "f"  # a formula, not a text
+    assert all(ws.cell(r, own).data_type == "f" for r in range(2, ws.max_row))
+    assert ws["C2"].value == 26 and ws["C2"].fill.fgColor.rgb == "FFFF0000"  # the new value, her colour
+    assert ws.column_dimensions["A"].width == 33
+    assert [str(d.sqref) for d in ws.data_validations.dataValidation] == ["D2:D1000"]
+    assert ws["A1"].comment is not None and ws["A1"].comment.text == "Mã số cán bộ"
+    last = [c.value for c in ws[ws.max_row]][:6]
+    assert last == ["VP-021", "2026-10", 25, 100, 85, 80]
+    with zipfile.ZipFile(book) as z:  # it named C2, which the import gave a value: Excel would "repair" the file
+        assert "xl/calcChain.xml" not in z.namelist()
+        assert b"calcChain" not in z.read("xl/_rels/workbook.xml.rels") + z.read("[Content_Types].xml")
+    rc, _, err = run_main(["check", book], capsys)
+    assert rc == 0, err
+    (october,) = [p for p in ingest.load(book).periods if p.ma_so == "VP-021" and p.ky == "2026-10"]
+    assert (october.diem_tieu_chi_chung, october.a, october.b, october.c) == (25, 100, 85, 80)
