@@ -252,3 +252,32 @@ def test_nhap_ket_qua_keeps_the_clerk_s_formulas_and_formats(tmp_path, capsys):
     assert rc == 0, err
     (october,) = [p for p in ingest.load(book).periods if p.ma_so == "VP-021" and p.ky == "2026-10"]
     assert (october.diem_tieu_chi_chung, october.a, october.b, october.c) == (25, 100, 85, 80)
+
+
+def test_nhap_ket_qua_refuses_to_break_a_filled_down_formula(tmp_path, capsys):
+    """The cell the import would set is the first of a formula the clerk filled down (a shared
+    formula): writing a value there would break the cells below. Refused, the workbook untouched."""
+    import zipfile as zf
+
+    from pipeline.resources import sample_workbook
+
+    book = tmp_path / "so_2026.xlsx"
+    with zf.ZipFile(sample_workbook(2026)) as z:
+        parts = {i: z.read(i) for i in z.namelist()}
+    member = "xl/worksheets/sheet8.xml"  # KetQuaKy in the sample
+    assert b'<c r="B2" t="inlineStr"><is><t>2026-01</t>' in parts[member]
+    parts[member] = parts[member].replace(b'<c r="C2" t="n"><v>28</v></c>',
+                                          b'<c r="C2"><f t="shared" ref="C2:C3" si="0">14*2</f><v>28</v></c>', 1)
+    parts[member] = parts[member].replace(b'<c r="C3" t="n"><v>27.5</v></c>',
+                                          b'<c r="C3"><f t="shared" si="0"/><v>28</v></c>', 1)
+    assert parts[member].count(b'si="0"') == 2
+    with zf.ZipFile(book, "w", zf.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    before = book.read_bytes()
+    export = tmp_path / "kpi.csv"
+    export.write_text("Mã CB;Tháng;Năm;Điểm tiêu chí chung (30)\nVP-001;1;2026;26\n", encoding="utf-8")
+    rc, _, err = run_main(["nhap-ket-qua", export, "--vao", book], capsys)
+    assert rc == ExitCode.output_error, err
+    assert "Ô C2 của sheet «KetQuaKy» là công thức dùng chung" in err and "Chưa ghi gì vào sổ" in err
+    assert book.read_bytes() == before
