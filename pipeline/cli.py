@@ -202,6 +202,8 @@ def _init_from(source: Path, folder: Path, force: bool) -> None:
     say(f"Đã tạo «{done.dest}» cho năm đánh giá {done.year} từ «{source}».")
     kept = ", ".join(f"{SHEETS_BY_KEY[k].label} {n} dòng" for k, n in done.kept.items() if k != "CoQuan")
     say(f"Giữ: thông tin cơ quan (năm đánh giá {done.year}), {kept}.")
+    if done.own:
+        say(f"Giữ phần riêng của cơ quan trong sổ cũ: {'; '.join(done.own)}.")
     if done.gone:
         say(f"Không chép {len(done.gone)} người đã đánh dấu «Đã nghỉ, chuyển đi»: {', '.join(done.gone)}.")
     if done.cleared:

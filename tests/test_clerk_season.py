@@ -281,3 +281,54 @@ def test_nhap_ket_qua_refuses_to_break_a_filled_down_formula(tmp_path, capsys):
     assert rc == ExitCode.output_error, err
     assert "Ô C2 của sheet «KetQuaKy» là công thức dùng chung" in err and "Chưa ghi gì vào sổ" in err
     assert book.read_bytes() == before
+
+
+def test_next_year_keeps_the_clerk_s_own_sheets_and_columns(tmp_path, capsys):
+    """`hoso init --tu` used to drop, without a word, a column the clerk added to NhanSu (phone
+    numbers) and a sheet of her own (a to-do list with a formula). They are carried over: the sheet
+    whole, the column on each kept person's row; the console names them."""
+    from openpyxl.styles import PatternFill
+
+    from pipeline import ingest
+
+    data = wf.tables()
+    data["NhanSu"][1]["da_nghi"] = "Có"  # NS-02 left: the rows below move up one
+    book = wf.write(tmp_path / "so_2024.xlsx", data)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["NhanSu"]
+    code_col = _column_index(ws, "ma_so")
+    own = ws.max_column + 1
+    ws.cell(1, own, "Điện thoại")
+    phones = {}
+    for r in range(2, ws.max_row + 1):
+        phones[ws.cell(r, code_col).value] = f"0912 000 00{r}"
+        ws.cell(r, own, phones[ws.cell(r, code_col).value])
+    ws.cell(4, own, "=A4&\" (gọi sau)\"")  # a formula over cells that move: carried as its text
+    mine = wb.create_sheet("ViecCanLam")
+    mine["A1"] = "Việc cần làm"
+    mine["A2"], mine["B2"] = "Đếm nhân sự", "=COUNTA(NhanSu!A:A)-1"
+    mine["A1"].fill = PatternFill("solid", fgColor="FFFFFF00")
+    mine.column_dimensions["A"].width = 40
+    mine.merge_cells("A1:B1")
+    wb.save(book)
+    before = book.read_bytes()
+    rc, _, err = run_main(["init", "--tu", book, tmp_path / "moi"], capsys)
+    assert rc == 0, err
+    assert "Giữ phần riêng của cơ quan trong sổ cũ: sheet «ViecCanLam»; cột «Điện thoại» (sheet NhanSu), " \
+           "1 công thức chép dưới dạng chữ." in err
+    assert book.read_bytes() == before  # last year's workbook untouched
+    dest = tmp_path / "moi" / "ho_so_danh_gia_2025.xlsx"
+    new = openpyxl.load_workbook(dest)
+    ws = new["NhanSu"]
+    col = [c.value for c in ws[1]].index("Điện thoại") + 1
+    got = {ws.cell(r, 1).value: ws.cell(r, col).value for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value}
+    assert set(got) == {"NS-01", "NS-03", "NS-04", "NS-05", "NS-06"}
+    assert got["NS-01"] == phones["NS-01"] and got["NS-04"] == phones["NS-04"]  # on the right person's row
+    assert got["NS-03"] == '=A4&" (gọi sau)"' and ws.cell(3, col).data_type == "s"
+    copied = new["ViecCanLam"]
+    assert copied["B2"].value == "=COUNTA(NhanSu!A:A)-1" and copied["B2"].data_type == "f"
+    assert copied["A1"].fill.fgColor.rgb == "FFFFFF00" and copied.column_dimensions["A"].width == 40
+    assert [str(r) for r in copied.merged_cells.ranges] == ["A1:B1"]
+    rc, _, err = run_main(["check", dest], capsys)
+    assert rc == 0 and "Sổ Excel hợp lệ" in err, err
+    assert [p.ma_so for p in ingest.load(dest).people] == ["NS-01", "NS-03", "NS-04", "NS-05", "NS-06"]
