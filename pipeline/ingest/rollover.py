@@ -149,15 +149,15 @@ def _carry_own(source: Path, wb: Any, data: dict[str, Any]) -> list[str]:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
-    from pipeline.ingest.reader import AUX_SHEETS, _header_text, _names_lookup, find_sheets, match_name
+    from pipeline.ingest import reader
 
     book = openpyxl.load_workbook(source)
     computed = openpyxl.load_workbook(source, data_only=True)
-    found, _ = find_sheets(book.sheetnames)
+    found, _ = reader.find_sheets(book.sheetnames)
     ours = set(found.values())
     said: list[str] = []
     for name in book.sheetnames:
-        if name in ours or cells.compact(name) in AUX_SHEETS or name in wb.sheetnames:
+        if name in ours or cells.compact(name) in reader.AUX_SHEETS or name in wb.sheetnames:
             continue
         src = book[name]
         if src.sheet_state != "visible" and src.max_row <= 1 and src.max_column <= 1 and src["A1"].value is None:
@@ -170,8 +170,10 @@ def _carry_own(source: Path, wb: Any, data: dict[str, Any]) -> list[str]:
         if sheet is None or spec.key_value or sheet.name not in book.sheetnames:
             continue
         src, values = book[sheet.name], computed[sheet.name]
-        lookup = _names_lookup(spec.columns)
-        extra = [(c.column, text) for c in src[1] if (text := _header_text(c.value)) and match_name(lookup, text) is None]
+        lookup = reader._names_lookup(spec.columns)
+        extra = [(c.column, text) for c in src[1]
+                 if isinstance(c.column, int) and (text := reader._header_text(c.value))
+                 and reader.match_name(lookup, text) is None]
         if not extra:
             continue
         ws = wb[key]
