@@ -332,3 +332,41 @@ def test_next_year_keeps_the_clerk_s_own_sheets_and_columns(tmp_path, capsys):
     rc, _, err = run_main(["check", dest], capsys)
     assert rc == 0 and "Sổ Excel hợp lệ" in err, err
     assert [p.ma_so for p in ingest.load(dest).people] == ["NS-01", "NS-03", "NS-04", "NS-05", "NS-06"]
+
+
+def test_rates_typed_as_percent_in_excel_are_read_as_shown(tmp_path, capsys):
+    """Typing «95%» into Excel stores 0.95 shown as 95%. The rates (0–100) were read as 0.95 — a
+    person rated on 0.95 % instead of 95 %, without a word (VP-001 fell from Hoàn thành tốt to
+    Hoàn thành nhiệm vụ). A percent-formatted cell is now read as the number the clerk sees."""
+    from openpyxl.styles import numbers
+
+    from pipeline import ingest
+    from pipeline.rating import rate
+    from pipeline.resources import sample_workbook
+
+    plain = ingest.load(sample_workbook(2026))
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    ws = wb["KetQuaKy"]
+    keys = [c.value for c in ws[1]]
+    rate_cols = [keys.index(k) + 1 for k in ("ty_le_so_luong", "ty_le_chat_luong", "ty_le_tien_do",
+                                             "ty_le_ket_qua_don_vi", "ty_le_to_chuc_thuc_hien", "ty_le_doan_ket")]
+    changed = 0
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, 1).value != "VP-001":
+            continue
+        for c in rate_cols:
+            cell = ws.cell(r, c)
+            if isinstance(cell.value, (int, float)):
+                cell.value = cell.value / 100  # what Excel stores for «95%»
+                cell.number_format = numbers.FORMAT_PERCENTAGE if changed % 2 else "0.0%"
+                changed += 1
+    assert changed >= 60
+    book = tmp_path / "so_2026.xlsx"
+    wb.save(book)
+    rc, _, err = run_main(["check", book], capsys)
+    assert rc == 0, err
+    typed = ingest.load(book)
+    mine = sorted((p.ky, p.a, p.b, p.c, p.d) for p in typed.periods if p.ma_so == "VP-001")
+    assert mine == sorted((p.ky, p.a, p.b, p.c, p.d) for p in plain.periods if p.ma_so == "VP-001")
+    assert mine[0][1:] == (100, 100, 100, 100)  # «100%» is 100, as in the sample's January row
+    assert rate(typed).of("VP-001").ly_do == rate(plain).of("VP-001").ly_do
