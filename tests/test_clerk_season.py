@@ -370,3 +370,32 @@ def test_rates_typed_as_percent_in_excel_are_read_as_shown(tmp_path, capsys):
     assert mine == sorted((p.ky, p.a, p.b, p.c, p.d) for p in plain.periods if p.ma_so == "VP-001")
     assert mine[0][1:] == (100, 100, 100, 100)  # «100%» is 100, as in the sample's January row
     assert rate(typed).of("VP-001").ly_do == rate(plain).of("VP-001").ly_do
+
+
+def test_rates_pasted_as_fractions_are_warned(tmp_path, capsys):
+    """0.95 pasted for 95 % (from a system that exports fractions) is read as written, 0.95 %: the
+    check now says so, naming the cells, instead of rating the person on it without a word."""
+    from pipeline import ingest
+    from pipeline.resources import sample_workbook
+
+    campaign = ingest.load(sample_workbook(2026))
+    leaders = {p.ma_so for p in campaign.people if p.lanh_dao_quan_ly}
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    ws = wb["KetQuaKy"]
+    keys = [c.value for c in ws[1]]
+    a, b, c = (keys.index(k) + 1 for k in ("ty_le_so_luong", "ty_le_chat_luong", "ty_le_tien_do"))
+    rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value not in leaders
+            and all(isinstance(ws.cell(r, k).value, (int, float)) for k in (a, b, c))]
+    first, second = rows[0], rows[1]
+    for k, x in ((a, 1), (b, 0.95), (c, 0.8)):
+        ws.cell(first, k).value = x
+    for k in (a, b, c):
+        ws.cell(second, k).value = 1  # 100 % written as 1
+    book = tmp_path / "so_2026.xlsx"
+    wb.save(book)
+    rc, _, err = run_main(["check", book], capsys)
+    assert rc == 0, err
+    la, lb, lc = (get_column_letter(k) for k in (a, b, c))
+    assert (f"(ô {lb}{first}): Tỷ lệ ở ô {lb}{first}, {lc}{first} không quá 1%, như ghi dạng phân số (0.95 nghĩa là 95%); "
+            "chương trình hiểu đúng như đã ghi: 0.95%.") in err
+    assert f"(ô {la}{second}): Tỷ lệ ở ô {la}{second}, {lb}{second}, {lc}{second} không quá 1%" in err
