@@ -399,3 +399,28 @@ def test_rates_pasted_as_fractions_are_warned(tmp_path, capsys):
     assert (f"(ô {lb}{first}): Tỷ lệ ở ô {lb}{first}, {lc}{first} không quá 1%, như ghi dạng phân số (0.95 nghĩa là 95%); "
             "chương trình hiểu đúng như đã ghi: 0.95%.") in err
     assert f"(ô {la}{second}): Tỷ lệ ở ô {la}{second}, {lb}{second}, {lc}{second} không quá 1%" in err
+
+
+@pytest.mark.parametrize("mark", ["~$so_2026.xlsx", "~$_2026.xlsx", ".~lock.so_2026.xlsx#"])
+def test_nhap_ket_qua_does_not_write_a_workbook_open_in_excel(tmp_path, capsys, mark):
+    """The workbook open in Excel or LibreOffice (its lock file beside it): the import rewrote it
+    under the editor, whose next save wiped the import (or the import the clerk's unsaved typing).
+    Refused, nothing written; once closed, the import goes through."""
+    import shutil
+
+    from pipeline.resources import sample_workbook
+
+    book = tmp_path / "so_2026.xlsx"
+    shutil.copyfile(sample_workbook(2026), book)
+    (tmp_path / mark).write_bytes(b"vanthu")
+    export = tmp_path / "kpi.csv"
+    export.write_text("Mã CB;Tháng;Năm;Điểm tiêu chí chung (30);Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
+                      "VP-021;10;2026;25;100;85;80\n", encoding="utf-8")
+    before = book.read_bytes()
+    rc, _, err = run_main(["nhap-ket-qua", export, "--vao", book], capsys)
+    assert rc == ExitCode.output_error, err
+    assert f"có tệp khóa «{mark}»" in err and "Chưa ghi gì vào sổ" in err and "đóng sổ" in err
+    assert book.read_bytes() == before and not (tmp_path / "so_2026.anh_xa_ket_qua.toml").exists()
+    (tmp_path / mark).unlink()
+    rc, _, err = run_main(["nhap-ket-qua", export, "--vao", book], capsys)
+    assert rc == 0 and "KetQuaKy: thêm 1 dòng" in err, err

@@ -506,6 +506,7 @@ def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_r
                                  f"chung): {shown}.")
     if dry_run or not outcome.changed:
         return outcome
+    _refuse_if_open(workbook)
     _write(workbook, [t for t in (periods_t, products_t) if t.touched])
     outcome.written = True
     text = mapping_text(mapping, export.name)
@@ -816,6 +817,26 @@ def _add_sheet(parts: dict[str, bytes], title: str) -> str:
     parts[wb_name], parts[rels_name], parts["[Content_Types].xml"] = wb.encode(), rels.encode(), ct.encode()
     parts[member] = b""
     return member
+
+
+def open_marks(workbook: Path) -> list[Path]:
+    """The files Excel (`~$name`, or `~$` over the first two letters of a long name) and LibreOffice
+    (`.~lock.name#`) keep beside a workbook while it is open in them."""
+    folder, name = workbook.parent, workbook.name
+    marks = [folder / f"~${name}", folder / f"~${name[2:]}", folder / f".~lock.{name}#"]
+    return [m for m in dict.fromkeys(marks) if m.name != name and m.is_file()]
+
+
+def _refuse_if_open(workbook: Path) -> None:
+    """A workbook open in Excel or LibreOffice keeps its own copy: its next save would wipe what the
+    import wrote (or the import the clerk's unsaved typing). Nothing is written while it is open."""
+    marks = open_marks(workbook)
+    if marks:
+        raise OutputError(f"Sổ «{workbook}» đang mở trong Excel hoặc LibreOffice (có tệp khóa «{marks[0].name}» bên "
+                          "cạnh); nếu ghi kết quả vào lúc này, lần lưu tới của chương trình đó sẽ xóa mất phần vừa nhập. "
+                          "Chưa ghi gì vào sổ.",
+                          hint=f"Lưu và đóng sổ rồi chạy lại lệnh. Nếu sổ không mở ở đâu cả (tệp khóa còn sót lại sau "
+                               f"khi máy tắt đột ngột), xóa tệp «{marks[0]}» rồi chạy lại.")
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
