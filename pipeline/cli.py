@@ -147,7 +147,10 @@ def _build(workbook: Path, outdir: Path, options: BuildOptions) -> BuildSummary:
     """Nothing at all when the output folder already holds what these inputs give (checked before
     the build's libraries are imported); otherwise the build."""
     from pipeline import uptodate
+    from pipeline.openmarks import read_while_open_note
 
+    if note := read_while_open_note(workbook):  # unsaved typing is not in the workbook hoso reads
+        say(note)
     same = uptodate.unchanged(workbook, outdir, options)
     if same is not None:
         for line in same.canh_bao:  # the same warnings the build that made the folder printed
@@ -223,7 +226,10 @@ def check(workbook: Path, as_json: bool, marked: Path | None) -> None:
     """Kiểm tra sổ Excel: liệt kê mọi lỗi (sheet, dòng, cột, giá trị, yêu cầu)."""
     from pipeline import api
     from pipeline.ingest.problems import ERROR, Problem
+    from pipeline.openmarks import read_while_open_note
 
+    if note := read_while_open_note(workbook):
+        say(note)
     try:
         problems = api.check(workbook)
     except InputUnreadable as exc:
@@ -253,9 +259,12 @@ def check(workbook: Path, as_json: bool, marked: Path | None) -> None:
 def rate(workbook: Path, outdir: Path, rulebook: str | None) -> None:
     """Kiểm tra và tính mức xếp loại đề xuất (kèm lý do); chỉ ghi tệp kết quả xếp loại (.json, .xlsx)."""
     from pipeline import api
+    from pipeline.openmarks import read_while_open_note
     from pipeline.rating.levels import ORDER
     from pipeline.rating.summary import agency_htxs, cap_line, unit_summaries, warning_lines
 
+    if note := read_while_open_note(workbook):
+        say(note)
     ratings = api.rate(workbook, outdir, rulebook=rulebook, log=say)
     say(f"Bộ quy tắc: {ratings.bo_quy_tac} ({ratings.ten_bo_quy_tac}); năm đánh giá {ratings.nam_danh_gia}.")
     say("Mức cuối cùng theo đơn vị (mức quyết định nếu đã có, nếu chưa thì mức đề xuất):")

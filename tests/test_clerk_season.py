@@ -424,3 +424,19 @@ def test_nhap_ket_qua_does_not_write_a_workbook_open_in_excel(tmp_path, capsys, 
     (tmp_path / mark).unlink()
     rc, _, err = run_main(["nhap-ket-qua", export, "--vao", book], capsys)
     assert rc == 0 and "KetQuaKy: thêm 1 dòng" in err, err
+
+
+def test_a_workbook_open_in_excel_is_said_to_be_read_as_last_saved(tmp_path, capsys):
+    """The clerk typed into the workbook in Excel without saving, then built: hoso reads the file as
+    last saved — it now says so, in check, rate and build (printed before the build's own check for
+    nothing to do, so a build with nothing to do says it too)."""
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    (tmp_path / "~$so.xlsx").write_bytes(b"vanthu")
+    said = "Ghi chú: sổ «so.xlsx» đang mở trong Excel hoặc LibreOffice (tệp khóa «~$so.xlsx»): hoso đọc bản đã lưu lần cuối lúc "
+    for command in (["check", book], ["rate", book, "-o", tmp_path / "r"], ["build", book, "-o", tmp_path / "b"],
+                    ["build", book, "-o", tmp_path / "b"]):
+        rc, _, err = run_main(command, capsys)
+        assert rc == 0 and said in err and "phần gõ chưa lưu không có trong kết quả" in err, (command, err)
+    (tmp_path / "~$so.xlsx").unlink()
+    rc, _, err = run_main(["check", book], capsys)
+    assert rc == 0 and "đang mở" not in err

@@ -38,6 +38,7 @@ from pipeline.ingest import cells, schema
 from pipeline.ingest.problems import ERROR, Problem
 from pipeline.ingest.reader import _names_lookup, find_sheets, match_name, read_workbook
 from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_letter
+from pipeline.openmarks import open_marks
 
 MAPPING_SUFFIX = ".anh_xa_ket_qua.toml"
 HEADER_SCAN = 15  # rows searched for the header row of an export
@@ -817,14 +818,6 @@ def _add_sheet(parts: dict[str, bytes], title: str) -> str:
     parts[wb_name], parts[rels_name], parts["[Content_Types].xml"] = wb.encode(), rels.encode(), ct.encode()
     parts[member] = b""
     return member
-
-
-def open_marks(workbook: Path) -> list[Path]:
-    """The files Excel (`~$name`, or `~$` over the first two letters of a long name) and LibreOffice
-    (`.~lock.name#`) keep beside a workbook while it is open in them."""
-    folder, name = workbook.parent, workbook.name
-    marks = [folder / f"~${name}", folder / f"~${name[2:]}", folder / f".~lock.{name}#"]
-    return [m for m in dict.fromkeys(marks) if m.name != name and m.is_file()]
 
 
 def _refuse_if_open(workbook: Path) -> None:
