@@ -6,6 +6,7 @@ exit codes and the messages.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from pathlib import Path
@@ -36,7 +37,10 @@ def run_main(args: list, capsys) -> tuple[int, str, str]:
 
 def workbook_of_year(path: Path, year: int) -> Path:
     data = wf.tables()
-    data["CoQuan"] = [(k, year if k == "nam_danh_gia" else v) for k, v in data["CoQuan"]]
+    moved = {"nam_danh_gia": year, "ngay_lap": dt.date(year, 11, 5), "han_nop_so_noi_vu": dt.date(year, 11, 30)}
+    data["CoQuan"] = [(k, moved.get(k, v)) for k, v in data["CoQuan"]]
+    for row in data["KyLuat"]:
+        row["ngay_hieu_luc"] = dt.date(year, 6, 20)
     return wf.write(path, data)
 
 
@@ -440,3 +444,38 @@ def test_a_workbook_open_in_excel_is_said_to_be_read_as_last_saved(tmp_path, cap
     (tmp_path / "~$so.xlsx").unlink()
     rc, _, err = run_main(["check", book], capsys)
     assert rc == 0 and "đang mở" not in err
+
+
+def _signed_scans(out: Path) -> dict[str, bytes]:
+    """A da_ky/ folder as `hoso nhan-ban-ky` leaves it: one filed scan and its list."""
+    import hashlib
+
+    scan = b"%PDF-1.4 signed scan of NS-01\n%%EOF\n"
+    (out / "da_ky" / "HC").mkdir(parents=True)
+    (out / "da_ky" / "HC" / "NS-01.pdf").write_bytes(scan)
+    listing = json.dumps({"tao_boi": "hoso", "tep": [{"path": "HC/NS-01.pdf", "sha256": hashlib.sha256(scan).hexdigest()}]})
+    (out / "da_ky" / "nhan_ban_ky.json").write_text(listing, encoding="utf-8")
+    return {"HC/NS-01.pdf": scan, "nhan_ban_ky.json": listing.encode()}
+
+
+def test_signed_scans_of_another_year_are_set_aside_not_mixed_in(tmp_path, capsys):
+    """--doi-nam (or --doi-co-quan): the signed scans filed in the replaced output (da_ky/) used to be
+    carried into the new year's (or the other agency's) dossiers. They are moved beside the folder,
+    whole; a rebuild of the same year still carries them."""
+    out = tmp_path / "output"
+    book = workbook_of_year(tmp_path / "so_2025.xlsx", 2025)
+    rc, _, err = run_main(["build", book, "-o", out], capsys)
+    assert rc == 0, err
+    scans = _signed_scans(out)
+    rc, _, err = run_main(["build", book, "-o", out, "--no-duplex"], capsys)  # the same year: carried
+    assert rc == 0, err
+    assert (out / "da_ky" / "HC" / "NS-01.pdf").read_bytes() == scans["HC/NS-01.pdf"]
+    next_year = workbook_of_year(tmp_path / "so_2026.xlsx", 2026)
+    rc, _, err = run_main(["build", next_year, "-o", out, "--doi-nam"], capsys)
+    assert rc == 0, err
+    (aside,) = tmp_path.glob("output.da-ky-*")
+    assert f"đã chuyển sang «{aside}»" in err
+    assert {p.relative_to(aside).as_posix(): p.read_bytes() for p in aside.rglob("*") if p.is_file()} == scans
+    assert not (out / "da_ky").exists()
+    rc, _, err = run_main(["verify", out], capsys)
+    assert rc == 0, err
