@@ -479,3 +479,22 @@ def test_signed_scans_of_another_year_are_set_aside_not_mixed_in(tmp_path, capsy
     assert not (out / "da_ky").exists()
     rc, _, err = run_main(["verify", out], capsys)
     assert rc == 0, err
+
+
+def test_the_marked_copy_never_overwrites_another_workbook(tmp_path, capsys):
+    """`check --danh-dau` wrote over whatever file it was given: last year's workbook picked by
+    mistake was replaced by a marked copy of this year's. Only an earlier marked copy is replaced."""
+    data = wf.tables()
+    data["NhanSu"][2]["ngay_sinh"] = "31/02/1990"
+    book = wf.write(tmp_path / "so.xlsx", data)
+    last_year = wf.write(tmp_path / "so_nam_truoc.xlsx", wf.tables())
+    before = last_year.read_bytes()
+    rc, _, err = run_main(["check", book, "--danh-dau", last_year], capsys)
+    assert rc == ExitCode.output_error, err
+    assert "«" + str(last_year) + "» đã có và không phải bản đánh dấu do hoso check tạo" in err
+    assert last_year.read_bytes() == before
+    marked = tmp_path / "so_danh_dau.xlsx"
+    for _ in range(2):  # a new one, then the earlier marked copy replaced
+        rc, _, err = run_main(["check", book, "--danh-dau", marked], capsys)
+        assert rc == ExitCode.input_invalid and "Đã ghi bản đánh dấu" in err, err
+        assert openpyxl.load_workbook(marked).sheetnames[0] == "KiemTra"
