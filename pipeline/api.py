@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import ingest
+from pipeline.errors import OutputError
 from pipeline.ingest.problems import Problem
 from pipeline.resources import sample_workbook
 
@@ -88,6 +90,9 @@ def diff(old: Path, new: Path, reprint: Path | None = None) -> Changes:
     `pipeline.submission.changes.Changes`); with `reprint`, the sheets to print again written there."""
     from pipeline.submission import changes
 
+    if reprint is not None and os.path.lexists(reprint) and not changes.is_reprint(Path(reprint)):
+        raise OutputError(f"«{reprint}» đã có và không phải tệp in lại do hoso tạo; hoso không ghi đè nó. "
+                          "Chọn tên tệp khác cho --in-lai.")
     found = changes.compare_folders(old, new)
     if found.items:
         data = changes.reprint_pdf(found, Path(new))

@@ -498,3 +498,27 @@ def test_the_marked_copy_never_overwrites_another_workbook(tmp_path, capsys):
         rc, _, err = run_main(["check", book, "--danh-dau", marked], capsys)
         assert rc == ExitCode.input_invalid and "Đã ghi bản đánh dấu" in err, err
         assert openpyxl.load_workbook(marked).sheetnames[0] == "KiemTra"
+
+
+def test_diff_in_lai_never_overwrites_a_file_hoso_did_not_write(tmp_path, capsys):
+    """`hoso diff OLD NEW --in-lai FILE.pdf` wrote over any file: a signed scan given by mistake was
+    lost. Only an earlier reprint (its PDF metadata bears hoso's mark) is replaced."""
+    data = wf.tables()
+    rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", tmp_path / "cu"], capsys)
+    assert rc == 0, err
+    data["NhanSu"][0]["chuc_vu"] = "Trưởng phòng (mới)"
+    rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", tmp_path / "moi"], capsys)
+    assert rc == 0, err
+    scan = tmp_path / "ban_da_ky.pdf"
+    scan.write_bytes(b"%PDF-1.4 the signed scan\n%%EOF\n")
+    rc, _, err = run_main(["diff", tmp_path / "cu", tmp_path / "moi", "--in-lai", scan], capsys)
+    assert rc == ExitCode.output_error, err
+    assert f"«{scan}» đã có và không phải tệp in lại do hoso tạo" in err
+    assert scan.read_bytes() == b"%PDF-1.4 the signed scan\n%%EOF\n"
+    reprint = tmp_path / "in_lai.pdf"
+    for _ in range(2):  # new, then the earlier reprint replaced
+        rc, _, err = run_main(["diff", tmp_path / "cu", tmp_path / "moi", "--in-lai", reprint], capsys)
+        assert rc == 0 and f"«{reprint}»" in err, err
+    from pipeline.submission.changes import is_reprint
+
+    assert is_reprint(reprint) and not is_reprint(scan)
