@@ -522,3 +522,16 @@ def test_diff_in_lai_never_overwrites_a_file_hoso_did_not_write(tmp_path, capsys
     from pipeline.submission.changes import is_reprint
 
     assert is_reprint(reprint) and not is_reprint(scan)
+
+
+def test_a_renamed_sheet_is_named_in_the_missing_sheet_error(tmp_path, capsys):
+    """NhanSu renamed «Nhân viên 2026»: the check said NhanSu is missing and, apart, that «Nhân viên
+    2026» is not a sheet of the form. The error now names the renamed sheet and what to call it."""
+    book = wf.write(tmp_path / "so.xlsx", wf.tables(), headers="label")
+    wb = openpyxl.load_workbook(book)
+    wb["NhanSu"].title = "Nhân viên 2026"
+    wb.save(book)
+    rc, _, err = run_main(["check", book], capsys)
+    assert rc == ExitCode.input_invalid, err
+    assert ("Sheet «NhanSu»: Thiếu sheet «NhanSu» (Nhân sự); sheet «Nhân viên 2026» có các cột của sheet này, có lẽ "
+            "đã bị đổi tên. Cần: đổi tên sheet «Nhân viên 2026» thành «NhanSu».") in err

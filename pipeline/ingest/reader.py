@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from pipeline.errors import InputUnreadable
 from pipeline.ingest import cells, forked, schema
 from pipeline.ingest.cells import Bad
 from pipeline.ingest.model import Ref
@@ -434,7 +435,7 @@ def read_workbook(path: Path, *, parallel: bool | None = None) -> tuple[dict[str
         if xf.has_macros:
             problems.append(Problem(WARNING, "", "Tệp có macro (VBA); macro không được chạy, chỉ đọc dữ liệu."))
         found, sheet_problems = find_sheets(xf.sheetnames)
-        problems.extend(sheet_problems)
+        problems.extend(_renamed_sheets(xf, found, sheet_problems))
         jobs = list(found.items())
         offload = _split(xf, jobs) if parallel is not False else []
         results = _read_in_two_processes(xf, jobs, offload) if offload else None
@@ -448,6 +449,36 @@ def read_workbook(path: Path, *, parallel: bool | None = None) -> tuple[dict[str
             data[key], own = results[key]
             problems.extend(own)
         return data, problems
+
+
+def _renamed_sheets(xf: XlsxFile, found: dict[str, str], problems: list[Problem]) -> list[Problem]:
+    """A required sheet missing while a sheet of another name has its headers (the clerk renamed
+    «NhanSu» «Nhân viên 2026», or Excel's «Sheet1»): the error names that sheet and what to rename it."""
+    missing = {spec.key: spec for spec in schema.SHEETS if spec.required and spec.key not in found}
+    strangers = [n for n in xf.sheetnames if n not in found.values() and cells.compact(n) not in AUX_SHEETS]
+    if not missing or not strangers:
+        return problems
+    hints: dict[str, str] = {}
+    for name in strangers:
+        try:
+            first = next(islice(xf.rows(name), 1), None)
+        except InputUnreadable:
+            continue  # said where it matters: a sheet of the contract that cannot be read
+        if first is None:
+            continue
+        titles = [_header_text(v) for v in first[1].values()]
+        for key, spec in missing.items():
+            lookup = _names_lookup(spec.columns)
+            hits = {c.key for t in titles if t and (c := match_name(lookup, t)) is not None}
+            if key not in hints and all(c.key in hits for c in spec.columns if c.required):
+                hints[key] = name
+    out = []
+    for p in problems:
+        renamed = hints.get(p.sheet) if p.is_error and p.row is None and p.message.startswith("Thiếu sheet") else None
+        out.append(p if not renamed else replace(
+            p, message=f"{p.message[:-1] if p.message.endswith('.') else p.message}; sheet «{renamed}» có các cột của "
+                       f"sheet này, có lẽ đã bị đổi tên.", expected=f"đổi tên sheet «{renamed}» thành «{p.sheet}»"))
+    return out
 
 
 # -- reading in two processes ---------------------------------------------------------------------
