@@ -535,3 +535,30 @@ def test_a_renamed_sheet_is_named_in_the_missing_sheet_error(tmp_path, capsys):
     assert rc == ExitCode.input_invalid, err
     assert ("Sheet «NhanSu»: Thiếu sheet «NhanSu» (Nhân sự); sheet «Nhân viên 2026» có các cột của sheet này, có lẽ "
             "đã bị đổi tên. Cần: đổi tên sheet «Nhân viên 2026» thành «NhanSu».") in err
+
+
+def test_a_page_image_left_by_a_stopped_nhan_ban_ky_does_not_block_the_build(tmp_path, capsys):
+    """nhan-ban-ky stopped (Ctrl-C) after storing a page image and before listing it: the next build
+    refused the folder («có tệp không do hoso tạo … sẽ xóa chúng») though it carries da_ky/ whole.
+    The build now goes through and carries the image; verify names it and says what to do."""
+    out = tmp_path / "output"
+    data = wf.tables()
+    rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", out], capsys)
+    assert rc == 0, err
+    _signed_scans(out)
+    stray = out / "da_ky" / ".trang" / "HC" / "NS-02" / "mau_02_1_1.jpg"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"\xff\xd8 page image \xff\xd9")
+    rc, _, err = run_main(["verify", out], capsys)
+    assert rc == ExitCode.verify_failed
+    assert "Tệp thừa: da_ky/.trang/HC/NS-02/mau_02_1_1.jpg (không có trong da_ky/nhan_ban_ky.json; có thể do một lần " \
+           "hoso nhan-ban-ky bị dừng giữa chừng: chạy lại hoso nhan-ban-ky với các bản quét đó)" in err
+    data["NhanSu"][0]["chuc_vu"] = "Trưởng phòng (mới)"
+    rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", out], capsys)
+    assert rc == 0, err
+    assert stray.read_bytes() == b"\xff\xd8 page image \xff\xd9"
+    assert (out / "da_ky" / "HC" / "NS-01.pdf").is_file()
+    # a file of the clerk's elsewhere in the folder is still refused, naming it
+    (out / "ghi_chu.txt").write_text("của văn thư", encoding="utf-8")
+    rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", wf.tables()), "-o", out], capsys)
+    assert rc == ExitCode.output_error and "ghi_chu.txt" in err and "da_ky" not in err, err
