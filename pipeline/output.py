@@ -135,7 +135,16 @@ class OutputFolder:
             self._lock_fh = fh = os.fdopen(fd, "r+b")
         except OSError as exc:
             raise _os_error(exc, self.parent) from exc
-        if not portable.try_lock(fh):
+        try:
+            got = portable.try_lock(fh)
+        except portable.LockUnsupported as exc:
+            fh.close()
+            self._lock_fh = None
+            raise OutputError(
+                f"Ổ đĩa chứa «{t}» không hỗ trợ khóa tệp ({exc.strerror or exc}), nên hoso không chắc được rằng không có "
+                "lệnh hoso nào khác đang ghi vào đó. Chọn thư mục kết quả trên ổ đĩa của máy (-o THƯ_MỤC), rồi chép "
+                "kết quả sang ổ mạng sau khi tạo xong.") from None
+        if not got:
             fh.close()
             self._lock_fh = None
             raise OutputError(

@@ -562,3 +562,20 @@ def test_a_page_image_left_by_a_stopped_nhan_ban_ky_does_not_block_the_build(tmp
     (out / "ghi_chu.txt").write_text("của văn thư", encoding="utf-8")
     rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", wf.tables()), "-o", out], capsys)
     assert rc == ExitCode.output_error and "ghi_chu.txt" in err and "da_ky" not in err, err
+
+
+def test_a_share_that_cannot_lock_is_said_not_another_run(tmp_path, capsys, monkeypatch):
+    """On a network share that cannot lock files (ENOLCK), the build said «Một lệnh hoso khác đang ghi
+    vào …»: the clerk waited for a run that did not exist. It now says the drive cannot lock."""
+    import errno
+    import fcntl
+
+    def no_locks(fh, op):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    out = tmp_path / "output"
+    rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", wf.tables()), "-o", out], capsys)
+    assert rc == ExitCode.output_error, err
+    assert f"Ổ đĩa chứa «{out}» không hỗ trợ khóa tệp" in err and "Một lệnh hoso khác" not in err
+    assert not out.exists()
