@@ -256,7 +256,9 @@ def check(workbook: Path, as_json: bool, marked: Path | None) -> None:
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 @output_option
 @rulebook_option
-def rate(workbook: Path, outdir: Path, rulebook: str | None) -> None:
+@click.option("--ghi-de", "ghi_de", is_flag=True,
+              help="Ghi đè cả tệp kết quả xếp loại đã sửa tay (bản đã sửa được chép giữ lại bên cạnh thư mục).")
+def rate(workbook: Path, outdir: Path, rulebook: str | None, ghi_de: bool = False) -> None:
     """Kiểm tra và tính mức xếp loại đề xuất (kèm lý do); chỉ ghi tệp kết quả xếp loại (.json, .xlsx)."""
     from pipeline import api
     from pipeline.openmarks import read_while_open_note
@@ -265,7 +267,7 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None) -> None:
 
     if note := read_while_open_note(workbook):
         say(note)
-    ratings = api.rate(workbook, outdir, rulebook=rulebook, log=say)
+    ratings = api.rate(workbook, outdir, rulebook=rulebook, log=say, overwrite=ghi_de)
     say(f"Bộ quy tắc: {ratings.bo_quy_tac} ({ratings.ten_bo_quy_tac}); năm đánh giá {ratings.nam_danh_gia}.")
     say("Mức cuối cùng theo đơn vị (mức quyết định nếu đã có, nếu chưa thì mức đề xuất):")
     width = max([len(u.ma_don_vi) for u in unit_summaries(ratings)] + [8])

@@ -579,3 +579,25 @@ def test_a_share_that_cannot_lock_is_said_not_another_run(tmp_path, capsys, monk
     assert rc == ExitCode.output_error, err
     assert f"Ổ đĩa chứa «{out}» không hỗ trợ khóa tệp" in err and "Một lệnh hoso khác" not in err
     assert not out.exists()
+
+
+def test_rate_does_not_overwrite_notes_typed_into_the_ratings_table(tmp_path, capsys):
+    """`hoso rate -o DIR` again replaced ket_qua_xep_loai.xlsx silently, with the notes the clerk had
+    typed into it; it is now refused as `build` refuses, and --ghi-de keeps a copy beside."""
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    out = tmp_path / "xep_loai"
+    rc, _, err = run_main(["rate", book, "-o", out], capsys)
+    assert rc == 0, err
+    table = out / "ket_qua_xep_loai.xlsx"
+    wb = openpyxl.load_workbook(table)
+    ws = wb.worksheets[0]
+    ws.cell(2, ws.max_column + 1, "Đã báo lại cho đồng chí An")
+    wb.save(table)
+    noted = table.read_bytes()
+    rc, _, err = run_main(["rate", book, "-o", out], capsys)
+    assert rc == ExitCode.output_error and "ket_qua_xep_loai.xlsx" in err and "--ghi-de" in err, err
+    assert table.read_bytes() == noted
+    rc, _, err = run_main(["rate", book, "-o", out, "--ghi-de"], capsys)
+    assert rc == 0, err
+    (kept,) = tmp_path.glob("xep_loai.sua-tay-*")
+    assert (kept / "ket_qua_xep_loai.xlsx").read_bytes() == noted and table.read_bytes() != noted
