@@ -601,3 +601,30 @@ def test_rate_does_not_overwrite_notes_typed_into_the_ratings_table(tmp_path, ca
     assert rc == 0, err
     (kept,) = tmp_path.glob("xep_loai.sua-tay-*")
     assert (kept / "ket_qua_xep_loai.xlsx").read_bytes() == noted and table.read_bytes() != noted
+
+
+def test_tong_hop_keeps_the_table_the_so_clerk_annotated(tmp_path, capsys):
+    """The Sở's clerk typed notes into tong_hop_so_noi_vu.xlsx; the next `hoso tong-hop` (a late
+    package arrived) wrote over it. The annotated file is now renamed aside and named; a table
+    unchanged since the last run is simply replaced."""
+    book = workbook_of_year(tmp_path / "so.xlsx", 2026)
+    package = tmp_path / "goi"
+    rc, _, err = run_main(["build", book, "-o", package], capsys)
+    assert rc == 0, err
+    out = tmp_path / "tong_hop"
+    rc, _, err = run_main(["tong-hop", package, "-o", out], capsys)
+    assert rc == 0, err
+    rc, _, err = run_main(["tong-hop", package, "-o", out], capsys)  # nothing typed: replaced, nothing kept
+    assert rc == 0 and "giữ lại" not in err, err
+    table = out / "tong_hop_so_noi_vu.xlsx"
+    wb = openpyxl.load_workbook(table)
+    wb.worksheets[0]["A1"] = "Đã gọi điện nhắc Sở Y tế"
+    wb.save(table)
+    noted = table.read_bytes()
+    rc, _, err = run_main(["tong-hop", package, "-o", out], capsys)
+    assert rc == 0, err
+    (aside,) = out.glob("tong_hop_so_noi_vu.truoc-*.xlsx")
+    assert aside.read_bytes() == noted and table.read_bytes() != noted
+    assert f"giữ lại thành «{aside}»" in err
+    assert sorted(p.name for p in out.iterdir()) == sorted([".tong_hop.json", "tong_hop_so_noi_vu.pdf",
+                                                            "tong_hop_so_noi_vu.xlsx", aside.name])
