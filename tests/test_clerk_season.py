@@ -628,3 +628,43 @@ def test_tong_hop_keeps_the_table_the_so_clerk_annotated(tmp_path, capsys):
     assert f"giữ lại thành «{aside}»" in err
     assert sorted(p.name for p in out.iterdir()) == sorted([".tong_hop.json", "tong_hop_so_noi_vu.pdf",
                                                             "tong_hop_so_noi_vu.xlsx", aside.name])
+
+
+def test_patch_sheet_with_a_prefixed_namespace_and_rows_without_references():
+    """The patch keeps a prefixed sheet's own prefix, each cell's style, and adds rows after the last;
+    a sheet whose rows or cells carry no reference (allowed, rare) is not guessed at: None, the
+    sheet is then regenerated from its values."""
+    from lxml import etree
+
+    from pipeline.ingest import kpi_import as k
+    from pipeline.ingest import schema
+
+    spec = schema.KET_QUA_KY
+    keys = [c.key for c in spec.columns]
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    xml = (f'<x:worksheet xmlns:x="{main}"><x:dimension ref="A1:C2"/><x:sheetData>'
+           '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>ma_so</x:t></x:is></x:c><x:c r="B1" t="inlineStr"><x:is>'
+           '<x:t>ky</x:t></x:is></x:c><x:c r="C1" t="inlineStr"><x:is><x:t>diem_tieu_chi_chung</x:t></x:is></x:c></x:row>'
+           '<x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:t>VP-1</x:t></x:is></x:c><x:c r="B2" t="inlineStr"><x:is>'
+           '<x:t>2026-01</x:t></x:is></x:c><x:c r="C2" s="4"><x:v>20</x:v></x:c><x:c r="J2"><x:f>C2*2</x:f><x:v>40</x:v>'
+           '</x:c></x:row></x:sheetData></x:worksheet>').encode()
+    row: list[object] = ["VP-1", "2026-01", 20]
+    t = k._Table(spec, "KetQuaKy", True, keys[:3], {c: i for i, c in enumerate(keys)}, [row], sources=[2], width=3)
+    t.headers = list(keys)
+    k._set(t, row, "diem_tieu_chi_chung", 25)
+    new: list[object] = []
+    t.rows.append(new)
+    t.sources.append(None)
+    for key, value in (("ma_so", "VP-2"), ("ky", "2026-02"), ("diem_tieu_chi_chung", 21.5)):
+        k._set(t, new, key, value)
+    out = k.patch_sheet(xml, t)
+    assert out is not None
+    root = etree.fromstring(out)
+    cells = {c.get("r"): c for c in root.iter(f"{{{main}}}c")}
+    assert cells["C2"].get("s") == "4" and cells["C2"].findtext(f"{{{main}}}v") == "25"
+    assert cells["J2"].findtext(f"{{{main}}}f") == "C2*2"  # the clerk's formula, untouched
+    assert cells["C3"].get("s") == "4" and cells["C3"].findtext(f"{{{main}}}v") == "21.5"  # styled as above
+    assert cells["A3"].findtext(f"{{{main}}}is/{{{main}}}t") == "VP-2" and "D1" in cells
+    assert root.find(f"{{{main}}}dimension").get("ref") == "A1:J3"
+    no_refs = xml.replace(b'<x:row r="2">', b"<x:row>")
+    assert k.patch_sheet(no_refs, t) is None

@@ -694,6 +694,9 @@ def patch_sheet(old: bytes, t: _Table) -> bytes | None:
     row_re = re.compile(rf"<{prefix}row\b[^>]*?\br=\"(\d+)\"[^>]*?(?:/>|>.*?</{prefix}row>)", re.S)
     cell_re = re.compile(_CELL_RE.format(p=prefix), re.S)
     rows: dict[int, str] = {int(m.group(1)): m.group(0) for m in row_re.finditer(body)}
+    if len(rows) != len(re.findall(rf"<{prefix}row\b", body)) \
+            or len(cell_re.findall(body)) != len(re.findall(rf"<{prefix}c\b", body)):
+        return None  # a row or cell without its reference (allowed, rare): regenerated rather than guessed
     styles: dict[int, str] = {}  # column -> style of its last cell below the header (for new rows)
     for n in sorted(rows):
         if n > 1:
@@ -736,7 +739,7 @@ def patch_sheet(old: bytes, t: _Table) -> bytes | None:
         else:
             rows[source] = with_cells(source, rows.get(source), values)
     body = "".join(rows[n] for n in sorted(rows))
-    width = max(len(t.headers), *(len(r) for r in t.rows)) if t.rows else len(t.headers)
+    width = max((_col_number(m.group(1)) for m in cell_re.finditer(body)), default=1)
     head = re.sub(rf'(<{prefix}dimension\b[^>]*?\bref=")[^"]*(")',
                   lambda m: f"{m.group(1)}A1:{column_letter(max(width, 1) - 1)}{max(last, 1)}{m.group(2)}", head, count=1)
     return (head + body + tail).encode("utf-8")
