@@ -207,6 +207,9 @@ def _init_from(source: Path, folder: Path, force: bool) -> None:
     say(f"Giữ: thông tin cơ quan (năm đánh giá {done.year}), {kept}.")
     if done.own:
         say(f"Giữ phần riêng của cơ quan trong sổ cũ: {'; '.join(done.own)}.")
+    if done.own_skipped:
+        say(f"Cảnh báo: chưa chép các sheet, cột riêng của cơ quan (ngoài mẫu) từ sổ cũ: {done.own_skipped}; "
+            "nếu cần, chép tay sang sổ mới.")
     if done.gone:
         say(f"Không chép {len(done.gone)} người đã đánh dấu «Đã nghỉ, chuyển đi»: {', '.join(done.gone)}.")
     if done.cleared:

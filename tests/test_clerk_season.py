@@ -668,3 +668,16 @@ def test_patch_sheet_with_a_prefixed_namespace_and_rows_without_references():
     assert root.find(f"{{{main}}}dimension").get("ref") == "A1:J3"
     no_refs = xml.replace(b'<x:row r="2">', b"<x:row>")
     assert k.patch_sheet(no_refs, t) is None
+
+
+def test_next_year_from_a_huge_workbook_says_it_did_not_look_for_the_own_parts(tmp_path, capsys, monkeypatch):
+    """The own sheets and columns are found with openpyxl, which loads every sheet: over the limit
+    (a hidden sheet of a million rows) they are not looked for, and the console says so."""
+    from pipeline.ingest import rollover
+
+    monkeypatch.setattr(rollover, "OPENPYXL_LIMIT", 1000)
+    book = wf.write(tmp_path / "so_2024.xlsx", wf.tables())
+    rc, _, err = run_main(["init", "--tu", book, tmp_path / "moi"], capsys)
+    assert rc == 0, err
+    assert "Cảnh báo: chưa chép các sheet, cột riêng của cơ quan (ngoài mẫu) từ sổ cũ: sổ có 0 MB dữ liệu" in err
+    assert (tmp_path / "moi" / "ho_so_danh_gia_2025.xlsx").is_file()

@@ -53,6 +53,7 @@ class Rollover:
     gone: list[str]  # "Họ tên (mã số)" of the people left out
     cleared: dict[str, int]  # sheet key -> rows of last year not copied
     own: list[str] = field(default_factory=list)  # the clerk's own sheets and columns carried over, in words
+    own_skipped: str = ""  # why they could not be looked for (a workbook too big for openpyxl), in words
 
 
 def _cell_value(col: schema.Column, value: object) -> Any:  # what openpyxl writes in a cell
@@ -122,7 +123,8 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
                         cell.number_format = "@"
             out_row += 1
         kept[spec.key] = out_row - 2
-    own = _carry_own(source, wb, data)
+    own_skipped = _too_big(source)
+    own = [] if own_skipped else _carry_own(source, wb, data)
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".ho_so_", suffix=".xlsx", dir=folder)
@@ -136,7 +138,25 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
                 os.unlink(tmp)
     except OSError as exc:
         raise OutputError(f"Không ghi được «{dest}» ({exc.strerror or exc}).") from exc
-    return Rollover(dest, year, kept, gone, cleared, own)
+    return Rollover(dest, year, kept, gone, cleared, own, own_skipped)
+
+
+OPENPYXL_LIMIT = 16 * 1024 * 1024  # as pipeline/submission/writeback.py: sheets openpyxl may load whole
+
+
+def _too_big(source: Path) -> str:
+    """Why the clerk's own sheets and columns are not carried (openpyxl would load every sheet, a
+    hidden one of a million rows too: minutes, then MemoryError); "" when they can be."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(source) as zf:
+            total = sum(i.file_size for i in zf.infolist() if i.filename.startswith("xl/worksheets/"))
+    except (OSError, zipfile.BadZipFile):
+        return "không đọc được sổ bằng openpyxl"
+    if total <= OPENPYXL_LIMIT:
+        return ""
+    return f"sổ có {total / 1048576:.0f} MB dữ liệu (có thể có sheet ẩn rất lớn)"
 
 
 def _carry_own(source: Path, wb: Any, data: dict[str, Any]) -> list[str]:
