@@ -681,3 +681,37 @@ def test_next_year_from_a_huge_workbook_says_it_did_not_look_for_the_own_parts(t
     assert rc == 0, err
     assert "Cảnh báo: chưa chép các sheet, cột riêng của cơ quan (ngoài mẫu) từ sổ cũ: sổ có 0 MB dữ liệu" in err
     assert (tmp_path / "moi" / "ho_so_danh_gia_2025.xlsx").is_file()
+
+
+def test_nhap_ket_qua_into_rates_shown_as_percent(tmp_path, capsys):
+    """The clerk's rate cells are percent-formatted (95% holds 0.95). The import writes percent points
+    (95): into such a cell — kept, or a new row styled as the one above — it writes 0.95, so the cell
+    shows 95% and is read as 95, not 9500."""
+    from openpyxl.styles import numbers
+
+    from pipeline import ingest
+    from pipeline.resources import sample_workbook
+
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    ws = wb["KetQuaKy"]
+    keys = [c.value for c in ws[1]]
+    rate_cols = [keys.index(k) + 1 for k in ("ty_le_so_luong", "ty_le_chat_luong", "ty_le_tien_do")]
+    for r in range(2, ws.max_row + 1):
+        for c in rate_cols:
+            if isinstance(ws.cell(r, c).value, (int, float)):
+                ws.cell(r, c).value = ws.cell(r, c).value / 100
+                ws.cell(r, c).number_format = numbers.FORMAT_PERCENTAGE
+    book = tmp_path / "so_2026.xlsx"
+    wb.save(book)
+    export = tmp_path / "kpi.csv"
+    export.write_text("Mã CB;Tháng;Năm;Điểm tiêu chí chung (30);Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
+                      "VP-021;10;2026;25;100;85;80\n"
+                      "VP-001;1;2026;26;90;80;70\n", encoding="utf-8")
+    rc, _, err = run_main(["nhap-ket-qua", export, "--vao", book], capsys)
+    assert rc == 0 and "KetQuaKy: thêm 1 dòng, thay 1 dòng" in err, err
+    rc, _, err = run_main(["check", book], capsys)
+    assert rc == 0, err
+    got = {(p.ma_so, p.ky): (p.a, p.b, p.c) for p in ingest.load(book).periods}
+    assert got[("VP-001", "2026-01")] == (90, 80, 70) and got[("VP-021", "2026-10")] == (100, 85, 80)
+    shown = openpyxl.load_workbook(book)["KetQuaKy"]
+    assert shown.cell(2, rate_cols[0]).value == 0.9 and shown.cell(2, rate_cols[0]).number_format == "0%"

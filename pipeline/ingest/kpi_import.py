@@ -669,7 +669,7 @@ def _styled(ref: str, value: object, style: str, prefix: str) -> str:
     return xml
 
 
-def patch_sheet(old: bytes, t: _Table) -> bytes | None:
+def patch_sheet(old: bytes, t: _Table, percent_styles: frozenset[int] = frozenset()) -> bytes | None:
     """The sheet `old` with only the import's changes: the cells it set (each keeping its style), the
     rows it removed left empty, its new rows after the last one (styled as the row above), contract
     columns it added to the header. Every other cell — the clerk's formulas, formats, own columns —
@@ -703,6 +703,8 @@ def patch_sheet(old: bytes, t: _Table) -> bytes | None:
             for m in cell_re.finditer(rows[n]):
                 styles[_col_number(m.group(1)) - 1] = _style_of(m.group(0))
 
+    shares = {t.columns[c.key] for c in t.spec.columns if "(%)" in c.label and c.key in t.columns}  # the rates
+
     def with_cells(n: int, xml: str | None, cells_: dict[int, object]) -> str:
         found = {(_col_number(m.group(1)) - 1): m.group(0) for m in cell_re.finditer(xml or "")}
         for i, value in cells_.items():
@@ -713,6 +715,9 @@ def patch_sheet(old: bytes, t: _Table) -> bytes | None:
                                   hint=f"Trong Excel chép cột {column_letter(i)} rồi dán giá trị (Paste Values), "
                                        "lưu sổ, rồi chạy lại lệnh.")
             style = _style_of(before) if before is not None else styles.get(i, "") if xml is None else ""
+            if (i in shares and style.isdigit() and int(style) in percent_styles and isinstance(value, (int, float))
+                    and not isinstance(value, bool)):
+                value = round(value / 100, 12)  # a cell shown as «95%» holds 0.95 (cells.Percent)
             found[i] = _styled(f"{column_letter(i)}{n}", value, style, prefix)
         inner = "".join(found[i] for i in sorted(found))
         if xml is None:
@@ -758,11 +763,12 @@ def _write(workbook: Path, tables: list[_Table]) -> None:
         parts = {i.filename: zin.read(i.filename) for i in infos}
     with XlsxFile(workbook) as xf:
         members = {t.name: xf.member(t.name) for t in tables if t.exists}
+        percent_styles = xf.percent_styles  # rates the clerk typed as «95%» are written as 0.95 there too
     new_parts: dict[str, bytes] = {}
     for t in tables:
         member = members.get(t.name)
         if member is not None:
-            new_parts[member] = patch_sheet(parts[member], t) or sheet_xml(t)
+            new_parts[member] = patch_sheet(parts[member], t, percent_styles) or sheet_xml(t)
         else:
             xml = sheet_xml(t)
             member = _add_sheet(parts, t.name)

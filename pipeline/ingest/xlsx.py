@@ -272,6 +272,11 @@ class XlsxFile:
         self._attr_cache: dict[str, tuple[int | None, str | None]] = {}
         self._last_row = 0
 
+    @property
+    def percent_styles(self) -> frozenset[int]:
+        """Indexes of the cell formats showing a percent (their numbers are read as `cells.Percent`)."""
+        return self._percent_styles
+
     def merged_cells(self, name: str) -> dict[str, str]:
         """Cells covered by a merged range of sheet `name` other than its first (top-left) cell:
         "B5" -> "B4:B6". Read only when asked (a required cell found empty)."""
