@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import ingest
+from pipeline.errors import OutputError
 from pipeline.ingest.problems import Problem
 from pipeline.resources import sample_workbook
 
@@ -39,19 +41,22 @@ def check(workbook: Path) -> list[Problem]:
 
 
 def rate(workbook: Path, outdir: Path, *, rulebook: str | None = None,
-         log: Callable[[str], None] = lambda s: None) -> Ratings:
+         log: Callable[[str], None] = lambda s: None, overwrite: bool = False) -> Ratings:
     """Validate, rate, and write the ratings files only (ket_qua_xep_loai.json and .xlsx).
 
-    `rulebook` (an id such as "nd335-2025") overrides CoQuan.bo_quy_tac and the evaluation year."""
+    `rulebook` (an id such as "nd335-2025") overrides CoQuan.bo_quy_tac and the evaluation year.
+    `overwrite` (`--ghi-de`): replace ratings files edited by hand since (a copy is kept beside the
+    folder); without it such a folder is refused, as `build` refuses one."""
     from pipeline.ingest.load import gc_paused
 
     with gc_paused():  # only acyclic data is made here: the collector would only rescan it
-        return _rate(workbook, outdir, rulebook, log)
+        return _rate(workbook, outdir, rulebook, log, overwrite)
 
 
-def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str], None]) -> Ratings:
-    from pipeline import manifest
-    from pipeline.output import OutputFolder, Staged
+def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str], None],
+          overwrite: bool = False) -> Ratings:
+    from pipeline import manifest, output_guard
+    from pipeline.output import OutputFolder, Staged, manifest_of
     from pipeline.rating import rate as rate_campaign
     from pipeline.submission.ratings_file import write_ratings
     from pipeline.tempdirs import input_snapshot
@@ -63,6 +68,8 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     ratings = rate_campaign(campaign, rulebook=rulebook)
     with OutputFolder(outdir, inputs=(workbook,), keep_builds=True) as out:
         assert out.staging is not None
+        # the clerk's notes typed into ket_qua_xep_loai.xlsx are not replaced silently
+        output_guard.check_hand_edits(out.target, manifest_of(out.target), allowed=overwrite, log=log)
         files = Staged(out.staging)
         write_ratings(files, ratings)  # as `hoso build` writes them
         manifest.save(out.staging, manifest.build_manifest(files, campaign))
@@ -88,6 +95,9 @@ def diff(old: Path, new: Path, reprint: Path | None = None) -> Changes:
     `pipeline.submission.changes.Changes`); with `reprint`, the sheets to print again written there."""
     from pipeline.submission import changes
 
+    if reprint is not None and os.path.lexists(reprint) and not changes.is_reprint(Path(reprint)):
+        raise OutputError(f"«{reprint}» đã có và không phải tệp in lại do hoso tạo; hoso không ghi đè nó. "
+                          "Chọn tên tệp khác cho --in-lai.")
     found = changes.compare_folders(old, new)
     if found.items:
         data = changes.reprint_pdf(found, Path(new))

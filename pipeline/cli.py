@@ -107,6 +107,8 @@ def build_options(f: _F) -> _F:
                      help="Ghi đè cả các tệp .docx/.pdf/.xlsx đã sửa tay trong thư mục kết quả (mặc định: dừng và nêu tên các tệp đó).")(f)
     f = click.option("--doi-co-quan", "doi_co_quan", is_flag=True,
                      help="Cho phép thay hồ sơ của cơ quan khác đang có trong thư mục kết quả (mặc định: dừng và nêu tên hai cơ quan).")(f)
+    f = click.option("--doi-nam", "doi_nam", is_flag=True,
+                     help="Cho phép thay hồ sơ của năm đánh giá khác đang có trong thư mục kết quả (mặc định: dừng và nêu hai năm).")(f)
     f = click.option("--ky", "sign_key", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
                      metavar="KEYFILE", help="Ký manifest.json bằng khóa riêng này (tạo bằng: hoso khoa tao KEYFILE).")(f)
     f = click.option("--cum", "cum", default=None, metavar="tcp://MÁY:8786",
@@ -145,7 +147,10 @@ def _build(workbook: Path, outdir: Path, options: BuildOptions) -> BuildSummary:
     """Nothing at all when the output folder already holds what these inputs give (checked before
     the build's libraries are imported); otherwise the build."""
     from pipeline import uptodate
+    from pipeline.openmarks import read_while_open_note
 
+    if note := read_while_open_note(workbook):  # unsaved typing is not in the workbook hoso reads
+        say(note)
     same = uptodate.unchanged(workbook, outdir, options)
     if same is not None:
         for line in same.canh_bao:  # the same warnings the build that made the folder printed
@@ -200,6 +205,11 @@ def _init_from(source: Path, folder: Path, force: bool) -> None:
     say(f"Đã tạo «{done.dest}» cho năm đánh giá {done.year} từ «{source}».")
     kept = ", ".join(f"{SHEETS_BY_KEY[k].label} {n} dòng" for k, n in done.kept.items() if k != "CoQuan")
     say(f"Giữ: thông tin cơ quan (năm đánh giá {done.year}), {kept}.")
+    if done.own:
+        say(f"Giữ phần riêng của cơ quan trong sổ cũ: {'; '.join(done.own)}.")
+    if done.own_skipped:
+        say(f"Cảnh báo: chưa chép các sheet, cột riêng của cơ quan (ngoài mẫu) từ sổ cũ: {done.own_skipped}; "
+            "nếu cần, chép tay sang sổ mới.")
     if done.gone:
         say(f"Không chép {len(done.gone)} người đã đánh dấu «Đã nghỉ, chuyển đi»: {', '.join(done.gone)}.")
     if done.cleared:
@@ -219,7 +229,10 @@ def check(workbook: Path, as_json: bool, marked: Path | None) -> None:
     """Kiểm tra sổ Excel: liệt kê mọi lỗi (sheet, dòng, cột, giá trị, yêu cầu)."""
     from pipeline import api
     from pipeline.ingest.problems import ERROR, Problem
+    from pipeline.openmarks import read_while_open_note
 
+    if note := read_while_open_note(workbook):
+        say(note)
     try:
         problems = api.check(workbook)
     except InputUnreadable as exc:
@@ -246,13 +259,18 @@ def check(workbook: Path, as_json: bool, marked: Path | None) -> None:
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 @output_option
 @rulebook_option
-def rate(workbook: Path, outdir: Path, rulebook: str | None) -> None:
+@click.option("--ghi-de", "ghi_de", is_flag=True,
+              help="Ghi đè cả tệp kết quả xếp loại đã sửa tay (bản đã sửa được chép giữ lại bên cạnh thư mục).")
+def rate(workbook: Path, outdir: Path, rulebook: str | None, ghi_de: bool = False) -> None:
     """Kiểm tra và tính mức xếp loại đề xuất (kèm lý do); chỉ ghi tệp kết quả xếp loại (.json, .xlsx)."""
     from pipeline import api
+    from pipeline.openmarks import read_while_open_note
     from pipeline.rating.levels import ORDER
     from pipeline.rating.summary import agency_htxs, cap_line, unit_summaries, warning_lines
 
-    ratings = api.rate(workbook, outdir, rulebook=rulebook, log=say)
+    if note := read_while_open_note(workbook):
+        say(note)
+    ratings = api.rate(workbook, outdir, rulebook=rulebook, log=say, overwrite=ghi_de)
     say(f"Bộ quy tắc: {ratings.bo_quy_tac} ({ratings.ten_bo_quy_tac}); năm đánh giá {ratings.nam_danh_gia}.")
     say("Mức cuối cùng theo đơn vị (mức quyết định nếu đã có, nếu chưa thì mức đề xuất):")
     width = max([len(u.ma_don_vi) for u in unit_summaries(ratings)] + [8])

@@ -39,7 +39,14 @@ def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | No
             say("  LỖI  " + problem)
     for name in summary.missing:
         say(f"{name}: {province.missing_words(summary)}.")
-    xlsx, pdf = province.write(summary, outdir)
+    kept: list[Path] = []
+    try:
+        xlsx, pdf = province.write(summary, outdir, kept)
+    except OSError as exc:
+        raise OutputError(f"Không ghi được bản tổng hợp vào «{outdir}» ({exc.strerror or exc}).") from exc
+    for aside in kept:  # what was there was not what the last run wrote (notes typed into it?): kept
+        say(f"Ghi chú: «{aside.name[:aside.name.index('.truoc-')]}{aside.suffix}» đã khác với bản hoso ghi lần trước "
+            f"(có thể đã được sửa tay): giữ lại thành «{aside}».")
     say(f"Đã ghi «{xlsx}» và «{pdf}»: {len(summary.packages)} bộ hồ sơ, {len(summary.failed)} bộ không đạt kiểm tra, "
         f"{len(summary.late)} bộ nộp muộn, {len(summary.missing)} cơ quan chưa nộp.")
     if summary.failed:

@@ -19,6 +19,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -31,17 +32,22 @@ from pipeline.manifest import MANIFEST, Known, describe, scan
 
 class OutputFolder:
     def __init__(self, target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: bool = False,
-                 keep_old: bool = False) -> None:
+                 keep_old: bool = False, carry_signed: bool = True) -> None:
         """`inputs`: what the run reads (the workbook…), refused inside the output; `keep_builds`:
         the run writes ratings only (`hoso rate`), so a folder holding dossiers is refused;
         `keep_old`: `commit` leaves the replaced output set aside (not in the folder's place any
-        more), for `tidy` to remove after the build is reported done (`hoso serve`)."""
+        more), for `tidy` to remove after the build is reported done (`hoso serve`);
+        `carry_signed`: the signed scans (`da_ky/`) of the output replaced go into the new one — not
+        when it was another agency's or another year's: they are then moved beside the folder
+        (`signed_aside`, `<output>.da-ky-<date-time>`), never into a dossier they do not belong to."""
         self.target = _real_target(Path(target).absolute())
         self.parent = self.target.parent
         self.staging: Path | None = None
         self._lock_fh: BinaryIO | None = None
         self._staged: Path | None = None  # the staging folder, remembered for error messages
         self._inputs, self._keep_builds, self._keep_old = tuple(inputs), keep_builds, keep_old
+        self._carry = carry_signed
+        self.signed_aside: Path | None = None  # where the replaced output's da_ky/ went (carry_signed=False)
 
     def __enter__(self) -> OutputFolder:
         t = self.target
@@ -76,11 +82,17 @@ class OutputFolder:
                 _keep_mode(self.target, self.staging)  # a group share stays a group share
                 old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.cu-", dir=self.parent))
                 os.rename(self.target, old / "x")
-                _carry_signed(old / "x", self.staging)
+                if self._carry:
+                    _carry_signed(old / "x", self.staging)
+                else:
+                    self.signed_aside = _set_signed_aside(old / "x", self.target)
             os.rename(self.staging, self.target)
         except BaseException as exc:  # OSError, or Ctrl-C between the two renames: put the old one back
             if old is not None and (old / "x").exists() and not self.target.exists():
                 _carry_signed(self.staging, old / "x")
+                if self.signed_aside is not None:
+                    os.rename(self.signed_aside, old / "x" / ownership.SIGNED_DIR)
+                    self.signed_aside = None
                 os.rename(old / "x", self.target)
             if old is not None:
                 with contextlib.suppress(OSError):
@@ -123,7 +135,16 @@ class OutputFolder:
             self._lock_fh = fh = os.fdopen(fd, "r+b")
         except OSError as exc:
             raise _os_error(exc, self.parent) from exc
-        if not portable.try_lock(fh):
+        try:
+            got = portable.try_lock(fh)
+        except portable.LockUnsupported as exc:
+            fh.close()
+            self._lock_fh = None
+            raise OutputError(
+                f"Ổ đĩa chứa «{t}» không hỗ trợ khóa tệp ({exc.strerror or exc}), nên hoso không chắc được rằng không có "
+                "lệnh hoso nào khác đang ghi vào đó. Chọn thư mục kết quả trên ổ đĩa của máy (-o THƯ_MỤC), rồi chép "
+                "kết quả sang ổ mạng sau khi tạo xong.") from None
+        if not got:
             fh.close()
             self._lock_fh = None
             raise OutputError(
@@ -197,6 +218,22 @@ def _carry_signed(old: Path, new: Path) -> None:
     if (src.is_dir() and not src.is_symlink() and not os.path.lexists(dest)
             and ownership.signed_files(old)):
         os.rename(src, dest)
+
+
+def _set_signed_aside(old: Path, target: Path) -> Path | None:
+    """Move the signed scans of the output being replaced (`old`) beside the output folder `target`
+    (`<name>.da-ky-<date-time>`): they are another agency's or another year's, kept but not mixed
+    into the new dossiers. None when there were none."""
+    src = old / ownership.SIGNED_DIR
+    if not (src.is_dir() and not src.is_symlink() and ownership.signed_files(old)):
+        return None
+    base = target.parent / f"{target.name}.da-ky-{time.strftime('%Y%m%d-%H%M%S')}"
+    dest, n = base, 1
+    while os.path.lexists(dest):
+        n += 1
+        dest = base.with_name(f"{base.name}-{n}")
+    os.rename(src, dest)
+    return dest
 
 
 def _remove_old(holder: Path) -> None:

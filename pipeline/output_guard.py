@@ -2,11 +2,16 @@
 
 - **Hand edits**: a `.docx` or `.pdf` the manifest lists whose bytes are no longer what the build
   wrote (someone typed a remark into a form) makes the build refuse, naming the files, unless told
-  to overwrite (`--ghi-de`); the previous output is left exactly as it was.
+  to overwrite (`--ghi-de`); the previous output is left exactly as it was. With `--ghi-de` the
+  edited files are first copied beside the folder (`<output>.sua-tay-<date-time>/`, paths kept).
 - **Another agency**: the manifest records the agency (`co_quan`: `ten_co_quan` and the workbook's
   file name); a workbook of another agency into that folder — another `ten_co_quan`, or the same
   name with other staff (fewer than half of the people's codes in common) — is refused, naming
   both, unless told (`--doi-co-quan`).
+- **Another year**: the manifest records the evaluation year (`nam_danh_gia`); a workbook of
+  another year into that folder (last year's workbook picked by mistake, or next year's built into
+  the same `output/`) is refused, naming both years, unless told (`--doi-nam`): the folder may be
+  a year's filed record (with its signed scans in `da_ky/`).
 - **A narrower selection**: `--person`/`--unit` into a folder holding a build of more people keeps
   them: the selection is widened to what the folder holds (a full build stays full; selections are
   joined). Their documents come from the caches, so only the selected people cost anything, and
@@ -17,7 +22,9 @@ Only the standard library is imported here.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import shutil
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
@@ -35,7 +42,9 @@ AGENCY = "co_quan"  # manifest section: the agency and workbook that made the fo
 EDITABLE = (".docx", ".pdf", ".xlsx")  # what a clerk opens and may type into
 OVERWRITE_OPTION = "--ghi-de"
 OTHER_AGENCY_OPTION = "--doi-co-quan"
+OTHER_YEAR_OPTION = "--doi-nam"
 SHOWN = 10  # files named in a message; the rest are counted
+KEPT_SUFFIX = ".sua-tay-"  # <output>.sua-tay-<YYYYmmdd-HHMMSS>: the hand-edited files --ghi-de replaced
 
 
 def agency_record(campaign: Campaign, workbook: Path) -> dict[str, Any]:
@@ -89,6 +98,34 @@ def check_agency(previous: dict[str, Any] | None, campaign: Campaign, workbook: 
     log(f"Ghi chú: {both}; theo {OTHER_AGENCY_OPTION}, hồ sơ cũ được thay.")
 
 
+def year_clash(previous: dict[str, Any] | None, campaign: Campaign) -> int | None:
+    """The evaluation year of the output a folder holds when the workbook is of another year (None:
+    the same year, an empty folder, or one whose manifest records no year)."""
+    old = (previous or {}).get("nam_danh_gia")
+    if not isinstance(old, int) or isinstance(old, bool) or old == campaign.agency.nam_danh_gia:
+        return None
+    return old
+
+
+def check_year(previous: dict[str, Any] | None, campaign: Campaign, workbook: Path, outdir: Path, *, allowed: bool,
+               log: Callable[[str], None]) -> None:
+    old = year_clash(previous, campaign)
+    if old is None or agency_clash(previous, campaign, workbook) is not None:
+        return  # the same year, or another agency's output: check_agency speaks for it
+    new = campaign.agency.nam_danh_gia
+    prev = (previous or {}).get(AGENCY)
+    made_from = prev.get("tep_dau_vao") if isinstance(prev, dict) and isinstance(prev.get("tep_dau_vao"), str) else ""
+    source = f" (tạo từ sổ «{made_from}»)" if made_from else ""
+    both = (f"Thư mục «{outdir}» đang chứa hồ sơ năm đánh giá {old}{source}, còn sổ «{Path(workbook).name}» là của "
+            f"năm đánh giá {new}")
+    if not allowed:
+        raise OutputError(
+            f"{both}. Để giữ hồ sơ năm {old}, hãy chọn thư mục kết quả riêng cho năm {new} (-o THƯ_MỤC); nếu chọn nhầm "
+            f"sổ, chạy lại với đúng sổ năm {old}; nếu đúng là muốn thay hồ sơ năm {old} bằng hồ sơ năm {new}, chạy lại "
+            f"với {OTHER_YEAR_OPTION}. Kết quả cũ được giữ nguyên.")
+    log(f"Ghi chú: {both}; theo {OTHER_YEAR_OPTION}, hồ sơ năm {old} được thay.")
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -116,6 +153,33 @@ def edited_files(folder: Path, previous: dict[str, Any] | None) -> list[str]:
     return out
 
 
+def kept_copies_folder(folder: Path, when: dt.datetime | None = None) -> Path:
+    """Where `--ghi-de` keeps the hand-edited files it overwrites: beside the output folder (never
+    inside it, where a build replaces everything), named after it and the time."""
+    folder = Path(folder)
+    stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return folder.parent / f"{folder.name}{KEPT_SUFFIX}{stamp}"
+
+
+def keep_copies(folder: Path, edited: list[str]) -> Path:
+    """Copy the hand-edited files (relative paths) of `folder` into a new folder beside it, their
+    paths kept; the copies are the clerk's, hoso never removes them."""
+    base = kept_copies_folder(folder)
+    dest, n = base, 1
+    while dest.exists():
+        n += 1
+        dest = base.with_name(f"{base.name}-{n}")
+    try:
+        for rel in edited:
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(Path(folder) / rel, target)
+    except OSError as exc:
+        raise OutputError(f"Không chép được các tệp đã sửa tay sang «{dest}» ({exc.strerror or exc}); chưa ghi đè "
+                          "tệp nào. Kết quả cũ được giữ nguyên.") from exc
+    return dest
+
+
 def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: bool, log: Callable[[str], None]) -> list[str]:
     edited = edited_files(folder, previous)
     if not edited:
@@ -126,11 +190,16 @@ def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: 
         raise OutputError(
             f"{len(edited)} tệp trong «{folder}» đã được sửa tay sau lần tạo trước; tạo lại sẽ ghi đè và làm mất "
             f"phần đã sửa:\n{shown}{more}\n"
+            "Các tệp PDF để in và bộ hồ sơ gửi Sở Nội vụ không lấy nội dung từ các tệp đã sửa tay. "
             "Hãy đưa phần đã sửa vào sổ Excel (nội dung tự đánh giá, ưu điểm, khuyết điểm, phương hướng: sheet "
-            "TuDanhGia; họ tên, chức vụ, nơi cư trú: sheet NhanSu; lời văn in sẵn của mẫu: hoso templates export — "
-            "xem docs/workbook.md, mục «Sửa văn bản đã tạo»), hoặc chép các tệp trên ra nơi khác, rồi chạy lại với "
-            f"{OVERWRITE_OPTION}. Kết quả cũ được giữ nguyên.")
-    log(f"Ghi chú: theo {OVERWRITE_OPTION}, ghi đè {len(edited)} tệp đã sửa tay:\n{shown}{more}")
+            "TuDanhGia; họ tên, chức vụ, nơi cư trú: sheet NhanSu; biểu quyết: sheet BieuQuyet; tên cơ quan, ngày "
+            "lập: sheet CoQuan; lời văn in sẵn của mẫu: hoso templates export), rồi chạy lại với "
+            f"{OVERWRITE_OPTION}: các tệp đã sửa tay được chép giữ lại sang thư mục "
+            f"«{Path(folder).name}{KEPT_SUFFIX}<ngày-giờ>» bên cạnh rồi mới bị ghi đè. "
+            "Kết quả cũ được giữ nguyên.")
+    kept = keep_copies(folder, edited)
+    log(f"Ghi chú: theo {OVERWRITE_OPTION}, ghi đè {len(edited)} tệp đã sửa tay (bản đã sửa được chép giữ lại ở "
+        f"«{kept}»):\n{shown}{more}")
     return edited
 
 

@@ -103,9 +103,15 @@ def signed_files(folder: Path) -> dict[str, str]:
 
 
 def foreign(folder: Path, data: dict[str, Any]) -> list[str]:
-    """Entries under `folder` that its (own) manifest does not list (nor hoso nhan-ban-ky's list)."""
-    mine = listed(data) | {MANIFEST, SIGNATURE} | set(signed_files(folder))
-    return [p for p in on_disk(folder) if p not in mine and not _transient(p.rsplit("/", 1)[-1])]
+    """Entries under `folder` that its (own) manifest does not list (nor hoso nhan-ban-ky's list).
+    Nothing under a `da_ky/` that hoso nhan-ban-ky's list makes hoso's: a build moves that folder
+    whole (pipeline/output.py), so a page image a `nhan-ban-ky` stopped half-way left unlisted is
+    carried with it, never deleted — and never a reason to refuse the folder."""
+    signed = signed_files(folder)
+    mine = listed(data) | {MANIFEST, SIGNATURE} | set(signed)
+    carried = f"{SIGNED_DIR}/" if signed and not os.path.islink(os.path.join(folder, SIGNED_DIR)) else None
+    return [p for p in on_disk(folder) if p not in mine and not _transient(p.rsplit("/", 1)[-1])
+            and not (carried and p.startswith(carried))]
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -72,7 +72,9 @@ def _fcntl() -> types.ModuleType | None:
 
 def try_lock(fh: IO[bytes]) -> bool:
     """Take an exclusive lock on the open file `fh` without waiting; False when another process
-    holds it. Released by `unlock` or when the process ends (however it ends)."""
+    holds it. Released by `unlock` or when the process ends (however it ends). A file system that
+    cannot lock at all (some network shares: ENOLCK, EOPNOTSUPP…) raises `LockUnsupported`: nobody
+    holds the lock there, and saying so would keep the clerk waiting for a run that does not exist."""
     fcntl = _fcntl()
     try:
         if fcntl is not None:
@@ -85,9 +87,19 @@ def try_lock(fh: IO[bytes]) -> bool:
         else:
             fh.seek(0)
             os.lockf(fh.fileno(), os.F_TLOCK, 0)
-    except OSError:
+    except OSError as exc:
+        if exc.errno in _NO_LOCKING:
+            raise LockUnsupported(exc.errno, exc.strerror) from exc
         return False
     return True
+
+
+class LockUnsupported(OSError):
+    """The file system of the lock file cannot lock files (`try_lock`)."""
+
+
+_NO_LOCKING = {e for e in (getattr(errno, n, None) for n in ("ENOLCK", "EOPNOTSUPP", "ENOTSUP", "ENOSYS"))
+               if e is not None}
 
 
 def unlock(fh: IO[bytes]) -> None:
@@ -232,5 +244,5 @@ def watch_parent(parent: int, on_death: Callable[[], None], *, name: str = "hoso
     threading.Thread(target=watch, name=name, daemon=True).start()
 
 
-__all__ = ["WINDOWS", "NOFOLLOW", "NOINHERIT", "STOP_SIGNALS", "open_nofollow", "try_lock", "unlock", "own_group",
+__all__ = ["WINDOWS", "NOFOLLOW", "NOINHERIT", "STOP_SIGNALS", "open_nofollow", "try_lock", "LockUnsupported", "unlock", "own_group",
            "kill_tree", "interrupt_tree", "pid_alive", "watch_parent"]

@@ -94,14 +94,14 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
 
 def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> BuildSummary:
     """The build from `snap`, the input's snapshot (`asked.workbook` names it: the key, the messages)."""
-    campaign, options = _read(asked, snap)
+    campaign, options, foreign = _read(asked, snap)
     ratings, registry, plan = _rate_and_plan(campaign, options, asked.warn)
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
     made_by = installation.stamp()  # the LibreOffice and fonts: part of every PDF's key
     _check_fonts(asked.warn)  # fails early if a font lacks Vietnamese letters
     with OutputFolder(asked.outdir, inputs=(asked.workbook, options.templates, cache.root),
-                      keep_old=asked.later is not None) as out:
+                      keep_old=asked.later is not None, carry_signed=not foreign) as out:
         assert out.staging is not None
         b = Build(asked.workbook, snap, campaign, ratings, plan, registry, Staged(out.staging, PreviousOutput(out.target)),
                   cache, blobs, converter, made_by, options, options.today or clock.today(), asked.warn)
@@ -118,6 +118,9 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
         changed = _changes(b, out.target, made)
         _write_manifest(b, asked, made, changed)
         out.commit()
+        if out.signed_aside is not None:
+            asked.log(f"Ghi chú: các bản đã ký (da_ky/) của hồ sơ cũ trong «{asked.outdir}» là của cơ quan hoặc năm "
+                      f"đánh giá khác: đã chuyển sang «{out.signed_aside}», không để lẫn vào hồ sơ mới.")
     if asked.later is not None:
         asked.later.extend([lambda: output.tidy(asked.outdir), lambda: _care_for_cache(cache.root, plan, docs)])
     else:
@@ -138,9 +141,10 @@ def _signer(options: BuildOptions) -> Ed25519PrivateKey | None:
     return signing.load_private(options.sign_key)
 
 
-def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions]:
+def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool]:
     """The workbook read and the output folder's guards passed; the options widened to what the
-    folder holds (`output_guard.widen_selection`)."""
+    folder holds (`output_guard.widen_selection`); whether the folder holds another agency's or
+    another year's output (replaced as `--doi-co-quan` / `--doi-nam` allowed)."""
     campaign = ingest.load(snap)
     for w in campaign.warnings:
         asked.warn("Cảnh báo: " + w.text())
@@ -150,8 +154,11 @@ def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions]:
         raise OutputError(why)
     previous = manifest_of(outdir)  # what the folder holds: nothing in it is lost silently
     output_guard.check_agency(previous, campaign, asked.workbook, outdir, allowed=asked.options.doi_co_quan, log=log)
+    output_guard.check_year(previous, campaign, asked.workbook, outdir, allowed=asked.options.doi_nam, log=log)
     output_guard.check_hand_edits(outdir, previous, allowed=asked.options.ghi_de, log=log)
-    return campaign, output_guard.widen_selection(previous, asked.options, campaign, outdir, log)
+    foreign = (output_guard.agency_clash(previous, campaign, asked.workbook) is not None
+               or output_guard.year_clash(previous, campaign) is not None)
+    return campaign, output_guard.widen_selection(previous, asked.options, campaign, outdir, log), foreign
 
 
 def _rate_and_plan(campaign: Campaign, options: BuildOptions,

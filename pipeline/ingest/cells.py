@@ -19,6 +19,14 @@ from typing import Any
 
 from pipeline.ingest import legacy, schema
 
+
+class Percent(float):
+    """A number shown with a percent format: 0.95 in a cell Excel shows as «95%» (typing «95%» into
+    Excel stores 0.95 with that format; `xlsx.XlsxFile` reads it as this). A column measured in
+    percent reads it as 95 (`converter`); elsewhere it is the plain number."""
+
+    __slots__ = ()
+
 # removed from every text: control characters, invisible ones, and the bidirectional embeddings,
 # overrides and isolates (U+202A–U+202E, U+2066–U+2069) that would print a name reversed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
@@ -426,7 +434,22 @@ def converter(col: schema.Column) -> Callable[[object], object]:
         raise ValueError(f"unknown column kind {kind!r}")
     if kind in (schema.ID, schema.YESNO, schema.LEVEL, schema.CODE):
         return _with_legacy_hint(convert)
+    if kind == schema.NUMBER and "(%)" in col.label:
+        return _as_percent(convert)
     return convert
+
+
+def _as_percent(convert: Callable[[object], object]) -> Callable[[object], object]:
+    """A column measured in percent (its label says «(%)», e.g. «Số lượng (%)»: 0–100): a cell Excel
+    shows as «95%» holds 0.95 (`xlsx.Percent`) and is read as the 95 the clerk sees."""
+
+    def percent(value: object) -> object:
+        if isinstance(value, Percent):
+            shown = round(float(value) * 100, 9)
+            value = int(shown) if shown.is_integer() else shown
+        return convert(value)
+
+    return percent
 
 
 def _with_legacy_hint(convert: Callable[[object], object]) -> Callable[[object], object]:

@@ -18,11 +18,13 @@ workbook's sheets KetQuaKy and SanPham, without re-keying.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import os
 import re
+import stat
 import tempfile
 import tomllib
 import zipfile
@@ -36,6 +38,7 @@ from pipeline.ingest import cells, schema
 from pipeline.ingest.problems import ERROR, Problem
 from pipeline.ingest.reader import _names_lookup, find_sheets, match_name, read_workbook
 from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_letter
+from pipeline.openmarks import open_marks
 
 MAPPING_SUFFIX = ".anh_xa_ket_qua.toml"
 HEADER_SCAN = 15  # rows searched for the header row of an export
@@ -319,6 +322,13 @@ class _Table:
     columns: dict[str, int]  # key -> column index
     rows: list[list[object]]
     touched: bool = False
+    # where each row is in the sheet (None: a row the import adds), parallel to `rows`; the cells the
+    # import set (id of the row list -> column indexes); the sheet's rows the import removed; the
+    # header's width as written. The sheet is patched with these, so everything else stays as typed.
+    sources: list[int | None] = field(default_factory=list)
+    edits: dict[int, set[int]] = field(default_factory=dict)
+    removed: list[int] = field(default_factory=list)
+    width: int = 0
 
 
 def _existing(xf: XlsxFile, found: dict[str, str], spec: schema.Sheet) -> _Table:
@@ -342,13 +352,15 @@ def _existing(xf: XlsxFile, found: dict[str, str], spec: schema.Sheet) -> _Table
             headers.append(col.label)
     body = rows[1:] if header_cells else rows
     out = []
+    sources: list[int | None] = []
     ky = columns["ky"]
-    for _, r in body:
+    for number, r in body:
         row = [r.get(i) for i in range(max(len(headers), (max(r) + 1) if r else 0))]
         if isinstance(row[ky], dt.date):  # «2026-01» typed into Excel became a date: keep it as the period
             row[ky] = cells.period(row[ky])
         out.append(row)
-    return _Table(spec, name, True, headers, columns, out)
+        sources.append(number)
+    return _Table(spec, name, True, headers, columns, out, sources=sources, width=width if header_cells else 0)
 
 
 def _row_key(t: _Table, row: list[object], people: dict[str, str]) -> tuple[str, str] | None:
@@ -368,6 +380,7 @@ def _set(t: _Table, row: list[object], key: str, value: object) -> None:
     while len(row) <= i:
         row.append(None)
     row[i] = value
+    t.edits.setdefault(id(row), set()).add(i)
 
 
 # -- import -----------------------------------------------------------------------------------------------
@@ -494,6 +507,7 @@ def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_r
                                  f"chung): {shown}.")
     if dry_run or not outcome.changed:
         return outcome
+    _refuse_if_open(workbook)
     _write(workbook, [t for t in (periods_t, products_t) if t.touched])
     outcome.written = True
     text = mapping_text(mapping, export.name)
@@ -565,23 +579,29 @@ def _merge(periods_t: _Table, products_t: _Table, period_rows: dict[tuple[str, s
         else:
             row = []
             periods_t.rows.append(row)
+            periods_t.sources.append(None)
             outcome.added["KetQuaKy"] += 1
         for key, value in rec.items():
             _set(periods_t, row, key, value)
     if product_rows:
-        kept = []
-        for r in products_t.rows:
+        kept, kept_sources = [], []
+        for r, source in zip(products_t.rows, products_t.sources or [None] * len(products_t.rows), strict=True):
             if _row_key(products_t, r, people) in product_rows:
                 outcome.replaced["SanPham"] += 1  # an old product row of a period imported again: removed
+                if source is not None:
+                    products_t.removed.append(source)
             else:
                 kept.append(r)
+                kept_sources.append(source)
         products_t.rows[:] = kept
+        products_t.sources[:] = kept_sources
         for recs in product_rows.values():
             for rec in recs:
                 row = []
                 for key, value in rec.items():
                     _set(products_t, row, key, value)
                 products_t.rows.append(row)
+                products_t.sources.append(None)
                 outcome.added["SanPham"] += 1
 
 
@@ -631,22 +651,130 @@ def sheet_xml(t: _Table) -> bytes:
     return "".join(out).encode("utf-8")
 
 
+_CELL_RE = r"<{p}c\b[^>]*?\br=\"([A-Z]{{1,3}})(\d+)\"[^>]*?(?:/>|>.*?</{p}c>)"
+
+
+def _style_of(cell_xml: str) -> str:
+    found = re.search(r'\bs="(\d+)"', cell_xml.split(">", 1)[0])
+    return found.group(1) if found else ""
+
+
+def _styled(ref: str, value: object, style: str, prefix: str) -> str:
+    """The cell `ref` holding `value` (empty: the bare cell) with the style index it had."""
+    xml = _cell(ref, value) or f'<c r="{ref}"/>'
+    if style:
+        xml = xml.replace(f'<c r="{ref}"', f'<c r="{ref}" s="{style}"', 1)
+    if prefix:
+        xml = re.sub(r"<(/?)(c|v|is|t)\b", lambda m: f"<{m.group(1)}{prefix}{m.group(2)}", xml)
+    return xml
+
+
+def patch_sheet(old: bytes, t: _Table, percent_styles: frozenset[int] = frozenset()) -> bytes | None:
+    """The sheet `old` with only the import's changes: the cells it set (each keeping its style), the
+    rows it removed left empty, its new rows after the last one (styled as the row above), contract
+    columns it added to the header. Every other cell — the clerk's formulas, formats, own columns —
+    and everything outside the rows (column widths, drop-down lists, conditional formats, comments,
+    frozen panes) is kept byte for byte. None when the sheet cannot be patched (not UTF-8, no rows
+    element): it is then regenerated."""
+    try:
+        text = old.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    opened = re.search(r"<(\w+:)?sheetData\b[^>]*?(/?)>", text)
+    if opened is None:
+        return None
+    prefix = opened.group(1) or ""
+    if opened.group(2):  # <sheetData/>
+        head, body, tail = text[:opened.start()] + f"<{prefix}sheetData>", "", f"</{prefix}sheetData>" + text[opened.end():]
+    else:
+        close = text.find(f"</{prefix}sheetData>", opened.end())
+        if close < 0:
+            return None
+        head, body, tail = text[:opened.end()], text[opened.end():close], text[close:]
+    row_re = re.compile(rf"<{prefix}row\b[^>]*?\br=\"(\d+)\"[^>]*?(?:/>|>.*?</{prefix}row>)", re.S)
+    cell_re = re.compile(_CELL_RE.format(p=prefix), re.S)
+    rows: dict[int, str] = {int(m.group(1)): m.group(0) for m in row_re.finditer(body)}
+    if len(rows) != len(re.findall(rf"<{prefix}row\b", body)) \
+            or len(cell_re.findall(body)) != len(re.findall(rf"<{prefix}c\b", body)):
+        return None  # a row or cell without its reference (allowed, rare): regenerated rather than guessed
+    styles: dict[int, str] = {}  # column -> style of its last cell below the header (for new rows)
+    for n in sorted(rows):
+        if n > 1:
+            for m in cell_re.finditer(rows[n]):
+                styles[_col_number(m.group(1)) - 1] = _style_of(m.group(0))
+
+    shares = {t.columns[c.key] for c in t.spec.columns if "(%)" in c.label and c.key in t.columns}  # the rates
+
+    def with_cells(n: int, xml: str | None, cells_: dict[int, object]) -> str:
+        found = {(_col_number(m.group(1)) - 1): m.group(0) for m in cell_re.finditer(xml or "")}
+        for i, value in cells_.items():
+            before = found.get(i)
+            if before is not None and re.search(r"<(?:\w+:)?f\b[^>]*\bt=\"shared\"[^>]*\bref=", before):
+                raise OutputError(f"Ô {column_letter(i)}{n} của sheet «{t.name}» là công thức dùng chung cho nhiều ô "
+                                  "(kéo công thức xuống); nhập kết quả sẽ làm hỏng các ô kia. Chưa ghi gì vào sổ.",
+                                  hint=f"Trong Excel chép cột {column_letter(i)} rồi dán giá trị (Paste Values), "
+                                       "lưu sổ, rồi chạy lại lệnh.")
+            style = _style_of(before) if before is not None else styles.get(i, "") if xml is None else ""
+            if (i in shares and style.isdigit() and int(style) in percent_styles and isinstance(value, (int, float))
+                    and not isinstance(value, bool)):
+                value = round(value / 100, 12)  # a cell shown as «95%» holds 0.95 (cells.Percent)
+            found[i] = _styled(f"{column_letter(i)}{n}", value, style, prefix)
+        inner = "".join(found[i] for i in sorted(found))
+        if xml is None:
+            return f'<{prefix}row r="{n}">{inner}</{prefix}row>'
+        start = re.match(rf"<{prefix}row\b[^>]*?(?=/?>)", xml)
+        assert start is not None
+        attrs = re.sub(r'\s+spans="[^"]*"', "", start.group(0))  # the cells' span changed: Excel recomputes it
+        return f"{attrs}>{inner}</{prefix}row>"
+
+    if t.width and len(t.headers) > t.width:  # contract columns the sheet lacked: their titles in row 1
+        rows[1] = with_cells(1, rows.get(1), {i: t.headers[i] for i in range(t.width, len(t.headers))})
+    for n in t.removed:  # the old products of a period imported again: their contract cells emptied
+        if n in rows:
+            rows[n] = with_cells(n, rows[n], {i: None for i in t.columns.values()})
+    last = max(rows, default=1)
+    for row, source in zip(t.rows, t.sources, strict=True):
+        changed = t.edits.get(id(row))
+        if not changed:
+            continue
+        values = {i: row[i] if i < len(row) else None for i in sorted(changed)}
+        if source is None:
+            last += 1
+            rows[last] = with_cells(last, None, values)
+        else:
+            rows[source] = with_cells(source, rows.get(source), values)
+    body = "".join(rows[n] for n in sorted(rows))
+    width = max((_col_number(m.group(1)) for m in cell_re.finditer(body)), default=1)
+    head = re.sub(rf'(<{prefix}dimension\b[^>]*?\bref=")[^"]*(")',
+                  lambda m: f"{m.group(1)}A1:{column_letter(max(width, 1) - 1)}{max(last, 1)}{m.group(2)}", head, count=1)
+    return (head + body + tail).encode("utf-8")
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
 def _write(workbook: Path, tables: list[_Table]) -> None:
     with zipfile.ZipFile(workbook) as zin:
         infos = zin.infolist()
         parts = {i.filename: zin.read(i.filename) for i in infos}
     with XlsxFile(workbook) as xf:
         members = {t.name: xf.member(t.name) for t in tables if t.exists}
+        percent_styles = xf.percent_styles  # rates the clerk typed as «95%» are written as 0.95 there too
     new_parts: dict[str, bytes] = {}
     for t in tables:
-        xml = sheet_xml(t)
         member = members.get(t.name)
         if member is not None:
-            new_parts[member] = xml
+            new_parts[member] = patch_sheet(parts[member], t, percent_styles) or sheet_xml(t)
         else:
+            xml = sheet_xml(t)
             member = _add_sheet(parts, t.name)
             new_parts[member] = xml
-    order = [i.filename for i in infos] + [m for m in parts if m not in {i.filename for i in infos}]
+    _drop_calc_chain(parts)
+    order = [i.filename for i in infos if i.filename in parts] + [m for m in parts if m not in {i.filename for i in infos}]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
         for name in order:
@@ -658,6 +786,19 @@ def _write(workbook: Path, tables: list[_Table]) -> None:
                 zi.external_attr = info.external_attr
             zout.writestr(zi, data)
     _atomic_write(workbook, buf.getvalue())
+
+
+def _drop_calc_chain(parts: dict[str, bytes]) -> None:
+    """Excel's list of formula cells (xl/calcChain.xml) may name a cell the import gave a value; Excel
+    then "repairs" the workbook. Without it, Excel makes the list again on the next save."""
+    chain = "xl/calcChain.xml"
+    if chain not in parts:
+        return
+    del parts[chain]
+    for name, pattern in (("xl/_rels/workbook.xml.rels", r"<(?:\w+:)?Relationship\b[^>]*calcChain\.xml\"[^>]*/>"),
+                          ("[Content_Types].xml", r"<(?:\w+:)?Override\b[^>]*calcChain\.xml\"[^>]*/>")):
+        if name in parts:
+            parts[name] = re.sub(pattern, "", parts[name].decode("utf-8")).encode("utf-8")
 
 
 def _add_sheet(parts: dict[str, bytes], title: str) -> str:
@@ -688,14 +829,37 @@ def _add_sheet(parts: dict[str, bytes], title: str) -> str:
     return member
 
 
+def _refuse_if_open(workbook: Path) -> None:
+    """A workbook open in Excel or LibreOffice keeps its own copy: its next save would wipe what the
+    import wrote (or the import the clerk's unsaved typing). Nothing is written while it is open."""
+    marks = open_marks(workbook)
+    if marks:
+        raise OutputError(f"Sổ «{workbook}» đang mở trong Excel hoặc LibreOffice (có tệp khóa «{marks[0].name}» bên "
+                          "cạnh); nếu ghi kết quả vào lúc này, lần lưu tới của chương trình đó sẽ xóa mất phần vừa nhập. "
+                          "Chưa ghi gì vào sổ.",
+                          hint=f"Lưu và đóng sổ rồi chạy lại lệnh. Nếu sổ không mở ở đâu cả (tệp khóa còn sót lại sau "
+                               f"khi máy tắt đột ngột), xóa tệp «{marks[0]}» rồi chạy lại.")
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` (a temporary file renamed over it: never half-written). The file
+    keeps its mode, owner and group (a workbook on a group share stays the group's; mkstemp's file
+    is 0600 and the runner's); a new file is readable as the umask allows."""
     try:
+        try:
+            was: os.stat_result | None = os.stat(path)
+        except FileNotFoundError:
+            was = None
         fd, tmp = tempfile.mkstemp(prefix=".hoso_", suffix=path.suffix, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            if was is not None and hasattr(os, "chown"):
+                with contextlib.suppress(OSError):  # only root may give a file away; the group when a member
+                    os.chown(tmp, was.st_uid, was.st_gid)
+            os.chmod(tmp, stat.S_IMODE(was.st_mode) if was is not None else 0o666 & ~_umask())
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
@@ -703,3 +867,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise OutputError(f"Không ghi được «{path}» ({exc.strerror or exc}).",
                           hint="Nếu tệp đang mở trong Excel, hãy đóng lại rồi chạy lại lệnh; kiểm tra quyền ghi thư mục.") from exc
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -827,6 +827,16 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
             if x is not None and not 0 <= x <= 100:
                 problems.append(_p(ERROR, row, key, "Tỷ lệ phần trăm ngoài khung.", value=x, expected="từ 0 đến 100"))
                 bad = True
+        rates = [k for k in PCT_KEYS + LEADER_KEYS if v.get(k) is not None]
+        tiny = [k for k in rates if 0 < v[k] < 1]
+        if not tiny and rates and all(v[k] <= 1 for k in rates):  # a row of 1 and 0: 100 % and 0 % as fractions
+            tiny = [k for k in rates if v[k] == 1]
+        if tiny and ident not in product_keys:  # 0.95 pasted for 95 %: it is read as 0.95 %
+            first = v[tiny[0]]
+            problems.append(_p(WARNING, row, tiny[0], f"Tỷ lệ ở ô {_cells(row, tiny)} không quá 1%, như ghi dạng phân số "
+                               f"({cells.show(first)} nghĩa là {cells.show(round(first * 100, 6))}%); chương trình hiểu đúng "
+                               f"như đã ghi: {cells.show(first)}%.", value=first,
+                               expected="số phần trăm từ 0 đến 100, ví dụ 95 (hoặc gõ 95% trong Excel)"))
         if ident not in product_keys:
             missing = [k for k in PCT_KEYS if v.get(k) is None]
             if missing:

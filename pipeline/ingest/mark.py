@@ -24,6 +24,23 @@ SHEET = "KiemTra"
 ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
 
 
+def is_marked_copy(path: Path) -> bool:
+    """A file an earlier `--danh-dau` wrote (an .xlsx whose first sheet is `KiemTra`): the only kind
+    of existing file the marked copy replaces — never another workbook picked by mistake."""
+    import re
+    import zipfile
+
+    try:
+        if Path(path).is_symlink() or not Path(path).is_file():
+            return False
+        with zipfile.ZipFile(path) as z:
+            head = z.read("xl/workbook.xml")[:1 << 20].decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
+    first = re.search(r"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"", head)
+    return first is not None and first.group(1) == SHEET
+
+
 def write(workbook: Path, dest: Path, problems: list[Problem]) -> int:
     """Write the marked copy; returns the number of cells marked."""
     from openpyxl import load_workbook
@@ -34,6 +51,9 @@ def write(workbook: Path, dest: Path, problems: list[Problem]) -> int:
     workbook, dest = Path(workbook), Path(dest)
     if dest.exists() and os.path.samefile(workbook, dest):
         raise OutputError(f"«{dest}» là chính sổ đang kiểm tra; bản đánh dấu phải là một tệp khác (sổ gốc không bao giờ bị sửa).")
+    if os.path.lexists(dest) and not is_marked_copy(dest):
+        raise OutputError(f"«{dest}» đã có và không phải bản đánh dấu do hoso check tạo (sheet đầu không phải «{SHEET}»); "
+                          "hoso không ghi đè nó. Chọn tên tệp khác cho bản đánh dấu.")
     try:
         wb = load_workbook(workbook)
     except Exception as exc:  # noqa: BLE001 — check already read it; openpyxl may still refuse

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from pipeline.errors import InputUnreadable
 from pipeline.ingest import cells, forked, schema
 from pipeline.ingest.cells import Bad
 from pipeline.ingest.model import Ref
@@ -204,6 +205,7 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                                     expected="dòng 1 ghi tiêu đề các cột (tên cột hoặc mã cột), từ dòng 2 là dữ liệu"))
         return SheetData(spec, sheet, [], {})
     number, header = first
+    header_row = number
     if number != 1 or not _looks_like_header(spec, header):
         ahead = [first, *islice(rows_iter, 10)]
         found = next((n for n, row in ahead if _looks_like_header(spec, row)), None)
@@ -212,7 +214,7 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                                     "tên bảng hoặc dòng trống. Các dòng dữ liệu bên dưới vẫn được kiểm tra.", row=1,
                                     expected="tiêu đề các cột ở dòng 1 (xóa các dòng trống hoặc dòng tên bảng phía trên)"))
             at = next(i for i, (n, _row) in enumerate(ahead) if n == found)
-            header = ahead[at][1]
+            header, header_row = ahead[at][1], found
             rows_iter = chain(ahead[at + 1:], rows_iter)
         elif number != 1:
             problems.append(Problem(ERROR, sheet, "Dòng tiêu đề phải là dòng 1 (dòng 1 đang trống); sheet chưa được đọc.",
@@ -231,6 +233,8 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
     required = [(col, *headers[col.key]) for _, col in sorted(index.items()) if col.required]
     markers = (Formula, CellError)
     limit = MAX_ROWS * spec.extra.get("rows_per_person", 1)  # KetQuaKy, SanPham: many rows per person
+    titled = {i for i, v in header.items() if _header_text(v)}
+    untitled: dict[int, int] = {}  # column index without a header -> rows with content there
     rows: list[Row] = []
     for number, raw_row in rows_iter:
         values: dict[str, object] = {}
@@ -240,8 +244,10 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
         ordered = True
         for i, raw in raw_row.items():  # the cells present, in the order of the file (= column order)
             column = by_index.get(i)
-            if column is None:
-                continue  # a column not in the contract
+            if column is None:  # a column not in the contract
+                if i not in titled and raw is not None and not (raw.__class__ is str and (not raw or raw.isspace())):
+                    untitled[i] = untitled.get(i, 0) + 1  # content under no header at all: said below
+                continue
             if i < last:
                 ordered = False
             last = i
@@ -299,7 +305,30 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
         if not ordered:  # cells out of column order in the file: the values in column order all the same
             values = dict(sorted(values.items(), key=lambda kv: order[kv[0]]))
         rows.append(Row(number, values, RowRefs(sheet, number, headers)))
+    if untitled:
+        _untitled_columns(xf, sheet, header_row, untitled, problems)
     return SheetData(spec, sheet, rows, headers)
+
+
+def _untitled_columns(xf: XlsxFile, sheet: str, header_row: int, untitled: dict[int, int],
+                      problems: list[Problem]) -> None:
+    """Columns holding data under an empty header cell: never read, so never silently. A header cell
+    swallowed by a merged range (the clerk merged two titles) is an error: the column is surely one
+    of the contract's; a column the clerk left untitled is a warning."""
+    merged = xf.merged_cells(sheet) if hasattr(xf, "merged_cells") else {}
+    for i in sorted(untitled):
+        letter = column_letter(i)
+        cell = f"{letter}{header_row}"
+        if cell in merged:
+            problems.append(Problem(
+                ERROR, sheet, f"Ô tiêu đề {cell} nằm trong vùng ô đã gộp (merge) {merged[cell]} nên cột {letter} không có "
+                f"tiêu đề; dữ liệu của cột ({untitled[i]} dòng) không được đọc.", row=header_row, column=letter,
+                value="(ô gộp)", expected="bỏ gộp ô (Unmerge) ở dòng tiêu đề và ghi lại tiêu đề của từng cột"))
+        else:
+            problems.append(Problem(
+                WARNING, sheet, f"Cột {letter} có dữ liệu ({untitled[i]} dòng) nhưng không có tiêu đề ở ô {cell}; cột được "
+                "bỏ qua.", row=header_row, column=letter, value="(trống)",
+                expected="tiêu đề của cột theo mẫu (nếu là cột của mẫu), hoặc xóa dữ liệu thừa"))
 
 
 def _field_entries(xf: XlsxFile, sheet: str, lookup: dict[str, schema.Column]) -> Iterator[tuple[int, str, object, int, str, object]]:
@@ -406,7 +435,7 @@ def read_workbook(path: Path, *, parallel: bool | None = None) -> tuple[dict[str
         if xf.has_macros:
             problems.append(Problem(WARNING, "", "Tệp có macro (VBA); macro không được chạy, chỉ đọc dữ liệu."))
         found, sheet_problems = find_sheets(xf.sheetnames)
-        problems.extend(sheet_problems)
+        problems.extend(_renamed_sheets(xf, found, sheet_problems))
         jobs = list(found.items())
         offload = _split(xf, jobs) if parallel is not False else []
         results = _read_in_two_processes(xf, jobs, offload) if offload else None
@@ -420,6 +449,36 @@ def read_workbook(path: Path, *, parallel: bool | None = None) -> tuple[dict[str
             data[key], own = results[key]
             problems.extend(own)
         return data, problems
+
+
+def _renamed_sheets(xf: XlsxFile, found: dict[str, str], problems: list[Problem]) -> list[Problem]:
+    """A required sheet missing while a sheet of another name has its headers (the clerk renamed
+    «NhanSu» «Nhân viên 2026», or Excel's «Sheet1»): the error names that sheet and what to rename it."""
+    missing = {spec.key: spec for spec in schema.SHEETS if spec.required and spec.key not in found}
+    strangers = [n for n in xf.sheetnames if n not in found.values() and cells.compact(n) not in AUX_SHEETS]
+    if not missing or not strangers:
+        return problems
+    hints: dict[str, str] = {}
+    for name in strangers:
+        try:
+            first = next(islice(xf.rows(name), 1), None)
+        except InputUnreadable:
+            continue  # said where it matters: a sheet of the contract that cannot be read
+        if first is None:
+            continue
+        titles = [_header_text(v) for v in first[1].values()]
+        for key, spec in missing.items():
+            lookup = _names_lookup(spec.columns)
+            hits = {c.key for t in titles if t and (c := match_name(lookup, t)) is not None}
+            if key not in hints and all(c.key in hits for c in spec.columns if c.required):
+                hints[key] = name
+    out = []
+    for p in problems:
+        renamed = hints.get(p.sheet) if p.is_error and p.row is None and p.message.startswith("Thiếu sheet") else None
+        out.append(p if not renamed else replace(
+            p, message=f"{p.message[:-1] if p.message.endswith('.') else p.message}; sheet «{renamed}» có các cột của "
+                       f"sheet này, có lẽ đã bị đổi tên.", expected=f"đổi tên sheet «{renamed}» thành «{p.sheet}»"))
+    return out
 
 
 # -- reading in two processes ---------------------------------------------------------------------

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from copy import copy
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputUnreadable, OutputError
-from pipeline.ingest import blank, schema
+from pipeline.ingest import blank, cells, schema
 
 KEEP = ("CoQuan", "DonVi", "NhanSu", "TieuChi")
 PER_YEAR = {
@@ -51,6 +52,8 @@ class Rollover:
     kept: dict[str, int]  # sheet key -> rows copied
     gone: list[str]  # "Họ tên (mã số)" of the people left out
     cleared: dict[str, int]  # sheet key -> rows of last year not copied
+    own: list[str] = field(default_factory=list)  # the clerk's own sheets and columns carried over, in words
+    own_skipped: str = ""  # why they could not be looked for (a workbook too big for openpyxl), in words
 
 
 def _cell_value(col: schema.Column, value: object) -> Any:  # what openpyxl writes in a cell
@@ -120,6 +123,8 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
                         cell.number_format = "@"
             out_row += 1
         kept[spec.key] = out_row - 2
+    own_skipped = _too_big(source)
+    own = [] if own_skipped else _carry_own(source, wb, data)
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".ho_so_", suffix=".xlsx", dir=folder)
@@ -133,7 +138,109 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
                 os.unlink(tmp)
     except OSError as exc:
         raise OutputError(f"Không ghi được «{dest}» ({exc.strerror or exc}).") from exc
-    return Rollover(dest, year, kept, gone, cleared)
+    return Rollover(dest, year, kept, gone, cleared, own, own_skipped)
+
+
+OPENPYXL_LIMIT = 16 * 1024 * 1024  # as pipeline/submission/writeback.py: sheets openpyxl may load whole
+
+
+def _too_big(source: Path) -> str:
+    """Why the clerk's own sheets and columns are not carried (openpyxl would load every sheet, a
+    hidden one of a million rows too: minutes, then MemoryError); "" when they can be."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(source) as zf:
+            total = sum(i.file_size for i in zf.infolist() if i.filename.startswith("xl/worksheets/"))
+    except (OSError, zipfile.BadZipFile):
+        return "không đọc được sổ bằng openpyxl"
+    if total <= OPENPYXL_LIMIT:
+        return ""
+    return f"sổ có {total / 1048576:.0f} MB dữ liệu (có thể có sheet ẩn rất lớn)"
+
+
+def _carry_own(source: Path, wb: Any, data: dict[str, Any]) -> list[str]:
+    """What the clerk added to last year's workbook beyond the contract, carried into `wb` (the new
+    workbook) instead of dropped: her own sheets, copied whole (values, formulas, formats, widths,
+    merged cells, frozen panes); her own columns of the sheets kept (`KEEP`), appended after the
+    contract's columns with their titles and each kept row's value — a formula there as its last
+    computed value, or as text when the file has none (the columns moved: its references would
+    point elsewhere). Returns one phrase per thing carried, for the console."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    from pipeline.ingest import reader
+
+    book = openpyxl.load_workbook(source)
+    computed = openpyxl.load_workbook(source, data_only=True)
+    found, _ = reader.find_sheets(book.sheetnames)
+    ours = set(found.values())
+    said: list[str] = []
+    for name in book.sheetnames:
+        if name in ours or cells.compact(name) in reader.AUX_SHEETS or name in wb.sheetnames:
+            continue
+        src = book[name]
+        if src.sheet_state != "visible" and src.max_row <= 1 and src.max_column <= 1 and src["A1"].value is None:
+            continue
+        _copy_sheet(src, wb.create_sheet(name))
+        said.append(f"sheet «{name}»")
+    for key in KEEP:
+        sheet = data.get(key)
+        spec = schema.SHEETS_BY_KEY[key]
+        if sheet is None or spec.key_value or sheet.name not in book.sheetnames:
+            continue
+        src, values = book[sheet.name], computed[sheet.name]
+        lookup = reader._names_lookup(spec.columns)
+        extra = [(c.column, text) for c in src[1]
+                 if isinstance(c.column, int) and (text := reader._header_text(c.value))
+                 and reader.match_name(lookup, text) is None]
+        if not extra:
+            continue
+        ws = wb[key]
+        numbers = [row.number for row in sheet.rows if not (key == "NhanSu" and row.values.get(GONE))]
+        for n, (column, title) in enumerate(extra, start=len(spec.columns) + 1):
+            ws.cell(row=1, column=n, value=title)._style = copy(ws.cell(row=1, column=len(spec.columns))._style)
+            ws.column_dimensions[get_column_letter(n)].width = max(12.0, min(60.0, float(len(title)) + 4))
+            as_text = 0
+            for out_row, number in enumerate(numbers, start=2):
+                cell = src.cell(row=number, column=column)
+                value = cell.value
+                if isinstance(value, str) and value.startswith("="):
+                    value = values.cell(row=number, column=column).value
+                    if value is None:
+                        value, as_text = cell.value, as_text + 1
+                if value is None:
+                    continue
+                dest = ws.cell(row=out_row, column=n, value=value)
+                if isinstance(value, str) and value.startswith("="):
+                    dest.data_type = "s"  # the formula's text, not a formula on moved cells
+                dest.number_format = cell.number_format
+            said.append(f"cột «{title}» (sheet {key})" + (f", {as_text} công thức chép dưới dạng chữ" if as_text else ""))
+    return said
+
+
+def _copy_sheet(src: Any, dest: Any) -> None:
+    """Cells (values and formulas as written), their formats, column widths, row heights, merged
+    cells and the frozen pane of one sheet into another workbook's."""
+    for row in src.iter_rows():
+        for cell in row:
+            if cell.__class__.__name__ == "MergedCell":
+                continue
+            out = dest.cell(row=cell.row, column=cell.column, value=cell.value)
+            if cell.has_style:
+                out.font, out.fill, out.border = copy(cell.font), copy(cell.fill), copy(cell.border)
+                out.alignment, out.protection = copy(cell.alignment), copy(cell.protection)
+                out.number_format = cell.number_format
+    for letter, dim in src.column_dimensions.items():
+        if dim.width:
+            dest.column_dimensions[letter].width = dim.width
+    for number, dim in src.row_dimensions.items():
+        if dim.height:
+            dest.row_dimensions[number].height = dim.height
+    for merged in src.merged_cells.ranges:
+        dest.merge_cells(str(merged))
+    dest.freeze_panes = src.freeze_panes
+    dest.sheet_state = src.sheet_state
 
 
 def _umask() -> int:

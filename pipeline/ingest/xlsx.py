@@ -27,11 +27,13 @@ from typing import IO, Any, cast
 from lxml import etree
 
 from pipeline.errors import InputUnreadable
+from pipeline.ingest.cells import Percent
 
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # refuse zip bombs before inflating anything
 MAX_OLE_SCAN = 64 * 1024 * 1024
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_PERCENT_FMT_IDS = frozenset({9, 10})  # Excel's built-in 0% and 0.00%
 _DATE_FMT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _PAIR = re.compile("([\ud800-\udbff])([\udc00-\udfff])")
@@ -85,12 +87,21 @@ _LETTERS_OF: dict[int, str] = {}
 # workbook does not import openpyxl).
 _FORMAT_STRIP = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
 _FORMAT_DATE = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+_FORMAT_PERCENT = re.compile(r"(?<![_\\])%")
 
 
 def is_date_format(fmt: str | None) -> bool:
     if fmt is None:
         return False
     return _FORMAT_DATE.search(_FORMAT_STRIP.sub("", fmt.split(";")[0])) is not None
+
+
+def is_percent_format(fmt: str | None) -> bool:
+    """A number format that shows the number times 100 with a % sign (`0%`, `0.0%`, `#,##0.00%`);
+    a % inside quotes or escaped is only a character."""
+    if fmt is None:
+        return False
+    return _FORMAT_PERCENT.search(_FORMAT_STRIP.sub("", fmt.split(";")[0])) is not None
 
 
 def column_letter(index: int) -> str:
@@ -253,12 +264,18 @@ class XlsxFile:
                 target = rels.get(rid or "")
                 self._sheets[el.get("name", "")] = target if target and target in names else None
         self.sheetnames = list(self._sheets)
-        self._date_styles = self._styles(rels, names)
+        self._date_styles, self._percent_styles = self._styles(rels, names)
+        self._special_styles = self._date_styles | self._percent_styles  # numbers _value must look at
         sst = next((t for t, kind in rels.values_kinds() if kind == "sharedStrings"), None)
         self._sst_path = sst if sst in names else None
         self._sst: list[str] | None = None
         self._attr_cache: dict[str, tuple[int | None, str | None]] = {}
         self._last_row = 0
+
+    @property
+    def percent_styles(self) -> frozenset[int]:
+        """Indexes of the cell formats showing a percent (their numbers are read as `cells.Percent`)."""
+        return self._percent_styles
 
     def merged_cells(self, name: str) -> dict[str, str]:
         """Cells covered by a merged range of sheet `name` other than its first (top-left) cell:
@@ -323,14 +340,16 @@ class XlsxFile:
             rels.kinds[el.get("Id", "")] = el.get("Type", "").rpartition("/")[2]
         return rels
 
-    def _styles(self, rels: _Rels, names: set[str]) -> frozenset[int]:
-        """Indexes of cell formats (cellXfs) whose number format shows a date or time."""
+    def _styles(self, rels: _Rels, names: set[str]) -> tuple[frozenset[int], frozenset[int]]:
+        """Indexes of cell formats (cellXfs) whose number format shows a date or time, and those
+        showing a percent."""
         path = next((t for t, kind in rels.values_kinds() if kind == "styles"), None)
         if path not in names:
-            return frozenset()
+            return frozenset(), frozenset()
         root = self._parse(path)
         custom: dict[int, str] = {}
         dates = set()
+        percents = set()
         for el in root.iter():
             if _local(el.tag) == "numFmt":
                 try:
@@ -348,9 +367,13 @@ class XlsxFile:
                 if fid in custom:
                     if is_date_format(custom[fid]):
                         dates.add(i)
+                    elif is_percent_format(custom[fid]):
+                        percents.add(i)
                 elif fid in _DATE_FMT_IDS:
                     dates.add(i)
-        return frozenset(dates)
+                elif fid in _PERCENT_FMT_IDS:
+                    percents.add(i)
+        return frozenset(dates), frozenset(percents)
 
     def _shared_strings(self) -> list[str]:
         if self._sst is None:
@@ -517,6 +540,8 @@ class XlsxFile:
                 return v
             if s is not None and s in self._date_styles:
                 return serial_to_datetime(num, _EPOCH_1904 if self.date1904 else _EPOCH_1900) or num
+            if s is not None and s in self._percent_styles:
+                return Percent(num)
             return num
         if t == "s":
             return self._shared_strings()[int(v)]
@@ -579,7 +604,7 @@ class XlsxFile:
         attrs = self._attr_cache
         columns = _COLUMNS
         sst = self._shared_strings()
-        dates = self._date_styles
+        dates = self._special_styles  # dates and percents: their numbers go through _value
         for col, rown, rest, v, inline, other in matches:
             if rown != cur:
                 if values:

@@ -477,6 +477,9 @@ def _sheets(items: list[Change], files: dict[str, dict[str, Any]], duplex: bool)
     return runs
 
 
+REPRINT_MARK = "/HosoInLai"  # in the metadata of every reprint PDF
+
+
 def reprint_pdf(changes: Changes, root: Path) -> bytes:
     """in_lai.pdf: the sheets of `changes` taken from the dossiers under `root`, each run starting on
     an odd page, one bookmark per document."""
@@ -499,10 +502,26 @@ def reprint_pdf(changes: Changes, root: Path) -> bytes:
             box = reader.pages[b - 1].mediabox
             writer.add_blank_page(width=float(box.width), height=float(box.height))
     writer.page_mode = "/UseOutlines"
+    writer.add_metadata({REPRINT_MARK: "1"})  # `hoso diff --in-lai` replaces only a file bearing it
     out = io.BytesIO()
     writer.write(out)
     changes.reprint_pages = len(writer.pages)
     return out.getvalue()
+
+
+def is_reprint(path: Path) -> bool:
+    """A PDF hoso wrote as sheets to print again (`in_lai.pdf`, `hoso diff --in-lai`): its metadata
+    bears `REPRINT_MARK`."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        if path.is_symlink() or not path.is_file():
+            return False
+        info = PdfReader(path).metadata
+    except (OSError, PyPdfError, ValueError, KeyError, TypeError):
+        return False
+    return info is not None and info.get(REPRINT_MARK) == "1"
 
 
 def staged_view(b: Build, made: Made) -> dict[str, Any]:

@@ -491,10 +491,55 @@ def pdf_bytes(summary: Summary) -> bytes:
     return buf.getvalue()
 
 
-def write(summary: Summary, outdir: Path) -> tuple[Path, Path]:
+RECORD = ".tong_hop.json"  # what the last run wrote into the folder: {"tao_boi": "hoso", "tep": {name: sha256}}
+
+
+def write(summary: Summary, outdir: Path, kept: list[Path] | None = None) -> tuple[Path, Path]:
+    """The table and its PDF into `outdir`, each written whole (a temporary file renamed). A file there
+    that is not what the last run wrote (the Sở's clerk typed notes into the table, or it came from
+    elsewhere) is first renamed aside, `tong_hop_so_noi_vu.truoc-<date-time>.xlsx`, and listed in
+    `kept`: a run never replaces someone's work."""
+    import hashlib
+    import os
+    import tempfile
+    import time
+
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    x, p = outdir / XLSX, outdir / PDF
-    x.write_bytes(xlsx_bytes(summary))
-    p.write_bytes(pdf_bytes(summary))
-    return x, p
+    try:
+        record = json.loads((outdir / RECORD).read_text(encoding="utf-8"))
+        written = record["tep"] if isinstance(record, dict) and isinstance(record.get("tep"), dict) else {}
+    except (OSError, ValueError):
+        written = {}
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    digests: dict[str, str] = {}
+    for name, data in ((XLSX, xlsx_bytes(summary)), (PDF, pdf_bytes(summary))):
+        target = outdir / name
+        if os.path.lexists(target):
+            try:
+                same = target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == written.get(name)
+            except OSError:
+                same = False
+            if not same:
+                aside = target.with_name(f"{target.stem}.truoc-{stamp}{target.suffix}")
+                n = 1
+                while os.path.lexists(aside):
+                    n += 1
+                    aside = target.with_name(f"{target.stem}.truoc-{stamp}-{n}{target.suffix}")
+                os.rename(target, aside)
+                if kept is not None:
+                    kept.append(aside)
+        fd, tmp = tempfile.mkstemp(prefix=".tong_hop_", suffix=target.suffix, dir=outdir)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        digests[name] = hashlib.sha256(data).hexdigest()
+    (outdir / RECORD).write_text(json.dumps({"tao_boi": "hoso", "tep": digests}), encoding="utf-8")
+    return outdir / XLSX, outdir / PDF

@@ -139,6 +139,10 @@ def _check_files(outdir: Path, files: dict[str, dict[str, Any]], rep: VerifyRepo
     if rep.signed:
         rep.notes.append(f"Bản đã ký (da_ky/, do hoso nhan-ban-ky ghi): {rep.signed} tệp khớp {SIGNED_LIST}.")
     for path in sorted(on_disk - set(files) - set(signed) - {MANIFEST, SIGNATURE}):
+        if signed and path.startswith("da_ky/"):
+            rep.problems.append(f"Tệp thừa: {path} (không có trong {SIGNED_LIST}; có thể do một lần hoso nhan-ban-ky "
+                                "bị dừng giữa chừng: chạy lại hoso nhan-ban-ky với các bản quét đó)")
+            continue
         rep.problems.append(f"Tệp thừa: {path} (không có trong {MANIFEST})")
     return ok
 

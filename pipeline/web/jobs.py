@@ -325,6 +325,9 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
         converter = None if cum else warm.converter_from_env(workers=jobs, log=say)
         options = api.BuildOptions(cache_dir=store.cache_dir(ma), jobs=jobs, show_progress=False, cum=cum)
         options = replace(options, doi_co_quan=bool(row["doi_co_quan"]))  # confirmed on the page (docs/web.md)
+        # one output folder per agency on the server, year after year: next year's workbook replaces it
+        # (what was submitted to the Sở Nội vụ is kept apart); the CLI's --doi-nam guard is for `-o` folders
+        options = replace(options, doi_nam=True)
         s = api.build(store.upload_path(ma, row["so"]), out, options, converter=converter, log=said.append,
                       later=later)
     except HosoError as exc:
