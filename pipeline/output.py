@@ -182,9 +182,7 @@ class OutputFolder:
 
 def _as_umask_allows(folder: Path) -> None:
     """mkdtemp makes a 0700 folder; the output folder is readable by the group as the umask allows."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(folder, 0o777 & ~mask)
+    os.chmod(folder, 0o777 & ~portable.current_umask())
 
 
 MAX_NAME_BYTES = 200  # the output name, so that `.<name>.dang-tao-xxxxxxxx` fits the 255-byte limit

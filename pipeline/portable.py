@@ -25,10 +25,12 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import types
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Any
 
 WINDOWS = os.name == "nt"
@@ -39,6 +41,28 @@ NOINHERIT = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOINHERIT", 0) | getatt
 
 # signals that ask a run to stop: the terminal closed (POSIX), Ctrl-Break / CTRL_BREAK_EVENT (Windows)
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, name))
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def replace_file(dest: Path, write: Callable[[str], object], *, prefix: str) -> None:
+    """`dest` written whole or not at all: `write(tmp)` fills a temporary file beside it, which gets
+    the mode the umask gives a new file (mkstemp makes it 0600: a group share would lose it) and then
+    replaces `dest`. The temporary file never stays behind."""
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=dest.suffix, dir=dest.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~current_umask())
+        os.replace(tmp, dest)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def open_nofollow(path: str | os.PathLike[str], flags: int, mode: int = 0o644) -> int:

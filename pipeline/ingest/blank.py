@@ -18,11 +18,10 @@ Layout (see docs/workbook.md):
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from pipeline import portable
 from pipeline.errors import OutputError
 from pipeline.ingest import schema
 
@@ -348,17 +347,7 @@ def write(folder: Path, *, force: bool = False, year: int | None = None) -> Path
                           hint="Dùng tùy chọn --force để ghi đè, hoặc chọn thư mục khác: hoso init THƯ_MỤC")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".ho_so_", suffix=".xlsx", dir=folder)
-        os.close(fd)
-        try:
-            build(year).save(tmp)
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it 0600: readable by the group as the umask allows
-            os.replace(tmp, dest)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        portable.replace_file(dest, build(year).save, prefix=".ho_so_")
     except OSError as exc:
         raise OutputError(f"Không ghi được «{dest}» ({exc.strerror or exc}).",
                           hint="Kiểm tra quyền ghi thư mục và dung lượng đĩa; nếu tệp đang mở trong Excel, hãy đóng lại.") from exc

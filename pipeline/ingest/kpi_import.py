@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from pipeline import portable
 from pipeline.errors import InputUnreadable, OutputError, ValidationFailed
 from pipeline.ingest import cells, schema
 from pipeline.ingest.problems import ERROR, Problem
@@ -859,7 +860,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
             if was is not None and hasattr(os, "chown"):
                 with contextlib.suppress(OSError):  # only root may give a file away; the group when a member
                     os.chown(tmp, was.st_uid, was.st_gid)
-            os.chmod(tmp, stat.S_IMODE(was.st_mode) if was is not None else 0o666 & ~_umask())
+            os.chmod(tmp, stat.S_IMODE(was.st_mode) if was is not None else 0o666 & ~portable.current_umask())
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
@@ -867,9 +868,3 @@ def _atomic_write(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise OutputError(f"Không ghi được «{path}» ({exc.strerror or exc}).",
                           hint="Nếu tệp đang mở trong Excel, hãy đóng lại rồi chạy lại lệnh; kiểm tra quyền ghi thư mục.") from exc
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

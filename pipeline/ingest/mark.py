@@ -11,10 +11,10 @@ reader's auxiliary sheets, so the marked copy can itself be checked and built.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline import portable
 from pipeline.errors import InputUnreadable, OutputError
 
 if TYPE_CHECKING:
@@ -100,17 +100,7 @@ def write(workbook: Path, dest: Path, problems: list[Problem]) -> int:
         other.sheet_view.tabSelected = False
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".danh_dau_", suffix=".xlsx", dir=dest.parent)
-        os.close(fd)
-        try:
-            wb.save(tmp)
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)
-            os.replace(tmp, dest)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        portable.replace_file(dest, wb.save, prefix=".danh_dau_")
     except OSError as exc:
         raise OutputError(f"Không ghi được «{dest}» ({exc.strerror or exc}).") from exc
     return len(notes)

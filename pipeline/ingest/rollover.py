@@ -18,13 +18,12 @@ dates as dates.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import portable
 from pipeline.errors import InputUnreadable, OutputError
 from pipeline.ingest import blank, cells, schema
 
@@ -127,15 +126,7 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
     own = [] if own_skipped else _carry_own(source, wb, data)
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".ho_so_", suffix=".xlsx", dir=folder)
-        os.close(fd)
-        try:
-            wb.save(tmp)
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, dest)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        portable.replace_file(dest, wb.save, prefix=".ho_so_")
     except OSError as exc:
         raise OutputError(f"Không ghi được «{dest}» ({exc.strerror or exc}).") from exc
     return Rollover(dest, year, kept, gone, cleared, own, own_skipped)
@@ -241,9 +232,3 @@ def _copy_sheet(src: Any, dest: Any) -> None:
         dest.merge_cells(str(merged))
     dest.freeze_panes = src.freeze_panes
     dest.sheet_state = src.sheet_state
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

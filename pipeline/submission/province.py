@@ -29,12 +29,12 @@ import json
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import clock
+from pipeline import clock, portable
 from pipeline.manifest import MANIFEST
 from pipeline.rating.levels import WORDS
 from pipeline.submission.summary_table import CATEGORIES, TOTAL, TableUnreadable, read_table  # noqa: F401 - read_table for tests
@@ -501,7 +501,6 @@ def write(summary: Summary, outdir: Path, kept: list[Path] | None = None) -> tup
     `kept`: a run never replaces someone's work."""
     import hashlib
     import os
-    import tempfile
     import time
 
     outdir = Path(outdir)
@@ -529,17 +528,12 @@ def write(summary: Summary, outdir: Path, kept: list[Path] | None = None) -> tup
                 os.rename(target, aside)
                 if kept is not None:
                     kept.append(aside)
-        fd, tmp = tempfile.mkstemp(prefix=".tong_hop_", suffix=target.suffix, dir=outdir)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        portable.replace_file(target, _bytes_writer(data), prefix=".tong_hop_")
         digests[name] = hashlib.sha256(data).hexdigest()
     (outdir / RECORD).write_text(json.dumps({"tao_boi": "hoso", "tep": digests}), encoding="utf-8")
     return outdir / XLSX, outdir / PDF
+
+
+def _bytes_writer(data: bytes) -> Callable[[str], object]:
+    """What `portable.replace_file` calls to fill its temporary file with `data`."""
+    return lambda tmp: Path(tmp).write_bytes(data)
