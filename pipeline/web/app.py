@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import secrets
 import shutil
 import sqlite3
@@ -28,9 +29,10 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
+from markupsafe import Markup, escape
 
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue
@@ -100,6 +102,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.jinja_env.globals.update(ROLE_WORDS=ROLE_WORDS, STATUS_WORDS=STATUS_WORDS, LEVEL_WORDS=LEVEL_WORDS,
                                  ACTION_WORDS=ACTION_WORDS)
     app.jinja_env.filters["diem"] = _score
+    app.jinja_env.filters["khoang_trang"] = _spaces
 
     def ip() -> str:
         return request.remote_addr or "?"
@@ -282,7 +285,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             if not f or not name:
                 error = "Chưa chọn tệp sổ Excel."
             elif not name.lower().endswith((".xlsx", ".xlsm")) or head != b"PK\x03\x04":
-                error = f"«{name}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
+                error = _not_xlsx(name, head, f.stream)
             else:
                 f.stream.seek(0)
                 return _upload(ma, f, name)
@@ -393,7 +396,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if not f or not name:
             error = "Chưa chọn sổ Excel năm trước."
         elif not name.lower().endswith((".xlsx", ".xlsm")) or head != b"PK\x03\x04":
-            error = f"«{name}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
+            error = _not_xlsx(name, head, f.stream)
         if error or f is None:
             rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", g.user["co_quan"])
             return render_template("so_excel.html", rows=rows, error=error), 400
@@ -855,6 +858,35 @@ def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs:
     finally:
         if service is not None:
             service.stop()
+
+
+def _not_xlsx(name: str, head: bytes, stream: IO[bytes]) -> str:
+    """Why an upload is refused before it is stored: the reader's own words (`xlsx.sniff`) for what it
+    recognises (a workbook protected by a password, Excel 97-2003, an HTML or XML table saved as .xls, a PDF…),
+    so a clerk whose .xlsx has a password is not told to save it as .xlsx; else a short message."""
+    from pipeline.errors import HosoError
+    from pipeline.ingest import xlsx
+
+    shown = Path(name.replace("\\", "/")).name[:200]
+    if not head.startswith(b"PK"):
+        head += stream.read(xlsx.MAX_OLE_SCAN)
+        with tempfile.TemporaryDirectory(prefix="hoso-web-") as tmp:
+            probe = Path(tmp) / "so.xlsx"
+            probe.write_bytes(head)
+            try:
+                xlsx.sniff(probe)
+            except HosoError as exc:
+                if "hoso init" not in (exc.hint or ""):  # not the reader's last resort, which names a CLI command
+                    return str(exc).replace("«so.xlsx»", f"«{shown}»")
+    return f"«{shown}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
+
+
+def _spaces(text: object) -> Markup:
+    """A cell's value as typed, its stray spaces visible: a browser collapses "Hoàng  Văn" to one space, so
+    a warning «khoảng trắng thừa» would show a value identical to what it expects. Every run of two or more
+    spaces, and a space at either end, is wrapped in `<mark class="ws">` (shown with `white-space: pre`)."""
+    return Markup(re.sub(r"^ +| {2,}| +$", lambda m: f'<mark class="ws" title="khoảng trắng thừa">{m.group(0)}</mark>',
+                         str(escape(text))))
 
 
 def _score(x: object) -> str:

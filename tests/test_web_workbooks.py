@@ -1,0 +1,86 @@
+"""`hoso serve` with workbooks as other agencies' clerks make them (Flask's test client): what the check
+page shows of a value with stray spaces, and why a file that is not a workbook is refused."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import workbook_factory as factory  # noqa: E402
+
+PASSWORD = "mat-khau-du-dai-9"
+
+
+def _hidden(html: str, name: str) -> str:
+    marker = f'name="{name}" value="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]
+
+
+def _clerk(tmp_path: Path):
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    Store(tmp_path).add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    app = create_app(tmp_path, start_queue=False)
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": PASSWORD}).status_code == 302
+    return c, _hidden(c.get("/so-excel").text, "csrf_token")
+
+
+def _post(c, csrf: str, name: str, data: bytes, path: str = "/so-excel", field: str = "so"):
+    return c.post(path, data={"csrf_token": csrf, field: (io.BytesIO(data), name)}, content_type="multipart/form-data")
+
+
+def test_stray_spaces_in_a_value_are_visible_on_the_check_page(tmp_path):
+    """A name typed «Trần  Thị Bình» (two spaces): the reader warns and tidies it; a browser would collapse
+    the value to «Trần Thị Bình», the same as what is expected, so the page marks the extra spaces."""
+    t = factory.tables()
+    t["NhanSu"][1]["ho_ten"] = "Trần  Thị Bình"
+    book = factory.write(tmp_path / "so.xlsx", t)
+    c, csrf = _clerk(tmp_path / "du_lieu")
+    r = _post(c, csrf, "so.xlsx", book.read_bytes())
+    assert r.status_code == 302
+    html = c.get(r.headers["Location"]).text
+    row = next(tr for tr in html.split("<tr") if "khoảng trắng thừa giữa các chữ" in tr)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert cells[2] == f"{factory.letter('NhanSu', 'ho_ten')}3"
+    assert cells[5] == 'Trần<mark class="ws" title="khoảng trắng thừa">  </mark>Thị Bình', cells
+    assert "«Trần Thị Bình»" in cells[6]
+    assert "mark.ws { white-space: pre;" in c.get("/kieu.css").text  # the two spaces keep their width
+
+
+def test_values_are_still_escaped_where_spaces_are_marked():
+    from pipeline.web.app import _spaces
+
+    assert str(_spaces("<b>  x</b> ")) == ('&lt;b&gt;<mark class="ws" title="khoảng trắng thừa">  </mark>x&lt;/b&gt;'
+                                           '<mark class="ws" title="khoảng trắng thừa"> </mark>')
+    assert str(_spaces(" a b")) == '<mark class="ws" title="khoảng trắng thừa"> </mark>a b'
+
+
+def _ole(extra: bytes) -> bytes:
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + extra
+
+
+def test_a_workbook_with_a_password_is_named_as_such(tmp_path):
+    """Excel saves a workbook protected by a password as an OLE container, still named .xlsx: the clerk is
+    told to remove the password (the reader's own words), not to save an «old .xls» as .xlsx; nothing is kept."""
+    c, csrf = _clerk(tmp_path)
+    for path, field in (("/so-excel", "so"), ("/so-excel/nam-sau", "so_nam_truoc")):
+        r = _post(c, csrf, "Danh gia 2026.xlsx", _ole("EncryptedPackage".encode("utf-16-le")), path, field)
+        text = re.sub(r"\s+", " ", r.text)
+        assert r.status_code == 400, path
+        assert "Tệp «Danh gia 2026.xlsx» được đặt mật khẩu (mã hóa), chương trình không đọc được." in text, text
+        assert "gỡ mật khẩu" in text and ".xls cũ" not in text
+    r = _post(c, csrf, "so 2024.xls", _ole(b"Workbook"))  # a real Excel 97-2003 file
+    assert r.status_code == 400 and "Tệp «so 2024.xls» là định dạng Excel cũ (.xls, Excel 97-2003)" in r.text
+    r = _post(c, csrf, "bang.xls", b"<html><table><tr><td>1</td></tr></table></html>")
+    assert r.status_code == 400 and "thực chất là trang HTML" in r.text
+    r = _post(c, csrf, "ghi chu.txt", b"ma_so,ho_ten\n")  # nothing the reader names: the web's own words
+    assert r.status_code == 400 and "«ghi chu.txt» không phải sổ Excel .xlsx" in r.text and "hoso init" not in r.text
+    assert not list((tmp_path / "co_quan" / "VP" / "so").glob("*"))  # nothing refused was stored
