@@ -84,3 +84,57 @@ def test_a_workbook_with_a_password_is_named_as_such(tmp_path):
     r = _post(c, csrf, "ghi chu.txt", b"ma_so,ho_ten\n")  # nothing the reader names: the web's own words
     assert r.status_code == 400 and "«ghi chu.txt» không phải sổ Excel .xlsx" in r.text and "hoso init" not in r.text
     assert not list((tmp_path / "co_quan" / "VP" / "so").glob("*"))  # nothing refused was stored
+
+
+def _section(*docs: dict, lan_dau: bool = False, renumbered: tuple = ()) -> dict:
+    return {"lan_dau": lan_dau, "van_ban": list(docs), "khong_con": [], "chi_doi_so_trang": list(renumbered),
+            "nguoi_thay_doi_du_lieu": [], "in_lai": "in_lai.pdf" if docs else None}
+
+
+def test_a_build_again_before_printing_keeps_the_list_to_reprint(tmp_path):
+    """A vote changed, built (two forms of unit HC to reprint), then built again with the same workbook before
+    printing: the latest build changed nothing, but «Thay đổi, in lại» must still show the earlier list (its
+    pages are still right because nothing changed since); not once a later build renumbered pages."""
+    import json
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    for name, role, unit in (("vt", "van_thu", None), ("dv_sn", "van_thu_don_vi", "SN")):
+        store.add_account(name, accounts.hash_password(PASSWORD), "VP", role, unit)
+    minutes = {"tep": "don_vi/HC.pdf", "trang_dau": 3, "trang_cuoi": 7, "tieu_de": "Biên bản cuộc họp",
+               "ly_do": "nội dung thay đổi", "ma_so": "", "ho_ten": "", "ma_don_vi": "HC"}
+    form = {"tep": "ca_nhan/HC/NS-02.pdf", "trang_dau": 3, "trang_cuoi": 5, "tieu_de": "Phiếu đánh giá",
+            "ly_do": "nội dung thay đổi", "ma_so": "NS-02", "ho_ten": "Trần Thị Bình", "ma_don_vi": "HC"}
+    sections = [_section(lan_dau=True), _section(minutes, form), _section(), _section()]
+    for i, section in enumerate(sections, 1):
+        store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc) "
+                "VALUES ('VP', 1, 'vt', 'xong', ?, ?)", f"2026-12-05 08:0{i}:00", f"2026-12-05 08:0{i}:30")
+        store.history_dir("VP", i).mkdir(parents=True)
+        (store.history_dir("VP", i) / "manifest.json").write_text(json.dumps({"thay_doi": section}), "utf-8")
+    store.output_dir("VP").mkdir(parents=True)
+    (store.output_dir("VP") / "manifest.json").write_text(json.dumps({"thay_doi": sections[-1]}), "utf-8")
+    app = create_app(tmp_path, start_queue=False)
+
+    def page(name: str) -> str:
+        c = app.test_client()
+        token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+        assert c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": PASSWORD}).status_code == 302
+        return c.get("/thay-doi").text
+
+    html = page("vt")
+    assert "Lần tạo số 4 (2026-12-05 08:04:30)" in html and 'id="khong_in_lai"' not in html
+    assert "Lần tạo số 2 (2026-12-05 08:02:30) có 2 văn bản phải in lại và ký lại" in html
+    table = html[html.index('id="in_lai_truoc"'):]
+    assert 'href="/tep/don_vi/HC.pdf#page=3"' in table and "Trần Thị Bình (NS-02)" in table
+    assert 'href="/lan-tao/2/thay_doi.txt"' in html
+    html = page("dv_sn")  # another unit's clerk: nothing of unit HC, and the usual line
+    assert 'id="chua_in"' not in html and 'id="khong_in_lai"' in html
+    # a build in between only renumbered pages: the old list's pages are no longer right, it is not shown
+    (store.history_dir("VP", 3) / "manifest.json").write_text(
+        json.dumps({"thay_doi": _section(renumbered=({"tep": "don_vi/HC.pdf", "tieu_de": "Mục lục", "ma_don_vi": "HC"},))}),
+        "utf-8")
+    html = page("vt")
+    assert 'id="chua_in"' not in html and 'id="khong_in_lai"' in html

@@ -725,8 +725,32 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         build = store.one("SELECT * FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1",
                           g.user["co_quan"])
         reprint = section.get("in_lai") if g.user["vai_tro"] == "van_thu" else None
+        earlier: sqlite3.Row | None = None
+        earlier_docs: list[dict[str, Any]] = []
+        if build and m and not section.get("lan_dau") and not _changed(section):
+            earlier, earlier_docs = _unprinted(build["id"])
         return render_template("thay_doi.html", section=section, docs=docs, gone=gone, renumbered=renumbered,
-                               people=people, build=build, reprint=reprint)
+                               people=people, build=build, reprint=reprint, earlier=earlier, earlier_docs=earlier_docs)
+
+    def _unprinted(latest: int) -> tuple[sqlite3.Row | None, list[dict[str, Any]]]:
+        """The last build before `latest` that had documents to reprint, when every build since changed
+        nothing at all (no document, no page number): its list is still exact, and a clerk who built again
+        before printing (the same workbook, or a second click) must not be told there is nothing to reprint.
+        Read from the builds' kept manifests (`lich_su/<id>/manifest.json`); (None, []) when there is none."""
+        ma = g.user["co_quan"]
+        for row in store.q("SELECT * FROM lan_tao WHERE co_quan=? AND trang_thai='xong' AND id<? ORDER BY id DESC "
+                           "LIMIT 20", ma, latest):
+            try:
+                kept = json.loads((store.history_dir(ma, row["id"]) / "manifest.json").read_text("utf-8"))
+            except (OSError, ValueError):
+                return None, []
+            old = kept.get("thay_doi") or {}
+            if old.get("lan_dau"):
+                return None, []
+            if _changed(old):
+                docs = [d for d in old.get("van_ban", []) if _my_unit(d.get("ma_don_vi", ""))]
+                return (row, docs) if docs else (None, [])
+        return None, []
 
     # ---- submission to the Sở Nội vụ ----------------------------------------------------------
     @app.route("/nop-so-noi-vu", methods=["POST"])
@@ -858,6 +882,11 @@ def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs:
     finally:
         if service is not None:
             service.stop()
+
+
+def _changed(section: dict[str, Any]) -> bool:
+    """A build's `thay_doi` section says something was changed, removed or renumbered."""
+    return bool(section.get("van_ban") or section.get("khong_con") or section.get("chi_doi_so_trang"))
 
 
 def _not_xlsx(name: str, head: bytes, stream: IO[bytes]) -> str:
