@@ -138,3 +138,37 @@ def test_a_build_again_before_printing_keeps_the_list_to_reprint(tmp_path):
         "utf-8")
     html = page("vt")
     assert 'id="chua_in"' not in html and 'id="khong_in_lai"' in html
+
+
+def test_a_unit_clerk_whose_unit_is_not_in_the_workbook_is_told_so(tmp_path):
+    """An account made for unit «HCTH» while the agency's workbook names its units HC and SN (a code typed
+    differently, or units renamed this year): every page says why nothing is shown, naming the units there;
+    the clerk of unit SN sees no such line. Nothing of another unit becomes visible."""
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    for name, role, unit in (("vt", "van_thu", None), ("dv_sai", "van_thu_don_vi", "HCTH"),
+                             ("dv_sn", "van_thu_don_vi", "SN")):
+        store.add_account(name, accounts.hash_password(PASSWORD), "VP", role, unit)
+    app = create_app(tmp_path, start_queue=False)
+    c, csrf = _clerk_of(app, "vt")
+    book = factory.write(tmp_path / "so.xlsx", factory.tables())
+    assert _post(c, csrf, "so.xlsx", book.read_bytes()).status_code == 302
+    wrong, _ = _clerk_of(app, "dv_sai")
+    for path in ("/", "/xep-loai", "/ho-so", "/thay-doi"):
+        html = re.sub(r"\s+", " ", wrong.get(path).text)
+        assert ("Đơn vị «HCTH» của tài khoản này không có trong sổ Excel cơ quan đang dùng (các đơn vị trong sổ: "
+                "HC, SN), nên chưa có kết quả hay hồ sơ nào để xem.") in html, path
+    assert "NS-01" not in wrong.get("/xep-loai").text and "NS-04" not in wrong.get("/xep-loai").text
+    right, _ = _clerk_of(app, "dv_sn")
+    html = right.get("/xep-loai").text
+    assert 'id="don_vi_khong_co"' not in html and "NS-04" in html and "NS-01" not in html
+
+
+def _clerk_of(app, name: str):
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": PASSWORD}).status_code == 302
+    return c, _hidden(c.get("/mat-khau").text, "csrf_token")
