@@ -172,3 +172,38 @@ def _clerk_of(app, name: str):
     token = _hidden(c.get("/dang-nhap").text, "csrf_token")
     assert c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": PASSWORD}).status_code == 302
     return c, _hidden(c.get("/mat-khau").text, "csrf_token")
+
+
+def test_the_province_totals_add_up_and_say_what_is_only_proposed(tmp_path):
+    """The Sở Nội vụ's totals, each agency's last package: a person without a level (not rated, or periods
+    missing) has a line of its own so the table adds up to the people counted, and levels sent before the
+    competent level decided are said to be proposals. Worked by hand: agency A sent twice (the first is
+    replaced): HTT decided, HTXS proposed, one not rated; agency B: HT proposed, one without a level."""
+    import json
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+
+    def person(decided, proposed, state="xep_loai") -> dict:
+        return {"ma_so": "X", "muc_quyet_dinh": decided, "muc_de_xuat": proposed, "trang_thai": state}
+
+    sent = (("A", [person(None, "KHT")] * 3), ("A", [person("HTT", "HTXS"), person(None, "HTXS"),
+                                                     person(None, None, "khong_xep_loai")]),
+            ("B", [person(None, "HT"), person(None, None)]))
+    for agency, people in sent:
+        nop = store.x("INSERT INTO nop(co_quan, lan_tao, luc, tai_khoan, ten_co_quan, zip, zip_sha256) "
+                      "VALUES (?, 1, '2026-12-05 09:00:00', 'vt', ?, 'ho_so_2026.zip', '0')", agency, f"Cơ quan {agency}")
+        store.submission_dir(agency, nop).mkdir(parents=True)
+        (store.submission_dir(agency, nop) / "ket_qua_xep_loai.json").write_text(json.dumps({"nguoi": people}), "utf-8")
+    c, _ = _clerk_of(create_app(tmp_path, start_queue=False), "snv")
+    html = re.sub(r"\s+", " ", c.get("/so-noi-vu").text)
+    assert "2 cơ quan, 5 người." in html
+    rows = dict(re.findall(r"<tr[^>]*><td>([^<]+)</td><td>(\d+)</td></tr>", html[html.index('id="tong_hop"'):]))
+    assert rows == {"Hoàn thành xuất sắc nhiệm vụ": "1", "Hoàn thành tốt nhiệm vụ": "1", "Hoàn thành nhiệm vụ": "1",
+                    "Không hoàn thành nhiệm vụ": "0", "Không xếp loại hoặc chưa đủ căn cứ xếp loại": "2"}, rows
+    assert ("Trong số người đã có mức, 1 người có mức do cấp có thẩm quyền quyết định; 2 người mới là mức đề xuất"
+            in html)

@@ -788,7 +788,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         for r in rows:
             latest.setdefault(r["co_quan"], r)
         totals = {k: 0 for k in LEVEL_WORDS}
-        people = 0
+        people = decided = 0
         for r in latest.values():  # each agency's last submission
             try:
                 data = json.loads((store.submission_dir(r["co_quan"], r["id"]) / "ket_qua_xep_loai.json").read_text("utf-8"))
@@ -799,8 +799,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 people += 1
                 if level in totals:
                     totals[level] += 1
+                    decided += p.get("muc_quyet_dinh") in totals
+        # the table adds up to the people counted: those without a level (not rated, periods missing) have
+        # their own line, and the page says how many levels are still only proposed (drafts sent)
+        rated = sum(totals.values())
         return render_template("so_noi_vu.html", rows=rows, totals=totals, people=people, agencies=len(latest),
-                               checked=checked)
+                               checked=checked, unrated=people - rated, decided=decided, proposed=rated - decided)
 
     @app.route("/so-noi-vu")
     def so_noi_vu() -> ResponseReturnValue:
