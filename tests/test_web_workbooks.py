@@ -207,3 +207,39 @@ def test_the_province_totals_add_up_and_say_what_is_only_proposed(tmp_path):
                     "Không hoàn thành nhiệm vụ": "0", "Không xếp loại hoặc chưa đủ căn cứ xếp loại": "2"}, rows
     assert ("Trong số người đã có mức, 1 người có mức do cấp có thẩm quyền quyết định; 2 người mới là mức đề xuất"
             in html)
+
+
+def test_a_newer_upload_with_errors_is_not_silently_replaced_by_the_older_one(tmp_path):
+    """The clerk changes a vote, uploads again with a mistake (more votes than people at the meeting) and
+    goes on: «Tạo hồ sơ» and «Xếp loại» still use the earlier valid workbook and must say so, naming both
+    uploads and linking the errors; once a valid workbook is uploaded again the line is gone."""
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    Store(tmp_path).add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    Store(tmp_path).add_account("dv", accounts.hash_password(PASSWORD), "VP", "van_thu_don_vi", "HC")
+    app = create_app(tmp_path, start_queue=False)
+    c, csrf = _clerk_of(app, "vt")
+    t = factory.tables()
+    assert _post(c, csrf, "ho_so.xlsx", factory.write(tmp_path / "a.xlsx", t).read_bytes()).status_code == 302
+    for path in ("/tao-ho-so", "/xep-loai"):
+        assert 'id="so_moi_loi"' not in c.get(path).text
+    t["BieuQuyet"][1].update(phieu_htt=9)  # NS-02: 9 + 1 votes, 3 at the meeting
+    broken = _post(c, csrf, "ho_so.xlsx", factory.write(tmp_path / "b.xlsx", t).read_bytes())
+    assert broken.status_code == 302
+    errors_page = broken.headers["Location"]
+    for path, what in (("/tao-ho-so", "hồ sơ sẽ được tạo từ sổ"), ("/xep-loai", "kết quả dưới đây là của sổ")):
+        html = re.sub(r"\s+", " ", c.get(path).text)
+        line = html[html.index('id="so_moi_loi"'):]
+        line = line[:line.index("</p>")]
+        assert re.search(r"Sổ tải lên sau cùng «ho_so\.xlsx» \(lúc [\d: -]+\) có [1-9]\d* lỗi nên chưa được dùng: "
+                         + what + r" «ho_so\.xlsx» tải lên lúc [\d: -]+, chưa có các sửa đổi mới\.", line), line
+        assert f'href="{errors_page}"' in line
+    assert "NS-02" in c.get("/xep-loai").text  # the earlier ratings are still shown
+    unit, _ = _clerk_of(app, "dv")  # a unit clerk does not upload: no such line
+    assert 'id="so_moi_loi"' not in unit.get("/xep-loai").text
+    t["BieuQuyet"][1].update(phieu_htt=3, phieu_ht=0)
+    assert _post(c, csrf, "ho_so.xlsx", factory.write(tmp_path / "c.xlsx", t).read_bytes()).status_code == 302
+    for path in ("/tao-ho-so", "/xep-loai"):
+        assert 'id="so_moi_loi"' not in c.get(path).text

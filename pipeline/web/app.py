@@ -425,6 +425,18 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return send_file(buf, as_attachment=True, download_name=blank.FILENAME)
 
     # ---- ratings ----------------------------------------------------------------------------------
+    def _newer_broken(valid: sqlite3.Row | None) -> sqlite3.Row | None:
+        """The agency's last upload when it has errors and came after `valid` (the upload a page uses): a
+        clerk who changed a cell, uploaded again with a mistake and went on to «Tạo hồ sơ» must be told the
+        older workbook is used, not the one just uploaded. Only the agency clerk uploads: None for others."""
+        if g.user["vai_tro"] != "van_thu":
+            return None
+        last: sqlite3.Row | None = store.one("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 1",
+                                             g.user["co_quan"])
+        if last is None or not last["so_loi"] or (valid is not None and last["id"] <= valid["id"]):
+            return None
+        return last
+
     def _ratings() -> dict[str, Any] | None:
         ma = g.user["co_quan"]
         row = store.one("SELECT id FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", ma)
@@ -463,7 +475,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                  and (not level or (p.get("muc_quyet_dinh") or p.get("muc_de_xuat") or "chua") == level)
                  and (not warned or p.get("canh_bao"))]
         scored = any(isinstance(p.get("diem"), (int, float)) for p in people)  # the points regime, a points table
+        basis = store.one("SELECT * FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", g.user["co_quan"])
         return render_template("xep_loai.html", data=data, people=shown, units=units, unit=unit, level=level,
+                               newer_broken=_newer_broken(basis), basis=basis, basis_what="kết quả dưới đây là của sổ",
                                warned=warned, scored=scored)
 
     # ---- builds ---------------------------------------------------------------------------------
@@ -514,7 +528,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             if clash is not None and not confirmed:
                 audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], "co_quan_cu": clash["cu"],
                                                            "co_quan_moi": clash["moi"]}, ensure_ascii=False))
-                return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=True), 409
+                return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=True,
+                                       newer_broken=_newer_broken(upload), basis=upload,
+                                       basis_what="hồ sơ sẽ được tạo từ sổ"), 409
             build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed)
             if build_id is None:
                 busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
@@ -524,7 +540,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 detail.update(doi_co_quan=True, co_quan_cu=clash["cu"], co_quan_moi=clash["moi"])
             audit("tao_ho_so", json.dumps(detail, ensure_ascii=False))
             return redirect(url_for("lan_tao_xem", build_id=build_id))
-        return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=False)
+        return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=False,
+                               newer_broken=_newer_broken(upload) if upload else None, basis=upload,
+                               basis_what="hồ sơ sẽ được tạo từ sổ")
 
     def _build_row(build_id: int) -> sqlite3.Row:
         return _agency_row("lan_tao", build_id)
