@@ -243,3 +243,25 @@ def test_a_newer_upload_with_errors_is_not_silently_replaced_by_the_older_one(tm
     assert _post(c, csrf, "ho_so.xlsx", factory.write(tmp_path / "c.xlsx", t).read_bytes()).status_code == 302
     for path in ("/tao-ho-so", "/xep-loai"):
         assert 'id="so_moi_loi"' not in c.get(path).text
+
+
+def test_every_error_page_is_in_vietnamese(tmp_path, monkeypatch):
+    """A bookmarked button's address opened directly (405), a form posted with nothing to act on (400) and
+    a fault inside a page (500) answer with the site's own page in Vietnamese, never werkzeug's English
+    page or a traceback."""
+    c, csrf = _clerk(tmp_path)
+    r = c.get("/nop-so-noi-vu")
+    assert r.status_code == 405 and "Địa chỉ này chỉ dùng qua nút bấm trên trang" in r.text
+    r = c.post("/tao-ho-so", data={"csrf_token": csrf})  # no valid workbook yet
+    assert r.status_code == 400 and "Yêu cầu không hợp lệ hoặc biểu mẫu đã cũ" in r.text
+    from pipeline.web.store import Store
+
+    def broken(self, ma):
+        raise RuntimeError("manifest unreadable")
+
+    monkeypatch.setattr(Store, "manifest", broken)
+    r = c.get("/ho-so")
+    assert r.status_code == 500 and "Chương trình gặp lỗi khi xử lý yêu cầu này" in r.text
+    for english in ("Method Not Allowed", "Bad Request", "Internal Server Error", "Traceback", "RuntimeError"):
+        assert english not in r.text
+    assert "Đăng xuất" in r.text  # the site's page, with its header

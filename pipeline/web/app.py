@@ -33,6 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
 from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
 
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue
@@ -42,7 +43,6 @@ from pipeline.web.thumbs import render as render_thumbnail
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
     from werkzeug.datastructures import FileStorage
-    from werkzeug.exceptions import HTTPException
     from werkzeug.wrappers import Response as BaseResponse
 
     from pipeline.pdf.warm import WarmService
@@ -171,6 +171,27 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.errorhandler(429)
     def too_many(e: HTTPException) -> ResponseReturnValue:
         return render_template("loi.html", code=429, text=e.description), 429
+
+    # every other answer in words too: werkzeug's own pages are English ("Bad Request", "Method Not
+    # Allowed", "Internal Server Error"); a 500's traceback goes to the server's log (Flask logs it first)
+    @app.errorhandler(400)
+    def bad_request(_e: HTTPException) -> ResponseReturnValue:
+        return render_template("loi.html", code=400, text="Yêu cầu không hợp lệ hoặc biểu mẫu đã cũ. Hãy mở lại trang "
+                               "rồi làm lại."), 400
+
+    @app.errorhandler(405)
+    def wrong_method(_e: HTTPException) -> ResponseReturnValue:
+        return render_template("loi.html", code=405, text="Địa chỉ này chỉ dùng qua nút bấm trên trang, không mở "
+                               "trực tiếp được."), 405
+
+    @app.errorhandler(HTTPException)
+    def other_http(e: HTTPException) -> ResponseReturnValue:
+        return render_template("loi.html", code=e.code, text="Không thực hiện được yêu cầu này."), e.code or 500
+
+    @app.errorhandler(500)
+    def server_error(_e: Exception) -> ResponseReturnValue:
+        return render_template("loi.html", code=500, text="Chương trình gặp lỗi khi xử lý yêu cầu này. Hãy thử lại; "
+                               "nếu vẫn lỗi, báo người quản trị (chi tiết lỗi được ghi ở máy chủ)."), 500
 
     @app.route("/kieu.css")
     def kieu() -> ResponseReturnValue:
