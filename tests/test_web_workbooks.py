@@ -265,3 +265,30 @@ def test_every_error_page_is_in_vietnamese(tmp_path, monkeypatch):
     for english in ("Method Not Allowed", "Bad Request", "Internal Server Error", "Traceback", "RuntimeError"):
         assert english not in r.text
     assert "Đăng xuất" in r.text  # the site's page, with its header
+
+
+def test_refused_forms_say_why_in_words(tmp_path):
+    """What a clerk meets after a long pause: a login page open past its token's hour (the cookie gone), a
+    form posted after logging out, a form from an earlier login: each is refused (403) with its reason and
+    nothing done; the login page comes back ready to use."""
+    from pipeline.web import accounts
+    from pipeline.web.app import LOGIN_COOKIE, create_app
+    from pipeline.web.store import Store
+
+    Store(tmp_path).add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    app = create_app(tmp_path, start_queue=False)
+    c = app.test_client()
+    old = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    c.delete_cookie(LOGIN_COOKIE)  # its max-age passed
+    r = c.post("/dang-nhap", data={"csrf_token": old, "ten": "vt", "mat_khau": PASSWORD})
+    assert r.status_code == 403 and "Trang đăng nhập đã mở quá lâu nên chưa đăng nhập được" in r.text
+    assert c.get("/").status_code == 302  # not logged in
+    token = _hidden(r.text, "csrf_token")  # the page it gave works
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": PASSWORD}).status_code == 302
+    csrf = _hidden(c.get("/so-excel").text, "csrf_token")
+    r = c.post("/tao-ho-so", data={"csrf_token": "tu-phien-truoc"})  # a form of an earlier session
+    assert r.status_code == 403 and "Biểu mẫu này được mở từ một phiên đăng nhập trước" in r.text
+    assert c.post("/dang-xuat", data={"csrf_token": csrf}).status_code == 302
+    r = c.post("/tao-ho-so", data={"csrf_token": csrf})
+    assert r.status_code == 403 and "Phiên đăng nhập đã hết hoặc đã đăng xuất nên việc này chưa được thực hiện" in r.text
+    assert "Bạn không có quyền" in _clerk_of(app, "vt")[0].get("/so-noi-vu").text  # a role's refusal: as before

@@ -33,7 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
 from markupsafe import Markup, escape
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue
@@ -131,12 +131,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if g.user is None:
             if request.method == "GET":
                 return redirect(url_for("dang_nhap"))
-            abort(403)
+            abort(403, description="Phiên đăng nhập đã hết hoặc đã đăng xuất nên việc này chưa được thực hiện: "
+                                   "hãy đăng nhập lại rồi làm lại.")
         if request.method == "POST":
             sent = request.form.get("csrf_token", "")
             if not sent or not hmac.compare_digest(sent, g.csrf):
                 audit("csrf_sai", request.path)
-                abort(403)
+                abort(403, description="Biểu mẫu này được mở từ một phiên đăng nhập trước nên chưa được thực hiện: "
+                                       "hãy mở lại trang rồi làm lại.")
         return None
 
     @app.after_request
@@ -156,8 +158,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                         path="/")
 
     @app.errorhandler(403)
-    def forbidden(_e: HTTPException) -> ResponseReturnValue:
-        return render_template("loi.html", code=403, text="Bạn không có quyền xem trang này."), 403
+    def forbidden(e: HTTPException) -> ResponseReturnValue:
+        # our own words when the refusal gave some (no session, an old form), else the usual line
+        text = e.description if e.description != Forbidden.description else "Bạn không có quyền xem trang này."
+        return render_template("loi.html", code=403, text=text), 403
 
     @app.errorhandler(404)
     def not_found(_e: HTTPException) -> ResponseReturnValue:
@@ -214,7 +218,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return resp
         cookie, sent = request.cookies.get(LOGIN_COOKIE, ""), request.form.get("csrf_token", "")
         if not cookie or not sent or not hmac.compare_digest(cookie, sent):
-            abort(403)
+            # refused (a login page left open past its token's hour, or posted from elsewhere): nothing
+            # happened; the clerk gets the login page again, with a fresh token and the reason
+            fresh = secrets.token_urlsafe(32)
+            resp = Response(render_template("dang_nhap.html", login_csrf=fresh,
+                                            error="Trang đăng nhập đã mở quá lâu nên chưa đăng nhập được: hãy nhập "
+                                                  "lại tên và mật khẩu."), status=403)
+            set_cookie(resp, LOGIN_COOKIE, fresh, 3600)
+            return resp
         name, password = request.form.get("ten", "").strip(), request.form.get("mat_khau", "")
         since = time.time() - FAIL_WINDOW
         by_name = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND luc>?", name, since)["n"]
