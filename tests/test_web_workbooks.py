@@ -236,7 +236,9 @@ def test_a_newer_upload_with_errors_is_not_silently_replaced_by_the_older_one(tm
         assert re.search(r"Sổ tải lên sau cùng «ho_so\.xlsx» \(lúc [\d: -]+\) có [1-9]\d* lỗi nên chưa được dùng: "
                          + what + r" «ho_so\.xlsx» tải lên lúc [\d: -]+, chưa có các sửa đổi mới\.", line), line
         assert f'href="{errors_page}"' in line
-    assert "NS-02" in c.get("/xep-loai").text  # the earlier ratings are still shown
+    html = c.get("/xep-loai").text
+    assert "NS-02" in html  # the earlier ratings are still shown, and say which workbook they come from
+    assert re.search(r'id="theo_so">Theo sổ «ho_so\.xlsx» tải lên lúc [\d: -]+\.</p>', html)
     unit, _ = _clerk_of(app, "dv")  # a unit clerk does not upload: no such line
     assert 'id="so_moi_loi"' not in unit.get("/xep-loai").text
     t["BieuQuyet"][1].update(phieu_htt=3, phieu_ht=0)
