@@ -294,3 +294,77 @@ def test_refused_forms_say_why_in_words(tmp_path):
     r = c.post("/tao-ho-so", data={"csrf_token": csrf})
     assert r.status_code == 403 and "Phiên đăng nhập đã hết hoặc đã đăng xuất nên việc này chưa được thực hiện" in r.text
     assert "Bạn không có quyền" in _clerk_of(app, "vt")[0].get("/so-noi-vu").text  # a role's refusal: as before
+
+
+def test_a_changed_period_result_names_the_person_whose_data_changed(tmp_path):
+    """Seen on «Thay đổi, in lại» of a 2026 workbook: one month's «Điểm tiêu chí chung» of one person
+    changed, their forms were listed to reprint, but «Dữ liệu thay đổi» did not name them — the person's
+    fingerprint left out KetQuaKy and SanPham. Now a change there changes that person's fingerprint only."""
+    from openpyxl import load_workbook
+
+    from pipeline import ingest
+    from pipeline.submission.changes import person_fingerprints
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx"
+    before = person_fingerprints(ingest.load(sample))
+    wb = load_workbook(sample)
+    head = [c.value for c in wb["KetQuaKy"][1]]
+    row = next(r for r in wb["KetQuaKy"].iter_rows(min_row=2) if r[0].value == "VP-005" and r[1].value == "2026-03")
+    row[head.index("diem_tieu_chi_chung")].value = 10
+    wb.save(tmp_path / "ky.xlsx")
+    after = person_fingerprints(ingest.load(tmp_path / "ky.xlsx"))
+    assert {m for m in before if before[m] != after[m]} == {"VP-005"}
+    wb = load_workbook(sample)
+    head = [c.value for c in wb["SanPham"][1]]
+    product = next(r for r in wb["SanPham"].iter_rows(min_row=2) if r[0].value != "VP-005")
+    product[head.index("so_lan_cham")].value = (product[head.index("so_lan_cham")].value or 0) + 1
+    wb.save(tmp_path / "sp.xlsx")
+    after = person_fingerprints(ingest.load(tmp_path / "sp.xlsx"))
+    assert {m for m in before if before[m] != after[m]} == {product[0].value}
+
+
+def test_the_reprint_table_fits_a_phone(tmp_path):
+    """Seen in Chromium at 390×844 with a real one-person change (long form titles and file names): the
+    page of what to reprint was wider than the screen. The page as served, with the site's CSS, laid out
+    by the browser: it is no wider than the phone (the tables scroll inside their box)."""
+    import json
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    assert chromium and driver_path, "chromium and chromium-driver are required: run ./bootstrap.sh test"
+    store = Store(tmp_path / "du_lieu")
+    store.add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    doc = {"tep": "ca_nhan/HCQT/VX-005.pdf", "trang_dau": 3, "trang_cuoi": 5, "ly_do": "nội dung thay đổi",
+           "tieu_de": "Phiếu đánh giá, xếp loại chất lượng công chức (Nghị định 335/2025/NĐ-CP)",
+           "ma_so": "VX-005", "ho_ten": "Hoàng Thị Ánh Bình", "ma_don_vi": "HCQT"}
+    section = _section(doc, dict(doc, tieu_de="Kết quả theo dõi, đánh giá từng tháng, quý", trang_dau=7, trang_cuoi=7))
+    store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc) "
+            "VALUES ('VP', 1, 'vt', 'xong', '2026-12-06 04:44:46', '2026-12-06 04:44:48')")
+    store.output_dir("VP").mkdir(parents=True)
+    (store.output_dir("VP") / "manifest.json").write_text(json.dumps({"thay_doi": section}), "utf-8")
+    c, _ = _clerk_of(create_app(tmp_path / "du_lieu", start_queue=False), "vt")
+    css = c.get("/kieu.css").text
+    page = tmp_path / "thay_doi.html"
+    page.write_text(c.get("/thay-doi").text.replace('<link rel="stylesheet" href="/kieu.css">', f"<style>{css}</style>"),
+                    "utf-8")
+    assert "<style>" in page.read_text("utf-8") and 'id="in_lai"' in page.read_text("utf-8")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844", "--disable-gpu"):
+        opts.add_argument(arg)
+    d = webdriver.Chrome(service=Service(driver_path), options=opts)
+    try:
+        d.set_window_size(390, 844)
+        d.get(page.as_uri())
+        inner = d.execute_script("return window.innerWidth")
+        assert d.execute_script("return document.documentElement.scrollWidth") <= inner
+        assert d.execute_script("return document.getElementById('in_lai').offsetWidth") > 0
+    finally:
+        d.quit()
