@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -81,6 +82,16 @@ def test_a_workbook_with_a_password_is_named_as_such(tmp_path):
     assert r.status_code == 400 and "Tệp «so 2024.xls» là định dạng Excel cũ (.xls, Excel 97-2003)" in r.text
     r = _post(c, csrf, "bang.xls", b"<html><table><tr><td>1</td></tr></table></html>")
     assert r.status_code == 400 and "thực chất là trang HTML" in r.text
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:  # LibreOffice's own format
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    r = _post(c, csrf, "so 2026.ods", buf.getvalue())
+    assert r.status_code == 400 and "Tệp «so 2026.ods» là bảng tính LibreOffice (.ods), không phải .xlsx." in r.text
+    assert "Lưu thành" in r.text and ".xls cũ" not in r.text
+    book = factory.write(tmp_path.parent / f"{tmp_path.name}_so.xlsx", factory.tables()).read_bytes()
+    r = _post(c, csrf, "so_2026", book)  # a real workbook whose name lost its extension
+    assert r.status_code == 400 and "«so_2026» là sổ Excel .xlsx nhưng tên tệp không có đuôi .xlsx" in r.text
     r = _post(c, csrf, "ghi chu.txt", b"ma_so,ho_ten\n")  # nothing the reader names: the web's own words
     assert r.status_code == 400 and "«ghi chu.txt» không phải sổ Excel .xlsx" in r.text and "hoso init" not in r.text
     assert not list((tmp_path / "co_quan" / "VP" / "so").glob("*"))  # nothing refused was stored

@@ -944,23 +944,28 @@ def _changed(section: dict[str, Any]) -> bool:
 
 
 def _not_xlsx(name: str, head: bytes, stream: IO[bytes]) -> str:
-    """Why an upload is refused before it is stored: the reader's own words (`xlsx.sniff`) for what it
-    recognises (a workbook protected by a password, Excel 97-2003, an HTML or XML table saved as .xls, a PDF…),
-    so a clerk whose .xlsx has a password is not told to save it as .xlsx; else a short message."""
+    """Why an upload is refused before it is stored: the reader's own words (`xlsx.sniff`, `xlsx.XlsxFile`)
+    for what it recognises (a workbook protected by a password, Excel 97-2003, an HTML or XML table saved as
+    .xls, a PDF, a LibreOffice .ods, a Word file…), so a clerk whose .xlsx has a password is not told to save
+    it as .xlsx; a real workbook under another name is told to rename it; else a short message."""
     from pipeline.errors import HosoError
     from pipeline.ingest import xlsx
 
     shown = Path(name.replace("\\", "/")).name[:200]
-    if not head.startswith(b"PK"):
-        head += stream.read(xlsx.MAX_OLE_SCAN)
-        with tempfile.TemporaryDirectory(prefix="hoso-web-") as tmp:
-            probe = Path(tmp) / "so.xlsx"
-            probe.write_bytes(head)
-            try:
-                xlsx.sniff(probe)
-            except HosoError as exc:
-                if "hoso init" not in (exc.hint or ""):  # not the reader's last resort, which names a CLI command
-                    return str(exc).replace("«so.xlsx»", f"«{shown}»")
+    head += stream.read(xlsx.MAX_OLE_SCAN)
+    with tempfile.TemporaryDirectory(prefix="hoso-web-") as tmp:
+        probe = Path(tmp) / "so.xlsx"
+        probe.write_bytes(head)
+        try:
+            xlsx.sniff(probe)
+            if head.startswith(b"PK"):
+                with xlsx.XlsxFile(probe):
+                    pass
+                return (f"«{shown}» là sổ Excel .xlsx nhưng tên tệp không có đuôi .xlsx: đổi tên tệp cho có đuôi "
+                        ".xlsx rồi tải lên lại.")
+        except HosoError as exc:
+            if "hoso init" not in (exc.hint or ""):  # not the reader's last resort, which names a CLI command
+                return str(exc).replace("«so.xlsx»", f"«{shown}»")
     return f"«{shown}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
 
 
