@@ -379,3 +379,19 @@ def test_the_reprint_table_fits_a_phone(tmp_path):
         assert d.execute_script("return document.getElementById('in_lai').offsetWidth") > 0
     finally:
         d.quit()
+
+
+def test_the_home_page_names_the_agency_before_any_build(tmp_path):
+    """Before the first build the home page's title was the bare code («VP»): after a valid upload it is the
+    agency's name from the workbook; an upload with errors does not change it."""
+    c, csrf = _clerk(tmp_path)
+    assert re.search(r"<h1>\s*VP\s*</h1>", c.get("/").text)  # nothing uploaded yet: the code is all there is
+    t = factory.tables()
+    assert _post(c, csrf, "so.xlsx", factory.write(tmp_path.parent / f"{tmp_path.name}_a.xlsx", t).read_bytes()
+                 ).status_code == 302
+    assert "<h1>Văn phòng UBND tỉnh Thử Nghiệm</h1>" in c.get("/").text
+    t["CoQuan"][0] = ("ten_co_quan", "Sở Khác")
+    t["NhanSu"][0]["ma_don_vi"] = "KHONG_CO"  # an error: this upload is not used
+    assert _post(c, csrf, "so.xlsx", factory.write(tmp_path.parent / f"{tmp_path.name}_b.xlsx", t).read_bytes()
+                 ).status_code == 302
+    assert "<h1>Văn phòng UBND tỉnh Thử Nghiệm</h1>" in c.get("/").text

@@ -302,6 +302,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         build = store.one("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
         manifest = store.manifest(ma)
         agency = (manifest or {}).get("co_quan", {}).get("ten_co_quan", "")
+        if not agency:  # nothing built yet: the name the latest valid upload gives (not the bare code)
+            named = store.one("SELECT ten_co_quan FROM so WHERE co_quan=? AND xep_loai=1 AND ten_co_quan<>'' "
+                              "ORDER BY id DESC LIMIT 1", ma)
+            agency = named["ten_co_quan"] if named else ""
         return render_template("trang_chu.html", upload=upload, build=build, agency=agency)
 
     # ---- workbooks ------------------------------------------------------------------------------
@@ -353,17 +357,20 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                     mark.write(path, store.upload_path(ma, so_id, marked=True), problems)
                 except HosoError:
                     pass
-        rated, unit_names = 0, {}
+        rated, unit_names, agency_name = 0, {}, ""
         if problems is not None and errors == 0:
             try:
                 api.rate(path, store.rating_dir(ma, so_id))
                 rated = 1
-                unit_names = {u.ma_don_vi: u.ten_don_vi for u in ingest.load(path).units}
+                campaign = ingest.load(path)
+                unit_names = {u.ma_don_vi: u.ten_don_vi for u in campaign.units}
+                agency_name = campaign.agency.ten_co_quan
             except HosoError as exc:
                 listed.append(dict(muc="Lỗi", sheet="(tệp)", o="", cot="", thong_bao=str(exc), gia_tri="", can=""))
                 errors += 1
-        store.x("UPDATE so SET so_loi=?, so_canh_bao=?, van_de=?, xep_loai=?, don_vi_ten=? WHERE id=?", errors, warnings,
-                json.dumps(listed, ensure_ascii=False), rated, json.dumps(unit_names, ensure_ascii=False), so_id)
+        store.x("UPDATE so SET so_loi=?, so_canh_bao=?, van_de=?, xep_loai=?, don_vi_ten=?, ten_co_quan=? WHERE id=?",
+                errors, warnings, json.dumps(listed, ensure_ascii=False), rated,
+                json.dumps(unit_names, ensure_ascii=False), agency_name, so_id)
         return redirect(url_for("so_xem", so_id=so_id))
 
     def _agency_row(table: str, row_id: int) -> sqlite3.Row:
