@@ -395,3 +395,33 @@ def test_the_home_page_names_the_agency_before_any_build(tmp_path):
     assert _post(c, csrf, "so.xlsx", factory.write(tmp_path.parent / f"{tmp_path.name}_b.xlsx", t).read_bytes()
                  ).status_code == 302
     assert "<h1>Văn phòng UBND tỉnh Thử Nghiệm</h1>" in c.get("/").text
+
+
+def test_sending_a_package_of_proposed_levels_is_flagged_before_the_button(tmp_path):
+    """«Hồ sơ» of the agency clerk: when people in the built package have only a proposed level (no decision
+    of the competent level in the workbook), the line under «Gửi bộ hồ sơ này cho Sở Nội vụ» says how many;
+    none when every level is decided. Worked by hand: 2 decided, 3 proposed only, 1 without any level → 3."""
+    import json
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    store.add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    out = store.output_dir("VP")
+    out.mkdir(parents=True)
+    (out / "manifest.json").write_text(json.dumps({"files": [{"path": "ket_qua_xep_loai.json", "sha256": "0"}]}),
+                                       "utf-8")
+
+    def rated(*levels: tuple) -> None:
+        people = [{"ma_so": f"NS-{i}", "muc_quyet_dinh": d, "muc_de_xuat": p} for i, (d, p) in enumerate(levels)]
+        (out / "ket_qua_xep_loai.json").write_text(json.dumps({"nguoi": people}), "utf-8")
+
+    rated(("HTT", "HTT"), ("HT", "HTT"), (None, "HTXS"), (None, "HTT"), (None, "KHT"), (None, None))
+    c, _ = _clerk_of(create_app(tmp_path, start_queue=False), "vt")
+    html = re.sub(r"\s+", " ", c.get("/ho-so").text)
+    assert 'id="nop"' in html
+    assert "3 người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định" in html
+    rated(("HTT", "HTT"), ("HT", "HTT"), (None, None))
+    assert 'id="chua_quyet_dinh"' not in c.get("/ho-so").text

@@ -663,8 +663,17 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         zip_now = next((f.get("sha256") for f in (m or {}).get("files", [])
                         if f.get("path") == ((m or {}).get("nop_so_noi_vu") or {}).get("zip")), None)
         outdated = sent is not None and zip_now is not None and zip_now != sent["zip_sha256"]
+        # before sending: how many levels in this package are only proposed (no decision of the competent level)
+        proposed = 0
+        if agency_files:
+            try:
+                built = json.loads((store.output_dir(g.user["co_quan"]) / "ket_qua_xep_loai.json").read_text("utf-8"))
+                proposed = sum(1 for p in built.get("nguoi", [])
+                               if not p.get("muc_quyet_dinh") and p.get("muc_de_xuat") in LEVEL_WORDS)
+            except (OSError, ValueError, AttributeError):
+                proposed = 0
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
-                               sent=sent, outdated=outdated)
+                               sent=sent, outdated=outdated, proposed=proposed)
 
     def _page_groups(items: list[dict[str, Any]], pages: int, docx: dict[str, str]) -> list[dict[str, Any]]:
         """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
