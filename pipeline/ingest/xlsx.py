@@ -210,6 +210,9 @@ def _sniff(path: Path) -> None:
                       "Hãy dùng tệp .xlsx; có thể tạo sổ trống bằng lệnh: hoso init")
 
 
+sniff = _sniff  # public: the web upload asks it why a file is not a workbook before storing it
+
+
 class XlsxFile:
     """An open .xlsx: `sheetnames`, then `rows(name)` yields (row number, {column index: value})."""
 

@@ -66,6 +66,11 @@ def person_fingerprints(campaign: Campaign) -> dict[str, str]:
         m = p.ma_so
         parts = [repr(p), repr(sorted((campaign.texts.get(m) or {}).items())), repr(campaign.votes.get(m)),
                  rows(campaign.disciplines, m), rows(campaign.emulation, m), rows(campaign.scores, m)]
+        # the points regime's periods and products (KetQuaKy, SanPham) are the person's data too; added
+        # only when there are some, so a fingerprint without them is the one earlier builds recorded
+        periods = rows(campaign.periods, m) + rows(campaign.products, m)
+        if periods:
+            parts.append(periods)
         out[m] = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
     return out
 

@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import secrets
 import shutil
 import sqlite3
@@ -28,9 +29,11 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
+from markupsafe import Markup, escape
+from werkzeug.exceptions import Forbidden, HTTPException
 
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue
@@ -40,7 +43,6 @@ from pipeline.web.thumbs import render as render_thumbnail
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
     from werkzeug.datastructures import FileStorage
-    from werkzeug.exceptions import HTTPException
     from werkzeug.wrappers import Response as BaseResponse
 
     from pipeline.pdf.warm import WarmService
@@ -100,6 +102,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.jinja_env.globals.update(ROLE_WORDS=ROLE_WORDS, STATUS_WORDS=STATUS_WORDS, LEVEL_WORDS=LEVEL_WORDS,
                                  ACTION_WORDS=ACTION_WORDS)
     app.jinja_env.filters["diem"] = _score
+    app.jinja_env.filters["khoang_trang"] = _spaces
 
     def ip() -> str:
         return request.remote_addr or "?"
@@ -128,12 +131,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if g.user is None:
             if request.method == "GET":
                 return redirect(url_for("dang_nhap"))
-            abort(403)
+            abort(403, description="Phiên đăng nhập đã hết hoặc đã đăng xuất nên việc này chưa được thực hiện: "
+                                   "hãy đăng nhập lại rồi làm lại.")
         if request.method == "POST":
             sent = request.form.get("csrf_token", "")
             if not sent or not hmac.compare_digest(sent, g.csrf):
                 audit("csrf_sai", request.path)
-                abort(403)
+                abort(403, description="Biểu mẫu này được mở từ một phiên đăng nhập trước nên chưa được thực hiện: "
+                                       "hãy mở lại trang rồi làm lại.")
         return None
 
     @app.after_request
@@ -153,8 +158,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                         path="/")
 
     @app.errorhandler(403)
-    def forbidden(_e: HTTPException) -> ResponseReturnValue:
-        return render_template("loi.html", code=403, text="Bạn không có quyền xem trang này."), 403
+    def forbidden(e: HTTPException) -> ResponseReturnValue:
+        # our own words when the refusal gave some (no session, an old form), else the usual line
+        text = e.description if e.description != Forbidden.description else "Bạn không có quyền xem trang này."
+        return render_template("loi.html", code=403, text=text), 403
 
     @app.errorhandler(404)
     def not_found(_e: HTTPException) -> ResponseReturnValue:
@@ -168,6 +175,27 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.errorhandler(429)
     def too_many(e: HTTPException) -> ResponseReturnValue:
         return render_template("loi.html", code=429, text=e.description), 429
+
+    # every other answer in words too: werkzeug's own pages are English ("Bad Request", "Method Not
+    # Allowed", "Internal Server Error"); a 500's traceback goes to the server's log (Flask logs it first)
+    @app.errorhandler(400)
+    def bad_request(_e: HTTPException) -> ResponseReturnValue:
+        return render_template("loi.html", code=400, text="Yêu cầu không hợp lệ hoặc biểu mẫu đã cũ. Hãy mở lại trang "
+                               "rồi làm lại."), 400
+
+    @app.errorhandler(405)
+    def wrong_method(_e: HTTPException) -> ResponseReturnValue:
+        return render_template("loi.html", code=405, text="Địa chỉ này chỉ dùng qua nút bấm trên trang, không mở "
+                               "trực tiếp được."), 405
+
+    @app.errorhandler(HTTPException)
+    def other_http(e: HTTPException) -> ResponseReturnValue:
+        return render_template("loi.html", code=e.code, text="Không thực hiện được yêu cầu này."), e.code or 500
+
+    @app.errorhandler(500)
+    def server_error(_e: Exception) -> ResponseReturnValue:
+        return render_template("loi.html", code=500, text="Chương trình gặp lỗi khi xử lý yêu cầu này. Hãy thử lại; "
+                               "nếu vẫn lỗi, báo người quản trị (chi tiết lỗi được ghi ở máy chủ)."), 500
 
     @app.route("/kieu.css")
     def kieu() -> ResponseReturnValue:
@@ -190,7 +218,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return resp
         cookie, sent = request.cookies.get(LOGIN_COOKIE, ""), request.form.get("csrf_token", "")
         if not cookie or not sent or not hmac.compare_digest(cookie, sent):
-            abort(403)
+            # refused (a login page left open past its token's hour, or posted from elsewhere): nothing
+            # happened; the clerk gets the login page again, with a fresh token and the reason
+            fresh = secrets.token_urlsafe(32)
+            resp = Response(render_template("dang_nhap.html", login_csrf=fresh,
+                                            error="Trang đăng nhập đã mở quá lâu nên chưa đăng nhập được: hãy nhập "
+                                                  "lại tên và mật khẩu."), status=403)
+            set_cookie(resp, LOGIN_COOKIE, fresh, 3600)
+            return resp
         name, password = request.form.get("ten", "").strip(), request.form.get("mat_khau", "")
         since = time.time() - FAIL_WINDOW
         by_name = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND luc>?", name, since)["n"]
@@ -267,6 +302,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         build = store.one("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
         manifest = store.manifest(ma)
         agency = (manifest or {}).get("co_quan", {}).get("ten_co_quan", "")
+        if not agency:  # nothing built yet: the name the latest valid upload gives (not the bare code)
+            named = store.one("SELECT ten_co_quan FROM so WHERE co_quan=? AND xep_loai=1 AND ten_co_quan<>'' "
+                              "ORDER BY id DESC LIMIT 1", ma)
+            agency = named["ten_co_quan"] if named else ""
         return render_template("trang_chu.html", upload=upload, build=build, agency=agency)
 
     # ---- workbooks ------------------------------------------------------------------------------
@@ -282,7 +321,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             if not f or not name:
                 error = "Chưa chọn tệp sổ Excel."
             elif not name.lower().endswith((".xlsx", ".xlsm")) or head != b"PK\x03\x04":
-                error = f"«{name}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
+                error = _not_xlsx(name, head, f.stream)
             else:
                 f.stream.seek(0)
                 return _upload(ma, f, name)
@@ -318,17 +357,20 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                     mark.write(path, store.upload_path(ma, so_id, marked=True), problems)
                 except HosoError:
                     pass
-        rated, unit_names = 0, {}
+        rated, unit_names, agency_name = 0, {}, ""
         if problems is not None and errors == 0:
             try:
                 api.rate(path, store.rating_dir(ma, so_id))
                 rated = 1
-                unit_names = {u.ma_don_vi: u.ten_don_vi for u in ingest.load(path).units}
+                campaign = ingest.load(path)
+                unit_names = {u.ma_don_vi: u.ten_don_vi for u in campaign.units}
+                agency_name = campaign.agency.ten_co_quan
             except HosoError as exc:
                 listed.append(dict(muc="Lỗi", sheet="(tệp)", o="", cot="", thong_bao=str(exc), gia_tri="", can=""))
                 errors += 1
-        store.x("UPDATE so SET so_loi=?, so_canh_bao=?, van_de=?, xep_loai=?, don_vi_ten=? WHERE id=?", errors, warnings,
-                json.dumps(listed, ensure_ascii=False), rated, json.dumps(unit_names, ensure_ascii=False), so_id)
+        store.x("UPDATE so SET so_loi=?, so_canh_bao=?, van_de=?, xep_loai=?, don_vi_ten=?, ten_co_quan=? WHERE id=?",
+                errors, warnings, json.dumps(listed, ensure_ascii=False), rated,
+                json.dumps(unit_names, ensure_ascii=False), agency_name, so_id)
         return redirect(url_for("so_xem", so_id=so_id))
 
     def _agency_row(table: str, row_id: int) -> sqlite3.Row:
@@ -393,7 +435,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if not f or not name:
             error = "Chưa chọn sổ Excel năm trước."
         elif not name.lower().endswith((".xlsx", ".xlsm")) or head != b"PK\x03\x04":
-            error = f"«{name}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
+            error = _not_xlsx(name, head, f.stream)
         if error or f is None:
             rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", g.user["co_quan"])
             return render_template("so_excel.html", rows=rows, error=error), 400
@@ -422,6 +464,18 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return send_file(buf, as_attachment=True, download_name=blank.FILENAME)
 
     # ---- ratings ----------------------------------------------------------------------------------
+    def _newer_broken(valid: sqlite3.Row | None) -> sqlite3.Row | None:
+        """The agency's last upload when it has errors and came after `valid` (the upload a page uses): a
+        clerk who changed a cell, uploaded again with a mistake and went on to «Tạo hồ sơ» must be told the
+        older workbook is used, not the one just uploaded. Only the agency clerk uploads: None for others."""
+        if g.user["vai_tro"] != "van_thu":
+            return None
+        last: sqlite3.Row | None = store.one("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 1",
+                                             g.user["co_quan"])
+        if last is None or not last["so_loi"] or (valid is not None and last["id"] <= valid["id"]):
+            return None
+        return last
+
     def _ratings() -> dict[str, Any] | None:
         ma = g.user["co_quan"]
         row = store.one("SELECT id FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", ma)
@@ -460,7 +514,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                  and (not level or (p.get("muc_quyet_dinh") or p.get("muc_de_xuat") or "chua") == level)
                  and (not warned or p.get("canh_bao"))]
         scored = any(isinstance(p.get("diem"), (int, float)) for p in people)  # the points regime, a points table
+        basis = store.one("SELECT * FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", g.user["co_quan"])
         return render_template("xep_loai.html", data=data, people=shown, units=units, unit=unit, level=level,
+                               newer_broken=_newer_broken(basis), basis=basis, basis_what="kết quả dưới đây là của sổ",
                                warned=warned, scored=scored)
 
     # ---- builds ---------------------------------------------------------------------------------
@@ -511,7 +567,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             if clash is not None and not confirmed:
                 audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], "co_quan_cu": clash["cu"],
                                                            "co_quan_moi": clash["moi"]}, ensure_ascii=False))
-                return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=True), 409
+                return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=True,
+                                       newer_broken=_newer_broken(upload), basis=upload,
+                                       basis_what="hồ sơ sẽ được tạo từ sổ"), 409
             build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed)
             if build_id is None:
                 busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
@@ -521,7 +579,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 detail.update(doi_co_quan=True, co_quan_cu=clash["cu"], co_quan_moi=clash["moi"])
             audit("tao_ho_so", json.dumps(detail, ensure_ascii=False))
             return redirect(url_for("lan_tao_xem", build_id=build_id))
-        return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=False)
+        return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=False,
+                               newer_broken=_newer_broken(upload) if upload else None, basis=upload,
+                               basis_what="hồ sơ sẽ được tạo từ sổ")
 
     def _build_row(build_id: int) -> sqlite3.Row:
         return _agency_row("lan_tao", build_id)
@@ -603,8 +663,17 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         zip_now = next((f.get("sha256") for f in (m or {}).get("files", [])
                         if f.get("path") == ((m or {}).get("nop_so_noi_vu") or {}).get("zip")), None)
         outdated = sent is not None and zip_now is not None and zip_now != sent["zip_sha256"]
+        # before sending: how many levels in this package are only proposed (no decision of the competent level)
+        proposed = 0
+        if agency_files:
+            try:
+                built = json.loads((store.output_dir(g.user["co_quan"]) / "ket_qua_xep_loai.json").read_text("utf-8"))
+                proposed = sum(1 for p in built.get("nguoi", [])
+                               if not p.get("muc_quyet_dinh") and p.get("muc_de_xuat") in LEVEL_WORDS)
+            except (OSError, ValueError, AttributeError):
+                proposed = 0
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
-                               sent=sent, outdated=outdated)
+                               sent=sent, outdated=outdated, proposed=proposed)
 
     def _page_groups(items: list[dict[str, Any]], pages: int, docx: dict[str, str]) -> list[dict[str, Any]]:
         """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
@@ -722,8 +791,32 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         build = store.one("SELECT * FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1",
                           g.user["co_quan"])
         reprint = section.get("in_lai") if g.user["vai_tro"] == "van_thu" else None
+        earlier: sqlite3.Row | None = None
+        earlier_docs: list[dict[str, Any]] = []
+        if build and m and not section.get("lan_dau") and not _changed(section):
+            earlier, earlier_docs = _unprinted(build["id"])
         return render_template("thay_doi.html", section=section, docs=docs, gone=gone, renumbered=renumbered,
-                               people=people, build=build, reprint=reprint)
+                               people=people, build=build, reprint=reprint, earlier=earlier, earlier_docs=earlier_docs)
+
+    def _unprinted(latest: int) -> tuple[sqlite3.Row | None, list[dict[str, Any]]]:
+        """The last build before `latest` that had documents to reprint, when every build since changed
+        nothing at all (no document, no page number): its list is still exact, and a clerk who built again
+        before printing (the same workbook, or a second click) must not be told there is nothing to reprint.
+        Read from the builds' kept manifests (`lich_su/<id>/manifest.json`); (None, []) when there is none."""
+        ma = g.user["co_quan"]
+        for row in store.q("SELECT * FROM lan_tao WHERE co_quan=? AND trang_thai='xong' AND id<? ORDER BY id DESC "
+                           "LIMIT 20", ma, latest):
+            try:
+                kept = json.loads((store.history_dir(ma, row["id"]) / "manifest.json").read_text("utf-8"))
+            except (OSError, ValueError):
+                return None, []
+            old = kept.get("thay_doi") or {}
+            if old.get("lan_dau"):
+                return None, []
+            if _changed(old):
+                docs = [d for d in old.get("van_ban", []) if _my_unit(d.get("ma_don_vi", ""))]
+                return (row, docs) if docs else (None, [])
+        return None, []
 
     # ---- submission to the Sở Nội vụ ----------------------------------------------------------
     @app.route("/nop-so-noi-vu", methods=["POST"])
@@ -761,7 +854,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         for r in rows:
             latest.setdefault(r["co_quan"], r)
         totals = {k: 0 for k in LEVEL_WORDS}
-        people = 0
+        people = decided = 0
         for r in latest.values():  # each agency's last submission
             try:
                 data = json.loads((store.submission_dir(r["co_quan"], r["id"]) / "ket_qua_xep_loai.json").read_text("utf-8"))
@@ -772,8 +865,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 people += 1
                 if level in totals:
                     totals[level] += 1
+                    decided += p.get("muc_quyet_dinh") in totals
+        # the table adds up to the people counted: those without a level (not rated, periods missing) have
+        # their own line, and the page says how many levels are still only proposed (drafts sent)
+        rated = sum(totals.values())
         return render_template("so_noi_vu.html", rows=rows, totals=totals, people=people, agencies=len(latest),
-                               checked=checked)
+                               checked=checked, unrated=people - rated, decided=decided, proposed=rated - decided)
 
     @app.route("/so-noi-vu")
     def so_noi_vu() -> ResponseReturnValue:
@@ -855,6 +952,45 @@ def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs:
     finally:
         if service is not None:
             service.stop()
+
+
+def _changed(section: dict[str, Any]) -> bool:
+    """A build's `thay_doi` section says something was changed, removed or renumbered."""
+    return bool(section.get("van_ban") or section.get("khong_con") or section.get("chi_doi_so_trang"))
+
+
+def _not_xlsx(name: str, head: bytes, stream: IO[bytes]) -> str:
+    """Why an upload is refused before it is stored: the reader's own words (`xlsx.sniff`, `xlsx.XlsxFile`)
+    for what it recognises (a workbook protected by a password, Excel 97-2003, an HTML or XML table saved as
+    .xls, a PDF, a LibreOffice .ods, a Word file…), so a clerk whose .xlsx has a password is not told to save
+    it as .xlsx; a real workbook under another name is told to rename it; else a short message."""
+    from pipeline.errors import HosoError
+    from pipeline.ingest import xlsx
+
+    shown = Path(name.replace("\\", "/")).name[:200]
+    head += stream.read(xlsx.MAX_OLE_SCAN)
+    with tempfile.TemporaryDirectory(prefix="hoso-web-") as tmp:
+        probe = Path(tmp) / "so.xlsx"
+        probe.write_bytes(head)
+        try:
+            xlsx.sniff(probe)
+            if head.startswith(b"PK"):
+                with xlsx.XlsxFile(probe):
+                    pass
+                return (f"«{shown}» là sổ Excel .xlsx nhưng tên tệp không có đuôi .xlsx: đổi tên tệp cho có đuôi "
+                        ".xlsx rồi tải lên lại.")
+        except HosoError as exc:
+            if "hoso init" not in (exc.hint or ""):  # not the reader's last resort, which names a CLI command
+                return str(exc).replace("«so.xlsx»", f"«{shown}»")
+    return f"«{shown}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
+
+
+def _spaces(text: object) -> Markup:
+    """A cell's value as typed, its stray spaces visible: a browser collapses "Hoàng  Văn" to one space, so
+    a warning «khoảng trắng thừa» would show a value identical to what it expects. Every run of two or more
+    spaces, and a space at either end, is wrapped in `<mark class="ws">` (shown with `white-space: pre`)."""
+    return Markup(re.sub(r"^ +| {2,}| +$", lambda m: f'<mark class="ws" title="khoảng trắng thừa">{m.group(0)}</mark>',
+                         str(escape(text))))
 
 
 def _score(x: object) -> str:

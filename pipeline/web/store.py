@@ -65,6 +65,7 @@ ADDED_COLUMNS = (
     ("tai_khoan", "doi_mat_khau_luc", "TEXT"),  # when the password was last changed
     ("lan_tao", "doi_co_quan", "INTEGER NOT NULL DEFAULT 0"),  # 1: replace another agency's output (--doi-co-quan)
     ("so", "don_vi_ten", "TEXT NOT NULL DEFAULT '{}'"),  # a valid upload's units: {code: name} (JSON)
+    ("so", "ten_co_quan", "TEXT NOT NULL DEFAULT ''"),  # a valid upload's agency name (the home page before a build)
 )
 
 RUNNING = ("cho", "dang_chay")  # queued, running

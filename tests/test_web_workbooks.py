@@ -1,0 +1,427 @@
+"""`hoso serve` with workbooks as other agencies' clerks make them (Flask's test client): what the check
+page shows of a value with stray spaces, and why a file that is not a workbook is refused."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import workbook_factory as factory  # noqa: E402
+
+PASSWORD = "mat-khau-du-dai-9"
+
+
+def _hidden(html: str, name: str) -> str:
+    marker = f'name="{name}" value="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]
+
+
+def _clerk(tmp_path: Path):
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    Store(tmp_path).add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    app = create_app(tmp_path, start_queue=False)
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": PASSWORD}).status_code == 302
+    return c, _hidden(c.get("/so-excel").text, "csrf_token")
+
+
+def _post(c, csrf: str, name: str, data: bytes, path: str = "/so-excel", field: str = "so"):
+    return c.post(path, data={"csrf_token": csrf, field: (io.BytesIO(data), name)}, content_type="multipart/form-data")
+
+
+def test_stray_spaces_in_a_value_are_visible_on_the_check_page(tmp_path):
+    """A name typed «Trần  Thị Bình» (two spaces): the reader warns and tidies it; a browser would collapse
+    the value to «Trần Thị Bình», the same as what is expected, so the page marks the extra spaces."""
+    t = factory.tables()
+    t["NhanSu"][1]["ho_ten"] = "Trần  Thị Bình"
+    book = factory.write(tmp_path / "so.xlsx", t)
+    c, csrf = _clerk(tmp_path / "du_lieu")
+    r = _post(c, csrf, "so.xlsx", book.read_bytes())
+    assert r.status_code == 302
+    html = c.get(r.headers["Location"]).text
+    row = next(tr for tr in html.split("<tr") if "khoảng trắng thừa giữa các chữ" in tr)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert cells[2] == f"{factory.letter('NhanSu', 'ho_ten')}3"
+    assert cells[5] == 'Trần<mark class="ws" title="khoảng trắng thừa">  </mark>Thị Bình', cells
+    assert "«Trần Thị Bình»" in cells[6]
+    assert "mark.ws { white-space: pre;" in c.get("/kieu.css").text  # the two spaces keep their width
+
+
+def test_values_are_still_escaped_where_spaces_are_marked():
+    from pipeline.web.app import _spaces
+
+    assert str(_spaces("<b>  x</b> ")) == ('&lt;b&gt;<mark class="ws" title="khoảng trắng thừa">  </mark>x&lt;/b&gt;'
+                                           '<mark class="ws" title="khoảng trắng thừa"> </mark>')
+    assert str(_spaces(" a b")) == '<mark class="ws" title="khoảng trắng thừa"> </mark>a b'
+
+
+def _ole(extra: bytes) -> bytes:
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + extra
+
+
+def test_a_workbook_with_a_password_is_named_as_such(tmp_path):
+    """Excel saves a workbook protected by a password as an OLE container, still named .xlsx: the clerk is
+    told to remove the password (the reader's own words), not to save an «old .xls» as .xlsx; nothing is kept."""
+    c, csrf = _clerk(tmp_path)
+    for path, field in (("/so-excel", "so"), ("/so-excel/nam-sau", "so_nam_truoc")):
+        r = _post(c, csrf, "Danh gia 2026.xlsx", _ole("EncryptedPackage".encode("utf-16-le")), path, field)
+        text = re.sub(r"\s+", " ", r.text)
+        assert r.status_code == 400, path
+        assert "Tệp «Danh gia 2026.xlsx» được đặt mật khẩu (mã hóa), chương trình không đọc được." in text, text
+        assert "gỡ mật khẩu" in text and ".xls cũ" not in text
+    r = _post(c, csrf, "so 2024.xls", _ole(b"Workbook"))  # a real Excel 97-2003 file
+    assert r.status_code == 400 and "Tệp «so 2024.xls» là định dạng Excel cũ (.xls, Excel 97-2003)" in r.text
+    r = _post(c, csrf, "bang.xls", b"<html><table><tr><td>1</td></tr></table></html>")
+    assert r.status_code == 400 and "thực chất là trang HTML" in r.text
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:  # LibreOffice's own format
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    r = _post(c, csrf, "so 2026.ods", buf.getvalue())
+    assert r.status_code == 400 and "Tệp «so 2026.ods» là bảng tính LibreOffice (.ods), không phải .xlsx." in r.text
+    assert "Lưu thành" in r.text and ".xls cũ" not in r.text
+    book = factory.write(tmp_path.parent / f"{tmp_path.name}_so.xlsx", factory.tables()).read_bytes()
+    r = _post(c, csrf, "so_2026", book)  # a real workbook whose name lost its extension
+    assert r.status_code == 400 and "«so_2026» là sổ Excel .xlsx nhưng tên tệp không có đuôi .xlsx" in r.text
+    r = _post(c, csrf, "ghi chu.txt", b"ma_so,ho_ten\n")  # nothing the reader names: the web's own words
+    assert r.status_code == 400 and "«ghi chu.txt» không phải sổ Excel .xlsx" in r.text and "hoso init" not in r.text
+    assert not list((tmp_path / "co_quan" / "VP" / "so").glob("*"))  # nothing refused was stored
+
+
+def _section(*docs: dict, lan_dau: bool = False, renumbered: tuple = ()) -> dict:
+    return {"lan_dau": lan_dau, "van_ban": list(docs), "khong_con": [], "chi_doi_so_trang": list(renumbered),
+            "nguoi_thay_doi_du_lieu": [], "in_lai": "in_lai.pdf" if docs else None}
+
+
+def test_a_build_again_before_printing_keeps_the_list_to_reprint(tmp_path):
+    """A vote changed, built (two forms of unit HC to reprint), then built again with the same workbook before
+    printing: the latest build changed nothing, but «Thay đổi, in lại» must still show the earlier list (its
+    pages are still right because nothing changed since); not once a later build renumbered pages."""
+    import json
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    for name, role, unit in (("vt", "van_thu", None), ("dv_sn", "van_thu_don_vi", "SN")):
+        store.add_account(name, accounts.hash_password(PASSWORD), "VP", role, unit)
+    minutes = {"tep": "don_vi/HC.pdf", "trang_dau": 3, "trang_cuoi": 7, "tieu_de": "Biên bản cuộc họp",
+               "ly_do": "nội dung thay đổi", "ma_so": "", "ho_ten": "", "ma_don_vi": "HC"}
+    form = {"tep": "ca_nhan/HC/NS-02.pdf", "trang_dau": 3, "trang_cuoi": 5, "tieu_de": "Phiếu đánh giá",
+            "ly_do": "nội dung thay đổi", "ma_so": "NS-02", "ho_ten": "Trần Thị Bình", "ma_don_vi": "HC"}
+    sections = [_section(lan_dau=True), _section(minutes, form), _section(), _section()]
+    for i, section in enumerate(sections, 1):
+        store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc) "
+                "VALUES ('VP', 1, 'vt', 'xong', ?, ?)", f"2026-12-05 08:0{i}:00", f"2026-12-05 08:0{i}:30")
+        store.history_dir("VP", i).mkdir(parents=True)
+        (store.history_dir("VP", i) / "manifest.json").write_text(json.dumps({"thay_doi": section}), "utf-8")
+    store.output_dir("VP").mkdir(parents=True)
+    (store.output_dir("VP") / "manifest.json").write_text(json.dumps({"thay_doi": sections[-1]}), "utf-8")
+    app = create_app(tmp_path, start_queue=False)
+
+    def page(name: str) -> str:
+        c = app.test_client()
+        token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+        assert c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": PASSWORD}).status_code == 302
+        return c.get("/thay-doi").text
+
+    html = page("vt")
+    assert "Lần tạo số 4 (2026-12-05 08:04:30)" in html and 'id="khong_in_lai"' not in html
+    assert "Lần tạo số 2 (2026-12-05 08:02:30) có 2 văn bản phải in lại và ký lại" in html
+    table = html[html.index('id="in_lai_truoc"'):]
+    assert 'href="/tep/don_vi/HC.pdf#page=3"' in table and "Trần Thị Bình (NS-02)" in table
+    assert 'href="/lan-tao/2/thay_doi.txt"' in html
+    html = page("dv_sn")  # another unit's clerk: nothing of unit HC, and the usual line
+    assert 'id="chua_in"' not in html and 'id="khong_in_lai"' in html
+    # a build in between only renumbered pages: the old list's pages are no longer right, it is not shown
+    (store.history_dir("VP", 3) / "manifest.json").write_text(
+        json.dumps({"thay_doi": _section(renumbered=({"tep": "don_vi/HC.pdf", "tieu_de": "Mục lục", "ma_don_vi": "HC"},))}),
+        "utf-8")
+    html = page("vt")
+    assert 'id="chua_in"' not in html and 'id="khong_in_lai"' in html
+
+
+def test_a_unit_clerk_whose_unit_is_not_in_the_workbook_is_told_so(tmp_path):
+    """An account made for unit «HCTH» while the agency's workbook names its units HC and SN (a code typed
+    differently, or units renamed this year): every page says why nothing is shown, naming the units there;
+    the clerk of unit SN sees no such line. Nothing of another unit becomes visible."""
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    for name, role, unit in (("vt", "van_thu", None), ("dv_sai", "van_thu_don_vi", "HCTH"),
+                             ("dv_sn", "van_thu_don_vi", "SN")):
+        store.add_account(name, accounts.hash_password(PASSWORD), "VP", role, unit)
+    app = create_app(tmp_path, start_queue=False)
+    c, csrf = _clerk_of(app, "vt")
+    book = factory.write(tmp_path / "so.xlsx", factory.tables())
+    assert _post(c, csrf, "so.xlsx", book.read_bytes()).status_code == 302
+    wrong, _ = _clerk_of(app, "dv_sai")
+    for path in ("/", "/xep-loai", "/ho-so", "/thay-doi"):
+        html = re.sub(r"\s+", " ", wrong.get(path).text)
+        assert ("Đơn vị «HCTH» của tài khoản này không có trong sổ Excel cơ quan đang dùng (các đơn vị trong sổ: "
+                "HC, SN), nên chưa có kết quả hay hồ sơ nào để xem.") in html, path
+    assert "NS-01" not in wrong.get("/xep-loai").text and "NS-04" not in wrong.get("/xep-loai").text
+    right, _ = _clerk_of(app, "dv_sn")
+    html = right.get("/xep-loai").text
+    assert 'id="don_vi_khong_co"' not in html and "NS-04" in html and "NS-01" not in html
+
+
+def _clerk_of(app, name: str):
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": PASSWORD}).status_code == 302
+    return c, _hidden(c.get("/mat-khau").text, "csrf_token")
+
+
+def test_the_province_totals_add_up_and_say_what_is_only_proposed(tmp_path):
+    """The Sở Nội vụ's totals, each agency's last package: a person without a level (not rated, or periods
+    missing) has a line of its own so the table adds up to the people counted, and levels sent before the
+    competent level decided are said to be proposals. Worked by hand: agency A sent twice (the first is
+    replaced): HTT decided, HTXS proposed, one not rated; agency B: HT proposed, one without a level."""
+    import json
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+
+    def person(decided, proposed, state="xep_loai") -> dict:
+        return {"ma_so": "X", "muc_quyet_dinh": decided, "muc_de_xuat": proposed, "trang_thai": state}
+
+    sent = (("A", [person(None, "KHT")] * 3), ("A", [person("HTT", "HTXS"), person(None, "HTXS"),
+                                                     person(None, None, "khong_xep_loai")]),
+            ("B", [person(None, "HT"), person(None, None)]))
+    for agency, people in sent:
+        nop = store.x("INSERT INTO nop(co_quan, lan_tao, luc, tai_khoan, ten_co_quan, zip, zip_sha256) "
+                      "VALUES (?, 1, '2026-12-05 09:00:00', 'vt', ?, 'ho_so_2026.zip', '0')", agency, f"Cơ quan {agency}")
+        store.submission_dir(agency, nop).mkdir(parents=True)
+        (store.submission_dir(agency, nop) / "ket_qua_xep_loai.json").write_text(json.dumps({"nguoi": people}), "utf-8")
+    c, _ = _clerk_of(create_app(tmp_path, start_queue=False), "snv")
+    html = re.sub(r"\s+", " ", c.get("/so-noi-vu").text)
+    assert "2 cơ quan, 5 người." in html
+    rows = dict(re.findall(r"<tr[^>]*><td>([^<]+)</td><td>(\d+)</td></tr>", html[html.index('id="tong_hop"'):]))
+    assert rows == {"Hoàn thành xuất sắc nhiệm vụ": "1", "Hoàn thành tốt nhiệm vụ": "1", "Hoàn thành nhiệm vụ": "1",
+                    "Không hoàn thành nhiệm vụ": "0", "Không xếp loại hoặc chưa đủ căn cứ xếp loại": "2"}, rows
+    assert ("Trong số người đã có mức, 1 người có mức do cấp có thẩm quyền quyết định; 2 người mới là mức đề xuất"
+            in html)
+
+
+def test_a_newer_upload_with_errors_is_not_silently_replaced_by_the_older_one(tmp_path):
+    """The clerk changes a vote, uploads again with a mistake (more votes than people at the meeting) and
+    goes on: «Tạo hồ sơ» and «Xếp loại» still use the earlier valid workbook and must say so, naming both
+    uploads and linking the errors; once a valid workbook is uploaded again the line is gone."""
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    Store(tmp_path).add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    Store(tmp_path).add_account("dv", accounts.hash_password(PASSWORD), "VP", "van_thu_don_vi", "HC")
+    app = create_app(tmp_path, start_queue=False)
+    c, csrf = _clerk_of(app, "vt")
+    t = factory.tables()
+    assert _post(c, csrf, "ho_so.xlsx", factory.write(tmp_path / "a.xlsx", t).read_bytes()).status_code == 302
+    for path in ("/tao-ho-so", "/xep-loai"):
+        assert 'id="so_moi_loi"' not in c.get(path).text
+    t["BieuQuyet"][1].update(phieu_htt=9)  # NS-02: 9 + 1 votes, 3 at the meeting
+    broken = _post(c, csrf, "ho_so.xlsx", factory.write(tmp_path / "b.xlsx", t).read_bytes())
+    assert broken.status_code == 302
+    errors_page = broken.headers["Location"]
+    for path, what in (("/tao-ho-so", "hồ sơ sẽ được tạo từ sổ"), ("/xep-loai", "kết quả dưới đây là của sổ")):
+        html = re.sub(r"\s+", " ", c.get(path).text)
+        line = html[html.index('id="so_moi_loi"'):]
+        line = line[:line.index("</p>")]
+        assert re.search(r"Sổ tải lên sau cùng «ho_so\.xlsx» \(lúc [\d: -]+\) có [1-9]\d* lỗi nên chưa được dùng: "
+                         + what + r" «ho_so\.xlsx» tải lên lúc [\d: -]+, chưa có các sửa đổi mới\.", line), line
+        assert f'href="{errors_page}"' in line
+    html = c.get("/xep-loai").text
+    assert "NS-02" in html  # the earlier ratings are still shown, and say which workbook they come from
+    assert re.search(r'id="theo_so">Theo sổ «ho_so\.xlsx» tải lên lúc [\d: -]+\.</p>', html)
+    unit, _ = _clerk_of(app, "dv")  # a unit clerk does not upload: no such line
+    assert 'id="so_moi_loi"' not in unit.get("/xep-loai").text
+    t["BieuQuyet"][1].update(phieu_htt=3, phieu_ht=0)
+    assert _post(c, csrf, "ho_so.xlsx", factory.write(tmp_path / "c.xlsx", t).read_bytes()).status_code == 302
+    for path in ("/tao-ho-so", "/xep-loai"):
+        assert 'id="so_moi_loi"' not in c.get(path).text
+
+
+def test_every_error_page_is_in_vietnamese(tmp_path, monkeypatch):
+    """A bookmarked button's address opened directly (405), a form posted with nothing to act on (400) and
+    a fault inside a page (500) answer with the site's own page in Vietnamese, never werkzeug's English
+    page or a traceback."""
+    c, csrf = _clerk(tmp_path)
+    r = c.get("/nop-so-noi-vu")
+    assert r.status_code == 405 and "Địa chỉ này chỉ dùng qua nút bấm trên trang" in r.text
+    r = c.post("/tao-ho-so", data={"csrf_token": csrf})  # no valid workbook yet
+    assert r.status_code == 400 and "Yêu cầu không hợp lệ hoặc biểu mẫu đã cũ" in r.text
+    from pipeline.web.store import Store
+
+    def broken(self, ma):
+        raise RuntimeError("manifest unreadable")
+
+    monkeypatch.setattr(Store, "manifest", broken)
+    r = c.get("/ho-so")
+    assert r.status_code == 500 and "Chương trình gặp lỗi khi xử lý yêu cầu này" in r.text
+    for english in ("Method Not Allowed", "Bad Request", "Internal Server Error", "Traceback", "RuntimeError"):
+        assert english not in r.text
+    assert "Đăng xuất" in r.text  # the site's page, with its header
+
+
+def test_refused_forms_say_why_in_words(tmp_path):
+    """What a clerk meets after a long pause: a login page open past its token's hour (the cookie gone), a
+    form posted after logging out, a form from an earlier login: each is refused (403) with its reason and
+    nothing done; the login page comes back ready to use."""
+    from pipeline.web import accounts
+    from pipeline.web.app import LOGIN_COOKIE, create_app
+    from pipeline.web.store import Store
+
+    Store(tmp_path).add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    app = create_app(tmp_path, start_queue=False)
+    c = app.test_client()
+    old = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    c.delete_cookie(LOGIN_COOKIE)  # its max-age passed
+    r = c.post("/dang-nhap", data={"csrf_token": old, "ten": "vt", "mat_khau": PASSWORD})
+    assert r.status_code == 403 and "Trang đăng nhập đã mở quá lâu nên chưa đăng nhập được" in r.text
+    assert c.get("/").status_code == 302  # not logged in
+    token = _hidden(r.text, "csrf_token")  # the page it gave works
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": PASSWORD}).status_code == 302
+    csrf = _hidden(c.get("/so-excel").text, "csrf_token")
+    r = c.post("/tao-ho-so", data={"csrf_token": "tu-phien-truoc"})  # a form of an earlier session
+    assert r.status_code == 403 and "Biểu mẫu này được mở từ một phiên đăng nhập trước" in r.text
+    assert c.post("/dang-xuat", data={"csrf_token": csrf}).status_code == 302
+    r = c.post("/tao-ho-so", data={"csrf_token": csrf})
+    assert r.status_code == 403 and "Phiên đăng nhập đã hết hoặc đã đăng xuất nên việc này chưa được thực hiện" in r.text
+    assert "Bạn không có quyền" in _clerk_of(app, "vt")[0].get("/so-noi-vu").text  # a role's refusal: as before
+
+
+def test_a_changed_period_result_names_the_person_whose_data_changed(tmp_path):
+    """Seen on «Thay đổi, in lại» of a 2026 workbook: one month's «Điểm tiêu chí chung» of one person
+    changed, their forms were listed to reprint, but «Dữ liệu thay đổi» did not name them — the person's
+    fingerprint left out KetQuaKy and SanPham. Now a change there changes that person's fingerprint only."""
+    from openpyxl import load_workbook
+
+    from pipeline import ingest
+    from pipeline.submission.changes import person_fingerprints
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx"
+    before = person_fingerprints(ingest.load(sample))
+    wb = load_workbook(sample)
+    head = [c.value for c in wb["KetQuaKy"][1]]
+    row = next(r for r in wb["KetQuaKy"].iter_rows(min_row=2) if r[0].value == "VP-005" and r[1].value == "2026-03")
+    row[head.index("diem_tieu_chi_chung")].value = 10
+    wb.save(tmp_path / "ky.xlsx")
+    after = person_fingerprints(ingest.load(tmp_path / "ky.xlsx"))
+    assert {m for m in before if before[m] != after[m]} == {"VP-005"}
+    wb = load_workbook(sample)
+    head = [c.value for c in wb["SanPham"][1]]
+    product = next(r for r in wb["SanPham"].iter_rows(min_row=2) if r[0].value != "VP-005")
+    product[head.index("so_lan_cham")].value = (product[head.index("so_lan_cham")].value or 0) + 1
+    wb.save(tmp_path / "sp.xlsx")
+    after = person_fingerprints(ingest.load(tmp_path / "sp.xlsx"))
+    assert {m for m in before if before[m] != after[m]} == {product[0].value}
+
+
+def test_the_reprint_table_fits_a_phone(tmp_path):
+    """Seen in Chromium at 390×844 with a real one-person change (long form titles and file names): the
+    page of what to reprint was wider than the screen. The page as served, with the site's CSS, laid out
+    by the browser: it is no wider than the phone (the tables scroll inside their box)."""
+    import json
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    assert chromium and driver_path, "chromium and chromium-driver are required: run ./bootstrap.sh test"
+    store = Store(tmp_path / "du_lieu")
+    store.add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    doc = {"tep": "ca_nhan/HCQT/VX-005.pdf", "trang_dau": 3, "trang_cuoi": 5, "ly_do": "nội dung thay đổi",
+           "tieu_de": "Phiếu đánh giá, xếp loại chất lượng công chức (Nghị định 335/2025/NĐ-CP)",
+           "ma_so": "VX-005", "ho_ten": "Hoàng Thị Ánh Bình", "ma_don_vi": "HCQT"}
+    section = _section(doc, dict(doc, tieu_de="Kết quả theo dõi, đánh giá từng tháng, quý", trang_dau=7, trang_cuoi=7))
+    store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc) "
+            "VALUES ('VP', 1, 'vt', 'xong', '2026-12-06 04:44:46', '2026-12-06 04:44:48')")
+    store.output_dir("VP").mkdir(parents=True)
+    (store.output_dir("VP") / "manifest.json").write_text(json.dumps({"thay_doi": section}), "utf-8")
+    c, _ = _clerk_of(create_app(tmp_path / "du_lieu", start_queue=False), "vt")
+    css = c.get("/kieu.css").text
+    page = tmp_path / "thay_doi.html"
+    page.write_text(c.get("/thay-doi").text.replace('<link rel="stylesheet" href="/kieu.css">', f"<style>{css}</style>"),
+                    "utf-8")
+    assert "<style>" in page.read_text("utf-8") and 'id="in_lai"' in page.read_text("utf-8")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844", "--disable-gpu"):
+        opts.add_argument(arg)
+    d = webdriver.Chrome(service=Service(driver_path), options=opts)
+    try:
+        d.set_window_size(390, 844)
+        d.get(page.as_uri())
+        inner = d.execute_script("return window.innerWidth")
+        assert d.execute_script("return document.documentElement.scrollWidth") <= inner
+        assert d.execute_script("return document.getElementById('in_lai').offsetWidth") > 0
+    finally:
+        d.quit()
+
+
+def test_the_home_page_names_the_agency_before_any_build(tmp_path):
+    """Before the first build the home page's title was the bare code («VP»): after a valid upload it is the
+    agency's name from the workbook; an upload with errors does not change it."""
+    c, csrf = _clerk(tmp_path)
+    assert re.search(r"<h1>\s*VP\s*</h1>", c.get("/").text)  # nothing uploaded yet: the code is all there is
+    t = factory.tables()
+    assert _post(c, csrf, "so.xlsx", factory.write(tmp_path.parent / f"{tmp_path.name}_a.xlsx", t).read_bytes()
+                 ).status_code == 302
+    assert "<h1>Văn phòng UBND tỉnh Thử Nghiệm</h1>" in c.get("/").text
+    t["CoQuan"][0] = ("ten_co_quan", "Sở Khác")
+    t["NhanSu"][0]["ma_don_vi"] = "KHONG_CO"  # an error: this upload is not used
+    assert _post(c, csrf, "so.xlsx", factory.write(tmp_path.parent / f"{tmp_path.name}_b.xlsx", t).read_bytes()
+                 ).status_code == 302
+    assert "<h1>Văn phòng UBND tỉnh Thử Nghiệm</h1>" in c.get("/").text
+
+
+def test_sending_a_package_of_proposed_levels_is_flagged_before_the_button(tmp_path):
+    """«Hồ sơ» of the agency clerk: when people in the built package have only a proposed level (no decision
+    of the competent level in the workbook), the line under «Gửi bộ hồ sơ này cho Sở Nội vụ» says how many;
+    none when every level is decided. Worked by hand: 2 decided, 3 proposed only, 1 without any level → 3."""
+    import json
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    store.add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    out = store.output_dir("VP")
+    out.mkdir(parents=True)
+    (out / "manifest.json").write_text(json.dumps({"files": [{"path": "ket_qua_xep_loai.json", "sha256": "0"}]}),
+                                       "utf-8")
+
+    def rated(*levels: tuple) -> None:
+        people = [{"ma_so": f"NS-{i}", "muc_quyet_dinh": d, "muc_de_xuat": p} for i, (d, p) in enumerate(levels)]
+        (out / "ket_qua_xep_loai.json").write_text(json.dumps({"nguoi": people}), "utf-8")
+
+    rated(("HTT", "HTT"), ("HT", "HTT"), (None, "HTXS"), (None, "HTT"), (None, "KHT"), (None, None))
+    c, _ = _clerk_of(create_app(tmp_path, start_queue=False), "vt")
+    html = re.sub(r"\s+", " ", c.get("/ho-so").text)
+    assert 'id="nop"' in html
+    assert "3 người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định" in html
+    rated(("HTT", "HTT"), ("HT", "HTT"), (None, None))
+    assert 'id="chua_quyet_dinh"' not in c.get("/ho-so").text
