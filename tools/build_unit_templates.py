@@ -567,7 +567,10 @@ def build_tong_hop_xep_loai(spec: DocSpec):
     # the unit is named in the header block: one title line leaves room on the landscape page
     dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
     b = dict(bold=True)
-    widths = [0.8, 2.8, 2.0, 1.9, 1.7, 1.35, 2.3, 1.9, 1.3, 1.3, 1.3, 1.3, 2.1, 1.15]
+    # Ghi chú carries the year's score and the whole cap reasoning (several hundred letters): it
+    # gets the width the short columns can spare (4.75 cm of 26.2), else a 3 cm column made each
+    # such row a third of a page tall and the unbreakable rows left half pages empty
+    widths = [0.8, 2.6, 1.8, 1.8, 1.5, 1.15, 2.2, 1.8, 1.2, 1.2, 1.2, 1.2, 2.0, 1.0]
     widths.append(round(width - sum(widths), 2))  # Ghi chú
     dk.grid_table(
         doc,
