@@ -57,3 +57,29 @@ def test_proposal_table_rows_with_a_long_note_do_not_leave_pages_half_empty(tmp_
     assert [n for page in numbers for n in page] == [tv["stt"] for tv in people], numbers
     per_page = [len(page) for page in numbers]
     assert all(n >= 3 for n in per_page[:-1]), per_page
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_no_table_of_any_template_is_wider_than_its_page_text():
+    """A table whose columns add up to more than the page width between the margins runs into the
+    margins when printed (the landscape biểu tổng hợp was 26.7 cm on a 25.7 cm text width)."""
+    import zipfile
+
+    from lxml import etree
+
+    checked = 0
+    for code in Registry().codes:
+        path = Registry().get(code).template
+        body = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml")).find(W + "body")
+        sect = body.find(W + "sectPr")
+        page, margins = sect.find(W + "pgSz"), sect.find(W + "pgMar")
+        text = int(page.get(W + "w")) - int(margins.get(W + "left")) - int(margins.get(W + "right"))
+        for table in body.findall(W + "tbl"):  # top-level tables; nested ones live in a cell
+            width = sum(int(g.get(W + "w")) for g in table.find(W + "tblGrid").findall(W + "gridCol"))
+            indent = table.find(f"{W}tblPr/{W}tblInd")
+            width += int(indent.get(W + "w")) if indent is not None else 0
+            assert width <= text + 6, (code, round(width / 567, 2), round(text / 567, 2))  # 6 twips: rounding
+            checked += 1
+    assert checked > 50

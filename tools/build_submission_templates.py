@@ -425,7 +425,9 @@ def build_bieu(spec: Spec):
              "{{ nhan.doi_tuong|upper }} NĂM {{ nam }}", size=13, space_before=0, space_after=0)
     dk.add_paragraph(doc, R("(Kèm theo Báo cáo số {{ so_hieu }} của {{ co_quan.ten }})", italic=True),
                      align="center", space_after=4)
-    summary_table(doc, [1.0, 6.2, 1.6, 2.1, 1.3, 1.6, 1.3, 1.6, 1.3, 1.6, 1.3, 1.6, 1.6, 2.6], size=10)
+    # the columns add up to the text width (26.7 cm ran 0.5 cm into each side margin); the note
+    # column («1 người chưa có mức: …») takes what the category column can spare
+    summary_table(doc, [1.0, 5.2, 1.6, 2.1, 1.3, 1.5, 1.3, 1.5, 1.3, 1.5, 1.3, 1.5, 1.6, 3.0], size=10)
     # the biểu may travel without its report: it says itself whether the levels are decided or proposed
     dk.add_paragraph(doc, R("{{ nhan.ghi_chu_viet_tat }} {{ can_cu_muc }}.", italic=True, size=11), align="justify",
                      space_before=3, size=11)
