@@ -83,3 +83,17 @@ def test_no_table_of_any_template_is_wider_than_its_page_text():
             assert width <= text + 6, (code, round(width / 567, 2), round(text / 567, 2))  # 6 twips: rounding
             checked += 1
     assert checked > 50
+
+
+def test_reading_guide_embeds_every_font_it_names(tmp_path):
+    """HUONG_DAN_IN.pdf named reportlab's default Helvetica on every page without embedding it:
+    pdffonts must list only embedded fonts."""
+    from pipeline.submission import guide
+
+    pdf = tmp_path / "huong_dan.pdf"
+    pdf.write_bytes(guide.pdf(["HƯỚNG DẪN IN, KÝ VÀ NỘP HỒ SƠ", "1. HẠN NỘP", "- Nộp trước ngày 15/12."] * 40))
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:]]
+    assert rows and all("Helvetica" not in r[0] for r in rows), listing
+    # columns: name type encoding emb sub uni object ID (type may be two words: «Type 1»)
+    assert all(r[-5] == "yes" for r in rows), listing
