@@ -225,7 +225,9 @@ def pdf(text_lines: list[str]) -> bytes:
     buf = io.BytesIO()
     # same bytes for the same text; the initial font is ours, else every page names a Helvetica
     # that is not embedded (pdffonts lists it; printers and PDF checkers flag it)
-    c = canvas.Canvas(buf, pagesize=A4, pageCompression=1, invariant=1, initialFontName=regular, initialFontSize=11)
+    # (types-reportlab declares initialFontName a float: a stub error, reportlab takes the font's name)
+    c = canvas.Canvas(buf, pagesize=A4, pageCompression=1, invariant=1,
+                      initialFontName=regular, initialFontSize=11)  # type: ignore[arg-type]
     c.setTitle("Hướng dẫn in, ký và nộp hồ sơ")
     width, height = A4
     left, top, bottom, size, lead = 56, height - 56, 56, 11, 14.5
