@@ -135,3 +135,18 @@ def test_proposal_table_signature_shares_its_page_with_the_cap_check(tmp_path):
     for words in ("Kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ", "Cách tính", "Đề xuất mức xếp loại chất lượng tập thể",
                   "TRƯỞNG PHÒNG", "Phạm Minh Tuấn"):
         assert words in last, (words, last[:300])
+
+
+def test_reading_guide_pages_are_numbered_at_their_foot(tmp_path):
+    """HUONG_DAN_IN.pdf runs to a dozen pages: each says «Trang k/n» below its text."""
+    from pipeline.submission import guide
+
+    pdf = tmp_path / "huong_dan.pdf"
+    pdf.write_bytes(guide.pdf(["HƯỚNG DẪN IN, KÝ VÀ NỘP HỒ SƠ"] + [f"- Dòng thứ {k} của hướng dẫn." for k in range(120)]))
+    pages = _pages(pdf)
+    assert len(pages) == 3
+    for k, page in enumerate(pages, 1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert lines[-1] == f"Trang {k}/3", lines[-3:]
+        assert sum(f"Trang {k}/3" in line for line in lines) == 1
+    assert "Dòng thứ 119 của hướng dẫn." in pages[-1]
