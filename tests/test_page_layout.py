@@ -150,3 +150,22 @@ def test_reading_guide_pages_are_numbered_at_their_foot(tmp_path):
         assert lines[-1] == f"Trang {k}/3", lines[-3:]
         assert sum(f"Trang {k}/3" in line for line in lines) == 1
     assert "Dòng thứ 119 của hướng dẫn." in pages[-1]
+
+
+@pytest.mark.parametrize("code", ["bao_cao_so_noi_vu", "bao_cao_tu_danh_gia_co_quan", "bien_ban_tu_xep_loai_co_quan"])
+def test_agency_papers_never_end_a_page_with_a_section_heading(code):
+    """The agency's self-assessment report (2026 sample with the agency's own level) ended its
+    first page with «IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027» and printed its dotted lines on the next:
+    every section heading («I. …», «NỘI DUNG») is kept with the paragraph that follows it."""
+    import zipfile
+
+    from lxml import etree
+
+    body = etree.fromstring(zipfile.ZipFile(Registry().get(code).template).read("word/document.xml")).find(W + "body")
+    headings = []
+    for p in body.iter(W + "p"):
+        text = "".join(t.text or "" for t in p.iter(W + "t")).strip()
+        if re.match(r"(I|II|III|IV|V)\. ", text) or text == "NỘI DUNG":
+            headings.append(text)
+            assert p.find(f"{W}pPr/{W}keepNext") is not None, (code, text)
+    assert headings, code
