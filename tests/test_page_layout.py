@@ -152,8 +152,8 @@ def test_reading_guide_pages_are_numbered_at_their_foot(tmp_path):
     assert "Dòng thứ 119 của hướng dẫn." in pages[-1]
 
 
-@pytest.mark.parametrize("code", ["bao_cao_so_noi_vu", "bao_cao_tu_danh_gia_co_quan", "bien_ban_tu_xep_loai_co_quan"])
-def test_agency_papers_never_end_a_page_with_a_section_heading(code):
+@pytest.mark.parametrize("code", ["bao_cao_tu_danh_gia_co_quan", "bien_ban_tu_xep_loai_co_quan"])
+def test_agency_self_rating_papers_never_end_a_page_with_a_section_heading(code):
     """The agency's self-assessment report (2026 sample with the agency's own level) ended its
     first page with «IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027» and printed its dotted lines on the next:
     every section heading («I. …», «NỘI DUNG») is kept with the paragraph that follows it."""

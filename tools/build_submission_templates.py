@@ -346,10 +346,10 @@ def build_bao_cao(spec: Spec):
         align="justify", first_line_cm=1.0,
     )
     # I
-    heads = [dk.section_heading(doc, "I. {{ nhan.phan_i }}", space_before=6)]
+    dk.section_heading(doc, "I. {{ nhan.phan_i }}", space_before=6)
     dotted_block(doc, "cham_trien_khai")
     # II
-    heads.append(dk.section_heading(doc, "II. {{ nhan.phan_ii }}", space_before=6))
+    dk.section_heading(doc, "II. {{ nhan.phan_ii }}", space_before=6)
     dk.add_paragraph(
         doc,
         "1. Tổng số {{ nhan.doi_tuong }} của cơ quan: {{ kq.tong }} người{% if kq.nguoi_dung_dau %} (kể cả người đứng "
@@ -388,9 +388,9 @@ def build_bao_cao(spec: Spec):
     dk.p_tag(doc, "endfor")
     dk.add_paragraph(doc, "", size=4, space_after=0)
     # III, IV
-    heads.append(dk.section_heading(doc, "III. {{ nhan.phan_iii }}", space_before=6))
+    dk.section_heading(doc, "III. {{ nhan.phan_iii }}", space_before=6)
     dotted_block(doc, "cham_ton_tai")
-    heads.append(dk.section_heading(doc, "IV. {{ nhan.phan_iv }}", space_before=6))
+    dk.section_heading(doc, "IV. {{ nhan.phan_iv }}", space_before=6)
     dotted_block(doc, "cham_kien_nghi")
     # the closing sentence, "Nơi nhận" (left) and the head's signature (right) in ONE row that
     # cannot split across pages: the signature never stands alone on a page
@@ -410,7 +410,7 @@ def build_bao_cao(spec: Spec):
     # a cell must end with a paragraph: a tiny one after the nested table
     dk.add_paragraph(box, "", size=1, **kw)
     dk.add_page_numbers(doc)
-    strip_keep_next(doc, keep=heads)  # section_heading set their keep-with-next
+    strip_keep_next(doc)
     return doc
 
 
