@@ -310,11 +310,15 @@ def header(doc, *, number: bool, widths=None) -> None:
     )
 
 
-def strip_keep_next(doc) -> None:
-    """No "keep with next" anywhere: blocks are kept together by rows that cannot split."""
+def strip_keep_next(doc, keep=()) -> None:
+    """No "keep with next" anywhere: blocks are kept together by rows that cannot split. Except
+    the paragraphs in `keep`: section headings followed by a paragraph (its text or dotted lines),
+    which a page must never end with."""
+    kept = {p._p for p in keep}
     for part in (doc.element, *(s.header._element for s in doc.sections), *(s.footer._element for s in doc.sections)):
         for el in list(part.iter(qn("w:keepNext"))):
-            el.getparent().remove(el)
+            if el.getparent().getparent() not in kept:
+                el.getparent().remove(el)
 
 
 def dotted_block(doc, expr: str) -> None:
@@ -425,7 +429,9 @@ def build_bieu(spec: Spec):
              "{{ nhan.doi_tuong|upper }} NĂM {{ nam }}", size=13, space_before=0, space_after=0)
     dk.add_paragraph(doc, R("(Kèm theo Báo cáo số {{ so_hieu }} của {{ co_quan.ten }})", italic=True),
                      align="center", space_after=4)
-    summary_table(doc, [1.0, 6.2, 1.6, 2.1, 1.3, 1.6, 1.3, 1.6, 1.3, 1.6, 1.3, 1.6, 1.6, 2.6], size=10)
+    # the columns add up to the text width (26.7 cm ran 0.5 cm into each side margin); the note
+    # column («1 người chưa có mức: …») takes what the category column can spare
+    summary_table(doc, [1.0, 5.2, 1.6, 2.1, 1.3, 1.5, 1.3, 1.5, 1.3, 1.5, 1.3, 1.5, 1.6, 3.0], size=10)
     # the biểu may travel without its report: it says itself whether the levels are decided or proposed
     dk.add_paragraph(doc, R("{{ nhan.ghi_chu_viet_tat }} {{ can_cu_muc }}.", italic=True, size=11), align="justify",
                      space_before=3, size=11)
@@ -506,25 +512,26 @@ def build_tu_danh_gia(spec: Spec):
                      align="center", space_before=0, space_after=10, line_spacing=1.0)
     dk.add_paragraph(doc, "Thực hiện {{ can_cu_co_quan }}, {{ co_quan.ten }} {{ nhan.mo_dau }} năm {{ nam }} như sau:",
                      align="justify", first_line_cm=1.0)
-    dk.section_heading(doc, "I. {{ nhan.phan_i }}", space_before=6)
+    heads = [dk.section_heading(doc, "I. {{ nhan.phan_i }}", space_before=6)]
     dotted_block(doc, "td.ket_qua")
-    dk.section_heading(doc, "II. {{ nhan.phan_ii }}", space_before=6)
-    dk.add_paragraph(doc, R("1. {{ nhan.uu_diem }}", bold=True), align="justify", first_line_cm=1.0)
+    heads.append(dk.section_heading(doc, "II. {{ nhan.phan_ii }}", space_before=6))
+    heads.append(dk.add_paragraph(doc, R("1. {{ nhan.uu_diem }}", bold=True), align="justify", first_line_cm=1.0))
     dotted_block(doc, "td.uu_diem")
-    dk.add_paragraph(doc, R("2. {{ nhan.han_che }}", bold=True), align="justify", first_line_cm=1.0)
+    heads.append(dk.add_paragraph(doc, R("2. {{ nhan.han_che }}", bold=True), align="justify", first_line_cm=1.0))
     dotted_block(doc, "td.han_che")
-    dk.section_heading(doc, "III. {{ nhan.phan_iii }}", space_before=6)
+    heads.append(dk.section_heading(doc, "III. {{ nhan.phan_iii }}", space_before=6))
     dk.p_tag(doc, "if td.diem")
     dk.add_paragraph(doc, "Tổng điểm tự đánh giá: {{ td.diem.tong }}/100 điểm{% if td.diem.chung %} (tiêu chí chung: "
                      "{{ td.diem.chung }}/30 điểm; kết quả thực hiện nhiệm vụ: {{ td.diem.nhiem_vu }}/70 điểm){% endif %}.",
                      align="justify", first_line_cm=1.0)
     dk.p_tag(doc, "endif")
     dk.add_paragraph(doc, "{{ co_quan.ten }} {{ nhan.tu_xep_loai }}: {{ td.muc }}.", align="justify", first_line_cm=1.0)
-    dk.section_heading(doc, "IV. {{ nhan.phan_iv }} {{ nam + 1 }}", space_before=6)
+    heads.append(dk.section_heading(doc, "IV. {{ nhan.phan_iv }} {{ nam + 1 }}", space_before=6))
     dotted_block(doc, "td.phuong_huong")
     _head_signature(doc, width, True)
     dk.add_page_numbers(doc)
-    strip_keep_next(doc)
+    dk.keep_with_next(*heads)  # the bold item lines; section_heading set its own
+    strip_keep_next(doc, keep=heads)
     return doc
 
 
@@ -547,7 +554,7 @@ def build_bien_ban_co_quan(spec: Spec):
     dk.add_paragraph(doc, "Có mặt: {{ bb.co_mat }}; vắng mặt: {{ bb.vang }}.", **left_para)
     dk.add_paragraph(doc, "Chủ trì: {{ bb.chu_tri }}.", **para)
     dk.add_paragraph(doc, "Thư ký: {{ bb.thu_ky }}.", **left_para)
-    dk.section_heading(doc, "NỘI DUNG", space_before=6)
+    heads = [dk.section_heading(doc, "NỘI DUNG", space_before=6)]
     dk.add_paragraph(doc, "1. {{ nhan.noi_dung_1 }} {{ nam }} của {{ co_quan.ten }}.", **para)
     dk.add_paragraph(doc, "2. {{ nhan.noi_dung_2 }}", **para)
     dotted_block(doc, "bb.y_kien")
@@ -574,7 +581,7 @@ def build_bien_ban_co_quan(spec: Spec):
                          **{**kw, "space_before": 2.5 / 2.54 * 72})
     dk.add_paragraph(box, "", size=1, **kw)
     dk.add_page_numbers(doc)
-    strip_keep_next(doc)
+    strip_keep_next(doc, keep=heads)
     return doc
 
 

@@ -567,7 +567,10 @@ def build_tong_hop_xep_loai(spec: DocSpec):
     # the unit is named in the header block: one title line leaves room on the landscape page
     dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
     b = dict(bold=True)
-    widths = [0.8, 2.8, 2.0, 1.9, 1.7, 1.35, 2.3, 1.9, 1.3, 1.3, 1.3, 1.3, 2.1, 1.15]
+    # Ghi chú carries the year's score and the whole cap reasoning (several hundred letters): it
+    # gets the width the short columns can spare (4.55 cm of 25.2), else a 2 cm column made each
+    # such row a third of a page tall and the unbreakable rows left half pages empty
+    widths = [0.8, 2.4, 1.6, 1.6, 1.5, 1.15, 2.2, 1.7, 1.2, 1.2, 1.2, 1.2, 1.9, 1.0]
     widths.append(round(width - sum(widths), 2))  # Ghi chú
     dk.grid_table(
         doc,
@@ -628,7 +631,9 @@ def build_tong_hop_xep_loai(spec: DocSpec):
     dk.add_paragraph(cell, R("{{ nhan.kiem_tra_ty_le }}:", bold=True), space_before=4, **j)
     dk.grid_table(
         cell,
-        [0.9, 4.6, 1.8, 1.8, 1.8, 2.1, width - 13.2],
+        # «Cách tính» (the whole computation, one per group) gets the room: with four groups the
+        # check, the unit's line and the signature must still share one page
+        [0.9, 3.8, 1.8, 1.8, 1.8, 1.6, width - 11.7],
         [
             [
                 C("TT", **b),
@@ -703,7 +708,7 @@ def build_tong_hop_thi_dua(spec: DocSpec):
     # the unit is named in the header block: one title line leaves room on the landscape page
     dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
     b = dict(bold=True)
-    widths = [0.8, 3.0, 2.2, 2.2, 2.2, 3.2, 1.7, 1.3, 1.4, 1.2, 1.8]
+    widths = [0.8, 2.6, 2.0, 2.2, 2.2, 3.2, 1.7, 1.3, 1.4, 1.2, 1.8]  # the reason (last) keeps 4.8 cm
     widths.append(round(width - sum(widths), 2))
     dk.grid_table(
         doc,

@@ -1019,9 +1019,11 @@ __all__ += [
 ]
 
 
-def set_landscape(doc, margins_cm: tuple[float, float, float, float] = (2.0, 2.0, 2.0, 1.5)) -> None:
+def set_landscape(doc, margins_cm: tuple[float, float, float, float] = (2.0, 2.0, 3.0, 1.5)) -> None:
     """Turn the first section into A4 landscape with margins (top, bottom, left, right) in cm
-    (for wide tables; ND 30/2020 allows a landscape page for tables)."""
+    (for wide tables; ND 30/2020 allows a landscape page for tables). The left margin is ND 30's
+    3 cm: the page code (pipeline/bundle/pagecode.py, 0.7–2.7 cm from the bottom left corner) must
+    lie in the margin, and with 2 cm on both sides it covered the text at the corner."""
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width = Cm(29.7)

@@ -223,10 +223,17 @@ def pdf(text_lines: list[str]) -> bytes:
 
     regular, bold = fonts()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4, pageCompression=1, invariant=1)  # same bytes for the same text
+    # same bytes for the same text; the initial font is ours, else every page names a Helvetica
+    # that is not embedded (pdffonts lists it; printers and PDF checkers flag it)
+    # (types-reportlab declares initialFontName a float: a stub error, reportlab takes the font's name)
+    c = canvas.Canvas(buf, pagesize=A4, pageCompression=1, invariant=1,
+                      initialFontName=regular, initialFontSize=11)  # type: ignore[arg-type]
     c.setTitle("Hướng dẫn in, ký và nộp hồ sơ")
     width, height = A4
     left, top, bottom, size, lead = 56, height - 56, 56, 11, 14.5
+    # laid out first, drawn then: each page numbered «Trang k/n» at its foot (a loose sheet of a
+    # guide of a dozen pages finds its place)
+    pages: list[list[tuple[str, float, float, str]]] = [[]]
     y = top
     for i, line in enumerate(text_lines):
         heading = i == 0 or (line[:2].rstrip(".").isdigit() and line[1:2] == ".")
@@ -235,12 +242,18 @@ def pdf(text_lines: list[str]) -> bytes:
         wrapped = simpleSplit(line.strip(), font, size, width - left * 2 - indent * 3) or [""]
         for j, part in enumerate(wrapped):
             if y < bottom:
-                c.showPage()
+                pages.append([])
                 y = top
-            c.setFont(font, size)
-            c.drawString(left + indent * 3 + (12 if j and part and line.strip().startswith("-") else 0), y, part)
+            pages[-1].append((font, left + indent * 3 + (12 if j and part and line.strip().startswith("-") else 0), y, part))
             y -= lead
-    c.showPage()
+    for k, page in enumerate(pages, 1):
+        for font, x, y, part in page:
+            c.setFont(font, size)
+            c.drawString(x, y, part)
+        if len(pages) > 1:
+            c.setFont(regular, 10)
+            c.drawCentredString(width / 2, bottom / 2, f"Trang {k}/{len(pages)}")
+        c.showPage()
     c.save()
     return buf.getvalue()
 
