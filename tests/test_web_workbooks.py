@@ -334,6 +334,34 @@ def test_a_changed_period_result_names_the_person_whose_data_changed(tmp_path):
     assert {m for m in before if before[m] != after[m]} == {product[0].value}
 
 
+def test_a_folder_built_before_the_periods_counted_names_nobody_after_the_upgrade(tmp_path):
+    """A 2026 folder built by the version whose fingerprints left out KetQuaKy and SanPham: rebuilt
+    from the same workbook by this one, «Dữ liệu thay đổi» names nobody (it named all 40 people); a
+    person whose own rows changed is still named."""
+    from openpyxl import load_workbook
+
+    from pipeline import ingest
+    from pipeline.submission.changes import FINGERPRINTS, compare, person_fingerprints
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx"
+    now = person_fingerprints(ingest.load(sample))
+    recorded = {m: fp.partition("+")[2] or fp for m, fp in now.items()}  # what the older version wrote
+    assert recorded != now
+
+    def people(old: dict[str, str], new: dict[str, str]) -> set[str]:
+        changed = compare({"ca_nhan": [], "don_vi": [], FINGERPRINTS: old}, {"ca_nhan": [], "don_vi": [], FINGERPRINTS: new},
+                          old_root=None, new_root=None)
+        return {m for m, _ in changed.people}
+
+    assert people(recorded, now) == set() and people(now, now) == set()
+    wb = load_workbook(sample)
+    head = [c.value for c in wb["NhanSu"][1]]
+    row = next(r for r in wb["NhanSu"].iter_rows(min_row=2) if r[0].value == "VP-005")
+    row[head.index("ghi_chu")].value = "Chuyển từ đơn vị khác"
+    wb.save(tmp_path / "ns.xlsx")
+    assert people(recorded, person_fingerprints(ingest.load(tmp_path / "ns.xlsx"))) == {"VP-005"}
+
+
 def test_the_reprint_table_fits_a_phone(tmp_path):
     """Seen in Chromium at 390×844 with a real one-person change (long form titles and file names): the
     page of what to reprint was wider than the screen. The page as served, with the site's CSS, laid out

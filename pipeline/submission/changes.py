@@ -57,22 +57,35 @@ OWN_FILES = (REPRINT, LISTING)  # what the comparison itself writes: never compa
 
 
 def person_fingerprints(campaign: Campaign) -> dict[str, str]:
-    """A digest of every row about each person (records' repr leaves out their cell references)."""
+    """A digest of every row about each person (records' repr leaves out their cell references).
+
+    The points regime's periods and products (KetQuaKy, SanPham) are the person's data too. A person
+    with some gets «<digest of all>+<digest without them>»: builds before they counted recorded the
+    second alone, and `same_data` compares such a record with that part (else the first rebuild after
+    the change would name everybody as changed)."""
     def rows(items: Iterable[Any], ma_so: str) -> list[str]:
         return [repr(x) for x in items if x.ma_so == ma_so]
+
+    def digest(parts: list[Any]) -> str:
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
 
     out: dict[str, str] = {}
     for p in campaign.people:
         m = p.ma_so
         parts = [repr(p), repr(sorted((campaign.texts.get(m) or {}).items())), repr(campaign.votes.get(m)),
                  rows(campaign.disciplines, m), rows(campaign.emulation, m), rows(campaign.scores, m)]
-        # the points regime's periods and products (KetQuaKy, SanPham) are the person's data too; added
-        # only when there are some, so a fingerprint without them is the one earlier builds recorded
         periods = rows(campaign.periods, m) + rows(campaign.products, m)
-        if periods:
-            parts.append(periods)
-        out[m] = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
+        out[m] = f"{digest([*parts, periods])}+{digest(parts)}" if periods else digest(parts)
     return out
+
+
+def same_data(old: object, new: str) -> bool:
+    """Whether a person's recorded fingerprint `old` says the same rows as `new` (a record made before
+    the periods counted is compared with the part of `new` without them)."""
+    if old == new:
+        return True
+    _, _, legacy = new.partition("+")
+    return isinstance(old, str) and bool(legacy) and "+" not in old and old == legacy
 
 
 @dataclass
@@ -351,7 +364,7 @@ class _Walk(_Compare):
 
         old_fp, new_fp = old.get(FINGERPRINTS), new.get(FINGERPRINTS)
         if isinstance(old_fp, dict) and isinstance(new_fp, dict):
-            result.people = [(m, self.names.get(m, "")) for m in new_fp if old_fp.get(m) != new_fp[m]]
+            result.people = [(m, self.names.get(m, "")) for m in new_fp if not same_data(old_fp.get(m), new_fp[m])]
         else:  # a folder built before fingerprints: the people whose own documents changed
             result.people = list(dict.fromkeys((c.ma_so, c.ho_ten) for c in result.items if c.ma_so))
         result.sheets = _sheets(result.items, self.new_files, result.duplex)
