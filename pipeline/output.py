@@ -225,11 +225,7 @@ def _set_signed_aside(old: Path, target: Path) -> Path | None:
     src = old / ownership.SIGNED_DIR
     if not (src.is_dir() and not src.is_symlink() and ownership.signed_files(old)):
         return None
-    base = target.parent / f"{target.name}.da-ky-{time.strftime('%Y%m%d-%H%M%S')}"
-    dest, n = base, 1
-    while os.path.lexists(dest):
-        n += 1
-        dest = base.with_name(f"{base.name}-{n}")
+    dest = portable.free_name(target.parent, f"{target.name}.da-ky-{time.strftime('%Y%m%d-%H%M%S')}")
     os.rename(src, dest)
     return dest
 

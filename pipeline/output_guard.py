@@ -31,6 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline import portable
 from pipeline.errors import OutputError
 from pipeline.options import BuildOptions
 from pipeline.output import listed_files, still_as_recorded
@@ -165,10 +166,7 @@ def keep_copies(folder: Path, edited: list[str]) -> Path:
     """Copy the hand-edited files (relative paths) of `folder` into a new folder beside it, their
     paths kept; the copies are the clerk's, hoso never removes them."""
     base = kept_copies_folder(folder)
-    dest, n = base, 1
-    while dest.exists():
-        n += 1
-        dest = base.with_name(f"{base.name}-{n}")
+    dest = portable.free_name(base.parent, base.name)
     try:
         for rel in edited:
             target = dest / rel

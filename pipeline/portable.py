@@ -50,6 +50,16 @@ def current_umask() -> int:
     return mask
 
 
+def free_name(folder: Path, name: str, ext: str = "") -> Path:
+    """`folder/<name><ext>`, else `<name>-2<ext>`, `<name>-3<ext>` …: the first name nothing holds
+    yet — where a copy set aside goes without covering an earlier one."""
+    dest, n = folder / f"{name}{ext}", 1
+    while os.path.lexists(dest):
+        n += 1
+        dest = folder / f"{name}-{n}{ext}"
+    return dest
+
+
 def replace_file(dest: Path, write: Callable[[str], object], *, prefix: str) -> None:
     """`dest` written whole or not at all: `write(tmp)` fills a temporary file beside it, which gets
     the mode the umask gives a new file (mkstemp makes it 0600: a group share would lose it) and then

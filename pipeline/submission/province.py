@@ -520,11 +520,7 @@ def write(summary: Summary, outdir: Path, kept: list[Path] | None = None) -> tup
             except OSError:
                 same = False
             if not same:
-                aside = target.with_name(f"{target.stem}.truoc-{stamp}{target.suffix}")
-                n = 1
-                while os.path.lexists(aside):
-                    n += 1
-                    aside = target.with_name(f"{target.stem}.truoc-{stamp}-{n}{target.suffix}")
+                aside = portable.free_name(outdir, f"{target.stem}.truoc-{stamp}", target.suffix)
                 os.rename(target, aside)
                 if kept is not None:
                     kept.append(aside)
