@@ -41,21 +41,25 @@ def check(workbook: Path) -> list[Problem]:
 
 
 def rate(workbook: Path, outdir: Path, *, rulebook: str | None = None,
-         log: Callable[[str], None] = lambda s: None, overwrite: bool = False) -> Ratings:
+         log: Callable[[str], None] = lambda s: None, overwrite: bool = False,
+         sheet_names: dict[str, str] | None = None) -> Ratings:
     """Validate, rate, and write the ratings files only (ket_qua_xep_loai.json and .xlsx).
 
     `rulebook` (an id such as "nd335-2025") overrides CoQuan.bo_quy_tac and the evaluation year.
     `overwrite` (`--ghi-de`): replace ratings files edited by hand since (a copy is kept beside the
-    folder); without it such a folder is refused, as `build` refuses one."""
+    folder); without it such a folder is refused, as `build` refuses one. `sheet_names`: filled with
+    the workbook's own names of the sheets it names otherwise than hoso's keys (ingest/sheetnames.py),
+    for the caller's later lines; the lines logged here already name them so."""
     from pipeline.ingest.load import gc_paused
 
     with gc_paused():  # only acyclic data is made here: the collector would only rescan it
-        return _rate(workbook, outdir, rulebook, log, overwrite)
+        return _rate(workbook, outdir, rulebook, log, overwrite, sheet_names if sheet_names is not None else {})
 
 
 def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str], None],
-          overwrite: bool = False) -> Ratings:
+          overwrite: bool, sheet_names: dict[str, str]) -> Ratings:
     from pipeline import manifest, output_guard
+    from pipeline.ingest.sheetnames import log_as_written
     from pipeline.output import OutputFolder, Staged, manifest_of
     from pipeline.rating import rate as rate_campaign
     from pipeline.submission.ratings_file import write_ratings
@@ -63,6 +67,8 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
 
     with input_snapshot(workbook) as snap:  # read once: a save meanwhile changes nothing
         campaign = ingest.load(snap)
+    sheet_names.update(campaign.sheet_names)
+    log = log_as_written(log, sheet_names)
     for w in campaign.warnings:
         log("Cảnh báo: " + w.text())
     ratings = rate_campaign(campaign, rulebook=rulebook)

@@ -264,13 +264,15 @@ def check(workbook: Path, as_json: bool, marked: Path | None) -> None:
 def rate(workbook: Path, outdir: Path, rulebook: str | None, ghi_de: bool = False) -> None:
     """Kiểm tra và tính mức xếp loại đề xuất (kèm lý do); chỉ ghi tệp kết quả xếp loại (.json, .xlsx)."""
     from pipeline import api
+    from pipeline.ingest.sheetnames import as_written
     from pipeline.openmarks import read_while_open_note
     from pipeline.rating.levels import ORDER
     from pipeline.rating.summary import agency_htxs, cap_line, unit_summaries, warning_lines
 
     if note := read_while_open_note(workbook):
         say(note)
-    ratings = api.rate(workbook, outdir, rulebook=rulebook, log=say, overwrite=ghi_de)
+    sheet_names: dict[str, str] = {}
+    ratings = api.rate(workbook, outdir, rulebook=rulebook, log=say, overwrite=ghi_de, sheet_names=sheet_names)
     say(f"Bộ quy tắc: {ratings.bo_quy_tac} ({ratings.ten_bo_quy_tac}); năm đánh giá {ratings.nam_danh_gia}.")
     say("Mức cuối cùng theo đơn vị (mức quyết định nếu đã có, nếu chưa thì mức đề xuất):")
     width = max([len(u.ma_don_vi) for u in unit_summaries(ratings)] + [8])
@@ -292,7 +294,7 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None, ghi_de: bool = Fals
         say(f"Thi đua: {t.so_de_nghi} đề nghị, {t.so_dat_ldtt} đạt Lao động tiên tiến, Chiến sĩ thi đua cơ sở "
             f"{t.so_cstdcs}/{t.toi_da_cstdcs} tối đa; trực tiếp lao động, công tác {direct} (ngưỡng {t.nguong_truc_tiep:.0%}).")
     for line in warning_lines(ratings):
-        say(line)
+        say(as_written(line, sheet_names))
     say(f"Đã ghi «{outdir / 'ket_qua_xep_loai.json'}» và «{outdir / 'ket_qua_xep_loai.xlsx'}».")
 
 

@@ -18,6 +18,7 @@ from pipeline.document import Build, Document, Made
 from pipeline.errors import OutputError
 from pipeline.forms.fill import fill
 from pipeline.forms.registry import FormSpec, Registry
+from pipeline.ingest import sheetnames
 from pipeline.ingest.model import Campaign
 from pipeline.options import BuildOptions, BuildSummary
 from pipeline.output import OutputFolder, PreviousOutput, Staged, manifest_of
@@ -54,15 +55,22 @@ class _Asked:
     options: BuildOptions
     engine: str  # the converter's name (uptodate.converter_name)
     started: float
-    log: Callable[[str], None]
+    echo: Callable[[str], None]  # the caller's log
     later: list[Callable[[], object]] | None  # see `build`
     signer: Ed25519PrivateKey | None  # --ky: the private key (`submission.signing.load_private`)
     # the warnings and notes about the inputs (`warn`): an unchanged build repeats them (uptodate)
     said: list[str] = field(default_factory=list)
+    # the sheets as the workbook names them, once it is read: every line says «sheet «Kết quả kỳ»» where
+    # the clerk's file calls sheet KetQuaKy so (ingest/sheetnames.py)
+    sheet_names: dict[str, str] = field(default_factory=dict)
+
+    def log(self, line: str) -> None:
+        self.echo(sheetnames.as_written(line, self.sheet_names))
 
     def warn(self, line: str) -> None:
+        line = sheetnames.as_written(line, self.sheet_names)
         self.said.append(line)
-        self.log(line)
+        self.echo(line)
 
 
 def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
@@ -146,6 +154,7 @@ def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool]:
     folder holds (`output_guard.widen_selection`); whether the folder holds another agency's or
     another year's output (replaced as `--doi-co-quan` / `--doi-nam` allowed)."""
     campaign = ingest.load(snap)
+    asked.sheet_names.update(campaign.sheet_names)
     for w in campaign.warnings:
         asked.warn("Cảnh báo: " + w.text())
     outdir, log = asked.outdir, asked.log

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 import workbook_factory as wf
 
 from pipeline import ingest
 from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(args, capsys) -> tuple[int, str, str]:
@@ -146,3 +149,51 @@ def test_same_agency_name_with_other_staff_is_another_agency(tmp_path):
     with pytest.raises(OutputError, match="chỉ 0 người trùng mã số"):
         check_agency(theirs, campaign, tmp_path / "so.xlsx", tmp_path / "out", allowed=False, log=print)
     check_agency(theirs, campaign, tmp_path / "so.xlsx", tmp_path / "out", allowed=True, log=lambda s: None)
+
+
+def _sheets_named_by_label(src: Path, dest: Path) -> Path:
+    """The 2026 sample as a clerk's own copy may be: every sheet named by its Vietnamese label."""
+    import openpyxl
+
+    from pipeline.ingest import schema
+
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        if ws.title in schema.SHEETS_BY_KEY:
+            ws.title = schema.SHEETS_BY_KEY[ws.title].label
+    wb.save(dest)
+    return dest
+
+
+KEYS_SEEN = ("KetQuaKy", "NhanSu", "KyLuat", "CoQuan")  # sheets this workbook names «Kết quả kỳ», «Nhân sự» …
+
+
+def test_messages_name_the_sheets_as_the_clerk_s_workbook_does(tmp_path, capsys):
+    """A workbook whose tabs are «Nhân sự», «Kết quả kỳ» … : check, rate and build send the clerk to
+    those tabs, never to «KetQuaKy» or «NhanSu», which his file does not have."""
+    import openpyxl
+
+    book = _sheets_named_by_label(ROOT / "data" / "mau_ho_so_2026.xlsx", tmp_path / "so.xlsx")
+    # check: an unknown person in «Kết quả kỳ», and the sample's warnings (a month missing)
+    bad = openpyxl.load_workbook(book)
+    bad["Kết quả kỳ"].cell(4, 1).value = "XX-999"
+    bad.save(tmp_path / "loi.xlsx")
+    code, out, err = run_cli(["check", tmp_path / "loi.xlsx"], capsys)
+    out += err
+    assert code == 3
+    assert "Cần: một mã số đã khai ở sheet «Nhân sự»" in out
+    assert "một dòng ở sheet «Kết quả kỳ»" in out
+    assert not [k for k in KEYS_SEEN if k in out], out
+    # rate: the rating's own warnings (a leader's d) while someone failed; the missing month)
+    code, out, err = run_cli(["rate", book, "-o", tmp_path / "xl"], capsys)
+    out += err
+    assert code == 0
+    assert "Kiểm tra lại các kỳ này ở sheet «Kết quả kỳ»." in out
+    assert "Bổ sung kết quả các kỳ còn thiếu ở sheet «Kết quả kỳ»." in out
+    assert "(sheet «Cơ quan», «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»)" in out
+    assert not [k for k in KEYS_SEEN if k in out], out
+    # build (one person: the lines are the build's, from the same workbook)
+    code, out, err = run_cli(["build", book, "-o", tmp_path / "out", "--person", "VP-021"], capsys)
+    assert code == 0, out + err
+    assert "ở sheet «Kết quả kỳ»" in out + err
+    assert not [k for k in KEYS_SEEN if k in out + err], out + err

@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipeline.errors import ValidationFailed
-from pipeline.ingest import cells, schema, stale
+from pipeline.ingest import cells, schema, sheetnames, stale
 from pipeline.ingest.contradictions import contradictions
 from pipeline.ingest.model import (
     Agency,
@@ -1042,7 +1042,8 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     periods, products = _periods(data, declared, leaders, year, rulebook, problems)
     _check_coverage(data, periods, year, problems)
     problems.extend(stale.check(data, year, path))
-    problems = _sorted(_one_message_per_bad_id(data, problems))
+    names = sheetnames.names_in(data)  # the messages name the sheets as this workbook does
+    problems = _sorted([sheetnames.problem_as_written(p, names) for p in _one_message_per_bad_id(data, problems)])
     if any(p.is_error for p in problems) or agency is None:
         return None, problems
     campaign = Campaign(
@@ -1050,9 +1051,9 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
         votes=MappingProxyType(votes), disciplines=tuple(disciplines), emulation=tuple(emulation),
         criteria=tuple(criteria), scores=tuple(scores), source_sha256=sha256_file(path),
         warnings=tuple(p for p in problems if not p.is_error), cap_overrides=tuple(cap_overrides),
-        periods=tuple(periods), products=tuple(products),
+        periods=tuple(periods), products=tuple(products), sheet_names=MappingProxyType(names),
     )
-    found = contradictions(campaign)  # the rating rules' contradictions, with their cells
+    found = [sheetnames.problem_as_written(p, names) for p in contradictions(campaign)]  # the rating rules' contradictions
     if found:
         problems = _sorted(problems + found)
         if any(p.is_error for p in found):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -238,6 +239,9 @@ class Campaign:
     cap_overrides: tuple[CapOverride, ...] = ()
     periods: tuple[PeriodResult, ...] = ()  # KetQuaKy (from 2026)
     products: tuple[Product, ...] = ()  # SanPham (from 2026)
+    # contract key -> the sheet's name in this workbook, where it differs («KetQuaKy» -> «Kết quả kỳ»):
+    # messages name sheets as the clerk's file does (ingest/sheetnames.py)
+    sheet_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def year(self) -> int:
