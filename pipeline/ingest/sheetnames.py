@@ -52,3 +52,11 @@ def log_as_written(log: Callable[[str], None], names: Mapping[str, str]) -> Call
     if not names:
         return log
     return lambda line: log(as_written(line, names))
+
+
+def texts_as_written(texts: tuple[str, ...], names: Mapping[str, str]) -> tuple[str, ...]:
+    """Each of `texts` as `as_written` makes it (the same tuple when nothing changes)."""
+    if not names:
+        return texts
+    out = tuple(as_written(t, names) for t in texts)
+    return texts if out == texts else out

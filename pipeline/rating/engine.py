@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
+from pipeline.ingest import sheetnames
 from pipeline.ingest.model import Campaign, CapOverride, Criterion, Discipline, Person, Score
 from pipeline.rating import categories, periods, rules
 from pipeline.rating.emulation import rate_emulation
@@ -73,7 +74,11 @@ def rate(campaign: Campaign, *, rulebook: Rulebook | str | None = None) -> Ratin
     if any(p.muc_quyet_dinh for p in campaign.people):  # the unit's proposals, as its meeting made them
         before = rate(replace(campaign, people=tuple(replace(p, muc_quyet_dinh=None) for p in campaign.people)),
                       rulebook=rulebook)
-    return Ratings(campaign.year, plan.id, tuple(people), tuple(groups), tuple(agency_warnings), ten_bo_quy_tac=plan.title,
+    names = campaign.sheet_names  # the reasons and warnings name the sheets as the workbook does
+    people = [replace(pr, ly_do=sheetnames.texts_as_written(pr.ly_do, names),
+                      canh_bao=sheetnames.texts_as_written(pr.canh_bao, names)) for pr in people] if names else people
+    return Ratings(campaign.year, plan.id, tuple(people), tuple(groups),
+                   sheetnames.texts_as_written(tuple(agency_warnings), names), ten_bo_quy_tac=plan.title,
                    thiet_lap=plan.settings(), thi_dua=emu_summary, truoc_quyet_dinh=before)
 
 
