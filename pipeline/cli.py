@@ -174,7 +174,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--force", is_flag=True, help=f"Ghi đè tệp {BLANK_WORKBOOK} đã có.")
-@click.option("--nam", "year", type=click.IntRange(2000, 2100), default=None,
+@click.option("--nam", "year", type=click.IntRange(2000, 2100), default=None, metavar="NĂM",
               help="Năm đánh giá: ghi sẵn năm và chỉ tạo các sheet của năm đó (từ 2026: KetQuaKy, SanPham).")
 @click.option("--tu", "source", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="SO_NAM_TRUOC.xlsx",
               help="Tạo sổ năm sau từ sổ năm trước: giữ cơ quan, đơn vị, nhân sự (trừ người đánh dấu «Đã nghỉ, chuyển đi»), "
@@ -402,8 +402,7 @@ def verify(outdir: Path, public_key: Path | None) -> None:
               metavar="KEYFILE.pub", help="Khóa công khai: manifest.json của mỗi bộ phải được ký bằng khóa này.")
 def tong_hop(packages: tuple[Path, ...], outdir: Path, due: str | None, expected: Path | None,
              public_key: Path | None) -> None:
-    """Sở Nội vụ: kiểm tra và tổng hợp bộ hồ sơ của nhiều cơ quan (thư mục kết quả, thư mục nop_so_noi_vu
-    hoặc tệp ho_so_<năm>.zip) thành bảng tính và bản PDF để in."""
+    """Sở Nội vụ: kiểm tra và tổng hợp bộ hồ sơ của nhiều cơ quan (thư mục kết quả, thư mục nop_so_noi_vu hoặc tệp ho_so_<năm>.zip) thành bảng tính và bản PDF để in."""  # noqa: E501 (one line: click keeps a docstring's indentation in the command list)
     from pipeline.cli_province import run
 
     run(list(packages), outdir, due, expected, public_key, say)
@@ -530,9 +529,9 @@ def cache_xoa(ma_so: str | None, cache_dir: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ", show_default=True,
               help="Địa chỉ nghe (mặc định chỉ máy này; 0.0.0.0 để các máy trong mạng cơ quan vào được).")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Cổng.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, metavar="CỔNG", show_default=True, help="Cổng.")
 @click.option("--data", "data", type=click.Path(path_type=Path, file_okay=False), default=Path("hoso_du_lieu"),
               show_default=True, help="Thư mục dữ liệu: cơ sở dữ liệu SQLite và mỗi cơ quan một thư mục.")
 @click.option("--sau-proxy", "behind_proxy", is_flag=True,

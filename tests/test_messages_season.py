@@ -78,6 +78,25 @@ def test_click_speaks_vietnamese_and_summaries_are_whole(capsys):
     assert "..." not in out.replace("[THAM SỐ]...", "") and "…" not in out
     assert "Tạo sổ Excel trống (ho_so_danh_gia.xlsx): đủ các sheet, danh sách chọn, hướng dẫn; hoặc sổ năm sau (--tu)." \
         in " ".join(out.split())
+    assert "thư mục nop_so_noi_vu hoặc tệp" in " ".join(out.split()) and "mục     nop" not in out
+
+
+def test_every_command_s_help_is_vietnamese(capsys):
+    """No English placeholder of click («TEXT», «INTEGER RANGE», «PATH») in any command's help."""
+    import re
+
+    from pipeline.cli import cli
+
+    def commands(group, prefix):
+        for name, cmd in group.commands.items():
+            yield [*prefix, name]
+            if hasattr(cmd, "commands"):
+                yield from commands(cmd, [*prefix, name])
+
+    english = re.compile(r"\b(TEXT|INTEGER|FLOAT|PATH|FILE|DIRECTORY|BOOLEAN|RANGE|Usage|Options|Show this)\b")
+    for args in commands(cli, []):
+        code, out, _ = run_cli([*args, "--help"], capsys)
+        assert code == 0 and not english.findall(out), (args, english.findall(out))
 
 
 def test_new_files_are_readable_by_the_group(tmp_path, capsys):
