@@ -429,6 +429,10 @@ def test_clerk_journey(server, browser, tmp_path):
     status, manifest, _ = client.get(JOURNEY["lan_tao"] + "/manifest.json")
     assert status == 200 and json.loads(manifest)["thay_doi"]["lan_dau"] is True
     JOURNEY["manifest"] = JOURNEY["lan_tao"] + "/manifest.json"
+    d.get(base + JOURNEY["lan_tao"])  # the first build's page: its output was replaced by the second
+    assert f"lần tạo số {second.rsplit('/', 1)[-1]} đã thay hồ sơ của lần này" in d.find_element(By.ID, "lan_sau").text
+    d.get(base + second)
+    assert not d.find_elements(By.ID, "lan_sau")
 
     # the audit log names who uploaded, built and downloaded whose file
     d.get(base + "/nhat-ky")

@@ -600,7 +600,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                           build_id)["n"] if row["trang_thai"] == "cho" else 0
         kept = (store.history_dir(row["co_quan"], build_id) / "manifest.json").is_file()
         kept_changes = (store.history_dir(row["co_quan"], build_id) / "thay_doi.txt").is_file()
-        return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes)
+        # a later build replaced this one's output (its in_lai.pdf among them): the page says so
+        later = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai='xong' AND id>? ORDER BY id DESC LIMIT 1",
+                          row["co_quan"], build_id) if row["trang_thai"] == "xong" else None
+        return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes,
+                               later=later)
 
     def _kept_file(build_id: int, name: str) -> Path:
         """A file kept of one of the agency's builds (`lich_su/<id>/`); 404 when there is none."""
