@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import ingest
-from pipeline.errors import OutputError
+from pipeline.errors import HosoError, OutputError
 from pipeline.ingest.problems import Problem
 from pipeline.resources import sample_workbook
 
@@ -51,9 +51,15 @@ def rate(workbook: Path, outdir: Path, *, rulebook: str | None = None,
     the workbook's own names of the sheets it names otherwise than hoso's keys (ingest/sheetnames.py),
     for the caller's later lines; the lines logged here already name them so."""
     from pipeline.ingest.load import gc_paused
+    from pipeline.ingest.sheetnames import error_as_written
 
-    with gc_paused():  # only acyclic data is made here: the collector would only rescan it
-        return _rate(workbook, outdir, rulebook, log, overwrite, sheet_names if sheet_names is not None else {})
+    names = sheet_names if sheet_names is not None else {}
+    try:
+        with gc_paused():  # only acyclic data is made here: the collector would only rescan it
+            return _rate(workbook, outdir, rulebook, log, overwrite, names)
+    except HosoError as exc:  # a refusal names the sheets as the workbook does, as the lines did
+        error_as_written(exc, names)
+        raise
 
 
 def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str], None],

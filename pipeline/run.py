@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pipeline import clock, ingest, manifest, output, output_guard, ownership, uptodate
 from pipeline.bundle.build import write_bundles
 from pipeline.document import Build, Document, Made
-from pipeline.errors import OutputError
+from pipeline.errors import HosoError, OutputError
 from pipeline.forms.fill import fill
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.ingest import sheetnames
@@ -91,13 +91,17 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
             return same
     # a signing key that cannot be read fails before anything is built
     asked = _Asked(Path(workbook), Path(outdir), options, engine, started, log, later, _signer(options))
-    if converter is None and options.cum:  # --cum: the conversion on a Dask cluster (pipeline/pdf/cum.py)
-        from pipeline.pdf.cum import ClusterConverter
+    try:
+        if converter is None and options.cum:  # --cum: the conversion on a Dask cluster (pipeline/pdf/cum.py)
+            from pipeline.pdf.cum import ClusterConverter
 
-        with ClusterConverter(options.cum, workers=options.jobs) as cluster, input_snapshot(workbook) as snap:
-            return _build(asked, snap, cluster)
-    with input_snapshot(workbook) as snap:  # the workbook read once: a save during the build changes nothing
-        return _build(asked, snap, converter)
+            with ClusterConverter(options.cum, workers=options.jobs) as cluster, input_snapshot(workbook) as snap:
+                return _build(asked, snap, cluster)
+        with input_snapshot(workbook) as snap:  # the workbook read once: a save during the build changes nothing
+            return _build(asked, snap, converter)
+    except HosoError as exc:  # its words name the sheets as the workbook does, as every line did
+        sheetnames.error_as_written(exc, asked.sheet_names)
+        raise
 
 
 def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> BuildSummary:

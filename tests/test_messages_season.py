@@ -219,3 +219,10 @@ def test_messages_name_the_sheets_as_the_clerk_s_workbook_does(tmp_path, capsys)
     assert code == 0, out + err
     assert "ở sheet «Kết quả kỳ»" in out + err
     assert not [k for k in KEYS_SEEN if k in out + err], out + err
+    # a refusal's words too: a form edited by hand in the output, then built again
+    edited = next((tmp_path / "out").rglob("*.docx"))
+    edited.write_bytes(edited.read_bytes() + b"\0")
+    code, out, err = run_cli(["build", book, "-o", tmp_path / "out", "--person", "VP-021"], capsys)
+    assert code == 7 and "sửa tay" in out + err
+    assert "sheet «Tự đánh giá»; họ tên, chức vụ, nơi cư trú: sheet «Nhân sự»" in out + err
+    assert not [k for k in (*KEYS_SEEN, "TuDanhGia") if k in out + err], out + err

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from pipeline.errors import HosoError
 from pipeline.ingest.problems import Problem
 from pipeline.ingest.schema import SHEETS
 
@@ -60,3 +61,9 @@ def texts_as_written(texts: tuple[str, ...], names: Mapping[str, str]) -> tuple[
         return texts
     out = tuple(as_written(t, names) for t in texts)
     return texts if out == texts else out
+
+
+def error_as_written(exc: HosoError, names: Mapping[str, str]) -> None:
+    """A failure's message and hint, their sheets named as the workbook does (changed in place: raised again)."""
+    exc.message = as_written(exc.message, names)
+    exc.hint = as_written(exc.hint, names) if exc.hint else exc.hint
