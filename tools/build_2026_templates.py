@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -826,23 +825,8 @@ def meta_toml(form: Form) -> str:
 
 def build(code: str, *, write_meta: bool = False) -> Path:
     form = FORMS[code]
-    folder = TEMPLATES / code
-    folder.mkdir(parents=True, exist_ok=True)
-    out = folder / "template.docx"
-    dk.save_reproducible(form.build(form), out)
-    meta_path = folder / "meta.toml"
-    if write_meta or not meta_path.exists():
-        dk.write_meta(meta_path, meta_toml(form))
-    meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
-    needed = dk.used_names(out, "nhan")
-    missing = sorted(needed - set(meta.get("labels", {})))
-    if missing:
-        raise SystemExit(f"{meta_path}: [labels] lacks {', '.join(missing)} used by {out.name}; "
-                         "add them or run with --write-meta")
-    unused = sorted(set(meta.get("labels", {})) - needed - CONTEXT_LABELS)
-    if unused:
-        print(f"note: {meta_path.relative_to(ROOT)}: labels not used by the template: {', '.join(unused)}", file=sys.stderr)
-    return out
+    return dk.build_template(TEMPLATES / code, lambda: form.build(form), lambda: meta_toml(form),
+                             rewrite_meta=write_meta, root=ROOT, context_labels=CONTEXT_LABELS)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -623,18 +622,8 @@ def meta_toml(spec: Spec) -> str:
 
 def build(code: str, *, write_meta: bool = False) -> Path:
     spec = FORMS[code]
-    folder = TEMPLATES / code
-    folder.mkdir(parents=True, exist_ok=True)
-    out = folder / "template.docx"
-    dk.save_reproducible(BUILDERS[code](spec), out)
-    meta_path = folder / "meta.toml"
-    if write_meta or not meta_path.exists():
-        dk.write_meta(meta_path, meta_toml(spec))
-    meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
-    missing = sorted(dk.used_names(out, "nhan") - set(meta.get("labels", {})))
-    if missing:
-        raise SystemExit(f"{meta_path}: [labels] lacks {', '.join(missing)}; add them or run with --write-meta")
-    return out
+    return dk.build_template(TEMPLATES / code, lambda: BUILDERS[code](spec), lambda: meta_toml(spec),
+                             rewrite_meta=write_meta, root=ROOT, note_unused=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +74,7 @@ class FormSpec:
     issuing_document: str = ""  # default: the ND 90/2020 appendix
     years: tuple[int, int] = (2020, 2025)
     section: str = "§2"  # where shared/domain/forms.md describes the form
+    years_note: str = ""  # why the years end where they do (meta.toml's comment)
 
 
 # --------------------------------------------------------------------------------------------
@@ -662,7 +662,8 @@ MAU_02A = FormSpec(
              "T/M đảng ủy (chi ủy)"),
     labels=_KD_LABELS_TOP + _KD_LABELS_REST,
     issuing_document=HD25,
-    years=(2023, 2024),  # HD 43-HD/BTCTW replaced HD 25 for the 2025 review (regime-2026.md §0, §3)
+    years=(2023, 2024),  # regime-2026.md §0, §3
+    years_note="HD 43-HD/BTCTW replaced HD 25 for the 2025 review",
     section="§3",
 )
 MAU_02B = FormSpec(
@@ -674,7 +675,8 @@ MAU_02B = FormSpec(
     signers=MAU_02A.signers,
     labels=_KD_LABELS_TOP + _KD_LABELS_LEADER + _KD_LABELS_REST,
     issuing_document=HD25,
-    years=(2023, 2024),  # HD 43-HD/BTCTW replaced HD 25 for the 2025 review (regime-2026.md §0, §3)
+    years=(2023, 2024),  # regime-2026.md §0, §3
+    years_note="HD 43-HD/BTCTW replaced HD 25 for the 2025 review",
     section="§3",
 )
 
@@ -1213,7 +1215,8 @@ def meta_toml(spec: FormSpec) -> str:
         f"ma_hieu = {_q(spec.ma_hieu)}",
         f"title = {_q(spec.title)}",
         f"issuing_document = {_q(spec.issuing_document or ND90)}",
-        f"years = [{spec.years[0]}, {spec.years[1]}]          # first and last evaluation year it applies to",
+        f"years = [{spec.years[0]}, {spec.years[1]}]          # first and last evaluation year it applies to"
+        + (f" ({spec.years_note})" if spec.years_note else ""),
         'scope = "ca_nhan"',
         f"recipients = {_q(spec.recipients)}",
         "signers = [" + ", ".join(_q(s) for s in spec.signers) + "]",
@@ -1235,31 +1238,8 @@ CONTEXT_LABELS = frozenset({"cach_danh_dau_muc", "doi_tuong", "doi_tuong_nguoi_l
 
 def build(code: str, *, write_meta: bool = False) -> Path:
     spec = FORMS[code]
-    folder = TEMPLATES / code
-    folder.mkdir(parents=True, exist_ok=True)
-    out = folder / "template.docx"
-    doc = BUILDERS[code](spec)
-    dk.save_reproducible(doc, out)
-
-    meta_path = folder / "meta.toml"
-    if write_meta or not meta_path.exists():
-        dk.write_meta(meta_path, meta_toml(spec))
-    meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
-    needed = dk.used_names(out, "nhan")
-    missing = sorted(needed - set(meta.get("labels", {})))
-    if missing:
-        raise SystemExit(
-            f"{meta_path}: [labels] lacks {', '.join(missing)} used by {out.name}; "
-            "add them or run with --write-meta"
-        )
-    unused = sorted(set(meta.get("labels", {})) - needed - CONTEXT_LABELS)
-    if unused:
-        print(
-            f"note: {meta_path.relative_to(ROOT)}: labels not used by the template: "
-            f"{', '.join(unused)}",
-            file=sys.stderr,
-        )
-    return out
+    return dk.build_template(TEMPLATES / code, lambda: BUILDERS[code](spec), lambda: meta_toml(spec),
+                             rewrite_meta=write_meta, root=ROOT, context_labels=CONTEXT_LABELS)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -974,33 +973,8 @@ def meta_toml(spec: DocSpec) -> str:
 
 def build(code: str, *, write_meta: bool = False) -> Path:
     spec = SPECS[code]
-    folder = TEMPLATES / code
-    folder.mkdir(parents=True, exist_ok=True)
-    out = folder / "template.docx"
-    doc = BUILDERS[code](spec)
-    dk.save_reproducible(doc, out)
-
-    meta_path = folder / "meta.toml"
-    if write_meta or not meta_path.exists():
-        dk.write_meta(meta_path, meta_toml(spec))
-    meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
-    needed = dk.used_names(out, "nhan")
-    missing = sorted(needed - set(meta.get("labels", {})))
-    if missing:
-        raise SystemExit(
-            f"{meta_path}: [labels] lacks {', '.join(missing)} used by {out.name}; "
-            "add them or run with --write-meta"
-        )
-    unused = sorted(set(meta.get("labels", {})) - needed)
-    if unused:
-        print(f"note: {meta_path.relative_to(ROOT)}: labels not used by the template: {', '.join(unused)}",
-              file=sys.stderr)
-    import zipfile
-
-    with zipfile.ZipFile(out) as z:
-        if b"<w:keepNext" in z.read("word/document.xml"):
-            raise SystemExit(f"{out}: uses 'keep with next' (not join-safe)")
-    return out
+    return dk.build_template(TEMPLATES / code, lambda: BUILDERS[code](spec), lambda: meta_toml(spec),
+                             rewrite_meta=write_meta, root=ROOT, join_safe=True)
 
 
 def main(argv: list[str] | None = None) -> int:

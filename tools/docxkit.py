@@ -1382,3 +1382,39 @@ def generator_main(description: str, codes, build, root, argv=None) -> int:
             ap.error(f"unknown template {code!r}; known: {', '.join(known)}")
         print(build(code, write_meta=args.write_meta).relative_to(root))
     return 0
+
+
+def build_template(folder: Path, make, meta_text, *, rewrite_meta: bool, root: Path,
+                   context_labels: frozenset[str] = frozenset(), note_unused: bool = True,
+                   join_safe: bool = False) -> Path:
+    """One form of a generator: `make()` gives its python-docx Document, saved reproducibly as
+    `folder/template.docx`; its meta.toml written from `meta_text()` when asked (`rewrite_meta`:
+    `--write-meta`) or absent (the page declaration kept, `write_meta`); then checked: every `nhan.*` label the template
+    prints is in meta.toml's [labels] (else the generator stops), labels it does not print are noted
+    (`note_unused`; `context_labels` are read by the render context instead), and a `join_safe` form
+    uses no «keep with next» (its pages are joined with others')."""
+    import sys
+    import tomllib
+    import zipfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "template.docx"
+    save_reproducible(make(), out)
+    meta_path = folder / "meta.toml"
+    if rewrite_meta or not meta_path.exists():
+        write_meta(meta_path, meta_text())
+    meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+    needed = used_names(out, "nhan")
+    missing = sorted(needed - set(meta.get("labels", {})))
+    if missing:
+        raise SystemExit(f"{meta_path}: [labels] lacks {', '.join(missing)} used by {out.name}; "
+                         "add them or run with --write-meta")
+    unused = sorted(set(meta.get("labels", {})) - needed - context_labels)
+    if note_unused and unused:
+        print(f"note: {meta_path.relative_to(root)}: labels not used by the template: {', '.join(unused)}",
+              file=sys.stderr)
+    if join_safe:
+        with zipfile.ZipFile(out) as z:
+            if b"<w:keepNext" in z.read("word/document.xml"):
+                raise SystemExit(f"{out}: uses 'keep with next' (not join-safe)")
+    return out
