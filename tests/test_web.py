@@ -931,7 +931,7 @@ def test_live_progress_without_javascript(tmp_path):
         return c.get(f"/lan-tao/{build}").text
 
     html = page()
-    assert '<meta http-equiv="refresh" content="2">' in html and "<script" not in html
+    assert '<meta http-equiv="refresh" content="1">' in html and "<script" not in html
     assert "Chuyển sang PDF 0/120 — đang ước tính thời gian còn lại" in html
     store.x("UPDATE lan_tao SET da_xong=45, con_lai=74.6 WHERE id=?", build)
     html = page()

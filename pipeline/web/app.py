@@ -52,6 +52,7 @@ LOGIN_COOKIE = "hoso_csrf_dn"
 SESSION_SECONDS = 8 * 3600
 MAX_UPLOAD = 20 * 1024 * 1024
 FAIL_WINDOW = 15 * 60
+QUICK_BUILD_S = 2.0  # «Tạo hồ sơ» waits this long for the build to end before showing its progress page
 FAIL_PER_NAME, FAIL_PER_IP = 5, 20
 FILE_TITLES = {"HUONG_DAN_IN.pdf": "Hướng dẫn in, ký và nộp", "HUONG_DAN_IN.txt": "Hướng dẫn in, ký và nộp (văn bản)",
                "in_lai.pdf": "Các tờ cần in lại và ký lại", "thay_doi.txt": "Những gì thay đổi so với lần tạo trước",
@@ -578,10 +579,21 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             if clash is not None:
                 detail.update(doi_co_quan=True, co_quan_cu=clash["cu"], co_quan_moi=clash["moi"])
             audit("tao_ho_so", json.dumps(detail, ensure_ascii=False))
+            _wait_briefly(build_id)  # a rebuild after a small change is done in about a second: shown done at once
             return redirect(url_for("lan_tao_xem", build_id=build_id))
         return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=False,
                                newer_broken=_newer_broken(upload) if upload else None, basis=upload,
                                basis_what="hồ sơ sẽ được tạo từ sổ")
+
+    def _wait_briefly(build_id: int) -> None:
+        """Up to QUICK_BUILD_S for the build to end, so that the clerk is shown a quick rebuild done
+        rather than a page that refreshes itself once more; a longer build's page shows its progress."""
+        until = time.monotonic() + QUICK_BUILD_S
+        while time.monotonic() < until:
+            row = store.one("SELECT trang_thai FROM lan_tao WHERE id=?", build_id)
+            if row is None or row["trang_thai"] not in ("cho", "dang_chay"):
+                return
+            time.sleep(0.05)
 
     def _build_row(build_id: int) -> sqlite3.Row:
         return _agency_row("lan_tao", build_id)
