@@ -7,7 +7,9 @@ rated); không xếp loại (worked < 6 months); ghi chú.
 
 The level counted is the final level (`PersonRating.muc_cuoi`: decided by the competent evaluator,
 else the program's proposal), exactly as in ket_qua_xep_loai.json. A person who is rated but has no
-level at all is counted in "số được đánh giá, xếp loại" only and named in "ghi chú".
+level at all is counted in "số được đánh giá, xếp loại" only and named in "ghi chú". An undecided
+person counted at a proposal worked out again after others' decisions (not the level their unit's
+meeting proposed, which every other paper prints) is named with both (`recomputed`).
 
 `bieu_tong_hop.xlsx` has three sheets: `BieuTongHop` (the table), `TyLeHTXS` (the HTXS ≤ 20 % × HTT
 check per comparable group, on final levels) and `DanhSach` (one row per person: category, status,
