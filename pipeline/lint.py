@@ -131,8 +131,10 @@ def _contexts(campaign: Campaign, ratings: Ratings, registry: Registry) -> Calla
         SELF_MINUTES_FORM: lambda spec: self_rating.context(self_rated, ratings, spec, rows),
     }
 
+    shown = printed_ratings(ratings)  # as the build fills the person forms (forms/fill.py)
+
     def for_person(spec: FormSpec, p: Person) -> tuple[str, Make]:
-        return f"{p.ma_so} — {p.ho_ten}", lambda: person_context(campaign, spec, p, printed_ratings(ratings).of(p.ma_so))
+        return f"{p.ma_so} — {p.ho_ten}", lambda: person_context(campaign, spec, p, shown.of(p.ma_so))
 
     def for_unit(spec: FormSpec, u: Unit) -> tuple[str, Make]:
         return f"đơn vị {u.ma_don_vi}", lambda: unit_document_context(campaign, ratings, spec, u)
