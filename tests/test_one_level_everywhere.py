@@ -341,3 +341,43 @@ def test_the_checker_reports_each_kind_of_disagreement():
         (Seen("A", "?Cột lạ", "HT", "bảng"), "under no known label"),
     ):
         assert any(words in line for line in problems([*agree, bad], people)), words
+
+
+def test_person_and_chi_bo_papers_take_the_meetings_proposal_in_context(tmp_path):
+    """Without LibreOffice, on the contexts: once VP-017's HTXS is decided, the engine moves the
+    undecided VP-016 to HTT (`muc_de_xuat`); his phiếu, points table and the chi bộ's Mẫu 01 still
+    print the meeting's HTXS as «đề xuất», with the meeting's reasons, like the minutes; the decided
+    VP-017 prints the decision and, as proposal, the meeting's HTT; the package names VP-016 with both."""
+    from pipeline import ingest
+    from pipeline.forms.context import person_context, printed_ratings
+    from pipeline.forms.registry import Registry
+    from pipeline.forms.unit_context import unit_document_context
+    from pipeline.rating.engine import rate
+    from pipeline.submission import report, summary_table
+
+    registry = Registry()
+    for year, form in ((2024, "mau_12_hddg"), (2026, "phieu_nd335")):
+        campaign = ingest.load(_edge_workbook(ROOT / "data" / f"mau_ho_so_{year}.xlsx", tmp_path / f"{year}.xlsx"))
+        ratings = rate(campaign)
+        assert ratings.of("VP-016").muc_de_xuat == "HTT" and ratings.unit_proposals().of("VP-016").muc_de_xuat == "HTXS"
+        shown = printed_ratings(ratings)
+        person = {p.ma_so: p for p in campaign.people}
+        ctx = person_context(campaign, registry.get(form), person["VP-016"], shown.of("VP-016"))
+        assert ctx["muc_de_xuat_chu"] == WORDS["HTXS"] and not ctx["muc_ket_qua_chu"]
+        ctx = person_context(campaign, registry.get(form), person["VP-017"], shown.of("VP-017"))
+        assert ctx["muc_de_xuat_chu"] == WORDS["HTXS"] and ctx["muc_ket_qua_chu"] == WORDS["HTXS"]
+        assert shown.of("VP-017").muc_de_xuat == "HTT"
+        unit = next(u for u in campaign.units if u.ma_don_vi == "TH")
+        minutes = unit_document_context(campaign, ratings, registry.get("bien_ban_hop"), unit)
+        assert {tv["ma_so"]: tv["muc_cuoi"] for tv in minutes["thanh_vien"]}["VP-016"] == "HTXS"
+        rows = {e["ma_so"]: e for e in summary_table.people_rows(campaign, ratings)}
+        assert rows["VP-016"]["muc"] == "HTT" and rows["VP-016"]["muc_don_vi"] == "HTXS"
+        assert rows["VP-016"]["nguon"] == "de_xuat_tinh_lai" and rows["VP-017"]["nguon"] == "quyet_dinh"
+        assert "muc_don_vi" not in rows["VP-018"]  # moved down by the meeting already: nothing recomputed
+        total = summary_table.count_rows(list(rows.values()))[-1]
+        assert ("Nguyễn Hoàng Ân (đơn vị đề xuất Hoàn thành xuất sắc nhiệm vụ, tính là Hoàn thành tốt nhiệm vụ)"
+                in report.level_basis(ratings, total))
+    chi_bo = unit_document_context(campaign, ratings, registry.get("mau_01_2025"),
+                                   next(u for u in campaign.units if u.ma_don_vi == "LD"))
+    levels = {m["ma_so"]: (m["muc_cuoi"], m["muc_quyet_dinh"]) for m in chi_bo["dang_vien"]}
+    assert levels["VP-016"] == ("HTXS", "") and levels["VP-017"] == ("HTXS", "HTXS")
