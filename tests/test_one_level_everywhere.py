@@ -54,6 +54,9 @@ TEXT_LABELS = (
     (re.compile(r"Mức xếp loại của cấp có thẩm quyền: " + LEVEL), DECIDED),
     (re.compile(r"Mức xếp loại chất lượng công chức, viên chức: " + LEVEL), DECIDED),
     (re.compile(r"Kết quả biểu quyết là " + LEVEL), VOTED),
+    # the emulation reasons: «Cần xếp loại từ … trở lên; mức đề xuất: X» (or «mức quyết định: X»)
+    (re.compile(r"; mức đề xuất: " + LEVEL), PROPOSED),
+    (re.compile(r"; mức quyết định: " + LEVEL), DECIDED),
     (re.compile(r"Mức xếp loại tương ứng với tổng điểm: " + LEVEL), POINTS),
     (re.compile(r"Mức theo điểm năm: " + LEVEL), POINTS),
 )
@@ -189,7 +192,10 @@ def _table_levels(path: Path, names: dict[str, str]) -> list[Seen]:
                 continue
             for head, cell in zip(header, row, strict=False):
                 m = LEVEL_RE.match(cell)
-                if not m or head in NOT_LEVELS:
+                if head in NOT_LEVELS:  # a reason: only the levels it labels
+                    seen += _text_levels(_flat(cell), ma_so, f"{path.parent.name}/{path.name} «{head}»")
+                    continue
+                if not m:
                     continue
                 label = PROPOSED if cell.endswith("(đề xuất)") else COLUMNS.get(head, "?" + head)
                 seen.append(Seen(ma_so, label, CODES[m.group(1)], f"{path.parent.name}/{path.name} «{head}»"))
@@ -210,6 +216,11 @@ def collect(out: Path, names: dict[str, str]) -> list[Seen]:
         for _depth, first, last, title in _outline(pdf):
             if title.startswith("Biên bản cuộc họp nhận xét"):
                 seen += _minutes_levels(_pdf_text(pdf, first, last), names, f"{where} (biên bản họp)")
+            elif title.startswith("Biên bản kiểm phiếu"):  # «- Đồng chí NAME (…): why not eligible»
+                text = _pdf_text(pdf, first, last)
+                for m in re.finditer(r"- Đồng chí (.+?) \([^)]*\): (.*?)(?= - Đồng chí | \d+\. |$)", text):
+                    ma_so = names.get(m.group(1).strip(), "?" + m.group(1))
+                    seen += _text_levels(m.group(2), ma_so, f"{where} (biên bản kiểm phiếu)")
             elif title in names:
                 seen += _text_levels(_pdf_text(pdf, first, last), names[title], f"{where} ({title})")
     for form in sorted([*(out / "don_vi").glob("*/*.docx"), *(out / "co_quan").glob("*.docx"),
