@@ -331,6 +331,14 @@ def test_one_level_per_label_for_every_person(edge):
     assert {w for w in values("VP-016", RECOMPUTED)["HTT"]} == {
         "bao_cao_ket_qua_danh_gia.pdf", "bieu_tong_hop.pdf", "bieu_tong_hop.xlsx DanhSach"}
     assert {s.ma_so for s in seen if s.label == RECOMPUTED} == {"VP-016"}
+    # the clerk's ket_qua_xep_loai.xlsx shows both: the program's proposal now and the meeting's
+    ws = openpyxl.load_workbook(out / "ket_qua_xep_loai.xlsx")["KetQua"]
+    rows = list(ws.iter_rows(values_only=True))
+    mine = {r[1]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert mine["VP-016"]["Mức đề xuất"] == "HTT" and mine["VP-016"]["Mức đơn vị đề xuất tại cuộc họp"] == "HTXS"
+    for ma_so in people:
+        printed = set(values(ma_so, PROPOSED))
+        assert printed <= {mine[ma_so]["Mức đơn vị đề xuất tại cuộc họp"]}, ma_so
 
 
 def test_the_checker_reports_each_kind_of_disagreement():
