@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
@@ -75,7 +76,8 @@ LIST_LABELS = (
 # table columns (unit tables, notice): header → label; «… (đề xuất)» in a cell is always the proposal
 COLUMNS = {"Tự xếp loại": SELF, "Mức đề xuất": PROPOSED, "Kết quả xếp loại": DECIDED,
            "Xếp loại chất lượng năm": DECIDED, "Mức xếp loại": DECIDED}
-NOT_LEVELS = ("Ghi chú",)  # free-text reasons, which quote levels inside a sentence
+NOT_LEVELS = ("Ghi chú",)
+BOX_MODE = "ô đánh dấu"  # free-text reasons, which quote levels inside a sentence
 
 
 @dataclass(frozen=True)
@@ -105,12 +107,24 @@ def _edge_workbook(src: Path, dst: Path) -> Path:
     return dst
 
 
-@pytest.fixture(scope="module", params=[2026, 2024])
+@pytest.fixture(scope="module", params=[(2026, ""), (2024, ""), (2026, BOX_MODE), (2024, BOX_MODE)],
+                ids=["2026", "2024", "2026-o-danh-dau", "2024-o-danh-dau"])
 def edge(request, tmp_path_factory, cache_dir) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp(f"same{request.param}")
-    book = _edge_workbook(ROOT / "data" / f"mau_ho_so_{request.param}.xlsx", folder / "edge.xlsx")
+    """A real build of the edge workbook; with BOX_MODE, every form that can marks levels with tick
+    boxes (meta.toml label `cach_danh_dau_muc`) instead of underlining them."""
+    year, marks = request.param
+    folder = tmp_path_factory.mktemp(f"same{year}")
+    book = _edge_workbook(ROOT / "data" / f"mau_ho_so_{year}.xlsx", folder / "edge.xlsx")
+    templates = None
+    if marks:
+        templates = folder / "mau"
+        shutil.copytree(ROOT / "templates", templates)
+        for meta in templates.glob("*/meta.toml"):
+            text = meta.read_text(encoding="utf-8")
+            meta.write_text(text.replace('cach_danh_dau_muc = "gạch chân"', f'cach_danh_dau_muc = "{marks}"'),
+                            encoding="utf-8")
     out = folder / "output"
-    api.build(book, out, api.BuildOptions(cache_dir=cache_dir / "e2e", today=dt.date(request.param, 11, 10)))
+    api.build(book, out, api.BuildOptions(cache_dir=cache_dir / "e2e", today=dt.date(year, 11, 10), templates=templates))
     return book, out
 
 
@@ -142,8 +156,22 @@ def _outline(pdf: Path) -> list[tuple[int, int, int, str]]:
     return out
 
 
+BOXES = re.compile(r"([^.:;)]{3,90}): ((?:[☐☒] " + LEVEL + r" ?){4})")
+
+
+def _list_label(text: str) -> str:
+    text = text.strip().casefold()
+    return next((label for key, label in LIST_LABELS if key in text), "?" + text)
+
+
 def _text_levels(text: str, ma_so: str, where: str) -> list[Seen]:
-    return [Seen(ma_so, label, CODES[m.group(1)], where) for rx, label in TEXT_LABELS for m in rx.finditer(text)]
+    """The labelled levels of a flowing text, and the ticked box of each list of four (the forms'
+    `cach_danh_dau_muc = "ô đánh dấu"`) under the list's label."""
+    seen = [Seen(ma_so, label, CODES[m.group(1)], where) for rx, label in TEXT_LABELS for m in rx.finditer(text)]
+    for m in BOXES.finditer(text):
+        for ticked in re.findall("☒ " + LEVEL, m.group(2)):
+            seen.append(Seen(ma_so, _list_label(m.group(1)), CODES[ticked], where))
+    return seen
 
 
 def _minutes_levels(text: str, names: dict[str, str], where: str) -> list[Seen]:
@@ -167,9 +195,7 @@ def _underlined(path: Path, ma_so: str) -> list[Seen]:
         chosen = "".join(r.text for r in p.runs if r.font.underline and r.text.strip())
         m = LEVEL_CI.fullmatch(chosen.strip().rstrip(";.").strip()) if chosen else None
         if m:
-            own = p.text.split("(")[0].strip()
-            label_text = (own or prev).casefold()
-            label = next((lab for key, lab in LIST_LABELS if key in label_text), "?" + label_text)
+            label = _list_label(p.text.split("(")[0].strip() or prev)
             code = next(c for c, w in WORDS.items() if w.casefold() == m.group(1).casefold())
             seen.append(Seen(ma_so, label, code, f"{path.parent.name}/{path.name}"))
         if p.text.strip():
