@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline import ingest
 from pipeline.errors import HosoError, OutputError, TemplateError
-from pipeline.forms.context import person_context
+from pipeline.forms.context import person_context, printed_ratings
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
@@ -131,8 +131,10 @@ def _contexts(campaign: Campaign, ratings: Ratings, registry: Registry) -> Calla
         SELF_MINUTES_FORM: lambda spec: self_rating.context(self_rated, ratings, spec, rows),
     }
 
+    shown = printed_ratings(ratings)  # as the build fills the person forms (forms/fill.py)
+
     def for_person(spec: FormSpec, p: Person) -> tuple[str, Make]:
-        return f"{p.ma_so} — {p.ho_ten}", lambda: person_context(campaign, spec, p, ratings.of(p.ma_so))
+        return f"{p.ma_so} — {p.ho_ten}", lambda: person_context(campaign, spec, p, shown.of(p.ma_so))
 
     def for_unit(spec: FormSpec, u: Unit) -> tuple[str, Make]:
         return f"đơn vị {u.ma_don_vi}", lambda: unit_document_context(campaign, ratings, spec, u)

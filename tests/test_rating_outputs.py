@@ -110,10 +110,10 @@ def test_xlsx_layout_styles_and_odd_texts(tmp_path):
     ws = wb["KetQua"]
     head = ws["A1"]
     assert head.value == "STT" and head.font.b and head.alignment.wrap_text and head.fill.fgColor.rgb.endswith("DDEBF7")
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:O{1 + len(r.people)}"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:P{1 + len(r.people)}"
     assert {k: d.width for k, d in ws.column_dimensions.items()} == {
         "A": 13, "B": 13, "C": 24, "D": 13, "E": 18, "F": 14, "G": 13, "H": 13, "I": 13, "J": 13, "K": 13, "L": 13,
-        "M": 90, "N": 60, "O": 60}
+        "M": 90, "N": 60, "O": 60, "P": 13}
     rows = {row[1].value: row for row in ws.iter_rows(min_row=2)}
     assert rows["A"][0].value == 1 and rows["A"][0].data_type == "n"
     assert rows["E"][2].value == 'Lê _x0041_ <b>&amp; "Đức" '  # literal, control character dropped

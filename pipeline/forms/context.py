@@ -6,6 +6,7 @@ changed, its PDF is reused.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -19,10 +20,26 @@ from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.rating.levels import ORDER, WORDS
-from pipeline.rating.result import PersonRating
+from pipeline.rating.result import PersonRating, Ratings
 
 DOTS = "…" * 31  # one line of a 16 cm text column at 14 pt
 BOX_ON, BOX_OFF = "☒", "☐"
+
+
+def printed_ratings(ratings: Ratings) -> Ratings:
+    """The ratings the person forms and the unit's other papers print (rules.md R5.2: the 20 % check
+    has two moments, the unit's proposals and the competent evaluator's decisions). A decided person
+    as decided (their proposal is the one made before the decision); an undecided person's proposal
+    as the unit's meeting made it (`Ratings.unit_proposals`), never the program's proposal worked out
+    again after other people's decisions took the group's HTXS places: nobody proposed that level, and
+    under the same «đề xuất» it would contradict the minutes and the proposal table. The agency's
+    summaries, which count the final levels, print that recomputed level under its own words
+    (pipeline/submission/report.py `level_basis`)."""
+    before = ratings.truoc_quyet_dinh
+    if before is None:
+        return ratings
+    return dataclasses.replace(ratings, people=tuple(
+        pr if pr.muc_quyet_dinh else before.of(pr.ma_so) for pr in ratings.people))
 
 
 def dotted(lines: int = 2) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipeline import parallel
 from pipeline.document import Build, Document
-from pipeline.forms.context import person_context
+from pipeline.forms.context import person_context, printed_ratings
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
@@ -79,6 +79,7 @@ def _jobs(plan: Plan, campaign: Campaign, ratings: Ratings, registry: Registry, 
     people = {p.ma_so: p for p in campaign.people}
     units = {u.ma_don_vi: u for u in campaign.units}
     jobs = []
+    shown = printed_ratings(ratings)  # an undecided person's proposal as the unit's meeting made it
 
     def made(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any] | Callable[[], dict[str, Any]]:
         return functools.partial(fn, *args) if lazy else fn(*args)
@@ -87,7 +88,7 @@ def _jobs(plan: Plan, campaign: Campaign, ratings: Ratings, registry: Registry, 
         person = people[dossier.ma_so]
         for doc in dossier.documents:
             spec = registry.get(doc.form)
-            jobs.append(_Job(doc, spec, made(person_context, campaign, spec, person, ratings.of(person.ma_so)),
+            jobs.append(_Job(doc, spec, made(person_context, campaign, spec, person, shown.of(person.ma_so)),
                              f"{person.ho_ten} ({person.ma_so})"))
     for unit in plan.units:
         for doc in (*unit.before, *unit.after):

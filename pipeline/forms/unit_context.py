@@ -8,7 +8,7 @@ from typing import Any
 
 from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
 from pipeline.forms.can_cu import citations
-from pipeline.forms.context import agency_context, date_line, dotted, unit_context
+from pipeline.forms.context import agency_context, date_line, dotted, printed_ratings, unit_context
 from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
@@ -151,6 +151,8 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
 def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, unit: Unit) -> dict[str, Any]:
     if form.records_proposals:  # the minutes, the proposal table: the levels as the meeting proposed them
         ratings = ratings.unit_proposals()
+    else:  # the others (the chi bộ's Mẫu 01): decided levels, and the meeting's proposal for the rest
+        ratings = printed_ratings(ratings)
     people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
     prs = [ratings.of(p.ma_so) for p in people]
     disciplined = {d.ma_so for d in campaign.disciplines if d.ngay_hieu_luc.year == campaign.year}

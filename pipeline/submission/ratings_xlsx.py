@@ -47,13 +47,18 @@ def _people_sheet(wb: Book, ratings: Ratings) -> None:
     ws = wb.create_sheet("KetQua")
     headers = [("STT", 5), ("Mã số", 10), ("Họ và tên", 24), ("Mã đơn vị", 10), ("Nhóm tương đồng", 18),
                ("Trạng thái", 14), ("Tự xếp loại", 9), ("Mức biểu quyết", 9), ("Điểm", 7), ("Mức đề xuất", 9),
-               ("Mức quyết định", 9), ("Mức tối đa", 9), ("Lý do", 90), ("Cảnh báo", 60), ("Thi đua", 60)]
+               ("Mức quyết định", 9), ("Mức tối đa", 9), ("Lý do", 90), ("Cảnh báo", 60), ("Thi đua", 60),
+               ("Mức đơn vị đề xuất tại cuộc họp", 12)]
+    # «Mức đề xuất» is the program's proposal now: for someone undecided, the 20 % check worked out again
+    # after the decisions already made; the papers print the meeting's (the last column), which differs
+    # when those decisions took or freed the group's HTXS places (docs/render-context.md)
+    meeting = ratings.unit_proposals()
     rows = []
     for n, pr in enumerate(ratings.people, start=1):
         rows.append([n, pr.ma_so, pr.ho_ten, pr.ma_don_vi, group_label(pr.nhom_tuong_dong), STATUS_WORDS[pr.trang_thai],
                      level(pr.tu_xep_loai), level(pr.muc_hop), _score(pr),
                      level(pr.muc_de_xuat), level(pr.muc_quyet_dinh), level(pr.muc_toi_da), lines(pr.ly_do),
-                     lines(pr.canh_bao), emulation_cell(pr)])
+                     lines(pr.canh_bao), emulation_cell(pr), level(meeting.of(pr.ma_so).muc_de_xuat)])
     table(ws, 1, headers, rows, wrap_cols={13, 14, 15})
 
 

@@ -7,7 +7,9 @@ rated); không xếp loại (worked < 6 months); ghi chú.
 
 The level counted is the final level (`PersonRating.muc_cuoi`: decided by the competent evaluator,
 else the program's proposal), exactly as in ket_qua_xep_loai.json. A person who is rated but has no
-level at all is counted in "số được đánh giá, xếp loại" only and named in "ghi chú".
+level at all is counted in "số được đánh giá, xếp loại" only and named in "ghi chú". An undecided
+person counted at a proposal worked out again after others' decisions (not the level their unit's
+meeting proposed, which every other paper prints) is named with both (`recomputed`).
 
 `bieu_tong_hop.xlsx` has three sheets: `BieuTongHop` (the table), `TyLeHTXS` (the HTXS ≤ 20 % × HTT
 check per comparable group, on final levels) and `DanhSach` (one row per person: category, status,
@@ -49,7 +51,12 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
 )
 TOTAL = ("tong_cong", "Tổng cộng")
 LABELS = dict((*CATEGORIES, TOTAL))
-SOURCE_WORDS = {"quyet_dinh": "Mức của cấp có thẩm quyền", "de_xuat": "Mức đề xuất"}
+SOURCE_WORDS = {"quyet_dinh": "Mức của cấp có thẩm quyền", "de_xuat": "Mức đề xuất",
+                # not decided, and the 20 % check worked out again once others' decisions took (or freed)
+                # the group's HTXS places gives another level than the unit's meeting proposed: the
+                # column says so and names the meeting's level (rules.md R5.2, the two moments)
+                "de_xuat_tinh_lai": "Mức đề xuất tính lại theo tỷ lệ sau các mức đã quyết định "
+                                    "(đơn vị đề xuất: {muc_don_vi})"}
 
 # layout of sheet BieuTongHop (read back by `read_table`)
 SHEET, GROUP_SHEET, PEOPLE_SHEET = "BieuTongHop", "TyLeHTXS", "DanhSach"
@@ -106,19 +113,39 @@ class Row:
             self.chua_co_muc_ten.append(ho_ten or ma_so)
 
 
+def recomputed(ratings: Ratings) -> list[tuple[str, str, str | None, str | None]]:
+    """The undecided people whose final level (the proposal worked out again after the decisions
+    already made took or freed the group's HTXS places) is not what their unit's meeting proposed:
+    (ma_so, ho_ten, the meeting's proposal, the level counted), in ratings order."""
+    before = ratings.unit_proposals()
+    out = []
+    for pr in ratings.people:
+        if pr.rated and not pr.muc_quyet_dinh and before is not ratings:
+            meeting = before.of(pr.ma_so).muc_de_xuat
+            if meeting != pr.muc_de_xuat:
+                out.append((pr.ma_so, pr.ho_ten, meeting, pr.muc_de_xuat))
+    return out
+
+
 def people_rows(campaign: Campaign, ratings: Ratings) -> list[dict[str, Any]]:
-    """One entry per rated person (ratings order): category, status, final level and its source."""
+    """One entry per rated person (ratings order): category, status, final level and its source;
+    `muc_don_vi`, the unit meeting's proposal, when the level counted is not that (`recomputed`)."""
     people = {p.ma_so: p for p in campaign.people}
+    moved = {ma_so: meeting for ma_so, _name, meeting, _now in recomputed(ratings)}
     out = []
     for pr in ratings.people:
         p = people.get(pr.ma_so)
         if p is None:
             continue
-        out.append({
+        source = ("quyet_dinh" if pr.muc_quyet_dinh else "de_xuat") if pr.rated and pr.muc_cuoi else ""
+        entry = {
             "ma_so": pr.ma_so, "ho_ten": pr.ho_ten, "ma_don_vi": pr.ma_don_vi, "doi_tuong": category(p),
             "trang_thai": pr.trang_thai, "muc": pr.muc_cuoi if pr.rated else None,
-            "nguon": ("quyet_dinh" if pr.muc_quyet_dinh else "de_xuat") if pr.rated and pr.muc_cuoi else "",
-        })
+            "nguon": "de_xuat_tinh_lai" if pr.ma_so in moved and source else source,
+        }
+        if pr.ma_so in moved:
+            entry["muc_don_vi"] = moved[pr.ma_so]
+        out.append(entry)
     return out
 
 
@@ -280,7 +307,8 @@ def _people_sheet(wb: Workbook, entries: list[dict[str, Any]]) -> None:
         cell.fill, cell.alignment = xlsx_write.HEADER_FILL, CENTER
     for i, e in enumerate(entries, start=1):
         values = [i, e["ma_so"], e["ho_ten"], e["ma_don_vi"], e["doi_tuong"], LABELS[e["doi_tuong"]],
-                  STATUS_WORDS[e["trang_thai"]], e["muc"] or "", SOURCE_WORDS.get(e["nguon"], "")]
+                  STATUS_WORDS[e["trang_thai"]], e["muc"] or "",
+                  SOURCE_WORDS.get(e["nguon"], "").format(muc_don_vi=e.get("muc_don_vi") or "chưa có mức")]
         for c, v in enumerate(values, start=1):
             put(ws, i + 1, c, v)
     for c, w in enumerate((6, 10, 26, 10, 18, 40, 14, 12, 26), start=1):
