@@ -1056,3 +1056,50 @@ def test_a_package_built_again_after_it_was_sent_asks_to_send_it_again(tmp_path)
     html = c.get("/ho-so").text
     assert 'id="da_nop"' not in html and 'id="nop_lai"' in html
     assert "khác bộ hồ sơ hiện nay: hãy gửi lại bộ hồ sơ này" in html
+
+
+def test_ratings_page_shows_the_proposal_the_papers_print(tmp_path):
+    """The 2026 sample with VP-017's HTXS decided (it takes the place of «Chuyên viên – Phòng Tổng
+    hợp» that the meeting kept for VP-016, who is not decided yet): the ratings page, like his phiếu and
+    the minutes, shows the unit's proposal HTXS with the meeting's reasons, and says beside it that the
+    program, counting again after the decision, gets HTT — never HTT alone as «đề xuất»."""
+    import openpyxl
+
+    from pipeline import ingest
+    from pipeline.rating.engine import rate
+    from pipeline.submission.ratings_file import ratings_document
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    wb = openpyxl.load_workbook(Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx")
+    ws = wb["NhanSu"]
+    col = {c.value: c.column for c in ws[1]}
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col["ma_so"]).value == "VP-017")
+    ws.cell(row, col["muc_quyet_dinh"], "HTXS")
+    wb.save(tmp_path / "so.xlsx")
+    ratings = rate(ingest.load(tmp_path / "so.xlsx"))
+    doc = ratings_document(ratings)
+    by = {p["ma_so"]: p for p in doc["nguoi"]}
+    assert by["VP-016"]["muc_de_xuat"] == "HTT" and by["VP-016"]["cuoc_hop"]["muc_de_xuat"] == "HTXS"
+    assert "cuoc_hop" not in by["VP-001"]  # nothing recomputed for him: no addition
+
+    store = Store(tmp_path / "du_lieu")
+    store.add_account("vt", accounts.hash_password("mat-khau-du-dai-9"), "VP", "van_thu", None)
+    out = store.output_dir("VP")
+    out.mkdir(parents=True)
+    (out / "ket_qua_xep_loai.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    app = create_app(tmp_path / "du_lieu", start_queue=False)
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": "mat-khau-du-dai-9"}).status_code == 302
+    html = c.get("/xep-loai").text
+    assert "<th>Đơn vị đề xuất</th>" in html
+    cells = re.findall(r"<td>(.*?)</td>", next(r for r in html.split("<tr>") if "<td>VP-016</td>" in r), re.S)
+    proposal = cells[4]
+    assert proposal.startswith("Hoàn thành xuất sắc nhiệm vụ<br>") and \
+        "tính lại theo tỷ lệ sau các mức đã quyết định: Hoàn thành tốt nhiệm vụ" in proposal
+    meeting_reasons = by["VP-016"]["cuoc_hop"]["ly_do"]
+    assert meeting_reasons != by["VP-016"]["ly_do"] and html.count(meeting_reasons[-1].replace("&", "&amp;")[:60]) >= 1
+    html = c.get("/xep-loai?muc=HTXS").text
+    assert "<td>VP-016</td>" in html  # filtered by the level shown

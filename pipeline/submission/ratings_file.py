@@ -41,6 +41,15 @@ def person_document(pr: PersonRating) -> dict[str, Any]:
     }
 
 
+def _with_meeting(doc: dict[str, Any], at_meeting: PersonRating) -> dict[str, Any]:
+    """`cuoc_hop` (an addition): the proposal and its reasons as the unit's meeting made them, which
+    the papers print (docs/render-context.md), for a person whose current `muc_de_xuat` differs from
+    it (the 20 % check worked out again after others' decisions took or freed the group's places)."""
+    if at_meeting.muc_de_xuat != doc["muc_de_xuat"]:
+        doc["cuoc_hop"] = {"muc_de_xuat": at_meeting.muc_de_xuat, "ly_do": list(at_meeting.ly_do)}
+    return doc
+
+
 def period_document(k: PeriodScore) -> dict[str, Any]:
     """One period of the points regime: its score and the percentages behind it."""
     return {"ky": k.ky, "diem": _cut(k.diem), "diem_tieu_chi_chung": _r(k.diem_tieu_chi_chung),
@@ -65,10 +74,11 @@ def ratings_document(ratings: Ratings) -> dict[str, Any]:
     emu = asdict(ratings.thi_dua)
     emu["ty_le_truc_tiep"] = _r(emu["ty_le_truc_tiep"])
     htxs, rated = agency_htxs(ratings)
+    meeting = ratings.unit_proposals()
     return {
         "nam_danh_gia": ratings.nam_danh_gia,
         "bo_quy_tac": ratings.bo_quy_tac,
-        "nguoi": [person_document(pr) for pr in ratings.people],
+        "nguoi": [_with_meeting(person_document(pr), meeting.of(pr.ma_so)) for pr in ratings.people],
         # additions
         "ten_bo_quy_tac": ratings.ten_bo_quy_tac,
         "thiet_lap": ratings.thiet_lap,

@@ -512,7 +512,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         units = sorted({p.get("ma_don_vi", "") for p in people})
         unit, level, warned = request.args.get("don_vi", ""), request.args.get("muc", ""), request.args.get("canh_bao", "")
         shown = [p for p in people if (not unit or p.get("ma_don_vi") == unit)
-                 and (not level or (p.get("muc_quyet_dinh") or p.get("muc_de_xuat") or "chua") == level)
+                 and (not level or (p.get("muc_quyet_dinh") or (p.get("cuoc_hop") or p).get("muc_de_xuat") or "chua") == level)
                  and (not warned or p.get("canh_bao"))]
         scored = any(isinstance(p.get("diem"), (int, float)) for p in people)  # the points regime, a points table
         basis = store.one("SELECT * FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", g.user["co_quan"])
