@@ -110,7 +110,8 @@ class Rulebook:
     min_months: float = 6  # fewer months worked (and no maternity leave) => not rated
     absence_cap_from: float = 3  # lawful absence of at least this many months caps the level …
     absence_cap_to: float = 6  # … up to (excluding) this many months, as the decree says
-    absence_ceiling: str = "HT"
+    # None: lawful absence sets no ceiling (ND 335 Art. 21: leave is rated on the actual period of work)
+    absence_ceiling: str | None = "HT"
     # R3: discipline
     discipline_exceptions: bool = True  # ND 48 points (b) and (c)
     discipline_requires_duty: bool = False  # only violations related to public duty count
@@ -279,11 +280,13 @@ ND335 = Rulebook(
         # seen, so the reason names the agency's rules of evaluation (a clerk may correct it here)
         discipline_b=_ONCE_B,
         discipline_c=_ONCE_C,
-        # ND 335 rates by the time actually worked (Art. 21); the 06-month and 03-month thresholds are
-        # the time rules kept "as today" (workbook-2026.md) — their article in ND 335 was not seen, so
-        # they are cited as the agency's rules, never as the repealed ND 90 (regime-2026.md §1.4, §8)
-        months=(f"Điều 21 {_ND335} (xếp loại theo kết quả trong thời gian công tác thực tế trong năm; ngưỡng 06 "
-                "tháng và 03 tháng nghỉ theo quy chế đánh giá của cơ quan)"),
+        # ND 335 Art. 21 (regime-2026.md §1.4, verbatim in translation): absent for legitimate reasons,
+        # sick or on maternity leave, "the ranking is carried out based on the total score … for the
+        # actual period of civil servant work in the year" — rated on the time actually worked, with no
+        # ceiling for 3 to < 6 months of leave (ND 90's rule). The 06-month minimum is kept "as today"
+        # (workbook-2026.md): its article in ND 335 was not seen, so it is cited as the agency's rule.
+        months=(f"Điều 21 {_ND335} (nghỉ theo quy định, nghỉ ốm, nghỉ thai sản: xếp loại theo tổng điểm theo dõi, đánh "
+                "giá trong thời gian công tác thực tế trong năm; ngưỡng 06 tháng theo quy chế đánh giá của cơ quan)"),
         cap=(f"điểm a khoản 5 {_ND335_LEVELS}: số công chức xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% "
              "số được xếp loại Hoàn thành tốt nhiệm vụ trong từng nhóm công chức có nhiệm vụ tương đồng"),
         cap_override=f"điểm b khoản 5 {_ND335_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
@@ -306,7 +309,10 @@ ND335 = Rulebook(
     discipline_forms=STATUTORY_FORMS,
     points_based=True,
     points_thresholds=(("HTXS", 90), ("HTT", 70), ("HT", 50), ("KHT", 0)),
-    periods=PeriodFormula(),
+    # Art. 21: the year is the score of the actual period of work, so months of lawful leave need no
+    # period result, and leave sets no ceiling (ND 90's 3-to-6-month rule is not in the 2026 texts read)
+    periods=PeriodFormula(leave_excused=True),
+    absence_ceiling=None,
     kht_cases=("suy_thoai", "tham_nhung_don_vi"),
     default_criteria=(
         Criterion("CHUNG", "Tiêu chí chung: chính trị, đạo đức, văn hóa thực thi công vụ, kỷ luật, trách nhiệm, "
@@ -316,7 +322,9 @@ ND335 = Rulebook(
     ),
     staff_kinds=("cong_chuc",),
     notes=("Số điều, khoản của Nghị định 335/2025/NĐ-CP trong lý do xếp loại lấy theo báo chí và mã nguồn công khai, "
-           "chưa đối chiếu văn bản chính thức; sửa trong bộ quy tắc nếu khác.",),
+           "chưa đối chiếu văn bản chính thức; sửa trong bộ quy tắc nếu khác. Người nghỉ theo quy định được xếp loại theo "
+           "điểm của thời gian công tác thực tế (Điều 21), không giới hạn mức khi nghỉ từ 03 đến dưới 06 tháng như Nghị "
+           "định 90/2020/NĐ-CP; ngưỡng 06 tháng công tác thực tế giữ theo quy chế đánh giá của cơ quan.",),
 )
 
 _ND233 = "Nghị định 233/2026/NĐ-CP"
@@ -337,8 +345,8 @@ ND233 = replace(
         # seen, so the reason names the agency's rules of evaluation (a clerk may correct it here)
         discipline_b=_ONCE_B,
         discipline_c=_ONCE_C,
-        months=(f"{_ND233} (xếp loại theo kết quả trong thời gian công tác thực tế trong năm; ngưỡng 06 tháng và "
-                "03 tháng nghỉ theo quy chế đánh giá của đơn vị)"),
+        months=(f"{_ND233} (xếp loại theo kết quả trong thời gian công tác thực tế trong năm, như Điều 21 Nghị định "
+                "335/2025/NĐ-CP; ngưỡng 06 tháng theo quy chế đánh giá của đơn vị)"),
         cap=(f"{_ND233_LEVELS}: số viên chức xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% số được xếp loại "
              "Hoàn thành tốt nhiệm vụ trong từng nhóm chức danh tương đồng"),
         cap_override=f"{_ND233_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
@@ -363,7 +371,8 @@ ND233 = replace(
     ),
     notes=(f"Bộ quy tắc nd233-2026 CHƯA ĐƯỢC XÁC NHẬN: {_ND233} (26/6/2026) chỉ được biết qua mã nguồn công khai; số "
            "hiệu, điều khoản và tỷ lệ cần đối chiếu văn bản chính thức. Cách tính điểm dùng khung 30 + 70 như Nghị định "
-           "335/2025/NĐ-CP. Nghị định và Luật Viên chức 2025 có hiệu lực từ 01/07/2026; quy định chuyển tiếp cho các tháng "
+           "335/2025/NĐ-CP, kể cả cách xếp loại người nghỉ theo quy định (theo thời gian công tác thực tế, không giới hạn "
+           "mức). Nghị định và Luật Viên chức 2025 có hiệu lực từ 01/07/2026; quy định chuyển tiếp cho các tháng "
            "01–06/2026 chưa tìm thấy: chương trình tính mọi kỳ của năm 2026 theo bộ quy tắc này — đối chiếu hướng dẫn của "
            "Sở Nội vụ.",),
 )

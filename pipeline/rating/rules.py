@@ -329,7 +329,7 @@ def time_rules(person: Person, rb: Rulebook) -> TimeOutcome:
     cite = rb.cite.months
     if person.nghi_thai_san:
         warnings: tuple[str, ...] = ()
-        if absent >= rb.absence_cap_from:
+        if absent >= rb.absence_cap_from and rb.absence_ceiling is not None:
             warnings = (f"Có ghi {num(absent)} tháng nghỉ cùng với nghỉ thai sản: thời gian nghỉ thai sản không làm giới hạn "
                         "mức xếp loại. Nếu trong đó có thời gian nghỉ khác từ 03 đến dưới 06 tháng thì không được xếp "
                         "từ Hoàn thành tốt nhiệm vụ trở lên; cấp có thẩm quyền xem xét.",)
@@ -346,6 +346,13 @@ def time_rules(person: Person, rb: Rulebook) -> TimeOutcome:
             f"Công tác {num(months)} tháng trong năm nhưng nghỉ không tham gia công tác {num(absent)} tháng (không phải "
             f"nghỉ thai sản): thời gian công tác thực tế {num(worked)} tháng, chưa đủ {num(rb.min_months)} tháng, nên không "
             "thực hiện đánh giá, xếp loại chất lượng nhưng vẫn phải kiểm điểm thời gian công tác trong năm", cite),))
+    if rb.absence_ceiling is None:  # ND 335 Art. 21: leave is rated on the actual period of work, no ceiling
+        if not absent:
+            return TimeOutcome(True)
+        return TimeOutcome(True, None, (cited(
+            f"Nghỉ không tham gia công tác theo quy định {num(absent)} tháng trong năm, thời gian công tác thực tế "
+            f"{num(worked)} tháng: xếp loại theo kết quả trong thời gian công tác thực tế, thời gian nghỉ không giới hạn "
+            "mức xếp loại", cite),))
     if rb.absence_cap_from <= absent < rb.absence_cap_to:
         return TimeOutcome(True, rb.absence_ceiling, (cited(
             f"Nghỉ không tham gia công tác theo quy định {num(absent)} tháng trong năm (từ {num(rb.absence_cap_from)} đến "
