@@ -98,3 +98,55 @@ def test_a_deputy_does_not_answer_for_his_units_head():
     r = b.rate()
     assert r.of("T").muc_de_xuat == "KHT"
     assert not [w for w in r.of("P").canh_bao if "d)" in w]
+
+
+# ------------------------------------------------------------------ the agency head and the agency's cap
+# ND 90 Art. 16 (rules.md R8.1): the head of an agency is rated by the head of the directly superior
+# agency. Whether he counts in his own agency's "20 % of HTT" group (ND 48 cl. 6, ND 335 Art. 20 cl. 5:
+# "trong phạm vi cùng một cơ quan … và trong từng nhóm … có nhiệm vụ tương đồng") is not said by the
+# texts read: the default keeps him in the agency's leader group (as before) and names the question;
+# CoQuan «Người đứng đầu ngoài tỷ lệ HTXS của cơ quan» takes him out, the superior applying his cap.
+def _head_book() -> Book:
+    b = Book()
+    b.person("H", name="Nguyễn Văn Thủ Trưởng", role="truong", leader=True, group="", vote=(3, 2, 1))
+    b.person("D1", leader=True, group="", vote=(3, 3))
+    for i in range(2, 7):
+        b.person(f"D{i}", leader=True, group="", vote=(3, 0, 3))
+    return b
+
+
+def test_by_default_the_agency_head_counts_in_the_agencys_leader_group_and_the_question_is_named():
+    # 2 HTXS (H 2/3 of the votes, D1 3/3) + 5 HTT: keeping both, 2 HTXS > 20 % × 5 = 1; keeping one,
+    # 1 ≤ 20 % × 6 = 1,2 ⇒ one stays: D1 (higher share), H moved to Hoàn thành tốt nhiệm vụ
+    r = _head_book().rate()
+    assert r.of("H").muc_de_xuat == "HTT" and r.of("D1").muc_de_xuat == "HTXS"
+    assert any("người đứng đầu cơ quan Nguyễn Văn Thủ Trưởng (H)" in w and "Người đứng đầu ngoài tỷ lệ HTXS của cơ quan" in w
+               for w in r.canh_bao)
+
+
+def test_the_agency_can_leave_the_heads_cap_to_the_superior():
+    from dataclasses import replace
+
+    from pipeline.rating import rate
+
+    c = _head_book().campaign()
+    r = rate(replace(c, agency=replace(c.agency, nguoi_dung_dau_ngoai_ty_le=True)))
+    # H outside: the leader group is D1 (HTXS) + 5 HTT: 1 ≤ 20 % × 5 = 1 ⇒ D1 stays; H's HTXS proposal is
+    # not capped by the agency (the superior that rates him applies the cap)
+    assert r.of("H").muc_de_xuat == "HTXS" and r.of("D1").muc_de_xuat == "HTXS"
+    assert any("Điều 16 Nghị định 90/2020/NĐ-CP" in x and "do cấp trên xét" in x for x in r.of("H").ly_do)
+    assert not any("người đứng đầu cơ quan" in w for w in r.canh_bao)
+    assert r.group("cong_chuc/lanh_dao_quan_ly").so_htt_de_nghi == 5
+    head_group = r.group(r.of("H").nhom_tuong_dong)
+    assert head_group.toi_da == 1 and not head_group.vuot_cuoi and "cap_tren" not in r.of("H").nhom_tuong_dong
+
+
+def test_the_heads_setting_is_read_from_the_workbook(tmp_path):
+    import workbook_factory as wf
+
+    from pipeline import ingest
+
+    data = wf.tables()
+    data["CoQuan"].append(("nguoi_dung_dau_ngoai_ty_le", "Có"))
+    assert ingest.load(wf.write(tmp_path / "a.xlsx", data)).agency.nguoi_dung_dau_ngoai_ty_le is True
+    assert ingest.load(wf.write(tmp_path / "b.xlsx", wf.tables())).agency.nguoi_dung_dau_ngoai_ty_le is False

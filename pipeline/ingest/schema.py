@@ -89,6 +89,10 @@ CO_QUAN = Sheet(
         C("nguoi_dung_dau_cap_tren", "Người đứng đầu cơ quan cấp trên",
           help="Họ tên người có thẩm quyền đánh giá người đứng đầu cơ quan; để trống thì phiếu để trống cho viết tay"),
         C("chuc_vu_nguoi_dung_dau_cap_tren", "Chức vụ người đứng đầu cơ quan cấp trên", help="Ví dụ: Chủ tịch UBND tỉnh"),
+        C("nguoi_dung_dau_ngoai_ty_le", "Người đứng đầu ngoài tỷ lệ HTXS của cơ quan", YESNO,
+          help="Có: người đứng đầu (do cấp trên đánh giá, xếp loại) không tính trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ "
+               "của các nhóm trong cơ quan, tỷ lệ của người đứng đầu do cấp trên xét; mặc định Không (tính trong nhóm "
+               "lãnh đạo của cơ quan)"),
         C("ngay_tu_danh_gia", "Ngày tự đánh giá", DATE,
           help="Ngày ký phần tự đánh giá trên phiếu; để trống thì in dấu chấm để viết tay"),
         C("ngay_quyet_dinh", "Ngày quyết định xếp loại", DATE,

@@ -16,7 +16,7 @@ from typing import Any, cast
 from pipeline.ingest.model import Campaign, CapOverride, Criterion, Discipline, Person, Score
 from pipeline.rating import categories, periods, rules
 from pipeline.rating.emulation import rate_emulation
-from pipeline.rating.groups import default_key, group_label, group_of, norm, spellings
+from pipeline.rating.groups import HEAD_GROUP, default_key, group_label, group_of, norm, spellings
 from pipeline.rating.levels import RANK, WORDS, at_most, worse
 from pipeline.rating.result import CapRank, GroupCap, PersonRating, Ratings
 from pipeline.rating.rulebooks import Rulebook
@@ -95,9 +95,13 @@ def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], 
         pr, lim = _rate_person(p, campaign, rb, discs.get(p.ma_so, []), scores.get(p.ma_so, []), criteria, canonical)
         people.append(pr)
         limits[p.ma_so] = lim
+    head = campaign.agency_head_ma_so()
+    if head is not None and campaign.agency.nguoi_dung_dau_ngoai_ty_le:  # the superior applies his cap
+        people = [replace(pr, nhom_tuong_dong=HEAD_GROUP) if pr.ma_so == head else pr for pr in people]
     overrides = {norm(o.nhom_tuong_dong): o for o in campaign.cap_overrides}
     people = _proposals_of_the_decided(people, campaign, rb, overrides)
     people, groups = _apply_caps(people, campaign, rb, overrides)
+    agency_warnings += _head_in_the_cap(people, groups, head)
     people = _check_decided(people, limits, rb)
     people, groups, group_warnings = _check_final_cap(people, groups, rb, overrides)
     agency_warnings += group_warnings
@@ -243,6 +247,9 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
     pos = {pr.ma_so: i for i, pr in enumerate(people)}
     for name, idx in _groups(people).items():
         label = group_label(name)
+        if name == HEAD_GROUP:
+            groups.append(_head_outside(people, idx, rb))
+            continue
         fixed = [i for i in idx if people[i].rated and people[i].muc_quyet_dinh]
         open_ = [i for i in idx if not (people[i].rated and people[i].muc_quyet_dinh)]
         fixed_htxs = sum(1 for i in fixed if people[i].muc_quyet_dinh == "HTXS")
@@ -305,6 +312,45 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
     return people, groups
 
 
+def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook) -> GroupCap:
+    """The agency head outside the agency's cap (CoQuan `nguoi_dung_dau_ngoai_ty_le`): his proposal is
+    not capped here and takes no place; the superior that rates him applies the cap (a reason says so)."""
+    hxs = WORDS["HTXS"]
+    how = (f"Người đứng đầu cơ quan do cấp trên đánh giá, xếp loại; theo lựa chọn của cơ quan (sheet CoQuan, «Người đứng "
+           f"đầu ngoài tỷ lệ HTXS của cơ quan»), người đứng đầu không tính trong tỷ lệ {hxs} của các nhóm trong cơ quan: "
+           "tỷ lệ của người đứng đầu do cấp trên xét khi xếp loại.")
+    htxs = [i for i in idx if people[i].rated and not people[i].muc_quyet_dinh and people[i].muc_de_xuat == "HTXS"]
+    for i in htxs:
+        people[i] = _with(people[i], reasons=(cited(how, f"{rb.cite.competence}; {rb.cite.cap}"),))
+    members = [people[i] for i in idx]
+    decided_htxs = sum(1 for m in members if m.rated and m.muc_quyet_dinh == "HTXS")
+    return GroupCap(
+        nhom=HEAD_GROUP, so_nguoi=len(idx), so_xep_loai=sum(1 for m in members if m.rated), so_htxs_de_nghi=len(htxs),
+        so_htt_de_nghi=sum(1 for m in members if m.rated and not m.muc_quyet_dinh and m.muc_de_xuat == "HTT"),
+        so_htxs_giu=len(htxs), toi_da=len(htxs) + decided_htxs, ha_muc=(), cach_tinh=how, ty_le=rb.htxs_ratio,
+        lam_tron=rb.htxs_rounding, ngoai_le="lựa chọn của cơ quan: tỷ lệ của người đứng đầu do cấp trên xét",
+        xep_hang=tuple(CapRank(m.ma_so, m.ho_ten, 0.0, m.diem, True) for m in members if m.muc_de_xuat == "HTXS"
+                       and not m.muc_quyet_dinh),
+        don_vi=tuple(dict.fromkeys(m.ma_don_vi for m in members)), so_htxs_quyet_dinh=decided_htxs,
+        so_htt_quyet_dinh=sum(1 for m in members if m.rated and m.muc_quyet_dinh == "HTT"), ten_nhom=HEAD_GROUP)
+
+
+def _head_in_the_cap(people: list[PersonRating], groups: list[GroupCap], head: str | None) -> list[str]:
+    """The open question named where it matters: the agency head, rated by the superior, proposed
+    HTXS in a group of the agency whose cap moved someone (him or another) down."""
+    if head is None:
+        return []
+    out = []
+    for g in groups:
+        if g.nhom != HEAD_GROUP and g.ha_muc and any(c.ma_so == head for c in g.xep_hang):
+            who = next(pr.ho_ten for pr in people if pr.ma_so == head)
+            out.append(f"Nhóm «{group_label(g.nhom)}» tính cả người đứng đầu cơ quan {who} ({head}), người do cấp trên "
+                       "đánh giá, xếp loại, trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ của cơ quan. Văn bản chưa quy định "
+                       "rõ người đứng đầu có tính trong tỷ lệ của cơ quan hay không; nếu tỷ lệ của người đứng đầu do cấp "
+                       "trên xét, ghi «Có» ở ô «Người đứng đầu ngoài tỷ lệ HTXS của cơ quan» (sheet CoQuan) rồi chạy lại.")
+    return out
+
+
 def _proposals_of_the_decided(people: list[PersonRating], campaign: Campaign, rb: Rulebook,
                               overrides: dict[str, CapOverride]) -> list[PersonRating]:
     """The proposal of someone whose level is decided is the one made before the decision: rule 4 as
@@ -358,6 +404,8 @@ def _check_final_cap(people: list[PersonRating], groups: list[GroupCap], rb: Rul
         decided = sum(1 for i in idx if people[i].muc_quyet_dinh)
         override = overrides.get(g.nhom.casefold())
         allowed = override.so_htxs_toi_da if override else rules.cap_for(n_htt, rb.htxs_ratio, rb.htxs_rounding)
+        if g.nhom == HEAD_GROUP:  # the superior applies the head's cap
+            allowed = n_htxs
         g = replace(g, so_htxs_cuoi=n_htxs, so_htt_cuoi=n_htt, toi_da_cuoi=allowed, so_quyet_dinh=decided)
         out_groups.append(g)
         if decided and n_htxs > allowed:

@@ -41,6 +41,9 @@ class Citations:
     degradation: str = ""  # degradation concluded by the competent level => KHT
     corruption: str = ""  # leaders: corruption or waste in a unit under their direct charge => KHT
     head_unit: str = ""  # the head's level not above the unit's
+    # who rates the agency head (the superior's head): quoted when the head is outside the agency's cap
+    competence: str = ("Điều 16 Nghị định 90/2020/NĐ-CP (người đứng đầu cơ quan do người đứng đầu cơ quan cấp trên "
+                       "trực tiếp đánh giá, xếp loại)")
     # the "quá một nửa" threshold of the unit meeting: no article of ND 90 sets it (Art. 17–19 only
     # say the meeting votes); it is the agency's rule of procedure
     meeting_threshold: str = ("quy chế làm việc của cơ quan: mức được đề xuất khi số phiếu quá một nửa "
@@ -290,6 +293,7 @@ ND335 = Rulebook(
         cap=(f"điểm a khoản 5 {_ND335_LEVELS}: số công chức xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% "
              "số được xếp loại Hoàn thành tốt nhiệm vụ trong từng nhóm công chức có nhiệm vụ tương đồng"),
         cap_override=f"điểm b khoản 5 {_ND335_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
+        competence=(f"khoản 2 Điều 10 {_ND335} (người đứng đầu cơ quan quản lý xếp loại người đứng đầu cơ quan)"),
         party=f"Điều 23 {_ND335} và Quy định số 366-QĐ/TW (kết quả xếp loại công chức là cơ sở xếp loại đảng viên)",
         points=(f"khoản 1 đến khoản 4 {_ND335_LEVELS}: Hoàn thành xuất sắc nhiệm vụ từ 90 điểm, Hoàn thành tốt "
                 "nhiệm vụ từ 70 đến dưới 90 điểm, Hoàn thành nhiệm vụ từ 50 đến dưới 70 điểm, Không hoàn thành nhiệm vụ "
@@ -350,6 +354,7 @@ ND233 = replace(
         cap=(f"{_ND233_LEVELS}: số viên chức xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% số được xếp loại "
              "Hoàn thành tốt nhiệm vụ trong từng nhóm chức danh tương đồng"),
         cap_override=f"{_ND233_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
+        competence=f"{_ND233} (người đứng đầu đơn vị do cấp có thẩm quyền quản lý đơn vị đánh giá, xếp loại)",
         party=f"{_LVC}, {_ND233} và Quy định số 366-QĐ/TW (kết quả xếp loại viên chức là cơ sở xếp loại đảng viên)",
         points=(f"{_ND233_LEVELS}: Hoàn thành xuất sắc nhiệm vụ từ 90 điểm, Hoàn thành tốt nhiệm vụ từ 70 đến dưới "
                 "90 điểm, Hoàn thành nhiệm vụ từ 50 đến dưới 70 điểm, Không hoàn thành nhiệm vụ dưới 50 điểm"),
