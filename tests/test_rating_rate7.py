@@ -150,3 +150,57 @@ def test_the_heads_setting_is_read_from_the_workbook(tmp_path):
     data["CoQuan"].append(("nguoi_dung_dau_ngoai_ty_le", "Có"))
     assert ingest.load(wf.write(tmp_path / "a.xlsx", data)).agency.nguoi_dung_dau_ngoai_ty_le is True
     assert ingest.load(wf.write(tmp_path / "b.xlsx", wf.tables())).agency.nguoi_dung_dau_ngoai_ty_le is False
+
+
+# ------------------------------------------------------------------ discipline: which year counts
+# ND 48 cl. 5a: "bị xử lý kỷ luật … trong năm đánh giá thì xếp loại … không hoàn thành nhiệm vụ";
+# 5b: a violation already used as the basis of a KHT in the evaluation year before any decision ⇒ the
+# decision issued after that year "không được tính để đánh giá, xếp loại chất lượng ở năm có quyết định".
+@pytest.mark.parametrize("year, effective, counted_year, expected", [
+    (2024, D(2024, 12, 31), None, "KHT"),  # in force on the last day of the year
+    (2024, D(2025, 1, 2), None, "HTT"),  # act of 2024, decision of 2 Jan 2025: not a 2024 discipline
+    (2025, D(2025, 1, 2), None, "KHT"),  # … it is 2025's, unless 2024 used the act (5b)
+    (2025, D(2025, 1, 2), 2024, "HTT"),  # 5b: 2024 rated KHT on the act ⇒ not counted again in 2025
+    (2026, D(2027, 1, 2), None, "HTT"),  # ND 335 Art. 20 cl. 4 c): "trong năm đánh giá" too
+])
+def test_the_decision_counts_in_the_year_it_takes_effect(year, effective, counted_year, expected):
+    b = Book(year=year)
+    b.person("A", vote=HTT, self_level="HTT")
+    b.discipline("A", "hanh_chinh", effective, counted_year=counted_year)
+    pr = b.rate().of("A")
+    assert pr.muc_de_xuat == expected
+    if counted_year:
+        assert any("điểm b khoản 5 Điều 2" in x for x in pr.ly_do)
+    if effective.year > year:  # the clerk is told how to record a KHT given on the act itself
+        assert any(f"ghi {year} vào cột «Đã tính năm»" in w for w in pr.canh_bao)
+
+
+# ------------------------------------------------------------------ time worked, both regimes
+# ND 90 Art. 2 cl. 3: under 6 months worked (not maternity) ⇒ not rated; 3 to < 6 months of lawful
+# absence ⇒ not above HT. ND 335 Art. 21 (regime-2026.md §1.4): leave ⇒ rated on the actual period, no
+# ceiling; the 6-month minimum kept as the agency's rule.
+@pytest.mark.parametrize("year, months, absent, ceiling", [
+    (2024, 5.9, 0, None),  # "chưa đủ 06 tháng"
+    (2024, 6, 0, "HTXS"),
+    (2024, 12, 2.9, "HTXS"),  # under 3 months of absence: no ceiling
+    (2024, 12, 3, "HT"),  # "từ 03 tháng"
+    (2024, 12, 5.9, "HT"),  # "đến dưới 06 tháng"
+    (2024, 12, 6, "HTXS"),  # 6 worked, 6 absent: outside the ceiling's words (warning)
+    (2025, 12, 4, "HT"),  # ND 90 + ND 48 still in 2025
+    (2026, 12, 4, "HTXS"),  # ND 335: no leave ceiling
+    (2026, 12, 6, "HTXS"),
+    (2026, 12, 6.5, None),  # 5.5 months actually worked
+])
+def test_time_worked_and_leave(year, months, absent, ceiling):
+    """`ceiling`: the most the rules allow (None: not rated)."""
+    b = Book(year=year)
+    b.person("A", months=months, absent=absent, vote=HTXS, group="A")
+    if year >= 2026:
+        b.criterion("CHUNG", 30, "chung")
+        b.criterion("KET_QUA", 70, "nhiem_vu")
+        b.score("A", "CHUNG", 30)
+        b.score("A", "KET_QUA", 65)
+    pr = b.rate().of("A")
+    assert pr.rated is (ceiling is not None) and pr.muc_toi_da == ceiling
+    if ceiling == "HT":
+        assert pr.muc_de_xuat == "HT"

@@ -251,6 +251,13 @@ def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) ->
     warnings: list[str] = []
     any_unsure = False
     for d in discs:
+        if d.ngay_hieu_luc.year > year and not d.da_tinh_nam:
+            # ND 48 cl. 5a counts discipline "trong năm đánh giá": a later decision is not this year's; 5b:
+            # when the act itself was the basis of a KHT this year, the later decision is not counted again
+            warnings.append(f"{discipline_label(d)}: có hiệu lực sau năm đánh giá {year}, không tính để xếp loại năm "
+                            f"{year} ({rb.cite.discipline}). Nếu cấp có thẩm quyền đã dùng chính hành vi vi phạm này làm "
+                            f"căn cứ xếp loại Không hoàn thành nhiệm vụ năm {year}, ghi {year} vào cột «Đã tính năm» để "
+                            f"năm {d.ngay_hieu_luc.year} không tính lại ({rb.cite.discipline_b}).")
         if d.ngay_hieu_luc.year != year:
             continue
         label = discipline_label(d)
