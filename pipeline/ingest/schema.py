@@ -191,7 +191,10 @@ NHAN_SU = Sheet(
         C("chi_bo_noi_cu_tru", "Chi bộ nơi cư trú", help="In trên Mẫu 3-213", width=22),
         C("mien_sinh_hoat_noi_cu_tru", "Miễn nhận xét nơi cư trú", YESNO, help="Có: năm nay không cần Mẫu 3-213", width=10),
         C("nhom_tuong_dong", "Nhóm tương đồng", help="Nhóm tính tỷ lệ 20% HTXS; để trống: theo loại nhân sự (cán bộ, công chức, viên chức, hợp đồng, NLĐ) và lãnh đạo/không", width=16),
-        C("so_thang_cong_tac", "Số tháng công tác trong năm", MONTHS, help="0–12, mặc định 12", width=10),
+        C("so_thang_cong_tac", "Số tháng công tác trong năm", MONTHS,
+          help="0–12, mặc định 12. Chuyển đến trong năm: tính cả thời gian ở cơ quan cũ (cơ quan mới đánh giá, "
+               "Điều 20 Nghị định 90/2020/NĐ-CP); tính cả thời gian nghỉ theo quy định (ghi ở cột «Số tháng nghỉ theo "
+               "quy định»); không tính thời gian nghỉ thai sản", width=10),
         C("so_thang_nghi", "Số tháng nghỉ theo quy định", MONTHS, help="Số tháng nghỉ không tham gia công tác theo quy định; mặc định 0", width=10),
         C("nghi_thai_san", "Nghỉ thai sản", YESNO, width=9),
         C("truc_tiep_cong_tac", "Trực tiếp lao động, công tác", YESNO, help="Cho tỷ lệ 55% khen thưởng; mặc định: không phải lãnh đạo", width=10),
