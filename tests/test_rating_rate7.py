@@ -204,3 +204,58 @@ def test_time_worked_and_leave(year, months, absent, ceiling):
     assert pr.rated is (ceiling is not None) and pr.muc_toi_da == ceiling
     if ceiling == "HT":
         assert pr.muc_de_xuat == "HT"
+
+
+# ------------------------------------------------------------------ contract staff and NLĐ from 2026
+# regime-2026.md §0: NLĐ are rated under the unit's choice (ND 335 covers công chức, ND 233 viên chức;
+# no 2026 text names NLĐ); rules.md R2.5: "the program must let each unit configure the form and level
+# set for NLĐ". An agency with phòng and đơn vị sự nghiệp can choose per unit (DonVi.bo_quy_tac_khac).
+def test_the_rulebook_of_contract_staff_and_nld_can_be_chosen_per_unit():
+    from dataclasses import replace
+
+    from pipeline.rating import rate
+
+    b = Book(year=2026)
+    b.person("CC", unit="P1", vote=HTT)
+    b.person("LD1", unit="P1", kind="nguoi_lao_dong", vote=HTT)
+    b.person("VC", unit="NK", kind="vien_chuc", vote=HTT)
+    b.person("LD2", unit="NK", kind="nguoi_lao_dong", vote=HTT)
+    c = b.campaign()
+    units = tuple(replace(u, loai_don_vi="su_nghiep", bo_quy_tac_khac="nd233-2026") if u.ma_don_vi == "NK" else u
+                  for u in c.units)
+    r = rate(replace(c, units=units))
+    rulebook = {p.ma_so: p.bo_quy_tac for p in r.people}
+    assert rulebook == {"CC": "nd335-2025", "LD1": "nd335-2025", "VC": "nd233-2026", "LD2": "nd233-2026"}
+    (w,) = [w for w in r.canh_bao if w.startswith("Năm 2026:")]
+    assert "1 người lao động được xếp loại theo bộ quy tắc nd335-2025 theo mặc định" in w
+    assert "1 người lao động được xếp loại theo bộ quy tắc nd233-2026 theo lựa chọn của đơn vị «Đơn vị NK»" in w
+
+
+def test_the_units_rulebook_is_read_and_checked(tmp_path):
+    import workbook_factory as wf
+
+    from pipeline import ingest
+
+    data = wf.tables()
+    data["CoQuan"] = [(k, v.replace(year=2026) if isinstance(v, dt.date) else (2026 if k == "nam_danh_gia" else v))
+                      for k, v in data["CoQuan"]]
+    data["DonVi"][1]["bo_quy_tac_khac"] = "nd233-2026"
+    c = ingest.load(wf.write(tmp_path / "a.xlsx", data))
+    assert c.unit("SN").bo_quy_tac_khac == "nd233-2026" and c.unit("HC").bo_quy_tac_khac == ""
+    data["DonVi"][1]["bo_quy_tac_khac"] = "nd-khong-co"
+    (p,) = [p for p in ingest.check(wf.write(tmp_path / "b.xlsx", data)) if p.sheet == "DonVi"]
+    assert p.is_error and "Không có bộ quy tắc «nd-khong-co»" in p.text()
+
+
+@pytest.mark.parametrize("choice, cites", [
+    ("nd233-2026", "quy chế đánh giá của đơn vị, vận dụng Điều 26 Luật Viên chức 2025"),
+    ("nd335-2025", "quy chế đánh giá của cơ quan, vận dụng Điều 10, Điều 21 Nghị định 335/2025/NĐ-CP"),
+])
+def test_nld_rated_from_the_vote_cite_the_agencys_rules_applying_the_chosen_rulebook(choice, cites):
+    # before rate7: nd233-2026 chosen for NLĐ crashed (KeyError) on a proposal from the meeting vote, and
+    # nd335-2025 cited the công chức article ("chấm điểm công chức") for a người lao động
+    b = Book(year=2026, bo_quy_tac_khac=choice)
+    b.person("LD", kind="nguoi_lao_dong", vote=HTT)
+    pr = b.rate().of("LD")
+    assert pr.muc_de_xuat == "HTT"
+    assert any(cites in x for x in pr.ly_do) and not any("chấm điểm công chức" in x for x in pr.ly_do)

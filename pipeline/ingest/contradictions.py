@@ -58,7 +58,7 @@ def contradictions(campaign: Campaign) -> list[Problem]:
         if campaign.agency.bo_quy_tac or year < BY_CATEGORY_FROM:
             return rb
         try:
-            return for_person(year, p.loai_nhan_su, campaign.agency.bo_quy_tac_khac).in_year(year)
+            return for_person(year, p.loai_nhan_su, campaign.others_rulebook(p)).in_year(year)
         except UnknownRulebook:
             return rb
 

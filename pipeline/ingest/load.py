@@ -316,6 +316,18 @@ def _check_rulebook(row: Row, problems: list[Problem], year: int | None = None) 
                            expected="để trống"))
 
 
+def _unit_rulebook(row: Row, problems: list[Problem]) -> str:
+    """DonVi.bo_quy_tac_khac: a rulebook id, or "" (then CoQuan's choice); an unknown id is an error."""
+    from pipeline.rating.rulebooks import RULEBOOKS
+
+    name = str(row.values.get("bo_quy_tac_khac") or "").strip()
+    if name and name not in RULEBOOKS:
+        problems.append(_p(ERROR, row, "bo_quy_tac_khac", f"Không có bộ quy tắc «{name}».", value=name,
+                           expected="để trống (theo sheet CoQuan) hoặc một trong: " + ", ".join(RULEBOOKS)))
+        return ""
+    return name
+
+
 def _rulebook(data: dict[str, SheetData], year: int | None) -> Rulebook | None:
     """The rulebook the workbook selects (for the not-rated rule and default criteria), or None."""
     from pipeline.rating.rulebooks import RULEBOOKS, for_year
@@ -343,6 +355,7 @@ def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
         units.append(Unit(v["ma_don_vi"], v["ten_don_vi"], v["loai_don_vi"], v.get("thu_tu", 10_000 + i),
                           v.get("chi_bo", ""), muc_xep_loai_don_vi=v.get("muc_xep_loai_don_vi"), nguoi_danh_gia=v.get("nguoi_danh_gia", ""),
                           chuc_vu_nguoi_danh_gia=v.get("chuc_vu_nguoi_danh_gia", ""), ngay_hop=v.get("ngay_hop"), so_thanh_vien=v.get("so_thanh_vien"),
+                          bo_quy_tac_khac=_unit_rulebook(row, problems),
                           vang_mat=v.get("vang_mat", ""), so_phieu_phat_ra=v.get("so_phieu_phat_ra"),
                           so_phieu_thu_ve=v.get("so_phieu_thu_ve"), refs=_frozen(row.refs)))
     units.sort(key=lambda u: u.thu_tu)
@@ -893,6 +906,9 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
     agency = _agency_row(data)
     forced = agency.values.get("bo_quy_tac") if agency else None
     others = agency.values.get("bo_quy_tac_khac") if agency else None
+    units = data.get("DonVi")
+    unit_others = {r.values["ma_don_vi"]: r.values["bo_quy_tac_khac"] for r in (units.rows if units else ())
+                   if r.values.get("ma_don_vi") and r.values.get("bo_quy_tac_khac")}
 
     by_person: dict[str, list[str]] = defaultdict(list)
     for pr in periods:
@@ -902,7 +918,8 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
         if "ma_so" not in v or "loai_nhan_su" not in v:
             continue
         try:
-            rb = RULEBOOKS[forced] if forced is not None and forced in RULEBOOKS else for_person(year, v["loai_nhan_su"], others)
+            rb = RULEBOOKS[forced] if forced is not None and forced in RULEBOOKS else for_person(
+                year, v["loai_nhan_su"], unit_others.get(v.get("ma_don_vi", "")) or others)
         except UnknownRulebook:  # reported on its own cell
             continue
         if rb.periods is None:

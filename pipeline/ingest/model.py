@@ -83,6 +83,8 @@ class Unit:
     chi_bo: str = ""
     muc_xep_loai_don_vi: str | None = None  # the unit's own level, when known (head of a viên chức unit <= it)
     nguoi_danh_gia: str = ""  # the unit's own competent evaluator (e.g. head of a đơn vị sự nghiệp)
+    # from 2026: the rulebook of this unit's cán bộ, contract staff, NLĐ ("" = CoQuan.bo_quy_tac_khac)
+    bo_quy_tac_khac: str = ""
     chuc_vu_nguoi_danh_gia: str = ""
     ngay_hop: dt.date | None = None  # date of the unit's evaluation meeting (else dotted)
     so_thanh_vien: int | None = None  # members called to the meeting (None: the unit's people)
@@ -252,6 +254,12 @@ class Campaign:
     @property
     def _units_by_code(self) -> dict[str, Unit]:
         return {u.ma_don_vi: u for u in self.units}
+
+    def others_rulebook(self, person: Person) -> str:
+        """From 2026, the rulebook id chosen for a cán bộ, contract staff or NLĐ: the unit's choice
+        (DonVi.bo_quy_tac_khac), else the agency's (CoQuan.bo_quy_tac_khac); "" = the default."""
+        unit = self._units_by_code.get(person.ma_don_vi)
+        return (unit.bo_quy_tac_khac if unit is not None and unit.bo_quy_tac_khac else "") or self.agency.bo_quy_tac_khac
 
     def person(self, ma_so: str) -> Person:
         for p in self.people:

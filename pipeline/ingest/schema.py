@@ -154,6 +154,10 @@ DON_VI = Sheet(
         C("muc_xep_loai_don_vi", "Mức xếp loại của đơn vị", LEVEL, choices=LEVELS,
           help="Từ năm 2026: mức xếp loại của đơn vị (nếu đã có); người đứng đầu là viên chức không được xếp "
                "loại cao hơn mức này", width=12),
+        C("bo_quy_tac_khac", "Bộ quy tắc cho cán bộ, hợp đồng, NLĐ của đơn vị",
+          help="Từ năm 2026: bộ quy tắc cho cán bộ, người làm hợp đồng, người lao động của đơn vị này (ví dụ "
+               "nd233-2026 cho người lao động của đơn vị sự nghiệp đánh giá như viên chức); để trống thì theo sheet "
+               "CoQuan", width=14),
         C("nguoi_danh_gia", "Người đánh giá",
           help="Họ tên người có thẩm quyền đánh giá nhân sự của đơn vị (ví dụ Giám đốc đơn vị sự nghiệp); "
                "để trống thì là người đứng đầu cơ quan", width=24),

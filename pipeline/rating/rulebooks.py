@@ -68,7 +68,8 @@ class Citations:
                          "lao động, công tác, và hướng dẫn thi đua, khen thưởng của tỉnh (tỷ lệ 55%)")
 
     def procedure_for(self, loai_nhan_su: str) -> str:
-        return self.procedure.get(loai_nhan_su) or self.procedure["cong_chuc"]
+        # a kind the rulebook does not name: its main staff kind's article (never a KeyError)
+        return self.procedure.get(loai_nhan_su) or self.procedure.get("cong_chuc") or next(iter(self.procedure.values()))
 
 
 @dataclass(frozen=True)
@@ -276,7 +277,13 @@ ND335 = Rulebook(
     title=f"{_ND335} (đánh giá theo thang điểm 100)",
     years=(2026, 2100),
     cite=Citations(
-        procedure=MappingProxyType({"cong_chuc": f"Điều 10, Điều 21 {_ND335} (theo dõi, đánh giá, chấm điểm công chức)"}),
+        procedure=MappingProxyType({
+            "cong_chuc": f"Điều 10, Điều 21 {_ND335} (theo dõi, đánh giá, chấm điểm công chức)",
+            # ND 335 covers công chức: the others are rated under the agency's own rules applying it
+            "can_bo": f"quy chế đánh giá của cơ quan, vận dụng Điều 10, Điều 21 {_ND335}",
+            "hop_dong": f"quy chế đánh giá của cơ quan, vận dụng Điều 10, Điều 21 {_ND335}",
+            "nguoi_lao_dong": f"quy chế đánh giá của cơ quan, vận dụng Điều 10, Điều 21 {_ND335}",
+        }),
         discipline=(f"điểm c khoản 4 {_ND335_LEVELS} (vi phạm liên quan đến hoạt động công vụ bị kỷ luật "
                     "từ khiển trách trở lên trong năm đánh giá)"),
         # one act counts once: ND 48's points b/c are not law for 2026 and the decree's own rule was not
@@ -342,7 +349,13 @@ ND233 = replace(
     title=f"{_LVC} và {_ND233} (đánh giá viên chức theo thang điểm 100)",
     years=(2026, 2100),
     cite=Citations(
-        procedure=MappingProxyType({"vien_chuc": f"Điều 26 {_LVC}; {_ND233} (theo dõi, đánh giá viên chức theo tháng, quý)"}),
+        procedure=MappingProxyType({
+            "vien_chuc": f"Điều 26 {_LVC}; {_ND233} (theo dõi, đánh giá viên chức theo tháng, quý)",
+            # the unit's own rules for the others (regime-2026.md §0: NLĐ are the unit's choice)
+            "can_bo": f"quy chế đánh giá của đơn vị, vận dụng Điều 26 {_LVC} và {_ND233}",
+            "hop_dong": f"quy chế đánh giá của đơn vị, vận dụng Điều 26 {_LVC} và {_ND233}",
+            "nguoi_lao_dong": f"quy chế đánh giá của đơn vị, vận dụng Điều 26 {_LVC} và {_ND233}",
+        }),
         discipline=(f"{_ND233_LEVELS} (viên chức bị kỷ luật từ khiển trách trở lên do vi phạm trong hoạt động "
                     "nghề nghiệp trong năm đánh giá)"),
         # one act counts once: ND 48's points b/c are not law for 2026 and the decree's own rule was not
