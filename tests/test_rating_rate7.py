@@ -259,3 +259,25 @@ def test_nld_rated_from_the_vote_cite_the_agencys_rules_applying_the_chosen_rule
     pr = b.rate().of("LD")
     assert pr.muc_de_xuat == "HTT"
     assert any(cites in x for x in pr.ly_do) and not any("chấm điểm công chức" in x for x in pr.ly_do)
+
+
+def test_check_asks_periods_for_the_months_actually_worked(tmp_path):
+    # ND 335 Art. 21: rated on "the actual period of civil servant work": 12 months in post, 4 of lawful
+    # leave ⇒ 8 monthly results are enough; 7 are not
+    import workbook_factory as wf
+
+    from pipeline import ingest
+
+    def coverage(n_months: int) -> list[str]:
+        data = wf.tables()
+        data["CoQuan"] = [(k, v.replace(year=2026) if isinstance(v, dt.date) else (2026 if k == "nam_danh_gia" else v))
+                          for k, v in data["CoQuan"]]
+        data["NhanSu"][2]["so_thang_nghi"] = 4
+        data["KetQuaKy"] = [dict(ma_so="NS-03", ky=f"2026-{m:02d}", diem_tieu_chi_chung=25, ty_le_so_luong=100,
+                                 ty_le_chat_luong=90, ty_le_tien_do=80) for m in range(1, n_months + 1)]
+        return [p.text() for p in ingest.check(wf.write(tmp_path / f"k{n_months}.xlsx", data))
+                if p.sheet == "NhanSu" and p.value == "NS-03" and "KetQuaKy" in p.text()]
+
+    assert coverage(8) == []
+    (text,) = coverage(7)
+    assert "thiếu kết quả kỳ 2026-08" in text and "thời gian công tác thực tế 8 tháng" in text

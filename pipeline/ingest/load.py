@@ -939,7 +939,8 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
         missing = [k for k in all_periods(year, quarters) if k not in set(kys)]
         what = ("chưa có kết quả tháng hoặc quý nào ở sheet «KetQuaKy»" if not kys else
                 f"thiếu kết quả kỳ {', '.join(missing)} ở sheet «KetQuaKy»")
-        problems.append(_p(WARNING, row, "ma_so", f"Người này {what} (thời gian công tác {months:g} tháng): chưa được "
+        actual = f"thời gian công tác thực tế {need:g} tháng" if need != months else f"thời gian công tác {months:g} tháng"
+        problems.append(_p(WARNING, row, "ma_so", f"Người này {what} ({actual}): chưa được "
                            "xếp loại cho đến khi đủ kết quả các kỳ.", value=v["ma_so"],
                            expected="mỗi tháng (hoặc quý) trong thời gian công tác một dòng ở sheet «KetQuaKy»"))
 
