@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from pipeline.ingest.model import Campaign, CapOverride, Criterion, Discipline, Person, Score
+from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.rating import categories, periods, rules
 from pipeline.rating.emulation import rate_emulation
 from pipeline.rating.groups import HEAD_GROUP, default_key, group_label, group_of, norm, spellings
@@ -125,8 +126,11 @@ def _rulebook_warnings(campaign: Campaign, rb: Rulebook) -> list[str]:
                    "chương trình dùng bộ quy tắc này theo yêu cầu.")
     others = sorted({p.loai_nhan_su for p in campaign.people} - set(rb.staff_kinds))
     if others:
-        out.append(f"Bộ quy tắc {rb.id} quy định cho {', '.join(rb.staff_kinds)}; những người thuộc loại "
-                   f"{', '.join(others)} được xếp loại theo cùng quy tắc — đối chiếu quy định riêng áp dụng cho họ.")
+        def words(kinds: Iterable[str]) -> str:  # the words, not the codes
+            return ", ".join(LOAI_NHAN_SU.get(k, k).lower() for k in kinds)
+
+        out.append(f"Bộ quy tắc {rb.id} quy định cho {words(rb.staff_kinds)}; những người thuộc loại "
+                   f"{words(others)} được xếp loại theo cùng quy tắc — đối chiếu quy định riêng áp dụng cho họ.")
     return out
 
 

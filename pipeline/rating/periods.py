@@ -316,7 +316,7 @@ def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign,
     out = {}
     for pr in people:
         me = persons.get(pr.ma_so)
-        periods_d = [k for k in pr.diem_ky if k.d is not None]
+        periods_d = [(k.ky, k.d) for k in pr.diem_ky if k.d is not None]
         if me is None or not me.lanh_dao_quan_ly or not periods_d:
             continue
         under = [o for o in people if o.ma_so != pr.ma_so and (pr.ma_so == head or o.ma_don_vi == pr.ma_don_vi)
@@ -325,19 +325,19 @@ def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign,
         year_kht = [o for o in under if o.muc_cuoi == "KHT" and not (o.diem is not None and o.diem + EPS < ht_minimum)]
         too_high: dict[str, list[str]] = {}  # the people under 50 -> the periods with d) at 100 %
         too_low = []
-        for k in periods_d:
-            low = [o for o in under if (sc := _period_scores_in(o, k.ky)) and sum(sc) / len(sc) + EPS < ht_minimum]
-            if low and k.d >= 100:
-                too_high.setdefault(", ".join(f"{o.ho_ten} ({o.ma_so})" for o in low), []).append(k.ky)
-            elif not low and not year_kht and k.d < 100 and any(_period_scores_in(o, k.ky) for o in under):
-                too_low.append(k.ky)
+        for ky, d in periods_d:
+            low = [o for o in under if (sc := _period_scores_in(o, ky)) and sum(sc) / len(sc) + EPS < ht_minimum]
+            if low and d >= 100:
+                too_high.setdefault(", ".join(f"{o.ho_ten} ({o.ma_so})" for o in low), []).append(ky)
+            elif not low and not year_kht and d < 100 and any(_period_scores_in(o, ky) for o in under):
+                too_low.append(ky)
         where = "Cơ quan" if pr.ma_so == head else "Đơn vị"
         parts = []
         for names, kys in too_high.items():
             parts.append(f"{where} có người thuộc quyền có điểm kỳ dưới {num(ht_minimum)} (không hoàn thành nhiệm vụ "
                          f"trong kỳ): {names}, ở các kỳ {', '.join(kys)}, nhưng tỷ lệ d) kết quả đơn vị phụ trách của các "
                          "kỳ này là 100%; d) là 50% ở kỳ có người thuộc quyền không hoàn thành nhiệm vụ.")
-        full = [k.ky for k in periods_d if k.d >= 100]
+        full = [ky for ky, d in periods_d if d >= 100]
         if year_kht and full:
             who = ", ".join(f"{o.ho_ten} ({o.ma_so})" for o in year_kht)
             parts.append(f"{where} có người xếp loại Không hoàn thành nhiệm vụ ({who}) nhưng tỷ lệ d) kết quả đơn vị phụ "
