@@ -281,3 +281,26 @@ def test_check_asks_periods_for_the_months_actually_worked(tmp_path):
     assert coverage(8) == []
     (text,) = coverage(7)
     assert "thiếu kết quả kỳ 2026-08" in text and "thời gian công tác thực tế 8 tháng" in text
+
+
+def test_next_years_workbook_does_not_carry_this_years_kht_conclusions(tmp_path):
+    # ND 335 Art. 20 cl. 4 b, d: the degradation conclusion and the corruption case are facts of the
+    # evaluation year; carried into next year's workbook (hoso init --tu) they would rate 2027 KHT
+    import workbook_factory as wf
+
+    from pipeline import ingest
+    from pipeline.ingest.rollover import roll
+
+    data = wf.tables()
+    data["CoQuan"] = [(k, v.replace(year=2026) if isinstance(v, dt.date) else (2026 if k == "nam_danh_gia" else v))
+                      for k, v in data["CoQuan"]]
+    data["NhanSu"][2].update(ket_luan_suy_thoai="Có", van_ban_ket_luan="KL 5/KL-UBKT")
+    data["NhanSu"][0].update(don_vi_tham_nhung="Có")
+    data["DonVi"][1]["muc_xep_loai_don_vi"] = "HT"
+    src = wf.write(tmp_path / "2026.xlsx", data)
+    last = ingest.load(src)
+    assert last.person("NS-03").ket_luan_suy_thoai and last.unit("SN").muc_xep_loai_don_vi == "HT"
+    new = ingest.load(roll(src, tmp_path / "moi").dest)
+    assert new.year == 2027
+    assert not any(p.ket_luan_suy_thoai or p.don_vi_tham_nhung or p.van_ban_ket_luan for p in new.people)
+    assert all(u.muc_xep_loai_don_vi is None for u in new.units)
