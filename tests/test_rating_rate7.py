@@ -304,3 +304,21 @@ def test_next_years_workbook_does_not_carry_this_years_kht_conclusions(tmp_path)
     assert new.year == 2027
     assert not any(p.ket_luan_suy_thoai or p.don_vi_tham_nhung or p.van_ban_ket_luan for p in new.people)
     assert all(u.muc_xep_loai_don_vi is None for u in new.units)
+
+
+# ------------------------------------------------------------------ ND 335 Art. 20 cl. 4 b), whole
+# regime-2026.md §1.3 [verbatim, S1]: KHT when "b) a competent authority concludes there are signs of
+# degradation …; violation of what party members must not do; violation of the duty to set an example"
+@pytest.mark.parametrize("year, expected", [(2026, "KHT"), (2024, "HTT")])
+def test_a_concluded_violation_of_party_members_duties_is_kht_from_2026(year, expected):
+    b = Book(year=year)
+    b.person("A", party=True, party_duties=True, conclusion="KL số 12-KL/UBKTĐU ngày 02/10/2026", vote=HTT)
+    if year >= 2026:
+        b.months("A", *_general(85))
+    pr = b.rate().of("A")
+    assert pr.muc_de_xuat == expected
+    if expected == "KHT":
+        assert any("trách nhiệm nêu gương (KL số 12-KL/UBKTĐU ngày 02/10/2026)" in x
+                   and "điểm b khoản 4 Điều 20 Nghị định 335/2025/NĐ-CP" in x for x in pr.ly_do)
+    else:  # ND 90 has no such case: the competent level decides, with a warning
+        assert any("không có trường hợp này" in w for w in pr.canh_bao)

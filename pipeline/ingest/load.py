@@ -412,7 +412,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
             truc_tiep_cong_tac=v.get("truc_tiep_cong_tac", not leader_default),
             tu_xep_loai=v.get("tu_xep_loai"), muc_quyet_dinh=v.get("muc_quyet_dinh"), ghi_chu=v.get("ghi_chu", ""),
             muc_dang_vien=v.get("muc_dang_vien"), tu_xep_loai_dang_vien=v.get("tu_xep_loai_dang_vien"),
-            ket_luan_suy_thoai=v.get("ket_luan_suy_thoai", False),
+            ket_luan_suy_thoai=v.get("ket_luan_suy_thoai", False), vi_pham_dang_vien=v.get("vi_pham_dang_vien", False),
             don_vi_tham_nhung=v.get("don_vi_tham_nhung", False), van_ban_ket_luan=v.get("van_ban_ket_luan", ""),
             row=row.number, refs=_frozen(row.refs),
         ))

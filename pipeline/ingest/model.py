@@ -123,6 +123,8 @@ class Person:
     muc_dang_vien: str | None = None  # party-member level (02A/02B), when known: rule 6 warning only
     tu_xep_loai_dang_vien: str | None = None  # the member's own party-level choice (02A/02B VII.2)
     ket_luan_suy_thoai: bool = False  # degradation concluded by the competent level (KHT case, from 2026)
+    # concluded violation of what party members must not do, or of the duty to set an example (KHT case)
+    vi_pham_dang_vien: bool = False
     don_vi_tham_nhung: bool = False  # leaders: corruption or waste in a unit under their direct charge (KHT case)
     van_ban_ket_luan: str = ""  # the conclusion behind either case, as cited in the reason
     row: int = 0

@@ -211,10 +211,13 @@ NHAN_SU = Sheet(
         C("ket_luan_suy_thoai", "Kết luận suy thoái", YESNO,
           help="Từ năm 2026: Có khi cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, "
                "lối sống, tự diễn biến, tự chuyển hóa (xếp loại Không hoàn thành nhiệm vụ)", width=10),
+        C("vi_pham_dang_vien", "Vi phạm điều đảng viên không được làm, trách nhiệm nêu gương", YESNO,
+          help="Từ năm 2026: Có khi cấp có thẩm quyền kết luận vi phạm những điều đảng viên không được làm hoặc vi phạm "
+               "trách nhiệm nêu gương (xếp loại Không hoàn thành nhiệm vụ)", width=10),
         C("don_vi_tham_nhung", "Đơn vị phụ trách có tham nhũng, lãng phí", YESNO,
           help="Từ năm 2026, người lãnh đạo, quản lý: Có khi cơ quan, đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra "
                "tham nhũng, lãng phí và bị xử lý (xếp loại Không hoàn thành nhiệm vụ)", width=10),
-        C("van_ban_ket_luan", "Văn bản kết luận", help="Số, ngày văn bản kết luận của hai cột trên; ghi trong lý do xếp loại",
+        C("van_ban_ket_luan", "Văn bản kết luận", help="Số, ngày văn bản kết luận của các cột kết luận trên; ghi trong lý do xếp loại",
           width=20),
         C("ghi_chu", "Ghi chú", width=24),
         C("da_nghi", "Đã nghỉ, chuyển đi", YESNO,

@@ -254,6 +254,13 @@ def limits(person: Person, campaign: Campaign, rb: Rulebook) -> list[Limit]:
             f"Cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, lối sống, tự diễn biến, "
             f"tự chuyển hóa{doc}: xếp loại ở mức Không hoàn thành nhiệm vụ, không phụ thuộc số điểm", rb.cite.degradation),
             "suy_thoai"))
+    if "vi_pham_dang_vien" in rb.kht_cases and person.vi_pham_dang_vien:
+        doc = f" ({person.van_ban_ket_luan})" if person.van_ban_ket_luan else ""
+        out.append(Limit("KHT", "cấp có thẩm quyền kết luận vi phạm những điều đảng viên không được làm hoặc trách nhiệm "
+                         "nêu gương", rb.cite.party_duties, cited(
+                             f"Cấp có thẩm quyền kết luận vi phạm những điều đảng viên không được làm hoặc vi phạm trách "
+                             f"nhiệm nêu gương{doc}: xếp loại ở mức Không hoàn thành nhiệm vụ, không phụ thuộc số điểm",
+                             rb.cite.party_duties), "vi_pham_dang_vien"))
     if "tham_nhung_don_vi" in rb.kht_cases and person.don_vi_tham_nhung:
         if person.lanh_dao_quan_ly:
             doc = f" ({person.van_ban_ket_luan})" if person.van_ban_ket_luan else ""
@@ -277,6 +284,9 @@ def kht_flag_warnings(person: Person, rb: Rulebook) -> tuple[str, ...]:
     out = []
     if person.ket_luan_suy_thoai and "suy_thoai" not in rb.kht_cases:
         out.append(f"Có ghi kết luận suy thoái nhưng bộ quy tắc {rb.id} không có trường hợp này; cấp có thẩm quyền xem xét.")
+    if person.vi_pham_dang_vien and "vi_pham_dang_vien" not in rb.kht_cases:
+        out.append(f"Có ghi vi phạm điều đảng viên không được làm, trách nhiệm nêu gương nhưng bộ quy tắc {rb.id} không có "
+                   "trường hợp này; cấp có thẩm quyền xem xét.")
     if person.don_vi_tham_nhung and not person.lanh_dao_quan_ly:
         out.append("Có ghi đơn vị phụ trách xảy ra tham nhũng, lãng phí nhưng người này không phải lãnh đạo, quản lý; "
                    "trường hợp này chỉ áp dụng cho người lãnh đạo, quản lý.")

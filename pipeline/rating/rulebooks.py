@@ -39,6 +39,7 @@ class Citations:
     leaders: str = ""  # d), đ), e) of leaders
     year_score: str = ""  # the year score from the period scores, and the months actually worked
     degradation: str = ""  # degradation concluded by the competent level => KHT
+    party_duties: str = ""  # violation of what party members must not do / of the duty to set an example => KHT
     corruption: str = ""  # leaders: corruption or waste in a unit under their direct charge => KHT
     head_unit: str = ""  # the head's level not above the unit's
     # who rates the agency head (the superior's head): quoted when the head is outside the agency's cap
@@ -125,7 +126,7 @@ class Rulebook:
     points_thresholds: tuple[tuple[str, float], ...] = ()  # (level, minimum points), best first
     points_scale: float = 100
     periods: PeriodFormula | None = None  # the score from periods (KetQuaKy), when the rulebook has one
-    kht_cases: tuple[str, ...] = ()  # "suy_thoai", "tham_nhung_don_vi": KHT whatever the points
+    kht_cases: tuple[str, ...] = ()  # "suy_thoai", "vi_pham_dang_vien", "tham_nhung_don_vi": KHT whatever the points
     head_not_above_unit: bool = False  # the head's level not above the unit's (DonVi.muc_xep_loai_don_vi)
     default_criteria: tuple[Criterion, ...] = ()
     # R7: emulation
@@ -314,6 +315,9 @@ ND335 = Rulebook(
                      "chính trị, đạo đức, lối sống, tự diễn biến, tự chuyển hóa)"),
         corruption=(f"điểm d khoản 4 {_ND335_LEVELS} (cơ quan, đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra tham "
                     "nhũng, lãng phí và bị xử lý theo quy định)"),
+        # regime-2026.md §1.3 b) [verbatim, cafef]: the same point lists these two grounds after degradation
+        party_duties=(f"điểm b khoản 4 {_ND335_LEVELS} (vi phạm những điều đảng viên không được làm; vi phạm trách "
+                      "nhiệm nêu gương)"),
     ),
     discipline_exceptions=False,
     discipline_requires_duty=True,
@@ -324,7 +328,7 @@ ND335 = Rulebook(
     # period result, and leave sets no ceiling (ND 90's 3-to-6-month rule is not in the 2026 texts read)
     periods=PeriodFormula(leave_excused=True),
     absence_ceiling=None,
-    kht_cases=("suy_thoai", "tham_nhung_don_vi"),
+    kht_cases=("suy_thoai", "vi_pham_dang_vien", "tham_nhung_don_vi"),
     default_criteria=(
         Criterion("CHUNG", "Tiêu chí chung: chính trị, đạo đức, văn hóa thực thi công vụ, kỷ luật, trách nhiệm, "
                            "thái độ phục vụ, đổi mới sáng tạo", 30, "chung"),
@@ -376,6 +380,7 @@ ND233 = replace(
         year_score=f"Điều 26 {_LVC}; {_ND233} (xếp loại năm theo kết quả theo dõi, đánh giá các tháng, quý)",
         degradation=f"{_ND233_LEVELS} (cấp có thẩm quyền kết luận có biểu hiện suy thoái, tự diễn biến, tự chuyển hóa)",
         corruption=f"{_ND233_LEVELS} (đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra tham nhũng, lãng phí)",
+        party_duties=f"{_ND233_LEVELS} (vi phạm những điều đảng viên không được làm, trách nhiệm nêu gương)",
         head_unit=f"khoản 7 Điều 12 {_ND233}: mức xếp loại của người đứng đầu không cao hơn mức xếp loại của đơn vị",
     ),
     head_not_above_unit=True,
