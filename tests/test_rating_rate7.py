@@ -322,3 +322,12 @@ def test_a_concluded_violation_of_party_members_duties_is_kht_from_2026(year, ex
                    and "điểm b khoản 4 Điều 20 Nghị định 335/2025/NĐ-CP" in x for x in pr.ly_do)
     else:  # ND 90 has no such case: the competent level decides, with a warning
         assert any("không có trường hợp này" in w for w in pr.canh_bao)
+
+
+def test_a_decided_htxs_of_the_head_holding_the_agencys_place_names_the_question_too():
+    # the superior decided H HTXS; in the agency's group it holds the one place of 20 % × 6 (D1 moved)
+    b = _head_book()
+    b.people[0] = __import__("dataclasses").replace(b.people[0], muc_quyet_dinh="HTXS")
+    r = b.rate()
+    assert r.of("D1").muc_de_xuat == "HTT" and r.of("H").muc_cuoi == "HTXS"
+    assert any("người đứng đầu cơ quan Nguyễn Văn Thủ Trưởng (H)" in w for w in r.canh_bao)

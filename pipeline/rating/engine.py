@@ -342,12 +342,15 @@ def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook) -> G
 def _head_in_the_cap(people: list[PersonRating], groups: list[GroupCap], head: str | None) -> list[str]:
     """The open question named where it matters: the agency head, rated by the superior, proposed
     HTXS in a group of the agency whose cap moved someone (him or another) down."""
-    if head is None:
+    me = next((pr for pr in people if pr.ma_so == head), None)
+    if me is None:
         return []
     out = []
     for g in groups:
-        if g.nhom != HEAD_GROUP and g.ha_muc and any(c.ma_so == head for c in g.xep_hang):
-            who = next(pr.ho_ten for pr in people if pr.ma_so == head)
+        # he competes for a place, or his decided HTXS holds one
+        in_it = any(c.ma_so == head for c in g.xep_hang) or (me.nhom_tuong_dong == g.nhom and me.muc_quyet_dinh == "HTXS")
+        if g.nhom != HEAD_GROUP and g.ha_muc and in_it:
+            who = me.ho_ten
             out.append(f"Nhóm «{group_label(g.nhom)}» tính cả người đứng đầu cơ quan {who} ({head}), người do cấp trên "
                        "đánh giá, xếp loại, trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ của cơ quan. Văn bản chưa quy định "
                        "rõ người đứng đầu có tính trong tỷ lệ của cơ quan hay không; nếu tỷ lệ của người đứng đầu do cấp "
