@@ -331,3 +331,18 @@ def test_a_decided_htxs_of_the_head_holding_the_agencys_place_names_the_question
     r = b.rate()
     assert r.of("D1").muc_de_xuat == "HTT" and r.of("H").muc_cuoi == "HTXS"
     assert any("người đứng đầu cơ quan Nguyễn Văn Thủ Trưởng (H)" in w for w in r.canh_bao)
+
+
+# ND 90 Art. 11 cl. 1 (rules.md R2.2, verbatim): "có một trong các tiêu chí sau đây thì xếp loại … ở mức
+# không hoàn thành nhiệm vụ: a) Có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, lối sống, tự diễn
+# biến, tự chuyển hóa theo đánh giá của cấp có thẩm quyền" — before 2026 too, whatever the meeting voted
+@pytest.mark.parametrize("year", [2022, 2024, 2025])
+def test_degradation_concluded_by_the_competent_level_is_kht_under_nd90(year):
+    b = Book(year=year)
+    b.person("A", degraded=True, conclusion="KL số 3-KL/ĐU", vote=HTXS)
+    b.peers(10)
+    pr = b.rate().of("A")
+    assert pr.muc_de_xuat == "KHT" and pr.muc_toi_da == "KHT"
+    assert any("điểm a khoản 1, khoản 2 Điều 11 Nghị định 90/2020/NĐ-CP" in x and "(KL số 3-KL/ĐU)" in x
+               for x in pr.ly_do)
+    assert not any("không có trường hợp này" in w for w in pr.canh_bao)

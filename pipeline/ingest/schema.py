@@ -209,7 +209,7 @@ NHAN_SU = Sheet(
         C("tu_xep_loai_dang_vien", "Tự xếp loại đảng viên", LEVEL, choices=LEVELS,
           help="Mức đảng viên tự xếp loại, in ở mục VII.2 Mẫu 02A/02B; để trống thì đảng viên tự ghi tay", width=12),
         C("ket_luan_suy_thoai", "Kết luận suy thoái", YESNO,
-          help="Từ năm 2026: Có khi cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, "
+          help="Có khi cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, "
                "lối sống, tự diễn biến, tự chuyển hóa (xếp loại Không hoàn thành nhiệm vụ)", width=10),
         C("vi_pham_dang_vien", "Vi phạm điều đảng viên không được làm, trách nhiệm nêu gương", YESNO,
           help="Từ năm 2026: Có khi cấp có thẩm quyền kết luận vi phạm những điều đảng viên không được làm hoặc vi phạm "

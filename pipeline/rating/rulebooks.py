@@ -228,7 +228,15 @@ ND90_ND48 = Rulebook(
         cap=_CAP_ND48.format(party=_QD124),
         cap_override="ngoại lệ về tỷ lệ Hoàn thành xuất sắc nhiệm vụ do cấp có thẩm quyền cho phép bằng văn bản",
         party="khoản 2 Điều 20, Điều 21 Nghị định 90/2020/NĐ-CP (kết quả xếp loại cán bộ, công chức, viên chức là cơ sở xếp loại đảng viên)",
+        # Art. 11 cl. 1 a) verbatim (rules.md R2.2), cl. 2 repeats it for leaders; Art. 7 (cán bộ) and 15
+        # (viên chức) are assumed parallel (R2.1: UNCONFIRMED verbatim)
+        degradation=("điểm a khoản 1, khoản 2 Điều 11 Nghị định 90/2020/NĐ-CP (có biểu hiện suy thoái về tư tưởng chính "
+                     "trị, đạo đức, lối sống, tự diễn biến, tự chuyển hóa theo đánh giá của cấp có thẩm quyền) và tiêu chí "
+                     "tương ứng đối với cán bộ (Điều 7), viên chức (Điều 15)"),
     ),
+    # ND 90 Art. 11 cl. 1 a): degradation concluded by the competent level => KHT (the leaders' corruption
+    # case of Art. 11 cl. 2 / Art. 15 is UNCONFIRMED in rules.md: a warning only)
+    kht_cases=("suy_thoai",),
     discipline_forms=STATUTORY_FORMS,
     by_year=(
         (2025, 2025, MappingProxyType({"cite": MappingProxyType({
