@@ -139,6 +139,11 @@ def test_the_agency_can_leave_the_heads_cap_to_the_superior():
     assert r.group("cong_chuc/lanh_dao_quan_ly").so_htt_de_nghi == 5
     head_group = r.group(r.of("H").nhom_tuong_dong)
     assert head_group.toi_da == 1 and not head_group.vuot_cuoi and "cap_tren" not in r.of("H").nhom_tuong_dong
+    from pipeline.rating.summary import cap_line
+
+    assert cap_line(head_group) == ("«Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)»: giữ mức đề xuất Hoàn thành xuất "
+                                    "sắc nhiệm vụ của Nguyễn Văn Thủ Trưởng (H); không tính trong tỷ lệ của cơ quan, tỷ "
+                                    "lệ của người đứng đầu do cấp trên xét (lựa chọn của cơ quan).")
 
 
 def test_the_heads_setting_is_read_from_the_workbook(tmp_path):
