@@ -351,3 +351,33 @@ def test_degradation_concluded_by_the_competent_level_is_kht_under_nd90(year):
     assert any("điểm a khoản 1, khoản 2 Điều 11 Nghị định 90/2020/NĐ-CP" in x and "(KL số 3-KL/ĐU)" in x
                for x in pr.ly_do)
     assert not any("không có trường hợp này" in w for w in pr.canh_bao)
+
+
+# ------------------------------------------------------------------ the right text for the staff kind
+# ND 90 Art. 1 covers cán bộ, công chức, viên chức only; contract staff and NLĐ are rated under the
+# agency's own regulation (rules.md R2.5), which applies ND 90's rules: their reasons say so. ND 335
+# covers công chức: a cán bộ rated under it (the agency's choice) gets the same wording.
+@pytest.mark.parametrize("year, kind, applied", [
+    (2024, "cong_chuc", False), (2024, "vien_chuc", False), (2024, "can_bo", False),
+    (2024, "hop_dong", True), (2024, "nguoi_lao_dong", True),
+    (2026, "cong_chuc", False), (2026, "can_bo", True), (2026, "nguoi_lao_dong", True),
+])
+def test_rules_outside_the_texts_scope_are_cited_as_the_agencys_rules_applying_them(year, kind, applied):
+    b = Book(year=year)
+    b.person("A", kind=kind, vote=HTT, group="A")
+    b.person("B", kind=kind, vote=HTXS, group="A")  # alone with one HTT: moved down by the cap
+    b.discipline("A", "hanh_chinh", D(year, 5, 5))
+    r = b.rate()
+    kht = next(x for x in r.of("A").ly_do if "Không hoàn thành nhiệm vụ" in x and "căn cứ:" in x)
+    cap = next(x for x in r.of("B").ly_do if "vượt tỷ lệ" in x)
+    assert r.of("A").muc_de_xuat == "KHT" and r.of("B").muc_de_xuat == "HTT"
+    for reason in (kht, cap):
+        assert ("căn cứ: quy chế đánh giá của cơ quan, vận dụng " in reason) is applied, reason
+
+
+@pytest.mark.parametrize("form", ["Kéo dài thời hạn nâng lương không quá 06 tháng", "Sa thải"])
+def test_labour_law_forms_are_discipline_for_nld(form):
+    b = Book()
+    b.person("A", kind="nguoi_lao_dong", vote=HTT)
+    b.discipline("A", "hanh_chinh", D(2024, 5, 5), form=form)
+    assert b.rate().of("A").muc_de_xuat == "KHT"

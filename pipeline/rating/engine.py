@@ -138,6 +138,7 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discip
                  criteria: Sequence[Criterion],
                  canonical: dict[str, str]) -> tuple[PersonRating, list[_Limit]]:
     year = campaign.year
+    rb = rb.for_kind(p.loai_nhan_su)  # contract staff, NLĐ: the agency's rules applying the text
     vote = campaign.votes.get(p.ma_so)
     meeting = rules.meeting_level(vote) if vote is not None else None
     points = rules.points_of(scores, criteria, rb)
@@ -249,6 +250,7 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
     ratio, rounding = rb.htxs_ratio, rb.htxs_rounding
     hxs, ht = WORDS["HTXS"], WORDS["HTT"]
     pos = {pr.ma_so: i for i, pr in enumerate(people)}
+    kinds = {p.ma_so: p.loai_nhan_su for p in campaign.people}
     for name, idx in _groups(people).items():
         label = group_label(name)
         if name == HEAD_GROUP:
@@ -263,11 +265,9 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
         formula_keep = rules.htxs_allowed(len(htt), len(htxs), ratio, rounding, fixed_htxs, fixed_htt)
         how = rules.cap_explanation(len(htt), len(htxs), formula_keep, ratio, rounding, fixed_htxs, fixed_htt, label)
         override = overrides.get(norm(name))
-        cite = rb.cite.cap
         if override is not None:
             keep = max(0, min(len(htxs), override.so_htxs_toi_da - fixed_htxs))
             allowed = override.so_htxs_toi_da
-            cite = f"{rb.cite.cap_override}: {_override_text(override)}; {rb.cite.cap}"
             taken = f", trong đó {fixed_htxs} người đã được quyết định" if fixed_htxs else ""
             how = (f"Nhóm «{label}» được cho phép ngoại lệ tại {_override_text(override)}: tối đa "
                    f"{override.so_htxs_toi_da} người {hxs}{taken}; giữ {keep} trong {len(htxs)} người đề xuất {hxs}. "
@@ -285,6 +285,7 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
         for n, c in enumerate(ranked, start=1):
             i = pos[c.ma_so]
             where = f"xếp thứ {n}/{len(ranked)} theo {order}"
+            cite = _cap_cite(rb.for_kind(kinds.get(c.ma_so, "")), override)
             if c.ma_so in kept:
                 people[i] = _with(people[i], reasons=(cited(
                     f"Nhóm tương đồng «{label}»: giữ mức {hxs} vì {where}, trong số người được giữ. {how}", cite),))
@@ -314,6 +315,11 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
             so_htxs_quyet_dinh=fixed_htxs, so_htt_quyet_dinh=fixed_htt, ten_nhom=label,
         ))
     return people, groups
+
+
+def _cap_cite(rb: Rulebook, override: CapOverride | None) -> str:
+    """The cap's citation for one person (`rb` already for their staff kind), with the exception's document."""
+    return f"{rb.cite.cap_override}: {_override_text(override)}; {rb.cite.cap}" if override else rb.cite.cap
 
 
 def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook) -> GroupCap:

@@ -139,6 +139,9 @@ class Rulebook:
     direct_worker_share: float = 0.55
     # people the rulebook is written for (others get one agency-wide warning)
     staff_kinds: tuple[str, ...] = ("can_bo", "cong_chuc", "vien_chuc", "hop_dong", "nguoi_lao_dong")
+    # people the text itself covers (ND 90 Art. 1: cán bộ, công chức, viên chức); the others are rated
+    # under the agency's own rules applying it, and their reasons say so (`for_kind`)
+    legal_kinds: tuple[str, ...] = ("can_bo", "cong_chuc", "vien_chuc")
     notes: tuple[str, ...] = field(default=())
     # year-dependent data: ((first, last, {field: value, "cite": {citation field: text}}), ...).
     # The texts in force change inside one rulebook's years (QĐ 124 → QĐ 366 for 2025, the 2003
@@ -154,6 +157,20 @@ class Rulebook:
                 cite = changes.pop("cite", None)
                 rb = replace(rb, **changes, cite=replace(rb.cite, **cite) if cite else rb.cite)
         return replace(rb, by_year=())
+
+    def for_kind(self, loai_nhan_su: str) -> Rulebook:
+        """This rulebook as the reasons of one staff kind cite it: for a kind the text does not cover
+        (contract staff and NLĐ under ND 90, rules.md R2.5; anyone but công chức under ND 335), each rule's
+        citation becomes "quy chế đánh giá của cơ quan, vận dụng <article>"."""
+        if loai_nhan_su in self.legal_kinds:
+            return self
+        c = self.cite
+
+        def applied(text: str) -> str:
+            return text if not text or text.startswith("quy chế") else f"{AGENCY_RULES}{text}"
+
+        changes: dict[str, Any] = {name: applied(getattr(c, name)) for name in APPLIED_CITATIONS}
+        return replace(self, cite=replace(c, **changes))
 
     def settings(self) -> dict[str, Any]:
         """The numbers behind the rules, for the JSON and the spreadsheet."""
@@ -178,6 +195,12 @@ class Rulebook:
         return out
 
 
+AGENCY_RULES = "quy chế đánh giá của cơ quan, vận dụng "
+# the citations of rules that a kind outside the text gets through the agency's rules (not the emulation
+# law, which names người lao động itself, nor the procedure, which is per kind already)
+APPLIED_CITATIONS = ("discipline", "discipline_b", "discipline_c", "months", "cap", "cap_override", "points", "tasks",
+                     "leaders", "year_score", "degradation", "party_duties", "corruption", "head_unit")
+
 _ND90_PROCEDURE = MappingProxyType({
     "can_bo": "Điều 17 Nghị định 90/2020/NĐ-CP",
     "cong_chuc": "Điều 18 Nghị định 90/2020/NĐ-CP",
@@ -189,10 +212,11 @@ _ND90_PROCEDURE = MappingProxyType({
 ND48 = "Nghị định 90/2020/NĐ-CP (được bổ sung bởi Nghị định 48/2023/NĐ-CP)"
 
 # The forms of discipline (folded, no diacritics): khiển trách and heavier for công chức, viên
-# chức, cán bộ (bãi nhiệm: heavier than khiển trách) and party members. "Phê bình", "nhắc nhở"
-# are not discipline.
+# chức, cán bộ (bãi nhiệm: heavier than khiển trách) and party members; for người lao động the labour
+# law's forms (kéo dài thời hạn nâng lương, sa thải: the team's reading of Bộ luật Lao động 2019 Art. 124,
+# not in shared/domain). "Phê bình", "nhắc nhở" are not discipline.
 STATUTORY_FORMS = ("khien trach", "canh cao", "ha bac luong", "ha ngach", "giang chuc", "cach chuc", "bai nhiem",
-                   "buoc thoi viec", "khai tru")
+                   "buoc thoi viec", "khai tru", "keo dai thoi han nang luong", "sa thai")
 
 _CAP_ND48 = ("khoản 6 Điều 2 " + ND48 + ": tỷ lệ xếp loại Hoàn thành xuất sắc nhiệm vụ không quá tỷ lệ đảng viên được "
              "xếp loại Hoàn thành xuất sắc nhiệm vụ theo quy định của Đảng; {party}: số được xếp loại Hoàn thành xuất sắc "
@@ -344,6 +368,7 @@ ND335 = Rulebook(
                   70, "nhiem_vu"),
     ),
     staff_kinds=("cong_chuc",),
+    legal_kinds=("cong_chuc",),
     notes=("Số điều, khoản của Nghị định 335/2025/NĐ-CP trong lý do xếp loại lấy theo báo chí và mã nguồn công khai, "
            "chưa đối chiếu văn bản chính thức; sửa trong bộ quy tắc nếu khác. Người nghỉ theo quy định được xếp loại theo "
            "điểm của thời gian công tác thực tế (Điều 21), không giới hạn mức khi nghỉ từ 03 đến dưới 06 tháng như Nghị "
@@ -394,6 +419,7 @@ ND233 = replace(
     head_not_above_unit=True,
     discipline_forms=STATUTORY_FORMS,
     staff_kinds=("vien_chuc",),
+    legal_kinds=("vien_chuc",),
     default_criteria=(
         Criterion("CHUNG", "Tiêu chí chung: phẩm chất chính trị, đạo đức, kỷ luật; năng lực chuyên môn, trách nhiệm, "
                            "thái độ phục vụ, phối hợp; đổi mới, sáng tạo", 30, "chung"),
