@@ -381,3 +381,17 @@ def test_labour_law_forms_are_discipline_for_nld(form):
     b.person("A", kind="nguoi_lao_dong", vote=HTT)
     b.discipline("A", "hanh_chinh", D(2024, 5, 5), form=form)
     assert b.rate().of("A").muc_de_xuat == "KHT"
+
+
+@pytest.mark.parametrize("months, first, rated", [(6, 7, True), (5, 8, False)])
+def test_joining_in_the_year_with_monthly_results(months, first, rated):
+    # joined on 1 July: 6 months in post, July–December results ⇒ rated on them (ND 335 Art. 21, the
+    # 06-month minimum kept); joined on 1 August: 5 months ⇒ not rated, the self-review still due
+    b = Book(year=2026)
+    b.person("A", months=months)
+    b.months("A", *_general(80), months=range(first, 13))
+    pr = b.rate().of("A")
+    assert pr.rated is rated
+    assert pr.muc_de_xuat == ("HTT" if rated else None)
+    if not rated:
+        assert any("vẫn phải kiểm điểm" in x for x in pr.ly_do)
