@@ -395,3 +395,34 @@ def test_joining_in_the_year_with_monthly_results(months, first, rated):
     assert pr.muc_de_xuat == ("HTT" if rated else None)
     if not rated:
         assert any("vẫn phải kiểm điểm" in x for x in pr.ly_do)
+
+
+# ------------------------------------------------------------------ ND 90 leaders and the units under them
+# ND 90 Art. 13 d) (rules.md R2.1, verbatim): HTT for a leader needs "100% đơn vị thuộc thẩm quyền … hoàn
+# thành nhiệm vụ trở lên, trong đó ít nhất 70% hoàn thành tốt hoặc hoàn thành xuất sắc nhiệm vụ"; Art. 14
+# d): HT needs "ít nhất 70% đơn vị thuộc thẩm quyền … hoàn thành nhiệm vụ trở lên". The program warns (R2.4).
+@pytest.mark.parametrize("year, head_level, unit_levels, warned", [
+    (2024, "HTT", ["HTT"] * 7 + ["HT"] * 3, False),  # 100 % HT+, exactly 70 % HTT+
+    (2024, "HTT", ["HTT"] * 6 + ["HT"] * 4, True),  # 60 % HTT+
+    (2024, "HTT", ["HTT"] * 9 + ["KHT"], True),  # not 100 % HT+
+    (2024, "HT", ["HTT"] * 6 + ["HT"] * 4, False),
+    (2024, "HT", ["HT"] * 6 + ["KHT"] * 4, True),  # 60 % HT+
+    (2024, "HT", ["HT"] * 7 + ["KHT"] * 3, False),  # exactly 70 % HT+
+    (2024, "HTT", [], False),  # no unit level known
+    (2026, "HTT", ["HTT"] * 6 + ["HT"] * 4, False),  # ND 335: not in the 2026 texts read
+])
+def test_the_agency_heads_level_against_the_units_under_him(year, head_level, unit_levels, warned):
+    b = Book(year=year)
+    b.person("H", name="Nguyễn Văn Thủ Trưởng", role="truong", leader=True, unit="LD", group="LD", decided=head_level,
+             vote=HTT)
+    for i, level in enumerate(unit_levels):
+        b.person(f"S{i}", unit=f"P{i}", vote=HTT)
+        b.unit_levels[f"P{i}"] = level
+    b.unit_levels["LD"] = "KHT"  # his own unit is not under his authority
+    if year >= 2026:
+        for p in b.people:
+            b.months(p.ma_so, *_general(80), **({"d": 100, "dd": 80, "e": 80} if p.lanh_dao_quan_ly else {}))
+    w = [w for w in b.rate().of("H").canh_bao if "đơn vị thuộc thẩm quyền" in w]
+    assert bool(w) is warned, w
+    if warned:
+        assert "Điều 8, Điều 9, Điều 10 Nghị định 90/2020/NĐ-CP" in w[0]

@@ -152,8 +152,9 @@ DON_VI = Sheet(
         C("thu_tu", "Thứ tự", INT, help="Thứ tự đơn vị trong hồ sơ; mặc định theo thứ tự dòng", width=8),
         C("chi_bo", "Chi bộ", help="Chi bộ nơi công tác của đơn vị", width=30),
         C("muc_xep_loai_don_vi", "Mức xếp loại của đơn vị", LEVEL, choices=LEVELS,
-          help="Từ năm 2026: mức xếp loại của đơn vị (nếu đã có); người đứng đầu là viên chức không được xếp "
-               "loại cao hơn mức này", width=12),
+          help="Mức xếp loại của đơn vị (nếu đã có). Đến năm 2025: đối chiếu tiêu chí của người đứng đầu cơ quan "
+               "(tỷ lệ đơn vị thuộc thẩm quyền hoàn thành nhiệm vụ); từ năm 2026: người đứng đầu đơn vị là viên chức "
+               "không được xếp loại cao hơn mức này", width=12),
         C("bo_quy_tac_khac", "Bộ quy tắc cho cán bộ, hợp đồng, NLĐ của đơn vị",
           help="Từ năm 2026: bộ quy tắc cho cán bộ, người làm hợp đồng, người lao động của đơn vị này (ví dụ "
                "nd233-2026 cho người lao động của đơn vị sự nghiệp đánh giá như viên chức); để trống thì theo sheet "

@@ -42,6 +42,10 @@ class Citations:
     party_duties: str = ""  # violation of what party members must not do / of the duty to set an example => KHT
     corruption: str = ""  # leaders: corruption or waste in a unit under their direct charge => KHT
     head_unit: str = ""  # the head's level not above the unit's
+    # ND 90's leader criteria on the units under his authority (kind -> articles): "100% đơn vị thuộc thẩm
+    # quyền … hoàn thành nhiệm vụ trở lên, trong đó ít nhất 70% hoàn thành tốt …" for HTXS/HTT, "ít nhất
+    # 70% … hoàn thành nhiệm vụ trở lên" for HT (rules.md R2.1–R2.3); empty: not checked
+    unit_results: Mapping[str, str] = field(default_factory=dict)
     # who rates the agency head (the superior's head): quoted when the head is outside the agency's cap
     competence: str = ("Điều 16 Nghị định 90/2020/NĐ-CP (người đứng đầu cơ quan do người đứng đầu cơ quan cấp trên "
                        "trực tiếp đánh giá, xếp loại)")
@@ -67,6 +71,9 @@ class Citations:
                        "danh hiệu tại Điều 23 Luật Thi đua, khen thưởng số 06/2022/QH15)")
     direct_share: str = ("Luật Thi đua, khen thưởng số 06/2022/QH15, nguyên tắc chú trọng khen thưởng cá nhân trực tiếp "
                          "lao động, công tác, và hướng dẫn thi đua, khen thưởng của tỉnh (tỷ lệ 55%)")
+
+    def unit_results_for(self, loai_nhan_su: str) -> str:
+        return self.unit_results.get(loai_nhan_su) or self.unit_results.get("cong_chuc", "")
 
     def procedure_for(self, loai_nhan_su: str) -> str:
         # a kind the rulebook does not name: its main staff kind's article (never a KeyError)
@@ -252,6 +259,13 @@ ND90_ND48 = Rulebook(
         cap=_CAP_ND48.format(party=_QD124),
         cap_override="ngoại lệ về tỷ lệ Hoàn thành xuất sắc nhiệm vụ do cấp có thẩm quyền cho phép bằng văn bản",
         party="khoản 2 Điều 20, Điều 21 Nghị định 90/2020/NĐ-CP (kết quả xếp loại cán bộ, công chức, viên chức là cơ sở xếp loại đảng viên)",
+        # Art. 13 d), 14 d) verbatim for viên chức quản lý (R2.1); Art. 4 cl. 4 verbatim for cán bộ (R2.3);
+        # Art. 9, 10 (công chức) assumed parallel (R2.2, UNCONFIRMED verbatim)
+        unit_results=MappingProxyType({
+            "can_bo": "khoản 4 Điều 4, Điều 5, Điều 6 Nghị định 90/2020/NĐ-CP",
+            "cong_chuc": "Điều 8, Điều 9, Điều 10 Nghị định 90/2020/NĐ-CP (công chức lãnh đạo, quản lý)",
+            "vien_chuc": "điểm d Điều 13, điểm d Điều 14, Điều 12 Nghị định 90/2020/NĐ-CP (viên chức quản lý)",
+        }),
         # Art. 11 cl. 1 a) verbatim (rules.md R2.2), cl. 2 repeats it for leaders; Art. 7 (cán bộ) and 15
         # (viên chức) are assumed parallel (R2.1: UNCONFIRMED verbatim)
         degradation=("điểm a khoản 1, khoản 2 Điều 11 Nghị định 90/2020/NĐ-CP (có biểu hiện suy thoái về tư tưởng chính "

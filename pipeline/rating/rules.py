@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.ingest.model import Criterion, Discipline, Person, Score, Vote
+from pipeline.ingest.model import Criterion, Discipline, Person, Score, Unit, Vote
 from pipeline.rating.levels import ORDER, RANK, WORDS
 from pipeline.rating.rulebooks import Rulebook
 
@@ -455,6 +455,36 @@ def tie_at_cut(ranked: Sequence[Candidate], keep: int) -> list[Candidate]:
     last = ranked[keep - 1].key
     tied = [c for c in ranked if c.key == last]
     return tied if any(ranked.index(c) >= keep for c in tied) else []
+
+
+# ---------------------------------------------------------------------------------------------
+# ND 90 leaders: the units under their authority (Art. 4, 8–10, 12–14 c/d)
+# ---------------------------------------------------------------------------------------------
+def unit_results_warning(person: Person, final: str | None, units: Sequence[Unit], rb: Rulebook) -> str | None:
+    """The agency head's level against the levels of the units under him (DonVi.muc_xep_loai_don_vi,
+    his own unit left out): HTT or better needs "100% đơn vị thuộc thẩm quyền … hoàn thành nhiệm vụ trở
+    lên, trong đó ít nhất 70% hoàn thành tốt hoặc hoàn thành xuất sắc nhiệm vụ", HT "ít nhất 70% …
+    hoàn thành nhiệm vụ trở lên" (rules.md R2.1–R2.3). A warning (R2.4: people decide), ND 90 only."""
+    cite = rb.cite.unit_results_for(person.loai_nhan_su)
+    if not cite or not final:
+        return None
+    levels = [u.muc_xep_loai_don_vi for u in units if u.muc_xep_loai_don_vi and u.ma_don_vi != person.ma_don_vi]
+    n = len(levels)
+    if not n:
+        return None
+    ht_up = sum(1 for lv in levels if lv and RANK[lv] >= RANK["HT"])
+    htt_up = sum(1 for lv in levels if lv and RANK[lv] >= RANK["HTT"])
+    counts = (f"trong {n} đơn vị thuộc thẩm quyền đã có mức xếp loại (sheet DonVi), {ht_up} đơn vị {WORDS['HT'].lower()} "
+              f"trở lên, {htt_up} đơn vị {WORDS['HTT'].lower()} trở lên")
+    if RANK[final] >= RANK["HTT"] and (ht_up < n or 10 * htt_up < 7 * n):
+        need = (f"mức {WORDS['HTT']} trở lên cần 100% đơn vị thuộc thẩm quyền {WORDS['HT'].lower()} trở lên, trong "
+                f"đó ít nhất 70% {WORDS['HTT'].lower()} hoặc {WORDS['HTXS'].lower()}")
+    elif final == "HT" and 10 * ht_up < 7 * n:
+        need = f"mức {WORDS['HT']} cần ít nhất 70% đơn vị thuộc thẩm quyền {WORDS['HT'].lower()} trở lên"
+    else:
+        return None
+    return (f"Người đứng đầu cơ quan xếp loại {WORDS[final]} nhưng {counts}: {need}. Cấp có thẩm quyền xem xét — "
+            f"căn cứ: {cite}.")
 
 
 # ---------------------------------------------------------------------------------------------
