@@ -14,7 +14,7 @@ Các trường hợp đặc biệt (xem cột ``ghi_chu``):
     VP-020  chuyển đến từ Sở Tư pháp ngày 01/7/2026: tháng 1–6 do Sở Tư pháp gửi kết quả
     VP-021  thiếu kết quả tháng 10/2026: chưa xếp loại, chương trình nêu tên kỳ còn thiếu
     VP-027  nghỉ ốm 4 tháng (3–6/2026): đủ 12 tháng có kết quả (các tháng nghỉ theo khối lượng được giao lại);
-            mức tối đa Hoàn thành nhiệm vụ
+            xếp loại theo điểm, thời gian nghỉ không giới hạn mức (Điều 21 Nghị định 335/2025/NĐ-CP)
     VP-028  tuyển dụng 01/9/2026 (4 tháng): không xếp loại
     VP-033  nghỉ thai sản từ 01/6/2026 (5 tháng công tác): kết quả quý I, II
     VP-037  Giám đốc Nhà khách (viên chức): đơn vị xếp loại Hoàn thành nhiệm vụ, người đứng đầu không cao hơn
@@ -93,7 +93,9 @@ RATES = {
     "HTT": ((25, 100, 85, 80), (26, 100, 90, 80)),  # 84.2 / 86.3
     "HT": ((18, 80, 60, 50), (19, 80, 60, 55)),  # 62.3 / 64.5
 }
-LEADER = {"HTXS": (100, 95, 95), "HTT": (100, 85, 85), "HT": (50, 70, 70)}  # d, đ, e
+# d, đ, e; d) is 100 % because nobody under any leader scores below 50 in any period (ND 335 Art. 15: 50 %
+# only in a period where someone under him does not complete the tasks)
+LEADER = {"HTXS": (100, 95, 95), "HTT": (100, 85, 85), "HT": (100, 70, 70)}
 
 # Phòng Tổng hợp: products each month instead of rates.
 TH_PRODUCTS = [("Báo cáo tình hình kinh tế - xã hội tháng", 2), ("Dự thảo chương trình công tác", 1),

@@ -46,7 +46,7 @@ class Book:
                maternity: bool = False, leader: bool = False, kind: str = "cong_chuc", direct: bool | None = None,
                party: bool = False, party_level: str | None = None,
                vote: tuple[int, ...] | None = None, role: str | None = None, degraded: bool = False,
-               corruption: bool = False, conclusion: str = "") -> str:
+               corruption: bool = False, conclusion: str = "", party_duties: bool = False) -> str:
         """`vote` = (present, htxs, htt, ht, kht), trailing zeros may be left out."""
         self.people.append(Person(
             ma_so=code, ho_ten=name or f"Người {code}", ngay_sinh=dt.date(1985, 1, 1), ma_don_vi=unit,
@@ -55,6 +55,7 @@ class Book:
             truc_tiep_cong_tac=(not leader) if direct is None else direct, tu_xep_loai=self_level,
             muc_quyet_dinh=decided, dang_vien=party or party_level is not None, muc_dang_vien=party_level,
             ket_luan_suy_thoai=degraded, don_vi_tham_nhung=corruption, van_ban_ket_luan=conclusion,
+            vi_pham_dang_vien=party_duties,
         ))
         if vote is not None:
             self.vote(code, *vote)

@@ -117,7 +117,7 @@ def test_nd335_flags_staff_it_was_not_written_for():
     # forced for everybody (CoQuan.bo_quy_tac), ND 335 still says it was not written for viên chức
     b = Book(year=2026, bo_quy_tac="nd335-2025")
     b.person("A", kind="vien_chuc", self_level="HTT")
-    assert any("vien_chuc" in w for w in b.rate().canh_bao)
+    assert any("quy định cho công chức; những người thuộc loại viên chức" in w for w in b.rate().canh_bao)
     # by staff category (nothing forced), a viên chức is rated under the 2026 viên chức rulebook
     b = Book(year=2026)
     b.person("A", kind="vien_chuc", self_level="HTT")

@@ -151,11 +151,12 @@ def test_months_worked_need_results_and_leave_is_rulebook_data():
     # joined in May: 8 months in post, May–December present
     b.person("A", months=8)
     b.months("A", 24, 80, 80, 80, months=range(5, 13))
-    # 12 months in post of which 4 of lawful leave, only the 8 months worked have results: the contract
-    # (workbook-2026.md) asks the periods to cover so_thang_cong_tac, 12 months -> no level
+    # 12 months in post of which 4 of lawful leave, only the 8 months worked have results. ND 335 Art. 21
+    # (regime-2026.md §1.4): absent for legitimate reasons, "the ranking is carried out based on the total
+    # score … for the actual period of civil servant work in the year" ⇒ the 8 months are the year: 80, HTT
     b.person("B", absent=4)
     b.months("B", 24, 80, 80, 80, months=range(1, 9))
-    # the same with every month present: rated; leave of 3 to < 6 months caps at HT
+    # the same with every month present: rated on the same score; no 3-to-6-month ceiling under ND 335
     b.person("B2", absent=4)
     b.months("B2", 24, 80, 80, 80)
     # 8 months in post, 7 months present (one short)
@@ -164,16 +165,19 @@ def test_months_worked_need_results_and_leave_is_rulebook_data():
     peers(b, "G")
     r = b.rate()
     assert r.of("A").muc_de_xuat == "HTT"
+    assert r.of("B").muc_de_xuat == "HTT" and r.of("B").diem == pytest.approx(80)
+    assert any("thời gian công tác thực tế 8 tháng" in x and "Điều 21 Nghị định 335/2025/NĐ-CP" in x
+               for x in r.of("B").ly_do)
+    assert r.of("B2").muc_de_xuat == "HTT" and r.of("B2").muc_toi_da == "HTXS"
+    assert r.of("C").muc_de_xuat is None
+    assert any("Thiếu kết quả kỳ 2026-01, 2026-02, 2026-03, 2026-04, 2026-05" in x for x in r.of("C").ly_do)
+    # the other reading (the months of leave need a result too) is one rulebook field
+    strict = replace(ND335, periods=PeriodFormula(leave_excused=False))
+    r = b.rate(strict)
     assert r.of("B").muc_de_xuat is None and r.of("B").diem == pytest.approx(80)
     assert any("Thiếu kết quả kỳ 2026-09, 2026-10, 2026-11, 2026-12" in x for x in r.of("B").ly_do)
     assert any("4 tháng nghỉ theo quy định" in w for w in r.of("B").canh_bao)
-    assert r.of("B2").muc_de_xuat == "HT"
     assert r.of("C").muc_de_xuat is None
-    assert any("Thiếu kết quả kỳ 2026-01, 2026-02, 2026-03, 2026-04, 2026-05" in x for x in r.of("C").ly_do)
-    # the other reading (leave needs no result: "the actual period of work") is one rulebook field
-    actual = replace(ND335, periods=PeriodFormula(leave_excused=True))
-    r = b.rate(actual)
-    assert r.of("B").muc_de_xuat == "HT" and r.of("C").muc_de_xuat is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -503,8 +507,9 @@ def test_the_agency_head_with_d_100_over_a_kht_anywhere_in_the_agency_is_warned(
     b.months("S", 10, 40, 40, 40)  # 10 + 70 × 120 / 300 = 38: KHT
     r = b.rate()
     assert r.of("S").muc_de_xuat == "KHT"
-    assert any(w.startswith("Cơ quan có người xếp loại Không hoàn thành nhiệm vụ (Người S (S))") and "d) là 50%" in w
-               for w in r.of("H").canh_bao), r.of("H").canh_bao
+    # S is under 50 in every month (per period, rate7): every month of H's d) at 100 % is named
+    assert any(w.startswith("Cơ quan có người thuộc quyền có điểm kỳ dưới 50") and "Người S (S), ở các kỳ 2026-01, "
+               "2026-02" in w and "2026-12" in w and "d) là 50%" in w for w in r.of("H").canh_bao), r.of("H").canh_bao
     assert not any("d) là 50%" in w for w in r.of("T").canh_bao)
 
 

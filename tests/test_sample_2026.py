@@ -47,7 +47,12 @@ def test_the_2026_sample_rates_as_its_notes_say(ratings):
     assert r.of("VP-008").muc_de_xuat == "KHT"  # discipline in 2026
     missing = r.of("VP-021")
     assert missing.muc_de_xuat is None and any("Thiếu kết quả kỳ 2026-10" in x for x in missing.ly_do)
-    assert r.of("VP-027").muc_de_xuat == "HT" and len(r.of("VP-027").diem_ky) == 12  # 4 months of leave: at most HT
+    # 4 months of sick leave: ND 335 Art. 21 rates the actual period of work, no ceiling (ND 90's "at most HT"
+    # for 3 to < 6 months of leave is not a 2026 rule): the points' level, Hoàn thành tốt nhiệm vụ
+    leave = r.of("VP-027")
+    assert leave.muc_de_xuat == "HTT" and leave.muc_toi_da == "HTXS" and len(leave.diem_ky) == 12
+    assert any("thời gian nghỉ không giới hạn mức xếp loại" in x and "Điều 21 Nghị định 335/2025/NĐ-CP" in x
+               for x in leave.ly_do)
     assert r.of("VP-028").trang_thai == "khong_xep_loai"
     assert [k.ky for k in r.of("VP-033").diem_ky] == ["2026-Q1", "2026-Q2"] and r.of("VP-033").muc_de_xuat == "HTT"
     head = r.of("VP-037")
@@ -89,8 +94,7 @@ def test_the_2026_phieu_says_why_once_and_names_the_group_in_words():
     assert disciplined.startswith("Mức theo điểm năm: Hoàn thành tốt nhiệm vụ. Kỷ luật hành chính, hình thức khiển trách, "
                                   "quyết định số 88/QĐ-VP")
     assert disciplined.count("điểm c khoản 4 Điều 20 Nghị định 335/2025/NĐ-CP") == 1
-    leave = _phieu_context("VP-027")["ly_do_muc"]
-    assert "xuống Hoàn thành nhiệm vụ do nghỉ 4 tháng trong năm" in leave and leave.count("căn cứ:") == 1
+    assert _phieu_context("VP-027")["ly_do_muc"] == ""  # 4 months of leave: the points' level (ND 335 Art. 21)
     capped = _phieu_context("VP-017")["ly_do_muc"]
     assert "TH/chuyen_vien" not in capped and "«Chuyên viên – Phòng Tổng hợp»" in capped
     assert "điểm a khoản 5 Điều 20 Nghị định 335/2025/NĐ-CP" in capped

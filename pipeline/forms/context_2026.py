@@ -190,7 +190,7 @@ def _why_not_points(campaign: Campaign, person: Person, rating: PersonRating) ->
     if rating.diem is None or not rating.muc_de_xuat:
         return ""
     rb = by_id(rating.bo_quy_tac) if rating.bo_quy_tac else for_person(
-        campaign.year, person.loai_nhan_su, campaign.agency.bo_quy_tac_khac)
+        campaign.year, person.loai_nhan_su, campaign.others_rulebook(person))
     by_points = points_level(rating.diem, rb)
     # the line explains the proposal printed above it, not the decision (printed in the last part)
     why = level_reason(replace(rating, muc_quyet_dinh=None), by_points, campaign)

@@ -58,12 +58,13 @@ def contradictions(campaign: Campaign) -> list[Problem]:
         if campaign.agency.bo_quy_tac or year < BY_CATEGORY_FROM:
             return rb
         try:
-            return for_person(year, p.loai_nhan_su, campaign.agency.bo_quy_tac_khac).in_year(year)
+            return for_person(year, p.loai_nhan_su, campaign.others_rulebook(p)).in_year(year)
         except UnknownRulebook:
             return rb
 
     persons = {p.ma_so: p for p in campaign.people}
-    rulebooks = {ma_so: rulebook_of(p) for ma_so, p in persons.items()}
+    # cited as the rating cites it: contract staff, NLĐ through the agency's rules applying the text
+    rulebooks = {ma_so: rulebook_of(p).for_kind(p.loai_nhan_su) for ma_so, p in persons.items()}
     discs = defaultdict(list)
     for d in campaign.disciplines:
         discs[d.ma_so].append(d)
@@ -75,7 +76,8 @@ def contradictions(campaign: Campaign) -> list[Problem]:
                            f"«{d.hinh_thuc}» không phải là hình thức kỷ luật (các hình thức từ khiển trách trở lên); "
                            "quyết định này không làm người được xếp loại Không hoàn thành nhiệm vụ.", value=d.hinh_thuc,
                            expected="khiển trách, cảnh cáo, hạ bậc lương, giáng chức, cách chức, bãi nhiệm, buộc thôi "
-                                    "việc, khai trừ; hoặc xóa dòng nếu không phải quyết định kỷ luật", sheet="KyLuat"))
+                                    "việc, khai trừ (người lao động: kéo dài thời hạn nâng lương, sa thải); hoặc xóa "
+                                    "dòng nếu không phải quyết định kỷ luật", sheet="KyLuat"))
 
     for p in campaign.people:
         prb = rulebooks[p.ma_so]

@@ -159,6 +159,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
         han_nop_so_noi_vu=v.get("han_nop_so_noi_vu"), bo_quy_tac=v.get("bo_quy_tac", ""),
         ten_co_quan_cap_tren=v.get("ten_co_quan_cap_tren", ""), nguoi_dung_dau_cap_tren=v.get("nguoi_dung_dau_cap_tren", ""),
         chuc_vu_nguoi_dung_dau_cap_tren=v.get("chuc_vu_nguoi_dung_dau_cap_tren", ""),
+        nguoi_dung_dau_ngoai_ty_le=bool(v.get("nguoi_dung_dau_ngoai_ty_le", False)),
         ngay_tu_danh_gia=v.get("ngay_tu_danh_gia"), ngay_quyet_dinh=v.get("ngay_quyet_dinh"), bo_quy_tac_khac=v.get("bo_quy_tac_khac", ""),
         ngay_thong_bao=v.get("ngay_thong_bao"), ngay_bao_cao=v.get("ngay_bao_cao"), so_noi_vu=v.get("so_noi_vu", ""),
         **{k: v.get(k, "") for k in SELF_RATING_TEXT}, **{k: v.get(k) for k in SELF_RATING_VALUES},  # type: ignore[arg-type]  # None: an empty cell
@@ -315,6 +316,18 @@ def _check_rulebook(row: Row, problems: list[Problem], year: int | None = None) 
                            expected="để trống"))
 
 
+def _unit_rulebook(row: Row, problems: list[Problem]) -> str:
+    """DonVi.bo_quy_tac_khac: a rulebook id, or "" (then CoQuan's choice); an unknown id is an error."""
+    from pipeline.rating.rulebooks import RULEBOOKS
+
+    name = str(row.values.get("bo_quy_tac_khac") or "").strip()
+    if name and name not in RULEBOOKS:
+        problems.append(_p(ERROR, row, "bo_quy_tac_khac", f"Không có bộ quy tắc «{name}».", value=name,
+                           expected="để trống (theo sheet CoQuan) hoặc một trong: " + ", ".join(RULEBOOKS)))
+        return ""
+    return name
+
+
 def _rulebook(data: dict[str, SheetData], year: int | None) -> Rulebook | None:
     """The rulebook the workbook selects (for the not-rated rule and default criteria), or None."""
     from pipeline.rating.rulebooks import RULEBOOKS, for_year
@@ -342,6 +355,7 @@ def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
         units.append(Unit(v["ma_don_vi"], v["ten_don_vi"], v["loai_don_vi"], v.get("thu_tu", 10_000 + i),
                           v.get("chi_bo", ""), muc_xep_loai_don_vi=v.get("muc_xep_loai_don_vi"), nguoi_danh_gia=v.get("nguoi_danh_gia", ""),
                           chuc_vu_nguoi_danh_gia=v.get("chuc_vu_nguoi_danh_gia", ""), ngay_hop=v.get("ngay_hop"), so_thanh_vien=v.get("so_thanh_vien"),
+                          bo_quy_tac_khac=_unit_rulebook(row, problems),
                           vang_mat=v.get("vang_mat", ""), so_phieu_phat_ra=v.get("so_phieu_phat_ra"),
                           so_phieu_thu_ve=v.get("so_phieu_thu_ve"), refs=_frozen(row.refs)))
     units.sort(key=lambda u: u.thu_tu)
@@ -398,7 +412,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
             truc_tiep_cong_tac=v.get("truc_tiep_cong_tac", not leader_default),
             tu_xep_loai=v.get("tu_xep_loai"), muc_quyet_dinh=v.get("muc_quyet_dinh"), ghi_chu=v.get("ghi_chu", ""),
             muc_dang_vien=v.get("muc_dang_vien"), tu_xep_loai_dang_vien=v.get("tu_xep_loai_dang_vien"),
-            ket_luan_suy_thoai=v.get("ket_luan_suy_thoai", False),
+            ket_luan_suy_thoai=v.get("ket_luan_suy_thoai", False), vi_pham_dang_vien=v.get("vi_pham_dang_vien", False),
             don_vi_tham_nhung=v.get("don_vi_tham_nhung", False), van_ban_ket_luan=v.get("van_ban_ket_luan", ""),
             row=row.number, refs=_frozen(row.refs),
         ))
@@ -892,6 +906,9 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
     agency = _agency_row(data)
     forced = agency.values.get("bo_quy_tac") if agency else None
     others = agency.values.get("bo_quy_tac_khac") if agency else None
+    units = data.get("DonVi")
+    unit_others = {r.values["ma_don_vi"]: r.values["bo_quy_tac_khac"] for r in (units.rows if units else ())
+                   if r.values.get("ma_don_vi") and r.values.get("bo_quy_tac_khac")}
 
     by_person: dict[str, list[str]] = defaultdict(list)
     for pr in periods:
@@ -901,7 +918,8 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
         if "ma_so" not in v or "loai_nhan_su" not in v:
             continue
         try:
-            rb = RULEBOOKS[forced] if forced is not None and forced in RULEBOOKS else for_person(year, v["loai_nhan_su"], others)
+            rb = RULEBOOKS[forced] if forced is not None and forced in RULEBOOKS else for_person(
+                year, v["loai_nhan_su"], unit_others.get(v.get("ma_don_vi", "")) or others)
         except UnknownRulebook:  # reported on its own cell
             continue
         if rb.periods is None:
@@ -921,7 +939,8 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
         missing = [k for k in all_periods(year, quarters) if k not in set(kys)]
         what = ("chưa có kết quả tháng hoặc quý nào ở sheet «KetQuaKy»" if not kys else
                 f"thiếu kết quả kỳ {', '.join(missing)} ở sheet «KetQuaKy»")
-        problems.append(_p(WARNING, row, "ma_so", f"Người này {what} (thời gian công tác {months:g} tháng): chưa được "
+        actual = f"thời gian công tác thực tế {need:g} tháng" if need != months else f"thời gian công tác {months:g} tháng"
+        problems.append(_p(WARNING, row, "ma_so", f"Người này {what} ({actual}): chưa được "
                            "xếp loại cho đến khi đủ kết quả các kỳ.", value=v["ma_so"],
                            expected="mỗi tháng (hoặc quý) trong thời gian công tác một dòng ở sheet «KetQuaKy»"))
 

@@ -48,6 +48,9 @@ class Agency:
     ten_co_quan_cap_tren: str = ""  # the directly superior agency (rates the head, ND 90 Art. 16)
     nguoi_dung_dau_cap_tren: str = ""
     chuc_vu_nguoi_dung_dau_cap_tren: str = ""
+    # the agency head (rated by the superior, ND 90 Art. 16) outside the agency's HTXS cap groups: the
+    # superior applies the cap among the heads it rates (audit rate7, open call a: the texts do not say)
+    nguoi_dung_dau_ngoai_ty_le: bool = False
     ngay_tu_danh_gia: dt.date | None = None  # date printed under the self-assessment, when given
     ngay_quyet_dinh: dt.date | None = None  # date printed under the evaluator's decision, when given
     ngay_thong_bao: dt.date | None = None  # date of the notice of results (else dotted)
@@ -81,6 +84,8 @@ class Unit:
     chi_bo: str = ""
     muc_xep_loai_don_vi: str | None = None  # the unit's own level, when known (head of a viên chức unit <= it)
     nguoi_danh_gia: str = ""  # the unit's own competent evaluator (e.g. head of a đơn vị sự nghiệp)
+    # from 2026: the rulebook of this unit's cán bộ, contract staff, NLĐ ("" = CoQuan.bo_quy_tac_khac)
+    bo_quy_tac_khac: str = ""
     chuc_vu_nguoi_danh_gia: str = ""
     ngay_hop: dt.date | None = None  # date of the unit's evaluation meeting (else dotted)
     so_thanh_vien: int | None = None  # members called to the meeting (None: the unit's people)
@@ -119,6 +124,8 @@ class Person:
     muc_dang_vien: str | None = None  # party-member level (02A/02B), when known: rule 6 warning only
     tu_xep_loai_dang_vien: str | None = None  # the member's own party-level choice (02A/02B VII.2)
     ket_luan_suy_thoai: bool = False  # degradation concluded by the competent level (KHT case, from 2026)
+    # concluded violation of what party members must not do, or of the duty to set an example (KHT case)
+    vi_pham_dang_vien: bool = False
     don_vi_tham_nhung: bool = False  # leaders: corruption or waste in a unit under their direct charge (KHT case)
     van_ban_ket_luan: str = ""  # the conclusion behind either case, as cited in the reason
     row: int = 0
@@ -253,6 +260,12 @@ class Campaign:
     @property
     def _units_by_code(self) -> dict[str, Unit]:
         return {u.ma_don_vi: u for u in self.units}
+
+    def others_rulebook(self, person: Person) -> str:
+        """From 2026, the rulebook id chosen for a cán bộ, contract staff or NLĐ: the unit's choice
+        (DonVi.bo_quy_tac_khac), else the agency's (CoQuan.bo_quy_tac_khac); "" = the default."""
+        unit = self._units_by_code.get(person.ma_don_vi)
+        return (unit.bo_quy_tac_khac if unit is not None and unit.bo_quy_tac_khac else "") or self.agency.bo_quy_tac_khac
 
     def person(self, ma_so: str) -> Person:
         for p in self.people:

@@ -31,7 +31,13 @@ KEEP = ("CoQuan", "DonVi", "NhanSu", "TieuChi")
 PER_YEAR = {
     "CoQuan": ("ngay_lap", "han_nop_so_noi_vu", "bo_quy_tac"),
     "NhanSu": ("so_thang_cong_tac", "so_thang_nghi", "nghi_thai_san", "tu_xep_loai", "muc_quyet_dinh",
-               "muc_dang_vien", "mien_sinh_hoat_noi_cu_tru", "ghi_chu", "da_nghi"),
+               "muc_dang_vien", "mien_sinh_hoat_noi_cu_tru", "ghi_chu", "da_nghi",
+               # the year's conclusions that make a level Không hoàn thành nhiệm vụ (ND 335 Art. 20 cl. 4)
+               # and the party self-rating: carried over they would rate next year on this year's facts
+               "tu_xep_loai_dang_vien", "ket_luan_suy_thoai", "vi_pham_dang_vien", "don_vi_tham_nhung",
+               "van_ban_ket_luan"),
+    # the unit's level of the year caps its head (ND 233 khoản 7 Điều 12)
+    "DonVi": ("muc_xep_loai_don_vi",),
 }
 GONE = "da_nghi"
 

@@ -89,6 +89,10 @@ CO_QUAN = Sheet(
         C("nguoi_dung_dau_cap_tren", "Người đứng đầu cơ quan cấp trên",
           help="Họ tên người có thẩm quyền đánh giá người đứng đầu cơ quan; để trống thì phiếu để trống cho viết tay"),
         C("chuc_vu_nguoi_dung_dau_cap_tren", "Chức vụ người đứng đầu cơ quan cấp trên", help="Ví dụ: Chủ tịch UBND tỉnh"),
+        C("nguoi_dung_dau_ngoai_ty_le", "Người đứng đầu ngoài tỷ lệ HTXS của cơ quan", YESNO,
+          help="Có: người đứng đầu (do cấp trên đánh giá, xếp loại) không tính trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ "
+               "của các nhóm trong cơ quan, tỷ lệ của người đứng đầu do cấp trên xét; mặc định Không (tính trong nhóm "
+               "lãnh đạo của cơ quan)"),
         C("ngay_tu_danh_gia", "Ngày tự đánh giá", DATE,
           help="Ngày ký phần tự đánh giá trên phiếu; để trống thì in dấu chấm để viết tay"),
         C("ngay_quyet_dinh", "Ngày quyết định xếp loại", DATE,
@@ -148,8 +152,13 @@ DON_VI = Sheet(
         C("thu_tu", "Thứ tự", INT, help="Thứ tự đơn vị trong hồ sơ; mặc định theo thứ tự dòng", width=8),
         C("chi_bo", "Chi bộ", help="Chi bộ nơi công tác của đơn vị", width=30),
         C("muc_xep_loai_don_vi", "Mức xếp loại của đơn vị", LEVEL, choices=LEVELS,
-          help="Từ năm 2026: mức xếp loại của đơn vị (nếu đã có); người đứng đầu là viên chức không được xếp "
-               "loại cao hơn mức này", width=12),
+          help="Mức xếp loại của đơn vị (nếu đã có). Đến năm 2025: đối chiếu tiêu chí của người đứng đầu cơ quan "
+               "(tỷ lệ đơn vị thuộc thẩm quyền hoàn thành nhiệm vụ); từ năm 2026: người đứng đầu đơn vị là viên chức "
+               "không được xếp loại cao hơn mức này", width=12),
+        C("bo_quy_tac_khac", "Bộ quy tắc cho cán bộ, hợp đồng, NLĐ của đơn vị",
+          help="Từ năm 2026: bộ quy tắc cho cán bộ, người làm hợp đồng, người lao động của đơn vị này (ví dụ "
+               "nd233-2026 cho người lao động của đơn vị sự nghiệp đánh giá như viên chức); để trống thì theo sheet "
+               "CoQuan", width=14),
         C("nguoi_danh_gia", "Người đánh giá",
           help="Họ tên người có thẩm quyền đánh giá nhân sự của đơn vị (ví dụ Giám đốc đơn vị sự nghiệp); "
                "để trống thì là người đứng đầu cơ quan", width=24),
@@ -187,7 +196,10 @@ NHAN_SU = Sheet(
         C("chi_bo_noi_cu_tru", "Chi bộ nơi cư trú", help="In trên Mẫu 3-213", width=22),
         C("mien_sinh_hoat_noi_cu_tru", "Miễn nhận xét nơi cư trú", YESNO, help="Có: năm nay không cần Mẫu 3-213", width=10),
         C("nhom_tuong_dong", "Nhóm tương đồng", help="Nhóm tính tỷ lệ 20% HTXS; để trống: theo loại nhân sự (cán bộ, công chức, viên chức, hợp đồng, NLĐ) và lãnh đạo/không", width=16),
-        C("so_thang_cong_tac", "Số tháng công tác trong năm", MONTHS, help="0–12, mặc định 12", width=10),
+        C("so_thang_cong_tac", "Số tháng công tác trong năm", MONTHS,
+          help="0–12, mặc định 12. Chuyển đến trong năm: tính cả thời gian ở cơ quan cũ (cơ quan mới đánh giá, "
+               "Điều 20 Nghị định 90/2020/NĐ-CP); tính cả thời gian nghỉ theo quy định (ghi ở cột «Số tháng nghỉ theo "
+               "quy định»); không tính thời gian nghỉ thai sản", width=10),
         C("so_thang_nghi", "Số tháng nghỉ theo quy định", MONTHS, help="Số tháng nghỉ không tham gia công tác theo quy định; mặc định 0", width=10),
         C("nghi_thai_san", "Nghỉ thai sản", YESNO, width=9),
         C("truc_tiep_cong_tac", "Trực tiếp lao động, công tác", YESNO, help="Cho tỷ lệ 55% khen thưởng; mặc định: không phải lãnh đạo", width=10),
@@ -198,12 +210,15 @@ NHAN_SU = Sheet(
         C("tu_xep_loai_dang_vien", "Tự xếp loại đảng viên", LEVEL, choices=LEVELS,
           help="Mức đảng viên tự xếp loại, in ở mục VII.2 Mẫu 02A/02B; để trống thì đảng viên tự ghi tay", width=12),
         C("ket_luan_suy_thoai", "Kết luận suy thoái", YESNO,
-          help="Từ năm 2026: Có khi cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, "
+          help="Có khi cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, "
                "lối sống, tự diễn biến, tự chuyển hóa (xếp loại Không hoàn thành nhiệm vụ)", width=10),
+        C("vi_pham_dang_vien", "Vi phạm điều đảng viên không được làm, trách nhiệm nêu gương", YESNO,
+          help="Từ năm 2026: Có khi cấp có thẩm quyền kết luận vi phạm những điều đảng viên không được làm hoặc vi phạm "
+               "trách nhiệm nêu gương (xếp loại Không hoàn thành nhiệm vụ)", width=10),
         C("don_vi_tham_nhung", "Đơn vị phụ trách có tham nhũng, lãng phí", YESNO,
           help="Từ năm 2026, người lãnh đạo, quản lý: Có khi cơ quan, đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra "
                "tham nhũng, lãng phí và bị xử lý (xếp loại Không hoàn thành nhiệm vụ)", width=10),
-        C("van_ban_ket_luan", "Văn bản kết luận", help="Số, ngày văn bản kết luận của hai cột trên; ghi trong lý do xếp loại",
+        C("van_ban_ket_luan", "Văn bản kết luận", help="Số, ngày văn bản kết luận của các cột kết luận trên; ghi trong lý do xếp loại",
           width=20),
         C("ghi_chu", "Ghi chú", width=24),
         C("da_nghi", "Đã nghỉ, chuyển đi", YESNO,

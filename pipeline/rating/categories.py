@@ -3,7 +3,7 @@
 Years before 2026, or when `--bo-quy-tac` / `CoQuan.bo_quy_tac` forces one: one rulebook for
 everybody, as before. From 2026 the staff category decides (`rulebooks.for_person`): công chức under
 nd335-2025, viên chức under nd233-2026, cán bộ / contract staff / NLĐ under the agency's choice
-(`CoQuan.bo_quy_tac_khac`, default nd335-2025, with a warning). The campaign is then cut into one
+(`DonVi.bo_quy_tac_khac`, else `CoQuan.bo_quy_tac_khac`, default nd335-2025, with a warning). The campaign is then cut into one
 part per rulebook; each part is rated on its own, so a comparable group (the 20 % cap) never mixes
 people rated under different rulebooks: a group name used in two parts is split, each half named
 with its rulebook.
@@ -22,7 +22,6 @@ from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.rating.rulebooks import (
     BY_CATEGORY,
     BY_CATEGORY_FROM,
-    OTHERS_DEFAULT,
     Rulebook,
     for_person,
     resolve,
@@ -71,7 +70,7 @@ def plan(campaign: Campaign, rulebook: Rulebook | str | None = None) -> Plan:
         return Plan(((rb, campaign),), rb, False, rb.notes)
     rulebooks: dict[str, Rulebook] = {}
     for p in campaign.people:
-        rulebooks[p.ma_so] = for_person(year, p.loai_nhan_su, agency.bo_quy_tac_khac)
+        rulebooks[p.ma_so] = for_person(year, p.loai_nhan_su, campaign.others_rulebook(p))
     warnings = _warnings(campaign, rulebooks)
     order: list[Rulebook] = []
     for rb in rulebooks.values():
@@ -116,15 +115,27 @@ def _override_for(o: CapOverride, rb: Rulebook, shared: set[str]) -> CapOverride
 
 def _warnings(campaign: Campaign, rulebooks: dict[str, Rulebook]) -> tuple[str, ...]:
     out: list[str] = []
-    others = Counter(p.loai_nhan_su for p in campaign.people if p.loai_nhan_su not in BY_CATEGORY)
-    if others:
-        chosen = campaign.agency.bo_quy_tac_khac.strip()
-        rb_id = chosen or OTHERS_DEFAULT
-        who = ", ".join(f"{n} {LOAI_NHAN_SU.get(k, k).lower()}" for k, n in sorted(others.items()))
-        how = ("theo lựa chọn của cơ quan (sheet CoQuan, «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»)" if chosen else
-               "theo mặc định vì sheet CoQuan chưa ghi «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»")
-        out.append(f"Năm {campaign.year}: {who} được xếp loại theo bộ quy tắc {rb_id} {how}. Chưa có văn bản xác định "
-                   "quy định đánh giá áp dụng cho các đối tượng này; cơ quan đối chiếu quy chế đánh giá của mình.")
+    # one sentence per rulebook and who chose it: a unit (DonVi), the agency (CoQuan), or the default
+    chosen_by: dict[tuple[str, str], Counter[str]] = {}
+    for p in campaign.people:
+        if p.loai_nhan_su in BY_CATEGORY:
+            continue
+        unit = campaign._units_by_code.get(p.ma_don_vi)
+        if unit is not None and unit.bo_quy_tac_khac:
+            how = (f"theo lựa chọn của đơn vị «{unit.ten_don_vi}» (sheet DonVi, «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ của "
+                   "đơn vị»)")
+        elif campaign.agency.bo_quy_tac_khac.strip():
+            how = "theo lựa chọn của cơ quan (sheet CoQuan, «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»)"
+        else:
+            how = "theo mặc định vì sheet CoQuan chưa ghi «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»"
+        chosen_by.setdefault((rulebooks[p.ma_so].id, how), Counter())[p.loai_nhan_su] += 1
+    if chosen_by:
+        parts = []
+        for (rb_id, how), kinds in chosen_by.items():
+            who = ", ".join(f"{n} {LOAI_NHAN_SU.get(k, k).lower()}" for k, n in sorted(kinds.items()))
+            parts.append(f"{who} được xếp loại theo bộ quy tắc {rb_id} {how}")
+        out.append(f"Năm {campaign.year}: {'; '.join(parts)}. Chưa có văn bản xác định quy định đánh giá áp dụng cho các "
+                   "đối tượng này; cơ quan đối chiếu quy chế đánh giá của mình.")
     seen = []
     for rb in rulebooks.values():
         if rb.id not in seen:

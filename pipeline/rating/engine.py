@@ -15,9 +15,10 @@ from typing import Any, cast
 
 from pipeline.ingest import sheetnames
 from pipeline.ingest.model import Campaign, CapOverride, Criterion, Discipline, Person, Score
+from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.rating import categories, periods, rules
 from pipeline.rating.emulation import rate_emulation
-from pipeline.rating.groups import default_key, group_label, group_of, norm, spellings
+from pipeline.rating.groups import HEAD_GROUP, default_key, group_label, group_of, norm, spellings
 from pipeline.rating.levels import RANK, WORDS, at_most, worse
 from pipeline.rating.result import CapRank, GroupCap, PersonRating, Ratings
 from pipeline.rating.rulebooks import Rulebook
@@ -100,14 +101,22 @@ def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], 
         pr, lim = _rate_person(p, campaign, rb, discs.get(p.ma_so, []), scores.get(p.ma_so, []), criteria, canonical)
         people.append(pr)
         limits[p.ma_so] = lim
+    head = campaign.agency_head_ma_so()
+    if head is not None and campaign.agency.nguoi_dung_dau_ngoai_ty_le:  # the superior applies his cap
+        people = [replace(pr, nhom_tuong_dong=HEAD_GROUP) if pr.ma_so == head else pr for pr in people]
     overrides = {norm(o.nhom_tuong_dong): o for o in campaign.cap_overrides}
     people = _proposals_of_the_decided(people, campaign, rb, overrides)
     people, groups = _apply_caps(people, campaign, rb, overrides)
+    agency_warnings += _head_in_the_cap(people, groups, head)
     people = _check_decided(people, limits, rb)
     people, groups, group_warnings = _check_final_cap(people, groups, rb, overrides)
     agency_warnings += group_warnings
     persons = {p.ma_so: p for p in campaign.people}
     people = [_with(pr, warnings=rules.party_warnings(persons[pr.ma_so], pr.muc_cuoi, pr.rated, rb)) for pr in people]
+    if head is not None and head in persons:  # ND 90: the head's level against the units under him
+        w = rules.unit_results_warning(persons[head], next(pr.muc_cuoi for pr in people if pr.ma_so == head),
+                                       campaign.units, rb.for_kind(persons[head].loai_nhan_su))
+        people = [_with(pr, warnings=(w,)) if w and pr.ma_so == head else pr for pr in people]
     return people, groups, agency_warnings
 
 
@@ -126,8 +135,11 @@ def _rulebook_warnings(campaign: Campaign, rb: Rulebook) -> list[str]:
                    "chương trình dùng bộ quy tắc này theo yêu cầu.")
     others = sorted({p.loai_nhan_su for p in campaign.people} - set(rb.staff_kinds))
     if others:
-        out.append(f"Bộ quy tắc {rb.id} quy định cho {', '.join(rb.staff_kinds)}; những người thuộc loại "
-                   f"{', '.join(others)} được xếp loại theo cùng quy tắc — đối chiếu quy định riêng áp dụng cho họ.")
+        def words(kinds: Iterable[str]) -> str:  # the words, not the codes
+            return ", ".join(LOAI_NHAN_SU.get(k, k).lower() for k in kinds)
+
+        out.append(f"Bộ quy tắc {rb.id} quy định cho {words(rb.staff_kinds)}; những người thuộc loại "
+                   f"{words(others)} được xếp loại theo cùng quy tắc — đối chiếu quy định riêng áp dụng cho họ.")
     return out
 
 
@@ -135,6 +147,7 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discip
                  criteria: Sequence[Criterion],
                  canonical: dict[str, str]) -> tuple[PersonRating, list[_Limit]]:
     year = campaign.year
+    rb = rb.for_kind(p.loai_nhan_su)  # contract staff, NLĐ: the agency's rules applying the text
     vote = campaign.votes.get(p.ma_so)
     meeting = rules.meeting_level(vote) if vote is not None else None
     points = rules.points_of(scores, criteria, rb)
@@ -246,8 +259,12 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
     ratio, rounding = rb.htxs_ratio, rb.htxs_rounding
     hxs, ht = WORDS["HTXS"], WORDS["HTT"]
     pos = {pr.ma_so: i for i, pr in enumerate(people)}
+    kinds = {p.ma_so: p.loai_nhan_su for p in campaign.people}
     for name, idx in _groups(people).items():
         label = group_label(name)
+        if name == HEAD_GROUP:
+            groups.append(_head_outside(people, idx, rb))
+            continue
         fixed = [i for i in idx if people[i].rated and people[i].muc_quyet_dinh]
         open_ = [i for i in idx if not (people[i].rated and people[i].muc_quyet_dinh)]
         fixed_htxs = sum(1 for i in fixed if people[i].muc_quyet_dinh == "HTXS")
@@ -257,11 +274,9 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
         formula_keep = rules.htxs_allowed(len(htt), len(htxs), ratio, rounding, fixed_htxs, fixed_htt)
         how = rules.cap_explanation(len(htt), len(htxs), formula_keep, ratio, rounding, fixed_htxs, fixed_htt, label)
         override = overrides.get(norm(name))
-        cite = rb.cite.cap
         if override is not None:
             keep = max(0, min(len(htxs), override.so_htxs_toi_da - fixed_htxs))
             allowed = override.so_htxs_toi_da
-            cite = f"{rb.cite.cap_override}: {_override_text(override)}; {rb.cite.cap}"
             taken = f", trong đó {fixed_htxs} người đã được quyết định" if fixed_htxs else ""
             how = (f"Nhóm «{label}» được cho phép ngoại lệ tại {_override_text(override)}: tối đa "
                    f"{override.so_htxs_toi_da} người {hxs}{taken}; giữ {keep} trong {len(htxs)} người đề xuất {hxs}. "
@@ -279,6 +294,7 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
         for n, c in enumerate(ranked, start=1):
             i = pos[c.ma_so]
             where = f"xếp thứ {n}/{len(ranked)} theo {order}"
+            cite = _cap_cite(rb.for_kind(kinds.get(c.ma_so, "")), override)
             if c.ma_so in kept:
                 people[i] = _with(people[i], reasons=(cited(
                     f"Nhóm tương đồng «{label}»: giữ mức {hxs} vì {where}, trong số người được giữ. {how}", cite),))
@@ -308,6 +324,53 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
             so_htxs_quyet_dinh=fixed_htxs, so_htt_quyet_dinh=fixed_htt, ten_nhom=label,
         ))
     return people, groups
+
+
+def _cap_cite(rb: Rulebook, override: CapOverride | None) -> str:
+    """The cap's citation for one person (`rb` already for their staff kind), with the exception's document."""
+    return f"{rb.cite.cap_override}: {_override_text(override)}; {rb.cite.cap}" if override else rb.cite.cap
+
+
+def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook) -> GroupCap:
+    """The agency head outside the agency's cap (CoQuan `nguoi_dung_dau_ngoai_ty_le`): his proposal is
+    not capped here and takes no place; the superior that rates him applies the cap (a reason says so)."""
+    hxs = WORDS["HTXS"]
+    how = (f"Người đứng đầu cơ quan do cấp trên đánh giá, xếp loại; theo lựa chọn của cơ quan (sheet CoQuan, «Người đứng "
+           f"đầu ngoài tỷ lệ HTXS của cơ quan»), người đứng đầu không tính trong tỷ lệ {hxs} của các nhóm trong cơ quan: "
+           "tỷ lệ của người đứng đầu do cấp trên xét khi xếp loại.")
+    htxs = [i for i in idx if people[i].rated and not people[i].muc_quyet_dinh and people[i].muc_de_xuat == "HTXS"]
+    for i in htxs:
+        people[i] = _with(people[i], reasons=(cited(how, f"{rb.cite.competence}; {rb.cite.cap}"),))
+    members = [people[i] for i in idx]
+    decided_htxs = sum(1 for m in members if m.rated and m.muc_quyet_dinh == "HTXS")
+    return GroupCap(
+        nhom=HEAD_GROUP, so_nguoi=len(idx), so_xep_loai=sum(1 for m in members if m.rated), so_htxs_de_nghi=len(htxs),
+        so_htt_de_nghi=sum(1 for m in members if m.rated and not m.muc_quyet_dinh and m.muc_de_xuat == "HTT"),
+        so_htxs_giu=len(htxs), toi_da=len(htxs) + decided_htxs, ha_muc=(), cach_tinh=how, ty_le=rb.htxs_ratio,
+        lam_tron=rb.htxs_rounding, ngoai_le="lựa chọn của cơ quan: tỷ lệ của người đứng đầu do cấp trên xét",
+        xep_hang=tuple(CapRank(m.ma_so, m.ho_ten, 0.0, m.diem, True) for m in members if m.muc_de_xuat == "HTXS"
+                       and not m.muc_quyet_dinh),
+        don_vi=tuple(dict.fromkeys(m.ma_don_vi for m in members)), so_htxs_quyet_dinh=decided_htxs,
+        so_htt_quyet_dinh=sum(1 for m in members if m.rated and m.muc_quyet_dinh == "HTT"), ten_nhom=HEAD_GROUP)
+
+
+def _head_in_the_cap(people: list[PersonRating], groups: list[GroupCap], head: str | None) -> list[str]:
+    """The open question named where it matters: the agency head, rated by the superior, proposed
+    HTXS in a group of the agency whose cap moved someone (him or another) down."""
+    me = next((pr for pr in people if pr.ma_so == head), None)
+    if me is None:
+        return []
+    out = []
+    for g in groups:
+        # he competes for a place, or his decided HTXS holds one
+        in_it = any(c.ma_so == head for c in g.xep_hang) or (me.nhom_tuong_dong == g.nhom and me.muc_quyet_dinh == "HTXS")
+        if g.nhom != HEAD_GROUP and g.ha_muc and in_it:
+            who = me.ho_ten
+            out.append(f"Nhóm «{group_label(g.nhom)}» tính cả người đứng đầu cơ quan {who} ({head}), người do cấp trên "
+                       "đánh giá, xếp loại, trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ của cơ quan. Văn bản chưa quy định "
+                       "rõ người đứng đầu có tính trong tỷ lệ của cơ quan hay không; nếu tỷ lệ của người đứng đầu do cấp "
+                       "trên xét, ghi «Có» ở ô «Người đứng đầu ngoài tỷ lệ HTXS của cơ quan» (sheet CoQuan) rồi chạy lại.")
+    return out
 
 
 def _proposals_of_the_decided(people: list[PersonRating], campaign: Campaign, rb: Rulebook,
@@ -363,6 +426,8 @@ def _check_final_cap(people: list[PersonRating], groups: list[GroupCap], rb: Rul
         decided = sum(1 for i in idx if people[i].muc_quyet_dinh)
         override = overrides.get(g.nhom.casefold())
         allowed = override.so_htxs_toi_da if override else rules.cap_for(n_htt, rb.htxs_ratio, rb.htxs_rounding)
+        if g.nhom == HEAD_GROUP:  # the superior applies the head's cap
+            allowed = n_htxs
         g = replace(g, so_htxs_cuoi=n_htxs, so_htt_cuoi=n_htt, toi_da_cuoi=allowed, so_quyet_dinh=decided)
         out_groups.append(g)
         if decided and n_htxs > allowed:

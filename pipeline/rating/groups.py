@@ -26,6 +26,9 @@ KIND_WORDS = {
     "co_quan": "Người",  # the former default, one group per agency and leadership value
 }
 CBCCVC = ("can_bo", "cong_chuc", "vien_chuc")
+# the agency head's own group when CoQuan `nguoi_dung_dau_ngoai_ty_le` takes him out of the agency's cap
+# (he is rated by the superior, ND 90 Art. 16, which applies the cap among the heads it rates)
+HEAD_GROUP = "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)"
 
 
 def default_key(person: Person) -> str:

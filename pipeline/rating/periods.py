@@ -254,6 +254,13 @@ def limits(person: Person, campaign: Campaign, rb: Rulebook) -> list[Limit]:
             f"Cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, lối sống, tự diễn biến, "
             f"tự chuyển hóa{doc}: xếp loại ở mức Không hoàn thành nhiệm vụ, không phụ thuộc số điểm", rb.cite.degradation),
             "suy_thoai"))
+    if "vi_pham_dang_vien" in rb.kht_cases and person.vi_pham_dang_vien:
+        doc = f" ({person.van_ban_ket_luan})" if person.van_ban_ket_luan else ""
+        out.append(Limit("KHT", "cấp có thẩm quyền kết luận vi phạm những điều đảng viên không được làm hoặc trách nhiệm "
+                         "nêu gương", rb.cite.party_duties, cited(
+                             f"Cấp có thẩm quyền kết luận vi phạm những điều đảng viên không được làm hoặc vi phạm trách "
+                             f"nhiệm nêu gương{doc}: xếp loại ở mức Không hoàn thành nhiệm vụ, không phụ thuộc số điểm",
+                             rb.cite.party_duties), "vi_pham_dang_vien"))
     if "tham_nhung_don_vi" in rb.kht_cases and person.don_vi_tham_nhung:
         if person.lanh_dao_quan_ly:
             doc = f" ({person.van_ban_ket_luan})" if person.van_ban_ket_luan else ""
@@ -277,6 +284,9 @@ def kht_flag_warnings(person: Person, rb: Rulebook) -> tuple[str, ...]:
     out = []
     if person.ket_luan_suy_thoai and "suy_thoai" not in rb.kht_cases:
         out.append(f"Có ghi kết luận suy thoái nhưng bộ quy tắc {rb.id} không có trường hợp này; cấp có thẩm quyền xem xét.")
+    if person.vi_pham_dang_vien and "vi_pham_dang_vien" not in rb.kht_cases:
+        out.append(f"Có ghi vi phạm điều đảng viên không được làm, trách nhiệm nêu gương nhưng bộ quy tắc {rb.id} không có "
+                   "trường hợp này; cấp có thẩm quyền xem xét.")
     if person.don_vi_tham_nhung and not person.lanh_dao_quan_ly:
         out.append("Có ghi đơn vị phụ trách xảy ra tham nhũng, lãng phí nhưng người này không phải lãnh đạo, quản lý; "
                    "trường hợp này chỉ áp dụng cho người lãnh đạo, quản lý.")
@@ -286,30 +296,69 @@ def kht_flag_warnings(person: Person, rb: Rulebook) -> tuple[str, ...]:
     return tuple(out)
 
 
-def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign) -> dict[str, str]:
-    """Leaders whose d) (results of the unit led) is 100 % in some period while someone of their unit
-    ends the year at KHT: d) is 50 % when a subordinate does not complete the tasks (a check, the
-    periods are not changed). The agency head leads the whole agency: anyone of it counts. `people`
-    are PersonRatings; returns ma_so -> warning."""
-    kht: dict[str, list[str]] = defaultdict(list)
-    for pr in people:
-        if pr.muc_cuoi == "KHT":
-            kht[pr.ma_don_vi].append(f"{pr.ho_ten} ({pr.ma_so})")
-    everyone = [w for ws in kht.values() for w in ws]
+def _period_scores_in(pr: PersonRating, ky: str) -> list[float]:
+    """The scores of `pr` for the time of the leader's period `ky`: the same period; the quarter holding a
+    month; the months of a quarter."""
+    own = {k.ky: k.diem for k in pr.diem_ky}
+    if ky in own:
+        return [own[ky]]
+    year, part = ky.split("-", 1)
+    if part.startswith("Q"):
+        q = int(part[1:])
+        return [own[m] for m in (f"{year}-{n:02d}" for n in range(3 * q - 2, 3 * q + 1)) if m in own]
+    quarter = f"{year}-Q{(int(part) - 1) // 3 + 1}"
+    return [own[quarter]] if quarter in own else []
+
+
+def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign,
+                         ht_minimum: float = 50) -> dict[str, str]:
+    """Leaders' d) (results of the unit or field led: 100 % when every công chức under them is at
+    Hoàn thành nhiệm vụ or better, 50 % when one is not) checked **per period**, as the period formula
+    uses it (ND 335 Art. 15–17; regime-2026.md §1.2, §1.4; audit rate7, open call b): in each period
+    the leader's d) is compared with the period scores of the people under him (below `ht_minimum`:
+    not completing that period's tasks; a quarter of a subordinate scored by month is their mean).
+    A subordinate KHT for the year for a reason that is not their points (discipline, degradation,
+    corruption case, a decided KHT) is not tied to one period: d) at 100 % in every period is then
+    pointed out. The agency head leads the whole agency; a deputy (`pho`) is not answerable for his
+    unit's head. A check only: the periods are not changed. Returns ma_so -> warning."""
+    persons = {p.ma_so: p for p in campaign.people}
     head = campaign.agency_head_ma_so()
-    leaders = {p.ma_so for p in campaign.people if p.lanh_dao_quan_ly}
     out = {}
     for pr in people:
-        led = everyone if pr.ma_so == head else kht.get(pr.ma_don_vi, [])
-        if pr.ma_so not in leaders or not led:
+        me = persons.get(pr.ma_so)
+        periods_d = [(k.ky, k.d) for k in pr.diem_ky if k.d is not None]
+        if me is None or not me.lanh_dao_quan_ly or not periods_d:
             continue
-        full = [k.ky for k in pr.diem_ky if k.d is not None and k.d >= 100]
-        others = [w for w in led if not w.endswith(f"({pr.ma_so})")]
-        if full and others:
-            where = "Cơ quan" if pr.ma_so == head else "Đơn vị"
-            out[pr.ma_so] = (f"{where} có người xếp loại Không hoàn thành nhiệm vụ ({', '.join(others)}) nhưng tỷ lệ d) kết quả "
-                             f"đơn vị phụ trách là 100% ở các kỳ {', '.join(full)}; d) là 50% ở kỳ có người thuộc quyền "
-                             "không hoàn thành nhiệm vụ. Kiểm tra lại các kỳ này ở sheet KetQuaKy.")
+        under = [o for o in people if o.ma_so != pr.ma_so and (pr.ma_so == head or o.ma_don_vi == pr.ma_don_vi)
+                 and not (me.vai_tro == "pho" and persons[o.ma_so].vai_tro == "truong")]
+        # KHT for the year although the points reach HT (discipline, degradation, a decided KHT …)
+        year_kht = [o for o in under if o.muc_cuoi == "KHT" and not (o.diem is not None and o.diem + EPS < ht_minimum)]
+        too_high: dict[str, list[str]] = {}  # the people under 50 -> the periods with d) at 100 %
+        too_low = []
+        for ky, d in periods_d:
+            low = [o for o in under if (sc := _period_scores_in(o, ky)) and sum(sc) / len(sc) + EPS < ht_minimum]
+            if low and d >= 100:
+                too_high.setdefault(", ".join(f"{o.ho_ten} ({o.ma_so})" for o in low), []).append(ky)
+            elif not low and not year_kht and d < 100 and any(_period_scores_in(o, ky) for o in under):
+                too_low.append(ky)
+        where = "Cơ quan" if pr.ma_so == head else "Đơn vị"
+        parts = []
+        for names, kys in too_high.items():
+            parts.append(f"{where} có người thuộc quyền có điểm kỳ dưới {num(ht_minimum)} (không hoàn thành nhiệm vụ "
+                         f"trong kỳ): {names}, ở các kỳ {', '.join(kys)}, nhưng tỷ lệ d) kết quả đơn vị phụ trách của các "
+                         "kỳ này là 100%; d) là 50% ở kỳ có người thuộc quyền không hoàn thành nhiệm vụ.")
+        full = [ky for ky, d in periods_d if d >= 100]
+        if year_kht and full:
+            who = ", ".join(f"{o.ho_ten} ({o.ma_so})" for o in year_kht)
+            parts.append(f"{where} có người xếp loại Không hoàn thành nhiệm vụ ({who}) nhưng tỷ lệ d) kết quả đơn vị phụ "
+                         f"trách là 100% ở các kỳ {', '.join(full)}; d) là 50% ở kỳ có người thuộc quyền không hoàn thành "
+                         "nhiệm vụ.")
+        if too_low:
+            parts.append(f"Tỷ lệ d) kết quả đơn vị phụ trách dưới 100% ở các kỳ {', '.join(too_low)} trong khi mọi người "
+                         f"thuộc quyền có kết quả kỳ đó đạt từ {num(ht_minimum)} điểm (Hoàn thành nhiệm vụ trở lên); d) là "
+                         "100% khi mọi người thuộc quyền hoàn thành nhiệm vụ trở lên.")
+        if parts:
+            out[pr.ma_so] = " ".join(parts) + " Kiểm tra lại các kỳ này ở sheet KetQuaKy."
     return out
 
 

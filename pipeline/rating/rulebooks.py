@@ -39,8 +39,16 @@ class Citations:
     leaders: str = ""  # d), đ), e) of leaders
     year_score: str = ""  # the year score from the period scores, and the months actually worked
     degradation: str = ""  # degradation concluded by the competent level => KHT
+    party_duties: str = ""  # violation of what party members must not do / of the duty to set an example => KHT
     corruption: str = ""  # leaders: corruption or waste in a unit under their direct charge => KHT
     head_unit: str = ""  # the head's level not above the unit's
+    # ND 90's leader criteria on the units under his authority (kind -> articles): "100% đơn vị thuộc thẩm
+    # quyền … hoàn thành nhiệm vụ trở lên, trong đó ít nhất 70% hoàn thành tốt …" for HTXS/HTT, "ít nhất
+    # 70% … hoàn thành nhiệm vụ trở lên" for HT (rules.md R2.1–R2.3); empty: not checked
+    unit_results: Mapping[str, str] = field(default_factory=dict)
+    # who rates the agency head (the superior's head): quoted when the head is outside the agency's cap
+    competence: str = ("Điều 16 Nghị định 90/2020/NĐ-CP (người đứng đầu cơ quan do người đứng đầu cơ quan cấp trên "
+                       "trực tiếp đánh giá, xếp loại)")
     # the "quá một nửa" threshold of the unit meeting: no article of ND 90 sets it (Art. 17–19 only
     # say the meeting votes); it is the agency's rule of procedure
     meeting_threshold: str = ("quy chế làm việc của cơ quan: mức được đề xuất khi số phiếu quá một nửa "
@@ -64,8 +72,12 @@ class Citations:
     direct_share: str = ("Luật Thi đua, khen thưởng số 06/2022/QH15, nguyên tắc chú trọng khen thưởng cá nhân trực tiếp "
                          "lao động, công tác, và hướng dẫn thi đua, khen thưởng của tỉnh (tỷ lệ 55%)")
 
+    def unit_results_for(self, loai_nhan_su: str) -> str:
+        return self.unit_results.get(loai_nhan_su) or self.unit_results.get("cong_chuc", "")
+
     def procedure_for(self, loai_nhan_su: str) -> str:
-        return self.procedure.get(loai_nhan_su) or self.procedure["cong_chuc"]
+        # a kind the rulebook does not name: its main staff kind's article (never a KeyError)
+        return self.procedure.get(loai_nhan_su) or self.procedure.get("cong_chuc") or next(iter(self.procedure.values()))
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,8 @@ class Rulebook:
     min_months: float = 6  # fewer months worked (and no maternity leave) => not rated
     absence_cap_from: float = 3  # lawful absence of at least this many months caps the level …
     absence_cap_to: float = 6  # … up to (excluding) this many months, as the decree says
-    absence_ceiling: str = "HT"
+    # None: lawful absence sets no ceiling (ND 335 Art. 21: leave is rated on the actual period of work)
+    absence_ceiling: str | None = "HT"
     # R3: discipline
     discipline_exceptions: bool = True  # ND 48 points (b) and (c)
     discipline_requires_duty: bool = False  # only violations related to public duty count
@@ -120,7 +133,7 @@ class Rulebook:
     points_thresholds: tuple[tuple[str, float], ...] = ()  # (level, minimum points), best first
     points_scale: float = 100
     periods: PeriodFormula | None = None  # the score from periods (KetQuaKy), when the rulebook has one
-    kht_cases: tuple[str, ...] = ()  # "suy_thoai", "tham_nhung_don_vi": KHT whatever the points
+    kht_cases: tuple[str, ...] = ()  # "suy_thoai", "vi_pham_dang_vien", "tham_nhung_don_vi": KHT whatever the points
     head_not_above_unit: bool = False  # the head's level not above the unit's (DonVi.muc_xep_loai_don_vi)
     default_criteria: tuple[Criterion, ...] = ()
     # R7: emulation
@@ -133,6 +146,9 @@ class Rulebook:
     direct_worker_share: float = 0.55
     # people the rulebook is written for (others get one agency-wide warning)
     staff_kinds: tuple[str, ...] = ("can_bo", "cong_chuc", "vien_chuc", "hop_dong", "nguoi_lao_dong")
+    # people the text itself covers (ND 90 Art. 1: cán bộ, công chức, viên chức); the others are rated
+    # under the agency's own rules applying it, and their reasons say so (`for_kind`)
+    legal_kinds: tuple[str, ...] = ("can_bo", "cong_chuc", "vien_chuc")
     notes: tuple[str, ...] = field(default=())
     # year-dependent data: ((first, last, {field: value, "cite": {citation field: text}}), ...).
     # The texts in force change inside one rulebook's years (QĐ 124 → QĐ 366 for 2025, the 2003
@@ -148,6 +164,20 @@ class Rulebook:
                 cite = changes.pop("cite", None)
                 rb = replace(rb, **changes, cite=replace(rb.cite, **cite) if cite else rb.cite)
         return replace(rb, by_year=())
+
+    def for_kind(self, loai_nhan_su: str) -> Rulebook:
+        """This rulebook as the reasons of one staff kind cite it: for a kind the text does not cover
+        (contract staff and NLĐ under ND 90, rules.md R2.5; anyone but công chức under ND 335), each rule's
+        citation becomes "quy chế đánh giá của cơ quan, vận dụng <article>"."""
+        if loai_nhan_su in self.legal_kinds:
+            return self
+        c = self.cite
+
+        def applied(text: str) -> str:
+            return text if not text or text.startswith("quy chế") else f"{AGENCY_RULES}{text}"
+
+        changes: dict[str, Any] = {name: applied(getattr(c, name)) for name in APPLIED_CITATIONS}
+        return replace(self, cite=replace(c, **changes))
 
     def settings(self) -> dict[str, Any]:
         """The numbers behind the rules, for the JSON and the spreadsheet."""
@@ -172,6 +202,12 @@ class Rulebook:
         return out
 
 
+AGENCY_RULES = "quy chế đánh giá của cơ quan, vận dụng "
+# the citations of rules that a kind outside the text gets through the agency's rules (not the emulation
+# law, which names người lao động itself, nor the procedure, which is per kind already)
+APPLIED_CITATIONS = ("discipline", "discipline_b", "discipline_c", "months", "cap", "cap_override", "points", "tasks",
+                     "leaders", "year_score", "degradation", "party_duties", "corruption", "head_unit")
+
 _ND90_PROCEDURE = MappingProxyType({
     "can_bo": "Điều 17 Nghị định 90/2020/NĐ-CP",
     "cong_chuc": "Điều 18 Nghị định 90/2020/NĐ-CP",
@@ -183,10 +219,11 @@ _ND90_PROCEDURE = MappingProxyType({
 ND48 = "Nghị định 90/2020/NĐ-CP (được bổ sung bởi Nghị định 48/2023/NĐ-CP)"
 
 # The forms of discipline (folded, no diacritics): khiển trách and heavier for công chức, viên
-# chức, cán bộ (bãi nhiệm: heavier than khiển trách) and party members. "Phê bình", "nhắc nhở"
-# are not discipline.
+# chức, cán bộ (bãi nhiệm: heavier than khiển trách) and party members; for người lao động the labour
+# law's forms (kéo dài thời hạn nâng lương, sa thải: the team's reading of Bộ luật Lao động 2019 Art. 124,
+# not in shared/domain). "Phê bình", "nhắc nhở" are not discipline.
 STATUTORY_FORMS = ("khien trach", "canh cao", "ha bac luong", "ha ngach", "giang chuc", "cach chuc", "bai nhiem",
-                   "buoc thoi viec", "khai tru")
+                   "buoc thoi viec", "khai tru", "keo dai thoi han nang luong", "sa thai")
 
 _CAP_ND48 = ("khoản 6 Điều 2 " + ND48 + ": tỷ lệ xếp loại Hoàn thành xuất sắc nhiệm vụ không quá tỷ lệ đảng viên được "
              "xếp loại Hoàn thành xuất sắc nhiệm vụ theo quy định của Đảng; {party}: số được xếp loại Hoàn thành xuất sắc "
@@ -222,7 +259,22 @@ ND90_ND48 = Rulebook(
         cap=_CAP_ND48.format(party=_QD124),
         cap_override="ngoại lệ về tỷ lệ Hoàn thành xuất sắc nhiệm vụ do cấp có thẩm quyền cho phép bằng văn bản",
         party="khoản 2 Điều 20, Điều 21 Nghị định 90/2020/NĐ-CP (kết quả xếp loại cán bộ, công chức, viên chức là cơ sở xếp loại đảng viên)",
+        # Art. 13 d), 14 d) verbatim for viên chức quản lý (R2.1); Art. 4 cl. 4 verbatim for cán bộ (R2.3);
+        # Art. 9, 10 (công chức) assumed parallel (R2.2, UNCONFIRMED verbatim)
+        unit_results=MappingProxyType({
+            "can_bo": "khoản 4 Điều 4, Điều 5, Điều 6 Nghị định 90/2020/NĐ-CP",
+            "cong_chuc": "Điều 8, Điều 9, Điều 10 Nghị định 90/2020/NĐ-CP (công chức lãnh đạo, quản lý)",
+            "vien_chuc": "điểm d Điều 13, điểm d Điều 14, Điều 12 Nghị định 90/2020/NĐ-CP (viên chức quản lý)",
+        }),
+        # Art. 11 cl. 1 a) verbatim (rules.md R2.2), cl. 2 repeats it for leaders; Art. 7 (cán bộ) and 15
+        # (viên chức) are assumed parallel (R2.1: UNCONFIRMED verbatim)
+        degradation=("điểm a khoản 1, khoản 2 Điều 11 Nghị định 90/2020/NĐ-CP (có biểu hiện suy thoái về tư tưởng chính "
+                     "trị, đạo đức, lối sống, tự diễn biến, tự chuyển hóa theo đánh giá của cấp có thẩm quyền) và tiêu chí "
+                     "tương ứng đối với cán bộ (Điều 7), viên chức (Điều 15)"),
     ),
+    # ND 90 Art. 11 cl. 1 a): degradation concluded by the competent level => KHT (the leaders' corruption
+    # case of Art. 11 cl. 2 / Art. 15 is UNCONFIRMED in rules.md: a warning only)
+    kht_cases=("suy_thoai",),
     discipline_forms=STATUTORY_FORMS,
     by_year=(
         (2025, 2025, MappingProxyType({"cite": MappingProxyType({
@@ -272,21 +324,30 @@ ND335 = Rulebook(
     title=f"{_ND335} (đánh giá theo thang điểm 100)",
     years=(2026, 2100),
     cite=Citations(
-        procedure=MappingProxyType({"cong_chuc": f"Điều 10, Điều 21 {_ND335} (theo dõi, đánh giá, chấm điểm công chức)"}),
+        procedure=MappingProxyType({
+            "cong_chuc": f"Điều 10, Điều 21 {_ND335} (theo dõi, đánh giá, chấm điểm công chức)",
+            # ND 335 covers công chức: the others are rated under the agency's own rules applying it
+            "can_bo": f"quy chế đánh giá của cơ quan, vận dụng Điều 10, Điều 21 {_ND335}",
+            "hop_dong": f"quy chế đánh giá của cơ quan, vận dụng Điều 10, Điều 21 {_ND335}",
+            "nguoi_lao_dong": f"quy chế đánh giá của cơ quan, vận dụng Điều 10, Điều 21 {_ND335}",
+        }),
         discipline=(f"điểm c khoản 4 {_ND335_LEVELS} (vi phạm liên quan đến hoạt động công vụ bị kỷ luật "
                     "từ khiển trách trở lên trong năm đánh giá)"),
         # one act counts once: ND 48's points b/c are not law for 2026 and the decree's own rule was not
         # seen, so the reason names the agency's rules of evaluation (a clerk may correct it here)
         discipline_b=_ONCE_B,
         discipline_c=_ONCE_C,
-        # ND 335 rates by the time actually worked (Art. 21); the 06-month and 03-month thresholds are
-        # the time rules kept "as today" (workbook-2026.md) — their article in ND 335 was not seen, so
-        # they are cited as the agency's rules, never as the repealed ND 90 (regime-2026.md §1.4, §8)
-        months=(f"Điều 21 {_ND335} (xếp loại theo kết quả trong thời gian công tác thực tế trong năm; ngưỡng 06 "
-                "tháng và 03 tháng nghỉ theo quy chế đánh giá của cơ quan)"),
+        # ND 335 Art. 21 (regime-2026.md §1.4, verbatim in translation): absent for legitimate reasons,
+        # sick or on maternity leave, "the ranking is carried out based on the total score … for the
+        # actual period of civil servant work in the year" — rated on the time actually worked, with no
+        # ceiling for 3 to < 6 months of leave (ND 90's rule). The 06-month minimum is kept "as today"
+        # (workbook-2026.md): its article in ND 335 was not seen, so it is cited as the agency's rule.
+        months=(f"Điều 21 {_ND335} (nghỉ theo quy định, nghỉ ốm, nghỉ thai sản: xếp loại theo tổng điểm theo dõi, đánh "
+                "giá trong thời gian công tác thực tế trong năm; ngưỡng 06 tháng theo quy chế đánh giá của cơ quan)"),
         cap=(f"điểm a khoản 5 {_ND335_LEVELS}: số công chức xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% "
              "số được xếp loại Hoàn thành tốt nhiệm vụ trong từng nhóm công chức có nhiệm vụ tương đồng"),
         cap_override=f"điểm b khoản 5 {_ND335_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
+        competence=(f"khoản 2 Điều 10 {_ND335} (người đứng đầu cơ quan quản lý xếp loại người đứng đầu cơ quan)"),
         party=f"Điều 23 {_ND335} và Quy định số 366-QĐ/TW (kết quả xếp loại công chức là cơ sở xếp loại đảng viên)",
         points=(f"khoản 1 đến khoản 4 {_ND335_LEVELS}: Hoàn thành xuất sắc nhiệm vụ từ 90 điểm, Hoàn thành tốt "
                 "nhiệm vụ từ 70 đến dưới 90 điểm, Hoàn thành nhiệm vụ từ 50 đến dưới 70 điểm, Không hoàn thành nhiệm vụ "
@@ -300,14 +361,20 @@ ND335 = Rulebook(
                      "chính trị, đạo đức, lối sống, tự diễn biến, tự chuyển hóa)"),
         corruption=(f"điểm d khoản 4 {_ND335_LEVELS} (cơ quan, đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra tham "
                     "nhũng, lãng phí và bị xử lý theo quy định)"),
+        # regime-2026.md §1.3 b) [verbatim, cafef]: the same point lists these two grounds after degradation
+        party_duties=(f"điểm b khoản 4 {_ND335_LEVELS} (vi phạm những điều đảng viên không được làm; vi phạm trách "
+                      "nhiệm nêu gương)"),
     ),
     discipline_exceptions=False,
     discipline_requires_duty=True,
     discipline_forms=STATUTORY_FORMS,
     points_based=True,
     points_thresholds=(("HTXS", 90), ("HTT", 70), ("HT", 50), ("KHT", 0)),
-    periods=PeriodFormula(),
-    kht_cases=("suy_thoai", "tham_nhung_don_vi"),
+    # Art. 21: the year is the score of the actual period of work, so months of lawful leave need no
+    # period result, and leave sets no ceiling (ND 90's 3-to-6-month rule is not in the 2026 texts read)
+    periods=PeriodFormula(leave_excused=True),
+    absence_ceiling=None,
+    kht_cases=("suy_thoai", "vi_pham_dang_vien", "tham_nhung_don_vi"),
     default_criteria=(
         Criterion("CHUNG", "Tiêu chí chung: chính trị, đạo đức, văn hóa thực thi công vụ, kỷ luật, trách nhiệm, "
                            "thái độ phục vụ, đổi mới sáng tạo", 30, "chung"),
@@ -315,8 +382,11 @@ ND335 = Rulebook(
                   70, "nhiem_vu"),
     ),
     staff_kinds=("cong_chuc",),
+    legal_kinds=("cong_chuc",),
     notes=("Số điều, khoản của Nghị định 335/2025/NĐ-CP trong lý do xếp loại lấy theo báo chí và mã nguồn công khai, "
-           "chưa đối chiếu văn bản chính thức; sửa trong bộ quy tắc nếu khác.",),
+           "chưa đối chiếu văn bản chính thức; sửa trong bộ quy tắc nếu khác. Người nghỉ theo quy định được xếp loại theo "
+           "điểm của thời gian công tác thực tế (Điều 21), không giới hạn mức khi nghỉ từ 03 đến dưới 06 tháng như Nghị "
+           "định 90/2020/NĐ-CP; ngưỡng 06 tháng công tác thực tế giữ theo quy chế đánh giá của cơ quan.",),
 )
 
 _ND233 = "Nghị định 233/2026/NĐ-CP"
@@ -330,18 +400,25 @@ ND233 = replace(
     title=f"{_LVC} và {_ND233} (đánh giá viên chức theo thang điểm 100)",
     years=(2026, 2100),
     cite=Citations(
-        procedure=MappingProxyType({"vien_chuc": f"Điều 26 {_LVC}; {_ND233} (theo dõi, đánh giá viên chức theo tháng, quý)"}),
+        procedure=MappingProxyType({
+            "vien_chuc": f"Điều 26 {_LVC}; {_ND233} (theo dõi, đánh giá viên chức theo tháng, quý)",
+            # the unit's own rules for the others (regime-2026.md §0: NLĐ are the unit's choice)
+            "can_bo": f"quy chế đánh giá của đơn vị, vận dụng Điều 26 {_LVC} và {_ND233}",
+            "hop_dong": f"quy chế đánh giá của đơn vị, vận dụng Điều 26 {_LVC} và {_ND233}",
+            "nguoi_lao_dong": f"quy chế đánh giá của đơn vị, vận dụng Điều 26 {_LVC} và {_ND233}",
+        }),
         discipline=(f"{_ND233_LEVELS} (viên chức bị kỷ luật từ khiển trách trở lên do vi phạm trong hoạt động "
                     "nghề nghiệp trong năm đánh giá)"),
         # one act counts once: ND 48's points b/c are not law for 2026 and the decree's own rule was not
         # seen, so the reason names the agency's rules of evaluation (a clerk may correct it here)
         discipline_b=_ONCE_B,
         discipline_c=_ONCE_C,
-        months=(f"{_ND233} (xếp loại theo kết quả trong thời gian công tác thực tế trong năm; ngưỡng 06 tháng và "
-                "03 tháng nghỉ theo quy chế đánh giá của đơn vị)"),
+        months=(f"{_ND233} (xếp loại theo kết quả trong thời gian công tác thực tế trong năm, như Điều 21 Nghị định "
+                "335/2025/NĐ-CP; ngưỡng 06 tháng theo quy chế đánh giá của đơn vị)"),
         cap=(f"{_ND233_LEVELS}: số viên chức xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% số được xếp loại "
              "Hoàn thành tốt nhiệm vụ trong từng nhóm chức danh tương đồng"),
         cap_override=f"{_ND233_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
+        competence=f"{_ND233} (người đứng đầu đơn vị do cấp có thẩm quyền quản lý đơn vị đánh giá, xếp loại)",
         party=f"{_LVC}, {_ND233} và Quy định số 366-QĐ/TW (kết quả xếp loại viên chức là cơ sở xếp loại đảng viên)",
         points=(f"{_ND233_LEVELS}: Hoàn thành xuất sắc nhiệm vụ từ 90 điểm, Hoàn thành tốt nhiệm vụ từ 70 đến dưới "
                 "90 điểm, Hoàn thành nhiệm vụ từ 50 đến dưới 70 điểm, Không hoàn thành nhiệm vụ dưới 50 điểm"),
@@ -350,11 +427,13 @@ ND233 = replace(
         year_score=f"Điều 26 {_LVC}; {_ND233} (xếp loại năm theo kết quả theo dõi, đánh giá các tháng, quý)",
         degradation=f"{_ND233_LEVELS} (cấp có thẩm quyền kết luận có biểu hiện suy thoái, tự diễn biến, tự chuyển hóa)",
         corruption=f"{_ND233_LEVELS} (đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra tham nhũng, lãng phí)",
+        party_duties=f"{_ND233_LEVELS} (vi phạm những điều đảng viên không được làm, trách nhiệm nêu gương)",
         head_unit=f"khoản 7 Điều 12 {_ND233}: mức xếp loại của người đứng đầu không cao hơn mức xếp loại của đơn vị",
     ),
     head_not_above_unit=True,
     discipline_forms=STATUTORY_FORMS,
     staff_kinds=("vien_chuc",),
+    legal_kinds=("vien_chuc",),
     default_criteria=(
         Criterion("CHUNG", "Tiêu chí chung: phẩm chất chính trị, đạo đức, kỷ luật; năng lực chuyên môn, trách nhiệm, "
                            "thái độ phục vụ, phối hợp; đổi mới, sáng tạo", 30, "chung"),
@@ -363,7 +442,8 @@ ND233 = replace(
     ),
     notes=(f"Bộ quy tắc nd233-2026 CHƯA ĐƯỢC XÁC NHẬN: {_ND233} (26/6/2026) chỉ được biết qua mã nguồn công khai; số "
            "hiệu, điều khoản và tỷ lệ cần đối chiếu văn bản chính thức. Cách tính điểm dùng khung 30 + 70 như Nghị định "
-           "335/2025/NĐ-CP. Nghị định và Luật Viên chức 2025 có hiệu lực từ 01/07/2026; quy định chuyển tiếp cho các tháng "
+           "335/2025/NĐ-CP, kể cả cách xếp loại người nghỉ theo quy định (theo thời gian công tác thực tế, không giới hạn "
+           "mức). Nghị định và Luật Viên chức 2025 có hiệu lực từ 01/07/2026; quy định chuyển tiếp cho các tháng "
            "01–06/2026 chưa tìm thấy: chương trình tính mọi kỳ của năm 2026 theo bộ quy tắc này — đối chiếu hướng dẫn của "
            "Sở Nội vụ.",),
 )

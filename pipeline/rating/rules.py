@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.ingest.model import Criterion, Discipline, Person, Score, Vote
+from pipeline.ingest.model import Criterion, Discipline, Person, Score, Unit, Vote
 from pipeline.rating.levels import ORDER, RANK, WORDS
 from pipeline.rating.rulebooks import Rulebook
 
@@ -251,6 +251,13 @@ def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) ->
     warnings: list[str] = []
     any_unsure = False
     for d in discs:
+        if d.ngay_hieu_luc.year > year and not d.da_tinh_nam:
+            # ND 48 cl. 5a counts discipline "trong năm đánh giá": a later decision is not this year's; 5b:
+            # when the act itself was the basis of a KHT this year, the later decision is not counted again
+            warnings.append(f"{discipline_label(d)}: có hiệu lực sau năm đánh giá {year}, không tính để xếp loại năm "
+                            f"{year} ({rb.cite.discipline}). Nếu cấp có thẩm quyền đã dùng chính hành vi vi phạm này làm "
+                            f"căn cứ xếp loại Không hoàn thành nhiệm vụ năm {year}, ghi {year} vào cột «Đã tính năm» để "
+                            f"năm {d.ngay_hieu_luc.year} không tính lại ({rb.cite.discipline_b}).")
         if d.ngay_hieu_luc.year != year:
             continue
         label = discipline_label(d)
@@ -329,7 +336,7 @@ def time_rules(person: Person, rb: Rulebook) -> TimeOutcome:
     cite = rb.cite.months
     if person.nghi_thai_san:
         warnings: tuple[str, ...] = ()
-        if absent >= rb.absence_cap_from:
+        if absent >= rb.absence_cap_from and rb.absence_ceiling is not None:
             warnings = (f"Có ghi {num(absent)} tháng nghỉ cùng với nghỉ thai sản: thời gian nghỉ thai sản không làm giới hạn "
                         "mức xếp loại. Nếu trong đó có thời gian nghỉ khác từ 03 đến dưới 06 tháng thì không được xếp "
                         "từ Hoàn thành tốt nhiệm vụ trở lên; cấp có thẩm quyền xem xét.",)
@@ -346,6 +353,13 @@ def time_rules(person: Person, rb: Rulebook) -> TimeOutcome:
             f"Công tác {num(months)} tháng trong năm nhưng nghỉ không tham gia công tác {num(absent)} tháng (không phải "
             f"nghỉ thai sản): thời gian công tác thực tế {num(worked)} tháng, chưa đủ {num(rb.min_months)} tháng, nên không "
             "thực hiện đánh giá, xếp loại chất lượng nhưng vẫn phải kiểm điểm thời gian công tác trong năm", cite),))
+    if rb.absence_ceiling is None:  # ND 335 Art. 21: leave is rated on the actual period of work, no ceiling
+        if not absent:
+            return TimeOutcome(True)
+        return TimeOutcome(True, None, (cited(
+            f"Nghỉ không tham gia công tác theo quy định {num(absent)} tháng trong năm, thời gian công tác thực tế "
+            f"{num(worked)} tháng: xếp loại theo kết quả trong thời gian công tác thực tế, thời gian nghỉ không giới hạn "
+            "mức xếp loại", cite),))
     if rb.absence_cap_from <= absent < rb.absence_cap_to:
         return TimeOutcome(True, rb.absence_ceiling, (cited(
             f"Nghỉ không tham gia công tác theo quy định {num(absent)} tháng trong năm (từ {num(rb.absence_cap_from)} đến "
@@ -441,6 +455,36 @@ def tie_at_cut(ranked: Sequence[Candidate], keep: int) -> list[Candidate]:
     last = ranked[keep - 1].key
     tied = [c for c in ranked if c.key == last]
     return tied if any(ranked.index(c) >= keep for c in tied) else []
+
+
+# ---------------------------------------------------------------------------------------------
+# ND 90 leaders: the units under their authority (Art. 4, 8–10, 12–14 c/d)
+# ---------------------------------------------------------------------------------------------
+def unit_results_warning(person: Person, final: str | None, units: Sequence[Unit], rb: Rulebook) -> str | None:
+    """The agency head's level against the levels of the units under him (DonVi.muc_xep_loai_don_vi,
+    his own unit left out): HTT or better needs "100% đơn vị thuộc thẩm quyền … hoàn thành nhiệm vụ trở
+    lên, trong đó ít nhất 70% hoàn thành tốt hoặc hoàn thành xuất sắc nhiệm vụ", HT "ít nhất 70% …
+    hoàn thành nhiệm vụ trở lên" (rules.md R2.1–R2.3). A warning (R2.4: people decide), ND 90 only."""
+    cite = rb.cite.unit_results_for(person.loai_nhan_su)
+    if not cite or not final:
+        return None
+    levels = [u.muc_xep_loai_don_vi for u in units if u.muc_xep_loai_don_vi and u.ma_don_vi != person.ma_don_vi]
+    n = len(levels)
+    if not n:
+        return None
+    ht_up = sum(1 for lv in levels if lv and RANK[lv] >= RANK["HT"])
+    htt_up = sum(1 for lv in levels if lv and RANK[lv] >= RANK["HTT"])
+    counts = (f"trong {n} đơn vị thuộc thẩm quyền đã có mức xếp loại (sheet DonVi), {ht_up} đơn vị {WORDS['HT'].lower()} "
+              f"trở lên, {htt_up} đơn vị {WORDS['HTT'].lower()} trở lên")
+    if RANK[final] >= RANK["HTT"] and (ht_up < n or 10 * htt_up < 7 * n):
+        need = (f"mức {WORDS['HTT']} trở lên cần 100% đơn vị thuộc thẩm quyền {WORDS['HT'].lower()} trở lên, trong "
+                f"đó ít nhất 70% {WORDS['HTT'].lower()} hoặc {WORDS['HTXS'].lower()}")
+    elif final == "HT" and 10 * ht_up < 7 * n:
+        need = f"mức {WORDS['HT']} cần ít nhất 70% đơn vị thuộc thẩm quyền {WORDS['HT'].lower()} trở lên"
+    else:
+        return None
+    return (f"Người đứng đầu cơ quan xếp loại {WORDS[final]} nhưng {counts}: {need}. Cấp có thẩm quyền xem xét — "
+            f"căn cứ: {cite}.")
 
 
 # ---------------------------------------------------------------------------------------------
