@@ -17,6 +17,7 @@ an audit log of logins, uploads, builds, downloads and submissions.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import io
@@ -49,7 +50,10 @@ if TYPE_CHECKING:
 
 COOKIE = "hoso_phien"
 LOGIN_COOKIE = "hoso_csrf_dn"
-SESSION_SECONDS = 8 * 3600
+SESSION_SECONDS = 8 * 3600  # a session's whole life (the cookie's too): a working day, then log in again
+IDLE_SECONDS = 2 * 3600  # and it ends sooner when nothing was asked of it for this long
+NAME_SHOWN = 64  # a name typed at the login, as kept in the failed logins and the audit log (accounts: ≤ 64)
+UPLOAD_WINDOW, UPLOADS_PER_AGENCY = 10 * 60, 30  # workbooks sent (checked, rated, kept) per agency in the window
 MAX_UPLOAD = 20 * 1024 * 1024
 FAIL_WINDOW = 15 * 60
 FAIL_PER_NAME, FAIL_PER_IP = 5, 20
@@ -74,6 +78,7 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "khoa_tai_khoan": "Khóa tài khoản", "mo_khoa_tai_khoan": "Mở khóa tài khoản", "doi_mat_khau": "Đổi mật khẩu",
     "xoa_tai_khoan": "Xóa tài khoản", "doi_vai_tro": "Đổi vai trò tài khoản",
     "doi_mat_khau_sai": "Đổi mật khẩu: mật khẩu hiện tại sai", "doi_mat_khau_bi_chan": "Đổi mật khẩu bị chặn (sai quá nhiều lần)",
+    "tai_len_bi_chan": "Tải sổ lên bị chặn (quá nhiều lần trong ít phút)",
 }
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
                "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"}
@@ -111,6 +116,22 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         user = getattr(g, "user", None)
         store.audit(user["ten"] if user else "-", user["co_quan"] if user else "-", ip(), action, detail)
 
+    def _agency_of(name: str) -> str:
+        row = store.one("SELECT co_quan FROM tai_khoan WHERE ten=?", name)
+        return row["co_quan"] if row else "-"
+
+    def uploads_left() -> None:
+        """429 when the agency sent more workbooks than UPLOADS_PER_AGENCY in UPLOAD_WINDOW: each is checked,
+        rated (seconds of CPU for a large agency) and kept (up to MAX_UPLOAD) — a script (or a stuck key)
+        must not fill the disk or hold every thread of the server."""
+        since = dt.datetime.fromtimestamp(time.time() - UPLOAD_WINDOW).replace(microsecond=0).isoformat(sep=" ")
+        sent = store.one("SELECT COUNT(*) AS n FROM nhat_ky WHERE co_quan=? AND hanh_dong IN ('tai_len_so', "
+                         "'tao_so_nam_sau') AND luc>?", g.user["co_quan"], since)["n"]
+        if sent >= UPLOADS_PER_AGENCY:
+            audit("tai_len_bi_chan", str(sent))
+            abort(429, description=f"Cơ quan đã tải lên {sent} sổ Excel trong {UPLOAD_WINDOW // 60} phút vừa qua, "
+                                   f"quá số cho phép: hãy đợi ít phút rồi tải lên lại.")
+
     def role(*roles: str) -> None:
         if g.user["vai_tro"] not in roles:
             abort(403)
@@ -121,11 +142,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         g.user, g.csrf = None, ""
         token = request.cookies.get(COOKIE, "")
         if token:
-            row = store.one("SELECT p.csrf, p.het_han, t.* FROM phien p JOIN tai_khoan t ON t.id=p.tai_khoan "
-                            "WHERE p.token=? AND t.khoa=0", _digest(token))
-            if row is not None and row["het_han"] > time.time():
+            row = store.one("SELECT p.csrf, p.het_han, p.bat_dau, t.* FROM phien p JOIN tai_khoan t ON "
+                            "t.id=p.tai_khoan WHERE p.token=? AND t.khoa=0", _digest(token))
+            started = row["bat_dau"] if row is not None else 0
+            if row is not None and row["het_han"] > time.time() and started + SESSION_SECONDS > time.time():
                 g.user, g.csrf = row, row["csrf"]
-                store.x("UPDATE phien SET het_han=? WHERE token=?", time.time() + SESSION_SECONDS, _digest(token))
+                store.x("UPDATE phien SET het_han=? WHERE token=?",  # idle end, never past the absolute one
+                        min(time.time() + IDLE_SECONDS, started + SESSION_SECONDS), _digest(token))
         if request.endpoint in PUBLIC:
             return None
         if g.user is None:
@@ -148,7 +171,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         resp.headers["Referrer-Policy"] = "same-origin"
         resp.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'self'; img-src 'self'; "
                                                    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-        resp.headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint != "kieu":  # every page, file and thumbnail is personal data: no copy kept by the
+            resp.headers["Cache-Control"] = "no-store"  # browser or a proxy (send_file's own says "no-cache")
         if request.is_secure:
             resp.headers["Strict-Transport-Security"] = "max-age=31536000"
         return resp
@@ -209,7 +233,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     # ---- login ----------------------------------------------------------------------------------
     @app.route("/dang-nhap", methods=["GET", "POST"])
     def dang_nhap() -> ResponseReturnValue:
-        if request.method == "GET":  # one token per browser: another tab (or a favicon redirect) keeps it
+        if request.method in ("GET", "HEAD"):  # one token per browser: another tab (or a favicon redirect) keeps it
             token = request.cookies.get(LOGIN_COOKIE, "")
             if len(token) != 43 or not token.replace("-", "").replace("_", "").isalnum():
                 token = secrets.token_urlsafe(32)
@@ -226,17 +250,25 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                                   "lại tên và mật khẩu."), status=403)
             set_cookie(resp, LOGIN_COOKIE, fresh, 3600)
             return resp
-        name, password = request.form.get("ten", "").strip(), request.form.get("mat_khau", "")
+        # the name as typed is only looked up; what is kept of it (failed logins, audit log) is cut and has no
+        # control characters: a login form cannot grow the database by megabytes or write lines into the log
+        typed, password = request.form.get("ten", "").strip(), request.form.get("mat_khau", "")
+        name = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", typed)[:NAME_SHOWN]
         since = time.time() - FAIL_WINDOW
         by_name = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND luc>?", name, since)["n"]
         by_ip = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ip=? AND luc>?", ip(), since)["n"]
         if by_name >= FAIL_PER_NAME or by_ip >= FAIL_PER_IP:
-            store.audit(name or "-", "-", ip(), "dang_nhap_bi_chan", "")
+            # logged once a minute per address: a refused flood is not a flood of log lines
+            minute = dt.datetime.fromtimestamp(time.time() - 60).replace(microsecond=0).isoformat(sep=" ")
+            if store.one("SELECT 1 FROM nhat_ky WHERE hanh_dong='dang_nhap_bi_chan' AND ip=? AND luc>?", ip(),
+                         minute) is None:
+                store.audit(name or "-", _agency_of(name), ip(), "dang_nhap_bi_chan", "")
             abort(429, description=f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {FAIL_WINDOW // 60} phút.")
-        row = store.one("SELECT * FROM tai_khoan WHERE ten=?", name)
+        row: Any = store.one("SELECT * FROM tai_khoan WHERE ten=?", typed) if typed == name else None
         if not accounts.verify(row["mat_khau"] if row else None, password):
             store.x("INSERT INTO dang_nhap_sai(ten, ip, luc) VALUES (?,?,?)", name, ip(), time.time())
-            store.audit(name or "-", "-", ip(), "dang_nhap_sai", "")
+            # under the account's agency when the name is one: its clerk sees the guesses in «Nhật ký»
+            store.audit(name or "-", row["co_quan"] if row else "-", ip(), "dang_nhap_sai", "")
             resp = Response(render_template("dang_nhap.html", login_csrf=cookie,
                                             error="Tên đăng nhập hoặc mật khẩu không đúng."), status=401)
             return resp
@@ -246,10 +278,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                             error="Tài khoản này đã bị khóa. Hãy hỏi quản trị viên "
                                                   "(lệnh «hoso tai-khoan mo-khoa»)."), status=403)
         store.x("DELETE FROM dang_nhap_sai WHERE ten=? OR luc<?", name, since)
-        store.x("DELETE FROM phien WHERE het_han<?", time.time())
+        store.x("DELETE FROM phien WHERE het_han<? OR bat_dau<?", time.time(), time.time() - SESSION_SECONDS)
+        # the session this browser had (another account's, or an old one) ends: one browser, one session
+        store.x("DELETE FROM phien WHERE token=?", _digest(request.cookies.get(COOKIE, "")))
         token = secrets.token_urlsafe(32)
-        store.x("INSERT INTO phien(token, tai_khoan, csrf, het_han) VALUES (?,?,?,?)", _digest(token), row["id"],
-                secrets.token_urlsafe(32), time.time() + SESSION_SECONDS)
+        store.x("INSERT INTO phien(token, tai_khoan, csrf, het_han, bat_dau) VALUES (?,?,?,?,?)", _digest(token),
+                row["id"], secrets.token_urlsafe(32), time.time() + IDLE_SECONDS, time.time())
         store.audit(row["ten"], row["co_quan"], ip(), "dang_nhap", "")
         resp = redirect(url_for("trang_chu"))
         set_cookie(resp, COOKIE, token, SESSION_SECONDS)
@@ -315,6 +349,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         ma = g.user["co_quan"]
         error = ""
         if request.method == "POST":
+            uploads_left()
             f = request.files.get("so")
             name = (f.filename or "") if f else ""
             head = f.stream.read(4) if f else b""
@@ -333,7 +368,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         from pipeline.errors import HosoError
         from pipeline.ingest import mark
 
-        display = Path(name.replace("\\", "/")).name[:200]
+        display = _shown_name(name)
         so_id = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
                         "VALUES (?,?,?,?,0,0,'[]')", ma, display, now(), g.user["ten"])
         path = store.upload_path(ma, so_id)
@@ -428,6 +463,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         from pipeline.errors import HosoError
 
         role("van_thu")
+        uploads_left()
         f = request.files.get("so_nam_truoc")
         name = (f.filename or "") if f else ""
         head = f.stream.read(4) if f else b""
@@ -449,7 +485,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             except HosoError as exc:
                 return render_template("loi.html", code=400, text=str(exc).replace(str(source), name)), 400
             data, download = made.dest.read_bytes(), made.dest.name
-        audit("tao_so_nam_sau", json.dumps({"tu_tep": Path(name.replace("\\", "/")).name[:200],
+        audit("tao_so_nam_sau", json.dumps({"tu_tep": _shown_name(name),
                                             "nam": made.year, "bo_ra": len(made.gone)}, ensure_ascii=False))
         return send_file(io.BytesIO(data), as_attachment=True, download_name=download)
 
@@ -929,6 +965,7 @@ def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs:
     LibreOffice is kept running for the server's lifetime (pipeline/pdf/warm.py: `jobs` lanes, default
     the CPU count) and every build converts on it; it is stopped — every soffice — with the server.
     Without it (no LibreOffice Python with `uno`) the builds start their own, said in one line."""
+    import os
     import sys
 
     import waitress
@@ -936,6 +973,8 @@ def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs:
     from pipeline.errors import HosoError
     from pipeline.pdf import warm
 
+    if os.name == "posix":  # what the server and its builds write (uploads, outputs, thumbnails) is personal
+        os.umask(0o077)     # data: readable by the server's account only (the data folder is 0700 too, store.private)
     service: warm.WarmService | None = None
     try:  # on a Dask cluster (cum) the workers keep their own LibreOffice warm (pdf/cum.py)
         if not cum:
@@ -971,7 +1010,7 @@ def _not_xlsx(name: str, head: bytes, stream: IO[bytes]) -> str:
     from pipeline.errors import HosoError
     from pipeline.ingest import xlsx
 
-    shown = Path(name.replace("\\", "/")).name[:200]
+    shown = _shown_name(name)
     head += stream.read(xlsx.MAX_OLE_SCAN)
     with tempfile.TemporaryDirectory(prefix="hoso-web-") as tmp:
         probe = Path(tmp) / "so.xlsx"
@@ -987,6 +1026,14 @@ def _not_xlsx(name: str, head: bytes, stream: IO[bytes]) -> str:
             if "hoso init" not in (exc.hint or ""):  # not the reader's last resort, which names a CLI command
                 return str(exc).replace("«so.xlsx»", f"«{shown}»")
     return f"«{shown}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
+
+
+def _shown_name(name: str) -> str:
+    """The name a browser sent with a file, as the pages, the audit log and a download's name show it: its
+    last path part, no control characters (a NUL or a line break would break a Content-Disposition header
+    or a log line), at most 200 characters. Never a path: files are stored under their database id."""
+    name = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "", name)
+    return Path(name.replace("\\", "/")).name[:200]
 
 
 def _spaces(text: object) -> Markup:

@@ -1,0 +1,225 @@
+"""`hoso serve` tried as an attacker on the office network would (Flask's test client; the browser tests
+are in test_web.py): what no page, file or log may keep or let through.
+
+- personal files and thumbnails are never kept by a browser or proxy (`Cache-Control: no-store`, which
+  `send_file` would otherwise answer "no-cache" / "public, max-age");
+- the data folder (database, uploads, outputs) is readable by the server's account only;
+- a session ends after its idle time and, whatever its use, at its absolute end; a login ends the session
+  the browser had;
+- what a login form sends is kept cut and without control characters, and a refused flood is one log line;
+  guesses at an account's password show in its agency's log;
+- workbooks sent by one agency are limited per window;
+- a file's name with a NUL or a line break does not reach a header; a value typed `=HYPERLINK(…)` stays
+  text in the marked copy the page offers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import workbook_factory as factory  # noqa: E402
+
+PASSWORD = "mat-khau-du-dai-9"
+
+
+def _hidden(html: str, name: str) -> str:
+    marker = f'name="{name}" value="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]
+
+
+def _app(data: Path):
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(data)
+    for name, agency, role, unit in (("vt", "VP", "van_thu", None), ("dv", "VP", "van_thu_don_vi", "HC"),
+                                     ("khac", "SO", "van_thu", None)):
+        store.add_account(name, accounts.hash_password(PASSWORD), agency, role, unit)
+    return create_app(data, start_queue=False), store
+
+
+def _login(app, name: str = "vt", password: str = PASSWORD, client=None):
+    c = client or app.test_client()
+    c.get("/dang-nhap")
+    token = c.get_cookie("hoso_csrf_dn").value  # the login form's own (a logged-in page has the logout form's too)
+    r = c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": password})
+    c.last = r
+    return c
+
+
+def _cookie(c) -> str:
+    return c.get_cookie("hoso_phien").value
+
+
+def _built(store, agency: str = "VP") -> str:
+    """A manifest with one person's dossier (a one-page PDF), as a build leaves it: its relative path."""
+    from reportlab.pdfgen import canvas
+
+    out = store.output_dir(agency)
+    rel = "ca_nhan/HC/NS-01.pdf"
+    (out / "ca_nhan" / "HC").mkdir(parents=True)
+    pdf = canvas.Canvas(str(out / rel))
+    pdf.drawString(72, 720, "Nguyen Van An")
+    pdf.save()
+    sha = hashlib.sha256((out / rel).read_bytes()).hexdigest()
+    manifest = {"files": [{"path": rel, "sha256": sha, "pages": 1}],
+                "ca_nhan": [{"ma_so": "NS-01", "ma_don_vi": "HC", "pdf": rel, "tai_lieu": []}], "don_vi": []}
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return rel
+
+
+def test_personal_files_and_thumbnails_are_never_cached(tmp_path):
+    app, store = _app(tmp_path)
+    rel = _built(store)
+    c = _login(app)
+    for url in (f"/tep/{rel}", f"/tep/{rel}?tai=1", f"/anh/1/{rel}", "/ho-so", "/ho-so/nguoi/NS-01"):
+        r = c.get(url)
+        assert r.status_code == 200, url
+        assert r.headers["Cache-Control"] == "no-store", (url, r.headers["Cache-Control"])
+    unit = _login(app, "dv")
+    assert unit.get(f"/anh/1/{rel}").headers["Cache-Control"] == "no-store"
+    assert "max-age" in c.get("/kieu.css").headers["Cache-Control"]  # the style sheet is no one's data
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_the_data_folder_is_the_servers_own(tmp_path):
+    data = tmp_path / "du_lieu"
+    data.mkdir(mode=0o755)
+    os.chmod(data, 0o755)
+    _app(data)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "hoso.sqlite3").stat().st_mode) == 0o600
+    os.chmod(data, 0o755)  # loosened by hand: tightened again at the next start
+    from pipeline.web.app import create_app
+
+    create_app(data, start_queue=False)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+
+
+def test_a_session_ends_when_idle_and_at_its_absolute_end(tmp_path):
+    from pipeline.web import app as web
+    from pipeline.web.store import Store
+
+    app, store = _app(tmp_path)
+    c = _login(app)
+    digest = hashlib.sha256(_cookie(c).encode()).hexdigest()
+    assert c.get("/ho-so").status_code == 200
+    row = store.one("SELECT * FROM phien WHERE token=?", digest)
+    assert row["het_han"] <= row["bat_dau"] + web.SESSION_SECONDS
+    assert row["het_han"] - row["bat_dau"] <= web.IDLE_SECONDS + 5
+    # used all day long: its end never moves past the absolute one, and it then ends
+    store.x("UPDATE phien SET bat_dau=bat_dau-? WHERE token=?", web.SESSION_SECONDS - 30, digest)
+    assert c.get("/ho-so").status_code == 200
+    row = store.one("SELECT * FROM phien WHERE token=?", digest)
+    assert row["het_han"] <= row["bat_dau"] + web.SESSION_SECONDS
+    store.x("UPDATE phien SET bat_dau=bat_dau-60, het_han=? WHERE token=?", 4e9, digest)
+    r = c.get("/ho-so")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/dang-nhap")
+    # idle: nothing asked for IDLE_SECONDS
+    c = _login(app)
+    digest = hashlib.sha256(_cookie(c).encode()).hexdigest()
+    Store(tmp_path).x("UPDATE phien SET het_han=het_han-? WHERE token=?", web.IDLE_SECONDS + 1, digest)
+    assert c.get("/ho-so").status_code == 302
+
+
+def test_a_login_ends_the_session_the_browser_had(tmp_path):
+    app, _ = _app(tmp_path)
+    c = _login(app, "khac")
+    before = _cookie(c)
+    _login(app, "vt", client=c)  # another account logs in on the same browser
+    assert _cookie(c) != before
+    stolen = app.test_client()
+    stolen.set_cookie("hoso_phien", before)
+    assert stolen.get("/ho-so").status_code == 302  # the first account's session is over
+
+
+def test_what_a_login_form_sends_is_kept_short_and_on_one_line(tmp_path):
+    app, store = _app(tmp_path)
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    forged = "x\n2026-01-01 00:00:00 | vt | dang_nhap\r\n" + "A" * 200_000
+    r = c.post("/dang-nhap", data={"csrf_token": token, "ten": forged, "mat_khau": "sai-mat-khau-1"})
+    assert r.status_code == 401
+    for table, column in (("dang_nhap_sai", "ten"), ("nhat_ky", "tai_khoan")):
+        values = [row[column] for row in store.q(f"SELECT {column} FROM {table}")]
+        assert values and all(len(v) <= 64 and "\n" not in v and "\r" not in v for v in values), values
+    for _ in range(25):  # the address is blocked after 20 failures; every later try is refused
+        c.post("/dang-nhap", data={"csrf_token": token, "ten": "ai-do", "mat_khau": "sai-mat-khau-1"})
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "ai-do", "mat_khau": "x"}).status_code == 429
+    blocked = store.q("SELECT * FROM nhat_ky WHERE hanh_dong='dang_nhap_bi_chan'")
+    assert len(blocked) == 1  # a flood of refused tries is one line, not one per request
+
+
+def test_guesses_at_an_accounts_password_are_in_its_agencys_log(tmp_path):
+    app, _ = _app(tmp_path)
+    guess = _login(app, "vt", "doan-mo-mat-khau")
+    assert guess.last.status_code == 401
+    html = _login(app).get("/nhat-ky").text
+    assert "Đăng nhập sai" in html and "dang_nhap_sai" in html
+    assert "Đăng nhập sai" not in _login(app, "khac").get("/nhat-ky").text  # not in another agency's
+
+
+def test_the_login_page_answers_head_as_get(tmp_path):
+    app, _ = _app(tmp_path)
+    assert app.test_client().head("/dang-nhap").status_code == 200
+
+
+def test_workbooks_sent_by_one_agency_are_limited(tmp_path):
+    from pipeline.web import app as web
+
+    app, store = _app(tmp_path)
+    c = _login(app)
+    csrf = _hidden(c.get("/so-excel").text, "csrf_token")
+    for _ in range(web.UPLOADS_PER_AGENCY):  # as many as the window allows, just sent
+        store.audit("vt", "VP", "127.0.0.1", "tai_len_so", "{}")
+    book = factory.write(tmp_path / "so.xlsx", factory.tables()).read_bytes()
+    for path, field in (("/so-excel", "so"), ("/so-excel/nam-sau", "so_nam_truoc")):
+        r = c.post(path, data={"csrf_token": csrf, field: (io.BytesIO(book), "so.xlsx")},
+                   content_type="multipart/form-data")
+        assert r.status_code == 429 and "quá số cho phép" in r.text, (path, r.status_code)
+    assert store.q("SELECT * FROM so") == []  # nothing checked or kept
+    other = _login(app, "khac")  # another agency is not held up
+    csrf = _hidden(other.get("/so-excel").text, "csrf_token")
+    r = other.post("/so-excel", data={"csrf_token": csrf, "so": (io.BytesIO(book), "so.xlsx")},
+                   content_type="multipart/form-data")
+    assert r.status_code == 302
+
+
+def test_an_uploads_name_and_values_cannot_inject(tmp_path):
+    """A file name with a NUL and a line break; a date typed `=HYPERLINK(…)`: the marked copy's name has
+    neither, and the value is text in its list of problems."""
+    link = '=HYPERLINK("http://evil.example/","Bấm")'
+    src = factory.write(tmp_path / "so.xlsx", factory.tables())
+    wb = openpyxl.load_workbook(src)
+    cell = wb["NhanSu"][f"{factory.letter('NhanSu', 'ngay_sinh')}3"]
+    cell.value, cell.data_type = link, "s"
+    wb.save(src)
+    app, store = _app(tmp_path / "du_lieu")
+    c = _login(app)
+    csrf = _hidden(c.get("/so-excel").text, "csrf_token")
+    r = c.post("/so-excel", data={"csrf_token": csrf, "so": (io.BytesIO(src.read_bytes()), "so\x00\x1b\x85X-Evil: 1.xlsx")},
+               content_type="multipart/form-data")
+    assert r.status_code == 302
+    so = store.one("SELECT * FROM so")
+    assert so["ten_tep"] == "soX-Evil: 1.xlsx"
+    r = c.get(f"/so-excel/{so['id']}/danh-dau.xlsx")
+    assert r.status_code == 200
+    disposition = r.headers["Content-Disposition"]
+    assert not any(ch in disposition for ch in "\x00\r\n") and "_danh_dau.xlsx" in disposition
+    listing = openpyxl.load_workbook(io.BytesIO(r.data))["KiemTra"]
+    shown = [c for row in listing.iter_rows(min_row=2) for c in row if c.value == link]
+    assert shown and all(c.data_type == "s" for c in shown)
+    assert not [c for ws in openpyxl.load_workbook(io.BytesIO(r.data)) for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
