@@ -223,3 +223,30 @@ def test_an_uploads_name_and_values_cannot_inject(tmp_path):
     assert shown and all(c.data_type == "s" for c in shown)
     assert not [c for ws in openpyxl.load_workbook(io.BytesIO(r.data)) for row in ws.iter_rows() for c in row
                 if c.data_type == "f"]
+
+
+def test_reading_the_ratings_and_the_sos_download_are_in_the_agencys_log(tmp_path):
+    import zipfile
+
+    from pipeline.web import accounts
+
+    app, store = _app(tmp_path)
+    store.add_account("so", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+    _built(store)
+    people = [{"ma_so": "NS-01", "ho_ten": "Nguyễn Văn An", "ma_don_vi": "HC", "muc_de_xuat": "HTT", "ly_do": []}]
+    (store.output_dir("VP") / "ket_qua_xep_loai.json").write_text(json.dumps({"nguoi": people}), encoding="utf-8")
+    unit = _login(app, "dv")
+    assert "Nguyễn Văn An" in unit.get("/xep-loai?muc=HTT").text
+    nop = store.x("INSERT INTO nop(co_quan, lan_tao, luc, tai_khoan, ten_co_quan, zip, zip_sha256) VALUES "
+                  "('VP', 1, '2026-01-01 08:00:00', 'vt', 'Văn phòng', 'ho_so.zip', '')")
+    folder = store.submission_dir("VP", nop)
+    folder.mkdir(parents=True)
+    with zipfile.ZipFile(folder / "ho_so.zip", "w") as z:
+        z.writestr("README.txt", "x")
+    so = _login(app, "so")
+    assert so.get(f"/so-noi-vu/{nop}/ho-so.zip").status_code == 200
+    rows = store.q("SELECT * FROM nhat_ky WHERE co_quan='VP' AND hanh_dong IN ('xem_xep_loai', 'tai_goi_nop')")
+    assert [(r["tai_khoan"], r["hanh_dong"]) for r in rows] == [("dv", "xem_xep_loai"), ("so", "tai_goi_nop")]
+    assert json.loads(rows[0]["chi_tiet"]) == {"muc": "HTT"}
+    html = _login(app).get("/nhat-ky").text
+    assert "Xem bảng kết quả xếp loại" in html and "Sở Nội vụ tải bộ hồ sơ" in html

@@ -79,6 +79,7 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "xoa_tai_khoan": "Xóa tài khoản", "doi_vai_tro": "Đổi vai trò tài khoản",
     "doi_mat_khau_sai": "Đổi mật khẩu: mật khẩu hiện tại sai", "doi_mat_khau_bi_chan": "Đổi mật khẩu bị chặn (sai quá nhiều lần)",
     "tai_len_bi_chan": "Tải sổ lên bị chặn (quá nhiều lần trong ít phút)",
+    "xem_xep_loai": "Xem bảng kết quả xếp loại",
 }
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
                "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"}
@@ -551,6 +552,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                  and (not warned or p.get("canh_bao"))]
         scored = any(isinstance(p.get("diem"), (int, float)) for p in people)  # the points regime, a points table
         basis = store.one("SELECT * FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", g.user["co_quan"])
+        if data is not None:  # everyone's levels and reasons were read (the filters in the line)
+            audit("xem_xep_loai", json.dumps({k: v for k, v in (("don_vi", unit), ("muc", level), ("canh_bao", warned))
+                                              if v}, ensure_ascii=False))
         return render_template("xep_loai.html", data=data, people=shown, units=units, unit=unit, level=level,
                                newer_broken=_newer_broken(basis), basis=basis, basis_what="kết quả dưới đây là của sổ",
                                warned=warned, scored=scored)
@@ -921,6 +925,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     def so_noi_vu_tai(nop_id: int) -> ResponseReturnValue:
         row = _submission(nop_id)
         audit("tai_goi_nop", str(nop_id))
+        # under the agency too: its clerk sees in «Nhật ký» who at the Sở took its people's dossiers, and when
+        store.audit(g.user["ten"], row["co_quan"], ip(), "tai_goi_nop", str(nop_id))
         return send_file(store.submission_dir(row["co_quan"], nop_id) / row["zip"], as_attachment=True,
                          download_name=f"{row['co_quan']}_{row['zip']}")
 
@@ -945,6 +951,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             problems.append("Tệp nén bị hỏng, không mở được.")
             count = 0
         audit("kiem_tra_goi_nop", json.dumps({"nop": nop_id, "ok": not problems}))
+        store.audit(g.user["ten"], row["co_quan"], ip(), "kiem_tra_goi_nop", json.dumps({"nop": nop_id, "ok": not problems}))
         return _province(dict(id=nop_id, problems=problems, count=count))
 
     # ---- audit log ---------------------------------------------------------------------------------
