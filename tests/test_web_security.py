@@ -250,3 +250,30 @@ def test_reading_the_ratings_and_the_sos_download_are_in_the_agencys_log(tmp_pat
     assert json.loads(rows[0]["chi_tiet"]) == {"muc": "HTT"}
     html = _login(app).get("/nhat-ky").text
     assert "Xem bảng kết quả xếp loại" in html and "Sở Nội vụ tải bộ hồ sơ" in html
+
+
+def test_an_upload_with_thousands_of_problems_keeps_a_page_of_them(tmp_path, monkeypatch):
+    """A 2 MB workbook of 200,000 bad rows made a 76 MB page (and database row) at every visit: the page keeps
+    the first MAX_LISTED problems, errors first, and says how many more there are; the counts stay exact."""
+    from pipeline.web import app as web
+
+    monkeypatch.setattr(web, "MAX_LISTED", 3)
+    data = factory.tables()
+    for person in data["NhanSu"]:
+        person["ngay_sinh"] = "32/13/1990"  # an error on every person
+    data["NhanSu"][0]["ho_ten"] = "Trần  Thị Bình"  # and a warning, listed first by the reader
+    src = factory.write(tmp_path / "so.xlsx", data)
+    app, store = _app(tmp_path / "du_lieu")
+    c = _login(app)
+    csrf = _hidden(c.get("/so-excel").text, "csrf_token")
+    r = c.post("/so-excel", data={"csrf_token": csrf, "so": (io.BytesIO(src.read_bytes()), "so.xlsx")},
+               content_type="multipart/form-data")
+    assert r.status_code == 302
+    so = store.one("SELECT * FROM so")
+    kept = json.loads(so["van_de"])
+    assert so["so_loi"] >= len(data["NhanSu"]) and so["so_canh_bao"] >= 1
+    assert len(kept) == 3 and all(p["muc"] == "Lỗi" for p in kept)
+    html = c.get(r.headers["Location"]).text
+    hidden = so["so_loi"] + so["so_canh_bao"] - 3
+    assert f"Chỉ liệt kê 3 vấn đề đầu tiên (lỗi trước); còn {hidden} vấn đề nữa" in html
+    assert html.count('<tr class="bad">') == 3

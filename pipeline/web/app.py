@@ -53,6 +53,7 @@ LOGIN_COOKIE = "hoso_csrf_dn"
 SESSION_SECONDS = 8 * 3600  # a session's whole life (the cookie's too): a working day, then log in again
 IDLE_SECONDS = 2 * 3600  # and it ends sooner when nothing was asked of it for this long
 NAME_SHOWN = 64  # a name typed at the login, as kept in the failed logins and the audit log (accounts: ≤ 64)
+MAX_LISTED = 1000  # problems of an upload kept and shown on its page (the counts are exact; errors first)
 UPLOAD_WINDOW, UPLOADS_PER_AGENCY = 10 * 60, 30  # workbooks sent (checked, rated, kept) per agency in the window
 MAX_UPLOAD = 20 * 1024 * 1024
 FAIL_WINDOW = 15 * 60
@@ -388,6 +389,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                            thong_bao=p.message, gia_tri=p.value or "", can=p.expected or "") for p in problems]
             errors = sum(p.is_error for p in problems)
             warnings = len(problems) - errors
+            if len(listed) > MAX_LISTED:  # a 2 MB workbook of 200,000 bad rows made a 76 MB page and database row
+                listed = ([x for x in listed if x["muc"] == "Lỗi"] + [x for x in listed if x["muc"] != "Lỗi"])[:MAX_LISTED]
             if problems:
                 try:
                     mark.write(path, store.upload_path(ma, so_id, marked=True), problems)
