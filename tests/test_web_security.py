@@ -277,3 +277,18 @@ def test_an_upload_with_thousands_of_problems_keeps_a_page_of_them(tmp_path, mon
     hidden = so["so_loi"] + so["so_canh_bao"] - 3
     assert f"Chỉ liệt kê 3 vấn đề đầu tiên (lỗi trước); còn {hidden} vấn đề nữa" in html
     assert html.count('<tr class="bad">') == 3
+
+
+def test_a_builds_kept_files_are_logged_when_downloaded(tmp_path):
+    app, store = _app(tmp_path)
+    build = store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc) VALUES ('VP', 1, 'vt', 'xong', "
+                    "'2026-01-01 08:00:00')")
+    kept = store.history_dir("VP", build)
+    kept.mkdir(parents=True)
+    (kept / "thay_doi.txt").write_text("Nguyễn Văn An (NS-01): đổi ngày sinh\n", encoding="utf-8")
+    (kept / "manifest.json").write_text("{}", encoding="utf-8")
+    c = _login(app)
+    assert c.get(f"/lan-tao/{build}/thay_doi.txt").status_code == 200
+    assert c.get(f"/lan-tao/{build}/manifest.json").status_code == 200
+    details = [r["chi_tiet"] for r in store.q("SELECT * FROM nhat_ky WHERE hanh_dong='tai_tep' ORDER BY id")]
+    assert details == [f"lich_su/{build}/thay_doi.txt", f"lich_su/{build}/manifest.json"]

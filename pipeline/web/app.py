@@ -656,6 +656,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         path = store.history_dir(row["co_quan"], build_id) / name
         if not path.is_file():
             abort(404)
+        audit("tai_tep", f"lich_su/{build_id}/{name}")  # names people (whose data changed, whose dossier is which)
         return path
 
     @app.route("/lan-tao/<int:build_id>/thay_doi.txt")
