@@ -292,3 +292,18 @@ def test_a_builds_kept_files_are_logged_when_downloaded(tmp_path):
     assert c.get(f"/lan-tao/{build}/manifest.json").status_code == 200
     details = [r["chi_tiet"] for r in store.q("SELECT * FROM nhat_ky WHERE hanh_dong='tai_tep' ORDER BY id")]
     assert details == [f"lich_su/{build}/thay_doi.txt", f"lich_su/{build}/manifest.json"]
+
+
+def test_an_id_too_large_for_sqlite_is_a_page_that_does_not_exist(tmp_path):
+    from pipeline.web import accounts
+
+    app, store = _app(tmp_path)
+    store.add_account("so", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+    huge = "9" * 25
+    c = _login(app)
+    for url in (f"/so-excel/{huge}", f"/so-excel/{huge}/danh-dau.xlsx", f"/lan-tao/{huge}",
+                f"/lan-tao/{huge}/manifest.json", f"/anh/{huge}/ca_nhan/HC/NS-01.pdf"):
+        r = c.get(url)
+        assert r.status_code == 404 and "Không có trang hoặc tệp này." in r.text, url
+    assert _login(app, "so").get(f"/so-noi-vu/{huge}/ho-so.zip").status_code == 404
+    assert c.get(f"/so-excel/{2**63 - 1}").status_code == 404  # the largest id still reaches the page's own check

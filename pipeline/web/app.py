@@ -35,6 +35,7 @@ from typing import IO, TYPE_CHECKING, Any
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
 from markupsafe import Markup, escape
 from werkzeug.exceptions import Forbidden, HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue
@@ -86,6 +87,15 @@ LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn t
                "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"}
 
 
+class _SqliteId(IntegerConverter):
+    """`<int:…>` of every route: at most SQLite's largest integer (2^63 - 1); a larger number in a URL is a page
+    that does not exist (404), not a traceback in the server's log for every such request."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -93,6 +103,7 @@ def _digest(token: str) -> str:
 def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None = None,
                start_queue: bool = True, build_cum: str | None = None, warm: WarmService | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
+    app.url_map.converters["int"] = _SqliteId  # an id past SQLite's integers is 404, not an OverflowError (500)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     store = Store(data)
     interrupted = store.fail_interrupted()
