@@ -106,6 +106,16 @@ def test_the_data_folder_is_the_servers_own(tmp_path):
 
     create_app(data, start_queue=False)
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "co_quan").stat().st_mode) == 0o700
+    # `--data` a folder with other things in it (a home folder): its mode is the owner's; hoso's own parts close
+    shared = tmp_path / "thu_muc_chung"
+    shared.mkdir()
+    (shared / "ghi_chu.txt").write_text("của người khác", encoding="utf-8")
+    os.chmod(shared, 0o755)
+    _app(shared)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert stat.S_IMODE((shared / "co_quan").stat().st_mode) == 0o700
+    assert stat.S_IMODE((shared / "hoso.sqlite3").stat().st_mode) == 0o600
 
 
 def test_a_session_ends_when_idle_and_at_its_absolute_end(tmp_path):

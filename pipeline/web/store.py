@@ -80,9 +80,10 @@ def now() -> str:
 
 
 def private(path: Path, mode: int = 0o700) -> None:
-    """Personal data is for the server's own account only: the data folder 0700 (so nothing under it — the
-    database, uploads, outputs, thumbnails — can be read by another user of the machine, whatever modes
-    the files inside got) and the database 0600. Only where POSIX modes exist (Windows: the folder's ACL)."""
+    """Personal data is for the server's own account only: `co_quan/` (and the data folder when it is hoso's
+    alone) 0700, so nothing under it — uploads, outputs, thumbnails — can be read by another user of the
+    machine whatever modes the files inside got, and the database 0600. Only where POSIX modes exist
+    (Windows: the folder's ACL)."""
     if os.name != "posix":
         return
     try:
@@ -105,7 +106,12 @@ class Store:
     def __init__(self, data: Path) -> None:
         self.data = Path(data).resolve()
         self.data.mkdir(parents=True, exist_ok=True)
-        private(self.data)
+        (self.data / "co_quan").mkdir(exist_ok=True)
+        # the data folder itself only when it holds nothing but hoso's own (`--data .` in a home folder keeps
+        # that folder's mode); the agencies' folder and the database always
+        if {p.name for p in self.data.iterdir()} <= {DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", "co_quan"}:
+            private(self.data)
+        private(self.data / "co_quan")
         self.path = self.data / DB_NAME
         self._local = threading.local()
         with self.db() as c:
