@@ -317,3 +317,15 @@ def test_an_id_too_large_for_sqlite_is_a_page_that_does_not_exist(tmp_path):
         assert r.status_code == 404 and "Không có trang hoặc tệp này." in r.text, url
     assert _login(app, "so").get(f"/so-noi-vu/{huge}/ho-so.zip").status_code == 404
     assert c.get(f"/so-excel/{2**63 - 1}").status_code == 404  # the largest id still reaches the page's own check
+
+
+def test_a_builds_notes_are_kept_to_a_page():
+    """A valid workbook of thousands of warnings (a column not in the contract on every sheet, stray spaces in
+    every name) gives as many build notes: the build's page keeps the first LOG_LINES and says how many more."""
+    from pipeline.web import jobs
+
+    said = [f"Cảnh báo: dòng {i}" for i in range(jobs.LOG_LINES + 250)]
+    kept = jobs._kept_lines(said).splitlines()
+    assert kept[:-1] == said[:jobs.LOG_LINES]
+    assert kept[-1] == "… và 250 dòng ghi chú nữa (xem «hoso check» của sổ)."
+    assert jobs._kept_lines(said[:3]) == "\n".join(said[:3])
