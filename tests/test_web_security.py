@@ -329,3 +329,32 @@ def test_a_builds_notes_are_kept_to_a_page():
     assert kept[:-1] == said[:jobs.LOG_LINES]
     assert kept[-1] == "… và 250 dòng ghi chú nữa (xem «hoso check» của sổ)."
     assert jobs._kept_lines(said[:3]) == "\n".join(said[:3])
+
+
+def test_a_marked_copy_made_before_the_fix_is_made_again_without_its_formulas(tmp_path):
+    """A marked copy written by an earlier hoso, whose list held a value typed `=HYPERLINK(…)` as a formula, is
+    not served as it is: it is made again from the kept upload, the value as text."""
+    link = '=HYPERLINK("http://evil.example/","Bấm")'
+    src = factory.write(tmp_path / "so.xlsx", factory.tables())
+    wb = openpyxl.load_workbook(src)
+    cell = wb["NhanSu"][f"{factory.letter('NhanSu', 'ngay_sinh')}3"]
+    cell.value, cell.data_type = link, "s"
+    wb.save(src)
+    app, store = _app(tmp_path / "du_lieu")
+    c = _login(app)
+    csrf = _hidden(c.get("/so-excel").text, "csrf_token")
+    r = c.post("/so-excel", data={"csrf_token": csrf, "so": (io.BytesIO(src.read_bytes()), "so.xlsx")},
+               content_type="multipart/form-data")
+    so = store.one("SELECT * FROM so")
+    marked = store.upload_path("VP", so["id"], marked=True)
+    old = openpyxl.load_workbook(marked)  # as the earlier hoso wrote it: the value a formula
+    ref = next(c.coordinate for row in old["KiemTra"].iter_rows() for c in row if c.value == link)
+    old["KiemTra"][ref] = link
+    assert old["KiemTra"][ref].data_type == "f"
+    old.save(marked)
+    r = c.get(f"/so-excel/{so['id']}/danh-dau.xlsx")
+    assert r.status_code == 200
+    again = openpyxl.load_workbook(io.BytesIO(r.data))
+    assert not [x for ws in again for row in ws.iter_rows() for x in row if x.data_type == "f"]
+    assert link in [x.value for row in again["KiemTra"].iter_rows() for x in row]
+    assert not [x for ws in openpyxl.load_workbook(marked) for row in ws.iter_rows() for x in row if x.data_type == "f"]

@@ -449,6 +449,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         path = store.upload_path(row["co_quan"], so_id, marked=True)
         if not path.is_file():
             abort(404)
+        if _has_formulas(path):  # written before values were kept as text (a value "=HYPERLINK(…)" was a formula)
+            _mark_again(store.upload_path(row["co_quan"], so_id), path)
+            if not path.is_file():
+                abort(404)
         audit("tai_so_danh_dau", str(so_id))
         stem = Path(row["ten_tep"]).stem or "so"
         return send_file(path, as_attachment=True, download_name=f"{stem}_danh_dau.xlsx")
@@ -1048,6 +1052,29 @@ def _not_xlsx(name: str, head: bytes, stream: IO[bytes]) -> str:
             if "hoso init" not in (exc.hint or ""):  # not the reader's last resort, which names a CLI command
                 return str(exc).replace("«so.xlsx»", f"«{shown}»")
     return f"«{shown}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
+
+
+def _has_formulas(marked: Path) -> bool:
+    """A marked copy's first sheet (`KiemTra`, hoso's own list of problems, never a formula) holds a formula:
+    a copy made before its values were written as text, where a value typed `=…` became one."""
+    try:
+        with zipfile.ZipFile(marked) as z:
+            return re.search(rb"<(?:\w+:)?f[ >]", z.read("xl/worksheets/sheet1.xml")) is not None
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
+def _mark_again(upload: Path, marked: Path) -> None:
+    """The marked copy made again from the kept upload (as at the upload); removed if that fails (never served
+    with its formulas)."""
+    from pipeline import api
+    from pipeline.errors import HosoError
+    from pipeline.ingest import mark
+
+    try:
+        mark.write(upload, marked, api.check(upload))
+    except HosoError:
+        marked.unlink(missing_ok=True)  # not served with its formulas: the page then offers no copy
 
 
 def _shown_name(name: str) -> str:
