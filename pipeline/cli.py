@@ -243,9 +243,13 @@ def check(workbook: Path, as_json: bool, marked: Path | None) -> None:
     if marked is not None:
         from pipeline.ingest import mark
 
-        cells = mark.write(workbook, marked, problems)
-        say(f"Đã ghi bản đánh dấu «{marked}»: {cells} ô được tô màu, {len(problems)} lỗi và cảnh báo ở sheet "
-            f"«{mark.SHEET}» (sổ gốc «{workbook}» không bị sửa).")
+        try:
+            cells = mark.write(workbook, marked, problems)
+        except mark.TooBig as exc:  # the problems are still listed below
+            say(str(exc))
+        else:
+            say(f"Đã ghi bản đánh dấu «{marked}»: {cells} ô được tô màu, {len(problems)} lỗi và cảnh báo ở sheet "
+                f"«{mark.SHEET}» (sổ gốc «{workbook}» không bị sửa).")
     if as_json:
         click.echo(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
     if problems and not as_json:

@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import portable
 from pipeline.errors import InputUnreadable, OutputError
+from pipeline.ingest import xlsx_write
 
 if TYPE_CHECKING:
     from pipeline.ingest.problems import Problem
 
 SHEET = "KiemTra"
 ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
+OPENPYXL_LIMIT = 16 * 1024 * 1024  # sheet XML openpyxl may load, as submission/writeback.py and ingest/rollover.py
 
 
 def is_marked_copy(path: Path) -> bool:
@@ -41,6 +43,27 @@ def is_marked_copy(path: Path) -> bool:
     return first is not None and first.group(1) == SHEET
 
 
+class TooBig(InputUnreadable):
+    """The workbook is too big for openpyxl, which the marked copy loads whole: no copy (the problems
+    are still listed)."""
+
+
+def too_big(workbook: Path) -> str:
+    """Why openpyxl must not load this workbook ("" when it may): it reads every sheet into Python
+    objects — a 6 MB upload of 3 million tiny cells (86 MB of XML) took 75 s and 1.5 GB — so the sheets'
+    sizes in the zip directory are checked first, with the limit the write-back copy uses."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(workbook) as zf:
+            total = sum(i.file_size for i in zf.infolist() if i.filename.startswith("xl/worksheets/"))
+    except (OSError, zipfile.BadZipFile):
+        return ""  # openpyxl says why below
+    if total <= OPENPYXL_LIMIT:
+        return ""
+    return f"sổ có {total / 1048576:.0f} MB dữ liệu trong các sheet (có thể có sheet ẩn rất lớn)"
+
+
 def write(workbook: Path, dest: Path, problems: list[Problem]) -> int:
     """Write the marked copy; returns the number of cells marked."""
     from openpyxl import load_workbook
@@ -49,6 +72,9 @@ def write(workbook: Path, dest: Path, problems: list[Problem]) -> int:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     workbook, dest = Path(workbook), Path(dest)
+    if why := too_big(workbook):
+        raise TooBig(f"Không tạo bản đánh dấu «{dest.name}»: {why}; bản đánh dấu phải đọc hết sổ nên được bỏ qua "
+                     "(danh sách lỗi vẫn đầy đủ).")
     if dest.exists() and os.path.samefile(workbook, dest):
         raise OutputError(f"«{dest}» là chính sổ đang kiểm tra; bản đánh dấu phải là một tệp khác (sổ gốc không bao giờ bị sửa).")
     if os.path.lexists(dest) and not is_marked_copy(dest):
@@ -84,7 +110,7 @@ def write(workbook: Path, dest: Path, problems: list[Problem]) -> int:
         row = (n, "Lỗi" if p.is_error else "Cảnh báo", p.sheet or "(tệp)", where, p.header or "", p.message,
                p.value or "", p.expected or "")
         for i, value in enumerate(row, start=1):
-            c = ws.cell(row=r, column=i, value=value)
+            c = xlsx_write.put(ws, r, i, value)  # text as text: a value typed "=HYPERLINK(…)" is never a formula
             c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=2).fill = fills[p.is_error]
         if where and p.sheet in wb.sheetnames:

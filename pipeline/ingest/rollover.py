@@ -25,7 +25,7 @@ from typing import Any
 
 from pipeline import portable
 from pipeline.errors import InputUnreadable, OutputError
-from pipeline.ingest import blank, cells, schema
+from pipeline.ingest import blank, cells, schema, xlsx_write
 
 KEEP = ("CoQuan", "DonVi", "NhanSu", "TieuChi")
 PER_YEAR = {
@@ -107,7 +107,7 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
             values["nam_danh_gia"] = year
             for r, col in enumerate(spec.columns, start=2):
                 if col.key not in drop:
-                    ws.cell(row=r, column=2, value=_cell_value(col, values.get(col.key)))
+                    xlsx_write.put(ws, r, 2, _cell_value(col, values.get(col.key)))  # text stays text
             kept[spec.key] = 1
             continue
         out_row = 2
@@ -121,7 +121,8 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
                     continue
                 value = _cell_value(col, v.get(col.key))
                 if value is not None:
-                    cell = ws.cell(row=out_row, column=c, value=value)
+                    # text as text: a name typed "=HYPERLINK(…)" last year is not made a formula this year
+                    cell = xlsx_write.put(ws, out_row, c, value)
                     if col.kind == schema.DATE:
                         cell.number_format = blank.DATE_FORMAT
                     elif col.kind == schema.ID:
@@ -224,6 +225,8 @@ def _copy_sheet(src: Any, dest: Any) -> None:
             if cell.__class__.__name__ == "MergedCell":
                 continue
             out = dest.cell(row=cell.row, column=cell.column, value=cell.value)
+            if isinstance(cell.value, str) and cell.data_type != "f":
+                out.data_type = "s"  # a text cell "=…" stays text (openpyxl would make it a formula); formulas stay
             if cell.has_style:
                 out.font, out.fill, out.border = copy(cell.font), copy(cell.fill), copy(cell.border)
                 out.alignment, out.protection = copy(cell.alignment), copy(cell.protection)

@@ -51,6 +51,9 @@ TABLE = "bieu_tong_hop.xlsx"
 RATINGS = "ket_qua_xep_loai.json"
 LEVELS = ("HTXS", "HTT", "HT", "KHT")
 LABELS = dict((*CATEGORIES, TOTAL))
+# a package comes from another agency: its biểu tổng hợp (a 10,000-person table is ~1 MB) is read only when
+# it and its parts inflated stay under this — a 1 MB zip whose table inflated to 1 GB took 2.1 GB of memory
+MAX_TABLE = 32 * 1024 * 1024
 
 
 @dataclass
@@ -127,17 +130,34 @@ def _root_of(given: Path) -> tuple[Path | None, str | None]:
 
 
 def _table_bytes(given: Path, root: Path | None) -> bytes | None:
-    if root is not None and (root / FOLDER / TABLE).is_file():
-        return (root / FOLDER / TABLE).read_bytes()
-    if given.is_dir() and (given / TABLE).is_file():
-        return (given / TABLE).read_bytes()
+    """The table's bytes (None: there is none); TableUnreadable when it is too big to be a table."""
+    for path in ([root / FOLDER / TABLE] if root is not None else []) + ([given / TABLE] if given.is_dir() else []):
+        if path.is_file():
+            _fits(path.stat().st_size)
+            return _parts_fit(path.read_bytes())
     if given.is_file():
         try:
             with zipfile.ZipFile(given) as zf:
-                return zf.read(f"{FOLDER}/{TABLE}")
+                _fits(zf.getinfo(f"{FOLDER}/{TABLE}").file_size)  # the size its member declares, before inflating
+                return _parts_fit(zf.read(f"{FOLDER}/{TABLE}"))  # zipfile never inflates past the declared size
         except (zipfile.BadZipFile, KeyError, OSError):
             return None
     return None
+
+
+def _fits(size: int) -> None:
+    if size > MAX_TABLE:
+        raise TableUnreadable(f"tệp lớn bất thường ({size / 1048576:.0f} MB), không phải biểu tổng hợp do hoso lập")
+
+
+def _parts_fit(data: bytes) -> bytes:
+    """The table's own parts (openpyxl inflates its shared strings whole) under MAX_TABLE inflated too."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            _fits(sum(i.file_size for i in zf.infolist()))
+    except zipfile.BadZipFile:
+        pass  # read_table says it cannot open it
+    return data
 
 
 def _title_rows(data: bytes) -> list[str]:
@@ -197,10 +217,15 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Pac
     else:
         pkg.problems.append(f"Không có {MANIFEST} đi kèm (thư mục kết quả của cơ quan): không đối chiếu được "
                             "các tệp với mã SHA-256 lúc tạo, không biết ngày lập.")
-    data = _table_bytes(given, root)
-    if data is None:
-        pkg.problems.append(f"Không có biểu tổng hợp {FOLDER}/{TABLE}: không có số liệu.")
+    try:
+        data = _table_bytes(given, root)
+    except TableUnreadable as exc:
+        data = None
+        pkg.problems.append(f"Không đọc được biểu tổng hợp {FOLDER}/{TABLE}: {exc}.")
     else:
+        if data is None:
+            pkg.problems.append(f"Không có biểu tổng hợp {FOLDER}/{TABLE}: không có số liệu.")
+    if data is not None:
         try:
             counts, entries = read_table(io.BytesIO(data))
         except TableUnreadable as exc:

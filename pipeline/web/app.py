@@ -17,6 +17,7 @@ an audit log of logins, uploads, builds, downloads and submissions.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import io
@@ -34,6 +35,7 @@ from typing import IO, TYPE_CHECKING, Any
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
 from markupsafe import Markup, escape
 from werkzeug.exceptions import Forbidden, HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue
@@ -49,7 +51,11 @@ if TYPE_CHECKING:
 
 COOKIE = "hoso_phien"
 LOGIN_COOKIE = "hoso_csrf_dn"
-SESSION_SECONDS = 8 * 3600
+SESSION_SECONDS = 8 * 3600  # a session's whole life (the cookie's too): a working day, then log in again
+IDLE_SECONDS = 2 * 3600  # and it ends sooner when nothing was asked of it for this long
+NAME_SHOWN = 64  # a name typed at the login, as kept in the failed logins and the audit log (accounts: ≤ 64)
+MAX_LISTED = 1000  # problems of an upload kept and shown on its page (the counts are exact; errors first)
+UPLOAD_WINDOW, UPLOADS_PER_AGENCY = 10 * 60, 30  # workbooks sent (checked, rated, kept) per agency in the window
 MAX_UPLOAD = 20 * 1024 * 1024
 FAIL_WINDOW = 15 * 60
 QUICK_BUILD_S = 2.0  # «Tạo hồ sơ» waits this long for the build to end before showing its progress page
@@ -75,9 +81,20 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "khoa_tai_khoan": "Khóa tài khoản", "mo_khoa_tai_khoan": "Mở khóa tài khoản", "doi_mat_khau": "Đổi mật khẩu",
     "xoa_tai_khoan": "Xóa tài khoản", "doi_vai_tro": "Đổi vai trò tài khoản",
     "doi_mat_khau_sai": "Đổi mật khẩu: mật khẩu hiện tại sai", "doi_mat_khau_bi_chan": "Đổi mật khẩu bị chặn (sai quá nhiều lần)",
+    "tai_len_bi_chan": "Tải sổ lên bị chặn (quá nhiều lần trong ít phút)",
+    "xem_xep_loai": "Xem bảng kết quả xếp loại",
 }
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
                "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"}
+
+
+class _SqliteId(IntegerConverter):
+    """`<int:…>` of every route: at most SQLite's largest integer (2^63 - 1); a larger number in a URL is a page
+    that does not exist (404), not a traceback in the server's log for every such request."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _digest(token: str) -> str:
@@ -87,6 +104,7 @@ def _digest(token: str) -> str:
 def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None = None,
                start_queue: bool = True, build_cum: str | None = None, warm: WarmService | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
+    app.url_map.converters["int"] = _SqliteId  # an id past SQLite's integers is 404, not an OverflowError (500)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     store = Store(data)
     interrupted = store.fail_interrupted()
@@ -112,6 +130,22 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         user = getattr(g, "user", None)
         store.audit(user["ten"] if user else "-", user["co_quan"] if user else "-", ip(), action, detail)
 
+    def _agency_of(name: str) -> str:
+        row = store.one("SELECT co_quan FROM tai_khoan WHERE ten=?", name)
+        return row["co_quan"] if row else "-"
+
+    def uploads_left() -> None:
+        """429 when the agency sent more workbooks than UPLOADS_PER_AGENCY in UPLOAD_WINDOW: each is checked,
+        rated (seconds of CPU for a large agency) and kept (up to MAX_UPLOAD) — a script (or a stuck key)
+        must not fill the disk or hold every thread of the server."""
+        since = dt.datetime.fromtimestamp(time.time() - UPLOAD_WINDOW).replace(microsecond=0).isoformat(sep=" ")
+        sent = store.one("SELECT COUNT(*) AS n FROM nhat_ky WHERE co_quan=? AND hanh_dong IN ('tai_len_so', "
+                         "'tao_so_nam_sau') AND luc>?", g.user["co_quan"], since)["n"]
+        if sent >= UPLOADS_PER_AGENCY:
+            audit("tai_len_bi_chan", str(sent))
+            abort(429, description=f"Cơ quan đã tải lên {sent} sổ Excel trong {UPLOAD_WINDOW // 60} phút vừa qua, "
+                                   f"quá số cho phép: hãy đợi ít phút rồi tải lên lại.")
+
     def role(*roles: str) -> None:
         if g.user["vai_tro"] not in roles:
             abort(403)
@@ -122,11 +156,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         g.user, g.csrf = None, ""
         token = request.cookies.get(COOKIE, "")
         if token:
-            row = store.one("SELECT p.csrf, p.het_han, t.* FROM phien p JOIN tai_khoan t ON t.id=p.tai_khoan "
-                            "WHERE p.token=? AND t.khoa=0", _digest(token))
-            if row is not None and row["het_han"] > time.time():
+            row = store.one("SELECT p.csrf, p.het_han, p.bat_dau, t.* FROM phien p JOIN tai_khoan t ON "
+                            "t.id=p.tai_khoan WHERE p.token=? AND t.khoa=0", _digest(token))
+            started = row["bat_dau"] if row is not None else 0
+            if row is not None and row["het_han"] > time.time() and started + SESSION_SECONDS > time.time():
                 g.user, g.csrf = row, row["csrf"]
-                store.x("UPDATE phien SET het_han=? WHERE token=?", time.time() + SESSION_SECONDS, _digest(token))
+                store.x("UPDATE phien SET het_han=? WHERE token=?",  # idle end, never past the absolute one
+                        min(time.time() + IDLE_SECONDS, started + SESSION_SECONDS), _digest(token))
         if request.endpoint in PUBLIC:
             return None
         if g.user is None:
@@ -149,7 +185,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         resp.headers["Referrer-Policy"] = "same-origin"
         resp.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'self'; img-src 'self'; "
                                                    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-        resp.headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint != "kieu":  # every page, file and thumbnail is personal data: no copy kept by the
+            resp.headers["Cache-Control"] = "no-store"  # browser or a proxy (send_file's own says "no-cache")
         if request.is_secure:
             resp.headers["Strict-Transport-Security"] = "max-age=31536000"
         return resp
@@ -210,7 +247,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     # ---- login ----------------------------------------------------------------------------------
     @app.route("/dang-nhap", methods=["GET", "POST"])
     def dang_nhap() -> ResponseReturnValue:
-        if request.method == "GET":  # one token per browser: another tab (or a favicon redirect) keeps it
+        if request.method in ("GET", "HEAD"):  # one token per browser: another tab (or a favicon redirect) keeps it
             token = request.cookies.get(LOGIN_COOKIE, "")
             if len(token) != 43 or not token.replace("-", "").replace("_", "").isalnum():
                 token = secrets.token_urlsafe(32)
@@ -227,17 +264,25 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                                   "lại tên và mật khẩu."), status=403)
             set_cookie(resp, LOGIN_COOKIE, fresh, 3600)
             return resp
-        name, password = request.form.get("ten", "").strip(), request.form.get("mat_khau", "")
+        # the name as typed is only looked up; what is kept of it (failed logins, audit log) is cut and has no
+        # control characters: a login form cannot grow the database by megabytes or write lines into the log
+        typed, password = request.form.get("ten", "").strip(), request.form.get("mat_khau", "")
+        name = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", typed)[:NAME_SHOWN]
         since = time.time() - FAIL_WINDOW
         by_name = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND luc>?", name, since)["n"]
         by_ip = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ip=? AND luc>?", ip(), since)["n"]
         if by_name >= FAIL_PER_NAME or by_ip >= FAIL_PER_IP:
-            store.audit(name or "-", "-", ip(), "dang_nhap_bi_chan", "")
+            # logged once a minute per address: a refused flood is not a flood of log lines
+            minute = dt.datetime.fromtimestamp(time.time() - 60).replace(microsecond=0).isoformat(sep=" ")
+            if store.one("SELECT 1 FROM nhat_ky WHERE hanh_dong='dang_nhap_bi_chan' AND ip=? AND luc>?", ip(),
+                         minute) is None:
+                store.audit(name or "-", _agency_of(name), ip(), "dang_nhap_bi_chan", "")
             abort(429, description=f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {FAIL_WINDOW // 60} phút.")
-        row = store.one("SELECT * FROM tai_khoan WHERE ten=?", name)
+        row: Any = store.one("SELECT * FROM tai_khoan WHERE ten=?", typed) if typed == name else None
         if not accounts.verify(row["mat_khau"] if row else None, password):
             store.x("INSERT INTO dang_nhap_sai(ten, ip, luc) VALUES (?,?,?)", name, ip(), time.time())
-            store.audit(name or "-", "-", ip(), "dang_nhap_sai", "")
+            # under the account's agency when the name is one: its clerk sees the guesses in «Nhật ký»
+            store.audit(name or "-", row["co_quan"] if row else "-", ip(), "dang_nhap_sai", "")
             resp = Response(render_template("dang_nhap.html", login_csrf=cookie,
                                             error="Tên đăng nhập hoặc mật khẩu không đúng."), status=401)
             return resp
@@ -247,10 +292,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                             error="Tài khoản này đã bị khóa. Hãy hỏi quản trị viên "
                                                   "(lệnh «hoso tai-khoan mo-khoa»)."), status=403)
         store.x("DELETE FROM dang_nhap_sai WHERE ten=? OR luc<?", name, since)
-        store.x("DELETE FROM phien WHERE het_han<?", time.time())
+        store.x("DELETE FROM phien WHERE het_han<? OR bat_dau<?", time.time(), time.time() - SESSION_SECONDS)
+        # the session this browser had (another account's, or an old one) ends: one browser, one session
+        store.x("DELETE FROM phien WHERE token=?", _digest(request.cookies.get(COOKIE, "")))
         token = secrets.token_urlsafe(32)
-        store.x("INSERT INTO phien(token, tai_khoan, csrf, het_han) VALUES (?,?,?,?)", _digest(token), row["id"],
-                secrets.token_urlsafe(32), time.time() + SESSION_SECONDS)
+        store.x("INSERT INTO phien(token, tai_khoan, csrf, het_han, bat_dau) VALUES (?,?,?,?,?)", _digest(token),
+                row["id"], secrets.token_urlsafe(32), time.time() + IDLE_SECONDS, time.time())
         store.audit(row["ten"], row["co_quan"], ip(), "dang_nhap", "")
         resp = redirect(url_for("trang_chu"))
         set_cookie(resp, COOKIE, token, SESSION_SECONDS)
@@ -316,6 +363,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         ma = g.user["co_quan"]
         error = ""
         if request.method == "POST":
+            uploads_left()
             f = request.files.get("so")
             name = (f.filename or "") if f else ""
             head = f.stream.read(4) if f else b""
@@ -334,7 +382,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         from pipeline.errors import HosoError
         from pipeline.ingest import mark
 
-        display = Path(name.replace("\\", "/")).name[:200]
+        display = _shown_name(name)
         so_id = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
                         "VALUES (?,?,?,?,0,0,'[]')", ma, display, now(), g.user["ten"])
         path = store.upload_path(ma, so_id)
@@ -353,6 +401,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                            thong_bao=p.message, gia_tri=p.value or "", can=p.expected or "") for p in problems]
             errors = sum(p.is_error for p in problems)
             warnings = len(problems) - errors
+            if len(listed) > MAX_LISTED:  # a 2 MB workbook of 200,000 bad rows made a 76 MB page and database row
+                listed = ([x for x in listed if x["muc"] == "Lỗi"] + [x for x in listed if x["muc"] != "Lỗi"])[:MAX_LISTED]
             if problems:
                 try:
                     mark.write(path, store.upload_path(ma, so_id, marked=True), problems)
@@ -400,6 +450,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         path = store.upload_path(row["co_quan"], so_id, marked=True)
         if not path.is_file():
             abort(404)
+        if _has_formulas(path):  # written before values were kept as text (a value "=HYPERLINK(…)" was a formula)
+            _mark_again(store.upload_path(row["co_quan"], so_id), path)
+            if not path.is_file():
+                abort(404)
         audit("tai_so_danh_dau", str(so_id))
         stem = Path(row["ten_tep"]).stem or "so"
         return send_file(path, as_attachment=True, download_name=f"{stem}_danh_dau.xlsx")
@@ -429,6 +483,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         from pipeline.errors import HosoError
 
         role("van_thu")
+        uploads_left()
         f = request.files.get("so_nam_truoc")
         name = (f.filename or "") if f else ""
         head = f.stream.read(4) if f else b""
@@ -450,7 +505,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             except HosoError as exc:
                 return render_template("loi.html", code=400, text=str(exc).replace(str(source), name)), 400
             data, download = made.dest.read_bytes(), made.dest.name
-        audit("tao_so_nam_sau", json.dumps({"tu_tep": Path(name.replace("\\", "/")).name[:200],
+        audit("tao_so_nam_sau", json.dumps({"tu_tep": _shown_name(name),
                                             "nam": made.year, "bo_ra": len(made.gone)}, ensure_ascii=False))
         return send_file(io.BytesIO(data), as_attachment=True, download_name=download)
 
@@ -516,6 +571,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                  and (not warned or p.get("canh_bao"))]
         scored = any(isinstance(p.get("diem"), (int, float)) for p in people)  # the points regime, a points table
         basis = store.one("SELECT * FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", g.user["co_quan"])
+        if data is not None:  # everyone's levels and reasons were read (the filters in the line)
+            audit("xem_xep_loai", json.dumps({k: v for k, v in (("don_vi", unit), ("muc", level), ("canh_bao", warned))
+                                              if v}, ensure_ascii=False))
         return render_template("xep_loai.html", data=data, people=shown, units=units, unit=unit, level=level,
                                newer_broken=_newer_broken(basis), basis=basis, basis_what="kết quả dưới đây là của sổ",
                                warned=warned, scored=scored)
@@ -625,6 +683,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         path = store.history_dir(row["co_quan"], build_id) / name
         if not path.is_file():
             abort(404)
+        audit("tai_tep", f"lich_su/{build_id}/{name}")  # names people (whose data changed, whose dossier is which)
         return path
 
     @app.route("/lan-tao/<int:build_id>/thay_doi.txt")
@@ -897,6 +956,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     def so_noi_vu_tai(nop_id: int) -> ResponseReturnValue:
         row = _submission(nop_id)
         audit("tai_goi_nop", str(nop_id))
+        # under the agency too: its clerk sees in «Nhật ký» who at the Sở took its people's dossiers, and when
+        store.audit(g.user["ten"], row["co_quan"], ip(), "tai_goi_nop", str(nop_id))
         return send_file(store.submission_dir(row["co_quan"], nop_id) / row["zip"], as_attachment=True,
                          download_name=f"{row['co_quan']}_{row['zip']}")
 
@@ -921,6 +982,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             problems.append("Tệp nén bị hỏng, không mở được.")
             count = 0
         audit("kiem_tra_goi_nop", json.dumps({"nop": nop_id, "ok": not problems}))
+        store.audit(g.user["ten"], row["co_quan"], ip(), "kiem_tra_goi_nop", json.dumps({"nop": nop_id, "ok": not problems}))
         return _province(dict(id=nop_id, problems=problems, count=count))
 
     # ---- audit log ---------------------------------------------------------------------------------
@@ -941,6 +1003,7 @@ def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs:
     LibreOffice is kept running for the server's lifetime (pipeline/pdf/warm.py: `jobs` lanes, default
     the CPU count) and every build converts on it; it is stopped — every soffice — with the server.
     Without it (no LibreOffice Python with `uno`) the builds start their own, said in one line."""
+    import os
     import sys
 
     import waitress
@@ -948,6 +1011,8 @@ def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs:
     from pipeline.errors import HosoError
     from pipeline.pdf import warm
 
+    if os.name == "posix":  # what the server and its builds write (uploads, outputs, thumbnails) is personal
+        os.umask(0o077)     # data: readable by the server's account only (the data folder is 0700 too, store.private)
     service: warm.WarmService | None = None
     try:  # on a Dask cluster (cum) the workers keep their own LibreOffice warm (pdf/cum.py)
         if not cum:
@@ -983,7 +1048,7 @@ def _not_xlsx(name: str, head: bytes, stream: IO[bytes]) -> str:
     from pipeline.errors import HosoError
     from pipeline.ingest import xlsx
 
-    shown = Path(name.replace("\\", "/")).name[:200]
+    shown = _shown_name(name)
     head += stream.read(xlsx.MAX_OLE_SCAN)
     with tempfile.TemporaryDirectory(prefix="hoso-web-") as tmp:
         probe = Path(tmp) / "so.xlsx"
@@ -999,6 +1064,37 @@ def _not_xlsx(name: str, head: bytes, stream: IO[bytes]) -> str:
             if "hoso init" not in (exc.hint or ""):  # not the reader's last resort, which names a CLI command
                 return str(exc).replace("«so.xlsx»", f"«{shown}»")
     return f"«{shown}» không phải sổ Excel .xlsx (tệp .xls cũ: mở bằng Excel và lưu lại thành .xlsx)."
+
+
+def _has_formulas(marked: Path) -> bool:
+    """A marked copy's first sheet (`KiemTra`, hoso's own list of problems, never a formula) holds a formula:
+    a copy made before its values were written as text, where a value typed `=…` became one."""
+    try:
+        with zipfile.ZipFile(marked) as z:
+            return re.search(rb"<(?:\w+:)?f[ >]", z.read("xl/worksheets/sheet1.xml")) is not None
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
+def _mark_again(upload: Path, marked: Path) -> None:
+    """The marked copy made again from the kept upload (as at the upload); removed if that fails (never served
+    with its formulas)."""
+    from pipeline import api
+    from pipeline.errors import HosoError
+    from pipeline.ingest import mark
+
+    try:
+        mark.write(upload, marked, api.check(upload))
+    except HosoError:
+        marked.unlink(missing_ok=True)  # not served with its formulas: the page then offers no copy
+
+
+def _shown_name(name: str) -> str:
+    """The name a browser sent with a file, as the pages, the audit log and a download's name show it: its
+    last path part, no control characters (a NUL or a line break would break a Content-Disposition header
+    or a log line), at most 200 characters. Never a path: files are stored under their database id."""
+    name = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "", name)
+    return Path(name.replace("\\", "/")).name[:200]
 
 
 def _spaces(text: object) -> Markup:

@@ -251,6 +251,15 @@ def spare(data: Path, jobs: int | None = None, cum: str | None = None) -> int:
     return run(data, int(line), jobs, cum, watched=True)
 
 
+LOG_LINES = 1000  # a build's notes kept and shown on its page (a workbook of thousands of warnings: the first ones)
+
+
+def _kept_lines(said: list[str]) -> str:
+    if len(said) <= LOG_LINES:
+        return "\n".join(said)
+    return "\n".join([*said[:LOG_LINES], f"… và {len(said) - LOG_LINES} dòng ghi chú nữa (xem «hoso check» của sổ)."])
+
+
 def warm_up() -> Callable[[], None]:
     """What a build reads once per process, read ahead in a spare build process (no output is
     touched): the font check and the compiled templates (a forked worker inherits them). Returns
@@ -332,14 +341,14 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
                       later=later)
     except HosoError as exc:
         store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
-                now(), str(exc), "\n".join(said), build_id)
+                now(), str(exc), _kept_lines(said), build_id)
         return 0
     except KeyboardInterrupt:  # stopped by the server (without process groups: SIGTERM/SIGBREAK), which says so
         return 130
     except BaseException as exc:  # noqa: BLE001 — a bug: said on the page, the queue goes on
         store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
                 now(), f"Lỗi không lường trước (xin báo lại kèm thông báo): {type(exc).__name__}: {exc}",
-                "\n".join(said), build_id)
+                _kept_lines(said), build_id)
         return 1
     keep = store.history_dir(ma, build_id)
     keep.mkdir(parents=True, exist_ok=True)
@@ -349,7 +358,7 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
     thay_doi = (s.thay_doi or "").replace(f"«{out}{os.sep}", "«")  # the path of in_lai.pdf, relative
     store.x("UPDATE lan_tao SET trang_thai='xong', ket_thuc=?, tom_tat=?, thay_doi=?, han_nop=?, nhat_ky=?, "
             "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",
-            "\n".join(said), build_id)
+            _kept_lines(said), build_id)
     store.audit(row["tai_khoan"], ma, "", "tao_xong", json.dumps({"lan_tao": build_id, "so_nguoi": s.people}))
     later.append(lambda: store.prune_thumbnails(ma))  # the pages of files this build replaced or removed
     for step in later:  # the replaced output removed, the cache's upkeep: after the clerk has the new one

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sqlite3
+import stat
 import threading
 import time
 from pathlib import Path
@@ -66,6 +68,7 @@ ADDED_COLUMNS = (
     ("lan_tao", "doi_co_quan", "INTEGER NOT NULL DEFAULT 0"),  # 1: replace another agency's output (--doi-co-quan)
     ("so", "don_vi_ten", "TEXT NOT NULL DEFAULT '{}'"),  # a valid upload's units: {code: name} (JSON)
     ("so", "ten_co_quan", "TEXT NOT NULL DEFAULT ''"),  # a valid upload's agency name (the home page before a build)
+    ("phien", "bat_dau", "REAL NOT NULL DEFAULT 0"),  # when the session was made (its absolute end; 0: before this column)
 )
 
 RUNNING = ("cho", "dang_chay")  # queued, running
@@ -74,6 +77,20 @@ STATUS_WORDS = {"cho": "Đang chờ", "dang_chay": "Đang tạo", "xong": "Xong"
 
 def now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+def private(path: Path, mode: int = 0o700) -> None:
+    """Personal data is for the server's own account only: `co_quan/` (and the data folder when it is hoso's
+    alone) 0700, so nothing under it — uploads, outputs, thumbnails — can be read by another user of the
+    machine whatever modes the files inside got, and the database 0600. Only where POSIX modes exist
+    (Windows: the folder's ACL)."""
+    if os.name != "posix":
+        return
+    try:
+        if path.exists() and not path.is_symlink() and stat.S_IMODE(path.stat().st_mode) & 0o077:
+            os.chmod(path, stat.S_IMODE(path.stat().st_mode) & ~0o077 | (mode & 0o700))
+    except OSError:  # not ours (another owner): left as it is
+        pass
 
 
 def safe_code(code: str) -> bool:
@@ -89,10 +106,18 @@ class Store:
     def __init__(self, data: Path) -> None:
         self.data = Path(data).resolve()
         self.data.mkdir(parents=True, exist_ok=True)
+        (self.data / "co_quan").mkdir(exist_ok=True)
+        # the data folder itself only when it holds nothing but hoso's own (`--data .` in a home folder keeps
+        # that folder's mode); the agencies' folder and the database always
+        if {p.name for p in self.data.iterdir()} <= {DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", "co_quan"}:
+            private(self.data)
+        private(self.data / "co_quan")
         self.path = self.data / DB_NAME
         self._local = threading.local()
         with self.db() as c:
             c.executescript(SCHEMA)
+        for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
+            private(self.data / name, 0o600)
         for table, column, decl in ADDED_COLUMNS:
             if column not in {r["name"] for r in self.q(f"PRAGMA table_info({table})")}:
                 self.x(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
