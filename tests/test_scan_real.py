@@ -1,0 +1,256 @@
+"""`hoso nhan-ban-ky` on what office scanners and phones really give back (issue: signed pages back
+from real scans). Pages of a real build of the sample, rasterised with pdftoppm, degraded with
+Pillow the way they come back (seeded): sheets fed sideways, landscape pages on portrait paper,
+skew, JPEG, blank backs with the front showing through or the scanner's dark lid around them,
+two sheets in one image, a colour scan with a red stamp and a blue pen over the code, pages of
+another year's or agency's build, a QR code that is not hoso's, a page with no code. Each test names
+the pages and what the report must say about them."""
+
+from __future__ import annotations
+
+import cmath
+import io
+import json
+import math
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+import segno
+import zxingcpp
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
+
+from bench.scans import Sheet, form_pages, write_pdf
+from pipeline.bundle.pagecode import SIZE_CM, X_CM, Y_CM, parse
+from pipeline.scan.read import WHY_DAMAGED, WHY_NONE, WHY_OTHER
+from pipeline.scan.sort import console_lines, receive
+
+DPI = 150  # form_pages renders at this resolution
+
+
+@pytest.fixture
+def out(built, tmp_path) -> Path:
+    """A copy of the shared build: the scans are filed into it."""
+    dest = tmp_path / "ket_qua"
+    shutil.copytree(built[0], dest, symlinks=True)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def vp001(built) -> list[Sheet]:
+    return form_pages(built[0], persons={"VP-001"})
+
+
+@pytest.fixture(scope="module")
+def unit_ld(built) -> list[Sheet]:
+    return form_pages(built[0], units={"LD"}, persons=set())
+
+
+def _scanner(image: Image.Image, rng: random.Random, *, turn: float | None = None, quality: int = 40,
+             fill: int = 255) -> Image.Image:
+    """An office scanner: the sheet a few degrees askew (the scan holds all of it), softened, a
+    little noise, JPEG."""
+    turn = rng.uniform(1.5, 4) * rng.choice((-1, 1)) if turn is None else turn
+    im = image.rotate(turn, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=fill)
+    im = im.filter(ImageFilter.GaussianBlur(0.5))
+    im = Image.blend(im, Image.effect_noise(im.size, 20).convert("L"), 0.06)
+    return _jpeg(im, quality)
+
+
+def _jpeg(image: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buf.getvalue()))
+
+
+def _filed(pdf: Path) -> list[tuple[str, int, int, bool, float]]:
+    """Each page of a filed PDF: its code (form, copy, page), whether the page stands upright (the
+    code at its bottom left, read upright) and the code's tilt in degrees."""
+    n = int(next(line.split()[1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                                                            check=True).stdout.splitlines() if line.startswith("Pages:")))
+    out = []
+    for page in range(1, n + 1):
+        png = subprocess.run(["pdftoppm", "-r", "150", "-gray", "-f", str(page), "-l", str(page), str(pdf)],
+                             capture_output=True, check=True).stdout
+        im = Image.open(io.BytesIO(png)).convert("L")
+        [r] = [r for r in zxingcpp.read_barcodes(im) if parse(r.text)]
+        c, p = parse(r.text), r.position
+        tilt = math.degrees(cmath.phase(complex(p.top_right.x - p.top_left.x, p.top_right.y - p.top_left.y)))
+        upright = p.top_left.x < im.width / 2 < im.width and p.bottom_left.y > im.height / 2 and abs(tilt) < 45
+        out.append((c.form, c.copy, c.page, upright, tilt))
+    return out
+
+
+def test_sideways_and_landscape_pages_are_filed_upright_and_straight(out, vp001, unit_ld, tmp_path):
+    """Sheets fed sideways (turned 90° and 270°), upside down, or askew by up to 4°, and a
+    landscape page scanned on portrait paper, are filed upright and straight, in dossier order."""
+    rng = random.Random(90)
+    turns = [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270, Image.Transpose.ROTATE_180, None]
+    images = [_scanner(s.image.transpose(turns[k % 4]) if turns[k % 4] else s.image, rng)
+              for k, s in enumerate(vp001)]
+    landscape = [s for s in unit_ld if s.image.width > s.image.height]
+    assert landscape, "the sample's unit has no landscape page"
+    images += [_scanner(s.image.transpose(Image.Transpose.ROTATE_90), rng) for s in landscape]  # portrait paper
+    result = receive(out, [write_pdf(images, tmp_path / "quet.pdf")])
+    assert result.unreadable == [] and result.blank == 0
+    filed = _filed(out / "da_ky" / "LD" / "VP-001.pdf")
+    assert [f[:3] for f in filed] == [(s.form, s.copy, s.page) for s in vp001]
+    assert all(f[3] for f in filed), filed
+    assert all(abs(f[4]) < 1 for f in filed), [f[4] for f in filed]  # the skew taken out
+    unit = [f for f in _filed(out / "da_ky" / "LD" / "don_vi.pdf")]
+    assert [f[:3] for f in unit] == [(s.form, s.copy, s.page) for s in landscape]
+    assert all(f[3] for f in unit), unit
+
+
+def _show_through(front: Image.Image) -> Image.Image:
+    """The back of a printed sheet: blank, with the front showing through faintly (mirrored)."""
+    ghost = ImageOps.mirror(front).filter(ImageFilter.GaussianBlur(0.8))
+    return ghost.point(lambda v: 255 - (255 - v) * 15 // 100)
+
+
+def test_blank_backs_are_blank_even_with_the_front_showing_through_or_a_dark_border(out, vp001, tmp_path):
+    """Duplex scans: each front followed by its back. A back where the front's code shows through
+    (read mirrored) is not that page again (no duplicate), and a blank back framed by the scanner's
+    dark lid (askew, fit to page 97 %) is blank, not an unreadable page."""
+    rng = random.Random(91)
+    fronts = vp001[:3]
+    images = []
+    for k, s in enumerate(fronts):
+        images.append(_scanner(s.image, rng, turn=1.0))
+        if k == 1:  # the dark lid around a smaller, askew blank sheet
+            small = Image.new("L", (round(s.image.width * 0.97), round(s.image.height * 0.97)), 250)
+            framed = Image.new("L", s.image.size, 35)
+            framed.paste(small.rotate(2.5, expand=False, fillcolor=35), ((s.image.width - small.width) // 2,
+                                                                          (s.image.height - small.height) // 2))
+            images.append(_scanner(framed, rng, turn=0, fill=35))
+        else:
+            images.append(_scanner(_show_through(s.image), rng, turn=-1.0))
+    # the scanner's ghost is what it is: the mirrored code must be readable for this test to mean anything
+    assert any(parse(r.text) for r in zxingcpp.read_barcodes(images[1])), "the show-through code is not readable"
+    result = receive(out, [write_pdf(images, tmp_path / "hai_mat.pdf")])
+    [me] = [p for p in result.people if p.person == "VP-001"]
+    assert me.received == 3 and me.duplicates == []
+    assert result.blank == 3 and result.unreadable == []
+
+
+def test_two_sheets_in_one_image_are_set_aside_and_said_so(out, vp001, tmp_path):
+    """Two sheets side by side in one image (A3 bed, or a phone photo of two sheets): neither is
+    filed (the image is not one page), the report says the file holds two sheets."""
+    rng = random.Random(92)
+    a, b = vp001[0].image, vp001[1].image
+    bed = Image.new("L", (a.width + b.width + 60, max(a.height, b.height) + 40), 245)
+    bed.paste(a, (20, 20))
+    bed.paste(b, (a.width + 40, 20))
+    path = tmp_path / "hai_to.jpg"
+    _scanner(bed, rng, turn=0.5).save(path, quality=80)
+    result = receive(out, [path])
+    [me] = [p for p in result.people if p.person == "VP-001"]
+    assert me.received == 0
+    assert result.unreadable == [(str(path), 1)]
+    assert result.why == ["2 tờ trong một ảnh quét: quét lại từng tờ riêng"]
+    assert f"    1. {path}, trang 1: 2 tờ trong một ảnh quét: quét lại từng tờ riêng" in console_lines(result)
+
+
+def _code_box(image: Image.Image) -> tuple[float, float, float, float]:
+    px = DPI / 2.54
+    x0, y1 = X_CM * px, image.height - Y_CM * px
+    return x0, y1 - SIZE_CM * px, x0 + SIZE_CM * px, y1
+
+
+def _inked(image: Image.Image, draw) -> Image.Image:  # noqa: ANN001 - a function of an ImageDraw
+    """Colour ink laid over the printed page (ink over ink stays dark)."""
+    layer = Image.new("RGB", image.size, (255, 255, 255))
+    draw(ImageDraw.Draw(layer), *_code_box(image))
+    return ImageChops.multiply(image.convert("RGB"), layer)
+
+
+def test_a_red_stamp_or_blue_pen_over_the_code_is_read_from_a_colour_scan(out, vp001, tmp_path):
+    """A colour scan: the unit's red stamp over part of the code, a blue signature across it. The
+    gray page cannot be read (the stamp is as dark as the code there); the brightest colour channel
+    can. The same sheets scanned in grayscale are set aside, each with the reason."""
+    red, blue = (200, 35, 45), (40, 60, 170)
+
+    def stamp(d, x0, y0, x1, y1, frac=0.25):  # noqa: ANN001, ANN202
+        r = 0.95 * (x1 - x0)
+        cx, cy = x1 + r * (1 - 2 * frac), y0 + (y1 - y0) * 0.4
+        d.ellipse([cx - r, cy - r, cx + r, cy + r], outline=red, width=7)
+        d.ellipse([cx - r * .72, cy - r * .72, cx + r * .72, cy + r * .72], outline=red, width=3)
+        d.regular_polygon((cx, cy, r * .3), 5, fill=red)
+
+    def pen(d, x0, y0, x1, y1):  # noqa: ANN001, ANN202
+        d.line([(x0 - 15 + (x1 - x0 + 30) * i / 14, y0 + (y1 - y0) * (0.1 + 0.35 * (1 + math.sin(i * 2.1))))
+                for i in range(15)], fill=blue, width=4)
+
+    rng = random.Random(93)
+    sheets = vp001[:2]
+    colour = []
+    for s, ink in zip(sheets, (stamp, pen), strict=True):
+        im = _inked(s.image, ink).rotate(1.0, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+        colour.append(_jpeg(im.filter(ImageFilter.GaussianBlur(0.4)), 60))
+    gray = [im.convert("L") for im in colour]
+    assert not any(parse(r.text) for im in gray for r in zxingcpp.read_barcodes(im)), "the marks hide nothing"
+    scans = [write_pdf(colour, tmp_path / "mau.pdf")]
+    for k, im in enumerate(gray):
+        scans.append(tmp_path / f"xam_{k}.jpg")
+        im.save(scans[-1], quality=90)
+    result = receive(out, scans)
+    [me] = [p for p in result.people if p.person == "VP-001"]
+    assert me.received == 2 and me.duplicates == []
+    state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
+    assert {(e["tep"], e["trang"]) for e in state["trang"].values()} == {(str(scans[0]), 1), (str(scans[0]), 2)}
+    assert result.unreadable == [(str(scans[1]), 1), (str(scans[2]), 1)]
+    assert result.why == [WHY_DAMAGED, WHY_DAMAGED], rng
+
+
+def _recoded(image: Image.Image, text: str) -> Image.Image:
+    """The page with its code replaced by one saying `text` (a page of another build)."""
+    im = image.copy()
+    x0, y0, x1, y1 = _code_box(im)
+    d = ImageDraw.Draw(im)
+    d.rectangle([x0 - 4, y0 - 4, x1 + 4, y1 + 4], fill=255)
+    matrix = [list(row) for row in segno.make_qr(text, error="m", boost_error=False).matrix]
+    px = (x1 - x0) / len(matrix)
+    for r, row in enumerate(matrix):
+        for c, dark in enumerate(row):
+            if dark:
+                d.rectangle([x0 + c * px, y0 + r * px, x0 + (c + 1) * px - 1, y0 + (r + 1) * px - 1], fill=0)
+    return im
+
+
+def test_pages_set_aside_say_why(out, vp001, built, tmp_path):
+    """Each page set aside says why, in the console and the report's sheet «Không đọc được mã»:
+    a page of another year's build, of another agency's, a QR code that is not hoso's (a link),
+    a page with no code at all (the reading guide); the clerk knows which to re-scan and which to
+    put away."""
+    rng = random.Random(94)
+    s = vp001[0]
+    [r] = [r for r in zxingcpp.read_barcodes(s.image) if parse(r.text)]
+    fields = r.text.split("|")
+    year, agency = list(fields), list(fields)
+    year[2] = str(int(fields[2]) - 1)
+    agency[1] = "abc123"
+    guide = subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-f", "2", "-l", "2", str(built[0] / "HUONG_DAN_IN.pdf")],
+                           capture_output=True, check=True).stdout
+    images = [_scanner(_recoded(s.image, "|".join(year)), rng), _scanner(_recoded(s.image, "|".join(agency)), rng),
+              _scanner(_recoded(s.image, "https://dichvucong.gov.vn/"), rng),
+              _scanner(Image.open(io.BytesIO(guide)).convert("L"), rng), _scanner(s.image, rng)]
+    scan = write_pdf(images, tmp_path / "lan.pdf")
+    result = receive(out, [scan])
+    why = [f"mã của bản in năm {year[2]} (kết quả này: năm {fields[2]})",
+           "mã của bản in của cơ quan khác (không phải kết quả này)", WHY_OTHER, WHY_NONE]
+    assert result.unreadable == [(str(scan), k) for k in (1, 2, 3, 4)]
+    assert result.why == why
+    assert [p.received for p in result.people if p.person == "VP-001"] == [1]
+    lines = console_lines(result)
+    assert "4 trang không xếp được vào hồ sơ (xếp tay hoặc quét lại; gom trong da_ky/khong_doc_duoc.pdf):" in lines
+    for k, w in enumerate(why, 1):
+        assert f"    {k}. {scan}, trang {k}: {w}" in lines
+    ws = openpyxl.load_workbook(out / "da_ky" / "bao_cao_nhan_ban_ky.xlsx")["Không đọc được mã"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("Trang trong khong_doc_duoc.pdf", "Tệp quét", "Trang trong tệp quét", "Lý do")
+    assert [row[3] for row in rows[1:]] == why
+    state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
+    assert [e["ly_do"] for e in state["khong_doc_duoc"]] == why
