@@ -262,3 +262,83 @@ def test_pages_set_aside_say_why(out, vp001, built, tmp_path):
     assert [row[3] for row in rows[1:]] == why
     state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
     assert [e["ly_do"] for e in state["khong_doc_duoc"]] == why
+
+
+def _photo(page: Image.Image, rng: random.Random, size: tuple[int, int]) -> Image.Image:
+    """A phone photo of the sheet on a desk: seen at a slant (a trapezoid, the far edge narrower),
+    the desk around it, light falling off to one side, the phone's shadow over part of it, soft."""
+    w, h = size
+    pw, ph = page.width, page.height
+    # the output rectangle is drawn from this quad of the page (beyond the page: the desk)
+    k = ph / (0.8 * h)
+    top, bottom = 0.62 * w * k, 0.5 * w * k
+    quad = (pw / 2 - top, -0.12 * ph, pw / 2 - bottom, ph * 1.12, pw / 2 + bottom, ph * 1.12, pw / 2 + top, -0.1 * ph)
+    photo = page.convert("RGB").transform(size, Image.Transform.QUAD, quad, Image.Resampling.BICUBIC,
+                                          fillcolor=(120, 95, 70))
+    light = Image.linear_gradient("L").resize(size).rotate(rng.uniform(60, 120), expand=False, fillcolor=128)
+    light = light.point(lambda v: 150 + v * 105 // 255)
+    shade = Image.new("L", size, 255)
+    ImageDraw.Draw(shade).rectangle([0, 0, int(w * rng.uniform(0.25, 0.45)), h], fill=185)
+    photo = ImageChops.multiply(photo, Image.merge("RGB", [ImageChops.multiply(light, shade)] * 3))
+    return photo.filter(ImageFilter.GaussianBlur(1.2))
+
+
+def test_phone_photos_big_and_turned_by_exif_are_filed_upright(out, vp001, tmp_path):
+    """Phone photos on a desk (slant, shadow): a 22-megapixel JPEG whose pixels are stored sideways
+    with the EXIF orientation tag saying how to show them, a landscape-framed one, a PNG screenshot
+    of the page on a screen. Each is filed upright; the big JPEG is decoded reduced (its draft),
+    not whole."""
+    from pipeline.scan.read import READ_SIDE, _page
+
+    rng = random.Random(95)
+    big = _photo(vp001[0].image.resize((2480, 3508)), rng, (4000, 5600))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # show turned 90° clockwise: the pixels are stored turned the other way
+    turned = tmp_path / "IMG_0001.jpg"
+    big.transpose(Image.Transpose.ROTATE_90).save(turned, quality=85, exif=exif)
+    landscape = tmp_path / "IMG_0002.jpg"
+    _photo(vp001[1].image.resize((2480, 3508)), rng, (4000, 3000)).save(landscape, quality=85)
+    screen = Image.new("RGB", (1920, 1080), (60, 60, 60))
+    screen.paste(vp001[2].image.resize((round(1040 * vp001[2].image.width / vp001[2].image.height), 1040)).convert("RGB"),
+                 (500, 20))
+    shot = tmp_path / "man_hinh.png"
+    screen.save(shot)
+    assert READ_SIDE <= max(_page(turned, 1).size) <= 2 * READ_SIDE and _page(turned, 1).height > _page(turned, 1).width
+    result = receive(out, [turned, landscape, shot])
+    assert result.unreadable == []
+    assert [f[:4] for f in _filed(out / "da_ky" / "LD" / "VP-001.pdf")] == \
+        [(s.form, s.copy, s.page, True) for s in vp001[:3]]
+
+
+def test_huge_scans_are_read_quietly_or_refused_with_a_reason(out, vp001, tmp_path):
+    """A 1200 dpi black-and-white TIFF (139 megapixels) is read without Pillow's English warning
+    reaching the clerk; an image over Pillow's hard limit (a 1200 dpi A3 scan) is refused naming
+    the file, its size and what to do, not called damaged."""
+    import struct
+    import warnings
+    import zlib
+
+    from pipeline.scan.read import _page
+    from pipeline.scan.sort import ScanError
+
+    page = vp001[0].image.resize((9921, 14031), Image.Resampling.NEAREST).point(lambda v: 255 if v > 128 else 0)
+    tif = tmp_path / "quet_1200dpi.tif"
+    page.convert("1").save(tif, compression="group4")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        _page(tif, 1)
+    result = receive(out, [tif])
+    assert result.unreadable == [] and [p.received for p in result.people if p.person == "VP-001"] == [1]
+    # a PNG whose header says 14031 × 19843 (A3 at 1200 dpi): refused before anything is decoded
+    png = bytearray(io.BytesIO().getvalue())
+    buf = io.BytesIO()
+    Image.new("1", (1, 1)).save(buf, "PNG")
+    png = bytearray(buf.getvalue())
+    png[16:24] = struct.pack(">II", 14031, 19843)
+    png[29:33] = struct.pack(">I", zlib.crc32(bytes(png[12:29])))
+    a3 = tmp_path / "a3.png"
+    a3.write_bytes(bytes(png))
+    with pytest.raises(ScanError) as err:
+        receive(out, [a3])
+    assert str(err.value).startswith(f"Tệp quét «{a3}» là ảnh quá lớn (278 triệu điểm ảnh, quá 179 triệu): "
+                                     "quét lại ở 200–300 dpi.")

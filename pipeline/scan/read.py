@@ -25,6 +25,7 @@ import hashlib
 import io
 import math
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,8 +215,10 @@ def page_count(path: Path) -> int:
             return len(pdf)
         finally:
             pdf.close()
-    with Image.open(path) as im:
-        return getattr(im, "n_frames", 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(path) as im:
+            return getattr(im, "n_frames", 1)
 
 
 def _page(path: Path, index: int) -> Image.Image:
@@ -234,8 +237,20 @@ def _page(path: Path, index: int) -> Image.Image:
             return _colour_or_gray(image)
         finally:
             pdf.close()
+    with warnings.catch_warnings():
+        # the clerk's own scan: a big one (1200 dpi, a 108-megapixel photo) is read, not warned about
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return _image(path, index)
+
+
+def _image(path: Path, index: int) -> Image.Image:
     with Image.open(path) as im:
         im.seek(index - 1)
+        if im.format == "JPEG" and max(im.size) > 2 * READ_SIDE:
+            # decoded at 1/2, 1/4 or 1/8 of its size, still at least READ_SIDE long: a fraction of
+            # the memory and time (a 108-megapixel photo would take over 1 GB decoded whole)
+            scale = READ_SIDE / max(im.size)
+            im.draft("RGB" if im.mode != "L" else "L", (math.ceil(im.width * scale), math.ceil(im.height * scale)))
         return _colour_or_gray(ImageOps.exif_transpose(im))
 
 

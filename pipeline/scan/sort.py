@@ -175,6 +175,10 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
                             + ", ".join(sorted(IMAGE_SUFFIXES)) + ").")
         try:
             page_count(s)
+        except Image.DecompressionBombError as exc:
+            pixels = next((int(w) for w in str(exc).replace("(", " ").split() if w.isdigit()), 0)
+            raise ScanError(f"Tệp quét «{s}» là ảnh quá lớn ({pixels / 1e6:.0f} triệu điểm ảnh, quá "
+                            f"{(Image.MAX_IMAGE_PIXELS or 0) * 2 / 1e6:.0f} triệu): quét lại ở 200–300 dpi.") from exc
         except Exception as exc:  # noqa: BLE001 - pdfium's and Pillow's errors: the file is damaged
             raise ScanError(f"Không đọc được tệp quét «{s}» (tệp hỏng hoặc chưa chép xong): {exc}") from exc
     dossiers, agency, year = _dossiers(outdir)
