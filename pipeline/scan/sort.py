@@ -9,8 +9,9 @@ is a duplicate. Written:
 - `da_ky/<ma_don_vi>/<ma_so>.pdf` (the person's signed pages in dossier order),
   `da_ky/<ma_don_vi>/don_vi.pdf` (the unit's own documents);
 - `da_ky/can_ky_lai.pdf`: pages printed from an older version of their document (to sign again);
-- `da_ky/khong_doc_duoc.pdf`: pages without a readable code, to sort by hand (the report says
-  which scan file and page each one is);
+- `da_ky/khong_doc_duoc.pdf`: pages that could not be filed, to sort by hand or scan again (the
+  report says which scan file and page each one is, and why when known: no code, a code not
+  decoded, not hoso's, another year's or agency's, two sheets in one image);
 - `da_ky/bao_cao_nhan_ban_ky.xlsx`: the report.
 """
 
