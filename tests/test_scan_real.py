@@ -341,3 +341,17 @@ def test_huge_scans_are_read_quietly_or_refused_with_a_reason(out, vp001, tmp_pa
         receive(out, [a3])
     assert str(err.value).startswith(f"Tệp quét «{a3}» là ảnh quá lớn (278 triệu điểm ảnh, quá 179 triệu): "
                                      "quét lại ở 200–300 dpi.")
+
+
+def test_an_iphone_heic_photo_is_refused_with_what_to_do(out, tmp_path):
+    """iPhones save photos as HEIC by default, which Pillow cannot read: the clerk is told so, and
+    how to get a JPG, instead of a list of suffixes."""
+    from pipeline.scan.sort import ScanError
+
+    photo = tmp_path / "IMG_0042.HEIC"
+    photo.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")
+    with pytest.raises(ScanError) as err:
+        receive(out, [photo])
+    assert str(err.value).startswith(f"Tệp quét «{photo}» là ảnh HEIC của iPhone, chương trình chưa đọc được: "
+                                     "chuyển sang JPG")
+    assert not (out / "da_ky").exists()

@@ -171,6 +171,10 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
     for s in scans:
         if not s.is_file():
             raise ScanError(f"Không tìm thấy tệp quét «{s}».")
+        if s.suffix.lower() in (".heic", ".heif"):  # an iPhone's photos by default: Pillow cannot read them
+            raise ScanError(f"Tệp quét «{s}» là ảnh HEIC của iPhone, chương trình chưa đọc được: chuyển sang JPG "
+                            "(gửi ảnh qua Zalo/email thường tự chuyển; hoặc trên iPhone: Cài đặt › Camera › Định "
+                            "dạng › Tương thích nhất, rồi chụp lại).")
         if s.suffix.lower() != ".pdf" and s.suffix.lower() not in IMAGE_SUFFIXES:
             raise ScanError(f"Tệp quét «{s}» không phải PDF hay ảnh (nhận: .pdf, "
                             + ", ".join(sorted(IMAGE_SUFFIXES)) + ").")
