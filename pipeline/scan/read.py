@@ -12,6 +12,7 @@ What real scans need (tests/test_scan_real.py):
 - a blank back with the scanner's dark background around the sheet: dark areas touching the
   image's edge are not ink;
 - two sheets in one image (2-up, or two sheets photographed together): set aside, said so;
+- a dithered black-and-white scan: read again softened (the dots merge back into gray);
 - a red stamp or a coloured pen over the code: read again from the brightest channel (colour
   ink turns light, the black code stays black), then binarised at a few thresholds;
 - what cannot be read says why, when it is known (no code found; a code found but not decoded;
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import zxingcpp
-from PIL import Image, ImageChops, ImageOps
+from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 from pipeline.bundle.pagecode import PageCode, parse
 
@@ -108,6 +109,8 @@ def _brightest(image: Image.Image) -> Image.Image:
 
 def _variants(image: Image.Image, gray: Image.Image) -> Iterator[Image.Image]:
     """Second tries for a page whose code was not read as scanned."""
+    # softened: a dithered black-and-white scan's dots (or speckle) merge back into gray
+    yield gray.filter(ImageFilter.GaussianBlur(1))
     base = gray
     if image.mode == "RGB":
         yield (base := _brightest(image))

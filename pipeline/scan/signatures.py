@@ -70,11 +70,14 @@ def spaces(pdf: Path, page: int) -> list[Space]:
 
 def _corners(image: Image.Image) -> list[complex] | None:
     """The corners of the page's own code (not the mirrored code of the other side showing through)."""
+    from PIL import ImageFilter
+
     from pipeline.scan.read import _read
 
-    for found in _read(image):
-        if parse(found.text) is not None and found.facing(image.size):
-            return list(found.corners)
+    for attempt in (image, image.filter(ImageFilter.GaussianBlur(1))):  # softened: a dithered scan
+        for found in _read(attempt):
+            if parse(found.text) is not None and found.facing(image.size):
+                return list(found.corners)
     return None
 
 
