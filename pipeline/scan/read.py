@@ -1,24 +1,54 @@
 """Scanned pages in, decoded page codes out: PDFs rasterised with pypdfium2, images read with
-Pillow, QR codes read with zxing-cpp (it finds codes at any rotation)."""
+Pillow (multi-page TIFFs frame by frame, a phone's EXIF orientation applied), QR codes read with
+zxing-cpp (it finds codes at any rotation).
+
+What real scans need (tests/test_scan_real.py):
+- a sheet fed sideways or upside down, or a landscape page scanned on portrait paper: the code's
+  own orientation says how the page stands; it is turned upright by quarter turns, and the few
+  degrees of skew left are taken out, so the filed page is straight;
+- the back of a sheet with the front's code showing through: that code is read mirrored, and a
+  mirror image lands in the top right corner once turned as the code says (a printed code is always
+  at the bottom left): it is not the page's code, and such a back counts as blank;
+- a blank back with the scanner's dark background around the sheet: dark areas touching the
+  image's edge are not ink;
+- two sheets in one image (2-up, or two sheets photographed together): set aside, said so;
+- a dithered black-and-white scan: read again softened (the dots merge back into gray);
+- a red stamp or a coloured pen over the code: read again from the brightest channel (colour
+  ink turns light, the black code stays black), then binarised at a few thresholds;
+- what cannot be read says why, when it is known (no code found; a code found but not decoded;
+  a QR code that is not hoso's).
+"""
 
 from __future__ import annotations
 
+import cmath
 import hashlib
 import io
+import math
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import zxingcpp
-from PIL import Image, ImageOps
+from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 from pipeline.bundle.pagecode import PageCode, parse
 
 DPI = 150  # PDFs are rasterised at this resolution (the code's modules are then ≥ 3 px)
 LONG_SIDE = 1754  # pages are kept as A4 at 150 dpi (portrait or landscape)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pbm", ".pgm", ".ppm"}
+QR = zxingcpp.BarcodeFormat.QRCode
+READ_SIDE = 2600  # pixels: a longer image is reduced by a whole factor before it is read (≥ 200 dpi on A4)
+MAX_SKEW = 15.0  # degrees: a code turned more than this from a quarter turn is not straightened
+MIN_SKEW = 1.0  # degrees: less is left as scanned (straightening costs ~40–70 ms a page)
+# why a page was set aside (printed in the report, Vietnamese)
+WHY_NONE = "không thấy mã QR (trang không có mã, hoặc mã bị che, cắt mất)"
+WHY_DAMAGED = "có mã QR nhưng không giải được (mã bị che, nhòe hoặc nhăn)"
+WHY_OTHER = "mã QR không phải của hoso"
+WHY_SHEETS = "{n} tờ trong một ảnh quét: quét lại từng tờ riêng"
 
 
 @dataclass
@@ -30,39 +60,147 @@ class ScannedPage:
     code: PageCode | None = None
     text: str = ""  # what the code said (also when it is not one of hoso's)
     blank: bool = False
+    why: str = ""  # why no code of the page was taken (Vietnamese; "" when one was)
 
 
-def is_blank(image: Image.Image) -> bool:
-    """Almost no ink: a blank sheet (duplex back) scanned with the others."""
-    small = image.resize((max(1, image.width // 4), max(1, image.height // 4)))
-    hist = small.histogram()
-    dark = sum(hist[:128])
-    return dark < 0.001 * small.width * small.height
+@dataclass(frozen=True)
+class _Found:
+    text: str
+    corners: tuple[complex, ...]  # the symbol's top left, top right, bottom right, bottom left, in the image
+
+    def stance(self, size: tuple[int, int]) -> tuple[int, float, float, float]:
+        """(quarter turns counter-clockwise that make the code upright, the skew left in degrees —
+        clockwise positive —, the code's centre across and down the turned image, as shares of it)."""
+        angle = math.degrees(cmath.phase(self.corners[1] - self.corners[0]))  # 0: upright; y points down
+        quarters = round(angle / 90)
+        centre = sum(self.corners) / len(self.corners)
+        u, v = centre.real / size[0], centre.imag / size[1]
+        u, v = ((u, v), (v, 1 - u), (1 - u, 1 - v), (1 - v, u))[quarters % 4]
+        return quarters % 4, angle - 90 * quarters, u, v
+
+    def facing(self, size: tuple[int, int]) -> bool:
+        """Printed on this side: once upright, the code is in the page's lower half (a code read
+        mirrored — the front's, showing through a back — lands in the upper half)."""
+        return self.stance(size)[3] >= 0.5
+
+
+def _read(image: Image.Image, box: tuple[int, int, int, int] | None = None, **options: Any) -> list[_Found]:
+    part = image if box is None else image.crop(box)
+    dx, dy = (0, 0) if box is None else box[:2]
+    return [_Found(r.text, tuple(complex(q.x + dx, q.y + dy) for q in (r.position.top_left, r.position.top_right,
+                                                                       r.position.bottom_right, r.position.bottom_left)))
+            for r in zxingcpp.read_barcodes(part, formats=QR, **options)]  # type: ignore[arg-type]  # one format converts to BarcodeFormats at run time
+
+
+def _corners(w: int, h: int) -> list[tuple[int, int, int, int]]:
+    """Where the code is on a sheet upright, upside down, turned left and right: a small crop reads
+    ~20× faster than the page. Portrait images first try upright and upside down."""
+    bl, tr = (0, int(h * 0.65), int(w * 0.4), h), (int(w * 0.6), 0, w, int(h * 0.35))
+    br, tl = (int(w * 0.6), int(h * 0.65), w, h), (0, 0, int(w * 0.4), int(h * 0.35))
+    return [bl, tr, br, tl] if h >= w else [br, tl, bl, tr]
+
+
+def _brightest(image: Image.Image) -> Image.Image:
+    """The brightest of the red, green and blue channels: red stamps and blue or purple pens turn
+    light, black print stays dark."""
+    r, g, b = image.convert("RGB").split()
+    return ImageChops.lighter(ImageChops.lighter(r, g), b)
+
+
+def _variants(image: Image.Image, gray: Image.Image) -> Iterator[Image.Image]:
+    """Second tries for a page whose code was not read as scanned."""
+    # softened: a dithered black-and-white scan's dots (or speckle) merge back into gray
+    yield gray.filter(ImageFilter.GaussianBlur(1))
+    base = gray
+    if image.mode == "RGB":
+        yield (base := _brightest(image))
+    for level in (80, 100, 120, 150):  # binarised: a light stroke over the code drops out
+        yield base.point(lambda v, t=level: 255 if v > t else 0)
+
+
+def decode_page(image: Image.Image) -> tuple[PageCode | None, str, Image.Image, str]:
+    """The page's hoso code (None: none taken), the text a code said, the page upright (grayscale,
+    straightened; at most READ_SIDE pixels long) and, when no code was taken, why (Vietnamese).
+    A big image (600 dpi, a 12-megapixel photo) is read reduced first, at full size only if that fails."""
+    factor = max(1, math.ceil(max(image.size) / READ_SIDE))
+    small = image.reduce(factor) if factor > 1 else image
+    gray = small if small.mode == "L" else small.convert("L")
+    found, text, why = _find(small, gray)
+    if found is None and factor > 1 and why != WHY_SHEETS:
+        full = image if image.mode == "L" else image.convert("L")
+        found, text, why = _find(image, full)
+        if found is not None:
+            found = _Found(found.text, tuple(z / factor for z in found.corners))
+    if found is None:
+        return None, text, gray, why
+    quarters, skew, _u, _v = found.stance(gray.size)
+    upright = gray.transpose((Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180,
+                              Image.Transpose.ROTATE_270)[quarters - 1]) if quarters else gray
+    return parse(found.text), found.text, _straight(upright, skew), ""
+
+
+def _find(image: Image.Image, gray: Image.Image) -> tuple[_Found | None, str, str]:
+    """The page's own hoso code on `image` (`gray`: the same in grayscale), else None, the text of
+    a code that is not hoso's, and why."""
+    size = gray.size
+    found: _Found | None = None
+    for box in _corners(*size):
+        found = next((f for f in _read(gray, box) if parse(f.text) and f.facing(size)), None)
+        if found is not None:
+            break
+    if found is not None and not (size[0] > size[1] and found.stance(size)[0] in (0, 2)):
+        return found, found.text, ""
+    if found is None and is_blank(gray):
+        return None, "", WHY_NONE  # a blank back (maybe with the front's code showing through)
+    # not in a corner, or a landscape image with the code upright: the whole image is read (two
+    # portrait sheets side by side look like one sheet turned)
+    everything = _read(gray)
+    sheets = {f.text for f in everything if parse(f.text) and f.facing(size)}
+    if len(sheets) > 1:
+        return None, "", WHY_SHEETS.format(n=len(sheets))
+    found = found or next((f for f in everything if parse(f.text) and f.facing(size)), None)
+    if found is not None:
+        return found, found.text, ""
+    for variant in _variants(image, gray):
+        found = next((f for f in _read(variant) if parse(f.text) and f.facing(size)), None)
+        if found is not None:
+            return found, found.text, ""
+    others = [f.text for f in everything if not parse(f.text)]
+    if others:
+        return None, others[0], WHY_OTHER
+    damaged = _read(gray, return_errors=True)
+    return None, "", WHY_DAMAGED if any(not parse(f.text) for f in damaged) else WHY_NONE
+
+
+def _straight(image: Image.Image, skew: float) -> Image.Image:
+    if MIN_SKEW <= abs(skew) <= MAX_SKEW:
+        return image.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    return image
 
 
 def decode(image: Image.Image) -> tuple[PageCode | None, str, Image.Image]:
-    """The page's hoso code (None: none read), the text read, and the page turned upright (the
-    code is printed at the bottom left: a code read in the upper half means the sheet was upside down)."""
-    w, h = image.size
-    # where the code is on an upright sheet (bottom left) and on one upside down (top right): a
-    # small crop reads ~20× faster than the page; the whole page is read when neither holds it
-    for box, flipped in (((0, int(h * 0.7), int(w * 0.35), h), False), ((int(w * 0.65), 0, w, int(h * 0.3)), True)):
-        for r in zxingcpp.read_barcodes(image.crop(box), formats=zxingcpp.BarcodeFormat.QRCode):  # type: ignore[arg-type]  # one format converts to BarcodeFormats at run time
-            code = parse(r.text)
-            if code is not None:
-                return code, r.text, image.rotate(180) if flipped else image
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)  # type: ignore[arg-type]  # one format converts to BarcodeFormats at run time
-    for r in found:
-        code = parse(r.text)
-        if code is None:
-            continue
-        p = r.position
-        cy = (p.top_left.y + p.top_right.y + p.bottom_left.y + p.bottom_right.y) / 4
-        cx = (p.top_left.x + p.top_right.x + p.bottom_left.x + p.bottom_right.x) / 4
-        if cy < image.height / 2 and cx > image.width / 2:
-            image = image.rotate(180)
-        return code, r.text, image
-    return None, (found[0].text if found else ""), image
+    """The page's hoso code (None: none read), the text read, and the page turned upright."""
+    code, text, upright, _why = decode_page(image)
+    return code, text, upright
+
+
+def is_blank(image: Image.Image) -> bool:
+    """Almost no ink: a blank sheet (duplex back) scanned with the others. Dark areas that touch
+    the image's edge are the scanner's background around the sheet (a dark lid or feeder), not ink."""
+    small = image.convert("L").resize((max(1, image.width // 4), max(1, image.height // 4)))
+    ink = small.point(lambda v: 255 if v < 128 else 0)
+    total = ink.histogram()[255]
+    if total < 0.001 * small.width * small.height:
+        return True
+    # the dark background: dark pixels reached from the edge (flood fill from each dark edge pixel)
+    from PIL import ImageDraw
+
+    w, h = ink.size
+    edge = [(x, y) for x in range(w) for y in (0, h - 1)] + [(x, y) for y in range(h) for x in (0, w - 1)]
+    for xy in edge:
+        if ink.getpixel(xy) == 255:
+            ImageDraw.floodfill(ink, xy, 0)
+    return ink.histogram()[255] < 0.001 * small.width * small.height
 
 
 def _file_digest(path: Path) -> str:
@@ -82,12 +220,15 @@ def page_count(path: Path) -> int:
             return len(pdf)
         finally:
             pdf.close()
-    with Image.open(path) as im:
-        return getattr(im, "n_frames", 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(path) as im:
+            return getattr(im, "n_frames", 1)
 
 
 def _page(path: Path, index: int) -> Image.Image:
-    """One page (1-based) of a scan file, grayscale."""
+    """One page (1-based) of a scan file: grayscale, or in colour when it was scanned in colour
+    (a stamp's red is told from the code's black)."""
     if path.suffix.lower() == ".pdf":
         import pypdfium2 as pdfium
 
@@ -98,12 +239,30 @@ def _page(path: Path, index: int) -> Image.Image:
             if image is None:
                 image = page.render(scale=DPI / 72, grayscale=True).to_pil()
             page.close()
-            return image.convert("L")
+            return _colour_or_gray(image)
         finally:
             pdf.close()
+    with warnings.catch_warnings():
+        # the clerk's own scan: a big one (1200 dpi, a 108-megapixel photo) is read, not warned about
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return _image(path, index)
+
+
+def _image(path: Path, index: int) -> Image.Image:
     with Image.open(path) as im:
         im.seek(index - 1)
-        return ImageOps.exif_transpose(im).convert("L")
+        if im.format == "JPEG" and max(im.size) > 2 * READ_SIDE:
+            # decoded at 1/2, 1/4 or 1/8 of its size, still at least READ_SIDE long: a fraction of
+            # the memory and time (a 108-megapixel photo would take over 1 GB decoded whole)
+            scale = READ_SIDE / max(im.size)
+            im.draft("RGB" if im.mode != "L" else "L", (math.ceil(im.width * scale), math.ceil(im.height * scale)))
+        return _colour_or_gray(ImageOps.exif_transpose(im))
+
+
+def _colour_or_gray(image: Image.Image) -> Image.Image:
+    if image.mode in ("RGB", "RGBA", "RGBX", "P", "PA", "CMYK", "YCbCr", "LAB", "HSV"):
+        return image.convert("RGB")
+    return image.convert("L")
 
 
 def _scanned_image(page: Any) -> Image.Image | None:  # a pypdfium2 PdfPage (untyped)
@@ -125,17 +284,17 @@ def _scanned_image(page: Any) -> Image.Image | None:  # a pypdfium2 PdfPage (unt
         return None
 
 
-def _read(ref: tuple[Path, int, str]) -> ScannedPage:
+def _scan_page(ref: tuple[Path, int, str]) -> ScannedPage:
     path, index, digest = ref
     image = _page(path, index)
-    code, text, upright = decode(image)
-    blank = code is None and is_blank(image)
+    code, text, upright, why = decode_page(image)
+    blank = why == WHY_NONE and is_blank(upright)
     scale = LONG_SIDE / max(upright.size)
     if abs(scale - 1) > 0.01:
         upright = upright.resize((round(upright.width * scale), round(upright.height * scale)))
     buf = io.BytesIO()
     upright.save(buf, "JPEG", quality=75)
-    return ScannedPage(str(path), index, f"{digest}#{index}", buf.getvalue(), code, text, blank)
+    return ScannedPage(str(path), index, f"{digest}#{index}", buf.getvalue(), code, text, blank, "" if blank else why)
 
 
 def read_scans(paths: list[Path], workers: int | None = None, chunk: int = 48) -> Iterator[ScannedPage]:
@@ -149,4 +308,4 @@ def read_scans(paths: list[Path], workers: int | None = None, chunk: int = 48) -
         digest = _file_digest(path)
         refs += [(path, i, digest) for i in range(1, page_count(path) + 1)]
     for k in range(0, len(refs), chunk):
-        yield from map_work(_read, refs[k:k + chunk], workers=workers)
+        yield from map_work(_scan_page, refs[k:k + chunk], workers=workers)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import zxingcpp
 from PIL import Image
 
 from pipeline.bundle.pagecode import parse
@@ -70,10 +69,15 @@ def spaces(pdf: Path, page: int) -> list[Space]:
 
 
 def _corners(image: Image.Image) -> list[complex] | None:
-    for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):  # type: ignore[arg-type]  # one format converts to BarcodeFormats at run time
-        if parse(r.text) is not None:
-            p = r.position
-            return [complex(q.x, q.y) for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
+    """The corners of the page's own code (not the mirrored code of the other side showing through)."""
+    from PIL import ImageFilter
+
+    from pipeline.scan.read import _read
+
+    for attempt in (image, image.filter(ImageFilter.GaussianBlur(1))):  # softened: a dithered scan
+        for found in _read(attempt):
+            if parse(found.text) is not None and found.facing(image.size):
+                return list(found.corners)
     return None
 
 

@@ -9,8 +9,9 @@ is a duplicate. Written:
 - `da_ky/<ma_don_vi>/<ma_so>.pdf` (the person's signed pages in dossier order),
   `da_ky/<ma_don_vi>/don_vi.pdf` (the unit's own documents);
 - `da_ky/can_ky_lai.pdf`: pages printed from an older version of their document (to sign again);
-- `da_ky/khong_doc_duoc.pdf`: pages without a readable code, to sort by hand (the report says
-  which scan file and page each one is);
+- `da_ky/khong_doc_duoc.pdf`: pages that could not be filed, to sort by hand or scan again (the
+  report says which scan file and page each one is, and why when known: no code, a code not
+  decoded, not hoso's, another year's or agency's, two sheets in one image);
 - `da_ky/bao_cao_nhan_ban_ky.xlsx`: the report.
 """
 
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from PIL import Image
 
-from pipeline.bundle.pagecode import COVER_FORM, agency_token
+from pipeline.bundle.pagecode import COVER_FORM, PageCode, agency_token
 from pipeline.errors import InputUnreadable
 from pipeline.scan.read import IMAGE_SUFFIXES, page_count, read_scans
 from pipeline.scan.signatures import unsigned_spaces
@@ -78,6 +79,7 @@ class ScanResult:
     read: int  # scan pages read in this run
     new: int  # of which new (not seen in an earlier run)
     report: Path
+    why: list[str] = field(default_factory=list)  # why each unreadable page was set aside ("" unknown), same order
 
 
 class ScanError(InputUnreadable):
@@ -169,11 +171,19 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
     for s in scans:
         if not s.is_file():
             raise ScanError(f"Không tìm thấy tệp quét «{s}».")
+        if s.suffix.lower() in (".heic", ".heif"):  # an iPhone's photos by default: Pillow cannot read them
+            raise ScanError(f"Tệp quét «{s}» là ảnh HEIC của iPhone, chương trình chưa đọc được: chuyển sang JPG "
+                            "(gửi ảnh qua Zalo/email thường tự chuyển; hoặc trên iPhone: Cài đặt › Camera › Định "
+                            "dạng › Tương thích nhất, rồi chụp lại).")
         if s.suffix.lower() != ".pdf" and s.suffix.lower() not in IMAGE_SUFFIXES:
             raise ScanError(f"Tệp quét «{s}» không phải PDF hay ảnh (nhận: .pdf, "
                             + ", ".join(sorted(IMAGE_SUFFIXES)) + ").")
         try:
             page_count(s)
+        except Image.DecompressionBombError as exc:
+            pixels = next((int(w) for w in str(exc).replace("(", " ").split() if w.isdigit()), 0)
+            raise ScanError(f"Tệp quét «{s}» là ảnh quá lớn ({pixels / 1e6:.0f} triệu điểm ảnh, quá "
+                            f"{(Image.MAX_IMAGE_PIXELS or 0) * 2 / 1e6:.0f} triệu): quét lại ở 200–300 dpi.") from exc
         except Exception as exc:  # noqa: BLE001 - pdfium's and Pillow's errors: the file is damaged
             raise ScanError(f"Không đọc được tệp quét «{s}» (tệp hỏng hoặc chưa chép xong): {exc}") from exc
     dossiers, agency, year = _dossiers(outdir)
@@ -202,7 +212,8 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
                 continue
             img = store / "_khong_doc_duoc" / f"{len(unread) + 1:05d}.jpg"
             _store(page.jpeg, img)
-            unread.append({**where, "anh": img.relative_to(root).as_posix()})
+            unread.append({**where, "anh": img.relative_to(root).as_posix(), "ly_do": page.why,
+                           **({"ma": page.text} if page.text else {})})
             continue
         e = dossiers.get((code.unit, code.person))
         if code.agency == agency and code.year == year and code.form == COVER_FORM:
@@ -218,8 +229,9 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
         if code.agency != agency or code.year != year or e is None or (code.form, code.copy, code.page) not in e.pages:
             img = store / "_khong_doc_duoc" / f"{len(unread) + 1:05d}.jpg"
             _store(page.jpeg, img)
-            unread.append({**where, "anh": img.relative_to(root).as_posix(), "ma": page.text})
-            foreign.append({**where, "ma": page.text})
+            why = _foreign(code, agency, year, e)
+            unread.append({**where, "anh": img.relative_to(root).as_posix(), "ma": page.text, "ly_do": why})
+            foreign.append({**where, "ma": page.text, "ly_do": why})
             continue
         what = f"{e.titles[(code.form, code.copy)]} — trang {code.page}/{code.pages}"
         who = code.person or code.unit
@@ -282,7 +294,8 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
     _pdf([root / d["anh"] for d in old], root / "can_ky_lai.pdf")
     report = root / "bao_cao_nhan_ban_ky.xlsx"
     result = ScanResult(people, [(d["tep"], d["trang"]) for d in unread], [(d["tep"], d["trang"], d["ma"]) for d in foreign],
-                        [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, covers, read, new, report)
+                        [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, covers, read, new, report,
+                        [d.get("ly_do", "") for d in unread])
     _excel(result, report)
     written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
@@ -295,6 +308,17 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
     tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, state_path)
     return result
+
+
+def _foreign(code: PageCode, agency: str, year: str, e: Expected | None) -> str:
+    """Why a hoso code read on a page is not one of this output's pages (Vietnamese)."""
+    if code.agency != agency:
+        return "mã của bản in của cơ quan khác (không phải kết quả này)"
+    if code.year != year:
+        return f"mã của bản in năm {code.year or '?'} (kết quả này: năm {year})"
+    if e is None:
+        return f"mã của hồ sơ không có trong kết quả này (đơn vị {code.unit}, mã số {code.person or '—'})"
+    return f"mã của trang không có trong kết quả này ({code.form}, bản {code.copy}, trang {code.page}/{code.pages})"
 
 
 def _excel(r: ScanResult, path: Path) -> None:
@@ -311,9 +335,9 @@ def _excel(r: ScanResult, path: Path) -> None:
         ws.append([p.unit, p.person or "(văn bản của đơn vị)", p.name, p.received, p.expected, "\n".join(p.missing),
                    "\n".join(p.duplicates), "\n".join(p.outdated), p.pdf, "\n".join(p.unsigned)])
     ws2 = wb.create_sheet("Không đọc được mã")
-    ws2.append(["Trang trong khong_doc_duoc.pdf", "Tệp quét", "Trang trong tệp quét"])
+    ws2.append(["Trang trong khong_doc_duoc.pdf", "Tệp quét", "Trang trong tệp quét", "Lý do"])
     for i, (src, page) in enumerate(r.unreadable, 1):
-        ws2.append([i, src, page])
+        ws2.append([i, src, page, r.why[i - 1] if i <= len(r.why) else ""])
     for sheet in (ws, ws2):
         for c in sheet[1]:
             c.font = Font(bold=True)
@@ -345,7 +369,9 @@ def console_lines(r: ScanResult) -> list[str]:
         lines.append(f"Chưa nhận trang nào: {len(none)} hồ sơ ("
                      + ", ".join(p.person or f"{p.unit} (đơn vị)" for p in none) + ").")
     if r.unreadable:
-        lines.append(f"{len(r.unreadable)} trang không đọc được mã (xếp tay; gom trong da_ky/khong_doc_duoc.pdf):")
-        lines += [f"    {i}. {src}, trang {page}" for i, (src, page) in enumerate(r.unreadable, 1)]
+        lines.append(f"{len(r.unreadable)} trang không xếp được vào hồ sơ (xếp tay hoặc quét lại; gom trong "
+                     "da_ky/khong_doc_duoc.pdf):")
+        lines += [f"    {i}. {src}, trang {page}" + (f": {r.why[i - 1]}" if i <= len(r.why) and r.why[i - 1] else "")
+                  for i, (src, page) in enumerate(r.unreadable, 1)]
     lines.append(f"Báo cáo: «{r.report}».")
     return lines
