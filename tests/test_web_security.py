@@ -32,6 +32,19 @@ import workbook_factory as factory  # noqa: E402
 PASSWORD = "mat-khau-du-dai-9"
 
 
+LINK = '=HYPERLINK("http://evil.example/","Bấm")'
+
+
+def _linked_workbook(tmp_path: Path) -> Path:
+    """A workbook whose NS-02 birth date is the text `=HYPERLINK(…)` (a bad date: listed in the marked copy)."""
+    src = factory.write(tmp_path / "so.xlsx", factory.tables())
+    wb = openpyxl.load_workbook(src)
+    cell = wb["NhanSu"][f"{factory.letter('NhanSu', 'ngay_sinh')}3"]
+    cell.value, cell.data_type = LINK, "s"
+    wb.save(src)
+    return src
+
+
 def _hidden(html: str, name: str) -> str:
     marker = f'name="{name}" value="'
     start = html.index(marker) + len(marker)
@@ -210,12 +223,7 @@ def test_workbooks_sent_by_one_agency_are_limited(tmp_path):
 def test_an_uploads_name_and_values_cannot_inject(tmp_path):
     """A file name with a NUL and a line break; a date typed `=HYPERLINK(…)`: the marked copy's name has
     neither, and the value is text in its list of problems."""
-    link = '=HYPERLINK("http://evil.example/","Bấm")'
-    src = factory.write(tmp_path / "so.xlsx", factory.tables())
-    wb = openpyxl.load_workbook(src)
-    cell = wb["NhanSu"][f"{factory.letter('NhanSu', 'ngay_sinh')}3"]
-    cell.value, cell.data_type = link, "s"
-    wb.save(src)
+    link, src = LINK, _linked_workbook(tmp_path)
     app, store = _app(tmp_path / "du_lieu")
     c = _login(app)
     csrf = _hidden(c.get("/so-excel").text, "csrf_token")
@@ -334,12 +342,7 @@ def test_a_builds_notes_are_kept_to_a_page():
 def test_a_marked_copy_made_before_the_fix_is_made_again_without_its_formulas(tmp_path):
     """A marked copy written by an earlier hoso, whose list held a value typed `=HYPERLINK(…)` as a formula, is
     not served as it is: it is made again from the kept upload, the value as text."""
-    link = '=HYPERLINK("http://evil.example/","Bấm")'
-    src = factory.write(tmp_path / "so.xlsx", factory.tables())
-    wb = openpyxl.load_workbook(src)
-    cell = wb["NhanSu"][f"{factory.letter('NhanSu', 'ngay_sinh')}3"]
-    cell.value, cell.data_type = link, "s"
-    wb.save(src)
+    link, src = LINK, _linked_workbook(tmp_path)
     app, store = _app(tmp_path / "du_lieu")
     c = _login(app)
     csrf = _hidden(c.get("/so-excel").text, "csrf_token")
