@@ -183,7 +183,8 @@ class _Web:
 
     def __init__(self, tmp: Path) -> None:
         self.tmp, self.data, self.port = tmp, tmp / "du_lieu", free_port()
-        self.env = _env(True, tmp, HOSO_CACHE=str(tmp / "khong_dung"))
+        # «Tạo hồ sơ» shows the progress page at once (a quick rebuild would be done before it answers)
+        self.env = _env(True, tmp, HOSO_CACHE=str(tmp / "khong_dung"), HOSO_CHO_TAO_GIAY="0")
         self.base = f"http://127.0.0.1:{self.port}"
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         self.csrf = ""
