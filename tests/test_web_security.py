@@ -51,6 +51,13 @@ def _hidden(html: str, name: str) -> str:
     return html[start:html.index('"', start)]
 
 
+def _upload(client, data: bytes, name: str = "so.xlsx"):
+    """The upload form sent as a browser sends it (its CSRF token read from the page)."""
+    csrf = _hidden(client.get("/so-excel").text, "csrf_token")
+    return client.post("/so-excel", data={"csrf_token": csrf, "so": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
 def _app(data: Path):
     from pipeline.web import accounts
     from pipeline.web.app import create_app
@@ -214,9 +221,7 @@ def test_workbooks_sent_by_one_agency_are_limited(tmp_path):
         assert r.status_code == 429 and "quá số cho phép" in r.text, (path, r.status_code)
     assert store.q("SELECT * FROM so") == []  # nothing checked or kept
     other = _login(app, "khac")  # another agency is not held up
-    csrf = _hidden(other.get("/so-excel").text, "csrf_token")
-    r = other.post("/so-excel", data={"csrf_token": csrf, "so": (io.BytesIO(book), "so.xlsx")},
-                   content_type="multipart/form-data")
+    r = _upload(other, book)
     assert r.status_code == 302
 
 
@@ -226,9 +231,7 @@ def test_an_uploads_name_and_values_cannot_inject(tmp_path):
     link, src = LINK, _linked_workbook(tmp_path)
     app, store = _app(tmp_path / "du_lieu")
     c = _login(app)
-    csrf = _hidden(c.get("/so-excel").text, "csrf_token")
-    r = c.post("/so-excel", data={"csrf_token": csrf, "so": (io.BytesIO(src.read_bytes()), "so\x00\x1b\x85X-Evil: 1.xlsx")},
-               content_type="multipart/form-data")
+    r = _upload(c, src.read_bytes(), "so\x00\x1b\x85X-Evil: 1.xlsx")
     assert r.status_code == 302
     so = store.one("SELECT * FROM so")
     assert so["ten_tep"] == "soX-Evil: 1.xlsx"
@@ -283,9 +286,7 @@ def test_an_upload_with_thousands_of_problems_keeps_a_page_of_them(tmp_path, mon
     src = factory.write(tmp_path / "so.xlsx", data)
     app, store = _app(tmp_path / "du_lieu")
     c = _login(app)
-    csrf = _hidden(c.get("/so-excel").text, "csrf_token")
-    r = c.post("/so-excel", data={"csrf_token": csrf, "so": (io.BytesIO(src.read_bytes()), "so.xlsx")},
-               content_type="multipart/form-data")
+    r = _upload(c, src.read_bytes())
     assert r.status_code == 302
     so = store.one("SELECT * FROM so")
     kept = json.loads(so["van_de"])
@@ -345,9 +346,7 @@ def test_a_marked_copy_made_before_the_fix_is_made_again_without_its_formulas(tm
     link, src = LINK, _linked_workbook(tmp_path)
     app, store = _app(tmp_path / "du_lieu")
     c = _login(app)
-    csrf = _hidden(c.get("/so-excel").text, "csrf_token")
-    r = c.post("/so-excel", data={"csrf_token": csrf, "so": (io.BytesIO(src.read_bytes()), "so.xlsx")},
-               content_type="multipart/form-data")
+    r = _upload(c, src.read_bytes())
     so = store.one("SELECT * FROM so")
     marked = store.upload_path("VP", so["id"], marked=True)
     old = openpyxl.load_workbook(marked)  # as the earlier hoso wrote it: the value a formula
