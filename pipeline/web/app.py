@@ -1009,7 +1009,6 @@ def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs:
     LibreOffice is kept running for the server's lifetime (pipeline/pdf/warm.py: `jobs` lanes, default
     the CPU count) and every build converts on it; it is stopped — every soffice — with the server.
     Without it (no LibreOffice Python with `uno`) the builds start their own, said in one line."""
-    import os
     import sys
 
     import waitress
