@@ -3,6 +3,7 @@ the mapping saved and reused, nothing else in the workbook changed, the result r
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import zipfile
 
@@ -130,3 +131,30 @@ def test_product_export_adds_the_sheets_and_computes_abc(tmp_path, capsys):
     code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb], capsys)
     assert "SanPham: thêm 3 dòng sản phẩm, bỏ 3 dòng cũ" in err and "thay 1 dòng" in err
     assert len(ingest.load(wb).products) == 3
+
+
+def test_month_column_written_with_its_year_as_kpi_systems_export_it(wb2026, tmp_path, capsys):
+    """A «Tháng» column holding «10/2026», «Tháng 10/2026» (text) or a date cell shown as mm/yyyy is the month
+    of that year — not «10/2026/2026», which no one wrote (found by trying an export as a clerk has it)."""
+    export = tmp_path / "kpi_thang.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Mã cán bộ", "Họ và tên", "Tháng", "Điểm tiêu chí chung", "Tỷ lệ số lượng (%)",
+               "Tỷ lệ chất lượng (%)", "Tỷ lệ tiến độ (%)"])
+    ws.append(["VP-021", "Huỳnh Văn Cường", "10/2026", 25, 100, 85, 80])
+    ws.append(["VP-024", "Đoàn Thị Nhung", "Tháng 3/2026", 26.5, 100, 90, 90])
+    ws.append(["VP-019", "Đinh Quốc Hưng", dt.datetime(2026, 4, 1), 26, 100, 90, 90])
+    ws.cell(row=4, column=3).number_format = "mm/yyyy"
+    ws.append(["VP-019", "Đinh Quốc Hưng", "04/2025", 26, 100, 90, 90])
+    book.save(export)
+    code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb2026], capsys)
+    assert code == 0, err
+    assert "không đọc được" not in err
+    assert "Dòng 5 (VP-019): kỳ 2025-04 không thuộc năm đánh giá 2026" in err
+    assert "1 dòng không nhập được" in err
+    rows = {(r[0], r[1]): r for r in openpyxl.load_workbook(wb2026)["KetQuaKy"].iter_rows(min_row=2, values_only=True)}
+    assert rows[("VP-021", "2026-10")][2:6] == (25, 100, 85, 80)
+    assert rows[("VP-024", "2026-03")][2] == 26.5
+    assert rows[("VP-019", "2026-04")][2] == 26
+    # now VP-021 has all twelve months: a level from the points
+    assert rate(ingest.load(wb2026)).of("VP-021").muc_de_xuat is not None

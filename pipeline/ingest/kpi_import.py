@@ -299,7 +299,15 @@ def _period(row: dict[str, object], year: int, headers: dict[str, str]) -> str:
         raw = row.get(key)
         if cells.is_blank(raw):
             continue
+        if isinstance(raw, dt.date):  # a date cell shown as mm/yyyy: its month and year
+            if quarters:
+                raise _Skip(f"quý «{cells.show(raw)}» là một ngày, không phải một quý")
+            return f"{raw.year:04d}-{raw.month:02d}"
         if isinstance(raw, str):
+            # «11/2026», «Tháng 11/2026», «Quý I/2026»: the year is written in the cell itself
+            whole, _ = cells.parse(schema.PERIOD, raw if not quarters or cells.fold(raw)[:1] == "q" else f"Q{raw.strip()}")
+            if whole is not None and ("Q" in cast(str, whole)) == quarters:
+                return cast(str, whole)  # parse gives the kind's type
             v, _ = cells.parse(schema.PERIOD, f"{'Q' if quarters else ''}{raw.strip()}/{y}")
             if v is not None:
                 return cast(str, v)  # parse gives the kind's type
@@ -307,7 +315,8 @@ def _period(row: dict[str, object], year: int, headers: dict[str, str]) -> str:
             n = _int(raw, headers.get(key, key))
             if 1 <= n <= (4 if quarters else 12):
                 return f"{y}-Q{n}" if quarters else f"{y}-{n:02d}"
-        raise _Skip(f"{'quý' if quarters else 'tháng'} «{cells.show(raw)}» không đọc được")
+        raise _Skip(f"{'quý' if quarters else 'tháng'} «{cells.show(raw)}» không đọc được (cần "
+                    f"{'quý 1 … 4, hoặc Q1/' + str(y) if quarters else 'tháng 1 … 12, hoặc 01/' + str(y)})")
     raise _Skip("không có kỳ (tháng hoặc quý)")
 
 
