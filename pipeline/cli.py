@@ -371,7 +371,7 @@ def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bo
     else:
         say(f"Không ghi sổ: {what}.")
     if out.skipped:
-        say(f"{len(out.skipped)} dòng không nhập được (xem danh sách trên).")
+        say(f"{out.skipped_rows} dòng không nhập được (xem danh sách trên).")
 
 
 @cli.command()
