@@ -359,6 +359,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("trang_chu.html", upload=upload, build=build, agency=agency)
 
     # ---- workbooks ------------------------------------------------------------------------------
+    def _sent(field: str) -> tuple[FileStorage | None, str, bytes]:
+        """The file of form field `field`, its name as the clerk's computer gave it, its first 4 bytes."""
+        f = request.files.get(field)
+        return f, (f.filename or "") if f else "", f.stream.read(4) if f else b""
+
     @app.route("/so-excel", methods=["GET", "POST"])
     def so_excel() -> ResponseReturnValue:
         role("van_thu")
@@ -366,9 +371,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         error = ""
         if request.method == "POST":
             uploads_left()
-            f = request.files.get("so")
-            name = (f.filename or "") if f else ""
-            head = f.stream.read(4) if f else b""
+            f, name, head = _sent("so")
             if not f or not name:
                 error = "Chưa chọn tệp sổ Excel."
             elif not name.lower().endswith((".xlsx", ".xlsm")) or head != b"PK\x03\x04":
@@ -502,9 +505,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
         role("van_thu")
         uploads_left()
-        f = request.files.get("so_nam_truoc")
-        name = (f.filename or "") if f else ""
-        head = f.stream.read(4) if f else b""
+        f, name, head = _sent("so_nam_truoc")
         error = ""
         if not f or not name:
             error = "Chưa chọn sổ Excel năm trước."
@@ -558,9 +559,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         error = ""
         if request.method == "POST":
             uploads_left()
-            f = request.files.get("ket_qua")
-            name = (f.filename or "") if f else ""
-            head = f.stream.read(4) if f else b""
+            f, name, head = _sent("ket_qua")
             shown = _shown_name(name)
             if not f or not name:
                 error = "Chưa chọn tệp kết quả xuất từ phần mềm theo dõi, đánh giá (KPI)."
