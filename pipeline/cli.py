@@ -210,6 +210,8 @@ def _init_from(source: Path, folder: Path, force: bool) -> None:
     if done.own_skipped:
         say(f"Cảnh báo: chưa chép các sheet, cột riêng của cơ quan (ngoài mẫu) từ sổ cũ: {done.own_skipped}; "
             "nếu cần, chép tay sang sổ mới.")
+    for note in done.notes:
+        say(note)
     if done.gone:
         say(f"Không chép {len(done.gone)} người đã đánh dấu «Đã nghỉ, chuyển đi»: {', '.join(done.gone)}.")
     if done.cleared:
