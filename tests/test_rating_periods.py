@@ -367,6 +367,10 @@ def test_without_any_period_the_old_behaviour_stays():
     b.person("A", vote=(10, 0, 10))
     pr = b.rate().of("A")
     assert pr.muc_de_xuat == "HTT" and pr.diem_ky == ()
+    # the warning names the 2026 sheet (it named ChamDiem, the 2024 points table, which a clerk would then fill)
+    (w,) = [w for w in pr.canh_bao if "tạm lấy theo biểu quyết" in w]
+    assert "Chưa có kết quả theo dõi, đánh giá tháng, quý nào trong sổ (sheet KetQuaKy)" in w and "ChamDiem" not in w
+    assert "Điều 21 Nghị định 335/2025/NĐ-CP" in w
 
 
 # ---------------------------------------------------------------------------------------------
