@@ -513,3 +513,10 @@ def test_monthly_results_from_a_kpi_export_go_into_a_copy_that_is_checked_and_ca
     assert other.get(f"/so-excel/{second}/so.xlsx").status_code == 404
     r = _post(other, other_csrf, "kpi.csv", export, f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
     assert r.status_code == 404
+    # the agency's unit clerk sees only her unit: never the whole workbook
+    Store(data).add_account("donvi", accounts.hash_password(PASSWORD), "VP", "van_thu_don_vi", "HCQT")
+    unit = c.application.test_client()
+    token = _hidden(unit.get("/dang-nhap").text, "csrf_token")
+    assert unit.post("/dang-nhap", data={"csrf_token": token, "ten": "donvi", "mat_khau": PASSWORD}).status_code == 302
+    assert unit.get(f"/so-excel/{second}/so.xlsx").status_code == 403
+    assert unit.get(f"/so-excel/{first}/nhap-ket-qua").status_code == 403
