@@ -500,6 +500,7 @@ def test_monthly_results_from_a_kpi_export_go_into_a_copy_that_is_checked_and_ca
     # an export the server cannot read says why, on the import page, and makes no upload
     r = _post(c, csrf, "kpi.csv", b"a;b;c\n1;2;3\n", f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
     assert r.status_code == 400 and "Không nhận ra cột" in r.text
+    assert "--anh-xa" not in r.text and "Sửa tiêu đề các cột trong tệp kết quả" in r.text  # a browser has no CLI
     r = _post(c, csrf, "kpi.xlsx", b"not a workbook", f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
     assert r.status_code == 400
     assert "Đánh giá 2026_nhap_ket_qua_nhap_ket_qua" not in c.get("/so-excel").text

@@ -581,8 +581,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                     try:
                         out = kpi_import.run(export, book, mapping_file=mapping if mapping.is_file() else None)
                     except ValidationFailed as exc:
-                        error = " ".join(f"{p.message}{' Cần: ' + p.expected if p.expected else ''}"
+                        # the command's hint to write a mapping file and pass --anh-xa is not for a browser
+                        error = " ".join(f"{p.message}{' Cần: ' + p.expected.split('. Hoặc ghi tệp ánh xạ')[0] if p.expected else ''}"
                                          for p in exc.problems[:20])
+                        if "Hoặc ghi tệp ánh xạ" in " ".join(p.expected or "" for p in exc.problems):
+                            error += (". Sửa tiêu đề các cột trong tệp kết quả cho giống tên cột của sổ (ví dụ «Mã số», "
+                                      "«Tháng», «Điểm tiêu chí chung», «Số lượng (%)», «Chất lượng (%)», «Tiến độ (%)») "
+                                      "rồi nhập lại.")
                     except HosoError as exc:
                         error = str(exc)
                     else:
