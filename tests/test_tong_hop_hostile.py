@@ -52,3 +52,22 @@ def test_a_table_inflating_past_any_real_one_is_refused_before_it_is_read(tmp_pa
     assert code == ExitCode.verify_failed, text
     assert text.count("Không đọc được biểu tổng hợp nop_so_noi_vu/bieu_tong_hop.xlsx: tệp lớn bất thường (16 MB)") == 2
     assert (tmp_path / "ra" / province.XLSX).is_file()
+
+
+def test_a_huge_manifest_or_ratings_file_is_named_not_read(tmp_path, capsys, monkeypatch):
+    """A package's manifest.json (or ket_qua_xep_loai.json) far beyond any real one — here a 300 MB sparse file,
+    which read whole and parsed took the Sở's memory — is named as such, not read; the summary is still written."""
+    from pipeline.submission import verify
+
+    monkeypatch.setattr(verify, "MAX_JSON", 8 << 20)  # the same rule, smaller numbers
+    root = tmp_path / "co_quan_la" / "output"
+    root.mkdir(parents=True)
+    for name in ("manifest.json", "ket_qua_xep_loai.json"):
+        with (root / name).open("wb") as fh:
+            fh.truncate(300 << 20)
+    out = tmp_path / "tong_hop"
+    code, text = _run(["tong-hop", root, "-o", out], capsys)
+    assert code == ExitCode.verify_failed
+    assert "Tệp manifest.json lớn bất thường (300 MB, quá 8 MB): không đọc." in text
+    assert "Tệp ket_qua_xep_loai.json lớn bất thường (300 MB, quá 8 MB): không đọc." in text
+    assert (out / province.XLSX).is_file() and (out / province.PDF).is_file()

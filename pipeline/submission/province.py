@@ -113,6 +113,10 @@ def _date(value: object) -> dt.date | None:
 
 
 def _json(path: Path) -> Any:
+    from pipeline.submission.verify import oversized
+
+    if oversized(path):  # verify names it
+        return None
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
@@ -201,6 +205,10 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Pac
         return pkg
     root, zip_given = _root_of(given)
     manifest = _json(root / MANIFEST) if root is not None else None
+    if root is not None and manifest is None:
+        from pipeline.submission.verify import too_big
+
+        pkg.problems.extend(why for why in (too_big(root / MANIFEST), too_big(root / RATINGS)) if why)
     if isinstance(manifest, dict) and root is not None:
         pkg.agency = str((manifest.get("co_quan") or {}).get("ten_co_quan") or "")
         pkg.year = manifest.get("nam_danh_gia") if isinstance(manifest.get("nam_danh_gia"), int) else None

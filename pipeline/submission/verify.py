@@ -63,7 +63,28 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+# manifest.json and ket_qua_xep_loai.json of 10,000 people are tens of MB: a package from elsewhere whose file
+# is far bigger is not read (a 3 GB manifest.json was read whole, then parsed: memory for the Sở's machine)
+MAX_JSON = 256 * 1024 * 1024
+
+
+def oversized(path: Path) -> bool:
+    try:
+        return path.stat().st_size > MAX_JSON
+    except OSError:
+        return False
+
+
+def too_big(path: Path) -> str | None:
+    """The problem of a JSON file too big to read, or None."""
+    if not oversized(path):
+        return None
+    return f"Tệp {path.name} lớn bất thường ({path.stat().st_size // (1 << 20)} MB, quá {MAX_JSON >> 20} MB): không đọc."
+
+
 def _load_json(path: Path) -> Any:
+    if oversized(path):
+        return None
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
@@ -87,6 +108,7 @@ def verify(outdir: Path, public_key: Ed25519PublicKey | None = None) -> VerifyRe
         else:
             rep.notes.append(f"manifest.json được ký đúng bằng khóa {signing.fingerprint(public_key)}.")
     manifest = _load_json(outdir / MANIFEST)
+    rep.problems.extend(why for why in (too_big(outdir / MANIFEST), too_big(outdir / RATINGS)) if why)
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
         rep.problems.append(f"Thiếu hoặc hỏng tệp {MANIFEST} trong «{outdir}»: không kiểm tra được.")
         return rep
