@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import io
 import json
+import math
 import os
 import re
 import secrets
@@ -124,6 +125,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                  ACTION_WORDS=ACTION_WORDS)
     app.jinja_env.filters["diem"] = _score
     app.jinja_env.filters["khoang_trang"] = _spaces
+    app.jinja_env.filters["luc"] = _when
+    app.jinja_env.filters["ty_le"] = _percent
+    app.jinja_env.filters["ten_ky"] = _period
+    app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points)
 
     def ip() -> str:
         return request.remote_addr or "?"
@@ -804,11 +809,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             abort(404)
         prefix = f"ca_nhan/{person['ma_don_vi']}/{ma_so}/"
         files = [f["path"] for f in m.get("files", []) if f["path"].startswith(prefix)]
-        rating = next((p for p in (_ratings() or {}).get("nguoi", []) if p["ma_so"] == ma_so), None)
+        ratings = _ratings() or {}
+        rating = next((p for p in ratings.get("nguoi", []) if p["ma_so"] == ma_so), None)
         docx = {Path(f).stem: f for f in files if f.endswith(".docx")}
         groups = _page_groups(person.get("tai_lieu", []), _pages_of(m, person["pdf"]), docx)
         audit("xem_nguoi", ma_so)
-        return render_template("nguoi.html", p=person, files=files, rating=rating, groups=groups)
+        return render_template("nguoi.html", p=person, files=files, rating=rating, groups=groups,
+                               ratings_setup=ratings.get("thiet_lap"))
 
     def _listed(rel: str) -> tuple[dict[str, Any], dict[str, Any]]:
         m = _manifest()
@@ -1115,3 +1122,91 @@ def _score(x: object) -> str:
     from pipeline.rating.periods import score_text
 
     return score_text(float(x)) if isinstance(x, (int, float)) and not isinstance(x, bool) else ""
+
+
+_WHEN = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)")
+
+
+def _when(text: object) -> str:
+    """A time the database keeps ("2026-12-06 08:03:51", the server's local time) as a clerk reads it:
+    "06/12/2026 08:03:51" (day/month/year); anything else as it is ("" for none)."""
+    if text is None:
+        return ""
+    return _WHEN.sub(lambda m: f"{m.group(3)}/{m.group(2)}/{m.group(1)} {m.group(4)}", str(text))
+
+
+_DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo số", "so_nguoi": "số người", "nop": "bộ hồ sơ số",
+                 "don_vi": "đơn vị", "muc": "mức", "co_quan_cu": "cơ quan cũ", "co_quan_moi": "cơ quan mới",
+                 "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra"}
+_ROLE_CODE = re.compile(r"\b(van_thu_don_vi|van_thu|so_noi_vu)\b")
+
+
+def _detail(action: str, text: object) -> str:
+    """An audit line's detail in words: the JSON some actions keep ({"lan_tao": 1, "so_nguoi": 6}) as
+    "lần tạo số 1, số người 6", a role code as its name, a check's "ok"/"loi" as its outcome."""
+    from pipeline.web.store import ROLE_WORDS
+
+    raw = "" if text is None else str(text)
+    if action == "kiem_tra" and raw in ("ok", "loi"):
+        return "hợp lệ" if raw == "ok" else "có vấn đề"
+    try:
+        data = json.loads(raw) if raw.startswith("{") else None
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        parts = []
+        for key, value in data.items():
+            if key == "ok":
+                parts.append("nguyên vẹn" if value else "có vấn đề")
+            elif key == "doi_co_quan":
+                parts.append("đã xác nhận thay hồ sơ của cơ quan khác" if value else "")
+            elif key == "canh_bao":
+                parts.append("chỉ người có cảnh báo")
+            elif key == "muc":
+                parts.append(f"mức {LEVEL_WORDS.get(str(value), 'chưa xếp loại' if value == 'chua' else value)}")
+            else:
+                parts.append(f"{_DETAIL_WORDS.get(key, key)} {value}")
+        shown = ", ".join(p for p in parts if p)
+        return shown or ("tất cả" if action == "xem_xep_loai" else "")
+    return _ROLE_CODE.sub(lambda m: ROLE_WORDS[m.group(1)], raw)
+
+
+_PERIOD_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+_MISSING_PERIODS = re.compile(r"[Tt]hiếu kết quả kỳ ([0-9Qq ,\-–và]+)")
+
+
+def _period(ky: str) -> str:
+    """"2026-01" -> "Tháng 01/2026"; "2026-Q3" -> "Quý III/2026" (as the papers name periods)."""
+    year, _, part = str(ky).partition("-")
+    if part.upper().startswith("Q"):
+        return f"Quý {_PERIOD_ROMAN.get(part[1:], part[1:])}/{year}"
+    return f"Tháng {part}/{year}" if part else str(ky)
+
+
+def _percent(x: object) -> str:
+    """A rate of a period (0–100) as the papers print it: cut to two decimals, no trailing zeros, decimal
+    comma (87.5 -> "87,5", 100 -> "100"); "" when none."""
+    if not isinstance(x, (int, float)) or isinstance(x, bool):
+        return ""
+    text = f"{math.floor(float(x) * 100 + 1e-9) / 100:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _points(person: dict[str, Any]) -> dict[str, Any] | None:
+    """A person's points of the 2026 regime for a page: each period's row (`diem_ky`, in order, named as the
+    papers name it), whether any has a leader's d, đ, e, the periods the rating names as missing (then there is
+    no year score: it is not the mean of some of the periods), the year score. None without periods."""
+    rows = sorted((k for k in person.get("diem_ky") or [] if isinstance(k, dict)), key=lambda k: str(k.get("ky")))
+    if not rows:
+        return None
+    missing: list[str] = []
+    if not (person.get("muc_de_xuat") or person.get("muc_quyet_dinh")):
+        for reason in person.get("ly_do") or []:
+            found = _MISSING_PERIODS.search(str(reason))
+            if found:
+                missing = [_period(k) for k in re.findall(r"\d{4}-(?:\d{2}|[Qq][1-4])", found.group(1))]
+                break
+    year = person.get("diem") if not missing else None
+    return {"ky": [dict(k, ten=_period(str(k.get("ky")))) for k in rows],
+            "lanh_dao": any(k.get(x) is not None for k in rows for x in ("d", "dd", "e")),
+            "thieu": missing, "nam": year if isinstance(year, (int, float)) else None}
