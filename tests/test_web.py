@@ -754,7 +754,8 @@ def test_another_agencys_workbook_is_refused_until_confirmed(server, browser, tm
     assert not d.find_elements(By.ID, "co_quan_khac")  # the folder is now that agency's: nothing to confirm
     d.get(base + "/nhat-ky")
     log = d.find_element(By.TAG_NAME, "table").text
-    assert "tao_ho_so_bi_tu_choi" in log and '"doi_co_quan": true' in log and "Sở Xây dựng tỉnh Thử Nghiệm" in log
+    assert "tao_ho_so_bi_tu_choi" in log and "đã xác nhận thay hồ sơ của cơ quan khác" in log
+    assert "Sở Xây dựng tỉnh Thử Nghiệm" in log
 
 
 def _account(server: Server, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -1206,9 +1207,11 @@ def test_times_are_day_month_year_and_the_log_is_in_words(tmp_path):
     store.audit("vt", "VP", "127.0.0.1", "xem_xep_loai", json.dumps({"muc": "HTT", "canh_bao": "1"}))
     store.audit("quan_tri", "VP", "cli", "tao_tai_khoan", "dv (van_thu_don_vi, HC)")
     store.audit("vt", "VP", "127.0.0.1", "kiem_tra", "ok")
+    store.audit("vt", "VP", "127.0.0.1", "tai_so_danh_dau", "7")
     html = c.get("/nhat-ky").text
     assert "lần tạo số 1, số người 6" in html and "mức Hoàn thành tốt nhiệm vụ, chỉ người có cảnh báo" in html
     assert "dv (Văn thư đơn vị, HC)" in html and "<td>hợp lệ</td>" in html and "dòng lệnh trên máy chủ" in html
+    assert "<td>sổ số 7</td>" in html
     assert "{&#34;" not in html and "van_thu_don_vi" not in html and not re.search(r"\d{4}-\d\d-\d\d", html)
 
 
@@ -1224,6 +1227,9 @@ def test_empty_pages_say_what_to_do_next(tmp_path):
     _, u = _logged_in(tmp_path / "dv", "dv", "van_thu_don_vi", "HC")
     html = u.get("/thay-doi").text
     assert "văn thư cơ quan chưa tạo hồ sơ" in html and 'href="/tao-ho-so"' not in html
+    _, snv = _logged_in(tmp_path / "snv", "snv", "so_noi_vu")  # no package sent yet: said, no table of zeros
+    html = snv.get("/so-noi-vu").text
+    assert 'id="chua_nop"' in html and "Chưa có cơ quan nào gửi hồ sơ" in html and "Tổng hợp toàn tỉnh" not in html
 
 
 def test_the_build_summary_has_a_decimal_comma():

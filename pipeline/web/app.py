@@ -1149,6 +1149,10 @@ def _detail(action: str, text: object) -> str:
     raw = "" if text is None else str(text)
     if action == "kiem_tra" and raw in ("ok", "loi"):
         return "hợp lệ" if raw == "ok" else "có vấn đề"
+    numbered = {"tai_so_danh_dau": "sổ số {}", "tai_so_nam_sau": "từ sổ số {}", "tai_goi_nop": "bộ hồ sơ số {}",
+                "tai_len_bi_chan": "{} sổ trong ít phút"}
+    if action in numbered and raw.isdigit():
+        return numbered[action].format(raw)
     try:
         data = json.loads(raw) if raw.startswith("{") else None
     except ValueError:
