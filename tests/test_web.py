@@ -819,7 +819,7 @@ def test_accounts_listed_locked_unlocked_and_repassworded_from_the_cli(server):
     page = page.decode()
     for words, action in (("Khóa tài khoản", "khoa_tai_khoan"), ("Mở khóa tài khoản", "mo_khoa_tai_khoan"),
                           ("Đổi mật khẩu", "doi_mat_khau"), ("Đăng nhập vào tài khoản đã khóa", "dang_nhap_tai_khoan_khoa")):
-        assert re.search(rf'<td>quan_tri</td><td>cli</td><td>{words} <span class="note">{action}</span></td><td>van_thu_2</td>',
+        assert re.search(rf'<td>quan_tri</td><td>dòng lệnh trên máy chủ</td><td>{words} <span class="note">{action}</span></td><td>van_thu_2</td>',
                          page) or action == "dang_nhap_tai_khoan_khoa", action
         assert f'{words} <span class="note">{action}</span>' in page, action
 
@@ -1241,3 +1241,18 @@ def test_the_build_summary_has_a_decimal_comma():
                         bundles_reused=0, pages=60, seconds=2.24)
     assert summary_lines(s)[0].endswith("60 trang, 2,2 giây.")  # type: ignore[arg-type]
     assert "kiểm tra trong 0,4 giây" in summary_lines(SimpleNamespace(**{**vars(s), "unchanged": True, "seconds": 0.41}))[0]
+
+
+def test_error_pages_say_what_happened_in_words(tmp_path):
+    """An error page's title and heading are words (a clerk does not read «Lỗi 404»); the code stays beside;
+    without a session the way back is the login page, named so."""
+    _, c = _logged_in(tmp_path)
+    r = c.get("/ho-so/nguoi/KHONG-CO")
+    assert r.status_code == 404 and "<title>Không tìm thấy —" in r.text and "(mã lỗi 404)" in r.text
+    assert '<a href="/">Về trang chính</a>' in r.text
+    r = c.get("/so-noi-vu")
+    assert r.status_code == 403 and "<h1>Không thực hiện được" in r.text
+    from pipeline.web.app import create_app
+
+    r = create_app(tmp_path, start_queue=False).test_client().post("/tao-ho-so")
+    assert r.status_code == 403 and '<a href="/dang-nhap">Về trang đăng nhập</a>' in r.text
