@@ -1166,7 +1166,8 @@ def test_the_2026_points_and_periods_are_shown_on_the_ratings_and_the_person_pag
                       "cong_thuc_ky": {"diem_tieu_chi_chung_toi_da": 30, "diem_ket_qua": 70, "mau_so": 300,
                                        "mau_so_lanh_dao": 600}}}, ensure_ascii=False), encoding="utf-8")
     (out / "manifest.json").write_text(json.dumps({
-        "files": [], "don_vi": [], "ca_nhan": [{"ma_so": m, "ma_don_vi": "TH", "pdf": f"ca_nhan/TH/{m}.pdf",
+        "files": [], "don_vi": [{"ma_don_vi": "TH", "pdf": "don_vi/TH.pdf"}],
+        "ca_nhan": [{"ma_so": m, "ma_don_vi": "TH", "pdf": f"ca_nhan/TH/{m}.pdf",
                                                 "tai_lieu": []} for m in ("QB-01", "QB-05")]}), encoding="utf-8")
     html = re.sub(r"\s+", " ", c.get("/xep-loai").text)
     row = next(r for r in html.split("<tr>") if "<td>QB-01</td>" in r)
@@ -1176,6 +1177,9 @@ def test_the_2026_points_and_periods_are_shown_on_the_ratings_and_the_person_pag
     assert "Thiếu kết quả Quý IV/2026: chưa có điểm năm" in row
     assert "Hoàn thành xuất sắc nhiệm vụ từ 90 điểm; Hoàn thành tốt nhiệm vụ từ 70 điểm; Hoàn thành nhiệm vụ từ 50 " \
            "điểm; dưới 50 điểm: Không hoàn thành nhiệm vụ" in html  # how a score becomes a level
+    html = re.sub(r"\s+", " ", c.get("/ho-so").text)  # each person's level beside the name, a proposal said so
+    assert 'Phạm Văn Hùng (QB-01)</a> <span class="note">— Hoàn thành xuất sắc nhiệm vụ (đề xuất)</span>' in html
+    assert 'Võ Minh Quân (QB-05)</a> <span class="note">— chưa xếp loại</span>' in html
     html = re.sub(r"\s+", " ", c.get("/ho-so/nguoi/QB-01").text)
     assert "<title>Phạm Văn Hùng (QB-01) —" in html  # the tab says whose page it is
     section = html[html.index('id="diem_ky"'):html.index("</section>", html.index('id="diem_ky"'))]

@@ -733,6 +733,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         m = store.manifest(g.user["co_quan"])
         ratings = _ratings() or {}
         names = {p["ma_so"]: p.get("ho_ten", "") for p in ratings.get("nguoi", [])}
+        # each person's level beside the name: the decided one, else the proposal the papers print (the meeting's)
+        levels = {p["ma_so"]: (p.get("muc_quyet_dinh") or (p.get("cuoc_hop") or p).get("muc_de_xuat"),
+                               bool(p.get("muc_quyet_dinh"))) for p in ratings.get("nguoi", [])}
         units = [u for u in (m or {}).get("don_vi", []) if _my_unit(u["ma_don_vi"])]
         persons = [p for p in (m or {}).get("ca_nhan", []) if _my_unit(p["ma_don_vi"])]
         agency_files = []
@@ -759,7 +762,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             except (OSError, ValueError, AttributeError):
                 proposed = 0
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
-                               sent=sent, outdated=outdated, proposed=proposed)
+                               sent=sent, outdated=outdated, proposed=proposed, levels=levels)
 
     def _page_groups(items: list[dict[str, Any]], pages: int, docx: dict[str, str]) -> list[dict[str, Any]]:
         """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
