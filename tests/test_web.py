@@ -1260,3 +1260,21 @@ def test_error_pages_say_what_happened_in_words(tmp_path):
 
     r = create_app(tmp_path, start_queue=False).test_client().post("/tao-ho-so")
     assert r.status_code == 403 and '<a href="/dang-nhap">Về trang đăng nhập</a>' in r.text
+
+
+def test_a_sheet_to_reprint_of_one_page_is_named_by_that_page(tmp_path):
+    """«Thay đổi, in lại»: a document of one page is «5», not «5–5»; of several, «3–4»."""
+    app, c = _logged_in(tmp_path)
+    store = app.extensions["hoso_store"]
+    out = store.output_dir("VP")
+    out.mkdir(parents=True)
+    docs = [{"tep": "ca_nhan/TH/QB-03.pdf", "trang_dau": 3, "trang_cuoi": 4, "tieu_de": "Phiếu đánh giá", "ma_so": "QB-03",
+             "ho_ten": "Nguyễn Hữu Tài", "ma_don_vi": "TH", "ly_do": "nội dung thay đổi"},
+            {"tep": "ca_nhan/TH/QB-03.pdf", "trang_dau": 5, "trang_cuoi": 5, "tieu_de": "Kết quả theo dõi, đánh giá từng "
+             "tháng, quý", "ma_so": "QB-03", "ho_ten": "Nguyễn Hữu Tài", "ma_don_vi": "TH", "ly_do": "nội dung thay đổi"}]
+    (out / "manifest.json").write_text(json.dumps({"files": [], "ca_nhan": [], "don_vi": [],
+                                                   "thay_doi": {"van_ban": docs}}, ensure_ascii=False), encoding="utf-8")
+    store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc) "
+            "VALUES ('VP', 1, 'vt', 'xong', '2026-12-06 08:04:37', '2026-12-06 08:04:38')")
+    rows = [re.findall(r"<td>(.*?)</td>", r) for r in c.get("/thay-doi").text.split('<table id="in_lai"')[1].split("<tr>")[2:]]
+    assert [r[3] for r in rows] == ["3–4", "5"]
