@@ -459,9 +459,9 @@ def test_clerk_journey(server, browser, tmp_path):
             assert d.execute_script("return window.innerWidth") == 390, path
             assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), path
             _shot(d, name)
-        # the ratings and a workbook's problems are one card per row there: no sideways scrolling to find
-        # a person's level or a cell's expected value
-        for path in ("/xep-loai", JOURNEY["so_loi"]):
+        # the ratings, a workbook's problems, the uploads, the builds and the sheets to reprint are one card per
+        # row there: no sideways scrolling to find a person's level, a cell's expected value or a row's links
+        for path in ("/xep-loai", JOURNEY["so_loi"], "/so-excel", "/lan-tao", "/thay-doi"):
             d.get(base + path)
             table = d.find_element(By.CSS_SELECTOR, "table.the")
             assert d.execute_script("return arguments[0].scrollWidth <= arguments[0].parentElement.clientWidth + 1",
