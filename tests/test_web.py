@@ -1278,3 +1278,20 @@ def test_a_sheet_to_reprint_of_one_page_is_named_by_that_page(tmp_path):
             "VALUES ('VP', 1, 'vt', 'xong', '2026-12-06 08:04:37', '2026-12-06 08:04:38')")
     rows = [re.findall(r"<td>(.*?)</td>", r) for r in c.get("/thay-doi").text.split('<table id="in_lai"')[1].split("<tr>")[2:]]
     assert [r[3] for r in rows] == ["3–4", "5"]
+
+
+def test_the_2026_sample_uploaded_shows_each_month_worked_by_hand(tmp_path):
+    """The 2026 sample workbook uploaded as a clerk does (monthly KetQuaKy): the ratings page lists each of
+    VP-001's months under his year score. By hand from his rows of KetQuaKy (leader: a, b, c, d, đ, e over
+    600): January 28 + 70 × (100 + 100 + 100 + 100 + 95 + 95) / 600 = 96.8333 → «96,83»; February
+    27.5 + 70 × (100 + 95 + 100 + 100 + 95 + 95) / 600 = 95.75 → «95,75»."""
+    app, c = _logged_in(tmp_path)
+    csrf = _hidden(c.get("/so-excel").text, "csrf_token")
+    book = (Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx").read_bytes()
+    r = c.post("/so-excel", data={"csrf_token": csrf, "so": (io.BytesIO(book), "mau_ho_so_2026.xlsx")},
+               content_type="multipart/form-data")
+    assert r.status_code == 302 and "0 lỗi" in c.get(r.headers["Location"]).text
+    html = re.sub(r"\s+", " ", c.get("/xep-loai").text)
+    row = next(r for r in html.split("<tr>") if "<td>VP-001</td>" in r)
+    assert "<li>Tháng 01/2026: 96,83</li>" in row and "<li>Tháng 02/2026: 95,75</li>" in row
+    assert len(re.findall(r"<li>Tháng \d\d/2026: ", row)) == 12
