@@ -950,6 +950,7 @@ def test_live_progress_without_javascript(tmp_path):
     html = page()
     assert '<meta http-equiv="refresh" content="1">' in html and "<script" not in html
     assert "Chuyển sang PDF 0/120 — đang ước tính thời gian còn lại" in html
+    assert 'id="tu_cap_nhat"' in html and "hồ sơ vẫn được tạo tiếp trên máy chủ" in html  # leaving is safe
     store.x("UPDATE lan_tao SET da_xong=45, con_lai=74.6 WHERE id=?", build)
     html = page()
     assert "Chuyển sang PDF 45/120 — còn khoảng 75 giây" in html and '<progress max="120" value="45">' in html
@@ -958,7 +959,7 @@ def test_live_progress_without_javascript(tmp_path):
     store.x("UPDATE lan_tao SET trang_thai='xong', ket_thuc='2026-12-05 08:03:00', tom_tat=? WHERE id=?",
             "Xong: 40 người, 120 văn bản.", build)
     html = page()
-    assert "refresh" not in html and "Xong: 40 người, 120 văn bản." in html
+    assert "refresh" not in html and "Xong: 40 người, 120 văn bản." in html and 'id="tu_cap_nhat"' not in html
     # the build's own guard refused another agency's workbook (the page's check came first, but the
     # folder may change in between): the clerk is told where to confirm on the web
     from pipeline.output_guard import OTHER_AGENCY_OPTION
