@@ -1296,3 +1296,18 @@ def test_the_2026_sample_uploaded_shows_each_month_worked_by_hand(tmp_path):
     row = next(r for r in html.split("<tr>") if "<td>VP-001</td>" in r)
     assert "<li>Tháng 01/2026: 96,83</li>" in row and "<li>Tháng 02/2026: 95,75</li>" in row
     assert len(re.findall(r"<li>Tháng \d\d/2026: ", row)) == 12
+
+
+def test_a_first_workbook_with_errors_is_not_said_to_leave_older_results(tmp_path):
+    """The agency's only upload has errors: «Xếp loại» and «Tạo hồ sơ» say there is no valid workbook yet
+    (not «the results below are those of the previous build», when there are none)."""
+    app, c = _logged_in(tmp_path)
+    store = app.extensions["hoso_store"]
+    store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
+            "VALUES ('VP', 'so_loi.xlsx', '2026-12-06 08:03:31', 'vt', 3, 0, '[]')")
+    for path in ("/xep-loai", "/tao-ho-so"):
+        html = re.sub(r"\s+", " ", c.get(path).text)
+        line = html[html.index('id="so_moi_loi"'):]
+        line = line[:line.index("</p>")]
+        assert "(lúc 06/12/2026 08:03:31) có 3 lỗi nên chưa được dùng: chưa có sổ hợp lệ nào." in line, path
+        assert "lần tạo hồ sơ trước" not in line, path

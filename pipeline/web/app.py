@@ -647,7 +647,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             _wait_briefly(build_id)  # a rebuild after a small change is done in about a second: shown done at once
             return redirect(url_for("lan_tao_xem", build_id=build_id))
         return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=False,
-                               newer_broken=_newer_broken(upload) if upload else None, basis=upload,
+                               newer_broken=_newer_broken(upload), basis=upload,
                                basis_what="hồ sơ sẽ được tạo từ sổ")
 
     def _wait_briefly(build_id: int) -> None:
