@@ -1311,3 +1311,27 @@ def test_a_first_workbook_with_errors_is_not_said_to_leave_older_results(tmp_pat
         line = line[:line.index("</p>")]
         assert "(lúc 06/12/2026 08:03:31) có 3 lỗi nên chưa được dùng: chưa có sổ hợp lệ nào." in line, path
         assert "lần tạo hồ sơ trước" not in line, path
+
+
+def test_a_person_page_says_when_the_dossier_is_older_than_the_ratings(tmp_path):
+    """The level and points on a person's page come from the latest valid workbook, the dossier below from the
+    last build: a workbook uploaded after that build is named, with «tạo lại hồ sơ» before printing."""
+    app, c = _logged_in(tmp_path)
+    store = app.extensions["hoso_store"]
+    out = store.output_dir("VP")
+    out.mkdir(parents=True)
+    (out / "ket_qua_xep_loai.json").write_text(json.dumps({"nguoi": [
+        {"ma_so": "QB-03", "ho_ten": "Nguyễn Hữu Tài", "ma_don_vi": "TH", "muc_de_xuat": "HTT", "ly_do": [],
+         "canh_bao": []}]}, ensure_ascii=False), encoding="utf-8")
+    (out / "manifest.json").write_text(json.dumps({"files": [], "don_vi": [], "ca_nhan": [
+        {"ma_so": "QB-03", "ma_don_vi": "TH", "pdf": "ca_nhan/TH/QB-03.pdf", "tai_lieu": []}]}), encoding="utf-8")
+    for name in ("so_dau.xlsx", "so_sua.xlsx"):
+        store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de, xep_loai) "
+                "VALUES ('VP', ?, '2026-12-06 08:03:31', 'vt', 0, 0, '[]', 1)", name)
+    build = store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc) "
+                    "VALUES ('VP', 1, 'vt', 'xong', '2026-12-06 08:04:00', '2026-12-06 08:04:05')")
+    html = re.sub(r"\s+", " ", c.get("/ho-so/nguoi/QB-03").text)
+    assert 'id="ho_so_cu"' in html and "theo sổ «so_sua.xlsx»" in html and "lần tạo số 1 (06/12/2026 08:04:05)" in html
+    assert 'href="/tao-ho-so">tạo lại hồ sơ</a> trước khi in' in html
+    store.x("UPDATE lan_tao SET so=2 WHERE id=?", build)  # built from the latest: nothing to say
+    assert 'id="ho_so_cu"' not in c.get("/ho-so/nguoi/QB-03").text

@@ -818,7 +818,18 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         groups = _page_groups(person.get("tai_lieu", []), _pages_of(m, person["pdf"]), docx)
         audit("xem_nguoi", ma_so)
         return render_template("nguoi.html", p=person, files=files, rating=rating, groups=groups,
-                               ratings_setup=ratings.get("thiet_lap"))
+                               ratings_setup=ratings.get("thiet_lap"), stale=_built_from_older())
+
+    def _built_from_older() -> dict[str, Any] | None:
+        """The level and points a person's page shows come from the latest valid upload, its dossier from the last
+        build: when that build was made from an older upload, both are named (the papers do not show the new
+        data until the clerk builds again). None when they agree or there is nothing to compare."""
+        ma = g.user["co_quan"]
+        basis = store.one("SELECT * FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", ma)
+        build = store.one("SELECT * FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1", ma)
+        if basis is None or build is None or build["so"] is None or build["so"] >= basis["id"]:
+            return None
+        return {"so": basis, "lan_tao": build}
 
     def _listed(rel: str) -> tuple[dict[str, Any], dict[str, Any]]:
         m = _manifest()
