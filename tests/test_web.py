@@ -142,6 +142,12 @@ def _shot(driver, name: str) -> None:
         driver.save_screenshot(str(Path(SHOTS) / f"{name}.png"))
 
 
+def _phone(driver) -> None:
+    """The browser as a phone's screen, 390×844 CSS pixels (cleared by Emulation.clearDeviceMetricsOverride)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+
+
 def _as_client(driver, base: str) -> Client:
     """The browser's session in a urllib client (to read the bytes of a download)."""
     c = Client(base)
@@ -439,8 +445,9 @@ def test_clerk_journey(server, browser, tmp_path):
     log = d.find_element(By.TAG_NAME, "table").text
     assert "tai_len_so" in log and "tao_ho_so" in log and "tai_tep ca_nhan/HC/NS-01.pdf" in log
 
-    # on a phone: nothing wider than the screen (wide tables scroll inside their box)
-    d.set_window_size(390, 844)
+    # on a phone: nothing wider than the screen (wide tables scroll inside their box). The phone's screen is
+    # emulated: a window is never narrower than 500 px in chromium, so set_window_size(390, …) measured at 500
+    _phone(d)
     try:
         for path, name in (("/", "10_dien_thoai_trang_chinh"), ("/xep-loai", "11_dien_thoai_xep_loai"),
                            ("/ho-so/nguoi/NS-01", "12_dien_thoai_nguoi"), ("/thay-doi", "13_dien_thoai_thay_doi"),
@@ -449,9 +456,18 @@ def test_clerk_journey(server, browser, tmp_path):
                            ("/mat-khau", "18_dien_thoai_mat_khau"), ("/ho-so", "18b_dien_thoai_ho_so"),
                            ("/tao-ho-so", "18c_dien_thoai_tao_ho_so"), ("/nhat-ky", "18d_dien_thoai_nhat_ky")):
             d.get(base + path)
+            assert d.execute_script("return window.innerWidth") == 390, path
             assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), path
             _shot(d, name)
+        # the ratings, a workbook's problems, the uploads, the builds and the sheets to reprint are one card per
+        # row there: no sideways scrolling to find a person's level, a cell's expected value or a row's links
+        for path in ("/xep-loai", JOURNEY["so_loi"], "/so-excel", "/lan-tao", "/thay-doi"):
+            d.get(base + path)
+            table = d.find_element(By.CSS_SELECTOR, "table.the")
+            assert d.execute_script("return arguments[0].scrollWidth <= arguments[0].parentElement.clientWidth + 1",
+                                    table), path
     finally:
+        d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         d.set_window_size(1366, 768)
 
     # submitted to the Sở Nội vụ, which downloads and verifies it
@@ -739,7 +755,8 @@ def test_another_agencys_workbook_is_refused_until_confirmed(server, browser, tm
     assert not d.find_elements(By.ID, "co_quan_khac")  # the folder is now that agency's: nothing to confirm
     d.get(base + "/nhat-ky")
     log = d.find_element(By.TAG_NAME, "table").text
-    assert "tao_ho_so_bi_tu_choi" in log and '"doi_co_quan": true' in log and "Sở Xây dựng tỉnh Thử Nghiệm" in log
+    assert "tao_ho_so_bi_tu_choi" in log and "đã xác nhận thay hồ sơ của cơ quan khác" in log
+    assert "Sở Xây dựng tỉnh Thử Nghiệm" in log
 
 
 def _account(server: Server, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -803,7 +820,7 @@ def test_accounts_listed_locked_unlocked_and_repassworded_from_the_cli(server):
     page = page.decode()
     for words, action in (("Khóa tài khoản", "khoa_tai_khoan"), ("Mở khóa tài khoản", "mo_khoa_tai_khoan"),
                           ("Đổi mật khẩu", "doi_mat_khau"), ("Đăng nhập vào tài khoản đã khóa", "dang_nhap_tai_khoan_khoa")):
-        assert re.search(rf'<td>quan_tri</td><td>cli</td><td>{words} <span class="note">{action}</span></td><td>van_thu_2</td>',
+        assert re.search(rf'<td>quan_tri</td><td>dòng lệnh trên máy chủ</td><td>{words} <span class="note">{action}</span></td><td>van_thu_2</td>',
                          page) or action == "dang_nhap_tai_khoan_khoa", action
         assert f'{words} <span class="note">{action}</span>' in page, action
 
@@ -934,6 +951,7 @@ def test_live_progress_without_javascript(tmp_path):
     html = page()
     assert '<meta http-equiv="refresh" content="1">' in html and "<script" not in html
     assert "Chuyển sang PDF 0/120 — đang ước tính thời gian còn lại" in html
+    assert 'id="tu_cap_nhat"' in html and "hồ sơ vẫn được tạo tiếp trên máy chủ" in html  # leaving is safe
     store.x("UPDATE lan_tao SET da_xong=45, con_lai=74.6 WHERE id=?", build)
     html = page()
     assert "Chuyển sang PDF 45/120 — còn khoảng 75 giây" in html and '<progress max="120" value="45">' in html
@@ -942,7 +960,7 @@ def test_live_progress_without_javascript(tmp_path):
     store.x("UPDATE lan_tao SET trang_thai='xong', ket_thuc='2026-12-05 08:03:00', tom_tat=? WHERE id=?",
             "Xong: 40 người, 120 văn bản.", build)
     html = page()
-    assert "refresh" not in html and "Xong: 40 người, 120 văn bản." in html
+    assert "refresh" not in html and "Xong: 40 người, 120 văn bản." in html and 'id="tu_cap_nhat"' not in html
     # the build's own guard refused another agency's workbook (the page's check came first, but the
     # folder may change in between): the clerk is told where to confirm on the web
     from pipeline.output_guard import OTHER_AGENCY_OPTION
@@ -1021,10 +1039,10 @@ def test_ratings_page_shows_the_score_as_the_forms_print_it(tmp_path):
                  {**person("VP-004", 83.7878), "muc_de_xuat": None}])
     assert "<th>Điểm</th>" in html
     rows = html.split("<tr>")[2:]
-    assert '<td class="so">89,99</td>' in rows[0] and '<td class="so">96,29</td>' in rows[1]
-    assert '<td class="so"></td>' in rows[2] and '<td class="so"></td>' in rows[3]
+    assert '<td class="so diem"><strong>89,99</strong>' in rows[0] and '<td class="so diem"><strong>96,29</strong>' in rows[1]
+    assert '<td class="so diem">\n</td>' in rows[2] and '<td class="so diem">\n</td>' in rows[3]
     html = page([person("VP-001", None)])
-    assert "<th>Điểm</th>" not in html and 'class="so"' not in html
+    assert "<th>Điểm</th>" not in html and 'class="so' not in html
 
 
 def test_a_package_built_again_after_it_was_sent_asks_to_send_it_again(tmp_path):
@@ -1104,3 +1122,217 @@ def test_ratings_page_shows_the_proposal_the_papers_print(tmp_path):
     assert meeting_reasons != by["VP-016"]["ly_do"] and html.count(meeting_reasons[-1].replace("&", "&amp;")[:60]) >= 1
     html = c.get("/xep-loai?muc=HTXS").text
     assert "<td>VP-016</td>" in html  # filtered by the level shown
+
+
+def _logged_in(tmp_path: Path, name: str = "vt", role: str = "van_thu", unit: str | None = None):
+    """An app on `tmp_path` (no build queue) and a test client logged in as a new account."""
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    Store(tmp_path).add_account(name, accounts.hash_password("mat-khau-du-dai-9"), "VP", role, unit)
+    app = create_app(tmp_path, start_queue=False)
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": "mat-khau-du-dai-9"}).status_code == 302
+    return app, c
+
+
+def _period(ky: str, chung: float, rates: tuple, diem: float) -> dict:
+    return dict(zip(("a", "b", "c", "d", "dd", "e"), rates, strict=True), ky=ky, diem=diem, diem_tieu_chi_chung=chung)
+
+
+def test_the_2026_points_and_periods_are_shown_on_the_ratings_and_the_person_page(tmp_path):
+    """The points regime (ND 335/2025): each period's score under the year score on the ratings page, and on
+    the person's page a table of the periods (general criteria, a–c, a leader's d–e, the period's score) with
+    the formula and the year score; a person whose periods do not cover the year has no year score and the
+    missing periods are named (not the mean of some periods). Worked by hand from the period formula:
+    leader, general 28, a = b = c = d = 100, đ = e = 95: 28 + 70 × 590 / 600 = 96.8333 → «96,83»;
+    non-leader, general 25, a 90, b 85, c 80: 25 + 70 × 255 / 300 = 84.5 → «84,50»."""
+    app, c = _logged_in(tmp_path)
+    store = app.extensions["hoso_store"]
+    out = store.output_dir("VP")
+    out.mkdir(parents=True)
+    leader = [_period(f"2026-Q{q}", 28, (100, 100, 100, 100, 95, 95), 96.8333) for q in (1, 2, 3, 4)]
+    staff = [_period(f"2026-Q{q}", 25, (90, 85, 80, None, None, None), 84.5) for q in (1, 2, 3)]
+    people = [
+        {"ma_so": "QB-01", "ho_ten": "Phạm Văn Hùng", "ma_don_vi": "TH", "muc_de_xuat": "HTXS", "muc_quyet_dinh": None,
+         "diem": 96.8333, "diem_ky": leader, "ly_do": ["Điểm năm là trung bình 4 kỳ."], "canh_bao": []},
+        {"ma_so": "QB-05", "ho_ten": "Võ Minh Quân", "ma_don_vi": "TH", "muc_de_xuat": None, "muc_quyet_dinh": None,
+         "diem": 84.5, "diem_ky": staff, "canh_bao": [],
+         "ly_do": ["Trung bình 3 kỳ đã có kết quả = 84,50, chưa phải điểm năm. Thiếu kết quả kỳ 2026-Q4: có kết quả "
+                   "3 quý (9 tháng) trong khi thời gian công tác là 12 tháng; chưa đủ căn cứ xếp loại."]}]
+    (out / "ket_qua_xep_loai.json").write_text(json.dumps({
+        "nam_danh_gia": 2026, "ten_bo_quy_tac": "Nghị định 335/2025/NĐ-CP", "nguoi": people,
+        "thiet_lap": {"nguong_diem": {"HTXS": 90, "HTT": 70, "HT": 50, "KHT": 0},
+                      "cong_thuc_ky": {"diem_tieu_chi_chung_toi_da": 30, "diem_ket_qua": 70, "mau_so": 300,
+                                       "mau_so_lanh_dao": 600}}}, ensure_ascii=False), encoding="utf-8")
+    (out / "manifest.json").write_text(json.dumps({
+        "files": [], "don_vi": [{"ma_don_vi": "TH", "pdf": "don_vi/TH.pdf"}],
+        "ca_nhan": [{"ma_so": m, "ma_don_vi": "TH", "pdf": f"ca_nhan/TH/{m}.pdf",
+                                                "tai_lieu": []} for m in ("QB-01", "QB-05")]}), encoding="utf-8")
+    html = re.sub(r"\s+", " ", c.get("/xep-loai").text)
+    row = next(r for r in html.split("<tr>") if "<td>QB-01</td>" in r)
+    assert "<strong>96,83</strong>" in row and all(f"<li>Quý {q}/2026: 96,83</li>" in row for q in ("I", "II", "III", "IV"))
+    row = next(r for r in html.split("<tr>") if "<td>QB-05</td>" in r)
+    assert "<strong>" not in row and "<li>Quý III/2026: 84,50</li>" in row
+    assert "Thiếu kết quả Quý IV/2026: chưa có điểm năm" in row
+    assert "Hoàn thành xuất sắc nhiệm vụ từ 90 điểm; Hoàn thành tốt nhiệm vụ từ 70 điểm; Hoàn thành nhiệm vụ từ 50 " \
+           "điểm; dưới 50 điểm: Không hoàn thành nhiệm vụ" in html  # how a score becomes a level
+    html = re.sub(r"\s+", " ", c.get("/ho-so").text)  # each person's level beside the name, a proposal said so
+    assert 'Phạm Văn Hùng (QB-01)</a> <span class="note">— Hoàn thành xuất sắc nhiệm vụ (đề xuất)</span>' in html
+    assert 'Võ Minh Quân (QB-05)</a> <span class="note">— chưa xếp loại</span>' in html
+    html = re.sub(r"\s+", " ", c.get("/ho-so/nguoi/QB-01").text)
+    assert "<title>Phạm Văn Hùng (QB-01) —" in html  # the tab says whose page it is
+    section = html[html.index('id="diem_ky"'):html.index("</section>", html.index('id="diem_ky"'))]
+    assert "điểm năm <strong>96,83</strong>" in section and "<th>d) Kết quả đơn vị phụ trách (%)</th>" in section
+    assert "<tr><td>Quý II/2026</td><td class=\"so\">28,00</td><td class=\"so\">100</td><td class=\"so\">100</td>" \
+           "<td class=\"so\">100</td><td class=\"so\">100</td><td class=\"so\">95</td><td class=\"so\">95</td>" \
+           "<td class=\"so\"><strong>96,83</strong></td></tr>" in section
+    assert "Điểm kỳ = tiêu chí chung + 70 × (a + b + c + d + đ + e) / 600." in section
+    html = re.sub(r"\s+", " ", c.get("/ho-so/nguoi/QB-05").text)
+    section = html[html.index('id="diem_ky"'):html.index("</section>", html.index('id="diem_ky"'))]
+    assert "điểm năm <strong>" not in section and "d) Kết quả" not in section and "/ 300." in section
+    assert "Thiếu kết quả Quý IV/2026: chưa có điểm năm" in section and section.count("<td>Quý") == 3
+
+
+def test_times_are_day_month_year_and_the_log_is_in_words(tmp_path):
+    """Times as a Vietnamese clerk reads them (05/12/2026 08:00:00, never 2026-12-05), and the audit log's
+    details in words: no JSON keys, no role codes; the menu marks where one is."""
+    app, c = _logged_in(tmp_path)
+    store = app.extensions["hoso_store"]
+    store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc, tom_tat) "
+            "VALUES ('VP', 1, 'vt', 'xong', '2026-12-05 08:00:00', '2026-12-05 08:03:00', 'Xong.')")
+    html = c.get("/lan-tao").text
+    assert "05/12/2026 08:00:00" in html and "2026-12-05" not in html
+    assert '<a href="/lan-tao" aria-current="page">Lịch sử</a>' in html
+    html = c.get("/lan-tao/1").text
+    assert "Yêu cầu lúc 05/12/2026 08:00:00" in html and "kết thúc 05/12/2026 08:03:00" in html
+    assert '<a href="/lan-tao" aria-current="page">Lịch sử</a>' in html  # a build's page is under «Lịch sử»
+    store.audit("vt", "VP", "", "tao_xong", json.dumps({"lan_tao": 1, "so_nguoi": 6}))
+    store.audit("vt", "VP", "127.0.0.1", "xem_xep_loai", json.dumps({"muc": "HTT", "canh_bao": "1"}))
+    store.audit("quan_tri", "VP", "cli", "tao_tai_khoan", "dv (van_thu_don_vi, HC)")
+    store.audit("vt", "VP", "127.0.0.1", "kiem_tra", "ok")
+    store.audit("vt", "VP", "127.0.0.1", "tai_so_danh_dau", "7")
+    html = c.get("/nhat-ky").text
+    assert "lần tạo số 1, số người 6" in html and "mức Hoàn thành tốt nhiệm vụ, chỉ người có cảnh báo" in html
+    assert "dv (Văn thư đơn vị, HC)" in html and "<td>hợp lệ</td>" in html and "dòng lệnh trên máy chủ" in html
+    assert "<td>sổ số 7</td>" in html
+    assert "{&#34;" not in html and "van_thu_don_vi" not in html and not re.search(r"\d{4}-\d\d-\d\d", html)
+
+
+def test_empty_pages_say_what_to_do_next(tmp_path):
+    """A new agency's pages: each says there is nothing yet and links the next step."""
+    _, c = _logged_in(tmp_path)
+    html = c.get("/lan-tao").text
+    assert 'id="chua_tao"' in html and 'href="/tao-ho-so"' in html and 'id="lich_su"' not in html
+    html = c.get("/thay-doi").text
+    assert 'id="chua_tao"' in html and 'href="/tao-ho-so"' in html
+    html = c.get("/xep-loai").text
+    assert "Chưa có kết quả xếp loại" in html and 'href="/so-excel"' in html.split("<main>")[1]
+    _, u = _logged_in(tmp_path / "dv", "dv", "van_thu_don_vi", "HC")
+    html = u.get("/thay-doi").text
+    assert "văn thư cơ quan chưa tạo hồ sơ" in html and 'href="/tao-ho-so"' not in html
+    _, snv = _logged_in(tmp_path / "snv", "snv", "so_noi_vu")  # no package sent yet: said, no table of zeros
+    html = snv.get("/so-noi-vu").text
+    assert 'id="chua_nop"' in html and "Chưa có cơ quan nào gửi hồ sơ" in html and "Tổng hợp toàn tỉnh" not in html
+
+
+def test_the_build_summary_has_a_decimal_comma():
+    from types import SimpleNamespace
+
+    from pipeline.web.jobs import summary_lines
+
+    s = SimpleNamespace(unchanged=False, people=6, documents=24, converted=24, reused=0, rendered=21, bundles_built=8,
+                        bundles_reused=0, pages=60, seconds=2.24)
+    assert summary_lines(s)[0].endswith("60 trang, 2,2 giây.")  # type: ignore[arg-type]
+    assert "kiểm tra trong 0,4 giây" in summary_lines(SimpleNamespace(**{**vars(s), "unchanged": True, "seconds": 0.41}))[0]
+
+
+def test_error_pages_say_what_happened_in_words(tmp_path):
+    """An error page's title and heading are words (a clerk does not read «Lỗi 404»); the code stays beside;
+    without a session the way back is the login page, named so."""
+    _, c = _logged_in(tmp_path)
+    r = c.get("/ho-so/nguoi/KHONG-CO")
+    assert r.status_code == 404 and "<title>Không tìm thấy —" in r.text and "(mã lỗi 404)" in r.text
+    assert '<a href="/">Về trang chính</a>' in r.text
+    r = c.get("/so-noi-vu")
+    assert r.status_code == 403 and "<h1>Không thực hiện được" in r.text
+    from pipeline.web.app import create_app
+
+    r = create_app(tmp_path, start_queue=False).test_client().post("/tao-ho-so")
+    assert r.status_code == 403 and '<a href="/dang-nhap">Về trang đăng nhập</a>' in r.text
+
+
+def test_a_sheet_to_reprint_of_one_page_is_named_by_that_page(tmp_path):
+    """«Thay đổi, in lại»: a document of one page is «5», not «5–5»; of several, «3–4»."""
+    app, c = _logged_in(tmp_path)
+    store = app.extensions["hoso_store"]
+    out = store.output_dir("VP")
+    out.mkdir(parents=True)
+    docs = [{"tep": "ca_nhan/TH/QB-03.pdf", "trang_dau": 3, "trang_cuoi": 4, "tieu_de": "Phiếu đánh giá", "ma_so": "QB-03",
+             "ho_ten": "Nguyễn Hữu Tài", "ma_don_vi": "TH", "ly_do": "nội dung thay đổi"},
+            {"tep": "ca_nhan/TH/QB-03.pdf", "trang_dau": 5, "trang_cuoi": 5, "tieu_de": "Kết quả theo dõi, đánh giá từng "
+             "tháng, quý", "ma_so": "QB-03", "ho_ten": "Nguyễn Hữu Tài", "ma_don_vi": "TH", "ly_do": "nội dung thay đổi"}]
+    (out / "manifest.json").write_text(json.dumps({"files": [], "ca_nhan": [], "don_vi": [],
+                                                   "thay_doi": {"van_ban": docs}}, ensure_ascii=False), encoding="utf-8")
+    store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc) "
+            "VALUES ('VP', 1, 'vt', 'xong', '2026-12-06 08:04:37', '2026-12-06 08:04:38')")
+    rows = [re.findall(r"<td>(.*?)</td>", r) for r in c.get("/thay-doi").text.split('<table id="in_lai"')[1].split("<tr>")[2:]]
+    assert [r[3] for r in rows] == ["3–4", "5"]
+
+
+def test_the_2026_sample_uploaded_shows_each_month_worked_by_hand(tmp_path):
+    """The 2026 sample workbook uploaded as a clerk does (monthly KetQuaKy): the ratings page lists each of
+    VP-001's months under his year score. By hand from his rows of KetQuaKy (leader: a, b, c, d, đ, e over
+    600): January 28 + 70 × (100 + 100 + 100 + 100 + 95 + 95) / 600 = 96.8333 → «96,83»; February
+    27.5 + 70 × (100 + 95 + 100 + 100 + 95 + 95) / 600 = 95.75 → «95,75»."""
+    app, c = _logged_in(tmp_path)
+    csrf = _hidden(c.get("/so-excel").text, "csrf_token")
+    book = (Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx").read_bytes()
+    r = c.post("/so-excel", data={"csrf_token": csrf, "so": (io.BytesIO(book), "mau_ho_so_2026.xlsx")},
+               content_type="multipart/form-data")
+    assert r.status_code == 302 and "0 lỗi" in c.get(r.headers["Location"]).text
+    html = re.sub(r"\s+", " ", c.get("/xep-loai").text)
+    row = next(r for r in html.split("<tr>") if "<td>VP-001</td>" in r)
+    assert "<li>Tháng 01/2026: 96,83</li>" in row and "<li>Tháng 02/2026: 95,75</li>" in row
+    assert len(re.findall(r"<li>Tháng \d\d/2026: ", row)) == 12
+
+
+def test_a_first_workbook_with_errors_is_not_said_to_leave_older_results(tmp_path):
+    """The agency's only upload has errors: «Xếp loại» and «Tạo hồ sơ» say there is no valid workbook yet
+    (not «the results below are those of the previous build», when there are none)."""
+    app, c = _logged_in(tmp_path)
+    store = app.extensions["hoso_store"]
+    store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
+            "VALUES ('VP', 'so_loi.xlsx', '2026-12-06 08:03:31', 'vt', 3, 0, '[]')")
+    for path in ("/xep-loai", "/tao-ho-so"):
+        html = re.sub(r"\s+", " ", c.get(path).text)
+        line = html[html.index('id="so_moi_loi"'):]
+        line = line[:line.index("</p>")]
+        assert "(lúc 06/12/2026 08:03:31) có 3 lỗi nên chưa được dùng: chưa có sổ hợp lệ nào." in line, path
+        assert "lần tạo hồ sơ trước" not in line, path
+
+
+def test_a_person_page_says_when_the_dossier_is_older_than_the_ratings(tmp_path):
+    """The level and points on a person's page come from the latest valid workbook, the dossier below from the
+    last build: a workbook uploaded after that build is named, with «tạo lại hồ sơ» before printing."""
+    app, c = _logged_in(tmp_path)
+    store = app.extensions["hoso_store"]
+    out = store.output_dir("VP")
+    out.mkdir(parents=True)
+    (out / "ket_qua_xep_loai.json").write_text(json.dumps({"nguoi": [
+        {"ma_so": "QB-03", "ho_ten": "Nguyễn Hữu Tài", "ma_don_vi": "TH", "muc_de_xuat": "HTT", "ly_do": [],
+         "canh_bao": []}]}, ensure_ascii=False), encoding="utf-8")
+    (out / "manifest.json").write_text(json.dumps({"files": [], "don_vi": [], "ca_nhan": [
+        {"ma_so": "QB-03", "ma_don_vi": "TH", "pdf": "ca_nhan/TH/QB-03.pdf", "tai_lieu": []}]}), encoding="utf-8")
+    for name in ("so_dau.xlsx", "so_sua.xlsx"):
+        store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de, xep_loai) "
+                "VALUES ('VP', ?, '2026-12-06 08:03:31', 'vt', 0, 0, '[]', 1)", name)
+    build = store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc) "
+                    "VALUES ('VP', 1, 'vt', 'xong', '2026-12-06 08:04:00', '2026-12-06 08:04:05')")
+    html = re.sub(r"\s+", " ", c.get("/ho-so/nguoi/QB-03").text)
+    assert 'id="ho_so_cu"' in html and "theo sổ «so_sua.xlsx»" in html and "lần tạo số 1 (06/12/2026 08:04:05)" in html
+    assert 'href="/tao-ho-so">tạo lại hồ sơ</a> trước khi in' in html
+    store.x("UPDATE lan_tao SET so=2 WHERE id=?", build)  # built from the latest: nothing to say
+    assert 'id="ho_so_cu"' not in c.get("/ho-so/nguoi/QB-03").text

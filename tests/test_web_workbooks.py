@@ -136,8 +136,8 @@ def test_a_build_again_before_printing_keeps_the_list_to_reprint(tmp_path):
         return c.get("/thay-doi").text
 
     html = page("vt")
-    assert "Lần tạo số 4 (2026-12-05 08:04:30)" in html and 'id="khong_in_lai"' not in html
-    assert "Lần tạo số 2 (2026-12-05 08:02:30) có 2 văn bản phải in lại và ký lại" in html
+    assert "Lần tạo số 4 (05/12/2026 08:04:30)" in html and 'id="khong_in_lai"' not in html  # day/month/year
+    assert "Lần tạo số 2 (05/12/2026 08:02:30) có 2 văn bản phải in lại và ký lại" in html
     table = html[html.index('id="in_lai_truoc"'):]
     assert 'href="/tep/don_vi/HC.pdf#page=3"' in table and "Trần Thị Bình (NS-02)" in table
     assert 'href="/lan-tao/2/thay_doi.txt"' in html
@@ -244,12 +244,12 @@ def test_a_newer_upload_with_errors_is_not_silently_replaced_by_the_older_one(tm
         html = re.sub(r"\s+", " ", c.get(path).text)
         line = html[html.index('id="so_moi_loi"'):]
         line = line[:line.index("</p>")]
-        assert re.search(r"Sổ tải lên sau cùng «ho_so\.xlsx» \(lúc [\d: -]+\) có [1-9]\d* lỗi nên chưa được dùng: "
-                         + what + r" «ho_so\.xlsx» tải lên lúc [\d: -]+, chưa có các sửa đổi mới\.", line), line
+        assert re.search(r"Sổ tải lên sau cùng «ho_so\.xlsx» \(lúc \d\d/\d\d/\d{4} [\d:]+\) có [1-9]\d* lỗi nên chưa được dùng: "
+                         + what + r" «ho_so\.xlsx» tải lên lúc \d\d/\d\d/\d{4} [\d:]+, chưa có các sửa đổi mới\.", line), line
         assert f'href="{errors_page}"' in line
     html = c.get("/xep-loai").text
     assert "NS-02" in html  # the earlier ratings are still shown, and say which workbook they come from
-    assert re.search(r'id="theo_so">Theo sổ «ho_so\.xlsx» tải lên lúc [\d: -]+\.</p>', html)
+    assert re.search(r'id="theo_so">Theo sổ «ho_so\.xlsx» tải lên lúc \d\d/\d\d/\d{4} [\d:]+\.</p>', html)
     unit, _ = _clerk_of(app, "dv")  # a unit clerk does not upload: no such line
     assert 'id="so_moi_loi"' not in unit.get("/xep-loai").text
     t["BieuQuyet"][1].update(phieu_htt=3, phieu_ht=0)
@@ -400,9 +400,12 @@ def test_the_reprint_table_fits_a_phone(tmp_path):
         opts.add_argument(arg)
     d = webdriver.Chrome(service=Service(driver_path), options=opts)
     try:
-        d.set_window_size(390, 844)
+        # a phone's screen emulated: a chromium window is never narrower than 500 px (set_window_size measured 500)
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                          {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
         d.get(page.as_uri())
         inner = d.execute_script("return window.innerWidth")
+        assert inner == 390
         assert d.execute_script("return document.documentElement.scrollWidth") <= inner
         assert d.execute_script("return document.getElementById('in_lai').offsetWidth") > 0
     finally:
@@ -413,7 +416,10 @@ def test_the_home_page_names_the_agency_before_any_build(tmp_path):
     """Before the first build the home page's title was the bare code («VP»): after a valid upload it is the
     agency's name from the workbook; an upload with errors does not change it."""
     c, csrf = _clerk(tmp_path)
-    assert re.search(r"<h1>\s*VP\s*</h1>", c.get("/").text)  # nothing uploaded yet: the code is all there is
+    home = c.get("/").text
+    assert re.search(r"<h1>\s*Cơ quan VP\s*</h1>", home)  # nothing uploaded yet: the code is all there is
+    # and the first step says where to begin: the blank workbook, filled in Excel
+    assert 'id="bat_dau"' in home and 'href="/so-excel/mau-trong.xlsx"' in home
     t = factory.tables()
     assert _post(c, csrf, "so.xlsx", factory.write(tmp_path.parent / f"{tmp_path.name}_a.xlsx", t).read_bytes()
                  ).status_code == 302

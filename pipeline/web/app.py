@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import io
 import json
+import math
 import os
 import re
 import secrets
@@ -124,6 +125,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                  ACTION_WORDS=ACTION_WORDS)
     app.jinja_env.filters["diem"] = _score
     app.jinja_env.filters["khoang_trang"] = _spaces
+    app.jinja_env.filters["luc"] = _when
+    app.jinja_env.filters["ty_le"] = _percent
+    app.jinja_env.filters["ten_ky"] = _period
+    app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points)
 
     def ip() -> str:
         return request.remote_addr or "?"
@@ -735,7 +740,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             _wait_briefly(build_id)  # a rebuild after a small change is done in about a second: shown done at once
             return redirect(url_for("lan_tao_xem", build_id=build_id))
         return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=False,
-                               newer_broken=_newer_broken(upload) if upload else None, basis=upload,
+                               newer_broken=_newer_broken(upload), basis=upload,
                                basis_what="hồ sơ sẽ được tạo từ sổ")
 
     def _wait_briefly(build_id: int) -> None:
@@ -821,6 +826,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         m = store.manifest(g.user["co_quan"])
         ratings = _ratings() or {}
         names = {p["ma_so"]: p.get("ho_ten", "") for p in ratings.get("nguoi", [])}
+        # each person's level beside the name: the decided one, else the proposal the papers print (the meeting's)
+        levels = {p["ma_so"]: (p.get("muc_quyet_dinh") or (p.get("cuoc_hop") or p).get("muc_de_xuat"),
+                               bool(p.get("muc_quyet_dinh"))) for p in ratings.get("nguoi", [])}
         units = [u for u in (m or {}).get("don_vi", []) if _my_unit(u["ma_don_vi"])]
         persons = [p for p in (m or {}).get("ca_nhan", []) if _my_unit(p["ma_don_vi"])]
         agency_files = []
@@ -847,7 +855,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             except (OSError, ValueError, AttributeError):
                 proposed = 0
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
-                               sent=sent, outdated=outdated, proposed=proposed)
+                               sent=sent, outdated=outdated, proposed=proposed, levels=levels)
 
     def _page_groups(items: list[dict[str, Any]], pages: int, docx: dict[str, str]) -> list[dict[str, Any]]:
         """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
@@ -897,11 +905,24 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             abort(404)
         prefix = f"ca_nhan/{person['ma_don_vi']}/{ma_so}/"
         files = [f["path"] for f in m.get("files", []) if f["path"].startswith(prefix)]
-        rating = next((p for p in (_ratings() or {}).get("nguoi", []) if p["ma_so"] == ma_so), None)
+        ratings = _ratings() or {}
+        rating = next((p for p in ratings.get("nguoi", []) if p["ma_so"] == ma_so), None)
         docx = {Path(f).stem: f for f in files if f.endswith(".docx")}
         groups = _page_groups(person.get("tai_lieu", []), _pages_of(m, person["pdf"]), docx)
         audit("xem_nguoi", ma_so)
-        return render_template("nguoi.html", p=person, files=files, rating=rating, groups=groups)
+        return render_template("nguoi.html", p=person, files=files, rating=rating, groups=groups,
+                               ratings_setup=ratings.get("thiet_lap"), stale=_built_from_older())
+
+    def _built_from_older() -> dict[str, Any] | None:
+        """The level and points a person's page shows come from the latest valid upload, its dossier from the last
+        build: when that build was made from an older upload, both are named (the papers do not show the new
+        data until the clerk builds again). None when they agree or there is nothing to compare."""
+        ma = g.user["co_quan"]
+        basis = store.one("SELECT * FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", ma)
+        build = store.one("SELECT * FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1", ma)
+        if basis is None or build is None or build["so"] is None or build["so"] >= basis["id"]:
+            return None
+        return {"so": basis, "lan_tao": build}
 
     def _listed(rel: str) -> tuple[dict[str, Any], dict[str, Any]]:
         m = _manifest()
@@ -1208,3 +1229,95 @@ def _score(x: object) -> str:
     from pipeline.rating.periods import score_text
 
     return score_text(float(x)) if isinstance(x, (int, float)) and not isinstance(x, bool) else ""
+
+
+_WHEN = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)")
+
+
+def _when(text: object) -> str:
+    """A time the database keeps ("2026-12-06 08:03:51", the server's local time) as a clerk reads it:
+    "06/12/2026 08:03:51" (day/month/year); anything else as it is ("" for none)."""
+    if text is None:
+        return ""
+    return _WHEN.sub(lambda m: f"{m.group(3)}/{m.group(2)}/{m.group(1)} {m.group(4)}", str(text))
+
+
+_DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo số", "so_nguoi": "số người", "nop": "bộ hồ sơ số",
+                 "don_vi": "đơn vị", "muc": "mức", "co_quan_cu": "cơ quan cũ", "co_quan_moi": "cơ quan mới",
+                 "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra"}
+_ROLE_CODE = re.compile(r"\b(van_thu_don_vi|van_thu|so_noi_vu)\b")
+
+
+def _detail(action: str, text: object) -> str:
+    """An audit line's detail in words: the JSON some actions keep ({"lan_tao": 1, "so_nguoi": 6}) as
+    "lần tạo số 1, số người 6", a role code as its name, a check's "ok"/"loi" as its outcome."""
+    from pipeline.web.store import ROLE_WORDS
+
+    raw = "" if text is None else str(text)
+    if action == "kiem_tra" and raw in ("ok", "loi"):
+        return "hợp lệ" if raw == "ok" else "có vấn đề"
+    numbered = {"tai_so_danh_dau": "sổ số {}", "tai_so_nam_sau": "từ sổ số {}", "tai_goi_nop": "bộ hồ sơ số {}",
+                "tai_len_bi_chan": "{} sổ trong ít phút"}
+    if action in numbered and raw.isdigit():
+        return numbered[action].format(raw)
+    try:
+        data = json.loads(raw) if raw.startswith("{") else None
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        parts = []
+        for key, value in data.items():
+            if key == "ok":
+                parts.append("nguyên vẹn" if value else "có vấn đề")
+            elif key == "doi_co_quan":
+                parts.append("đã xác nhận thay hồ sơ của cơ quan khác" if value else "")
+            elif key == "canh_bao":
+                parts.append("chỉ người có cảnh báo")
+            elif key == "muc":
+                parts.append(f"mức {LEVEL_WORDS.get(str(value), 'chưa xếp loại' if value == 'chua' else value)}")
+            else:
+                parts.append(f"{_DETAIL_WORDS.get(key, key)} {value}")
+        shown = ", ".join(p for p in parts if p)
+        return shown or ("tất cả" if action == "xem_xep_loai" else "")
+    return _ROLE_CODE.sub(lambda m: ROLE_WORDS[m.group(1)], raw)
+
+
+_PERIOD_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+_MISSING_PERIODS = re.compile(r"[Tt]hiếu kết quả kỳ ([0-9Qq ,\-–và]+)")
+
+
+def _period(ky: str) -> str:
+    """"2026-01" -> "Tháng 01/2026"; "2026-Q3" -> "Quý III/2026" (as the papers name periods)."""
+    year, _, part = str(ky).partition("-")
+    if part.upper().startswith("Q"):
+        return f"Quý {_PERIOD_ROMAN.get(part[1:], part[1:])}/{year}"
+    return f"Tháng {part}/{year}" if part else str(ky)
+
+
+def _percent(x: object) -> str:
+    """A rate of a period (0–100) as the papers print it: cut to two decimals, no trailing zeros, decimal
+    comma (87.5 -> "87,5", 100 -> "100"); "" when none."""
+    if not isinstance(x, (int, float)) or isinstance(x, bool):
+        return ""
+    text = f"{math.floor(float(x) * 100 + 1e-9) / 100:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _points(person: dict[str, Any]) -> dict[str, Any] | None:
+    """A person's points of the 2026 regime for a page: each period's row (`diem_ky`, in order, named as the
+    papers name it), whether any has a leader's d, đ, e, the periods the rating names as missing (then there is
+    no year score: it is not the mean of some of the periods), the year score. None without periods."""
+    rows = sorted((k for k in person.get("diem_ky") or [] if isinstance(k, dict)), key=lambda k: str(k.get("ky")))
+    if not rows:
+        return None
+    missing: list[str] = []
+    if not (person.get("muc_de_xuat") or person.get("muc_quyet_dinh")):
+        for reason in person.get("ly_do") or []:
+            found = _MISSING_PERIODS.search(str(reason))
+            if found:
+                missing = [_period(k) for k in re.findall(r"\d{4}-(?:\d{2}|[Qq][1-4])", found.group(1))]
+                break
+    year = person.get("diem") if not missing else None
+    return {"ky": [dict(k, ten=_period(str(k.get("ky")))) for k in rows],
+            "lanh_dao": any(k.get(x) is not None for k in rows for x in ("d", "dd", "e")),
+            "thieu": missing, "nam": year if isinstance(year, (int, float)) else None}

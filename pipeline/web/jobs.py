@@ -179,14 +179,15 @@ class BuildQueue:
 
 
 def summary_lines(s: BuildSummary) -> list[str]:
-    """The CLI's summary words (pipeline.cli._summary) as lines for a page."""
+    """The CLI's summary words (pipeline.cli._summary) as lines for a page (the seconds with a decimal comma)."""
+    seconds = f"{s.seconds:.1f}".replace(".", ",")
     if s.unchanged:
         lines = [f"Không có gì thay đổi kể từ lần tạo trước ({s.people} người, {s.documents} văn bản; {s.pages} trang; "
-                 f"kiểm tra trong {s.seconds:.1f} giây): giữ nguyên kết quả."]
+                 f"kiểm tra trong {seconds} giây): giữ nguyên kết quả."]
     else:
         lines = [f"Xong: {s.people} người, {s.documents} văn bản (chuyển PDF mới {s.converted}, dùng lại {s.reused}; "
                  f"điền mẫu mới {s.rendered}), hồ sơ ghép mới {s.bundles_built}, dùng lại {s.bundles_reused}; "
-                 f"{s.pages} trang, {s.seconds:.1f} giây."]
+                 f"{s.pages} trang, {seconds} giây."]
     return lines
 
 
