@@ -336,8 +336,35 @@ def test_a_builds_notes_are_kept_to_a_page():
     said = [f"Cảnh báo: dòng {i}" for i in range(jobs.LOG_LINES + 250)]
     kept = jobs._kept_lines(said).splitlines()
     assert kept[:-1] == said[:jobs.LOG_LINES]
-    assert kept[-1] == "… và 250 dòng ghi chú nữa (xem «hoso check» của sổ)."
+    assert kept[-1] == "… và 250 dòng ghi chú nữa (xem trang kiểm tra của sổ Excel: mọi lỗi, cảnh báo đều ở đó)."
     assert jobs._kept_lines(said[:3]) == "\n".join(said[:3])
+
+
+def test_the_build_page_gives_no_command_line_advice():
+    """The build's note on reconstructed forms tells a terminal user to run «hoso templates export …
+    --templates»; a clerk in a browser has no terminal, and the server takes no template folder."""
+    from pipeline.run import reconstructed_note
+    from pipeline.web import jobs
+
+    class Spec:
+        reconstructed, ma_hieu, title = True, "Mẫu 2A-HD KĐ.ĐG 2025", "Bản kiểm điểm"
+
+    class Job:
+        form = "mau_2a_2025"
+
+    class Plan:
+        jobs = (Job(),)
+
+    class Reg:
+        def get(self, _code):
+            return Spec()
+
+    note = reconstructed_note(Plan(), Reg())
+    assert "hoso templates export" in note  # the console keeps the command
+    page = jobs._kept_lines(["Xong.", note])
+    assert "hoso templates" not in page and "--templates" not in page
+    assert "1 mẫu là bản tái dựng, chưa đối chiếu được phụ lục chính thức: mau_2a_2025 (Mẫu 2A-HD KĐ.ĐG 2025)." in page
+    assert "quản trị viên máy chủ cập nhật chương trình hoặc mẫu biểu" in page
 
 
 def test_a_marked_copy_made_before_the_fix_is_made_again_without_its_formulas(tmp_path):

@@ -255,10 +255,24 @@ def spare(data: Path, jobs: int | None = None, cum: str | None = None) -> int:
 LOG_LINES = 1000  # a build's notes kept and shown on its page (a workbook of thousands of warnings: the first ones)
 
 
+# the build's console advice that is for the command line: on the page, what a clerk in a browser can do
+FOR_THE_PAGE = ((" Khi có mẫu chính thức: hoso templates export", " Khi có mẫu chính thức, quản trị viên máy chủ cập nhật "
+                 "chương trình hoặc mẫu biểu; cho đến khi đó các mẫu này in theo bản tái dựng."),)
+
+
+def _for_the_page(line: str) -> str:
+    for cli_words, page_words in FOR_THE_PAGE:
+        if cli_words in line:
+            return line[:line.index(cli_words)] + page_words
+    return line
+
+
 def _kept_lines(said: list[str]) -> str:
+    said = [_for_the_page(line) for line in said]
     if len(said) <= LOG_LINES:
         return "\n".join(said)
-    return "\n".join([*said[:LOG_LINES], f"… và {len(said) - LOG_LINES} dòng ghi chú nữa (xem «hoso check» của sổ)."])
+    return "\n".join([*said[:LOG_LINES], f"… và {len(said) - LOG_LINES} dòng ghi chú nữa (xem trang kiểm tra của sổ "
+                                        "Excel: mọi lỗi, cảnh báo đều ở đó)."])
 
 
 def warm_up() -> Callable[[], None]:
