@@ -317,7 +317,7 @@ def build_phieu(form: Form):
 
     dk.section_heading(doc, "I. {{ nhan.phan_i }}")
     dk.item_heading(doc, "1.", "{{ nhan.muc_chung }}")
-    for n, key, td in (("a)", "chung_1", "td.chinh_tri_tu_tuong"), ("b)", "chung_2", "td.thai_do_phuc_vu"),
+    for n, key, td in (("a)", "chung_1", "td_chung.a"), ("b)", "chung_2", "td.thai_do_phuc_vu"),
                        ("c)", "chung_3", "cham")):
         dk.item_heading(doc, n, "{{ nhan." + key + " }}", bold=False, left_cm=0.5)
         _answer(doc, td)

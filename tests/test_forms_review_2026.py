@@ -1,0 +1,61 @@
+"""The 2026 sample's papers read as their signers read them (the pap12 review): each test builds
+the few people or units it reads (real LibreOffice) and asserts on the printed text."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline import api
+from pipeline.options import BuildOptions
+from pipeline.resources import sample_workbook
+
+pytestmark = pytest.mark.libreoffice
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _doc_text(out: Path, ma_so: str, form: str) -> str:
+    """The text of one form of a person's dossier: its pages in the person's merged PDF."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (person,) = [p for p in manifest["ca_nhan"] if p["ma_so"] == ma_so]
+    (doc,) = [d for d in person["tai_lieu"] if d["mau"] == form]
+    first, n = doc["trang_dau"], doc["so_trang"]
+    return subprocess.run(["pdftotext", "-layout", "-f", str(first), "-l", str(first + n - 1), str(out / person["pdf"]),
+                           "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def people_2026(tmp_path_factory, cache_dir) -> Path:
+    """The agency head (VP-001, every TuDanhGia text), a contract driver whose sheet lacks the
+    political-views text (VP-011) and a viên chức (VP-033)."""
+    out = tmp_path_factory.mktemp("pap12") / "out"
+    api.build(sample_workbook(2026), out, BuildOptions(persons=frozenset({"VP-001", "VP-011", "VP-033"}),
+                                                       cache_dir=cache_dir))
+    return out
+
+
+def test_the_phieu_general_criteria_print_every_text_the_person_wrote(people_2026):
+    """Criterion a) of the ND 335 phiếu («Phẩm chất chính trị, đạo đức, văn hóa thực thi công vụ, ý
+    thức kỷ luật») holds the person's political views, ethics, working style and discipline texts of
+    sheet TuDanhGia, as the party self-review (2B, I.1) prints them: it printed the political views
+    only, and dotted lines for a driver who wrote the other three (regime-2026.md §1.2: the general
+    criteria for công chức are «phẩm chất chính trị, đạo đức, văn hóa thực thi công vụ, ý thức kỷ luật …»)."""
+    head = flat(_doc_text(people_2026, "VP-001", "phieu_nd335"))
+    a = head[head.index("a) Phẩm chất chính trị"):head.index("b) Tinh thần trách nhiệm")]
+    for text in ("Luôn trung thành với chủ nghĩa Mác - Lê-nin", "Giữ gìn phẩm chất đạo đức, lối sống lành mạnh",
+                 "Tác phong chuẩn mực, làm việc tận tụy", "Chấp hành nghiêm sự phân công của tổ chức"):
+        assert text in a, text
+    driver = flat(_doc_text(people_2026, "VP-011", "phieu_nd335"))
+    a = driver[driver.index("a) Phẩm chất chính trị"):driver.index("b) Tinh thần trách nhiệm")]
+    assert "Thực hành cần, kiệm, liêm, chính" in a and "Chấp hành nghiêm sự phân công" in a
+    assert "……" not in a  # what he wrote, no dotted lines between
+    # the ND 233 phiếu: a) «Phẩm chất chính trị, đạo đức, kỷ luật, kỷ cương» likewise
+    vc = flat(_doc_text(people_2026, "VP-033", "phieu_nd233"))
+    a = vc[vc.index("a) Phẩm chất chính trị"):vc.index("b) Năng lực chuyên môn")]
+    assert "Chấp hành tốt đường lối của Đảng" in a and "Có lối sống giản dị, trung thực" in a
