@@ -4,16 +4,19 @@ the few people or units it reads (real LibreOffice) and asserts on the printed t
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from pipeline import api
+from pipeline import api, ingest
 from pipeline.options import BuildOptions
+from pipeline.rating import rate
 from pipeline.resources import sample_workbook
+from pipeline.submission import summary_table
 
-pytestmark = pytest.mark.libreoffice
+lo = pytest.mark.libreoffice
 
 
 def flat(text: str) -> str:
@@ -40,6 +43,7 @@ def people_2026(tmp_path_factory, cache_dir) -> Path:
     return out
 
 
+@lo
 def test_the_phieu_general_criteria_print_every_text_the_person_wrote(people_2026):
     """Criterion a) of the ND 335 phiếu («Phẩm chất chính trị, đạo đức, văn hóa thực thi công vụ, ý
     thức kỷ luật») holds the person's political views, ethics, working style and discipline texts of
@@ -59,3 +63,17 @@ def test_the_phieu_general_criteria_print_every_text_the_person_wrote(people_202
     vc = flat(_doc_text(people_2026, "VP-033", "phieu_nd233"))
     a = vc[vc.index("a) Phẩm chất chính trị"):vc.index("b) Năng lực chuyên môn")]
     assert "Chấp hành tốt đường lối của Đảng" in a and "Có lối sống giản dị, trung thực" in a
+
+
+def test_the_biểu_sent_to_the_so_noi_vu_names_no_group_by_its_workbook_code():
+    """bieu_tong_hop.xlsx goes to the Sở Nội vụ: its sheet TyLeHTXS names each group «Viên chức – Trung
+    tâm Công báo - Tin học» in column B, and its «Cách tính» said «Nhóm «CBTH/vien_chuc» có 3 người …»
+    (the workbook's own code, nowhere else printed) — the way the biểu's PDF and the phiếu name it."""
+    campaign = ingest.load(sample_workbook(2026))
+    wb = summary_table.workbook(campaign, rate(campaign))
+    rows = [r for r in wb["TyLeHTXS"].iter_rows(min_row=6, values_only=True) if r[0]]
+    how = {r[1]: r[-1] for r in rows}
+    assert how["Viên chức – Trung tâm Công báo - Tin học"].startswith(
+        "Nhóm «Viên chức – Trung tâm Công báo - Tin học» có 3 người đề xuất Hoàn thành tốt nhiệm vụ")
+    assert how["Chuyên viên – Phòng Tổng hợp"].startswith("Nhóm «Chuyên viên – Phòng Tổng hợp» có 4 người")
+    assert not [t for t in how.values() if re.search(r"[A-Z]+/[a-z]|_", t)]
