@@ -77,3 +77,51 @@ def test_the_biểu_sent_to_the_so_noi_vu_names_no_group_by_its_workbook_code():
         "Nhóm «Viên chức – Trung tâm Công báo - Tin học» có 3 người đề xuất Hoàn thành tốt nhiệm vụ")
     assert how["Chuyên viên – Phòng Tổng hợp"].startswith("Nhóm «Chuyên viên – Phòng Tổng hợp» có 4 người")
     assert not [t for t in how.values() if re.search(r"[A-Z]+/[a-z]|_", t)]
+
+
+@pytest.fixture(scope="module")
+def units_2026(tmp_path_factory, cache_dir) -> Path:
+    """The unit bundles of HCQT (contract drivers reviewed between the công chức, a cán bộ last) and
+    KGVX (someone who worked 4 months: not rated)."""
+    out = tmp_path_factory.mktemp("pap12u") / "out"
+    api.build(sample_workbook(2026), out, BuildOptions(units=frozenset({"HCQT", "KGVX"}), cache_dir=cache_dir))
+    return out
+
+
+def _minutes(out: Path, unit: str) -> str:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (u,) = [u for u in manifest["don_vi"] if u["ma_don_vi"] == unit]
+    (doc,) = [d for d in u["muc"] if d["mau"] == "bien_ban_hop"]
+    first, n = doc["trang_dau"], doc["so_trang"]
+    return flat(subprocess.run(["pdftotext", "-layout", "-f", str(first), "-l", str(first + n - 1), str(out / u["pdf"]),
+                                "-"], capture_output=True, text=True, check=True).stdout)
+
+
+@lo
+def test_the_minutes_state_the_order_they_follow(units_2026):
+    """The minutes said people were reviewed «theo thứ tự: người đứng đầu, cấp phó, công chức, viên
+    chức, người lao động» while they list the head, the deputies, then everyone by name (a contract
+    driver before a công chức, the cán bộ last): the order seed 001 asks (head, deputies, staff) is
+    what they state now."""
+    text = _minutes(units_2026, "HCQT")
+    assert "(theo thứ tự: người đứng đầu, cấp phó, các thành viên còn lại):" in text
+    assert "công chức, viên chức, người lao động)" not in text
+    order = [text.index(f"Đồng chí {name} –") for name in
+             ("Phạm Minh Tuấn", "Hoàng Thị Ánh", "Vũ Đình Ơn", "Trương Công An", "Ngô Thị Ngọc Anh")]
+    assert order == sorted(order)
+
+
+@lo
+def test_the_minutes_record_no_vote_for_someone_not_rated(units_2026):
+    """Someone who worked under 6 months is reviewed, not rated: the minutes printed «Kết quả biểu
+    quyết (trên 6 người dự họp): Hoàn thành xuất sắc nhiệm vụ: 0 phiếu; … 0 phiếu» — a vote of six
+    people in which nobody voted; they say there was no vote on his level."""
+    text = _minutes(units_2026, "KGVX")
+    part = text[text.index("Đồng chí Trần Minh Quân –"):text.index("Đồng chí Phạm Thị Yến –")]
+    assert "- Kết quả biểu quyết: không biểu quyết mức xếp loại (không xếp loại)." in part
+    assert "phiếu" not in part
+    assert "Mức xếp loại đề xuất: Không xếp loại (công tác trong năm dưới 06 tháng)." in part
+    # the others' votes as before
+    yen = text[text.index("Đồng chí Phạm Thị Yến –"):]
+    assert "Kết quả biểu quyết (trên 6 người dự họp): Hoàn thành xuất sắc nhiệm vụ: 0 phiếu; Hoàn thành tốt " \
+           "nhiệm vụ: 1 phiếu; Hoàn thành nhiệm vụ: 5 phiếu" in yen

@@ -90,6 +90,7 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
         "tu_xep_loai": p.tu_xep_loai or "", "tu_xep_loai_chu": WORDS.get(p.tu_xep_loai or "", ""),
         "so_du_hop": _num(vote.so_nguoi_du_hop) if vote else "",
         "phieu": {lv: (_num(vote.phieu.get(lv, 0)) if vote else "") for lv in ORDER},
+        "co_phieu": bool(vote) and any(vote.phieu.get(lv) for lv in ORDER),  # a ballot for some level
         "muc_hop": pr.muc_hop or "", "muc_hop_chu": WORDS.get(pr.muc_hop or "", ""),
         "muc_de_xuat": pr.muc_de_xuat or "", "muc_de_xuat_chu": WORDS.get(pr.muc_de_xuat or "", ""),
         "muc_quyet_dinh": pr.muc_quyet_dinh or "", "muc_cuoi": pr.muc_cuoi or "",
