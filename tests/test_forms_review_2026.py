@@ -125,3 +125,20 @@ def test_the_minutes_record_no_vote_for_someone_not_rated(units_2026):
     yen = text[text.index("Đồng chí Phạm Thị Yến –"):]
     assert "Kết quả biểu quyết (trên 6 người dự họp): Hoàn thành xuất sắc nhiệm vụ: 0 phiếu; Hoàn thành tốt " \
            "nhiệm vụ: 1 phiếu; Hoàn thành nhiệm vụ: 5 phiếu" in yen
+
+
+@lo
+def test_the_proposal_table_counts_no_ballots_for_someone_not_voted_on(units_2026):
+    """The unit's proposal table printed «0 0 0 0» ballots for someone not rated (under 6 months),
+    whom the minutes record as not voted on: his vote cells are empty, the others' counts stay."""
+    manifest = json.loads((units_2026 / "manifest.json").read_text(encoding="utf-8"))
+    (u,) = [u for u in manifest["don_vi"] if u["ma_don_vi"] == "KGVX"]
+    (doc,) = [d for d in u["muc"] if d["mau"] == "tong_hop_xep_loai"]
+    first = doc["trang_dau"]
+    text = subprocess.run(["pdftotext", "-layout", "-f", str(first), "-l", str(first + doc["so_trang"] - 1),
+                           str(units_2026 / u["pdf"]), "-"], capture_output=True, text=True, check=True).stdout
+    # the middle line of a row holds its number and the vote counts
+    (quan,) = [ln for ln in text.splitlines() if re.match(r"\s*5\s", ln)]  # row 5: Trần Minh Quân
+    assert "tháng: không xếp loại" in quan and not re.search(r"\b0\b", quan), quan
+    (yen,) = [ln for ln in text.splitlines() if re.match(r"\s*6\s", ln)]  # row 6: Phạm Thị Yến
+    assert re.search(r"\b0 +1 +5 +0\b", yen), yen  # 1 HTT, 5 HT
