@@ -76,7 +76,7 @@ SCORE_NOTE = "Điểm đánh giá năm"  # as the 2026 phiếu names it (templat
 
 def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined: set[str]) -> dict[str, Any]:
     vote = campaign.votes.get(p.ma_so)
-    voted = bool(vote) and any(vote.phieu.get(lv) for lv in ORDER)
+    voted = vote is not None and any(vote.phieu.get(lv) for lv in ORDER)
     # no level while periods are missing: the minutes say why after the vote, as the notice does
     missing = context_2026.missing_periods_note(pr) if pr.rated and pr.muc_cuoi is None else ""
     reason = level_reason(pr, campaign) or (f"{missing}." if missing else "")
