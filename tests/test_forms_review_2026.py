@@ -101,11 +101,13 @@ def _minutes(out: Path, unit: str) -> str:
 def test_the_minutes_state_the_order_they_follow(units_2026):
     """The minutes said people were reviewed «theo thứ tự: người đứng đầu, cấp phó, công chức, viên
     chức, người lao động» while they list the head, the deputies, then everyone by name (a contract
-    driver before a công chức, the cán bộ last): the order seed 001 asks (head, deputies, staff) is
-    what they state now."""
+    driver before a công chức, the cán bộ last): they state the order in seed 001's words («Người đứng
+    đầu và cấp phó của người đứng đầu kiểm điểm trước, công chức, viên chức, người lao động kiểm điểm
+    sau», rules.md R8.3), which is the order they follow."""
     text = _minutes(units_2026, "HCQT")
-    assert "(theo thứ tự: người đứng đầu, cấp phó, các thành viên còn lại):" in text
-    assert "công chức, viên chức, người lao động)" not in text
+    assert "(người đứng đầu và cấp phó của người đứng đầu kiểm điểm trước, công chức, viên chức, người lao " \
+           "động kiểm điểm sau):" in text
+    assert "theo thứ tự: người đứng đầu, cấp phó, công chức, viên chức, người lao động" not in text
     order = [text.index(f"Đồng chí {name} –") for name in
              ("Phạm Minh Tuấn", "Hoàng Thị Ánh", "Vũ Đình Ơn", "Trương Công An", "Ngô Thị Ngọc Anh")]
     assert order == sorted(order)

@@ -139,9 +139,10 @@ BIEN_BAN_HOP = DocSpec(
         Label(
             "muc_2",
             "Từng cá nhân trình bày bản tự nhận xét, đánh giá, xếp loại chất lượng; các thành viên dự "
-            "họp góp ý kiến và biểu quyết mức xếp loại (theo thứ tự: người đứng đầu, cấp phó, các "
-            "thành viên còn lại)",
-            "[R] item 2 heading (ND 90 Art. 18/19; order head, deputies, staff per seed 001)",
+            "họp góp ý kiến và biểu quyết mức xếp loại (người đứng đầu và cấp phó của người đứng đầu kiểm "
+            "điểm trước, công chức, viên chức, người lao động kiểm điểm sau)",
+            "[R] item 2 heading (ND 90 Art. 18/19; the order in seed 001 II.2.c's words, as the minutes list "
+            "people: head, deputies, then the others by name)",
         ),
         Label(
             "khong_bieu_quyet",
