@@ -144,3 +144,16 @@ def test_the_proposal_table_counts_no_ballots_for_someone_not_voted_on(units_202
     assert "tháng: không xếp loại" in quan and not re.search(r"\b0\b", quan), quan
     (yen,) = [ln for ln in text.splitlines() if re.match(r"\s*6\s", ln)]  # row 6: Phạm Thị Yến
     assert re.search(r"\b0 +1 +5 +0\b", yen), yen  # 1 HTT, 5 HT
+
+
+@lo
+def test_the_reading_guide_names_who_signs_the_state_block_of_a_party_review(people_2026):
+    """2B's block «Thủ trưởng cơ quan, đơn vị» prints the competent evaluator (the agency head's is
+    signed by the Chủ tịch UBND tỉnh): the guide named no one there, so for the Chánh Văn phòng's own
+    review it read as if the head of the agency — himself — signed it."""
+    guide = flat((people_2026 / "HUONG_DAN_IN.txt").read_text(encoding="utf-8"))
+    line = guide[guide.index("Nguyễn Đình Khải (VP-001) — Mẫu 2B-HD KĐ.ĐG 2025"):]
+    line = line[:line.index(" - ")]
+    assert "Thủ trưởng cơ quan, đơn vị (Chủ tịch Ủy ban nhân dân tỉnh Lục Văn Thành)" in line, line
+    party = flat(_doc_text(people_2026, "VP-001", "mau_2b_2025"))
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH (Xác lập thời điểm, ký, ghi rõ họ tên và đóng dấu) Lục Văn Thành" in party
