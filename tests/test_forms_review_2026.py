@@ -157,3 +157,17 @@ def test_the_reading_guide_names_who_signs_the_state_block_of_a_party_review(peo
     assert "Thủ trưởng cơ quan, đơn vị (Chủ tịch Ủy ban nhân dân tỉnh Lục Văn Thành)" in line, line
     party = flat(_doc_text(people_2026, "VP-001", "mau_2b_2025"))
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH (Xác lập thời điểm, ký, ghi rõ họ tên và đóng dấu) Lục Văn Thành" in party
+
+
+@lo
+def test_the_cover_names_the_period_sheet_by_the_title_it_prints(people_2026):
+    """The dossier's table of contents (and its bookmarks) named the period sheet «Kết quả theo dõi,
+    đánh giá từng tháng, quý» while the page it points to is titled «PHIẾU THEO DÕI, ĐÁNH GIÁ KẾT QUẢ
+    THỰC HIỆN NHIỆM VỤ THEO THÁNG …»: a signer looking for it finds the title the contents give."""
+    pdf = people_2026 / "ca_nhan" / "LD" / "VP-001.pdf"
+    cover = flat(subprocess.run(["pdftotext", "-layout", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
+                                check=True).stdout)
+    assert "Phiếu theo dõi, đánh giá kết quả thực hiện nhiệm vụ theo tháng, quý" in cover
+    assert "Kết quả theo dõi, đánh giá từng tháng, quý" not in cover
+    sheet = flat(_doc_text(people_2026, "VP-001", "theo_doi_ky"))
+    assert "PHIẾU THEO DÕI, ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO THÁNG NĂM 2026" in sheet

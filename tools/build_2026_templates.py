@@ -686,7 +686,7 @@ _add(Form(
     sources=tuple(SRC_ND233), labels=_phieu_labels("vien_chuc"), build=build_phieu,
 ))
 _add(Form(
-    code="theo_doi_ky", ma_hieu="Phụ lục", title="Kết quả theo dõi, đánh giá từng tháng, quý",
+    code="theo_doi_ky", ma_hieu="Phụ lục", title="Phiếu theo dõi, đánh giá kết quả thực hiện nhiệm vụ theo tháng, quý",
     issuing_document=ND335 + "; " + ND233 + " (mẫu tái dựng; nhiều cơ quan ban hành phiếu tháng/quý riêng)",
     recipients="Người có kết quả tháng/quý (sheet KetQuaKy): phụ lục của phiếu đánh giá",
     signers=("Người tự đánh giá", "Người quản lý trực tiếp (hoặc người có thẩm quyền) xác nhận"),
