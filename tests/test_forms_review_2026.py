@@ -171,3 +171,26 @@ def test_the_cover_names_the_period_sheet_by_the_title_it_prints(people_2026):
     assert "Kết quả theo dõi, đánh giá từng tháng, quý" not in cover
     sheet = flat(_doc_text(people_2026, "VP-001", "theo_doi_ky"))
     assert "PHIẾU THEO DÕI, ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO THÁNG NĂM 2026" in sheet
+
+
+@lo
+def test_the_year_score_stays_on_the_page_of_the_last_period(tmp_path, cache_dir):
+    """A phiếu whose period table ends at the foot of a page (the 2026 sample's Lương Văn Hòa with his
+    four months of sick leave left out of KetQuaKy: 8 months) printed the year score alone at the
+    top of the next page under a repeated header, away from the periods it is the mean of: the last
+    period's row now goes with it."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    ws = wb["KetQuaKy"]
+    leave = [r[0].row for r in ws.iter_rows(min_row=2)
+             if r[0].value == "VP-027" and "2026-03" <= str(r[1].value) <= "2026-06"]
+    for row in reversed(leave):
+        ws.delete_rows(row)
+    wb.save(tmp_path / "so.xlsx")
+    out = tmp_path / "out"
+    api.build(tmp_path / "so.xlsx", out, BuildOptions(persons=frozenset({"VP-027"}), cache_dir=cache_dir))
+    pages = _doc_text(out, "VP-027", "phieu_nd335").split("\f")
+    (last,) = [p for p in pages if "Tháng 12/2026" in p]
+    assert "Điểm đánh giá năm (trung bình cộng điểm các kỳ)" in last and "87,91" in last
+    assert flat(last).index("Tháng 12/2026") < flat(last).index("Điểm đánh giá năm")

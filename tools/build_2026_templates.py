@@ -201,13 +201,18 @@ def _period_table(doc, leader: bool) -> None:
                  "{{ nhan.cot_c }}", "{{ nhan.cot_diem_ky }}"]
         body = ["{{ k.stt }}", C("{{ k.ten }}", align="left"), "{{ k.chung }}", "{{ k.a }}", "{{ k.b }}", "{{ k.c }}",
                 C("{{ k.diem }}", bold=True)]
-    dk.grid_table(
+    # the last period's row is kept with the year's total (the score is never alone on a page,
+    # away from the periods it is the mean of): the same row, written apart for its last period
+    table = dk.grid_table(
         doc, widths,
-        [[C(h, bold=True) for h in heads], "{%tr for k in ky %}", body, "{%tr endfor %}",
+        [[C(h, bold=True) for h in heads], "{%tr for k in ky[:-1] %}", body, "{%tr endfor %}",
+         "{%tr for k in ky[-1:] %}", body, "{%tr endfor %}",
          [C("{{ nhan.dong_diem_nam }}", span=len(widths) - 1, bold=True, align="right"),
           C("{{ diem_nam or ('Chưa tính' if diem_nam_chua_tinh else '') }}", bold=True)]],
         size=12,
     )
+    for cell in table.rows[5].cells:
+        dk.keep_with_next(*cell.paragraphs)
 
 
 PERIOD_LABELS = (
