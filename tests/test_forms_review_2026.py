@@ -81,17 +81,17 @@ def test_the_biểu_sent_to_the_so_noi_vu_names_no_group_by_its_workbook_code():
 
 @pytest.fixture(scope="module")
 def units_2026(tmp_path_factory, cache_dir) -> Path:
-    """The unit bundles of HCQT (contract drivers reviewed between the công chức, a cán bộ last) and
-    KGVX (someone who worked 4 months: not rated)."""
+    """The unit bundles of HCQT (contract drivers reviewed between the công chức, a cán bộ last), KGVX
+    (someone who worked 4 months: not rated) and NK (a đơn vị sự nghiệp whose level the workbook gives)."""
     out = tmp_path_factory.mktemp("pap12u") / "out"
-    api.build(sample_workbook(2026), out, BuildOptions(units=frozenset({"HCQT", "KGVX"}), cache_dir=cache_dir))
+    api.build(sample_workbook(2026), out, BuildOptions(units=frozenset({"HCQT", "KGVX", "NK"}), cache_dir=cache_dir))
     return out
 
 
-def _minutes(out: Path, unit: str) -> str:
+def _minutes(out: Path, unit: str, form: str = "bien_ban_hop") -> str:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (u,) = [u for u in manifest["don_vi"] if u["ma_don_vi"] == unit]
-    (doc,) = [d for d in u["muc"] if d["mau"] == "bien_ban_hop"]
+    (doc,) = [d for d in u["muc"] if d["mau"] == form]
     first, n = doc["trang_dau"], doc["so_trang"]
     return flat(subprocess.run(["pdftotext", "-layout", "-f", str(first), "-l", str(first + n - 1), str(out / u["pdf"]),
                                 "-"], capture_output=True, text=True, check=True).stdout)
@@ -194,3 +194,16 @@ def test_the_year_score_stays_on_the_page_of_the_last_period(tmp_path, cache_dir
     (last,) = [p for p in pages if "Tháng 12/2026" in p]
     assert "Điểm đánh giá năm (trung bình cộng điểm các kỳ)" in last and "87,91" in last
     assert flat(last).index("Tháng 12/2026") < flat(last).index("Điểm đánh giá năm")
+
+
+@lo
+def test_the_proposal_table_prints_the_units_level_the_workbook_gives(units_2026):
+    """Nhà khách tỉnh's level is in the workbook (DonVi «Mức xếp loại của đơn vị»: Hoàn thành nhiệm vụ)
+    and its head's proposal is lowered to it in the same table («… do đơn vị «Nhà khách tỉnh» được xếp
+    loại Hoàn thành nhiệm vụ»), yet the line for the unit's level was dotted, left for the head to
+    write: it prints the level; a unit without one keeps the dots."""
+    nk = _minutes(units_2026, "NK", "tong_hop_xep_loai")
+    # the line sits left of the head's signature block: its title comes between in the extracted text
+    assert re.search(r"tập thể Nhà khách tỉnh: (GIÁM ĐỐC )?Hoàn thành nhiệm vụ Trần Văn Nam", nk), nk[-300:]
+    hcqt = _minutes(units_2026, "HCQT", "tong_hop_xep_loai")
+    assert re.search(r"tập thể Phòng Hành chính - Quản trị: (TRƯỞNG PHÒNG )?…+ Phạm Minh Tuấn", hcqt), hcqt[-300:]

@@ -671,11 +671,12 @@ def build_tong_hop_xep_loai(spec: DocSpec):
     )
     dk.add_paragraph(cell, "", size=2, space_after=0)
     # the unit's own proposed level beside the head's signature (saves a landscape line), in the
-    # cap check's block: the signature never stands alone on the last page
+    # cap check's block: the signature never stands alone on the last page; the unit's level when
+    # the workbook gives it (DonVi muc_xep_loai_don_vi, the level the head's own is capped by), else dots
     dk.signature_row(
         cell,
         {"paras": [[R("{{ nhan.de_xuat_tap_the }} {{ don_vi.ten }}:", bold=True, size=13)],
-                   [R(D * 26, size=13)]]},
+                   [R("{{ don_vi.muc_chu or '" + D * 26 + "' }}", size=13)]]},
         _head_signer(),
         widths_cm=(width - 10.0, 10.0),
         space_before=4,
