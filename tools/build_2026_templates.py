@@ -201,13 +201,18 @@ def _period_table(doc, leader: bool) -> None:
                  "{{ nhan.cot_c }}", "{{ nhan.cot_diem_ky }}"]
         body = ["{{ k.stt }}", C("{{ k.ten }}", align="left"), "{{ k.chung }}", "{{ k.a }}", "{{ k.b }}", "{{ k.c }}",
                 C("{{ k.diem }}", bold=True)]
-    dk.grid_table(
+    # the last period's row is kept with the year's total (the score is never alone on a page,
+    # away from the periods it is the mean of): the same row, written apart for its last period
+    table = dk.grid_table(
         doc, widths,
-        [[C(h, bold=True) for h in heads], "{%tr for k in ky %}", body, "{%tr endfor %}",
+        [[C(h, bold=True) for h in heads], "{%tr for k in ky[:-1] %}", body, "{%tr endfor %}",
+         "{%tr for k in ky[-1:] %}", body, "{%tr endfor %}",
          [C("{{ nhan.dong_diem_nam }}", span=len(widths) - 1, bold=True, align="right"),
           C("{{ diem_nam or ('Chưa tính' if diem_nam_chua_tinh else '') }}", bold=True)]],
         size=12,
     )
+    for cell in table.rows[5].cells:
+        dk.keep_with_next(*cell.paragraphs)
 
 
 PERIOD_LABELS = (
@@ -317,7 +322,7 @@ def build_phieu(form: Form):
 
     dk.section_heading(doc, "I. {{ nhan.phan_i }}")
     dk.item_heading(doc, "1.", "{{ nhan.muc_chung }}")
-    for n, key, td in (("a)", "chung_1", "td.chinh_tri_tu_tuong"), ("b)", "chung_2", "td.thai_do_phuc_vu"),
+    for n, key, td in (("a)", "chung_1", "td_chung.a"), ("b)", "chung_2", "td.thai_do_phuc_vu"),
                        ("c)", "chung_3", "cham")):
         dk.item_heading(doc, n, "{{ nhan." + key + " }}", bold=False, left_cm=0.5)
         _answer(doc, td)
@@ -686,7 +691,7 @@ _add(Form(
     sources=tuple(SRC_ND233), labels=_phieu_labels("vien_chuc"), build=build_phieu,
 ))
 _add(Form(
-    code="theo_doi_ky", ma_hieu="Phụ lục", title="Kết quả theo dõi, đánh giá từng tháng, quý",
+    code="theo_doi_ky", ma_hieu="Phụ lục", title="Phiếu theo dõi, đánh giá kết quả thực hiện nhiệm vụ theo tháng, quý",
     issuing_document=ND335 + "; " + ND233 + " (mẫu tái dựng; nhiều cơ quan ban hành phiếu tháng/quý riêng)",
     recipients="Người có kết quả tháng/quý (sheet KetQuaKy): phụ lục của phiếu đánh giá",
     signers=("Người tự đánh giá", "Người quản lý trực tiếp (hoặc người có thẩm quyền) xác nhận"),

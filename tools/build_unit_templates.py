@@ -139,9 +139,16 @@ BIEN_BAN_HOP = DocSpec(
         Label(
             "muc_2",
             "Từng cá nhân trình bày bản tự nhận xét, đánh giá, xếp loại chất lượng; các thành viên dự "
-            "họp góp ý kiến và biểu quyết mức xếp loại (theo thứ tự: người đứng đầu, cấp phó, công "
-            "chức, viên chức, người lao động)",
-            "[R] item 2 heading (ND 90 Art. 18/19; order head, deputies, staff per seed 001)",
+            "họp góp ý kiến và biểu quyết mức xếp loại (người đứng đầu và cấp phó của người đứng đầu kiểm "
+            "điểm trước, công chức, viên chức, người lao động kiểm điểm sau)",
+            "[R] item 2 heading (ND 90 Art. 18/19; the order in seed 001 II.2.c's words, as the minutes list "
+            "people: head, deputies, then the others by name)",
+        ),
+        Label(
+            "khong_bieu_quyet",
+            "không biểu quyết mức xếp loại (không xếp loại)",
+            "[R] vote line of someone not rated (worked under 6 months: reviewed, not rated; ND 90 Art. 2 "
+            "cl. 3), after '- Kết quả biểu quyết: '",
         ),
         Label("muc_3", "Kết luận của chủ trì cuộc họp", "[R] item 3 heading"),
         Label(
@@ -263,6 +270,10 @@ def build_bien_ban_hop(spec: DocSpec):
     dk.dotted_line(cell, "- Ý kiến nhận xét, góp ý của các thành viên dự họp: ", width_cm=cw, left_cm=0.5, **hand)
     dk.dotted_lines(cell, 1, width_cm=cw, left_cm=0.5, **hand)
     votes = "; ".join(f"{w}: " + _dots_or(f"tv.phieu.{c}") + " phiếu" for c, w in LEVEL_WORDS)
+    # someone not rated (under 6 months) is reviewed, not voted on: no vote of N people with 0 ballots
+    dk.p_tag(cell, "if tv.khong_xep_loai and not tv.co_phieu")
+    dk.add_paragraph(cell, "- Kết quả biểu quyết: {{ nhan.khong_bieu_quyet }}.", left_cm=0.5, **pkw)
+    dk.p_tag(cell, "else")
     dk.add_paragraph(
         cell,
         "- Kết quả biểu quyết (trên " + "{{ tv.so_du_hop or so_du_hop or '" + D2 + "' }}"
@@ -270,6 +281,7 @@ def build_bien_ban_hop(spec: DocSpec):
         left_cm=0.5,
         **pkw,
     )
+    dk.p_tag(cell, "endif")
     dk.add_paragraph(
         cell,
         "- Mức xếp loại đề xuất: ",
@@ -659,11 +671,12 @@ def build_tong_hop_xep_loai(spec: DocSpec):
     )
     dk.add_paragraph(cell, "", size=2, space_after=0)
     # the unit's own proposed level beside the head's signature (saves a landscape line), in the
-    # cap check's block: the signature never stands alone on the last page
+    # cap check's block: the signature never stands alone on the last page; the unit's level when
+    # the workbook gives it (DonVi muc_xep_loai_don_vi, the level the head's own is capped by), else dots
     dk.signature_row(
         cell,
         {"paras": [[R("{{ nhan.de_xuat_tap_the }} {{ don_vi.ten }}:", bold=True, size=13)],
-                   [R(D * 26, size=13)]]},
+                   [R("{{ don_vi.muc_chu or '" + D * 26 + "' }}", size=13)]]},
         _head_signer(),
         widths_cm=(width - 10.0, 10.0),
         space_before=4,

@@ -170,6 +170,8 @@ def unit_context(unit: Unit) -> dict[str, Any]:
     return {
         "ma": unit.ma_don_vi, "ten": unit.ten_don_vi, "ten_hoa": vn_upper(unit.ten_don_vi),
         "loai_nhan": schema.LOAI_DON_VI[unit.loai_don_vi], "chi_bo": unit.chi_bo,
+        # the unit's own level when the workbook gives it (DonVi muc_xep_loai_don_vi), in words
+        "muc_chu": WORDS[unit.muc_xep_loai_don_vi] if unit.muc_xep_loai_don_vi else "",
     }
 
 

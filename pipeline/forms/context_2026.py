@@ -29,6 +29,16 @@ UNIT_FORMS = frozenset({"mau_01_2025"})
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 BLANK = "……"
 NOT_RATED = "Không xếp loại"  # as unit_context prints a person without a level
+# TuDanhGia texts printed under the phiếu's general criterion a) (ND 335: «phẩm chất chính trị, đạo
+# đức, văn hóa thực thi công vụ, ý thức kỷ luật»; ND 233: «phẩm chất chính trị, đạo đức, kỷ luật, kỷ
+# cương»): the four general criteria of ND 90 Art. 3 cl. 1–4, in the order 2A/2B print them
+GENERAL_A = ("chinh_tri_tu_tuong", "dao_duc_loi_song", "y_thuc_ky_luat", "tac_phong_le_loi")
+
+
+def _dotted() -> str:
+    from pipeline.forms.context import dotted  # context imports this module
+
+    return dotted(2)
 
 
 def cut2(x: float) -> float:
@@ -158,7 +168,11 @@ def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rati
     rated_by = signers.evaluator(campaign, person)
     manager = signers.commenter(campaign, person, rated_by)
     months = sum(3 if "Q" in r["ky"].upper() else 1 for r in rows)
+    texts = campaign.texts.get(person.ma_so, {})
     return {
+        # criterion a) of the phiếu's general criteria: every text the person wrote on politics,
+        # ethics, working style and discipline (as 2A/2B I.1 print them), one line each
+        "td_chung": {"a": "\n".join(t for k in GENERAL_A if (t := (texts.get(k) or "").strip())) or _dotted()},
         "dau_dang": party_header(campaign, campaign.unit(person.ma_don_vi)),
         "doi_tuong": who_is_rated(form, person),
         "ky": rows,

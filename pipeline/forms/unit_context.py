@@ -76,6 +76,7 @@ SCORE_NOTE = "Điểm đánh giá năm"  # as the 2026 phiếu names it (templat
 
 def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined: set[str]) -> dict[str, Any]:
     vote = campaign.votes.get(p.ma_so)
+    voted = vote is not None and any(vote.phieu.get(lv) for lv in ORDER)
     # no level while periods are missing: the minutes say why after the vote, as the notice does
     missing = context_2026.missing_periods_note(pr) if pr.rated and pr.muc_cuoi is None else ""
     reason = level_reason(pr, campaign) or (f"{missing}." if missing else "")
@@ -89,7 +90,9 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
         "dang_vien": "x" if p.dang_vien else "", "nhom": group_label(pr.nhom_tuong_dong, campaign),
         "tu_xep_loai": p.tu_xep_loai or "", "tu_xep_loai_chu": WORDS.get(p.tu_xep_loai or "", ""),
         "so_du_hop": _num(vote.so_nguoi_du_hop) if vote else "",
-        "phieu": {lv: (_num(vote.phieu.get(lv, 0)) if vote else "") for lv in ORDER},
+        # someone not rated (under 6 months) with no ballot was not voted on: no counts, not «0 phiếu» each
+        "phieu": {lv: (_num(vote.phieu.get(lv, 0)) if vote and (pr.rated or voted) else "") for lv in ORDER},
+        "co_phieu": voted,  # a ballot for some level
         "muc_hop": pr.muc_hop or "", "muc_hop_chu": WORDS.get(pr.muc_hop or "", ""),
         "muc_de_xuat": pr.muc_de_xuat or "", "muc_de_xuat_chu": WORDS.get(pr.muc_de_xuat or "", ""),
         "muc_quyet_dinh": pr.muc_quyet_dinh or "", "muc_cuoi": pr.muc_cuoi or "",

@@ -57,6 +57,9 @@ def _name(spec: FormSpec, title: str | None = None) -> str:
     return f"{spec.ma_hieu} ({title})" if spec.ma_hieu else title
 
 
+HEAD_BLOCK_ROLE = "Thủ trưởng cơ quan, đơn vị"  # meta.toml `signers` of mau_02a/02b, mau_2a/2b_2025
+
+
 def _signers(spec: FormSpec, person_name: str | None, campaign: Campaign | None = None,
              person: Person | None = None) -> str:
     """The form's signer roles, each with the name the form prints under it when known; for a
@@ -68,6 +71,9 @@ def _signers(spec: FormSpec, person_name: str | None, campaign: Campaign | None 
         roles = signing.roles_of(campaign, person, roles)
         rated_by = signing.evaluator(campaign, person)
         named[signing.EVALUATOR_ROLE] = rated_by
+        # the party reviews' state block (2A/2B, 02A/02B) prints the competent evaluator too: for the
+        # agency head, the head of the superior agency, never himself
+        named[HEAD_BLOCK_ROLE] = rated_by
         manager = signing.commenter(campaign, person, rated_by)
         for role in signing.MANAGER_ROLES:
             named[role] = manager

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from pipeline.forms.printed import group_label
+from pipeline.forms.printed import group_label, readable
 from pipeline.ingest import xlsx_write
 from pipeline.ingest.model import Campaign, Person
 from pipeline.ingest.xlsx_write import put
@@ -322,7 +322,9 @@ def table_data(campaign: Campaign, ratings: Ratings) -> dict[str, Any]:
     """Everything `bieu_tong_hop.xlsx` shows, as plain JSON-able data: its hash keys the cached file."""
     # each group by its printed name, as the report and the biểu's PDF print it (a default group's key,
     # `cong_chuc/khong_giu_chuc_vu`, is an internal code)
-    groups = [{**g, "ten_nhom": group_label(g["nhom"], campaign)} for g in group_rows(ratings)]
+    # and its «Cách tính» with the same name (the rating's sentence names a workbook's own group by its key)
+    groups = [{**g, "ten_nhom": group_label(g["nhom"], campaign),
+               "cach_tinh": readable(g["cach_tinh"], campaign, [g["nhom"]])} for g in group_rows(ratings)]
     return {"ten_co_quan": campaign.agency.ten_co_quan, "nam_danh_gia": campaign.agency.nam_danh_gia,
             "nam_xep_loai": ratings.nam_danh_gia, "nguoi": people_rows(campaign, ratings), "nhom": groups}
 
