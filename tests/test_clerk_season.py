@@ -118,6 +118,51 @@ def test_ghi_de_keeps_a_copy_of_the_hand_edited_files_beside_the_folder(tmp_path
     assert rc == 0, err
 
 
+def test_notes_typed_into_the_text_files_are_kept_beside_the_folder(tmp_path, capsys):
+    """The clerk ticked the reprint list (thay_doi.txt) and wrote who signed into HUONG_DAN_IN.txt
+    and README.txt; the next build rewrote them without a word. Every build still rewrites them (as
+    README.txt says), but the annotated ones are first copied beside the folder and named; the
+    build is not refused for it. Together with --ghi-de the copies share one folder."""
+    out = tmp_path / "output"
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    rc, _, err = run_main(["build", book, "-o", out], capsys)
+    assert rc == 0, err
+    assert "sua-tay-" in (out / "README.txt").read_text(encoding="utf-8")  # the folder says it
+    notes = {"thay_doi.txt": "\n- đã in lại, đã ký: chị Hà 07/12\n",
+             "HUONG_DAN_IN.txt": "\nĐã trình anh Minh ký ngày 07/12.\n",
+             "README.txt": "\nGhi chú của văn thư: nộp bản giấy ngày 10/12.\n"}
+    typed = {}
+    for name, note in notes.items():
+        with open(out / name, "a", encoding="utf-8") as fh:
+            fh.write(note)
+        typed[name] = (out / name).read_bytes()
+    rc, _, err = run_main(["build", book, "-o", out], capsys)  # nothing else changed: still a rebuild
+    assert rc == 0, err
+    (kept,) = tmp_path.glob("output.sua-tay-*")
+    assert f"«{kept}»" in err and all(f"  - {name}" in err for name in notes)
+    assert {p.relative_to(kept).as_posix(): p.read_bytes() for p in kept.rglob("*") if p.is_file()} == typed
+    for name, note in notes.items():
+        assert note.strip() not in (out / name).read_text(encoding="utf-8")  # hoso's own text again
+    rc, _, err = run_main(["verify", out], capsys)
+    assert rc == 0, err
+    # a hand-edited form and a note: refused (the form) until --ghi-de, then both kept in one folder
+    kept.rename(tmp_path / "giu_lai")
+    with open(out / "thay_doi.txt", "a", encoding="utf-8") as fh:
+        fh.write("ghi chú\n")
+    form = sorted((out / "ca_nhan").rglob("*.docx"))[0]
+    _edit_docx(form, "Nguyễn", "Nguyên")
+    before = snapshot(out)
+    rc, _, err = run_main(["build", book, "-o", out], capsys)
+    assert rc == ExitCode.output_error and "--ghi-de" in err, err
+    assert snapshot(out) == before and not list(tmp_path.glob("output.sua-tay-*"))
+    rc, _, err = run_main(["build", book, "-o", out, "--ghi-de"], capsys)
+    assert rc == 0, err
+    (kept,) = tmp_path.glob("output.sua-tay-*")
+    assert sorted(p.relative_to(kept).as_posix() for p in kept.rglob("*") if p.is_file()) == sorted(
+        [form.relative_to(out).as_posix(), "thay_doi.txt"])
+    assert (kept / "thay_doi.txt").read_text(encoding="utf-8").endswith("ghi chú\n")
+
+
 def _column_index(ws, key: str) -> int:
     return [c.value for c in ws[1]].index(key) + 1
 
