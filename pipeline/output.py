@@ -165,6 +165,7 @@ class OutputFolder:
                         break
         except OSError:
             return
+        put_back_signed(self.target)  # before a build looks at da_ky/
         for p in stale:
             if p.name.startswith(f".{name}.cu-"):
                 _remove_old(p)  # an old output: only what hoso wrote there
@@ -178,6 +179,26 @@ class OutputFolder:
                 self._lock_fh.close()
             finally:
                 self._lock_fh = None
+
+
+SIGNED_STAGE = ".da-ky-dang-nhan-"  # .<output>.da-ky-dang-nhan-*: `hoso nhan-ban-ky`'s copy of da_ky/ (scan/sort.py)
+
+
+def put_back_signed(target: Path) -> None:
+    """`hoso nhan-ban-ky` killed between the two renames of its swap left the filed `da_ky/` in its
+    copy's folder as `cu`: put it back into the output folder `target`; then remove what such runs
+    left (hard links only: the files keep their names in `da_ky/`). Call it holding the lock."""
+    try:
+        left = sorted(p for p in target.parent.iterdir()
+                      if p.name.startswith(f".{target.name}{SIGNED_STAGE}") and p.is_dir() and not p.is_symlink())
+    except OSError:
+        return
+    for p in left:
+        with contextlib.suppress(OSError):
+            if (p / "cu").is_dir() and target.is_dir() and not os.path.lexists(target / ownership.SIGNED_DIR):
+                os.rename(p / "cu", target / ownership.SIGNED_DIR)
+        if not (p / "cu").exists() or os.path.lexists(target / ownership.SIGNED_DIR):
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def _as_umask_allows(folder: Path) -> None:

@@ -7,7 +7,9 @@ exit codes and the messages.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -760,3 +762,77 @@ def test_nhap_ket_qua_into_rates_shown_as_percent(tmp_path, capsys):
     assert got[("VP-001", "2026-01")] == (90, 80, 70) and got[("VP-021", "2026-10")] == (100, 85, 80)
     shown = openpyxl.load_workbook(book)["KetQuaKy"]
     assert shown.cell(2, rate_cols[0]).value == 0.9 and shown.cell(2, rate_cols[0]).number_format == "0%"
+
+
+def _scan_of(out: Path, person: str, dest: Path) -> Path:
+    import random
+
+    from bench.scans import form_pages, scanned, write_pdf
+
+    rng = random.Random(5)
+    return write_pdf([scanned(s.image, rng) for s in form_pages(out, persons={person})], dest)
+
+
+@pytest.mark.parametrize("err", [errno.ENOSPC, errno.EROFS])
+def test_nhan_ban_ky_stopped_by_a_full_or_read_only_disk_keeps_what_was_filed(tmp_path, capsys, monkeypatch, err):
+    """The disk filled up (or the share turned read-only) while `hoso nhan-ban-ky` filed a second
+    batch of scans: it used to stop with a traceback, leaving new dossier PDFs beside a list that
+    did not know them, and half-written files. Now the filed scans are exactly
+    as they were, nothing half-written is left, the message says what to do, and the same command
+    afterwards files the batch."""
+    from fakes import leftovers
+
+    from pipeline import api
+
+    out = tmp_path / "output"
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    api.build(book, out, api.BuildOptions(cache_dir=tmp_path / "cache"), converter=TextConverter())
+    first, second = _scan_of(out, "NS-01", tmp_path / "a.pdf"), _scan_of(out, "NS-02", tmp_path / "b.pdf")
+    rc, _, err_text = run_main(["nhan-ban-ky", out, first], capsys)
+    assert rc == 0, err_text
+    before = snapshot(out)
+    assert "da_ky/HC/NS-01.pdf" in before
+
+    def full(*_a, **_k):
+        raise OSError(err, os.strerror(err))
+
+    with monkeypatch.context() as m:
+        m.setattr("pipeline.scan.sort._excel", full)  # the last file written before the list
+        rc, out_text, err_text = run_main(["nhan-ban-ky", out, second], capsys)
+    assert rc == ExitCode.output_error, err_text
+    assert "Traceback" not in err_text
+    said = "đã đầy" if err == errno.ENOSPC else "Không có quyền ghi"
+    assert said in err_text and "vẫn giữ nguyên" in err_text and "chạy lại hoso nhan-ban-ky" in err_text
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+    rc, _, err_text = run_main(["nhan-ban-ky", out, second], capsys)
+    assert rc == 0, err_text
+    from pypdf import PdfReader
+
+    pages = {who: len(PdfReader(out / "da_ky" / "HC" / f"{who}.pdf").pages) for who in ("NS-01", "NS-02")}
+    assert pages["NS-01"] >= 1 and pages["NS-02"] >= 1, pages  # the PDFs are written again each run (their date)
+    rc, _, err_text = run_main(["verify", out], capsys)
+    assert rc == 0, err_text
+
+
+def test_signed_scans_caught_between_the_two_renames_are_put_back(tmp_path, capsys):
+    """`hoso nhan-ban-ky` killed between the two renames of its swap (power cut): the filed da_ky/ is
+    in its copy's folder beside the output; the next run holding the lock (a build here) puts it
+    back before looking at the folder, and carries it."""
+    from fakes import leftovers
+
+    from pipeline import api
+
+    out = tmp_path / "output"
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    api.build(book, out, api.BuildOptions(cache_dir=tmp_path / "cache"), converter=TextConverter())
+    rc, _, err_text = run_main(["nhan-ban-ky", out, _scan_of(out, "NS-01", tmp_path / "a.pdf")], capsys)
+    assert rc == 0, err_text
+    filed = {k: v for k, v in snapshot(out).items() if k.startswith("da_ky/")}
+    caught = tmp_path / ".output.da-ky-dang-nhan-x1"
+    caught.mkdir()
+    (out / "da_ky").rename(caught / "cu")
+    rc, _, err_text = run_main(["build", book, "-o", out, "--no-duplex"], capsys)
+    assert rc == 0, err_text
+    assert {k: v for k, v in snapshot(out).items() if k.startswith("da_ky/")} == filed
+    assert leftovers(out) == []
