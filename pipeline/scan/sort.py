@@ -22,7 +22,6 @@ before exactly as they were (the next run puts back a `da_ky/` caught between th
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import io
