@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
 COOKIE = "hoso_phien"
 LOGIN_COOKIE = "hoso_csrf_dn"
-SESSION_SECONDS = 8 * 3600  # a session's whole life (the cookie's too): a working day, then log in again
+SESSION_SECONDS = 8 * 3600  # a session's whole life: a working day, then log in again (the cookie ends with the browser)
 IDLE_SECONDS = 2 * 3600  # and it ends sooner when nothing was asked of it for this long
 NAME_SHOWN = 64  # a name typed at the login, as kept in the failed logins and the audit log (accounts: ≤ 64)
 MAX_LISTED = 1000  # problems of an upload kept and shown on its page (the counts are exact; errors first)
@@ -61,7 +61,11 @@ MAX_UPLOAD = 20 * 1024 * 1024
 FAIL_WINDOW = 15 * 60
 QUICK_BUILD_S = 2.0  # «Tạo hồ sơ» waits this long for the build to end before showing its progress page
 QUICK_BUILD_ENV = "HOSO_CHO_TAO_GIAY"  # another wait, in seconds (0: show the progress page at once)
-FAIL_PER_NAME, FAIL_PER_IP = 5, 20
+# failed logins in FAIL_WINDOW: per name from one address, per address (any name) — each refuses that
+# address only, so no one locks a clerk out by typing her name —, and per name from all addresses: then only
+# addresses the account logged in from in the last KNOWN_DAYS may try it (a guess from many machines stops,
+# the clerk's own machine still passes)
+FAIL_PER_NAME, FAIL_PER_IP, FAIL_PER_NAME_ALL, KNOWN_DAYS = 5, 20, 30, 90
 FILE_TITLES = {"HUONG_DAN_IN.pdf": "Hướng dẫn in, ký và nộp", "HUONG_DAN_IN.txt": "Hướng dẫn in, ký và nộp (văn bản)",
                "in_lai.pdf": "Các tờ cần in lại và ký lại", "thay_doi.txt": "Những gì thay đổi so với lần tạo trước",
                "ket_qua_xep_loai.xlsx": "Kết quả xếp loại (Excel)", "ket_qua_xep_loai.json": "Kết quả xếp loại (JSON)",
@@ -128,6 +132,17 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     def ip() -> str:
         return request.remote_addr or "?"
 
+    def cookie(base: str) -> str:
+        """A cookie's name: behind HTTPS with the `__Host-` prefix (the browser then takes it only Secure,
+        for path / and this host alone: no other host of the domain, no plain-HTTP page sets or shadows it)."""
+        return f"__Host-{base}" if request.is_secure else base
+
+    def known_address(name: str) -> bool:
+        """The account `name` logged in from this address in the last KNOWN_DAYS (its audit lines)."""
+        since = dt.datetime.fromtimestamp(time.time() - KNOWN_DAYS * 86400).replace(microsecond=0).isoformat(sep=" ")
+        return store.one("SELECT 1 FROM nhat_ky WHERE hanh_dong='dang_nhap' AND tai_khoan=? AND ip=? AND luc>? "
+                         "LIMIT 1", name, ip(), since) is not None
+
     def audit(action: str, detail: str = "") -> None:
         user = getattr(g, "user", None)
         store.audit(user["ten"] if user else "-", user["co_quan"] if user else "-", ip(), action, detail)
@@ -156,7 +171,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.before_request
     def load_session() -> ResponseReturnValue | None:
         g.user, g.csrf = None, ""
-        token = request.cookies.get(COOKIE, "")
+        token = request.cookies.get(cookie(COOKIE), "")
         if token:
             row = store.one("SELECT p.csrf, p.het_han, p.bat_dau, t.* FROM phien p JOIN tai_khoan t ON "
                             "t.id=p.tai_khoan WHERE p.token=? AND t.khoa=0", _digest(token))
@@ -194,8 +209,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return resp
 
     def set_cookie(resp: BaseResponse, name: str, value: str, max_age: int | None) -> None:
-        resp.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Strict", secure=request.is_secure,
-                        path="/")
+        """`max_age` None: the cookie ends with the browser."""
+        resp.set_cookie(cookie(name), value, max_age=max_age, httponly=True, samesite="Strict",
+                        secure=request.is_secure, path="/")
+
+    def delete_cookie(resp: BaseResponse, name: str) -> None:
+        resp.delete_cookie(cookie(name), path="/", secure=request.is_secure, httponly=True, samesite="Strict")
 
     @app.errorhandler(403)
     def forbidden(e: HTTPException) -> ResponseReturnValue:
@@ -250,14 +269,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.route("/dang-nhap", methods=["GET", "POST"])
     def dang_nhap() -> ResponseReturnValue:
         if request.method in ("GET", "HEAD"):  # one token per browser: another tab (or a favicon redirect) keeps it
-            token = request.cookies.get(LOGIN_COOKIE, "")
+            token = request.cookies.get(cookie(LOGIN_COOKIE), "")
             if len(token) != 43 or not token.replace("-", "").replace("_", "").isalnum():
                 token = secrets.token_urlsafe(32)
             resp: BaseResponse = Response(render_template("dang_nhap.html", login_csrf=token, error=""))
             set_cookie(resp, LOGIN_COOKIE, token, 3600)
             return resp
-        cookie, sent = request.cookies.get(LOGIN_COOKIE, ""), request.form.get("csrf_token", "")
-        if not cookie or not sent or not hmac.compare_digest(cookie, sent):
+        form_token, sent = request.cookies.get(cookie(LOGIN_COOKIE), ""), request.form.get("csrf_token", "")
+        if not form_token or not sent or not hmac.compare_digest(form_token, sent):
             # refused (a login page left open past its token's hour, or posted from elsewhere): nothing
             # happened; the clerk gets the login page again, with a fresh token and the reason
             fresh = secrets.token_urlsafe(32)
@@ -271,47 +290,56 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         typed, password = request.form.get("ten", "").strip(), request.form.get("mat_khau", "")
         name = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", typed)[:NAME_SHOWN]
         since = time.time() - FAIL_WINDOW
-        by_name = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND luc>?", name, since)["n"]
+        here = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND ip=? AND luc>?", name, ip(),
+                         since)["n"]
         by_ip = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ip=? AND luc>?", ip(), since)["n"]
-        if by_name >= FAIL_PER_NAME or by_ip >= FAIL_PER_IP:
+        by_name = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND luc>?", name, since)["n"]
+        guessed = by_name >= FAIL_PER_NAME_ALL and not known_address(name)
+        if here >= FAIL_PER_NAME or by_ip >= FAIL_PER_IP or guessed:
             # logged once a minute per address: a refused flood is not a flood of log lines
             minute = dt.datetime.fromtimestamp(time.time() - 60).replace(microsecond=0).isoformat(sep=" ")
             if store.one("SELECT 1 FROM nhat_ky WHERE hanh_dong='dang_nhap_bi_chan' AND ip=? AND luc>?", ip(),
                          minute) is None:
                 store.audit(name or "-", _agency_of(name), ip(), "dang_nhap_bi_chan", "")
+            if guessed and here < FAIL_PER_NAME and by_ip < FAIL_PER_IP:
+                abort(429, description=f"Tên đăng nhập này vừa bị nhập sai mật khẩu nhiều lần từ nhiều máy, nên trong "
+                                       f"{FAIL_WINDOW // 60} phút tới chỉ đăng nhập được từ máy đã từng đăng nhập "
+                                       "tài khoản này. Hãy dùng máy quen, hoặc thử lại sau; nếu không phải bạn nhập "
+                                       "sai, hãy báo quản trị viên.")
             abort(429, description=f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {FAIL_WINDOW // 60} phút.")
         row: Any = store.one("SELECT * FROM tai_khoan WHERE ten=?", typed) if typed == name else None
         if not accounts.verify(row["mat_khau"] if row else None, password):
             store.x("INSERT INTO dang_nhap_sai(ten, ip, luc) VALUES (?,?,?)", name, ip(), time.time())
             # under the account's agency when the name is one: its clerk sees the guesses in «Nhật ký»
             store.audit(name or "-", row["co_quan"] if row else "-", ip(), "dang_nhap_sai", "")
-            resp = Response(render_template("dang_nhap.html", login_csrf=cookie,
+            resp = Response(render_template("dang_nhap.html", login_csrf=form_token,
                                             error="Tên đăng nhập hoặc mật khẩu không đúng."), status=401)
             return resp
         if row["khoa"]:  # said only to who knows the password: a locked account is not a guessable fact
             store.audit(row["ten"], row["co_quan"], ip(), "dang_nhap_tai_khoan_khoa", "")
-            return Response(render_template("dang_nhap.html", login_csrf=cookie,
+            return Response(render_template("dang_nhap.html", login_csrf=form_token,
                                             error="Tài khoản này đã bị khóa. Hãy hỏi quản trị viên "
                                                   "(lệnh «hoso tai-khoan mo-khoa»)."), status=403)
-        store.x("DELETE FROM dang_nhap_sai WHERE ten=? OR luc<?", name, since)
+        # this address's failures for the name are forgiven; a stranger's elsewhere are not
+        store.x("DELETE FROM dang_nhap_sai WHERE (ten=? AND ip=?) OR luc<?", name, ip(), since)
         store.x("DELETE FROM phien WHERE het_han<? OR bat_dau<?", time.time(), time.time() - SESSION_SECONDS)
         # the session this browser had (another account's, or an old one) ends: one browser, one session
-        store.x("DELETE FROM phien WHERE token=?", _digest(request.cookies.get(COOKIE, "")))
+        store.x("DELETE FROM phien WHERE token=?", _digest(request.cookies.get(cookie(COOKIE), "")))
         token = secrets.token_urlsafe(32)
         store.x("INSERT INTO phien(token, tai_khoan, csrf, het_han, bat_dau) VALUES (?,?,?,?,?)", _digest(token),
                 row["id"], secrets.token_urlsafe(32), time.time() + IDLE_SECONDS, time.time())
         store.audit(row["ten"], row["co_quan"], ip(), "dang_nhap", "")
         resp = redirect(url_for("trang_chu"))
-        set_cookie(resp, COOKIE, token, SESSION_SECONDS)
-        resp.delete_cookie(LOGIN_COOKIE, path="/")
+        set_cookie(resp, COOKIE, token, None)  # ends with the browser (a shared PC); the server ends it anyway
+        delete_cookie(resp, LOGIN_COOKIE)
         return resp
 
     @app.route("/dang-xuat", methods=["POST"])
     def dang_xuat() -> ResponseReturnValue:
-        store.x("DELETE FROM phien WHERE token=?", _digest(request.cookies.get(COOKIE, "")))
+        store.x("DELETE FROM phien WHERE token=?", _digest(request.cookies.get(cookie(COOKIE), "")))
         audit("dang_xuat")
         resp = redirect(url_for("dang_nhap"))
-        resp.delete_cookie(COOKIE, path="/")
+        delete_cookie(resp, COOKIE)
         return resp
 
     @app.route("/mat-khau", methods=["GET", "POST"])
@@ -322,8 +350,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             old, new, again = (request.form.get(k, "") for k in ("mat_khau_cu", "mat_khau_moi", "nhap_lai"))
             row = store.one("SELECT * FROM tai_khoan WHERE id=?", g.user["id"])
             since = time.time() - FAIL_WINDOW  # wrong current passwords count as failed logins of the account
-            if store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND luc>?", row["ten"], since)["n"] \
-                    >= FAIL_PER_NAME:
+            if store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND ip=? AND luc>?", row["ten"], ip(),
+                         since)["n"] >= FAIL_PER_NAME:
                 audit("doi_mat_khau_bi_chan", "")
                 abort(429, description=f"Nhập sai mật khẩu quá nhiều lần. Hãy thử lại sau {FAIL_WINDOW // 60} phút.")
             if not accounts.verify(row["mat_khau"], old):
@@ -337,7 +365,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             else:
                 error = accounts.weak(new)
             if not error:
-                store.set_password(row["id"], accounts.hash_password(new), keep=_digest(request.cookies.get(COOKIE, "")))
+                store.set_password(row["id"], accounts.hash_password(new), keep=_digest(request.cookies.get(cookie(COOKIE), "")))
                 audit("doi_mat_khau", "trên trang web; các phiên đăng nhập khác đã kết thúc")
                 done = True
         return render_template("mat_khau.html", error=error, done=done), (400 if error else 200)
