@@ -131,6 +131,16 @@ def check_year(previous: dict[str, Any] | None, campaign: Campaign, workbook: Pa
     log(f"Ghi chú: {both}; theo {OTHER_YEAR_OPTION}, hồ sơ năm {old} được thay.")
 
 
+def kept_folder(keep: Path | None, previous: dict[str, Any] | None) -> Path | None:
+    """Where an output of another agency or year is kept whole (BuildOptions.keep_replaced):
+    `<keep>/<its year>-<date-time>`; None when not asked."""
+    if keep is None:
+        return None
+    year = (previous or {}).get("nam_danh_gia")
+    named = str(year) if isinstance(year, int) and not isinstance(year, bool) else "khong-ro-nam"
+    return Path(keep) / f"{named}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:

@@ -82,7 +82,7 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "tao_so_nam_sau": "Tạo sổ năm nay từ sổ năm trước", "tao_ho_so": "Yêu cầu tạo hồ sơ",
     "tao_ho_so_bi_tu_choi": "Tạo hồ sơ bị từ chối (sổ của cơ quan khác, chưa xác nhận)", "tao_xong": "Tạo hồ sơ xong",
     "kiem_tra": "Kiểm tra thư mục kết quả", "xem_nguoi": "Xem hồ sơ cá nhân", "xem_don_vi": "Xem hồ sơ đơn vị",
-    "tai_tep": "Mở, tải tệp", "nop_so_noi_vu": "Gửi bộ hồ sơ cho Sở Nội vụ", "tai_goi_nop": "Sở Nội vụ tải bộ hồ sơ",
+    "tai_tep": "Mở, tải tệp", "tai_luu_tru": "Tải hồ sơ năm cũ đã cất (lưu trữ)", "nop_so_noi_vu": "Gửi bộ hồ sơ cho Sở Nội vụ", "tai_goi_nop": "Sở Nội vụ tải bộ hồ sơ",
     "kiem_tra_goi_nop": "Sở Nội vụ kiểm tra bộ hồ sơ", "tao_tai_khoan": "Tạo tài khoản",
     "khoa_tai_khoan": "Khóa tài khoản", "mo_khoa_tai_khoan": "Mở khóa tài khoản", "doi_mat_khau": "Đổi mật khẩu",
     "xoa_tai_khoan": "Xóa tài khoản", "doi_vai_tro": "Đổi vai trò tài khoản",
@@ -609,67 +609,81 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                warned=warned, scored=scored)
 
     # ---- builds ---------------------------------------------------------------------------------
-    clashes: dict[tuple[str, int, int], dict[str, Any] | None] = {}
+    clashes: dict[tuple[str, int, int], tuple[dict[str, Any] | None, dict[str, Any] | None]] = {}
 
-    def _agency_clash(ma: str, upload: Any) -> dict[str, Any] | None:
-        """The build's own guard (output_guard.agency_clash), asked before the build: is the upload
-        another agency's workbook than the one whose dossiers the agency's folder holds?"""
+    def _clashes(ma: str, upload: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The build's own guards (output_guard.agency_clash, year_clash), asked before the build: is the
+        upload another agency's workbook than the one whose dossiers the agency's folder holds — or, the
+        same agency's, of another evaluation year (next year's, or last year's picked by mistake)?"""
         from pipeline import ingest
         from pipeline.errors import HosoError
-        from pipeline.output_guard import agency_clash
+        from pipeline.output_guard import agency_clash, year_clash
 
         previous = store.manifest(ma)
         if upload is None or previous is None:
-            return None
+            return None, None
         try:  # the workbook is read once per upload and output folder, not at every visit of the page
             key = (ma, upload["id"], (store.output_dir(ma) / "manifest.json").stat().st_mtime_ns)
         except OSError:
-            return None
-        found = clashes.get(key, False)
-        if found is False:
+            return None, None
+        found = clashes.get(key)
+        if found is None:
             try:
                 campaign = ingest.load(store.upload_path(ma, upload["id"]))
             except HosoError:
-                return None  # the build says why
-            found = agency_clash(previous, campaign, store.upload_path(ma, upload["id"]))
+                return None, None  # the build says why
+            agency = agency_clash(previous, campaign, store.upload_path(ma, upload["id"]))
+            old = None if agency is not None else year_clash(previous, campaign)
+            year: dict[str, Any] | None = None if old is None else {"cu": old, "moi": campaign.agency.nam_danh_gia,
+                                             "nham": campaign.agency.nam_danh_gia < old}
+            found = (agency, year)
             if len(clashes) > 100:
                 clashes.clear()
             clashes[key] = found
-        clash = dict(found) if isinstance(found, dict) else None
+        clash, year = (dict(c) if c is not None else None for c in found)
+        last = store.one("SELECT s.ten_tep FROM lan_tao l JOIN so s ON s.id=l.so WHERE l.co_quan=? AND "
+                         "l.trang_thai='xong' ORDER BY l.id DESC LIMIT 1", ma)
         if clash is not None:
-            last = store.one("SELECT s.ten_tep FROM lan_tao l JOIN so s ON s.id=l.so WHERE l.co_quan=? AND "
-                             "l.trang_thai='xong' ORDER BY l.id DESC LIMIT 1", ma)
             clash.update(tep_cu=last["ten_tep"] if last else clash["tep_cu"], tep_moi=upload["ten_tep"])
-        return clash
+        if year is not None:
+            made = previous.get("co_quan")
+            recorded = made.get("tep_dau_vao", "?") if isinstance(made, dict) else "?"
+            year.update(tep_cu=last["ten_tep"] if last else recorded, tep_moi=upload["ten_tep"])
+        return clash, year
 
     @app.route("/tao-ho-so", methods=["GET", "POST"])
     def tao_ho_so() -> ResponseReturnValue:
         role("van_thu")
         ma = g.user["co_quan"]
         upload = store.one("SELECT * FROM so WHERE co_quan=? AND so_loi=0 ORDER BY id DESC LIMIT 1", ma)
-        clash = _agency_clash(ma, upload)
+        clash, year = _clashes(ma, upload)
         confirmed = request.form.get("doi_co_quan") == "1"
+        year_confirmed = request.form.get("doi_nam") == "1"
         if request.method == "POST":
             q = app.extensions["hoso_queue"]
             if upload is None or q is None:
                 abort(400)
-            if clash is not None and not confirmed:
-                audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], "co_quan_cu": clash["cu"],
-                                                           "co_quan_moi": clash["moi"]}, ensure_ascii=False))
-                return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=True,
+            if (clash is not None and not confirmed) or (year is not None and not year_confirmed):
+                refused = ({"co_quan_cu": clash["cu"], "co_quan_moi": clash["moi"]} if clash is not None
+                           else {"nam_cu": year["cu"], "nam_moi": year["moi"]} if year is not None else {})
+                audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], **refused}, ensure_ascii=False))
+                return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, refused=True,
                                        newer_broken=_newer_broken(upload), basis=upload,
                                        basis_what="hồ sơ sẽ được tạo từ sổ"), 409
-            build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed)
+            build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed,
+                                doi_nam=year is not None and year_confirmed)
             if build_id is None:
                 busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
                 return redirect(url_for("lan_tao_xem", build_id=busy["id"]))
             detail = {"lan_tao": build_id, "so": upload["id"]}
             if clash is not None:
                 detail.update(doi_co_quan=True, co_quan_cu=clash["cu"], co_quan_moi=clash["moi"])
+            if year is not None:
+                detail.update(doi_nam=True, nam_cu=year["cu"], nam_moi=year["moi"])
             audit("tao_ho_so", json.dumps(detail, ensure_ascii=False))
             _wait_briefly(build_id)  # a rebuild after a small change is done in about a second: shown done at once
             return redirect(url_for("lan_tao_xem", build_id=build_id))
-        return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=False,
+        return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, refused=False,
                                newer_broken=_newer_broken(upload) if upload else None, basis=upload,
                                basis_what="hồ sơ sẽ được tạo từ sổ")
 
@@ -729,6 +743,29 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     def lan_tao_manifest(build_id: int) -> ResponseReturnValue:
         return send_file(_kept_file(build_id, "manifest.json"), mimetype="application/json", as_attachment=True,
                          download_name=f"manifest_lan_tao_{build_id}.json")
+
+    @app.route("/luu-tru")
+    def luu_tru() -> ResponseReturnValue:
+        """The outputs a build of another year (or agency) replaced, kept whole (`luu_tru/`)."""
+        role("van_thu")
+        return render_template("luu_tru.html", rows=store.archives(g.user["co_quan"]))
+
+    @app.route("/luu-tru/<ten>.zip")
+    def luu_tru_tai(ten: str) -> ResponseReturnValue:
+        """One kept output as a zip (its dossiers, package and signed scans), made in a temporary file."""
+        role("van_thu")
+        ma = g.user["co_quan"]
+        if ten not in {r["ten"] for r in store.archives(ma)}:  # only a name listed there: no path from the URL
+            abort(404)
+        folder = store.archive_dir(ma) / ten
+        tmp = tempfile.TemporaryFile()
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+            for f in sorted(folder.rglob("*")):
+                if f.is_file() and not f.is_symlink():
+                    zf.write(f, f"{ten}/{f.relative_to(folder).as_posix()}")
+        tmp.seek(0)
+        audit("tai_luu_tru", ten)  # a year's dossiers: everyone's data
+        return send_file(tmp, mimetype="application/zip", as_attachment=True, download_name=f"luu_tru_{ten}.zip")
 
     @app.route("/lan-tao/kiem-tra", methods=["POST"])
     def lan_tao_kiem_tra() -> ResponseReturnValue:
