@@ -217,3 +217,34 @@ def test_a_failed_swap_puts_the_kept_output_back(tmp_path, monkeypatch):
                   api.BuildOptions(cache_dir=tmp_path / "c", doi_nam=True, keep_replaced=keep), converter=TextConverter())
     assert _tree(out) == before
     assert not keep.exists() or not list(keep.iterdir())
+
+
+def test_a_build_while_signed_scans_are_filed_fails_cleanly_and_runs_after(server, tmp_path):
+    """`hoso nhan-ban-ky` holds the output folder's lock while it files: a build from the page meanwhile
+    fails naming the folder, nothing of the output or the scans changed; «Tạo hồ sơ» again afterwards
+    builds, the scans carried."""
+    from pipeline.output import locked
+
+    app, store, q = server
+    c = _login(app)
+    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    out = store.output_dir("VP")
+    _signed_scans(out)
+    data = factory.tables()
+    data["CoQuan"] = [(k, {"nam_danh_gia": 2025, "ngay_lap": dt.date(2025, 11, 5),
+                           "han_nop_so_noi_vu": dt.date(2025, 11, 30)}.get(k, v)) for k, v in data["CoQuan"]]
+    for row in data["KyLuat"]:
+        row["ngay_hieu_luc"] = dt.date(2025, 6, 20)
+    data["NhanSu"][1]["chuc_vu"] = "Phó Trưởng phòng phụ trách"
+    _upload(c, factory.write(tmp_path / "so_2025_sua.xlsx", data))
+    before = _tree(out)
+    with locked(out):  # as nhan-ban-ky holds it
+        assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+        row = q.run_next()
+    assert row["trang_thai"] == "loi" and "Một lệnh hoso khác đang ghi vào" in row["loi"], row
+    assert _tree(out) == before
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    assert (out / "da_ky" / "HC" / "NS-01.pdf").is_file()
