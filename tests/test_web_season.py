@@ -248,3 +248,38 @@ def test_a_build_while_signed_scans_are_filed_fails_cleanly_and_runs_after(serve
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"
     assert (out / "da_ky" / "HC" / "NS-01.pdf").is_file()
+
+
+@pytest.mark.parametrize("err", ["ENOSPC", "EROFS"])
+def test_an_upload_the_server_cannot_save_is_never_taken_for_a_valid_workbook(server, tmp_path, monkeypatch, err):
+    """The server's disk filled up while a workbook was saved: the row was made «0 lỗi» before the file
+    was written, so the half-written upload became the latest valid one («Tạo hồ sơ» took it) and the
+    clerk got a bare error page. Now the upload is an error saying what to do, nothing of it is kept,
+    and builds go on from the previous valid upload."""
+    import errno
+    import os
+
+    from werkzeug.datastructures import FileStorage
+
+    app, store, q = server
+    c = _login(app)
+    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    good = store.one("SELECT id FROM so ORDER BY id DESC LIMIT 1")["id"]
+    code = getattr(errno, err)
+
+    def half(self, dst, *a, **k):
+        Path(dst).write_bytes(b"PK\x03\x04 half")
+        raise OSError(code, os.strerror(code), str(dst))
+
+    monkeypatch.setattr(FileStorage, "save", half)
+    book = _workbook_of_year(tmp_path / "so_moi.xlsx", 2025)
+    r = c.post("/so-excel", data={"csrf_token": _csrf(c), "so": (io.BytesIO(book.read_bytes()), book.name)},
+               content_type="multipart/form-data")
+    assert r.status_code == 302, r.text
+    row = store.one("SELECT * FROM so ORDER BY id DESC LIMIT 1")
+    assert row["id"] != good and row["so_loi"] == 1
+    page = c.get(r.headers["Location"]).text
+    said = "ổ đĩa của máy chủ đã đầy" if err == "ENOSPC" else "không ghi được vào thư mục dữ liệu"
+    assert said in page and "tải sổ lên lại" in page
+    assert not store.upload_path("VP", row["id"]).exists()
+    assert "«so_2025.xlsx»" in c.get("/tao-ho-so").text  # builds still use the valid one

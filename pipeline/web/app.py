@@ -17,7 +17,9 @@ an audit log of logins, uploads, builds, downloads and submissions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import hashlib
 import hmac
 import io
@@ -82,7 +84,7 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "tao_so_nam_sau": "Tạo sổ năm nay từ sổ năm trước", "tao_ho_so": "Yêu cầu tạo hồ sơ",
     "tao_ho_so_bi_tu_choi": "Tạo hồ sơ bị từ chối (sổ của cơ quan khác, chưa xác nhận)", "tao_xong": "Tạo hồ sơ xong",
     "kiem_tra": "Kiểm tra thư mục kết quả", "xem_nguoi": "Xem hồ sơ cá nhân", "xem_don_vi": "Xem hồ sơ đơn vị",
-    "tai_tep": "Mở, tải tệp", "tai_luu_tru": "Tải hồ sơ năm cũ đã cất (lưu trữ)", "nop_so_noi_vu": "Gửi bộ hồ sơ cho Sở Nội vụ", "tai_goi_nop": "Sở Nội vụ tải bộ hồ sơ",
+    "tai_len_so_loi_ghi": "Tải sổ Excel lên: máy chủ không lưu được", "tai_tep": "Mở, tải tệp", "tai_luu_tru": "Tải hồ sơ năm cũ đã cất (lưu trữ)", "nop_so_noi_vu": "Gửi bộ hồ sơ cho Sở Nội vụ", "tai_goi_nop": "Sở Nội vụ tải bộ hồ sơ",
     "kiem_tra_goi_nop": "Sở Nội vụ kiểm tra bộ hồ sơ", "tao_tai_khoan": "Tạo tài khoản",
     "khoa_tai_khoan": "Khóa tài khoản", "mo_khoa_tai_khoan": "Mở khóa tài khoản", "doi_mat_khau": "Đổi mật khẩu",
     "xoa_tai_khoan": "Xóa tài khoản", "doi_vai_tro": "Đổi vai trò tài khoản",
@@ -408,13 +410,36 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("so_excel.html", rows=rows, error=error), (400 if error else 200)
 
     def _upload(ma: str, f: FileStorage, name: str) -> ResponseReturnValue:
+        display = _shown_name(name)
+        # an error until checked: a build never takes an upload half-saved or not checked yet (a server stopped
+        # meanwhile leaves it so, with words saying to send it again)
+        pending = [dict(muc="Lỗi", sheet="(tệp)", o="", cot="", gia_tri="", can="",
+                        thong_bao="Sổ chưa được kiểm tra xong (máy chủ dừng giữa chừng): hãy tải sổ lên lại.")]
+        so_id = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
+                        "VALUES (?,?,?,?,1,0,?)", ma, display, now(), g.user["ten"], json.dumps(pending, ensure_ascii=False))
+        try:
+            return _check_upload(ma, f, so_id, display)
+        except OSError as exc:  # the server's disk full, or its data folder not writable: nothing half-kept
+            for kept in (store.upload_path(ma, so_id), store.upload_path(ma, so_id, marked=True)):
+                with contextlib.suppress(OSError):
+                    kept.unlink(missing_ok=True)
+            shutil.rmtree(store.rating_dir(ma, so_id), ignore_errors=True)
+            why = ("ổ đĩa của máy chủ đã đầy" if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+                   else f"không ghi được vào thư mục dữ liệu của máy chủ ({exc.strerror or exc})")
+            failed = [dict(pending[0], thong_bao=f"Máy chủ chưa lưu được sổ này: {why}. Báo quản trị viên giải phóng "
+                                                 "dung lượng (hoặc sửa quyền ghi), rồi tải sổ lên lại. Các sổ và hồ sơ "
+                                                 "đã có vẫn giữ nguyên.")]
+            store.x("UPDATE so SET so_loi=1, so_canh_bao=0, van_de=?, xep_loai=0 WHERE id=?",
+                    json.dumps(failed, ensure_ascii=False), so_id)
+            audit("tai_len_so_loi_ghi", json.dumps({"so": so_id, "loi": exc.strerror or str(exc)}, ensure_ascii=False))
+            return redirect(url_for("so_xem", so_id=so_id))
+
+    def _check_upload(ma: str, f: FileStorage, so_id: int, display: str) -> ResponseReturnValue:
+        """The upload `so_id` saved, checked, rated; its row updated with what was found."""
         from pipeline import api, ingest
         from pipeline.errors import HosoError
         from pipeline.ingest import mark
 
-        display = _shown_name(name)
-        so_id = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
-                        "VALUES (?,?,?,?,0,0,'[]')", ma, display, now(), g.user["ten"])
         path = store.upload_path(ma, so_id)
         path.parent.mkdir(parents=True, exist_ok=True)
         f.save(path)
