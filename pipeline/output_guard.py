@@ -188,6 +188,7 @@ def keep_copies(folder: Path, edited: list[str]) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(Path(folder) / rel, target)
     except OSError as exc:
+        shutil.rmtree(dest, ignore_errors=True)  # our own copies, half made: the originals are untouched
         raise OutputError(f"Không chép được các tệp đã sửa tay sang «{dest}» ({exc.strerror or exc}); chưa ghi đè "
                           "tệp nào. Kết quả cũ được giữ nguyên.") from exc
     return dest

@@ -836,3 +836,31 @@ def test_signed_scans_caught_between_the_two_renames_are_put_back(tmp_path, caps
     assert rc == 0, err_text
     assert {k: v for k, v in snapshot(out).items() if k.startswith("da_ky/")} == filed
     assert leftovers(out) == []
+
+
+def test_copies_of_edited_files_that_do_not_fit_leave_nothing_half_made(tmp_path, capsys, monkeypatch):
+    """The disk filled up while the annotated files were copied aside: the build stops (exit 7) with
+    the output as it was, and no half-made `output.sua-tay-*` folder is left to be taken for the copy."""
+    out = tmp_path / "output"
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    rc, _, err = run_main(["build", book, "-o", out], capsys)
+    assert rc == 0, err
+    for name in ("thay_doi.txt", "README.txt"):
+        with open(out / name, "a", encoding="utf-8") as fh:
+            fh.write("ghi chú của văn thư\n")
+    before = snapshot(out)
+    import shutil
+
+    real, done = shutil.copy2, []
+
+    def fills_up(src, dst, *a, **k):
+        if done:
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        done.append(dst)
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr("pipeline.output_guard.shutil.copy2", fills_up)
+    rc, _, err = run_main(["build", book, "-o", out], capsys)
+    assert rc == ExitCode.output_error and "Không chép được các tệp đã sửa tay" in err, err
+    assert snapshot(out) == before
+    assert not list(tmp_path.glob("output.sua-tay-*"))

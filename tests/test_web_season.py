@@ -283,3 +283,30 @@ def test_an_upload_the_server_cannot_save_is_never_taken_for_a_valid_workbook(se
     assert said in page and "tải sổ lên lại" in page
     assert not store.upload_path("VP", row["id"]).exists()
     assert "«so_2025.xlsx»" in c.get("/tao-ho-so").text  # builds still use the valid one
+
+
+def test_a_history_copy_the_disk_refuses_does_not_fail_a_finished_build(server, tmp_path, monkeypatch):
+    """The build was swapped into place, then the copy of its manifest.json into lich_su/ hit a full
+    disk: the build process ended with a traceback and the page said the build had failed, though the
+    new dossiers were in place. The build is done; its notes say the history copy is missing."""
+    import errno
+
+    app, store, q = server
+    c = _login(app)
+    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    import shutil
+    import types
+
+    # only the history copy (the build's own copies go through the same shutil)
+    monkeypatch.setattr("pipeline.web.jobs.shutil", types.SimpleNamespace(copyfile=full, rmtree=shutil.rmtree))
+    row = q.run_next()
+    assert row["trang_thai"] == "xong", row["loi"]
+    assert "chưa lưu được manifest.json" in row["nhat_ky"]
+    assert (store.output_dir("VP") / "manifest.json").is_file()
+    assert not store.history_dir("VP", row["id"]).exists()
+    assert c.get(f"/lan-tao/{row['id']}/manifest.json").status_code == 404

@@ -354,10 +354,15 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
                 _kept_lines(said), build_id)
         return 1
     keep = store.history_dir(ma, build_id)
-    keep.mkdir(parents=True, exist_ok=True)
-    for name in ("manifest.json", "thay_doi.txt"):
-        if (out / name).is_file():
-            shutil.copyfile(out / name, keep / name)
+    try:  # the build is done and in place: a history copy that cannot be written is said, not a failed build
+        keep.mkdir(parents=True, exist_ok=True)
+        for name in ("manifest.json", "thay_doi.txt"):
+            if (out / name).is_file():
+                shutil.copyfile(out / name, keep / name)
+    except OSError as exc:
+        shutil.rmtree(keep, ignore_errors=True)  # no half-written copy served as this build's
+        said.append(f"Ghi chú: hồ sơ đã tạo xong, nhưng máy chủ chưa lưu được manifest.json và thay_doi.txt của lần "
+                    f"tạo này vào lịch sử ({exc.strerror or exc}); báo quản trị viên kiểm tra ổ đĩa.")
     thay_doi = (s.thay_doi or "").replace(f"«{out}{os.sep}", "«")  # the path of in_lai.pdf, relative
     store.x("UPDATE lan_tao SET trang_thai='xong', ket_thuc=?, tom_tat=?, thay_doi=?, han_nop=?, nhat_ky=?, "
             "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",
