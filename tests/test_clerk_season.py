@@ -864,3 +864,47 @@ def test_copies_of_edited_files_that_do_not_fit_leave_nothing_half_made(tmp_path
     assert rc == ExitCode.output_error and "Không chép được các tệp đã sửa tay" in err, err
     assert snapshot(out) == before
     assert not list(tmp_path.glob("output.sua-tay-*"))
+
+
+def test_diff_in_lai_on_a_full_disk_keeps_the_earlier_reprint_whole(tmp_path, capsys, monkeypatch):
+    """The disk filled up while `hoso diff … --in-lai` replaced an earlier reprint: the reprint was
+    left cut half-way and the clerk got a traceback. It is written aside and renamed over the old
+    one: the old reprint stays whole, exit 7 says the disk is full."""
+    data = wf.tables()
+    rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", tmp_path / "cu"], capsys)
+    assert rc == 0, err
+    data["NhanSu"][0]["chuc_vu"] = "Trưởng phòng (mới)"
+    rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", tmp_path / "moi"], capsys)
+    assert rc == 0, err
+    (tmp_path / "in").mkdir()
+    reprint = tmp_path / "in" / "in_lai.pdf"
+    rc, _, err = run_main(["diff", tmp_path / "cu", tmp_path / "moi", "--in-lai", reprint], capsys)
+    assert rc == 0, err
+    before = reprint.read_bytes()
+    real = Path.write_bytes
+
+    def fills_up(self, data):
+        if self.parent == reprint.parent:
+            real(self, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fills_up)
+    rc, _, err = run_main(["diff", tmp_path / "cu", tmp_path / "moi", "--in-lai", reprint], capsys)
+    assert rc == ExitCode.output_error and "đã đầy" in err and "Traceback" not in err, err
+    assert reprint.read_bytes() == before
+    assert [p.name for p in reprint.parent.iterdir()] == ["in_lai.pdf"]
+
+
+def test_a_command_stopped_by_a_read_only_folder_says_so(tmp_path, capsys, monkeypatch):
+    """Commands without a guard of their own (`init`, `tong-hop`, `check --danh-dau`…) write whole files
+    (written aside, then renamed): a read-only folder or a full disk on the way is exit 7 in words, not a
+    traceback."""
+
+    def read_only(*_a, **_k):
+        raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / "so" / ".ho_so_x.xlsx"))
+
+    monkeypatch.setattr("pipeline.ingest.blank.write", read_only)
+    rc, _, err = run_main(["init", tmp_path / "so"], capsys)
+    assert rc == ExitCode.output_error, err
+    assert f"Không có quyền ghi vào «{tmp_path / 'so'}»" in err and "chạy lại lệnh" in err
