@@ -310,3 +310,38 @@ def test_a_history_copy_the_disk_refuses_does_not_fail_a_finished_build(server, 
     assert (store.output_dir("VP") / "manifest.json").is_file()
     assert not store.history_dir("VP", row["id"]).exists()
     assert c.get(f"/lan-tao/{row['id']}/manifest.json").status_code == 404
+
+
+def test_sending_to_the_so_on_a_full_disk_leaves_no_half_sent_package(server, tmp_path, monkeypatch):
+    """«Gửi Sở Nội vụ» made the submission's row first, then copied the package: a full disk left a
+    submission the Sở saw (and the agency was told was sent) with its zip half-copied or missing, and
+    the clerk a bare error page. Now nothing is recorded until the copies are whole; the page says
+    what to do; sending again afterwards works."""
+    import errno
+    import shutil
+
+    app, store, q = server
+    c = _login(app)
+    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    real, done = shutil.copyfile, []
+
+    def fills_up(src, dst, *a, **k):
+        if done:
+            Path(dst).write_bytes(b"PK half")
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        done.append(dst)
+        return real(src, dst, *a, **k)
+
+    with monkeypatch.context() as m:
+        m.setattr("pipeline.web.app.shutil.copyfile", fills_up)
+        r = c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)})
+    assert r.status_code == 507 and "ổ đĩa của máy chủ đã đầy" in r.text and "gửi lại" in r.text
+    assert store.one("SELECT COUNT(*) AS n FROM nop")["n"] == 0
+    holder = store.agency_dir("VP") / "nop"
+    assert not holder.exists() or list(holder.iterdir()) == []
+    assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
+    (sent,) = store.q("SELECT * FROM nop")
+    assert sorted(p.name for p in store.submission_dir("VP", sent["id"]).iterdir()) == sorted(
+        [sent["zip"], "manifest.json", "ket_qua_xep_loai.json"])

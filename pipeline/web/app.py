@@ -84,7 +84,8 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "tao_so_nam_sau": "Tạo sổ năm nay từ sổ năm trước", "tao_ho_so": "Yêu cầu tạo hồ sơ",
     "tao_ho_so_bi_tu_choi": "Tạo hồ sơ bị từ chối (sổ của cơ quan khác, chưa xác nhận)", "tao_xong": "Tạo hồ sơ xong",
     "kiem_tra": "Kiểm tra thư mục kết quả", "xem_nguoi": "Xem hồ sơ cá nhân", "xem_don_vi": "Xem hồ sơ đơn vị",
-    "tai_len_so_loi_ghi": "Tải sổ Excel lên: máy chủ không lưu được", "tai_tep": "Mở, tải tệp", "tai_luu_tru": "Tải hồ sơ năm cũ đã cất (lưu trữ)", "nop_so_noi_vu": "Gửi bộ hồ sơ cho Sở Nội vụ", "tai_goi_nop": "Sở Nội vụ tải bộ hồ sơ",
+    "tai_len_so_loi_ghi": "Tải sổ Excel lên: máy chủ không lưu được",
+    "nop_so_noi_vu_loi": "Gửi Sở Nội vụ: máy chủ không ghi được bản gửi", "tai_tep": "Mở, tải tệp", "tai_luu_tru": "Tải hồ sơ năm cũ đã cất (lưu trữ)", "nop_so_noi_vu": "Gửi bộ hồ sơ cho Sở Nội vụ", "tai_goi_nop": "Sở Nội vụ tải bộ hồ sơ",
     "kiem_tra_goi_nop": "Sở Nội vụ kiểm tra bộ hồ sơ", "tao_tai_khoan": "Tạo tài khoản",
     "khoa_tai_khoan": "Khóa tài khoản", "mo_khoa_tai_khoan": "Mở khóa tài khoản", "doi_mat_khau": "Đổi mật khẩu",
     "xoa_tai_khoan": "Xóa tài khoản", "doi_vai_tro": "Đổi vai trò tài khoản",
@@ -103,6 +104,12 @@ class _SqliteId(IntegerConverter):
     def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**63 - 1)
         super().__init__(url_map, *args, **kwargs)
+
+
+class NoRoom(HTTPException):
+    """507 Insufficient Storage (werkzeug has no class for it): the server's disk full or not writable."""
+
+    code = 507
 
 
 def _digest(token: str) -> str:
@@ -236,6 +243,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.errorhandler(429)
     def too_many(e: HTTPException) -> ResponseReturnValue:
         return render_template("loi.html", code=429, text=e.description), 429
+
+    @app.errorhandler(NoRoom)
+    def no_room(e: HTTPException) -> ResponseReturnValue:  # the server's disk full / not writable: what to do
+        return render_template("loi.html", code=507, text=e.description), 507
 
     # every other answer in words too: werkzeug's own pages are English ("Bad Request", "Method Not
     # Allowed", "Internal Server Error"); a 500's traceback goes to the server's log (Flask logs it first)
@@ -1002,13 +1013,36 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if build is None or entry is None:
             abort(400)
         out = store.output_dir(ma)
-        nop_id = store.x("INSERT INTO nop(co_quan, lan_tao, luc, tai_khoan, ten_co_quan, zip, zip_sha256) "
-                         "VALUES (?,?,?,?,?,?,?)", ma, build["id"], now(), g.user["ten"],
-                         m.get("co_quan", {}).get("ten_co_quan", ma), Path(zip_name).name, entry["sha256"])
-        dest = store.submission_dir(ma, nop_id)
-        dest.mkdir(parents=True, exist_ok=True)
-        for name in (zip_name, "manifest.json", "ket_qua_xep_loai.json"):
-            shutil.copyfile(out / name, dest / Path(name).name)
+        # the copies made aside first; the row (what the Sở Nội vụ sees) and the folder appear together: a full
+        # disk never leaves a submission whose package is half-copied
+        holder = store.submission_dir(ma, 0).parent
+        staging: Path | None = None
+        try:
+            holder.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".dang-gui-", dir=holder))
+            for name in (zip_name, "manifest.json", "ket_qua_xep_loai.json"):
+                shutil.copyfile(out / name, staging / Path(name).name)
+            conn = store.db()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                nop_id = conn.execute("INSERT INTO nop(co_quan, lan_tao, luc, tai_khoan, ten_co_quan, zip, zip_sha256) "
+                                      "VALUES (?,?,?,?,?,?,?)", (ma, build["id"], now(), g.user["ten"],
+                                      m.get("co_quan", {}).get("ten_co_quan", ma), Path(zip_name).name,
+                                      entry["sha256"])).lastrowid
+                os.rename(staging, store.submission_dir(ma, int(nop_id or 0)))
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except OSError as exc:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            audit("nop_so_noi_vu_loi", exc.strerror or str(exc))
+            full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+            raise NoRoom(description=("Chưa gửi được: " + ("ổ đĩa của máy chủ đã đầy" if full else
+                                    f"máy chủ không ghi được bản gửi ({exc.strerror or exc})")
+                                    + ". Sở Nội vụ chưa nhận gì mới; hồ sơ đã tạo vẫn giữ nguyên. Báo quản trị viên "
+                                    "giải phóng dung lượng (hoặc sửa quyền ghi) rồi bấm gửi lại.")) from exc
         audit("nop_so_noi_vu", json.dumps({"nop": nop_id, "lan_tao": build["id"]}))
         return redirect(url_for("ho_so"))
 
