@@ -130,7 +130,8 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
         b.files.scan()  # any staged file not known yet: read and hashed once, a few at a time
         sub = finish_submission(b, prep, docs)
         made = Made(bundles, sub, changes.person_fingerprints(campaign), len(docs) + sub.documents)
-        changed = _changes(b, out.target, made)
+        # another year's or agency's output is no earlier version of this one: nothing of it to "reprint"
+        changed = _changes(b, None if foreign else out.target, made)
         _write_manifest(b, asked, made, changed)
         out.commit()
         if out.kept is not None:
@@ -203,10 +204,11 @@ def _check_fonts(log: Callable[[str], None]) -> None:
             log(f"Ghi chú: dùng phông «{font.family}» thay cho «{font.requested}» (cùng cỡ chữ, đủ chữ tiếng Việt).")
 
 
-def _changes(b: Build, target: Path, made: Made) -> changes.Changes:
-    """The comparison with the output being replaced (thay_doi.txt, in_lai.pdf), then the reading
-    guide (HUONG_DAN_IN)."""
-    changed = changes.compare(manifest_of(target), changes.staged_view(b, made), old_root=target, new_root=b.files.root)
+def _changes(b: Build, target: Path | None, made: Made) -> changes.Changes:
+    """The comparison with the output being replaced (thay_doi.txt, in_lai.pdf; `target` None: none,
+    a first build), then the reading guide (HUONG_DAN_IN)."""
+    previous = manifest_of(target) if target is not None else None
+    changed = changes.compare(previous, changes.staged_view(b, made), old_root=target, new_root=b.files.root)
     changes.write(changed, b.files, source_root=b.files.root)
     guide.write(b, made.bundles, made.sub)
     return changed

@@ -144,6 +144,8 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
     assert kept.name.startswith("2025-") and _tree(kept) == year_2025
     assert {k.removeprefix("da_ky/"): v for k, v in _tree(kept).items() if k.startswith("da_ky/")} == scans
     assert "cất nguyên vẹn" in row["nhat_ky"]
+    # the 2026 dossiers are no new version of 2025's: nothing "to reprint" (it listed every document)
+    assert row["thay_doi"].startswith("Lần tạo đầu tiên") and not (out / "in_lai.pdf").exists()
     assert not [p for p in store.agency_dir("VP").iterdir() if ".da-ky-" in p.name]
 
     # the archive page and its zip; nothing of it for another agency
