@@ -795,10 +795,15 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             abort(404)
         folder = store.archive_dir(ma) / ten
         tmp = tempfile.TemporaryFile()
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
-            for f in sorted(folder.rglob("*")):
-                if f.is_file() and not f.is_symlink():
-                    zf.write(f, f"{ten}/{f.relative_to(folder).as_posix()}")
+        try:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+                for f in sorted(folder.rglob("*")):
+                    if f.is_file() and not f.is_symlink():
+                        zf.write(f, f"{ten}/{f.relative_to(folder).as_posix()}")
+        except OSError as exc:
+            tmp.close()
+            raise NoRoom(description=f"Chưa tạo được tệp nén để tải về ({exc.strerror or exc}): thư mục tạm của máy chủ "
+                                     "có thể đã đầy. Hồ sơ lưu trữ vẫn giữ nguyên; báo quản trị viên rồi thử lại.") from exc
         tmp.seek(0)
         audit("tai_luu_tru", ten)  # a year's dossiers: everyone's data
         return send_file(tmp, mimetype="application/zip", as_attachment=True, download_name=f"luu_tru_{ten}.zip")
