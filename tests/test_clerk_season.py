@@ -908,3 +908,31 @@ def test_a_command_stopped_by_a_read_only_folder_says_so(tmp_path, capsys, monke
     rc, _, err = run_main(["init", tmp_path / "so"], capsys)
     assert rc == ExitCode.output_error, err
     assert f"Không có quyền ghi vào «{tmp_path / 'so'}»" in err and "chạy lại lệnh" in err
+
+
+def test_notes_typed_into_the_signed_scans_report_are_kept(tmp_path, capsys):
+    """The clerk wrote who to chase into `da_ky/bao_cao_nhan_ban_ky.xlsx`; the next `hoso nhan-ban-ky`
+    (more scans) wrote the report again and the notes were gone. The edited report is now kept under
+    another name in da_ky/ (listed, so `verify` knows it), named on the console; the new report is
+    written."""
+    from pipeline import api
+
+    out = tmp_path / "output"
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    api.build(book, out, api.BuildOptions(cache_dir=tmp_path / "cache"), converter=TextConverter())
+    rc, _, err = run_main(["nhan-ban-ky", out, _scan_of(out, "NS-01", tmp_path / "a.pdf")], capsys)
+    assert rc == 0, err
+    report = out / "da_ky" / "bao_cao_nhan_ban_ky.xlsx"
+    wb = openpyxl.load_workbook(report)
+    wb.active["K2"] = "Gọi chị Hà bổ sung trang 2"
+    wb.save(report)
+    noted = report.read_bytes()
+    rc, _, err = run_main(["nhan-ban-ky", out, _scan_of(out, "NS-02", tmp_path / "b.pdf")], capsys)
+    assert rc == 0, err
+    (kept,) = (out / "da_ky").glob("bao_cao_nhan_ban_ky.sua-tay-*.xlsx")
+    assert kept.read_bytes() == noted and f"da_ky/{kept.name}" in err
+    assert openpyxl.load_workbook(report).active["K2"].value is None  # the report is hoso's again
+    rc, _, err = run_main(["verify", out], capsys)
+    assert rc == 0, err
+    rc, _, err = run_main(["nhan-ban-ky", out, tmp_path / "b.pdf"], capsys)  # nothing edited since: nothing kept
+    assert rc == 0 and "sua-tay" not in err, err

@@ -30,12 +30,14 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from PIL import Image
 
+from pipeline import portable
 from pipeline.bundle.pagecode import COVER_FORM, PageCode, agency_token
 from pipeline.errors import InputUnreadable, OutputError
 from pipeline.output import SIGNED_STAGE, put_back_signed
@@ -89,6 +91,7 @@ class ScanResult:
     new: int  # of which new (not seen in an earlier run)
     report: Path
     why: list[str] = field(default_factory=list)  # why each unreadable page was set aside ("" unknown), same order
+    kept: list[str] = field(default_factory=list)  # files of da_ky/ edited since the last run, kept under another name
 
 
 class ScanError(InputUnreadable):
@@ -256,6 +259,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path) -> ScanResult:
     unread: list[dict[str, Any]] = state.get("khong_doc_duoc", [])
     foreign: list[dict[str, Any]] = state.get("khac", [])
     seen = set(state.get("da_doc", []))
+    kept = _keep_edited(root, state)
     read = new = blank = covers = 0
     for page in read_scans(scans):
         read += 1
@@ -354,7 +358,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path) -> ScanResult:
     report = root / "bao_cao_nhan_ban_ky.xlsx"
     result = ScanResult(people, [(d["tep"], d["trang"]) for d in unread], [(d["tep"], d["trang"], d["ma"]) for d in foreign],
                         [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, covers, read, new, report,
-                        [d.get("ly_do", "") for d in unread])
+                        [d.get("ly_do", "") for d in unread], kept)
     _excel(result, report)
     written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
@@ -367,6 +371,25 @@ def _receive(outdir: Path, scans: list[Path], root: Path) -> ScanResult:
     tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, state_path)
     return result
+
+
+def _keep_edited(root: Path, state: dict[str, Any]) -> list[str]:
+    """The files of `root` (da_ky/) the last run listed whose bytes changed since — notes typed into the
+    report, a signed PDF annotated — renamed `<name>.sua-tay-<date-time><ext>` before this run writes
+    them again (listed from then on like every file of da_ky/); their new paths."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out = []
+    for entry in state.get("tep", []):
+        rel = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(rel, str) or rel.startswith(".trang/") or ".." in rel.split("/"):
+            continue
+        path = root / rel
+        if not path.is_file() or path.is_symlink() or _sha256(path) == entry.get("sha256"):
+            continue
+        dest = portable.free_name(path.parent, f"{path.stem}.sua-tay-{stamp}", path.suffix)
+        os.rename(path, dest)
+        out.append(dest.relative_to(root).as_posix())
+    return out
 
 
 def _foreign(code: PageCode, agency: str, year: str, e: Expected | None) -> str:
@@ -432,5 +455,8 @@ def console_lines(r: ScanResult) -> list[str]:
                      "da_ky/khong_doc_duoc.pdf):")
         lines += [f"    {i}. {src}, trang {page}" + (f": {r.why[i - 1]}" if i <= len(r.why) and r.why[i - 1] else "")
                   for i, (src, page) in enumerate(r.unreadable, 1)]
+    if r.kept:
+        lines.append(f"Ghi chú: {len(r.kept)} tệp trong da_ky/ đã được sửa sau lần nhận trước; hoso viết lại các tệp "
+                     "này mỗi lần nhận, bản đã sửa được giữ lại với tên mới: " + ", ".join(f"da_ky/{k}" for k in r.kept) + ".")
     lines.append(f"Báo cáo: «{r.report}».")
     return lines
