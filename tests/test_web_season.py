@@ -347,3 +347,34 @@ def test_sending_to_the_so_on_a_full_disk_leaves_no_half_sent_package(server, tm
     (sent,) = store.q("SELECT * FROM nop")
     assert sorted(p.name for p in store.submission_dir("VP", sent["id"]).iterdir()) == sorted(
         [sent["zip"], "manifest.json", "ket_qua_xep_loai.json"])
+
+
+def test_a_document_edited_on_the_server_is_asked_about_not_a_dead_end(server, tmp_path):
+    """`hoso serve` on the clerk's own PC: she opened a form of the output folder in Word and saved it.
+    Every later build failed with the CLI's «chạy lại với --ghi-de», which no page can give. «Tạo hồ sơ»
+    now names the edited files and asks; confirmed, the build keeps a copy of them beside the folder and
+    goes on. A note typed into thay_doi.txt is kept the same way without a question."""
+    app, store, q = server
+    c = _login(app)
+    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    out = store.output_dir("VP")
+    form = sorted((out / "ca_nhan").rglob("*.docx"))[0]
+    rel = form.relative_to(out).as_posix()
+    with zipfile.ZipFile(form, "a") as zf:  # Word saved it: other bytes
+        zf.writestr("customXml/ghi_chu.xml", "<x>sửa tay</x>")
+    edited = form.read_bytes()
+    with open(out / "thay_doi.txt", "a", encoding="utf-8") as fh:
+        fh.write("đã in\n")
+    page = c.get("/tao-ho-so").text
+    assert 'id="sua_tay"' in page and rel in page and "thay_doi.txt" not in page and 'id="ghi_de"' in page
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})
+    assert r.status_code == 409 and "Chưa tạo hồ sơ." in r.text and q._q.empty()
+    assert form.read_bytes() == edited
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "ghi_de": "1"}).status_code == 302
+    row = q.run_next()
+    assert row["trang_thai"] == "xong" and row["ghi_de"] == 1, row["loi"]
+    (kept,) = store.agency_dir("VP").glob("ket_qua.sua-tay-*")
+    assert (kept / rel).read_bytes() == edited and (kept / "thay_doi.txt").read_text("utf-8").endswith("đã in\n")
+    assert 'id="sua_tay"' not in c.get("/tao-ho-so").text

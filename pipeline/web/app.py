@@ -40,6 +40,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
+from pipeline import output_guard
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue
 from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, now
@@ -693,21 +694,27 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         ma = g.user["co_quan"]
         upload = store.one("SELECT * FROM so WHERE co_quan=? AND so_loi=0 ORDER BY id DESC LIMIT 1", ma)
         clash, year = _clashes(ma, upload)
+        # documents edited by hand in the output folder (opened from the server's disk in Word…): the build's
+        # guard would refuse them with the CLI's --ghi-de; the page asks instead (copies kept beside)
+        edited = output_guard.edited_files(store.output_dir(ma), store.manifest(ma)) if upload is not None else []
         confirmed = request.form.get("doi_co_quan") == "1"
         year_confirmed = request.form.get("doi_nam") == "1"
+        overwrite = request.form.get("ghi_de") == "1"
         if request.method == "POST":
             q = app.extensions["hoso_queue"]
             if upload is None or q is None:
                 abort(400)
-            if (clash is not None and not confirmed) or (year is not None and not year_confirmed):
+            if ((clash is not None and not confirmed) or (year is not None and not year_confirmed)
+                    or (edited and not overwrite)):
                 refused = ({"co_quan_cu": clash["cu"], "co_quan_moi": clash["moi"]} if clash is not None
-                           else {"nam_cu": year["cu"], "nam_moi": year["moi"]} if year is not None else {})
+                           else {"nam_cu": year["cu"], "nam_moi": year["moi"]} if year is not None
+                           else {"sua_tay": len(edited)})
                 audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], **refused}, ensure_ascii=False))
-                return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, refused=True,
-                                       newer_broken=_newer_broken(upload), basis=upload,
+                return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
+                                       refused=True, newer_broken=_newer_broken(upload), basis=upload,
                                        basis_what="hồ sơ sẽ được tạo từ sổ"), 409
             build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed,
-                                doi_nam=year is not None and year_confirmed)
+                                doi_nam=year is not None and year_confirmed, ghi_de=bool(edited) and overwrite)
             if build_id is None:
                 busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
                 return redirect(url_for("lan_tao_xem", build_id=busy["id"]))
@@ -716,10 +723,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 detail.update(doi_co_quan=True, co_quan_cu=clash["cu"], co_quan_moi=clash["moi"])
             if year is not None:
                 detail.update(doi_nam=True, nam_cu=year["cu"], nam_moi=year["moi"])
+            if edited:
+                detail.update(ghi_de=True, sua_tay=edited[:10])
             audit("tao_ho_so", json.dumps(detail, ensure_ascii=False))
             _wait_briefly(build_id)  # a rebuild after a small change is done in about a second: shown done at once
             return redirect(url_for("lan_tao_xem", build_id=build_id))
-        return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, refused=False,
+        return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited, refused=False,
                                newer_broken=_newer_broken(upload) if upload else None, basis=upload,
                                basis_what="hồ sơ sẽ được tạo từ sổ")
 

@@ -58,17 +58,18 @@ class BuildQueue:
         self._thread.start()
 
     def submit(self, co_quan: str, so_id: int, account: str, *, doi_co_quan: bool = False,
-               doi_nam: bool = False) -> int | None:
+               doi_nam: bool = False, ghi_de: bool = False) -> int | None:
         """Queue a build of upload `so_id`; None when the agency already has one waiting or running.
         `doi_co_quan` / `doi_nam`: the clerk confirmed replacing another agency's / another year's output
-        (BuildOptions.doi_co_quan / doi_nam); the output replaced is kept whole in `luu_tru/`."""
+        (BuildOptions.doi_co_quan / doi_nam); the output replaced is kept whole in `luu_tru/`. `ghi_de`:
+        documents edited by hand in the output are replaced, copies kept beside it (BuildOptions.ghi_de)."""
         with self._lock:
             busy = self.store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", co_quan)
             if busy is not None:
                 return None
             build_id = self.store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, doi_co_quan, "
-                                    "doi_nam) VALUES (?,?,?,?,?,?,?)", co_quan, so_id, account, "cho", now(),
-                                    int(doi_co_quan), int(doi_nam))
+                                    "doi_nam, ghi_de) VALUES (?,?,?,?,?,?,?,?)", co_quan, so_id, account, "cho", now(),
+                                    int(doi_co_quan), int(doi_nam), int(ghi_de))
         self._q.put(build_id)
         return build_id
 
@@ -339,7 +340,7 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
         # another agency's or another year's workbook: built only when confirmed on the page (docs/web.md); the
         # output it replaces (last year's dossiers, their signed scans) is kept whole in luu_tru/, never removed
         options = replace(options, doi_co_quan=bool(row["doi_co_quan"]), doi_nam=bool(row["doi_nam"]),
-                          keep_replaced=store.archive_dir(ma))
+                          ghi_de=bool(row["ghi_de"]), keep_replaced=store.archive_dir(ma))
         s = api.build(store.upload_path(ma, row["so"]), out, options, converter=converter, log=said.append,
                       later=later)
     except HosoError as exc:

@@ -67,6 +67,7 @@ ADDED_COLUMNS = (
     ("tai_khoan", "doi_mat_khau_luc", "TEXT"),  # when the password was last changed
     ("lan_tao", "doi_co_quan", "INTEGER NOT NULL DEFAULT 0"),  # 1: replace another agency's output (--doi-co-quan)
     ("lan_tao", "doi_nam", "INTEGER NOT NULL DEFAULT 0"),  # 1: the clerk confirmed building another year (--doi-nam)
+    ("lan_tao", "ghi_de", "INTEGER NOT NULL DEFAULT 0"),  # 1: replace documents edited by hand, copies kept (--ghi-de)
     ("so", "don_vi_ten", "TEXT NOT NULL DEFAULT '{}'"),  # a valid upload's units: {code: name} (JSON)
     ("so", "ten_co_quan", "TEXT NOT NULL DEFAULT ''"),  # a valid upload's agency name (the home page before a build)
     ("phien", "bat_dau", "REAL NOT NULL DEFAULT 0"),  # when the session was made (its absolute end; 0: before this column)
