@@ -180,8 +180,6 @@ def receive(outdir: Path, scans: list[Path]) -> ScanResult:
         return _staged(target, scans)
 
 
-
-
 def _staged(outdir: Path, scans: list[Path]) -> ScanResult:
     """`_receive` into a copy of `da_ky/` made of hard links (a file is never written through a
     link: every file the run writes is a new one), swapped into place at the end; on any failure
