@@ -8,6 +8,9 @@ are in test_web.py): what no page, file or log may keep or let through.
   the browser had;
 - what a login form sends is kept cut and without control characters, and a refused flood is one log line;
   guesses at an account's password show in its agency's log;
+- failed logins lock a name from one address, never the name everywhere (a stranger cannot lock a clerk
+  out); guesses from many addresses leave the name to the addresses it logged in from before;
+- the session cookie ends with the browser; behind HTTPS the cookies carry the `__Host-` prefix;
 - workbooks sent by one agency are limited per window;
 - a file's name with a NUL or a line break does not reach a header; a value typed `=HYPERLINK(…)` stays
   text in the marked copy the page offers.
