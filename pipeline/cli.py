@@ -212,6 +212,8 @@ def _init_from(source: Path, folder: Path, force: bool) -> None:
     if done.own_skipped:
         say(f"Cảnh báo: chưa chép các sheet, cột riêng của cơ quan (ngoài mẫu) từ sổ cũ: {done.own_skipped}; "
             "nếu cần, chép tay sang sổ mới.")
+    for note in done.notes:
+        say(note)
     if done.gone:
         say(f"Không chép {len(done.gone)} người đã đánh dấu «Đã nghỉ, chuyển đi»: {', '.join(done.gone)}.")
     if done.cleared:
@@ -373,7 +375,7 @@ def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bo
     else:
         say(f"Không ghi sổ: {what}.")
     if out.skipped:
-        say(f"{len(out.skipped)} dòng không nhập được (xem danh sách trên).")
+        say(f"{out.skipped_rows} dòng không nhập được (xem danh sách trên).")
 
 
 @cli.command()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.collation import name_key
 from pipeline.errors import SelectionError, TemplateError
+from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
 
 if TYPE_CHECKING:  # the plan reads the registry it is given; it never imports the forms stage
@@ -72,13 +73,10 @@ def review_order(people: list[Person]) -> list[Person]:
     return sorted(people, key=lambda p: (ROLE_ORDER[p.vai_tro], name_key(p.ho_ten), p.ma_so))
 
 
-DEFAULT_SETS = ((2026, "nd335"), (0, "nd90"))  # (from year, form set) when CoQuan.bo_mau is empty
-
-
 def default_form_set(year: int) -> str:
     """The form set of a campaign whose CoQuan.bo_mau is empty: `nd335` (the 2026 forms) from the
     evaluation year 2026, `nd90` before (docs/architecture.md, "Form sets by year")."""
-    return next(name for first, name in DEFAULT_SETS if year >= first)
+    return schema.default_bo_mau(year)
 
 
 def form_set_name(campaign: Campaign) -> str:

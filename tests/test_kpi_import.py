@@ -3,6 +3,7 @@ the mapping saved and reused, nothing else in the workbook changed, the result r
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import zipfile
 
@@ -130,3 +131,77 @@ def test_product_export_adds_the_sheets_and_computes_abc(tmp_path, capsys):
     code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb], capsys)
     assert "SanPham: thêm 3 dòng sản phẩm, bỏ 3 dòng cũ" in err and "thay 1 dòng" in err
     assert len(ingest.load(wb).products) == 3
+
+
+def test_month_column_written_with_its_year_as_kpi_systems_export_it(wb2026, tmp_path, capsys):
+    """A «Tháng» column holding «10/2026», «Tháng 10/2026» (text) or a date cell shown as mm/yyyy is the month
+    of that year — not «10/2026/2026», which no one wrote (found by trying an export as a clerk has it)."""
+    export = tmp_path / "kpi_thang.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Mã cán bộ", "Họ và tên", "Tháng", "Điểm tiêu chí chung", "Tỷ lệ số lượng (%)",
+               "Tỷ lệ chất lượng (%)", "Tỷ lệ tiến độ (%)"])
+    ws.append(["VP-021", "Huỳnh Văn Cường", "10/2026", 25, 100, 85, 80])
+    ws.append(["VP-024", "Đoàn Thị Nhung", "Tháng 3/2026", 26.5, 100, 90, 90])
+    ws.append(["VP-019", "Đinh Quốc Hưng", dt.datetime(2026, 4, 1), 26, 100, 90, 90])
+    ws.cell(row=4, column=3).number_format = "mm/yyyy"
+    ws.append(["VP-019", "Đinh Quốc Hưng", "04/2025", 26, 100, 90, 90])
+    book.save(export)
+    code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb2026], capsys)
+    assert code == 0, err
+    assert "không đọc được" not in err
+    assert "Dòng 5 (VP-019): kỳ 2025-04 không thuộc năm đánh giá 2026" in err
+    assert "1 dòng không nhập được" in err
+    rows = {(r[0], r[1]): r for r in openpyxl.load_workbook(wb2026)["KetQuaKy"].iter_rows(min_row=2, values_only=True)}
+    assert rows[("VP-021", "2026-10")][2:6] == (25, 100, 85, 80)
+    assert rows[("VP-024", "2026-03")][2] == 26.5
+    assert rows[("VP-019", "2026-04")][2] == 26
+    # now VP-021 has all twelve months: a level from the points
+    assert rate(ingest.load(wb2026)).of("VP-021").muc_de_xuat is not None
+
+
+def test_a_code_whose_name_is_another_person_s_and_disagreeing_rows_are_not_imported(wb2026, tmp_path, capsys):
+    """Results go on signed papers: a row whose code is another person's in the workbook (a KPI system
+    numbering its staff its own way) and two rows of one person and month with different results are not
+    imported — neither is guessed; the same row twice is imported once; names match without diacritics."""
+    export = tmp_path / "kpi.csv"
+    export.write_text(
+        "Mã CB;Họ và tên;Tháng;Điểm tiêu chí chung;Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
+        "VP-004;Phạm Văn Long;10;20;100;80;80\n"         # VP-004 is Phạm Minh Tuấn in the workbook
+        "VP-021;Huỳnh Văn Cường;10;25;100;85;80\n"
+        "VP-021;HUYNH VAN CUONG;10;29;100;100;100\n"     # the same month again, other results
+        "VP-024;Doan Thi Nhung;3;26,5;100;90;90\n"       # no diacritics: the same person
+        "VP-024;Đoàn Thị Nhung;3;26,5;100;90;90\n",      # the same row twice
+        encoding="utf-8")
+    before = {(r[0], r[1]): r for r in openpyxl.load_workbook(wb2026)["KetQuaKy"].iter_rows(min_row=2, values_only=True)}
+    code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb2026], capsys)
+    assert code == 0, err
+    assert ("Dòng 2 (VP-004): mã số «VP-004» trong sheet NhanSu là Phạm Minh Tuấn, tệp xuất ghi «Phạm Văn Long»" in err)
+    assert "Dòng 3, Dòng 4 (VP-021, 2026-10): cùng người, cùng kỳ nhưng kết quả khác nhau" in err
+    assert "Dòng 6 (VP-024, 2026-03): trùng người và kỳ với Dòng 5, cùng kết quả; nhập một lần." in err
+    assert "3 dòng không nhập được" in err
+    after = {(r[0], r[1]): r for r in openpyxl.load_workbook(wb2026)["KetQuaKy"].iter_rows(min_row=2, values_only=True)}
+    assert after[("VP-004", "2026-10")] == before[("VP-004", "2026-10")]
+    assert ("VP-021", "2026-10") not in after  # still missing: VP-021 keeps «thiếu kết quả kỳ», no level
+    assert rate(ingest.load(wb2026)).of("VP-021").muc_de_xuat is None
+    assert after[("VP-024", "2026-03")][2] == 26.5
+
+
+def test_products_disagreeing_on_the_period_general_score_import_the_products_not_the_score(tmp_path, capsys):
+    wb = tmp_path / "so_2024.xlsx"
+    shutil.copyfile(sample_workbook(2024), wb)
+    xb = openpyxl.Workbook()
+    ws = xb.active
+    ws.append(["Mã nhân viên", "Kỳ đánh giá", "Tên công việc", "Trạng thái", "Điểm tiêu chí chung"])
+    ws.append(["VP-020", "T1/2024", "Báo cáo tháng", "Hoàn thành", 26])
+    ws.append(["VP-020", "T1/2024", "Tờ trình", "Hoàn thành", 22])
+    export = tmp_path / "san_pham.xlsx"
+    xb.save(export)
+    code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb], capsys)
+    assert code == 0, err
+    assert "Dòng 2, Dòng 3 (VP-020, 2024-01): điểm tiêu chí chung khác nhau giữa các dòng của cùng kỳ; chưa nhập" in err
+    assert "SanPham: thêm 2 dòng sản phẩm" in err and "KetQuaKy: thêm" not in err
+    assert "1 kỳ có sản phẩm nhưng chưa có dòng ở sheet KetQuaKy" in err
+    book = openpyxl.load_workbook(wb)
+    assert [r[0] for r in book["SanPham"].iter_rows(min_row=2, values_only=True)] == ["VP-020", "VP-020"]
+    assert "KetQuaKy" not in book.sheetnames  # a 2024 workbook: the sheet is added only with a row to hold

@@ -159,6 +159,16 @@ def test_months_worked_need_results_and_leave_is_rulebook_data():
     # the same with every month present: rated on the same score; no 3-to-6-month ceiling under ND 335
     b.person("B2", absent=4)
     b.months("B2", 24, 80, 80, 80)
+    # 8 months in post (joined in May) but results for all twelve months; and in quarters: Q2–Q4 cover
+    # May–December (9 months ≥ 8, one partial quarter: normal), Q1–Q4 one whole quarter too many
+    b.person("A12", months=8)
+    b.months("A12", 24, 80, 80, 80)
+    b.person("AQ3", months=8)
+    b.person("AQ4", months=8)
+    for q in ("Q2", "Q3", "Q4"):
+        b.period("AQ3", q, 24, 80, 80, 80)
+    for q in ("Q1", "Q2", "Q3", "Q4"):
+        b.period("AQ4", q, 24, 80, 80, 80)
     # 8 months in post, 7 months present (one short)
     b.person("C", months=8)
     b.months("C", 24, 80, 80, 80, months=range(6, 13))
@@ -169,6 +179,14 @@ def test_months_worked_need_results_and_leave_is_rulebook_data():
     assert any("thời gian công tác thực tế 8 tháng" in x and "Điều 21 Nghị định 335/2025/NĐ-CP" in x
                for x in r.of("B").ly_do)
     assert r.of("B2").muc_de_xuat == "HTT" and r.of("B2").muc_toi_da == "HTXS"
+    # B2 has 12 results for 8 months worked: the workbook does not say which 4 were leave, so the mean of
+    # all 12 is not surely «the score in the actual period of work» — the clerk is told, the level stands
+    assert any("Có kết quả 12 tháng trong khi thời gian công tác thực tế là 8 tháng (nghỉ theo quy định 4 tháng)"
+               in w for w in r.of("B2").canh_bao)
+    assert any("Có kết quả 12 tháng trong khi thời gian công tác là 8 tháng" in w for w in r.of("A12").canh_bao)
+    assert any("Có kết quả 4 quý (12 tháng) trong khi thời gian công tác là 8 tháng" in w for w in r.of("AQ4").canh_bao)
+    assert not any("Có kết quả" in w for p in ("A", "B", "C", "AQ3") for w in r.of(p).canh_bao)
+    assert r.of("A12").muc_de_xuat == r.of("AQ3").muc_de_xuat == r.of("AQ4").muc_de_xuat == "HTT"
     assert r.of("C").muc_de_xuat is None
     assert any("Thiếu kết quả kỳ 2026-01, 2026-02, 2026-03, 2026-04, 2026-05" in x for x in r.of("C").ly_do)
     # the other reading (the months of leave need a result too) is one rulebook field
@@ -349,6 +367,10 @@ def test_without_any_period_the_old_behaviour_stays():
     b.person("A", vote=(10, 0, 10))
     pr = b.rate().of("A")
     assert pr.muc_de_xuat == "HTT" and pr.diem_ky == ()
+    # the warning names the 2026 sheet (it named ChamDiem, the 2024 points table, which a clerk would then fill)
+    (w,) = [w for w in pr.canh_bao if "tạm lấy theo biểu quyết" in w]
+    assert "Chưa có kết quả theo dõi, đánh giá tháng, quý nào trong sổ (sheet KetQuaKy)" in w and "ChamDiem" not in w
+    assert "Điều 21 Nghị định 335/2025/NĐ-CP" in w
 
 
 # ---------------------------------------------------------------------------------------------

@@ -99,3 +99,45 @@ def test_a_file_named_for_another_year_is_a_warning(sample, tmp_path, capsys):
     assert code == 0 and f"ghi năm {year - 1}" in err and f"là {year}" in err and "CẢNH BÁO" in err
     code, _, err = run_cli(["check", sample], capsys)
     assert code == 0 and "ghi năm" not in err
+
+
+def _with_year(src: Path, dest: Path, year: int) -> Path:
+    wb = openpyxl.load_workbook(src)
+    for row in wb["CoQuan"].iter_rows(min_row=2):
+        if row[0].value in ("nam_danh_gia", "Năm đánh giá"):
+            row[1].value = year
+    wb.save(dest)
+    return dest
+
+
+def test_2025_to_2026_leaves_nd90_forms_behind(sample, tmp_path, capsys):
+    """A 2025 workbook whose «Bộ mẫu» says «Theo Nghị định 90/2020 (mặc định đến năm 2025)» (as the sample
+    and the blank of those years have it): next year is 2026, whose forms are those of ND 335 / HD 43 — the
+    cell is left empty (the year's default) and the console says so; a 2024 → 2025 roll keeps it."""
+    assert ingest.load(sample).agency.bo_mau == "nd90"
+    src = _with_year(sample, tmp_path / "so_2025.xlsx", 2025)
+    code, _, err = run_cli(["init", "--tu", src, tmp_path / "moi"], capsys)
+    assert code == 0, err
+    assert ("«Bộ mẫu» năm 2025 («Theo Nghị định 90/2020 (mặc định đến năm 2025)») không dùng cho năm 2026: để trống"
+            in err)
+    new = ingest.load(tmp_path / "moi" / "ho_so_danh_gia_2026.xlsx")
+    assert new.year == 2026 and not new.agency.bo_mau
+    code, _, err = run_cli(["check", tmp_path / "moi" / "ho_so_danh_gia_2026.xlsx"], capsys)
+    assert code == 0 and "Bộ mẫu" not in err, err
+    # 2024 → 2025: the same regime, the choice kept
+    code, _, err = run_cli(["init", "--tu", sample, tmp_path / "moi2025"], capsys)
+    assert code == 0 and "Bộ mẫu" not in err, err
+    assert ingest.load(tmp_path / "moi2025" / "ho_so_danh_gia_2025.xlsx").agency.bo_mau == "nd90"
+
+
+def test_last_regime_s_form_set_in_a_2026_workbook_is_a_warning_in_check(sample, tmp_path, capsys):
+    """A 2026 workbook made by hand from last year's copy keeps «Bộ mẫu» nd90: `check` says at its cell that
+    2026 has its own forms and that the build would stop (it did: exit 8 after «Sổ Excel hợp lệ»)."""
+    book = _with_year(sample, tmp_path / "so_2026.xlsx", 2026)  # (its 2024 dates are errors of their own)
+    _code, _, err = run_cli(["check", book], capsys)
+    line = next(x for x in err.splitlines() if "«Bộ mẫu» ghi" in x)
+    assert "CẢNH BÁO" in line and "«Bộ mẫu» (ô B11)" in line
+    assert "nhưng năm đánh giá là 2026: bộ mẫu của năm 2026 là «Mẫu năm 2026: Nghị định 335/2025" in line
+    assert "hoso build sẽ dừng" in line
+    code, _, err = run_cli(["check", sample], capsys)  # 2024 with nd90: nothing to say
+    assert "«Bộ mẫu» ghi" not in err

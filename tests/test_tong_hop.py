@@ -99,7 +99,12 @@ def test_names_exactly_the_tampered_and_the_late(packages, tmp_path, capsys):
                           check=True).stdout
     flat = " ".join(text.split())
     assert "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG" in flat
-    assert "Nhận 3 bộ hồ sơ; 1 bộ không đạt kiểm tra; 1 bộ nộp muộn; 1 cơ quan chưa nộp." in flat
+    # the factory's workbooks record no decided level: every level counted is a unit's proposal, and the
+    # Sở's summary says so (it counted them as results without a word)
+    assert ("Nhận 3 bộ hồ sơ; 1 bộ không đạt kiểm tra; 1 bộ nộp muộn; 1 cơ quan chưa nộp; 3 bộ có mức xếp loại mới là "
+            "đề xuất, chưa được cấp có thẩm quyền quyết định (15 người).") in flat
+    assert ("5 người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định (số liệu xếp loại của cơ quan này "
+            "là số dự kiến)") in flat
     assert f"nộp muộn {(today - LATE_DUE).days} ngày" in flat
     assert "Tệp bị sửa: nop_so_noi_vu/bieu_tong_hop.pdf" in flat
     for code in ("HTXS", "HTT", "KHT", "cong_chuc", "can_bo", "tong_cong", "vien_chuc"):
@@ -158,3 +163,22 @@ def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path
     # the column counts the proposals within the 15 % cap (thi_dua.du_dieu_kien), as the CoQuan sheet says
     header = next(load_workbook(out / province.XLSX)["TheoDoiTuong"].iter_rows(max_row=1, values_only=True))
     assert header[-1] == "Chiến sĩ thi đua cơ sở (trong tỷ lệ)"
+
+
+def test_only_undecided_levels_are_called_proposals(tmp_path):
+    import json
+
+    root = tmp_path / "out"
+    root.mkdir()
+    people = [{"ma_so": "A", "muc_de_xuat": "HTT", "muc_quyet_dinh": "HTT"},
+              {"ma_so": "B", "muc_de_xuat": "HTXS", "muc_quyet_dinh": None},
+              {"ma_so": "C", "muc_de_xuat": None, "muc_quyet_dinh": None}]  # not rated: neither
+    (root / province.RATINGS).write_text(json.dumps({"nguoi": people}), encoding="utf-8")
+    (root / "manifest.json").write_text(json.dumps({"co_quan": {"ten_co_quan": "X"}}), encoding="utf-8")
+    pkg = province.read_package(root)
+    assert pkg.proposed == 1
+    assert "1 người mới có mức đề xuất" in province.status_words(pkg)
+    people[1]["muc_quyet_dinh"] = "HTT"
+    (root / province.RATINGS).write_text(json.dumps({"nguoi": people}), encoding="utf-8")
+    pkg = province.read_package(root)
+    assert pkg.proposed == 0 and "đề xuất" not in province.status_words(pkg)

@@ -504,7 +504,8 @@ def test_another_agency_gets_nothing_of_the_first(server):
              "/tep/ca_nhan/SN/NS-04.pdf", "/tep/..%2Fhoso.sqlite3", "/tep/../../hoso.sqlite3",
              "/tep/%2e%2e/%2e%2e/hoso.sqlite3", "/tep//etc/passwd", "/so-noi-vu", "/so-noi-vu/1/ho-so.zip",
              "/ho-so/don-vi/HC", "/ho-so/don-vi/SN", "/anh/2/don_vi/HC.pdf", "/anh/3/ca_nhan/HC/NS-01.pdf",
-             JOURNEY["thay_doi_txt"], "/lan-tao/2/thay_doi.txt"]
+             JOURNEY["thay_doi_txt"], "/lan-tao/2/thay_doi.txt", JOURNEY["so_loi"] + "/so.xlsx",
+             JOURNEY["so_loi"] + "/nhap-ket-qua", "/so-excel/1/so.xlsx", "/so-excel/2/nhap-ket-qua"]
     for path in tried:
         status, body, url = c.get(path)
         assert status in (403, 404), (path, status)

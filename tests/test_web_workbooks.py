@@ -453,3 +453,71 @@ def test_sending_a_package_of_proposed_levels_is_flagged_before_the_button(tmp_p
     assert "3 người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định" in html
     rated(("HTT", "HTT"), ("HT", "HTT"), (None, None))
     assert 'id="chua_quyet_dinh"' not in c.get("/ho-so").text
+
+
+def test_monthly_results_from_a_kpi_export_go_into_a_copy_that_is_checked_and_can_be_downloaded(tmp_path):
+    """`hoso nhap-ket-qua` on the web: the export goes into a copy of the upload, which becomes a new upload
+    (checked, rated); the page says what was imported and which rows were not, with why; the clerk's own
+    upload is kept as sent; the copy downloads; another agency's clerk cannot reach any of it."""
+    import openpyxl
+
+    from pipeline.resources import sample_workbook
+    from pipeline.web import accounts
+    from pipeline.web.store import Store
+
+    data = tmp_path / "du_lieu"
+    c, csrf = _clerk(data)
+    sample = sample_workbook(2026).read_bytes()  # VP-021 has no October result: no level
+    r = _post(c, csrf, "Đánh giá 2026.xlsx", sample)
+    first = int(r.headers["Location"].rsplit("/", 1)[1])
+    page = c.get(f"/so-excel/{first}").text
+    assert f'href="/so-excel/{first}/nhap-ket-qua"' in page
+    row = next(tr for tr in c.get("/xep-loai").text.split("<tr") if "VP-021" in tr)
+    assert "Thiếu kết quả kỳ 2026-10" in row
+    export = ("Mã CB;Họ và tên;Tháng;Điểm tiêu chí chung;Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
+              "VP-021;Huỳnh Văn Cường;10/2026;25;100;85;80\n"
+              "VP-004;Phạm Văn Long;10/2026;20;100;80;80\n").encode()
+    r = _post(c, csrf, "kpi thang 10.csv", export, f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
+    assert r.status_code == 302, r.text
+    second = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert second != first
+    page = re.sub(r"\s+", " ", c.get(f"/so-excel/{second}").text)
+    assert "Kiểm tra «Đánh giá 2026_nhap_ket_qua.xlsx»" in page
+    assert "Kết quả tháng, quý đã nhập từ «kpi thang 10.csv»" in page
+    assert "sheet KetQuaKy thêm 1 dòng, thay 0 dòng" in page
+    assert ("Dòng 3 (VP-004): mã số «VP-004» trong sheet NhanSu là Phạm Minh Tuấn, tệp xuất ghi «Phạm Văn Long»"
+            in page)
+    # the copy is rated with October: VP-021 now has a level on the ratings page
+    ratings = c.get("/xep-loai").text
+    row = next(tr for tr in ratings.split("<tr") if "VP-021" in tr)
+    assert "Thiếu kết quả kỳ" not in row
+    # the clerk's own upload is as sent; the copy downloads with its results
+    assert c.get(f"/so-excel/{first}/so.xlsx").data == sample
+    got = c.get(f"/so-excel/{second}/so.xlsx")
+    assert got.status_code == 200 and "nhap_ket_qua.xlsx" in got.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(got.data))
+    assert ("VP-021", "2026-10") in {(r[0], r[1]) for r in book["KetQuaKy"].iter_rows(min_row=2, values_only=True)}
+    # an export the server cannot read says why, on the import page, and makes no upload
+    r = _post(c, csrf, "kpi.csv", b"a;b;c\n1;2;3\n", f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
+    assert r.status_code == 400 and "Không nhận ra cột" in r.text
+    assert "--anh-xa" not in r.text and "Sửa tiêu đề các cột trong tệp kết quả" in r.text  # a browser has no CLI
+    r = _post(c, csrf, "kpi.xlsx", b"not a workbook", f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
+    assert r.status_code == 400
+    assert "Đánh giá 2026_nhap_ket_qua_nhap_ket_qua" not in c.get("/so-excel").text
+    # another agency's clerk: 404 for the page, the import and the download
+    Store(data).add_account("khac", accounts.hash_password(PASSWORD), "SYT", "van_thu", None)
+    other = c.application.test_client()
+    token = _hidden(other.get("/dang-nhap").text, "csrf_token")
+    assert other.post("/dang-nhap", data={"csrf_token": token, "ten": "khac", "mat_khau": PASSWORD}).status_code == 302
+    other_csrf = _hidden(other.get("/so-excel").text, "csrf_token")
+    assert other.get(f"/so-excel/{first}/nhap-ket-qua").status_code == 404
+    assert other.get(f"/so-excel/{second}/so.xlsx").status_code == 404
+    r = _post(other, other_csrf, "kpi.csv", export, f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
+    assert r.status_code == 404
+    # the agency's unit clerk sees only her unit: never the whole workbook
+    Store(data).add_account("donvi", accounts.hash_password(PASSWORD), "VP", "van_thu_don_vi", "HCQT")
+    unit = c.application.test_client()
+    token = _hidden(unit.get("/dang-nhap").text, "csrf_token")
+    assert unit.post("/dang-nhap", data={"csrf_token": token, "ten": "donvi", "mat_khau": PASSWORD}).status_code == 302
+    assert unit.get(f"/so-excel/{second}/so.xlsx").status_code == 403
+    assert unit.get(f"/so-excel/{first}/nhap-ket-qua").status_code == 403

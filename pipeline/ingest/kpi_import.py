@@ -91,6 +91,7 @@ class Outcome:
     added: dict[str, int] = field(default_factory=lambda: {"KetQuaKy": 0, "SanPham": 0})
     replaced: dict[str, int] = field(default_factory=lambda: {"KetQuaKy": 0, "SanPham": 0})
     skipped: list[str] = field(default_factory=list)  # rows not placed, one Vietnamese line each
+    skipped_rows: int = 0  # how many rows of the export those lines name
     notes: list[str] = field(default_factory=list)
     mapping_saved: Path | None = None
     written: bool = False
@@ -299,7 +300,15 @@ def _period(row: dict[str, object], year: int, headers: dict[str, str]) -> str:
         raw = row.get(key)
         if cells.is_blank(raw):
             continue
+        if isinstance(raw, dt.date):  # a date cell shown as mm/yyyy: its month and year
+            if quarters:
+                raise _Skip(f"quý «{cells.show(raw)}» là một ngày, không phải một quý")
+            return f"{raw.year:04d}-{raw.month:02d}"
         if isinstance(raw, str):
+            # «11/2026», «Tháng 11/2026», «Quý I/2026»: the year is written in the cell itself
+            whole, _ = cells.parse(schema.PERIOD, raw if not quarters or cells.fold(raw)[:1] == "q" else f"Q{raw.strip()}")
+            if whole is not None and ("Q" in cast(str, whole)) == quarters:
+                return cast(str, whole)  # parse gives the kind's type
             v, _ = cells.parse(schema.PERIOD, f"{'Q' if quarters else ''}{raw.strip()}/{y}")
             if v is not None:
                 return cast(str, v)  # parse gives the kind's type
@@ -307,7 +316,8 @@ def _period(row: dict[str, object], year: int, headers: dict[str, str]) -> str:
             n = _int(raw, headers.get(key, key))
             if 1 <= n <= (4 if quarters else 12):
                 return f"{y}-Q{n}" if quarters else f"{y}-{n:02d}"
-        raise _Skip(f"{'quý' if quarters else 'tháng'} «{cells.show(raw)}» không đọc được")
+        raise _Skip(f"{'quý' if quarters else 'tháng'} «{cells.show(raw)}» không đọc được (cần "
+                    f"{'quý 1 … 4, hoặc Q1/' + str(y) if quarters else 'tháng 1 … 12, hoặc 01/' + str(y)})")
     raise _Skip("không có kỳ (tháng hoặc quý)")
 
 
@@ -401,9 +411,11 @@ def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_r
         raise ValidationFailed(errors)
     people = {r.values["ma_so"].casefold(): r.values["ma_so"] for r in nhansu.rows if "ma_so" in r.values}
     names: dict[str, list[str]] = defaultdict(list)
+    name_of: dict[str, str] = {}
     for r in nhansu.rows:
         if "ma_so" in r.values and "ho_ten" in r.values:
             names[cells.fold(r.values["ho_ten"])].append(r.values["ma_so"])
+            name_of[r.values["ma_so"]] = r.values["ho_ten"]
 
     rows = _read_export(export)
     at, hits = _header_row(rows)
@@ -450,13 +462,15 @@ def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_r
 
     period_rows: dict[tuple[str, str], dict[str, object]] = {}
     product_rows: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
+    conflicting: dict[tuple[str, str], list[str]] = {}  # one person and period with different results: rows
+    first_at: dict[tuple[str, str], str] = {}
     for number, raw in rows[at + 1:]:
         rec = {k: raw[i] for k, i in index.items() if i < len(raw) and not cells.is_blank(raw[i])}
         if not rec:
             continue
         where = f"Dòng {number}"
         try:
-            code = _person(rec, people, names, mapping)
+            code = _person(rec, people, names, name_of)
             ky = _period(rec, year, mapping)
             if not ky.startswith(f"{year}-"):
                 raise _Skip(f"kỳ {ky} không thuộc năm đánh giá {year}")
@@ -473,15 +487,18 @@ def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_r
                     values[key] = _yesno(rec[key], mapping[key])
         except _Skip as why:
             who = _text(rec.get("ma_so")) or _text(rec.get("ho_ten"))
+            outcome.skipped_rows += 1
             outcome.skipped.append(f"{where}{f' ({who})' if who else ''}: {why}; dòng này không được nhập.")
             continue
         slot = (code, ky)
         if products_mode:
             name = _text(rec.get("ten_san_pham"))
             if not name:
+                outcome.skipped_rows += 1
                 outcome.skipped.append(f"{where} ({code}, {ky}): không có tên sản phẩm, công việc; dòng này không được nhập.")
                 continue
             if "hoan_thanh" not in values:
+                outcome.skipped_rows += 1
                 outcome.skipped.append(f"{where} ({code}, {ky}): không rõ sản phẩm «{name}» đã hoàn thành hay chưa; "
                                        "dòng này không được nhập.")
                 continue
@@ -490,13 +507,34 @@ def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_r
             general = values.get("diem_tieu_chi_chung")
             if general is not None:
                 prev = period_rows.setdefault(slot, {"ma_so": code, "ky": ky, "diem_tieu_chi_chung": general})
+                first_at.setdefault(slot, where)
                 if prev["diem_tieu_chi_chung"] != general:
-                    outcome.notes.append(f"{where} ({code}, {ky}): điểm tiêu chí chung {cells.show(general)} khác dòng "
-                                         f"trước ({cells.show(prev['diem_tieu_chi_chung'])}); giữ giá trị đầu.")
+                    conflicting.setdefault(slot, [first_at[slot]]).append(where)
         else:
+            row = {"ma_so": code, "ky": ky, **{k: values[k] for k in PERIOD_KEYS if k in values}}
+            if slot in conflicting:
+                conflicting[slot].append(where)
+                continue
             if slot in period_rows:
-                outcome.notes.append(f"{where} ({code}, {ky}): trùng người và kỳ với một dòng trước; dòng sau thay dòng trước.")
-            period_rows[slot] = {"ma_so": code, "ky": ky, **{k: values[k] for k in PERIOD_KEYS if k in values}}
+                if period_rows[slot] == row:
+                    outcome.notes.append(f"{where} ({code}, {ky}): trùng người và kỳ với {first_at[slot]}, cùng "
+                                         "kết quả; nhập một lần.")
+                    continue
+                # Two different results of one person and month: which is right is the KPI system's to
+                # say, not ours (a later row may be a correction, or another person's under a wrong code).
+                conflicting[slot] = [first_at[slot], where]
+                del period_rows[slot]
+                continue
+            period_rows[slot], first_at[slot] = row, where
+    for (code, ky), wheres in conflicting.items():
+        if products_mode:  # the products are imported; the period's general score is not, being unsure
+            period_rows.pop((code, ky), None)
+            outcome.notes.append(f"{', '.join(wheres)} ({code}, {ky}): điểm tiêu chí chung khác nhau giữa các dòng "
+                                 "của cùng kỳ; chưa nhập điểm này — ghi tay ở sheet KetQuaKy.")
+            continue
+        outcome.skipped_rows += len(wheres)
+        outcome.skipped.append(f"{', '.join(wheres)} ({code}, {ky}): cùng người, cùng kỳ nhưng kết quả khác nhau; "
+                               "các dòng này không được nhập — sửa tệp xuất cho còn một dòng, hoặc nhập tay ở sheet KetQuaKy.")
 
     _merge(periods_t, products_t, period_rows, product_rows, people, outcome)
     if products_mode:
@@ -546,14 +584,19 @@ def _fraction_columns(rows: list[tuple[int, list[object]]], index: dict[str, int
     return out
 
 
-def _person(rec: dict[str, object], people: dict[str, str], names: dict[str, list[str]], mapping: dict[str, str]) -> str:
+def _person(rec: dict[str, object], people: dict[str, str], names: dict[str, list[str]], name_of: dict[str, str]) -> str:
     code = _code(rec.get("ma_so"))
+    name = _text(rec.get("ho_ten"))
     if code:
         found = people.get(code.casefold())
         if found is None:
             raise _Skip(f"mã số «{code}» không có trong sheet NhanSu")
+        # The export's name is there to be checked: a KPI system numbering its staff its own way would
+        # otherwise put one person's results on another (with or without diacritics, in any case).
+        if name and found in name_of and cells.fold(name) != cells.fold(name_of[found]):
+            raise _Skip(f"mã số «{code}» trong sheet NhanSu là {name_of[found]}, tệp xuất ghi «{name}»; "
+                        "kiểm tra lại mã số trong tệp xuất (hoặc họ tên trong sổ)")
         return found
-    name = _text(rec.get("ho_ten"))
     if not name:
         raise _Skip("không có mã số")
     matches = names.get(cells.fold(name), [])

@@ -59,6 +59,7 @@ class Rollover:
     cleared: dict[str, int]  # sheet key -> rows of last year not copied
     own: list[str] = field(default_factory=list)  # the clerk's own sheets and columns carried over, in words
     own_skipped: str = ""  # why they could not be looked for (a workbook too big for openpyxl), in words
+    notes: list[str] = field(default_factory=list)  # other changes the new year made, in words
 
 
 def _cell_value(col: schema.Column, value: object) -> Any:  # what openpyxl writes in a cell
@@ -92,6 +93,7 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
     wb = blank.build()
     kept: dict[str, int] = {}
     cleared: dict[str, int] = {}
+    notes: list[str] = []
     gone: list[str] = []
     for spec in schema.SHEETS:
         sheet = data.get(spec.key)
@@ -105,6 +107,13 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
         if spec.key_value:
             values = dict(rows[0].values) if rows else {}
             values["nam_danh_gia"] = year
+            chosen = values.get("bo_mau")
+            if spec.key == "CoQuan" and chosen == schema.default_bo_mau(old_year) != schema.default_bo_mau(year):
+                # last year's default form set, written in: next year has its own (2025 → 2026: ND 90's forms
+                # would be printed for a year they do not apply to, and the build would stop on them)
+                del values["bo_mau"]
+                notes.append(f"«Bộ mẫu» năm {old_year} («{schema.BO_MAU[chosen]}») không dùng cho năm {year}: "
+                             f"để trống, chương trình dùng bộ mẫu của năm {year} «{schema.BO_MAU[schema.default_bo_mau(year)]}».")
             for r, col in enumerate(spec.columns, start=2):
                 if col.key not in drop:
                     xlsx_write.put(ws, r, 2, _cell_value(col, values.get(col.key)))  # text stays text
@@ -136,7 +145,7 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
         portable.replace_file(dest, wb.save, prefix=".ho_so_")
     except OSError as exc:
         raise OutputError(f"Không ghi được «{dest}» ({exc.strerror or exc}).") from exc
-    return Rollover(dest, year, kept, gone, cleared, own, own_skipped)
+    return Rollover(dest, year, kept, gone, cleared, own, own_skipped, notes)
 
 
 OPENPYXL_LIMIT = 16 * 1024 * 1024  # as pipeline/submission/writeback.py: sheets openpyxl may load whole

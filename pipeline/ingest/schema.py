@@ -37,6 +37,15 @@ HINH_THUC_KHEN = {"giay_khen": "Giấy khen", "bang_khen": "Bằng khen"}
 GIOI_TINH = {"Nam": "Nam", "Nữ": "Nữ"}
 BO_MAU = {"nd90": "Theo Nghị định 90/2020 (mặc định đến năm 2025)",
           "nd335": "Mẫu năm 2026: Nghị định 335/2025, viên chức 2026, Hướng dẫn 43-HD/BTCTW (mặc định từ năm 2026)"}
+# (from evaluation year, form set) when CoQuan.bo_mau is empty: the sets named in BO_MAU's words
+DEFAULT_BO_MAU = ((2026, "nd335"), (0, "nd90"))
+
+
+def default_bo_mau(year: int) -> str:
+    """The form set an empty «Bộ mẫu» means for `year` (docs/architecture.md, "Form sets by year")."""
+    return next(name for first, name in DEFAULT_BO_MAU if year >= first)
+
+
 NHOM_TIEU_CHI = {"chung": "Tiêu chí chung", "nhiem_vu": "Kết quả thực hiện nhiệm vụ"}
 
 

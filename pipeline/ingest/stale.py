@@ -5,6 +5,8 @@ warnings, not errors — the clerk decides.
   away are already errors in load.py);
 - NgoaiLeTyLe: an exception to the HTXS cap approved by a document dated before the evaluation year
   (an approval is given for one year's rating);
+- CoQuan «Bộ mẫu» naming the default form set of another period than the evaluation year's (nd90,
+  the default up to 2025, in a 2026 workbook carried over by hand: the build would stop on its forms);
 - the workbook's file name holds a year (2000–2099) that is neither the evaluation year nor the
   next (last year's file copied, its «Năm đánh giá» not moved on — or the other way round).
 """
@@ -51,6 +53,18 @@ def check(data: dict[str, Any], year: int | None, path: Path | None = None) -> l
                 label = schema.CO_QUAN.column(key).label
                 out.append(_warn(row, key, f"«{label}» thuộc năm {d.year}, trước năm đánh giá {year}: có phải số liệu năm trước?",
                                  d.strftime("%d/%m/%Y"), year, agency.name))
+        chosen, default = row.values.get("bo_mau"), schema.default_bo_mau(year)
+        others = {name for _first, name in schema.DEFAULT_BO_MAU} - {default}
+        if chosen in others:
+            ref = row.refs.get("bo_mau")
+            out.append(Problem(
+                WARNING, ref.sheet if ref else agency.name,
+                f"«Bộ mẫu» ghi «{schema.BO_MAU[chosen]}» nhưng năm đánh giá là {year}: bộ mẫu của năm {year} là "
+                f"«{schema.BO_MAU[default]}». Nếu giữ, hoso build sẽ dừng ở các mẫu không áp dụng cho năm {year}.",
+                row=ref.row if ref else row.number, column=ref.column if ref else None,
+                header=ref.header if ref else None, value=schema.BO_MAU[chosen],
+                expected=f"để trống ô này (chương trình chọn bộ mẫu theo năm: {default}), trừ khi cấp có thẩm quyền "
+                         "cho dùng mẫu cũ"))
     caps = data.get("NgoaiLeTyLe")
     for row in caps.rows if caps is not None else []:
         d = row.values.get("ngay_van_ban")

@@ -199,7 +199,12 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discip
         level, source = prop.level, prop.source
         reasons += prop.reasons
         warnings += prop.warnings
-        if rb.points_based:
+        if rb.points_based and rb.periods is not None:  # from 2026: the points come from the months, quarters
+            warnings.append(f"Chưa có kết quả theo dõi, đánh giá tháng, quý nào trong sổ (sheet KetQuaKy); bộ quy tắc "
+                            f"{rb.id} xếp loại theo điểm trung bình các tháng, quý — {rb.cite.year_score}. Mức đề xuất này "
+                            "chỉ tạm lấy theo biểu quyết hoặc mức tự xếp loại: nhập kết quả từng tháng, quý (hoặc hoso "
+                            "nhap-ket-qua) rồi chạy lại.")
+        elif rb.points_based:
             warnings.append(f"Chưa có điểm chấm theo tiêu chí (sheet ChamDiem); bộ quy tắc {rb.id} xếp loại theo điểm, "
                             "chương trình tạm đề xuất theo biểu quyết hoặc mức tự xếp loại.")
 

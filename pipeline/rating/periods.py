@@ -228,6 +228,15 @@ def year_score(person: Person, campaign: Campaign, rb: Rulebook) -> YearScore | 
         warnings.append(f"{text}. Bổ sung kết quả các kỳ còn thiếu ở sheet KetQuaKy.{hint}")
         return YearScore(tuple(scores), diem, None, missing, tuple(reasons), tuple(warnings))
     level = level_of(diem, rb)
+    if covered + EPS >= need + (3 if quarters else 1):
+        # More periods than the time to be rated: the year score is the mean over the time actually worked
+        # (ND 335 Art. 21), but which periods were leave or before joining is not in the workbook.
+        why = (f"thời gian công tác thực tế là {num(need)} tháng (nghỉ theo quy định {num(person.so_thang_nghi)} tháng)"
+               if formula.leave_excused and person.so_thang_nghi else f"thời gian công tác là {num(need)} tháng")
+        months = f" ({num(covered)} tháng)" if quarters else ""
+        warnings.append(f"Có kết quả {len(scores)} {unit_word}{months} trong khi {why}: điểm năm "
+                        f"{score_text(diem)} là trung bình mọi kỳ có kết quả. Nếu có kỳ thuộc thời gian nghỉ hoặc "
+                        "trước khi về cơ quan, xóa kết quả kỳ đó ở sheet KetQuaKy rồi chạy lại.")
     reasons.append(cited(f"{how}: mức {WORDS[level]}", basis))
     if any(s.d is not None for s in scores):
         reasons[-1] = reasons[-1][:-1] + f"; {rb.cite.leaders}."

@@ -69,6 +69,9 @@ class Package:
     problems: list[str] = field(default_factory=list)
     duplicate_of: Path | None = None
     other_year: int | None = None  # the summary's year, when this package evaluates another one (not counted)
+    # people whose level counted is only the unit's proposal (no decision of the competent level yet);
+    # None when the package has no ratings file to tell
+    proposed: int | None = None
 
     @property
     def verified(self) -> bool:
@@ -214,6 +217,10 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Pac
         ratings = _json(root / RATINGS)
         if isinstance(ratings, dict):
             pkg.agency_emulation = ratings.get("thi_dua") if isinstance(ratings.get("thi_dua"), dict) else None
+            people = ratings.get("nguoi")
+            if isinstance(people, list):
+                pkg.proposed = sum(1 for p in people if isinstance(p, dict) and not p.get("muc_quyet_dinh")
+                                   and p.get("muc_de_xuat") in LEVELS)
     else:
         pkg.problems.append(f"Không có {MANIFEST} đi kèm (thư mục kết quả của cơ quan): không đối chiếu được "
                             "các tệp với mã SHA-256 lúc tạo, không biết ngày lập.")
@@ -344,7 +351,19 @@ def status_words(pkg: Package) -> str:
         parts.append(f"đúng hạn (lập ngày {_d(pkg.made)}, hạn {_d(pkg.due)})")
     elif pkg.due is None and pkg.made is not None:
         parts.append(f"lập ngày {_d(pkg.made)}, không có hạn nộp để đối chiếu")
+    if pkg.proposed:
+        parts.append(f"{pkg.proposed} người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định "
+                     "(số liệu xếp loại của cơ quan này là số dự kiến)")
     return "; ".join(parts)
+
+
+def proposed_words(summary: Summary) -> str:
+    """«; 1 bộ có mức xếp loại mới là đề xuất (… người)» for the summary's first line, or ""."""
+    drafts = [p for p in summary.counted if p.proposed]
+    if not drafts:
+        return ""
+    return (f"; {len(drafts)} bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết định "
+            f"({sum(p.proposed or 0 for p in drafts)} người)")
 
 
 def missing_words(summary: Summary) -> str:
@@ -483,7 +502,7 @@ def pdf_bytes(summary: Summary) -> bytes:
              Spacer(1, 6),
              Paragraph(f"Lập ngày {_d(summary.today)}. Nhận {len(summary.packages)} bộ hồ sơ; "
                        f"{len(summary.failed)} bộ không đạt kiểm tra; {len(summary.late)} bộ nộp muộn; "
-                       f"{len(summary.missing)} cơ quan chưa nộp.", base)]
+                       f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.", base)]
     story.append(Paragraph("I. Tình hình nộp hồ sơ", h2))
     rows = [[i, p.agency, _d(p.made), _d(p.due), status_words(p)] for i, p in enumerate(summary.packages, 1)]
     rows += [[len(rows) + i, name, "", _d(summary.due), missing_words(summary)]

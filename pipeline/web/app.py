@@ -86,7 +86,8 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "tao_ho_so_bi_tu_choi": "Tạo hồ sơ bị từ chối (sổ của cơ quan khác, chưa xác nhận)", "tao_xong": "Tạo hồ sơ xong",
     "kiem_tra": "Kiểm tra thư mục kết quả", "xem_nguoi": "Xem hồ sơ cá nhân", "xem_don_vi": "Xem hồ sơ đơn vị",
     "tai_len_so_loi_ghi": "Tải sổ Excel lên: máy chủ không lưu được",
-    "nop_so_noi_vu_loi": "Gửi Sở Nội vụ: máy chủ không ghi được bản gửi", "tai_tep": "Mở, tải tệp", "tai_luu_tru": "Tải hồ sơ năm cũ đã cất (lưu trữ)", "nop_so_noi_vu": "Gửi bộ hồ sơ cho Sở Nội vụ", "tai_goi_nop": "Sở Nội vụ tải bộ hồ sơ",
+    "nop_so_noi_vu_loi": "Gửi Sở Nội vụ: máy chủ không ghi được bản gửi", "tai_luu_tru": "Tải hồ sơ năm cũ đã cất (lưu trữ)",
+    "tai_tep": "Mở, tải tệp", "nhap_ket_qua": "Nhập kết quả tháng, quý vào bản sao của sổ", "tai_so": "Tải sổ Excel đã tải lên về", "nop_so_noi_vu": "Gửi bộ hồ sơ cho Sở Nội vụ", "tai_goi_nop": "Sở Nội vụ tải bộ hồ sơ",
     "kiem_tra_goi_nop": "Sở Nội vụ kiểm tra bộ hồ sơ", "tao_tai_khoan": "Tạo tài khoản",
     "khoa_tai_khoan": "Khóa tài khoản", "mo_khoa_tai_khoan": "Mở khóa tài khoản", "doi_mat_khau": "Đổi mật khẩu",
     "xoa_tai_khoan": "Xóa tài khoản", "doi_vai_tro": "Đổi vai trò tài khoản",
@@ -401,6 +402,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("trang_chu.html", upload=upload, build=build, agency=agency)
 
     # ---- workbooks ------------------------------------------------------------------------------
+    def _sent(field: str) -> tuple[FileStorage | None, str, bytes]:
+        """The file of form field `field`, its name as the clerk's computer gave it, its first 4 bytes."""
+        f = request.files.get(field)
+        return f, (f.filename or "") if f else "", f.stream.read(4) if f else b""
+
     @app.route("/so-excel", methods=["GET", "POST"])
     def so_excel() -> ResponseReturnValue:
         role("van_thu")
@@ -408,9 +414,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         error = ""
         if request.method == "POST":
             uploads_left()
-            f = request.files.get("so")
-            name = (f.filename or "") if f else ""
-            head = f.stream.read(4) if f else b""
+            f, name, head = _sent("so")
             if not f or not name:
                 error = "Chưa chọn tệp sổ Excel."
             elif not name.lower().endswith((".xlsx", ".xlsm")) or head != b"PK\x03\x04":
@@ -508,7 +512,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         role("van_thu")
         row = _upload_row(so_id)
         marked = store.upload_path(row["co_quan"], so_id, marked=True).is_file()
-        return render_template("so_xem.html", row=row, problems=json.loads(row["van_de"]), marked=marked)
+        try:
+            imported = json.loads(_import_report(row["co_quan"], so_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            imported = None
+        return render_template("so_xem.html", row=row, problems=json.loads(row["van_de"]), marked=marked,
+                               imported=imported)
 
     @app.route("/so-excel/<int:so_id>/danh-dau.xlsx")
     def so_danh_dau(so_id: int) -> ResponseReturnValue:
@@ -524,6 +533,17 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         audit("tai_so_danh_dau", str(so_id))
         stem = Path(row["ten_tep"]).stem or "so"
         return send_file(path, as_attachment=True, download_name=f"{stem}_danh_dau.xlsx")
+
+    @app.route("/so-excel/<int:so_id>/so.xlsx")
+    def so_tai_ve(so_id: int) -> ResponseReturnValue:
+        """The upload as the server keeps it (for one made by an import: the only copy with its results)."""
+        role("van_thu")
+        row = _upload_row(so_id)
+        path = store.upload_path(row["co_quan"], so_id)
+        if not path.is_file():
+            abort(404)
+        audit("tai_so", str(so_id))
+        return send_file(path, as_attachment=True, download_name=row["ten_tep"] or f"so_{so_id}.xlsx")
 
     @app.route("/so-excel/<int:so_id>/nam-sau.xlsx")
     def so_nam_sau(so_id: int) -> ResponseReturnValue:
@@ -551,9 +571,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
         role("van_thu")
         uploads_left()
-        f = request.files.get("so_nam_truoc")
-        name = (f.filename or "") if f else ""
-        head = f.stream.read(4) if f else b""
+        f, name, head = _sent("so_nam_truoc")
         error = ""
         if not f or not name:
             error = "Chưa chọn sổ Excel năm trước."
@@ -585,6 +603,82 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         blank.build().save(buf)
         buf.seek(0)
         return send_file(buf, as_attachment=True, download_name=blank.FILENAME)
+
+    # ---- monthly and quarterly results from a KPI system (`hoso nhap-ket-qua` on the web) ------------------
+    def _import_report(ma: str, so_id: int) -> Path:
+        """What the import that made the upload `so_id` did (JSON beside it; none for a workbook sent as is)."""
+        return store.upload_path(ma, so_id).with_name(f"{int(so_id)}_nhap_ket_qua.json")
+
+    @app.route("/so-excel/<int:so_id>/nhap-ket-qua", methods=["GET", "POST"])
+    def so_nhap_ket_qua(so_id: int) -> ResponseReturnValue:
+        """A KPI system's export (.xlsx or .csv) into the sheets KetQuaKy / SanPham of the upload `so_id`:
+        done on a copy, which becomes a new upload, checked and rated as any other — the clerk's upload stays
+        as sent, and the page of the new one says what was imported and which rows were not (and why)."""
+        from werkzeug.datastructures import FileStorage as Upload
+
+        from pipeline.errors import HosoError, ValidationFailed
+        from pipeline.ingest import kpi_import
+
+        role("van_thu")
+        ma = g.user["co_quan"]
+        row = _upload_row(so_id)
+        error = ""
+        if request.method == "POST":
+            uploads_left()
+            f, name, head = _sent("ket_qua")
+            shown = _shown_name(name)
+            if not f or not name:
+                error = "Chưa chọn tệp kết quả xuất từ phần mềm theo dõi, đánh giá (KPI)."
+            elif name.lower().endswith((".csv", ".txt")):
+                if head.startswith(b"PK") or head.startswith(b"\xd0\xcf\x11\xe0"):
+                    error = f"Tệp «{shown}» không phải tệp văn bản CSV (đuôi tệp bị đặt sai)."
+            elif not name.lower().endswith((".xlsx", ".xlsm")) or head != b"PK\x03\x04":
+                error = _not_xlsx(name, head, f.stream)
+            if not error and f is not None:
+                f.stream.seek(0)
+                stem = re.sub(r"(_nhap_ket_qua)+$", "", Path(row["ten_tep"]).stem) or "so"
+                new_name = f"{stem}_nhap_ket_qua.xlsx"
+                mapping = store.agency_dir(ma) / "anh_xa_ket_qua.toml"
+                with tempfile.TemporaryDirectory(prefix="hoso-web-") as tmp:
+                    book = Path(tmp) / new_name
+                    shutil.copyfile(store.upload_path(ma, so_id), book)
+                    export = Path(tmp) / ("ket_qua" + Path(name).suffix.lower())
+                    f.save(export)
+                    try:
+                        out = kpi_import.run(export, book, mapping_file=mapping if mapping.is_file() else None)
+                    except ValidationFailed as exc:
+                        # the command's hint to write a mapping file and pass --anh-xa is not for a browser
+                        error = " ".join(f"{p.message}{' Cần: ' + p.expected.split('. Hoặc ghi tệp ánh xạ')[0] if p.expected else ''}"
+                                         for p in exc.problems[:20])
+                        if "Hoặc ghi tệp ánh xạ" in " ".join(p.expected or "" for p in exc.problems):
+                            error += (". Sửa tiêu đề các cột trong tệp kết quả cho giống tên cột của sổ (ví dụ «Mã số», "
+                                      "«Tháng», «Điểm tiêu chí chung», «Số lượng (%)», «Chất lượng (%)», «Tiến độ (%)») "
+                                      "rồi nhập lại.")
+                    except HosoError as exc:
+                        error = str(exc)
+                    else:
+                        report = {"tu_tep": shown, "tu_so": row["ten_tep"], "tu_so_id": so_id,
+                                  "anh_xa": out.mapping, "ghi_chu": out.notes, "khong_nhap": out.skipped,
+                                  "so_dong_khong_nhap": out.skipped_rows, "them": out.added, "thay": out.replaced}
+                        if not out.written:
+                            error = ("Tệp kết quả không có dòng nào nhập được vào sổ"
+                                     + (": " + " ".join(out.skipped[:10]) if out.skipped else ".")).replace(str(export), shown)
+                        else:
+                            if out.mapping_saved is not None and out.mapping_saved.is_file():
+                                mapping.parent.mkdir(parents=True, exist_ok=True)
+                                shutil.copyfile(out.mapping_saved, mapping)
+                            audit("nhap_ket_qua", json.dumps({"so": so_id, "tu_tep": shown, "them": out.added,
+                                                              "thay": out.replaced, "khong_nhap": out.skipped_rows},
+                                                             ensure_ascii=False))
+                            with book.open("rb") as fh:
+                                resp = _upload(ma, Upload(stream=fh, filename=new_name), new_name)
+                            made = re.search(r"/so-excel/(\d+)$", str(getattr(resp, "location", "") or ""))
+                            if made:
+                                _import_report(ma, int(made.group(1))).write_text(
+                                    json.dumps(report, ensure_ascii=False), encoding="utf-8")
+                            return resp
+                    error = error.replace(str(export), shown).replace(str(book), new_name).replace(tmp, "")
+        return render_template("so_nhap_ket_qua.html", row=row, error=error), (400 if error else 200)
 
     # ---- ratings ----------------------------------------------------------------------------------
     def _newer_broken(valid: sqlite3.Row | None) -> sqlite3.Row | None:
