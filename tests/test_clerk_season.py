@@ -138,7 +138,10 @@ def test_notes_typed_into_the_text_files_are_kept_beside_the_folder(tmp_path, ca
         with open(out / name, "a", encoding="utf-8") as fh:
             fh.write(note)
         typed[name] = (out / name).read_bytes()
-    rc, _, err = run_main(["build", book, "-o", out], capsys)  # nothing else changed: still a rebuild
+    data = wf.tables()
+    data["NhanSu"][1]["chuc_vu"] = "Phó Trưởng phòng phụ trách"
+    book = wf.write(tmp_path / "so.xlsx", data)
+    rc, _, err = run_main(["build", book, "-o", out], capsys)  # the workbook changed: rebuilt
     assert rc == 0, err
     (kept,) = tmp_path.glob("output.sua-tay-*")
     assert f"«{kept}»" in err and all(f"  - {name}" in err for name in notes)
@@ -936,3 +939,31 @@ def test_notes_typed_into_the_signed_scans_report_are_kept(tmp_path, capsys):
     assert rc == 0, err
     rc, _, err = run_main(["nhan-ban-ky", out, tmp_path / "b.pdf"], capsys)  # nothing edited since: nothing kept
     assert rc == 0 and "sua-tay" not in err, err
+
+
+def test_notes_alone_do_not_rebuild_and_the_list_to_reprint_stays(tmp_path):
+    """The clerk ticked off sheets in thay_doi.txt while printing in_lai.pdf, then ran the same build
+    again: the edit made the build run, which compared the folder with itself — nothing changed —, so
+    in_lai.pdf was removed and thay_doi.txt said there was nothing to reprint. An annotated text file
+    alone is no reason to build: nothing is rewritten, the note names it."""
+    from pipeline import api
+
+    out = tmp_path / "output"
+    data = wf.tables()
+    opts = api.BuildOptions(cache_dir=tmp_path / "cache")
+    api.build(wf.write(tmp_path / "so.xlsx", data), out, opts, converter=TextConverter())
+    data["NhanSu"][0]["chuc_vu"] = "Trưởng phòng (mới)"
+    book = wf.write(tmp_path / "so.xlsx", data)
+    api.build(book, out, opts, converter=TextConverter())
+    assert (out / "in_lai.pdf").is_file()
+    with open(out / "thay_doi.txt", "a", encoding="utf-8") as fh:
+        fh.write("đã in tờ 1, 2\n")
+    before = snapshot(out)
+    said: list[str] = []
+    again = api.build(book, out, opts, converter=TextConverter(), log=said.append)
+    assert again.unchanged, said
+    assert any("thay_doi.txt" in line and "giữ nguyên tệp đã sửa" in line for line in said), said
+    assert snapshot(out) == before and not list(tmp_path.glob("output.sua-tay-*"))
+    (out / "README.txt").unlink()  # a note file deleted: written again
+    assert not api.build(book, out, opts, converter=TextConverter()).unchanged
+    assert (out / "README.txt").is_file()
