@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import ingest
+from pipeline import ingest, portable
 from pipeline.errors import HosoError, OutputError
 from pipeline.ingest.problems import Problem
 from pipeline.resources import sample_workbook
@@ -113,8 +113,8 @@ def diff(old: Path, new: Path, reprint: Path | None = None) -> Changes:
     found = changes.compare_folders(old, new)
     if found.items:
         data = changes.reprint_pdf(found, Path(new))
-        if reprint is not None:
-            Path(reprint).write_bytes(data)
+        if reprint is not None:  # whole or not at all: an earlier reprint is never left half-overwritten
+            portable.replace_file(Path(reprint), lambda tmp: Path(tmp).write_bytes(data), prefix=".in_lai_")
     return found
 
 

@@ -7,7 +7,9 @@ build (docxtpl, reportlab, pypdf, openpyxl): an unchanged build costs the Python
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import signal
 import sys
 from collections import defaultdict
@@ -824,8 +826,27 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except SystemExit:
         raise
+    except OSError as exc:
+        _kill_soffice()
+        if exc.errno not in _CANNOT_WRITE:
+            raise
+        say(f"Lỗi: {_cannot_write(exc)}")  # a command without a guard of its own: words, not a traceback
+        sys.exit(ExitCode.output_error)
     except BaseException:
         _kill_soffice()
         raise
     sys.exit(0)
+
+
+_CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _cannot_write(exc: OSError) -> str:
+    """What to say of a disk full, a read-only folder or a file that may not be written."""
+    where = f"«{os.path.dirname(os.fsdecode(exc.filename)) or '.'}»" if exc.filename else "thư mục đang ghi"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"Ổ đĩa chứa {where} đã đầy nên lệnh chưa làm xong; tệp đã có không bị ghi dở. Giải phóng dung lượng "
+                "rồi chạy lại lệnh.")
+    return (f"Không có quyền ghi vào {where} (hoặc ổ đĩa chỉ cho đọc, hoặc tệp đang mở trong chương trình khác) nên "
+            "lệnh chưa làm xong; tệp đã có không bị ghi dở. Kiểm tra quyền ghi (hoặc đóng tệp) rồi chạy lại lệnh.")
 

@@ -23,6 +23,9 @@ class BuildOptions:
     ghi_de: bool = False  # --ghi-de: overwrite files edited by hand in the output folder
     doi_co_quan: bool = False  # --doi-co-quan: replace another agency's output in the folder
     doi_nam: bool = False  # --doi-nam: replace the output of another evaluation year in the folder
+    # where an output of another agency or year that the build replaces is moved whole (signed scans and
+    # all) instead of being removed: `<keep_replaced>/<year>-<date-time>` (`hoso serve`'s luu_tru/)
+    keep_replaced: Path | None = None
     sign_key: Path | None = None  # --ky: sign manifest.json with this Ed25519 private key (submission/signing.py)
     cum: str | None = None  # --cum tcp://HOST:8786: convert on this Dask cluster (pipeline/pdf/cum.py)
     page_codes: bool = True  # a QR code on every form page (bundle/pagecode.py); --khong-ma: none

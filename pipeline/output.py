@@ -32,14 +32,16 @@ from pipeline.manifest import MANIFEST, Known, describe, scan
 
 class OutputFolder:
     def __init__(self, target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: bool = False,
-                 keep_old: bool = False, carry_signed: bool = True) -> None:
+                 keep_old: bool = False, carry_signed: bool = True, keep_replaced: Path | None = None) -> None:
         """`inputs`: what the run reads (the workbook…), refused inside the output; `keep_builds`:
         the run writes ratings only (`hoso rate`), so a folder holding dossiers is refused;
         `keep_old`: `commit` leaves the replaced output set aside (not in the folder's place any
         more), for `tidy` to remove after the build is reported done (`hoso serve`);
         `carry_signed`: the signed scans (`da_ky/`) of the output replaced go into the new one — not
         when it was another agency's or another year's: they are then moved beside the folder
-        (`signed_aside`, `<output>.da-ky-<date-time>`), never into a dossier they do not belong to."""
+        (`signed_aside`, `<output>.da-ky-<date-time>`), never into a dossier they do not belong to;
+        `keep_replaced` (with `carry_signed` False): the output replaced is moved there whole instead
+        (`kept`; the folder is made, a name already taken gets a number), nothing of it removed."""
         self.target = _real_target(Path(target).absolute())
         self.parent = self.target.parent
         self.staging: Path | None = None
@@ -48,6 +50,8 @@ class OutputFolder:
         self._inputs, self._keep_builds, self._keep_old = tuple(inputs), keep_builds, keep_old
         self._carry = carry_signed
         self.signed_aside: Path | None = None  # where the replaced output's da_ky/ went (carry_signed=False)
+        self._keep_replaced = None if carry_signed else keep_replaced
+        self.kept: Path | None = None  # where the replaced output went (keep_replaced)
 
     def __enter__(self) -> OutputFolder:
         t = self.target
@@ -76,6 +80,9 @@ class OutputFolder:
     def commit(self) -> None:
         """Swap the finished staging folder into place; the old output is removed only afterwards."""
         assert self.staging is not None
+        if self._keep_replaced is not None and self.target.exists():
+            self._commit_keeping(self._keep_replaced)
+            return
         old = None
         try:
             if self.target.exists():
@@ -103,6 +110,26 @@ class OutputFolder:
         self.staging = None
         if old is not None and not self._keep_old:
             _remove_old(old)
+
+    def _commit_keeping(self, where: Path) -> None:
+        """The swap, the output replaced moved whole to `where` (same file system: two renames)."""
+        assert self.staging is not None
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            kept = portable.free_name(where.parent, where.name)
+            _keep_mode(self.target, self.staging)
+            os.rename(self.target, kept)
+        except OSError as exc:
+            raise _os_error(exc, self.target) from exc
+        try:
+            os.rename(self.staging, self.target)
+        except BaseException as exc:  # put the old one back: the output folder is never left empty
+            if not self.target.exists():
+                os.rename(kept, self.target)
+            if isinstance(exc, OSError):
+                raise _os_error(exc, self.target) from exc
+            raise
+        self.staging, self.kept = None, kept
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -165,6 +192,7 @@ class OutputFolder:
                         break
         except OSError:
             return
+        put_back_signed(self.target)  # before a build looks at da_ky/
         for p in stale:
             if p.name.startswith(f".{name}.cu-"):
                 _remove_old(p)  # an old output: only what hoso wrote there
@@ -178,6 +206,26 @@ class OutputFolder:
                 self._lock_fh.close()
             finally:
                 self._lock_fh = None
+
+
+SIGNED_STAGE = ".da-ky-dang-nhan-"  # .<output>.da-ky-dang-nhan-*: `hoso nhan-ban-ky`'s copy of da_ky/ (scan/sort.py)
+
+
+def put_back_signed(target: Path) -> None:
+    """`hoso nhan-ban-ky` killed between the two renames of its swap left the filed `da_ky/` in its
+    copy's folder as `cu`: put it back into the output folder `target`; then remove what such runs
+    left (hard links only: the files keep their names in `da_ky/`). Call it holding the lock."""
+    try:
+        left = sorted(p for p in target.parent.iterdir()
+                      if p.name.startswith(f".{target.name}{SIGNED_STAGE}") and p.is_dir() and not p.is_symlink())
+    except OSError:
+        return
+    for p in left:
+        with contextlib.suppress(OSError):
+            if (p / "cu").is_dir() and target.is_dir() and not os.path.lexists(target / ownership.SIGNED_DIR):
+                os.rename(p / "cu", target / ownership.SIGNED_DIR)
+        if not (p / "cu").exists() or os.path.lexists(target / ownership.SIGNED_DIR):
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def _as_umask_allows(folder: Path) -> None:

@@ -4,6 +4,10 @@
   wrote (someone typed a remark into a form) makes the build refuse, naming the files, unless told
   to overwrite (`--ghi-de`); the previous output is left exactly as it was. With `--ghi-de` the
   edited files are first copied beside the folder (`<output>.sua-tay-<date-time>/`, paths kept).
+  Any other file the build writes (`thay_doi.txt`, `HUONG_DAN_IN.txt`, `README.txt`, the ratings'
+  `.json`, the package's `.zip`) is rewritten by every build, as README.txt says: one a clerk
+  annotated (ticks in the list to reprint…) is copied there too, named on the console, and the build
+  goes on — such notes have no place in the workbook, so there is nothing to refuse for.
 - **Another agency**: the manifest records the agency (`co_quan`: `ten_co_quan` and the workbook's
   file name); a workbook of another agency into that folder — another `ten_co_quan`, or the same
   name with other staff (fewer than half of the people's codes in common) — is refused, naming
@@ -127,6 +131,16 @@ def check_year(previous: dict[str, Any] | None, campaign: Campaign, workbook: Pa
     log(f"Ghi chú: {both}; theo {OTHER_YEAR_OPTION}, hồ sơ năm {old} được thay.")
 
 
+def kept_folder(keep: Path | None, previous: dict[str, Any] | None) -> Path | None:
+    """Where an output of another agency or year is kept whole (BuildOptions.keep_replaced):
+    `<keep>/<its year>-<date-time>`; None when not asked."""
+    if keep is None:
+        return None
+    year = (previous or {}).get("nam_danh_gia")
+    named = str(year) if isinstance(year, int) and not isinstance(year, bool) else "khong-ro-nam"
+    return Path(keep) / f"{named}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -135,13 +149,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def edited_files(folder: Path, previous: dict[str, Any] | None) -> list[str]:
+def edited_files(folder: Path, previous: dict[str, Any] | None, *, notes: bool = False) -> list[str]:
     """The .docx/.pdf/.xlsx files the manifest lists that are still there with other bytes than the
-    build wrote (a file with its recorded size and modification time is not read)."""
+    build wrote (a file with its recorded size and modification time is not read); with `notes`,
+    the other files the manifest lists (the text files every build rewrites…) instead."""
     out = []
     for entry in listed_files(previous or {}):
         rel = entry["path"]
-        if not rel.lower().endswith(EDITABLE) or still_as_recorded(folder, entry):
+        if rel.lower().endswith(EDITABLE) == notes or still_as_recorded(folder, entry):
             continue
         path = Path(folder) / rel
         try:
@@ -173,21 +188,33 @@ def keep_copies(folder: Path, edited: list[str]) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(Path(folder) / rel, target)
     except OSError as exc:
+        shutil.rmtree(dest, ignore_errors=True)  # our own copies, half made: the originals are untouched
         raise OutputError(f"Không chép được các tệp đã sửa tay sang «{dest}» ({exc.strerror or exc}); chưa ghi đè "
                           "tệp nào. Kết quả cũ được giữ nguyên.") from exc
     return dest
 
 
+def _listing(files: list[str]) -> str:
+    shown = "\n".join(f"  - {rel}" for rel in files[:SHOWN])
+    return shown + (f"\n  … và {len(files) - SHOWN} tệp khác" if len(files) > SHOWN else "")
+
+
 def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: bool, log: Callable[[str], None]) -> list[str]:
+    """Refuse to overwrite hand-edited documents unless `allowed` (--ghi-de); the edited files —
+    and any annotated text file, always — are copied beside the folder first (`keep_copies`)."""
     edited = edited_files(folder, previous)
+    notes = edited_files(folder, previous, notes=True)
     if not edited:
+        if notes:
+            kept = keep_copies(folder, notes)
+            log(f"Ghi chú: {len(notes)} tệp trong «{folder}» đã được sửa sau lần tạo trước; hoso viết lại các tệp "
+                f"này mỗi lần tạo (README.txt), bản đã sửa được chép giữ lại ở «{kept}»:\n{_listing(notes)}")
         return edited
-    shown = "\n".join(f"  - {rel}" for rel in edited[:SHOWN])
-    more = f"\n  … và {len(edited) - SHOWN} tệp khác" if len(edited) > SHOWN else ""
+    shown = _listing(edited)
     if not allowed:
         raise OutputError(
             f"{len(edited)} tệp trong «{folder}» đã được sửa tay sau lần tạo trước; tạo lại sẽ ghi đè và làm mất "
-            f"phần đã sửa:\n{shown}{more}\n"
+            f"phần đã sửa:\n{shown}\n"
             "Các tệp PDF để in và bộ hồ sơ gửi Sở Nội vụ không lấy nội dung từ các tệp đã sửa tay. "
             "Hãy đưa phần đã sửa vào sổ Excel (nội dung tự đánh giá, ưu điểm, khuyết điểm, phương hướng: sheet "
             "TuDanhGia; họ tên, chức vụ, nơi cư trú: sheet NhanSu; biểu quyết: sheet BieuQuyet; tên cơ quan, ngày "
@@ -195,9 +222,12 @@ def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: 
             f"{OVERWRITE_OPTION}: các tệp đã sửa tay được chép giữ lại sang thư mục "
             f"«{Path(folder).name}{KEPT_SUFFIX}<ngày-giờ>» bên cạnh rồi mới bị ghi đè. "
             "Kết quả cũ được giữ nguyên.")
-    kept = keep_copies(folder, edited)
+    kept = keep_copies(folder, edited + notes)
     log(f"Ghi chú: theo {OVERWRITE_OPTION}, ghi đè {len(edited)} tệp đã sửa tay (bản đã sửa được chép giữ lại ở "
-        f"«{kept}»):\n{shown}{more}")
+        f"«{kept}»):\n{shown}")
+    if notes:
+        log(f"Ghi chú: {len(notes)} tệp khác hoso viết lại mỗi lần tạo cũng đã được sửa; bản đã sửa cũng được chép "
+            f"giữ lại ở «{kept}»:\n{_listing(notes)}")
     return edited
 
 

@@ -112,10 +112,13 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
     made_by = installation.stamp()  # the LibreOffice and fonts: part of every PDF's key
     _check_fonts(asked.warn)  # fails early if a font lacks Vietnamese letters
+    keep = output_guard.kept_folder(options.keep_replaced, manifest_of(asked.outdir)) if foreign else None
     with OutputFolder(asked.outdir, inputs=(asked.workbook, options.templates, cache.root),
-                      keep_old=asked.later is not None, carry_signed=not foreign) as out:
+                      keep_old=asked.later is not None, carry_signed=not foreign, keep_replaced=keep) as out:
         assert out.staging is not None
-        b = Build(asked.workbook, snap, campaign, ratings, plan, registry, Staged(out.staging, PreviousOutput(out.target)),
+        # an output kept whole (keep_replaced) shares no file with the new one: nothing linked from it
+        previous = None if keep is not None else PreviousOutput(out.target)
+        b = Build(asked.workbook, snap, campaign, ratings, plan, registry, Staged(out.staging, previous),
                   cache, blobs, converter, made_by, options, options.today or clock.today(), asked.warn)
         write_ratings(b.files, ratings)
         docs = fill(b)
@@ -127,9 +130,13 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
         b.files.scan()  # any staged file not known yet: read and hashed once, a few at a time
         sub = finish_submission(b, prep, docs)
         made = Made(bundles, sub, changes.person_fingerprints(campaign), len(docs) + sub.documents)
-        changed = _changes(b, out.target, made)
+        # another year's or agency's output is no earlier version of this one: nothing of it to "reprint"
+        changed = _changes(b, None if foreign else out.target, made)
         _write_manifest(b, asked, made, changed)
         out.commit()
+        if out.kept is not None:
+            asked.log(f"Ghi chú: hồ sơ cũ trong «{asked.outdir}» (của cơ quan hoặc năm đánh giá khác, cả các bản đã ký "
+                      f"da_ky/) được cất nguyên vẹn vào «{out.kept}», không xóa.")
         if out.signed_aside is not None:
             asked.log(f"Ghi chú: các bản đã ký (da_ky/) của hồ sơ cũ trong «{asked.outdir}» là của cơ quan hoặc năm "
                       f"đánh giá khác: đã chuyển sang «{out.signed_aside}», không để lẫn vào hồ sơ mới.")
@@ -197,10 +204,11 @@ def _check_fonts(log: Callable[[str], None]) -> None:
             log(f"Ghi chú: dùng phông «{font.family}» thay cho «{font.requested}» (cùng cỡ chữ, đủ chữ tiếng Việt).")
 
 
-def _changes(b: Build, target: Path, made: Made) -> changes.Changes:
-    """The comparison with the output being replaced (thay_doi.txt, in_lai.pdf), then the reading
-    guide (HUONG_DAN_IN)."""
-    changed = changes.compare(manifest_of(target), changes.staged_view(b, made), old_root=target, new_root=b.files.root)
+def _changes(b: Build, target: Path | None, made: Made) -> changes.Changes:
+    """The comparison with the output being replaced (thay_doi.txt, in_lai.pdf; `target` None: none,
+    a first build), then the reading guide (HUONG_DAN_IN)."""
+    previous = manifest_of(target) if target is not None else None
+    changed = changes.compare(previous, changes.staged_view(b, made), old_root=target, new_root=b.files.root)
     changes.write(changed, b.files, source_root=b.files.root)
     guide.write(b, made.bundles, made.sub)
     return changed

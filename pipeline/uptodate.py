@@ -13,6 +13,12 @@ zip's entries carry the build's date when the workbook gives no report date, so 
 another day is not unchanged. The record also holds the warning lines the build printed about its
 inputs (`canh_bao`): an unchanged build prints them again, as a changed one would.
 
+The text files (`NOTES`: thay_doi.txt, HUONG_DAN_IN.txt, README.txt) are what a clerk annotates —
+ticks in the list to reprint —, and the same inputs write them the same again: one annotated (still
+there, other bytes) does not make the build run, which would replace it and, having nothing to
+compare, drop the list to reprint (`in_lai.pdf`); it is kept as it is and named in a note. One deleted
+is written again.
+
 Only the standard library is imported here: the CLI asks before it imports the build.
 """
 
@@ -85,6 +91,7 @@ def _key_digest(keyfile: Path) -> str | None:
 
 
 SIGNATURE = "manifest.json.sig"  # pipeline.submission.signing.SIGNATURE
+NOTES = (".txt",)  # files a clerk may annotate: an edit there alone is no reason to build (module doc)
 
 
 def record(key: str, b: Build, made: Made, warnings: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
@@ -129,12 +136,17 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
         entries = listed_files(manifest)
         if not isinstance(files, list) or len(entries) != len(files):
             return None
+        notes = [f for f in entries if f["path"].lower().endswith(NOTES) and (target / f["path"]).is_file()
+                 and not (target / f["path"]).is_symlink()]  # there, maybe annotated: not a reason to build
+        entries = [f for f in entries if f not in notes]
         if not all(still_as_recorded(target, f) for f in entries):
             return None
         if options.sign_key and not (target / SIGNATURE).is_file():
             return None
         if not _digests_hold(target, entries):  # size and time can be kept by an edit: the bytes decide
             return None
+        annotated = [f["path"] for f in notes
+                     if not still_as_recorded(target, f) and digest_matches(target / f["path"], f["sha256"]) is None]
         try:
             counts = [int(rec[k]) for k in ("so_nguoi", "so_van_ban", "so_trang", "so_ho_so_ghep")]
             warned = rec.get("canh_bao")
@@ -149,6 +161,9 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
     people, documents, pages, bundles = counts
+    if annotated:
+        warned = [*warned, f"Ghi chú: {', '.join(annotated)} đã được sửa sau lần tạo trước; không có gì khác thay "
+                           "đổi nên hoso không tạo lại, giữ nguyên tệp đã sửa (hoso verify sẽ nêu tên tệp này)."]
     return BuildSummary(people, documents, 0, documents, pages, time.monotonic() - started, Path(outdir),
                         rendered=0, bundles_built=0, bundles_reused=bundles, han_nop=line, unchanged=True,
                         canh_bao=tuple(warned))

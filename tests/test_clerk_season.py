@@ -7,7 +7,9 @@ exit codes and the messages.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -116,6 +118,54 @@ def test_ghi_de_keeps_a_copy_of_the_hand_edited_files_beside_the_folder(tmp_path
     assert "Nguyễn Văn Ân" not in _document_text(out / rel)  # the output is hoso's again
     rc, _, err = run_main(["verify", out], capsys)
     assert rc == 0, err
+
+
+def test_notes_typed_into_the_text_files_are_kept_beside_the_folder(tmp_path, capsys):
+    """The clerk ticked the reprint list (thay_doi.txt) and wrote who signed into HUONG_DAN_IN.txt
+    and README.txt; the next build rewrote them without a word. Every build still rewrites them (as
+    README.txt says), but the annotated ones are first copied beside the folder and named; the
+    build is not refused for it. Together with --ghi-de the copies share one folder."""
+    out = tmp_path / "output"
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    rc, _, err = run_main(["build", book, "-o", out], capsys)
+    assert rc == 0, err
+    assert "sua-tay-" in (out / "README.txt").read_text(encoding="utf-8")  # the folder says it
+    notes = {"thay_doi.txt": "\n- đã in lại, đã ký: chị Hà 07/12\n",
+             "HUONG_DAN_IN.txt": "\nĐã trình anh Minh ký ngày 07/12.\n",
+             "README.txt": "\nGhi chú của văn thư: nộp bản giấy ngày 10/12.\n"}
+    typed = {}
+    for name, note in notes.items():
+        with open(out / name, "a", encoding="utf-8") as fh:
+            fh.write(note)
+        typed[name] = (out / name).read_bytes()
+    data = wf.tables()
+    data["NhanSu"][1]["chuc_vu"] = "Phó Trưởng phòng phụ trách"
+    book = wf.write(tmp_path / "so.xlsx", data)
+    rc, _, err = run_main(["build", book, "-o", out], capsys)  # the workbook changed: rebuilt
+    assert rc == 0, err
+    (kept,) = tmp_path.glob("output.sua-tay-*")
+    assert f"«{kept}»" in err and all(f"  - {name}" in err for name in notes)
+    assert {p.relative_to(kept).as_posix(): p.read_bytes() for p in kept.rglob("*") if p.is_file()} == typed
+    for name, note in notes.items():
+        assert note.strip() not in (out / name).read_text(encoding="utf-8")  # hoso's own text again
+    rc, _, err = run_main(["verify", out], capsys)
+    assert rc == 0, err
+    # a hand-edited form and a note: refused (the form) until --ghi-de, then both kept in one folder
+    kept.rename(tmp_path / "giu_lai")
+    with open(out / "thay_doi.txt", "a", encoding="utf-8") as fh:
+        fh.write("ghi chú\n")
+    form = sorted((out / "ca_nhan").rglob("*.docx"))[0]
+    _edit_docx(form, "Nguyễn", "Nguyên")
+    before = snapshot(out)
+    rc, _, err = run_main(["build", book, "-o", out], capsys)
+    assert rc == ExitCode.output_error and "--ghi-de" in err, err
+    assert snapshot(out) == before and not list(tmp_path.glob("output.sua-tay-*"))
+    rc, _, err = run_main(["build", book, "-o", out, "--ghi-de"], capsys)
+    assert rc == 0, err
+    (kept,) = tmp_path.glob("output.sua-tay-*")
+    assert sorted(p.relative_to(kept).as_posix() for p in kept.rglob("*") if p.is_file()) == sorted(
+        [form.relative_to(out).as_posix(), "thay_doi.txt"])
+    assert (kept / "thay_doi.txt").read_text(encoding="utf-8").endswith("ghi chú\n")
 
 
 def _column_index(ws, key: str) -> int:
@@ -715,3 +765,205 @@ def test_nhap_ket_qua_into_rates_shown_as_percent(tmp_path, capsys):
     assert got[("VP-001", "2026-01")] == (90, 80, 70) and got[("VP-021", "2026-10")] == (100, 85, 80)
     shown = openpyxl.load_workbook(book)["KetQuaKy"]
     assert shown.cell(2, rate_cols[0]).value == 0.9 and shown.cell(2, rate_cols[0]).number_format == "0%"
+
+
+def _scan_of(out: Path, person: str, dest: Path) -> Path:
+    import random
+
+    from bench.scans import form_pages, scanned, write_pdf
+
+    rng = random.Random(5)
+    return write_pdf([scanned(s.image, rng) for s in form_pages(out, persons={person})], dest)
+
+
+@pytest.mark.parametrize("err", [errno.ENOSPC, errno.EROFS])
+def test_nhan_ban_ky_stopped_by_a_full_or_read_only_disk_keeps_what_was_filed(tmp_path, capsys, monkeypatch, err):
+    """The disk filled up (or the share turned read-only) while `hoso nhan-ban-ky` filed a second
+    batch of scans: it used to stop with a traceback, leaving new dossier PDFs beside a list that
+    did not know them, and half-written files. Now the filed scans are exactly
+    as they were, nothing half-written is left, the message says what to do, and the same command
+    afterwards files the batch."""
+    from fakes import leftovers
+
+    from pipeline import api
+
+    out = tmp_path / "output"
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    api.build(book, out, api.BuildOptions(cache_dir=tmp_path / "cache"), converter=TextConverter())
+    first, second = _scan_of(out, "NS-01", tmp_path / "a.pdf"), _scan_of(out, "NS-02", tmp_path / "b.pdf")
+    rc, _, err_text = run_main(["nhan-ban-ky", out, first], capsys)
+    assert rc == 0, err_text
+    before = snapshot(out)
+    assert "da_ky/HC/NS-01.pdf" in before
+
+    def full(*_a, **_k):
+        raise OSError(err, os.strerror(err))
+
+    with monkeypatch.context() as m:
+        m.setattr("pipeline.scan.sort._excel", full)  # the last file written before the list
+        rc, out_text, err_text = run_main(["nhan-ban-ky", out, second], capsys)
+    assert rc == ExitCode.output_error, err_text
+    assert "Traceback" not in err_text
+    said = "đã đầy" if err == errno.ENOSPC else "Không có quyền ghi"
+    assert said in err_text and "vẫn giữ nguyên" in err_text and "chạy lại hoso nhan-ban-ky" in err_text
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+    rc, _, err_text = run_main(["nhan-ban-ky", out, second], capsys)
+    assert rc == 0, err_text
+    from pypdf import PdfReader
+
+    pages = {who: len(PdfReader(out / "da_ky" / "HC" / f"{who}.pdf").pages) for who in ("NS-01", "NS-02")}
+    assert pages["NS-01"] >= 1 and pages["NS-02"] >= 1, pages  # the PDFs are written again each run (their date)
+    rc, _, err_text = run_main(["verify", out], capsys)
+    assert rc == 0, err_text
+
+
+def test_signed_scans_caught_between_the_two_renames_are_put_back(tmp_path, capsys):
+    """`hoso nhan-ban-ky` killed between the two renames of its swap (power cut): the filed da_ky/ is
+    in its copy's folder beside the output; the next run holding the lock (a build here) puts it
+    back before looking at the folder, and carries it."""
+    from fakes import leftovers
+
+    from pipeline import api
+
+    out = tmp_path / "output"
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    api.build(book, out, api.BuildOptions(cache_dir=tmp_path / "cache"), converter=TextConverter())
+    rc, _, err_text = run_main(["nhan-ban-ky", out, _scan_of(out, "NS-01", tmp_path / "a.pdf")], capsys)
+    assert rc == 0, err_text
+    filed = {k: v for k, v in snapshot(out).items() if k.startswith("da_ky/")}
+    caught = tmp_path / ".output.da-ky-dang-nhan-x1"
+    caught.mkdir()
+    (out / "da_ky").rename(caught / "cu")
+    rc, _, err_text = run_main(["build", book, "-o", out, "--no-duplex"], capsys)
+    assert rc == 0, err_text
+    assert {k: v for k, v in snapshot(out).items() if k.startswith("da_ky/")} == filed
+    assert leftovers(out) == []
+
+
+def test_copies_of_edited_files_that_do_not_fit_leave_nothing_half_made(tmp_path, capsys, monkeypatch):
+    """The disk filled up while the annotated files were copied aside: the build stops (exit 7) with
+    the output as it was, and no half-made `output.sua-tay-*` folder is left to be taken for the copy."""
+    out = tmp_path / "output"
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    rc, _, err = run_main(["build", book, "-o", out], capsys)
+    assert rc == 0, err
+    for name in ("thay_doi.txt", "README.txt"):
+        with open(out / name, "a", encoding="utf-8") as fh:
+            fh.write("ghi chú của văn thư\n")
+    before = snapshot(out)
+    import shutil
+
+    real, done = shutil.copy2, []
+
+    def fills_up(src, dst, *a, **k):
+        if done:
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        done.append(dst)
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr("pipeline.output_guard.shutil.copy2", fills_up)
+    rc, _, err = run_main(["build", book, "-o", out], capsys)
+    assert rc == ExitCode.output_error and "Không chép được các tệp đã sửa tay" in err, err
+    assert snapshot(out) == before
+    assert not list(tmp_path.glob("output.sua-tay-*"))
+
+
+def test_diff_in_lai_on_a_full_disk_keeps_the_earlier_reprint_whole(tmp_path, capsys, monkeypatch):
+    """The disk filled up while `hoso diff … --in-lai` replaced an earlier reprint: the reprint was
+    left cut half-way and the clerk got a traceback. It is written aside and renamed over the old
+    one: the old reprint stays whole, exit 7 says the disk is full."""
+    data = wf.tables()
+    rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", tmp_path / "cu"], capsys)
+    assert rc == 0, err
+    data["NhanSu"][0]["chuc_vu"] = "Trưởng phòng (mới)"
+    rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", tmp_path / "moi"], capsys)
+    assert rc == 0, err
+    (tmp_path / "in").mkdir()
+    reprint = tmp_path / "in" / "in_lai.pdf"
+    rc, _, err = run_main(["diff", tmp_path / "cu", tmp_path / "moi", "--in-lai", reprint], capsys)
+    assert rc == 0, err
+    before = reprint.read_bytes()
+    real = Path.write_bytes
+
+    def fills_up(self, data):
+        if self.parent == reprint.parent:
+            real(self, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fills_up)
+    rc, _, err = run_main(["diff", tmp_path / "cu", tmp_path / "moi", "--in-lai", reprint], capsys)
+    assert rc == ExitCode.output_error and "đã đầy" in err and "Traceback" not in err, err
+    assert reprint.read_bytes() == before
+    assert [p.name for p in reprint.parent.iterdir()] == ["in_lai.pdf"]
+
+
+def test_a_command_stopped_by_a_read_only_folder_says_so(tmp_path, capsys, monkeypatch):
+    """Commands without a guard of their own (`init`, `tong-hop`, `check --danh-dau`…) write whole files
+    (written aside, then renamed): a read-only folder or a full disk on the way is exit 7 in words, not a
+    traceback."""
+
+    def read_only(*_a, **_k):
+        raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / "so" / ".ho_so_x.xlsx"))
+
+    monkeypatch.setattr("pipeline.ingest.blank.write", read_only)
+    rc, _, err = run_main(["init", tmp_path / "so"], capsys)
+    assert rc == ExitCode.output_error, err
+    assert f"Không có quyền ghi vào «{tmp_path / 'so'}»" in err and "chạy lại lệnh" in err
+
+
+def test_notes_typed_into_the_signed_scans_report_are_kept(tmp_path, capsys):
+    """The clerk wrote who to chase into `da_ky/bao_cao_nhan_ban_ky.xlsx`; the next `hoso nhan-ban-ky`
+    (more scans) wrote the report again and the notes were gone. The edited report is now kept under
+    another name in da_ky/ (listed, so `verify` knows it), named on the console; the new report is
+    written."""
+    from pipeline import api
+
+    out = tmp_path / "output"
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    api.build(book, out, api.BuildOptions(cache_dir=tmp_path / "cache"), converter=TextConverter())
+    rc, _, err = run_main(["nhan-ban-ky", out, _scan_of(out, "NS-01", tmp_path / "a.pdf")], capsys)
+    assert rc == 0, err
+    report = out / "da_ky" / "bao_cao_nhan_ban_ky.xlsx"
+    wb = openpyxl.load_workbook(report)
+    wb.active["K2"] = "Gọi chị Hà bổ sung trang 2"
+    wb.save(report)
+    noted = report.read_bytes()
+    rc, _, err = run_main(["nhan-ban-ky", out, _scan_of(out, "NS-02", tmp_path / "b.pdf")], capsys)
+    assert rc == 0, err
+    (kept,) = (out / "da_ky").glob("bao_cao_nhan_ban_ky.sua-tay-*.xlsx")
+    assert kept.read_bytes() == noted and f"da_ky/{kept.name}" in err
+    assert openpyxl.load_workbook(report).active["K2"].value is None  # the report is hoso's again
+    rc, _, err = run_main(["verify", out], capsys)
+    assert rc == 0, err
+    rc, _, err = run_main(["nhan-ban-ky", out, tmp_path / "b.pdf"], capsys)  # nothing edited since: nothing kept
+    assert rc == 0 and "sua-tay" not in err, err
+
+
+def test_notes_alone_do_not_rebuild_and_the_list_to_reprint_stays(tmp_path):
+    """The clerk ticked off sheets in thay_doi.txt while printing in_lai.pdf, then ran the same build
+    again: the edit made the build run, which compared the folder with itself — nothing changed —, so
+    in_lai.pdf was removed and thay_doi.txt said there was nothing to reprint. An annotated text file
+    alone is no reason to build: nothing is rewritten, the note names it."""
+    from pipeline import api
+
+    out = tmp_path / "output"
+    data = wf.tables()
+    opts = api.BuildOptions(cache_dir=tmp_path / "cache")
+    api.build(wf.write(tmp_path / "so.xlsx", data), out, opts, converter=TextConverter())
+    data["NhanSu"][0]["chuc_vu"] = "Trưởng phòng (mới)"
+    book = wf.write(tmp_path / "so.xlsx", data)
+    api.build(book, out, opts, converter=TextConverter())
+    assert (out / "in_lai.pdf").is_file()
+    with open(out / "thay_doi.txt", "a", encoding="utf-8") as fh:
+        fh.write("đã in tờ 1, 2\n")
+    before = snapshot(out)
+    said: list[str] = []
+    again = api.build(book, out, opts, converter=TextConverter(), log=said.append)
+    assert again.unchanged, said
+    assert any("thay_doi.txt" in line and "giữ nguyên tệp đã sửa" in line for line in said), said
+    assert snapshot(out) == before and not list(tmp_path.glob("output.sua-tay-*"))
+    (out / "README.txt").unlink()  # a note file deleted: written again
+    assert not api.build(book, out, opts, converter=TextConverter()).unchanged
+    assert (out / "README.txt").is_file()

@@ -8,6 +8,9 @@ are in test_web.py): what no page, file or log may keep or let through.
   the browser had;
 - what a login form sends is kept cut and without control characters, and a refused flood is one log line;
   guesses at an account's password show in its agency's log;
+- failed logins lock a name from one address, never the name everywhere (a stranger cannot lock a clerk
+  out); guesses from many addresses leave the name to the addresses it logged in from before;
+- the session cookie ends with the browser; behind HTTPS the cookies carry the `__Host-` prefix;
 - workbooks sent by one agency are limited per window;
 - a file's name with a NUL or a line break does not reach a header; a value typed `=HYPERLINK(…)` stays
   text in the marked copy the page offers.
@@ -387,3 +390,71 @@ def test_a_marked_copy_made_before_the_fix_is_made_again_without_its_formulas(tm
     assert not [x for ws in again for row in ws.iter_rows() for x in row if x.data_type == "f"]
     assert link in [x.value for row in again["KiemTra"].iter_rows() for x in row]
     assert not [x for ws in openpyxl.load_workbook(marked) for row in ws.iter_rows() for x in row if x.data_type == "f"]
+
+
+def _from(app, address: str, name: str = "vt", password: str = PASSWORD) -> int:
+    """One login from a browser at `address`: the answer's status."""
+    c = app.test_client()
+    page = c.get("/dang-nhap", environ_base={"REMOTE_ADDR": address})
+    token = _hidden(page.text, "csrf_token")
+    return c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": password},
+                  environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def test_a_stranger_who_knows_the_name_cannot_lock_the_clerk_out(tmp_path):
+    """Five wrong passwords for «vt» used to lock «vt» out for 15 minutes from everywhere: anyone on
+    the network who knew the clerk's name could keep the clerk out before a deadline. The failures
+    now count per name and address (and per address): the stranger's address is refused, the clerk at
+    her own machine logs in, and her login does not give the stranger his tries back."""
+    from pipeline.web import app as web
+
+    app, store = _app(tmp_path)
+    assert _from(app, "10.0.0.5") == 302  # the clerk's machine, once
+    for _ in range(web.FAIL_PER_NAME):
+        assert _from(app, "10.0.0.66", password="doan-mat-khau-1") == 401
+    assert _from(app, "10.0.0.66") == 429  # the stranger: refused, even with the right password
+    assert _from(app, "10.0.0.5") == 302  # the clerk: in
+    assert _from(app, "10.0.0.77") == 302  # the clerk at another machine too (the name is not under attack)
+    assert _from(app, "10.0.0.66", password="doan-mat-khau-2") == 429  # still refused after her login
+    assert store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ip='10.0.0.66'")["n"] == web.FAIL_PER_NAME
+
+
+def test_guesses_from_many_addresses_are_bounded_and_the_clerk_s_machine_still_passes(tmp_path):
+    """Guesses at one name from many addresses (each under its own limit): after FAIL_PER_NAME_ALL in
+    the window, only addresses the account has logged in from before may try that name — the guesses
+    stop, the clerk at her usual machine is not locked out; a new machine is told why."""
+    from pipeline.web import app as web
+
+    app, _ = _app(tmp_path)
+    assert _from(app, "10.0.0.5") == 302
+    for i in range(web.FAIL_PER_NAME_ALL):
+        assert _from(app, f"10.1.{i // 200}.{i % 200}", password=f"doan-{i}-mat-khau") == 401
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap", environ_base={"REMOTE_ADDR": "10.2.0.1"}).text, "csrf_token")
+    r = c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": PASSWORD},
+               environ_base={"REMOTE_ADDR": "10.2.0.1"})
+    assert r.status_code == 429 and "máy đã từng đăng nhập" in r.text  # even the right password, from a new address
+    assert _from(app, "10.2.0.2", "khac") == 302  # another account is not affected
+    assert _from(app, "10.0.0.5") == 302  # the clerk's usual machine
+
+
+def test_the_session_cookie_lives_with_the_browser_and_has_the_host_prefix_behind_https(tmp_path):
+    """The session cookie carried Max-Age (8 h): closing the browser of a shared office PC did not end
+    the session. It is now a browser-session cookie (the server still ends it after IDLE_SECONDS /
+    SESSION_SECONDS); over HTTPS it and the login form's cookie are `__Host-` cookies (Secure, path /,
+    no Domain: no other host or plain-HTTP page can set or shadow them)."""
+    app, _ = _app(tmp_path)
+    for https, prefix in ((False, ""), (True, "__Host-")):
+        c = app.test_client()
+        base = {"base_url": "https://localhost" if https else "http://localhost"}
+        page = c.get("/dang-nhap", **base)
+        login_cookie = page.headers["Set-Cookie"]
+        assert login_cookie.startswith(f"{prefix}hoso_csrf_dn=") and ("Secure" in login_cookie) == https
+        r = c.post("/dang-nhap", data={"csrf_token": _hidden(page.text, "csrf_token"), "ten": "vt", "mat_khau": PASSWORD},
+                   **base)
+        assert r.status_code == 302
+        (session,) = [h for h in r.headers.getlist("Set-Cookie") if h.startswith(f"{prefix}hoso_phien=")]
+        assert "Max-Age" not in session and "Expires" not in session, session
+        assert "HttpOnly" in session and "SameSite=Strict" in session and "Path=/" in session
+        assert ("Secure" in session) == https and "Domain" not in session
+        assert c.get("/ho-so", **base).status_code == 200  # the cookie is read back under its name

@@ -13,23 +13,34 @@ is a duplicate. Written:
   report says which scan file and page each one is, and why when known: no code, a code not
   decoded, not hoso's, another year's or agency's, two sheets in one image);
 - `da_ky/bao_cao_nhan_ban_ky.xlsx`: the report.
+
+A run files into a copy of `da_ky/` (hard links, beside the output folder:
+`.<output>.da-ky-dang-nhan-*`) and swaps it into place only once everything is written: a disk
+that fills up, a folder that turns read-only or a run stopped half-way leaves the scans filed
+before exactly as they were (the next run puts back a `da_ky/` caught between the two renames).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
 import os
+import shutil
 import subprocess
-from dataclasses import dataclass, field
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from PIL import Image
 
+from pipeline import portable
 from pipeline.bundle.pagecode import COVER_FORM, PageCode, agency_token
-from pipeline.errors import InputUnreadable
+from pipeline.errors import InputUnreadable, OutputError
+from pipeline.output import SIGNED_STAGE, put_back_signed
 from pipeline.scan.read import IMAGE_SUFFIXES, page_count, read_scans
 from pipeline.scan.signatures import unsigned_spaces
 
@@ -80,6 +91,7 @@ class ScanResult:
     new: int  # of which new (not seen in an earlier run)
     report: Path
     why: list[str] = field(default_factory=list)  # why each unreadable page was set aside ("" unknown), same order
+    kept: list[str] = field(default_factory=list)  # files of da_ky/ edited since the last run, kept under another name
 
 
 class ScanError(InputUnreadable):
@@ -130,6 +142,7 @@ def _dossiers(outdir: Path) -> tuple[dict[tuple[str, str], Expected], str, str]:
 
 def _store(jpeg: bytes, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # a name linked from the filed da_ky/ (an unlisted image): never written through
     path.write_bytes(jpeg)
 
 
@@ -163,11 +176,59 @@ def receive(outdir: Path, scans: list[Path]) -> ScanResult:
     lock is held meanwhile: a build cannot swap the folder under it (nor it write during a build)."""
     from pipeline.output import locked
 
-    with locked(outdir):
-        return _receive(outdir, scans)
+    with locked(outdir) as target:
+        return _staged(target, scans)
 
 
-def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
+def _staged(outdir: Path, scans: list[Path]) -> ScanResult:
+    """`_receive` into a copy of `da_ky/` made of hard links (a file is never written through a
+    link: every file the run writes is a new one), swapped into place at the end; on any failure
+    the filed `da_ky/` is as it was."""
+    put_back_signed(outdir)
+    root = outdir / "da_ky"
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f".{outdir.name}{SIGNED_STAGE}", dir=outdir.parent))
+    except OSError as exc:
+        raise _write_error(exc, outdir) from exc
+    try:
+        work = stage / "da_ky"
+        if root.is_dir() and not root.is_symlink():
+            # a stopped run's half-written *.tmp is left behind (the run writes its own afresh)
+            shutil.copytree(root, work, symlinks=True, copy_function=_link_or_copy, ignore=shutil.ignore_patterns("*.tmp"))
+        result = _receive(outdir, scans, work)
+        if root.exists() or root.is_symlink():
+            os.rename(root, stage / "cu")
+        try:
+            os.rename(work, root)
+        except BaseException:
+            if (stage / "cu").exists() and not os.path.lexists(root):
+                os.rename(stage / "cu", root)
+            raise
+    except OSError as exc:
+        raise _write_error(exc, outdir) from exc
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)  # links only (and the replaced da_ky/'s names): the files stay
+    return replace(result, report=root / result.report.relative_to(work))
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:  # another file system, no hard links (FAT)…
+        shutil.copy2(src, dst)
+
+
+def _write_error(exc: OSError, outdir: Path) -> OutputError:
+    kept = ("Các trang đã ký nhận từ các lần trước (da_ky/) vẫn giữ nguyên, lần này chưa xếp trang nào; "
+            "chạy lại hoso nhan-ban-ky với các tệp quét này sau khi")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return OutputError(f"Ổ đĩa chứa «{outdir}» đã đầy. {kept} giải phóng dung lượng.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputError(f"Không có quyền ghi vào «{outdir}» (hoặc ổ đĩa chỉ cho đọc). {kept} kiểm tra quyền ghi.")
+    return OutputError(f"Không ghi được vào «{outdir}»: {exc.strerror or exc}. {kept} khắc phục lỗi trên.")
+
+
+def _receive(outdir: Path, scans: list[Path], root: Path) -> ScanResult:
     for s in scans:
         if not s.is_file():
             raise ScanError(f"Không tìm thấy tệp quét «{s}».")
@@ -187,7 +248,6 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
         except Exception as exc:  # noqa: BLE001 - pdfium's and Pillow's errors: the file is damaged
             raise ScanError(f"Không đọc được tệp quét «{s}» (tệp hỏng hoặc chưa chép xong): {exc}") from exc
     dossiers, agency, year = _dossiers(outdir)
-    root = outdir / "da_ky"
     store = root / ".trang"
     state_path = root / STATE
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.is_file() else {}
@@ -197,6 +257,7 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
     unread: list[dict[str, Any]] = state.get("khong_doc_duoc", [])
     foreign: list[dict[str, Any]] = state.get("khac", [])
     seen = set(state.get("da_doc", []))
+    kept = _keep_edited(root, state)
     read = new = blank = covers = 0
     for page in read_scans(scans):
         read += 1
@@ -267,7 +328,7 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
         have = [(f, c, p) for f, c, p in e.pages if base + _page_name(f, c, p) in filed]
         got = set(have)
         missing = [f"{e.titles[(f, c)]} — trang {p}" for f, c, p in e.pages if (f, c, p) not in got]
-        _pdf([root / filed[base + _page_name(*k)]["anh"] for k in have], outdir / e.pdf)
+        _pdf([root / filed[base + _page_name(*k)]["anh"] for k in have], root / e.pdf.removeprefix("da_ky/"))
         unsigned = []
         for k in have:
             entry = filed[base + _page_name(*k)]
@@ -295,7 +356,7 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
     report = root / "bao_cao_nhan_ban_ky.xlsx"
     result = ScanResult(people, [(d["tep"], d["trang"]) for d in unread], [(d["tep"], d["trang"], d["ma"]) for d in foreign],
                         [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, covers, read, new, report,
-                        [d.get("ly_do", "") for d in unread])
+                        [d.get("ly_do", "") for d in unread], kept)
     _excel(result, report)
     written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
@@ -308,6 +369,25 @@ def _receive(outdir: Path, scans: list[Path]) -> ScanResult:
     tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, state_path)
     return result
+
+
+def _keep_edited(root: Path, state: dict[str, Any]) -> list[str]:
+    """The files of `root` (da_ky/) the last run listed whose bytes changed since — notes typed into the
+    report, a signed PDF annotated — renamed `<name>.sua-tay-<date-time><ext>` before this run writes
+    them again (listed from then on like every file of da_ky/); their new paths."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out = []
+    for entry in state.get("tep", []):
+        rel = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(rel, str) or rel.startswith(".trang/") or ".." in rel.split("/"):
+            continue
+        path = root / rel
+        if not path.is_file() or path.is_symlink() or _sha256(path) == entry.get("sha256"):
+            continue
+        dest = portable.free_name(path.parent, f"{path.stem}.sua-tay-{stamp}", path.suffix)
+        os.rename(path, dest)
+        out.append(dest.relative_to(root).as_posix())
+    return out
 
 
 def _foreign(code: PageCode, agency: str, year: str, e: Expected | None) -> str:
@@ -373,5 +453,8 @@ def console_lines(r: ScanResult) -> list[str]:
                      "da_ky/khong_doc_duoc.pdf):")
         lines += [f"    {i}. {src}, trang {page}" + (f": {r.why[i - 1]}" if i <= len(r.why) and r.why[i - 1] else "")
                   for i, (src, page) in enumerate(r.unreadable, 1)]
+    if r.kept:
+        lines.append(f"Ghi chú: {len(r.kept)} tệp trong da_ky/ đã được sửa sau lần nhận trước; hoso viết lại các tệp "
+                     "này mỗi lần nhận, bản đã sửa được giữ lại với tên mới: " + ", ".join(f"da_ky/{k}" for k in r.kept) + ".")
     lines.append(f"Báo cáo: «{r.report}».")
     return lines

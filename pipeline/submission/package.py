@@ -141,6 +141,10 @@ def readme_text(campaign: Campaign, listed: list[dict[str, Any]], archive: str, 
                   "(Thời hạn chỉ ghi ở đây và trên màn hình, không in trong văn bản ký gửi đi.)", ""]
     lines.append(f"Bộ hồ sơ gửi {report.so_noi_vu(campaign)}: thư mục {FOLDER}/ và tệp nén {archive} (cùng nội dung):")
     lines += [f"- {t['path']}: {t['tieu_de']}" for t in listed]
+    lines += ["", "Mỗi lần tạo lại, hoso viết lại các tệp trong thư mục này (kể cả README.txt, thay_doi.txt, "
+              "HUONG_DAN_IN.txt). Tệp nào đã được sửa hoặc ghi chú thêm thì bản đã sửa được chép giữ lại sang thư mục "
+              "«<tên thư mục>.sua-tay-<ngày-giờ>» bên cạnh trước khi viết lại; riêng tệp Word, PDF, Excel đã sửa tay "
+              "thì hoso dừng lại và hỏi trước (--ghi-de). Các bản đã ký nhận lại (thư mục da_ky/) không bao giờ bị xóa."]
     return "\n".join(lines) + "\n"
 
 

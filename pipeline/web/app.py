@@ -17,7 +17,9 @@ an audit log of logins, uploads, builds, downloads and submissions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import hashlib
 import hmac
 import io
@@ -39,6 +41,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
+from pipeline import output_guard
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue
 from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, now
@@ -53,7 +56,7 @@ if TYPE_CHECKING:
 
 COOKIE = "hoso_phien"
 LOGIN_COOKIE = "hoso_csrf_dn"
-SESSION_SECONDS = 8 * 3600  # a session's whole life (the cookie's too): a working day, then log in again
+SESSION_SECONDS = 8 * 3600  # a session's whole life: a working day, then log in again (the cookie ends with the browser)
 IDLE_SECONDS = 2 * 3600  # and it ends sooner when nothing was asked of it for this long
 NAME_SHOWN = 64  # a name typed at the login, as kept in the failed logins and the audit log (accounts: ≤ 64)
 MAX_LISTED = 1000  # problems of an upload kept and shown on its page (the counts are exact; errors first)
@@ -62,7 +65,11 @@ MAX_UPLOAD = 20 * 1024 * 1024
 FAIL_WINDOW = 15 * 60
 QUICK_BUILD_S = 2.0  # «Tạo hồ sơ» waits this long for the build to end before showing its progress page
 QUICK_BUILD_ENV = "HOSO_CHO_TAO_GIAY"  # another wait, in seconds (0: show the progress page at once)
-FAIL_PER_NAME, FAIL_PER_IP = 5, 20
+# failed logins in FAIL_WINDOW: per name from one address, per address (any name) — each refuses that
+# address only, so no one locks a clerk out by typing her name —, and per name from all addresses: then only
+# addresses the account logged in from in the last KNOWN_DAYS may try it (a guess from many machines stops,
+# the clerk's own machine still passes)
+FAIL_PER_NAME, FAIL_PER_IP, FAIL_PER_NAME_ALL, KNOWN_DAYS = 5, 20, 30, 90
 FILE_TITLES = {"HUONG_DAN_IN.pdf": "Hướng dẫn in, ký và nộp", "HUONG_DAN_IN.txt": "Hướng dẫn in, ký và nộp (văn bản)",
                "in_lai.pdf": "Các tờ cần in lại và ký lại", "thay_doi.txt": "Những gì thay đổi so với lần tạo trước",
                "ket_qua_xep_loai.xlsx": "Kết quả xếp loại (Excel)", "ket_qua_xep_loai.json": "Kết quả xếp loại (JSON)",
@@ -79,6 +86,8 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "tao_so_nam_sau": "Tạo sổ năm nay từ sổ năm trước", "tao_ho_so": "Yêu cầu tạo hồ sơ",
     "tao_ho_so_bi_tu_choi": "Tạo hồ sơ bị từ chối (sổ của cơ quan khác, chưa xác nhận)", "tao_xong": "Tạo hồ sơ xong",
     "kiem_tra": "Kiểm tra thư mục kết quả", "xem_nguoi": "Xem hồ sơ cá nhân", "xem_don_vi": "Xem hồ sơ đơn vị",
+    "tai_len_so_loi_ghi": "Tải sổ Excel lên: máy chủ không lưu được",
+    "nop_so_noi_vu_loi": "Gửi Sở Nội vụ: máy chủ không ghi được bản gửi", "tai_luu_tru": "Tải hồ sơ năm cũ đã cất (lưu trữ)",
     "tai_tep": "Mở, tải tệp", "nhap_ket_qua": "Nhập kết quả tháng, quý vào bản sao của sổ", "tai_so": "Tải sổ Excel đã tải lên về", "nop_so_noi_vu": "Gửi bộ hồ sơ cho Sở Nội vụ", "tai_goi_nop": "Sở Nội vụ tải bộ hồ sơ",
     "kiem_tra_goi_nop": "Sở Nội vụ kiểm tra bộ hồ sơ", "tao_tai_khoan": "Tạo tài khoản",
     "khoa_tai_khoan": "Khóa tài khoản", "mo_khoa_tai_khoan": "Mở khóa tài khoản", "doi_mat_khau": "Đổi mật khẩu",
@@ -98,6 +107,12 @@ class _SqliteId(IntegerConverter):
     def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**63 - 1)
         super().__init__(url_map, *args, **kwargs)
+
+
+class NoRoom(HTTPException):
+    """507 Insufficient Storage (werkzeug has no class for it): the server's disk full or not writable."""
+
+    code = 507
 
 
 def _digest(token: str) -> str:
@@ -133,6 +148,17 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     def ip() -> str:
         return request.remote_addr or "?"
 
+    def cookie(base: str) -> str:
+        """A cookie's name: behind HTTPS with the `__Host-` prefix (the browser then takes it only Secure,
+        for path / and this host alone: no other host of the domain, no plain-HTTP page sets or shadows it)."""
+        return f"__Host-{base}" if request.is_secure else base
+
+    def known_address(name: str) -> bool:
+        """The account `name` logged in from this address in the last KNOWN_DAYS (its audit lines)."""
+        since = dt.datetime.fromtimestamp(time.time() - KNOWN_DAYS * 86400).replace(microsecond=0).isoformat(sep=" ")
+        return store.one("SELECT 1 FROM nhat_ky WHERE hanh_dong='dang_nhap' AND tai_khoan=? AND ip=? AND luc>? "
+                         "LIMIT 1", name, ip(), since) is not None
+
     def audit(action: str, detail: str = "") -> None:
         user = getattr(g, "user", None)
         store.audit(user["ten"] if user else "-", user["co_quan"] if user else "-", ip(), action, detail)
@@ -161,7 +187,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.before_request
     def load_session() -> ResponseReturnValue | None:
         g.user, g.csrf = None, ""
-        token = request.cookies.get(COOKIE, "")
+        token = request.cookies.get(cookie(COOKIE), "")
         if token:
             row = store.one("SELECT p.csrf, p.het_han, p.bat_dau, t.* FROM phien p JOIN tai_khoan t ON "
                             "t.id=p.tai_khoan WHERE p.token=? AND t.khoa=0", _digest(token))
@@ -199,8 +225,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return resp
 
     def set_cookie(resp: BaseResponse, name: str, value: str, max_age: int | None) -> None:
-        resp.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Strict", secure=request.is_secure,
-                        path="/")
+        """`max_age` None: the cookie ends with the browser."""
+        resp.set_cookie(cookie(name), value, max_age=max_age, httponly=True, samesite="Strict",
+                        secure=request.is_secure, path="/")
+
+    def delete_cookie(resp: BaseResponse, name: str) -> None:
+        resp.delete_cookie(cookie(name), path="/", secure=request.is_secure, httponly=True, samesite="Strict")
 
     @app.errorhandler(403)
     def forbidden(e: HTTPException) -> ResponseReturnValue:
@@ -220,6 +250,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.errorhandler(429)
     def too_many(e: HTTPException) -> ResponseReturnValue:
         return render_template("loi.html", code=429, text=e.description), 429
+
+    @app.errorhandler(NoRoom)
+    def no_room(e: HTTPException) -> ResponseReturnValue:  # the server's disk full / not writable: what to do
+        return render_template("loi.html", code=507, text=e.description), 507
 
     # every other answer in words too: werkzeug's own pages are English ("Bad Request", "Method Not
     # Allowed", "Internal Server Error"); a 500's traceback goes to the server's log (Flask logs it first)
@@ -255,14 +289,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.route("/dang-nhap", methods=["GET", "POST"])
     def dang_nhap() -> ResponseReturnValue:
         if request.method in ("GET", "HEAD"):  # one token per browser: another tab (or a favicon redirect) keeps it
-            token = request.cookies.get(LOGIN_COOKIE, "")
+            token = request.cookies.get(cookie(LOGIN_COOKIE), "")
             if len(token) != 43 or not token.replace("-", "").replace("_", "").isalnum():
                 token = secrets.token_urlsafe(32)
             resp: BaseResponse = Response(render_template("dang_nhap.html", login_csrf=token, error=""))
             set_cookie(resp, LOGIN_COOKIE, token, 3600)
             return resp
-        cookie, sent = request.cookies.get(LOGIN_COOKIE, ""), request.form.get("csrf_token", "")
-        if not cookie or not sent or not hmac.compare_digest(cookie, sent):
+        form_token, sent = request.cookies.get(cookie(LOGIN_COOKIE), ""), request.form.get("csrf_token", "")
+        if not form_token or not sent or not hmac.compare_digest(form_token, sent):
             # refused (a login page left open past its token's hour, or posted from elsewhere): nothing
             # happened; the clerk gets the login page again, with a fresh token and the reason
             fresh = secrets.token_urlsafe(32)
@@ -276,47 +310,56 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         typed, password = request.form.get("ten", "").strip(), request.form.get("mat_khau", "")
         name = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", typed)[:NAME_SHOWN]
         since = time.time() - FAIL_WINDOW
-        by_name = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND luc>?", name, since)["n"]
+        here = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND ip=? AND luc>?", name, ip(),
+                         since)["n"]
         by_ip = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ip=? AND luc>?", ip(), since)["n"]
-        if by_name >= FAIL_PER_NAME or by_ip >= FAIL_PER_IP:
+        by_name = store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND luc>?", name, since)["n"]
+        guessed = by_name >= FAIL_PER_NAME_ALL and not known_address(name)
+        if here >= FAIL_PER_NAME or by_ip >= FAIL_PER_IP or guessed:
             # logged once a minute per address: a refused flood is not a flood of log lines
             minute = dt.datetime.fromtimestamp(time.time() - 60).replace(microsecond=0).isoformat(sep=" ")
             if store.one("SELECT 1 FROM nhat_ky WHERE hanh_dong='dang_nhap_bi_chan' AND ip=? AND luc>?", ip(),
                          minute) is None:
                 store.audit(name or "-", _agency_of(name), ip(), "dang_nhap_bi_chan", "")
+            if guessed and here < FAIL_PER_NAME and by_ip < FAIL_PER_IP:
+                abort(429, description=f"Tên đăng nhập này vừa bị nhập sai mật khẩu nhiều lần từ nhiều máy, nên trong "
+                                       f"{FAIL_WINDOW // 60} phút tới chỉ đăng nhập được từ máy đã từng đăng nhập "
+                                       "tài khoản này. Hãy dùng máy quen, hoặc thử lại sau; nếu không phải bạn nhập "
+                                       "sai, hãy báo quản trị viên.")
             abort(429, description=f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {FAIL_WINDOW // 60} phút.")
         row: Any = store.one("SELECT * FROM tai_khoan WHERE ten=?", typed) if typed == name else None
         if not accounts.verify(row["mat_khau"] if row else None, password):
             store.x("INSERT INTO dang_nhap_sai(ten, ip, luc) VALUES (?,?,?)", name, ip(), time.time())
             # under the account's agency when the name is one: its clerk sees the guesses in «Nhật ký»
             store.audit(name or "-", row["co_quan"] if row else "-", ip(), "dang_nhap_sai", "")
-            resp = Response(render_template("dang_nhap.html", login_csrf=cookie,
+            resp = Response(render_template("dang_nhap.html", login_csrf=form_token,
                                             error="Tên đăng nhập hoặc mật khẩu không đúng."), status=401)
             return resp
         if row["khoa"]:  # said only to who knows the password: a locked account is not a guessable fact
             store.audit(row["ten"], row["co_quan"], ip(), "dang_nhap_tai_khoan_khoa", "")
-            return Response(render_template("dang_nhap.html", login_csrf=cookie,
+            return Response(render_template("dang_nhap.html", login_csrf=form_token,
                                             error="Tài khoản này đã bị khóa. Hãy hỏi quản trị viên "
                                                   "(lệnh «hoso tai-khoan mo-khoa»)."), status=403)
-        store.x("DELETE FROM dang_nhap_sai WHERE ten=? OR luc<?", name, since)
+        # this address's failures for the name are forgiven; a stranger's elsewhere are not
+        store.x("DELETE FROM dang_nhap_sai WHERE (ten=? AND ip=?) OR luc<?", name, ip(), since)
         store.x("DELETE FROM phien WHERE het_han<? OR bat_dau<?", time.time(), time.time() - SESSION_SECONDS)
         # the session this browser had (another account's, or an old one) ends: one browser, one session
-        store.x("DELETE FROM phien WHERE token=?", _digest(request.cookies.get(COOKIE, "")))
+        store.x("DELETE FROM phien WHERE token=?", _digest(request.cookies.get(cookie(COOKIE), "")))
         token = secrets.token_urlsafe(32)
         store.x("INSERT INTO phien(token, tai_khoan, csrf, het_han, bat_dau) VALUES (?,?,?,?,?)", _digest(token),
                 row["id"], secrets.token_urlsafe(32), time.time() + IDLE_SECONDS, time.time())
         store.audit(row["ten"], row["co_quan"], ip(), "dang_nhap", "")
         resp = redirect(url_for("trang_chu"))
-        set_cookie(resp, COOKIE, token, SESSION_SECONDS)
-        resp.delete_cookie(LOGIN_COOKIE, path="/")
+        set_cookie(resp, COOKIE, token, None)  # ends with the browser (a shared PC); the server ends it anyway
+        delete_cookie(resp, LOGIN_COOKIE)
         return resp
 
     @app.route("/dang-xuat", methods=["POST"])
     def dang_xuat() -> ResponseReturnValue:
-        store.x("DELETE FROM phien WHERE token=?", _digest(request.cookies.get(COOKIE, "")))
+        store.x("DELETE FROM phien WHERE token=?", _digest(request.cookies.get(cookie(COOKIE), "")))
         audit("dang_xuat")
         resp = redirect(url_for("dang_nhap"))
-        resp.delete_cookie(COOKIE, path="/")
+        delete_cookie(resp, COOKIE)
         return resp
 
     @app.route("/mat-khau", methods=["GET", "POST"])
@@ -327,8 +370,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             old, new, again = (request.form.get(k, "") for k in ("mat_khau_cu", "mat_khau_moi", "nhap_lai"))
             row = store.one("SELECT * FROM tai_khoan WHERE id=?", g.user["id"])
             since = time.time() - FAIL_WINDOW  # wrong current passwords count as failed logins of the account
-            if store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND luc>?", row["ten"], since)["n"] \
-                    >= FAIL_PER_NAME:
+            if store.one("SELECT COUNT(*) AS n FROM dang_nhap_sai WHERE ten=? AND ip=? AND luc>?", row["ten"], ip(),
+                         since)["n"] >= FAIL_PER_NAME:
                 audit("doi_mat_khau_bi_chan", "")
                 abort(429, description=f"Nhập sai mật khẩu quá nhiều lần. Hãy thử lại sau {FAIL_WINDOW // 60} phút.")
             if not accounts.verify(row["mat_khau"], old):
@@ -342,7 +385,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             else:
                 error = accounts.weak(new)
             if not error:
-                store.set_password(row["id"], accounts.hash_password(new), keep=_digest(request.cookies.get(COOKIE, "")))
+                store.set_password(row["id"], accounts.hash_password(new), keep=_digest(request.cookies.get(cookie(COOKIE), "")))
                 audit("doi_mat_khau", "trên trang web; các phiên đăng nhập khác đã kết thúc")
                 done = True
         return render_template("mat_khau.html", error=error, done=done), (400 if error else 200)
@@ -388,13 +431,36 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("so_excel.html", rows=rows, error=error), (400 if error else 200)
 
     def _upload(ma: str, f: FileStorage, name: str) -> ResponseReturnValue:
+        display = _shown_name(name)
+        # an error until checked: a build never takes an upload half-saved or not checked yet (a server stopped
+        # meanwhile leaves it so, with words saying to send it again)
+        pending = [dict(muc="Lỗi", sheet="(tệp)", o="", cot="", gia_tri="", can="",
+                        thong_bao="Sổ chưa được kiểm tra xong (máy chủ dừng giữa chừng): hãy tải sổ lên lại.")]
+        so_id = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
+                        "VALUES (?,?,?,?,1,0,?)", ma, display, now(), g.user["ten"], json.dumps(pending, ensure_ascii=False))
+        try:
+            return _check_upload(ma, f, so_id, display)
+        except OSError as exc:  # the server's disk full, or its data folder not writable: nothing half-kept
+            for kept in (store.upload_path(ma, so_id), store.upload_path(ma, so_id, marked=True)):
+                with contextlib.suppress(OSError):
+                    kept.unlink(missing_ok=True)
+            shutil.rmtree(store.rating_dir(ma, so_id), ignore_errors=True)
+            why = ("ổ đĩa của máy chủ đã đầy" if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+                   else f"không ghi được vào thư mục dữ liệu của máy chủ ({exc.strerror or exc})")
+            failed = [dict(pending[0], thong_bao=f"Máy chủ chưa lưu được sổ này: {why}. Báo quản trị viên giải phóng "
+                                                 "dung lượng (hoặc sửa quyền ghi), rồi tải sổ lên lại. Các sổ và hồ sơ "
+                                                 "đã có vẫn giữ nguyên.")]
+            store.x("UPDATE so SET so_loi=1, so_canh_bao=0, van_de=?, xep_loai=0 WHERE id=?",
+                    json.dumps(failed, ensure_ascii=False), so_id)
+            audit("tai_len_so_loi_ghi", json.dumps({"so": so_id, "loi": exc.strerror or str(exc)}, ensure_ascii=False))
+            return redirect(url_for("so_xem", so_id=so_id))
+
+    def _check_upload(ma: str, f: FileStorage, so_id: int, display: str) -> ResponseReturnValue:
+        """The upload `so_id` saved, checked, rated; its row updated with what was found."""
         from pipeline import api, ingest
         from pipeline.errors import HosoError
         from pipeline.ingest import mark
 
-        display = _shown_name(name)
-        so_id = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
-                        "VALUES (?,?,?,?,0,0,'[]')", ma, display, now(), g.user["ten"])
         path = store.upload_path(ma, so_id)
         path.parent.mkdir(parents=True, exist_ok=True)
         f.save(path)
@@ -679,67 +745,89 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                warned=warned, scored=scored)
 
     # ---- builds ---------------------------------------------------------------------------------
-    clashes: dict[tuple[str, int, int], dict[str, Any] | None] = {}
+    clashes: dict[tuple[str, int, int], tuple[dict[str, Any] | None, dict[str, Any] | None]] = {}
 
-    def _agency_clash(ma: str, upload: Any) -> dict[str, Any] | None:
-        """The build's own guard (output_guard.agency_clash), asked before the build: is the upload
-        another agency's workbook than the one whose dossiers the agency's folder holds?"""
+    def _clashes(ma: str, upload: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The build's own guards (output_guard.agency_clash, year_clash), asked before the build: is the
+        upload another agency's workbook than the one whose dossiers the agency's folder holds — or, the
+        same agency's, of another evaluation year (next year's, or last year's picked by mistake)?"""
         from pipeline import ingest
         from pipeline.errors import HosoError
-        from pipeline.output_guard import agency_clash
+        from pipeline.output_guard import agency_clash, year_clash
 
         previous = store.manifest(ma)
         if upload is None or previous is None:
-            return None
+            return None, None
         try:  # the workbook is read once per upload and output folder, not at every visit of the page
             key = (ma, upload["id"], (store.output_dir(ma) / "manifest.json").stat().st_mtime_ns)
         except OSError:
-            return None
-        found = clashes.get(key, False)
-        if found is False:
+            return None, None
+        found = clashes.get(key)
+        if found is None:
             try:
                 campaign = ingest.load(store.upload_path(ma, upload["id"]))
             except HosoError:
-                return None  # the build says why
-            found = agency_clash(previous, campaign, store.upload_path(ma, upload["id"]))
+                return None, None  # the build says why
+            agency = agency_clash(previous, campaign, store.upload_path(ma, upload["id"]))
+            old = None if agency is not None else year_clash(previous, campaign)
+            year: dict[str, Any] | None = None if old is None else {"cu": old, "moi": campaign.agency.nam_danh_gia,
+                                             "nham": campaign.agency.nam_danh_gia < old}
+            found = (agency, year)
             if len(clashes) > 100:
                 clashes.clear()
             clashes[key] = found
-        clash = dict(found) if isinstance(found, dict) else None
+        clash, year = (dict(c) if c is not None else None for c in found)
+        last = store.one("SELECT s.ten_tep FROM lan_tao l JOIN so s ON s.id=l.so WHERE l.co_quan=? AND "
+                         "l.trang_thai='xong' ORDER BY l.id DESC LIMIT 1", ma)
         if clash is not None:
-            last = store.one("SELECT s.ten_tep FROM lan_tao l JOIN so s ON s.id=l.so WHERE l.co_quan=? AND "
-                             "l.trang_thai='xong' ORDER BY l.id DESC LIMIT 1", ma)
             clash.update(tep_cu=last["ten_tep"] if last else clash["tep_cu"], tep_moi=upload["ten_tep"])
-        return clash
+        if year is not None:
+            made = previous.get("co_quan")
+            recorded = made.get("tep_dau_vao", "?") if isinstance(made, dict) else "?"
+            year.update(tep_cu=last["ten_tep"] if last else recorded, tep_moi=upload["ten_tep"])
+        return clash, year
 
     @app.route("/tao-ho-so", methods=["GET", "POST"])
     def tao_ho_so() -> ResponseReturnValue:
         role("van_thu")
         ma = g.user["co_quan"]
         upload = store.one("SELECT * FROM so WHERE co_quan=? AND so_loi=0 ORDER BY id DESC LIMIT 1", ma)
-        clash = _agency_clash(ma, upload)
+        clash, year = _clashes(ma, upload)
+        # documents edited by hand in the output folder (opened from the server's disk in Word…): the build's
+        # guard would refuse them with the CLI's --ghi-de; the page asks instead (copies kept beside)
+        edited = output_guard.edited_files(store.output_dir(ma), store.manifest(ma)) if upload is not None else []
         confirmed = request.form.get("doi_co_quan") == "1"
+        year_confirmed = request.form.get("doi_nam") == "1"
+        overwrite = request.form.get("ghi_de") == "1"
         if request.method == "POST":
             q = app.extensions["hoso_queue"]
             if upload is None or q is None:
                 abort(400)
-            if clash is not None and not confirmed:
-                audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], "co_quan_cu": clash["cu"],
-                                                           "co_quan_moi": clash["moi"]}, ensure_ascii=False))
-                return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=True,
-                                       newer_broken=_newer_broken(upload), basis=upload,
+            if ((clash is not None and not confirmed) or (year is not None and not year_confirmed)
+                    or (edited and not overwrite)):
+                refused = ({"co_quan_cu": clash["cu"], "co_quan_moi": clash["moi"]} if clash is not None
+                           else {"nam_cu": year["cu"], "nam_moi": year["moi"]} if year is not None
+                           else {"sua_tay": len(edited)})
+                audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], **refused}, ensure_ascii=False))
+                return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
+                                       refused=True, newer_broken=_newer_broken(upload), basis=upload,
                                        basis_what="hồ sơ sẽ được tạo từ sổ"), 409
-            build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed)
+            build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed,
+                                doi_nam=year is not None and year_confirmed, ghi_de=bool(edited) and overwrite)
             if build_id is None:
                 busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
                 return redirect(url_for("lan_tao_xem", build_id=busy["id"]))
             detail = {"lan_tao": build_id, "so": upload["id"]}
             if clash is not None:
                 detail.update(doi_co_quan=True, co_quan_cu=clash["cu"], co_quan_moi=clash["moi"])
+            if year is not None:
+                detail.update(doi_nam=True, nam_cu=year["cu"], nam_moi=year["moi"])
+            if edited:
+                detail.update(ghi_de=True, sua_tay=edited[:10])
             audit("tao_ho_so", json.dumps(detail, ensure_ascii=False))
             _wait_briefly(build_id)  # a rebuild after a small change is done in about a second: shown done at once
             return redirect(url_for("lan_tao_xem", build_id=build_id))
-        return render_template("tao_ho_so.html", upload=upload, clash=clash, refused=False,
+        return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited, refused=False,
                                newer_broken=_newer_broken(upload), basis=upload,
                                basis_what="hồ sơ sẽ được tạo từ sổ")
 
@@ -799,6 +887,34 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     def lan_tao_manifest(build_id: int) -> ResponseReturnValue:
         return send_file(_kept_file(build_id, "manifest.json"), mimetype="application/json", as_attachment=True,
                          download_name=f"manifest_lan_tao_{build_id}.json")
+
+    @app.route("/luu-tru")
+    def luu_tru() -> ResponseReturnValue:
+        """The outputs a build of another year (or agency) replaced, kept whole (`luu_tru/`)."""
+        role("van_thu")
+        return render_template("luu_tru.html", rows=store.archives(g.user["co_quan"]))
+
+    @app.route("/luu-tru/<ten>.zip")
+    def luu_tru_tai(ten: str) -> ResponseReturnValue:
+        """One kept output as a zip (its dossiers, package and signed scans), made in a temporary file."""
+        role("van_thu")
+        ma = g.user["co_quan"]
+        if ten not in {r["ten"] for r in store.archives(ma)}:  # only a name listed there: no path from the URL
+            abort(404)
+        folder = store.archive_dir(ma) / ten
+        tmp = tempfile.TemporaryFile()
+        try:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+                for f in sorted(folder.rglob("*")):
+                    if f.is_file() and not f.is_symlink():
+                        zf.write(f, f"{ten}/{f.relative_to(folder).as_posix()}")
+        except OSError as exc:
+            tmp.close()
+            raise NoRoom(description=f"Chưa tạo được tệp nén để tải về ({exc.strerror or exc}): thư mục tạm của máy chủ "
+                                     "có thể đã đầy. Hồ sơ lưu trữ vẫn giữ nguyên; báo quản trị viên rồi thử lại.") from exc
+        tmp.seek(0)
+        audit("tai_luu_tru", ten)  # a year's dossiers: everyone's data
+        return send_file(tmp, mimetype="application/zip", as_attachment=True, download_name=f"luu_tru_{ten}.zip")
 
     @app.route("/lan-tao/kiem-tra", methods=["POST"])
     def lan_tao_kiem_tra() -> ResponseReturnValue:
@@ -1026,13 +1142,36 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if build is None or entry is None:
             abort(400)
         out = store.output_dir(ma)
-        nop_id = store.x("INSERT INTO nop(co_quan, lan_tao, luc, tai_khoan, ten_co_quan, zip, zip_sha256) "
-                         "VALUES (?,?,?,?,?,?,?)", ma, build["id"], now(), g.user["ten"],
-                         m.get("co_quan", {}).get("ten_co_quan", ma), Path(zip_name).name, entry["sha256"])
-        dest = store.submission_dir(ma, nop_id)
-        dest.mkdir(parents=True, exist_ok=True)
-        for name in (zip_name, "manifest.json", "ket_qua_xep_loai.json"):
-            shutil.copyfile(out / name, dest / Path(name).name)
+        # the copies made aside first; the row (what the Sở Nội vụ sees) and the folder appear together: a full
+        # disk never leaves a submission whose package is half-copied
+        holder = store.submission_dir(ma, 0).parent
+        staging: Path | None = None
+        try:
+            holder.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".dang-gui-", dir=holder))
+            for name in (zip_name, "manifest.json", "ket_qua_xep_loai.json"):
+                shutil.copyfile(out / name, staging / Path(name).name)
+            conn = store.db()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                nop_id = conn.execute("INSERT INTO nop(co_quan, lan_tao, luc, tai_khoan, ten_co_quan, zip, zip_sha256) "
+                                      "VALUES (?,?,?,?,?,?,?)", (ma, build["id"], now(), g.user["ten"],
+                                      m.get("co_quan", {}).get("ten_co_quan", ma), Path(zip_name).name,
+                                      entry["sha256"])).lastrowid
+                os.rename(staging, store.submission_dir(ma, int(nop_id or 0)))
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except OSError as exc:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            audit("nop_so_noi_vu_loi", exc.strerror or str(exc))
+            full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+            raise NoRoom(description=("Chưa gửi được: " + ("ổ đĩa của máy chủ đã đầy" if full else
+                                    f"máy chủ không ghi được bản gửi ({exc.strerror or exc})")
+                                    + ". Sở Nội vụ chưa nhận gì mới; hồ sơ đã tạo vẫn giữ nguyên. Báo quản trị viên "
+                                    "giải phóng dung lượng (hoặc sửa quyền ghi) rồi bấm gửi lại.")) from exc
         audit("nop_so_noi_vu", json.dumps({"nop": nop_id, "lan_tao": build["id"]}))
         return redirect(url_for("ho_so"))
 

@@ -57,15 +57,19 @@ class BuildQueue:
         self._thread = threading.Thread(target=self._loop, name="hoso-build-queue", daemon=True)
         self._thread.start()
 
-    def submit(self, co_quan: str, so_id: int, account: str, *, doi_co_quan: bool = False) -> int | None:
+    def submit(self, co_quan: str, so_id: int, account: str, *, doi_co_quan: bool = False,
+               doi_nam: bool = False, ghi_de: bool = False) -> int | None:
         """Queue a build of upload `so_id`; None when the agency already has one waiting or running.
-        `doi_co_quan`: the clerk confirmed replacing another agency's output (BuildOptions.doi_co_quan)."""
+        `doi_co_quan` / `doi_nam`: the clerk confirmed replacing another agency's / another year's output
+        (BuildOptions.doi_co_quan / doi_nam); the output replaced is kept whole in `luu_tru/`. `ghi_de`:
+        documents edited by hand in the output are replaced, copies kept beside it (BuildOptions.ghi_de)."""
         with self._lock:
             busy = self.store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", co_quan)
             if busy is not None:
                 return None
-            build_id = self.store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, doi_co_quan) "
-                                    "VALUES (?,?,?,?,?,?)", co_quan, so_id, account, "cho", now(), int(doi_co_quan))
+            build_id = self.store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, doi_co_quan, "
+                                    "doi_nam, ghi_de) VALUES (?,?,?,?,?,?,?,?)", co_quan, so_id, account, "cho", now(),
+                                    int(doi_co_quan), int(doi_nam), int(ghi_de))
         self._q.put(build_id)
         return build_id
 
@@ -348,10 +352,10 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
         # once; on a Dask cluster (serve --cum) its workers keep their own LibreOffice warm
         converter = None if cum else warm.converter_from_env(workers=jobs, log=say)
         options = api.BuildOptions(cache_dir=store.cache_dir(ma), jobs=jobs, show_progress=False, cum=cum)
-        options = replace(options, doi_co_quan=bool(row["doi_co_quan"]))  # confirmed on the page (docs/web.md)
-        # one output folder per agency on the server, year after year: next year's workbook replaces it
-        # (what was submitted to the Sở Nội vụ is kept apart); the CLI's --doi-nam guard is for `-o` folders
-        options = replace(options, doi_nam=True)
+        # another agency's or another year's workbook: built only when confirmed on the page (docs/web.md); the
+        # output it replaces (last year's dossiers, their signed scans) is kept whole in luu_tru/, never removed
+        options = replace(options, doi_co_quan=bool(row["doi_co_quan"]), doi_nam=bool(row["doi_nam"]),
+                          ghi_de=bool(row["ghi_de"]), keep_replaced=store.archive_dir(ma))
         s = api.build(store.upload_path(ma, row["so"]), out, options, converter=converter, log=said.append,
                       later=later)
     except HosoError as exc:
@@ -366,10 +370,15 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
                 _kept_lines(said), build_id)
         return 1
     keep = store.history_dir(ma, build_id)
-    keep.mkdir(parents=True, exist_ok=True)
-    for name in ("manifest.json", "thay_doi.txt"):
-        if (out / name).is_file():
-            shutil.copyfile(out / name, keep / name)
+    try:  # the build is done and in place: a history copy that cannot be written is said, not a failed build
+        keep.mkdir(parents=True, exist_ok=True)
+        for name in ("manifest.json", "thay_doi.txt"):
+            if (out / name).is_file():
+                shutil.copyfile(out / name, keep / name)
+    except OSError as exc:
+        shutil.rmtree(keep, ignore_errors=True)  # no half-written copy served as this build's
+        said.append(f"Ghi chú: hồ sơ đã tạo xong, nhưng máy chủ chưa lưu được manifest.json và thay_doi.txt của lần "
+                    f"tạo này vào lịch sử ({exc.strerror or exc}); báo quản trị viên kiểm tra ổ đĩa.")
     thay_doi = (s.thay_doi or "").replace(f"«{out}{os.sep}", "«")  # the path of in_lai.pdf, relative
     store.x("UPDATE lan_tao SET trang_thai='xong', ket_thuc=?, tom_tat=?, thay_doi=?, han_nop=?, nhat_ky=?, "
             "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",

@@ -27,7 +27,7 @@ import stat
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 DB_NAME = "hoso.sqlite3"
 ROLES = ("van_thu", "van_thu_don_vi", "so_noi_vu")
@@ -66,12 +66,15 @@ ADDED_COLUMNS = (
     ("tai_khoan", "khoa", "INTEGER NOT NULL DEFAULT 0"),  # 1: locked (no login, its sessions ended)
     ("tai_khoan", "doi_mat_khau_luc", "TEXT"),  # when the password was last changed
     ("lan_tao", "doi_co_quan", "INTEGER NOT NULL DEFAULT 0"),  # 1: replace another agency's output (--doi-co-quan)
+    ("lan_tao", "doi_nam", "INTEGER NOT NULL DEFAULT 0"),  # 1: the clerk confirmed building another year (--doi-nam)
+    ("lan_tao", "ghi_de", "INTEGER NOT NULL DEFAULT 0"),  # 1: replace documents edited by hand, copies kept (--ghi-de)
     ("so", "don_vi_ten", "TEXT NOT NULL DEFAULT '{}'"),  # a valid upload's units: {code: name} (JSON)
     ("so", "ten_co_quan", "TEXT NOT NULL DEFAULT ''"),  # a valid upload's agency name (the home page before a build)
     ("phien", "bat_dau", "REAL NOT NULL DEFAULT 0"),  # when the session was made (its absolute end; 0: before this column)
 )
 
 RUNNING = ("cho", "dang_chay")  # queued, running
+ARCHIVE_NAME = re.compile(r"(?:\d{4}|khong-ro-nam)-(\d{8})-(\d{6})(?:-\d{1,4})?")  # luu_tru/<year>-<date-time>[-n]
 STATUS_WORDS = {"cho": "Đang chờ", "dang_chay": "Đang tạo", "xong": "Xong", "loi": "Lỗi"}
 
 
@@ -154,6 +157,36 @@ class Store:
 
     def output_dir(self, ma: str) -> Path:
         return self.agency_dir(ma) / "ket_qua"
+
+    def archive_dir(self, ma: str) -> Path:
+        """`luu_tru/`: each output a build of another year (or agency) replaced, kept whole
+        (`<year>-<date-time>/`, its signed scans too): BuildOptions.keep_replaced."""
+        return self.agency_dir(ma) / "luu_tru"
+
+    def archives(self, ma: str) -> list[dict[str, Any]]:
+        """The outputs kept in `luu_tru/`, newest first: `ten` (the folder's name), `nam`, `co_quan`,
+        `so_nguoi`, `da_ky` (signed scans kept), `tep` (files)."""
+        root = self.archive_dir(ma)
+        try:
+            names = sorted((p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and ARCHIVE_NAME.fullmatch(p.name)),
+                           key=lambda p: p.name.split("-", 1)[1], reverse=True)
+        except OSError:
+            return []
+        out = []
+        for p in names:
+            try:
+                m = json.loads((p / "manifest.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                m = {}
+            m = m if isinstance(m, dict) else {}
+            agency = m.get("co_quan")
+            day, hour = cast("re.Match[str]", ARCHIVE_NAME.fullmatch(p.name)).groups()
+            when = f"{day[6:8]}/{day[4:6]}/{day[:4]} {hour[:2]}:{hour[2:4]}"
+            out.append({"ten": p.name, "nam": m.get("nam_danh_gia", ""), "luc": when,
+                        "co_quan": agency.get("ten_co_quan", "") if isinstance(agency, dict) else "",
+                        "so_nguoi": len(m.get("ca_nhan") or []), "da_ky": (p / "da_ky").is_dir(),
+                        "tep": sum(1 for f in p.rglob("*") if f.is_file())})
+        return out
 
     def history_dir(self, ma: str, build_id: int) -> Path:
         return self.agency_dir(ma) / "lich_su" / str(int(build_id))

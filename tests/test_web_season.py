@@ -1,0 +1,380 @@
+"""`hoso serve` over a clerk's season: next year's workbook (or last year's, uploaded by mistake) never
+costs the agency last year's dossiers and signed scans. The pages through Flask's test client; each
+build queued by the page runs in this process (`jobs.run`, as the queue's child process runs it) with
+the text converter (no LibreOffice): what is checked is what the folders keep and what the pages say."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import queue
+import sys
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import workbook_factory as factory  # noqa: E402
+from fakes import TextConverter  # noqa: E402
+
+PASSWORD = "mat-khau-du-dai-9"
+
+
+def _workbook_of_year(path: Path, year: int) -> Path:
+    data = factory.tables()
+    moved = {"nam_danh_gia": year, "ngay_lap": dt.date(year, 11, 5), "han_nop_so_noi_vu": dt.date(year, 11, 30)}
+    data["CoQuan"] = [(k, moved.get(k, v)) for k, v in data["CoQuan"]]
+    for row in data["KyLuat"]:
+        row["ngay_hieu_luc"] = dt.date(year, 6, 20)
+    return factory.write(path, data)
+
+
+def _hidden(html: str, name: str) -> str:
+    marker = f'name="{name}" value="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]
+
+
+class _InlineQueue:
+    """BuildQueue's own `submit` (the row, the one-build-per-agency rule); the build is run by `run_next`."""
+
+    def __init__(self, store) -> None:
+        from pipeline.web.jobs import BuildQueue
+
+        self.store, self._lock, self._q = store, threading.Lock(), queue.Queue()
+        self._submit = BuildQueue.submit
+
+    def submit(self, *args, **kwargs):
+        return self._submit(self, *args, **kwargs)
+
+    def run_next(self) -> dict:
+        from pipeline.web import jobs
+
+        build_id = self._q.get_nowait()
+        jobs.run(self.store.data, build_id, watched=True)
+        return dict(self.store.one("SELECT * FROM lan_tao WHERE id=?", build_id))
+
+
+@pytest.fixture
+def server(tmp_path, monkeypatch):
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    monkeypatch.setattr("pipeline.run.Converter", lambda workers=None: TextConverter())
+    monkeypatch.setattr("pipeline.progress.observer", None)
+    data = tmp_path / "du_lieu"
+    store = Store(data)
+    store.add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    store.add_account("khac", accounts.hash_password(PASSWORD), "SO", "van_thu", None)
+    app = create_app(data, start_queue=False)
+    app.extensions["hoso_queue"] = q = _InlineQueue(app.extensions["hoso_store"])
+    return app, app.extensions["hoso_store"], q
+
+
+def _login(app, name: str = "vt"):
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": PASSWORD}).status_code == 302
+    return c
+
+
+def _csrf(c) -> str:
+    return _hidden(c.get("/mat-khau").text, "csrf_token")
+
+
+def _upload(c, book: Path) -> None:
+    r = c.post("/so-excel", data={"csrf_token": _csrf(c), "so": (io.BytesIO(book.read_bytes()), book.name)},
+               content_type="multipart/form-data")
+    assert r.status_code == 302, r.text
+
+
+def _signed_scans(out: Path) -> dict[str, bytes]:
+    """A da_ky/ folder as `hoso nhan-ban-ky` leaves it: one filed scan and its list."""
+    scan = b"%PDF-1.4 signed scan of NS-01\n%%EOF\n"
+    (out / "da_ky" / "HC").mkdir(parents=True)
+    (out / "da_ky" / "HC" / "NS-01.pdf").write_bytes(scan)
+    listing = json.dumps({"tao_boi": "hoso", "tep": [{"path": "HC/NS-01.pdf", "sha256": hashlib.sha256(scan).hexdigest()}]})
+    (out / "da_ky" / "nhan_ban_ky.json").write_text(listing, encoding="utf-8")
+    return {"HC/NS-01.pdf": scan, "nhan_ban_ky.json": listing.encode()}
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(server, tmp_path):
+    """The server kept one output folder per agency and replaced it year after year: next year's build
+    removed last year's dossiers (only the package sent to the Sở stayed), and last year's workbook
+    uploaded by mistake replaced the year's output without a word. Now «Tạo hồ sơ» names both years and
+    builds only when confirmed; the output replaced is kept whole (signed scans too) in «Lưu trữ», from
+    where the clerk downloads it; another agency cannot."""
+    app, store, q = server
+    c = _login(app)
+    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})
+    assert r.status_code == 302, r.text
+    assert q.run_next()["trang_thai"] == "xong"
+    out = store.output_dir("VP")
+    scans = _signed_scans(out)
+    year_2025 = _tree(out)
+
+    # next year's workbook: said on the page, refused without the ticked box
+    _upload(c, _workbook_of_year(tmp_path / "so_2026.xlsx", 2026))
+    page = c.get("/tao-ho-so").text
+    assert 'id="nam_khac"' in page and "năm đánh giá 2025" in page and "năm đánh giá 2026" in page
+    assert 'id="doi_nam"' in page and "Lưu trữ" in page and 'id="nam_cu_hon"' not in page
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})
+    assert r.status_code == 409 and "Chưa tạo hồ sơ." in r.text
+    assert q._q.empty() and _tree(out) == year_2025
+    assert store.one("SELECT COUNT(*) AS n FROM nhat_ky WHERE hanh_dong='tao_ho_so_bi_tu_choi'")["n"] == 1
+
+    # confirmed: the 2026 output is built, the 2025 one kept whole in luu_tru/
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "doi_nam": "1"})
+    assert r.status_code == 302, r.text
+    row = q.run_next()
+    assert row["trang_thai"] == "xong" and row["doi_nam"] == 1, row["loi"]
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["nam_danh_gia"] == 2026
+    assert not (out / "da_ky").exists()  # 2025's scans are not mixed into the 2026 dossiers
+    (kept,) = store.archive_dir("VP").iterdir()
+    assert kept.name.startswith("2025-") and _tree(kept) == year_2025
+    assert {k.removeprefix("da_ky/"): v for k, v in _tree(kept).items() if k.startswith("da_ky/")} == scans
+    assert "cất nguyên vẹn" in row["nhat_ky"]
+    # the 2026 dossiers are no new version of 2025's: nothing "to reprint" (it listed every document)
+    assert row["thay_doi"].startswith("Lần tạo đầu tiên") and not (out / "in_lai.pdf").exists()
+    assert not [p for p in store.agency_dir("VP").iterdir() if ".da-ky-" in p.name]
+
+    # the archive page and its zip; nothing of it for another agency
+    listing = c.get("/luu-tru").text
+    assert f"/luu-tru/{kept.name}.zip" in listing and "<td>2025</td>" in listing
+    z = c.get(f"/luu-tru/{kept.name}.zip")
+    assert z.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(z.data)) as zf:
+        assert zf.read(f"{kept.name}/da_ky/HC/NS-01.pdf") == scans["HC/NS-01.pdf"]
+        assert f"{kept.name}/manifest.json" in zf.namelist()
+    other = _login(app, "khac")
+    assert other.get(f"/luu-tru/{kept.name}.zip").status_code == 404
+    assert kept.name not in other.get("/luu-tru").text
+    assert c.get("/luu-tru/..%2Fket_qua.zip").status_code == 404
+
+    # last year's workbook uploaded again by mistake: said so, refused without the box, nothing replaced
+    year_2026 = _tree(out)
+    _upload(c, _workbook_of_year(tmp_path / "so_2025_lai.xlsx", 2025))
+    page = c.get("/tao-ho-so").text
+    assert 'id="nam_cu_hon"' in page and "có lẽ đã chọn nhầm sổ năm trước" in page
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 409
+    assert _tree(out) == year_2026 and len(list(store.archive_dir("VP").iterdir())) == 1
+
+
+def test_a_rebuild_of_the_same_year_asks_nothing_and_archives_nothing(server, tmp_path):
+    app, store, q = server
+    c = _login(app)
+    book = _workbook_of_year(tmp_path / "so_2025.xlsx", 2025)
+    _upload(c, book)
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    scans = _signed_scans(store.output_dir("VP"))
+    data = factory.tables()
+    data["CoQuan"] = [(k, {"nam_danh_gia": 2025, "ngay_lap": dt.date(2025, 11, 5),
+                           "han_nop_so_noi_vu": dt.date(2025, 11, 30)}.get(k, v)) for k, v in data["CoQuan"]]
+    for row in data["KyLuat"]:
+        row["ngay_hieu_luc"] = dt.date(2025, 6, 20)
+    data["NhanSu"][1]["chuc_vu"] = "Phó Trưởng phòng phụ trách"
+    _upload(c, factory.write(tmp_path / "so_2025_sua.xlsx", data))
+    assert 'id="nam_khac"' not in c.get("/tao-ho-so").text
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    assert _tree(store.output_dir("VP") / "da_ky") == scans  # carried into the rebuilt output
+    assert not store.archive_dir("VP").exists()
+
+
+def test_a_failed_swap_puts_the_kept_output_back(tmp_path, monkeypatch):
+    """The output of another year is moved to luu_tru/ first, then the new one into its place: when
+    that second rename fails (permissions, a file held open on Windows), the old output is put back
+    where it was and nothing is left in luu_tru/."""
+    import errno
+    import os
+
+    from pipeline import api
+    from pipeline.errors import OutputError
+
+    out, keep = tmp_path / "ket_qua", tmp_path / "luu_tru"
+    api.build(_workbook_of_year(tmp_path / "so_2025.xlsx", 2025), out, api.BuildOptions(cache_dir=tmp_path / "c"),
+              converter=TextConverter())
+    before = _tree(out)
+    real = os.rename
+
+    def refuse(src, dst, *a, **k):
+        if ".dang-tao-" in os.fspath(src):
+            raise OSError(errno.EACCES, "Permission denied", os.fspath(dst))
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr("pipeline.output.os.rename", refuse)
+    with pytest.raises(OutputError, match="Không có quyền ghi"):
+        api.build(_workbook_of_year(tmp_path / "so_2026.xlsx", 2026), out,
+                  api.BuildOptions(cache_dir=tmp_path / "c", doi_nam=True, keep_replaced=keep), converter=TextConverter())
+    assert _tree(out) == before
+    assert not keep.exists() or not list(keep.iterdir())
+
+
+def test_a_build_while_signed_scans_are_filed_fails_cleanly_and_runs_after(server, tmp_path):
+    """`hoso nhan-ban-ky` holds the output folder's lock while it files: a build from the page meanwhile
+    fails naming the folder, nothing of the output or the scans changed; «Tạo hồ sơ» again afterwards
+    builds, the scans carried."""
+    from pipeline.output import locked
+
+    app, store, q = server
+    c = _login(app)
+    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    out = store.output_dir("VP")
+    _signed_scans(out)
+    data = factory.tables()
+    data["CoQuan"] = [(k, {"nam_danh_gia": 2025, "ngay_lap": dt.date(2025, 11, 5),
+                           "han_nop_so_noi_vu": dt.date(2025, 11, 30)}.get(k, v)) for k, v in data["CoQuan"]]
+    for row in data["KyLuat"]:
+        row["ngay_hieu_luc"] = dt.date(2025, 6, 20)
+    data["NhanSu"][1]["chuc_vu"] = "Phó Trưởng phòng phụ trách"
+    _upload(c, factory.write(tmp_path / "so_2025_sua.xlsx", data))
+    before = _tree(out)
+    with locked(out):  # as nhan-ban-ky holds it
+        assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+        row = q.run_next()
+    assert row["trang_thai"] == "loi" and "Một lệnh hoso khác đang ghi vào" in row["loi"], row
+    assert _tree(out) == before
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    assert (out / "da_ky" / "HC" / "NS-01.pdf").is_file()
+
+
+@pytest.mark.parametrize("err", ["ENOSPC", "EROFS"])
+def test_an_upload_the_server_cannot_save_is_never_taken_for_a_valid_workbook(server, tmp_path, monkeypatch, err):
+    """The server's disk filled up while a workbook was saved: the row was made «0 lỗi» before the file
+    was written, so the half-written upload became the latest valid one («Tạo hồ sơ» took it) and the
+    clerk got a bare error page. Now the upload is an error saying what to do, nothing of it is kept,
+    and builds go on from the previous valid upload."""
+    import errno
+    import os
+
+    from werkzeug.datastructures import FileStorage
+
+    app, store, q = server
+    c = _login(app)
+    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    good = store.one("SELECT id FROM so ORDER BY id DESC LIMIT 1")["id"]
+    code = getattr(errno, err)
+
+    def half(self, dst, *a, **k):
+        Path(dst).write_bytes(b"PK\x03\x04 half")
+        raise OSError(code, os.strerror(code), str(dst))
+
+    monkeypatch.setattr(FileStorage, "save", half)
+    book = _workbook_of_year(tmp_path / "so_moi.xlsx", 2025)
+    r = c.post("/so-excel", data={"csrf_token": _csrf(c), "so": (io.BytesIO(book.read_bytes()), book.name)},
+               content_type="multipart/form-data")
+    assert r.status_code == 302, r.text
+    row = store.one("SELECT * FROM so ORDER BY id DESC LIMIT 1")
+    assert row["id"] != good and row["so_loi"] == 1
+    page = c.get(r.headers["Location"]).text
+    said = "ổ đĩa của máy chủ đã đầy" if err == "ENOSPC" else "không ghi được vào thư mục dữ liệu"
+    assert said in page and "tải sổ lên lại" in page
+    assert not store.upload_path("VP", row["id"]).exists()
+    assert "«so_2025.xlsx»" in c.get("/tao-ho-so").text  # builds still use the valid one
+
+
+def test_a_history_copy_the_disk_refuses_does_not_fail_a_finished_build(server, tmp_path, monkeypatch):
+    """The build was swapped into place, then the copy of its manifest.json into lich_su/ hit a full
+    disk: the build process ended with a traceback and the page said the build had failed, though the
+    new dossiers were in place. The build is done; its notes say the history copy is missing."""
+    import errno
+
+    app, store, q = server
+    c = _login(app)
+    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    import shutil
+    import types
+
+    # only the history copy (the build's own copies go through the same shutil)
+    monkeypatch.setattr("pipeline.web.jobs.shutil", types.SimpleNamespace(copyfile=full, rmtree=shutil.rmtree))
+    row = q.run_next()
+    assert row["trang_thai"] == "xong", row["loi"]
+    assert "chưa lưu được manifest.json" in row["nhat_ky"]
+    assert (store.output_dir("VP") / "manifest.json").is_file()
+    assert not store.history_dir("VP", row["id"]).exists()
+    assert c.get(f"/lan-tao/{row['id']}/manifest.json").status_code == 404
+
+
+def test_sending_to_the_so_on_a_full_disk_leaves_no_half_sent_package(server, tmp_path, monkeypatch):
+    """«Gửi Sở Nội vụ» made the submission's row first, then copied the package: a full disk left a
+    submission the Sở saw (and the agency was told was sent) with its zip half-copied or missing, and
+    the clerk a bare error page. Now nothing is recorded until the copies are whole; the page says
+    what to do; sending again afterwards works."""
+    import errno
+    import shutil
+
+    app, store, q = server
+    c = _login(app)
+    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    real, done = shutil.copyfile, []
+
+    def fills_up(src, dst, *a, **k):
+        if done:
+            Path(dst).write_bytes(b"PK half")
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        done.append(dst)
+        return real(src, dst, *a, **k)
+
+    with monkeypatch.context() as m:
+        m.setattr("pipeline.web.app.shutil.copyfile", fills_up)
+        r = c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)})
+    assert r.status_code == 507 and "ổ đĩa của máy chủ đã đầy" in r.text and "gửi lại" in r.text
+    assert store.one("SELECT COUNT(*) AS n FROM nop")["n"] == 0
+    holder = store.agency_dir("VP") / "nop"
+    assert not holder.exists() or list(holder.iterdir()) == []
+    assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
+    (sent,) = store.q("SELECT * FROM nop")
+    assert sorted(p.name for p in store.submission_dir("VP", sent["id"]).iterdir()) == sorted(
+        [sent["zip"], "manifest.json", "ket_qua_xep_loai.json"])
+
+
+def test_a_document_edited_on_the_server_is_asked_about_not_a_dead_end(server, tmp_path):
+    """`hoso serve` on the clerk's own PC: she opened a form of the output folder in Word and saved it.
+    Every later build failed with the CLI's «chạy lại với --ghi-de», which no page can give. «Tạo hồ sơ»
+    now names the edited files and asks; confirmed, the build keeps a copy of them beside the folder and
+    goes on. A note typed into thay_doi.txt is kept the same way without a question."""
+    app, store, q = server
+    c = _login(app)
+    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    out = store.output_dir("VP")
+    form = sorted((out / "ca_nhan").rglob("*.docx"))[0]
+    rel = form.relative_to(out).as_posix()
+    with zipfile.ZipFile(form, "a") as zf:  # Word saved it: other bytes
+        zf.writestr("customXml/ghi_chu.xml", "<x>sửa tay</x>")
+    edited = form.read_bytes()
+    with open(out / "thay_doi.txt", "a", encoding="utf-8") as fh:
+        fh.write("đã in\n")
+    page = c.get("/tao-ho-so").text
+    assert 'id="sua_tay"' in page and rel in page and "thay_doi.txt" not in page and 'id="ghi_de"' in page
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})
+    assert r.status_code == 409 and "Chưa tạo hồ sơ." in r.text and q._q.empty()
+    assert form.read_bytes() == edited
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "ghi_de": "1"}).status_code == 302
+    row = q.run_next()
+    assert row["trang_thai"] == "xong" and row["ghi_de"] == 1, row["loi"]
+    (kept,) = store.agency_dir("VP").glob("ket_qua.sua-tay-*")
+    assert (kept / rel).read_bytes() == edited and (kept / "thay_doi.txt").read_text("utf-8").endswith("đã in\n")
+    assert 'id="sua_tay"' not in c.get("/tao-ho-so").text
