@@ -110,7 +110,9 @@ def test_nd335_without_points_falls_back_to_the_vote_with_a_warning():
     b = Book(year=2026)
     b.person("A", vote=(10, 0, 10))
     pr = b.rate().of("A")
-    assert pr.muc_de_xuat == "HTT" and any("ChamDiem" in w for w in pr.canh_bao)
+    # ND 335 rates from the months' and quarters' results: the warning sends the clerk to KetQuaKy
+    assert pr.muc_de_xuat == "HTT" and any("sheet KetQuaKy" in w and "tạm lấy theo biểu quyết" in w
+                                           for w in pr.canh_bao)
 
 
 def test_nd335_flags_staff_it_was_not_written_for():
