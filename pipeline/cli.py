@@ -221,9 +221,10 @@ def _init_from(source: Path, folder: Path, force: bool) -> None:
         say(f"Không chép {len(done.gone)} người đã đánh dấu «Đã nghỉ, chuyển đi»: {', '.join(done.gone)}.")
     if done.cleared:
         cleared = ", ".join(f"{SHEETS_BY_KEY[k].label} ({n} dòng)" for k, n in done.cleared.items())
-        say(f"Để trống cho năm mới: {cleared}. Kỷ luật còn hiệu lực sang năm {done.year} (nếu có) cần nhập lại ở sheet KyLuat.")
+        say(f"Để trống cho năm mới: {cleared}.")
     say("Cột «Tự xếp loại», «Mức xếp loại của cấp có thẩm quyền», số tháng công tác, ghi chú của năm cũ đã được xóa; "
-        f"ngày lập và hạn nộp Sở Nội vụ để trống. Điền số liệu năm mới rồi kiểm tra: hoso check {done.dest}")
+        "các ngày ký (ngày lập, tự đánh giá, quyết định, thông báo, báo cáo, ngày họp đơn vị), hạn nộp Sở Nội vụ và "
+        f"phần tự xếp loại của cơ quan để trống. Điền số liệu năm mới rồi kiểm tra: hoso check {done.dest}")
 
 
 @cli.command()
