@@ -141,3 +141,108 @@ def test_last_regime_s_form_set_in_a_2026_workbook_is_a_warning_in_check(sample,
     assert "hoso build sẽ dừng" in line
     code, _, err = run_cli(["check", sample], capsys)  # 2024 with nd90: nothing to say
     assert "«Bộ mẫu» ghi" not in err
+
+
+def _so_2025(src: Path, dest: Path) -> Path:
+    """Last year's workbook as an agency has it in December 2025: the year's signing dates, the unit meetings,
+    a rulebook override, a discipline decided in December 2025 in force in January 2026 (act HV-25) with the
+    party decision on the same act in force in 2025, another of 2025 only, a maternity leave from December."""
+    wb = openpyxl.load_workbook(src)
+    ws = wb["CoQuan"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "nam_danh_gia":
+            row[1].value = 2025
+        elif isinstance(row[1].value, dt.datetime):
+            row[1].value = row[1].value.replace(year=2025)
+    for key, value in (("ngay_tu_danh_gia", dt.datetime(2025, 11, 10)), ("ngay_quyet_dinh", dt.datetime(2025, 11, 20)),
+                       ("ngay_thong_bao", dt.datetime(2025, 11, 21)), ("ngay_bao_cao", dt.datetime(2025, 11, 25)),
+                       ("bo_quy_tac", "nd90-2020+nd48-2023")):
+        ws.append([key, value])
+    ws = wb["DonVi"]
+    n = ws.max_column
+    for c, key in enumerate(("ngay_hop", "vang_mat", "so_phieu_phat_ra", "so_phieu_thu_ve", "so_thanh_vien"), start=n + 1):
+        ws.cell(row=1, column=c, value=key)
+        for r in range(2, ws.max_row + 1):
+            ws.cell(row=r, column=c, value={"ngay_hop": dt.datetime(2025, 11, 12), "vang_mat": "Nguyễn Văn A (ốm)",
+                                                    "so_thanh_vien": 20}.get(key, 6))
+    ws = wb["NhanSu"]
+    head = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "VP-012":
+            row[head.index("nghi_thai_san")].value = "Có"
+            row[head.index("so_thang_cong_tac")].value = 11
+    ws = wb["KyLuat"]
+    ws.delete_rows(2, ws.max_row)
+    ws.append(["VP-008", "hanh_chinh", "Khiển trách", "125/QĐ-VP", dt.datetime(2025, 6, 20), None, None])
+    ws.append(["VP-020", "dang", "Khiển trách", "31-QĐ/UBKTĐU", dt.datetime(2025, 12, 20), "HV-25", None])
+    ws.append(["VP-020", "hanh_chinh", "Khiển trách", "200/QĐ-VP", dt.datetime(2026, 1, 5), "HV-25", None])
+    ws.append(["VP-021", "hanh_chinh", "Cảnh cáo", "201/QĐ-VP", dt.datetime(2026, 1, 12), None, None])
+    wb.save(dest)
+    return dest
+
+
+def test_2025_to_2026_leaves_the_year_s_dates_meetings_and_criteria_behind(sample, tmp_path, capsys):
+    """The dates signed on 2025's papers (self-assessment, decision, notice, report), the units' 2025 meetings and
+    the rulebook override are not 2026's: carried over, 2026's phiếu and minutes would print 2025 dates. The
+    2025 points-table criteria (TieuChi, ND 90 Mẫu 12/HDDG) are not the 2026 frame either (year score = mean of
+    the periods, 30 + 70): not carried, and the console says so, as for the maternity leave to re-enter."""
+    src = _so_2025(sample, tmp_path / "so_2025.xlsx")
+    assert ingest.load(src).criteria  # last year's list is there
+    code, _, err = run_cli(["init", "--tu", src, tmp_path / "moi"], capsys)
+    assert code == 0, err
+    assert "«Bộ quy tắc» ghi đè năm 2025 («nd90-2020+nd48-2023») không chép sang năm 2026" in err
+    assert "Tiêu chí chấm điểm năm 2025 (sheet TieuChi, 8 dòng) không chép sang năm 2026" in err
+    assert "Năm 2025 có người nghỉ thai sản: " in err and "(VP-012)" in err
+    new = ingest.load(tmp_path / "moi" / "ho_so_danh_gia_2026.xlsx")
+    a = new.agency
+    assert (a.ngay_lap, a.ngay_tu_danh_gia, a.ngay_quyet_dinh, a.ngay_thong_bao, a.ngay_bao_cao, a.bo_quy_tac) == \
+           (None, None, None, None, None, "")
+    for u in new.units:
+        assert (u.ngay_hop, u.vang_mat, u.so_phieu_phat_ra, u.so_phieu_thu_ve, u.so_thanh_vien) == (None, "", None, None, None)
+    assert not new.criteria
+    p = new.person("VP-012")
+    assert not p.nghi_thai_san and p.so_thang_cong_tac == 12
+
+
+def test_a_discipline_in_force_next_year_is_carried_and_rates_2026(sample, tmp_path, capsys):
+    """ND 335 Art. 20 cl. 4c (as ND 48 cl. 5a before it): discipline "trong năm đánh giá", by the effective date
+    (rules.md R3). A decision of December 2025 in force on 05/01/2026 is 2026's: kept in the 2026 workbook with
+    the party decision on the same act (so that the act counts in one year only, cl. 5c), and the 2026 level is
+    Không hoàn thành nhiệm vụ; the 2025-only decision of VP-008 stays in 2025."""
+    src = _so_2025(sample, tmp_path / "so_2025.xlsx")
+    code, _, err = run_cli(["init", "--tu", src, tmp_path / "moi"], capsys)
+    assert code == 0, err
+    assert "Giữ 3 quyết định kỷ luật có hiệu lực từ năm 2026" in err and "VP-020 Khiển trách số 200/QĐ-VP" in err
+    assert "Kỷ luật (1 dòng)" in err  # VP-008's, left in 2025
+    new = ingest.load(tmp_path / "moi" / "ho_so_danh_gia_2026.xlsx")
+    assert sorted((d.ma_so, d.so_quyet_dinh) for d in new.disciplines) == [
+        ("VP-020", "200/QĐ-VP"), ("VP-020", "31-QĐ/UBKTĐU"), ("VP-021", "201/QĐ-VP")]
+    from pipeline.rating import rate
+    ratings = rate(new)
+    for ma in ("VP-020", "VP-021"):
+        pr = ratings.of(ma)
+        assert pr.muc_de_xuat == "KHT" or (pr.muc_toi_da == "KHT" and pr.muc_de_xuat is None), (ma, pr)
+    assert any("điểm c khoản 4 Điều 20 Nghị định 335/2025" in r for r in ratings.of("VP-021").ly_do)
+    assert ratings.of("VP-008").muc_toi_da != "KHT"
+
+
+def test_a_2026_workbook_carried_by_hand_warns_at_each_cell_of_2025(sample, tmp_path, capsys):
+    """Last year's file with only «Năm đánh giá» moved on: `check` names every 2025 date (the papers' dates and
+    the units' meetings), the ND 90 rulebook override, and the criteria no 2026 points use."""
+    src = _so_2025(sample, tmp_path / "so_2025.xlsx")
+    wb = openpyxl.load_workbook(src)
+    wb.remove(wb["ChamDiem"])
+    wb.save(tmp_path / "nam_nay.xlsx")
+    book = _with_year(tmp_path / "nam_nay.xlsx", tmp_path / "nam_nay.xlsx", 2026)
+    _code, _, err = run_cli(["check", book], capsys)
+    lines = [x for x in err.splitlines() if "CẢNH BÁO" in x]
+    for label in ("Ngày tự đánh giá", "Ngày quyết định xếp loại", "Ngày thông báo kết quả", "Ngày báo cáo Sở Nội vụ"):
+        assert any(f"«{label}» thuộc năm 2025, trước năm đánh giá 2026" in x for x in lines), label
+    assert sum("«Ngày họp đánh giá» của đơn vị" in x and "thuộc năm 2025" in x for x in lines) == 6
+    rule = next(x for x in lines if "«Bộ quy tắc» ghi «nd90-2020+nd48-2023»" in x)
+    assert "(ô B" in rule and "năm đánh giá là 2026" in rule
+    crit = next(x for x in lines if "Sheet «TieuChi» có 8 tiêu chí" in x)
+    assert "không được dùng để xếp loại và không in trên mẫu nào" in crit
+    # 2025 itself: nothing of this
+    _code, _, err = run_cli(["check", src], capsys)
+    assert "thuộc năm 2025, trước" not in err and "«Bộ quy tắc» ghi" not in err and "có 8 tiêu chí" not in err
