@@ -174,7 +174,7 @@ def _so_2025(src: Path, dest: Path) -> Path:
     ws = wb["KyLuat"]
     ws.delete_rows(2, ws.max_row)
     ws.append(["VP-008", "hanh_chinh", "Khiển trách", "125/QĐ-VP", dt.datetime(2025, 6, 20), None, None])
-    ws.append(["VP-020", "dang", "Khiển trách", "31-QĐ/UBKTĐU", dt.datetime(2025, 12, 20), "HV-25", None])
+    ws.append(["VP-020", "dang", "Khiển trách", "31-QĐ/UBKTĐU", dt.datetime(2025, 12, 20), "HV-25", 2025])
     ws.append(["VP-020", "hanh_chinh", "Khiển trách", "200/QĐ-VP", dt.datetime(2026, 1, 5), "HV-25", None])
     ws.append(["VP-021", "hanh_chinh", "Cảnh cáo", "201/QĐ-VP", dt.datetime(2026, 1, 12), None, None])
     wb.save(dest)
@@ -206,9 +206,13 @@ def test_2025_to_2026_leaves_the_year_s_dates_meetings_and_criteria_behind(sampl
 
 def test_a_discipline_in_force_next_year_is_carried_and_rates_2026(sample, tmp_path, capsys):
     """ND 335 Art. 20 cl. 4c (as ND 48 cl. 5a before it): discipline "trong năm đánh giá", by the effective date
-    (rules.md R3). A decision of December 2025 in force on 05/01/2026 is 2026's: kept in the 2026 workbook with
-    the party decision on the same act (so that the act counts in one year only, cl. 5c), and the 2026 level is
-    Không hoàn thành nhiệm vụ; the 2025-only decision of VP-008 stays in 2025."""
+    (rules.md R3). VP-021's cảnh cáo decided in December 2025, in force on 12/01/2026, is 2026's: kept in the 2026
+    workbook, and the 2026 level is Không hoàn thành nhiệm vụ. VP-020's act HV-25 has a party decision in force
+    in 2025, recorded as the basis of 2025's rating («Đã tính năm» 2025), and the administrative one in force in
+    2026: both are kept, with the year recorded. ND 48 cl. 5c ("chỉ tính là căn cứ xếp loại chất lượng ở một năm
+    đánh giá") amended ND 90, which no longer rates công chức in 2026; ND 335's words are "bị kỷ luật … trong năm
+    đánh giá" with no such exception known (rules.md R3): 2026 is KHT by the 2026 decision, and the warning puts
+    the 2025 use before the competent level. VP-008's 2025-only decision stays in 2025."""
     src = _so_2025(sample, tmp_path / "so_2025.xlsx")
     code, _, err = run_cli(["init", "--tu", src, tmp_path / "moi"], capsys)
     assert code == 0, err
@@ -219,10 +223,12 @@ def test_a_discipline_in_force_next_year_is_carried_and_rates_2026(sample, tmp_p
         ("VP-020", "200/QĐ-VP"), ("VP-020", "31-QĐ/UBKTĐU"), ("VP-021", "201/QĐ-VP")]
     from pipeline.rating import rate
     ratings = rate(new)
-    for ma in ("VP-020", "VP-021"):
-        pr = ratings.of(ma)
-        assert pr.muc_de_xuat == "KHT" or (pr.muc_toi_da == "KHT" and pr.muc_de_xuat is None), (ma, pr)
-    assert any("điểm c khoản 4 Điều 20 Nghị định 335/2025" in r for r in ratings.of("VP-021").ly_do)
+    assert ratings.of("VP-021").muc_toi_da == "KHT"
+    assert any("201/QĐ-VP" in r and "điểm c khoản 4 Điều 20 Nghị định 335/2025" in r for r in ratings.of("VP-021").ly_do)
+    vp020 = ratings.of("VP-020")
+    assert vp020.muc_toi_da == "KHT" and any("200/QĐ-VP" in r and "trong năm đánh giá 2026" in r for r in vp020.ly_do)
+    assert any("200/QĐ-VP" in w and "hành vi đã tính ở năm trước" in w and "Cấp có thẩm quyền xem xét" in w
+               for w in vp020.canh_bao), vp020.canh_bao
     assert ratings.of("VP-008").muc_toi_da != "KHT"
 
 
@@ -246,3 +252,41 @@ def test_a_2026_workbook_carried_by_hand_warns_at_each_cell_of_2025(sample, tmp_
     # 2025 itself: nothing of this
     _code, _, err = run_cli(["check", src], capsys)
     assert "thuộc năm 2025, trước" not in err and "«Bộ quy tắc» ghi" not in err and "có 8 tiêu chí" not in err
+
+
+def test_2026_to_2027_keeps_the_2026_choices_and_leaves_the_year_s_results(tmp_path, capsys):
+    """2026 → 2027, the same regime: the rulebook chosen for other staff (agency and unit) and the criteria are
+    kept; the periods (KetQuaKy, SanPham), the agency's 2026 self-rating (level, points, meeting, report) and the
+    dates signed in 2026 are not 2027's — carried, 2027's self-rating file would be made from 2026's."""
+    src = tmp_path / "so_2026.xlsx"
+    wb = openpyxl.load_workbook(Path(__file__).parent.parent / "data" / "mau_ho_so_2026.xlsx")
+    ws = wb["CoQuan"]
+    for key, value in (("tu_xep_loai_co_quan", "HTT"), ("diem_co_quan", 85), ("diem_tieu_chi_chung_co_quan", 27),
+                       ("diem_nhiem_vu_co_quan", 58), ("ngay_hop_tu_xep_loai", dt.datetime(2026, 12, 3)),
+                       ("so_nguoi_trieu_tap_co_quan", 12), ("so_nguoi_du_hop_co_quan", 11), ("so_phieu_dong_y_co_quan", 10),
+                       ("ket_qua_co_quan", "Hoàn thành 95% chỉ tiêu năm 2026."), ("ngay_quyet_dinh", dt.datetime(2026, 12, 8))):
+        ws.append([key, value])
+    ws = wb["DonVi"]
+    col = ws.max_column + 1
+    ws.cell(row=1, column=col, value="bo_quy_tac_khac")
+    ws.cell(row=ws.max_row, column=col, value="nd233-2026")
+    ws = wb.create_sheet("TieuChi")
+    ws.append(["ma_tieu_chi", "noi_dung", "diem_toi_da", "nhom"])
+    ws.append(["CHUNG", "Tiêu chí chung", 30, "chung"])
+    ws.append(["KET_QUA", "Kết quả thực hiện nhiệm vụ", 70, "nhiem_vu"])
+    wb.save(src)
+    last = ingest.load(src)
+    assert last.periods and last.agency.tu_xep_loai_co_quan == "HTT"
+    code, _, err = run_cli(["init", "--tu", src, tmp_path / "moi"], capsys)
+    assert code == 0, err
+    assert "Kết quả kỳ (" in err and "Tiêu chí chấm điểm" not in err and "«Bộ mẫu»" not in err
+    new = ingest.load(tmp_path / "moi" / "ho_so_danh_gia_2027.xlsx")
+    a = new.agency
+    assert new.year == 2027 and not new.periods and not new.products
+    assert (a.tu_xep_loai_co_quan, a.diem_co_quan, a.diem_tieu_chi_chung_co_quan, a.diem_nhiem_vu_co_quan,
+            a.ngay_hop_tu_xep_loai, a.so_nguoi_trieu_tap_co_quan, a.so_nguoi_du_hop_co_quan, a.so_phieu_dong_y_co_quan,
+            a.ket_qua_co_quan, a.ngay_quyet_dinh) == ("", None, None, None, None, None, None, None, "", None)
+    assert a.bo_quy_tac_khac == last.agency.bo_quy_tac_khac == "nd335-2025"
+    assert [u.bo_quy_tac_khac for u in new.units] == [u.bo_quy_tac_khac for u in last.units]
+    assert new.units[-1].bo_quy_tac_khac == "nd233-2026"
+    assert [c.ma_tieu_chi for c in new.criteria] == ["CHUNG", "KET_QUA"]
