@@ -76,12 +76,13 @@ def check(data: dict[str, Any], year: int | None, path: Path | None = None) -> l
                          "cho dùng mẫu cũ"))
         out += _old_rulebooks(row, year, agency.name)
     units = data.get("DonVi")
+    unit_sheet = units.name if units is not None else "DonVi"
     for row in units.rows if units is not None else []:
         d = row.values.get("ngay_hop")
         if d is not None and d.year == year - 1:
             out.append(_warn(row, "ngay_hop", f"«Ngày họp đánh giá» của đơn vị {row.values.get('ma_don_vi', '')} thuộc năm "
                              f"{d.year}, trước năm đánh giá {year}: có phải ngày họp năm trước?",
-                             d.strftime("%d/%m/%Y"), year, units.name))
+                             d.strftime("%d/%m/%Y"), year, unit_sheet))
     out += _unused_criteria(data, year)
     caps = data.get("NgoaiLeTyLe")
     for row in caps.rows if caps is not None else []:
