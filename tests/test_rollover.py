@@ -290,3 +290,22 @@ def test_2026_to_2027_keeps_the_2026_choices_and_leaves_the_year_s_results(tmp_p
     assert [u.bo_quy_tac_khac for u in new.units] == [u.bo_quy_tac_khac for u in last.units]
     assert new.units[-1].bo_quy_tac_khac == "nd233-2026"
     assert [c.ma_tieu_chi for c in new.criteria] == ["CHUNG", "KET_QUA"]
+
+
+def test_2025_s_advice_on_a_decision_in_force_in_2026_does_not_promise_nd48_s_exception(sample, tmp_path):
+    """2025 (ND 90 + ND 48): a decision in force on 05/01/2026 is not 2025's (cl. 5a); if 2025's KHT rested on the act,
+    «Đã tính năm» 2025 records it (cl. 5b). ND 48's one-year rule amended ND 90; 2026 is rated under ND 335, whose
+    own rule was not seen (rules.md R3): the 2025 warning must not say the year will keep 2026 from counting it —
+    it says 2026's rulebook counts it, with a warning. 2024 → a decision of 2025 (same regime): the promise holds."""
+    from pipeline.rating import rate
+
+    src = _so_2025(sample, tmp_path / "so_2025.xlsx")
+    w = [x for x in rate(ingest.load(src)).of("VP-021").canh_bao if "201/QĐ-VP" in x]
+    assert len(w) == 1 and "có hiệu lực sau năm đánh giá 2025" in w[0] and "ghi 2025 vào cột «Đã tính năm»" in w[0]
+    assert "Năm 2026 xếp loại theo bộ quy tắc nd335-2025, chưa xác định có ngoại lệ này" in w[0]
+    assert "để năm 2026 không tính lại" not in w[0]
+    wb = openpyxl.load_workbook(sample)
+    wb["KyLuat"].append(["VP-021", "hanh_chinh", "Cảnh cáo", "201/QĐ-VP", dt.datetime(2025, 1, 12), None, None])
+    wb.save(tmp_path / "so_2024.xlsx")
+    w = [x for x in rate(ingest.load(tmp_path / "so_2024.xlsx")).of("VP-021").canh_bao if "201/QĐ-VP" in x]
+    assert len(w) == 1 and "để năm 2025 không tính lại" in w[0]
