@@ -202,6 +202,13 @@ def test_2025_to_2026_leaves_the_year_s_dates_meetings_and_criteria_behind(sampl
     assert not new.criteria
     p = new.person("VP-012")
     assert not p.nghi_thai_san and p.so_thang_cong_tac == 12
+    # the same lines in the workbook's guide: the web page hands the file over with no console
+    guide = openpyxl.load_workbook(tmp_path / "moi" / "ho_so_danh_gia_2026.xlsx")["HuongDan"]
+    assert "Sổ này được tạo từ sổ năm 2025" in guide["A2"].value and "«Chuyển từ sổ năm 2025»" in guide["A2"].value
+    texts = [str(c.value) for row in guide.iter_rows(min_col=2, max_col=2) for c in row if c.value]
+    consoled = [x for x in err.splitlines() if x.startswith(("«Bộ quy tắc»", "Tiêu chí chấm điểm", "Giữ 3 quyết định",
+                                                             "Năm 2025 có người nghỉ thai sản"))]
+    assert len(consoled) == 4 and all(x in texts for x in consoled)
 
 
 def test_a_discipline_in_force_next_year_is_carried_and_rates_2026(sample, tmp_path, capsys):

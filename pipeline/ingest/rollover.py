@@ -188,12 +188,58 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
                      f"trong năm» đã xóa; nếu thời gian nghỉ kéo dài sang năm {year}, ghi lại cho năm {year}.")
     own_skipped = _too_big(source)
     own = [] if own_skipped else _carry_own(source, wb, data)
+    done = Rollover(dest, year, kept, gone, cleared, own, own_skipped, notes)
+    _guide_notes(wb, old_year, done)
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
         portable.replace_file(dest, wb.save, prefix=".ho_so_")
     except OSError as exc:
         raise OutputError(f"Không ghi được «{dest}» ({exc.strerror or exc}).") from exc
-    return Rollover(dest, year, kept, gone, cleared, own, own_skipped, notes)
+    return done
+
+
+def lines(done: Rollover) -> list[str]:
+    """What the new year kept, cleared and changed, in the clerk's words: the console of `hoso init --tu`
+    and the guide sheet of the new workbook (the web page hands the file over without a console)."""
+    out = []
+    kept = ", ".join(f"{schema.SHEETS_BY_KEY[k].label} {n} dòng" for k, n in done.kept.items() if k != "CoQuan")
+    out.append(f"Giữ: thông tin cơ quan (năm đánh giá {done.year}), {kept}.")
+    if done.own:
+        out.append(f"Giữ phần riêng của cơ quan trong sổ cũ: {'; '.join(done.own)}.")
+    if done.own_skipped:
+        out.append(f"Cảnh báo: chưa chép các sheet, cột riêng của cơ quan (ngoài mẫu) từ sổ cũ: {done.own_skipped}; "
+                   "nếu cần, chép tay sang sổ mới.")
+    out += done.notes
+    if done.gone:
+        out.append(f"Không chép {len(done.gone)} người đã đánh dấu «Đã nghỉ, chuyển đi»: {', '.join(done.gone)}.")
+    if done.cleared:
+        cleared = ", ".join(f"{schema.SHEETS_BY_KEY[k].label} ({n} dòng)" for k, n in done.cleared.items())
+        out.append(f"Để trống cho năm mới: {cleared}.")
+    out.append("Cột «Tự xếp loại», «Mức xếp loại của cấp có thẩm quyền», số tháng công tác, ghi chú của năm cũ đã được "
+               "xóa; các ngày ký (ngày lập, tự đánh giá, quyết định, thông báo, báo cáo, ngày họp đơn vị), hạn nộp Sở Nội "
+               "vụ và phần tự xếp loại của cơ quan để trống.")
+    return out
+
+
+def _guide_notes(wb: Any, old_year: int, done: Rollover) -> None:
+    """The lines of `lines` in the guide sheet: one line under its title points to them, listed after
+    the sheet tables (row 2 is empty in the blank's guide)."""
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb[blank.GUIDE]
+    # not the file's name: on the web page it is a temporary one
+    head = f"Sổ này được tạo từ sổ năm {old_year} («Tạo sổ năm nay từ sổ năm trước», hoso init --tu)"
+    xlsx_write.put(ws, 2, 1, f"{head}: xem mục «Chuyển từ sổ năm {old_year}» ở cuối sheet này.").font = Font(
+        bold=True, color="C00000")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=6)
+    row = ws.max_row + 2
+    ws.cell(row=row, column=1, value=f"Chuyển từ sổ năm {old_year}").font = Font(bold=True, size=12)
+    for i, text in enumerate(lines(done), start=1):
+        row += 1
+        ws.cell(row=row, column=1, value=f"{i}.").alignment = Alignment(horizontal="right", vertical="top")
+        xlsx_write.put(ws, row, 2, text, wrap=True)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
+        ws.row_dimensions[row].height = 15 * max(1, len(text) // 150 + 1)
 
 
 def _in_force_later(rows: list[Any], year: int, left: set[Any]) -> tuple[list[Any], int]:
