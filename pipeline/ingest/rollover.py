@@ -115,14 +115,14 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
     notes: list[str] = []
     gone: list[str] = []
     people = data.get("NhanSu")
-    left = {r.values.get("ma_so") for r in (people.rows if people else []) if r.values.get(GONE)}
+    staying = {r.values.get("ma_so") for r in (people.rows if people else []) if not r.values.get(GONE)}
     new_regime = schema.default_bo_mau(old_year) != schema.default_bo_mau(year)
     carried: list[str] = []
     for spec in schema.SHEETS:
         sheet = data.get(spec.key)
         rows = sheet.rows if sheet else []
         if spec.key == CARRIED:
-            rows, dropped = _in_force_later(rows, year, left)
+            rows, dropped = _in_force_later(rows, year, staying)
             if dropped:
                 cleared[spec.key] = dropped
             carried = [_discipline_words(r.values) for r in rows]
@@ -242,9 +242,10 @@ def _guide_notes(wb: Any, old_year: int, done: Rollover) -> None:
         ws.row_dimensions[row].height = 15 * max(1, len(text) // 150 + 1)
 
 
-def _in_force_later(rows: list[Any], year: int, left: set[Any]) -> tuple[list[Any], int]:
+def _in_force_later(rows: list[Any], year: int, staying: set[Any]) -> tuple[list[Any], int]:
     """The decisions of KyLuat carried into `year`: those in force in `year` or later, and the other
-    decisions of the same person on the same act (`ma_hanh_vi`); not those of people who left.
+    decisions of the same person on the same act (`ma_hanh_vi`); only of the people carried over (not
+    of those who left, nor of a code NhanSu does not hold).
     Returns them and how many rows were not carried."""
     def later(v: dict[str, Any]) -> bool:
         d = v.get("ngay_hieu_luc")
@@ -252,7 +253,7 @@ def _in_force_later(rows: list[Any], year: int, left: set[Any]) -> tuple[list[An
 
     acts = {(r.values.get("ma_so"), r.values["ma_hanh_vi"].casefold()) for r in rows
             if later(r.values) and r.values.get("ma_hanh_vi")}
-    out = [r for r in rows if r.values.get("ma_so") not in left and (
+    out = [r for r in rows if r.values.get("ma_so") in staying and (
         later(r.values) or (r.values.get("ma_hanh_vi") and (r.values.get("ma_so"), r.values["ma_hanh_vi"].casefold()) in acts))]
     return out, len(rows) - len(out)
 
