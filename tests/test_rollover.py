@@ -219,12 +219,17 @@ def test_a_discipline_in_force_next_year_is_carried_and_rates_2026(sample, tmp_p
     2026: both are kept, with the year recorded. ND 48 cl. 5c ("chỉ tính là căn cứ xếp loại chất lượng ở một năm
     đánh giá") amended ND 90, which no longer rates công chức in 2026; ND 335's words are "bị kỷ luật … trong năm
     đánh giá" with no such exception known (rules.md R3): 2026 is KHT by the 2026 decision, and the warning puts
-    the 2025 use before the competent level. VP-008's 2025-only decision stays in 2025."""
+    the 2025 use before the competent level. VP-008's 2025-only decision stays in 2025, and VP-030's 2026 one goes
+    with VP-030, who left."""
     src = _so_2025(sample, tmp_path / "so_2025.xlsx")
+    wb = openpyxl.load_workbook(src)
+    wb["KyLuat"].append(["VP-030", "hanh_chinh", "Khiển trách", "202/QĐ-VP", dt.datetime(2026, 1, 6), None, None])
+    wb.save(src)
+    src = _mark_gone(src, src, "VP-030")
     code, _, err = run_cli(["init", "--tu", src, tmp_path / "moi"], capsys)
     assert code == 0, err
     assert "Giữ 3 quyết định kỷ luật có hiệu lực từ năm 2026" in err and "VP-020 Khiển trách số 200/QĐ-VP" in err
-    assert "Kỷ luật (1 dòng)" in err  # VP-008's, left in 2025
+    assert "Kỷ luật (2 dòng)" in err and "202/QĐ-VP" not in err  # VP-008's, left in 2025; VP-030's, gone with him
     new = ingest.load(tmp_path / "moi" / "ho_so_danh_gia_2026.xlsx")
     assert sorted((d.ma_so, d.so_quyet_dinh) for d in new.disciplines) == [
         ("VP-020", "200/QĐ-VP"), ("VP-020", "31-QĐ/UBKTĐU"), ("VP-021", "201/QĐ-VP")]
