@@ -203,29 +203,15 @@ def init(folder: Path, force: bool, year: int | None, source: Path | None) -> No
 def _init_from(source: Path, folder: Path, force: bool) -> None:
     from pipeline import api
     from pipeline.ingest import rollover
-    from pipeline.ingest.schema import SHEETS_BY_KEY
 
     try:
         done = api.init_from(source, folder, force=force)
     except rollover.AlreadyThere as exc:
         raise click.UsageError(exc.message) from None
     say(f"Đã tạo «{done.dest}» cho năm đánh giá {done.year} từ «{source}».")
-    kept = ", ".join(f"{SHEETS_BY_KEY[k].label} {n} dòng" for k, n in done.kept.items() if k != "CoQuan")
-    say(f"Giữ: thông tin cơ quan (năm đánh giá {done.year}), {kept}.")
-    if done.own:
-        say(f"Giữ phần riêng của cơ quan trong sổ cũ: {'; '.join(done.own)}.")
-    if done.own_skipped:
-        say(f"Cảnh báo: chưa chép các sheet, cột riêng của cơ quan (ngoài mẫu) từ sổ cũ: {done.own_skipped}; "
-            "nếu cần, chép tay sang sổ mới.")
-    for note in done.notes:
-        say(note)
-    if done.gone:
-        say(f"Không chép {len(done.gone)} người đã đánh dấu «Đã nghỉ, chuyển đi»: {', '.join(done.gone)}.")
-    if done.cleared:
-        cleared = ", ".join(f"{SHEETS_BY_KEY[k].label} ({n} dòng)" for k, n in done.cleared.items())
-        say(f"Để trống cho năm mới: {cleared}. Kỷ luật còn hiệu lực sang năm {done.year} (nếu có) cần nhập lại ở sheet KyLuat.")
-    say("Cột «Tự xếp loại», «Mức xếp loại của cấp có thẩm quyền», số tháng công tác, ghi chú của năm cũ đã được xóa; "
-        f"ngày lập và hạn nộp Sở Nội vụ để trống. Điền số liệu năm mới rồi kiểm tra: hoso check {done.dest}")
+    for line in rollover.lines(done):
+        say(line)
+    say(f"Điền số liệu năm mới rồi kiểm tra: hoso check {done.dest}")
 
 
 @cli.command()

@@ -9,7 +9,10 @@ filled with what stays from one year to the next:
 - people marked as gone in NhanSu (column `da_nghi`, «Đã nghỉ, chuyển đi») are left out;
 - every other sheet of the schema — votes, self-assessments, disciplines, emulation, scores,
   approved exceptions, and any sheet added to `schema.SHEETS` later — starts empty: it belongs to
-  the year it was filled for.
+  the year it was filled for; except the disciplines in force from next year on (and the other
+  decisions on their act), which are next year's (`CARRIED`);
+- the scoring criteria (TieuChi) of a year of the old regime are not carried into the first year of
+  the new one (2025 → 2026: ND 90's points table is not the 30 + 70 frame of the periods).
 
 The values are read with the workbook reader (so headers and sheets are matched as `hoso check`
 matches them) and written as the clerk would type them: codes as their Vietnamese labels, Có/Không,
@@ -29,7 +32,16 @@ from pipeline.ingest import blank, cells, schema, xlsx_write
 
 KEEP = ("CoQuan", "DonVi", "NhanSu", "TieuChi")
 PER_YEAR = {
-    "CoQuan": ("ngay_lap", "han_nop_so_noi_vu", "bo_quy_tac"),
+    "CoQuan": ("ngay_lap", "han_nop_so_noi_vu", "bo_quy_tac",
+               # the dates signed on the year's papers: carried over they would print last year's dates on
+               # next year's phiếu, notice and report
+               "ngay_tu_danh_gia", "ngay_quyet_dinh", "ngay_thong_bao", "ngay_bao_cao",
+               # the agency's self-rating of the year (level, points, meeting, report paragraphs): next
+               # year's self-rating file would otherwise be made from this year's
+               "tu_xep_loai_co_quan", "diem_co_quan", "diem_tieu_chi_chung_co_quan", "diem_nhiem_vu_co_quan",
+               "ngay_bao_cao_tu_danh_gia", "ngay_hop_tu_xep_loai", "so_nguoi_trieu_tap_co_quan",
+               "so_nguoi_du_hop_co_quan", "so_phieu_dong_y_co_quan", "ket_qua_co_quan", "uu_diem_co_quan",
+               "han_che_co_quan", "phuong_huong_co_quan"),
     "NhanSu": ("so_thang_cong_tac", "so_thang_nghi", "nghi_thai_san", "tu_xep_loai", "muc_quyet_dinh",
                "muc_dang_vien", "mien_sinh_hoat_noi_cu_tru", "ghi_chu", "da_nghi",
                # the year's conclusions that make a level Không hoàn thành nhiệm vụ (ND 335 Art. 20 cl. 4)
@@ -37,8 +49,15 @@ PER_YEAR = {
                "tu_xep_loai_dang_vien", "ket_luan_suy_thoai", "vi_pham_dang_vien", "don_vi_tham_nhung",
                "van_ban_ket_luan"),
     # the unit's level of the year caps its head (ND 233 khoản 7 Điều 12)
-    "DonVi": ("muc_xep_loai_don_vi",),
+    "DonVi": ("muc_xep_loai_don_vi",
+              # the unit's meeting of the year (date, members called, absentees, ballots) printed on its minutes
+              "ngay_hop", "so_thanh_vien", "vang_mat", "so_phieu_phat_ra", "so_phieu_thu_ve"),
 }
+# KyLuat is a sheet of the year, except the decisions in force from next year on (a decision of December
+# for an act of this year, in force in January): they are next year's discipline (ND 48 cl. 5a, ND 335
+# Art. 20 cl. 4c: "trong năm đánh giá", by the effective date, rules.md R3) and are carried, with the other
+# decisions on the same act (`ma_hanh_vi`) so that an act counts for one year only (cl. 5c) next year too.
+CARRIED = "KyLuat"
 GONE = "da_nghi"
 
 
@@ -95,10 +114,27 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
     cleared: dict[str, int] = {}
     notes: list[str] = []
     gone: list[str] = []
+    people = data.get("NhanSu")
+    staying = {r.values.get("ma_so") for r in (people.rows if people else []) if not r.values.get(GONE)}
+    new_regime = schema.default_bo_mau(old_year) != schema.default_bo_mau(year)
+    carried: list[str] = []
     for spec in schema.SHEETS:
         sheet = data.get(spec.key)
         rows = sheet.rows if sheet else []
-        if spec.key not in KEEP:
+        if spec.key == CARRIED:
+            rows, dropped = _in_force_later(rows, year, staying)
+            if dropped:
+                cleared[spec.key] = dropped
+            carried = [_discipline_words(r.values) for r in rows]
+        elif spec.key == "TieuChi" and new_regime and rows:
+            # the criteria of the points table of the old regime (ND 90, Mẫu 12/HDDG) are not the 2026 ones:
+            # from 2026 the year score is the mean of the periods (KetQuaKy) on the rulebook's 30 + 70 frame
+            cleared[spec.key] = len(rows)
+            notes.append(f"Tiêu chí chấm điểm năm {old_year} (sheet TieuChi, {len(rows)} dòng) không chép sang năm {year}: "
+                         f"từ năm {year} điểm năm tính từ kết quả từng tháng, quý (sheet KetQuaKy) theo khung 30 điểm "
+                         "tiêu chí chung và 70 điểm kết quả thực hiện nhiệm vụ.")
+            continue
+        elif spec.key not in KEEP:
             if rows:
                 cleared[spec.key] = len(rows)
             continue
@@ -107,6 +143,9 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
         if spec.key_value:
             values = dict(rows[0].values) if rows else {}
             values["nam_danh_gia"] = year
+            if values.get("bo_quy_tac"):
+                notes.append(f"«Bộ quy tắc» ghi đè năm {old_year} («{values['bo_quy_tac']}») không chép sang năm {year}: "
+                             f"để trống, chương trình chọn bộ quy tắc theo năm {year} và loại nhân sự.")
             chosen = values.get("bo_mau")
             if spec.key == "CoQuan" and chosen == schema.default_bo_mau(old_year) != schema.default_bo_mau(year):
                 # last year's default form set, written in: next year has its own (2025 → 2026: ND 90's forms
@@ -137,15 +176,93 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
                     elif col.kind == schema.ID:
                         cell.number_format = "@"
             out_row += 1
-        kept[spec.key] = out_row - 2
+        if spec.key in KEEP or out_row > 2:
+            kept[spec.key] = out_row - 2
+    if carried:
+        notes.append(f"Giữ {len(carried)} quyết định kỷ luật có hiệu lực từ năm {year} (hoặc cùng hành vi vi phạm với quyết "
+                     f"định đó), là căn cứ xếp loại năm {year}: {'; '.join(carried)}.")
+    leave = [f"{r.values.get('ho_ten', '')} ({r.values.get('ma_so', '')})" for r in (people.rows if people else [])
+             if r.values.get("nghi_thai_san") and not r.values.get(GONE)]
+    if leave:
+        notes.append(f"Năm {old_year} có người nghỉ thai sản: {', '.join(leave)}. Cột «Nghỉ thai sản», «Số tháng công tác "
+                     f"trong năm» đã xóa; nếu thời gian nghỉ kéo dài sang năm {year}, ghi lại cho năm {year}.")
     own_skipped = _too_big(source)
     own = [] if own_skipped else _carry_own(source, wb, data)
+    done = Rollover(dest, year, kept, gone, cleared, own, own_skipped, notes)
+    _guide_notes(wb, old_year, done)
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
         portable.replace_file(dest, wb.save, prefix=".ho_so_")
     except OSError as exc:
         raise OutputError(f"Không ghi được «{dest}» ({exc.strerror or exc}).") from exc
-    return Rollover(dest, year, kept, gone, cleared, own, own_skipped, notes)
+    return done
+
+
+def lines(done: Rollover) -> list[str]:
+    """What the new year kept, cleared and changed, in the clerk's words: the console of `hoso init --tu`
+    and the guide sheet of the new workbook (the web page hands the file over without a console)."""
+    out = []
+    kept = ", ".join(f"{schema.SHEETS_BY_KEY[k].label} {n} dòng" for k, n in done.kept.items() if k != "CoQuan")
+    out.append(f"Giữ: thông tin cơ quan (năm đánh giá {done.year}), {kept}.")
+    if done.own:
+        out.append(f"Giữ phần riêng của cơ quan trong sổ cũ: {'; '.join(done.own)}.")
+    if done.own_skipped:
+        out.append(f"Cảnh báo: chưa chép các sheet, cột riêng của cơ quan (ngoài mẫu) từ sổ cũ: {done.own_skipped}; "
+                   "nếu cần, chép tay sang sổ mới.")
+    out += done.notes
+    if done.gone:
+        out.append(f"Không chép {len(done.gone)} người đã đánh dấu «Đã nghỉ, chuyển đi»: {', '.join(done.gone)}.")
+    if done.cleared:
+        cleared = ", ".join(f"{schema.SHEETS_BY_KEY[k].label} ({n} dòng)" for k, n in done.cleared.items())
+        out.append(f"Để trống cho năm mới: {cleared}.")
+    out.append("Cột «Tự xếp loại», «Mức xếp loại của cấp có thẩm quyền», số tháng công tác, ghi chú của năm cũ đã được "
+               "xóa; các ngày ký (ngày lập, tự đánh giá, quyết định, thông báo, báo cáo, ngày họp đơn vị), hạn nộp Sở Nội "
+               "vụ và phần tự xếp loại của cơ quan để trống.")
+    return out
+
+
+def _guide_notes(wb: Any, old_year: int, done: Rollover) -> None:
+    """The lines of `lines` in the guide sheet: one line under its title points to them, listed after
+    the sheet tables (row 2 is empty in the blank's guide)."""
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb[blank.GUIDE]
+    # not the file's name: on the web page it is a temporary one
+    head = f"Sổ này được tạo từ sổ năm {old_year} («Tạo sổ năm nay từ sổ năm trước», hoso init --tu)"
+    xlsx_write.put(ws, 2, 1, f"{head}: xem mục «Chuyển từ sổ năm {old_year}» ở cuối sheet này.").font = Font(
+        bold=True, color="C00000")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=6)
+    row = ws.max_row + 2
+    ws.cell(row=row, column=1, value=f"Chuyển từ sổ năm {old_year}").font = Font(bold=True, size=12)
+    for i, text in enumerate(lines(done), start=1):
+        row += 1
+        ws.cell(row=row, column=1, value=f"{i}.").alignment = Alignment(horizontal="right", vertical="top")
+        xlsx_write.put(ws, row, 2, text, wrap=True)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
+        ws.row_dimensions[row].height = 15 * max(1, len(text) // 150 + 1)
+
+
+def _in_force_later(rows: list[Any], year: int, staying: set[Any]) -> tuple[list[Any], int]:
+    """The decisions of KyLuat carried into `year`: those in force in `year` or later, and the other
+    decisions of the same person on the same act (`ma_hanh_vi`); only of the people carried over (not
+    of those who left, nor of a code NhanSu does not hold).
+    Returns them and how many rows were not carried."""
+    def later(v: dict[str, Any]) -> bool:
+        d = v.get("ngay_hieu_luc")
+        return d is not None and d.year >= year
+
+    acts = {(r.values.get("ma_so"), r.values["ma_hanh_vi"].casefold()) for r in rows
+            if later(r.values) and r.values.get("ma_hanh_vi")}
+    out = [r for r in rows if r.values.get("ma_so") in staying and (
+        later(r.values) or (r.values.get("ma_hanh_vi") and (r.values.get("ma_so"), r.values["ma_hanh_vi"].casefold()) in acts))]
+    return out, len(rows) - len(out)
+
+
+def _discipline_words(v: dict[str, Any]) -> str:
+    d = v.get("ngay_hieu_luc")
+    return (f"{v.get('ma_so', '')} {v.get('hinh_thuc') or schema.LOAI_KY_LUAT.get(v.get('loai_ky_luat', ''), '')}"
+            + (f" số {v['so_quyet_dinh']}" if v.get("so_quyet_dinh") else "")
+            + (f", hiệu lực {d.strftime('%d/%m/%Y')}" if d is not None else "")).strip()
 
 
 OPENPYXL_LIMIT = 16 * 1024 * 1024  # as pipeline/submission/writeback.py: sheets openpyxl may load whole

@@ -94,7 +94,8 @@ CO_QUAN = Sheet(
         C("chuc_vu_nguoi_dung_dau", "Chức vụ người đứng đầu", required=True, help="Ví dụ: Chánh Văn phòng"),
         C("dang_bo", "Đảng bộ", help="Tên đảng bộ cho các mẫu của Đảng"),
         C("ten_co_quan_cap_tren", "Cơ quan cấp trên trực tiếp",
-          help="Cơ quan có người đứng đầu đánh giá người đứng đầu cơ quan (Điều 16 Nghị định 90/2020); mặc định là cơ quan chủ quản"),
+          help="Cơ quan có người đứng đầu đánh giá người đứng đầu cơ quan (đến năm 2025: Điều 16 Nghị định 90/2020/NĐ-CP; "
+               "từ năm 2026: theo Nghị định 335/2025/NĐ-CP); mặc định là cơ quan chủ quản"),
         C("nguoi_dung_dau_cap_tren", "Người đứng đầu cơ quan cấp trên",
           help="Họ tên người có thẩm quyền đánh giá người đứng đầu cơ quan; để trống thì phiếu để trống cho viết tay"),
         C("chuc_vu_nguoi_dung_dau_cap_tren", "Chức vụ người đứng đầu cơ quan cấp trên", help="Ví dụ: Chủ tịch UBND tỉnh"),
@@ -207,7 +208,7 @@ NHAN_SU = Sheet(
         C("nhom_tuong_dong", "Nhóm tương đồng", help="Nhóm tính tỷ lệ 20% HTXS; để trống: theo loại nhân sự (cán bộ, công chức, viên chức, hợp đồng, NLĐ) và lãnh đạo/không", width=16),
         C("so_thang_cong_tac", "Số tháng công tác trong năm", MONTHS,
           help="0–12, mặc định 12. Chuyển đến trong năm: tính cả thời gian ở cơ quan cũ (cơ quan mới đánh giá, "
-               "Điều 20 Nghị định 90/2020/NĐ-CP); tính cả thời gian nghỉ theo quy định (ghi ở cột «Số tháng nghỉ theo "
+               "Điều 20 Nghị định 90/2020/NĐ-CP, từ năm 2026 Điều 21 Nghị định 335/2025/NĐ-CP); tính cả thời gian nghỉ theo quy định (ghi ở cột «Số tháng nghỉ theo "
                "quy định»); không tính thời gian nghỉ thai sản", width=10),
         C("so_thang_nghi", "Số tháng nghỉ theo quy định", MONTHS, help="Số tháng nghỉ không tham gia công tác theo quy định; mặc định 0", width=10),
         C("nghi_thai_san", "Nghỉ thai sản", YESNO, width=9),

@@ -1,8 +1,13 @@
 """Data left from another year (a workbook carried over by hand instead of `hoso init --tu`):
 warnings, not errors — the clerk decides.
 
-- CoQuan «Ngày lập» or «Hạn nộp Sở Nội vụ» in the year before the evaluation year (dates further
-  away are already errors in load.py);
+- a date of CoQuan («Ngày lập», «Hạn nộp Sở Nội vụ», and the dates signed on the year's papers: self-
+  assessment, decision, notice, report, the agency's self-rating) or a unit's «Ngày họp đánh giá» in
+  the year before the evaluation year (dates further away are already errors in load.py);
+- from 2026, criteria in TieuChi and no points in ChamDiem (ND 90's points-table criteria carried
+  over: nothing uses them);
+- CoQuan «Bộ quy tắc» (or «… cho cán bộ, hợp đồng, NLĐ») naming a rulebook of the years before 2026
+  (nd90-…) in a workbook of 2026 or later;
 - NgoaiLeTyLe: an exception to the HTXS cap approved by a document dated before the evaluation year
   (an approval is given for one year's rating);
 - CoQuan «Bộ mẫu» naming the default form set of another period than the evaluation year's (nd90,
@@ -31,6 +36,10 @@ def _warn(row: Row, key: str, message: str, value: str, year: int, sheet: str) -
                    expected=HINT.format(year=year))
 
 
+# every date of CoQuan: the document date, the deadline and the dates signed on the year's papers
+DATED = tuple(c.key for c in schema.CO_QUAN.columns if c.kind == schema.DATE)
+
+
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
@@ -47,7 +56,7 @@ def check(data: dict[str, Any], year: int | None, path: Path | None = None) -> l
     agency = data.get("CoQuan")
     if agency is not None and agency.rows:
         row = agency.rows[0]
-        for key in ("ngay_lap", "han_nop_so_noi_vu"):
+        for key in DATED:
             d = row.values.get(key)
             if d is not None and d.year == year - 1:
                 label = schema.CO_QUAN.column(key).label
@@ -65,6 +74,16 @@ def check(data: dict[str, Any], year: int | None, path: Path | None = None) -> l
                 header=ref.header if ref else None, value=schema.BO_MAU[chosen],
                 expected=f"để trống ô này (chương trình chọn bộ mẫu theo năm: {default}), trừ khi cấp có thẩm quyền "
                          "cho dùng mẫu cũ"))
+        out += _old_rulebooks(row, year, agency.name)
+    units = data.get("DonVi")
+    unit_sheet = units.name if units is not None else "DonVi"
+    for row in units.rows if units is not None else []:
+        d = row.values.get("ngay_hop")
+        if d is not None and d.year == year - 1:
+            out.append(_warn(row, "ngay_hop", f"«Ngày họp đánh giá» của đơn vị {row.values.get('ma_don_vi', '')} thuộc năm "
+                             f"{d.year}, trước năm đánh giá {year}: có phải ngày họp năm trước?",
+                             d.strftime("%d/%m/%Y"), year, unit_sheet))
+    out += _unused_criteria(data, year)
     caps = data.get("NgoaiLeTyLe")
     for row in caps.rows if caps is not None else []:
         d = row.values.get("ngay_van_ban")
@@ -72,4 +91,48 @@ def check(data: dict[str, Any], year: int | None, path: Path | None = None) -> l
             out.append(_warn(row, "ngay_van_ban", f"Văn bản cho phép vượt tỷ lệ HTXS đề ngày {d.strftime('%d/%m/%Y')}, "
                              f"trước năm đánh giá {year}: mỗi văn bản chỉ áp dụng cho một năm.",
                              d.strftime("%d/%m/%Y"), year, caps.name))  # type: ignore[union-attr]  # set in its loop
+    return out
+
+
+def _unused_criteria(data: dict[str, Any], year: int) -> list[Problem]:
+    """From 2026 the year score is the mean of the periods (KetQuaKy); the criteria of sheet TieuChi only
+    serve the points of sheet ChamDiem. Criteria and no points at all: a list carried over from a year of
+    ND 90's points table (Mẫu 12/HDDG), used by nothing — said once, at the sheet's first row."""
+    criteria, points = data.get("TieuChi"), data.get("ChamDiem")
+    if year < 2026 or criteria is None or not criteria.rows or (points is not None and points.rows):
+        return []
+    first = criteria.rows[0]
+    return [Problem(WARNING, criteria.name, f"Sheet «{criteria.name}» có {len(criteria.rows)} tiêu chí nhưng sheet ChamDiem "
+                    f"không có điểm nào: từ năm 2026 điểm năm tính từ kết quả từng tháng, quý (sheet KetQuaKy), các "
+                    "tiêu chí này không được dùng để xếp loại và không in trên mẫu nào.", row=first.number,
+                    value=str(first.values.get("ma_tieu_chi", "")),
+                    expected="xóa các dòng tiêu chí của năm trước (hoặc chấm điểm theo tiêu chí ở sheet ChamDiem cho "
+                             "người không có kết quả từng kỳ)")]
+
+
+POINTS_FROM = 2026  # the first year of the points regime (ND 335/2025; rulebooks.BY_CATEGORY_FROM)
+
+
+def _old_rulebooks(row: Row, year: int, sheet: str) -> list[Problem]:
+    """CoQuan «Bộ quy tắc» (or the one for other staff) naming a rulebook of the years before the points
+    regime (nd90-…) in a workbook of a year of it: last year's override carried over by hand. The rating
+    would follow ND 90 and cite it on 2026 papers; `hoso rate` says so too, this says it at the cell."""
+    from pipeline.rating.rulebooks import RULEBOOKS
+
+    out = []
+    for key in ("bo_quy_tac", "bo_quy_tac_khac"):
+        name = str(row.values.get(key) or "").strip()
+        rb = RULEBOOKS.get(name)
+        if rb is None or year < POINTS_FROM or rb.years[1] >= POINTS_FROM:
+            continue
+        ref = row.refs.get(key)
+        label = schema.CO_QUAN.column(key).label
+        out.append(Problem(
+            WARNING, ref.sheet if ref else sheet,
+            f"«{label}» ghi «{name}» (bộ quy tắc các năm {rb.years[0]}–{rb.years[1]}) nhưng năm đánh giá là {year}: "
+            f"mọi người sẽ được xếp loại và ghi lý do theo quy định cũ, không theo chấm điểm năm {year}.",
+            row=ref.row if ref else row.number, column=ref.column if ref else None,
+            header=ref.header if ref else None, value=name,
+            expected=f"để trống ô này (chương trình chọn bộ quy tắc theo năm {year} và loại nhân sự), trừ khi cấp có "
+                     "thẩm quyền cho áp dụng quy định cũ"))
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pipeline.ingest.model import Criterion, Discipline, Person, Score, Unit, Vote
 from pipeline.rating.levels import ORDER, RANK, WORDS
-from pipeline.rating.rulebooks import Rulebook
+from pipeline.rating.rulebooks import Rulebook, for_year
 
 ROUNDING_WORDS = {"floor": "làm tròn xuống", "round": "làm tròn", "ceil": "làm tròn lên"}
 
@@ -254,10 +254,20 @@ def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) ->
         if d.ngay_hieu_luc.year > year and not d.da_tinh_nam:
             # ND 48 cl. 5a counts discipline "trong năm đánh giá": a later decision is not this year's; 5b:
             # when the act itself was the basis of a KHT this year, the later decision is not counted again
+            later = d.ngay_hieu_luc.year
+            then = for_year(later)
+            if then.discipline_exceptions or not rb.discipline_exceptions:
+                once = f"để năm {later} không tính lại ({rb.cite.discipline_b})."
+            else:
+                # 2025 → 2026: ND 48's one-year rule amended ND 90; the year of the decision is rated under a
+                # rulebook without it (ND 335's own rule was not seen): the next year counts it, with a warning
+                once = (f"({rb.cite.discipline_b}). Năm {later} xếp loại theo bộ quy tắc {then.id}, chưa xác định có "
+                        f"ngoại lệ này: quyết định vẫn được tính để xếp loại năm {later}, kèm cảnh báo để cấp có thẩm "
+                        "quyền xem xét.")
             warnings.append(f"{discipline_label(d)}: có hiệu lực sau năm đánh giá {year}, không tính để xếp loại năm "
                             f"{year} ({rb.cite.discipline}). Nếu cấp có thẩm quyền đã dùng chính hành vi vi phạm này làm "
-                            f"căn cứ xếp loại Không hoàn thành nhiệm vụ năm {year}, ghi {year} vào cột «Đã tính năm» để "
-                            f"năm {d.ngay_hieu_luc.year} không tính lại ({rb.cite.discipline_b}).")
+                            f"căn cứ xếp loại Không hoàn thành nhiệm vụ năm {year}, ghi {year} vào cột «Đã tính năm» "
+                            + once)
         if d.ngay_hieu_luc.year != year:
             continue
         label = discipline_label(d)
