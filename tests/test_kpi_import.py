@@ -205,3 +205,11 @@ def test_products_disagreeing_on_the_period_general_score_import_the_products_no
     book = openpyxl.load_workbook(wb)
     assert [r[0] for r in book["SanPham"].iter_rows(min_row=2, values_only=True)] == ["VP-020", "VP-020"]
     assert "KetQuaKy" not in book.sheetnames  # a 2024 workbook: the sheet is added only with a row to hold
+
+
+@pytest.mark.parametrize("header", ["Mã CBCC", "Mã CBVC", "Mã CBCNV", "Mã CB, CCVC"])
+def test_the_staff_code_headers_kpi_systems_use_are_recognised(header):
+    from pipeline.ingest import kpi_import
+
+    index, _ = kpi_import.detect([header, "Họ và tên", "Tháng", "Điểm tiêu chí chung"])
+    assert index["ma_so"] == 0

@@ -47,7 +47,7 @@ HEADER_SCAN = 15  # rows searched for the header row of an export
 # Headers a KPI export may use, folded (pipeline.ingest.cells.fold), besides each key and label.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "ma_so": ("ma", "ma so", "ma can bo", "ma cb", "ma nhan vien", "ma nv", "ma cong chuc", "ma vien chuc", "ma ccvc",
-              "ma cbccvc", "ma nhan su", "ma ns", "ma dinh danh", "so hieu", "so hieu cong chuc", "id", "ma ca nhan"),
+              "ma cbccvc", "ma cbcc", "ma cbvc", "ma cbcnv", "ma cb ccvc", "ma nhan su", "ma ns", "ma dinh danh", "so hieu", "so hieu cong chuc", "id", "ma ca nhan"),
     "ho_ten": ("ho ten", "ho va ten", "ten", "ten can bo", "ten nhan vien", "ho ten can bo", "nguoi thuc hien"),
     "ky": ("ky", "ky danh gia", "ky theo doi", "thoi gian", "thoi ky", "thang quy", "thang nam", "period", "ky bao cao"),
     "thang": ("thang", "thang danh gia"),
