@@ -27,6 +27,24 @@ class Percent(float):
 
     __slots__ = ()
 
+
+class Displayed(int):
+    """A whole number whose cell format shows it otherwise than its digits: 1 in a cell formatted
+    `000` (Excel shows «001»), or `"NV"000` («NV001»). Everywhere a number is expected it is the
+    number; where a code or a text is expected it is `shown`, what the clerk sees and typed
+    (`xlsx.XlsxFile` reads such cells as this)."""
+
+    shown: str
+
+    def __new__(cls, value: int, shown: str) -> Displayed:
+        self = super().__new__(cls, value)
+        self.shown = shown
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:  # kept across the reader's worker processes
+        return (Displayed, (int(self), self.shown))
+
+
 # removed from every text: control characters, invisible ones, and the bidirectional embeddings,
 # overrides and isolates (U+202A–U+202E, U+2066–U+2069) that would print a name reversed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
@@ -72,6 +90,8 @@ def clean_text(value: object) -> str:
         text = value
     elif isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    elif isinstance(value, Displayed):
+        text = value.shown
     elif isinstance(value, float):
         text = str(int(value)) if value.is_integer() else format(value, ".15g")
     elif isinstance(value, dt.datetime | dt.date):
@@ -193,7 +213,7 @@ def _number(value: object) -> float | int:
     if isinstance(value, bool):
         raise Bad("một số")
     if isinstance(value, int):
-        return value
+        return int(value)  # a Displayed (1 shown «001») is the number here
     if isinstance(value, float):
         if not math.isfinite(value):
             raise Bad("một số")
@@ -489,6 +509,8 @@ def show(value: object) -> str:
         return "(trống)"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, Displayed):
+        return value.shown
     if isinstance(value, dt.datetime):
         if value.hour or value.minute or value.second:
             return value.strftime("%d/%m/%Y %H:%M")

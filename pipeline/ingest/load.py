@@ -532,13 +532,24 @@ def _person_rows(data: dict[str, SheetData], key: str, people: dict[str, str] | 
             continue
         canonical = people.get(code.casefold())
         if canonical is None:
-            problems.append(_p(ERROR, row, "ma_so", "Mã số không có trong sheet Nhân sự.", value=code,
-                               expected="một mã số đã khai ở sheet «NhanSu»"))
+            problems.append(_p(ERROR, row, "ma_so", "Mã số không có trong sheet Nhân sự." + _zeros_hint(code, people.values()),
+                               value=code, expected="một mã số đã khai ở sheet «NhanSu»"))
             continue
         row.values["ma_so"] = canonical
         if _complete(row, sheet.spec):
             ok.append(row)
     return ok
+
+
+def _zeros_hint(code: str, declared: Iterable[str]) -> str:
+    """«001» where NhanSu has «1» (a number in a cell not formatted as text loses its zeros): say so."""
+    if not code[:1].isdigit():
+        return ""
+    close = [d for d in declared if d != code and d[:1].isdigit() and d.lstrip("0").casefold() == code.lstrip("0").casefold()]
+    if not close:
+        return ""
+    return (f" Sheet Nhân sự có mã «{close[0]}», chỉ khác các chữ số 0 ở đầu (ô kiểu Số bỏ số 0 ở đầu): ghi mã giống hệt "
+            "nhau ở mọi sheet, định dạng cột Mã số là Văn bản (Text).")
 
 
 def _votes(data: dict[str, SheetData], people: dict[str, str] | None, problems: list[Problem], build: bool = True) -> dict[str, Vote]:

@@ -27,7 +27,7 @@ from typing import IO, Any, cast
 from lxml import etree
 
 from pipeline.errors import InputUnreadable
-from pipeline.ingest.cells import Percent
+from pipeline.ingest.cells import Displayed, Percent
 
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # refuse zip bombs before inflating anything
 MAX_OLE_SCAN = 64 * 1024 * 1024
@@ -102,6 +102,30 @@ def is_percent_format(fmt: str | None) -> bool:
     if fmt is None:
         return False
     return _FORMAT_PERCENT.search(_FORMAT_STRIP.sub("", fmt.split(";")[0])) is not None
+
+
+# A number format that shows a whole number padded with zeros, between literal texts: `000`, `00000`,
+# `"NV"000`, `\\N\\V000`. Such a cell holds 1 while Excel shows «001» or «NV001».
+_FORMAT_PADDED = re.compile(r'((?:"[^"]*"|\\.)*)(0+)((?:"[^"]*"|\\.)*)')
+_FORMAT_LITERAL = re.compile(r'"([^"]*)"|\\(.)')
+
+
+def padded_format(fmt: str | None) -> tuple[str, int, str] | None:
+    """(text before, digits, text after) when `fmt` shows a whole number zero-padded to at least two
+    digits or with literal text around it (`000`, `"NV"000`); None for any other format (`0`, `0.00`…)."""
+    if not fmt:
+        return None
+    m = _FORMAT_PADDED.fullmatch(fmt.split(";")[0])
+    if m is None:
+        return None
+    before, zeros, after = m.groups()
+    if len(zeros) < 2 and not before and not after:
+        return None
+
+    def literal(part: str) -> str:
+        return "".join(a or b for a, b in _FORMAT_LITERAL.findall(part))
+
+    return literal(before), len(zeros), literal(after)
 
 
 def column_letter(index: int) -> str:
@@ -267,8 +291,10 @@ class XlsxFile:
                 target = rels.get(rid or "")
                 self._sheets[el.get("name", "")] = target if target and target in names else None
         self.sheetnames = list(self._sheets)
+        self._padded_styles: dict[int, tuple[str, int, str]] = {}
         self._date_styles, self._percent_styles = self._styles(rels, names)
-        self._special_styles = self._date_styles | self._percent_styles  # numbers _value must look at
+        # numbers _value must look at
+        self._special_styles = self._date_styles | self._percent_styles | frozenset(self._padded_styles)
         sst = next((t for t, kind in rels.values_kinds() if kind == "sharedStrings"), None)
         self._sst_path = sst if sst in names else None
         self._sst: list[str] | None = None
@@ -345,7 +371,7 @@ class XlsxFile:
 
     def _styles(self, rels: _Rels, names: set[str]) -> tuple[frozenset[int], frozenset[int]]:
         """Indexes of cell formats (cellXfs) whose number format shows a date or time, and those
-        showing a percent."""
+        showing a percent; those showing a zero-padded whole number go to `_padded_styles`."""
         path = next((t for t, kind in rels.values_kinds() if kind == "styles"), None)
         if path not in names:
             return frozenset(), frozenset()
@@ -372,6 +398,8 @@ class XlsxFile:
                         dates.add(i)
                     elif is_percent_format(custom[fid]):
                         percents.add(i)
+                    elif (padded := padded_format(custom[fid])) is not None:
+                        self._padded_styles[i] = padded
                 elif fid in _DATE_FMT_IDS:
                     dates.add(i)
                 elif fid in _PERCENT_FMT_IDS:
@@ -545,6 +573,9 @@ class XlsxFile:
                 return serial_to_datetime(num, _EPOCH_1904 if self.date1904 else _EPOCH_1900) or num
             if s is not None and s in self._percent_styles:
                 return Percent(num)
+            if s is not None and s in self._padded_styles and isinstance(num, int) and num >= 0:
+                before, digits, after = self._padded_styles[s]
+                return Displayed(num, f"{before}{num:0{digits}d}{after}")
             return num
         if t == "s":
             return self._shared_strings()[int(v)]
