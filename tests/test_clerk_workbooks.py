@@ -117,3 +117,55 @@ def test_a_code_that_lost_its_zeros_is_named_with_the_one_it_differs_from(tmp_pa
     assert [(p.sheet, p.cell, p.value) for p in bad] == [("BieuQuyet", "A2", "1"), ("BieuQuyet", "A3", "2"),
                                                          ("BieuQuyet", "A4", "4")]
     assert "Sheet Nhân sự có mã «001», chỉ khác các chữ số 0 ở đầu" in bad[0].message
+
+
+# -- names: printed on signed papers, compared between sheets ----------------------------------------
+def test_a_line_break_inside_a_name_is_one_space_with_a_warning(tmp_path):
+    """Alt+Enter inside a name (Excel wraps it in the cell): the name is one line on the papers; the
+    clerk is told which cell to tidy. The same for the agency's signers and a unit's evaluator."""
+    def wrapped(wb, cols):
+        cell(wb, cols, "NhanSu", "ho_ten", 3).value = "Trần Thị\nBình"
+        cell(wb, cols, "NhanSu", "ho_ten", 4).value = "Lê Quang\r\nCường"  # as Windows pastes it
+        wb["CoQuan"].cell(cols["CoQuan"]["nguoi_dung_dau_cap_tren"], 2).value = "Trần\nVăn Tỉnh"
+        cell(wb, cols, "DonVi", "nguoi_danh_gia", 3).value = "Phạm Thị\nDung"
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", wrapped))
+    assert campaign is not None, texts(problems)
+    assert campaign.person("NS-02").ho_ten == "Trần Thị Bình" and campaign.person("NS-03").ho_ten == "Lê Quang Cường"
+    assert campaign.agency.nguoi_dung_dau_cap_tren == "Trần Văn Tỉnh" and campaign.units[1].nguoi_danh_gia == "Phạm Thị Dung"
+    warned = {(p.sheet, p.cell): p for p in problems if "xuống dòng" in p.message}
+    assert set(warned) == {("NhanSu", "B3"), ("NhanSu", "B4"), ("CoQuan", f"B{cols_of('CoQuan', 'nguoi_dung_dau_cap_tren')}"),
+                           ("DonVi", f"{factory.letter('DonVi', 'nguoi_danh_gia')}3")}, texts(problems)
+    w = warned[("NhanSu", "B3")]
+    assert not w.is_error and w.value == "Trần Thị↵Bình" and "«Trần Thị Bình»" in w.expected
+
+
+def cols_of(sheet: str, field: str) -> int:
+    """The row of a CoQuan field in the blank of `hoso init`."""
+    ws = blank.build(factory.YEAR)[sheet]
+    label = schema.SHEETS_BY_KEY[sheet].column(field).label
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label)
+
+
+@pytest.mark.parametrize("in_coquan, in_nhansu", [
+    ("Nguyễn Văn Hoà", "Nguyễn Văn Hòa"),  # old and new tone placement (Unikey offers both)
+    ("Ông Đỗ Thị Thuỷ", "Đỗ Thị Thủy"),
+    (unicodedata.normalize("NFD", "Nguyễn Văn Hòa"), "nguyễn văn hoà"),  # decomposed, another case
+])
+def test_the_agency_head_is_found_whichever_place_the_tone_mark_has(tmp_path, in_coquan, in_nhansu):
+    """CoQuan names the head «Nguyễn Văn Hoà», NhanSu has «Nguyễn Văn Hòa»: one name, two spellings a
+    keyboard setting makes. The head is recognised (rated by the superior, not by himself), each cell
+    printed as typed (NFC)."""
+    from pipeline.forms.signers import is_agency_head
+
+    def spelled(wb, cols):
+        wb["CoQuan"].cell(cols["CoQuan"]["nguoi_dung_dau"], 2).value = in_coquan
+        cell(wb, cols, "NhanSu", "ho_ten", 2).value = in_nhansu
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", spelled))
+    assert campaign is not None, texts(problems)
+    assert campaign.agency_head_ma_so() == "NS-01"
+    assert is_agency_head(campaign, campaign.person("NS-01"))
+    assert not is_agency_head(campaign, campaign.person("NS-02"))
+    assert campaign.person("NS-01").ho_ten == unicodedata.normalize("NFC", in_nhansu)
+    assert campaign.agency.nguoi_dung_dau == unicodedata.normalize("NFC", in_coquan)

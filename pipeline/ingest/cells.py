@@ -77,6 +77,22 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9%]+", " ", text).split())
 
 
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng (combining)
+
+
+@lru_cache(maxsize=8192)
+def name_key(text: str) -> str:
+    """A person's name as compared with the same name written in another cell: spaces, case,
+    Unicode form (NFC / NFD) and the place of the tone mark aside — «Hoà» and «Hòa», «Thuỷ» and
+    «Thủy» (the old and the new placement, both typed by Unikey) are one name. Names are printed as
+    written; this is only for matching."""
+    words = []
+    for word in unicodedata.normalize("NFD", str(text)).casefold().split():
+        tones = "".join(ch for ch in word if ch in _TONES)
+        words.append("".join(ch for ch in word if ch not in _TONES) + tones)
+    return " ".join(words)
+
+
 def compact(text: str) -> str:
     """`fold` without spaces: «Nhân sự», «NhanSu» and «nhan_su» all give «nhansu»."""
     return fold(text).replace(" ", "")

@@ -138,7 +138,8 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
     if row is None:
         return None
     v = row.values
-    _collapse_spaces(row, "nguoi_dung_dau", schema.CO_QUAN.column("nguoi_dung_dau").label, problems)
+    for key in _AGENCY_NAMES:
+        _collapse_spaces(row, key, schema.CO_QUAN.column(key).label, problems)
     if year:
         for key in ("ngay_lap", "han_nop_so_noi_vu", "ngay_tu_danh_gia", "ngay_quyet_dinh", "ngay_thong_bao",
                     "ngay_bao_cao", "ngay_bao_cao_tu_danh_gia", "ngay_hop_tu_xep_loai"):
@@ -265,10 +266,10 @@ def _check_superior(data: dict[str, SheetData], problems: list[Problem]) -> None
     row, people = _agency_row(data), data.get("NhanSu")
     if row is None or people is None:
         return
-    head = " ".join(str(row.values.get("nguoi_dung_dau") or "").split()).casefold()
+    head = cells.name_key(str(row.values.get("nguoi_dung_dau") or ""))
 
     def named(r: Row) -> bool:
-        name = " ".join(str(r.values.get("ho_ten") or "").split()).casefold()
+        name = cells.name_key(str(r.values.get("ho_ten") or ""))
         return bool(name) and (head == name or head.endswith(" " + name))
 
     if not head:
@@ -286,14 +287,14 @@ def _check_superior(data: dict[str, SheetData], problems: list[Problem]) -> None
         return
     if row.values.get("nguoi_dung_dau_cap_tren"):
         return
-    cells = ", ".join(f"«{schema.CO_QUAN.column(k).label}»" for k in
-                      ("ten_co_quan_cap_tren", "nguoi_dung_dau_cap_tren", "chuc_vu_nguoi_dung_dau_cap_tren"))
+    fields = ", ".join(f"«{schema.CO_QUAN.column(k).label}»" for k in
+                       ("ten_co_quan_cap_tren", "nguoi_dung_dau_cap_tren", "chuc_vu_nguoi_dung_dau_cap_tren"))
     problems.append(_p(WARNING, row, "nguoi_dung_dau_cap_tren",
                        f"Chưa ghi người đứng đầu cơ quan cấp trên trực tiếp, người có thẩm quyền đánh giá người đứng đầu "
                        f"«{row.values['nguoi_dung_dau']}» ({_competence_article(row)}): phần ký của cấp có thẩm quyền "
                        f"trên phiếu của người đứng đầu sẽ để trống để viết tay.",
                        sheet=row.refs["nguoi_dung_dau"].sheet if "nguoi_dung_dau" in row.refs else "CoQuan",
-                       expected=f"ghi các trường {cells} trong sheet Cơ quan"))
+                       expected=f"ghi các trường {fields} trong sheet Cơ quan"))
 
 
 def _check_rulebook(row: Row, problems: list[Problem], year: int | None = None) -> None:
@@ -350,6 +351,7 @@ def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
     units = []
     for i, row in enumerate(sheet.rows):
         v = row.values
+        _collapse_spaces(row, "nguoi_danh_gia", schema.DON_VI.column("nguoi_danh_gia").label, problems)
         if not _complete(row, schema.DON_VI) or row.number in repeats:
             continue
         units.append(Unit(v["ma_don_vi"], v["ten_don_vi"], v["loai_don_vi"], v.get("thu_tu", 10_000 + i),
@@ -421,13 +423,20 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
 
 
 def _collapse_spaces(row: Row, key: str, label: str, problems: list[Problem]) -> None:
-    """Two spaces inside a name (a name is compared with other cells and printed): one, with a warning."""
+    """Two spaces or a line break (Alt+Enter) inside a name (a name is compared with other cells and
+    printed on one line of a signed paper): one space, with a warning."""
     value = row.values.get(key)
-    if isinstance(value, str) and "  " in value:
+    if isinstance(value, str) and ("  " in value or "\n" in value):
         collapsed = " ".join(value.split())
-        problems.append(_p(WARNING, row, key, f"«{label}» có khoảng trắng thừa giữa các chữ; đã bỏ bớt.", value=value,
+        what = "chỗ xuống dòng (Alt+Enter) giữa các chữ; đã thay bằng một khoảng trắng" if "\n" in value else \
+            "khoảng trắng thừa giữa các chữ; đã bỏ bớt"
+        problems.append(_p(WARNING, row, key, f"«{label}» có {what}.", value=value.replace("\n", "↵"),
                            expected=f"«{collapsed}» (sửa trong sổ để khớp với các ô khác)"))
         row.values[key] = collapsed
+
+
+# names printed as one line (a signer, the chair of a meeting): tidied like NhanSu «Họ và tên»
+_AGENCY_NAMES = ("nguoi_dung_dau", "nguoi_dung_dau_cap_tren", "chu_tri_hop_co_quan", "thu_ky_hop_co_quan")
 
 
 def _check_unit(row: Row, units: dict[str, str] | None, problems: list[Problem]) -> bool:
@@ -516,7 +525,7 @@ def _agency_head(data: dict[str, SheetData]) -> str:
 
 
 def _same_person(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return cells.name_key(a) == cells.name_key(b)
 
 
 # -- per-person sheets ----------------------------------------------------------------------------
