@@ -169,3 +169,65 @@ def test_the_agency_head_is_found_whichever_place_the_tone_mark_has(tmp_path, in
     assert not is_agency_head(campaign, campaign.person("NS-02"))
     assert campaign.person("NS-01").ho_ten == unicodedata.normalize("NFC", in_nhansu)
     assert campaign.agency.nguoi_dung_dau == unicodedata.normalize("NFC", in_coquan)
+
+
+# -- dates, levels, yes/no and numbers typed as text -------------------------------------------------
+def test_dates_typed_as_text_are_read_day_first_other_forms_refused_with_the_date_to_type(tmp_path):
+    """Dates typed into cells formatted as Text (or pasted from another program). The contract reads
+    dd/mm/yyyy: 05/06 is the 5th of June, never May 6th. A date written year first (as databases export
+    it) or in words (as on a signed paper) is refused on its cell with the date to type; a two-digit
+    year is refused, never completed."""
+    typed = {2: "12/03/1970", 3: "1980-08-25", 4: "ngày 5 tháng 1 năm 1990", 5: "05/06/1985", 6: "25/8/80",
+             7: "9.9.1998"}
+
+    def as_text(wb, cols):
+        for r, text in typed.items():
+            c = cell(wb, cols, "NhanSu", "ngay_sinh", r)
+            c.value, c.number_format = text, "@"
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", as_text))
+    assert campaign is None
+    bad = {p.cell: p for p in problems if p.is_error}
+    assert set(bad) == {"C3", "C4", "C6"}, texts(problems)
+    assert all(p.sheet == "NhanSu" and p.value == typed[p.row] for p in bad.values())
+    assert "nếu là ngày 25 tháng 8 năm 1980, ghi «25/08/1980»" in bad["C3"].message
+    assert "nếu là ngày 5 tháng 1 năm 1990, ghi «05/01/1990»" in bad["C4"].message
+    assert "Năm không đủ 4 chữ số" in bad["C6"].message
+
+    def fixed(wb, cols):
+        as_text(wb, cols)
+        for r, text in ((3, "25/08/1980"), (4, "05/01/1990"), (6, "14/02/1995")):
+            cell(wb, cols, "NhanSu", "ngay_sinh", r).value = text
+
+    campaign, problems = read(filled(tmp_path / "so2.xlsx", fixed))
+    assert campaign is not None, texts(problems)
+    assert [p.ngay_sinh for p in campaign.people] == [dt.date(1970, 3, 12), dt.date(1980, 8, 25), dt.date(1990, 1, 5),
+                                                     dt.date(1985, 6, 5), dt.date(1995, 2, 14), dt.date(1998, 9, 9)]
+
+
+def test_levels_and_yes_no_as_clerks_write_them(tmp_path):
+    words = {2: ("hoàn thành tốt nhiệm vụ", "HTT"), 3: ("Hoàn thành tốt NV", "HTT"), 4: ("HOÀN THÀNH XUẤT SẮC", "HTXS"),
+             5: ("htxs", "HTXS"), 6: ("Hoàn thành nhiệm vụ.", "HT"), 7: ("Không hoàn thành NV", "KHT")}
+    marks = {2: ("✓", True), 3: ("x", True), 4: (1, True), 5: (True, True), 6: ("CÓ", True), 7: ("Không", False)}
+
+    def typed(wb, cols):
+        for r, (text, _) in words.items():
+            cell(wb, cols, "NhanSu", "tu_xep_loai", r).value = text
+        for r, (mark, _) in marks.items():
+            cell(wb, cols, "NhanSu", "dang_vien", r).value = mark
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", typed))
+    assert campaign is not None, texts(problems)
+    assert [p.tu_xep_loai for p in campaign.people] == [code for _, code in words.values()]
+    assert [p.dang_vien for p in campaign.people] == [yes for _, yes in marks.values()]
+
+
+def test_a_rate_typed_with_its_percent_sign_into_a_text_cell_is_that_percent():
+    """«95%» typed into a cell formatted as Text stays the text «95%» (typed into a General cell, Excel
+    stores 0.95 shown as 95%, read as 95 already): the clerk means 95 in a column measured in percent."""
+    from pipeline.ingest.cells import Bad, converter
+
+    rate = converter(schema.SHEETS_BY_KEY["KetQuaKy"].column("ty_le_so_luong"))
+    assert rate("95%") == 95 and rate(" 87,5 % ") == 87.5 and rate("100%") == 100
+    with pytest.raises(Bad):
+        rate("nhiều%")

@@ -54,6 +54,10 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])")
 _NUMBER = re.compile(r"[+-]?(\d+)(?:[.,](\d+))?")
 _DATE_TEXT = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{1,4})(?:\s+0{1,2}:00(?::00)?)?")
+# the year first (ISO 8601, as databases and web forms export dates): 2026-12-05, 2026/12/05
+_DATE_YEAR_FIRST = re.compile(r"(\d{4})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?")
+# in words, as on a signed paper («ngày 05 tháng 12 năm 2026»), on `fold`ed text
+_DATE_WORDS = re.compile(r"(?:ngay )?(\d{1,2}) thang (\d{1,2}) nam (\d{1,4})")
 _EPOCH = dt.datetime(1899, 12, 30)
 MAX_SHORT_TEXT = 255
 MAX_CELL_CHARS = 32_767  # Excel's own limit per cell
@@ -336,9 +340,26 @@ def _date(value: object) -> dt.date:
         raise Bad(_DATE_EXPECTED, "Ô chứa một số, không phải ngày.")
     text = clean_text(value)
     m = _DATE_TEXT.fullmatch(text)
-    if not m:
-        raise Bad(_DATE_EXPECTED)
-    day, _, month, year = m.groups()
+    if m:
+        day, _, month, year = m.groups()
+    else:
+        # The contract (spec/workbook.md) reads dd/mm/yyyy only; a date written year first (as databases
+        # export it) or in words (as on a signed paper) is refused, with the value to type instead.
+        found = None
+        if m := _DATE_YEAR_FIRST.fullmatch(text):
+            found = m.group(1), m.group(3), m.group(4)
+        elif m := _DATE_WORDS.fullmatch(fold(text)):
+            found = m.group(3), m.group(2), m.group(1)
+        if found is None:
+            raise Bad(_DATE_EXPECTED)
+        if len(found[0]) != 4:
+            raise Bad("năm ghi đủ 4 chữ số, ví dụ 05/11/2024", "Năm không đủ 4 chữ số.")
+        try:
+            meant = dt.date(*(int(x) for x in found))
+        except ValueError:
+            raise Bad(_DATE_EXPECTED, "Ngày không có thật.") from None
+        raise Bad(_DATE_EXPECTED, f"Ngày không ghi theo dạng ngày/tháng/năm: nếu là ngày {meant.day} tháng "
+                                  f"{meant.month} năm {meant.year}, ghi «{meant:%d/%m/%Y}».")
     if len(year) != 4:
         raise Bad("năm ghi đủ 4 chữ số, ví dụ 05/11/2024", "Năm không đủ 4 chữ số.")
     try:
@@ -443,6 +464,7 @@ def _level_table() -> dict[str, str]:
     table.update(_LEVEL_ALIASES)
     for alias, code in _LEVEL_ALIASES.items():
         table[alias + " nhiem vu"] = code
+        table[alias + " nv"] = code  # «Hoàn thành tốt NV»: NV is how clerks shorten «nhiệm vụ»
     return table
 
 
@@ -483,6 +505,8 @@ def _as_percent(convert: Callable[[object], object]) -> Callable[[object], objec
         if isinstance(value, Percent):
             shown = round(float(value) * 100, 9)
             value = int(shown) if shown.is_integer() else shown
+        elif isinstance(value, str) and value.rstrip().endswith("%"):  # «95%» typed into a Text cell
+            value = value.rstrip()[:-1]
         return convert(value)
 
     return percent
