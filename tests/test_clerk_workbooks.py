@@ -8,6 +8,7 @@ import datetime as dt
 import sys
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -231,3 +232,47 @@ def test_a_rate_typed_with_its_percent_sign_into_a_text_cell_is_that_percent():
     assert rate("95%") == 95 and rate(" 87,5 % ") == 87.5 and rate("100%") == 100
     with pytest.raises(Bad):
         rate("nhiều%")
+
+
+# -- the layout of a sheet -----------------------------------------------------------------------------
+def test_a_row_numbering_the_columns_or_repeating_the_headers_is_skipped_with_one_warning(tmp_path):
+    """Official tables number their columns under the header («(1)», «(2)»… or 1, 2, 3…); a clerk who
+    knows the keys writes them under the labels. That row is not a person with 20 wrong cells: one
+    warning names it and the data under it is read as usual."""
+    def numbered(wb, cols):
+        ns = wb["NhanSu"]
+        ns.insert_rows(2)
+        for c in range(1, len(cols["NhanSu"]) + 1):
+            ns.cell(2, c).value = f"({c})"
+        dv = wb["DonVi"]
+        dv.insert_rows(2)
+        for c in range(1, len(cols["DonVi"]) + 1):
+            dv.cell(2, c).value = c
+        bq = wb["BieuQuyet"]
+        bq.insert_rows(2)
+        for key, c in cols["BieuQuyet"].items():
+            bq.cell(2, c).value = key
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", numbered))
+    assert campaign is not None, texts(problems)
+    plain, _ = read(filled(tmp_path / "plain.xlsx"))
+    assert [replace(p, row=0) for p in campaign.people] == [replace(p, row=0) for p in plain.people]
+    assert campaign.units == plain.units and campaign.votes == plain.votes
+    skipped = {(p.sheet, p.row): p.message for p in problems if "không phải dữ liệu" in p.message}
+    assert skipped == {("NhanSu", 2): "Dòng 2 là dòng đánh số thứ tự các cột («(1)», «(2)»…), không phải dữ liệu: được bỏ qua.",
+                       ("DonVi", 2): "Dòng 2 là dòng đánh số thứ tự các cột (1, 2, 3…), không phải dữ liệu: được bỏ qua.",
+                       ("BieuQuyet", 2): "Dòng 2 là dòng tiêu đề thứ hai (lặp lại tên các cột), không phải dữ liệu: được bỏ qua."}
+    assert all(not p.is_error for p in problems)
+    assert campaign.person("NS-01").refs["ho_ten"].row == 3  # messages still name the cells the clerk sees
+
+
+def test_a_row_of_small_numbers_under_a_short_header_is_data():
+    """Four numbers 1, 2, 3, 4 can be a person's scores (ChamDiem has four columns): only five or more
+    numbered columns, or numbers in brackets, are a numbering row."""
+    from pipeline.ingest.reader import _second_header
+
+    scores = schema.SHEETS_BY_KEY["ChamDiem"]
+    assert _second_header(scores, {0: 1, 1: 2, 2: 3, 3: 4}) is None
+    assert _second_header(scores, {0: "(1)", 1: "(2)", 2: "(3)", 3: "(4)"}) is not None
+    assert _second_header(scores, {0: "NS-01", 1: "TC1", 2: 3, 3: 4}) is None
+    assert _second_header(scores, {0: "(1)", 1: "(3)", 2: "(2)"}) is None  # not numbered with the columns

@@ -196,6 +196,36 @@ def _looks_like_header(spec: schema.Sheet, row: dict[int, object]) -> bool:
     return any(match_name(lookup, _header_text(v)) is not None for v in row.values())
 
 
+_COLUMN_NUMBER = re.compile(r"\(\s*(\d{1,3})\s*\)")
+
+
+def _second_header(spec: schema.Sheet, row: dict[int, object]) -> str | None:
+    """What the row under the header is when it is not data: the columns numbered as official tables
+    number them («(1)», «(2)»…; or 1, 2, 3… over five columns or more, which no data row of numbers
+    would be), or the headers again (the keys under the labels). None for anything else."""
+    cells_ = [(i, v) for i, v in sorted(row.items()) if not (v is None or (isinstance(v, str) and not v.strip()))]
+    if len(cells_) < 2:
+        return None
+    numbers: list[tuple[int, int]] = []
+    bracketed = True
+    for i, v in cells_:
+        if isinstance(v, int) and not isinstance(v, bool):
+            numbers.append((i, v))
+            bracketed = False
+        elif isinstance(v, str) and (m := _COLUMN_NUMBER.fullmatch(v.strip())):
+            numbers.append((i, int(m.group(1))))
+        else:
+            break
+    else:
+        steps = {n - i for i, n in numbers}  # numbered with the columns: one step between all of them
+        if len(steps) == 1 and (bracketed and len(numbers) >= 3 or len(numbers) >= 5):
+            return "dòng đánh số thứ tự các cột («(1)», «(2)»…)" if bracketed else "dòng đánh số thứ tự các cột (1, 2, 3…)"
+    lookup = _names_lookup(spec.columns)
+    if all(isinstance(v, str) and match_name(lookup, _header_text(v)) is not None for _, v in cells_):
+        return "dòng tiêu đề thứ hai (lặp lại tên các cột)"
+    return None
+
+
 def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Problem]) -> SheetData:
     rows_iter = xf.rows(sheet)
     first = next(rows_iter, None)
@@ -223,6 +253,14 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
         else:
             rows_iter = chain(ahead[1:], rows_iter)
     headers, index = _header_map(spec, header, sheet, problems)
+    second = next(rows_iter, None)
+    if second is not None:
+        what = _second_header(spec, second[1]) if second[0] == header_row + 1 else None
+        if what:  # said once; the data below is read as usual
+            problems.append(Problem(WARNING, sheet, f"Dòng {second[0]} là {what}, không phải dữ liệu: được bỏ qua.",
+                                    row=second[0], expected="dữ liệu ngay dưới dòng tiêu đề (có thể xóa dòng này)"))
+        else:
+            rows_iter = chain([second], rows_iter)
     # column index -> (key, converter, cache, column, letter, header). The cache maps a text cell to
     # its typed value for columns whose texts repeat (codes, levels, yes/no, posts, units…), so each
     # distinct text is converted once; long free texts are not cached (they hardly ever repeat).
