@@ -276,3 +276,20 @@ def test_a_row_of_small_numbers_under_a_short_header_is_data():
     assert _second_header(scores, {0: "(1)", 1: "(2)", 2: "(3)", 3: "(4)"}) is not None
     assert _second_header(scores, {0: "NS-01", 1: "TC1", 2: 3, 3: 4}) is None
     assert _second_header(scores, {0: "(1)", 1: "(3)", 2: "(2)"}) is None  # not numbered with the columns
+
+
+# -- files that are not a workbook ---------------------------------------------------------------------
+@pytest.mark.parametrize("name, data", [
+    ("nhan_su.csv", "ma_so,ho_ten,ngay_sinh\nNS-01,Nguyễn Văn An,12/03/1970\n".encode()),
+    ("nhan_su.xlsx", "\ufeffma_so;ho_ten\r\nNS-01;Nguyễn Văn An\r\n".encode()),  # Excel's «CSV UTF-8», renamed
+    ("nhan_su.txt", "\ufeffma_so\tho_ten\r\nNS-01\tNguyễn Văn An\r\n".encode("utf-16-le")),  # Excel's «Unicode Text»
+])
+def test_a_csv_export_is_named_as_such_with_how_to_save_it(tmp_path, name, data):
+    from pipeline.errors import InputUnreadable
+    from pipeline.ingest.xlsx import XlsxFile
+
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(InputUnreadable) as exc:
+        XlsxFile(tmp_path / name)
+    assert exc.value.message.startswith(f"Tệp «{name}» là tệp CSV")
+    assert "UTF-8" in exc.value.hint and "«Sổ làm việc Excel (.xlsx)»" in exc.value.hint

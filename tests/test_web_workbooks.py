@@ -92,8 +92,12 @@ def test_a_workbook_with_a_password_is_named_as_such(tmp_path):
     book = factory.write(tmp_path.parent / f"{tmp_path.name}_so.xlsx", factory.tables()).read_bytes()
     r = _post(c, csrf, "so_2026", book)  # a real workbook whose name lost its extension
     assert r.status_code == 400 and "«so_2026» là sổ Excel .xlsx nhưng tên tệp không có đuôi .xlsx" in r.text
-    r = _post(c, csrf, "ghi chu.txt", b"ma_so,ho_ten\n")  # nothing the reader names: the web's own words
+    r = _post(c, csrf, "ghi chu.txt", b"ghi chu cua van thu\n")  # nothing the reader names: the web's own words
     assert r.status_code == 400 and "«ghi chu.txt» không phải sổ Excel .xlsx" in r.text and "hoso init" not in r.text
+    r = _post(c, csrf, "nhan su.csv", "ma_so;ho_ten\r\nNS-01;Nguyễn Văn An\r\n".encode())  # exported by another program
+    text = re.sub(r"\s+", " ", r.text)
+    assert r.status_code == 400 and "Tệp «nhan su.csv» là tệp CSV" in text and "bảng mã Unicode UTF-8" in text, text
+    assert ".xls cũ" not in text and "hoso init" not in text
     assert not list((tmp_path / "co_quan" / "VP" / "so").glob("*"))  # nothing refused was stored
 
 
@@ -453,3 +457,19 @@ def test_sending_a_package_of_proposed_levels_is_flagged_before_the_button(tmp_p
     assert "3 người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định" in html
     rated(("HTT", "HTT"), ("HT", "HTT"), (None, None))
     assert 'id="chua_quyet_dinh"' not in c.get("/ho-so").text
+
+
+def test_a_word_file_named_xlsx_is_named_as_the_clerk_sent_it(tmp_path):
+    """A .docx renamed .xlsx is a zip: stored, then the reader refuses it naming the file it opened, kept under
+    its id («1.xlsx»). The page names the file the clerk chose."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                   'wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("word/document.xml", "<w:document/>")
+    c, csrf = _clerk(tmp_path)
+    r = _post(c, csrf, "Danh sach 2026.xlsx", buf.getvalue())
+    html = re.sub(r"\s+", " ", c.get(r.headers["Location"]).text)
+    assert "Tệp «Danh sach 2026.xlsx» là văn bản Word (.docx), không phải sổ Excel (.xlsx)." in html, html
+    assert "«1.xlsx»" not in html

@@ -230,8 +230,28 @@ def _sniff(path: Path) -> None:
                           "không phải sổ Excel .xlsx.", _SAVE_AS)
     if head.startswith(b"%PDF"):
         raise _unreadable(path, "là tệp PDF, không phải sổ Excel (.xlsx).")
+    if _looks_like_csv(head):
+        raise _unreadable(path, "là tệp CSV (văn bản, các cột cách nhau bởi dấu phẩy, chấm phẩy hoặc tab), không phải sổ "
+                          "Excel (.xlsx).",
+                          "Mở tệp bằng Excel hoặc LibreOffice Calc (chọn bảng mã Unicode UTF-8 để giữ dấu tiếng Việt), "
+                          "kiểm tra các cột rồi lưu lại dưới dạng «Sổ làm việc Excel (.xlsx)».")
     raise _unreadable(path, "không phải sổ Excel (.xlsx) (có thể là tệp văn bản, CSV hoặc tệp đã hỏng).",
                       "Hãy dùng tệp .xlsx; có thể tạo sổ trống bằng lệnh: hoso init")
+
+
+def _looks_like_csv(head: bytes) -> bool:
+    """The first bytes of a file are text (UTF-8, or UTF-16 with its byte order mark, as Excel saves
+    «Unicode Text») whose first line has a column separator."""
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            text = head[len(bom):len(head) - (len(head) - len(bom)) % 2].decode(encoding, "replace")
+            break
+    else:
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if "\ufffd" in text[:-1] or not first:
+        return False
+    return any(sep in first for sep in ",;\t") and all(ch.isprintable() or ch in "\t\r\n" for ch in text[:-1])
 
 
 sniff = _sniff  # public: the web upload asks it why a file is not a workbook before storing it
