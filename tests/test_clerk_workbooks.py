@@ -293,3 +293,38 @@ def test_a_csv_export_is_named_as_such_with_how_to_save_it(tmp_path, name, data)
         XlsxFile(tmp_path / name)
     assert exc.value.message.startswith(f"Tệp «{name}» là tệp CSV")
     assert "UTF-8" in exc.value.hint and "«Sổ làm việc Excel (.xlsx)»" in exc.value.hint
+
+
+def test_a_renamed_sheet_of_votes_is_an_error_not_votes_silently_left_out(tmp_path):
+    """«BieuQuyet» renamed «Biểu quyết 2026» by the clerk: the sheet is optional, so reading on without it would
+    rate everyone and print every minute without the votes the meeting cast. It is an error saying what to
+    rename it; a sheet of the agency's own with a «Mã số» column is still only ignored."""
+    def renamed(wb, cols):
+        wb["BieuQuyet"].title = "Biểu quyết 2026"
+        own = wb.create_sheet("Danh bạ")
+        own.append(["Mã số", "Họ và tên", "Số điện thoại"])
+        own.append(["NS-01", "Nguyễn Văn An", "0912345678"])
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", renamed))
+    assert campaign is None
+    [error] = [p for p in problems if p.is_error]
+    assert error.sheet == "Biểu quyết 2026" and error.expected == "đổi tên sheet «Biểu quyết 2026» thành «BieuQuyet»"
+    assert "có các cột của sheet «BieuQuyet» (Biểu quyết), có lẽ đã bị đổi tên" in error.message
+    assert [p.message for p in problems if p.sheet == "Danh bạ"] == ["Sheet không thuộc mẫu, được bỏ qua."]
+
+
+def test_a_required_column_under_another_title_is_named(tmp_path):
+    """The clerk titled the columns his own way («Mã NV», «Ngày tháng năm sinh»): the missing column's error
+    names the cell whose title to change, so the marked copy and the web page point at it."""
+    def titled(wb, cols):
+        ns = wb["NhanSu"]
+        ns.cell(1, cols["NhanSu"]["ma_so"]).value = "Mã NV"
+        ns.cell(1, cols["NhanSu"]["ngay_sinh"]).value = "Ngày tháng năm sinh"
+        ns.cell(1, ns.max_column + 1).value = "Số điện thoại"
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", titled))
+    missing = {p.expected: p for p in problems if p.is_error}
+    assert set(missing) == {"đổi tiêu đề ô A1 thành «Mã số»", "đổi tiêu đề ô C1 thành «Ngày sinh»"}, texts(problems)
+    p = missing["đổi tiêu đề ô C1 thành «Ngày sinh»"]
+    assert (p.sheet, p.cell, p.header) == ("NhanSu", "C1", "Ngày tháng năm sinh")
+    assert p.message == "Thiếu cột bắt buộc «Ngày sinh» (ngay_sinh); có phải cột C «Ngày tháng năm sinh»?"

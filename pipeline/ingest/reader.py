@@ -165,6 +165,7 @@ def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, probl
     lookup = _names_lookup(spec.columns)
     headers: dict[str, tuple[str, str]] = {}
     index: dict[int, schema.Column] = {}
+    unknown: dict[str, str] = {}  # letter -> a title the contract does not know
     for i in sorted(header):
         text = _header_text(header[i])
         if not text:
@@ -176,6 +177,7 @@ def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, probl
             message = ("Tiêu đề cột gõ bằng bảng mã cũ " + enc + ", không nhận ra; cột được bỏ qua." if enc
                        else "Cột không thuộc mẫu, được bỏ qua.")
             problems.append(Problem(WARNING, sheet, message, row=1, column=letter, header=text))
+            unknown[letter] = text
             continue
         if col.key in headers:
             problems.append(Problem(ERROR, sheet, f"Trùng cột: cột {headers[col.key][0]} cũng là «{col.label}».",
@@ -185,10 +187,26 @@ def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, probl
         index[i] = col
     for col in spec.columns:
         if col.required and col.key not in headers:
-            problems.append(Problem(ERROR, sheet, f"Thiếu cột bắt buộc «{col.label}» ({col.key}).", row=1,
-                                    header=col.label,
-                                    expected=f"một cột có tiêu đề «{col.label}» hoặc «{col.key}» ở dòng 1"))
+            near = _near_title(col, unknown)
+            problems.append(Problem(ERROR, sheet, f"Thiếu cột bắt buộc «{col.label}» ({col.key})" + (
+                                    f"; có phải cột {near} «{unknown[near]}»?" if near else "."), row=1,
+                                    header=unknown[near] if near else col.label, column=near,
+                                    expected=f"đổi tiêu đề ô {near}1 thành «{col.label}»" if near else
+                                    f"một cột có tiêu đề «{col.label}» hoặc «{col.key}» ở dòng 1"))
     return headers, index
+
+
+def _near_title(col: schema.Column, unknown: dict[str, str]) -> str | None:
+    """The letter of the unknown title a clerk most likely wrote for `col` («Mã NV» for «Mã số», «Ngày
+    tháng năm sinh» for «Ngày sinh»), or None."""
+    import difflib
+
+    best, score = None, 0.0
+    for letter, text in unknown.items():
+        got = max(difflib.SequenceMatcher(None, cells.fold(text), cells.fold(name)).ratio() for name in (col.label, col.key))
+        if got > score:
+            best, score = letter, got
+    return best if score >= 0.6 else None
 
 
 def _looks_like_header(spec: schema.Sheet, row: dict[int, object]) -> bool:
@@ -491,8 +509,10 @@ def read_workbook(path: Path, *, parallel: bool | None = None) -> tuple[dict[str
 
 def _renamed_sheets(xf: XlsxFile, found: dict[str, str], problems: list[Problem]) -> list[Problem]:
     """A required sheet missing while a sheet of another name has its headers (the clerk renamed
-    «NhanSu» «Nhân viên 2026», or Excel's «Sheet1»): the error names that sheet and what to rename it."""
-    missing = {spec.key: spec for spec in schema.SHEETS if spec.required and spec.key not in found}
+    «NhanSu» «Nhân viên 2026», or Excel's «Sheet1»): the error names that sheet and what to rename it.
+    An optional sheet so renamed («Biểu quyết 2026»: its votes would be silently left out) makes the
+    unknown-sheet warning of that sheet an error saying what to rename it."""
+    missing = {spec.key: spec for spec in schema.SHEETS if spec.key not in found}
     strangers = [n for n in xf.sheetnames if n not in found.values() and cells.compact(n) not in AUX_SHEETS]
     if not missing or not strangers:
         return problems
@@ -504,15 +524,25 @@ def _renamed_sheets(xf: XlsxFile, found: dict[str, str], problems: list[Problem]
             continue  # said where it matters: a sheet of the contract that cannot be read
         if first is None:
             continue
-        titles = [_header_text(v) for v in first[1].values()]
+        titles = [t for v in first[1].values() if (t := _header_text(v))]
         for key, spec in missing.items():
             lookup = _names_lookup(spec.columns)
-            hits = {c.key for t in titles if t and (c := match_name(lookup, t)) is not None}
-            if key not in hints and all(c.key in hits for c in spec.columns if c.required):
+            hits = {c.key for t in titles if (c := match_name(lookup, t)) is not None}
+            if key in hints or not all(c.key in hits for c in spec.columns if c.required):
+                continue
+            # an optional sheet (BieuQuyet «Biểu quyết 2026») is not read at all when renamed: only a sheet
+            # that is surely it (two of its columns or more, half of the sheet's titles) is named so
+            if spec.required or (len(hits) >= 2 and 2 * len(hits) >= len(titles)):
                 hints[key] = name
     out = []
+    optional = {name: schema.SHEETS_BY_KEY[key] for key, name in hints.items() if not schema.SHEETS_BY_KEY[key].required}
     for p in problems:
         renamed = hints.get(p.sheet) if p.is_error and p.row is None and p.message.startswith("Thiếu sheet") else None
+        meant = optional.get(p.sheet) if not p.is_error and p.row is None else None
+        if meant is not None:  # its data would be left out of the ratings and the papers: an error, not a note
+            out.append(Problem(ERROR, p.sheet, f"Sheet có các cột của sheet «{meant.key}» ({meant.label}), có lẽ đã bị "
+                               "đổi tên; sheet không được đọc.", expected=f"đổi tên sheet «{p.sheet}» thành «{meant.key}»"))
+            continue
         out.append(p if not renamed else replace(
             p, message=f"{p.message[:-1] if p.message.endswith('.') else p.message}; sheet «{renamed}» có các cột của "
                        f"sheet này, có lẽ đã bị đổi tên.", expected=f"đổi tên sheet «{renamed}» thành «{p.sheet}»"))
