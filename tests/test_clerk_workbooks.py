@@ -328,3 +328,26 @@ def test_a_required_column_under_another_title_is_named(tmp_path):
     p = missing["đổi tiêu đề ô C1 thành «Ngày sinh»"]
     assert (p.sheet, p.cell, p.header) == ("NhanSu", "C1", "Ngày tháng năm sinh")
     assert p.message == "Thiếu cột bắt buộc «Ngày sinh» (ngay_sinh); có phải cột C «Ngày tháng năm sinh»?"
+
+
+def test_dates_an_excel_set_to_us_month_first_swapped_are_pointed_out(tmp_path):
+    """A clerk types day first on an Excel set to the US way (month/day/year): «12/03/1970» becomes the
+    date 3 December 1970, «25/08/1980» cannot be a date and stays text. Neither cell is wrong to the reader,
+    but the mix is the sign: every swappable Excel date of that column gets a warning saying what it was
+    typed as; a day that cannot be a month (13 and over) or equal day and month are left alone."""
+    def us_excel(wb, cols):
+        cell(wb, cols, "NhanSu", "ngay_sinh", 2).value = dt.datetime(1970, 12, 3)  # typed 12/03/1970
+        c = cell(wb, cols, "NhanSu", "ngay_sinh", 3)
+        c.value, c.number_format = "25/08/1980", "@"  # not a US date: left as typed
+        cell(wb, cols, "NhanSu", "ngay_sinh", 4).value = dt.datetime(1990, 1, 15)  # typed 1/15/1990? no: day 15
+        cell(wb, cols, "NhanSu", "ngay_sinh", 5).value = dt.datetime(1985, 6, 6)
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", us_excel))
+    assert campaign is not None, texts(problems)
+    warned = [p for p in problems if "kiểu Mỹ" in p.message]
+    assert [(p.sheet, p.cell, p.value) for p in warned] == [("NhanSu", "C2", "03/12/1970")], texts(problems)
+    assert "Nếu ô này đã gõ «12/03/1970» (ngày 12 tháng 3), Excel đã lưu thành ngày 3 tháng 12 năm 1970" in warned[0].message
+    assert "«25/08/1980»" in warned[0].message and not warned[0].is_error
+
+    plain, problems = read(filled(tmp_path / "plain.xlsx"))  # dates all typed one way: nothing to say
+    assert not [p for p in problems if "kiểu Mỹ" in p.message]

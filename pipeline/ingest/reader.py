@@ -10,6 +10,7 @@ the sheet, row, column letter and header, the value found and what is expected.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -291,6 +292,11 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
     limit = MAX_ROWS * spec.extra.get("rows_per_person", 1)  # KetQuaKy, SanPham: many rows per person
     titled = {i for i, v in header.items() if _header_text(v)}
     untitled: dict[int, int] = {}  # column index without a header -> rows with content there
+    dates = {i for i, col in index.items() if col.kind == schema.DATE}
+    # date columns: text dates whose first number can only be a day (25/08/1980), and Excel dates whose day
+    # could have been typed as a month (03/12/1970): both in one column is a US-set Excel's doing (below)
+    day_first_text: dict[int, str] = {}
+    swappable: dict[int, list[tuple[int, dt.date]]] = {}
     rows: list[Row] = []
     for number, raw_row in rows_iter:
         values: dict[str, object] = {}
@@ -332,6 +338,12 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                     value = None
             if value == "":  # only invisible characters: as if empty
                 continue
+            if i in dates and value is not None:
+                if isinstance(raw, dt.datetime | dt.date):
+                    if value.day <= 12 and value.day != value.month:  # type: ignore[attr-defined]
+                        swappable.setdefault(i, []).append((number, value))  # type: ignore[arg-type]
+                elif isinstance(raw, str) and int(re.split(r"\D", raw.strip(), maxsplit=1)[0] or 0) > 12:
+                    day_first_text.setdefault(i, raw.strip())
             blank = False
             if value is not None:
                 values[key] = value
@@ -363,6 +375,17 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
         rows.append(Row(number, values, RowRefs(sheet, number, headers)))
     if untitled:
         _untitled_columns(xf, sheet, header_row, untitled, problems)
+    for i in sorted(day_first_text.keys() & swappable.keys()):
+        _, letter, head = by_index[i][3:]
+        for number, d in swappable[i]:
+            typed = f"{d.month:02d}/{d.day:02d}/{d.year}"
+            problems.append(Problem(
+                WARNING, sheet, f"Cột này vừa có ngày dạng chữ Excel không nhận ra (như «{day_first_text[i]}»), vừa có ngày "
+                "kiểu Ngày như ô này: dấu hiệu Excel đặt kiểu Mỹ (tháng/ngày/năm). Nếu ô này đã gõ "
+                f"«{typed}» (ngày {d.month} tháng {d.day}), Excel đã lưu thành ngày {d.day} tháng {d.month} năm {d.year}.",
+                row=number, column=letter, header=head, value=cells.show(d),
+                expected=f"kiểm tra lại ngày; nếu đúng là ngày {d.month} tháng {d.day} năm {d.year}, gõ lại «{typed}» trong "
+                         "ô định dạng Văn bản, hoặc đặt Windows theo kiểu Việt Nam (ngày/tháng/năm)"))
     return SheetData(spec, sheet, rows, headers)
 
 
