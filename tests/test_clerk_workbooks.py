@@ -152,6 +152,7 @@ def cols_of(sheet: str, field: str) -> int:
     ("Nguyễn Văn Hoà", "Nguyễn Văn Hòa"),  # old and new tone placement (Unikey offers both)
     ("Ông Đỗ Thị Thuỷ", "Đỗ Thị Thủy"),
     (unicodedata.normalize("NFD", "Nguyễn Văn Hòa"), "nguyễn văn hoà"),  # decomposed, another case
+    ("Đinh Văn Hùng", "\u00d0inh Văn Hùng"),  # the Icelandic Ð, drawn as Đ
 ])
 def test_the_agency_head_is_found_whichever_place_the_tone_mark_has(tmp_path, in_coquan, in_nhansu):
     """CoQuan names the head «Nguyễn Văn Hoà», NhanSu has «Nguyễn Văn Hòa»: one name, two spellings a

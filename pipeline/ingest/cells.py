@@ -88,10 +88,11 @@ _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, h�
 def name_key(text: str) -> str:
     """A person's name as compared with the same name written in another cell: spaces, case,
     Unicode form (NFC / NFD) and the place of the tone mark aside — «Hoà» and «Hòa», «Thuỷ» and
-    «Thủy» (the old and the new placement, both typed by Unikey) are one name. Names are printed as
+    «Thủy» (the old and the new placement, both typed by Unikey) are one name; so are «Đ» and the
+    Icelandic «Ð» that looks the same (some keyboards and converted files type it). Names are printed as
     written; this is only for matching."""
     words = []
-    for word in unicodedata.normalize("NFD", str(text)).casefold().split():
+    for word in unicodedata.normalize("NFD", str(text).replace("Ð", "Đ").replace("ð", "đ")).casefold().split():
         tones = "".join(ch for ch in word if ch in _TONES)
         words.append("".join(ch for ch in word if ch not in _TONES) + tones)
     return " ".join(words)
