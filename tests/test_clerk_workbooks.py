@@ -352,3 +352,16 @@ def test_dates_an_excel_set_to_us_month_first_swapped_are_pointed_out(tmp_path):
 
     plain, problems = read(filled(tmp_path / "plain.xlsx"))  # dates all typed one way: nothing to say
     assert not [p for p in problems if "kiểu Mỹ" in p.message]
+
+
+def test_a_unit_name_written_for_its_code_gets_the_code(tmp_path):
+    def names(wb, cols):
+        cell(wb, cols, "NhanSu", "ma_don_vi", 3).value = "Phòng Hành chính"
+        cell(wb, cols, "NhanSu", "ma_don_vi", 6).value = "trung tâm tin học"
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", names))
+    bad = {p.cell: p for p in problems if p.is_error}
+    assert set(bad) == {"E3", "E6"}, texts(problems)
+    assert bad["E3"].message == ("«Phòng Hành chính» là tên đơn vị; cột này ghi mã đơn vị (mã của đơn vị này ở sheet "
+                                 "Đơn vị là «HC»).") and bad["E3"].expected == "«HC»"
+    assert bad["E6"].expected == "«SN»"

@@ -439,6 +439,24 @@ def _collapse_spaces(row: Row, key: str, label: str, problems: list[Problem]) ->
 _AGENCY_NAMES = ("nguoi_dung_dau", "nguoi_dung_dau_cap_tren", "chu_tri_hop_co_quan", "thu_ky_hop_co_quan")
 
 
+def _unit_names_for_codes(data: dict[str, SheetData], problems: list[Problem]) -> list[Problem]:
+    """A unit's name written where its code goes («Phòng Hành chính - Quản trị» in NhanSu «Mã đơn vị»): the
+    code's error («Mã có khoảng trắng») says which code that name has in DonVi."""
+    sheet = data.get("DonVi")
+    if sheet is None:
+        return problems
+    codes = {cells.name_key(str(r.values["ten_don_vi"])): str(r.values["ma_don_vi"])
+             for r in sheet.rows if r.values.get("ten_don_vi") and r.values.get("ma_don_vi")}
+    label = schema.SHEETS_BY_KEY["NhanSu"].column("ma_don_vi").label
+    out = []
+    for p in problems:
+        code = codes.get(cells.name_key(p.value)) if (p.is_error and p.value and p.row and p.header
+                                                       and cells.fold(p.header) == cells.fold(label)) else None
+        out.append(replace(p, message=f"«{p.value}» là tên đơn vị; cột này ghi mã đơn vị (mã của đơn vị này ở sheet "
+                                      f"Đơn vị là «{code}»).", expected=f"«{code}»") if code else p)
+    return out
+
+
 def _check_unit(row: Row, units: dict[str, str] | None, problems: list[Problem]) -> bool:
     code = row.values.get("ma_don_vi")
     if code is None:
@@ -1063,6 +1081,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     agency = _agency(data, year, problems)
     _check_superior(data, problems)
     units = _units(data, problems)
+    problems = _unit_names_for_codes(data, problems)
     people = _people(data, _declared(data.get("DonVi"), "ma_don_vi"), year, rulebook, problems, build)
     # every ma_so that parsed counts as declared, so that a person whose row has another error is not
     # also reported as "unknown" in every other sheet
