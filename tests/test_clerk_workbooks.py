@@ -365,3 +365,18 @@ def test_a_unit_name_written_for_its_code_gets_the_code(tmp_path):
     assert bad["E3"].message == ("«Phòng Hành chính» là tên đơn vị; cột này ghi mã đơn vị (mã của đơn vị này ở sheet "
                                  "Đơn vị là «HC»).") and bad["E3"].expected == "«HC»"
     assert bad["E6"].expected == "«SN»"
+
+
+@pytest.mark.parametrize("typed", ["Không", "Khá", "K", "Tốt", "Không HT"])
+def test_a_word_that_is_no_level_is_never_offered_a_level(tmp_path, typed):
+    """«Không» (none yet), «Khá» (the old grading), «K»: refused, without «có phải «KHT»?» — a clerk taking the
+    hint would record the lowest level for a letter likeness. A code typo still gets its code."""
+    def level(wb, cols):
+        cell(wb, cols, "NhanSu", "tu_xep_loai", 3).value = typed
+        cell(wb, cols, "NhanSu", "tu_xep_loai", 4).value = "HTTX"
+
+    _, problems = read(filled(tmp_path / "so.xlsx", level))
+    bad = {p.cell: p for p in problems if p.is_error}
+    assert set(bad) == {"V3", "V4"}, texts(problems)
+    assert "có phải" not in bad["V3"].message and bad["V3"].value == typed
+    assert "có phải «HTT»?" in bad["V4"].message

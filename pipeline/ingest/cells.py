@@ -432,14 +432,16 @@ def _close(text: str, shown: dict[str, str]) -> str | None:
     found = difflib.get_close_matches(key, list(shown), n=1, cutoff=0.6)
     if not found:  # a code with two letters swapped or one missing: compare as written, without case
         upper = {name.upper(): name for name in shown.values() if len(name) <= 8}
-        found_code = difflib.get_close_matches(text.upper(), list(upper), n=1, cutoff=0.5) if len(text) <= 8 else []
+        # only a code typed as a code (HTTX, HTX): a Vietnamese word («Không», «Khá», «K» for none) is no typo of KHT
+        found_code = (difflib.get_close_matches(text.upper(), list(upper), n=1, cutoff=0.5)
+                      if 2 <= len(text) <= 8 and text.isascii() and text.isalnum() else [])
         return upper[found_code[0]] if found_code else None
     return shown[found[0]]
 
 
-def _shown_names(choices: dict[str, str], *, codes: bool = False) -> dict[str, str]:
-    """The clerk's word for each code and label: the label (a level: its short code, HTT)."""
-    return {fold(name): code if codes else label for code, label in choices.items() for name in (label, code)}
+def _shown_names(choices: dict[str, str]) -> dict[str, str]:
+    """The clerk's word for each code and label: the label."""
+    return {fold(name): label for code, label in choices.items() for name in (label, code)}
 
 
 def _choices_table(choices: dict[str, str]) -> dict[str, str]:
@@ -485,7 +487,8 @@ def converter(col: schema.Column) -> Callable[[object], object]:
     if kind in simple:
         convert = simple[kind]
     elif kind == schema.LEVEL:
-        convert = _lookup(_level_table(), _LEVEL_EXPECTED, _shown_names(schema.LEVELS, codes=True))
+        # suggestions from the level's words only: «Khá» is 0.67 like «KHT» by letters, a suggestion never to make
+        convert = _lookup(_level_table(), _LEVEL_EXPECTED, {fold(label): code for code, label in schema.LEVELS.items()})
     elif kind == schema.CODE:
         assert col.choices, col.key
         convert = _lookup(_choices_table(col.choices), choices_expected(col.choices), _shown_names(col.choices))
