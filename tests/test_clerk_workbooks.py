@@ -380,3 +380,19 @@ def test_a_word_that_is_no_level_is_never_offered_a_level(tmp_path, typed):
     assert set(bad) == {"V3", "V4"}, texts(problems)
     assert "có phải" not in bad["V3"].message and bad["V3"].value == typed
     assert "có phải «HTT»?" in bad["V4"].message
+
+
+def test_a_number_written_with_its_unit_says_to_write_the_number_only(tmp_path):
+    """«78 điểm», «3 người», «12 tháng»: refused as the contract says (a number), the message saying which
+    word to drop; «78,5» and «3» as text are the numbers."""
+    def worded(wb, cols):
+        cell(wb, cols, "ChamDiem", "diem_danh_gia", 3).value = "78 điểm"
+        cell(wb, cols, "BieuQuyet", "so_nguoi_du_hop", 2).value = "3 người"
+        cell(wb, cols, "NhanSu", "so_thang_cong_tac", 4).value = "12 tháng"
+        cell(wb, cols, "ChamDiem", "diem_tu_cham", 3).value = "80,5"
+
+    _, problems = read(filled(tmp_path / "so.xlsx", worded))
+    bad = {(p.sheet, p.cell): p.message for p in problems if p.is_error}
+    assert bad == {("ChamDiem", "D3"): "Ô có chữ «điểm» sau số; chỉ ghi số: «78».",
+                   ("BieuQuyet", "B2"): "Ô có chữ «người» sau số; chỉ ghi số: «3».",
+                   ("NhanSu", f"{factory.letter('NhanSu', 'so_thang_cong_tac')}4"): "Ô có chữ «tháng» sau số; chỉ ghi số: «12»."}

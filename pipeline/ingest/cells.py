@@ -53,6 +53,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character (a lone `_xD80
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])")
 _NUMBER = re.compile(r"[+-]?(\d+)(?:[.,](\d+))?")
+_NUMBER_WORD = re.compile(r"([+-]?\d+(?:[.,]\d+)?)\s*([^\W\d_][^\W\d_ ]*(?: [^\W\d_]+)*)")
 _DATE_TEXT = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{1,4})(?:\s+0{1,2}:00(?::00)?)?")
 # the year first (ISO 8601, as databases and web forms export dates): 2026-12-05, 2026/12/05
 _DATE_YEAR_FIRST = re.compile(r"(\d{4})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?")
@@ -246,6 +247,9 @@ def _number(value: object) -> float | int:
     text = clean_text(value).replace(" ", "")
     m = _NUMBER.fullmatch(text)
     if not m:
+        worded = _NUMBER_WORD.fullmatch(clean_text(value))  # «85 điểm», «12 tháng», «3 người»
+        if worded:
+            raise Bad("một số", f"Ô có chữ «{worded.group(2).strip()}» sau số; chỉ ghi số: «{worded.group(1)}».")
         raise Bad("một số")
     whole, frac = m.groups()
     if frac is None:
