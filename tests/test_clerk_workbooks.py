@@ -396,3 +396,32 @@ def test_a_number_written_with_its_unit_says_to_write_the_number_only(tmp_path):
     assert bad == {("ChamDiem", "D3"): "Ô có chữ «điểm» sau số; chỉ ghi số: «78».",
                    ("BieuQuyet", "B2"): "Ô có chữ «người» sau số; chỉ ghi số: «3».",
                    ("NhanSu", f"{factory.letter('NhanSu', 'so_thang_cong_tac')}4"): "Ô có chữ «tháng» sau số; chỉ ghi số: «12»."}
+
+
+def test_rows_hidden_in_excel_are_read_and_said_to_be(tmp_path):
+    """A clerk hides the row of someone who left (or filters the sheet by unit) rather than deleting it: the
+    row is read like any other — never dropped because Excel does not show it — and one warning per sheet
+    says which rows are hidden, so that a person printed without being seen is not a surprise."""
+    def hide(wb, cols):
+        wb["NhanSu"].row_dimensions[4].hidden = True
+        wb["NhanSu"].row_dimensions[6].hidden = True
+        wb["NhanSu"].row_dimensions[30].hidden = True  # hidden but empty: nothing to say
+        wb["BieuQuyet"].row_dimensions[3].hidden = True
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", hide))
+    assert campaign is not None, texts(problems)
+    assert [p.ma_so for p in campaign.people] == ["NS-01", "NS-02", "NS-03", "NS-04", "NS-05", "NS-06"]
+    assert sorted(campaign.votes) == ["NS-01", "NS-02", "NS-04"]
+    hidden = {p.sheet: p for p in problems if "đang bị ẩn" in p.message}
+    assert set(hidden) == {"NhanSu", "BieuQuyet"} and not any(p.is_error for p in hidden.values())
+    assert hidden["NhanSu"].row == 4 and "(dòng 4, 6)" in hidden["NhanSu"].message
+    assert "vẫn được đánh giá, xếp loại và in hồ sơ" in hidden["NhanSu"].message
+
+
+def test_hidden_rows_are_found_however_the_row_tag_is_written():
+    """LibreOffice writes hidden="true", Excel hidden="1", in any attribute order, with or without a prefix."""
+    from pipeline.ingest.xlsx import _HIDDEN_ROW
+
+    xml = ('<row r="4" spans="1:3" hidden="1"><c r="A4"/></row><row hidden="true" r="9" ht="0"/>'
+           '<x:row r="12" hidden="1"/><row r="15" customHeight="1"/>')
+    assert sorted(int(a or b) for a, b in _HIDDEN_ROW.findall(xml)) == [4, 9, 12]

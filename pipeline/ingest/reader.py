@@ -375,6 +375,13 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
         rows.append(Row(number, values, RowRefs(sheet, number, headers)))
     if untitled:
         _untitled_columns(xf, sheet, header_row, untitled, problems)
+    hidden = sorted(r.number for r in rows if r.number in xf.hidden_rows(sheet)) if hasattr(xf, "hidden_rows") else []
+    if hidden:  # hidden by hand or by a filter: not left out, and the clerk who hid them should know
+        shown = ", ".join(str(n) for n in hidden[:10]) + (f"… ({len(hidden)} dòng)" if len(hidden) > 10 else "")
+        problems.append(Problem(WARNING, sheet, f"Sheet có dòng dữ liệu đang bị ẩn trong Excel (dòng {shown}); các dòng này "
+                                "vẫn được đọc như mọi dòng" + (" (người ở dòng ẩn vẫn được đánh giá, xếp loại và in hồ sơ)."
+                                                              if spec.key == "NhanSu" else "."), row=hidden[0],
+                                expected="bỏ ẩn (Unhide) hoặc bỏ lọc để kiểm tra; xóa dòng nếu không dùng"))
     for i in sorted(day_first_text.keys() & swappable.keys()):
         _, letter, head = by_index[i][3:]
         for number, d in swappable[i]:

@@ -320,6 +320,11 @@ class XlsxFile:
         self._sst: list[str] | None = None
         self._attr_cache: dict[str, tuple[int | None, str | None]] = {}
         self._last_row = 0
+        self._hidden: dict[str, set[int]] = {}
+
+    def hidden_rows(self, name: str) -> frozenset[int]:
+        """Rows of sheet `name` hidden in Excel (`<row hidden="1">`), as found by the last `rows(name)`."""
+        return frozenset(self._hidden.get(name, ()))
 
     @property
     def percent_styles(self) -> frozenset[int]:
@@ -564,7 +569,7 @@ class XlsxFile:
             return
         try:
             if engine == "lxml" or not self._utf8(member):
-                yield from self._rows_lxml(member)
+                yield from self._rows_lxml(member, name)
             else:
                 yield from self._rows_regex(member, name)
         except InputUnreadable:
@@ -627,7 +632,10 @@ class XlsxFile:
     def _rows_regex(self, member: str, name: str) -> Iterator[tuple[int, dict[int, object]]]:
         prefixed = None
         self._last_row = 0
+        hidden = self._hidden.setdefault(name, set())
         for text in self._parts(member, "row>", f"sheet «{name}»"):
+            if 'hidden="' in text:  # rows hidden in Excel (by hand or by a filter): read, and said (reader)
+                hidden.update(int(a or b) for a, b in _HIDDEN_ROW.findall(text))
             if prefixed is None:
                 i = text.find("sheetData")
                 if i < 0:
@@ -725,7 +733,7 @@ class XlsxFile:
         if values:
             yield number, values
 
-    def _rows_lxml(self, member: str) -> Iterator[tuple[int, dict[int, object]]]:
+    def _rows_lxml(self, member: str, name: str = "") -> Iterator[tuple[int, dict[int, object]]]:
         ns = None
         last_row = 0
         with self._zip.open(member) as fh:
@@ -735,6 +743,8 @@ class XlsxFile:
                     C, V, F, IS, T, R = (ns + x for x in ("c", "v", "f", "is", "t", "r"))
                 r = row.get("r")
                 number = int(r) if r else last_row + 1
+                if row.get("hidden") in ("1", "true"):
+                    self._hidden.setdefault(name, set()).add(number)
                 last_row = number
                 values: dict[int, object] = {}
                 col = -1
@@ -875,6 +885,8 @@ def _whole_document(head: bytes, tail: bytes) -> bool:
     return False
 
 
+_HIDDEN_ROW = re.compile(r'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"[^>]*?\shidden="(?:1|true)"'
+                         r'|<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*?\sr="(\d+)"')
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)\"")
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
