@@ -425,3 +425,28 @@ def test_hidden_rows_are_found_however_the_row_tag_is_written():
     xml = ('<row r="4" spans="1:3" hidden="1"><c r="A4"/></row><row hidden="true" r="9" ht="0"/>'
            '<x:row r="12" hidden="1"/><row r="15" customHeight="1"/>')
     assert sorted(int(a or b) for a, b in _HIDDEN_ROW.findall(xml)) == [4, 9, 12]
+
+
+def test_the_abbreviations_of_every_personnel_list_are_read(tmp_path):
+    """CC, VC, CB, HĐ, NLĐ for the kind of staff and NV for a staff member, as every personnel list writes
+    them; «HĐLĐ» (a labour contract: «Hợp đồng» or «Người lao động») is refused, never guessed."""
+    kinds = {2: ("CC", "cong_chuc"), 3: ("cc", "cong_chuc"), 4: ("C.C", "cong_chuc"), 5: ("VC", "vien_chuc"),
+             6: ("NLĐ", "nguoi_lao_dong")}
+
+    def abbreviated(wb, cols):
+        for r, (typed, _) in kinds.items():
+            cell(wb, cols, "NhanSu", "loai_nhan_su", r).value = typed
+        cell(wb, cols, "NhanSu", "vai_tro", 4).value = "NV"
+        cell(wb, cols, "NhanSu", "loai_nhan_su", 7).value = "HĐ"
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", abbreviated))
+    assert campaign is not None, texts(problems)
+    assert [p.loai_nhan_su for p in campaign.people] == [code for _, code in kinds.values()] + ["hop_dong"]
+    assert campaign.person("NS-03").vai_tro == "nhan_vien"
+
+    def labour(wb, cols):
+        cell(wb, cols, "NhanSu", "loai_nhan_su", 7).value = "HĐLĐ"
+
+    _, problems = read(filled(tmp_path / "so2.xlsx", labour))
+    [bad] = [p for p in problems if p.is_error]
+    assert (bad.sheet, bad.cell, bad.value) == ("NhanSu", f"{factory.letter('NhanSu', 'loai_nhan_su')}7", "HĐLĐ")

@@ -463,6 +463,12 @@ _LEVEL_ALIASES = {
     "htnv": "HT", "hoan thanh": "HT",
     "khtnv": "KHT", "khong hoan thanh": "KHT",
 }
+# the abbreviations every personnel list uses, unambiguous (on `fold`ed text); «HĐLĐ» is not one: a labour
+# contract may be «Hợp đồng» (ND 111) or «Người lao động»
+_CODE_ALIASES: dict[str, dict[str, str]] = {
+    "loai_nhan_su": {"cb": "can_bo", "cc": "cong_chuc", "vc": "vien_chuc", "hd": "hop_dong", "nld": "nguoi_lao_dong"},
+    "vai_tro": {"nv": "nhan_vien"},
+}
 _LEVEL_EXPECTED = "một mức xếp loại: HTXS, HTT, HT, KHT hoặc ghi đủ chữ (ví dụ Hoàn thành tốt nhiệm vụ)"
 
 
@@ -495,7 +501,8 @@ def converter(col: schema.Column) -> Callable[[object], object]:
         convert = _lookup(_level_table(), _LEVEL_EXPECTED, {fold(label): code for code, label in schema.LEVELS.items()})
     elif kind == schema.CODE:
         assert col.choices, col.key
-        convert = _lookup(_choices_table(col.choices), choices_expected(col.choices), _shown_names(col.choices))
+        convert = _lookup(_choices_table(col.choices) | _CODE_ALIASES.get(col.key, {}), choices_expected(col.choices),
+                          _shown_names(col.choices))
     else:
         raise ValueError(f"unknown column kind {kind!r}")
     if kind in (schema.ID, schema.YESNO, schema.LEVEL, schema.CODE):
