@@ -450,3 +450,26 @@ def test_the_abbreviations_of_every_personnel_list_are_read(tmp_path):
     _, problems = read(filled(tmp_path / "so2.xlsx", labour))
     [bad] = [p for p in problems if p.is_error]
     assert (bad.sheet, bad.cell, bad.value) == ("NhanSu", f"{factory.letter('NhanSu', 'loai_nhan_su')}7", "HĐLĐ")
+
+
+def test_a_coquan_value_typed_over_the_guide_is_named_not_dropped(tmp_path):
+    """The clerk typed the agency's name and the document date one column too far right, over the guide
+    («Hướng dẫn», column C) of the blank: the date would be printed as dots for handwriting without a
+    word. Both are named; a guide left as the blank wrote it, or a note beside a filled value, is not."""
+    def beside(wb, cols):
+        ws = wb["CoQuan"]
+        for field, value in (("ten_co_quan", "Văn phòng UBND tỉnh Thử Nghiệm"), ("ngay_lap", dt.datetime(2024, 11, 5))):
+            ws.cell(cols["CoQuan"][field], 2).value = None
+            ws.cell(cols["CoQuan"][field], 3).value = value
+        ws.cell(cols["CoQuan"]["dia_danh"], 3).value = "đã hỏi chị Lan"  # a note beside a value: not a value
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", beside))
+    said = {p.cell: p for p in problems if "cột hướng dẫn" in p.message}
+    name_row, date_row = cols_of("CoQuan", "ten_co_quan"), cols_of("CoQuan", "ngay_lap")
+    assert set(said) == {f"B{name_row}", f"B{date_row}"}, texts(problems)
+    assert said[f"B{name_row}"].is_error and not said[f"B{date_row}"].is_error
+    assert said[f"B{date_row}"].message == (f"Ô B{date_row} («Ngày lập») trống nhưng ô C{date_row} bên cạnh (cột hướng "
+                                            "dẫn) có «05/11/2024»: giá trị ở đó không được đọc.")
+    assert said[f"B{date_row}"].expected == f"chép giá trị sang ô B{date_row}"
+    plain, problems = read(filled(tmp_path / "plain.xlsx"))  # the blank's guides beside empty optional fields
+    assert not [p for p in problems if "cột hướng dẫn" in p.message]

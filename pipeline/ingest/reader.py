@@ -417,8 +417,10 @@ def _untitled_columns(xf: XlsxFile, sheet: str, header_row: int, untitled: dict[
                 expected="tiêu đề của cột theo mẫu (nếu là cột của mẫu), hoặc xóa dữ liệu thừa"))
 
 
-def _field_entries(xf: XlsxFile, sheet: str, lookup: dict[str, schema.Column]) -> Iterator[tuple[int, str, object, int, str, object]]:
-    """(row, name column, name, value row, value column, value) for each field of CoQuan.
+def _field_entries(xf: XlsxFile, sheet: str, lookup: dict[str, schema.Column]
+                   ) -> Iterator[tuple[int, str, object, int, str, object, tuple[str, object] | None]]:
+    """(row, name column, name, value row, value column, value, (letter, content) of the cell right of
+    the value — the blank's «Hướng dẫn» column — or None) for each field of CoQuan.
 
     The contract's layout is one field per row (`truong` | `gia_tri`, columns A and B unless a
     header row places them elsewhere); a sheet laid out as a one-row table (field names in
@@ -434,15 +436,43 @@ def _field_entries(xf: XlsxFile, sheet: str, lookup: dict[str, schema.Column]) -
         values = next(rows, (number + 1, {}))
         for i in sorted(raw_row):
             letter = column_letter(i)
-            yield number, letter, raw_row[i], values[0], letter, values[1].get(i)
+            yield number, letter, raw_row[i], values[0], letter, values[1].get(i), None
         return
     key_col, val_col = 0, 1
     if "truong" in heads or "giatri" in heads:
         key_col, val_col = heads.get("truong", 0), heads.get("giatri", 1)
         first = None
-    key_letter, val_letter = column_letter(key_col), column_letter(val_col)
+    key_letter, val_letter, next_letter = column_letter(key_col), column_letter(val_col), column_letter(val_col + 1)
     for number, raw_row in chain([first] if first else [], rows):
-        yield number, key_letter, raw_row.get(key_col), number, val_letter, raw_row.get(val_col)
+        yield (number, key_letter, raw_row.get(key_col), number, val_letter, raw_row.get(val_col),
+               (next_letter, raw_row.get(val_col + 1)))
+
+
+_GUIDE_WORDS = ("vi du", "de trong", "bat buoc", "gia tri", "mac dinh", "neu ")
+
+
+def _typed_beside(col: schema.Column, beside: tuple[str, object] | None) -> str | None:
+    """The letter of the cell right of an empty CoQuan value when it holds a value of that field rather than
+    the guide `hoso init` writes there: a date, a number, a level… that reads as one; a short text that
+    is no guide sentence. None otherwise."""
+    if beside is None or cells.is_blank(beside[1]):
+        return None
+    from pipeline.ingest.blank import guide_text
+
+    letter, raw = beside
+    if cells.fold(cells.clean_text(raw)) == cells.fold(guide_text(col)):
+        return None
+    if col.kind == schema.TEXT:
+        text = cells.clean_text(raw)
+        folded = cells.fold(text)
+        if len(text) > 80 or text.endswith(".") or any(w in folded for w in _GUIDE_WORDS):
+            return None
+        return letter
+    try:
+        cells.converter(col)(raw)
+    except Bad:
+        return None
+    return letter
 
 
 def read_key_value(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Problem]) -> SheetData:
@@ -452,7 +482,7 @@ def read_key_value(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[
     row = Row(0, {}, {})
     seen: dict[str, tuple[int, str]] = {}
     refs: dict[str, Ref] = {}
-    for number, key_letter, raw_name, val_row, val_letter, raw in _field_entries(xf, sheet, lookup):
+    for number, key_letter, raw_name, val_row, val_letter, raw, beside in _field_entries(xf, sheet, lookup):
         if cells.is_blank(raw_name):
             if not cells.is_blank(raw):
                 problems.append(Problem(WARNING, sheet, "Có giá trị nhưng chưa ghi tên trường; được bỏ qua.",
@@ -474,6 +504,14 @@ def read_key_value(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[
         seen[col.key] = (number, key_letter)
         refs[col.key] = Ref(sheet, val_row, val_letter, col.label)
         if cells.is_blank(raw):
+            typed = _typed_beside(col, beside)
+            if typed is not None:  # the value typed over the guide, one column too far right: said, never dropped
+                problems.append(Problem(
+                    ERROR if col.required else WARNING, sheet, f"Ô {val_letter}{val_row} («{col.label}») trống nhưng ô "
+                    f"{typed}{number} bên cạnh (cột hướng dẫn) có «{cells.show(beside[1])}»: giá trị ở đó không được "  # type: ignore[index]
+                    "đọc.", row=val_row, column=val_letter, header=col.label, value="(trống)",
+                    expected=f"chép giá trị sang ô {val_letter}{val_row}"))
+                continue
             if col.required:
                 problems.append(Problem(ERROR, sheet, f"Thiếu giá trị «{col.label}» (bắt buộc).", row=val_row,
                                         column=val_letter, header=col.label, value="(trống)", expected=expected_for(col)))
