@@ -451,28 +451,22 @@ def _field_entries(xf: XlsxFile, sheet: str, lookup: dict[str, schema.Column]
 _GUIDE_WORDS = ("vi du", "de trong", "bat buoc", "gia tri", "mac dinh", "neu ")
 
 
-def _typed_beside(col: schema.Column, beside: tuple[str, object] | None) -> str | None:
-    """The letter of the cell right of an empty CoQuan value when it holds a value of that field rather than
-    the guide `hoso init` writes there: a date, a number, a level… that reads as one; a short text that
-    is no guide sentence. None otherwise."""
-    if beside is None or cells.is_blank(beside[1]):
-        return None
+def _typed_beside(col: schema.Column, beside: tuple[str, object]) -> bool:
+    """The cell right of an empty CoQuan value holds a value of that field rather than the guide `hoso init`
+    writes there: a date, a number, a level… that reads as one; a short text that is no guide sentence."""
     from pipeline.ingest.blank import guide_text
 
-    letter, raw = beside
-    if cells.fold(cells.clean_text(raw)) == cells.fold(guide_text(col)):
-        return None
+    raw = beside[1]
+    if cells.is_blank(raw) or cells.fold(cells.clean_text(raw)) == cells.fold(guide_text(col)):
+        return False
     if col.kind == schema.TEXT:
         text = cells.clean_text(raw)
-        folded = cells.fold(text)
-        if len(text) > 80 or text.endswith(".") or any(w in folded for w in _GUIDE_WORDS):
-            return None
-        return letter
+        return not (len(text) > 80 or text.endswith(".") or any(w in cells.fold(text) for w in _GUIDE_WORDS))
     try:
         cells.converter(col)(raw)
     except Bad:
-        return None
-    return letter
+        return False
+    return True
 
 
 def read_key_value(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Problem]) -> SheetData:
@@ -504,11 +498,10 @@ def read_key_value(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[
         seen[col.key] = (number, key_letter)
         refs[col.key] = Ref(sheet, val_row, val_letter, col.label)
         if cells.is_blank(raw):
-            typed = _typed_beside(col, beside)
-            if typed is not None:  # the value typed over the guide, one column too far right: said, never dropped
+            if beside is not None and _typed_beside(col, beside):  # typed one column too far right: said, never dropped
                 problems.append(Problem(
                     ERROR if col.required else WARNING, sheet, f"Ô {val_letter}{val_row} («{col.label}») trống nhưng ô "
-                    f"{typed}{number} bên cạnh (cột hướng dẫn) có «{cells.show(beside[1])}»: giá trị ở đó không được "  # type: ignore[index]
+                    f"{beside[0]}{number} bên cạnh (cột hướng dẫn) có «{cells.show(beside[1])}»: giá trị ở đó không được "
                     "đọc.", row=val_row, column=val_letter, header=col.label, value="(trống)",
                     expected=f"chép giá trị sang ô {val_letter}{val_row}"))
                 continue
