@@ -473,3 +473,38 @@ def test_a_coquan_value_typed_over_the_guide_is_named_not_dropped(tmp_path):
     assert said[f"B{date_row}"].expected == f"chép giá trị sang ô B{date_row}"
     plain, problems = read(filled(tmp_path / "plain.xlsx"))  # the blank's guides beside empty optional fields
     assert not [p for p in problems if "cột hướng dẫn" in p.message]
+
+
+# -- what a build prints from such a workbook (the real LibreOffice) -----------------------------------
+@pytest.mark.libreoffice
+def test_a_clerk_workbook_prints_names_bullets_and_codes_as_the_clerk_meant(tmp_path):
+    """One person built from a workbook with the habits above together: the code 001 (a number formatted
+    000), the name typed decomposed (NFD) with an Alt+Enter, the self-assessment pasted from a Word list
+    (Symbol / Wingdings bullets, which no font of the forms draws). The papers print «001», the name on one
+    line in composed Unicode, and the bullets."""
+    import os
+    import subprocess
+
+    from fakes import pdf_text
+
+    def habits(wb, cols):
+        for sheet in ("NhanSu", "TuDanhGia", "BieuQuyet", "KyLuat", "ThiDua", "ChamDiem"):
+            for r in range(2, wb[sheet].max_row + 1):
+                c = cell(wb, cols, sheet, "ma_so", r)
+                if c.value:
+                    c.value, c.number_format = int(c.value[3:]), "000"
+        cell(wb, cols, "NhanSu", "ho_ten", 2).value = unicodedata.normalize("NFD", "Nguyễn Văn\nAn")
+        wb["CoQuan"].cell(cols["CoQuan"]["nguoi_dung_dau"], 2).value = "Nguyễn Văn An"
+        cell(wb, cols, "TuDanhGia", "uu_diem", 2).value = "\uf0b7 Nhiệt tình, trách nhiệm.\n\uf0a7 Chủ động sáng tạo."
+
+    book = filled(tmp_path / "so.xlsx", habits)
+    out = tmp_path / "ket_qua"
+    env = dict(os.environ, HOSO_CACHE=str(tmp_path / "cache"), TMPDIR=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(book), "--person", "001", "-o", str(out)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    text = pdf_text(out / "ca_nhan" / "HC" / "001.pdf")
+    assert "Nguyễn Văn An" in text and unicodedata.normalize("NFD", "Nguyễn") not in text
+    assert "Nguyễn Văn\nAn" not in text
+    assert "• Nhiệt tình, trách nhiệm." in text and "▪ Chủ động sáng tạo." in text
+    assert "\uf0b7" not in text and "001" in text

@@ -49,6 +49,10 @@ class Displayed(int):
 # overrides and isolates (U+202A–U+202E, U+2066–U+2069) that would print a name reversed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 _SPECIAL = re.compile(r"[\r\t\u00a0\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+# Word's list bullets pasted into a cell are characters of the Symbol and Wingdings fonts (private use,
+# U+F0xx): no font the forms use draws them, so they vanished from the papers. What they show instead.
+_WORD_BULLETS = str.maketrans({"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf076": "❖", "\uf0fc": "✓",
+                               "\uf06e": "■", "\uf071": "❑", "\uf0a8": "□", "\uf0e0": "→", "\uf0e8": "➔"})
 _SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character (a lone `_xD800_`): no character at all
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])")
@@ -122,6 +126,8 @@ def clean_text(value: object) -> str:
         text = str(value)
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    if not text.isascii() and "\uf000" <= max(text) and any("\uf020" <= ch <= "\uf0ff" for ch in text):
+        text = text.translate(_WORD_BULLETS)
     # every character _SPECIAL matches is unprintable: most texts skip the regular expression
     if not (text.isprintable() or ("\n" in text and text.replace("\n", "").isprintable())) and _SPECIAL.search(text):
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").replace("\u00a0", " ")
