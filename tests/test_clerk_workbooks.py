@@ -508,3 +508,33 @@ def test_a_clerk_workbook_prints_names_bullets_and_codes_as_the_clerk_meant(tmp_
     assert "Nguyễn Văn\nAn" not in text
     assert "• Nhiệt tình, trách nhiệm." in text and "▪ Chủ động sáng tạo." in text
     assert "\uf0b7" not in text and "001" in text
+
+
+def test_periods_written_without_their_year_are_the_evaluation_year(tmp_path):
+    """A 2026 sheet of monthly results kept for the one year says «Tháng 1», «T2»…: the period of the evaluation
+    year (the only year a period may have, spec/workbook-2026.md), one warning for the sheet instead of an
+    error on every row; a month that does not exist («Tháng 13») is still an error on its cell."""
+    sample = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx"
+    wb = openpyxl.load_workbook(sample)
+    ws = wb["KetQuaKy"]
+    head = [c.value for c in ws[1]]
+    ky, code = head.index("ky") + 1, head.index("ma_so") + 1
+    first = [r for r in range(2, ws.max_row + 1) if ws.cell(r, code).value == "VP-001"]
+    written = {}
+    for r in first:
+        month = int(ws.cell(r, ky).value[-2:])
+        ws.cell(r, ky).value = written[r] = f"Tháng {month}" if month % 2 else f"T{month}"
+    wb.save(tmp_path / "so.xlsx")
+    plain, _ = read(sample)
+    campaign, problems = read(tmp_path / "so.xlsx")
+    assert campaign is not None, texts(problems)
+    assert [(p.ma_so, p.ky, p.diem_tieu_chi_chung) for p in campaign.periods] == \
+        [(p.ma_so, p.ky, p.diem_tieu_chi_chung) for p in plain.periods]
+    [said] = [p for p in problems if "không có năm" in p.message]
+    assert (said.sheet, said.row, said.is_error) == ("KetQuaKy", first[0], False)
+    assert said.message == f"Kỳ ghi không có năm ({len(first)} dòng, như «Tháng 1»): đọc là kỳ của năm đánh giá 2026 («Tháng 1» là 2026-01)."
+
+    ws.cell(first[0], ky).value = "Tháng 13"
+    wb.save(tmp_path / "so2.xlsx")
+    _, problems = read(tmp_path / "so2.xlsx")
+    assert [(p.sheet, p.row, p.value) for p in problems if p.is_error] == [("KetQuaKy", first[0], "Tháng 13")], texts(problems)

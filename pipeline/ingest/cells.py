@@ -336,6 +336,21 @@ def period(value: object) -> str:
     raise Bad(PERIOD_EXPECTED)
 
 
+_NO_YEAR = re.compile(r"(?:(t|thang) ?(\d{1,2})|(q|quy) ?([1-4]|i{1,3}|iv))")
+
+
+def period_without_year(text: str, year: int) -> str | None:
+    """«Tháng 1», «T1», «Quý I», «Q2» (a period without its year, as a sheet kept for one year writes it)
+    as the period of `year`, the evaluation year (the only year a period may have); None for anything else."""
+    m = _NO_YEAR.fullmatch(fold(text))
+    if m is None:
+        return None
+    _, month, _, quarter = m.groups()
+    if month is not None:
+        return f"{year:04d}-{int(month):02d}" if 1 <= int(month) <= 12 else None
+    return f"{year:04d}-Q{_ROMAN.get(quarter) or int(quarter)}"
+
+
 _DATE_EXPECTED = "ngày theo dạng dd/mm/yyyy (ví dụ 05/11/2024) hoặc ô kiểu Ngày của Excel"
 
 

@@ -457,6 +457,34 @@ def _unit_names_for_codes(data: dict[str, SheetData], problems: list[Problem]) -
     return out
 
 
+def _periods_without_year(data: dict[str, SheetData], year: object, problems: list[Problem]) -> list[Problem]:
+    """«Tháng 1», «Quý I» in KetQuaKy / SanPham «Kỳ» (a sheet kept for one year has no year in it): the
+    period of the evaluation year — the only year a period may have — with one warning per sheet, instead
+    of an error on every row."""
+    if not isinstance(year, int):
+        return problems
+    sheets = {data[k].name: data[k] for k in ("KetQuaKy", "SanPham") if k in data}
+    label = cells.fold(schema.SHEETS_BY_KEY["KetQuaKy"].column("ky").label)
+    read: dict[str, list[tuple[Problem, str]]] = {}
+    out = []
+    for p in problems:
+        sheet = sheets.get(p.sheet) if p.is_error and p.row and p.value and p.header else None
+        if sheet is not None and cells.fold(str(p.header)) in (label, "ky"):
+            ky = cells.period_without_year(str(p.value), year)
+            row = next((r for r in sheet.rows if r.number == p.row), None) if ky else None
+            if ky and row is not None:
+                row.values["ky"] = ky
+                read.setdefault(p.sheet, []).append((p, ky))
+                continue
+        out.append(p)
+    for name, found in read.items():
+        first, ky = found[0]
+        out.append(Problem(WARNING, name, f"Kỳ ghi không có năm ({len(found)} dòng, như «{first.value}»): đọc là kỳ của "
+                           f"năm đánh giá {year} («{first.value}» là {ky}).", row=first.row, column=first.column,
+                           header=first.header, value=first.value, expected=f"kỳ ghi kèm năm, ví dụ {ky}"))
+    return out
+
+
 def _check_unit(row: Row, units: dict[str, str] | None, problems: list[Problem]) -> bool:
     code = row.values.get("ma_don_vi")
     if code is None:
@@ -1082,6 +1110,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     _check_superior(data, problems)
     units = _units(data, problems)
     problems = _unit_names_for_codes(data, problems)
+    problems = _periods_without_year(data, year, problems)
     people = _people(data, _declared(data.get("DonVi"), "ma_don_vi"), year, rulebook, problems, build)
     # every ma_so that parsed counts as declared, so that a person whose row has another error is not
     # also reported as "unknown" in every other sheet
