@@ -92,8 +92,12 @@ def test_a_workbook_with_a_password_is_named_as_such(tmp_path):
     book = factory.write(tmp_path.parent / f"{tmp_path.name}_so.xlsx", factory.tables()).read_bytes()
     r = _post(c, csrf, "so_2026", book)  # a real workbook whose name lost its extension
     assert r.status_code == 400 and "«so_2026» là sổ Excel .xlsx nhưng tên tệp không có đuôi .xlsx" in r.text
-    r = _post(c, csrf, "ghi chu.txt", b"ma_so,ho_ten\n")  # nothing the reader names: the web's own words
+    r = _post(c, csrf, "ghi chu.txt", b"ghi chu cua van thu\n")  # nothing the reader names: the web's own words
     assert r.status_code == 400 and "«ghi chu.txt» không phải sổ Excel .xlsx" in r.text and "hoso init" not in r.text
+    r = _post(c, csrf, "nhan su.csv", "ma_so;ho_ten\r\nNS-01;Nguyễn Văn An\r\n".encode())  # exported by another program
+    text = re.sub(r"\s+", " ", r.text)
+    assert r.status_code == 400 and "Tệp «nhan su.csv» là tệp CSV" in text and "bảng mã Unicode UTF-8" in text, text
+    assert ".xls cũ" not in text and "hoso init" not in text
     assert not list((tmp_path / "co_quan" / "VP" / "so").glob("*"))  # nothing refused was stored
 
 
@@ -527,3 +531,19 @@ def test_monthly_results_from_a_kpi_export_go_into_a_copy_that_is_checked_and_ca
     assert unit.post("/dang-nhap", data={"csrf_token": token, "ten": "donvi", "mat_khau": PASSWORD}).status_code == 302
     assert unit.get(f"/so-excel/{second}/so.xlsx").status_code == 403
     assert unit.get(f"/so-excel/{first}/nhap-ket-qua").status_code == 403
+
+
+def test_a_word_file_named_xlsx_is_named_as_the_clerk_sent_it(tmp_path):
+    """A .docx renamed .xlsx is a zip: stored, then the reader refuses it naming the file it opened, kept under
+    its id («1.xlsx»). The page names the file the clerk chose."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                   'wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("word/document.xml", "<w:document/>")
+    c, csrf = _clerk(tmp_path)
+    r = _post(c, csrf, "Danh sach 2026.xlsx", buf.getvalue())
+    html = re.sub(r"\s+", " ", c.get(r.headers["Location"]).text)
+    assert "Tệp «Danh sach 2026.xlsx» là văn bản Word (.docx), không phải sổ Excel (.xlsx)." in html, html
+    assert "«1.xlsx»" not in html

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.ingest.cells import name_key
 from pipeline.ingest.model import Agency, Campaign, Person, Unit, names_person
 
 
@@ -48,7 +49,7 @@ NOBODY = Signer()
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return name_key(text)  # «Hoà» and «Hòa» are one name
 
 
 def _same(a: str, b: str) -> bool:

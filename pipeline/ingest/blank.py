@@ -215,6 +215,15 @@ def _table_sheet(wb: Workbook, spec: schema.Sheet, lists: _Lists) -> None:
     ws.freeze_panes = "B2"
 
 
+def guide_text(col: schema.Column) -> str:
+    """The «Hướng dẫn» of a CoQuan field, column C beside its value (the reader knows it from a value)."""
+    help_text = ("Bắt buộc. " if col.required else "") + (col.help or KIND_TEXT.get(col.kind, ""))
+    values = accepted_values(col)
+    if values:
+        help_text += f" Giá trị: {values}."
+    return help_text
+
+
 def _agency_sheet(wb: Workbook, lists: _Lists, year: int | None = None) -> None:
     spec = schema.CO_QUAN
     ws = wb.create_sheet(spec.key)
@@ -239,11 +248,7 @@ def _agency_sheet(wb: Workbook, lists: _Lists, year: int | None = None) -> None:
             value.value = year
         if col.kind == schema.DATE:
             value.number_format = DATE_FORMAT
-        help_text = ("Bắt buộc. " if col.required else "") + (col.help or KIND_TEXT.get(col.kind, ""))
-        values = accepted_values(col)
-        if values:
-            help_text += f" Giá trị: {values}."
-        ws.cell(row=r, column=3, value=help_text).alignment = _WRAP
+        ws.cell(row=r, column=3, value=guide_text(col)).alignment = _WRAP
         dv = _validation(col, lists)
         if dv is not None:
             dv.add(f"B{r}")

@@ -27,15 +27,42 @@ class Percent(float):
 
     __slots__ = ()
 
+
+class Displayed(int):
+    """A whole number whose cell format shows it otherwise than its digits: 1 in a cell formatted
+    `000` (Excel shows «001»), or `"NV"000` («NV001»). Everywhere a number is expected it is the
+    number; where a code or a text is expected it is `shown`, what the clerk sees and typed
+    (`xlsx.XlsxFile` reads such cells as this)."""
+
+    shown: str
+
+    def __new__(cls, value: int, shown: str) -> Displayed:
+        self = super().__new__(cls, value)
+        self.shown = shown
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:  # kept across the reader's worker processes
+        return (Displayed, (int(self), self.shown))
+
+
 # removed from every text: control characters, invisible ones, and the bidirectional embeddings,
 # overrides and isolates (U+202A–U+202E, U+2066–U+2069) that would print a name reversed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 _SPECIAL = re.compile(r"[\r\t\u00a0\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+# Word's list bullets pasted into a cell are characters of the Symbol and Wingdings fonts (private use,
+# U+F0xx): no font the forms use draws them, so they vanished from the papers. What they show instead.
+_WORD_BULLETS = str.maketrans({"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf076": "❖", "\uf0fc": "✓",
+                               "\uf06e": "■", "\uf071": "❑", "\uf0a8": "□", "\uf0e0": "→", "\uf0e8": "➔"})
 _SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character (a lone `_xD800_`): no character at all
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])")
 _NUMBER = re.compile(r"[+-]?(\d+)(?:[.,](\d+))?")
+_NUMBER_WORD = re.compile(r"([+-]?\d+(?:[.,]\d+)?)\s*([^\W\d_][^\W\d_ ]*(?: [^\W\d_]+)*)")
 _DATE_TEXT = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{1,4})(?:\s+0{1,2}:00(?::00)?)?")
+# the year first (ISO 8601, as databases and web forms export dates): 2026-12-05, 2026/12/05
+_DATE_YEAR_FIRST = re.compile(r"(\d{4})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?")
+# in words, as on a signed paper («ngày 05 tháng 12 năm 2026»), on `fold`ed text
+_DATE_WORDS = re.compile(r"(?:ngay )?(\d{1,2}) thang (\d{1,2}) nam (\d{1,4})")
 _EPOCH = dt.datetime(1899, 12, 30)
 MAX_SHORT_TEXT = 255
 MAX_CELL_CHARS = 32_767  # Excel's own limit per cell
@@ -59,6 +86,23 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9%]+", " ", text).split())
 
 
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng (combining)
+
+
+@lru_cache(maxsize=8192)
+def name_key(text: str) -> str:
+    """A person's name as compared with the same name written in another cell: spaces, case,
+    Unicode form (NFC / NFD) and the place of the tone mark aside — «Hoà» and «Hòa», «Thuỷ» and
+    «Thủy» (the old and the new placement, both typed by Unikey) are one name; so are «Đ» and the
+    Icelandic «Ð» that looks the same (some keyboards and converted files type it). Names are printed as
+    written; this is only for matching."""
+    words = []
+    for word in unicodedata.normalize("NFD", str(text).replace("Ð", "Đ").replace("ð", "đ")).casefold().split():
+        tones = "".join(ch for ch in word if ch in _TONES)
+        words.append("".join(ch for ch in word if ch not in _TONES) + tones)
+    return " ".join(words)
+
+
 def compact(text: str) -> str:
     """`fold` without spaces: «Nhân sự», «NhanSu» and «nhan_su» all give «nhansu»."""
     return fold(text).replace(" ", "")
@@ -72,6 +116,8 @@ def clean_text(value: object) -> str:
         text = value
     elif isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    elif isinstance(value, Displayed):
+        text = value.shown
     elif isinstance(value, float):
         text = str(int(value)) if value.is_integer() else format(value, ".15g")
     elif isinstance(value, dt.datetime | dt.date):
@@ -80,6 +126,8 @@ def clean_text(value: object) -> str:
         text = str(value)
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    if not text.isascii() and "\uf000" <= max(text) and any("\uf020" <= ch <= "\uf0ff" for ch in text):
+        text = text.translate(_WORD_BULLETS)
     # every character _SPECIAL matches is unprintable: most texts skip the regular expression
     if not (text.isprintable() or ("\n" in text and text.replace("\n", "").isprintable())) and _SPECIAL.search(text):
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").replace("\u00a0", " ")
@@ -193,7 +241,7 @@ def _number(value: object) -> float | int:
     if isinstance(value, bool):
         raise Bad("một số")
     if isinstance(value, int):
-        return value
+        return int(value)  # a Displayed (1 shown «001») is the number here
     if isinstance(value, float):
         if not math.isfinite(value):
             raise Bad("một số")
@@ -205,6 +253,9 @@ def _number(value: object) -> float | int:
     text = clean_text(value).replace(" ", "")
     m = _NUMBER.fullmatch(text)
     if not m:
+        worded = _NUMBER_WORD.fullmatch(clean_text(value))  # «85 điểm», «12 tháng», «3 người»
+        if worded:
+            raise Bad("một số", f"Ô có chữ «{worded.group(2).strip()}» sau số; chỉ ghi số: «{worded.group(1)}».")
         raise Bad("một số")
     whole, frac = m.groups()
     if frac is None:
@@ -285,6 +336,21 @@ def period(value: object) -> str:
     raise Bad(PERIOD_EXPECTED)
 
 
+_NO_YEAR = re.compile(r"(?:(t|thang) ?(\d{1,2})|(q|quy) ?([1-4]|i{1,3}|iv))")
+
+
+def period_without_year(text: str, year: int) -> str | None:
+    """«Tháng 1», «T1», «Quý I», «Q2» (a period without its year, as a sheet kept for one year writes it)
+    as the period of `year`, the evaluation year (the only year a period may have); None for anything else."""
+    m = _NO_YEAR.fullmatch(fold(text))
+    if m is None:
+        return None
+    _, month, _, quarter = m.groups()
+    if month is not None:
+        return f"{year:04d}-{int(month):02d}" if 1 <= int(month) <= 12 else None
+    return f"{year:04d}-Q{_ROMAN.get(quarter) or int(quarter)}"
+
+
 _DATE_EXPECTED = "ngày theo dạng dd/mm/yyyy (ví dụ 05/11/2024) hoặc ô kiểu Ngày của Excel"
 
 
@@ -300,9 +366,26 @@ def _date(value: object) -> dt.date:
         raise Bad(_DATE_EXPECTED, "Ô chứa một số, không phải ngày.")
     text = clean_text(value)
     m = _DATE_TEXT.fullmatch(text)
-    if not m:
-        raise Bad(_DATE_EXPECTED)
-    day, _, month, year = m.groups()
+    if m:
+        day, _, month, year = m.groups()
+    else:
+        # The contract (spec/workbook.md) reads dd/mm/yyyy only; a date written year first (as databases
+        # export it) or in words (as on a signed paper) is refused, with the value to type instead.
+        found = None
+        if m := _DATE_YEAR_FIRST.fullmatch(text):
+            found = m.group(1), m.group(3), m.group(4)
+        elif m := _DATE_WORDS.fullmatch(fold(text)):
+            found = m.group(3), m.group(2), m.group(1)
+        if found is None:
+            raise Bad(_DATE_EXPECTED)
+        if len(found[0]) != 4:
+            raise Bad("năm ghi đủ 4 chữ số, ví dụ 05/11/2024", "Năm không đủ 4 chữ số.")
+        try:
+            meant = dt.date(*(int(x) for x in found))
+        except ValueError:
+            raise Bad(_DATE_EXPECTED, "Ngày không có thật.") from None
+        raise Bad(_DATE_EXPECTED, f"Ngày không ghi theo dạng ngày/tháng/năm: nếu là ngày {meant.day} tháng "
+                                  f"{meant.month} năm {meant.year}, ghi «{meant:%d/%m/%Y}».")
     if len(year) != 4:
         raise Bad("năm ghi đủ 4 chữ số, ví dụ 05/11/2024", "Năm không đủ 4 chữ số.")
     try:
@@ -374,14 +457,16 @@ def _close(text: str, shown: dict[str, str]) -> str | None:
     found = difflib.get_close_matches(key, list(shown), n=1, cutoff=0.6)
     if not found:  # a code with two letters swapped or one missing: compare as written, without case
         upper = {name.upper(): name for name in shown.values() if len(name) <= 8}
-        found_code = difflib.get_close_matches(text.upper(), list(upper), n=1, cutoff=0.5) if len(text) <= 8 else []
+        # only a code typed as a code (HTTX, HTX): a Vietnamese word («Không», «Khá», «K» for none) is no typo of KHT
+        found_code = (difflib.get_close_matches(text.upper(), list(upper), n=1, cutoff=0.5)
+                      if 2 <= len(text) <= 8 and text.isascii() and text.isalnum() else [])
         return upper[found_code[0]] if found_code else None
     return shown[found[0]]
 
 
-def _shown_names(choices: dict[str, str], *, codes: bool = False) -> dict[str, str]:
-    """The clerk's word for each code and label: the label (a level: its short code, HTT)."""
-    return {fold(name): code if codes else label for code, label in choices.items() for name in (label, code)}
+def _shown_names(choices: dict[str, str]) -> dict[str, str]:
+    """The clerk's word for each code and label: the label."""
+    return {fold(name): label for code, label in choices.items() for name in (label, code)}
 
 
 def _choices_table(choices: dict[str, str]) -> dict[str, str]:
@@ -399,6 +484,12 @@ _LEVEL_ALIASES = {
     "htnv": "HT", "hoan thanh": "HT",
     "khtnv": "KHT", "khong hoan thanh": "KHT",
 }
+# the abbreviations every personnel list uses, unambiguous (on `fold`ed text); «HĐLĐ» is not one: a labour
+# contract may be «Hợp đồng» (ND 111) or «Người lao động»
+_CODE_ALIASES: dict[str, dict[str, str]] = {
+    "loai_nhan_su": {"cb": "can_bo", "cc": "cong_chuc", "vc": "vien_chuc", "hd": "hop_dong", "nld": "nguoi_lao_dong"},
+    "vai_tro": {"nv": "nhan_vien"},
+}
 _LEVEL_EXPECTED = "một mức xếp loại: HTXS, HTT, HT, KHT hoặc ghi đủ chữ (ví dụ Hoàn thành tốt nhiệm vụ)"
 
 
@@ -407,6 +498,7 @@ def _level_table() -> dict[str, str]:
     table.update(_LEVEL_ALIASES)
     for alias, code in _LEVEL_ALIASES.items():
         table[alias + " nhiem vu"] = code
+        table[alias + " nv"] = code  # «Hoàn thành tốt NV»: NV is how clerks shorten «nhiệm vụ»
     return table
 
 
@@ -426,10 +518,12 @@ def converter(col: schema.Column) -> Callable[[object], object]:
     if kind in simple:
         convert = simple[kind]
     elif kind == schema.LEVEL:
-        convert = _lookup(_level_table(), _LEVEL_EXPECTED, _shown_names(schema.LEVELS, codes=True))
+        # suggestions from the level's words only: «Khá» is 0.67 like «KHT» by letters, a suggestion never to make
+        convert = _lookup(_level_table(), _LEVEL_EXPECTED, {fold(label): code for code, label in schema.LEVELS.items()})
     elif kind == schema.CODE:
         assert col.choices, col.key
-        convert = _lookup(_choices_table(col.choices), choices_expected(col.choices), _shown_names(col.choices))
+        convert = _lookup(_choices_table(col.choices) | _CODE_ALIASES.get(col.key, {}), choices_expected(col.choices),
+                          _shown_names(col.choices))
     else:
         raise ValueError(f"unknown column kind {kind!r}")
     if kind in (schema.ID, schema.YESNO, schema.LEVEL, schema.CODE):
@@ -447,6 +541,8 @@ def _as_percent(convert: Callable[[object], object]) -> Callable[[object], objec
         if isinstance(value, Percent):
             shown = round(float(value) * 100, 9)
             value = int(shown) if shown.is_integer() else shown
+        elif isinstance(value, str) and value.rstrip().endswith("%"):  # «95%» typed into a Text cell
+            value = value.rstrip()[:-1]
         return convert(value)
 
     return percent
@@ -489,6 +585,8 @@ def show(value: object) -> str:
         return "(trống)"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, Displayed):
+        return value.shown
     if isinstance(value, dt.datetime):
         if value.hour or value.minute or value.second:
             return value.strftime("%d/%m/%Y %H:%M")

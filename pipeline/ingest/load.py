@@ -138,7 +138,8 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
     if row is None:
         return None
     v = row.values
-    _collapse_spaces(row, "nguoi_dung_dau", schema.CO_QUAN.column("nguoi_dung_dau").label, problems)
+    for key in _AGENCY_NAMES:
+        _collapse_spaces(row, key, schema.CO_QUAN.column(key).label, problems)
     if year:
         for key in ("ngay_lap", "han_nop_so_noi_vu", "ngay_tu_danh_gia", "ngay_quyet_dinh", "ngay_thong_bao",
                     "ngay_bao_cao", "ngay_bao_cao_tu_danh_gia", "ngay_hop_tu_xep_loai"):
@@ -265,10 +266,10 @@ def _check_superior(data: dict[str, SheetData], problems: list[Problem]) -> None
     row, people = _agency_row(data), data.get("NhanSu")
     if row is None or people is None:
         return
-    head = " ".join(str(row.values.get("nguoi_dung_dau") or "").split()).casefold()
+    head = cells.name_key(str(row.values.get("nguoi_dung_dau") or ""))
 
     def named(r: Row) -> bool:
-        name = " ".join(str(r.values.get("ho_ten") or "").split()).casefold()
+        name = cells.name_key(str(r.values.get("ho_ten") or ""))
         return bool(name) and (head == name or head.endswith(" " + name))
 
     if not head:
@@ -286,14 +287,14 @@ def _check_superior(data: dict[str, SheetData], problems: list[Problem]) -> None
         return
     if row.values.get("nguoi_dung_dau_cap_tren"):
         return
-    cells = ", ".join(f"«{schema.CO_QUAN.column(k).label}»" for k in
-                      ("ten_co_quan_cap_tren", "nguoi_dung_dau_cap_tren", "chuc_vu_nguoi_dung_dau_cap_tren"))
+    fields = ", ".join(f"«{schema.CO_QUAN.column(k).label}»" for k in
+                       ("ten_co_quan_cap_tren", "nguoi_dung_dau_cap_tren", "chuc_vu_nguoi_dung_dau_cap_tren"))
     problems.append(_p(WARNING, row, "nguoi_dung_dau_cap_tren",
                        f"Chưa ghi người đứng đầu cơ quan cấp trên trực tiếp, người có thẩm quyền đánh giá người đứng đầu "
                        f"«{row.values['nguoi_dung_dau']}» ({_competence_article(row)}): phần ký của cấp có thẩm quyền "
                        f"trên phiếu của người đứng đầu sẽ để trống để viết tay.",
                        sheet=row.refs["nguoi_dung_dau"].sheet if "nguoi_dung_dau" in row.refs else "CoQuan",
-                       expected=f"ghi các trường {cells} trong sheet Cơ quan"))
+                       expected=f"ghi các trường {fields} trong sheet Cơ quan"))
 
 
 def _check_rulebook(row: Row, problems: list[Problem], year: int | None = None) -> None:
@@ -350,6 +351,7 @@ def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
     units = []
     for i, row in enumerate(sheet.rows):
         v = row.values
+        _collapse_spaces(row, "nguoi_danh_gia", schema.DON_VI.column("nguoi_danh_gia").label, problems)
         if not _complete(row, schema.DON_VI) or row.number in repeats:
             continue
         units.append(Unit(v["ma_don_vi"], v["ten_don_vi"], v["loai_don_vi"], v.get("thu_tu", 10_000 + i),
@@ -421,13 +423,66 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
 
 
 def _collapse_spaces(row: Row, key: str, label: str, problems: list[Problem]) -> None:
-    """Two spaces inside a name (a name is compared with other cells and printed): one, with a warning."""
+    """Two spaces or a line break (Alt+Enter) inside a name (a name is compared with other cells and
+    printed on one line of a signed paper): one space, with a warning."""
     value = row.values.get(key)
-    if isinstance(value, str) and "  " in value:
+    if isinstance(value, str) and ("  " in value or "\n" in value):
         collapsed = " ".join(value.split())
-        problems.append(_p(WARNING, row, key, f"«{label}» có khoảng trắng thừa giữa các chữ; đã bỏ bớt.", value=value,
+        what = "chỗ xuống dòng (Alt+Enter) giữa các chữ; đã thay bằng một khoảng trắng" if "\n" in value else \
+            "khoảng trắng thừa giữa các chữ; đã bỏ bớt"
+        problems.append(_p(WARNING, row, key, f"«{label}» có {what}.", value=value.replace("\n", "↵"),
                            expected=f"«{collapsed}» (sửa trong sổ để khớp với các ô khác)"))
         row.values[key] = collapsed
+
+
+# names printed as one line (a signer, the chair of a meeting): tidied like NhanSu «Họ và tên»
+_AGENCY_NAMES = ("nguoi_dung_dau", "nguoi_dung_dau_cap_tren", "chu_tri_hop_co_quan", "thu_ky_hop_co_quan")
+
+
+def _unit_names_for_codes(data: dict[str, SheetData], problems: list[Problem]) -> list[Problem]:
+    """A unit's name written where its code goes («Phòng Hành chính - Quản trị» in NhanSu «Mã đơn vị»): the
+    code's error («Mã có khoảng trắng») says which code that name has in DonVi."""
+    sheet = data.get("DonVi")
+    if sheet is None:
+        return problems
+    codes = {cells.name_key(str(r.values["ten_don_vi"])): str(r.values["ma_don_vi"])
+             for r in sheet.rows if r.values.get("ten_don_vi") and r.values.get("ma_don_vi")}
+    label = schema.SHEETS_BY_KEY["NhanSu"].column("ma_don_vi").label
+    out = []
+    for p in problems:
+        code = codes.get(cells.name_key(p.value)) if (p.is_error and p.value and p.row and p.header
+                                                       and cells.fold(p.header) == cells.fold(label)) else None
+        out.append(replace(p, message=f"«{p.value}» là tên đơn vị; cột này ghi mã đơn vị (mã của đơn vị này ở sheet "
+                                      f"Đơn vị là «{code}»).", expected=f"«{code}»") if code else p)
+    return out
+
+
+def _periods_without_year(data: dict[str, SheetData], year: object, problems: list[Problem]) -> list[Problem]:
+    """«Tháng 1», «Quý I» in KetQuaKy / SanPham «Kỳ» (a sheet kept for one year has no year in it): the
+    period of the evaluation year — the only year a period may have — with one warning per sheet, instead
+    of an error on every row."""
+    if not isinstance(year, int):
+        return problems
+    sheets = {data[k].name: data[k] for k in ("KetQuaKy", "SanPham") if k in data}
+    label = cells.fold(schema.SHEETS_BY_KEY["KetQuaKy"].column("ky").label)
+    read: dict[str, list[tuple[Problem, str]]] = {}
+    out = []
+    for p in problems:
+        sheet = sheets.get(p.sheet) if p.is_error and p.row and p.value and p.header else None
+        if sheet is not None and cells.fold(str(p.header)) in (label, "ky"):
+            ky = cells.period_without_year(str(p.value), year)
+            row = next((r for r in sheet.rows if r.number == p.row), None) if ky else None
+            if ky and row is not None:
+                row.values["ky"] = ky
+                read.setdefault(p.sheet, []).append((p, ky))
+                continue
+        out.append(p)
+    for name, found in read.items():
+        first, ky = found[0]
+        out.append(Problem(WARNING, name, f"Kỳ ghi không có năm ({len(found)} dòng, như «{first.value}»): đọc là kỳ của "
+                           f"năm đánh giá {year} («{first.value}» là {ky}).", row=first.row, column=first.column,
+                           header=first.header, value=first.value, expected=f"kỳ ghi kèm năm, ví dụ {ky}"))
+    return out
 
 
 def _check_unit(row: Row, units: dict[str, str] | None, problems: list[Problem]) -> bool:
@@ -516,7 +571,7 @@ def _agency_head(data: dict[str, SheetData]) -> str:
 
 
 def _same_person(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return cells.name_key(a) == cells.name_key(b)
 
 
 # -- per-person sheets ----------------------------------------------------------------------------
@@ -532,13 +587,24 @@ def _person_rows(data: dict[str, SheetData], key: str, people: dict[str, str] | 
             continue
         canonical = people.get(code.casefold())
         if canonical is None:
-            problems.append(_p(ERROR, row, "ma_so", "Mã số không có trong sheet Nhân sự.", value=code,
-                               expected="một mã số đã khai ở sheet «NhanSu»"))
+            problems.append(_p(ERROR, row, "ma_so", "Mã số không có trong sheet Nhân sự." + _zeros_hint(code, people.values()),
+                               value=code, expected="một mã số đã khai ở sheet «NhanSu»"))
             continue
         row.values["ma_so"] = canonical
         if _complete(row, sheet.spec):
             ok.append(row)
     return ok
+
+
+def _zeros_hint(code: str, declared: Iterable[str]) -> str:
+    """«001» where NhanSu has «1» (a number in a cell not formatted as text loses its zeros): say so."""
+    if not code[:1].isdigit():
+        return ""
+    close = [d for d in declared if d != code and d[:1].isdigit() and d.lstrip("0").casefold() == code.lstrip("0").casefold()]
+    if not close:
+        return ""
+    return (f" Sheet Nhân sự có mã «{close[0]}», chỉ khác các chữ số 0 ở đầu (ô kiểu Số bỏ số 0 ở đầu): ghi mã giống hệt "
+            "nhau ở mọi sheet, định dạng cột Mã số là Văn bản (Text).")
 
 
 def _votes(data: dict[str, SheetData], people: dict[str, str] | None, problems: list[Problem], build: bool = True) -> dict[str, Vote]:
@@ -1043,6 +1109,8 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     agency = _agency(data, year, problems)
     _check_superior(data, problems)
     units = _units(data, problems)
+    problems = _unit_names_for_codes(data, problems)
+    problems = _periods_without_year(data, year, problems)
     people = _people(data, _declared(data.get("DonVi"), "ma_don_vi"), year, rulebook, problems, build)
     # every ma_so that parsed counts as declared, so that a person whose row has another error is not
     # also reported as "unknown" in every other sheet

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from pipeline.ingest.cells import name_key
+
 if TYPE_CHECKING:
     from pipeline.ingest.problems import Problem
 
@@ -282,6 +284,7 @@ class Campaign:
 
 def names_person(written: str, person_name: str) -> bool:
     """A name written in the workbook (CoQuan `nguoi_dung_dau`) designates the person: the same name,
-    spaces and case aside, also after a courtesy title ("Ông Nguyễn Đình Khải")."""
-    a, p = " ".join(written.split()).casefold(), " ".join(person_name.split()).casefold()
+    spaces, case and the place of the tone mark aside («Hoà» / «Hòa», `cells.name_key`), also after a
+    courtesy title ("Ông Nguyễn Đình Khải")."""
+    a, p = name_key(written), name_key(person_name)
     return bool(a) and bool(p) and (a == p or a.endswith(" " + p))

@@ -10,6 +10,7 @@ the sheet, row, column letter and header, the value found and what is expected.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -165,6 +166,7 @@ def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, probl
     lookup = _names_lookup(spec.columns)
     headers: dict[str, tuple[str, str]] = {}
     index: dict[int, schema.Column] = {}
+    unknown: dict[str, str] = {}  # letter -> a title the contract does not know
     for i in sorted(header):
         text = _header_text(header[i])
         if not text:
@@ -176,6 +178,7 @@ def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, probl
             message = ("Tiêu đề cột gõ bằng bảng mã cũ " + enc + ", không nhận ra; cột được bỏ qua." if enc
                        else "Cột không thuộc mẫu, được bỏ qua.")
             problems.append(Problem(WARNING, sheet, message, row=1, column=letter, header=text))
+            unknown[letter] = text
             continue
         if col.key in headers:
             problems.append(Problem(ERROR, sheet, f"Trùng cột: cột {headers[col.key][0]} cũng là «{col.label}».",
@@ -185,15 +188,61 @@ def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, probl
         index[i] = col
     for col in spec.columns:
         if col.required and col.key not in headers:
-            problems.append(Problem(ERROR, sheet, f"Thiếu cột bắt buộc «{col.label}» ({col.key}).", row=1,
-                                    header=col.label,
-                                    expected=f"một cột có tiêu đề «{col.label}» hoặc «{col.key}» ở dòng 1"))
+            near = _near_title(col, unknown)
+            problems.append(Problem(ERROR, sheet, f"Thiếu cột bắt buộc «{col.label}» ({col.key})" + (
+                                    f"; có phải cột {near} «{unknown[near]}»?" if near else "."), row=1,
+                                    header=unknown[near] if near else col.label, column=near,
+                                    expected=f"đổi tiêu đề ô {near}1 thành «{col.label}»" if near else
+                                    f"một cột có tiêu đề «{col.label}» hoặc «{col.key}» ở dòng 1"))
     return headers, index
+
+
+def _near_title(col: schema.Column, unknown: dict[str, str]) -> str | None:
+    """The letter of the unknown title a clerk most likely wrote for `col` («Mã NV» for «Mã số», «Ngày
+    tháng năm sinh» for «Ngày sinh»), or None."""
+    import difflib
+
+    best, score = None, 0.0
+    for letter, text in unknown.items():
+        got = max(difflib.SequenceMatcher(None, cells.fold(text), cells.fold(name)).ratio() for name in (col.label, col.key))
+        if got > score:
+            best, score = letter, got
+    return best if score >= 0.6 else None
 
 
 def _looks_like_header(spec: schema.Sheet, row: dict[int, object]) -> bool:
     lookup = _names_lookup(spec.columns)
     return any(match_name(lookup, _header_text(v)) is not None for v in row.values())
+
+
+_COLUMN_NUMBER = re.compile(r"\(\s*(\d{1,3})\s*\)")
+
+
+def _second_header(spec: schema.Sheet, row: dict[int, object]) -> str | None:
+    """What the row under the header is when it is not data: the columns numbered as official tables
+    number them («(1)», «(2)»…; or 1, 2, 3… over five columns or more, which no data row of numbers
+    would be), or the headers again (the keys under the labels). None for anything else."""
+    cells_ = [(i, v) for i, v in sorted(row.items()) if not (v is None or (isinstance(v, str) and not v.strip()))]
+    if len(cells_) < 2:
+        return None
+    numbers: list[tuple[int, int]] = []
+    bracketed = True
+    for i, v in cells_:
+        if isinstance(v, int) and not isinstance(v, bool):
+            numbers.append((i, v))
+            bracketed = False
+        elif isinstance(v, str) and (m := _COLUMN_NUMBER.fullmatch(v.strip())):
+            numbers.append((i, int(m.group(1))))
+        else:
+            break
+    else:
+        steps = {n - i for i, n in numbers}  # numbered with the columns: one step between all of them
+        if len(steps) == 1 and (bracketed and len(numbers) >= 3 or len(numbers) >= 5):
+            return "dòng đánh số thứ tự các cột («(1)», «(2)»…)" if bracketed else "dòng đánh số thứ tự các cột (1, 2, 3…)"
+    lookup = _names_lookup(spec.columns)
+    if all(isinstance(v, str) and match_name(lookup, _header_text(v)) is not None for _, v in cells_):
+        return "dòng tiêu đề thứ hai (lặp lại tên các cột)"
+    return None
 
 
 def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Problem]) -> SheetData:
@@ -223,6 +272,14 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
         else:
             rows_iter = chain(ahead[1:], rows_iter)
     headers, index = _header_map(spec, header, sheet, problems)
+    second = next(rows_iter, None)
+    if second is not None:
+        what = _second_header(spec, second[1]) if second[0] == header_row + 1 else None
+        if what:  # said once; the data below is read as usual
+            problems.append(Problem(WARNING, sheet, f"Dòng {second[0]} là {what}, không phải dữ liệu: được bỏ qua.",
+                                    row=second[0], expected="dữ liệu ngay dưới dòng tiêu đề (có thể xóa dòng này)"))
+        else:
+            rows_iter = chain([second], rows_iter)
     # column index -> (key, converter, cache, column, letter, header). The cache maps a text cell to
     # its typed value for columns whose texts repeat (codes, levels, yes/no, posts, units…), so each
     # distinct text is converted once; long free texts are not cached (they hardly ever repeat).
@@ -235,6 +292,11 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
     limit = MAX_ROWS * spec.extra.get("rows_per_person", 1)  # KetQuaKy, SanPham: many rows per person
     titled = {i for i, v in header.items() if _header_text(v)}
     untitled: dict[int, int] = {}  # column index without a header -> rows with content there
+    dates = {i for i, col in index.items() if col.kind == schema.DATE}
+    # date columns: text dates whose first number can only be a day (25/08/1980), and Excel dates whose day
+    # could have been typed as a month (03/12/1970): both in one column is a US-set Excel's doing (below)
+    day_first_text: dict[int, str] = {}
+    swappable: dict[int, list[tuple[int, dt.date]]] = {}
     rows: list[Row] = []
     for number, raw_row in rows_iter:
         values: dict[str, object] = {}
@@ -276,6 +338,12 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                     value = None
             if value == "":  # only invisible characters: as if empty
                 continue
+            if i in dates and value is not None:
+                if isinstance(raw, dt.datetime | dt.date):
+                    if value.day <= 12 and value.day != value.month:  # type: ignore[attr-defined]
+                        swappable.setdefault(i, []).append((number, value))  # type: ignore[arg-type]
+                elif isinstance(raw, str) and int(re.split(r"\D", raw.strip(), maxsplit=1)[0] or 0) > 12:
+                    day_first_text.setdefault(i, raw.strip())
             blank = False
             if value is not None:
                 values[key] = value
@@ -307,6 +375,24 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
         rows.append(Row(number, values, RowRefs(sheet, number, headers)))
     if untitled:
         _untitled_columns(xf, sheet, header_row, untitled, problems)
+    hidden = sorted(r.number for r in rows if r.number in xf.hidden_rows(sheet)) if hasattr(xf, "hidden_rows") else []
+    if hidden:  # hidden by hand or by a filter: not left out, and the clerk who hid them should know
+        shown = ", ".join(str(n) for n in hidden[:10]) + (f"… ({len(hidden)} dòng)" if len(hidden) > 10 else "")
+        problems.append(Problem(WARNING, sheet, f"Sheet có dòng dữ liệu đang bị ẩn trong Excel (dòng {shown}); các dòng này "
+                                "vẫn được đọc như mọi dòng" + (" (người ở dòng ẩn vẫn được đánh giá, xếp loại và in hồ sơ)."
+                                                              if spec.key == "NhanSu" else "."), row=hidden[0],
+                                expected="bỏ ẩn (Unhide) hoặc bỏ lọc để kiểm tra; xóa dòng nếu không dùng"))
+    for i in sorted(day_first_text.keys() & swappable.keys()):
+        _, letter, head = by_index[i][3:]
+        for number, d in swappable[i]:
+            typed = f"{d.month:02d}/{d.day:02d}/{d.year}"
+            problems.append(Problem(
+                WARNING, sheet, f"Cột này vừa có ngày dạng chữ Excel không nhận ra (như «{day_first_text[i]}»), vừa có ngày "
+                "kiểu Ngày như ô này: dấu hiệu Excel đặt kiểu Mỹ (tháng/ngày/năm). Nếu ô này đã gõ "
+                f"«{typed}» (ngày {d.month} tháng {d.day}), Excel đã lưu thành ngày {d.day} tháng {d.month} năm {d.year}.",
+                row=number, column=letter, header=head, value=cells.show(d),
+                expected=f"kiểm tra lại ngày; nếu đúng là ngày {d.month} tháng {d.day} năm {d.year}, gõ lại «{typed}» trong "
+                         "ô định dạng Văn bản, hoặc đặt Windows theo kiểu Việt Nam (ngày/tháng/năm)"))
     return SheetData(spec, sheet, rows, headers)
 
 
@@ -331,8 +417,10 @@ def _untitled_columns(xf: XlsxFile, sheet: str, header_row: int, untitled: dict[
                 expected="tiêu đề của cột theo mẫu (nếu là cột của mẫu), hoặc xóa dữ liệu thừa"))
 
 
-def _field_entries(xf: XlsxFile, sheet: str, lookup: dict[str, schema.Column]) -> Iterator[tuple[int, str, object, int, str, object]]:
-    """(row, name column, name, value row, value column, value) for each field of CoQuan.
+def _field_entries(xf: XlsxFile, sheet: str, lookup: dict[str, schema.Column]
+                   ) -> Iterator[tuple[int, str, object, int, str, object, tuple[str, object] | None]]:
+    """(row, name column, name, value row, value column, value, (letter, content) of the cell right of
+    the value — the blank's «Hướng dẫn» column — or None) for each field of CoQuan.
 
     The contract's layout is one field per row (`truong` | `gia_tri`, columns A and B unless a
     header row places them elsewhere); a sheet laid out as a one-row table (field names in
@@ -348,15 +436,37 @@ def _field_entries(xf: XlsxFile, sheet: str, lookup: dict[str, schema.Column]) -
         values = next(rows, (number + 1, {}))
         for i in sorted(raw_row):
             letter = column_letter(i)
-            yield number, letter, raw_row[i], values[0], letter, values[1].get(i)
+            yield number, letter, raw_row[i], values[0], letter, values[1].get(i), None
         return
     key_col, val_col = 0, 1
     if "truong" in heads or "giatri" in heads:
         key_col, val_col = heads.get("truong", 0), heads.get("giatri", 1)
         first = None
-    key_letter, val_letter = column_letter(key_col), column_letter(val_col)
+    key_letter, val_letter, next_letter = column_letter(key_col), column_letter(val_col), column_letter(val_col + 1)
     for number, raw_row in chain([first] if first else [], rows):
-        yield number, key_letter, raw_row.get(key_col), number, val_letter, raw_row.get(val_col)
+        yield (number, key_letter, raw_row.get(key_col), number, val_letter, raw_row.get(val_col),
+               (next_letter, raw_row.get(val_col + 1)))
+
+
+_GUIDE_WORDS = ("vi du", "de trong", "bat buoc", "gia tri", "mac dinh", "neu ")
+
+
+def _typed_beside(col: schema.Column, beside: tuple[str, object]) -> bool:
+    """The cell right of an empty CoQuan value holds a value of that field rather than the guide `hoso init`
+    writes there: a date, a number, a level… that reads as one; a short text that is no guide sentence."""
+    from pipeline.ingest.blank import guide_text
+
+    raw = beside[1]
+    if cells.is_blank(raw) or cells.fold(cells.clean_text(raw)) == cells.fold(guide_text(col)):
+        return False
+    if col.kind == schema.TEXT:
+        text = cells.clean_text(raw)
+        return not (len(text) > 80 or text.endswith(".") or any(w in cells.fold(text) for w in _GUIDE_WORDS))
+    try:
+        cells.converter(col)(raw)
+    except Bad:
+        return False
+    return True
 
 
 def read_key_value(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Problem]) -> SheetData:
@@ -366,7 +476,7 @@ def read_key_value(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[
     row = Row(0, {}, {})
     seen: dict[str, tuple[int, str]] = {}
     refs: dict[str, Ref] = {}
-    for number, key_letter, raw_name, val_row, val_letter, raw in _field_entries(xf, sheet, lookup):
+    for number, key_letter, raw_name, val_row, val_letter, raw, beside in _field_entries(xf, sheet, lookup):
         if cells.is_blank(raw_name):
             if not cells.is_blank(raw):
                 problems.append(Problem(WARNING, sheet, "Có giá trị nhưng chưa ghi tên trường; được bỏ qua.",
@@ -388,6 +498,13 @@ def read_key_value(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[
         seen[col.key] = (number, key_letter)
         refs[col.key] = Ref(sheet, val_row, val_letter, col.label)
         if cells.is_blank(raw):
+            if beside is not None and _typed_beside(col, beside):  # typed one column too far right: said, never dropped
+                problems.append(Problem(
+                    ERROR if col.required else WARNING, sheet, f"Ô {val_letter}{val_row} («{col.label}») trống nhưng ô "
+                    f"{beside[0]}{number} bên cạnh (cột hướng dẫn) có «{cells.show(beside[1])}»: giá trị ở đó không được "
+                    "đọc.", row=val_row, column=val_letter, header=col.label, value="(trống)",
+                    expected=f"chép giá trị sang ô {val_letter}{val_row}"))
+                continue
             if col.required:
                 problems.append(Problem(ERROR, sheet, f"Thiếu giá trị «{col.label}» (bắt buộc).", row=val_row,
                                         column=val_letter, header=col.label, value="(trống)", expected=expected_for(col)))
@@ -453,8 +570,10 @@ def read_workbook(path: Path, *, parallel: bool | None = None) -> tuple[dict[str
 
 def _renamed_sheets(xf: XlsxFile, found: dict[str, str], problems: list[Problem]) -> list[Problem]:
     """A required sheet missing while a sheet of another name has its headers (the clerk renamed
-    «NhanSu» «Nhân viên 2026», or Excel's «Sheet1»): the error names that sheet and what to rename it."""
-    missing = {spec.key: spec for spec in schema.SHEETS if spec.required and spec.key not in found}
+    «NhanSu» «Nhân viên 2026», or Excel's «Sheet1»): the error names that sheet and what to rename it.
+    An optional sheet so renamed («Biểu quyết 2026»: its votes would be silently left out) makes the
+    unknown-sheet warning of that sheet an error saying what to rename it."""
+    missing = {spec.key: spec for spec in schema.SHEETS if spec.key not in found}
     strangers = [n for n in xf.sheetnames if n not in found.values() and cells.compact(n) not in AUX_SHEETS]
     if not missing or not strangers:
         return problems
@@ -466,15 +585,25 @@ def _renamed_sheets(xf: XlsxFile, found: dict[str, str], problems: list[Problem]
             continue  # said where it matters: a sheet of the contract that cannot be read
         if first is None:
             continue
-        titles = [_header_text(v) for v in first[1].values()]
+        titles = [t for v in first[1].values() if (t := _header_text(v))]
         for key, spec in missing.items():
             lookup = _names_lookup(spec.columns)
-            hits = {c.key for t in titles if t and (c := match_name(lookup, t)) is not None}
-            if key not in hints and all(c.key in hits for c in spec.columns if c.required):
+            hits = {c.key for t in titles if (c := match_name(lookup, t)) is not None}
+            if key in hints or not all(c.key in hits for c in spec.columns if c.required):
+                continue
+            # an optional sheet (BieuQuyet «Biểu quyết 2026») is not read at all when renamed: only a sheet
+            # that is surely it (two of its columns or more, half of the sheet's titles) is named so
+            if spec.required or (len(hits) >= 2 and 2 * len(hits) >= len(titles)):
                 hints[key] = name
     out = []
+    optional = {name: schema.SHEETS_BY_KEY[key] for key, name in hints.items() if not schema.SHEETS_BY_KEY[key].required}
     for p in problems:
         renamed = hints.get(p.sheet) if p.is_error and p.row is None and p.message.startswith("Thiếu sheet") else None
+        meant = optional.get(p.sheet) if not p.is_error and p.row is None else None
+        if meant is not None:  # its data would be left out of the ratings and the papers: an error, not a note
+            out.append(Problem(ERROR, p.sheet, f"Sheet có các cột của sheet «{meant.key}» ({meant.label}), có lẽ đã bị "
+                               "đổi tên; sheet không được đọc.", expected=f"đổi tên sheet «{p.sheet}» thành «{meant.key}»"))
+            continue
         out.append(p if not renamed else replace(
             p, message=f"{p.message[:-1] if p.message.endswith('.') else p.message}; sheet «{renamed}» có các cột của "
                        f"sheet này, có lẽ đã bị đổi tên.", expected=f"đổi tên sheet «{renamed}» thành «{p.sheet}»"))

@@ -27,7 +27,7 @@ from typing import IO, Any, cast
 from lxml import etree
 
 from pipeline.errors import InputUnreadable
-from pipeline.ingest.cells import Percent
+from pipeline.ingest.cells import Displayed, Percent
 
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # refuse zip bombs before inflating anything
 MAX_OLE_SCAN = 64 * 1024 * 1024
@@ -102,6 +102,30 @@ def is_percent_format(fmt: str | None) -> bool:
     if fmt is None:
         return False
     return _FORMAT_PERCENT.search(_FORMAT_STRIP.sub("", fmt.split(";")[0])) is not None
+
+
+# A number format that shows a whole number padded with zeros, between literal texts: `000`, `00000`,
+# `"NV"000`, `\\N\\V000`. Such a cell holds 1 while Excel shows «001» or «NV001».
+_FORMAT_PADDED = re.compile(r'((?:"[^"]*"|\\.)*)(0+)((?:"[^"]*"|\\.)*)')
+_FORMAT_LITERAL = re.compile(r'"([^"]*)"|\\(.)')
+
+
+def padded_format(fmt: str | None) -> tuple[str, int, str] | None:
+    """(text before, digits, text after) when `fmt` shows a whole number zero-padded to at least two
+    digits or with literal text around it (`000`, `"NV"000`); None for any other format (`0`, `0.00`…)."""
+    if not fmt:
+        return None
+    m = _FORMAT_PADDED.fullmatch(fmt.split(";")[0])
+    if m is None:
+        return None
+    before, zeros, after = m.groups()
+    if len(zeros) < 2 and not before and not after:
+        return None
+
+    def literal(part: str) -> str:
+        return "".join(a or b for a, b in _FORMAT_LITERAL.findall(part))
+
+    return literal(before), len(zeros), literal(after)
 
 
 def column_letter(index: int) -> str:
@@ -206,8 +230,28 @@ def _sniff(path: Path) -> None:
                           "không phải sổ Excel .xlsx.", _SAVE_AS)
     if head.startswith(b"%PDF"):
         raise _unreadable(path, "là tệp PDF, không phải sổ Excel (.xlsx).")
+    if _looks_like_csv(head):
+        raise _unreadable(path, "là tệp CSV (văn bản, các cột cách nhau bởi dấu phẩy, chấm phẩy hoặc tab), không phải sổ "
+                          "Excel (.xlsx).",
+                          "Mở tệp bằng Excel hoặc LibreOffice Calc (chọn bảng mã Unicode UTF-8 để giữ dấu tiếng Việt), "
+                          "kiểm tra các cột rồi lưu lại dưới dạng «Sổ làm việc Excel (.xlsx)».")
     raise _unreadable(path, "không phải sổ Excel (.xlsx) (có thể là tệp văn bản, CSV hoặc tệp đã hỏng).",
                       "Hãy dùng tệp .xlsx; có thể tạo sổ trống bằng lệnh: hoso init")
+
+
+def _looks_like_csv(head: bytes) -> bool:
+    """The first bytes of a file are text (UTF-8, or UTF-16 with its byte order mark, as Excel saves
+    «Unicode Text») whose first line has a column separator."""
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            text = head[len(bom):len(head) - (len(head) - len(bom)) % 2].decode(encoding, "replace")
+            break
+    else:
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if "\ufffd" in text[:-1] or not first:
+        return False
+    return any(sep in first for sep in ",;\t") and all(ch.isprintable() or ch in "\t\r\n" for ch in text[:-1])
 
 
 sniff = _sniff  # public: the web upload asks it why a file is not a workbook before storing it
@@ -267,13 +311,20 @@ class XlsxFile:
                 target = rels.get(rid or "")
                 self._sheets[el.get("name", "")] = target if target and target in names else None
         self.sheetnames = list(self._sheets)
+        self._padded_styles: dict[int, tuple[str, int, str]] = {}
         self._date_styles, self._percent_styles = self._styles(rels, names)
-        self._special_styles = self._date_styles | self._percent_styles  # numbers _value must look at
+        # numbers _value must look at
+        self._special_styles = self._date_styles | self._percent_styles | frozenset(self._padded_styles)
         sst = next((t for t, kind in rels.values_kinds() if kind == "sharedStrings"), None)
         self._sst_path = sst if sst in names else None
         self._sst: list[str] | None = None
         self._attr_cache: dict[str, tuple[int | None, str | None]] = {}
         self._last_row = 0
+        self._hidden: dict[str, set[int]] = {}
+
+    def hidden_rows(self, name: str) -> frozenset[int]:
+        """Rows of sheet `name` hidden in Excel (`<row hidden="1">`), as found by the last `rows(name)`."""
+        return frozenset(self._hidden.get(name, ()))
 
     @property
     def percent_styles(self) -> frozenset[int]:
@@ -345,7 +396,7 @@ class XlsxFile:
 
     def _styles(self, rels: _Rels, names: set[str]) -> tuple[frozenset[int], frozenset[int]]:
         """Indexes of cell formats (cellXfs) whose number format shows a date or time, and those
-        showing a percent."""
+        showing a percent; those showing a zero-padded whole number go to `_padded_styles`."""
         path = next((t for t, kind in rels.values_kinds() if kind == "styles"), None)
         if path not in names:
             return frozenset(), frozenset()
@@ -372,6 +423,8 @@ class XlsxFile:
                         dates.add(i)
                     elif is_percent_format(custom[fid]):
                         percents.add(i)
+                    elif (padded := padded_format(custom[fid])) is not None:
+                        self._padded_styles[i] = padded
                 elif fid in _DATE_FMT_IDS:
                     dates.add(i)
                 elif fid in _PERCENT_FMT_IDS:
@@ -516,7 +569,7 @@ class XlsxFile:
             return
         try:
             if engine == "lxml" or not self._utf8(member):
-                yield from self._rows_lxml(member)
+                yield from self._rows_lxml(member, name)
             else:
                 yield from self._rows_regex(member, name)
         except InputUnreadable:
@@ -545,6 +598,9 @@ class XlsxFile:
                 return serial_to_datetime(num, _EPOCH_1904 if self.date1904 else _EPOCH_1900) or num
             if s is not None and s in self._percent_styles:
                 return Percent(num)
+            if s is not None and s in self._padded_styles and isinstance(num, int) and num >= 0:
+                before, digits, after = self._padded_styles[s]
+                return Displayed(num, f"{before}{num:0{digits}d}{after}")
             return num
         if t == "s":
             return self._shared_strings()[int(v)]
@@ -576,7 +632,10 @@ class XlsxFile:
     def _rows_regex(self, member: str, name: str) -> Iterator[tuple[int, dict[int, object]]]:
         prefixed = None
         self._last_row = 0
+        hidden = self._hidden.setdefault(name, set())
         for text in self._parts(member, "row>", f"sheet «{name}»"):
+            if 'hidden="' in text:  # rows hidden in Excel (by hand or by a filter): read, and said (reader)
+                hidden.update(int(a or b) for a, b in _HIDDEN_ROW.findall(text))
             if prefixed is None:
                 i = text.find("sheetData")
                 if i < 0:
@@ -674,7 +733,7 @@ class XlsxFile:
         if values:
             yield number, values
 
-    def _rows_lxml(self, member: str) -> Iterator[tuple[int, dict[int, object]]]:
+    def _rows_lxml(self, member: str, name: str = "") -> Iterator[tuple[int, dict[int, object]]]:
         ns = None
         last_row = 0
         with self._zip.open(member) as fh:
@@ -684,6 +743,8 @@ class XlsxFile:
                     C, V, F, IS, T, R = (ns + x for x in ("c", "v", "f", "is", "t", "r"))
                 r = row.get("r")
                 number = int(r) if r else last_row + 1
+                if row.get("hidden") in ("1", "true"):
+                    self._hidden.setdefault(name, set()).add(number)
                 last_row = number
                 values: dict[int, object] = {}
                 col = -1
@@ -824,6 +885,8 @@ def _whole_document(head: bytes, tail: bytes) -> bool:
     return False
 
 
+_HIDDEN_ROW = re.compile(r'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"[^>]*?\shidden="(?:1|true)"'
+                         r'|<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*?\sr="(\d+)"')
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)\"")
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 

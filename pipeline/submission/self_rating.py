@@ -5,11 +5,11 @@ meeting that votes the agency's level (`bien_ban_tu_xep_loai_co_quan`). Made onl
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from pipeline.forms.context import date_line, dotted
 from pipeline.forms.registry import FormSpec
+from pipeline.ingest.cells import name_key
 from pipeline.ingest.model import Campaign
 from pipeline.rating.levels import WORDS
 from pipeline.rating.result import Ratings
@@ -35,8 +35,7 @@ def _points(x: float | None) -> str:
 
 
 def _same(a: str, b: str) -> bool:
-    return " ".join(unicodedata.normalize("NFC", a).split()).casefold() == \
-        " ".join(unicodedata.normalize("NFC", b).split()).casefold()
+    return name_key(a) == name_key(b)  # spaces, case, NFC/NFD and the tone mark's place aside
 
 
 def _text_or_dots(text: str, lines: int = 4) -> str:

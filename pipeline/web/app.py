@@ -469,7 +469,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             problems = api.check(path)
         except HosoError as exc:
             problems = None
-            listed = [dict(muc="Lỗi", sheet="(tệp)", o="", cot="", thong_bao=str(exc), gia_tri="", can="")]
+            # the reader names the file it opened, stored under its id («5.xlsx»): the clerk's name instead
+            said = str(exc).replace(f"«{path.name}»", f"«{display}»")
+            listed = [dict(muc="Lỗi", sheet="(tệp)", o="", cot="", thong_bao=said, gia_tri="", can="")]
             errors, warnings = 1, 0
         if problems is not None:
             listed = [dict(muc="Lỗi" if p.is_error else "Cảnh báo", sheet=p.sheet or "(tệp)",
