@@ -13,8 +13,8 @@ Các trường hợp đặc biệt (xem cột ``ghi_chu``):
     VP-008  bị kỷ luật Khiển trách năm 2026 (vi phạm trong hoạt động công vụ): Không hoàn thành nhiệm vụ dù điểm cao
     VP-020  chuyển đến từ Sở Tư pháp ngày 01/7/2026: tháng 1–6 do Sở Tư pháp gửi kết quả
     VP-021  thiếu kết quả tháng 10/2026: chưa xếp loại, chương trình nêu tên kỳ còn thiếu
-    VP-027  nghỉ ốm 4 tháng (3–6/2026): đủ 12 tháng có kết quả (các tháng nghỉ theo khối lượng được giao lại);
-            xếp loại theo điểm, thời gian nghỉ không giới hạn mức (Điều 21 Nghị định 335/2025/NĐ-CP)
+    VP-027  nghỉ ốm 4 tháng (3–6/2026): kết quả 8 tháng công tác thực tế (không theo dõi trong thời gian nghỉ);
+            xếp loại theo điểm các tháng đó, thời gian nghỉ không giới hạn mức (Điều 21 Nghị định 335/2025/NĐ-CP)
     VP-028  tuyển dụng 01/9/2026 (4 tháng): không xếp loại
     VP-033  nghỉ thai sản từ 01/6/2026 (5 tháng công tác): kết quả quý I, II
     VP-037  Giám đốc Nhà khách (viên chức): đơn vị xếp loại Hoàn thành nhiệm vụ, người đứng đầu không cao hơn
@@ -74,7 +74,7 @@ EXTRA = {
                            "Sở Tư pháp gửi."),
     "VP-021": dict(ghi_chu="Chưa có kết quả tháng 10/2026 (phần mềm theo dõi chưa khóa kỳ)."),
     "VP-027": dict(so_thang_nghi=4, ghi_chu="Nghỉ ốm dài ngày 4 tháng (01/3 - 30/6/2026), có xác nhận của cơ quan BHXH; "
-                                            "kết quả tháng 3–6 theo khối lượng công việc được giao lại."),
+                                            "không theo dõi kết quả các tháng nghỉ."),
     "VP-028": dict(so_thang_cong_tac=4, ghi_chu="Tuyển dụng từ 01/9/2026, công tác 4 tháng: chưa đủ 6 tháng, không xếp loại năm 2026."),
     "VP-033": dict(so_thang_cong_tac=5, so_thang_nghi=0, nghi_thai_san=CO,
                    ghi_chu="Nghỉ chế độ thai sản từ 01/6/2026 (công tác 5 tháng); kết quả quý I, quý II."),
@@ -101,7 +101,7 @@ LEADER = {"HTXS": (100, 95, 95), "HTT": (100, 85, 85), "HT": (100, 70, 70)}
 TH_PRODUCTS = [("Báo cáo tình hình kinh tế - xã hội tháng", 2), ("Dự thảo chương trình công tác", 1),
                ("Phiếu thẩm tra hồ sơ trình", 1), ("Tổng hợp ý kiến thành viên UBND tỉnh", 0.5)]
 
-NOT_MONTHS = {"VP-021": {10}, "VP-028": set(range(1, 9))}
+NOT_MONTHS = {"VP-021": {10}, "VP-027": {3, 4, 5, 6}, "VP-028": set(range(1, 9))}
 QUARTERS = {"VP-033": (1, 2)}
 
 KYLUAT_COLS = ["ma_so", "loai_ky_luat", "hinh_thuc", "so_quyet_dinh", "ngay_hieu_luc", "lien_quan_cong_vu"]
