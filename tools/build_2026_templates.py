@@ -24,7 +24,6 @@ checked to have every label the template uses.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -794,38 +793,22 @@ _add(Form(
 # --------------------------------------------------------------------------------------------
 # meta.toml
 # --------------------------------------------------------------------------------------------
-def _q(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
-
-
 def meta_toml(form: Form) -> str:
-    lines = [
+    return dk.meta_toml_text([
         f"# Metadata and corrigible labels of {form.ma_hieu or form.code} ({form.title}).",
         "# Written by tools/build_2026_templates.py when missing; edit the [labels] freely (the template",
         "# prints them as {{ nhan.<key> }}); build_2026_templates.py keeps this file and only checks it.",
         "# Tags: [V] seen in a source, [R] rebuilt and UNCONFIRMED (shared/domain/regime-2026.md).",
         STATUS_NOTE,
-        f"code = {_q(form.code)}",
-        f"ma_hieu = {_q(form.ma_hieu)}",
-        f"title = {_q(form.title)}",
-        f"issuing_document = {_q(form.issuing_document)}",
+        *dk.meta_identity_lines(form.code, form.ma_hieu, form.title, form.issuing_document),
         f"years = [{form.years[0]}, {form.years[1]}]          # first and last evaluation year it applies to",
-        f"scope = {_q(form.scope)}",
-        f"recipients = {_q(form.recipients)}",
-        "signers = [" + ", ".join(_q(s) for s in form.signers) + "]",
-        "copies = 1",
-        "initials = false",
+        f"scope = {dk.toml_str(form.scope)}",
+        *dk.meta_signing_lines(form.recipients, form.signers),
         'status = "tai_dung"',
         "sources = [",
-        *(f"    {_q(s)}," for s in form.sources),
+        *(f"    {dk.toml_str(s)}," for s in form.sources),
         "]",
-        "",
-        "[labels]",
-    ]
-    for lab in form.labels:
-        lines.append(f"# {lab.note}")
-        lines.append(f"{lab.key} = {_q(lab.text)}")
-    return "\n".join(lines) + "\n"
+    ], form.labels)
 
 
 def build(code: str, *, write_meta: bool = False) -> Path:

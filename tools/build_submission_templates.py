@@ -24,7 +24,6 @@ Blocks are kept together with rows that cannot split across pages (``w:cantSplit
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -591,33 +590,17 @@ BUILDERS = {"bao_cao_so_noi_vu": build_bao_cao, "bieu_tong_hop": build_bieu, "co
 # --------------------------------------------------------------------------------------------
 # meta.toml and main
 # --------------------------------------------------------------------------------------------
-def _q(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
-
-
 def meta_toml(spec: Spec) -> str:
-    lines = [
+    return dk.meta_toml_text([
         f"# Metadata and corrigible labels of «{spec.title}» (agency submission to the Sở Nội vụ).",
         "# Written by tools/build_submission_templates.py when missing; edit the [labels] freely (the",
         "# template prints them as {{ nhan.<key> }}). shared/domain/forms.md §6.6: the layout is a PROPOSAL;",
         "# the Sở Nội vụ letter of each year is the authority.",
-        f"code = {_q(spec.code)}",
-        f"ma_hieu = {_q(spec.ma_hieu)}",
-        f"title = {_q(spec.title)}",
-        f"issuing_document = {_q(spec.issuing_document)}",
+        *dk.meta_identity_lines(spec.code, spec.ma_hieu, spec.title, spec.issuing_document),
         "years = [2020, 2100]",
         'scope = "co_quan"',
-        f"recipients = {_q('Sở Nội vụ')}",
-        "signers = [" + ", ".join(_q(s) for s in spec.signers) + "]",
-        "copies = 1",
-        "initials = false",
-        "",
-        "[labels]",
-    ]
-    for lab in spec.labels:
-        lines.append(f"# {lab.note}")
-        lines.append(f"{lab.key} = {_q(lab.text)}")
-    return "\n".join(lines) + "\n"
+        *dk.meta_signing_lines("Sở Nội vụ", spec.signers),
+    ], spec.labels)
 
 
 def build(code: str, *, write_meta: bool = False) -> Path:

@@ -15,7 +15,6 @@ used.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -1199,36 +1198,19 @@ BUILDERS["mau_12_hddg"] = build_mau_12_hddg
 # --------------------------------------------------------------------------------------------
 # meta.toml
 # --------------------------------------------------------------------------------------------
-def _q(s: str) -> str:
-    """A TOML basic string (JSON string syntax is valid TOML for these characters)."""
-    return json.dumps(s, ensure_ascii=False)
-
-
 def meta_toml(spec: FormSpec) -> str:
-    lines = [
+    return dk.meta_toml_text([
         f"# Metadata and corrigible labels of {spec.ma_hieu} ({spec.title}).",
         "# Written by tools/build_templates.py when missing; edit the [labels] freely (the template",
         "# prints them as {{ nhan.<key> }}); build_templates.py keeps this file and only checks it.",
         "# Tags: [V]/[V2] seen in one/two sources, [R] rebuilt and UNCONFIRMED "
         f"(shared/domain/forms.md {spec.section}).",
-        f"code = {_q(spec.code)}",
-        f"ma_hieu = {_q(spec.ma_hieu)}",
-        f"title = {_q(spec.title)}",
-        f"issuing_document = {_q(spec.issuing_document or ND90)}",
+        *dk.meta_identity_lines(spec.code, spec.ma_hieu, spec.title, spec.issuing_document or ND90),
         f"years = [{spec.years[0]}, {spec.years[1]}]          # first and last evaluation year it applies to"
         + (f" ({spec.years_note})" if spec.years_note else ""),
         'scope = "ca_nhan"',
-        f"recipients = {_q(spec.recipients)}",
-        "signers = [" + ", ".join(_q(s) for s in spec.signers) + "]",
-        "copies = 1",
-        "initials = false",
-        "",
-        "[labels]",
-    ]
-    for lab in spec.labels:
-        lines.append(f"# {lab.note}")
-        lines.append(f"{lab.key} = {_q(lab.text)}")
-    return "\n".join(lines) + "\n"
+        *dk.meta_signing_lines(spec.recipients, spec.signers),
+    ], spec.labels)
 
 
 # Labels read by pipeline/forms/context.py::person_context rather than printed by the template.

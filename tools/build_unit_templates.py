@@ -23,7 +23,6 @@ split a row.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -951,37 +950,20 @@ BUILDERS = {
 # --------------------------------------------------------------------------------------------
 # meta.toml
 # --------------------------------------------------------------------------------------------
-def _q(s: str) -> str:
-    """A TOML basic string (JSON string syntax is valid TOML for these characters)."""
-    return json.dumps(s, ensure_ascii=False)
-
-
 def meta_toml(spec: DocSpec) -> str:
-    lines = [
+    return dk.meta_toml_text([
         f"# Metadata and corrigible labels of the document «{spec.title}».",
         "# Written by tools/build_unit_templates.py when missing; edit the [labels] freely (the template",
         "# prints them as {{ nhan.<key> }}); build_unit_templates.py keeps this file and only checks it.",
         "# No national template exists (shared/domain/forms.md §6): every label is our reconstruction [R].",
-        f"code = {_q(spec.code)}",
-        f"ma_hieu = {_q(spec.ma_hieu)}",
-        f"title = {_q(spec.title)}",
-        f"issuing_document = {_q(ISSUING)}",
+        *dk.meta_identity_lines(spec.code, spec.ma_hieu, spec.title, ISSUING),
         "years = [2020, 2100]          # first and last evaluation year it applies to",
-        f"scope = {_q(spec.scope)}",
-        f"recipients = {_q(spec.recipients)}",
-        "signers = [" + ", ".join(_q(s) for s in spec.signers) + "]",
-        "copies = 1",
-        "initials = false",
+        f"scope = {dk.toml_str(spec.scope)}",
+        *dk.meta_signing_lines(spec.recipients, spec.signers),
         *(["# the paper records the unit's proposals as its meeting made them: every level printed as proposed",
            "# before any decision of the competent evaluator (a decision entered later never changes it)",
-           f"giai_doan = {_q(spec.giai_doan)}"] if spec.giai_doan else []),
-        "",
-        "[labels]",
-    ]
-    for lab in spec.labels:
-        lines.append(f"# {lab.note}")
-        lines.append(f"{lab.key} = {_q(lab.text)}")
-    return "\n".join(lines) + "\n"
+           f"giai_doan = {dk.toml_str(spec.giai_doan)}"] if spec.giai_doan else []),
+    ], spec.labels)
 
 
 def build(code: str, *, write_meta: bool = False) -> Path:

@@ -24,6 +24,7 @@ as long as the tiêu ngữ under it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -1346,6 +1347,34 @@ def _write_cell(cell, spec: C, pkw: dict) -> None:
     for para in paras:
         parts = para if isinstance(para, list) else [para]
         add_paragraph(cell, *parts, align=spec.align, bold=spec.bold, italic=spec.italic, **pkw)
+
+
+def toml_str(s: str) -> str:
+    """A TOML basic string (JSON string syntax is valid TOML for these characters)."""
+    return json.dumps(s, ensure_ascii=False)
+
+
+def meta_identity_lines(code: str, ma_hieu: str, title: str, issuing_document: str) -> list[str]:
+    """The lines of a meta.toml that name its form: code, ma_hieu, title, issuing_document."""
+    return [f"code = {toml_str(code)}", f"ma_hieu = {toml_str(ma_hieu)}", f"title = {toml_str(title)}",
+            f"issuing_document = {toml_str(issuing_document)}"]
+
+
+def meta_signing_lines(recipients: str, signers: Sequence[str]) -> list[str]:
+    """The lines of a meta.toml that say who receives and signs one copy: recipients, signers,
+    copies = 1, initials = false."""
+    return [f"recipients = {toml_str(recipients)}", "signers = [" + ", ".join(toml_str(s) for s in signers) + "]",
+            "copies = 1", "initials = false"]
+
+
+def meta_toml_text(head: Sequence[str], labels) -> str:
+    """A meta.toml: its `head` lines, then the [labels] table, each label (`key`, `text`, `note`)
+    under its note as a comment."""
+    lines = [*head, "", "[labels]"]
+    for lab in labels:
+        lines.append(f"# {lab.note}")
+        lines.append(f"{lab.key} = {toml_str(lab.text)}")
+    return "\n".join(lines) + "\n"
 
 
 PAGE_LINES = ("trang =", "trang_ky_tu =", "trang_mau =", "# Pages of a healthy render", "# measured on the sample")
