@@ -184,22 +184,6 @@ FORMS = {s.code: s for s in (BAO_CAO, BIEU, CONG_VAN, TU_DANH_GIA, BIEN_BAN_CO_Q
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
-def _borders(table, size: int = 4) -> None:
-    tblpr = table._tbl.tblPr
-    old = tblpr.find(qn("w:tblBorders"))
-    if old is not None:
-        tblpr.remove(old)
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), str(size))
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-    tblpr.append(borders)
-
-
 def _row_flags(row, *, header: bool = False) -> None:
     trpr = row._tr.get_or_add_trPr()
     if trpr.find(qn("w:cantSplit")) is None:
@@ -228,7 +212,7 @@ def _grid(doc, widths: Sequence[float], rows: int):
     table.autofit = False
     dk._tbl_layout_fixed(table, widths)
     dk._tbl_cell_margins(table, 0.05, 0.05)
-    _borders(table)
+    dk.table_borders_single(table)
     dk._sort_children(table._tbl.tblPr, dk._TBLPR_ORDER)
     return table
 

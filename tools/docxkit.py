@@ -691,13 +691,20 @@ def form_code_line(
 # ---------------------------------------------------------------------------------------------
 def title(doc, *lines: str | R, size: float = 14, space_before: float = 6, space_after: float = 6):
     """Centred bold title lines (e.g. "PHIẾU ĐÁNH GIÁ …", "Năm {{ nam }}"). Returns the paragraphs."""
+    return _centred_lines(doc, lines, size, space_before, space_after, keep_next=True)
+
+
+def _centred_lines(container, lines, size: float, space_before: float, space_after: float, **kw) -> list:
+    """Title lines centred, bold unless an :class:`R` line says otherwise, at ``size`` unless it
+    sets its own; ``space_before`` above the first, ``space_after`` below the last; ``kw`` go to
+    every :func:`add_paragraph`."""
     pars = []
     n = len(lines)
     for i, line in enumerate(lines):
         spec = run_spec(line)
         pars.append(
             add_paragraph(
-                doc,
+                container,
                 R(
                     spec.text,
                     bold=True if spec.bold is None else spec.bold,
@@ -708,7 +715,7 @@ def title(doc, *lines: str | R, size: float = 14, space_before: float = 6, space
                 align="center",
                 space_before=space_before if i == 0 else 0,
                 space_after=space_after if i == n - 1 else 0,
-                keep_next=True,
+                **kw,
             )
         )
     return pars
@@ -1053,27 +1060,7 @@ def title_block(
 ):
     """Centred bold title lines like :func:`title`, but NOT kept with the next paragraph.
     An :class:`R` line may set bold=False / italic=True (e.g. a subtitle). Returns the paragraphs."""
-    pars = []
-    n = len(lines)
-    for i, line in enumerate(lines):
-        spec = run_spec(line)
-        pars.append(
-            add_paragraph(
-                container,
-                R(
-                    spec.text,
-                    bold=True if spec.bold is None else spec.bold,
-                    italic=spec.italic,
-                    size=spec.size or size,
-                    font=spec.font,
-                ),
-                align="center",
-                space_before=space_before if i == 0 else 0,
-                space_after=space_after if i == n - 1 else 0,
-                line_spacing=1.0,
-            )
-        )
-    return pars
+    return _centred_lines(container, lines, size, space_before, space_after, line_spacing=1.0)
 
 
 def heading(container, *parts: str | R, align: str = "left", space_before: float = 6, **kw):
@@ -1237,7 +1224,9 @@ class C:
     italic: bool | None = None
 
 
-def _tbl_borders_single(table, sz_eighths: int = 4) -> None:
+def table_borders_single(table, sz_eighths: int = 4) -> None:
+    """Single black lines of ``sz_eighths`` eighths of a point round and inside every cell of
+    ``table`` (replacing any borders it had)."""
     tblpr = table._tbl.tblPr
     borders = tblpr.find(qn("w:tblBorders"))
     if borders is not None:
@@ -1295,7 +1284,7 @@ def grid_table(
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     if borders:
-        _tbl_borders_single(table)
+        table_borders_single(table)
     else:
         _tbl_borders_none(table)
     _tbl_layout_fixed(table, widths_cm)
