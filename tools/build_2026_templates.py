@@ -43,12 +43,6 @@ LAYOUT = dict(size=14, line_spacing=1.0, space_after=3)
 # the state header's columns: the left text is 6.6 cm wide, as pipeline/forms/layout.py
 # HEADER_LEFT_TEXT_CM breaks the `dau` lines for (the same as tools/build_templates.py)
 HEADER_WIDTHS_CM = (6.8, 9.2)
-LEVELS = (
-    ("HTXS", "Hoàn thành xuất sắc nhiệm vụ"),
-    ("HTT", "Hoàn thành tốt nhiệm vụ"),
-    ("HT", "Hoàn thành nhiệm vụ"),
-    ("KHT", "Không hoàn thành nhiệm vụ"),
-)
 DON_VI_EXPR = (
     "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != co_quan.ten %}, {{ co_quan.ten }}"
     "{% endif %}{% else %}{{ co_quan.ten or '" + DOTS_FIELD + "' }}{% endif %}"
@@ -114,33 +108,9 @@ def _answer(doc, expr: str):
 
 
 def _levels(doc, prefix: str | None, indent_cm: float = 0.5):
-    items = [("{{ " + prefix + "." + code + " }}" if prefix else dk.BOX_EMPTY, text) for code, text in LEVELS]
-    pars = dk.choice_line(doc, items, per_line=2, indent_cm=indent_cm, column_cm=8.0)
+    pars = dk.level_boxes(doc, prefix, indent_cm)
     dk.keep_with_next(pars[-1])
     return pars
-
-
-def _level_list(doc, list_var: str, **kw):
-    """The official "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; …)" with the chosen
-    level underlined (forms.md §2.4), as tools/build_templates.py prints it on the ND 90 forms;
-    ``list_var`` is a context `level_list` (``ds_…``)."""
-    parts: list = ["("]
-    for k, (code, _text) in enumerate(LEVELS):
-        parts.append(R("{{ " + list_var + ".chon." + code + " }}", bold=True, underline=True))
-        parts.append(R("{{ " + list_var + ".khac." + code + " }}"))
-        parts.append("; " if k < len(LEVELS) - 1 else ").")
-    return dk.add_paragraph(doc, *parts, left_cm=0.5, align="justify", **kw)
-
-
-def _level_choice(doc, list_var: str, box_var: str | None):
-    """A level to choose, the official way (the list, the chosen one underlined) or tick boxes when
-    the form's label `cach_danh_dau_muc` is "ô đánh dấu" (context `o_danh_dau`): the same rule and
-    label as the ND 90 forms. The last paragraph is kept with what follows (the signature)."""
-    dk.p_tag(doc, "if o_danh_dau")
-    _levels(doc, box_var)
-    dk.p_tag(doc, "else")
-    _level_list(doc, list_var, keep_next=True)
-    dk.p_tag(doc, "endif")
 
 
 MARK = Label(
@@ -349,7 +319,7 @@ def build_phieu(form: Form):
     _answer(doc, "td.uu_diem")
     _answer(doc, "td.khuyet_diem")
     dk.item_heading(doc, "2.", "Tự đề xuất mức xếp loại chất lượng")
-    _level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
+    dk.level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
     dk.signature_table(doc, None, _signer("{{ dong_ngay_tu_danh_gia }}", "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
 
     dk.p_tag(doc, "if nguoi_nhan_xet.co")
@@ -357,7 +327,7 @@ def build_phieu(form: Form):
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Đề xuất mức xếp loại chất lượng")
-    _level_choice(doc, "ds_trong", None)
+    dk.level_choice(doc, "ds_trong", None)
     dk.signature_table(doc, None, _signer("{{ dong_ngay_trong }}", "{{ nguoi_nhan_xet.chuc_vu_hoa or nhan.ky_quan_ly }}",
                                           "{{ nguoi_nhan_xet.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
     dk.p_tag(doc, "endif")
@@ -369,7 +339,7 @@ def build_phieu(form: Form):
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Kết quả xếp loại chất lượng")
-    _level_choice(doc, "ds_ket_qua", "ket_qua")
+    dk.level_choice(doc, "ds_ket_qua", "ket_qua")
     dk.signature_table(doc, None, _signer("{{ dong_ngay_quyet_dinh }}", "{{ nguoi_danh_gia.chuc_vu_hoa or nhan.ky_tham_quyen }}",
                                           "{{ nguoi_danh_gia.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
     dk.keep_together_from(doc, decision)
@@ -586,7 +556,7 @@ def _build_party(form: Form, kind: str):
     _frame_table(doc)
     dk.add_paragraph(doc, R("{{ nhan.tu_nhan_muc }}:", bold=True), keep_next=True, space_before=3, space_after=0)
     # the member's own party-level choice (NhanSu tu_xep_loai_dang_vien), blank when unknown
-    _level_choice(doc, "ds_tu_xep_loai_dang", "tu_xep_loai_dang")
+    dk.level_choice(doc, "ds_tu_xep_loai_dang", "tu_xep_loai_dang")
     dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_tu_kiem_diem }}", "{{ nguoi.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
 
     if kind != "2c":

@@ -30,12 +30,6 @@ TEMPLATES = ROOT / "templates"
 
 ND90 = "Phụ lục ban hành kèm theo Nghị định số 90/2020/NĐ-CP ngày 13/8/2020 của Chính phủ"
 DOTS_FIELD = dk.DOTS * 20  # about 10 cm at 14 pt
-LEVELS = (
-    ("HTXS", "Hoàn thành xuất sắc nhiệm vụ"),
-    ("HTT", "Hoàn thành tốt nhiệm vụ"),
-    ("HT", "Hoàn thành nhiệm vụ"),
-    ("KHT", "Không hoàn thành nhiệm vụ"),
-)
 NOTE_5 = (
     "(xác định rõ nội dung công việc thực hiện; tỷ lệ hoàn thành, chất lượng, tiến độ công việc)"
 )
@@ -270,38 +264,6 @@ def _answer(doc, expr: str):
     return dk.value_paragraph(doc, expr, align="justify")
 
 
-def _levels(doc, prefix: str | None):
-    """The four levels with their boxes; prefix "tu_xep_loai"/"ket_qua", or None for empty boxes."""
-    items = [
-        ("{{ " + prefix + "." + code + " }}" if prefix else dk.BOX_EMPTY, text)
-        for code, text in LEVELS
-    ]
-    return dk.choice_line(doc, items, per_line=2, indent_cm=0.5, column_cm=8.0)
-
-
-def _level_list(doc, list_var: str, **kw):
-    """The official "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; …)" with the chosen
-    level underlined (forms.md §2.4); ``list_var`` is a context `level_list` (``ds_…``)."""
-    parts: list = ["("]
-    for k, (code, _text) in enumerate(LEVELS):
-        parts.append(R("{{ " + list_var + ".chon." + code + " }}", bold=True, underline=True))
-        parts.append(R("{{ " + list_var + ".khac." + code + " }}"))
-        parts.append("; " if k < len(LEVELS) - 1 else ").")
-    return dk.add_paragraph(doc, *parts, left_cm=0.5, align="justify", **kw)
-
-
-def _level_choice(doc, list_var: str, box_var: str | None):
-    """The levels the official way (a list, the chosen one underlined), or tick boxes when the
-    form's label `cach_danh_dau_muc` says so (context `o_danh_dau`). The last paragraph is kept
-    with what follows (the signature)."""
-    dk.p_tag(doc, "if o_danh_dau")
-    pars = _levels(doc, box_var)
-    dk.keep_with_next(pars[-1])
-    dk.p_tag(doc, "else")
-    _level_list(doc, list_var, keep_next=True)
-    dk.p_tag(doc, "endif")
-
-
 HEADER_WIDTHS_CM = (6.8, 9.2)  # left text 6.6 cm = pipeline/forms/layout.py HEADER_LEFT_TEXT_CM
 
 
@@ -357,7 +319,7 @@ def _self_rating(doc, phan_ii: str) -> None:
     _answer(doc, "td.uu_diem")
     _answer(doc, "td.khuyet_diem")
     dk.item_heading(doc, "2.", "Tự xếp loại chất lượng")
-    _level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
+    dk.level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
     dk.signature_table(
         doc,
         None,
@@ -385,7 +347,7 @@ def _final(doc, heading: str | R) -> None:
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Kết quả đánh giá, xếp loại chất lượng")
-    _level_choice(doc, "ds_ket_qua", "ket_qua")
+    dk.level_choice(doc, "ds_ket_qua", "ket_qua")
     # the competent evaluator (pipeline/forms/signers.py): never the person; left blank for
     # handwriting when unknown (the agency head with no superior in CoQuan)
     dk.signature_table(
@@ -410,7 +372,7 @@ def _section_iii(doc) -> None:
     dk.item_heading(doc, "1.", "{{ nhan.phan_iii_muc_1 }}")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "{{ nhan.phan_iii_muc_2 }}")
-    _level_choice(doc, "ds_trong", None)
+    dk.level_choice(doc, "ds_trong", None)
     dk.signature_table(
         doc,
         None,
@@ -803,7 +765,7 @@ def _dash_line(doc, key: str, value_expr: str | None = None):
 
 def _four_levels_empty(doc):
     pars = dk.choice_line(
-        doc, [(dk.BOX_EMPTY, text) for _c, text in LEVELS], per_line=2, indent_cm=0.5,
+        doc, [(dk.BOX_EMPTY, text) for _c, text in dk.LEVELS], per_line=2, indent_cm=0.5,
         column_cm=8.0,
     )
     dk.keep_with_next(pars[-1])
@@ -886,13 +848,13 @@ def _build_kiem_diem(spec: FormSpec, leader: bool):
 
     dk.section_heading(doc, "VII. {{ nhan.phan_vii }}")
     dk.item_heading(doc, "1.", "{{ nhan.phan_vii_1 }}", left_cm=0.5)
-    _level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
+    dk.level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
     dk.p_tag(doc, "if khong_xep_loai")
     dk.note_paragraph(doc, "{{ nhan.ghi_chu_khong_xep_loai }}", left_cm=0.5, keep_next=True)
     dk.p_tag(doc, "endif")
     dk.item_heading(doc, "2.", "{{ nhan.phan_vii_2 }}", left_cm=0.5)
     # the member's own party-level choice (NhanSu tu_xep_loai_dang_vien), blank when unknown
-    _level_choice(doc, "ds_tu_xep_loai_dang", "tu_xep_loai_dang")
+    dk.level_choice(doc, "ds_tu_xep_loai_dang", "tu_xep_loai_dang")
     dk.signature_table(
         doc,
         None,

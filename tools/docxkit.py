@@ -721,6 +721,46 @@ def _centred_lines(container, lines, size: float, space_before: float, space_aft
     return pars
 
 
+# The four quality levels of an annual rating (ND 90/2020 and ND 335/2025 alike), in the order the
+# forms print them: the context's level code, then the level in full words.
+LEVELS = (
+    ("HTXS", "Hoàn thành xuất sắc nhiệm vụ"),
+    ("HTT", "Hoàn thành tốt nhiệm vụ"),
+    ("HT", "Hoàn thành nhiệm vụ"),
+    ("KHT", "Không hoàn thành nhiệm vụ"),
+)
+
+
+def level_boxes(doc, prefix: str | None, indent_cm: float = 0.5):
+    """The four levels with their boxes, two a line; ``prefix`` names the context's boxes
+    ("tu_xep_loai"/"ket_qua"), None prints empty ones. Returns the paragraphs."""
+    items = [("{{ " + prefix + "." + code + " }}" if prefix else BOX_EMPTY, text) for code, text in LEVELS]
+    return choice_line(doc, items, per_line=2, indent_cm=indent_cm, column_cm=8.0)
+
+
+def level_list(doc, list_var: str, **kw):
+    """The official "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; …)" with the chosen
+    level underlined (forms.md §2.4); ``list_var`` is a context `level_list` (``ds_…``)."""
+    parts: list = ["("]
+    for k, (code, _text) in enumerate(LEVELS):
+        parts.append(R("{{ " + list_var + ".chon." + code + " }}", bold=True, underline=True))
+        parts.append(R("{{ " + list_var + ".khac." + code + " }}"))
+        parts.append("; " if k < len(LEVELS) - 1 else ").")
+    return add_paragraph(doc, *parts, left_cm=0.5, align="justify", **kw)
+
+
+def level_choice(doc, list_var: str, box_var: str | None) -> None:
+    """A level to choose, the official way (:func:`level_list`, the chosen one underlined) or tick
+    boxes (:func:`level_boxes`) when the form's label `cach_danh_dau_muc` says so (context
+    `o_danh_dau`). The last paragraph is kept with what follows (the signature)."""
+    p_tag(doc, "if o_danh_dau")
+    pars = level_boxes(doc, box_var)
+    keep_with_next(pars[-1])
+    p_tag(doc, "else")
+    level_list(doc, list_var, keep_next=True)
+    p_tag(doc, "endif")
+
+
 def section_heading(doc, *parts: str | R, align: str = "left", space_before: float = 6, **kw):
     """A bold section heading such as "I. KẾT QUẢ TỰ ĐÁNH GIÁ"; kept with the next paragraph."""
     return add_paragraph(
