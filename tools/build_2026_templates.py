@@ -107,12 +107,6 @@ def _answer(doc, expr: str):
     return dk.value_paragraph(doc, expr, align="justify")
 
 
-def _levels(doc, prefix: str | None, indent_cm: float = 0.5):
-    pars = dk.level_boxes(doc, prefix, indent_cm)
-    dk.keep_with_next(pars[-1])
-    return pars
-
-
 MARK = Label(
     "cach_danh_dau_muc", "gạch chân",
     "how a chosen level is marked: 'gạch chân' (the official list, the chosen level underlined, forms.md §2.4) "
@@ -571,10 +565,10 @@ def _build_party(form: Form, kind: str):
     _party_dash(doc, "chi_uy_nhan_xet")
     _answer(doc, "cham")
     _party_dash(doc, "chi_bo_de_xuat")
-    _levels(doc, None)
+    dk.level_boxes(doc, None, keep_next=True)
     dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_chi_bo }}", "", hint="{{ nhan.ky_xac_lap }}"), widths_cm=RIGHT_SIGNER_CM)
     _party_dash(doc, "dang_uy_xep_loai")
-    _levels(doc, None)
+    dk.level_boxes(doc, None, keep_next=True)
     dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_dang_uy }}", "", hint="{{ nhan.ky_xac_lap }}"), widths_cm=RIGHT_SIGNER_CM)
     return doc
 
@@ -605,7 +599,7 @@ def build_mau_01(form: Form):
     dk.section_heading(doc, "VI. {{ nhan.phan_vi }}", align="justify")
     dk.add_paragraph(doc, "{{ nhan.tu_cham_diem }}: " + D * 6 + " /100 điểm.", **{**j, "first_line_cm": 0.5})
     dk.add_paragraph(doc, R("{{ nhan.tu_nhan_muc }}:", bold=True), keep_next=True, space_after=0)
-    _levels(doc, None)
+    dk.level_boxes(doc, None, keep_next=True)
     dk.p_tag(doc, "if dang_vien")
     dk.section_heading(doc, "VII. {{ nhan.phan_vii }} {{ nam }}", align="justify")
     dk.grid_table(

@@ -763,15 +763,6 @@ def _dash_line(doc, key: str, value_expr: str | None = None):
     return dk.add_paragraph(doc, *parts, align="left", keep_next=True, space_after=0)
 
 
-def _four_levels_empty(doc):
-    pars = dk.choice_line(
-        doc, [(dk.BOX_EMPTY, text) for _c, text in dk.LEVELS], per_line=2, indent_cm=0.5,
-        column_cm=8.0,
-    )
-    dk.keep_with_next(pars[-1])
-    return pars
-
-
 def _build_kiem_diem(spec: FormSpec, leader: bool):
     doc = dk.new_document(title=spec.title, **LAYOUT)
     dk.add_page_numbers(doc)
@@ -883,12 +874,12 @@ def _build_kiem_diem(spec: FormSpec, leader: bool):
     _dash_line(doc, "chi_uy_nhan_xet")
     _answer(doc, "cham")
     _dash_line(doc, "chi_bo_de_xuat")
-    _four_levels_empty(doc)
+    dk.level_boxes(doc, None, keep_next=True)
     dk.signature_table(
         doc, None, {"title": "{{ nhan.ky_chi_bo }}", "hint": "{{ nhan.ky_xac_lap }}", "name": ""}
     )
     _dash_line(doc, "dang_uy_xep_loai")
-    _four_levels_empty(doc)
+    dk.level_boxes(doc, None, keep_next=True)
     dk.signature_table(
         doc, None, {"title": "{{ nhan.ky_dang_uy }}", "hint": "{{ nhan.ky_xac_lap }}", "name": ""}
     )

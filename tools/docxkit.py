@@ -731,11 +731,15 @@ LEVELS = (
 )
 
 
-def level_boxes(doc, prefix: str | None, indent_cm: float = 0.5):
+def level_boxes(doc, prefix: str | None, indent_cm: float = 0.5, *, keep_next: bool = False):
     """The four levels with their boxes, two a line; ``prefix`` names the context's boxes
-    ("tu_xep_loai"/"ket_qua"), None prints empty ones. Returns the paragraphs."""
+    ("tu_xep_loai"/"ket_qua"), None prints empty ones; ``keep_next``: the last line is kept with
+    what follows. Returns the paragraphs."""
     items = [("{{ " + prefix + "." + code + " }}" if prefix else BOX_EMPTY, text) for code, text in LEVELS]
-    return choice_line(doc, items, per_line=2, indent_cm=indent_cm, column_cm=8.0)
+    pars = choice_line(doc, items, per_line=2, indent_cm=indent_cm, column_cm=8.0)
+    if keep_next:
+        keep_with_next(pars[-1])
+    return pars
 
 
 def level_list(doc, list_var: str, **kw):
@@ -754,8 +758,7 @@ def level_choice(doc, list_var: str, box_var: str | None) -> None:
     boxes (:func:`level_boxes`) when the form's label `cach_danh_dau_muc` says so (context
     `o_danh_dau`). The last paragraph is kept with what follows (the signature)."""
     p_tag(doc, "if o_danh_dau")
-    pars = level_boxes(doc, box_var)
-    keep_with_next(pars[-1])
+    level_boxes(doc, box_var, keep_next=True)
     p_tag(doc, "else")
     level_list(doc, list_var, keep_next=True)
     p_tag(doc, "endif")
