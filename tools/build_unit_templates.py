@@ -98,6 +98,30 @@ def _unit_header(doc, *, number: str | None, widths_cm: tuple[float, float] | No
     )
 
 
+def _numbered_document(spec: DocSpec, *subtitle: str):
+    """A portrait document of the unit with a number: page numbers, the unit's header with
+    `nhan.so_ky_hieu`, the title `nhan.tieu_de` and the ``subtitle`` lines under it."""
+    doc = dk.new_document(title=spec.title, **LAYOUT)
+    dk.add_page_numbers(doc)
+    _unit_header(doc, number="{{ nhan.so_ky_hieu }}")
+    dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
+    dk.title_block(doc, *subtitle, space_before=0, space_after=8)
+    return doc
+
+
+def _landscape_list(spec: DocSpec):
+    """A landscape list of the unit: page numbers, the unit's header without a number and one
+    title line `nhan.tieu_de` NĂM <year> (the unit is named in the header block: one title line
+    leaves room on the page). Returns the document and its text width in cm."""
+    doc = dk.new_document(title=spec.title, **LAYOUT)
+    dk.set_landscape(doc)
+    dk.add_page_numbers(doc)
+    width = dk.text_width_cm(doc)
+    _unit_header(doc, number=None, widths_cm=(10.0, width - 10.0))
+    dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
+    return doc, width
+
+
 def _head_signer(hint: bool = False) -> dict:
     """The head of the unit (chu_tri: the head, or a deputy when the unit has no head)."""
     return {
@@ -164,18 +188,8 @@ BIEN_BAN_HOP = DocSpec(
 
 
 def build_bien_ban_hop(spec: DocSpec):
-    doc = dk.new_document(title=spec.title, **LAYOUT)
-    dk.add_page_numbers(doc)
-    _unit_header(doc, number="{{ nhan.so_ky_hieu }}")
+    doc = _numbered_document(spec, "{{ nhan.tieu_de_phu }} năm {{ nam }}", "{{ don_vi.ten }}")
     width = dk.text_width_cm(doc)
-    dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
-    dk.title_block(
-        doc,
-        "{{ nhan.tieu_de_phu }} năm {{ nam }}",
-        "{{ don_vi.ten }}",
-        space_before=0,
-        space_after=8,
-    )
     j = dict(align="justify", space_after=2)
     dk.add_paragraph(doc, R("Thời gian bắt đầu: ", bold=True), D2 + " giờ " + D2 + " phút.", **j)
     dk.dotted_line(doc, R("Địa điểm: ", bold=True), space_after=2)
@@ -377,11 +391,7 @@ def _section_with_lines(
 
 
 def build_kiem_diem_tap_the(spec: DocSpec):
-    doc = dk.new_document(title=spec.title, **LAYOUT)
-    dk.add_page_numbers(doc)
-    _unit_header(doc, number="{{ nhan.so_ky_hieu }}")
-    dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
-    dk.title_block(doc, "{{ nhan.tieu_de_phu }} {{ don_vi.ten }} năm {{ nam }}", space_before=0, space_after=8)
+    doc = _numbered_document(spec, "{{ nhan.tieu_de_phu }} {{ don_vi.ten }} năm {{ nam }}")
     dk.add_paragraph(
         doc,
         "Thực hiện {{ can_cu.danh_gia }} và hướng dẫn của {{ co_quan.ten }}, {{ don_vi.ten }} báo cáo kết "
@@ -442,12 +452,8 @@ BIEN_BAN_KIEM_PHIEU = DocSpec(
 
 
 def build_bien_ban_kiem_phieu(spec: DocSpec):
-    doc = dk.new_document(title=spec.title, **LAYOUT)
-    dk.add_page_numbers(doc)
-    _unit_header(doc, number="{{ nhan.so_ky_hieu }}")
+    doc = _numbered_document(spec, "{{ nhan.tieu_de_phu }} năm {{ nam }}", "{{ don_vi.ten }}")
     width = dk.text_width_cm(doc)
-    dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
-    dk.title_block(doc, "{{ nhan.tieu_de_phu }} năm {{ nam }}", "{{ don_vi.ten }}", space_before=0, space_after=8)
     j = dict(align="justify", space_after=2)
     dk.add_paragraph(doc, R("Thời gian: ", bold=True), D2 + " giờ " + D2 + " phút.", **j)
     dk.dotted_line(doc, R("Địa điểm: ", bold=True), space_after=2)
@@ -569,13 +575,7 @@ TONG_HOP_XEP_LOAI = DocSpec(
 
 
 def build_tong_hop_xep_loai(spec: DocSpec):
-    doc = dk.new_document(title=spec.title, **LAYOUT)
-    dk.set_landscape(doc)
-    dk.add_page_numbers(doc)
-    width = dk.text_width_cm(doc)
-    _unit_header(doc, number=None, widths_cm=(10.0, width - 10.0))
-    # the unit is named in the header block: one title line leaves room on the landscape page
-    dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
+    doc, width = _landscape_list(spec)
     b = dict(bold=True)
     # Ghi chú carries the year's score and the whole cap reasoning (several hundred letters): it
     # gets the width the short columns can spare (4.55 cm of 25.2), else a 2 cm column made each
@@ -711,13 +711,7 @@ TONG_HOP_THI_DUA = DocSpec(
 
 
 def build_tong_hop_thi_dua(spec: DocSpec):
-    doc = dk.new_document(title=spec.title, **LAYOUT)
-    dk.set_landscape(doc)
-    dk.add_page_numbers(doc)
-    width = dk.text_width_cm(doc)
-    _unit_header(doc, number=None, widths_cm=(10.0, width - 10.0))
-    # the unit is named in the header block: one title line leaves room on the landscape page
-    dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
+    doc, width = _landscape_list(spec)
     b = dict(bold=True)
     widths = [0.8, 2.6, 2.0, 2.2, 2.2, 3.2, 1.7, 1.3, 1.4, 1.2, 1.8]  # the reason (last) keeps 4.8 cm
     widths.append(round(width - sum(widths), 2))
