@@ -916,38 +916,37 @@ def signature_table(
     table = _plain_table(doc, widths_cm, cell_margin_cm=0.1)
     for cell, spec in zip(table.rows[0].cells, (left, right), strict=True):
         if spec:
-            _signer(cell, spec, sign_space_cm)
+            _signer(cell, spec, sign_space_cm, keep_next=True)
         _ensure_cell_paragraph(cell)
     return spacer, table
 
 
-def _signer(cell, spec: dict, sign_space_cm: float) -> None:
-    kw = dict(align="center", space_before=0, space_after=0, line_spacing=1.0, keep_next=True)
+def _signer(cell, spec: dict, sign_space_cm: float, *, keep_next: bool) -> None:
+    """One signer's lines (``spec`` as for :func:`signature_table`) centred in ``cell``; with
+    ``keep_next`` every line down to the signing space is kept with the next and the name's
+    paragraph says it is not (:func:`signature_table`), else none says either
+    (:func:`signature_row`)."""
+    kw = dict(align="center", space_before=0, space_after=0, line_spacing=1.0)
+    if keep_next:
+        kw["keep_next"] = True
     if spec.get("date"):
         d = run_spec(spec["date"])
         add_paragraph(cell, R(d.text, italic=True if d.italic is None else d.italic), **kw)
-    if spec.get("prefix"):
-        add_paragraph(cell, R(spec["prefix"], bold=True), **kw)
-    if spec.get("title"):
-        t = run_spec(spec["title"])
-        add_paragraph(cell, R(t.text, bold=True, caps=None), **kw)
-    if spec.get("subtitle"):
-        add_paragraph(cell, R(run_spec(spec["subtitle"]).text, bold=True), **kw)
+    for key in ("prefix", "title", "subtitle"):
+        if spec.get(key):
+            add_paragraph(cell, R(run_spec(spec[key]).text, bold=True), **kw)
     hint = spec.get("hint", "(Ký, ghi rõ họ tên)")
     if hint:
         h = run_spec(hint)
         add_paragraph(cell, R(h.text, italic=True if h.italic is None else h.italic), **kw)
-    name = spec.get("name", "")
     pts = sign_space_cm / 2.54 * 72
+    after_space = {**kw, "space_before": pts, **({"keep_next": False} if keep_next else {})}
+    name = spec.get("name", "")
     if name:
         n = run_spec(name)
-        add_paragraph(
-            cell,
-            R(n.text, bold=True if n.bold is None else n.bold),
-            **{**kw, "space_before": pts, "keep_next": False},
-        )
+        add_paragraph(cell, R(n.text, bold=True if n.bold is None else n.bold), **after_space)
     else:  # space only (the name is handwritten): a 2 pt paragraph after the space
-        add_paragraph(cell, "", **{**kw, "space_before": pts, "keep_next": False, "size": 2})
+        add_paragraph(cell, "", **after_space, size=2)
     for line in spec.get("extra", ()):
         add_paragraph(cell, line, **kw)
 
@@ -1155,30 +1154,6 @@ def dotted_lines(container, n: int, *, width_cm: float | None = None, **kw) -> l
     return [dotted_line(container, width_cm=width_cm, **kw) for _ in range(n)]
 
 
-def _signer_plain(cell, spec: dict, sign_space_cm: float) -> None:
-    kw = dict(align="center", space_before=0, space_after=0, line_spacing=1.0)
-    if spec.get("date"):
-        d = run_spec(spec["date"])
-        add_paragraph(cell, R(d.text, italic=True if d.italic is None else d.italic), **kw)
-    if spec.get("prefix"):
-        add_paragraph(cell, R(run_spec(spec["prefix"]).text, bold=True), **kw)
-    if spec.get("title"):
-        add_paragraph(cell, R(run_spec(spec["title"]).text, bold=True), **kw)
-    hint = spec.get("hint", "(Ký, ghi rõ họ tên)")
-    if hint:
-        h = run_spec(hint)
-        add_paragraph(cell, R(h.text, italic=True if h.italic is None else h.italic), **kw)
-    pts = sign_space_cm / 2.54 * 72
-    name = spec.get("name", "")
-    if name:
-        n = run_spec(name)
-        add_paragraph(cell, R(n.text, bold=True if n.bold is None else n.bold), **{**kw, "space_before": pts})
-    else:
-        add_paragraph(cell, "", **{**kw, "space_before": pts, "size": 2})
-    for line in spec.get("extra", ()):
-        add_paragraph(cell, line, **kw)
-
-
 def _recipients(cell, spec: dict) -> None:
     """ND 30/2020 "Nơi nhận:" block: the words bold italic 12 pt, the list 11 pt, left aligned."""
     add_paragraph(
@@ -1240,7 +1215,7 @@ def signature_row(
                 for parts in spec["paras"]:
                     add_paragraph(cell, *parts, align="justify", space_before=0, space_after=2)
             else:
-                _signer_plain(cell, spec, sign_space_cm)
+                _signer(cell, spec, sign_space_cm, keep_next=False)
         _ensure_cell_paragraph(cell)
     if lead:
         # python-docx closes a cell holding a table with an empty paragraph: make it tiny
