@@ -310,6 +310,27 @@ def dotted_block(doc, expr: str) -> None:
 # --------------------------------------------------------------------------------------------
 # the report
 # --------------------------------------------------------------------------------------------
+def _head_signature(doc, width: float, closing: str, *,
+                    first_recipient: str = "- {{ so_noi_vu }} {{ nhan.noi_nhan_1 }}", **closing_kw) -> None:
+    """The ``closing`` sentence (``closing_kw`` to its paragraph), 'Nơi nhận' (left: ``first_recipient``
+    then `nhan.noi_nhan_2`) and the head's signature (right) in ONE row that cannot split across
+    pages: the signature never stands alone on a page."""
+    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
+    box = outer.rows[0].cells[0]
+    dk.add_paragraph(box, closing, align="justify", first_line_cm=1.0, space_after=6, **closing_kw)
+    sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
+    left, right = sign.rows[0].cells
+    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
+    dk.add_paragraph(left, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
+    dk.add_paragraph(left, R(first_recipient, size=11), size=11, **kw)
+    dk.add_paragraph(left, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
+    dk.add_paragraph(right, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
+    dk.add_paragraph(right, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
+                     **{**kw, "space_before": 2.5 / 2.54 * 72})
+    # a cell must end with a paragraph: a tiny one after the nested table
+    dk.add_paragraph(box, "", size=1, **kw)
+
+
 def build_bao_cao(spec: Spec):
     doc = dk.new_document(title=spec.title, size=14, line_spacing=1.1, space_after=4)
     width = dk.text_width_cm(doc)  # 16 cm
@@ -374,23 +395,7 @@ def build_bao_cao(spec: Spec):
     dotted_block(doc, "cham_ton_tai")
     dk.section_heading(doc, "IV. {{ nhan.phan_iv }}", space_before=6)
     dotted_block(doc, "cham_kien_nghi")
-    # the closing sentence, "Nơi nhận" (left) and the head's signature (right) in ONE row that
-    # cannot split across pages: the signature never stands alone on a page
-    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
-    box = outer.rows[0].cells[0]
-    dk.add_paragraph(box, "{{ nhan.ket_thuc }} {{ so_noi_vu }} {{ nhan.ket_thuc_2 }}", align="justify",
-                     first_line_cm=1.0, space_after=6)
-    sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
-    left, right = sign.rows[0].cells
-    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
-    dk.add_paragraph(left, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
-    dk.add_paragraph(left, R("- {{ so_noi_vu }} {{ nhan.noi_nhan_1 }}", size=11), size=11, **kw)
-    dk.add_paragraph(left, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
-    dk.add_paragraph(right, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
-    dk.add_paragraph(right, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
-                     **{**kw, "space_before": 2.5 / 2.54 * 72})
-    # a cell must end with a paragraph: a tiny one after the nested table
-    dk.add_paragraph(box, "", size=1, **kw)
+    _head_signature(doc, width, "{{ nhan.ket_thuc }} {{ so_noi_vu }} {{ nhan.ket_thuc_2 }}")
     dk.add_page_numbers(doc)
     strip_keep_next(doc)
     return doc
@@ -446,40 +451,10 @@ def build_cong_van(spec: Spec):
     dk.p_tag(doc, "for k in kem_theo")
     dk.add_paragraph(doc, "{{ loop.index }}. {{ k }}", align="justify", first_line_cm=1.0, space_after=2)
     dk.p_tag(doc, "endfor")
-    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
-    box = outer.rows[0].cells[0]
-    dk.add_paragraph(box, "{{ nhan.ket_thuc }}", align="justify", first_line_cm=1.0, space_before=4, space_after=6)
-    sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
-    lcell, rcell = sign.rows[0].cells
-    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
-    dk.add_paragraph(lcell, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
-    dk.add_paragraph(lcell, R("- Như trên;", size=11), size=11, **kw)
-    dk.add_paragraph(lcell, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
-    dk.add_paragraph(rcell, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
-    dk.add_paragraph(rcell, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
-                     **{**kw, "space_before": 2.5 / 2.54 * 72})
-    dk.add_paragraph(box, "", size=1, **kw)
+    _head_signature(doc, width, "{{ nhan.ket_thuc }}", first_recipient="- Như trên;", space_before=4)
     dk.add_page_numbers(doc)
     strip_keep_next(doc)
     return doc
-
-
-def _head_signature(doc, width: float, noi_nhan: bool) -> None:
-    """'Nơi nhận' (left) and the head's signature (right) in one row that cannot split."""
-    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
-    box = outer.rows[0].cells[0]
-    dk.add_paragraph(box, "{{ nhan.ket_thuc }} {{ nam }} của {{ co_quan.ten }}./.", align="justify",
-                     first_line_cm=1.0, space_before=4, space_after=6)
-    sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
-    left, right = sign.rows[0].cells
-    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
-    dk.add_paragraph(left, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
-    dk.add_paragraph(left, R("- {{ so_noi_vu }} {{ nhan.noi_nhan_1 }}", size=11), size=11, **kw)
-    dk.add_paragraph(left, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
-    dk.add_paragraph(right, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
-    dk.add_paragraph(right, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
-                     **{**kw, "space_before": 2.5 / 2.54 * 72})
-    dk.add_paragraph(box, "", size=1, **kw)
 
 
 def build_tu_danh_gia(spec: Spec):
@@ -510,7 +485,7 @@ def build_tu_danh_gia(spec: Spec):
     dk.add_paragraph(doc, "{{ co_quan.ten }} {{ nhan.tu_xep_loai }}: {{ td.muc }}.", align="justify", first_line_cm=1.0)
     heads.append(dk.section_heading(doc, "IV. {{ nhan.phan_iv }} {{ nam + 1 }}", space_before=6))
     dotted_block(doc, "td.phuong_huong")
-    _head_signature(doc, width, True)
+    _head_signature(doc, width, "{{ nhan.ket_thuc }} {{ nam }} của {{ co_quan.ten }}./.", space_before=4)
     dk.add_page_numbers(doc)
     dk.keep_with_next(*heads)  # the bold item lines; section_heading set its own
     strip_keep_next(doc, keep=heads)
