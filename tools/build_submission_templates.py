@@ -307,9 +307,6 @@ def dotted_block(doc, expr: str) -> None:
     dk.value_paragraph(doc, expr, align="justify", space_after=3)
 
 
-# --------------------------------------------------------------------------------------------
-# the report
-# --------------------------------------------------------------------------------------------
 def _head_signature(doc, width: float, closing: str, *,
                     first_recipient: str = "- {{ so_noi_vu }} {{ nhan.noi_nhan_1 }}", **closing_kw) -> None:
     """The ``closing`` sentence (``closing_kw`` to its paragraph), 'Nơi nhận' (left: ``first_recipient``
@@ -331,6 +328,9 @@ def _head_signature(doc, width: float, closing: str, *,
     dk.add_paragraph(box, "", size=1, **kw)
 
 
+# --------------------------------------------------------------------------------------------
+# the report
+# --------------------------------------------------------------------------------------------
 def build_bao_cao(spec: Spec):
     doc = dk.new_document(title=spec.title, size=14, line_spacing=1.1, space_after=4)
     width = dk.text_width_cm(doc)  # 16 cm
