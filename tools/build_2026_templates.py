@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import docxkit as dk  # noqa: E402
-from docxkit import C, R  # noqa: E402
+from docxkit import C, Label, R  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -76,13 +76,6 @@ STATUS_NOTE = (
     "template.docx with the official file\n# (hoso templates export DIR, edit, hoso build … "
     "--templates DIR). `hoso templates` lists these forms."
 )
-
-
-@dataclass(frozen=True)
-class Label:
-    key: str
-    text: str
-    note: str
 
 
 @dataclass(frozen=True)

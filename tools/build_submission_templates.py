@@ -37,7 +37,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: E402
 from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Cm  # noqa: E402
-from docxkit import R  # noqa: E402
+from docxkit import Label, R  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -45,13 +45,6 @@ LEVELS = ("HTXS", "HTT", "HT", "KHT")
 # printed in full words (no level code on a signed document)
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ", "HT": "Hoàn thành nhiệm vụ",
                "KHT": "Không hoàn thành nhiệm vụ"}
-
-
-@dataclass(frozen=True)
-class Label:
-    key: str
-    text: str
-    note: str
 
 
 @dataclass(frozen=True)

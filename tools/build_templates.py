@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import docxkit as dk  # noqa: E402
-from docxkit import R  # noqa: E402
+from docxkit import Label, R  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -46,13 +46,6 @@ DON_VI_EXPR = (
     "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != co_quan.ten %}, {{ co_quan.ten }}"
     "{% endif %}{% else %}{{ co_quan.ten or '" + DOTS_FIELD + "' }}{% endif %}"
 )
-
-
-@dataclass(frozen=True)
-class Label:
-    key: str
-    text: str
-    note: str  # confidence tag and source, written as a TOML comment
 
 
 @dataclass(frozen=True)

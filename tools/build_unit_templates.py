@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import docxkit as dk  # noqa: E402
-from docxkit import C, R  # noqa: E402
+from docxkit import C, Label, R  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -48,13 +48,6 @@ LEVEL_WORDS = (
     ("KHT", "Không hoàn thành nhiệm vụ"),
 )
 # the legal citations are data by evaluation year (templates/can_cu.toml, context `can_cu.*`)
-
-
-@dataclass(frozen=True)
-class Label:
-    key: str
-    text: str
-    note: str  # written as a TOML comment
 
 
 @dataclass(frozen=True)

@@ -1356,6 +1356,16 @@ def _write_cell(cell, spec: C, pkw: dict) -> None:
         add_paragraph(cell, *parts, align=spec.align, bold=spec.bold, italic=spec.italic, **pkw)
 
 
+@dataclass(frozen=True)
+class Label:
+    """A corrigible label of a form: its `nhan.<key>`, the default ``text`` and a ``note`` (its
+    confidence tag and source), written into meta.toml's [labels] as a comment above it."""
+
+    key: str
+    text: str
+    note: str
+
+
 def toml_str(s: str) -> str:
     """A TOML basic string (JSON string syntax is valid TOML for these characters)."""
     return json.dumps(s, ensure_ascii=False)
