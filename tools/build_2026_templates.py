@@ -40,9 +40,6 @@ TEMPLATES = ROOT / "templates"
 D = dk.DOTS
 DOTS_FIELD = D * 20
 LAYOUT = dict(size=14, line_spacing=1.0, space_after=3)
-# the state header's columns: the left text is 6.6 cm wide, as pipeline/forms/layout.py
-# HEADER_LEFT_TEXT_CM breaks the `dau` lines for (the same as tools/build_templates.py)
-HEADER_WIDTHS_CM = (6.8, 9.2)
 DON_VI_EXPR = (
     "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != co_quan.ten %}, {{ co_quan.ten }}"
     "{% endif %}{% else %}{{ co_quan.ten or '" + DOTS_FIELD + "' }}{% endif %}"
@@ -109,27 +106,11 @@ MARK = Label(
 
 def _state_header(doc) -> None:
     dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
-    dk.header_block(
-        doc,
-        ["{%p if dau.tren %}", "{{ dau.tren }}", "{%p endif %}", "{{ dau.duoi }}"],
-        widths_cm=HEADER_WIDTHS_CM,
-        right_sizes=(12, 13),
-        space_after=2,
-    )
+    dk.state_header(doc)
 
 
 def _party_header(doc, place_date: str) -> None:
-    dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
-    dk.header_block(
-        doc,
-        [DANG_BO_EXPR, CHI_BO_EXPR],
-        party=True,
-        widths_cm=(6.6, dk.text_width_cm(doc) - 6.6),
-        left_size=12,
-        left_rule="star",
-        place_date=R(place_date, size=13),
-        space_after=2,
-    )
+    dk.party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR], left_cm=6.6, place_date=place_date)
 
 
 # labels read by pipeline/forms/context_2026.py (who_is_rated), not by the template itself

@@ -257,35 +257,15 @@ def _answer(doc, expr: str):
     return dk.value_paragraph(doc, expr, align="justify")
 
 
-HEADER_WIDTHS_CM = (6.8, 9.2)  # left text 6.6 cm = pipeline/forms/layout.py HEADER_LEFT_TEXT_CM
-
-
 def _header(doc, spec: FormSpec) -> None:
     dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
-    _state_header(doc)
+    dk.state_header(doc)
     dk.title(
         doc,
         "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG {{ doi_tuong }}",
         "Năm {{ nam }}",
         space_before=4,
         space_after=6,
-    )
-
-
-def _state_header(doc) -> None:
-    """ND 30 header; the left lines come broken at sensible places from the context (`dau`),
-    quốc hiệu at 12 pt so the agency column is wide enough for "UBND TỈNH HÀ GIANG NAM"."""
-    dk.header_block(
-        doc,
-        [
-            "{%p if dau.tren %}",
-            "{{ dau.tren }}",
-            "{%p endif %}",
-            "{{ dau.duoi }}",
-        ],
-        widths_cm=HEADER_WIDTHS_CM,
-        right_sizes=(12, 13),
-        space_after=2,
     )
 
 
@@ -710,17 +690,7 @@ FORMS.update({f.code: f for f in (MAU_02A, MAU_02B, MAU_3_213)})
 
 def _party_header(doc, left_lines, *, place_date: str | None = "{{ dong_ngay }}",
                   date_size: float = 13) -> None:
-    dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
-    dk.header_block(
-        doc,
-        left_lines,
-        party=True,
-        widths_cm=(7.6, dk.text_width_cm(doc) - 7.6),
-        left_size=12,
-        left_rule="star",
-        place_date=R(place_date, size=date_size) if place_date else None,
-        space_after=2,
-    )
+    dk.party_header(doc, left_lines, left_cm=7.6, place_date=place_date, date_size=date_size)
 
 
 def _party_levels(doc, indent_cm: float = 0.5):
@@ -1068,14 +1038,7 @@ def build_mau_12_hddg(spec: FormSpec):
     _party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR], place_date="{{ dong_ngay_tu_danh_gia }}",
                   date_size=12)
     dk.p_tag(doc, "else")
-    dk.header_block(
-        doc,
-        ["{%p if dau.tren %}", "{{ dau.tren }}", "{%p endif %}", "{{ dau.duoi }}"],
-        widths_cm=HEADER_WIDTHS_CM,
-        right_sizes=(12, 13),
-        place_date=R("{{ dong_ngay_tu_danh_gia }}", size=13),
-        space_after=2,
-    )
+    dk.state_header(doc, R("{{ dong_ngay_tu_danh_gia }}", size=13))
     dk.p_tag(doc, "endif")
     dk.title(doc, "{{ nhan.tieu_de }}", "Năm {{ nam }}", space_before=4, space_after=6)
     dk.add_paragraph(doc, "Họ và tên: ", R("{{ nguoi.ho_ten }}", bold=True), space_after=1)

@@ -645,6 +645,42 @@ def header_block(
     return table
 
 
+# the state header's columns: the left text is 6.6 cm wide, as pipeline/forms/layout.py
+# HEADER_LEFT_TEXT_CM breaks the context's `dau` lines for
+STATE_HEADER_WIDTHS_CM = (6.8, 9.2)
+
+
+def state_header(doc, place_date: str | R | None = None) -> None:
+    """The ND 30 header of a form about one person: the left lines come broken at sensible places
+    from the context (`dau.tren` when there is one, `dau.duoi`), quốc hiệu at 12 pt so the agency
+    column is wide enough for "UBND TỈNH HÀ GIANG NAM"; ``place_date`` under the tiêu ngữ."""
+    header_block(
+        doc,
+        ["{%p if dau.tren %}", "{{ dau.tren }}", "{%p endif %}", "{{ dau.duoi }}"],
+        widths_cm=STATE_HEADER_WIDTHS_CM,
+        right_sizes=(12, 13),
+        place_date=place_date,
+        space_after=2,
+    )
+
+
+def party_header(doc, left_lines, *, left_cm: float, place_date: str | None, date_size: float = 13) -> None:
+    """The form code in the page header, then the party header (ĐẢNG CỘNG SẢN VIỆT NAM on the right):
+    ``left_lines`` (đảng bộ over chi bộ) in a ``left_cm`` column at 12 pt under a star rule,
+    ``place_date`` (None: none) at ``date_size`` pt."""
+    form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
+    header_block(
+        doc,
+        left_lines,
+        party=True,
+        widths_cm=(left_cm, text_width_cm(doc) - left_cm),
+        left_size=12,
+        left_rule="star",
+        place_date=R(place_date, size=date_size) if place_date else None,
+        space_after=2,
+    )
+
+
 def _is_ptag(line) -> bool:
     return isinstance(line, str) and line.lstrip().startswith("{%p")
 
