@@ -115,6 +115,16 @@ def _landscape_list(spec: DocSpec):
     return doc, width
 
 
+def _minutes_time_place(doc, time_word: str, who: str) -> dict:
+    """The first lines of minutes: '<time_word>: …… giờ …… phút.', 'Địa điểm: ……' and the bold
+    heading ``who`` of the list of those present. Returns the justified paragraph style they use."""
+    j = dict(align="justify", space_after=2)
+    dk.add_paragraph(doc, R(time_word + ": ", bold=True), D2 + " giờ " + D2 + " phút.", **j)
+    dk.dotted_line(doc, R("Địa điểm: ", bold=True), space_after=2)
+    dk.add_paragraph(doc, R(who, bold=True), **j)
+    return j
+
+
 def _head_signer(hint: bool = False) -> dict:
     """The head of the unit (chu_tri: the head, or a deputy when the unit has no head)."""
     return {
@@ -183,10 +193,7 @@ BIEN_BAN_HOP = DocSpec(
 def build_bien_ban_hop(spec: DocSpec):
     doc = _numbered_document(spec, "{{ nhan.tieu_de_phu }} năm {{ nam }}", "{{ don_vi.ten }}")
     width = dk.text_width_cm(doc)
-    j = dict(align="justify", space_after=2)
-    dk.add_paragraph(doc, R("Thời gian bắt đầu: ", bold=True), D2 + " giờ " + D2 + " phút.", **j)
-    dk.dotted_line(doc, R("Địa điểm: ", bold=True), space_after=2)
-    dk.add_paragraph(doc, R("Thành phần tham dự:", bold=True), **j)
+    j = _minutes_time_place(doc, "Thời gian bắt đầu", "Thành phần tham dự:")
     dk.add_paragraph(
         doc,
         "- Chủ trì: ",
@@ -447,10 +454,7 @@ BIEN_BAN_KIEM_PHIEU = DocSpec(
 def build_bien_ban_kiem_phieu(spec: DocSpec):
     doc = _numbered_document(spec, "{{ nhan.tieu_de_phu }} năm {{ nam }}", "{{ don_vi.ten }}")
     width = dk.text_width_cm(doc)
-    j = dict(align="justify", space_after=2)
-    dk.add_paragraph(doc, R("Thời gian: ", bold=True), D2 + " giờ " + D2 + " phút.", **j)
-    dk.dotted_line(doc, R("Địa điểm: ", bold=True), space_after=2)
-    dk.add_paragraph(doc, R("Ban kiểm phiếu gồm:", bold=True), **j)
+    j = _minutes_time_place(doc, "Thời gian", "Ban kiểm phiếu gồm:")
     for k, role in ((1, "Trưởng ban"), (2, "Thành viên"), (3, "Thành viên")):
         dk.dotted_line(
             doc, f"{k}. Đồng chí ", width_cm=11.0, after=[f" – {role}"], left_cm=0.5, space_after=2
