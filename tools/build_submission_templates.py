@@ -41,10 +41,9 @@ from docxkit import Label, R  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
-LEVELS = ("HTXS", "HTT", "HT", "KHT")
+LEVELS = tuple(code for code, _words in dk.LEVELS)
 # printed in full words (no level code on a signed document)
-LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ", "HT": "Hoàn thành nhiệm vụ",
-               "KHT": "Không hoàn thành nhiệm vụ"}
+LEVEL_WORDS = dict(dk.LEVELS)
 
 
 @dataclass(frozen=True)

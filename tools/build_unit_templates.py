@@ -41,12 +41,6 @@ D2, D4, D6 = D * 2, D * 4, D * 6
 LAYOUT = dict(size=14, line_spacing=1.0, space_after=3)
 # line spacing of the dotted lines left for handwriting
 HAND = 1.35
-LEVEL_WORDS = (
-    ("HTXS", "Hoàn thành xuất sắc nhiệm vụ"),
-    ("HTT", "Hoàn thành tốt nhiệm vụ"),
-    ("HT", "Hoàn thành nhiệm vụ"),
-    ("KHT", "Không hoàn thành nhiệm vụ"),
-)
 # the legal citations are data by evaluation year (templates/can_cu.toml, context `can_cu.*`)
 
 
@@ -282,7 +276,7 @@ def build_bien_ban_hop(spec: DocSpec):
     dk.dotted_line(cell, "- Trình bày bản tự đánh giá: ", width_cm=cw, left_cm=0.5, **hand)
     dk.dotted_line(cell, "- Ý kiến nhận xét, góp ý của các thành viên dự họp: ", width_cm=cw, left_cm=0.5, **hand)
     dk.dotted_lines(cell, 1, width_cm=cw, left_cm=0.5, **hand)
-    votes = "; ".join(f"{w}: " + _dots_or(f"tv.phieu.{c}") + " phiếu" for c, w in LEVEL_WORDS)
+    votes = "; ".join(f"{w}: " + _dots_or(f"tv.phieu.{c}") + " phiếu" for c, w in dk.LEVELS)
     # someone not rated (under 6 months) is reviewed, not voted on: no vote of N people with 0 ballots
     dk.p_tag(cell, "if tv.khong_xep_loai and not tv.co_phieu")
     dk.add_paragraph(cell, "- Kết quả biểu quyết: {{ nhan.khong_bieu_quyet }}.", left_cm=0.5, **pkw)
@@ -597,7 +591,7 @@ def build_tong_hop_xep_loai(spec: DocSpec):
                 C("Kỷ luật", vspan=2, **b),
                 C("Ghi chú", vspan=2, **b),
             ],
-            [C(R(w, bold=True, size=9)) for _c, w in LEVEL_WORDS],
+            [C(R(w, bold=True, size=9)) for _c, w in dk.LEVELS],
             "{%tr for tv in thanh_vien %}",
             [
                 C("{{ tv.stt }}"),
