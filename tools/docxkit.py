@@ -1,8 +1,11 @@
 """docxkit: small python-docx helpers to author docxtpl form templates laid out per
 Nghị định 30/2020/NĐ-CP (Vietnamese administrative documents).
 
-Used by ``tools/build_templates.py`` (Mẫu 01/02/03 of ND 90/2020) and meant to be reused for
-other forms (party forms 02A/02B, minutes, reports).
+Used by every template generator (``tools/build_templates.py``, ``build_2026_templates.py``,
+``build_unit_templates.py``, ``build_submission_templates.py``), which also share here what is the
+same in them: the four levels and their boxes/list (:data:`LEVELS`, :func:`level_choice`), the
+state and party headers (:func:`state_header`, :func:`party_header`), the labels and the meta.toml
+writer (:class:`Label`, :func:`meta_toml_text`) and the command line (:func:`generator_main`).
 
 Rules this module enforces, because docxtpl depends on them:
 
