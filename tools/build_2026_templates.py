@@ -32,18 +32,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import docxkit as dk  # noqa: E402
-from docxkit import C, Label, R  # noqa: E402
+from docxkit import DON_VI_EXPR, DOTS_FIELD, C, Label, R  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 
 D = dk.DOTS
-DOTS_FIELD = D * 20
 LAYOUT = dict(size=14, line_spacing=1.0, space_after=3)
-DON_VI_EXPR = (
-    "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != co_quan.ten %}, {{ co_quan.ten }}"
-    "{% endif %}{% else %}{{ co_quan.ten or '" + DOTS_FIELD + "' }}{% endif %}"
-)
 # the party header's names, broken between words that belong together (context_2026.party_header)
 DANG_BO_EXPR = "{{ dau_dang.tren or 'ĐẢNG BỘ " + D * 6 + "' }}"
 CHI_BO_EXPR = "{{ dau_dang.duoi or 'CHI BỘ " + D * 6 + "' }}"

@@ -23,13 +23,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import docxkit as dk  # noqa: E402
-from docxkit import Label, R  # noqa: E402
+from docxkit import DON_VI_EXPR, DOTS_FIELD, Label, R  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 
 ND90 = "Phụ lục ban hành kèm theo Nghị định số 90/2020/NĐ-CP ngày 13/8/2020 của Chính phủ"
-DOTS_FIELD = dk.DOTS * 20  # about 10 cm at 14 pt
 NOTE_5 = (
     "(xác định rõ nội dung công việc thực hiện; tỷ lệ hoàn thành, chất lượng, tiến độ công việc)"
 )
@@ -40,11 +39,6 @@ NOTE_6 = (
 GHI_CHU_KXL = (
     "Không thực hiện đánh giá, xếp loại chất lượng (thời gian công tác trong năm dưới 06 tháng — "
     "khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP); bản này dùng để kiểm điểm."
-)
-# "Đơn vị công tác" value: the unit, then the agency when the unit is not the agency itself.
-DON_VI_EXPR = (
-    "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != co_quan.ten %}, {{ co_quan.ten }}"
-    "{% endif %}{% else %}{{ co_quan.ten or '" + DOTS_FIELD + "' }}{% endif %}"
 )
 
 

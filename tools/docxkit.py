@@ -79,6 +79,14 @@ BOX_EMPTY = "\u2610"  # ☐
 BOX_CHECKED = "\u2612"  # ☒
 DOTS = "\u2026"  # … (one em wide in Times New Roman: 32 of them fill a 16 cm line at 14 pt)
 
+DOTS_FIELD = DOTS * 20  # about 10 cm at 14 pt: a value left for handwriting
+# "Đơn vị công tác" value of a form about one person: the unit, then the agency when the unit is
+# not the agency itself (dots when the workbook names neither)
+DON_VI_EXPR = (
+    "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != co_quan.ten %}, {{ co_quan.ten }}"
+    "{% endif %}{% else %}{{ co_quan.ten or '" + DOTS_FIELD + "' }}{% endif %}"
+)
+
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 DANG_HIEU = "ĐẢNG CỘNG SẢN VIỆT NAM"
