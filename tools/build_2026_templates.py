@@ -24,7 +24,6 @@ checked to have every label the template uses.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,27 +32,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import docxkit as dk  # noqa: E402
-from docxkit import C, R  # noqa: E402
+from docxkit import DON_VI_EXPR, DOTS_FIELD, C, Label, R  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 
 D = dk.DOTS
-DOTS_FIELD = D * 20
 LAYOUT = dict(size=14, line_spacing=1.0, space_after=3)
-# the state header's columns: the left text is 6.6 cm wide, as pipeline/forms/layout.py
-# HEADER_LEFT_TEXT_CM breaks the `dau` lines for (the same as tools/build_templates.py)
-HEADER_WIDTHS_CM = (6.8, 9.2)
-LEVELS = (
-    ("HTXS", "Hoàn thành xuất sắc nhiệm vụ"),
-    ("HTT", "Hoàn thành tốt nhiệm vụ"),
-    ("HT", "Hoàn thành nhiệm vụ"),
-    ("KHT", "Không hoàn thành nhiệm vụ"),
-)
-DON_VI_EXPR = (
-    "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != co_quan.ten %}, {{ co_quan.ten }}"
-    "{% endif %}{% else %}{{ co_quan.ten or '" + DOTS_FIELD + "' }}{% endif %}"
-)
 # the party header's names, broken between words that belong together (context_2026.party_header)
 DANG_BO_EXPR = "{{ dau_dang.tren or 'ĐẢNG BỘ " + D * 6 + "' }}"
 CHI_BO_EXPR = "{{ dau_dang.duoi or 'CHI BỘ " + D * 6 + "' }}"
@@ -86,13 +71,6 @@ STATUS_NOTE = (
 
 
 @dataclass(frozen=True)
-class Label:
-    key: str
-    text: str
-    note: str
-
-
-@dataclass(frozen=True)
 class Form:
     code: str
     ma_hieu: str
@@ -114,36 +92,6 @@ def _answer(doc, expr: str):
     return dk.value_paragraph(doc, expr, align="justify")
 
 
-def _levels(doc, prefix: str | None, indent_cm: float = 0.5):
-    items = [("{{ " + prefix + "." + code + " }}" if prefix else dk.BOX_EMPTY, text) for code, text in LEVELS]
-    pars = dk.choice_line(doc, items, per_line=2, indent_cm=indent_cm, column_cm=8.0)
-    dk.keep_with_next(pars[-1])
-    return pars
-
-
-def _level_list(doc, list_var: str, **kw):
-    """The official "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; …)" with the chosen
-    level underlined (forms.md §2.4), as tools/build_templates.py prints it on the ND 90 forms;
-    ``list_var`` is a context `level_list` (``ds_…``)."""
-    parts: list = ["("]
-    for k, (code, _text) in enumerate(LEVELS):
-        parts.append(R("{{ " + list_var + ".chon." + code + " }}", bold=True, underline=True))
-        parts.append(R("{{ " + list_var + ".khac." + code + " }}"))
-        parts.append("; " if k < len(LEVELS) - 1 else ").")
-    return dk.add_paragraph(doc, *parts, left_cm=0.5, align="justify", **kw)
-
-
-def _level_choice(doc, list_var: str, box_var: str | None):
-    """A level to choose, the official way (the list, the chosen one underlined) or tick boxes when
-    the form's label `cach_danh_dau_muc` is "ô đánh dấu" (context `o_danh_dau`): the same rule and
-    label as the ND 90 forms. The last paragraph is kept with what follows (the signature)."""
-    dk.p_tag(doc, "if o_danh_dau")
-    _levels(doc, box_var)
-    dk.p_tag(doc, "else")
-    _level_list(doc, list_var, keep_next=True)
-    dk.p_tag(doc, "endif")
-
-
 MARK = Label(
     "cach_danh_dau_muc", "gạch chân",
     "how a chosen level is marked: 'gạch chân' (the official list, the chosen level underlined, forms.md §2.4) "
@@ -153,27 +101,11 @@ MARK = Label(
 
 def _state_header(doc) -> None:
     dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
-    dk.header_block(
-        doc,
-        ["{%p if dau.tren %}", "{{ dau.tren }}", "{%p endif %}", "{{ dau.duoi }}"],
-        widths_cm=HEADER_WIDTHS_CM,
-        right_sizes=(12, 13),
-        space_after=2,
-    )
+    dk.state_header(doc)
 
 
 def _party_header(doc, place_date: str) -> None:
-    dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
-    dk.header_block(
-        doc,
-        [DANG_BO_EXPR, CHI_BO_EXPR],
-        party=True,
-        widths_cm=(6.6, dk.text_width_cm(doc) - 6.6),
-        left_size=12,
-        left_rule="star",
-        place_date=R(place_date, size=13),
-        space_after=2,
-    )
+    dk.party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR], left_cm=6.6, place_date=place_date)
 
 
 # labels read by pipeline/forms/context_2026.py (who_is_rated), not by the template itself
@@ -350,7 +282,7 @@ def build_phieu(form: Form):
     _answer(doc, "td.uu_diem")
     _answer(doc, "td.khuyet_diem")
     dk.item_heading(doc, "2.", "Tự đề xuất mức xếp loại chất lượng")
-    _level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
+    dk.level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
     dk.signature_table(doc, None, _signer("{{ dong_ngay_tu_danh_gia }}", "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
 
     dk.p_tag(doc, "if nguoi_nhan_xet.co")
@@ -358,7 +290,7 @@ def build_phieu(form: Form):
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Đề xuất mức xếp loại chất lượng")
-    _level_choice(doc, "ds_trong", None)
+    dk.level_choice(doc, "ds_trong", None)
     dk.signature_table(doc, None, _signer("{{ dong_ngay_trong }}", "{{ nguoi_nhan_xet.chuc_vu_hoa or nhan.ky_quan_ly }}",
                                           "{{ nguoi_nhan_xet.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
     dk.p_tag(doc, "endif")
@@ -370,7 +302,7 @@ def build_phieu(form: Form):
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Kết quả xếp loại chất lượng")
-    _level_choice(doc, "ds_ket_qua", "ket_qua")
+    dk.level_choice(doc, "ds_ket_qua", "ket_qua")
     dk.signature_table(doc, None, _signer("{{ dong_ngay_quyet_dinh }}", "{{ nguoi_danh_gia.chuc_vu_hoa or nhan.ky_tham_quyen }}",
                                           "{{ nguoi_danh_gia.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
     dk.keep_together_from(doc, decision)
@@ -587,7 +519,7 @@ def _build_party(form: Form, kind: str):
     _frame_table(doc)
     dk.add_paragraph(doc, R("{{ nhan.tu_nhan_muc }}:", bold=True), keep_next=True, space_before=3, space_after=0)
     # the member's own party-level choice (NhanSu tu_xep_loai_dang_vien), blank when unknown
-    _level_choice(doc, "ds_tu_xep_loai_dang", "tu_xep_loai_dang")
+    dk.level_choice(doc, "ds_tu_xep_loai_dang", "tu_xep_loai_dang")
     dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_tu_kiem_diem }}", "{{ nguoi.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
 
     if kind != "2c":
@@ -602,10 +534,10 @@ def _build_party(form: Form, kind: str):
     _party_dash(doc, "chi_uy_nhan_xet")
     _answer(doc, "cham")
     _party_dash(doc, "chi_bo_de_xuat")
-    _levels(doc, None)
+    dk.level_boxes(doc, None, keep_next=True)
     dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_chi_bo }}", "", hint="{{ nhan.ky_xac_lap }}"), widths_cm=RIGHT_SIGNER_CM)
     _party_dash(doc, "dang_uy_xep_loai")
-    _levels(doc, None)
+    dk.level_boxes(doc, None, keep_next=True)
     dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_dang_uy }}", "", hint="{{ nhan.ky_xac_lap }}"), widths_cm=RIGHT_SIGNER_CM)
     return doc
 
@@ -636,7 +568,7 @@ def build_mau_01(form: Form):
     dk.section_heading(doc, "VI. {{ nhan.phan_vi }}", align="justify")
     dk.add_paragraph(doc, "{{ nhan.tu_cham_diem }}: " + D * 6 + " /100 điểm.", **{**j, "first_line_cm": 0.5})
     dk.add_paragraph(doc, R("{{ nhan.tu_nhan_muc }}:", bold=True), keep_next=True, space_after=0)
-    _levels(doc, None)
+    dk.level_boxes(doc, None, keep_next=True)
     dk.p_tag(doc, "if dang_vien")
     dk.section_heading(doc, "VII. {{ nhan.phan_vii }} {{ nam }}", align="justify")
     dk.grid_table(
@@ -794,38 +726,22 @@ _add(Form(
 # --------------------------------------------------------------------------------------------
 # meta.toml
 # --------------------------------------------------------------------------------------------
-def _q(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
-
-
 def meta_toml(form: Form) -> str:
-    lines = [
+    return dk.meta_toml_text([
         f"# Metadata and corrigible labels of {form.ma_hieu or form.code} ({form.title}).",
         "# Written by tools/build_2026_templates.py when missing; edit the [labels] freely (the template",
         "# prints them as {{ nhan.<key> }}); build_2026_templates.py keeps this file and only checks it.",
         "# Tags: [V] seen in a source, [R] rebuilt and UNCONFIRMED (shared/domain/regime-2026.md).",
         STATUS_NOTE,
-        f"code = {_q(form.code)}",
-        f"ma_hieu = {_q(form.ma_hieu)}",
-        f"title = {_q(form.title)}",
-        f"issuing_document = {_q(form.issuing_document)}",
+        *dk.meta_identity_lines(form.code, form.ma_hieu, form.title, form.issuing_document),
         f"years = [{form.years[0]}, {form.years[1]}]          # first and last evaluation year it applies to",
-        f"scope = {_q(form.scope)}",
-        f"recipients = {_q(form.recipients)}",
-        "signers = [" + ", ".join(_q(s) for s in form.signers) + "]",
-        "copies = 1",
-        "initials = false",
+        f"scope = {dk.toml_str(form.scope)}",
+        *dk.meta_signing_lines(form.recipients, form.signers),
         'status = "tai_dung"',
         "sources = [",
-        *(f"    {_q(s)}," for s in form.sources),
+        *(f"    {dk.toml_str(s)}," for s in form.sources),
         "]",
-        "",
-        "[labels]",
-    ]
-    for lab in form.labels:
-        lines.append(f"# {lab.note}")
-        lines.append(f"{lab.key} = {_q(lab.text)}")
-    return "\n".join(lines) + "\n"
+    ], form.labels)
 
 
 def build(code: str, *, write_meta: bool = False) -> Path:

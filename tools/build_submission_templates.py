@@ -24,7 +24,6 @@ Blocks are kept together with rows that cannot split across pages (``w:cantSplit
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,21 +37,13 @@ from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: E402
 from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Cm  # noqa: E402
-from docxkit import R  # noqa: E402
+from docxkit import Label, R  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
-LEVELS = ("HTXS", "HTT", "HT", "KHT")
+LEVELS = tuple(code for code, _words in dk.LEVELS)
 # printed in full words (no level code on a signed document)
-LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ", "HT": "Hoàn thành nhiệm vụ",
-               "KHT": "Không hoàn thành nhiệm vụ"}
-
-
-@dataclass(frozen=True)
-class Label:
-    key: str
-    text: str
-    note: str
+LEVEL_WORDS = dict(dk.LEVELS)
 
 
 @dataclass(frozen=True)
@@ -185,22 +176,6 @@ FORMS = {s.code: s for s in (BAO_CAO, BIEU, CONG_VAN, TU_DANH_GIA, BIEN_BAN_CO_Q
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
-def _borders(table, size: int = 4) -> None:
-    tblpr = table._tbl.tblPr
-    old = tblpr.find(qn("w:tblBorders"))
-    if old is not None:
-        tblpr.remove(old)
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), str(size))
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-    tblpr.append(borders)
-
-
 def _row_flags(row, *, header: bool = False) -> None:
     trpr = row._tr.get_or_add_trPr()
     if trpr.find(qn("w:cantSplit")) is None:
@@ -229,7 +204,7 @@ def _grid(doc, widths: Sequence[float], rows: int):
     table.autofit = False
     dk._tbl_layout_fixed(table, widths)
     dk._tbl_cell_margins(table, 0.05, 0.05)
-    _borders(table)
+    dk.table_borders_single(table)
     dk._sort_children(table._tbl.tblPr, dk._TBLPR_ORDER)
     return table
 
@@ -324,6 +299,27 @@ def dotted_block(doc, expr: str) -> None:
     dk.value_paragraph(doc, expr, align="justify", space_after=3)
 
 
+def _head_signature(doc, width: float, closing: str, *,
+                    first_recipient: str = "- {{ so_noi_vu }} {{ nhan.noi_nhan_1 }}", **closing_kw) -> None:
+    """The ``closing`` sentence (``closing_kw`` to its paragraph), 'Nơi nhận' (left: ``first_recipient``
+    then `nhan.noi_nhan_2`) and the head's signature (right) in ONE row that cannot split across
+    pages: the signature never stands alone on a page."""
+    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
+    box = outer.rows[0].cells[0]
+    dk.add_paragraph(box, closing, align="justify", first_line_cm=1.0, space_after=6, **closing_kw)
+    sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
+    left, right = sign.rows[0].cells
+    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
+    dk.add_paragraph(left, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
+    dk.add_paragraph(left, R(first_recipient, size=11), size=11, **kw)
+    dk.add_paragraph(left, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
+    dk.add_paragraph(right, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
+    dk.add_paragraph(right, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
+                     **{**kw, "space_before": 2.5 / 2.54 * 72})
+    # a cell must end with a paragraph: a tiny one after the nested table
+    dk.add_paragraph(box, "", size=1, **kw)
+
+
 # --------------------------------------------------------------------------------------------
 # the report
 # --------------------------------------------------------------------------------------------
@@ -391,23 +387,7 @@ def build_bao_cao(spec: Spec):
     dotted_block(doc, "cham_ton_tai")
     dk.section_heading(doc, "IV. {{ nhan.phan_iv }}", space_before=6)
     dotted_block(doc, "cham_kien_nghi")
-    # the closing sentence, "Nơi nhận" (left) and the head's signature (right) in ONE row that
-    # cannot split across pages: the signature never stands alone on a page
-    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
-    box = outer.rows[0].cells[0]
-    dk.add_paragraph(box, "{{ nhan.ket_thuc }} {{ so_noi_vu }} {{ nhan.ket_thuc_2 }}", align="justify",
-                     first_line_cm=1.0, space_after=6)
-    sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
-    left, right = sign.rows[0].cells
-    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
-    dk.add_paragraph(left, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
-    dk.add_paragraph(left, R("- {{ so_noi_vu }} {{ nhan.noi_nhan_1 }}", size=11), size=11, **kw)
-    dk.add_paragraph(left, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
-    dk.add_paragraph(right, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
-    dk.add_paragraph(right, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
-                     **{**kw, "space_before": 2.5 / 2.54 * 72})
-    # a cell must end with a paragraph: a tiny one after the nested table
-    dk.add_paragraph(box, "", size=1, **kw)
+    _head_signature(doc, width, "{{ nhan.ket_thuc }} {{ so_noi_vu }} {{ nhan.ket_thuc_2 }}")
     dk.add_page_numbers(doc)
     strip_keep_next(doc)
     return doc
@@ -463,40 +443,10 @@ def build_cong_van(spec: Spec):
     dk.p_tag(doc, "for k in kem_theo")
     dk.add_paragraph(doc, "{{ loop.index }}. {{ k }}", align="justify", first_line_cm=1.0, space_after=2)
     dk.p_tag(doc, "endfor")
-    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
-    box = outer.rows[0].cells[0]
-    dk.add_paragraph(box, "{{ nhan.ket_thuc }}", align="justify", first_line_cm=1.0, space_before=4, space_after=6)
-    sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
-    lcell, rcell = sign.rows[0].cells
-    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
-    dk.add_paragraph(lcell, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
-    dk.add_paragraph(lcell, R("- Như trên;", size=11), size=11, **kw)
-    dk.add_paragraph(lcell, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
-    dk.add_paragraph(rcell, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
-    dk.add_paragraph(rcell, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
-                     **{**kw, "space_before": 2.5 / 2.54 * 72})
-    dk.add_paragraph(box, "", size=1, **kw)
+    _head_signature(doc, width, "{{ nhan.ket_thuc }}", first_recipient="- Như trên;", space_before=4)
     dk.add_page_numbers(doc)
     strip_keep_next(doc)
     return doc
-
-
-def _head_signature(doc, width: float, noi_nhan: bool) -> None:
-    """'Nơi nhận' (left) and the head's signature (right) in one row that cannot split."""
-    outer = dk._plain_table(doc, [width], cell_margin_cm=0)
-    box = outer.rows[0].cells[0]
-    dk.add_paragraph(box, "{{ nhan.ket_thuc }} {{ nam }} của {{ co_quan.ten }}./.", align="justify",
-                     first_line_cm=1.0, space_before=4, space_after=6)
-    sign = dk._plain_table(box, [width - 8.0, 8.0], cell_margin_cm=0.1)
-    left, right = sign.rows[0].cells
-    kw = dict(space_before=0, space_after=0, line_spacing=1.0)
-    dk.add_paragraph(left, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
-    dk.add_paragraph(left, R("- {{ so_noi_vu }} {{ nhan.noi_nhan_1 }}", size=11), size=11, **kw)
-    dk.add_paragraph(left, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
-    dk.add_paragraph(right, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
-    dk.add_paragraph(right, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
-                     **{**kw, "space_before": 2.5 / 2.54 * 72})
-    dk.add_paragraph(box, "", size=1, **kw)
 
 
 def build_tu_danh_gia(spec: Spec):
@@ -527,7 +477,7 @@ def build_tu_danh_gia(spec: Spec):
     dk.add_paragraph(doc, "{{ co_quan.ten }} {{ nhan.tu_xep_loai }}: {{ td.muc }}.", align="justify", first_line_cm=1.0)
     heads.append(dk.section_heading(doc, "IV. {{ nhan.phan_iv }} {{ nam + 1 }}", space_before=6))
     dotted_block(doc, "td.phuong_huong")
-    _head_signature(doc, width, True)
+    _head_signature(doc, width, "{{ nhan.ket_thuc }} {{ nam }} của {{ co_quan.ten }}./.", space_before=4)
     dk.add_page_numbers(doc)
     dk.keep_with_next(*heads)  # the bold item lines; section_heading set its own
     strip_keep_next(doc, keep=heads)
@@ -591,33 +541,17 @@ BUILDERS = {"bao_cao_so_noi_vu": build_bao_cao, "bieu_tong_hop": build_bieu, "co
 # --------------------------------------------------------------------------------------------
 # meta.toml and main
 # --------------------------------------------------------------------------------------------
-def _q(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
-
-
 def meta_toml(spec: Spec) -> str:
-    lines = [
+    return dk.meta_toml_text([
         f"# Metadata and corrigible labels of «{spec.title}» (agency submission to the Sở Nội vụ).",
         "# Written by tools/build_submission_templates.py when missing; edit the [labels] freely (the",
         "# template prints them as {{ nhan.<key> }}). shared/domain/forms.md §6.6: the layout is a PROPOSAL;",
         "# the Sở Nội vụ letter of each year is the authority.",
-        f"code = {_q(spec.code)}",
-        f"ma_hieu = {_q(spec.ma_hieu)}",
-        f"title = {_q(spec.title)}",
-        f"issuing_document = {_q(spec.issuing_document)}",
+        *dk.meta_identity_lines(spec.code, spec.ma_hieu, spec.title, spec.issuing_document),
         "years = [2020, 2100]",
         'scope = "co_quan"',
-        f"recipients = {_q('Sở Nội vụ')}",
-        "signers = [" + ", ".join(_q(s) for s in spec.signers) + "]",
-        "copies = 1",
-        "initials = false",
-        "",
-        "[labels]",
-    ]
-    for lab in spec.labels:
-        lines.append(f"# {lab.note}")
-        lines.append(f"{lab.key} = {_q(lab.text)}")
-    return "\n".join(lines) + "\n"
+        *dk.meta_signing_lines("Sở Nội vụ", spec.signers),
+    ], spec.labels)
 
 
 def build(code: str, *, write_meta: bool = False) -> Path:

@@ -15,7 +15,6 @@ used.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,19 +23,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import docxkit as dk  # noqa: E402
-from docxkit import R  # noqa: E402
+from docxkit import DON_VI_EXPR, DOTS_FIELD, Label, R  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 
 ND90 = "Phụ lục ban hành kèm theo Nghị định số 90/2020/NĐ-CP ngày 13/8/2020 của Chính phủ"
-DOTS_FIELD = dk.DOTS * 20  # about 10 cm at 14 pt
-LEVELS = (
-    ("HTXS", "Hoàn thành xuất sắc nhiệm vụ"),
-    ("HTT", "Hoàn thành tốt nhiệm vụ"),
-    ("HT", "Hoàn thành nhiệm vụ"),
-    ("KHT", "Không hoàn thành nhiệm vụ"),
-)
 NOTE_5 = (
     "(xác định rõ nội dung công việc thực hiện; tỷ lệ hoàn thành, chất lượng, tiến độ công việc)"
 )
@@ -48,18 +40,6 @@ GHI_CHU_KXL = (
     "Không thực hiện đánh giá, xếp loại chất lượng (thời gian công tác trong năm dưới 06 tháng — "
     "khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP); bản này dùng để kiểm điểm."
 )
-# "Đơn vị công tác" value: the unit, then the agency when the unit is not the agency itself.
-DON_VI_EXPR = (
-    "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != co_quan.ten %}, {{ co_quan.ten }}"
-    "{% endif %}{% else %}{{ co_quan.ten or '" + DOTS_FIELD + "' }}{% endif %}"
-)
-
-
-@dataclass(frozen=True)
-class Label:
-    key: str
-    text: str
-    note: str  # confidence tag and source, written as a TOML comment
 
 
 @dataclass(frozen=True)
@@ -271,67 +251,15 @@ def _answer(doc, expr: str):
     return dk.value_paragraph(doc, expr, align="justify")
 
 
-def _levels(doc, prefix: str | None):
-    """The four levels with their boxes; prefix "tu_xep_loai"/"ket_qua", or None for empty boxes."""
-    items = [
-        ("{{ " + prefix + "." + code + " }}" if prefix else dk.BOX_EMPTY, text)
-        for code, text in LEVELS
-    ]
-    return dk.choice_line(doc, items, per_line=2, indent_cm=0.5, column_cm=8.0)
-
-
-def _level_list(doc, list_var: str, **kw):
-    """The official "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; …)" with the chosen
-    level underlined (forms.md §2.4); ``list_var`` is a context `level_list` (``ds_…``)."""
-    parts: list = ["("]
-    for k, (code, _text) in enumerate(LEVELS):
-        parts.append(R("{{ " + list_var + ".chon." + code + " }}", bold=True, underline=True))
-        parts.append(R("{{ " + list_var + ".khac." + code + " }}"))
-        parts.append("; " if k < len(LEVELS) - 1 else ").")
-    return dk.add_paragraph(doc, *parts, left_cm=0.5, align="justify", **kw)
-
-
-def _level_choice(doc, list_var: str, box_var: str | None):
-    """The levels the official way (a list, the chosen one underlined), or tick boxes when the
-    form's label `cach_danh_dau_muc` says so (context `o_danh_dau`). The last paragraph is kept
-    with what follows (the signature)."""
-    dk.p_tag(doc, "if o_danh_dau")
-    pars = _levels(doc, box_var)
-    dk.keep_with_next(pars[-1])
-    dk.p_tag(doc, "else")
-    _level_list(doc, list_var, keep_next=True)
-    dk.p_tag(doc, "endif")
-
-
-HEADER_WIDTHS_CM = (6.8, 9.2)  # left text 6.6 cm = pipeline/forms/layout.py HEADER_LEFT_TEXT_CM
-
-
 def _header(doc, spec: FormSpec) -> None:
     dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
-    _state_header(doc)
+    dk.state_header(doc)
     dk.title(
         doc,
         "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG {{ doi_tuong }}",
         "Năm {{ nam }}",
         space_before=4,
         space_after=6,
-    )
-
-
-def _state_header(doc) -> None:
-    """ND 30 header; the left lines come broken at sensible places from the context (`dau`),
-    quốc hiệu at 12 pt so the agency column is wide enough for "UBND TỈNH HÀ GIANG NAM"."""
-    dk.header_block(
-        doc,
-        [
-            "{%p if dau.tren %}",
-            "{{ dau.tren }}",
-            "{%p endif %}",
-            "{{ dau.duoi }}",
-        ],
-        widths_cm=HEADER_WIDTHS_CM,
-        right_sizes=(12, 13),
-        space_after=2,
     )
 
 
@@ -358,7 +286,7 @@ def _self_rating(doc, phan_ii: str) -> None:
     _answer(doc, "td.uu_diem")
     _answer(doc, "td.khuyet_diem")
     dk.item_heading(doc, "2.", "Tự xếp loại chất lượng")
-    _level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
+    dk.level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
     dk.signature_table(
         doc,
         None,
@@ -386,7 +314,7 @@ def _final(doc, heading: str | R) -> None:
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Kết quả đánh giá, xếp loại chất lượng")
-    _level_choice(doc, "ds_ket_qua", "ket_qua")
+    dk.level_choice(doc, "ds_ket_qua", "ket_qua")
     # the competent evaluator (pipeline/forms/signers.py): never the person; left blank for
     # handwriting when unknown (the agency head with no superior in CoQuan)
     dk.signature_table(
@@ -411,7 +339,7 @@ def _section_iii(doc) -> None:
     dk.item_heading(doc, "1.", "{{ nhan.phan_iii_muc_1 }}")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "{{ nhan.phan_iii_muc_2 }}")
-    _level_choice(doc, "ds_trong", None)
+    dk.level_choice(doc, "ds_trong", None)
     dk.signature_table(
         doc,
         None,
@@ -756,17 +684,7 @@ FORMS.update({f.code: f for f in (MAU_02A, MAU_02B, MAU_3_213)})
 
 def _party_header(doc, left_lines, *, place_date: str | None = "{{ dong_ngay }}",
                   date_size: float = 13) -> None:
-    dk.form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
-    dk.header_block(
-        doc,
-        left_lines,
-        party=True,
-        widths_cm=(7.6, dk.text_width_cm(doc) - 7.6),
-        left_size=12,
-        left_rule="star",
-        place_date=R(place_date, size=date_size) if place_date else None,
-        space_after=2,
-    )
+    dk.party_header(doc, left_lines, left_cm=7.6, place_date=place_date, date_size=date_size)
 
 
 def _party_levels(doc, indent_cm: float = 0.5):
@@ -800,15 +718,6 @@ def _dash_line(doc, key: str, value_expr: str | None = None):
     if value_expr:
         parts.append(R(" " + value_expr))
     return dk.add_paragraph(doc, *parts, align="left", keep_next=True, space_after=0)
-
-
-def _four_levels_empty(doc):
-    pars = dk.choice_line(
-        doc, [(dk.BOX_EMPTY, text) for _c, text in LEVELS], per_line=2, indent_cm=0.5,
-        column_cm=8.0,
-    )
-    dk.keep_with_next(pars[-1])
-    return pars
 
 
 def _build_kiem_diem(spec: FormSpec, leader: bool):
@@ -887,13 +796,13 @@ def _build_kiem_diem(spec: FormSpec, leader: bool):
 
     dk.section_heading(doc, "VII. {{ nhan.phan_vii }}")
     dk.item_heading(doc, "1.", "{{ nhan.phan_vii_1 }}", left_cm=0.5)
-    _level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
+    dk.level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
     dk.p_tag(doc, "if khong_xep_loai")
     dk.note_paragraph(doc, "{{ nhan.ghi_chu_khong_xep_loai }}", left_cm=0.5, keep_next=True)
     dk.p_tag(doc, "endif")
     dk.item_heading(doc, "2.", "{{ nhan.phan_vii_2 }}", left_cm=0.5)
     # the member's own party-level choice (NhanSu tu_xep_loai_dang_vien), blank when unknown
-    _level_choice(doc, "ds_tu_xep_loai_dang", "tu_xep_loai_dang")
+    dk.level_choice(doc, "ds_tu_xep_loai_dang", "tu_xep_loai_dang")
     dk.signature_table(
         doc,
         None,
@@ -922,12 +831,12 @@ def _build_kiem_diem(spec: FormSpec, leader: bool):
     _dash_line(doc, "chi_uy_nhan_xet")
     _answer(doc, "cham")
     _dash_line(doc, "chi_bo_de_xuat")
-    _four_levels_empty(doc)
+    dk.level_boxes(doc, None, keep_next=True)
     dk.signature_table(
         doc, None, {"title": "{{ nhan.ky_chi_bo }}", "hint": "{{ nhan.ky_xac_lap }}", "name": ""}
     )
     _dash_line(doc, "dang_uy_xep_loai")
-    _four_levels_empty(doc)
+    dk.level_boxes(doc, None, keep_next=True)
     dk.signature_table(
         doc, None, {"title": "{{ nhan.ky_dang_uy }}", "hint": "{{ nhan.ky_xac_lap }}", "name": ""}
     )
@@ -1123,14 +1032,7 @@ def build_mau_12_hddg(spec: FormSpec):
     _party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR], place_date="{{ dong_ngay_tu_danh_gia }}",
                   date_size=12)
     dk.p_tag(doc, "else")
-    dk.header_block(
-        doc,
-        ["{%p if dau.tren %}", "{{ dau.tren }}", "{%p endif %}", "{{ dau.duoi }}"],
-        widths_cm=HEADER_WIDTHS_CM,
-        right_sizes=(12, 13),
-        place_date=R("{{ dong_ngay_tu_danh_gia }}", size=13),
-        space_after=2,
-    )
+    dk.state_header(doc, R("{{ dong_ngay_tu_danh_gia }}", size=13))
     dk.p_tag(doc, "endif")
     dk.title(doc, "{{ nhan.tieu_de }}", "Năm {{ nam }}", space_before=4, space_after=6)
     dk.add_paragraph(doc, "Họ và tên: ", R("{{ nguoi.ho_ten }}", bold=True), space_after=1)
@@ -1199,36 +1101,19 @@ BUILDERS["mau_12_hddg"] = build_mau_12_hddg
 # --------------------------------------------------------------------------------------------
 # meta.toml
 # --------------------------------------------------------------------------------------------
-def _q(s: str) -> str:
-    """A TOML basic string (JSON string syntax is valid TOML for these characters)."""
-    return json.dumps(s, ensure_ascii=False)
-
-
 def meta_toml(spec: FormSpec) -> str:
-    lines = [
+    return dk.meta_toml_text([
         f"# Metadata and corrigible labels of {spec.ma_hieu} ({spec.title}).",
         "# Written by tools/build_templates.py when missing; edit the [labels] freely (the template",
         "# prints them as {{ nhan.<key> }}); build_templates.py keeps this file and only checks it.",
         "# Tags: [V]/[V2] seen in one/two sources, [R] rebuilt and UNCONFIRMED "
         f"(shared/domain/forms.md {spec.section}).",
-        f"code = {_q(spec.code)}",
-        f"ma_hieu = {_q(spec.ma_hieu)}",
-        f"title = {_q(spec.title)}",
-        f"issuing_document = {_q(spec.issuing_document or ND90)}",
+        *dk.meta_identity_lines(spec.code, spec.ma_hieu, spec.title, spec.issuing_document or ND90),
         f"years = [{spec.years[0]}, {spec.years[1]}]          # first and last evaluation year it applies to"
         + (f" ({spec.years_note})" if spec.years_note else ""),
         'scope = "ca_nhan"',
-        f"recipients = {_q(spec.recipients)}",
-        "signers = [" + ", ".join(_q(s) for s in spec.signers) + "]",
-        "copies = 1",
-        "initials = false",
-        "",
-        "[labels]",
-    ]
-    for lab in spec.labels:
-        lines.append(f"# {lab.note}")
-        lines.append(f"{lab.key} = {_q(lab.text)}")
-    return "\n".join(lines) + "\n"
+        *dk.meta_signing_lines(spec.recipients, spec.signers),
+    ], spec.labels)
 
 
 # Labels read by pipeline/forms/context.py::person_context rather than printed by the template.

@@ -23,7 +23,6 @@ split a row.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import docxkit as dk  # noqa: E402
-from docxkit import C, R  # noqa: E402
+from docxkit import C, Label, R  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -42,20 +41,7 @@ D2, D4, D6 = D * 2, D * 4, D * 6
 LAYOUT = dict(size=14, line_spacing=1.0, space_after=3)
 # line spacing of the dotted lines left for handwriting
 HAND = 1.35
-LEVEL_WORDS = (
-    ("HTXS", "Hoàn thành xuất sắc nhiệm vụ"),
-    ("HTT", "Hoàn thành tốt nhiệm vụ"),
-    ("HT", "Hoàn thành nhiệm vụ"),
-    ("KHT", "Không hoàn thành nhiệm vụ"),
-)
 # the legal citations are data by evaluation year (templates/can_cu.toml, context `can_cu.*`)
-
-
-@dataclass(frozen=True)
-class Label:
-    key: str
-    text: str
-    note: str  # written as a TOML comment
 
 
 @dataclass(frozen=True)
@@ -97,6 +83,40 @@ def _unit_header(doc, *, number: str | None, widths_cm: tuple[float, float] | No
         widths_cm=widths_cm,
         space_after=4,
     )
+
+
+def _numbered_document(spec: DocSpec, *subtitle: str):
+    """A portrait document of the unit with a number: page numbers, the unit's header with
+    `nhan.so_ky_hieu`, the title `nhan.tieu_de` and the ``subtitle`` lines under it."""
+    doc = dk.new_document(title=spec.title, **LAYOUT)
+    dk.add_page_numbers(doc)
+    _unit_header(doc, number="{{ nhan.so_ky_hieu }}")
+    dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
+    dk.title_block(doc, *subtitle, space_before=0, space_after=8)
+    return doc
+
+
+def _landscape_list(spec: DocSpec):
+    """A landscape list of the unit: page numbers, the unit's header without a number and one
+    title line `nhan.tieu_de` NĂM <year> (the unit is named in the header block: one title line
+    leaves room on the page). Returns the document and its text width in cm."""
+    doc = dk.new_document(title=spec.title, **LAYOUT)
+    dk.set_landscape(doc)
+    dk.add_page_numbers(doc)
+    width = dk.text_width_cm(doc)
+    _unit_header(doc, number=None, widths_cm=(10.0, width - 10.0))
+    dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
+    return doc, width
+
+
+def _minutes_time_place(doc, time_word: str, who: str) -> dict:
+    """The first lines of minutes: '<time_word>: …… giờ …… phút.', 'Địa điểm: ……' and the bold
+    heading ``who`` of the list of those present. Returns the justified paragraph style they use."""
+    j = dict(align="justify", space_after=2)
+    dk.add_paragraph(doc, R(time_word + ": ", bold=True), D2 + " giờ " + D2 + " phút.", **j)
+    dk.dotted_line(doc, R("Địa điểm: ", bold=True), space_after=2)
+    dk.add_paragraph(doc, R(who, bold=True), **j)
+    return j
 
 
 def _head_signer(hint: bool = False) -> dict:
@@ -165,22 +185,9 @@ BIEN_BAN_HOP = DocSpec(
 
 
 def build_bien_ban_hop(spec: DocSpec):
-    doc = dk.new_document(title=spec.title, **LAYOUT)
-    dk.add_page_numbers(doc)
-    _unit_header(doc, number="{{ nhan.so_ky_hieu }}")
+    doc = _numbered_document(spec, "{{ nhan.tieu_de_phu }} năm {{ nam }}", "{{ don_vi.ten }}")
     width = dk.text_width_cm(doc)
-    dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
-    dk.title_block(
-        doc,
-        "{{ nhan.tieu_de_phu }} năm {{ nam }}",
-        "{{ don_vi.ten }}",
-        space_before=0,
-        space_after=8,
-    )
-    j = dict(align="justify", space_after=2)
-    dk.add_paragraph(doc, R("Thời gian bắt đầu: ", bold=True), D2 + " giờ " + D2 + " phút.", **j)
-    dk.dotted_line(doc, R("Địa điểm: ", bold=True), space_after=2)
-    dk.add_paragraph(doc, R("Thành phần tham dự:", bold=True), **j)
+    j = _minutes_time_place(doc, "Thời gian bắt đầu", "Thành phần tham dự:")
     dk.add_paragraph(
         doc,
         "- Chủ trì: ",
@@ -269,7 +276,7 @@ def build_bien_ban_hop(spec: DocSpec):
     dk.dotted_line(cell, "- Trình bày bản tự đánh giá: ", width_cm=cw, left_cm=0.5, **hand)
     dk.dotted_line(cell, "- Ý kiến nhận xét, góp ý của các thành viên dự họp: ", width_cm=cw, left_cm=0.5, **hand)
     dk.dotted_lines(cell, 1, width_cm=cw, left_cm=0.5, **hand)
-    votes = "; ".join(f"{w}: " + _dots_or(f"tv.phieu.{c}") + " phiếu" for c, w in LEVEL_WORDS)
+    votes = "; ".join(f"{w}: " + _dots_or(f"tv.phieu.{c}") + " phiếu" for c, w in dk.LEVELS)
     # someone not rated (under 6 months) is reviewed, not voted on: no vote of N people with 0 ballots
     dk.p_tag(cell, "if tv.khong_xep_loai and not tv.co_phieu")
     dk.add_paragraph(cell, "- Kết quả biểu quyết: {{ nhan.khong_bieu_quyet }}.", left_cm=0.5, **pkw)
@@ -378,11 +385,7 @@ def _section_with_lines(
 
 
 def build_kiem_diem_tap_the(spec: DocSpec):
-    doc = dk.new_document(title=spec.title, **LAYOUT)
-    dk.add_page_numbers(doc)
-    _unit_header(doc, number="{{ nhan.so_ky_hieu }}")
-    dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
-    dk.title_block(doc, "{{ nhan.tieu_de_phu }} {{ don_vi.ten }} năm {{ nam }}", space_before=0, space_after=8)
+    doc = _numbered_document(spec, "{{ nhan.tieu_de_phu }} {{ don_vi.ten }} năm {{ nam }}")
     dk.add_paragraph(
         doc,
         "Thực hiện {{ can_cu.danh_gia }} và hướng dẫn của {{ co_quan.ten }}, {{ don_vi.ten }} báo cáo kết "
@@ -443,16 +446,9 @@ BIEN_BAN_KIEM_PHIEU = DocSpec(
 
 
 def build_bien_ban_kiem_phieu(spec: DocSpec):
-    doc = dk.new_document(title=spec.title, **LAYOUT)
-    dk.add_page_numbers(doc)
-    _unit_header(doc, number="{{ nhan.so_ky_hieu }}")
+    doc = _numbered_document(spec, "{{ nhan.tieu_de_phu }} năm {{ nam }}", "{{ don_vi.ten }}")
     width = dk.text_width_cm(doc)
-    dk.title_block(doc, "{{ nhan.tieu_de }}", space_before=6, space_after=0)
-    dk.title_block(doc, "{{ nhan.tieu_de_phu }} năm {{ nam }}", "{{ don_vi.ten }}", space_before=0, space_after=8)
-    j = dict(align="justify", space_after=2)
-    dk.add_paragraph(doc, R("Thời gian: ", bold=True), D2 + " giờ " + D2 + " phút.", **j)
-    dk.dotted_line(doc, R("Địa điểm: ", bold=True), space_after=2)
-    dk.add_paragraph(doc, R("Ban kiểm phiếu gồm:", bold=True), **j)
+    j = _minutes_time_place(doc, "Thời gian", "Ban kiểm phiếu gồm:")
     for k, role in ((1, "Trưởng ban"), (2, "Thành viên"), (3, "Thành viên")):
         dk.dotted_line(
             doc, f"{k}. Đồng chí ", width_cm=11.0, after=[f" – {role}"], left_cm=0.5, space_after=2
@@ -570,13 +566,7 @@ TONG_HOP_XEP_LOAI = DocSpec(
 
 
 def build_tong_hop_xep_loai(spec: DocSpec):
-    doc = dk.new_document(title=spec.title, **LAYOUT)
-    dk.set_landscape(doc)
-    dk.add_page_numbers(doc)
-    width = dk.text_width_cm(doc)
-    _unit_header(doc, number=None, widths_cm=(10.0, width - 10.0))
-    # the unit is named in the header block: one title line leaves room on the landscape page
-    dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
+    doc, width = _landscape_list(spec)
     b = dict(bold=True)
     # Ghi chú carries the year's score and the whole cap reasoning (several hundred letters): it
     # gets the width the short columns can spare (4.55 cm of 25.2), else a 2 cm column made each
@@ -601,7 +591,7 @@ def build_tong_hop_xep_loai(spec: DocSpec):
                 C("Kỷ luật", vspan=2, **b),
                 C("Ghi chú", vspan=2, **b),
             ],
-            [C(R(w, bold=True, size=9)) for _c, w in LEVEL_WORDS],
+            [C(R(w, bold=True, size=9)) for _c, w in dk.LEVELS],
             "{%tr for tv in thanh_vien %}",
             [
                 C("{{ tv.stt }}"),
@@ -712,13 +702,7 @@ TONG_HOP_THI_DUA = DocSpec(
 
 
 def build_tong_hop_thi_dua(spec: DocSpec):
-    doc = dk.new_document(title=spec.title, **LAYOUT)
-    dk.set_landscape(doc)
-    dk.add_page_numbers(doc)
-    width = dk.text_width_cm(doc)
-    _unit_header(doc, number=None, widths_cm=(10.0, width - 10.0))
-    # the unit is named in the header block: one title line leaves room on the landscape page
-    dk.title_block(doc, "{{ nhan.tieu_de }} NĂM {{ nam }}", space_before=2, space_after=6)
+    doc, width = _landscape_list(spec)
     b = dict(bold=True)
     widths = [0.8, 2.6, 2.0, 2.2, 2.2, 3.2, 1.7, 1.3, 1.4, 1.2, 1.8]  # the reason (last) keeps 4.8 cm
     widths.append(round(width - sum(widths), 2))
@@ -951,37 +935,20 @@ BUILDERS = {
 # --------------------------------------------------------------------------------------------
 # meta.toml
 # --------------------------------------------------------------------------------------------
-def _q(s: str) -> str:
-    """A TOML basic string (JSON string syntax is valid TOML for these characters)."""
-    return json.dumps(s, ensure_ascii=False)
-
-
 def meta_toml(spec: DocSpec) -> str:
-    lines = [
+    return dk.meta_toml_text([
         f"# Metadata and corrigible labels of the document «{spec.title}».",
         "# Written by tools/build_unit_templates.py when missing; edit the [labels] freely (the template",
         "# prints them as {{ nhan.<key> }}); build_unit_templates.py keeps this file and only checks it.",
         "# No national template exists (shared/domain/forms.md §6): every label is our reconstruction [R].",
-        f"code = {_q(spec.code)}",
-        f"ma_hieu = {_q(spec.ma_hieu)}",
-        f"title = {_q(spec.title)}",
-        f"issuing_document = {_q(ISSUING)}",
+        *dk.meta_identity_lines(spec.code, spec.ma_hieu, spec.title, ISSUING),
         "years = [2020, 2100]          # first and last evaluation year it applies to",
-        f"scope = {_q(spec.scope)}",
-        f"recipients = {_q(spec.recipients)}",
-        "signers = [" + ", ".join(_q(s) for s in spec.signers) + "]",
-        "copies = 1",
-        "initials = false",
+        f"scope = {dk.toml_str(spec.scope)}",
+        *dk.meta_signing_lines(spec.recipients, spec.signers),
         *(["# the paper records the unit's proposals as its meeting made them: every level printed as proposed",
            "# before any decision of the competent evaluator (a decision entered later never changes it)",
-           f"giai_doan = {_q(spec.giai_doan)}"] if spec.giai_doan else []),
-        "",
-        "[labels]",
-    ]
-    for lab in spec.labels:
-        lines.append(f"# {lab.note}")
-        lines.append(f"{lab.key} = {_q(lab.text)}")
-    return "\n".join(lines) + "\n"
+           f"giai_doan = {dk.toml_str(spec.giai_doan)}"] if spec.giai_doan else []),
+    ], spec.labels)
 
 
 def build(code: str, *, write_meta: bool = False) -> Path:

@@ -1,8 +1,11 @@
 """docxkit: small python-docx helpers to author docxtpl form templates laid out per
 Nghị định 30/2020/NĐ-CP (Vietnamese administrative documents).
 
-Used by ``tools/build_templates.py`` (Mẫu 01/02/03 of ND 90/2020) and meant to be reused for
-other forms (party forms 02A/02B, minutes, reports).
+Used by every template generator (``tools/build_templates.py``, ``build_2026_templates.py``,
+``build_unit_templates.py``, ``build_submission_templates.py``), which also share here what is the
+same in them: the four levels and their boxes/list (:data:`LEVELS`, :func:`level_choice`), the
+state and party headers (:func:`state_header`, :func:`party_header`), the labels and the meta.toml
+writer (:class:`Label`, :func:`meta_toml_text`) and the command line (:func:`generator_main`).
 
 Rules this module enforces, because docxtpl depends on them:
 
@@ -24,6 +27,7 @@ as long as the tiêu ngữ under it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -74,6 +78,14 @@ BOX_FONT = "DejaVu Sans"
 BOX_EMPTY = "\u2610"  # ☐
 BOX_CHECKED = "\u2612"  # ☒
 DOTS = "\u2026"  # … (one em wide in Times New Roman: 32 of them fill a 16 cm line at 14 pt)
+
+DOTS_FIELD = DOTS * 20  # about 10 cm at 14 pt: a value left for handwriting
+# "Đơn vị công tác" value of a form about one person: the unit, then the agency when the unit is
+# not the agency itself (dots when the workbook names neither)
+DON_VI_EXPR = (
+    "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != co_quan.ten %}, {{ co_quan.ten }}"
+    "{% endif %}{% else %}{{ co_quan.ten or '" + DOTS_FIELD + "' }}{% endif %}"
+)
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -644,6 +656,42 @@ def header_block(
     return table
 
 
+# the state header's columns: the left text is 6.6 cm wide, as pipeline/forms/layout.py
+# HEADER_LEFT_TEXT_CM breaks the context's `dau` lines for
+STATE_HEADER_WIDTHS_CM = (6.8, 9.2)
+
+
+def state_header(doc, place_date: str | R | None = None) -> None:
+    """The ND 30 header of a form about one person: the left lines come broken at sensible places
+    from the context (`dau.tren` when there is one, `dau.duoi`), quốc hiệu at 12 pt so the agency
+    column is wide enough for "UBND TỈNH HÀ GIANG NAM"; ``place_date`` under the tiêu ngữ."""
+    header_block(
+        doc,
+        ["{%p if dau.tren %}", "{{ dau.tren }}", "{%p endif %}", "{{ dau.duoi }}"],
+        widths_cm=STATE_HEADER_WIDTHS_CM,
+        right_sizes=(12, 13),
+        place_date=place_date,
+        space_after=2,
+    )
+
+
+def party_header(doc, left_lines, *, left_cm: float, place_date: str | None, date_size: float = 13) -> None:
+    """The form code in the page header, then the party header (ĐẢNG CỘNG SẢN VIỆT NAM on the right):
+    ``left_lines`` (đảng bộ over chi bộ) in a ``left_cm`` column at 12 pt under a star rule,
+    ``place_date`` (None: none) at ``date_size`` pt."""
+    form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
+    header_block(
+        doc,
+        left_lines,
+        party=True,
+        widths_cm=(left_cm, text_width_cm(doc) - left_cm),
+        left_size=12,
+        left_rule="star",
+        place_date=R(place_date, size=date_size) if place_date else None,
+        space_after=2,
+    )
+
+
 def _is_ptag(line) -> bool:
     return isinstance(line, str) and line.lstrip().startswith("{%p")
 
@@ -690,13 +738,20 @@ def form_code_line(
 # ---------------------------------------------------------------------------------------------
 def title(doc, *lines: str | R, size: float = 14, space_before: float = 6, space_after: float = 6):
     """Centred bold title lines (e.g. "PHIẾU ĐÁNH GIÁ …", "Năm {{ nam }}"). Returns the paragraphs."""
+    return _centred_lines(doc, lines, size, space_before, space_after, keep_next=True)
+
+
+def _centred_lines(container, lines, size: float, space_before: float, space_after: float, **kw) -> list:
+    """Title lines centred, bold unless an :class:`R` line says otherwise, at ``size`` unless it
+    sets its own; ``space_before`` above the first, ``space_after`` below the last; ``kw`` go to
+    every :func:`add_paragraph`."""
     pars = []
     n = len(lines)
     for i, line in enumerate(lines):
         spec = run_spec(line)
         pars.append(
             add_paragraph(
-                doc,
+                container,
                 R(
                     spec.text,
                     bold=True if spec.bold is None else spec.bold,
@@ -707,10 +762,53 @@ def title(doc, *lines: str | R, size: float = 14, space_before: float = 6, space
                 align="center",
                 space_before=space_before if i == 0 else 0,
                 space_after=space_after if i == n - 1 else 0,
-                keep_next=True,
+                **kw,
             )
         )
     return pars
+
+
+# The four quality levels of an annual rating (ND 90/2020 and ND 335/2025 alike), in the order the
+# forms print them: the context's level code, then the level in full words.
+LEVELS = (
+    ("HTXS", "Hoàn thành xuất sắc nhiệm vụ"),
+    ("HTT", "Hoàn thành tốt nhiệm vụ"),
+    ("HT", "Hoàn thành nhiệm vụ"),
+    ("KHT", "Không hoàn thành nhiệm vụ"),
+)
+
+
+def level_boxes(doc, prefix: str | None, indent_cm: float = 0.5, *, keep_next: bool = False):
+    """The four levels with their boxes, two a line; ``prefix`` names the context's boxes
+    ("tu_xep_loai"/"ket_qua"), None prints empty ones; ``keep_next``: the last line is kept with
+    what follows. Returns the paragraphs."""
+    items = [("{{ " + prefix + "." + code + " }}" if prefix else BOX_EMPTY, text) for code, text in LEVELS]
+    pars = choice_line(doc, items, per_line=2, indent_cm=indent_cm, column_cm=8.0)
+    if keep_next:
+        keep_with_next(pars[-1])
+    return pars
+
+
+def level_list(doc, list_var: str, **kw):
+    """The official "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; …)" with the chosen
+    level underlined (forms.md §2.4); ``list_var`` is a context `level_list` (``ds_…``)."""
+    parts: list = ["("]
+    for k, (code, _text) in enumerate(LEVELS):
+        parts.append(R("{{ " + list_var + ".chon." + code + " }}", bold=True, underline=True))
+        parts.append(R("{{ " + list_var + ".khac." + code + " }}"))
+        parts.append("; " if k < len(LEVELS) - 1 else ").")
+    return add_paragraph(doc, *parts, left_cm=0.5, align="justify", **kw)
+
+
+def level_choice(doc, list_var: str, box_var: str | None) -> None:
+    """A level to choose, the official way (:func:`level_list`, the chosen one underlined) or tick
+    boxes (:func:`level_boxes`) when the form's label `cach_danh_dau_muc` says so (context
+    `o_danh_dau`). The last paragraph is kept with what follows (the signature)."""
+    p_tag(doc, "if o_danh_dau")
+    level_boxes(doc, box_var, keep_next=True)
+    p_tag(doc, "else")
+    level_list(doc, list_var, keep_next=True)
+    p_tag(doc, "endif")
 
 
 def section_heading(doc, *parts: str | R, align: str = "left", space_before: float = 6, **kw):
@@ -865,38 +963,37 @@ def signature_table(
     table = _plain_table(doc, widths_cm, cell_margin_cm=0.1)
     for cell, spec in zip(table.rows[0].cells, (left, right), strict=True):
         if spec:
-            _signer(cell, spec, sign_space_cm)
+            _signer(cell, spec, sign_space_cm, keep_next=True)
         _ensure_cell_paragraph(cell)
     return spacer, table
 
 
-def _signer(cell, spec: dict, sign_space_cm: float) -> None:
-    kw = dict(align="center", space_before=0, space_after=0, line_spacing=1.0, keep_next=True)
+def _signer(cell, spec: dict, sign_space_cm: float, *, keep_next: bool) -> None:
+    """One signer's lines (``spec`` as for :func:`signature_table`) centred in ``cell``; with
+    ``keep_next`` every line down to the signing space is kept with the next and the name's
+    paragraph says it is not (:func:`signature_table`), else none says either
+    (:func:`signature_row`)."""
+    kw = dict(align="center", space_before=0, space_after=0, line_spacing=1.0)
+    if keep_next:
+        kw["keep_next"] = True
     if spec.get("date"):
         d = run_spec(spec["date"])
         add_paragraph(cell, R(d.text, italic=True if d.italic is None else d.italic), **kw)
-    if spec.get("prefix"):
-        add_paragraph(cell, R(spec["prefix"], bold=True), **kw)
-    if spec.get("title"):
-        t = run_spec(spec["title"])
-        add_paragraph(cell, R(t.text, bold=True, caps=None), **kw)
-    if spec.get("subtitle"):
-        add_paragraph(cell, R(run_spec(spec["subtitle"]).text, bold=True), **kw)
+    for key in ("prefix", "title", "subtitle"):
+        if spec.get(key):
+            add_paragraph(cell, R(run_spec(spec[key]).text, bold=True), **kw)
     hint = spec.get("hint", "(Ký, ghi rõ họ tên)")
     if hint:
         h = run_spec(hint)
         add_paragraph(cell, R(h.text, italic=True if h.italic is None else h.italic), **kw)
-    name = spec.get("name", "")
     pts = sign_space_cm / 2.54 * 72
+    after_space = {**kw, "space_before": pts, **({"keep_next": False} if keep_next else {})}
+    name = spec.get("name", "")
     if name:
         n = run_spec(name)
-        add_paragraph(
-            cell,
-            R(n.text, bold=True if n.bold is None else n.bold),
-            **{**kw, "space_before": pts, "keep_next": False},
-        )
+        add_paragraph(cell, R(n.text, bold=True if n.bold is None else n.bold), **after_space)
     else:  # space only (the name is handwritten): a 2 pt paragraph after the space
-        add_paragraph(cell, "", **{**kw, "space_before": pts, "keep_next": False, "size": 2})
+        add_paragraph(cell, "", **after_space, size=2)
     for line in spec.get("extra", ()):
         add_paragraph(cell, line, **kw)
 
@@ -1052,27 +1149,7 @@ def title_block(
 ):
     """Centred bold title lines like :func:`title`, but NOT kept with the next paragraph.
     An :class:`R` line may set bold=False / italic=True (e.g. a subtitle). Returns the paragraphs."""
-    pars = []
-    n = len(lines)
-    for i, line in enumerate(lines):
-        spec = run_spec(line)
-        pars.append(
-            add_paragraph(
-                container,
-                R(
-                    spec.text,
-                    bold=True if spec.bold is None else spec.bold,
-                    italic=spec.italic,
-                    size=spec.size or size,
-                    font=spec.font,
-                ),
-                align="center",
-                space_before=space_before if i == 0 else 0,
-                space_after=space_after if i == n - 1 else 0,
-                line_spacing=1.0,
-            )
-        )
-    return pars
+    return _centred_lines(container, lines, size, space_before, space_after, line_spacing=1.0)
 
 
 def heading(container, *parts: str | R, align: str = "left", space_before: float = 6, **kw):
@@ -1122,30 +1199,6 @@ def dotted_line(
 def dotted_lines(container, n: int, *, width_cm: float | None = None, **kw) -> list:
     """``n`` whole dotted lines (for text to be written by hand or typed in Word)."""
     return [dotted_line(container, width_cm=width_cm, **kw) for _ in range(n)]
-
-
-def _signer_plain(cell, spec: dict, sign_space_cm: float) -> None:
-    kw = dict(align="center", space_before=0, space_after=0, line_spacing=1.0)
-    if spec.get("date"):
-        d = run_spec(spec["date"])
-        add_paragraph(cell, R(d.text, italic=True if d.italic is None else d.italic), **kw)
-    if spec.get("prefix"):
-        add_paragraph(cell, R(run_spec(spec["prefix"]).text, bold=True), **kw)
-    if spec.get("title"):
-        add_paragraph(cell, R(run_spec(spec["title"]).text, bold=True), **kw)
-    hint = spec.get("hint", "(Ký, ghi rõ họ tên)")
-    if hint:
-        h = run_spec(hint)
-        add_paragraph(cell, R(h.text, italic=True if h.italic is None else h.italic), **kw)
-    pts = sign_space_cm / 2.54 * 72
-    name = spec.get("name", "")
-    if name:
-        n = run_spec(name)
-        add_paragraph(cell, R(n.text, bold=True if n.bold is None else n.bold), **{**kw, "space_before": pts})
-    else:
-        add_paragraph(cell, "", **{**kw, "space_before": pts, "size": 2})
-    for line in spec.get("extra", ()):
-        add_paragraph(cell, line, **kw)
 
 
 def _recipients(cell, spec: dict) -> None:
@@ -1209,7 +1262,7 @@ def signature_row(
                 for parts in spec["paras"]:
                     add_paragraph(cell, *parts, align="justify", space_before=0, space_after=2)
             else:
-                _signer_plain(cell, spec, sign_space_cm)
+                _signer(cell, spec, sign_space_cm, keep_next=False)
         _ensure_cell_paragraph(cell)
     if lead:
         # python-docx closes a cell holding a table with an empty paragraph: make it tiny
@@ -1236,7 +1289,9 @@ class C:
     italic: bool | None = None
 
 
-def _tbl_borders_single(table, sz_eighths: int = 4) -> None:
+def table_borders_single(table, sz_eighths: int = 4) -> None:
+    """Single black lines of ``sz_eighths`` eighths of a point round and inside every cell of
+    ``table`` (replacing any borders it had)."""
     tblpr = table._tbl.tblPr
     borders = tblpr.find(qn("w:tblBorders"))
     if borders is not None:
@@ -1294,7 +1349,7 @@ def grid_table(
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     if borders:
-        _tbl_borders_single(table)
+        table_borders_single(table)
     else:
         _tbl_borders_none(table)
     _tbl_layout_fixed(table, widths_cm)
@@ -1346,6 +1401,44 @@ def _write_cell(cell, spec: C, pkw: dict) -> None:
     for para in paras:
         parts = para if isinstance(para, list) else [para]
         add_paragraph(cell, *parts, align=spec.align, bold=spec.bold, italic=spec.italic, **pkw)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A corrigible label of a form: its `nhan.<key>`, the default ``text`` and a ``note`` (its
+    confidence tag and source), written into meta.toml's [labels] as a comment above it."""
+
+    key: str
+    text: str
+    note: str
+
+
+def toml_str(s: str) -> str:
+    """A TOML basic string (JSON string syntax is valid TOML for these characters)."""
+    return json.dumps(s, ensure_ascii=False)
+
+
+def meta_identity_lines(code: str, ma_hieu: str, title: str, issuing_document: str) -> list[str]:
+    """The lines of a meta.toml that name its form: code, ma_hieu, title, issuing_document."""
+    return [f"code = {toml_str(code)}", f"ma_hieu = {toml_str(ma_hieu)}", f"title = {toml_str(title)}",
+            f"issuing_document = {toml_str(issuing_document)}"]
+
+
+def meta_signing_lines(recipients: str, signers: Sequence[str]) -> list[str]:
+    """The lines of a meta.toml that say who receives and signs one copy: recipients, signers,
+    copies = 1, initials = false."""
+    return [f"recipients = {toml_str(recipients)}", "signers = [" + ", ".join(toml_str(s) for s in signers) + "]",
+            "copies = 1", "initials = false"]
+
+
+def meta_toml_text(head: Sequence[str], labels) -> str:
+    """A meta.toml: its `head` lines, then the [labels] table, each label (`key`, `text`, `note`)
+    under its note as a comment."""
+    lines = [*head, "", "[labels]"]
+    for lab in labels:
+        lines.append(f"# {lab.note}")
+        lines.append(f"{lab.key} = {toml_str(lab.text)}")
+    return "\n".join(lines) + "\n"
 
 
 PAGE_LINES = ("trang =", "trang_ky_tu =", "trang_mau =", "# Pages of a healthy render", "# measured on the sample")

@@ -19,8 +19,8 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-# Width of the text in the left column of the person forms' header (tools/build_templates.py:
-# column HEADER_WIDTHS_CM[0] minus the 0.1 cm cell margins) and its font size.
+# Width of the text in the left column of the person forms' header (tools/docxkit.py:
+# column STATE_HEADER_WIDTHS_CM[0] minus the 0.1 cm cell margins) and its font size.
 HEADER_LEFT_TEXT_CM = 6.6
 HEADER_SIZE = 13
 
