@@ -162,7 +162,53 @@ def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path
     assert rows[str(packages["old_year"])][4] in (None, "")  # no days late against another year's deadline
     # the column counts the proposals within the 15 % cap (thi_dua.du_dieu_kien), as the CoQuan sheet says
     header = next(load_workbook(out / province.XLSX)["TheoDoiTuong"].iter_rows(max_row=1, values_only=True))
-    assert header[-1] == "Chiến sĩ thi đua cơ sở (trong tỷ lệ)"
+    assert header[12] == "Chiến sĩ thi đua cơ sở (trong tỷ lệ)"
+
+
+def test_the_count_tables_say_how_many_levels_are_only_proposals(packages, tmp_path):
+    """The factory agencies record no decided level: every level counted is a unit's proposal. The first
+    line and «Tình trạng» said so, but the per-category and province tables (what the Sở copies into its
+    report) showed the same numbers as results without a word; now each row says how many are proposals."""
+    out = tmp_path / "so"
+    with pytest.raises(SystemExit) as exc:
+        main(["tong-hop", str(packages["on_time"]), str(packages["late"]), "-o", str(out), "--han", "31/12/2099"])
+    assert exc.value.code == 0
+    wb = load_workbook(out / province.XLSX)
+    for sheet in ("TheoDoiTuong", "ToanTinh"):
+        header = next(wb[sheet].iter_rows(max_row=1, values_only=True))
+        assert header[-2] == "Trong đó mức mới là đề xuất, chưa được cấp có thẩm quyền quyết định", sheet
+    rows = [r for r in wb["TheoDoiTuong"].iter_rows(min_row=2, values_only=True) if r[0]]
+    # 6 people each, one under 6 months (not rated): 5 levels, all proposals
+    assert [r[-2] for r in rows if r[1] == "Tổng cộng"] == [5, 5]
+    assert all(r[-2] == r[3] for r in rows)  # every rated person of these agencies is a proposal
+    totals = {r[0]: r for r in wb["ToanTinh"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert totals["Tổng cộng"][2] == 10 and totals["Tổng cộng"][-2] == 10
+    flat = " ".join(subprocess.run(["pdftotext", str(out / province.PDF), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert flat.count("Trong đó mức mới là đề xuất, chưa được cấp có thẩm quyền quyết định") >= 2
+
+
+def test_rated_people_without_a_level_are_counted_so_the_levels_add_up(tmp_path):
+    """An agency's biểu: 14 rated, levels 1 + 10 + 1 + 1 = 13, «Ghi chú: 1 người chưa có mức» (the 2026
+    sample's person with missing periods). The Sở's tables printed 14 and the four levels only: a row
+    that did not add up, the missing person nowhere; now a column counts them, per agency and province."""
+    row = {"tong": 15, "xep_loai": 14, "HTXS": 1, "HTT": 10, "HT": 1, "KHT": 1, "khong_xep_loai": 1}
+    pkgs = [province.Package(tmp_path / n, agency=n, year=2026, counts={"cong_chuc": dict(row),
+                                                         "tong_cong": dict(row)})
+            for n in ("Sở A", "Sở B")]
+    summary = province.Summary(pkgs, [], None, dt.date(2026, 12, 10), 2026)
+    (tmp_path / "t.xlsx").write_bytes(province.xlsx_bytes(summary))
+    wb = load_workbook(tmp_path / "t.xlsx")
+    header = next(wb["TheoDoiTuong"].iter_rows(max_row=1, values_only=True))
+    assert header[-1] == "Được xếp loại nhưng chưa có mức"
+    rows = [r for r in wb["TheoDoiTuong"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert [(r[0], r[3], r[-1]) for r in rows if r[1] == "Tổng cộng"] == [("Sở A", 14, 1), ("Sở B", 14, 1)]
+    totals = {r[0]: r for r in wb["ToanTinh"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert totals["Tổng cộng"][2] == 28 and sum(totals["Tổng cộng"][3:7]) + totals["Tổng cộng"][-1] == 28
+    (tmp_path / "t.pdf").write_bytes(province.pdf_bytes(summary))
+    flat = " ".join(subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert flat.count("Được xếp loại nhưng chưa có mức") == 2  # the agencies' table and the province's
 
 
 def test_only_undecided_levels_are_called_proposals(tmp_path):

@@ -72,6 +72,8 @@ class Package:
     # people whose level counted is only the unit's proposal (no decision of the competent level yet);
     # None when the package has no ratings file to tell
     proposed: int | None = None
+    # the same per staff category of the table (and "tong_cong"); empty when the package has no ratings file
+    proposed_by: dict[str, int] = field(default_factory=dict)
 
     @property
     def verified(self) -> bool:
@@ -265,7 +267,12 @@ def _emulation(pkg: Package, root: Path, entries: list[dict[str, Any]]) -> None:
         return
     category = {e["ma_so"]: e["doi_tuong"] for e in entries}
     out: dict[str, dict[str, Any]] = {code: {"LDTT": 0, "CSTDCS": 0} for code, _ in (*CATEGORIES, TOTAL)}
+    proposed = dict.fromkeys(out, 0)
     for p in people:
+        if isinstance(p, dict) and not p.get("muc_quyet_dinh") and p.get("muc_de_xuat") in LEVELS:
+            for code in (category.get(p.get("ma_so")), TOTAL[0]):
+                if code in proposed:
+                    proposed[code] += 1
         t = p.get("thi_dua") if isinstance(p, dict) else None
         if not isinstance(t, dict):
             continue
@@ -278,6 +285,7 @@ def _emulation(pkg: Package, root: Path, entries: list[dict[str, Any]]) -> None:
             if t.get("de_nghi") == "CSTDCS" and t.get("du_dieu_kien"):
                 out[code]["CSTDCS"] += 1
     pkg.emulation = out
+    pkg.proposed_by = proposed
 
 
 def _norm(name: str) -> str:
@@ -393,8 +401,21 @@ def _category_rows(summary: Summary) -> list[list[Any]]:
             rows.append([pkg.agency, label, c.get("tong", 0), c.get("xep_loai", 0),
                          *(c.get(k, 0) for k in LEVELS), c.get("khong_xep_loai", 0), words,
                          "Vượt" if over else "Không vượt",
-                         "" if emu is None else emu["LDTT"], "" if emu is None else emu["CSTDCS"]])
+                         "" if emu is None else emu["LDTT"], "" if emu is None else emu["CSTDCS"],
+                         proposed_cell(pkg.proposed_by.get(code) if pkg.proposed_by else None), without_level(c)])
     return rows
+
+
+def without_level(counts: dict[str, Any]) -> int:
+    """Rated people the table gives no level (the agency's biểu names them in «Ghi chú»): without this the
+    levels of a row do not add up to «Số được xếp loại»."""
+    return (counts.get("xep_loai") or 0) - sum(counts.get(k) or 0 for k in LEVELS)
+
+
+def proposed_cell(n: int | None) -> int | str:
+    """How many of a row's levels are only the unit's proposal (a count of proposals is not a result);
+    a package without its ratings file cannot tell."""
+    return "Không rõ (thiếu tệp kết quả xếp loại)" if n is None else n
 
 
 def _province_totals(summary: Summary) -> dict[str, dict[str, Any]]:
@@ -409,11 +430,14 @@ def _province_totals(summary: Summary) -> dict[str, dict[str, Any]]:
 
 
 # -- .xlsx ------------------------------------------------------------------------------------------------
+PROPOSED_HEADER = "Trong đó mức mới là đề xuất, chưa được cấp có thẩm quyền quyết định"
+WITHOUT_LEVEL_HEADER = "Được xếp loại nhưng chưa có mức"
 COUNT_HEADERS = [("Cơ quan, đơn vị", 36), ("Đối tượng", 40), ("Tổng số", 9), ("Số được xếp loại", 11),
                  *((WORDS[k], 16) for k in LEVELS), ("Không xếp loại", 11),
                  ("Số hoàn thành xuất sắc / 20% số hoàn thành tốt", 22),
                  ("So với 20% số hoàn thành tốt", 13),
-                 ("Lao động tiên tiến", 12), ("Chiến sĩ thi đua cơ sở (trong tỷ lệ)", 14)]
+                 ("Lao động tiên tiến", 12), ("Chiến sĩ thi đua cơ sở (trong tỷ lệ)", 14),
+                 (PROPOSED_HEADER, 16), (WITHOUT_LEVEL_HEADER, 12)]
 
 
 def workbook(summary: Summary) -> Book:
@@ -438,7 +462,7 @@ def workbook(summary: Summary) -> Book:
     table(ws, 1, COUNT_HEADERS, _category_rows(summary))
     ws = wb.create_sheet("ToanTinh")
     trows = _total_rows(summary)
-    table(ws, 1, COUNT_HEADERS[1:-2], trows)
+    table(ws, 1, TOTAL_HEADERS, trows)
     return wb
 
 
@@ -453,15 +477,25 @@ def _cap_basis(years: list[int]) -> str:
     return old
 
 
+TOTAL_HEADERS = [*COUNT_HEADERS[1:-4], *COUNT_HEADERS[-2:]]
+
+
 def _total_rows(summary: Summary) -> list[list[Any]]:
-    """The province's totals per staff category and overall, as printed in the xlsx and the PDF."""
+    """The province's totals per staff category and overall, as printed in the xlsx and the PDF; the last
+    column: how many of them are only proposals (packages without a ratings file cannot tell: said so)."""
     totals = _province_totals(summary)
+    unknown = [p for p in summary.counted if p.counts and not p.proposed_by]
     rows = []
     for code, label in (*CATEGORIES, TOTAL):
         c = totals[code]
         words, over = htxs_words(c)
+        n = sum(p.proposed_by.get(code, 0) for p in summary.counted)
+        cell: int | str = n
+        if unknown:
+            cell = (proposed_cell(None) if len(unknown) == len([p for p in summary.counted if p.counts])
+                    else f"{n} (chưa tính {len(unknown)} bộ thiếu tệp kết quả xếp loại)")
         rows.append([label, c["tong"], c["xep_loai"], *(c[k] for k in LEVELS), c["khong_xep_loai"], words,
-                     "Vượt" if over else "Không vượt"])
+                     "Vượt" if over else "Không vượt", cell, without_level(c)])
     return rows
 
 
@@ -518,7 +552,7 @@ def pdf_bytes(summary: Summary) -> bytes:
     story.append(grid(["STT", "Cơ quan, đơn vị", "Ngày lập", "Hạn nộp", "Tình trạng"], rows, [34, 230, 62, 62, 380]))
     story.append(Paragraph("II. Kết quả xếp loại theo cơ quan và đối tượng", h2))
     header = [h for h, _ in COUNT_HEADERS]
-    widths: list[float] = [110, 128, 32, 40, 46, 46, 44, 46, 40, 80, 44, 38, 50]
+    widths: list[float] = [96, 106, 34, 36, 42, 42, 40, 42, 36, 72, 38, 32, 42, 48, 44]
     story.append(grid(header, _category_rows(summary), widths))
     story.append(Paragraph(
         f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years)}, số được "
@@ -526,7 +560,7 @@ def pdf_bytes(summary: Summary) -> bytes:
         "từng nhóm đối tượng tương đồng của mỗi cơ quan; cột này chỉ để lưu ý.", base))
     story.append(Paragraph("III. Tổng hợp toàn tỉnh", h2))
     trows = _total_rows(summary)
-    story.append(grid(header[1:-2], trows, [210, 40, 50, 56, 56, 56, 56, 50, 100, 60]))
+    story.append(grid([h for h, _ in TOTAL_HEADERS], trows, [150, 38, 44, 52, 52, 52, 52, 44, 96, 52, 64, 54]))
     failed = summary.failed
     if failed:
         story.append(Paragraph("IV. Bộ hồ sơ không đạt kiểm tra", h2))
