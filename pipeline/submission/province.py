@@ -552,7 +552,7 @@ def pdf_bytes(summary: Summary) -> bytes:
     story.append(grid(["STT", "Cơ quan, đơn vị", "Ngày lập", "Hạn nộp", "Tình trạng"], rows, [34, 230, 62, 62, 380]))
     story.append(Paragraph("II. Kết quả xếp loại theo cơ quan và đối tượng", h2))
     header = [h for h, _ in COUNT_HEADERS]
-    widths: list[float] = [96, 106, 34, 36, 42, 42, 40, 42, 36, 72, 38, 32, 42, 48, 44]
+    widths: list[float] = [96, 106, 34, 36, 42, 42, 40, 42, 40, 68, 38, 32, 42, 48, 44]
     story.append(grid(header, _category_rows(summary), widths))
     story.append(Paragraph(
         f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years)}, số được "
