@@ -188,6 +188,34 @@ def test_the_count_tables_say_how_many_levels_are_only_proposals(packages, tmp_p
     assert flat.count("Trong đó mức mới là đề xuất, chưa được cấp có thẩm quyền quyết định") >= 2
 
 
+def test_a_group_over_the_htxs_cap_in_the_agencys_own_check_is_named(packages, tmp_path):
+    """The province sees categories, not comparable groups; the agency's table carries its own check per
+    group (sheet TyLeHTXS). A group it finds over the cap («VƯỢT TỶ LỆ»: the competent level decided more
+    HTXS than 20 % of HTT) was nowhere in the Sở's summary; now «Tình trạng» names it."""
+    copy = tmp_path / "pkg"
+    shutil.copytree(packages["on_time"], copy)
+    table = copy / "nop_so_noi_vu" / "bieu_tong_hop.xlsx"
+    wb = load_workbook(table)
+    ws = wb["TyLeHTXS"]
+    assert ws.cell(row=6, column=10).value == "trong tỷ lệ"
+    name = ws.cell(row=6, column=2).value
+    pkg = province.read_package(copy)
+    assert pkg.groups_over == [] and "vượt tỷ lệ" not in province.status_words(pkg)
+    ws.cell(row=6, column=10).value = "VƯỢT TỶ LỆ"
+    wb.save(table)
+    pkg = province.read_package(copy)
+    assert pkg.groups_over == [name]
+    assert (f"biểu của cơ quan ghi 1 nhóm có nhiệm vụ tương đồng vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ: «{name}»"
+            in province.status_words(pkg))
+    summary = province.summarise([copy])
+    (tmp_path / "t.pdf").write_bytes(province.pdf_bytes(summary))
+    flat = " ".join(subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert f"vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ: «{name}»" in flat
+    assert "kết quả kiểm tra theo từng nhóm là của chính cơ quan (phần «Kiểm tra tỷ lệ hoàn thành xuất sắc" in flat
+    assert "HTXS" not in flat
+
+
 def test_rated_people_without_a_level_are_counted_so_the_levels_add_up(tmp_path):
     """An agency's biểu: 14 rated, levels 1 + 10 + 1 + 1 = 13, «Ghi chú: 1 người chưa có mức» (the 2026
     sample's person with missing periods). The Sở's tables printed 14 and the four levels only: a row

@@ -74,6 +74,9 @@ class Package:
     proposed: int | None = None
     # the same per staff category of the table (and "tong_cong"); empty when the package has no ratings file
     proposed_by: dict[str, int] = field(default_factory=dict)
+    # the comparable groups the agency's own table (sheet TyLeHTXS) finds over the HTXS cap, by name; None when
+    # the table has no such sheet: the province cannot see the groups, the agency's check can
+    groups_over: list[str] | None = None
 
     @property
     def verified(self) -> bool:
@@ -184,6 +187,26 @@ def _title_rows(data: bytes) -> list[str]:
     return [str(r[0] or "").strip() for r in rows]
 
 
+def _groups_over(data: bytes) -> list[str] | None:
+    """The groups the table's own HTXS check (sheet TyLeHTXS, «Kết quả kiểm tra») finds over the cap."""
+    from openpyxl import load_workbook
+
+    from pipeline.submission.summary_table import GROUP_SHEET
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            if GROUP_SHEET not in wb.sheetnames:
+                return None
+            rows = list(wb[GROUP_SHEET].iter_rows(min_row=6, max_col=10, values_only=True))
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - read_table names a table that cannot be read
+        return None
+    return [str(r[1] or "").strip() for r in rows
+            if len(r) >= 10 and isinstance(r[9], str) and r[9].strip().casefold() == "vượt tỷ lệ"]
+
+
 def _agency_name_from_table(data: bytes) -> str:
     rows = _title_rows(data)
     return rows[0] if rows else ""
@@ -249,6 +272,7 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Pac
             pkg.problems.append(f"Không đọc được biểu tổng hợp {FOLDER}/{TABLE}: {exc}.")
         else:
             pkg.counts = counts
+            pkg.groups_over = _groups_over(data)
             if isinstance(manifest, dict) and root is not None:
                 _emulation(pkg, root, entries)
         if not pkg.agency:
@@ -367,6 +391,9 @@ def status_words(pkg: Package) -> str:
         parts.append(f"đúng hạn (lập ngày {_d(pkg.made)}, hạn {_d(pkg.due)})")
     elif pkg.due is None and pkg.made is not None:
         parts.append(f"lập ngày {_d(pkg.made)}, không có hạn nộp để đối chiếu")
+    if pkg.groups_over:
+        parts.append(f"biểu của cơ quan ghi {len(pkg.groups_over)} nhóm có nhiệm vụ tương đồng vượt tỷ lệ Hoàn thành "
+                     "xuất sắc nhiệm vụ: " + ", ".join(f"«{g}»" for g in pkg.groups_over))
     if pkg.proposed:
         parts.append(f"{pkg.proposed} người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định "
                      "(số liệu xếp loại của cơ quan này là số dự kiến)")
@@ -557,7 +584,9 @@ def pdf_bytes(summary: Summary) -> bytes:
     story.append(Paragraph(
         f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years)}, số được "
         "xếp loại «Hoàn thành xuất sắc nhiệm vụ» không quá 20% số được xếp loại «Hoàn thành tốt nhiệm vụ», xét trong "
-        "từng nhóm đối tượng tương đồng của mỗi cơ quan; cột này chỉ để lưu ý.", base))
+        "từng nhóm đối tượng tương đồng của mỗi cơ quan; cột này chỉ để lưu ý. Bản tổng hợp không thấy các nhóm: kết quả "
+        "kiểm tra theo từng nhóm là của chính cơ quan (phần «Kiểm tra tỷ lệ hoàn thành xuất sắc nhiệm vụ theo nhóm có "
+        "nhiệm vụ tương đồng» của biểu tổng hợp cơ quan gửi); nhóm nào vượt tỷ lệ được ghi ở cột «Tình trạng» mục I.", base))
     story.append(Paragraph("III. Tổng hợp toàn tỉnh", h2))
     trows = _total_rows(summary)
     story.append(grid([h for h, _ in TOTAL_HEADERS], trows, [150, 38, 44, 52, 52, 52, 52, 44, 96, 52, 64, 54]))
