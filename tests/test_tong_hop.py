@@ -106,6 +106,9 @@ def test_names_exactly_the_tampered_and_the_late(packages, tmp_path, capsys):
     assert ("5 người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định (số liệu xếp loại của cơ quan này "
             "là số dự kiến)") in flat
     assert f"nộp muộn {(today - LATE_DUE).days} ngày" in flat
+    # the tampered package's table is in the counts: said on the first lines, not left to guess
+    assert ("Số liệu của 1 bộ không đạt kiểm tra (Sở Xây dựng tỉnh Thử Nghiệm) vẫn được cộng vào mục II và III, theo "
+            "biểu tổng hợp của chính bộ đó; xem lỗi ở mục IV.") in flat
     assert "Tệp bị sửa: nop_so_noi_vu/bieu_tong_hop.pdf" in flat
     for code in ("HTXS", "HTT", "KHT", "cong_chuc", "can_bo", "tong_cong", "vien_chuc"):
         assert code not in text, code

@@ -409,6 +409,16 @@ def proposed_words(summary: Summary) -> str:
             f"({sum(p.proposed or 0 for p in drafts)} người)")
 
 
+def failed_counted_words(summary: Summary) -> str:
+    """« Số liệu của … vẫn được cộng …» when packages that fail the check are in the counts (they are: a zip
+    sent alone cannot be checked, its table is all the Sở has), or ""; the reader is told, not left to guess."""
+    failed = [p for p in summary.counted if not p.verified and p.counts]
+    if not failed:
+        return ""
+    return (f" Số liệu của {len(failed)} bộ không đạt kiểm tra ({', '.join(p.agency for p in failed)}) vẫn được cộng "
+            "vào mục II và III, theo biểu tổng hợp của chính bộ đó; xem lỗi ở mục IV.")
+
+
 def missing_words(summary: Summary) -> str:
     if summary.due is None:
         return "Chưa nộp"
@@ -571,7 +581,8 @@ def pdf_bytes(summary: Summary) -> bytes:
              Spacer(1, 6),
              Paragraph(f"Lập ngày {_d(summary.today)}. Nhận {len(summary.packages)} bộ hồ sơ; "
                        f"{len(summary.failed)} bộ không đạt kiểm tra; {len(summary.late)} bộ nộp muộn; "
-                       f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.", base)]
+                       f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.{failed_counted_words(summary)}",
+                       base)]
     story.append(Paragraph("I. Tình hình nộp hồ sơ", h2))
     rows = [[i, p.agency, _d(p.made), _d(p.due), status_words(p)] for i, p in enumerate(summary.packages, 1)]
     rows += [[len(rows) + i, name, "", _d(summary.due), missing_words(summary)]
