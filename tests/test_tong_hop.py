@@ -179,6 +179,9 @@ def test_the_count_tables_say_how_many_levels_are_only_proposals(packages, tmp_p
     wb = load_workbook(out / province.XLSX)
     for sheet in ("TheoDoiTuong", "ToanTinh"):
         header = next(wb[sheet].iter_rows(max_row=1, values_only=True))
+        # no note under the spreadsheet's tables: the 20 % column says in its header that it is only a sign
+        assert ("So với 20% số hoàn thành tốt (chỉ để lưu ý: tỷ lệ xét trong từng nhóm có nhiệm vụ tương đồng của "
+                "mỗi cơ quan)") in header, sheet
         assert header[-2] == "Trong đó mức mới là đề xuất, chưa được cấp có thẩm quyền quyết định", sheet
     rows = [r for r in wb["TheoDoiTuong"].iter_rows(min_row=2, values_only=True) if r[0]]
     # 6 people each, one under 6 months (not rated): 5 levels, all proposals

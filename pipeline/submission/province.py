@@ -472,7 +472,7 @@ WITHOUT_LEVEL_HEADER = "Được xếp loại nhưng chưa có mức"
 COUNT_HEADERS = [("Cơ quan, đơn vị", 36), ("Đối tượng", 40), ("Tổng số", 9), ("Số được xếp loại", 11),
                  *((WORDS[k], 16) for k in LEVELS), ("Không xếp loại", 11),
                  ("Số hoàn thành xuất sắc / 20% số hoàn thành tốt", 22),
-                 ("So với 20% số hoàn thành tốt", 13),
+                 ("So với 20% số hoàn thành tốt", 13),  # CAP_HEADER
                  ("Lao động tiên tiến", 12), ("Chiến sĩ thi đua cơ sở (trong tỷ lệ)", 14),
                  (PROPOSED_HEADER, 16), (WITHOUT_LEVEL_HEADER, 12)]
 
@@ -496,11 +496,20 @@ def workbook(summary: Summary) -> Book:
                   ("Số ngày nộp muộn", 10), ("Kiểm tra", 10), ("Tình trạng", 50), ("Lao động tiên tiến", 12),
                   ("Chiến sĩ thi đua cơ sở (trong tỷ lệ)", 14), ("Lỗi khi kiểm tra", 90)], rows, wrap_cols={7, 10})
     ws = wb.create_sheet("TheoDoiTuong")
-    table(ws, 1, COUNT_HEADERS, _category_rows(summary))
+    table(ws, 1, _with_cap_caveat(COUNT_HEADERS), _category_rows(summary))
     ws = wb.create_sheet("ToanTinh")
     trows = _total_rows(summary)
-    table(ws, 1, TOTAL_HEADERS, trows)
+    table(ws, 1, _with_cap_caveat(TOTAL_HEADERS), trows)
     return wb
+
+
+CAP_HEADER = "So với 20% số hoàn thành tốt"
+CAP_CAVEAT = " (chỉ để lưu ý: tỷ lệ xét trong từng nhóm có nhiệm vụ tương đồng của mỗi cơ quan)"
+
+
+def _with_cap_caveat(headers: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The spreadsheet has no note under its tables (the PDF has): its 20 % column says what it is in its header."""
+    return [(h + CAP_CAVEAT, w + 6) if h == CAP_HEADER else (h, w) for h, w in headers]
 
 
 def _cap_basis(years: list[int]) -> str:
