@@ -160,6 +160,9 @@ def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path
     flat = " ".join(subprocess.run(["pdftotext", "-layout", str(out / province.PDF), "-"], capture_output=True,
                                    text=True, check=True).stdout.split())
     assert "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2025" in flat
+    # the 2024 package fails for its year, not for its files: the first line says which of the failing it is
+    assert "Nhận 3 bộ hồ sơ; 1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng);" in flat
+    assert "1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng)," in capsys.readouterr().err
     assert "Nghị định 335/2025" not in flat  # the 2025 rule only (ND 90 as amended by ND 48)
     rows = {r[1]: r for r in load_workbook(out / province.XLSX)["CoQuan"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert rows[str(packages["old_year"])][4] in (None, "")  # no days late against another year's deadline

@@ -409,6 +409,16 @@ def proposed_words(summary: Summary) -> str:
             f"({sum(p.proposed or 0 for p in drafts)} người)")
 
 
+def other_year_words(summary: Summary) -> str:
+    """« (trong đó 1 bộ hồ sơ năm 2025, không cộng)» after the count of failing packages, or "": a package of
+    another year may be whole; it fails for its year, and the first line says so."""
+    other = [p for p in summary.packages if p.other_year is not None]
+    if not other:
+        return ""
+    years = ", ".join(str(y) for y in sorted({p.year for p in other if p.year}))
+    return f" (trong đó {len(other)} bộ hồ sơ năm {years}, không cộng)"
+
+
 def failed_counted_words(summary: Summary) -> str:
     """« Số liệu của … vẫn được cộng …» when packages that fail the check are in the counts (they are: a zip
     sent alone cannot be checked, its table is all the Sở has), or ""; the reader is told, not left to guess."""
@@ -589,7 +599,7 @@ def pdf_bytes(summary: Summary) -> bytes:
              Paragraph("cán bộ, công chức, viên chức và người lao động của các cơ quan, đơn vị", title),
              Spacer(1, 6),
              Paragraph(f"Lập ngày {_d(summary.today)}. Nhận {len(summary.packages)} bộ hồ sơ; "
-                       f"{len(summary.failed)} bộ không đạt kiểm tra; {len(summary.late)} bộ nộp muộn; "
+                       f"{len(summary.failed)} bộ không đạt kiểm tra{other_year_words(summary)}; {len(summary.late)} bộ nộp muộn; "
                        f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.{failed_counted_words(summary)}",
                        base)]
     story.append(Paragraph("I. Tình hình nộp hồ sơ", h2))
