@@ -533,25 +533,31 @@ def _cap_basis(years: list[int]) -> str:
     return old
 
 
-TOTAL_HEADERS = [*COUNT_HEADERS[1:-4], *COUNT_HEADERS[-2:]]
+TOTAL_HEADERS = COUNT_HEADERS[1:]
 
 
 def _total_rows(summary: Summary) -> list[list[Any]]:
-    """The province's totals per staff category and overall, as printed in the xlsx and the PDF; the last
-    column: how many of them are only proposals (packages without a ratings file cannot tell: said so)."""
+    """The province's totals per staff category and overall, as printed in the xlsx and the PDF; the
+    emulation and proposal columns come from the ratings files, which a package without one cannot tell
+    (said so in the cell)."""
     totals = _province_totals(summary)
     unknown = [p for p in summary.counted if p.counts and not p.proposed_by]
+    every = len(unknown) == len([p for p in summary.counted if p.counts])
+
+    def cell(n: int) -> int | str:
+        if not unknown:
+            return n
+        return proposed_cell(None) if every else f"{n} (chưa tính {len(unknown)} bộ thiếu tệp kết quả xếp loại)"
+
     rows = []
     for code, label in (*CATEGORIES, TOTAL):
         c = totals[code]
         words, over = htxs_words(c)
-        n = sum(p.proposed_by.get(code, 0) for p in summary.counted)
-        cell: int | str = n
-        if unknown:
-            cell = (proposed_cell(None) if len(unknown) == len([p for p in summary.counted if p.counts])
-                    else f"{n} (chưa tính {len(unknown)} bộ thiếu tệp kết quả xếp loại)")
+        emu = [p.emulation[code] for p in summary.counted if p.emulation and code in p.emulation]
         rows.append([label, c["tong"], c["xep_loai"], *(c[k] for k in LEVELS), c["khong_xep_loai"], words,
-                     "Vượt" if over else "Không vượt", cell, without_level(c)])
+                     "Vượt" if over else "Không vượt", cell(sum(e["LDTT"] for e in emu)),
+                     cell(sum(e["CSTDCS"] for e in emu)),
+                     cell(sum(p.proposed_by.get(code, 0) for p in summary.counted)), without_level(c)])
     return rows
 
 
@@ -619,7 +625,7 @@ def pdf_bytes(summary: Summary) -> bytes:
         "nhiệm vụ tương đồng» của biểu tổng hợp cơ quan gửi); nhóm nào vượt tỷ lệ được ghi ở cột «Tình trạng» mục I.", base))
     story.append(Paragraph("III. Tổng hợp toàn tỉnh", h2))
     trows = _total_rows(summary)
-    story.append(grid([h for h, _ in TOTAL_HEADERS], trows, [150, 38, 44, 52, 52, 52, 52, 44, 96, 52, 64, 54]))
+    story.append(grid([h for h, _ in TOTAL_HEADERS], trows, [120, 36, 44, 46, 46, 46, 46, 44, 84, 48, 40, 44, 56, 46]))
     failed = summary.failed
     if failed:
         story.append(Paragraph("IV. Bộ hồ sơ không đạt kiểm tra", h2))
