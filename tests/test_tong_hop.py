@@ -106,6 +106,9 @@ def test_names_exactly_the_tampered_and_the_late(packages, tmp_path, capsys):
     assert ("5 người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định (số liệu xếp loại của cơ quan này "
             "là số dự kiến)") in flat
     assert f"nộp muộn {(today - LATE_DUE).days} ngày" in flat
+    # the tampered package's table is in the counts: said on the first lines, not left to guess
+    assert ("Số liệu của 1 bộ không đạt kiểm tra (Sở Xây dựng tỉnh Thử Nghiệm) vẫn được cộng vào mục II và III, theo "
+            "biểu tổng hợp của chính bộ đó; xem lỗi ở mục IV.") in flat
     assert "Tệp bị sửa: nop_so_noi_vu/bieu_tong_hop.pdf" in flat
     for code in ("HTXS", "HTT", "KHT", "cong_chuc", "can_bo", "tong_cong", "vien_chuc"):
         assert code not in text, code
@@ -157,12 +160,96 @@ def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path
     flat = " ".join(subprocess.run(["pdftotext", "-layout", str(out / province.PDF), "-"], capture_output=True,
                                    text=True, check=True).stdout.split())
     assert "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2025" in flat
+    # the 2024 package fails for its year, not for its files: the first line says which of the failing it is
+    assert "Nhận 3 bộ hồ sơ; 1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng);" in flat
+    assert "1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng)," in capsys.readouterr().err
     assert "Nghị định 335/2025" not in flat  # the 2025 rule only (ND 90 as amended by ND 48)
     rows = {r[1]: r for r in load_workbook(out / province.XLSX)["CoQuan"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert rows[str(packages["old_year"])][4] in (None, "")  # no days late against another year's deadline
     # the column counts the proposals within the 15 % cap (thi_dua.du_dieu_kien), as the CoQuan sheet says
     header = next(load_workbook(out / province.XLSX)["TheoDoiTuong"].iter_rows(max_row=1, values_only=True))
-    assert header[-1] == "Chiến sĩ thi đua cơ sở (trong tỷ lệ)"
+    assert header[12] == "Chiến sĩ thi đua cơ sở (trong tỷ lệ)"
+
+
+def test_the_count_tables_say_how_many_levels_are_only_proposals(packages, tmp_path):
+    """The factory agencies record no decided level: every level counted is a unit's proposal. The first
+    line and «Tình trạng» said so, but the per-category and province tables (what the Sở copies into its
+    report) showed the same numbers as results without a word; now each row says how many are proposals."""
+    out = tmp_path / "so"
+    with pytest.raises(SystemExit) as exc:
+        main(["tong-hop", str(packages["on_time"]), str(packages["late"]), "-o", str(out), "--han", "31/12/2099"])
+    assert exc.value.code == 0
+    wb = load_workbook(out / province.XLSX)
+    for sheet in ("TheoDoiTuong", "ToanTinh"):
+        header = next(wb[sheet].iter_rows(max_row=1, values_only=True))
+        # no note under the spreadsheet's tables: the 20 % column says in its header that it is only a sign
+        assert ("So với 20% số hoàn thành tốt (chỉ để lưu ý: tỷ lệ xét trong từng nhóm có nhiệm vụ tương đồng của "
+                "mỗi cơ quan)") in header, sheet
+        assert header[-2] == "Trong đó mức mới là đề xuất, chưa được cấp có thẩm quyền quyết định", sheet
+    rows = [r for r in wb["TheoDoiTuong"].iter_rows(min_row=2, values_only=True) if r[0]]
+    # 6 people each, one under 6 months (not rated): 5 levels, all proposals
+    assert [r[-2] for r in rows if r[1] == "Tổng cộng"] == [5, 5]
+    assert all(r[-2] == r[3] for r in rows)  # every rated person of these agencies is a proposal
+    totals = {r[0]: r for r in wb["ToanTinh"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert totals["Tổng cộng"][2] == 10 and totals["Tổng cộng"][-2] == 10
+    # emulation summed for the province too (it was only per agency): the agencies' own «Tổng cộng» rows
+    assert totals["Tổng cộng"][10:12] == tuple(map(sum, zip(*(r[11:13] for r in rows if r[1] == "Tổng cộng"), strict=True)))
+    assert next(wb["ToanTinh"].iter_rows(max_row=1, values_only=True))[10:12] == (
+        "Lao động tiên tiến", "Chiến sĩ thi đua cơ sở (trong tỷ lệ)")
+    flat = " ".join(subprocess.run(["pdftotext", str(out / province.PDF), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert flat.count("Trong đó mức mới là đề xuất, chưa được cấp có thẩm quyền quyết định") >= 2
+
+
+def test_a_group_over_the_htxs_cap_in_the_agencys_own_check_is_named(packages, tmp_path):
+    """The province sees categories, not comparable groups; the agency's table carries its own check per
+    group (sheet TyLeHTXS). A group it finds over the cap («VƯỢT TỶ LỆ»: the competent level decided more
+    HTXS than 20 % of HTT) was nowhere in the Sở's summary; now «Tình trạng» names it."""
+    copy = tmp_path / "pkg"
+    shutil.copytree(packages["on_time"], copy)
+    table = copy / "nop_so_noi_vu" / "bieu_tong_hop.xlsx"
+    wb = load_workbook(table)
+    ws = wb["TyLeHTXS"]
+    assert ws.cell(row=6, column=10).value == "trong tỷ lệ"
+    name = ws.cell(row=6, column=2).value
+    pkg = province.read_package(copy)
+    assert pkg.groups_over == [] and "vượt tỷ lệ" not in province.status_words(pkg)
+    ws.cell(row=6, column=10).value = "VƯỢT TỶ LỆ"
+    wb.save(table)
+    pkg = province.read_package(copy)
+    assert pkg.groups_over == [name]
+    assert (f"biểu của cơ quan ghi 1 nhóm có nhiệm vụ tương đồng vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ: «{name}»"
+            in province.status_words(pkg))
+    summary = province.summarise([copy])
+    (tmp_path / "t.pdf").write_bytes(province.pdf_bytes(summary))
+    flat = " ".join(subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert f"vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ: «{name}»" in flat
+    assert "kết quả kiểm tra theo từng nhóm là của chính cơ quan (phần «Kiểm tra tỷ lệ hoàn thành xuất sắc" in flat
+    assert "HTXS" not in flat
+
+
+def test_rated_people_without_a_level_are_counted_so_the_levels_add_up(tmp_path):
+    """An agency's biểu: 14 rated, levels 1 + 10 + 1 + 1 = 13, «Ghi chú: 1 người chưa có mức» (the 2026
+    sample's person with missing periods). The Sở's tables printed 14 and the four levels only: a row
+    that did not add up, the missing person nowhere; now a column counts them, per agency and province."""
+    row = {"tong": 15, "xep_loai": 14, "HTXS": 1, "HTT": 10, "HT": 1, "KHT": 1, "khong_xep_loai": 1}
+    pkgs = [province.Package(tmp_path / n, agency=n, year=2026, counts={"cong_chuc": dict(row),
+                                                         "tong_cong": dict(row)})
+            for n in ("Sở A", "Sở B")]
+    summary = province.Summary(pkgs, [], None, dt.date(2026, 12, 10), 2026)
+    (tmp_path / "t.xlsx").write_bytes(province.xlsx_bytes(summary))
+    wb = load_workbook(tmp_path / "t.xlsx")
+    header = next(wb["TheoDoiTuong"].iter_rows(max_row=1, values_only=True))
+    assert header[-1] == "Được xếp loại nhưng chưa có mức"
+    rows = [r for r in wb["TheoDoiTuong"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert [(r[0], r[3], r[-1]) for r in rows if r[1] == "Tổng cộng"] == [("Sở A", 14, 1), ("Sở B", 14, 1)]
+    totals = {r[0]: r for r in wb["ToanTinh"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert totals["Tổng cộng"][2] == 28 and sum(totals["Tổng cộng"][3:7]) + totals["Tổng cộng"][-1] == 28
+    (tmp_path / "t.pdf").write_bytes(province.pdf_bytes(summary))
+    flat = " ".join(subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert flat.count("Được xếp loại nhưng chưa có mức") >= 2  # the agencies' table and the province's (headers repeat per page)
 
 
 def test_only_undecided_levels_are_called_proposals(tmp_path):

@@ -224,6 +224,44 @@ def test_the_province_totals_add_up_and_say_what_is_only_proposed(tmp_path):
             in html)
 
 
+def test_the_province_page_counts_one_year_and_names_each_agencys_proposals(tmp_path):
+    """Three agencies' last packages: A 2026 decided (HTT, HTXS), B 2026 proposed (HT, HTT), C a 2025
+    package sent by mistake (KHT ×3). The page added C's three people into the 2026 totals and said
+    nowhere which agency's levels were only proposals; now: «năm 2026», 2 agencies, 4 people, C named as
+    not counted, and each row its status. Worked by hand: HTXS 1, HTT 2, HT 1, KHT 0; 2 proposed."""
+    import json
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+
+    def person(decided, proposed) -> dict:
+        return {"ma_so": "X", "muc_quyet_dinh": decided, "muc_de_xuat": proposed, "trang_thai": "xep_loai"}
+
+    sent = (("A", 2026, [person("HTT", "HTT"), person("HTXS", "HTXS")]),
+            ("B", 2026, [person(None, "HT"), person(None, "HTT")]),
+            ("C", 2025, [person("KHT", "KHT")] * 3))
+    for agency, year, people in sent:
+        nop = store.x("INSERT INTO nop(co_quan, lan_tao, luc, tai_khoan, ten_co_quan, zip, zip_sha256) "
+                      "VALUES (?, 1, '2026-12-05 09:00:00', 'vt', ?, 'ho_so.zip', '0')", agency, f"Cơ quan {agency}")
+        store.submission_dir(agency, nop).mkdir(parents=True)
+        (store.submission_dir(agency, nop) / "ket_qua_xep_loai.json").write_text(
+            json.dumps({"nam_danh_gia": year, "nguoi": people}), "utf-8")
+    c, _ = _clerk_of(create_app(tmp_path, start_queue=False), "snv")
+    html = re.sub(r"\s+", " ", c.get("/so-noi-vu").text)
+    assert "Tổng hợp toàn tỉnh năm 2026</h2> <p>2 cơ quan, 4 người.</p>" in html
+    assert "Không cộng vào tổng hợp năm 2026: Cơ quan C (C) gửi bộ hồ sơ đánh giá, xếp loại năm 2025." in html
+    rows = dict(re.findall(r"<tr[^>]*><td>([^<]+)</td><td>(\d+)</td></tr>", html[html.index('id="tong_hop"'):]))
+    assert rows["Hoàn thành tốt nhiệm vụ"] == "2" and rows["Không hoàn thành nhiệm vụ"] == "0", rows
+    status = dict(re.findall(r"<td>Cơ quan (\w) \(\w\)</td>.*?<td class=\"tinh_trang\">([^<]*)</td>", html))
+    assert status == {"A": "Mức xếp loại do cấp có thẩm quyền quyết định",
+                      "B": "2 người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định",
+                      "C": "Bộ hồ sơ năm 2025, không phải năm 2026: không cộng"}, status
+
+
 def test_a_newer_upload_with_errors_is_not_silently_replaced_by_the_older_one(tmp_path):
     """The clerk changes a vote, uploads again with a mistake (more votes than people at the meeting) and
     goes on: «Tạo hồ sơ» and «Xếp loại» still use the earlier valid workbook and must say so, naming both

@@ -72,6 +72,11 @@ class Package:
     # people whose level counted is only the unit's proposal (no decision of the competent level yet);
     # None when the package has no ratings file to tell
     proposed: int | None = None
+    # the same per staff category of the table (and "tong_cong"); empty when the package has no ratings file
+    proposed_by: dict[str, int] = field(default_factory=dict)
+    # the comparable groups the agency's own table (sheet TyLeHTXS) finds over the HTXS cap, by name; None when
+    # the table has no such sheet: the province cannot see the groups, the agency's check can
+    groups_over: list[str] | None = None
 
     @property
     def verified(self) -> bool:
@@ -182,6 +187,26 @@ def _title_rows(data: bytes) -> list[str]:
     return [str(r[0] or "").strip() for r in rows]
 
 
+def _groups_over(data: bytes) -> list[str] | None:
+    """The groups the table's own HTXS check (sheet TyLeHTXS, «Kết quả kiểm tra») finds over the cap."""
+    from openpyxl import load_workbook
+
+    from pipeline.submission.summary_table import GROUP_SHEET
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            if GROUP_SHEET not in wb.sheetnames:
+                return None
+            rows = list(wb[GROUP_SHEET].iter_rows(min_row=6, max_col=10, values_only=True))
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - read_table names a table that cannot be read
+        return None
+    return [str(r[1] or "").strip() for r in rows
+            if len(r) >= 10 and isinstance(r[9], str) and r[9].strip().casefold() == "vượt tỷ lệ"]
+
+
 def _agency_name_from_table(data: bytes) -> str:
     rows = _title_rows(data)
     return rows[0] if rows else ""
@@ -247,6 +272,7 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Pac
             pkg.problems.append(f"Không đọc được biểu tổng hợp {FOLDER}/{TABLE}: {exc}.")
         else:
             pkg.counts = counts
+            pkg.groups_over = _groups_over(data)
             if isinstance(manifest, dict) and root is not None:
                 _emulation(pkg, root, entries)
         if not pkg.agency:
@@ -265,7 +291,12 @@ def _emulation(pkg: Package, root: Path, entries: list[dict[str, Any]]) -> None:
         return
     category = {e["ma_so"]: e["doi_tuong"] for e in entries}
     out: dict[str, dict[str, Any]] = {code: {"LDTT": 0, "CSTDCS": 0} for code, _ in (*CATEGORIES, TOTAL)}
+    proposed = dict.fromkeys(out, 0)
     for p in people:
+        if isinstance(p, dict) and not p.get("muc_quyet_dinh") and p.get("muc_de_xuat") in LEVELS:
+            for code in (category.get(p.get("ma_so")), TOTAL[0]):
+                if code in proposed:
+                    proposed[code] += 1
         t = p.get("thi_dua") if isinstance(p, dict) else None
         if not isinstance(t, dict):
             continue
@@ -278,6 +309,7 @@ def _emulation(pkg: Package, root: Path, entries: list[dict[str, Any]]) -> None:
             if t.get("de_nghi") == "CSTDCS" and t.get("du_dieu_kien"):
                 out[code]["CSTDCS"] += 1
     pkg.emulation = out
+    pkg.proposed_by = proposed
 
 
 def _norm(name: str) -> str:
@@ -359,6 +391,9 @@ def status_words(pkg: Package) -> str:
         parts.append(f"đúng hạn (lập ngày {_d(pkg.made)}, hạn {_d(pkg.due)})")
     elif pkg.due is None and pkg.made is not None:
         parts.append(f"lập ngày {_d(pkg.made)}, không có hạn nộp để đối chiếu")
+    if pkg.groups_over:
+        parts.append(f"biểu của cơ quan ghi {len(pkg.groups_over)} nhóm có nhiệm vụ tương đồng vượt tỷ lệ Hoàn thành "
+                     "xuất sắc nhiệm vụ: " + ", ".join(f"«{g}»" for g in pkg.groups_over))
     if pkg.proposed:
         parts.append(f"{pkg.proposed} người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định "
                      "(số liệu xếp loại của cơ quan này là số dự kiến)")
@@ -372,6 +407,26 @@ def proposed_words(summary: Summary) -> str:
         return ""
     return (f"; {len(drafts)} bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết định "
             f"({sum(p.proposed or 0 for p in drafts)} người)")
+
+
+def other_year_words(summary: Summary) -> str:
+    """« (trong đó 1 bộ hồ sơ năm 2025, không cộng)» after the count of failing packages, or "": a package of
+    another year may be whole; it fails for its year, and the first line says so."""
+    other = [p for p in summary.packages if p.other_year is not None]
+    if not other:
+        return ""
+    years = ", ".join(str(y) for y in sorted({p.year for p in other if p.year}))
+    return f" (trong đó {len(other)} bộ hồ sơ năm {years}, không cộng)"
+
+
+def failed_counted_words(summary: Summary) -> str:
+    """« Số liệu của … vẫn được cộng …» when packages that fail the check are in the counts (they are: a zip
+    sent alone cannot be checked, its table is all the Sở has), or ""; the reader is told, not left to guess."""
+    failed = [p for p in summary.counted if not p.verified and p.counts]
+    if not failed:
+        return ""
+    return (f" Số liệu của {len(failed)} bộ không đạt kiểm tra ({', '.join(p.agency for p in failed)}) vẫn được cộng "
+            "vào mục II và III, theo biểu tổng hợp của chính bộ đó; xem lỗi ở mục IV.")
 
 
 def missing_words(summary: Summary) -> str:
@@ -393,8 +448,21 @@ def _category_rows(summary: Summary) -> list[list[Any]]:
             rows.append([pkg.agency, label, c.get("tong", 0), c.get("xep_loai", 0),
                          *(c.get(k, 0) for k in LEVELS), c.get("khong_xep_loai", 0), words,
                          "Vượt" if over else "Không vượt",
-                         "" if emu is None else emu["LDTT"], "" if emu is None else emu["CSTDCS"]])
+                         "" if emu is None else emu["LDTT"], "" if emu is None else emu["CSTDCS"],
+                         proposed_cell(pkg.proposed_by.get(code) if pkg.proposed_by else None), without_level(c)])
     return rows
+
+
+def without_level(counts: dict[str, Any]) -> int:
+    """Rated people the table gives no level (the agency's biểu names them in «Ghi chú»): without this the
+    levels of a row do not add up to «Số được xếp loại»."""
+    return (counts.get("xep_loai") or 0) - sum(counts.get(k) or 0 for k in LEVELS)
+
+
+def proposed_cell(n: int | None) -> int | str:
+    """How many of a row's levels are only the unit's proposal (a count of proposals is not a result);
+    a package without its ratings file cannot tell."""
+    return "Không rõ (thiếu tệp kết quả xếp loại)" if n is None else n
 
 
 def _province_totals(summary: Summary) -> dict[str, dict[str, Any]]:
@@ -409,11 +477,14 @@ def _province_totals(summary: Summary) -> dict[str, dict[str, Any]]:
 
 
 # -- .xlsx ------------------------------------------------------------------------------------------------
+PROPOSED_HEADER = "Trong đó mức mới là đề xuất, chưa được cấp có thẩm quyền quyết định"
+WITHOUT_LEVEL_HEADER = "Được xếp loại nhưng chưa có mức"
 COUNT_HEADERS = [("Cơ quan, đơn vị", 36), ("Đối tượng", 40), ("Tổng số", 9), ("Số được xếp loại", 11),
                  *((WORDS[k], 16) for k in LEVELS), ("Không xếp loại", 11),
                  ("Số hoàn thành xuất sắc / 20% số hoàn thành tốt", 22),
-                 ("So với 20% số hoàn thành tốt", 13),
-                 ("Lao động tiên tiến", 12), ("Chiến sĩ thi đua cơ sở (trong tỷ lệ)", 14)]
+                 ("So với 20% số hoàn thành tốt", 13),  # CAP_HEADER
+                 ("Lao động tiên tiến", 12), ("Chiến sĩ thi đua cơ sở (trong tỷ lệ)", 14),
+                 (PROPOSED_HEADER, 16), (WITHOUT_LEVEL_HEADER, 12)]
 
 
 def workbook(summary: Summary) -> Book:
@@ -435,11 +506,20 @@ def workbook(summary: Summary) -> Book:
                   ("Số ngày nộp muộn", 10), ("Kiểm tra", 10), ("Tình trạng", 50), ("Lao động tiên tiến", 12),
                   ("Chiến sĩ thi đua cơ sở (trong tỷ lệ)", 14), ("Lỗi khi kiểm tra", 90)], rows, wrap_cols={7, 10})
     ws = wb.create_sheet("TheoDoiTuong")
-    table(ws, 1, COUNT_HEADERS, _category_rows(summary))
+    table(ws, 1, _with_cap_caveat(COUNT_HEADERS), _category_rows(summary))
     ws = wb.create_sheet("ToanTinh")
     trows = _total_rows(summary)
-    table(ws, 1, COUNT_HEADERS[1:-2], trows)
+    table(ws, 1, _with_cap_caveat(TOTAL_HEADERS), trows)
     return wb
+
+
+CAP_HEADER = "So với 20% số hoàn thành tốt"
+CAP_CAVEAT = " (chỉ để lưu ý: tỷ lệ xét trong từng nhóm có nhiệm vụ tương đồng của mỗi cơ quan)"
+
+
+def _with_cap_caveat(headers: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The spreadsheet has no note under its tables (the PDF has): its 20 % column says what it is in its header."""
+    return [(h + CAP_CAVEAT, w + 6) if h == CAP_HEADER else (h, w) for h, w in headers]
 
 
 def _cap_basis(years: list[int]) -> str:
@@ -453,15 +533,31 @@ def _cap_basis(years: list[int]) -> str:
     return old
 
 
+TOTAL_HEADERS = COUNT_HEADERS[1:]
+
+
 def _total_rows(summary: Summary) -> list[list[Any]]:
-    """The province's totals per staff category and overall, as printed in the xlsx and the PDF."""
+    """The province's totals per staff category and overall, as printed in the xlsx and the PDF; the
+    emulation and proposal columns come from the ratings files, which a package without one cannot tell
+    (said so in the cell)."""
     totals = _province_totals(summary)
+    unknown = [p for p in summary.counted if p.counts and not p.proposed_by]
+    every = len(unknown) == len([p for p in summary.counted if p.counts])
+
+    def cell(n: int) -> int | str:
+        if not unknown:
+            return n
+        return proposed_cell(None) if every else f"{n} (chưa tính {len(unknown)} bộ thiếu tệp kết quả xếp loại)"
+
     rows = []
     for code, label in (*CATEGORIES, TOTAL):
         c = totals[code]
         words, over = htxs_words(c)
+        emu = [p.emulation[code] for p in summary.counted if p.emulation and code in p.emulation]
         rows.append([label, c["tong"], c["xep_loai"], *(c[k] for k in LEVELS), c["khong_xep_loai"], words,
-                     "Vượt" if over else "Không vượt"])
+                     "Vượt" if over else "Không vượt", cell(sum(e["LDTT"] for e in emu)),
+                     cell(sum(e["CSTDCS"] for e in emu)),
+                     cell(sum(p.proposed_by.get(code, 0) for p in summary.counted)), without_level(c)])
     return rows
 
 
@@ -509,8 +605,9 @@ def pdf_bytes(summary: Summary) -> bytes:
              Paragraph("cán bộ, công chức, viên chức và người lao động của các cơ quan, đơn vị", title),
              Spacer(1, 6),
              Paragraph(f"Lập ngày {_d(summary.today)}. Nhận {len(summary.packages)} bộ hồ sơ; "
-                       f"{len(summary.failed)} bộ không đạt kiểm tra; {len(summary.late)} bộ nộp muộn; "
-                       f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.", base)]
+                       f"{len(summary.failed)} bộ không đạt kiểm tra{other_year_words(summary)}; {len(summary.late)} bộ nộp muộn; "
+                       f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.{failed_counted_words(summary)}",
+                       base)]
     story.append(Paragraph("I. Tình hình nộp hồ sơ", h2))
     rows = [[i, p.agency, _d(p.made), _d(p.due), status_words(p)] for i, p in enumerate(summary.packages, 1)]
     rows += [[len(rows) + i, name, "", _d(summary.due), missing_words(summary)]
@@ -518,15 +615,17 @@ def pdf_bytes(summary: Summary) -> bytes:
     story.append(grid(["STT", "Cơ quan, đơn vị", "Ngày lập", "Hạn nộp", "Tình trạng"], rows, [34, 230, 62, 62, 380]))
     story.append(Paragraph("II. Kết quả xếp loại theo cơ quan và đối tượng", h2))
     header = [h for h, _ in COUNT_HEADERS]
-    widths: list[float] = [110, 128, 32, 40, 46, 46, 44, 46, 40, 80, 44, 38, 50]
+    widths: list[float] = [96, 106, 34, 36, 42, 42, 40, 42, 40, 68, 38, 32, 42, 48, 44]
     story.append(grid(header, _category_rows(summary), widths))
     story.append(Paragraph(
         f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years)}, số được "
         "xếp loại «Hoàn thành xuất sắc nhiệm vụ» không quá 20% số được xếp loại «Hoàn thành tốt nhiệm vụ», xét trong "
-        "từng nhóm đối tượng tương đồng của mỗi cơ quan; cột này chỉ để lưu ý.", base))
+        "từng nhóm đối tượng tương đồng của mỗi cơ quan; cột này chỉ để lưu ý. Bản tổng hợp không thấy các nhóm: kết quả "
+        "kiểm tra theo từng nhóm là của chính cơ quan (phần «Kiểm tra tỷ lệ hoàn thành xuất sắc nhiệm vụ theo nhóm có "
+        "nhiệm vụ tương đồng» của biểu tổng hợp cơ quan gửi); nhóm nào vượt tỷ lệ được ghi ở cột «Tình trạng» mục I.", base))
     story.append(Paragraph("III. Tổng hợp toàn tỉnh", h2))
     trows = _total_rows(summary)
-    story.append(grid(header[1:-2], trows, [210, 40, 50, 56, 56, 56, 56, 50, 100, 60]))
+    story.append(grid([h for h, _ in TOTAL_HEADERS], trows, [120, 36, 44, 46, 46, 46, 46, 44, 84, 48, 40, 44, 56, 46]))
     failed = summary.failed
     if failed:
         story.append(Paragraph("IV. Bộ hồ sơ không đạt kiểm tra", h2))

@@ -17,6 +17,7 @@ an audit log of logins, uploads, builds, downloads and submissions.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import errno
@@ -1191,22 +1192,54 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             latest.setdefault(r["co_quan"], r)
         totals = {k: 0 for k in LEVEL_WORDS}
         people = decided = 0
-        for r in latest.values():  # each agency's last submission
+        sent: dict[int, tuple[int | None, list[Any]]] = {}  # each agency's last submission: (its year, its people)
+        for r in latest.values():
             try:
                 data = json.loads((store.submission_dir(r["co_quan"], r["id"]) / "ket_qua_xep_loai.json").read_text("utf-8"))
             except (OSError, ValueError):
                 continue
-            for p in data.get("nguoi", []):
+            if not isinstance(data, dict):
+                continue
+            nam = data.get("nam_danh_gia")
+            sent[r["id"]] = (nam if isinstance(nam, int) else None,
+                             data["nguoi"] if isinstance(data.get("nguoi"), list) else [])
+        # one evaluation year, as `hoso tong-hop`: the one most agencies' last packages evaluate (ties: the
+        # latest); a package of another year (last year's workbook built again and sent) is named, not added
+        years = collections.Counter(nam for nam, _ in sent.values() if nam)
+        year = max(years, key=lambda y: (years[y], y)) if years else None
+        notes: dict[int, str] = {}
+        other: list[tuple[sqlite3.Row, int]] = []
+        for r in rows:
+            if latest[r["co_quan"]]["id"] != r["id"]:
+                notes[r["id"]] = "Đã có bản gửi sau: không cộng"
+        for r in latest.values():
+            if r["id"] not in sent:
+                notes[r["id"]] = "Không đọc được kết quả xếp loại: không cộng"
+                continue
+            nam, nguoi = sent[r["id"]]
+            if year is not None and nam is not None and nam != year:
+                other.append((r, nam))
+                notes[r["id"]] = f"Bộ hồ sơ năm {nam}, không phải năm {year}: không cộng"
+                continue
+            mine = 0
+            for p in nguoi:
+                if not isinstance(p, dict):
+                    continue
                 level = p.get("muc_quyet_dinh") or p.get("muc_de_xuat")
                 people += 1
                 if level in totals:
                     totals[level] += 1
                     decided += p.get("muc_quyet_dinh") in totals
+                    mine += p.get("muc_quyet_dinh") not in totals
+            notes[r["id"]] = (f"{mine} người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định" if mine
+                              else "Mức xếp loại do cấp có thẩm quyền quyết định")
         # the table adds up to the people counted: those without a level (not rated, periods missing) have
         # their own line, and the page says how many levels are still only proposed (drafts sent)
         rated = sum(totals.values())
-        return render_template("so_noi_vu.html", rows=rows, totals=totals, people=people, agencies=len(latest),
-                               checked=checked, unrated=people - rated, decided=decided, proposed=rated - decided)
+        return render_template("so_noi_vu.html", rows=rows, totals=totals, people=people,
+                               agencies=len(latest) - len(other) - sum(1 for r in latest.values() if r["id"] not in sent),
+                               checked=checked, unrated=people - rated, decided=decided, proposed=rated - decided,
+                               year=year, other=other, notes=notes)
 
     @app.route("/so-noi-vu")
     def so_noi_vu() -> ResponseReturnValue:
