@@ -1196,6 +1196,36 @@ def test_the_2026_points_and_periods_are_shown_on_the_ratings_and_the_person_pag
     assert "Thiếu kết quả Quý IV/2026: chưa có điểm năm" in section and section.count("<td>Quý") == 3
 
 
+def test_a_ratings_warning_names_no_command_and_no_rulebook_code(tmp_path):
+    """A 2026 workbook without monthly results: every person's warning told the clerk in a browser to run
+    «hoso nhap-ket-qua» and named the rulebook by its code («bộ quy tắc nd335-2025»); the pages say what to
+    use on them and the decree's name."""
+    app, c = _logged_in(tmp_path)
+    out = app.extensions["hoso_store"].output_dir("VP")
+    out.mkdir(parents=True)
+    warning = ("Chưa có kết quả theo dõi, đánh giá tháng, quý nào trong sổ (sheet KetQuaKy); bộ quy tắc nd335-2025 xếp "
+               "loại theo điểm trung bình các tháng, quý. Mức đề xuất này chỉ tạm lấy theo biểu quyết hoặc mức tự xếp "
+               "loại: nhập kết quả từng tháng, quý (hoặc hoso nhap-ket-qua) rồi chạy lại.")
+    (out / "ket_qua_xep_loai.json").write_text(json.dumps({"nam_danh_gia": 2026, "nguoi": [
+        {"ma_so": "QB-01", "ho_ten": "Phạm Văn Hùng", "ma_don_vi": "TH", "muc_de_xuat": "HT", "muc_quyet_dinh": None,
+         "ly_do": ["Theo biểu quyết."], "canh_bao": [warning]}]}, ensure_ascii=False), encoding="utf-8")
+    (out / "manifest.json").write_text(json.dumps({"files": [], "don_vi": [], "ca_nhan": [
+        {"ma_so": "QB-01", "ma_don_vi": "TH", "pdf": "ca_nhan/TH/QB-01.pdf", "tai_lieu": []}]}), encoding="utf-8")
+    for page in (c.get("/xep-loai").text, c.get("/ho-so/nguoi/QB-01").text):
+        assert "hoso nhap-ket-qua" not in page and "nd335-2025" not in page
+        assert "bộ quy tắc theo Nghị định 335/2025/NĐ-CP xếp loại" in page
+        assert "(hoặc «Nhập kết quả tháng, quý» từ phần mềm theo dõi, đánh giá, trên trang kiểm tra sổ Excel)" in page
+
+
+def test_the_archive_page_is_under_the_history_and_says_how_it_fills(tmp_path):
+    """«Lưu trữ» marked no entry of the menu, its empty page had no next step, and its table stayed many
+    columns wide on a phone (not one card per row as every other list)."""
+    _app, c = _logged_in(tmp_path)
+    html = re.sub(r"\s+", " ", c.get("/luu-tru").text)
+    assert 'aria-current="page">Lịch sử</a>' in html
+    assert 'id="chua_co"' in html and 'href="/tao-ho-so"' in html[html.index('id="chua_co"'):]
+
+
 def test_times_are_day_month_year_and_the_log_is_in_words(tmp_path):
     """Times as a Vietnamese clerk reads them (05/12/2026 08:00:00, never 2026-12-05), and the audit log's
     details in words: no JSON keys, no role codes; the menu marks where one is."""

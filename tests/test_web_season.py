@@ -144,6 +144,10 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
     assert kept.name.startswith("2025-") and _tree(kept) == year_2025
     assert {k.removeprefix("da_ky/"): v for k, v in _tree(kept).items() if k.startswith("da_ky/")} == scans
     assert "cất nguyên vẹn" in row["nhat_ky"]
+    # the build's note names the clerk's workbooks and what she confirmed, not the CLI's option nor the server's paths
+    assert "--doi-nam" not in row["nhat_ky"] and str(out) not in row["nhat_ky"], row["nhat_ky"]
+    assert "«so_2025.xlsx»" in row["nhat_ky"] and "«so_2026.xlsx»" in row["nhat_ky"], row["nhat_ky"]
+    assert "như đã xác nhận ở trang «Tạo hồ sơ», hồ sơ năm 2025 được thay" in row["nhat_ky"]
     # the 2026 dossiers are no new version of 2025's: nothing "to reprint" (it listed every document)
     assert row["thay_doi"].startswith("Lần tạo đầu tiên") and not (out / "in_lai.pdf").exists()
     assert not [p for p in store.agency_dir("VP").iterdir() if ".da-ky-" in p.name]
@@ -151,6 +155,7 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
     # the archive page and its zip; nothing of it for another agency
     listing = c.get("/luu-tru").text
     assert f"/luu-tru/{kept.name}.zip" in listing and "<td>2025</td>" in listing
+    assert '<table id="luu_tru" class="the">' in listing  # one card per row on a phone
     z = c.get(f"/luu-tru/{kept.name}.zip")
     assert z.status_code == 200
     with zipfile.ZipFile(io.BytesIO(z.data)) as zf:

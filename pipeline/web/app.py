@@ -43,7 +43,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from pipeline import output_guard
 from pipeline.web import accounts
-from pipeline.web.jobs import BuildQueue
+from pipeline.web.jobs import BuildQueue, page_words
 from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, now
 from pipeline.web.thumbs import render as render_thumbnail
 
@@ -143,6 +143,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.jinja_env.filters["luc"] = _when
     app.jinja_env.filters["ty_le"] = _percent
     app.jinja_env.filters["ten_ky"] = _period
+    app.jinja_env.filters["loi_trang"] = page_words  # a rating's warning: no CLI command, no rulebook code
     app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points)
 
     def ip() -> str:
