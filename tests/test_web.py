@@ -432,6 +432,13 @@ def test_clerk_journey(server, browser, tmp_path):
     d.find_element(By.ID, "kiem_tra").click()
     assert d.find_element(By.ID, "ket_qua_kiem_tra").text.startswith("Hợp lệ")
     _shot(d, "08_lich_su")
+    d.find_element(By.CSS_SELECTOR, "#den_luu_tru a").click()  # last years' dossiers: from the history page
+    assert d.find_element(By.TAG_NAME, "h1").text == "Lưu trữ hồ sơ các năm"
+    assert d.find_element(By.CSS_SELECTOR, 'nav a[aria-current="page"]').text == "Lịch sử"
+    _shot(d, "08b_luu_tru")
+    d.get(base + fixed + "/nhap-ket-qua")
+    assert d.find_element(By.CSS_SELECTOR, 'nav a[aria-current="page"]').text == "Sổ Excel"
+    _shot(d, "08c_nhap_ket_qua")
     status, manifest, _ = client.get(JOURNEY["lan_tao"] + "/manifest.json")
     assert status == 200 and json.loads(manifest)["thay_doi"]["lan_dau"] is True
     JOURNEY["manifest"] = JOURNEY["lan_tao"] + "/manifest.json"
@@ -454,7 +461,8 @@ def test_clerk_journey(server, browser, tmp_path):
                            ("/ho-so/don-vi/HC", "14_dien_thoai_don_vi"), ("/so-excel", "15_dien_thoai_so_excel"),
                            (JOURNEY["so_loi"], "16_dien_thoai_loi_so"), ("/lan-tao", "17_dien_thoai_lich_su"),
                            ("/mat-khau", "18_dien_thoai_mat_khau"), ("/ho-so", "18b_dien_thoai_ho_so"),
-                           ("/tao-ho-so", "18c_dien_thoai_tao_ho_so"), ("/nhat-ky", "18d_dien_thoai_nhat_ky")):
+                           ("/tao-ho-so", "18c_dien_thoai_tao_ho_so"), ("/nhat-ky", "18d_dien_thoai_nhat_ky"),
+                           (fixed + "/nhap-ket-qua", "18e_dien_thoai_nhap_ket_qua"), ("/luu-tru", "18f_dien_thoai_luu_tru")):
             d.get(base + path)
             assert d.execute_script("return window.innerWidth") == 390, path
             assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), path
@@ -1198,8 +1206,9 @@ def test_the_2026_points_and_periods_are_shown_on_the_ratings_and_the_person_pag
 
 def test_a_ratings_warning_names_no_command_and_no_rulebook_code(tmp_path):
     """A 2026 workbook without monthly results: every person's warning told the clerk in a browser to run
-    «hoso nhap-ket-qua» and named the rulebook by its code («bộ quy tắc nd335-2025»); the pages say what to
-    use on them and the decree's name."""
+    «hoso nhap-ket-qua» and named the rulebook by its code («bộ quy tắc nd335-2025»), and the reasons named
+    periods by their codes («2026-01») under a table naming them «Tháng 01/2026»; the pages say what to use on
+    them, the decree's name and the periods' names."""
     app, c = _logged_in(tmp_path)
     out = app.extensions["hoso_store"].output_dir("VP")
     out.mkdir(parents=True)
@@ -1208,13 +1217,15 @@ def test_a_ratings_warning_names_no_command_and_no_rulebook_code(tmp_path):
                "loại: nhập kết quả từng tháng, quý (hoặc hoso nhap-ket-qua) rồi chạy lại.")
     (out / "ket_qua_xep_loai.json").write_text(json.dumps({"nam_danh_gia": 2026, "nguoi": [
         {"ma_so": "QB-01", "ho_ten": "Phạm Văn Hùng", "ma_don_vi": "TH", "muc_de_xuat": "HT", "muc_quyet_dinh": None,
-         "ly_do": ["Theo biểu quyết."], "canh_bao": [warning]}]}, ensure_ascii=False), encoding="utf-8")
+         "ly_do": ["Điểm từng kỳ: 2026-01: 89,00; 2026-Q3: 87,41."], "canh_bao": [warning]}]}, ensure_ascii=False),
+        encoding="utf-8")
     (out / "manifest.json").write_text(json.dumps({"files": [], "don_vi": [], "ca_nhan": [
         {"ma_so": "QB-01", "ma_don_vi": "TH", "pdf": "ca_nhan/TH/QB-01.pdf", "tai_lieu": []}]}), encoding="utf-8")
     for page in (c.get("/xep-loai").text, c.get("/ho-so/nguoi/QB-01").text):
         assert "hoso nhap-ket-qua" not in page and "nd335-2025" not in page
         assert "bộ quy tắc theo Nghị định 335/2025/NĐ-CP xếp loại" in page
         assert "(hoặc «Nhập kết quả tháng, quý» từ phần mềm theo dõi, đánh giá, trên trang kiểm tra sổ Excel)" in page
+        assert "Điểm từng kỳ: tháng 01/2026: 89,00; quý III/2026: 87,41." in page  # periods named as on the papers
 
 
 def test_the_archive_page_is_under_the_history_and_says_how_it_fills(tmp_path):

@@ -276,6 +276,16 @@ _PAGE_WORDS = ((re.compile(r"; theo --doi-nam, hồ sơ năm (\d+) được thay
                 "(hoặc «Nhập kết quả tháng, quý» từ phần mềm theo dõi, đánh giá, trên trang kiểm tra sổ Excel)"))
 
 
+_PERIOD = re.compile(r"(?<![\w/-])(20\d{2})-(0[1-9]|1[0-2]|Q[1-4])(?![\w/-])")  # a KetQuaKy period's code: 2026-01, 2026-Q3
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def _period_words(m: re.Match[str]) -> str:
+    """«2026-01» -> «tháng 01/2026», «2026-Q3» -> «quý III/2026» (in a sentence, as the papers name periods)."""
+    year, part = m.groups()
+    return f"quý {_ROMAN[part[1]]}/{year}" if part.startswith("Q") else f"tháng {part}/{year}"
+
+
 def _rulebook_words(m: re.Match[str]) -> str:
     laws = [f"Nghị định {n}/{y}/NĐ-CP" for n, y in re.findall(r"nd(\d+)-(\d{4})", m.group(2), re.IGNORECASE)]
     return f"{m.group(1)} theo {' và '.join(laws)}"
@@ -283,7 +293,7 @@ def _rulebook_words(m: re.Match[str]) -> str:
 
 def page_words(line: str, outdir: Path | None = None, upload_names: Callable[[int], str | None] | None = None) -> str:
     """A build's note or a rating's warning as a clerk in a browser reads it: the CLI's advice replaced by what the
-    pages do, rulebook codes (`nd335-2025`) by the decree's name, the server's output folder by words and an upload's
+    pages do, rulebook codes (`nd335-2025`) by the decree's name, period codes (`2026-01`) by the period's name, the server's output folder by words and an upload's
     stored name (`4.xlsx`) by the name the clerk sent (`upload_names`)."""
     for cli_words, page_words_ in FOR_THE_PAGE:
         if cli_words in line:
@@ -291,6 +301,7 @@ def page_words(line: str, outdir: Path | None = None, upload_names: Callable[[in
     for pattern, words in _PAGE_WORDS:
         line = pattern.sub(words, line)
     line = _RULEBOOK.sub(_rulebook_words, line)
+    line = _PERIOD.sub(_period_words, line)
     if outdir is not None:  # the server's folders: the clerk knows them as «Hồ sơ» and «Lưu trữ»
         line = line.replace(f"Thư mục «{outdir}»", "Thư mục hồ sơ trên máy chủ")
         line = line.replace(f"«{outdir}»", "thư mục hồ sơ trên máy chủ")
