@@ -1260,6 +1260,22 @@ def test_times_are_day_month_year_and_the_log_is_in_words(tmp_path):
     assert "dv (Văn thư đơn vị, HC)" in html and "<td>hợp lệ</td>" in html and "dòng lệnh trên máy chủ" in html
     assert "<td>sổ số 7</td>" in html
     assert "{&#34;" not in html and "van_thu_don_vi" not in html and not re.search(r"\d{4}-\d\d-\d\d", html)
+    # a build of another year over edited documents, an import, an archive downloaded: no key, no True, no folder name
+    store.audit("vt", "VP", "127.0.0.1", "tao_ho_so", json.dumps({"lan_tao": 2, "so": 3, "doi_nam": True, "nam_cu": 2025,
+                                                                  "nam_moi": 2026, "ghi_de": True,
+                                                                  "sua_tay": ["ca_nhan/HC/NS-01/mau_02.docx"]}))
+    store.audit("vt", "VP", "127.0.0.1", "tao_ho_so_bi_tu_choi", json.dumps({"so": 3, "sua_tay": 2}))
+    store.audit("vt", "VP", "127.0.0.1", "nhap_ket_qua", json.dumps({"so": 3, "tu_tep": "kpi.csv", "them": 1, "thay": 0,
+                                                                     "khong_nhap": 2}))
+    store.audit("vt", "VP", "127.0.0.1", "tai_luu_tru", "2025-20261206-092417")
+    html = c.get("/nhat-ky").text
+    assert ("lần tạo số 2, sổ số 3, đã xác nhận tạo hồ sơ năm khác (hồ sơ cũ cất vào Lưu trữ), năm cũ 2025, năm mới 2026, "
+            "đã xác nhận ghi đè tệp sửa tay (bản sửa được chép giữ lại), 1 tệp sửa tay trên máy chủ "
+            "(ca_nhan/HC/NS-01/mau_02.docx)") in html
+    assert "sổ số 3, 2 tệp sửa tay trên máy chủ" in html
+    assert "sổ số 3, từ tệp kpi.csv, số dòng thêm 1, số dòng thay 0, số dòng không nhập 2" in html
+    assert "hồ sơ năm 2025, cất lúc 06/12/2026 09:24" in html
+    assert "True" not in html and "doi_nam" not in html and "20261206" not in html
 
 
 def test_empty_pages_say_what_to_do_next(tmp_path):

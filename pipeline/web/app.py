@@ -1386,7 +1386,9 @@ def _when(text: object) -> str:
 
 _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo số", "so_nguoi": "số người", "nop": "bộ hồ sơ số",
                  "don_vi": "đơn vị", "muc": "mức", "co_quan_cu": "cơ quan cũ", "co_quan_moi": "cơ quan mới",
-                 "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra"}
+                 "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra", "nam_cu": "năm cũ", "nam_moi": "năm mới",
+                 "them": "số dòng thêm", "thay": "số dòng thay", "khong_nhap": "số dòng không nhập", "loi": "lỗi"}
+_ARCHIVE_DETAIL = re.compile(r"(\d{4}|khong-ro-nam)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(?:-\d{1,4})?")
 _ROLE_CODE = re.compile(r"\b(van_thu_don_vi|van_thu|so_noi_vu)\b")
 
 
@@ -1402,6 +1404,10 @@ def _detail(action: str, text: object) -> str:
                 "tai_len_bi_chan": "{} sổ trong ít phút"}
     if action in numbered and raw.isdigit():
         return numbered[action].format(raw)
+    archive = _ARCHIVE_DETAIL.fullmatch(raw) if action == "tai_luu_tru" else None
+    if archive:  # luu_tru/<year>-<date>-<time>: the archive as its page lists it
+        year, yyyy, mm, dd, hh, mi = archive.groups()
+        return f"hồ sơ {'năm ' + year if year.isdigit() else 'không rõ năm'}, cất lúc {dd}/{mm}/{yyyy} {hh}:{mi}"
     try:
         data = json.loads(raw) if raw.startswith("{") else None
     except ValueError:
@@ -1413,6 +1419,14 @@ def _detail(action: str, text: object) -> str:
                 parts.append("nguyên vẹn" if value else "có vấn đề")
             elif key == "doi_co_quan":
                 parts.append("đã xác nhận thay hồ sơ của cơ quan khác" if value else "")
+            elif key == "doi_nam":
+                parts.append("đã xác nhận tạo hồ sơ năm khác (hồ sơ cũ cất vào Lưu trữ)" if value else "")
+            elif key == "ghi_de":
+                parts.append("đã xác nhận ghi đè tệp sửa tay (bản sửa được chép giữ lại)" if value else "")
+            elif key == "sua_tay":
+                files = value if isinstance(value, list) else []
+                count = value if isinstance(value, int) and not isinstance(value, bool) else len(files)
+                parts.append(f"{count} tệp sửa tay trên máy chủ" + (f" ({', '.join(map(str, files))})" if files else ""))
             elif key == "canh_bao":
                 parts.append("chỉ người có cảnh báo")
             elif key == "muc":
