@@ -374,6 +374,13 @@ def test_a_document_edited_on_the_server_is_asked_about_not_a_dead_end(server, t
         fh.write("đã in\n")
     page = c.get("/tao-ho-so").text
     assert 'id="sua_tay"' in page and rel in page and "thay_doi.txt" not in page and 'id="ghi_de"' in page
+    # named as the pages name documents (the form's title, whose it is), not by a file name alone
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    person = next(p for p in m["ca_nhan"] if rel.startswith(f"ca_nhan/{p['ma_don_vi']}/{p['ma_so']}/"))
+    title = next(d["tieu_de"] for d in person["tai_lieu"] if rel.endswith(f"/{d['mau']}.docx"))
+    name = next(p["ho_ten"] for p in json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))["nguoi"]
+                if p["ma_so"] == person["ma_so"])
+    assert f"<li>{title} — {name} ({person['ma_so']}) <span class=\"note\">({rel})</span></li>" in page, page
     r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})
     assert r.status_code == 409 and "Chưa tạo hồ sơ." in r.text and q._q.empty()
     assert form.read_bytes() == edited

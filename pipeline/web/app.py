@@ -790,6 +790,30 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             year.update(tep_cu=last["ten_tep"] if last else recorded, tep_moi=upload["ten_tep"])
         return clash, year
 
+    def _edited_words(ma: str, edited: list[str]) -> list[dict[str, str]]:
+        """The documents edited on the server (`output_guard.edited_files`, paths in the output) as the pages name
+        them: the document's title and whose it is (the manifest's `tai_lieu`/`muc` by template, the names of the
+        output's ratings), the path beside; a file the manifest does not describe keeps its path alone."""
+        m = store.manifest(ma) or {}
+        try:
+            rated = json.loads((store.output_dir(ma) / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            rated = {}
+        names = {p.get("ma_so"): p.get("ho_ten", "") for p in (rated.get("nguoi") or [] if isinstance(rated, dict) else [])
+                 if isinstance(p, dict)}
+        titles: dict[str, str] = {}
+        for person in m.get("ca_nhan") or []:
+            who = f"{names.get(person.get('ma_so')) or ''} ({person.get('ma_so')})".strip()
+            for doc in person.get("tai_lieu") or []:
+                titles[f"ca_nhan/{person.get('ma_don_vi')}/{person.get('ma_so')}/{doc.get('mau')}.docx"] = \
+                    f"{doc.get('tieu_de')} — {who}"
+        for unit in m.get("don_vi") or []:
+            for doc in unit.get("muc") or []:
+                if doc.get("mau") and not doc.get("ma_so"):
+                    titles[f"don_vi/{unit.get('ma_don_vi')}/{doc.get('mau')}.docx"] = \
+                        f"{doc.get('tieu_de')} — đơn vị {unit.get('ten_don_vi') or unit.get('ma_don_vi')}"
+        return [{"tep": rel, "ten": titles.get(rel, "")} for rel in edited]
+
     @app.route("/tao-ho-so", methods=["GET", "POST"])
     def tao_ho_so() -> ResponseReturnValue:
         role("van_thu")
@@ -813,7 +837,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                            else {"sua_tay": len(edited)})
                 audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], **refused}, ensure_ascii=False))
                 return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
-                                       refused=True, newer_broken=_newer_broken(upload), basis=upload,
+                                       edited_words=_edited_words(ma, edited[:10]), refused=True,
+                                       newer_broken=_newer_broken(upload), basis=upload,
                                        basis_what="hồ sơ sẽ được tạo từ sổ"), 409
             build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed,
                                 doi_nam=year is not None and year_confirmed, ghi_de=bool(edited) and overwrite)
@@ -830,7 +855,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             audit("tao_ho_so", json.dumps(detail, ensure_ascii=False))
             _wait_briefly(build_id)  # a rebuild after a small change is done in about a second: shown done at once
             return redirect(url_for("lan_tao_xem", build_id=build_id))
-        return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited, refused=False,
+        return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
+                               edited_words=_edited_words(ma, edited[:10]), refused=False,
                                newer_broken=_newer_broken(upload), basis=upload,
                                basis_what="hồ sơ sẽ được tạo từ sổ")
 
