@@ -262,7 +262,10 @@ LOG_LINES = 1000  # a build's notes kept and shown on its page (a workbook of th
 
 # the build's console advice that is for the command line: on the page, what a clerk in a browser can do
 FOR_THE_PAGE = ((" Khi có mẫu chính thức: hoso templates export", " Khi có mẫu chính thức, quản trị viên máy chủ cập nhật "
-                 "chương trình hoặc mẫu biểu; cho đến khi đó các mẫu này in theo bản tái dựng."),)
+                 "chương trình hoặc mẫu biểu; cho đến khi đó các mẫu này in theo bản tái dựng."),
+                (" Nếu cơ quan đã sửa mẫu (nhãn trong meta.toml), chạy lại sau khi sửa",
+                 " Nếu mẫu biểu trên máy chủ đã được sửa (nhãn trong meta.toml), báo quản trị viên máy chủ sửa lại hoặc "
+                 "xóa khóa «trang» trong meta.toml của mẫu đó, rồi bấm «Tạo lại»."))
 
 
 _RULEBOOK = re.compile(r"(bộ quy tắc) (nd\d+-\d{4}(?:\+nd\d+-\d{4})*)", re.IGNORECASE)
