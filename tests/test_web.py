@@ -1265,15 +1265,17 @@ def test_times_are_day_month_year_and_the_log_is_in_words(tmp_path):
                                                                   "nam_moi": 2026, "ghi_de": True,
                                                                   "sua_tay": ["ca_nhan/HC/NS-01/mau_02.docx"]}))
     store.audit("vt", "VP", "127.0.0.1", "tao_ho_so_bi_tu_choi", json.dumps({"so": 3, "sua_tay": 2}))
-    store.audit("vt", "VP", "127.0.0.1", "nhap_ket_qua", json.dumps({"so": 3, "tu_tep": "kpi.csv", "them": 1, "thay": 0,
-                                                                     "khong_nhap": 2}))
+    store.audit("vt", "VP", "127.0.0.1", "nhap_ket_qua", json.dumps({"so": 3, "tu_tep": "kpi.csv",
+                                                                     "them": {"KetQuaKy": 1, "SanPham": 0},
+                                                                     "thay": {"KetQuaKy": 0, "SanPham": 2}, "khong_nhap": 2}))
     store.audit("vt", "VP", "127.0.0.1", "tai_luu_tru", "2025-20261206-092417")
     html = c.get("/nhat-ky").text
     assert ("lần tạo số 2, sổ số 3, đã xác nhận tạo hồ sơ năm khác (hồ sơ cũ cất vào Lưu trữ), năm cũ 2025, năm mới 2026, "
             "đã xác nhận ghi đè tệp sửa tay (bản sửa được chép giữ lại), 1 tệp sửa tay trên máy chủ "
             "(ca_nhan/HC/NS-01/mau_02.docx)") in html
     assert "sổ số 3, 2 tệp sửa tay trên máy chủ" in html
-    assert "sổ số 3, từ tệp kpi.csv, số dòng thêm 1, số dòng thay 0, số dòng không nhập 2" in html
+    assert ("sổ số 3, từ tệp kpi.csv, số dòng thêm sheet KetQuaKy 1, sheet SanPham 0, số dòng thay sheet KetQuaKy 0, "
+            "sheet SanPham 2, số dòng không nhập 2") in html
     assert "hồ sơ năm 2025, cất lúc 06/12/2026 09:24" in html
     assert "True" not in html and "doi_nam" not in html and "20261206" not in html
 

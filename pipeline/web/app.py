@@ -1457,6 +1457,8 @@ def _detail(action: str, text: object) -> str:
                 parts.append("chỉ người có cảnh báo")
             elif key == "muc":
                 parts.append(f"mức {LEVEL_WORDS.get(str(value), 'chưa xếp loại' if value == 'chua' else value)}")
+            elif isinstance(value, dict):  # counts per sheet (an import's {"KetQuaKy": 1, "SanPham": 0})
+                parts.append(f"{_DETAIL_WORDS.get(key, key)} " + ", ".join(f"sheet {k} {v}" for k, v in value.items()))
             else:
                 parts.append(f"{_DETAIL_WORDS.get(key, key)} {value}")
         shown = ", ".join(p for p in parts if p)
