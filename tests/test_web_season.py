@@ -156,6 +156,8 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
     listing = c.get("/luu-tru").text
     assert f"/luu-tru/{kept.name}.zip" in listing and "<td>2025</td>" in listing
     assert '<table id="luu_tru" class="the">' in listing  # one card per row on a phone
+    # where the clerk looks for last year's dossiers: «Hồ sơ» links them (the unit clerk has no «Lưu trữ»)
+    assert 'id="den_luu_tru"' in c.get("/ho-so").text and 'href="/luu-tru"' in c.get("/ho-so").text
     z = c.get(f"/luu-tru/{kept.name}.zip")
     assert z.status_code == 200
     with zipfile.ZipFile(io.BytesIO(z.data)) as zf:

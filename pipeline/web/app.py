@@ -999,8 +999,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                if not p.get("muc_quyet_dinh") and p.get("muc_de_xuat") in LEVEL_WORDS)
             except (OSError, ValueError, AttributeError):
                 proposed = 0
+        # last years' dossiers, kept whole when this year's replaced them: where the clerk looks for them
+        kept = len(store.archives(g.user["co_quan"])) if g.user["vai_tro"] == "van_thu" else 0
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
-                               sent=sent, outdated=outdated, proposed=proposed, levels=levels)
+                               sent=sent, outdated=outdated, proposed=proposed, levels=levels, kept=kept)
 
     def _page_groups(items: list[dict[str, Any]], pages: int, docx: dict[str, str]) -> list[dict[str, Any]]:
         """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
