@@ -432,6 +432,13 @@ def test_clerk_journey(server, browser, tmp_path):
     d.find_element(By.ID, "kiem_tra").click()
     assert d.find_element(By.ID, "ket_qua_kiem_tra").text.startswith("Hợp lệ")
     _shot(d, "08_lich_su")
+    d.find_element(By.CSS_SELECTOR, "#den_luu_tru a").click()  # last years' dossiers: from the history page
+    assert d.find_element(By.TAG_NAME, "h1").text == "Lưu trữ hồ sơ các năm"
+    assert d.find_element(By.CSS_SELECTOR, 'nav a[aria-current="page"]').text == "Lịch sử"
+    _shot(d, "08b_luu_tru")
+    d.get(base + fixed + "/nhap-ket-qua")
+    assert d.find_element(By.CSS_SELECTOR, 'nav a[aria-current="page"]').text == "Sổ Excel"
+    _shot(d, "08c_nhap_ket_qua")
     status, manifest, _ = client.get(JOURNEY["lan_tao"] + "/manifest.json")
     assert status == 200 and json.loads(manifest)["thay_doi"]["lan_dau"] is True
     JOURNEY["manifest"] = JOURNEY["lan_tao"] + "/manifest.json"
@@ -454,7 +461,8 @@ def test_clerk_journey(server, browser, tmp_path):
                            ("/ho-so/don-vi/HC", "14_dien_thoai_don_vi"), ("/so-excel", "15_dien_thoai_so_excel"),
                            (JOURNEY["so_loi"], "16_dien_thoai_loi_so"), ("/lan-tao", "17_dien_thoai_lich_su"),
                            ("/mat-khau", "18_dien_thoai_mat_khau"), ("/ho-so", "18b_dien_thoai_ho_so"),
-                           ("/tao-ho-so", "18c_dien_thoai_tao_ho_so"), ("/nhat-ky", "18d_dien_thoai_nhat_ky")):
+                           ("/tao-ho-so", "18c_dien_thoai_tao_ho_so"), ("/nhat-ky", "18d_dien_thoai_nhat_ky"),
+                           (fixed + "/nhap-ket-qua", "18e_dien_thoai_nhap_ket_qua"), ("/luu-tru", "18f_dien_thoai_luu_tru")):
             d.get(base + path)
             assert d.execute_script("return window.innerWidth") == 390, path
             assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), path
@@ -1196,6 +1204,39 @@ def test_the_2026_points_and_periods_are_shown_on_the_ratings_and_the_person_pag
     assert "Thiếu kết quả Quý IV/2026: chưa có điểm năm" in section and section.count("<td>Quý") == 3
 
 
+def test_a_ratings_warning_names_no_command_and_no_rulebook_code(tmp_path):
+    """A 2026 workbook without monthly results: every person's warning told the clerk in a browser to run
+    «hoso nhap-ket-qua» and named the rulebook by its code («bộ quy tắc nd335-2025»), and the reasons named
+    periods by their codes («2026-01») under a table naming them «Tháng 01/2026»; the pages say what to use on
+    them, the decree's name and the periods' names."""
+    app, c = _logged_in(tmp_path)
+    out = app.extensions["hoso_store"].output_dir("VP")
+    out.mkdir(parents=True)
+    warning = ("Chưa có kết quả theo dõi, đánh giá tháng, quý nào trong sổ (sheet KetQuaKy); bộ quy tắc nd335-2025 xếp "
+               "loại theo điểm trung bình các tháng, quý. Mức đề xuất này chỉ tạm lấy theo biểu quyết hoặc mức tự xếp "
+               "loại: nhập kết quả từng tháng, quý (hoặc hoso nhap-ket-qua) rồi chạy lại.")
+    (out / "ket_qua_xep_loai.json").write_text(json.dumps({"nam_danh_gia": 2026, "nguoi": [
+        {"ma_so": "QB-01", "ho_ten": "Phạm Văn Hùng", "ma_don_vi": "TH", "muc_de_xuat": "HT", "muc_quyet_dinh": None,
+         "ly_do": ["Điểm từng kỳ: 2026-01: 89,00; 2026-Q3: 87,41."], "canh_bao": [warning]}]}, ensure_ascii=False),
+        encoding="utf-8")
+    (out / "manifest.json").write_text(json.dumps({"files": [], "don_vi": [], "ca_nhan": [
+        {"ma_so": "QB-01", "ma_don_vi": "TH", "pdf": "ca_nhan/TH/QB-01.pdf", "tai_lieu": []}]}), encoding="utf-8")
+    for page in (c.get("/xep-loai").text, c.get("/ho-so/nguoi/QB-01").text):
+        assert "hoso nhap-ket-qua" not in page and "nd335-2025" not in page
+        assert "bộ quy tắc theo Nghị định 335/2025/NĐ-CP xếp loại" in page
+        assert "(hoặc «Nhập kết quả tháng, quý» từ phần mềm theo dõi, đánh giá, trên trang kiểm tra sổ Excel)" in page
+        assert "Điểm từng kỳ: tháng 01/2026: 89,00; quý III/2026: 87,41." in page  # periods named as on the papers
+
+
+def test_the_archive_page_is_under_the_history_and_says_how_it_fills(tmp_path):
+    """«Lưu trữ» marked no entry of the menu, its empty page had no next step, and its table stayed many
+    columns wide on a phone (not one card per row as every other list)."""
+    _app, c = _logged_in(tmp_path)
+    html = re.sub(r"\s+", " ", c.get("/luu-tru").text)
+    assert 'aria-current="page">Lịch sử</a>' in html
+    assert 'id="chua_co"' in html and 'href="/tao-ho-so"' in html[html.index('id="chua_co"'):]
+
+
 def test_times_are_day_month_year_and_the_log_is_in_words(tmp_path):
     """Times as a Vietnamese clerk reads them (05/12/2026 08:00:00, never 2026-12-05), and the audit log's
     details in words: no JSON keys, no role codes; the menu marks where one is."""
@@ -1219,6 +1260,24 @@ def test_times_are_day_month_year_and_the_log_is_in_words(tmp_path):
     assert "dv (Văn thư đơn vị, HC)" in html and "<td>hợp lệ</td>" in html and "dòng lệnh trên máy chủ" in html
     assert "<td>sổ số 7</td>" in html
     assert "{&#34;" not in html and "van_thu_don_vi" not in html and not re.search(r"\d{4}-\d\d-\d\d", html)
+    # a build of another year over edited documents, an import, an archive downloaded: no key, no True, no folder name
+    store.audit("vt", "VP", "127.0.0.1", "tao_ho_so", json.dumps({"lan_tao": 2, "so": 3, "doi_nam": True, "nam_cu": 2025,
+                                                                  "nam_moi": 2026, "ghi_de": True,
+                                                                  "sua_tay": ["ca_nhan/HC/NS-01/mau_02.docx"]}))
+    store.audit("vt", "VP", "127.0.0.1", "tao_ho_so_bi_tu_choi", json.dumps({"so": 3, "sua_tay": 2}))
+    store.audit("vt", "VP", "127.0.0.1", "nhap_ket_qua", json.dumps({"so": 3, "tu_tep": "kpi.csv",
+                                                                     "them": {"KetQuaKy": 1, "SanPham": 0},
+                                                                     "thay": {"KetQuaKy": 0, "SanPham": 2}, "khong_nhap": 2}))
+    store.audit("vt", "VP", "127.0.0.1", "tai_luu_tru", "2025-20261206-092417")
+    html = c.get("/nhat-ky").text
+    assert ("lần tạo số 2, sổ số 3, đã xác nhận tạo hồ sơ năm khác (hồ sơ cũ cất vào Lưu trữ), năm cũ 2025, năm mới 2026, "
+            "đã xác nhận ghi đè tệp sửa tay (bản sửa được chép giữ lại), 1 tệp sửa tay trên máy chủ "
+            "(ca_nhan/HC/NS-01/mau_02.docx)") in html
+    assert "sổ số 3, 2 tệp sửa tay trên máy chủ" in html
+    assert ("sổ số 3, từ tệp kpi.csv, số dòng thêm sheet KetQuaKy 1, sheet SanPham 0, số dòng thay sheet KetQuaKy 0, "
+            "sheet SanPham 2, số dòng không nhập 2") in html
+    assert "hồ sơ năm 2025, cất lúc 06/12/2026 09:24" in html
+    assert "True" not in html and "doi_nam" not in html and "20261206" not in html
 
 
 def test_empty_pages_say_what_to_do_next(tmp_path):

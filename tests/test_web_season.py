@@ -144,6 +144,10 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
     assert kept.name.startswith("2025-") and _tree(kept) == year_2025
     assert {k.removeprefix("da_ky/"): v for k, v in _tree(kept).items() if k.startswith("da_ky/")} == scans
     assert "cất nguyên vẹn" in row["nhat_ky"]
+    # the build's note names the clerk's workbooks and what she confirmed, not the CLI's option nor the server's paths
+    assert "--doi-nam" not in row["nhat_ky"] and str(out) not in row["nhat_ky"], row["nhat_ky"]
+    assert "«so_2025.xlsx»" in row["nhat_ky"] and "«so_2026.xlsx»" in row["nhat_ky"], row["nhat_ky"]
+    assert "như đã xác nhận ở trang «Tạo hồ sơ», hồ sơ năm 2025 được thay" in row["nhat_ky"]
     # the 2026 dossiers are no new version of 2025's: nothing "to reprint" (it listed every document)
     assert row["thay_doi"].startswith("Lần tạo đầu tiên") and not (out / "in_lai.pdf").exists()
     assert not [p for p in store.agency_dir("VP").iterdir() if ".da-ky-" in p.name]
@@ -151,6 +155,9 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
     # the archive page and its zip; nothing of it for another agency
     listing = c.get("/luu-tru").text
     assert f"/luu-tru/{kept.name}.zip" in listing and "<td>2025</td>" in listing
+    assert '<table id="luu_tru" class="the">' in listing  # one card per row on a phone
+    # where the clerk looks for last year's dossiers: «Hồ sơ» links them (the unit clerk has no «Lưu trữ»)
+    assert 'id="den_luu_tru"' in c.get("/ho-so").text and 'href="/luu-tru"' in c.get("/ho-so").text
     z = c.get(f"/luu-tru/{kept.name}.zip")
     assert z.status_code == 200
     with zipfile.ZipFile(io.BytesIO(z.data)) as zf:
@@ -369,6 +376,13 @@ def test_a_document_edited_on_the_server_is_asked_about_not_a_dead_end(server, t
         fh.write("đã in\n")
     page = c.get("/tao-ho-so").text
     assert 'id="sua_tay"' in page and rel in page and "thay_doi.txt" not in page and 'id="ghi_de"' in page
+    # named as the pages name documents (the form's title, whose it is), not by a file name alone
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    person = next(p for p in m["ca_nhan"] if rel.startswith(f"ca_nhan/{p['ma_don_vi']}/{p['ma_so']}/"))
+    title = next(d["tieu_de"] for d in person["tai_lieu"] if rel.endswith(f"/{d['mau']}.docx"))
+    name = next(p["ho_ten"] for p in json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))["nguoi"]
+                if p["ma_so"] == person["ma_so"])
+    assert f"<li>{title} — {name} ({person['ma_so']}) <span class=\"note\">({rel})</span></li>" in page, page
     r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})
     assert r.status_code == 409 and "Chưa tạo hồ sơ." in r.text and q._q.empty()
     assert form.read_bytes() == edited

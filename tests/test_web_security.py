@@ -458,3 +458,18 @@ def test_the_session_cookie_lives_with_the_browser_and_has_the_host_prefix_behin
         assert "HttpOnly" in session and "SameSite=Strict" in session and "Path=/" in session
         assert ("Secure" in session) == https and "Domain" not in session
         assert c.get("/ho-so", **base).status_code == 200  # the cookie is read back under its name
+
+
+def test_a_failed_conversion_on_the_build_page_says_who_fixes_the_template():
+    """A conversion failed for a page count unlike the form's: the error told the clerk to «chạy lại» after
+    editing meta.toml — a file on the server she cannot reach; the page names who does it and the button."""
+    from pipeline.pdf.pool import Converter
+    from pipeline.web import jobs
+
+    pool = Converter.__new__(Converter)
+    pool.wrong_pages, pool.wrong_fonts, pool.hung = {"bao_cao": "6 trang"}, {}, set()
+    cause = Converter._cause(pool, {"bao_cao": "Báo cáo"}, {"bao_cao": "bản PDF có 6 trang"})
+    assert "chạy lại sau khi sửa" in cause  # the console keeps its words
+    page = jobs.page_words("LibreOffice không chuyển được 1 văn bản sang PDF (đã thử lại):\n  - Báo cáo\n" + cause)
+    assert "chạy lại" not in page and page.endswith(
+        "báo quản trị viên máy chủ sửa lại hoặc xóa khóa «trang» trong meta.toml của mẫu đó, rồi bấm «Tạo lại».")

@@ -521,7 +521,7 @@ def test_monthly_results_from_a_kpi_export_go_into_a_copy_that_is_checked_and_ca
     page = c.get(f"/so-excel/{first}").text
     assert f'href="/so-excel/{first}/nhap-ket-qua"' in page
     row = next(tr for tr in c.get("/xep-loai").text.split("<tr") if "VP-021" in tr)
-    assert "Thiếu kết quả kỳ 2026-10" in row
+    assert "Thiếu kết quả kỳ tháng 10/2026" in row and "2026-10" not in row  # the period named, not its code
     export = ("Mã CB;Họ và tên;Tháng;Điểm tiêu chí chung;Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
               "VP-021;Huỳnh Văn Cường;10/2026;25;100;85;80\n"
               "VP-004;Phạm Văn Long;10/2026;20;100;80;80\n").encode()

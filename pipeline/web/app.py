@@ -44,7 +44,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from pipeline import output_guard
 from pipeline.web import accounts
-from pipeline.web.jobs import BuildQueue
+from pipeline.web.jobs import BuildQueue, page_words
 from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, now
 from pipeline.web.thumbs import render as render_thumbnail
 
@@ -144,6 +144,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.jinja_env.filters["luc"] = _when
     app.jinja_env.filters["ty_le"] = _percent
     app.jinja_env.filters["ten_ky"] = _period
+    app.jinja_env.filters["loi_trang"] = page_words  # a rating's warning: no CLI command, no rulebook code
     app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points)
 
     def ip() -> str:
@@ -790,6 +791,30 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             year.update(tep_cu=last["ten_tep"] if last else recorded, tep_moi=upload["ten_tep"])
         return clash, year
 
+    def _edited_words(ma: str, edited: list[str]) -> list[dict[str, str]]:
+        """The documents edited on the server (`output_guard.edited_files`, paths in the output) as the pages name
+        them: the document's title and whose it is (the manifest's `tai_lieu`/`muc` by template, the names of the
+        output's ratings), the path beside; a file the manifest does not describe keeps its path alone."""
+        m = store.manifest(ma) or {}
+        try:
+            rated = json.loads((store.output_dir(ma) / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            rated = {}
+        names = {p.get("ma_so"): p.get("ho_ten", "") for p in (rated.get("nguoi") or [] if isinstance(rated, dict) else [])
+                 if isinstance(p, dict)}
+        titles: dict[str, str] = {}
+        for person in m.get("ca_nhan") or []:
+            who = f"{names.get(person.get('ma_so')) or ''} ({person.get('ma_so')})".strip()
+            for doc in person.get("tai_lieu") or []:
+                titles[f"ca_nhan/{person.get('ma_don_vi')}/{person.get('ma_so')}/{doc.get('mau')}.docx"] = \
+                    f"{doc.get('tieu_de')} — {who}"
+        for unit in m.get("don_vi") or []:
+            for doc in unit.get("muc") or []:
+                if doc.get("mau") and not doc.get("ma_so"):
+                    titles[f"don_vi/{unit.get('ma_don_vi')}/{doc.get('mau')}.docx"] = \
+                        f"{doc.get('tieu_de')} — đơn vị {unit.get('ten_don_vi') or unit.get('ma_don_vi')}"
+        return [{"tep": rel, "ten": titles.get(rel, "")} for rel in edited]
+
     @app.route("/tao-ho-so", methods=["GET", "POST"])
     def tao_ho_so() -> ResponseReturnValue:
         role("van_thu")
@@ -813,7 +838,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                            else {"sua_tay": len(edited)})
                 audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], **refused}, ensure_ascii=False))
                 return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
-                                       refused=True, newer_broken=_newer_broken(upload), basis=upload,
+                                       edited_words=_edited_words(ma, edited[:10]), refused=True,
+                                       newer_broken=_newer_broken(upload), basis=upload,
                                        basis_what="hồ sơ sẽ được tạo từ sổ"), 409
             build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed,
                                 doi_nam=year is not None and year_confirmed, ghi_de=bool(edited) and overwrite)
@@ -830,7 +856,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             audit("tao_ho_so", json.dumps(detail, ensure_ascii=False))
             _wait_briefly(build_id)  # a rebuild after a small change is done in about a second: shown done at once
             return redirect(url_for("lan_tao_xem", build_id=build_id))
-        return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited, refused=False,
+        return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
+                               edited_words=_edited_words(ma, edited[:10]), refused=False,
                                newer_broken=_newer_broken(upload), basis=upload,
                                basis_what="hồ sơ sẽ được tạo từ sổ")
 
@@ -973,8 +1000,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                if not p.get("muc_quyet_dinh") and p.get("muc_de_xuat") in LEVEL_WORDS)
             except (OSError, ValueError, AttributeError):
                 proposed = 0
+        # last years' dossiers, kept whole when this year's replaced them: where the clerk looks for them
+        kept = len(store.archives(g.user["co_quan"])) if g.user["vai_tro"] == "van_thu" else 0
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
-                               sent=sent, outdated=outdated, proposed=proposed, levels=levels)
+                               sent=sent, outdated=outdated, proposed=proposed, levels=levels, kept=kept)
 
     def _page_groups(items: list[dict[str, Any]], pages: int, docx: dict[str, str]) -> list[dict[str, Any]]:
         """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
@@ -1418,7 +1447,9 @@ def _when(text: object) -> str:
 
 _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo số", "so_nguoi": "số người", "nop": "bộ hồ sơ số",
                  "don_vi": "đơn vị", "muc": "mức", "co_quan_cu": "cơ quan cũ", "co_quan_moi": "cơ quan mới",
-                 "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra"}
+                 "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra", "nam_cu": "năm cũ", "nam_moi": "năm mới",
+                 "them": "số dòng thêm", "thay": "số dòng thay", "khong_nhap": "số dòng không nhập", "loi": "lỗi"}
+_ARCHIVE_DETAIL = re.compile(r"(\d{4}|khong-ro-nam)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(?:-\d{1,4})?")
 _ROLE_CODE = re.compile(r"\b(van_thu_don_vi|van_thu|so_noi_vu)\b")
 
 
@@ -1434,6 +1465,10 @@ def _detail(action: str, text: object) -> str:
                 "tai_len_bi_chan": "{} sổ trong ít phút"}
     if action in numbered and raw.isdigit():
         return numbered[action].format(raw)
+    archive = _ARCHIVE_DETAIL.fullmatch(raw) if action == "tai_luu_tru" else None
+    if archive:  # luu_tru/<year>-<date>-<time>: the archive as its page lists it
+        year, yyyy, mm, dd, hh, mi = archive.groups()
+        return f"hồ sơ {'năm ' + year if year.isdigit() else 'không rõ năm'}, cất lúc {dd}/{mm}/{yyyy} {hh}:{mi}"
     try:
         data = json.loads(raw) if raw.startswith("{") else None
     except ValueError:
@@ -1445,10 +1480,20 @@ def _detail(action: str, text: object) -> str:
                 parts.append("nguyên vẹn" if value else "có vấn đề")
             elif key == "doi_co_quan":
                 parts.append("đã xác nhận thay hồ sơ của cơ quan khác" if value else "")
+            elif key == "doi_nam":
+                parts.append("đã xác nhận tạo hồ sơ năm khác (hồ sơ cũ cất vào Lưu trữ)" if value else "")
+            elif key == "ghi_de":
+                parts.append("đã xác nhận ghi đè tệp sửa tay (bản sửa được chép giữ lại)" if value else "")
+            elif key == "sua_tay":
+                files = value if isinstance(value, list) else []
+                count = value if isinstance(value, int) and not isinstance(value, bool) else len(files)
+                parts.append(f"{count} tệp sửa tay trên máy chủ" + (f" ({', '.join(map(str, files))})" if files else ""))
             elif key == "canh_bao":
                 parts.append("chỉ người có cảnh báo")
             elif key == "muc":
                 parts.append(f"mức {LEVEL_WORDS.get(str(value), 'chưa xếp loại' if value == 'chua' else value)}")
+            elif isinstance(value, dict):  # counts per sheet (an import's {"KetQuaKy": 1, "SanPham": 0})
+                parts.append(f"{_DETAIL_WORDS.get(key, key)} " + ", ".join(f"sheet {k} {v}" for k, v in value.items()))
             else:
                 parts.append(f"{_DETAIL_WORDS.get(key, key)} {value}")
         shown = ", ".join(p for p in parts if p)

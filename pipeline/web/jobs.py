@@ -21,6 +21,7 @@ import gc
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -261,18 +262,61 @@ LOG_LINES = 1000  # a build's notes kept and shown on its page (a workbook of th
 
 # the build's console advice that is for the command line: on the page, what a clerk in a browser can do
 FOR_THE_PAGE = ((" Khi có mẫu chính thức: hoso templates export", " Khi có mẫu chính thức, quản trị viên máy chủ cập nhật "
-                 "chương trình hoặc mẫu biểu; cho đến khi đó các mẫu này in theo bản tái dựng."),)
+                 "chương trình hoặc mẫu biểu; cho đến khi đó các mẫu này in theo bản tái dựng."),
+                (" Nếu cơ quan đã sửa mẫu (nhãn trong meta.toml), chạy lại sau khi sửa",
+                 " Nếu mẫu biểu trên máy chủ đã được sửa (nhãn trong meta.toml), báo quản trị viên máy chủ sửa lại hoặc "
+                 "xóa khóa «trang» trong meta.toml của mẫu đó, rồi bấm «Tạo lại»."))
 
 
-def _for_the_page(line: str) -> str:
-    for cli_words, page_words in FOR_THE_PAGE:
+_RULEBOOK = re.compile(r"(bộ quy tắc) (nd\d+-\d{4}(?:\+nd\d+-\d{4})*)", re.IGNORECASE)
+_UPLOAD_NAME = re.compile(r"«(\d{1,18})\.xlsx»")  # an upload as the server stores it (so/<id>.xlsx)
+# the CLI's option or command named in a build's note or a rating's warning, and what the clerk did or does on the pages
+_PAGE_WORDS = ((re.compile(r"; theo --doi-nam, hồ sơ năm (\d+) được thay\."),
+                r"; như đã xác nhận ở trang «Tạo hồ sơ», hồ sơ năm \1 được thay và cất nguyên vẹn vào «Lưu trữ»."),
+               (re.compile(r"; theo --doi-co-quan, hồ sơ cũ được thay\."),
+                "; như đã xác nhận ở trang «Tạo hồ sơ», hồ sơ cũ được thay và cất nguyên vẹn vào «Lưu trữ»."),
+               (re.compile(r"\(hoặc hoso\s+nhap-ket-qua\)"),
+                "(hoặc «Nhập kết quả tháng, quý» từ phần mềm theo dõi, đánh giá, trên trang kiểm tra sổ Excel)"))
+
+
+_PERIOD = re.compile(r"(?<![\w/-])(20\d{2})-(0[1-9]|1[0-2]|Q[1-4])(?![\w/-])")  # a KetQuaKy period's code: 2026-01, 2026-Q3
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def _period_words(m: re.Match[str]) -> str:
+    """«2026-01» -> «tháng 01/2026», «2026-Q3» -> «quý III/2026» (in a sentence, as the papers name periods)."""
+    year, part = m.groups()
+    return f"quý {_ROMAN[part[1]]}/{year}" if part.startswith("Q") else f"tháng {part}/{year}"
+
+
+def _rulebook_words(m: re.Match[str]) -> str:
+    laws = [f"Nghị định {n}/{y}/NĐ-CP" for n, y in re.findall(r"nd(\d+)-(\d{4})", m.group(2), re.IGNORECASE)]
+    return f"{m.group(1)} theo {' và '.join(laws)}"
+
+
+def page_words(line: str, outdir: Path | None = None, upload_names: Callable[[int], str | None] | None = None) -> str:
+    """A build's note or a rating's warning as a clerk in a browser reads it: the CLI's advice replaced by what the
+    pages do, rulebook codes (`nd335-2025`) by the decree's name, period codes (`2026-01`) by the period's name, the server's output folder by words and an upload's
+    stored name (`4.xlsx`) by the name the clerk sent (`upload_names`)."""
+    for cli_words, page_words_ in FOR_THE_PAGE:
         if cli_words in line:
-            return line[:line.index(cli_words)] + page_words
+            line = line[:line.index(cli_words)] + page_words_
+    for pattern, words in _PAGE_WORDS:
+        line = pattern.sub(words, line)
+    line = _RULEBOOK.sub(_rulebook_words, line)
+    line = _PERIOD.sub(_period_words, line)
+    if outdir is not None:  # the server's folders: the clerk knows them as «Hồ sơ» and «Lưu trữ»
+        line = line.replace(f"Thư mục «{outdir}»", "Thư mục hồ sơ trên máy chủ")
+        line = line.replace(f"«{outdir}»", "thư mục hồ sơ trên máy chủ")
+        line = re.sub("«" + re.escape(str(outdir.parent / "luu_tru")) + r"[^»]*»", "«Lưu trữ»", line)
+    if upload_names is not None:
+        line = _UPLOAD_NAME.sub(lambda m: f"«{upload_names(int(m.group(1))) or m.group(1) + '.xlsx'}»", line)
     return line
 
 
-def _kept_lines(said: list[str]) -> str:
-    said = [_for_the_page(line) for line in said]
+def _kept_lines(said: list[str], outdir: Path | None = None,
+                upload_names: Callable[[int], str | None] | None = None) -> str:
+    said = [page_words(line, outdir, upload_names) for line in said]
     if len(said) <= LOG_LINES:
         return "\n".join(said)
     return "\n".join([*said[:LOG_LINES], f"… và {len(said) - LOG_LINES} dòng ghi chú nữa (xem trang kiểm tra của sổ "
@@ -343,6 +387,10 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
     out = store.output_dir(ma)
     later: list[Callable[[], object]] = []  # what the build leaves until it is reported done (run.build)
 
+    def upload_name(so_id: int) -> str | None:  # «4.xlsx» in a note: the name the clerk sent
+        found = store.one("SELECT ten_tep FROM so WHERE id=? AND co_quan=?", so_id, ma)
+        return str(found["ten_tep"]) if found else None
+
     def say(text: str) -> None:  # on the build's page and on the server's console
         said.append(text)
         print(text, file=sys.stderr, flush=True)
@@ -360,14 +408,14 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
                       later=later)
     except HosoError as exc:
         store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
-                now(), str(exc), _kept_lines(said), build_id)
+                now(), page_words(str(exc), out, upload_name), _kept_lines(said, out, upload_name), build_id)
         return 0
     except KeyboardInterrupt:  # stopped by the server (without process groups: SIGTERM/SIGBREAK), which says so
         return 130
     except BaseException as exc:  # noqa: BLE001 — a bug: said on the page, the queue goes on
         store.x("UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=?, nhat_ky=? WHERE id=?",
                 now(), f"Lỗi không lường trước (xin báo lại kèm thông báo): {type(exc).__name__}: {exc}",
-                _kept_lines(said), build_id)
+                _kept_lines(said, out, upload_name), build_id)
         return 1
     keep = store.history_dir(ma, build_id)
     try:  # the build is done and in place: a history copy that cannot be written is said, not a failed build
@@ -382,7 +430,7 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
     thay_doi = (s.thay_doi or "").replace(f"«{out}{os.sep}", "«")  # the path of in_lai.pdf, relative
     store.x("UPDATE lan_tao SET trang_thai='xong', ket_thuc=?, tom_tat=?, thay_doi=?, han_nop=?, nhat_ky=?, "
             "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",
-            _kept_lines(said), build_id)
+            _kept_lines(said, out, upload_name), build_id)
     store.audit(row["tai_khoan"], ma, "", "tao_xong", json.dumps({"lan_tao": build_id, "so_nguoi": s.people}))
     later.append(lambda: store.prune_thumbnails(ma))  # the pages of files this build replaced or removed
     for step in later:  # the replaced output removed, the cache's upkeep: after the clerk has the new one
