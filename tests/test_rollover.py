@@ -321,3 +321,23 @@ def test_2025_s_advice_on_a_decision_in_force_in_2026_does_not_promise_nd48_s_ex
     wb.save(tmp_path / "so_2024.xlsx")
     w = [x for x in rate(ingest.load(tmp_path / "so_2024.xlsx")).of("VP-021").canh_bao if "201/QĐ-VP" in x]
     assert len(w) == 1 and "để năm 2025 không tính lại" in w[0]
+
+
+def test_next_year_straight_from_the_rollover_builds(tmp_path, cache_dir):
+    """A 2027 workbook just made by `init --tu` (nobody rated yet: every list of people not rated at its
+    longest) is built — the agency's report came out at 6 pages, its template declared at most 5 for its
+    length (measured on workbooks of rated people only), and the whole build stopped (exit 6) blaming fonts."""
+    import subprocess
+
+    from pipeline import api
+    from pipeline.resources import sample_workbook
+
+    made = api.init_from(sample_workbook(2026), tmp_path / "moi")
+    out = tmp_path / "out"
+    api.build(made.dest, out, api.BuildOptions(units=frozenset({"LD"}), cache_dir=cache_dir))
+    report = out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"
+    info = subprocess.run(["pdfinfo", str(report)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages >= 6  # the case the declaration now allows
+    text = subprocess.run(["pdftotext", "-layout", str(report), "-"], capture_output=True, text=True, check=True).stdout
+    assert "NĂM 2027" in " ".join(text.split()).upper()

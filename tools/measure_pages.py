@@ -1,7 +1,11 @@
 """Measure how many pages each form's documents take in a healthy render, to declare `trang` in
 its meta.toml (pipeline/pdf/validate.py: a converted or cached PDF outside that range is refused).
 
-    python tools/measure_pages.py data/mau_ho_so_2024.xlsx data/mau_ho_so_2026.xlsx [more.xlsx]
+    python tools/measure_pages.py --nam-sau data/mau_ho_so_2024.xlsx data/mau_ho_so_2026.xlsx [more.xlsx]
+
+`--nam-sau` also measures each workbook's next year as `hoso init --tu` makes it (nobody rated yet:
+the agency's lists of people not rated are at their longest, the densest pages a list form has —
+a 2027 workbook straight from the rollover was refused for a 6-page report declared at most 5).
 
 Builds each workbook with the real LibreOffice into a scratch folder, with an empty cache (every
 form converted), and prints per template: documents, pages and length (validate.docx_length)
@@ -83,9 +87,16 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("workbooks", nargs="+", type=Path)
     ap.add_argument("--write", action="store_true", help="write the ranges into each measured form's meta.toml")
+    ap.add_argument("--nam-sau", action="store_true", help="also measure each workbook's next year (hoso init --tu)")
     args = ap.parse_args(argv)
     validate.page_problem = lambda *_args: None  # measure what LibreOffice gives, refuse nothing
-    seen = [row for wb in args.workbooks for row in measure(wb)]
+    with tempfile.TemporaryDirectory(prefix="hoso-nam-sau-") as rolled:
+        books = list(args.workbooks)
+        if args.nam_sau:
+            for i, wb in enumerate(args.workbooks):
+                (Path(rolled) / str(i)).mkdir()
+                books.append(api.init_from(wb, Path(rolled) / str(i)).dest)
+        seen = [row for wb in books for row in measure(wb)]
     registry = Registry()
     for form in sorted({f for f, *_ in seen}):
         rows = [r for r in seen if r[0] == form]

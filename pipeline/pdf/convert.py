@@ -187,5 +187,6 @@ def _refuse_implausible(todo: dict[str, Item], done: dict[str, tuple[bytes, int]
         more = f"\n  … và {len(bad) - 20} văn bản khác" if len(bad) > 20 else ""
         raise ConversionFailed(f"LibreOffice không chuyển được {len(bad)} văn bản sang PDF đúng cách:\n{names}{more}",
                                hint="Nguyên nhân: số trang khác hẳn bản in chuẩn của mẫu — LibreOffice đã dàn trang khác "
-                                    "thường, thường do thiếu chỗ trống trong thư mục tạm hoặc thiếu phông chữ; chưa tạo bộ "
-                                    "hồ sơ nào.")
+                                    "thường, thường do thiếu chỗ trống trong thư mục tạm hoặc thiếu phông chữ — hoặc văn bản "
+                                    "dài, dày hơn mọi bản đã đo khi khai báo số trang của mẫu (xin báo lại kèm sổ Excel); "
+                                    "chưa tạo bộ hồ sơ nào.")
