@@ -496,18 +496,6 @@ def test_a_workbook_open_in_excel_is_said_to_be_read_as_last_saved(tmp_path, cap
     assert rc == 0 and "đang mở" not in err
 
 
-def _signed_scans(out: Path) -> dict[str, bytes]:
-    """A da_ky/ folder as `hoso nhan-ban-ky` leaves it: one filed scan and its list."""
-    import hashlib
-
-    scan = b"%PDF-1.4 signed scan of NS-01\n%%EOF\n"
-    (out / "da_ky" / "HC").mkdir(parents=True)
-    (out / "da_ky" / "HC" / "NS-01.pdf").write_bytes(scan)
-    listing = json.dumps({"tao_boi": "hoso", "tep": [{"path": "HC/NS-01.pdf", "sha256": hashlib.sha256(scan).hexdigest()}]})
-    (out / "da_ky" / "nhan_ban_ky.json").write_text(listing, encoding="utf-8")
-    return {"HC/NS-01.pdf": scan, "nhan_ban_ky.json": listing.encode()}
-
-
 def test_signed_scans_of_another_year_are_set_aside_not_mixed_in(tmp_path, capsys):
     """--doi-nam (or --doi-co-quan): the signed scans filed in the replaced output (da_ky/) used to be
     carried into the new year's (or the other agency's) dossiers. They are moved beside the folder,
@@ -516,7 +504,7 @@ def test_signed_scans_of_another_year_are_set_aside_not_mixed_in(tmp_path, capsy
     book = workbook_of_year(tmp_path / "so_2025.xlsx", 2025)
     rc, _, err = run_main(["build", book, "-o", out], capsys)
     assert rc == 0, err
-    scans = _signed_scans(out)
+    scans = wf.signed_scans(out)
     rc, _, err = run_main(["build", book, "-o", out, "--no-duplex"], capsys)  # the same year: carried
     assert rc == 0, err
     assert (out / "da_ky" / "HC" / "NS-01.pdf").read_bytes() == scans["HC/NS-01.pdf"]
@@ -550,15 +538,20 @@ def test_the_marked_copy_never_overwrites_another_workbook(tmp_path, capsys):
         assert openpyxl.load_workbook(marked).sheetnames[0] == "KiemTra"
 
 
-def test_diff_in_lai_never_overwrites_a_file_hoso_did_not_write(tmp_path, capsys):
-    """`hoso diff OLD NEW --in-lai FILE.pdf` wrote over any file: a signed scan given by mistake was
-    lost. Only an earlier reprint (its PDF metadata bears hoso's mark) is replaced."""
+def _two_builds(tmp_path: Path, capsys) -> None:
+    """`cu/` and `moi/`: the factory workbook built, then again with one title changed."""
     data = wf.tables()
     rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", tmp_path / "cu"], capsys)
     assert rc == 0, err
     data["NhanSu"][0]["chuc_vu"] = "Trưởng phòng (mới)"
     rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", tmp_path / "moi"], capsys)
     assert rc == 0, err
+
+
+def test_diff_in_lai_never_overwrites_a_file_hoso_did_not_write(tmp_path, capsys):
+    """`hoso diff OLD NEW --in-lai FILE.pdf` wrote over any file: a signed scan given by mistake was
+    lost. Only an earlier reprint (its PDF metadata bears hoso's mark) is replaced."""
+    _two_builds(tmp_path, capsys)
     scan = tmp_path / "ban_da_ky.pdf"
     scan.write_bytes(b"%PDF-1.4 the signed scan\n%%EOF\n")
     rc, _, err = run_main(["diff", tmp_path / "cu", tmp_path / "moi", "--in-lai", scan], capsys)
@@ -595,7 +588,7 @@ def test_a_page_image_left_by_a_stopped_nhan_ban_ky_does_not_block_the_build(tmp
     data = wf.tables()
     rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", out], capsys)
     assert rc == 0, err
-    _signed_scans(out)
+    wf.signed_scans(out)
     stray = out / "da_ky" / ".trang" / "HC" / "NS-02" / "mau_02_1_1.jpg"
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"\xff\xd8 page image \xff\xd9")
@@ -873,12 +866,7 @@ def test_diff_in_lai_on_a_full_disk_keeps_the_earlier_reprint_whole(tmp_path, ca
     """The disk filled up while `hoso diff … --in-lai` replaced an earlier reprint: the reprint was
     left cut half-way and the clerk got a traceback. It is written aside and renamed over the old
     one: the old reprint stays whole, exit 7 says the disk is full."""
-    data = wf.tables()
-    rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", tmp_path / "cu"], capsys)
-    assert rc == 0, err
-    data["NhanSu"][0]["chuc_vu"] = "Trưởng phòng (mới)"
-    rc, _, err = run_main(["build", wf.write(tmp_path / "so.xlsx", data), "-o", tmp_path / "moi"], capsys)
-    assert rc == 0, err
+    _two_builds(tmp_path, capsys)
     (tmp_path / "in").mkdir()
     reprint = tmp_path / "in" / "in_lai.pdf"
     rc, _, err = run_main(["diff", tmp_path / "cu", tmp_path / "moi", "--in-lai", reprint], capsys)

@@ -6,7 +6,6 @@ the text converter (no LibreOffice): what is checked is what the folders keep an
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import queue
@@ -93,14 +92,15 @@ def _upload(c, book: Path) -> None:
     assert r.status_code == 302, r.text
 
 
-def _signed_scans(out: Path) -> dict[str, bytes]:
-    """A da_ky/ folder as `hoso nhan-ban-ky` leaves it: one filed scan and its list."""
-    scan = b"%PDF-1.4 signed scan of NS-01\n%%EOF\n"
-    (out / "da_ky" / "HC").mkdir(parents=True)
-    (out / "da_ky" / "HC" / "NS-01.pdf").write_bytes(scan)
-    listing = json.dumps({"tao_boi": "hoso", "tep": [{"path": "HC/NS-01.pdf", "sha256": hashlib.sha256(scan).hexdigest()}]})
-    (out / "da_ky" / "nhan_ban_ky.json").write_text(listing, encoding="utf-8")
-    return {"HC/NS-01.pdf": scan, "nhan_ban_ky.json": listing.encode()}
+def _edited_2025(tmp_path: Path) -> Path:
+    """The 2025 workbook again, with one title changed (the same year and agency as the folder holds)."""
+    data = factory.tables()
+    data["CoQuan"] = [(k, {"nam_danh_gia": 2025, "ngay_lap": dt.date(2025, 11, 5),
+                           "han_nop_so_noi_vu": dt.date(2025, 11, 30)}.get(k, v)) for k, v in data["CoQuan"]]
+    for row in data["KyLuat"]:
+        row["ngay_hieu_luc"] = dt.date(2025, 6, 20)
+    data["NhanSu"][1]["chuc_vu"] = "Phó Trưởng phòng phụ trách"
+    return factory.write(tmp_path / "so_2025_sua.xlsx", data)
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -120,7 +120,7 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
     assert r.status_code == 302, r.text
     assert q.run_next()["trang_thai"] == "xong"
     out = store.output_dir("VP")
-    scans = _signed_scans(out)
+    scans = factory.signed_scans(out)
     year_2025 = _tree(out)
 
     # next year's workbook: said on the page, refused without the ticked box
@@ -184,14 +184,8 @@ def test_a_rebuild_of_the_same_year_asks_nothing_and_archives_nothing(server, tm
     _upload(c, book)
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"
-    scans = _signed_scans(store.output_dir("VP"))
-    data = factory.tables()
-    data["CoQuan"] = [(k, {"nam_danh_gia": 2025, "ngay_lap": dt.date(2025, 11, 5),
-                           "han_nop_so_noi_vu": dt.date(2025, 11, 30)}.get(k, v)) for k, v in data["CoQuan"]]
-    for row in data["KyLuat"]:
-        row["ngay_hieu_luc"] = dt.date(2025, 6, 20)
-    data["NhanSu"][1]["chuc_vu"] = "Phó Trưởng phòng phụ trách"
-    _upload(c, factory.write(tmp_path / "so_2025_sua.xlsx", data))
+    scans = factory.signed_scans(store.output_dir("VP"))
+    _upload(c, _edited_2025(tmp_path))
     assert 'id="nam_khac"' not in c.get("/tao-ho-so").text
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"
@@ -240,14 +234,8 @@ def test_a_build_while_signed_scans_are_filed_fails_cleanly_and_runs_after(serve
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"
     out = store.output_dir("VP")
-    _signed_scans(out)
-    data = factory.tables()
-    data["CoQuan"] = [(k, {"nam_danh_gia": 2025, "ngay_lap": dt.date(2025, 11, 5),
-                           "han_nop_so_noi_vu": dt.date(2025, 11, 30)}.get(k, v)) for k, v in data["CoQuan"]]
-    for row in data["KyLuat"]:
-        row["ngay_hieu_luc"] = dt.date(2025, 6, 20)
-    data["NhanSu"][1]["chuc_vu"] = "Phó Trưởng phòng phụ trách"
-    _upload(c, factory.write(tmp_path / "so_2025_sua.xlsx", data))
+    factory.signed_scans(out)
+    _upload(c, _edited_2025(tmp_path))
     before = _tree(out)
     with locked(out):  # as nhan-ban-ky holds it
         assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302

@@ -213,3 +213,16 @@ def with_strengths(workbook: Path, dest: Path, ma_so: str, text: str) -> Path:
     row[headers.index("uu_diem")].value = text
     wb.save(dest)
     return dest
+
+
+def signed_scans(out: Path) -> dict[str, bytes]:
+    """A da_ky/ folder as `hoso nhan-ban-ky` leaves it in output folder `out`: one filed scan and its list."""
+    import hashlib
+    import json
+
+    scan = b"%PDF-1.4 signed scan of NS-01\n%%EOF\n"
+    (out / "da_ky" / "HC").mkdir(parents=True)
+    (out / "da_ky" / "HC" / "NS-01.pdf").write_bytes(scan)
+    listing = json.dumps({"tao_boi": "hoso", "tep": [{"path": "HC/NS-01.pdf", "sha256": hashlib.sha256(scan).hexdigest()}]})
+    (out / "da_ky" / "nhan_ban_ky.json").write_text(listing, encoding="utf-8")
+    return {"HC/NS-01.pdf": scan, "nhan_ban_ky.json": listing.encode()}
