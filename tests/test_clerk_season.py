@@ -6,7 +6,6 @@ exit codes and the messages.
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import json
 import os
@@ -37,24 +36,15 @@ def run_main(args: list, capsys) -> tuple[int, str, str]:
     return exc.value.code, got.out, got.err
 
 
-def workbook_of_year(path: Path, year: int) -> Path:
-    data = wf.tables()
-    moved = {"nam_danh_gia": year, "ngay_lap": dt.date(year, 11, 5), "han_nop_so_noi_vu": dt.date(year, 11, 30)}
-    data["CoQuan"] = [(k, moved.get(k, v)) for k, v in data["CoQuan"]]
-    for row in data["KyLuat"]:
-        row["ngay_hieu_luc"] = dt.date(year, 6, 20)
-    return wf.write(path, data)
-
-
 def test_a_workbook_of_another_year_does_not_replace_the_folder(tmp_path, capsys):
     """Last year's workbook picked by mistake (or next year's built into the same output/) used to
     replace the year's output silently; it is refused naming both years, --doi-nam replaces it."""
     out = tmp_path / "output"
-    this_year = workbook_of_year(tmp_path / "so_2025.xlsx", 2025)
+    this_year = wf.of_year(tmp_path / "so_2025.xlsx", 2025)
     rc, _, err = run_main(["build", this_year, "-o", out], capsys)
     assert rc == 0, err
     before = snapshot(out)
-    last_year = workbook_of_year(tmp_path / "so_2024.xlsx", 2024)
+    last_year = wf.of_year(tmp_path / "so_2024.xlsx", 2024)
     rc, _, err = run_main(["build", last_year, "-o", out], capsys)
     assert rc == ExitCode.output_error, err
     assert "năm đánh giá 2025" in err and "«so_2025.xlsx»" in err and "«so_2024.xlsx» là của năm đánh giá 2024" in err
@@ -501,14 +491,14 @@ def test_signed_scans_of_another_year_are_set_aside_not_mixed_in(tmp_path, capsy
     carried into the new year's (or the other agency's) dossiers. They are moved beside the folder,
     whole; a rebuild of the same year still carries them."""
     out = tmp_path / "output"
-    book = workbook_of_year(tmp_path / "so_2025.xlsx", 2025)
+    book = wf.of_year(tmp_path / "so_2025.xlsx", 2025)
     rc, _, err = run_main(["build", book, "-o", out], capsys)
     assert rc == 0, err
     scans = wf.signed_scans(out)
     rc, _, err = run_main(["build", book, "-o", out, "--no-duplex"], capsys)  # the same year: carried
     assert rc == 0, err
     assert (out / "da_ky" / "HC" / "NS-01.pdf").read_bytes() == scans["HC/NS-01.pdf"]
-    next_year = workbook_of_year(tmp_path / "so_2026.xlsx", 2026)
+    next_year = wf.of_year(tmp_path / "so_2026.xlsx", 2026)
     rc, _, err = run_main(["build", next_year, "-o", out, "--doi-nam"], capsys)
     assert rc == 0, err
     (aside,) = tmp_path.glob("output.da-ky-*")
@@ -650,7 +640,7 @@ def test_tong_hop_keeps_the_table_the_so_clerk_annotated(tmp_path, capsys):
     """The Sở's clerk typed notes into tong_hop_so_noi_vu.xlsx; the next `hoso tong-hop` (a late
     package arrived) wrote over it. The annotated file is now renamed aside and named; a table
     unchanged since the last run is simply replaced."""
-    book = workbook_of_year(tmp_path / "so.xlsx", 2026)
+    book = wf.of_year(tmp_path / "so.xlsx", 2026)
     package = tmp_path / "goi"
     rc, _, err = run_main(["build", book, "-o", package], capsys)
     assert rc == 0, err

@@ -28,6 +28,9 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))
+from web_pages import hidden as _hidden  # noqa: E402
+
 from pipeline import portable
 from tests.fakes import free_port, processes_matching, start_serve
 
@@ -170,12 +173,6 @@ def test_the_build_without_fork_and_fcntl_equals_a_normal_one(journeys):
     assert sum(sans["pages"].values()) > 400 and sans["pages"] == posix["pages"]
     assert any(len(b) > 3 for b in sans["bookmarks"].values()) and sans["bookmarks"] == posix["bookmarks"]
     assert sans["ratings"] == posix["ratings"]
-
-
-def _hidden(html: str, name: str) -> str:
-    marker = f'name="{name}" value="'
-    start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
 
 
 class _Web:

@@ -30,6 +30,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
+from web_pages import hidden as _hidden  # noqa: E402
 
 from tests.fakes import free_port, hang_script, kill_groups_matching, start_serve  # noqa: E402
 
@@ -95,12 +96,6 @@ class Client:
         if status == 200 and "csrf_token" in body.decode():
             self.csrf = _hidden(body.decode(), "csrf_token")
         return status
-
-
-def _hidden(html: str, name: str) -> str:
-    marker = f'name="{name}" value="'
-    start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
 
 
 @pytest.fixture(scope="module")

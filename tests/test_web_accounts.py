@@ -16,6 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
+from web_pages import hidden as _hidden  # noqa: E402
 
 PASSWORD = "mat-khau-du-dai-9"
 THUMB = re.compile(r'src="(/anh/\d+/[^"]+)"')
@@ -34,12 +35,6 @@ def _add(data: Path, name: str, role: str = "van_thu", unit: str | None = None, 
     r = _account(data, "them", name, "--co-quan", agency, "--vai-tro", role, *(["--don-vi", unit] if unit else []),
                  stdin=PASSWORD + "\n")
     assert r.returncode == 0, r.stderr
-
-
-def _hidden(html: str, name: str) -> str:
-    marker = f'name="{name}" value="'
-    start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
 
 
 def _login(app, name: str, password: str = PASSWORD):

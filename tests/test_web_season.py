@@ -19,23 +19,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
 from fakes import TextConverter  # noqa: E402
+from web_pages import hidden as _hidden  # noqa: E402
 
 PASSWORD = "mat-khau-du-dai-9"
-
-
-def _workbook_of_year(path: Path, year: int) -> Path:
-    data = factory.tables()
-    moved = {"nam_danh_gia": year, "ngay_lap": dt.date(year, 11, 5), "han_nop_so_noi_vu": dt.date(year, 11, 30)}
-    data["CoQuan"] = [(k, moved.get(k, v)) for k, v in data["CoQuan"]]
-    for row in data["KyLuat"]:
-        row["ngay_hieu_luc"] = dt.date(year, 6, 20)
-    return factory.write(path, data)
-
-
-def _hidden(html: str, name: str) -> str:
-    marker = f'name="{name}" value="'
-    start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
 
 
 class _InlineQueue:
@@ -115,7 +101,7 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
     where the clerk downloads it; another agency cannot."""
     app, store, q = server
     c = _login(app)
-    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    _upload(c, factory.of_year(tmp_path / "so_2025.xlsx", 2025))
     r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})
     assert r.status_code == 302, r.text
     assert q.run_next()["trang_thai"] == "xong"
@@ -124,7 +110,7 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
     year_2025 = _tree(out)
 
     # next year's workbook: said on the page, refused without the ticked box
-    _upload(c, _workbook_of_year(tmp_path / "so_2026.xlsx", 2026))
+    _upload(c, factory.of_year(tmp_path / "so_2026.xlsx", 2026))
     page = c.get("/tao-ho-so").text
     assert 'id="nam_khac"' in page and "năm đánh giá 2025" in page and "năm đánh giá 2026" in page
     assert 'id="doi_nam"' in page and "Lưu trữ" in page and 'id="nam_cu_hon"' not in page
@@ -170,7 +156,7 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
 
     # last year's workbook uploaded again by mistake: said so, refused without the box, nothing replaced
     year_2026 = _tree(out)
-    _upload(c, _workbook_of_year(tmp_path / "so_2025_lai.xlsx", 2025))
+    _upload(c, factory.of_year(tmp_path / "so_2025_lai.xlsx", 2025))
     page = c.get("/tao-ho-so").text
     assert 'id="nam_cu_hon"' in page and "có lẽ đã chọn nhầm sổ năm trước" in page
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 409
@@ -180,7 +166,7 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
 def test_a_rebuild_of_the_same_year_asks_nothing_and_archives_nothing(server, tmp_path):
     app, store, q = server
     c = _login(app)
-    book = _workbook_of_year(tmp_path / "so_2025.xlsx", 2025)
+    book = factory.of_year(tmp_path / "so_2025.xlsx", 2025)
     _upload(c, book)
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"
@@ -204,7 +190,7 @@ def test_a_failed_swap_puts_the_kept_output_back(tmp_path, monkeypatch):
     from pipeline.errors import OutputError
 
     out, keep = tmp_path / "ket_qua", tmp_path / "luu_tru"
-    api.build(_workbook_of_year(tmp_path / "so_2025.xlsx", 2025), out, api.BuildOptions(cache_dir=tmp_path / "c"),
+    api.build(factory.of_year(tmp_path / "so_2025.xlsx", 2025), out, api.BuildOptions(cache_dir=tmp_path / "c"),
               converter=TextConverter())
     before = _tree(out)
     real = os.rename
@@ -216,7 +202,7 @@ def test_a_failed_swap_puts_the_kept_output_back(tmp_path, monkeypatch):
 
     monkeypatch.setattr("pipeline.output.os.rename", refuse)
     with pytest.raises(OutputError, match="Không có quyền ghi"):
-        api.build(_workbook_of_year(tmp_path / "so_2026.xlsx", 2026), out,
+        api.build(factory.of_year(tmp_path / "so_2026.xlsx", 2026), out,
                   api.BuildOptions(cache_dir=tmp_path / "c", doi_nam=True, keep_replaced=keep), converter=TextConverter())
     assert _tree(out) == before
     assert not keep.exists() or not list(keep.iterdir())
@@ -230,7 +216,7 @@ def test_a_build_while_signed_scans_are_filed_fails_cleanly_and_runs_after(serve
 
     app, store, q = server
     c = _login(app)
-    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    _upload(c, factory.of_year(tmp_path / "so_2025.xlsx", 2025))
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"
     out = store.output_dir("VP")
@@ -260,7 +246,7 @@ def test_an_upload_the_server_cannot_save_is_never_taken_for_a_valid_workbook(se
 
     app, store, q = server
     c = _login(app)
-    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    _upload(c, factory.of_year(tmp_path / "so_2025.xlsx", 2025))
     good = store.one("SELECT id FROM so ORDER BY id DESC LIMIT 1")["id"]
     code = getattr(errno, err)
 
@@ -269,7 +255,7 @@ def test_an_upload_the_server_cannot_save_is_never_taken_for_a_valid_workbook(se
         raise OSError(code, os.strerror(code), str(dst))
 
     monkeypatch.setattr(FileStorage, "save", half)
-    book = _workbook_of_year(tmp_path / "so_moi.xlsx", 2025)
+    book = factory.of_year(tmp_path / "so_moi.xlsx", 2025)
     r = c.post("/so-excel", data={"csrf_token": _csrf(c), "so": (io.BytesIO(book.read_bytes()), book.name)},
                content_type="multipart/form-data")
     assert r.status_code == 302, r.text
@@ -290,7 +276,7 @@ def test_a_history_copy_the_disk_refuses_does_not_fail_a_finished_build(server, 
 
     app, store, q = server
     c = _login(app)
-    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    _upload(c, factory.of_year(tmp_path / "so_2025.xlsx", 2025))
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
 
     def full(*_a, **_k):
@@ -319,7 +305,7 @@ def test_sending_to_the_so_on_a_full_disk_leaves_no_half_sent_package(server, tm
 
     app, store, q = server
     c = _login(app)
-    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    _upload(c, factory.of_year(tmp_path / "so_2025.xlsx", 2025))
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"
     real, done = shutil.copyfile, []
@@ -351,7 +337,7 @@ def test_a_document_edited_on_the_server_is_asked_about_not_a_dead_end(server, t
     goes on. A note typed into thay_doi.txt is kept the same way without a question."""
     app, store, q = server
     c = _login(app)
-    _upload(c, _workbook_of_year(tmp_path / "so_2025.xlsx", 2025))
+    _upload(c, factory.of_year(tmp_path / "so_2025.xlsx", 2025))
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"
     out = store.output_dir("VP")

@@ -31,6 +31,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
+from web_pages import hidden as _hidden  # noqa: E402
 
 PASSWORD = "mat-khau-du-dai-9"
 
@@ -46,12 +47,6 @@ def _linked_workbook(tmp_path: Path) -> Path:
     cell.value, cell.data_type = LINK, "s"
     wb.save(src)
     return src
-
-
-def _hidden(html: str, name: str) -> str:
-    marker = f'name="{name}" value="'
-    start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
 
 
 def _upload(client, data: bytes, name: str = "so.xlsx"):

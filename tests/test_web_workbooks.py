@@ -11,14 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
+from web_pages import hidden as _hidden  # noqa: E402
 
 PASSWORD = "mat-khau-du-dai-9"
-
-
-def _hidden(html: str, name: str) -> str:
-    marker = f'name="{name}" value="'
-    start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
 
 
 def _clerk(tmp_path: Path):

@@ -226,3 +226,13 @@ def signed_scans(out: Path) -> dict[str, bytes]:
     listing = json.dumps({"tao_boi": "hoso", "tep": [{"path": "HC/NS-01.pdf", "sha256": hashlib.sha256(scan).hexdigest()}]})
     (out / "da_ky" / "nhan_ban_ky.json").write_text(listing, encoding="utf-8")
     return {"HC/NS-01.pdf": scan, "nhan_ban_ky.json": listing.encode()}
+
+
+def of_year(path: Path, year: int) -> Path:
+    """The factory workbook moved to evaluation year `year` (its dates with it), written to `path`."""
+    data = tables()
+    moved = {"nam_danh_gia": year, "ngay_lap": dt.date(year, 11, 5), "han_nop_so_noi_vu": dt.date(year, 11, 30)}
+    data["CoQuan"] = [(k, moved.get(k, v)) for k, v in data["CoQuan"]]
+    for row in data["KyLuat"]:
+        row["ngay_hieu_luc"] = dt.date(year, 6, 20)
+    return write(path, data)

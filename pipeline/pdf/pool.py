@@ -383,8 +383,8 @@ class Converter:
             return ("Nguyên nhân: số trang khác hẳn bản in chuẩn của mẫu (ghi cạnh từng văn bản ở trên): LibreOffice đã "
                     "dàn trang khác thường, thường do thiếu chỗ trống trong thư mục tạm hoặc thiếu phông chữ — hoặc văn "
                     "bản dài, dày hơn mọi bản đã đo khi khai báo số trang của mẫu (xin báo lại kèm sổ Excel); chưa tạo "
-                    "bộ hồ sơ nào. Nếu cơ quan đã sửa mẫu (nhãn trong meta.toml), hoặc văn bản dài đúng như nội dung, "
-                    "chạy lại sau khi sửa hoặc xóa khóa «trang» trong meta.toml của mẫu đó.")
+                    "bộ hồ sơ nào. Nếu cơ quan đã sửa mẫu (nhãn trong meta.toml), chạy lại sau khi sửa hoặc xóa khóa "
+                    "«trang» trong meta.toml của mẫu đó.")
         if fonts:
             return (f"Nguyên nhân: {next(iter(fonts.values()))} (LibreOffice thường làm vậy khi thiếu chỗ trống "
                     "hoặc thiếu phông chữ); chưa tạo bộ hồ sơ nào.")
