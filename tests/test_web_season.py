@@ -89,6 +89,16 @@ def _edited_2025(tmp_path: Path) -> Path:
     return factory.write(tmp_path / "so_2025_sua.xlsx", data)
 
 
+def _built_2025(server, tmp_path: Path):
+    """(the clerk's client, the agency's output folder) after her 2025 workbook was uploaded and built."""
+    app, store, q = server
+    c = _login(app)
+    _upload(c, factory.of_year(tmp_path / "so_2025.xlsx", 2025))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    return c, store.output_dir("VP")
+
+
 def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -215,11 +225,7 @@ def test_a_build_while_signed_scans_are_filed_fails_cleanly_and_runs_after(serve
     from pipeline.output import locked
 
     app, store, q = server
-    c = _login(app)
-    _upload(c, factory.of_year(tmp_path / "so_2025.xlsx", 2025))
-    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
-    assert q.run_next()["trang_thai"] == "xong"
-    out = store.output_dir("VP")
+    c, out = _built_2025(server, tmp_path)
     factory.signed_scans(out)
     _upload(c, _edited_2025(tmp_path))
     before = _tree(out)
@@ -336,11 +342,7 @@ def test_a_document_edited_on_the_server_is_asked_about_not_a_dead_end(server, t
     now names the edited files and asks; confirmed, the build keeps a copy of them beside the folder and
     goes on. A note typed into thay_doi.txt is kept the same way without a question."""
     app, store, q = server
-    c = _login(app)
-    _upload(c, factory.of_year(tmp_path / "so_2025.xlsx", 2025))
-    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
-    assert q.run_next()["trang_thai"] == "xong"
-    out = store.output_dir("VP")
+    c, out = _built_2025(server, tmp_path)
     form = sorted((out / "ca_nhan").rglob("*.docx"))[0]
     rel = form.relative_to(out).as_posix()
     with zipfile.ZipFile(form, "a") as zf:  # Word saved it: other bytes
