@@ -128,20 +128,17 @@ def _options(jobs: int | None, units: Iterable[str], persons: Iterable[str], tem
                         cache_dir=cache_dir, duplex=not no_duplex, page_codes=not khong_ma, **extra)
 
 
-def _seconds(seconds: float) -> str:
-    """«2,3»: one decimal, the Vietnamese decimal comma."""
-    return f"{seconds:.1f}".replace(".", ",")
-
-
 def _summary(s: BuildSummary) -> None:
+    from pipeline.progress import seconds_words
+
     if s.unchanged:
         say("Không có gì thay đổi kể từ lần tạo trước (cùng sổ Excel, tùy chọn, mẫu biểu, phiên bản chương trình, "
             f"LibreOffice và phông chữ; {s.people} người, {s.documents} văn bản: chuyển PDF mới 0, dùng lại {s.reused}; {s.pages} trang; "
-            f"kiểm tra trong {_seconds(s.seconds)} giây): giữ nguyên kết quả ở «{s.outdir}».")
+            f"kiểm tra trong {seconds_words(s.seconds)} giây): giữ nguyên kết quả ở «{s.outdir}».")
     else:
         say(f"Xong: {s.people} người, {s.documents} văn bản (chuyển PDF mới {s.converted}, dùng lại {s.reused}; "
             f"điền mẫu mới {s.rendered}), hồ sơ ghép mới {s.bundles_built}, dùng lại {s.bundles_reused}; "
-            f"{s.pages} trang, {_seconds(s.seconds)} giây. Kết quả ở «{s.outdir}».")
+            f"{s.pages} trang, {seconds_words(s.seconds)} giây. Kết quả ở «{s.outdir}».")
     if s.thay_doi:
         say(s.thay_doi)
     if s.huong_dan:

@@ -8,6 +8,12 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+
+def seconds_words(seconds: float) -> str:
+    """«2,3»: a duration's seconds with one decimal and the Vietnamese decimal comma."""
+    return f"{seconds:.1f}".replace(".", ",")
+
+
 observer: Callable[[str, int, int, float | None], None] | None = None  # hoso serve's build process: called with (label, done, total, seconds left or None)
 
 

@@ -1501,16 +1501,14 @@ def _detail(action: str, text: object) -> str:
     return _ROLE_CODE.sub(lambda m: ROLE_WORDS[m.group(1)], raw)
 
 
-_PERIOD_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 _MISSING_PERIODS = re.compile(r"[Tt]hiếu kết quả kỳ ([0-9Qq ,\-–và]+)")
 
 
 def _period(ky: str) -> str:
     """"2026-01" -> "Tháng 01/2026"; "2026-Q3" -> "Quý III/2026" (as the papers name periods)."""
-    year, _, part = str(ky).partition("-")
-    if part.upper().startswith("Q"):
-        return f"Quý {_PERIOD_ROMAN.get(part[1:], part[1:])}/{year}"
-    return f"Tháng {part}/{year}" if part else str(ky)
+    from pipeline.forms.context_2026 import period_name
+
+    return period_name(str(ky)) if "-" in str(ky) else str(ky)
 
 
 def _percent(x: object) -> str:

@@ -185,7 +185,9 @@ class BuildQueue:
 
 def summary_lines(s: BuildSummary) -> list[str]:
     """The CLI's summary words (pipeline.cli._summary) as lines for a page (the seconds with a decimal comma)."""
-    seconds = f"{s.seconds:.1f}".replace(".", ",")
+    from pipeline.progress import seconds_words
+
+    seconds = seconds_words(s.seconds)
     if s.unchanged:
         lines = [f"Không có gì thay đổi kể từ lần tạo trước ({s.people} người, {s.documents} văn bản; {s.pages} trang; "
                  f"kiểm tra trong {seconds} giây): giữ nguyên kết quả."]
@@ -280,13 +282,14 @@ _PAGE_WORDS = ((re.compile(r"; theo --doi-nam, hồ sơ năm (\d+) được thay
 
 
 _PERIOD = re.compile(r"(?<![\w/-])(20\d{2})-(0[1-9]|1[0-2]|Q[1-4])(?![\w/-])")  # a KetQuaKy period's code: 2026-01, 2026-Q3
-_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
 
 def _period_words(m: re.Match[str]) -> str:
     """«2026-01» -> «tháng 01/2026», «2026-Q3» -> «quý III/2026» (in a sentence, as the papers name periods)."""
-    year, part = m.groups()
-    return f"quý {_ROMAN[part[1]]}/{year}" if part.startswith("Q") else f"tháng {part}/{year}"
+    from pipeline.forms.context_2026 import period_name
+
+    name = period_name(m.group(0))
+    return name[:1].lower() + name[1:]
 
 
 def _rulebook_words(m: re.Match[str]) -> str:
