@@ -230,6 +230,7 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Pac
         return pkg
     root, zip_given = _root_of(given)
     manifest = _json(root / MANIFEST) if root is not None else None
+    people: list[Any] | None = None  # ket_qua_xep_loai.json's people, when the package has it
     if root is not None and manifest is None:
         from pipeline.submission.verify import too_big
 
@@ -250,10 +251,9 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Pac
         ratings = _json(root / RATINGS)
         if isinstance(ratings, dict):
             pkg.agency_emulation = ratings.get("thi_dua") if isinstance(ratings.get("thi_dua"), dict) else None
-            people = ratings.get("nguoi")
-            if isinstance(people, list):
-                pkg.proposed = sum(1 for p in people if isinstance(p, dict) and not p.get("muc_quyet_dinh")
-                                   and p.get("muc_de_xuat") in LEVELS)
+            if isinstance(ratings.get("nguoi"), list):
+                people = ratings["nguoi"]
+                pkg.proposed = sum(1 for p in people if _undecided(p))
     else:
         pkg.problems.append(f"Không có {MANIFEST} đi kèm (thư mục kết quả của cơ quan): không đối chiếu được "
                             "các tệp với mã SHA-256 lúc tạo, không biết ngày lập.")
@@ -273,8 +273,8 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Pac
         else:
             pkg.counts = counts
             pkg.groups_over = _groups_over(data)
-            if isinstance(manifest, dict) and root is not None:
-                _emulation(pkg, root, entries)
+            if people is not None:
+                _emulation(pkg, people, entries)
         if not pkg.agency:
             pkg.agency = _agency_name_from_table(data)
         if pkg.year is None:
@@ -284,16 +284,18 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Pac
     return pkg
 
 
-def _emulation(pkg: Package, root: Path, entries: list[dict[str, Any]]) -> None:
-    ratings = _json(root / RATINGS)
-    people = ratings.get("nguoi") if isinstance(ratings, dict) else None
-    if not isinstance(people, list):
-        return
+def _undecided(person: object) -> bool:
+    """A person of ket_qua_xep_loai.json whose level is only the unit's proposal (no decision yet)."""
+    return isinstance(person, dict) and not person.get("muc_quyet_dinh") and person.get("muc_de_xuat") in LEVELS
+
+
+def _emulation(pkg: Package, people: list[Any], entries: list[dict[str, Any]]) -> None:
+    """Per category: emulation titles and levels only proposed (ket_qua_xep_loai.json's `people`)."""
     category = {e["ma_so"]: e["doi_tuong"] for e in entries}
     out: dict[str, dict[str, Any]] = {code: {"LDTT": 0, "CSTDCS": 0} for code, _ in (*CATEGORIES, TOTAL)}
     proposed = dict.fromkeys(out, 0)
     for p in people:
-        if isinstance(p, dict) and not p.get("muc_quyet_dinh") and p.get("muc_de_xuat") in LEVELS:
+        if _undecided(p):
             for code in (category.get(p.get("ma_so")), TOTAL[0]):
                 if code in proposed:
                     proposed[code] += 1
