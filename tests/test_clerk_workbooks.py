@@ -538,3 +538,40 @@ def test_periods_written_without_their_year_are_the_evaluation_year(tmp_path):
     wb.save(tmp_path / "so2.xlsx")
     _, problems = read(tmp_path / "so2.xlsx")
     assert [(p.sheet, p.row, p.value) for p in problems if p.is_error] == [("KetQuaKy", first[0], "Tháng 13")], texts(problems)
+
+
+# -- the example periods of the workbook's own year ----------------------------------------------------
+def test_the_examples_of_periods_are_of_the_workbooks_year(tmp_path):
+    """A 2027 workbook is told to write «2027-01 … 2027-12», never 2026's periods: the blank of `hoso init --nam
+    2027` (guide, header comments, input prompts), the workbook `hoso init --tu` makes from a 2026 one, and the
+    message on a period cell that does not read."""
+    from pipeline.ingest import rollover
+
+    wanted = "tháng dạng 2027-01 … 2027-12 hoặc quý dạng 2027-Q1 … 2027-Q4"
+
+    def written(wb) -> str:
+        out = [str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+        out += [c.comment.text for ws in wb.worksheets for row in ws.iter_rows(max_row=1) for c in row if c.comment]
+        out += [dv.prompt or "" for ws in wb.worksheets for dv in ws.data_validations.dataValidation]
+        return "\n".join(out)
+
+    made = written(blank.build(2027))
+    assert "2027-01 … 2027-12" in made and "2027-Q1 … 2027-Q4" in made and "2026-01" not in made and "2026-Q" not in made
+    assert "2026-01 … 2026-12" in written(blank.build(2026)) and "2026-01 … 2026-12" in written(blank.build())
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx"
+    done = rollover.roll(sample, tmp_path / "moi")
+    rolled = written(openpyxl.load_workbook(done.dest))
+    assert "2027-01 … 2027-12" in rolled and "2026-01 … 2026-12" not in rolled
+
+    wb = openpyxl.load_workbook(sample)
+    agency = wb["CoQuan"]
+    [year_row] = [r for r in range(1, agency.max_row + 1) if agency.cell(r, 1).value == "nam_danh_gia"]
+    agency.cell(year_row, 2).value = 2027
+    ws = wb["KetQuaKy"]
+    ky = [c.value for c in ws[1]].index("ky") + 1
+    ws.cell(2, ky).value = "Kỳ đầu năm"
+    wb.save(tmp_path / "so.xlsx")
+    _, problems = read(tmp_path / "so.xlsx")
+    [bad] = [p for p in problems if p.sheet == "KetQuaKy" and p.row == 2 and p.value == "Kỳ đầu năm"]
+    assert bad.is_error and bad.expected == wanted, bad.text()

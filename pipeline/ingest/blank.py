@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from pipeline import portable
 from pipeline.errors import OutputError
-from pipeline.ingest import schema
+from pipeline.ingest import cells, schema
 
 if TYPE_CHECKING:  # the names `_import_openpyxl` binds at run time
     from openpyxl import Workbook
@@ -159,8 +159,8 @@ class _Lists:
         return self.ranges[values]
 
 
-def _validation(col: schema.Column, lists: _Lists) -> DataValidation | None:
-    prompt = (col.help or accepted_values(col) or KIND_TEXT.get(col.kind, ""))[:250]
+def _validation(col: schema.Column, lists: _Lists, year: int | None = None) -> DataValidation | None:
+    prompt = cells.of_year(col.help or accepted_values(col) or KIND_TEXT.get(col.kind, ""), year)[:250]
     common: dict[str, Any] = dict(allow_blank=True, showErrorMessage=True, errorStyle="warning", showInputMessage=bool(prompt),
                   promptTitle=col.label[:32], prompt=prompt or None, errorTitle="Kiểm tra lại giá trị")
     values = _list_values(col)
@@ -181,16 +181,16 @@ def _validation(col: schema.Column, lists: _Lists) -> DataValidation | None:
     return None
 
 
-def _comment(col: schema.Column) -> Comment:
+def _comment(col: schema.Column, year: int | None = None) -> Comment:
     lines = [f"Mã cột: {col.key}", "Bắt buộc" if col.required else "Không bắt buộc", KIND_TEXT.get(col.kind, "")]
     if col.help:
         lines.append(col.help)
-    comment = Comment("\n".join(line for line in lines if line), "hoso")
+    comment = Comment(cells.of_year("\n".join(line for line in lines if line), year), "hoso")
     comment.width, comment.height = 260, 110
     return comment
 
 
-def _table_sheet(wb: Workbook, spec: schema.Sheet, lists: _Lists) -> None:
+def _table_sheet(wb: Workbook, spec: schema.Sheet, lists: _Lists, year: int | None = None) -> None:
     ws = wb.create_sheet(spec.key)
     ws.sheet_properties.tabColor = "C65911" if spec.required else "2F75B5"
     for i, col in enumerate(spec.columns, start=1):
@@ -200,14 +200,14 @@ def _table_sheet(wb: Workbook, spec: schema.Sheet, lists: _Lists) -> None:
         cell.fill = _REQUIRED_FILL if col.required else _OPTIONAL_FILL
         cell.alignment = _HEAD
         cell.border = _BORDER
-        cell.comment = _comment(col)
+        cell.comment = _comment(col, year)
         dim = ws.column_dimensions[letter]
         dim.width = max(col.width, 8)
         if col.kind == schema.DATE:
             dim.number_format = DATE_FORMAT
         elif col.kind in (schema.ID, schema.PERIOD):  # «2026-01» must stay text, not become a date
             dim.number_format = "@"
-        dv = _validation(col, lists)
+        dv = _validation(col, lists, year)
         if dv is not None:
             dv.add(f"{letter}2:{letter}{LAST_ROW}")
             ws.add_data_validation(dv)
@@ -259,7 +259,8 @@ def _agency_sheet(wb: Workbook, lists: _Lists, year: int | None = None) -> None:
     ws.freeze_panes = "A2"
 
 
-def _guide_sheet(wb: Workbook, sheets: tuple[schema.Sheet, ...], year: int | None = None) -> None:
+def _guide_sheet(wb: Workbook, sheets: tuple[schema.Sheet, ...], year: int | None = None,
+                 examples: int | None = None) -> None:
     ws = cast("Worksheet", wb.active)  # a new workbook's one sheet
     ws.title = GUIDE
     ws.sheet_properties.tabColor = "548235"
@@ -277,7 +278,7 @@ def _guide_sheet(wb: Workbook, sheets: tuple[schema.Sheet, ...], year: int | Non
     conventions = CONVENTIONS + (CONVENTIONS_2026 if year is None or year >= POINTS_FROM else ())
     for i, text in enumerate(conventions, start=1):
         ws.cell(row=row, column=1, value=f"{i}.").alignment = Alignment(horizontal="right", vertical="top")
-        cell = ws.cell(row=row, column=2, value=text)
+        cell = ws.cell(row=row, column=2, value=cells.of_year(text, examples))
         cell.alignment = _WRAP
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
         ws.row_dimensions[row].height = 30
@@ -291,7 +292,7 @@ def _guide_sheet(wb: Workbook, sheets: tuple[schema.Sheet, ...], year: int | Non
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
         row += 1
         if spec.help:
-            ws.cell(row=row, column=1, value=spec.help).alignment = _WRAP
+            ws.cell(row=row, column=1, value=cells.of_year(spec.help, examples)).alignment = _WRAP
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
             row += 1
         headers = ("Trường" if spec.key_value else "Cột (tiêu đề dòng 1)", "Mã", "Bắt buộc", "Kiểu giá trị",
@@ -303,8 +304,8 @@ def _guide_sheet(wb: Workbook, sheets: tuple[schema.Sheet, ...], year: int | Non
             cell.border = _BORDER
         row += 1
         for col in spec.columns:
-            values = (col.label, col.key, "Có" if col.required else "", KIND_TEXT.get(col.kind, ""),
-                      accepted_values(col), col.help)
+            values = (col.label, col.key, "Có" if col.required else "", cells.of_year(KIND_TEXT.get(col.kind, ""), examples),
+                      accepted_values(col), cells.of_year(col.help, examples))
             for i, text in enumerate(values, start=1):
                 cell = ws.cell(row=row, column=i, value=text or None)
                 cell.alignment = _WRAP
@@ -322,19 +323,22 @@ def sheets_for(year: int | None) -> tuple[schema.Sheet, ...]:
     return schema.SHEETS
 
 
-def build(year: int | None = None) -> Workbook:
+def build(year: int | None = None, *, examples: int | None = None) -> Workbook:
     """The blank workbook, in memory; with `year`, the evaluation year is filled in and only that
-    year's sheets are written (KetQuaKy, SanPham from 2026)."""
+    year's sheets are written (KetQuaKy, SanPham from 2026). The example periods of the guide, the
+    header comments and the input prompts («2027-01 … 2027-12») are of `examples`, by default `year`
+    (`hoso init --tu` gives the new year without filling it in); without either, of 2026."""
     _import_openpyxl()
     sheets = sheets_for(year)
+    examples = year if examples is None else examples
     wb = Workbook()
-    _guide_sheet(wb, sheets, year)
+    _guide_sheet(wb, sheets, year, examples)
     lists_ws = wb.create_sheet(LISTS)
     lists = _Lists(lists_ws)
     _agency_sheet(wb, lists, year)
     for spec in sheets:
         if not spec.key_value:
-            _table_sheet(wb, spec, lists)
+            _table_sheet(wb, spec, lists, examples)
     wb.move_sheet(LISTS, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS))
     lists_ws.sheet_state = "hidden"
     wb.active = wb.sheetnames.index(GUIDE)

@@ -304,7 +304,21 @@ def _year(value: object) -> int:
     return num
 
 
-PERIOD_EXPECTED = "tháng dạng 2026-01 … 2026-12 hoặc quý dạng 2026-Q1 … 2026-Q4"
+PERIOD_EXPECTED = "tháng dạng 2026-01 … 2026-12 hoặc quý dạng 2026-Q1 … 2026-Q4"  # a workbook of unknown year
+_EXAMPLE_PERIOD = re.compile(r"\b2026-(0[1-9]|1[0-2]|Q[1-4])\b")
+
+
+def of_year(text: str, year: int | None) -> str:
+    """`text` with its example periods («2026-01 … 2026-12», «2026-Q1») in the evaluation year `year`, so that
+    a 2027 workbook's guide and messages show 2027's periods; unchanged when the year is not known."""
+    if not isinstance(year, int) or isinstance(year, bool) or not 1000 <= year <= 9999 or year == 2026:
+        return text
+    return _EXAMPLE_PERIOD.sub(lambda m: f"{year}-{m.group(1)}", text)
+
+
+def period_expected(year: int | None) -> str:
+    """What a period cell of a workbook of `year` should hold (the examples in that year)."""
+    return of_year(PERIOD_EXPECTED, year)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _PERIOD_FORMS = (  # on `fold`ed text: punctuation is already a space
     # year first: 2026-01, 2026-1, 2026/01, 2026-Q1, 2026Q1, 2026 quý 1

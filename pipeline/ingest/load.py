@@ -485,6 +485,15 @@ def _periods_without_year(data: dict[str, SheetData], year: object, problems: li
     return out
 
 
+def _periods_of_the_year(year: object, problems: list[Problem]) -> list[Problem]:
+    """A period cell that does not read says what to write with the workbook's own year («2027-01 … 2027-12»):
+    the reader, converting cells before the year is known, gives the examples of 2026."""
+    if not isinstance(year, int) or year == 2026:
+        return problems
+    wanted = cells.period_expected(year)
+    return [replace(p, expected=wanted) if p.expected == cells.PERIOD_EXPECTED else p for p in problems]
+
+
 def _check_unit(row: Row, units: dict[str, str] | None, problems: list[Problem]) -> bool:
     code = row.values.get("ma_don_vi")
     if code is None:
@@ -895,7 +904,7 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
             was = "quý" if first[0] else "tháng"
             problems.append(_p(ERROR, row, "ky", f"Người này đã có kết quả theo {was} (dòng {first[1]}); mỗi người chỉ theo "
                                "tháng hoặc chỉ theo quý.", value=ky,
-                               expected=f"một {was} dạng " + ("2026-Q1" if first[0] else "2026-01")))
+                               expected=f"một {was} dạng " + (f"{year or 2026}-Q1" if first[0] else f"{year or 2026}-01")))
             bad = True
         general = v["diem_tieu_chi_chung"]
         if not 0 <= general <= general_max:
@@ -1111,6 +1120,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     units = _units(data, problems)
     problems = _unit_names_for_codes(data, problems)
     problems = _periods_without_year(data, year, problems)
+    problems = _periods_of_the_year(year, problems)
     people = _people(data, _declared(data.get("DonVi"), "ma_don_vi"), year, rulebook, problems, build)
     # every ma_so that parsed counts as declared, so that a person whose row has another error is not
     # also reported as "unknown" in every other sheet

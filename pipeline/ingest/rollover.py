@@ -109,7 +109,7 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
         raise AlreadyThere(f"Tệp «{dest}» đã có; không ghi đè. Thêm --force để ghi đè, hoặc chọn thư mục khác.")
 
     blank._import_openpyxl()
-    wb = blank.build()
+    wb = blank.build(examples=year)  # the guide's example periods are the new year's
     kept: dict[str, int] = {}
     cleared: dict[str, int] = {}
     notes: list[str] = []
