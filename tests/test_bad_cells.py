@@ -167,17 +167,62 @@ def test_half_written_pdfs_are_named_once_with_their_cause(sample, tmp_path, cap
     assert err.count("Trần Thị Thu Hà (VP-002) — Mẫu số 02") == 1
 
 
-def test_merged_cells_are_reported_as_merged_not_missing(sample, tmp_path, capsys):
+def test_a_unit_code_merged_over_its_people_is_read_for_each_of_them(sample, tmp_path, capsys):
+    """The clerk merges the unit's code down over its people, as on a printed list: Excel keeps the code in the
+    first cell only. Each person of the range is in that unit (what the clerk sees), read so with one warning
+    per range naming it — never one «missing» error per cell."""
     from openpyxl.utils import get_column_letter
+
+    from pipeline.ingest.load import read
 
     wb = openpyxl.load_workbook(sample)
     ws = wb["NhanSu"]
     letter = get_column_letter([c.value for c in ws[1]].index("ma_don_vi") + 1)
-    ws.merge_cells(f"{letter}2:{letter}4")
+    units = [ws[f"{letter}{r}"].value for r in range(2, ws.max_row + 1)]
+    runs = [(2 + i, 2 + i + len(list(g)) - 1) for i, g in ((units.index(u), [x for x in units if x == u])
+                                                            for u in dict.fromkeys(units))]
+    for top, bottom in runs:
+        if bottom > top:
+            ws.merge_cells(f"{letter}{top}:{letter}{bottom}")
+    book = tmp_path / "gop.xlsx"
+    wb.save(book)
+    plain, _ = read(sample)
+    merged, problems = read(book)
+    assert merged is not None
+    assert [(p.ma_so, p.ma_don_vi) for p in merged.people] == [(p.ma_so, p.ma_don_vi) for p in plain.people]
+    said = [p for p in problems if "gộp" in p.message]
+    assert [(p.is_error, p.row, p.column) for p in said] == [(False, top, letter) for top, bottom in runs if bottom > top]
+    top, bottom = runs[0]
+    assert said[0].message == (f"Vùng ô gộp (merge) {letter}{top}:{letter}{bottom}: «{units[0]}» của ô {letter}{top} được "
+                               f"đọc cho từng dòng {top}–{bottom} (cột «ma_don_vi»).")
+    rc, _, err = run_main(["check", str(book)], capsys)
+    assert rc == 0 and f"Vùng ô gộp (merge) {letter}{top}:{letter}{bottom}" in err and "Thiếu «Mã đơn vị»" not in err
+
+
+def test_merged_cells_are_one_error_per_range_not_one_per_cell(sample, tmp_path, capsys):
+    """A name merged over two people, a decided level merged over three (the clerk meant «all three HTT»), a
+    position merged across the next column: Excel keeps each value in the first cell only. One message per
+    range names it and what is read as empty; the cells of a range are never said «missing» one by one, and a
+    level is never given to people hoso would read without one."""
+    from openpyxl.utils import get_column_letter
+
+    wb = openpyxl.load_workbook(sample)
+    ws = wb["NhanSu"]
+    head = [c.value for c in ws[1]]
+    col = {k: get_column_letter(head.index(k) + 1) for k in ("ho_ten", "muc_quyet_dinh", "chuc_vu", "vai_tro")}
+    ws[f"{col['muc_quyet_dinh']}8"] = "HTT"
+    ws.merge_cells(f"{col['ho_ten']}2:{col['ho_ten']}3")
+    ws.merge_cells(f"{col['muc_quyet_dinh']}8:{col['muc_quyet_dinh']}10")
+    ws.merge_cells(f"{col['chuc_vu']}5:{col['vai_tro']}5")
     book = tmp_path / "gop.xlsx"
     wb.save(book)
     rc, _, err = run_main(["check", str(book)], capsys)
     assert rc == ExitCode.input_invalid
-    for row in (3, 4):
-        assert f"(ô {letter}{row}): Ô {letter}{row} nằm trong vùng ô đã gộp (merge) {letter}2:{letter}4" in err
-    assert "Thiếu «Mã đơn vị»" not in err
+    assert err.count("Vùng ô gộp") == 3 and err.count("LỖI     Sheet «NhanSu»") == 3 and "Thiếu «" not in err
+    h, m, c, v = col["ho_ten"], col["muc_quyet_dinh"], col["chuc_vu"], col["vai_tro"]
+    assert (f"Sheet «NhanSu», dòng 2, cột {h} «ho_ten» (ô {h}2): Vùng ô gộp (merge) {h}2:{h}3: giá trị chỉ nằm ở ô "
+            f"đầu {h}2 («Nguyễn Đình Khải»); dòng 3 của cột «ho_ten» được đọc là trống.") in err
+    assert (f"Vùng ô gộp (merge) {m}8:{m}10: giá trị chỉ nằm ở ô đầu {m}8 («HTT»); các dòng 9–10 của cột "
+            "«muc_quyet_dinh» được đọc là trống.") in err
+    assert (f"Sheet «NhanSu», dòng 5, cột {c} «chuc_vu» (ô {c}5): Vùng ô gộp (merge) {c}5:{v}5: giá trị chỉ nằm ở ô "
+            f"đầu {c}5 («Trưởng phòng»); cột «vai_tro» ở dòng 5 được đọc là trống.") in err

@@ -575,3 +575,43 @@ def test_the_examples_of_periods_are_of_the_workbooks_year(tmp_path):
     _, problems = read(tmp_path / "so.xlsx")
     [bad] = [p for p in problems if p.sheet == "KetQuaKy" and p.row == 2 and p.value == "Kỳ đầu năm"]
     assert bad.is_error and bad.expected == wanted, bad.text()
+
+
+def test_hidden_columns_and_many_hidden_rows_are_named_once_per_sheet(tmp_path):
+    """A clerk filters NhanSu by unit (the filter hides every other row) and hides a column of last year's
+    values: both are read like any other, and one warning for the sheet names the first hidden rows, counts
+    the others, names the hidden columns holding data (not an empty column hidden because it is not used) and
+    says how to leave a person out lawfully."""
+    data = factory.tables()
+    extra = [dict(data["NhanSu"][4], ma_so=f"NS-{n:02d}", ho_ten=f"Hoàng Văn Em {n}") for n in range(7, 27)]
+    data["NhanSu"] = data["NhanSu"] + extra  # rows 2..27
+
+    def hide(wb, cols):
+        ws = wb["NhanSu"]
+        for r in range(4, 28, 2):  # rows 4, 6, …, 26: 12 people
+            ws.row_dimensions[r].hidden = True
+        for key in ("chuc_vu", "so_thang_nghi", "tu_xep_loai_dang_vien"):  # the last one is empty
+            ws.column_dimensions[factory.get_column_letter(cols["NhanSu"][key])].hidden = True
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", hide, data))
+    assert campaign is not None, texts(problems)
+    assert len(campaign.people) == 26 and campaign.people[2].chuc_vu == "Chuyên viên"
+    [said] = [p for p in problems if "đang bị ẩn" in p.message]
+    letter = {key: factory.letter("NhanSu", key) for key in ("chuc_vu", "so_thang_nghi")}
+    assert not said.is_error and (said.sheet, said.row, said.column) == ("NhanSu", 4, None)
+    assert said.message == (
+        "Sheet có dòng dữ liệu đang bị ẩn trong Excel (dòng 4, 6, 8, 10, 12, 14, 16, 18 và 4 dòng khác) và cột có dữ "
+        f"liệu đang bị ẩn (cột {letter['chuc_vu']} «Chức vụ, chức danh», cột {letter['so_thang_nghi']} «Số tháng nghỉ theo quy "
+        "định»); các dòng và cột này vẫn được đọc như mọi dòng và cột (người ở dòng ẩn vẫn được đánh giá, xếp loại "
+        "và in hồ sơ).")
+    assert "xóa dòng của người đó" in said.expected and "«Số tháng công tác trong năm»" in said.expected
+
+    def columns_only(wb, cols):
+        wb["BieuQuyet"].column_dimensions[factory.get_column_letter(cols["BieuQuyet"]["phieu_ht"])].hidden = True
+
+    _, problems = read(filled(tmp_path / "so2.xlsx", columns_only))
+    [said] = [p for p in problems if "đang bị ẩn" in p.message]
+    column = factory.letter("BieuQuyet", "phieu_ht")
+    assert (said.sheet, said.row, said.column) == ("BieuQuyet", 1, column)
+    assert said.message == (f"Sheet có cột có dữ liệu đang bị ẩn (cột {column} «Phiếu HT»); các cột "
+                            "này vẫn được đọc như mọi cột.")

@@ -23,7 +23,7 @@ from pipeline.ingest import cells, forked, schema
 from pipeline.ingest.cells import Bad
 from pipeline.ingest.model import Ref
 from pipeline.ingest.problems import ERROR, WARNING, Problem
-from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_letter
+from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_index, column_letter
 
 _Named = TypeVar("_Named", schema.Column, schema.Sheet)  # what a header or sheet name can name
 
@@ -298,6 +298,7 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
     day_first_text: dict[int, str] = {}
     swappable: dict[int, list[tuple[int, dt.date]]] = {}
     rows: list[Row] = []
+    missing: list[tuple[int, schema.Column, str, str]] = []  # required cells found empty: row, column, letter, header
     for number, raw_row in rows_iter:
         values: dict[str, object] = {}
         blank = True
@@ -360,28 +361,19 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
             break
         for col, letter, head in required:
             if col.key not in values and (present is None or col.key not in present):
-                merged = xf.merged_cells(sheet).get(f"{letter}{number}") if hasattr(xf, "merged_cells") else None
-                if merged:
-                    problems.append(Problem(
-                        ERROR, sheet, f"Ô {letter}{number} nằm trong vùng ô đã gộp (merge) {merged}: giá trị chỉ có ở "
-                        f"ô đầu tiên {merged.split(':')[0]}, các dòng khác của vùng gộp không có «{col.label}».",
-                        row=number, column=letter, header=head, value="(ô gộp)",
-                        expected="bỏ gộp ô (Unmerge) và điền giá trị vào từng dòng"))
-                    continue
-                problems.append(Problem(ERROR, sheet, f"Thiếu «{col.label}» (bắt buộc).", row=number, column=letter,
-                                        header=head, value="(trống)", expected=expected_for(col)))
+                missing.append((number, col, letter, head))  # said after the merged ranges are known (below)
         if not ordered:  # cells out of column order in the file: the values in column order all the same
             values = dict(sorted(values.items(), key=lambda kv: order[kv[0]]))
         rows.append(Row(number, values, RowRefs(sheet, number, headers)))
     if untitled:
         _untitled_columns(xf, sheet, header_row, untitled, problems)
-    hidden = sorted(r.number for r in rows if r.number in xf.hidden_rows(sheet)) if hasattr(xf, "hidden_rows") else []
-    if hidden:  # hidden by hand or by a filter: not left out, and the clerk who hid them should know
-        shown = ", ".join(str(n) for n in hidden[:10]) + (f"… ({len(hidden)} dòng)" if len(hidden) > 10 else "")
-        problems.append(Problem(WARNING, sheet, f"Sheet có dòng dữ liệu đang bị ẩn trong Excel (dòng {shown}); các dòng này "
-                                "vẫn được đọc như mọi dòng" + (" (người ở dòng ẩn vẫn được đánh giá, xếp loại và in hồ sơ)."
-                                                              if spec.key == "NhanSu" else "."), row=hidden[0],
-                                expected="bỏ ẩn (Unhide) hoặc bỏ lọc để kiểm tra; xóa dòng nếu không dùng"))
+    ranges = xf.merged_ranges(sheet) if hasattr(xf, "merged_ranges") else []
+    if ranges:
+        missing = _merged_data(spec, sheet, header_row, rows, index, headers, order, ranges, missing, problems)
+    for number, col, letter, head in missing:
+        problems.append(Problem(ERROR, sheet, f"Thiếu «{col.label}» (bắt buộc).", row=number, column=letter,
+                                header=head, value="(trống)", expected=expected_for(col)))
+    _hidden(xf, spec, sheet, rows, index, headers, problems)
     for i in sorted(day_first_text.keys() & swappable.keys()):
         _, letter, head = by_index[i][3:]
         for number, d in swappable[i]:
@@ -394,6 +386,120 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                 expected=f"kiểm tra lại ngày; nếu đúng là ngày {d.month} tháng {d.day} năm {d.year}, gõ lại «{typed}» trong "
                          "ô định dạng Văn bản, hoặc đặt Windows theo kiểu Việt Nam (ngày/tháng/năm)"))
     return SheetData(spec, sheet, rows, headers)
+
+
+# Columns a merged range down the rows lawfully applies to every row of: the code of the group the rows belong
+# to (a unit's code over its people, a person's code over their periods, decisions, titles or scores, a period
+# over its products). Read for each row, with a warning; a merge in any other column is an error.
+FILL_DOWN = {"NhanSu": frozenset({"ma_don_vi"}), "KetQuaKy": frozenset({"ma_so"}), "SanPham": frozenset({"ma_so", "ky"}),
+             "ChamDiem": frozenset({"ma_so"}), "KyLuat": frozenset({"ma_so"}), "ThiDua": frozenset({"ma_so"})}
+_RANGE = re.compile(r"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)")
+
+
+def _merged_data(spec: schema.Sheet, sheet: str, header_row: int, rows: list[Row], index: dict[int, schema.Column],
+                 headers: dict[str, tuple[str, str]], order: dict[str, int], ranges: list[str],
+                 missing: list[tuple[int, schema.Column, str, str]], problems: list[Problem]
+                 ) -> list[tuple[int, schema.Column, str, str]]:
+    """Merged ranges over the data rows (a unit's name or code merged down over its people): Excel keeps the
+    value in the first cell only, the others are empty for hoso. One problem per range, naming it: a code of
+    FILL_DOWN merged down one column is read for each row of the range (warning); any other merge covering
+    a column of the contract with data rows under it is an error (a warning when it only spans optional
+    columns of one row). Returns the required cells still to be said missing (those of the ranges are said)."""
+    by_number = {r.number: r for r in rows}
+    said: set[tuple[int, str]] = set()  # (row, key) of required cells explained by a range
+    for ref in ranges:
+        m = _RANGE.fullmatch(ref)
+        if m is None:
+            continue
+        c1, c2 = column_index(m.group(1)), column_index(m.group(3))
+        r1, r2 = int(m.group(2)), int(m.group(4))
+        if r1 <= header_row:  # the header row (said by `_untitled_columns`) or above it
+            continue
+        cols = [index[i] for i in range(c1, c2 + 1) if i in index]
+        covered = [n for n in range(r1 + 1, r2 + 1) if n in by_number] if r2 > r1 else []
+        if not cols or (not covered and c1 == c2):
+            continue  # no column of the contract, or nothing but empty rows under the first cell
+        anchor = f"{m.group(1)}{r1}"
+        first = by_number.get(r1)
+        col = index.get(c1)
+        value = first.values.get(col.key) if first is not None and col is not None else None
+        if c1 == c2 and col is not None and col.key in FILL_DOWN.get(spec.key, ()) and value is not None:
+            letter, head = headers[col.key]
+            for n in covered:
+                row = by_number[n]
+                if col.key not in row.values:
+                    row.values[col.key] = value
+                    row.values = dict(sorted(row.values.items(), key=lambda kv: order[kv[0]]))
+                said.add((n, col.key))
+            problems.append(Problem(
+                WARNING, sheet, f"Vùng ô gộp (merge) {ref}: «{cells.show(value)}» của ô {anchor} được đọc cho từng dòng "
+                f"{r1}–{r2} (cột «{head}»).", row=r1, column=letter, header=head, value=cells.show(value),
+                expected="bỏ gộp ô (Unmerge) và điền mã vào từng dòng: sắp xếp hay lọc trong Excel làm lệch vùng gộp"))
+            continue
+        empty: list[str] = []  # what the range leaves empty, in words
+        if covered:
+            rows_words = f"dòng {covered[0]}" if len(covered) == 1 else f"các dòng {covered[0]}–{covered[-1]}"
+            empty.append(f"{rows_words} của cột " + ", ".join(f"«{headers[c.key][1]}»" for c in cols))
+        beside = [c for c in cols if c is not col]
+        if beside:
+            empty.append("cột " + ", ".join(f"«{headers[c.key][1]}»" for c in beside) + f" ở dòng {r1}")
+        required = any(c.required for c in cols)
+        if not covered and not required and value is None:
+            continue  # optional columns of one row, all empty: nothing is lost
+        for n in (r1, *covered):
+            said.update((n, c.key) for c in cols if c is not col or n != r1)
+        shown = f" («{cells.show(value)}»)" if value is not None else ""
+        letter, head = headers[col.key] if col is not None else (m.group(1), "")
+        problems.append(Problem(
+            ERROR if covered or required else WARNING, sheet,
+            f"Vùng ô gộp (merge) {ref}: giá trị chỉ nằm ở ô đầu {anchor}{shown}; " + " và ".join(empty)
+            + " được đọc là trống.", row=r1, column=letter, header=head or None, value="(ô gộp)",
+            expected="bỏ gộp ô (Unmerge) và điền giá trị vào từng ô"))
+    return [t for t in missing if (t[0], t[1].key) not in said]
+
+
+HIDDEN_SHOWN = 8  # hidden rows named in the warning; the others counted
+
+
+def _hidden(xf: XlsxFile, spec: schema.Sheet, sheet: str, rows: list[Row], index: dict[int, schema.Column],
+            headers: dict[str, tuple[str, str]], problems: list[Problem]) -> None:
+    """Rows and columns hidden in Excel (by hand, or rows by a filter) are read like the others — hoso cannot
+    know that a hidden row means «this person left» — and one warning for the sheet names them: the hidden
+    rows holding data (the first HIDDEN_SHOWN, then «và N dòng khác») and the hidden columns of the contract
+    holding data (stale values there are read), with how to leave someone out lawfully."""
+    hidden_rows = xf.hidden_rows(sheet) if hasattr(xf, "hidden_rows") else frozenset()
+    rows_hidden = sorted(r.number for r in rows if r.number in hidden_rows) if hidden_rows else []
+    hidden_cols = xf.hidden_columns(sheet) if hasattr(xf, "hidden_columns") else frozenset()
+    cols_hidden = [headers[col.key] for i, col in sorted(index.items())
+                   if i in hidden_cols and any(col.key in r.values for r in rows)] if hidden_cols else []
+    if not rows_hidden and not cols_hidden:
+        return
+    parts = []
+    if rows_hidden:
+        shown = ", ".join(str(n) for n in rows_hidden[:HIDDEN_SHOWN])
+        if len(rows_hidden) > HIDDEN_SHOWN:
+            shown += f" và {len(rows_hidden) - HIDDEN_SHOWN} dòng khác"
+        parts.append(f"dòng dữ liệu đang bị ẩn trong Excel (dòng {shown})")
+    if cols_hidden:
+        parts.append("cột có dữ liệu đang bị ẩn (" + ", ".join(f"cột {letter} «{head}»" for letter, head in cols_hidden)
+                     + ")")
+    which = " và ".join(["dòng", "cột"] if rows_hidden and cols_hidden else ["dòng"] if rows_hidden else ["cột"])
+    message = f"Sheet có {' và '.join(parts)}; các {which} này vẫn được đọc như mọi {which}"
+    if spec.key == "NhanSu" and rows_hidden:
+        message += " (người ở dòng ẩn vẫn được đánh giá, xếp loại và in hồ sơ)"
+    expected = "bỏ ẩn (Unhide) hoặc bỏ lọc để kiểm tra"
+    if spec.key == "NhanSu" and rows_hidden:
+        expected += ("; để một người ra ngoài đợt đánh giá: xóa dòng của người đó (và các dòng của người đó ở các sheet "
+                     "khác); người công tác không đủ thời gian theo quy định: ghi đúng «Số tháng công tác trong năm» và "
+                     "«Số tháng nghỉ theo quy định», chương trình không xếp loại người đó (cột «Đã nghỉ, chuyển đi» chỉ "
+                     "để không chép sang sổ năm sau)")
+    elif rows_hidden:
+        expected += "; xóa các dòng không dùng"
+    if cols_hidden:
+        expected += "; xóa dữ liệu cũ trong cột ẩn nếu không dùng"
+    problems.append(Problem(WARNING, sheet, message + ".", row=rows_hidden[0] if rows_hidden else 1,
+                            column=None if rows_hidden else cols_hidden[0][0],
+                            header=None if rows_hidden else cols_hidden[0][1], expected=expected))
 
 
 def _untitled_columns(xf: XlsxFile, sheet: str, header_row: int, untitled: dict[int, int],

@@ -321,10 +321,36 @@ class XlsxFile:
         self._attr_cache: dict[str, tuple[int | None, str | None]] = {}
         self._last_row = 0
         self._hidden: dict[str, set[int]] = {}
+        self._merges: dict[str, list[str]] = {}  # sheet -> merged ranges, when known
 
     def hidden_rows(self, name: str) -> frozenset[int]:
         """Rows of sheet `name` hidden in Excel (`<row hidden="1">`), as found by the last `rows(name)`."""
         return frozenset(self._hidden.get(name, ()))
+
+    def hidden_columns(self, name: str) -> frozenset[int]:
+        """0-based indexes of the columns of sheet `name` hidden in Excel (`<col min max hidden="1">`, written
+        before the cells: only the head of the sheet's XML is read)."""
+        member = self._sheets.get(name)
+        if not member:
+            return frozenset()
+        head = b""
+        with self._zip.open(member) as fh:
+            while len(head) < 4 * CHUNK and (chunk := fh.read(65536)):
+                head += chunk
+                if b"sheetData" in head:
+                    break
+        head = head.split(b"sheetData", 1)[0]
+        out: set[int] = set()
+        for attrs in _COL.findall(head):
+            a = dict(_ATTR.findall(attrs.decode("utf-8", "replace")))
+            if a.get("hidden") not in ("1", "true"):
+                continue
+            try:
+                low, high = int(a.get("min", "0")), int(a.get("max", a.get("min", "0")))
+            except ValueError:
+                continue
+            out.update(range(max(low, 1) - 1, min(high, 16_384)))  # Excel's 1-based, inclusive, at most XFD
+        return frozenset(out)
 
     @property
     def percent_styles(self) -> frozenset[int]:
@@ -333,21 +359,31 @@ class XlsxFile:
 
     def merged_cells(self, name: str) -> dict[str, str]:
         """Cells covered by a merged range of sheet `name` other than its first (top-left) cell:
-        "B5" -> "B4:B6". Read only when asked (a required cell found empty)."""
+        "B5" -> "B4:B6"."""
         memo: dict[str, dict[str, str]] = self.__dict__.setdefault("_merged", {})
-        if name in memo:
-            return memo[name]
-        out: dict[str, str] = {}
+        if name not in memo:
+            memo[name] = {cell: ref for ref in self.merged_ranges(name) for cell in _covered(ref)}
+        return memo[name]
+
+    def merged_ranges(self, name: str) -> list[str]:
+        """The merged ranges of sheet `name` («B5:B12»), in the order of the file: found while the rows
+        were read (`<mergeCells>` follows the cells), else by reading the sheet's XML once more."""
+        if name in self._merges:
+            return self._merges[name]
+        out: list[str] = []
         member = self._sheets.get(name)
         if member:
             tail = b""
+            seen: set[str] = set()
             with self._zip.open(member) as fh:
                 while chunk := fh.read(CHUNK):
                     text = tail + chunk
                     for ref in _MERGE.findall(text):
-                        out.update(_covered(ref.decode("ascii")))
+                        if (r := ref.decode("ascii")) not in seen:  # a range cut by `tail` is found twice
+                            seen.add(r)
+                            out.append(r)
                     tail = text[-200:]
-        memo[name] = out
+        self._merges[name] = out
         return out
 
     def _refuse_dtds(self, infos: Iterable[zipfile.ZipInfo]) -> None:
@@ -633,9 +669,12 @@ class XlsxFile:
         prefixed = None
         self._last_row = 0
         hidden = self._hidden.setdefault(name, set())
+        merges: list[str] = []
         for text in self._parts(member, "row>", f"sheet «{name}»"):
             if 'hidden="' in text:  # rows hidden in Excel (by hand or by a filter): read, and said (reader)
                 hidden.update(int(a or b) for a, b in _HIDDEN_ROW.findall(text))
+            if "mergeCell" in text:  # after the cells, so in the last piece: known when the rows are
+                merges.extend(_MERGE_TEXT.findall(text))
             if prefixed is None:
                 i = text.find("sheetData")
                 if i < 0:
@@ -654,6 +693,7 @@ class XlsxFile:
                 yield from self._fast(matches)
             else:
                 yield from self._generic(text)
+        self._merges[name] = list(dict.fromkeys(merges))  # the whole sheet was read: its merges are all here
 
     def _fast(self, matches: list[tuple[str, str, str, str, str, str]]) -> Iterator[tuple[int, dict[int, object]]]:
         rows: list[tuple[int, dict[int, object]]] = []
@@ -887,6 +927,8 @@ def _whole_document(head: bytes, tail: bytes) -> bool:
 
 _HIDDEN_ROW = re.compile(r'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"[^>]*?\shidden="(?:1|true)"'
                          r'|<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*?\sr="(\d+)"')
+_COL = re.compile(rb"<(?:\w+:)?col\s([^>]*)>")
+_MERGE_TEXT = re.compile(r"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)\"")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)\"")
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
