@@ -641,7 +641,7 @@ def _read_new_password(prompt: str = "Mật khẩu mới") -> str:
 @_data_option
 def tai_khoan_ds(data: Path) -> None:
     """Liệt kê các tài khoản: cơ quan, vai trò, đơn vị, khóa hay không, lần đăng nhập cuối."""
-    from pipeline.web.store import DB_NAME, ROLE_WORDS, Store
+    from pipeline.web.store import DB_NAME, ROLE_WORDS, Store, vietnam_time
 
     rows = Store(data).accounts() if (Path(data) / DB_NAME).is_file() else []
     if not rows:
@@ -650,7 +650,8 @@ def tai_khoan_ds(data: Path) -> None:
         return
     head = ("Tên", "Cơ quan", "Vai trò", "Đơn vị", "Trạng thái", "Tạo lúc", "Đăng nhập cuối", "Phiên")
     table = [(r["ten"], r["co_quan"], ROLE_WORDS.get(r["vai_tro"], r["vai_tro"]), r["don_vi"] or "",
-              "Đã khóa" if r["khoa"] else "Đang dùng", r["tao_luc"], r["dang_nhap_cuoi"] or "chưa", str(r["so_phien"]))
+              "Đã khóa" if r["khoa"] else "Đang dùng", vietnam_time(r["tao_luc"]),
+              vietnam_time(r["dang_nhap_cuoi"]) or "chưa", str(r["so_phien"]))
              for r in rows]
     widths = [max(len(row[i]) for row in (head, *table)) for i in range(len(head))]
     for row in (head, *table):

@@ -1232,18 +1232,63 @@ def test_the_archive_page_is_under_the_history_and_says_how_it_fills(tmp_path):
     assert 'id="chua_co"' in html and 'href="/tao-ho-so"' in html[html.index('id="chua_co"'):]
 
 
-def test_times_are_day_month_year_and_the_log_is_in_words(tmp_path):
-    """Times as a Vietnamese clerk reads them (05/12/2026 08:00:00, never 2026-12-05), and the audit log's
+@pytest.fixture
+def server_zone(monkeypatch):
+    """`server_zone(tz)`: this process runs as a server whose clock is in zone `tz` (POSIX TZ, no tzdata needed:
+    "UTC", "ICT-7" for Vietnam); put back after the test."""
+    def set_zone(tz: str) -> None:
+        monkeypatch.setenv("TZ", tz)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_server_on_utc_shows_vietnam_time(tmp_path, server_zone):
+    """A server whose clock is UTC (a cloud VM, a container) showed the clerk times 7 hours off. Times are stored
+    in UTC with their offset and shown in Vietnam's time (UTC+7) as «dd/mm/yyyy HH:MM», on the build and audit
+    pages; a database written before (local times without an offset) is converted once at start-up, taking its
+    times as the server's local time — a Vietnamese server's 08:00 and a UTC server's 01:00 are both 08:00."""
+    import datetime as dt
+
+    from pipeline.web.store import Store, ago, now
+
+    for zone, written in (("ICT-7", "2026-12-05 08:00:00"), ("UTC", "2026-12-05 01:00:00")):
+        server_zone(zone)
+        data = tmp_path / zone
+        old = Store(data)  # a database of before: its times without an offset, in its server's local time
+        old.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc, tom_tat) "
+              "VALUES ('VP', 1, 'vt', 'xong', ?, ?, 'Xong.')", written, written[:-5] + "03:00")
+        old.x("INSERT INTO nhat_ky(luc, tai_khoan, co_quan, ip, hanh_dong, chi_tiet) VALUES (?, 'vt', 'VP', '', "
+              "'tao_xong', '')", written[:-5] + "03:00")
+        app, c = _logged_in(data)  # this version starts on that server: the old times are converted
+        store = app.extensions["hoso_store"]
+        assert store.one("SELECT tao_luc FROM lan_tao")["tao_luc"] == "2026-12-05 01:00:00+00:00", zone
+        html = re.sub(r"\s+", " ", c.get("/lan-tao/1").text)
+        assert "Yêu cầu lúc 05/12/2026 08:00 bởi vt; kết thúc 05/12/2026 08:03." in html, zone
+        assert "05/12/2026 08:03" in c.get("/nhat-ky").text, zone
+
+    # what the server writes now: UTC with its offset, shown in Vietnam's time
+    login = store.one("SELECT luc FROM nhat_ky WHERE hanh_dong='dang_nhap'")["luc"]
+    assert login.endswith("+00:00") and ago(60) < login <= now()
+    vietnam = dt.datetime.fromisoformat(login) + dt.timedelta(hours=7)
+    assert f"<td class=\"luc\">{vietnam:%d/%m/%Y %H:%M}</td>" in c.get("/nhat-ky").text
+    assert Store(tmp_path / "UTC")._times_to_utc() == 0  # converted once
+
+
+def test_times_are_day_month_year_and_the_log_is_in_words(tmp_path, server_zone):
+    """Times as a Vietnamese clerk reads them (05/12/2026 08:00, never 2026-12-05), and the audit log's
     details in words: no JSON keys, no role codes; the menu marks where one is."""
     app, c = _logged_in(tmp_path)
     store = app.extensions["hoso_store"]
     store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc, tom_tat) "
-            "VALUES ('VP', 1, 'vt', 'xong', '2026-12-05 08:00:00', '2026-12-05 08:03:00', 'Xong.')")
+            "VALUES ('VP', 1, 'vt', 'xong', '2026-12-05 01:00:00+00:00', '2026-12-05 01:03:00+00:00', 'Xong.')")
     html = c.get("/lan-tao").text
-    assert "05/12/2026 08:00:00" in html and "2026-12-05" not in html
+    assert "05/12/2026 08:00" in html and "2026-12-05" not in html and "08:00:00" not in html
     assert '<a href="/lan-tao" aria-current="page">Lịch sử</a>' in html
     html = c.get("/lan-tao/1").text
-    assert "Yêu cầu lúc 05/12/2026 08:00:00" in html and "kết thúc 05/12/2026 08:03:00" in html
+    assert "Yêu cầu lúc 05/12/2026 08:00" in html and "kết thúc 05/12/2026 08:03." in html
     assert '<a href="/lan-tao" aria-current="page">Lịch sử</a>' in html  # a build's page is under «Lịch sử»
     store.audit("vt", "VP", "", "tao_xong", json.dumps({"lan_tao": 1, "so_nguoi": 6}))
     store.audit("vt", "VP", "127.0.0.1", "xem_xep_loai", json.dumps({"muc": "HTT", "canh_bao": "1"}))
@@ -1263,6 +1308,7 @@ def test_times_are_day_month_year_and_the_log_is_in_words(tmp_path):
     store.audit("vt", "VP", "127.0.0.1", "nhap_ket_qua", json.dumps({"so": 3, "tu_tep": "kpi.csv",
                                                                      "them": {"KetQuaKy": 1, "SanPham": 0},
                                                                      "thay": {"KetQuaKy": 0, "SanPham": 2}, "khong_nhap": 2}))
+    server_zone("UTC")  # an archive is named at the server's local time: 09:24 on a UTC clock is 16:24 in Vietnam
     store.audit("vt", "VP", "127.0.0.1", "tai_luu_tru", "2025-20261206-092417")
     html = c.get("/nhat-ky").text
     assert ("lần tạo số 2, sổ số 3, đã xác nhận tạo hồ sơ năm khác (hồ sơ cũ cất vào Lưu trữ), năm cũ 2025, năm mới 2026, "
@@ -1271,7 +1317,7 @@ def test_times_are_day_month_year_and_the_log_is_in_words(tmp_path):
     assert "sổ số 3, 2 tệp sửa tay trên máy chủ" in html
     assert ("sổ số 3, từ tệp kpi.csv, số dòng thêm sheet KetQuaKy 1, sheet SanPham 0, số dòng thay sheet KetQuaKy 0, "
             "sheet SanPham 2, số dòng không nhập 2") in html
-    assert "hồ sơ năm 2025, cất lúc 06/12/2026 09:24" in html
+    assert "hồ sơ năm 2025, cất lúc 06/12/2026 16:24" in html
     assert "True" not in html and "doi_nam" not in html and "20261206" not in html
 
 
@@ -1359,12 +1405,12 @@ def test_a_first_workbook_with_errors_is_not_said_to_leave_older_results(tmp_pat
     app, c = _logged_in(tmp_path)
     store = app.extensions["hoso_store"]
     store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
-            "VALUES ('VP', 'so_loi.xlsx', '2026-12-06 08:03:31', 'vt', 3, 0, '[]')")
+            "VALUES ('VP', 'so_loi.xlsx', '2026-12-06 01:03:31+00:00', 'vt', 3, 0, '[]')")
     for path in ("/xep-loai", "/tao-ho-so"):
         html = re.sub(r"\s+", " ", c.get(path).text)
         line = html[html.index('id="so_moi_loi"'):]
         line = line[:line.index("</p>")]
-        assert "(lúc 06/12/2026 08:03:31) có 3 lỗi nên chưa được dùng: chưa có sổ hợp lệ nào." in line, path
+        assert "(lúc 06/12/2026 08:03) có 3 lỗi nên chưa được dùng: chưa có sổ hợp lệ nào." in line, path
         assert "lần tạo hồ sơ trước" not in line, path
 
 
@@ -1382,11 +1428,11 @@ def test_a_person_page_says_when_the_dossier_is_older_than_the_ratings(tmp_path)
         {"ma_so": "QB-03", "ma_don_vi": "TH", "pdf": "ca_nhan/TH/QB-03.pdf", "tai_lieu": []}]}), encoding="utf-8")
     for name in ("so_dau.xlsx", "so_sua.xlsx"):
         store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de, xep_loai) "
-                "VALUES ('VP', ?, '2026-12-06 08:03:31', 'vt', 0, 0, '[]', 1)", name)
+                "VALUES ('VP', ?, '2026-12-06 01:03:31+00:00', 'vt', 0, 0, '[]', 1)", name)
     build = store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc) "
-                    "VALUES ('VP', 1, 'vt', 'xong', '2026-12-06 08:04:00', '2026-12-06 08:04:05')")
+                    "VALUES ('VP', 1, 'vt', 'xong', '2026-12-06 01:04:00+00:00', '2026-12-06 01:04:05+00:00')")
     html = re.sub(r"\s+", " ", c.get("/ho-so/nguoi/QB-03").text)
-    assert 'id="ho_so_cu"' in html and "theo sổ «so_sua.xlsx»" in html and "lần tạo số 1 (06/12/2026 08:04:05)" in html
+    assert 'id="ho_so_cu"' in html and "theo sổ «so_sua.xlsx»" in html and "lần tạo số 1 (06/12/2026 08:04)" in html
     assert 'href="/tao-ho-so">tạo lại hồ sơ</a> trước khi in' in html
     store.x("UPDATE lan_tao SET so=2 WHERE id=?", build)  # built from the latest: nothing to say
     assert 'id="ho_so_cu"' not in c.get("/ho-so/nguoi/QB-03").text

@@ -121,7 +121,7 @@ def test_a_build_again_before_printing_keeps_the_list_to_reprint(tmp_path):
     sections = [_section(lan_dau=True), _section(minutes, form), _section(), _section()]
     for i, section in enumerate(sections, 1):
         store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc) "
-                "VALUES ('VP', 1, 'vt', 'xong', ?, ?)", f"2026-12-05 08:0{i}:00", f"2026-12-05 08:0{i}:30")
+                "VALUES ('VP', 1, 'vt', 'xong', ?, ?)", f"2026-12-05 01:0{i}:00+00:00", f"2026-12-05 01:0{i}:30+00:00")
         store.history_dir("VP", i).mkdir(parents=True)
         (store.history_dir("VP", i) / "manifest.json").write_text(json.dumps({"thay_doi": section}), "utf-8")
     store.output_dir("VP").mkdir(parents=True)
@@ -135,8 +135,8 @@ def test_a_build_again_before_printing_keeps_the_list_to_reprint(tmp_path):
         return c.get("/thay-doi").text
 
     html = page("vt")
-    assert "Lần tạo số 4 (05/12/2026 08:04:30)" in html and 'id="khong_in_lai"' not in html  # day/month/year
-    assert "Lần tạo số 2 (05/12/2026 08:02:30) có 2 văn bản phải in lại và ký lại" in html
+    assert "Lần tạo số 4 (05/12/2026 08:04)" in html and 'id="khong_in_lai"' not in html  # day/month/year
+    assert "Lần tạo số 2 (05/12/2026 08:02) có 2 văn bản phải in lại và ký lại" in html
     table = html[html.index('id="in_lai_truoc"'):]
     assert 'href="/tep/don_vi/HC.pdf#page=3"' in table and "Trần Thị Bình (NS-02)" in table
     assert 'href="/lan-tao/2/thay_doi.txt"' in html

@@ -342,11 +342,12 @@ class XlsxFile:
         head = head.split(b"sheetData", 1)[0]
         out: set[int] = set()
         for attrs in _COL.findall(head):
-            a = dict(_ATTR.findall(attrs.decode("utf-8", "replace")))
+            a: dict[str, str] = dict(_ATTR.findall(attrs.decode("utf-8", "replace")))
             if a.get("hidden") not in ("1", "true"):
                 continue
             try:
-                low, high = int(a.get("min", "0")), int(a.get("max", a.get("min", "0")))
+                low = int(a.get("min", "0"))
+                high = int(a.get("max", str(low)))
             except ValueError:
                 continue
             out.update(range(max(low, 1) - 1, min(high, 16_384)))  # Excel's 1-based, inclusive, at most XFD

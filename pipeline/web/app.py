@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import datetime as dt
 import errno
 import hashlib
 import hmac
@@ -45,7 +44,7 @@ from werkzeug.routing import IntegerConverter, Map
 from pipeline import output_guard
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue, page_words
-from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, now
+from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, ago, now, vietnam_time
 from pipeline.web.thumbs import render as render_thumbnail
 
 if TYPE_CHECKING:
@@ -141,7 +140,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                  ACTION_WORDS=ACTION_WORDS)
     app.jinja_env.filters["diem"] = _score
     app.jinja_env.filters["khoang_trang"] = _spaces
-    app.jinja_env.filters["luc"] = _when
+    app.jinja_env.filters["luc"] = vietnam_time  # a stored time (UTC) as «06/12/2026 08:03», Vietnam's time
     app.jinja_env.filters["ty_le"] = _percent
     app.jinja_env.filters["ten_ky"] = _period
     app.jinja_env.filters["loi_trang"] = page_words  # a rating's warning: no CLI command, no rulebook code
@@ -157,7 +156,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
     def known_address(name: str) -> bool:
         """The account `name` logged in from this address in the last KNOWN_DAYS (its audit lines)."""
-        since = dt.datetime.fromtimestamp(time.time() - KNOWN_DAYS * 86400).replace(microsecond=0).isoformat(sep=" ")
+        since = ago(KNOWN_DAYS * 86400)
         return store.one("SELECT 1 FROM nhat_ky WHERE hanh_dong='dang_nhap' AND tai_khoan=? AND ip=? AND luc>? "
                          "LIMIT 1", name, ip(), since) is not None
 
@@ -173,7 +172,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         """429 when the agency sent more workbooks than UPLOADS_PER_AGENCY in UPLOAD_WINDOW: each is checked,
         rated (seconds of CPU for a large agency) and kept (up to MAX_UPLOAD) — a script (or a stuck key)
         must not fill the disk or hold every thread of the server."""
-        since = dt.datetime.fromtimestamp(time.time() - UPLOAD_WINDOW).replace(microsecond=0).isoformat(sep=" ")
+        since = ago(UPLOAD_WINDOW)
         sent = store.one("SELECT COUNT(*) AS n FROM nhat_ky WHERE co_quan=? AND hanh_dong IN ('tai_len_so', "
                          "'tao_so_nam_sau') AND luc>?", g.user["co_quan"], since)["n"]
         if sent >= UPLOADS_PER_AGENCY:
@@ -319,7 +318,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         guessed = by_name >= FAIL_PER_NAME_ALL and not known_address(name)
         if here >= FAIL_PER_NAME or by_ip >= FAIL_PER_IP or guessed:
             # logged once a minute per address: a refused flood is not a flood of log lines
-            minute = dt.datetime.fromtimestamp(time.time() - 60).replace(microsecond=0).isoformat(sep=" ")
+            minute = ago(60)
             if store.one("SELECT 1 FROM nhat_ky WHERE hanh_dong='dang_nhap_bi_chan' AND ip=? AND luc>?", ip(),
                          minute) is None:
                 store.audit(name or "-", _agency_of(name), ip(), "dang_nhap_bi_chan", "")
@@ -1434,17 +1433,6 @@ def _score(x: object) -> str:
     return score_text(float(x)) if isinstance(x, (int, float)) and not isinstance(x, bool) else ""
 
 
-_WHEN = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)")
-
-
-def _when(text: object) -> str:
-    """A time the database keeps ("2026-12-06 08:03:51", the server's local time) as a clerk reads it:
-    "06/12/2026 08:03:51" (day/month/year); anything else as it is ("" for none)."""
-    if text is None:
-        return ""
-    return _WHEN.sub(lambda m: f"{m.group(3)}/{m.group(2)}/{m.group(1)} {m.group(4)}", str(text))
-
-
 _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo số", "so_nguoi": "số người", "nop": "bộ hồ sơ số",
                  "don_vi": "đơn vị", "muc": "mức", "co_quan_cu": "cơ quan cũ", "co_quan_moi": "cơ quan mới",
                  "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra", "nam_cu": "năm cũ", "nam_moi": "năm mới",
@@ -1468,7 +1456,8 @@ def _detail(action: str, text: object) -> str:
     archive = _ARCHIVE_DETAIL.fullmatch(raw) if action == "tai_luu_tru" else None
     if archive:  # luu_tru/<year>-<date>-<time>: the archive as its page lists it
         year, yyyy, mm, dd, hh, mi = archive.groups()
-        return f"hồ sơ {'năm ' + year if year.isdigit() else 'không rõ năm'}, cất lúc {dd}/{mm}/{yyyy} {hh}:{mi}"
+        # named at the server's local time: shown in Vietnam's, as the archive page shows it
+        return f"hồ sơ {'năm ' + year if year.isdigit() else 'không rõ năm'}, cất lúc {vietnam_time(f'{yyyy}-{mm}-{dd} {hh}:{mi}')}"
     try:
         data = json.loads(raw) if raw.startswith("{") else None
     except ValueError:

@@ -78,8 +78,56 @@ ARCHIVE_NAME = re.compile(r"(?:\d{4}|khong-ro-nam)-(\d{8})-(\d{6})(?:-\d{1,4})?"
 STATUS_WORDS = {"cho": "Đang chờ", "dang_chay": "Đang tạo", "xong": "Xong", "loi": "Lỗi"}
 
 
+# Vietnam's time: UTC+7 all year (no daylight saving since 1975), so a fixed offset is exact and needs no tzdata.
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "UTC+07:00")
+# The columns holding a time as text. Written by `now()` in UTC with its offset («2026-12-06 01:03:51+00:00»):
+# the same instant whatever the server's clock zone (a cloud VM, a container: UTC), and ordered as text, so
+# `luc > ?` with `ago()` compares instants. Before, they held the server's local time without an offset;
+# `Store` converts those once at start-up (`_times_to_utc`).
+TIME_COLUMNS = (("co_quan", "tao_luc"), ("tai_khoan", "tao_luc"), ("tai_khoan", "doi_mat_khau_luc"), ("so", "luc"),
+                ("lan_tao", "tao_luc"), ("lan_tao", "bat_dau"), ("lan_tao", "ket_thuc"), ("nop", "luc"),
+                ("nhat_ky", "luc"))
+_NAIVE_LIKE = "____-__-__ __:__:__"  # SQL LIKE: a time written without an offset (before UTC was stored)
+_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?")
+
+
 def now() -> str:
-    return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+    """The time to store: UTC with its offset, to the second («2026-12-06 01:03:51+00:00»)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(sep=" ")
+
+
+def ago(seconds: float) -> str:
+    """The stored form of the time `seconds` ago, to compare with stored times (`luc > ?`)."""
+    return dt.datetime.fromtimestamp(time.time() - seconds, dt.UTC).replace(microsecond=0).isoformat(sep=" ")
+
+
+def _instant(m: re.Match[str]) -> dt.datetime | None:
+    year, month, day, hour, minute, second, offset = m.groups()
+    try:
+        when = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+        if offset is None:  # the server's local time (a database written before UTC was stored, a folder's name)
+            return when.astimezone(VIETNAM)
+        if offset != "Z":
+            sign = -1 if offset[0] == "-" else 1
+            digits = offset[1:].replace(":", "")
+            return when.replace(tzinfo=dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+                                ).astimezone(VIETNAM)
+        return when.replace(tzinfo=dt.UTC).astimezone(VIETNAM)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def vietnam_time(text: object) -> str:
+    """Every stored time in `text` as a clerk reads it, in Vietnam's time: «06/12/2026 08:03» (day/month/year,
+    hours and minutes); a time without an offset is the server's local time. "" for None; other text as it is."""
+    if text is None:
+        return ""
+
+    def shown(m: re.Match[str]) -> str:
+        when = _instant(m)
+        return m.group(0) if when is None else f"{when:%d/%m/%Y %H:%M}"
+
+    return _TIME.sub(shown, str(text))
 
 
 def private(path: Path, mode: int = 0o700) -> None:
@@ -124,6 +172,33 @@ class Store:
         for table, column, decl in ADDED_COLUMNS:
             if column not in {r["name"] for r in self.q(f"PRAGMA table_info({table})")}:
                 self.x(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+        self._times_to_utc()
+
+    def _times_to_utc(self) -> int:
+        """Times a server before this version stored (its local time, no offset), as `now()` writes them now:
+        taken as this server's local time — the zone they were written in, unless the server's zone was
+        changed since — and written in UTC with the offset. Idempotent (only times without an offset);
+        returns how many were converted."""
+        done = 0
+        conn = self.db()
+        conn.execute("BEGIN IMMEDIATE")  # one transaction: all converted or none (a crash midway converts nothing)
+        try:
+            for table, column in TIME_COLUMNS:
+                rows = conn.execute(f"SELECT rowid, {column} FROM {table} WHERE {column} LIKE ?", (_NAIVE_LIKE,)).fetchall()
+                changes = []
+                for rowid, text in rows:
+                    try:
+                        utc = dt.datetime.fromisoformat(text).astimezone(dt.UTC)
+                    except (ValueError, OverflowError, OSError):
+                        continue
+                    changes.append((utc.isoformat(sep=" "), rowid))
+                conn.executemany(f"UPDATE {table} SET {column}=? WHERE rowid=?", changes)
+                done += len(changes)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return done
 
     def db(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -181,7 +256,8 @@ class Store:
             m = m if isinstance(m, dict) else {}
             agency = m.get("co_quan")
             day, hour = cast("re.Match[str]", ARCHIVE_NAME.fullmatch(p.name)).groups()
-            when = f"{day[6:8]}/{day[4:6]}/{day[:4]} {hour[:2]}:{hour[2:4]}"
+            # named by the build at the server's local time: shown in Vietnam's
+            when = vietnam_time(f"{day[:4]}-{day[4:6]}-{day[6:8]} {hour[:2]}:{hour[2:4]}:{hour[4:6]}")
             out.append({"ten": p.name, "nam": m.get("nam_danh_gia", ""), "luc": when,
                         "co_quan": agency.get("ten_co_quan", "") if isinstance(agency, dict) else "",
                         "so_nguoi": len(m.get("ca_nhan") or []), "da_ky": (p / "da_ky").is_dir(),
