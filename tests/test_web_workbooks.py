@@ -580,3 +580,25 @@ def test_a_word_file_named_xlsx_is_named_as_the_clerk_sent_it(tmp_path):
     html = re.sub(r"\s+", " ", c.get(r.headers["Location"]).text)
     assert "Tệp «Danh sach 2026.xlsx» là văn bản Word (.docx), không phải sổ Excel (.xlsx)." in html, html
     assert "«1.xlsx»" not in html
+
+
+def test_hidden_rows_and_merged_codes_are_on_the_check_page(tmp_path):
+    """The web's check table shows what `hoso check` says of a filtered sheet and of a unit code merged over its
+    people: one row each, with its words and what to do."""
+    import openpyxl
+
+    book = factory.write(tmp_path / "so.xlsx", factory.tables())
+    wb = openpyxl.load_workbook(book)
+    ws = wb["NhanSu"]
+    ws.row_dimensions[3].hidden = True
+    unit = factory.letter("NhanSu", "ma_don_vi")
+    ws.merge_cells(f"{unit}5:{unit}7")  # Trung tâm Tin học's three people
+    wb.save(book)
+    c, csrf = _clerk(tmp_path / "du_lieu")
+    r = _post(c, csrf, "so.xlsx", book.read_bytes())
+    assert r.status_code == 302
+    html = c.get(r.headers["Location"]).text
+    hidden = next(tr for tr in html.split("<tr") if "đang bị ẩn" in tr)
+    assert "(dòng 3)" in hidden and "người ở dòng ẩn vẫn được đánh giá" in hidden and "xóa dòng của người đó" in hidden
+    merged = next(tr for tr in html.split("<tr") if "Vùng ô gộp" in tr)
+    assert f"{unit}5:{unit}7" in merged and "được đọc cho từng dòng 5–7" in merged and "bỏ gộp ô (Unmerge)" in merged
