@@ -615,3 +615,30 @@ def test_hidden_columns_and_many_hidden_rows_are_named_once_per_sheet(tmp_path):
     assert (said.sheet, said.row, said.column) == ("BieuQuyet", 1, column)
     assert said.message == (f"Sheet có cột có dữ liệu đang bị ẩn (cột {column} «Phiếu HT»); các cột "
                             "này vẫn được đọc như mọi cột.")
+
+
+def test_a_persons_code_merged_over_their_periods_is_read_for_each_period(tmp_path):
+    """KetQuaKy kept as a clerk prints it: the person's code merged down over their twelve months. Each month is
+    that person's (what the sheet shows), with one warning for the range; the results and ratings are those of
+    the same sheet unmerged."""
+    from openpyxl.utils import get_column_letter
+
+    from pipeline.rating import rate
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx"
+    wb = openpyxl.load_workbook(sample)
+    ws = wb["KetQuaKy"]
+    code = [c.value for c in ws[1]].index("ma_so") + 1
+    mine = [r for r in range(2, ws.max_row + 1) if ws.cell(r, code).value == "VP-001"]
+    assert mine == list(range(mine[0], mine[0] + len(mine))) and len(mine) > 1
+    letter = get_column_letter(code)
+    ws.merge_cells(f"{letter}{mine[0]}:{letter}{mine[-1]}")
+    wb.save(tmp_path / "so.xlsx")
+    plain, _ = read(sample)
+    merged, problems = read(tmp_path / "so.xlsx")
+    assert merged is not None, texts(problems)
+    assert merged.periods == plain.periods
+    assert rate(merged).people == rate(plain).people
+    [said] = [p for p in problems if "gộp" in p.message]
+    assert not said.is_error and said.message.startswith(f"Vùng ô gộp (merge) {letter}{mine[0]}:{letter}{mine[-1]}: "
+                                                          f"«VP-001» của ô {letter}{mine[0]} được đọc cho từng dòng")

@@ -406,6 +406,7 @@ def _merged_data(spec: schema.Sheet, sheet: str, header_row: int, rows: list[Row
     a column of the contract with data rows under it is an error (a warning when it only spans optional
     columns of one row). Returns the required cells still to be said missing (those of the ranges are said)."""
     by_number = {r.number: r for r in rows}
+    last = rows[-1].number if rows else 0  # a range down a whole column ends here for us
     said: set[tuple[int, str]] = set()  # (row, key) of required cells explained by a range
     for ref in ranges:
         m = _RANGE.fullmatch(ref)
@@ -416,7 +417,7 @@ def _merged_data(spec: schema.Sheet, sheet: str, header_row: int, rows: list[Row
         if r1 <= header_row:  # the header row (said by `_untitled_columns`) or above it
             continue
         cols = [index[i] for i in range(c1, c2 + 1) if i in index]
-        covered = [n for n in range(r1 + 1, r2 + 1) if n in by_number] if r2 > r1 else []
+        covered = [n for n in range(r1 + 1, min(r2, last) + 1) if n in by_number] if r2 > r1 else []
         if not cols or (not covered and c1 == c2):
             continue  # no column of the contract, or nothing but empty rows under the first cell
         anchor = f"{m.group(1)}{r1}"
