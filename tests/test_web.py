@@ -1262,6 +1262,7 @@ def test_a_server_on_utc_shows_vietnam_time(tmp_path, server_zone):
               "VALUES ('VP', 1, 'vt', 'xong', ?, ?, 'Xong.')", written, written[:-5] + "03:00")
         old.x("INSERT INTO nhat_ky(luc, tai_khoan, co_quan, ip, hanh_dong, chi_tiet) VALUES (?, 'vt', 'VP', '', "
               "'tao_xong', '')", written[:-5] + "03:00")
+        old.x("PRAGMA user_version = 0")  # as a database of before this version is: its times never converted
         app, c = _logged_in(data)  # this version starts on that server: the old times are converted
         store = app.extensions["hoso_store"]
         assert store.one("SELECT tao_luc FROM lan_tao")["tao_luc"] == "2026-12-05 01:00:00+00:00", zone

@@ -87,6 +87,7 @@ VIETNAM = dt.timezone(dt.timedelta(hours=7), "UTC+07:00")
 TIME_COLUMNS = (("co_quan", "tao_luc"), ("tai_khoan", "tao_luc"), ("tai_khoan", "doi_mat_khau_luc"), ("so", "luc"),
                 ("lan_tao", "tao_luc"), ("lan_tao", "bat_dau"), ("lan_tao", "ket_thuc"), ("nop", "luc"),
                 ("nhat_ky", "luc"))
+_TIMES_IN_UTC = 1  # PRAGMA user_version from which the database's times are all in UTC (`Store._times_to_utc`)
 _NAIVE_LIKE = "____-__-__ __:__:__"  # SQL LIKE: a time written without an offset (before UTC was stored)
 _TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?")
 
@@ -177,12 +178,18 @@ class Store:
     def _times_to_utc(self) -> int:
         """Times a server before this version stored (its local time, no offset), as `now()` writes them now:
         taken as this server's local time — the zone they were written in, unless the server's zone was
-        changed since — and written in UTC with the offset. Idempotent (only times without an offset);
-        returns how many were converted."""
+        changed since — and written in UTC with the offset. Done once per database (`PRAGMA user_version`
+        records it: every build process opens the store, and a server's audit log grows all season);
+        idempotent anyway (only times without an offset); returns how many were converted."""
         done = 0
         conn = self.db()
+        if conn.execute("PRAGMA user_version").fetchone()[0] >= _TIMES_IN_UTC:
+            return 0
         conn.execute("BEGIN IMMEDIATE")  # one transaction: all converted or none (a crash midway converts nothing)
         try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= _TIMES_IN_UTC:  # another process did it
+                conn.execute("COMMIT")
+                return 0
             for table, column in TIME_COLUMNS:
                 rows = conn.execute(f"SELECT rowid, {column} FROM {table} WHERE {column} LIKE ?", (_NAIVE_LIKE,)).fetchall()
                 changes = []
@@ -194,6 +201,7 @@ class Store:
                     changes.append((utc.isoformat(sep=" "), rowid))
                 conn.executemany(f"UPDATE {table} SET {column}=? WHERE rowid=?", changes)
                 done += len(changes)
+            conn.execute(f"PRAGMA user_version = {_TIMES_IN_UTC}")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
