@@ -224,14 +224,14 @@ def _year_from_table(data: bytes) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def read_package(given: Path, public_key: Ed25519PublicKey | None = None, *, sent: dt.date | None = None) -> Package:
-    """`sent`: the package is a zip as an agency sent it, with only its manifest.json and ratings file beside
-    it (`hoso serve`'s `nop/<id>/`), received that day: checked with `verify.verify_sent` (the dossiers stay
-    with the agency), and late against that day."""
+def read_package(given: Path, public_key: Ed25519PublicKey | None = None, *, as_sent: bool = False) -> Package:
+    """`as_sent`: the package is a zip as an agency sent it, with only its manifest.json and ratings file
+    beside it (`hoso serve`'s `nop/<id>/`): checked with `verify.verify_sent` (the dossiers stay with the
+    agency); the caller sets `Package.sent`, the day it was received, which lateness is then counted from."""
     from pipeline.submission.verify import verify, verify_sent
 
     given = Path(given)
-    pkg = Package(given, sent=sent)
+    pkg = Package(given)
     if not given.exists():
         pkg.problems.append("Không tìm thấy tệp hoặc thư mục này.")
         pkg.agency = given.name
@@ -252,9 +252,9 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None, *, sen
         if zip_given is not None and zip_given != section.get("zip"):
             pkg.problems.append(f"Tệp nén «{zip_given}» không phải tệp nén của bộ hồ sơ "
                                 f"({MANIFEST} ghi «{section.get('zip') or 'không có'}»).")
-        report = verify_sent(root, public_key, max_table=MAX_TABLE) if sent is not None else verify(root, public_key)
+        report = verify_sent(root, public_key, max_table=MAX_TABLE) if as_sent else verify(root, public_key)
         pkg.problems.extend(report.problems)
-        if pkg.made is None and sent is None:
+        if pkg.made is None and not as_sent:
             pkg.problems.append(f"{MANIFEST} không ghi ngày lập bộ hồ sơ (lan_tao.ngay): không xét được nộp đúng hạn.")
         ratings = _json(root / RATINGS)
         if isinstance(ratings, dict):
@@ -483,6 +483,11 @@ def proposed_cell(n: int | None) -> int | str:
     """How many of a row's levels are only the unit's proposal (a count of proposals is not a result);
     a package without its ratings file cannot tell."""
     return "Không rõ (thiếu tệp kết quả xếp loại)" if n is None else n
+
+
+def province_totals(summary: Summary) -> dict[str, dict[str, Any]]:
+    """The province's counts per staff category and overall (`TOTAL`), of the packages counted."""
+    return _province_totals(summary)
 
 
 def _province_totals(summary: Summary) -> dict[str, dict[str, Any]]:

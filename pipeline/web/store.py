@@ -1,6 +1,7 @@
 """`hoso serve`'s storage: one SQLite database and one folder per agency, both in the data folder.
 
-    DATA/hoso.sqlite3                  agencies, accounts, sessions, uploads, builds, submissions, audit log
+    DATA/hoso.sqlite3                  agencies, accounts, sessions, uploads, builds, submissions, audit log,
+                                       the Sở Nội vụ's deadline and expected agencies (table so_noi_vu, one row)
     DATA/co_quan/<MA>/so/<id>.xlsx     each uploaded workbook, named by its database id (never the
                                        name the browser sent), and `<id>_danh_dau.xlsx`, the marked copy
     DATA/co_quan/<MA>/xep_loai/<id>/   `hoso rate`'s output for a valid upload
@@ -56,6 +57,9 @@ CREATE TABLE IF NOT EXISTS lan_tao (
 CREATE TABLE IF NOT EXISTS nop (
     id INTEGER PRIMARY KEY, co_quan TEXT NOT NULL, lan_tao INTEGER NOT NULL, luc TEXT NOT NULL,
     tai_khoan TEXT NOT NULL, ten_co_quan TEXT NOT NULL, zip TEXT NOT NULL, zip_sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS so_noi_vu (
+    id INTEGER PRIMARY KEY CHECK (id = 1), han_nop TEXT NOT NULL DEFAULT '', co_quan_nop TEXT NOT NULL DEFAULT '',
+    sua_luc TEXT NOT NULL DEFAULT '', tai_khoan TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS nhat_ky (
     id INTEGER PRIMARY KEY, luc TEXT NOT NULL, tai_khoan TEXT NOT NULL, co_quan TEXT NOT NULL, ip TEXT NOT NULL,
     hanh_dong TEXT NOT NULL, chi_tiet TEXT NOT NULL);
@@ -270,6 +274,38 @@ class Store:
         _, ended = self._atomic(("UPDATE tai_khoan SET vai_tro=?, don_vi=? WHERE id=?", (vai_tro, don_vi, account_id)),
                                 ("DELETE FROM phien WHERE tai_khoan=?", (account_id,)))
         return ended
+
+    # ---- the Sở Nội vụ's deadline ------------------------------------------------------------
+    def agencies(self) -> list[tuple[str, str]]:
+        """The agencies that send packages, (code, name as the server knows it), by name: those with an
+        account of an agency role, and any that sent one. The name: the agency's last package sent, else its
+        last valid upload, else its code."""
+        rows = self.q("SELECT c.ma, (SELECT n.ten_co_quan FROM nop n WHERE n.co_quan=c.ma ORDER BY n.id DESC LIMIT 1) AS nop, "
+                      "(SELECT s.ten_co_quan FROM so s WHERE s.co_quan=c.ma AND s.ten_co_quan<>'' ORDER BY s.id DESC "
+                      "LIMIT 1) AS so FROM co_quan c WHERE EXISTS (SELECT 1 FROM tai_khoan t WHERE t.co_quan=c.ma AND "
+                      "t.vai_tro<>'so_noi_vu') OR EXISTS (SELECT 1 FROM nop n WHERE n.co_quan=c.ma)")
+        return sorted(((r["ma"], r["nop"] or r["so"] or r["ma"]) for r in rows), key=lambda a: (a[1].casefold(), a[0]))
+
+    def deadline(self) -> tuple[dt.date | None, list[str] | None, sqlite3.Row | None]:
+        """(the deadline the Sở set, the agency codes it expects — None: every agency —, the row)."""
+        row = self.one("SELECT * FROM so_noi_vu WHERE id=1")
+        if row is None:
+            return None, None, None
+        try:
+            due = dt.date.fromisoformat(row["han_nop"]) if row["han_nop"] else None
+        except ValueError:
+            due = None
+        try:
+            codes = json.loads(row["co_quan_nop"]) if row["co_quan_nop"] else None
+        except ValueError:
+            codes = None
+        return due, ([str(c) for c in codes] if isinstance(codes, list) else None), row
+
+    def set_deadline(self, due: dt.date | None, codes: list[str] | None, account: str) -> None:
+        self.x("INSERT INTO so_noi_vu(id, han_nop, co_quan_nop, sua_luc, tai_khoan) VALUES (1,?,?,?,?) ON CONFLICT(id) "
+               "DO UPDATE SET han_nop=excluded.han_nop, co_quan_nop=excluded.co_quan_nop, sua_luc=excluded.sua_luc, "
+               "tai_khoan=excluded.tai_khoan", due.isoformat() if due else "",
+               "" if codes is None else json.dumps(codes), now(), account)
 
     def audit(self, account: str, co_quan: str, ip: str, action: str, detail: str = "") -> None:
         self.x("INSERT INTO nhat_ky(luc, tai_khoan, co_quan, ip, hanh_dong, chi_tiet) VALUES (?,?,?,?,?,?)",
