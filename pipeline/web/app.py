@@ -1236,7 +1236,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         named = {code: (f"{n} ({code})" if names.count(n) > 1 else n) for code, n in agencies}
         due, codes, setting = store.deadline()
         expected = [code for code, _ in agencies if codes is None or code in codes]
-        by_path = {store.submission_dir(r["co_quan"], r["id"]) / r["zip"]: r for r in latest.values()}
+        order = {code: i for i, (code, _) in enumerate(agencies)}  # the packages in the order of the agencies' names
+        by_path = {store.submission_dir(r["co_quan"], r["id"]) / r["zip"]: r
+                   for r in sorted(latest.values(), key=lambda r: order.get(r["co_quan"], len(order)))}
 
         def read(path: Path) -> province.Package:
             r = by_path[path]
@@ -1266,7 +1268,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                     expected=expected, codes=codes, setting=setting,
                     packages={by_path[p.given]["co_quan"]: p for p in summary.packages})
 
-    def _province(checked: dict[str, Any] | None) -> ResponseReturnValue:
+    def _province(checked: dict[str, Any] | None, error: str = "") -> str:
         from pipeline.submission import province
 
         s = _province_summary()
@@ -1301,7 +1303,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                year=summary.year, other=other, notes=notes, status=status,
                                total_line=province.total_words(summary), all_agencies=s["agencies"],
                                expected=set(s["expected"]), narrowed=s["codes"] is not None,
-                               due=s["due"], setting=s["setting"])
+                               due=s["due"], setting=s["setting"], error=error)
 
     @app.route("/so-noi-vu")
     def so_noi_vu() -> ResponseReturnValue:
@@ -1316,7 +1318,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         text = request.form.get("han_nop", "").strip()
         due = _parse_day(text) if text else None
         if text and due is None:
-            abort(400, description=f"«{_shown_name(text)[:40]}» không phải ngày: viết ngày/tháng/năm, ví dụ 15/12/2026.")
+            # the page again with what is wrong beside the field; nothing stored
+            shown = re.sub(r"[\x00-\x1f\x7f-\x9f]", "", text)[:40]
+            return _province(None, error=f"«{shown}» không phải ngày: viết ngày/tháng/năm, ví dụ 15/12/2026. "
+                                         "Hạn nộp chưa được lưu."), 400
         known = [code for code, _ in store.agencies()]
         ticked = set(request.form.getlist("co_quan"))
         codes = None if ticked >= set(known) else [code for code in known if code in ticked]
