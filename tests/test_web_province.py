@@ -108,6 +108,7 @@ def _status(html: str) -> dict[str, str]:
 def province_server(tmp_path, outputs, monkeypatch):
     monkeypatch.setenv("HOSO_HOM_NAY", TODAY)
     store, app = _server(tmp_path / "du_lieu")
+    _send(store, "STP", outputs["STP"], "2026-01-08 15:00:00")  # sent again two days later: replaced
     _send(store, "STP", outputs["STP"], "2026-01-10 09:00:00")  # five days before the deadline
     _send(store, "SYT", outputs["SYT"], "2026-01-20 16:30:00")  # five days after it
     _send(store, "SXD", outputs["SXD"], "2026-01-12 10:00:00")  # last year's package, by mistake
@@ -137,6 +138,10 @@ def test_the_page_names_who_is_on_time_late_or_missing(province_server):
             "nộp muộn, 2 cơ quan chưa nộp; 2 bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết "
             "định (10 người).</p>") in html
     assert "Hạn nộp hiện tại: 15/01/2026 (do snv đặt lúc" in html and 'value="2026-01-15"' in html
+    # each submission's own status; STP's first is replaced by its second, not counted twice
+    notes = re.findall(r'<td class="luc">([^<]*)</td><td>[^<]*</td><td class="tinh_trang">([^<]*)</td>', html)
+    assert ("08/01/2026 15:00:00", "Đã có bản gửi sau: không cộng") in notes
+    assert ("10/01/2026 09:00:00", _status(html)[NAMES["STP"]]) in notes
     # the submission's time as the page shows times (the `luc` filter)
     assert '<td class="luc">20/01/2026 16:30:00</td>' in html
     assert "Tổng hợp toàn tỉnh năm 2025</h2> <p>2 cơ quan, 12 người.</p>" in html
@@ -217,7 +222,7 @@ def test_the_downloaded_table_is_hoso_tong_hops(province_server, outputs, tmp_pa
 def test_a_changed_package_fails_its_check_on_the_page(province_server):
     """A file of a package changed after it was sent: the agency's status says the check failed and names it."""
     store, app, c, _ = province_server
-    row = store.one("SELECT * FROM nop WHERE co_quan='STP'")
+    row = store.one("SELECT * FROM nop WHERE co_quan='STP' ORDER BY id DESC LIMIT 1")
     ratings = store.submission_dir("STP", row["id"]) / "ket_qua_xep_loai.json"
     ratings.write_bytes(ratings.read_bytes().replace(b'"NS-01"', b'"NS-99"', 1))
     words = _status(_flat(c.get("/so-noi-vu").text))[NAMES["STP"]]
