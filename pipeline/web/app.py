@@ -1339,9 +1339,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
         role("so_noi_vu")
         summary: province.Summary = _province_summary()["summary"]
-        holder = store.data / "so_noi_vu"
-        holder.mkdir(exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="tong-hop-", dir=holder) as tmp:
+        with tempfile.TemporaryDirectory(prefix="tong-hop-", dir=store.province_dir()) as tmp:
             xlsx, pdf = province.write(summary, Path(tmp))
             data = (xlsx if kind == "xlsx" else pdf).read_bytes()
         name = f"tong_hop_so_noi_vu_{summary.year or 'khong-ro-nam'}.{kind}"

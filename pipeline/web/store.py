@@ -12,6 +12,7 @@
     DATA/co_quan/<MA>/anh/             page thumbnails, <sha256 of the PDF>_<page>.png, made when first
                                        viewed; those of files no longer in ket_qua/ removed after each
                                        build and at start-up
+    DATA/so_noi_vu/tong-hop-*/         the province table made for one download (removed with the request)
 
 Every path is made from a code checked by `safe_code` or from an integer id: nothing a browser
 sends is ever joined to a path.
@@ -77,6 +78,7 @@ ADDED_COLUMNS = (
     ("phien", "bat_dau", "REAL NOT NULL DEFAULT 0"),  # when the session was made (its absolute end; 0: before this column)
 )
 
+SO_NOI_VU = "so_noi_vu"  # DATA/so_noi_vu/: the Sở's own folder (the province table made for a download)
 RUNNING = ("cho", "dang_chay")  # queued, running
 ARCHIVE_NAME = re.compile(r"(?:\d{4}|khong-ro-nam)-(\d{8})-(\d{6})(?:-\d{1,4})?")  # luu_tru/<year>-<date-time>[-n]
 STATUS_WORDS = {"cho": "Đang chờ", "dang_chay": "Đang tạo", "xong": "Xong", "loi": "Lỗi"}
@@ -116,7 +118,7 @@ class Store:
         (self.data / "co_quan").mkdir(exist_ok=True)
         # the data folder itself only when it holds nothing but hoso's own (`--data .` in a home folder keeps
         # that folder's mode); the agencies' folder and the database always
-        if {p.name for p in self.data.iterdir()} <= {DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", "co_quan"}:
+        if {p.name for p in self.data.iterdir()} <= {DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", "co_quan", SO_NOI_VU}:
             private(self.data)
         private(self.data / "co_quan")
         self.path = self.data / DB_NAME
@@ -151,6 +153,13 @@ class Store:
         return cur.lastrowid or 0
 
     # ---- folders ------------------------------------------------------------------------------
+    def province_dir(self) -> Path:
+        """The Sở Nội vụ's own folder (never an agency's), 0700."""
+        path = self.data / SO_NOI_VU
+        path.mkdir(exist_ok=True)
+        private(path)
+        return path
+
     def agency_dir(self, ma: str) -> Path:
         if not safe_code(ma):
             raise ValueError(f"bad agency code {ma!r}")
