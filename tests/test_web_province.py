@@ -230,3 +230,56 @@ def test_a_changed_package_fails_its_check_on_the_page(province_server):
     listed = {r[0]: r for r in _sheet(c.get("/so-noi-vu/tong-hop.xlsx").data, "CoQuan")}
     assert listed[NAMES["STP"]][5] == "Không đạt"
     assert "Tệp bị sửa: ket_qua_xep_loai.json" in listed[NAMES["STP"]][9]
+
+
+def test_the_page_in_a_real_browser(province_server, tmp_path):
+    """Headless Chromium at 1366×768 and as a phone: the deadline set, each agency's status readable, no table
+    wider than the page; screenshots kept when HOSO_WEB_SCREENSHOTS names a folder."""
+    import os
+    import threading
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from werkzeug.serving import make_server
+
+    store, app, _, _ = province_server
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{http.server_port}"
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium") or "chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi-VN",
+                "--disable-gpu"):
+        opts.add_argument(arg)
+    d = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    shots = os.environ.get("HOSO_WEB_SCREENSHOTS")
+    try:
+        d.implicitly_wait(2)
+        d.get(base + "/dang-nhap")
+        d.find_element(By.ID, "ten").send_keys("snv")
+        d.find_element(By.ID, "mat_khau").send_keys(PASSWORD + "\n")
+        d.get(base + "/so-noi-vu")
+        assert "Hạn nộp hiện tại: 15/01/2026" in d.find_element(By.ID, "han_hien_tai").text
+        rows = {r.find_element(By.CSS_SELECTOR, "td.co_quan").text: r.find_element(By.CSS_SELECTOR, "td.tinh_trang_nop").text
+                for r in d.find_elements(By.CSS_SELECTOR, "#tinh_hinh_nop tbody tr")}
+        assert rows[NAMES["SNN"]] == "Chưa nộp, đã quá hạn 10 ngày"
+        assert rows[NAMES["SYT"]].startswith("Kiểm tra đạt; nộp muộn 5 ngày")
+        boxes = d.find_elements(By.CSS_SELECTOR, "#dat_han_nop input[type=checkbox]")
+        assert len(boxes) == 4 and all(b.is_selected() for b in boxes)
+        # each tick box on the line of its agency's name (not a box above a name)
+        for label in d.find_elements(By.CSS_SELECTOR, "#dat_han_nop label.chon"):
+            box = label.find_element(By.TAG_NAME, "input")
+            assert abs(box.rect["y"] + box.rect["height"] / 2 - (label.rect["y"] + label.rect["height"] / 2)) < 6
+        if shots:
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            d.save_screenshot(str(Path(shots) / "so_noi_vu_han_nop.png"))
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1,
+                                                                 "mobile": True})
+        d.get(base + "/so-noi-vu")
+        assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+        if shots:
+            d.save_screenshot(str(Path(shots) / "so_noi_vu_dien_thoai.png"))
+    finally:
+        d.quit()
+        http.shutdown()

@@ -288,12 +288,13 @@ class Store:
     def agencies(self) -> list[tuple[str, str]]:
         """The agencies that send packages, (code, name as the server knows it), by name: those with an
         account of an agency role, and any that sent one. The name: the agency's last package sent, else its
-        last valid upload, else its code."""
+        last valid upload, else its code said as such."""
         rows = self.q("SELECT c.ma, (SELECT n.ten_co_quan FROM nop n WHERE n.co_quan=c.ma ORDER BY n.id DESC LIMIT 1) AS nop, "
                       "(SELECT s.ten_co_quan FROM so s WHERE s.co_quan=c.ma AND s.ten_co_quan<>'' ORDER BY s.id DESC "
                       "LIMIT 1) AS so FROM co_quan c WHERE EXISTS (SELECT 1 FROM tai_khoan t WHERE t.co_quan=c.ma AND "
                       "t.vai_tro<>'so_noi_vu') OR EXISTS (SELECT 1 FROM nop n WHERE n.co_quan=c.ma)")
-        return sorted(((r["ma"], r["nop"] or r["so"] or r["ma"]) for r in rows), key=lambda a: (a[1].casefold(), a[0]))
+        return sorted(((r["ma"], r["nop"] or r["so"] or f"Cơ quan mã {r['ma']} (chưa tải sổ lên)") for r in rows),
+                      key=lambda a: (a[1].casefold(), a[0]))
 
     def deadline(self) -> tuple[dt.date | None, list[str] | None, sqlite3.Row | None]:
         """(the deadline the Sở set, the agency codes it expects — None: every agency —, the row)."""
