@@ -47,9 +47,7 @@ def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | No
     for aside in kept:  # what was there was not what the last run wrote (notes typed into it?): kept
         say(f"Ghi chú: «{aside.name[:aside.name.index('.truoc-')]}{aside.suffix}» đã khác với bản hoso ghi lần trước "
             f"(có thể đã được sửa tay): giữ lại thành «{aside}».")
-    say(f"Đã ghi «{xlsx}» và «{pdf}»: {len(summary.packages)} bộ hồ sơ, {len(summary.failed)} bộ không đạt kiểm tra"
-        f"{province.other_year_words(summary)}, "
-        f"{len(summary.late)} bộ nộp muộn, {len(summary.missing)} cơ quan chưa nộp{province.proposed_words(summary)}.")
+    say(f"Đã ghi «{xlsx}» và «{pdf}»: {province.total_words(summary)}.")
     if summary.failed:
         raise VerifyFailed(f"{len(summary.failed)} bộ hồ sơ không đạt kiểm tra: "
                            + "; ".join(p.agency for p in summary.failed) + ".")

@@ -1437,3 +1437,16 @@ def test_a_person_page_says_when_the_dossier_is_older_than_the_ratings(tmp_path)
     assert 'href="/tao-ho-so">tạo lại hồ sơ</a> trước khi in' in html
     store.x("UPDATE lan_tao SET so=2 WHERE id=?", build)  # built from the latest: nothing to say
     assert 'id="ho_so_cu"' not in c.get("/ho-so/nguoi/QB-03").text
+
+
+def test_a_package_sent_early_morning_in_vietnam_is_of_that_day():
+    """The Sở counts lateness by the day a package was sent in Vietnam: 06:30 on 15/12 there is stored as 23:30 on
+    14/12 UTC, and is the 15th (a deadline of 14/12: one day late, not on time)."""
+    import datetime as dt
+
+    from pipeline.web.store import vietnam_day
+
+    assert vietnam_day("2026-12-14 23:30:00+00:00") == dt.date(2026, 12, 15)
+    assert vietnam_day("2026-12-15 16:59:59+00:00") == dt.date(2026, 12, 15)
+    assert vietnam_day("2026-12-15 17:00:00+00:00") == dt.date(2026, 12, 16)
+    assert vietnam_day("") is None and vietnam_day(None) is None

@@ -77,6 +77,9 @@ class Package:
     # the comparable groups the agency's own table (sheet TyLeHTXS) finds over the HTXS cap, by name; None when
     # the table has no such sheet: the province cannot see the groups, the agency's check can
     groups_over: list[str] | None = None
+    # the day the Sở received the package, when it knows it (`hoso serve`: the day the agency sent it); the
+    # deadline is then held against that day, else against the day the package was made
+    sent: dt.date | None = None
 
     @property
     def verified(self) -> bool:
@@ -84,9 +87,11 @@ class Package:
 
     @property
     def late_days(self) -> int | None:
-        if self.made is None or self.due is None:
+        """Days after the deadline (0: on time), the one rule of `hoso tong-hop` and `hoso serve`."""
+        day = self.sent if self.sent is not None else self.made
+        if day is None or self.due is None:
             return None
-        return max(0, (self.made - self.due).days)
+        return max(0, (day - self.due).days)
 
 
 @dataclass
@@ -219,8 +224,11 @@ def _year_from_table(data: bytes) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Package:
-    from pipeline.submission.verify import verify
+def read_package(given: Path, public_key: Ed25519PublicKey | None = None, *, as_sent: bool = False) -> Package:
+    """`as_sent`: the package is a zip as an agency sent it, with only its manifest.json and ratings file
+    beside it (`hoso serve`'s `nop/<id>/`): checked with `verify.verify_sent` (the dossiers stay with the
+    agency); the caller sets `Package.sent`, the day it was received, which lateness is then counted from."""
+    from pipeline.submission.verify import verify, verify_sent
 
     given = Path(given)
     pkg = Package(given)
@@ -244,9 +252,9 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None) -> Pac
         if zip_given is not None and zip_given != section.get("zip"):
             pkg.problems.append(f"Tệp nén «{zip_given}» không phải tệp nén của bộ hồ sơ "
                                 f"({MANIFEST} ghi «{section.get('zip') or 'không có'}»).")
-        report = verify(root, public_key)
+        report = verify_sent(root, public_key, max_table=MAX_TABLE) if as_sent else verify(root, public_key)
         pkg.problems.extend(report.problems)
-        if pkg.made is None:
+        if pkg.made is None and not as_sent:
             pkg.problems.append(f"{MANIFEST} không ghi ngày lập bộ hồ sơ (lan_tao.ngay): không xét được nộp đúng hạn.")
         ratings = _json(root / RATINGS)
         if isinstance(ratings, dict):
@@ -321,11 +329,13 @@ def _norm(name: str) -> str:
 
 
 def summarise(paths: list[Path], *, expected: Sequence[str] = (), due: dt.date | None = None,
-              today: dt.date | None = None, public_key: Ed25519PublicKey | None = None) -> Summary:
+              today: dt.date | None = None, public_key: Ed25519PublicKey | None = None,
+              read: Callable[[Path], Package] | None = None) -> Summary:
     """Read and check every package; `expected`: the agencies that must send one; `due`: the
-    province's deadline (else each package's own)."""
+    province's deadline (else each package's own); `read`: how a package is read (`hoso serve`: the
+    packages as sent, named as the server knows their agencies), else `read_package`."""
     today = today or clock.today()
-    packages = [read_package(p, public_key) for p in paths]
+    packages = [read(p) if read is not None else read_package(p, public_key) for p in paths]
     seen: dict[str, Package] = {}
     for pkg in packages:
         if due is not None:
@@ -387,12 +397,13 @@ def status_words(pkg: Package) -> str:
     if pkg.duplicate_of is not None:
         return f"Nộp trùng (đã có bộ «{pkg.duplicate_of}»): không cộng lại; {parts[0].lower()}"
     late = pkg.late_days
+    day = f"gửi ngày {_d(pkg.sent)}" if pkg.sent is not None else f"lập ngày {_d(pkg.made)}"
     if late:
-        parts.append(f"nộp muộn {late} ngày (lập ngày {_d(pkg.made)}, hạn {_d(pkg.due)})")
+        parts.append(f"nộp muộn {late} ngày ({day}, hạn {_d(pkg.due)})")
     elif late == 0:
-        parts.append(f"đúng hạn (lập ngày {_d(pkg.made)}, hạn {_d(pkg.due)})")
-    elif pkg.due is None and pkg.made is not None:
-        parts.append(f"lập ngày {_d(pkg.made)}, không có hạn nộp để đối chiếu")
+        parts.append(f"đúng hạn ({day}, hạn {_d(pkg.due)})")
+    elif pkg.due is None and (pkg.made is not None or pkg.sent is not None):
+        parts.append(f"{day}, không có hạn nộp để đối chiếu")
     if pkg.groups_over:
         parts.append(f"biểu của cơ quan ghi {len(pkg.groups_over)} nhóm có nhiệm vụ tương đồng vượt tỷ lệ Hoàn thành "
                      "xuất sắc nhiệm vụ: " + ", ".join(f"«{g}»" for g in pkg.groups_over))
@@ -400,6 +411,13 @@ def status_words(pkg: Package) -> str:
         parts.append(f"{pkg.proposed} người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định "
                      "(số liệu xếp loại của cơ quan này là số dự kiến)")
     return "; ".join(parts)
+
+
+def total_words(summary: Summary) -> str:
+    """The summary's count line, `hoso tong-hop`'s last line and `hoso serve`'s: «3 bộ hồ sơ, 1 bộ không đạt
+    kiểm tra, 1 bộ nộp muộn, 1 cơ quan chưa nộp; …»."""
+    return (f"{len(summary.packages)} bộ hồ sơ, {len(summary.failed)} bộ không đạt kiểm tra{other_year_words(summary)}, "
+            f"{len(summary.late)} bộ nộp muộn, {len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}")
 
 
 def proposed_words(summary: Summary) -> str:
@@ -465,6 +483,11 @@ def proposed_cell(n: int | None) -> int | str:
     """How many of a row's levels are only the unit's proposal (a count of proposals is not a result);
     a package without its ratings file cannot tell."""
     return "Không rõ (thiếu tệp kết quả xếp loại)" if n is None else n
+
+
+def province_totals(summary: Summary) -> dict[str, dict[str, Any]]:
+    """The province's counts per staff category and overall (`TOTAL`), of the packages counted."""
+    return _province_totals(summary)
 
 
 def _province_totals(summary: Summary) -> dict[str, dict[str, Any]]:

@@ -15,6 +15,7 @@ Checks, each problem named with its path (messages in Vietnamese):
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import zipfile
 from dataclasses import dataclass, field
@@ -278,14 +279,16 @@ def _compare(what: str, expected: dict[str, dict[str, Any]], got: dict[str, dict
                                     f"theo {RATINGS} phải là {value}.")
 
 
-def _check_table(outdir: Path, section: dict[str, Any], people: list[dict[str, Any]], rep: VerifyReport) -> None:
+def _check_table(outdir: Path, section: dict[str, Any], people: list[dict[str, Any]], rep: VerifyReport,
+                 data: bytes | None = None) -> None:
+    """`data`: the table's bytes (read from the zip of a package as sent), else the file in `outdir`."""
     folder = section.get("thu_muc", "nop_so_noi_vu")
     path = f"{folder}/bieu_tong_hop.xlsx"
-    if not (outdir / path).is_file():
+    if data is None and not (outdir / path).is_file():
         rep.problems.append(f"Thiếu biểu tổng hợp: {path}")
         return
     try:
-        counts, entries = read_table(outdir / path)
+        counts, entries = read_table(io.BytesIO(data) if data is not None else outdir / path)
     except TableUnreadable as exc:
         rep.problems.append(f"Không đọc được biểu tổng hợp {path}: {exc}.")
         return
@@ -351,3 +354,90 @@ def _check_zip(outdir: Path, section: dict[str, Any], files: dict[str, dict[str,
         original, copy = t.get("goc"), files.get(t.get("path"))
         if original and copy and original in files and files[original].get("sha256") != copy.get("sha256"):
             rep.problems.append(f"Bản sao {t.get('path')} khác bản gốc {original}.")
+
+
+def verify_sent(folder: Path, public_key: Ed25519PublicKey | None = None, *, max_table: int = 32 * 1024 * 1024) -> VerifyReport:
+    """A package as an agency sent it: its zip, `manifest.json` and `ket_qua_xep_loai.json` only (`hoso serve`'s
+    `nop/<id>/`; the dossiers stay with the agency). The zip and the ratings file against their SHA-256 in the
+    manifest; the zip's members exactly the files to send (`nop_so_noi_vu.tep`), each against its SHA-256; its
+    summary table against the ratings, person by person (check 4 of `verify`); nothing else in the folder.
+    `max_table`: a table bigger than that (inflated) is not read."""
+    folder = Path(folder)
+    rep = VerifyReport(folder)
+    if not folder.is_dir():
+        rep.problems.append(f"Không có thư mục «{folder}».")
+        return rep
+    if public_key is not None:
+        from pipeline.submission import signing
+
+        why = signing.check(folder, public_key)
+        if why:
+            rep.problems.append(f"Chữ ký: {why}.")
+    manifest = _load_json(folder / MANIFEST)
+    rep.problems.extend(why for why in (too_big(folder / MANIFEST), too_big(folder / RATINGS)) if why)
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        rep.problems.append(f"Thiếu hoặc hỏng tệp {MANIFEST}: không kiểm tra được.")
+        return rep
+    files = {f["path"]: f for f in manifest["files"] if isinstance(f, dict) and "path" in f}
+    section = manifest.get("nop_so_noi_vu")
+    if not isinstance(section, dict) or not section.get("zip"):
+        rep.problems.append(f"{MANIFEST} không có mục «nop_so_noi_vu»: thiếu bộ hồ sơ nộp Sở Nội vụ.")
+        return rep
+    name = str(section["zip"])
+    for path in (name, RATINGS):
+        entry = files.get(path)
+        if not (folder / Path(path).name).is_file():
+            rep.problems.append(f"Thiếu tệp: {path}")
+        elif entry is None:
+            rep.problems.append(f"{MANIFEST} không ghi tệp {path}: không đối chiếu được.")
+        elif (folder / Path(path).name).stat().st_size != entry.get("bytes") \
+                or _sha256(folder / Path(path).name) != entry.get("sha256"):
+            rep.problems.append(f"Tệp bị sửa: {path} (nội dung khác với lúc tạo, theo mã SHA-256 trong {MANIFEST})")
+        else:
+            rep.files += 1
+    for extra in sorted(p.name for p in folder.iterdir() if p.name not in {Path(name).name, RATINGS, MANIFEST, SIGNATURE}):
+        rep.problems.append(f"Tệp thừa: {extra} (không phải tệp của bộ hồ sơ gửi)")
+    listed = {str(t.get("path")) for t in section.get("tep") or [] if isinstance(t, dict)}
+    thu_muc = section.get("thu_muc", "nop_so_noi_vu")
+    table_path = f"{thu_muc}/bieu_tong_hop.xlsx"
+    table: bytes | None = None
+    try:
+        with zipfile.ZipFile(folder / Path(name).name) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            names = {i.filename for i in infos}
+            for path in sorted(names - listed):
+                rep.problems.append(f"Tệp nén {name} thừa tệp không có trong danh sách tệp nộp Sở Nội vụ: {path}")
+            for path in sorted(listed - names):
+                rep.problems.append(f"Tệp nén {name} thiếu tệp: {path}")
+            for info in infos:
+                entry = files.get(info.filename)
+                if entry is None:
+                    if info.filename in listed:
+                        rep.problems.append(f"{MANIFEST}: {info.filename} không có trong danh sách tệp.")
+                    continue
+                h = hashlib.sha256()
+                with zf.open(info) as fh:
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        h.update(chunk)
+                if h.hexdigest() != entry.get("sha256"):
+                    rep.problems.append(f"Tệp nén {name}: {info.filename} khác với tệp đã tạo (SHA-256).")
+            if table_path in names:
+                if zf.getinfo(table_path).file_size > max_table:
+                    rep.problems.append(f"Biểu tổng hợp {table_path} lớn bất thường: không đọc.")
+                else:
+                    table = zf.read(table_path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        rep.problems.append(f"Tệp nén {name} bị hỏng, không mở được ({exc.__class__.__name__}).")
+        return rep
+    ratings = _load_json(folder / RATINGS)
+    people = ratings.get("nguoi") if isinstance(ratings, dict) else None
+    if not isinstance(people, list):
+        rep.problems.append(f"Không đọc được {RATINGS}: không kiểm tra được biểu tổng hợp.")
+        return rep
+    rep.people = len(people)
+    if table is None:
+        rep.problems.append(f"Thiếu biểu tổng hợp: {table_path}")
+        return rep
+    _check_table(folder, section, people, rep, table)
+    rep.submission = True
+    return rep

@@ -17,8 +17,8 @@ an audit log of logins, uploads, builds, downloads and submissions.
 
 from __future__ import annotations
 
-import collections
 import contextlib
+import datetime as dt
 import errno
 import hashlib
 import hmac
@@ -44,7 +44,7 @@ from werkzeug.routing import IntegerConverter, Map
 from pipeline import output_guard
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue, page_words
-from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, ago, now, vietnam_time
+from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, ago, now, vietnam_day, vietnam_time
 from pipeline.web.thumbs import render as render_thumbnail
 
 if TYPE_CHECKING:
@@ -95,6 +95,7 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "doi_mat_khau_sai": "Đổi mật khẩu: mật khẩu hiện tại sai", "doi_mat_khau_bi_chan": "Đổi mật khẩu bị chặn (sai quá nhiều lần)",
     "tai_len_bi_chan": "Tải sổ lên bị chặn (quá nhiều lần trong ít phút)",
     "xem_xep_loai": "Xem bảng kết quả xếp loại",
+    "dat_han_nop": "Sở Nội vụ đặt hạn nộp, cơ quan phải nộp", "tai_tong_hop": "Sở Nội vụ tải bảng tổng hợp toàn tỉnh",
 }
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
                "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"}
@@ -1213,66 +1214,135 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             abort(404)
         return row
 
-    def _province(checked: dict[str, Any] | None) -> ResponseReturnValue:
+    # the packages as read and checked, by submission and the state of its three files: a page view reads each
+    # agency's last package once (its zip's SHA-256 and members, its table), not at every view
+    read_cache: dict[tuple[Any, ...], Any] = {}
+
+    def _province_summary() -> dict[str, Any]:
+        """`hoso tong-hop`'s summary (`province.summarise`, one counting) of each agency's last submission,
+        late against the day it was sent and the deadline the Sở set; the agencies expected are those on
+        the server (`Store.agencies`) unless the Sở narrowed them."""
+        import copy
+
+        from pipeline.submission import province
+
         rows = store.q("SELECT * FROM nop ORDER BY id DESC")
         latest: dict[str, sqlite3.Row] = {}
         for r in rows:
             latest.setdefault(r["co_quan"], r)
-        totals = {k: 0 for k in LEVEL_WORDS}
-        people = decided = 0
-        sent: dict[int, tuple[int | None, list[Any]]] = {}  # each agency's last submission: (its year, its people)
-        for r in latest.values():
-            try:
-                data = json.loads((store.submission_dir(r["co_quan"], r["id"]) / "ket_qua_xep_loai.json").read_text("utf-8"))
-            except (OSError, ValueError):
+        agencies = store.agencies()
+        names = [n for _, n in agencies]
+        # agencies by name as the server knows them; two codes of one name told apart by the code
+        named = {code: (f"{n} ({code})" if names.count(n) > 1 else n) for code, n in agencies}
+        due, codes, setting = store.deadline()
+        expected = [code for code, _ in agencies if codes is None or code in codes]
+        order = {code: i for i, (code, _) in enumerate(agencies)}  # the packages in the order of the agencies' names
+        by_path = {store.submission_dir(r["co_quan"], r["id"]) / r["zip"]: r
+                   for r in sorted(latest.values(), key=lambda r: order.get(r["co_quan"], len(order)))}
+
+        def read(path: Path) -> province.Package:
+            r = by_path[path]
+            sent = vietnam_day(r["luc"])  # the day in Vietnam (stored in UTC: 06:30 on the 15th is the 14th there)
+            state: list[tuple[int, int] | None] = []
+            for f in (path, path.parent / "manifest.json", path.parent / province.RATINGS):
+                try:
+                    st = f.stat()
+                    state.append((st.st_size, st.st_mtime_ns))
+                except OSError:
+                    state.append(None)
+            key = (r["id"], sent, named.get(r["co_quan"], r["ten_co_quan"]), tuple(state))
+            if key not in read_cache:
+                pkg = province.read_package(path, as_sent=True)
+                pkg.sent = sent
+                pkg.agency = key[2]
+                if len(read_cache) > 1000:
+                    read_cache.clear()
+                read_cache[key] = pkg
+            return copy.deepcopy(read_cache[key])  # type: ignore[no-any-return]
+
+        summary = province.summarise(list(by_path), expected=[named[c] for c in expected], due=due, read=read)
+        return dict(summary=summary, rows=rows, latest=latest, agencies=agencies, named=named, due=due,
+                    expected=expected, codes=codes, setting=setting,
+                    packages={by_path[p.given]["co_quan"]: p for p in summary.packages})
+
+    def _province(checked: dict[str, Any] | None, error: str = "") -> str:
+        from pipeline.submission import province
+
+        s = _province_summary()
+        summary: province.Summary = s["summary"]
+        packages: dict[str, province.Package] = s["packages"]
+        missing = set(summary.missing)
+        lateness = province.missing_words(summary)
+        status = []  # each agency expected or that sent a package: (name, its last submission, status, class)
+        for code, _ in s["agencies"]:
+            pkg, row, name = packages.get(code), s["latest"].get(code), s["named"][code]
+            if pkg is None and code not in s["expected"]:
                 continue
-            if not isinstance(data, dict):
-                continue
-            nam = data.get("nam_danh_gia")
-            sent[r["id"]] = (nam if isinstance(nam, int) else None,
-                             data["nguoi"] if isinstance(data.get("nguoi"), list) else [])
-        # one evaluation year, as `hoso tong-hop`: the one most agencies' last packages evaluate (ties: the
-        # latest); a package of another year (last year's workbook built again and sent) is named, not added
-        years = collections.Counter(nam for nam, _ in sent.values() if nam)
-        year = max(years, key=lambda y: (years[y], y)) if years else None
-        notes: dict[int, str] = {}
-        other: list[tuple[sqlite3.Row, int]] = []
-        for r in rows:
-            if latest[r["co_quan"]]["id"] != r["id"]:
-                notes[r["id"]] = "Đã có bản gửi sau: không cộng"
-        for r in latest.values():
-            if r["id"] not in sent:
-                notes[r["id"]] = "Không đọc được kết quả xếp loại: không cộng"
-                continue
-            nam, nguoi = sent[r["id"]]
-            if year is not None and nam is not None and nam != year:
-                other.append((r, nam))
-                notes[r["id"]] = f"Bộ hồ sơ năm {nam}, không phải năm {year}: không cộng"
-                continue
-            mine = 0
-            for p in nguoi:
-                if not isinstance(p, dict):
-                    continue
-                level = p.get("muc_quyet_dinh") or p.get("muc_de_xuat")
-                people += 1
-                if level in totals:
-                    totals[level] += 1
-                    decided += p.get("muc_quyet_dinh") in totals
-                    mine += p.get("muc_quyet_dinh") not in totals
-            notes[r["id"]] = (f"{mine} người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định" if mine
-                              else "Mức xếp loại do cấp có thẩm quyền quyết định")
-        # the table adds up to the people counted: those without a level (not rated, periods missing) have
-        # their own line, and the page says how many levels are still only proposed (drafts sent)
-        rated = sum(totals.values())
-        return render_template("so_noi_vu.html", rows=rows, totals=totals, people=people,
-                               agencies=len(latest) - len(other) - sum(1 for r in latest.values() if r["id"] not in sent),
-                               checked=checked, unrated=people - rated, decided=decided, proposed=rated - decided,
-                               year=year, other=other, notes=notes)
+            words = province.status_words(pkg) if pkg is not None else lateness
+            if pkg is not None and name in missing:  # its last package is another year's: this year's is missing
+                words += "; " + lateness[0].lower() + lateness[1:]
+            bad = pkg is None or not pkg.verified or bool(pkg.late_days)
+            status.append((name, row, words, "bad" if bad else "good"))
+        notes = {r["id"]: "Đã có bản gửi sau: không cộng" for r in s["rows"] if s["latest"][r["co_quan"]]["id"] != r["id"]}
+        for code, pkg in packages.items():
+            notes[s["latest"][code]["id"]] = province.status_words(pkg)
+        from pipeline.submission.summary_table import TOTAL
+
+        total_code = TOTAL[0]  # the row «Tổng cộng»
+        total = province.province_totals(summary)[total_code]
+        rated: int = sum(total[k] for k in LEVEL_WORDS)
+        counted = [p for p in summary.counted if p.counts]
+        proposed = sum(p.proposed_by.get(total_code, 0) for p in counted)
+        other = [p for p in summary.packages if p.other_year is not None]
+        return render_template("so_noi_vu.html", rows=s["rows"], totals=total if counted else None,
+                               people=total["tong"], agencies=len(counted), checked=checked,
+                               unrated=total["tong"] - rated, decided=rated - proposed, proposed=proposed,
+                               year=summary.year, other=other, notes=notes, status=status,
+                               total_line=province.total_words(summary), all_agencies=s["agencies"],
+                               expected=set(s["expected"]), narrowed=s["codes"] is not None,
+                               due=s["due"], setting=s["setting"], error=error)
 
     @app.route("/so-noi-vu")
     def so_noi_vu() -> ResponseReturnValue:
         role("so_noi_vu")
         return _province(None)
+
+    @app.route("/so-noi-vu/han-nop", methods=["POST"])
+    def so_noi_vu_han_nop() -> ResponseReturnValue:
+        """The deadline (empty: none) and the agencies that must send a package (every agency ticked: all,
+        agencies created later too)."""
+        role("so_noi_vu")
+        text = request.form.get("han_nop", "").strip()
+        due = _parse_day(text) if text else None
+        if text and due is None:
+            # the page again with what is wrong beside the field; nothing stored
+            shown = re.sub(r"[\x00-\x1f\x7f-\x9f]", "", text)[:40]
+            return _province(None, error=f"«{shown}» không phải ngày: viết ngày/tháng/năm, ví dụ 15/12/2026. "
+                                         "Hạn nộp chưa được lưu."), 400
+        known = [code for code, _ in store.agencies()]
+        ticked = set(request.form.getlist("co_quan"))
+        codes = None if ticked >= set(known) else [code for code in known if code in ticked]
+        store.set_deadline(due, codes, g.user["ten"])
+        audit("dat_han_nop", json.dumps({"han_nop": f"{due:%d/%m/%Y}" if due else "không có",
+                                         "co_quan_phai_nop": "tất cả" if codes is None else ", ".join(codes) or "không có"},
+                                        ensure_ascii=False))
+        return redirect(url_for("so_noi_vu"))
+
+    @app.route("/so-noi-vu/tong-hop.<any(xlsx, pdf):kind>")
+    def so_noi_vu_tong_hop(kind: str) -> ResponseReturnValue:
+        """The province table `hoso tong-hop` writes (`province.write`), made now from the last submissions
+        (never a copy made before a newer one) in a folder of this request under the Sở's own folder."""
+        from pipeline.submission import province
+
+        role("so_noi_vu")
+        summary: province.Summary = _province_summary()["summary"]
+        with tempfile.TemporaryDirectory(prefix="tong-hop-", dir=store.province_dir()) as tmp:
+            xlsx, pdf = province.write(summary, Path(tmp))
+            data = (xlsx if kind == "xlsx" else pdf).read_bytes()
+        name = f"tong_hop_so_noi_vu_{summary.year or 'khong-ro-nam'}.{kind}"
+        audit("tai_tong_hop", json.dumps({"tep": name}))
+        mime = "application/pdf" if kind == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=name)
 
     @app.route("/so-noi-vu/<int:nop_id>/ho-so.zip")
     def so_noi_vu_tai(nop_id: int) -> ResponseReturnValue:
@@ -1433,10 +1503,21 @@ def _score(x: object) -> str:
     return score_text(float(x)) if isinstance(x, (int, float)) and not isinstance(x, bool) else ""
 
 
+def _parse_day(text: str) -> dt.date | None:
+    """A date as a clerk types it (15/12/2026) or a browser's date field sends it (2026-12-15); None if not one."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo số", "so_nguoi": "số người", "nop": "bộ hồ sơ số",
                  "don_vi": "đơn vị", "muc": "mức", "co_quan_cu": "cơ quan cũ", "co_quan_moi": "cơ quan mới",
                  "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra", "nam_cu": "năm cũ", "nam_moi": "năm mới",
-                 "them": "số dòng thêm", "thay": "số dòng thay", "khong_nhap": "số dòng không nhập", "loi": "lỗi"}
+                 "them": "số dòng thêm", "thay": "số dòng thay", "khong_nhap": "số dòng không nhập", "loi": "lỗi",
+                 "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "tep": "tệp"}
 _ARCHIVE_DETAIL = re.compile(r"(\d{4}|khong-ro-nam)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(?:-\d{1,4})?")
 _ROLE_CODE = re.compile(r"\b(van_thu_don_vi|van_thu|so_noi_vu)\b")
 

@@ -1,6 +1,7 @@
 """`hoso serve`'s storage: one SQLite database and one folder per agency, both in the data folder.
 
-    DATA/hoso.sqlite3                  agencies, accounts, sessions, uploads, builds, submissions, audit log
+    DATA/hoso.sqlite3                  agencies, accounts, sessions, uploads, builds, submissions, audit log,
+                                       the Sở Nội vụ's deadline and expected agencies (table so_noi_vu, one row)
     DATA/co_quan/<MA>/so/<id>.xlsx     each uploaded workbook, named by its database id (never the
                                        name the browser sent), and `<id>_danh_dau.xlsx`, the marked copy
     DATA/co_quan/<MA>/xep_loai/<id>/   `hoso rate`'s output for a valid upload
@@ -11,6 +12,7 @@
     DATA/co_quan/<MA>/anh/             page thumbnails, <sha256 of the PDF>_<page>.png, made when first
                                        viewed; those of files no longer in ket_qua/ removed after each
                                        build and at start-up
+    DATA/so_noi_vu/tong-hop-*/         the province table made for one download (removed with the request)
 
 Every path is made from a code checked by `safe_code` or from an integer id: nothing a browser
 sends is ever joined to a path.
@@ -56,6 +58,9 @@ CREATE TABLE IF NOT EXISTS lan_tao (
 CREATE TABLE IF NOT EXISTS nop (
     id INTEGER PRIMARY KEY, co_quan TEXT NOT NULL, lan_tao INTEGER NOT NULL, luc TEXT NOT NULL,
     tai_khoan TEXT NOT NULL, ten_co_quan TEXT NOT NULL, zip TEXT NOT NULL, zip_sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS so_noi_vu (
+    id INTEGER PRIMARY KEY CHECK (id = 1), han_nop TEXT NOT NULL DEFAULT '', co_quan_nop TEXT NOT NULL DEFAULT '',
+    sua_luc TEXT NOT NULL DEFAULT '', tai_khoan TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS nhat_ky (
     id INTEGER PRIMARY KEY, luc TEXT NOT NULL, tai_khoan TEXT NOT NULL, co_quan TEXT NOT NULL, ip TEXT NOT NULL,
     hanh_dong TEXT NOT NULL, chi_tiet TEXT NOT NULL);
@@ -73,6 +78,7 @@ ADDED_COLUMNS = (
     ("phien", "bat_dau", "REAL NOT NULL DEFAULT 0"),  # when the session was made (its absolute end; 0: before this column)
 )
 
+SO_NOI_VU = "so_noi_vu"  # DATA/so_noi_vu/: the Sở's own folder (the province table made for a download)
 RUNNING = ("cho", "dang_chay")  # queued, running
 ARCHIVE_NAME = re.compile(r"(?:\d{4}|khong-ro-nam)-(\d{8})-(\d{6})(?:-\d{1,4})?")  # luu_tru/<year>-<date-time>[-n]
 STATUS_WORDS = {"cho": "Đang chờ", "dang_chay": "Đang tạo", "xong": "Xong", "loi": "Lỗi"}
@@ -118,6 +124,14 @@ def _instant(m: re.Match[str]) -> dt.datetime | None:
         return None
 
 
+def vietnam_day(text: object) -> dt.date | None:
+    """The day in Vietnam of a stored time (a package sent at 06:30 on 15/12 in Vietnam is stored as 14/12 23:30
+    UTC: its day is the 15th); None when `text` is not a time."""
+    m = _TIME.fullmatch(str(text)) if text is not None else None
+    when = _instant(m) if m is not None else None
+    return when.date() if when is not None else None
+
+
 def vietnam_time(text: object) -> str:
     """Every stored time in `text` as a clerk reads it, in Vietnam's time: «06/12/2026 08:03» (day/month/year,
     hours and minutes); a time without an offset is the server's local time. "" for None; other text as it is."""
@@ -161,7 +175,7 @@ class Store:
         (self.data / "co_quan").mkdir(exist_ok=True)
         # the data folder itself only when it holds nothing but hoso's own (`--data .` in a home folder keeps
         # that folder's mode); the agencies' folder and the database always
-        if {p.name for p in self.data.iterdir()} <= {DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", "co_quan"}:
+        if {p.name for p in self.data.iterdir()} <= {DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", "co_quan", SO_NOI_VU}:
             private(self.data)
         private(self.data / "co_quan")
         self.path = self.data / DB_NAME
@@ -230,6 +244,13 @@ class Store:
         return cur.lastrowid or 0
 
     # ---- folders ------------------------------------------------------------------------------
+    def province_dir(self) -> Path:
+        """The Sở Nội vụ's own folder (never an agency's), 0700."""
+        path = self.data / SO_NOI_VU
+        path.mkdir(exist_ok=True)
+        private(path)
+        return path
+
     def agency_dir(self, ma: str) -> Path:
         if not safe_code(ma):
             raise ValueError(f"bad agency code {ma!r}")
@@ -354,6 +375,39 @@ class Store:
         _, ended = self._atomic(("UPDATE tai_khoan SET vai_tro=?, don_vi=? WHERE id=?", (vai_tro, don_vi, account_id)),
                                 ("DELETE FROM phien WHERE tai_khoan=?", (account_id,)))
         return ended
+
+    # ---- the Sở Nội vụ's deadline ------------------------------------------------------------
+    def agencies(self) -> list[tuple[str, str]]:
+        """The agencies that send packages, (code, name as the server knows it), by name: those with an
+        account of an agency role, and any that sent one. The name: the agency's last package sent, else its
+        last valid upload, else its code said as such."""
+        rows = self.q("SELECT c.ma, (SELECT n.ten_co_quan FROM nop n WHERE n.co_quan=c.ma ORDER BY n.id DESC LIMIT 1) AS nop, "
+                      "(SELECT s.ten_co_quan FROM so s WHERE s.co_quan=c.ma AND s.ten_co_quan<>'' ORDER BY s.id DESC "
+                      "LIMIT 1) AS so FROM co_quan c WHERE EXISTS (SELECT 1 FROM tai_khoan t WHERE t.co_quan=c.ma AND "
+                      "t.vai_tro<>'so_noi_vu') OR EXISTS (SELECT 1 FROM nop n WHERE n.co_quan=c.ma)")
+        return sorted(((r["ma"], r["nop"] or r["so"] or f"Cơ quan mã {r['ma']} (chưa tải sổ lên)") for r in rows),
+                      key=lambda a: (a[1].casefold(), a[0]))
+
+    def deadline(self) -> tuple[dt.date | None, list[str] | None, sqlite3.Row | None]:
+        """(the deadline the Sở set, the agency codes it expects — None: every agency —, the row)."""
+        row = self.one("SELECT * FROM so_noi_vu WHERE id=1")
+        if row is None:
+            return None, None, None
+        try:
+            due = dt.date.fromisoformat(row["han_nop"]) if row["han_nop"] else None
+        except ValueError:
+            due = None
+        try:
+            codes = json.loads(row["co_quan_nop"]) if row["co_quan_nop"] else None
+        except ValueError:
+            codes = None
+        return due, ([str(c) for c in codes] if isinstance(codes, list) else None), row
+
+    def set_deadline(self, due: dt.date | None, codes: list[str] | None, account: str) -> None:
+        self.x("INSERT INTO so_noi_vu(id, han_nop, co_quan_nop, sua_luc, tai_khoan) VALUES (1,?,?,?,?) ON CONFLICT(id) "
+               "DO UPDATE SET han_nop=excluded.han_nop, co_quan_nop=excluded.co_quan_nop, sua_luc=excluded.sua_luc, "
+               "tai_khoan=excluded.tai_khoan", due.isoformat() if due else "",
+               "" if codes is None else json.dumps(codes), now(), account)
 
     def audit(self, account: str, co_quan: str, ip: str, action: str, detail: str = "") -> None:
         self.x("INSERT INTO nhat_ky(luc, tai_khoan, co_quan, ip, hanh_dong, chi_tiet) VALUES (?,?,?,?,?,?)",

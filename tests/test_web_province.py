@@ -1,0 +1,289 @@
+"""`hoso serve`'s Sở Nội vụ page (Flask's test client): the same summary as `hoso tong-hop`
+(`province.summarise` over each agency's last submission), the deadline the Sở sets, who is late and
+who has sent nothing, and the province table to download.
+
+The agencies are real builds of the test factory's workbook (6 people: one under 6 months not rated,
+NS-03 disciplined «Không hoàn thành nhiệm vụ», four «Hoàn thành tốt nhiệm vụ», no level decided by the
+competent level yet — tests/test_tong_hop.py works them out), sent as «Gửi Sở Nội vụ» stores a
+package: its zip, manifest.json and ket_qua_xep_loai.json in `co_quan/<MA>/nop/<id>/`, with the day
+and time it was sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+sys.path.insert(0, str(Path(__file__).parent))
+import workbook_factory as wf  # noqa: E402
+from web_pages import hidden as _hidden  # noqa: E402
+
+from pipeline import api  # noqa: E402
+
+PASSWORD = "mat-khau-du-dai-9"
+DUE = dt.date(2026, 1, 15)
+TODAY = "2026-01-25"  # ten days after the deadline
+NAMES = {"STP": "Sở Tư pháp tỉnh Thử Nghiệm", "SYT": "Sở Y tế tỉnh Thử Nghiệm",
+         "SXD": "Sở Xây dựng tỉnh Thử Nghiệm", "SNN": "Sở Nông nghiệp tỉnh Thử Nghiệm"}
+
+
+def _build(tmp: Path, name: str, year: int, cache: Path) -> Path:
+    data = wf.tables()
+    if year == 2025:  # the factory's workbook evaluates 2024: moved to 2025 as test_tong_hop does
+        moved = {"ten_co_quan": name, "nam_danh_gia": 2025, "ngay_lap": dt.date(2025, 11, 5),
+                 "han_nop_so_noi_vu": dt.date(2025, 12, 31)}
+        for row in data["KyLuat"]:
+            row["ngay_hieu_luc"] = dt.date(2025, 6, 20)
+    else:
+        moved = {"ten_co_quan": name}
+    data["CoQuan"] = [(k, moved.get(k, v)) for k, v in data["CoQuan"]]
+    out = tmp / name / "output"
+    api.build(wf.write(tmp / f"{name}.xlsx", data), out, api.BuildOptions(cache_dir=cache))
+    return out
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory, cache_dir) -> dict[str, Path]:
+    """Each agency's output folder as `hoso build` left it: three of 2025, SXD's of 2024 (sent by mistake)."""
+    tmp = tmp_path_factory.mktemp("web-province")
+    return {code: _build(tmp, NAMES[code], 2024 if code == "SXD" else 2025, cache_dir / "web-province")
+            for code in NAMES}
+
+
+def _server(tmp_path: Path):
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    for name, agency, role in (("snv", "SNV", "so_noi_vu"), ("stp", "STP", "van_thu"), ("syt", "SYT", "van_thu"),
+                               ("sxd", "SXD", "van_thu"), ("snn", "SNN", "van_thu")):
+        store.add_account(name, accounts.hash_password(PASSWORD), agency, role, None)
+    # SNN never sent a package; the server knows its name from the workbook it uploaded
+    store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de, ten_co_quan) "
+            "VALUES ('SNN', 'so.xlsx', '2026-01-05 01:00:00+00:00', 'snn', 0, 0, '[]', ?)", NAMES["SNN"])
+    return store, create_app(tmp_path, start_queue=False)
+
+
+def _send(store, code: str, out: Path, when: str) -> int:
+    """What «Gửi Sở Nội vụ» stores (app.nop): the row, then the zip, manifest and ratings in nop/<id>/."""
+    m = json.loads((out / "manifest.json").read_text("utf-8"))
+    zip_name = m["nop_so_noi_vu"]["zip"]
+    digest = next(f["sha256"] for f in m["files"] if f["path"] == zip_name)
+    from pipeline.web.store import VIETNAM
+
+    # `when` in Vietnam's time, stored as the server stores times (UTC with its offset, store.now)
+    stored = dt.datetime.fromisoformat(when).replace(tzinfo=VIETNAM).astimezone(dt.UTC).isoformat(sep=" ")
+    nop = store.x("INSERT INTO nop(co_quan, lan_tao, luc, tai_khoan, ten_co_quan, zip, zip_sha256) VALUES (?,?,?,?,?,?,?)",
+                  code, 1, stored, code.lower(), m["co_quan"]["ten_co_quan"], zip_name, digest)
+    folder = store.submission_dir(code, nop)
+    folder.mkdir(parents=True)
+    for name in (zip_name, "manifest.json", "ket_qua_xep_loai.json"):
+        shutil.copyfile(out / name, folder / name)
+    return nop
+
+
+def _login(app, name: str):
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": PASSWORD}).status_code == 302
+    return c, _hidden(c.get("/mat-khau").text, "csrf_token")
+
+
+def _flat(html: str) -> str:
+    return re.sub(r"\s+", " ", html)
+
+
+def _status(html: str) -> dict[str, str]:
+    table = html[html.index('id="tinh_hinh_nop"'):]
+    table = table[:table.index("</table>")]
+    return dict(re.findall(r'<td class="co_quan">([^<]+)</td><td class="luc">[^<]*</td><td class="tinh_trang_nop">'
+                           r'([^<]*)</td>', table))
+
+
+@pytest.fixture
+def province_server(tmp_path, outputs, monkeypatch):
+    monkeypatch.setenv("HOSO_HOM_NAY", TODAY)
+    store, app = _server(tmp_path / "du_lieu")
+    _send(store, "STP", outputs["STP"], "2026-01-08 15:00:00")  # sent again two days later: replaced
+    _send(store, "STP", outputs["STP"], "2026-01-10 09:00:00")  # five days before the deadline
+    _send(store, "SYT", outputs["SYT"], "2026-01-20 16:30:00")  # five days after it
+    _send(store, "SXD", outputs["SXD"], "2026-01-12 10:00:00")  # last year's package, by mistake
+    c, csrf = _login(app, "snv")
+    assert c.post("/so-noi-vu/han-nop", data={"csrf_token": csrf, "han_nop": DUE.isoformat(),
+                                              "co_quan": list(NAMES)}).status_code == 302
+    return store, app, c, csrf
+
+
+def test_the_page_names_who_is_on_time_late_or_missing(province_server):
+    """Deadline 15/01/2026, today 25/01/2026: STP sent on the 10th (on time), SYT on the 20th (5 days
+    late), SXD sent its 2024 package (named, not added: its 2025 one is missing), SNN sent nothing (missing,
+    10 days past the deadline). The totals are STP's and SYT's: 12 people, 8 «Hoàn thành tốt nhiệm vụ», 2
+    «Không hoàn thành nhiệm vụ», 2 without a level; all 10 levels only proposed."""
+    store, app, c, _ = province_server
+    html = _flat(c.get("/so-noi-vu").text)
+    proposed = ("5 người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định (số liệu xếp loại của cơ quan "
+                "này là số dự kiến)")
+    assert _status(html) == {
+        NAMES["SNN"]: "Chưa nộp, đã quá hạn 10 ngày",
+        NAMES["STP"]: f"Kiểm tra đạt; đúng hạn (gửi ngày 10/01/2026, hạn 15/01/2026); {proposed}",
+        NAMES["SXD"]: "Bộ hồ sơ năm 2024, không phải năm 2025: không cộng vào số liệu; chưa nộp, đã quá hạn 10 ngày",
+        NAMES["SYT"]: f"Kiểm tra đạt; nộp muộn 5 ngày (gửi ngày 20/01/2026, hạn 15/01/2026); {proposed}",
+    }, _status(html)
+    # the total line in hoso tong-hop's words
+    assert ('<p id="tong_so">3 bộ hồ sơ, 1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng), 1 bộ '
+            "nộp muộn, 2 cơ quan chưa nộp; 2 bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết "
+            "định (10 người).</p>") in html
+    assert "Hạn nộp hiện tại: 15/01/2026 (do snv đặt lúc" in html and 'value="2026-01-15"' in html
+    # each submission's own status; STP's first is replaced by its second, not counted twice
+    notes = re.findall(r'<td class="luc">([^<]*)</td><td>[^<]*</td><td class="tinh_trang">([^<]*)</td>', html)
+    assert ("08/01/2026 15:00", "Đã có bản gửi sau: không cộng") in notes
+    assert ("10/01/2026 09:00", _status(html)[NAMES["STP"]]) in notes
+    # the submission's time as the page shows times (the `luc` filter)
+    assert '<td class="luc">20/01/2026 16:30</td>' in html
+    assert "Tổng hợp toàn tỉnh năm 2025</h2> <p>2 cơ quan, 12 người.</p>" in html
+    assert f"Không cộng vào tổng hợp năm 2025: {NAMES['SXD']} gửi bộ hồ sơ đánh giá, xếp loại năm 2024." in html
+    rows = dict(re.findall(r"<tr[^>]*><td>([^<]+)</td><td>(\d+)</td></tr>", html[html.index('id="tong_hop"'):]))
+    assert rows == {"Hoàn thành xuất sắc nhiệm vụ": "0", "Hoàn thành tốt nhiệm vụ": "8", "Hoàn thành nhiệm vụ": "0",
+                    "Không hoàn thành nhiệm vụ": "2", "Không xếp loại hoặc chưa đủ căn cứ xếp loại": "2"}, rows
+    assert "Trong số người đã có mức, 0 người có mức do cấp có thẩm quyền quyết định; 10 người mới là mức đề xuất" in html
+    for code in ("HTXS", "HTT", "KHT", "so_noi_vu", "van_thu", "tong_cong", "cong_chuc"):
+        assert code not in html.split("<main>")[1], code
+
+    # the Sở narrows the agencies expected: SNN is not asked for a package any more, so not missing
+    csrf = _hidden(c.get("/so-noi-vu").text, "csrf_token")
+    assert c.post("/so-noi-vu/han-nop", data={"csrf_token": csrf, "han_nop": "15/01/2026",
+                                              "co_quan": ["STP", "SYT", "SXD"]}).status_code == 302
+    html = _flat(c.get("/so-noi-vu").text)
+    assert NAMES["SNN"] not in _status(html) and "1 cơ quan chưa nộp" in html
+    assert f'value="SNN"> {NAMES["SNN"]}' in html  # still offered, unticked
+    log = store.q("SELECT * FROM nhat_ky WHERE hanh_dong='dat_han_nop' ORDER BY id")
+    assert [json.loads(r["chi_tiet"]) for r in log] == [
+        {"han_nop": "15/01/2026", "co_quan_phai_nop": "tất cả"},
+        {"han_nop": "15/01/2026", "co_quan_phai_nop": "STP, SXD, SYT"}]  # in the order of their names
+    assert all(r["tai_khoan"] == "snv" for r in log)
+
+
+def test_the_deadline_form_is_the_sos_alone(province_server):
+    """Without the CSRF token, or from an agency's clerk: refused, nothing stored; a date that is not one: 400
+    in words."""
+    store, app, c, csrf = province_server
+    before = store.one("SELECT * FROM so_noi_vu WHERE id=1")["han_nop"]
+    assert c.post("/so-noi-vu/han-nop", data={"han_nop": "2026-02-01"}).status_code == 403
+    clerk, clerk_csrf = _login(app, "stp")
+    assert clerk.post("/so-noi-vu/han-nop", data={"csrf_token": clerk_csrf, "han_nop": "2026-02-01"}).status_code == 403
+    assert clerk.get("/so-noi-vu/tong-hop.xlsx").status_code == 403
+    assert store.one("SELECT * FROM so_noi_vu WHERE id=1")["han_nop"] == before == "2026-01-15"
+    r = c.post("/so-noi-vu/han-nop", data={"csrf_token": csrf, "han_nop": "31/02/2026"})
+    assert r.status_code == 400 and "«31/02/2026» không phải ngày: viết ngày/tháng/năm, ví dụ 15/12/2026. Hạn nộp chưa được lưu." in r.text
+    assert store.one("SELECT * FROM so_noi_vu WHERE id=1")["han_nop"] == "2026-01-15"
+
+
+def _sheet(data: bytes, name: str) -> list[tuple]:
+    return [r for r in load_workbook(io.BytesIO(data))[name].iter_rows(min_row=2, values_only=True) if r[0]]
+
+
+def test_the_downloaded_table_is_hoso_tong_hops(province_server, outputs, tmp_path, capsys):
+    """The xlsx downloaded has the totals `hoso tong-hop` writes over the same agencies' packages; the year in
+    its name; made again after a new submission (never a stale copy); logged."""
+    from pipeline.cli import main
+
+    store, app, c, _ = province_server
+    r = c.get("/so-noi-vu/tong-hop.xlsx")
+    assert r.status_code == 200 and "tong_hop_so_noi_vu_2025.xlsx" in r.headers["Content-Disposition"]
+    web = r.data
+    with pytest.raises(SystemExit):  # SXD's 2024 package fails for its year: exit 9, the files written anyway
+        main(["tong-hop", *(str(outputs[k]) for k in ("STP", "SYT", "SXD")), "-o", str(tmp_path / "cli"),
+              "--han", "15/01/2026"])
+    capsys.readouterr()
+    cli = (tmp_path / "cli" / "tong_hop_so_noi_vu.xlsx").read_bytes()
+    assert _sheet(web, "ToanTinh") == _sheet(cli, "ToanTinh")
+    assert sorted(_sheet(web, "TheoDoiTuong")) == sorted(_sheet(cli, "TheoDoiTuong"))  # the CLI: in its arguments' order
+    total = next(r for r in _sheet(web, "ToanTinh") if r[0] == "Tổng cộng")
+    assert total[1:8] == (12, 10, 0, 8, 0, 2, 2)  # tổng, được xếp loại, four levels, không xếp loại
+    listed = {r[0]: r for r in _sheet(web, "CoQuan")}
+    assert listed[NAMES["SYT"]][4] == 5 and listed[NAMES["STP"]][4] == 0
+    assert listed[NAMES["SNN"]][6] == "Chưa nộp, đã quá hạn 10 ngày"
+    r = c.get("/so-noi-vu/tong-hop.pdf")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF") and "tong_hop_so_noi_vu_2025.pdf" in r.headers[
+        "Content-Disposition"]
+    assert not any((store.data / "so_noi_vu").iterdir())  # the request's folder is gone with it
+
+    _send(store, "SNN", outputs["SNN"], "2026-01-24 11:00:00")  # SNN sends at last: the next download counts it
+    total = next(r for r in _sheet(c.get("/so-noi-vu/tong-hop.xlsx").data, "ToanTinh") if r[0] == "Tổng cộng")
+    assert total[1] == 18
+    log = [json.loads(r["chi_tiet"])["tep"] for r in store.q("SELECT * FROM nhat_ky WHERE hanh_dong='tai_tong_hop'")]
+    assert log == ["tong_hop_so_noi_vu_2025.xlsx", "tong_hop_so_noi_vu_2025.pdf", "tong_hop_so_noi_vu_2025.xlsx"]
+
+
+def test_a_changed_package_fails_its_check_on_the_page(province_server):
+    """A file of a package changed after it was sent: the agency's status says the check failed and names it."""
+    store, app, c, _ = province_server
+    row = store.one("SELECT * FROM nop WHERE co_quan='STP' ORDER BY id DESC LIMIT 1")
+    ratings = store.submission_dir("STP", row["id"]) / "ket_qua_xep_loai.json"
+    ratings.write_bytes(ratings.read_bytes().replace(b'"NS-01"', b'"NS-99"', 1))
+    words = _status(_flat(c.get("/so-noi-vu").text))[NAMES["STP"]]
+    assert words.startswith("Không đạt kiểm tra (") and "đúng hạn (gửi ngày 10/01/2026" in words
+    listed = {r[0]: r for r in _sheet(c.get("/so-noi-vu/tong-hop.xlsx").data, "CoQuan")}
+    assert listed[NAMES["STP"]][5] == "Không đạt"
+    assert "Tệp bị sửa: ket_qua_xep_loai.json" in listed[NAMES["STP"]][9]
+
+
+def test_the_page_in_a_real_browser(province_server, tmp_path):
+    """Headless Chromium at 1366×768 and as a phone: the deadline set, each agency's status readable, no table
+    wider than the page; screenshots kept when HOSO_WEB_SCREENSHOTS names a folder."""
+    import os
+    import threading
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from werkzeug.serving import make_server
+
+    store, app, _, _ = province_server
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{http.server_port}"
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium") or "chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi-VN",
+                "--disable-gpu"):
+        opts.add_argument(arg)
+    d = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    shots = os.environ.get("HOSO_WEB_SCREENSHOTS")
+    try:
+        d.implicitly_wait(2)
+        d.get(base + "/dang-nhap")
+        d.find_element(By.ID, "ten").send_keys("snv")
+        d.find_element(By.ID, "mat_khau").send_keys(PASSWORD + "\n")
+        d.get(base + "/so-noi-vu")
+        assert "Hạn nộp hiện tại: 15/01/2026" in d.find_element(By.ID, "han_hien_tai").text
+        rows = {r.find_element(By.CSS_SELECTOR, "td.co_quan").text: r.find_element(By.CSS_SELECTOR, "td.tinh_trang_nop").text
+                for r in d.find_elements(By.CSS_SELECTOR, "#tinh_hinh_nop tbody tr")}
+        assert rows[NAMES["SNN"]] == "Chưa nộp, đã quá hạn 10 ngày"
+        assert rows[NAMES["SYT"]].startswith("Kiểm tra đạt; nộp muộn 5 ngày")
+        boxes = d.find_elements(By.CSS_SELECTOR, "#dat_han_nop input[type=checkbox]")
+        assert len(boxes) == 4 and all(b.is_selected() for b in boxes)
+        # each tick box on the line of its agency's name (not a box above a name)
+        for label in d.find_elements(By.CSS_SELECTOR, "#dat_han_nop label.chon"):
+            box = label.find_element(By.TAG_NAME, "input")
+            assert abs(box.rect["y"] + box.rect["height"] / 2 - (label.rect["y"] + label.rect["height"] / 2)) < 6
+        if shots:
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            d.save_screenshot(str(Path(shots) / "so_noi_vu_han_nop.png"))
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1,
+                                                                 "mobile": True})
+        d.get(base + "/so-noi-vu")
+        assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+        if shots:
+            d.save_screenshot(str(Path(shots) / "so_noi_vu_dien_thoai.png"))
+    finally:
+        d.quit()
+        http.shutdown()
