@@ -150,10 +150,10 @@ def mark(folder: Path, *, by: str = "", now: dt.datetime | None = None) -> Marke
                 os.unlink(tmp)
             raise OutputError(f"Không ghi được dấu đã in vào «{target}»: {exc.strerror or exc}.") from exc
     rec = manifest.get("lan_tao") or {}
-    documents = rec.get("so_van_ban") if isinstance(rec.get("so_van_ban"), int) else \
-        sum(1 for f in manifest["files"] if isinstance(f, dict) and str(f.get("path", "")).endswith(".docx"))
-    pages = rec.get("so_trang") if isinstance(rec.get("so_trang"), int) else 0
-    return Marked(when, by, int(documents), int(pages), folder)
+    documents, pages = rec.get("so_van_ban"), rec.get("so_trang")
+    if not isinstance(documents, int):
+        documents = sum(1 for f in manifest["files"] if isinstance(f, dict) and str(f.get("path", "")).endswith(".docx"))
+    return Marked(when, by, documents, pages if isinstance(pages, int) else 0, folder)
 
 
 def _manifest(folder: Path) -> object:

@@ -528,7 +528,7 @@ class _Walk(_Compare):
             return []
         sent = [(sub["zip"], f"toàn bộ thư mục {sub.get('thu_muc') or 'nop_so_noi_vu'} (bản chưa ký)")] \
             if isinstance(sub.get("zip"), str) and sub["zip"] else []
-        package = sub.get("tep") if isinstance(sub.get("tep"), list) else []
+        package: list[Any] = sub["tep"] if isinstance(sub.get("tep"), list) else []
         sent += [(f["path"], str(f.get("tieu_de") or f["path"])) for f in package
                  if isinstance(f, dict) and isinstance(f.get("path"), str) and f["path"].endswith(".xlsx")]
         return [(rel, what) for rel, what in sent
