@@ -199,6 +199,8 @@ class OutputFolder:
             if p.name.startswith(f".{name}.cu-"):
                 _remove_old(p)  # an old output: only what hoso wrote there
             else:
+                with contextlib.suppress(OSError):  # a printed mark carried into it by a commit cut short
+                    _carry_printed(p, self.target)
                 shutil.rmtree(p, ignore_errors=True)  # a staging folder: hoso made it and all it holds
 
     def _unlock(self) -> None:
@@ -274,7 +276,7 @@ def _carry_printed(old: Path, new: Path) -> None:
     from pipeline import printed
 
     src, dest = old / printed.MARK_FILE, new / printed.MARK_FILE
-    if printed.is_mark(old) and not os.path.lexists(dest):
+    if printed.is_mark(old) and new.is_dir() and not os.path.lexists(dest):
         os.rename(src, dest)
 
 

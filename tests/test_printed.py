@@ -195,3 +195,21 @@ def test_the_web_button_marks_the_print_for_the_agency_clerk_only(built, tmp_pat
     r = clerk.post("/thay-doi/da-in", data={"csrf_token": hidden(html, "csrf_token"), "lan_tao": build_id})
     assert r.status_code == 409 and "không còn là kết quả hiện tại" in r.text
     assert (store.output_dir("VP") / MARK_FILE).read_bytes() == before
+
+
+def test_a_mark_caught_in_a_commit_cut_short_is_put_back(tmp_path):
+    """A run killed after the commit moved the mark into its staging folder, before the swap: the next
+    run, tidying, puts the mark back into the output instead of deleting it with the staging folder."""
+    from pipeline.output import locked
+
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / MANIFEST).write_text(json.dumps({"tao_boi": "hoso", "files": [], "ca_nhan": []}), encoding="utf-8")
+    staging = tmp_path / ".output.dang-tao-abc"
+    staging.mkdir()
+    mark = {"tao_boi": "hoso", "loai": "da_in", "ngay": "2026-12-06T10:00:00", "ban_in": {"ca_nhan": []}}
+    (staging / MARK_FILE).write_text(json.dumps(mark), encoding="utf-8")
+    with locked(out):
+        pass
+    assert not staging.exists()
+    assert json.loads((out / MARK_FILE).read_text(encoding="utf-8"))["ngay"] == "2026-12-06T10:00:00"
