@@ -213,3 +213,31 @@ def test_a_mark_caught_in_a_commit_cut_short_is_put_back(tmp_path):
         pass
     assert not staging.exists()
     assert json.loads((out / MARK_FILE).read_text(encoding="utf-8"))["ngay"] == "2026-12-06T10:00:00"
+
+
+def test_signed_pages_of_a_document_changed_after_the_print_are_still_set_aside(built, tmp_path, sample, cache_dir):
+    """Signed scans filed, the print marked, then a change: the rebuild keeps da_ky/ and the mark, lists
+    the changed document to reprint, and `nhan-ban-ky` still sets its signed pages aside (can_ky_lai)."""
+    import random
+
+    from bench.scans import form_pages, scanned, write_pdf
+    from pipeline import api
+    from pipeline.scan.sort import receive
+
+    out = tmp_path / "ket_qua"
+    shutil.copytree(built[0], out, symlinks=True)
+    sheets = form_pages(out, persons={"VP-001"})
+    scan = write_pdf([scanned(s.image, random.Random(7)) for s in sheets], tmp_path / "quet.pdf")
+    receive(out, [scan])
+    api.mark_printed(out)
+    before = {t["mau"]: t["phien_ban"] for p in json.loads((out / MANIFEST).read_text(encoding="utf-8"))["ca_nhan"]
+              if p["ma_so"] == "VP-001" for t in p["tai_lieu"]}
+    changed = with_strengths(sample, tmp_path / "moi.xlsx", "VP-001", "Ưu điểm viết lại sau khi đã in và ký.")
+    api.build(changed, out, api.BuildOptions(cache_dir=cache_dir / "e2e"))
+    assert (out / MARK_FILE).is_file() and (out / "da_ky" / "LD" / "VP-001.pdf").is_file()
+    [person] = [p for p in json.loads((out / MANIFEST).read_text(encoding="utf-8"))["ca_nhan"] if p["ma_so"] == "VP-001"]
+    stale = {t["mau"] for t in person["tai_lieu"] if t["phien_ban"] != before[t["mau"]]}
+    assert "mau_02" in stale and "mau_02" in {m for t, m in listed(out) if t == person["pdf"]}  # the self-assessment
+    again = {(p.unit, p.person): p for p in receive(out, []).people}[("LD", "VP-001")]
+    assert len(again.outdated) == len([s for s in sheets if s.form in stale])
+    assert api.verify(out).ok
