@@ -92,7 +92,7 @@ def is_mark(folder: Path) -> bool:
 
 def covers(mark: dict[str, Any] | None, manifest_bytes: bytes) -> bool:
     """Whether `mark` was made on exactly the build whose manifest.json is `manifest_bytes`."""
-    return bool(mark) and mark is not None and mark.get("manifest_sha256") == hashlib.sha256(manifest_bytes).hexdigest()
+    return mark is not None and mark.get("manifest_sha256") == hashlib.sha256(manifest_bytes).hexdigest()
 
 
 def applies(mark: dict[str, Any] | None, previous: dict[str, Any] | None) -> bool:

@@ -193,7 +193,12 @@ def test_the_web_button_marks_the_print_for_the_agency_clerk_only(built, tmp_pat
             "VALUES ('VP', 1, 'vt', 'xong', '2026-12-06 09:00:00', '2026-12-06 09:00:01')")
     before = (store.output_dir("VP") / MARK_FILE).read_bytes()
     r = clerk.post("/thay-doi/da-in", data={"csrf_token": hidden(html, "csrf_token"), "lan_tao": build_id})
-    assert r.status_code == 409 and "không còn là kết quả hiện tại" in r.text
+    assert r.status_code == 409 and "không phải kết quả hiện tại (lần tạo số 2 đã thay nó)" in r.text
+    assert (store.output_dir("VP") / MARK_FILE).read_bytes() == before
+    store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc) VALUES ('VP', 1, 'vt', 'dang_chay', "
+            "'2026-12-06 09:05:00')")  # the latest, while another build runs: refused too
+    r = clerk.post("/thay-doi/da-in", data={"csrf_token": hidden(html, "csrf_token"), "lan_tao": 2})
+    assert r.status_code == 409 and "đang chờ hoặc đang chạy" in r.text
     assert (store.output_dir("VP") / MARK_FILE).read_bytes() == before
 
 

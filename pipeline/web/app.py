@@ -1180,11 +1180,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         latest = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1", ma)
         busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
         if row["trang_thai"] != "xong" or latest is None or latest["id"] != row["id"] or busy is not None:
-            now_id = busy["id"] if busy is not None else latest["id"] if latest is not None else None
+            why = (f"lần tạo số {busy['id']} đang chờ hoặc đang chạy" if busy is not None else
+                   f"lần tạo số {latest['id']} đã thay nó" if latest is not None else "lần tạo này chưa xong")
             return render_template("loi.html", code=409, text=(
-                f"Chưa đánh dấu: lần tạo số {row['id']} không còn là kết quả hiện tại (lần tạo số {now_id} "
-                f"{'đang chạy' if busy is not None else 'đã thay nó'}). Mở lại trang «Thay đổi, cần in lại», in các tờ "
-                "của kết quả hiện tại rồi đánh dấu.")), 409
+                f"Chưa đánh dấu: lần tạo số {row['id']} không phải kết quả hiện tại ({why}). Mở lại trang «Thay đổi, "
+                "cần in lại», in các tờ của kết quả hiện tại rồi đánh dấu.")), 409
         try:
             marked = api.mark_printed(store.output_dir(ma), by=g.user["ten"])
         except HosoError as exc:
