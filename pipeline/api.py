@@ -14,12 +14,13 @@ from pipeline.resources import sample_workbook
 
 if TYPE_CHECKING:
     from pipeline.ingest.rollover import Rollover
+    from pipeline.printed import Marked
     from pipeline.rating.result import Ratings
     from pipeline.run import BuildOptions, BuildSummary, build
     from pipeline.submission.changes import Changes
     from pipeline.submission.verify import VerifyReport
 
-__all__ = ["BuildOptions", "BuildSummary", "build", "check", "demo", "diff", "init_from", "rate", "sample_workbook",
+__all__ = ["BuildOptions", "BuildSummary", "build", "check", "demo", "diff", "init_from", "mark_printed", "rate", "sample_workbook",
            "verify"]
 _FROM_RUN = ("BuildOptions", "BuildSummary", "build")
 
@@ -116,6 +117,14 @@ def diff(old: Path, new: Path, reprint: Path | None = None) -> Changes:
         if reprint is not None:  # whole or not at all: an earlier reprint is never left half-overwritten
             portable.replace_file(Path(reprint), lambda tmp: Path(tmp).write_bytes(data), prefix=".in_lai_")
     return found
+
+
+def mark_printed(outdir: Path, *, by: str = "") -> Marked:
+    """`hoso da-in -o DIR`: record that the current output of `outdir` was printed (pipeline/printed.py);
+    the reprint list of every later build starts there."""
+    from pipeline import printed
+
+    return printed.mark(Path(outdir), by=by)
 
 
 def init_from(last_year: Path, folder: Path, *, force: bool = False) -> Rollover:

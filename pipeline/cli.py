@@ -419,6 +419,17 @@ def diff(old: Path, new: Path, reprint: Path | None) -> None:
                       since=f"«{old}»", details="danh sách trên"))
 
 
+@cli.command("da-in")
+@click.option("-o", "--out", "outdir", required=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Thư mục kết quả (của hoso build) vừa in xong.")
+def da_in(outdir: Path) -> None:
+    """Đánh dấu đã in xong kết quả hiện tại của thư mục: từ đó, in_lai.pdf và thay_doi.txt của mỗi lần tạo
+    lại liệt kê mọi tờ thay đổi kể từ lần in này (không chỉ so với lần tạo ngay trước)."""
+    from pipeline import api
+
+    say(api.mark_printed(outdir).line())
+
+
 @cli.group(invoke_without_command=True)
 @click.pass_context
 def templates(ctx: click.Context) -> None:

@@ -15,6 +15,9 @@ import os
 from pipeline.errors import UsageError
 
 VARIABLE = "HOSO_HOM_NAY"
+# Vietnam's time: UTC+7 all year (no daylight saving since 1975), so a fixed offset is exact and needs no
+# tzdata. The times hoso shows (the web's, a print mark's) are in it, whatever the machine's clock zone.
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "UTC+07:00")
 
 
 def today() -> dt.date:

@@ -91,12 +91,14 @@ class OutputFolder:
                 os.rename(self.target, old / "x")
                 if self._carry:
                     _carry_signed(old / "x", self.staging)
+                    _carry_printed(old / "x", self.staging)
                 else:
                     self.signed_aside = _set_signed_aside(old / "x", self.target)
             os.rename(self.staging, self.target)
         except BaseException as exc:  # OSError, or Ctrl-C between the two renames: put the old one back
             if old is not None and (old / "x").exists() and not self.target.exists():
                 _carry_signed(self.staging, old / "x")
+                _carry_printed(self.staging, old / "x")
                 if self.signed_aside is not None:
                     os.rename(self.signed_aside, old / "x" / ownership.SIGNED_DIR)
                     self.signed_aside = None
@@ -197,6 +199,8 @@ class OutputFolder:
             if p.name.startswith(f".{name}.cu-"):
                 _remove_old(p)  # an old output: only what hoso wrote there
             else:
+                with contextlib.suppress(OSError):  # a printed mark carried into it by a commit cut short
+                    _carry_printed(p, self.target)
                 shutil.rmtree(p, ignore_errors=True)  # a staging folder: hoso made it and all it holds
 
     def _unlock(self) -> None:
@@ -263,6 +267,16 @@ def _carry_signed(old: Path, new: Path) -> None:
     src, dest = old / ownership.SIGNED_DIR, new / ownership.SIGNED_DIR
     if (src.is_dir() and not src.is_symlink() and not os.path.lexists(dest)
             and ownership.signed_files(old)):
+        os.rename(src, dest)
+
+
+def _carry_printed(old: Path, new: Path) -> None:
+    """Move the printed mark (`da_in.json`, `hoso da-in`: pipeline/printed.py) from the output being
+    replaced into the one swapped in: the next builds' reprint lists still start from that print."""
+    from pipeline import printed
+
+    src, dest = old / printed.MARK_FILE, new / printed.MARK_FILE
+    if printed.is_mark(old) and new.is_dir() and not os.path.lexists(dest):
         os.rename(src, dest)
 
 

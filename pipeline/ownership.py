@@ -108,10 +108,20 @@ def foreign(folder: Path, data: dict[str, Any]) -> list[str]:
     whole (pipeline/output.py), so a page image a `nhan-ban-ky` stopped half-way left unlisted is
     carried with it, never deleted — and never a reason to refuse the folder."""
     signed = signed_files(folder)
-    mine = listed(data) | {MANIFEST, SIGNATURE} | set(signed)
+    mine = listed(data) | {MANIFEST, SIGNATURE} | set(signed) | _printed_mark(folder)
     carried = f"{SIGNED_DIR}/" if signed and not os.path.islink(os.path.join(folder, SIGNED_DIR)) else None
     return [p for p in on_disk(folder) if p not in mine and not _transient(p.rsplit("/", 1)[-1])
             and not (carried and p.startswith(carried))]
+
+
+PRINTED = "da_in.json"  # pipeline.printed.MARK_FILE (hoso da-in)
+
+
+def _printed_mark(folder: Path) -> set[str]:
+    """{PRINTED} when `folder` holds the printed mark hoso wrote (pipeline/printed.py), else nothing."""
+    from pipeline import printed  # standard library only, as here
+
+    return {PRINTED} if printed.is_mark(folder) else set()
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -164,7 +174,7 @@ def remove_owned(folder: Path) -> list[str]:
     if not is_own_manifest(data):
         return on_disk(folder)
     assert isinstance(data, dict)
-    mine = listed(data)
+    mine = listed(data) | _printed_mark(folder)
     for rel in on_disk(folder):
         if rel in mine or rel == SIGNATURE or _transient(rel.rsplit("/", 1)[-1]):
             try:

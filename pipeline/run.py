@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import clock, ingest, manifest, output, output_guard, ownership, uptodate
+from pipeline import clock, ingest, manifest, output, output_guard, ownership, printed, uptodate
 from pipeline.bundle.build import write_bundles
 from pipeline.document import Build, Document, Made
 from pipeline.errors import HosoError, OutputError
@@ -206,9 +206,15 @@ def _check_fonts(log: Callable[[str], None]) -> None:
 
 def _changes(b: Build, target: Path | None, made: Made) -> changes.Changes:
     """The comparison with the output being replaced (thay_doi.txt, in_lai.pdf; `target` None: none,
-    a first build), then the reading guide (HUONG_DAN_IN)."""
+    a first build) — with the output printed last when the folder holds a printed mark of that
+    output (pipeline/printed.py) —, then the reading guide (HUONG_DAN_IN)."""
     previous = manifest_of(target) if target is not None else None
-    changed = changes.compare(previous, changes.staged_view(b, made), old_root=target, new_root=b.files.root)
+    mark = printed.read(target) if target is not None else None
+    new = changes.staged_view(b, made)
+    if mark is not None and printed.applies(mark, previous):  # since the last print (hoso da-in), not the last build
+        changed = changes.compare_printed(mark, previous, new, new_root=b.files.root)
+    else:
+        changed = changes.compare(previous, new, old_root=target, new_root=b.files.root)
     changes.write(changed, b.files, source_root=b.files.root)
     guide.write(b, made.bundles, made.sub)
     return changed

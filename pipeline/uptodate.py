@@ -19,6 +19,10 @@ there, other bytes) does not make the build run, which would replace it and, hav
 compare, drop the list to reprint (`in_lai.pdf`); it is kept as it is and named in a note. One deleted
 is written again.
 
+A print marked after the build (`hoso da-in`, pipeline/printed.py: `da_in.json`, not listed in the
+manifest) changes no listed file, so the build stays unchanged; its summary then says there is nothing
+left to print since that mark.
+
 Only the standard library is imported here: the CLI asks before it imports the build.
 """
 
@@ -161,12 +165,15 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
     people, documents, pages, bundles = counts
+    from pipeline.printed import summary_line
+
+    printed = summary_line(target, raw)  # a print marked after this build (hoso da-in): nothing left to print
     if annotated:
         warned = [*warned, f"Ghi chú: {', '.join(annotated)} đã được sửa sau lần tạo trước; không có gì khác thay "
                            "đổi nên hoso không tạo lại, giữ nguyên tệp đã sửa (hoso verify sẽ nêu tên tệp này)."]
     return BuildSummary(people, documents, 0, documents, pages, time.monotonic() - started, Path(outdir),
                         rendered=0, bundles_built=0, bundles_reused=bundles, han_nop=line, unchanged=True,
-                        canh_bao=tuple(warned))
+                        canh_bao=tuple(warned), thay_doi=printed)
 
 
 def _digests_hold(target: Path, entries: list[dict[str, Any]]) -> bool:

@@ -134,6 +134,9 @@ class Changes:
     # files of the package for the Sở Nội vụ sent as files (the zip, the spreadsheets) that differ from
     # the previous build's: (path, what it is); a copy already sent is out of date
     resend: list[tuple[str, str]] = field(default_factory=list)
+    # compared with the last printed output (pipeline/printed.py): when the print was marked, by whom
+    printed_at: str = ""
+    printed_by: str = ""
 
     @property
     def empty(self) -> bool:
@@ -143,22 +146,27 @@ class Changes:
         """One line for the console."""
         if self.first_build:
             return "Lần tạo đầu tiên ở thư mục này: chưa có lần trước để so sánh, chưa có gì phải in lại."
+        if self.printed_at:
+            since = f"lần in lúc {_when(self.printed_at)} (đánh dấu đã in)"
         people = _names(self.people)
         resend = (f" Tệp gửi Sở Nội vụ đã khác: {', '.join(rel.rsplit('/', 1)[-1] for rel, _ in self.resend)} — "
                   "nếu đã gửi bản cũ, gửi lại bản mới.") if self.resend else ""
         if self.empty:
             tail = f" (dữ liệu thay đổi: {people})" if people else ""
             gone = f"; {len(self.removed)} văn bản không còn" if self.removed else ""
-            return f"So với {since}: không văn bản nào thay đổi nội dung{gone}, không phải in lại{tail}.{resend}"
+            return f"{self._since(since)}: không văn bản nào thay đổi nội dung{gone}, không phải in lại{tail}.{resend}"
         shown = [f"{c.who} — {c.title} tr. {_range(c.first, c.last)}" for c in self.items[:6]]
         more = f"; và {len(self.items) - 6} văn bản khác" if len(self.items) > 6 else ""
         sheets = f"{self.reprint_pages // 2} tờ in hai mặt" if self.duplex else f"{self.reprint_pages} tờ"
-        line = f"So với {since}: {len(self.items)} văn bản thay đổi ({'; '.join(shown)}{more})"
+        line = f"{self._since(since)}: {len(self.items)} văn bản thay đổi ({'; '.join(shown)}{more})"
         if people:
             line += f"; dữ liệu thay đổi: {people}"
         if self.renumbered:
             line += f"; {len(self.renumbered)} văn bản chỉ đổi số trang (không phải ký lại)"
         return line + f". In lại và ký lại: {reprint} ({self.reprint_pages} trang, {sheets}); chi tiết: {details}.{resend}"
+
+    def _since(self, since: str) -> str:
+        return f"Kể từ {since}" if self.printed_at else f"So với {since}"
 
     def listing(self) -> str:
         """thay_doi.txt: every document to print again, with its pages."""
@@ -166,6 +174,11 @@ class Changes:
         if self.first_build:
             lines.append("Lần tạo đầu tiên ở thư mục này: chưa có lần trước để so sánh.")
             return "\n".join(lines) + "\n"
+        if self.printed_at:
+            by = f" ({self.printed_by})" if self.printed_by else ""
+            lines += [f"Kể từ lần in lúc {_when(self.printed_at)}{by}: mọi văn bản thay đổi từ lần in đó đến nay, "
+                      "qua mọi lần tạo lại (hết danh sách khi đánh dấu đã in: hoso da-in, hoặc nút «Đã in xong các "
+                      "trang cần in lại» trên trang web).", ""]
         if self.people:
             lines += ["Người có dữ liệu thay đổi trong sổ Excel: " + ", ".join(f"{n} ({m})" if n else m
                                                                              for m, n in self.people), ""]
@@ -203,7 +216,14 @@ class Changes:
                 "nguoi_thay_doi_du_lieu": [{"ma_so": m, "ho_ten": n} for m, n in self.people],
                 "in_lai": REPRINT if self.items else None, "so_trang_in_lai": self.reprint_pages,
                 "to_in": [{"tep": b, "trang_dau": a, "trang_cuoi": z} for b, a, z in self.sheets],
-                "gui_lai": [{"tep": rel, "tieu_de": what} for rel, what in self.resend]}
+                "gui_lai": [{"tep": rel, "tieu_de": what} for rel, what in self.resend],
+                **({"ke_tu_lan_in": {"ngay": self.printed_at, "nguoi": self.printed_by}} if self.printed_at else {})}
+
+
+def _when(iso: str) -> str:
+    from pipeline.printed import when_words
+
+    return when_words(iso) or iso
 
 
 def _range(a: int, b: int) -> str:
@@ -272,6 +292,8 @@ class _Compare:
         self.old, self.new = old, new
         self.old_root, self.new_root = old_root, new_root
         self.old_files, self.new_files = _files(old), _files(new)
+        # compared with a printed mark: the old dossiers are gone, their covers' text digests recorded
+        self.old_covers: dict[str, Any] | None = None
 
     def changed_file(self, rel_old: str, rel_new: str) -> bool:
         a, b = _sha(self.old_files, rel_old), _sha(self.new_files, rel_new)
@@ -284,6 +306,8 @@ class _Compare:
             return CONTENT
         if not self.changed_file(rel_old, rel_new):
             return None
+        if self.old_covers is not None:
+            return self._cover_as_printed(rel_old, rel_new, pages_new)
         if self.old_root is None or self.new_root is None or pages_new < 1:
             return CONTENT
         old_pages = _pages(self.old_root, rel_old, range(1, pages_old + 1))
@@ -299,6 +323,24 @@ class _Compare:
         if a == b:
             return None
         return NUMBERS if [_DIGITS.sub("#", t) for t in a] == [_DIGITS.sub("#", t) for t in b] else CONTENT
+
+
+    def _cover_as_printed(self, rel_old: str, rel_new: str, pages: int) -> str | None:
+        """`cover_changed` against the digests of the cover as printed (`printed.cover_digests`): no
+        record, or a cover that cannot be read now, counts as changed (reprinted, never dropped)."""
+        from pipeline.printed import text_digests
+
+        rec = (self.old_covers or {}).get(rel_old)
+        if not isinstance(rec, dict) or rec.get("trang") != pages or self.new_root is None or pages < 1:
+            return CONTENT
+        new_pages = _pages(self.new_root, rel_new, range(1, pages + 1))
+        texts = _text(new_pages) if new_pages is not None else None
+        if texts is None:
+            return CONTENT
+        now = text_digests(texts)
+        if now["chu"] == rec.get("chu"):
+            return None
+        return NUMBERS if now["so"] == rec.get("so") else CONTENT
 
 
 def _doc_why(old_doc: dict[str, Any] | None, docx_changed: bool, doc: dict[str, Any], total_changed: bool = False) -> tuple[str, str] | None:
@@ -322,6 +364,21 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path |
     if not old or not isinstance(old.get("ca_nhan"), list):
         return Changes(first_build=True, duplex=duplex)
     return _Walk(old, new, old_root, new_root).changes(Changes(first_build=False, duplex=duplex))
+
+
+def compare_printed(mark: dict[str, Any], replaced: dict[str, Any] | None, new: dict[str, Any], *,
+                    new_root: Path | None) -> Changes:
+    """The changes from the output printed last (`mark`, pipeline/printed.py) to `new`: every sheet
+    changed since the print, whatever builds came between; the package's files to send again are
+    still those that differ from the output replaced (`replaced`'s manifest: sending is not printing)."""
+    duplex = bool((new.get(SECTION) or {}).get("hai_mat", True))
+    walk = _Walk(mark["ban_in"], new, None, new_root)
+    covers = mark.get("bia")
+    walk.old_covers = covers if isinstance(covers, dict) else {}
+    result = walk.changes(Changes(first_build=False, duplex=duplex, printed_at=str(mark.get("ngay") or ""),
+                                  printed_by=str(mark.get("nguoi") or "")))
+    result.resend = _Walk(replaced, new, None, new_root)._resend() if replaced else []
+    return result
 
 
 class _Walk(_Compare):
@@ -471,7 +528,8 @@ class _Walk(_Compare):
             return []
         sent = [(sub["zip"], f"toàn bộ thư mục {sub.get('thu_muc') or 'nop_so_noi_vu'} (bản chưa ký)")] \
             if isinstance(sub.get("zip"), str) and sub["zip"] else []
-        sent += [(f["path"], str(f.get("tieu_de") or f["path"])) for f in self.package_files
+        package: list[Any] = sub["tep"] if isinstance(sub.get("tep"), list) else []
+        sent += [(f["path"], str(f.get("tieu_de") or f["path"])) for f in package
                  if isinstance(f, dict) and isinstance(f.get("path"), str) and f["path"].endswith(".xlsx")]
         return [(rel, what) for rel, what in sent
                 if _sha(self.old_files, rel) is not None and _sha(self.old_files, rel) != _sha(self.new_files, rel)]

@@ -114,6 +114,8 @@ def lines(b: Build, bundles: Bundles, sub: Submission) -> list[str]:
                "lại và ký lại (văn bản của người: từ hồ sơ cá nhân; văn bản của đơn vị: từ hồ sơ đơn vị; công văn, "
                "báo cáo, biểu tổng hợp, thông báo gửi Sở Nội vụ: từ nop_so_noi_vu/), "
                "thay_doi.txt liệt kê chúng. Không sửa trực tiếp các tệp .docx/.pdf ở đây.")
+    out.append("   In xong thì đánh dấu đã in: hoso da-in -o <thư mục này> (trên trang web: nút «Đã in xong các trang "
+               "cần in lại»). Từ đó in_lai.pdf gom mọi tờ thay đổi kể từ lần in, dù đã tạo lại nhiều lần trước khi in.")
     return out
 
 

@@ -161,7 +161,14 @@ def _check_files(outdir: Path, files: dict[str, dict[str, Any]], rep: VerifyRepo
             rep.signed += 1
     if rep.signed:
         rep.notes.append(f"Bản đã ký (da_ky/, do hoso nhan-ban-ky ghi): {rep.signed} tệp khớp {SIGNED_LIST}.")
-    for path in sorted(on_disk - set(files) - set(signed) - {MANIFEST, SIGNATURE}):
+    from pipeline import printed
+
+    mark = printed.read(outdir)  # hoso da-in: not listed (marking changes no listed file)
+    if mark is not None:
+        rep.notes.append(f"Dấu đã in ({printed.MARK_FILE}, do hoso da-in ghi): lần in lúc "
+                         f"{printed.when_words(str(mark.get('ngay')))}.")
+    for path in sorted(on_disk - set(files) - set(signed) - {MANIFEST, SIGNATURE}
+                       - ({printed.MARK_FILE} if mark is not None else set())):
         if signed and path.startswith("da_ky/"):
             rep.problems.append(f"Tệp thừa: {path} (không có trong {SIGNED_LIST}; có thể do một lần hoso nhan-ban-ky "
                                 "bị dừng giữa chừng: chạy lại hoso nhan-ban-ky với các bản quét đó)")

@@ -96,6 +96,7 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "tai_len_bi_chan": "Tải sổ lên bị chặn (quá nhiều lần trong ít phút)",
     "xem_xep_loai": "Xem bảng kết quả xếp loại",
     "dat_han_nop": "Sở Nội vụ đặt hạn nộp, cơ quan phải nộp", "tai_tong_hop": "Sở Nội vụ tải bảng tổng hợp toàn tỉnh",
+    "da_in": "Đánh dấu đã in xong các trang cần in lại",
 }
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
                "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"}
@@ -896,7 +897,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         later = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai='xong' AND id>? ORDER BY id DESC LIMIT 1",
                           row["co_quan"], build_id) if row["trang_thai"] == "xong" else None
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes,
-                               later=later)
+                               later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None)
 
     def _kept_file(build_id: int, name: str) -> Path:
         """A file kept of one of the agency's builds (`lich_su/<id>/`); 404 when there is none."""
@@ -1136,10 +1137,61 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         reprint = section.get("in_lai") if g.user["vai_tro"] == "van_thu" else None
         earlier: sqlite3.Row | None = None
         earlier_docs: list[dict[str, Any]] = []
-        if build and m and not section.get("lan_dau") and not _changed(section):
-            earlier, earlier_docs = _unprinted(build["id"])
+        mark = _printed_mark()
+        if mark["now"]:  # the print was marked after this build: what it listed is printed
+            docs, gone, renumbered, reprint = [], [], [], None
+        elif build and m and not section.get("lan_dau") and not _changed(section) and not section.get("ke_tu_lan_in"):
+            earlier, earlier_docs = _unprinted(build["id"])  # (a list since the print holds every build's changes)
         return render_template("thay_doi.html", section=section, docs=docs, gone=gone, renumbered=renumbered,
-                               people=people, build=build, reprint=reprint, earlier=earlier, earlier_docs=earlier_docs)
+                               people=[] if mark["now"] else people, build=build, reprint=reprint, earlier=earlier,
+                               earlier_docs=earlier_docs, mark=mark)
+
+    def _printed_mark() -> dict[str, Any]:
+        """The agency's output's printed mark (pipeline/printed.py): `ngay` (words), `nguoi`, `now` (it
+        covers the current build: nothing is left to print); all empty without one."""
+        from pipeline import printed
+
+        out = store.output_dir(g.user["co_quan"])
+        found = printed.read(out)
+        if found is None:
+            return {"ngay": "", "nguoi": "", "now": False}
+        try:
+            raw = (out / "manifest.json").read_bytes()
+        except OSError:
+            raw = b""
+        return {"ngay": printed.when_words(str(found.get("ngay"))), "nguoi": str(found.get("nguoi") or ""),
+                "now": printed.covers(found, raw)}
+
+    @app.route("/thay-doi/da-in", methods=["POST"])
+    def da_in() -> ResponseReturnValue:
+        """«Đã in xong các trang cần in lại»: the agency's clerk marks the current output printed (the
+        build she was shown, `lan_tao`: a newer one is refused); the next builds list every sheet changed
+        since. Only `van_thu`: the mark is the whole output's (a unit clerk never marks another unit's papers)."""
+        from pipeline import api
+        from pipeline.errors import HosoError
+
+        role("van_thu")
+        ma = g.user["co_quan"]
+        try:
+            shown = int(request.form.get("lan_tao", ""))
+        except ValueError:
+            abort(400)
+        row = _build_row(shown)  # 404: another agency's build, or none
+        latest = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1", ma)
+        busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
+        if row["trang_thai"] != "xong" or latest is None or latest["id"] != row["id"] or busy is not None:
+            why = (f"lần tạo số {busy['id']} đang chờ hoặc đang chạy" if busy is not None else
+                   f"lần tạo số {latest['id']} đã thay nó" if latest is not None else "lần tạo này chưa xong")
+            return render_template("loi.html", code=409, text=(
+                f"Chưa đánh dấu: lần tạo số {row['id']} không phải kết quả hiện tại ({why}). Mở lại trang «Thay đổi, "
+                "cần in lại», in các tờ của kết quả hiện tại rồi đánh dấu.")), 409
+        try:
+            marked = api.mark_printed(store.output_dir(ma), by=g.user["ten"])
+        except HosoError as exc:
+            return render_template("loi.html", code=409, text=str(exc).replace(str(store.output_dir(ma)), "kết quả")), 409
+        audit("da_in", json.dumps({"lan_tao": row["id"], "so_van_ban": marked.documents, "so_trang": marked.pages},
+                                  ensure_ascii=False))
+        return redirect(url_for("thay_doi"))
 
     def _unprinted(latest: int) -> tuple[sqlite3.Row | None, list[dict[str, Any]]]:
         """The last build before `latest` that had documents to reprint, when every build since changed

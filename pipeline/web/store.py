@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any, cast
 
+from pipeline import clock
+
 DB_NAME = "hoso.sqlite3"
 ROLES = ("van_thu", "van_thu_don_vi", "so_noi_vu")
 ROLE_WORDS = {"van_thu": "Văn thư cơ quan", "van_thu_don_vi": "Văn thư đơn vị", "so_noi_vu": "Sở Nội vụ"}
@@ -84,8 +86,7 @@ ARCHIVE_NAME = re.compile(r"(?:\d{4}|khong-ro-nam)-(\d{8})-(\d{6})(?:-\d{1,4})?"
 STATUS_WORDS = {"cho": "Đang chờ", "dang_chay": "Đang tạo", "xong": "Xong", "loi": "Lỗi"}
 
 
-# Vietnam's time: UTC+7 all year (no daylight saving since 1975), so a fixed offset is exact and needs no tzdata.
-VIETNAM = dt.timezone(dt.timedelta(hours=7), "UTC+07:00")
+VIETNAM = clock.VIETNAM  # the times shown: Vietnam's (UTC+7), whatever the server's clock zone
 # The columns holding a time as text. Written by `now()` in UTC with its offset («2026-12-06 01:03:51+00:00»):
 # the same instant whatever the server's clock zone (a cloud VM, a container: UTC), and ordered as text, so
 # `luc > ?` with `ago()` compares instants. Before, they held the server's local time without an offset;
