@@ -173,19 +173,35 @@ def sent_periods(scores: Sequence[PeriodScore]) -> list[tuple[str, list[str]]]:
     return list(out.items())
 
 
+def runs_text(kys: Sequence[str]) -> str:
+    """Period codes, consecutive runs shortened: 2026-01 … 2026-05, 2026-07 -> "2026-01 đến 2026-05, 2026-07"."""
+    runs: list[list[str]] = []
+    for ky in sorted(kys, key=sort_key):
+        if runs and _next_period(runs[-1][-1]) == ky:
+            runs[-1].append(ky)
+        else:
+            runs.append([ky])
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]} đến {r[-1]}" for r in runs)
+
+
+def _next_period(ky: str) -> str:
+    year, part = ky.split("-", 1)
+    if part.startswith("Q"):
+        return f"{year}-Q{int(part[1:]) + 1}"
+    return f"{year}-{int(part) + 1:02d}"
+
+
 def _sent_by_old_agency(scores: Sequence[PeriodScore]) -> str:
-    """"; các kỳ 2026-01, …, 2026-05 do «Sở X» theo dõi, đánh giá và gửi kết quả, …" for a person transferred in
+    """"; kỳ 2026-01 đến 2026-05 do «Sở X» theo dõi, đánh giá và gửi kết quả, …" for a person transferred in
     during the year (ND 335 Art. 21: the new unit rates on the results the old agency sends); "" otherwise."""
     sent = sent_periods(scores)
     if not sent:
         return ""
-    parts = [f"các kỳ {', '.join(kys)} do «{who}» theo dõi, đánh giá và gửi kết quả" if len(kys) > 1 else
-             f"kỳ {kys[0]} do «{who}» theo dõi, đánh giá và gửi kết quả" for who, kys in sent]
-    own = [s.ky for s in sorted(scores, key=lambda s: sort_key(s.ky)) if not s.don_vi_danh_gia]
-    here = (f", {'các kỳ' if len(own) > 1 else 'kỳ'} {', '.join(own)} do cơ quan này theo dõi, đánh giá" if own else
+    parts = [f"kỳ {runs_text(kys)} do «{who}» theo dõi, đánh giá và gửi kết quả" for who, kys in sent]
+    own = [s.ky for s in scores if not s.don_vi_danh_gia]
+    here = (f", kỳ {runs_text(own)} do cơ quan này theo dõi, đánh giá" if own else
             ", không có kỳ nào do cơ quan này theo dõi, đánh giá")
-    return (f"; {'; '.join(parts)}{here} (chuyển đến trong năm: cơ quan này đánh giá, xếp loại năm trên cơ sở kết "
-            "quả cơ quan, đơn vị cũ gửi, điểm năm là trung bình mọi kỳ trong thời gian công tác)")
+    return f"; {'; '.join(parts)}{here} (chuyển đến trong năm: cơ quan mới xếp loại trên cơ sở kết quả cơ quan cũ gửi)"
 
 
 def level_of(score: float, rb: Rulebook) -> str:
