@@ -239,6 +239,18 @@ def test_every_period_sent_the_period_sheet_has_no_confirmation(built):
 # ---------------------------------------------------------------------------------------------
 # the sample, the blank workbook, the rollover, the KPI import
 # ---------------------------------------------------------------------------------------------
+def test_the_ratings_table_names_the_agency_of_each_period(tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["rate", str(sample_workbook(YEAR)), "-o", str(tmp_path)])
+    assert exc.value.code == 0
+    ws = openpyxl.load_workbook(tmp_path / "ket_qua_xep_loai.xlsx")["DiemKy"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    at = rows[0].index("Cơ quan, đơn vị đánh giá kỳ (để trống: cơ quan này)")
+    sent = {(r[0], r[3]): r[at] for r in rows[1:] if r[0] == "VP-020"}
+    assert sent[("VP-020", "2026-06")] == "Sở Tư pháp tỉnh Hà Giang Nam"
+    assert sent[("VP-020", "2026-07")] in ("", None)
+
+
 def test_the_2026_sample_has_a_person_transferred_in_july():
     campaign = ingest.load(sample_workbook(YEAR))
     sent = sorted(p.ky for p in campaign.periods if p.don_vi_danh_gia == "Sở Tư pháp tỉnh Hà Giang Nam")
