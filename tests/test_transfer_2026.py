@@ -19,8 +19,8 @@ import workbook_factory as wf
 from rating_builder import Book
 
 from pipeline import api, ingest
-from pipeline.ingest import schema
 from pipeline.cli import main
+from pipeline.ingest import schema
 from pipeline.options import BuildOptions
 from pipeline.rating import rate
 from pipeline.resources import sample_workbook
