@@ -291,3 +291,14 @@ def test_the_kpi_import_keeps_a_clerks_old_agency(tmp_path, capsys):
     assert by[("VP-020", "2026-03")].diem_tieu_chi_chung == 24
     assert by[("VP-020", "2026-03")].don_vi_danh_gia == "Sở Tư pháp tỉnh Hà Giang Nam"  # the clerk's cell kept
     assert by[("VP-021", "2026-10")].don_vi_danh_gia == ""  # an added row: this agency's
+
+
+def test_periods_are_named_in_runs():
+    from pipeline.forms.context_2026 import periods_span
+    from pipeline.rating.periods import runs_text
+
+    assert periods_span(["2026-03", "2026-01", "2026-02", "2026-05"]) == "tháng 01–03, 05/2026"
+    assert periods_span(["2026-Q1", "2026-Q2", "2026-Q4"]) == "quý I–II, IV/2026"
+    assert periods_span(["2026-07"]) == "tháng 07/2026" and periods_span([]) == ""
+    assert runs_text(["2026-05", "2026-01", "2026-02", "2026-03"]) == "2026-01 đến 2026-03, 2026-05"
+    assert runs_text(["2026-Q3", "2026-Q4"]) == "2026-Q3 đến 2026-Q4"
