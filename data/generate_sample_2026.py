@@ -11,7 +11,7 @@ Cùng cơ quan với sổ mẫu năm 2024 (``generate_sample.py``), hai năm sau
 
 Các trường hợp đặc biệt (xem cột ``ghi_chu``):
     VP-008  bị kỷ luật Khiển trách năm 2026 (vi phạm trong hoạt động công vụ): Không hoàn thành nhiệm vụ dù điểm cao
-    VP-020  chuyển đến từ Sở Tư pháp ngày 01/7/2026: tháng 1–6 do Sở Tư pháp gửi kết quả
+    VP-020  chuyển đến từ Sở Tư pháp ngày 01/7/2026: tháng 1–6 do Sở Tư pháp gửi kết quả (cột don_vi_danh_gia)
     VP-021  thiếu kết quả tháng 10/2026: chưa xếp loại, chương trình nêu tên kỳ còn thiếu
     VP-027  nghỉ ốm 4 tháng (3–6/2026): kết quả 8 tháng công tác thực tế (không theo dõi trong thời gian nghỉ);
             xếp loại theo điểm các tháng đó, thời gian nghỉ không giới hạn mức (Điều 21 Nghị định 335/2025/NĐ-CP)
@@ -103,12 +103,14 @@ TH_PRODUCTS = [("Báo cáo tình hình kinh tế - xã hội tháng", 2), ("Dự
 
 NOT_MONTHS = {"VP-021": {10}, "VP-027": {3, 4, 5, 6}, "VP-028": set(range(1, 9))}
 QUARTERS = {"VP-033": (1, 2)}
+# periods monitored and rated by another agency, which sent its results (KetQuaKy don_vi_danh_gia)
+RATED_ELSEWHERE = {"VP-020": ("Sở Tư pháp tỉnh Hà Giang Nam", range(1, 7))}
 
 KYLUAT_COLS = ["ma_so", "loai_ky_luat", "hinh_thuc", "so_quyet_dinh", "ngay_hieu_luc", "lien_quan_cong_vu"]
 KYLUAT = [("VP-008", "hanh_chinh", "Khiển trách", "88/QĐ-VP", D(2026, 6, 20), CO)]
 
 KQ_COLS = ["ma_so", "ky", "diem_tieu_chi_chung", "ty_le_so_luong", "ty_le_chat_luong", "ty_le_tien_do",
-           "ty_le_ket_qua_don_vi", "ty_le_to_chuc_thuc_hien", "ty_le_doan_ket"]
+           "ty_le_ket_qua_don_vi", "ty_le_to_chuc_thuc_hien", "ty_le_doan_ket", "don_vi_danh_gia"]
 SP_COLS = ["ma_so", "ky", "ten_san_pham", "he_so_quy_doi", "hoan_thanh", "so_lan_khong_dat", "so_lan_cham", "mien_tru"]
 
 
@@ -145,9 +147,12 @@ def periods(ns: list[dict]) -> tuple[list[dict], list[dict]]:
         else:
             kys = [(f"{YEAR}-Q{q}", q) for q in QUARTERS.get(code, (1, 2, 3, 4))]
         with_products = p["ma_don_vi"] == "TH" and not leader
-        for n, (ky, _) in enumerate(kys):
+        for n, (ky, number) in enumerate(kys):
             g, a, b, c = RATES[level][(n + i) % 2]
             row = dict(ma_so=code, ky=ky, diem_tieu_chi_chung=g)
+            elsewhere = RATED_ELSEWHERE.get(code)
+            if elsewhere and monthly and number in elsewhere[1]:
+                row["don_vi_danh_gia"] = elsewhere[0]
             if with_products:
                 products += th_products(code, ky, level, n)
             else:

@@ -89,9 +89,12 @@ class Book:
         self.overrides.append(CapOverride(group, maximum, number, date, "UBND tỉnh"))
 
     def period(self, code: str, ky: str, general: float, a: float | None = None, b: float | None = None,
-               c: float | None = None, d: float | None = None, dd: float | None = None, e: float | None = None) -> None:
-        """One KetQuaKy row; `ky` "01" … "12" or "Q1" … "Q4" is prefixed with the year."""
-        self.periods.append(PeriodResult(code, ky if len(ky) >= 7 else f"{self.year}-{ky}", general, a, b, c, d, dd, e))
+               c: float | None = None, d: float | None = None, dd: float | None = None, e: float | None = None,
+               rated_by: str = "") -> None:
+        """One KetQuaKy row; `ky` "01" … "12" or "Q1" … "Q4" is prefixed with the year; `rated_by` the
+        agency that rated it (don_vi_danh_gia), "" = this one."""
+        self.periods.append(PeriodResult(code, ky if len(ky) >= 7 else f"{self.year}-{ky}", general, a, b, c, d, dd, e,
+                                         don_vi_danh_gia=rated_by))
 
     def months(self, code: str, general: float, a: float, b: float, c: float, months=range(1, 13), **leader) -> None:
         for m in months:

@@ -313,7 +313,7 @@ def test_mixed_agency_cong_chuc_and_vien_chuc_rated_under_their_rulebooks_with_s
     doc = person_document(vc)
     assert doc["bo_quy_tac"] == "nd233-2026" and len(doc["diem_ky"]) == 12
     assert doc["diem_ky"][0] == {"ky": "2026-01", "diem": 100.0, "diem_tieu_chi_chung": 30, "a": 100, "b": 100,
-                                 "c": 100, "d": None, "dd": None, "e": None}
+                                 "c": 100, "d": None, "dd": None, "e": None, "don_vi_danh_gia": ""}
 
 
 def test_other_staff_follow_the_agencys_choice_with_a_warning():

@@ -109,7 +109,8 @@ def _party_header(doc, place_date: str) -> None:
 
 
 # labels read by pipeline/forms/context_2026.py (who_is_rated), not by the template itself
-CONTEXT_LABELS = {"doi_tuong", "doi_tuong_can_bo", "doi_tuong_nguoi_lao_dong", "cach_danh_dau_muc"}
+CONTEXT_LABELS = {"doi_tuong", "doi_tuong_can_bo", "doi_tuong_nguoi_lao_dong", "cach_danh_dau_muc",
+                  "nguon_ky_noi_khac", "ghi_chu_xac_nhan"}
 RIGHT_SIGNER_CM = (4.6, 11.4)  # one signer on the right: room for "<long place>, ngày …… tháng …… năm ……"
 
 
@@ -120,18 +121,26 @@ def _signer(date: str | None, title: str, name: str, hint: str = "{{ nhan.ky_ghi
     return out
 
 
+# a period the old agency rated and sent (a person transferred in) is marked; the note under the table names it
+PERIOD_NAME = "{{ k.ten }}{% if k.nguon %} (*){% endif %}"
+SOURCE_LABEL = Label("nguon_ky_noi_khac", "kết quả theo dõi, đánh giá do {don_vi} gửi",
+                     "[R] periods another agency monitored and rated, for a person transferred in during the year "
+                     "(ND 335 Art. 21: the old agency sends its results, regime-2026.md §1.4); {don_vi} is KetQuaKy "
+                     "don_vi_danh_gia; the wording is ours")
+
+
 def _period_table(doc, leader: bool) -> None:
     """The periods: Kỳ, tiêu chí chung, a, b, c (d, đ, e), điểm kỳ; one row per period."""
     if leader:
         widths = (0.8, 2.9, 2.2, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 2.3)
         heads = ["TT", "{{ nhan.cot_ky }}", "{{ nhan.cot_chung }}", "a", "b", "c", "d", "đ", "e", "{{ nhan.cot_diem_ky }}"]
-        body = ["{{ k.stt }}", C("{{ k.ten }}", align="left"), "{{ k.chung }}", "{{ k.a }}", "{{ k.b }}", "{{ k.c }}",
+        body = ["{{ k.stt }}", C(PERIOD_NAME, align="left"), "{{ k.chung }}", "{{ k.a }}", "{{ k.b }}", "{{ k.c }}",
                 "{{ k.d }}", "{{ k.dd }}", "{{ k.e }}", C("{{ k.diem }}", bold=True)]
     else:
         widths = (1.0, 3.6, 2.6, 2.05, 2.05, 2.05, 2.55)
         heads = ["TT", "{{ nhan.cot_ky }}", "{{ nhan.cot_chung }}", "{{ nhan.cot_a }}", "{{ nhan.cot_b }}",
                  "{{ nhan.cot_c }}", "{{ nhan.cot_diem_ky }}"]
-        body = ["{{ k.stt }}", C("{{ k.ten }}", align="left"), "{{ k.chung }}", "{{ k.a }}", "{{ k.b }}", "{{ k.c }}",
+        body = ["{{ k.stt }}", C(PERIOD_NAME, align="left"), "{{ k.chung }}", "{{ k.a }}", "{{ k.b }}", "{{ k.c }}",
                 C("{{ k.diem }}", bold=True)]
     # the last period's row is kept with the year's total (the score is never alone on a page,
     # away from the periods it is the mean of): the same row, written apart for its last period
@@ -164,6 +173,7 @@ PERIOD_LABELS = (
           "[R] formula line (workbook-2026.md; leaders' /6 is uncertain, regime-2026.md §1.2); \"\" to drop it"),
     Label("khong_co_ky", "Kết quả theo dõi, đánh giá từng tháng/quý:",
           "[R] printed before dotted lines when the person has no period in sheet KetQuaKy"),
+    SOURCE_LABEL,
 )
 
 
@@ -317,6 +327,9 @@ def _periods_block(doc) -> None:
     dk.p_tag(doc, "else")
     _period_table(doc, leader=False)
     dk.p_tag(doc, "endif")
+    dk.p_tag(doc, "for g in ky_noi_khac")
+    dk.note_paragraph(doc, "(*) {{ g.ghi_chu }}", size=12, space_before=2)
+    dk.p_tag(doc, "endfor")
     dk.p_tag(doc, "if nhan.ghi_chu_cong_thuc")
     dk.note_paragraph(doc, "{{ nhan.ghi_chu_cong_thuc }}", size=12, space_before=2)
     dk.p_tag(doc, "endif")
@@ -340,7 +353,8 @@ def build_theo_doi_ky(form: Form):
                      "{{ nguoi.chuc_vu or nguoi.ngach_chuc_danh or '" + D * 10 + "' }}", align="justify", space_after=1)
     dk.field_line(doc, "Đơn vị công tác", DON_VI_EXPR, space_after=4, align="justify")
     dk.p_tag(doc, "for k in ky")
-    dk.add_paragraph(doc, R("{{ k.stt }}. {{ k.ten }}", bold=True), keep_next=True, space_before=4, space_after=2)
+    dk.add_paragraph(doc, R("{{ k.stt }}. {{ k.ten }}", bold=True), "{% if k.nguon %} ({{ k.nguon }}){% endif %}",
+                     keep_next=True, space_before=4, space_after=2, align="justify")
     dk.p_tag(doc, "if k.san_pham")
     dk.grid_table(
         doc, (0.8, 7.4, 1.4, 1.6, 1.6, 1.6, 1.6),
@@ -368,14 +382,22 @@ def build_theo_doi_ky(form: Form):
                      R("{{ diem_nam or '" + D * 6 + "' }}", bold=True),
                      " ({{ so_ky }} {% if theo_quy %}quý{% else %}tháng{% endif %}).{% endif %}", space_before=6,
                      keep_next=True)
+    dk.p_tag(doc, "for g in ky_noi_khac")
+    dk.note_paragraph(doc, "{{ g.ghi_chu }}", size=12, keep_next=True)
+    dk.p_tag(doc, "endfor")
     dk.p_tag(doc, "if co_dde and nhan.chu_giai")
     dk.note_paragraph(doc, "{{ nhan.chu_giai }}", size=12, keep_next=True)
     dk.p_tag(doc, "elif not co_dde and nhan.chu_giai_abc")
     dk.note_paragraph(doc, "{{ nhan.chu_giai_abc }}", size=12, keep_next=True)
     dk.p_tag(doc, "endif")
     width = dk.text_width_cm(doc)
+    # a person transferred in: the manager confirms this agency's periods only (the old agency's were sent)
+    dk.p_tag(doc, "if xac_nhan_pham_vi")
+    dk.note_paragraph(doc, "{{ xac_nhan_pham_vi }}", size=12, keep_next=True, space_before=4)
+    dk.p_tag(doc, "endif")
     dk.add_paragraph(doc, R("{{ dong_ngay_trong }}", italic=True), align="right", keep_next=True, space_before=4,
                      space_after=0)
+    dk.p_tag(doc, "if co_xac_nhan")
     dk.signature_table(
         doc,
         _signer(None, "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"),
@@ -385,6 +407,10 @@ def build_theo_doi_ky(form: Form):
         # on one line, so both names stand level
         widths_cm=(6.0, width - 6.0),
     )
+    dk.p_tag(doc, "else")  # every period rated elsewhere: no period of this agency to confirm
+    dk.signature_table(doc, None, _signer(None, "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"),
+                       widths_cm=RIGHT_SIGNER_CM)
+    dk.p_tag(doc, "endif")
     return doc
 
 
@@ -651,6 +677,10 @@ _add(Form(
         Label("ky_xac_nhan", "XÁC NHẬN CỦA NGƯỜI QUẢN LÝ", "[R] the confirming signer's title when the data gives no post"),
         Label("ky_xac_nhan_ghi_ro", "(Xác nhận, ký, ghi rõ họ tên)", "[R]"),
         Label("ky_ghi_ro", "(Ký, ghi rõ họ tên)", "[R]"),
+        SOURCE_LABEL,
+        Label("ghi_chu_xac_nhan", "Người quản lý xác nhận kết quả {ky} do {co_quan} theo dõi, đánh giá.",
+              "[R] above the signatures of a person transferred in: the confirmation covers this agency's periods "
+              "only ({ky}: those periods, {co_quan}: CoQuan ten_co_quan); the wording is ours"),
     ),
     build=build_theo_doi_ky,
 ))

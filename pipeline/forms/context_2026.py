@@ -67,6 +67,74 @@ def period_name(ky: str) -> str:
     return f"Tháng {part}/{year}"
 
 
+def periods_span(kys: list[str]) -> str:
+    """Periods as one phrase, runs joined: ["2026-01" … "2026-05"] -> "tháng 01–05/2026";
+    ["2026-01", "2026-02", "2026-05"] -> "tháng 01–02, 05/2026"; ["2026-Q1", "2026-Q2"] -> "quý I–II/2026"."""
+    if not kys:
+        return ""
+    by_year: dict[str, list[str]] = {}
+    for ky in sorted(kys):
+        year, _, part = ky.partition("-")
+        by_year.setdefault(year, []).append(part.upper())
+    out = []
+    for year, parts in by_year.items():
+        quarters = parts[0].startswith("Q")
+        nums = sorted(int(x.lstrip("Q")) for x in parts)
+        runs: list[list[int]] = []
+        for n in nums:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+
+        def name(n: int, quarters: bool = quarters) -> str:
+            return ROMAN.get(str(n), str(n)) if quarters else f"{n:02d}"
+        text = ", ".join(name(r[0]) if len(r) == 1 else f"{name(r[0])}–{name(r[-1])}" for r in runs)
+        out.append(f"{'quý' if quarters else 'tháng'} {text}/{year}")
+    return ", ".join(out)
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _fill(template: str, **values: str) -> str:
+    """A label with {ky}, {don_vi}, {co_quan} filled (str.replace: a clerk's braces never break it)."""
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", value)
+    return template
+
+
+def sent_periods_context(campaign: Campaign, form: FormSpec, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The periods another agency monitored and rated (KetQuaKy `don_vi_danh_gia`: a person transferred in
+    during the year; ND 335 Art. 21: the new unit rates on the results the old agency sends) and the scope
+    of this agency's confirmation. Labels `nguon_ky_noi_khac` ({don_vi}) and `ghi_chu_xac_nhan` ({ky},
+    {co_quan}) of the form's meta.toml; each row of `rows` gets `nguon` ("" for this agency's periods)."""
+    labels = form.labels
+    source = str(labels.get("nguon_ky_noi_khac") or "kết quả theo dõi, đánh giá do {don_vi} gửi")
+    groups: dict[str, list[str]] = {}
+    for r in rows:
+        r["nguon"] = _fill(source, don_vi=r["don_vi_danh_gia"]) if r["don_vi_danh_gia"] else ""
+        if r["don_vi_danh_gia"]:
+            groups.setdefault(r["don_vi_danh_gia"], []).append(r["ky"])
+    own = [r["ky"] for r in rows if not r["don_vi_danh_gia"]]
+    notes = [f"{_upper_first(periods_span(kys))}: {_fill(source, don_vi=who)}." for who, kys in groups.items()]
+    scope = ""
+    if groups and own:
+        scope = _fill(str(labels.get("ghi_chu_xac_nhan") or ""), ky=periods_span(own),
+                      co_quan=campaign.agency.ten_co_quan)
+    return {
+        "co_ky_noi_khac": bool(groups),
+        "ky_noi_khac": [{"don_vi": who, "cac_ky": periods_span(kys), "ghi_chu": note}
+                        for (who, kys), note in zip(groups.items(), notes, strict=True)],
+        "ky_tai_co_quan": periods_span(own),
+        "so_ky_tai_co_quan": len(own),
+        # the confirmation covers this agency's periods only; none of them: nothing to confirm
+        "co_xac_nhan": bool(own) or not rows,
+        "xac_nhan_pham_vi": scope,
+    }
+
+
 def place_date(place: str, date: dt.date | None) -> str:
     """The line above a signature: the date only where the data gives that step's date, else
     dots for handwriting (the year too: a year-end rating may be signed in January)."""
@@ -92,6 +160,7 @@ def period_rows(campaign: Campaign, person: Person, rating: PersonRating) -> lis
             "stt": i, "ky": k.ky, "ten": period_name(k.ky),
             "chung": score_text(k.diem_tieu_chi_chung), "a": pct_text(k.a), "b": pct_text(k.b), "c": pct_text(k.c),
             "d": pct_text(k.d), "dd": pct_text(k.dd), "e": pct_text(k.e), "diem": score_text(k.diem),
+            "don_vi_danh_gia": k.don_vi_danh_gia,
             "san_pham": [
                 {"stt": j, "ten": p.ten_san_pham, "he_so": pct_text(p.he_so_quy_doi), "hoan_thanh": _yes(p.hoan_thanh),
                  "khong_dat": str(p.so_lan_khong_dat), "cham": str(p.so_lan_cham), "mien_tru": "x" if p.mien_tru else ""}
@@ -165,6 +234,7 @@ def party_header(campaign: Campaign, unit: Unit | None) -> dict[str, Any]:
 
 def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rating: PersonRating) -> dict[str, Any]:
     rows = period_rows(campaign, person, rating)
+    sent = sent_periods_context(campaign, form, rows)
     rated_by = signers.evaluator(campaign, person)
     manager = signers.commenter(campaign, person, rated_by)
     months = sum(3 if "Q" in r["ky"].upper() else 1 for r in rows)
@@ -193,6 +263,8 @@ def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rati
         "ghi_chu_thieu_ky": missing_periods_note(rating),
         # who confirms the period sheet: the direct manager, else the competent evaluator
         "nguoi_xac_nhan": (manager if manager.known else rated_by).as_context(),
+        # periods rated by the old agency of a person transferred in (KetQuaKy don_vi_danh_gia)
+        **sent,
     }
 
 

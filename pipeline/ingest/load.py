@@ -888,9 +888,19 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
     out: list[PeriodResult] = []
     seen: dict[tuple[str, str], int] = {}
     kind: dict[str, tuple[bool, int]] = {}  # ma_so -> (quarters, first row)
+    agency = _agency_row(data)
+    own_name = " ".join(str(agency.values.get("ten_co_quan") or "").split()).casefold() if agency else ""
+    rated_by: dict[str, list[tuple[str, str, Row]]] = defaultdict(list)  # ma_so -> (ky, agency that rated it, row)
     for row in _person_rows(data, "KetQuaKy", people, problems):
         v = row.values
         code, ky = v["ma_so"], v["ky"]
+        source = " ".join(str(v.get("don_vi_danh_gia") or "").split())
+        if source and own_name and source.casefold() == own_name:
+            problems.append(_p(WARNING, row, "don_vi_danh_gia", "Cơ quan, đơn vị đánh giá kỳ là chính cơ quan này: "
+                               "chương trình coi kỳ này do cơ quan này theo dõi, đánh giá.", value=source,
+                               expected="để trống; chỉ ghi tên cơ quan, đơn vị cũ khi kỳ do nơi đó đánh giá và gửi kết quả"))
+            source = ""
+        rated_by[code].append((ky, source, row))
         bad = not _period_year(row, year, problems)
         ident = (code, ky)
         if ident in seen:
@@ -960,13 +970,44 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
                 bad = True
         if not bad:
             out.append(PeriodResult(code, ky, general, *(v.get(k) for k in PCT_KEYS + LEADER_KEYS),  # type: ignore[misc, arg-type]  # the rates in field order
-                                    row=row.number, refs=_frozen(row.refs)))
+                                    row=row.number, refs=_frozen(row.refs), don_vi_danh_gia=source))
+    for rows in rated_by.values():
+        _check_rated_elsewhere(rows, problems)
     for row in product_rows:
         if (row.values["ma_so"], row.values["ky"]) not in seen:
             problems.append(_p(ERROR, row, "ky", "Sản phẩm của một kỳ chưa có dòng kết quả ở sheet «KetQuaKy» (cần điểm tiêu "
                                "chí chung của kỳ).", value=row.values["ky"],
                                expected="thêm dòng cùng mã số và kỳ ở sheet «KetQuaKy»"))
     return out, products
+
+
+def _check_rated_elsewhere(rows: list[tuple[str, str, Row]], problems: list[Problem]) -> None:
+    """KetQuaKy `don_vi_danh_gia` of one person: the periods the old agency monitored and rated come before
+    the transfer, so before this agency's own; every period rated elsewhere is lawful (the new unit rates
+    the year on the results the old agency sends, ND 335 Art. 21) but worth a look. Warnings only."""
+    rows = sorted(rows, key=lambda r: r[0])
+    elsewhere = [r for r in rows if r[1]]
+    if not elsewhere:
+        return
+    if len(elsewhere) == len(rows):
+        ky, source, row = elsewhere[0]
+        names = ", ".join(dict.fromkeys(r[1] for r in elsewhere))
+        problems.append(_p(WARNING, row, "don_vi_danh_gia", f"Mọi kỳ có kết quả của người này ({len(rows)} kỳ) do cơ quan, "
+                           f"đơn vị khác theo dõi, đánh giá ({names}): cơ quan này vẫn đánh giá, xếp loại năm trên cơ sở "
+                           "kết quả cơ quan cũ gửi (Điều 21 Nghị định 335/2025/NĐ-CP), nhưng chưa có kỳ nào do cơ quan "
+                           "này theo dõi; phiếu theo dõi các kỳ không có phần xác nhận của người quản lý. Kiểm tra lại "
+                           "cột này và các kỳ từ khi chuyển đến.", value=source,
+                           expected="để trống ở các kỳ do cơ quan này theo dõi, đánh giá"))
+        return
+    first_own = next(r for r in rows if not r[1])
+    late = [r for r in elsewhere if r[0] > first_own[0]]
+    if late:
+        ky, source, row = late[0]
+        problems.append(_p(WARNING, row, "don_vi_danh_gia", f"Kỳ {ky} ghi do «{source}» theo dõi, đánh giá nhưng kỳ "
+                           f"{first_own[0]} trước đó (dòng {first_own[2].number}) do cơ quan này theo dõi, đánh giá: kết "
+                           "quả cơ quan cũ gửi là của các kỳ trước khi chuyển đến. Kiểm tra lại kỳ và cột này (biệt "
+                           "phái, chuyển đi rồi trở lại: cấp có thẩm quyền xem xét).", value=source,
+                           expected="tên cơ quan, đơn vị cũ chỉ ở các kỳ trước khi chuyển đến"))
 
 
 def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], year: int | None, problems: list[Problem]) -> None:

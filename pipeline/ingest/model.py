@@ -212,6 +212,9 @@ class PeriodResult:
     e: float | None = None  # ty_le_doan_ket
     row: int = 0
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
+    # the agency or unit that monitored and rated this period, when it is not this agency (a person
+    # transferred in during the year: the old agency sends its results, ND 335 Art. 21); "" = this agency
+    don_vi_danh_gia: str = ""
 
 
 @dataclass(frozen=True)

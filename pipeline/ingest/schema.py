@@ -355,6 +355,10 @@ KET_QUA_KY = Sheet(
           help="d) chỉ người lãnh đạo, quản lý: 100, hoặc 50 khi có cấp dưới không hoàn thành nhiệm vụ", width=12),
         C("ty_le_to_chuc_thuc_hien", "Năng lực tổ chức thực hiện (%)", NUMBER, help="đ) chỉ người lãnh đạo, quản lý; 0–100", width=12),
         C("ty_le_doan_ket", "Năng lực tập hợp, đoàn kết (%)", NUMBER, help="e) chỉ người lãnh đạo, quản lý; 0–100", width=12),
+        C("don_vi_danh_gia", "Cơ quan, đơn vị đánh giá kỳ",
+          help="Chỉ ghi khi kỳ này do cơ quan, đơn vị cũ theo dõi, đánh giá (người chuyển đến trong năm): tên cơ quan, đơn vị "
+               "như trong kết quả đã gửi; cơ quan mới xếp loại cả năm trên cơ sở các kết quả đó (Điều 21 Nghị định "
+               "335/2025/NĐ-CP). Để trống: kỳ do cơ quan này theo dõi, đánh giá", width=24),
     ),
     extra={"rows_per_person": 12},  # up to 12 months per person: the row limit is 12 × the per-sheet limit
 )

@@ -159,8 +159,49 @@ def scores_of(person: Person, rows: Sequence[PeriodResult], products: dict[tuple
             d, dd, e = (x or 0.0 for x in (r.d, r.dd, r.e))
             rates += [d, dd, e]
         out.append(PeriodScore(r.ky, r.diem_tieu_chi_chung, a, b, c, d, dd, e,
-                               period_score(r.diem_tieu_chi_chung, rates, leader, formula)))
+                               period_score(r.diem_tieu_chi_chung, rates, leader, formula), r.don_vi_danh_gia))
     return out, warnings
+
+
+def sent_periods(scores: Sequence[PeriodScore]) -> list[tuple[str, list[str]]]:
+    """The periods another agency monitored and rated (KetQuaKy don_vi_danh_gia), grouped by that agency in
+    the order of their first period: [(agency, [ky, …])]; [] when every period is this agency's."""
+    out: dict[str, list[str]] = {}
+    for s in sorted(scores, key=lambda s: sort_key(s.ky)):
+        if s.don_vi_danh_gia:
+            out.setdefault(s.don_vi_danh_gia, []).append(s.ky)
+    return list(out.items())
+
+
+def runs_text(kys: Sequence[str]) -> str:
+    """Period codes, consecutive runs shortened: 2026-01 … 2026-05, 2026-07 -> "2026-01 đến 2026-05, 2026-07"."""
+    runs: list[list[str]] = []
+    for ky in sorted(kys, key=sort_key):
+        if runs and _next_period(runs[-1][-1]) == ky:
+            runs[-1].append(ky)
+        else:
+            runs.append([ky])
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]} đến {r[-1]}" for r in runs)
+
+
+def _next_period(ky: str) -> str:
+    year, part = ky.split("-", 1)
+    if part.startswith("Q"):
+        return f"{year}-Q{int(part[1:]) + 1}"
+    return f"{year}-{int(part) + 1:02d}"
+
+
+def _sent_by_old_agency(scores: Sequence[PeriodScore]) -> str:
+    """"; kỳ 2026-01 đến 2026-05 do «Sở X» theo dõi, đánh giá và gửi kết quả, …" for a person transferred in
+    during the year (ND 335 Art. 21: the new unit rates on the results the old agency sends); "" otherwise."""
+    sent = sent_periods(scores)
+    if not sent:
+        return ""
+    parts = [f"kỳ {runs_text(kys)} do «{who}» theo dõi, đánh giá và gửi kết quả" for who, kys in sent]
+    own = [s.ky for s in scores if not s.don_vi_danh_gia]
+    here = (f", kỳ {runs_text(own)} do cơ quan này theo dõi, đánh giá" if own else
+            ", không có kỳ nào do cơ quan này theo dõi, đánh giá")
+    return f"; {'; '.join(parts)}{here} (chuyển đến trong năm: cơ quan mới xếp loại trên cơ sở kết quả cơ quan cũ gửi)"
 
 
 def level_of(score: float, rb: Rulebook) -> str:
@@ -219,7 +260,7 @@ def year_score(person: Person, campaign: Campaign, rb: Rulebook) -> YearScore | 
         # the mean of the periods present is not the year's score (that is the mean over the whole time worked)
         so_far = (f"Điểm từng kỳ ({formula_text(person.lanh_dao_quan_ly, formula)}): {listed}. Trung bình "
                   f"{len(scores)} kỳ đã có kết quả = {score_text(diem)}, chưa phải điểm năm")
-        reasons.append(cited(f"{so_far}. {text}", basis))
+        reasons.append(cited(f"{so_far}{_sent_by_old_agency(scores)}. {text}", basis))
         hint = ""
         if person.so_thang_nghi and not formula.leave_excused:
             hint = (f" Người này có {num(person.so_thang_nghi)} tháng nghỉ theo quy định: số tháng công tác "
@@ -237,7 +278,7 @@ def year_score(person: Person, campaign: Campaign, rb: Rulebook) -> YearScore | 
         warnings.append(f"Có kết quả {len(scores)} {unit_word}{months} trong khi {why}: điểm năm "
                         f"{score_text(diem)} là trung bình mọi kỳ có kết quả. Nếu có kỳ thuộc thời gian nghỉ hoặc "
                         "trước khi về cơ quan, xóa kết quả kỳ đó ở sheet KetQuaKy rồi chạy lại.")
-    reasons.append(cited(f"{how}: mức {WORDS[level]}", basis))
+    reasons.append(cited(f"{how}{_sent_by_old_agency(scores)}: mức {WORDS[level]}", basis))
     if any(s.d is not None for s in scores):
         reasons[-1] = reasons[-1][:-1] + f"; {rb.cite.leaders}."
     return YearScore(tuple(scores), diem, level, (), tuple(reasons), tuple(warnings))
@@ -307,8 +348,9 @@ def kht_flag_warnings(person: Person, rb: Rulebook) -> tuple[str, ...]:
 
 def _period_scores_in(pr: PersonRating, ky: str) -> list[float]:
     """The scores of `pr` for the time of the leader's period `ky`: the same period; the quarter holding a
-    month; the months of a quarter."""
-    own = {k.ky: k.diem for k in pr.diem_ky}
+    month; the months of a quarter. Periods another agency rated (a person transferred in) are not of this
+    leader's unit and are left out."""
+    own = {k.ky: k.diem for k in pr.diem_ky if not k.don_vi_danh_gia}
     if ky in own:
         return [own[ky]]
     year, part = ky.split("-", 1)
@@ -335,7 +377,8 @@ def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign,
     out = {}
     for pr in people:
         me = persons.get(pr.ma_so)
-        periods_d = [(k.ky, k.d) for k in pr.diem_ky if k.d is not None]
+        # d) of a period rated at the old agency was about the unit led there, not here
+        periods_d = [(k.ky, k.d) for k in pr.diem_ky if k.d is not None and not k.don_vi_danh_gia]
         if me is None or not me.lanh_dao_quan_ly or not periods_d:
             continue
         under = [o for o in people if o.ma_so != pr.ma_so and (pr.ma_so == head or o.ma_don_vi == pr.ma_don_vi)

@@ -30,6 +30,9 @@ class PeriodScore:
     dd: float | None
     e: float | None
     diem: float  # the period score, unrounded
+    # the agency or unit that monitored and rated the period when not this one (KetQuaKy don_vi_danh_gia:
+    # the results the old agency sent for a person transferred in during the year); "" = this agency
+    don_vi_danh_gia: str = ""
 
 
 @dataclass(frozen=True)

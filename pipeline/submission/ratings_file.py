@@ -53,7 +53,8 @@ def _with_meeting(doc: dict[str, Any], at_meeting: PersonRating) -> dict[str, An
 def period_document(k: PeriodScore) -> dict[str, Any]:
     """One period of the points regime: its score and the percentages behind it."""
     return {"ky": k.ky, "diem": _cut(k.diem), "diem_tieu_chi_chung": _r(k.diem_tieu_chi_chung),
-            "a": _r(k.a), "b": _r(k.b), "c": _r(k.c), "d": _r(k.d), "dd": _r(k.dd), "e": _r(k.e)}
+            "a": _r(k.a), "b": _r(k.b), "c": _r(k.c), "d": _r(k.d), "dd": _r(k.dd), "e": _r(k.e),
+            "don_vi_danh_gia": k.don_vi_danh_gia}
 
 
 def group_document(g: GroupCap) -> dict[str, Any]:

@@ -175,14 +175,15 @@ def _periods_sheet(wb: Book, ratings: Ratings) -> None:
         for k in pr.diem_ky:
             rows.append([pr.ma_so, pr.ho_ten, pr.ma_don_vi, k.ky, k.diem_tieu_chi_chung,
                          *(round(x, 2) if x is not None else "" for x in (k.a, k.b, k.c, k.d, k.dd, k.e)),
-                         cut(k.diem), cut(pr.diem) if pr.diem is not None else ""])
+                         cut(k.diem), cut(pr.diem) if pr.diem is not None else "", k.don_vi_danh_gia])
     if not rows:
         return
     ws = wb.create_sheet("DiemKy")
     table(ws, 1, [("Mã số", 10), ("Họ và tên", 24), ("Mã đơn vị", 10), ("Kỳ", 10), ("Điểm tiêu chí chung", 10),
                   ("a) Số lượng (%)", 9), ("b) Chất lượng (%)", 9), ("c) Tiến độ (%)", 9),
                   ("d) Kết quả đơn vị phụ trách (%)", 10), ("đ) Năng lực tổ chức thực hiện (%)", 10),
-                  ("e) Năng lực tập hợp, đoàn kết (%)", 10), ("Điểm kỳ", 8), ("Điểm năm", 8)], rows)
+                  ("e) Năng lực tập hợp, đoàn kết (%)", 10), ("Điểm kỳ", 8), ("Điểm năm", 8),
+                  ("Cơ quan, đơn vị đánh giá kỳ (để trống: cơ quan này)", 24)], rows)
 
 
 def _info_sheet(wb: Book, ratings: Ratings) -> None:
