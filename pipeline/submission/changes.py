@@ -294,6 +294,7 @@ class _Compare:
         self.old_files, self.new_files = _files(old), _files(new)
         # compared with a printed mark: the old dossiers are gone, their covers' text digests recorded
         self.old_covers: dict[str, Any] | None = None
+        self._new_dossiers: dict[str, dict[str, Any]] | None = None  # pdf -> the new manifest's dossier
 
     def changed_file(self, rel_old: str, rel_new: str) -> bool:
         a, b = _sha(self.old_files, rel_old), _sha(self.new_files, rel_new)
@@ -328,16 +329,23 @@ class _Compare:
     def _cover_as_printed(self, rel_old: str, rel_new: str, pages: int) -> str | None:
         """`cover_changed` against the digests of the cover as printed (`printed.cover_digests`): no
         record, or a cover that cannot be read now, counts as changed (reprinted, never dropped)."""
-        from pipeline.printed import text_digests
+        from pipeline.printed import recorded_cover, text_digests
 
         rec = (self.old_covers or {}).get(rel_old)
-        if not isinstance(rec, dict) or rec.get("trang") != pages or self.new_root is None or pages < 1:
+        if not isinstance(rec, dict) or rec.get("trang") != pages or pages < 1:
             return CONTENT
-        new_pages = _pages(self.new_root, rel_new, range(1, pages + 1))
-        texts = _text(new_pages) if new_pages is not None else None
-        if texts is None:
-            return CONTENT
-        now = text_digests(texts)
+        # the digests the build recorded with the new dossier (else its cover read from its PDF)
+        if self._new_dossiers is None:
+            self._new_dossiers = {d["pdf"]: d for part in ("ca_nhan", "don_vi") for d in self.new.get(part) or []
+                                  if isinstance(d, dict) and isinstance(d.get("pdf"), str)}
+        dossier = self._new_dossiers.get(rel_new)
+        now = recorded_cover(dossier, pages) if dossier is not None else None
+        if now is None:
+            new_pages = _pages(self.new_root, rel_new, range(1, pages + 1)) if self.new_root is not None else None
+            texts = _text(new_pages) if new_pages is not None else None
+            if texts is None:
+                return CONTENT
+            now = text_digests(texts)
         if now["chu"] == rec.get("chu"):
             return None
         return NUMBERS if now["so"] == rec.get("so") else CONTENT
