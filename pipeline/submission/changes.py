@@ -4,8 +4,11 @@ Every build compares what it is about to swap in with the output it replaces (an
 NEW` compares two output folders the same way), from the two manifests:
 
 - a **document** is signed again when its `.docx` has another SHA-256 (its content changed) or it
-  is new; two-sided, also the later documents of a person's dossier whose first page moved (their
-  sheets hold other pages than before);
+  is new — the one rule `hoso nhan-ban-ky` follows too: the version in its pages' codes is that
+  digest's first hex digits (pipeline/bundle/build.py), so a signed page is set aside in
+  `can_ky_lai.pdf` exactly when its document is listed here for its words. A document that only
+  moved (another document before it grew) is not: two-sided, every document starts on a sheet of
+  its own (bundle/assemble.py `_doc_pages`), so its printed sheets still hold its own pages;
 - the **cover sheet** (cover and table of contents) of a person's or a unit's dossier changed when
   the dossier's bytes changed and the cover's text differs from the previous one;
 - a document or cover whose **page numbers only** changed (moved in its dossier, another page total
@@ -503,11 +506,9 @@ class _Walk(_Compare):
             old_d = old_docs.get(mau)
             rel_new = f"ca_nhan/{u}/{m}/{mau}.docx"
             rel_old = f"ca_nhan/{old_p.get('ma_don_vi', '')}/{m}/{mau}.docx" if old_p else rel_new
+            # moved only (another document before it grew or shrank): NUMBERS, two-sided too — every
+            # document starts on a sheet of its own, its sheets hold the same pages; its signed pages stay
             why = _doc_why(old_d, self.changed_file(rel_old, rel_new), d, person_total_changed)
-            if why and why[1] == NUMBERS and self.result.duplex and old_d is not None \
-                    and old_d.get("trang_dau") != d.get("trang_dau"):
-                # two-sided, the sheets after a longer or shorter document hold other pages than before
-                why = ("các trang đứng trước thêm hoặc bớt: in hai mặt, các tờ phía sau không còn khớp", CONTENT)
             if why:
                 a, b = d["trang_dau"], d["trang_dau"] + d["so_trang"] - 1
                 self._add(why[1], Change(person["pdf"], a, b, d.get("tieu_de", mau), why[0], form=mau,
