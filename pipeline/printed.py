@@ -12,8 +12,10 @@ in the manifest: marking changes no listed file, so the no-change build stays th
   people's data fingerprints) and whether it was two-sided;
 - `bia`: per dossier PDF, the digests of its cover sheet's text as printed (`chu`: the words;
   `so`: the words with every number replaced), so a later build tells a changed cover from one whose
-  page numbers only moved, after the printed dossiers are gone. A dossier whose cover could not be
-  read has no entry: its cover is listed to print again whenever its dossier changed.
+  page numbers only moved, after the printed dossiers are gone. The build records them with each
+  bundle (the manifest's `ca_nhan[].bia` / `don_vi[].bia`, pipeline/bundle/build.py): the mark copies
+  them; an output built before they were recorded has its covers read from its PDFs. A dossier whose
+  cover could not be read has no entry: its cover is listed to print again whenever its dossier changed.
 
 The build carries the mark into the folder it swaps in, as it does `da_ky/` (pipeline/output.py); a
 build that replaces another agency's or year's output (--doi-co-quan, --doi-nam) does not (the mark
@@ -34,7 +36,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pipeline import clock, portable
 from pipeline.ownership import MANIFEST, MARK, MARK_KEY, is_own_manifest
@@ -168,7 +170,9 @@ def _manifest(folder: Path) -> object:
 
 
 def cover_digests(root: Path, manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Per dossier PDF of `manifest` (persons' and units'), the digests of its cover pages' text."""
+    """Per dossier PDF of `manifest` (persons' and units'), the digests of its cover pages' text: as the
+    build recorded them (the manifest's `bia` of each dossier, made with the bundle), else read from the
+    PDF (an output built before the build recorded them)."""
     out: dict[str, dict[str, Any]] = {}
     for key, items in (("ca_nhan", "tai_lieu"), ("don_vi", "muc")):
         for d in manifest.get(key) or []:
@@ -178,13 +182,38 @@ def cover_digests(root: Path, manifest: dict[str, Any]) -> dict[str, dict[str, A
             first = min((f for f in firsts if isinstance(f, int)), default=1)
             if first <= 1:
                 continue
+            recorded = recorded_cover(d, first - 1)
+            if recorded is not None:
+                out[d["pdf"]] = recorded
+                continue
             texts = page_texts(root / d["pdf"], first - 1)
             if texts is not None:
                 out[d["pdf"]] = {"trang": first - 1, **text_digests(texts)}
     return out
 
 
-def page_texts(path: Path, count: int) -> list[str] | None:
+def recorded_cover(dossier: dict[str, Any], pages: int) -> dict[str, Any] | None:
+    """The cover digests the build recorded for a dossier of the manifest (`bia`), when they are of
+    its `pages` cover pages; None otherwise."""
+    rec = dossier.get("bia")
+    if isinstance(rec, dict) and rec.get("trang") == pages and isinstance(rec.get("chu"), str) \
+            and isinstance(rec.get("so"), str):
+        return {"trang": pages, "chu": rec["chu"], "so": rec["so"]}
+    return None
+
+
+def cover_record(pdf: bytes, first_page: int) -> dict[str, Any] | None:
+    """What the build records of a dossier whose documents start on `first_page`: the digests of the
+    text of its cover pages (those before), None when it has none or they cannot be read."""
+    if first_page <= 1:
+        return None
+    import io
+
+    texts = page_texts(io.BytesIO(pdf), first_page - 1)
+    return {"trang": first_page - 1, **text_digests(texts)} if texts is not None else None
+
+
+def page_texts(path: Path | IO[bytes], count: int) -> list[str] | None:
     """The text of the first `count` pages of a PDF (None when unreadable)."""
     try:
         from pypdf import PdfReader

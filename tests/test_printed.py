@@ -259,3 +259,57 @@ def test_a_mark_made_on_a_utc_server_reads_in_vietnam_time():
     assert when_words("2026-12-05T20:30:00+00:00") == "03:30 ngày 06/12/2026"
     assert when_words("2026-12-06T08:00:00+07:00") == "08:00 ngày 06/12/2026"
     assert dt.datetime.fromisoformat("2026-12-06T08:00:00+07:00").utcoffset() is not None
+
+
+def test_the_build_records_the_covers_and_da_in_only_copies_them(copy, monkeypatch, tmp_path, capsys):
+    """Every dossier of the manifest carries its cover's digests, made with the bundle: the same as reading
+    the cover from the PDF gives. `da-in` copies them without opening a PDF; an output built before they
+    were recorded has its covers read from the PDFs, to the same digests."""
+    from pipeline import printed
+
+    manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
+    dossiers = [*manifest["ca_nhan"], *manifest["don_vi"]]
+    read = {}
+    for d in dossiers:
+        first = min(x["trang_dau"] for x in d.get("tai_lieu") or d.get("muc"))
+        assert first > 1 and d["bia"]["trang"] == first - 1, d["pdf"]
+        read[d["pdf"]] = {"trang": first - 1, **printed.text_digests(printed.page_texts(copy / d["pdf"], first - 1))}
+        assert d["bia"] == read[d["pdf"]], d["pdf"]
+    person = next(p for p in manifest["ca_nhan"] if p["ma_so"] == "VP-005")
+    assert "Hoàng Thị Ánh" in " ".join(printed.page_texts(copy / person["pdf"], person["bia"]["trang"]))
+
+    def no_pdf(*_a):
+        raise AssertionError("da-in read a PDF")
+
+    with monkeypatch.context() as m:
+        m.setattr(printed, "page_texts", no_pdf)
+        rc, err, _ = run_main(["da-in", "-o", str(copy)], capsys)
+    assert rc == 0, err
+    assert json.loads((copy / MARK_FILE).read_text(encoding="utf-8"))["bia"] == read
+
+    older = tmp_path / "cu"  # a build made before the covers were recorded
+    shutil.copytree(copy, older)
+    (older / MARK_FILE).unlink()
+    for d in dossiers:
+        del d["bia"]
+    (older / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    rc, err, _ = run_main(["da-in", "-o", str(older)], capsys)
+    assert rc == 0, err
+    assert json.loads((older / MARK_FILE).read_text(encoding="utf-8"))["bia"] == read
+
+
+def test_a_bundle_cached_before_the_covers_were_recorded_gets_them_once(built, tmp_path):
+    from pipeline.bundle.assemble import BuiltBundle, Section
+    from pipeline.bundle.build import _load, _save
+    from pipeline.pdf.cache import BlobCache
+
+    out = built[0]
+    person = next(p for p in json.loads((out / MANIFEST).read_text(encoding="utf-8"))["ca_nhan"] if p["ma_so"] == "VP-005")
+    data = (out / person["pdf"]).read_bytes()
+    sections = tuple(Section(t["tieu_de"], t["trang_dau"], t["so_trang"], t["mau"]) for t in person["tai_lieu"])
+    blobs = BlobCache(tmp_path / "cache")
+    _save(blobs, "k", BuiltBundle(data, len(PdfReader(out / person["pdf"]).pages), sections))
+    assert "bia" not in json.loads(blobs.get("k", "bundle.json"))
+    loaded, _sha = _load(blobs, "k")
+    assert loaded.bia == person["bia"]
+    assert json.loads(blobs.get("k", "bundle.json"))["bia"] == person["bia"]  # recorded for the next build

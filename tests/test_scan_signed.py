@@ -271,3 +271,75 @@ def test_signature_spaces_left_empty_are_named(built, tmp_path):
     [report] = [p for p in result.people if p.person == "VP-001"]
     assert report.received == len(sheets)
     assert report.unsigned == [f"{empty[0]} — trang {empty[1]}: ô ký thứ {empty[2]} trên trang"]
+
+
+def _in_lai(out: Path, who: set[str]) -> set[tuple[str, str]]:
+    """(person or unit, document title) of every document the build lists to print and sign again."""
+    section = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["thay_doi"]
+    return {(d["ma_so"] or d["ma_don_vi"], d["tieu_de"]) for d in section["van_ban"]
+            if d["mau"] and (d["ma_so"] or d["ma_don_vi"]) in who}
+
+
+def _can_ky_lai(out: Path) -> set[tuple[str, str]]:
+    """(person or unit, document title) of every signed page set aside in da_ky/can_ky_lai.pdf."""
+    state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
+    return {(d["ai"], d["van_ban"].rsplit(" — trang ", 1)[0]) for d in state["can_ky_lai"]}
+
+
+def test_one_rule_for_what_is_signed_again(built, tmp_path, sample, cache_dir):
+    """in_lai.pdf and can_ky_lai.pdf name the same documents: a signed page is outdated exactly when its
+    document's words changed. Worked out by hand: a vote for VP-030 (unit CBTH) is printed in the unit's
+    meeting minutes, not on VP-030's own phiếu (which carries their self-assessment and the levels) —
+    the minutes are in both lists, VP-030's phiếu in neither; VP-030's strengths rewritten change the
+    text of their phiếu (and nothing of the unit's) — it is in both."""
+    out = tmp_path / "ket_qua"
+    shutil.copytree(built[0], out, symlinks=True)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    [unit] = [u for u in manifest["don_vi"] if u["ma_don_vi"] == "CBTH"]
+    [person] = [p for p in manifest["ca_nhan"] if p["ma_so"] == "VP-030"]
+    minutes = next(s["tieu_de"] for s in unit["muc"] if s["mau"] == "bien_ban_hop")
+    own = {s["tieu_de"] for s in person["tai_lieu"]}
+    sheets = [s for s in form_pages(out, units={"CBTH"}) if s.person in ("", "VP-030")]
+    assert {s.person for s in sheets} == {"", "VP-030"}
+    rng = random.Random(30)
+    signed = write_pdf([scanned(s.image, rng) for s in sheets], tmp_path / "da_ky_truoc_khi_sua.pdf")
+    who = {"CBTH", "VP-030"}
+
+    # a vote changed after the print; the signed sheets of the earlier print come back afterwards
+    vote = tmp_path / "phieu.xlsx"
+    _votes(sample, vote, {"VP-030": {"phieu_htt": 6, "phieu_ht": 0}})
+    api.build(vote, out, api.BuildOptions(cache_dir=cache_dir / "e2e"))
+    reprint = _in_lai(out, who)
+    receive(out, [signed])
+    outdated = _can_ky_lai(out)
+    assert ("CBTH", minutes) in reprint and ("CBTH", minutes) in outdated, (reprint, outdated)
+    assert not any(w == "VP-030" for w, _ in reprint | outdated), (reprint, outdated)
+    assert outdated == reprint
+    filed = {(p.unit, p.person): p for p in receive(out, []).people}[("CBTH", "VP-030")]
+    assert filed.received == filed.expected and not filed.outdated  # VP-030's signed phiếu stays filed
+
+    # then VP-030's strengths rewritten: their phiếu's words change; its filed pages are set aside
+    text = with_strengths(vote, tmp_path / "uu_diem.xlsx", "VP-030", "Ưu điểm viết lại sau khi đã ký.")
+    api.build(text, out, api.BuildOptions(cache_dir=cache_dir / "e2e"))
+    reprint = _in_lai(out, who)
+    receive(out, [])
+    now = _can_ky_lai(out) - outdated
+    assert reprint == now and reprint and all(w == "VP-030" and t in own for w, t in reprint), (reprint, now)
+    phieu = pdf_text(out / person["pdf"])
+    assert "Ưu điểm viết lại sau khi đã ký." in " ".join(phieu.split())
+
+
+def _votes(src: Path, dest: Path, votes: dict[str, dict[str, int]]) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(src)
+    ws = wb["BieuQuyet"]
+    head = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        for key, value in votes.get(row[head.index("ma_so")].value, {}).items():
+            row[head.index(key)].value = value
+    wb.save(dest)
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout

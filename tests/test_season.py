@@ -288,6 +288,33 @@ def test_a_longer_form_reprints_the_rest_of_that_person_s_dossier_and_nothing_el
     assert "chỉ đổi số trang (không phải ký lại)" in err
 
 
+def test_forms_moved_by_a_longer_one_keep_their_sheets_and_signatures(copy, sample, cache_dir, tmp_path, capsys):
+    """Two-sided, VP-005's self-assessment (mau_02) grows by three pages: the forms after it start two pages
+    later, on sheets of their own as before (every form starts on an odd page), with the same words. Only
+    the grown form is printed and signed again; the moved ones are listed as renumbered, and the version in
+    their pages' codes (`phien_ban`, what `hoso nhan-ban-ky` compares) is unchanged: their signed pages stay."""
+    before = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
+    was = {d["mau"]: d for d in next(p for p in before["ca_nhan"] if p["ma_so"] == "VP-005")["tai_lieu"]}
+    longer = with_strengths(sample, tmp_path / "dai.xlsx", "VP-005", "Tận tụy, chu đáo, nhiều sáng kiến. " * 300)
+    rc, err, _ = run_main(["build", str(longer), "-o", str(copy), *cache_args(cache_dir)], capsys)
+    assert rc == 0, err
+    manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
+    docs = next(p for p in manifest["ca_nhan"] if p["ma_so"] == "VP-005")["tai_lieu"]
+    assert docs[0]["mau"] == "mau_02" and docs[0]["so_trang"] >= was["mau_02"]["so_trang"] + 2
+    moved = docs[1:]
+    assert moved and all(d["trang_dau"] > was[d["mau"]]["trang_dau"] and d["trang_dau"] % 2 == 1 for d in moved)
+    assert all(d["phien_ban"] == was[d["mau"]]["phien_ban"] for d in moved)
+    assert docs[0]["phien_ban"] != was["mau_02"]["phien_ban"]
+    section = manifest["thay_doi"]
+    assert {(d["tep"], d["mau"]) for d in section["van_ban"]} == {("ca_nhan/HCQT/VP-005.pdf", "mau_02")}
+    renumbered = {(d["tep"], d["mau"]) for d in section["chi_doi_so_trang"]}
+    assert {("ca_nhan/HCQT/VP-005.pdf", d["mau"]) for d in moved} <= renumbered, renumbered
+    # the sheets to print: the grown form's, from its first page to the blank back of its last sheet
+    end = docs[0]["trang_dau"] + docs[0]["so_trang"] - 1
+    assert [(r["tep"], r["trang_dau"], r["trang_cuoi"]) for r in section["to_in"]] == \
+        [("ca_nhan/HCQT/VP-005.pdf", docs[0]["trang_dau"], end + end % 2)]
+
+
 def test_a_new_report_date_reprints_the_cover_letter_too(copy, sample, cache_dir, tmp_path, capsys):
     """CoQuan.ngay_bao_cao dates the cover letter, the report and the biểu: all three are signed,
     so all three are to print again (the cover letter was left out of thay_doi.txt and in_lai.pdf)."""

@@ -55,6 +55,9 @@ class BuiltBundle:
     data: bytes  # the finished PDF
     pages: int
     sections: tuple[Section, ...]
+    # the digests of its cover sheet's text (pipeline/printed.py `cover_record`: {"trang", "chu", "so"}),
+    # made once with the bundle and cached with it; None: unknown (no cover, or not read)
+    bia: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from pipeline import parallel
@@ -52,7 +53,7 @@ class Bundles:
 
 def _save(blobs: BlobCache, key: str, b: BuiltBundle) -> str:
     """Cache a bundle; its PDF's SHA-256."""
-    meta = {"pages": b.pages, "sections": [asdict(s) for s in b.sections]}
+    meta = {"pages": b.pages, "sections": [asdict(s) for s in b.sections], **({"bia": b.bia} if b.bia else {})}
     digest = blobs.put(key, "bundle.pdf", b.data)
     blobs.put(key, "bundle.json", json.dumps(meta, ensure_ascii=False).encode())
     return digest
@@ -66,7 +67,22 @@ def _load(blobs: BlobCache, key: str) -> tuple[BuiltBundle, str] | None:
         return None
     info = json.loads(meta)  # type: ignore[arg-type]  # meta is not None when pdf is not
     sections = tuple(Section(**{k: v for k, v in s.items() if k != "children"}) for s in info["sections"])
-    return BuiltBundle(pdf[0], info["pages"], sections), pdf[1]
+    bia = info.get("bia")
+    built = BuiltBundle(pdf[0], info["pages"], sections, bia if isinstance(bia, dict) else None)
+    if built.bia is None and built.data:  # cached before the covers' digests were: recorded now, once
+        built = _with_cover(built)
+        if built.bia is not None:
+            blobs.put(key, "bundle.json", json.dumps({**info, "bia": built.bia}, ensure_ascii=False).encode())
+    return built, pdf[1]
+
+
+def _with_cover(b: BuiltBundle) -> BuiltBundle:
+    """`b` with the digests of its cover sheet's text (pipeline/printed.py: what `hoso da-in` records
+    of a dossier as printed, and what a later build compares its cover with)."""
+    from pipeline.printed import cover_record
+
+    first = min((s.first_page for s in b.sections), default=1)
+    return replace(b, bia=cover_record(b.data, first)) if b.data else b
 
 
 def _write(files: Staged, rel: str, b: BuiltBundle, sha256: str) -> tuple[str, str, int, int]:
@@ -93,13 +109,18 @@ class _Shared:
     page_codes: bool
     # ma_so -> signer roles per form where they differ from `signers` (no direct manager's block)
     own_signers: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    # document key -> the version its pages' codes carry: the first hex digits of its .docx's SHA-256,
+    # the content `changes.compare` compares (a signed page is outdated exactly when its document would
+    # be listed in in_lai.pdf for its words: pipeline/scan/sort.py)
+    versions: dict[str, str] = field(default_factory=dict)
 
     def for_unit(self, unit: UnitDossier) -> _Shared:
         """Only what `unit` needs (a cluster task's share)."""
         docs = [d.key for p in unit.persons for d in p.documents] + [d.key for d in (*unit.before, *unit.after)]
         return replace(self, people={p.ma_so: self.people[p.ma_so] for p in unit.persons},
                        own_signers={p.ma_so: self.own_signers[p.ma_so] for p in unit.persons if p.ma_so in self.own_signers},
-                       keys={k: self.keys[k] for k in docs}, headers={k: self.headers[k] for k in docs})
+                       keys={k: self.keys[k] for k in docs}, headers={k: self.headers[k] for k in docs},
+                       versions={k: self.versions[k] for k in docs if k in self.versions})
 
 
 def _own_signers(campaign: Campaign, signers: dict[str, tuple[str, ...]]) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -119,11 +140,22 @@ def _codes(sh: _Shared, docs: Iterable[DocumentJob], ma_don_vi: str, ma_so: str)
     if not sh.page_codes:
         return {}
     return {d.key: PageCode(sh.agency_id, str(sh.year), ma_don_vi, ma_so, d.form, 1, 0, 0,
-                            version_token(sh.keys[d.key])) for d in docs}
+                            _version(sh, d.key)) for d in docs}
 
 
-def _versions(sh: _Shared, docs: Iterable[DocumentJob]) -> dict[str, str]:
-    return {d.form: version_token(sh.keys[d.key]) for d in docs} if sh.page_codes else {}
+def _version(sh: _Shared, key: str) -> str:
+    """The version printed in the codes of document `key`'s pages: its .docx's content (the content
+    key's when the .docx's digest is unknown)."""
+    return sh.versions.get(key) or version_token(sh.keys[key])
+
+
+def _versions(sh: _Shared, docs: Iterable[DocumentJob]) -> dict[str, dict[str, str]]:
+    """form -> the manifest's `phien_ban` (the version its codes carry) and `phien_ban_khoa` (the
+    content key's token, which builds before the .docx's digest printed: their signed pages are
+    still current when it is the same)."""
+    if not sh.page_codes:
+        return {}
+    return {d.form: {"phien_ban": _version(sh, d.key), "phien_ban_khoa": version_token(sh.keys[d.key])} for d in docs}
 
 
 def _unit_keys(sh: _Shared, unit: UnitDossier
@@ -145,7 +177,8 @@ def _unit_keys(sh: _Shared, unit: UnitDossier
                        [sh.keys[d.key] for d in dossier.documents], [d.title for d in dossier.documents],
                        info.header, info.title, info.facts, {d.form: signers[d.form] for d in dossier.documents},
                        {d.form: (sh.copies.get(d.form, 1), d.form in sh.initials) for d in dossier.documents},
-                       [sh.headers[d.key] for d in dossier.documents], sh.duplex)
+                       [sh.headers[d.key] for d in dossier.documents], sh.duplex,
+                       [_version(sh, d.key) for d in dossier.documents] if sh.page_codes else None)
         person_keys.append(key)
         person_info[dossier.ma_so] = info
     info = CoverInfo(sh.header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {sh.year}", (
@@ -156,7 +189,8 @@ def _unit_keys(sh: _Shared, unit: UnitDossier
     unit_key = data_key("unit", BUNDLE_VERSION, sh.agency_id, str(sh.year), person_keys,
                         [(p.ma_so, p.ho_ten) for p in unit.persons],
                         [(d.form, d.title, sh.keys[d.key], sh.headers[d.key]) for d in unit_docs], info.header,
-                        info.title, info.facts, sh.duplex)
+                        info.title, info.facts, sh.duplex,
+                        [_version(sh, d.key) for d in unit_docs] if sh.page_codes else None)
     return person_info, person_keys, info, unit_docs, unit_key
 
 
@@ -252,6 +286,7 @@ def _assemble_unit(sh: _Shared, unit: UnitDossier, pages_of: Pages, store: _Stor
     pages_of.forget_single()
 
     def made(key: str, b: BuiltBundle) -> BuiltBundle:
+        b = _with_cover(b)
         store.made(key, b)
         counts["built"] += 1
         return b
@@ -277,8 +312,9 @@ def _assemble_unit(sh: _Shared, unit: UnitDossier, pages_of: Pages, store: _Stor
         persons_out.append({
             "ma_so": dossier.ma_so, "ma_don_vi": dossier.ma_don_vi, "pdf": dossier.pdf,
             "tai_lieu": [{"mau": s.form, "tieu_de": s.title, "trang_dau": s.first_page, "so_trang": s.pages,
-                          **({"phien_ban": version[s.form]} if s.form in version else {})}
+                          **version.get(s.form, {})}
                          for s in b.sections],
+            **({"bia": b.bia} if b.bia else {}),
         })
     if ub is None:
         # every person's bundle was set by the loop above
@@ -290,8 +326,9 @@ def _assemble_unit(sh: _Shared, unit: UnitDossier, pages_of: Pages, store: _Stor
     unit_out = {
         "ma_don_vi": unit.ma_don_vi, "ten_don_vi": unit.ten_don_vi, "pdf": unit.pdf,
         "muc": [{"tieu_de": s.title, "mau": s.form, "ma_so": s.ma_so, "trang_dau": s.first_page,
-                 "so_trang": s.pages, **({"phien_ban": version[s.form]} if not s.ma_so and s.form in version else {})}
+                 "so_trang": s.pages, **(version.get(s.form, {}) if not s.ma_so else {})}
                 for s in ub.sections],
+        **({"bia": ub.bia} if ub.bia else {}),
     }
     return persons_out, unit_out, ub.pages, counts["built"], counts["reused"], written
 
@@ -318,6 +355,9 @@ def write_bundles(build: Build, docs: list[Document]) -> Bundles:
     planned = [d for d in docs if d.job is not None]
     pdfs = {d.doc: d.pdf for d in planned if d.pdf is not None}
     keys = {d.doc: d.key for d in planned}
+    known = build.files.known
+    versions = {d.doc: version_token(k.sha256) for d in planned
+                if (k := known.get(_rel(build.files, d.docx))) is not None}
     headers = {d.doc: d.headers for d in planned}
     sources = {d.doc: d.source for d in planned if d.source is not None}
     plan, campaign, registry, files, blobs = build.plan, build.campaign, build.registry, build.files, build.blobs
@@ -334,7 +374,7 @@ def write_bundles(build: Build, docs: list[Document]) -> Bundles:
         copies={code: spec.copies for code, spec in specs.items() if spec.copies > 1},
         initials=frozenset(code for code, spec in specs.items() if spec.initials),
         people={p.ma_so: p for p in campaign.people}, keys=keys, headers=headers, duplex=duplex,
-        page_codes=page_codes)
+        page_codes=page_codes, versions=versions)
     if not backend.shares_files:
         return _bundles_on_cluster(build, sh, Pages(pdfs, sources), backend)
     store = _LocalStore(blobs, files)
@@ -358,6 +398,13 @@ def write_bundles(build: Build, docs: list[Document]) -> Bundles:
     return Bundles(persons_out, units_out, pages, built_n, reused_n)
 
 
+def _rel(files: Staged, path: Path) -> str:
+    try:
+        return files.rel(path)
+    except ValueError:  # not a staged file
+        return ""
+
+
 BUILD_WEIGHT = 30.0  # a bundle to assemble weighs this many bundles taken from the cache (measured: 20–40×)
 
 
@@ -379,7 +426,8 @@ def _units_shared(units: list[UnitDossier], sh: _Shared) -> _Shared:
     parts = [sh.for_unit(u) for u in units]
     return replace(sh, people={k: v for p in parts for k, v in p.people.items()},
                    keys={k: v for p in parts for k, v in p.keys.items()},
-                   headers={k: v for p in parts for k, v in p.headers.items()})
+                   headers={k: v for p in parts for k, v in p.headers.items()},
+                   versions={k: v for p in parts for k, v in p.versions.items()})
 
 
 _Remote = tuple[int, UnitDossier, dict[str, tuple[BuiltBundle, str]]]  # (index in the plan, unit, its cache hits)
@@ -470,6 +518,6 @@ def _cluster_task(sh: _Shared, group: list[_Remote], converted: Pages) -> UnitsT
             else:
                 singles[k] = converted.pdfs[k]
     # a cached person bundle is needed there for its page count and sections only
-    shown = {k: BuiltBundle(b"", b.pages, b.sections) for _i, _u, h in group for k, (b, _sha) in h.items()}
+    shown = {k: BuiltBundle(b"", b.pages, b.sections, b.bia) for _i, _u, h in group for k, (b, _sha) in h.items()}
     return (_units_shared([u for _i, u, _h in group], sh), [u for _i, u, _h in group], singles,
             (blobs_sent, refs), shown)

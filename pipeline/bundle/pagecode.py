@@ -14,7 +14,9 @@ What it says (one line, fields separated by "|"):
 agency: 6 hex digits of the SHA-256 of the agency's name; person: ma_so (empty on a unit's own
 document); form: the form's code (`_bia` on a dossier's
 cover pages, with no version); copy: 1.. for forms printed in several copies; version: the
-first 8 hex digits of the document's content key (what the form says changed: another version).
+first 8 hex digits of the SHA-256 of the document's .docx (its words changed: another version —
+the rule in_lai.pdf follows, pipeline/submission/changes.py; builds before it printed the content
+key's, kept in the manifest as `phien_ban_khoa`).
 """
 
 from __future__ import annotations

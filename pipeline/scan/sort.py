@@ -62,7 +62,15 @@ class Expected:
     pages: list[tuple[str, int, int]] = field(default_factory=list)
     titles: dict[tuple[str, int], str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
+    # form -> the content key's token (`phien_ban_khoa`): what the codes of builds before the version was
+    # the .docx's digest carry; a page printed then is current when it is still the same
+    keyed: dict[str, str] = field(default_factory=dict)
     source: dict[tuple[str, int, int], tuple[Path, int]] = field(default_factory=dict)  # the unsigned page
+
+    def current(self, form: str, version: object) -> bool:
+        """Whether a page of `form` printed with `version` in its code holds the document's words of
+        this build: its .docx is the same (the rule of in_lai.pdf, pipeline/submission/changes.py)."""
+        return version == self.versions.get(form) or (form in self.keyed and version == self.keyed[form])
 
 
 @dataclass
@@ -120,6 +128,8 @@ def _dossiers(outdir: Path) -> tuple[dict[tuple[str, str], Expected], str, str]:
             copy = seen[form] = seen.get(form, 0) + 1
             e.titles[(form, copy)] = s.get("tieu_de", form)
             e.versions[form] = s["phien_ban"]
+            if isinstance(s.get("phien_ban_khoa"), str):
+                e.keyed[form] = s["phien_ban_khoa"]
             e.pages += [(form, copy, p) for p in range(1, int(s["so_trang"]) + 1)]
             for p in range(1, int(s["so_trang"]) + 1):
                 e.source[(form, copy, p)] = (outdir / pdf, int(s["trang_dau"]) + p - 1)
@@ -281,7 +291,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path) -> ScanResult:
             covers += 1  # a dossier's cover sheet: not signed, not filed
             continue
         if (code.agency == agency and code.year == year and e is not None and code.form in e.versions
-                and code.version != e.versions[code.form]):
+                and not e.current(code.form, code.version)):
             img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
             _store(page.jpeg, img)
             old.append({**where, "anh": img.relative_to(root).as_posix(), "ai": code.person or code.unit,
@@ -296,7 +306,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path) -> ScanResult:
             continue
         what = f"{e.titles[(code.form, code.copy)]} — trang {code.page}/{code.pages}"
         who = code.person or code.unit
-        if code.version != e.versions[code.form]:
+        if not e.current(code.form, code.version):
             img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
             _store(page.jpeg, img)
             old.append({**where, "anh": img.relative_to(root).as_posix(), "ai": who, "van_ban": what})
@@ -315,7 +325,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path) -> ScanResult:
         base = f"{e.unit}/{e.person or '_don_vi'}/"
         for f, c, p in e.pages:
             entry = filed.get(base + _page_name(f, c, p))
-            if entry is not None and entry.get("phien_ban", e.versions[f]) != e.versions[f]:
+            if entry is not None and not e.current(f, entry.get("phien_ban", e.versions[f])):
                 entry = {k: v for k, v in filed.pop(base + _page_name(f, c, p)).items() if k != "phien_ban"}
                 img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
                 img.parent.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,11 @@ Every build compares what it is about to swap in with the output it replaces (an
 NEW` compares two output folders the same way), from the two manifests:
 
 - a **document** is signed again when its `.docx` has another SHA-256 (its content changed) or it
-  is new; two-sided, also the later documents of a person's dossier whose first page moved (their
-  sheets hold other pages than before);
+  is new — the one rule `hoso nhan-ban-ky` follows too: the version in its pages' codes is that
+  digest's first hex digits (pipeline/bundle/build.py), so a signed page is set aside in
+  `can_ky_lai.pdf` exactly when its document is listed here for its words. A document that only
+  moved (another document before it grew) is not: two-sided, every document starts on a sheet of
+  its own (bundle/assemble.py `_doc_pages`), so its printed sheets still hold its own pages;
 - the **cover sheet** (cover and table of contents) of a person's or a unit's dossier changed when
   the dossier's bytes changed and the cover's text differs from the previous one;
 - a document or cover whose **page numbers only** changed (moved in its dossier, another page total
@@ -294,6 +297,7 @@ class _Compare:
         self.old_files, self.new_files = _files(old), _files(new)
         # compared with a printed mark: the old dossiers are gone, their covers' text digests recorded
         self.old_covers: dict[str, Any] | None = None
+        self._new_dossiers: dict[str, dict[str, Any]] | None = None  # pdf -> the new manifest's dossier
 
     def changed_file(self, rel_old: str, rel_new: str) -> bool:
         a, b = _sha(self.old_files, rel_old), _sha(self.new_files, rel_new)
@@ -328,16 +332,23 @@ class _Compare:
     def _cover_as_printed(self, rel_old: str, rel_new: str, pages: int) -> str | None:
         """`cover_changed` against the digests of the cover as printed (`printed.cover_digests`): no
         record, or a cover that cannot be read now, counts as changed (reprinted, never dropped)."""
-        from pipeline.printed import text_digests
+        from pipeline.printed import recorded_cover, text_digests
 
         rec = (self.old_covers or {}).get(rel_old)
-        if not isinstance(rec, dict) or rec.get("trang") != pages or self.new_root is None or pages < 1:
+        if not isinstance(rec, dict) or rec.get("trang") != pages or pages < 1:
             return CONTENT
-        new_pages = _pages(self.new_root, rel_new, range(1, pages + 1))
-        texts = _text(new_pages) if new_pages is not None else None
-        if texts is None:
-            return CONTENT
-        now = text_digests(texts)
+        # the digests the build recorded with the new dossier (else its cover read from its PDF)
+        if self._new_dossiers is None:
+            self._new_dossiers = {d["pdf"]: d for part in ("ca_nhan", "don_vi") for d in self.new.get(part) or []
+                                  if isinstance(d, dict) and isinstance(d.get("pdf"), str)}
+        dossier = self._new_dossiers.get(rel_new)
+        now = recorded_cover(dossier, pages) if dossier is not None else None
+        if now is None:
+            new_pages = _pages(self.new_root, rel_new, range(1, pages + 1)) if self.new_root is not None else None
+            texts = _text(new_pages) if new_pages is not None else None
+            if texts is None:
+                return CONTENT
+            now = text_digests(texts)
         if now["chu"] == rec.get("chu"):
             return None
         return NUMBERS if now["so"] == rec.get("so") else CONTENT
@@ -495,11 +506,9 @@ class _Walk(_Compare):
             old_d = old_docs.get(mau)
             rel_new = f"ca_nhan/{u}/{m}/{mau}.docx"
             rel_old = f"ca_nhan/{old_p.get('ma_don_vi', '')}/{m}/{mau}.docx" if old_p else rel_new
+            # moved only (another document before it grew or shrank): NUMBERS, two-sided too — every
+            # document starts on a sheet of its own, its sheets hold the same pages; its signed pages stay
             why = _doc_why(old_d, self.changed_file(rel_old, rel_new), d, person_total_changed)
-            if why and why[1] == NUMBERS and self.result.duplex and old_d is not None \
-                    and old_d.get("trang_dau") != d.get("trang_dau"):
-                # two-sided, the sheets after a longer or shorter document hold other pages than before
-                why = ("các trang đứng trước thêm hoặc bớt: in hai mặt, các tờ phía sau không còn khớp", CONTENT)
             if why:
                 a, b = d["trang_dau"], d["trang_dau"] + d["so_trang"] - 1
                 self._add(why[1], Change(person["pdf"], a, b, d.get("tieu_de", mau), why[0], form=mau,
