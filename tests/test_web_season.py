@@ -368,3 +368,105 @@ def test_a_document_edited_on_the_server_is_asked_about_not_a_dead_end(server, t
     (kept,) = store.agency_dir("VP").glob("ket_qua.sua-tay-*")
     assert (kept / rel).read_bytes() == edited and (kept / "thay_doi.txt").read_text("utf-8").endswith("đã in\n")
     assert 'id="sua_tay"' not in c.get("/tao-ho-so").text
+
+
+def _main(html: str) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", html.split("<main>", 1)[1])
+
+
+def test_the_deadline_a_clerk_reads_is_the_one_the_so_holds_her_to_counted_today(server, tmp_path, monkeypatch):
+    """A clerk's build page kept the workbook's deadline as the build wrote it: «30/11/2025 — còn 10 ngày»
+    days later, and still after the Sở Nội vụ set its own deadline on its page, which it then held her
+    package against («nộp muộn»). Now the build's page and «Hồ sơ» (where she sends) give the Sở's deadline
+    when it set one, else the workbook's, counted as of today."""
+    from pipeline.web import accounts
+
+    app, store, q = server
+    monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
+    c, _ = _built_2025(server, tmp_path)  # the workbook's deadline: 30/11/2025
+    build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
+    assert "30/11/2025 — còn 10 ngày" in build["han_nop"]
+    monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-28")  # eight days later
+    workbook_line = "Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2025 — còn 2 ngày (tính đến hôm nay, 28/11/2025)."
+    for page in (f"/lan-tao/{build['id']}", "/ho-so"):
+        html = _main(c.get(page).text)
+        assert f'<p id="han_nop">{workbook_line}</p>' in html, page
+        assert "còn 10 ngày" not in html, page
+
+    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+    s = _login(app, "snv")
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "25/11/2025",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    so_line = ("Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 25/11/2025 — đã quá hạn 3 ngày (tính đến hôm nay, "
+               "28/11/2025).")
+    for page in (f"/lan-tao/{build['id']}", "/ho-so"):
+        html = _main(c.get(page).text)
+        assert f'<p id="han_nop">{so_line}</p>' in html, page
+        assert "30/11/2025" not in html, page
+    # the Sở's page holds the package against the same deadline
+    assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert "hạn 25/11/2025)" in _main(s.get("/so-noi-vu").text)
+
+
+def test_sending_says_what_it_does_and_never_sends_the_same_package_twice(server, tmp_path):
+    """«Gửi bộ hồ sơ này cho Sở Nội vụ» said nothing of what a click does, and stayed after the package was
+    sent: a second click made a second submission of the same package for the Sở. Now the page says the Sở
+    receives it at once and it cannot be taken back; once sent, the button is gone until a build makes
+    another package, and a second POST records nothing."""
+    app, store, q = server
+    c, _ = _built_2025(server, tmp_path)
+    html = _main(c.get("/ho-so").text)
+    assert 'id="nop"' in html
+    assert "Sở Nội vụ nhận ngay bộ hồ sơ này" in html and "không rút lại được" in html
+    assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
+    html = _main(c.get("/ho-so").text)
+    assert 'id="nop"' not in html and "Sở Nội vụ đang có đúng bộ hồ sơ này" in html
+    assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302  # a second click, a resent form
+    assert store.one("SELECT COUNT(*) AS n FROM nop")["n"] == 1
+    # another package (a change built): the button is back, with the reminder to send again
+    _upload(c, _edited_2025(tmp_path))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    html = _main(c.get("/ho-so").text)
+    if 'id="nop_lai"' in html:  # the package's bytes changed
+        assert 'id="nop"' in html
+        assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
+        assert store.one("SELECT COUNT(*) AS n FROM nop")["n"] == 2
+
+
+def test_the_so_s_page_counts_days_in_vietnam_and_names_no_command(server, tmp_path, monkeypatch):
+    """The Sở's page counted «đã quá hạn» from the server's own date (a server on UTC is still on the day
+    before until 07:00 in Vietnam) and told the Sở its table was «như lệnh hoso tong-hop lập»."""
+    import datetime as dt
+
+    from pipeline.web import accounts
+
+    app, store, q = server
+    c, _ = _built_2025(server, tmp_path)
+    assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
+    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+    s = _login(app, "snv")
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "27/11/2025",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    # 01:00 on 28/11 in Vietnam, still the 27th on the server's (UTC) clock
+    monkeypatch.delenv("HOSO_HOM_NAY", raising=False)
+    monkeypatch.setattr("pipeline.clock.today", lambda: dt.date(2025, 11, 27))
+    monkeypatch.setattr("pipeline.web.store._utc_now", lambda: dt.datetime(2025, 11, 27, 18, 0, tzinfo=dt.UTC))
+    html = _main(s.get("/so-noi-vu").text)
+    assert "Chưa nộp, đã quá hạn 1 ngày" in html  # agency SO sent nothing; the 27th was its last day
+    assert "hoso " not in html and "tong-hop lập" not in html
+    assert 'id="tai_tong_hop"' in html
+
+
+def test_vietnam_today_is_the_day_at_utc_plus_7(monkeypatch):
+    import datetime as dt
+
+    from pipeline.web.store import vietnam_today
+
+    monkeypatch.delenv("HOSO_HOM_NAY", raising=False)
+    assert vietnam_today(dt.datetime(2025, 11, 30, 16, 59, tzinfo=dt.UTC)) == dt.date(2025, 11, 30)
+    assert vietnam_today(dt.datetime(2025, 11, 30, 17, 0, tzinfo=dt.UTC)) == dt.date(2025, 12, 1)
+    monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-05")
+    assert vietnam_today(dt.datetime(2025, 11, 30, 17, 0, tzinfo=dt.UTC)) == dt.date(2025, 11, 5)

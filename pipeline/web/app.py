@@ -44,7 +44,7 @@ from werkzeug.routing import IntegerConverter, Map
 from pipeline import output_guard
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue, page_words
-from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, ago, now, vietnam_day, vietnam_time
+from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, ago, now, vietnam_day, vietnam_time, vietnam_today
 from pipeline.web.thumbs import render as render_thumbnail
 
 if TYPE_CHECKING:
@@ -897,7 +897,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         later = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai='xong' AND id>? ORDER BY id DESC LIMIT 1",
                           row["co_quan"], build_id) if row["trang_thai"] == "xong" else None
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes,
-                               later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None)
+                               later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None,
+                               deadline=_deadline_line(row["han_nop"]) if row["trang_thai"] == "xong" else "")
 
     def _kept_file(build_id: int, name: str) -> Path:
         """A file kept of one of the agency's builds (`lich_su/<id>/`); 404 when there is none."""
@@ -1003,8 +1004,15 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 proposed = 0
         # last years' dossiers, kept whole when this year's replaced them: where the clerk looks for them
         kept = len(store.archives(g.user["co_quan"])) if g.user["vai_tro"] == "van_thu" else 0
+        # the deadline where the package is sent: the Sở's when it set one, counted as of today
+        deadline = ""
+        if agency_files:
+            last = store.one("SELECT han_nop FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1",
+                             g.user["co_quan"])
+            deadline = _deadline_line(last["han_nop"] if last is not None else "")
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
-                               sent=sent, outdated=outdated, proposed=proposed, levels=levels, kept=kept)
+                               sent=sent, outdated=outdated, proposed=proposed, levels=levels, kept=kept,
+                               deadline=deadline)
 
     def _page_groups(items: list[dict[str, Any]], pages: int, docx: dict[str, str]) -> list[dict[str, Any]]:
         """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
@@ -1146,6 +1154,26 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                people=[] if mark["now"] else people, build=build, reprint=reprint, earlier=earlier,
                                earlier_docs=earlier_docs, mark=mark)
 
+    def _deadline_line(stored: str) -> str:
+        """The deadline line of a build's page and «Hồ sơ», as of today in Vietnam: the deadline the Sở Nội vụ set
+        on its page when it set one (the one its page holds every package against), else the workbook's, which the
+        build wrote in `lan_tao.han_nop` («Hạn gửi hồ sơ cho Sở Nội vụ: 14/12/2026 — còn 8 ngày (tính đến hôm
+        nay, 06/12/2026).»): its «còn N ngày» is counted again today, not left as on the day of the build."""
+        from pipeline.submission.deadline import Deadline
+
+        today = vietnam_today()
+        due = store.deadline()[0]
+        if due is not None:
+            return (f"Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): {due:%d/%m/%Y} — {Deadline(due, today).status} "
+                    f"(tính đến hôm nay, {today:%d/%m/%Y}).")
+        m = re.match(r"Hạn gửi hồ sơ cho Sở Nội vụ: (\d{2})/(\d{2})/(\d{4})", stored or "")
+        if m is None:
+            return stored or ""
+        try:
+            return Deadline(dt.date(int(m[3]), int(m[2]), int(m[1])), today).line
+        except ValueError:
+            return stored
+
     def _printed_mark() -> dict[str, Any]:
         """The agency's output's printed mark (pipeline/printed.py): `ngay` (words), `nguoi`, `now` (it
         covers the current build: nothing is left to print); all empty without one."""
@@ -1225,6 +1253,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         entry = next((f for f in m.get("files", []) if f.get("path") == zip_name), None)
         if build is None or entry is None:
             abort(400)
+        last = store.one("SELECT zip_sha256 FROM nop WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
+        if last is not None and last["zip_sha256"] == entry["sha256"]:
+            # the Sở already holds this very package (a second click, a page sent again): nothing is sent twice
+            return redirect(url_for("ho_so"))
         out = store.output_dir(ma)
         # the copies made aside first; the row (what the Sở Nội vụ sees) and the folder appear together: a full
         # disk never leaves a submission whose package is half-copied
@@ -1312,7 +1344,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 read_cache[key] = pkg
             return copy.deepcopy(read_cache[key])  # type: ignore[no-any-return]
 
-        summary = province.summarise(list(by_path), expected=[named[c] for c in expected], due=due, read=read)
+        summary = province.summarise(list(by_path), expected=[named[c] for c in expected], due=due, read=read,
+                                     today=vietnam_today())
         return dict(summary=summary, rows=rows, latest=latest, agencies=agencies, named=named, due=due,
                     expected=expected, codes=codes, setting=setting,
                     packages={by_path[p.given]["co_quan"]: p for p in summary.packages})
