@@ -1602,7 +1602,8 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  "don_vi": "đơn vị", "muc": "mức", "co_quan_cu": "cơ quan cũ", "co_quan_moi": "cơ quan mới",
                  "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra", "nam_cu": "năm cũ", "nam_moi": "năm mới",
                  "them": "số dòng thêm", "thay": "số dòng thay", "khong_nhap": "số dòng không nhập", "loi": "lỗi",
-                 "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "tep": "tệp"}
+                 "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "tep": "tệp",
+                 "so_van_ban": "số văn bản", "so_trang": "số trang"}
 _ARCHIVE_DETAIL = re.compile(r"(\d{4}|khong-ro-nam)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(?:-\d{1,4})?")
 _ROLE_CODE = re.compile(r"\b(van_thu_don_vi|van_thu|so_noi_vu)\b")
 
@@ -1615,7 +1616,7 @@ def _detail(action: str, text: object) -> str:
     raw = "" if text is None else str(text)
     if action == "kiem_tra" and raw in ("ok", "loi"):
         return "hợp lệ" if raw == "ok" else "có vấn đề"
-    numbered = {"tai_so_danh_dau": "sổ số {}", "tai_so_nam_sau": "từ sổ số {}", "tai_goi_nop": "bộ hồ sơ số {}",
+    numbered = {"tai_so": "sổ số {}", "tai_so_danh_dau": "sổ số {}", "tai_so_nam_sau": "từ sổ số {}", "tai_goi_nop": "bộ hồ sơ số {}",
                 "tai_len_bi_chan": "{} sổ trong ít phút"}
     if action in numbered and raw.isdigit():
         return numbered[action].format(raw)
