@@ -526,6 +526,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             imported = json.loads(_import_report(row["co_quan"], so_id).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             imported = None
+        if isinstance(imported, dict):
+            imported["ghi_chu"] = _import_notes(list(imported.get("ghi_chu") or []))
         return render_template("so_xem.html", row=row, problems=json.loads(row["van_de"]), marked=marked,
                                imported=imported)
 
@@ -1586,6 +1588,26 @@ def _score(x: object) -> str:
     from pipeline.rating.periods import score_text
 
     return score_text(float(x)) if isinstance(x, (int, float)) and not isinstance(x, bool) else ""
+
+
+_MAPPING_GONE = re.compile(r"Cột «(.+?)» \(ánh xạ cho «[a-z_]+»\) không có trong tệp xuất; chương trình tự nhận lại cột này\.")
+_MAPPING_KEY = re.compile(r"Ánh xạ có khóa «[^»]*» không dùng được; bỏ qua\.")
+
+
+def _import_notes(notes: list[str]) -> list[str]:
+    """An import's notes (`kpi_import.detect`) as the page says them: the server keeps the columns of the agency's
+    last import (`anh_xa_ket_qua.toml`), and every one of them missing from this export was a line naming the
+    sheet's key («Cột «Kỳ» (ánh xạ cho «ky») không có…»): one line naming the columns, no key; an entry of that
+    file that cannot be used is said without its key."""
+    gone = [m.group(1) for n in notes if (m := _MAPPING_GONE.fullmatch(n))]
+    out = [n for n in notes if not _MAPPING_GONE.fullmatch(n) and not _MAPPING_KEY.fullmatch(n)]
+    if any(_MAPPING_KEY.fullmatch(n) for n in notes):
+        out.insert(0, "Một mục trong các cột nhớ từ lần nhập trước không dùng được: bỏ qua, cột được nhận theo tiêu đề.")
+    if gone:
+        cols = ", ".join(f"«{c}»" for c in gone)
+        out.insert(0, f"Tệp này không có {'các cột' if len(gone) > 1 else 'cột'} {cols} như tệp nhập lần trước: "
+                      "các cột được nhận theo tiêu đề của tệp này (kết quả nhập ở trên).")
+    return out
 
 
 def _parse_day(text: str) -> dt.date | None:
