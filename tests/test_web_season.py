@@ -470,3 +470,24 @@ def test_vietnam_today_is_the_day_at_utc_plus_7(monkeypatch):
     assert vietnam_today(dt.datetime(2025, 11, 30, 17, 0, tzinfo=dt.UTC)) == dt.date(2025, 12, 1)
     monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-05")
     assert vietnam_today(dt.datetime(2025, 11, 30, 17, 0, tzinfo=dt.UTC)) == dt.date(2025, 11, 5)
+
+
+def test_a_person_s_or_unit_s_word_file_downloads_under_a_name_saying_whose(server, tmp_path):
+    """Every person's form has the same file name (phieu_….docx): a clerk downloading three people's got
+    «phieu.docx», «phieu (1).docx», «phieu (2).docx» and could not tell whose was whose. The download's name
+    now starts with the person's code (a unit's form: the unit's)."""
+    import re
+
+    app, store, q = server
+    c, out = _built_2025(server, tmp_path)
+    m = json.loads((out / "manifest.json").read_text("utf-8"))
+    person = next(f["path"] for f in m["files"] if re.fullmatch(r"ca_nhan/[^/]+/[^/]+/[^/]+\.docx", f["path"]))
+    unit, code, name = person.split("/")[1:]
+    r = c.get(f"/tep/{person}")
+    assert r.status_code == 200 and f"filename={code}_{name}" in r.headers["Content-Disposition"], r.headers
+    unit_doc = next(f["path"] for f in m["files"] if re.fullmatch(r"don_vi/[^/]+/[^/]+\.docx", f["path"]))
+    r = c.get(f"/tep/{unit_doc}")
+    u, n = unit_doc.split("/")[1:]
+    assert f"filename={u}_{n}" in r.headers["Content-Disposition"], r.headers
+    pdf = next(f["path"] for f in m["files"] if re.fullmatch(r"ca_nhan/[^/]+/[^/]+\.pdf", f["path"]))
+    assert f"filename={Path(pdf).name}" in c.get(f"/tep/{pdf}?tai=1").headers["Content-Disposition"]

@@ -1110,7 +1110,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         path = _file_path(rel)
         audit("tai_tep", rel)
         inline = rel.endswith(".pdf") and request.args.get("tai") != "1"
-        return send_file(path, as_attachment=not inline, download_name=Path(rel).name)
+        return send_file(path, as_attachment=not inline, download_name=_download_name(rel))
 
     @app.route("/anh/<int:page>/<path:rel>")
     def anh(page: int, rel: str) -> ResponseReturnValue:
@@ -1608,6 +1608,19 @@ def _import_notes(notes: list[str]) -> list[str]:
         out.insert(0, f"Tệp này không có {'các cột' if len(gone) > 1 else 'cột'} {cols} như tệp nhập lần trước: "
                       "các cột được nhận theo tiêu đề của tệp này (kết quả nhập ở trên).")
     return out
+
+
+def _download_name(rel: str) -> str:
+    """The name a file of the output is saved under: a person's or a unit's form named with whose it is
+    («ca_nhan/HC/NS-01/phieu_nd335.docx» → «NS-01_phieu_nd335.docx», «don_vi/HC/bien_ban_hop.docx» →
+    «HC_bien_ban_hop.docx»): every person's form has the same file name, and a clerk downloading several
+    had «phieu_nd335 (3).docx» in her folder, not knowing whose; other files keep their name."""
+    parts = rel.split("/")
+    if parts[0] == "ca_nhan" and len(parts) >= 4:
+        return "_".join(parts[2:])
+    if parts[0] == "don_vi" and len(parts) >= 3:
+        return "_".join(parts[1:])
+    return parts[-1]
 
 
 def _parse_day(text: str) -> dt.date | None:
