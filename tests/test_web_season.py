@@ -491,3 +491,25 @@ def test_a_person_s_or_unit_s_word_file_downloads_under_a_name_saying_whose(serv
     assert f"filename={u}_{n}" in r.headers["Content-Disposition"], r.headers
     pdf = next(f["path"] for f in m["files"] if re.fullmatch(r"ca_nhan/[^/]+/[^/]+\.pdf", f["path"]))
     assert f"filename={Path(pdf).name}" in c.get(f"/tep/{pdf}?tai=1").headers["Content-Disposition"]
+
+
+def test_after_the_first_build_the_clerk_is_told_to_print_everything(server, tmp_path):
+    """The first build's page and «Thay đổi, in lại» said «chưa có gì phải in lại» beside a button «Đã in xong
+    các trang cần in lại»: a clerk who has never printed anything read that nothing was to be printed. Now
+    they say to print the whole dossier by the printing guide, and the button says what it marks."""
+    app, store, q = server
+    c, out = _built_2025(server, tmp_path)
+    build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
+    for page in ("/thay-doi", f"/lan-tao/{build['id']}"):
+        html = _main(c.get(page).text)
+        assert "chưa có gì phải in lại" not in html, page
+        assert "lần này in toàn bộ hồ sơ theo «Hướng dẫn in, ký và nộp»" in html, page
+        assert 'href="/tep/HUONG_DAN_IN.pdf"' in html, page
+        assert ">Đã in xong toàn bộ hồ sơ</button>" in html, page
+    assert c.get("/tep/HUONG_DAN_IN.pdf").status_code == 200
+    # a later build with a change: the list of sheets to reprint, and the button for them
+    _upload(c, _edited_2025(tmp_path))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    html = _main(c.get("/thay-doi").text)
+    assert 'id="lan_dau"' not in html and ">Đã in xong các trang cần in lại</button>" in html

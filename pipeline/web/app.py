@@ -900,7 +900,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                           row["co_quan"], build_id) if row["trang_thai"] == "xong" else None
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes,
                                later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None,
-                               deadline=_deadline_line(row["han_nop"]) if row["trang_thai"] == "xong" else "")
+                               deadline=_deadline_line(row["han_nop"]) if row["trang_thai"] == "xong" else "",
+                               # the first build of the folder (changes.py's words): everything is printed once
+                               first=str(row["thay_doi"] or "").startswith("Lần tạo đầu tiên"),
+                               guide=_in_output("HUONG_DAN_IN.pdf"))
 
     def _kept_file(build_id: int, name: str) -> Path:
         """A file kept of one of the agency's builds (`lich_su/<id>/`); 404 when there is none."""
@@ -1154,7 +1157,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             earlier, earlier_docs = _unprinted(build["id"])  # (a list since the print holds every build's changes)
         return render_template("thay_doi.html", section=section, docs=docs, gone=gone, renumbered=renumbered,
                                people=[] if mark["now"] else people, build=build, reprint=reprint, earlier=earlier,
-                               earlier_docs=earlier_docs, mark=mark)
+                               earlier_docs=earlier_docs, mark=mark, first=bool(section.get("lan_dau")),
+                               guide=_in_output("HUONG_DAN_IN.pdf"))
+
+    def _in_output(rel: str) -> bool:
+        """`rel` is a file of the agency's current output (its manifest lists it)."""
+        m = store.manifest(g.user["co_quan"])
+        return any(f.get("path") == rel for f in (m or {}).get("files", []))
 
     def _deadline_line(stored: str) -> str:
         """The deadline line of a build's page and «Hồ sơ», as of today in Vietnam: the deadline the Sở Nội vụ set
