@@ -423,6 +423,8 @@ def test_sending_says_what_it_does_and_never_sends_the_same_package_twice(server
     assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
     html = _main(c.get("/ho-so").text)
     assert 'id="nop"' not in html and "Sở Nội vụ đang có đúng bộ hồ sơ này" in html
+    # the levels only proposed: once sent, a decision means building and sending again, not «rồi mới gửi»
+    assert "tạo lại hồ sơ rồi gửi lại" in html and "rồi mới gửi" not in html
     assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302  # a second click, a resent form
     assert store.one("SELECT COUNT(*) AS n FROM nop")["n"] == 1
     # another package (a change built): the button is back, with the reminder to send again
