@@ -44,7 +44,16 @@ from werkzeug.routing import IntegerConverter, Map
 from pipeline import output_guard
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue, page_words
-from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, ago, now, vietnam_day, vietnam_time, vietnam_today
+from pipeline.web.store import (
+    ROLE_WORDS,
+    STATUS_WORDS,
+    Store,
+    ago,
+    now,
+    vietnam_day,
+    vietnam_time,
+    vietnam_today,
+)
 from pipeline.web.thumbs import render as render_thumbnail
 
 if TYPE_CHECKING:
