@@ -515,3 +515,22 @@ def test_after_the_first_build_the_clerk_is_told_to_print_everything(server, tmp
     assert q.run_next()["trang_thai"] == "xong"
     html = _main(c.get("/thay-doi").text)
     assert 'id="lan_dau"' not in html and ">Đã in xong các trang cần in lại</button>" in html
+
+
+def test_a_person_s_page_after_last_year_s_workbook_does_not_ask_to_build_it(server, tmp_path):
+    """With the 2025 dossiers built, the 2024 workbook uploaded by mistake: a person's page showed the 2024
+    level above the 2025 dossier and said «tạo lại hồ sơ trước khi in» — which would replace the year's
+    dossiers by last year's. Now it names both years and asks for the right workbook."""
+    app, store, q = server
+    c, out = _built_2025(server, tmp_path)
+    code = json.loads((out / "manifest.json").read_text("utf-8"))["ca_nhan"][0]["ma_so"]
+    _upload(c, factory.of_year(tmp_path / "so_2024.xlsx", 2024))
+    html = _main(c.get(f"/ho-so/nguoi/{code}").text)
+    assert 'id="nam_khac"' in html and 'id="ho_so_cu"' not in html
+    assert "sổ của năm đánh giá 2024; hồ sơ dưới đây là của năm 2025" in html
+    assert 'href="/so-excel">tải lên đúng sổ năm 2025</a>' in html
+    assert "tạo lại hồ sơ trước khi in" not in html
+    # the same year edited: the page still asks to build again
+    _upload(c, _edited_2025(tmp_path))
+    html = _main(c.get(f"/ho-so/nguoi/{code}").text)
+    assert 'id="ho_so_cu"' in html and 'id="nam_khac"' not in html and "tạo lại hồ sơ</a> trước khi in" in html

@@ -1081,8 +1081,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         docx = {Path(f).stem: f for f in files if f.endswith(".docx")}
         groups = _page_groups(person.get("tai_lieu", []), _pages_of(m, person["pdf"]), docx)
         audit("xem_nguoi", ma_so)
+        stale = _built_from_older()
+        if stale is not None and ratings.get("nam_danh_gia") and m.get("nam_danh_gia") \
+                and str(ratings["nam_danh_gia"]) != str(m["nam_danh_gia"]):
+            # the upload is of another evaluation year than the dossier (last year's workbook picked by mistake):
+            # «tạo lại hồ sơ trước khi in» would replace this year's dossiers by that year's
+            stale = {**stale, "nam_so": ratings["nam_danh_gia"], "nam_ho_so": m["nam_danh_gia"]}
         return render_template("nguoi.html", p=person, files=files, rating=rating, groups=groups,
-                               ratings_setup=ratings.get("thiet_lap"), stale=_built_from_older())
+                               ratings_setup=ratings.get("thiet_lap"), stale=stale)
 
     def _built_from_older() -> dict[str, Any] | None:
         """The level and points a person's page shows come from the latest valid upload, its dossier from the last
