@@ -523,13 +523,34 @@ def test_a_person_s_page_after_last_year_s_workbook_does_not_ask_to_build_it(ser
     dossiers by last year's. Now it names both years and asks for the right workbook."""
     app, store, q = server
     c, out = _built_2025(server, tmp_path)
+    import re
+
     code = json.loads((out / "manifest.json").read_text("utf-8"))["ca_nhan"][0]["ma_so"]
-    _upload(c, factory.of_year(tmp_path / "so_2024.xlsx", 2024))
+    last_year_book = factory.tables()  # the factory's year is 2024
+    last_year_book["NhanSu"][1]["muc_quyet_dinh"] = "HT"  # NS-02's level that year: decided «Hoàn thành nhiệm vụ»
+    _upload(c, factory.write(tmp_path / "so_2024.xlsx", last_year_book))
     html = _main(c.get(f"/ho-so/nguoi/{code}").text)
     assert 'id="nam_khac"' in html and 'id="ho_so_cu"' not in html
     assert "sổ của năm đánh giá 2024; hồ sơ dưới đây là của năm 2025" in html
     assert 'href="/so-excel">tải lên đúng sổ năm 2025</a>' in html
     assert "tạo lại hồ sơ trước khi in" not in html
+    # «Hồ sơ» names each person's level as the 2025 dossiers have it, not the 2024 workbook's
+    built = {p["ma_so"]: p for p in json.loads((out / "ket_qua_xep_loai.json").read_text("utf-8"))["nguoi"]}
+    last_year = json.loads(next(store.rating_dir("VP", r["id"]) for r in store.q(
+        "SELECT id FROM so WHERE co_quan='VP' AND xep_loai=1 ORDER BY id DESC LIMIT 1")).joinpath(
+        "ket_qua_xep_loai.json").read_text("utf-8"))
+    from pipeline.web.app import LEVEL_WORDS
+
+    def level(p: dict) -> str | None:
+        return p.get("muc_quyet_dinh") or (p.get("cuoc_hop") or p).get("muc_de_xuat")
+
+    differ = [p["ma_so"] for p in last_year["nguoi"] if p["ma_so"] in built and level(p) != level(built[p["ma_so"]])]
+
+    assert differ, "the two workbooks must rate someone differently"
+    page = _main(c.get("/ho-so").text)
+    for p in built.values():
+        shown = LEVEL_WORDS.get(level(p) or "", "chưa xếp loại")
+        assert re.search(rf"\({p['ma_so']}\)</a> <span class=\"note\">— {shown}", page), (p["ma_so"], differ)
     # the same year edited: the page still asks to build again
     _upload(c, _edited_2025(tmp_path))
     html = _main(c.get(f"/ho-so/nguoi/{code}").text)

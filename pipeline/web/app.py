@@ -987,6 +987,15 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         role("van_thu", "van_thu_don_vi")
         m = store.manifest(g.user["co_quan"])
         ratings = _ratings() or {}
+        if m and ratings.get("nam_danh_gia") and m.get("nam_danh_gia") \
+                and str(ratings["nam_danh_gia"]) != str(m["nam_danh_gia"]):
+            # the latest upload is of another year (last year's workbook by mistake): beside this year's dossiers,
+            # the levels they were built with, not that workbook's
+            try:
+                ratings = json.loads((store.output_dir(g.user["co_quan"]) / "ket_qua_xep_loai.json")
+                                     .read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                ratings = {}
         names = {p["ma_so"]: p.get("ho_ten", "") for p in ratings.get("nguoi", [])}
         # each person's level beside the name: the decided one, else the proposal the papers print (the meeting's)
         levels = {p["ma_so"]: (p.get("muc_quyet_dinh") or (p.get("cuoc_hop") or p).get("muc_de_xuat"),
