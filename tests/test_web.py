@@ -1011,6 +1011,30 @@ def test_every_audited_action_has_words_on_the_log_page():
     assert actions <= set(ACTION_WORDS), actions - set(ACTION_WORDS)
 
 
+
+def test_every_audited_detail_key_has_words_on_the_log_page():
+    """«Nhật ký» showed the printed mark's line as «lần tạo số 2, so_van_ban 167, so_trang 580» and a
+    workbook downloaded as a bare «3»: every key of an audit line's JSON now has its words, and every
+    numbered detail names what the number is."""
+    import ast
+
+    from pipeline.web.app import _DETAIL_WORDS, _detail
+
+    handled = {"ok", "doi_co_quan", "doi_nam", "ghi_de", "sua_tay", "canh_bao", "muc"}  # _detail's own words
+    source = (Path(__file__).resolve().parent.parent / "pipeline" / "web" / "app.py").read_text("utf-8")
+    keys = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "audit" and len(node.args) > 1:
+            for sub in ast.walk(node.args[1]):
+                if isinstance(sub, ast.Dict):
+                    keys |= {k.value for k in sub.keys if isinstance(k, ast.Constant)}
+    assert {"so_van_ban", "so_trang", "nop", "tu_tep"} <= keys
+    assert keys - handled <= set(_DETAIL_WORDS), keys - handled - set(_DETAIL_WORDS)
+    assert _detail("da_in", json.dumps({"lan_tao": 2, "so_van_ban": 167, "so_trang": 580})) == \
+        "lần tạo số 2, số văn bản 167, số trang 580"
+    assert _detail("tai_so", "3") == "sổ số 3"
+
+
 def test_ratings_page_shows_the_score_as_the_forms_print_it(tmp_path):
     """The 100-point regime: a «Điểm» column, two decimals cut (89.9999 is not 90), decimal comma;
     none for a person without a score or without a level (periods missing: the mean of those present

@@ -141,7 +141,10 @@ def test_the_page_names_who_is_on_time_late_or_missing(province_server):
     assert ('<p id="tong_so">3 bộ hồ sơ, 1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng), 1 bộ '
             "nộp muộn, 2 cơ quan chưa nộp; 2 bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết "
             "định (10 người).</p>") in html
-    assert "Hạn nộp hiện tại: 15/01/2026 (do snv đặt lúc" in html and 'value="2026-01-15"' in html
+    assert "Hạn nộp hiện tại: 15/01/2026 (do snv đặt lúc" in html and 'value="15/01/2026"' in html
+    # a text field read as day/month/year: a browser's date field shows the browser's own order (mm/dd/yyyy in
+    # an English Chrome), where «05/12/2026» typed as a Vietnamese writes it was the 12th of May
+    assert 'type="date"' not in html and 'placeholder="ngày/tháng/năm"' in html
     # each submission's own status; STP's first is replaced by its second, not counted twice
     notes = re.findall(r'<td class="luc">([^<]*)</td><td>[^<]*</td><td class="tinh_trang">([^<]*)</td>', html)
     assert ("08/01/2026 15:00", "Đã có bản gửi sau: không cộng") in notes

@@ -368,3 +368,190 @@ def test_a_document_edited_on_the_server_is_asked_about_not_a_dead_end(server, t
     (kept,) = store.agency_dir("VP").glob("ket_qua.sua-tay-*")
     assert (kept / rel).read_bytes() == edited and (kept / "thay_doi.txt").read_text("utf-8").endswith("đã in\n")
     assert 'id="sua_tay"' not in c.get("/tao-ho-so").text
+
+
+def _main(html: str) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", html.split("<main>", 1)[1])
+
+
+def test_the_deadline_a_clerk_reads_is_the_one_the_so_holds_her_to_counted_today(server, tmp_path, monkeypatch):
+    """A clerk's build page kept the workbook's deadline as the build wrote it: «30/11/2025 — còn 10 ngày»
+    days later, and still after the Sở Nội vụ set its own deadline on its page, which it then held her
+    package against («nộp muộn»). Now the build's page and «Hồ sơ» (where she sends) give the Sở's deadline
+    when it set one, else the workbook's, counted as of today."""
+    from pipeline.web import accounts
+
+    app, store, q = server
+    monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
+    c, _ = _built_2025(server, tmp_path)  # the workbook's deadline: 30/11/2025
+    build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
+    assert "30/11/2025 — còn 10 ngày" in build["han_nop"]
+    monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-28")  # eight days later
+    workbook_line = "Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2025 — còn 2 ngày (tính đến hôm nay, 28/11/2025)."
+    for page in (f"/lan-tao/{build['id']}", "/ho-so"):
+        html = _main(c.get(page).text)
+        assert f'<p id="han_nop">{workbook_line}</p>' in html, page
+        assert "còn 10 ngày" not in html, page
+
+    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+    s = _login(app, "snv")
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "25/11/2025",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    so_line = ("Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 25/11/2025 — đã quá hạn 3 ngày (tính đến hôm nay, "
+               "28/11/2025).")
+    for page in (f"/lan-tao/{build['id']}", "/ho-so"):
+        html = _main(c.get(page).text)
+        assert f'<p id="han_nop">{so_line}</p>' in html, page
+        assert "30/11/2025" not in html, page
+    # the Sở's page holds the package against the same deadline
+    assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert "hạn 25/11/2025)" in _main(s.get("/so-noi-vu").text)
+
+
+def test_sending_says_what_it_does_and_never_sends_the_same_package_twice(server, tmp_path):
+    """«Gửi bộ hồ sơ này cho Sở Nội vụ» said nothing of what a click does, and stayed after the package was
+    sent: a second click made a second submission of the same package for the Sở. Now the page says the Sở
+    receives it at once and it cannot be taken back; once sent, the button is gone until a build makes
+    another package, and a second POST records nothing."""
+    app, store, q = server
+    c, _ = _built_2025(server, tmp_path)
+    html = _main(c.get("/ho-so").text)
+    assert 'id="nop"' in html
+    assert "Sở Nội vụ nhận ngay bộ hồ sơ này" in html and "không rút lại được" in html
+    assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
+    html = _main(c.get("/ho-so").text)
+    assert 'id="nop"' not in html and "Sở Nội vụ đang có đúng bộ hồ sơ này" in html
+    # the levels only proposed: once sent, a decision means building and sending again, not «rồi mới gửi»
+    assert "tạo lại hồ sơ rồi gửi lại" in html and "rồi mới gửi" not in html
+    assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302  # a second click, a resent form
+    assert store.one("SELECT COUNT(*) AS n FROM nop")["n"] == 1
+    # another package (a change built): the button is back, with the reminder to send again
+    _upload(c, _edited_2025(tmp_path))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    html = _main(c.get("/ho-so").text)
+    if 'id="nop_lai"' in html:  # the package's bytes changed
+        assert 'id="nop"' in html
+        assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
+        assert store.one("SELECT COUNT(*) AS n FROM nop")["n"] == 2
+
+
+def test_the_so_s_page_counts_days_in_vietnam_and_names_no_command(server, tmp_path, monkeypatch):
+    """The Sở's page counted «đã quá hạn» from the server's own date (a server on UTC is still on the day
+    before until 07:00 in Vietnam) and told the Sở its table was «như lệnh hoso tong-hop lập»."""
+    import datetime as dt
+
+    from pipeline.web import accounts
+
+    app, store, q = server
+    c, _ = _built_2025(server, tmp_path)
+    assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
+    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+    s = _login(app, "snv")
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "27/11/2025",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    # 01:00 on 28/11 in Vietnam, still the 27th on the server's (UTC) clock
+    monkeypatch.delenv("HOSO_HOM_NAY", raising=False)
+    monkeypatch.setattr("pipeline.clock.today", lambda: dt.date(2025, 11, 27))
+    monkeypatch.setattr("pipeline.web.store._utc_now", lambda: dt.datetime(2025, 11, 27, 18, 0, tzinfo=dt.UTC))
+    html = _main(s.get("/so-noi-vu").text)
+    assert "Chưa nộp, đã quá hạn 1 ngày" in html  # agency SO sent nothing; the 27th was its last day
+    assert "hoso " not in html and "tong-hop lập" not in html
+    assert 'id="tai_tong_hop"' in html
+
+
+def test_vietnam_today_is_the_day_at_utc_plus_7(monkeypatch):
+    import datetime as dt
+
+    from pipeline.web.store import vietnam_today
+
+    monkeypatch.delenv("HOSO_HOM_NAY", raising=False)
+    assert vietnam_today(dt.datetime(2025, 11, 30, 16, 59, tzinfo=dt.UTC)) == dt.date(2025, 11, 30)
+    assert vietnam_today(dt.datetime(2025, 11, 30, 17, 0, tzinfo=dt.UTC)) == dt.date(2025, 12, 1)
+    monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-05")
+    assert vietnam_today(dt.datetime(2025, 11, 30, 17, 0, tzinfo=dt.UTC)) == dt.date(2025, 11, 5)
+
+
+def test_a_person_s_or_unit_s_word_file_downloads_under_a_name_saying_whose(server, tmp_path):
+    """Every person's form has the same file name (phieu_….docx): a clerk downloading three people's got
+    «phieu.docx», «phieu (1).docx», «phieu (2).docx» and could not tell whose was whose. The download's name
+    now starts with the person's code (a unit's form: the unit's)."""
+    import re
+
+    app, store, q = server
+    c, out = _built_2025(server, tmp_path)
+    m = json.loads((out / "manifest.json").read_text("utf-8"))
+    person = next(f["path"] for f in m["files"] if re.fullmatch(r"ca_nhan/[^/]+/[^/]+/[^/]+\.docx", f["path"]))
+    unit, code, name = person.split("/")[1:]
+    r = c.get(f"/tep/{person}")
+    assert r.status_code == 200 and f"filename={code}_{name}" in r.headers["Content-Disposition"], r.headers
+    unit_doc = next(f["path"] for f in m["files"] if re.fullmatch(r"don_vi/[^/]+/[^/]+\.docx", f["path"]))
+    r = c.get(f"/tep/{unit_doc}")
+    u, n = unit_doc.split("/")[1:]
+    assert f"filename={u}_{n}" in r.headers["Content-Disposition"], r.headers
+    pdf = next(f["path"] for f in m["files"] if re.fullmatch(r"ca_nhan/[^/]+/[^/]+\.pdf", f["path"]))
+    assert f"filename={Path(pdf).name}" in c.get(f"/tep/{pdf}?tai=1").headers["Content-Disposition"]
+
+
+def test_after_the_first_build_the_clerk_is_told_to_print_everything(server, tmp_path):
+    """The first build's page and «Thay đổi, in lại» said «chưa có gì phải in lại» beside a button «Đã in xong
+    các trang cần in lại»: a clerk who has never printed anything read that nothing was to be printed. Now
+    they say to print the whole dossier by the printing guide, and the button says what it marks."""
+    app, store, q = server
+    c, out = _built_2025(server, tmp_path)
+    build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
+    for page in ("/thay-doi", f"/lan-tao/{build['id']}"):
+        html = _main(c.get(page).text)
+        assert "chưa có gì phải in lại" not in html, page
+        assert "lần này in toàn bộ hồ sơ theo «Hướng dẫn in, ký và nộp»" in html, page
+        assert 'href="/tep/HUONG_DAN_IN.pdf"' in html, page
+        assert ">Đã in xong toàn bộ hồ sơ</button>" in html, page
+    assert c.get("/tep/HUONG_DAN_IN.pdf").status_code == 200
+    # a later build with a change: the list of sheets to reprint, and the button for them
+    _upload(c, _edited_2025(tmp_path))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert q.run_next()["trang_thai"] == "xong"
+    html = _main(c.get("/thay-doi").text)
+    assert 'id="lan_dau"' not in html and ">Đã in xong các trang cần in lại</button>" in html
+
+
+def test_a_person_s_page_after_last_year_s_workbook_does_not_ask_to_build_it(server, tmp_path):
+    """With the 2025 dossiers built, the 2024 workbook uploaded by mistake: a person's page showed the 2024
+    level above the 2025 dossier and said «tạo lại hồ sơ trước khi in» — which would replace the year's
+    dossiers by last year's. Now it names both years and asks for the right workbook."""
+    app, store, q = server
+    c, out = _built_2025(server, tmp_path)
+    import re
+
+    code = json.loads((out / "manifest.json").read_text("utf-8"))["ca_nhan"][0]["ma_so"]
+    last_year_book = factory.tables()  # the factory's year is 2024
+    last_year_book["NhanSu"][1]["muc_quyet_dinh"] = "HT"  # NS-02's level that year: decided «Hoàn thành nhiệm vụ»
+    _upload(c, factory.write(tmp_path / "so_2024.xlsx", last_year_book))
+    html = _main(c.get(f"/ho-so/nguoi/{code}").text)
+    assert 'id="nam_khac"' in html and 'id="ho_so_cu"' not in html
+    assert "sổ của năm đánh giá 2024; hồ sơ dưới đây là của năm 2025" in html
+    assert 'href="/so-excel">tải lên đúng sổ năm 2025</a>' in html
+    assert "tạo lại hồ sơ trước khi in" not in html
+    # «Hồ sơ» names each person's level as the 2025 dossiers have it, not the 2024 workbook's
+    built = {p["ma_so"]: p for p in json.loads((out / "ket_qua_xep_loai.json").read_text("utf-8"))["nguoi"]}
+    last_year = json.loads(next(store.rating_dir("VP", r["id"]) for r in store.q(
+        "SELECT id FROM so WHERE co_quan='VP' AND xep_loai=1 ORDER BY id DESC LIMIT 1")).joinpath(
+        "ket_qua_xep_loai.json").read_text("utf-8"))
+    from pipeline.web.app import LEVEL_WORDS
+
+    def level(p: dict) -> str | None:
+        return p.get("muc_quyet_dinh") or (p.get("cuoc_hop") or p).get("muc_de_xuat")
+
+    differ = [p["ma_so"] for p in last_year["nguoi"] if p["ma_so"] in built and level(p) != level(built[p["ma_so"]])]
+
+    assert differ, "the two workbooks must rate someone differently"
+    page = _main(c.get("/ho-so").text)
+    for p in built.values():
+        shown = LEVEL_WORDS.get(level(p) or "", "chưa xếp loại")
+        assert re.search(rf"\({p['ma_so']}\)</a> <span class=\"note\">— {shown}", page), (p["ma_so"], differ)
+    # the same year edited: the page still asks to build again
+    _upload(c, _edited_2025(tmp_path))
+    html = _main(c.get(f"/ho-so/nguoi/{code}").text)
+    assert 'id="ho_so_cu"' in html and 'id="nam_khac"' not in html and "tạo lại hồ sơ</a> trước khi in" in html

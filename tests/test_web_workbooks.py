@@ -529,3 +529,30 @@ def test_hidden_rows_and_merged_codes_are_on_the_check_page(tmp_path):
     assert "(dòng 3)" in hidden and "người ở dòng ẩn vẫn được đánh giá" in hidden and "xóa dòng của người đó" in hidden
     merged = next(tr for tr in html.split("<tr") if "Vùng ô gộp" in tr)
     assert f"{unit}5:{unit}7" in merged and "được đọc cho từng dòng 5–7" in merged and "bỏ gộp ô (Unmerge)" in merged
+
+
+def test_a_second_kpi_export_with_other_headers_is_reported_in_words(tmp_path):
+    """The server keeps the columns of the agency's last import; an export of next month with other headers
+    showed one line per column naming the sheet's keys («Cột «Kỳ» (ánh xạ cho «ky») không có trong tệp
+    xuất…», four of them) and a row of another year by its code («kỳ 2025-10»). Now one line names the
+    columns, no key, and the period is named as the papers name it."""
+    from pipeline.resources import sample_workbook
+
+    c, csrf = _clerk(tmp_path / "du_lieu")
+    r = _post(c, csrf, "so.xlsx", sample_workbook(2026).read_bytes())
+    first = int(r.headers["Location"].rsplit("/", 1)[1])
+    export = ("Mã CB,Họ và tên,Kỳ,Điểm tiêu chí chung,Số lượng %,Chất lượng %,Tiến độ %\n"
+              "VP-021,Huỳnh Văn Cường,2026-10,25,100,85,80\n").encode()
+    assert _post(c, csrf, "kpi1.csv", export, f"/so-excel/{first}/nhap-ket-qua", "ket_qua").status_code == 302
+    export = ("STT,Mã CB,Họ và tên,Tháng,Năm,Điểm tiêu chí chung,Số lượng,Chất lượng,Tiến độ\n"
+              "1,VP-021,Huỳnh Văn Cường,10,2026,26,100,85,80\n"
+              "2,VP-010,Đỗ Văn Ưng,10,2025,27,100,95,90\n").encode()
+    r = _post(c, csrf, "kpi2.csv", export, f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
+    assert r.status_code == 302, r.text
+    page = re.sub(r"\s+", " ", c.get(r.headers["Location"]).text)
+    section = page[page.index('id="nhap_ket_qua"'):page.index("</section>")]
+    assert "ánh xạ" not in section and "«ky»" not in section and "ty_le_" not in section, section
+    assert ("Tệp này không có các cột «Kỳ», «Số lượng %», «Chất lượng %», «Tiến độ %» như tệp nhập lần trước: "
+            "các cột được nhận theo tiêu đề của tệp này") in section, section
+    assert "Dòng 3 (VP-010): kỳ tháng 10/2025 không thuộc năm đánh giá 2026" in section, section
+    assert "2025-10" not in section

@@ -44,7 +44,16 @@ from werkzeug.routing import IntegerConverter, Map
 from pipeline import output_guard
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue, page_words
-from pipeline.web.store import ROLE_WORDS, STATUS_WORDS, Store, ago, now, vietnam_day, vietnam_time
+from pipeline.web.store import (
+    ROLE_WORDS,
+    STATUS_WORDS,
+    Store,
+    ago,
+    now,
+    vietnam_day,
+    vietnam_time,
+    vietnam_today,
+)
 from pipeline.web.thumbs import render as render_thumbnail
 
 if TYPE_CHECKING:
@@ -526,6 +535,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             imported = json.loads(_import_report(row["co_quan"], so_id).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             imported = None
+        if isinstance(imported, dict):
+            imported["ghi_chu"] = _import_notes(list(imported.get("ghi_chu") or []))
         return render_template("so_xem.html", row=row, problems=json.loads(row["van_de"]), marked=marked,
                                imported=imported)
 
@@ -897,7 +908,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         later = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai='xong' AND id>? ORDER BY id DESC LIMIT 1",
                           row["co_quan"], build_id) if row["trang_thai"] == "xong" else None
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes,
-                               later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None)
+                               later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None,
+                               deadline=_deadline_line(row["han_nop"]) if row["trang_thai"] == "xong" else "",
+                               # the first build of the folder (changes.py's words): everything is printed once
+                               first=str(row["thay_doi"] or "").startswith("Lần tạo đầu tiên"),
+                               guide=_in_output("HUONG_DAN_IN.pdf"))
 
     def _kept_file(build_id: int, name: str) -> Path:
         """A file kept of one of the agency's builds (`lich_su/<id>/`); 404 when there is none."""
@@ -972,6 +987,15 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         role("van_thu", "van_thu_don_vi")
         m = store.manifest(g.user["co_quan"])
         ratings = _ratings() or {}
+        if m and ratings.get("nam_danh_gia") and m.get("nam_danh_gia") \
+                and str(ratings["nam_danh_gia"]) != str(m["nam_danh_gia"]):
+            # the latest upload is of another year (last year's workbook by mistake): beside this year's dossiers,
+            # the levels they were built with, not that workbook's
+            try:
+                ratings = json.loads((store.output_dir(g.user["co_quan"]) / "ket_qua_xep_loai.json")
+                                     .read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                ratings = {}
         names = {p["ma_so"]: p.get("ho_ten", "") for p in ratings.get("nguoi", [])}
         # each person's level beside the name: the decided one, else the proposal the papers print (the meeting's)
         levels = {p["ma_so"]: (p.get("muc_quyet_dinh") or (p.get("cuoc_hop") or p).get("muc_de_xuat"),
@@ -1003,8 +1027,15 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 proposed = 0
         # last years' dossiers, kept whole when this year's replaced them: where the clerk looks for them
         kept = len(store.archives(g.user["co_quan"])) if g.user["vai_tro"] == "van_thu" else 0
+        # the deadline where the package is sent: the Sở's when it set one, counted as of today
+        deadline = ""
+        if agency_files:
+            last = store.one("SELECT han_nop FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1",
+                             g.user["co_quan"])
+            deadline = _deadline_line(last["han_nop"] if last is not None else "")
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
-                               sent=sent, outdated=outdated, proposed=proposed, levels=levels, kept=kept)
+                               sent=sent, outdated=outdated, proposed=proposed, levels=levels, kept=kept,
+                               deadline=deadline)
 
     def _page_groups(items: list[dict[str, Any]], pages: int, docx: dict[str, str]) -> list[dict[str, Any]]:
         """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
@@ -1059,8 +1090,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         docx = {Path(f).stem: f for f in files if f.endswith(".docx")}
         groups = _page_groups(person.get("tai_lieu", []), _pages_of(m, person["pdf"]), docx)
         audit("xem_nguoi", ma_so)
+        stale = _built_from_older()
+        if stale is not None and ratings.get("nam_danh_gia") and m.get("nam_danh_gia") \
+                and str(ratings["nam_danh_gia"]) != str(m["nam_danh_gia"]):
+            # the upload is of another evaluation year than the dossier (last year's workbook picked by mistake):
+            # «tạo lại hồ sơ trước khi in» would replace this year's dossiers by that year's
+            stale = {**stale, "nam_so": ratings["nam_danh_gia"], "nam_ho_so": m["nam_danh_gia"]}
         return render_template("nguoi.html", p=person, files=files, rating=rating, groups=groups,
-                               ratings_setup=ratings.get("thiet_lap"), stale=_built_from_older())
+                               ratings_setup=ratings.get("thiet_lap"), stale=stale)
 
     def _built_from_older() -> dict[str, Any] | None:
         """The level and points a person's page shows come from the latest valid upload, its dossier from the last
@@ -1100,7 +1137,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         path = _file_path(rel)
         audit("tai_tep", rel)
         inline = rel.endswith(".pdf") and request.args.get("tai") != "1"
-        return send_file(path, as_attachment=not inline, download_name=Path(rel).name)
+        return send_file(path, as_attachment=not inline, download_name=_download_name(rel))
 
     @app.route("/anh/<int:page>/<path:rel>")
     def anh(page: int, rel: str) -> ResponseReturnValue:
@@ -1144,7 +1181,33 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             earlier, earlier_docs = _unprinted(build["id"])  # (a list since the print holds every build's changes)
         return render_template("thay_doi.html", section=section, docs=docs, gone=gone, renumbered=renumbered,
                                people=[] if mark["now"] else people, build=build, reprint=reprint, earlier=earlier,
-                               earlier_docs=earlier_docs, mark=mark)
+                               earlier_docs=earlier_docs, mark=mark, first=bool(section.get("lan_dau")),
+                               guide=_in_output("HUONG_DAN_IN.pdf"))
+
+    def _in_output(rel: str) -> bool:
+        """`rel` is a file of the agency's current output (its manifest lists it)."""
+        m = store.manifest(g.user["co_quan"])
+        return any(f.get("path") == rel for f in (m or {}).get("files", []))
+
+    def _deadline_line(stored: str) -> str:
+        """The deadline line of a build's page and «Hồ sơ», as of today in Vietnam: the deadline the Sở Nội vụ set
+        on its page when it set one (the one its page holds every package against), else the workbook's, which the
+        build wrote in `lan_tao.han_nop` («Hạn gửi hồ sơ cho Sở Nội vụ: 14/12/2026 — còn 8 ngày (tính đến hôm
+        nay, 06/12/2026).»): its «còn N ngày» is counted again today, not left as on the day of the build."""
+        from pipeline.submission.deadline import Deadline
+
+        today = vietnam_today()
+        due = store.deadline()[0]
+        if due is not None:
+            return (f"Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): {due:%d/%m/%Y} — {Deadline(due, today).status} "
+                    f"(tính đến hôm nay, {today:%d/%m/%Y}).")
+        m = re.match(r"Hạn gửi hồ sơ cho Sở Nội vụ: (\d{2})/(\d{2})/(\d{4})", stored or "")
+        if m is None:
+            return stored or ""
+        try:
+            return Deadline(dt.date(int(m[3]), int(m[2]), int(m[1])), today).line
+        except ValueError:
+            return stored
 
     def _printed_mark() -> dict[str, Any]:
         """The agency's output's printed mark (pipeline/printed.py): `ngay` (words), `nguoi`, `now` (it
@@ -1225,6 +1288,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         entry = next((f for f in m.get("files", []) if f.get("path") == zip_name), None)
         if build is None or entry is None:
             abort(400)
+        last = store.one("SELECT zip_sha256 FROM nop WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
+        if last is not None and last["zip_sha256"] == entry["sha256"]:
+            # the Sở already holds this very package (a second click, a page sent again): nothing is sent twice
+            return redirect(url_for("ho_so"))
         out = store.output_dir(ma)
         # the copies made aside first; the row (what the Sở Nội vụ sees) and the folder appear together: a full
         # disk never leaves a submission whose package is half-copied
@@ -1312,7 +1379,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 read_cache[key] = pkg
             return copy.deepcopy(read_cache[key])  # type: ignore[no-any-return]
 
-        summary = province.summarise(list(by_path), expected=[named[c] for c in expected], due=due, read=read)
+        summary = province.summarise(list(by_path), expected=[named[c] for c in expected], due=due, read=read,
+                                     today=vietnam_today())
         return dict(summary=summary, rows=rows, latest=latest, agencies=agencies, named=named, due=due,
                     expected=expected, codes=codes, setting=setting,
                     packages={by_path[p.given]["co_quan"]: p for p in summary.packages})
@@ -1555,6 +1623,39 @@ def _score(x: object) -> str:
     return score_text(float(x)) if isinstance(x, (int, float)) and not isinstance(x, bool) else ""
 
 
+_MAPPING_GONE = re.compile(r"Cột «(.+?)» \(ánh xạ cho «[a-z_]+»\) không có trong tệp xuất; chương trình tự nhận lại cột này\.")
+_MAPPING_KEY = re.compile(r"Ánh xạ có khóa «[^»]*» không dùng được; bỏ qua\.")
+
+
+def _import_notes(notes: list[str]) -> list[str]:
+    """An import's notes (`kpi_import.detect`) as the page says them: the server keeps the columns of the agency's
+    last import (`anh_xa_ket_qua.toml`), and every one of them missing from this export was a line naming the
+    sheet's key («Cột «Kỳ» (ánh xạ cho «ky») không có…»): one line naming the columns, no key; an entry of that
+    file that cannot be used is said without its key."""
+    gone = [m.group(1) for n in notes if (m := _MAPPING_GONE.fullmatch(n))]
+    out = [n for n in notes if not _MAPPING_GONE.fullmatch(n) and not _MAPPING_KEY.fullmatch(n)]
+    if any(_MAPPING_KEY.fullmatch(n) for n in notes):
+        out.insert(0, "Một mục trong các cột nhớ từ lần nhập trước không dùng được: bỏ qua, cột được nhận theo tiêu đề.")
+    if gone:
+        cols = ", ".join(f"«{c}»" for c in gone)
+        out.insert(0, f"Tệp này không có {'các cột' if len(gone) > 1 else 'cột'} {cols} như tệp nhập lần trước: "
+                      "các cột được nhận theo tiêu đề của tệp này (kết quả nhập ở trên).")
+    return out
+
+
+def _download_name(rel: str) -> str:
+    """The name a file of the output is saved under: a person's or a unit's form named with whose it is
+    («ca_nhan/HC/NS-01/phieu_nd335.docx» → «NS-01_phieu_nd335.docx», «don_vi/HC/bien_ban_hop.docx» →
+    «HC_bien_ban_hop.docx»): every person's form has the same file name, and a clerk downloading several
+    had «phieu_nd335 (3).docx» in her folder, not knowing whose; other files keep their name."""
+    parts = rel.split("/")
+    if parts[0] == "ca_nhan" and len(parts) >= 4:
+        return "_".join(parts[2:])
+    if parts[0] == "don_vi" and len(parts) >= 3:
+        return "_".join(parts[1:])
+    return parts[-1]
+
+
 def _parse_day(text: str) -> dt.date | None:
     """A date as a clerk types it (15/12/2026) or a browser's date field sends it (2026-12-15); None if not one."""
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
@@ -1569,7 +1670,8 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  "don_vi": "đơn vị", "muc": "mức", "co_quan_cu": "cơ quan cũ", "co_quan_moi": "cơ quan mới",
                  "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra", "nam_cu": "năm cũ", "nam_moi": "năm mới",
                  "them": "số dòng thêm", "thay": "số dòng thay", "khong_nhap": "số dòng không nhập", "loi": "lỗi",
-                 "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "tep": "tệp"}
+                 "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "tep": "tệp",
+                 "so_van_ban": "số văn bản", "so_trang": "số trang"}
 _ARCHIVE_DETAIL = re.compile(r"(\d{4}|khong-ro-nam)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(?:-\d{1,4})?")
 _ROLE_CODE = re.compile(r"\b(van_thu_don_vi|van_thu|so_noi_vu)\b")
 
@@ -1582,7 +1684,7 @@ def _detail(action: str, text: object) -> str:
     raw = "" if text is None else str(text)
     if action == "kiem_tra" and raw in ("ok", "loi"):
         return "hợp lệ" if raw == "ok" else "có vấn đề"
-    numbered = {"tai_so_danh_dau": "sổ số {}", "tai_so_nam_sau": "từ sổ số {}", "tai_goi_nop": "bộ hồ sơ số {}",
+    numbered = {"tai_so": "sổ số {}", "tai_so_danh_dau": "sổ số {}", "tai_so_nam_sau": "từ sổ số {}", "tai_goi_nop": "bộ hồ sơ số {}",
                 "tai_len_bi_chan": "{} sổ trong ít phút"}
     if action in numbered and raw.isdigit():
         return numbered[action].format(raw)

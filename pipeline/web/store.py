@@ -133,6 +133,19 @@ def vietnam_day(text: object) -> dt.date | None:
     return when.date() if when is not None else None
 
 
+def vietnam_today(now: dt.datetime | None = None) -> dt.date:
+    """Today in Vietnam (the deadline's «còn N ngày», who is late): the day of `now` (default: this instant)
+    at UTC+7, not the server's local date (a server on UTC is still on yesterday until 07:00 in Vietnam);
+    `HOSO_HOM_NAY` (clock.today) when set, as for every deadline line of hoso."""
+    if os.environ.get(clock.VARIABLE, "").strip():
+        return clock.today()
+    return (now or _utc_now()).astimezone(VIETNAM).date()
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def vietnam_time(text: object) -> str:
     """Every stored time in `text` as a clerk reads it, in Vietnam's time: «06/12/2026 08:03» (day/month/year,
     hours and minutes); a time without an offset is the server's local time. "" for None; other text as it is."""
