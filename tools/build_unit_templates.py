@@ -198,14 +198,17 @@ def build_bien_ban_hop(spec: DocSpec):
     )
     dk.p_tag(
         doc,
-        "if chu_tri_khi_kiem_diem_truong.ho_ten and chu_tri_khi_kiem_diem_truong.ho_ten != chu_tri.ho_ten",
+        "if chu_tri_la_truong and chu_tri_khi_kiem_diem_truong.ho_ten != chu_tri.ho_ten",
     )
+    # the head never chairs his own review (seed 001: «Khi kiểm điểm người đứng đầu thì phân công cấp
+    # phó chủ trì»): his deputy, or dots for whoever is assigned when the unit has no deputy
     dk.add_paragraph(
         doc,
         R(
-            "Khi kiểm điểm đồng chí {{ chu_tri.ho_ten }}, đồng chí {{ chu_tri_khi_kiem_diem_truong.ho_ten }}"
+            "Khi kiểm điểm đồng chí {{ chu_tri.ho_ten }}, đồng chí "
+            "{% if chu_tri_khi_kiem_diem_truong.ho_ten %}{{ chu_tri_khi_kiem_diem_truong.ho_ten }}"
             "{% if chu_tri_khi_kiem_diem_truong.chuc_vu %} – {{ chu_tri_khi_kiem_diem_truong.chuc_vu }}"
-            "{% endif %} chủ trì.",
+            "{% endif %}{% else %}" + D6 + "{% endif %} chủ trì.",
             italic=True,
         ),
         left_cm=0.5,
@@ -252,11 +255,11 @@ def build_bien_ban_hop(spec: DocSpec):
         "{% if tv.chuc_vu %} – {{ tv.chuc_vu }}{% endif %}",
         **{**pkw, "space_before": 4},
     )
-    dk.p_tag(cell, "if tv.vai_tro_nhan == 'Người đứng đầu' and chu_tri_khi_kiem_diem_truong.ho_ten")
+    dk.p_tag(cell, "if tv.vai_tro_nhan == 'Người đứng đầu' and chu_tri_la_truong")
     dk.add_paragraph(
         cell,
         R(
-            "(Đồng chí {{ chu_tri_khi_kiem_diem_truong.ho_ten }} chủ trì phần kiểm điểm này.)",
+            "(Đồng chí {{ chu_tri_khi_kiem_diem_truong.ho_ten or '" + D6 + "' }} chủ trì phần kiểm điểm này.)",
             italic=True,
         ),
         left_cm=0.5,

@@ -185,6 +185,8 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "don_vi": unit_context(unit),
         "chu_tri": who(chair),
         "chu_tri_khi_kiem_diem_truong": who(deputy),
+        # the chair is the unit's head: someone else chairs his own review (a deputy, or dots to write)
+        "chu_tri_la_truong": head is not None,
         "so_nguoi": len(people),
         "so_du_hop": _num(present),
         "so_thanh_vien": members,

@@ -1,0 +1,70 @@
+"""The 2026 units' and agency's papers read as their signers and a Sở Nội vụ reviewer read them (the
+aud26 review), on a 2026 workbook made different from the sample: each test asserts on the printed
+text (pdftotext, real LibreOffice)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline import api
+from pipeline.options import BuildOptions
+from pipeline.resources import sample_workbook
+
+lo = pytest.mark.libreoffice
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _set(ws, ma_so: str, **values) -> None:
+    headers = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == ma_so)
+    for key, value in values.items():
+        row[headers.index(key)].value = value
+
+
+def _unit_doc(out: Path, unit: str, form: str) -> str:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (u,) = [u for u in manifest["don_vi"] if u["ma_don_vi"] == unit]
+    (doc,) = [d for d in u["muc"] if d["mau"] == form]
+    first, n = doc["trang_dau"], doc["so_trang"]
+    return flat(subprocess.run(["pdftotext", "-layout", "-f", str(first), "-l", str(first + n - 1), str(out / u["pdf"]),
+                                "-"], capture_output=True, text=True, check=True).stdout)
+
+
+@pytest.fixture(scope="module")
+def other_2026(tmp_path_factory, cache_dir) -> Path:
+    """The 2026 sample changed: Phòng Khoa giáo - Văn xã has no deputy (Lâm Văn Hiếu, its Phó Trưởng
+    phòng, is a chuyên viên here, scored as one)."""
+    tmp = tmp_path_factory.mktemp("aud26")
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    _set(wb["NhanSu"], "VP-025", vai_tro="nhan_vien", chuc_vu="Chuyên viên", lanh_dao_quan_ly="Không")
+    for row in wb["KetQuaKy"].iter_rows(min_row=2):
+        if row[0].value == "VP-025":  # a non-leader has no d), đ), e) criteria
+            for cell in row[6:9]:
+                cell.value = None
+    wb.save(tmp / "khac.xlsx")
+    out = tmp / "out"
+    api.build(tmp / "khac.xlsx", out, BuildOptions(units=frozenset({"KGVX"}), cache_dir=cache_dir))
+    return out
+
+
+@lo
+def test_a_head_without_deputy_does_not_chair_his_own_review(other_2026):
+    """Seed 001: «Khi kiểm điểm người đứng đầu thì phân công cấp phó chủ trì». A phòng without a deputy
+    printed its head as the chair and nothing more: he chaired the review of himself and the vote on
+    his own level. The minutes leave the name of whoever is assigned to chair his part to be written."""
+    text = _unit_doc(other_2026, "KGVX", "bien_ban_hop")
+    assert "- Chủ trì: đồng chí Đoàn Thị Nhung – Trưởng phòng." in text
+    assert re.search(r"Khi kiểm điểm đồng chí Đoàn Thị Nhung, đồng chí …{6,} chủ trì\.", text), text[:900]
+    head = text[text.index("2.1. Đồng chí Đoàn Thị Nhung"):text.index("2.2. Đồng chí")]
+    assert re.search(r"\(Đồng chí …{6,} chủ trì phần kiểm điểm này\.\)", head), head
+    # nobody else's part says so
+    assert text.count("chủ trì phần kiểm điểm này") == 1
