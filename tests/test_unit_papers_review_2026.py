@@ -68,3 +68,38 @@ def test_a_head_without_deputy_does_not_chair_his_own_review(other_2026):
     assert re.search(r"\(Đồng chí …{6,} chủ trì phần kiểm điểm này\.\)", head), head
     # nobody else's part says so
     assert text.count("chủ trì phần kiểm điểm này") == 1
+
+
+@pytest.fixture(scope="module")
+def exception_2026(tmp_path_factory, cache_dir) -> Path:
+    """The 2026 sample with the HTXS cap of its leaders' group raised to 2 by the province, the group
+    named in sheet NgoaiLeTyLe as every paper prints it (it is a default group: NhanSu names none)."""
+    import datetime as dt
+
+    tmp = tmp_path_factory.mktemp("aud26x")
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    ws = wb.create_sheet("NgoaiLeTyLe")
+    ws.append(["nhom_tuong_dong", "so_htxs_toi_da", "so_van_ban", "ngay_van_ban", "co_quan_ban_hanh"])
+    ws.append(["Công chức giữ chức vụ lãnh đạo, quản lý", 2, "123/UBND-NC", dt.datetime(2026, 11, 20),
+               "UBND tỉnh Hà Giang Nam"])
+    wb.save(tmp / "ngoai_le.xlsx")
+    out = tmp / "out"
+    api.build(tmp / "ngoai_le.xlsx", out, BuildOptions(units=frozenset({"LD"}), cache_dir=cache_dir))
+    return out
+
+
+@lo
+def test_an_exception_names_a_default_group_as_the_papers_print_it(exception_2026):
+    """The leaders' group is printed «Công chức giữ chức vụ lãnh đạo, quản lý» on the proposal table, the
+    report and the biểu — its only name a clerk ever sees. An exception to its HTXS cap written with
+    that name was ignored («không khớp nhóm tương đồng nào»): the agency head, voted HTXS, was still
+    moved down to HTT «vì xếp thứ 2/2» under a cap the province had raised to 2."""
+    table = _unit_doc(exception_2026, "LD", "tong_hop_xep_loai")
+    assert "được cho phép ngoại lệ tại văn bản số 123/UBND-NC ngày 20/11/2026 của UBND tỉnh Hà Giang Nam" in table
+    assert "hạ từ Hoàn thành xuất sắc nhiệm vụ" not in table
+    minutes = _unit_doc(exception_2026, "LD", "bien_ban_hop")
+    head = minutes[minutes.index("2.1. Đồng chí Nguyễn Đình Khải"):minutes.index("2.2. Đồng chí")]
+    assert "- Mức xếp loại đề xuất: Hoàn thành xuất sắc nhiệm vụ." in head
+    biểu = flat(subprocess.run(["pdftotext", "-layout", str(exception_2026 / "nop_so_noi_vu" / "bieu_tong_hop.pdf"), "-"],
+                               capture_output=True, text=True, check=True).stdout)
+    assert "123/UBND-NC" in biểu
