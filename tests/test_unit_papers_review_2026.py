@@ -103,3 +103,26 @@ def test_an_exception_names_a_default_group_as_the_papers_print_it(exception_202
     biểu = flat(subprocess.run(["pdftotext", "-layout", str(exception_2026 / "nop_so_noi_vu" / "bieu_tong_hop.pdf"), "-"],
                                capture_output=True, text=True, check=True).stdout)
     assert "123/UBND-NC" in biểu
+
+
+@pytest.fixture(scope="module")
+def nk_2026(tmp_path_factory, cache_dir) -> Path:
+    """Nhà khách tỉnh of the 2026 sample: nobody proposed for an emulation title."""
+    out = tmp_path_factory.mktemp("aud26nk") / "out"
+    api.build(sample_workbook(2026), out, BuildOptions(units=frozenset({"NK"}), cache_dir=cache_dir))
+    return out
+
+
+@lo
+def test_the_emulation_table_of_nobody_prints_no_ratio(nk_2026):
+    """A unit with nobody proposed printed «(Không có cá nhân được đề nghị.)» and then the share of direct
+    workers among the eligible as «0/0» — a ratio of nobody a reviewer reads as 0 %: the line says
+    there is nobody eligible. The table stays one page (meta.toml `trang`)."""
+    text = _unit_doc(nk_2026, "NK", "tong_hop_thi_dua")
+    assert "(Không có cá nhân được đề nghị.)" in text
+    assert "(hướng dẫn yêu cầu tối thiểu 55%): không có cá nhân đủ điều kiện." in text
+    assert "0/0" not in text
+    manifest = json.loads((nk_2026 / "manifest.json").read_text(encoding="utf-8"))
+    (u,) = manifest["don_vi"]
+    (doc,) = [d for d in u["muc"] if d["mau"] == "tong_hop_thi_dua"]
+    assert doc["so_trang"] == 1

@@ -764,8 +764,10 @@ def build_tong_hop_thi_dua(spec: DocSpec):
                        "Chiến sĩ thi đua cơ sở: {{ tong_thi_dua.cstdcs }}."], "space_before": 4, **j},
             {"parts": [R("Căn cứ: ", bold=True), "{{ can_cu.thi_dua }}."], **j},
             {"parts": [R("{{ nhan.ghi_chu_truc_tiep }}: ", bold=True),
-                       "{{ tong_thi_dua.truc_tiep }}/{{ tong_thi_dua.du_dieu_kien }}"
-                       "{% if tong_thi_dua.truc_tiep_ty_le %} = {{ tong_thi_dua.truc_tiep_ty_le }}{% endif %}."],
+                       # no ratio of nobody («0/0»): the table is empty, the line says so
+                       "{% if tong_thi_dua.du_dieu_kien %}{{ tong_thi_dua.truc_tiep }}/{{ tong_thi_dua.du_dieu_kien }}"
+                       "{% if tong_thi_dua.truc_tiep_ty_le %} = {{ tong_thi_dua.truc_tiep_ty_le }}{% endif %}"
+                       "{% else %}không có cá nhân đủ điều kiện{% endif %}."],
              **j},
         ],
     )
