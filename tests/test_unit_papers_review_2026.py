@@ -30,12 +30,12 @@ def _set(ws, ma_so: str, **values) -> None:
         row[headers.index(key)].value = value
 
 
-def _unit_doc(out: Path, unit: str, form: str) -> str:
+def _unit_doc(out: Path, unit: str, form: str, raw: bool = False) -> str:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (u,) = [u for u in manifest["don_vi"] if u["ma_don_vi"] == unit]
     (doc,) = [d for d in u["muc"] if d["mau"] == form]
     first, n = doc["trang_dau"], doc["so_trang"]
-    return flat(subprocess.run(["pdftotext", "-layout", "-f", str(first), "-l", str(first + n - 1), str(out / u["pdf"]),
+    return flat(subprocess.run(["pdftotext", "-raw" if raw else "-layout", "-f", str(first), "-l", str(first + n - 1), str(out / u["pdf"]),
                                 "-"], capture_output=True, text=True, check=True).stdout)
 
 
@@ -126,3 +126,27 @@ def test_the_emulation_table_of_nobody_prints_no_ratio(nk_2026):
     (u,) = manifest["don_vi"]
     (doc,) = [d for d in u["muc"] if d["mau"] == "tong_hop_thi_dua"]
     assert doc["so_trang"] == 1
+
+
+@pytest.fixture(scope="module")
+def ld_th_2026(tmp_path_factory, cache_dir) -> Path:
+    """Lãnh đạo Văn phòng and Phòng Tổng hợp of the 2026 sample."""
+    out = tmp_path_factory.mktemp("aud26ld") / "out"
+    api.build(sample_workbook(2026), out, BuildOptions(units=frozenset({"LD", "TH"}), cache_dir=cache_dir))
+    return out
+
+
+@lo
+def test_the_cap_check_of_a_unit_says_when_its_counts_are_the_whole_groups(ld_th_2026):
+    """Lãnh đạo Văn phòng's proposal table counts 3 people, none Hoàn thành xuất sắc nhiệm vụ, and its cap
+    check printed «Công chức giữ chức vụ lãnh đạo, quản lý … 1 … 9 … Đạt»: the numbers of the leaders of
+    the four units, read by the signer as his unit's. The group's cell says they are the whole group's;
+    a group of one unit (Phòng Tổng hợp's chuyên viên) says nothing more."""
+    ld = _unit_doc(ld_th_2026, "LD", "tong_hop_xep_loai")
+    assert "Tổng hợp: tổng số 3 người; Hoàn thành xuất sắc nhiệm vụ: 0;" in ld
+    # the table's cells in reading order (pdftotext -raw)
+    ld = _unit_doc(ld_th_2026, "LD", "tong_hop_xep_loai", raw=True)
+    assert "1 Công chức giữ chức vụ lãnh đạo, quản lý (số liệu cả nhóm, gồm người của 4 đơn vị) 1 9 1 Đạt" in ld
+    th = _unit_doc(ld_th_2026, "TH", "tong_hop_xep_loai", raw=True)
+    assert "1 Chuyên viên – Phòng Tổng hợp 1 6 1 Đạt" in th
+    assert "2 Công chức giữ chức vụ lãnh đạo, quản lý (số liệu cả nhóm, gồm người của 4 đơn vị) 1 9 1 Đạt" in th

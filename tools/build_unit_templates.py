@@ -651,7 +651,9 @@ def build_tong_hop_xep_loai(spec: DocSpec):
             "{%tr for g in nhom %}",
             [
                 C("{{ loop.index }}"),
-                C("{{ g.nhom }}", align="left"),
+                # a group spanning several units: its counts are the whole group's, not this unit's
+                C("{{ g.nhom }}{% if g.so_don_vi > 1 %} (số liệu cả nhóm, gồm người của {{ g.so_don_vi }} đơn vị)"
+                  "{% endif %}", align="left"),
                 C("{{ g.so_htxs }}"),
                 C("{{ g.so_htt }}"),
                 C("{{ g.toi_da }}"),

@@ -200,7 +200,9 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "dem": _counts(prs),
         "nhom": [
             {"nhom": group_label(g.nhom, campaign), "so_htxs": g.so_htxs_giu, "so_htt": g.so_htt_de_nghi + len(g.ha_muc), "toi_da": g.toi_da,
-             "dat": g.so_htxs_giu <= g.toi_da, "cach_tinh": readable(g.cach_tinh, campaign, [g.nhom])}
+             "dat": g.so_htxs_giu <= g.toi_da, "cach_tinh": readable(g.cach_tinh, campaign, [g.nhom]),
+             # the units whose people are in the group (the counts are the group's, across them)
+             "so_don_vi": len(g.don_vi)}
             for g in ratings.groups if g.nhom in groups
         ],
         "thi_dua": rows,
