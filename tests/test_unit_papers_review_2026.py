@@ -150,3 +150,33 @@ def test_the_cap_check_of_a_unit_says_when_its_counts_are_the_whole_groups(ld_th
     th = _unit_doc(ld_th_2026, "TH", "tong_hop_xep_loai", raw=True)
     assert "1 Chuyên viên – Phòng Tổng hợp 1 6 1 Đạt" in th
     assert "2 Công chức giữ chức vụ lãnh đạo, quản lý (số liệu cả nhóm, gồm người của 4 đơn vị) 1 9 1 Đạt" in th
+
+
+@pytest.fixture(scope="module")
+def headless_2026(tmp_path_factory, cache_dir) -> Path:
+    """The 2026 sample changed: Phòng Khoa giáo - Văn xã has no head (Đoàn Thị Nhung, its Trưởng phòng, is
+    a chuyên viên here, scored as one); its Phó Trưởng phòng Lâm Văn Hiếu runs it."""
+    tmp = tmp_path_factory.mktemp("aud26h")
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    _set(wb["NhanSu"], "VP-024", vai_tro="nhan_vien", chuc_vu="Chuyên viên", lanh_dao_quan_ly="Không")
+    for row in wb["KetQuaKy"].iter_rows(min_row=2):
+        if row[0].value == "VP-024":  # a non-leader has no d), đ), e) criteria
+            for cell in row[6:9]:
+                cell.value = None
+    wb.save(tmp / "khong_truong.xlsx")
+    out = tmp / "out"
+    api.build(tmp / "khong_truong.xlsx", out, BuildOptions(units=frozenset({"KGVX"}), cache_dir=cache_dir))
+    return out
+
+
+@lo
+def test_a_deputy_running_a_unit_signs_its_papers_for_the_head(headless_2026):
+    """With no head the deputy chairs and signs the unit's papers. They printed his post alone
+    («PHÓ TRƯỞNG PHÒNG») where the unit's head signs; a deputy signing for the head signs «KT. TRƯỞNG
+    PHÒNG» above his post (ND 30/2020: a deputy in charge signs as a deputy signing for the head)."""
+    for form in ("kiem_diem_tap_the", "tong_hop_xep_loai", "tong_hop_thi_dua"):
+        text = _unit_doc(headless_2026, "KGVX", form, raw=True)  # the signature cell after the «Nơi nhận» one
+        assert "KT. TRƯỞNG PHÒNG PHÓ TRƯỞNG PHÒNG Lâm Văn Hiếu" in text, (form, text[-300:])
+    minutes = _unit_doc(headless_2026, "KGVX", "bien_ban_hop")
+    assert "- Chủ trì: đồng chí Lâm Văn Hiếu – Phó Trưởng phòng." in minutes
+    assert "Khi kiểm điểm đồng chí" not in minutes and "chủ trì phần kiểm điểm này" not in minutes

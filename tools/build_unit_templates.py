@@ -120,8 +120,11 @@ def _minutes_time_place(doc, time_word: str, who: str) -> dict:
 
 
 def _head_signer(hint: bool = False) -> dict:
-    """The head of the unit (chu_tri: the head, or a deputy when the unit has no head)."""
+    """The head of the unit (chu_tri: the head, or a deputy when the unit has no head: he signs
+    «KT. <head's post>» above his own, as a deputy signing for the head — ND 30/2020)."""
     return {
+        "prefix": "KT. {{ chu_tri_ky_thay|upper }}",
+        "prefix_if": "chu_tri_ky_thay",
         "title": "{{ (chu_tri.chuc_vu or nhan.ky_truong_don_vi)|upper }}",
         "hint": "{{ nhan.ky_ghi_ro }}" if hint else "",
         "name": "{{ chu_tri.ho_ten }}",

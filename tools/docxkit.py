@@ -981,7 +981,13 @@ def _signer(cell, spec: dict, sign_space_cm: float, *, keep_next: bool) -> None:
         add_paragraph(cell, R(d.text, italic=True if d.italic is None else d.italic), **kw)
     for key in ("prefix", "title", "subtitle"):
         if spec.get(key):
+            # ``prefix_if``: a condition for the prefix line (no empty line when it is false)
+            cond = spec.get("prefix_if") if key == "prefix" else None
+            if cond:
+                p_tag(cell, "if " + cond)
             add_paragraph(cell, R(run_spec(spec[key]).text, bold=True), **kw)
+            if cond:
+                p_tag(cell, "endif")
     hint = spec.get("hint", "(Ký, ghi rõ họ tên)")
     if hint:
         h = run_spec(hint)

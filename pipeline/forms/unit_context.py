@@ -105,6 +105,17 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
     }
 
 
+def _head_post(deputy: Person | None) -> str:
+    """The head's post a deputy signs for: «Phó Trưởng phòng» -> «Trưởng phòng», «Phó Giám đốc» ->
+    «Giám đốc»; "" when the deputy's post does not start with «Phó»."""
+    post = deputy.chuc_vu.strip() if deputy else ""
+    word, _, rest = post.partition(" ")
+    if word.casefold() != "phó" or not rest.strip():
+        return ""
+    rest = rest.strip()
+    return rest[:1].upper() + rest[1:]
+
+
 def _counts(prs: list[PersonRating]) -> dict[str, Any]:
     """Counts that add up to `tong`: the four levels, `khong_xep_loai` (not rated: under 6 months) and
     `chua_xep_loai` (rated, no level yet: periods missing)."""
@@ -187,6 +198,8 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "chu_tri_khi_kiem_diem_truong": who(deputy),
         # the chair is the unit's head: someone else chairs his own review (a deputy, or dots to write)
         "chu_tri_la_truong": head is not None,
+        # no head: the deputy signs the unit's papers for the head («KT. TRƯỞNG PHÒNG» above his post)
+        "chu_tri_ky_thay": _head_post(deputy) if head is None else "",
         "so_nguoi": len(people),
         "so_du_hop": _num(present),
         "so_thanh_vien": members,
