@@ -180,3 +180,17 @@ def test_a_deputy_running_a_unit_signs_its_papers_for_the_head(headless_2026):
     minutes = _unit_doc(headless_2026, "KGVX", "bien_ban_hop")
     assert "- Chủ trì: đồng chí Lâm Văn Hiếu – Phó Trưởng phòng." in minutes
     assert "Khi kiểm điểm đồng chí" not in minutes and "chủ trì phần kiểm điểm này" not in minutes
+
+
+@lo
+def test_the_cap_computation_never_concludes_against_its_own_figure(headless_2026):
+    """Where 20 % of the group's HTT allows more places than are kept, the «Cách tính» concluded
+    against its own figure: «20% của 5 là 1, làm tròn xuống được 1, nên không giữ được người Hoàn thành
+    xuất sắc nhiệm vụ nào» (a court reads: one place, none kept). It says what that figure allows and
+    concludes after the step that sets the limit (keeping one leaves 4 HTT: 0 places)."""
+    text = _unit_doc(headless_2026, "KGVX", "tong_hop_xep_loai", raw=True)
+    assert "làm tròn xuống được 1, nên không giữ được" not in text
+    assert ("Không giữ ai ở mức Hoàn thành xuất sắc nhiệm vụ (người đề xuất mức này mà không được giữ thì xếp Hoàn "
+            "thành tốt nhiệm vụ) thì nhóm có 5 người Hoàn thành tốt nhiệm vụ; 20% của 5 là 1, làm tròn xuống được 1; "
+            "nếu giữ 1 người thì chỉ còn 4 người Hoàn thành tốt nhiệm vụ, 20% của 4 là 0,8, làm tròn xuống được 0, ít "
+            "hơn 1; vậy không giữ được người Hoàn thành xuất sắc nhiệm vụ nào.") in text
