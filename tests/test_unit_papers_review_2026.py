@@ -194,3 +194,25 @@ def test_the_cap_computation_never_concludes_against_its_own_figure(headless_202
             "thành tốt nhiệm vụ) thì nhóm có 5 người Hoàn thành tốt nhiệm vụ; 20% của 5 là 1, làm tròn xuống được 1; "
             "nếu giữ 1 người thì chỉ còn 4 người Hoàn thành tốt nhiệm vụ, 20% của 4 là 0,8, làm tròn xuống được 0, ít "
             "hơn 1; vậy không giữ được người Hoàn thành xuất sắc nhiệm vụ nào.") in text
+
+
+def test_a_rating_decided_after_15_december_is_warned(tmp_path, capsys):
+    """ND 335/2025 Art. 21 (as reported): công chức are rated before 15/12 each year. A decision date of
+    18/12/2026 (CoQuan «Ngày quyết định xếp loại», printed on every phiếu above the competent person's
+    signature) went through silently; `hoso check` warns, naming the cell and the rule, and still passes."""
+    import datetime as dt
+
+    from pipeline.cli import main
+    from pipeline.errors import ExitCode
+
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    wb["CoQuan"].append(["ngay_quyet_dinh", dt.datetime(2026, 12, 18)])
+    row = wb["CoQuan"].max_row
+    wb.save(tmp_path / "muon.xlsx")
+    with pytest.raises(SystemExit) as exc:
+        main(["check", str(tmp_path / "muon.xlsx")])
+    got = capsys.readouterr()
+    err = flat(got.err + got.out)
+    assert exc.value.code == ExitCode.ok, err[-800:]
+    assert (f"ô B{row}" in err and "«Ngày quyết định xếp loại» là 18/12/2026, không trước ngày 15/12/2026 (Điều 21 "
+            "Nghị định 335/2025/NĐ-CP: xếp loại chất lượng công chức trước ngày 15/12 hằng năm") in err, err[-1500:]
