@@ -216,3 +216,39 @@ def test_a_rating_decided_after_15_december_is_warned(tmp_path, capsys):
     assert exc.value.code == ExitCode.ok, err[-800:]
     assert (f"ô B{row}" in err and "«Ngày quyết định xếp loại» là 18/12/2026, không trước ngày 15/12/2026 (Điều 21 "
             "Nghị định 335/2025/NĐ-CP: xếp loại chất lượng công chức trước ngày 15/12 hằng năm") in err, err[-1500:]
+
+
+@pytest.fixture(scope="module")
+def civil_servants_2026(tmp_path_factory, cache_dir) -> Path:
+    """The 2026 sample as an agency without viên chức: its viên chức are công chức here."""
+    tmp = tmp_path_factory.mktemp("aud26cc")
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    ws = wb["NhanSu"]
+    kind = [c.value for c in ws[1]].index("loai_nhan_su")
+    for row in ws.iter_rows(min_row=2):
+        if row[kind].value == "vien_chuc":
+            row[kind].value = "cong_chuc"
+    for row in wb["DonVi"].iter_rows(min_row=2):
+        row[2].value = "hanh_chinh"
+    wb.save(tmp / "cong_chuc.xlsx")
+    out = tmp / "out"
+    api.build(tmp / "cong_chuc.xlsx", out, BuildOptions(units=frozenset({"LD"}), cache_dir=cache_dir))
+    return out
+
+
+@lo
+def test_an_agency_without_vien_chuc_cites_no_law_on_vien_chuc(civil_servants_2026):
+    """An agency of công chức (and contract staff rated like them) printed «Luật Viên chức năm 2025 và Nghị
+    định số 233/2026/NĐ-CP … về đánh giá, xếp loại chất lượng đối với đơn vị sự nghiệp công lập và viên
+    chức» in the notice, the report, the biểu and the letter to the Sở Nội vụ: texts on nobody it rated.
+    They cite ND 335 alone, as its units' papers already did."""
+    out = civil_servants_2026
+    for pdf in ("co_quan/thong_bao_ket_qua.pdf", "nop_so_noi_vu/bao_cao_ket_qua_danh_gia.pdf",
+                "nop_so_noi_vu/cong_van_gui_so_noi_vu.pdf"):
+        text = flat(subprocess.run(["pdftotext", "-layout", str(out / pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout)
+        assert "Nghị định số 335/2025/NĐ-CP ngày 21/12/2025 của Chính phủ về đánh giá, xếp loại chất lượng đối " \
+               "với cơ quan hành chính nhà nước và công chức" in text, pdf
+        assert "Luật Viên chức" not in text and "233/2026" not in text, pdf
+    minutes = _unit_doc(out, "LD", "bien_ban_hop")  # one rulebook for everyone: the units' papers too
+    assert "Nghị định số 335/2025/NĐ-CP" in minutes and "Luật Viên chức" not in minutes

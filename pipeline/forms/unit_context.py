@@ -208,7 +208,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "co_bo_phieu": bool(rows) and any(r["phieu"] for r in rows),
         "kiem_phieu": {"phat_ra": _num(unit.so_phieu_phat_ra), "thu_ve": _num(returned), "hop_le": _num(valid),
                        "khong_hop_le": _num(invalid)},
-        "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), prs),
+        "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), prs, ratings.bo_quy_tac),
         "thanh_vien": [_member(i, p, pr, campaign, disciplined) for i, (p, pr) in enumerate(zip(people, prs, strict=True), 1)],
         "dem": _counts(prs),
         "nhom": [
@@ -237,13 +237,15 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
 _RULEBOOK_CITATION = (("nd335", "cong_chuc"), ("nd233", "vien_chuc"))
 
 
-def unit_citations(can_cu: dict[str, str], prs: list[PersonRating]) -> dict[str, str]:
-    """The citations of a unit's documents: `danh_gia` (the texts of every staff category) narrowed
-    to the one text all the unit's people are rated under (a 2026 phòng of công chức cites ND 335
-    only, a đơn vị sự nghiệp of viên chức Luật Viên chức + ND 233); unchanged otherwise."""
+def unit_citations(can_cu: dict[str, str], prs: list[PersonRating], rulebook: str = "") -> dict[str, str]:
+    """The citations of a unit's (or the agency's) documents: `danh_gia` (the texts of every staff
+    category) narrowed to the one text all the people are rated under (a 2026 phòng — or agency — of
+    công chức cites ND 335 only, a đơn vị sự nghiệp of viên chức Luật Viên chức + ND 233); unchanged
+    otherwise. `rulebook`: the campaign's (`Ratings.bo_quy_tac`), for people rated under it (their
+    own `bo_quy_tac` is empty when one rulebook rates everyone)."""
     kinds = set()
     for pr in prs:
-        rb = pr.bo_quy_tac or ""
+        rb = pr.bo_quy_tac or rulebook
         kinds.add(next((key for prefix, key in _RULEBOOK_CITATION if rb.startswith(prefix)), None))
     if len(kinds) == 1 and (key := kinds.pop()) and can_cu.get(key):
         return {**can_cu, "danh_gia": can_cu[key]}
@@ -325,7 +327,9 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
         "kien_nghi_vien_chuc": campaign.year >= VIEN_CHUC_LAW_FROM and vien_chuc_listed,
         "dem": {**{lv: counts.get(lv, 0) for lv in ORDER}, "khong_xep_loai": len(ratings.people) - len(rated),
                 "tong": len(ratings.people), "quyet_dinh": len(decided), "chua_quyet_dinh": len(rated) - len(decided)},
-        "can_cu": citations(campaign.year, getattr(form, "template", None)),
+        # the texts of the staff categories rated (no Luật Viên chức for an agency without viên chức)
+        "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), list(ratings.people),
+                                 ratings.bo_quy_tac),
         "cham": dotted(2),
     })
     return ctx
