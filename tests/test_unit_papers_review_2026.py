@@ -252,3 +252,34 @@ def test_an_agency_without_vien_chuc_cites_no_law_on_vien_chuc(civil_servants_20
         assert "Luật Viên chức" not in text and "233/2026" not in text, pdf
     minutes = _unit_doc(out, "LD", "bien_ban_hop")  # one rulebook for everyone: the units' papers too
     assert "Nghị định số 335/2025/NĐ-CP" in minutes and "Luật Viên chức" not in minutes
+
+
+def test_a_unit_of_one_person_is_warned(tmp_path, capsys):
+    """A unit of one person (a Tổ Pháp chế of its Tổ trưởng alone) got the minutes of a «meeting» where he
+    chairs, presents, comments and votes on himself, silently. `hoso check` warns on its DonVi row and
+    says how to have him reviewed in another unit's meeting."""
+    import datetime as dt
+
+    from pipeline.cli import main
+    from pipeline.errors import ExitCode
+
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    wb["DonVi"].append(["PC", "Tổ Pháp chế", "hanh_chinh", 9])
+    row = wb["DonVi"].max_row
+    ns = wb["NhanSu"]
+    headers = [c.value for c in ns[1]]
+    person = dict(ma_so="VP-099", ho_ten="Kiều Văn Một", ngay_sinh=dt.datetime(1980, 1, 1), gioi_tinh="Nam",
+                  ma_don_vi="PC", chuc_vu="Chuyên viên", vai_tro="nhan_vien", loai_nhan_su="cong_chuc",
+                  lanh_dao_quan_ly="Không", so_thang_cong_tac=12, tu_xep_loai="HTT")
+    ns.append([person.get(h) for h in headers])
+    kq = wb["KetQuaKy"]
+    for values in [list(r) for r in kq.iter_rows(min_row=2, values_only=True) if r[0] == "VP-007"]:
+        kq.append(["VP-099", *values[1:]])
+    wb.save(tmp_path / "mot_nguoi.xlsx")
+    with pytest.raises(SystemExit) as exc:
+        main(["check", str(tmp_path / "mot_nguoi.xlsx")])
+    got = capsys.readouterr()
+    err = flat(got.err + got.out)
+    assert exc.value.code == ExitCode.ok, err[-800:]
+    assert f"ô A{row}" in err and "Đơn vị «PC» chỉ có 1 người: biên bản họp của đơn vị không có ai khác góp ý, " \
+                                 "biểu quyết." in err, err[-1500:]

@@ -538,12 +538,14 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
         return
     heads: dict[str, list[Row]] = defaultdict(list)
     staffed = set()
+    size: Counter[str] = Counter()
     for row in sheet.rows:
         code = row.values.get("ma_don_vi")
         if code is None or code.casefold() not in units:
             continue
         code = units[code.casefold()]
         staffed.add(code)
+        size[code] += 1
         if row.values.get("vai_tro") == "truong":
             heads[code].append(row)
     for code, rows in heads.items():
@@ -564,6 +566,14 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
     for code in sorted(staffed - set(heads)):
         message = (f"Đơn vị «{code}» không có người đứng đầu (vai trò «{schema.VAI_TRO['truong']}»); cuộc họp sẽ do "
                    "cấp phó chủ trì.")
+        unit_row = unit_rows.get(code)
+        problems.append(_p(WARNING, unit_row, "ma_don_vi", message, value=code) if unit_row else Problem(WARNING, sheet.name, message))
+    # a unit of one: its «meeting» has nobody to comment or vote but the person reviewed (ND 90 Art. 18/19,
+    # seed 001: the unit's members give their opinions and vote; the head never chairs his own review)
+    for code in sorted(c for c, n in size.items() if n == 1):
+        message = (f"Đơn vị «{code}» chỉ có 1 người: biên bản họp của đơn vị không có ai khác góp ý, biểu quyết. "
+                   "Nếu người này được nhận xét, biểu quyết tại cuộc họp của đơn "
+                   "vị khác (ví dụ cùng lãnh đạo cơ quan), ghi mã đơn vị đó ở sheet NhanSu.")
         unit_row = unit_rows.get(code)
         problems.append(_p(WARNING, unit_row, "ma_don_vi", message, value=code) if unit_row else Problem(WARNING, sheet.name, message))
 
