@@ -941,7 +941,8 @@ def signature_table(
 
     Each side is a dict with optional keys:
     ``date`` (italic line, e.g. "{{ dong_ngay }}"), ``prefix`` (bold line above the title, e.g.
-    "T/M CHI BỘ" or "KT. CHÁNH VĂN PHÒNG"), ``title`` (bold, printed in capitals),
+    "T/M CHI BỘ" or "KT. CHÁNH VĂN PHÒNG"; ``prefix_if``: a docxtpl condition for it, the line is left
+    out when false), ``title`` (bold, printed in capitals),
     ``subtitle`` (bold line under the title, e.g. the signer's post "{{ x.chuc_vu_hoa }}"),
     ``hint`` (italic, default "(Ký, ghi rõ họ tên)"; "" for none), ``name`` (bold, after a blank
     space of ``sign_space_cm``; "" to leave the space only), ``extra`` (list of lines after the
