@@ -120,8 +120,11 @@ def _minutes_time_place(doc, time_word: str, who: str) -> dict:
 
 
 def _head_signer(hint: bool = False) -> dict:
-    """The head of the unit (chu_tri: the head, or a deputy when the unit has no head)."""
+    """The head of the unit (chu_tri: the head, or a deputy when the unit has no head: he signs
+    «KT. <head's post>» above his own, as a deputy signing for the head — ND 30/2020)."""
     return {
+        "prefix": "KT. {{ chu_tri_ky_thay|upper }}",
+        "prefix_if": "chu_tri_ky_thay",
         "title": "{{ (chu_tri.chuc_vu or nhan.ky_truong_don_vi)|upper }}",
         "hint": "{{ nhan.ky_ghi_ro }}" if hint else "",
         "name": "{{ chu_tri.ho_ten }}",
@@ -198,14 +201,17 @@ def build_bien_ban_hop(spec: DocSpec):
     )
     dk.p_tag(
         doc,
-        "if chu_tri_khi_kiem_diem_truong.ho_ten and chu_tri_khi_kiem_diem_truong.ho_ten != chu_tri.ho_ten",
+        "if chu_tri_la_truong and chu_tri_khi_kiem_diem_truong.ho_ten != chu_tri.ho_ten",
     )
+    # the head never chairs his own review (seed 001: «Khi kiểm điểm người đứng đầu thì phân công cấp
+    # phó chủ trì»): his deputy, or dots for whoever is assigned when the unit has no deputy
     dk.add_paragraph(
         doc,
         R(
-            "Khi kiểm điểm đồng chí {{ chu_tri.ho_ten }}, đồng chí {{ chu_tri_khi_kiem_diem_truong.ho_ten }}"
+            "Khi kiểm điểm đồng chí {{ chu_tri.ho_ten }}, đồng chí "
+            "{% if chu_tri_khi_kiem_diem_truong.ho_ten %}{{ chu_tri_khi_kiem_diem_truong.ho_ten }}"
             "{% if chu_tri_khi_kiem_diem_truong.chuc_vu %} – {{ chu_tri_khi_kiem_diem_truong.chuc_vu }}"
-            "{% endif %} chủ trì.",
+            "{% endif %}{% else %}" + D6 + "{% endif %} chủ trì.",
             italic=True,
         ),
         left_cm=0.5,
@@ -252,11 +258,11 @@ def build_bien_ban_hop(spec: DocSpec):
         "{% if tv.chuc_vu %} – {{ tv.chuc_vu }}{% endif %}",
         **{**pkw, "space_before": 4},
     )
-    dk.p_tag(cell, "if tv.vai_tro_nhan == 'Người đứng đầu' and chu_tri_khi_kiem_diem_truong.ho_ten")
+    dk.p_tag(cell, "if tv.vai_tro_nhan == 'Người đứng đầu' and chu_tri_la_truong")
     dk.add_paragraph(
         cell,
         R(
-            "(Đồng chí {{ chu_tri_khi_kiem_diem_truong.ho_ten }} chủ trì phần kiểm điểm này.)",
+            "(Đồng chí {{ chu_tri_khi_kiem_diem_truong.ho_ten or '" + D6 + "' }} chủ trì phần kiểm điểm này.)",
             italic=True,
         ),
         left_cm=0.5,
@@ -648,7 +654,9 @@ def build_tong_hop_xep_loai(spec: DocSpec):
             "{%tr for g in nhom %}",
             [
                 C("{{ loop.index }}"),
-                C("{{ g.nhom }}", align="left"),
+                # a group spanning several units: its counts are the whole group's, not this unit's
+                C("{{ g.nhom }}{% if g.so_don_vi > 1 %} (số liệu cả nhóm, gồm người của {{ g.so_don_vi }} đơn vị)"
+                  "{% endif %}", align="left"),
                 C("{{ g.so_htxs }}"),
                 C("{{ g.so_htt }}"),
                 C("{{ g.toi_da }}"),
@@ -761,8 +769,10 @@ def build_tong_hop_thi_dua(spec: DocSpec):
                        "Chiến sĩ thi đua cơ sở: {{ tong_thi_dua.cstdcs }}."], "space_before": 4, **j},
             {"parts": [R("Căn cứ: ", bold=True), "{{ can_cu.thi_dua }}."], **j},
             {"parts": [R("{{ nhan.ghi_chu_truc_tiep }}: ", bold=True),
-                       "{{ tong_thi_dua.truc_tiep }}/{{ tong_thi_dua.du_dieu_kien }}"
-                       "{% if tong_thi_dua.truc_tiep_ty_le %} = {{ tong_thi_dua.truc_tiep_ty_le }}{% endif %}."],
+                       # no ratio of nobody («0/0»): the table is empty, the line says so
+                       "{% if tong_thi_dua.du_dieu_kien %}{{ tong_thi_dua.truc_tiep }}/{{ tong_thi_dua.du_dieu_kien }}"
+                       "{% if tong_thi_dua.truc_tiep_ty_le %} = {{ tong_thi_dua.truc_tiep_ty_le }}{% endif %}"
+                       "{% else %}không có cá nhân đủ điều kiện{% endif %}."],
              **j},
         ],
     )

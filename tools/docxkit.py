@@ -941,7 +941,8 @@ def signature_table(
 
     Each side is a dict with optional keys:
     ``date`` (italic line, e.g. "{{ dong_ngay }}"), ``prefix`` (bold line above the title, e.g.
-    "T/M CHI BỘ" or "KT. CHÁNH VĂN PHÒNG"), ``title`` (bold, printed in capitals),
+    "T/M CHI BỘ" or "KT. CHÁNH VĂN PHÒNG"; ``prefix_if``: a docxtpl condition for it, the line is left
+    out when false), ``title`` (bold, printed in capitals),
     ``subtitle`` (bold line under the title, e.g. the signer's post "{{ x.chuc_vu_hoa }}"),
     ``hint`` (italic, default "(Ký, ghi rõ họ tên)"; "" for none), ``name`` (bold, after a blank
     space of ``sign_space_cm``; "" to leave the space only), ``extra`` (list of lines after the
@@ -981,7 +982,13 @@ def _signer(cell, spec: dict, sign_space_cm: float, *, keep_next: bool) -> None:
         add_paragraph(cell, R(d.text, italic=True if d.italic is None else d.italic), **kw)
     for key in ("prefix", "title", "subtitle"):
         if spec.get(key):
+            # ``prefix_if``: a condition for the prefix line (no empty line when it is false)
+            cond = spec.get("prefix_if") if key == "prefix" else None
+            if cond:
+                p_tag(cell, "if " + cond)
             add_paragraph(cell, R(run_spec(spec[key]).text, bold=True), **kw)
+            if cond:
+                p_tag(cell, "endif")
     hint = spec.get("hint", "(Ký, ghi rõ họ tên)")
     if hint:
         h = run_spec(hint)

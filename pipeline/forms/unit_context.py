@@ -105,6 +105,17 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
     }
 
 
+def _head_post(deputy: Person | None) -> str:
+    """The head's post a deputy signs for: «Phó Trưởng phòng» -> «Trưởng phòng», «Phó Giám đốc» ->
+    «Giám đốc»; "" when the deputy's post does not start with «Phó»."""
+    post = deputy.chuc_vu.strip() if deputy else ""
+    word, _, rest = post.partition(" ")
+    if word.casefold() != "phó" or not rest.strip():
+        return ""
+    rest = rest.strip()
+    return rest[:1].upper() + rest[1:]
+
+
 def _counts(prs: list[PersonRating]) -> dict[str, Any]:
     """Counts that add up to `tong`: the four levels, `khong_xep_loai` (not rated: under 6 months) and
     `chua_xep_loai` (rated, no level yet: periods missing)."""
@@ -185,6 +196,10 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "don_vi": unit_context(unit),
         "chu_tri": who(chair),
         "chu_tri_khi_kiem_diem_truong": who(deputy),
+        # the chair is the unit's head: someone else chairs his own review (a deputy, or dots to write)
+        "chu_tri_la_truong": head is not None,
+        # no head: the deputy signs the unit's papers for the head («KT. TRƯỞNG PHÒNG» above his post)
+        "chu_tri_ky_thay": _head_post(deputy) if head is None else "",
         "so_nguoi": len(people),
         "so_du_hop": _num(present),
         "so_thanh_vien": members,
@@ -193,12 +208,14 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "co_bo_phieu": bool(rows) and any(r["phieu"] for r in rows),
         "kiem_phieu": {"phat_ra": _num(unit.so_phieu_phat_ra), "thu_ve": _num(returned), "hop_le": _num(valid),
                        "khong_hop_le": _num(invalid)},
-        "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), prs),
+        "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), prs, ratings.bo_quy_tac),
         "thanh_vien": [_member(i, p, pr, campaign, disciplined) for i, (p, pr) in enumerate(zip(people, prs, strict=True), 1)],
         "dem": _counts(prs),
         "nhom": [
             {"nhom": group_label(g.nhom, campaign), "so_htxs": g.so_htxs_giu, "so_htt": g.so_htt_de_nghi + len(g.ha_muc), "toi_da": g.toi_da,
-             "dat": g.so_htxs_giu <= g.toi_da, "cach_tinh": readable(g.cach_tinh, campaign, [g.nhom])}
+             "dat": g.so_htxs_giu <= g.toi_da, "cach_tinh": readable(g.cach_tinh, campaign, [g.nhom]),
+             # the units whose people are in the group (the counts are the group's, across them)
+             "so_don_vi": len(g.don_vi)}
             for g in ratings.groups if g.nhom in groups
         ],
         "thi_dua": rows,
@@ -220,13 +237,15 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
 _RULEBOOK_CITATION = (("nd335", "cong_chuc"), ("nd233", "vien_chuc"))
 
 
-def unit_citations(can_cu: dict[str, str], prs: list[PersonRating]) -> dict[str, str]:
-    """The citations of a unit's documents: `danh_gia` (the texts of every staff category) narrowed
-    to the one text all the unit's people are rated under (a 2026 phòng of công chức cites ND 335
-    only, a đơn vị sự nghiệp of viên chức Luật Viên chức + ND 233); unchanged otherwise."""
+def unit_citations(can_cu: dict[str, str], prs: list[PersonRating], rulebook: str = "") -> dict[str, str]:
+    """The citations of a unit's (or the agency's) documents: `danh_gia` (the texts of every staff
+    category) narrowed to the one text all the people are rated under (a 2026 phòng — or agency — of
+    công chức cites ND 335 only, a đơn vị sự nghiệp of viên chức Luật Viên chức + ND 233); unchanged
+    otherwise. `rulebook`: the campaign's (`Ratings.bo_quy_tac`), for people rated under it (their
+    own `bo_quy_tac` is empty when one rulebook rates everyone)."""
     kinds = set()
     for pr in prs:
-        rb = pr.bo_quy_tac or ""
+        rb = pr.bo_quy_tac or rulebook
         kinds.add(next((key for prefix, key in _RULEBOOK_CITATION if rb.startswith(prefix)), None))
     if len(kinds) == 1 and (key := kinds.pop()) and can_cu.get(key):
         return {**can_cu, "danh_gia": can_cu[key]}
@@ -308,7 +327,9 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
         "kien_nghi_vien_chuc": campaign.year >= VIEN_CHUC_LAW_FROM and vien_chuc_listed,
         "dem": {**{lv: counts.get(lv, 0) for lv in ORDER}, "khong_xep_loai": len(ratings.people) - len(rated),
                 "tong": len(ratings.people), "quyet_dinh": len(decided), "chua_quyet_dinh": len(rated) - len(decided)},
-        "can_cu": citations(campaign.year, getattr(form, "template", None)),
+        # the texts of the staff categories rated (no Luật Viên chức for an agency without viên chức)
+        "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), list(ratings.people),
+                                 ratings.bo_quy_tac),
         "cham": dotted(2),
     })
     return ctx

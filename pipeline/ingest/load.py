@@ -13,6 +13,7 @@ as they do as file names, and are rewritten to the spelling of the sheet that de
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import hashlib
 from collections import Counter, defaultdict
@@ -150,6 +151,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
                                    expected=f"một ngày trong các năm {year - 1}–{year + 1}"))
     _check_rulebook(row, problems, year)
     _check_self_rating(row, problems, year)
+    _check_rating_deadline(row, problems, year)
     if not _complete(row, schema.CO_QUAN):
         return None
     return Agency(
@@ -248,6 +250,27 @@ def _check_self_rating_level(row: Row, problems: list[Problem], year: int | None
                            f"{WORDS[by_points]}. Báo cáo tự đánh giá in cả hai; kiểm tra lại (ngưỡng điểm áp dụng cho "
                            "cơ quan chưa đối chiếu văn bản chính thức).", value=WORDS[level],
                            expected=f"{WORDS[by_points]} hoặc thấp hơn, hoặc sửa điểm"))
+
+
+def _check_rating_deadline(row: Row, problems: list[Problem], year: int | None) -> None:
+    """The rating is finished before 15/12 of the evaluation year (ND 90 Art. 20 cl. 2 up to 2025; ND
+    335/2025 Art. 21 from 2026, as reported in regime-2026.md §1.4 — units with a special work year:
+    the date the superior level sets, before 15/01 of the next year): a decision dated later is a
+    warning naming the rule, not an error (the unit may be one of those). Only the decision's date (the
+    phiếu's «ngày quyết định»): the written notice follows it and may come later."""
+    if not year:
+        return
+    deadline = dt.date(year, 12, 15)
+    rule = ("Điều 21 Nghị định 335/2025/NĐ-CP: xếp loại chất lượng công chức trước ngày 15/12 hằng năm; đơn vị có "
+            "năm công tác đặc thù theo ngày cấp trên trực tiếp quy định, chậm nhất trước ngày 15/01 năm sau"
+            if year >= 2026 else
+            "khoản 2 Điều 20 Nghị định 90/2020/NĐ-CP: đánh giá, xếp loại hoàn thành trước ngày 15/12 hằng năm")
+    d = row.values.get("ngay_quyet_dinh")
+    if d is not None and d >= deadline:
+        label = schema.CO_QUAN.column("ngay_quyet_dinh").label
+        problems.append(_p(WARNING, row, "ngay_quyet_dinh", f"«{label}» là {d:%d/%m/%Y}, không trước ngày 15/12/{year} ({rule}). "
+                           "Kiểm tra lại ngày, hoặc giữ nếu đơn vị có năm công tác đặc thù.", value=f"{d:%d/%m/%Y}",
+                           expected=f"trước 15/12/{year}"))
 
 
 def _competence_article(row: Row) -> str:
@@ -515,12 +538,14 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
         return
     heads: dict[str, list[Row]] = defaultdict(list)
     staffed = set()
+    size: Counter[str] = Counter()
     for row in sheet.rows:
         code = row.values.get("ma_don_vi")
         if code is None or code.casefold() not in units:
             continue
         code = units[code.casefold()]
         staffed.add(code)
+        size[code] += 1
         if row.values.get("vai_tro") == "truong":
             heads[code].append(row)
     for code, rows in heads.items():
@@ -541,6 +566,14 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
     for code in sorted(staffed - set(heads)):
         message = (f"Đơn vị «{code}» không có người đứng đầu (vai trò «{schema.VAI_TRO['truong']}»); cuộc họp sẽ do "
                    "cấp phó chủ trì.")
+        unit_row = unit_rows.get(code)
+        problems.append(_p(WARNING, unit_row, "ma_don_vi", message, value=code) if unit_row else Problem(WARNING, sheet.name, message))
+    # a unit of one: its «meeting» has nobody to comment or vote but the person reviewed (ND 90 Art. 18/19,
+    # seed 001: the unit's members give their opinions and vote; the head never chairs his own review)
+    for code in sorted(c for c, n in size.items() if n == 1):
+        message = (f"Đơn vị «{code}» chỉ có 1 người: biên bản họp của đơn vị không có ai khác góp ý, biểu quyết. "
+                   "Nếu người này được nhận xét, biểu quyết tại cuộc họp của đơn "
+                   "vị khác (ví dụ cùng lãnh đạo cơ quan), ghi mã đơn vị đó ở sheet NhanSu.")
         unit_row = unit_rows.get(code)
         problems.append(_p(WARNING, unit_row, "ma_don_vi", message, value=code) if unit_row else Problem(WARNING, sheet.name, message))
 

@@ -329,7 +329,8 @@ NGOAI_LE_TY_LE = Sheet(
     "NgoaiLeTyLe", "Ngoại lệ tỷ lệ HTXS", row_key="nhom_tuong_dong",
     help="Nhóm tương đồng được cấp có thẩm quyền cho phép vượt tỷ lệ 20% HTXS: số HTXS tối đa được duyệt và văn bản cho phép.",
     columns=(
-        C("nhom_tuong_dong", "Nhóm tương đồng", required=True, help="Tên nhóm như ở cột Nhóm tương đồng của sheet Nhân sự", width=20),
+        C("nhom_tuong_dong", "Nhóm tương đồng", required=True, help="Tên nhóm như ở cột Nhóm tương đồng của sheet Nhân sự; nhóm mặc định (cột đó để trống) ghi như tên in "
+               "trên biểu, ví dụ: Công chức giữ chức vụ lãnh đạo, quản lý", width=20),
         C("so_htxs_toi_da", "Số HTXS tối đa được duyệt", INT, required=True, width=10),
         C("so_van_ban", "Số văn bản cho phép", required=True, help="Ví dụ: 123/UBND-NC", width=18),
         C("ngay_van_ban", "Ngày văn bản", DATE, required=True, width=12),

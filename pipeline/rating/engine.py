@@ -32,6 +32,17 @@ def default_group(person: Person) -> str:
     return person.nhom_tuong_dong.strip() or default_key(person)
 
 
+def _overrides_by_key(campaign: Campaign) -> Campaign:
+    """Sheet NgoaiLeTyLe names a group as the workbook does. A default group (NhanSu «Nhóm tương đồng»
+    left empty) has no written name: every paper prints it in words («Công chức giữ chức vụ lãnh đạo,
+    quản lý»), so an exception naming it by those words is that group's (its key, for the engine)."""
+    by_words = {norm(group_label(key)): key for key in {default_group(p) for p in campaign.people}}
+    named = tuple(replace(o, nhom_tuong_dong=by_words[norm(o.nhom_tuong_dong)])
+                  if by_words.get(norm(o.nhom_tuong_dong), o.nhom_tuong_dong) != o.nhom_tuong_dong else o
+                  for o in campaign.cap_overrides)
+    return campaign if named == campaign.cap_overrides else replace(campaign, cap_overrides=named)
+
+
 @dataclass(frozen=True)
 class _Limit:
     """A ceiling set by a hard rule, kept to check decided levels against it."""
@@ -44,6 +55,7 @@ class _Limit:
 def rate(campaign: Campaign, *, rulebook: Rulebook | str | None = None) -> Ratings:
     """Rate every person. `rulebook` (an id or a Rulebook) overrides CoQuan.bo_quy_tac, the year and,
     from 2026, the staff category (pipeline.rating.categories)."""
+    campaign = _overrides_by_key(campaign)
     plan = categories.plan(campaign, rulebook)
     agency_warnings = list(plan.warnings)
     if not plan.by_category:

@@ -423,13 +423,23 @@ def cap_explanation(htt: int, htxs: int, keep: int, ratio: float, rounding: str,
         else:
             text += f" Không giữ ai ở mức {hxs}{moved} thì nhóm có {base} người {ht}"
         text += f"; {r} của {base} là {num(ratio * base)}, {how} được {allowed}"
-        if total <= allowed:
-            incl = f" (kể cả {fixed_htxs} người đã được quyết định)" if fixed_htxs else ""
+        incl = f" (kể cả {fixed_htxs} người đã được quyết định)" if fixed_htxs else ""
+        if total < allowed:
+            # room for more than are kept: the limit is not this figure — say what it allows, and
+            # conclude only after the next step (never «được 2, nên được giữ tối đa 1»)
+            if keep == htxs:
+                text += f", nên giữ được cả {total} người {hxs}{incl}"
+            elif total:
+                text += f", đủ cho {total} người {hxs}{incl}"
+        elif total == allowed:
             text += f", nên được giữ tối đa {total} người {hxs}{incl}" if total else f", nên không giữ được người {hxs} nào"
         if keep < htxs and total <= allowed:
             base2 = base - 1
             text += (f"; nếu giữ {total + 1} người thì chỉ còn {base2} người {ht}, {r} của {base2} là "
                      f"{num(ratio * base2)}, {how} được {cap_for(base2, ratio, rounding)}, ít hơn {total + 1}")
+            if total < allowed:
+                text += (f"; vậy được giữ tối đa {total} người {hxs}{incl}" if total
+                         else f"; vậy không giữ được người {hxs} nào")
         if total > allowed:
             text += (f"; số người đã được quyết định {hxs} ({fixed_htxs}) đã vượt tỷ lệ, không giữ thêm người đề xuất "
                      "nào")

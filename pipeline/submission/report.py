@@ -13,6 +13,7 @@ from pipeline.forms.can_cu import citations
 from pipeline.forms.context import agency_context, date_line, dotted
 from pipeline.forms.printed import group_label, header_left
 from pipeline.forms.registry import FormSpec
+from pipeline.forms.unit_context import unit_citations
 from pipeline.ingest.model import Campaign
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
@@ -78,7 +79,9 @@ def common_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: l
     a = campaign.agency
     # the report and its table carry the report's own date (CoQuan.ngay_bao_cao), else dots
     ctx["dong_ngay"] = date_line(a.dia_danh, a.ngay_bao_cao, campaign.year)
-    cites = citations(campaign.year, getattr(form, "template", None))
+    # the texts of the staff categories the agency has: an agency of công chức only cites ND 335 alone
+    cites = unit_citations(citations(campaign.year, getattr(form, "template", None)), list(ratings.people),
+                           ratings.bo_quy_tac)
     ratios = sorted({g.ty_le for g in ratings.groups}) or [ratings.thiet_lap.get("ty_le_htxs", 0.2)]
     ctx.update({
         "so_hieu": document_number(campaign),
