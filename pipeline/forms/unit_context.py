@@ -12,7 +12,7 @@ from pipeline.forms.context import agency_context, date_line, dotted, printed_ra
 from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
-from pipeline.ingest.model import Campaign, Person, Unit
+from pipeline.ingest.model import Campaign, Person, Unit, names_person
 from pipeline.plan import chi_bo_units, review_order
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating, Ratings
@@ -159,8 +159,12 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
     prs = [ratings.of(p.ma_so) for p in people]
     disciplined = {d.ma_so for d in campaign.disciplines if d.ngay_hieu_luc.year == campaign.year}
-    head = next((p for p in people if p.vai_tro == "truong"), None)
-    deputy = next((p for p in people if p.vai_tro == "pho"), None)
+    absentees = [a.strip() for a in unit.vang_mat.replace("\n", ";").split(";") if a.strip()]
+    # someone the minutes list as absent (DonVi vang_mat, "Name (reason)") chairs nothing: a deputy
+    # on maternity leave is not printed as chairing the head's review (seed 001 II.2.c)
+    present_people = [p for p in people if not any(names_person(a.partition("(")[0].strip(), p.ho_ten) for a in absentees)]
+    head = next((p for p in present_people if p.vai_tro == "truong"), None)
+    deputy = next((p for p in present_people if p.vai_tro == "pho"), None)
     chair = head or deputy
     votes = [campaign.votes[p.ma_so].so_nguoi_du_hop for p in people if p.ma_so in campaign.votes]
     groups = {pr.nhom_tuong_dong for pr in prs}
@@ -169,7 +173,6 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     ctx["dong_ngay"] = date_line(campaign.agency.dia_danh, unit.ngay_hop, campaign.year)
     members = unit.so_thanh_vien or len(people)
     present = max(votes) if votes else None
-    absentees = [a.strip() for a in unit.vang_mat.replace("\n", ";").split(";") if a.strip()]
     props = {e.ma_so: e for e in campaign.emulation}
     totals_cast = {props[p.ma_so].tong_so_phieu for p in people
                    if p.ma_so in props and props[p.ma_so].tong_so_phieu}
