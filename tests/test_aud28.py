@@ -33,6 +33,8 @@ def _tables() -> dict:
     # the deputy of Phòng Hành chính is on maternity leave: absent from the unit's meeting
     data["DonVi"][0]["vang_mat"] = "Trần Thị Bình (nghỉ thai sản)"
     data["NhanSu"][1].update(nghi_thai_san="Có", so_thang_cong_tac=5)
+    # NS-05 rates himself HTT, no vote recorded, 4 months of lawful leave: proposed HT at most
+    data["NhanSu"][4].update(so_thang_nghi=4)
     data["BieuQuyet"] = [dict(v, so_nguoi_du_hop=2, phieu_htt=2, phieu_ht=0) for v in data["BieuQuyet"]
                          if v["ma_so"] == "NS-01"] + [v for v in data["BieuQuyet"] if v["ma_so"] == "NS-04"]
     return data
@@ -79,3 +81,43 @@ def test_absent_deputy_does_not_chair_the_heads_review(out):
     assert "Chủ trì: đồng chí Nguyễn Văn An" in minutes
     assert "Trần Thị Bình chủ trì" not in minutes
     assert "Khi kiểm điểm đồng chí Nguyễn Văn An" not in minutes
+
+
+@pytest.mark.libreoffice
+def test_minutes_say_why_the_proposal_is_below_the_self_rating(out):
+    # ND 90 Art. 2 cl. 3: absent 3 to under 6 months ⇒ rated, but not HTT or above ⇒ NS-05 (self HTT,
+    # no vote) is proposed HT; the minutes and the proposal table say why, with the clause
+    minutes = _unit_text(out, "SN")
+    entry = minutes[minutes.index("Đồng chí Hoàng Văn Em"):]
+    entry = entry[:entry.index("Đồng chí", 10)] if "Đồng chí" in entry[10:] else entry
+    assert "Mức xếp loại đề xuất: Hoàn thành nhiệm vụ." in entry
+    assert "(Tự xếp loại là Hoàn thành tốt nhiệm vụ." in entry
+    assert "4 tháng" in entry and "khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP" in entry
+    assert "Kết quả biểu quyết là" not in entry  # there was no vote
+    table = minutes[minutes.index("BẢNG TỔNG HỢP ĐỀ XUẤT MỨC XẾP LOẠI"):]
+    row = table[table.index("Hoàng Văn Em"):]
+    assert "khoản 3 Điều 2" in row[:600]
+
+
+# -- 2025: the party forms of HD 43 (QĐ 366) over a state side still rated under ND 90 + ND 48 -----
+@pytest.fixture(scope="module")
+def out_2025(tmp_path_factory, cache_dir):
+    tmp = tmp_path_factory.mktemp("aud28_2025")
+    path = wf.of_year(tmp / "so.xlsx", 2025)
+    dest = tmp / "out"
+    api.build(path, dest, api.BuildOptions(cache_dir=cache_dir / "aud28_2025", today=dt.date(2025, 11, 1)))
+    return dest
+
+
+@pytest.mark.libreoffice
+def test_2025_party_review_has_no_year_score_line(out_2025):
+    # ND 90/2020 (as amended by ND 48/2023) rates the 2025 state side on criteria, without points
+    # (rules.md R0, R2): the state block of Mẫu 2B asks for the level only, not a «year score from
+    # the monthly, quarterly tracking» that ND 335 introduces from 2026
+    review = _form_text(out_2025, "NS-01", "mau_2b_2025")
+    state = review[review.index("Đánh giá, xếp loại chất lượng công chức, viên chức"):]
+    assert "Mức xếp loại chất lượng công chức, viên chức:" in state
+    assert "Điểm đánh giá năm" not in review
+    assert "theo dõi từng tháng" not in review
+    # the party side keeps QĐ 366's 100-point frame (2025 party reviews: QĐ 366 + HD 43)
+    assert "Tự chấm điểm" in review

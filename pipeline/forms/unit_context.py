@@ -42,10 +42,23 @@ def level_reason(pr: PersonRating, campaign: Campaign) -> str:
     return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong]))
 
 
-def _note(pr: PersonRating, campaign: Campaign) -> str:
+def self_rating_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Campaign) -> str:
+    """With no vote of the meeting, why the proposal (`muc_cuoi`) is below the person's own
+    self-rating (months absent, discipline, the 20 % cap), in words with its legal basis, from the
+    rating's own reasons; "" when they agree, when there was a vote (see `level_reason`) or a decision."""
+    if (not pr.rated or pr.muc_cuoi is None or pr.muc_hop is not None or pr.muc_quyet_dinh
+            or not tu_xep_loai or pr.muc_cuoi == tu_xep_loai):
+        return ""
+    final = WORDS[pr.muc_cuoi]
+    picks = [t for t in pr.ly_do if f"xuống {final}" in t] or [t for t in pr.ly_do[1:] if final in t]
+    return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong])) if picks else ""
+
+
+def _note(pr: PersonRating, campaign: Campaign, tu_xep_loai: str | None = None) -> str:
     if not pr.rated:
         return "Công tác trong năm dưới 06 tháng: không xếp loại, chỉ kiểm điểm"
-    return level_reason(pr, campaign) or context_2026.missing_periods_note(pr)
+    return (level_reason(pr, campaign) or self_rating_reason(pr, tu_xep_loai, campaign)
+            or context_2026.missing_periods_note(pr))
 
 
 def _level_words(pr: PersonRating) -> str:
@@ -80,10 +93,12 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
     # no level while periods are missing: the minutes say why after the vote, as the notice does
     missing = context_2026.missing_periods_note(pr) if pr.rated and pr.muc_cuoi is None else ""
     reason = level_reason(pr, campaign) or (f"{missing}." if missing else "")
+    # no vote, and the proposal is below the self-rating: the minutes say why (months absent, …)
+    below_self = "" if reason else self_rating_reason(pr, p.tu_xep_loai, campaign)
     # from 2026 the level comes from the year score: the summary shows it as the person's phiếu prints it
     # (none for someone not rated — under 6 months, no level — nor while periods are missing)
     year = context_2026.score_text(context_2026.year_score(pr) if pr.rated else None)
-    note = _note(pr, campaign)
+    note = _note(pr, campaign, p.tu_xep_loai)
     return {
         "stt": i, "ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ngach": p.ngach_chuc_danh,
         "loai_nhan": schema.LOAI_NHAN_SU[p.loai_nhan_su], "vai_tro_nhan": VAI_TRO[p.vai_tro],
@@ -101,7 +116,8 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
         "thang_cong_tac": _num(p.so_thang_cong_tac), "thang_nghi": _num(p.so_thang_nghi) if p.so_thang_nghi else "",
         "diem_nam": year,
         "ghi_chu": f"{SCORE_NOTE}: {year}" + (f". {note}" if note else "") if year else note,
-        "khac_bieu_quyet": bool(reason) and bool(pr.muc_hop), "ly_do_muc": reason,
+        "khac_bieu_quyet": bool(reason) and bool(pr.muc_hop), "ly_do_muc": reason or below_self,
+        "khac_tu_xep_loai": bool(below_self),
     }
 
 
