@@ -121,3 +121,64 @@ def test_2025_party_review_has_no_year_score_line(out_2025):
     assert "theo dõi từng tháng" not in review
     # the party side keeps QĐ 366's 100-point frame (2025 party reviews: QĐ 366 + HD 43)
     assert "Tự chấm điểm" in review
+
+
+# -- transferred in during the year (ND 90 Art. 20 cl. 1), no LibreOffice ---------------------------
+def _transfer_tables() -> dict:
+    data = wf.tables()
+    # NS-05: 7 months at the old agency, 5 here (12 in the year): the new agency rates, with the old one's opinion
+    data["NhanSu"][4].update(co_quan_cu="Sở Xây dựng tỉnh Thử Nghiệm", so_thang_co_quan_cu=7)
+    # NS-02: 4 months at the old agency (under 6): the new agency rates, no opinion required
+    data["NhanSu"][1].update(co_quan_cu="UBND huyện Đồi Núi", so_thang_co_quan_cu=4)
+    return data
+
+
+def test_transfer_in_with_six_months_or_more_needs_the_old_agencys_opinion(tmp_path):
+    from pipeline import ingest
+    from pipeline.rating.engine import rate
+
+    ratings = rate(ingest.load(wf.write(tmp_path / "so.xlsx", _transfer_tables())))
+    moved = ratings.of("NS-05")
+    assert moved.muc_de_xuat == "HTT"  # the transfer changes no level: 12 months worked in the year
+    (line,) = [t for t in moved.ly_do if "Chuyển đến" in t]
+    assert line.startswith("Chuyển đến trong năm từ Sở Xây dựng tỉnh Thử Nghiệm, công tác ở đó 7 tháng (từ 06 tháng "
+                           "trở lên): cơ quan, đơn vị mới đánh giá, xếp loại chất lượng có kết hợp ý kiến nhận xét của "
+                           "Sở Xây dựng tỉnh Thử Nghiệm")
+    assert line.endswith(" — căn cứ: khoản 1 Điều 20 Nghị định 90/2020/NĐ-CP.")
+    assert any("Cần có ý kiến nhận xét của Sở Xây dựng tỉnh Thử Nghiệm" in w for w in moved.canh_bao)
+    short = ratings.of("NS-02")
+    (line,) = [t for t in short.ly_do if "Chuyển đến" in t]
+    assert "4 tháng (dưới 06 tháng)" in line and "kết hợp" not in line
+    assert not any("ý kiến nhận xét của UBND huyện" in w for w in short.canh_bao)
+    assert not any("Chuyển đến" in t for t in ratings.of("NS-03").ly_do)
+
+
+def test_transfer_months_beyond_the_year_is_an_error_and_2026_uses_the_period_sheet(tmp_path):
+    from pipeline import ingest
+    from pipeline.rating import rulebooks, rules
+
+    data = _transfer_tables()
+    data["NhanSu"][4].update(so_thang_co_quan_cu=13)
+    (err,) = [p.text() for p in ingest.check(wf.write(tmp_path / "so.xlsx", data))
+              if p.is_error and "cơ quan cũ" in p.text()]
+    col = wf.letter("NhanSu", "so_thang_co_quan_cu")
+    assert "Sheet «NhanSu», dòng 6" in err and f"cột {col}" in err and "13" in err
+    person = ingest.load(wf.write(tmp_path / "ok.xlsx", _transfer_tables())).person("NS-05")
+    assert rules.transfer_rule(person, rulebooks.by_id("nd335-2025")) == ((), ())
+
+
+def test_member_outside_the_party_review_gets_no_party_forms(tmp_path):
+    # QĐ 124-QĐ/TW Art. 5 cl. 2.1 (rules.md R4): a member admitted less than 6 months ago is not in the
+    # year's party review; the clerk marks it (khong_kiem_diem_dang_vien). Her state rating is unchanged.
+    from pipeline import ingest
+    from pipeline.forms.registry import Registry
+    from pipeline.plan import make_plan
+
+    data = wf.tables()
+    data["NhanSu"][4].update(dang_vien="Có", noi_cu_tru="Tổ 5", chi_bo_noi_cu_tru="Chi bộ tổ 5",
+                             khong_kiem_diem_dang_vien="Có", ghi_chu="Kết nạp Đảng ngày 05/08/2024")
+    data["NhanSu"][3].update(noi_cu_tru="Tổ 6", chi_bo_noi_cu_tru="Chi bộ tổ 6")
+    campaign = ingest.load(wf.write(tmp_path / "so.xlsx", data))
+    forms = {d.ma_so: [j.form for j in d.documents] for d in make_plan(campaign, Registry()).persons}
+    assert forms["NS-05"] == ["mau_03"]  # only the viên chức phiếu
+    assert "mau_02b" in forms["NS-04"] and "mau_3_213" in forms["NS-04"]  # another member: both

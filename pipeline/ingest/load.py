@@ -52,7 +52,8 @@ _T = TypeVar("_T")
 LEVEL_KEYS = (("HTXS", "phieu_htxs"), ("HTT", "phieu_htt"), ("HT", "phieu_ht"), ("KHT", "phieu_kht"))
 AGE_RANGE = (18, 70)  # age in the evaluation year
 DISCIPLINE_YEARS = (10, 1)  # decisions more than 10 years before or 1 year after the year are implausible
-PARTY_FIELDS = ("chuc_vu_dang", "chi_bo_noi_cu_tru", "mien_sinh_hoat_noi_cu_tru", "muc_dang_vien", "tu_xep_loai_dang_vien")
+PARTY_FIELDS = ("chuc_vu_dang", "chi_bo_noi_cu_tru", "mien_sinh_hoat_noi_cu_tru", "muc_dang_vien", "tu_xep_loai_dang_vien",
+                "khong_kiem_diem_dang_vien")
 
 
 def sha256_file(path: Path) -> str:
@@ -381,6 +382,12 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
         if absent > months:
             problems.append(_p(ERROR, row, "so_thang_nghi", f"Số tháng nghỉ lớn hơn số tháng công tác trong năm ({months:g}).",
                                value=absent, expected=f"từ 0 đến {months:g}"))
+        old_months = v.get("so_thang_co_quan_cu")
+        if old_months is not None and old_months > months:  # the months at the old agency count in the year's
+            problems.append(_p(ERROR, row, "so_thang_co_quan_cu",
+                               f"Số tháng công tác ở cơ quan cũ lớn hơn số tháng công tác trong năm ({months:g}), số "
+                               "tháng này đã phải tính cả thời gian ở cơ quan cũ.",
+                               value=old_months, expected=f"từ 0 đến {months:g}"))
         if year and v.get("ngay_sinh"):
             age = year - v["ngay_sinh"].year
             if not AGE_RANGE[0] <= age <= AGE_RANGE[1]:
@@ -416,6 +423,8 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
             muc_dang_vien=v.get("muc_dang_vien"), tu_xep_loai_dang_vien=v.get("tu_xep_loai_dang_vien"),
             ket_luan_suy_thoai=v.get("ket_luan_suy_thoai", False), vi_pham_dang_vien=v.get("vi_pham_dang_vien", False),
             don_vi_tham_nhung=v.get("don_vi_tham_nhung", False), van_ban_ket_luan=v.get("van_ban_ket_luan", ""),
+            co_quan_cu=v.get("co_quan_cu", ""), so_thang_co_quan_cu=v.get("so_thang_co_quan_cu"),
+            khong_kiem_diem_dang_vien=v.get("khong_kiem_diem_dang_vien", False),
             row=row.number, refs=_frozen(row.refs),
         ))
     _check_heads(data, sheet, units, problems)
