@@ -37,6 +37,8 @@ def _tables() -> dict:
     data["NhanSu"][4].update(so_thang_nghi=4)
     data["BieuQuyet"] = [dict(v, so_nguoi_du_hop=2, phieu_htt=2, phieu_ht=0) for v in data["BieuQuyet"]
                          if v["ma_so"] == "NS-01"] + [v for v in data["BieuQuyet"] if v["ma_so"] == "NS-04"]
+    # NS-01 (HTT, 2/2 ballots) proposed for CSTĐCS without HTXS nor an initiative
+    data["ThiDua"][0].update(danh_hieu="CSTDCS", phieu_dong_y=2, tong_so_phieu=2)
     return data
 
 
@@ -97,6 +99,20 @@ def test_minutes_say_why_the_proposal_is_below_the_self_rating(out):
     table = minutes[minutes.index("BẢNG TỔNG HỢP ĐỀ XUẤT MỨC XẾP LOẠI"):]
     row = table[table.index("Hoàng Văn Em"):]
     assert "khoản 3 Điều 2" in row[:600]
+
+
+@pytest.mark.libreoffice
+def test_cstdcs_candidate_short_of_its_standard_keeps_ldtt_on_the_papers(out):
+    # Luật TĐKT 2022 Art. 23: CSTĐCS = LĐTT's standard + (HTXS or a recognised initiative). NS-01 is HTT
+    # with 2/2 ballots and no initiative: not CSTĐCS, but LĐTT (Art. 24 cl. 1 a: HTT or better; the
+    # ballot above half). The unit's emulation table and ballot count say so and count him as LĐTT.
+    unit = _unit_text(out, "HC")
+    table = unit[unit.index("BẢNG TỔNG HỢP BÌNH XÉT THI ĐUA"):]
+    row = table[table.index("Nguyễn Văn An"):]
+    assert "Chiến sĩ thi đua cơ sở" in row[:200] and "Đạt Lao động tiên tiến" in row[:300]
+    assert "đủ điều kiện: 1, trong đó Lao động tiên tiến: 1, Chiến sĩ thi đua cơ sở: 0" in table
+    count = unit[unit.index("BIÊN BẢN KIỂM PHIẾU"):unit.index("BẢNG TỔNG HỢP BÌNH XÉT THI ĐUA")]
+    assert "Đạt Lao động tiên tiến" in count and "Không đủ điều kiện" not in count
 
 
 # -- 2025: the party forms of HD 43 (QĐ 366) over a state side still rated under ND 90 + ND 48 -----

@@ -141,6 +141,11 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
         voted = yes is not None and bool(total)
         passed = voted and 2 * (yes or 0) > (total or 0)  # more than half of the ballots (rules.md R7.1)
         eligible = pr.thi_dua.du_dieu_kien
+        # proposed for CSTĐCS, short of its standard or over its 15 % cap, but meeting LĐTT's (Art. 23 cl. 1
+        # of the law: CSTĐCS presupposes LĐTT): the engine keeps the LĐTT (`dat_ldtt`); so does the paper
+        ldtt_only = prop.danh_hieu == "CSTDCS" and not eligible and pr.thi_dua.dat_ldtt
+        reached = DANH_HIEU["LDTT"] if ldtt_only else DANH_HIEU[prop.danh_hieu] if eligible else ""
+        verdict = f"Đạt {DANH_HIEU['LDTT']}" if ldtt_only else "Đủ điều kiện" if eligible else "Không đủ điều kiện"
         rows.append({
             "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "muc_chu": _level_words(pr),
             # a level the competent evaluator has not decided is the proposal (printed «(đề xuất)»)
@@ -150,18 +155,19 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
             "truc_tiep": "x" if p.truc_tiep_cong_tac else "",
             "phieu": f"{yes}/{total}" if yes is not None and total else "",
             "ty_le": f"{yes / total:.0%}" if yes is not None and total else "",
-            "du_dieu_kien": "Đủ điều kiện" if eligible else "Không đủ điều kiện",
+            "du_dieu_kien": verdict,
+            "dat_danh_hieu": reached,  # the title the person reaches ("" none)
             "ly_do": emulation_reason(pr, campaign),
             "ket_qua_phieu": ("Đạt" if passed else "Không đạt") if voted else "",
-            "ket_qua": ("Không đủ điều kiện" if not eligible else "Đạt" if passed else "Không đạt") if voted
-            else ("Đủ điều kiện" if eligible else "Không đủ điều kiện"),
+            "ket_qua": verdict if ldtt_only else ("Không đủ điều kiện" if not eligible else "Đạt" if passed else "Không đạt")
+            if voted else verdict,
         })
-    eligible_rows = [r for r in rows if r["du_dieu_kien"] == "Đủ điều kiện"]
+    eligible_rows = [r for r in rows if r["dat_danh_hieu"]]
     direct = sum(1 for r in eligible_rows if r["truc_tiep"])
     totals = {
         "de_nghi": len(rows), "du_dieu_kien": len(eligible_rows),
-        "ldtt": sum(1 for r in eligible_rows if r["danh_hieu"] == DANH_HIEU["LDTT"]),
-        "cstdcs": sum(1 for r in eligible_rows if r["danh_hieu"] == DANH_HIEU["CSTDCS"]),
+        "ldtt": sum(1 for r in eligible_rows if r["dat_danh_hieu"] == DANH_HIEU["LDTT"]),
+        "cstdcs": sum(1 for r in eligible_rows if r["dat_danh_hieu"] == DANH_HIEU["CSTDCS"]),
         "truc_tiep": direct, "truc_tiep_ty_le": f"{direct / len(eligible_rows):.0%}" if eligible_rows else "",
     }
     return rows, totals
