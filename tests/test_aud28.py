@@ -198,3 +198,17 @@ def test_member_outside_the_party_review_gets_no_party_forms(tmp_path):
     forms = {d.ma_so: [j.form for j in d.documents] for d in make_plan(campaign, Registry()).persons}
     assert forms["NS-05"] == ["mau_03"]  # only the viên chức phiếu
     assert "mau_02b" in forms["NS-04"] and "mau_3_213" in forms["NS-04"]  # another member: both
+
+
+def test_next_year_does_not_inherit_a_transfer_nor_a_party_review_exemption(tmp_path):
+    from pipeline import ingest
+    from pipeline.ingest.rollover import roll
+
+    data = _transfer_tables()
+    data["NhanSu"][0].update(khong_kiem_diem_dang_vien="Có")
+    src = wf.write(tmp_path / "2024.xlsx", data)
+    last = ingest.load(src)
+    assert last.person("NS-05").so_thang_co_quan_cu == 7 and last.person("NS-01").khong_kiem_diem_dang_vien
+    new = ingest.load(roll(src, tmp_path / "moi").dest)
+    assert new.year == 2025
+    assert not any(p.co_quan_cu or p.so_thang_co_quan_cu is not None or p.khong_kiem_diem_dang_vien for p in new.people)
