@@ -209,7 +209,9 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "dau": header_left(ctx["co_quan"]["ten_hoa"], unit_context(unit)["ten_hoa"]),
         "don_vi": unit_context(unit),
         "chu_tri": who(chair),
-        "chu_tri_khi_kiem_diem_truong": who(deputy),
+        # the head never chairs his own review (seed 001 II.2.c: a deputy does): with no deputy present
+        # the minutes leave the name of whoever chairs it for handwriting
+        "chu_tri_khi_kiem_diem_truong": who(deputy) if deputy or head is None else {"ho_ten": HAND_NAME, "chuc_vu": ""},
         "so_nguoi": len(people),
         "so_du_hop": _num(present),
         "so_thanh_vien": members,
@@ -259,6 +261,7 @@ def unit_citations(can_cu: dict[str, str], prs: list[PersonRating]) -> dict[str,
 
 
 NOT_RATED_NOTE = "Không xếp loại (công tác trong năm dưới 06 tháng)"
+HAND_NAME = "…………………………"  # a name left for handwriting
 VIEN_CHUC_LAW_FROM = 2026  # first evaluation year under Luật Viên chức 2025 (its Art. 27: the petition window)
 
 
