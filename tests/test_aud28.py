@@ -182,7 +182,8 @@ def test_transfer_months_beyond_the_year_is_an_error_and_2026_uses_the_period_sh
     col = wf.letter("NhanSu", "so_thang_co_quan_cu")
     assert "Sheet «NhanSu», dòng 6" in err and f"cột {col}" in err and "13" in err
     person = ingest.load(wf.write(tmp_path / "ok.xlsx", _transfer_tables())).person("NS-05")
-    assert rules.transfer_rule(person, rulebooks.by_id("nd335-2025")) == ((), ())
+    reasons, warnings = rules.transfer_rule(person, rulebooks.by_id("nd335-2025"))
+    assert reasons == () and "sheet KetQuaKy" in warnings[0]  # from 2026: the periods the old agency rated
 
 
 def test_member_outside_the_party_review_gets_no_party_forms(tmp_path):

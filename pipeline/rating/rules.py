@@ -388,8 +388,12 @@ def transfer_rule(person: Person, rb: Rulebook) -> tuple[tuple[str, ...], tuple[
     agency, combining the old agency's opinion when they worked there 6 months or more. (reasons, warnings);
     nothing when the rulebook has no such citation (from 2026: KetQuaKy `don_vi_danh_gia`)."""
     cite, months = rb.cite.transfer, person.so_thang_co_quan_cu
-    if not cite or not (person.co_quan_cu or months is not None):
+    if not (person.co_quan_cu or months is not None):
         return (), ()
+    if not cite:  # from 2026 the old agency's results are periods of sheet KetQuaKy
+        return (), ("Các cột «Cơ quan, đơn vị cũ (chuyển đến trong năm)», «Số tháng công tác ở cơ quan cũ» không dùng cho "
+                    f"bộ quy tắc {rb.id}: ghi kết quả các tháng, quý do cơ quan cũ đánh giá ở sheet KetQuaKy (cột «Cơ quan, "
+                    "đơn vị đánh giá kỳ»).",)
     where = person.co_quan_cu or "cơ quan, đơn vị cũ"
     if months is None:
         return (cited(f"Chuyển đến trong năm từ {where}: cơ quan, đơn vị mới đánh giá, xếp loại chất lượng", cite),), (
