@@ -215,3 +215,28 @@ def test_next_year_does_not_inherit_a_transfer_nor_a_party_review_exemption(tmp_
     new = ingest.load(roll(src, tmp_path / "moi").dest)
     assert new.year == 2025
     assert not any(p.co_quan_cu or p.so_thang_co_quan_cu is not None or p.khong_kiem_diem_dang_vien for p in new.people)
+
+
+def test_step_dates_out_of_order_are_errors_on_their_cells(tmp_path):
+    # ND 90 Art. 17–19 (rules.md R8.2): self-assessment → unit meeting → decision → notice. A decision
+    # dated before the self-assessment it rules on, a notice before the decision, a meeting after the
+    # decision: each is an error naming its sheet, row and column; the build makes no paper.
+    from pipeline import ingest
+
+    data = wf.tables()
+    data["CoQuan"] += [("ngay_tu_danh_gia", dt.date(2024, 12, 5)), ("ngay_quyet_dinh", dt.date(2024, 11, 20)),
+                       ("ngay_thong_bao", dt.date(2024, 11, 10))]
+    data["DonVi"][0]["ngay_hop"] = dt.date(2024, 12, 20)
+    errors = [p.text() for p in ingest.check(wf.write(tmp_path / "so.xlsx", data)) if p.is_error]
+    (decision,) = [e for e in errors if e.startswith("Sheet «CoQuan»") and "«Ngày quyết định xếp loại» (20/11/2024) trước" in e]
+    assert "«Ngày tự đánh giá» (05/12/2024)" in decision
+    assert any(e.startswith("Sheet «CoQuan»") and "«Ngày thông báo kết quả» (10/11/2024) trước" in e for e in errors)
+    col = wf.letter("DonVi", "ngay_hop")
+    (meeting,) = [e for e in errors if e.startswith(f"Sheet «DonVi», dòng 2, cột {col}")]
+    assert "(20/12/2024) sau «Ngày quyết định xếp loại»" in meeting
+    # in order: no such error
+    ok = wf.tables()
+    ok["CoQuan"] += [("ngay_tu_danh_gia", dt.date(2024, 11, 1)), ("ngay_quyet_dinh", dt.date(2024, 11, 20)),
+                     ("ngay_thong_bao", dt.date(2024, 11, 22))]
+    ok["DonVi"][0]["ngay_hop"] = dt.date(2024, 11, 8)
+    assert not [p for p in ingest.check(wf.write(tmp_path / "ok.xlsx", ok)) if p.is_error]
