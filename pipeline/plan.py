@@ -123,7 +123,9 @@ def person_forms(person: Person, unit: Unit, form_set: dict[str, Any], has_score
     if points and has_scores:
         forms.append(pick(points))
     party = form_set.get("dang_vien", {})
-    if person.dang_vien and party:
+    # a member outside this year's party review (newly admitted under 6 months, excused, suspended:
+    # NhanSu khong_kiem_diem_dang_vien, the party's call) has no party self-review and no 3-213
+    if person.dang_vien and party and not person.khong_kiem_diem_dang_vien:
         outside = party.get("ngoai_he_thong")
         if outside and person.loai_nhan_su in party.get("ngoai_he_thong_loai", ()):
             forms.append(pick(outside))

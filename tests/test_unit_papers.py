@@ -238,7 +238,10 @@ def test_one_final_level_per_person_in_the_contexts(sample):
         for row in ctx["thi_dua"]:
             person = next(tv for tv in ctx["thanh_vien"] if tv["ho_ten"] == row["ho_ten"])
             assert row["muc_chu"] == person["muc_cuoi_chu"]
-            if row["du_dieu_kien"] != "Đủ điều kiện":
+            if row["du_dieu_kien"] == "Đạt Lao động tiên tiến":  # a CSTĐCS candidate who meets LĐTT only
+                assert row["danh_hieu"] == "Chiến sĩ thi đua cơ sở" and row["ket_qua"] == row["du_dieu_kien"]
+                assert row["ly_do"] and ratings.unit_proposals().of(person["ma_so"]).thi_dua.dat_ldtt
+            elif row["du_dieu_kien"] != "Đủ điều kiện":
                 assert row["ket_qua"] == "Không đủ điều kiện" and row["ly_do"]
     assert moved >= 3  # the sample: discipline (VP-008), leave (VP-027), the 20 % cap (VP-017, VP-018)
     dung = next(tv for u in campaign.units for tv in unit_document_context(

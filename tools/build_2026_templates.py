@@ -552,7 +552,11 @@ def _build_party(form: Form, kind: str):
         dk.section_heading(doc, "{{ nhan.phan_cong_chuc }}", align="center", space_before=8)
         _party_dash(doc, "cong_chuc_nhan_xet")
         _answer(doc, "cham")
+        # the year score only where the state side is rated on points (ND 335 / ND 233, from 2026):
+        # a 2025 review rates it under ND 90 + ND 48, without a score (context `co_diem_nam`)
+        dk.p_tag(doc, "if co_diem_nam")
         _party_dash(doc, "cong_chuc_diem", "{{ diem_nam or '" + D * 8 + "' }}")
+        dk.p_tag(doc, "endif")
         _party_dash(doc, "cong_chuc_muc", "{{ muc_ket_qua_chu or '" + D * 16 + "' }}")
         dk.signature_table(doc, None, _signer(None, "{{ nguoi_danh_gia.chuc_vu_hoa or nhan.ky_thu_truong }}",
                                               "{{ nguoi_danh_gia.ho_ten }}", hint="{{ nhan.ky_thu_truong_ghi_ro }}"), widths_cm=RIGHT_SIGNER_CM)

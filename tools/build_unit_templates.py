@@ -315,6 +315,15 @@ def build_bien_ban_hop(spec: DocSpec):
         left_cm=0.5,
         **{**pkw, "space_before": 0, "space_after": 4},
     )
+    # no vote recorded and the proposal is below the self-rating (months absent, discipline, the cap):
+    # the reason, so the minutes never lower someone's level without saying why
+    dk.p_tag(cell, "elif tv.khac_tu_xep_loai")
+    dk.add_paragraph(
+        cell,
+        R("(Tự xếp loại là {{ tv.tu_xep_loai_chu }}. {{ tv.ly_do_muc }})"),
+        left_cm=0.5,
+        **{**pkw, "space_before": 0, "space_after": 4},
+    )
     dk.p_tag(cell, "endif")
 
     dk.dotted_line(doc, R("3. ", bold=True), "{{ nhan.muc_3 }}: ", line_spacing=HAND, space_before=4)

@@ -214,7 +214,12 @@ def person_context(campaign: Campaign, form: FormSpec, person: Person, rating: P
         "phan_nhan_xet": section_iii,
         "so_phan_ket_qua": "IV" if section_iii else "III",
         "dong_ngay_tu_danh_gia": step_date_line(agency.dia_danh, agency.ngay_tu_danh_gia),
-        "dong_ngay_quyet_dinh": step_date_line(agency.dia_danh, agency.ngay_quyet_dinh),
+        # CoQuan ngay_quyet_dinh is the day this agency's head signs the decided ratings: printed on a
+        # phiếu whose level is decided (muc_quyet_dinh), never on one still undecided; the agency head's
+        # own phiếu is signed by the superior (ND 90 Art. 16) on a day of theirs: left for handwriting
+        "dong_ngay_quyet_dinh": step_date_line(
+            agency.dia_danh,
+            agency.ngay_quyet_dinh if rating.muc_quyet_dinh and rated_by.vai_tro != "cap_tren" else None),
         "dong_ngay_trong": step_date_line(agency.dia_danh, None),
         "doi_tuong": (labels.get("doi_tuong_nguoi_lao_dong") if non_staff else None) or labels.get("doi_tuong", ""),
         "nguoi_lao_dong": non_staff,

@@ -252,6 +252,9 @@ def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rati
         "so_thang_co_ket_qua": months,
         "co_dde": person.lanh_dao_quan_ly or any(r["d"] or r["dd"] or r["e"] for r in rows),
         "diem_nam": score_text(year_score(rating) if rows else None),
+        # the state side is rated on a year score (ND 335 / ND 233, from 2026): the 2A/2B line for it;
+        # a 2025 review rates the state side under ND 90 + ND 48, which has no score (no such line)
+        "co_diem_nam": _points_based(campaign, person, rating),
         # periods missing: the year score is not worked out — the missing periods, said instead of a number
         "diem_nam_chua_tinh": ", ".join(missing_periods(rating)) if rows else "",
         # not rated (worked under 6 months): said in words, as every unit document says it, never a
@@ -266,6 +269,14 @@ def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rati
         # periods rated by the old agency of a person transferred in (KetQuaKy don_vi_danh_gia)
         **sent,
     }
+
+
+def _points_based(campaign: Campaign, person: Person, rating: PersonRating) -> bool:
+    from pipeline.rating.rulebooks import by_id, for_person
+
+    rb = by_id(rating.bo_quy_tac) if rating.bo_quy_tac else for_person(
+        campaign.year, person.loai_nhan_su, campaign.others_rulebook(person))
+    return rb.points_based
 
 
 def _why_not_points(campaign: Campaign, person: Person, rating: PersonRating) -> str:

@@ -12,7 +12,7 @@ from pipeline.forms.context import agency_context, date_line, dotted, printed_ra
 from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
-from pipeline.ingest.model import Campaign, Person, Unit
+from pipeline.ingest.model import Campaign, Person, Unit, names_person
 from pipeline.plan import chi_bo_units, review_order
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating, Ratings
@@ -42,10 +42,23 @@ def level_reason(pr: PersonRating, campaign: Campaign) -> str:
     return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong]))
 
 
-def _note(pr: PersonRating, campaign: Campaign) -> str:
+def self_rating_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Campaign) -> str:
+    """With no vote of the meeting, why the proposal (`muc_cuoi`) is below the person's own
+    self-rating (months absent, discipline, the 20 % cap), in words with its legal basis, from the
+    rating's own reasons; "" when they agree, when there was a vote (see `level_reason`) or a decision."""
+    if (not pr.rated or pr.muc_cuoi is None or pr.muc_hop is not None or pr.muc_quyet_dinh
+            or not tu_xep_loai or pr.muc_cuoi == tu_xep_loai):
+        return ""
+    final = WORDS[pr.muc_cuoi]
+    picks = [t for t in pr.ly_do if f"xuống {final}" in t] or [t for t in pr.ly_do[1:] if final in t]
+    return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong])) if picks else ""
+
+
+def _note(pr: PersonRating, campaign: Campaign, tu_xep_loai: str | None = None) -> str:
     if not pr.rated:
         return "Công tác trong năm dưới 06 tháng: không xếp loại, chỉ kiểm điểm"
-    return level_reason(pr, campaign) or context_2026.missing_periods_note(pr)
+    return (level_reason(pr, campaign) or self_rating_reason(pr, tu_xep_loai, campaign)
+            or context_2026.missing_periods_note(pr))
 
 
 def _level_words(pr: PersonRating) -> str:
@@ -80,10 +93,12 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
     # no level while periods are missing: the minutes say why after the vote, as the notice does
     missing = context_2026.missing_periods_note(pr) if pr.rated and pr.muc_cuoi is None else ""
     reason = level_reason(pr, campaign) or (f"{missing}." if missing else "")
+    # no vote, and the proposal is below the self-rating: the minutes say why (months absent, …)
+    below_self = "" if reason else self_rating_reason(pr, p.tu_xep_loai, campaign)
     # from 2026 the level comes from the year score: the summary shows it as the person's phiếu prints it
     # (none for someone not rated — under 6 months, no level — nor while periods are missing)
     year = context_2026.score_text(context_2026.year_score(pr) if pr.rated else None)
-    note = _note(pr, campaign)
+    note = _note(pr, campaign, p.tu_xep_loai)
     return {
         "stt": i, "ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ngach": p.ngach_chuc_danh,
         "loai_nhan": schema.LOAI_NHAN_SU[p.loai_nhan_su], "vai_tro_nhan": VAI_TRO[p.vai_tro],
@@ -101,7 +116,8 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
         "thang_cong_tac": _num(p.so_thang_cong_tac), "thang_nghi": _num(p.so_thang_nghi) if p.so_thang_nghi else "",
         "diem_nam": year,
         "ghi_chu": f"{SCORE_NOTE}: {year}" + (f". {note}" if note else "") if year else note,
-        "khac_bieu_quyet": bool(reason) and bool(pr.muc_hop), "ly_do_muc": reason,
+        "khac_bieu_quyet": bool(reason) and bool(pr.muc_hop), "ly_do_muc": reason or below_self,
+        "khac_tu_xep_loai": bool(below_self),
     }
 
 
@@ -136,6 +152,11 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
         voted = yes is not None and bool(total)
         passed = voted and 2 * (yes or 0) > (total or 0)  # more than half of the ballots (rules.md R7.1)
         eligible = pr.thi_dua.du_dieu_kien
+        # proposed for CSTĐCS, short of its standard or over its 15 % cap, but meeting LĐTT's (Art. 23 cl. 1
+        # of the law: CSTĐCS presupposes LĐTT): the engine keeps the LĐTT (`dat_ldtt`); so does the paper
+        ldtt_only = prop.danh_hieu == "CSTDCS" and not eligible and pr.thi_dua.dat_ldtt
+        reached = DANH_HIEU["LDTT"] if ldtt_only else DANH_HIEU[prop.danh_hieu] if eligible else ""
+        verdict = f"Đạt {DANH_HIEU['LDTT']}" if ldtt_only else "Đủ điều kiện" if eligible else "Không đủ điều kiện"
         rows.append({
             "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "muc_chu": _level_words(pr),
             # a level the competent evaluator has not decided is the proposal (printed «(đề xuất)»)
@@ -145,18 +166,19 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
             "truc_tiep": "x" if p.truc_tiep_cong_tac else "",
             "phieu": f"{yes}/{total}" if yes is not None and total else "",
             "ty_le": f"{yes / total:.0%}" if yes is not None and total else "",
-            "du_dieu_kien": "Đủ điều kiện" if eligible else "Không đủ điều kiện",
+            "du_dieu_kien": verdict,
+            "dat_danh_hieu": reached,  # the title the person reaches ("" none)
             "ly_do": emulation_reason(pr, campaign),
             "ket_qua_phieu": ("Đạt" if passed else "Không đạt") if voted else "",
-            "ket_qua": ("Không đủ điều kiện" if not eligible else "Đạt" if passed else "Không đạt") if voted
-            else ("Đủ điều kiện" if eligible else "Không đủ điều kiện"),
+            "ket_qua": verdict if ldtt_only else ("Không đủ điều kiện" if not eligible else "Đạt" if passed else "Không đạt")
+            if voted else verdict,
         })
-    eligible_rows = [r for r in rows if r["du_dieu_kien"] == "Đủ điều kiện"]
+    eligible_rows = [r for r in rows if r["dat_danh_hieu"]]
     direct = sum(1 for r in eligible_rows if r["truc_tiep"])
     totals = {
         "de_nghi": len(rows), "du_dieu_kien": len(eligible_rows),
-        "ldtt": sum(1 for r in eligible_rows if r["danh_hieu"] == DANH_HIEU["LDTT"]),
-        "cstdcs": sum(1 for r in eligible_rows if r["danh_hieu"] == DANH_HIEU["CSTDCS"]),
+        "ldtt": sum(1 for r in eligible_rows if r["dat_danh_hieu"] == DANH_HIEU["LDTT"]),
+        "cstdcs": sum(1 for r in eligible_rows if r["dat_danh_hieu"] == DANH_HIEU["CSTDCS"]),
         "truc_tiep": direct, "truc_tiep_ty_le": f"{direct / len(eligible_rows):.0%}" if eligible_rows else "",
     }
     return rows, totals
@@ -170,8 +192,12 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
     prs = [ratings.of(p.ma_so) for p in people]
     disciplined = {d.ma_so for d in campaign.disciplines if d.ngay_hieu_luc.year == campaign.year}
-    head = next((p for p in people if p.vai_tro == "truong"), None)
-    deputy = next((p for p in people if p.vai_tro == "pho"), None)
+    absentees = [a.strip() for a in unit.vang_mat.replace("\n", ";").split(";") if a.strip()]
+    # someone the minutes list as absent (DonVi vang_mat, "Name (reason)") chairs nothing: a deputy
+    # on maternity leave is not printed as chairing the head's review (seed 001 II.2.c)
+    present_people = [p for p in people if not any(names_person(a.partition("(")[0].strip(), p.ho_ten) for a in absentees)]
+    head = next((p for p in present_people if p.vai_tro == "truong"), None)
+    deputy = next((p for p in present_people if p.vai_tro == "pho"), None)
     chair = head or deputy
     votes = [campaign.votes[p.ma_so].so_nguoi_du_hop for p in people if p.ma_so in campaign.votes]
     groups = {pr.nhom_tuong_dong for pr in prs}
@@ -180,7 +206,6 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     ctx["dong_ngay"] = date_line(campaign.agency.dia_danh, unit.ngay_hop, campaign.year)
     members = unit.so_thanh_vien or len(people)
     present = max(votes) if votes else None
-    absentees = [a.strip() for a in unit.vang_mat.replace("\n", ";").split(";") if a.strip()]
     props = {e.ma_so: e for e in campaign.emulation}
     totals_cast = {props[p.ma_so].tong_so_phieu for p in people
                    if p.ma_so in props and props[p.ma_so].tong_so_phieu}

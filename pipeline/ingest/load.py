@@ -46,6 +46,8 @@ from pipeline.ingest.reader import Row, RowRefs, SheetData, read_workbook
 from pipeline.ingest.xlsx import column_index
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from pipeline.rating.rulebooks import Rulebook
 
 _T = TypeVar("_T")
@@ -53,7 +55,8 @@ _T = TypeVar("_T")
 LEVEL_KEYS = (("HTXS", "phieu_htxs"), ("HTT", "phieu_htt"), ("HT", "phieu_ht"), ("KHT", "phieu_kht"))
 AGE_RANGE = (18, 70)  # age in the evaluation year
 DISCIPLINE_YEARS = (10, 1)  # decisions more than 10 years before or 1 year after the year are implausible
-PARTY_FIELDS = ("chuc_vu_dang", "chi_bo_noi_cu_tru", "mien_sinh_hoat_noi_cu_tru", "muc_dang_vien", "tu_xep_loai_dang_vien")
+PARTY_FIELDS = ("chuc_vu_dang", "chi_bo_noi_cu_tru", "mien_sinh_hoat_noi_cu_tru", "muc_dang_vien", "tu_xep_loai_dang_vien",
+                "khong_kiem_diem_dang_vien")
 
 
 def sha256_file(path: Path) -> str:
@@ -363,6 +366,48 @@ def _rulebook(data: dict[str, SheetData], year: int | None) -> Rulebook | None:
     return for_year(year) if year else None
 
 
+def _step_order(data: dict[str, SheetData], problems: list[Problem]) -> None:
+    """The dates printed for the steps of the year follow their order (ND 90 Art. 17–19, rules.md R8.2):
+    the self-assessment (CoQuan ngay_tu_danh_gia), the unit's meeting where it is presented (DonVi
+    ngay_hop), the competent evaluator's decision (ngay_quyet_dinh), then the notice (ngay_thong_bao). A
+    paper dated out of that order (a decision before the self-assessment it rules on) is an error."""
+    agency = _agency_row(data)
+    if agency is None:
+        return
+    a = agency.values
+    own, decided, notice = a.get("ngay_tu_danh_gia"), a.get("ngay_quyet_dinh"), a.get("ngay_thong_bao")
+
+    def label(key: str, spec: schema.Sheet = schema.CO_QUAN) -> str:
+        return f"«{spec.column(key).label}»"
+
+    def day(d: dt.date) -> str:
+        return d.strftime("%d/%m/%Y")
+
+    if own and decided and decided < own:
+        problems.append(_p(ERROR, agency, "ngay_quyet_dinh", f"{label('ngay_quyet_dinh')} ({day(decided)}) trước "
+                           f"{label('ngay_tu_danh_gia')} ({day(own)}): cấp có thẩm quyền quyết định sau khi cá nhân tự "
+                           "đánh giá và đơn vị họp nhận xét (Điều 17, 18, 19 Nghị định 90/2020/NĐ-CP).", value=decided,
+                           expected=f"từ {day(own)} trở về sau, hoặc để trống"))
+    if decided and notice and notice < decided:
+        problems.append(_p(ERROR, agency, "ngay_thong_bao", f"{label('ngay_thong_bao')} ({day(notice)}) trước "
+                           f"{label('ngay_quyet_dinh')} ({day(decided)}): thông báo kết quả sau khi cấp có thẩm quyền "
+                           "quyết định.", value=notice, expected=f"từ {day(decided)} trở về sau, hoặc để trống"))
+    sheet = data.get("DonVi")
+    for row in sheet.rows if sheet is not None else []:
+        met = row.values.get("ngay_hop")
+        if met is None:
+            continue
+        where = label("ngay_hop", schema.DON_VI)
+        if own and met < own:
+            problems.append(_p(ERROR, row, "ngay_hop", f"{where} ({day(met)}) trước {label('ngay_tu_danh_gia')} "
+                               f"của sheet CoQuan ({day(own)}): tại cuộc họp từng người trình bày bản tự đánh giá đã làm.",
+                               value=met, expected=f"từ {day(own)} trở về sau"))
+        if decided and met > decided:
+            problems.append(_p(ERROR, row, "ngay_hop", f"{where} ({day(met)}) sau {label('ngay_quyet_dinh')} của "
+                               f"sheet CoQuan ({day(decided)}): cấp có thẩm quyền quyết định trên cơ sở kết quả cuộc họp.",
+                               value=met, expected=f"đến {day(decided)}"))
+
+
 # -- DonVi, NhanSu --------------------------------------------------------------------------------
 def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
     sheet = data.get("DonVi")
@@ -404,6 +449,12 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
         if absent > months:
             problems.append(_p(ERROR, row, "so_thang_nghi", f"Số tháng nghỉ lớn hơn số tháng công tác trong năm ({months:g}).",
                                value=absent, expected=f"từ 0 đến {months:g}"))
+        old_months = v.get("so_thang_co_quan_cu")
+        if old_months is not None and old_months > months:  # the months at the old agency count in the year's
+            problems.append(_p(ERROR, row, "so_thang_co_quan_cu",
+                               f"Số tháng công tác ở cơ quan cũ lớn hơn số tháng công tác trong năm ({months:g}), số "
+                               "tháng này đã phải tính cả thời gian ở cơ quan cũ.",
+                               value=old_months, expected=f"từ 0 đến {months:g}"))
         if year and v.get("ngay_sinh"):
             age = year - v["ngay_sinh"].year
             if not AGE_RANGE[0] <= age <= AGE_RANGE[1]:
@@ -439,6 +490,8 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
             muc_dang_vien=v.get("muc_dang_vien"), tu_xep_loai_dang_vien=v.get("tu_xep_loai_dang_vien"),
             ket_luan_suy_thoai=v.get("ket_luan_suy_thoai", False), vi_pham_dang_vien=v.get("vi_pham_dang_vien", False),
             don_vi_tham_nhung=v.get("don_vi_tham_nhung", False), van_ban_ket_luan=v.get("van_ban_ket_luan", ""),
+            co_quan_cu=v.get("co_quan_cu", ""), so_thang_co_quan_cu=v.get("so_thang_co_quan_cu"),
+            khong_kiem_diem_dang_vien=v.get("khong_kiem_diem_dang_vien", False),
             row=row.number, refs=_frozen(row.refs),
         ))
     _check_heads(data, sheet, units, problems)
@@ -1192,6 +1245,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     agency = _agency(data, year, problems)
     _check_superior(data, problems)
     units = _units(data, problems)
+    _step_order(data, problems)
     problems = _unit_names_for_codes(data, problems)
     problems = _periods_without_year(data, year, problems)
     problems = _periods_of_the_year(year, problems)

@@ -130,6 +130,12 @@ class Person:
     vi_pham_dang_vien: bool = False
     don_vi_tham_nhung: bool = False  # leaders: corruption or waste in a unit under their direct charge (KHT case)
     van_ban_ket_luan: str = ""  # the conclusion behind either case, as cited in the reason
+    # transferred in during the year (ND 90 Art. 20 cl. 1): the old agency and the months worked there
+    co_quan_cu: str = ""
+    so_thang_co_quan_cu: float | None = None
+    # a party member outside this year's party review (newly admitted < 6 months, excused, suspended): no
+    # party self-review, no 3-213 (pipeline/plan.py::person_forms); who is outside is the party's call
+    khong_kiem_diem_dang_vien: bool = False
     row: int = 0
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 

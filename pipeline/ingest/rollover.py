@@ -47,7 +47,9 @@ PER_YEAR = {
                # the year's conclusions that make a level Không hoàn thành nhiệm vụ (ND 335 Art. 20 cl. 4)
                # and the party self-rating: carried over they would rate next year on this year's facts
                "tu_xep_loai_dang_vien", "ket_luan_suy_thoai", "vi_pham_dang_vien", "don_vi_tham_nhung",
-               "van_ban_ket_luan"),
+               "van_ban_ket_luan",
+               # a transfer in during the year is a fact of that year
+               "co_quan_cu", "so_thang_co_quan_cu", "khong_kiem_diem_dang_vien"),
     # the unit's level of the year caps its head (ND 233 khoản 7 Điều 12)
     "DonVi": ("muc_xep_loai_don_vi",
               # the unit's meeting of the year (date, members called, absentees, ballots) printed on its minutes

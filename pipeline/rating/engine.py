@@ -224,6 +224,9 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discip
     limits: list[_Limit] = []
     reasons += time.reasons
     warnings += time.warnings
+    moved_reasons, moved_warnings = rules.transfer_rule(p, rb)  # transferred in during the year
+    reasons += moved_reasons
+    warnings += moved_warnings
     if time.ceiling:
         ceiling = worse(ceiling, time.ceiling)
         limits.append(_Limit(time.ceiling, f"nghỉ {rules.num(p.so_thang_nghi)} tháng trong năm", rb.cite.months))

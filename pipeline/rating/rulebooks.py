@@ -42,6 +42,9 @@ class Citations:
     party_duties: str = ""  # violation of what party members must not do / of the duty to set an example => KHT
     corruption: str = ""  # leaders: corruption or waste in a unit under their direct charge => KHT
     head_unit: str = ""  # the head's level not above the unit's
+    # transferred in during the year: the new agency rates, with the old one's opinion after >= 6 months
+    # there (ND 90 Art. 20 cl. 1); empty: the rulebook handles it otherwise (ND 335: KetQuaKy don_vi_danh_gia)
+    transfer: str = ""
     # ND 90's leader criteria on the units under his authority (kind -> articles): "100% đơn vị thuộc thẩm
     # quyền … hoàn thành nhiệm vụ trở lên, trong đó ít nhất 70% hoàn thành tốt …" for HTXS/HTT, "ít nhất
     # 70% … hoàn thành nhiệm vụ trở lên" for HT (rules.md R2.1–R2.3); empty: not checked
@@ -256,6 +259,7 @@ ND90_ND48 = Rulebook(
         discipline_b=f"điểm b khoản 5 Điều 2 {ND48}",
         discipline_c=f"điểm c khoản 5 Điều 2 {ND48}",
         months="khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP",
+        transfer="khoản 1 Điều 20 Nghị định 90/2020/NĐ-CP",
         cap=_CAP_ND48.format(party=_QD124),
         cap_override="ngoại lệ về tỷ lệ Hoàn thành xuất sắc nhiệm vụ do cấp có thẩm quyền cho phép bằng văn bản",
         party="khoản 2 Điều 20, Điều 21 Nghị định 90/2020/NĐ-CP (kết quả xếp loại cán bộ, công chức, viên chức là cơ sở xếp loại đảng viên)",

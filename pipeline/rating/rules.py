@@ -383,6 +383,31 @@ def time_rules(person: Person, rb: Rulebook) -> TimeOutcome:
     return TimeOutcome(True)
 
 
+def transfer_rule(person: Person, rb: Rulebook) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """ND 90 Art. 20 cl. 1 (rules.md R4): someone transferred in during the year is rated by the new
+    agency, combining the old agency's opinion when they worked there 6 months or more. (reasons, warnings);
+    nothing when the rulebook has no such citation (from 2026: KetQuaKy `don_vi_danh_gia`)."""
+    cite, months = rb.cite.transfer, person.so_thang_co_quan_cu
+    if not (person.co_quan_cu or months is not None):
+        return (), ()
+    if not cite:  # from 2026 the old agency's results are periods of sheet KetQuaKy
+        return (), ("Các cột «Cơ quan, đơn vị cũ (chuyển đến trong năm)», «Số tháng công tác ở cơ quan cũ» không dùng cho "
+                    f"bộ quy tắc {rb.id}: ghi kết quả các tháng, quý do cơ quan cũ đánh giá ở sheet KetQuaKy (cột «Cơ quan, "
+                    "đơn vị đánh giá kỳ»).",)
+    where = person.co_quan_cu or "cơ quan, đơn vị cũ"
+    if months is None:
+        return (cited(f"Chuyển đến trong năm từ {where}: cơ quan, đơn vị mới đánh giá, xếp loại chất lượng", cite),), (
+            f"Chưa ghi số tháng công tác ở {where} (cột «Số tháng công tác ở cơ quan cũ»): nếu từ 06 tháng trở lên thì "
+            f"đánh giá, xếp loại phải kết hợp ý kiến nhận xét của cơ quan, đơn vị cũ ({cite}).",)
+    if months >= 6:
+        return (cited(f"Chuyển đến trong năm từ {where}, công tác ở đó {num(months)} tháng (từ 06 tháng trở lên): cơ quan, "
+                      f"đơn vị mới đánh giá, xếp loại chất lượng có kết hợp ý kiến nhận xét của {where}", cite),), (
+            f"Cần có ý kiến nhận xét của {where} (công tác ở đó {num(months)} tháng trong năm) trước khi cấp có thẩm "
+            f"quyền quyết định mức xếp loại, và lưu ý kiến đó cùng hồ sơ ({cite}).",)
+    return (cited(f"Chuyển đến trong năm từ {where}, công tác ở đó {num(months)} tháng (dưới 06 tháng): cơ quan, đơn vị "
+                  "mới đánh giá, xếp loại chất lượng", cite),), ()
+
+
 # ---------------------------------------------------------------------------------------------
 # Rule 4: the HTXS cap per comparable group
 # ---------------------------------------------------------------------------------------------
