@@ -1,4 +1,4 @@
-""""Today" for hoso: the computer's local date, or the date in `HOSO_HOM_NAY` (YYYY-MM-DD).
+""""Today" for hoso: the date in Vietnam (UTC+7), or the date in `HOSO_HOM_NAY` (YYYY-MM-DD).
 
 Only the Sở Nội vụ deadline arithmetic uses it (the reading guide's and the summary's "còn N ngày" /
 "đã quá hạn N ngày", the package's date when the workbook gives none, the province summary): no date
@@ -21,14 +21,15 @@ VIETNAM = dt.timezone(dt.timedelta(hours=7), "UTC+07:00")
 
 
 def today() -> dt.date:
-    """The date of "today": `HOSO_HOM_NAY` when set, else the local date; a malformed value is refused
-    (exit 2), never ignored."""
+    """The date of "today": `HOSO_HOM_NAY` when set, else the date in Vietnam — a clerk's computer's own date,
+    and on a server whose clock is UTC (`hoso serve` on a cloud machine) not yesterday's until 07:00; a malformed
+    value is refused (exit 2), never ignored."""
     value = os.environ.get(VARIABLE, "").strip()
     if not value:
-        return dt.date.today()
+        return dt.datetime.now(VIETNAM).date()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"Biến môi trường {VARIABLE} «{value}» không phải một ngày dạng NĂM-THÁNG-NGÀY.",
-                         hint=f"Cần: ví dụ {VARIABLE}=2026-12-05, hoặc bỏ biến này để dùng ngày của máy.") from None
+                         hint=f"Cần: ví dụ {VARIABLE}=2026-12-05, hoặc bỏ biến này để dùng ngày hôm nay (giờ Việt Nam).") from None
 

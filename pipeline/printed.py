@@ -4,7 +4,7 @@ button «Đã in xong các trang cần in lại»), and the reprint list of ever
 `da_in.json`, beside manifest.json in the output folder (never in a file the clerk prints, never listed
 in the manifest: marking changes no listed file, so the no-change build stays the 0.1 s path), records:
 
-- `ngay` (local date and time of the mark), `nguoi` (who marked it on the web; "" from the CLI);
+- `ngay` (date and time of the mark, with its offset; read in Vietnam's time), `nguoi` (who marked it on the web; "" from the CLI);
 - `manifest_sha256`: the SHA-256 of the manifest.json it marked (the mark covers exactly that build);
 - `co_quan` / `nam_danh_gia`: the agency and year of that build (a mark never applies to another's);
 - `ban_in`: the parts of that manifest `changes.compare` reads — `files` (every file's path, SHA-256,

@@ -1474,3 +1474,20 @@ def test_a_package_sent_early_morning_in_vietnam_is_of_that_day():
     assert vietnam_day("2026-12-15 16:59:59+00:00") == dt.date(2026, 12, 15)
     assert vietnam_day("2026-12-15 17:00:00+00:00") == dt.date(2026, 12, 16)
     assert vietnam_day("") is None and vietnam_day(None) is None
+
+
+def test_today_is_vietnams_date_on_a_utc_server(monkeypatch):
+    """The deadline lines («còn N ngày») count from today in Vietnam: at 23:30 UTC on 14/12 it is already 15/12 there."""
+    import datetime as dt
+
+    from pipeline import clock
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            instant = dt.datetime(2026, 12, 14, 23, 30, tzinfo=dt.UTC)
+            return instant.astimezone(tz) if tz is not None else instant.replace(tzinfo=None)
+
+    monkeypatch.delenv(clock.VARIABLE, raising=False)
+    monkeypatch.setattr(clock.dt, "datetime", Clock)
+    assert clock.today() == dt.date(2026, 12, 15)
