@@ -92,24 +92,33 @@ def _load_json(path: Path) -> Any:
         return None
 
 
-def verify(outdir: Path, public_key: Ed25519PublicKey | None = None) -> VerifyReport:
-    """`public_key` (an Ed25519 public key, `signing.load_public`): manifest.json must carry a
-    valid signature by it (`manifest.json.sig`), checked before anything else."""
-    outdir = Path(outdir)
-    rep = VerifyReport(outdir)
-    if not outdir.is_dir():
-        rep.problems.append(f"Không có thư mục «{outdir}».")
-        return rep
+def _opened(folder: Path, public_key: Ed25519PublicKey | None) -> tuple[VerifyReport, Any, bool]:
+    """The report begun for `folder`: its signature checked first (with `public_key`), its manifest read (None when
+    it cannot be), a manifest or ratings file too big to read named; False when there is no such folder."""
+    rep = VerifyReport(folder)
+    if not folder.is_dir():
+        rep.problems.append(f"Không có thư mục «{folder}».")
+        return rep, None, False
     if public_key is not None:
         from pipeline.submission import signing
 
-        why = signing.check(outdir, public_key)
+        why = signing.check(folder, public_key)
         if why:
             rep.problems.append(f"Chữ ký: {why}.")
         else:
             rep.notes.append(f"manifest.json được ký đúng bằng khóa {signing.fingerprint(public_key)}.")
-    manifest = _load_json(outdir / MANIFEST)
-    rep.problems.extend(why for why in (too_big(outdir / MANIFEST), too_big(outdir / RATINGS)) if why)
+    manifest = _load_json(folder / MANIFEST)
+    rep.problems.extend(why for why in (too_big(folder / MANIFEST), too_big(folder / RATINGS)) if why)
+    return rep, manifest, True
+
+
+def verify(outdir: Path, public_key: Ed25519PublicKey | None = None) -> VerifyReport:
+    """`public_key` (an Ed25519 public key, `signing.load_public`): manifest.json must carry a
+    valid signature by it (`manifest.json.sig`), checked before anything else."""
+    outdir = Path(outdir)
+    rep, manifest, found = _opened(outdir, public_key)
+    if not found:
+        return rep
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
         rep.problems.append(f"Thiếu hoặc hỏng tệp {MANIFEST} trong «{outdir}»: không kiểm tra được.")
         return rep
@@ -370,18 +379,9 @@ def verify_sent(folder: Path, public_key: Ed25519PublicKey | None = None, *, max
     summary table against the ratings, person by person (check 4 of `verify`); nothing else in the folder.
     `max_table`: a table bigger than that (inflated) is not read."""
     folder = Path(folder)
-    rep = VerifyReport(folder)
-    if not folder.is_dir():
-        rep.problems.append(f"Không có thư mục «{folder}».")
+    rep, manifest, found = _opened(folder, public_key)
+    if not found:
         return rep
-    if public_key is not None:
-        from pipeline.submission import signing
-
-        why = signing.check(folder, public_key)
-        if why:
-            rep.problems.append(f"Chữ ký: {why}.")
-    manifest = _load_json(folder / MANIFEST)
-    rep.problems.extend(why for why in (too_big(folder / MANIFEST), too_big(folder / RATINGS)) if why)
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
         rep.problems.append(f"Thiếu hoặc hỏng tệp {MANIFEST}: không kiểm tra được.")
         return rep
