@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # One "today" for the whole run, in this process and every hoso it starts: a run that crosses midnight
 # computes every deadline line ("đã quá hạn N ngày") for the same date (pipeline/clock.py).
 os.environ.setdefault("HOSO_HOM_NAY", dt.date.today().isoformat())
+
+# A suite started in the background by a shell without job control (`cmd &` in a script, `nohup … &`) has
+# Ctrl-C (SIGINT) ignored, and an ignored signal stays ignored in every process it starts: the hoso runs the
+# interrupt tests start would never see their Ctrl-C. Ctrl-C is given back to this process (its children then
+# start with the default: Python's KeyboardInterrupt), as in a terminal.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
