@@ -250,7 +250,70 @@ def test_refusals(server, outputs, tmp_path, monkeypatch):
     # a command-line run holding the output folder's lock: receive's own guard, said, nothing filed
     with locked(out):
         r = _send(c, [scan])
-    assert r.status_code == 409 and "hoso" in r.text and untouched()
+    assert r.status_code == 409 and "đang được ghi" in r.text and "chưa xếp trang nào lần này" in r.text
+    assert str(out) not in r.text and untouched()
     assert list((store.agency_dir("VP") / "nhan_quet").iterdir()) == []
     # then it files
     assert _send(c, [scan]).status_code == 200 and (out / "da_ky" / "HC" / "NS-01.pdf").is_file()
+
+
+def test_the_result_page_in_a_real_browser(server, outputs, tmp_path):
+    """Headless Chromium at 1366×768 and as a phone (390 px): the scans chosen in the file field, the result
+    readable, nothing wider than the screen; screenshots kept when HOSO_WEB_SCREENSHOTS names a folder."""
+    import os
+    import threading
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from werkzeug.serving import make_server
+
+    app, store = server
+    out = store.output_dir("VP")
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    old = json.loads((outputs["cu"] / "manifest.json").read_text(encoding="utf-8"))
+    now = {s["mau"]: s["phien_ban"] for p in m["ca_nhan"] if p["ma_so"] == "NS-01" for s in p["tai_lieu"]}
+    [stale] = [s["mau"] for p in old["ca_nhan"] if p["ma_so"] == "NS-01" for s in p["tai_lieu"]
+               if now.get(s["mau"]) != s["phien_ban"]]
+    files = []
+    for data, name in (_scan(out, "NS-02", tmp_path, "ns02.pdf"), _scan(outputs["khac"], "NS-03", tmp_path, "khac.pdf", pages=1),
+                       _scan(outputs["cu"], "NS-01", tmp_path, "ban_cu.pdf", form=stale, pages=1)):
+        (tmp_path / "gui").mkdir(exist_ok=True)
+        (tmp_path / "gui" / name).write_bytes(data)
+        files.append(str(tmp_path / "gui" / name))
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{http.server_port}"
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium") or "chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi-VN",
+                "--disable-gpu"):
+        opts.add_argument(arg)
+    d = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    shots = os.environ.get("HOSO_WEB_SCREENSHOTS")
+    try:
+        d.implicitly_wait(2)
+        d.get(base + "/dang-nhap")
+        d.find_element(By.ID, "ten").send_keys("vt")
+        d.find_element(By.ID, "mat_khau").send_keys(PASSWORD + "\n")
+        d.get(base + "/ho-so")
+        d.find_element(By.ID, "mo_nhan_ban_ky").click()
+        for size, name in (("rong", "nhan_ban_ky.png"), ("dien_thoai", "nhan_ban_ky_dien_thoai.png")):
+            if size == "dien_thoai":
+                d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844,
+                                                                         "deviceScaleFactor": 1, "mobile": True})
+                d.get(base + "/ho-so/nhan-ban-ky")
+            d.find_element(By.ID, "quet").send_keys("\n".join(files))
+            d.find_element(By.CSS_SELECTOR, "#gui_quet button[type=submit]").click()
+            summary = d.find_element(By.ID, "tom_tat").text
+            assert "xếp" in summary and "trang vào hồ sơ" in summary, summary
+            assert "Trần Thị Bình (NS-02)" in d.find_element(By.ID, "da_xep").text
+            assert "khac.pdf" in d.find_element(By.ID, "ket_qua_nhan").text
+            assert d.find_element(By.ID, "tep_can_ky_lai").is_displayed()
+            assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), size
+            if shots:
+                Path(shots).mkdir(parents=True, exist_ok=True)
+                d.save_screenshot(str(Path(shots) / name))
+    finally:
+        d.quit()
+        http.shutdown()

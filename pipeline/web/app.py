@@ -1166,6 +1166,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 said = str(exc)
                 for path, name in paths.items():
                     said = said.replace(f"«{path}»", f"«{name}»")
+                if said.startswith("Một lệnh hoso khác đang ghi vào"):  # receive's folder lock: its CLI words
+                    said = ("Hồ sơ của cơ quan đang được ghi (một lần tạo hồ sơ hoặc một lần nhận bản quét khác đang "
+                            "chạy): chưa xếp trang nào lần này. Hãy đợi ít phút rồi gửi lại các tệp quét.")
+                said = said.replace(f"«{out}»", "thư mục hồ sơ trên máy chủ").replace(str(out), "thư mục hồ sơ")
                 return refused(said.replace("hoso nhan-ban-ky", "«Nhận bản đã ký»"), 409)
         except OSError as exc:
             raise NoRoom(description=f"Máy chủ chưa lưu được các tệp quét ({exc.strerror or exc}): báo quản trị viên "
