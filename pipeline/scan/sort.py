@@ -181,16 +181,18 @@ def _page_name(form: str, copy: int, page: int) -> str:
     return f"{form}_{copy}_{page}"
 
 
-def receive(outdir: Path, scans: list[Path]) -> ScanResult:
+def receive(outdir: Path, scans: list[Path], names: dict[Path, str] | None = None) -> ScanResult:
     """File the scans into `outdir/da_ky`; the report (also written as Excel). The output folder's
-    lock is held meanwhile: a build cannot swap the folder under it (nor it write during a build)."""
+    lock is held meanwhile: a build cannot swap the folder under it (nor it write during a build).
+    `names`: the name a scan file is reported and recorded under (`hoso serve` keeps the uploads in a
+    temporary folder removed after the run: the report names the file the clerk sent, not that path)."""
     from pipeline.output import locked
 
     with locked(outdir) as target:
-        return _staged(target, scans)
+        return _staged(target, scans, {str(k): v for k, v in (names or {}).items()})
 
 
-def _staged(outdir: Path, scans: list[Path]) -> ScanResult:
+def _staged(outdir: Path, scans: list[Path], names: dict[str, str] | None = None) -> ScanResult:
     """`_receive` into a copy of `da_ky/` made of hard links (a file is never written through a
     link: every file the run writes is a new one), swapped into place at the end; on any failure
     the filed `da_ky/` is as it was."""
@@ -205,7 +207,7 @@ def _staged(outdir: Path, scans: list[Path]) -> ScanResult:
         if root.is_dir() and not root.is_symlink():
             # a stopped run's half-written *.tmp is left behind (the run writes its own afresh)
             shutil.copytree(root, work, symlinks=True, copy_function=_link_or_copy, ignore=shutil.ignore_patterns("*.tmp"))
-        result = _receive(outdir, scans, work)
+        result = _receive(outdir, scans, work, names or {})
         if root.exists() or root.is_symlink():
             os.rename(root, stage / "cu")
         try:
@@ -238,7 +240,7 @@ def _write_error(exc: OSError, outdir: Path) -> OutputError:
     return OutputError(f"Không ghi được vào «{outdir}»: {exc.strerror or exc}. {kept} khắc phục lỗi trên.")
 
 
-def _receive(outdir: Path, scans: list[Path], root: Path) -> ScanResult:
+def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] | None = None) -> ScanResult:
     for s in scans:
         if not s.is_file():
             raise ScanError(f"Không tìm thấy tệp quét «{s}».")
@@ -275,7 +277,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path) -> ScanResult:
             continue
         seen.add(page.digest)
         new += 1
-        where = {"nguon": page.digest, "tep": page.source, "trang": page.index}
+        where = {"nguon": page.digest, "tep": (names or {}).get(page.source, page.source), "trang": page.index}
         code = page.code
         if code is None:
             if page.blank:

@@ -71,6 +71,7 @@ NAME_SHOWN = 64  # a name typed at the login, as kept in the failed logins and t
 MAX_LISTED = 1000  # problems of an upload kept and shown on its page (the counts are exact; errors first)
 UPLOAD_WINDOW, UPLOADS_PER_AGENCY = 10 * 60, 30  # workbooks sent (checked, rated, kept) per agency in the window
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_SCAN_FILES = 100  # scan files in one «Nhận bản đã ký» (all of them within MAX_UPLOAD together)
 FAIL_WINDOW = 15 * 60
 QUICK_BUILD_S = 2.0  # «Tạo hồ sơ» waits this long for the build to end before showing its progress page
 QUICK_BUILD_ENV = "HOSO_CHO_TAO_GIAY"  # another wait, in seconds (0: show the progress page at once)
@@ -106,6 +107,7 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "xem_xep_loai": "Xem bảng kết quả xếp loại",
     "dat_han_nop": "Sở Nội vụ đặt hạn nộp, cơ quan phải nộp", "tai_tong_hop": "Sở Nội vụ tải bảng tổng hợp toàn tỉnh",
     "da_in": "Đánh dấu đã in xong các trang cần in lại",
+    "nhan_ban_ky": "Nhận bản đã ký (bản quét) vào hồ sơ", "nhan_ban_ky_loi": "Nhận bản đã ký: chưa xếp được",
 }
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
                "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"}
@@ -1035,7 +1037,154 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             deadline = _deadline_line(last["han_nop"] if last is not None else "")
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
                                sent=sent, outdated=outdated, proposed=proposed, levels=levels, kept=kept,
-                               deadline=deadline)
+                               deadline=deadline, signed=[f for f in _signed_files() if _may_read_signed(f)])
+
+    # ---- signed scans back («Nhận bản đã ký», `hoso nhan-ban-ky` on the page) --------------------------
+    def _signed_files() -> list[str]:
+        """The files of `da_ky/` the last reception listed (`nhan_ban_ky.json` `tep`, paths under da_ky/),
+        without its page images (`.trang/`): the only ones served by `/da-ky/…`."""
+        try:
+            state = json.loads((store.output_dir(g.user["co_quan"]) / "da_ky" / "nhan_ban_ky.json")
+                               .read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        listed = state.get("tep") if isinstance(state, dict) else None
+        return [t["path"] for t in listed or [] if isinstance(t, dict) and isinstance(t.get("path"), str)
+                and not t["path"].startswith(".trang/") and ".." not in t["path"].split("/")]
+
+    def _may_read_signed(rel: str) -> bool:
+        """A unit clerk reads her unit's signed dossiers only (`<unit>/…`); can_ky_lai.pdf, khong_doc_duoc.pdf
+        and the report hold every unit's pages: the agency clerk's."""
+        if g.user["vai_tro"] == "van_thu":
+            return True
+        return g.user["vai_tro"] == "van_thu_don_vi" and rel.startswith(f"{g.user['don_vi'] or '?'}/")
+
+    def _signed_of(unit: str, person: str = "") -> str:
+        """`da_ky/`'s path of a person's (or a unit's own) signed dossier when filed, else ''."""
+        rel = f"{unit}/{person}.pdf" if person else f"{unit}/don_vi.pdf"
+        return rel if rel in _signed_files() else ""
+
+    @app.route("/da-ky/<path:rel>")
+    def da_ky(rel: str) -> ResponseReturnValue:
+        role("van_thu", "van_thu_don_vi")
+        if rel not in _signed_files() or not _may_read_signed(rel):
+            abort(404)
+        root = (store.output_dir(g.user["co_quan"]) / "da_ky").resolve()
+        path = (root / rel).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            abort(404)
+        audit("tai_tep", f"da_ky/{rel}")
+        inline = rel.endswith(".pdf") and request.args.get("tai") != "1"
+        name = (f"{rel.split('/')[0]}_{Path(rel).stem}_da_ky.pdf" if rel.count("/") == 1 and rel.endswith(".pdf")
+                else Path(rel).name)
+        return send_file(path, as_attachment=not inline, download_name=name)
+
+    def _scan_kind(name: str, head: bytes) -> str:
+        """'' when `name`/`head` (its first bytes) are a PDF or an image `receive` reads, else why not (Vietnamese)."""
+        from PIL import Image
+
+        from pipeline.scan.read import IMAGE_SUFFIXES
+
+        suffix = Path(name).suffix.lower()
+        accepted = "PDF (.pdf) hoặc ảnh (" + ", ".join(sorted(IMAGE_SUFFIXES)) + ")"
+        if suffix == ".pdf":
+            return "" if head.startswith(b"%PDF-") else f"Tệp «{name}» có tên .pdf nhưng không phải tệp PDF."
+        if suffix in (".heic", ".heif"):
+            return (f"Tệp «{name}» là ảnh HEIC của iPhone, chương trình chưa đọc được: chuyển sang JPG (gửi ảnh qua "
+                    "Zalo/email thường tự chuyển; hoặc trên iPhone: Cài đặt › Camera › Định dạng › Tương thích nhất).")
+        if suffix not in IMAGE_SUFFIXES:
+            return f"Tệp «{name}» không phải bản quét: chỉ nhận {accepted}."
+        try:
+            with Image.open(io.BytesIO(head)) as im:  # the header only: what the file really is
+                im.format  # noqa: B018 - identified
+        except Exception:  # noqa: BLE001 - Pillow's errors for a file that is not an image it knows
+            return f"Tệp «{name}» có đuôi {suffix} nhưng không phải ảnh đọc được."
+        return ""
+
+    def _signed_state_count() -> int:
+        try:
+            state = json.loads((store.output_dir(g.user["co_quan"]) / "da_ky" / "nhan_ban_ky.json")
+                               .read_text(encoding="utf-8"))
+            return len(state.get("trang") or {})
+        except (OSError, ValueError, AttributeError):
+            return 0
+
+    @app.route("/ho-so/nhan-ban-ky", methods=["GET", "POST"])
+    def nhan_ban_ky() -> ResponseReturnValue:
+        """Scanned signed pages filed into the dossiers (`pipeline.scan.sort.receive`): the agency clerk's.
+        A unit clerk is refused: a stack of scans holds any unit's pages and `receive` files them all."""
+        from pipeline.errors import HosoError
+        from pipeline.scan.sort import receive
+
+        if g.user["vai_tro"] == "van_thu_don_vi":
+            abort(403, description="Văn thư đơn vị không nhận bản đã ký trên trang này: một xấp bản quét có thể có "
+                                   "trang của đơn vị khác, chương trình xếp tất cả. Hãy gửi bản quét cho văn thư cơ "
+                                   "quan để nhận vào hồ sơ.")
+        role("van_thu")
+        ma = g.user["co_quan"]
+        m = _manifest()
+        out = store.output_dir(ma)
+        busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
+        if request.method == "GET":
+            return render_template("nhan_ban_ky.html", m=m, result=None, busy=busy, error="", files=_signed_files(),
+                                   limit=MAX_UPLOAD // (1024 * 1024), max_files=MAX_SCAN_FILES)
+
+        def refused(error: str, code: int) -> ResponseReturnValue:
+            audit("nhan_ban_ky_loi", error[:300])
+            return render_template("nhan_ban_ky.html", m=m, result=None, busy=busy, error=error,
+                                   files=_signed_files(), limit=MAX_UPLOAD // (1024 * 1024),
+                                   max_files=MAX_SCAN_FILES), code
+
+        if busy is not None:
+            return refused(f"Đang tạo hồ sơ (lần tạo số {busy['id']}): chưa nhận bản đã ký lúc này, vì hồ sơ sắp được "
+                           "thay bằng bản mới. Hãy đợi lần tạo xong rồi gửi lại các tệp quét.", 409)
+        sent = [f for f in request.files.getlist("quet") if f and f.filename]
+        if not sent:
+            return refused("Chưa chọn tệp quét nào.", 400)
+        if len(sent) > MAX_SCAN_FILES:
+            return refused(f"Gửi {len(sent)} tệp một lần là quá nhiều: tối đa {MAX_SCAN_FILES} tệp; hãy gửi thành "
+                           "nhiều lần (các trang đã nhận được giữ lại).", 400)
+        shown = [_shown_name(f.filename or "") for f in sent]
+        for f, name in zip(sent, shown, strict=True):
+            why = _scan_kind(name, f.stream.read(64))
+            f.stream.seek(0)
+            if why:
+                return refused(why + " Chưa nhận tệp nào lần này.", 400)
+        base = store.agency_dir(ma) / "nhan_quet"
+        base.mkdir(parents=True, exist_ok=True)
+        before = _signed_state_count()
+        tmp = Path(tempfile.mkdtemp(prefix="quet-", dir=base))
+        try:
+            paths: dict[Path, str] = {}
+            for k, (f, name) in enumerate(zip(sent, shown, strict=True), 1):
+                path = tmp / f"{k}{Path(name).suffix.lower()}"  # never the browser's name as a path
+                f.save(path)
+                paths[path] = name
+            try:
+                result = receive(out, list(paths), paths)
+            except HosoError as exc:
+                said = str(exc)
+                for path, name in paths.items():
+                    said = said.replace(f"«{path}»", f"«{name}»")
+                if said.startswith("Một lệnh hoso khác đang ghi vào"):  # receive's folder lock: its CLI words
+                    said = ("Hồ sơ của cơ quan đang được ghi (một lần tạo hồ sơ hoặc một lần nhận bản quét khác đang "
+                            "chạy): chưa xếp trang nào lần này. Hãy đợi ít phút rồi gửi lại các tệp quét.")
+                said = said.replace(f"«{out}»", "thư mục hồ sơ trên máy chủ").replace(str(out), "thư mục hồ sơ")
+                return refused(said.replace("hoso nhan-ban-ky", "«Nhận bản đã ký»"), 409)
+        except OSError as exc:
+            raise NoRoom(description=f"Máy chủ chưa lưu được các tệp quét ({exc.strerror or exc}): báo quản trị viên "
+                                     "giải phóng dung lượng rồi gửi lại. Các trang đã nhận trước vẫn giữ nguyên.") from exc
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        filed = _signed_state_count() - before
+        names = {p["ma_so"]: p.get("ho_ten", "") for p in (_ratings() or {}).get("nguoi", [])}
+        counts = {"so_tep": len(sent), "trang_doc": result.read, "trang_moi": result.new, "xep_vao_ho_so": filed,
+                  "khong_xep_duoc": len(result.unreadable), "can_ky_lai": len(result.outdated),
+                  "trang_trang": result.blank, "trang_bia": result.covers}
+        audit("nhan_ban_ky", json.dumps(counts, ensure_ascii=False))
+        return render_template("nhan_ban_ky.html", m=m, result=result, busy=None, error="", files=_signed_files(),
+                               limit=MAX_UPLOAD // (1024 * 1024), max_files=MAX_SCAN_FILES, counts=counts,
+                               names=names)
 
     def _page_groups(items: list[dict[str, Any]], pages: int, docx: dict[str, str]) -> list[dict[str, Any]]:
         """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
@@ -1074,7 +1223,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         groups = _page_groups(unit.get("muc", []), _pages_of(m, unit["pdf"]), docx)
         names = {p["ma_so"]: p.get("ho_ten", "") for p in (_ratings() or {}).get("nguoi", [])}
         audit("xem_don_vi", ma_don_vi)
-        return render_template("don_vi.html", u=unit, groups=groups, files=files, names=names)
+        return render_template("don_vi.html", u=unit, groups=groups, files=files, names=names,
+                               signed=_signed_of(ma_don_vi))
 
     @app.route("/ho-so/nguoi/<ma_so>")
     def ho_so_nguoi(ma_so: str) -> ResponseReturnValue:
@@ -1097,7 +1247,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             # «tạo lại hồ sơ trước khi in» would replace this year's dossiers by that year's
             stale = {**stale, "nam_so": ratings["nam_danh_gia"], "nam_ho_so": m["nam_danh_gia"]}
         return render_template("nguoi.html", p=person, files=files, rating=rating, groups=groups,
-                               ratings_setup=ratings.get("thiet_lap"), stale=stale)
+                               ratings_setup=ratings.get("thiet_lap"), stale=stale,
+                               signed=_signed_of(person["ma_don_vi"], ma_so))
 
     def _built_from_older() -> dict[str, Any] | None:
         """The level and points a person's page shows come from the latest valid upload, its dossier from the last
@@ -1671,7 +1822,11 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra", "nam_cu": "năm cũ", "nam_moi": "năm mới",
                  "them": "số dòng thêm", "thay": "số dòng thay", "khong_nhap": "số dòng không nhập", "loi": "lỗi",
                  "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "tep": "tệp",
-                 "so_van_ban": "số văn bản", "so_trang": "số trang"}
+                 "so_van_ban": "số văn bản", "so_trang": "số trang",
+                 # «Nhận bản đã ký» (nhan_ban_ky): the reception's counts
+                 "so_tep": "số tệp quét", "trang_doc": "trang đã đọc", "trang_moi": "trang mới",
+                 "xep_vao_ho_so": "trang xếp vào hồ sơ", "khong_xep_duoc": "trang không xếp được (tổng)",
+                 "can_ky_lai": "trang cần ký lại (tổng)", "trang_trang": "trang trắng", "trang_bia": "trang bìa"}
 _ARCHIVE_DETAIL = re.compile(r"(\d{4}|khong-ro-nam)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(?:-\d{1,4})?")
 _ROLE_CODE = re.compile(r"\b(van_thu_don_vi|van_thu|so_noi_vu)\b")
 

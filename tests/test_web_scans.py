@@ -1,0 +1,319 @@
+"""«Nhận bản đã ký (bản quét)» on `hoso serve`: the clerk files the signed pages from the browser
+(`pipeline.scan.sort.receive` through the page). The output is a real build with LibreOffice of the
+factory workbook (unit HC); the scans are its pages rasterised and degraded as a scanner gives them
+back (bench/scans.py, as tests/test_scan_signed.py makes them). Pages through Flask's test client;
+one look in headless Chromium."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import workbook_factory as factory  # noqa: E402
+from web_pages import hidden as _hidden  # noqa: E402
+
+from bench.scans import form_pages, scanned, write_pdf  # noqa: E402
+from pipeline import api  # noqa: E402
+
+PASSWORD = "mat-khau-du-dai-9"
+OTHER_AGENCY = "Sở Tư pháp tỉnh Thử Nghiệm"
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory, cache_dir) -> dict[str, Path]:
+    """Real builds (LibreOffice) of unit HC: the agency's output (`moi`), the same agency before NS-02's
+    strengths were edited (`cu`: one of NS-01's documents has another version), and another agency's (`khac`)."""
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice (soffice) is required: run ./bootstrap.sh setup")
+    root = tmp_path_factory.mktemp("web-scans")
+    book = factory.write(root / "so.xlsx", factory.tables())
+    other = factory.tables()
+    other["CoQuan"] = [(k, OTHER_AGENCY if k == "ten_co_quan" else v) for k, v in other["CoQuan"]]
+    books = {"moi": book,
+             "cu": factory.with_strengths(book, root / "cu.xlsx", "NS-01", "Nội dung cũ, đã sửa sau khi in."),
+             "khac": factory.write(root / "khac.xlsx", other)}
+    out = {}
+    for key, wb in books.items():
+        out[key] = root / key
+        api.build(wb, out[key], api.BuildOptions(cache_dir=cache_dir / "web-scans", units=frozenset({"HC"})))
+    return out
+
+
+@pytest.fixture
+def server(tmp_path, outputs):
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    data = tmp_path / "du_lieu"
+    store = Store(data)
+    for name, agency, role, unit in (("vt", "VP", "van_thu", None), ("dv", "VP", "van_thu_don_vi", "HC"),
+                                     ("dvsn", "VP", "van_thu_don_vi", "SN"), ("khac", "SO", "van_thu", None)):
+        store.add_account(name, accounts.hash_password(PASSWORD), agency, role, unit)
+    out = store.output_dir("VP")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(outputs["moi"], out, symlinks=True)
+    app = create_app(data, start_queue=False)
+    return app, app.extensions["hoso_store"]
+
+
+def _login(app, name: str = "vt"):
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": PASSWORD}).status_code == 302
+    return c
+
+
+def _csrf(c) -> str:
+    return _hidden(c.get("/mat-khau").text, "csrf_token")
+
+
+def _send(c, files: list[tuple[bytes, str]], csrf: str | None = None):
+    data = {"quet": [(io.BytesIO(b), name) for b, name in files]}
+    if csrf is not False:
+        data["csrf_token"] = csrf or _csrf(c)
+    return c.post("/ho-so/nhan-ban-ky", data=data, content_type="multipart/form-data")
+
+
+def _scan(out: Path, person: str, tmp: Path, name: str, *, form: str | None = None, pages: int | None = None,
+          seed: int = 30) -> tuple[bytes, str]:
+    """`person`'s signed pages of the build `out` (of `form` only, or the first `pages`) scanned into one PDF."""
+    sheets = [s for s in form_pages(out, persons={person}) if form is None or s.form == form][:pages]
+    rng = random.Random(seed)
+    return write_pdf([scanned(s.image, rng) for s in sheets], tmp / name).read_bytes(), name
+
+
+def _text(pdf: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def _pages(pdf: bytes) -> int:
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def _flat(html: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_signed_page_is_filed_and_then_shown_on_the_person_s_page(server, outputs, tmp_path):
+    app, store = server
+    c = _login(app)
+    assert 'id="mo_nhan_ban_ky"' in c.get("/ho-so").text
+    form = c.get("/ho-so/nhan-ban-ky").text
+    assert "tổng dung lượng tối đa 20 MB" in form and 'name="quet" multiple' in form
+    assert 'id="ban_da_ky"' not in c.get("/ho-so/nguoi/NS-01").text
+    scan = _scan(store.output_dir("VP"), "NS-01", tmp_path, "quet ký NS-01.pdf")
+    expected = len(form_pages(store.output_dir("VP"), persons={"NS-01"}))
+    r = _send(c, [scan])
+    assert r.status_code == 200, r.text
+    page = _flat(r.text)
+    assert f"Đã đọc {expected} trang quét trong 1 tệp" in page and f"xếp {expected} trang vào hồ sơ" in page
+    assert f"Nguyễn Văn An (NS-01) {expected}/{expected} đủ trang" in page
+    assert 'id="khong_xep_duoc"' not in r.text and 'id="can_ky_lai"' not in r.text
+    # the uploads went to a temporary folder of the agency, removed after; nothing under the browser's name
+    assert list((store.agency_dir("VP") / "nhan_quet").iterdir()) == []
+    # the person's page links their signed copy, which is the scanned pages in dossier order
+    person = c.get("/ho-so/nguoi/NS-01").text
+    assert 'id="ban_da_ky"' in person and "/da-ky/HC/NS-01.pdf" in person
+    signed = c.get("/da-ky/HC/NS-01.pdf")
+    assert signed.status_code == 200 and signed.mimetype == "application/pdf" and _pages(signed.data) == expected
+    assert 'id="ban_da_ky"' not in c.get("/ho-so/nguoi/NS-02").text
+    # the report names the file the clerk sent (not the server's temporary path)
+    import openpyxl
+
+    report = c.get("/da-ky/bao_cao_nhan_ban_ky.xlsx")
+    assert report.status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(report.data))["Theo người"]
+    row = next(r for r in ws.iter_rows(values_only=True) if r[1] == "NS-01")
+    assert row[3:5] == (expected, expected) and row[8] == "da_ky/HC/NS-01.pdf"
+    state = json.loads((store.output_dir("VP") / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
+    assert {v["tep"] for v in state["trang"].values()} == {"quet ký NS-01.pdf"}
+    # audited with the counts
+    [line] = store.q("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong='nhan_ban_ky'")
+    assert json.loads(line["chi_tiet"]) == {"so_tep": 1, "trang_doc": expected, "trang_moi": expected,
+                                            "xep_vao_ho_so": expected, "khong_xep_duoc": 0, "can_ky_lai": 0,
+                                            "trang_trang": 0, "trang_bia": 0}
+    assert "trang xếp vào hồ sơ " + str(expected) in _flat(c.get("/nhat-ky").text)
+    # the same scan again: nothing filed twice
+    again = _flat(_send(c, [scan]).text)
+    assert f"{expected} trang đã nhận ở lần trước nên bỏ qua" in again and "xếp 0 trang vào hồ sơ" in again
+
+    # the unit clerk of HC sees the signed copy of her unit's person, not the agency's files; SN's does not
+    dv = _login(app, "dv")
+    assert 'id="ban_da_ky"' in dv.get("/ho-so/nguoi/NS-01").text
+    assert dv.get("/da-ky/HC/NS-01.pdf").status_code == 200
+    for rel in ("bao_cao_nhan_ban_ky.xlsx", "nhan_ban_ky.json", ".trang/HC/NS-01/" + next(iter(state["trang"])).split("/")[-1] + ".jpg"):
+        assert dv.get(f"/da-ky/{rel}").status_code == 404, rel
+    sn = _login(app, "dvsn")
+    assert sn.get("/da-ky/HC/NS-01.pdf").status_code == 404
+    # a unit clerk cannot file scans (a stack holds every unit's pages): refused, said why
+    r = _send(dv, [scan])
+    assert r.status_code == 403 and "văn thư cơ quan" in r.text
+    assert dv.get("/ho-so/nhan-ban-ky").status_code == 403
+    # another agency: none of it exists
+    other = _login(app, "khac")
+    assert other.get("/da-ky/HC/NS-01.pdf").status_code == 404
+    assert other.get("/da-ky/bao_cao_nhan_ban_ky.xlsx").status_code == 404
+    assert _send(other, [scan]).status_code == 404  # no dossiers of its own to file into
+    assert (store.output_dir("SO") / "da_ky").exists() is False
+
+
+def test_another_agency_s_page_is_not_filed_and_an_outdated_one_is_listed_to_sign_again(server, outputs, tmp_path):
+    app, store = server
+    c = _login(app)
+    out = store.output_dir("VP")
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    old = json.loads((outputs["cu"] / "manifest.json").read_text(encoding="utf-8"))
+    now = {s["mau"]: s["phien_ban"] for p in m["ca_nhan"] if p["ma_so"] == "NS-01" for s in p["tai_lieu"]}
+    [stale] = [s for p in old["ca_nhan"] if p["ma_so"] == "NS-01" for s in p["tai_lieu"]
+               if now.get(s["mau"]) != s["phien_ban"]]
+    foreign = _scan(outputs["khac"], "NS-03", tmp_path, "cua_co_quan_khac.pdf", pages=1)
+    outdated = _scan(outputs["cu"], "NS-01", tmp_path, "ban_cu.pdf", form=stale["mau"], pages=1)
+    good = _scan(out, "NS-03", tmp_path, "ns03.pdf", pages=1)
+    r = _send(c, [foreign, outdated, good])
+    assert r.status_code == 200, r.text
+    page = _flat(r.text)
+    assert "Đã đọc 3 trang quét trong 3 tệp" in page and "xếp 1 trang vào hồ sơ" in page
+    # the other agency's page: not filed, named with its file, page and why
+    assert ("Trang không xếp được vào hồ sơ (1) " in page
+            and "Tệp «cua_co_quan_khac.pdf», trang 1: mã của bản in của cơ quan khác (không phải kết quả này)" in page)
+    # the outdated page: listed with whose and which document, and can_ky_lai.pdf linked
+    assert "Trang in từ bản cũ: cần in lại và ký lại (1)" in page
+    assert f"Nguyễn Văn An (NS-01): {stale['tieu_de']} — trang 1/" in page and "tệp «ban_cu.pdf», trang 1" in page
+    assert 'id="tep_can_ky_lai"' in r.text
+    again = c.get("/da-ky/can_ky_lai.pdf")
+    assert again.status_code == 200 and _pages(again.data) == 1
+    assert _pages(c.get("/da-ky/khong_doc_duoc.pdf").data) == 1
+    assert 'id="ban_da_ky"' not in c.get("/ho-so/nguoi/NS-01").text  # nothing of NS-01 filed
+    assert 'id="ban_da_ky"' in c.get("/ho-so/nguoi/NS-03").text
+    [line] = store.q("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong='nhan_ban_ky'")
+    counts = json.loads(line["chi_tiet"])
+    assert (counts["xep_vao_ho_so"], counts["khong_xep_duoc"], counts["can_ky_lai"]) == (1, 1, 1)
+    # the unit clerk of HC reads neither collection (they gather every unit's pages)
+    dv = _login(app, "dv")
+    assert dv.get("/da-ky/can_ky_lai.pdf").status_code == 404
+    assert dv.get("/da-ky/khong_doc_duoc.pdf").status_code == 404
+    # the Hồ sơ page lists them for the agency clerk
+    listing = c.get("/ho-so").text
+    assert "/da-ky/can_ky_lai.pdf" in listing and "/da-ky/bao_cao_nhan_ban_ky.xlsx" in listing
+
+
+def test_refusals(server, outputs, tmp_path, monkeypatch):
+    from pipeline.output import locked
+    from pipeline.web import app as web
+
+    app, store = server
+    c = _login(app)
+    out = store.output_dir("VP")
+    scan = _scan(out, "NS-01", tmp_path, "ns01.pdf", pages=1)
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+
+    def untouched() -> bool:
+        return (sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+                and not store.q("SELECT 1 FROM nhat_ky WHERE hanh_dong='nhan_ban_ky'"))
+
+    # no CSRF token
+    r = _send(c, [scan], csrf=False)
+    assert r.status_code == 403 and "phiên đăng nhập trước" in r.text and untouched()
+    # not a PDF nor an image (a Word file renamed, a workbook)
+    r = _send(c, [scan, (b"PK\x03\x04 not a pdf", "bien_ban.pdf")])
+    assert r.status_code == 400 and "Tệp «bien_ban.pdf» có tên .pdf nhưng không phải tệp PDF." in r.text
+    r = _send(c, [(b"PK\x03\x04", "so.xlsx")])
+    assert r.status_code == 400 and "Tệp «so.xlsx» không phải bản quét: chỉ nhận PDF (.pdf) hoặc ảnh (" in r.text
+    r = _send(c, [(b"\x00\x01\x02 text", "anh.jpg")])
+    assert r.status_code == 400 and "có đuôi .jpg nhưng không phải ảnh đọc được" in r.text
+    assert _send(c, []).status_code == 400
+    assert untouched()
+    # over the size limit: 413, said in Vietnamese
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", len(scan[0]) // 2)
+    r = _send(c, [scan])
+    assert r.status_code == 413 and "Tệp quá lớn" in r.text and untouched()
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", web.MAX_UPLOAD)
+    # a build of the agency queued or running: refused, said why
+    build = store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc) VALUES ('VP', 1, 'vt', "
+                    "'dang_chay', ?)", "2026-12-06 12:00:00+00:00")
+    assert 'id="dang_tao"' in c.get("/ho-so/nhan-ban-ky").text
+    r = _send(c, [scan])
+    assert r.status_code == 409 and f"Đang tạo hồ sơ (lần tạo số {build})" in r.text and untouched()
+    store.x("UPDATE lan_tao SET trang_thai='loi' WHERE id=?", build)
+    # a command-line run holding the output folder's lock: receive's own guard, said, nothing filed
+    with locked(out):
+        r = _send(c, [scan])
+    assert r.status_code == 409 and "đang được ghi" in r.text and "chưa xếp trang nào lần này" in r.text
+    assert str(out) not in r.text and untouched()
+    assert list((store.agency_dir("VP") / "nhan_quet").iterdir()) == []
+    # then it files
+    assert _send(c, [scan]).status_code == 200 and (out / "da_ky" / "HC" / "NS-01.pdf").is_file()
+
+
+def test_the_result_page_in_a_real_browser(server, outputs, tmp_path):
+    """Headless Chromium at 1366×768 and as a phone (390 px): the scans chosen in the file field, the result
+    readable, nothing wider than the screen; screenshots kept when HOSO_WEB_SCREENSHOTS names a folder."""
+    import os
+    import threading
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from werkzeug.serving import make_server
+
+    app, store = server
+    out = store.output_dir("VP")
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    old = json.loads((outputs["cu"] / "manifest.json").read_text(encoding="utf-8"))
+    now = {s["mau"]: s["phien_ban"] for p in m["ca_nhan"] if p["ma_so"] == "NS-01" for s in p["tai_lieu"]}
+    [stale] = [s["mau"] for p in old["ca_nhan"] if p["ma_so"] == "NS-01" for s in p["tai_lieu"]
+               if now.get(s["mau"]) != s["phien_ban"]]
+    files = []
+    for data, name in (_scan(out, "NS-02", tmp_path, "ns02.pdf"), _scan(outputs["khac"], "NS-03", tmp_path, "khac.pdf", pages=1),
+                       _scan(outputs["cu"], "NS-01", tmp_path, "ban_cu.pdf", form=stale, pages=1)):
+        (tmp_path / "gui").mkdir(exist_ok=True)
+        (tmp_path / "gui" / name).write_bytes(data)
+        files.append(str(tmp_path / "gui" / name))
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{http.server_port}"
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium") or "chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi-VN",
+                "--disable-gpu"):
+        opts.add_argument(arg)
+    d = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    shots = os.environ.get("HOSO_WEB_SCREENSHOTS")
+    try:
+        d.implicitly_wait(2)
+        d.get(base + "/dang-nhap")
+        d.find_element(By.ID, "ten").send_keys("vt")
+        d.find_element(By.ID, "mat_khau").send_keys(PASSWORD + "\n")
+        d.get(base + "/ho-so")
+        d.find_element(By.ID, "mo_nhan_ban_ky").click()
+        for size, name in (("rong", "nhan_ban_ky.png"), ("dien_thoai", "nhan_ban_ky_dien_thoai.png")):
+            if size == "dien_thoai":
+                d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844,
+                                                                         "deviceScaleFactor": 1, "mobile": True})
+                d.get(base + "/ho-so/nhan-ban-ky")
+            d.find_element(By.ID, "quet").send_keys("\n".join(files))
+            d.find_element(By.CSS_SELECTOR, "#gui_quet button[type=submit]").click()
+            summary = d.find_element(By.ID, "tom_tat").text
+            assert "xếp" in summary and "trang vào hồ sơ" in summary, summary
+            assert "Trần Thị Bình (NS-02)" in d.find_element(By.ID, "da_xep").text
+            assert "khac.pdf" in d.find_element(By.ID, "ket_qua_nhan").text
+            assert d.find_element(By.ID, "tep_can_ky_lai").is_displayed()
+            assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), size
+            if shots:
+                Path(shots).mkdir(parents=True, exist_ok=True)
+                d.save_screenshot(str(Path(shots) / name))
+    finally:
+        d.quit()
+        http.shutdown()
