@@ -135,6 +135,37 @@ def _head_post(deputy: Person | None) -> str:
     return rest[:1].upper() + rest[1:]
 
 
+def _absentees(unit: Unit) -> list[str]:
+    return [a.strip() for a in unit.vang_mat.replace("\n", ";").split(";") if a.strip()]
+
+
+def unit_chairs(campaign: Campaign, unit: Unit) -> tuple[Person | None, Person | None]:
+    """The unit's head and first deputy present at its meeting (the unit's papers' chair and signer:
+    the head, else the deputy signing «KT.» for him). Someone the minutes list as absent (DonVi
+    vang_mat, "Name (reason)") chairs nothing: a deputy on maternity leave is not printed as
+    chairing the head's review (seed 001 II.2.c)."""
+    absentees = _absentees(unit)
+    people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
+    present = [p for p in people if not any(names_person(a.partition("(")[0].strip(), p.ho_ten) for a in absentees)]
+    return (next((p for p in present if p.vai_tro == "truong"), None),
+            next((p for p in present if p.vai_tro == "pho"), None))
+
+
+def unit_signer_words(campaign: Campaign, unit: Unit) -> str:
+    """Who signs the unit's papers for its head, as they print it, in words for the printing guide:
+    «Người đứng đầu đơn vị (Trưởng phòng Nguyễn Văn A)»; with no head, the deputy «Cấp phó ký thay
+    người đứng đầu đơn vị (KT. Trưởng phòng: Phó Trưởng phòng Lê B)»; "" when the workbook names neither."""
+    head, deputy = unit_chairs(campaign, unit)
+    who = head or deputy
+    if who is None:
+        return ""
+    words = " ".join(x for x in (who.chuc_vu.strip(), who.ho_ten) if x)
+    if head is not None:
+        return f"Người đứng đầu đơn vị ({words})"
+    post = _head_post(deputy)
+    return f"Cấp phó ký thay người đứng đầu đơn vị ({f'KT. {post}: ' if post else ''}{words})"
+
+
 def _counts(prs: list[PersonRating]) -> dict[str, Any]:
     """Counts that add up to `tong`: the four levels, `khong_xep_loai` (not rated: under 6 months) and
     `chua_xep_loai` (rated, no level yet: periods missing)."""
@@ -238,12 +269,8 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
     prs = [ratings.of(p.ma_so) for p in people]
     disciplined = {d.ma_so for d in campaign.disciplines if d.ngay_hieu_luc.year == campaign.year}
-    absentees = [a.strip() for a in unit.vang_mat.replace("\n", ";").split(";") if a.strip()]
-    # someone the minutes list as absent (DonVi vang_mat, "Name (reason)") chairs nothing: a deputy
-    # on maternity leave is not printed as chairing the head's review (seed 001 II.2.c)
-    present_people = [p for p in people if not any(names_person(a.partition("(")[0].strip(), p.ho_ten) for a in absentees)]
-    head = next((p for p in present_people if p.vai_tro == "truong"), None)
-    deputy = next((p for p in present_people if p.vai_tro == "pho"), None)
+    absentees = _absentees(unit)
+    head, deputy = unit_chairs(campaign, unit)
     chair = head or deputy
     votes = [campaign.votes[p.ma_so].so_nguoi_du_hop for p in people if p.ma_so in campaign.votes]
     groups = {pr.nhom_tuong_dong for pr in prs}
