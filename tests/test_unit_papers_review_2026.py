@@ -293,7 +293,7 @@ def test_the_printing_guide_names_the_deputy_who_signs_for_the_head(headless_202
     guide = flat((headless_2026 / "HUONG_DAN_IN.txt").read_text(encoding="utf-8"))
     for title in ("Báo cáo kiểm điểm tập thể", "Bảng tổng hợp đề xuất mức xếp loại chất lượng",
                   "Bảng tổng hợp bình xét thi đua, khen thưởng"):
-        line = re.search(re.escape(title) + r": trang [0-9–]+ của don_vi/KGVX\.pdf; ký: ([^.]*)\.", guide)
+        line = re.search(re.escape(title) + r": trang [0-9–]+ của don_vi/KGVX\.pdf; ký: (.*?)\.(?= -| [0-9]\. |$)", guide)
         assert line, (title, guide)
         assert line.group(1) == ("Cấp phó ký thay người đứng đầu đơn vị (KT. Trưởng phòng: Phó Trưởng phòng "
                                  "Lâm Văn Hiếu)"), line.group(0)
