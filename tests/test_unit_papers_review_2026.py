@@ -283,3 +283,38 @@ def test_a_unit_of_one_person_is_warned(tmp_path, capsys):
     assert exc.value.code == ExitCode.ok, err[-800:]
     assert f"ô A{row}" in err and "Đơn vị «PC» chỉ có 1 người: biên bản họp của đơn vị không có ai khác góp ý, " \
                                  "biểu quyết." in err, err[-1500:]
+
+
+@lo
+def test_the_printing_guide_names_the_deputy_who_signs_for_the_head(headless_2026):
+    """HUONG_DAN_IN said «ký: Người đứng đầu đơn vị» for the unit's papers of a unit with no head, where
+    the papers print the deputy signing «KT. TRƯỞNG PHÒNG» above his post: the guide says who signs, as
+    the papers do."""
+    guide = flat((headless_2026 / "HUONG_DAN_IN.txt").read_text(encoding="utf-8"))
+    for title in ("Báo cáo kiểm điểm tập thể", "Bảng tổng hợp đề xuất mức xếp loại chất lượng",
+                  "Bảng tổng hợp bình xét thi đua, khen thưởng"):
+        line = re.search(re.escape(title) + r": trang [0-9–]+ của don_vi/KGVX\.pdf; ký: (.*?)\.(?= -| [0-9]\. |$)", guide)
+        assert line, (title, guide)
+        assert line.group(1) == ("Cấp phó ký thay người đứng đầu đơn vị (KT. Trưởng phòng: Phó Trưởng phòng "
+                                 "Lâm Văn Hiếu)"), line.group(0)
+    assert "ký: Người đứng đầu đơn vị." not in guide
+
+
+@lo
+def test_the_agency_head_proposes_no_level_for_himself_2026(ld_th_2026):
+    """ND 335/2025 (as ND 90 Art. 16, rules.md R8.1): the agency's head (Chánh Văn phòng Nguyễn Đình Khải)
+    is rated by the head of the superior body. The proposal table of Lãnh đạo Văn phòng, which he signs,
+    printed a proposed level for himself. His row proposes none and says who rates him; the totals count
+    the two deputies' proposals (Hoàn thành tốt nhiệm vụ each) and him apart."""
+    ld = _unit_doc(ld_th_2026, "LD", "tong_hop_xep_loai", raw=True)
+    row = ld[ld.index("1 Nguyễn Đình Khải"):ld.index("2 Lê Quang Đức")]
+    assert "Do Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam đánh giá, xếp loại" in row, row
+    assert "Hoàn thành tốt nhiệm vụ Do" not in row and "thành tốt nhiệm vụ Điểm" not in row, row
+    assert ("Điểm đánh giá năm: 96,29. Người đứng đầu cơ quan: đơn vị không đề xuất mức xếp loại; kết quả biểu "
+            "quyết là ý kiến của tập thể gửi cấp có thẩm quyền đánh giá, xếp loại.") in row, row
+    assert "hạ từ" not in row  # no cap reasoning on a level the unit does not propose
+    ld = _unit_doc(ld_th_2026, "LD", "tong_hop_xep_loai")
+    assert ("Tổng hợp: tổng số 3 người; Hoàn thành xuất sắc nhiệm vụ: 0; Hoàn thành tốt nhiệm vụ: 2; Hoàn thành "
+            "nhiệm vụ: 0; Không hoàn thành nhiệm vụ: 0; không xếp loại (công tác dưới 06 tháng): 0; người đứng đầu "
+            "cơ quan (do cấp có thẩm quyền đánh giá, xếp loại, đơn vị không đề xuất): 1.") in ld
+    assert "CHÁNH VĂN PHÒNG" in ld and "Nguyễn Đình Khải" in ld  # he still signs for his deputies' proposals

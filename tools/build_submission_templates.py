@@ -155,6 +155,8 @@ BIEN_BAN_CO_QUAN = Spec(
     signers=("Thư ký", "Chủ trì"),
     issuing_document=_SELF,
     labels=(
+        Label("so_ky_hieu", "Số: ……/BB", "number line under the agency's name, as the unit minutes print it "
+              "(bien_ban_hop); \"\" to drop it"),
         Label("tieu_de", "BIÊN BẢN", "title (ND 30/2020: the name of the document type)"),
         Label("trich_yeu", "Họp tự đánh giá, xếp loại cơ quan năm", "trích yếu (the year is appended)"),
         Label("thanh_phan", "Cán bộ chủ chốt của cơ quan (Đảng ủy cơ quan, trưởng các phòng, ban, đơn vị, Chủ tịch "
@@ -270,14 +272,15 @@ def group_table(doc, widths: Sequence[float], *, size: float = 10) -> None:
         _row_flags(r)
 
 
-def header(doc, *, number: bool, widths=None) -> None:
+def header(doc, *, number: bool, widths=None, number_line: str | None = None) -> None:
     """Managing body over the agency, broken between words that belong together (context `dau`;
-    `dau.ngang_*` for the 10 cm column of the landscape table)."""
+    `dau.ngang_*` for the 10 cm column of the landscape table); `number_line`: a number line
+    without the place-date line (the agency's minutes: `nhan.so_ky_hieu`)."""
     top, own = ("dau.ngang_tren", "dau.ngang_duoi") if widths and widths[0] >= 9.0 else ("dau.tren", "dau.duoi")
     dk.header_block(
         doc,
         ["{%p if " + top + " %}", "{{ " + top + " }}", "{%p endif %}", "{{ " + own + " }}"],
-        number_line="Số: {{ so_hieu }}" if number else None,
+        number_line="Số: {{ so_hieu }}" if number else number_line,
         place_date="{{ dong_ngay }}" if number else None,
         widths_cm=widths,
         space_after=2,
@@ -489,7 +492,8 @@ def build_bien_ban_co_quan(spec: Spec):
     time, attendance and the vote from the workbook, dotted lines where it gives none."""
     doc = dk.new_document(title=spec.title, size=14, line_spacing=1.1, space_after=4)
     width = dk.text_width_cm(doc)
-    header(doc, number=False, widths=(6.0, width - 6.0))
+    # the number line of minutes, as the unit minutes print it (bien_ban_hop `so_ky_hieu`)
+    header(doc, number=False, widths=(6.0, width - 6.0), number_line="{{ nhan.so_ky_hieu }}")
     dk.add_paragraph(doc, R("{{ nhan.tieu_de }}", bold=True, size=14), align="center", space_before=10,
                      space_after=0, line_spacing=1.0)
     dk.add_paragraph(doc, R("{{ nhan.trich_yeu }} {{ nam }} của {{ co_quan.ten }}", bold=True, size=14),

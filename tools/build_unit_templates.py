@@ -575,6 +575,19 @@ TONG_HOP_XEP_LOAI = DocSpec(
             "[R] line for the unit's own proposed level (dossier.md §2.1 item 4), followed by the "
             "unit's name and dotted space",
         ),
+        Label(
+            "ghi_chu_nguoi_dung_dau",
+            "Người đứng đầu cơ quan: đơn vị không đề xuất mức xếp loại; kết quả biểu quyết là ý kiến của tập "
+            "thể gửi cấp có thẩm quyền đánh giá, xếp loại",
+            "[R] note on the agency head's row: his level is decided by the head of the superior body "
+            "(ND 90 Art. 16; rules.md R8.1), the unit he heads proposes none for him (its level cell says "
+            "who rates him)",
+        ),
+        Label(
+            "cap_tren_tong_hop",
+            "người đứng đầu cơ quan (do cấp có thẩm quyền đánh giá, xếp loại, đơn vị không đề xuất)",
+            "[R] the totals line's count of the agency head's row, after '; ' and before ': <n>'",
+        ),
         _KY_TRUONG,
     ),
 )
@@ -621,10 +634,14 @@ def build_tong_hop_xep_loai(spec: DocSpec):
                 C("{{ tv.phieu.HTT }}"),
                 C("{{ tv.phieu.HT }}"),
                 C("{{ tv.phieu.KHT }}"),
-                C(R("{% if tv.khong_xep_loai %}Không xếp loại{% else %}{{ tv.muc_cuoi_chu }}{% endif %}", bold=True),
+                # the agency head: no proposal, the cell names who rates him (italic)
+                C([R("{% if tv.cap_tren_danh_gia %}{% elif tv.khong_xep_loai %}Không xếp loại{% else %}"
+                     "{{ tv.muc_cuoi_chu }}{% endif %}", bold=True),
+                   R("{{ tv.cap_tren_danh_gia }}", italic=True, size=10)],
                   align="left"),
                 C("{{ tv.ky_luat }}"),
-                C(R("{{ tv.ghi_chu }}", size=9), align="left"),
+                C(R("{% if tv.cap_tren_danh_gia %}{% if tv.diem_nam %}Điểm đánh giá năm: {{ tv.diem_nam }}. {% endif %}"
+                    "{{ nhan.ghi_chu_nguoi_dung_dau }}.{% else %}{{ tv.ghi_chu }}{% endif %}", size=9), align="left"),
             ],
             "{%tr endfor %}",
         ],
@@ -635,10 +652,11 @@ def build_tong_hop_xep_loai(spec: DocSpec):
     dk.add_paragraph(
         doc,
         R("Tổng hợp: ", bold=True),
-        "tổng số {{ dem.tong }} người; Hoàn thành xuất sắc nhiệm vụ: {{ dem.HTXS }}; Hoàn thành tốt "
-        "nhiệm vụ: {{ dem.HTT }}; Hoàn thành nhiệm vụ: {{ dem.HT }}; Không hoàn thành nhiệm vụ: "
-        "{{ dem.KHT }}; không xếp loại (công tác dưới 06 tháng): {{ dem.khong_xep_loai }}"
-        "{% if dem.chua_xep_loai %}; chưa xếp loại (thiếu kết quả kỳ): {{ dem.chua_xep_loai }}{% endif %}.",
+        "tổng số {{ dem_de_xuat.tong }} người; Hoàn thành xuất sắc nhiệm vụ: {{ dem_de_xuat.HTXS }}; Hoàn thành tốt "
+        "nhiệm vụ: {{ dem_de_xuat.HTT }}; Hoàn thành nhiệm vụ: {{ dem_de_xuat.HT }}; Không hoàn thành nhiệm vụ: "
+        "{{ dem_de_xuat.KHT }}; không xếp loại (công tác dưới 06 tháng): {{ dem_de_xuat.khong_xep_loai }}"
+        "{% if dem_de_xuat.chua_xep_loai %}; chưa xếp loại (thiếu kết quả kỳ): {{ dem_de_xuat.chua_xep_loai }}{% endif %}"
+        "{% if dem_de_xuat.cap_tren %}; {{ nhan.cap_tren_tong_hop }}: {{ dem_de_xuat.cap_tren }}{% endif %}.",
         space_before=4,
         **j,
     )
@@ -713,6 +731,14 @@ TONG_HOP_THI_DUA = DocSpec(
             "thưởng (hướng dẫn yêu cầu tối thiểu 55%)",
             "[R] note on the seed's 55 % direct-worker share (rules.md R7.4, UNCONFIRMED)",
         ),
+        Label(
+            "quyet_dinh_khong_dat",
+            "theo mức xếp loại đề xuất của cuộc họp; trong đó số người không còn đủ điều kiện danh hiệu "
+            "theo mức xếp loại cấp có thẩm quyền đã quyết định (xem Ghi chú)",
+            "[R] added to the totals' 'đủ điều kiện' count, followed by ': <n>', when a decided level below "
+            "the one the meeting proposed takes the title away (rules.md R7.1: LĐTT from HTT up); the rows keep "
+            "the meeting's record and say so in Ghi chú",
+        ),
         _KY_TRUONG,
     ),
 )
@@ -775,7 +801,9 @@ def build_tong_hop_thi_dua(spec: DocSpec):
             {"parts": [R("Tổng hợp: ", bold=True),
                        "số cá nhân được đề nghị: {{ tong_thi_dua.de_nghi }}; đủ điều kiện: "
                        "{{ tong_thi_dua.du_dieu_kien }}, trong đó Lao động tiên tiến: {{ tong_thi_dua.ldtt }}, "
-                       "Chiến sĩ thi đua cơ sở: {{ tong_thi_dua.cstdcs }}."], "space_before": 4, **j},
+                       "Chiến sĩ thi đua cơ sở: {{ tong_thi_dua.cstdcs }}"
+                       "{% if tong_thi_dua.quyet_dinh_khong_dat %} ({{ nhan.quyet_dinh_khong_dat }}: "
+                       "{{ tong_thi_dua.quyet_dinh_khong_dat }}){% endif %}."], "space_before": 4, **j},
             {"parts": [R("Căn cứ: ", bold=True), "{{ can_cu.thi_dua }}."], **j},
             {"parts": [R("{{ nhan.ghi_chu_truc_tiep }}: ", bold=True),
                        # no ratio of nobody («0/0»): the table is empty, the line says so

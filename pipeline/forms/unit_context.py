@@ -118,6 +118,9 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
         "ghi_chu": f"{SCORE_NOTE}: {year}" + (f". {note}" if note else "") if year else note,
         "khac_bieu_quyet": bool(reason) and bool(pr.muc_hop), "ly_do_muc": reason or below_self,
         "khac_tu_xep_loai": bool(below_self),
+        # the agency's head: his level is for the superior body to decide (ND 90 Art. 16), the unit's
+        # proposal table carries none for him — «Do <superior> đánh giá, xếp loại» ("" for the others)
+        "cap_tren_danh_gia": rated_by_note(campaign, p) if signers.is_agency_head(campaign, p) else "",
     }
 
 
@@ -132,6 +135,37 @@ def _head_post(deputy: Person | None) -> str:
     return rest[:1].upper() + rest[1:]
 
 
+def _absentees(unit: Unit) -> list[str]:
+    return [a.strip() for a in unit.vang_mat.replace("\n", ";").split(";") if a.strip()]
+
+
+def unit_chairs(campaign: Campaign, unit: Unit) -> tuple[Person | None, Person | None]:
+    """The unit's head and first deputy present at its meeting (the unit's papers' chair and signer:
+    the head, else the deputy signing «KT.» for him). Someone the minutes list as absent (DonVi
+    vang_mat, "Name (reason)") chairs nothing: a deputy on maternity leave is not printed as
+    chairing the head's review (seed 001 II.2.c)."""
+    absentees = _absentees(unit)
+    people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
+    present = [p for p in people if not any(names_person(a.partition("(")[0].strip(), p.ho_ten) for a in absentees)]
+    return (next((p for p in present if p.vai_tro == "truong"), None),
+            next((p for p in present if p.vai_tro == "pho"), None))
+
+
+def unit_signer_words(campaign: Campaign, unit: Unit) -> str:
+    """Who signs the unit's papers for its head, as they print it, in words for the printing guide:
+    «Người đứng đầu đơn vị (Trưởng phòng Nguyễn Văn A)»; with no head, the deputy «Cấp phó ký thay
+    người đứng đầu đơn vị (KT. Trưởng phòng: Phó Trưởng phòng Lê B)»; "" when the workbook names neither."""
+    head, deputy = unit_chairs(campaign, unit)
+    who = head or deputy
+    if who is None:
+        return ""
+    words = " ".join(x for x in (who.chuc_vu.strip(), who.ho_ten) if x)
+    if head is not None:
+        return f"Người đứng đầu đơn vị ({words})"
+    post = _head_post(deputy)
+    return f"Cấp phó ký thay người đứng đầu đơn vị ({f'KT. {post}: ' if post else ''}{words})"
+
+
 def _counts(prs: list[PersonRating]) -> dict[str, Any]:
     """Counts that add up to `tong`: the four levels, `khong_xep_loai` (not rated: under 6 months) and
     `chua_xep_loai` (rated, no level yet: periods missing)."""
@@ -140,7 +174,44 @@ def _counts(prs: list[PersonRating]) -> dict[str, Any]:
             "chua_xep_loai": c.get("chua_xep_loai", 0), "tong": len(prs)}
 
 
-def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _reached(pr: PersonRating, title: str) -> str:
+    """The title a person proposed for `title` (LDTT | CSTDCS) reaches under `pr`'s rating: the
+    title's words, LĐTT only (a CSTĐCS short of its own standard, Art. 23 cl. 1 of the law), or ""."""
+    res = pr.thi_dua
+    if res is None:
+        return ""
+    if res.du_dieu_kien:
+        return DANH_HIEU[title]
+    return DANH_HIEU["LDTT"] if title == "CSTDCS" and res.dat_ldtt else ""
+
+
+def decided_title_note(decided: PersonRating, reached: str, title: str, campaign: Campaign) -> str:
+    """The row's note when the competent evaluator's decided level (`decided.muc_quyet_dinh`) takes
+    away the title the meeting's proposal reached (`reached`): «Cấp có thẩm quyền xếp loại Hoàn thành
+    nhiệm vụ: không đủ điều kiện danh hiệu Lao động tiên tiến (<the failing condition — căn cứ: …>)»;
+    "" without a decision, or when the decision leaves the title as it was."""
+    if not decided.muc_quyet_dinh or not reached:
+        return ""
+    now = _reached(decided, title)
+    if now == reached:
+        return ""
+    # the rule, cited as the emulation reasons cite it (rules.md R7.1: LĐTT from HTT up)
+    res = decided.thi_dua
+    level = [t for t in (res.ly_do if res else ()) if t.startswith("Cần xếp loại")]
+    why = short_reason(readable(level[0], campaign, [decided.nhom_tuong_dong])).partition(" — ")[2] if level else ""
+    note = f"Cấp có thẩm quyền xếp loại {WORDS[decided.muc_quyet_dinh]}: không đủ điều kiện danh hiệu {reached}"
+    if now:
+        note += f", chỉ đạt danh hiệu {now}"
+    elif level:
+        note += " (danh hiệu cần xếp loại từ Hoàn thành tốt nhiệm vụ trở lên"
+        note += f" — {why.rstrip('.')})" if why else ")"
+    return note + "."
+
+
+def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign,
+                    decided: Ratings | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The emulation rows as the meeting proposed them (`ratings`); `decided`: the ratings with the
+    competent evaluator's decisions, for the note on a title a decided level takes away."""
     props = {e.ma_so: e for e in campaign.emulation}
     rows: list[dict[str, Any]] = []
     for p in people:
@@ -157,6 +228,8 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
         ldtt_only = prop.danh_hieu == "CSTDCS" and not eligible and pr.thi_dua.dat_ldtt
         reached = DANH_HIEU["LDTT"] if ldtt_only else DANH_HIEU[prop.danh_hieu] if eligible else ""
         verdict = f"Đạt {DANH_HIEU['LDTT']}" if ldtt_only else "Đủ điều kiện" if eligible else "Không đủ điều kiện"
+        # the meeting's record stays as it was; a level decided since that forbids the title says so on the row
+        withdrawn = decided_title_note(decided.of(p.ma_so), reached, prop.danh_hieu, campaign) if decided else ""
         rows.append({
             "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "muc_chu": _level_words(pr),
             # a level the competent evaluator has not decided is the proposal (printed «(đề xuất)»)
@@ -168,7 +241,8 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
             "ty_le": f"{yes / total:.0%}" if yes is not None and total else "",
             "du_dieu_kien": verdict,
             "dat_danh_hieu": reached,  # the title the person reaches ("" none)
-            "ly_do": emulation_reason(pr, campaign),
+            "ly_do": "; ".join(x for x in (emulation_reason(pr, campaign), withdrawn) if x),
+            "quyet_dinh_khong_dat": withdrawn,  # the note above ("" none)
             "ket_qua_phieu": ("Đạt" if passed else "Không đạt") if voted else "",
             "ket_qua": verdict if ldtt_only else ("Không đủ điều kiện" if not eligible else "Đạt" if passed else "Không đạt")
             if voted else verdict,
@@ -180,11 +254,14 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign) 
         "ldtt": sum(1 for r in eligible_rows if r["dat_danh_hieu"] == DANH_HIEU["LDTT"]),
         "cstdcs": sum(1 for r in eligible_rows if r["dat_danh_hieu"] == DANH_HIEU["CSTDCS"]),
         "truc_tiep": direct, "truc_tiep_ty_le": f"{direct / len(eligible_rows):.0%}" if eligible_rows else "",
+        # of those eligible on the meeting's proposal, how many a decided level has since made ineligible
+        "quyet_dinh_khong_dat": sum(1 for r in eligible_rows if r["quyet_dinh_khong_dat"]),
     }
     return rows, totals
 
 
 def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, unit: Unit) -> dict[str, Any]:
+    decided = ratings  # the decisions of the competent evaluator, for the emulation rows' notes
     if form.records_proposals:  # the minutes, the proposal table: the levels as the meeting proposed them
         ratings = ratings.unit_proposals()
     else:  # the others (the chi bộ's Mẫu 01): decided levels, and the meeting's proposal for the rest
@@ -192,16 +269,12 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
     prs = [ratings.of(p.ma_so) for p in people]
     disciplined = {d.ma_so for d in campaign.disciplines if d.ngay_hieu_luc.year == campaign.year}
-    absentees = [a.strip() for a in unit.vang_mat.replace("\n", ";").split(";") if a.strip()]
-    # someone the minutes list as absent (DonVi vang_mat, "Name (reason)") chairs nothing: a deputy
-    # on maternity leave is not printed as chairing the head's review (seed 001 II.2.c)
-    present_people = [p for p in people if not any(names_person(a.partition("(")[0].strip(), p.ho_ten) for a in absentees)]
-    head = next((p for p in present_people if p.vai_tro == "truong"), None)
-    deputy = next((p for p in present_people if p.vai_tro == "pho"), None)
+    absentees = _absentees(unit)
+    head, deputy = unit_chairs(campaign, unit)
     chair = head or deputy
     votes = [campaign.votes[p.ma_so].so_nguoi_du_hop for p in people if p.ma_so in campaign.votes]
     groups = {pr.nhom_tuong_dong for pr in prs}
-    rows, totals = _emulation_rows(people, ratings, campaign)
+    rows, totals = _emulation_rows(people, ratings, campaign, decided)
     ctx = agency_context(campaign, form)
     ctx["dong_ngay"] = date_line(campaign.agency.dia_danh, unit.ngay_hop, campaign.year)
     members = unit.so_thanh_vien or len(people)
@@ -236,6 +309,10 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), prs, ratings.bo_quy_tac),
         "thanh_vien": [_member(i, p, pr, campaign, disciplined) for i, (p, pr) in enumerate(zip(people, prs, strict=True), 1)],
         "dem": _counts(prs),
+        # the proposal table's totals: the levels the unit proposes, without the agency head's (decided
+        # by the superior body, `cap_tren`); `tong` still everyone
+        "dem_de_xuat": {**_counts([pr for p, pr in zip(people, prs, strict=True) if not signers.is_agency_head(campaign, p)]),
+                        "tong": len(prs), "cap_tren": sum(1 for p in people if signers.is_agency_head(campaign, p))},
         "nhom": [
             {"nhom": group_label(g.nhom, campaign), "so_htxs": g.so_htxs_giu, "so_htt": g.so_htt_de_nghi + len(g.ha_muc), "toi_da": g.toi_da,
              "dat": g.so_htxs_giu <= g.toi_da, "cach_tinh": readable(g.cach_tinh, campaign, [g.nhom]),

@@ -17,6 +17,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from pipeline.forms import signers as signing
+from pipeline.forms.unit_context import unit_signer_words
 
 if TYPE_CHECKING:
     from pipeline.bundle.build import Bundles
@@ -60,11 +61,15 @@ def _name(spec: FormSpec, title: str | None = None) -> str:
 HEAD_BLOCK_ROLE = "Thủ trưởng cơ quan, đơn vị"  # meta.toml `signers` of mau_02a/02b, mau_2a/2b_2025
 
 
+UNIT_HEAD_ROLE = "Người đứng đầu đơn vị"  # meta.toml `signers` of the unit's papers (kiem_diem_tap_the, tong_hop_*)
+
+
 def _signers(spec: FormSpec, person_name: str | None, campaign: Campaign | None = None,
-             person: Person | None = None) -> str:
+             person: Person | None = None, unit_signer: str = "") -> str:
     """The form's signer roles, each with the name the form prints under it when known; for a
     person's form, only the blocks that person's copy has (no direct manager's block for someone
-    who has none: signers.roles_of)."""
+    who has none: signers.roles_of). `unit_signer`: who signs a unit's paper for its head, as the
+    paper prints him (unit_context.unit_signer_words: a deputy «ký thay (KT. Trưởng phòng)»)."""
     roles = spec.signers
     named: dict[str, signing.Signer] = {}
     if campaign is not None and person is not None:
@@ -84,6 +89,8 @@ def _signers(spec: FormSpec, person_name: str | None, campaign: Campaign | None 
         who = named.get(role)
         if person_name and "tự" in role.lower():
             out.append(f"{role} ({person_name})")
+        elif role == UNIT_HEAD_ROLE and unit_signer:
+            out.append(unit_signer)
         elif who is not None and who.known:
             out.append(f"{role} ({' '.join(x for x in (who.chuc_vu, who.ho_ten) if x)})")
         else:
@@ -183,8 +190,11 @@ def _who_signs(b: Build, bundles: Bundles) -> list[str]:
     names = {p.ma_so: p.ho_ten for p in b.campaign.people}
     out = ["3. AI KÝ TRANG NÀO (chữ ký ở cuối mỗi văn bản; trang trong hồ sơ cá nhân, và trong hồ sơ đơn vị)"]
     docs_of: dict[str, Any] = {p["ma_so"]: p for p in bundles.persons}
+    units = {u.ma_don_vi: u for u in b.campaign.units}
     for u in bundles.units:
         out.append(f"   {u['pdf']}:")
+        unit = units.get(u.get("ma_don_vi", ""))
+        unit_signer = unit_signer_words(b.campaign, unit) if unit is not None else ""
         for m in u.get("muc", []):
             first, last = m["trang_dau"], m["trang_dau"] + m["so_trang"] - 1
             if m.get("ma_so"):
@@ -199,7 +209,8 @@ def _who_signs(b: Build, bundles: Bundles) -> list[str]:
                                f"({_range(pa, pb)} của {u['pdf']}); ký: {_signers(spec, name, b.campaign, people.get(m['ma_so']))}.")
             elif m.get("mau"):
                 spec = registry.get(m["mau"])
-                out.append(f"   - {m.get('tieu_de', spec.title)}: {_range(first, last)} của {u['pdf']}; ký: {_signers(spec, None)}.")
+                out.append(f"   - {m.get('tieu_de', spec.title)}: {_range(first, last)} của {u['pdf']}; "
+                           f"ký: {_signers(spec, None, unit_signer=unit_signer)}.")
     out.append("")
     return out
 
