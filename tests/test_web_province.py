@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as wf  # noqa: E402
 from web_pages import hidden as _hidden  # noqa: E402
+from web_pages import in_chromium
 
 from pipeline import api  # noqa: E402
 
@@ -243,26 +244,12 @@ def test_the_page_in_a_real_browser(province_server, tmp_path):
     """Headless Chromium at 1366×768 and as a phone: the deadline set, each agency's status readable, no table
     wider than the page; screenshots kept when HOSO_WEB_SCREENSHOTS names a folder."""
     import os
-    import threading
 
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
-    from werkzeug.serving import make_server
 
     store, app, _, _ = province_server
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{http.server_port}"
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = shutil.which("chromium") or "chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi-VN",
-                "--disable-gpu"):
-        opts.add_argument(arg)
-    d = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
     shots = os.environ.get("HOSO_WEB_SCREENSHOTS")
-    try:
-        d.implicitly_wait(2)
+    with in_chromium(app) as (d, base):
         d.get(base + "/dang-nhap")
         d.find_element(By.ID, "ten").send_keys("snv")
         d.find_element(By.ID, "mat_khau").send_keys(PASSWORD + "\n")
@@ -287,6 +274,3 @@ def test_the_page_in_a_real_browser(province_server, tmp_path):
         assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
         if shots:
             d.save_screenshot(str(Path(shots) / "so_noi_vu_dien_thoai.png"))
-    finally:
-        d.quit()
-        http.shutdown()

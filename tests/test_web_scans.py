@@ -19,6 +19,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
 from web_pages import hidden as _hidden  # noqa: E402
+from web_pages import in_chromium
 
 from bench.scans import form_pages, scanned, write_pdf  # noqa: E402
 from pipeline import api  # noqa: E402
@@ -261,12 +262,8 @@ def test_the_result_page_in_a_real_browser(server, outputs, tmp_path):
     """Headless Chromium at 1366×768 and as a phone (390 px): the scans chosen in the file field, the result
     readable, nothing wider than the screen; screenshots kept when HOSO_WEB_SCREENSHOTS names a folder."""
     import os
-    import threading
 
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
-    from werkzeug.serving import make_server
 
     app, store = server
     out = store.output_dir("VP")
@@ -281,18 +278,8 @@ def test_the_result_page_in_a_real_browser(server, outputs, tmp_path):
         (tmp_path / "gui").mkdir(exist_ok=True)
         (tmp_path / "gui" / name).write_bytes(data)
         files.append(str(tmp_path / "gui" / name))
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{http.server_port}"
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = shutil.which("chromium") or "chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi-VN",
-                "--disable-gpu"):
-        opts.add_argument(arg)
-    d = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
     shots = os.environ.get("HOSO_WEB_SCREENSHOTS")
-    try:
-        d.implicitly_wait(2)
+    with in_chromium(app) as (d, base):
         d.get(base + "/dang-nhap")
         d.find_element(By.ID, "ten").send_keys("vt")
         d.find_element(By.ID, "mat_khau").send_keys(PASSWORD + "\n")
@@ -314,6 +301,3 @@ def test_the_result_page_in_a_real_browser(server, outputs, tmp_path):
             if shots:
                 Path(shots).mkdir(parents=True, exist_ok=True)
                 d.save_screenshot(str(Path(shots) / name))
-    finally:
-        d.quit()
-        http.shutdown()

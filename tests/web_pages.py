@@ -2,9 +2,42 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
 
 def hidden(html: str, name: str) -> str:
     """The value of the page's hidden field `name` (a CSRF token, an id)."""
     marker = f'name="{name}" value="'
     start = html.index(marker) + len(marker)
     return html[start:html.index('"', start)]
+
+
+@contextlib.contextmanager
+def in_chromium(app: Any) -> Iterator[tuple[Any, str]]:
+    """`app` served on a free local port and Debian's headless Chromium at 1366×768 driving it: (driver, base URL);
+    both stopped after."""
+    import shutil
+    import threading
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from werkzeug.serving import make_server
+
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium") or "chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi-VN",
+                "--disable-gpu"):
+        opts.add_argument(arg)
+    try:
+        d = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+        try:
+            d.implicitly_wait(2)
+            yield d, f"http://127.0.0.1:{http.server_port}"
+        finally:
+            d.quit()
+    finally:
+        http.shutdown()
