@@ -12,9 +12,10 @@ in the manifest: marking changes no listed file, so the no-change build stays th
   people's data fingerprints) and whether it was two-sided;
 - `bia`: per dossier PDF, the digests of its cover sheet's text as printed (`chu`: the words;
   `so`: the words with every number replaced), so a later build tells a changed cover from one whose
-  page numbers only moved, after the printed dossiers are gone. The build records them with each
-  bundle (the manifest's `ca_nhan[].bia` / `don_vi[].bia`, pipeline/bundle/build.py): the mark copies
-  them; an output built before they were recorded has its covers read from its PDFs. A dossier whose
+  page numbers only moved, after the printed dossiers are gone. Once the folder holds a mark, the build
+  records them with each bundle (the manifest's `ca_nhan[].bia` / `don_vi[].bia`, pipeline/bundle/build.py
+  `_Shared.covers`): the next mark copies them; the first mark, and an output built without them, has its
+  covers read from its PDFs. A dossier whose
   cover could not be read has no entry: its cover is listed to print again whenever its dossier changed.
 
 The build carries the mark into the folder it swaps in, as it does `da_ky/` (pipeline/output.py); a

@@ -261,20 +261,36 @@ def test_a_mark_made_on_a_utc_server_reads_in_vietnam_time():
     assert dt.datetime.fromisoformat("2026-12-06T08:00:00+07:00").utcoffset() is not None
 
 
-def test_the_build_records_the_covers_and_da_in_only_copies_them(copy, monkeypatch, tmp_path, capsys):
-    """Every dossier of the manifest carries its cover's digests, made with the bundle: the same as reading
-    the cover from the PDF gives. `da-in` copies them without opening a PDF; an output built before they
-    were recorded has its covers read from the PDFs, to the same digests."""
+def _covers_read(out: Path) -> dict:
+    """Each dossier's cover digests as read from its PDF (what `da-in` falls back to)."""
+    from pipeline import printed
+
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    read = {}
+    for d in [*manifest["ca_nhan"], *manifest["don_vi"]]:
+        first = min(x["trang_dau"] for x in d.get("tai_lieu") or d.get("muc"))
+        read[d["pdf"]] = {"trang": first - 1, **printed.text_digests(printed.page_texts(out / d["pdf"], first - 1))}
+    return read
+
+
+def test_covers_are_recorded_once_a_print_is_marked_and_da_in_then_only_copies_them(copy, sample, cache_dir, tmp_path,
+                                                                                      monkeypatch, capsys):
+    """Reading a cover's text costs a tenth of a full build: a build records the covers' digests with the bundles
+    only when the folder holds a print mark. The first `da-in` reads them from the PDFs; every build after it
+    records them (the dossiers it builds and those it takes from the cache), the same as reading the PDFs gives,
+    and the next `da-in` copies them without opening a PDF."""
     from pipeline import printed
 
     manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
-    dossiers = [*manifest["ca_nhan"], *manifest["don_vi"]]
-    read = {}
-    for d in dossiers:
-        first = min(x["trang_dau"] for x in d.get("tai_lieu") or d.get("muc"))
-        assert first > 1 and d["bia"]["trang"] == first - 1, d["pdf"]
-        read[d["pdf"]] = {"trang": first - 1, **printed.text_digests(printed.page_texts(copy / d["pdf"], first - 1))}
-        assert d["bia"] == read[d["pdf"]], d["pdf"]
+    assert not any("bia" in d for d in [*manifest["ca_nhan"], *manifest["don_vi"]])  # no mark: nothing read
+    rc, err, _ = run_main(["da-in", "-o", str(copy)], capsys)
+    assert rc == 0, err
+    assert json.loads((copy / MARK_FILE).read_text(encoding="utf-8"))["bia"] == _covers_read(copy)
+
+    build(with_strengths(sample, tmp_path / "y.xlsx", *STRENGTHS), copy, cache_dir, capsys)
+    manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
+    read = _covers_read(copy)
+    assert {d["pdf"]: d["bia"] for d in [*manifest["ca_nhan"], *manifest["don_vi"]]} == read
     person = next(p for p in manifest["ca_nhan"] if p["ma_so"] == "VP-005")
     assert "Hoàng Thị Ánh" in " ".join(printed.page_texts(copy / person["pdf"], person["bia"]["trang"]))
 
@@ -287,18 +303,8 @@ def test_the_build_records_the_covers_and_da_in_only_copies_them(copy, monkeypat
     assert rc == 0, err
     assert json.loads((copy / MARK_FILE).read_text(encoding="utf-8"))["bia"] == read
 
-    older = tmp_path / "cu"  # a build made before the covers were recorded
-    shutil.copytree(copy, older)
-    (older / MARK_FILE).unlink()
-    for d in dossiers:
-        del d["bia"]
-    (older / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    rc, err, _ = run_main(["da-in", "-o", str(older)], capsys)
-    assert rc == 0, err
-    assert json.loads((older / MARK_FILE).read_text(encoding="utf-8"))["bia"] == read
 
-
-def test_a_bundle_cached_before_the_covers_were_recorded_gets_them_once(built, tmp_path):
+def test_a_bundle_cached_without_its_covers_gets_them_once_a_print_is_marked(built, tmp_path):
     from pipeline.bundle.assemble import BuiltBundle, Section
     from pipeline.bundle.build import _load, _save
     from pipeline.pdf.cache import BlobCache
@@ -310,6 +316,8 @@ def test_a_bundle_cached_before_the_covers_were_recorded_gets_them_once(built, t
     blobs = BlobCache(tmp_path / "cache")
     _save(blobs, "k", BuiltBundle(data, len(PdfReader(out / person["pdf"]).pages), sections))
     assert "bia" not in json.loads(blobs.get("k", "bundle.json"))
-    loaded, _sha = _load(blobs, "k")
-    assert loaded.bia == person["bia"]
-    assert json.loads(blobs.get("k", "bundle.json"))["bia"] == person["bia"]  # recorded for the next build
+    loaded, _sha = _load(blobs, "k")  # no mark: nothing read
+    assert loaded.bia is None and "bia" not in json.loads(blobs.get("k", "bundle.json"))
+    loaded, _sha = _load(blobs, "k", covers=True)
+    assert loaded.bia == _covers_read(out)[person["pdf"]]
+    assert json.loads(blobs.get("k", "bundle.json"))["bia"] == loaded.bia  # recorded for the next build

@@ -59,8 +59,9 @@ def _save(blobs: BlobCache, key: str, b: BuiltBundle) -> str:
     return digest
 
 
-def _load(blobs: BlobCache, key: str) -> tuple[BuiltBundle, str] | None:
-    """A cached bundle and its PDF's SHA-256 (just checked), or None."""
+def _load(blobs: BlobCache, key: str, covers: bool = False) -> tuple[BuiltBundle, str] | None:
+    """A cached bundle and its PDF's SHA-256 (just checked), or None; `covers`: its cover's digests recorded
+    now when it was cached without them (`_Shared.covers`)."""
     meta = blobs.get(key, "bundle.json")
     pdf = blobs.get_verified(key, "bundle.pdf") if meta is not None else None
     if pdf is None:
@@ -69,7 +70,7 @@ def _load(blobs: BlobCache, key: str) -> tuple[BuiltBundle, str] | None:
     sections = tuple(Section(**{k: v for k, v in s.items() if k != "children"}) for s in info["sections"])
     bia = info.get("bia")
     built = BuiltBundle(pdf[0], info["pages"], sections, bia if isinstance(bia, dict) else None)
-    if built.bia is None and built.data:  # cached before the covers' digests were: recorded now, once
+    if covers and built.bia is None and built.data:  # cached without the covers' digests: recorded now, once
         built = _with_cover(built)
         if built.bia is not None:
             blobs.put(key, "bundle.json", json.dumps({**info, "bia": built.bia}, ensure_ascii=False).encode())
@@ -113,6 +114,10 @@ class _Shared:
     # the content `changes.compare` compares (a signed page is outdated exactly when its document would
     # be listed in in_lai.pdf for its words: pipeline/scan/sort.py)
     versions: dict[str, str] = field(default_factory=dict)
+    # the digests of each dossier's cover text recorded with its bundle (pipeline/printed.py): only when the
+    # output folder holds a print mark — reading a cover's text costs ~17 ms a dossier (a tenth of a full
+    # build); without a mark nothing compares with them, and `hoso da-in` reads the covers it needs
+    covers: bool = False
 
     def for_unit(self, unit: UnitDossier) -> _Shared:
         """Only what `unit` needs (a cluster task's share)."""
@@ -212,13 +217,14 @@ class _Store(Protocol[_W]):
 class _LocalStore:
     """Bundles cached and staged here (fork, spawn: the workers share the cache and staging folder)."""
 
-    def __init__(self, blobs: BlobCache, files: Staged, loaded: dict[str, tuple[BuiltBundle, str]] | None = None) -> None:
-        self.blobs, self.files = blobs, files
+    def __init__(self, blobs: BlobCache, files: Staged, loaded: dict[str, tuple[BuiltBundle, str]] | None = None,
+                 covers: bool = False) -> None:
+        self.blobs, self.files, self.covers = blobs, files, covers
         self.loaded = loaded or {}  # bundle key -> (bundle, SHA-256) already read from the cache
         self.sha: dict[str, str] = {}  # bundle key -> its PDF's SHA-256
 
     def cached(self, key: str) -> BuiltBundle | None:
-        hit = self.loaded.get(key) or _load(self.blobs, key)
+        hit = self.loaded.get(key) or _load(self.blobs, key, self.covers)
         if hit is None:
             return None
         self.sha[key] = hit[1]
@@ -286,7 +292,8 @@ def _assemble_unit(sh: _Shared, unit: UnitDossier, pages_of: Pages, store: _Stor
     pages_of.forget_single()
 
     def made(key: str, b: BuiltBundle) -> BuiltBundle:
-        b = _with_cover(b)
+        if sh.covers:
+            b = _with_cover(b)
         store.made(key, b)
         counts["built"] += 1
         return b
@@ -346,6 +353,13 @@ def _unit_pages(unit: UnitDossier, pdfs: dict[str, bytes], sources: dict[str, tu
     return Pages({k: pdfs[k] for k in docs}, {k: sources[k] for k in docs if k in (sources or {})})
 
 
+def _marked(files: Staged) -> bool:
+    """The output being replaced holds a print mark (`hoso da-in`): the covers' digests are then recorded."""
+    from pipeline import printed
+
+    return files.previous is not None and printed.read(files.previous.folder) is not None
+
+
 def write_bundles(build: Build, docs: list[Document]) -> Bundles:
     """Every person's and unit's bundle of the plan, from the converted `docs` (the plan's documents):
     their PDFs, content keys, what their headers print and, when converted joined in this run,
@@ -374,10 +388,10 @@ def write_bundles(build: Build, docs: list[Document]) -> Bundles:
         copies={code: spec.copies for code, spec in specs.items() if spec.copies > 1},
         initials=frozenset(code for code, spec in specs.items() if spec.initials),
         people={p.ma_so: p for p in campaign.people}, keys=keys, headers=headers, duplex=duplex,
-        page_codes=page_codes, versions=versions)
+        page_codes=page_codes, versions=versions, covers=_marked(files))
     if not backend.shares_files:
         return _bundles_on_cluster(build, sh, Pages(pdfs, sources), backend)
-    store = _LocalStore(blobs, files)
+    store = _LocalStore(blobs, files, covers=sh.covers)
     if backend.kind == "fork":  # forked workers inherit every PDF and parsed joined PDF: one Pages for all
         pages_of = Pages(pdfs, sources)
         tasks = [(sh, unit, pages_of, store) for unit in plan.units]
@@ -452,9 +466,9 @@ def _bundles_on_cluster(build: Build, sh: _Shared, converted: Pages, backend: pa
     remote: list[_Remote] = []
     for i, unit in enumerate(units):
         _info, person_keys, _uinfo, _docs, unit_key = _unit_keys(sh, unit)
-        hits = {key: hit for key in (*person_keys, unit_key) if (hit := _load(blobs, key)) is not None}
+        hits = {key: hit for key in (*person_keys, unit_key) if (hit := _load(blobs, key, sh.covers)) is not None}
         if len(hits) == len(person_keys) + 1:
-            p_out, u_out, n, b, r, _staged = _unit_bundles(sh, unit, Pages({}), _LocalStore(blobs, files, hits))
+            p_out, u_out, n, b, r, _staged = _unit_bundles(sh, unit, Pages({}), _LocalStore(blobs, files, hits, sh.covers))
             results[i] = (p_out, u_out, n, b, r)
         else:
             remote.append((i, unit, hits))
