@@ -18,8 +18,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
-from web_pages import hidden as _hidden  # noqa: E402
-from web_pages import in_chromium
+from web_pages import csrf as _csrf  # noqa: E402
+from web_pages import in_chromium, logged_in  # noqa: E402
 
 from bench.scans import form_pages, scanned, write_pdf  # noqa: E402
 from pipeline import api  # noqa: E402
@@ -67,14 +67,7 @@ def server(tmp_path, outputs):
 
 
 def _login(app, name: str = "vt"):
-    c = app.test_client()
-    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
-    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": PASSWORD}).status_code == 302
-    return c
-
-
-def _csrf(c) -> str:
-    return _hidden(c.get("/mat-khau").text, "csrf_token")
+    return logged_in(app, name, PASSWORD)
 
 
 def _send(c, files: list[tuple[bytes, str]], csrf: str | None = None):

@@ -14,6 +14,19 @@ def hidden(html: str, name: str) -> str:
     return html[start:html.index('"', start)]
 
 
+def logged_in(app: Any, name: str, password: str) -> Any:
+    """A test client of `app` logged in as `name`."""
+    c = app.test_client()
+    token = hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": name, "mat_khau": password}).status_code == 302
+    return c
+
+
+def csrf(c: Any) -> str:
+    """A CSRF token of the logged-in client `c` (from its password page's form)."""
+    return hidden(c.get("/mat-khau").text, "csrf_token")
+
+
 @contextlib.contextmanager
 def in_chromium(app: Any) -> Iterator[tuple[Any, str]]:
     """`app` served on a free local port and Debian's headless Chromium at 1366×768 driving it: (driver, base URL);
