@@ -601,18 +601,32 @@ def build_mau_01(form: Form):
     dk.level_boxes(doc, None, keep_next=True)
     dk.p_tag(doc, "if dang_vien")
     dk.section_heading(doc, "VII. {{ nhan.phan_vii }} {{ nam }}", align="justify")
+    # a level the competent evaluator has not decided yet is the proposal, and says so
+    level = C("{{ tv.muc_cuoi_chu }}{% if tv.muc_cuoi_chu and not tv.muc_quyet_dinh and not tv.khong_xep_loai %}"
+              " (đề xuất){% endif %}", align="left")
+    # the year score column only where the members' state side is rated on points (ND 335 / ND 233,
+    # from 2026); a 2025 review rates it under ND 90 + ND 48, without a score (context `co_diem_nam`)
+    dk.p_tag(doc, "if co_diem_nam")
     dk.grid_table(
         doc, (1.0, 4.6, 3.6, 2.0, 4.8),
         [[C("TT", bold=True), C("Họ và tên", bold=True), C("Chức vụ", bold=True), C("{{ nhan.cot_diem }}", bold=True),
           C("{{ nhan.cot_muc }}", bold=True)],
          "{%tr for tv in dang_vien %}",
          ["{{ loop.index }}", C("{{ tv.ho_ten }}", align="left"), C("{{ tv.chuc_vu }}", align="left"), "{{ tv.diem_nam }}",
-          # a level the competent evaluator has not decided yet is the proposal, and says so
-          C("{{ tv.muc_cuoi_chu }}{% if tv.muc_cuoi_chu and not tv.muc_quyet_dinh and not tv.khong_xep_loai %}"
-            " (đề xuất){% endif %}", align="left")],
+          level],
          "{%tr endfor %}"],
         size=12,
     )
+    dk.p_tag(doc, "else")
+    dk.grid_table(
+        doc, (1.0, 5.6, 4.6, 4.8),
+        [[C("TT", bold=True), C("Họ và tên", bold=True), C("Chức vụ", bold=True), C("{{ nhan.cot_muc }}", bold=True)],
+         "{%tr for tv in dang_vien %}",
+         ["{{ loop.index }}", C("{{ tv.ho_ten }}", align="left"), C("{{ tv.chuc_vu }}", align="left"), level],
+         "{%tr endfor %}"],
+        size=12,
+    )
+    dk.p_tag(doc, "endif")
     dk.p_tag(doc, "endif")
     dk.add_paragraph(doc, "", space_after=0)
     width = dk.text_width_cm(doc)
@@ -747,7 +761,7 @@ _add(Form(
         Label("tu_nhan_muc", "Tự nhận mức xếp loại chất lượng", "[R]"),
         Label("phan_vii", "Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên của chi bộ năm",
               "[R] VII, the members' state results (ND 335 Art. 23: the basis of the party rating)"),
-        Label("cot_diem", "Điểm năm", "[R] column"),
+        Label("cot_diem", "Điểm năm", "[R] column, only from 2026 (a 2025 review under ND 90 has no year score)"),
         Label("cot_muc", "Mức xếp loại", "[R] column (decided level, else the proposal marked «(đề xuất)»)"),
         Label("noi_nhan", "- Đảng ủy cấp trên;\n- Lưu chi bộ.", "[R] Nơi nhận"),
         Label("ky_tm", "T/M CHI BỘ", "[R] signature prefix"),
