@@ -254,7 +254,7 @@ def check_years(plan: Plan, registry: Registry, year: int, set_name: str, *, exp
     lines = [f"Năm đánh giá {year}: bộ mẫu «{set_name}» sẽ in mẫu không áp dụng cho năm {year}:"]
     for spec in bad:
         lines.append(f"  - «{spec.code}» ({spec.ma_hieu + ' — ' if spec.ma_hieu else ''}{spec.title}; "
-                     f"{spec.issuing_document}) chỉ dùng cho năm {spec.years_text}; {used[spec.code]} văn bản.")
+                     f"{spec.issuing_document}) chỉ dùng {_years_phrase(spec.years_text)}; {used[spec.code]} văn bản.")
     fits = sorted(name for name, fs in registry.form_sets.items()
                   if isinstance(fs, dict) and name != set_name and _set_fits(fs, registry, year))
     if explicit:
@@ -269,6 +269,11 @@ def check_years(plan: Plan, registry: Registry, year: int, set_name: str, *, exp
     fix += (f"; nếu cơ quan vẫn dùng mẫu đó cho năm {year} theo văn bản của cấp có thẩm quyền, sửa dòng «years» "
             "trong meta.toml của mẫu ở thư mục mẫu biểu riêng (hoso templates export, rồi --templates).")
     raise TemplateError("\n".join(lines), hint=fix)
+
+
+def _years_phrase(years_text: str) -> str:
+    """«cho năm 2020–2025», or «từ năm 2025» for an open end (never «cho năm từ năm 2025»)."""
+    return years_text if years_text.startswith("từ ") else f"cho năm {years_text}"
 
 
 def _set_fits(form_set: dict[str, Any], registry: Registry, year: int) -> bool:

@@ -601,9 +601,11 @@ def build_mau_01(form: Form):
     dk.level_boxes(doc, None, keep_next=True)
     dk.p_tag(doc, "if dang_vien")
     dk.section_heading(doc, "VII. {{ nhan.phan_vii }} {{ nam }}", align="justify")
-    # a level the competent evaluator has not decided yet is the proposal, and says so
-    level = C("{{ tv.muc_cuoi_chu }}{% if tv.muc_cuoi_chu and not tv.muc_quyet_dinh and not tv.khong_xep_loai %}"
-              " (đề xuất){% endif %}", align="left")
+    # a level the competent evaluator has not decided yet is the proposal, and says so; the agency head's
+    # level, not decided yet, is nobody's proposal (his unit proposes none, aud29): who rates him instead
+    level = C("{% if tv.cap_tren_danh_gia and not tv.muc_quyet_dinh %}{{ tv.cap_tren_danh_gia }}{% else %}"
+              "{{ tv.muc_cuoi_chu }}{% if tv.muc_cuoi_chu and not tv.muc_quyet_dinh and not tv.khong_xep_loai %}"
+              " (đề xuất){% endif %}{% endif %}", align="left")
     # the year score column only where the members' state side is rated on points (ND 335 / ND 233,
     # from 2026); a 2025 review rates it under ND 90 + ND 48, without a score (context `co_diem_nam`)
     dk.p_tag(doc, "if co_diem_nam")
