@@ -83,6 +83,7 @@ class Form:
     scope: str = "ca_nhan"
     years: tuple[int, int] = (2026, 2100)
     build: Callable | None = field(default=None, compare=False)
+    notes: tuple[str, ...] = ()  # comment lines of meta.toml after the status note (what stays unconfirmed)
 
 
 # --------------------------------------------------------------------------------------------
@@ -764,12 +765,21 @@ _add(Form(
         Label("phan_vii", "Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên của chi bộ năm",
               "[R] VII, the members' state results (ND 335 Art. 23: the basis of the party rating)"),
         Label("cot_diem", "Điểm năm", "[R] column, only from 2026 (a 2025 review under ND 90 has no year score)"),
-        Label("cot_muc", "Mức xếp loại", "[R] column (decided level, else the proposal marked «(đề xuất)»)"),
+        Label("cot_muc", "Mức xếp loại", "[R] column (decided level, else the proposal marked «(đề xuất)»; the agency "
+              "head's undecided level: who rates him, as tong_hop_xep_loai prints it)"),
         Label("noi_nhan", "- Đảng ủy cấp trên;\n- Lưu chi bộ.", "[R] Nơi nhận"),
         Label("ky_tm", "T/M CHI BỘ", "[R] signature prefix"),
         Label("ky_bi_thu", "BÍ THƯ", "[R] title when no member's chuc_vu_dang is 'Bí thư…'"),
     ),
     build=build_mau_01,
+    notes=(
+        "Years: HD 43-HD/BTCTW (31/10/2025) governs the party review of 2025 (regime-2026.md §3), so this report",
+        "is printed from 2025: by the nd335 set and, for 2025, by the nd90 set (bo_mau.toml [nd90.chi_bo]); for",
+        "2023-2024 nothing (HD 25's Mẫu 01-HD KĐ.ĐG 2023 is not built, its title and layout UNCONFIRMED).",
+        "Part VII prints the year-score column only where a member is rated on points (from 2026; context",
+        "`co_diem_nam`): a 2025 review rates the state side under ND 90 + ND 48, without points. UNCONFIRMED:",
+        "the whole layout (no official appendix read), and whether part VII belongs in the 2025 report at all.",
+    ),
 ))
 
 
@@ -783,6 +793,7 @@ def meta_toml(form: Form) -> str:
         "# prints them as {{ nhan.<key> }}); build_2026_templates.py keeps this file and only checks it.",
         "# Tags: [V] seen in a source, [R] rebuilt and UNCONFIRMED (shared/domain/regime-2026.md).",
         STATUS_NOTE,
+        *(f"# {line}" for line in form.notes),
         *dk.meta_identity_lines(form.code, form.ma_hieu, form.title, form.issuing_document),
         f"years = [{form.years[0]}, {form.years[1]}]          # first and last evaluation year it applies to",
         f"scope = {dk.toml_str(form.scope)}",
