@@ -83,10 +83,15 @@ def form_set_name(campaign: Campaign) -> str:
     return campaign.agency.bo_mau or default_form_set(campaign.year)
 
 
+NONE = ""  # in a list of alternatives: «no such document in a year where none of the codes before it applies»
+
+
 class _Pick:
     """Chooses a code from a form-set entry: a code, or a list of codes of which the first whose
     meta.toml `years` include the evaluation year is taken (e.g. HD 25's Mẫu 02A up to 2024, then
-    HD 43's Mẫu 2A). When none does, the first is kept and the years guard reports it."""
+    HD 43's Mẫu 2A). An empty alternative `""` (NONE) is taken when it is reached: no document that
+    year (e.g. `["mau_01_2025", ""]`: HD 43's Mẫu 01 from 2025, nothing before). When no alternative
+    applies and none is `""`, the first is kept and the years guard reports it."""
 
     def __init__(self, registry: Registry | None, year: int) -> None:
         self.registry, self.year = registry, year
@@ -97,9 +102,16 @@ class _Pick:
         codes = list(entry)
         if self.registry is not None:
             for code in codes:
+                if code == NONE:
+                    return NONE
                 if code in self.registry and self.registry.get(code).applies_to(self.year):
                     return code
         return codes[0]
+
+
+def _picked(pick: Callable[[Any], str], entries: Iterable[Any]) -> list[str]:
+    """The codes `pick` chooses for a list of entries, the `""` (no document this year) left out."""
+    return [code for code in (pick(e) for e in entries) if code != NONE]
 
 
 def evaluation_form(person: Person, unit: Unit, form_set: dict[str, Any],
@@ -133,7 +145,8 @@ def person_forms(person: Person, unit: Unit, form_set: dict[str, Any], has_score
             forms.append(pick(party["lanh_dao"] if person.lanh_dao_quan_ly else party["khong_lanh_dao"]))
         if not person.mien_sinh_hoat_noi_cu_tru and party.get("noi_cu_tru"):
             forms.append(pick(party["noi_cu_tru"]))
-    return forms
+    # an alternative `""` in bo_mau.toml: no such document this year
+    return [code for code in forms if code != NONE]
 
 
 # The labels naming who a phiếu rates when that is not the form's own kind (forms/context.py,
@@ -208,13 +221,13 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
             unit_set = form_set.get("don_vi", {})
             # no ballot-count minutes for a ballot that did not happen
             skip = set() if unit.ma_don_vi in balloted else BALLOT_FORMS
-            before = _unit_jobs(unit, [c for c in (pick(c) for c in unit_set.get("truoc", ())) if c not in skip], registry)
+            before = _unit_jobs(unit, [c for c in _picked(pick, unit_set.get("truoc", ())) if c not in skip], registry)
             # party-cell documents (HD 43 Mẫu 01): one per chi bộ, with the first of its units that has
             # people (a chi bộ may hold several units: its report lists the members of all of them)
             staffed = [u for u in chi_bo_units(campaign, unit) if by_unit.get(u.ma_don_vi)]
             if unit.chi_bo and staffed and staffed[0].ma_don_vi == unit.ma_don_vi:
-                before += _unit_jobs(unit, [pick(c) for c in form_set.get("chi_bo", {}).get("truoc", ())], registry)
-            after = _unit_jobs(unit, [c for c in (pick(c) for c in unit_set.get("sau", ())) if c not in skip], registry)
+                before += _unit_jobs(unit, _picked(pick, form_set.get("chi_bo", {}).get("truoc", ())), registry)
+            after = _unit_jobs(unit, [c for c in _picked(pick, unit_set.get("sau", ())) if c not in skip], registry)
             out.append(UnitDossier(unit.ma_don_vi, unit.ten_don_vi, f"don_vi/{unit.ma_don_vi}.pdf", tuple(dossiers),
                                    before, after))
     if (units or persons) and not out:
@@ -222,7 +235,7 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
                         "không có hồ sơ nào để tạo.")
     agency = tuple(
         DocumentJob(key=f"co_quan/{code}", form=code, title=registry.get(code).title, docx=f"co_quan/{code}.docx")
-        for code in (pick(c) for c in form_set.get("co_quan", {}).get("tai_lieu", ()))
+        for code in _picked(pick, form_set.get("co_quan", {}).get("tai_lieu", ()))
     )
     plan = Plan(tuple(out), agency)
     check_years(plan, registry, campaign.year, set_name, explicit=bool(campaign.agency.bo_mau))
@@ -241,7 +254,7 @@ def check_years(plan: Plan, registry: Registry, year: int, set_name: str, *, exp
     lines = [f"Năm đánh giá {year}: bộ mẫu «{set_name}» sẽ in mẫu không áp dụng cho năm {year}:"]
     for spec in bad:
         lines.append(f"  - «{spec.code}» ({spec.ma_hieu + ' — ' if spec.ma_hieu else ''}{spec.title}; "
-                     f"{spec.issuing_document}) chỉ dùng cho năm {spec.years_text}; {used[spec.code]} văn bản.")
+                     f"{spec.issuing_document}) chỉ dùng {_years_phrase(spec.years_text)}; {used[spec.code]} văn bản.")
     fits = sorted(name for name, fs in registry.form_sets.items()
                   if isinstance(fs, dict) and name != set_name and _set_fits(fs, registry, year))
     if explicit:
@@ -258,9 +271,16 @@ def check_years(plan: Plan, registry: Registry, year: int, set_name: str, *, exp
     raise TemplateError("\n".join(lines), hint=fix)
 
 
+def _years_phrase(years_text: str) -> str:
+    """«cho năm 2020–2025», or «từ năm 2025» for an open end (never «cho năm từ năm 2025»)."""
+    return years_text if years_text.startswith("từ ") else f"cho năm {years_text}"
+
+
 def _set_fits(form_set: dict[str, Any], registry: Registry, year: int) -> bool:
     """Every form the set names applies to `year` (a list of alternatives: one of them does)."""
     def fits(entry: object) -> bool:
+        if entry == NONE:  # «no document this year» fits every year
+            return True
         if isinstance(entry, str):
             return entry in registry and registry.get(entry).applies_to(year)
         if isinstance(entry, list):

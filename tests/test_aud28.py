@@ -115,14 +115,24 @@ def test_minutes_say_why_the_proposal_is_below_the_self_rating(out):
 def test_cstdcs_candidate_short_of_its_standard_keeps_ldtt_on_the_papers(out):
     # Luật TĐKT 2022 Art. 23: CSTĐCS = LĐTT's standard + (HTXS or a recognised initiative). NS-01 is HTT
     # with 2/2 ballots and no initiative: not CSTĐCS, but LĐTT (Art. 24 cl. 1 a: HTT or better; the
-    # ballot above half). The unit's emulation table and ballot count say so and count him as LĐTT.
+    # ballot above half). The ballot count says so. NS-01 is also the agency's head: the emulation table he
+    # signs leaves his title to the competent level (pap31) and counts him apart.
     unit = _unit_text(out, "HC")
     table = unit[unit.index("BẢNG TỔNG HỢP BÌNH XÉT THI ĐUA"):]
     row = table[table.index("Nguyễn Văn An"):]
-    assert "Chiến sĩ thi đua cơ sở" in row[:200] and "Đạt Lao động tiên tiến" in row[:300]
-    assert "đủ điều kiện: 1, trong đó Lao động tiên tiến: 1, Chiến sĩ thi đua cơ sở: 0" in table
+    assert "Chiến sĩ thi đua cơ sở 2/2 100% Cấp có thẩm quyền xét" in row[:300], row[:300]
+    assert "đủ điều kiện: 0, trong đó Lao động tiên tiến: 0, Chiến sĩ thi đua cơ sở: 0; người đứng đầu cơ quan" in table
     count = unit[unit.index("BIÊN BẢN KIỂM PHIẾU"):unit.index("BẢNG TỔNG HỢP BÌNH XÉT THI ĐUA")]
     assert "Đạt Lao động tiên tiến" in count and "Không đủ điều kiện" not in count
+    # NS-04 (SN, Giám đốc, not the agency's head), proposed CSTĐCS with 3/3 ballots and no initiative: her
+    # meeting's HTXS (2 of 3 votes) is brought to HTT by the 20 % cap (alone in her group: keeping her at HTXS
+    # leaves 0 at HTT, 20 % of 0 is 0 < 1); HTT, no initiative: not CSTĐCS, but LĐTT — and counted so
+    unit = _unit_text(out, "SN")
+    table = unit[unit.index("BẢNG TỔNG HỢP BÌNH XÉT THI ĐUA"):]
+    row = table[table.index("Phạm Thị Dung"):]
+    assert row.startswith("Phạm Thị Dung Giám đốc Hoàn thành tốt nhiệm vụ (đề xuất) Chiến sĩ thi đua cơ sở"), row[:200]
+    assert "3/3 100% Đạt Lao động tiên tiến" in row[:300], row[:300]
+    assert "đủ điều kiện: 1, trong đó Lao động tiên tiến: 1, Chiến sĩ thi đua cơ sở: 0." in table
 
 
 # -- 2025: the party forms of HD 43 (QĐ 366) over a state side still rated under ND 90 + ND 48 -----

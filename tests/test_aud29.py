@@ -100,12 +100,15 @@ def test_a_title_the_decided_level_forbids_is_said_on_the_row(decided):
     assert "3/3 100% Đủ điều kiện" in row, row
     # and the decision since, with the rule
     assert NOTE in row and "Điều 24" in row and "Thi đua, khen thưởng" in row, row
-    assert ("số cá nhân được đề nghị: 2; đủ điều kiện: 2, trong đó Lao động tiên tiến: 2, Chiến sĩ thi đua cơ sở: 0 "
+    # Nguyễn Văn An, the agency's head (rated by the superior, ND 90 Art. 16), is counted apart, not as
+    # eligible on a table he signs (pap31): of the others, Trần Thị Bình eligible on the meeting's proposal
+    assert ("số cá nhân được đề nghị: 2; đủ điều kiện: 1, trong đó Lao động tiên tiến: 1, Chiến sĩ thi đua cơ sở: 0 "
             "(theo mức xếp loại đề xuất của cuộc họp; trong đó số người không còn đủ điều kiện danh hiệu theo mức "
-            "xếp loại cấp có thẩm quyền đã quyết định (xem Ghi chú): 1).") in _unit_doc(decided, "HC", "tong_hop_thi_dua")
+            "xếp loại cấp có thẩm quyền đã quyết định (xem Ghi chú): 1); người đứng đầu cơ quan (do cấp có thẩm "
+            "quyền xét, không tính vào số đủ điều kiện): 1.") in _unit_doc(decided, "HC", "tong_hop_thi_dua")
     ballot = _unit_doc(decided, "HC", "bien_ban_kiem_phieu")
     assert "- Đồng chí Trần Thị Bình (trên 50% phiếu đồng ý): " + NOTE in ballot, ballot
-    # Nguyễn Văn An (HTT by his meeting, nothing decided for him in the unit) keeps his title without a note
+    # Nguyễn Văn An (HTT by his meeting, nothing decided for him) keeps his ballot's record without a note
     assert "Nguyễn Văn An (trên 50%" not in ballot
     # the proposal table still records the meeting's proposal: HTT for her
     proposal = _unit_doc(decided, "HC", "tong_hop_xep_loai", raw=True)

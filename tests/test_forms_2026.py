@@ -414,11 +414,14 @@ def test_mau_01_marks_an_undecided_level_as_the_proposal(built_2026, manifest_20
     vụ by the points; his comparable group (the leaders NS-01, 98, and NS-02, 26 + 70 × 580/600 =
     93.66…) has no one at Hoàn thành tốt nhiệm vụ, so keeping k ≥ 1 at HTXS leaves 2 − k at HTT and
     20 % of that, rounded down, is 0 < k: both are proposed Hoàn thành tốt nhiệm vụ (ND 335 Art. 20
-    cl. 5a)."""
+    cl. 5a). But NS-01 is the agency's head: rated by the head of the superior body (ND 90 Art. 16;
+    aud29: his unit proposes no level for him), so until that decision his row says who rates him, not
+    a proposal (the proposal mark of the others: test_mau_01_is_signed_by_the_secretary_of_the_chi_bo)."""
     out, _, _ = built_2026
     rows = _mau_01_rows(out, manifest_2026, "HC")  # one row (the cell wraps: its words come apart)
-    for s in ("1 Nguyễn Văn An Trưởng phòng 98,00", "Hoàn thành tốt nhiệm vụ", "(đề xuất)"):
+    for s in ("1 Nguyễn Văn An Trưởng phòng 98,00", "Do Chủ tịch UBND tỉnh", "Thử Nghiệm đánh giá, xếp loại"):
         assert s in rows, (s, rows)
+    assert "(đề xuất)" not in rows and "Hoàn thành" not in rows, rows
     # once the competent evaluator has decided (NhanSu muc_quyet_dinh), the decided level, unmarked
     t = tables_2026()
     t["NhanSu"][0]["muc_quyet_dinh"] = "HTT"
@@ -654,6 +657,13 @@ def test_mau_01_is_signed_by_the_secretary_of_the_chi_bo(tmp_path, cache_dir):
     members = text[text.index("Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên"):text.index("Nơi nhận:")]
     for s in ("1 Nguyễn Văn An Trưởng phòng 98,00", "2 Phạm Thị Dung Giám đốc 90,00"):
         assert s in members, (s, members)
+    # NS-04, alone in her comparable group (viên chức leaders): 90 points, HTXS by the points, but keeping
+    # her there leaves 0 at HTT and 20 % of 0 is 0 < 1: proposed Hoàn thành tốt nhiệm vụ, undecided — the
+    # proposal, marked so (NS-01, the agency's head: who rates him, no proposal)
+    # (the wrapped cells come apart in the text: her level's first line stands before her row's line)
+    assert members.count("Hoàn thành tốt nhiệm vụ") == members.count("(đề xuất)") == 1, members
+    assert "(đề xuất)" in members.split("2 Phạm Thị Dung")[1], members
+    assert "Do Chủ tịch UBND tỉnh" in members and "Thử Nghiệm đánh giá, xếp loại" in members, members
     assert "ĐẢNG ỦY VĂN PHÒNG" not in text
 
 

@@ -203,11 +203,12 @@ def test_the_emulation_table_prints_the_levels_the_meeting_proposed(small):
     DonVi.ngay_hop): every level as the meeting proposed it, marked «(đề xuất)» — also NS-02's, whose
     Hoàn thành tốt nhiệm vụ the competent evaluator decided later (a decision never rewrites the
     meeting's paper); NS-03 Không hoàn thành nhiệm vụ by his discipline in the year (ND 90 Art. 2 as
-    amended by ND 48/2023)."""
+    amended by ND 48/2023). The agency's head (NS-01) has no proposed level there: who rates him instead."""
     emulation = _unit_docs(small, "HC")["tong_hop_thi_dua"]
     rows = {name: emulation.split(name, 1)[1][:60] for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Quang Cường")}
     assert rows["Trần Thị Bình"].startswith(" Phó Trưởng phòng Hoàn thành tốt nhiệm vụ (đề xuất) Lao động"), rows
-    assert rows["Nguyễn Văn An"].startswith(" Trưởng phòng Hoàn thành tốt nhiệm vụ (đề xuất) Lao động"), rows
+    # Nguyễn Văn An is the agency's head: the superior rates him (ND 90 Art. 16), his row says so (pap31)
+    assert rows["Nguyễn Văn An"].startswith(" Trưởng phòng Do Chủ tịch UBND tỉnh Thử Nghiệm đánh giá"), rows
     assert rows["Lê Quang Cường"].startswith(" Chuyên viên Không hoàn thành nhiệm vụ (đề xuất) Lao động"), rows
 
 

@@ -83,6 +83,7 @@ class Form:
     scope: str = "ca_nhan"
     years: tuple[int, int] = (2026, 2100)
     build: Callable | None = field(default=None, compare=False)
+    notes: tuple[str, ...] = ()  # comment lines of meta.toml after the status note (what stays unconfirmed)
 
 
 # --------------------------------------------------------------------------------------------
@@ -601,18 +602,34 @@ def build_mau_01(form: Form):
     dk.level_boxes(doc, None, keep_next=True)
     dk.p_tag(doc, "if dang_vien")
     dk.section_heading(doc, "VII. {{ nhan.phan_vii }} {{ nam }}", align="justify")
+    # a level the competent evaluator has not decided yet is the proposal, and says so; the agency head's
+    # level, not decided yet, is nobody's proposal (his unit proposes none, aud29): who rates him instead
+    level = C("{% if tv.cap_tren_danh_gia and not tv.muc_quyet_dinh %}{{ tv.cap_tren_danh_gia }}{% else %}"
+              "{{ tv.muc_cuoi_chu }}{% if tv.muc_cuoi_chu and not tv.muc_quyet_dinh and not tv.khong_xep_loai %}"
+              " (đề xuất){% endif %}{% endif %}", align="left")
+    # the year score column only where the members' state side is rated on points (ND 335 / ND 233,
+    # from 2026); a 2025 review rates it under ND 90 + ND 48, without a score (context `co_diem_nam`)
+    dk.p_tag(doc, "if co_diem_nam")
     dk.grid_table(
         doc, (1.0, 4.6, 3.6, 2.0, 4.8),
         [[C("TT", bold=True), C("Họ và tên", bold=True), C("Chức vụ", bold=True), C("{{ nhan.cot_diem }}", bold=True),
           C("{{ nhan.cot_muc }}", bold=True)],
          "{%tr for tv in dang_vien %}",
          ["{{ loop.index }}", C("{{ tv.ho_ten }}", align="left"), C("{{ tv.chuc_vu }}", align="left"), "{{ tv.diem_nam }}",
-          # a level the competent evaluator has not decided yet is the proposal, and says so
-          C("{{ tv.muc_cuoi_chu }}{% if tv.muc_cuoi_chu and not tv.muc_quyet_dinh and not tv.khong_xep_loai %}"
-            " (đề xuất){% endif %}", align="left")],
+          level],
          "{%tr endfor %}"],
         size=12,
     )
+    dk.p_tag(doc, "else")
+    dk.grid_table(
+        doc, (1.0, 5.6, 4.6, 4.8),
+        [[C("TT", bold=True), C("Họ và tên", bold=True), C("Chức vụ", bold=True), C("{{ nhan.cot_muc }}", bold=True)],
+         "{%tr for tv in dang_vien %}",
+         ["{{ loop.index }}", C("{{ tv.ho_ten }}", align="left"), C("{{ tv.chuc_vu }}", align="left"), level],
+         "{%tr endfor %}"],
+        size=12,
+    )
+    dk.p_tag(doc, "endif")
     dk.p_tag(doc, "endif")
     dk.add_paragraph(doc, "", space_after=0)
     width = dk.text_width_cm(doc)
@@ -747,13 +764,22 @@ _add(Form(
         Label("tu_nhan_muc", "Tự nhận mức xếp loại chất lượng", "[R]"),
         Label("phan_vii", "Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên của chi bộ năm",
               "[R] VII, the members' state results (ND 335 Art. 23: the basis of the party rating)"),
-        Label("cot_diem", "Điểm năm", "[R] column"),
-        Label("cot_muc", "Mức xếp loại", "[R] column (decided level, else the proposal marked «(đề xuất)»)"),
+        Label("cot_diem", "Điểm năm", "[R] column, only from 2026 (a 2025 review under ND 90 has no year score)"),
+        Label("cot_muc", "Mức xếp loại", "[R] column (decided level, else the proposal marked «(đề xuất)»; the agency "
+              "head's undecided level: who rates him, as tong_hop_xep_loai prints it)"),
         Label("noi_nhan", "- Đảng ủy cấp trên;\n- Lưu chi bộ.", "[R] Nơi nhận"),
         Label("ky_tm", "T/M CHI BỘ", "[R] signature prefix"),
         Label("ky_bi_thu", "BÍ THƯ", "[R] title when no member's chuc_vu_dang is 'Bí thư…'"),
     ),
     build=build_mau_01,
+    notes=(
+        "Years: HD 43-HD/BTCTW (31/10/2025) governs the party review of 2025 (regime-2026.md §3), so this report",
+        "is printed from 2025: by the nd335 set and, for 2025, by the nd90 set (bo_mau.toml [nd90.chi_bo]); for",
+        "2023-2024 nothing (HD 25's Mẫu 01-HD KĐ.ĐG 2023 is not built, its title and layout UNCONFIRMED).",
+        "Part VII prints the year-score column only where a member is rated on points (from 2026; context",
+        "`co_diem_nam`): a 2025 review rates the state side under ND 90 + ND 48, without points. UNCONFIRMED:",
+        "the whole layout (no official appendix read), and whether part VII belongs in the 2025 report at all.",
+    ),
 ))
 
 
@@ -767,6 +793,7 @@ def meta_toml(form: Form) -> str:
         "# prints them as {{ nhan.<key> }}); build_2026_templates.py keeps this file and only checks it.",
         "# Tags: [V] seen in a source, [R] rebuilt and UNCONFIRMED (shared/domain/regime-2026.md).",
         STATUS_NOTE,
+        *(f"# {line}" for line in form.notes),
         *dk.meta_identity_lines(form.code, form.ma_hieu, form.title, form.issuing_document),
         f"years = [{form.years[0]}, {form.years[1]}]          # first and last evaluation year it applies to",
         f"scope = {dk.toml_str(form.scope)}",

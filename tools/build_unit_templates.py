@@ -739,6 +739,26 @@ TONG_HOP_THI_DUA = DocSpec(
             "the one the meeting proposed takes the title away (rules.md R7.1: LĐTT from HTT up); the rows keep "
             "the meeting's record and say so in Ghi chú",
         ),
+        Label(
+            "ket_qua_nguoi_dung_dau",
+            "Cấp có thẩm quyền xét",
+            "[R] «Kết quả xét» on the agency head's row: his level is decided by the head of the superior body "
+            "(ND 90 Art. 16; rules.md R8.1) and a title's standard starts from that level (R7.1), so the table he "
+            "signs judges nothing for him. Who confers an agency head's title is not in shared/domain: UNCONFIRMED",
+        ),
+        Label(
+            "ghi_chu_nguoi_dung_dau",
+            "Người đứng đầu cơ quan: mức xếp loại do cấp có thẩm quyền đánh giá, xếp loại; danh hiệu thi đua, hình "
+            "thức khen thưởng do cấp có thẩm quyền xét, quyết định; kết quả bỏ phiếu là ý kiến của tập thể gửi cấp có "
+            "thẩm quyền",
+            "[R] Ghi chú of the agency head's row (as tong_hop_xep_loai's label of the same key); the ballots stay "
+            "printed as counted. Which level confers his title: UNCONFIRMED (see ket_qua_nguoi_dung_dau)",
+        ),
+        Label(
+            "cap_tren_tong_hop",
+            "người đứng đầu cơ quan (do cấp có thẩm quyền xét, không tính vào số đủ điều kiện)",
+            "[R] the totals line's count of the agency head's rows, after '; ' and before ': <n>'",
+        ),
         _KY_TRUONG,
     ),
 )
@@ -772,15 +792,22 @@ def build_tong_hop_thi_dua(spec: DocSpec):
                 C("{{ row.stt }}"),
                 C("{{ row.ho_ten }}", align="left"),
                 C("{{ row.chuc_vu }}", align="left"),
-                C("{{ row.muc_chu }}{% if row.de_xuat %} (đề xuất){% endif %}", align="left"),
+                # the agency head: no level proposed by the unit, the cell names who rates him (italic),
+                # as on the proposal table; nor a verdict on his title (the competent level considers it)
+                C([R("{% if not row.cap_tren_danh_gia %}{{ row.muc_chu }}{% if row.de_xuat %} (đề xuất){% endif %}"
+                     "{% endif %}"),
+                   R("{{ row.cap_tren_danh_gia }}", italic=True, size=10)], align="left"),
                 C("{{ row.danh_hieu }}", align="left"),
                 C("{{ row.sang_kien }}", align="left"),
                 C("{{ row.hinh_thuc }}", align="left"),
                 C("{{ row.truc_tiep }}"),
                 C("{{ row.phieu }}"),
                 C("{{ row.ty_le }}"),
-                C(R("{{ row.du_dieu_kien }}", bold=True)),
-                C(R("{{ row.ly_do }}", size=10), align="left"),
+                C(R("{% if row.cap_tren_danh_gia %}{{ nhan.ket_qua_nguoi_dung_dau }}{% else %}{{ row.du_dieu_kien }}"
+                    "{% endif %}", bold=True)),
+                C(R("{% if row.cap_tren_danh_gia %}{{ nhan.ghi_chu_nguoi_dung_dau }}."
+                    "{% if row.quyet_dinh_khong_dat %} {{ row.quyet_dinh_khong_dat }}{% endif %}"
+                    "{% else %}{{ row.ly_do }}{% endif %}", size=10), align="left"),
             ],
             "{%tr endfor %}",
         ],
@@ -803,7 +830,9 @@ def build_tong_hop_thi_dua(spec: DocSpec):
                        "{{ tong_thi_dua.du_dieu_kien }}, trong đó Lao động tiên tiến: {{ tong_thi_dua.ldtt }}, "
                        "Chiến sĩ thi đua cơ sở: {{ tong_thi_dua.cstdcs }}"
                        "{% if tong_thi_dua.quyet_dinh_khong_dat %} ({{ nhan.quyet_dinh_khong_dat }}: "
-                       "{{ tong_thi_dua.quyet_dinh_khong_dat }}){% endif %}."], "space_before": 4, **j},
+                       "{{ tong_thi_dua.quyet_dinh_khong_dat }}){% endif %}"
+                       "{% if tong_thi_dua.cap_tren %}; {{ nhan.cap_tren_tong_hop }}: {{ tong_thi_dua.cap_tren }}"
+                       "{% endif %}."], "space_before": 4, **j},
             {"parts": [R("Căn cứ: ", bold=True), "{{ can_cu.thi_dua }}."], **j},
             {"parts": [R("{{ nhan.ghi_chu_truc_tiep }}: ", bold=True),
                        # no ratio of nobody («0/0»): the table is empty, the line says so

@@ -312,11 +312,17 @@ def chi_bo_secretary(campaign: Campaign, unit: Unit) -> Person | None:
 
 def unit_context_2026(campaign: Campaign, ratings: Ratings, unit: Unit, members: list[dict[str, Any]]) -> dict[str, Any]:
     """HD 43 Mẫu 01 (collective review of a chi bộ): the members' year scores and levels."""
+    people = {p.ma_so: p for p in campaign.people}
+    scored = False
     for m in members:
         pr = ratings.of(m["ma_so"])
         m["diem_nam"] = score_text(year_score(pr))
+        scored = scored or (bool(m["dang_vien"]) and _points_based(campaign, people[m["ma_so"]], pr))
     secretary = chi_bo_secretary(campaign, unit)
     return {
+        # the year score column only where some member's state side is rated on points (ND 335 /
+        # ND 233, from 2026); a 2025 review rates it under ND 90 + ND 48, which has no score
+        "co_diem_nam": scored,
         "dau_dang": party_header(campaign, unit),
         "bi_thu": {"ho_ten": secretary.ho_ten if secretary else "", "chuc_vu_dang": secretary.chuc_vu_dang if secretary else ""},
         "dang_vien": [m for m in members if m["dang_vien"]],

@@ -230,6 +230,9 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign,
         verdict = f"Đạt {DANH_HIEU['LDTT']}" if ldtt_only else "Đủ điều kiện" if eligible else "Không đủ điều kiện"
         # the meeting's record stays as it was; a level decided since that forbids the title says so on the row
         withdrawn = decided_title_note(decided.of(p.ma_so), reached, prop.danh_hieu, campaign) if decided else ""
+        # the agency's head: his level is the superior's to decide (ND 90 Art. 16), so is whether he meets
+        # a title's standard — the table he signs proposes him, records the ballots, judges nothing for him
+        above = rated_by_note(campaign, p) if signers.is_agency_head(campaign, p) else ""
         rows.append({
             "stt": len(rows) + 1, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "muc_chu": _level_words(pr),
             # a level the competent evaluator has not decided is the proposal (printed «(đề xuất)»)
@@ -246,11 +249,16 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign,
             "ket_qua_phieu": ("Đạt" if passed else "Không đạt") if voted else "",
             "ket_qua": verdict if ldtt_only else ("Không đủ điều kiện" if not eligible else "Đạt" if passed else "Không đạt")
             if voted else verdict,
+            # «Do <superior> đánh giá, xếp loại» on the agency head's row ("" for the others): the emulation
+            # table prints it for his level and the competent level's consideration for his title
+            "cap_tren_danh_gia": above,
         })
-    eligible_rows = [r for r in rows if r["dat_danh_hieu"]]
+    # the totals of what the unit judged: the agency head's rows apart (`cap_tren`), as on the proposal table
+    eligible_rows = [r for r in rows if r["dat_danh_hieu"] and not r["cap_tren_danh_gia"]]
     direct = sum(1 for r in eligible_rows if r["truc_tiep"])
     totals = {
         "de_nghi": len(rows), "du_dieu_kien": len(eligible_rows),
+        "cap_tren": sum(1 for r in rows if r["cap_tren_danh_gia"]),
         "ldtt": sum(1 for r in eligible_rows if r["dat_danh_hieu"] == DANH_HIEU["LDTT"]),
         "cstdcs": sum(1 for r in eligible_rows if r["dat_danh_hieu"] == DANH_HIEU["CSTDCS"]),
         "truc_tiep": direct, "truc_tiep_ty_le": f"{direct / len(eligible_rows):.0%}" if eligible_rows else "",
