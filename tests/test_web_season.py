@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import queue
+import re
 import sys
 import threading
 import zipfile
@@ -398,10 +399,84 @@ def test_the_deadline_a_clerk_reads_is_the_one_the_so_holds_her_to_counted_today
     for page in (f"/lan-tao/{build['id']}", "/ho-so"):
         html = _main(c.get(page).text)
         assert f'<p id="han_nop">{so_line}</p>' in html, page
-        assert "30/11/2025" not in html, page
+        assert "còn 2 ngày" not in html, page
+        # the workbook's other date named once as the workbook's, and the guide made before asks for a rebuild
+        assert html.count("30/11/2025") == 2, page
+        assert ("Sổ Excel ghi hạn khác: 30/11/2025 (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»); hạn phải theo là hạn Sở Nội "
+                "vụ đặt ở trên.") in html, page
+        assert "Hướng dẫn in (HUONG_DAN_IN.pdf) của bộ hồ sơ này được tạo trước khi Sở Nội vụ đặt hạn này và ghi hạn " \
+               "30/11/2025: tạo lại hồ sơ" in html, page
     # the Sở's page holds the package against the same deadline
     assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
     assert "hạn 25/11/2025)" in _main(s.get("/so-noi-vu").text)
+
+
+def _pdf_text(path: Path) -> str:
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", out)
+
+
+def test_the_printing_guide_of_a_web_build_gives_the_so_s_deadline_and_names_the_workbook_s(server, tmp_path,
+                                                                                          monkeypatch):
+    """The Sở Nội vụ set 25/11/2025 on its page, the agencies' pages showed it, but the printing guide a web build
+    wrote (HUONG_DAN_IN) printed the workbook's 30/11/2025: the clerk printed a guide that contradicted the page.
+    The Sở's deadline binds: the guide, README.txt, the build's summary line and the pages give 25/11/2025 as the
+    Sở's, and name the workbook's other date once as the workbook's; the build's notes warn once. When the Sở moves
+    its date, the page asks for a rebuild and the rebuild's guide has the new date. The CLI (no server) keeps the
+    workbook's deadline."""
+    from pipeline import api
+    from pipeline.web import accounts
+
+    app, store, q = server
+    monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
+    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+    s = _login(app, "snv")
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "25/11/2025",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    c, out = _built_2025(server, tmp_path)  # the workbook says 30/11/2025
+    build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
+    so_line = "Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 25/11/2025 — còn 5 ngày"
+    assert build["han_nop"] == so_line + " (tính đến hôm nay, 20/11/2025)."
+    workbook_words = ("Sổ Excel ghi hạn khác: 30/11/2025 (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»); hạn phải theo là hạn "
+                      "Sở Nội vụ đặt, 25/11/2025.")
+    guide = _pdf_text(out / "HUONG_DAN_IN.pdf")
+    assert so_line + " (tính đến ngày 20/11/2025)." in guide
+    assert workbook_words in guide and guide.count("30/11/2025") == 1
+    readme = (out / "README.txt").read_text("utf-8")
+    assert so_line in readme and workbook_words in readme
+    section = json.loads((out / "manifest.json").read_text("utf-8"))["nop_so_noi_vu"]
+    assert (section["han_nop"], section["han_nop_do_so_noi_vu_dat"], section["han_nop_so_excel"]) == (
+        "2025-11-25", True, "2025-11-30")
+    for page in (f"/lan-tao/{build['id']}", "/ho-so"):  # the workbook's date named once beside the Sở's
+        html = _main(c.get(page).text)
+        assert f'<p id="han_nop">{so_line} (tính đến hôm nay, 20/11/2025).</p>' in html, page
+        assert html.count("30/11/2025") == 1, page
+        assert ('<p id="han_nop_khac" class="warn">Sổ Excel ghi hạn khác: 30/11/2025 (sheet CoQuan, ô «Hạn nộp Sở Nội '
+                'vụ»); hạn phải theo là hạn Sở Nội vụ đặt ở trên. Nên sửa sổ Excel cho khớp.</p>') in html, page
+
+    # the Sở moves its date: the page says the guide is older and asks for a rebuild, whose guide has the new date
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "28/11/2025",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    html = _main(c.get("/ho-so").text)
+    assert "Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 28/11/2025 — còn 8 ngày" in html
+    assert ("được tạo trước khi Sở Nội vụ đặt hạn này và ghi hạn 25/11/2025: tạo lại hồ sơ để hướng dẫn in ghi đúng "
+            "hạn của Sở Nội vụ.") in html
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    again = q.run_next()
+    assert again["trang_thai"] == "xong" and "28/11/2025 — còn 8 ngày" in again["han_nop"]
+    guide = _pdf_text(out / "HUONG_DAN_IN.pdf")
+    assert "Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 28/11/2025 — còn 8 ngày" in guide
+    assert "25/11/2025" not in guide
+    assert "HUONG_DAN_IN.pdf) của bộ hồ sơ này được tạo trước" not in _main(c.get("/ho-so").text)
+
+    # the command line, without a server: the workbook's deadline, as before
+    cli_out = tmp_path / "dong_lenh"
+    api.build(factory.of_year(tmp_path / "so_cli.xlsx", 2025), cli_out, api.BuildOptions(show_progress=False))
+    guide = _pdf_text(cli_out / "HUONG_DAN_IN.pdf")
+    assert "Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2025 — còn 10 ngày (tính đến ngày 20/11/2025)." in guide
+    assert "do Sở Nội vụ đặt" not in guide and "Sổ Excel ghi hạn khác" not in guide
 
 
 def test_sending_says_what_it_does_and_never_sends_the_same_package_twice(server, tmp_path):

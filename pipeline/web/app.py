@@ -909,12 +909,24 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         # a later build replaced this one's output (its in_lai.pdf among them): the page says so
         later = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai='xong' AND id>? ORDER BY id DESC LIMIT 1",
                           row["co_quan"], build_id) if row["trang_thai"] == "xong" else None
+        deadline, deadline_note = "", ""
+        if row["trang_thai"] == "xong":  # the Sở's deadline, and what this build's workbook and guide say beside it
+            deadline, deadline_note = _deadline_line(row["han_nop"], _kept_section(row["co_quan"], build_id), later is None)
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes,
                                later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None,
-                               deadline=_deadline_line(row["han_nop"]) if row["trang_thai"] == "xong" else "",
+                               deadline=deadline, deadline_note=deadline_note,
                                # the first build of the folder (changes.py's words): everything is printed once
                                first=str(row["thay_doi"] or "").startswith("Lần tạo đầu tiên"),
                                guide=_in_output("HUONG_DAN_IN.pdf"))
+
+    def _kept_section(co_quan: str, build_id: int) -> dict[str, Any] | None:
+        """The `nop_so_noi_vu` section of a build's kept manifest.json (None: not kept, unreadable)."""
+        try:
+            kept = json.loads((store.history_dir(co_quan, build_id) / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        section = kept.get("nop_so_noi_vu") if isinstance(kept, dict) else None
+        return section if isinstance(section, dict) else None
 
     def _kept_file(build_id: int, name: str) -> Path:
         """A file kept of one of the agency's builds (`lich_su/<id>/`); 404 when there is none."""
@@ -1030,14 +1042,17 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         # last years' dossiers, kept whole when this year's replaced them: where the clerk looks for them
         kept = len(store.archives(g.user["co_quan"])) if g.user["vai_tro"] == "van_thu" else 0
         # the deadline where the package is sent: the Sở's when it set one, counted as of today
-        deadline = ""
+        deadline, deadline_note = "", ""
         if agency_files:
             last = store.one("SELECT han_nop FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1",
                              g.user["co_quan"])
-            deadline = _deadline_line(last["han_nop"] if last is not None else "")
+            section = m.get("nop_so_noi_vu") if isinstance(m, dict) else None
+            deadline, deadline_note = _deadline_line(last["han_nop"] if last is not None else "",
+                                                     section if isinstance(section, dict) else None)
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
                                sent=sent, outdated=outdated, proposed=proposed, levels=levels, kept=kept,
-                               deadline=deadline, signed=[f for f in _signed_files() if _may_read_signed(f)])
+                               deadline=deadline, deadline_note=deadline_note,
+                               signed=[f for f in _signed_files() if _may_read_signed(f)])
 
     # ---- signed scans back («Nhận bản đã ký», `hoso nhan-ban-ky` on the page) --------------------------
     def _signed_files() -> list[str]:
@@ -1340,25 +1355,44 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         m = store.manifest(g.user["co_quan"])
         return any(f.get("path") == rel for f in (m or {}).get("files", []))
 
-    def _deadline_line(stored: str) -> str:
-        """The deadline line of a build's page and «Hồ sơ», as of today in Vietnam: the deadline the Sở Nội vụ set
-        on its page when it set one (the one its page holds every package against), else the workbook's, which the
-        build wrote in `lan_tao.han_nop` («Hạn gửi hồ sơ cho Sở Nội vụ: 14/12/2026 — còn 8 ngày (tính đến hôm
-        nay, 06/12/2026).»): its «còn N ngày» is counted again today, not left as on the day of the build."""
+    def _deadline_line(stored: str, section: dict[str, Any] | None = None, current: bool = True) -> tuple[str, str]:
+        """(the deadline line of a build's page and «Hồ sơ», a warning or ""), as of today in Vietnam. The line: the
+        deadline the Sở Nội vụ set on its page when it set one (the one its page holds every package against, and the
+        one a build made since prints in its guide), else the workbook's, which the build wrote in `lan_tao.han_nop`
+        («Hạn gửi hồ sơ cho Sở Nội vụ: 14/12/2026 — còn 8 ngày (tính đến hôm nay, 06/12/2026).»): its «còn N ngày» is
+        counted again today, not left as on the day of the build. The warning, when the Sở set one: the workbook of
+        the build (`section`, its manifest's `nop_so_noi_vu`) states another date, and — `current`: the build is
+        the output now — its guide (HUONG_DAN_IN) was made before the Sở set this date and prints another."""
         from pipeline.submission.deadline import Deadline
 
         today = vietnam_today()
         due = store.deadline()[0]
         if due is not None:
-            return (f"Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): {due:%d/%m/%Y} — {Deadline(due, today).status} "
-                    f"(tính đến hôm nay, {today:%d/%m/%Y}).")
-        m = re.match(r"Hạn gửi hồ sơ cho Sở Nội vụ: (\d{2})/(\d{2})/(\d{4})", stored or "")
+            notes = []
+            sec = section or {}
+            by_so = bool(sec.get("han_nop_do_so_noi_vu_dat"))
+            own, printed = _iso_date(sec.get("han_nop_so_excel") if by_so else sec.get("han_nop")), _iso_date(sec.get("han_nop"))
+            if own is not None and own != due:
+                notes.append(f"Sổ Excel ghi hạn khác: {own:%d/%m/%Y} (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»); hạn phải theo "
+                             "là hạn Sở Nội vụ đặt ở trên. Nên sửa sổ Excel cho khớp.")
+            if section is not None and current and printed != due:
+                notes.append("Hướng dẫn in (HUONG_DAN_IN.pdf) của bộ hồ sơ này được tạo trước khi Sở Nội vụ đặt hạn "
+                             f"này{f' và ghi hạn {printed:%d/%m/%Y}' if printed else ''}: tạo lại hồ sơ để hướng dẫn in "
+                             "ghi đúng hạn của Sở Nội vụ.")
+            return Deadline(due, today, by_so_noi_vu=True).line, " ".join(notes)
+        m = re.match(r"Hạn gửi hồ sơ cho Sở Nội vụ(?: \(do Sở Nội vụ đặt\))?: (\d{2})/(\d{2})/(\d{4})", stored or "")
         if m is None:
-            return stored or ""
+            return stored or "", ""
         try:
-            return Deadline(dt.date(int(m[3]), int(m[2]), int(m[1])), today).line
+            return Deadline(dt.date(int(m[3]), int(m[2]), int(m[1])), today).line, ""
         except ValueError:
-            return stored
+            return stored, ""
+
+    def _iso_date(value: object) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
 
     def _printed_mark() -> dict[str, Any]:
         """The agency's output's printed mark (pipeline/printed.py): `ngay` (words), `nguoi`, `now` (it
