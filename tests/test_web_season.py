@@ -479,6 +479,36 @@ def test_the_printing_guide_of_a_web_build_gives_the_so_s_deadline_and_names_the
     assert "do Sở Nội vụ đặt" not in guide and "Sổ Excel ghi hạn khác" not in guide
 
 
+def test_every_time_on_the_pages_reads_day_first_a_print_mark_s_too(server, tmp_path):
+    """The print mark's time read «18:30 ngày 06/12/2026» on the pages (the command line's words, and a build's line
+    «kể từ lần in lúc 18:30 ngày …») where every table says «06/12/2026 18:30»: now one format, in Vietnam's time."""
+    from pipeline import printed
+    from pipeline.web.store import vietnam_time
+
+    assert vietnam_time("Kể từ lần in lúc 18:30 ngày 06/12/2026 (đánh dấu)") == "Kể từ lần in lúc 06/12/2026 18:30 (đánh dấu)"
+    assert vietnam_time("2026-12-06 11:30:00+00:00, lúc 08:05 ngày 07/12/2026.") == "06/12/2026 18:30, lúc 07/12/2026 08:05."
+    assert vietnam_time("còn 5 ngày 06/12/2026") == "còn 5 ngày 06/12/2026"  # not a time
+    app, store, q = server
+    c, out = _built_2025(server, tmp_path)
+    build = store.one("SELECT id FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")["id"]
+    assert c.post("/thay-doi/da-in", data={"csrf_token": _csrf(c), "lan_tao": build}).status_code == 302
+    at = vietnam_time(str(printed.read(out)["ngay"]))  # «dd/mm/yyyy HH:MM» in Vietnam
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", at)
+    cli_words = re.compile(r"\d{2}:\d{2} ngày \d{2}/\d{2}/\d{4}")
+    for page in ("/thay-doi", f"/lan-tao/{build}"):
+        html = _main(c.get(page).text)
+        assert f"đánh dấu lúc {at}" in html and not cli_words.search(html), page
+    # a change built after the mark: its line counts from the print, in the same format
+    _upload(c, _edited_2025(tmp_path))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    row = q.run_next()
+    assert row["trang_thai"] == "xong" and cli_words.search(row["thay_doi"])  # the build's own (CLI) words, kept
+    for page in (f"/lan-tao/{row['id']}", "/lan-tao"):
+        html = _main(c.get(page).text)
+        assert not cli_words.search(html), page
+    assert f"lần in lúc {at}" in _main(c.get(f"/lan-tao/{row['id']}").text)
+
+
 def test_sending_says_what_it_does_and_never_sends_the_same_package_twice(server, tmp_path):
     """«Gửi bộ hồ sơ này cho Sở Nội vụ» said nothing of what a click does, and stayed after the package was
     sent: a second click made a second submission of the same package for the Sở. Now the page says the Sở

@@ -1407,7 +1407,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             raw = (out / "manifest.json").read_bytes()
         except OSError:
             raw = b""
-        return {"ngay": printed.when_words(str(found.get("ngay"))), "nguoi": str(found.get("nguoi") or ""),
+        return {"ngay": vietnam_time(printed.when_words(str(found.get("ngay")))), "nguoi": str(found.get("nguoi") or ""),
                 "now": printed.covers(found, raw)}
 
     @app.route("/thay-doi/da-in", methods=["POST"])
