@@ -442,7 +442,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 f.stream.seek(0)
                 return _upload(ma, f, name)
         rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", ma)
-        return render_template("so_excel.html", rows=rows, error=error), (400 if error else 200)
+        from pipeline.ingest import blank
+
+        return render_template("so_excel.html", rows=rows, error=error, blank_year=blank.campaign_year(vietnam_today()),
+                               blank_years=blank.supported_years(vietnam_today())), (400 if error else 200)
 
     def _upload(ma: str, f: FileStorage, name: str) -> ResponseReturnValue:
         display = _shown_name(name)
@@ -617,15 +620,29 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                             "nam": made.year, "bo_ra": len(made.gone)}, ensure_ascii=False))
         return send_file(io.BytesIO(data), as_attachment=True, download_name=download)
 
-    @app.route("/so-excel/mau-trong.xlsx")
+    @app.route("/so-excel/mau-trong.xlsx", methods=["GET", "POST"])
     def so_mau_trong() -> ResponseReturnValue:
+        """The blank workbook of an evaluation year (`hoso init --nam`): the year filled in, that year's sheets
+        and example periods. GET (the home page's link): this campaign's year in Vietnam (`blank.campaign_year`);
+        POST (the form on «Sổ Excel», CSRF-checked as every POST): the year chosen, among `blank.supported_years`."""
         from pipeline.ingest import blank
 
         role("van_thu")
+        year = blank.campaign_year(vietnam_today())
+        if request.method == "POST":
+            typed = request.form.get("nam", "").strip()
+            years = blank.supported_years(vietnam_today())
+            if not (typed.isascii() and typed.isdigit() and int(typed) in years):
+                rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", g.user["co_quan"])
+                shown = _shown_name(typed)[:20]
+                return render_template("so_excel.html", rows=rows, error="", blank_year=year, blank_years=years,
+                                       year_error=f"Năm đánh giá «{shown}» không có: chọn một năm từ {years[0]} đến "
+                                                  f"{years[-1]} trong danh sách rồi bấm «Tải sổ trống»."), 400
+            year = int(typed)
         buf = io.BytesIO()
-        blank.build().save(buf)
+        blank.build(year).save(buf)
         buf.seek(0)
-        return send_file(buf, as_attachment=True, download_name=blank.FILENAME)
+        return send_file(buf, as_attachment=True, download_name=blank.filename(year))
 
     # ---- monthly and quarterly results from a KPI system (`hoso nhap-ket-qua` on the web) ------------------
     def _import_report(ma: str, so_id: int) -> Path:
