@@ -507,6 +507,8 @@ def test_every_time_on_the_pages_reads_day_first_a_print_mark_s_too(server, tmp_
         html = _main(c.get(page).text)
         assert not cli_words.search(html), page
     assert f"lần in lúc {at}" in _main(c.get(f"/lan-tao/{row['id']}").text)
+    log = _main(c.get("/nhat-ky").text)  # the audit log's times are Vietnam's too, and it says so
+    assert "giờ Việt Nam (UTC+7)" in log and "đồng hồ của máy chủ" not in log
 
 
 def test_sending_says_what_it_does_and_never_sends_the_same_package_twice(server, tmp_path):
