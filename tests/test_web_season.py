@@ -470,6 +470,15 @@ def test_the_printing_guide_of_a_web_build_gives_the_so_s_deadline_and_names_the
     assert "Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 28/11/2025 — còn 8 ngày" in guide
     assert "25/11/2025" not in guide
     assert "HUONG_DAN_IN.pdf) của bộ hồ sơ này được tạo trước" not in _main(c.get("/ho-so").text)
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302  # nothing changed: kept as it is
+    same = q.run_next()
+    assert same["tom_tat"].startswith("Không có gì thay đổi") and "(do Sở Nội vụ đặt): 28/11/2025" in same["han_nop"]
+    # the Sở removes its deadline: the workbook's is the one left, and the guide that prints the Sở's is named
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    html = _main(c.get("/ho-so").text)
+    assert '<p id="han_nop">Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2025 — còn 10 ngày (tính đến hôm nay, 20/11/2025).</p>' in html
+    assert "ghi hạn 28/11/2025 do Sở Nội vụ đặt trước đây; Sở Nội vụ đã bỏ hạn đó: tạo lại hồ sơ" in html
 
     # the command line, without a server: the workbook's deadline, as before
     cli_out = tmp_path / "dong_lenh"

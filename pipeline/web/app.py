@@ -1379,7 +1379,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         («Hạn gửi hồ sơ cho Sở Nội vụ: 14/12/2026 — còn 8 ngày (tính đến hôm nay, 06/12/2026).»): its «còn N ngày» is
         counted again today, not left as on the day of the build. The warning, when the Sở set one: the workbook of
         the build (`section`, its manifest's `nop_so_noi_vu`) states another date, and — `current`: the build is
-        the output now — its guide (HUONG_DAN_IN) was made before the Sở set this date and prints another."""
+        the output now — its guide (HUONG_DAN_IN) was made before the Sở set this date and prints another. A build made
+        with a deadline of the Sở that the Sở has since removed: the workbook's line, and (`current`) that its guide
+        prints the removed date."""
         from pipeline.submission.deadline import Deadline
 
         today = vietnam_today()
@@ -1397,7 +1399,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                              f"này{f' và ghi hạn {printed:%d/%m/%Y}' if printed else ''}: tạo lại hồ sơ để hướng dẫn in "
                              "ghi đúng hạn của Sở Nội vụ.")
             return Deadline(due, today, by_so_noi_vu=True).line, " ".join(notes)
-        m = re.match(r"Hạn gửi hồ sơ cho Sở Nội vụ(?: \(do Sở Nội vụ đặt\))?: (\d{2})/(\d{2})/(\d{4})", stored or "")
+        if section is not None and section.get("han_nop_do_so_noi_vu_dat"):
+            # built with a deadline the Sở has since removed: the workbook's is the one left
+            own, printed = _iso_date(section.get("han_nop_so_excel")), _iso_date(section.get("han_nop"))
+            note = ("" if not current or printed is None else
+                    f"Hướng dẫn in (HUONG_DAN_IN.pdf) của bộ hồ sơ này ghi hạn {printed:%d/%m/%Y} do Sở Nội vụ đặt trước "
+                    "đây; Sở Nội vụ đã bỏ hạn đó: tạo lại hồ sơ để hướng dẫn in ghi đúng.")
+            return (Deadline(own, today).line if own else ""), note
+        m = re.match(r"Hạn gửi hồ sơ cho Sở Nội vụ: (\d{2})/(\d{2})/(\d{4})", stored or "")
         if m is None:
             return stored or "", ""
         try:
