@@ -619,12 +619,17 @@ def test_after_the_first_build_the_clerk_is_told_to_print_everything(server, tmp
         assert 'href="/tep/HUONG_DAN_IN.pdf"' in html, page
         assert ">Đã in xong toàn bộ hồ sơ</button>" in html, page
     assert c.get("/tep/HUONG_DAN_IN.pdf").status_code == 200
+    # there is no «lần trước» to compare with: the kept thay_doi.txt is named as the first build's
+    html = _main(c.get(f"/lan-tao/{build['id']}").text)
+    assert ">tệp thay_doi.txt của lần tạo đầu tiên</a>" in html and "so với lần trước" not in html
     # a later build with a change: the list of sheets to reprint, and the button for them
     _upload(c, _edited_2025(tmp_path))
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"
     html = _main(c.get("/thay-doi").text)
     assert 'id="lan_dau"' not in html and ">Đã in xong các trang cần in lại</button>" in html
+    later = store.one("SELECT id FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")["id"]
+    assert ">những gì thay đổi so với lần trước (thay_doi.txt)</a>" in _main(c.get(f"/lan-tao/{later}").text)
 
 
 def test_a_person_s_page_after_last_year_s_workbook_does_not_ask_to_build_it(server, tmp_path):
