@@ -435,6 +435,8 @@ def test_the_printing_guide_of_a_web_build_gives_the_so_s_deadline_and_names_the
     s = _login(app, "snv")
     assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "25/11/2025",
                                               "co_quan": ["VP", "SO"]}).status_code == 302
+    # the Sở is told where its deadline goes
+    assert "hướng dẫn in của các lần tạo hồ sơ từ nay ghi hạn này" in _main(s.get("/so-noi-vu").text)
     c, out = _built_2025(server, tmp_path)  # the workbook says 30/11/2025
     build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
     so_line = "Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 25/11/2025 — còn 5 ngày"
