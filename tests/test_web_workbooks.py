@@ -573,6 +573,7 @@ def test_the_blank_workbook_is_of_the_year_the_clerk_chooses(tmp_path, monkeypat
         2026, 2026, 2027, 2026]
     monkeypatch.setenv("HOSO_HOM_NAY", "2027-01-10")  # the 2026 campaign's papers, finished in January
     c, csrf = _clerk(tmp_path)
+    assert 'href="/so-excel/mau-trong.xlsx">tải sổ trống năm 2026 (mẫu nhập liệu)</a>' in c.get("/").text
     page = c.get("/so-excel").text
     assert '<option value="2026" selected>2026</option>' in page
     assert re.findall(r'<option value="(\d+)"', page) == [str(y) for y in range(2027, 2019, -1)]

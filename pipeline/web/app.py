@@ -418,7 +418,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             named = store.one("SELECT ten_co_quan FROM so WHERE co_quan=? AND xep_loai=1 AND ten_co_quan<>'' "
                               "ORDER BY id DESC LIMIT 1", ma)
             agency = named["ten_co_quan"] if named else ""
-        return render_template("trang_chu.html", upload=upload, build=build, agency=agency)
+        from pipeline.ingest import blank
+
+        return render_template("trang_chu.html", upload=upload, build=build, agency=agency,
+                               blank_year=blank.campaign_year(vietnam_today()))
 
     # ---- workbooks ------------------------------------------------------------------------------
     def _sent(field: str) -> tuple[FileStorage | None, str, bytes]:
