@@ -33,3 +33,10 @@ def today() -> dt.date:
         raise UsageError(f"Biến môi trường {VARIABLE} «{value}» không phải một ngày dạng NĂM-THÁNG-NGÀY.",
                          hint=f"Cần: ví dụ {VARIABLE}=2026-12-05, hoặc bỏ biến này để dùng ngày hôm nay (giờ Việt Nam).") from None
 
+
+def campaign_year(day: dt.date | None = None) -> int:
+    """The evaluation year whose campaign `day` (default: `today()`) belongs to: year Y is rated in November–December
+    of Y and its papers are finished in January of Y+1 (units whose work year ends later rate until 15/01), so
+    January is still the year before's; from February, the year's own."""
+    day = day or today()
+    return day.year - 1 if day.month == 1 else day.year

@@ -490,6 +490,37 @@ def test_the_printing_guide_of_a_web_build_gives_the_so_s_deadline_and_names_the
     assert "do Sở Nội vụ đặt" not in guide and "Sổ Excel ghi hạn khác" not in guide
 
 
+def test_last_season_s_deadline_of_the_so_is_not_printed_on_this_year_s_guide(server, tmp_path, monkeypatch):
+    """The Sở Nội vụ's deadline of the 2024 campaign (15/01/2025) still on its page when an agency builds its 2025
+    workbook: the guide would have printed «đã quá hạn» against last season's date. A deadline of another campaign
+    (January is still the year before's) is not applied: the guide and the page give the workbook's, and the page
+    says whose campaign the Sở's date is."""
+    from pipeline.web import accounts
+
+    app, store, q = server
+    monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
+    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+    s = _login(app, "snv")
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "15/01/2025",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    c, out = _built_2025(server, tmp_path)
+    guide = _pdf_text(out / "HUONG_DAN_IN.pdf")
+    assert "Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2025 — còn 10 ngày (tính đến ngày 20/11/2025)." in guide
+    assert "15/01/2025" not in guide and "do Sở Nội vụ đặt" not in guide
+    build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
+    for page in (f"/lan-tao/{build['id']}", "/ho-so"):
+        html = _main(c.get(page).text)
+        assert '<p id="han_nop">Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2025 — còn 10 ngày (tính đến hôm nay, 20/11/2025).</p>' \
+               in html, page
+        assert ("Hạn Sở Nội vụ đặt trên trang web (15/01/2025) là của đợt đánh giá năm 2024, không phải năm 2025 của bộ "
+                "hồ sơ này: hạn ở đây là hạn ghi trong sổ Excel.") in html, page
+    # the Sở sets this season's: the page gives it and asks for the guide again
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "10/01/2026",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    html = _main(c.get("/ho-so").text)
+    assert "(do Sở Nội vụ đặt): 10/01/2026" in html and "tạo lại hồ sơ để hướng dẫn in ghi đúng hạn" in html
+
+
 def test_every_time_on_the_pages_reads_day_first_a_print_mark_s_too(server, tmp_path):
     """The print mark's time read «18:30 ngày 06/12/2026» on the pages (the command line's words, and a build's line
     «kể từ lần in lúc 18:30 ngày …») where every table says «06/12/2026 18:30»: now one format, in Vietnam's time."""

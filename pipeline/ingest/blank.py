@@ -51,13 +51,11 @@ def filename(year: int) -> str:
 
 
 def campaign_year(today: dt.date | None = None) -> int:
-    """The evaluation year whose campaign `today` (default: today in Vietnam, clock.today) belongs to: year Y is
-    rated in November–December of Y and its papers are finished in January of Y+1 (units whose work year ends
-    later rate until 15/01), so January is still the year before's; from February, this year's."""
+    """The evaluation year of this campaign (`clock.campaign_year` of `today`, default today in Vietnam): January is
+    still the year before's."""
     from pipeline import clock
 
-    day = today or clock.today()
-    return day.year - 1 if day.month == 1 else day.year
+    return clock.campaign_year(today)
 
 
 def supported_years(today: dt.date | None = None) -> range:

@@ -931,7 +931,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                           row["co_quan"], build_id) if row["trang_thai"] == "xong" else None
         deadline, deadline_note = "", ""
         if row["trang_thai"] == "xong":  # the Sở's deadline, and what this build's workbook and guide say beside it
-            deadline, deadline_note = _deadline_line(row["han_nop"], _kept_section(row["co_quan"], build_id), later is None)
+            deadline, deadline_note = _deadline_line(row["han_nop"], _kept_manifest(row["co_quan"], build_id), later is None)
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes,
                                later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None,
                                deadline=deadline, deadline_note=deadline_note,
@@ -939,14 +939,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                first=str(row["thay_doi"] or "").startswith("Lần tạo đầu tiên"),
                                guide=_in_output("HUONG_DAN_IN.pdf"))
 
-    def _kept_section(co_quan: str, build_id: int) -> dict[str, Any] | None:
-        """The `nop_so_noi_vu` section of a build's kept manifest.json (None: not kept, unreadable)."""
+    def _kept_manifest(co_quan: str, build_id: int) -> dict[str, Any] | None:
+        """A build's kept manifest.json (None: not kept, unreadable)."""
         try:
             kept = json.loads((store.history_dir(co_quan, build_id) / "manifest.json").read_text("utf-8"))
         except (OSError, ValueError):
             return None
-        section = kept.get("nop_so_noi_vu") if isinstance(kept, dict) else None
-        return section if isinstance(section, dict) else None
+        return kept if isinstance(kept, dict) else None
 
     def _kept_file(build_id: int, name: str) -> Path:
         """A file kept of one of the agency's builds (`lich_su/<id>/`); 404 when there is none."""
@@ -1066,9 +1065,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if agency_files:
             last = store.one("SELECT han_nop FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1",
                              g.user["co_quan"])
-            section = m.get("nop_so_noi_vu") if isinstance(m, dict) else None
             deadline, deadline_note = _deadline_line(last["han_nop"] if last is not None else "",
-                                                     section if isinstance(section, dict) else None)
+                                                     m if isinstance(m, dict) else None)
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
                                sent=sent, outdated=outdated, proposed=proposed, levels=levels, kept=kept,
                                deadline=deadline, deadline_note=deadline_note,
@@ -1375,20 +1373,30 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         m = store.manifest(g.user["co_quan"])
         return any(f.get("path") == rel for f in (m or {}).get("files", []))
 
-    def _deadline_line(stored: str, section: dict[str, Any] | None = None, current: bool = True) -> tuple[str, str]:
+    def _deadline_line(stored: str, manifest: dict[str, Any] | None = None, current: bool = True) -> tuple[str, str]:
         """(the deadline line of a build's page and «Hồ sơ», a warning or ""), as of today in Vietnam. The line: the
         deadline the Sở Nội vụ set on its page when it set one (the one its page holds every package against, and the
         one a build made since prints in its guide), else the workbook's, which the build wrote in `lan_tao.han_nop`
         («Hạn gửi hồ sơ cho Sở Nội vụ: 14/12/2026 — còn 8 ngày (tính đến hôm nay, 06/12/2026).»): its «còn N ngày» is
         counted again today, not left as on the day of the build. The warning, when the Sở set one: the workbook of
-        the build (`section`, its manifest's `nop_so_noi_vu`) states another date, and — `current`: the build is
-        the output now — its guide (HUONG_DAN_IN) was made before the Sở set this date and prints another. A build made
-        with a deadline of the Sở that the Sở has since removed: the workbook's line, and (`current`) that its guide
-        prints the removed date."""
+        the build (`manifest`, its `nop_so_noi_vu`) states another date, and — `current`: the build is the output
+        now — its guide (HUONG_DAN_IN) was made before the Sở set this date and prints another. A build made with a
+        deadline of the Sở that the Sở has since removed: the workbook's line, and (`current`) that its guide prints
+        the removed date. A deadline of the Sở of another campaign than the build's year (last season's, not changed
+        yet: `report.deadline` does not apply it either): the workbook's line, and the Sở's named as of that year."""
+        from pipeline import clock
         from pipeline.submission.deadline import Deadline
 
         today = vietnam_today()
         due = store.deadline()[0]
+        section = (manifest or {}).get("nop_so_noi_vu")
+        section = section if isinstance(section, dict) else None
+        year = (manifest or {}).get("nam_danh_gia")
+        if due is not None and isinstance(year, int) and clock.campaign_year(due) != year:
+            return _workbook_line(stored, section), (
+                f"Hạn Sở Nội vụ đặt trên trang web ({due:%d/%m/%Y}) là của đợt đánh giá năm {clock.campaign_year(due)}, "
+                f"không phải năm {year} của bộ hồ sơ này: hạn ở đây là hạn ghi trong sổ Excel. Khi Sở Nội vụ đặt hạn "
+                "năm nay, trang này và hướng dẫn in của lần tạo sau theo hạn đó.")
         if due is not None:
             notes = []
             sec = section or {}
@@ -1402,20 +1410,32 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                              f"này{f' và ghi hạn {printed:%d/%m/%Y}' if printed else ''}: tạo lại hồ sơ để hướng dẫn in "
                              "ghi đúng hạn của Sở Nội vụ.")
             return Deadline(due, today, by_so_noi_vu=True).line, " ".join(notes)
-        if section is not None and section.get("han_nop_do_so_noi_vu_dat"):
+        note = ""
+        if section is not None and section.get("han_nop_do_so_noi_vu_dat") and current:
             # built with a deadline the Sở has since removed: the workbook's is the one left
-            own, printed = _iso_date(section.get("han_nop_so_excel")), _iso_date(section.get("han_nop"))
-            note = ("" if not current or printed is None else
+            printed = _iso_date(section.get("han_nop"))
+            note = ("" if printed is None else
                     f"Hướng dẫn in (HUONG_DAN_IN.pdf) của bộ hồ sơ này ghi hạn {printed:%d/%m/%Y} do Sở Nội vụ đặt trước "
                     "đây; Sở Nội vụ đã bỏ hạn đó: tạo lại hồ sơ để hướng dẫn in ghi đúng.")
-            return (Deadline(own, today).line if own else ""), note
+        return _workbook_line(stored, section), note
+
+    def _workbook_line(stored: str, section: dict[str, Any] | None) -> str:
+        """The workbook's deadline line of a build, counted as of today in Vietnam: from its manifest's section
+        (`han_nop`, or `han_nop_so_excel` when the build applied the Sở's), else from the line the build wrote."""
+        from pipeline.submission.deadline import Deadline
+
+        today = vietnam_today()
+        if section is not None:
+            own = _iso_date(section.get("han_nop_so_excel") if section.get("han_nop_do_so_noi_vu_dat")
+                            else section.get("han_nop"))
+            return Deadline(own, today).line if own else ""
         m = re.match(r"Hạn gửi hồ sơ cho Sở Nội vụ: (\d{2})/(\d{2})/(\d{4})", stored or "")
         if m is None:
-            return stored or "", ""
+            return stored or ""
         try:
-            return Deadline(dt.date(int(m[3]), int(m[2]), int(m[1])), today).line, ""
+            return Deadline(dt.date(int(m[3]), int(m[2]), int(m[1])), today).line
         except ValueError:
-            return stored, ""
+            return stored
 
     def _iso_date(value: object) -> dt.date | None:
         try:
