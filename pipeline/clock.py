@@ -1,7 +1,8 @@
 """"Today" for hoso: the date in Vietnam (UTC+7), or the date in `HOSO_HOM_NAY` (YYYY-MM-DD).
 
 Only the Sở Nội vụ deadline arithmetic uses it (the reading guide's and the summary's "còn N ngày" /
-"đã quá hạn N ngày", the package's date when the workbook gives none, the province summary): no date
+"đã quá hạn N ngày", the package's date when the workbook gives none, the province summary) and the year of
+the campaign (`campaign_year`: the web's blank workbook, which Sở deadline is this season's): no date
 printed on a form comes from it. `HOSO_HOM_NAY` lets a clerk see the deadline lines as they will read on
 a given day, and lets a test run that crosses midnight compute them for one date throughout (the test
 suite pins it for all its builds, in-process and in subprocesses alike). Standard library only.
