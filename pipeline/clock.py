@@ -1,7 +1,8 @@
 """"Today" for hoso: the date in Vietnam (UTC+7), or the date in `HOSO_HOM_NAY` (YYYY-MM-DD).
 
 Only the Sở Nội vụ deadline arithmetic uses it (the reading guide's and the summary's "còn N ngày" /
-"đã quá hạn N ngày", the package's date when the workbook gives none, the province summary): no date
+"đã quá hạn N ngày", the package's date when the workbook gives none, the province summary) and the year of
+the campaign (`campaign_year`: the web's blank workbook, which Sở deadline is this season's): no date
 printed on a form comes from it. `HOSO_HOM_NAY` lets a clerk see the deadline lines as they will read on
 a given day, and lets a test run that crosses midnight compute them for one date throughout (the test
 suite pins it for all its builds, in-process and in subprocesses alike). Standard library only.
@@ -33,3 +34,10 @@ def today() -> dt.date:
         raise UsageError(f"Biến môi trường {VARIABLE} «{value}» không phải một ngày dạng NĂM-THÁNG-NGÀY.",
                          hint=f"Cần: ví dụ {VARIABLE}=2026-12-05, hoặc bỏ biến này để dùng ngày hôm nay (giờ Việt Nam).") from None
 
+
+def campaign_year(day: dt.date | None = None) -> int:
+    """The evaluation year whose campaign `day` (default: `today()`) belongs to: year Y is rated in November–December
+    of Y and its papers are finished in January of Y+1 (units whose work year ends later rate until 15/01), so
+    January is still the year before's; from February, the year's own."""
+    day = day or today()
+    return day.year - 1 if day.month == 1 else day.year

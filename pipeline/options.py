@@ -19,6 +19,9 @@ class BuildOptions:
     duplex: bool = True  # each person's dossier starts on an odd page of the unit bundle
     rulebook: str | None = None  # --bo-quy-tac: overrides CoQuan.bo_quy_tac and the year
     today: dt.date | None = None  # "today" for the Sở Nội vụ deadline (default: the real date)
+    # `hoso serve`: the deadline the Sở Nội vụ set on its page, which binds over the workbook's (CoQuan «Hạn nộp Sở Nội
+    # vụ») in the reading guide, README.txt, the summary and the manifest; None (the CLI): the workbook's
+    han_nop_so_noi_vu: dt.date | None = None
     pdfa: bool = False  # also write each form as PDF/A-2b beside its .docx
     ghi_de: bool = False  # --ghi-de: overwrite files edited by hand in the output folder
     doi_co_quan: bool = False  # --doi-co-quan: replace another agency's output in the folder

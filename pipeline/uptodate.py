@@ -2,7 +2,7 @@
 
 Every build records in manifest.json (`lan_tao.khoa_dau_vao`) one key for all that decides its
 output: the workbook's bytes (and name), the options that change the output (--unit, --person,
---templates, --no-duplex, --bo-quy-tac, --pdfa), the bytes of every template (the bundled ones and
+--templates, --no-duplex, --bo-quy-tac, --pdfa; on `hoso serve` the deadline the Sở Nội vụ set), the bytes of every template (the bundled ones and
 the agency's own folder), the program (its version and the bytes of its source files), the
 converter, and the LibreOffice and fonts installed (`pdf.installation.stamp`: a new font or
 another LibreOffice changes the PDFs). A build with the same key, into an output folder whose every
@@ -80,7 +80,9 @@ def input_key(workbook_sha: str, workbook_name: str, options: BuildOptions, conv
         "options": {"units": sorted(options.units), "persons": sorted(options.persons), "duplex": options.duplex,
                     "rulebook": options.rulebook, "pdfa": options.pdfa,
                     **({} if options.page_codes else {"khong_ma": True}),
-                    **({"ky": _key_digest(options.sign_key)} if options.sign_key else {})},
+                    **({"ky": _key_digest(options.sign_key)} if options.sign_key else {}),
+                    # the deadline the Sở Nội vụ set on `hoso serve`: the guide and README.txt print it
+                    **({"han_so_noi_vu": options.han_nop_so_noi_vu.isoformat()} if options.han_nop_so_noi_vu else {})},
         "converter": converter,
         "installation": installation,
     }
@@ -104,7 +106,7 @@ def record(key: str, b: Build, made: Made, warnings: list[str] | tuple[str, ...]
     (`canh_bao`), which an unchanged build prints again without reading the workbook."""
     from pipeline.submission.package import depends_on_today  # the build has imported it already
 
-    dated = b.today if depends_on_today(b.campaign) else None
+    dated = b.today if depends_on_today(b.campaign, b.options.han_nop_so_noi_vu) else None
     bundles = made.bundles
     return {"khoa_dau_vao": key, "phien_ban": __version__, "ngay": dated.isoformat() if dated else None,
             "so_nguoi": len(b.plan.persons), "so_van_ban": made.documents, "so_trang": bundles.pages,
@@ -156,12 +158,15 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
             warned = rec.get("canh_bao")
             if not isinstance(warned, list) or not all(isinstance(w, str) for w in warned):
                 return None  # recorded by an older version (or damaged): build, and print them again
-            han = (manifest.get("nop_so_noi_vu") or {}).get("han_nop")
+            section = manifest.get("nop_so_noi_vu") or {}
+            han = section.get("han_nop")
             line = ""
             if han:
                 from pipeline.submission.deadline import Deadline
 
-                line = Deadline(dt.date.fromisoformat(han), today).line
+                by_so, own = bool(section.get("han_nop_do_so_noi_vu_dat")), section.get("han_nop_so_excel")
+                line = Deadline(dt.date.fromisoformat(han), today, by_so_noi_vu=by_so,
+                                workbook=dt.date.fromisoformat(own) if by_so and own else None).line
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
     people, documents, pages, bundles = counts

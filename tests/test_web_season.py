@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import queue
+import re
 import sys
 import threading
 import zipfile
@@ -398,10 +399,158 @@ def test_the_deadline_a_clerk_reads_is_the_one_the_so_holds_her_to_counted_today
     for page in (f"/lan-tao/{build['id']}", "/ho-so"):
         html = _main(c.get(page).text)
         assert f'<p id="han_nop">{so_line}</p>' in html, page
-        assert "30/11/2025" not in html, page
+        assert "còn 2 ngày" not in html, page
+        # the workbook's other date named once as the workbook's, and the guide made before asks for a rebuild
+        assert html.count("30/11/2025") == 2, page
+        assert ("Sổ Excel ghi hạn khác: 30/11/2025 (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»); hạn phải theo là hạn Sở Nội "
+                "vụ đặt ở trên.") in html, page
+        assert "Hướng dẫn in (HUONG_DAN_IN.pdf) của bộ hồ sơ này được tạo trước khi Sở Nội vụ đặt hạn này và ghi hạn " \
+               "30/11/2025: tạo lại hồ sơ" in html, page
     # the Sở's page holds the package against the same deadline
     assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
     assert "hạn 25/11/2025)" in _main(s.get("/so-noi-vu").text)
+
+
+def _pdf_text(path: Path) -> str:
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", out)
+
+
+def test_the_printing_guide_of_a_web_build_gives_the_so_s_deadline_and_names_the_workbook_s(server, tmp_path,
+                                                                                          monkeypatch):
+    """The Sở Nội vụ set 25/11/2025 on its page, the agencies' pages showed it, but the printing guide a web build
+    wrote (HUONG_DAN_IN) printed the workbook's 30/11/2025: the clerk printed a guide that contradicted the page.
+    The Sở's deadline binds: the guide, README.txt, the build's summary line and the pages give 25/11/2025 as the
+    Sở's, and name the workbook's other date once as the workbook's; the build's notes warn once. When the Sở moves
+    its date, the page asks for a rebuild and the rebuild's guide has the new date. The CLI (no server) keeps the
+    workbook's deadline."""
+    from pipeline import api
+    from pipeline.web import accounts
+
+    app, store, q = server
+    monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
+    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+    s = _login(app, "snv")
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "25/11/2025",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    # the Sở is told where its deadline goes
+    assert "hướng dẫn in của các lần tạo hồ sơ từ nay ghi hạn này" in _main(s.get("/so-noi-vu").text)
+    c, out = _built_2025(server, tmp_path)  # the workbook says 30/11/2025
+    build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
+    so_line = "Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 25/11/2025 — còn 5 ngày"
+    assert build["han_nop"] == so_line + " (tính đến hôm nay, 20/11/2025)."
+    workbook_words = ("Sổ Excel ghi hạn khác: 30/11/2025 (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»); hạn phải theo là hạn "
+                      "Sở Nội vụ đặt, 25/11/2025.")
+    guide = _pdf_text(out / "HUONG_DAN_IN.pdf")
+    assert so_line + " (tính đến ngày 20/11/2025)." in guide
+    assert workbook_words in guide and guide.count("30/11/2025") == 1
+    readme = (out / "README.txt").read_text("utf-8")
+    assert so_line in readme and workbook_words in readme
+    section = json.loads((out / "manifest.json").read_text("utf-8"))["nop_so_noi_vu"]
+    assert (section["han_nop"], section["han_nop_do_so_noi_vu_dat"], section["han_nop_so_excel"]) == (
+        "2025-11-25", True, "2025-11-30")
+    for page in (f"/lan-tao/{build['id']}", "/ho-so"):  # the workbook's date named once beside the Sở's
+        html = _main(c.get(page).text)
+        assert f'<p id="han_nop">{so_line} (tính đến hôm nay, 20/11/2025).</p>' in html, page
+        assert html.count("30/11/2025") == 1, page
+        assert ('<p id="han_nop_khac" class="warn">Sổ Excel ghi hạn khác: 30/11/2025 (sheet CoQuan, ô «Hạn nộp Sở Nội '
+                'vụ»); hạn phải theo là hạn Sở Nội vụ đặt ở trên. Nên sửa sổ Excel cho khớp.</p>') in html, page
+
+    # the Sở moves its date: the page says the guide is older and asks for a rebuild, whose guide has the new date
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "28/11/2025",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    html = _main(c.get("/ho-so").text)
+    assert "Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 28/11/2025 — còn 8 ngày" in html
+    assert ("được tạo trước khi Sở Nội vụ đặt hạn này và ghi hạn 25/11/2025: tạo lại hồ sơ để hướng dẫn in ghi đúng "
+            "hạn của Sở Nội vụ.") in html
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    again = q.run_next()
+    assert again["trang_thai"] == "xong" and "28/11/2025 — còn 8 ngày" in again["han_nop"]
+    guide = _pdf_text(out / "HUONG_DAN_IN.pdf")
+    assert "Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 28/11/2025 — còn 8 ngày" in guide
+    assert "25/11/2025" not in guide
+    assert "HUONG_DAN_IN.pdf) của bộ hồ sơ này được tạo trước" not in _main(c.get("/ho-so").text)
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302  # nothing changed: kept as it is
+    same = q.run_next()
+    assert same["tom_tat"].startswith("Không có gì thay đổi") and "(do Sở Nội vụ đặt): 28/11/2025" in same["han_nop"]
+    # the Sở removes its deadline: the workbook's is the one left, and the guide that prints the Sở's is named
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    html = _main(c.get("/ho-so").text)
+    assert '<p id="han_nop">Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2025 — còn 10 ngày (tính đến hôm nay, 20/11/2025).</p>' in html
+    assert "ghi hạn 28/11/2025 do Sở Nội vụ đặt trước đây; Sở Nội vụ đã bỏ hạn đó: tạo lại hồ sơ" in html
+
+    # the command line, without a server: the workbook's deadline, as before
+    cli_out = tmp_path / "dong_lenh"
+    api.build(factory.of_year(tmp_path / "so_cli.xlsx", 2025), cli_out, api.BuildOptions(show_progress=False))
+    guide = _pdf_text(cli_out / "HUONG_DAN_IN.pdf")
+    assert "Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2025 — còn 10 ngày (tính đến ngày 20/11/2025)." in guide
+    assert "do Sở Nội vụ đặt" not in guide and "Sổ Excel ghi hạn khác" not in guide
+
+
+def test_last_season_s_deadline_of_the_so_is_not_printed_on_this_year_s_guide(server, tmp_path, monkeypatch):
+    """The Sở Nội vụ's deadline of the 2024 campaign (15/01/2025) still on its page when an agency builds its 2025
+    workbook: the guide would have printed «đã quá hạn» against last season's date. A deadline of another campaign
+    (January is still the year before's) is not applied: the guide and the page give the workbook's, and the page
+    says whose campaign the Sở's date is."""
+    from pipeline.web import accounts
+
+    app, store, q = server
+    monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
+    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+    s = _login(app, "snv")
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "15/01/2025",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    c, out = _built_2025(server, tmp_path)
+    guide = _pdf_text(out / "HUONG_DAN_IN.pdf")
+    assert "Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2025 — còn 10 ngày (tính đến ngày 20/11/2025)." in guide
+    assert "15/01/2025" not in guide and "do Sở Nội vụ đặt" not in guide
+    build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
+    for page in (f"/lan-tao/{build['id']}", "/ho-so"):
+        html = _main(c.get(page).text)
+        assert '<p id="han_nop">Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2025 — còn 10 ngày (tính đến hôm nay, 20/11/2025).</p>' \
+               in html, page
+        assert ("Hạn Sở Nội vụ đặt trên trang web (15/01/2025) là của đợt đánh giá năm 2024, không phải năm 2025 của bộ "
+                "hồ sơ này: hạn ở đây là hạn ghi trong sổ Excel.") in html, page
+    # the Sở sets this season's: the page gives it and asks for the guide again
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "10/01/2026",
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    html = _main(c.get("/ho-so").text)
+    assert "(do Sở Nội vụ đặt): 10/01/2026" in html and "tạo lại hồ sơ để hướng dẫn in ghi đúng hạn" in html
+
+
+def test_every_time_on_the_pages_reads_day_first_a_print_mark_s_too(server, tmp_path):
+    """The print mark's time read «18:30 ngày 06/12/2026» on the pages (the command line's words, and a build's line
+    «kể từ lần in lúc 18:30 ngày …») where every table says «06/12/2026 18:30»: now one format, in Vietnam's time."""
+    from pipeline import printed
+    from pipeline.web.store import vietnam_time
+
+    assert vietnam_time("Kể từ lần in lúc 18:30 ngày 06/12/2026 (đánh dấu)") == "Kể từ lần in lúc 06/12/2026 18:30 (đánh dấu)"
+    assert vietnam_time("2026-12-06 11:30:00+00:00, lúc 08:05 ngày 07/12/2026.") == "06/12/2026 18:30, lúc 07/12/2026 08:05."
+    assert vietnam_time("còn 5 ngày 06/12/2026") == "còn 5 ngày 06/12/2026"  # not a time
+    app, store, q = server
+    c, out = _built_2025(server, tmp_path)
+    build = store.one("SELECT id FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")["id"]
+    assert c.post("/thay-doi/da-in", data={"csrf_token": _csrf(c), "lan_tao": build}).status_code == 302
+    at = vietnam_time(str(printed.read(out)["ngay"]))  # «dd/mm/yyyy HH:MM» in Vietnam
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", at)
+    cli_words = re.compile(r"\d{2}:\d{2} ngày \d{2}/\d{2}/\d{4}")
+    for page in ("/thay-doi", f"/lan-tao/{build}"):
+        html = _main(c.get(page).text)
+        assert f"đánh dấu lúc {at}" in html and not cli_words.search(html), page
+    # a change built after the mark: its line counts from the print, in the same format
+    _upload(c, _edited_2025(tmp_path))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    row = q.run_next()
+    assert row["trang_thai"] == "xong" and cli_words.search(row["thay_doi"])  # the build's own (CLI) words, kept
+    for page in (f"/lan-tao/{row['id']}", "/lan-tao"):
+        html = _main(c.get(page).text)
+        assert not cli_words.search(html), page
+    assert f"lần in lúc {at}" in _main(c.get(f"/lan-tao/{row['id']}").text)
+    log = _main(c.get("/nhat-ky").text)  # the audit log's times are Vietnam's too, and it says so
+    assert "giờ Việt Nam (UTC+7)" in log and "đồng hồ của máy chủ" not in log
 
 
 def test_sending_says_what_it_does_and_never_sends_the_same_package_twice(server, tmp_path):
@@ -503,12 +652,17 @@ def test_after_the_first_build_the_clerk_is_told_to_print_everything(server, tmp
         assert 'href="/tep/HUONG_DAN_IN.pdf"' in html, page
         assert ">Đã in xong toàn bộ hồ sơ</button>" in html, page
     assert c.get("/tep/HUONG_DAN_IN.pdf").status_code == 200
+    # there is no «lần trước» to compare with: the kept thay_doi.txt is named as the first build's
+    html = _main(c.get(f"/lan-tao/{build['id']}").text)
+    assert ">tệp thay_doi.txt của lần tạo đầu tiên</a>" in html and "so với lần trước" not in html
     # a later build with a change: the list of sheets to reprint, and the button for them
     _upload(c, _edited_2025(tmp_path))
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"
     html = _main(c.get("/thay-doi").text)
     assert 'id="lan_dau"' not in html and ">Đã in xong các trang cần in lại</button>" in html
+    later = store.one("SELECT id FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")["id"]
+    assert ">những gì thay đổi so với lần trước (thay_doi.txt)</a>" in _main(c.get(f"/lan-tao/{later}").text)
 
 
 def test_a_person_s_page_after_last_year_s_workbook_does_not_ask_to_build_it(server, tmp_path):

@@ -556,3 +556,54 @@ def test_a_second_kpi_export_with_other_headers_is_reported_in_words(tmp_path):
             "các cột được nhận theo tiêu đề của tệp này") in section, section
     assert "Dòng 3 (VP-010): kỳ tháng 10/2025 không thuộc năm đánh giá 2026" in section, section
     assert "2025-10" not in section
+
+
+def test_the_blank_workbook_is_of_the_year_the_clerk_chooses(tmp_path, monkeypatch):
+    """«Tải sổ trống» always gave 2026's example periods and no year, where `hoso init --nam` gives the year's. Now
+    the page offers the evaluation years (this campaign's chosen: January is still last year's campaign), the
+    workbook has the year filled in and that year's sheets, and is named with the year; a year the program does
+    not cover is refused in words, and a form without its CSRF token is refused."""
+    import datetime as dt
+
+    import openpyxl
+
+    from pipeline.ingest import blank
+
+    assert [blank.campaign_year(dt.date(*d)) for d in ((2026, 12, 6), (2027, 1, 31), (2027, 2, 1), (2026, 6, 1))] == [
+        2026, 2026, 2027, 2026]
+    monkeypatch.setenv("HOSO_HOM_NAY", "2027-01-10")  # the 2026 campaign's papers, finished in January
+    c, csrf = _clerk(tmp_path)
+    assert 'href="/so-excel/mau-trong.xlsx">tải sổ trống năm 2026 (mẫu nhập liệu)</a>' in c.get("/").text
+    page = c.get("/so-excel").text
+    assert '<option value="2026" selected>2026</option>' in page
+    assert re.findall(r'<option value="(\d+)"', page) == [str(y) for y in range(2027, 2019, -1)]
+
+    def year_of(data: bytes) -> tuple[object, list[str], str]:
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        agency = wb["CoQuan"]
+        year = next(row[1].value for row in agency.iter_rows() if row[0].value == "Năm đánh giá")
+        guide = " ".join(str(cell.value) for row in wb[blank.GUIDE].iter_rows() for cell in row if cell.value)
+        return year, wb.sheetnames, guide
+
+    r = c.get("/so-excel/mau-trong.xlsx")  # the home page's link: this campaign's year
+    assert r.status_code == 200 and "ho_so_danh_gia_2026.xlsx" in r.headers["Content-Disposition"]
+    year, sheets, guide = year_of(r.data)
+    assert year == 2026 and "KetQuaKy" in sheets and "2026-01 … 2026-12" in guide
+
+    r = c.post("/so-excel/mau-trong.xlsx", data={"csrf_token": csrf, "nam": "2024"})
+    assert r.status_code == 200 and "ho_so_danh_gia_2024.xlsx" in r.headers["Content-Disposition"]
+    year, sheets, guide = year_of(r.data)
+    assert year == 2024 and "KetQuaKy" not in sheets and "SanPham" not in sheets and "NhanSu" in sheets
+
+    r = c.post("/so-excel/mau-trong.xlsx", data={"csrf_token": csrf, "nam": "2027"})  # next year's, prepared early
+    year, sheets, guide = year_of(r.data)
+    assert year == 2027 and "2027-01 … 2027-12" in guide and "2026-01" not in guide
+
+    for typed in ("2019", "2028", "abc", "", "２０２６"):
+        r = c.post("/so-excel/mau-trong.xlsx", data={"csrf_token": csrf, "nam": typed})
+        assert r.status_code == 400 and r.mimetype == "text/html", typed
+        assert (f"Năm đánh giá «{typed}» không có: chọn một năm từ 2020 đến 2027 trong danh sách rồi bấm «Tải sổ "
+                "trống».") in r.text, typed
+        assert 'id="loi_nam"' in r.text and 'id="cac_lan_tai"' not in r.text
+    r = c.post("/so-excel/mau-trong.xlsx", data={"nam": "2026"})  # no CSRF token
+    assert r.status_code == 403 and r.mimetype == "text/html"

@@ -18,6 +18,7 @@ Layout (see docs/workbook.md):
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -42,6 +43,27 @@ if TYPE_CHECKING:  # the names `_import_openpyxl` binds at run time
     _HEAD: Alignment
 
 FILENAME = "ho_so_danh_gia.xlsx"
+
+
+def filename(year: int) -> str:
+    """The blank workbook of an evaluation year as a download is named (`hoso serve`): ho_so_danh_gia_2026.xlsx."""
+    return f"ho_so_danh_gia_{year}.xlsx"
+
+
+def campaign_year(today: dt.date | None = None) -> int:
+    """The evaluation year of this campaign (`clock.campaign_year` of `today`, default today in Vietnam): January is
+    still the year before's."""
+    from pipeline import clock
+
+    return clock.campaign_year(today)
+
+
+def supported_years(today: dt.date | None = None) -> range:
+    """The evaluation years a blank workbook is offered for: from the first year a rulebook of the program covers
+    (ND 90/2020, 2020) to the year after this campaign's (a clerk preparing next year's workbook early)."""
+    from pipeline.rating.rulebooks import RULEBOOKS
+
+    return range(min(rb.years[0] for rb in RULEBOOKS.values()), campaign_year(today) + 2)
 GUIDE, LISTS = "HuongDan", "DanhMuc"
 LAST_ROW = 1_048_576
 DATE_FORMAT = "DD/MM/YYYY"

@@ -11,6 +11,27 @@ from dataclasses import dataclass
 class Deadline:
     date: dt.date
     today: dt.date
+    # set by the Sở Nội vụ on `hoso serve`'s page (BuildOptions.han_nop_so_noi_vu), not taken from the workbook
+    by_so_noi_vu: bool = False
+    workbook: dt.date | None = None  # the workbook's own deadline (CoQuan «Hạn nộp Sở Nội vụ»), when by_so_noi_vu
+
+    @property
+    def who(self) -> str:
+        """« (do Sở Nội vụ đặt)» for a deadline the Sở set on the web, "" for the workbook's."""
+        return " (do Sở Nội vụ đặt)" if self.by_so_noi_vu else ""
+
+    @property
+    def workbook_differs(self) -> bool:
+        """The Sở set this deadline and the workbook states another one."""
+        return self.by_so_noi_vu and self.workbook is not None and self.workbook != self.date
+
+    @property
+    def workbook_note(self) -> str:
+        """One sentence when the workbook states another deadline than the Sở's ("" otherwise)."""
+        if not self.workbook_differs or self.workbook is None:
+            return ""
+        return (f"Sổ Excel ghi hạn khác: {self.workbook:%d/%m/%Y} (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»); hạn phải theo là "
+                f"hạn Sở Nội vụ đặt, {self.date:%d/%m/%Y}. Nên sửa sổ Excel cho khớp.")
 
     @property
     def days_left(self) -> int:
@@ -29,4 +50,4 @@ class Deadline:
     @property
     def line(self) -> str:
         """The build summary's line."""
-        return f"Hạn gửi hồ sơ cho Sở Nội vụ: {self.date:%d/%m/%Y} — {self.status} (tính đến hôm nay, {self.today:%d/%m/%Y})."
+        return f"Hạn gửi hồ sơ cho Sở Nội vụ{self.who}: {self.date:%d/%m/%Y} — {self.status} (tính đến hôm nay, {self.today:%d/%m/%Y})."

@@ -4,7 +4,9 @@ Made from the build's own data (the plan, each form's `meta.toml` — `signers`,
 page ranges of the manifest): what to print, how many copies and one- or two-sided, who signs
 which pages, what goes to the Sở Nội vụ and in which form, and the deadline with the days left.
 The deadline and the days left are printed here and on the console only, never in a document
-that is signed.
+that is signed. The deadline is the one that binds (`report.deadline`): on `hoso serve`, the one the Sở
+Nội vụ set on its page, named as the Sở's, with the workbook's other date in one line when it differs;
+from the CLI, the workbook's (CoQuan «Hạn nộp Sở Nội vụ»).
 
 How the Sở Nội vụ wants the package (paper, a scan of the signed papers, or files through the
 document system) is decided by each year's letter of the Sở and is not confirmed
@@ -107,9 +109,12 @@ def lines(b: Build, bundles: Bundles, sub: Submission) -> list[str]:
            campaign.agency.ten_co_quan, f"Tạo ngày {today:%d/%m/%Y} cùng bộ hồ sơ trong thư mục này.", ""]
 
     out.append("1. HẠN NỘP")
-    if sub.deadline is not None:
-        out.append(f"   Hạn gửi hồ sơ cho Sở Nội vụ: {sub.deadline.date:%d/%m/%Y} — {sub.deadline.status} "
+    due = sub.deadline
+    if due is not None:
+        out.append(f"   Hạn gửi hồ sơ cho Sở Nội vụ{due.who}: {due.date:%d/%m/%Y} — {due.status} "
                    f"(tính đến ngày {today:%d/%m/%Y}).")
+        if due.workbook_differs:  # the Sở's deadline binds; the workbook's other date named once
+            out.append(f"   {due.workbook_note}")
     else:
         out.append("   Sổ Excel chưa ghi hạn nộp (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»).")
     out.append("")

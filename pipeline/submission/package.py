@@ -136,8 +136,8 @@ def readme_text(campaign: Campaign, listed: list[dict[str, Any]], archive: str, 
     a = campaign.agency
     lines = [f"Hồ sơ đánh giá, xếp loại chất lượng năm {campaign.year} — {a.ten_co_quan}", ""]
     if due is not None:
-        lines += [f"Hạn gửi hồ sơ cho Sở Nội vụ: {due.date:%d/%m/%Y} — {due.status} (tính đến ngày tạo hồ sơ, "
-                  f"{day:%d/%m/%Y}).",
+        lines += [f"Hạn gửi hồ sơ cho Sở Nội vụ{due.who}: {due.date:%d/%m/%Y} — {due.status} (tính đến ngày tạo hồ sơ, "
+                  f"{day:%d/%m/%Y}).", *([due.workbook_note] if due.workbook_differs else []),
                   "(Thời hạn chỉ ghi ở đây và trên màn hình, không in trong văn bản ký gửi đi.)", ""]
     lines.append(f"Bộ hồ sơ gửi {report.so_noi_vu(campaign)}: thư mục {FOLDER}/ và tệp nén {archive} (cùng nội dung):")
     lines += [f"- {t['path']}: {t['tieu_de']}" for t in listed]
@@ -172,11 +172,13 @@ def zip_time(campaign: Campaign, today: dt.date | None) -> tuple[int, int, int, 
     return (max(1980, day.year), day.month, day.day, 0, 0, 0)
 
 
-def depends_on_today(campaign: Campaign) -> bool:
-    """Whether the output changes with the day of the build: the README's deadline status, or the
-    zip's date when the workbook gives none."""
+def depends_on_today(campaign: Campaign, set_by_so: dt.date | None = None) -> bool:
+    """Whether the output changes with the day of the build: the README's deadline status (the workbook's
+    deadline, or `set_by_so`, the one the Sở Nội vụ set on `hoso serve`), or the zip's date when the workbook
+    gives none."""
     a = campaign.agency
-    return a.han_nop_so_noi_vu is not None or (a.ngay_bao_cao is None and a.ngay_lap is None)
+    return (a.han_nop_so_noi_vu is not None or set_by_so is not None
+            or (a.ngay_bao_cao is None and a.ngay_lap is None))
 
 
 def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
@@ -384,7 +386,7 @@ def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Sub
         files.write(WRITEBACK, data, sha256=sha)
         copy = WRITEBACK
 
-    due = report.deadline(campaign, today)
+    due = report.deadline(campaign, today, build.options.han_nop_so_noi_vu)
     filtered = bool(units or persons)
     if filtered:
         warnings.append("Chỉ tạo hồ sơ của một số đơn vị/người (--unit/--person): bộ nộp Sở Nội vụ chưa đầy đủ.")
@@ -399,6 +401,9 @@ def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Sub
         "lanh_dao": leader_entries,
         "bieu_tong_hop": summary_table.counts_document(prep.rows),
         "han_nop": None if due is None else due.date.isoformat(),
+        # a deadline the Sở Nội vụ set on `hoso serve` (BuildOptions.han_nop_so_noi_vu), and the workbook's own
+        **({"han_nop_do_so_noi_vu_dat": True,
+            "han_nop_so_excel": due.workbook.isoformat() if due.workbook else None} if due and due.by_so_noi_vu else {}),
         "so_lieu_kem_ket_qua": copy,
     }
     scope = {"toan_bo": not filtered, "don_vi": sorted(units), "nguoi": sorted(persons)}

@@ -418,7 +418,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             named = store.one("SELECT ten_co_quan FROM so WHERE co_quan=? AND xep_loai=1 AND ten_co_quan<>'' "
                               "ORDER BY id DESC LIMIT 1", ma)
             agency = named["ten_co_quan"] if named else ""
-        return render_template("trang_chu.html", upload=upload, build=build, agency=agency)
+        from pipeline.ingest import blank
+
+        return render_template("trang_chu.html", upload=upload, build=build, agency=agency,
+                               blank_year=blank.campaign_year(vietnam_today()))
 
     # ---- workbooks ------------------------------------------------------------------------------
     def _sent(field: str) -> tuple[FileStorage | None, str, bytes]:
@@ -442,7 +445,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 f.stream.seek(0)
                 return _upload(ma, f, name)
         rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", ma)
-        return render_template("so_excel.html", rows=rows, error=error), (400 if error else 200)
+        from pipeline.ingest import blank
+
+        return render_template("so_excel.html", rows=rows, error=error, blank_year=blank.campaign_year(vietnam_today()),
+                               blank_years=blank.supported_years(vietnam_today())), (400 if error else 200)
 
     def _upload(ma: str, f: FileStorage, name: str) -> ResponseReturnValue:
         display = _shown_name(name)
@@ -617,15 +623,29 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                             "nam": made.year, "bo_ra": len(made.gone)}, ensure_ascii=False))
         return send_file(io.BytesIO(data), as_attachment=True, download_name=download)
 
-    @app.route("/so-excel/mau-trong.xlsx")
+    @app.route("/so-excel/mau-trong.xlsx", methods=["GET", "POST"])
     def so_mau_trong() -> ResponseReturnValue:
+        """The blank workbook of an evaluation year (`hoso init --nam`): the year filled in, that year's sheets
+        and example periods. GET (the home page's link): this campaign's year in Vietnam (`blank.campaign_year`);
+        POST (the form on «Sổ Excel», CSRF-checked as every POST): the year chosen, among `blank.supported_years`."""
         from pipeline.ingest import blank
 
         role("van_thu")
+        year = blank.campaign_year(vietnam_today())
+        if request.method == "POST":
+            typed = request.form.get("nam", "").strip()
+            years = blank.supported_years(vietnam_today())
+            if not (typed.isascii() and typed.isdigit() and int(typed) in years):
+                rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", g.user["co_quan"])
+                shown = _shown_name(typed)[:20]
+                return render_template("so_excel.html", rows=rows, error="", blank_year=year, blank_years=years,
+                                       year_error=f"Năm đánh giá «{shown}» không có: chọn một năm từ {years[0]} đến "
+                                                  f"{years[-1]} trong danh sách rồi bấm «Tải sổ trống»."), 400
+            year = int(typed)
         buf = io.BytesIO()
-        blank.build().save(buf)
+        blank.build(year).save(buf)
         buf.seek(0)
-        return send_file(buf, as_attachment=True, download_name=blank.FILENAME)
+        return send_file(buf, as_attachment=True, download_name=blank.filename(year))
 
     # ---- monthly and quarterly results from a KPI system (`hoso nhap-ket-qua` on the web) ------------------
     def _import_report(ma: str, so_id: int) -> Path:
@@ -909,12 +929,23 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         # a later build replaced this one's output (its in_lai.pdf among them): the page says so
         later = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai='xong' AND id>? ORDER BY id DESC LIMIT 1",
                           row["co_quan"], build_id) if row["trang_thai"] == "xong" else None
+        deadline, deadline_note = "", ""
+        if row["trang_thai"] == "xong":  # the Sở's deadline, and what this build's workbook and guide say beside it
+            deadline, deadline_note = _deadline_line(row["han_nop"], _kept_manifest(row["co_quan"], build_id), later is None)
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes,
                                later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None,
-                               deadline=_deadline_line(row["han_nop"]) if row["trang_thai"] == "xong" else "",
+                               deadline=deadline, deadline_note=deadline_note,
                                # the first build of the folder (changes.py's words): everything is printed once
                                first=str(row["thay_doi"] or "").startswith("Lần tạo đầu tiên"),
                                guide=_in_output("HUONG_DAN_IN.pdf"))
+
+    def _kept_manifest(co_quan: str, build_id: int) -> dict[str, Any] | None:
+        """A build's kept manifest.json (None: not kept, unreadable)."""
+        try:
+            kept = json.loads((store.history_dir(co_quan, build_id) / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return kept if isinstance(kept, dict) else None
 
     def _kept_file(build_id: int, name: str) -> Path:
         """A file kept of one of the agency's builds (`lich_su/<id>/`); 404 when there is none."""
@@ -1030,14 +1061,16 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         # last years' dossiers, kept whole when this year's replaced them: where the clerk looks for them
         kept = len(store.archives(g.user["co_quan"])) if g.user["vai_tro"] == "van_thu" else 0
         # the deadline where the package is sent: the Sở's when it set one, counted as of today
-        deadline = ""
+        deadline, deadline_note = "", ""
         if agency_files:
             last = store.one("SELECT han_nop FROM lan_tao WHERE co_quan=? AND trang_thai='xong' ORDER BY id DESC LIMIT 1",
                              g.user["co_quan"])
-            deadline = _deadline_line(last["han_nop"] if last is not None else "")
+            deadline, deadline_note = _deadline_line(last["han_nop"] if last is not None else "",
+                                                     m if isinstance(m, dict) else None)
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
                                sent=sent, outdated=outdated, proposed=proposed, levels=levels, kept=kept,
-                               deadline=deadline, signed=[f for f in _signed_files() if _may_read_signed(f)])
+                               deadline=deadline, deadline_note=deadline_note,
+                               signed=[f for f in _signed_files() if _may_read_signed(f)])
 
     # ---- signed scans back («Nhận bản đã ký», `hoso nhan-ban-ky` on the page) --------------------------
     def _signed_files() -> list[str]:
@@ -1340,18 +1373,62 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         m = store.manifest(g.user["co_quan"])
         return any(f.get("path") == rel for f in (m or {}).get("files", []))
 
-    def _deadline_line(stored: str) -> str:
-        """The deadline line of a build's page and «Hồ sơ», as of today in Vietnam: the deadline the Sở Nội vụ set
-        on its page when it set one (the one its page holds every package against), else the workbook's, which the
-        build wrote in `lan_tao.han_nop` («Hạn gửi hồ sơ cho Sở Nội vụ: 14/12/2026 — còn 8 ngày (tính đến hôm
-        nay, 06/12/2026).»): its «còn N ngày» is counted again today, not left as on the day of the build."""
+    def _deadline_line(stored: str, manifest: dict[str, Any] | None = None, current: bool = True) -> tuple[str, str]:
+        """(the deadline line of a build's page and «Hồ sơ», a warning or ""), as of today in Vietnam. The line: the
+        deadline the Sở Nội vụ set on its page when it set one (the one its page holds every package against, and the
+        one a build made since prints in its guide), else the workbook's, which the build wrote in `lan_tao.han_nop`
+        («Hạn gửi hồ sơ cho Sở Nội vụ: 14/12/2026 — còn 8 ngày (tính đến hôm nay, 06/12/2026).»): its «còn N ngày» is
+        counted again today, not left as on the day of the build. The warning, when the Sở set one: the workbook of
+        the build (`manifest`, its `nop_so_noi_vu`) states another date, and — `current`: the build is the output
+        now — its guide (HUONG_DAN_IN) was made before the Sở set this date and prints another. A build made with a
+        deadline of the Sở that the Sở has since removed: the workbook's line, and (`current`) that its guide prints
+        the removed date. A deadline of the Sở of another campaign than the build's year (last season's, not changed
+        yet: `report.deadline` does not apply it either): the workbook's line, and the Sở's named as of that year."""
+        from pipeline import clock
         from pipeline.submission.deadline import Deadline
 
         today = vietnam_today()
         due = store.deadline()[0]
+        section = (manifest or {}).get("nop_so_noi_vu")
+        section = section if isinstance(section, dict) else None
+        year = (manifest or {}).get("nam_danh_gia")
+        if due is not None and isinstance(year, int) and clock.campaign_year(due) != year:
+            return _workbook_line(stored, section), (
+                f"Hạn Sở Nội vụ đặt trên trang web ({due:%d/%m/%Y}) là của đợt đánh giá năm {clock.campaign_year(due)}, "
+                f"không phải năm {year} của bộ hồ sơ này: hạn ở đây là hạn ghi trong sổ Excel. Khi Sở Nội vụ đặt hạn "
+                "năm nay, trang này và hướng dẫn in của lần tạo sau theo hạn đó.")
         if due is not None:
-            return (f"Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): {due:%d/%m/%Y} — {Deadline(due, today).status} "
-                    f"(tính đến hôm nay, {today:%d/%m/%Y}).")
+            notes = []
+            sec = section or {}
+            by_so = bool(sec.get("han_nop_do_so_noi_vu_dat"))
+            own, printed = _iso_date(sec.get("han_nop_so_excel") if by_so else sec.get("han_nop")), _iso_date(sec.get("han_nop"))
+            if own is not None and own != due:
+                notes.append(f"Sổ Excel ghi hạn khác: {own:%d/%m/%Y} (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»); hạn phải theo "
+                             "là hạn Sở Nội vụ đặt ở trên. Nên sửa sổ Excel cho khớp.")
+            if section is not None and current and printed != due:
+                notes.append("Hướng dẫn in (HUONG_DAN_IN.pdf) của bộ hồ sơ này được tạo trước khi Sở Nội vụ đặt hạn "
+                             f"này{f' và ghi hạn {printed:%d/%m/%Y}' if printed else ''}: tạo lại hồ sơ để hướng dẫn in "
+                             "ghi đúng hạn của Sở Nội vụ.")
+            return Deadline(due, today, by_so_noi_vu=True).line, " ".join(notes)
+        note = ""
+        if section is not None and section.get("han_nop_do_so_noi_vu_dat") and current:
+            # built with a deadline the Sở has since removed: the workbook's is the one left
+            printed = _iso_date(section.get("han_nop"))
+            note = ("" if printed is None else
+                    f"Hướng dẫn in (HUONG_DAN_IN.pdf) của bộ hồ sơ này ghi hạn {printed:%d/%m/%Y} do Sở Nội vụ đặt trước "
+                    "đây; Sở Nội vụ đã bỏ hạn đó: tạo lại hồ sơ để hướng dẫn in ghi đúng.")
+        return _workbook_line(stored, section), note
+
+    def _workbook_line(stored: str, section: dict[str, Any] | None) -> str:
+        """The workbook's deadline line of a build, counted as of today in Vietnam: from its manifest's section
+        (`han_nop`, or `han_nop_so_excel` when the build applied the Sở's), else from the line the build wrote."""
+        from pipeline.submission.deadline import Deadline
+
+        today = vietnam_today()
+        if section is not None:
+            own = _iso_date(section.get("han_nop_so_excel") if section.get("han_nop_do_so_noi_vu_dat")
+                            else section.get("han_nop"))
+            return Deadline(own, today).line if own else ""
         m = re.match(r"Hạn gửi hồ sơ cho Sở Nội vụ: (\d{2})/(\d{2})/(\d{4})", stored or "")
         if m is None:
             return stored or ""
@@ -1359,6 +1436,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return Deadline(dt.date(int(m[3]), int(m[2]), int(m[1])), today).line
         except ValueError:
             return stored
+
+    def _iso_date(value: object) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
 
     def _printed_mark() -> dict[str, Any]:
         """The agency's output's printed mark (pipeline/printed.py): `ngay` (words), `nguoi`, `now` (it
@@ -1373,7 +1456,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             raw = (out / "manifest.json").read_bytes()
         except OSError:
             raw = b""
-        return {"ngay": printed.when_words(str(found.get("ngay"))), "nguoi": str(found.get("nguoi") or ""),
+        return {"ngay": vietnam_time(printed.when_words(str(found.get("ngay")))), "nguoi": str(found.get("nguoi") or ""),
                 "now": printed.covers(found, raw)}
 
     @app.route("/thay-doi/da-in", methods=["POST"])

@@ -146,9 +146,16 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# the command line's words for a time (printed.when_words: «18:30 ngày 06/12/2026», already Vietnam's time), found in
+# a build's lines (the changes since a print mark, an unchanged build's «Đã đánh dấu in xong lúc …»)
+_CLI_TIME = re.compile(r"(?<![\d:])([01]\d|2[0-3]):([0-5]\d) ngày (\d{2})/(\d{2})/(\d{4})(?!\d)")
+
+
 def vietnam_time(text: object) -> str:
     """Every stored time in `text` as a clerk reads it, in Vietnam's time: «06/12/2026 08:03» (day/month/year,
-    hours and minutes); a time without an offset is the server's local time. "" for None; other text as it is."""
+    hours and minutes) — the pages' one format; a time without an offset is the server's local time, and the
+    command line's «08:03 ngày 06/12/2026» (a build's lines) is put in the same order. "" for None; other text
+    as it is."""
     if text is None:
         return ""
 
@@ -156,7 +163,7 @@ def vietnam_time(text: object) -> str:
         when = _instant(m)
         return m.group(0) if when is None else f"{when:%d/%m/%Y %H:%M}"
 
-    return _TIME.sub(shown, str(text))
+    return _CLI_TIME.sub(r"\3/\4/\5 \1:\2", _TIME.sub(shown, str(text)))
 
 
 def private(path: Path, mode: int = 0o700) -> None:
