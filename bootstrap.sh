@@ -50,7 +50,9 @@ case "$job" in
     echo "==> Kiểm tra kiểu (mypy --strict, cấu hình trong pyproject.toml) / type check" >&2
     .venv/bin/python -m mypy
     set +e
-    .venv/bin/python -m pytest "$@"
+    # one worker per CPU (at most 4), each test file on one worker: its module fixtures built once;
+    # HOSO_TEST_WORKERS=0 runs the suite in this process alone
+    .venv/bin/python -m pytest -n "${HOSO_TEST_WORKERS:-auto}" --maxprocesses 4 --dist loadfile "$@"
     rc=$?
     set -e
     if [ "$rc" -eq 5 ]; then echo "Không có test nào được chạy: coi là lỗi." >&2; exit 1; fi
