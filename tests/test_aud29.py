@@ -108,8 +108,11 @@ def test_a_title_the_decided_level_forbids_is_said_on_the_row(decided):
             "quyền xét, không tính vào số đủ điều kiện): 1.") in _unit_doc(decided, "HC", "tong_hop_thi_dua")
     ballot = _unit_doc(decided, "HC", "bien_ban_kiem_phieu")
     assert "- Đồng chí Trần Thị Bình (trên 50% phiếu đồng ý): " + NOTE in ballot, ballot
-    # Nguyễn Văn An (HTT by his meeting, nothing decided for him) keeps his ballot's record without a note
-    assert "Nguyễn Văn An (trên 50%" not in ballot
+    # Nguyễn Văn An, the agency's head (HTT by his meeting, nothing decided for him): the ballot's outcome, and the
+    # line that his level and title are the competent level's — no note of a decision, no standard judged for him
+    assert ("- Đồng chí Nguyễn Văn An (trên 50% phiếu đồng ý): người đứng đầu cơ quan: mức xếp loại và danh hiệu thi "
+            "đua do cấp có thẩm quyền xét, quyết định;") in ballot, ballot
+    assert "- Đồng chí Nguyễn Văn An (trên 50% phiếu đồng ý): " + NOTE not in ballot
     # the proposal table still records the meeting's proposal: HTT for her
     proposal = _unit_doc(decided, "HC", "tong_hop_xep_loai", raw=True)
     assert "Trần Thị Bình" in proposal and "Hoàn thành nhiệm vụ" not in proposal.split("Trần Thị Bình")[1][:200]

@@ -217,3 +217,14 @@ def test_sample_leaders_emulation_table_with_the_head_proposed(tmp_path, cache_d
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     forms = {d["mau"] for u in manifest["don_vi"] for d in u["muc"]}
     assert (REPORT in forms) is (year >= 2025)
+    # the ballot-count minutes: the head's row gives the ballot's outcome (2 of 3: more than half, «Đạt»), never a
+    # judgement on a title's standard, which starts from a level the competent body has not decided (his LĐTT or
+    # CSTĐCS is that body's to confer); the deputy's row keeps the meeting's verdict
+    ballot = _unit_doc(out, "LD", "bien_ban_kiem_phieu")
+    head_row = ballot[ballot.index("Nguyễn Đình Khải"):ballot.index("Trần Thị Thu Hà")]
+    assert head_row == "Nguyễn Đình Khải Chánh Văn phòng Chiến sĩ thi đua cơ sở 2/3 67% Đạt 2 ", head_row
+    assert ("Đồng chí Nguyễn Đình Khải (trên 50% phiếu đồng ý): người đứng đầu cơ quan: mức xếp loại và danh hiệu "
+            "thi đua do cấp có thẩm quyền xét, quyết định; kết quả bỏ phiếu là ý kiến của tập thể gửi cấp có thẩm "
+            "quyền.") in ballot, ballot
+    for not_his in ("Lao động tiên tiến Đạt", "Đạt Lao động tiên tiến", "cần xếp loại"):
+        assert not_his not in ballot[ballot.index("Nguyễn Đình Khải"):], (not_his, ballot)

@@ -452,6 +452,15 @@ BIEN_BAN_KIEM_PHIEU = DocSpec(
             "bố công khai tại cuộc họp./.",
             "[R] closing sentence",
         ),
+        Label(
+            "ghi_chu_nguoi_dung_dau",
+            "người đứng đầu cơ quan: mức xếp loại và danh hiệu thi đua do cấp có thẩm quyền xét, quyết định; kết "
+            "quả bỏ phiếu là ý kiến của tập thể gửi cấp có thẩm quyền.",
+            "[R] the line under the table for the agency head, after 'Đồng chí <name> (trên 50% phiếu đồng ý): '; his "
+            "'Kết quả' cell gives the ballot's outcome only (Đạt / Không đạt): his level is the superior's to decide "
+            "(ND 90 Art. 16; rules.md R8.1) and a title's standard starts from it (R7.1), so the minutes judge no "
+            "standard for him (as tong_hop_thi_dua's label of the same key). Who confers his title: UNCONFIRMED",
+        ),
         Label("ky_thanh_vien", "THÀNH VIÊN", "[R] left signer"),
         Label("ky_truong_ban", "TRƯỞNG BAN KIỂM PHIẾU", "[R] right signer"),
         _KY_GHI_RO,
@@ -516,7 +525,8 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
                 C("{{ row.danh_hieu }}", align="left"),
                 C("{{ row.phieu }}"),
                 C("{{ row.ty_le }}"),
-                C("{{ row.ket_qua }}"),
+                # the agency head: the ballot's outcome only, his standard is the competent level's to judge
+                C("{% if row.cap_tren_danh_gia %}{{ row.ket_qua_phieu }}{% else %}{{ row.ket_qua }}{% endif %}"),
             ],
             "{%tr endfor %}",
         ],
@@ -525,11 +535,11 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
     dk.p_tag(doc, "if not thi_dua")
     dk.add_paragraph(doc, R("(Không có cá nhân được đề nghị danh hiệu thi đua.)", italic=True), align="center")
     dk.p_tag(doc, "endif")
-    dk.p_tag(doc, "for row in thi_dua if row.ly_do")
+    dk.p_tag(doc, "for row in thi_dua if row.ly_do or row.cap_tren_danh_gia")
     dk.add_paragraph(
         doc,
         R("- Đồng chí {{ row.ho_ten }}{% if row.ket_qua_phieu == 'Đạt' %} (trên 50% phiếu đồng ý){% endif %}: "
-          "{{ row.ly_do }}"),
+          "{% if row.cap_tren_danh_gia %}{{ nhan.ghi_chu_nguoi_dung_dau }}{% else %}{{ row.ly_do }}{% endif %}"),
         left_cm=0.5, size=12, **j,
     )
     dk.p_tag(doc, "endfor")
