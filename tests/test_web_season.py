@@ -84,6 +84,17 @@ def _edited_2025(tmp_path: Path) -> Path:
     return factory.write(tmp_path / "so_2025_sua.xlsx", data)
 
 
+def _so_sets_deadline(app, store, day: str):
+    """The Sở Nội vụ's account «snv» sets `day` as the deadline of agencies VP and SO on its page; its session."""
+    from pipeline.web import accounts
+
+    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
+    s = _login(app, "snv")
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": day,
+                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    return s
+
+
 def _built_2025(server, tmp_path: Path):
     """(the clerk's client, the agency's output folder) after her 2025 workbook was uploaded and built."""
     app, store, q = server
@@ -376,7 +387,6 @@ def test_the_deadline_a_clerk_reads_is_the_one_the_so_holds_her_to_counted_today
     days later, and still after the Sở Nội vụ set its own deadline on its page, which it then held her
     package against («nộp muộn»). Now the build's page and «Hồ sơ» (where she sends) give the Sở's deadline
     when it set one, else the workbook's, counted as of today."""
-    from pipeline.web import accounts
 
     app, store, q = server
     monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
@@ -390,10 +400,7 @@ def test_the_deadline_a_clerk_reads_is_the_one_the_so_holds_her_to_counted_today
         assert f'<p id="han_nop">{workbook_line}</p>' in html, page
         assert "còn 10 ngày" not in html, page
 
-    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
-    s = _login(app, "snv")
-    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "25/11/2025",
-                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    s = _so_sets_deadline(app, store, "25/11/2025")
     so_line = ("Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 25/11/2025 — đã quá hạn 3 ngày (tính đến hôm nay, "
                "28/11/2025).")
     for page in (f"/lan-tao/{build['id']}", "/ho-so"):
@@ -427,14 +434,10 @@ def test_the_printing_guide_of_a_web_build_gives_the_so_s_deadline_and_names_the
     its date, the page asks for a rebuild and the rebuild's guide has the new date. The CLI (no server) keeps the
     workbook's deadline."""
     from pipeline import api
-    from pipeline.web import accounts
 
     app, store, q = server
     monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
-    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
-    s = _login(app, "snv")
-    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "25/11/2025",
-                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    s = _so_sets_deadline(app, store, "25/11/2025")
     # the Sở is told where its deadline goes
     assert "hướng dẫn in của các lần tạo hồ sơ từ nay ghi hạn này" in _main(s.get("/so-noi-vu").text)
     c, out = _built_2025(server, tmp_path)  # the workbook says 30/11/2025
@@ -495,14 +498,10 @@ def test_last_season_s_deadline_of_the_so_is_not_printed_on_this_year_s_guide(se
     workbook: the guide would have printed «đã quá hạn» against last season's date. A deadline of another campaign
     (January is still the year before's) is not applied: the guide and the page give the workbook's, and the page
     says whose campaign the Sở's date is."""
-    from pipeline.web import accounts
 
     app, store, q = server
     monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
-    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
-    s = _login(app, "snv")
-    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "15/01/2025",
-                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    s = _so_sets_deadline(app, store, "15/01/2025")
     c, out = _built_2025(server, tmp_path)
     guide = _pdf_text(out / "HUONG_DAN_IN.pdf")
     assert "Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2025 — còn 10 ngày (tính đến ngày 20/11/2025)." in guide
@@ -586,15 +585,11 @@ def test_the_so_s_page_counts_days_in_vietnam_and_names_no_command(server, tmp_p
     before until 07:00 in Vietnam) and told the Sở its table was «như lệnh hoso tong-hop lập»."""
     import datetime as dt
 
-    from pipeline.web import accounts
 
     app, store, q = server
     c, _ = _built_2025(server, tmp_path)
     assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
-    store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
-    s = _login(app, "snv")
-    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "27/11/2025",
-                                              "co_quan": ["VP", "SO"]}).status_code == 302
+    s = _so_sets_deadline(app, store, "27/11/2025")
     # 01:00 on 28/11 in Vietnam, still the 27th on the server's (UTC) clock
     monkeypatch.delenv("HOSO_HOM_NAY", raising=False)
     monkeypatch.setattr("pipeline.clock.today", lambda: dt.date(2025, 11, 27))
