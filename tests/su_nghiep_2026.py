@@ -179,7 +179,9 @@ def tables() -> dict[str, list]:
                    ("nguoi_dung_dau", "Đinh Công Thành"), ("chuc_vu_nguoi_dung_dau", "Giám đốc"),
                    ("dang_bo", "Đảng bộ Bệnh viện Đa khoa khu vực Sơn Hà"), ("ten_co_quan_cap_tren", SUPERIOR),
                    ("nguoi_dung_dau_cap_tren", "Lê Thị Hồng Nhung"), ("chuc_vu_nguoi_dung_dau_cap_tren", "Giám đốc Sở Y tế"),
-                   ("han_nop_so_noi_vu", dt.date(YEAR, 12, 14)), ("bo_quy_tac_khac", "nd233-2026")],
+                   ("han_nop_so_noi_vu", dt.date(YEAR, 12, 14)), ("bo_quy_tac_khac", "nd233-2026"),
+                   # the hospital reports to its managing Sở, which compiles for the Sở Nội vụ
+                   ("so_noi_vu", SUPERIOR)],
         "DonVi": [dict(u) for u in UNITS],
         "NhanSu": people,
         "TuDanhGia": texts,
