@@ -133,11 +133,16 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
 
 
 @pytest.mark.libreoffice
-def test_the_phieu_of_someone_not_rated_says_why(out):
+def test_the_phieu_says_why_months_are_missing(out):
     phieu = _form_text(out, "BV-12", "phieu_nd233")
     assert ("Mức xếp loại đề xuất: Không xếp loại Công tác 5 tháng trong năm, chưa đủ 6 tháng và không nghỉ thai "
             "sản: không thực hiện đánh giá, xếp loại chất lượng") in phieu
     assert "căn cứ: Nghị định 233/2026/NĐ-CP" in phieu
+    # maternity leave June–October: rated on the 7 months worked, and the phiếu says why 5 months are not there
+    midwife = _form_text(out, "BV-08", "phieu_nd233")
+    assert ("Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ Nghỉ chế độ thai sản (công tác 7 tháng trong năm): vẫn "
+            "đánh giá, xếp loại bình thường; kết quả là kết quả của thời gian làm việc thực tế trong năm") in midwife
+    assert "Tháng 06/2026" not in midwife and "Tháng 11/2026" in midwife
 
 
 @pytest.mark.libreoffice
