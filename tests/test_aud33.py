@@ -166,6 +166,11 @@ def test_who_signs_a_viên_chức_s_phieu(out):
     assert "GIÁM ĐỐC" in block and "Đinh Công Thành" in block and "SỞ Y TẾ" not in block
     driver = _form_text(out, "BV-17", "phieu_nd233")  # người lao động: his job, not a chức danh
     assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG" in driver and "Vị trí công việc: Lái xe" in driver
+    # his dossier's cover: the hospital's rules applying ND 233 (the decree rates viên chức), not the decree itself
+    doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = [p for p in doc["ca_nhan"] if p["ma_so"] == "BV-17"]
+    assert "Phiếu đánh giá, xếp loại chất lượng người lao động (vận dụng Nghị định 233/2026/NĐ-CP)" in \
+        _flat(PdfReader(out / entry["pdf"]).pages[0].extract_text())
 
 
 @pytest.mark.libreoffice
