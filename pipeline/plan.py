@@ -164,7 +164,9 @@ def person_title(spec: Any, person: Person) -> str:
     title = str(spec.title)
     if not own or not kind or str(own).lower() == str(kind).lower() or str(kind).lower() not in title:
         return title
-    return title.replace(str(kind).lower(), str(own).lower(), 1)
+    # the decree in the title governs the form's own kind only: the others are rated by the agency's rules
+    # applying it (rulebooks' `procedure` for cán bộ, hợp đồng, NLĐ), «(vận dụng Nghị định …)» (audit 33)
+    return title.replace(str(kind).lower(), str(own).lower(), 1).replace("(Nghị định ", "(vận dụng Nghị định ", 1)
 
 
 def chi_bo_units(campaign: Campaign, unit: Unit) -> list[Unit]:

@@ -609,12 +609,13 @@ def test_the_title_of_a_phieu_names_the_kind_it_prints(built_2026, manifest_2026
     out, _, _ = built_2026
     (person,) = [p for p in manifest_2026["ca_nhan"] if p["ma_so"] == "NS-06"]
     (doc,) = [d for d in person["tai_lieu"] if d["mau"] == "phieu_nd233"]
-    title = "Phiếu đánh giá, xếp loại chất lượng người lao động (Nghị định 233/2026/NĐ-CP)"
+    # ND 233 governs viên chức: a worker's phiếu is the unit's rules applying it (audit 33)
+    title = "Phiếu đánh giá, xếp loại chất lượng người lao động (vận dụng Nghị định 233/2026/NĐ-CP)"
     assert doc["tieu_de"] == title
     assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG" in _doc_text(out, manifest_2026, "NS-06", "phieu_nd233")
     cover = flat(subprocess.run(["pdftotext", "-layout", "-l", "1", str(out / person["pdf"]), "-"],
                                 capture_output=True, text=True, check=True).stdout)
-    assert "Phiếu đánh giá, xếp loại chất lượng người lao động (Nghị định 233/2026/NĐ-CP)" in cover
+    assert "Phiếu đánh giá, xếp loại chất lượng người lao động (vận dụng Nghị định 233/2026/NĐ-CP)" in cover
     assert "chất lượng viên chức" not in cover
     guide = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
     assert f"Vũ Thị Giang (NS-06) — {title}: trang" in guide

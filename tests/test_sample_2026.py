@@ -96,7 +96,10 @@ def test_the_2026_phieu_says_why_once_and_names_the_group_in_words():
     assert disciplined.startswith("Mức theo điểm năm: Hoàn thành tốt nhiệm vụ. Kỷ luật hành chính, hình thức khiển trách, "
                                   "quyết định số 88/QĐ-VP")
     assert disciplined.count("điểm c khoản 4 Điều 20 Nghị định 335/2025/NĐ-CP") == 1
-    assert _phieu_context("VP-027")["ly_do_muc"] == ""  # 4 months of leave: the points' level (ND 335 Art. 21)
+    # 4 months of leave: the points' level (ND 335 Art. 21), nothing lowered; the line says why months are missing
+    leave = _phieu_context("VP-027")["ly_do_muc"]
+    assert leave.startswith("Nghỉ không tham gia công tác theo quy định 4 tháng trong năm, thời gian công tác thực tế 8 "
+                            "tháng") and "không giới hạn mức xếp loại" in leave and "Mức theo điểm năm" not in leave
     capped = _phieu_context("VP-017")["ly_do_muc"]
     assert "TH/chuyen_vien" not in capped and "«Chuyên viên – Phòng Tổng hợp»" in capped
     assert "điểm a khoản 5 Điều 20 Nghị định 335/2025/NĐ-CP" in capped

@@ -114,7 +114,8 @@ CONG_VAN = Spec(
               "the 'V/v' line under the number (the year is appended)"),
         Label("mo_dau", "gửi hồ sơ đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động",
               "opening: 'Thực hiện <citation>, <agency> <mo_dau> năm <year>, gồm:'"),
-        Label("ket_thuc", "Kính đề nghị Sở Nội vụ xem xét, tổng hợp theo quy định./.", "closing sentence"),
+        Label("ket_thuc", "Kính đề nghị {so_noi_vu} xem xét, tổng hợp theo quy định./.",
+              "closing sentence; {so_noi_vu} is the body addressed (CoQuan.so_noi_vu, else the province's Sở Nội vụ)"),
         Label("noi_nhan_2", "- Lưu: VT, …", "last line under 'Nơi nhận:' (e.g. '- Lưu: VT, HCQT.')"),
     ),
 )

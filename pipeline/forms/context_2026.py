@@ -262,13 +262,24 @@ def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rati
         "muc_diem_chu": WORDS[rating.muc_de_xuat] if rating.muc_de_xuat else "" if rating.rated else NOT_RATED,
         # where the proposal is not the level the year score gives (discipline, the 20 % cap, the
         # head not above the unit), the why in words with its legal basis (issue 15: one truth)
-        "ly_do_muc": _why_not_points(campaign, person, rating) if rows else "",
+        # not rated: why, with its basis (worked under 6 months; audit 33: «Không xếp loại» alone on a phiếu
+        # that still offers the four levels below it invited one by hand)
+        # on leave (maternity, lawful leave) with the level its score gives: the leave line, so the months missing
+        # from the table are explained (audit 33: a midwife's June–October left out without a word)
+        "ly_do_muc": ((_why_not_points(campaign, person, rating) or _leave_line(rating)) if rows else "")
+        if rating.rated else " ".join(rating.ly_do),
         "ghi_chu_thieu_ky": missing_periods_note(rating),
         # who confirms the period sheet: the direct manager, else the competent evaluator
         "nguoi_xac_nhan": (manager if manager.known else rated_by).as_context(),
         # periods rated by the old agency of a person transferred in (KetQuaKy don_vi_danh_gia)
         **sent,
     }
+
+
+def _leave_line(rating: PersonRating) -> str:
+    """The rating's reason on lawful leave or maternity leave in the year («Nghỉ chế độ thai sản (công tác 7
+    tháng trong năm): … — căn cứ: …»), "" when there is none."""
+    return next((ln for ln in rating.ly_do if ln.startswith("Nghỉ ")), "")
 
 
 def _points_based(campaign: Campaign, person: Person, rating: PersonRating) -> bool:

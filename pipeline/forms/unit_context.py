@@ -54,6 +54,23 @@ def self_rating_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Camp
     return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong])) if picks else ""
 
 
+def _below_points(p: Person, pr: PersonRating, campaign: Campaign) -> str:
+    """Why a proposal is not the level its year score gives when neither the vote nor the self-rating
+    differs from it (a KHT vote for someone disciplined in the year: 88 points, KHT), in words with its
+    basis; "" otherwise (audit 33: the table printed «Điểm đánh giá năm: 88,00» beside KHT and no why)."""
+    from pipeline.rating.rulebooks import by_id, for_person
+    from pipeline.rating.rules import points_level
+
+    if not pr.rated or not pr.muc_cuoi or pr.muc_quyet_dinh or pr.diem is None:
+        return ""
+    rb = by_id(pr.bo_quy_tac) if pr.bo_quy_tac else for_person(campaign.year, p.loai_nhan_su, campaign.others_rulebook(p))
+    if not rb.points_based or points_level(pr.diem, rb) == pr.muc_cuoi:
+        return ""
+    final = WORDS[pr.muc_cuoi]
+    picks = [t for t in pr.ly_do if f"xuống {final}" in t] or [t for t in pr.ly_do[1:] if final in t]
+    return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong])) if picks else ""
+
+
 def _note(pr: PersonRating, campaign: Campaign, tu_xep_loai: str | None = None) -> str:
     if not pr.rated:
         return "Công tác trong năm dưới 06 tháng: không xếp loại, chỉ kiểm điểm"
@@ -98,7 +115,7 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
     # from 2026 the level comes from the year score: the summary shows it as the person's phiếu prints it
     # (none for someone not rated — under 6 months, no level — nor while periods are missing)
     year = context_2026.score_text(context_2026.year_score(pr) if pr.rated else None)
-    note = _note(pr, campaign, p.tu_xep_loai)
+    note = _note(pr, campaign, p.tu_xep_loai) or (_below_points(p, pr, campaign) if year else "")
     return {
         "stt": i, "ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ngach": p.ngach_chuc_danh,
         "loai_nhan": schema.LOAI_NHAN_SU[p.loai_nhan_su], "vai_tro_nhan": VAI_TRO[p.vai_tro],

@@ -132,6 +132,22 @@ def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], 
     return people, groups, agency_warnings
 
 
+_VOTE_WARNING = "Cuộc họp biểu quyết mức "
+
+
+def _vote_after_cap(pr: PersonRating) -> PersonRating:
+    """The vote-against-points warning of a person the 20 % cap brings to HTT, made true again: none when the meeting
+    voted HTT (the proposal now agrees with it), else it names the proposal instead of «theo điểm» (audit 33)."""
+    kept = []
+    for w in pr.canh_bao:
+        if w.startswith(_VOTE_WARNING) and w.endswith("mức đề xuất theo điểm."):
+            if pr.muc_hop == "HTT":
+                continue
+            w = w.removesuffix("mức đề xuất theo điểm.") + f"mức đề xuất là {WORDS['HTT']} (theo tỷ lệ ở phần lý do)."
+        kept.append(w)
+    return replace(pr, canh_bao=tuple(kept))
+
+
 def _with(pr: PersonRating, *, reasons: Iterable[str] = (), warnings: Iterable[str] = (), **changes: Any) -> PersonRating:
     if not reasons and not warnings and not changes:
         return pr
@@ -190,22 +206,19 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discip
 
     reasons: list[str] = []
     warnings = list(periods.kht_flag_warnings(p, rb))
+    points_level: str | None = None  # the level the points alone give (the meeting's vote is compared with it)
     if period is not None:
         level = period.level
         source = "diem" if level is not None else None
         reasons += period.reasons
         warnings += period.warnings
-        if meeting is not None and level is not None and meeting != level:
-            warnings.append(f"Cuộc họp biểu quyết mức {WORDS[meeting]} nhưng kết quả chấm điểm là {WORDS[level]}; "
-                            "mức đề xuất theo điểm.")
+        points_level = level
     elif rb.points_based and points is not None:
         level = rules.points_level(points.total, rb)
         source = "diem"
         reasons.append(rules.points_reason(points, level, rb))
         warnings += points.warnings
-        if meeting is not None and meeting != level:
-            warnings.append(f"Cuộc họp biểu quyết mức {WORDS[meeting]} nhưng kết quả chấm điểm là {WORDS[level]}; "
-                            "mức đề xuất theo điểm.")
+        points_level = level
     else:
         prop = rules.proposal(p, vote, rb)
         level, source = prop.level, prop.source
@@ -224,7 +237,8 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discip
     limits: list[_Limit] = []
     reasons += time.reasons
     warnings += time.warnings
-    moved_reasons, moved_warnings = rules.transfer_rule(p, rb)  # transferred in during the year
+    sent = period is not None and any(k.don_vi_danh_gia for k in period.scores)  # periods the old agency rated
+    moved_reasons, moved_warnings = rules.transfer_rule(p, rb, sent)  # transferred in during the year
     reasons += moved_reasons
     warnings += moved_warnings
     if time.ceiling:
@@ -248,6 +262,12 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discip
         if level is None and lim.level == "KHT":
             level, source = "KHT", lim.source
     proposed = at_most(level, ceiling)
+    # the vote against the proposal, not against the bare points: a vote of KHT for a person disciplined in the
+    # year agrees with the proposal (KHT whatever the points), and a proposal below the points says why (audit 33)
+    if meeting is not None and points_level is not None and proposed is not None and meeting != proposed:
+        warnings.append(f"{_VOTE_WARNING}{WORDS[meeting]} nhưng kết quả chấm điểm là {WORDS[points_level]}; "
+                        + ("mức đề xuất theo điểm." if proposed == points_level else
+                           f"mức đề xuất là {WORDS[proposed]} (theo điểm và các giới hạn ở phần lý do)."))
     if level is not None and proposed != level:
         binding = [lim for lim in limits if lim.level == ceiling]
         reasons.append(cited(
@@ -324,7 +344,7 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
                     extra.append(f"Nhóm «{label}» không được giữ thêm người {hxs} nào theo tỷ lệ (cách tính ở phần lý "
                                  "do). Nếu có lý do đặc biệt, cấp có thẩm quyền có thể cho phép ngoại lệ bằng văn bản "
                                  "(sheet NgoaiLeTyLe).")
-                people[i] = _with(people[i], muc_de_xuat="HTT", reasons=(cited(
+                people[i] = _with(_vote_after_cap(people[i]), muc_de_xuat="HTT", reasons=(cited(
                     f"Nhóm tương đồng «{label}» vượt tỷ lệ {hxs}: hạ từ {hxs} xuống {ht} vì {where}, sau những người "
                     f"được giữ. {how}", cite),), warnings=extra)
         if tied:
@@ -446,6 +466,12 @@ def _check_final_cap(people: list[PersonRating], groups: list[GroupCap], rb: Rul
         decided = sum(1 for i in idx if people[i].muc_quyet_dinh)
         override = overrides.get(g.nhom.casefold())
         allowed = override.so_htxs_toi_da if override else rules.cap_for(n_htt, rb.htxs_ratio, rb.htxs_rounding)
+        if not override and n_htxs <= allowed:
+            # within the cap: the most the group could hold, those not held counted as HTT — the number the
+            # cap printed in the minutes and on the phiếu («nhóm được tối đa 1 người»), not 20 % of the HTT
+            # that are left (20 % of 10 is 2, but keeping 2 of 11 leaves 9 HTT: 1.8, so 1; audit 33). The
+            # check is the same: n HTXS ≤ 20 % × HTT exactly when n is at most that number.
+            allowed = rules.htxs_allowed(0, n_htxs + n_htt, rb.htxs_ratio, rb.htxs_rounding)
         if g.nhom == HEAD_GROUP:  # the superior applies the head's cap
             allowed = n_htxs
         g = replace(g, so_htxs_cuoi=n_htxs, so_htt_cuoi=n_htt, toi_da_cuoi=allowed, so_quyet_dinh=decided)

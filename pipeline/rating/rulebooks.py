@@ -417,8 +417,10 @@ ND233 = replace(
         # seen, so the reason names the agency's rules of evaluation (a clerk may correct it here)
         discipline_b=_ONCE_B,
         discipline_c=_ONCE_C,
-        months=(f"{_ND233} (xếp loại theo kết quả trong thời gian công tác thực tế trong năm, như Điều 21 Nghị định "
-                "335/2025/NĐ-CP; ngưỡng 06 tháng theo quy chế đánh giá của đơn vị)"),
+        # printed on a viên chức's phiếu (not rated): ND 335 governs công chức only, so it is not cited here; that
+        # the leave rule follows ND 335 Art. 21 is an assumption, said in `notes` and docs (audit 33)
+        months=(f"{_ND233} (xếp loại theo kết quả trong thời gian công tác thực tế trong năm; ngưỡng 06 tháng theo quy "
+                "chế đánh giá của đơn vị)"),
         cap=(f"{_ND233_LEVELS}: số viên chức xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% số được xếp loại "
              "Hoàn thành tốt nhiệm vụ trong từng nhóm chức danh tương đồng"),
         cap_override=f"{_ND233_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",

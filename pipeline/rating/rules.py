@@ -383,12 +383,15 @@ def time_rules(person: Person, rb: Rulebook) -> TimeOutcome:
     return TimeOutcome(True)
 
 
-def transfer_rule(person: Person, rb: Rulebook) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def transfer_rule(person: Person, rb: Rulebook, sent: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """ND 90 Art. 20 cl. 1 (rules.md R4): someone transferred in during the year is rated by the new
     agency, combining the old agency's opinion when they worked there 6 months or more. (reasons, warnings);
-    nothing when the rulebook has no such citation (from 2026: KetQuaKy `don_vi_danh_gia`)."""
+    nothing when the rulebook has no such citation (from 2026: KetQuaKy `don_vi_danh_gia`), and then a
+    warning pointing to that column only when none of the person's periods uses it (`sent` False)."""
     cite, months = rb.cite.transfer, person.so_thang_co_quan_cu
     if not (person.co_quan_cu or months is not None):
+        return (), ()
+    if not cite and sent:  # the clerk wrote the old agency's periods too: nothing to point to (audit 33)
         return (), ()
     if not cite:  # from 2026 the old agency's results are periods of sheet KetQuaKy
         return (), ("Các cột «Cơ quan, đơn vị cũ (chuyển đến trong năm)», «Số tháng công tác ở cơ quan cũ» không dùng cho "

@@ -156,6 +156,10 @@ def letter_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: l
     ctx = common_context(campaign, ratings, form, rows)
     ky = campaign.agency.ky_hieu_van_ban.strip()
     ctx.update({"so_hieu": "\u2026" * 4 + ("/" + ky if ky else ""), "kem_theo": enclosed})
+    # the closing names the body the letter is addressed to (label `ket_thuc`, «{so_noi_vu}»): a đơn vị sự
+    # nghiệp sending to its managing Sở (CoQuan.so_noi_vu «Sở Y tế …») no longer asks the Sở Nội vụ (audit 33)
+    closing = str(ctx["nhan"].get("ket_thuc") or "")
+    ctx["nhan"] = {**ctx["nhan"], "ket_thuc": closing.replace("{so_noi_vu}", ctx["so_noi_vu"])}
     return ctx
 
 

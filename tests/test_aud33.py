@@ -1,0 +1,193 @@
+"""A 2026 đơn vị sự nghiệp (a district hospital, tests/su_nghiep_2026.py) read as its legal reviewer (audit 33).
+
+Outcomes worked out by hand from the rules' words (shared/domain/regime-2026.md §1.3, §1.4, §2; rules.md R4,
+R5, R8.1), never from the engine's formula:
+- Year score = mean of the periods worked; ≥ 90 HTXS, 70 to < 90 HTT (ND 233 as reported, the ND 335 frame).
+  Every person's periods here are equal, so the year score is the period score:
+  non-leader general + 70 × (a + b + c) / 300, leader general + 70 × (a + b + c + d + đ + e) / 600.
+- Khiển trách in the year (BV-04, 15/05/2026): KHT whatever the points (88).
+- «Mức xếp loại của người đứng đầu không cao hơn mức xếp loại của đơn vị» (k7 Đ12 ND 233): the khoa Nội is
+  rated HT, its trưởng khoa (94.66 points) is proposed HT.
+- HTXS ≤ 20 % of HTT in each group. Viên chức not managers: 4 HTXS by points (BV-05 95.83, BV-06 98,
+  BV-07 93.66, BV-15 91.33) and 7 HTT (BV-08, 10, 13, 16, 19, 20, 21; BV-04 KHT and BV-12 not rated do not
+  count). Keeping 1: 10 HTT, 20 % is 2 ≥ 1; keeping 2: 9 HTT, 1.8 → 1 < 2. So 1 is kept: BV-06, whose
+  share of HTXS ballots is the highest (6/6). Managers: 2 HTXS (BV-01 96.83, BV-11 95.25), 3 HTT (BV-02,
+  09, 14); keeping 1 leaves 4 HTT, 0.8 → 0: none kept. The report and the biểu say the same «tối đa».
+- Worked 5 months (recruited in August): not rated (the 06-month threshold), said on her phiếu with why.
+- Maternity leave (BV-08): rated on the 7 months actually worked (87: HTT).
+- The Giám đốc of the hospital is rated by the head of its managing body (Giám đốc Sở Y tế; R8.1), the
+  others by the Giám đốc; ND 335 (công chức) is cited on nobody's paper.
+Real LibreOffice build of one workbook, shared by the module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+import su_nghiep_2026 as sn
+from pypdf import PdfReader
+
+from pipeline import api, ingest
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory, cache_dir):
+    tmp = tmp_path_factory.mktemp("aud33")
+    path = sn.write(tmp / "benh_vien.xlsx")
+    dest = tmp / "out"
+    api.build(path, dest, api.BuildOptions(cache_dir=cache_dir / "aud33", today=dt.date(sn.YEAR, 12, 6)))
+    return dest
+
+
+def _people(out) -> dict[str, dict]:
+    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    return {p["ma_so"]: p for p in doc["nguoi"]}
+
+
+def _pdf_text(path) -> str:
+    return _flat("\n".join(p.extract_text() for p in PdfReader(path).pages))
+
+
+def _form_text(out, ma_so: str, form: str) -> str:
+    doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = [p for p in doc["ca_nhan"] if p["ma_so"] == ma_so]
+    (d,) = [d for d in entry["tai_lieu"] if d["mau"] == form]
+    pages = PdfReader(out / entry["pdf"]).pages[d["trang_dau"] - 1: d["trang_dau"] - 1 + d["so_trang"]]
+    return _flat("\n".join(p.extract_text() for p in pages))
+
+
+def test_a_hospital_clerk_s_workbook_is_accepted(tmp_path):
+    problems = ingest.check(sn.write(tmp_path / "benh_vien.xlsx"))
+    assert not [p for p in problems if p.is_error]
+    # one warning only: the disciplined nurse rated herself HTT (KHT by the khiển trách), naming the cell
+    (warning,) = [p.text() for p in problems]
+    assert "Sheet «NhanSu», dòng 5" in warning and "215/QĐ-BVSH" in warning and "Không hoàn thành nhiệm vụ" in warning
+
+
+@pytest.mark.libreoffice
+def test_levels_worked_out_by_hand(out):
+    people = _people(out)
+    expected = {
+        "BV-01": (96.83, "HTT"),  # HTXS by points; managers' group keeps none (0.8 → 0)
+        "BV-02": (86.83, "HTT"),
+        "BV-03": (94.66, "HT"),  # HTXS by points; his khoa is rated HT (k7 Đ12)
+        "BV-04": (88.00, "KHT"),  # khiển trách in 2026
+        "BV-05": (95.83, "HTT"),  # moved by the cap
+        "BV-06": (98.00, "HTXS"),  # kept: 6/6 HTXS ballots
+        "BV-07": (93.66, "HTT"),
+        "BV-08": (87.00, "HTT"),  # maternity leave: 7 months actually worked
+        "BV-09": (89.00, "HTT"),
+        "BV-10": (89.16, "HTT"),  # transferred in: Jan–May from the old centre
+        "BV-11": (95.25, "HTT"),
+        "BV-13": (78.83, "HTT"),
+        "BV-15": (91.33, "HTT"),
+        "BV-17": (88.00, "HTT"),  # người lao động, the hospital's rules applying ND 233
+        "BV-18": (83.50, "HTT"),
+    }
+    for ma_so, (score, level) in expected.items():
+        p = people[ma_so]
+        assert int(p["diem"] * 100) / 100 == score, (ma_so, p["diem"])  # cut, never rounded up
+        assert p["muc_de_xuat"] == level, (ma_so, p["muc_de_xuat"])
+    assert people["BV-12"]["trang_thai"] == "khong_xep_loai" and people["BV-12"]["muc_de_xuat"] is None
+    assert len(people["BV-08"]["diem_ky"]) == 7
+    assert any("Trung tâm Y tế huyện Sơn Tây" in r for r in people["BV-10"]["ly_do"])
+
+
+@pytest.mark.libreoffice
+def test_warnings_say_only_what_is_true(out):
+    people = _people(out)
+    # a KHT vote for the disciplined nurse agrees with her proposal (KHT): no «mức đề xuất theo điểm»
+    assert not [w for w in people["BV-04"]["canh_bao"] if w.startswith("Cuộc họp biểu quyết")]
+    # an HTT vote for a doctor the cap moves to HTT agrees with the proposal too
+    for ma_so in ("BV-07", "BV-15"):
+        assert not [w for w in people[ma_so]["canh_bao"] if w.startswith("Cuộc họp biểu quyết")], ma_so
+    # the khoa head's HTXS vote against his HT proposal names the proposal, not the points
+    (vote,) = [w for w in people["BV-03"]["canh_bao"] if w.startswith("Cuộc họp biểu quyết")]
+    assert "mức đề xuất là Hoàn thành nhiệm vụ" in vote and "mức đề xuất theo điểm" not in vote
+    # the clerk wrote the old centre's months in KetQuaKy: no warning telling her to do so
+    assert not [w for w in people["BV-10"]["canh_bao"] if "KetQuaKy" in w]
+
+
+@pytest.mark.libreoffice
+def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
+    minutes = _pdf_text(out / "don_vi" / "KNOI.pdf")
+    assert "Giữ 1 người Hoàn thành xuất sắc nhiệm vụ" in minutes
+    report = _pdf_text(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
+    assert ("«Viên chức không giữ chức vụ lãnh đạo, quản lý»: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
+            "nhiệm vụ 10 người, tối đa 1 người") in report
+    assert ("«Viên chức giữ chức vụ lãnh đạo, quản lý»: Hoàn thành xuất sắc nhiệm vụ 0 người, Hoàn thành tốt nhiệm vụ "
+            "5 người, tối đa 0 người") in report
+    table = _pdf_text(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf")
+    assert "Viên chức không giữ chức vụ lãnh đạo, quản lý 12 1 10 1 trong tỷ lệ" in table
+    assert "Viên chức giữ chức vụ lãnh đạo, quản lý 6 0 5 0 trong tỷ lệ" in table
+    # the counts: 6 managers (5 HTT, 1 HT), 13 others (1 HTXS, 10 HTT, 1 KHT, 1 not rated), 2 NLĐ HTT
+    assert re.search(r"Viên chức quản lý 6 6 0 0,0 5 83,3 1 16,7 0 0,0 0", table), table
+    assert re.search(r"Tổng cộng 21 20 1 5,0 17 85,0 1 5,0 1 5,0 1", table), table
+
+
+@pytest.mark.libreoffice
+def test_the_phieu_says_why_months_are_missing(out):
+    phieu = _form_text(out, "BV-12", "phieu_nd233")
+    assert ("Mức xếp loại đề xuất: Không xếp loại Công tác 5 tháng trong năm, chưa đủ 6 tháng và không nghỉ thai "
+            "sản: không thực hiện đánh giá, xếp loại chất lượng") in phieu
+    assert "căn cứ: Nghị định 233/2026/NĐ-CP" in phieu
+    # maternity leave June–October: rated on the 7 months worked, and the phiếu says why 5 months are not there
+    midwife = _form_text(out, "BV-08", "phieu_nd233")
+    assert ("Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ Nghỉ chế độ thai sản (công tác 7 tháng trong năm): vẫn "
+            "đánh giá, xếp loại bình thường; kết quả là kết quả của thời gian làm việc thực tế trong năm") in midwife
+    assert "Tháng 06/2026" not in midwife and "Tháng 11/2026" in midwife
+
+
+@pytest.mark.libreoffice
+def test_no_decree_for_cong_chuc_on_the_hospital_s_papers(out):
+    papers = [*out.glob("ca_nhan/*/*.pdf"), *out.glob("don_vi/*.pdf"), *out.glob("co_quan/*.pdf"),
+              *out.glob("nop_so_noi_vu/*.pdf")]
+    assert len(papers) > 25
+    for pdf in papers:
+        assert "335/2025" not in _pdf_text(pdf), pdf.name
+
+
+@pytest.mark.libreoffice
+def test_who_signs_a_viên_chức_s_phieu(out):
+    head = _form_text(out, "BV-01", "phieu_nd233")  # the hospital's Giám đốc: its managing body rates him
+    block = head[head.index("IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC"):]
+    assert "GIÁM ĐỐC SỞ Y TẾ" in block and "Lê Thị Hồng Nhung" in block and "Đinh Công Thành" not in block
+    doctor = _form_text(out, "BV-05", "phieu_nd233")
+    manager = doctor[doctor.index("Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP"):doctor.index("KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI")]
+    assert "TRƯỞNG KHOA NỘI TỔNG HỢP" in manager and "Nguyễn Văn Hùng" in manager
+    block = doctor[doctor.index("KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC"):]
+    assert "GIÁM ĐỐC" in block and "Đinh Công Thành" in block and "SỞ Y TẾ" not in block
+    driver = _form_text(out, "BV-17", "phieu_nd233")  # người lao động: his job, not a chức danh
+    assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG" in driver and "Vị trí công việc: Lái xe" in driver
+    # his dossier's cover: the hospital's rules applying ND 233 (the decree rates viên chức), not the decree itself
+    doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = [p for p in doc["ca_nhan"] if p["ma_so"] == "BV-17"]
+    assert "Phiếu đánh giá, xếp loại chất lượng người lao động (vận dụng Nghị định 233/2026/NĐ-CP)" in \
+        _flat(PdfReader(out / entry["pdf"]).pages[0].extract_text())
+
+
+@pytest.mark.libreoffice
+def test_the_cover_letter_asks_the_body_it_is_sent_to(out):
+    letter = _pdf_text(out / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf")
+    assert "Kính gửi: Sở Y tế tỉnh Hà Giang Nam." in letter
+    assert "Kính đề nghị Sở Y tế tỉnh Hà Giang Nam xem xét, tổng hợp theo quy định./." in letter
+    assert "Sở Nội vụ" not in letter
+
+
+@pytest.mark.libreoffice
+def test_the_proposal_table_says_why_88_points_are_kht(out):
+    unit = _pdf_text(out / "don_vi" / "KNOI.pdf")
+    table = unit[unit.index("BẢNG TỔNG HỢP ĐỀ XUẤT MỨC XẾP LOẠI"):]
+    row = table[table.index("Trần Thị Lan"):]
+    assert ("Điểm đánh giá năm: 88,00. Mức đề xuất hạ từ Hoàn thành tốt nhiệm vụ xuống Không hoàn thành nhiệm vụ do "
+            "bị kỷ luật trong năm đánh giá") in row[:700], row[:700]
+    # the chi bộ shared by the two khoa reports on the party members of both
+    report = unit[unit.index("Kiểm điểm tập thể chi bộ năm 2026"):]
+    assert "Phan Thanh Sơn" in report and "Mai Văn Đức" in report and "Võ Thị Hoa" in report
