@@ -61,6 +61,12 @@ class Build:
     def workers(self) -> int:
         return self.converter.workers
 
+    @property
+    def pdf_maker(self) -> str:
+        """What makes this build's PDFs, for their cache keys (`pdf.cache.pdf_key`): the installation, and the
+        converter when it does not run LibreOffice (`Converter.made_by`)."""
+        return self.installation + getattr(self.converter, "made_by", "")
+
 
 @dataclass(frozen=True)
 class Made:

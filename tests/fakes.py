@@ -105,6 +105,9 @@ class TextConverter(Converter):
     """A converter without LibreOffice; records every batch it was given."""
 
     check_pages = False  # its pages are not LibreOffice's: the forms' page ranges do not apply
+    # nor are its PDFs: never shared with LibreOffice's in the cache the suite's builds share (a real-LibreOffice
+    # test once read this converter's text pages from it: pipeline.pdf.pool.Converter.made_by)
+    made_by = " + tests.fakes.TextConverter"
 
     def __init__(self, *, workers: int = 1, timeout_base: float = 60, timeout_per_doc: float = 6) -> None:
         super().__init__(workers=workers, timeout_base=timeout_base, timeout_per_doc=timeout_per_doc,

@@ -280,7 +280,7 @@ def fill(build: Build) -> list[Document]:
     processes when there are enough to render (docxtpl rendering is pure Python), or on the Dask
     cluster of the build's converter (the work map, pipeline/parallel.py)."""
     workers = build.workers
-    out = _Out(build.files.root, build.blobs, build.installation, build.files.previous)
+    out = _Out(build.files.root, build.blobs, build.pdf_maker, build.files.previous)
     stage = out.stage
     backend = parallel.for_converter(build.converter)
     # forked workers make the contexts they render (the campaign is in their memory); the others are sent them

@@ -179,6 +179,11 @@ class Converter:
     # whether a PDF's page count is checked against its form's range (Item.pages): the ranges are
     # LibreOffice's; a converter that lays out otherwise on purpose (the tests' text converters) says False
     check_pages = True
+    # what else than the LibreOffice and fonts installed makes this converter's PDFs (part of every PDF's cache
+    # key, `Build.pdf_maker`): "" for every converter that runs LibreOffice — this pool, the warm lanes, a Dask
+    # cluster give the same PDFs; a converter that writes PDFs otherwise (the tests' text converters) names itself,
+    # so its PDFs are never taken from or given to LibreOffice's entries in a cache both use
+    made_by = ""
 
     def __init__(self, *, workers: int | None = None, timeout_base: float = 60, timeout_per_doc: float = 6,
                  soffice: str | None = None) -> None:

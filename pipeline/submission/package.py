@@ -328,7 +328,7 @@ def prepare_submission(build: Build) -> Prepared:
         data, sha = _cached_bytes(blobs, data_key("submission-docx", program, key), "docx", render)
         dest = files.write(rel, data, sha256=sha)
         documents[form] = Document(None, form, f"{campaign.agency.ten_co_quan} — {spec.title}", dest,
-                                   pdf_key(key, build.installation), page_numbers=has_page_numbers(spec.template),
+                                   pdf_key(key, build.pdf_maker), page_numbers=has_page_numbers(spec.template),
                                    first_page_header=first_page_header(dest), page_range=page_range(spec))
 
     return Prepared(documents, titles, rows, warnings, _writeback_copy(build, program, warnings))
