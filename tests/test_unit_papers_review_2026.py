@@ -99,7 +99,12 @@ def test_an_exception_names_a_default_group_as_the_papers_print_it(exception_202
     assert "hạ từ Hoàn thành xuất sắc nhiệm vụ" not in table
     minutes = _unit_doc(exception_2026, "LD", "bien_ban_hop")
     head = minutes[minutes.index("2.1. Đồng chí Nguyễn Đình Khải"):minutes.index("2.2. Đồng chí")]
-    assert "- Mức xếp loại đề xuất: Hoàn thành xuất sắc nhiệm vụ." in head
+    # his level is the superior's to decide (ND 90 Art. 16 as ND 335 keeps it): his meeting's votes are recorded as
+    # the collective's opinion, no level proposed for him — as on the proposal table he signs
+    assert "- Kết quả biểu quyết (trên 3 người dự họp): Hoàn thành xuất sắc nhiệm vụ: 2 phiếu;" in head, head
+    assert ("- Mức xếp loại: Do Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam đánh giá, xếp loại (đơn vị không đề xuất "
+            "mức xếp loại; kết quả biểu quyết là ý kiến của tập thể gửi cấp có thẩm quyền đánh giá, xếp loại).") in head, head
+    assert "Mức xếp loại đề xuất" not in head and "xếp thứ" not in head, head
     biểu = flat(subprocess.run(["pdftotext", "-layout", str(exception_2026 / "nop_so_noi_vu" / "bieu_tong_hop.pdf"), "-"],
                                capture_output=True, text=True, check=True).stdout)
     assert "123/UBND-NC" in biểu

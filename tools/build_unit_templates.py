@@ -173,6 +173,15 @@ BIEN_BAN_HOP = DocSpec(
             "[R] vote line of someone not rated (worked under 6 months: reviewed, not rated; ND 90 Art. 2 "
             "cl. 3), after '- Kết quả biểu quyết: '",
         ),
+        Label(
+            "ghi_chu_nguoi_dung_dau",
+            "đơn vị không đề xuất mức xếp loại; kết quả biểu quyết là ý kiến của tập thể gửi cấp có thẩm quyền "
+            "đánh giá, xếp loại",
+            "[R] the agency head's level line, after '- Mức xếp loại: Do <superior> đánh giá, xếp loại (' and before "
+            "').': his level is the superior's to decide (ND 90 Art. 16; rules.md R8.1), so the minutes record his "
+            "unit's votes as the collective's opinion and propose no level for him, as the proposal table does "
+            "(tong_hop_xep_loai's label of the same key)",
+        ),
         Label("muc_3", "Kết luận của chủ trì cuộc họp", "[R] item 3 heading"),
         Label(
             "thong_qua",
@@ -295,6 +304,17 @@ def build_bien_ban_hop(spec: DocSpec):
         **pkw,
     )
     dk.p_tag(cell, "endif")
+    # the agency head: no proposed level (the superior's to decide), his votes the collective's opinion
+    dk.p_tag(cell, "if tv.cap_tren_danh_gia")
+    dk.add_paragraph(
+        cell,
+        "- Mức xếp loại: ",
+        R("{{ tv.cap_tren_danh_gia }}", bold=True),
+        " ({{ nhan.ghi_chu_nguoi_dung_dau }}).",
+        left_cm=0.5,
+        **{**pkw, "space_after": 4},
+    )
+    dk.p_tag(cell, "else")
     dk.add_paragraph(
         cell,
         "- Mức xếp loại đề xuất: ",
@@ -307,7 +327,9 @@ def build_bien_ban_hop(spec: DocSpec):
         left_cm=0.5,
         **{**pkw, "space_after": 4},
     )
-    dk.p_tag(cell, "if tv.khac_bieu_quyet")
+    dk.p_tag(cell, "endif")
+    dk.p_tag(cell, "if tv.cap_tren_danh_gia")
+    dk.p_tag(cell, "elif tv.khac_bieu_quyet")
     dk.add_paragraph(
         cell,
         # not italic: a reason may hold letters the italic primer face lacks (pipeline/pdf/join.py)
