@@ -1366,7 +1366,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("thay_doi.html", section=section, docs=docs, gone=gone, renumbered=renumbered,
                                people=[] if mark["now"] else people, build=build, reprint=reprint, earlier=earlier,
                                earlier_docs=earlier_docs, mark=mark, first=bool(section.get("lan_dau")),
-                               guide=_in_output("HUONG_DAN_IN.pdf"))
+                               guide=_in_output("HUONG_DAN_IN.pdf"),
+                               # a unit's own documents (minutes, tables) are named by their unit, not left blank
+                               unit_names={str(u.get("ma_don_vi")): str(u.get("ten_don_vi") or "")
+                                           for u in (m or {}).get("don_vi", []) if isinstance(u, dict)})
 
     def _in_output(rel: str) -> bool:
         """`rel` is a file of the agency's current output (its manifest lists it)."""
