@@ -194,6 +194,33 @@ def test_a_units_documents_to_reprint_name_their_unit(tmp_path):
                      html), html
 
 
+def test_the_package_downloaded_by_the_clerk_names_its_agency(tmp_path):
+    """The Sở Nội vụ package saved from «Hồ sơ» was «ho_so_2026.zip», every agency's the same name (web35): it is
+    saved as «<agency>_ho_so_2026.zip», as the Sở's page names it; a person's form keeps its own rule."""
+    import json
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    store.add_account("vt", accounts.hash_password(PASSWORD), "BVSH", "van_thu", None)
+    out = store.output_dir("BVSH")
+    (out / "ca_nhan/KNOI/BV-05").mkdir(parents=True)
+    (out / "ho_so_2026.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    (out / "ca_nhan/KNOI/BV-05/phieu_nd233.docx").write_bytes(b"PK")
+    (out / "manifest.json").write_text(json.dumps(
+        {"files": [{"path": "ho_so_2026.zip"}, {"path": "ca_nhan/KNOI/BV-05/phieu_nd233.docx"}], "ca_nhan": [],
+         "don_vi": [], "nop_so_noi_vu": {"zip": "ho_so_2026.zip"}}), "utf-8")
+    c = create_app(tmp_path, start_queue=False).test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": PASSWORD}).status_code == 302
+    r = c.get("/tep/ho_so_2026.zip")
+    assert r.status_code == 200 and r.headers["Content-Disposition"] == "attachment; filename=BVSH_ho_so_2026.zip"
+    r = c.get("/tep/ca_nhan/KNOI/BV-05/phieu_nd233.docx")
+    assert r.headers["Content-Disposition"] == "attachment; filename=BV-05_phieu_nd233.docx"
+
+
 def test_a_unit_clerk_whose_unit_is_not_in_the_workbook_is_told_so(tmp_path):
     """An account made for unit «HCTH» while the agency's workbook names its units HC and SN (a code typed
     differently, or units renamed this year): every page says why nothing is shown, naming the units there;

@@ -1317,11 +1317,15 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.route("/tep/<path:rel>")
     def tep(rel: str) -> ResponseReturnValue:
         role("van_thu", "van_thu_don_vi")
-        _listed(rel)
+        m, _ = _listed(rel)
         path = _file_path(rel)
         audit("tai_tep", rel)
         inline = rel.endswith(".pdf") and request.args.get("tai") != "1"
-        return send_file(path, as_attachment=not inline, download_name=_download_name(rel))
+        name = _download_name(rel)
+        package = (m.get("nop_so_noi_vu") or {}) if isinstance(m.get("nop_so_noi_vu"), dict) else {}
+        if rel == package.get("zip"):  # «ho_so_2026.zip» says nothing of whose: named as the Sở's page names it
+            name = f"{g.user['co_quan']}_{name}"
+        return send_file(path, as_attachment=not inline, download_name=name)
 
     @app.route("/anh/<int:page>/<path:rel>")
     def anh(page: int, rel: str) -> ResponseReturnValue:
