@@ -157,6 +157,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.jinja_env.filters["ty_le"] = _percent
     app.jinja_env.filters["ten_ky"] = _period
     app.jinja_env.filters["loi_trang"] = page_words  # a rating's warning: no CLI command, no rulebook code
+    app.jinja_env.filters["ten_tai_ve"] = _download_name  # a link names the file as the browser will save it
     app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points)
 
     def ip() -> str:
