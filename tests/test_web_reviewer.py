@@ -87,8 +87,8 @@ def _shot(d: Any, name: str) -> None:
         d.save_screenshot(str(Path(SHOTS) / f"bv_{name}.png"))
 
 
-def _fits_a_phone(d: Any, name: str) -> None:
-    """The page shown at a phone's width (390 CSS pixels) is no wider than the screen."""
+def _fits_a_phone(d: Any, name: str, check: Any = None) -> None:
+    """The page shown at a phone's width (390 CSS pixels) is no wider than the screen; `check(d)` then, if given."""
     d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1,
                                                              "mobile": True})
     try:
@@ -96,6 +96,8 @@ def _fits_a_phone(d: Any, name: str) -> None:
         wide = d.execute_script("return document.documentElement.scrollWidth")
         _shot(d, name + "_dien_thoai")
         assert wide <= 390, (name, wide)
+        if check is not None:
+            check(d)
     finally:
         d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
@@ -250,7 +252,13 @@ def test_the_reviewers_check_with_a_hospital_workbook(tmp_path):
             assert ["Đơn vị Phòng Tổ chức - Hành chính (TCHC)", "don_vi/TCHC.pdf"] in [r[1:3] for r in minutes], cells
             assert d.find_element(By.ID, "in_lai_pdf")
             _shot(d, "05_thay_doi")
-            _fits_a_phone(d, "05_thay_doi")
+
+            def unit_card(d: Any) -> None:  # one card per sheet: the unit's name under the label saying what it is
+                label = d.execute_script("return getComputedStyle(document.querySelector('#in_lai tbody td:nth-child(2)'),"
+                                         " '::before').content")
+                assert label == '"Người, đơn vị: "', label
+
+            _fits_a_phone(d, "05_thay_doi", unit_card)
 
         # another agency's clerk, the hospital's URLs typed in directly: nothing of it, ever
         other = Client(srv.base)
