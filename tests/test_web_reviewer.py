@@ -260,6 +260,22 @@ def test_the_reviewers_check_with_a_hospital_workbook(tmp_path):
 
             _fits_a_phone(d, "05_thay_doi", unit_card)
 
+            # the audit log: who downloaded whose dossier — on a phone too, the file within the screen (one card a
+            # line; the «Chi tiết» column was off to the right of a scrolling table)
+            d.get(base + "/nhat-ky")
+            row = next(tr for tr in d.find_elements(By.CSS_SELECTOR, "#nhat_ky tbody tr")
+                       if tr.text.endswith("ca_nhan/KNGOAI/BV-10.pdf"))
+            assert CLERK in row.text and "tai_tep" in row.text
+
+            def whose_file_on_screen(d: Any) -> None:
+                cell = next(td for td in d.find_elements(By.CSS_SELECTOR, "#nhat_ky tbody td:nth-child(5)")
+                            if td.text.endswith("ca_nhan/KNGOAI/BV-10.pdf"))
+                assert cell.text.startswith("Chi tiết: ") or d.execute_script(
+                    "return getComputedStyle(arguments[0], '::before').content", cell) == '"Chi tiết: "'
+                assert d.execute_script("return arguments[0].getBoundingClientRect().right", cell) <= 390
+
+            _fits_a_phone(d, "06_nhat_ky", whose_file_on_screen)
+
         # another agency's clerk, the hospital's URLs typed in directly: nothing of it, ever
         other = Client(srv.base)
         assert other.login(OTHER, OTHER_PASSWORD) == 200  # redirected to its home page
