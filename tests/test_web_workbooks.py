@@ -150,6 +150,77 @@ def test_a_build_again_before_printing_keeps_the_list_to_reprint(tmp_path):
     assert 'id="chua_in"' not in html and 'id="khong_in_lai"' in html
 
 
+def test_a_units_documents_to_reprint_name_their_unit(tmp_path):
+    """A vote changed in a hospital of five khoa (the reviewer's check, web35): the minutes and the proposal
+    table of two khoa are to reprint. «Thay đổi, in lại» named the person of a person's form but left the
+    unit's documents blank beside their titles: two rows «Biên bản cuộc họp…» told apart only by
+    «don_vi/KNOI.pdf» and «don_vi/TCHC.pdf». Each now names its unit as the workbook names it."""
+    import json
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    store.add_account("vt", accounts.hash_password(PASSWORD), "BV", "van_thu", None)
+    minutes = "Biên bản cuộc họp nhận xét, đánh giá, xếp loại chất lượng"
+    docs = [{"tep": "don_vi/TCHC.pdf", "trang_dau": 3, "trang_cuoi": 5, "tieu_de": minutes, "ly_do": "nội dung thay đổi",
+             "ma_so": "", "ho_ten": "", "ma_don_vi": "TCHC"},
+            {"tep": "ca_nhan/TCHC/BV-15.pdf", "trang_dau": 3, "trang_cuoi": 5, "tieu_de": "Phiếu đánh giá",
+             "ly_do": "nội dung thay đổi", "ma_so": "BV-15", "ho_ten": "Nguyễn Thị Mỹ Duyên", "ma_don_vi": "TCHC"},
+            {"tep": "don_vi/KNOI.pdf", "trang_dau": 3, "trang_cuoi": 6, "tieu_de": minutes, "ly_do": "nội dung thay đổi",
+             "ma_so": "", "ho_ten": "", "ma_don_vi": "KNOI"}]
+    gone = [{"tep": "don_vi/KSAN.pdf", "tieu_de": "Bảng tổng hợp bình xét thi đua, khen thưởng", "ma_so": "", "ho_ten": "",
+             "ma_don_vi": "KSAN"}]
+    units = [{"ma_don_vi": "TCHC", "ten_don_vi": "Phòng Tổ chức - Hành chính"},
+             {"ma_don_vi": "KNOI", "ten_don_vi": "Khoa Nội tổng hợp"}]  # KSAN no longer in the workbook: its code
+    store.output_dir("BV").mkdir(parents=True)
+    (store.output_dir("BV") / "manifest.json").write_text(json.dumps(
+        {"files": [], "ca_nhan": [], "don_vi": units, "thay_doi": {**_section(*docs), "khong_con": gone}},
+        ensure_ascii=False), "utf-8")
+    store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc) "
+            "VALUES ('BV', 1, 'vt', 'xong', '2026-12-06 08:04:37+00:00', '2026-12-06 08:04:38+00:00')")
+    c = create_app(tmp_path, start_queue=False).test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": PASSWORD}).status_code == 302
+    html = c.get("/thay-doi").text
+    table = html[html.index('<table id="in_lai"'):html.index("</table>", html.index('<table id="in_lai"'))]
+    assert "<th>Người, đơn vị</th>" in table
+    rows = [[re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td>(.*?)</td>", r)] for r in table.split("<tr>")[2:]]
+    assert [r[:2] for r in rows] == [[minutes, "Đơn vị Phòng Tổ chức - Hành chính (TCHC)"],
+                                     ["Phiếu đánh giá", "Nguyễn Thị Mỹ Duyên (BV-15)"],
+                                     [minutes, "Đơn vị Khoa Nội tổng hợp (KNOI)"]], rows
+    assert re.search(r"<li>Bảng tổng hợp bình xét thi đua, khen thưởng — <span[^>]*>Đơn vị KSAN</span> — don_vi/KSAN.pdf</li>",
+                     html), html
+
+
+def test_the_package_downloaded_by_the_clerk_names_its_agency(tmp_path):
+    """The Sở Nội vụ package saved from «Hồ sơ» was «ho_so_2026.zip», every agency's the same name (web35): it is
+    saved as «<agency>_ho_so_2026.zip», as the Sở's page names it; a person's form keeps its own rule."""
+    import json
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path)
+    store.add_account("vt", accounts.hash_password(PASSWORD), "BVSH", "van_thu", None)
+    out = store.output_dir("BVSH")
+    (out / "ca_nhan/KNOI/BV-05").mkdir(parents=True)
+    (out / "ho_so_2026.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    (out / "ca_nhan/KNOI/BV-05/phieu_nd233.docx").write_bytes(b"PK")
+    (out / "manifest.json").write_text(json.dumps(
+        {"files": [{"path": "ho_so_2026.zip"}, {"path": "ca_nhan/KNOI/BV-05/phieu_nd233.docx"}], "ca_nhan": [],
+         "don_vi": [], "nop_so_noi_vu": {"zip": "ho_so_2026.zip"}}), "utf-8")
+    c = create_app(tmp_path, start_queue=False).test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": PASSWORD}).status_code == 302
+    r = c.get("/tep/ho_so_2026.zip")
+    assert r.status_code == 200 and r.headers["Content-Disposition"] == "attachment; filename=BVSH_ho_so_2026.zip"
+    r = c.get("/tep/ca_nhan/KNOI/BV-05/phieu_nd233.docx")
+    assert r.headers["Content-Disposition"] == "attachment; filename=BV-05_phieu_nd233.docx"
+
+
 def test_a_unit_clerk_whose_unit_is_not_in_the_workbook_is_told_so(tmp_path):
     """An account made for unit «HCTH» while the agency's workbook names its units HC and SN (a code typed
     differently, or units renamed this year): every page says why nothing is shown, naming the units there;

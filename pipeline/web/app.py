@@ -157,6 +157,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.jinja_env.filters["ty_le"] = _percent
     app.jinja_env.filters["ten_ky"] = _period
     app.jinja_env.filters["loi_trang"] = page_words  # a rating's warning: no CLI command, no rulebook code
+    app.jinja_env.filters["ten_tai_ve"] = _download_name  # a link names the file as the browser will save it
     app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points)
 
     def ip() -> str:
@@ -1317,11 +1318,15 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.route("/tep/<path:rel>")
     def tep(rel: str) -> ResponseReturnValue:
         role("van_thu", "van_thu_don_vi")
-        _listed(rel)
+        m, _ = _listed(rel)
         path = _file_path(rel)
         audit("tai_tep", rel)
         inline = rel.endswith(".pdf") and request.args.get("tai") != "1"
-        return send_file(path, as_attachment=not inline, download_name=_download_name(rel))
+        name = _download_name(rel)
+        package = (m.get("nop_so_noi_vu") or {}) if isinstance(m.get("nop_so_noi_vu"), dict) else {}
+        if rel == package.get("zip"):  # «ho_so_2026.zip» says nothing of whose: named as the Sở's page names it
+            name = f"{g.user['co_quan']}_{name}"
+        return send_file(path, as_attachment=not inline, download_name=name)
 
     @app.route("/anh/<int:page>/<path:rel>")
     def anh(page: int, rel: str) -> ResponseReturnValue:
@@ -1366,7 +1371,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("thay_doi.html", section=section, docs=docs, gone=gone, renumbered=renumbered,
                                people=[] if mark["now"] else people, build=build, reprint=reprint, earlier=earlier,
                                earlier_docs=earlier_docs, mark=mark, first=bool(section.get("lan_dau")),
-                               guide=_in_output("HUONG_DAN_IN.pdf"))
+                               guide=_in_output("HUONG_DAN_IN.pdf"),
+                               # a unit's own documents (minutes, tables) are named by their unit, not left blank
+                               unit_names={str(u.get("ma_don_vi")): str(u.get("ten_don_vi") or "")
+                                           for u in (m or {}).get("don_vi", []) if isinstance(u, dict)})
 
     def _in_output(rel: str) -> bool:
         """`rel` is a file of the agency's current output (its manifest lists it)."""
