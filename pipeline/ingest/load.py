@@ -633,7 +633,7 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
 
 LEADERS_HINT = ("lãnh đạo cơ quan (người đứng đầu và các cấp phó của cơ quan) khai ở một đơn vị riêng, ví dụ mã LD "
                 "«Lãnh đạo cơ quan» ở sheet DonVi, với vai trò «Người đứng đầu» / «Cấp phó»; họ được họp, đánh giá và "
-                "lập hồ sơ trong đơn vị đó (bộ nộp Sở Nội vụ có hồ sơ cá nhân của họ)")
+                "lập hồ sơ trong đơn vị đó (bộ nộp {noi_nhan} có hồ sơ cá nhân của họ)")
 
 
 def _check_agency_leaders(data: dict[str, SheetData], sheet: SheetData, units: dict[str, str], heads: dict[str, list[Row]], problems: list[Problem]) -> None:
@@ -644,6 +644,9 @@ def _check_agency_leaders(data: dict[str, SheetData], sheet: SheetData, units: d
     head = _agency_head(data)
     if not head and not isinstance(title, str):
         return
+    # the body the package goes to, as the workbook names it (CoQuan «Sở Nội vụ nhận báo cáo»; report.recipient)
+    named = row.values.get("so_noi_vu") if row else None
+    hint = LEADERS_HINT.format(noi_nhan=named.strip() if isinstance(named, str) and named.strip() else "Sở Nội vụ")
     for r in sheet.rows:
         v = r.values
         code = units.get(str(v.get("ma_don_vi", "")).casefold())
@@ -656,7 +659,7 @@ def _check_agency_leaders(data: dict[str, SheetData], sheet: SheetData, units: d
             who = "người đứng đầu cơ quan (sheet CoQuan)" if is_head else f"lãnh đạo cơ quan («{v.get('chuc_vu')}»)"
             problems.append(_p(WARNING, r, "ma_don_vi", f"{v.get('ho_ten', v.get('ma_so', ''))} là {who} nhưng được "
                                f"khai trong đơn vị «{code}», đơn vị đã có người đứng đầu riêng "
-                               f"({unit_heads[0].values.get('ho_ten', '')}).", value=code, expected=LEADERS_HINT))
+                               f"({unit_heads[0].values.get('ho_ten', '')}).", value=code, expected=hint))
 
 
 def _agency_head(data: dict[str, SheetData]) -> str:
