@@ -578,7 +578,7 @@ def _check_unit(row: Row, units: dict[str, str] | None, problems: list[Problem])
         return True
     canonical = units.get(code.casefold())
     if canonical is None:
-        problems.append(_p(ERROR, row, "ma_don_vi", "Mã đơn vị không có trong sheet Đơn vị.", value=code,
+        problems.append(_p(ERROR, row, "ma_don_vi", "Mã đơn vị không có trong sheet DonVi.", value=code,
                            expected="một mã đơn vị đã khai ở sheet «DonVi»"))
         return False
     row.values["ma_don_vi"] = canonical
@@ -685,7 +685,7 @@ def _person_rows(data: dict[str, SheetData], key: str, people: dict[str, str] | 
             continue
         canonical = people.get(code.casefold())
         if canonical is None:
-            problems.append(_p(ERROR, row, "ma_so", "Mã số không có trong sheet Nhân sự." + _zeros_hint(code, people.values()),
+            problems.append(_p(ERROR, row, "ma_so", "Mã số không có trong sheet NhanSu." + _zeros_hint(code, people.values()),
                                value=code, expected="một mã số đã khai ở sheet «NhanSu»"))
             continue
         row.values["ma_so"] = canonical

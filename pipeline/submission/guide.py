@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.forms import signers as signing
 from pipeline.forms.unit_context import unit_signer_words
+from pipeline.ingest.sheetnames import as_written
 from pipeline.submission.report import RECIPIENT, recipient
 
 if TYPE_CHECKING:
@@ -131,7 +132,8 @@ def lines(b: Build, bundles: Bundles, sub: Submission) -> list[str]:
                "thay_doi.txt liệt kê chúng. Không sửa trực tiếp các tệp .docx/.pdf ở đây.")
     out.append("   In xong thì đánh dấu đã in: hoso da-in -o <thư mục này> (trên trang web: nút «Đã in xong các trang "
                "cần in lại»). Từ đó in_lai.pdf gom mọi tờ thay đổi kể từ lần in, dù đã tạo lại nhiều lần trước khi in.")
-    return out
+    # the sheets named as the clerk's workbook names them («sheet «Nhân sự»», not «sheet NhanSu»)
+    return [as_written(line, campaign.sheet_names) for line in out]
 
 
 def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],

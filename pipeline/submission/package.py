@@ -54,6 +54,7 @@ from pipeline.document import Build, Document
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.ingest.model import Campaign, Person
+from pipeline.ingest.sheetnames import as_written
 from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers
 from pipeline.pdf.validate import page_range
@@ -155,7 +156,8 @@ def readme_text(campaign: Campaign, listed: list[dict[str, Any]], archive: str, 
               "HUONG_DAN_IN.txt). Tệp nào đã được sửa hoặc ghi chú thêm thì bản đã sửa được chép giữ lại sang thư mục "
               "«<tên thư mục>.sua-tay-<ngày-giờ>» bên cạnh trước khi viết lại; riêng tệp Word, PDF, Excel đã sửa tay "
               "thì hoso dừng lại và hỏi trước (--ghi-de). Các bản đã ký nhận lại (thư mục da_ky/) không bao giờ bị xóa."]
-    return "\n".join(lines) + "\n"
+    # the sheets named as the clerk's workbook names them (the deadline's «sheet CoQuan, ô …»)
+    return as_written("\n".join(lines), campaign.sheet_names) + "\n"
 
 
 def fix_zip_times(path: Path) -> None:
