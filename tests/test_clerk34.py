@@ -202,3 +202,22 @@ def test_a_workbook_named_by_keys_keeps_the_keys(tmp_path):
     assert proc.returncode == 3, said
     assert "Mã đơn vị không có trong sheet DonVi. Giá trị: «ZZ». Cần: một mã đơn vị đã khai ở sheet «DonVi»." in said
     assert "Cần: tên sheet theo mẫu: CoQuan, DonVi, NhanSu," in said
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. the hospital's console read as its clerk
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.libreoffice
+def test_a_vote_that_agrees_with_the_points_is_not_said_to_contradict_them(hospital):
+    """BV-03: 4 of 6 ballots HTXS (the meeting's level), 27 + 70 × 580/600 = 94.67 points (≥ 90: HTXS), proposed HT
+    because his khoa is rated HT (k7 Đ12 ND 233). The warning said «biểu quyết mức HTXS nhưng kết quả chấm điểm là
+    HTXS» — a contradiction that is none; it says the vote agrees with the points and a limit lowered the level."""
+    out, _summary, lines, _again = hospital
+    people = {p["ma_so"]: p for p in json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))["nguoi"]}
+    (warning,) = [w for w in people["BV-03"]["canh_bao"] if w.startswith("Cuộc họp biểu quyết")]
+    assert warning == ("Cuộc họp biểu quyết mức Hoàn thành xuất sắc nhiệm vụ, đúng kết quả chấm điểm, nhưng mức đề xuất "
+                       "là Hoàn thành nhiệm vụ (theo các giới hạn ở phần lý do).")
+    assert any(line.endswith(warning) and "Nguyễn Văn Hùng (BV-03)" in line for line in lines)
+    assert not any("nhưng kết quả chấm điểm là Hoàn thành xuất sắc nhiệm vụ" in line for line in lines)
