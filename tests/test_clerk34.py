@@ -23,6 +23,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import su_nghiep_2026 as sn
+import workbook_factory as wf
 
 from pipeline import api
 from pipeline.ingest import schema
@@ -221,3 +222,23 @@ def test_a_vote_that_agrees_with_the_points_is_not_said_to_contradict_them(hospi
                        "là Hoàn thành nhiệm vụ (theo các giới hạn ở phần lý do).")
     assert any(line.endswith(warning) and "Nguyễn Văn Hùng (BV-03)" in line for line in lines)
     assert not any("nhưng kết quả chấm điểm là Hoàn thành xuất sắc nhiệm vụ" in line for line in lines)
+
+
+@pytest.mark.libreoffice
+def test_files_to_send_again_name_the_so_y_te(hospital, tmp_path, cache_dir):
+    """A name corrected after the package was made: the zip differs, and the clerk is told to send it again to the
+    Sở Y tế — on the console line and in thay_doi.txt."""
+    import shutil
+
+    out, *_ = hospital
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    tables = sn.tables()
+    (row,) = [p for p in tables["NhanSu"] if p["ma_so"] == "BV-02"]
+    row["ho_ten"] = "Phạm Thị Thu Trâm"  # the name corrected
+    book = wf.write(tmp_path / "benh_vien.xlsx", tables)
+    summary = api.build(book, copy, api.BuildOptions(cache_dir=cache_dir / "clerk34", today=dt.date(sn.YEAR, 12, 6)))
+    assert f"Tệp gửi {SO_Y_TE} đã khác: ho_so_2026.zip" in summary.thay_doi, summary.thay_doi
+    listing = (copy / "thay_doi.txt").read_text(encoding="utf-8")
+    assert f"Tệp gửi {SO_Y_TE} đã khác lần tạo trước (nếu đã gửi bản cũ, gửi lại bản mới):" in listing
+    assert "Nội vụ" not in listing
