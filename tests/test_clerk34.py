@@ -242,3 +242,19 @@ def test_files_to_send_again_name_the_so_y_te(hospital, tmp_path, cache_dir):
     listing = (copy / "thay_doi.txt").read_text(encoding="utf-8")
     assert f"Tệp gửi {SO_Y_TE} đã khác lần tạo trước (nếu đã gửi bản cũ, gửi lại bản mới):" in listing
     assert "Nội vụ" not in listing
+
+
+def test_a_kpi_import_into_a_workbook_named_in_vietnamese_names_its_tabs(tmp_path):
+    """`hoso nhap-ket-qua` into a workbook whose tabs are «Nhân sự», «Kết quả kỳ»: the rows it cannot place and
+    what it wrote name those tabs, never NhanSu / KetQuaKy."""
+    book = _named_by_label(ROOT / "data" / "mau_ho_so_2026.xlsx", tmp_path / "so.xlsx")
+    export = tmp_path / "kpi.csv"
+    export.write_text("Mã CB;Họ và tên;Tháng;Năm;Điểm tiêu chí chung (30);Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
+                      "VP-021;Huỳnh Văn Cường;10;2026;25;100;85;80\n"
+                      "VP-999;Người Lạ;3;2026;26;100;90;90\n", encoding="utf-8")
+    proc = _hoso("nhap-ket-qua", export, "--vao", book, cache=tmp_path / "cache")
+    said = proc.stdout + proc.stderr
+    assert proc.returncode == 0, said
+    assert "Dòng 3 (VP-999): mã số «VP-999» không có trong sheet «Nhân sự»; dòng này không được nhập." in said
+    assert "Kết quả kỳ: thêm 1 dòng, thay 0 dòng cùng người, cùng kỳ" in said
+    assert not KEYS.findall(said), KEYS.findall(said)
