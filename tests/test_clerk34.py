@@ -170,6 +170,7 @@ def test_check_with_many_kinds_of_errors_never_names_a_sheet_by_hoso_s_key(tmp_p
     people.cell(4, 5).value = "ZZ"  # a unit that does not exist
     people.cell(5, 7).value = "truongg"  # a code typo
     people.cell(6, 1).value = "VP-001"  # a duplicate id
+    people.cell(8, 5).value = "Phòng Tổng hợp"  # a unit's name where its code goes
     wb["Kết quả kỳ"].cell(4, 1).value = "XX-999"  # an unknown person
     wb["Kết quả kỳ"].cell(5, 2).value = "2026-13"  # a period that is none
     wb["Kỷ luật"].cell(2, 1).value = "VP-777"
@@ -186,6 +187,7 @@ def test_check_with_many_kinds_of_errors_never_names_a_sheet_by_hoso_s_key(tmp_p
     assert proc.returncode == 3, said
     assert "Mã đơn vị không có trong sheet «Đơn vị». Giá trị: «ZZ». Cần: một mã đơn vị đã khai ở sheet «Đơn vị»." in said
     assert "Mã số không có trong sheet «Nhân sự». Giá trị: «XX-999»" in said
+    assert "«Phòng Tổng hợp» là tên đơn vị; cột này ghi mã đơn vị (mã của đơn vị này ở sheet «Đơn vị» là «TH»)." in said
     assert "Sheet «Ghi chép riêng»: Sheet không thuộc mẫu, được bỏ qua. Cần: tên sheet theo mẫu: Cơ quan, Đơn vị, " \
            "Nhân sự," in said
     assert "Trùng mã số: «VP-001»" in said and "«2026-13»" in said and "«nd999»" in said
