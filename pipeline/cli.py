@@ -340,6 +340,8 @@ def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bo
     from pipeline.ingest import kpi_import
 
     out = kpi_import.run(export, workbook, mapping_file=mapping, dry_run=dry_run)
+    # the sheets as the workbook names them («Kết quả kỳ: thêm …» in a workbook whose tabs are in Vietnamese)
+    periods, products = (out.sheet_names.get(k, k) for k in ("KetQuaKy", "SanPham"))
     src = "tự nhận theo tiêu đề cột" if out.mapping_source == "tu_dong" else f"theo tệp «{out.mapping_source}»"
     say(f"Ánh xạ cột ({src}): " + "; ".join(f"{k} ← «{h}»" for k, h in out.mapping.items()))
     for note in out.notes:
@@ -348,9 +350,9 @@ def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bo
         say("  KHÔNG NHẬP  " + line)
     changes = []
     if out.added["KetQuaKy"] or out.replaced["KetQuaKy"]:
-        changes.append(f"KetQuaKy: thêm {out.added['KetQuaKy']} dòng, thay {out.replaced['KetQuaKy']} dòng cùng người, cùng kỳ")
+        changes.append(f"{periods}: thêm {out.added['KetQuaKy']} dòng, thay {out.replaced['KetQuaKy']} dòng cùng người, cùng kỳ")
     if out.added["SanPham"] or out.replaced["SanPham"]:
-        changes.append(f"SanPham: thêm {out.added['SanPham']} dòng sản phẩm, bỏ {out.replaced['SanPham']} dòng cũ của "
+        changes.append(f"{products}: thêm {out.added['SanPham']} dòng sản phẩm, bỏ {out.replaced['SanPham']} dòng cũ của "
                        "cùng người, cùng kỳ")
     what = "; ".join(changes) or "không có dòng nào để nhập"
     if dry_run:

@@ -199,6 +199,13 @@ def _listing(files: list[str]) -> str:
     return shown + (f"\n  … và {len(files) - SHOWN} tệp khác" if len(files) > SHOWN else "")
 
 
+def _recipient(previous: dict[str, Any] | None) -> str:
+    """The body the previous build's package went to (its manifest's nop_so_noi_vu.noi_nhan), else «Sở Nội vụ»."""
+    section = (previous or {}).get("nop_so_noi_vu")
+    named = section.get("noi_nhan") if isinstance(section, dict) else None
+    return named.strip() if isinstance(named, str) and named.strip() else "Sở Nội vụ"
+
+
 def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: bool, log: Callable[[str], None]) -> list[str]:
     """Refuse to overwrite hand-edited documents unless `allowed` (--ghi-de); the edited files —
     and any annotated text file, always — are copied beside the folder first (`keep_copies`)."""
@@ -212,10 +219,11 @@ def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: 
         return edited
     shown = _listing(edited)
     if not allowed:
+        to = _recipient(previous)
         raise OutputError(
             f"{len(edited)} tệp trong «{folder}» đã được sửa tay sau lần tạo trước; tạo lại sẽ ghi đè và làm mất "
             f"phần đã sửa:\n{shown}\n"
-            "Các tệp PDF để in và bộ hồ sơ gửi Sở Nội vụ không lấy nội dung từ các tệp đã sửa tay. "
+            f"Các tệp PDF để in và bộ hồ sơ gửi {to} không lấy nội dung từ các tệp đã sửa tay. "
             "Hãy đưa phần đã sửa vào sổ Excel (nội dung tự đánh giá, ưu điểm, khuyết điểm, phương hướng: sheet "
             "TuDanhGia; họ tên, chức vụ, nơi cư trú: sheet NhanSu; biểu quyết: sheet BieuQuyet; tên cơ quan, ngày "
             "lập: sheet CoQuan; lời văn in sẵn của mẫu: hoso templates export), rồi chạy lại với "
@@ -256,5 +264,6 @@ def widen_selection(previous: dict[str, Any] | None, options: BuildOptions, camp
         return options
     what = "của cả cơ quan" if whole else "của nhiều người hơn"
     log(f"Ghi chú: thư mục «{outdir}» đang giữ hồ sơ {what}: tạo lại hồ sơ của {asked} và giữ hồ sơ của những người "
-        "khác (hồ sơ đơn vị và bộ nộp Sở Nội vụ vẫn đủ người). Muốn chỉ có hồ sơ đã chọn, dùng thư mục khác (-o).")
+        f"khác (hồ sơ đơn vị và bộ nộp {campaign.agency.so_noi_vu.strip() or 'Sở Nội vụ'} vẫn đủ người). Muốn chỉ có hồ sơ đã chọn, dùng thư mục "
+        "khác (-o).")
     return widened

@@ -166,7 +166,8 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
 
                 by_so, own = bool(section.get("han_nop_do_so_noi_vu_dat")), section.get("han_nop_so_excel")
                 line = Deadline(dt.date.fromisoformat(han), today, by_so_noi_vu=by_so,
-                                workbook=dt.date.fromisoformat(own) if by_so and own else None).line
+                                workbook=dt.date.fromisoformat(own) if by_so and own else None,
+                                to=str(section.get("noi_nhan") or "Sở Nội vụ")).line
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
     people, documents, pages, bundles = counts

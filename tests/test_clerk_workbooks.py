@@ -363,7 +363,7 @@ def test_a_unit_name_written_for_its_code_gets_the_code(tmp_path):
     bad = {p.cell: p for p in problems if p.is_error}
     assert set(bad) == {"E3", "E6"}, texts(problems)
     assert bad["E3"].message == ("«Phòng Hành chính» là tên đơn vị; cột này ghi mã đơn vị (mã của đơn vị này ở sheet "
-                                 "Đơn vị là «HC»).") and bad["E3"].expected == "«HC»"
+                                 "DonVi là «HC»).") and bad["E3"].expected == "«HC»"
     assert bad["E6"].expected == "«SN»"
 
 

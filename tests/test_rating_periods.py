@@ -423,7 +423,7 @@ def test_period_sheets_report_every_problem_with_its_cell(tmp_path):
         (ERR, "KetQuaKy", 8, "D", "ô D8, E8, F8"),
         (ERR, "KetQuaKy", 9, "G", "không phải lãnh đạo"),
         (ERR, "KetQuaKy", 10, "H", "ô H10, I10"),
-        (ERR, "KetQuaKy", 11, "A", "Mã số không có trong sheet Nhân sự"),
+        (ERR, "KetQuaKy", 11, "A", "Mã số không có trong sheet NhanSu"),
         (WARN, "KetQuaKy", 12, "D", "tính lại từ các sản phẩm"),
         (ERR, "KetQuaKy", 13, "B", "2026-Q1"),
         (ERR, "SanPham", 3, "D", "lớn hơn 0"),

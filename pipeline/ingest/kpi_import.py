@@ -35,7 +35,7 @@ from typing import Any, cast
 
 from pipeline import portable
 from pipeline.errors import InputUnreadable, OutputError, ValidationFailed
-from pipeline.ingest import cells, schema
+from pipeline.ingest import cells, schema, sheetnames
 from pipeline.ingest.problems import ERROR, Problem
 from pipeline.ingest.reader import _names_lookup, find_sheets, match_name, read_workbook
 from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_letter
@@ -95,6 +95,9 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     mapping_saved: Path | None = None
     written: bool = False
+    # contract key -> the sheet's name in the workbook, where it differs (ingest/sheetnames.py): the notes and
+    # skipped lines already name the sheets so; a caller's own lines naming a sheet pass through `as_written`
+    sheet_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -396,8 +399,25 @@ def _set(t: _Table, row: list[object], key: str, value: object) -> None:
 
 # -- import -----------------------------------------------------------------------------------------------
 def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_run: bool = False) -> Outcome:
+    """Import `export` into `workbook`'s KetQuaKy/SanPham; every line names the sheets as the workbook does
+    («sheet «Nhân sự»» in a workbook whose tabs are named in Vietnamese)."""
+    names: dict[str, str] = {}
+    try:
+        outcome = _run(export, workbook, names, mapping_file=mapping_file, dry_run=dry_run)
+    except ValidationFailed as exc:
+        exc.problems = [sheetnames.problem_as_written(p, names) for p in exc.problems]
+        raise
+    outcome.notes = [sheetnames.as_written(n, names) for n in outcome.notes]
+    outcome.skipped = [sheetnames.as_written(n, names) for n in outcome.skipped]
+    outcome.sheet_names = names
+    return outcome
+
+
+def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_file: Path | None = None,
+         dry_run: bool = False) -> Outcome:
     export, workbook = Path(export), Path(workbook)
     data, problems = read_workbook(workbook)
+    names_found.update(sheetnames.names_in(data))
     errors = [p for p in problems if p.is_error and p.sheet in ("CoQuan", "NhanSu", "")]
     coquan = data.get("CoQuan")
     year = coquan.rows[0].values.get("nam_danh_gia") if coquan is not None and coquan.rows else None

@@ -306,7 +306,7 @@ def _check_superior(data: dict[str, SheetData], problems: list[Problem]) -> None
                  and " ".join(str(r.values.get("chuc_vu") or "").split()).casefold() == post]
         if alike:  # probably the head, under another spelling: the forms would not know him
             problems.append(_p(WARNING, alike[0], "ho_ten",
-                               f"Người đứng đầu cơ quan ghi ở sheet Cơ quan là «{row.values['nguoi_dung_dau']}», "
+                               f"Người đứng đầu cơ quan ghi ở sheet CoQuan là «{row.values['nguoi_dung_dau']}», "
                                f"không trùng họ tên người này (cùng chức vụ «{row.values['chuc_vu_nguoi_dung_dau']}»): "
                                "nếu là một người, phiếu của họ sẽ in chính họ là người có thẩm quyền đánh giá.",
                                value=alike[0].values.get("ho_ten"), expected="ghi họ tên giống hệt nhau ở hai sheet"))
@@ -320,7 +320,7 @@ def _check_superior(data: dict[str, SheetData], problems: list[Problem]) -> None
                        f"«{row.values['nguoi_dung_dau']}» ({_competence_article(row)}): phần ký của cấp có thẩm quyền "
                        f"trên phiếu của người đứng đầu sẽ để trống để viết tay.",
                        sheet=row.refs["nguoi_dung_dau"].sheet if "nguoi_dung_dau" in row.refs else "CoQuan",
-                       expected=f"ghi các trường {fields} trong sheet Cơ quan"))
+                       expected=f"ghi các trường {fields} trong sheet CoQuan"))
 
 
 def _check_rulebook(row: Row, problems: list[Problem], year: int | None = None) -> None:
@@ -529,7 +529,7 @@ def _unit_names_for_codes(data: dict[str, SheetData], problems: list[Problem]) -
         code = codes.get(cells.name_key(p.value)) if (p.is_error and p.value and p.row and p.header
                                                        and cells.fold(p.header) == cells.fold(label)) else None
         out.append(replace(p, message=f"«{p.value}» là tên đơn vị; cột này ghi mã đơn vị (mã của đơn vị này ở sheet "
-                                      f"Đơn vị là «{code}»).", expected=f"«{code}»") if code else p)
+                                      f"DonVi là «{code}»).", expected=f"«{code}»") if code else p)
     return out
 
 
@@ -578,7 +578,7 @@ def _check_unit(row: Row, units: dict[str, str] | None, problems: list[Problem])
         return True
     canonical = units.get(code.casefold())
     if canonical is None:
-        problems.append(_p(ERROR, row, "ma_don_vi", "Mã đơn vị không có trong sheet Đơn vị.", value=code,
+        problems.append(_p(ERROR, row, "ma_don_vi", "Mã đơn vị không có trong sheet DonVi.", value=code,
                            expected="một mã đơn vị đã khai ở sheet «DonVi»"))
         return False
     row.values["ma_don_vi"] = canonical
@@ -633,7 +633,7 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
 
 LEADERS_HINT = ("lãnh đạo cơ quan (người đứng đầu và các cấp phó của cơ quan) khai ở một đơn vị riêng, ví dụ mã LD "
                 "«Lãnh đạo cơ quan» ở sheet DonVi, với vai trò «Người đứng đầu» / «Cấp phó»; họ được họp, đánh giá và "
-                "lập hồ sơ trong đơn vị đó (bộ nộp Sở Nội vụ có hồ sơ cá nhân của họ)")
+                "lập hồ sơ trong đơn vị đó (bộ nộp {noi_nhan} có hồ sơ cá nhân của họ)")
 
 
 def _check_agency_leaders(data: dict[str, SheetData], sheet: SheetData, units: dict[str, str], heads: dict[str, list[Row]], problems: list[Problem]) -> None:
@@ -644,6 +644,9 @@ def _check_agency_leaders(data: dict[str, SheetData], sheet: SheetData, units: d
     head = _agency_head(data)
     if not head and not isinstance(title, str):
         return
+    # the body the package goes to, as the workbook names it (CoQuan «Sở Nội vụ nhận báo cáo»; report.recipient)
+    named = row.values.get("so_noi_vu") if row else None
+    hint = LEADERS_HINT.format(noi_nhan=named.strip() if isinstance(named, str) and named.strip() else "Sở Nội vụ")
     for r in sheet.rows:
         v = r.values
         code = units.get(str(v.get("ma_don_vi", "")).casefold())
@@ -656,7 +659,7 @@ def _check_agency_leaders(data: dict[str, SheetData], sheet: SheetData, units: d
             who = "người đứng đầu cơ quan (sheet CoQuan)" if is_head else f"lãnh đạo cơ quan («{v.get('chuc_vu')}»)"
             problems.append(_p(WARNING, r, "ma_don_vi", f"{v.get('ho_ten', v.get('ma_so', ''))} là {who} nhưng được "
                                f"khai trong đơn vị «{code}», đơn vị đã có người đứng đầu riêng "
-                               f"({unit_heads[0].values.get('ho_ten', '')}).", value=code, expected=LEADERS_HINT))
+                               f"({unit_heads[0].values.get('ho_ten', '')}).", value=code, expected=hint))
 
 
 def _agency_head(data: dict[str, SheetData]) -> str:
@@ -682,7 +685,7 @@ def _person_rows(data: dict[str, SheetData], key: str, people: dict[str, str] | 
             continue
         canonical = people.get(code.casefold())
         if canonical is None:
-            problems.append(_p(ERROR, row, "ma_so", "Mã số không có trong sheet Nhân sự." + _zeros_hint(code, people.values()),
+            problems.append(_p(ERROR, row, "ma_so", "Mã số không có trong sheet NhanSu." + _zeros_hint(code, people.values()),
                                value=code, expected="một mã số đã khai ở sheet «NhanSu»"))
             continue
         row.values["ma_so"] = canonical
@@ -766,7 +769,7 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
                                expected="số nguyên dương, hoặc để trống"))
         if members is not None and members < headcount[code.casefold()]:
             problems.append(_p(WARNING, row, "so_thanh_vien",
-                               f"Số thành viên ({members}) ít hơn số người của đơn vị trong sheet Nhân sự "
+                               f"Số thành viên ({members}) ít hơn số người của đơn vị trong sheet NhanSu "
                                f"({headcount[code.casefold()]}).", value=members))
         if issued is not None and members is not None and issued > members:
             problems.append(_p(ERROR, row, "so_phieu_phat_ra",
@@ -818,7 +821,7 @@ def _disciplines(data: dict[str, SheetData], people: dict[str, str] | None, memb
                                expected=f"một năm từ {year} trở về trước"))
             ok = False
         if v["loai_ky_luat"] == "dang" and v["ma_so"] not in members:
-            problems.append(_p(WARNING, row, "loai_ky_luat", "Kỷ luật đảng của người không phải đảng viên (sheet Nhân sự).",
+            problems.append(_p(WARNING, row, "loai_ky_luat", "Kỷ luật đảng của người không phải đảng viên (sheet NhanSu).",
                                value=schema.LOAI_KY_LUAT["dang"], expected="«Kỷ luật hành chính», hoặc ghi Có ở cột «Đảng viên» của người này"))
         if ok:
             out.append(Discipline(v["ma_so"], v["loai_ky_luat"], eff, v.get("hinh_thuc", ""), v.get("so_quyet_dinh", ""),

@@ -109,6 +109,7 @@ def find_sheets(sheetnames: list[str]) -> tuple[dict[str, str], list[Problem]]:
     """Map contract sheet key -> worksheet name, with a problem for each unknown or missing sheet."""
     found: dict[str, str] = {}
     problems: list[Problem] = []
+    unknown: list[tuple[int, str, str]] = []  # (index in `problems`, sheet name, message): their hint comes after
     for name in sheetnames:
         spec = match_name(_SHEETS, name)
         if spec is None:
@@ -116,22 +117,32 @@ def find_sheets(sheetnames: list[str]) -> tuple[dict[str, str], list[Problem]]:
                 enc = cells.legacy_encoding(name)
                 message = (f"Tên sheet gõ bằng bảng mã cũ {enc}, không nhận ra; sheet được bỏ qua." if enc
                            else "Sheet không thuộc mẫu, được bỏ qua.")
-                problems.append(Problem(WARNING, name, message,
-                                        expected="tên sheet theo mẫu: " + ", ".join(s.key for s in schema.SHEETS)))
+                unknown.append((len(problems), name, message))
+                problems.append(Problem(WARNING, name, message))
             continue
         if spec.key in found:
             problems.append(Problem(ERROR, name, f"Trùng sheet: sheet «{found[spec.key]}» đã là sheet «{spec.label}».",
                                     expected="mỗi nội dung một sheet; gộp hai sheet hoặc xóa một sheet"))
             continue
         found[spec.key] = name
+    # the sheets named as this workbook names its own: by their Vietnamese labels («Nhân sự») when it calls any
+    # sheet otherwise than hoso's key, else by the keys (ingest/sheetnames.py)
+    by_label = any(name != key for key, name in found.items())
+    for i, name, message in unknown:
+        problems[i] = Problem(WARNING, name, message, expected="tên sheet theo mẫu: " + ", ".join(
+            s.label if by_label else s.key for s in schema.SHEETS))
     if not found:
         problems.append(Problem(ERROR, "", "Sổ không có sheet nào theo mẫu.",
                                 expected="các sheet CoQuan, DonVi, NhanSu… (tạo sổ mẫu bằng lệnh: hoso init)"))
         return found, problems
     for spec in schema.SHEETS:
         if spec.required and spec.key not in found:
-            problems.append(Problem(ERROR, spec.key, f"Thiếu sheet «{spec.key}» ({spec.label}).",
-                                    expected=f"một sheet tên «{spec.key}» hoặc «{spec.label}»"))
+            if by_label:
+                problems.append(Problem(ERROR, spec.key, f"Thiếu sheet «{spec.label}».",
+                                        expected=f"một sheet tên «{spec.label}»"))
+            else:
+                problems.append(Problem(ERROR, spec.key, f"Thiếu sheet «{spec.key}» ({spec.label}).",
+                                        expected=f"một sheet tên «{spec.key}» hoặc «{spec.label}»"))
     return found, problems
 
 

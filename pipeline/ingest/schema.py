@@ -108,7 +108,7 @@ CO_QUAN = Sheet(
         C("ngay_quyet_dinh", "Ngày quyết định xếp loại", DATE,
           help="Ngày cấp có thẩm quyền ký kết quả xếp loại trên phiếu; để trống thì in dấu chấm để viết tay"),
         C("bo_mau", "Bộ mẫu", CODE, choices=BO_MAU, help="Bộ mẫu biểu cho từng loại nhân sự; để trống: theo năm đánh giá (đến 2025: nd90, từ 2026: nd335)"),
-        C("han_nop_so_noi_vu", "Hạn nộp Sở Nội vụ", DATE, help="Hạn gửi hồ sơ cho Sở Nội vụ"),
+        C("han_nop_so_noi_vu", "Hạn nộp Sở Nội vụ", DATE, help="Hạn gửi hồ sơ cho Sở Nội vụ (hoặc cơ quan ghi ở ô «Sở Nội vụ nhận báo cáo»)"),
         C("bo_quy_tac", "Bộ quy tắc", help="Ghi đè bộ quy tắc cho mọi người (mặc định chọn theo năm đánh giá và loại nhân sự)"),
         C("bo_quy_tac_khac", "Bộ quy tắc cho cán bộ, hợp đồng, NLĐ",
           help="Từ năm 2026: bộ quy tắc cơ quan chọn cho cán bộ, người làm hợp đồng và người lao động; "
@@ -118,7 +118,8 @@ CO_QUAN = Sheet(
         C("ngay_bao_cao", "Ngày báo cáo Sở Nội vụ", DATE,
           help="Ngày ký Báo cáo và Biểu tổng hợp gửi Sở Nội vụ; để trống thì in dấu chấm để viết tay"),
         C("so_noi_vu", "Sở Nội vụ nhận báo cáo",
-          help="Ví dụ: Sở Nội vụ tỉnh Quảng Ngãi; để trống thì lấy tên tỉnh trong tên cơ quan hoặc cơ quan chủ quản"),
+          help="Ví dụ: Sở Nội vụ tỉnh Quảng Ngãi; đơn vị sự nghiệp báo cáo cơ quan quản lý thì ghi cơ quan đó, ví dụ "
+               "Sở Y tế tỉnh Quảng Ngãi; để trống thì lấy tên tỉnh trong tên cơ quan hoặc cơ quan chủ quản"),
         # the agency's own self-rating file (dossier.md §3.2 item 3); made only when the level is given
         C("tu_xep_loai_co_quan", "Mức cơ quan tự xếp loại", LEVEL, choices=LEVELS,
           help="Mức xếp loại cơ quan do hội nghị cán bộ chủ chốt biểu quyết; có giá trị này thì tạo hồ sơ tự xếp "

@@ -25,8 +25,13 @@ _NAMED = re.compile(r"\b([Ss]heet)(\s+)«?(" + "|".join(_KEYS) + r")»?(?!\w)")
 
 
 def names_in(data: Mapping[str, SheetData]) -> dict[str, str]:
-    """Contract key -> the sheet's name in the workbook, for the sheets named otherwise."""
-    return {key: sheet.name for key, sheet in data.items() if sheet.name != key}
+    """Contract key -> the sheet's name in the workbook, for the sheets named otherwise; when the workbook names any
+    sheet otherwise than by its key, a sheet it lacks (NgoaiLeTyLe, ThiDua… a message may tell the clerk to add)
+    by its Vietnamese label, as the clerk's other tabs are named."""
+    named = {key: sheet.name for key, sheet in data.items() if sheet.name != key}
+    if named:
+        named.update({s.key: s.label for s in SHEETS if s.key not in data})
+    return named
 
 
 def as_written(text: str, names: Mapping[str, str]) -> str:

@@ -265,9 +265,13 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discip
     # the vote against the proposal, not against the bare points: a vote of KHT for a person disciplined in the
     # year agrees with the proposal (KHT whatever the points), and a proposal below the points says why (audit 33)
     if meeting is not None and points_level is not None and proposed is not None and meeting != proposed:
-        warnings.append(f"{_VOTE_WARNING}{WORDS[meeting]} nhưng kết quả chấm điểm là {WORDS[points_level]}; "
-                        + ("mức đề xuất theo điểm." if proposed == points_level else
-                           f"mức đề xuất là {WORDS[proposed]} (theo điểm và các giới hạn ở phần lý do)."))
+        if meeting == points_level:  # the vote agrees with the points: a limit lowered the proposal, no «nhưng … là» same
+            warnings.append(f"{_VOTE_WARNING}{WORDS[meeting]}, đúng kết quả chấm điểm, nhưng mức đề xuất là "
+                            f"{WORDS[proposed]} (theo các giới hạn ở phần lý do).")
+        else:
+            warnings.append(f"{_VOTE_WARNING}{WORDS[meeting]} nhưng kết quả chấm điểm là {WORDS[points_level]}; "
+                            + ("mức đề xuất theo điểm." if proposed == points_level else
+                               f"mức đề xuất là {WORDS[proposed]} (theo điểm và các giới hạn ở phần lý do)."))
     if level is not None and proposed != level:
         binding = [lim for lim in limits if lim.level == ceiling]
         reasons.append(cited(

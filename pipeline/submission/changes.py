@@ -137,6 +137,8 @@ class Changes:
     # files of the package for the Sở Nội vụ sent as files (the zip, the spreadsheets) that differ from
     # the previous build's: (path, what it is); a copy already sent is out of date
     resend: list[tuple[str, str]] = field(default_factory=list)
+    # the body the package goes to (the new manifest's nop_so_noi_vu.noi_nhan: report.recipient)
+    noi_nhan: str = "Sở Nội vụ"
     # compared with the last printed output (pipeline/printed.py): when the print was marked, by whom
     printed_at: str = ""
     printed_by: str = ""
@@ -152,7 +154,7 @@ class Changes:
         if self.printed_at:
             since = f"lần in lúc {_when(self.printed_at)} (đánh dấu đã in)"
         people = _names(self.people)
-        resend = (f" Tệp gửi Sở Nội vụ đã khác: {', '.join(rel.rsplit('/', 1)[-1] for rel, _ in self.resend)} — "
+        resend = (f" Tệp gửi {self.noi_nhan} đã khác: {', '.join(rel.rsplit('/', 1)[-1] for rel, _ in self.resend)} — "
                   "nếu đã gửi bản cũ, gửi lại bản mới.") if self.resend else ""
         if self.empty:
             tail = f" (dữ liệu thay đổi: {people})" if people else ""
@@ -208,7 +210,7 @@ class Changes:
             lines += ["", "Không còn trong lần tạo này (hủy bản đã in nếu có):"]
             lines += [f"  {r}" for r in self.removed]
         if self.resend:
-            lines += ["", "Tệp gửi Sở Nội vụ đã khác lần tạo trước (nếu đã gửi bản cũ, gửi lại bản mới):"]
+            lines += ["", f"Tệp gửi {self.noi_nhan} đã khác lần tạo trước (nếu đã gửi bản cũ, gửi lại bản mới):"]
             lines += [f"  - {rel}: {what}" for rel, what in self.resend]
         return "\n".join(lines) + "\n"
 
@@ -413,6 +415,8 @@ class _Walk(_Compare):
                                            if u.get("ma_don_vi") and u.get("ten_don_vi")}
         sub = new.get("nop_so_noi_vu") or {}
         self.package_files = sub.get("tep", []) if isinstance(sub, dict) else []
+        if isinstance(sub, dict) and isinstance(sub.get("noi_nhan"), str) and sub["noi_nhan"].strip():
+            result.noi_nhan = sub["noi_nhan"].strip()
         for f in self.package_files:
             if f.get("loai") == "don_vi" and f.get("ma_don_vi") and f["ma_don_vi"] not in self.unit_names:
                 self.unit_names[f["ma_don_vi"]] = f.get("tieu_de", "").removeprefix("Hồ sơ đơn vị: ")

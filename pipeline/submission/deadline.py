@@ -14,6 +14,9 @@ class Deadline:
     # set by the Sở Nội vụ on `hoso serve`'s page (BuildOptions.han_nop_so_noi_vu), not taken from the workbook
     by_so_noi_vu: bool = False
     workbook: dt.date | None = None  # the workbook's own deadline (CoQuan «Hạn nộp Sở Nội vụ»), when by_so_noi_vu
+    # the body the agency sends its package to, as the workbook names it (CoQuan.so_noi_vu: a đơn vị sự nghiệp's
+    # managing Sở), else «Sở Nội vụ» (report.recipient)
+    to: str = "Sở Nội vụ"
 
     @property
     def who(self) -> str:
@@ -50,4 +53,4 @@ class Deadline:
     @property
     def line(self) -> str:
         """The build summary's line."""
-        return f"Hạn gửi hồ sơ cho Sở Nội vụ{self.who}: {self.date:%d/%m/%Y} — {self.status} (tính đến hôm nay, {self.today:%d/%m/%Y})."
+        return f"Hạn gửi hồ sơ cho {self.to}{self.who}: {self.date:%d/%m/%Y} — {self.status} (tính đến hôm nay, {self.today:%d/%m/%Y})."

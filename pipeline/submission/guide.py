@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.forms import signers as signing
 from pipeline.forms.unit_context import unit_signer_words
+from pipeline.ingest.sheetnames import as_written
+from pipeline.submission.report import RECIPIENT, recipient
 
 if TYPE_CHECKING:
     from pipeline.bundle.build import Bundles
@@ -45,8 +47,9 @@ HOW_SENT = {
     "don_vi": "hồ sơ đơn vị đã ký đủ: gửi bản quét PDF của bản giấy đã ký (tệp trong thư mục là bản chưa ký)",
     "lanh_dao": "hồ sơ cá nhân lãnh đạo đã ký đủ: gửi bản quét PDF của bản giấy đã ký",
 }
+# {noi_nhan}: the body the package goes to (report.recipient: CoQuan «Sở Nội vụ nhận báo cáo», else «Sở Nội vụ»)
 UNCONFIRMED = ("Hình thức gửi (bản giấy, bản quét hay tệp qua hệ thống quản lý văn bản) theo công văn hướng dẫn "
-               "năm nay của Sở Nội vụ; chưa có quy định chung được xác nhận — đối chiếu với công văn trước khi gửi.")
+               "năm nay của {noi_nhan}; chưa có quy định chung được xác nhận — đối chiếu với công văn trước khi gửi.")
 
 
 def _range(a: int, b: int) -> str:
@@ -104,6 +107,7 @@ def lines(b: Build, bundles: Bundles, sub: Submission) -> list[str]:
     """The guide's text from the build (`b`: campaign, plan, registry, options, today, the staged
     files' pages), its bundles and its submission package."""
     campaign, today = b.campaign, b.today
+    to = recipient(campaign)
     pages = {rel: k.pages for rel, k in b.files.known.items() if k.pages is not None}
     out = [f"HƯỚNG DẪN IN, KÝ VÀ NỘP HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {campaign.year}",
            campaign.agency.ten_co_quan, f"Tạo ngày {today:%d/%m/%Y} cùng bộ hồ sơ trong thư mục này.", ""]
@@ -111,7 +115,7 @@ def lines(b: Build, bundles: Bundles, sub: Submission) -> list[str]:
     out.append("1. HẠN NỘP")
     due = sub.deadline
     if due is not None:
-        out.append(f"   Hạn gửi hồ sơ cho Sở Nội vụ{due.who}: {due.date:%d/%m/%Y} — {due.status} "
+        out.append(f"   Hạn gửi hồ sơ cho {to}{due.who}: {due.date:%d/%m/%Y} — {due.status} "
                    f"(tính đến ngày {today:%d/%m/%Y}).")
         if due.workbook_differs:  # the Sở's deadline binds; the workbook's other date named once
             out.append(f"   {due.workbook_note}")
@@ -120,15 +124,16 @@ def lines(b: Build, bundles: Bundles, sub: Submission) -> list[str]:
     out.append("")
     out += _what_to_print(b, bundles, pages, sub.manifest.get("nop_so_noi_vu"))
     out += _who_signs(b, bundles)
-    out += _what_to_send(sub.manifest.get("nop_so_noi_vu"))
+    out += _what_to_send(sub.manifest.get("nop_so_noi_vu"), to)
     out.append("5. KHI SỬA SỐ LIỆU SAU KHI ĐÃ IN")
     out.append("   Sửa trong sổ Excel rồi chạy lại hoso build vào thư mục này: tệp in_lai.pdf gom đúng các tờ phải in "
                "lại và ký lại (văn bản của người: từ hồ sơ cá nhân; văn bản của đơn vị: từ hồ sơ đơn vị; công văn, "
-               "báo cáo, biểu tổng hợp, thông báo gửi Sở Nội vụ: từ nop_so_noi_vu/), "
+               f"báo cáo, biểu tổng hợp, thông báo gửi {to}: từ nop_so_noi_vu/), "
                "thay_doi.txt liệt kê chúng. Không sửa trực tiếp các tệp .docx/.pdf ở đây.")
     out.append("   In xong thì đánh dấu đã in: hoso da-in -o <thư mục này> (trên trang web: nút «Đã in xong các trang "
                "cần in lại»). Từ đó in_lai.pdf gom mọi tờ thay đổi kể từ lần in, dù đã tạo lại nhiều lần trước khi in.")
-    return out
+    # the sheets named as the clerk's workbook names them («sheet «Nhân sự»», not «sheet NhanSu»)
+    return [as_written(line, campaign.sheet_names) for line in out]
 
 
 def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],
@@ -136,6 +141,7 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],
     """Section 2: the person and unit bundles with their pages and sheets, and each form's copies."""
     duplex, persons, units = b.options.duplex, bundles.persons, bundles.units
     out = ["2. IN NHỮNG GÌ"]
+    to = recipient(b.campaign)
     sides = ("in HAI MẶT; trang trắng đã được chèn để mỗi người, mỗi phần bắt đầu ở mặt trước của một tờ" if duplex
              else "in MỘT MẶT; bộ hồ sơ được tạo với --no-duplex, không chèn trang trắng")
     person_pages = sum(pages.get(p["pdf"], 0) for p in persons)
@@ -145,7 +151,7 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],
     out.append(f"   b) Văn bản của từng đơn vị (biên bản họp, kiểm điểm tập thể, bảng tổng hợp), để ký: các trang nêu ở "
                f"mục 3 trong hồ sơ đơn vị ({sides}).")
     out.append("   c) Hồ sơ đơn vị (bìa, mục lục, văn bản đơn vị và hồ sơ từng người theo thứ tự xét), bản ghép đầy đủ "
-               "để lưu (chỉ hồ sơ đơn vị của lãnh đạo cơ quan gửi Sở Nội vụ, xem mục 4):")
+               f"để lưu (chỉ hồ sơ đơn vị của lãnh đạo cơ quan gửi {to}, xem mục 4):")
     by_unit = {u.ma_don_vi: u for u in b.plan.units}
     for u in units:
         unit = by_unit.get(u["ma_don_vi"])
@@ -220,9 +226,10 @@ def _who_signs(b: Build, bundles: Bundles) -> list[str]:
     return out
 
 
-def _what_to_send(submission: dict[str, Any] | None) -> list[str]:
-    """Section 4: each file of the package for the Sở Nội vụ and how it is sent (unconfirmed)."""
-    out = ["4. GỬI SỞ NỘI VỤ"]
+def _what_to_send(submission: dict[str, Any] | None, to: str = RECIPIENT) -> list[str]:
+    """Section 4: each file of the package for `to` (the Sở Nội vụ, or the body the workbook names) and how it is
+    sent (unconfirmed)."""
+    out = [f"4. GỬI {to.upper()}"]
     section = submission or {}
     for f in section.get("tep", []):
         name = f["path"].rsplit("/", 1)[-1]
@@ -232,7 +239,7 @@ def _what_to_send(submission: dict[str, Any] | None) -> list[str]:
     if section.get("zip"):
         out.append(f"   - {section['zip']}: toàn bộ thư mục {section.get('thu_muc', 'nop_so_noi_vu')} (bản chưa ký) "
                    "— gửi khi Sở yêu cầu bản điện tử.")
-    out.append(f"   Lưu ý: {UNCONFIRMED}")
+    out.append(f"   Lưu ý: {UNCONFIRMED.format(noi_nhan=to)}")
     out.append("")
     return out
 

@@ -54,6 +54,7 @@ from pipeline.document import Build, Document
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
 from pipeline.ingest.model import Campaign, Person
+from pipeline.ingest.sheetnames import as_written
 from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers
 from pipeline.pdf.validate import page_range
@@ -128,6 +129,16 @@ def enclosed(campaign: Campaign, ratings: Ratings) -> list[str]:
     return out
 
 
+def addressed_title(title: str, campaign: Campaign) -> str:
+    """A document's title as the guide, README.txt and the manifest list it: «… đến Sở Nội vụ» (the cover letter's
+    meta.toml title) names the body the workbook sends to (report.recipient: «Sở Y tế tỉnh …» for a đơn vị sự nghiệp
+    reporting to its managing body); a title the clerk changed in meta.toml otherwise is kept as written."""
+    to = report.recipient(campaign)
+    if to != report.RECIPIENT and title.endswith(report.RECIPIENT):
+        return title[: -len(report.RECIPIENT)] + to
+    return title
+
+
 def readme_text(campaign: Campaign, listed: list[dict[str, Any]], archive: str, due: Deadline | None,
                 today: dt.date | None) -> str:
     """The output's README.txt (Vietnamese): the submission's files and the Sở Nội vụ deadline
@@ -136,7 +147,7 @@ def readme_text(campaign: Campaign, listed: list[dict[str, Any]], archive: str, 
     a = campaign.agency
     lines = [f"Hồ sơ đánh giá, xếp loại chất lượng năm {campaign.year} — {a.ten_co_quan}", ""]
     if due is not None:
-        lines += [f"Hạn gửi hồ sơ cho Sở Nội vụ{due.who}: {due.date:%d/%m/%Y} — {due.status} (tính đến ngày tạo hồ sơ, "
+        lines += [f"Hạn gửi hồ sơ cho {due.to}{due.who}: {due.date:%d/%m/%Y} — {due.status} (tính đến ngày tạo hồ sơ, "
                   f"{day:%d/%m/%Y}).", *([due.workbook_note] if due.workbook_differs else []),
                   "(Thời hạn chỉ ghi ở đây và trên màn hình, không in trong văn bản ký gửi đi.)", ""]
     lines.append(f"Bộ hồ sơ gửi {report.so_noi_vu(campaign)}: thư mục {FOLDER}/ và tệp nén {archive} (cùng nội dung):")
@@ -145,7 +156,8 @@ def readme_text(campaign: Campaign, listed: list[dict[str, Any]], archive: str, 
               "HUONG_DAN_IN.txt). Tệp nào đã được sửa hoặc ghi chú thêm thì bản đã sửa được chép giữ lại sang thư mục "
               "«<tên thư mục>.sua-tay-<ngày-giờ>» bên cạnh trước khi viết lại; riêng tệp Word, PDF, Excel đã sửa tay "
               "thì hoso dừng lại và hỏi trước (--ghi-de). Các bản đã ký nhận lại (thư mục da_ky/) không bao giờ bị xóa."]
-    return "\n".join(lines) + "\n"
+    # the sheets named as the clerk's workbook names them (the deadline's «sheet CoQuan, ô …»)
+    return as_written("\n".join(lines), campaign.sheet_names) + "\n"
 
 
 def fix_zip_times(path: Path) -> None:
@@ -312,7 +324,7 @@ def prepare_submission(build: Build) -> Prepared:
     titles: dict[str, str] = {}
     for form, make in contexts.items():
         spec = _spec(registry, form, warnings)
-        titles[form] = spec.title
+        titles[form] = addressed_title(spec.title, campaign)
         ctx = make(spec)
         key = cache_key(spec.template_sha256, ctx)
         rel = f"{FOLDER}/{names[form]}.docx"
@@ -389,7 +401,8 @@ def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Sub
     due = report.deadline(campaign, today, build.options.han_nop_so_noi_vu)
     filtered = bool(units or persons)
     if filtered:
-        warnings.append("Chỉ tạo hồ sơ của một số đơn vị/người (--unit/--person): bộ nộp Sở Nội vụ chưa đầy đủ.")
+        warnings.append(f"Chỉ tạo hồ sơ của một số đơn vị/người (--unit/--person): bộ nộp {report.recipient(campaign)} "
+                        "chưa đầy đủ.")
     # 8. README.txt: what the folder holds, and the deadline as it stands today (never in a document)
     files.write(README, readme_text(campaign, listed, archive, due, today).encode("utf-8"))
     for w in warnings:
@@ -401,6 +414,8 @@ def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Sub
         "lanh_dao": leader_entries,
         "bieu_tong_hop": summary_table.counts_document(prep.rows),
         "han_nop": None if due is None else due.date.isoformat(),
+        # the body the package goes to, as the guide and the console name it (report.recipient)
+        "noi_nhan": report.recipient(campaign),
         # a deadline the Sở Nội vụ set on `hoso serve` (BuildOptions.han_nop_so_noi_vu), and the workbook's own
         **({"han_nop_do_so_noi_vu_dat": True,
             "han_nop_so_excel": due.workbook.isoformat() if due.workbook else None} if due and due.by_so_noi_vu else {}),
@@ -437,12 +452,14 @@ def _agency_documents(build: Build, docs: list[Document], listed: _Listed, warni
         files.write(str(Path(job.docx).with_suffix(".pdf").as_posix()), data, pages=done.pages)
         if job.form == NOTICE and not decided:
             warnings.append("Thông báo kết quả mới là dự thảo (chưa có mức xếp loại do cấp có thẩm quyền quyết định, "
-                            "cột «Mức xếp loại của cấp có thẩm quyền» sheet NhanSu): không đưa vào bộ nộp Sở Nội vụ.")
+                            "cột «Mức xếp loại của cấp có thẩm quyền» sheet NhanSu): không đưa vào bộ nộp "
+                            f"{report.recipient(build.campaign)}.")
             continue
         files.write(f"{FOLDER}/{job.form}.pdf", data, pages=done.pages)
         listed.add(f"{job.form}.pdf", job.form, job.title)
     if not any(job.form == NOTICE for job in plan.agency):
-        warnings.append("Chưa có Thông báo kết quả đánh giá, xếp loại (mẫu «thong_bao_ket_qua») trong bộ nộp Sở Nội vụ.")
+        warnings.append("Chưa có Thông báo kết quả đánh giá, xếp loại (mẫu «thong_bao_ket_qua») trong bộ nộp "
+                        f"{report.recipient(build.campaign)}.")
 
 
 def _leader_dossiers(build: Build, listed: _Listed, warnings: list[str]) -> list[dict[str, Any]]:
@@ -466,7 +483,7 @@ def _leader_dossiers(build: Build, listed: _Listed, warnings: list[str]) -> list
     built = {d.ma_so: d for d in plan.persons}
     if not leaders:
         warnings.append(f"Không tìm thấy người đứng đầu «{campaign.agency.nguoi_dung_dau}» (sheet CoQuan) trong sheet "
-                        "NhanSu: bộ nộp Sở Nội vụ không có hồ sơ cá nhân của lãnh đạo cơ quan.")
+                        f"NhanSu: bộ nộp {report.recipient(campaign)} không có hồ sơ cá nhân của lãnh đạo cơ quan.")
     leader_entries: list[dict[str, Any]] = []
     for p in leaders:
         d = built.get(p.ma_so)

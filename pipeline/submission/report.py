@@ -28,10 +28,20 @@ def deadline(campaign: Campaign, today: dt.date | None = None, set_by_so: dt.dat
     (CoQuan «Hạn nộp Sở Nội vụ»)."""
     han = campaign.agency.han_nop_so_noi_vu
     if set_by_so is not None and clock.campaign_year(set_by_so) == campaign.year:
-        return Deadline(set_by_so, today or clock.today(), by_so_noi_vu=True, workbook=han)
+        return Deadline(set_by_so, today or clock.today(), by_so_noi_vu=True, workbook=han, to=recipient(campaign))
     if han is None:
         return None
-    return Deadline(han, today or clock.today())
+    return Deadline(han, today or clock.today(), to=recipient(campaign))
+
+
+RECIPIENT = "Sở Nội vụ"  # the body a package goes to when CoQuan «Sở Nội vụ nhận báo cáo» is empty
+
+
+def recipient(campaign: Campaign) -> str:
+    """The body this agency sends its package to, as the clerk's guide, README.txt and console name it: CoQuan.so_noi_vu
+    as the workbook writes it (a đơn vị sự nghiệp sends to its managing body, «Sở Y tế tỉnh …»), else «Sở Nội vụ».
+    The documents signed name the province's Sở Nội vụ when the workbook does not (`so_noi_vu`)."""
+    return campaign.agency.so_noi_vu.strip() or RECIPIENT
 
 
 def _num(n: int) -> str:

@@ -101,7 +101,7 @@ def copy_bytes(source: Path, campaign: Campaign, ratings: Ratings) -> bytes:
     refs = [p.refs.get("ma_so") for p in campaign.people]
     sheets = {r.sheet for r in refs if r is not None}
     if len(sheets) != 1:
-        raise WritebackSkipped("Không tạo bản sao kèm kết quả: không xác định được sheet Nhân sự.")
+        raise WritebackSkipped("Không tạo bản sao kèm kết quả: không xác định được sheet NhanSu.")
     sheet = sheets.pop()
     rows = []
     for person in campaign.people:
