@@ -277,6 +277,17 @@ def leftovers(out: Path) -> list[str]:
                   if p.name.startswith(f".{out.name}.") and not p.name.endswith(".lock"))
 
 
+def person_form_text(out: Path, ma_so: str, form: str) -> str:
+    """The text of one form in a person's dossier of the output `out` (its pages, from the manifest), on one line."""
+    import json
+
+    doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = [p for p in doc["ca_nhan"] if p["ma_so"] == ma_so]
+    (d,) = [d for d in entry["tai_lieu"] if d["mau"] == form]
+    pages = PdfReader(out / entry["pdf"]).pages[d["trang_dau"] - 1: d["trang_dau"] - 1 + d["so_trang"]]
+    return " ".join("\n".join(p.extract_text() for p in pages).split())
+
+
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 

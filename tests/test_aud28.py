@@ -12,7 +12,6 @@ Real LibreOffice build of one small workbook.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 import pytest
@@ -20,6 +19,7 @@ import workbook_factory as wf
 from pypdf import PdfReader
 
 from pipeline import api
+from tests.fakes import person_form_text
 
 BLANK_DATE = "ngày …… tháng …… năm ……"
 
@@ -55,31 +55,23 @@ def out(tmp_path_factory, cache_dir):
     return dest
 
 
-def _form_text(out, ma_so: str, form: str) -> str:
-    doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    (entry,) = [p for p in doc["ca_nhan"] if p["ma_so"] == ma_so]
-    (d,) = [d for d in entry["tai_lieu"] if d["mau"] == form]
-    pages = PdfReader(out / entry["pdf"]).pages[d["trang_dau"] - 1: d["trang_dau"] - 1 + d["so_trang"]]
-    return _flat("\n".join(p.extract_text() for p in pages))
-
-
 def _unit_text(out, unit: str) -> str:
     return _flat("\n".join(p.extract_text() for p in PdfReader(out / "don_vi" / f"{unit}.pdf").pages))
 
 
 @pytest.mark.libreoffice
 def test_agency_decision_date_is_not_the_superiors(out):
-    head = _form_text(out, "NS-01", "mau_02")  # the agency head: rated by the Chủ tịch UBND tỉnh
+    head = person_form_text(out, "NS-01", "mau_02")  # the agency head: rated by the Chủ tịch UBND tỉnh
     block = head[head.index("III. KẾT QUẢ ĐÁNH GIÁ"):]
     assert "Trần Văn Tỉnh" in block and "CHỦ TỊCH UBND TỈNH" in block
     assert f"Thử Nghiệm, {BLANK_DATE} NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ" in block
     assert "10 tháng 12" not in head
-    staff = _form_text(out, "NS-03", "mau_02")  # staff: rated by the agency head on ngay_quyet_dinh
+    staff = person_form_text(out, "NS-03", "mau_02")  # staff: rated by the agency head on ngay_quyet_dinh
     block = staff[staff.index("KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC"):]
     assert "Thử Nghiệm, ngày 10 tháng 12 năm 2024 NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ" in block
     assert "Nguyễn Văn An" in block
     # NS-05 is not decided yet: no decision date is printed on his phiếu (seed defect: pre-filled dates)
-    worker = _form_text(out, "NS-05", "mau_03")
+    worker = person_form_text(out, "NS-05", "mau_03")
     block = worker[worker.index("(Phần dành cho cấp có thẩm quyền đánh giá)"):]
     assert f"Thử Nghiệm, {BLANK_DATE} NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ" in block and "10 tháng 12" not in worker
 
@@ -156,7 +148,7 @@ def test_2025_party_review_has_no_year_score_line(out_2025):
     # ND 90/2020 (as amended by ND 48/2023) rates the 2025 state side on criteria, without points
     # (rules.md R0, R2): the state block of Mẫu 2B asks for the level only, not a «year score from
     # the monthly, quarterly tracking» that ND 335 introduces from 2026
-    review = _form_text(out_2025, "NS-01", "mau_2b_2025")
+    review = person_form_text(out_2025, "NS-01", "mau_2b_2025")
     state = review[review.index("Đánh giá, xếp loại chất lượng công chức, viên chức"):]
     assert "Mức xếp loại chất lượng công chức, viên chức:" in state
     assert "Điểm đánh giá năm" not in review

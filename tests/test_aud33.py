@@ -31,6 +31,7 @@ import su_nghiep_2026 as sn
 from pypdf import PdfReader
 
 from pipeline import api, ingest
+from tests.fakes import person_form_text
 
 
 def _flat(text: str) -> str:
@@ -53,14 +54,6 @@ def _people(out) -> dict[str, dict]:
 
 def _pdf_text(path) -> str:
     return _flat("\n".join(p.extract_text() for p in PdfReader(path).pages))
-
-
-def _form_text(out, ma_so: str, form: str) -> str:
-    doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    (entry,) = [p for p in doc["ca_nhan"] if p["ma_so"] == ma_so]
-    (d,) = [d for d in entry["tai_lieu"] if d["mau"] == form]
-    pages = PdfReader(out / entry["pdf"]).pages[d["trang_dau"] - 1: d["trang_dau"] - 1 + d["so_trang"]]
-    return _flat("\n".join(p.extract_text() for p in pages))
 
 
 def test_a_hospital_clerk_s_workbook_is_accepted(tmp_path):
@@ -134,12 +127,12 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
 
 @pytest.mark.libreoffice
 def test_the_phieu_says_why_months_are_missing(out):
-    phieu = _form_text(out, "BV-12", "phieu_nd233")
+    phieu = person_form_text(out, "BV-12", "phieu_nd233")
     assert ("Mức xếp loại đề xuất: Không xếp loại Công tác 5 tháng trong năm, chưa đủ 6 tháng và không nghỉ thai "
             "sản: không thực hiện đánh giá, xếp loại chất lượng") in phieu
     assert "căn cứ: Nghị định 233/2026/NĐ-CP" in phieu
     # maternity leave June–October: rated on the 7 months worked, and the phiếu says why 5 months are not there
-    midwife = _form_text(out, "BV-08", "phieu_nd233")
+    midwife = person_form_text(out, "BV-08", "phieu_nd233")
     assert ("Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ Nghỉ chế độ thai sản (công tác 7 tháng trong năm): vẫn "
             "đánh giá, xếp loại bình thường; kết quả là kết quả của thời gian làm việc thực tế trong năm") in midwife
     assert "Tháng 06/2026" not in midwife and "Tháng 11/2026" in midwife
@@ -156,15 +149,15 @@ def test_no_decree_for_cong_chuc_on_the_hospital_s_papers(out):
 
 @pytest.mark.libreoffice
 def test_who_signs_a_viên_chức_s_phieu(out):
-    head = _form_text(out, "BV-01", "phieu_nd233")  # the hospital's Giám đốc: its managing body rates him
+    head = person_form_text(out, "BV-01", "phieu_nd233")  # the hospital's Giám đốc: its managing body rates him
     block = head[head.index("IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC"):]
     assert "GIÁM ĐỐC SỞ Y TẾ" in block and "Lê Thị Hồng Nhung" in block and "Đinh Công Thành" not in block
-    doctor = _form_text(out, "BV-05", "phieu_nd233")
+    doctor = person_form_text(out, "BV-05", "phieu_nd233")
     manager = doctor[doctor.index("Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP"):doctor.index("KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI")]
     assert "TRƯỞNG KHOA NỘI TỔNG HỢP" in manager and "Nguyễn Văn Hùng" in manager
     block = doctor[doctor.index("KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC"):]
     assert "GIÁM ĐỐC" in block and "Đinh Công Thành" in block and "SỞ Y TẾ" not in block
-    driver = _form_text(out, "BV-17", "phieu_nd233")  # người lao động: his job, not a chức danh
+    driver = person_form_text(out, "BV-17", "phieu_nd233")  # người lao động: his job, not a chức danh
     assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG" in driver and "Vị trí công việc: Lái xe" in driver
     # his dossier's cover: the hospital's rules applying ND 233 (the decree rates viên chức), not the decree itself
     doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

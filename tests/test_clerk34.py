@@ -102,15 +102,6 @@ def test_readme_console_and_manifest_name_the_so_y_te(hospital):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _named_by_label(src: Path, dest: Path) -> Path:
-    wb = openpyxl.load_workbook(src)
-    for ws in wb.worksheets:
-        if ws.title in schema.SHEETS_BY_KEY:
-            ws.title = schema.SHEETS_BY_KEY[ws.title].label
-    wb.save(dest)
-    return dest
-
-
 def _hoso(*args: object, cache: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HOSO_CACHE": str(cache), "HOSO_HOM_NAY": "2026-12-06"}
     return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], capture_output=True, text=True,
@@ -120,7 +111,7 @@ def _hoso(*args: object, cache: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def labelled(tmp_path_factory, cache_dir):
     tmp = tmp_path_factory.mktemp("clerk34-nhan")
-    book = _named_by_label(ROOT / "data" / "mau_ho_so_2026.xlsx", tmp / "so.xlsx")
+    book = wf.sheets_named_by_label(ROOT / "data" / "mau_ho_so_2026.xlsx", tmp / "so.xlsx")
     out = tmp / "out"
     # the leaders' unit only (its people are the package's leaders): the lines are the whole build's
     proc = _hoso("build", book, "-o", out, "--unit", "LD", cache=cache_dir / "clerk34-nhan")
@@ -161,7 +152,7 @@ def test_a_build_never_names_a_sheet_by_hoso_s_key(labelled):
 
 
 def test_check_with_many_kinds_of_errors_never_names_a_sheet_by_hoso_s_key(tmp_path):
-    book = _named_by_label(ROOT / "data" / "mau_ho_so_2026.xlsx", tmp_path / "so.xlsx")
+    book = wf.sheets_named_by_label(ROOT / "data" / "mau_ho_so_2026.xlsx", tmp_path / "so.xlsx")
     wb = openpyxl.load_workbook(book)
     del wb["Thi đua"]
     wb.create_sheet("Ghi chép riêng")  # a sheet of the clerk's own
@@ -249,7 +240,7 @@ def test_files_to_send_again_name_the_so_y_te(hospital, tmp_path, cache_dir):
 def test_a_kpi_import_into_a_workbook_named_in_vietnamese_names_its_tabs(tmp_path):
     """`hoso nhap-ket-qua` into a workbook whose tabs are «Nhân sự», «Kết quả kỳ»: the rows it cannot place and
     what it wrote name those tabs, never NhanSu / KetQuaKy."""
-    book = _named_by_label(ROOT / "data" / "mau_ho_so_2026.xlsx", tmp_path / "so.xlsx")
+    book = wf.sheets_named_by_label(ROOT / "data" / "mau_ho_so_2026.xlsx", tmp_path / "so.xlsx")
     export = tmp_path / "kpi.csv"
     export.write_text("Mã CB;Họ và tên;Tháng;Năm;Điểm tiêu chí chung (30);Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
                       "VP-021;Huỳnh Văn Cường;10;2026;25;100;85;80\n"

@@ -170,20 +170,6 @@ def test_same_agency_name_with_other_staff_is_another_agency(tmp_path):
     check_agency(theirs, campaign, tmp_path / "so.xlsx", tmp_path / "out", allowed=True, log=lambda s: None)
 
 
-def _sheets_named_by_label(src: Path, dest: Path) -> Path:
-    """The 2026 sample as a clerk's own copy may be: every sheet named by its Vietnamese label."""
-    import openpyxl
-
-    from pipeline.ingest import schema
-
-    wb = openpyxl.load_workbook(src)
-    for ws in wb.worksheets:
-        if ws.title in schema.SHEETS_BY_KEY:
-            ws.title = schema.SHEETS_BY_KEY[ws.title].label
-    wb.save(dest)
-    return dest
-
-
 KEYS_SEEN = ("KetQuaKy", "NhanSu", "KyLuat", "CoQuan")  # sheets this workbook names «Kết quả kỳ», «Nhân sự» …
 
 
@@ -192,7 +178,7 @@ def test_messages_name_the_sheets_as_the_clerk_s_workbook_does(tmp_path, capsys)
     those tabs, never to «KetQuaKy» or «NhanSu», which his file does not have."""
     import openpyxl
 
-    book = _sheets_named_by_label(ROOT / "data" / "mau_ho_so_2026.xlsx", tmp_path / "so.xlsx")
+    book = wf.sheets_named_by_label(ROOT / "data" / "mau_ho_so_2026.xlsx", tmp_path / "so.xlsx")
     # check: an unknown person in «Kết quả kỳ», and the sample's warnings (a month missing)
     bad = openpyxl.load_workbook(book)
     bad["Kết quả kỳ"].cell(4, 1).value = "XX-999"

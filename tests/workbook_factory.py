@@ -236,3 +236,15 @@ def of_year(path: Path, year: int) -> Path:
     for row in data["KyLuat"]:
         row["ngay_hieu_luc"] = dt.date(year, 6, 20)
     return write(path, data)
+
+
+def sheets_named_by_label(src: Path, dest: Path) -> Path:
+    """`src` as a clerk's own copy may be: every sheet named by its Vietnamese label («Nhân sự», …), saved as `dest`."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        if ws.title in schema.SHEETS_BY_KEY:
+            ws.title = schema.SHEETS_BY_KEY[ws.title].label
+    wb.save(dest)
+    return dest
