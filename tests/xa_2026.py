@@ -50,7 +50,9 @@ _PEOPLE = [
     ("X-03", "Lê Văn Toàn", dt.date(1978, 11, 3), "Nam", "LD", "Phó Chủ tịch Ủy ban nhân dân xã", "pho", "can_bo",
      True, "Chuyên viên", "Đảng ủy viên", "HTT", {}),
     ("X-04", "Hoàng Văn Sáu", dt.date(1970, 1, 30), "Nam", "HDND", "Chủ tịch Hội đồng nhân dân xã", "truong",
-     "can_bo", True, "Chuyên viên chính", "Phó Bí thư Thường trực Đảng ủy", "HTXS", {}),
+     "can_bo", True, "Chuyên viên chính", "Phó Bí thư Thường trực Đảng ủy", "HTXS",
+     # the Chủ tịch HĐND is not under the Chủ tịch UBND: the clerk names who rates him
+     dict(nguoi_danh_gia="Lê Quang Vinh", chuc_vu_nguoi_danh_gia="Bí thư Đảng ủy xã")),
     ("X-05", "Phạm Thị Thu", dt.date(1982, 4, 18), "Nữ", "VP", "Chánh Văn phòng HĐND và UBND xã", "truong",
      "cong_chuc", True, "Chuyên viên", "Bí thư chi bộ", "HTT", {}),
     ("X-06", "Đỗ Minh Khang", dt.date(1990, 9, 9), "Nam", "VP", "Công chức Văn phòng - Thống kê", "nhan_vien",

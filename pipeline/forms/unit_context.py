@@ -388,7 +388,7 @@ def rated_by_note(campaign: Campaign, person: Person) -> str:
     the agency's head by the head of the superior body, a unit's staff by the unit's own evaluator
     (DonVi.nguoi_danh_gia); "" for those the agency's head rates."""
     who = signers.evaluator(campaign, person)
-    if who.vai_tro not in ("cap_tren", "don_vi"):
+    if who.vai_tro not in ("cap_tren", "don_vi", "rieng"):
         return ""
     if not (who.chuc_vu or who.co_quan):
         return "Do cấp trên trực tiếp đánh giá, xếp loại"
