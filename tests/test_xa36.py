@@ -10,8 +10,8 @@ never from the engine's formula:
   leaves 3 HTT, 0.6 → 0: none kept. Công chức managers: 2 HTXS (X-05 90.16, X-13 94.08), 1 HTT: none kept.
   Công chức not managers: 4 HTXS (X-06 95.83, X-07 98, X-11 93.66, X-15 92.5), 2 HTT (X-08, X-14); keeping 1
   leaves 5 HTT, 1 ≥ 1; keeping 2 leaves 4, 0.8 → 0 < 2. So 1 is kept: X-07, 5/5 HTXS ballots.
-- Recruited in September (X-12, 4 months): not rated. Sick leave of 3 months (X-14): rated on the 9 months
-  worked, 83.5: HTT.
+- Recruited in September (X-12, 4 months): not rated. Sick leave of 3 months (X-14, `so_thang_nghi` 3): rated on the
+  9 months worked, 83.5: HTT, and his phiếu says why.
 - The Chủ tịch UBND xã (the agency head) is rated by the head of the superior body — after the 2025
   reorganisation the province (Chủ tịch UBND tỉnh), no district; the Phó Chủ tịch chairs his review.
   Cán bộ are rated by «the body managing the cán bộ» (ND 90 Art. 16); the Chủ tịch HĐND xã is not under the
@@ -79,6 +79,17 @@ def test_levels_worked_out_by_hand(out):
         assert p["muc_de_xuat"] == level, (ma_so, p["muc_de_xuat"])
     assert people["X-12"]["trang_thai"] == "khong_xep_loai" and people["X-12"]["muc_de_xuat"] is None
     assert len(people["X-14"]["diem_ky"]) == 9
+
+
+
+@pytest.mark.libreoffice
+def test_the_phieu_says_why_months_are_missing(out):
+    sick = person_form_text(out, "X-14", "phieu_nd335")
+    assert ("Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ Nghỉ không tham gia công tác theo quy định 3 tháng trong "
+            "năm, thời gian công tác thực tế 9 tháng") in sick
+    assert "Tháng 03/2026" not in sick and "Tháng 06/2026" in sick
+    recruit = person_form_text(out, "X-12", "phieu_nd335")
+    assert "Mức xếp loại đề xuất: Không xếp loại Công tác 4 tháng trong năm, chưa đủ 6 tháng" in recruit
 
 
 @pytest.mark.libreoffice

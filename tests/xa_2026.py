@@ -74,7 +74,7 @@ _PEOPLE = [
      True, "Chuyên viên chính", "Chi ủy viên", "HTXS", {}),
     ("X-14", "Quách Văn Thắng", dt.date(1985, 1, 19), "Nam", "VHXH", "Công chức Văn hóa - Xã hội", "nhan_vien",
      "cong_chuc", False, "Chuyên viên", "Đảng viên", "HTT",
-     dict(so_thang_cong_tac=9, ghi_chu="Nghỉ ốm điều trị dài ngày từ 01/3/2026 đến 31/5/2026 (03 tháng).")),
+     dict(so_thang_nghi=3, ghi_chu="Nghỉ ốm điều trị dài ngày từ 01/3/2026 đến 31/5/2026 (03 tháng).")),
     ("X-15", "Châu Thị Lệ", dt.date(1991, 7, 7), "Nữ", "VHXH", "Công chức Văn hóa - Xã hội", "nhan_vien", "cong_chuc",
      False, "Chuyên viên", None, "HTXS", {}),
     ("X-16", "Dương Văn Bình", dt.date(1968, 9, 1), "Nam", "VP", "Bảo vệ", "nhan_vien", "nguoi_lao_dong", False,
