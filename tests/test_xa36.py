@@ -141,3 +141,20 @@ def test_no_district_on_a_commune_s_papers(out):
         assert "huyện" not in text.casefold() and "quận" not in text.casefold(), pdf.name
         for code in ("can_bo", "cong_chuc", "lanh_dao_quan_ly", "khong_giu_chuc_vu"):
             assert code not in text, (pdf.name, code)
+
+
+@pytest.mark.libreoffice
+def test_papers_of_cán_bộ_cite_nd335_as_applied_to_them(out):
+    """ND 335 rates «cơ quan hành chính nhà nước và công chức»: a unit of cán bộ, and the agency's papers, say the
+    commune's rules apply it to its cán bộ and workers, never that the decree itself rates them."""
+    nd335 = ("Nghị định số 335/2025/NĐ-CP ngày 21/12/2025 của Chính phủ về đánh giá, xếp loại chất lượng đối với cơ "
+             "quan hành chính nhà nước và công chức")
+    leaders = _pdf_text(out / "don_vi" / "LD.pdf")
+    assert f"{nd335} (vận dụng đối với cán bộ theo quy chế đánh giá của cơ quan)" in leaders
+    for paper in ("co_quan/thong_bao_ket_qua.pdf", "nop_so_noi_vu/bao_cao_ket_qua_danh_gia.pdf",
+                  "nop_so_noi_vu/cong_van_gui_so_noi_vu.pdf"):
+        assert (f"{nd335} (vận dụng đối với cán bộ, người lao động theo quy chế đánh giá của cơ quan)"
+                in _pdf_text(out / paper)), paper
+    # the Phòng Kinh tế has công chức only: the decree alone
+    economy = _pdf_text(out / "don_vi" / "KT.pdf")
+    assert f"{nd335} và hướng dẫn" in economy and "vận dụng đối với" not in economy
