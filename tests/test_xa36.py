@@ -129,6 +129,11 @@ def test_the_head_s_review_is_chaired_by_his_deputy_and_sent_to_the_province(out
     assert "Do Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam đánh giá, xếp loại" in minutes
     notice = _pdf_text(out / "co_quan" / "thong_bao_ket_qua.pdf")
     assert "Do Bí thư Đảng ủy xã đánh giá, xếp loại" in notice
+    # the chi bộ's report lists its members' results: cán bộ are not called công chức, viên chức
+    report = minutes[minutes.index("Kiểm điểm tập thể chi bộ năm 2026"):]
+    assert ("VII. Kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động là đảng viên của "
+            "chi bộ năm 2026") in report
+    assert "Trần Thị Minh Hạnh" in report[report.index("VII."):]
 
 
 @pytest.mark.libreoffice

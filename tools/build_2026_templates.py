@@ -766,8 +766,10 @@ _add(Form(
         Label("phan_vi", "Tự đánh giá, xếp loại chất lượng tập thể", "[R] VI (100-point frame of QĐ 366)"),
         Label("tu_cham_diem", "Tự chấm điểm", "[R]"),
         Label("tu_nhan_muc", "Tự nhận mức xếp loại chất lượng", "[R]"),
-        Label("phan_vii", "Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên của chi bộ năm",
-              "[R] VII, the members' state results (ND 335 Art. 23: the basis of the party rating)"),
+        Label("phan_vii", "Kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động là đảng "
+              "viên của chi bộ năm",
+              "[R] VII, the members' state results (ND 335 Art. 23: the basis of the party rating); a commune's chi bộ "
+              "lists its cán bộ too (audit xa36)"),
         Label("cot_diem", "Điểm năm", "[R] column, only from 2026 (a 2025 review under ND 90 has no year score)"),
         Label("cot_muc", "Mức xếp loại", "[R] column (decided level, else the proposal marked «(đề xuất)»; the agency "
               "head's undecided level: who rates him, as tong_hop_xep_loai prints it)"),
