@@ -402,7 +402,7 @@ def test_golden_party_2b_and_collective_01(built_2026, manifest_2026):
 def _mau_01_rows(out: Path, manifest: dict, unit: str) -> str:
     (u,) = [d for d in manifest["don_vi"] if d["ma_don_vi"] == unit]
     text = flat(_text(out / u["pdf"]))
-    start = text.index("Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên")
+    start = text.index("Kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động là đảng viên")
     return text[start:text.index("T/M CHI BỘ", start)]
 
 
@@ -655,7 +655,7 @@ def test_mau_01_is_signed_by_the_secretary_of_the_chi_bo(tmp_path, cache_dir):
     for s in ("T/M CHI BỘ", "BÍ THƯ CHI BỘ", "Phạm Thị Dung"):
         assert s in sign, (s, sign)
     assert "Nguyễn Văn An" not in sign
-    members = text[text.index("Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên"):text.index("Nơi nhận:")]
+    members = text[text.index("Kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động là đảng viên"):text.index("Nơi nhận:")]
     for s in ("1 Nguyễn Văn An Trưởng phòng 98,00", "2 Phạm Thị Dung Giám đốc 90,00"):
         assert s in members, (s, members)
     # NS-04, alone in her comparable group (viên chức leaders): 90 points, HTXS by the points, but keeping

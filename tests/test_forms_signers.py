@@ -78,6 +78,22 @@ def test_without_unit_evaluator_the_unit_head_comments(tmp_path):
     assert not signers.commenter(c, c.person("NS-04")).known  # the director comments on nobody's own phiếu
 
 
+def test_a_person_s_own_evaluator_comes_before_the_unit_s_and_the_head_s(tmp_path):
+    """NhanSu `nguoi_danh_gia` (audit xa36: the Chủ tịch HĐND xã, a cán bộ, is not rated by the Chủ tịch UBND xã):
+    it rates that person only; the agency head stays with the superior, and nobody is their own evaluator."""
+    data = _second_tables()
+    data["NhanSu"][0].update(nguoi_danh_gia="Trần Quốc Hưng", chuc_vu_nguoi_danh_gia="Bí thư Đảng ủy")  # the head
+    data["NhanSu"][2].update(nguoi_danh_gia="Trần Quốc Hưng", chuc_vu_nguoi_danh_gia="Bí thư Đảng ủy")  # NS-03
+    data["NhanSu"][4].update(nguoi_danh_gia="Trần Quốc Hưng", chuc_vu_nguoi_danh_gia="Bí thư Đảng ủy")  # NS-05
+    c = ingest.load(wf.write(tmp_path / "so.xlsx", data))
+    for ma in ("NS-03", "NS-05"):  # over the agency head (NS-03) and over the centre's own evaluator (NS-05)
+        ev = signers.evaluator(c, c.person(ma))
+        assert (ev.ho_ten, ev.chuc_vu) == ("Trần Quốc Hưng", "Bí thư Đảng ủy"), ma
+    assert signers.evaluator(c, c.person("NS-01")).ho_ten == "Lò Văn Tỉnh"
+    assert signers.evaluator(c, c.person("NS-02")).ho_ten == "Nguyễn Văn An"
+    assert signers.evaluator(c, c.person("NS-06")).ho_ten == "Phạm Thị Dung"
+
+
 def test_unknown_superior_leaves_the_head_blank_and_check_warns(tmp_path):
     path = wf.write(tmp_path / "so.xlsx", _second_tables(superior=False))
     c = ingest.load(path)

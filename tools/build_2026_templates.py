@@ -211,6 +211,9 @@ def _phieu_labels(kind: str) -> tuple[Label, ...]:
               "[R] item 2 (số lượng, chất lượng, tiến độ sản phẩm, công việc theo tháng/quý)"),
         Label("phan_lanh_dao", "PHẦN DÀNH RIÊNG CHO VIÊN CHỨC QUẢN LÝ" if vc else "PHẦN DÀNH RIÊNG CHO CÔNG CHỨC LÃNH ĐẠO, QUẢN LÝ",
               "[R] heading of the leaders' part (criteria d, đ, e; Art. 15 ND 335)"),
+        Label("phan_lanh_dao_khac", "PHẦN DÀNH RIÊNG CHO NGƯỜI LÃNH ĐẠO, QUẢN LÝ",
+              "[R] the same heading on the phiếu of a cán bộ (Chủ tịch, Phó Chủ tịch…) or người lao động: the phan_lanh_dao "
+              "wording names công chức / viên chức; who rates cán bộ in 2026 is unknown (regime-2026.md §0)"),
         Label("muc_ld_d", "Kết quả hoạt động của cơ quan, tổ chức, đơn vị hoặc lĩnh vực được giao phụ trách", "[R] criterion d"),
         Label("muc_ld_dd", "Năng lực tổ chức thực hiện nhiệm vụ", "[R] criterion đ"),
         Label("muc_ld_e", "Năng lực tập hợp, đoàn kết", "[R] criterion e"),
@@ -272,7 +275,8 @@ def build_phieu(form: Form):
     dk.item_heading(doc, "2.", "{{ nhan.muc_nhiem_vu }}")
     _answer(doc, "td.ket_qua_nhiem_vu")
     dk.p_tag(doc, "if nguoi.lanh_dao")
-    dk.section_heading(doc, "{{ nhan.phan_lanh_dao }}", align="center", space_before=4)
+    dk.section_heading(doc, "{% if doi_tuong == nhan.doi_tuong %}{{ nhan.phan_lanh_dao }}{% else %}"
+                            "{{ nhan.phan_lanh_dao_khac }}{% endif %}", align="center", space_before=4)
     for n, key, td in (("3.", "muc_ld_d", "td.ket_qua_don_vi"), ("4.", "muc_ld_dd", "td.nang_luc_lanh_dao"),
                        ("5.", "muc_ld_e", "td.nang_luc_doan_ket")):
         dk.item_heading(doc, n, "{{ nhan." + key + " }}")
@@ -762,8 +766,10 @@ _add(Form(
         Label("phan_vi", "Tự đánh giá, xếp loại chất lượng tập thể", "[R] VI (100-point frame of QĐ 366)"),
         Label("tu_cham_diem", "Tự chấm điểm", "[R]"),
         Label("tu_nhan_muc", "Tự nhận mức xếp loại chất lượng", "[R]"),
-        Label("phan_vii", "Kết quả đánh giá, xếp loại chất lượng công chức, viên chức là đảng viên của chi bộ năm",
-              "[R] VII, the members' state results (ND 335 Art. 23: the basis of the party rating)"),
+        Label("phan_vii", "Kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động là đảng "
+              "viên của chi bộ năm",
+              "[R] VII, the members' state results (ND 335 Art. 23: the basis of the party rating); a commune's chi bộ "
+              "lists its cán bộ too (audit xa36)"),
         Label("cot_diem", "Điểm năm", "[R] column, only from 2026 (a 2025 review under ND 90 has no year score)"),
         Label("cot_muc", "Mức xếp loại", "[R] column (decided level, else the proposal marked «(đề xuất)»; the agency "
               "head's undecided level: who rates him, as tong_hop_xep_loai prints it)"),

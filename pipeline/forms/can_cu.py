@@ -14,6 +14,9 @@ from pipeline.resources import templates_dir
 
 FILE = "can_cu.toml"
 KEYS = ("danh_gia", "cong_chuc", "vien_chuc", "dang", "thi_dua", "ngan")
+# optional: `van_dung`, appended to a unit's one text when some of its people are not of that text's category
+# (cán bộ, NLĐ rated under ND 335 by the agency's rules); "{doi_tuong}" names them
+OPTIONAL = ("van_dung",)
 
 
 @cache
@@ -45,6 +48,6 @@ def citations(year: int, template: Path | None = None) -> dict[str, str]:
     path = source_for(template)
     for e in _entries(path):
         if int(e["tu_nam"]) <= year <= int(e["den_nam"]):
-            return {k: str(e[k]) for k in KEYS}
+            return {k: str(e[k]) for k in (*KEYS, *OPTIONAL) if k in e}
     raise TemplateError(f"Tệp căn cứ pháp lý «{path}» không có mục nào cho năm đánh giá {year} "
                         "(thêm một mục [[can_cu]] có tu_nam ≤ năm ≤ den_nam).")

@@ -33,7 +33,7 @@ class Signer:
     ho_ten: str = ""  # "" when unknown: the form leaves the name for handwriting
     chuc_vu: str = ""
     co_quan: str = ""  # the agency (or unit) the signer heads
-    vai_tro: str = ""  # "cap_tren" | "thu_truong" | "don_vi" | "truong_don_vi" | "" (code, never printed)
+    vai_tro: str = ""  # "cap_tren" | "thu_truong" | "don_vi" | "truong_don_vi" | "rieng" | "" (code, never printed)
 
     @property
     def known(self) -> bool:
@@ -107,6 +107,9 @@ def evaluator(campaign: Campaign, person: Person) -> Signer:
     if is_agency_head(campaign, person):
         boss = superior(agency)
         return boss if not names_person(boss.ho_ten, person.ho_ten) else Signer(co_quan=boss.co_quan, vai_tro="cap_tren")
+    if person.nguoi_danh_gia and not names_person(person.nguoi_danh_gia, person.ho_ten):
+        # named for this person (NhanSu `nguoi_danh_gia`): a cán bộ rated by the body managing cán bộ
+        return Signer(person.nguoi_danh_gia, person.chuc_vu_nguoi_danh_gia, "", "rieng")
     unit = campaign.unit(person.ma_don_vi)
     if unit.nguoi_danh_gia and not names_person(unit.nguoi_danh_gia, person.ho_ten):
         head = unit_head(campaign, unit)

@@ -4,6 +4,7 @@ summary tables, notice of results), as plain JSON-able data. Documented in docs/
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
@@ -331,7 +332,8 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "co_bo_phieu": bool(rows) and any(r["phieu"] for r in rows),
         "kiem_phieu": {"phat_ra": _num(unit.so_phieu_phat_ra), "thu_ve": _num(returned), "hop_le": _num(valid),
                        "khong_hop_le": _num(invalid)},
-        "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), prs, ratings.bo_quy_tac),
+        "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), prs, ratings.bo_quy_tac,
+                                 {p.ma_so: p.loai_nhan_su for p in people}),
         "thanh_vien": [_member(i, p, pr, campaign, disciplined) for i, (p, pr) in enumerate(zip(people, prs, strict=True), 1)],
         "dem": _counts(prs),
         # the proposal table's totals: the levels the unit proposes, without the agency head's (decided
@@ -364,18 +366,29 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
 _RULEBOOK_CITATION = (("nd335", "cong_chuc"), ("nd233", "vien_chuc"))
 
 
-def unit_citations(can_cu: dict[str, str], prs: list[PersonRating], rulebook: str = "") -> dict[str, str]:
+_APPLIED_TO = {"can_bo": "cán bộ", "hop_dong": "người lao động", "nguoi_lao_dong": "người lao động"}
+
+
+def unit_citations(can_cu: dict[str, str], prs: list[PersonRating], rulebook: str = "",
+                   kinds: Mapping[str, str] | None = None) -> dict[str, str]:
     """The citations of a unit's (or the agency's) documents: `danh_gia` (the texts of every staff
     category) narrowed to the one text all the people are rated under (a 2026 phòng — or agency — of
     công chức cites ND 335 only, a đơn vị sự nghiệp of viên chức Luật Viên chức + ND 233); unchanged
     otherwise. `rulebook`: the campaign's (`Ratings.bo_quy_tac`), for people rated under it (their
-    own `bo_quy_tac` is empty when one rulebook rates everyone)."""
-    kinds = set()
+    own `bo_quy_tac` is empty when one rulebook rates everyone). `kinds` (ma_so -> loai_nhan_su): the
+    one text is followed by can_cu.toml `van_dung` naming the cán bộ / NLĐ it is applied to, who are
+    outside the text's own scope (ND 335 rates công chức; who rates cán bộ in 2026 is not found)."""
+    texts = set()
     for pr in prs:
         rb = pr.bo_quy_tac or rulebook
-        kinds.add(next((key for prefix, key in _RULEBOOK_CITATION if rb.startswith(prefix)), None))
-    if len(kinds) == 1 and (key := kinds.pop()) and can_cu.get(key):
-        return {**can_cu, "danh_gia": can_cu[key]}
+        texts.add(next((key for prefix, key in _RULEBOOK_CITATION if rb.startswith(prefix)), None))
+    if len(texts) == 1 and (key := texts.pop()) and can_cu.get(key):
+        cite = can_cu[key]
+        others = [] if kinds is None else [_APPLIED_TO[k] for k in sorted({kinds.get(pr.ma_so, key) for pr in prs})
+                                           if k != key and k in _APPLIED_TO]
+        if others and can_cu.get("van_dung"):
+            cite = f"{cite} {can_cu['van_dung'].format(doi_tuong=', '.join(dict.fromkeys(others)))}"
+        return {**can_cu, "danh_gia": cite}
     return can_cu
 
 
@@ -388,7 +401,7 @@ def rated_by_note(campaign: Campaign, person: Person) -> str:
     the agency's head by the head of the superior body, a unit's staff by the unit's own evaluator
     (DonVi.nguoi_danh_gia); "" for those the agency's head rates."""
     who = signers.evaluator(campaign, person)
-    if who.vai_tro not in ("cap_tren", "don_vi"):
+    if who.vai_tro not in ("cap_tren", "don_vi", "rieng"):
         return ""
     if not (who.chuc_vu or who.co_quan):
         return "Do cấp trên trực tiếp đánh giá, xếp loại"
@@ -456,7 +469,7 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
                 "tong": len(ratings.people), "quyet_dinh": len(decided), "chua_quyet_dinh": len(rated) - len(decided)},
         # the texts of the staff categories rated (no Luật Viên chức for an agency without viên chức)
         "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), list(ratings.people),
-                                 ratings.bo_quy_tac),
+                                 ratings.bo_quy_tac, {p.ma_so: p.loai_nhan_su for p in campaign.people}),
         "cham": dotted(2),
     })
     return ctx

@@ -492,6 +492,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
             don_vi_tham_nhung=v.get("don_vi_tham_nhung", False), van_ban_ket_luan=v.get("van_ban_ket_luan", ""),
             co_quan_cu=v.get("co_quan_cu", ""), so_thang_co_quan_cu=v.get("so_thang_co_quan_cu"),
             khong_kiem_diem_dang_vien=v.get("khong_kiem_diem_dang_vien", False),
+            nguoi_danh_gia=v.get("nguoi_danh_gia", ""), chuc_vu_nguoi_danh_gia=v.get("chuc_vu_nguoi_danh_gia", ""),
             row=row.number, refs=_frozen(row.refs),
         ))
     _check_heads(data, sheet, units, problems)

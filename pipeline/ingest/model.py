@@ -136,6 +136,10 @@ class Person:
     # a party member outside this year's party review (newly admitted < 6 months, excused, suspended): no
     # party self-review, no 3-213 (pipeline/plan.py::person_forms); who is outside is the party's call
     khong_kiem_diem_dang_vien: bool = False
+    # the person's own competent evaluator (a cán bộ rated by the body managing cán bộ), over the unit's and the
+    # agency head: pipeline/forms/signers.py::evaluator
+    nguoi_danh_gia: str = ""
+    chuc_vu_nguoi_danh_gia: str = ""
     row: int = 0
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 

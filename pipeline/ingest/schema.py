@@ -245,6 +245,12 @@ NHAN_SU = Sheet(
           help="Có: đảng viên không kiểm điểm, xếp loại chất lượng đảng viên năm nay (mới kết nạp chưa đủ 06 tháng, được "
                "miễn công tác và sinh hoạt đảng, đang bị đình chỉ sinh hoạt đảng — theo hướng dẫn của Đảng): không in bản "
                "kiểm điểm đảng viên và Mẫu 3-213; vẫn đánh giá, xếp loại công chức, viên chức", width=10),
+        C("nguoi_danh_gia", "Người có thẩm quyền đánh giá",
+          help="Họ tên người có thẩm quyền đánh giá, xếp loại riêng người này khi không phải người đứng đầu cơ quan "
+               "(hay người đánh giá của đơn vị), ví dụ cán bộ do cấp có thẩm quyền quản lý cán bộ đánh giá; để trống "
+               "thì theo sheet Đơn vị, CoQuan", width=22),
+        C("chuc_vu_nguoi_danh_gia", "Chức vụ người có thẩm quyền đánh giá",
+          help="Ví dụ: Bí thư Đảng ủy xã; in trên phiếu ở phần kết quả đánh giá, xếp loại", width=22),
     ),
 )
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from pipeline.ingest.model import Campaign, CapOverride, Person
+from pipeline.ingest.model import Campaign, CapOverride, Person, names_person
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.rating.rulebooks import (
     BY_CATEGORY,
@@ -136,6 +136,17 @@ def _warnings(campaign: Campaign, rulebooks: dict[str, Rulebook]) -> tuple[str, 
             parts.append(f"{who} được xếp loại theo bộ quy tắc {rb_id} {how}")
         out.append(f"Năm {campaign.year}: {'; '.join(parts)}. Chưa có văn bản xác định quy định đánh giá áp dụng cho các "
                    "đối tượng này; cơ quan đối chiếu quy chế đánh giá của mình.")
+    # who rates a cán bộ in 2026 is not found (regime-2026.md §0; ND 90 Art. 16: the body managing cán bộ): the
+    # phiếu names the agency head unless the workbook names the person's own evaluator (NhanSu `nguoi_danh_gia`)
+    by_head = [p for p in campaign.people if p.loai_nhan_su == "can_bo" and not p.nguoi_danh_gia
+               and not names_person(campaign.agency.nguoi_dung_dau, p.ho_ten)]
+    if by_head:
+        names = ", ".join(f"{p.ho_ten} ({p.ma_so})" for p in by_head)
+        head = campaign.agency.chuc_vu_nguoi_dung_dau or "người đứng đầu cơ quan"
+        out.append(f"Năm {campaign.year}: phiếu của cán bộ {names} ghi người có thẩm quyền đánh giá là "
+                   f"{(head + ' ' + campaign.agency.nguoi_dung_dau).strip()}. Chưa có văn bản xác định thẩm quyền đánh giá cán bộ (theo Nghị "
+                   "định 90/2020/NĐ-CP là cấp có thẩm quyền quản lý cán bộ); nếu khác, ghi ở cột «Người có thẩm quyền "
+                   "đánh giá» và «Chức vụ người có thẩm quyền đánh giá» (sheet NhanSu) rồi chạy lại.")
     seen = []
     for rb in rulebooks.values():
         if rb.id not in seen:

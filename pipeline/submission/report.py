@@ -97,7 +97,7 @@ def common_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: l
     ctx["dong_ngay"] = date_line(a.dia_danh, a.ngay_bao_cao, campaign.year)
     # the texts of the staff categories the agency has: an agency of công chức only cites ND 335 alone
     cites = unit_citations(citations(campaign.year, getattr(form, "template", None)), list(ratings.people),
-                           ratings.bo_quy_tac)
+                           ratings.bo_quy_tac, {p.ma_so: p.loai_nhan_su for p in campaign.people})
     ratios = sorted({g.ty_le for g in ratings.groups}) or [ratings.thiet_lap.get("ty_le_htxs", 0.2)]
     ctx.update({
         "so_hieu": document_number(campaign),
