@@ -144,24 +144,11 @@ def _periods(kind: str) -> list[str]:
 
 
 def tables() -> dict[str, list]:
-    people = []
-    for (ma_so, name, birth, sex, unit, title, role, kind, leader, grade, party, self_level, extra) in _PEOPLE:
-        row = dict(ma_so=ma_so, ho_ten=name, ngay_sinh=birth, gioi_tinh=sex, ma_don_vi=unit, chuc_vu=title,
-                   vai_tro=role, loai_nhan_su=kind, lanh_dao_quan_ly="Có" if leader else "Không",
-                   ngach_chuc_danh=grade, dang_vien="Có" if party else "Không", chuc_vu_dang=party,
-                   so_thang_cong_tac=12, truc_tiep_cong_tac="Không" if leader else "Có", tu_xep_loai=self_level)
-        if party:
-            row.update(noi_cu_tru="Tổ dân phố 4, thị trấn Di Lăng, huyện Sơn Hà", chi_bo_noi_cu_tru="Chi bộ Tổ dân phố 4")
-        row.update(extra)
-        people.append(row)
-    periods = []
-    for ma_so, (kind, general, a, b, c, d, dd, e) in _SCORES.items():
-        for ky in _periods(kind):
-            row = dict(ma_so=ma_so, ky=ky, diem_tieu_chi_chung=general, ty_le_so_luong=a, ty_le_chat_luong=b,
-                       ty_le_tien_do=c, ty_le_ket_qua_don_vi=d, ty_le_to_chuc_thuc_hien=dd, ty_le_doan_ket=e)
-            if ma_so == "BV-10" and ky <= f"{YEAR}-05":
-                row["don_vi_danh_gia"] = OLD_UNIT
-            periods.append(row)
+    people = wf.staff_rows(_PEOPLE, noi_cu_tru="Tổ dân phố 4, thị trấn Di Lăng, huyện Sơn Hà",
+                           chi_bo_noi_cu_tru="Chi bộ Tổ dân phố 4")
+    # the transferred doctor's months before June were rated by the old centre
+    periods = wf.period_rows(_SCORES, _periods, lambda ma_so, ky: {"don_vi_danh_gia": OLD_UNIT}
+                             if ma_so == "BV-10" and ky <= f"{YEAR}-05" else {})
     texts = [dict(ma_so=p["ma_so"], **_TEXTS, ket_qua_nhiem_vu=_TASKS.get(p["ma_so"], "Hoàn thành các nhiệm vụ được giao."))
              for p in people]
     votes = [  # khoa meetings: khoa Nội 6 present, khoa Ngoại 5, khoa Sản 4, phòng TCHC 4

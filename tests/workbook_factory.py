@@ -248,3 +248,32 @@ def sheets_named_by_label(src: Path, dest: Path) -> Path:
             ws.title = schema.SHEETS_BY_KEY[ws.title].label
     wb.save(dest)
     return dest
+
+
+def staff_rows(people, *, noi_cu_tru: str, chi_bo_noi_cu_tru: str) -> list[dict]:
+    """NhanSu rows from tuples (ma_so, name, birth, sex, unit, title, role, kind, leader, grade, party post,
+    self level, extra columns): a whole year worked, leaders not direct workers, party members living at
+    `noi_cu_tru` in `chi_bo_noi_cu_tru` (tests/su_nghiep_2026.py, tests/xa_2026.py)."""
+    rows = []
+    for (ma_so, name, birth, sex, unit, title, role, kind, leader, grade, party, self_level, extra) in people:
+        row = dict(ma_so=ma_so, ho_ten=name, ngay_sinh=birth, gioi_tinh=sex, ma_don_vi=unit, chuc_vu=title,
+                   vai_tro=role, loai_nhan_su=kind, lanh_dao_quan_ly="Có" if leader else "Không",
+                   ngach_chuc_danh=grade, dang_vien="Có" if party else "Không", chuc_vu_dang=party,
+                   so_thang_cong_tac=12, truc_tiep_cong_tac="Không" if leader else "Có", tu_xep_loai=self_level)
+        if party:
+            row.update(noi_cu_tru=noi_cu_tru, chi_bo_noi_cu_tru=chi_bo_noi_cu_tru)
+        row.update(extra)
+        rows.append(row)
+    return rows
+
+
+def period_rows(scores, periods_of, extra=lambda ma_so, ky: {}) -> list[dict]:
+    """KetQuaKy rows from {ma_so: (kind, general points, the six ratios)}, one per period of `periods_of(kind)`,
+    plus `extra(ma_so, ky)`'s columns."""
+    rows = []
+    for ma_so, (kind, general, a, b, c, d, dd, e) in scores.items():
+        for ky in periods_of(kind):
+            rows.append(dict(ma_so=ma_so, ky=ky, diem_tieu_chi_chung=general, ty_le_so_luong=a, ty_le_chat_luong=b,
+                             ty_le_tien_do=c, ty_le_ket_qua_don_vi=d, ty_le_to_chuc_thuc_hien=dd, ty_le_doan_ket=e,
+                             **extra(ma_so, ky)))
+    return rows
