@@ -39,21 +39,27 @@ def _unit_doc(out: Path, unit: str, form: str, raw: bool = False) -> str:
                                 "-"], capture_output=True, text=True, check=True).stdout)
 
 
+def _kgvx_as_chuyen_vien(tmp_path_factory, cache_dir, ma_so: str, name: str) -> Path:
+    """Phòng Khoa giáo - Văn xã (KGVX) of the 2026 sample built with the leader `ma_so` made a chuyên viên, scored as
+    one (a non-leader has no d), đ), e) criteria)."""
+    tmp = tmp_path_factory.mktemp(name)
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    _set(wb["NhanSu"], ma_so, vai_tro="nhan_vien", chuc_vu="Chuyên viên", lanh_dao_quan_ly="Không")
+    for row in wb["KetQuaKy"].iter_rows(min_row=2):
+        if row[0].value == ma_so:
+            for cell in row[6:9]:
+                cell.value = None
+    wb.save(tmp / "so.xlsx")
+    out = tmp / "out"
+    api.build(tmp / "so.xlsx", out, BuildOptions(units=frozenset({"KGVX"}), cache_dir=cache_dir))
+    return out
+
+
 @pytest.fixture(scope="module")
 def other_2026(tmp_path_factory, cache_dir) -> Path:
     """The 2026 sample changed: Phòng Khoa giáo - Văn xã has no deputy (Lâm Văn Hiếu, its Phó Trưởng
     phòng, is a chuyên viên here, scored as one)."""
-    tmp = tmp_path_factory.mktemp("aud26")
-    wb = openpyxl.load_workbook(sample_workbook(2026))
-    _set(wb["NhanSu"], "VP-025", vai_tro="nhan_vien", chuc_vu="Chuyên viên", lanh_dao_quan_ly="Không")
-    for row in wb["KetQuaKy"].iter_rows(min_row=2):
-        if row[0].value == "VP-025":  # a non-leader has no d), đ), e) criteria
-            for cell in row[6:9]:
-                cell.value = None
-    wb.save(tmp / "khac.xlsx")
-    out = tmp / "out"
-    api.build(tmp / "khac.xlsx", out, BuildOptions(units=frozenset({"KGVX"}), cache_dir=cache_dir))
-    return out
+    return _kgvx_as_chuyen_vien(tmp_path_factory, cache_dir, "VP-025", "aud26")
 
 
 @lo
@@ -161,17 +167,7 @@ def test_the_cap_check_of_a_unit_says_when_its_counts_are_the_whole_groups(ld_th
 def headless_2026(tmp_path_factory, cache_dir) -> Path:
     """The 2026 sample changed: Phòng Khoa giáo - Văn xã has no head (Đoàn Thị Nhung, its Trưởng phòng, is
     a chuyên viên here, scored as one); its Phó Trưởng phòng Lâm Văn Hiếu runs it."""
-    tmp = tmp_path_factory.mktemp("aud26h")
-    wb = openpyxl.load_workbook(sample_workbook(2026))
-    _set(wb["NhanSu"], "VP-024", vai_tro="nhan_vien", chuc_vu="Chuyên viên", lanh_dao_quan_ly="Không")
-    for row in wb["KetQuaKy"].iter_rows(min_row=2):
-        if row[0].value == "VP-024":  # a non-leader has no d), đ), e) criteria
-            for cell in row[6:9]:
-                cell.value = None
-    wb.save(tmp / "khong_truong.xlsx")
-    out = tmp / "out"
-    api.build(tmp / "khong_truong.xlsx", out, BuildOptions(units=frozenset({"KGVX"}), cache_dir=cache_dir))
-    return out
+    return _kgvx_as_chuyen_vien(tmp_path_factory, cache_dir, "VP-024", "aud26h")
 
 
 @lo

@@ -23,8 +23,8 @@ from openpyxl import load_workbook
 
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as wf  # noqa: E402
+from web_pages import browser_login, in_chromium
 from web_pages import hidden as _hidden  # noqa: E402
-from web_pages import in_chromium
 
 from pipeline import api  # noqa: E402
 
@@ -250,9 +250,7 @@ def test_the_page_in_a_real_browser(province_server, tmp_path):
     store, app, _, _ = province_server
     shots = os.environ.get("HOSO_WEB_SCREENSHOTS")
     with in_chromium(app) as (d, base):
-        d.get(base + "/dang-nhap")
-        d.find_element(By.ID, "ten").send_keys("snv")
-        d.find_element(By.ID, "mat_khau").send_keys(PASSWORD + "\n")
+        browser_login(d, base, "snv", PASSWORD)
         d.get(base + "/so-noi-vu")
         assert "Hạn nộp hiện tại: 15/01/2026" in d.find_element(By.ID, "han_hien_tai").text
         rows = {r.find_element(By.CSS_SELECTOR, "td.co_quan").text: r.find_element(By.CSS_SELECTOR, "td.tinh_trang_nop").text

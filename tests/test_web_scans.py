@@ -18,8 +18,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
+from web_pages import browser_login, in_chromium, logged_in  # noqa: E402
 from web_pages import csrf as _csrf  # noqa: E402
-from web_pages import in_chromium, logged_in  # noqa: E402
 
 from bench.scans import form_pages, scanned, write_pdf  # noqa: E402
 from pipeline import api  # noqa: E402
@@ -273,9 +273,7 @@ def test_the_result_page_in_a_real_browser(server, outputs, tmp_path):
         files.append(str(tmp_path / "gui" / name))
     shots = os.environ.get("HOSO_WEB_SCREENSHOTS")
     with in_chromium(app) as (d, base):
-        d.get(base + "/dang-nhap")
-        d.find_element(By.ID, "ten").send_keys("vt")
-        d.find_element(By.ID, "mat_khau").send_keys(PASSWORD + "\n")
+        browser_login(d, base, "vt", PASSWORD)
         d.get(base + "/ho-so")
         d.find_element(By.ID, "mo_nhan_ban_ky").click()
         for size, name in (("rong", "nhan_ban_ky.png"), ("dien_thoai", "nhan_ban_ky_dien_thoai.png")):

@@ -27,6 +27,15 @@ def csrf(c: Any) -> str:
     return hidden(c.get("/mat-khau").text, "csrf_token")
 
 
+def browser_login(d: Any, base: str, name: str, password: str) -> None:
+    """The browser `d` logs in as `name` on the login page of the server at `base`."""
+    from selenium.webdriver.common.by import By
+
+    d.get(base + "/dang-nhap")
+    d.find_element(By.ID, "ten").send_keys(name)
+    d.find_element(By.ID, "mat_khau").send_keys(password + "\n")
+
+
 @contextlib.contextmanager
 def in_chromium(app: Any) -> Iterator[tuple[Any, str]]:
     """`app` served on a free local port and Debian's headless Chromium at 1366×768 driving it: (driver, base URL);
