@@ -638,9 +638,10 @@ def test_the_blank_workbook_is_of_the_year_the_clerk_chooses(tmp_path, monkeypat
 
     import openpyxl
 
+    from pipeline import clock
     from pipeline.ingest import blank
 
-    assert [blank.campaign_year(dt.date(*d)) for d in ((2026, 12, 6), (2027, 1, 31), (2027, 2, 1), (2026, 6, 1))] == [
+    assert [clock.campaign_year(dt.date(*d)) for d in ((2026, 12, 6), (2027, 1, 31), (2027, 2, 1), (2026, 6, 1))] == [
         2026, 2026, 2027, 2026]
     monkeypatch.setenv("HOSO_HOM_NAY", "2027-01-10")  # the 2026 campaign's papers, finished in January
     c, csrf = _clerk(tmp_path)

@@ -50,20 +50,13 @@ def filename(year: int) -> str:
     return f"ho_so_danh_gia_{year}.xlsx"
 
 
-def campaign_year(today: dt.date | None = None) -> int:
-    """The evaluation year of this campaign (`clock.campaign_year` of `today`, default today in Vietnam): January is
-    still the year before's."""
-    from pipeline import clock
-
-    return clock.campaign_year(today)
-
-
 def supported_years(today: dt.date | None = None) -> range:
     """The evaluation years a blank workbook is offered for: from the first year a rulebook of the program covers
     (ND 90/2020, 2020) to the year after this campaign's (a clerk preparing next year's workbook early)."""
+    from pipeline import clock
     from pipeline.rating.rulebooks import RULEBOOKS
 
-    return range(min(rb.years[0] for rb in RULEBOOKS.values()), campaign_year(today) + 2)
+    return range(min(rb.years[0] for rb in RULEBOOKS.values()), clock.campaign_year(today) + 2)
 GUIDE, LISTS = "HuongDan", "DanhMuc"
 LAST_ROW = 1_048_576
 DATE_FORMAT = "DD/MM/YYYY"

@@ -41,7 +41,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
-from pipeline import output_guard
+from pipeline import clock, output_guard
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue, page_words
 from pipeline.web.store import (
@@ -419,10 +419,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             named = store.one("SELECT ten_co_quan FROM so WHERE co_quan=? AND xep_loai=1 AND ten_co_quan<>'' "
                               "ORDER BY id DESC LIMIT 1", ma)
             agency = named["ten_co_quan"] if named else ""
-        from pipeline.ingest import blank
 
         return render_template("trang_chu.html", upload=upload, build=build, agency=agency,
-                               blank_year=blank.campaign_year(vietnam_today()))
+                               blank_year=clock.campaign_year(vietnam_today()))
 
     # ---- workbooks ------------------------------------------------------------------------------
     def _sent(field: str) -> tuple[FileStorage | None, str, bytes]:
@@ -448,7 +447,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", ma)
         from pipeline.ingest import blank
 
-        return render_template("so_excel.html", rows=rows, error=error, blank_year=blank.campaign_year(vietnam_today()),
+        return render_template("so_excel.html", rows=rows, error=error, blank_year=clock.campaign_year(vietnam_today()),
                                blank_years=blank.supported_years(vietnam_today())), (400 if error else 200)
 
     def _upload(ma: str, f: FileStorage, name: str) -> ResponseReturnValue:
@@ -627,12 +626,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.route("/so-excel/mau-trong.xlsx", methods=["GET", "POST"])
     def so_mau_trong() -> ResponseReturnValue:
         """The blank workbook of an evaluation year (`hoso init --nam`): the year filled in, that year's sheets
-        and example periods. GET (the home page's link): this campaign's year in Vietnam (`blank.campaign_year`);
+        and example periods. GET (the home page's link): this campaign's year in Vietnam (`clock.campaign_year`);
         POST (the form on «Sổ Excel», CSRF-checked as every POST): the year chosen, among `blank.supported_years`."""
         from pipeline.ingest import blank
 
         role("van_thu")
-        year = blank.campaign_year(vietnam_today())
+        year = clock.campaign_year(vietnam_today())
         if request.method == "POST":
             typed = request.form.get("nam", "").strip()
             years = blank.supported_years(vietnam_today())
@@ -1392,7 +1391,6 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         deadline of the Sở that the Sở has since removed: the workbook's line, and (`current`) that its guide prints
         the removed date. A deadline of the Sở of another campaign than the build's year (last season's, not changed
         yet: `report.deadline` does not apply it either): the workbook's line, and the Sở's named as of that year."""
-        from pipeline import clock
         from pipeline.submission.deadline import Deadline
 
         today = vietnam_today()
