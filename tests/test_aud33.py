@@ -11,8 +11,10 @@ R5, R8.1), never from the engine's formula:
 - HTXS ≤ 20 % of HTT in each group. Viên chức not managers: 4 HTXS by points (BV-05 95.83, BV-06 98,
   BV-07 93.66, BV-15 91.33) and 7 HTT (BV-08, 10, 13, 16, 19, 20, 21; BV-04 KHT and BV-12 not rated do not
   count). Keeping 1: 10 HTT, 20 % is 2 ≥ 1; keeping 2: 9 HTT, 1.8 → 1 < 2. So 1 is kept: BV-06, whose
-  share of HTXS ballots is the highest (6/6). Managers: 2 HTXS (BV-01 96.83, BV-11 95.25), 3 HTT (BV-02,
-  09, 14); keeping 1 leaves 4 HTT, 0.8 → 0: none kept. The report and the biểu say the same «tối đa».
+  share of HTXS ballots is the highest (6/6). Managers: the Giám đốc BV-01 (96.83) is rated by the head
+  of the managing body (ND 335 Art. 10 cl. 2, regime-2026.md §1.5), so he is outside the hospital's
+  groups and keeps HTXS for that level to weigh; the group is 1 HTXS (BV-11 95.25) and 3 HTT (BV-02, 09,
+  14): keeping 1 leaves 3 HTT, 0.6 → 0: none kept. The report and the biểu say the same «tối đa».
 - Worked 5 months (recruited in August): not rated (the 06-month threshold), said on her phiếu with why.
 - Maternity leave (BV-08): rated on the 7 months actually worked (87: HTT).
 - The Giám đốc of the hospital is rated by the head of its managing body (Giám đốc Sở Y tế; R8.1), the
@@ -68,7 +70,7 @@ def test_a_hospital_clerk_s_workbook_is_accepted(tmp_path):
 def test_levels_worked_out_by_hand(out):
     people = _people(out)
     expected = {
-        "BV-01": (96.83, "HTT"),  # HTXS by points; managers' group keeps none (0.8 → 0)
+        "BV-01": (96.83, "HTXS"),  # HTXS by points; the agency head: outside the hospital's cap
         "BV-02": (86.83, "HTT"),
         "BV-03": (94.66, "HT"),  # HTXS by points; his khoa is rated HT (k7 Đ12)
         "BV-04": (88.00, "KHT"),  # khiển trách in 2026
@@ -116,13 +118,17 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
     assert ("«Viên chức không giữ chức vụ lãnh đạo, quản lý»: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
             "nhiệm vụ 10 người, tối đa 1 người") in report
     assert ("«Viên chức giữ chức vụ lãnh đạo, quản lý»: Hoàn thành xuất sắc nhiệm vụ 0 người, Hoàn thành tốt nhiệm vụ "
-            "5 người, tối đa 0 người") in report
+            "4 người, tối đa 0 người") in report
+    # the Giám đốc: counted, with no maximum of the hospital's (none is the hospital's to set)
+    assert ("«Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)»: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
+            "nhiệm vụ 0 người — không tính trong tỷ lệ của cơ quan") in report
     table = _pdf_text(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf")
     assert "Viên chức không giữ chức vụ lãnh đạo, quản lý 12 1 10 1 trong tỷ lệ" in table
-    assert "Viên chức giữ chức vụ lãnh đạo, quản lý 6 0 5 0 trong tỷ lệ" in table
-    # the counts: 6 managers (5 HTT, 1 HT), 13 others (1 HTXS, 10 HTT, 1 KHT, 1 not rated), 2 NLĐ HTT
-    assert re.search(r"Viên chức quản lý 6 6 0 0,0 5 83,3 1 16,7 0 0,0 0", table), table
-    assert re.search(r"Tổng cộng 21 20 1 5,0 17 85,0 1 5,0 1 5,0 1", table), table
+    assert "Viên chức giữ chức vụ lãnh đạo, quản lý 5 0 4 0 trong tỷ lệ" in table
+    assert "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét) 1 1 0 không tính trong tỷ lệ của cơ quan" in table
+    # the counts: 6 managers (1 HTXS, 4 HTT, 1 HT), 13 others (1 HTXS, 10 HTT, 1 KHT, 1 not rated), 2 NLĐ HTT
+    assert re.search(r"Viên chức quản lý 6 6 1 16,7 4 66,7 1 16,7 0 0,0 0", table), table
+    assert re.search(r"Tổng cộng 21 20 2 10,0 16 80,0 1 5,0 1 5,0 1", table), table
 
 
 @pytest.mark.libreoffice

@@ -246,9 +246,9 @@ def test_golden_phieu_nd335_agency_head(built_2026, manifest_2026):
         "PHẦN DÀNH RIÊNG CHO CÔNG CHỨC LÃNH ĐẠO, QUẢN LÝ", "II. KẾT QUẢ THEO DÕI, ĐÁNH GIÁ THEO THÁNG, QUÝ",
         "1 Tháng 01/2026 28,00 100 100 100 100 100 100 98,00", "12 Tháng 12/2026 28,00 100 100 100 100 100 100 98,00",
         "Điểm đánh giá năm (trung bình cộng điểm các kỳ) 98,00",
-        # 98 points, but the two HTXS leaders of the group have no HTT to be 20 % of: the cap
-        # lowers both (the rating's reason says so); the form prints the proposal
-        "Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ",
+        # 98 points: HTXS. The agency head is rated by the head of the managing agency (ND 335 Art. 10
+        # cl. 2), so his agency's 20 % cap is not applied to him here: the superior weighs it
+        "Mức xếp loại đề xuất: Hoàn thành xuất sắc nhiệm vụ",
         "III. TỰ NHẬN XÉT, ĐỀ XUẤT MỨC XẾP LOẠI", "Nhiệt tình, trách nhiệm.",
         # the official list, the person's choice underlined (checked in the Word file below)
         "2. Tự đề xuất mức xếp loại chất lượng: (Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; "
@@ -671,18 +671,19 @@ def test_mau_01_is_signed_by_the_secretary_of_the_chi_bo(tmp_path, cache_dir):
 @pytestmark_lo
 def test_the_phieu_explains_the_proposal_not_the_decision(tmp_path, cache_dir):
     """Part II of the phiếu prints the proposal and, under it, why it is not the level the year score
-    gives. NS-01: 98 points, Hoàn thành xuất sắc nhiệm vụ by the points, proposed Hoàn thành tốt
-    nhiệm vụ by the 20 % cap of his group (with NS-02, 93.66…: keeping k ≥ 1 leaves 2 − k at HTT,
-    20 % of which is 0 < k). Once the competent evaluator decides that HTT, the proposal and its
+    gives. NS-02: 93.66… points, Hoàn thành xuất sắc nhiệm vụ by the points, proposed Hoàn thành tốt
+    nhiệm vụ by the 20 % cap of his group (the leaders but the agency head, who is outside: keeping him
+    leaves 0 at HTT, 20 % of which is 0 < 1). Once the competent evaluator decides that HTT, the proposal and its
     reason (the cap) are still printed, not «the competent evaluator decided»: the decision has its
     own part."""
     t = tables_2026()
-    t["NhanSu"][0]["muc_quyet_dinh"] = "HTT"
+    t["NhanSu"][1]["muc_quyet_dinh"] = "HTT"
+    assert t["NhanSu"][1]["ma_so"] == "NS-02"
     wb = wf.write(tmp_path / "so.xlsx", t)
     out = tmp_path / "out"
-    api.build(wb, out, BuildOptions(cache_dir=cache_dir, persons=frozenset({"NS-01"})))
+    api.build(wb, out, BuildOptions(cache_dir=cache_dir, persons=frozenset({"NS-02"})))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    text = flat(_doc_text(out, manifest, "NS-01", "phieu_nd335"))
+    text = flat(_doc_text(out, manifest, "NS-02", "phieu_nd335"))
     assert "Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ Mức theo điểm năm: Hoàn thành xuất sắc nhiệm vụ." in text
     assert "vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ" in text
     assert "Mức do cấp có thẩm quyền đánh giá quyết định" not in text

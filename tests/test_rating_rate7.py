@@ -151,10 +151,62 @@ def test_the_heads_setting_is_read_from_the_workbook(tmp_path):
 
     from pipeline import ingest
 
-    data = wf.tables()
-    data["CoQuan"].append(("nguoi_dung_dau_ngoai_ty_le", "Có"))
-    assert ingest.load(wf.write(tmp_path / "a.xlsx", data)).agency.nguoi_dung_dau_ngoai_ty_le is True
-    assert ingest.load(wf.write(tmp_path / "b.xlsx", wf.tables())).agency.nguoi_dung_dau_ngoai_ty_le is False
+    for cell, read in (("Có", True), ("Không", False)):
+        data = wf.tables()
+        data["CoQuan"].append(("nguoi_dung_dau_ngoai_ty_le", cell))
+        assert ingest.load(wf.write(tmp_path / f"{cell}.xlsx", data)).agency.nguoi_dung_dau_ngoai_ty_le is read
+    # an empty cell: the rulebook's default (ND 90: in the agency's group; ND 335 / ND 233: outside)
+    assert ingest.load(wf.write(tmp_path / "b.xlsx", wf.tables())).agency.nguoi_dung_dau_ngoai_ty_le is None
+
+
+# From 2026 (ND 335 Art. 10 cl. 2, regime-2026.md §1.5): «Người đứng đầu cơ quan quản lý xếp loại người đứng
+# đầu cơ quan, người đứng đầu cơ quan xếp loại những người còn lại». The agency's cap (Art. 20 cl. 5 a: «không
+# vượt quá 20% … trong phạm vi cùng một cơ quan … và trong từng nhóm … tương đồng») is applied by the agency
+# head when he decides on the others; he cannot apply it to himself, whom the managing agency rates. So with
+# the cell empty the 2026 rules leave him out of his agency's groups; «Không» keeps him in.
+def _head_book_2026() -> Book:
+    b = Book(year=2026)
+    b.person("H", name="Nguyễn Văn Thủ Trưởng", role="truong", leader=True, group="")
+    b.months("H", 29, 100, 100, 100, d=100, dd=100, e=100)  # 29 + 70 = 99 points: HTXS
+    b.person("D1", leader=True, group="")
+    b.months("D1", 28, 100, 100, 100, d=100, dd=100, e=100)  # 98: HTXS
+    for i in range(2, 7):
+        b.person(f"D{i}", leader=True, group="")
+        b.months(f"D{i}", 25, 80, 80, 80, d=80, dd=80, e=80)  # 25 + 56 = 81: HTT
+    return b
+
+
+def test_from_2026_the_agency_head_is_outside_his_agencys_cap_unless_the_agency_counts_him():
+    from dataclasses import replace
+
+    from pipeline.rating import rate
+
+    c = _head_book_2026().campaign()
+    r = rate(c)
+    # by hand: H outside; the leader group is D1 (HTXS, 98) and D2–D6 (HTT, 81): keeping D1, 1 ≤ 20 % × 5 = 1
+    # ⇒ D1 stays HTXS; H's 99 points give HTXS, not capped by the agency (the managing agency rates him)
+    assert r.of("H").muc_de_xuat == "HTXS" and r.of("D1").muc_de_xuat == "HTXS"
+    assert [p.ma_so for p in r.people if p.muc_de_xuat == "HTT"] == [f"D{i}" for i in range(2, 7)]
+    why = " ".join(r.of("H").ly_do)
+    assert "người đứng đầu cơ quan quản lý" in why and "khoản 2 Điều 10 Nghị định 335/2025/NĐ-CP" in why
+    assert "sheet" not in why  # printed on his phiếu: no workbook words
+    said = [w for w in r.canh_bao if "Nguyễn Văn Thủ Trưởng (H)" in w]
+    assert len(said) == 1 and "Văn bản chưa quy định rõ" in said[0] and "ghi «Không»" in said[0]
+    # «Không»: he counts. 2 HTXS (H 99, D1 98) + 5 HTT: keeping both, 2 > 20 % × 5 = 1; keeping one,
+    # 1 ≤ 20 % × 6 = 1,2 ⇒ one stays: H (more points), D1 moved to HTT; the agency answered: no warning
+    r = rate(replace(c, agency=replace(c.agency, nguoi_dung_dau_ngoai_ty_le=False)))
+    assert r.of("H").muc_de_xuat == "HTXS" and r.of("D1").muc_de_xuat == "HTT"
+    assert not [w for w in r.canh_bao if "(H)" in w]
+    # «Có» said in so many words: outside, the reason names the agency's choice, no warning either
+    r = rate(replace(c, agency=replace(c.agency, nguoi_dung_dau_ngoai_ty_le=True)))
+    assert r.of("D1").muc_de_xuat == "HTXS" and "lựa chọn của cơ quan" in " ".join(r.of("H").ly_do)
+    assert not [w for w in r.canh_bao if "(H)" in w]
+
+
+def test_up_to_2025_an_empty_cell_keeps_the_agency_head_in_his_agencys_group():
+    # ND 90 campaigns already printed and signed are not silently changed: the 2024 default stays
+    r = _head_book().rate()
+    assert r.of("H").nhom_tuong_dong != "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)"
 
 
 # ------------------------------------------------------------------ discipline: which year counts

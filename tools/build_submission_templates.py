@@ -381,7 +381,7 @@ def build_bao_cao(spec: Spec):
     )
     dk.p_tag(doc, "for g in nhom")
     dk.add_paragraph(doc, "- Nhóm «{{ g.nhom }}»: Hoàn thành xuất sắc nhiệm vụ {{ g.so_htxs }} người, Hoàn thành tốt "
-                     "nhiệm vụ {{ g.so_htt }} người, tối đa {{ g.toi_da }} người Hoàn thành xuất sắc nhiệm vụ — "
+                     "nhiệm vụ {{ g.so_htt }} người{% if g.toi_da %}, tối đa {{ g.toi_da }} người Hoàn thành xuất sắc nhiệm vụ{% endif %} — "
                      "{{ g.ket_luan }}{% if g.ngoai_le %} ({{ g.ngoai_le }}){% endif %}{{ ';' if not loop.last else '.' }}",
                      align="justify", first_line_cm=1.0, space_after=0)
     dk.p_tag(doc, "endfor")

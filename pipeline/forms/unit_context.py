@@ -15,6 +15,7 @@ from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit, names_person
 from pipeline.plan import chi_bo_units, review_order
+from pipeline.rating.groups import HEAD_GROUP
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating, Ratings
 
@@ -345,7 +346,8 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
              "dat": g.so_htxs_giu <= g.toi_da, "cach_tinh": readable(g.cach_tinh, campaign, [g.nhom]),
              # the units whose people are in the group (the counts are the group's, across them)
              "so_don_vi": len(g.don_vi)}
-            for g in ratings.groups if g.nhom in groups
+            # not the agency head's own group: the unit proposes nothing for him, the superior weighs his level
+            for g in ratings.groups if g.nhom in groups and g.nhom != HEAD_GROUP
         ],
         "thi_dua": rows,
         "tong_thi_dua": totals,

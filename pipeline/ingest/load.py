@@ -165,7 +165,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
         han_nop_so_noi_vu=v.get("han_nop_so_noi_vu"), bo_quy_tac=v.get("bo_quy_tac", ""),
         ten_co_quan_cap_tren=v.get("ten_co_quan_cap_tren", ""), nguoi_dung_dau_cap_tren=v.get("nguoi_dung_dau_cap_tren", ""),
         chuc_vu_nguoi_dung_dau_cap_tren=v.get("chuc_vu_nguoi_dung_dau_cap_tren", ""),
-        nguoi_dung_dau_ngoai_ty_le=bool(v.get("nguoi_dung_dau_ngoai_ty_le", False)),
+        nguoi_dung_dau_ngoai_ty_le=v.get("nguoi_dung_dau_ngoai_ty_le"),
         ngay_tu_danh_gia=v.get("ngay_tu_danh_gia"), ngay_quyet_dinh=v.get("ngay_quyet_dinh"), bo_quy_tac_khac=v.get("bo_quy_tac_khac", ""),
         ngay_thong_bao=v.get("ngay_thong_bao"), ngay_bao_cao=v.get("ngay_bao_cao"), so_noi_vu=v.get("so_noi_vu", ""),
         **{k: v.get(k, "") for k in SELF_RATING_TEXT}, **{k: v.get(k) for k in SELF_RATING_VALUES},  # type: ignore[arg-type]  # None: an empty cell

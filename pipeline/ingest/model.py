@@ -50,9 +50,10 @@ class Agency:
     ten_co_quan_cap_tren: str = ""  # the directly superior agency (rates the head, ND 90 Art. 16)
     nguoi_dung_dau_cap_tren: str = ""
     chuc_vu_nguoi_dung_dau_cap_tren: str = ""
-    # the agency head (rated by the superior, ND 90 Art. 16) outside the agency's HTXS cap groups: the
-    # superior applies the cap among the heads it rates (audit rate7, open call a: the texts do not say)
-    nguoi_dung_dau_ngoai_ty_le: bool = False
+    # the agency head (rated by the superior, ND 90 Art. 16, ND 335 Art. 10) outside the agency's HTXS cap
+    # groups: the superior applies the cap among the heads it rates (audit rate7, open call a: the texts do
+    # not say). None (an empty cell): the rulebook's default (`Rulebook.head_outside_cap`)
+    nguoi_dung_dau_ngoai_ty_le: bool | None = None
     ngay_tu_danh_gia: dt.date | None = None  # date printed under the self-assessment, when given
     ngay_quyet_dinh: dt.date | None = None  # date printed under the evaluator's decision, when given
     ngay_thong_bao: dt.date | None = None  # date of the notice of results (else dotted)

@@ -101,8 +101,9 @@ CO_QUAN = Sheet(
         C("chuc_vu_nguoi_dung_dau_cap_tren", "Chức vụ người đứng đầu cơ quan cấp trên", help="Ví dụ: Chủ tịch UBND tỉnh"),
         C("nguoi_dung_dau_ngoai_ty_le", "Người đứng đầu ngoài tỷ lệ HTXS của cơ quan", YESNO,
           help="Có: người đứng đầu (do cấp trên đánh giá, xếp loại) không tính trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ "
-               "của các nhóm trong cơ quan, tỷ lệ của người đứng đầu do cấp trên xét; mặc định Không (tính trong nhóm "
-               "lãnh đạo của cơ quan)"),
+               "của các nhóm trong cơ quan, tỷ lệ của người đứng đầu do cấp trên xét; Không: tính trong nhóm lãnh đạo "
+               "của cơ quan; để trống: đến năm 2025 tính trong nhóm của cơ quan, từ năm 2026 không tính (người đứng "
+               "đầu do người đứng đầu cơ quan quản lý xếp loại)"),
         C("ngay_tu_danh_gia", "Ngày tự đánh giá", DATE,
           help="Ngày ký phần tự đánh giá trên phiếu; để trống thì in dấu chấm để viết tay"),
         C("ngay_quyet_dinh", "Ngày quyết định xếp loại", DATE,

@@ -114,12 +114,16 @@ def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], 
         people.append(pr)
         limits[p.ma_so] = lim
     head = campaign.agency_head_ma_so()
-    if head is not None and campaign.agency.nguoi_dung_dau_ngoai_ty_le:  # the superior applies his cap
+    chosen = campaign.agency.nguoi_dung_dau_ngoai_ty_le  # None: the cell is empty, the rulebook's default
+    own_group = next((pr.nhom_tuong_dong for pr in people if pr.ma_so == head), None)
+    if own_group is not None and (rb.head_outside_cap if chosen is None else chosen):  # the superior applies his cap
         people = [replace(pr, nhom_tuong_dong=HEAD_GROUP) if pr.ma_so == head else pr for pr in people]
     overrides = {norm(o.nhom_tuong_dong): o for o in campaign.cap_overrides}
     people = _proposals_of_the_decided(people, campaign, rb, overrides)
     people, groups = _apply_caps(people, campaign, rb, overrides)
-    agency_warnings += _head_in_the_cap(people, groups, head)
+    if chosen is None:  # the open question named where it matters, unless the agency answered it
+        agency_warnings += _head_in_the_cap(people, groups, head) + _head_outside_by_default(people, groups, head,
+                                                                                            own_group)
     people = _check_decided(people, limits, rb)
     people, groups, group_warnings = _check_final_cap(people, groups, rb, overrides)
     agency_warnings += group_warnings
@@ -307,7 +311,7 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
     for name, idx in _groups(people).items():
         label = group_label(name)
         if name == HEAD_GROUP:
-            groups.append(_head_outside(people, idx, rb))
+            groups.append(_head_outside(people, idx, rb, chosen=campaign.agency.nguoi_dung_dau_ngoai_ty_le is not None))
             continue
         fixed = [i for i in idx if people[i].rated and people[i].muc_quyet_dinh]
         open_ = [i for i in idx if not (people[i].rated and people[i].muc_quyet_dinh)]
@@ -375,13 +379,20 @@ def _cap_cite(rb: Rulebook, override: CapOverride | None) -> str:
     return f"{rb.cite.cap_override}: {_override_text(override)}; {rb.cite.cap}" if override else rb.cite.cap
 
 
-def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook) -> GroupCap:
-    """The agency head outside the agency's cap (CoQuan `nguoi_dung_dau_ngoai_ty_le`): his proposal is
-    not capped here and takes no place; the superior that rates him applies the cap (a reason says so)."""
+def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook, *, chosen: bool) -> GroupCap:
+    """The agency head outside the agency's cap (CoQuan `nguoi_dung_dau_ngoai_ty_le`, or by default
+    `Rulebook.head_outside_cap`): his proposal is not capped here and takes no place; the superior that
+    rates him applies the cap (a reason says so). The reason is printed on his own papers: no workbook
+    words in it."""
     hxs = WORDS["HTXS"]
-    how = (f"Người đứng đầu cơ quan do cấp trên đánh giá, xếp loại; theo lựa chọn của cơ quan (sheet CoQuan, «Người đứng "
-           f"đầu ngoài tỷ lệ HTXS của cơ quan»), người đứng đầu không tính trong tỷ lệ {hxs} của các nhóm trong cơ quan: "
-           "tỷ lệ của người đứng đầu do cấp trên xét khi xếp loại.")
+    if chosen:
+        how = (f"Người đứng đầu cơ quan do cấp trên đánh giá, xếp loại; theo lựa chọn của cơ quan, người đứng đầu không "
+               f"tính trong tỷ lệ {hxs} của các nhóm trong cơ quan: tỷ lệ của người đứng đầu do cấp trên xét khi xếp loại.")
+        basis = "lựa chọn của cơ quan: tỷ lệ của người đứng đầu do cấp trên xét"
+    else:
+        how = (f"Người đứng đầu cơ quan do người đứng đầu cơ quan quản lý đánh giá, xếp loại nên không tính trong tỷ lệ "
+               f"{hxs} của các nhóm trong cơ quan: tỷ lệ của người đứng đầu do cấp có thẩm quyền xét khi xếp loại.")
+        basis = "người đứng đầu do người đứng đầu cơ quan quản lý xếp loại: tỷ lệ do cấp có thẩm quyền xét"
     htxs = [i for i in idx if people[i].rated and not people[i].muc_quyet_dinh and people[i].muc_de_xuat == "HTXS"]
     for i in htxs:
         people[i] = _with(people[i], reasons=(cited(how, f"{rb.cite.competence}; {rb.cite.cap}"),))
@@ -391,11 +402,29 @@ def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook) -> G
         nhom=HEAD_GROUP, so_nguoi=len(idx), so_xep_loai=sum(1 for m in members if m.rated), so_htxs_de_nghi=len(htxs),
         so_htt_de_nghi=sum(1 for m in members if m.rated and not m.muc_quyet_dinh and m.muc_de_xuat == "HTT"),
         so_htxs_giu=len(htxs), toi_da=len(htxs) + decided_htxs, ha_muc=(), cach_tinh=how, ty_le=rb.htxs_ratio,
-        lam_tron=rb.htxs_rounding, ngoai_le="lựa chọn của cơ quan: tỷ lệ của người đứng đầu do cấp trên xét",
+        lam_tron=rb.htxs_rounding, ngoai_le=basis,
         xep_hang=tuple(CapRank(m.ma_so, m.ho_ten, 0.0, m.diem, True) for m in members if m.muc_de_xuat == "HTXS"
                        and not m.muc_quyet_dinh),
         don_vi=tuple(dict.fromkeys(m.ma_don_vi for m in members)), so_htxs_quyet_dinh=decided_htxs,
         so_htt_quyet_dinh=sum(1 for m in members if m.rated and m.muc_quyet_dinh == "HTT"), ten_nhom=HEAD_GROUP)
+
+
+def _head_outside_by_default(people: list[PersonRating], groups: list[GroupCap], head: str | None,
+                             own_group: str | None) -> list[str]:
+    """The same open question under a rulebook that leaves the head out by default (ND 335 Art. 10 cl. 2:
+    the head of the managing agency rates him), named where it matters: he is an HTXS proposal, or the
+    group he would be in has HTXS proposals whose base he would enlarge."""
+    me = next((pr for pr in people if pr.ma_so == head), None)
+    if me is None or own_group is None or me.nhom_tuong_dong != HEAD_GROUP or not me.rated:
+        return []
+    mine = next((g for g in groups if g.nhom == own_group), None)
+    if me.muc_cuoi != "HTXS" and not (mine and (mine.so_htxs_de_nghi or mine.so_htxs_quyet_dinh)):
+        return []
+    return [f"Người đứng đầu cơ quan {me.ho_ten} ({head}), do cơ quan quản lý cấp trên đánh giá, xếp loại, không được "
+            f"tính trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ của nhóm «{group_label(own_group)}» của cơ quan: tỷ lệ của "
+            "người đứng đầu do cấp có thẩm quyền xét. Văn bản chưa "
+            "quy định rõ điều này; nếu cơ quan tính cả người đứng đầu trong tỷ lệ của cơ quan, ghi «Không» ở ô «Người "
+            "đứng đầu ngoài tỷ lệ HTXS của cơ quan» (sheet CoQuan) rồi chạy lại."]
 
 
 def _head_in_the_cap(people: list[PersonRating], groups: list[GroupCap], head: str | None) -> list[str]:

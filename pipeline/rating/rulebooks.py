@@ -138,6 +138,11 @@ class Rulebook:
     periods: PeriodFormula | None = None  # the score from periods (KetQuaKy), when the rulebook has one
     kht_cases: tuple[str, ...] = ()  # "suy_thoai", "vi_pham_dang_vien", "tham_nhung_don_vi": KHT whatever the points
     head_not_above_unit: bool = False  # the head's level not above the unit's (DonVi.muc_xep_loai_don_vi)
+    # the agency head outside his agency's HTXS cap groups when CoQuan «Người đứng đầu ngoài tỷ lệ HTXS của cơ
+    # quan» is empty. ND 335 Art. 10 cl. 2 (regime-2026.md §1.5) splits the decision: the head of the managing
+    # agency rates the agency head, the agency head rates the others; the agency's cap is applied by the one
+    # who decides, to the people he decides on. No text says it in words (docs/rating.md rule 4)
+    head_outside_cap: bool = False
     default_criteria: tuple[Criterion, ...] = ()
     # R7: emulation
     ldtt_levels: tuple[str, ...] = ("HTXS", "HTT")
@@ -379,6 +384,7 @@ ND335 = Rulebook(
     periods=PeriodFormula(leave_excused=True),
     absence_ceiling=None,
     kht_cases=("suy_thoai", "vi_pham_dang_vien", "tham_nhung_don_vi"),
+    head_outside_cap=True,
     default_criteria=(
         Criterion("CHUNG", "Tiêu chí chung: chính trị, đạo đức, văn hóa thực thi công vụ, kỷ luật, trách nhiệm, "
                            "thái độ phục vụ, đổi mới sáng tạo", 30, "chung"),

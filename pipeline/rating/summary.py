@@ -95,10 +95,10 @@ def cap_line(g: GroupCap) -> str:
     kept = [c for c in g.xep_hang if c.giu]
     moved = [c for c in g.xep_hang if not c.giu]
     decided = f"{g.so_htxs_quyet_dinh} người đã được quyết định {hxs}; " if g.so_htxs_quyet_dinh else ""
-    if g.nhom == HEAD_GROUP:  # CoQuan.nguoi_dung_dau_ngoai_ty_le: the superior applies the head's cap
+    if g.nhom == HEAD_GROUP:  # the superior applies the head's cap (engine._head_outside: why, in ngoai_le)
         who = ", ".join(f"{c.ho_ten} ({c.ma_so})" for c in kept)
         return (f"«{label}»: {decided}" + (f"giữ mức đề xuất {hxs} của {who}; " if who else "") +
-                "không tính trong tỷ lệ của cơ quan, tỷ lệ của người đứng đầu do cấp trên xét (lựa chọn của cơ quan).")
+                f"không tính trong tỷ lệ của cơ quan, tỷ lệ của người đứng đầu do cấp trên xét ({g.ngoai_le.split(':')[0]}).")
     if g.ngoai_le:
         why = f"ngoại lệ tại {g.ngoai_le} cho tối đa {g.toi_da} người"
     else:

@@ -31,6 +31,7 @@ from pipeline.forms.printed import group_label, readable
 from pipeline.ingest import xlsx_write
 from pipeline.ingest.model import Campaign, Person
 from pipeline.ingest.xlsx_write import put
+from pipeline.rating.groups import HEAD_GROUP
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
 from pipeline.rating.summary import STATUS_WORDS
@@ -175,12 +176,15 @@ def vn_percent(value: float | None) -> str:
 def group_rows(ratings: Ratings) -> list[dict[str, Any]]:
     out = []
     for n, g in enumerate(ratings.groups, start=1):
+        outside = g.nhom == HEAD_GROUP  # the agency head: no maximum of the agency's, the competent level weighs him
         out.append({
             "stt": n, "nhom": g.nhom, "don_vi": ", ".join(g.don_vi), "so_nguoi": g.so_nguoi,
             "so_xep_loai": g.so_xep_loai, "so_htxs": g.so_htxs_cuoi, "so_htt": g.so_htt_cuoi,
-            "toi_da": g.toi_da_cuoi, "vuot": g.vuot_cuoi,
-            "ket_luan": "VƯỢT TỶ LỆ" if g.vuot_cuoi else "trong tỷ lệ",
-            "ngoai_le": g.ngoai_le, "ty_le": g.ty_le, "cach_tinh": g.cach_tinh,
+            "toi_da": "" if outside else g.toi_da_cuoi, "vuot": g.vuot_cuoi and not outside,
+            "ket_luan": (f"không tính trong tỷ lệ của cơ quan ({g.ngoai_le})" if outside else
+                         "VƯỢT TỶ LỆ" if g.vuot_cuoi else "trong tỷ lệ"),
+            "ngoai_le": "" if outside else g.ngoai_le,  # the head's why is no exception allowed
+            "ty_le": g.ty_le, "cach_tinh": g.cach_tinh,
             "ha_muc": ", ".join(g.ha_muc),
         })
     return out
