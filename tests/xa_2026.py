@@ -7,7 +7,9 @@ rates cán bộ in 2026 is not found, regime-2026.md §0), công chức of the V
 phòng, two người lao động on contract, two chi bộ, monthly results, the Chủ tịch UBND xã (the
 agency head) rated by the Chủ tịch UBND tỉnh, a Phó Chủ tịch chairing the head's review, a
 khiển trách in 2026, a công chức recruited in September (4 months), a sick leave of 3 months,
-HTXS proposals over the 20 % cap, and the Thường trực HĐND as a unit of one person.
+HTXS proposals over the 20 % cap, and the Thường trực HĐND as a unit of one person, headed by the HĐND
+(DonVi `co_quan_in`); the Chủ tịch signs the commune's own documents «TM. ỦY BAN NHÂN DÂN» / «CHỦ TỊCH»
+(CoQuan `ky_thay_mat`, `chuc_vu_ky_thay_mat`).
 
 `tables()` returns the sheets as `workbook_factory.write` takes them; `write(path)` writes the file.
 The points of every person are constant over their periods, so the year score is the period score.
@@ -26,6 +28,7 @@ MONTHS = [f"{YEAR}-{m:02d}" for m in range(1, 13)]
 AGENCY = "Ủy ban nhân dân xã Tân Phước"
 PROVINCE = "Ủy ban nhân dân tỉnh Hà Giang Nam"
 SO_NOI_VU = "Sở Nội vụ tỉnh Hà Giang Nam"
+COUNCIL = "Hội đồng nhân dân xã Tân Phước"
 
 _CB_UBND = "Chi bộ Cơ quan Ủy ban nhân dân xã"
 _CB_DANG = "Chi bộ Cơ quan Đảng - Đoàn thể xã"
@@ -33,8 +36,9 @@ UNITS = [
     dict(ma_don_vi="LD", ten_don_vi="Lãnh đạo Ủy ban nhân dân xã", loai_don_vi="hanh_chinh", thu_tu=1,
          chi_bo=_CB_UBND),
     # a unit of one person: the Chủ tịch HĐND xã
+    # the HĐND is a body of its own: its Thường trực's papers and its people's forms head with it (audit xa37)
     dict(ma_don_vi="HDND", ten_don_vi="Thường trực Hội đồng nhân dân xã", loai_don_vi="hanh_chinh", thu_tu=2,
-         chi_bo=_CB_DANG),
+         chi_bo=_CB_DANG, co_quan_in=COUNCIL),
     dict(ma_don_vi="VP", ten_don_vi="Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã", loai_don_vi="hanh_chinh",
          thu_tu=3, chi_bo=_CB_UBND),
     dict(ma_don_vi="KT", ten_don_vi="Phòng Kinh tế", loai_don_vi="hanh_chinh", thu_tu=4, chi_bo=_CB_UBND),
@@ -150,7 +154,9 @@ def tables() -> dict[str, list]:
                    ("chuc_vu_nguoi_dung_dau_cap_tren", "Chủ tịch Ủy ban nhân dân tỉnh"),
                    ("han_nop_so_noi_vu", dt.date(YEAR, 12, 14)), ("so_noi_vu", SO_NOI_VU),
                    # the Phó Chủ tịch chairs the meeting that reviews the Chủ tịch
-                   ("chu_tri_hop_co_quan", "Trần Thị Minh Hạnh")],
+                   ("chu_tri_hop_co_quan", "Trần Thị Minh Hạnh"),
+                   # the Chủ tịch signs the commune's own documents for the Ủy ban nhân dân (ND 30/2020: «TM.»)
+                   ("ky_thay_mat", "Ủy ban nhân dân"), ("chuc_vu_ky_thay_mat", "Chủ tịch")],
         "DonVi": [dict(u) for u in UNITS],
         "NhanSu": people,
         "TuDanhGia": texts,

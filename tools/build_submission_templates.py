@@ -303,6 +303,10 @@ def dotted_block(doc, expr: str) -> None:
     dk.value_paragraph(doc, expr, align="justify", space_after=3)
 
 
+# the head signing for the collective (CoQuan ky_thay_mat): «TM. ỦY BAN NHÂN DÂN» (ND 30/2020)
+TM_LINE = dk.TM_LINE
+
+
 def _head_signature(doc, width: float, closing: str, *,
                     first_recipient: str = "- {{ so_noi_vu }} {{ nhan.noi_nhan_1 }}", **closing_kw) -> None:
     """The ``closing`` sentence (``closing_kw`` to its paragraph), 'Nơi nhận' (left: ``first_recipient``
@@ -317,7 +321,12 @@ def _head_signature(doc, width: float, closing: str, *,
     dk.add_paragraph(left, R("Nơi nhận:", bold=True, italic=True, size=12), size=12, **kw)
     dk.add_paragraph(left, R(first_recipient, size=11), size=11, **kw)
     dk.add_paragraph(left, R("{{ nhan.noi_nhan_2 }}", size=11), size=11, **kw)
-    dk.add_paragraph(right, R("{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", bold=True), align="center", **kw)
+    # a body working as a collective (CoQuan ky_thay_mat): «TM. <body>» above the post, which then does
+    # not repeat the body's name (ND 30/2020 Phụ lục I, the signature part; docs/submission.md)
+    dk.p_tag(right, "if co_quan.ky_thay_mat")
+    dk.add_paragraph(right, R(TM_LINE, bold=True), align="center", **kw)
+    dk.p_tag(right, "endif")
+    dk.add_paragraph(right, R("{{ co_quan.chuc_vu_ky_hoa }}", bold=True), align="center", **kw)
     dk.add_paragraph(right, R("{{ co_quan.nguoi_dung_dau }}", bold=True), align="center",
                      **{**kw, "space_before": 2.5 / 2.54 * 72})
     # a cell must end with a paragraph: a tiny one after the nested table
@@ -423,8 +432,8 @@ def build_bieu(spec: Spec):
     dk.signature_table(
         doc,
         {"date": " ", "title": "{{ nhan.nguoi_lap }}", "hint": "(Ký, ghi rõ họ tên)", "name": ""},
-        {"date": "{{ dong_ngay }}", "title": "{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}", "hint": "",
-         "name": "{{ co_quan.nguoi_dung_dau }}"},
+        {"date": "{{ dong_ngay }}", "prefix": TM_LINE, "prefix_if": "co_quan.ky_thay_mat",
+         "title": "{{ co_quan.chuc_vu_ky_hoa }}", "hint": "", "name": "{{ co_quan.nguoi_dung_dau }}"},
         widths_cm=(width / 2, width / 2), space_before=2, sign_space_cm=1.6,
     )
     strip_keep_next(doc)
@@ -556,7 +565,12 @@ def meta_toml(spec: Spec) -> str:
         "years = [2020, 2100]",
         'scope = "co_quan"',
         *dk.meta_signing_lines("Sở Nội vụ", spec.signers),
+        *(dk.TM_META if spec.code in HEAD_SIGNED else ()),
     ], spec.labels)
+
+
+# the documents the head signs for the agency (TM_LINE when CoQuan ky_thay_mat is given)
+HEAD_SIGNED = frozenset({"bao_cao_so_noi_vu", "bieu_tong_hop", "cong_van_so_noi_vu", "bao_cao_tu_danh_gia_co_quan"})
 
 
 def build(code: str, *, write_meta: bool = False) -> Path:

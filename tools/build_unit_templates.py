@@ -1017,7 +1017,10 @@ def build_thong_bao_ket_qua(spec: DocSpec):
         doc,
         {"recipients": "{{ nhan.noi_nhan }}"},
         {
-            "title": "{{ co_quan.chuc_vu_nguoi_dung_dau_hoa }}",
+            # the head signing for the collective (CoQuan ky_thay_mat, ND 30/2020): «TM. <body>» above the post
+            "prefix": dk.TM_LINE,
+            "prefix_if": "co_quan.ky_thay_mat",
+            "title": "{{ co_quan.chuc_vu_ky_hoa }}",
             "hint": "",
             "name": "{{ co_quan.nguoi_dung_dau }}",
         },
@@ -1053,6 +1056,7 @@ def meta_toml(spec: DocSpec) -> str:
         "years = [2020, 2100]          # first and last evaluation year it applies to",
         f"scope = {dk.toml_str(spec.scope)}",
         *dk.meta_signing_lines(spec.recipients, spec.signers),
+        *(dk.TM_META if spec.scope == "co_quan" else ()),
         *(["# the paper records the unit's proposals as its meeting made them: every level printed as proposed",
            "# before any decision of the competent evaluator (a decision entered later never changes it)",
            f"giai_doan = {dk.toml_str(spec.giai_doan)}"] if spec.giai_doan else []),

@@ -81,10 +81,23 @@ DOTS = "\u2026"  # … (one em wide in Times New Roman: 32 of them fill a 16 cm 
 
 DOTS_FIELD = DOTS * 20  # about 10 cm at 14 pt: a value left for handwriting
 # "Đơn vị công tác" value of a form about one person: the unit, then the agency when the unit is
-# not the agency itself (dots when the workbook names neither)
+# not the agency itself (dots when the workbook names neither); a unit with its own body (DonVi
+# co_quan_in, e.g. the Thường trực HĐND in a UBND xã's workbook) is followed by that body
 DON_VI_EXPR = (
-    "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != co_quan.ten %}, {{ co_quan.ten }}"
+    "{% if don_vi.ten %}{{ don_vi.ten }}{% if don_vi.ten != (don_vi.co_quan_in or co_quan.ten) %}, "
+    "{{ don_vi.co_quan_in or co_quan.ten }}"
     "{% endif %}{% else %}{{ co_quan.ten or '" + DOTS_FIELD + "' }}{% endif %}"
+)
+# The agency's own documents signed by the head for a body working as a collective (CoQuan ky_thay_mat):
+# «TM. <body>» in capitals above the post (ND 30/2020, Phụ lục I, the signature part)
+TM_LINE = "TM. {{ co_quan.ky_thay_mat_hoa }}"
+# meta.toml comment of the documents that print it (the generators write it into their meta.toml)
+TM_META = (
+    "# Signature: the head's post and name; with CoQuan `ky_thay_mat` (a body working as a collective, e.g. the",
+    "# Ủy ban nhân dân) «TM. <BODY>» above the post, which then does not repeat the body's name (CoQuan",
+    "# `chuc_vu_ky_thay_mat`, else derived: «CHỦ TỊCH»). Nghị định 30/2020/NĐ-CP Phụ lục I (signature part): its",
+    "# text was not read for this (UNCONFIRMED); the rule it replaced, Thông tư 01/2011/TT-BNV Art. 12.1.a-b",
+    "# (read), says «TM.» before the collective's name and no agency name in the signer's post (docs/submission.md).",
 )
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

@@ -118,6 +118,11 @@ class _Shared:
     # output folder holds a print mark — reading a cover's text costs ~17 ms a dossier (~5 s of CPU for
     # 300 people's 316 dossiers); without a mark nothing compares with them, and `hoso da-in` reads the covers it needs
     covers: bool = False
+    # ma_don_vi -> the cover header of a unit with its own body (DonVi co_quan_in), else `header`
+    unit_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def header_of(self, ma_don_vi: str) -> tuple[str, ...]:
+        return self.unit_headers.get(ma_don_vi, self.header)
 
     def for_unit(self, unit: UnitDossier) -> _Shared:
         """Only what `unit` needs (a cluster task's share)."""
@@ -125,7 +130,8 @@ class _Shared:
         return replace(self, people={p.ma_so: self.people[p.ma_so] for p in unit.persons},
                        own_signers={p.ma_so: self.own_signers[p.ma_so] for p in unit.persons if p.ma_so in self.own_signers},
                        keys={k: self.keys[k] for k in docs}, headers={k: self.headers[k] for k in docs},
-                       versions={k: self.versions[k] for k in docs if k in self.versions})
+                       versions={k: self.versions[k] for k in docs if k in self.versions},
+                       unit_headers={k: h for k, h in self.unit_headers.items() if k == unit.ma_don_vi})
 
 
 def _own_signers(campaign: Campaign, signers: dict[str, tuple[str, ...]]) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -172,7 +178,7 @@ def _unit_keys(sh: _Shared, unit: UnitDossier
     for dossier in unit.persons:
         person = sh.people[dossier.ma_so]
         signers = {**sh.signers, **sh.own_signers.get(dossier.ma_so, {})}
-        info = CoverInfo(sh.header, "HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", (
+        info = CoverInfo(sh.header_of(unit.ma_don_vi), "HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", (
             ("Năm đánh giá", str(sh.year)), ("Họ và tên", person.ho_ten),
             ("Chức vụ, chức danh", person.chuc_vu or "…"), ("Đối tượng", LOAI_NHAN_SU[person.loai_nhan_su]),
             ("Đơn vị", unit.ten_don_vi), ("Mã số", person.ma_so),
@@ -186,7 +192,7 @@ def _unit_keys(sh: _Shared, unit: UnitDossier
                        [_version(sh, d.key) for d in dossier.documents] if sh.page_codes else None)
         person_keys.append(key)
         person_info[dossier.ma_so] = info
-    info = CoverInfo(sh.header, f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {sh.year}", (
+    info = CoverInfo(sh.header_of(unit.ma_don_vi), f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {sh.year}", (
         ("Đơn vị", unit.ten_don_vi), ("Số người", str(len(unit.persons))),
     ), headers={d.key: sh.headers[d.key] for d in (*unit.before, *unit.after)},
         codes=_codes(sh, (*unit.before, *unit.after), unit.ma_don_vi, ""))
@@ -382,6 +388,8 @@ def write_bundles(build: Build, docs: list[Document]) -> Bundles:
     sh = _Shared(
         year=campaign.year,
         header=tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x),
+        unit_headers={u.ma_don_vi: tuple(x for x in (agency.co_quan_chu_quan.upper(), u.co_quan_in.upper()) if x)
+                      for u in campaign.units if u.co_quan_in},
         agency_id=agency_token(agency.ten_co_quan) if page_codes else "",
         signers={code: spec.signers for code, spec in specs.items()},
         own_signers=_own_signers(campaign, {code: spec.signers for code, spec in specs.items()}),

@@ -124,15 +124,23 @@ def level_reason(rating: PersonRating, shown: str | None, campaign: Campaign | N
     return readable(text, campaign, [rating.nhom_tuong_dong] if rating.nhom_tuong_dong else [])
 
 
+def unit_body(campaign: Campaign, unit: Unit) -> str:
+    """The body a unit's papers and its people's forms are headed by: DonVi `co_quan_in` when given
+    (the HĐND xã for its Thường trực, kept in the UBND xã's workbook), else the agency."""
+    return unit.co_quan_in or campaign.agency.ten_co_quan
+
+
 def header_lines(campaign: Campaign, unit: Unit) -> dict[str, str]:
     """Left column of a person form's state header: the superior line (normal) and the own
     line (bold), broken between words that belong together (pipeline/forms/layout.py). The
-    viên chức of a đơn vị sự nghiệp are headed by their unit under the agency."""
+    viên chức of a đơn vị sự nghiệp are headed by their unit under the agency; a unit with its
+    own body (DonVi `co_quan_in`) by that body where the agency would be printed."""
     a = campaign.agency
-    if unit.loai_don_vi == "su_nghiep" and unit.ten_don_vi.casefold() != a.ten_co_quan.casefold():
-        top, own = vn_upper(a.ten_co_quan), vn_upper(unit.ten_don_vi)
+    body = unit_body(campaign, unit)
+    if unit.loai_don_vi == "su_nghiep" and unit.ten_don_vi.casefold() != body.casefold():
+        top, own = vn_upper(body), vn_upper(unit.ten_don_vi)
     else:
-        top, own = vn_upper(a.co_quan_chu_quan), vn_upper(a.ten_co_quan)
+        top, own = vn_upper(a.co_quan_chu_quan), vn_upper(body)
     return {"tren": break_lines(top, HEADER_LEFT_TEXT_CM, bold=False),
             "duoi": break_lines(own, HEADER_LEFT_TEXT_CM, bold=True)}
 
@@ -158,6 +166,10 @@ def agency_context(campaign: Campaign, form: FormSpec) -> dict[str, Any]:
             "dia_danh": a.dia_danh, "nguoi_dung_dau": a.nguoi_dung_dau,
             "chuc_vu_nguoi_dung_dau": a.chuc_vu_nguoi_dung_dau,
             "chuc_vu_nguoi_dung_dau_hoa": vn_upper(a.chuc_vu_nguoi_dung_dau),
+            # the agency's own documents' signature (ND 30/2020): «TM. <ky_thay_mat_hoa>» when the head
+            # signs for the collective, then `chuc_vu_ky_hoa` (the post without the body's name)
+            "ky_thay_mat": a.ky_thay_mat, "ky_thay_mat_hoa": vn_upper(a.ky_thay_mat),
+            "chuc_vu_ky": a.chuc_vu_ky, "chuc_vu_ky_hoa": vn_upper(a.chuc_vu_ky),
             "dang_bo": a.dang_bo, "dang_bo_hoa": vn_upper(a.dang_bo), "ky_hieu": a.ky_hieu_van_ban,
         },
         "dong_ngay": date_line(a.dia_danh, a.ngay_lap, a.nam_danh_gia),
@@ -172,6 +184,8 @@ def unit_context(unit: Unit) -> dict[str, Any]:
         "loai_nhan": schema.LOAI_DON_VI[unit.loai_don_vi], "chi_bo": unit.chi_bo,
         # the unit's own level when the workbook gives it (DonVi muc_xep_loai_don_vi), in words
         "muc_chu": WORDS[unit.muc_xep_loai_don_vi] if unit.muc_xep_loai_don_vi else "",
+        # the unit's own body (DonVi co_quan_in) when it is not the agency: "" for the agency
+        "co_quan_in": unit.co_quan_in,
     }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
 from pipeline.forms.can_cu import citations
-from pipeline.forms.context import agency_context, date_line, dotted, printed_ratings, unit_context
+from pipeline.forms.context import agency_context, date_line, dotted, printed_ratings, unit_body, unit_context, vn_upper
 from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
@@ -287,6 +287,15 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign,
     return rows, totals
 
 
+def _unit_header(campaign: Campaign, unit: Unit) -> dict[str, Any]:
+    """A unit paper's header: its body (the agency, or DonVi `co_quan_in`) over the unit; a unit that is its
+    own body (named as `co_quan_in`) under the agency's upper line."""
+    body = unit_body(campaign, unit)
+    if unit.co_quan_in and unit.co_quan_in.casefold() == unit.ten_don_vi.casefold():
+        return header_left(vn_upper(campaign.agency.co_quan_chu_quan), vn_upper(body))
+    return header_left(vn_upper(body), vn_upper(unit.ten_don_vi))
+
+
 def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, unit: Unit) -> dict[str, Any]:
     decided = ratings  # the decisions of the competent evaluator, for the emulation rows' notes
     if form.records_proposals:  # the minutes, the proposal table: the levels as the meeting proposed them
@@ -317,7 +326,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         return {"ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu} if p else {"ho_ten": "", "chuc_vu": ""}
 
     ctx.update({
-        "dau": header_left(ctx["co_quan"]["ten_hoa"], unit_context(unit)["ten_hoa"]),
+        "dau": _unit_header(campaign, unit),
         "don_vi": unit_context(unit),
         "chu_tri": who(chair),
         "chu_tri_khi_kiem_diem_truong": who(deputy),

@@ -40,6 +40,7 @@ from pipeline.ingest.model import (
     Score,
     Unit,
     Vote,
+    post_without_body,
 )
 from pipeline.ingest.problems import ERROR, WARNING, Problem
 from pipeline.ingest.reader import Row, RowRefs, SheetData, read_workbook
@@ -155,6 +156,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
     _check_rulebook(row, problems, year)
     _check_self_rating(row, problems, year)
     _check_rating_deadline(row, problems, year)
+    _check_collective_signature(row, problems)
     if not _complete(row, schema.CO_QUAN):
         return None
     return Agency(
@@ -168,9 +170,33 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
         nguoi_dung_dau_ngoai_ty_le=v.get("nguoi_dung_dau_ngoai_ty_le"),
         ngay_tu_danh_gia=v.get("ngay_tu_danh_gia"), ngay_quyet_dinh=v.get("ngay_quyet_dinh"), bo_quy_tac_khac=v.get("bo_quy_tac_khac", ""),
         ngay_thong_bao=v.get("ngay_thong_bao"), ngay_bao_cao=v.get("ngay_bao_cao"), so_noi_vu=v.get("so_noi_vu", ""),
+        ky_thay_mat=v.get("ky_thay_mat", ""), chuc_vu_ky_thay_mat=v.get("chuc_vu_ky_thay_mat", ""),
         **{k: v.get(k, "") for k in SELF_RATING_TEXT}, **{k: v.get(k) for k in SELF_RATING_VALUES},  # type: ignore[arg-type]  # None: an empty cell
         refs=_frozen(row.refs),
     )
+
+
+def _check_collective_signature(row: Row, problems: list[Problem]) -> None:
+    """«TM. <body>» (ND 30/2020) prints a post that does not repeat the body's name: when the workbook does
+    not give that post, say which one the agency's documents will print (derived, or the head's post as
+    written when it does not name the body), so the clerk can correct it; a post without the body is unused."""
+    v = row.values
+    body, post, head_post = v.get("ky_thay_mat", ""), v.get("chuc_vu_ky_thay_mat", ""), v.get("chuc_vu_nguoi_dung_dau", "")
+    label = schema.CO_QUAN.column
+    if post and not body:
+        problems.append(_p(WARNING, row, "chuc_vu_ky_thay_mat",
+                           f"«{label('chuc_vu_ky_thay_mat').label}» chỉ được in khi có «{label('ky_thay_mat').label}»; "
+                           f"ô này đang không được dùng.", value=post, expected=f"ghi ô «{label('ky_thay_mat').label}»"))
+    if not body or post or not head_post:
+        return
+    short = post_without_body(head_post, body)
+    printed = short or head_post
+    why = (f"bỏ tên tập thể khỏi «{head_post}»" if short else
+           f"«{label('chuc_vu_nguoi_dung_dau').label}» không chứa tên tập thể «{body}»")
+    problems.append(_p(WARNING, row, "ky_thay_mat",
+                       f"Văn bản của cơ quan in «TM. {body.upper()}» và dưới đó chức vụ «{printed.upper()}» ({why}); "
+                       f"nếu khác, ghi chức vụ ở ô «{label('chuc_vu_ky_thay_mat').label}».", value=body,
+                       expected=f"ô «{label('chuc_vu_ky_thay_mat').label}», ví dụ: Chủ tịch"))
 
 
 SELF_RATING_TEXT = ("tu_xep_loai_co_quan", "chu_tri_hop_co_quan", "thu_ky_hop_co_quan", "ket_qua_co_quan",
@@ -427,7 +453,8 @@ def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
                           chuc_vu_nguoi_danh_gia=v.get("chuc_vu_nguoi_danh_gia", ""), ngay_hop=v.get("ngay_hop"), so_thanh_vien=v.get("so_thanh_vien"),
                           bo_quy_tac_khac=_unit_rulebook(row, problems),
                           vang_mat=v.get("vang_mat", ""), so_phieu_phat_ra=v.get("so_phieu_phat_ra"),
-                          so_phieu_thu_ve=v.get("so_phieu_thu_ve"), refs=_frozen(row.refs)))
+                          so_phieu_thu_ve=v.get("so_phieu_thu_ve"), co_quan_in=v.get("co_quan_in", ""),
+                          refs=_frozen(row.refs)))
     units.sort(key=lambda u: u.thu_tu)
     return units
 

@@ -32,6 +32,18 @@ class Ref:
 
 
 
+def post_without_body(post: str, body: str) -> str:
+    """The words of `post` before the name of the collective `body` it repeats («Chủ tịch Ủy ban nhân dân
+    xã» less «Ủy ban nhân dân»: «Chủ tịch»), compared as names are (case, Unicode form, tone mark's place);
+    "" when `post` does not name `body` after some words of its own (nothing is guessed)."""
+    words, wanted = post.split(), [name_key(w) for w in body.split()]
+    keys = [name_key(w) for w in words]
+    for i in range(1, len(words) - len(wanted) + 1):
+        if wanted and keys[i:i + len(wanted)] == wanted:
+            return " ".join(words[:i]).rstrip(",;:-–")
+    return ""
+
+
 @dataclass(frozen=True)
 class Agency:
     ten_co_quan: str
@@ -75,7 +87,21 @@ class Agency:
     uu_diem_co_quan: str = ""
     han_che_co_quan: str = ""
     phuong_huong_co_quan: str = ""
+    # ND 30/2020: the collective the head signs for («TM. <body>») on the agency's own documents, and the
+    # post printed under that line ("" = derived from chuc_vu_nguoi_dung_dau: pipeline/forms/context.py)
+    ky_thay_mat: str = ""
+    chuc_vu_ky_thay_mat: str = ""
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def chuc_vu_ky(self) -> str:
+        """The post printed over the head's name on the agency's own documents: under «TM. <body>»
+        (`ky_thay_mat`) the post the workbook gives for it, else the head's post less the body's name,
+        else (the body not named in it) the head's post as written; without `ky_thay_mat` the head's post."""
+        if not self.ky_thay_mat:
+            return self.chuc_vu_nguoi_dung_dau
+        return (self.chuc_vu_ky_thay_mat or post_without_body(self.chuc_vu_nguoi_dung_dau, self.ky_thay_mat)
+                or self.chuc_vu_nguoi_dung_dau)
 
 
 @dataclass(frozen=True)
@@ -95,6 +121,9 @@ class Unit:
     vang_mat: str = ""  # absentees with reasons, as written in the workbook
     so_phieu_phat_ra: int | None = None  # secret ballot (emulation): ballots issued
     so_phieu_thu_ve: int | None = None  # ... and returned
+    # the body printed in the header of the unit's papers and its people's forms instead of the agency
+    # (e.g. the HĐND xã for its Thường trực, a unit of the UBND xã's workbook); "" = the agency
+    co_quan_in: str = ""
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 

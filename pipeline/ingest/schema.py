@@ -151,6 +151,15 @@ CO_QUAN = Sheet(
           help="Đoạn văn của báo cáo tự đánh giá; để trống thì in dòng chấm"),
         C("phuong_huong_co_quan", "Phương hướng, nhiệm vụ năm sau của cơ quan",
           help="Đoạn văn của báo cáo tự đánh giá; để trống thì in dòng chấm"),
+        # ND 30/2020 (Phụ lục I, the signature part): a body working as a collective signs «TM. <body>» above
+        # the head's post, which then does not repeat the body's name (docs/workbook.md, "Signing for a body")
+        C("ky_thay_mat", "Ký thay mặt tập thể (TM.)",
+          help="Cơ quan làm việc theo chế độ tập thể, ví dụ: Ủy ban nhân dân; có giá trị này thì báo cáo, công văn, "
+               "biểu tổng hợp, thông báo kết quả và báo cáo tự đánh giá của cơ quan in «TM. ỦY BAN NHÂN DÂN» trên "
+               "chức vụ người ký; để trống thì chỉ in chức vụ người đứng đầu"),
+        C("chuc_vu_ky_thay_mat", "Chức vụ ký dưới dòng TM.",
+          help="Chức vụ in dưới dòng «TM. …», không lặp lại tên cơ quan, ví dụ: Chủ tịch; để trống thì lấy «Chức vụ "
+               "người đứng đầu» bỏ phần tên tập thể (hoso check báo chức vụ sẽ in)"),
     ),
 )
 
@@ -184,6 +193,10 @@ DON_VI = Sheet(
           width=36),
         C("so_phieu_phat_ra", "Số phiếu phát ra", INT, help="Bỏ phiếu kín bình xét thi đua: số phiếu phát ra", width=10),
         C("so_phieu_thu_ve", "Số phiếu thu về", INT, help="Bỏ phiếu kín bình xét thi đua: số phiếu thu về", width=10),
+        C("co_quan_in", "Cơ quan ghi ở đầu văn bản",
+          help="Cơ quan của đơn vị khi không phải cơ quan ở sheet CoQuan, ví dụ: Hội đồng nhân dân xã Tân Phước cho "
+               "Thường trực Hội đồng nhân dân xã; in ở đầu phiếu của người trong đơn vị và văn bản của đơn vị; để trống "
+               "thì là tên cơ quan", width=30),
     ),
 )
 
