@@ -157,7 +157,8 @@ def agency_context(campaign: Campaign, form: FormSpec) -> dict[str, Any]:
             "chu_quan": a.co_quan_chu_quan, "chu_quan_hoa": vn_upper(a.co_quan_chu_quan),
             "dia_danh": a.dia_danh, "nguoi_dung_dau": a.nguoi_dung_dau,
             "chuc_vu_nguoi_dung_dau": a.chuc_vu_nguoi_dung_dau,
-            "chuc_vu_nguoi_dung_dau_hoa": vn_upper(a.chuc_vu_nguoi_dung_dau),
+            # the signature block's title: «KT. GIÁM ĐỐC» over «PHÓ GIÁM ĐỐC» for a deputy in charge (signers.py)
+            "chuc_vu_nguoi_dung_dau_hoa": signers.signing_title(a.chuc_vu_nguoi_dung_dau, a.chuc_vu_cap_truong),
             "dang_bo": a.dang_bo, "dang_bo_hoa": vn_upper(a.dang_bo), "ky_hieu": a.ky_hieu_van_ban,
         },
         "dong_ngay": date_line(a.dia_danh, a.ngay_lap, a.nam_danh_gia),
