@@ -267,7 +267,7 @@ def build_bien_ban_hop(spec: DocSpec):
         "{% if tv.chuc_vu %} – {{ tv.chuc_vu }}{% endif %}",
         **{**pkw, "space_before": 4},
     )
-    dk.p_tag(cell, "if tv.vai_tro_nhan == 'Người đứng đầu' and chu_tri_la_truong")
+    dk.p_tag(cell, "if chu_tri_la_truong and tv.ma_so == chu_tri.ma_so")  # the head's review: his deputy chairs
     dk.add_paragraph(
         cell,
         R(

@@ -18,7 +18,7 @@ from pipeline.forms.layout import HEADER_LEFT_TEXT_CM, break_lines
 from pipeline.forms.printed import readable
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
-from pipeline.ingest.model import Campaign, Person, Unit
+from pipeline.ingest.model import Campaign, Person, Unit, post_without_body
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating, Ratings
 
@@ -165,11 +165,16 @@ def agency_context(campaign: Campaign, form: FormSpec) -> dict[str, Any]:
             "chu_quan": a.co_quan_chu_quan, "chu_quan_hoa": vn_upper(a.co_quan_chu_quan),
             "dia_danh": a.dia_danh, "nguoi_dung_dau": a.nguoi_dung_dau,
             "chuc_vu_nguoi_dung_dau": a.chuc_vu_nguoi_dung_dau,
-            "chuc_vu_nguoi_dung_dau_hoa": vn_upper(a.chuc_vu_nguoi_dung_dau),
+            # the signature block's title: «KT. GIÁM ĐỐC» over «PHÓ GIÁM ĐỐC» for a deputy in charge (signers.py)
+            "chuc_vu_nguoi_dung_dau_hoa": signers.signing_title(a.chuc_vu_nguoi_dung_dau, a.chuc_vu_cap_truong),
             # the agency's own documents' signature (ND 30/2020): «TM. <ky_thay_mat_hoa>» when the head
-            # signs for the collective, then `chuc_vu_ky_hoa` (the post without the body's name)
+            # signs for the collective, then `chuc_vu_ky_hoa` (the post without the body's name; a deputy in
+            # charge: «KT. CHỦ TỊCH» over his own post)
             "ky_thay_mat": a.ky_thay_mat, "ky_thay_mat_hoa": vn_upper(a.ky_thay_mat),
-            "chuc_vu_ky": a.chuc_vu_ky, "chuc_vu_ky_hoa": vn_upper(a.chuc_vu_ky),
+            "chuc_vu_ky": a.chuc_vu_ky,
+            "chuc_vu_ky_hoa": signers.signing_title(a.chuc_vu_ky, (
+                post_without_body(a.chuc_vu_cap_truong, a.ky_thay_mat) or a.chuc_vu_cap_truong) if a.ky_thay_mat
+                else a.chuc_vu_cap_truong),
             "dang_bo": a.dang_bo, "dang_bo_hoa": vn_upper(a.dang_bo), "ky_hieu": a.ky_hieu_van_ban,
         },
         "dong_ngay": date_line(a.dia_danh, a.ngay_lap, a.nam_danh_gia),

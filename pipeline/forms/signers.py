@@ -34,15 +34,27 @@ class Signer:
     chuc_vu: str = ""
     co_quan: str = ""  # the agency (or unit) the signer heads
     vai_tro: str = ""  # "cap_tren" | "thu_truong" | "don_vi" | "truong_don_vi" | "rieng" | "" (code, never printed)
+    ky_thay: str = ""  # the vacant head's post a deputy in charge signs for (CoQuan chuc_vu_cap_truong)
 
     @property
     def known(self) -> bool:
         return bool(self.ho_ten)
 
     def as_context(self) -> dict[str, Any]:
-        """Plain data for templates (docs/render-context.md, `nguoi_danh_gia` / `nguoi_nhan_xet`)."""
+        """Plain data for templates (docs/render-context.md, `nguoi_danh_gia` / `nguoi_nhan_xet`);
+        `chuc_vu_hoa`, the signature block's title, is «KT. GIÁM ĐỐC» over «PHÓ GIÁM ĐỐC» for a deputy in charge."""
         return {"co": self.known or bool(self.chuc_vu), "ho_ten": self.ho_ten, "chuc_vu": self.chuc_vu,
-                "chuc_vu_hoa": self.chuc_vu.upper(), "co_quan": self.co_quan, "co_quan_hoa": self.co_quan.upper()}
+                "chuc_vu_hoa": signing_title(self.chuc_vu, self.ky_thay), "co_quan": self.co_quan,
+                "co_quan_hoa": self.co_quan.upper()}
+
+
+def signing_title(post: str, head_post: str = "") -> str:
+    """A signature block's title in capitals. A deputy assigned to run the agency while its head's post is
+    vacant signs as a deputy signing for the head (ND 30/2020 Art. 13 cl. 1, Phụ lục I II.7: «Trường hợp
+    cấp phó được giao phụ trách, điều hành thì thực hiện ký như cấp phó ký thay cấp trưởng»): «KT.» and the
+    head's post on a line above his own post; the line break becomes a Word line break (render.py)."""
+    own = post.strip().upper()
+    return f"KT. {head_post.strip().upper()}\n{own}" if head_post.strip() else own
 
 
 NOBODY = Signer()
@@ -93,7 +105,8 @@ def superior(agency: Agency) -> Signer:
 
 
 def agency_head(agency: Agency) -> Signer:
-    return Signer(agency.nguoi_dung_dau, agency.chuc_vu_nguoi_dung_dau, agency.ten_co_quan, "thu_truong")
+    return Signer(agency.nguoi_dung_dau, agency.chuc_vu_nguoi_dung_dau, agency.ten_co_quan, "thu_truong",
+                  agency.chuc_vu_cap_truong)
 
 
 def unit_head(campaign: Campaign, unit: Unit) -> Person | None:

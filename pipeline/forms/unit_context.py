@@ -159,29 +159,45 @@ def _absentees(unit: Unit) -> list[str]:
 
 
 def unit_chairs(campaign: Campaign, unit: Unit) -> tuple[Person | None, Person | None]:
-    """The unit's head and first deputy present at its meeting (the unit's papers' chair and signer:
-    the head, else the deputy signing «KT.» for him). Someone the minutes list as absent (DonVi
-    vang_mat, "Name (reason)") chairs nothing: a deputy on maternity leave is not printed as
-    chairing the head's review (seed 001 II.2.c)."""
+    """The unit's head and first other deputy present at its meeting (the unit's papers' chair and
+    signer: the head, else the deputy signing «KT.» for him). A unit without a head («truong») whose
+    member is the agency head (a deputy in charge, CoQuan `nguoi_dung_dau`: the Ban Giám đốc of a Sở
+    whose Giám đốc post is vacant) is headed by him: he chairs, and a deputy chairs his own review
+    (seed 001 II.2.c: «Khi kiểm điểm người đứng đầu thì phân công cấp phó chủ trì»). Someone the minutes
+    list as absent (DonVi vang_mat, "Name (reason)") chairs nothing: a deputy on maternity leave is not
+    printed as chairing the head's review."""
     absentees = _absentees(unit)
     people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
     present = [p for p in people if not any(names_person(a.partition("(")[0].strip(), p.ho_ten) for a in absentees)]
-    return (next((p for p in present if p.vai_tro == "truong"), None),
-            next((p for p in present if p.vai_tro == "pho"), None))
+    head = next((p for p in present if p.vai_tro == "truong"), None)
+    if head is None:
+        head = next((p for p in present if signers.is_agency_head(campaign, p)), None)
+    return head, next((p for p in present if p.vai_tro == "pho" and p is not head), None)
+
+
+def signs_for(campaign: Campaign, head: Person | None, deputy: Person | None) -> str:
+    """The head's post the unit's signer signs «KT.» for ("" none): with no head, the deputy's head's post;
+    the agency head who is a deputy in charge, CoQuan `chuc_vu_cap_truong`, else his own post without «Phó»."""
+    if head is None:
+        return _head_post(deputy)
+    if signers.is_agency_head(campaign, head) and campaign.agency.chuc_vu_cap_truong.strip():
+        return campaign.agency.chuc_vu_cap_truong.strip()
+    return _head_post(head) if head.vai_tro == "pho" else ""
 
 
 def unit_signer_words(campaign: Campaign, unit: Unit) -> str:
     """Who signs the unit's papers for its head, as they print it, in words for the printing guide:
     «Người đứng đầu đơn vị (Trưởng phòng Nguyễn Văn A)»; with no head, the deputy «Cấp phó ký thay
-    người đứng đầu đơn vị (KT. Trưởng phòng: Phó Trưởng phòng Lê B)»; "" when the workbook names neither."""
+    người đứng đầu đơn vị (KT. Trưởng phòng: Phó Trưởng phòng Lê B)» (so the deputy in charge of the
+    agency heading its Ban Giám đốc); "" when the workbook names neither."""
     head, deputy = unit_chairs(campaign, unit)
     who = head or deputy
     if who is None:
         return ""
     words = " ".join(x for x in (who.chuc_vu.strip(), who.ho_ten) if x)
-    if head is not None:
+    post = signs_for(campaign, head, deputy)
+    if head is not None and not post:
         return f"Người đứng đầu đơn vị ({words})"
-    post = _head_post(deputy)
     return f"Cấp phó ký thay người đứng đầu đơn vị ({f'KT. {post}: ' if post else ''}{words})"
 
 
@@ -323,7 +339,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     invalid = returned - valid if returned is not None and valid is not None and returned >= valid else None
 
     def who(p: Person | None) -> dict[str, Any]:
-        return {"ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu} if p else {"ho_ten": "", "chuc_vu": ""}
+        return {"ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu} if p else {"ma_so": "", "ho_ten": "", "chuc_vu": ""}
 
     ctx.update({
         "dau": _unit_header(campaign, unit),
@@ -332,8 +348,9 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "chu_tri_khi_kiem_diem_truong": who(deputy),
         # the chair is the unit's head: someone else chairs his own review (a deputy, or dots to write)
         "chu_tri_la_truong": head is not None,
-        # no head: the deputy signs the unit's papers for the head («KT. TRƯỞNG PHÒNG» above his post)
-        "chu_tri_ky_thay": _head_post(deputy) if head is None else "",
+        # no head: the deputy signs the unit's papers for the head («KT. TRƯỞNG PHÒNG» above his post); so
+        # does the agency's deputy in charge heading the Ban Giám đốc («KT. GIÁM ĐỐC»)
+        "chu_tri_ky_thay": signs_for(campaign, head, deputy),
         "so_nguoi": len(people),
         "so_du_hop": _num(present),
         "so_thanh_vien": members,
@@ -470,7 +487,9 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
         "dau": header_left(ctx["co_quan"]["chu_quan_hoa"], ctx["co_quan"]["ten_hoa"]),
         # who announces: the head's post and the agency, the words they share said once («Chánh Văn
         # phòng» + «Văn phòng UBND tỉnh X» -> «Chánh Văn phòng UBND tỉnh X», not «… Văn phòng Văn phòng …»)
-        "nguoi_thong_bao": _title_of(ctx["co_quan"].get("chuc_vu_nguoi_dung_dau") or "Người đứng đầu",
+        # a deputy in charge signs «KT. GIÁM ĐỐC»: the notice is the Giám đốc's (CoQuan chuc_vu_cap_truong)
+        "nguoi_thong_bao": _title_of(a.chuc_vu_cap_truong.strip() or ctx["co_quan"].get("chuc_vu_nguoi_dung_dau")
+                                     or "Người đứng đầu",
                                      ctx["co_quan"].get("ten") or ""),
         "don_vi_list": units,
         "du_thao": draft,

@@ -162,7 +162,8 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
     return Agency(
         ten_co_quan=v["ten_co_quan"], dia_danh=v["dia_danh"], nam_danh_gia=v["nam_danh_gia"],
         nguoi_dung_dau=v["nguoi_dung_dau"], chuc_vu_nguoi_dung_dau=v["chuc_vu_nguoi_dung_dau"],
-        co_quan_chu_quan=v.get("co_quan_chu_quan", ""), ngay_lap=v.get("ngay_lap"),
+        co_quan_chu_quan=v.get("co_quan_chu_quan", ""), chuc_vu_cap_truong=v.get("chuc_vu_cap_truong", ""),
+        ngay_lap=v.get("ngay_lap"),
         ky_hieu_van_ban=v.get("ky_hieu_van_ban", ""), dang_bo=v.get("dang_bo", ""), bo_mau=v.get("bo_mau", ""),
         han_nop_so_noi_vu=v.get("han_nop_so_noi_vu"), bo_quy_tac=v.get("bo_quy_tac", ""),
         ten_co_quan_cap_tren=v.get("ten_co_quan_cap_tren", ""), nguoi_dung_dau_cap_tren=v.get("nguoi_dung_dau_cap_tren", ""),

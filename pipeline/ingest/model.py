@@ -52,6 +52,9 @@ class Agency:
     nguoi_dung_dau: str
     chuc_vu_nguoi_dung_dau: str
     co_quan_chu_quan: str = ""
+    # the head's post when `nguoi_dung_dau` is a deputy assigned to run the agency (the post vacant): he
+    # signs «KT. <this post>» above his own (ND 30/2020 Art. 13 cl. 1); "" = he holds the post himself
+    chuc_vu_cap_truong: str = ""
     ngay_lap: dt.date | None = None
     ky_hieu_van_ban: str = ""
     dang_bo: str = ""

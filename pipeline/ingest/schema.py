@@ -92,6 +92,14 @@ CO_QUAN = Sheet(
         C("ky_hieu_van_ban", "Ký hiệu văn bản", help='Ví dụ VP-HCQT, dùng trong "Số: …/BC-VP-HCQT"'),
         C("nguoi_dung_dau", "Người đứng đầu", required=True, help="Họ tên người có thẩm quyền đánh giá (ví dụ Chánh Văn phòng)"),
         C("chuc_vu_nguoi_dung_dau", "Chức vụ người đứng đầu", required=True, help="Ví dụ: Chánh Văn phòng"),
+        # a deputy assigned to run the agency while the head's post is vacant signs as a deputy signing
+        # for the head (ND 30/2020 Art. 13 cl. 1): «KT. GIÁM ĐỐC» above his own post (docs/workbook.md)
+        C("chuc_vu_cap_truong", "Chức vụ cấp trưởng (cấp phó được giao phụ trách)",
+          help="Chỉ ghi khi cơ quan khuyết cấp trưởng và cấp phó được giao phụ trách, điều hành (ghi ở «Người đứng "
+               "đầu», chức vụ chính thức ở «Chức vụ người đứng đầu», ví dụ Phó Giám đốc): chức vụ cấp trưởng, ví dụ "
+               "Giám đốc; văn bản người này ký in «KT. GIÁM ĐỐC» trên «PHÓ GIÁM ĐỐC» (Điều 13 Nghị định "
+               "30/2020/NĐ-CP). Người được giao quyền cấp trưởng: để trống, ghi «Q. Giám đốc» ở «Chức vụ người "
+               "đứng đầu»"),
         C("dang_bo", "Đảng bộ", help="Tên đảng bộ cho các mẫu của Đảng"),
         C("ten_co_quan_cap_tren", "Cơ quan cấp trên trực tiếp",
           help="Cơ quan có người đứng đầu đánh giá người đứng đầu cơ quan (đến năm 2025: Điều 16 Nghị định 90/2020/NĐ-CP; "

@@ -97,7 +97,8 @@ def _signers(spec: FormSpec, person_name: str | None, campaign: Campaign | None 
         elif role == UNIT_HEAD_ROLE and unit_signer:
             out.append(unit_signer)
         elif who is not None and who.known:
-            out.append(f"{role} ({' '.join(x for x in (who.chuc_vu, who.ho_ten) if x)})")
+            kt = f"KT. {who.ky_thay.strip()}: " if who.ky_thay.strip() else ""  # a deputy in charge, as printed
+            out.append(f"{role} ({kt}{' '.join(x for x in (who.chuc_vu, who.ho_ten) if x)})")
         else:
             out.append(role)
     return ", ".join(out) if out else "không có chữ ký"
