@@ -87,10 +87,8 @@ def test_levels_worked_out_by_hand_the_head_outside_the_cap(tmp_path):
     assert staff.toi_da == 1 and set(staff.ha_muc) == {"PT-05", "PT-11"}
 
 
-# LEAD: depends on the lead's parallel change of pipeline/rating/engine.py (the agency head outside his agency's
-# 20 % group by default from 2026). Today the head is inside by default, so this fails as expected; after the
-# merge it passes, strict xfail then fails the run: remove this mark.
-@pytest.mark.xfail(strict=True, reason="LEAD: the 2026 default puts the agency head outside the cap (engine change)")
+# From 2026 the agency head (here the deputy in charge) is outside his agency's 20 % groups when the CoQuan cell
+# is empty (ND 335 Art. 10 cl. 2: the managing agency's head rates him; docs/rating.md rule 4)
 def test_by_default_the_deputy_in_charge_is_outside_the_agency_s_cap(tmp_path):
     ratings = rate(ingest.load(sp.write(tmp_path / "so.xlsx")))
     leaders = ratings.group("cong_chuc/lanh_dao_quan_ly")
