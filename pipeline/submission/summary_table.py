@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -168,9 +170,20 @@ def counts_document(rows: list[Row]) -> dict[str, Any]:
     return {r.ma: r.counts() for r in rows}
 
 
+def percent_tenths(value: float | None) -> int | None:
+    """A ratio of counts as tenths of a percent, half rounded up as a clerk and a spreadsheet round it:
+    1/16 → 63 (6,3 %), where Python's float formatting gives 6,2 (6.25 is exact in binary and rounds to
+    even), while the same ratio in the .xlsx, formatted 0.0 %, shows 6,3 %. The ratio is k/n of counts:
+    `limit_denominator` gives k/n back exactly before rounding."""
+    if value is None:
+        return None
+    return math.floor(Fraction(value).limit_denominator(10**6) * 1000 + Fraction(1, 2))
+
+
 def vn_percent(value: float | None) -> str:
-    """33.333… → "33,3" (one decimal, Vietnamese comma); "" when there is no one rated."""
-    return "" if value is None else f"{value * 100:.1f}".replace(".", ",")
+    """33.333… → "33,3" (one decimal, Vietnamese comma, half up: 6.25 → "6,3"); "" when there is no one rated."""
+    tenths = percent_tenths(value)
+    return "" if tenths is None else f"{tenths // 10},{tenths % 10}"
 
 
 def group_rows(ratings: Ratings) -> list[dict[str, Any]]:
@@ -259,7 +272,9 @@ def _table_sheet(wb: Workbook, data: dict[str, Any], rows: list[Row]) -> None:
         for lv, col in COL_LEVEL.items():
             put(ws, r, col, row.muc[lv], bold=is_total)
             ratio = row.ratio(lv)
-            cell = put(ws, r, col + 1, round(ratio, 4) if ratio is not None else "", bold=is_total)
+            # the percentage as the report and the biểu print it (vn_percent), so the cell shows those words
+            tenths = percent_tenths(ratio)
+            cell = put(ws, r, col + 1, tenths / 1000 if tenths is not None else "", bold=is_total)
             cell.number_format = "0.0%"
         put(ws, r, COL_KHONG, row.khong_xep_loai, bold=is_total)
         put(ws, r, COL_GHI_CHU, row.ghi_chu, bold=is_total)
