@@ -40,27 +40,30 @@ KEYS = ("tong", "xep_loai", "HTXS", "HTT", "HT", "KHT", "khong_xep_loai")
 ZERO = (0, 0, 0, 0, 0, 0, 0)
 
 # --- hand counts: (total, rated, HTXS, HTT, HT, KHT, not rated) per row of the biểu -----------------------
+# The agency head of each (the Giám đốc BV-01, the Chủ tịch UBND xã X-01, the Chánh Văn phòng VP-001) is rated by
+# the head of the managing agency (ND 335 Art. 10 cl. 2, regime-2026.md §1.5): from 2026 outside his agency's
+# 20 % groups (docs/rating.md rule 4), his HTXS by points left for that level to weigh.
 # Hospital (21 people). Viên chức quản lý (lanh_dao): BV-01, 02, 03, 09, 11, 14 = 6, all 12 months.
-#   BV-03 94.67 points but his khoa Nội is rated HT: at most HT. HTXS by points: BV-01 96.83, BV-11 95.25;
-#   HTT: BV-02 86.83, BV-09 89, BV-14 86.83. Keeping x HTXS leaves 5 - x HTT: x ≤ 0.2 (5 - x) → x = 0.
-#   → HTXS 0, HTT 5, HT 1.
+#   BV-03 94.67 points but his khoa Nội is rated HT: at most HT. BV-01 96.83: HTXS, outside the cap.
+#   HTXS by points: BV-11 95.25; HTT: BV-02 86.83, BV-09 89, BV-14 86.83. Keeping x HTXS leaves 4 - x HTT:
+#   x ≤ 0.2 (4 - x) → x = 0. → HTXS 1 (BV-01), HTT 4, HT 1.
 # Viên chức (13): BV-04, 05, 06, 07, 08, 10, 12, 13, 15, 16, 19, 20, 21; BV-12 recruited 01/8 (5 months):
 #   not rated → 12 rated. BV-04 khiển trách in 2026: KHT. HTXS by points ≥ 90: BV-05 95.83, 06 98, 07 93.67,
 #   15 91.33; HTT: 08, 10, 13, 16, 19, 20, 21 = 7. 11 people: x ≤ 0.2 (11 - x) → 1.2 x ≤ 2.2 → x = 1 (BV-06,
 #   98 points). → HTXS 1, HTT 10, KHT 1.
 # Người lao động: BV-17 88, BV-18 83.5 → HTT 2.
-HOSPITAL = {"vien_chuc_quan_ly": (6, 6, 0, 5, 1, 0, 0), "vien_chuc": (13, 12, 1, 10, 0, 1, 1),
-            "nguoi_lao_dong": (2, 2, 0, 2, 0, 0, 0), "tong_cong": (21, 20, 1, 17, 1, 1, 1)}
-# Commune (17 people). Cán bộ X-01..X-04 (one row, not split by post): HTXS by points X-01 96.83, X-02 95.25,
-#   X-04 96.25, HTT X-03 86.83; 4 people: x ≤ 0.2 (4 - x) → x = 0 → HTT 4.
+HOSPITAL = {"vien_chuc_quan_ly": (6, 6, 1, 4, 1, 0, 0), "vien_chuc": (13, 12, 1, 10, 0, 1, 1),
+            "nguoi_lao_dong": (2, 2, 0, 2, 0, 0, 0), "tong_cong": (21, 20, 2, 16, 1, 1, 1)}
+# Commune (17 people). Cán bộ X-01..X-04 (one row, not split by post): X-01 96.83 HTXS, outside the cap; HTXS by
+#   points X-02 95.25, X-04 96.25, HTT X-03 86.83; 3 people: x ≤ 0.2 (3 - x) → x = 0 → HTXS 1, HTT 3.
 # Công chức lãnh đạo X-05, X-09, X-13: 3 people, x ≤ 0.2 (3 - x) → x = 0 → HTT 3.
 # Công chức (8): X-06, 07, 08, 10, 11, 12, 14, 15; X-12 recruited 01/9 (4 months): not rated → 7.
 #   X-10 khiển trách: KHT. HTXS candidates X-06 95.83, X-07 98, X-11 93.66, X-15 92.5; HTT X-08 88,
 #   X-14 83.5 (9 months, sick leave); 6 people: 1.2 x ≤ 1.2 → x = 1 (X-07). → HTXS 1, HTT 5, KHT 1.
 # Người lao động X-16 88, X-17 83.5 → HTT 2.
-COMMUNE = {"can_bo": (4, 4, 0, 4, 0, 0, 0), "cong_chuc_lanh_dao": (3, 3, 0, 3, 0, 0, 0),
+COMMUNE = {"can_bo": (4, 4, 1, 3, 0, 0, 0), "cong_chuc_lanh_dao": (3, 3, 0, 3, 0, 0, 0),
            "cong_chuc": (8, 7, 1, 5, 0, 1, 1), "nguoi_lao_dong": (2, 2, 0, 2, 0, 0, 0),
-           "tong_cong": (17, 16, 1, 14, 0, 1, 1)}
+           "tong_cong": (17, 16, 2, 13, 0, 1, 1)}
 # Văn phòng UBND tỉnh (40 people), kinds and posts of sheet NhanSu: cán bộ VP-010; công chức lãnh đạo
 #   VP-001..006, 014, 015, 024, 025 = 10; công chức 007, 008, 009, 016..023, 026..029 = 15, VP-028 4 months
 #   not rated → 14; viên chức quản lý 030, 031, 037, 038 = 4; viên chức 032..035, 039 = 5 (VP-033 5 months
@@ -84,7 +87,7 @@ def _pdf(path: Path, layout: bool = False) -> str:
 
 def _commune_final(path: Path) -> Path:
     data = xa.tables()
-    decided = {"X-07": "HTXS", "X-10": "KHT", "X-12": None}  # the hand-worked levels above; everyone else HTT
+    decided = {"X-01": "HTXS", "X-07": "HTXS", "X-10": "KHT", "X-12": None}  # the hand-worked levels above; everyone else HTT
     for p in data["NhanSu"]:
         if (level := decided.get(p["ma_so"], "HTT")) is not None:
             p["muc_quyet_dinh"] = level
@@ -167,24 +170,24 @@ def test_each_agency_s_table_and_report_count_its_workbook_people(outs, key, han
 
 
 def test_percentages_are_rounded_half_up_in_the_report_and_the_spreadsheet_alike(outs):
-    """The commune: 1 HTXS and 1 KHT of 16 rated = 6,25 % each, 14 HTT = 87,5 %. A clerk (and Excel or
-    LibreOffice showing 0.0625 as «0.0 %») rounds 6,25 to 6,3; the report had printed 6,2 (Python's float
-    formatting rounds an exact half to even) while the spreadsheet sent with it showed 6,3."""
+    """The commune: 2 HTXS of 16 rated = 12,5 %, 13 HTT = 81,25 %, 1 KHT = 6,25 %. A clerk (and Excel or
+    LibreOffice showing 0.0625 as «0.0 %») rounds 6,25 to 6,3 and 81,25 to 81,3; the report had printed 6,2
+    (Python's float formatting rounds an exact half to even) while the spreadsheet sent with it showed 6,3."""
     out = outs["xa"]
     words = _flat(_pdf(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
-    assert "Hoàn thành xuất sắc nhiệm vụ: 1 người, tỷ lệ 6,3%;" in words
-    assert "Hoàn thành tốt nhiệm vụ: 14 người, tỷ lệ 87,5%;" in words
+    assert "Hoàn thành xuất sắc nhiệm vụ: 2 người, tỷ lệ 12,5%;" in words
+    assert "Hoàn thành tốt nhiệm vụ: 13 người, tỷ lệ 81,3%;" in words
     assert "Hoàn thành nhiệm vụ: 0 người, tỷ lệ 0,0%;" in words
     assert "Không hoàn thành nhiệm vụ: 1 người, tỷ lệ 6,3%." in words
-    assert "6,2" not in words
+    assert "6,2" not in words and "81,2" not in words
     # công chức: 1 HTXS and 1 KHT of 7 = 14,29 % → 14,3; 5 HTT of 7 = 71,43 % → 71,4
-    assert _table(out)["Tổng cộng"][1] == ("6,3", "87,5", "0,0", "6,3")
+    assert _table(out)["Tổng cộng"][1] == ("12,5", "81,3", "0,0", "6,3")
     assert _table(out)[LABELS["cong_chuc"]][1] == ("14,3", "71,4", "0,0", "14,3")
     printed = _pdf_rows(_pdf(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf", layout=True))
-    assert printed["tong_cong"] == ["17", "16", "1", "6,3", "14", "87,5", "0", "0,0", "1", "6,3", "1"]
-    # the hospital: 1 of 12 = 8,33 → 8,3; 5 of 6 = 83,3; 1 of 6 = 16,67 → 16,7; 1 of 20 = 5,0
-    assert _table(outs["bv"])[LABELS["vien_chuc_quan_ly"]][1] == ("0,0", "83,3", "16,7", "0,0")
-    assert _table(outs["bv"])["Tổng cộng"][1] == ("5,0", "85,0", "5,0", "5,0")
+    assert printed["tong_cong"] == ["17", "16", "2", "12,5", "13", "81,3", "0", "0,0", "1", "6,3", "1"]
+    # the hospital: 4 of 6 = 66,67 → 66,7; 1 of 6 = 16,67 → 16,7; 2 of 20 = 10,0; 16 of 20 = 80,0; 1 of 20 = 5,0
+    assert _table(outs["bv"])[LABELS["vien_chuc_quan_ly"]][1] == ("16,7", "66,7", "16,7", "0,0")
+    assert _table(outs["bv"])["Tổng cộng"][1] == ("10,0", "80,0", "5,0", "5,0")
 
 
 def test_the_office_s_table_counts_its_people_and_its_own_list(outs):
@@ -234,10 +237,10 @@ def test_a_final_package_carries_the_notice_and_its_words_agree_with_the_report(
     assert not (draft / "nop_so_noi_vu" / "thong_bao_ket_qua.pdf").exists()
     notice = _flat(_pdf(final / "nop_so_noi_vu" / "thong_bao_ket_qua.pdf"))
     assert ("Tổng số 17 người; cấp có thẩm quyền đã quyết định mức xếp loại của 16 người, trong đó: Hoàn thành "
-            "xuất sắc nhiệm vụ: 1 người; Hoàn thành tốt nhiệm vụ: 14 người; Hoàn thành nhiệm vụ: 0 người; Không "
+            "xuất sắc nhiệm vụ: 2 người; Hoàn thành tốt nhiệm vụ: 13 người; Hoàn thành nhiệm vụ: 0 người; Không "
             "hoàn thành nhiệm vụ: 1 người; không xếp loại (công tác trong năm dưới 06 tháng): 1 người.") in notice
     report = _flat(_pdf(final / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
-    assert "Hoàn thành xuất sắc nhiệm vụ: 1 người, tỷ lệ 6,3%;" in report
+    assert "Hoàn thành xuất sắc nhiệm vụ: 2 người, tỷ lệ 12,5%;" in report
     assert "Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định" in report
     assert "2. Thông báo kết quả đánh giá, xếp loại chất lượng năm 2026." in _flat(
         _pdf(final / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf"))
@@ -247,22 +250,23 @@ def test_a_final_package_carries_the_notice_and_its_words_agree_with_the_report(
 
 # --- the province -----------------------------------------------------------------------------------------
 # Sum of the three drafts by hand, per row: (total, rated, HTXS, HTT, HT, KHT, not rated) — the office's levels
-# as its own table gives them: cán bộ (1,1,0,1,0,0,0); công chức lãnh đạo (10,10,1,9,0,0,0); công chức
+# as its own table gives them: cán bộ (1,1,0,1,0,0,0); công chức lãnh đạo (10,10,2,8,0,0,0: VP-001 outside the
+# cap, HTXS by points; the others 1 HTXS + 8 HTT, 20 % of 8 = 1,6 → 1 kept); công chức
 # (15,14,1,10,1,1,1, VP-021 rated without a level); viên chức quản lý (4,4,0,2,2,0,0); viên chức (5,5,0,4,1,0,0);
 # hợp đồng (3,3,0,3,0,0,0); người lao động (2,2,0,2,0,0,0).
-OFFICE = {"can_bo": (1, 1, 0, 1, 0, 0, 0), "cong_chuc_lanh_dao": (10, 10, 1, 9, 0, 0, 0),
+OFFICE = {"can_bo": (1, 1, 0, 1, 0, 0, 0), "cong_chuc_lanh_dao": (10, 10, 2, 8, 0, 0, 0),
           "cong_chuc": (15, 14, 1, 10, 1, 1, 1), "vien_chuc_quan_ly": (4, 4, 0, 2, 2, 0, 0),
           "vien_chuc": (5, 5, 0, 4, 1, 0, 0), "hop_dong": (3, 3, 0, 3, 0, 0, 0), "nguoi_lao_dong": (2, 2, 0, 2, 0, 0, 0),
-          "tong_cong": (40, 39, 2, 31, 4, 1, 1)}
+          "tong_cong": (40, 39, 3, 30, 4, 1, 1)}
 PROVINCE = {  # office + hospital + commune
-    "can_bo": (1 + 4, 1 + 4, 0, 1 + 4, 0, 0, 0),
-    "cong_chuc_lanh_dao": (10 + 3, 10 + 3, 1, 9 + 3, 0, 0, 0),
+    "can_bo": (1 + 4, 1 + 4, 0 + 1, 1 + 3, 0, 0, 0),
+    "cong_chuc_lanh_dao": (10 + 3, 10 + 3, 2, 8 + 3, 0, 0, 0),
     "cong_chuc": (15 + 8, 14 + 7, 1 + 1, 10 + 5, 1, 1 + 1, 1 + 1),
-    "vien_chuc_quan_ly": (4 + 6, 4 + 6, 0, 2 + 5, 2 + 1, 0, 0),
+    "vien_chuc_quan_ly": (4 + 6, 4 + 6, 0 + 1, 2 + 4, 2 + 1, 0, 0),
     "vien_chuc": (5 + 13, 5 + 12, 0 + 1, 4 + 10, 1, 0 + 1, 0 + 1),
     "hop_dong": (3, 3, 0, 3, 0, 0, 0),
     "nguoi_lao_dong": (2 + 2 + 2, 6, 0, 6, 0, 0, 0),
-    "tong_cong": (40 + 21 + 17, 39 + 20 + 16, 2 + 1 + 1, 31 + 17 + 14, 4 + 1 + 0, 1 + 1 + 1, 1 + 1 + 1),
+    "tong_cong": (40 + 21 + 17, 39 + 20 + 16, 3 + 2 + 2, 30 + 16 + 13, 4 + 1 + 0, 1 + 1 + 1, 1 + 1 + 1),
 }
 
 
@@ -308,7 +312,7 @@ def test_the_province_summary_adds_the_three_agencies(outs, tmp_path, capsys):
     _check_province((tmp_path / "th" / "tong_hop_so_noi_vu.xlsx").read_bytes(), final_commune=False)
     words = _flat(_pdf(tmp_path / "th" / "tong_hop_so_noi_vu.pdf"))
     assert "3 bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết định (74 người)" in words
-    assert "Tổng cộng 78 75 4 62 5 3 3 4 / 20% × 62 = 12,4" in words
+    assert "Tổng cộng 78 75 7 59 5 3 3 7 / 20% × 59 = 11,8" in words
 
 
 def test_the_province_page_and_its_export(outs, tmp_path, monkeypatch):
@@ -345,7 +349,7 @@ def test_the_province_page_and_its_export(outs, tmp_path, monkeypatch):
     table = page[page.index('id="tong_hop"'):]
     table = table[:table.index("</table>")]
     got = dict(re.findall(r"<td>([^<]+)</td> ?<td>(\d+)</td>", table))
-    assert got == {"Hoàn thành xuất sắc nhiệm vụ": "4", "Hoàn thành tốt nhiệm vụ": "62", "Hoàn thành nhiệm vụ": "5",
+    assert got == {"Hoàn thành xuất sắc nhiệm vụ": "7", "Hoàn thành tốt nhiệm vụ": "59", "Hoàn thành nhiệm vụ": "5",
                    "Không hoàn thành nhiệm vụ": "3",
                    # 3 not rated (under 6 months) + VP-021 rated without a level
                    "Không xếp loại hoặc chưa đủ căn cứ xếp loại": "4"}
