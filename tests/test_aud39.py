@@ -157,7 +157,7 @@ def test_each_agency_s_table_and_report_count_its_workbook_people(outs, key, han
             counts, shown = table[LABELS[code]]
             tong, rated, *levels, not_rated = counts
             want = [str(tong), str(rated)]
-            for n, pct in zip(levels, shown):
+            for n, pct in zip(levels, shown, strict=True):
                 want += [str(n)] + ([pct] if pct else [])
             assert printed[code][:len(want) + 1] == [*want, str(not_rated)], (doc, code)
     # the report's words: the totals and each level with its % of those rated, as hand-counted

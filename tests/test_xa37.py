@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-
 import tempfile
 from pathlib import Path
 

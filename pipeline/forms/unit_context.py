@@ -9,7 +9,15 @@ from typing import Any
 
 from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
 from pipeline.forms.can_cu import citations
-from pipeline.forms.context import agency_context, date_line, dotted, printed_ratings, unit_body, unit_context, vn_upper
+from pipeline.forms.context import (
+    agency_context,
+    date_line,
+    dotted,
+    printed_ratings,
+    unit_body,
+    unit_context,
+    vn_upper,
+)
 from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema

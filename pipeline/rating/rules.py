@@ -10,6 +10,7 @@ import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from pipeline.ingest.model import Criterion, Discipline, Person, Score, Unit, Vote
 from pipeline.rating.levels import ORDER, RANK, WORDS
@@ -34,9 +35,20 @@ def exact(x: float) -> str:
     return text.replace(".", ",")
 
 
+def percent_tenths(value: float | None) -> int | None:
+    """A ratio of counts as tenths of a percent, half rounded up as a clerk and a spreadsheet round it:
+    1/16 → 63 (6,3 %), where Python's float formatting gives 6,2 (6.25 is exact in binary and rounds to
+    even), while the same ratio in the .xlsx, formatted 0.0 %, shows 6,3 %. The ratio is k/n of counts:
+    `limit_denominator` gives k/n back exactly before rounding."""
+    if value is None:
+        return None
+    return math.floor(Fraction(value).limit_denominator(10**6) * 1000 + Fraction(1, 2))
+
+
 def pct(ratio: float) -> str:
-    """Percentage with at most one decimal: 0.2 -> "20%", 0.5333 -> "53,3%"."""
-    return num(round(ratio * 100, 1)) + "%"
+    """Percentage with at most one decimal, half rounded up (`percent_tenths`): 0.2 -> "20%",
+    0.5333 -> "53,3%", 1/16 -> "6,3%" (not 6,2)."""
+    return num(int(percent_tenths(ratio) or 0) / 10) + "%"
 
 
 def cited(text: str, cite: str) -> str:

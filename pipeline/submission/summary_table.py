@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import re
 import zipfile
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -36,6 +34,7 @@ from pipeline.ingest.xlsx_write import put
 from pipeline.rating.groups import HEAD_GROUP
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
+from pipeline.rating.rules import percent_tenths
 from pipeline.rating.summary import STATUS_WORDS
 
 if TYPE_CHECKING:  # openpyxl is imported when a table is written or read, not with this module
@@ -168,16 +167,6 @@ def summary_rows(campaign: Campaign, ratings: Ratings) -> list[Row]:
 
 def counts_document(rows: list[Row]) -> dict[str, Any]:
     return {r.ma: r.counts() for r in rows}
-
-
-def percent_tenths(value: float | None) -> int | None:
-    """A ratio of counts as tenths of a percent, half rounded up as a clerk and a spreadsheet round it:
-    1/16 → 63 (6,3 %), where Python's float formatting gives 6,2 (6.25 is exact in binary and rounds to
-    even), while the same ratio in the .xlsx, formatted 0.0 %, shows 6,3 %. The ratio is k/n of counts:
-    `limit_denominator` gives k/n back exactly before rounding."""
-    if value is None:
-        return None
-    return math.floor(Fraction(value).limit_denominator(10**6) * 1000 + Fraction(1, 2))
 
 
 def vn_percent(value: float | None) -> str:
