@@ -172,6 +172,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
         ngay_tu_danh_gia=v.get("ngay_tu_danh_gia"), ngay_quyet_dinh=v.get("ngay_quyet_dinh"), bo_quy_tac_khac=v.get("bo_quy_tac_khac", ""),
         ngay_thong_bao=v.get("ngay_thong_bao"), ngay_bao_cao=v.get("ngay_bao_cao"), so_noi_vu=v.get("so_noi_vu", ""),
         ky_thay_mat=v.get("ky_thay_mat", ""), chuc_vu_ky_thay_mat=v.get("chuc_vu_ky_thay_mat", ""),
+        muc_xep_loai_co_quan=v.get("muc_xep_loai_co_quan"),
         **{k: v.get(k, "") for k in SELF_RATING_TEXT}, **{k: v.get(k) for k in SELF_RATING_VALUES},  # type: ignore[arg-type]  # None: an empty cell
         refs=_frozen(row.refs),
     )

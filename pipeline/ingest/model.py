@@ -94,6 +94,8 @@ class Agency:
     # post printed under that line ("" = derived from chuc_vu_nguoi_dung_dau: pipeline/forms/context.py)
     ky_thay_mat: str = ""
     chuc_vu_ky_thay_mat: str = ""
+    # the level the competent level decided for the agency itself (ND 233 k7 Đ12: its head not above it)
+    muc_xep_loai_co_quan: str | None = None
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -41,7 +41,9 @@ PER_YEAR = {
                "tu_xep_loai_co_quan", "diem_co_quan", "diem_tieu_chi_chung_co_quan", "diem_nhiem_vu_co_quan",
                "ngay_bao_cao_tu_danh_gia", "ngay_hop_tu_xep_loai", "so_nguoi_trieu_tap_co_quan",
                "so_nguoi_du_hop_co_quan", "so_phieu_dong_y_co_quan", "ket_qua_co_quan", "uu_diem_co_quan",
-               "han_che_co_quan", "phuong_huong_co_quan"),
+               "han_che_co_quan", "phuong_huong_co_quan",
+               # the level decided for the agency itself (ND 233 k7 Đ12): a fact of the year
+               "muc_xep_loai_co_quan"),
     "NhanSu": ("so_thang_cong_tac", "so_thang_nghi", "nghi_thai_san", "tu_xep_loai", "muc_quyet_dinh",
                "muc_dang_vien", "mien_sinh_hoat_noi_cu_tru", "ghi_chu", "da_nghi",
                # the year's conclusions that make a level Không hoàn thành nhiệm vụ (ND 335 Art. 20 cl. 4)

@@ -168,6 +168,11 @@ CO_QUAN = Sheet(
         C("chuc_vu_ky_thay_mat", "Chức vụ ký dưới dòng TM.",
           help="Chức vụ in dưới dòng «TM. …», không lặp lại tên cơ quan, ví dụ: Chủ tịch; để trống thì lấy «Chức vụ "
                "người đứng đầu» bỏ phần tên tập thể (hoso check báo chức vụ sẽ in)"),
+        # ND 233 k7 Đ12 (regime-2026.md §2): the head of a đơn vị sự nghiệp not above the level of the unit
+        C("muc_xep_loai_co_quan", "Mức xếp loại của cơ quan, đơn vị", LEVEL, choices=LEVELS,
+          help="Mức xếp loại chất lượng của chính cơ quan, đơn vị do cấp có thẩm quyền quyết định (khi đã có); với "
+               "đơn vị sự nghiệp công lập (Nghị định 233/2026), mức xếp loại của người đứng đầu không cao hơn mức "
+               "này; để trống khi chưa quyết định"),
     ),
 )
 

@@ -130,9 +130,11 @@ def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], 
     persons = {p.ma_so: p for p in campaign.people}
     people = [_with(pr, warnings=rules.party_warnings(persons[pr.ma_so], pr.muc_cuoi, pr.rated, rb)) for pr in people]
     if head is not None and head in persons:  # ND 90: the head's level against the units under him
-        w = rules.unit_results_warning(persons[head], next(pr.muc_cuoi for pr in people if pr.ma_so == head),
-                                       campaign.units, rb.for_kind(persons[head].loai_nhan_su))
-        people = [_with(pr, warnings=(w,)) if w and pr.ma_so == head else pr for pr in people]
+        final = next(pr.muc_cuoi for pr in people if pr.ma_so == head)
+        kind_rb = rb.for_kind(persons[head].loai_nhan_su)
+        said = (rules.unit_results_warning(persons[head], final, campaign.units, kind_rb),
+                periods.agency_level_warning(persons[head], final, campaign, kind_rb))  # ND 233 k7 Đ12
+        people = [_with(pr, warnings=tuple(w for w in said if w)) if pr.ma_so == head else pr for pr in people]
     return people, groups, agency_warnings
 
 

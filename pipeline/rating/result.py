@@ -50,7 +50,7 @@ class PersonRating:
     canh_bao: tuple[str, ...] = ()
     thi_dua: EmulationResult | None = None
     muc_hop: str | None = None  # the level the unit meeting's votes give, before any rule
-    nguon_de_xuat: str | None = None  # bieu_quyet | tu_xep_loai | diem | ky_luat | suy_thoai | vi_pham_dang_vien | tham_nhung_don_vi | None
+    nguon_de_xuat: str | None = None  # bieu_quyet | tu_xep_loai | diem | ky_luat | suy_thoai | vi_pham_dang_vien | tham_nhung_don_vi | don_vi | co_quan | None
     diem: float | None = None  # total points (ChamDiem), or the year score from the periods (KetQuaKy), unrounded
     muc_dang_vien: str | None = None  # party-member level, when given (rule 6)
     diem_ky: tuple[PeriodScore, ...] = ()  # the period scores behind `diem` (from 2026)

@@ -1,0 +1,84 @@
+"""The head of a đơn vị sự nghiệp and the level of the unit itself (ND 233/2026 k7 Đ12, regime-2026.md §2:
+«mức xếp loại của người đứng đầu không cao hơn mức xếp loại của đơn vị»).
+
+A hospital's Giám đốc heads the hospital, whose own level the managing body (the Sở Y tế) decides; the
+workbook says it in CoQuan «Mức xếp loại của cơ quan, đơn vị». Outcomes worked out by hand from the
+rule's words: 99 points give HTXS (≥ 90); the hospital decided HTT ⇒ the Giám đốc at most HTT. Not decided
+yet, the hospital's own self-rating (HTT) is a proposal: the ceiling is said, not applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+import su_nghiep_2026 as sn
+import workbook_factory as wf
+from rating_builder import Book
+
+from pipeline import api, ingest
+from pipeline.rating import rate
+from tests.fakes import person_form_text
+
+
+def _hospital() -> Book:
+    b = Book(year=2026)
+    b.person("GD", name="Nguyễn Văn Thủ Trưởng", role="truong", leader=True, kind="vien_chuc", group="")
+    b.months("GD", 29, 100, 100, 100, d=100, dd=100, e=100)  # 29 + 70 = 99 points
+    for i in range(1, 6):
+        b.person(f"V{i}", kind="vien_chuc", group="")
+        b.months(f"V{i}", 25, 80, 80, 80)  # 25 + 56 = 81: HTT
+    return b
+
+
+def test_the_head_is_not_rated_above_the_level_decided_for_his_unit():
+    c = _hospital().campaign()
+    assert rate(c).of("GD").muc_de_xuat == "HTXS"  # the unit's level unknown: the points' level
+    r = rate(replace(c, agency=replace(c.agency, muc_xep_loai_co_quan="HTT")))
+    gd = r.of("GD")
+    assert gd.muc_de_xuat == "HTT"
+    why = " ".join(gd.ly_do)
+    assert "«Cơ quan thử», đơn vị được cấp có thẩm quyền xếp loại Hoàn thành tốt nhiệm vụ" in why
+    assert "khoản 7 Điều 12 Nghị định 233/2026/NĐ-CP" in why
+    # the others are not heads: their levels stand
+    assert {r.of(f"V{i}").muc_de_xuat for i in range(1, 6)} == {"HTT"}
+
+
+def test_a_unit_only_self_rated_is_a_warning_not_a_ceiling():
+    c = _hospital().campaign()
+    r = rate(replace(c, agency=replace(c.agency, tu_xep_loai_co_quan="HTT")))
+    gd = r.of("GD")
+    assert gd.muc_de_xuat == "HTXS"
+    (said,) = [w for w in gd.canh_bao if "tự xếp loại" in w]
+    assert "cao hơn mức cơ quan, đơn vị tự xếp loại (Hoàn thành tốt nhiệm vụ)" in said
+    assert "«Mức xếp loại của cơ quan, đơn vị»" in said
+    # a self-rating as high as his proposal says nothing
+    r = rate(replace(c, agency=replace(c.agency, tu_xep_loai_co_quan="HTXS")))
+    assert not [w for w in r.of("GD").canh_bao if "tự xếp loại" in w]
+
+
+def test_công_chức_heads_are_not_bound_by_the_viên_chức_rule():
+    # ND 335 (công chức) has no such clause in the sources: an agency's decided level binds nobody there
+    b = Book(year=2026)
+    b.person("H", name="Nguyễn Văn Thủ Trưởng", role="truong", leader=True, group="")
+    b.months("H", 29, 100, 100, 100, d=100, dd=100, e=100)
+    c = b.campaign()
+    assert rate(replace(c, agency=replace(c.agency, muc_xep_loai_co_quan="HT"))).of("H").muc_de_xuat == "HTXS"
+
+
+@pytest.mark.libreoffice
+def test_the_giám_đốc_s_phieu_prints_the_ceiling(tmp_path, cache_dir):
+    data = sn.tables()
+    data["CoQuan"].append(("muc_xep_loai_co_quan", "Hoàn thành tốt nhiệm vụ"))
+    path = wf.write(tmp_path / "bv.xlsx", data)
+    assert ingest.load(path).agency.muc_xep_loai_co_quan == "HTT"
+    out = tmp_path / "out"
+    api.build(path, out, api.BuildOptions(cache_dir=cache_dir, persons=frozenset({"BV-01"}),
+                                          today=dt.date(sn.YEAR, 12, 6)))
+    phieu = person_form_text(out, "BV-01", "phieu_nd233")
+    # 96.83 points: HTXS by points; the hospital decided HTT ⇒ his proposal HTT, and the phiếu says why
+    assert "Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ" in phieu
+    assert ("Mức đề xuất hạ từ Hoàn thành xuất sắc nhiệm vụ xuống Hoàn thành tốt nhiệm vụ do «Bệnh viện Đa khoa khu "
+            "vực Sơn Hà» được cấp có thẩm quyền xếp loại Hoàn thành tốt nhiệm vụ — căn cứ: khoản 7 Điều 12 Nghị định "
+            "233/2026/NĐ-CP") in phieu
