@@ -129,8 +129,7 @@ def coquan() -> list[tuple]:
 def tables() -> dict[str, list]:
     people = wf.staff_rows(_PEOPLE, noi_cu_tru="Tổ dân phố 2, phường Hà Giang", chi_bo_noi_cu_tru="Chi bộ Tổ dân phố 2")
     periods = wf.period_rows(_SCORES, _periods)
-    texts = [dict(ma_so=p["ma_so"], **_TEXTS, ket_qua_nhiem_vu=_TASKS.get(p["ma_so"], "Hoàn thành các nhiệm vụ được giao."))
-             for p in people]
+    texts = wf.text_rows(people, _TEXTS, _TASKS)
     votes = [
         dict(ma_so="PT-01", so_nguoi_du_hop=6, phieu_htxs=5, phieu_htt=1, phieu_ht=0, phieu_kht=0),
         dict(ma_so="PT-02", so_nguoi_du_hop=6, phieu_htxs=4, phieu_htt=2, phieu_ht=0, phieu_kht=0),

@@ -149,8 +149,7 @@ def tables() -> dict[str, list]:
     # the transferred doctor's months before June were rated by the old centre
     periods = wf.period_rows(_SCORES, _periods, lambda ma_so, ky: {"don_vi_danh_gia": OLD_UNIT}
                              if ma_so == "BV-10" and ky <= f"{YEAR}-05" else {})
-    texts = [dict(ma_so=p["ma_so"], **_TEXTS, ket_qua_nhiem_vu=_TASKS.get(p["ma_so"], "Hoàn thành các nhiệm vụ được giao."))
-             for p in people]
+    texts = wf.text_rows(people, _TEXTS, _TASKS)
     votes = [  # khoa meetings: khoa Nội 6 present, khoa Ngoại 5, khoa Sản 4, phòng TCHC 4
         dict(ma_so="BV-03", so_nguoi_du_hop=6, phieu_htxs=4, phieu_htt=2, phieu_ht=0, phieu_kht=0),
         dict(ma_so="BV-05", so_nguoi_du_hop=6, phieu_htxs=5, phieu_htt=1, phieu_ht=0, phieu_kht=0),

@@ -277,3 +277,10 @@ def period_rows(scores, periods_of, extra=lambda ma_so, ky: {}) -> list[dict]:
                              ty_le_tien_do=c, ty_le_ket_qua_don_vi=d, ty_le_to_chuc_thuc_hien=dd, ty_le_doan_ket=e,
                              **extra(ma_so, ky)))
     return rows
+
+
+def text_rows(people, texts: dict, tasks: dict) -> list[dict]:
+    """TuDanhGia rows: everyone's common self-assessment `texts`, and their task results (`tasks` by ma_so,
+    else «Hoàn thành các nhiệm vụ được giao.»)."""
+    return [dict(ma_so=p["ma_so"], **texts, ket_qua_nhiem_vu=tasks.get(p["ma_so"], "Hoàn thành các nhiệm vụ được giao."))
+            for p in people]

@@ -137,8 +137,7 @@ def _periods(kind: str) -> list[str]:
 def tables() -> dict[str, list]:
     people = wf.staff_rows(_PEOPLE, noi_cu_tru="Ấp Phước Lợi, xã Tân Phước", chi_bo_noi_cu_tru="Chi bộ ấp Phước Lợi")
     periods = wf.period_rows(_SCORES, _periods)
-    texts = [dict(ma_so=p["ma_so"], **_TEXTS, ket_qua_nhiem_vu=_TASKS.get(p["ma_so"], "Hoàn thành các nhiệm vụ được giao."))
-             for p in people]
+    texts = wf.text_rows(people, _TEXTS, _TASKS)
     votes = [
         dict(ma_so="X-06", so_nguoi_du_hop=5, phieu_htxs=3, phieu_htt=2, phieu_ht=0, phieu_kht=0),
         dict(ma_so="X-07", so_nguoi_du_hop=5, phieu_htxs=5, phieu_htt=0, phieu_ht=0, phieu_kht=0),
