@@ -117,6 +117,9 @@ def test_product_export_adds_the_sheets_and_computes_abc(tmp_path, capsys):
     code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb], capsys)
     assert code == 0, err
     assert "SanPham: thêm 3 dòng sản phẩm" in err and "KetQuaKy: thêm 1 dòng" in err
+    # the command imports (the rows are the agency's record) but says they do not count in 2024
+    assert ("Ghi chú: Sổ này là sổ năm đánh giá 2024, xếp loại theo Nghị định 90/2020/NĐ-CP, sửa đổi, bổ sung bởi "
+            "Nghị định 48/2023/NĐ-CP: năm 2024 không tính điểm từ kết quả từng tháng, quý") in err
     after = _members(wb)
     assert all(after[n] == before[n] for n in before
                if n not in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"))
@@ -213,3 +216,20 @@ def test_the_staff_code_headers_kpi_systems_use_are_recognised(header):
 
     index, _ = kpi_import.detect([header, "Họ và tên", "Tháng", "Điểm tiêu chí chung"])
     assert index["ma_so"] == 0
+
+
+def test_which_years_have_results_to_import():
+    """ND 90 (to 2025) rates without periods; from 2026 ND 335 and ND 233 rate from them; a rulebook forced in
+    CoQuan «Bộ quy tắc» decides for its workbook; a year not known is left to the import's own error."""
+    from pipeline.ingest.kpi_import import why_no_periods
+
+    assert why_no_periods(2026) is None and why_no_periods(2027, "") is None
+    assert why_no_periods(2025, "nd335-2025") is None  # a 2025 workbook rated under ND 335 by choice
+    assert why_no_periods(None) is None and why_no_periods("2025") is None
+    old = why_no_periods(2021)
+    assert old is not None and old.startswith("Sổ này là sổ năm đánh giá 2021, xếp loại theo Nghị định 90/2020/NĐ-CP "
+                                               "(trước Nghị định 48/2023/NĐ-CP): năm 2021 không tính điểm")
+    forced = why_no_periods(2026, "nd90-2020+nd48-2023")
+    assert forced is not None and "bộ quy tắc ghi ở ô «Bộ quy tắc» của sheet CoQuan" in forced
+    assert "từ năm 2026" not in forced  # the clerk's choice, not the year, is why
+    assert why_no_periods(2025, "khong-co") == why_no_periods(2025)  # an unknown id is check's error; the year decides

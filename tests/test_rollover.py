@@ -341,3 +341,37 @@ def test_next_year_straight_from_the_rollover_builds(tmp_path, cache_dir):
     assert pages >= 6  # the case the declaration now allows
     text = subprocess.run(["pdftotext", "-layout", str(report), "-"], capture_output=True, text=True, check=True).stdout
     assert "NĂM 2027" in " ".join(text.split()).upper()
+
+
+def test_the_head_s_post_vacant_is_not_carried_into_next_year(tmp_path, capsys):
+    """A vacancy is a state of the year, as a maternity leave is: a Giám đốc appointed in 2027 under a carried
+    «Chức vụ cấp trưởng» «Giám đốc» would sign «KT. GIÁM ĐỐC» over «GIÁM ĐỐC». So 2026's deputy in charge
+    (tests/pho_phu_trach_2026.py) leaves the cell empty in 2027 with a line naming him and what to write; the
+    head, his post and the collective body signed for (TM., the body does not change) are carried; and if the
+    post is still vacant, `check` of the 2027 workbook warns at the deputy's post (never a silent «PHÓ GIÁM ĐỐC»)."""
+    import pho_phu_trach_2026 as sp
+
+    data = sp.tables()
+    data["CoQuan"] += [("ky_thay_mat", "Ủy ban nhân dân"), ("chuc_vu_ky_thay_mat", "Chủ tịch")]
+    src = sp.write(tmp_path / "so_2026.xlsx", data)
+    assert ingest.load(src).agency.chuc_vu_cap_truong == "Giám đốc"
+    code, _, err = run_cli(["init", "--tu", src, tmp_path / "moi"], capsys)
+    assert code == 0, err
+    line = ("«Chức vụ cấp trưởng (cấp phó được giao phụ trách)» năm 2026 («Giám đốc»: Trần Quốc Bảo, Phó Giám đốc là "
+            "cấp phó được giao phụ trách) không chép sang năm 2027: nếu năm 2027 cơ quan vẫn khuyết Giám đốc, ghi lại ô "
+            "này (văn bản in «KT. GIÁM ĐỐC» trên chức vụ của người ký); nếu đã có người được bổ nhiệm, sửa «Người đứng "
+            "đầu» và «Chức vụ người đứng đầu».")
+    assert line in err
+    book = tmp_path / "moi" / "ho_so_danh_gia_2027.xlsx"
+    a = ingest.load(book).agency
+    assert (a.nguoi_dung_dau, a.chuc_vu_nguoi_dung_dau, a.chuc_vu_cap_truong, a.ky_thay_mat, a.chuc_vu_ky_thay_mat) == (
+        "Trần Quốc Bảo", "Phó Giám đốc", "", "Ủy ban nhân dân", "Chủ tịch")
+    guide = openpyxl.load_workbook(book)["HuongDan"]
+    assert line in [str(c.value) for row in guide.iter_rows(min_col=2, max_col=2) for c in row if c.value]
+    warned = [p for p in ingest.check(book) if p.sheet == "CoQuan" and "là chức vụ cấp phó" in p.message]
+    assert len(warned) == 1 and not warned[0].is_error and warned[0].value == "Phó Giám đốc"
+    # a year with no vacancy says nothing of it
+    code, _, err = run_cli(["init", "--tu", sp.write(tmp_path / "khac.xlsx", {
+        **sp.tables(), "CoQuan": [(k, v) for k, v in sp.tables()["CoQuan"] if k != "chuc_vu_cap_truong"]}),
+        tmp_path / "moi2"], capsys)
+    assert code == 0 and "Chức vụ cấp trưởng" not in err

@@ -602,6 +602,37 @@ def test_hidden_rows_and_merged_codes_are_on_the_check_page(tmp_path):
     assert f"{unit}5:{unit}7" in merged and "được đọc cho từng dòng 5–7" in merged and "bỏ gộp ô (Unmerge)" in merged
 
 
+def test_a_2025_workbook_offers_no_kpi_import_and_the_import_page_says_why(tmp_path):
+    """A 2025 workbook is rated under ND 90 (as amended by ND 48): no monthly or quarterly results, so the check page
+    offered an import that led nowhere (a copy with a KetQuaKy sheet the rating ignores). Now the link is not
+    there; the import's address typed in says why in words, and a POST there imports nothing and makes no upload."""
+    from pipeline.web.store import Store
+
+    data = tmp_path / "du_lieu"
+    c, csrf = _clerk(data)
+    r = _post(c, csrf, "Đánh giá 2025.xlsx", factory.of_year(tmp_path / "so.xlsx", 2025).read_bytes())
+    first = int(r.headers["Location"].rsplit("/", 1)[1])
+    page = c.get(f"/so-excel/{first}").text
+    assert "Kiểm tra «Đánh giá 2025.xlsx»" in page
+    assert 'id="nhap_kq"' not in page and "/nhap-ket-qua" not in page
+    why = ("Sổ này là sổ năm đánh giá 2025, xếp loại theo Nghị định 90/2020/NĐ-CP, sửa đổi, bổ sung bởi Nghị định "
+           "48/2023/NĐ-CP: năm 2025 không tính điểm từ kết quả từng tháng, quý (sheet KetQuaKy, SanPham), nên kết quả "
+           "xuất từ phần mềm theo dõi, đánh giá (KPI) không được dùng để xếp loại. Nhập kết quả tháng, quý chỉ dùng "
+           "cho sổ từ năm 2026.")
+    got = c.get(f"/so-excel/{first}/nhap-ket-qua")
+    text = re.sub(r"\s+", " ", got.text)
+    assert got.status_code == 200 and why in text and 'name="ket_qua"' not in text
+    export = ("Mã CB;Họ và tên;Tháng;Điểm tiêu chí chung;Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
+              "NS-01;Nguyễn Văn An;10/2025;25;100;85;80\n").encode()
+    r = _post(c, csrf, "kpi.csv", export, f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
+    assert r.status_code == 400 and why in re.sub(r"\s+", " ", r.text)
+    assert [row["id"] for row in Store(data).q("SELECT id FROM so")] == [first]  # no copy made
+    # a 2026 workbook keeps the link (the other tests import into it)
+    r = _post(c, csrf, "Đánh giá 2026.xlsx", factory.of_year(tmp_path / "so26.xlsx", 2026).read_bytes())
+    second = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert f'href="/so-excel/{second}/nhap-ket-qua"' in c.get(f"/so-excel/{second}").text
+
+
 def test_a_second_kpi_export_with_other_headers_is_reported_in_words(tmp_path):
     """The server keeps the columns of the agency's last import; an export of next month with other headers
     showed one line per column naming the sheet's keys («Cột «Kỳ» (ánh xạ cho «ky») không có trong tệp

@@ -397,6 +397,50 @@ def _set(t: _Table, row: list[object], key: str, value: object) -> None:
     t.edits.setdefault(id(row), set()).add(i)
 
 
+# -- the year ---------------------------------------------------------------------------------------------
+def why_no_periods(year: object, forced: object = None) -> str | None:
+    """Why a workbook of `year` (CoQuan `nam_danh_gia`, `bo_quy_tac` forced or not) has no monthly or
+    quarterly results to import, in Vietnamese; None when its rulebooks rate from periods (from 2026) or
+    the year is not known (the import says so itself)."""
+    from pipeline.rating.rulebooks import BY_CATEGORY_FROM, RULEBOOKS, for_year, uses_periods
+
+    if not isinstance(year, int) or isinstance(year, bool):
+        return None
+    name = forced.strip() if isinstance(forced, str) else ""
+    if name and name not in RULEBOOKS:
+        name = ""  # an unknown rulebook is `hoso check`'s error; the year decides here
+    if uses_periods(year, name or None):
+        return None
+    rb = RULEBOOKS[name] if name else for_year(year)
+    if name:
+        return (f"Sổ này là sổ năm đánh giá {year}, xếp loại theo bộ quy tắc ghi ở ô «Bộ quy tắc» của sheet CoQuan "
+                f"({rb.title}): bộ quy tắc này không tính điểm từ kết quả từng tháng, quý (sheet KetQuaKy, SanPham), "
+                "nên kết quả xuất từ phần mềm theo dõi, đánh giá (KPI) không được dùng để xếp loại.")
+    return (f"Sổ này là sổ năm đánh giá {year}, xếp loại theo {rb.title}: năm {year} không tính điểm từ kết quả "
+            "từng tháng, quý (sheet KetQuaKy, SanPham), nên kết quả xuất từ phần mềm theo dõi, đánh giá (KPI) không "
+            f"được dùng để xếp loại. Nhập kết quả tháng, quý chỉ dùng cho sổ từ năm {BY_CATEGORY_FROM}.")
+
+
+def no_periods(workbook: Path) -> str | None:
+    """`why_no_periods` of the workbook, reading its CoQuan sheet only; None when it cannot be read (the
+    import and `hoso check` say why)."""
+    from pipeline.errors import HosoError
+    from pipeline.ingest.reader import open_workbook, read_sheet
+
+    try:
+        with open_workbook(Path(workbook)) as xf:
+            found, _ = find_sheets(xf.sheetnames)
+            if "CoQuan" not in found:
+                return None
+            sheet = read_sheet(xf, "CoQuan", found["CoQuan"], [])
+    except (HosoError, OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None
+    if not sheet.rows:
+        return None
+    v = sheet.rows[0].values
+    return why_no_periods(v.get("nam_danh_gia"), v.get("bo_quy_tac"))
+
+
 # -- import -----------------------------------------------------------------------------------------------
 def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_run: bool = False) -> Outcome:
     """Import `export` into `workbook`'s KetQuaKy/SanPham; every line names the sheets as the workbook does
@@ -429,6 +473,7 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
         errors.append(Problem(ERROR, "NhanSu", "Sổ chưa có danh sách nhân sự để đối chiếu mã số."))
     if errors or nhansu is None or not year:  # (None and no year are in `errors`)
         raise ValidationFailed(errors)
+    unused = why_no_periods(year, coquan.rows[0].values.get("bo_quy_tac") if coquan is not None else None)
     people = {r.values["ma_so"].casefold(): r.values["ma_so"] for r in nhansu.rows if "ma_so" in r.values}
     names: dict[str, list[str]] = defaultdict(list)
     name_of: dict[str, str] = {}
@@ -455,6 +500,8 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
     index, notes = detect(headers, saved)
     mapping = {k: headers[i] for k, i in index.items()}
     outcome = Outcome(mapping, str(saved_path) if saved else "tu_dong", notes=notes)
+    if unused:  # the command imports anyway (a clerk may keep the rows for the record): the console says so
+        outcome.notes.insert(0, unused)
     if "ma_so" not in index and "ho_ten" not in index:
         raise ValidationFailed([Problem(ERROR, export.name, "Không nhận ra cột mã số (hoặc họ tên) của người được đánh giá.",
                                         row=header_number, expected=_mapping_hint(headers, workbook))])

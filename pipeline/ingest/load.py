@@ -40,6 +40,7 @@ from pipeline.ingest.model import (
     Score,
     Unit,
     Vote,
+    names_person,
     post_without_body,
 )
 from pipeline.ingest.problems import ERROR, WARNING, Problem
@@ -157,6 +158,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
     _check_self_rating(row, problems, year)
     _check_rating_deadline(row, problems, year)
     _check_collective_signature(row, problems)
+    _check_deputy_post(row, problems)
     if not _complete(row, schema.CO_QUAN):
         return None
     return Agency(
@@ -199,6 +201,29 @@ def _check_collective_signature(row: Row, problems: list[Problem]) -> None:
                        f"Văn bản của cơ quan in «TM. {body.upper()}» và dưới đó chức vụ «{printed.upper()}» ({why}); "
                        f"nếu khác, ghi chức vụ ở ô «{label('chuc_vu_ky_thay_mat').label}».", value=body,
                        expected=f"ô «{label('chuc_vu_ky_thay_mat').label}», ví dụ: Chủ tịch"))
+
+
+def _check_deputy_post(row: Row, problems: list[Problem]) -> None:
+    """The head's post a deputy's («Phó Giám đốc», «Phó Chủ tịch») with no «Chức vụ cấp trưởng»: every paper the
+    agency head signs prints the deputy's post alone. A deputy assigned to run the agency signs «KT. <the head's
+    post>» over his own (ND 30/2020 Art. 13 cl. 1, docs/workbook.md «A deputy in charge»); an acting head writes
+    «Q. …» as his post. A warning naming both cells; the head's post is not guessed («Phó Chủ tịch» may run a
+    Ủy ban whose head is a «Chủ tịch», or be the agency's evaluator by delegation)."""
+    post = row.values.get("chuc_vu_nguoi_dung_dau")
+    if not isinstance(post, str) or cells.fold(post).split()[:1] != ["pho"]:
+        return
+    if str(row.values.get("chuc_vu_cap_truong") or "").strip():
+        return
+    label = schema.CO_QUAN.column
+    head, vacant = label("chuc_vu_nguoi_dung_dau").label, label("chuc_vu_cap_truong").label
+    problems.append(_p(WARNING, row, "chuc_vu_nguoi_dung_dau",
+                       f"«{head}» là chức vụ cấp phó mà ô «{vacant}» để trống: các văn bản người đứng đầu ký chỉ in "
+                       f"«{post.strip().upper()}». Cấp phó được giao phụ trách, điều hành khi cơ quan khuyết cấp "
+                       "trưởng ký như cấp phó ký thay cấp trưởng: «KT.» và chức vụ cấp trưởng trên chức vụ của mình "
+                       f"(khoản 1 Điều 13 Nghị định 30/2020/NĐ-CP) — ghi chức vụ cấp trưởng ở ô «{vacant}». Người "
+                       f"được giao quyền cấp trưởng thì ghi «Q. …» ở ô «{head}» (ví dụ «Q. Giám đốc»).",
+                       value=post, expected=f"ô «{vacant}»: chức vụ cấp trưởng đang khuyết (ví dụ «Giám đốc» khi "
+                                            "người đứng đầu là Phó Giám đốc được giao phụ trách)"))
 
 
 SELF_RATING_TEXT = ("tu_xep_loai_co_quan", "chu_tri_hop_co_quan", "thu_ky_hop_co_quan", "ket_qua_co_quan",
@@ -646,7 +671,13 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
                                         "chức, NLĐ»" + hint))
     _check_agency_leaders(data, sheet, units, heads, problems)
     unit_rows = {r.values["ma_don_vi"]: r for r in data["DonVi"].rows if "ma_don_vi" in r.values} if "DonVi" in data else {}
+    in_charge = _deputy_in_charge_unit(data, sheet, units)
     for code in sorted(staffed - set(heads)):
+        if code == in_charge:
+            # the agency head, a deputy in charge (CoQuan «Chức vụ cấp trưởng»), heads his unit (the Ban Giám đốc
+            # of two Phó Giám đốc): he chairs its meeting, another deputy chairs his own review
+            # (unit_context.unit_chairs), as the clerk's workbook says — nothing to fix, nothing said
+            continue
         message = (f"Đơn vị «{code}» không có người đứng đầu (vai trò «{schema.VAI_TRO['truong']}»); cuộc họp sẽ do "
                    "cấp phó chủ trì.")
         unit_row = unit_rows.get(code)
@@ -659,6 +690,18 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
                    "vị khác (ví dụ cùng lãnh đạo cơ quan), ghi mã đơn vị đó ở sheet NhanSu.")
         unit_row = unit_rows.get(code)
         problems.append(_p(WARNING, unit_row, "ma_don_vi", message, value=code) if unit_row else Problem(WARNING, sheet.name, message))
+
+
+def _deputy_in_charge_unit(data: dict[str, SheetData], sheet: SheetData, units: dict[str, str]) -> str | None:
+    """The unit of the agency head when CoQuan `chuc_vu_cap_truong` says he is a deputy in charge (the head's
+    post vacant): the one NhanSu row CoQuan `nguoi_dung_dau` names (`Campaign.agency_head_ma_so`'s rule)."""
+    row = _agency_row(data)
+    if row is None or not str(row.values.get("chuc_vu_cap_truong") or "").strip():
+        return None
+    head = _agency_head(data)
+    named = [r for r in sheet.rows if names_person(head, str(r.values.get("ho_ten") or ""))]
+    code = named[0].values.get("ma_don_vi") if len(named) == 1 else None
+    return units.get(code.casefold()) if isinstance(code, str) else None
 
 
 LEADERS_HINT = ("lãnh đạo cơ quan (người đứng đầu và các cấp phó của cơ quan) khai ở một đơn vị riêng, ví dụ mã LD "

@@ -43,7 +43,10 @@ PER_YEAR = {
                "so_nguoi_du_hop_co_quan", "so_phieu_dong_y_co_quan", "ket_qua_co_quan", "uu_diem_co_quan",
                "han_che_co_quan", "phuong_huong_co_quan",
                # the level decided for the agency itself (ND 233 k7 Đ12): a fact of the year
-               "muc_xep_loai_co_quan"),
+               "muc_xep_loai_co_quan",
+               # the head's post vacant, a deputy in charge (signing «KT. GIÁM ĐỐC»): a state of the year, like a
+               # maternity leave — a head appointed since would sign «KT.» for his own post; said on the console
+               "chuc_vu_cap_truong"),
     "NhanSu": ("so_thang_cong_tac", "so_thang_nghi", "nghi_thai_san", "tu_xep_loai", "muc_quyet_dinh",
                "muc_dang_vien", "mien_sinh_hoat_noi_cu_tru", "ghi_chu", "da_nghi",
                # the year's conclusions that make a level Không hoàn thành nhiệm vụ (ND 335 Art. 20 cl. 4)
@@ -93,6 +96,17 @@ def _cell_value(col: schema.Column, value: object) -> Any:  # what openpyxl writ
     if col.kind == schema.CODE and col.choices and value in col.choices:
         return col.choices[value]
     return value
+
+
+def _vacancy_note(values: dict[str, Any], vacant: str, old_year: int, year: int) -> str:
+    """The console line for a CoQuan «Chức vụ cấp trưởng» not carried: who was in charge, what to write."""
+    label = schema.CO_QUAN.column
+    who = ", ".join(str(values.get(k) or "").strip() for k in ("nguoi_dung_dau", "chuc_vu_nguoi_dung_dau")
+                    if str(values.get(k) or "").strip())
+    return (f"«{label('chuc_vu_cap_truong').label}» năm {old_year} («{vacant}»{f': {who} là cấp phó được giao phụ trách' if who else ''}) "
+            f"không chép sang năm {year}: nếu năm {year} cơ quan vẫn khuyết {vacant}, ghi lại ô này (văn bản in «KT. "
+            f"{vacant.upper()}» trên chức vụ của người ký); nếu đã có người được bổ nhiệm, sửa «{label('nguoi_dung_dau').label}» "
+            f"và «{label('chuc_vu_nguoi_dung_dau').label}».")
 
 
 def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
@@ -150,6 +164,9 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
             if values.get("bo_quy_tac"):
                 notes.append(f"«Bộ quy tắc» ghi đè năm {old_year} («{values['bo_quy_tac']}») không chép sang năm {year}: "
                              f"để trống, chương trình chọn bộ quy tắc theo năm {year} và loại nhân sự.")
+            vacant = values.get("chuc_vu_cap_truong")
+            if spec.key == "CoQuan" and isinstance(vacant, str) and vacant.strip():
+                notes.append(_vacancy_note(values, vacant.strip(), old_year, year))
             chosen = values.get("bo_mau")
             if spec.key == "CoQuan" and chosen == schema.default_bo_mau(old_year) != schema.default_bo_mau(year):
                 # last year's default form set, written in: next year has its own (2025 → 2026: ND 90's forms

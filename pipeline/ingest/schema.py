@@ -99,7 +99,7 @@ CO_QUAN = Sheet(
                "đầu», chức vụ chính thức ở «Chức vụ người đứng đầu», ví dụ Phó Giám đốc): chức vụ cấp trưởng, ví dụ "
                "Giám đốc; văn bản người này ký in «KT. GIÁM ĐỐC» trên «PHÓ GIÁM ĐỐC» (Điều 13 Nghị định "
                "30/2020/NĐ-CP). Người được giao quyền cấp trưởng: để trống, ghi «Q. Giám đốc» ở «Chức vụ người "
-               "đứng đầu»"),
+               "đứng đầu». Sổ năm sau tạo từ sổ này (hoso init --tu) để trống ô này: ghi lại nếu vẫn khuyết cấp trưởng"),
         C("dang_bo", "Đảng bộ", help="Tên đảng bộ cho các mẫu của Đảng"),
         C("ten_co_quan_cap_tren", "Cơ quan cấp trên trực tiếp",
           help="Cơ quan có người đứng đầu đánh giá người đứng đầu cơ quan (đến năm 2025: Điều 16 Nghị định 90/2020/NĐ-CP; "

@@ -500,6 +500,17 @@ def for_person(year: int, loai_nhan_su: str, others: str | None = None) -> Ruleb
     return by_id(name)
 
 
+def uses_periods(year: int, forced: str | None = None) -> bool:
+    """The workbook of `year` is rated from monthly/quarterly results (KetQuaKy, SanPham): the rulebook
+    it forces (CoQuan `bo_quy_tac`) has a period formula, or, none forced, the rulebooks of the year do
+    (from 2026 those of the staff categories; before, the year's: ND 90 has no periods)."""
+    if forced and forced.strip() in RULEBOOKS:
+        return RULEBOOKS[forced.strip()].periods is not None
+    if year >= BY_CATEGORY_FROM:
+        return any(RULEBOOKS[n].periods is not None for n in (*BY_CATEGORY.values(), OTHERS_DEFAULT))
+    return for_year(year).periods is not None
+
+
 def resolve(year: int, *overrides: str | Rulebook | None) -> Rulebook:
     """The first override given (a Rulebook or an id) wins; otherwise the year decides."""
     for o in overrides:

@@ -546,7 +546,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if isinstance(imported, dict):
             imported["ghi_chu"] = _import_notes(list(imported.get("ghi_chu") or []))
         return render_template("so_xem.html", row=row, problems=json.loads(row["van_de"]), marked=marked,
-                               imported=imported)
+                               imported=imported, kpi=_no_periods(row["co_quan"], so_id) is None)
 
     @app.route("/so-excel/<int:so_id>/danh-dau.xlsx")
     def so_danh_dau(so_id: int) -> ResponseReturnValue:
@@ -648,6 +648,20 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return send_file(buf, as_attachment=True, download_name=blank.filename(year))
 
     # ---- monthly and quarterly results from a KPI system (`hoso nhap-ket-qua` on the web) ------------------
+    years_read: dict[tuple[str, int], str | None] = {}
+
+    def _no_periods(ma: str, so_id: int) -> str | None:
+        """Why the upload `so_id` has no monthly or quarterly results to import (a 2025 workbook: ND 90 rates
+        without periods), None when it has (from 2026); its CoQuan sheet read once (an upload never changes)."""
+        from pipeline.ingest import kpi_import
+
+        key = (ma, so_id)
+        if key not in years_read:
+            if len(years_read) > 200:
+                years_read.clear()
+            years_read[key] = kpi_import.no_periods(store.upload_path(ma, so_id))
+        return years_read[key]
+
     def _import_report(ma: str, so_id: int) -> Path:
         """What the import that made the upload `so_id` did (JSON beside it; none for a workbook sent as is)."""
         return store.upload_path(ma, so_id).with_name(f"{int(so_id)}_nhap_ket_qua.json")
@@ -665,6 +679,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         role("van_thu")
         ma = g.user["co_quan"]
         row = _upload_row(so_id)
+        unused = _no_periods(ma, so_id)
+        if unused:  # the check page offers no import for such a year; a link kept from elsewhere, or a POST
+            return render_template("so_nhap_ket_qua.html", row=row, error="", no_periods=unused), (
+                400 if request.method == "POST" else 200)
         error = ""
         if request.method == "POST":
             uploads_left()
