@@ -220,3 +220,12 @@ def test_only_a_deputy_s_post_is_warned(tmp_path, post, warned):
     # with the head's post filled, never
     said = [p for p in _warnings(_with(chuc_vu_nguoi_dung_dau=post), tmp_path) if "chức vụ cấp phó" in p.message]
     assert said == []
+
+
+def test_a_head_s_post_under_a_vacancy_cell_is_warned(tmp_path):
+    # an appointed Giám đốc with «Chức vụ cấp trưởng» left from a vacancy would sign «KT. GIÁM ĐỐC / GIÁM ĐỐC»
+    said = [p for p in _warnings(_with(chuc_vu_nguoi_dung_dau="Giám đốc"), tmp_path)
+            if p.sheet == "CoQuan" and "KT. GIÁM ĐỐC" in p.message]
+    assert len(said) == 1 and "để trống ô «Chức vụ cấp trưởng (cấp phó được giao phụ trách)»" in said[0].message
+    # the deputy in charge himself: nothing
+    assert not [p for p in _warnings(_with(), tmp_path) if "KT. GIÁM ĐỐC" in p.message]

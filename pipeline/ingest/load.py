@@ -210,12 +210,21 @@ def _check_deputy_post(row: Row, problems: list[Problem]) -> None:
     «Q. …» as his post. A warning naming both cells; the head's post is not guessed («Phó Chủ tịch» may run a
     Ủy ban whose head is a «Chủ tịch», or be the agency's evaluator by delegation)."""
     post = row.values.get("chuc_vu_nguoi_dung_dau")
-    if not isinstance(post, str) or cells.fold(post).split()[:1] != ["pho"]:
-        return
-    if str(row.values.get("chuc_vu_cap_truong") or "").strip():
+    if not isinstance(post, str):
         return
     label = schema.CO_QUAN.column
     head, vacant = label("chuc_vu_nguoi_dung_dau").label, label("chuc_vu_cap_truong").label
+    head_post = str(row.values.get("chuc_vu_cap_truong") or "").strip()
+    if cells.fold(post).split()[:1] != ["pho"]:
+        if head_post:  # the head's own post under «KT. <head's post>»: «KT. GIÁM ĐỐC / GIÁM ĐỐC»
+            problems.append(_p(WARNING, row, "chuc_vu_cap_truong",
+                               f"Ô «{vacant}» chỉ dùng khi người đứng đầu là cấp phó được giao phụ trách; «{head}» là "
+                               f"«{post.strip()}», nên các văn bản sẽ in «KT. {head_post.upper()}» trên "
+                               f"«{post.strip().upper()}». Nếu cơ quan đã có cấp trưởng, để trống ô «{vacant}».",
+                               value=head_post, expected=f"để trống, hoặc «{head}» là chức vụ cấp phó"))
+        return
+    if head_post:
+        return
     problems.append(_p(WARNING, row, "chuc_vu_nguoi_dung_dau",
                        f"«{head}» là chức vụ cấp phó mà ô «{vacant}» để trống: các văn bản người đứng đầu ký chỉ in "
                        f"«{post.strip().upper()}». Cấp phó được giao phụ trách, điều hành khi cơ quan khuyết cấp "
