@@ -14,6 +14,7 @@ from pipeline.collation import name_key
 from pipeline.errors import SelectionError, TemplateError
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit
+from pipeline.rating import categories
 
 if TYPE_CHECKING:  # the plan reads the registry it is given; it never imports the forms stage
     from pipeline.forms.registry import Registry
@@ -115,19 +116,26 @@ def _picked(pick: Callable[[Any], str], entries: Iterable[Any]) -> list[str]:
 
 
 def evaluation_form(person: Person, unit: Unit, form_set: dict[str, Any],
-                    pick: Callable[[Any], str] = lambda e: e if isinstance(e, str) else e[0]) -> str:
+                    pick: Callable[[Any], str] = lambda e: e if isinstance(e, str) else e[0], rulebook: str = "") -> str:
+    """The evaluation form of `person`: the set's code for the staff category, or, for a table, the
+    entry of the rulebook that rates the person (its id's family, "nd335" for "nd335-2025": a worker
+    the agency rates by its rules applying ND 335 gets the phiếu that says so, in an administrative
+    unit or a đơn vị sự nghiệp alike), else the entry of the unit's type (loai_don_vi)."""
     choice = form_set["phieu"][person.loai_nhan_su]
     if isinstance(choice, dict):
-        choice = choice[unit.loai_don_vi]
+        family = rulebook.split("-", 1)[0]
+        choice = choice[family] if family and family in choice else choice[unit.loai_don_vi]
     return pick(choice)
 
 
 def person_forms(person: Person, unit: Unit, form_set: dict[str, Any], has_scores: bool,
-                 pick: Callable[[Any], str] = lambda e: e if isinstance(e, str) else e[0], has_periods: bool = False) -> list[str]:
-    """Form codes of one person's dossier, in the order of dossier.md §1.2: the evaluation form,
-    its appendix (the period sheet of the points regime, for people with rows in KetQuaKy), the
-    points table, the party forms."""
-    forms = [evaluation_form(person, unit, form_set, pick)]
+                 pick: Callable[[Any], str] = lambda e: e if isinstance(e, str) else e[0], has_periods: bool = False,
+                 rulebook: str = "") -> list[str]:
+    """Form codes of one person's dossier, in the order of dossier.md §1.2: the evaluation form
+    (`rulebook`: the id of the rulebook rating the person, see `evaluation_form`), its appendix (the
+    period sheet of the points regime, for people with rows in KetQuaKy), the points table, the party
+    forms."""
+    forms = [evaluation_form(person, unit, form_set, pick, rulebook)]
     periods = form_set.get("theo_doi_ky", {}).get("mau")
     if periods and has_periods:
         forms.append(pick(periods))
@@ -178,8 +186,16 @@ def chi_bo_units(campaign: Campaign, unit: Unit) -> list[Unit]:
     return [u for u in campaign.units if " ".join(u.chi_bo.split()).casefold() == cell]
 
 
+def _rulebooks(campaign: Campaign, rulebook: str | None) -> Callable[[Person], str]:
+    """ma_so -> the id of the rulebook that rates the person, as the rating decides it
+    (`pipeline.rating.categories.plan`: `rulebook` (--bo-quy-tac), CoQuan.bo_quy_tac, the year, from
+    2026 the staff category and the unit's or agency's choice for cán bộ, hợp đồng, NLĐ)."""
+    split = categories.plan(campaign, rulebook)
+    return lambda person: split.rulebook_of.get(person.ma_so, split.primary.id)
+
+
 def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None = None,
-              persons: set[str] | None = None) -> Plan:
+              persons: set[str] | None = None, rulebook: str | None = None) -> Plan:
     set_name = form_set_name(campaign)
     form_set = registry.form_sets.get(set_name)
     if form_set is None:
@@ -193,6 +209,7 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
     check_selection(campaign, units, persons)
     pick = _Pick(registry, campaign.year)
     scored = {s.ma_so for s in campaign.scores}
+    rated_by = _rulebooks(campaign, rulebook)
     with_periods = {r.ma_so for r in campaign.periods}
     unit_of = {p.ma_so: p.ma_don_vi for p in campaign.people}
     balloted = {unit_of[e.ma_so] for e in campaign.emulation
@@ -210,7 +227,7 @@ def make_plan(campaign: Campaign, registry: Registry, *, units: set[str] | None 
                 continue
             docs = []
             for code in person_forms(person, unit, form_set, person.ma_so in scored, pick,
-                                     person.ma_so in with_periods):
+                                     person.ma_so in with_periods, rated_by(person)):
                 spec = registry.get(code)
                 docs.append(DocumentJob(
                     key=f"{person.ma_so}/{code}", form=code, title=person_title(spec, person),

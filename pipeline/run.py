@@ -191,7 +191,8 @@ def _rate_and_plan(campaign: Campaign, options: BuildOptions,
         if not any(line.endswith(note) for note in notes):  # the notes once, above
             log(line)
     registry = Registry(options.templates)
-    plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None)
+    plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None,
+                     rulebook=options.rulebook)
     note = reconstructed_note(plan, registry)
     if note:
         log(note)

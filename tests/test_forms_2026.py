@@ -215,8 +215,10 @@ def test_2026_dossiers_hold_the_2026_forms_only(built_2026, manifest_2026):
     assert _forms(manifest_2026, "NS-01") == ["phieu_nd335", "theo_doi_ky", "mau_2b_2025", "mau_3_213"]
     assert _forms(manifest_2026, "NS-03") == ["phieu_nd335", "theo_doi_ky"]
     assert _forms(manifest_2026, "NS-04") == ["phieu_nd233", "theo_doi_ky", "mau_2b_2025", "mau_3_213"]
-    assert _forms(manifest_2026, "NS-06") == ["phieu_nd233", "theo_doi_ky"]  # hop_dong in a đơn vị sự nghiệp
-    nld = flat(_doc_text(out, manifest_2026, "NS-06", "phieu_nd233"))
+    # hop_dong in a đơn vị sự nghiệp, rated by the agency's rules applying ND 335 (CoQuan «Bộ quy tắc cho cán
+    # bộ, hợp đồng, NLĐ» empty: the default): the ND 335 phiếu, whose title says so (rev42)
+    assert _forms(manifest_2026, "NS-06") == ["phieu_nd335", "theo_doi_ky"]
+    nld = flat(_doc_text(out, manifest_2026, "NS-06", "phieu_nd335"))
     assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG" in nld
     assert "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG" in nld
     assert "Không thực hiện xếp loại chất lượng" in nld  # 4 months: no rating, the sheet is a review
@@ -510,7 +512,7 @@ def test_sample_2026_agency_head_layout(tmp_path, cache_dir):
     # a viên chức quản lý: the post and the chức danh nghề nghiệp each on its line; a người lao động: the job
     head = flat(_doc_text(out, manifest, "VP-037", "phieu_nd233"))
     assert "Chức vụ: Giám đốc Chức danh nghề nghiệp: Chuyên viên Đơn vị công tác: Nhà khách tỉnh" in head
-    worker = flat(_doc_text(out, manifest, "VP-036", "phieu_nd233"))
+    worker = flat(_doc_text(out, manifest, "VP-036", "phieu_nd335"))  # rated under ND 335: the agency's choice
     assert "Vị trí công việc: Nhân viên kỹ thuật" in worker and "Chức danh nghề nghiệp" not in worker
 
 
@@ -608,15 +610,16 @@ def test_the_title_of_a_phieu_names_the_kind_it_prints(built_2026, manifest_2026
     name it so, not «… viên chức», the form's name for the viên chức it is made for."""
     out, _, _ = built_2026
     (person,) = [p for p in manifest_2026["ca_nhan"] if p["ma_so"] == "NS-06"]
-    (doc,) = [d for d in person["tai_lieu"] if d["mau"] == "phieu_nd233"]
-    # ND 233 governs viên chức: a worker's phiếu is the unit's rules applying it (audit 33)
-    title = "Phiếu đánh giá, xếp loại chất lượng người lao động (vận dụng Nghị định 233/2026/NĐ-CP)"
+    (doc,) = [d for d in person["tai_lieu"] if d["mau"] == "phieu_nd335"]
+    # ND 335 governs công chức: a worker's phiếu is the agency's rules applying it (audit 33), the rulebook
+    # that rates him (the default for hợp đồng, rev42), in a đơn vị sự nghiệp too
+    title = "Phiếu đánh giá, xếp loại chất lượng người lao động (vận dụng Nghị định 335/2025/NĐ-CP)"
     assert doc["tieu_de"] == title
-    assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG" in _doc_text(out, manifest_2026, "NS-06", "phieu_nd233")
+    assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG" in _doc_text(out, manifest_2026, "NS-06", "phieu_nd335")
     cover = flat(subprocess.run(["pdftotext", "-layout", "-l", "1", str(out / person["pdf"]), "-"],
                                 capture_output=True, text=True, check=True).stdout)
-    assert "Phiếu đánh giá, xếp loại chất lượng người lao động (vận dụng Nghị định 233/2026/NĐ-CP)" in cover
-    assert "chất lượng viên chức" not in cover
+    assert "Phiếu đánh giá, xếp loại chất lượng người lao động (vận dụng Nghị định 335/2025/NĐ-CP)" in cover
+    assert "chất lượng công chức" not in cover and "233/2026" not in cover
     guide = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
     assert f"Vũ Thị Giang (NS-06) — {title}: trang" in guide
     from pypdf import PdfReader

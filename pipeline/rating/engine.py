@@ -340,7 +340,9 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
                             people[i].diem) for i in htxs])
         kept = {c.ma_so for c in ranked[:keep]}
         tied = rules.tie_at_cut(ranked, keep)
-        order = f"thứ tự ưu tiên: tỷ lệ phiếu {hxs} cao hơn, rồi điểm cao hơn, rồi mã số"
+        # the staff code breaks a tie only: named on the papers when it did (the tie's warning asks the competent
+        # level to decide), never as a criterion of the minutes otherwise (rev42)
+        order = f"thứ tự ưu tiên: tỷ lệ phiếu {hxs} cao hơn, rồi điểm cao hơn" + (", rồi mã số" if tied else "")
         for n, c in enumerate(ranked, start=1):
             i = pos[c.ma_so]
             where = f"xếp thứ {n}/{len(ranked)} theo {order}"
@@ -354,9 +356,12 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
                     extra.append(f"Nhóm «{label}» không được giữ thêm người {hxs} nào theo tỷ lệ (cách tính ở phần lý "
                                  "do). Nếu có lý do đặc biệt, cấp có thẩm quyền có thể cho phép ngoại lệ bằng văn bản "
                                  "(sheet NgoaiLeTyLe).")
+                # no place at all: no rank decided it (a «xếp thứ 1/1 … sau những người được giữ» with nobody kept)
+                why = (f"nhóm không giữ được người {hxs} nào theo tỷ lệ" if keep == 0 else
+                       f"{where}, sau những người được giữ")
                 people[i] = _with(_vote_after_cap(people[i]), muc_de_xuat="HTT", reasons=(cited(
-                    f"Nhóm tương đồng «{label}» vượt tỷ lệ {hxs}: hạ từ {hxs} xuống {ht} vì {where}, sau những người "
-                    f"được giữ. {how}", cite),), warnings=extra)
+                    f"Nhóm tương đồng «{label}» vượt tỷ lệ {hxs}: hạ từ {hxs} xuống {ht} vì {why}. {how}", cite),),
+                    warnings=extra)
         if tied:
             names = ", ".join(rules.who(c.ho_ten, c.ma_so) for c in tied)
             text = (f"Bằng nhau về tỷ lệ phiếu {hxs} và điểm tại ranh giới tỷ lệ của nhóm «{label}»: {names}; chương "
