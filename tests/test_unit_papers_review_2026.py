@@ -131,7 +131,7 @@ def test_the_emulation_table_of_nobody_prints_no_ratio(nk_2026):
     there is nobody eligible. The table stays one page (meta.toml `trang`)."""
     text = _unit_doc(nk_2026, "NK", "tong_hop_thi_dua")
     assert "(Không có cá nhân được đề nghị.)" in text
-    assert "(hướng dẫn yêu cầu tối thiểu 55%): không có cá nhân đủ điều kiện." in text
+    assert "(tỷ lệ tối thiểu 55% theo hướng dẫn tính chung toàn cơ quan): không có cá nhân đủ điều kiện." in text
     assert "0/0" not in text
     manifest = json.loads((nk_2026 / "manifest.json").read_text(encoding="utf-8"))
     (u,) = manifest["don_vi"]
@@ -323,3 +323,15 @@ def test_the_agency_head_proposes_no_level_for_himself_2026(ld_th_2026):
             "nhiệm vụ: 0; Không hoàn thành nhiệm vụ: 0; không xếp loại (công tác dưới 06 tháng): 0; người đứng đầu "
             "cơ quan (do cấp có thẩm quyền đánh giá, xếp loại, đơn vị không đề xuất): 1.") in ld
     assert "CHÁNH VĂN PHÒNG" in ld and "Nguyễn Đình Khải" in ld  # he still signs for his deputies' proposals
+
+
+@lo
+def test_the_emulation_table_names_every_condition_a_person_fails(ld_th_2026):
+    """Huỳnh Văn Cường (VP-021): no level yet (October missing) and 5 of 10 ballots. A title needs HTT or
+    better (Luật Thi đua, khen thưởng 2022 Art. 24 1 a) and more than half the ballots (the agency's rules):
+    both fail, and the table named only the first, as if a level alone kept him out (rev42)."""
+    both = ("Cần xếp loại từ Hoàn thành tốt nhiệm vụ trở lên; mức đề xuất: chưa có mức xếp loại — căn cứ: điểm a "
+            "khoản 1 Điều 24 Luật Thi đua, khen thưởng số 06/2022/QH15; bỏ phiếu kín 5/10 phiếu đồng ý: không quá một "
+            "nửa tổng số phiếu — căn cứ: quy chế thi đua, khen thưởng của cơ quan.")
+    assert f"- Đồng chí Huỳnh Văn Cường: {both}" in _unit_doc(ld_th_2026, "TH", "bien_ban_kiem_phieu", raw=True)
+    assert f"Không đủ điều kiện {both}" in _unit_doc(ld_th_2026, "TH", "tong_hop_thi_dua", raw=True)

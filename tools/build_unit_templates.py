@@ -759,9 +759,10 @@ TONG_HOP_THI_DUA = DocSpec(
         ),
         Label(
             "ghi_chu_truc_tiep",
-            "Tỷ lệ cá nhân trực tiếp lao động, công tác trong số cá nhân đủ điều kiện đề nghị khen "
-            "thưởng (hướng dẫn yêu cầu tối thiểu 55%)",
-            "[R] note on the seed's 55 % direct-worker share (rules.md R7.4, UNCONFIRMED)",
+            "Cá nhân trực tiếp lao động, công tác trong số cá nhân đủ điều kiện đề nghị khen thưởng của "
+            "đơn vị (tỷ lệ tối thiểu 55% theo hướng dẫn tính chung toàn cơ quan)",
+            "[R] note on the seed's 55 % direct-worker share (rules.md R7.4, UNCONFIRMED); the share is the "
+            "agency's (all its proposals), the unit's count is for that total (rev42)",
         ),
         Label(
             "quyet_dinh_khong_dat",

@@ -103,12 +103,15 @@ _FAILING = ("Cần ", "cần ", "không", "Không", "chưa", "Chưa", "vượt",
 
 
 def emulation_reason(pr: PersonRating, campaign: Campaign) -> str:
-    """Why someone proposed for a title is not eligible (the failing condition and its basis)."""
+    """Why someone proposed for a title is not eligible: every failing condition with its basis (a
+    level missing and a ballot of exactly half both fail: the table names both, rev42)."""
     res = pr.thi_dua
     if res is None or res.du_dieu_kien or not res.ly_do:
         return ""
     fails = [t for t in res.ly_do if any(m in t.partition(" — căn cứ: ")[0] for m in _FAILING)]
-    return short_reason(readable((fails or list(res.ly_do))[0], campaign, [pr.nhom_tuong_dong]))
+    said = [short_reason(readable(t, campaign, [pr.nhom_tuong_dong])) for t in (fails or list(res.ly_do)[:1])]
+    said = [x if i == 0 else x[:1].lower() + x[1:] for i, x in enumerate(said)]  # one sentence
+    return "; ".join(x.rstrip(".") for x in said[:-1]) + ("; " if len(said) > 1 else "") + said[-1]
 
 
 SCORE_NOTE = "Điểm đánh giá năm"  # as the 2026 phiếu names it (templates/phieu_nd335 `dong_diem_nam`)
