@@ -209,6 +209,10 @@ def test_the_office_s_table_counts_its_people_and_its_own_list(outs):
     assert "Chưa có mức xếp loại: 1 người." in words and "Huỳnh Văn Cường" in words
 
 
+ND335_FULL = ("Nghị định số 335/2025/NĐ-CP ngày 21/12/2025 của Chính phủ về đánh giá, xếp loại chất lượng đối với cơ quan "
+              "hành chính nhà nước và công chức")
+
+
 def test_citations_and_recipients_follow_each_agency(outs):
     nd335 = "Nghị định số 335/2025/NĐ-CP ngày 21/12/2025"
     nd233 = "Luật Viên chức năm 2025 và Nghị định số 233/2026/NĐ-CP ngày 26/6/2026"
@@ -223,6 +227,24 @@ def test_citations_and_recipients_follow_each_agency(outs):
         assert "Sở Nội vụ tỉnh Hà Giang Nam" in commune
         office = _flat(_pdf(outs["vp"] / "nop_so_noi_vu" / doc))
         assert nd335 in office and nd233 in office
+        # the office is mixed: its cán bộ VP-010, hợp đồng VP-011..013 and người lao động VP-036, VP-040 are rated
+        # under ND 335 (CoQuan.bo_quy_tac_khac empty), which rates công chức only: «vận dụng» after ND 335, once
+        assert (f"{ND335_FULL} (vận dụng đối với cán bộ, người lao động theo quy chế đánh giá của cơ quan); "
+                f"{nd233} của Chính phủ") in office, doc
+        assert office.count("vận dụng đối với") == 1, doc
+    # the notice of results cites the same; a unit's own papers cite the kinds of that unit: the Phòng Hành chính -
+    # Quản trị (cán bộ, công chức, hợp đồng) ND 335 alone with «vận dụng»; the Trung tâm Công báo - Tin học (viên
+    # chức, and a người lao động rated under ND 335) both texts, «vận dụng» after ND 335 for the worker only
+    notice = _flat(_pdf(outs["vp"] / "co_quan" / "thong_bao_ket_qua.pdf"))
+    assert f"Căn cứ {ND335_FULL} (vận dụng đối với cán bộ, người lao động theo quy chế đánh giá của cơ quan); {nd233}" in notice
+    hcqt = _flat(_pdf(outs["vp"] / "don_vi" / "HCQT.pdf"))
+    assert f"Thực hiện {ND335_FULL} (vận dụng đối với cán bộ, người lao động theo quy chế đánh giá của cơ quan) và " in hcqt
+    assert "233/2026" not in hcqt
+    cbth = _flat(_pdf(outs["vp"] / "don_vi" / "CBTH.pdf"))
+    assert f"Thực hiện {ND335_FULL} (vận dụng đối với người lao động theo quy chế đánh giá của cơ quan); {nd233}" in cbth
+    assert "vận dụng đối với cán bộ" not in cbth
+    for unit in ("LD", "TH", "KGVX"):  # công chức only
+        assert "vận dụng đối với" not in _flat(_pdf(outs["vp"] / "don_vi" / f"{unit}.pdf")), unit
     assert "Kính gửi: Sở Y tế tỉnh Hà Giang Nam." in _flat(_pdf(outs["bv"] / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf"))
     assert "Đinh Công Thành" in _flat(_pdf(outs["bv"] / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
     assert "Nguyễn Hữu Phước" in _flat(_pdf(outs["xa"] / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
