@@ -122,6 +122,12 @@ def _table(out: Path) -> dict[str, tuple]:
     return rows
 
 
+def _sheet_notes(out: Path) -> list[str]:
+    """The lines of sheet BieuTongHop below its table (column A text)."""
+    ws = load_workbook(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")["BieuTongHop"]
+    return [r[0] for r in ws.iter_rows(min_row=8, max_col=1, values_only=True) if isinstance(r[0], str)]
+
+
 LABELS = {"can_bo": "Cán bộ", "cong_chuc_lanh_dao": "Công chức giữ chức vụ lãnh đạo, quản lý",
           "cong_chuc": "Công chức không giữ chức vụ lãnh đạo, quản lý", "vien_chuc_quan_ly": "Viên chức quản lý",
           "vien_chuc": "Viên chức không giữ chức vụ quản lý", "hop_dong": "Hợp đồng",
@@ -167,6 +173,10 @@ def test_each_agency_s_table_and_report_count_its_workbook_people(outs, key, han
             f"trong đó được đánh giá, xếp loại: {rated} người; không đánh giá, xếp loại (thời gian công tác trong năm "
             f"dưới 06 tháng): {not_rated} người.") in words
     assert "(Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định)" in words
+    # the biểu's spreadsheet says it too, as its PDF does: no level of a draft is presented as decided
+    draft = "Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định."
+    assert draft in _flat(_pdf(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf"))
+    assert draft in _sheet_notes(out)
 
 
 def test_percentages_are_rounded_half_up_in_the_report_and_the_spreadsheet_alike(outs):
@@ -267,6 +277,9 @@ def test_a_final_package_carries_the_notice_and_its_words_agree_with_the_report(
     assert "2. Thông báo kết quả đánh giá, xếp loại chất lượng năm 2026." in _flat(
         _pdf(final / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf"))
     assert _table(final) == _table(draft)  # the same levels, now decided
+    assert "Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định." in _sheet_notes(final)
+    assert not any("mức đề xuất; cấp có thẩm quyền chưa quyết định" in n for n in _sheet_notes(final))
+    assert "Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định." in _sheet_notes(outs["vp"])
     assert api.verify(final).ok and api.verify(draft).ok
 
 

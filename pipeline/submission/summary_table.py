@@ -129,6 +129,29 @@ def recomputed(ratings: Ratings) -> list[tuple[str, str, str | None, str | None]
     return out
 
 
+def level_basis(ratings: Ratings, total: Row) -> str:
+    """Whether the levels counted are the competent evaluator's decisions or proposals (the report's
+    and the biểu's note: a proposal is never presented as the result)."""
+    decided = sum(1 for pr in ratings.people if pr.rated and pr.muc_quyet_dinh)
+    with_level = sum(total.muc.values())
+    if decided == 0:
+        return "Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định"
+    if decided == with_level:
+        return "Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định"
+    text = (f"Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định đối với {decided} người; "
+            f"{with_level - decided} người còn lại là mức đề xuất")
+    # rules.md R5.2: the unit's proposals and the decisions are two moments. A proposal worked out
+    # again after the decisions took (or freed) a group's HTXS places is neither: say whose level
+    # counted here is not the one their unit's meeting proposed, and what the meeting proposed
+    moved = [(name, meeting, now) for _m, name, meeting, now in recomputed(ratings) if now]
+    if moved:
+        text += (", trong đó mức của " + "; ".join(
+            f"{name} (đơn vị đề xuất {WORDS[meeting] if meeting else 'chưa có mức'}, tính là {WORDS[now]})"
+            for name, meeting, now in moved)
+            + " được tính lại theo tỷ lệ Hoàn thành xuất sắc nhiệm vụ của nhóm sau các mức đã quyết định")
+    return text
+
+
 def people_rows(campaign: Campaign, ratings: Ratings) -> list[dict[str, Any]]:
     """One entry per rated person (ratings order): category, status, final level and its source;
     `muc_don_vi`, the unit meeting's proposal, when the level counted is not that (`recomputed`)."""
@@ -275,6 +298,8 @@ def _table_sheet(wb: Workbook, data: dict[str, Any], rows: list[Row]) -> None:
     put(ws, end, 1, "HTXS, HTT, HT, KHT: mức xếp loại cuối cùng (mức của cấp có thẩm quyền nếu đã quyết định, nếu "
         "chưa thì mức đề xuất); tỷ lệ % tính trên số được đánh giá, xếp loại; không xếp loại: thời gian công tác "
         "trong năm dưới 06 tháng. Chi tiết từng người ở sheet «DanhSach», tỷ lệ HTXS theo nhóm ở sheet «TyLeHTXS».")
+    if data.get("can_cu_muc"):
+        put(ws, end + 1, 1, f"{data['can_cu_muc']}.", bold=True)
     widths = {1: 5, COL_LABEL: 42, COL_TONG: 9, COL_XEP_LOAI: 12, COL_KHONG: 10, COL_GHI_CHU: 30}
     for c in range(1, COL_GHI_CHU + 1):
         ws.column_dimensions[_letter(c)].width = widths.get(c, 10)
@@ -333,8 +358,11 @@ def table_data(campaign: Campaign, ratings: Ratings) -> dict[str, Any]:
     # and its «Cách tính» with the same name (the rating's sentence names a workbook's own group by its key)
     groups = [{**g, "ten_nhom": group_label(g["nhom"], campaign),
                "cach_tinh": readable(g["cach_tinh"], campaign, [g["nhom"]])} for g in group_rows(ratings)]
+    people = people_rows(campaign, ratings)
     return {"ten_co_quan": campaign.agency.ten_co_quan, "nam_danh_gia": campaign.agency.nam_danh_gia,
-            "nam_xep_loai": ratings.nam_danh_gia, "nguoi": people_rows(campaign, ratings), "nhom": groups}
+            "nam_xep_loai": ratings.nam_danh_gia, "nguoi": people, "nhom": groups,
+            # the note the Word/PDF biểu prints under its table: proposals or decided levels
+            "can_cu_muc": level_basis(ratings, count_rows(people)[-1])}
 
 
 def workbook_of(data: dict[str, Any]) -> Workbook:
