@@ -283,6 +283,39 @@ def test_a_final_package_carries_the_notice_and_its_words_agree_with_the_report(
     assert api.verify(final).ok and api.verify(draft).ok
 
 
+# The office's comparable groups (sheet NhanSu kinds and «lanh_dao_quan_ly», sheet NhomTuongDong names) in the
+# biểu's order of categories — cán bộ, công chức lãnh đạo, công chức, viên chức quản lý, viên chức, hợp đồng, người
+# lao động —, a named group after its category's default one (Phòng Tổng hợp's chuyên viên VP-016..023 are công
+# chức, the Trung tâm's VP-032..035 viên chức), the Chánh Văn phòng's own group last: it is not the agency's check.
+OFFICE_GROUPS = ("Cán bộ không giữ chức vụ lãnh đạo, quản lý", "Công chức giữ chức vụ lãnh đạo, quản lý",
+                 "Công chức không giữ chức vụ lãnh đạo, quản lý", "Chuyên viên – Phòng Tổng hợp",
+                 "Viên chức giữ chức vụ lãnh đạo, quản lý", "Viên chức không giữ chức vụ lãnh đạo, quản lý",
+                 "Viên chức – Trung tâm Công báo - Tin học",
+                 "Người làm việc theo hợp đồng (HĐ 68/111) không giữ chức vụ lãnh đạo, quản lý",
+                 "Người lao động không giữ chức vụ lãnh đạo, quản lý", "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)")
+
+
+def test_the_groups_are_listed_in_the_biểu_s_order_of_categories(outs):
+    folder = outs["vp"] / "nop_so_noi_vu"
+    report = _flat(_pdf(folder / "bao_cao_ket_qua_danh_gia.pdf"))
+    assert tuple(re.findall(r"- Nhóm «([^»]+)»", report)) == OFFICE_GROUPS
+    ws = load_workbook(folder / "bieu_tong_hop.xlsx")["TyLeHTXS"]
+    sheet = [(r[0], r[1]) for r in ws.iter_rows(min_row=6, max_col=2, values_only=True) if r[0]]
+    assert sheet == list(enumerate(OFFICE_GROUPS, start=1))
+    # the biểu's PDF: its group table, after its heading, names them in the same order (a name may wrap)
+    bieu = _flat(_pdf(folder / "bieu_tong_hop.pdf"))
+    table = bieu[bieu.index("KIỂM TRA TỶ LỆ HOÀN THÀNH XUẤT SẮC"):]
+    at = [table.index(name[:18]) for name in OFFICE_GROUPS]
+    assert at == sorted(at), at
+    # the commune: cán bộ (the Phó Chủ tịch, Bí thư…: lanh_dao_quan_ly), công chức lãnh đạo, công chức, người lao
+    # động, then the Chủ tịch's own group
+    commune = _flat(_pdf(outs["xa"] / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
+    assert re.findall(r"- Nhóm «([^»]+)»", commune) == [
+        "Cán bộ giữ chức vụ lãnh đạo, quản lý", "Công chức giữ chức vụ lãnh đạo, quản lý",
+        "Công chức không giữ chức vụ lãnh đạo, quản lý", "Người lao động không giữ chức vụ lãnh đạo, quản lý",
+        "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)"]
+
+
 # --- the province -----------------------------------------------------------------------------------------
 # Sum of the three drafts by hand, per row: (total, rated, HTXS, HTT, HT, KHT, not rated) — the office's levels
 # as its own table gives them: cán bộ (1,1,0,1,0,0,0); công chức lãnh đạo (10,10,2,8,0,0,0: VP-001 outside the

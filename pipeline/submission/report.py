@@ -87,7 +87,7 @@ def so_noi_vu(campaign: Campaign) -> str:
 def _groups(campaign: Campaign, ratings: Ratings) -> list[dict[str, Any]]:
     return [{"stt": str(g["stt"]), "nhom": group_label(g["nhom"], campaign), "so_xep_loai": str(g["so_xep_loai"]), "so_htxs": str(g["so_htxs"]),
              "so_htt": str(g["so_htt"]), "toi_da": str(g["toi_da"]), "ket_luan": g["ket_luan"],
-             "ngoai_le": g["ngoai_le"]} for g in group_rows(ratings)]
+             "ngoai_le": g["ngoai_le"]} for g in group_rows(ratings, campaign)]
 
 
 def common_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row]) -> dict[str, Any]:

@@ -31,9 +31,9 @@ from pipeline.forms.printed import group_label, readable
 from pipeline.ingest import xlsx_write
 from pipeline.ingest.model import Campaign, Person
 from pipeline.ingest.xlsx_write import put
-from pipeline.rating.groups import HEAD_GROUP
+from pipeline.rating.groups import HEAD_GROUP, is_default_key
 from pipeline.rating.levels import ORDER, WORDS
-from pipeline.rating.result import Ratings
+from pipeline.rating.result import GroupCap, Ratings
 from pipeline.rating.rules import percent_tenths
 from pipeline.rating.summary import STATUS_WORDS
 
@@ -198,9 +198,31 @@ def vn_percent(value: float | None) -> str:
     return "" if tenths is None else f"{tenths // 10},{tenths % 10}"
 
 
-def group_rows(ratings: Ratings) -> list[dict[str, Any]]:
+def group_order(campaign: Campaign, ratings: Ratings) -> list[GroupCap]:
+    """The comparable groups in the biểu's order of categories (CATEGORIES: cán bộ, công chức lãnh đạo, công
+    chức, viên chức quản lý, viên chức, hợp đồng, người lao động): a group of its members' first category, its
+    default group (`cong_chuc/khong_giu_chuc_vu`) before the groups the workbook names (in the rating's order).
+    The agency head's own group (HEAD_GROUP) is last: it is not one of the agency's checks (no maximum of the
+    agency's; the managing level weighs him), so the agency's own groups are read first, in the table's order."""
+    rank = {code: i for i, (code, _label) in enumerate(CATEGORIES)}
+    of = {p.ma_so: rank[category(p)] for p in campaign.people if category(p) in rank}
+    first: dict[str, int] = {}
+    for pr in ratings.people:
+        if pr.ma_so in of:
+            first[pr.nhom_tuong_dong] = min(first.get(pr.nhom_tuong_dong, len(rank)), of[pr.ma_so])
+
+    def key(item: tuple[int, GroupCap]) -> tuple[int, int, int, int]:
+        at, g = item
+        return (g.nhom == HEAD_GROUP, first.get(g.nhom, len(rank)), not is_default_key(g.nhom), at)
+
+    return [g for _at, g in sorted(enumerate(ratings.groups), key=key)]
+
+
+def group_rows(ratings: Ratings, campaign: Campaign) -> list[dict[str, Any]]:
+    """The rows of the HTXS check per comparable group (report II.4, the biểu's table, sheet TyLeHTXS), in
+    `group_order`."""
     out = []
-    for n, g in enumerate(ratings.groups, start=1):
+    for n, g in enumerate(group_order(campaign, ratings), start=1):
         outside = g.nhom == HEAD_GROUP  # the agency head: no maximum of the agency's, the competent level weighs him
         out.append({
             "stt": n, "nhom": g.nhom, "don_vi": ", ".join(g.don_vi), "so_nguoi": g.so_nguoi,
@@ -357,7 +379,7 @@ def table_data(campaign: Campaign, ratings: Ratings) -> dict[str, Any]:
     # `cong_chuc/khong_giu_chuc_vu`, is an internal code)
     # and its «Cách tính» with the same name (the rating's sentence names a workbook's own group by its key)
     groups = [{**g, "ten_nhom": group_label(g["nhom"], campaign),
-               "cach_tinh": readable(g["cach_tinh"], campaign, [g["nhom"]])} for g in group_rows(ratings)]
+               "cach_tinh": readable(g["cach_tinh"], campaign, [g["nhom"]])} for g in group_rows(ratings, campaign)]
     people = people_rows(campaign, ratings)
     return {"ten_co_quan": campaign.agency.ten_co_quan, "nam_danh_gia": campaign.agency.nam_danh_gia,
             "nam_xep_loai": ratings.nam_danh_gia, "nguoi": people, "nhom": groups,
