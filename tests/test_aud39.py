@@ -346,6 +346,11 @@ def _rows(data: bytes, sheet: str) -> list[tuple]:
     return [r for r in load_workbook(io.BytesIO(data))[sheet].iter_rows(min_row=2, values_only=True) if r[0]]
 
 
+SO_Y_TE = "Sở Y tế tỉnh Hà Giang Nam"
+ELSEWHERE = (f"1 bộ hồ sơ gửi cơ quan khác, không phải Sở Nội vụ: {sn.AGENCY} (gửi {SO_Y_TE}) — đã tính vào tổng hợp; "
+             f"nếu {SO_Y_TE} gửi bản tổng hợp có cơ quan này, không cộng lần nữa.")
+
+
 def _check_province(xlsx: bytes, final_commune: bool) -> None:
     total = {r[0]: r for r in _rows(xlsx, "ToanTinh")}
     assert list(total) == [LABELS[c] for c in (*ROWS, "tong_cong")]  # every category, in the biểu's order
@@ -366,6 +371,9 @@ def _check_province(xlsx: bytes, final_commune: bool) -> None:
     status = {r[0]: r[6] for r in _rows(xlsx, "CoQuan")}
     assert "20 người mới có mức đề xuất" in status[sn.AGENCY]
     assert ("mức đề xuất" in status[xa.AGENCY]) is not final_commune
+    # the hospital's package is addressed to its Sở Y tế (manifest nop_so_noi_vu.noi_nhan): named, still counted
+    assert f"bộ hồ sơ gửi {SO_Y_TE}, không phải Sở Nội vụ: đã tính vào tổng hợp" in status[sn.AGENCY]
+    assert not any("không phải Sở Nội vụ" in status[a] for a in (xa.AGENCY, "Văn phòng UBND tỉnh Hà Giang Nam"))
 
 
 def test_the_province_summary_adds_the_three_agencies(outs, tmp_path, capsys):
@@ -376,9 +384,11 @@ def test_the_province_summary_adds_the_three_agencies(outs, tmp_path, capsys):
               "--han", "14/12/2026"])
     except SystemExit as exit_:  # every package verified: no failing exit code
         assert exit_.code in (0, None)
-    capsys.readouterr()
+    console = capsys.readouterr()
+    assert f"Lưu ý: {ELSEWHERE}" in (console.out + console.err).splitlines()
     _check_province((tmp_path / "th" / "tong_hop_so_noi_vu.xlsx").read_bytes(), final_commune=False)
     words = _flat(_pdf(tmp_path / "th" / "tong_hop_so_noi_vu.pdf"))
+    assert ELSEWHERE in words
     assert "3 bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết định (74 người)" in words
     assert "Tổng cộng 78 75 7 59 5 3 3 7 / 20% × 59 = 11,8" in words
 
@@ -423,6 +433,28 @@ def test_the_province_page_and_its_export(outs, tmp_path, monkeypatch):
                    "Không xếp loại hoặc chưa đủ căn cứ xếp loại": "4"}
     # of the 74 with a level, the commune's 16 are decided; the office's 38 and the hospital's 20 are proposals
     assert "Trong số người đã có mức, 16 người có mức do cấp có thẩm quyền quyết định; 58 người mới là mức đề xuất" in page
+    assert f'<p id="noi_nhan_khac" class="warn">{ELSEWHERE}</p>' in page
     r = c.get("/so-noi-vu/tong-hop.xlsx")
     assert r.status_code == 200
     _check_province(r.data, final_commune=True)
+
+
+def test_which_packages_are_named_as_addressed_to_another_body():
+    """No build: a manifest without `noi_nhan` (made before it) went to the Sở Nội vụ; any Sở Nội vụ, in any case,
+    is not another body; two packages to two bodies name both, the sentence speaking of them in the plural."""
+    from pipeline.submission import province
+
+    def pkg(name: str, to: str) -> province.Package:
+        return province.Package(Path(name), agency=name, noi_nhan=to, counts={"tong_cong": {"tong": 1}})
+
+    assert not pkg("A", "").addressed_elsewhere
+    assert not pkg("A", "Sở Nội vụ tỉnh Hà Giang Nam").addressed_elsewhere
+    assert not pkg("A", "SỞ NỘI VỤ TỈNH HÀ GIANG NAM").addressed_elsewhere
+    assert pkg("A", "Sở Y tế tỉnh Hà Giang Nam").addressed_elsewhere
+    summary = province.Summary([pkg("BV", "Sở Y tế tỉnh Hà Giang Nam"), pkg("TH", "Sở Giáo dục và Đào tạo tỉnh Hà Giang Nam"),
+                                pkg("VP", "Sở Nội vụ tỉnh Hà Giang Nam")], [], None, TODAY)
+    assert province.elsewhere_words(summary) == (
+        "2 bộ hồ sơ gửi cơ quan khác, không phải Sở Nội vụ: BV (gửi Sở Y tế tỉnh Hà Giang Nam); TH (gửi Sở Giáo dục và "
+        "Đào tạo tỉnh Hà Giang Nam) — đã tính vào tổng hợp; nếu các cơ quan nhận đó gửi bản tổng hợp có các cơ quan này, "
+        "không cộng lần nữa.")
+    assert province.elsewhere_words(province.Summary([pkg("VP", "")], [], None, TODAY)) == ""

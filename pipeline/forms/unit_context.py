@@ -430,7 +430,7 @@ def unit_citations(can_cu: dict[str, str], prs: list[PersonRating], rulebook: st
 
     if len(by_text) == 1 and (key := next(iter(by_text))) and can_cu.get(key):
         return {**can_cu, "danh_gia": applied(key, by_text[key])}
-    if len(by_text) > 1 and None not in by_text and all(can_cu.get(k) for k in by_text):
+    if len(by_text) > 1 and all(k and can_cu.get(k) for k in by_text):
         # a mixed agency (công chức and viên chức): `danh_gia` cites every text; each text it holds word for
         # word is followed by the kinds rated under it by the agency's rules (an agency's own rewording of
         # `danh_gia` that no longer holds a text is printed as written)
