@@ -39,6 +39,8 @@ def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | No
             say("  LỖI  " + problem)
     for name in summary.missing:
         say(f"{name}: {province.missing_words(summary)}.")
+    if elsewhere := province.elsewhere_words(summary):
+        say(f"Lưu ý: {elsewhere}")
     kept: list[Path] = []
     try:
         xlsx, pdf = province.write(summary, outdir, kept)

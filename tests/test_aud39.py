@@ -122,6 +122,12 @@ def _table(out: Path) -> dict[str, tuple]:
     return rows
 
 
+def _sheet_notes(out: Path) -> list[str]:
+    """The lines of sheet BieuTongHop below its table (column A text)."""
+    ws = load_workbook(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")["BieuTongHop"]
+    return [r[0] for r in ws.iter_rows(min_row=8, max_col=1, values_only=True) if isinstance(r[0], str)]
+
+
 LABELS = {"can_bo": "Cán bộ", "cong_chuc_lanh_dao": "Công chức giữ chức vụ lãnh đạo, quản lý",
           "cong_chuc": "Công chức không giữ chức vụ lãnh đạo, quản lý", "vien_chuc_quan_ly": "Viên chức quản lý",
           "vien_chuc": "Viên chức không giữ chức vụ quản lý", "hop_dong": "Hợp đồng",
@@ -167,6 +173,10 @@ def test_each_agency_s_table_and_report_count_its_workbook_people(outs, key, han
             f"trong đó được đánh giá, xếp loại: {rated} người; không đánh giá, xếp loại (thời gian công tác trong năm "
             f"dưới 06 tháng): {not_rated} người.") in words
     assert "(Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định)" in words
+    # the biểu's spreadsheet says it too, as its PDF does: no level of a draft is presented as decided
+    draft = "Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định."
+    assert draft in _flat(_pdf(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf"))
+    assert draft in _sheet_notes(out)
 
 
 def test_percentages_are_rounded_half_up_in_the_report_and_the_spreadsheet_alike(outs):
@@ -209,6 +219,10 @@ def test_the_office_s_table_counts_its_people_and_its_own_list(outs):
     assert "Chưa có mức xếp loại: 1 người." in words and "Huỳnh Văn Cường" in words
 
 
+ND335_FULL = ("Nghị định số 335/2025/NĐ-CP ngày 21/12/2025 của Chính phủ về đánh giá, xếp loại chất lượng đối với cơ quan "
+              "hành chính nhà nước và công chức")
+
+
 def test_citations_and_recipients_follow_each_agency(outs):
     nd335 = "Nghị định số 335/2025/NĐ-CP ngày 21/12/2025"
     nd233 = "Luật Viên chức năm 2025 và Nghị định số 233/2026/NĐ-CP ngày 26/6/2026"
@@ -223,6 +237,24 @@ def test_citations_and_recipients_follow_each_agency(outs):
         assert "Sở Nội vụ tỉnh Hà Giang Nam" in commune
         office = _flat(_pdf(outs["vp"] / "nop_so_noi_vu" / doc))
         assert nd335 in office and nd233 in office
+        # the office is mixed: its cán bộ VP-010, hợp đồng VP-011..013 and người lao động VP-036, VP-040 are rated
+        # under ND 335 (CoQuan.bo_quy_tac_khac empty), which rates công chức only: «vận dụng» after ND 335, once
+        assert (f"{ND335_FULL} (vận dụng đối với cán bộ, người lao động theo quy chế đánh giá của cơ quan); "
+                f"{nd233} của Chính phủ") in office, doc
+        assert office.count("vận dụng đối với") == 1, doc
+    # the notice of results cites the same; a unit's own papers cite the kinds of that unit: the Phòng Hành chính -
+    # Quản trị (cán bộ, công chức, hợp đồng) ND 335 alone with «vận dụng»; the Trung tâm Công báo - Tin học (viên
+    # chức, and a người lao động rated under ND 335) both texts, «vận dụng» after ND 335 for the worker only
+    notice = _flat(_pdf(outs["vp"] / "co_quan" / "thong_bao_ket_qua.pdf"))
+    assert f"Căn cứ {ND335_FULL} (vận dụng đối với cán bộ, người lao động theo quy chế đánh giá của cơ quan); {nd233}" in notice
+    hcqt = _flat(_pdf(outs["vp"] / "don_vi" / "HCQT.pdf"))
+    assert f"Thực hiện {ND335_FULL} (vận dụng đối với cán bộ, người lao động theo quy chế đánh giá của cơ quan) và " in hcqt
+    assert "233/2026" not in hcqt
+    cbth = _flat(_pdf(outs["vp"] / "don_vi" / "CBTH.pdf"))
+    assert f"Thực hiện {ND335_FULL} (vận dụng đối với người lao động theo quy chế đánh giá của cơ quan); {nd233}" in cbth
+    assert "vận dụng đối với cán bộ" not in cbth
+    for unit in ("LD", "TH", "KGVX"):  # công chức only
+        assert "vận dụng đối với" not in _flat(_pdf(outs["vp"] / "don_vi" / f"{unit}.pdf")), unit
     assert "Kính gửi: Sở Y tế tỉnh Hà Giang Nam." in _flat(_pdf(outs["bv"] / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf"))
     assert "Đinh Công Thành" in _flat(_pdf(outs["bv"] / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
     assert "Nguyễn Hữu Phước" in _flat(_pdf(outs["xa"] / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
@@ -245,7 +277,43 @@ def test_a_final_package_carries_the_notice_and_its_words_agree_with_the_report(
     assert "2. Thông báo kết quả đánh giá, xếp loại chất lượng năm 2026." in _flat(
         _pdf(final / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf"))
     assert _table(final) == _table(draft)  # the same levels, now decided
+    assert "Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định." in _sheet_notes(final)
+    assert not any("mức đề xuất; cấp có thẩm quyền chưa quyết định" in n for n in _sheet_notes(final))
+    assert "Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định." in _sheet_notes(outs["vp"])
     assert api.verify(final).ok and api.verify(draft).ok
+
+
+# The office's comparable groups (sheet NhanSu kinds and «lanh_dao_quan_ly», sheet NhomTuongDong names) in the
+# biểu's order of categories — cán bộ, công chức lãnh đạo, công chức, viên chức quản lý, viên chức, hợp đồng, người
+# lao động —, a named group after its category's default one (Phòng Tổng hợp's chuyên viên VP-016..023 are công
+# chức, the Trung tâm's VP-032..035 viên chức), the Chánh Văn phòng's own group last: it is not the agency's check.
+OFFICE_GROUPS = ("Cán bộ không giữ chức vụ lãnh đạo, quản lý", "Công chức giữ chức vụ lãnh đạo, quản lý",
+                 "Công chức không giữ chức vụ lãnh đạo, quản lý", "Chuyên viên – Phòng Tổng hợp",
+                 "Viên chức giữ chức vụ lãnh đạo, quản lý", "Viên chức không giữ chức vụ lãnh đạo, quản lý",
+                 "Viên chức – Trung tâm Công báo - Tin học",
+                 "Người làm việc theo hợp đồng (HĐ 68/111) không giữ chức vụ lãnh đạo, quản lý",
+                 "Người lao động không giữ chức vụ lãnh đạo, quản lý", "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)")
+
+
+def test_the_groups_are_listed_in_the_biểu_s_order_of_categories(outs):
+    folder = outs["vp"] / "nop_so_noi_vu"
+    report = _flat(_pdf(folder / "bao_cao_ket_qua_danh_gia.pdf"))
+    assert tuple(re.findall(r"- Nhóm «([^»]+)»", report)) == OFFICE_GROUPS
+    ws = load_workbook(folder / "bieu_tong_hop.xlsx")["TyLeHTXS"]
+    sheet = [(r[0], r[1]) for r in ws.iter_rows(min_row=6, max_col=2, values_only=True) if r[0]]
+    assert sheet == list(enumerate(OFFICE_GROUPS, start=1))
+    # the biểu's PDF: its group table, after its heading, names them in the same order (a name may wrap)
+    bieu = _flat(_pdf(folder / "bieu_tong_hop.pdf"))
+    table = bieu[bieu.index("KIỂM TRA TỶ LỆ HOÀN THÀNH XUẤT SẮC"):]
+    at = [table.index(name[:18]) for name in OFFICE_GROUPS]
+    assert at == sorted(at), at
+    # the commune: cán bộ (the Phó Chủ tịch, Bí thư…: lanh_dao_quan_ly), công chức lãnh đạo, công chức, người lao
+    # động, then the Chủ tịch's own group
+    commune = _flat(_pdf(outs["xa"] / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
+    assert re.findall(r"- Nhóm «([^»]+)»", commune) == [
+        "Cán bộ giữ chức vụ lãnh đạo, quản lý", "Công chức giữ chức vụ lãnh đạo, quản lý",
+        "Công chức không giữ chức vụ lãnh đạo, quản lý", "Người lao động không giữ chức vụ lãnh đạo, quản lý",
+        "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)"]
 
 
 # --- the province -----------------------------------------------------------------------------------------
@@ -278,6 +346,11 @@ def _rows(data: bytes, sheet: str) -> list[tuple]:
     return [r for r in load_workbook(io.BytesIO(data))[sheet].iter_rows(min_row=2, values_only=True) if r[0]]
 
 
+SO_Y_TE = "Sở Y tế tỉnh Hà Giang Nam"
+ELSEWHERE = (f"1 bộ hồ sơ gửi cơ quan khác, không phải Sở Nội vụ: {sn.AGENCY} (gửi {SO_Y_TE}) — đã tính vào tổng hợp; "
+             f"nếu {SO_Y_TE} gửi bản tổng hợp có cơ quan này, không cộng lần nữa.")
+
+
 def _check_province(xlsx: bytes, final_commune: bool) -> None:
     total = {r[0]: r for r in _rows(xlsx, "ToanTinh")}
     assert list(total) == [LABELS[c] for c in (*ROWS, "tong_cong")]  # every category, in the biểu's order
@@ -298,6 +371,9 @@ def _check_province(xlsx: bytes, final_commune: bool) -> None:
     status = {r[0]: r[6] for r in _rows(xlsx, "CoQuan")}
     assert "20 người mới có mức đề xuất" in status[sn.AGENCY]
     assert ("mức đề xuất" in status[xa.AGENCY]) is not final_commune
+    # the hospital's package is addressed to its Sở Y tế (manifest nop_so_noi_vu.noi_nhan): named, still counted
+    assert f"bộ hồ sơ gửi {SO_Y_TE}, không phải Sở Nội vụ: đã tính vào tổng hợp" in status[sn.AGENCY]
+    assert not any("không phải Sở Nội vụ" in status[a] for a in (xa.AGENCY, "Văn phòng UBND tỉnh Hà Giang Nam"))
 
 
 def test_the_province_summary_adds_the_three_agencies(outs, tmp_path, capsys):
@@ -308,9 +384,11 @@ def test_the_province_summary_adds_the_three_agencies(outs, tmp_path, capsys):
               "--han", "14/12/2026"])
     except SystemExit as exit_:  # every package verified: no failing exit code
         assert exit_.code in (0, None)
-    capsys.readouterr()
+    console = capsys.readouterr()
+    assert f"Lưu ý: {ELSEWHERE}" in (console.out + console.err).splitlines()
     _check_province((tmp_path / "th" / "tong_hop_so_noi_vu.xlsx").read_bytes(), final_commune=False)
     words = _flat(_pdf(tmp_path / "th" / "tong_hop_so_noi_vu.pdf"))
+    assert ELSEWHERE in words
     assert "3 bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết định (74 người)" in words
     assert "Tổng cộng 78 75 7 59 5 3 3 7 / 20% × 59 = 11,8" in words
 
@@ -355,6 +433,28 @@ def test_the_province_page_and_its_export(outs, tmp_path, monkeypatch):
                    "Không xếp loại hoặc chưa đủ căn cứ xếp loại": "4"}
     # of the 74 with a level, the commune's 16 are decided; the office's 38 and the hospital's 20 are proposals
     assert "Trong số người đã có mức, 16 người có mức do cấp có thẩm quyền quyết định; 58 người mới là mức đề xuất" in page
+    assert f'<p id="noi_nhan_khac" class="warn">{ELSEWHERE}</p>' in page
     r = c.get("/so-noi-vu/tong-hop.xlsx")
     assert r.status_code == 200
     _check_province(r.data, final_commune=True)
+
+
+def test_which_packages_are_named_as_addressed_to_another_body():
+    """No build: a manifest without `noi_nhan` (made before it) went to the Sở Nội vụ; any Sở Nội vụ, in any case,
+    is not another body; two packages to two bodies name both, the sentence speaking of them in the plural."""
+    from pipeline.submission import province
+
+    def pkg(name: str, to: str) -> province.Package:
+        return province.Package(Path(name), agency=name, noi_nhan=to, counts={"tong_cong": {"tong": 1}})
+
+    assert not pkg("A", "").addressed_elsewhere
+    assert not pkg("A", "Sở Nội vụ tỉnh Hà Giang Nam").addressed_elsewhere
+    assert not pkg("A", "SỞ NỘI VỤ TỈNH HÀ GIANG NAM").addressed_elsewhere
+    assert pkg("A", "Sở Y tế tỉnh Hà Giang Nam").addressed_elsewhere
+    summary = province.Summary([pkg("BV", "Sở Y tế tỉnh Hà Giang Nam"), pkg("TH", "Sở Giáo dục và Đào tạo tỉnh Hà Giang Nam"),
+                                pkg("VP", "Sở Nội vụ tỉnh Hà Giang Nam")], [], None, TODAY)
+    assert province.elsewhere_words(summary) == (
+        "2 bộ hồ sơ gửi cơ quan khác, không phải Sở Nội vụ: BV (gửi Sở Y tế tỉnh Hà Giang Nam); TH (gửi Sở Giáo dục và "
+        "Đào tạo tỉnh Hà Giang Nam) — đã tính vào tổng hợp; nếu các cơ quan nhận đó gửi bản tổng hợp có các cơ quan này, "
+        "không cộng lần nữa.")
+    assert province.elsewhere_words(province.Summary([pkg("VP", "")], [], None, TODAY)) == ""

@@ -416,17 +416,31 @@ def unit_citations(can_cu: dict[str, str], prs: list[PersonRating], rulebook: st
     otherwise. `rulebook`: the campaign's (`Ratings.bo_quy_tac`), for people rated under it (their
     own `bo_quy_tac` is empty when one rulebook rates everyone). `kinds` (ma_so -> loai_nhan_su): the
     one text is followed by can_cu.toml `van_dung` naming the cán bộ / NLĐ it is applied to, who are
-    outside the text's own scope (ND 335 rates công chức; who rates cán bộ in 2026 is not found)."""
-    texts = set()
+    outside the text's own scope (ND 335 rates công chức; who rates cán bộ in 2026 is not found). A mixed
+    agency keeps `danh_gia`, each text in it followed by the `van_dung` of the people rated under it."""
+    by_text: dict[str | None, list[PersonRating]] = {}
     for pr in prs:
         rb = pr.bo_quy_tac or rulebook
-        texts.add(next((key for prefix, key in _RULEBOOK_CITATION if rb.startswith(prefix)), None))
-    if len(texts) == 1 and (key := texts.pop()) and can_cu.get(key):
-        cite = can_cu[key]
-        others = [] if kinds is None else [_APPLIED_TO[k] for k in sorted({kinds.get(pr.ma_so, key) for pr in prs})
+        by_text.setdefault(next((key for prefix, key in _RULEBOOK_CITATION if rb.startswith(prefix)), None), []).append(pr)
+
+    def applied(key: str, rated: list[PersonRating]) -> str:
+        """The text `key` followed by `van_dung` naming the kinds rated under it that it does not cover."""
+        others = [] if kinds is None else [_APPLIED_TO[k] for k in sorted({kinds.get(pr.ma_so, key) for pr in rated})
                                            if k != key and k in _APPLIED_TO]
         if others and can_cu.get("van_dung"):
-            cite = f"{cite} {can_cu['van_dung'].format(doi_tuong=', '.join(dict.fromkeys(others)))}"
+            return f"{can_cu[key]} {can_cu['van_dung'].format(doi_tuong=', '.join(dict.fromkeys(others)))}"
+        return can_cu[key]
+
+    if len(by_text) == 1 and (key := next(iter(by_text))) and can_cu.get(key):
+        return {**can_cu, "danh_gia": applied(key, by_text[key])}
+    if len(by_text) > 1 and all(k and can_cu.get(k) for k in by_text):
+        # a mixed agency (công chức and viên chức): `danh_gia` cites every text; each text it holds word for
+        # word is followed by the kinds rated under it by the agency's rules (an agency's own rewording of
+        # `danh_gia` that no longer holds a text is printed as written)
+        cite = can_cu["danh_gia"]
+        for key, rated in by_text.items():
+            if key and can_cu[key] in cite:
+                cite = cite.replace(can_cu[key], applied(key, rated), 1)
         return {**can_cu, "danh_gia": cite}
     return can_cu
 

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline import clock, portable
 from pipeline.manifest import MANIFEST
 from pipeline.rating.levels import WORDS
+from pipeline.submission.report import RECIPIENT
 from pipeline.submission.summary_table import CATEGORIES, TOTAL, TableUnreadable, read_table  # noqa: F401 - read_table for tests
 
 if TYPE_CHECKING:
@@ -80,10 +81,19 @@ class Package:
     # the day the Sở received the package, when it knows it (`hoso serve`: the day the agency sent it); the
     # deadline is then held against that day, else against the day the package was made
     sent: dt.date | None = None
+    # the body the package is addressed to (manifest `nop_so_noi_vu.noi_nhan`: CoQuan «Sở Nội vụ nhận báo cáo»,
+    # e.g. a hospital's managing Sở Y tế); "" when the manifest does not say (then the Sở Nội vụ)
+    noi_nhan: str = ""
 
     @property
     def verified(self) -> bool:
         return not self.problems
+
+    @property
+    def addressed_elsewhere(self) -> bool:
+        """Addressed to a body that is not a Sở Nội vụ: still counted (the Sở decides), but named — if that
+        body later forwards a summary of its own agencies, this one would be counted twice."""
+        return bool(self.noi_nhan) and not _norm(self.noi_nhan).startswith(_norm(RECIPIENT))
 
     @property
     def late_days(self) -> int | None:
@@ -249,6 +259,8 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None, *, as_
         pkg.made = _date((manifest.get("lan_tao") or {}).get("ngay"))
         section = manifest.get("nop_so_noi_vu") or {}
         pkg.due = _date(section.get("han_nop"))
+        if isinstance(section.get("noi_nhan"), str):
+            pkg.noi_nhan = " ".join(section["noi_nhan"].split())
         if zip_given is not None and zip_given != section.get("zip"):
             pkg.problems.append(f"Tệp nén «{zip_given}» không phải tệp nén của bộ hồ sơ "
                                 f"({MANIFEST} ghi «{section.get('zip') or 'không có'}»).")
@@ -407,10 +419,32 @@ def status_words(pkg: Package) -> str:
     if pkg.groups_over:
         parts.append(f"biểu của cơ quan ghi {len(pkg.groups_over)} nhóm có nhiệm vụ tương đồng vượt tỷ lệ Hoàn thành "
                      "xuất sắc nhiệm vụ: " + ", ".join(f"«{g}»" for g in pkg.groups_over))
+    if pkg.addressed_elsewhere:
+        parts.append(elsewhere_part(pkg))
     if pkg.proposed:
         parts.append(f"{pkg.proposed} người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định "
                      "(số liệu xếp loại của cơ quan này là số dự kiến)")
     return "; ".join(parts)
+
+
+def elsewhere_part(pkg: Package) -> str:
+    """«bộ hồ sơ gửi Sở Y tế tỉnh X, không phải Sở Nội vụ: đã tính vào tổng hợp» (a package's status)."""
+    return f"bộ hồ sơ gửi {pkg.noi_nhan}, không phải {RECIPIENT}: đã tính vào tổng hợp"
+
+
+def elsewhere_words(summary: Summary) -> str:
+    """The sentence naming the counted packages addressed to another body (`Package.addressed_elsewhere`), or
+    "": `hoso tong-hop`'s console, the PDF's first paragraph, `hoso serve`'s page. They stay in the sums (the Sở
+    decides); a summary that body forwards later may hold them again."""
+    others = [p for p in summary.counted if p.addressed_elsewhere]
+    if not others:
+        return ""
+    named = "; ".join(f"{p.agency} (gửi {p.noi_nhan})" for p in others)
+    bodies = list(dict.fromkeys(p.noi_nhan for p in others))
+    who = bodies[0] if len(bodies) == 1 else "các cơ quan nhận đó"
+    which = "cơ quan này" if len(others) == 1 else "các cơ quan này"
+    return (f"{len(others)} bộ hồ sơ gửi cơ quan khác, không phải {RECIPIENT}: {named} — đã tính vào tổng hợp; nếu "
+            f"{who} gửi bản tổng hợp có {which}, không cộng lần nữa.")
 
 
 def total_words(summary: Summary) -> str:
@@ -631,8 +665,8 @@ def pdf_bytes(summary: Summary) -> bytes:
              Spacer(1, 6),
              Paragraph(f"Lập ngày {_d(summary.today)}. Nhận {len(summary.packages)} bộ hồ sơ; "
                        f"{len(summary.failed)} bộ không đạt kiểm tra{other_year_words(summary)}; {len(summary.late)} bộ nộp muộn; "
-                       f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.{failed_counted_words(summary)}",
-                       base)]
+                       f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.{failed_counted_words(summary)}"
+                       + (f" {elsewhere_words(summary)}" if elsewhere_words(summary) else ""), base)]
     story.append(Paragraph("I. Tình hình nộp hồ sơ", h2))
     rows = [[i, p.agency, _d(p.made), _d(p.due), status_words(p)] for i, p in enumerate(summary.packages, 1)]
     rows += [[len(rows) + i, name, "", _d(summary.due), missing_words(summary)]

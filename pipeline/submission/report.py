@@ -18,7 +18,7 @@ from pipeline.ingest.model import Campaign
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
 from pipeline.submission.deadline import Deadline
-from pipeline.submission.summary_table import Row, group_rows, recomputed, vn_percent
+from pipeline.submission.summary_table import Row, group_rows, level_basis, vn_percent
 
 
 def deadline(campaign: Campaign, today: dt.date | None = None, set_by_so: dt.date | None = None) -> Deadline | None:
@@ -87,7 +87,7 @@ def so_noi_vu(campaign: Campaign) -> str:
 def _groups(campaign: Campaign, ratings: Ratings) -> list[dict[str, Any]]:
     return [{"stt": str(g["stt"]), "nhom": group_label(g["nhom"], campaign), "so_xep_loai": str(g["so_xep_loai"]), "so_htxs": str(g["so_htxs"]),
              "so_htt": str(g["so_htt"]), "toi_da": str(g["toi_da"]), "ket_luan": g["ket_luan"],
-             "ngoai_le": g["ngoai_le"]} for g in group_rows(ratings)]
+             "ngoai_le": g["ngoai_le"]} for g in group_rows(ratings, campaign)]
 
 
 def common_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row]) -> dict[str, Any]:
@@ -111,29 +111,6 @@ def common_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: l
         "can_cu_muc": level_basis(ratings, rows[-1]),
     })
     return ctx
-
-
-def level_basis(ratings: Ratings, total: Row) -> str:
-    """Whether the levels counted are the competent evaluator's decisions or proposals (the report's
-    and the biểu's note: a proposal is never presented as the result)."""
-    decided = sum(1 for pr in ratings.people if pr.rated and pr.muc_quyet_dinh)
-    with_level = sum(total.muc.values())
-    if decided == 0:
-        return "Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định"
-    if decided == with_level:
-        return "Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định"
-    text = (f"Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định đối với {decided} người; "
-            f"{with_level - decided} người còn lại là mức đề xuất")
-    # rules.md R5.2: the unit's proposals and the decisions are two moments. A proposal worked out
-    # again after the decisions took (or freed) a group's HTXS places is neither: say whose level
-    # counted here is not the one their unit's meeting proposed, and what the meeting proposed
-    moved = [(name, meeting, now) for _m, name, meeting, now in recomputed(ratings) if now]
-    if moved:
-        text += (", trong đó mức của " + "; ".join(
-            f"{name} (đơn vị đề xuất {WORDS[meeting] if meeting else 'chưa có mức'}, tính là {WORDS[now]})"
-            for name, meeting, now in moved)
-            + " được tính lại theo tỷ lệ Hoàn thành xuất sắc nhiệm vụ của nhóm sau các mức đã quyết định")
-    return text
 
 
 def report_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row], today: dt.date | None = None) -> dict[str, Any]:

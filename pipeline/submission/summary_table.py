@@ -31,9 +31,9 @@ from pipeline.forms.printed import group_label, readable
 from pipeline.ingest import xlsx_write
 from pipeline.ingest.model import Campaign, Person
 from pipeline.ingest.xlsx_write import put
-from pipeline.rating.groups import HEAD_GROUP
+from pipeline.rating.groups import HEAD_GROUP, is_default_key
 from pipeline.rating.levels import ORDER, WORDS
-from pipeline.rating.result import Ratings
+from pipeline.rating.result import GroupCap, Ratings
 from pipeline.rating.rules import percent_tenths
 from pipeline.rating.summary import STATUS_WORDS
 
@@ -129,6 +129,29 @@ def recomputed(ratings: Ratings) -> list[tuple[str, str, str | None, str | None]
     return out
 
 
+def level_basis(ratings: Ratings, total: Row) -> str:
+    """Whether the levels counted are the competent evaluator's decisions or proposals (the report's
+    and the biểu's note: a proposal is never presented as the result)."""
+    decided = sum(1 for pr in ratings.people if pr.rated and pr.muc_quyet_dinh)
+    with_level = sum(total.muc.values())
+    if decided == 0:
+        return "Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định"
+    if decided == with_level:
+        return "Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định"
+    text = (f"Mức xếp loại nêu trên là mức do cấp có thẩm quyền quyết định đối với {decided} người; "
+            f"{with_level - decided} người còn lại là mức đề xuất")
+    # rules.md R5.2: the unit's proposals and the decisions are two moments. A proposal worked out
+    # again after the decisions took (or freed) a group's HTXS places is neither: say whose level
+    # counted here is not the one their unit's meeting proposed, and what the meeting proposed
+    moved = [(name, meeting, now) for _m, name, meeting, now in recomputed(ratings) if now]
+    if moved:
+        text += (", trong đó mức của " + "; ".join(
+            f"{name} (đơn vị đề xuất {WORDS[meeting] if meeting else 'chưa có mức'}, tính là {WORDS[now]})"
+            for name, meeting, now in moved)
+            + " được tính lại theo tỷ lệ Hoàn thành xuất sắc nhiệm vụ của nhóm sau các mức đã quyết định")
+    return text
+
+
 def people_rows(campaign: Campaign, ratings: Ratings) -> list[dict[str, Any]]:
     """One entry per rated person (ratings order): category, status, final level and its source;
     `muc_don_vi`, the unit meeting's proposal, when the level counted is not that (`recomputed`)."""
@@ -175,9 +198,31 @@ def vn_percent(value: float | None) -> str:
     return "" if tenths is None else f"{tenths // 10},{tenths % 10}"
 
 
-def group_rows(ratings: Ratings) -> list[dict[str, Any]]:
+def group_order(campaign: Campaign, ratings: Ratings) -> list[GroupCap]:
+    """The comparable groups in the biểu's order of categories (CATEGORIES: cán bộ, công chức lãnh đạo, công
+    chức, viên chức quản lý, viên chức, hợp đồng, người lao động): a group of its members' first category, its
+    default group (`cong_chuc/khong_giu_chuc_vu`) before the groups the workbook names (in the rating's order).
+    The agency head's own group (HEAD_GROUP) is last: it is not one of the agency's checks (no maximum of the
+    agency's; the managing level weighs him), so the agency's own groups are read first, in the table's order."""
+    rank = {code: i for i, (code, _label) in enumerate(CATEGORIES)}
+    of = {p.ma_so: rank[category(p)] for p in campaign.people if category(p) in rank}
+    first: dict[str, int] = {}
+    for pr in ratings.people:
+        if pr.ma_so in of:
+            first[pr.nhom_tuong_dong] = min(first.get(pr.nhom_tuong_dong, len(rank)), of[pr.ma_so])
+
+    def key(item: tuple[int, GroupCap]) -> tuple[int, int, int, int]:
+        at, g = item
+        return (g.nhom == HEAD_GROUP, first.get(g.nhom, len(rank)), not is_default_key(g.nhom), at)
+
+    return [g for _at, g in sorted(enumerate(ratings.groups), key=key)]
+
+
+def group_rows(ratings: Ratings, campaign: Campaign) -> list[dict[str, Any]]:
+    """The rows of the HTXS check per comparable group (report II.4, the biểu's table, sheet TyLeHTXS), in
+    `group_order`."""
     out = []
-    for n, g in enumerate(ratings.groups, start=1):
+    for n, g in enumerate(group_order(campaign, ratings), start=1):
         outside = g.nhom == HEAD_GROUP  # the agency head: no maximum of the agency's, the competent level weighs him
         out.append({
             "stt": n, "nhom": g.nhom, "don_vi": ", ".join(g.don_vi), "so_nguoi": g.so_nguoi,
@@ -275,6 +320,8 @@ def _table_sheet(wb: Workbook, data: dict[str, Any], rows: list[Row]) -> None:
     put(ws, end, 1, "HTXS, HTT, HT, KHT: mức xếp loại cuối cùng (mức của cấp có thẩm quyền nếu đã quyết định, nếu "
         "chưa thì mức đề xuất); tỷ lệ % tính trên số được đánh giá, xếp loại; không xếp loại: thời gian công tác "
         "trong năm dưới 06 tháng. Chi tiết từng người ở sheet «DanhSach», tỷ lệ HTXS theo nhóm ở sheet «TyLeHTXS».")
+    if data.get("can_cu_muc"):
+        put(ws, end + 1, 1, f"{data['can_cu_muc']}.", bold=True)
     widths = {1: 5, COL_LABEL: 42, COL_TONG: 9, COL_XEP_LOAI: 12, COL_KHONG: 10, COL_GHI_CHU: 30}
     for c in range(1, COL_GHI_CHU + 1):
         ws.column_dimensions[_letter(c)].width = widths.get(c, 10)
@@ -332,9 +379,12 @@ def table_data(campaign: Campaign, ratings: Ratings) -> dict[str, Any]:
     # `cong_chuc/khong_giu_chuc_vu`, is an internal code)
     # and its «Cách tính» with the same name (the rating's sentence names a workbook's own group by its key)
     groups = [{**g, "ten_nhom": group_label(g["nhom"], campaign),
-               "cach_tinh": readable(g["cach_tinh"], campaign, [g["nhom"]])} for g in group_rows(ratings)]
+               "cach_tinh": readable(g["cach_tinh"], campaign, [g["nhom"]])} for g in group_rows(ratings, campaign)]
+    people = people_rows(campaign, ratings)
     return {"ten_co_quan": campaign.agency.ten_co_quan, "nam_danh_gia": campaign.agency.nam_danh_gia,
-            "nam_xep_loai": ratings.nam_danh_gia, "nguoi": people_rows(campaign, ratings), "nhom": groups}
+            "nam_xep_loai": ratings.nam_danh_gia, "nguoi": people, "nhom": groups,
+            # the note the Word/PDF biểu prints under its table: proposals or decided levels
+            "can_cu_muc": level_basis(ratings, count_rows(people)[-1])}
 
 
 def workbook_of(data: dict[str, Any]) -> Workbook:

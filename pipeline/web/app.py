@@ -1676,6 +1676,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                people=total["tong"], agencies=len(counted), checked=checked,
                                unrated=total["tong"] - rated, decided=rated - proposed, proposed=proposed,
                                year=summary.year, other=other, notes=notes, status=status,
+                               elsewhere=province.elsewhere_words(summary),
                                total_line=province.total_words(summary), all_agencies=s["agencies"],
                                expected=set(s["expected"]), narrowed=s["codes"] is not None,
                                due=s["due"], setting=s["setting"], error=error)
