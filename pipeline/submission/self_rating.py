@@ -13,6 +13,7 @@ from pipeline.ingest.cells import name_key
 from pipeline.ingest.model import Campaign
 from pipeline.rating.levels import WORDS
 from pipeline.rating.result import Ratings
+from pipeline.rating.rules import pct
 from pipeline.submission import report
 from pipeline.submission.summary_table import Row
 
@@ -77,7 +78,7 @@ def context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row
     phieu = None
     if votes is not None and present is not None:
         phieu = {"bieu_quyet": str(present), "dong_y": str(votes), "khong_dong_y": str(present - votes),
-                 "ty_le": f"{round(100 * votes / present, 1):g}".replace(".", ",") if present else "0"}
+                 "ty_le": pct(votes / present).rstrip("%") if present else "0"}
     ctx["bb"] = {
         "thoi_gian": when, "dia_diem": "\u2026" * 22,
         "trieu_tap": _count(called), "co_mat": _count(present),
