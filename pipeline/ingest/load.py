@@ -247,7 +247,7 @@ def _check_symbols(row: Row, problems: list[Problem]) -> None:
     label = schema.CO_QUAN.column
     problems.append(_p(WARNING, row, "ky_hieu_co_quan",
                        f"«{label('ky_hieu_co_quan').label}» là «{own}» nhưng «{label('ky_hieu_van_ban').label}» «{letter}» "
-                       f"không bắt đầu bằng «{own}-»: báo cáo, thông báo, biên bản in «Số: …/BC-{own}», công văn in "
+                       f"không bắt đầu bằng «{own}-»: báo cáo in «Số: …/BC-{own}», thông báo «Số: …/TB-{own}», công văn in "
                        f"«Số: …/{letter}». Ký hiệu công văn gồm chữ viết tắt tên cơ quan và tên đơn vị soạn thảo "
                        "(Nghị định 30/2020/NĐ-CP); kiểm tra lại một trong hai ô.", value=own,
                        expected=f"«{label('ky_hieu_van_ban').label}» dạng «{own}-<đơn vị soạn thảo>», ví dụ {own}-HCQT"))
