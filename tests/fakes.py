@@ -359,3 +359,9 @@ def kill_groups_matching(text: str) -> None:
                 kill(pid, 9)
             except OSError:
                 pass
+
+
+def pdftotext_flat(pdf: Path) -> str:
+    """`pdftotext -layout` of the whole PDF, its whitespace folded to single spaces."""
+    return " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())

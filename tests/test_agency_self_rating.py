@@ -7,15 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
 import workbook_factory as wf
-from fakes import blank_conversion, submit_alone
+from fakes import blank_conversion, pdftotext_flat, submit_alone
 from pypdf import PdfReader, PdfWriter
 
 from pipeline import ingest
@@ -38,19 +35,10 @@ FULL = {
 }
 
 
-def _with_rows(year: int, rows, dest: Path) -> Path:
-    """A copy of the shipped sample of `year` with CoQuan rows (key, value) added."""
-    shutil.copy(sample_workbook(year), dest)
-    wb = openpyxl.load_workbook(dest)
-    for key, value in rows:
-        wb["CoQuan"].append([key, value])
-    wb.save(dest)
-    return dest
+_with_rows = wf.sample_with_agency_rows
 
 
-def _text(pdf: Path) -> str:
-    return " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                                   check=True).stdout.split())
+_text = pdftotext_flat
 
 
 def _build(folder: Path, workbook: Path, year: int, convert, cache: Path):

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
+import workbook_factory as wf
+from fakes import pdftotext_flat
 
 from pipeline import api, ingest
 from pipeline.resources import sample_workbook
@@ -23,18 +23,10 @@ SELF_RATING = [("tu_xep_loai_co_quan", "HTT")]  # the agency's self-rating file 
 
 
 def _with_rows(rows, dest: Path) -> Path:
-    """The shipped 2026 sample with CoQuan rows (key, value) added, as a clerk types them at the end."""
-    shutil.copy(sample_workbook(2026), dest)
-    wb = openpyxl.load_workbook(dest)
-    for key, value in rows:
-        wb["CoQuan"].append([key, value])
-    wb.save(dest)
-    return dest
+    return wf.sample_with_agency_rows(2026, rows, dest)
 
 
-def _text(pdf: Path) -> str:
-    return " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                                   check=True).stdout.split())
+_text = pdftotext_flat
 
 
 def _numbers(pdf: Path) -> list[str]:

@@ -284,3 +284,19 @@ def text_rows(people, texts: dict, tasks: dict) -> list[dict]:
     else «Hoàn thành các nhiệm vụ được giao.»)."""
     return [dict(ma_so=p["ma_so"], **texts, ket_qua_nhiem_vu=tasks.get(p["ma_so"], "Hoàn thành các nhiệm vụ được giao."))
             for p in people]
+
+
+def sample_with_agency_rows(year: int, rows, dest: Path) -> Path:
+    """A copy of the shipped sample of `year` with CoQuan rows (key, value) added at the end, as a clerk types them."""
+    import shutil
+
+    import openpyxl
+
+    from pipeline.resources import sample_workbook
+
+    shutil.copy(sample_workbook(year), dest)
+    wb = openpyxl.load_workbook(dest)
+    for key, value in rows:
+        wb["CoQuan"].append([key, value])
+    wb.save(dest)
+    return dest
