@@ -100,6 +100,8 @@ def test_only_a_documents_number_and_symbol_is_kept_whole():
     # nothing else: no symbol, no change (not even a byte)
     plain = '<w:p><w:r><w:t>kỳ 2026-01 đến 2026-12, VP-037, Hà Nội - Việt Nam</w:t></w:r></w:p>'
     assert keep_symbols(plain) == plain
+    # the rest of a symbol after a tag in a run of its own: «số {{ so }}/2026/NĐ-CP»
+    assert keep_symbols("<w:t>/2026/NĐ-CP ngày</w:t>") == f"<w:t>/2026/NĐ{nbh}<w:t>CP ngày</w:t>"
     # an attribute is not text
     attr = '<w:bookmarkStart w:name="a 90/2020/NĐ-CP"/><w:t>x</w:t>'
     assert keep_symbols(attr) == attr

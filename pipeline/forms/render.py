@@ -32,11 +32,12 @@ _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl's ow
 # <w:noBreakHyphen/>: the same «-» glyph of the run's font in Word and in LibreOffice (which reads it
 # as its hard hyphen, U+2011, drawn with the font's «-»: Liberation Serif has no U+2011 glyph of its
 # own), and a PDF whose text still reads «NĐ-CP» (pdftotext, a clerk copying). A token: starts with a
-# digit after no letter, digit, «.», «/», «-»; holds a «/», a hyphen between two of its parts and
-# an upper-case letter (so «2026-01», «01/2026», «VP-037» are not symbols). LibreOffice does not
-# break after a «/» before a letter (measured, 7.4), so the slashes need nothing.
+# digit after no letter, digit, «.» or «-» (after a «/» too: «số {{ so }}/2026/NĐ-CP» leaves
+# «/2026/NĐ-CP» in a run of its own); holds a «/», a hyphen between two of its parts and an
+# upper-case letter (so «2026-01», «01/2026», «VP-037» are not symbols). LibreOffice does not break
+# after a «/» before a letter (measured, 7.4), so the slashes need nothing.
 _TEXT_RUN = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*)</w:t>")
-_SYMBOL = re.compile(r"(?<![\w./&-])\d[\w.&]*(?:[/-][\w.&]+)+")
+_SYMBOL = re.compile(r"(?<![\w.&-])\d[\w.&]*(?:[/-][\w.&]+)+")
 NO_BREAK_HYPHEN = "<w:noBreakHyphen/>"
 
 
