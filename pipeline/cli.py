@@ -263,6 +263,7 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None, ghi_de: bool = Fals
     from pipeline.ingest.sheetnames import as_written
     from pipeline.openmarks import read_while_open_note
     from pipeline.rating.levels import ORDER
+    from pipeline.rating.rules import pct
     from pipeline.rating.summary import agency_htxs, cap_line, unit_summaries, warning_lines
 
     if note := read_while_open_note(workbook):
@@ -282,13 +283,13 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None, ghi_de: bool = Fals
         say("  " + cap_line(g))
     htxs, rated = agency_htxs(ratings)
     if rated:
-        say(f"Hoàn thành xuất sắc nhiệm vụ trên tổng số được xếp loại của cơ quan: {htxs}/{rated} = {htxs / rated:.1%} "
-            "(để so với tỷ lệ đảng viên được xếp loại Hoàn thành xuất sắc nhiệm vụ).".replace(".", ",", 1))
+        say(f"Hoàn thành xuất sắc nhiệm vụ trên tổng số được xếp loại của cơ quan: {htxs}/{rated} = {pct(htxs / rated)} "
+            "(để so với tỷ lệ đảng viên được xếp loại Hoàn thành xuất sắc nhiệm vụ).")
     t = ratings.thi_dua
     if t.so_de_nghi:
-        direct = f"{t.ty_le_truc_tiep:.0%}" if t.ty_le_truc_tiep is not None else "—"
+        direct = pct(t.ty_le_truc_tiep) if t.ty_le_truc_tiep is not None else "—"
         say(f"Thi đua: {t.so_de_nghi} đề nghị, {t.so_dat_ldtt} đạt Lao động tiên tiến, Chiến sĩ thi đua cơ sở "
-            f"{t.so_cstdcs}/{t.toi_da_cstdcs} tối đa; trực tiếp lao động, công tác {direct} (ngưỡng {t.nguong_truc_tiep:.0%}).")
+            f"{t.so_cstdcs}/{t.toi_da_cstdcs} tối đa; trực tiếp lao động, công tác {direct} (ngưỡng {pct(t.nguong_truc_tiep)}).")
     for line in warning_lines(ratings):
         say(as_written(line, sheet_names))
     say(f"Đã ghi «{outdir / 'ket_qua_xep_loai.json'}» và «{outdir / 'ket_qua_xep_loai.xlsx'}».")

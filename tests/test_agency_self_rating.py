@@ -85,7 +85,9 @@ def test_self_assessment_report_2024(built):
     text = _text(folder / "nop_so_noi_vu" / "bao_cao_tu_danh_gia_co_quan.pdf")
     dots = " ".join([DOTS] * 4)
     assert text == (
-        f"{HEADER_2024} Hà Giang Nam, ngày …… tháng …… năm 2024 Số: …………/BC-VP-HCQT "
+        # a báo cáo: its type and the agency's abbreviation, not the công văn's drafting unit (ND 30/2020
+        # Phụ lục I; audit sym45: it printed «/BC-VP-HCQT» before)
+        f"{HEADER_2024} Hà Giang Nam, ngày …… tháng …… năm 2024 Số: …………/BC-VP "
         "BÁO CÁO Tự đánh giá kết quả thực hiện nhiệm vụ năm 2024 của Văn phòng UBND tỉnh Hà Giang Nam "
         # up to 2025 no decree rates agencies: no ND 90 citation here (ND 90 rates people)
         "Thực hiện hướng dẫn của cấp có thẩm quyền về đánh giá, xếp loại chất lượng tập thể, Văn phòng UBND tỉnh "
@@ -103,8 +105,9 @@ def test_self_assessment_report_2024(built):
 def test_key_staff_minutes_2024_with_the_vote(built):
     folder, _, _ = built[2024]
     text = _text(folder / "nop_so_noi_vu" / "bien_ban_tu_xep_loai_co_quan.pdf")
-    # the number line of minutes under the agency, as the unit minutes print it (label so_ky_hieu)
-    assert text.startswith(HEADER_2024 + " Số: ……/BB BIÊN BẢN Họp tự đánh giá, xếp loại cơ quan năm 2024 của Văn phòng UBND "
+    # the number line of minutes under the agency (label so_ky_hieu): a biên bản's symbol is its type and the
+    # agency's abbreviation (ND 30/2020 Phụ lục I; audit sym45: it printed «……/BB» before)
+    assert text.startswith(HEADER_2024 + " Số: ……/BB-VP BIÊN BẢN Họp tự đánh giá, xếp loại cơ quan năm 2024 của Văn phòng UBND "
                            "tỉnh Hà Giang Nam ")
     body = text[len(HEADER_2024):]
     for part in (

@@ -458,3 +458,14 @@ def test_which_packages_are_named_as_addressed_to_another_body():
         "Đào tạo tỉnh Hà Giang Nam) — đã tính vào tổng hợp; nếu các cơ quan nhận đó gửi bản tổng hợp có các cơ quan này, "
         "không cộng lần nữa.")
     assert province.elsewhere_words(province.Summary([pkg("VP", "")], [], None, TODAY)) == ""
+
+
+def test_signed_papers_round_every_percentage_half_up():
+    """The unit's emulation table prints a ballot share and the direct-worker share as whole percents, the
+    agency's self-rating minutes its vote to a tenth: 5 of 8 ballots is 62,5 % → 63 % (it printed 62 %, Python's
+    format rounding an exact half to even), 9 of 16 votes 56,25 % → 56,3 % (it printed 56,2), as a clerk and
+    the spreadsheet sent with them round."""
+    from pipeline.rating.rules import pct, pct_whole
+
+    assert (pct_whole(5 / 8), pct_whole(1 / 2), pct_whole(2 / 3)) == ("63%", "50%", "67%")
+    assert (pct(9 / 16), pct(8 / 15), pct(1 / 5)) == ("56,3%", "53,3%", "20%")

@@ -116,6 +116,24 @@ def test_cstdcs_cap_keeps_the_higher_ballot_share():
     assert not any("Bằng nhau" in w for w in r.canh_bao)
 
 
+def test_the_agency_head_takes_no_place_in_the_agencys_cstdcs_ranking():
+    # 7 LĐTT + the head and S2 proposed CSTĐCS with an initiative: 9 reach LĐTT, 15 % × 9 = 1,35 → 1 place.
+    # The head's title is left to the competent level (his unit's table prints «cấp có thẩm quyền xét»): S2,
+    # with fewer ballots than the head, keeps the agency's one place instead of being moved over the cap
+    b = Book()
+    seven_ldtt(b)
+    b.person("H", name="Nguyễn Văn Thủ Trưởng", role="truong", leader=True, vote=HTT)
+    b.person("S2", vote=HTT)
+    b.emulation("H", "CSTDCS", yes=10, total=10, initiative="SK1")
+    b.emulation("S2", "CSTDCS", yes=7, total=10, initiative="SK2")
+    r = b.rate()
+    assert r.thi_dua.toi_da_cstdcs == 1 and r.thi_dua.so_cstdcs == 1 and r.of("S2").thi_dua.du_dieu_kien
+    head = r.of("H").thi_dua
+    assert head.du_dieu_kien and head.dat_ldtt  # his standards are met; the cap is the conferring level's
+    assert any("Người đứng đầu cơ quan: danh hiệu do cấp có thẩm quyền xét" in x for x in head.ly_do)
+    assert not any("Vượt tỷ lệ" in x for x in r.of("S2").thi_dua.ly_do)
+
+
 def test_cstdcs_cap_rounds_down_to_zero():
     b = Book()
     for i in range(5):

@@ -156,8 +156,12 @@ BIEN_BAN_CO_QUAN = Spec(
     signers=("Thư ký", "Chủ trì"),
     issuing_document=_SELF,
     labels=(
-        Label("so_ky_hieu", "Số: ……/BB", "number line under the agency's name, as the unit minutes print it "
-              "(bien_ban_hop); \"\" to drop it"),
+        Label("so_ky_hieu", "Số: ……/BB-{ky_hieu_co_quan}",
+              "number line under the agency's name; {ky_hieu_co_quan} = the agency's abbreviation (CoQuan "
+              "ky_hieu_co_quan, else ky_hieu_van_ban before its first «-»; «-{ky_hieu_co_quan}» dropped when there is "
+              "none): ND 30/2020 Phụ lục I Phần I mục II.3, a document with a type name is numbered «<type>-<agency>» "
+              "(as quoted by luatvietnam.vn and the HCMC Chi cục Văn thư - Lưu trữ; the Gazette text not read: "
+              "docs/workbook.md «Document symbols»); \"\" to drop the line"),
         Label("tieu_de", "BIÊN BẢN", "title (ND 30/2020: the name of the document type)"),
         Label("trich_yeu", "Họp tự đánh giá, xếp loại cơ quan năm", "trích yếu (the year is appended)"),
         Label("thanh_phan", "Cán bộ chủ chốt của cơ quan (Đảng ủy cơ quan, trưởng các phòng, ban, đơn vị, Chủ tịch "

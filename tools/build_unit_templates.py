@@ -956,7 +956,9 @@ def build_thong_bao_ket_qua(spec: DocSpec):
             "{%p endif %}",
             "{{ dau.duoi }}",
         ],
-        number_line="Số: " + D2 + "/TB{% if co_quan.ky_hieu %}-{{ co_quan.ky_hieu }}{% endif %}",
+        # ND 30/2020 (Phụ lục I): a thông báo's symbol is its type and the agency's abbreviation, «…/TB-VP» —
+        # not the công văn's «VP-HCQT» (`co_quan.ky_hieu_co_quan`, docs/workbook.md «Document symbols»)
+        number_line="Số: " + D2 + "/TB{% if co_quan.ky_hieu_co_quan %}-{{ co_quan.ky_hieu_co_quan }}{% endif %}",
         place_date="{{ dong_ngay }}",
         space_after=4,
     )

@@ -594,7 +594,7 @@ def header_block(
     "star" (a centred "*", used by party documents), "underline" (underline the last line's
     text) or None. ``right_rule_cm``: default the width of the tiêu ngữ.
 
-    ``number_line`` (e.g. ``"Số: …/BB-{{ co_quan.ky_hieu }}"``) goes under the left rule;
+    ``number_line`` (e.g. ``"Số: …/TB-{{ co_quan.ky_hieu_co_quan }}"``) goes under the left rule;
     ``place_date`` (e.g. ``"{{ dong_ngay }}"``) goes in italics under the right rule.
     Returns the table.
     """

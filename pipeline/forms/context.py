@@ -176,6 +176,9 @@ def agency_context(campaign: Campaign, form: FormSpec) -> dict[str, Any]:
                 post_without_body(a.chuc_vu_cap_truong, a.ky_thay_mat) or a.chuc_vu_cap_truong) if a.ky_thay_mat
                 else a.chuc_vu_cap_truong),
             "dang_bo": a.dang_bo, "dang_bo_hoa": vn_upper(a.dang_bo), "ky_hieu": a.ky_hieu_van_ban,
+            # the agency's abbreviation after a document type («…/TB-VP», ND 30/2020 Phụ lục I): CoQuan
+            # ky_hieu_co_quan, else `ky_hieu` before its first «-» (`ky_hieu` is the công văn's «VP-HCQT»)
+            "ky_hieu_co_quan": a.ky_hieu_ban_hanh,
         },
         "dong_ngay": date_line(a.dia_danh, a.ngay_lap, a.nam_danh_gia),
         "nhan": dict(form.labels),

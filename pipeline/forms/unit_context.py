@@ -26,6 +26,7 @@ from pipeline.plan import chi_bo_units, review_order
 from pipeline.rating.groups import HEAD_GROUP
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating, Ratings
+from pipeline.rating.rules import pct_whole
 
 DANH_HIEU = {"LDTT": "Lao động tiên tiến", "CSTDCS": "Chiến sĩ thi đua cơ sở"}
 VAI_TRO = {"truong": "Người đứng đầu", "pho": "Cấp phó", "nhan_vien": ""}
@@ -287,7 +288,7 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign,
             "hinh_thuc": schema.HINH_THUC_KHEN.get(prop.hinh_thuc_khen_thuong, ""),
             "truc_tiep": "x" if p.truc_tiep_cong_tac else "",
             "phieu": f"{yes}/{total}" if yes is not None and total else "",
-            "ty_le": f"{yes / total:.0%}" if yes is not None and total else "",
+            "ty_le": pct_whole(yes / total) if yes is not None and total else "",
             "du_dieu_kien": verdict,
             "dat_danh_hieu": reached,  # the title the person reaches ("" none)
             "ly_do": "; ".join(x for x in (emulation_reason(pr, campaign), withdrawn) if x),
@@ -307,7 +308,7 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign,
         "cap_tren": sum(1 for r in rows if r["cap_tren_danh_gia"]),
         "ldtt": sum(1 for r in eligible_rows if r["dat_danh_hieu"] == DANH_HIEU["LDTT"]),
         "cstdcs": sum(1 for r in eligible_rows if r["dat_danh_hieu"] == DANH_HIEU["CSTDCS"]),
-        "truc_tiep": direct, "truc_tiep_ty_le": f"{direct / len(eligible_rows):.0%}" if eligible_rows else "",
+        "truc_tiep": direct, "truc_tiep_ty_le": pct_whole(direct / len(eligible_rows)) if eligible_rows else "",
         # of those eligible on the meeting's proposal, how many a decided level has since made ineligible
         "quyet_dinh_khong_dat": sum(1 for r in eligible_rows if r["quyet_dinh_khong_dat"]),
     }

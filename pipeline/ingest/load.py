@@ -159,6 +159,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
     _check_rating_deadline(row, problems, year)
     _check_collective_signature(row, problems)
     _check_deputy_post(row, problems)
+    _check_symbols(row, problems)
     if not _complete(row, schema.CO_QUAN):
         return None
     return Agency(
@@ -174,7 +175,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
         ngay_tu_danh_gia=v.get("ngay_tu_danh_gia"), ngay_quyet_dinh=v.get("ngay_quyet_dinh"), bo_quy_tac_khac=v.get("bo_quy_tac_khac", ""),
         ngay_thong_bao=v.get("ngay_thong_bao"), ngay_bao_cao=v.get("ngay_bao_cao"), so_noi_vu=v.get("so_noi_vu", ""),
         ky_thay_mat=v.get("ky_thay_mat", ""), chuc_vu_ky_thay_mat=v.get("chuc_vu_ky_thay_mat", ""),
-        muc_xep_loai_co_quan=v.get("muc_xep_loai_co_quan"),
+        muc_xep_loai_co_quan=v.get("muc_xep_loai_co_quan"), ky_hieu_co_quan=v.get("ky_hieu_co_quan", ""),
         **{k: v.get(k, "") for k in SELF_RATING_TEXT}, **{k: v.get(k) for k in SELF_RATING_VALUES},  # type: ignore[arg-type]  # None: an empty cell
         refs=_frozen(row.refs),
     )
@@ -233,6 +234,23 @@ def _check_deputy_post(row: Row, problems: list[Problem]) -> None:
                        f"được giao quyền cấp trưởng thì ghi «Q. …» ở ô «{head}» (ví dụ «Q. Giám đốc»).",
                        value=post, expected=f"ô «{vacant}»: chức vụ cấp trưởng đang khuyết (ví dụ «Giám đốc» khi "
                                             "người đứng đầu là Phó Giám đốc được giao phụ trách)"))
+
+
+def _check_symbols(row: Row, problems: list[Problem]) -> None:
+    """Both symbols given and the công văn's («<agency>-<drafting unit>», ND 30/2020 Phụ lục I) not beginning with
+    the agency's abbreviation: the papers would name the agency two ways («…/BC-SYT», «…/VP-HCQT»). A warning
+    naming both cells and what each paper prints; nothing is changed."""
+    v = row.values
+    own, letter = str(v.get("ky_hieu_co_quan") or "").strip(), str(v.get("ky_hieu_van_ban") or "").strip()
+    if not own or not letter or letter.split("-", 1)[0].strip().casefold() == own.casefold():
+        return
+    label = schema.CO_QUAN.column
+    problems.append(_p(WARNING, row, "ky_hieu_co_quan",
+                       f"«{label('ky_hieu_co_quan').label}» là «{own}» nhưng «{label('ky_hieu_van_ban').label}» «{letter}» "
+                       f"không bắt đầu bằng «{own}-»: báo cáo in «Số: …/BC-{own}», thông báo «Số: …/TB-{own}», công văn in "
+                       f"«Số: …/{letter}». Ký hiệu công văn gồm chữ viết tắt tên cơ quan và tên đơn vị soạn thảo "
+                       "(Nghị định 30/2020/NĐ-CP); kiểm tra lại một trong hai ô.", value=own,
+                       expected=f"«{label('ky_hieu_van_ban').label}» dạng «{own}-<đơn vị soạn thảo>», ví dụ {own}-HCQT"))
 
 
 SELF_RATING_TEXT = ("tu_xep_loai_co_quan", "chu_tri_hop_co_quan", "thu_ky_hop_co_quan", "ket_qua_co_quan",

@@ -96,6 +96,9 @@ class Agency:
     chuc_vu_ky_thay_mat: str = ""
     # the level the competent level decided for the agency itself (ND 233 k7 Đ12: its head not above it)
     muc_xep_loai_co_quan: str | None = None
+    # ND 30/2020 (Phụ lục I, «Số, ký hiệu của văn bản»): the issuing agency's abbreviation printed after a
+    # document type («…/BC-VP»); "" = the part of `ky_hieu_van_ban` before its first «-» (`ky_hieu_ban_hanh`)
+    ky_hieu_co_quan: str = ""
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -107,6 +110,29 @@ class Agency:
             return self.chuc_vu_nguoi_dung_dau
         return (self.chuc_vu_ky_thay_mat or post_without_body(self.chuc_vu_nguoi_dung_dau, self.ky_thay_mat)
                 or self.chuc_vu_nguoi_dung_dau)
+
+    @property
+    def ky_hieu_ban_hanh(self) -> str:
+        """The issuing agency's abbreviation in the symbol of a document with a type name (ND 30/2020, Phụ lục
+        I: «<type>-<agency>», e.g. «…/BC-VP»): CoQuan `ky_hieu_co_quan` when given, else the part of
+        `ky_hieu_van_ban` before its first «-» — that cell is the công văn's symbol «<agency>-<drafting unit>»
+        («VP-HCQT» -> «VP»; «UBND» -> «UBND»); "" when neither is given."""
+        own = self.ky_hieu_co_quan.strip()
+        if own:
+            return own
+        return self.ky_hieu_van_ban.strip().split("-", 1)[0].strip()
+
+    def so_ky_hieu(self, loai: str = "") -> str:
+        """The number and symbol of one of the agency's documents, the number left for the văn thư: a document
+        with a type name `loai` («BC», «TB», «BB») -> «……/BC-VP» («……/BC» without an abbreviation); a công văn
+        (`loai` "") -> «……/VP-HCQT», its symbol as the workbook writes it (`ky_hieu_van_ban`, else the agency's
+        abbreviation alone; «……» without either)."""
+        dots = "\u2026" * 4
+        if loai:
+            own = self.ky_hieu_ban_hanh
+            return f"{dots}/{loai}-{own}" if own else f"{dots}/{loai}"
+        letter = self.ky_hieu_van_ban.strip() or self.ky_hieu_co_quan.strip()
+        return f"{dots}/{letter}" if letter else dots
 
 
 @dataclass(frozen=True)

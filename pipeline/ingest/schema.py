@@ -89,7 +89,12 @@ CO_QUAN = Sheet(
         C("dia_danh", "Địa danh", required=True, help='Địa danh ghi trong dòng "…, ngày … tháng … năm …"'),
         C("nam_danh_gia", "Năm đánh giá", YEAR, required=True, help="Năm đánh giá, ví dụ 2024; quyết định bộ quy tắc áp dụng"),
         C("ngay_lap", "Ngày lập", DATE, help="Ngày ghi trên văn bản; để trống thì in dấu chấm để viết tay"),
-        C("ky_hieu_van_ban", "Ký hiệu văn bản", help='Ví dụ VP-HCQT, dùng trong "Số: …/BC-VP-HCQT"'),
+        # ND 30/2020 (Phụ lục I, «Số, ký hiệu của văn bản»): a công văn's symbol is «<agency>-<drafting unit>»,
+        # a document with a type name's «<type>-<agency>» (Agency.so_ky_hieu; docs/workbook.md «Document symbols»)
+        C("ky_hieu_van_ban", "Ký hiệu văn bản",
+          help="Ký hiệu công văn: chữ viết tắt tên cơ quan - tên đơn vị soạn thảo, ví dụ VP-HCQT (công văn in "
+               "«Số: …/VP-HCQT»). Báo cáo, thông báo, biên bản của cơ quan in chữ viết tắt tên loại văn bản và phần "
+               "trước dấu «-» (tên cơ quan): «Số: …/BC-VP», «Số: …/TB-VP»; nếu khác, ghi ô «Chữ viết tắt tên cơ quan»"),
         C("nguoi_dung_dau", "Người đứng đầu", required=True, help="Họ tên người có thẩm quyền đánh giá (ví dụ Chánh Văn phòng)"),
         C("chuc_vu_nguoi_dung_dau", "Chức vụ người đứng đầu", required=True, help="Ví dụ: Chánh Văn phòng"),
         # a deputy assigned to run the agency while the head's post is vacant signs as a deputy signing
@@ -173,6 +178,11 @@ CO_QUAN = Sheet(
           help="Mức xếp loại chất lượng của chính cơ quan, đơn vị do cấp có thẩm quyền quyết định (khi đã có); với "
                "đơn vị sự nghiệp công lập (Nghị định 233/2026), mức xếp loại của người đứng đầu không cao hơn mức "
                "này; để trống khi chưa quyết định"),
+        # ND 30/2020 (Phụ lục I): the issuing agency's abbreviation after a document type; the agency sets its own
+        C("ky_hieu_co_quan", "Chữ viết tắt tên cơ quan",
+          help="Chữ viết tắt tên cơ quan ban hành, in sau chữ viết tắt tên loại văn bản: «Số: …/BC-VP», «Số: "
+               "…/TB-VP», «Số: …/BB-VP» (Nghị định 30/2020/NĐ-CP). Để trống thì lấy phần trước dấu «-» của «Ký hiệu "
+               "văn bản» (VP-HCQT → VP)"),
     ),
 )
 

@@ -89,6 +89,10 @@ def rate_emulation(people: list[PersonRating], campaign: Campaign, rb: Rulebook
     results: dict[str, EmulationResult] = {}
     extra_warnings: dict[str, list[str]] = {code: [] for code in props}
     candidates: list[str] = []
+    # the agency head's title is left to the competent level on his unit's papers (the emulation table and the
+    # ballot minutes print «cấp có thẩm quyền xét» for him): he takes no place in the agency's CSTĐCS ranking,
+    # so a subordinate is never moved over the cap by a proposal the agency does not decide
+    head = campaign.agency_head_ma_so()
     for code, prop in props.items():
         pr, person = people[pos[code]], persons[code]
         dat, reasons, warnings = ldtt_conditions(pr, person.so_thang_cong_tac, person.nghi_thai_san, prop, rb)
@@ -108,7 +112,11 @@ def rate_emulation(people: list[PersonRating], campaign: Campaign, rb: Rulebook
                 by_level = final == "HTXS" and not rb.cstdcs_requires_initiative
                 basis = "xếp loại Hoàn thành xuất sắc nhiệm vụ" if by_level else f"sáng kiến được công nhận: {prop.sang_kien}"
                 reasons.append(cited(f"Đạt tiêu chuẩn Lao động tiên tiến và có {basis}", rb.cite.cstdcs))
-                candidates.append(code)
+                if code == head:
+                    reasons.append(cited("Người đứng đầu cơ quan: danh hiệu do cấp có thẩm quyền xét, không tính trong "
+                                         "tỷ lệ Chiến sĩ thi đua cơ sở của cơ quan", rb.cite.cstdcs_cap))
+                else:
+                    candidates.append(code)
             else:
                 eligible = False
                 reasons.append(cited("Chiến sĩ thi đua cơ sở cần xếp loại Hoàn thành xuất sắc nhiệm vụ hoặc có sáng kiến "

@@ -26,8 +26,9 @@ KIND_WORDS = {
     "co_quan": "Người",  # the former default, one group per agency and leadership value
 }
 CBCCVC = ("can_bo", "cong_chuc", "vien_chuc")
-# the agency head's own group when CoQuan `nguoi_dung_dau_ngoai_ty_le` takes him out of the agency's cap
-# (he is rated by the superior, ND 90 Art. 16, which applies the cap among the heads it rates)
+# the agency head's own group when he is out of the agency's cap: CoQuan `nguoi_dung_dau_ngoai_ty_le` «Có», or
+# empty under a rulebook with `head_outside_cap` (from 2026). He is rated by the superior (ND 90 Art. 16, ND 335
+# Art. 10 cl. 2), which applies the cap among the heads it rates (docs/rating.md rule 4)
 HEAD_GROUP = "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)"
 
 

@@ -45,6 +45,11 @@ def percent_tenths(value: float | None) -> int | None:
     return math.floor(Fraction(value).limit_denominator(10**6) * 1000 + Fraction(1, 2))
 
 
+def pct_whole(ratio: float) -> str:
+    """A whole percentage, half rounded up as the papers round it: 5/8 -> "63%" (Python's format gives 62%)."""
+    return f"{math.floor(Fraction(ratio).limit_denominator(10**6) * 100 + Fraction(1, 2))}%"
+
+
 def pct(ratio: float) -> str:
     """Percentage with at most one decimal, half rounded up (`percent_tenths`): 0.2 -> "20%",
     0.5333 -> "53,3%", 1/16 -> "6,3%" (not 6,2)."""

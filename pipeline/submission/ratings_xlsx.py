@@ -25,6 +25,7 @@ from pipeline.rating.emulation import TITLES
 from pipeline.rating.groups import group_label
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import GroupCap, PersonRating, Ratings
+from pipeline.rating.rules import pct
 from pipeline.rating.summary import STATUS_WORDS, agency_htxs, unit_summaries
 
 
@@ -137,7 +138,7 @@ def _emulation_sheet(wb: Book, ratings: Ratings) -> None:
          f"{s.so_de_nghi_cstdcs} / {s.so_cstdcs_du_dieu_kien} / {s.toi_da_cstdcs} / {s.so_cstdcs}"),
         ("Cách tính tỷ lệ Chiến sĩ thi đua cơ sở", s.cach_tinh_cstdcs),
         ("Tỷ lệ trực tiếp lao động, công tác trong số được đề nghị",
-         "" if s.ty_le_truc_tiep is None else f"{s.so_truc_tiep}/{s.so_de_nghi} = {round(s.ty_le_truc_tiep * 100, 1):g}% "
+         "" if s.ty_le_truc_tiep is None else f"{s.so_truc_tiep}/{s.so_de_nghi} = {pct(s.ty_le_truc_tiep)} "
          f"(ngưỡng {round(s.nguong_truc_tiep * 100, 1):g}%)"),
     ]
     ws.set_width(1, 40)

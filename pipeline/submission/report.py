@@ -63,9 +63,9 @@ def table_context(rows: list[Row]) -> dict[str, Any]:
 
 
 def document_number(campaign: Campaign) -> str:
-    """"……/BC-VP-HCQT": the number itself is left for the clerk (given by the văn thư)."""
-    ky = campaign.agency.ky_hieu_van_ban.strip()
-    return "\u2026" * 4 + ("/BC-" + ky if ky else "/BC")
+    """"……/BC-VP": a báo cáo's symbol is its type and the agency's abbreviation (ND 30/2020, Phụ lục I;
+    `Agency.ky_hieu_ban_hanh`: «VP» of «VP-HCQT»); the number itself is left for the văn thư."""
+    return campaign.agency.so_ky_hieu("BC")
 
 
 def so_noi_vu(campaign: Campaign) -> str:
@@ -139,10 +139,10 @@ def report_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: l
 
 def letter_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row], enclosed: list[str]) -> dict[str, Any]:
     """The cover letter (`cong_van_so_noi_vu`): the common variables, its own number
-    ("……/VP-HCQT": a công văn's symbol is the agency's) and `kem_theo`, what is enclosed."""
+    ("……/VP-HCQT": a công văn's symbol is the agency's and the drafting unit's, ND 30/2020 Phụ lục I —
+    `ky_hieu_van_ban` as written) and `kem_theo`, what is enclosed."""
     ctx = common_context(campaign, ratings, form, rows)
-    ky = campaign.agency.ky_hieu_van_ban.strip()
-    ctx.update({"so_hieu": "\u2026" * 4 + ("/" + ky if ky else ""), "kem_theo": enclosed})
+    ctx.update({"so_hieu": campaign.agency.so_ky_hieu(), "kem_theo": enclosed})
     # the closing names the body the letter is addressed to (label `ket_thuc`, «{so_noi_vu}»): a đơn vị sự
     # nghiệp sending to its managing Sở (CoQuan.so_noi_vu «Sở Y tế …») no longer asks the Sở Nội vụ (audit 33)
     closing = str(ctx["nhan"].get("ket_thuc") or "")

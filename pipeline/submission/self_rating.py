@@ -13,6 +13,7 @@ from pipeline.ingest.cells import name_key
 from pipeline.ingest.model import Campaign
 from pipeline.rating.levels import WORDS
 from pipeline.rating.result import Ratings
+from pipeline.rating.rules import pct
 from pipeline.submission import report
 from pipeline.submission.summary_table import Row
 
@@ -55,8 +56,16 @@ def context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row
     # before, no decree rates agencies: the label names the collective framework instead
     ctx["can_cu_co_quan"] = (cites["cong_chuc"] if campaign.year >= ND335_FROM
                              else ctx["nhan"].get("can_cu_truoc_2026", "hướng dẫn của cấp có thẩm quyền"))
-    ky = a.ky_hieu_van_ban.strip()
-    ctx["so_hieu"] = "\u2026" * 4 + ("/BC-" + ky if ky else "/BC")
+    # a báo cáo: «……/BC-<agency>» (ND 30/2020, Phụ lục I), as the report to the Sở Nội vụ
+    ctx["so_hieu"] = a.so_ky_hieu("BC")
+    # the minutes' number line (label `so_ky_hieu`, «Số: ……/BB-{ky_hieu_co_quan}»): a biên bản's symbol is its
+    # type and the agency's abbreviation; with no abbreviation the «-{ky_hieu_co_quan}» goes
+    line = str(ctx["nhan"].get("so_ky_hieu") or "")
+    if "{ky_hieu_co_quan}" in line:
+        own = a.ky_hieu_ban_hanh
+        line = (line.replace("{ky_hieu_co_quan}", own) if own
+                else line.replace("-{ky_hieu_co_quan}", "").replace("{ky_hieu_co_quan}", ""))
+        ctx["nhan"] = {**ctx["nhan"], "so_ky_hieu": line}
     ctx["dong_ngay"] = date_line(a.dia_danh, a.ngay_bao_cao_tu_danh_gia, campaign.year)
     level = WORDS[a.tu_xep_loai_co_quan]
     diem = None
@@ -77,7 +86,7 @@ def context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row
     phieu = None
     if votes is not None and present is not None:
         phieu = {"bieu_quyet": str(present), "dong_y": str(votes), "khong_dong_y": str(present - votes),
-                 "ty_le": f"{round(100 * votes / present, 1):g}".replace(".", ",") if present else "0"}
+                 "ty_le": pct(votes / present).rstrip("%") if present else "0"}
     ctx["bb"] = {
         "thoi_gian": when, "dia_diem": "\u2026" * 22,
         "trieu_tap": _count(called), "co_mat": _count(present),
