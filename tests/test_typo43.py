@@ -1,10 +1,17 @@
 """A legal document's number and symbol («233/2026/NĐ-CP», «43-HD/BTCTW», «12/UBND-NC») is one
 token on paper: LibreOffice must never end a line at its hyphen («… Nghị định 233/2026/NĐ-» over
 «CP …»). forms/render.py::keep_symbols turns those hyphens into Word's non-breaking hyphen
-(<w:noBreakHyphen/>) in every rendered part; the PDF's text still reads an ordinary «-»."""
+(<w:noBreakHyphen/>) in every rendered part; the PDF's text still reads an ordinary «-».
+
+It is decided per output folder (run._symbols_whole, manifest `ky_hieu_lien`): a folder holding this
+year's papers built before it keeps the old rendering, so no paper whose words did not change is to
+be signed again; a new folder, or one of another year, prints the symbols whole."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import re
 import shutil
 import subprocess
@@ -14,14 +21,17 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.shared import Cm, Pt
+from fakes import TextConverter
 
-from pipeline import ingest
-from pipeline.forms import render
+from pipeline import api, ingest, run
+from pipeline.forms import fill, remote
 from pipeline.forms.registry import Registry
-from pipeline.forms.render import CompiledTemplate, keep_symbols
+from pipeline.forms.render import KY_HIEU_LIEN, CompiledTemplate, keep_symbols, with_symbols_whole
 from pipeline.forms.unit_context import unit_document_context
+from pipeline.manifest import MANIFEST
 from pipeline.pdf.join import header_text
 from pipeline.pdf.pool import Converter, Item
+from pipeline.plan import make_plan
 from pipeline.rating.engine import rate
 from pipeline.resources import sample_workbook
 
@@ -42,7 +52,7 @@ def _template(path: Path) -> Path:
     section = doc.sections[0]
     section.page_width, section.left_margin, section.right_margin = Cm(10), Cm(1), Cm(1)
     for i in range(OFFSETS):
-        doc.add_paragraph("{{ p%d }}" % i).alignment = 3  # WD_ALIGN_PARAGRAPH.JUSTIFY
+        doc.add_paragraph(f"{{{{ p{i} }}}}").alignment = 3  # WD_ALIGN_PARAGRAPH.JUSTIFY
     doc.save(str(path))
     return path
 
@@ -54,7 +64,7 @@ def _lines(pdf: bytes, tmp: Path, name: str) -> list[str]:
     return [line.rstrip() for line in text.splitlines() if line.strip()]
 
 
-def _convert(template: CompiledTemplate, context: dict[str, str], tmp: Path, name: str) -> list[str]:
+def _convert(template: CompiledTemplate, context: dict[str, object], tmp: Path, name: str) -> list[str]:
     docx = tmp / f"{name}.docx"
     template.render_to(context, docx)
     pdf, _pages = Converter(workers=1).run([Item(name, docx, "typo43")])[name]
@@ -62,9 +72,10 @@ def _convert(template: CompiledTemplate, context: dict[str, str], tmp: Path, nam
 
 
 @needs_soffice
-def test_a_long_citation_on_a_narrow_line_never_ends_a_line_at_its_hyphen(tmp_path, monkeypatch):
+def test_a_long_citation_on_a_narrow_line_never_ends_a_line_at_its_hyphen(tmp_path):
     template = CompiledTemplate(_template(tmp_path / "t.docx"), code="typo43")
-    context = {f"p{i}": "x " * i + SENTENCE for i in range(OFFSETS)}
+    plain_context: dict[str, object] = {f"p{i}": "x " * i + SENTENCE for i in range(OFFSETS)}
+    context = with_symbols_whole(plain_context, True)
     broken = re.compile(r"[0-9A-ZĐ]-$")  # «…/NĐ-», «43-», «…/UBND-» at a line's end
 
     lines = _convert(template, context, tmp_path, "fixed")
@@ -83,9 +94,9 @@ def test_a_long_citation_on_a_narrow_line_never_ends_a_line_at_its_hyphen(tmp_pa
     assert [line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]] == ["LiberationSerif"], fonts
     assert _lines((alone / "fixed.pdf").read_bytes(), tmp_path, "alone") == lines
 
-    # the same page with ordinary hyphens: LibreOffice does break there (the case above is a real one)
-    monkeypatch.setattr(render, "keep_symbols", lambda xml: xml)
-    plain = _convert(CompiledTemplate(tmp_path / "t.docx", code="typo43"), context, tmp_path, "plain")
+    # the same page rendered without the context's key (a folder built before it): ordinary hyphens, and
+    # LibreOffice does break there (the case above is a real one)
+    plain = _convert(template, plain_context, tmp_path, "plain")
     assert [line for line in plain if broken.search(line)], plain
 
 
@@ -135,7 +146,8 @@ def test_the_samples_minutes_and_proposal_table_keep_the_decree_whole(tmp_path):
     for code in ("bien_ban_hop", "tong_hop_xep_loai"):
         form = Registry().get(code)
         docx = tmp_path / f"{code}.docx"
-        CompiledTemplate(form.template, code=code).render_to(unit_document_context(campaign, ratings, form, unit), docx)
+        context = with_symbols_whole(unit_document_context(campaign, ratings, form, unit), True)
+        CompiledTemplate(form.template, code=code).render_to(context, docx)
         with zipfile.ZipFile(docx) as zf:
             assert b"<w:noBreakHyphen/>" in zf.read("word/document.xml")
         pdf, _pages = Converter(workers=1).run([Item(code, docx, code)])[code]
@@ -144,3 +156,114 @@ def test_the_samples_minutes_and_proposal_table_keep_the_decree_whole(tmp_path):
         assert not [line for line in lines if re.search(r"NĐ-\s*$|NĐ-\s{2,}", line)], (code, lines)
         assert not any(re.match(r"\s*CP\b", line) for line in lines), (code, lines)
         assert "\u2011" not in "".join(lines)
+
+
+# -- per output folder: no unchanged paper signed again ------------------------------------------------
+def _build(workbook: Path, out: Path, cache: Path, *, forced: bool = True, **extra: object) -> tuple[api.BuildSummary, list[str]]:
+    lines: list[str] = []
+    options = api.BuildOptions(units=frozenset({"LD"}), cache_dir=cache, show_progress=False, **extra)
+    return api.build(workbook, out, options, converter=TextConverter(), log=lines.append,
+                     check_unchanged=not forced), lines
+
+
+def _manifest(out: Path) -> dict:
+    return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+
+
+def _docx(out: Path) -> dict[str, tuple[str, bool]]:
+    """Every .docx of a folder: (SHA-256, holds a non-breaking hyphen)."""
+    found = {}
+    for path in sorted(out.rglob("*.docx")):
+        with zipfile.ZipFile(path) as zf:
+            nbh = any(b"<w:noBreakHyphen/>" in zf.read(n) for n in zf.namelist() if n.endswith(".xml"))
+        found[path.relative_to(out).as_posix()] = (hashlib.sha256(path.read_bytes()).hexdigest(), nbh)
+    return found
+
+
+def _as_before_it(workbook: Path, out: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, **extra: object) -> None:
+    """`out` as a version before keep_symbols left it: built with the old rendering, its manifest without the key."""
+    with monkeypatch.context() as m:
+        m.setattr(run, "_symbols_whole", lambda previous, foreign: False)
+        _build(workbook, out, cache, **extra)
+    record = _manifest(out)
+    del record[run.SYMBOLS]
+    (out / MANIFEST).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_new_folder_prints_the_symbols_whole_and_records_it(sample, tmp_path):
+    summary, lines = _build(sample, tmp_path / "out", tmp_path / "cache")
+    assert _manifest(tmp_path / "out")[run.SYMBOLS] is True
+    docx = _docx(tmp_path / "out")
+    # the unit's minutes cite «Nghị định 90/2020/NĐ-CP», the report and cover letter too
+    for rel in ("don_vi/LD/bien_ban_hop.docx", "nop_so_noi_vu/bao_cao_ket_qua_danh_gia.docx",
+                "nop_so_noi_vu/cong_van_gui_so_noi_vu.docx"):
+        assert docx[rel][1], rel
+    assert not [line for line in lines if "ký hiệu văn bản" in line and line.startswith("Ghi chú")]
+    assert summary.thay_doi.startswith("Lần tạo đầu tiên ở thư mục này")
+
+
+def test_a_folder_built_before_it_keeps_its_line_breaks_and_nothing_is_to_sign_again(sample, tmp_path, monkeypatch):
+    old, cache = tmp_path / "old", tmp_path / "cache"
+    _as_before_it(sample, old, cache, monkeypatch)
+    before = _docx(old)
+    assert before and not any(nbh for _sha, nbh in before.values())  # the old rendering
+
+    summary, lines = _build(sample, old, cache)  # the rebuild by this version (nothing else changed)
+    assert lines.count(run.SYMBOLS_NOTE) == 1
+    assert run.SYMBOLS_NOTE.startswith("Ghi chú: ") and "ký lại" in run.SYMBOLS_NOTE and "thư mục mới" in run.SYMBOLS_NOTE
+    assert _manifest(old)[run.SYMBOLS] is False
+    assert _docx(old) == before  # every .docx byte for byte as printed
+    assert _manifest(old)["thay_doi"]["van_ban"] == []
+    assert "không văn bản nào thay đổi nội dung" in summary.thay_doi, summary.thay_doi
+    assert "Không văn bản nào thay đổi nội dung: không phải in lại." in (old / "thay_doi.txt").read_text(encoding="utf-8")
+    assert not (old / "in_lai.pdf").exists()
+
+    # the same inputs in a new folder do print differently: the documents citing a decree, nothing else
+    _build(sample, tmp_path / "new", cache)
+    new = _docx(tmp_path / "new")
+    assert new.keys() == before.keys()
+    differ = {rel for rel in new if new[rel][0] != before[rel][0]}
+    assert "don_vi/LD/bien_ban_hop.docx" in differ and differ == {rel for rel, (_sha, nbh) in new.items() if nbh}
+
+    # and the folder keeps its choice (recorded false) at the next rebuild
+    _summary, lines = _build(sample, old, cache)
+    assert lines.count(run.SYMBOLS_NOTE) == 1 and _manifest(old)[run.SYMBOLS] is False and _docx(old) == before
+
+
+def test_a_folder_of_another_year_prints_the_symbols_whole(sample, tmp_path, monkeypatch):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    _as_before_it(sample, out, cache, monkeypatch)  # the 2024 papers, built before it
+    _summary, lines = _build(sample_workbook(2026), out, cache, doi_nam=True)
+    assert _manifest(out)["nam_danh_gia"] == 2026 and _manifest(out)[run.SYMBOLS] is True
+    assert run.SYMBOLS_NOTE not in lines
+    assert _docx(out)["don_vi/LD/bien_ban_hop.docx"][1]
+
+
+def test_a_folder_holding_only_the_ratings_prints_the_symbols_whole(sample, tmp_path):
+    out = tmp_path / "out"
+    api.rate(sample, out)  # `hoso rate`: a manifest of this year, no paper
+    _summary, lines = _build(sample, out, tmp_path / "cache")
+    assert _manifest(out)[run.SYMBOLS] is True and run.SYMBOLS_NOTE not in lines
+
+
+def test_every_context_carries_the_choice_to_where_it_is_rendered(sample):
+    """forms/fill.py::_jobs marks each context (made here, or lazily in a forked worker); the cluster's
+    task (forms/remote.py) renders what its contexts say; the key is part of the .docx's cache key."""
+    campaign = ingest.load(sample)
+    ratings, registry = rate(campaign), Registry()
+    plan = make_plan(campaign, registry, units={"LD"})
+    for lazy in (False, True):
+        for whole in (True, False):
+            jobs = fill._jobs(plan, campaign, ratings, registry, lazy=lazy, symbols_whole=whole)
+            assert jobs and all((KY_HIEU_LIEN in job.context) is whole for job in jobs)
+    marked, plain = (next(j for j in fill._jobs(plan, campaign, ratings, registry, symbols_whole=whole)
+                          if j.doc.form == "bien_ban_hop") for whole in (True, False))
+    assert marked.context[KY_HIEU_LIEN] is True
+    assert fill.cache_key(marked.spec.template_sha256, marked.context) != fill.cache_key(plain.spec.template_sha256,
+                                                                                          plain.context)
+    spec = marked.spec
+    task = (Path(spec.template).read_bytes(), spec.template_sha256, Path(spec.template).name, "bien_ban_hop",
+            [marked.context, plain.context], False)
+    (whole_docx, _), (plain_docx, _) = remote.render_forms(task)
+    read = [zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml") for data in (whole_docx, plain_docx)]
+    assert b"<w:noBreakHyphen/>" in read[0] and b"<w:noBreakHyphen/>" not in read[1]

@@ -39,6 +39,17 @@ _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl's ow
 _TEXT_RUN = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*)</w:t>")
 _SYMBOL = re.compile(r"(?<![\w.&-])\d[\w.&]*(?:[/-][\w.&]+)+")
 NO_BREAK_HYPHEN = "<w:noBreakHyphen/>"
+# The reserved context key that asks for it (`with_symbols_whole`): a folder whose papers of this year were
+# printed before keep_symbols existed keeps the old rendering (pipeline/run.py::_symbols_whole), so no paper
+# whose words did not change is signed again. Being in the context, it is in the .docx's cache key
+# (cache.cache_key): a .docx cached for one rendering is never taken for the other.
+KY_HIEU_LIEN = "_ky_hieu_lien"
+
+
+def with_symbols_whole(context: dict[str, Any], whole: bool) -> dict[str, Any]:
+    """`context` marked for keep_symbols when `whole`; else `context` itself, untouched (its cache key
+    the one an earlier version gave it, so the .docx it cached and linked are reused)."""
+    return {**context, KY_HIEU_LIEN: True} if whole else context
 
 
 def _is_symbol(token: str) -> bool:
@@ -113,7 +124,8 @@ class CompiledTemplate:
                 raise TemplateError(f"Mẫu «{self.code}» lỗi khi điền dữ liệu: {exc}.") from exc
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-            out[name] = keep_symbols(self._resolve_listing(xml))
+            xml = self._resolve_listing(xml)
+            out[name] = keep_symbols(xml) if context.get(KY_HIEU_LIEN) is True else xml
         return out
 
     def _resolve_listing(self, xml: str) -> str:

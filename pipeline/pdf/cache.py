@@ -17,7 +17,7 @@ from typing import Any
 
 from pipeline import __version__
 
-ENGINE_VERSION = "9"  # bump when the conversion itself changes (options, joining, drawing, the .docx render: 9 = keep_symbols)
+ENGINE_VERSION = "8"  # bump when the conversion itself changes (options, joining, drawing)
 
 
 def default_root() -> Path:
