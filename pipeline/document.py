@@ -56,6 +56,9 @@ class Build:
     options: BuildOptions  # as widened by the output guard (`output_guard.widen_selection`)
     today: dt.date
     log: Callable[[str], None]
+    # a legal document's number/symbol printed unbroken (forms/render.py::keep_symbols); False in a folder whose
+    # papers of this year were built before it (pipeline/run.py::_symbols_whole): its unchanged papers stay as signed
+    ky_hieu_lien: bool = True
 
     @property
     def workers(self) -> int:

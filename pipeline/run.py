@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline import clock, ingest, manifest, output, output_guard, ownership, printed, uptodate
 from pipeline.bundle.build import write_bundles
@@ -106,7 +106,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
 
 def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> BuildSummary:
     """The build from `snap`, the input's snapshot (`asked.workbook` names it: the key, the messages)."""
-    campaign, options, foreign = _read(asked, snap)
+    campaign, options, foreign, symbols_whole = _read(asked, snap)
     ratings, registry, plan = _rate_and_plan(campaign, options, asked.warn)
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
@@ -119,7 +119,8 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
         # an output kept whole (keep_replaced) shares no file with the new one: nothing linked from it
         previous = None if keep is not None else PreviousOutput(out.target)
         b = Build(asked.workbook, snap, campaign, ratings, plan, registry, Staged(out.staging, previous),
-                  cache, blobs, converter, made_by, options, options.today or clock.today(), asked.warn)
+                  cache, blobs, converter, made_by, options, options.today or clock.today(), asked.warn,
+                  ky_hieu_lien=symbols_whole)
         write_ratings(b.files, ratings)
         docs = fill(b)
         prep = prepare_submission(b)  # its report and table are converted with the forms: one LibreOffice run
@@ -160,10 +161,11 @@ def _signer(options: BuildOptions) -> Ed25519PrivateKey | None:
     return signing.load_private(options.sign_key)
 
 
-def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool]:
+def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, bool]:
     """The workbook read and the output folder's guards passed; the options widened to what the
     folder holds (`output_guard.widen_selection`); whether the folder holds another agency's or
-    another year's output (replaced as `--doi-co-quan` / `--doi-nam` allowed)."""
+    another year's output (replaced as `--doi-co-quan` / `--doi-nam` allowed); whether its papers
+    print a legal document's number/symbol unbroken (`_symbols_whole`)."""
     campaign = ingest.load(snap)
     asked.sheet_names.update(campaign.sheet_names)
     for w in campaign.warnings:
@@ -178,7 +180,29 @@ def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool]:
     output_guard.check_hand_edits(outdir, previous, allowed=asked.options.ghi_de, log=log)
     foreign = (output_guard.agency_clash(previous, campaign, asked.workbook) is not None
                or output_guard.year_clash(previous, campaign) is not None)
-    return campaign, output_guard.widen_selection(previous, asked.options, campaign, outdir, log), foreign
+    whole = _symbols_whole(previous, foreign)
+    if not whole:
+        log(SYMBOLS_NOTE)
+    return campaign, output_guard.widen_selection(previous, asked.options, campaign, outdir, log), foreign, whole
+
+
+SYMBOLS = "ky_hieu_lien"  # manifest.json: the folder's papers print numbers/symbols unbroken (forms/render.py)
+SYMBOLS_NOTE = ("Ghi chú: hồ sơ trong thư mục này được tạo trước khi hoso giữ số, ký hiệu văn bản (như "
+                "«233/2026/NĐ-CP») liền trên một dòng: các văn bản vẫn ngắt dòng như bản đã in, để không văn bản nào "
+                "chưa đổi nội dung phải ký lại; hồ sơ tạo vào thư mục mới (hoặc của năm đánh giá sau) sẽ in số, ký hiệu "
+                "văn bản liền một dòng.")
+
+
+def _symbols_whole(previous: dict[str, Any] | None, foreign: bool) -> bool:
+    """Whether this build prints a legal document's number/symbol unbroken (forms/render.py::keep_symbols):
+    yes in a new folder, in one holding another year's (or agency's) output or no paper at all (`hoso rate`'s
+    ratings only) — nothing of this campaign was signed there — and in one whose manifest records it; no in
+    a folder of this campaign's papers built before it (its manifest lacks the key, or records false): its
+    papers, maybe signed already, keep the rendering they were printed with, so none whose words did not
+    change is to be signed again."""
+    if previous is None or foreign or not any(f["path"].endswith(".docx") for f in output.listed_files(previous)):
+        return True
+    return previous.get(SYMBOLS) is True
 
 
 def _rate_and_plan(campaign: Campaign, options: BuildOptions,
@@ -230,6 +254,7 @@ def _write_manifest(b: Build, asked: _Asked, made: Made, changed: changes.Change
     record[output_guard.AGENCY] = output_guard.agency_record(campaign, asked.workbook)
     record[changes.FINGERPRINTS] = made.fingerprints
     record[changes.SECTION] = changed.as_json()
+    record[SYMBOLS] = b.ky_hieu_lien
     key = uptodate.input_key(campaign.source_sha256, asked.workbook.name, asked.options, asked.engine, b.installation)
     record[uptodate.RECORD] = uptodate.record(key, b, made, asked.said)
     data = manifest.save(stage, record)

@@ -43,8 +43,8 @@ def _paragraphs(docx: Path) -> list[str]:
     lines = []
     for p in root.iter(f"{{{W}}}p"):
         parts = []
-        for el in p.iter(f"{{{W}}}t", f"{{{W}}}br"):
-            parts.append(el.text or "" if el.tag == f"{{{W}}}t" else "\n")
+        for el in p.iter(f"{{{W}}}t", f"{{{W}}}br", f"{{{W}}}noBreakHyphen"):  # LibreOffice prints the last «-»
+            parts.append(el.text or "" if el.tag == f"{{{W}}}t" else "-" if el.tag == f"{{{W}}}noBreakHyphen" else "\n")
         lines.append("".join(parts))
     return lines
 

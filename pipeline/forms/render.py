@@ -26,6 +26,52 @@ _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _LISTING_CHARS = re.compile("[\t\a\n\f]")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl's own pattern
 
+# A legal document's number and symbol (số, ký hiệu) is one token on paper: «233/2026/NĐ-CP»,
+# «12/UBND-NC», «43-HD/BTCTW», «366-QĐ/TW». LibreOffice (and Word) may break a line after its
+# hyphen («… Nghị định 233/2026/NĐ-» / «CP …»); its hyphens become Word's own non-breaking hyphen,
+# <w:noBreakHyphen/>: the same «-» glyph of the run's font in Word and in LibreOffice (which reads it
+# as its hard hyphen, U+2011, drawn with the font's «-»: Liberation Serif has no U+2011 glyph of its
+# own), and a PDF whose text still reads «NĐ-CP» (pdftotext, a clerk copying). A token: starts with a
+# digit after no letter, digit, «.» or «-» (after a «/» too: «số {{ so }}/2026/NĐ-CP» leaves
+# «/2026/NĐ-CP» in a run of its own); holds a «/», a hyphen between two of its parts and an
+# upper-case letter (so «2026-01», «01/2026», «VP-037» are not symbols). LibreOffice does not break
+# after a «/» before a letter (measured, 7.4), so the slashes need nothing.
+_TEXT_RUN = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*)</w:t>")
+_SYMBOL = re.compile(r"(?<![\w.&-])\d[\w.&]*(?:[/-][\w.&]+)+")
+NO_BREAK_HYPHEN = "<w:noBreakHyphen/>"
+# The reserved context key that asks for it (`with_symbols_whole`): a folder whose papers of this year were
+# printed before keep_symbols existed keeps the old rendering (pipeline/run.py::_symbols_whole), so no paper
+# whose words did not change is signed again. Being in the context, it is in the .docx's cache key
+# (cache.cache_key): a .docx cached for one rendering is never taken for the other.
+KY_HIEU_LIEN = "_ky_hieu_lien"
+
+
+def with_symbols_whole(context: dict[str, Any], whole: bool) -> dict[str, Any]:
+    """`context` marked for keep_symbols when `whole`; else `context` itself, untouched (its cache key
+    the one an earlier version gave it, so the .docx it cached and linked are reused)."""
+    return {**context, KY_HIEU_LIEN: True} if whole else context
+
+
+def _is_symbol(token: str) -> bool:
+    return "/" in token and "-" in token and any(c.isupper() for c in token)
+
+
+def keep_symbols(xml: str) -> str:
+    """`xml` (a rendered part) with the hyphens of every legal document's number/symbol in its
+    text (<w:t>) made non-breaking; the rest byte for byte the same."""
+    if "-" not in xml:
+        return xml
+
+    def text(m: re.Match[str]) -> str:
+        opening, body = m.group(1), m.group(2)
+        if "-" not in body or not any(_is_symbol(t.group(0)) for t in _SYMBOL.finditer(body)):
+            return m.group(0)
+        joint = f"</w:t>{NO_BREAK_HYPHEN}{opening}"  # the same <w:t …>: each piece keeps its spaces' rule
+        body = _SYMBOL.sub(lambda t: t.group(0).replace("-", joint) if _is_symbol(t.group(0)) else t.group(0), body)
+        return f"{opening}{body}</w:t>"
+
+    return _TEXT_RUN.sub(text, xml)
+
 
 def make_env() -> jinja2.Environment:
     return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
@@ -78,7 +124,8 @@ class CompiledTemplate:
                 raise TemplateError(f"Mẫu «{self.code}» lỗi khi điền dữ liệu: {exc}.") from exc
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-            out[name] = self._resolve_listing(xml)
+            xml = self._resolve_listing(xml)
+            out[name] = keep_symbols(xml) if context.get(KY_HIEU_LIEN) is True else xml
         return out
 
     def _resolve_listing(self, xml: str) -> str:

@@ -206,7 +206,9 @@ def _target(rels: bytes, rid: str) -> str | None:
 @functools.lru_cache(maxsize=256)
 def _lines(header: bytes) -> str:
     root = etree.fromstring(header)
-    lines = ["".join(t.text or "" for t in p.iter(_q("t"))) for p in root.iter(_q("p"))]
+    # a <w:noBreakHyphen/> (forms/render.py::keep_symbols, a document's number «12/BC-UBND») is printed «-»
+    lines = ["".join(t.text or "" if t.tag == _q("t") else "-" for t in p.iter(_q("t"), _q("noBreakHyphen")))
+             for p in root.iter(_q("p"))]
     return "\n".join(line for line in lines if line.strip())
 
 

@@ -162,7 +162,8 @@ def docx_length(docx: bytes) -> int:
             xml = zf.read("word/document.xml")
     except (OSError, KeyError, zipfile.BadZipFile):
         return 0
-    return sum(len(t.decode("utf-8", "replace")) for t in _TEXT.findall(xml)) + LINE * len(_BREAKS.findall(xml))
+    return (sum(len(t.decode("utf-8", "replace")) for t in _TEXT.findall(xml)) + xml.count(b"<w:noBreakHyphen/>")
+            + LINE * len(_BREAKS.findall(xml)))  # a non-breaking hyphen (forms/render.py::keep_symbols) is a character
 
 
 def page_range(spec: FormSpec) -> tuple[int, int, int] | None:

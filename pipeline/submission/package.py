@@ -52,7 +52,7 @@ from pipeline import clock
 from pipeline.bundle.assemble import numbered_alone
 from pipeline.document import Build, Document
 from pipeline.forms.registry import FormSpec, Registry
-from pipeline.forms.render import CompiledTemplate
+from pipeline.forms.render import CompiledTemplate, with_symbols_whole
 from pipeline.ingest.model import Campaign, Person
 from pipeline.ingest.sheetnames import as_written
 from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
@@ -325,7 +325,7 @@ def prepare_submission(build: Build) -> Prepared:
     for form, make in contexts.items():
         spec = _spec(registry, form, warnings)
         titles[form] = addressed_title(spec.title, campaign)
-        ctx = make(spec)
+        ctx = with_symbols_whole(make(spec), build.ky_hieu_lien)  # as the forms (forms/fill.py::_jobs)
         key = cache_key(spec.template_sha256, ctx)
         rel = f"{FOLDER}/{names[form]}.docx"
 
