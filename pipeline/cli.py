@@ -394,17 +394,22 @@ def verify(outdir: Path, public_key: Path | None) -> None:
 @click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("tong_hop_so_noi_vu"), show_default=True, help="Thư mục ghi bản tổng hợp.")
 @click.option("--han", "due", default=None, metavar="NGÀY",
-              help="Hạn nộp của Sở Nội vụ (dd/mm/yyyy); mặc định: hạn ghi trong bộ hồ sơ của từng cơ quan.")
+              help="Hạn nộp của Sở Nội vụ (hoặc của cơ quan ghi ở --noi-tong-hop), dd/mm/yyyy; mặc định: hạn "
+                   "ghi trong bộ hồ sơ của từng cơ quan.")
 @click.option("--danh-sach", "expected", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
               help="Tệp văn bản: tên các cơ quan phải nộp, mỗi dòng một tên (để biết cơ quan nào chưa nộp).")
 @click.option("--khoa", "public_key", type=click.Path(path_type=Path, dir_okay=False), default=None,
               metavar="KEYFILE.pub", help="Khóa công khai: manifest.json của mỗi bộ phải được ký bằng khóa này.")
+@click.option("--noi-tong-hop", "compiler", default="", metavar="TÊN_CƠ_QUAN",
+              help="Cơ quan lập bản tổng hợp khi không phải Sở Nội vụ, ví dụ «Sở Y tế tỉnh Hà Giang Nam» tổng hợp "
+                   "các đơn vị sự nghiệp trực thuộc: bộ hồ sơ gửi cơ quan này không bị ghi là «gửi cơ quan khác», "
+                   "và bản tổng hợp ghi tên cơ quan này; mặc định: Sở Nội vụ.")
 def tong_hop(packages: tuple[Path, ...], outdir: Path, due: str | None, expected: Path | None,
-             public_key: Path | None) -> None:
+             public_key: Path | None, compiler: str) -> None:
     """Sở Nội vụ: kiểm tra và tổng hợp bộ hồ sơ của nhiều cơ quan (thư mục kết quả, thư mục nop_so_noi_vu hoặc tệp ho_so_<năm>.zip) thành bảng tính và bản PDF để in."""  # noqa: E501 (one line: click keeps a docstring's indentation in the command list)
     from pipeline.cli_province import run
 
-    run(list(packages), outdir, due, expected, public_key, say)
+    run(list(packages), outdir, due, expected, public_key, say, compiler)
 
 
 @cli.command()

@@ -84,6 +84,9 @@ class Package:
     # the body the package is addressed to (manifest `nop_so_noi_vu.noi_nhan`: CoQuan «Sở Nội vụ nhận báo cáo»,
     # e.g. a hospital's managing Sở Y tế); "" when the manifest does not say (then the Sở Nội vụ)
     noi_nhan: str = ""
+    # the body compiling the summary the package is read into (`hoso tong-hop --noi-tong-hop`, set by
+    # `summarise`); "" for a Sở Nội vụ, the default
+    compiler: str = ""
 
     @property
     def verified(self) -> bool:
@@ -91,9 +94,25 @@ class Package:
 
     @property
     def addressed_elsewhere(self) -> bool:
-        """Addressed to a body that is not a Sở Nội vụ: still counted (the Sở decides), but named — if that
-        body later forwards a summary of its own agencies, this one would be counted twice."""
-        return bool(self.noi_nhan) and not _norm(self.noi_nhan).startswith(_norm(RECIPIENT))
+        """Addressed to a body that is not the one compiling (by default any Sở Nội vụ): still counted (the
+        compiler decides), but named — if that body later forwards a summary of its own agencies, this one
+        would be counted twice. A named compiler is compared as names are (`cells.name_key`: case, spaces,
+        Unicode form, place of the tone mark); when it is itself a Sở Nội vụ, a package addressed to the
+        bare «Sở Nội vụ» (CoQuan «Sở Nội vụ nhận báo cáo» left empty) or made before `noi_nhan` is its own."""
+        default = not self.noi_nhan or _norm(self.noi_nhan).startswith(_norm(RECIPIENT))
+        if not self.compiler:
+            return not default
+        from pipeline.ingest.cells import name_key
+
+        if name_key(self.noi_nhan or RECIPIENT) == name_key(self.compiler):
+            return False
+        bare = not self.noi_nhan or _norm(self.noi_nhan) == _norm(RECIPIENT)
+        return not (bare and _norm(self.compiler).startswith(_norm(RECIPIENT)))
+
+    @property
+    def addressed_to(self) -> str:
+        """The body the package is addressed to, as printed: `noi_nhan`, or the Sở Nội vụ when not said."""
+        return self.noi_nhan or RECIPIENT
 
     @property
     def late_days(self) -> int | None:
@@ -111,6 +130,7 @@ class Summary:
     due: dt.date | None
     today: dt.date
     year: int | None = None  # the evaluation year summed up (most packages'; ties: the latest)
+    compiler: str = ""  # the body compiling (`hoso tong-hop --noi-tong-hop`); "" for a Sở Nội vụ
 
     @property
     def failed(self) -> list[Package]:
@@ -342,14 +362,17 @@ def _norm(name: str) -> str:
 
 def summarise(paths: list[Path], *, expected: Sequence[str] = (), due: dt.date | None = None,
               today: dt.date | None = None, public_key: Ed25519PublicKey | None = None,
-              read: Callable[[Path], Package] | None = None) -> Summary:
+              read: Callable[[Path], Package] | None = None, compiler: str = "") -> Summary:
     """Read and check every package; `expected`: the agencies that must send one; `due`: the
     province's deadline (else each package's own); `read`: how a package is read (`hoso serve`: the
-    packages as sent, named as the server knows their agencies), else `read_package`."""
+    packages as sent, named as the server knows their agencies), else `read_package`; `compiler`: the
+    body compiling when it is not a Sở Nội vụ (a Sở Y tế summing its hospitals), as typed."""
     today = today or clock.today()
+    compiler = " ".join(compiler.split())
     packages = [read(p) if read is not None else read_package(p, public_key) for p in paths]
     seen: dict[str, Package] = {}
     for pkg in packages:
+        pkg.compiler = compiler
         if due is not None:
             pkg.due = due
     # one evaluation year per summary: the one most packages evaluate (ties: the latest); a package of
@@ -377,7 +400,7 @@ def summarise(paths: list[Path], *, expected: Sequence[str] = (), due: dt.date |
         province_due = stated.pop() if len(stated) == 1 else None
     else:
         province_due = due
-    return Summary(packages, missing, province_due, today, year)
+    return Summary(packages, missing, province_due, today, year, compiler)
 
 
 def read_expected(path: Path) -> list[str]:
@@ -428,8 +451,9 @@ def status_words(pkg: Package) -> str:
 
 
 def elsewhere_part(pkg: Package) -> str:
-    """«bộ hồ sơ gửi Sở Y tế tỉnh X, không phải Sở Nội vụ: đã tính vào tổng hợp» (a package's status)."""
-    return f"bộ hồ sơ gửi {pkg.noi_nhan}, không phải {RECIPIENT}: đã tính vào tổng hợp"
+    """«bộ hồ sơ gửi Sở Y tế tỉnh X, không phải Sở Nội vụ: đã tính vào tổng hợp» (a package's status); with a
+    compiler named, «… không phải <compiler> …»."""
+    return f"bộ hồ sơ gửi {pkg.addressed_to}, không phải {pkg.compiler or RECIPIENT}: đã tính vào tổng hợp"
 
 
 def elsewhere_words(summary: Summary) -> str:
@@ -439,10 +463,13 @@ def elsewhere_words(summary: Summary) -> str:
     others = [p for p in summary.counted if p.addressed_elsewhere]
     if not others:
         return ""
-    named = "; ".join(f"{p.agency} (gửi {p.noi_nhan})" for p in others)
-    bodies = list(dict.fromkeys(p.noi_nhan for p in others))
+    named = "; ".join(f"{p.agency} (gửi {p.addressed_to})" for p in others)
+    bodies = list(dict.fromkeys(p.addressed_to for p in others))
     who = bodies[0] if len(bodies) == 1 else "các cơ quan nhận đó"
     which = "cơ quan này" if len(others) == 1 else "các cơ quan này"
+    if summary.compiler:  # a Sở summing its own units: it forwards this summary; that body has the package too
+        return (f"{len(others)} bộ hồ sơ gửi cơ quan khác, không phải {summary.compiler}: {named} — đã tính vào tổng "
+                f"hợp; {who} cũng nhận bộ hồ sơ của {which}: tránh cộng hai lần khi chuyển bản tổng hợp này.")
     return (f"{len(others)} bộ hồ sơ gửi cơ quan khác, không phải {RECIPIENT}: {named} — đã tính vào tổng hợp; nếu "
             f"{who} gửi bản tổng hợp có {which}, không cộng lần nữa.")
 
@@ -638,7 +665,7 @@ def pdf_bytes(summary: Summary) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     from pipeline.bundle.pens import fonts
 
@@ -660,13 +687,17 @@ def pdf_bytes(summary: Summary) -> bytes:
 
     years = [summary.year] if summary.year else []
     year = f" NĂM {summary.year}" if summary.year else ""
-    story = [Paragraph(f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG{year}", title),
-             Paragraph("cán bộ, công chức, viên chức và người lao động của các cơ quan, đơn vị", title),
-             Spacer(1, 6),
-             Paragraph(f"Lập ngày {_d(summary.today)}. Nhận {len(summary.packages)} bộ hồ sơ; "
-                       f"{len(summary.failed)} bộ không đạt kiểm tra{other_year_words(summary)}; {len(summary.late)} bộ nộp muộn; "
-                       f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.{failed_counted_words(summary)}"
-                       + (f" {elsewhere_words(summary)}" if elsewhere_words(summary) else ""), base)]
+    # a named compiler (a Sở Y tế summing its hospitals) heads the page and the first paragraph; without one
+    # (a Sở Nội vụ) the page is as it always was
+    story: list[Flowable] = [Paragraph(esc(summary.compiler.upper()), title)] if summary.compiler else []
+    by = f"Cơ quan tổng hợp: {esc(summary.compiler)}. " if summary.compiler else ""
+    story += [Paragraph(f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG{year}", title),
+              Paragraph("cán bộ, công chức, viên chức và người lao động của các cơ quan, đơn vị", title),
+              Spacer(1, 6),
+              Paragraph(f"{by}Lập ngày {_d(summary.today)}. Nhận {len(summary.packages)} bộ hồ sơ; "
+                        f"{len(summary.failed)} bộ không đạt kiểm tra{other_year_words(summary)}; {len(summary.late)} bộ nộp muộn; "
+                        f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.{failed_counted_words(summary)}"
+                        + (f" {elsewhere_words(summary)}" if elsewhere_words(summary) else ""), base)]
     story.append(Paragraph("I. Tình hình nộp hồ sơ", h2))
     rows = [[i, p.agency, _d(p.made), _d(p.due), status_words(p)] for i, p in enumerate(summary.packages, 1)]
     rows += [[len(rows) + i, name, "", _d(summary.due), missing_words(summary)]
@@ -682,7 +713,8 @@ def pdf_bytes(summary: Summary) -> bytes:
         "từng nhóm đối tượng tương đồng của mỗi cơ quan; cột này chỉ để lưu ý. Bản tổng hợp không thấy các nhóm: kết quả "
         "kiểm tra theo từng nhóm là của chính cơ quan (phần «Kiểm tra tỷ lệ hoàn thành xuất sắc nhiệm vụ theo nhóm có "
         "nhiệm vụ tương đồng» của biểu tổng hợp cơ quan gửi); nhóm nào vượt tỷ lệ được ghi ở cột «Tình trạng» mục I.", base))
-    story.append(Paragraph("III. Tổng hợp toàn tỉnh", h2))
+    story.append(Paragraph(f"III. Tổng hợp chung của {esc(summary.compiler)}" if summary.compiler
+                           else "III. Tổng hợp toàn tỉnh", h2))
     trows = _total_rows(summary)
     story.append(grid([h for h, _ in TOTAL_HEADERS], trows, [120, 36, 44, 46, 46, 46, 46, 44, 84, 48, 40, 44, 56, 46]))
     failed = summary.failed

@@ -1,0 +1,162 @@
+"""`hoso tong-hop --noi-tong-hop`: a Sở Y tế runs the summary of its own hospitals before forwarding it.
+
+Three real builds (LibreOffice), the day fixed at 06/12/2026: the district hospital of tests/su_nghiep_2026.py
+(its CoQuan «Sở Nội vụ nhận báo cáo» is its managing «Sở Y tế tỉnh Hà Giang Nam»), a second hospital made from it
+with another name and document symbol whose clerk typed that Sở «Sở Y Tế tỉnh Hà Giang Nam» (a capital T), and
+the commune of tests/xa_2026.py, addressed to the «Sở Nội vụ tỉnh Hà Giang Nam». The Sở Y tế names itself on the
+command line with two spaces typed («Sở Y tế  tỉnh Hà Giang Nam»): both hospitals are its own, the commune is the
+one package addressed elsewhere; without the option the same three packages read as before (the Sở Nội vụ's:
+both hospitals named, the commune not).
+
+Counts by hand (tests/test_aud39.py works each hospital's and the commune's levels from their workbooks):
+hospital 21 people, 20 rated, HTXS 2, HTT 16, HT 1, KHT 1, 1 not rated; the second hospital is the same staff;
+commune 17, 16 rated, HTXS 2, HTT 13, HT 0, KHT 1, 1 not rated. Sum: 59, 56, 6, 45, 2, 3, 3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+sys.path.insert(0, str(Path(__file__).parent))
+import su_nghiep_2026 as sn  # noqa: E402
+import workbook_factory as wf  # noqa: E402
+import xa_2026 as xa  # noqa: E402
+
+from pipeline import api  # noqa: E402
+from pipeline.submission import province  # noqa: E402
+
+TODAY = dt.date(2026, 12, 6)
+SO_Y_TE = "Sở Y tế tỉnh Hà Giang Nam"
+SO_NOI_VU = "Sở Nội vụ tỉnh Hà Giang Nam"
+SECOND = "Bệnh viện Đa khoa khu vực Sơn Tây"
+TOTAL = (21 + 21 + 17, 20 + 20 + 16, 2 + 2 + 2, 16 + 16 + 13, 1 + 1 + 0, 1 + 1 + 1, 1 + 1 + 1)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _pdf(path: Path) -> str:
+    return _flat(subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout)
+
+
+def _second_hospital(path: Path) -> Path:
+    data = sn.tables()
+    typed = {"ten_co_quan": SECOND, "dang_bo": f"Đảng bộ {SECOND}", "ky_hieu_van_ban": "BVST-TCHC",
+             "so_noi_vu": "Sở Y Tế tỉnh Hà Giang Nam"}
+    data["CoQuan"] = [(k, typed.get(k, v)) for k, v in data["CoQuan"]]
+    return wf.write(path, data)
+
+
+@pytest.fixture(scope="module")
+def outs(tmp_path_factory, cache_dir) -> dict[str, Path]:
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice (soffice) is required")
+    tmp = tmp_path_factory.mktemp("th46")
+    books = {"bv": sn.write(tmp / "bv.xlsx"), "bv2": _second_hospital(tmp / "bv2.xlsx"), "xa": xa.write(tmp / "xa.xlsx")}
+    result = {}
+    for key, book in books.items():
+        result[key] = tmp / key
+        api.build(book, result[key], api.BuildOptions(cache_dir=cache_dir / "th46", today=TODAY))
+    return result
+
+
+def _run(outs: dict[str, Path], outdir: Path, capsys, *extra: str) -> str:
+    from pipeline.cli import main
+
+    try:
+        main(["tong-hop", str(outs["bv"]), str(outs["bv2"]), str(outs["xa"]), "-o", str(outdir), *extra])
+    except SystemExit as exit_:  # every package verified: no failing exit code
+        assert exit_.code in (0, None)
+    console = capsys.readouterr()
+    return console.out + console.err
+
+
+def _sheet(outdir: Path, name: str) -> list[tuple]:
+    wb = load_workbook(io.BytesIO((outdir / province.XLSX).read_bytes()))
+    return [r for r in wb[name].iter_rows(min_row=2, values_only=True) if r[0]]
+
+
+def test_the_so_y_te_sums_its_hospitals_and_names_the_commune_sent_elsewhere(outs, tmp_path, capsys):
+    manifests = {k: api.verify(outs[k]) for k in outs}
+    assert all(r.ok for r in manifests.values())
+    console = _run(outs, tmp_path / "syt", capsys, "--noi-tong-hop", "Sở Y tế  tỉnh Hà Giang Nam")
+    elsewhere = (f"1 bộ hồ sơ gửi cơ quan khác, không phải {SO_Y_TE}: {xa.AGENCY} (gửi {SO_NOI_VU}) — đã tính vào "
+                 f"tổng hợp; {SO_NOI_VU} cũng nhận bộ hồ sơ của cơ quan này: tránh cộng hai lần khi chuyển bản "
+                 "tổng hợp này.")
+    assert f"Lưu ý: {elsewhere}" in console.splitlines()
+    # the status of each package (sheet CoQuan, column «Tình trạng»): the hospitals are the Sở Y tế's own
+    status = {r[0]: r[6] for r in _sheet(tmp_path / "syt", "CoQuan")}
+    assert set(status) == {sn.AGENCY, SECOND, xa.AGENCY}
+    for hospital in (sn.AGENCY, SECOND):
+        assert "không phải" not in status[hospital] and "cơ quan khác" not in status[hospital], hospital
+    assert f"bộ hồ sơ gửi {SO_NOI_VU}, không phải {SO_Y_TE}: đã tính vào tổng hợp" in status[xa.AGENCY]
+    # every package is counted, the commune too (the Sở decides)
+    total = {r[0]: r for r in _sheet(tmp_path / "syt", "ToanTinh")}
+    assert total["Tổng cộng"][1:8] == TOTAL
+    # the PDF names the compiling body: its head, the first paragraph, the heading of the totals
+    words = _pdf(tmp_path / "syt" / province.PDF)
+    assert words.startswith("SỞ Y TẾ TỈNH HÀ GIANG NAM TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026")
+    assert f"Cơ quan tổng hợp: {SO_Y_TE}. Lập ngày " in words
+    assert elsewhere in words
+    assert f"III. Tổng hợp chung của {SO_Y_TE}" in words
+    assert "toàn tỉnh" not in words and "không phải Sở Nội vụ" not in words
+    assert f"Tổng cộng {' '.join(map(str, TOTAL[:4]))}" in words
+
+
+def test_without_the_option_the_summary_is_the_so_noi_vu_s(outs, tmp_path, capsys):
+    console = _run(outs, tmp_path / "snv", capsys)
+    elsewhere = (f"2 bộ hồ sơ gửi cơ quan khác, không phải Sở Nội vụ: {sn.AGENCY} (gửi {SO_Y_TE}); {SECOND} (gửi Sở Y "
+                 f"Tế tỉnh Hà Giang Nam) — đã tính vào tổng hợp; nếu các cơ quan nhận đó gửi bản tổng hợp có các cơ "
+                 "quan này, không cộng lần nữa.")
+    assert f"Lưu ý: {elsewhere}" in console.splitlines()
+    status = {r[0]: r[6] for r in _sheet(tmp_path / "snv", "CoQuan")}
+    assert f"bộ hồ sơ gửi {SO_Y_TE}, không phải Sở Nội vụ: đã tính vào tổng hợp" in status[sn.AGENCY]
+    assert "không phải Sở Nội vụ" in status[SECOND] and "không phải" not in status[xa.AGENCY]
+    assert {r[0]: r for r in _sheet(tmp_path / "snv", "ToanTinh")}["Tổng cộng"][1:8] == TOTAL
+    words = _pdf(tmp_path / "snv" / province.PDF)
+    assert words.startswith("TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026 cán bộ, công chức, viên chức và "
+                            "người lao động của các cơ quan, đơn vị Lập ngày ")
+    assert "III. Tổng hợp toàn tỉnh" in words and "Cơ quan tổng hợp" not in words and "SỞ Y TẾ" not in words
+    assert elsewhere in words
+
+
+def _pkg(name: str, to: str, compiler: str = "") -> province.Package:
+    return province.Package(Path(name), agency=name, noi_nhan=to, compiler=compiler, counts={"tong_cong": {"tong": 1}})
+
+
+def test_a_named_compiler_is_compared_as_names_are():
+    """No build. The compiler's own packages: case, spaces, Unicode form and the place of the tone mark aside
+    («Thanh Hoá» typed by one clerk, «Thanh Hóa» by the other); a Sở Nội vụ named on the command line also owns
+    the packages addressed to the bare «Sở Nội vụ» or made before `noi_nhan`; a Sở Y tế does not."""
+    health = "Sở Y tế tỉnh Thanh Hóa"
+    assert not _pkg("A", "Sở Y tế tỉnh Thanh Hoá", health).addressed_elsewhere
+    assert not _pkg("A", "SỞ Y TẾ  TỈNH THANH HÓA", health).addressed_elsewhere
+    assert _pkg("A", "Sở Y tế tỉnh Thanh Hóa Nam", health).addressed_elsewhere
+    assert _pkg("A", "Sở Nội vụ tỉnh Thanh Hóa", health).addressed_elsewhere
+    assert _pkg("A", "Sở Nội vụ", health).addressed_elsewhere
+    no_address = _pkg("A", "", health)
+    assert no_address.addressed_elsewhere  # made before noi_nhan: it went to the Sở Nội vụ, so it says
+    assert province.elsewhere_part(no_address) == f"bộ hồ sơ gửi Sở Nội vụ, không phải {health}: đã tính vào tổng hợp"
+    home = "Sở Nội vụ tỉnh Thanh Hóa"
+    assert not _pkg("A", "", home).addressed_elsewhere and not _pkg("A", "Sở Nội vụ", home).addressed_elsewhere
+    assert not _pkg("A", "sở nội vụ tỉnh thanh hoá", home).addressed_elsewhere
+    assert _pkg("A", "Sở Nội vụ tỉnh Nghệ An", home).addressed_elsewhere
+    assert _pkg("A", health, home).addressed_elsewhere
+    # the default is as before: any Sở Nội vụ, or no noi_nhan, is the compiler's own
+    assert not _pkg("A", "Sở Nội vụ tỉnh Nghệ An").addressed_elsewhere and not _pkg("A", "").addressed_elsewhere
+    assert _pkg("A", health).addressed_elsewhere
+    # summarise sets the compiler, spaces collapsed, on the summary and each package
+    summary = province.summarise([Path("/nonexistent/a")], today=TODAY, compiler="  Sở Y tế   tỉnh Thanh Hóa ",
+                                 read=lambda p: _pkg("A", "Sở Y tế tỉnh Thanh Hoá"))
+    assert summary.compiler == health and summary.packages[0].compiler == health
+    assert not summary.packages[0].addressed_elsewhere
+    assert province.summarise([Path("/nonexistent/a")], today=TODAY, read=lambda p: _pkg("A", "")).compiler == ""
