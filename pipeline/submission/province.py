@@ -690,14 +690,16 @@ def pdf_bytes(summary: Summary) -> bytes:
     # a named compiler (a Sở Y tế summing its hospitals) heads the page and the first paragraph; without one
     # (a Sở Nội vụ) the page is as it always was
     story: list[Flowable] = [Paragraph(esc(summary.compiler.upper()), title)] if summary.compiler else []
-    by = f"Cơ quan tổng hợp: {esc(summary.compiler)}. " if summary.compiler else ""
+    by = f"Cơ quan tổng hợp: {summary.compiler}. " if summary.compiler else ""
+    # agencies' names are in these words: escaped as a whole (reportlab reads «&», «<» as markup)
+    first = (f"{by}Lập ngày {_d(summary.today)}. Nhận {len(summary.packages)} bộ hồ sơ; "
+             f"{len(summary.failed)} bộ không đạt kiểm tra{other_year_words(summary)}; {len(summary.late)} bộ nộp muộn; "
+             f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.{failed_counted_words(summary)}"
+             + (f" {elsewhere_words(summary)}" if elsewhere_words(summary) else ""))
     story += [Paragraph(f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG{year}", title),
               Paragraph("cán bộ, công chức, viên chức và người lao động của các cơ quan, đơn vị", title),
               Spacer(1, 6),
-              Paragraph(f"{by}Lập ngày {_d(summary.today)}. Nhận {len(summary.packages)} bộ hồ sơ; "
-                        f"{len(summary.failed)} bộ không đạt kiểm tra{other_year_words(summary)}; {len(summary.late)} bộ nộp muộn; "
-                        f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.{failed_counted_words(summary)}"
-                        + (f" {elsewhere_words(summary)}" if elsewhere_words(summary) else ""), base)]
+              Paragraph(esc(first), base)]
     story.append(Paragraph("I. Tình hình nộp hồ sơ", h2))
     rows = [[i, p.agency, _d(p.made), _d(p.due), status_words(p)] for i, p in enumerate(summary.packages, 1)]
     rows += [[len(rows) + i, name, "", _d(summary.due), missing_words(summary)]
