@@ -1076,6 +1076,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                if not p.get("muc_quyet_dinh") and p.get("muc_de_xuat") in LEVEL_WORDS)
             except (OSError, ValueError, AttributeError):
                 proposed = 0
+        staff_sheet = _as_the_workbook_names("sheet NhanSu", g.user["co_quan"]) if proposed else ""
         # last years' dossiers, kept whole when this year's replaced them: where the clerk looks for them
         kept = len(store.archives(g.user["co_quan"])) if g.user["vai_tro"] == "van_thu" else 0
         # the deadline where the package is sent: the Sở's when it set one, counted as of today
@@ -1086,8 +1087,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             deadline, deadline_note = _deadline_line(last["han_nop"] if last is not None else "",
                                                      m if isinstance(m, dict) else None)
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
-                               sent=sent, outdated=outdated, proposed=proposed, levels=levels, kept=kept,
-                               deadline=deadline, deadline_note=deadline_note,
+                               sent=sent, outdated=outdated, proposed=proposed, staff_sheet=staff_sheet,
+                               levels=levels, kept=kept, deadline=deadline, deadline_note=deadline_note,
                                signed=[f for f in _signed_files() if _may_read_signed(f)])
 
     # ---- signed scans back («Nhận bản đã ký», `hoso nhan-ban-ky` on the page) --------------------------
@@ -1114,6 +1115,25 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         """`da_ky/`'s path of a person's (or a unit's own) signed dossier when filed, else ''."""
         rel = f"{unit}/{person}.pdf" if person else f"{unit}/don_vi.pdf"
         return rel if rel in _signed_files() else ""
+
+    def _as_the_workbook_names(text: str, ma: str) -> str:
+        """`text` with its «sheet <Key>» named as the workbook of the agency's current output names that sheet:
+        «sheet «Nhân sự»» for a workbook whose tabs are in Vietnamese, «sheet NhanSu» for one named by the keys (the
+        output's copy of the workbook keeps the clerk's tabs); `text` as it is when that copy cannot be read."""
+        from openpyxl import load_workbook
+
+        from pipeline.ingest import reader, sheetnames
+        from pipeline.submission.package import WRITEBACK
+
+        try:
+            wb = load_workbook(store.output_dir(ma) / WRITEBACK, read_only=True)
+            try:
+                found, _ = reader.find_sheets(list(wb.sheetnames))
+            finally:
+                wb.close()
+        except Exception:  # noqa: BLE001 - a missing or unreadable copy: the keys' names
+            return text
+        return sheetnames.as_written(text, {key: name for key, name in found.items() if name != key})
 
     @app.route("/da-ky/<path:rel>")
     def da_ky(rel: str) -> ResponseReturnValue:
