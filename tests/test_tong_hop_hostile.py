@@ -4,6 +4,7 @@ unreadable before anything is inflated, and the summary of the others is still w
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
@@ -71,3 +72,16 @@ def test_a_huge_manifest_or_ratings_file_is_named_not_read(tmp_path, capsys, mon
     assert "Tệp manifest.json lớn bất thường (300 MB, quá 8 MB): không đọc." in text
     assert "Tệp ket_qua_xep_loai.json lớn bất thường (300 MB, quá 8 MB): không đọc." in text
     assert (out / province.XLSX).is_file() and (out / province.PDF).is_file()
+
+
+def test_an_agency_name_with_markup_characters_is_printed_as_written(monkeypatch, tmp_path):
+    """The summary's first paragraph names agencies (packages addressed elsewhere, failed but counted); reportlab
+    reads «&» and «<» as markup: a name holding them broke the PDF or lost its words. Printed as written."""
+    import subprocess
+
+    name = "Trung tâm Văn hóa & Thể thao <Khu vực 2>"
+    monkeypatch.setattr(province, "elsewhere_words", lambda _s: f"1 bộ hồ sơ gửi cơ quan khác: {name}.")
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(province.pdf_bytes(province.summarise([], today=dt.date(2026, 12, 10))))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert name in text
