@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
 import xa_2026 as xa  # noqa: E402
-from web_pages import hidden, logged_in  # noqa: E402
+from web_pages import hidden, logged_in, phone_page  # noqa: E402
 
 PASSWORD = "mat-khau-du-dai-47"
 
@@ -47,11 +47,8 @@ def test_the_commune_s_ratings_fit_a_phone_and_its_head_is_rated_outside_the_cap
     groups, so he keeps Hoàn thành xuất sắc nhiệm vụ; in his former group of cán bộ X-02 (95.25) and X-04 (96.25) are
     left 3 people: x ≤ 0.2 × (3 - x) → x = 0, both Hoàn thành tốt nhiệm vụ; the only other HTXS is the công chức X-07
     (98 points, 1 of 6). The level filter shows exactly X-01 and X-07, the head's row with why he is outside."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    assert chromium and driver_path, "chromium and chromium-driver are required: run ./bootstrap.sh test"
+    assert shutil.which("chromium") and shutil.which("chromedriver"), \
+        "chromium and chromium-driver are required: run ./bootstrap.sh test"
     _, c = _agency(tmp_path)
     book = xa.write(tmp_path / "Xa Tan Phuoc 2026.xlsx")
     token = hidden(c.get("/so-excel").text, "csrf_token")
@@ -73,26 +70,12 @@ def test_the_commune_s_ratings_fit_a_phone_and_its_head_is_rated_outside_the_cap
 
     everyone = c.get("/xep-loai").text
     assert "VP — Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã" in everyone
-    page = tmp_path / "xep_loai.html"
-    page.write_text(everyone.replace('<link rel="stylesheet" href="/kieu.css">',
-                                     f"<style>{c.get('/kieu.css').text}</style>"), "utf-8")
-    assert "<style>" in page.read_text("utf-8")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844", "--disable-gpu"):
-        opts.add_argument(arg)
-    d = webdriver.Chrome(service=Service(driver_path), options=opts)
-    try:
-        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                          {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-        d.get(page.as_uri())
+    with phone_page(everyone, c.get("/kieu.css").text, tmp_path) as d:
         assert d.execute_script("return window.innerWidth") == 390
         assert d.execute_script("return document.documentElement.scrollWidth") <= 390
         # the unit list is there, shown whole within the screen
         assert 0 < d.execute_script("return document.querySelector('select[name=don_vi]').getBoundingClientRect().right") \
             <= 390
-    finally:
-        d.quit()
 
 
 def test_the_line_of_proposed_levels_names_the_staff_sheet_as_the_workbook_does(tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
 from web_pages import hidden as _hidden  # noqa: E402
+from web_pages import phone_page  # noqa: E402
 
 PASSWORD = "mat-khau-du-dai-9"
 
@@ -404,15 +405,12 @@ def test_the_reprint_table_fits_a_phone(tmp_path):
     import json
     import shutil
 
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     from pipeline.web import accounts
     from pipeline.web.app import create_app
     from pipeline.web.store import Store
 
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    assert chromium and driver_path, "chromium and chromium-driver are required: run ./bootstrap.sh test"
+    assert shutil.which("chromium") and shutil.which("chromedriver"), \
+        "chromium and chromium-driver are required: run ./bootstrap.sh test"
     store = Store(tmp_path / "du_lieu")
     store.add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
     doc = {"tep": "ca_nhan/HCQT/VX-005.pdf", "trang_dau": 3, "trang_cuoi": 5, "ly_do": "nội dung thay đổi",
@@ -424,27 +422,13 @@ def test_the_reprint_table_fits_a_phone(tmp_path):
     store.output_dir("VP").mkdir(parents=True)
     (store.output_dir("VP") / "manifest.json").write_text(json.dumps({"thay_doi": section}), "utf-8")
     c, _ = _clerk_of(create_app(tmp_path / "du_lieu", start_queue=False), "vt")
-    css = c.get("/kieu.css").text
-    page = tmp_path / "thay_doi.html"
-    page.write_text(c.get("/thay-doi").text.replace('<link rel="stylesheet" href="/kieu.css">', f"<style>{css}</style>"),
-                    "utf-8")
-    assert "<style>" in page.read_text("utf-8") and 'id="in_lai"' in page.read_text("utf-8")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844", "--disable-gpu"):
-        opts.add_argument(arg)
-    d = webdriver.Chrome(service=Service(driver_path), options=opts)
-    try:
-        # a phone's screen emulated: a chromium window is never narrower than 500 px (set_window_size measured 500)
-        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                          {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-        d.get(page.as_uri())
+    page = c.get("/thay-doi").text
+    assert 'id="in_lai"' in page
+    with phone_page(page, c.get("/kieu.css").text, tmp_path) as d:
         inner = d.execute_script("return window.innerWidth")
         assert inner == 390
         assert d.execute_script("return document.documentElement.scrollWidth") <= inner
         assert d.execute_script("return document.getElementById('in_lai').offsetWidth") > 0
-    finally:
-        d.quit()
 
 
 def test_the_home_page_names_the_agency_before_any_build(tmp_path):

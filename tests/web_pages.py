@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 
@@ -63,3 +64,29 @@ def in_chromium(app: Any) -> Iterator[tuple[Any, str]]:
             d.quit()
     finally:
         http.shutdown()
+
+
+@contextlib.contextmanager
+def phone_page(html: str, css: str, folder: Path) -> Iterator[Any]:
+    """A page's HTML with its style sheet inlined, opened as a file in headless Chromium on a phone's screen
+    (390×844 emulated: a chromium window is never narrower than 500 px); the driver, quit after."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    page = folder / "phone_page.html"
+    page.write_text(html.replace('<link rel="stylesheet" href="/kieu.css">', f"<style>{css}</style>"), "utf-8")
+    assert "<style>" in page.read_text("utf-8")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium") or "chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844", "--disable-gpu"):
+        opts.add_argument(arg)
+    d = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    try:
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                          {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+        d.get(page.as_uri())
+        yield d
+    finally:
+        d.quit()
