@@ -365,3 +365,12 @@ def pdftotext_flat(pdf: Path) -> str:
     """`pdftotext -layout` of the whole PDF, its whitespace folded to single spaces."""
     return " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
+
+
+def build_each(books: dict[str, Path], tmp: Path, cache: Path, today) -> dict[str, Path]:
+    """Each workbook built with real LibreOffice into `tmp/<key>` (one cache), on the given day: key -> output."""
+    out = {}
+    for key, book in books.items():
+        out[key] = tmp / key
+        api.build(book, out[key], api.BuildOptions(cache_dir=cache, today=today))
+    return out

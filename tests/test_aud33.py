@@ -32,8 +32,8 @@ import pytest
 import su_nghiep_2026 as sn
 from pypdf import PdfReader
 
-from pipeline import api, ingest
-from tests.fakes import person_form_text
+from pipeline import ingest
+from tests.fakes import build_each, person_form_text
 
 
 def _flat(text: str) -> str:
@@ -43,10 +43,7 @@ def _flat(text: str) -> str:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory, cache_dir):
     tmp = tmp_path_factory.mktemp("aud33")
-    path = sn.write(tmp / "benh_vien.xlsx")
-    dest = tmp / "out"
-    api.build(path, dest, api.BuildOptions(cache_dir=cache_dir / "aud33", today=dt.date(sn.YEAR, 12, 6)))
-    return dest
+    return build_each({"out": sn.write(tmp / "benh_vien.xlsx")}, tmp, cache_dir / "aud33", dt.date(sn.YEAR, 12, 6))["out"]
 
 
 def _people(out) -> dict[str, dict]:

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import su_nghiep_2026 as sn  # noqa: E402
 import workbook_factory as wf  # noqa: E402
 import xa_2026 as xa  # noqa: E402
+from fakes import build_each  # noqa: E402
 from web_pages import csrf, logged_in  # noqa: E402
 
 from pipeline import api  # noqa: E402
@@ -101,11 +102,7 @@ def outs(tmp_path_factory, cache_dir) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("aud39")
     books = {"vp": sample_workbook(2026), "bv": sn.write(tmp / "benh_vien.xlsx"), "xa": xa.write(tmp / "xa.xlsx"),
              "xa_final": _commune_final(tmp / "xa_final.xlsx")}
-    result = {}
-    for key, book in books.items():
-        result[key] = tmp / key
-        api.build(book, result[key], api.BuildOptions(cache_dir=cache_dir / "aud39", today=TODAY))
-    return result
+    return build_each(books, tmp, cache_dir / "aud39", TODAY)
 
 
 def _table(out: Path) -> dict[str, tuple]:

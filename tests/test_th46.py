@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import su_nghiep_2026 as sn  # noqa: E402
 import workbook_factory as wf  # noqa: E402
 import xa_2026 as xa  # noqa: E402
+from fakes import build_each  # noqa: E402
 
 from pipeline import api  # noqa: E402
 from pipeline.submission import province  # noqa: E402
@@ -62,11 +63,7 @@ def outs(tmp_path_factory, cache_dir) -> dict[str, Path]:
         pytest.fail("LibreOffice (soffice) is required")
     tmp = tmp_path_factory.mktemp("th46")
     books = {"bv": sn.write(tmp / "bv.xlsx"), "bv2": _second_hospital(tmp / "bv2.xlsx"), "xa": xa.write(tmp / "xa.xlsx")}
-    result = {}
-    for key, book in books.items():
-        result[key] = tmp / key
-        api.build(book, result[key], api.BuildOptions(cache_dir=cache_dir / "th46", today=TODAY))
-    return result
+    return build_each(books, tmp, cache_dir / "th46", TODAY)
 
 
 def _run(outs: dict[str, Path], outdir: Path, capsys, *extra: str) -> str:

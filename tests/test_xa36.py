@@ -28,8 +28,8 @@ import pytest
 import xa_2026 as xa
 from pypdf import PdfReader
 
-from pipeline import api, ingest
-from tests.fakes import person_form_text
+from pipeline import ingest
+from tests.fakes import build_each, person_form_text
 
 
 def _flat(text: str) -> str:
@@ -43,10 +43,7 @@ def _pdf_text(path) -> str:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory, cache_dir):
     tmp = tmp_path_factory.mktemp("xa36")
-    path = xa.write(tmp / "xa.xlsx")
-    dest = tmp / "out"
-    api.build(path, dest, api.BuildOptions(cache_dir=cache_dir / "xa36", today=dt.date(xa.YEAR, 12, 6)))
-    return dest
+    return build_each({"out": xa.write(tmp / "xa.xlsx")}, tmp, cache_dir / "xa36", dt.date(xa.YEAR, 12, 6))["out"]
 
 
 def _result(out) -> dict:
