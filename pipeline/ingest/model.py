@@ -355,6 +355,10 @@ class Campaign:
         named = [p.ma_so for p in self.people if names_person(self.agency.nguoi_dung_dau, p.ho_ten)]
         return named[0] if len(named) == 1 else None
 
+    def is_agency_head(self, person: Person) -> bool:
+        """`person` is the one `agency_head_ma_so` names (his name compared first: one comparison for the others)."""
+        return names_person(self.agency.nguoi_dung_dau, person.ho_ten) and self.agency_head_ma_so() == person.ma_so
+
 
 def names_person(written: str, person_name: str) -> bool:
     """A name written in the workbook (CoQuan `nguoi_dung_dau`) designates the person: the same name,

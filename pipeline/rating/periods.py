@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.ingest.model import Campaign, PeriodResult, Person, Product, names_person
+from pipeline.ingest.model import Campaign, PeriodResult, Person, Product
 from pipeline.rating.levels import RANK, WORDS
 from pipeline.rating.result import PeriodScore, PersonRating
 from pipeline.rating.rulebooks import PeriodFormula, Rulebook
@@ -327,17 +327,12 @@ def limits(person: Person, campaign: Campaign, rb: Rulebook) -> list[Limit]:
                 f"Người đứng đầu đơn vị «{unit.ten_don_vi}», đơn vị được xếp loại {WORDS[level]}: mức xếp loại của người "
                 "đứng đầu không cao hơn mức của đơn vị", rb.cite.head_unit), "don_vi"))
     own = campaign.agency.muc_xep_loai_co_quan  # the đơn vị sự nghiệp itself, decided by its managing body
-    if rb.head_not_above_unit and own and is_agency_head(person, campaign):
+    if rb.head_not_above_unit and own and campaign.is_agency_head(person):
         name = campaign.agency.ten_co_quan
         out.append(Limit(own, f"«{name}» được cấp có thẩm quyền xếp loại {WORDS[own]}", rb.cite.head_unit, cited(
             f"Người đứng đầu «{name}», đơn vị được cấp có thẩm quyền xếp loại {WORDS[own]}: mức xếp loại của người "
             "đứng đầu không cao hơn mức của đơn vị", rb.cite.head_unit), "co_quan"))
     return out
-
-
-def is_agency_head(person: Person, campaign: Campaign) -> bool:
-    """The person CoQuan `nguoi_dung_dau` names (the name first: one comparison for everyone else)."""
-    return names_person(campaign.agency.nguoi_dung_dau, person.ho_ten) and campaign.agency_head_ma_so() == person.ma_so
 
 
 def agency_level_warning(person: Person, level: str | None, campaign: Campaign, rb: Rulebook) -> str | None:
@@ -346,7 +341,7 @@ def agency_level_warning(person: Person, level: str | None, campaign: Campaign, 
     will bind once the competent level decides; said, not applied (the self-rating is a proposal)."""
     a = campaign.agency
     if not (rb.head_not_above_unit and level and not a.muc_xep_loai_co_quan and a.tu_xep_loai_co_quan
-            and RANK[level] > RANK[a.tu_xep_loai_co_quan] and is_agency_head(person, campaign)):
+            and RANK[level] > RANK[a.tu_xep_loai_co_quan] and campaign.is_agency_head(person)):
         return None
     return (f"Mức đề xuất {WORDS[level]} cao hơn mức cơ quan, đơn vị tự xếp loại ({WORDS[a.tu_xep_loai_co_quan]}); "
             f"{rb.cite.head_unit}. Khi cấp có thẩm quyền quyết định mức xếp loại của đơn vị, ghi ô «Mức xếp loại của cơ "
