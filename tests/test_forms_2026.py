@@ -339,9 +339,9 @@ def test_golden_phieu_nd233_leader_of_a_unit_and_missing_month(built_2026, manif
     # Art. 21 ND 335 takes the mean of the periods of the whole time worked: none printed, no level, and
     # the form says which period is missing (the period sheet too)
     assert "(trung bình cộng điểm các kỳ) Chưa tính" in staff and "(trung bình cộng điểm các kỳ) 85,66" not in staff
-    assert "Mức xếp loại đề xuất: Chưa xếp loại: thiếu kết quả Tháng 07/2026" in staff
+    assert "Mức xếp loại đề xuất: Chưa xếp loại: thiếu kết quả tháng 07/2026" in staff
     sheet = flat(_doc_text(out, manifest_2026, "NS-05", "theo_doi_ky"))
-    assert "(trung bình cộng điểm các kỳ): chưa tính, thiếu kết quả Tháng 07/2026." in sheet
+    assert "(trung bình cộng điểm các kỳ): chưa tính, thiếu kết quả tháng 07/2026." in sheet
     assert "(trung bình cộng điểm các kỳ): 85,66" not in sheet
     # the unit head signs as the direct manager, the agency head as the competent evaluator
     assert "Ý KIẾN CỦA NGƯỜI QUẢN LÝ TRỰC TIẾP" in staff

@@ -123,7 +123,7 @@ def test_draft_notice_says_who_has_no_level_for_missing_periods():
     campaign = ingest.load(sample_workbook(2026))
     ctx = agency_document_context(campaign, rate(campaign), Registry().get("thong_bao_ket_qua"))
     rows = {r["ho_ten"]: r for u in ctx["don_vi_list"] for r in u["thanh_vien"]}
-    assert rows[campaign.person("VP-021").ho_ten]["ghi_chu"] == "Chưa xếp loại: thiếu kết quả Tháng 10/2026"
+    assert rows[campaign.person("VP-021").ho_ten]["ghi_chu"] == "Chưa xếp loại: thiếu kết quả tháng 10/2026"
     assert rows[campaign.person("VP-003").ho_ten]["ghi_chu"] == ""
 
 
@@ -131,7 +131,7 @@ def test_unit_papers_say_who_has_no_level_for_missing_periods():
     """The 2026 sample: VP-021 (Phòng Tổng hợp, 12 months worked) has no result for October, so no
     level yet (Art. 21 ND 335: the year from the periods of the months worked). He is rated — not
     «Không xếp loại», which means not rated at all (under 6 months) — and the notice says «Chưa xếp
-    loại: thiếu kết quả Tháng 10/2026». The unit's papers say the same: the minutes after his vote,
+    loại: thiếu kết quả tháng 10/2026». The unit's papers say the same: the minutes after his vote,
     the proposal table in its note, the emulation table (he is proposed for Lao động tiên tiến) in
     its level column."""
     from pipeline.resources import sample_workbook
@@ -139,7 +139,7 @@ def test_unit_papers_say_who_has_no_level_for_missing_periods():
     campaign = ingest.load(sample_workbook(2026))
     ratings = rate(campaign)
     unit = next(u for u in campaign.units if u.ma_don_vi == "TH")
-    why = "Chưa xếp loại: thiếu kết quả Tháng 10/2026"
+    why = "Chưa xếp loại: thiếu kết quả tháng 10/2026"
     minutes = unit_document_context(campaign, ratings, Registry().get("bien_ban_hop"), unit)
     row = next(tv for tv in minutes["thanh_vien"] if tv["ma_so"] == "VP-021")
     assert row["khac_bieu_quyet"] and row["ly_do_muc"] == why + ".", row

@@ -98,6 +98,10 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _fill(template: str, **values: str) -> str:
     """A label with {ky}, {don_vi}, {co_quan} filled (str.replace: a clerk's braces never break it)."""
     for key, value in values.items():
@@ -176,20 +180,20 @@ _PERIOD = re.compile(r"\d{4}-(?:\d{2}|[Qq][1-4])")
 
 def missing_periods_note(rating: PersonRating) -> str:
     """When the periods do not cover the months worked (no level): "Chưa xếp loại: thiếu kết
-    quả Tháng 07/2026" naming the periods the rating names; else ""."""
+    quả tháng 07/2026" naming the periods the rating names; else ""."""
     names = missing_periods(rating)
     return "Chưa xếp loại: thiếu kết quả " + ", ".join(names) if names else ""
 
 
 def missing_periods(rating: PersonRating) -> list[str]:
-    """The periods the rating names as missing ("Tháng 07/2026", "Quý III/2026"), when it has no level
-    for that reason; else []."""
+    """The periods the rating names as missing ("tháng 07/2026", "quý III/2026": lower case, as they are
+    printed inside a sentence), when it has no level for that reason; else []."""
     if rating.muc_de_xuat is not None:
         return []
     for reason in rating.ly_do:
         found = _MISSING.search(reason)
         if found:
-            names = [period_name(k) for k in _PERIOD.findall(found.group(1))]
+            names = [_lower_first(period_name(k)) for k in _PERIOD.findall(found.group(1))]
             if names:
                 return names
     return []

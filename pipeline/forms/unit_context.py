@@ -92,7 +92,7 @@ def _note(pr: PersonRating, campaign: Campaign, tu_xep_loai: str | None = None) 
 def _level_words(pr: PersonRating) -> str:
     """The level as a table cell: in words; someone not rated at all (under 6 months) «Không xếp
     loại»; someone rated whose periods are missing has no level yet, and the cell says so as the
-    notice and the phiếu do («Chưa xếp loại: thiếu kết quả Tháng 10/2026»), never «Không xếp loại»."""
+    notice and the phiếu do («Chưa xếp loại: thiếu kết quả tháng 10/2026»), never «Không xếp loại»."""
     if pr.muc_cuoi:
         return WORDS[pr.muc_cuoi]
     if not pr.rated:
