@@ -6,6 +6,7 @@ ngã < sắc < nặng. Names sort by the given name (last word), then by family 
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
@@ -18,6 +19,7 @@ _COMPOSE = {
 }
 
 
+@functools.lru_cache(maxsize=8192)  # names share their words (Nguyễn, Văn, Thị …): each keyed once
 def _letters_and_tones(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     letters: list[int] = []
     tones: list[int] = []
