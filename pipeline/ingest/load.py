@@ -525,6 +525,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
     for row in sheet.rows:
         v = row.values
         _collapse_spaces(row, "ho_ten", "Họ và tên", problems)
+        _name_case(row, "ho_ten", "Họ và tên", problems)
         unit_ok = _check_unit(row, units, problems)
         months, absent = v.get("so_thang_cong_tac", 12), v.get("so_thang_nghi", 0)
         if absent > months:
@@ -591,6 +592,23 @@ def _collapse_spaces(row: Row, key: str, label: str, problems: list[Problem]) ->
         problems.append(_p(WARNING, row, key, f"«{label}» có {what}.", value=value.replace("\n", "↵"),
                            expected=f"«{collapsed}» (sửa trong sổ để khớp với các ô khác)"))
         row.values[key] = collapsed
+
+
+def _name_case(row: Row, key: str, label: str, problems: list[Problem]) -> None:
+    """A name typed all in small letters («ngô thị thu hà») or all in capitals («NGUYỄN VĂN THÀNH», a staff list's
+    habit) is printed so on every signed paper («Đồng chí ngô thị thu hà – Chuyên viên»): a warning with the name
+    each word capitalised, the value kept as typed (only the clerk knows «H'Linh», «Y Bhim»)."""
+    value = row.values.get(key)
+    if not isinstance(value, str) or not any(c.isalpha() for c in value):
+        return
+    if value == value.lower():
+        how = "toàn chữ thường"
+    elif value == value.upper() and sum(c.isalpha() for c in value) > 1:
+        how = "toàn chữ in hoa"
+    else:
+        return
+    problems.append(_p(WARNING, row, key, f"«{label}» viết {how}; các văn bản in đúng như đã gõ.", value=value,
+                       expected=f"«{value.title()}» (viết hoa chữ cái đầu mỗi tiếng; sửa trong sổ)"))
 
 
 # names printed as one line (a signer, the chair of a meeting): tidied like NhanSu «Họ và tên»

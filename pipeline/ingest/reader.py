@@ -172,8 +172,10 @@ def _header_text(raw: object) -> str:
     return cells.clean_text(str(raw) if isinstance(raw, (Formula, CellError)) else raw)
 
 
-def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, problems: list[Problem]
-                ) -> tuple[dict[str, tuple[str, str]], dict[int, schema.Column]]:
+def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, problems: list[Problem],
+                header_row: int = 1) -> tuple[dict[str, tuple[str, str]], dict[int, schema.Column]]:
+    """The columns of the header row (`header_row`: 1, or the row found under a title row, which the problems
+    name — the cell «AK1» of a column not in the contract was the title row's, not the header's)."""
     lookup = _names_lookup(spec.columns)
     headers: dict[str, tuple[str, str]] = {}
     index: dict[int, schema.Column] = {}
@@ -188,12 +190,12 @@ def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, probl
             enc = cells.legacy_encoding(text)
             message = ("Tiêu đề cột gõ bằng bảng mã cũ " + enc + ", không nhận ra; cột được bỏ qua." if enc
                        else "Cột không thuộc mẫu, được bỏ qua.")
-            problems.append(Problem(WARNING, sheet, message, row=1, column=letter, header=text))
+            problems.append(Problem(WARNING, sheet, message, row=header_row, column=letter, header=text))
             unknown[letter] = text
             continue
         if col.key in headers:
             problems.append(Problem(ERROR, sheet, f"Trùng cột: cột {headers[col.key][0]} cũng là «{col.label}».",
-                                    row=1, column=letter, header=text, expected="mỗi cột chỉ xuất hiện một lần"))
+                                    row=header_row, column=letter, header=text, expected="mỗi cột chỉ xuất hiện một lần"))
             continue
         headers[col.key] = (letter, text)
         index[i] = col
@@ -201,9 +203,9 @@ def _header_map(spec: schema.Sheet, header: dict[int, object], sheet: str, probl
         if col.required and col.key not in headers:
             near = _near_title(col, unknown)
             problems.append(Problem(ERROR, sheet, f"Thiếu cột bắt buộc «{col.label}» ({col.key})" + (
-                                    f"; có phải cột {near} «{unknown[near]}»?" if near else "."), row=1,
+                                    f"; có phải cột {near} «{unknown[near]}»?" if near else "."), row=header_row,
                                     header=unknown[near] if near else col.label, column=near,
-                                    expected=f"đổi tiêu đề ô {near}1 thành «{col.label}»" if near else
+                                    expected=f"đổi tiêu đề ô {near}{header_row} thành «{col.label}»" if near else
                                     f"một cột có tiêu đề «{col.label}» hoặc «{col.key}» ở dòng 1"))
     return headers, index
 
@@ -282,7 +284,7 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
             return SheetData(spec, sheet, [], {})
         else:
             rows_iter = chain(ahead[1:], rows_iter)
-    headers, index = _header_map(spec, header, sheet, problems)
+    headers, index = _header_map(spec, header, sheet, problems, header_row)
     second = next(rows_iter, None)
     if second is not None:
         what = _second_header(spec, second[1]) if second[0] == header_row + 1 else None
