@@ -288,6 +288,19 @@ def test_the_rulebook_of_contract_staff_and_nld_can_be_chosen_per_unit():
     assert "1 người lao động được xếp loại theo bộ quy tắc nd233-2026 theo lựa chọn của đơn vị «Đơn vị NK»" in w
 
 
+def test_contract_staff_are_named_with_their_abbreviation_kept_in_a_sentence():
+    """«HĐ 68/111» (hợp đồng under Nghị định 68/2000 and 111/2022) is an abbreviation: inside a sentence only the
+    first letter of «Hợp đồng (HĐ 68/111)» is lowered, never «hđ 68/111»."""
+    from pipeline.rating import rate
+
+    b = Book(year=2026)
+    b.person("CC", unit="P1", vote=HTT)
+    b.person("HD", unit="P1", kind="hop_dong", vote=HTT)
+    r = rate(b.campaign())
+    (w,) = [w for w in r.canh_bao if w.startswith("Năm 2026:")]
+    assert "1 hợp đồng (HĐ 68/111) được xếp loại theo bộ quy tắc nd335-2025" in w and "hđ" not in w
+
+
 def test_the_units_rulebook_is_read_and_checked(tmp_path):
     import workbook_factory as wf
 

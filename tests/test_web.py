@@ -1203,7 +1203,7 @@ def test_the_2026_points_and_periods_are_shown_on_the_ratings_and_the_person_pag
     assert "<strong>96,83</strong>" in row and all(f"<li>Quý {q}/2026: 96,83</li>" in row for q in ("I", "II", "III", "IV"))
     row = next(r for r in html.split("<tr>") if "<td>QB-05</td>" in r)
     assert "<strong>" not in row and "<li>Quý III/2026: 84,50</li>" in row
-    assert "Thiếu kết quả Quý IV/2026: chưa có điểm năm" in row
+    assert "Thiếu kết quả quý IV/2026: chưa có điểm năm" in row
     assert "Hoàn thành xuất sắc nhiệm vụ từ 90 điểm; Hoàn thành tốt nhiệm vụ từ 70 điểm; Hoàn thành nhiệm vụ từ 50 " \
            "điểm; dưới 50 điểm: Không hoàn thành nhiệm vụ" in html  # how a score becomes a level
     html = re.sub(r"\s+", " ", c.get("/ho-so").text)  # each person's level beside the name, a proposal said so
@@ -1220,7 +1220,7 @@ def test_the_2026_points_and_periods_are_shown_on_the_ratings_and_the_person_pag
     html = re.sub(r"\s+", " ", c.get("/ho-so/nguoi/QB-05").text)
     section = html[html.index('id="diem_ky"'):html.index("</section>", html.index('id="diem_ky"'))]
     assert "điểm năm <strong>" not in section and "d) Kết quả" not in section and "/ 300." in section
-    assert "Thiếu kết quả Quý IV/2026: chưa có điểm năm" in section and section.count("<td>Quý") == 3
+    assert "Thiếu kết quả quý IV/2026: chưa có điểm năm" in section and section.count("<td>Quý") == 3
 
 
 def test_a_ratings_warning_names_no_command_and_no_rulebook_code(tmp_path):

@@ -30,6 +30,13 @@ LOAI_NHAN_SU = {
     "hop_dong": "Hợp đồng (HĐ 68/111)",
     "nguoi_lao_dong": "Người lao động",
 }
+
+
+def kind_in_sentence(kind: str) -> str:
+    """A staff kind's words inside a sentence: «hợp đồng (HĐ 68/111)», «công chức» (only the first letter
+    lowered: «HĐ» stays an abbreviation)."""
+    words = LOAI_NHAN_SU.get(kind, kind)
+    return words[:1].lower() + words[1:]
 LOAI_DON_VI = {"hanh_chinh": "Hành chính", "su_nghiep": "Sự nghiệp"}
 LOAI_KY_LUAT = {"dang": "Kỷ luật đảng", "hanh_chinh": "Kỷ luật hành chính"}
 DANH_HIEU = {"LDTT": "Lao động tiên tiến", "CSTDCS": "Chiến sĩ thi đua cơ sở"}

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline.ingest.model import Campaign, CapOverride, Person, names_person
-from pipeline.ingest.schema import LOAI_NHAN_SU
+from pipeline.ingest.schema import kind_in_sentence
 from pipeline.rating.rulebooks import (
     BY_CATEGORY,
     BY_CATEGORY_FROM,
@@ -132,7 +132,7 @@ def _warnings(campaign: Campaign, rulebooks: dict[str, Rulebook]) -> tuple[str, 
     if chosen_by:
         parts = []
         for (rb_id, how), kinds in chosen_by.items():
-            who = ", ".join(f"{n} {LOAI_NHAN_SU.get(k, k).lower()}" for k, n in sorted(kinds.items()))
+            who = ", ".join(f"{n} {kind_in_sentence(k)}" for k, n in sorted(kinds.items()))
             parts.append(f"{who} được xếp loại theo bộ quy tắc {rb_id} {how}")
         out.append(f"Năm {campaign.year}: {'; '.join(parts)}. Chưa có văn bản xác định quy định đánh giá áp dụng cho các "
                    "đối tượng này; cơ quan đối chiếu quy chế đánh giá của mình.")

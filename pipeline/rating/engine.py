@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from pipeline.ingest import sheetnames
 from pipeline.ingest.model import Campaign, CapOverride, Criterion, Discipline, Person, Score
-from pipeline.ingest.schema import LOAI_NHAN_SU
+from pipeline.ingest.schema import kind_in_sentence
 from pipeline.rating import categories, periods, rules
 from pipeline.rating.emulation import rate_emulation
 from pipeline.rating.groups import HEAD_GROUP, default_key, group_label, group_of, norm, spellings
@@ -170,7 +170,7 @@ def _rulebook_warnings(campaign: Campaign, rb: Rulebook) -> list[str]:
     others = sorted({p.loai_nhan_su for p in campaign.people} - set(rb.staff_kinds))
     if others:
         def words(kinds: Iterable[str]) -> str:  # the words, not the codes
-            return ", ".join(LOAI_NHAN_SU.get(k, k).lower() for k in kinds)
+            return ", ".join(kind_in_sentence(k) for k in kinds)
 
         out.append(f"Bộ quy tắc {rb.id} quy định cho {words(rb.staff_kinds)}; những người thuộc loại "
                    f"{words(others)} được xếp loại theo cùng quy tắc — đối chiếu quy định riêng áp dụng cho họ.")

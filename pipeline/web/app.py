@@ -2039,7 +2039,9 @@ def _points(person: dict[str, Any]) -> dict[str, Any] | None:
         for reason in person.get("ly_do") or []:
             found = _MISSING_PERIODS.search(str(reason))
             if found:
-                missing = [_period(k) for k in re.findall(r"\d{4}-(?:\d{2}|[Qq][1-4])", found.group(1))]
+                # inside a sentence («Thiếu kết quả quý IV/2026»), as the papers print them (context_2026.missing_periods)
+                missing = [(n := _period(k))[:1].lower() + n[1:]
+                           for k in re.findall(r"\d{4}-(?:\d{2}|[Qq][1-4])", found.group(1))]
                 break
     year = person.get("diem") if not missing else None
     return {"ky": [dict(k, ten=_period(str(k.get("ky")))) for k in rows],
