@@ -69,7 +69,7 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     from pipeline.ingest.sheetnames import log_as_written
     from pipeline.output import OutputFolder, Staged, manifest_of
     from pipeline.rating import rate as rate_campaign
-    from pipeline.run import _quotes_curly
+    from pipeline.quotes import curly_in
     from pipeline.submission.ratings_file import write_ratings
     from pipeline.tempdirs import input_snapshot
 
@@ -87,7 +87,7 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
         output_guard.check_hand_edits(out.target, previous, allowed=overwrite, log=log)
         files = Staged(out.staging)
         # as `hoso build` writes them: «…» printed “…” unless the folder holds papers printed with «…»
-        write_ratings(files, ratings, ngoac_kep=_quotes_curly(previous, foreign=False))
+        write_ratings(files, ratings, ngoac_kep=curly_in(previous, foreign=False))
         manifest.save(out.staging, manifest.build_manifest(files, campaign))
         out.commit()
     return ratings

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import clock, ingest, manifest, output, output_guard, ownership, printed, uptodate
+from pipeline import clock, ingest, manifest, output, output_guard, ownership, printed, quotes, uptodate
 from pipeline.bundle.build import write_bundles
 from pipeline.document import Build, Document, Made
 from pipeline.errors import HosoError, OutputError
@@ -198,23 +198,13 @@ SYMBOLS_NOTE = ("Ghi chú: hồ sơ trong thư mục này được tạo trướ
                 "văn bản liền một dòng.")
 
 
-QUOTES = "ngoac_kep"  # manifest.json: the folder's papers print «…» as “…” (pipeline/quotes.py)
+QUOTES = quotes.MANIFEST_KEY  # manifest.json: the folder's papers print «…» as “…” (pipeline/quotes.py)
 QUOTES_NOTE = ("Ghi chú: hồ sơ trong thư mục này được tạo trước khi hoso in dấu ngoặc kép “…” theo cách viết tiếng "
                "Việt: các văn bản vẫn in dấu «…» như bản đã in, để không văn bản nào chưa đổi nội dung phải ký lại; hồ sơ "
                "tạo vào thư mục mới (hoặc của năm đánh giá sau) sẽ in dấu ngoặc kép “…”.")
 
 
-def _printed_before(previous: dict[str, Any] | None, foreign: bool) -> bool:
-    """Whether the folder holds papers of this campaign (a .docx listed in its manifest: built, maybe signed)."""
-    return not (previous is None or foreign or not any(f["path"].endswith(".docx") for f in output.listed_files(previous)))
-
-
-def _quotes_curly(previous: dict[str, Any] | None, foreign: bool) -> bool:
-    """Whether this build's papers print «…» as “…” (pipeline/quotes.py): as `_symbols_whole`, yes where nothing
-    of this campaign was printed (a new folder, another year's or agency's output, ratings only) and in a folder
-    whose manifest records it; no in a folder of this campaign's papers built before it (its manifest lacks the
-    key, or records false): they keep the «…» they were printed, maybe signed, with."""
-    return not _printed_before(previous, foreign) or previous is not None and previous.get(QUOTES) is True
+_quotes_curly = quotes.curly_in  # whether this build's papers print «…» as “…”
 
 
 def _symbols_whole(previous: dict[str, Any] | None, foreign: bool) -> bool:
@@ -224,9 +214,8 @@ def _symbols_whole(previous: dict[str, Any] | None, foreign: bool) -> bool:
     a folder of this campaign's papers built before it (its manifest lacks the key, or records false): its
     papers, maybe signed already, keep the rendering they were printed with, so none whose words did not
     change is to be signed again."""
-    if not _printed_before(previous, foreign):
+    if previous is None or not output.holds_papers(previous, foreign):
         return True
-    assert previous is not None
     return previous.get(SYMBOLS) is True
 
 
