@@ -68,8 +68,8 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     from pipeline import manifest, output_guard
     from pipeline.ingest.sheetnames import log_as_written
     from pipeline.output import OutputFolder, Staged, manifest_of
-    from pipeline.rating import rate as rate_campaign
     from pipeline.quotes import curly_in
+    from pipeline.rating import rate as rate_campaign
     from pipeline.submission.ratings_file import write_ratings
     from pipeline.tempdirs import input_snapshot
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import clock, ingest, manifest, output, output_guard, ownership, printed, quotes, uptodate
+from pipeline import clock, ingest, manifest, output, output_guard, ownership, printed, uptodate
 from pipeline.bundle.build import write_bundles
 from pipeline.document import Build, Document, Made
 from pipeline.errors import HosoError, OutputError
@@ -28,6 +28,7 @@ from pipeline.pdf.convert import DocumentConverter, convert, convert_documents, 
 from pipeline.pdf.fonts import check_fonts
 from pipeline.pdf.pool import Converter
 from pipeline.plan import Plan, make_plan
+from pipeline.quotes import MANIFEST_KEY, curly_in
 from pipeline.rating import rate
 from pipeline.rating.result import Ratings
 from pipeline.rating.rulebooks import notes_for
@@ -198,13 +199,13 @@ SYMBOLS_NOTE = ("Ghi chú: hồ sơ trong thư mục này được tạo trướ
                 "văn bản liền một dòng.")
 
 
-QUOTES = quotes.MANIFEST_KEY  # manifest.json: the folder's papers print «…» as “…” (pipeline/quotes.py)
+QUOTES = MANIFEST_KEY  # manifest.json: the folder's papers print «…» as “…” (pipeline/quotes.py)
 QUOTES_NOTE = ("Ghi chú: hồ sơ trong thư mục này được tạo trước khi hoso in dấu ngoặc kép “…” theo cách viết tiếng "
                "Việt: các văn bản vẫn in dấu «…» như bản đã in, để không văn bản nào chưa đổi nội dung phải ký lại; hồ sơ "
                "tạo vào thư mục mới (hoặc của năm đánh giá sau) sẽ in dấu ngoặc kép “…”.")
 
 
-_quotes_curly = quotes.curly_in  # whether this build's papers print «…» as “…”
+_quotes_curly = curly_in  # whether this build's papers print «…» as “…”
 
 
 def _symbols_whole(previous: dict[str, Any] | None, foreign: bool) -> bool:
