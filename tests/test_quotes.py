@@ -85,6 +85,8 @@ def test_a_new_folder_prints_curly_quotes_and_an_old_one_keeps_its_guillemets(tm
         assert "«" not in strings and "»" not in strings and "\u201c" in strings, rel
     # the guide: the draft notice's line names the workbook's column
     assert "cột \u201cMức xếp loại của cấp có thẩm quyền\u201d" in (new / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
+    readme = (new / "README.txt").read_text(encoding="utf-8")
+    assert "\u201c<tên thư mục>.sua-tay-<ngày-giờ>\u201d" in readme and "«" not in readme
     # the data `hoso serve` reads keeps hoso's own wording
     data = (new / "ket_qua_xep_loai.json").read_text(encoding="utf-8")
     assert "«" in data and "\u201c" not in data
@@ -109,6 +111,7 @@ def test_a_new_folder_prints_curly_quotes_and_an_old_one_keeps_its_guillemets(tm
         text = pdftotext_flat(old / rel)
         assert FRENCH in text and "\u201c" not in text, rel
     assert "cột «Mức xếp loại của cấp có thẩm quyền»" in (old / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
+    assert "«<tên thư mục>.sua-tay-<ngày-giờ>»" in (old / "README.txt").read_text(encoding="utf-8")
 
     # and keeps its choice (recorded false) at the next rebuild
     lines = _build(old, cache_dir)

@@ -59,6 +59,7 @@ from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers
 from pipeline.pdf.validate import page_range
 from pipeline.plan import review_order
+from pipeline.quotes import curly_quotes
 from pipeline.rating.result import Ratings
 from pipeline.resources import program_fingerprint
 from pipeline.submission import report, self_rating, summary_table, writeback
@@ -406,7 +407,9 @@ def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Sub
         warnings.append(f"Chỉ tạo hồ sơ của một số đơn vị/người (--unit/--person): bộ nộp {report.recipient(campaign)} "
                         "chưa đầy đủ.")
     # 8. README.txt: what the folder holds, and the deadline as it stands today (never in a document)
-    files.write(README, readme_text(campaign, listed, archive, due, today).encode("utf-8"))
+    readme = readme_text(campaign, listed, archive, due, today)
+    # its deadline lines are the guide's (HUONG_DAN_IN): quoted as the guide is (pipeline/quotes.py)
+    files.write(README, (curly_quotes(readme) if build.ngoac_kep else readme).encode("utf-8"))
     for w in warnings:
         build.log("Cảnh báo: " + w)
     section = {
