@@ -68,6 +68,7 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     from pipeline import manifest, output_guard
     from pipeline.ingest.sheetnames import log_as_written
     from pipeline.output import OutputFolder, Staged, manifest_of
+    from pipeline.quotes import curly_in
     from pipeline.rating import rate as rate_campaign
     from pipeline.submission.ratings_file import write_ratings
     from pipeline.tempdirs import input_snapshot
@@ -82,9 +83,11 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     with OutputFolder(outdir, inputs=(workbook,), keep_builds=True) as out:
         assert out.staging is not None
         # the clerk's notes typed into ket_qua_xep_loai.xlsx are not replaced silently
-        output_guard.check_hand_edits(out.target, manifest_of(out.target), allowed=overwrite, log=log)
+        previous = manifest_of(out.target)
+        output_guard.check_hand_edits(out.target, previous, allowed=overwrite, log=log)
         files = Staged(out.staging)
-        write_ratings(files, ratings)  # as `hoso build` writes them
+        # as `hoso build` writes them: «…» printed “…” unless the folder holds papers printed with «…»
+        write_ratings(files, ratings, ngoac_kep=curly_in(previous, foreign=False))
         manifest.save(out.staging, manifest.build_manifest(files, campaign))
         out.commit()
     return ratings

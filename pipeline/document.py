@@ -59,6 +59,9 @@ class Build:
     # a legal document's number/symbol printed unbroken (forms/render.py::keep_symbols); False in a folder whose
     # papers of this year were built before it (pipeline/run.py::_symbols_whole): its unchanged papers stay as signed
     ky_hieu_lien: bool = True
+    # quotation marks printed “…” (forms/render.py::quote_marks); False, as ky_hieu_lien, in a folder whose papers of
+    # this year were built before it (pipeline/run.py::_quotes_curly): they keep the «…» they were printed with
+    ngoac_kep: bool = True
 
     @property
     def workers(self) -> int:

@@ -362,6 +362,12 @@ def listed_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
             and isinstance(f.get("sha256"), str) and isinstance(f.get("bytes"), int)]
 
 
+def holds_papers(manifest: dict[str, Any] | None, foreign: bool) -> bool:
+    """Whether a folder of this manifest holds papers of the campaign being built (a .docx listed: built, maybe
+    signed); `foreign`: it holds another year's or agency's output, none of this campaign's."""
+    return manifest is not None and not foreign and any(f["path"].endswith(".docx") for f in listed_files(manifest))
+
+
 def still_as_recorded(folder: Path, entry: dict[str, Any]) -> bool:
     """The file of a manifest entry is there, a regular file, with the recorded size and
     modification time (no modification time recorded: not trusted)."""

@@ -28,6 +28,7 @@ from pipeline.pdf.convert import DocumentConverter, convert, convert_documents, 
 from pipeline.pdf.fonts import check_fonts
 from pipeline.pdf.pool import Converter
 from pipeline.plan import Plan, make_plan
+from pipeline.quotes import MANIFEST_KEY, curly_in
 from pipeline.rating import rate
 from pipeline.rating.result import Ratings
 from pipeline.rating.rulebooks import notes_for
@@ -106,7 +107,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
 
 def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> BuildSummary:
     """The build from `snap`, the input's snapshot (`asked.workbook` names it: the key, the messages)."""
-    campaign, options, foreign, symbols_whole = _read(asked, snap)
+    campaign, options, foreign, symbols_whole, quotes = _read(asked, snap)
     ratings, registry, plan = _rate_and_plan(campaign, options, asked.warn)
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
@@ -120,8 +121,8 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
         previous = None if keep is not None else PreviousOutput(out.target)
         b = Build(asked.workbook, snap, campaign, ratings, plan, registry, Staged(out.staging, previous),
                   cache, blobs, converter, made_by, options, options.today or clock.today(), asked.warn,
-                  ky_hieu_lien=symbols_whole)
-        write_ratings(b.files, ratings)
+                  ky_hieu_lien=symbols_whole, ngoac_kep=quotes)
+        write_ratings(b.files, ratings, ngoac_kep=quotes)
         docs = fill(b)
         prep = prepare_submission(b)  # its report and table are converted with the forms: one LibreOffice run
         conv = convert(b, [*docs, *prep.docs])
@@ -161,11 +162,12 @@ def _signer(options: BuildOptions) -> Ed25519PrivateKey | None:
     return signing.load_private(options.sign_key)
 
 
-def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, bool]:
+def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, bool, bool]:
     """The workbook read and the output folder's guards passed; the options widened to what the
     folder holds (`output_guard.widen_selection`); whether the folder holds another agency's or
     another year's output (replaced as `--doi-co-quan` / `--doi-nam` allowed); whether its papers
-    print a legal document's number/symbol unbroken (`_symbols_whole`)."""
+    print a legal document's number/symbol unbroken (`_symbols_whole`); whether they print «…» as “…”
+    (`_quotes_curly`)."""
     campaign = ingest.load(snap)
     asked.sheet_names.update(campaign.sheet_names)
     for w in campaign.warnings:
@@ -183,7 +185,11 @@ def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, bool
     whole = _symbols_whole(previous, foreign)
     if not whole:
         log(SYMBOLS_NOTE)
-    return campaign, output_guard.widen_selection(previous, asked.options, campaign, outdir, log), foreign, whole
+    curly = _quotes_curly(previous, foreign)
+    if not curly:
+        log(QUOTES_NOTE)
+    widened = output_guard.widen_selection(previous, asked.options, campaign, outdir, log)
+    return campaign, widened, foreign, whole, curly
 
 
 SYMBOLS = "ky_hieu_lien"  # manifest.json: the folder's papers print numbers/symbols unbroken (forms/render.py)
@@ -193,6 +199,15 @@ SYMBOLS_NOTE = ("Ghi chú: hồ sơ trong thư mục này được tạo trướ
                 "văn bản liền một dòng.")
 
 
+QUOTES = MANIFEST_KEY  # manifest.json: the folder's papers print «…» as “…” (pipeline/quotes.py)
+QUOTES_NOTE = ("Ghi chú: hồ sơ trong thư mục này được tạo trước khi hoso in dấu ngoặc kép “…” theo cách viết tiếng "
+               "Việt: các văn bản vẫn in dấu «…» như bản đã in, để không văn bản nào chưa đổi nội dung phải ký lại; hồ sơ "
+               "tạo vào thư mục mới (hoặc của năm đánh giá sau) sẽ in dấu ngoặc kép “…”.")
+
+
+_quotes_curly = curly_in  # whether this build's papers print «…» as “…”
+
+
 def _symbols_whole(previous: dict[str, Any] | None, foreign: bool) -> bool:
     """Whether this build prints a legal document's number/symbol unbroken (forms/render.py::keep_symbols):
     yes in a new folder, in one holding another year's (or agency's) output or no paper at all (`hoso rate`'s
@@ -200,7 +215,7 @@ def _symbols_whole(previous: dict[str, Any] | None, foreign: bool) -> bool:
     a folder of this campaign's papers built before it (its manifest lacks the key, or records false): its
     papers, maybe signed already, keep the rendering they were printed with, so none whose words did not
     change is to be signed again."""
-    if previous is None or foreign or not any(f["path"].endswith(".docx") for f in output.listed_files(previous)):
+    if previous is None or not output.holds_papers(previous, foreign):
         return True
     return previous.get(SYMBOLS) is True
 
@@ -255,6 +270,7 @@ def _write_manifest(b: Build, asked: _Asked, made: Made, changed: changes.Change
     record[changes.FINGERPRINTS] = made.fingerprints
     record[changes.SECTION] = changed.as_json()
     record[SYMBOLS] = b.ky_hieu_lien
+    record[QUOTES] = b.ngoac_kep
     key = uptodate.input_key(campaign.source_sha256, asked.workbook.name, asked.options, asked.engine, b.installation)
     record[uptodate.RECORD] = uptodate.record(key, b, made, asked.said)
     data = manifest.save(stage, record)

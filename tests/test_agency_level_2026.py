@@ -79,6 +79,6 @@ def test_the_giám_đốc_s_phieu_prints_the_ceiling(tmp_path, cache_dir):
     phieu = person_form_text(out, "BV-01", "phieu_nd233")
     # 96.83 points: HTXS by points; the hospital decided HTT ⇒ his proposal HTT, and the phiếu says why
     assert "Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ" in phieu
-    assert ("Mức đề xuất hạ từ Hoàn thành xuất sắc nhiệm vụ xuống Hoàn thành tốt nhiệm vụ do «Bệnh viện Đa khoa khu "
-            "vực Sơn Hà» được cấp có thẩm quyền xếp loại Hoàn thành tốt nhiệm vụ — căn cứ: khoản 7 Điều 12 Nghị định "
+    assert ("Mức đề xuất hạ từ Hoàn thành xuất sắc nhiệm vụ xuống Hoàn thành tốt nhiệm vụ do “Bệnh viện Đa khoa khu "
+            "vực Sơn Hà” được cấp có thẩm quyền xếp loại Hoàn thành tốt nhiệm vụ — căn cứ: khoản 7 Điều 12 Nghị định "
             "233/2026/NĐ-CP") in phieu

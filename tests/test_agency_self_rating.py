@@ -103,8 +103,8 @@ def test_key_staff_minutes_2024_with_the_vote(built):
         "Thời gian: vào hồi …… giờ …… phút, ngày 08 tháng 11 năm 2024.",
         "Số người được triệu tập: 15 người. Có mặt: 14 người; vắng mặt: 01 người.",
         "Chủ trì: Nguyễn Đình Khải, Chánh Văn phòng. Thư ký: Lê Thị Thư.",
-        "3. Kết quả biểu quyết mức xếp loại cơ quan: - Số người biểu quyết: 14; - Đồng ý xếp loại mức «Hoàn thành "
-        "tốt nhiệm vụ»: 13/14 (92,9%); - Không đồng ý: 1.",
+        "3. Kết quả biểu quyết mức xếp loại cơ quan: - Số người biểu quyết: 14; - Đồng ý xếp loại mức “Hoàn thành "
+        "tốt nhiệm vụ”: 13/14 (92,9%); - Không đồng ý: 1.",
         "4. Hội nghị thống nhất đề nghị xếp loại Văn phòng UBND tỉnh Hà Giang Nam năm 2024 ở mức: Hoàn thành tốt "
         "nhiệm vụ.",
         "THƯ KÝ CHỦ TRÌ (Ký, ghi rõ họ tên) (Ký, ghi rõ họ tên) Lê Thị Thư Nguyễn Đình Khải",

@@ -112,12 +112,12 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
     minutes = _pdf_text(out / "don_vi" / "KNOI.pdf")
     assert "Giữ 1 người Hoàn thành xuất sắc nhiệm vụ" in minutes
     report = _pdf_text(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
-    assert ("«Viên chức không giữ chức vụ lãnh đạo, quản lý»: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
+    assert ("“Viên chức không giữ chức vụ lãnh đạo, quản lý”: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
             "nhiệm vụ 10 người, tối đa 1 người") in report
-    assert ("«Viên chức giữ chức vụ lãnh đạo, quản lý»: Hoàn thành xuất sắc nhiệm vụ 0 người, Hoàn thành tốt nhiệm vụ "
+    assert ("“Viên chức giữ chức vụ lãnh đạo, quản lý”: Hoàn thành xuất sắc nhiệm vụ 0 người, Hoàn thành tốt nhiệm vụ "
             "4 người, tối đa 0 người") in report
     # the Giám đốc: counted, with no maximum of the hospital's (none is the hospital's to set)
-    assert ("«Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)»: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
+    assert ("“Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)”: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
             "nhiệm vụ 0 người — không tính trong tỷ lệ của cơ quan") in report
     table = _pdf_text(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf")
     assert "Viên chức không giữ chức vụ lãnh đạo, quản lý 12 1 10 1 trong tỷ lệ" in table

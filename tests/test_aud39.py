@@ -295,7 +295,7 @@ OFFICE_GROUPS = ("Cán bộ không giữ chức vụ lãnh đạo, quản lý", 
 def test_the_groups_are_listed_in_the_biểu_s_order_of_categories(outs):
     folder = outs["vp"] / "nop_so_noi_vu"
     report = _flat(_pdf(folder / "bao_cao_ket_qua_danh_gia.pdf"))
-    assert tuple(re.findall(r"- Nhóm «([^»]+)»", report)) == OFFICE_GROUPS
+    assert tuple(re.findall(r"- Nhóm “([^”]+)”", report)) == OFFICE_GROUPS  # a paper quotes “…” (pipeline/quotes.py)
     ws = load_workbook(folder / "bieu_tong_hop.xlsx")["TyLeHTXS"]
     sheet = [(r[0], r[1]) for r in ws.iter_rows(min_row=6, max_col=2, values_only=True) if r[0]]
     assert sheet == list(enumerate(OFFICE_GROUPS, start=1))
@@ -307,7 +307,7 @@ def test_the_groups_are_listed_in_the_biểu_s_order_of_categories(outs):
     # the commune: cán bộ (the Phó Chủ tịch, Bí thư…: lanh_dao_quan_ly), công chức lãnh đạo, công chức, người lao
     # động, then the Chủ tịch's own group
     commune = _flat(_pdf(outs["xa"] / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
-    assert re.findall(r"- Nhóm «([^»]+)»", commune) == [
+    assert re.findall(r"- Nhóm “([^”]+)”", commune) == [
         "Cán bộ giữ chức vụ lãnh đạo, quản lý", "Công chức giữ chức vụ lãnh đạo, quản lý",
         "Công chức không giữ chức vụ lãnh đạo, quản lý", "Người lao động không giữ chức vụ lãnh đạo, quản lý",
         "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)"]

@@ -146,7 +146,8 @@ def test_a_build_never_names_a_sheet_by_hoso_s_key(labelled):
     assert "(sheet «Ngoại lệ tỷ lệ HTXS»)" in said
     assert not KEYS.findall(said), KEYS.findall(said)
     guide = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
-    assert "cột «Mức xếp loại của cấp có thẩm quyền» sheet «Nhân sự»" in guide  # the draft notice's line
+    # the draft notice's line; the guide is a paper: quoted “…” (pipeline/quotes.py)
+    assert "cột “Mức xếp loại của cấp có thẩm quyền” sheet “Nhân sự”" in guide
     readme = (out / "README.txt").read_text(encoding="utf-8")
     assert not KEYS.findall(guide) and not KEYS.findall(readme), KEYS.findall(guide + readme)
 

@@ -199,7 +199,8 @@ def test_messages_name_the_sheets_as_the_clerk_s_workbook_does(tmp_path, capsys)
     assert not [k for k in KEYS_SEEN if k in out], out
     written = " ".join(str(v) for ws in openpyxl.load_workbook(tmp_path / "xl" / "ket_qua_xep_loai.xlsx")
                        for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str))
-    assert "sheet «Kết quả kỳ»" in written and not [k for k in KEYS_SEEN if k in written]
+    # the .xlsx is a paper: quoted “…” (pipeline/quotes.py)
+    assert "sheet \u201cKết quả kỳ\u201d" in written and not [k for k in KEYS_SEEN if k in written]
     # build (one person: the lines are the build's, from the same workbook)
     code, out, err = run_cli(["build", book, "-o", tmp_path / "out", "--person", "VP-021"], capsys)
     assert code == 0, out + err

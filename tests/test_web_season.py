@@ -444,8 +444,9 @@ def test_the_printing_guide_of_a_web_build_gives_the_so_s_deadline_and_names_the
     build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
     so_line = "Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 25/11/2025 — còn 5 ngày"
     assert build["han_nop"] == so_line + " (tính đến hôm nay, 20/11/2025)."
-    workbook_words = ("Sổ Excel ghi hạn khác: 30/11/2025 (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»); hạn phải theo là hạn "
-                      "Sở Nội vụ đặt, 25/11/2025.")
+    # the guide and README.txt quote “…” (pipeline/quotes.py)
+    workbook_words = ("Sổ Excel ghi hạn khác: 30/11/2025 (sheet CoQuan, ô \u201cHạn nộp Sở Nội vụ\u201d); hạn phải theo là "
+                      "hạn Sở Nội vụ đặt, 25/11/2025.")
     guide = _pdf_text(out / "HUONG_DAN_IN.pdf")
     assert so_line + " (tính đến ngày 20/11/2025)." in guide
     assert workbook_words in guide and guide.count("30/11/2025") == 1

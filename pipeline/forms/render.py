@@ -20,6 +20,7 @@ from docxtpl import DocxTemplate
 
 from pipeline.errors import TemplateError
 from pipeline.pdf.join import header_text
+from pipeline.quotes import curly_quotes
 
 _PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -50,6 +51,27 @@ def with_symbols_whole(context: dict[str, Any], whole: bool) -> dict[str, Any]:
     """`context` marked for keep_symbols when `whole`; else `context` itself, untouched (its cache key
     the one an earlier version gave it, so the .docx it cached and linked are reused)."""
     return {**context, KY_HIEU_LIEN: True} if whole else context
+
+
+# Quotation marks on paper (pipeline/quotes.py): the «…» of the rendered text (<w:t>: the templates' static
+# text and every value filled in) printed “…”. The reserved context key that asks for it (`with_quotes`): as
+# KY_HIEU_LIEN, a folder whose papers of this year were printed with «…» keeps them
+# (pipeline/run.py::_quotes_curly), and the key being in the context, a .docx cached for one is never taken
+# for the other.
+NGOAC_KEP = "_ngoac_kep"
+
+
+def with_quotes(context: dict[str, Any], curly: bool) -> dict[str, Any]:
+    """`context` marked for quote_marks when `curly`; else `context` itself, untouched (as with_symbols_whole)."""
+    return {**context, NGOAC_KEP: True} if curly else context
+
+
+def quote_marks(xml: str) -> str:
+    """`xml` (a rendered part) with «…» in its text (<w:t>) printed “…”; the rest byte for byte the same
+    (a «» in an attribute or a field code is not text on paper)."""
+    if "«" not in xml and "»" not in xml:
+        return xml
+    return _TEXT_RUN.sub(lambda m: f"{m.group(1)}{curly_quotes(m.group(2))}</w:t>", xml)
 
 
 def _is_symbol(token: str) -> bool:
@@ -125,7 +147,8 @@ class CompiledTemplate:
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
             xml = self._resolve_listing(xml)
-            out[name] = keep_symbols(xml) if context.get(KY_HIEU_LIEN) is True else xml
+            xml = keep_symbols(xml) if context.get(KY_HIEU_LIEN) is True else xml
+            out[name] = quote_marks(xml) if context.get(NGOAC_KEP) is True else xml
         return out
 
     def _resolve_listing(self, xml: str) -> str:

@@ -25,6 +25,7 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from pipeline.ingest.xlsx import column_letter as _letters  # 0-based
+from pipeline.quotes import curly_quotes
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell, MergedCell
@@ -104,8 +105,10 @@ class Sheet:
 
 
 class Book:
-    def __init__(self) -> None:
+    def __init__(self, *, ngoac_kep: bool = False) -> None:
         self.sheets: list[Sheet] = []
+        # a paper's quotation marks: every «…» in its texts written “…” (forms/render.py::curly_quotes)
+        self.ngoac_kep = ngoac_kep
 
     @property
     def sheetnames(self) -> list[str]:
@@ -193,10 +196,11 @@ class _SharedStrings:
     """The workbook's shared string table: each distinct text is stored once (the reasons and
     warnings repeat across thousands of rows)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, curly: bool = False) -> None:
         self.index: dict[str, int] = {}  # text as given -> position, or -1 when nothing is left of it
         self.texts: list[str] = []
         self.count = 0
+        self.curly = curly  # «…» written “…” (Book.ngoac_kep)
 
     def add(self, value: str) -> int:
         i = self.index.get(value)
@@ -215,6 +219,8 @@ class _SharedStrings:
     def xml(self) -> str:
         items = []
         for value in self.texts:
+            if self.curly:
+                value = curly_quotes(value)
             space = ' xml:space="preserve"' if value[0] in " \t\n" or value[-1] in " \t\n" else ""
             items.append(f"<si><t{space}>{_escape(value)}</t></si>")
         return (_DECL + f'<sst xmlns="{_MAIN}" count="{self.count}" uniqueCount="{len(self.texts)}">'
@@ -358,7 +364,7 @@ def _parts(book: Book, created: dt.datetime) -> list[tuple[str, str]]:
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>')
     app = (_DECL + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
            "<Application>hoso</Application></Properties>")
-    sst = _SharedStrings()
+    sst = _SharedStrings(curly=book.ngoac_kep)
     sheets = [(f"xl/worksheets/sheet{i}.xml", _worksheet(s, sst)) for i, s in enumerate(book.sheets, start=1)]
     return [("[Content_Types].xml", content_types), ("_rels/.rels", root_rels), ("docProps/core.xml", core),
             ("docProps/app.xml", app), ("xl/workbook.xml", _workbook_xml(book)),

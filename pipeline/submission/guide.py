@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.forms import signers as signing
 from pipeline.forms.unit_context import unit_signer_words
 from pipeline.ingest.sheetnames import as_written
+from pipeline.quotes import curly_quotes
 from pipeline.submission.report import RECIPIENT, recipient
 
 if TYPE_CHECKING:
@@ -295,6 +296,8 @@ def write(b: Build, bundles: Bundles, sub: Submission) -> None:
     (`b.blobs`) when the same text was laid out before (reportlab and its font cost about half a
     second)."""
     text = lines(b, bundles, sub)
+    if b.ngoac_kep:  # a paper the clerk prints and reads: «…» printed “…” (pipeline/quotes.py), as the forms
+        text = [curly_quotes(line) for line in text]
     body = ("\n".join(text) + "\n").encode("utf-8")
     files, blobs = b.files, b.blobs
     files.write(TEXT, body)

@@ -52,13 +52,14 @@ from pipeline import clock
 from pipeline.bundle.assemble import numbered_alone
 from pipeline.document import Build, Document
 from pipeline.forms.registry import FormSpec, Registry
-from pipeline.forms.render import CompiledTemplate, with_symbols_whole
+from pipeline.forms.render import CompiledTemplate, with_quotes, with_symbols_whole
 from pipeline.ingest.model import Campaign, Person
 from pipeline.ingest.sheetnames import as_written
 from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
 from pipeline.pdf.join import first_page_header, has_page_numbers
 from pipeline.pdf.validate import page_range
 from pipeline.plan import review_order
+from pipeline.quotes import curly_quotes
 from pipeline.rating.result import Ratings
 from pipeline.resources import program_fingerprint
 from pipeline.submission import report, self_rating, summary_table, writeback
@@ -307,8 +308,9 @@ def prepare_submission(build: Build) -> Prepared:
     warnings: list[str] = []
     rows = summary_table.summary_rows(campaign, ratings)
     table = summary_table.table_data(campaign, ratings)
-    data, sha = _cached_bytes(blobs, data_key("bieu_tong_hop.xlsx", program, table), "xlsx",
-                              lambda: summary_table.table_bytes(table))
+    curly = build.ngoac_kep  # «…» printed “…” (pipeline/quotes.py); the key as before when not
+    data, sha = _cached_bytes(blobs, data_key("bieu_tong_hop.xlsx", program, table, *(["ngoac_kep"] if curly else [])),
+                              "xlsx", lambda: summary_table.table_bytes(table, ngoac_kep=curly))
     files.write(f"{FOLDER}/{TABLE}.xlsx", data, sha256=sha)
 
     contexts: dict[str, Callable[[FormSpec], dict[str, Any]]] = {LETTER_FORM: lambda spec: report.letter_context(campaign, ratings, spec, rows, enclosed(campaign, ratings)),
@@ -325,7 +327,7 @@ def prepare_submission(build: Build) -> Prepared:
     for form, make in contexts.items():
         spec = _spec(registry, form, warnings)
         titles[form] = addressed_title(spec.title, campaign)
-        ctx = with_symbols_whole(make(spec), build.ky_hieu_lien)  # as the forms (forms/fill.py::_jobs)
+        ctx = with_quotes(with_symbols_whole(make(spec), build.ky_hieu_lien), build.ngoac_kep)  # as forms/fill.py::_jobs
         key = cache_key(spec.template_sha256, ctx)
         rel = f"{FOLDER}/{names[form]}.docx"
 
@@ -352,9 +354,10 @@ def _writeback_copy(build: Build, program: str, warnings: list[str]) -> tuple[by
     if build.snapshot is None:
         return None
     campaign, ratings, source = build.campaign, build.ratings, Path(build.snapshot)
+    curly = build.ngoac_kep  # the added columns' «…» printed “…” (pipeline/quotes.py): part of key_data
     key = data_key("so_lieu_kem_ket_qua.xlsx", program, campaign.source_sha256, source.suffix.lower(),
-                   writeback.key_data(campaign, ratings))
-    make: Callable[[], bytes] = lambda: writeback.copy_bytes(source, campaign, ratings)  # noqa: E731
+                   writeback.key_data(campaign, ratings, ngoac_kep=curly))
+    make: Callable[[], bytes] = lambda: writeback.copy_bytes(source, campaign, ratings, ngoac_kep=curly)  # noqa: E731
     try:
         if campaign.source_sha256:  # the input's bytes are part of the key
             return _cached_bytes(build.blobs, key, "xlsx", make)
@@ -404,7 +407,9 @@ def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Sub
         warnings.append(f"Chỉ tạo hồ sơ của một số đơn vị/người (--unit/--person): bộ nộp {report.recipient(campaign)} "
                         "chưa đầy đủ.")
     # 8. README.txt: what the folder holds, and the deadline as it stands today (never in a document)
-    files.write(README, readme_text(campaign, listed, archive, due, today).encode("utf-8"))
+    readme = readme_text(campaign, listed, archive, due, today)
+    # its deadline lines are the guide's (HUONG_DAN_IN): quoted as the guide is (pipeline/quotes.py)
+    files.write(README, (curly_quotes(readme) if build.ngoac_kep else readme).encode("utf-8"))
     for w in warnings:
         build.log("Cảnh báo: " + w)
     section = {

@@ -110,16 +110,17 @@ def write(path: Path, ratings: Ratings) -> None:
 JSON, XLSX = "ket_qua_xep_loai.json", "ket_qua_xep_loai.xlsx"
 
 
-def write_ratings(files: Staged, ratings: Ratings) -> None:
+def write_ratings(files: Staged, ratings: Ratings, *, ngoac_kep: bool = False) -> None:
     """The two ratings files into a staged output, for `hoso rate` and `hoso build` alike: the .json,
     and the .xlsx (`ratings_xlsx`; a big agency's on the other CPU meanwhile, then read with the
-    manifest's scan)."""
+    manifest's scan); `ngoac_kep`: the .xlsx prints «…» as “…” (pipeline/quotes.py), the .json (data,
+    read by `hoso serve`) keeps them."""
     from pipeline.submission import ratings_xlsx
 
     document = dumps(ratings_document(ratings))
     if ratings_xlsx.in_background(ratings):
-        with ratings_xlsx.writing(files.root / XLSX, ratings):
+        with ratings_xlsx.writing(files.root / XLSX, ratings, ngoac_kep=ngoac_kep):
             files.write(JSON, document)
     else:
         files.write(JSON, document)
-        files.write(XLSX, ratings_xlsx.to_bytes(ratings))
+        files.write(XLSX, ratings_xlsx.to_bytes(ratings, ngoac_kep=ngoac_kep))

@@ -211,8 +211,9 @@ def _info_sheet(wb: Book, ratings: Ratings) -> None:
         ws.put(row, 2, w, wrap=True)
 
 
-def workbook(ratings: Ratings) -> Book:
-    wb = Book()
+def workbook(ratings: Ratings, *, ngoac_kep: bool = False) -> Book:
+    """The ratings' sheets; `ngoac_kep`: their «…» written “…”, as on a paper (pipeline/quotes.py)."""
+    wb = Book(ngoac_kep=ngoac_kep)
     _people_sheet(wb, ratings)
     _units_sheet(wb, ratings)
     members_of: dict[str, list[Any]] = {}
@@ -226,13 +227,13 @@ def workbook(ratings: Ratings) -> Book:
     return wb
 
 
-def to_bytes(ratings: Ratings) -> bytes:
+def to_bytes(ratings: Ratings, *, ngoac_kep: bool = False) -> bytes:
     """The .xlsx bytes, with fixed timestamps so the same ratings give the same file."""
-    return book_bytes(workbook(ratings), dt.datetime(ratings.nam_danh_gia, 12, 31, 0, 0, 0))
+    return book_bytes(workbook(ratings, ngoac_kep=ngoac_kep), dt.datetime(ratings.nam_danh_gia, 12, 31, 0, 0, 0))
 
 
-def write(path: Path, ratings: Ratings) -> None:
-    Path(path).write_bytes(to_bytes(ratings))
+def write(path: Path, ratings: Ratings, *, ngoac_kep: bool = False) -> None:
+    Path(path).write_bytes(to_bytes(ratings, ngoac_kep=ngoac_kep))
 
 
 BACKGROUND_MIN_PEOPLE = 2_000  # below this, writing the file takes less than starting a helper
@@ -246,22 +247,22 @@ def in_background(ratings: Ratings) -> bool:
 
 
 @contextlib.contextmanager
-def writing(path: Path, ratings: Ratings) -> Iterator[None]:
+def writing(path: Path, ratings: Ratings, *, ngoac_kep: bool = False) -> Iterator[None]:
     """`with writing(path, ratings): <other work>` writes the file while the other work runs: in a
     forked helper for a big agency when a second CPU is free, else after the other work. When the
     helper fails the file is written here, so that any error is raised here as always; when the
     other work raises, the helper is stopped and nothing more is written."""
     if not in_background(ratings):
         yield
-        write(path, ratings)
+        write(path, ratings, ngoac_kep=ngoac_kep)
         return
     from pipeline.ingest import forked
 
-    with forked.Forked(lambda: write(path, ratings)) as child:
+    with forked.Forked(lambda: write(path, ratings, ngoac_kep=ngoac_kep)) as child:
         yield
         try:
             child.result()
             return
         except forked.Failed:
             pass
-    write(path, ratings)
+    write(path, ratings, ngoac_kep=ngoac_kep)

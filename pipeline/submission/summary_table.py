@@ -31,6 +31,7 @@ from pipeline.forms.printed import group_label, readable
 from pipeline.ingest import xlsx_write
 from pipeline.ingest.model import Campaign, Person
 from pipeline.ingest.xlsx_write import put
+from pipeline.quotes import curly_quotes
 from pipeline.rating.groups import HEAD_GROUP, is_default_key
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import GroupCap, Ratings
@@ -401,9 +402,19 @@ def workbook(campaign: Campaign, ratings: Ratings) -> Workbook:
     return workbook_of(table_data(campaign, ratings))
 
 
-def table_bytes(data: dict[str, Any]) -> bytes:
-    """The bytes of bieu_tong_hop.xlsx for `table_data(…)`."""
-    return reproducible_bytes(workbook_of(data), data["nam_xep_loai"])
+def table_bytes(data: dict[str, Any], *, ngoac_kep: bool = False) -> bytes:
+    """The bytes of bieu_tong_hop.xlsx for `table_data(…)`; `ngoac_kep`: its «…» written “…” as on a paper
+    (pipeline/quotes.py)."""
+    wb = workbook_of(data)
+    if ngoac_kep:
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and (curly := curly_quotes(cell.value)) != cell.value:
+                        kind = cell.data_type
+                        cell.value = curly
+                        cell.data_type = kind  # text stays text (`put`), never a formula
+    return reproducible_bytes(wb, data["nam_xep_loai"])
 
 
 def reproducible_bytes(wb: Workbook, year: int) -> bytes:

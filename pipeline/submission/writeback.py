@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from pipeline.ingest.model import Campaign
 from pipeline.ingest.xlsx_write import column_letter, lines, text
+from pipeline.quotes import curly_quotes
 from pipeline.rating.emulation import TITLES
 from pipeline.rating.result import PersonRating, Ratings
 from pipeline.rating.summary import STATUS_WORDS
@@ -70,9 +71,12 @@ def emulation(pr: PersonRating) -> str:
     return head
 
 
-def values(pr: PersonRating) -> list[str]:
-    return [STATUS_WORDS[pr.trang_thai], pr.muc_de_xuat or "", (pr.muc_cuoi or "") if pr.rated else "",
-            lines(pr.ly_do), lines(pr.canh_bao), emulation(pr)]
+def values(pr: PersonRating, *, ngoac_kep: bool = False) -> list[str]:
+    """The added columns' texts for `pr`; `ngoac_kep`: their «…» written “…” as on a paper (pipeline/quotes.py;
+    only the added columns: the clerk's own cells are copied as written)."""
+    out = [STATUS_WORDS[pr.trang_thai], pr.muc_de_xuat or "", (pr.muc_cuoi or "") if pr.rated else "",
+           lines(pr.ly_do), lines(pr.canh_bao), emulation(pr)]
+    return [curly_quotes(v) for v in out] if ngoac_kep else out
 
 
 def _put_text(ws: Worksheet, row: int, col: int, value: str) -> Cell:
@@ -82,18 +86,18 @@ def _put_text(ws: Worksheet, row: int, col: int, value: str) -> Cell:
     return cell
 
 
-def key_data(campaign: Campaign, ratings: Ratings) -> list[Any]:
+def key_data(campaign: Campaign, ratings: Ratings, *, ngoac_kep: bool = False) -> list[Any]:
     """Everything the copy adds to the input workbook (with the input's own bytes, the copy's cache key)."""
-    rows = [[p.ma_so, p.refs["ma_so"].sheet, p.refs["ma_so"].row, values(ratings.of(p.ma_so))]
+    rows = [[p.ma_so, p.refs["ma_so"].sheet, p.refs["ma_so"].row, values(ratings.of(p.ma_so), ngoac_kep=ngoac_kep)]
             for p in campaign.people if p.refs.get("ma_so") is not None]
     return [ratings.nam_danh_gia, COLUMNS, rows]
 
 
-def write_copy(source: Path, dest: Path, campaign: Campaign, ratings: Ratings) -> None:
-    dest.write_bytes(copy_bytes(source, campaign, ratings))
+def write_copy(source: Path, dest: Path, campaign: Campaign, ratings: Ratings, *, ngoac_kep: bool = False) -> None:
+    dest.write_bytes(copy_bytes(source, campaign, ratings, ngoac_kep=ngoac_kep))
 
 
-def copy_bytes(source: Path, campaign: Campaign, ratings: Ratings) -> bytes:
+def copy_bytes(source: Path, campaign: Campaign, ratings: Ratings, *, ngoac_kep: bool = False) -> bytes:
     """The bytes of the copy (raises WritebackSkipped when there can be none)."""
     source = Path(source)
     if source.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -107,7 +111,7 @@ def copy_bytes(source: Path, campaign: Campaign, ratings: Ratings) -> bytes:
     for person in campaign.people:
         ref = person.refs.get("ma_so")
         if ref is not None:
-            rows.append((ref.row, values(ratings.of(person.ma_so))))
+            rows.append((ref.row, values(ratings.of(person.ma_so), ngoac_kep=ngoac_kep)))
     try:
         return _edited_copy(source, sheet, rows)
     except Exception:  # noqa: BLE001 - _NotHere, or anything unforeseen: the proven way below
