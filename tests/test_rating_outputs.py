@@ -300,3 +300,37 @@ def test_rate_does_not_import_the_form_and_bundle_libraries(sample, tmp_path):
                           text=True, timeout=120)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
     assert (tmp_path / "out" / "ket_qua_xep_loai.xlsx").exists()
+
+
+def test_a_group_the_workbook_writes_as_a_code_is_named_in_words_with_its_unit(sample, tmp_path):
+    """The sample's NhanSu «Nhóm tương đồng» «TH/chuyen_vien» (unit TH «Phòng Tổng hợp»): the papers print
+    «Chuyên viên – Phòng Tổng hợp»; the ratings file, its reasons and the console call it so too — one name for
+    one group in everything the clerk reads or sends."""
+    out = tmp_path / "rate"
+    result = CliRunner().invoke(cli, ["rate", str(sample), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "«Chuyên viên – Phòng Tổng hợp»" in result.output and "«TH/chuyen_vien»" not in result.output
+    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    vp017 = next(p for p in doc["nguoi"] if p["ma_so"] == "VP-017")
+    assert vp017["nhom_tuong_dong"] == "TH/chuyen_vien"  # the key stays the workbook's
+    assert any("«Chuyên viên – Phòng Tổng hợp»" in r for r in vp017["ly_do"])
+    assert not any("TH/chuyen_vien" in r for r in vp017["ly_do"])
+    wb = openpyxl.load_workbook(out / "ket_qua_xep_loai.xlsx")
+    rows = {r[1]: r for r in wb["KetQua"].iter_rows(min_row=2, values_only=True)}
+    assert rows["VP-017"][4] == "Chuyên viên – Phòng Tổng hợp"
+    sheet = next(ws for ws in wb if ws.title.startswith("Nhom TH"))
+    assert sheet["A1"].value.startswith("Nhóm tương đồng “Chuyên viên – Phòng Tổng hợp”")
+    status = {r[0]: r[10] for r in wb["TongHopDonVi"].iter_rows(min_row=2, values_only=True)}
+    assert "nhóm “Chuyên viên – Phòng Tổng hợp”: vượt tỷ lệ" in status["TH"]
+
+
+def test_an_exception_may_name_the_group_as_the_outputs_print_it(sample, tmp_path):
+    """Sheet NgoaiLeTyLe naming the group «Chuyên viên – Phòng Tổng hợp» (as the papers and the ratings file
+    print it) is the exception of the group the workbook wrote «TH/chuyen_vien»: 2 HTXS kept, as the document
+    88/UBND-NC allows, so only VP-018 moves down."""
+    path = extended_sample(sample, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["NgoaiLeTyLe"]["A2"] = "Chuyên viên – Phòng Tổng hợp"
+    wb.save(path)
+    g = rate(ingest.load(path)).group("TH/chuyen_vien")
+    assert g.so_htxs_giu == 2 and g.ha_muc == ("VP-018",) and "88/UBND-NC" in g.ngoai_le

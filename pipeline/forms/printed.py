@@ -14,6 +14,8 @@ from typing import Any
 
 from pipeline.forms.layout import break_lines
 from pipeline.ingest.model import Campaign
+from pipeline.rating.groups import clerk_group_name
+from pipeline.rating.groups import group_label as rating_label
 
 # text width of the header's left column: portrait documents (6 cm column) and landscape tables (10 cm)
 LEFT_PORTRAIT_CM, LEFT_LANDSCAPE_CM = 5.8, 9.8
@@ -32,38 +34,18 @@ _DEFAULT_GROUPS = {
     "co_quan/lanh_dao_quan_ly": "Lãnh đạo, quản lý của cơ quan",
     "co_quan/khong_giu_chuc_vu": "Không giữ chức vụ lãnh đạo, quản lý của cơ quan",
 }
-# words for the ASCII parts a workbook may use in its own group keys ("TH/chuyen_vien")
-_WORDS = {
-    "lanh_dao_quan_ly": "lãnh đạo, quản lý", "khong_giu_chuc_vu": "không giữ chức vụ lãnh đạo, quản lý",
-    "chuyen_vien": "chuyên viên", "chuyen_vien_chinh": "chuyên viên chính", "vien_chuc": "viên chức",
-    "cong_chuc": "công chức", "can_bo": "cán bộ", "nguoi_lao_dong": "người lao động", "hop_dong": "hợp đồng",
-    "lanh_dao": "lãnh đạo", "nhan_vien": "nhân viên", "co_quan": "cơ quan",
-}
-_CODE = re.compile(r"[a-z]+_[a-z_]+")
 
 
 def group_label(key: str, campaign: Campaign | None = None) -> str:
     """The printed name of comparable group `key`: the defaults in words; "<unit>/<part>" as
     "<part in words> – <unit name>"; any other key as the workbook wrote it, with snake_case
-    parts turned into words."""
+    parts turned into words (pipeline/rating/groups.py::clerk_group_name)."""
     if key in _DEFAULT_GROUPS:
         return _DEFAULT_GROUPS[key]
-    try:  # the rating stage's own names for its default groups (issue 16), when present
-        from pipeline.rating.groups import group_label as rating_label
-    except ImportError:
-        rating_label = None  # type: ignore[assignment]  # a rating stage without its own group names
-    if rating_label is not None and (named := rating_label(key)) != key:
+    if (named := rating_label(key)) != key:  # the rating stage's own names for its default groups (issue 16)
         return named
     units = {u.ma_don_vi: u.ten_don_vi for u in campaign.units} if campaign is not None else {}
-    head, sep, tail = key.partition("/")
-    if sep and head in units and tail:
-        words = _words(tail)
-        return f"{words[:1].upper()}{words[1:]} – {units[head]}"
-    return _words(key)
-
-
-def _words(text: str) -> str:
-    return _CODE.sub(lambda m: _WORDS.get(m.group(0), m.group(0).replace("_", " ")), text)
+    return clerk_group_name(key, units)
 
 
 _LEVEL_CODE = re.compile(r"\b(HTXS|HTT|HT|KHT)\b")

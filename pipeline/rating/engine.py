@@ -18,7 +18,7 @@ from pipeline.ingest.model import Campaign, CapOverride, Criterion, Discipline, 
 from pipeline.ingest.schema import kind_in_sentence
 from pipeline.rating import categories, periods, rules
 from pipeline.rating.emulation import rate_emulation
-from pipeline.rating.groups import HEAD_GROUP, default_key, group_label, group_of, norm, spellings
+from pipeline.rating.groups import HEAD_GROUP, default_key, display_name, group_label, group_of, norm, spellings
 from pipeline.rating.levels import RANK, WORDS, at_most, worse
 from pipeline.rating.result import CapRank, GroupCap, PersonRating, Ratings
 from pipeline.rating.rulebooks import Rulebook
@@ -33,10 +33,13 @@ def default_group(person: Person) -> str:
 
 
 def _overrides_by_key(campaign: Campaign) -> Campaign:
-    """Sheet NgoaiLeTyLe names a group as the workbook does. A default group (NhanSu «Nhóm tương đồng»
-    left empty) has no written name: every paper prints it in words («Công chức giữ chức vụ lãnh đạo,
-    quản lý»), so an exception naming it by those words is that group's (its key, for the engine)."""
-    by_words = {norm(group_label(key)): key for key in {default_group(p) for p in campaign.people}}
+    """Sheet NgoaiLeTyLe names a group as the workbook does, or as the outputs print it. A default group
+    (NhanSu «Nhóm tương đồng» left empty) has no written name: every paper prints it in words («Công chức giữ
+    chức vụ lãnh đạo, quản lý»), and a group written as a code is printed in words with its unit's name
+    («TH/chuyen_vien»: «Chuyên viên – Phòng Tổng hợp»), so an exception naming it by those words is that
+    group's (its key, for the engine)."""
+    units = {u.ma_don_vi: u.ten_don_vi for u in campaign.units}  # a code's words too: «Chuyên viên – Phòng Tổng hợp»
+    by_words = {norm(display_name(key, units)): key for key in {default_group(p) for p in campaign.people}}
     named = tuple(replace(o, nhom_tuong_dong=by_words[norm(o.nhom_tuong_dong)])
                   if by_words.get(norm(o.nhom_tuong_dong), o.nhom_tuong_dong) != o.nhom_tuong_dong else o
                   for o in campaign.cap_overrides)
@@ -310,8 +313,9 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
     hxs, ht = WORDS["HTXS"], WORDS["HTT"]
     pos = {pr.ma_so: i for i, pr in enumerate(people)}
     kinds = {p.ma_so: p.loai_nhan_su for p in campaign.people}
+    units = {u.ma_don_vi: u.ten_don_vi for u in campaign.units}
     for name, idx in _groups(people).items():
-        label = group_label(name)
+        label = display_name(name, units)
         if name == HEAD_GROUP:
             groups.append(_head_outside(people, idx, rb, chosen=campaign.agency.nguoi_dung_dau_ngoai_ty_le is not None))
             continue
@@ -428,7 +432,7 @@ def _head_outside_by_default(people: list[PersonRating], groups: list[GroupCap],
     if me.muc_cuoi != "HTXS" and not (mine and (mine.so_htxs_de_nghi or mine.so_htxs_quyet_dinh)):
         return []
     return [f"Người đứng đầu cơ quan {me.ho_ten} ({head}), do cơ quan quản lý cấp trên đánh giá, xếp loại, không được "
-            f"tính trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ của nhóm «{group_label(own_group)}» của cơ quan: tỷ lệ của "
+            f"tính trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ của nhóm «{mine.ten_nhom if mine else own_group}» của cơ quan: tỷ lệ của "
             "người đứng đầu do cấp có thẩm quyền xét. Văn bản chưa "
             "quy định rõ điều này; nếu cơ quan tính cả người đứng đầu trong tỷ lệ của cơ quan, ghi «Không» ở ô «Người "
             "đứng đầu ngoài tỷ lệ HTXS của cơ quan» (sheet CoQuan) rồi chạy lại."]
@@ -446,7 +450,7 @@ def _head_in_the_cap(people: list[PersonRating], groups: list[GroupCap], head: s
         in_it = any(c.ma_so == head for c in g.xep_hang) or (me.nhom_tuong_dong == g.nhom and me.muc_quyet_dinh == "HTXS")
         if g.nhom != HEAD_GROUP and g.ha_muc and in_it:
             who = me.ho_ten
-            out.append(f"Nhóm «{group_label(g.nhom)}» tính cả người đứng đầu cơ quan {who} ({head}), người do cấp trên "
+            out.append(f"Nhóm «{g.ten_nhom or group_label(g.nhom)}» tính cả người đứng đầu cơ quan {who} ({head}), người do cấp trên "
                        "đánh giá, xếp loại, trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ của cơ quan. Văn bản chưa quy định "
                        "rõ người đứng đầu có tính trong tỷ lệ của cơ quan hay không; nếu tỷ lệ của người đứng đầu do cấp "
                        "trên xét, ghi «Có» ở ô «Người đứng đầu ngoài tỷ lệ HTXS của cơ quan» (sheet CoQuan) rồi chạy lại.")
@@ -521,7 +525,7 @@ def _check_final_cap(people: list[PersonRating], groups: list[GroupCap], rb: Rul
             basis = (f"ngoại lệ tại {g.ngoai_le}" if override else
                      f"{rules.pct(rb.htxs_ratio)} của {n_htt} người {ht} là {rules.num(rb.htxs_ratio * n_htt)}, "
                      f"{rules.ROUNDING_WORDS.get(rb.htxs_rounding, rb.htxs_rounding)} được {allowed}")
-            text = (f"Theo mức cuối cùng (mức quyết định, chưa có thì mức đề xuất), nhóm «{group_label(g.nhom)}» có {n_htxs} "
+            text = (f"Theo mức cuối cùng (mức quyết định, chưa có thì mức đề xuất), nhóm «{g.ten_nhom or group_label(g.nhom)}» có {n_htxs} "
                     f"người {hxs}, vượt mức tối đa {allowed} người ({basis}) — {rb.cite.cap}.")
             agency.append(text)
             for i in idx:

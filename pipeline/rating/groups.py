@@ -10,9 +10,10 @@ stays an internal code (`cong_chuc/khong_giu_chuc_vu`); `group_label` gives the 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from pipeline.ingest.model import Person
 
@@ -49,6 +50,40 @@ def group_label(key: str) -> str:
     kind, _, lead = key.partition("/")
     held = "giữ" if lead == LEADERS else "không giữ"
     return f"{KIND_WORDS[kind]} {held} chức vụ lãnh đạo, quản lý"
+
+
+# words for the ASCII parts a workbook may use in its own group keys ("TH/chuyen_vien")
+_PART_WORDS = {
+    "lanh_dao_quan_ly": "lãnh đạo, quản lý", "khong_giu_chuc_vu": "không giữ chức vụ lãnh đạo, quản lý",
+    "chuyen_vien": "chuyên viên", "chuyen_vien_chinh": "chuyên viên chính", "vien_chuc": "viên chức",
+    "cong_chuc": "công chức", "can_bo": "cán bộ", "nguoi_lao_dong": "người lao động", "hop_dong": "hợp đồng",
+    "lanh_dao": "lãnh đạo", "nhan_vien": "nhân viên", "co_quan": "cơ quan",
+}
+_CODE = re.compile(r"[a-z]+_[a-z_]+")
+
+
+def clerk_group_name(key: str, units: Mapping[str, str]) -> str:
+    """The name of a group the workbook wrote as a code, in words: "<unit code>/<part>" as "<Part in words> –
+    <unit name>" («TH/chuyen_vien» → «Chuyên viên – Phòng Tổng hợp»), snake_case parts in words; a group the
+    clerk named in words, and a default key, unchanged (`group_label` names those)."""
+    if is_default_key(key):
+        return key
+    head, sep, tail = key.partition("/")
+    if sep and head in units and tail:
+        words = _part_words(tail)
+        return f"{words[:1].upper()}{words[1:]} – {units[head]}"
+    return _part_words(key)
+
+
+def display_name(key: str, units: Mapping[str, str]) -> str:
+    """What every output calls group `key`: a default group in words (`group_label`), a group the workbook
+    wrote as a code in words with its unit's name (`clerk_group_name`), any other name as written."""
+    named = group_label(key)
+    return named if named != key else clerk_group_name(key, units)
+
+
+def _part_words(text: str) -> str:
+    return _CODE.sub(lambda m: _PART_WORDS.get(m.group(0), m.group(0).replace("_", " ")), text)
 
 
 def norm(name: str) -> str:

@@ -54,9 +54,10 @@ def _people_sheet(wb: Book, ratings: Ratings) -> None:
     # after the decisions already made; the papers print the meeting's (the last column), which differs
     # when those decisions took or freed the group's HTXS places (docs/render-context.md)
     meeting = ratings.unit_proposals()
+    names = {g.nhom: g.ten_nhom for g in ratings.groups if g.ten_nhom}  # «TH/chuyen_vien» in words, as every paper
     rows = []
     for n, pr in enumerate(ratings.people, start=1):
-        rows.append([n, pr.ma_so, pr.ho_ten, pr.ma_don_vi, group_label(pr.nhom_tuong_dong), STATUS_WORDS[pr.trang_thai],
+        rows.append([n, pr.ma_so, pr.ho_ten, pr.ma_don_vi, names.get(pr.nhom_tuong_dong) or group_label(pr.nhom_tuong_dong), STATUS_WORDS[pr.trang_thai],
                      level(pr.tu_xep_loai), level(pr.muc_hop), _score(pr),
                      level(pr.muc_de_xuat), level(pr.muc_quyet_dinh), level(pr.muc_toi_da), lines(pr.ly_do),
                      lines(pr.canh_bao), emulation_cell(pr), level(meeting.of(pr.ma_so).muc_de_xuat)])
@@ -91,7 +92,7 @@ def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, 
     ws = wb.create_sheet(_sheet_name(wb, f"Nhom {g.nhom}"))
     ws.set_width(1, 34)
     ws.set_width(2, 80)
-    ws.put(1, 1, f"Nhóm tương đồng «{group_label(g.nhom)}»: kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ", bold=True)
+    ws.put(1, 1, f"Nhóm tương đồng «{g.ten_nhom or group_label(g.nhom)}»: kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ", bold=True)
     facts = [
         ("Đơn vị có người trong nhóm", ", ".join(g.don_vi)),
         ("Số người / số được xếp loại", f"{g.so_nguoi} / {g.so_xep_loai}"),
