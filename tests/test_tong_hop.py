@@ -4,6 +4,7 @@ the late ones, and the agencies that sent nothing; the .xlsx and the PDF say the
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -224,8 +225,11 @@ def test_a_group_over_the_htxs_cap_in_the_agencys_own_check_is_named(packages, t
     (tmp_path / "t.pdf").write_bytes(province.pdf_bytes(summary))
     flat = " ".join(subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
-    assert f"vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ: «{name}»" in flat
-    assert "kết quả kiểm tra theo từng nhóm là của chính cơ quan (phần «Kiểm tra tỷ lệ hoàn thành xuất sắc" in flat
+    # the Sở's paper quotes as every paper does: “…” (the console and the web pages keep «…»)
+    assert f"vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ: “{name}”" in flat and "«" not in flat and "»" not in flat
+    assert "kết quả kiểm tra theo từng nhóm là của chính cơ quan (phần “Kiểm tra tỷ lệ hoàn thành xuất sắc" in flat
+    sheet = load_workbook(io.BytesIO(province.xlsx_bytes(summary)))["CoQuan"]
+    assert f"vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ: “{name}”" in sheet.cell(row=2, column=7).value
     assert "HTXS" not in flat
 
 

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import clock, portable
 from pipeline.manifest import MANIFEST
+from pipeline.quotes import curly_quotes
 from pipeline.rating.levels import WORDS
 from pipeline.submission.report import RECIPIENT
 from pipeline.submission.summary_table import CATEGORIES, TOTAL, TableUnreadable, read_table  # noqa: F401 - read_table for tests
@@ -576,7 +577,7 @@ COUNT_HEADERS = [("Cơ quan, đơn vị", 36), ("Đối tượng", 40), ("Tổng
 def workbook(summary: Summary) -> Book:
     from pipeline.ingest.xlsx_write import Book, table
 
-    wb = Book()
+    wb = Book(ngoac_kep=True)  # a paper the Sở signs: “…” as the agencies' papers (pipeline/quotes.py)
     ws = wb.create_sheet("CoQuan")
     rows = []
     for pkg in summary.packages:
@@ -675,8 +676,8 @@ def pdf_bytes(summary: Summary) -> bytes:
     title = ParagraphStyle("T", parent=base, fontName=bold, fontSize=13, leading=17, alignment=1)
     h2 = ParagraphStyle("H", parent=base, fontName=bold, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4)
 
-    def esc(s: object) -> str:
-        return _words(str(s)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    def esc(s: object) -> str:  # “…” where the words quote «…», as every paper (pipeline/quotes.py)
+        return curly_quotes(_words(str(s))).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     def grid(header: list[str], rows: list[list[Any]], widths: list[float]) -> Table:
         data = [[Paragraph(esc(h), head) for h in header]] + [[Paragraph(esc(v), base) for v in r] for r in rows]
@@ -709,12 +710,12 @@ def pdf_bytes(summary: Summary) -> bytes:
     header = [h for h, _ in COUNT_HEADERS]
     widths: list[float] = [96, 106, 34, 36, 42, 42, 40, 42, 40, 68, 38, 32, 42, 48, 44]
     story.append(grid(header, _category_rows(summary), widths))
-    story.append(Paragraph(
+    story.append(Paragraph(esc(
         f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years)}, số được "
         "xếp loại «Hoàn thành xuất sắc nhiệm vụ» không quá 20% số được xếp loại «Hoàn thành tốt nhiệm vụ», xét trong "
         "từng nhóm đối tượng tương đồng của mỗi cơ quan; cột này chỉ để lưu ý. Bản tổng hợp không thấy các nhóm: kết quả "
         "kiểm tra theo từng nhóm là của chính cơ quan (phần «Kiểm tra tỷ lệ hoàn thành xuất sắc nhiệm vụ theo nhóm có "
-        "nhiệm vụ tương đồng» của biểu tổng hợp cơ quan gửi); nhóm nào vượt tỷ lệ được ghi ở cột «Tình trạng» mục I.", base))
+        "nhiệm vụ tương đồng» của biểu tổng hợp cơ quan gửi); nhóm nào vượt tỷ lệ được ghi ở cột «Tình trạng» mục I."), base))
     story.append(Paragraph(f"III. Tổng hợp chung của {esc(summary.compiler)}" if summary.compiler
                            else "III. Tổng hợp toàn tỉnh", h2))
     trows = _total_rows(summary)
