@@ -52,5 +52,7 @@ def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | No
             f"(có thể đã được sửa tay): giữ lại thành «{aside}».")
     say(f"Đã ghi «{xlsx}» và «{pdf}»: {province.total_words(summary)}.")
     if summary.failed:
+        # an agency whose other-year package failed may have this year's passed: the year tells them apart
         raise VerifyFailed(f"{len(summary.failed)} bộ hồ sơ không đạt kiểm tra: "
-                           + "; ".join(p.agency for p in summary.failed) + ".")
+                           + "; ".join(p.agency + (f" (bộ hồ sơ năm {p.year})" if p.other_year is not None else "")
+                                       for p in summary.failed) + ".")

@@ -157,3 +157,37 @@ def test_a_named_compiler_is_compared_as_names_are():
     assert summary.compiler == health and summary.packages[0].compiler == health
     assert not summary.packages[0].addressed_elsewhere
     assert province.summarise([Path("/nonexistent/a")], today=TODAY, read=lambda p: _pkg("A", "")).compiler == ""
+
+
+def test_the_20_percent_column_leaves_out_the_heads_rated_by_the_superior(outs, tmp_path, capsys):
+    """From 2026 an agency head is outside his agency's HTXS cap (ND 335 Art. 10 cl. 2: the managing agency's
+    head rates him; docs/rating.md rule 4): each agency's own check puts him in «Người đứng đầu cơ quan (tỷ lệ do
+    cấp trên xét)». The Sở's 20 % column counted him with his category and showed «Vượt» where the agency's check
+    found every group within the cap. Worked by hand from the workbooks:
+
+    - hospital, viên chức quản lý: 6 rated; the Giám đốc (the head) HTXS, 4 HTT, 1 HT. Without the head: 0 HTXS
+      against 20 % × 4 = 0,8, within (it read «1 / 20% × 4 = 0,8», «Vượt»); the second hospital is the same;
+    - commune, cán bộ: the Chủ tịch (the head) HTXS, his two deputies and the Chủ tịch HĐND HTT: 0 against
+      20 % × 3 = 0,6, within (it read «Vượt»);
+    - province: HTXS 2 + 2 + 2 of which 3 heads, HTT 16 + 16 + 13 = 45: 3 against 9, within; viên chức quản lý
+      0 against 20 % × (4 + 4) = 1,6 (it read «2 / 20% × 8 = 1,6», «Vượt»).
+    """
+    _run(outs, tmp_path / "snv", capsys)
+    per = {(r[0], r[1]): r for r in _sheet(tmp_path / "snv", "TheoDoiTuong")}
+    one = " (không tính 1 người đứng đầu cơ quan)"
+    for hospital in (sn.AGENCY, SECOND):
+        row = per[(hospital, "Viên chức quản lý")]
+        assert row[2:8] == (6, 6, 1, 4, 1, 0)  # the counts stay the agency's own
+        assert row[9:11] == ("0 / 20% × 4 = 0,8" + one, "Không vượt"), hospital
+        assert per[(hospital, "Viên chức không giữ chức vụ quản lý")][9] == "1 / 20% × 10 = 2"  # no head: as before
+    assert per[(xa.AGENCY, "Cán bộ")][4:6] == (1, 3)
+    assert per[(xa.AGENCY, "Cán bộ")][9:11] == ("0 / 20% × 3 = 0,6" + one, "Không vượt")
+    total = {r[0]: r for r in _sheet(tmp_path / "snv", "ToanTinh")}
+    assert total["Tổng cộng"][3:5] == (6, 45)
+    assert total["Tổng cộng"][8:10] == ("3 / 20% × 45 = 9 (không tính 3 người đứng đầu cơ quan)", "Không vượt")
+    assert total["Viên chức quản lý"][8:10] == ("0 / 20% × 8 = 1,6 (không tính 2 người đứng đầu cơ quan)",
+                                                 "Không vượt")
+    words = _pdf(tmp_path / "snv" / province.PDF)
+    assert "Vượt" not in words.replace("Không vượt", "")
+    assert ("Người đứng đầu cơ quan mà biểu của cơ quan ghi ở nhóm “Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)” "
+            "do cấp trên đánh giá, xếp loại, không tính trong tỷ lệ của cơ quan: cột này cũng không tính người đó") in words

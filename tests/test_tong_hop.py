@@ -132,6 +132,16 @@ def test_htxs_against_a_fifth_of_htt():
     assert province.htxs_words({"HTXS": 0, "HTT": 0}) == ("0 / 20% × 0 = 0", False)
 
 
+def test_before_2026_the_head_counts_in_the_20_percent_column(packages):
+    """ND 90 years: the 2024 sample's head is in his category's group (its own check counts him): the Sở's column
+    leaves no one out. Công chức lãnh đạo, quản lý: 10 rated, 1 HTXS, 9 HTT (the head among them): 1 against
+    20 % × 9 = 1,8."""
+    summary = province.summarise([packages["old_year"]])
+    rows = {r[1]: r for r in province._category_rows(summary)}
+    assert rows["Công chức giữ chức vụ lãnh đạo, quản lý"][9:11] == ["1 / 20% × 9 = 1,8", "Không vượt"]
+    assert not any("đứng đầu" in r[9] for r in rows.values())
+
+
 def test_province_deadline_overrides_each_packages_own(packages):
     due = clock.today() - dt.timedelta(days=3)
     summary = province.summarise([packages["on_time"], packages["late"]], expected=["Sở Nội vụ tỉnh Thử Nghiệm"], due=due)
@@ -163,7 +173,11 @@ def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path
     assert "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2025" in flat
     # the 2024 package fails for its year, not for its files: the first line says which of the failing it is
     assert "Nhận 3 bộ hồ sơ; 1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng);" in flat
-    assert "1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng)," in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng)," in err
+    # the last line names the failing package by its year: the same agency's 2025 package passed (it read
+    # «1 bộ hồ sơ không đạt kiểm tra: Văn phòng UBND tỉnh Hà Giang Nam.», the agency whose 2025 package is on time)
+    assert "Lỗi: 1 bộ hồ sơ không đạt kiểm tra: Văn phòng UBND tỉnh Hà Giang Nam (bộ hồ sơ năm 2024)." in err
     assert "Nghị định 335/2025" not in flat  # the 2025 rule only (ND 90 as amended by ND 48)
     rows = {r[1]: r for r in load_workbook(out / province.XLSX)["CoQuan"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert rows[str(packages["old_year"])][4] in (None, "")  # no days late against another year's deadline

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline import clock, portable
 from pipeline.manifest import MANIFEST
 from pipeline.quotes import curly_quotes
+from pipeline.rating.groups import HEAD_GROUP
 from pipeline.rating.levels import WORDS
 from pipeline.submission.report import RECIPIENT
 from pipeline.submission.summary_table import CATEGORIES, TOTAL, TableUnreadable, read_table  # noqa: F401 - read_table for tests
@@ -79,6 +80,10 @@ class Package:
     # the comparable groups the agency's own table (sheet TyLeHTXS) finds over the HTXS cap, by name; None when
     # the table has no such sheet: the province cannot see the groups, the agency's check can
     groups_over: list[str] | None = None
+    # per staff category of the table (and "tong_cong"): the agency heads the agency's own check leaves out of its
+    # HTXS cap (ratings file: comparable group `HEAD_GROUP`, rated by the superior), by final level {"HTXS": n,
+    # "HTT": n}; the 20 % column leaves them out too, as that check does. Empty without a ratings file
+    outside_cap: dict[str, dict[str, int]] = field(default_factory=dict)
     # the day the Sở received the package, when it knows it (`hoso serve`: the day the agency sent it); the
     # deadline is then held against that day, else against the day the package was made
     sent: dt.date | None = None
@@ -335,7 +340,13 @@ def _emulation(pkg: Package, people: list[Any], entries: list[dict[str, Any]]) -
     category = {e["ma_so"]: e["doi_tuong"] for e in entries}
     out: dict[str, dict[str, Any]] = {code: {"LDTT": 0, "CSTDCS": 0} for code, _ in (*CATEGORIES, TOTAL)}
     proposed = dict.fromkeys(out, 0)
+    outside: dict[str, dict[str, int]] = {}
     for p in people:
+        level = (p.get("muc_quyet_dinh") or p.get("muc_de_xuat")) if isinstance(p, dict) else None
+        if isinstance(p, dict) and p.get("nhom_tuong_dong") == HEAD_GROUP and level in ("HTXS", "HTT"):
+            for code in (category.get(p.get("ma_so")), TOTAL[0]):
+                if code in out:
+                    outside.setdefault(code, {"HTXS": 0, "HTT": 0})[level] += 1
         if _undecided(p):
             for code in (category.get(p.get("ma_so")), TOTAL[0]):
                 if code in proposed:
@@ -353,6 +364,7 @@ def _emulation(pkg: Package, people: list[Any], entries: list[dict[str, Any]]) -
                 out[code]["CSTDCS"] += 1
     pkg.emulation = out
     pkg.proposed_by = proposed
+    pkg.outside_cap = outside
 
 
 def _norm(name: str) -> str:
@@ -418,12 +430,16 @@ def _d(value: dt.date | None) -> str:
     return f"{value:%d/%m/%Y}" if value else "không rõ"
 
 
-def htxs_words(counts: dict[str, Any]) -> tuple[str, bool]:
-    """("2 / 20% × 9 = 1,8", over?) — HTXS against 20 % of HTT."""
-    htxs, htt = counts.get("HTXS") or 0, counts.get("HTT") or 0
+def htxs_words(counts: dict[str, Any], outside: dict[str, int] | None = None) -> tuple[str, bool]:
+    """("2 / 20% × 9 = 1,8", over?) — HTXS against 20 % of HTT; `outside`: the agency heads out of the cap
+    (`Package.outside_cap`), left out of both numbers and named: «1 / 20% × 8 = 1,6 (không tính 1 người đứng
+    đầu cơ quan)»."""
+    out_htxs, out_htt = (outside or {}).get("HTXS") or 0, (outside or {}).get("HTT") or 0
+    htxs, htt = (counts.get("HTXS") or 0) - out_htxs, (counts.get("HTT") or 0) - out_htt
     limit = f"{htt * 0.2:.1f}".replace(".", ",").removesuffix(",0")
     over = htxs * 5 > htt
-    return f"{htxs} / 20% × {htt} = {limit}", over
+    heads = f" (không tính {out_htxs + out_htt} người đứng đầu cơ quan)" if out_htxs + out_htt else ""
+    return f"{htxs} / 20% × {htt} = {limit}{heads}", over
 
 
 def status_words(pkg: Package) -> str:
@@ -525,7 +541,7 @@ def _category_rows(summary: Summary) -> list[list[Any]]:
             c = pkg.counts.get(code)
             if not c or (code != TOTAL[0] and not c.get("tong")):
                 continue
-            words, over = htxs_words(c)
+            words, over = htxs_words(c, pkg.outside_cap.get(code))
             emu = pkg.emulation.get(code) if pkg.emulation else None
             rows.append([pkg.agency, label, c.get("tong", 0), c.get("xep_loai", 0),
                          *(c.get(k, 0) for k in LEVELS), c.get("khong_xep_loai", 0), words,
@@ -639,7 +655,8 @@ def _total_rows(summary: Summary) -> list[list[Any]]:
     rows = []
     for code, label in (*CATEGORIES, TOTAL):
         c = totals[code]
-        words, over = htxs_words(c)
+        heads = [p.outside_cap[code] for p in summary.counted if code in p.outside_cap]
+        words, over = htxs_words(c, {k: sum(h[k] for h in heads) for k in ("HTXS", "HTT")})
         emu = [p.emulation[code] for p in summary.counted if p.emulation and code in p.emulation]
         rows.append([label, c["tong"], c["xep_loai"], *(c[k] for k in LEVELS), c["khong_xep_loai"], words,
                      "Vượt" if over else "Không vượt", cell(sum(e["LDTT"] for e in emu)),
@@ -715,7 +732,10 @@ def pdf_bytes(summary: Summary) -> bytes:
         "xếp loại «Hoàn thành xuất sắc nhiệm vụ» không quá 20% số được xếp loại «Hoàn thành tốt nhiệm vụ», xét trong "
         "từng nhóm đối tượng tương đồng của mỗi cơ quan; cột này chỉ để lưu ý. Bản tổng hợp không thấy các nhóm: kết quả "
         "kiểm tra theo từng nhóm là của chính cơ quan (phần «Kiểm tra tỷ lệ hoàn thành xuất sắc nhiệm vụ theo nhóm có "
-        "nhiệm vụ tương đồng» của biểu tổng hợp cơ quan gửi); nhóm nào vượt tỷ lệ được ghi ở cột «Tình trạng» mục I."), base))
+        "nhiệm vụ tương đồng» của biểu tổng hợp cơ quan gửi); nhóm nào vượt tỷ lệ được ghi ở cột «Tình trạng» mục I."
+        + (f" Người đứng đầu cơ quan mà biểu của cơ quan ghi ở nhóm «{HEAD_GROUP}» do cấp trên đánh giá, xếp loại, "
+           "không tính trong tỷ lệ của cơ quan: cột này cũng không tính người đó (ghi «không tính … người đứng đầu cơ "
+           "quan»)." if any(p.outside_cap for p in summary.counted) else "")), base))
     story.append(Paragraph(f"III. Tổng hợp chung của {esc(summary.compiler)}" if summary.compiler
                            else "III. Tổng hợp toàn tỉnh", h2))
     trows = _total_rows(summary)
