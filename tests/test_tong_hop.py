@@ -171,6 +171,11 @@ def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path
     flat = " ".join(subprocess.run(["pdftotext", "-layout", str(out / province.PDF), "-"], capture_output=True,
                                    text=True, check=True).stdout.split())
     assert "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2025" in flat
+    # every printed page says which it is of how many (the tables run over pages; there were no page numbers)
+    pages = subprocess.run(["pdftotext", str(out / province.PDF), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")[:-1]
+    assert len(pages) >= 2
+    assert [" ".join(p.split()).endswith(f"Trang {k}/{len(pages)}") for k, p in enumerate(pages, 1)] == [True] * len(pages)
     # the 2024 package fails for its year, not for its files: the first line says which of the failing it is
     assert "Nhận 3 bộ hồ sơ; 1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng);" in flat
     err = capsys.readouterr().err

@@ -752,7 +752,30 @@ def pdf_bytes(summary: Summary) -> bytes:
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=36, rightMargin=36, topMargin=36,
                             bottomMargin=36, title="Tổng hợp kết quả đánh giá, xếp loại chất lượng", invariant=1)
-    doc.build(story)
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    class Numbered(Canvas):
+        """Each page «Trang k/n» at its foot (a printed summary of several pages, tables split across them): the
+        pages are kept until the count is known (reportlab's deferred showPage)."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._kept: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._kept.append(dict(self.__dict__))
+            self._startPage()  # type: ignore[attr-defined]  # reportlab's own, untyped
+
+        def save(self) -> None:
+            for state in self._kept:
+                self.__dict__.update(state)
+                self.setFont(regular, 8.5)
+                self.drawCentredString(landscape(A4)[0] / 2, 20, f"Trang {self.getPageNumber()}/{len(self._kept)}")
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    doc.build(story, canvasmaker=Numbered)
     return buf.getvalue()
 
 
