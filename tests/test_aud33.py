@@ -126,6 +126,16 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
     # the counts: 6 managers (1 HTXS, 4 HTT, 1 HT), 13 others (1 HTXS, 10 HTT, 1 KHT, 1 not rated), 2 NLĐ HTT
     assert re.search(r"Viên chức quản lý 6 6 1 16,7 4 66,7 1 16,7 0 0,0 0", table), table
     assert re.search(r"Tổng cộng 21 20 2 10,0 16 80,0 1 5,0 1 5,0 1", table), table
+    # the xlsx tables give his group no ratio nor maximum of the hospital's either (not «20% số HTT», nor «1»)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")["TyLeHTXS"]
+    row = next(r for r in sheet.iter_rows(min_row=6, values_only=True) if r[1] == "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)")
+    assert row[7] == "không tính trong tỷ lệ của cơ quan (do cấp có thẩm quyền xét)" and row[8] is None
+    ratings = load_workbook(out / "ket_qua_xep_loai.xlsx")
+    facts = dict(r[:2] for ws in ratings if ws.title.startswith("Nhom Người") for r in ws.iter_rows(values_only=True))
+    assert facts["Tỷ lệ tối đa (HTXS so với HTT)"] == facts["Số HTXS tối đa"] == \
+        "không tính trong tỷ lệ của cơ quan (do cấp có thẩm quyền xét)"
 
 
 @pytest.mark.libreoffice

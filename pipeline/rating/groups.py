@@ -31,6 +31,8 @@ CBCCVC = ("can_bo", "cong_chuc", "vien_chuc")
 # empty under a rulebook with `head_outside_cap` (from 2026). He is rated by the superior (ND 90 Art. 16, ND 335
 # Art. 10 cl. 2), which applies the cap among the heads it rates (docs/rating.md rule 4)
 HEAD_GROUP = "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)"
+# what a table prints for his group's ratio and maximum: none of the agency's
+HEAD_CAP_WORDS = "không tính trong tỷ lệ của cơ quan (do cấp có thẩm quyền xét)"
 
 
 def default_key(person: Person) -> str:

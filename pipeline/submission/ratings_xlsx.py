@@ -22,7 +22,7 @@ from typing import Any
 
 from pipeline.ingest.xlsx_write import Book, book_bytes, lines, table
 from pipeline.rating.emulation import TITLES
-from pipeline.rating.groups import group_label
+from pipeline.rating.groups import HEAD_CAP_WORDS, HEAD_GROUP, group_label
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import GroupCap, PersonRating, Ratings
 from pipeline.rating.rules import pct
@@ -93,17 +93,19 @@ def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, 
     ws.set_width(1, 34)
     ws.set_width(2, 80)
     ws.put(1, 1, f"Nhóm tương đồng «{g.ten_nhom or group_label(g.nhom)}»: kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ", bold=True)
+    # the agency head out of the agency's cap: no ratio nor maximum of the agency's (the competent level weighs him)
+    outside = g.nhom == HEAD_GROUP
     facts = [
         ("Đơn vị có người trong nhóm", ", ".join(g.don_vi)),
         ("Số người / số được xếp loại", f"{g.so_nguoi} / {g.so_xep_loai}"),
-        ("Tỷ lệ tối đa (HTXS so với HTT)", f"{round(g.ty_le * 100, 2):g}%"),
+        ("Tỷ lệ tối đa (HTXS so với HTT)", HEAD_CAP_WORDS if outside else f"{round(g.ty_le * 100, 2):g}%"),
         ("Cách làm tròn", {"floor": "làm tròn xuống", "round": "làm tròn", "ceil": "làm tròn lên"}.get(g.lam_tron, g.lam_tron)),
         ("Đề xuất HTXS trước khi áp tỷ lệ", g.so_htxs_de_nghi),
         ("Đề xuất HTT trước khi áp tỷ lệ", g.so_htt_de_nghi),
         ("Đã có mức quyết định HTXS / HTT (giữ chỗ trước)", f"{g.so_htxs_quyet_dinh} / {g.so_htt_quyet_dinh}"),
         ("Số HTXS được giữ", g.so_htxs_giu),
         ("Số HTT sau khi hạ mức", g.so_htt_sau),
-        ("Số HTXS tối đa", g.toi_da),
+        ("Số HTXS tối đa", HEAD_CAP_WORDS if outside else g.toi_da),
         ("Hạ từ HTXS xuống HTT", ", ".join(g.ha_muc) or "không"),
         ("Ngoại lệ được cho phép", g.ngoai_le or "không"),
         ("Cách tính", g.cach_tinh),

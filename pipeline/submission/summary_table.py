@@ -32,7 +32,7 @@ from pipeline.ingest import xlsx_write
 from pipeline.ingest.model import Campaign, Person
 from pipeline.ingest.xlsx_write import put
 from pipeline.quotes import curly_quotes
-from pipeline.rating.groups import HEAD_GROUP, is_default_key
+from pipeline.rating.groups import HEAD_CAP_WORDS, HEAD_GROUP, is_default_key
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import GroupCap, Ratings
 from pipeline.rating.rules import percent_tenths
@@ -343,7 +343,7 @@ def _group_sheet(wb: Workbook, data: dict[str, Any]) -> None:
     for i, g in enumerate(data["nhom"]):
         r = 6 + i
         values = [g["stt"], g.get("ten_nhom") or g["nhom"], g["don_vi"], g["so_nguoi"], g["so_xep_loai"], g["so_htxs"], g["so_htt"],
-                  f"{round(g['ty_le'] * 100, 2):g}% số HTT", g["toi_da"], g["ket_luan"], g["ngoai_le"], g["ha_muc"],
+                  HEAD_CAP_WORDS if g["nhom"] == HEAD_GROUP else f"{round(g['ty_le'] * 100, 2):g}% số HTT", g["toi_da"], g["ket_luan"], g["ngoai_le"], g["ha_muc"],
                   g["cach_tinh"]]
         for c, v in enumerate(values, start=1):
             cell = put(ws, r, c, v, bold=(c == 10 and g["vuot"]))
