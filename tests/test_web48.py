@@ -98,3 +98,27 @@ def test_a_name_typed_in_small_letters_or_capitals_is_named_before_it_is_printed
     assert messages["NGUYỄN VĂN THÀNH"] == "«Họ và tên» viết toàn chữ in hoa; các văn bản in đúng như đã gõ."
     # the ratings keep the name as typed: the warning changes nothing
     assert "ngô thị thu hà" in c.get("/xep-loai").text
+
+
+def test_a_column_of_names_typed_in_capitals_is_one_warning_naming_its_cells(tmp_path):
+    """A staff list pasted in capitals (every NhanSu «Họ và tên» of the 2026 sample, rows 2–41, but rows 10–11
+    kept as written) is one warning naming the cells «B2:B9, B12:B41» — not 38 lines a clerk scrolls through."""
+    import openpyxl
+
+    from pipeline import ingest
+    from pipeline.ingest.problems import WARNING
+
+    wb = openpyxl.load_workbook(Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx")
+    ws = wb["NhanSu"]
+    col = [c.value for c in ws[1]].index("ho_ten") + 1
+    for r in range(2, ws.max_row + 1):
+        if r not in (10, 11) and ws.cell(r, col).value:
+            ws.cell(r, col).value = ws.cell(r, col).value.upper()
+    path = tmp_path / "caps.xlsx"
+    wb.save(path)
+    found = [p for p in ingest.check(path) if "viết toàn chữ in hoa" in p.message]
+    assert len(found) == 1 and found[0].severity == WARNING and found[0].cell == "B2"
+    assert found[0].message == ("«Họ và tên» của 38 người viết toàn chữ in hoa (B2:B9, B12:B41); các văn bản in đúng "
+                                "như đã gõ.")
+    assert found[0].value == "NGUYỄN ĐÌNH KHẢI"
+    assert found[0].expected == "viết hoa chữ cái đầu mỗi tiếng, ví dụ «Nguyễn Đình Khải» (sửa trong sổ)"

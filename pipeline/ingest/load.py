@@ -522,10 +522,12 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
     repeats = _duplicates(sheet, "ma_so", "mã số", problems)
     min_months = rulebook.min_months if rulebook else 6
     people = []
+    cased: list[tuple[Row, str]] = []  # names typed all in small letters or all in capitals
     for row in sheet.rows:
         v = row.values
         _collapse_spaces(row, "ho_ten", "Họ và tên", problems)
-        _name_case(row, "ho_ten", "Họ và tên", problems)
+        if (how := _name_case(row.values.get("ho_ten"))) is not None:
+            cased.append((row, how))
         unit_ok = _check_unit(row, units, problems)
         months, absent = v.get("so_thang_cong_tac", 12), v.get("so_thang_nghi", 0)
         if absent > months:
@@ -577,6 +579,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
             nguoi_danh_gia=v.get("nguoi_danh_gia", ""), chuc_vu_nguoi_danh_gia=v.get("chuc_vu_nguoi_danh_gia", ""),
             row=row.number, refs=_frozen(row.refs),
         ))
+    _name_case_warnings(cased, problems)
     _check_heads(data, sheet, units, problems)
     return people
 
@@ -594,21 +597,52 @@ def _collapse_spaces(row: Row, key: str, label: str, problems: list[Problem]) ->
         row.values[key] = collapsed
 
 
-def _name_case(row: Row, key: str, label: str, problems: list[Problem]) -> None:
-    """A name typed all in small letters («ngô thị thu hà») or all in capitals («NGUYỄN VĂN THÀNH», a staff list's
-    habit) is printed so on every signed paper («Đồng chí ngô thị thu hà – Chuyên viên»): a warning with the name
-    each word capitalised, the value kept as typed (only the clerk knows «H'Linh», «Y Bhim»)."""
-    value = row.values.get(key)
+def _name_case(value: object) -> str | None:
+    """How a name is typed when it is all in small letters («ngô thị thu hà») or all in capitals («NGUYỄN VĂN
+    THÀNH», a staff list's habit): it is printed so on every signed paper («Đồng chí ngô thị thu hà – Chuyên
+    viên»); None for a name typed otherwise."""
     if not isinstance(value, str) or not any(c.isalpha() for c in value):
-        return
+        return None
     if value == value.lower():
-        how = "toàn chữ thường"
-    elif value == value.upper() and sum(c.isalpha() for c in value) > 1:
-        how = "toàn chữ in hoa"
-    else:
-        return
-    problems.append(_p(WARNING, row, key, f"«{label}» viết {how}; các văn bản in đúng như đã gõ.", value=value,
-                       expected=f"«{value.title()}» (viết hoa chữ cái đầu mỗi tiếng; sửa trong sổ)"))
+        return "toàn chữ thường"
+    if value == value.upper() and sum(c.isalpha() for c in value) > 1:
+        return "toàn chữ in hoa"
+    return None
+
+
+NAME_CASE_EACH = 3  # up to this many names typed one way: a warning on each cell; more: one for them all
+
+
+def _name_case_warnings(cased: list[tuple[Row, str]], problems: list[Problem]) -> None:
+    """A warning with the name each word capitalised, the value kept as typed (only the clerk knows «H'Linh»,
+    «Y Bhim»): on each cell for a few names, once for a column typed so throughout (naming its cells)."""
+    label = "Họ và tên"
+    for how in ("toàn chữ thường", "toàn chữ in hoa"):
+        rows = [row for row, h in cased if h == how]
+        if len(rows) <= NAME_CASE_EACH:
+            for row in rows:
+                value = row.values["ho_ten"]
+                problems.append(_p(WARNING, row, "ho_ten", f"«{label}» viết {how}; các văn bản in đúng như đã gõ.",
+                                   value=value, expected=f"«{value.title()}» (viết hoa chữ cái đầu mỗi tiếng; sửa trong sổ)"))
+            continue
+        first = rows[0]
+        ref = first.refs.get("ho_ten")
+        cells = _cell_runs(ref.column if ref else "", [r.refs["ho_ten"].row if "ho_ten" in r.refs else r.number for r in rows])
+        value = first.values["ho_ten"]
+        problems.append(_p(WARNING, first, "ho_ten", f"«{label}» của {len(rows)} người viết {how} ({cells}); các văn "
+                           "bản in đúng như đã gõ.", value=value,
+                           expected=f"viết hoa chữ cái đầu mỗi tiếng, ví dụ «{value.title()}» (sửa trong sổ)"))
+
+
+def _cell_runs(column: str, rows: list[int]) -> str:
+    """«B2:B9, B12, B15:B20»: the cells of `rows` in `column`, consecutive rows as one range."""
+    runs: list[list[int]] = []
+    for r in sorted(rows):
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    return ", ".join(f"{column}{a}" if a == b else f"{column}{a}:{column}{b}" for a, b in runs)
 
 
 # names printed as one line (a signer, the chair of a meeting): tidied like NhanSu «Họ và tên»
