@@ -25,6 +25,7 @@ import base64
 import binascii
 import functools
 import hashlib
+import itertools
 import json
 import threading
 from collections.abc import Iterator
@@ -274,7 +275,7 @@ class Remembered:
 
     def dump(self) -> bytes:
         """{text: [modules a side, the runs' numbers as bytes in base64]} (a side is at most 177 modules)."""
-        return json.dumps({t: [_MEMO[t][0], base64.b64encode(bytes(x for run in _MEMO[t][1] for x in run)).decode()]
+        return json.dumps({t: [_MEMO[t][0], base64.b64encode(bytes(itertools.chain.from_iterable(_MEMO[t][1]))).decode()]
                            for t in sorted(self.drawn) if t in _MEMO}, separators=(",", ":")).encode()
 
 
