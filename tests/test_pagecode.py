@@ -1,12 +1,13 @@
-"""The page codes' QR modules are segno's own: pagecode chooses the data mask by segno's penalty
-rules computed on whole rows (pagecode._matrix), and a bundle must not change because of it
-(the saved runs of earlier builds, qr.json, are reused as they are)."""
+"""The page codes' QR modules are segno's own: pagecode places segno's message and chooses the data
+mask by segno's penalty rules computed on whole rows (pagecode._fast_matrix), and a bundle must not
+change because of it (the saved runs of earlier builds, qr.json, are reused as they are)."""
 
 from __future__ import annotations
 
 import random
 import string
 
+import pytest
 import segno
 
 from pipeline.bundle import pagecode
@@ -29,9 +30,22 @@ def test_the_modules_are_segnos_own_for_every_mask_and_version() -> None:
         qr = segno.make_qr(text, error="m", boost_error=False)
         masks.add(qr.mask)
         versions.add(qr.version)
-        assert [bytes(r) for r in pagecode._matrix(text)] == [bytes(r) for r in qr.matrix], text
+        fast = pagecode._fast_matrix(text)
+        assert fast is not None and [bytes(r) for r in fast] == [bytes(r) for r in qr.matrix], text
     assert masks == set(range(8))  # every mask was the best one somewhere
     assert {1, 4, 7, 10} <= versions  # small codes, hoso's own (version 4), and codes with version modules
+    assert pagecode._fast_is_segnos()
+
+
+def test_a_segno_whose_steps_differ_is_used_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = pagecode.PageCode("a1b2c3", "2026", "DV01", "NV0001", "ca_nhan", 1, 1, 2, "deadbeef").text()
+    monkeypatch.setattr(pagecode, "_fast_matrix", lambda t: tuple(bytearray(len(r)) for r in pagecode._segno(t)))
+    pagecode._fast_is_segnos.cache_clear()
+    try:
+        assert not pagecode._fast_is_segnos()
+        assert [bytes(r) for r in pagecode._matrix(text)] == [bytes(r) for r in segno.make_qr(text, error="m", boost_error=False).matrix]
+    finally:
+        pagecode._fast_is_segnos.cache_clear()
 
 
 def test_the_runs_cover_exactly_the_dark_modules() -> None:
