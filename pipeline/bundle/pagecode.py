@@ -208,7 +208,7 @@ def _penalty(rows: list[int], cols: list[int], width: int, ones: int) -> int:
     for upper, row in zip(rows, rows[1:], strict=False):
         alike = upper ^ row ^ ones
         blocks += (alike & (alike >> 8) & (row ^ (row >> 8) ^ ones) & inner).bit_count()
-    dark = sum(r.bit_count() for r in rows)
+    dark = sum(map(int.bit_count, rows))
     percent = float(dark) / (width ** 2)
     return score + 3 * blocks + 10 * int(abs(percent * 100 - 50) / 5)  # N4 as segno computes it
 
