@@ -21,6 +21,7 @@ def _texts() -> list[str]:
              for form, copy, page, pages in (("ca_nhan", 1, 1, 2), ("dang_vien", 2, 3, 3), (pagecode.COVER_FORM, 1, 1, 1))]
     letters = string.ascii_letters + string.digits + " |/-_.:"
     other = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 400))) for _ in range(300)]
+    other += ["".join(rng.choice(letters) for _ in range(rng.randint(500, 900))) for _ in range(12)]
     return codes + other + ["0123456789" * k for k in range(1, 12)] + ["Nguyễn Thị Ánh " * k for k in range(1, 6)]
 
 
@@ -33,7 +34,8 @@ def test_the_modules_are_segnos_own_for_every_mask_and_version() -> None:
         fast = pagecode._fast_matrix(text)
         assert fast is not None and [bytes(r) for r in fast] == [bytes(r) for r in qr.matrix], text
     assert masks == set(range(8))  # every mask was the best one somewhere
-    assert {1, 4, 7, 10} <= versions  # small codes, hoso's own (version 4), and codes with version modules
+    # small codes, hoso's own (version 4), codes with version modules, with 3 and 4 remainder bits
+    assert {1, 4, 7, 10, 14, 21} <= versions
     assert pagecode._fast_is_segnos()
 
 

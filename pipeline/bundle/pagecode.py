@@ -101,8 +101,8 @@ def box(height: float) -> tuple[float, float, float, float]:
 
 Runs = tuple[int, tuple[tuple[int, int, int], ...]]  # (modules a side, dark runs (column, row from the bottom, length))
 
-# Encoding a code costs ~1 ms (`_matrix`; segno's own choice of the best of 8 masks ~3 ms), as much as the rest of a
-# page's assembly. The same text always gives the same runs, so they are remembered: in this
+# Encoding a code costs ~0.5 ms (`_matrix`; segno's own make_qr ~3 ms, most of it choosing the best
+# of 8 masks: it was half of a full build's bundle time). The same text always gives the same runs, so they are remembered: in this
 # process (a person's pages are drawn in their own bundle and again in the unit's) and, through
 # `remembered`, across builds in the bundle cache (a unit rebuilt after one person changed encodes
 # only that person's new codes).
@@ -213,6 +213,43 @@ def _penalty(rows: list[int], cols: list[int], width: int, ones: int) -> int:
     return score + 3 * blocks + 10 * int(abs(percent * 100 - 50) / 5)  # N4 as segno computes it
 
 
+@functools.cache
+def _products(errors: int) -> tuple[int, ...]:
+    """For each byte c, c times the generator polynomial of `errors` error codewords (segno's
+    tables), as one integer of `errors` bytes."""
+    gen, log, exp = _consts.GEN_POLY[errors], _consts.GALIOS_LOG, _consts.GALIOS_EXP
+    return (0, *(int.from_bytes(bytes(exp[log[c] + g] for g in gen), "big") for c in range(1, 256)))
+
+
+_BITS = bytes.maketrans(b"01", b"\x00\x01")
+_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
+def _final_message(version: int, bits: bytes) -> bytes:
+    """segno's `make_final_message` of a QR code at level M (ISO/IEC 18004:2015 7.6): the data
+    codewords cut into blocks, each block's error codewords (the remainder of its division by the
+    generator, byte by byte), both interleaved, as bits, then the remainder bits."""
+    size = (len(bits) + 7) // 8
+    data = int(bits.ljust(8 * size, b"\x00").translate(_DIGITS), 2).to_bytes(size, "big")
+    blocks, errors, at = [], [], 0
+    for info in _consts.ECC[version][_consts.ERROR_LEVEL_M]:
+        n = info.num_total - info.num_data
+        products, top, keep = _products(n), 8 * (n - 1), (1 << 8 * n) - 1
+        for _ in range(info.num_blocks):
+            block = data[at:at + info.num_data]
+            at += info.num_data
+            rest = 0
+            for byte in block:
+                rest = ((rest << 8) & keep) ^ products[byte ^ (rest >> top)]
+            blocks.append(block)
+            errors.append(rest.to_bytes(n, "big"))
+    words = bytes(b for column in itertools.zip_longest(*blocks) for b in column if b is not None) \
+        + bytes(b for column in itertools.zip_longest(*errors) for b in column if b is not None)
+    remainder = 7 if version in (2, 3, 4, 5, 6) else 3 if version in (14, 15, 16, 17, 18, 19, 20, *range(28, 35)) \
+        else 4 if version in range(21, 28) else 0
+    return format(int.from_bytes(words, "big"), f"0{8 * len(words)}b").encode().translate(_BITS) + b"\x00" * remainder
+
+
 def _plain(text: str) -> tuple[int, _Symbol, list[int]] | None:
     """(version, its symbol, the unmasked matrix by rows) of `segno.make_qr(text, error="m",
     boost_error=False)`, as segno's `_encode` has them before it chooses a mask, by the same
@@ -229,7 +266,7 @@ def _plain(text: str) -> tuple[int, _Symbol, list[int]] | None:
     _encoder.write_terminator(buff, capacity, None, len(buff))
     _encoder.write_padding_bits(buff, version, len(buff))
     _encoder.write_pad_codewords(buff, version, capacity, len(buff))
-    message = bytes(_encoder.make_final_message(version, error, buff).getbits())
+    message = _final_message(version, bytes(buff.getbits()))
     symbol = _symbol(version)
     width = symbol.width
     if len(message) != symbol.cells:
@@ -241,11 +278,13 @@ def _plain(text: str) -> tuple[int, _Symbol, list[int]] | None:
 
 def _fast_matrix(text: str) -> tuple[bytearray, ...] | None:
     """The modules of `segno.make_qr(text, error="m", boost_error=False)`, the same to the bit
-    (tests/test_pagecode.py compares them), ~6× faster (~0.5 ms): segno places the message and
-    scores each of the 8 data masks module by module in Python (~2.5 ms of its ~3). Here the
-    message (segno's) is placed by a permutation computed once per version, the 8 masks are scored
-    by the same rules on whole rows and columns at once, the first lowest score winning as in
-    segno, and the format and version information are written by segno's own functions."""
+    (tests/test_pagecode.py compares them), ~6× faster (~0.5 ms): segno computes the error
+    codewords, places the message and scores each of the 8 data masks module by module in Python
+    (~2.5 ms of its ~3). Here segno's own steps make the data codewords; the error codewords are
+    computed a byte at a time (`_final_message`), the message is placed by a permutation computed
+    once per version, the 8 masks are scored by the same rules on whole rows and columns at once,
+    the first lowest score winning as in segno, and the format and version information are
+    written by segno's own functions."""
     plain = _plain(text)
     if plain is None:
         return None
