@@ -142,7 +142,9 @@ class _Builder:
             for ref in (fonts.get_object().values() if fonts is not None else ()):
                 if not isinstance(ref, IndirectObject) or ref.idnum in table:
                     continue
-                key = _object_identity(reader, buf, ref.idnum)
+                memo: dict[int, bytes | None] = reader.__dict__.setdefault("_hoso_identity", {})
+                key = memo[ref.idnum] if ref.idnum in memo else memo.setdefault(
+                    ref.idnum, _object_identity(reader, buf, ref.idnum))  # a person's pages come again in the unit's bundle
                 if key is None:
                     continue
                 known = self._fonts.get(key)

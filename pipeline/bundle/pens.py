@@ -267,11 +267,10 @@ class StreamPen:
         hexadecimal (ASCIIHexDecode, so the stream stays text), not interpolated — each module a
         sharp square. About a fifth of the bytes of the same code drawn as rectangles."""
         width = (n + 7) // 8
-        bits = bytearray(width * n)
+        rows = [0] * n  # each row's bytes as one integer: module k is bit 0x80 >> k % 8 of byte k // 8
         for c, r, length in runs:
-            row = n - 1 - r  # an image's first row is its top
-            for k in range(c, c + length):
-                bits[row * width + k // 8] |= 0x80 >> (k % 8)
+            rows[n - 1 - r] |= ((1 << length) - 1) << (8 * width - c - length)  # an image's first row is its top
+        bits = b"".join(row.to_bytes(width, "big") for row in rows)
         self.ops.append(f"q {size:.2f} 0 0 {size:.2f} {x:.2f} {y:.2f} cm 0 g BI /W {n} /H {n} /IM true /BPC 1 "
                         f"/D [1 0] /F /AHx ID {bits.hex()}> EI Q")
 

@@ -22,7 +22,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, IndirectObject, NameObject, NumberObject, StreamObject
+from pypdf.generic import (
+    ArrayObject,
+    EncodedStreamObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+)
 
 _TOKENS = re.compile(rb"\(|<<|>>|<|%|\bBI\b")
 _ESCAPES = {0x6E: 10, 0x72: 13, 0x74: 9, 0x62: 8, 0x66: 12}  # \n \r \t \b \f
@@ -317,6 +324,11 @@ def _components(data: bytes, glyphs: int) -> tuple[int, ...]:
             return tuple(out)
 
 
+@functools.lru_cache(maxsize=64)
+def _deflated(program: bytes) -> bytes:
+    return zlib.compress(program, -1)
+
+
 @functools.lru_cache(maxsize=32)
 def _program(font: bytes) -> _Program:
     return _Program(font)
@@ -360,7 +372,14 @@ def subset_fonts(writer: PdfWriter) -> int:
     saved = 0
     for stream, before, smaller in cuts:
         if before - len(smaller) >= MIN_SAVING:  # else not worth compressing the program again
-            stream.set_data(smaller)
+            if isinstance(stream, EncodedStreamObject) and stream.get("/Filter") == "/FlateDecode" \
+                    and "/DecodeParms" not in stream:
+                # what set_data stores (pypdf's FlateDecode.encode), without decoding the old program
+                # first; persons of a unit often show the same letters: each cut compressed once
+                stream._data = _deflated(smaller)
+                stream.decoded_self = None
+            else:
+                stream.set_data(smaller)
             stream[NameObject("/Length1")] = NumberObject(len(smaller))
             saved += before - len(smaller)
     return saved
