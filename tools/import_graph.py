@@ -37,7 +37,7 @@ MAX_PARAMS = 4
 # modules at the top of pipeline/ -> the layer they belong to
 LAYERS = {
     "base": ("__init__", "errors", "resources", "options", "progress", "forking", "portable", "tempdirs", "collation",
-             "output", "ownership", "cachecare", "manifest", "document", "clock", "openmarks", "printed"),
+             "output", "ownership", "cachecare", "manifest", "document", "clock", "openmarks", "printed", "quotes"),
     "plan": ("plan",),
     "pdf": ("parallel",),  # the work map: beside the converter whose cluster it may use (pdf/cum.py)
     "build": ("uptodate", "output_guard", "run", "api", "lint"),
