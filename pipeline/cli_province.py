@@ -40,6 +40,12 @@ def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | No
             say("  LỖI  " + problem)
     for name in summary.missing:
         say(f"{name}: {province.missing_words(summary)}.")
+    if summary.missing and summary.due is None:  # the summary prints «Hạn nộp: không rõ» for them: say why
+        stated = sorted({p.due for p in summary.counted if p.due is not None})
+        why = ("các bộ hồ sơ ghi hạn khác nhau (" + ", ".join(f"{d:%d/%m/%Y}" for d in stated) + ")" if stated
+               else "các bộ hồ sơ không ghi hạn nộp")
+        say(f"Ghi chú: chưa rõ hạn nộp vì {why}, nên chưa tính được cơ quan chưa nộp đã quá hạn bao nhiêu ngày "
+            "(bản tổng hợp ghi «không rõ»); ghi hạn của Sở bằng --han dd/mm/yyyy rồi chạy lại.")
     if elsewhere := province.elsewhere_words(summary):
         say(f"Lưu ý: {elsewhere}")
     kept: list[Path] = []

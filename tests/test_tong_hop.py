@@ -66,6 +66,10 @@ def test_names_exactly_the_tampered_and_the_late(packages, tmp_path, capsys):
     assert "1 bộ hồ sơ không đạt kiểm tra: Sở Xây dựng tỉnh Thử Nghiệm." in err
     assert "Tệp bị sửa: nop_so_noi_vu/bieu_tong_hop.pdf" in err
     assert "Sở Y tế tỉnh Thử Nghiệm: Chưa nộp." in err
+    # the packages state two deadlines (31/12/2026 and the late one's 15/11/2025): the summary's «không rõ» said why
+    assert ("Ghi chú: chưa rõ hạn nộp vì các bộ hồ sơ ghi hạn khác nhau (15/11/2025, 31/12/2026), nên chưa tính được "
+            "cơ quan chưa nộp đã quá hạn bao nhiêu ngày (bản tổng hợp ghi «không rõ»); ghi hạn của Sở bằng --han "
+            "dd/mm/yyyy rồi chạy lại.") in err
 
     summary = province.summarise([packages["on_time"] / "ho_so_2025.zip", tampered, packages["late"] / "nop_so_noi_vu"],
                                  expected=province.read_expected(expected))
