@@ -190,6 +190,9 @@ def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path
     assert "Nghị định 335/2025" not in flat  # the 2025 rule only (ND 90 as amended by ND 48)
     rows = {r[1]: r for r in load_workbook(out / province.XLSX)["CoQuan"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert rows[str(packages["old_year"])][4] in (None, "")  # no days late against another year's deadline
+    # nor its emulation titles (the 2024 sample proposes Lao động tiên tiến for most people): it is not counted
+    assert rows[str(packages["old_year"])][7:9] in ((None, None), ("", ""))
+    assert rows[str(packages["on_time"])][7] not in (None, "")  # this year's package shows its titles
     # the column counts the proposals within the 15 % cap (thi_dua.du_dieu_kien), as the CoQuan sheet says
     header = next(load_workbook(out / province.XLSX)["TheoDoiTuong"].iter_rows(max_row=1, values_only=True))
     assert header[12] == "Chiến sĩ thi đua cơ sở (trong tỷ lệ)"

@@ -597,7 +597,8 @@ def workbook(summary: Summary) -> Book:
     ws = wb.create_sheet("CoQuan")
     rows = []
     for pkg in summary.packages:
-        emu = pkg.agency_emulation or {}
+        # another year's package is not counted (status «không cộng»): nor are its emulation titles shown
+        emu = (pkg.agency_emulation or {}) if pkg.other_year is None else {}
         rows.append([pkg.agency, str(pkg.given), _d(pkg.made), _d(pkg.due),
                      "" if pkg.late_days is None or pkg.other_year is not None else pkg.late_days,
                      "Đạt" if pkg.verified else "Không đạt", status_words(pkg),
