@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import socket
 import stat
 import subprocess
@@ -23,6 +24,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
 from lxml import etree
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen import canvas
@@ -368,7 +370,10 @@ def pdftotext_flat(pdf: Path) -> str:
 
 
 def build_each(books: dict[str, Path], tmp: Path, cache: Path, today) -> dict[str, Path]:
-    """Each workbook built with real LibreOffice into `tmp/<key>` (one cache), on the given day: key -> output."""
+    """Each workbook built with real LibreOffice into `tmp/<key>` (one cache), on the given day: key -> output.
+    Without LibreOffice the test fails, never skips."""
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice (soffice) is required")
     out = {}
     for key, book in books.items():
         out[key] = tmp / key

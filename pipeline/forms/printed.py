@@ -14,8 +14,7 @@ from typing import Any
 
 from pipeline.forms.layout import break_lines
 from pipeline.ingest.model import Campaign
-from pipeline.rating.groups import clerk_group_name
-from pipeline.rating.groups import group_label as rating_label
+from pipeline.rating.groups import display_name
 
 # text width of the header's left column: portrait documents (6 cm column) and landscape tables (10 cm)
 LEFT_PORTRAIT_CM, LEFT_LANDSCAPE_CM = 5.8, 9.8
@@ -39,13 +38,10 @@ _DEFAULT_GROUPS = {
 def group_label(key: str, campaign: Campaign | None = None) -> str:
     """The printed name of comparable group `key`: the defaults in words; "<unit>/<part>" as
     "<part in words> – <unit name>"; any other key as the workbook wrote it, with snake_case
-    parts turned into words (pipeline/rating/groups.py::clerk_group_name)."""
+    parts turned into words (pipeline/rating/groups.py::display_name)."""
     if key in _DEFAULT_GROUPS:
         return _DEFAULT_GROUPS[key]
-    if (named := rating_label(key)) != key:  # the rating stage's own names for its default groups (issue 16)
-        return named
-    units = {u.ma_don_vi: u.ten_don_vi for u in campaign.units} if campaign is not None else {}
-    return clerk_group_name(key, units)
+    return display_name(key, {u.ma_don_vi: u.ten_don_vi for u in campaign.units} if campaign is not None else {})
 
 
 _LEVEL_CODE = re.compile(r"\b(HTXS|HTT|HT|KHT)\b")
