@@ -272,3 +272,40 @@ def test_the_page_in_a_real_browser(province_server, tmp_path):
         assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
         if shots:
             d.save_screenshot(str(Path(shots) / "so_noi_vu_dien_thoai.png"))
+
+
+def test_another_compiling_body_is_set_on_the_page(province_server):
+    """`hoso tong-hop --noi-tong-hop` on the page: a Sở Y tế running the server names itself «Cơ quan tổng hợp»;
+    the packages addressed to the Sở Nội vụ (the factory's workbooks name no other recipient) are then
+    said to be sent elsewhere — counted, and named so that nothing is summed twice —, the summary is
+    headed with its name, the download too; emptied, the page is the Sở Nội vụ's again. Logged; a name with
+    markup is refused in words, nothing stored."""
+    from pypdf import PdfReader
+
+    store, app, c, csrf = province_server
+    syt = "Sở Y tế tỉnh Thử Nghiệm"
+    assert c.post("/so-noi-vu/han-nop", data={"csrf_token": csrf, "han_nop": "15/01/2026", "co_quan": list(NAMES),
+                                              "noi_tong_hop": f"  Sở Y tế   tỉnh Thử Nghiệm "}).status_code == 302
+    html = _flat(c.get("/so-noi-vu").text)
+    assert f'id="noi_tong_hop" name="noi_tong_hop" size="40" maxlength="200" placeholder="Sở Nội vụ" value="{syt}"' in html
+    assert f'<h2 id="tieu_de_tong_hop">Tổng hợp chung của {syt} năm 2025</h2>' in html
+    status = _status(html)
+    assert f"; bộ hồ sơ gửi Sở Nội vụ, không phải {syt}: đã tính vào tổng hợp;" in status[NAMES["STP"]], status
+    assert "2 bộ hồ sơ gửi cơ quan khác, không phải " + syt in html
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(c.get("/so-noi-vu/tong-hop.pdf").data)).pages)
+    text = " ".join(text.split())
+    assert text.startswith(syt.upper()) and f"Cơ quan tổng hợp: {syt}." in text
+    assert f"III. Tổng hợp chung của {syt}" in text and "Tổng hợp toàn tỉnh" not in text
+
+    r = c.post("/so-noi-vu/han-nop", data={"csrf_token": csrf, "han_nop": "15/01/2026", "co_quan": list(NAMES),
+                                           "noi_tong_hop": "Sở <b>Y tế</b>"})
+    assert r.status_code == 400 and "Tên cơ quan tổng hợp dài quá 200 ký tự hoặc có ký tự không dùng" in r.text
+    assert 'value="Sở &lt;b&gt;Y tế&lt;/b&gt;"' in r.text  # shown back as typed, escaped
+    assert store.compiler() == syt
+
+    assert c.post("/so-noi-vu/han-nop", data={"csrf_token": csrf, "han_nop": "15/01/2026", "co_quan": list(NAMES),
+                                              "noi_tong_hop": ""}).status_code == 302
+    html = _flat(c.get("/so-noi-vu").text)
+    assert "Tổng hợp toàn tỉnh năm 2025</h2>" in html and "bộ hồ sơ gửi Sở Nội vụ" not in html
+    log = [json.loads(r["chi_tiet"]) for r in store.q("SELECT * FROM nhat_ky WHERE hanh_dong='dat_han_nop' ORDER BY id")]
+    assert [e.get("noi_tong_hop") for e in log] == [None, syt, "Sở Nội vụ"]

@@ -1658,12 +1658,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return copy.deepcopy(read_cache[key])  # type: ignore[no-any-return]
 
         summary = province.summarise(list(by_path), expected=[named[c] for c in expected], due=due, read=read,
-                                     today=vietnam_today())
+                                     today=vietnam_today(), compiler=store.compiler())
         return dict(summary=summary, rows=rows, latest=latest, agencies=agencies, named=named, due=due,
                     expected=expected, codes=codes, setting=setting,
                     packages={by_path[p.given]["co_quan"]: p for p in summary.packages})
 
-    def _province(checked: dict[str, Any] | None, error: str = "") -> str:
+    def _province(checked: dict[str, Any] | None, error: str = "", compiler: str | None = None) -> str:
+        """The Sở's page; `compiler`: the compiling body's name as typed, shown back beside an error."""
         from pipeline.submission import province
 
         s = _province_summary()
@@ -1699,7 +1700,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                elsewhere=province.elsewhere_words(summary),
                                total_line=province.total_words(summary), all_agencies=s["agencies"],
                                expected=set(s["expected"]), narrowed=s["codes"] is not None,
-                               due=s["due"], setting=s["setting"], error=error)
+                               due=s["due"], setting=s["setting"], error=error, compiler=summary.compiler,
+                               compiler_typed=summary.compiler if compiler is None else compiler)
 
     @app.route("/so-noi-vu")
     def so_noi_vu() -> ResponseReturnValue:
@@ -1713,18 +1715,24 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         role("so_noi_vu")
         text = request.form.get("han_nop", "").strip()
         due = _parse_day(text) if text else None
+        compiler = " ".join(request.form.get("noi_tong_hop", "").split())
         if text and due is None:
             # the page again with what is wrong beside the field; nothing stored
             shown = re.sub(r"[\x00-\x1f\x7f-\x9f]", "", text)[:40]
             return _province(None, error=f"«{shown}» không phải ngày: viết ngày/tháng/năm, ví dụ 15/12/2026. "
-                                         "Hạn nộp chưa được lưu."), 400
+                                         "Hạn nộp chưa được lưu.", compiler=compiler[:200]), 400
+        if len(compiler) > 200 or re.search(r"[\x00-\x1f\x7f-\x9f<>]", compiler):
+            return _province(None, error="Tên cơ quan tổng hợp dài quá 200 ký tự hoặc có ký tự không dùng trong tên "
+                                         "cơ quan (<, >, ký tự điều khiển). Chưa lưu gì.", compiler=compiler[:200]), 400
         known = [code for code, _ in store.agencies()]
         ticked = set(request.form.getlist("co_quan"))
         codes = None if ticked >= set(known) else [code for code in known if code in ticked]
-        store.set_deadline(due, codes, g.user["ten"])
-        audit("dat_han_nop", json.dumps({"han_nop": f"{due:%d/%m/%Y}" if due else "không có",
-                                         "co_quan_phai_nop": "tất cả" if codes is None else ", ".join(codes) or "không có"},
-                                        ensure_ascii=False))
+        detail = {"han_nop": f"{due:%d/%m/%Y}" if due else "không có",
+                  "co_quan_phai_nop": "tất cả" if codes is None else ", ".join(codes) or "không có"}
+        if compiler or store.compiler():  # named when set, and when set back to the Sở Nội vụ
+            detail["noi_tong_hop"] = compiler or "Sở Nội vụ"
+        store.set_deadline(due, codes, g.user["ten"], compiler)
+        audit("dat_han_nop", json.dumps(detail, ensure_ascii=False))
         return redirect(url_for("so_noi_vu"))
 
     @app.route("/so-noi-vu/tong-hop.<any(xlsx, pdf):kind>")
@@ -1949,7 +1957,7 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  "don_vi": "đơn vị", "muc": "mức", "co_quan_cu": "cơ quan cũ", "co_quan_moi": "cơ quan mới",
                  "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra", "nam_cu": "năm cũ", "nam_moi": "năm mới",
                  "them": "số dòng thêm", "thay": "số dòng thay", "khong_nhap": "số dòng không nhập", "loi": "lỗi",
-                 "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "tep": "tệp",
+                 "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "noi_tong_hop": "cơ quan tổng hợp", "tep": "tệp",
                  "so_van_ban": "số văn bản", "so_trang": "số trang",
                  # «Nhận bản đã ký» (nhan_ban_ky): the reception's counts
                  "so_tep": "số tệp quét", "trang_doc": "trang đã đọc", "trang_moi": "trang mới",

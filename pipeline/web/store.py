@@ -78,6 +78,7 @@ ADDED_COLUMNS = (
     ("so", "don_vi_ten", "TEXT NOT NULL DEFAULT '{}'"),  # a valid upload's units: {code: name} (JSON)
     ("so", "ten_co_quan", "TEXT NOT NULL DEFAULT ''"),  # a valid upload's agency name (the home page before a build)
     ("phien", "bat_dau", "REAL NOT NULL DEFAULT 0"),  # when the session was made (its absolute end; 0: before this column)
+    ("so_noi_vu", "noi_tong_hop", "TEXT NOT NULL DEFAULT ''"),  # the body compiling, when not a Sở Nội vụ (--noi-tong-hop)
 )
 
 SO_NOI_VU = "so_noi_vu"  # DATA/so_noi_vu/: the Sở's own folder (the province table made for a download)
@@ -424,11 +425,19 @@ class Store:
             codes = None
         return due, ([str(c) for c in codes] if isinstance(codes, list) else None), row
 
-    def set_deadline(self, due: dt.date | None, codes: list[str] | None, account: str) -> None:
-        self.x("INSERT INTO so_noi_vu(id, han_nop, co_quan_nop, sua_luc, tai_khoan) VALUES (1,?,?,?,?) ON CONFLICT(id) "
-               "DO UPDATE SET han_nop=excluded.han_nop, co_quan_nop=excluded.co_quan_nop, sua_luc=excluded.sua_luc, "
-               "tai_khoan=excluded.tai_khoan", due.isoformat() if due else "",
-               "" if codes is None else json.dumps(codes), now(), account)
+    def set_deadline(self, due: dt.date | None, codes: list[str] | None, account: str, compiler: str = "") -> None:
+        """`compiler`: the body compiling the summary when it is not a Sở Nội vụ (`hoso tong-hop --noi-tong-hop`),
+        "" for a Sở Nội vụ."""
+        self.x("INSERT INTO so_noi_vu(id, han_nop, co_quan_nop, sua_luc, tai_khoan, noi_tong_hop) VALUES (1,?,?,?,?,?) "
+               "ON CONFLICT(id) DO UPDATE SET han_nop=excluded.han_nop, co_quan_nop=excluded.co_quan_nop, "
+               "sua_luc=excluded.sua_luc, tai_khoan=excluded.tai_khoan, noi_tong_hop=excluded.noi_tong_hop",
+               due.isoformat() if due else "", "" if codes is None else json.dumps(codes), now(), account,
+               " ".join(compiler.split()))
+
+    def compiler(self) -> str:
+        """The body compiling the summary the Sở's page set («» for a Sở Nội vụ)."""
+        row = self.one("SELECT noi_tong_hop FROM so_noi_vu WHERE id=1")
+        return str(row["noi_tong_hop"]) if row is not None else ""
 
     def audit(self, account: str, co_quan: str, ip: str, action: str, detail: str = "") -> None:
         self.x("INSERT INTO nhat_ky(luc, tai_khoan, co_quan, ip, hanh_dong, chi_tiet) VALUES (?,?,?,?,?,?)",
