@@ -54,12 +54,27 @@ def levels_in_words(text: str) -> str:
     return _LEVEL_CODE.sub(lambda m: _LEVEL_WORDS[m.group(1)], text)
 
 
+# a period as the workbook writes it (KetQuaKy «Kỳ»: 2026-03, 2026-Q3), with the «kỳ » a reason may put before it
+_PERIOD_CODE = re.compile(r"(?:\bkỳ )?(?<![\w/-])(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))(?![\w/-])")
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def periods_in_words(text: str) -> str:
+    """Period codes of a reason («kỳ 2026-Q1», «2026-03») named as the papers' period tables name them,
+    in a sentence's lower case: «quý I/2026», «tháng 03/2026» (audit quy: a phiếu printed «Quý I/2026» in
+    its table and «2026-Q1: 94,66» in the reason under it)."""
+    def name(m: re.Match[str]) -> str:
+        year, quarter, month = m.group(1), m.group(2), m.group(3)
+        return f"quý {_ROMAN[quarter]}/{year}" if quarter else f"tháng {month}/{year}"
+    return _PERIOD_CODE.sub(name, text)
+
+
 def readable(text: str, campaign: Campaign | None, groups: Iterable[str] = ()) -> str:
-    """`text` with every «group key» of `groups` replaced by its printed name and every level code
-    in full words."""
+    """`text` with every «group key» of `groups` replaced by its printed name, every level code
+    in full words and every period code as the papers name periods."""
     for key in sorted(set(groups), key=len, reverse=True):
         text = text.replace(f"«{key}»", f"«{group_label(key, campaign)}»")
-    return levels_in_words(text)
+    return periods_in_words(levels_in_words(text))
 
 
 def short_reason(text: str) -> str:
