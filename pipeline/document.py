@@ -62,6 +62,15 @@ class Build:
     # quotation marks printed “…” (forms/render.py::quote_marks); False, as ky_hieu_lien, in a folder whose papers of
     # this year were built before it (pipeline/run.py::_quotes_curly): they keep the «…» they were printed with
     ngoac_kep: bool = True
+    # a reason's period codes named in words («quý I/2026»: forms/render.py::period_words); False, as ky_hieu_lien,
+    # in a folder whose papers of this year were built before it (pipeline/run.py::_periods_in_words)
+    ky_bang_chu: bool = True
+
+    @property
+    def typography(self) -> tuple[bool, bool, bool]:
+        """(ky_hieu_lien, ngoac_kep, ky_bang_chu): what every render context of this build asks for
+        (forms/render.py::with_typography)."""
+        return self.ky_hieu_lien, self.ngoac_kep, self.ky_bang_chu
 
     @property
     def workers(self) -> int:

@@ -368,6 +368,15 @@ def holds_papers(manifest: dict[str, Any] | None, foreign: bool) -> bool:
     return manifest is not None and not foreign and any(f["path"].endswith(".docx") for f in listed_files(manifest))
 
 
+def new_typography(manifest: dict[str, Any] | None, foreign: bool, key: str) -> bool:
+    """Whether a build into a folder of this manifest prints a paper's typography that came after a campaign's
+    first papers (`key`: its manifest key, e.g. `ngoac_kep`): yes where nothing of this campaign was printed (a
+    new folder, another year's or agency's output — `foreign` —, ratings only) and in a folder whose manifest
+    records it; no in a folder of this campaign's papers built before it (the key missing, or false): they keep
+    the typography they were printed, maybe signed, with, so none whose words did not change is signed again."""
+    return not holds_papers(manifest, foreign) or manifest is None or manifest.get(key) is True
+
+
 def still_as_recorded(folder: Path, entry: dict[str, Any]) -> bool:
     """The file of a manifest entry is there, a regular file, with the recorded size and
     modification time (no modification time recorded: not trusted)."""

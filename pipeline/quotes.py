@@ -31,6 +31,6 @@ def curly_in(previous: dict[str, Any] | None, foreign: bool) -> bool:
     year's or agency's output — `foreign` —, ratings only) and in a folder whose manifest records it; no in a
     folder of this campaign's papers built before it (its manifest lacks the key, or records false): they keep
     the «…» they were printed, maybe signed, with."""
-    from pipeline.output import holds_papers
+    from pipeline.output import new_typography
 
-    return previous is None or not holds_papers(previous, foreign) or previous.get(MANIFEST_KEY) is True
+    return new_typography(previous, foreign, MANIFEST_KEY)

@@ -107,7 +107,8 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
 
 def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> BuildSummary:
     """The build from `snap`, the input's snapshot (`asked.workbook` names it: the key, the messages)."""
-    campaign, options, foreign, symbols_whole, quotes = _read(asked, snap)
+    campaign, options, foreign, typography = _read(asked, snap)
+    symbols_whole, quotes, periods = typography
     ratings, registry, plan = _rate_and_plan(campaign, options, asked.warn)
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
@@ -121,7 +122,7 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
         previous = None if keep is not None else PreviousOutput(out.target)
         b = Build(asked.workbook, snap, campaign, ratings, plan, registry, Staged(out.staging, previous),
                   cache, blobs, converter, made_by, options, options.today or clock.today(), asked.warn,
-                  ky_hieu_lien=symbols_whole, ngoac_kep=quotes)
+                  ky_hieu_lien=symbols_whole, ngoac_kep=quotes, ky_bang_chu=periods)
         write_ratings(b.files, ratings, ngoac_kep=quotes)
         docs = fill(b)
         prep = prepare_submission(b)  # its report and table are converted with the forms: one LibreOffice run
@@ -162,12 +163,12 @@ def _signer(options: BuildOptions) -> Ed25519PrivateKey | None:
     return signing.load_private(options.sign_key)
 
 
-def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, bool, bool]:
+def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, tuple[bool, bool, bool]]:
     """The workbook read and the output folder's guards passed; the options widened to what the
     folder holds (`output_guard.widen_selection`); whether the folder holds another agency's or
     another year's output (replaced as `--doi-co-quan` / `--doi-nam` allowed); whether its papers
-    print a legal document's number/symbol unbroken (`_symbols_whole`); whether they print «…» as “…”
-    (`_quotes_curly`)."""
+    print a legal document's number/symbol unbroken (`_symbols_whole`), «…» as “…” (`_quotes_curly`) and a
+    reason's period codes in words (`_periods_in_words`): `Build.typography`."""
     campaign = ingest.load(snap)
     asked.sheet_names.update(campaign.sheet_names)
     for w in campaign.warnings:
@@ -182,14 +183,13 @@ def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, bool
     output_guard.check_hand_edits(outdir, previous, allowed=asked.options.ghi_de, log=log)
     foreign = (output_guard.agency_clash(previous, campaign, asked.workbook) is not None
                or output_guard.year_clash(previous, campaign) is not None)
-    whole = _symbols_whole(previous, foreign)
-    if not whole:
-        log(SYMBOLS_NOTE)
-    curly = _quotes_curly(previous, foreign)
-    if not curly:
-        log(QUOTES_NOTE)
+    typography = (_symbols_whole(previous, foreign), _quotes_curly(previous, foreign),
+                  _periods_in_words(previous, foreign))
+    for on, note in zip(typography, (SYMBOLS_NOTE, QUOTES_NOTE, PERIODS_NOTE), strict=True):
+        if not on:
+            log(note)
     widened = output_guard.widen_selection(previous, asked.options, campaign, outdir, log)
-    return campaign, widened, foreign, whole, curly
+    return campaign, widened, foreign, typography
 
 
 SYMBOLS = "ky_hieu_lien"  # manifest.json: the folder's papers print numbers/symbols unbroken (forms/render.py)
@@ -207,6 +207,18 @@ QUOTES_NOTE = ("Ghi chú: hồ sơ trong thư mục này được tạo trước
 
 _quotes_curly = curly_in  # whether this build's papers print «…» as “…”
 
+PERIODS = "ky_bang_chu"  # manifest.json: the folder's papers name a reason's periods in words (forms/render.py)
+PERIODS_NOTE = ("Ghi chú: hồ sơ trong thư mục này được tạo trước khi hoso ghi kỳ đánh giá bằng chữ trong lý do xếp "
+                "loại («quý I/2026», «tháng 03/2026» thay cho «2026-Q1», «2026-03»): các văn bản vẫn ghi như bản đã in, "
+                "để không văn bản nào chưa đổi nội dung phải ký lại; hồ sơ tạo vào thư mục mới (hoặc của năm đánh giá "
+                "sau) sẽ ghi kỳ bằng chữ.")
+
+
+def _periods_in_words(previous: dict[str, Any] | None, foreign: bool) -> bool:
+    """Whether this build's papers name a reason's period codes in words (forms/render.py::period_words): as
+    `_symbols_whole`, with the manifest key `ky_bang_chu`."""
+    return output.new_typography(previous, foreign, PERIODS)
+
 
 def _symbols_whole(previous: dict[str, Any] | None, foreign: bool) -> bool:
     """Whether this build prints a legal document's number/symbol unbroken (forms/render.py::keep_symbols):
@@ -215,9 +227,7 @@ def _symbols_whole(previous: dict[str, Any] | None, foreign: bool) -> bool:
     a folder of this campaign's papers built before it (its manifest lacks the key, or records false): its
     papers, maybe signed already, keep the rendering they were printed with, so none whose words did not
     change is to be signed again."""
-    if previous is None or not output.holds_papers(previous, foreign):
-        return True
-    return previous.get(SYMBOLS) is True
+    return output.new_typography(previous, foreign, SYMBOLS)
 
 
 def _rate_and_plan(campaign: Campaign, options: BuildOptions,
@@ -271,6 +281,7 @@ def _write_manifest(b: Build, asked: _Asked, made: Made, changed: changes.Change
     record[changes.SECTION] = changed.as_json()
     record[SYMBOLS] = b.ky_hieu_lien
     record[QUOTES] = b.ngoac_kep
+    record[PERIODS] = b.ky_bang_chu
     key = uptodate.input_key(campaign.source_sha256, asked.workbook.name, asked.options, asked.engine, b.installation)
     record[uptodate.RECORD] = uptodate.record(key, b, made, asked.said)
     data = manifest.save(stage, record)

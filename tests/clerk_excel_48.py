@@ -11,7 +11,6 @@ her duties, one who started in August (under 6 months).
 
 from __future__ import annotations
 
-
 from pathlib import Path
 from typing import Any
 

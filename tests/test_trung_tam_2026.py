@@ -130,3 +130,59 @@ def test_printed_reasons_name_the_quarters_as_the_period_table_does(out):
     for unit in ("BGD", "TCHC", "KBTN", "KXN"):
         text = _pdf_text(out / "don_vi" / f"{unit}.pdf")
         assert not _CODE.search(text), (unit, _CODE.findall(text))
+
+
+@pytest.mark.libreoffice
+def test_a_folder_built_before_keeps_the_period_codes_it_printed(tmp_path, cache_dir, monkeypatch):
+    """A folder of this year's papers built before periods were named in words (its manifest without
+    `ky_bang_chu`) keeps «2026-Q1: 94,66» on them: nothing re-filled, nothing to sign again, one console note;
+    the choice is kept at the next rebuild. A new folder names the quarters in words."""
+    from pipeline import api, run
+    from pipeline.manifest import MANIFEST
+
+    book = tt.write(tmp_path / "trung_tam.xlsx")
+    options = api.BuildOptions(units=frozenset({"KBTN"}), cache_dir=cache_dir / "quy", show_progress=False,
+                               today=dt.date(tt.YEAR, 12, 7))
+
+    def build(folder) -> list[str]:
+        lines: list[str] = []
+        api.build(book, folder, options, log=lines.append, check_unchanged=False)
+        return lines
+
+    def sums(folder) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.docx"))}
+
+    old = tmp_path / "old"
+    with monkeypatch.context() as m:  # as a version before this one built it
+        m.setattr(run, "_periods_in_words", lambda previous, foreign: False)
+        build(old)
+    record = json.loads((old / MANIFEST).read_text(encoding="utf-8"))
+    del record[run.PERIODS]
+    (old / MANIFEST).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    before = sums(old)
+    assert "2026-Q1: 94,66; 2026-Q2: 94,66" in _flat(person_form_text(old, "TT-04", "phieu_nd233"))
+
+    for _ in range(2):  # rebuilt by this version, nothing else changed; then again (its choice recorded false)
+        lines = build(old)
+        assert lines.count(run.PERIODS_NOTE) == 1 and "thư mục mới" in run.PERIODS_NOTE
+        assert json.loads((old / MANIFEST).read_text(encoding="utf-8"))[run.PERIODS] is False
+        assert sums(old) == before and not (old / "in_lai.pdf").exists()
+
+    new = tmp_path / "new"
+    lines = build(new)
+    assert run.PERIODS_NOTE not in lines
+    assert json.loads((new / MANIFEST).read_text(encoding="utf-8"))[run.PERIODS] is True
+    text = _flat(person_form_text(new, "TT-04", "phieu_nd233"))
+    assert "quý I/2026: 94,66; quý II/2026: 94,66" in text and not _CODE.search(text)
+
+
+def test_only_period_codes_are_named_in_words():
+    from pipeline.forms.printed import periods_in_words
+    from pipeline.forms.render import period_words
+
+    assert periods_in_words("kỳ 2026-Q1: 90,00; 2026-03: 88,50; 2026-12: 70,00") == (
+        "quý I/2026: 90,00; tháng 03/2026: 88,50; tháng 12/2026: 70,00")
+    kept = "ngày 2026-03-15; Quyết định số 12/2026-03; mã VP-2026-01; năm 2025-2026; 2026-13; 2026-Q5"
+    assert periods_in_words(kept) == kept
+    xml = '<w:p w:rsidR="2026-03"><w:r><w:t xml:space="preserve">Điểm: 2026-Q4: 91,33.</w:t></w:r></w:p>'
+    assert period_words(xml) == '<w:p w:rsidR="2026-03"><w:r><w:t xml:space="preserve">Điểm: quý IV/2026: 91,33.</w:t></w:r></w:p>'

@@ -26,7 +26,14 @@ from fakes import TextConverter
 from pipeline import api, ingest, run
 from pipeline.forms import fill, remote
 from pipeline.forms.registry import Registry
-from pipeline.forms.render import KY_HIEU_LIEN, CompiledTemplate, keep_symbols, with_symbols_whole
+from pipeline.forms.render import (
+    KY_BANG_CHU,
+    KY_HIEU_LIEN,
+    NGOAC_KEP,
+    CompiledTemplate,
+    keep_symbols,
+    with_symbols_whole,
+)
 from pipeline.forms.unit_context import unit_document_context
 from pipeline.manifest import MANIFEST
 from pipeline.pdf.join import header_text
@@ -253,10 +260,12 @@ def test_every_context_carries_the_choice_to_where_it_is_rendered(sample):
     ratings, registry = rate(campaign), Registry()
     plan = make_plan(campaign, registry, units={"LD"})
     for lazy in (False, True):
-        for whole in (True, False):
-            jobs = fill._jobs(plan, campaign, ratings, registry, lazy=lazy, symbols_whole=whole)
-            assert jobs and all((KY_HIEU_LIEN in job.context) is whole for job in jobs)
-    marked, plain = (next(j for j in fill._jobs(plan, campaign, ratings, registry, symbols_whole=whole)
+        for k, key in enumerate((KY_HIEU_LIEN, NGOAC_KEP, KY_BANG_CHU)):  # each of Build.typography's choices
+            for on in (True, False):
+                typography = tuple(on if i == k else True for i in range(3))
+                jobs = fill._jobs(plan, campaign, ratings, registry, lazy=lazy, typography=typography)  # type: ignore[arg-type]
+                assert jobs and all((key in job.context) is on for job in jobs)
+    marked, plain = (next(j for j in fill._jobs(plan, campaign, ratings, registry, typography=(whole, True, True))
                           if j.doc.form == "bien_ban_hop") for whole in (True, False))
     assert marked.context[KY_HIEU_LIEN] is True
     assert fill.cache_key(marked.spec.template_sha256, marked.context) != fill.cache_key(plain.spec.template_sha256,

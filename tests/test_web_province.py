@@ -285,7 +285,7 @@ def test_another_compiling_body_is_set_on_the_page(province_server):
     store, app, c, csrf = province_server
     syt = "Sở Y tế tỉnh Thử Nghiệm"
     assert c.post("/so-noi-vu/han-nop", data={"csrf_token": csrf, "han_nop": "15/01/2026", "co_quan": list(NAMES),
-                                              "noi_tong_hop": f"  Sở Y tế   tỉnh Thử Nghiệm "}).status_code == 302
+                                              "noi_tong_hop": "  Sở Y tế   tỉnh Thử Nghiệm "}).status_code == 302
     html = _flat(c.get("/so-noi-vu").text)
     assert f'id="noi_tong_hop" name="noi_tong_hop" size="40" maxlength="200" placeholder="Sở Nội vụ" value="{syt}"' in html
     assert f'<h2 id="tieu_de_tong_hop">Tổng hợp chung của {syt} năm 2025</h2>' in html

@@ -18,7 +18,7 @@ from pipeline import parallel
 from pipeline.document import Build, Document
 from pipeline.forms.context import person_context, printed_ratings
 from pipeline.forms.registry import FormSpec, Registry
-from pipeline.forms.render import CompiledTemplate, with_quotes, with_symbols_whole
+from pipeline.forms.render import CompiledTemplate, with_typography
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
 from pipeline.ingest.model import Campaign
 from pipeline.pdf.cache import BlobCache, cache_key, pdf_key
@@ -73,16 +73,16 @@ class _Job:
         return self.made() if callable(self.made) else self.made
 
 
-def _made(whole: bool, curly: bool, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-    return with_quotes(with_symbols_whole(fn(*args), whole), curly)
+def _made(typography: tuple[bool, bool, bool], fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    return with_typography(fn(*args), *typography)
 
 
 def _jobs(plan: Plan, campaign: Campaign, ratings: Ratings, registry: Registry, *, lazy: bool = False,
-          symbols_whole: bool = True, quotes_curly: bool = True) -> list[_Job]:
+          typography: tuple[bool, bool, bool] = (True, True, True)) -> list[_Job]:
     """The plan's documents with their render contexts; `lazy`: each made where it is rendered (by
     the forked worker that fills it, which shares the campaign in memory) instead of here;
-    `symbols_whole`: every context asks for the documents' numbers/symbols unbroken (`Build.ky_hieu_lien`);
-    `quotes_curly`: for their quotation marks printed “…” (`Build.ngoac_kep`)."""
+    `typography`: what every context asks for (`Build.typography`: numbers/symbols unbroken, quotation marks
+    printed “…”, period codes in words)."""
     people = {p.ma_so: p for p in campaign.people}
     units = {u.ma_don_vi: u for u in campaign.units}
     jobs = []
@@ -90,8 +90,8 @@ def _jobs(plan: Plan, campaign: Campaign, ratings: Ratings, registry: Registry, 
 
     def made(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any] | Callable[[], dict[str, Any]]:
         if lazy:
-            return functools.partial(_made, symbols_whole, quotes_curly, fn, *args)
-        return _made(symbols_whole, quotes_curly, fn, *args)
+            return functools.partial(_made, typography, fn, *args)
+        return _made(typography, fn, *args)
 
     for dossier in plan.persons:
         person = people[dossier.ma_so]
@@ -294,7 +294,7 @@ def fill(build: Build) -> list[Document]:
     backend = parallel.for_converter(build.converter)
     # forked workers make the contexts they render (the campaign is in their memory); the others are sent them
     jobs = _jobs(build.plan, build.campaign, build.ratings, build.registry, lazy=backend.kind == "fork",
-                 symbols_whole=build.ky_hieu_lien, quotes_curly=build.ngoac_kep)
+                 typography=build.typography)
     if backend.shares_files:
         groups = _groups(jobs, workers if len(jobs) >= MIN_PARALLEL else 1)
         done = parallel.map_work(_fill_group, [(group, out) for group in groups],

@@ -70,11 +70,12 @@ def periods_in_words(text: str) -> str:
 
 
 def readable(text: str, campaign: Campaign | None, groups: Iterable[str] = ()) -> str:
-    """`text` with every «group key» of `groups` replaced by its printed name, every level code
-    in full words and every period code as the papers name periods."""
+    """`text` with every «group key» of `groups` replaced by its printed name and every level code
+    in full words (its period codes are named in words where the paper is rendered:
+    forms/render.py::period_words, gated per output folder)."""
     for key in sorted(set(groups), key=len, reverse=True):
         text = text.replace(f"«{key}»", f"«{group_label(key, campaign)}»")
-    return periods_in_words(levels_in_words(text))
+    return levels_in_words(text)
 
 
 def short_reason(text: str) -> str:

@@ -19,6 +19,7 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from pipeline.errors import TemplateError
+from pipeline.forms.printed import periods_in_words
 from pipeline.pdf.join import header_text
 from pipeline.quotes import curly_quotes
 
@@ -64,6 +65,34 @@ NGOAC_KEP = "_ngoac_kep"
 def with_quotes(context: dict[str, Any], curly: bool) -> dict[str, Any]:
     """`context` marked for quote_marks when `curly`; else `context` itself, untouched (as with_symbols_whole)."""
     return {**context, NGOAC_KEP: True} if curly else context
+
+
+# A period code of the workbook in a paper's text («kỳ 2026-Q1», «2026-03»: a reason's score per period) named
+# as the period tables name it («quý I/2026», «tháng 03/2026»; forms/printed.py::periods_in_words). The reserved
+# context key that asks for it (`with_periods_in_words`): as KY_HIEU_LIEN and NGOAC_KEP, a folder whose papers of
+# this year were printed with the codes keeps them (pipeline/run.py::_periods_in_words).
+KY_BANG_CHU = "_ky_bang_chu"
+
+
+def with_periods_in_words(context: dict[str, Any], on: bool) -> dict[str, Any]:
+    """`context` marked for period_words when `on`; else `context` itself, untouched (as with_symbols_whole)."""
+    return {**context, KY_BANG_CHU: True} if on else context
+
+
+def with_typography(context: dict[str, Any], whole: bool, curly: bool, periods: bool) -> dict[str, Any]:
+    """`context` marked for the paper's typography of this folder (`Build.typography`): numbers/symbols unbroken,
+    “…” quotes, periods in words."""
+    return with_periods_in_words(with_quotes(with_symbols_whole(context, whole), curly), periods)
+
+
+def period_words(xml: str) -> str:
+    """`xml` (a rendered part) with the period codes of its text (<w:t>) named in words; the rest byte for byte."""
+    if "-Q" not in xml and not _PERIOD_HINT.search(xml):
+        return xml
+    return _TEXT_RUN.sub(lambda m: f"{m.group(1)}{periods_in_words(m.group(2))}</w:t>", xml)
+
+
+_PERIOD_HINT = re.compile(r"\d{4}-[01]\d")
 
 
 def quote_marks(xml: str) -> str:
@@ -148,6 +177,7 @@ class CompiledTemplate:
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
             xml = self._resolve_listing(xml)
             xml = keep_symbols(xml) if context.get(KY_HIEU_LIEN) is True else xml
+            xml = period_words(xml) if context.get(KY_BANG_CHU) is True else xml
             out[name] = quote_marks(xml) if context.get(NGOAC_KEP) is True else xml
         return out
 

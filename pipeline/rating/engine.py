@@ -18,7 +18,15 @@ from pipeline.ingest.model import Campaign, CapOverride, Criterion, Discipline, 
 from pipeline.ingest.schema import kind_in_sentence
 from pipeline.rating import categories, periods, rules
 from pipeline.rating.emulation import rate_emulation
-from pipeline.rating.groups import HEAD_GROUP, default_key, display_name, group_label, group_of, norm, spellings
+from pipeline.rating.groups import (
+    HEAD_GROUP,
+    default_key,
+    display_name,
+    group_label,
+    group_of,
+    norm,
+    spellings,
+)
 from pipeline.rating.levels import RANK, WORDS, at_most, worse
 from pipeline.rating.result import CapRank, GroupCap, PersonRating, Ratings
 from pipeline.rating.rulebooks import Rulebook

@@ -52,7 +52,7 @@ from pipeline import clock
 from pipeline.bundle.assemble import numbered_alone
 from pipeline.document import Build, Document
 from pipeline.forms.registry import FormSpec, Registry
-from pipeline.forms.render import CompiledTemplate, with_quotes, with_symbols_whole
+from pipeline.forms.render import CompiledTemplate, with_typography
 from pipeline.ingest.model import Campaign, Person
 from pipeline.ingest.sheetnames import as_written
 from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
@@ -327,7 +327,7 @@ def prepare_submission(build: Build) -> Prepared:
     for form, make in contexts.items():
         spec = _spec(registry, form, warnings)
         titles[form] = addressed_title(spec.title, campaign)
-        ctx = with_quotes(with_symbols_whole(make(spec), build.ky_hieu_lien), build.ngoac_kep)  # as forms/fill.py::_jobs
+        ctx = with_typography(make(spec), *build.typography)  # as forms/fill.py::_jobs
         key = cache_key(spec.template_sha256, ctx)
         rel = f"{FOLDER}/{names[form]}.docx"
 
