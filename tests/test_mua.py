@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import random
+import resource
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +20,7 @@ import pytest
 from pypdf import PdfReader
 
 from bench.scans import form_pages, scanned, write_pdf
+from fakes import leftovers, snapshot
 from pipeline.cli import main
 
 pytestmark = pytest.mark.libreoffice
@@ -97,3 +101,33 @@ def test_signed_scans_follow_a_unit_code_corrected_after_signing(built, sample, 
     assert _pages(out / "da_ky" / "HCQT" / "VP-013.pdf") == count["VP-013"]
     code, err = run_main(["verify", str(out)], capsys)
     assert code == 0, err
+
+
+def _limited(kb: int):  # noqa: ANN202 - a preexec_fn
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (kb * 1024, kb * 1024))
+    return limit
+
+
+def test_a_file_size_limit_is_said_and_keeps_the_previous_output(built, sample, cache_dir, tmp_path):
+    """The clerk's session may write no file over 200 KB (`ulimit -f 200`, as a FAT32 stick caps files at
+    4 GB); one vote changed: the unit's new forms are small, its dossier is not. The build stops with exit 7 and says
+    which limit in Vietnamese; the previous output is exactly as it was, nothing left beside it (it was exit
+    1 with a traceback ending «OSError: [Errno 27] File too large»)."""
+    out = tmp_path / "ket_qua"
+    shutil.copytree(built[0], out)
+    before = snapshot(out)
+    wb = openpyxl.load_workbook(sample)
+    ws = wb["BieuQuyet"]
+    [row] = [r for r in ws.iter_rows(min_row=2) if r[0].value == "VP-030"]  # 6 present: 5 HTT, 1 HT
+    row[3].value, row[4].value = 6, 0
+    wb.save(tmp_path / "mot_phieu.xlsx")
+    run = subprocess.run([sys.executable, "-m", "pipeline", "build", str(tmp_path / "mot_phieu.xlsx"), "-o", str(out), "--cache",
+                          str(cache_dir / "e2e")], capture_output=True, text=True, preexec_fn=_limited(200), timeout=600)
+    err = " ".join(run.stderr.split())
+    assert run.returncode == 7, run.stderr
+    assert "Traceback" not in run.stderr
+    assert (f"Không ghi được một tệp vào «{out}»: tệp vượt cỡ tối đa máy cho phép ghi (giới hạn cỡ tệp của phiên "
+            "làm việc — ulimit -f —, hoặc ổ đĩa FAT32 chỉ nhận tệp dưới 4 GB)") in err and "kết quả cũ vẫn giữ nguyên" in err
+    assert snapshot(out) == before
+    assert leftovers(out) == []
