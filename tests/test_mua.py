@@ -17,10 +17,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from fakes import leftovers, snapshot
 from pypdf import PdfReader
 
 from bench.scans import form_pages, scanned, write_pdf
-from fakes import leftovers, snapshot
 from pipeline.cli import main
 
 pytestmark = pytest.mark.libreoffice
