@@ -141,7 +141,7 @@ class OutputFolder:
         self._unlock()
         if isinstance(exc, OSError) and exc.errno in _WRITING:  # disk full, read-only… while building
             ours = not exc.filename or any(_inside(exc.filename, p) for p in (self._staged, self.target) if p)
-            if ours or exc.errno in _FULL:
+            if ours or exc.errno in _FULL or exc.errno == errno.EFBIG:
                 raise _os_error(exc, self.target if ours else Path(exc.filename)) from exc
 
     def _lock(self) -> None:
@@ -303,7 +303,8 @@ def _remove_old(holder: Path) -> None:
 
 
 _FULL = {errno.ENOSPC, errno.EDQUOT}
-_WRITING = _FULL | {errno.EACCES, errno.EPERM, errno.EROFS}
+# EFBIG: a file over the size the process may write (`ulimit -f`, a FAT32 drive's 4 GB)
+_WRITING = _FULL | {errno.EACCES, errno.EPERM, errno.EROFS, errno.EFBIG}
 
 
 def _inside(filename: str | bytes | os.PathLike[str], folder: Path) -> bool:
@@ -318,6 +319,10 @@ def _os_error(exc: OSError, where: Path) -> OutputError:
         return OutputError(f"Không có quyền ghi vào «{where}». Chọn thư mục khác với -o hoặc kiểm tra quyền.{held}")
     if exc.errno in _FULL:
         return OutputError(f"Ổ đĩa chứa «{where}» đã đầy. Giải phóng dung lượng rồi chạy lại; kết quả cũ vẫn giữ nguyên.")
+    if exc.errno == errno.EFBIG:
+        return OutputError(f"Không ghi được một tệp vào «{where}»: tệp vượt cỡ tối đa máy cho phép ghi (giới hạn cỡ tệp "
+                           "của phiên làm việc — ulimit -f —, hoặc ổ đĩa FAT32 chỉ nhận tệp dưới 4 GB). Bỏ giới hạn đó "
+                           "hoặc chọn thư mục kết quả trên ổ đĩa khác (-o) rồi chạy lại; kết quả cũ vẫn giữ nguyên.")
     return OutputError(f"Không ghi được vào «{where}»: {exc.strerror or exc}.")
 
 

@@ -22,6 +22,7 @@ before exactly as they were (the next run puts back a `da_ky/` caught between th
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import io
@@ -100,6 +101,10 @@ class ScanResult:
     report: Path
     why: list[str] = field(default_factory=list)  # why each unreadable page was set aside ("" unknown), same order
     kept: list[str] = field(default_factory=list)  # files of da_ky/ edited since the last run, kept under another name
+    # pages filed under a unit code the output no longer uses, now in their person's (or unit's) dossier:
+    # "VP-004 (HCQT → HC)"; and pages of dossiers the output no longer has, kept: "HCQT VP-013: 4 trang (da_ky/…)"
+    moved: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
 
 
 class ScanError(InputUnreadable):
@@ -270,6 +275,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     foreign: list[dict[str, Any]] = state.get("khac", [])
     seen = set(state.get("da_doc", []))
     kept = _keep_edited(root, state)
+    moved = _follow_moves(filed, dossiers, root, state)
     read = new = blank = covers = 0
     for page in read_scans(scans):
         read += 1
@@ -288,7 +294,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
             unread.append({**where, "anh": img.relative_to(root).as_posix(), "ly_do": page.why,
                            **({"ma": page.text} if page.text else {})})
             continue
-        e = dossiers.get((code.unit, code.person))
+        e = dossiers.get((code.unit, code.person)) or _moved_to(dossiers, code.unit, code.person, code.form,
+                                                                  code.version)
         if code.agency == agency and code.year == year and code.form == COVER_FORM:
             covers += 1  # a dossier's cover sheet: not signed, not filed
             continue
@@ -313,7 +320,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
             _store(page.jpeg, img)
             old.append({**where, "anh": img.relative_to(root).as_posix(), "ai": who, "van_ban": what})
             continue
-        key = f"{code.unit}/{code.person or '_don_vi'}/{_page_name(code.form, code.copy, code.page)}"
+        key = f"{e.unit}/{code.person or '_don_vi'}/{_page_name(code.form, code.copy, code.page)}"
         if key in filed:
             dups.append({**where, "ai": who, "van_ban": what, "khoa": key})
             continue
@@ -363,12 +370,19 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
             [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d in dups if d["khoa"].startswith(base)],
             [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d in old if d["ai"] == who],
             e.pdf if have else "", unsigned))
+    left: dict[tuple[str, str], int] = {}
+    for key in filed:
+        unit, who, _ = key.split("/", 2)
+        if (unit, "" if who == "_don_vi" else who) not in dossiers:
+            left[(unit, who)] = left.get((unit, who), 0) + 1
     _pdf([root / d["anh"] for d in unread], root / "khong_doc_duoc.pdf")
     _pdf([root / d["anh"] for d in old], root / "can_ky_lai.pdf")
     report = root / "bao_cao_nhan_ban_ky.xlsx"
     result = ScanResult(people, [(d["tep"], d["trang"]) for d in unread], [(d["tep"], d["trang"], d["ma"]) for d in foreign],
                         [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, covers, read, new, report,
-                        [d.get("ly_do", "") for d in unread], kept)
+                        [d.get("ly_do", "") for d in unread], kept, moved,
+                        [f"{u} {'(văn bản của đơn vị)' if w == '_don_vi' else w}: {n} trang "
+                         f"(da_ky/{u}/{'don_vi' if w == '_don_vi' else w}.pdf)" for (u, w), n in sorted(left.items())])
     _excel(result, report)
     written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
@@ -381,6 +395,52 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, state_path)
     return result
+
+
+def _moved_to(dossiers: dict[tuple[str, str], Expected], unit: str, person: str, form: str,
+              version: object) -> Expected | None:
+    """The dossier now holding the pages a code names when its unit code is no longer the output's (the
+    unit's code corrected, the person moved to another unit): a person's by their staff code, which
+    is unique; a unit's own document by its words — the one unit whose document `form` is exactly
+    that version (None: none or several, or the code's unit is still there)."""
+    if (unit, person) in dossiers:
+        return None
+    if person:
+        return next((e for e in dossiers.values() if e.person == person), None)
+    units = [e for e in dossiers.values() if not e.person and form in e.versions and e.current(form, version)]
+    return units[0] if len(units) == 1 else None
+
+
+def _follow_moves(filed: dict[str, dict[str, Any]], dossiers: dict[tuple[str, str], Expected], root: Path,
+                  state: dict[str, Any]) -> list[str]:
+    """Pages an earlier run filed under a unit code this output no longer has are moved to the dossier
+    that holds them now (`_moved_to`), under the same rule of versions as any page (a document whose
+    words changed since is set aside to be signed again by the caller). The signed PDF of the old
+    place is removed once nothing is left filed there and hoso wrote it as it is (an edited one was
+    kept under another name by `_keep_edited`). What moved, as "VP-004 (HCQT → HC)"."""
+    listed = {t.get("path") for t in state.get("tep", []) if isinstance(t, dict)}
+    moves: dict[tuple[str, str], str] = {}
+    for key in sorted(filed):
+        unit, who, page = key.split("/", 2)
+        person = "" if who == "_don_vi" else who
+        form = page.rsplit("_", 2)[0]
+        e = _moved_to(dossiers, unit, person, form, filed[key].get("phien_ban"))
+        if e is None or f"{e.unit}/{who}/{page}" in filed:
+            continue
+        filed[f"{e.unit}/{who}/{page}"] = filed.pop(key)
+        moves[(unit, who)] = e.unit
+    out = []
+    for (unit, who), new in sorted(moves.items()):
+        name = "don_vi" if who == "_don_vi" else who
+        out.append(f"{'văn bản của đơn vị' if who == '_don_vi' else who} ({unit} → {new})")
+        if any(k.startswith(f"{unit}/{who}/") for k in filed):
+            continue
+        old = root / unit / f"{name}.pdf"
+        if f"{unit}/{name}.pdf" in listed and old.is_file() and not old.is_symlink():
+            old.unlink()
+            with contextlib.suppress(OSError):
+                old.parent.rmdir()
+    return out
 
 
 def _keep_edited(root: Path, state: dict[str, Any]) -> list[str]:
@@ -465,6 +525,12 @@ def console_lines(r: ScanResult) -> list[str]:
                      "da_ky/khong_doc_duoc.pdf):")
         lines += [f"    {i}. {src}, trang {page}" + (f": {r.why[i - 1]}" if i <= len(r.why) and r.why[i - 1] else "")
                   for i, (src, page) in enumerate(r.unreadable, 1)]
+    if r.moved:
+        lines.append("Ghi chú: trang đã ký của " + ", ".join(r.moved) + " đã nhận trước đây, nay theo mã đơn vị mới "
+                     "trong kết quả: được xếp vào hồ sơ hiện tại.")
+    if r.left:
+        lines.append("Trang đã ký của hồ sơ không còn trong kết quả (người hoặc đơn vị đã bỏ khỏi sổ Excel): vẫn giữ "
+                     "trong da_ky/, không tính vào hồ sơ nào: " + "; ".join(r.left) + ".")
     if r.kept:
         lines.append(f"Ghi chú: {len(r.kept)} tệp trong da_ky/ đã được sửa sau lần nhận trước; hoso viết lại các tệp "
                      "này mỗi lần nhận, bản đã sửa được giữ lại với tên mới: " + ", ".join(f"da_ky/{k}" for k in r.kept) + ".")

@@ -1,0 +1,133 @@
+"""A clerk's December replayed on the CLI, trying to lose her work (helper brief «mua»).
+
+Each test follows her steps with the real LibreOffice on a copy of the shared build of the sample
+(conftest `built`, its cache: a rebuild converts only what changed) and asserts what she sees:
+the files kept, the message, the exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from fakes import leftovers, snapshot
+from pypdf import PdfReader
+
+from bench.scans import form_pages, scanned, write_pdf
+from pipeline.cli import main
+
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.fixture(autouse=True)
+def _keep_sigterm(monkeypatch):
+    monkeypatch.setattr("pipeline.cli.signal.signal", lambda *a: None)  # main() runs in-process here
+
+
+def run_main(args: list[str], capsys) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    return exc.value.code, capsys.readouterr().err
+
+
+def _renamed_unit_without(src: Path, dest: Path, old: str, new: str, gone: str) -> Path:
+    """The workbook with unit code `old` written `new` everywhere, and person `gone` left out."""
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        head = [c.value for c in ws[1]]
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value == old:
+                    c.value = new
+        if "ma_so" in head:
+            col = head.index("ma_so")
+            for r in reversed([row[0].row for row in ws.iter_rows(min_row=2) if row[col].value == gone]):
+                ws.delete_rows(r)
+    wb.save(dest)
+    return dest
+
+
+def _pages(pdf: Path) -> int:
+    return len(PdfReader(pdf).pages)
+
+
+def test_signed_scans_follow_a_unit_code_corrected_after_signing(built, sample, cache_dir, tmp_path, capsys):
+    """Unit NK (VP-037…VP-040) and VP-013 (unit HCQT) sign their sheets; the clerk files all but VP-039's,
+    then corrects the unit's code NK → NKH in the workbook, leaves VP-013 out (he moved) and rebuilds; then
+    VP-039's sheets, printed before, come back. The words of the NK people's forms did not change (only the
+    code), so every signed page stays filed, now under NKH: none of them «chưa nhận», nothing set aside as
+    not of this output (it was: 21 filed pages shown as never received, VP-039's sheets «mã của hồ sơ không
+    có trong kết quả này»). VP-013's signed pages stay in da_ky/ and are said to belong to no dossier now."""
+    out = tmp_path / "ket_qua"
+    shutil.copytree(built[0], out)
+    sheets = form_pages(out, units={"NK"}, persons={"VP-013"})
+    rng = random.Random(7)
+    people = {"VP-037", "VP-038", "VP-039", "VP-040"}
+    assert {s.person for s in sheets} == people | {"", "VP-013"}
+    first = write_pdf([scanned(s.image, rng) for s in sheets if s.person != "VP-039"], tmp_path / "quet_1.pdf")
+    later = write_pdf([scanned(s.image, rng) for s in sheets if s.person == "VP-039"], tmp_path / "quet_2.pdf")
+    code, err = run_main(["nhan-ban-ky", str(out), str(first)], capsys)
+    assert code == 0 and "không xếp được" not in err, err
+    count = {p: sum(1 for s in sheets if s.person == p) for p in people | {"VP-013"}}
+    assert _pages(out / "da_ky" / "NK" / "VP-037.pdf") == count["VP-037"]
+    assert _pages(out / "da_ky" / "HCQT" / "VP-013.pdf") == count["VP-013"]
+
+    wb = _renamed_unit_without(sample, tmp_path / "sua_ma_don_vi.xlsx", "NK", "NKH", "VP-013")
+    code, err = run_main(["build", str(wb), "-o", str(out), "--cache", str(cache_dir / "e2e")], capsys)
+    assert code == 0, err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {p["ma_so"]: p["ma_don_vi"] for p in manifest["ca_nhan"] if p["ma_so"] in people | {"VP-013"}} == \
+        dict.fromkeys(people, "NKH")
+
+    code, err = run_main(["nhan-ban-ky", str(out), str(later)], capsys)
+    assert code == 0, err
+    text = " ".join(err.split())
+    for p in people:
+        assert _pages(out / "da_ky" / "NKH" / f"{p}.pdf") == count[p], (p, err)
+        assert f"{p} (NK → NKH)" in text or p == "VP-039", p
+        assert not (out / "da_ky" / "NK" / f"{p}.pdf").exists(), p  # one signed copy per person: under NKH
+    assert "không xếp được" not in text and "mã của hồ sơ không có" not in text
+    never = text.split("Chưa nhận trang nào")[1].split(")")[0]
+    assert not any(p in never for p in people), never
+    assert ("Trang đã ký của hồ sơ không còn trong kết quả (người hoặc đơn vị đã bỏ khỏi sổ Excel): vẫn giữ trong "
+            f"da_ky/, không tính vào hồ sơ nào: HCQT VP-013: {count['VP-013']} trang (da_ky/HCQT/VP-013.pdf)") in text
+    assert _pages(out / "da_ky" / "HCQT" / "VP-013.pdf") == count["VP-013"]
+    code, err = run_main(["verify", str(out)], capsys)
+    assert code == 0, err
+
+
+def _limited(kb: int):  # noqa: ANN202 - a preexec_fn
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (kb * 1024, kb * 1024))
+    return limit
+
+
+def test_a_file_size_limit_is_said_and_keeps_the_previous_output(built, sample, cache_dir, tmp_path):
+    """The clerk's session may write no file over 200 KB (`ulimit -f 200`, as a FAT32 stick caps files at
+    4 GB); one vote changed: the unit's new forms are small, its dossier is not. The build stops with exit 7 and says
+    which limit in Vietnamese; the previous output is exactly as it was, nothing left beside it (it was exit
+    1 with a traceback ending «OSError: [Errno 27] File too large»)."""
+    out = tmp_path / "ket_qua"
+    shutil.copytree(built[0], out)
+    before = snapshot(out)
+    wb = openpyxl.load_workbook(sample)
+    ws = wb["BieuQuyet"]
+    [row] = [r for r in ws.iter_rows(min_row=2) if r[0].value == "VP-030"]  # 6 present: 5 HTT, 1 HT
+    row[3].value, row[4].value = 6, 0
+    wb.save(tmp_path / "mot_phieu.xlsx")
+    run = subprocess.run([sys.executable, "-m", "pipeline", "build", str(tmp_path / "mot_phieu.xlsx"), "-o", str(out), "--cache",
+                          str(cache_dir / "e2e")], capture_output=True, text=True, preexec_fn=_limited(200), timeout=600)
+    err = " ".join(run.stderr.split())
+    assert run.returncode == 7, run.stderr
+    assert "Traceback" not in run.stderr
+    assert (f"Không ghi được một tệp vào «{out}»: tệp vượt cỡ tối đa máy cho phép ghi (giới hạn cỡ tệp của phiên "
+            "làm việc — ulimit -f —, hoặc ổ đĩa FAT32 chỉ nhận tệp dưới 4 GB)") in err and "kết quả cũ vẫn giữ nguyên" in err
+    assert snapshot(out) == before
+    assert leftovers(out) == []
