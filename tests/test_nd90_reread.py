@@ -92,3 +92,43 @@ def test_head_points_table_prints_the_superior_decision(tmp_path, cache_dir):
     assert "Lý do khác với mức theo tổng điểm: Mức do cấp có thẩm quyền đánh giá quyết định: Hoàn thành tốt nhiệm vụ." in table
     assert "Mức xếp loại đề xuất" not in table
 
+
+def _summary_note(package: Path, out: Path) -> str:
+    """The note under section II of `hoso tong-hop`'s PDF for one package: what the 20 % column rests on."""
+    from pipeline.cli import main
+
+    try:
+        main(["tong-hop", str(package), "-o", str(out)])
+    except SystemExit as exc:  # the CLI may end by SystemExit(0)
+        assert not exc.code
+    text = _text(out / "tong_hop_so_noi_vu.pdf")
+    start = text.index("Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo ")
+    return text[start:text.index("cột này chỉ để lưu ý", start)]
+
+
+def test_sum_up_of_a_2024_package_cites_the_added_clause_and_the_party_rule(head_and_disciplined, tmp_path):
+    """ND 48/2023 *adds* clause 6 to ND 90 Art. 2, which caps the HTXS ratio at the party's ratio and sets no
+    number of its own; the 20 % of the HTT count is the party's rule, for 2024 QĐ 124-QĐ/TW and HD 25-HD/BTCTW
+    (rules.md R0, R5.1). The Sở's summary said «theo Nghị định 90/2020/NĐ-CP (sửa đổi bởi Nghị định
+    48/2023/NĐ-CP), số được xếp loại … không quá 20%»: a number that decree does not set, and «sửa đổi» for a
+    clause it added."""
+    note = _summary_note(head_and_disciplined, tmp_path / "so")
+    assert note.startswith(
+        "Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo khoản 6 Điều 2 Nghị định "
+        "90/2020/NĐ-CP (được bổ sung bởi Nghị định 48/2023/NĐ-CP) và Quy định số 124-QĐ/TW, Hướng dẫn số "
+        "25-HD/BTCTW, số được xếp loại “Hoàn thành xuất sắc nhiệm vụ” không quá 20% số được xếp loại “Hoàn thành "
+        "tốt nhiệm vụ”")
+    assert "sửa đổi bởi" not in note and "335" not in note
+
+
+def test_sum_up_of_a_2025_package_cites_the_party_rule_of_2025(tmp_path, cache_dir):
+    """2025 is still an ND 90 year for the state side (ND 335 takes effect on 01/01/2026), but the party's
+    rule of that year's review is QĐ 366-QĐ/TW and HD 43-HD/BTCTW (rules.md R0)."""
+    from tests import workbook_factory as wf
+
+    book = wf.of_year(tmp_path / "2025.xlsx", 2025)
+    out = _build(book, tmp_path / "out", cache_dir / "nd90")
+    note = _summary_note(out, tmp_path / "so")
+    assert ("theo khoản 6 Điều 2 Nghị định 90/2020/NĐ-CP (được bổ sung bởi Nghị định 48/2023/NĐ-CP) và Quy định "
+            "số 366-QĐ/TW, Hướng dẫn số 43-HD/BTCTW, số được xếp loại") in note
+    assert "335" not in note and "233/2026" not in note
