@@ -228,7 +228,11 @@ def person_context(campaign: Campaign, form: FormSpec, person: Person, rating: P
     if comments.known:
         section_iii = labels.get("phan_iii", "") if person.vai_tro == "pho" else labels.get("phan_iii_truc_tiep", "")
     non_staff = person.loai_nhan_su in NON_STAFF
-    final = rating.muc_cuoi if rating.rated else None
+    # the agency's head is rated by the head of the superior body (ND 90 Art. 16): his unit proposes no
+    # level for him (its minutes, proposal table, chi bộ report and the notice say so), so his own papers
+    # print no proposal either — not the engine's level after the 20 % cap — until the superior decides
+    by_superior_undecided = rated_by.vai_tro == "cap_tren" and not rating.muc_quyet_dinh
+    final = rating.muc_cuoi if rating.rated and not by_superior_undecided else None
     ctx.update({
         "dau": header_lines(campaign, unit),
         "nguoi_danh_gia": rated_by.as_context(),

@@ -626,15 +626,31 @@ def _with_cap_caveat(headers: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return [(h + CAP_CAVEAT, w + 6) if h == CAP_HEADER else (h, w) for h, w in headers]
 
 
+# The 20 % rule up to 2025 (shared/domain/rules.md R0, R5.1): clause 6 of ND 90 Art. 2, *added* by ND 48/2023,
+# caps the HTXS ratio at the party's, and the party's rule of the year sets the 20 % of the HTT count (QĐ 124 +
+# HD 25 for 2023–2024, QĐ 366 + HD 43 for 2025, as the rulebooks cite them); before ND 48 (up to 2022) only the
+# party's HD 21-HD/BTCTW of 2019, applied through the agency's rules. ND 48 sets no number of its own.
+_ND48_CAP = "khoản 6 Điều 2 Nghị định 90/2020/NĐ-CP (được bổ sung bởi Nghị định 48/2023/NĐ-CP)"
+_PARTY_CAP = ((2022, "Quy định số 132-QĐ/TW và Hướng dẫn số 21-HD/BTCTW năm 2019 (áp dụng theo quy chế đánh giá "
+                     "của cơ quan)"),
+              (2024, f"{_ND48_CAP} và Quy định số 124-QĐ/TW, Hướng dẫn số 25-HD/BTCTW"),
+              (2025, f"{_ND48_CAP} và Quy định số 366-QĐ/TW, Hướng dẫn số 43-HD/BTCTW"))
+
+
 def _cap_basis(years: list[int]) -> str:
     """The texts that set the 20 % rule for the evaluation years of the packages (in force that year)."""
-    old = "Nghị định 90/2020/NĐ-CP (sửa đổi bởi Nghị định 48/2023/NĐ-CP)"
     new = "Nghị định 335/2025/NĐ-CP (công chức) và Nghị định 233/2026/NĐ-CP (viên chức)"
+
+    def old(year: int | None) -> str:
+        if year is None:
+            return f"{_ND48_CAP} và quy định của Đảng"
+        return next(text for last, text in _PARTY_CAP if year <= last)
+
     if years and min(years) >= 2026:
         return new
     if years and max(years) >= 2026:
-        return f"{old} đến năm 2025; {new} từ năm 2026"
-    return old
+        return f"{old(min(years))} đến năm 2025; {new} từ năm 2026"
+    return old(max(years) if years else None)
 
 
 TOTAL_HEADERS = COUNT_HEADERS[1:]
