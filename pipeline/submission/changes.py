@@ -15,6 +15,11 @@ NEW` compares two output folders the same way), from the two manifests:
   at its foot, another page range in a table of contents) is listed apart (`renumbered`): not in
   in_lai.pdf, nothing to sign again;
 - the Sở Nội vụ's own documents (report, summary table, public notice) changed when their PDF did;
+- a **unit's code** corrected in the workbook (NK → NKH in DonVi and every row naming it) moves its
+  files (`don_vi/NK.pdf` → `don_vi/NKH.pdf`, `ca_nhan/NK/` → `ca_nhan/NKH/`) but changes no word of a
+  document whose `.docx` is the same: the unit's documents and covers are compared with the old
+  code's (`renamed`), and the code change is said once (`Changes.renamed_units`, manifest
+  `thay_doi.doi_ma_don_vi`) instead of listing its documents as new;
 - a **person's data** changed when the fingerprint of every row about them in the workbook (NhanSu,
   TuDanhGia, BieuQuyet, KyLuat, ThiDua, ChamDiem; manifest `du_lieu_nguoi`) differs: a vote
   changes no person's own form but the unit's minutes, and the summary names that person.
@@ -142,6 +147,8 @@ class Changes:
     # compared with the last printed output (pipeline/printed.py): when the print was marked, by whom
     printed_at: str = ""
     printed_by: str = ""
+    # units whose code was corrected since: (old code, new code, unit name); their files moved folder
+    renamed_units: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -156,10 +163,11 @@ class Changes:
         people = _names(self.people)
         resend = (f" Tệp gửi {self.noi_nhan} đã khác: {', '.join(rel.rsplit('/', 1)[-1] for rel, _ in self.resend)} — "
                   "nếu đã gửi bản cũ, gửi lại bản mới.") if self.resend else ""
+        renamed = f" {self.renamed_note()}" if self.renamed_units else ""
         if self.empty:
             tail = f" (dữ liệu thay đổi: {people})" if people else ""
             gone = f"; {len(self.removed)} văn bản không còn" if self.removed else ""
-            return f"{self._since(since)}: không văn bản nào thay đổi nội dung{gone}, không phải in lại{tail}.{resend}"
+            return f"{self._since(since)}: không văn bản nào thay đổi nội dung{gone}, không phải in lại{tail}.{renamed}{resend}"
         shown = [f"{c.who} — {c.title} tr. {_range(c.first, c.last)}" for c in self.items[:6]]
         more = f"; và {len(self.items) - 6} văn bản khác" if len(self.items) > 6 else ""
         sheets = f"{self.reprint_pages // 2} tờ in hai mặt" if self.duplex else f"{self.reprint_pages} tờ"
@@ -168,7 +176,15 @@ class Changes:
             line += f"; dữ liệu thay đổi: {people}"
         if self.renumbered:
             line += f"; {len(self.renumbered)} văn bản chỉ đổi số trang (không phải ký lại)"
-        return line + f". In lại và ký lại: {reprint} ({self.reprint_pages} trang, {sheets}); chi tiết: {details}.{resend}"
+        return line + f". In lại và ký lại: {reprint} ({self.reprint_pages} trang, {sheets}); chi tiết: {details}.{renamed}{resend}"
+
+    def renamed_note(self) -> str:
+        """One sentence: the units whose code changed, where their files are now, and that a document
+        whose words are the same is not printed or signed again."""
+        units = "; ".join(f"{ten} ({old} → {new})" if ten else f"{old} → {new}" for old, new, ten in self.renamed_units)
+        folders = ", ".join(f"don_vi/{new}.pdf, ca_nhan/{new}/" for _, new, _ in self.renamed_units)
+        return (f"Mã đơn vị đã đổi: {units} — các tệp của đơn vị đã chuyển sang {folders}; văn bản không đổi "
+                "nội dung không phải in lại, ký lại (trang đã ký vẫn dùng được).")
 
     def _since(self, since: str) -> str:
         return f"Kể từ {since}" if self.printed_at else f"So với {since}"
@@ -184,6 +200,8 @@ class Changes:
             lines += [f"Kể từ lần in lúc {_when(self.printed_at)}{by}: mọi văn bản thay đổi từ lần in đó đến nay, "
                       "qua mọi lần tạo lại (hết danh sách khi đánh dấu đã in: hoso da-in, hoặc nút «Đã in xong các "
                       "trang cần in lại» trên trang web).", ""]
+        if self.renamed_units:
+            lines += [self.renamed_note(), ""]
         if self.people:
             lines += ["Người có dữ liệu thay đổi trong sổ Excel: " + ", ".join(f"{n} ({m})" if n else m
                                                                              for m, n in self.people), ""]
@@ -222,6 +240,7 @@ class Changes:
                 "in_lai": REPRINT if self.items else None, "so_trang_in_lai": self.reprint_pages,
                 "to_in": [{"tep": b, "trang_dau": a, "trang_cuoi": z} for b, a, z in self.sheets],
                 "gui_lai": [{"tep": rel, "tieu_de": what} for rel, what in self.resend],
+                "doi_ma_don_vi": [{"ma_cu": old, "ma_moi": new, "ten_don_vi": ten} for old, new, ten in self.renamed_units],
                 **({"ke_tu_lan_in": {"ngay": self.printed_at, "nguoi": self.printed_by}} if self.printed_at else {})}
 
 
@@ -356,6 +375,30 @@ class _Compare:
         return NUMBERS if now["so"] == rec.get("so") else CONTENT
 
 
+def _renamed(old: dict[str, Any], new: dict[str, Any], old_people: dict[str, dict[str, Any]],
+             new_people: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """new unit code -> old code, for each unit of `new` whose code `old` does not have but whose
+    people were all, in `old`, in one unit whose code `new` does not have (a code corrected in the
+    workbook); a unit with none of the old people: the one gone unit of the same name."""
+    def codes(manifest: dict[str, Any]) -> dict[str, str]:
+        return {u["ma_don_vi"]: str(u.get("ten_don_vi") or "") for u in manifest.get("don_vi", [])
+                if isinstance(u, dict) and u.get("ma_don_vi")}
+
+    old_units, new_units = codes(old), codes(new)
+    gone = {c for c in old_units if c not in new_units}
+    out: dict[str, str] = {}
+    for code, name in new_units.items():
+        if code in old_units:
+            continue
+        before = {old_people[m].get("ma_don_vi") for m, p in new_people.items()
+                  if p.get("ma_don_vi") == code and m in old_people}
+        if not before:
+            before = {c for c in gone if name and old_units[c] == name}
+        if len(before) == 1 and (was := next(iter(before))) in gone and was not in out.values():
+            out[code] = str(was)
+    return out
+
+
 def _doc_why(old_doc: dict[str, Any] | None, docx_changed: bool, doc: dict[str, Any], total_changed: bool = False) -> tuple[str, str] | None:
     """(why, CONTENT or NUMBERS) for a document to print again; None when it is the same.
     `total_changed`: its dossier has another number of pages, printed on every page («Trang 3/10»)."""
@@ -420,6 +463,8 @@ class _Walk(_Compare):
         for f in self.package_files:
             if f.get("loai") == "don_vi" and f.get("ma_don_vi") and f["ma_don_vi"] not in self.unit_names:
                 self.unit_names[f["ma_don_vi"]] = f.get("tieu_de", "").removeprefix("Hồ sơ đơn vị: ")
+        self.renamed = _renamed(old, new, self.old_people, self.new_people)
+        result.renamed_units = [(was, u, self.unit_names.get(u, "")) for u, was in self.renamed.items()]
 
         seen_people: set[str] = set()
         for unit in new.get("don_vi", []):
@@ -454,7 +499,8 @@ class _Walk(_Compare):
         codes added to `seen_people`)."""
         u = unit.get("ma_don_vi", "")
         ten = self.unit_names.get(u, "")
-        old_u = self.old_units.get(u)
+        was = self.renamed.get(u, u)  # its code in the old output (a code corrected since: the old one)
+        old_u = self.old_units.get(was)
         unit_total_changed = old_u is not None and \
             self._pages_of(self.old_files, old_u.get("pdf", "")) != self._pages_of(self.new_files, unit.get("pdf", ""))
         muc = [x for x in unit.get("muc", []) if isinstance(x, dict)]
@@ -477,7 +523,7 @@ class _Walk(_Compare):
                 continue
             mau: str = x.get("mau", "")
             rel = f"don_vi/{u}/{mau}.docx"
-            why = _doc_why(old_muc.get(mau), self.changed_file(rel, rel), x, unit_total_changed)
+            why = _doc_why(old_muc.get(mau), self.changed_file(f"don_vi/{was}/{mau}.docx", rel), x, unit_total_changed)
             if why:
                 self._add(why[1], Change(unit["pdf"], x["trang_dau"], x["trang_dau"] + x["so_trang"] - 1,
                                          x.get("tieu_de", mau), why[0], ma_don_vi=u, ten_don_vi=ten, form=mau))

@@ -1,0 +1,109 @@
+"""A unit code corrected after printing: only the papers whose words changed are to be printed and signed again
+(helper brief «inlai»).
+
+Each test rebuilds a copy of the shared build of the sample (conftest `built`, its cache: a rebuild converts only
+what changed) with the real LibreOffice and asserts what the clerk reads: the console line, thay_doi.txt,
+in_lai.pdf, the manifest's `thay_doi`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline.cli import main
+
+pytestmark = pytest.mark.libreoffice
+
+NOTE = ("Mã đơn vị đã đổi: Nhà khách tỉnh (NK → NKH) — các tệp của đơn vị đã chuyển sang don_vi/NKH.pdf, "
+        "ca_nhan/NKH/; văn bản không đổi nội dung không phải in lại, ký lại (trang đã ký vẫn dùng được).")
+
+
+@pytest.fixture(autouse=True)
+def _keep_sigterm(monkeypatch):
+    monkeypatch.setattr("pipeline.cli.signal.signal", lambda *a: None)  # main() runs in-process here
+
+
+def run_main(args: list[str], capsys) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    return exc.value.code, " ".join(capsys.readouterr().err.split())
+
+
+def _nk_renamed(src: Path, dest: Path, votes: tuple[int, int] | None = None) -> Path:
+    """The sample with unit code NK written NKH in DonVi and every row naming it; `votes`: VP-037's
+    (phieu_htt, phieu_ht) in BieuQuyet (4 present: 4 HTT, 0 HT in the sample)."""
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value == "NK":
+                    c.value = "NKH"
+    if votes is not None:
+        ws = wb["BieuQuyet"]
+        head = [c.value for c in ws[1]]
+        [row] = [r for r in ws.iter_rows(min_row=2) if r[0].value == "VP-037"]
+        row[head.index("phieu_htt")].value, row[head.index("phieu_ht")].value = votes
+    wb.save(dest)
+    return dest
+
+
+def _build(wb: Path, out: Path, cache_dir: Path, capsys) -> str:
+    code, err = run_main(["build", str(wb), "-o", str(out), "--cache", str(cache_dir / "e2e")], capsys)
+    assert code == 0, err
+    return err
+
+
+def test_a_corrected_unit_code_asks_to_reprint_nothing(built, sample, cache_dir, tmp_path, capsys):
+    """NK → NKH, nothing else: every .docx of the unit and of its four people has the same bytes (only the
+    folder moved), so nothing is to be printed or signed again — it was: the unit's cover, minutes, two
+    collective reviews and two summary tables listed as «văn bản mới», 14 pages in in_lai.pdf. The code
+    change is said once, old → new, with where the files are now."""
+    out = tmp_path / "ket_qua"
+    shutil.copytree(built[0], out)
+    err = _build(_nk_renamed(sample, tmp_path / "nkh.xlsx"), out, cache_dir, capsys)
+    assert (out / "don_vi" / "NKH.pdf").is_file() and (out / "ca_nhan" / "NKH" / "VP-037.pdf").is_file()
+    for name in ("bien_ban_hop", "tong_hop_xep_loai"):  # the premise: the words are the same
+        assert (out / "don_vi" / "NKH" / f"{name}.docx").read_bytes() == (built[0] / "don_vi" / "NK" / f"{name}.docx").read_bytes()
+
+    assert "So với lần tạo trước: không văn bản nào thay đổi nội dung" in err and "không phải in lại" in err, err
+    assert err.count(NOTE) == 1, err
+    assert "văn bản mới" not in err and "In lại và ký lại" not in err
+    assert not (out / "in_lai.pdf").exists()
+    listing = (out / "thay_doi.txt").read_text(encoding="utf-8")
+    assert listing.count(NOTE) == 1, listing
+    assert "Không văn bản nào thay đổi nội dung: không phải in lại." in listing
+    assert "NKH.pdf: trang" not in listing and "văn bản mới" not in listing
+    section = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["thay_doi"]
+    assert section["van_ban"] == [] and section["in_lai"] is None and section["to_in"] == []
+    assert section["doi_ma_don_vi"] == [{"ma_cu": "NK", "ma_moi": "NKH", "ten_don_vi": "Nhà khách tỉnh"}]
+    code, err = run_main(["verify", str(out)], capsys)
+    assert code == 0, err
+
+
+def test_after_a_print_a_corrected_code_lists_only_the_minutes_whose_votes_changed(built, sample, cache_dir,
+                                                                                    tmp_path, capsys):
+    """The clerk marks the output printed (hoso da-in), corrects NK → NKH and, in the same workbook, VP-037's
+    vote (4 HTT → 3 HTT, 1 HT: still a majority for HTT). A vote is written in the unit's minutes, so the
+    minutes are to be signed again — as «nội dung thay đổi» of don_vi/NKH.pdf, not «văn bản mới» — and no
+    document is listed as new; the code change is said once."""
+    out = tmp_path / "ket_qua"
+    shutil.copytree(built[0], out)
+    code, err = run_main(["da-in", "-o", str(out)], capsys)
+    assert code == 0, err
+    err = _build(_nk_renamed(sample, tmp_path / "nkh.xlsx", votes=(3, 1)), out, cache_dir, capsys)
+    assert "Kể từ lần in lúc" in err and err.count(NOTE) == 1, err
+    section = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["thay_doi"]
+    docs = section["van_ban"]
+    minutes = [d for d in docs if d["mau"] == "bien_ban_hop" and d["ma_don_vi"] == "NKH"]
+    assert [(d["tep"], d["ly_do"]) for d in minutes] == [("don_vi/NKH.pdf", "nội dung thay đổi")], docs
+    assert not [d for d in docs if d["ly_do"] == "văn bản mới"], docs
+    assert section["doi_ma_don_vi"] == [{"ma_cu": "NK", "ma_moi": "NKH", "ten_don_vi": "Nhà khách tỉnh"}]
+    assert (out / "in_lai.pdf").is_file()
+    listing = (out / "thay_doi.txt").read_text(encoding="utf-8")
+    assert listing.count(NOTE) == 1 and "Biên bản cuộc họp" in listing, listing
+
