@@ -8,14 +8,19 @@ in_lai.pdf, the manifest's `thay_doi`.
 
 from __future__ import annotations
 
+import io
 import json
+import random
 import shutil
+import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from pipeline.cli import main
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 pytestmark = pytest.mark.libreoffice
 
@@ -107,3 +112,88 @@ def test_after_a_print_a_corrected_code_lists_only_the_minutes_whose_votes_chang
     listing = (out / "thay_doi.txt").read_text(encoding="utf-8")
     assert listing.count(NOTE) == 1 and "Biên bản cuộc họp" in listing, listing
 
+
+# «Nhận bản đã ký» on `hoso serve` after a unit code was corrected ------------------------------------------
+
+
+def _recoded(src: Path, dest: Path, old: str, new: str, gone: str | None = None) -> Path:
+    """The workbook with unit code `old` written `new` everywhere, and person `gone` left out (the unit's
+    meeting still had its three members then: DonVi `so_thanh_vien` 3)."""
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        head = [c.value for c in ws[1]]
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value == old:
+                    c.value = new
+        if gone and "ma_so" in head:
+            col = head.index("ma_so")
+            for r in reversed([row[0].row for row in ws.iter_rows(min_row=2) if row[col].value == gone]):
+                ws.delete_rows(r)
+    if gone:
+        ws = wb["DonVi"]
+        head = [c.value for c in ws[1]]
+        col = head.index("so_thanh_vien") + 1 if "so_thanh_vien" in head else len(head) + 1
+        ws.cell(1, col, "so_thanh_vien")
+        for row in ws.iter_rows(min_row=2):
+            if row[0].value == new:
+                ws.cell(row[0].row, col, 3)
+    wb.save(dest)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def factory_books(tmp_path_factory, cache_dir) -> dict[str, Path]:
+    """The factory workbook (unit HC: NS-01, NS-02, NS-03) and the same with HC corrected to HCN and NS-03 left
+    out; both built once (unit HC / HCN) so that a rebuild in a test takes its PDFs from the cache."""
+    import workbook_factory as factory
+
+    from pipeline import api
+
+    root = tmp_path_factory.mktemp("inlai-web")
+    books = {"cu": factory.write(root / "so.xlsx", factory.tables())}
+    books["moi"] = _recoded(books["cu"], root / "so_hcn.xlsx", "HC", "HCN")
+    books["bot"] = _recoded(books["cu"], root / "so_hcn_bot.xlsx", "HC", "HCN", "NS-03")
+    books["out"] = root / "cu"
+    api.build(books["cu"], books["out"], api.BuildOptions(cache_dir=cache_dir / "inlai-web", units=frozenset({"HC"})))
+    for key in ("moi", "bot"):
+        api.build(books[key], root / key, api.BuildOptions(cache_dir=cache_dir / "inlai-web", units=frozenset({"HCN"})))
+    return books
+
+
+def _server(tmp_path: Path, output: Path):  # noqa: ANN202 - a logged-in Flask test client, the agency's output
+    from web_pages import logged_in
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path / "du_lieu")
+    store.add_account("vt", accounts.hash_password("mat-khau-du-dai-9"), "VP", "van_thu", None)
+    out = store.output_dir("VP")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(output, out, symlinks=True)
+    store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, ket_thuc) "
+            "VALUES ('VP', 1, 'vt', 'xong', '2026-12-06 08:04:37', '2026-12-06 08:04:38')")
+    app = create_app(tmp_path / "du_lieu", start_queue=False)
+    return logged_in(app, "vt", "mat-khau-du-dai-9"), out
+
+
+def _flat(html: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_web_changes_page_says_the_unit_code_changed_and_lists_nothing_to_sign(factory_books, cache_dir,
+                                                                                   tmp_path):
+    """HC corrected to HCN and rebuilt: «Thay đổi, in lại» names the code change once and
+    lists no document of the unit to print again (their words are the same)."""
+    from pipeline import api
+
+    c, out = _server(tmp_path, factory_books["out"])
+    api.build(factory_books["moi"], out, api.BuildOptions(cache_dir=cache_dir / "inlai-web", units=frozenset({"HCN"})))
+    page = _flat(c.get("/thay-doi").text)
+    assert page.count("Mã đơn vị đã đổi: Phòng Hành chính (HC → HCN) — các tệp của đơn vị đã chuyển sang thư mục "
+                      "mã mới; văn bản không đổi nội dung không phải in lại, ký lại (trang đã ký vẫn dùng được).") == 1, page
+    assert "Không có văn bản nào phải in lại." in page and "văn bản mới" not in page, page

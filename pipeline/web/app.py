@@ -1392,6 +1392,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         gone = [d for d in section.get("khong_con", []) if _my_unit(d.get("ma_don_vi", ""))]
         renumbered = [d for d in section.get("chi_doi_so_trang", []) if _my_unit(d.get("ma_don_vi", ""))]
         people = section.get("nguoi_thay_doi_du_lieu", [])
+        renamed = [r for r in section.get("doi_ma_don_vi", []) if isinstance(r, dict) and _my_unit(r.get("ma_moi", ""))]
         if g.user["vai_tro"] != "van_thu":
             units = {p["ma_so"]: p["ma_don_vi"] for p in (m or {}).get("ca_nhan", [])}
             people = [p for p in people if _my_unit(units.get(p["ma_so"], ""))]
@@ -1406,7 +1407,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         elif build and m and not section.get("lan_dau") and not _changed(section) and not section.get("ke_tu_lan_in"):
             earlier, earlier_docs = _unprinted(build["id"])  # (a list since the print holds every build's changes)
         return render_template("thay_doi.html", section=section, docs=docs, gone=gone, renumbered=renumbered,
-                               people=[] if mark["now"] else people, build=build, reprint=reprint, earlier=earlier,
+                               people=[] if mark["now"] else people, renamed=[] if mark["now"] else renamed, build=build, reprint=reprint, earlier=earlier,
                                earlier_docs=earlier_docs, mark=mark, first=bool(section.get("lan_dau")),
                                guide=_in_output("HUONG_DAN_IN.pdf"),
                                # a unit's own documents (minutes, tables) are named by their unit, not left blank
