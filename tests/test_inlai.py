@@ -197,3 +197,50 @@ def test_the_web_changes_page_says_the_unit_code_changed_and_lists_nothing_to_si
     assert page.count("Mã đơn vị đã đổi: Phòng Hành chính (HC → HCN) — các tệp của đơn vị đã chuyển sang thư mục "
                       "mã mới; văn bản không đổi nội dung không phải in lại, ký lại (trang đã ký vẫn dùng được).") == 1, page
     assert "Không có văn bản nào phải in lại." in page and "văn bản mới" not in page, page
+
+
+def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_of_dossiers_gone(
+        factory_books, cache_dir, tmp_path):
+    """The clerk files NS-01's and NS-03's signed pages on «Nhận bản đã ký», then the workbook's unit code HC is
+    corrected to HCN and NS-03 left out, the output rebuilt; she sends NS-02's scan. The page says, as the
+    console does, that NS-01's pages filed before now follow the new code, and that NS-03's pages belong to no
+    dossier now but stay in da_ky/ (it showed only the counts: both were silent)."""
+    import re
+
+    from web_pages import csrf, logged_in
+
+    from bench.scans import form_pages, scanned, write_pdf
+    from pipeline import api
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    store = Store(tmp_path / "du_lieu")
+    store.add_account("vt", accounts.hash_password("mat-khau-du-dai-9"), "VP", "van_thu", None)
+    out = store.output_dir("VP")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(factory_books["out"], out, symlinks=True)
+    app = create_app(tmp_path / "du_lieu", start_queue=False)
+    c = logged_in(app, "vt", "mat-khau-du-dai-9")
+
+    def send(person: str, seed: int) -> str:
+        rng = random.Random(seed)
+        scan = write_pdf([scanned(s.image, rng) for s in form_pages(out, persons={person})], tmp_path / f"{person}.pdf")
+        r = c.post("/ho-so/nhan-ban-ky", content_type="multipart/form-data",
+                   data={"quet": [(io.BytesIO(scan.read_bytes()), f"quet {person}.pdf")], "csrf_token": csrf(c)})
+        assert r.status_code == 200, r.text
+        return " ".join(re.sub(r"<[^>]+>", " ", r.text).split())
+
+    ns03 = len(form_pages(out, persons={"NS-03"}))
+    for person, seed in (("NS-01", 1), ("NS-03", 3)):
+        page = send(person, seed)
+        assert "theo mã đơn vị mới" not in page and "hồ sơ không còn trong kết quả" not in page
+    assert (out / "da_ky" / "HC" / "NS-03.pdf").is_file()
+
+    api.build(factory_books["bot"], out, api.BuildOptions(cache_dir=cache_dir / "inlai-web", units=frozenset({"HCN"})))
+    page = send("NS-02", 2)
+    assert ("Ghi chú: trang đã ký của NS-01 (HC → HCN) đã nhận trước đây, nay theo mã đơn vị mới trong kết quả: được "
+            "xếp vào hồ sơ hiện tại.") in page, page
+    assert ("Trang đã ký của hồ sơ không còn trong kết quả (người hoặc đơn vị đã bỏ khỏi sổ Excel): vẫn giữ trong "
+            f"da_ky/, không tính vào hồ sơ nào: HC NS-03: {ns03} trang (da_ky/HC/NS-03.pdf).") in page, page
+    assert (out / "da_ky" / "HCN" / "NS-01.pdf").is_file() and (out / "da_ky" / "HC" / "NS-03.pdf").is_file()
