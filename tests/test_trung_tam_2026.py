@@ -66,9 +66,11 @@ def _people(out) -> dict[str, dict]:
 def test_the_clerk_s_workbook_typed_with_labels_is_accepted(tmp_path):
     problems = ingest.check(tt.write(tmp_path / "trung_tam.xlsx"))
     assert not [p for p in problems if p.is_error]
-    # one warning: the disciplined Y sĩ rated herself HTT (KHT by the khiển trách), naming the decision
-    (warning,) = [p.text() for p in problems]
+    # two warnings: the disciplined Y sĩ rated herself HTT (KHT by the khiển trách), naming the decision; the
+    # Giám đốc's 17 ballots (the whole centre voted) above his 2-member unit (tests/test_phieu_review.py)
+    ballots, warning = [p.text() for p in problems]
     assert "87/QĐ-KSBT" in warning and "Không hoàn thành nhiệm vụ" in warning
+    assert "Tổng số phiếu (17)" in ballots
 
 
 @pytest.mark.libreoffice

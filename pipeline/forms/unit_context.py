@@ -344,8 +344,11 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     members = unit.so_thanh_vien or len(people)
     present = max(votes) if votes else None
     props = {e.ma_so: e for e in campaign.emulation}
+    # the meeting's valid ballots: a vote with more ballots than the meeting's members was a wider meeting's
+    # (the whole agency on its head): not this meeting's count (`hoso check` warns on the cell)
     totals_cast = {props[p.ma_so].tong_so_phieu for p in people
-                   if p.ma_so in props and props[p.ma_so].tong_so_phieu}
+                   if p.ma_so in props and props[p.ma_so].tong_so_phieu
+                   and (props[p.ma_so].tong_so_phieu or 0) <= members}
     valid = totals_cast.pop() if len(totals_cast) == 1 else None
     returned = unit.so_phieu_thu_ve
     invalid = returned - valid if returned is not None and valid is not None and returned >= valid else None

@@ -933,29 +933,49 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
                                f"Số phiếu thu về ({returned}) lớn hơn số phiếu phát ra ({issued}, ô "
                                f"{row.refs['so_phieu_phat_ra'].column}{row.number}).", value=returned,
                                expected=f"từ 0 đến {issued}"))
-    votes = data.get("BieuQuyet")
-    if votes is None:
-        return
-    for row in votes.rows:
-        present, ma_so = row.values.get("so_nguoi_du_hop"), row.values.get("ma_so")
-        if present is None or ma_so is None or ma_so.casefold() not in unit_of:
-            continue
+
+    def limit_of(ma_so: str | None) -> tuple[int, str] | None:
+        """The members of `ma_so`'s unit who could be at its meeting, and where that number comes from."""
+        if ma_so is None or ma_so.casefold() not in unit_of:
+            return None
         code = unit_of[ma_so.casefold()]
         unit_row = declared.get(code)
         if unit_row is None:
-            continue
+            return None
         members = unit_row.values.get("so_thanh_vien")
         if members is not None:
             ref = unit_row.refs["so_thanh_vien"]
-            limit, source = members, f"số thành viên của đơn vị ở sheet «{ref.sheet}», ô {ref.column}{unit_row.number}"
-        elif unsure:
+            return members, f"số thành viên của đơn vị ở sheet «{ref.sheet}», ô {ref.column}{unit_row.number}"
+        if unsure:
+            return None
+        return headcount[code], "số người của đơn vị trong sheet «NhanSu» (chưa khai «Số thành viên» ở sheet DonVi)"
+
+    votes = data.get("BieuQuyet")
+    for row in votes.rows if votes is not None else []:
+        present = row.values.get("so_nguoi_du_hop")
+        known = limit_of(row.values.get("ma_so"))
+        if present is None or known is None:
             continue
-        else:
-            limit, source = headcount[code], "số người của đơn vị trong sheet «NhanSu» (chưa khai «Số thành viên» ở sheet DonVi)"
+        limit, source = known
         if present > limit:
             problems.append(_p(ERROR, row, "so_nguoi_du_hop",
                                f"Số người dự họp ({present}) lớn hơn {source} ({limit}).", value=present,
                                expected=f"từ 1 đến {limit}, hoặc sửa «Số thành viên» của đơn vị"))
+    # a secret ballot on a title with more ballots than the unit's meeting has members: lawful when a wider
+    # meeting voted (the whole agency on its head), but then the unit's ballot-count minutes cannot print it
+    # as their own valid ballots (they leave that line to be written by hand)
+    titles = data.get("ThiDua")
+    for row in titles.rows if titles is not None else []:
+        total = row.values.get("tong_so_phieu")
+        known = limit_of(row.values.get("ma_so"))
+        if total is None or known is None or total <= known[0]:
+            continue
+        limit, source = known
+        problems.append(_p(WARNING, row, "tong_so_phieu",
+                           f"Tổng số phiếu ({total}) lớn hơn {source} ({limit}): biên bản kiểm phiếu của đơn vị "
+                           f"không ghi {total} là số phiếu hợp lệ của cuộc họp đơn vị. Nếu cuộc bỏ phiếu là của "
+                           f"hội nghị rộng hơn (toàn cơ quan bỏ phiếu cho người đứng đầu), giữ nguyên; nếu không, "
+                           f"sửa số phiếu.", value=total, expected=f"từ 0 đến {limit} (phiếu của cuộc họp đơn vị)"))
 
 
 def _disciplines(data: dict[str, SheetData], people: dict[str, str] | None, members: set[str], year: int | None, problems: list[Problem]) -> list[Discipline]:
