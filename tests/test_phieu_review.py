@@ -50,3 +50,19 @@ def test_ballot_count_minutes_do_not_print_a_wider_vote_as_their_valid_ballots(c
     assert f"Số phiếu hợp lệ: {DOTS} phiếu" in bgd and "Số phiếu hợp lệ: 17" not in bgd
     kbtn = _text(centre / "don_vi" / "KBTN.pdf")
     assert "1. Số người: tổng số 6 người; có mặt: 6 người" in kbtn and "Số phiếu hợp lệ: 6 phiếu" in kbtn
+
+
+@pytest.mark.libreoffice
+def test_someone_not_rated_has_no_year_score(centre):
+    text = _text(centre / "ca_nhan" / "KBTN" / "TT-14.pdf")
+    # the two quarters stay, each 88,00
+    assert "1 Quý III/2026 25,00 90 90 90 88,00" in text and "2 Quý IV/2026 25,00 90 90 90 88,00" in text
+    # the phiếu's total row: why, and «Không tính» in the score cell (two lines of the row, pdftotext -layout)
+    assert "Điểm đánh giá năm (trung bình cộng điểm các kỳ): không xếp loại (công" in text
+    assert "Không tính tác trong năm dưới 06 tháng)" in text
+    # the period sheet
+    assert ("Điểm đánh giá năm (trung bình cộng điểm các kỳ): không tính, không xếp loại (công tác trong năm "
+            "dưới 06 tháng).") in text
+    assert "Mức xếp loại đề xuất: Không xếp loại" in text
+    # 88,00 only on the period rows (2 in the phiếu's table, 2 on the period sheet), never as the year's
+    assert text.count("88,00") == 4, text.count("88,00")

@@ -149,8 +149,10 @@ def _period_table(doc, leader: bool) -> None:
         doc, widths,
         [[C(h, bold=True) for h in heads], "{%tr for k in ky[:-1] %}", body, "{%tr endfor %}",
          "{%tr for k in ky[-1:] %}", body, "{%tr endfor %}",
-         [C("{{ nhan.dong_diem_nam }}", span=len(widths) - 1, bold=True, align="right"),
-          C("{{ diem_nam or ('Chưa tính' if diem_nam_chua_tinh else '') }}", bold=True)]],
+         [C("{{ nhan.dong_diem_nam }}{% if diem_nam_khong_tinh %}: {{ diem_nam_khong_tinh }}{% endif %}",
+            span=len(widths) - 1, bold=True, align="right"),
+          C("{{ diem_nam or ('Chưa tính' if diem_nam_chua_tinh else 'Không tính' if diem_nam_khong_tinh else '') }}",
+            bold=True)]],
         size=12,
     )
     for cell in table.rows[5].cells:
@@ -383,7 +385,8 @@ def build_theo_doi_ky(form: Form):
     dk.p_tag(doc, "endfor")
     # periods missing: no mean of some of them as the year's score (context_2026.year_score), the missing said
     dk.add_paragraph(doc, R("{{ nhan.dong_diem_nam }}: ", bold=True),
-                     "{% if diem_nam_chua_tinh %}chưa tính, thiếu kết quả {{ diem_nam_chua_tinh }}.{% else %}",
+                     "{% if diem_nam_chua_tinh %}chưa tính, thiếu kết quả {{ diem_nam_chua_tinh }}."
+                     "{% elif diem_nam_khong_tinh %}không tính, {{ diem_nam_khong_tinh }}.{% else %}",
                      R("{{ diem_nam or '" + D * 6 + "' }}", bold=True),
                      " ({{ so_ky }} {% if theo_quy %}quý{% else %}tháng{% endif %}).{% endif %}", space_before=6,
                      keep_next=True)
@@ -560,7 +563,7 @@ def _build_party(form: Form, kind: str):
         # the year score only where the state side is rated on points (ND 335 / ND 233, from 2026):
         # a 2025 review rates it under ND 90 + ND 48, without a score (context `co_diem_nam`)
         dk.p_tag(doc, "if co_diem_nam")
-        _party_dash(doc, "cong_chuc_diem", "{{ diem_nam or '" + D * 8 + "' }}")
+        _party_dash(doc, "cong_chuc_diem", "{{ diem_nam or ('không tính, ' + diem_nam_khong_tinh if diem_nam_khong_tinh else '" + D * 8 + "') }}")
         dk.p_tag(doc, "endif")
         _party_dash(doc, "cong_chuc_muc", "{{ muc_ket_qua_chu or '" + D * 16 + "' }}")
         dk.signature_table(doc, None, _signer(None, "{{ nguoi_danh_gia.chuc_vu_hoa or nhan.ky_thu_truong }}",

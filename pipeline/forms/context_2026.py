@@ -29,6 +29,8 @@ UNIT_FORMS = frozenset({"mau_01_2025"})
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 BLANK = "……"
 NOT_RATED = "Không xếp loại"  # as unit_context prints a person without a level
+# the year score's line of someone not rated, after «Điểm đánh giá năm …: » (unit_context.NOT_RATED_NOTE's words)
+NOT_RATED_WHY = "không xếp loại (công tác trong năm dưới 06 tháng)"
 # TuDanhGia texts printed under the phiếu's general criterion a) (ND 335: «phẩm chất chính trị, đạo
 # đức, văn hóa thực thi công vụ, ý thức kỷ luật»; ND 233: «phẩm chất chính trị, đạo đức, kỷ luật, kỷ
 # cương»): the four general criteria of ND 90 Art. 3 cl. 1–4, in the order 2A/2B print them
@@ -255,7 +257,10 @@ def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rati
         "so_ky": len(rows),
         "so_thang_co_ket_qua": months,
         "co_dde": person.lanh_dao_quan_ly or any(r["d"] or r["dd"] or r["e"] for r in rows),
-        "diem_nam": score_text(year_score(rating) if rows else None),
+        # not rated (worked under 6 months): no year score — a year score suggests an evaluation; the periods'
+        # scores stay (facts), the year's line says why instead (`diem_nam_khong_tinh`)
+        "diem_nam": score_text(year_score(rating) if rows and rating.rated else None),
+        "diem_nam_khong_tinh": NOT_RATED_WHY if rows and not rating.rated else "",
         # the state side is rated on a year score (ND 335 / ND 233, from 2026): the 2A/2B line for it;
         # a 2025 review rates the state side under ND 90 + ND 48, which has no score (no such line)
         "co_diem_nam": _points_based(campaign, person, rating),
@@ -331,7 +336,7 @@ def unit_context_2026(campaign: Campaign, ratings: Ratings, unit: Unit, members:
     scored = False
     for m in members:
         pr = ratings.of(m["ma_so"])
-        m["diem_nam"] = score_text(year_score(pr))
+        m["diem_nam"] = score_text(year_score(pr) if pr.rated else None)  # none for someone not rated
         scored = scored or (bool(m["dang_vien"]) and _points_based(campaign, people[m["ma_so"]], pr))
     secretary = chi_bo_secretary(campaign, unit)
     return {
