@@ -167,7 +167,7 @@ def test_each_agency_s_table_and_report_count_its_workbook_people(outs, key, han
     assert (f"của cơ quan: {tong} người (kể cả người đứng đầu cơ quan, do cấp trên trực tiếp đánh giá, xếp loại); "
             f"trong đó được đánh giá, xếp loại: {rated} người; không đánh giá, xếp loại (thời gian công tác trong năm "
             f"dưới 06 tháng): {not_rated} người.") in words
-    assert "(Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định)" in words
+    assert "(Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định.)" in words
     # the biểu's spreadsheet says it too, as its PDF does: no level of a draft is presented as decided
     draft = "Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định."
     assert draft in _flat(_pdf(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf"))

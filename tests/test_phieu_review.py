@@ -66,3 +66,10 @@ def test_someone_not_rated_has_no_year_score(centre):
     assert "Mức xếp loại đề xuất: Không xếp loại" in text
     # 88,00 only on the period rows (2 in the phiếu's table, 2 on the period sheet), never as the year's
     assert text.count("88,00") == 4, text.count("88,00")
+
+
+@pytest.mark.libreoffice
+def test_the_report_s_level_note_is_a_sentence_with_its_stop(centre):
+    # nothing decided yet: the note says so, and ends with its full stop inside the brackets
+    text = _text(centre / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
+    assert "(Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định.)" in text

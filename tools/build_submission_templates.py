@@ -380,7 +380,7 @@ def build_bao_cao(spec: Spec):
     dk.add_paragraph(doc, "- Chưa có mức xếp loại: {{ kq.chua_co_muc }} người.", align="justify",
                      first_line_cm=1.0, space_after=0)
     dk.p_tag(doc, "endif")
-    dk.add_paragraph(doc, R("({{ kq.can_cu_muc }})", italic=True), align="justify", first_line_cm=1.0)
+    dk.add_paragraph(doc, R("({{ kq.can_cu_muc }}.)", italic=True), align="justify", first_line_cm=1.0)  # a sentence: its stop
     dk.add_paragraph(doc, "3. Kết quả theo từng đối tượng (biểu tổng hợp):", align="justify", first_line_cm=1.0)
     # 16 cm: TT, đối tượng, tổng, được xếp loại, 4 × (SL, %), không xếp loại, ghi chú
     summary_table(doc, [0.6, 3.2, 0.9, 1.45, 0.75, 1.0, 0.75, 1.0, 0.75, 1.0, 0.75, 1.0, 1.3, 1.55], size=9)
