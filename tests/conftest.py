@@ -66,3 +66,9 @@ def own_tmp(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))
     yield tmp
     kill_groups_matching(str(tmp_path))
+
+
+@pytest.fixture
+def cli_in_process(monkeypatch):
+    """`pipeline.cli.main` run in the test's process (fakes.run_main): it may not take SIGTERM's handler."""
+    monkeypatch.setattr("pipeline.cli.signal.signal", lambda *a: None)

@@ -379,3 +379,13 @@ def build_each(books: dict[str, Path], tmp: Path, cache: Path, today) -> dict[st
         out[key] = tmp / key
         api.build(book, out[key], api.BuildOptions(cache_dir=cache, today=today))
     return out
+
+
+def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """`hoso ARGS` run in this process (`pipeline.cli.main`, with the `cli_in_process` fixture): its exit code and
+    what it wrote on stderr."""
+    from pipeline.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    return int(exc.value.code or 0), capsys.readouterr().err

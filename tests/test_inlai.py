@@ -15,10 +15,9 @@ import shutil
 import sys
 from pathlib import Path
 
+import fakes
 import openpyxl
 import pytest
-
-from pipeline.cli import main
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -29,14 +28,13 @@ NOTE = ("Mã đơn vị đã đổi: Nhà khách tỉnh (NK → NKH) — các t�
 
 
 @pytest.fixture(autouse=True)
-def _keep_sigterm(monkeypatch):
-    monkeypatch.setattr("pipeline.cli.signal.signal", lambda *a: None)  # main() runs in-process here
+def _in_process(cli_in_process):
+    """main() runs in this process here (conftest.cli_in_process)."""
 
 
 def run_main(args: list[str], capsys) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-    return exc.value.code, " ".join(capsys.readouterr().err.split())
+    code, err = fakes.run_main(args, capsys)
+    return code, " ".join(err.split())
 
 
 def _nk_renamed(src: Path, dest: Path, votes: tuple[int, int] | None = None) -> Path:

@@ -17,24 +17,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fakes import leftovers, snapshot
+from fakes import leftovers, run_main, snapshot
 from pypdf import PdfReader
 
 from bench.scans import form_pages, scanned, write_pdf
-from pipeline.cli import main
 
 pytestmark = pytest.mark.libreoffice
 
 
 @pytest.fixture(autouse=True)
-def _keep_sigterm(monkeypatch):
-    monkeypatch.setattr("pipeline.cli.signal.signal", lambda *a: None)  # main() runs in-process here
+def _in_process(cli_in_process):
+    """main() runs in this process here (conftest.cli_in_process)."""
 
 
-def run_main(args: list[str], capsys) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-    return exc.value.code, capsys.readouterr().err
 
 
 def _renamed_unit_without(src: Path, dest: Path, old: str, new: str, gone: str) -> Path:

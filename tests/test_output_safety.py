@@ -30,11 +30,11 @@ from fakes import (
     leftovers,
     own_output,
     pdf_text,
+    run_main,
     snapshot,
 )
 from pypdf import PdfReader
 
-from pipeline.cli import main
 from pipeline.errors import ExitCode
 from pipeline.pdf.cache import PdfCache, sha256_bytes
 
@@ -44,14 +44,10 @@ DENIED = "Không có quyền ghi"
 
 
 @pytest.fixture(autouse=True)
-def _keep_sigterm(monkeypatch):
-    monkeypatch.setattr("pipeline.cli.signal.signal", lambda *a: None)  # main() runs in-process here
+def _in_process(cli_in_process):
+    """main() runs in this process here (conftest.cli_in_process)."""
 
 
-def run_main(args: list[str], capsys) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-    return exc.value.code, capsys.readouterr().err
 
 
 @pytest.fixture
