@@ -110,7 +110,10 @@ def _read_export(path: Path) -> list[tuple[int, list[object]]]:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
         data = path.read_bytes()
-        for enc in ("utf-8-sig", "utf-16", "cp1258", "latin-1"):
+        # UTF-16 only with its BOM or its NUL bytes: decoding any even-length text as UTF-16 "succeeds", so a
+        # Windows-1258 CSV (Excel's «CSV» on a Vietnamese Windows) would otherwise be read as CJK characters
+        utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]
+        for enc in ("utf-8-sig", *(("utf-16",) if utf16 else ()), "cp1258", "latin-1"):
             try:
                 text = data.decode(enc)
                 break

@@ -1,0 +1,152 @@
+"""KPI exports "no one here wrote": what a provincial KPI system gives a clerk to import into the 2026 sample
+(data/mau_ho_so_2026.xlsx, people VP-001 … VP-040).
+
+- `monthly_xlsx(path)`: a monthly export as the software writes it — a title block of 3 merged rows, the header
+  in row 4, the columns' numbering row «(1)» … under it, each person's STT, name, code and unit merged down over
+  their months, numbers as text with a decimal comma («95,5»), months
+  written «Tháng 3/2026» or «03/2026», a total row («Tổng cộng», merged) and the signer's lines at the bottom.
+- `quarterly_csv(path, encoding)`: a quarterly export saved by Excel on Windows as CSV («;» separator, CRLF,
+  decimal comma): `cp1258` (Excel's «CSV (Comma delimited)» on a Vietnamese Windows: tone marks stored as
+  combining characters, as the code page holds them) or `utf-8-sig` («CSV UTF-8»); quarters «Quý I/2026»; one
+  person's code missing but the name present (VP-034), one name with decomposed diacritics (VP-039, NFD).
+
+The values are plain data (`MONTHLY`, `QUARTERLY`), so a test works out the year scores from them by hand.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+# (code, name, unit, month, general, a, b, c) as the export writes them: text with a decimal comma
+MONTHLY: list[tuple[str, str, str, str, str, str, str, str]] = []
+for _m in range(1, 13):  # VP-007: months written «Tháng 3/2026»
+    _first = _m <= 6
+    MONTHLY.append(("VP-007", "Đặng Thị Hạnh", "Phòng Hành chính - Quản trị", f"Tháng {_m}/2026",
+                    "27,5" if _first else "26", "100", "95,5" if _first else "90", "90" if _first else "85"))
+for _m in range(1, 13):  # VP-026: months written «03/2026»
+    _odd = _m % 2 == 1
+    MONTHLY.append(("VP-026", "Nguyễn Thị An", "Phòng Khoa giáo - Văn xã", f"{_m:02d}/2026",
+                    "24" if _odd else "25,5", "100" if _odd else "95", "80" if _odd else "85", "75,5" if _odd else "80"))
+MONTHLY.append(("VP-021", "Huỳnh Văn Cường", "Phòng Tổng hợp", "Tháng 10/2026", "25,5", "100", "90", "85"))
+
+# (code or "", name, quarter, general, a, b, c)
+QUARTERLY: list[tuple[str, str, str, str, str, str, str]] = []
+_ROMAN = ("I", "II", "III", "IV")
+for _q, (_g, _a, _b, _c) in enumerate([("26", "100", "90", "80"), ("25", "100", "85", "80"),
+                                        ("26", "100", "90", "85"), ("25,5", "100", "85", "80")], start=1):
+    QUARTERLY.append(("VP-032", "Vũ Hoàng Long", f"Quý {_ROMAN[_q - 1]}/2026", _g, _a, _b, _c))
+for _q, (_g, _a, _b, _c) in enumerate([("26,5", "100", "92,5", "85"), ("27", "100", "95", "90"),
+                                        ("25", "90", "85", "80"), ("28", "100", "100", "95")], start=1):
+    QUARTERLY.append(("", "Đặng Văn Phúc", f"Quý {_ROMAN[_q - 1]}/2026", _g, _a, _b, _c))  # code missing
+for _q in range(1, 5):
+    QUARTERLY.append(("VP-039", unicodedata.normalize("NFD", "Hoàng Văn Dũng"), f"Quý {_ROMAN[_q - 1]}/2026",
+                      "24,5", "100", "80", "70"))
+
+MONTHLY_HEADERS = ["STT", "Họ và tên", "Mã CBCC", "Đơn vị", "Tháng", "Điểm tiêu chí chung",
+                   "Tỷ lệ hoàn thành số lượng (%)", "Chất lượng (%)", "Tiến độ (%)", "Tổng điểm", "Xếp loại"]
+QUARTERLY_HEADERS = ["STT", "Mã CBCC", "Họ và tên", "Quý", "Điểm tiêu chí chung", "Tỷ lệ hoàn thành số lượng (%)",
+                     "Chất lượng (%)", "Tiến độ (%)"]
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _score(general: str, a: str, b: str, c: str) -> str:
+    """The export's own «Tổng điểm» column, as the software prints it (two decimals, decimal comma)."""
+    return f"{_num(general) + 70 * (_num(a) + _num(b) + _num(c)) / 300:.2f}".replace(".", ",")
+
+
+def monthly_xlsx(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Báo cáo"
+    width = len(MONTHLY_HEADERS)
+    last = chr(ord("A") + width - 1)
+    for row, text in enumerate(["ỦY BAN NHÂN DÂN TỈNH HÀ GIANG NAM - VĂN PHÒNG",
+                                "BẢNG TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ HẰNG THÁNG NĂM 2026",
+                                "(Xuất từ Hệ thống quản lý, đánh giá cán bộ, công chức theo KPI)"], start=1):
+        ws.cell(row=row, column=1, value=text).font = Font(bold=row < 3)
+        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
+        ws.merge_cells(f"A{row}:{last}{row}")
+    for col, header in enumerate(MONTHLY_HEADERS, start=1):
+        ws.cell(row=4, column=col, value=header).font = Font(bold=True)
+        ws.cell(row=5, column=col, value=f"({col})")
+    n = 5
+    people: list[str] = []
+    for code, name, unit, month, g, a, b, c in MONTHLY:
+        n += 1
+        if code not in people:  # a person's first row: STT, name, code and unit merged down over their months
+            people.append(code)
+            for col, value in enumerate([len(people), name, code, unit], start=1):
+                ws.cell(row=n, column=col, value=value)
+        total = _score(g, a, b, c)
+        level = "Hoàn thành xuất sắc nhiệm vụ" if _num(total) >= 90 else "Hoàn thành tốt nhiệm vụ"
+        for col, value in enumerate([month, g, a, b, c, total, level], start=5):
+            ws.cell(row=n, column=col, value=value)
+    first = 6
+    for code in people:
+        count = sum(r[0] == code for r in MONTHLY)
+        if count > 1:
+            for col in "ABCD":
+                ws.merge_cells(f"{col}{first}:{col}{first + count - 1}")
+        first += count
+    n += 1
+    ws.cell(row=n, column=1, value="Tổng cộng").font = Font(bold=True)
+    ws.merge_cells(f"A{n}:E{n}")
+    ws.cell(row=n, column=6, value=f"{sum(_num(r[4]) for r in MONTHLY):.1f}".replace(".", ","))
+    n += 2
+    ws.cell(row=n, column=8, value="Hà Giang Nam, ngày 05 tháng 01 năm 2027")
+    ws.merge_cells(f"H{n}:{last}{n}")
+    ws.cell(row=n + 1, column=8, value="NGƯỜI LẬP BIỂU")
+    ws.merge_cells(f"H{n + 1}:{last}{n + 1}")
+    wb.save(path)
+    return path
+
+
+def _cp1258(text: str) -> bytes:
+    """`text` as Windows writes it in code page 1258: a letter the code page lacks precomposed (ễ, ố, ạ …) is
+    its base letter (â ê ô ơ ư ă đ are in the code page) followed by the combining tone mark."""
+    out = b""
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(m for m in parts[1:] if m in "\u0300\u0301\u0303\u0309\u0323")
+        base = unicodedata.normalize("NFC", "".join(m for m in parts if m not in tones))  # â ê ô ơ ư ă
+        out += (base + tones).encode("cp1258")
+    return out
+
+
+def quarterly_csv(path: Path, encoding: str = "cp1258") -> Path:
+    lines = [";".join(["KẾT QUẢ THEO DÕI, ĐÁNH GIÁ THEO QUÝ NĂM 2026 - TRUNG TÂM"] + [""] * (len(QUARTERLY_HEADERS) - 1)),
+             ";".join(QUARTERLY_HEADERS)]
+    for stt, row in enumerate(QUARTERLY, start=1):
+        lines.append(";".join([str(stt), *row]))
+    text = "\r\n".join(lines) + "\r\n"
+    path.write_bytes(_cp1258(text) if encoding == "cp1258" else text.encode(encoding))
+    return path
+
+
+def short_cp1258_csv(path: Path) -> Path:
+    """A short quarterly export in Windows-1258 (VP-032, VP-035) whose bytes are valid UTF-16 as well (CJK
+    characters): an even length and no tone byte that would be a lone surrogate — about half of such files are.
+    The title's trailing spaces (an Excel CSV keeps them) make it so."""
+    for pad in range(4):
+        text = (f"KẾT QUẢ QUÝ I NĂM 2026{' ' * pad};;;\r\nMã CBCC;Họ và tên;Quý;Điểm tiêu chí chung\r\n"
+                "VP-032;Vũ Hoàng Long;Quý I/2026;26\r\nVP-035;Lê Thị Mai;Quý I/2026;25,5\r\n")
+        data = _cp1258(text)
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            continue
+        path.write_bytes(data)
+        return path
+    raise AssertionError("no padding gives bytes that are valid UTF-16")

@@ -1,0 +1,54 @@
+"""A clerk imports her agency's KPI exports (tests/kpi_exports.py: an .xlsx with a title block, merged cells, a
+total row; a CSV saved by Excel on Windows) into a copy of the 2026 sample, as she would on the day: every row
+placed or named with why, the scores on her workbook the ones the export gave."""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+
+import pytest
+
+import kpi_exports
+from fakes import run_main
+from pipeline import ingest
+from pipeline.rating import rate
+from pipeline.resources import sample_workbook
+
+pytestmark = pytest.mark.usefixtures("cli_in_process")
+
+
+@pytest.fixture
+def so(tmp_path):
+    dest = tmp_path / "so.xlsx"
+    shutil.copyfile(sample_workbook(2026), dest)
+    return dest
+
+
+def _periods(workbook, code):
+    return {p.ky: (p.diem_tieu_chi_chung, p.a, p.b, p.c) for p in ingest.load(workbook).periods if p.ma_so == code}
+
+
+# -- the quarterly CSV saved by Excel --------------------------------------------------------------------------
+def test_a_windows_1258_csv_whose_bytes_also_read_as_utf_16_is_read_as_windows_1258(so, tmp_path, capsys):
+    export = kpi_exports.short_cp1258_csv(tmp_path / "kpi_quy.csv")
+    export.read_bytes().decode("utf-16")  # the hazard: these bytes are valid UTF-16 (CJK) too
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert "ma_so ← «Mã CBCC»" in err and "quy ← «Quý»" in err
+    assert "KetQuaKy: thêm 0 dòng, thay 2 dòng cùng người, cùng kỳ" in err
+    assert _periods(so, "VP-035")["2026-Q1"][0] == 25.5
+
+
+@pytest.mark.parametrize("encoding", ["cp1258", "utf-8-sig"])
+def test_quarters_a_missing_code_and_a_decomposed_name_are_placed(so, tmp_path, capsys, encoding):
+    export = kpi_exports.quarterly_csv(tmp_path / "kpi_quy.csv", encoding)
+    if encoding == "utf-8-sig":
+        assert unicodedata.normalize("NFD", "Hoàng Văn Dũng").encode() in export.read_bytes()
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert "KHÔNG NHẬP" not in err
+    assert "KetQuaKy: thêm 0 dòng, thay 12 dòng cùng người, cùng kỳ" in err
+    assert _periods(so, "VP-034") == {"2026-Q1": (26.5, 100, 92.5, 85), "2026-Q2": (27, 100, 95, 90),
+                                      "2026-Q3": (25, 90, 85, 80), "2026-Q4": (28, 100, 100, 95)}
+    assert set(_periods(so, "VP-039").values()) == {(24.5, 100, 80, 70)}
