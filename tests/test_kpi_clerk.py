@@ -4,6 +4,7 @@ placed or named with why, the scores on her workbook the ones the export gave.""
 
 from __future__ import annotations
 
+import re
 import shutil
 import unicodedata
 
@@ -29,6 +30,20 @@ def _periods(workbook, code):
     return {p.ky: (p.diem_tieu_chi_chung, p.a, p.b, p.c) for p in ingest.load(workbook).periods if p.ma_so == code}
 
 
+# -- the monthly .xlsx ----------------------------------------------------------------------------------------
+def test_every_month_of_a_person_whose_name_and_code_are_merged_down_is_imported(so, tmp_path, capsys):
+    export = kpi_exports.monthly_xlsx(tmp_path / "kpi_thang.xlsx")
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 0, err
+    # 12 months of VP-007, 12 of VP-026 (their rows already in the sample: replaced), VP-021's missing October
+    assert "KetQuaKy: thêm 1 dòng, thay 24 dòng cùng người, cùng kỳ" in err
+    assert not re.search(r"Dòng (?:[6-9]|[12]\d|30)\b", err)  # rows 6–30: the people's months, none left out
+    hanh = _periods(so, "VP-007")
+    assert hanh["2026-01"] == (27.5, 100, 95.5, 90) and hanh["2026-12"] == (26, 100, 90, 85)
+    an = _periods(so, "VP-026")
+    assert an["2026-03"] == (24, 100, 80, 75.5) and an["2026-04"] == (25.5, 95, 85, 80)
+
+
 # -- the quarterly CSV saved by Excel --------------------------------------------------------------------------
 def test_a_windows_1258_csv_whose_bytes_also_read_as_utf_16_is_read_as_windows_1258(so, tmp_path, capsys):
     export = kpi_exports.short_cp1258_csv(tmp_path / "kpi_quy.csv")
@@ -52,3 +67,18 @@ def test_quarters_a_missing_code_and_a_decomposed_name_are_placed(so, tmp_path, 
     assert _periods(so, "VP-034") == {"2026-Q1": (26.5, 100, 92.5, 85), "2026-Q2": (27, 100, 95, 90),
                                       "2026-Q3": (25, 90, 85, 80), "2026-Q4": (28, 100, 100, 95)}
     assert set(_periods(so, "VP-039").values()) == {(24.5, 100, 80, 70)}
+
+
+def test_the_year_scores_are_the_export_s_worked_out_by_hand(so, tmp_path, capsys):
+    for export in (kpi_exports.monthly_xlsx(tmp_path / "kpi_thang.xlsx"),
+                   kpi_exports.quarterly_csv(tmp_path / "kpi_quy.csv")):
+        code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+        assert code == 0, err
+    r = rate(ingest.load(so))
+    # ND 335: a period's score = general + 70 × (a + b + c) / 300; the year = the mean of the periods.
+    # VP-007, Jan–Jun: 27.5 + 70 × 285.5 / 300 = 94.11666…; Jul–Dec: 26 + 70 × 275 / 300 = 90.16666…
+    assert r.of("VP-007").diem == pytest.approx((94.116666666666667 + 90.166666666666667) / 2)  # 92.1416…
+    # VP-034 (found by his name): Q1 26.5 + 64.75 = 91.25; Q2 27 + 66.5 = 93.5; Q3 25 + 59.5 = 84.5;
+    # Q4 28 + 68.8333… = 96.8333…; mean 91.5208…
+    assert r.of("VP-034").diem == pytest.approx((91.25 + 93.5 + 84.5 + 96.833333333333333) / 4)
+    assert len(r.of("VP-034").diem_ky) == 4

@@ -38,7 +38,7 @@ from pipeline.errors import InputUnreadable, OutputError, ValidationFailed
 from pipeline.ingest import cells, schema, sheetnames
 from pipeline.ingest.problems import ERROR, Problem
 from pipeline.ingest.reader import _names_lookup, find_sheets, match_name, read_workbook
-from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_letter
+from pipeline.ingest.xlsx import CellError, Formula, XlsxFile, column_index, column_letter
 from pipeline.openmarks import open_marks
 
 MAPPING_SUFFIX = ".anh_xa_ket_qua.toml"
@@ -131,9 +131,34 @@ def _read_export(path: Path) -> list[tuple[int, list[object]]]:
             for number, row in xf.rows(name):
                 width = max(row) + 1 if row else 0
                 rows.append((number, [row.get(i) for i in range(width)]))
+            _fill_merged_down(rows, xf.merged_ranges(name))
             if _header_row(rows)[1] > _header_row(best)[1]:
                 best = rows
         return best
+
+
+def _fill_merged_down(rows: list[tuple[int, list[object]]], ranges: list[str]) -> None:
+    """A cell merged down over several rows of one column («B6:B17»: a person's name, code, STT over their
+    months, as KPI exports print them) holds its value in every row it covers, as the clerk sees it. A range
+    across columns (a title, a «Tổng cộng» over STT … Tháng) is left as it is: spreading it would put a title or
+    a total in the code and period columns."""
+    by_number = {number: row for number, row in rows}
+    for ref in ranges:
+        first, _, last = ref.partition(":")
+        m1, m2 = re.fullmatch(r"([A-Z]+)(\d+)", first), re.fullmatch(r"([A-Z]+)(\d+)", last)
+        if m1 is None or m2 is None or m1.group(1) != m2.group(1) or int(m2.group(2)) <= int(m1.group(2)):
+            continue
+        col, top = column_index(m1.group(1)), by_number.get(int(m1.group(2)))
+        value = top[col] if top is not None and col < len(top) else None
+        if value is None:
+            continue
+        for n in range(int(m1.group(2)) + 1, int(m2.group(2)) + 1):
+            row = by_number.get(n)
+            if row is None:
+                continue
+            row.extend([None] * (col + 1 - len(row)))
+            if row[col] is None:
+                row[col] = value
 
 
 def _header_row(rows: list[tuple[int, list[object]]]) -> tuple[int, int]:
