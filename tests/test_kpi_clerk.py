@@ -44,6 +44,17 @@ def test_every_month_of_a_person_whose_name_and_code_are_merged_down_is_imported
     assert an["2026-03"] == (24, 100, 80, 75.5) and an["2026-04"] == (25.5, 95, 85, 80)
 
 
+def test_the_numbering_row_total_and_signer_lines_are_named_not_reported_as_failed_rows(so, tmp_path, capsys):
+    export = kpi_exports.monthly_xlsx(tmp_path / "kpi_thang.xlsx")
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so), "--thu"], capsys)
+    assert code == 0, err
+    assert "«(3)»" not in err  # the row «(1) (2) (3) …» under the header is no one's result
+    assert ("Ghi chú: Bỏ qua 3 dòng không có mã số, họ tên và kỳ (không phải kết quả của một người: dòng cộng, chữ "
+            "ký …): dòng 31 «Tổng cộng», dòng 33 «Hà Giang Nam, ngày 05 tháng 01 năm 2027», dòng 34 «NGƯỜI LẬP "
+            "BIỂU».") in err
+    assert "dòng không nhập được" not in err
+
+
 # -- the quarterly CSV saved by Excel --------------------------------------------------------------------------
 def test_a_windows_1258_csv_whose_bytes_also_read_as_utf_16_is_read_as_windows_1258(so, tmp_path, capsys):
     export = kpi_exports.short_cp1258_csv(tmp_path / "kpi_quy.csv")

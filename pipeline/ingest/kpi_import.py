@@ -559,9 +559,14 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
     product_rows: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
     conflicting: dict[tuple[str, str], list[str]] = {}  # one person and period with different results: rows
     first_at: dict[tuple[str, str], str] = {}
+    not_results: list[str] = []  # rows naming no person and no period: a total, the signer's lines …
     for number, raw in rows[at + 1:]:
         rec = {k: raw[i] for k, i in index.items() if i < len(raw) and not cells.is_blank(raw[i])}
-        if not rec:
+        if not rec or _numbering_row(raw):
+            continue
+        if not {"ma_so", "ho_ten", "ky", "thang", "quy"} & set(rec):
+            shown = next((_text(v) for v in raw if _text(v)), "")
+            not_results.append(f"dòng {number}" + (f" «{shown if len(shown) <= 60 else shown[:59] + '…'}»" if shown else ""))
             continue
         where = f"Dòng {number}"
         try:
@@ -621,6 +626,9 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
                 del period_rows[slot]
                 continue
             period_rows[slot], first_at[slot] = row, where
+    if not_results:
+        outcome.notes.append(f"Bỏ qua {len(not_results)} dòng không có mã số, họ tên và kỳ (không phải kết quả của một "
+                             f"người: dòng cộng, chữ ký …): {', '.join(not_results)}.")
     for (code, ky), wheres in conflicting.items():
         if products_mode:  # the products are imported; the period's general score is not, being unsure
             period_rows.pop((code, ky), None)
@@ -657,6 +665,13 @@ def _mapping_hint(headers: list[str], workbook: Path) -> str:
     return (f"tiêu đề cột ở một trong {HEADER_SCAN} dòng đầu; các cột đang có: {shown}. Hoặc ghi tệp ánh xạ "
             f"«{mapping_path(workbook).name}» (bảng [cot], ví dụ ma_so = \"Mã cán bộ\", ky = \"Tháng\") và chạy lại "
             "với --anh-xa")
+
+
+def _numbering_row(raw: list[object]) -> bool:
+    """The row numbering the columns under the header («(1)», «(2)» … or 1, 2 …, as Vietnamese tables print
+    it): its cells, in order, are 1, 2, 3 … (three at least). A person's row never reads so."""
+    found = [_text(v) for v in raw if _text(v)]
+    return len(found) >= 3 and all(re.fullmatch(rf"\(?{n}\)?", v) for n, v in enumerate(found, start=1))
 
 
 def _fraction_columns(rows: list[tuple[int, list[object]]], index: dict[str, int]) -> set[str]:
