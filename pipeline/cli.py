@@ -350,8 +350,13 @@ def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bo
     for line in out.skipped:
         say("  KHÔNG NHẬP  " + line)
     changes = []
+    rows = []
     if out.added["KetQuaKy"] or out.replaced["KetQuaKy"]:
-        changes.append(f"{periods}: thêm {out.added['KetQuaKy']} dòng, thay {out.replaced['KetQuaKy']} dòng cùng người, cùng kỳ")
+        rows.append(f"thêm {out.added['KetQuaKy']} dòng, thay {out.replaced['KetQuaKy']} dòng cùng người, cùng kỳ")
+    if out.unchanged:  # rows imported before (a cumulative export, the same file twice): not rewritten
+        rows.append(f"giữ nguyên {out.unchanged} dòng đã có trong sổ với cùng kết quả")
+    if rows:
+        changes.append(f"{periods}: " + ", ".join(rows))
     if out.added["SanPham"] or out.replaced["SanPham"]:
         changes.append(f"{products}: thêm {out.added['SanPham']} dòng sản phẩm, bỏ {out.replaced['SanPham']} dòng cũ của "
                        "cùng người, cùng kỳ")

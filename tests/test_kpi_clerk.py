@@ -62,7 +62,7 @@ def test_a_windows_1258_csv_whose_bytes_also_read_as_utf_16_is_read_as_windows_1
     code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
     assert code == 0, err
     assert "ma_so ← «Mã CBCC»" in err and "quy ← «Quý»" in err
-    assert "KetQuaKy: thêm 0 dòng, thay 2 dòng cùng người, cùng kỳ" in err
+    assert "KetQuaKy: thêm 0 dòng, thay 1 dòng cùng người, cùng kỳ, giữ nguyên 1 dòng đã có trong sổ với cùng kết quả." in err
     assert _periods(so, "VP-035")["2026-Q1"][0] == 25.5
 
 
@@ -74,7 +74,8 @@ def test_quarters_a_missing_code_and_a_decomposed_name_are_placed(so, tmp_path, 
     code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
     assert code == 0, err
     assert "KHÔNG NHẬP" not in err
-    assert "KetQuaKy: thêm 0 dòng, thay 12 dòng cùng người, cùng kỳ" in err
+    assert ("KetQuaKy: thêm 0 dòng, thay 10 dòng cùng người, cùng kỳ, giữ nguyên 2 dòng đã có trong sổ với cùng "
+            "kết quả.") in err  # VP-032's Q1 and Q2 are the sample's
     assert _periods(so, "VP-034") == {"2026-Q1": (26.5, 100, 92.5, 85), "2026-Q2": (27, 100, 95, 90),
                                       "2026-Q3": (25, 90, 85, 80), "2026-Q4": (28, 100, 100, 95)}
     assert set(_periods(so, "VP-039").values()) == {(24.5, 100, 80, 70)}
@@ -93,3 +94,29 @@ def test_the_year_scores_are_the_export_s_worked_out_by_hand(so, tmp_path, capsy
     # Q4 28 + 68.8333… = 96.8333…; mean 91.5208…
     assert r.of("VP-034").diem == pytest.approx((91.25 + 93.5 + 84.5 + 96.833333333333333) / 4)
     assert len(r.of("VP-034").diem_ky) == 4
+
+
+# -- next month ------------------------------------------------------------------------------------------------
+def test_next_month_s_cumulative_export_changes_only_what_changed_with_the_saved_mapping(so, tmp_path, capsys):
+    export = kpi_exports.monthly_xlsx(tmp_path / "kpi_thang.xlsx")
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 0 and "Đã lưu ánh xạ cột" in err, err
+    before = so.read_bytes()
+    # the same export again (imported twice, or nothing new this month): nothing to replace, nothing written
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert f"Ánh xạ cột (theo tệp «{so.with_name('so.anh_xa_ket_qua.toml')}»)" in err
+    assert "Không ghi sổ: KetQuaKy: giữ nguyên 25 dòng đã có trong sổ với cùng kết quả." in err
+    assert "thay" not in err and so.read_bytes() == before
+    # next month's export from January on, one month corrected by the KPI system: that row alone is replaced
+    kpi_exports.MONTHLY[23] = kpi_exports.MONTHLY[23][:4] + ("26", "100", "90", "85")  # VP-026, December
+    try:
+        kpi_exports.monthly_xlsx(export)
+    finally:
+        kpi_exports.MONTHLY[23] = ("VP-026", "Nguyễn Thị An", "Phòng Khoa giáo - Văn xã", "12/2026", "25,5", "95",
+                                   "85", "80")
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert ("Đã ghi «" + str(so) + "»: KetQuaKy: thêm 0 dòng, thay 1 dòng cùng người, cùng kỳ, giữ nguyên 24 dòng "
+            "đã có trong sổ với cùng kết quả.") in err
+    assert _periods(so, "VP-026")["2026-12"] == (26, 100, 90, 85)

@@ -132,7 +132,7 @@ def test_product_export_adds_the_sheets_and_computes_abc(tmp_path, capsys):
     assert (period.ma_so, period.ky, period.diem_tieu_chi_chung, period.a) == ("VP-020", "2024-01", 26, None)
     # importing the same export again replaces the products of that period, it does not double them
     code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb], capsys)
-    assert "SanPham: thêm 3 dòng sản phẩm, bỏ 3 dòng cũ" in err and "thay 1 dòng" in err
+    assert "SanPham: thêm 3 dòng sản phẩm, bỏ 3 dòng cũ" in err and "KetQuaKy: giữ nguyên 1 dòng đã có trong sổ" in err
     assert len(ingest.load(wb).products) == 3
 
 

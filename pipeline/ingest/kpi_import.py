@@ -92,6 +92,7 @@ class Outcome:
     replaced: dict[str, int] = field(default_factory=lambda: {"KetQuaKy": 0, "SanPham": 0})
     skipped: list[str] = field(default_factory=list)  # rows not placed, one Vietnamese line each
     skipped_rows: int = 0  # how many rows of the export those lines name
+    unchanged: int = 0  # KetQuaKy rows of the export already in the workbook with the same results: left as they are
     notes: list[str] = field(default_factory=list)
     mapping_saved: Path | None = None
     written: bool = False
@@ -715,9 +716,25 @@ def _person(rec: dict[str, object], people: dict[str, str], names: dict[str, lis
     return matches[0]
 
 
+def _same(old: object, new: object) -> bool:
+    """The workbook's cell `old` already holds the imported `new` (95 typed, «95%» in a percent cell, «95» as text)."""
+    if isinstance(new, bool):
+        return cells.parse(schema.YESNO, old)[0] is new
+    if isinstance(new, (int, float)):
+        if isinstance(old, cells.Percent):
+            old = float(old) * 100
+        try:
+            number = _number(old, "")
+        except _Skip:
+            return False
+        return abs(number - new) < 1e-9
+    return _text(old) == _text(new)
+
+
 def _merge(periods_t: _Table, products_t: _Table, period_rows: dict[tuple[str, str], dict[str, object]],
            product_rows: dict[tuple[str, str], list[dict[str, object]]], people: dict[str, str], outcome: Outcome) -> None:
-    """KetQuaKy: a row of the same person and period is replaced (its other cells kept), others added.
+    """KetQuaKy: a row of the same person and period is replaced (its other cells kept) unless it already holds
+    the same results (then left as it is), others added.
     SanPham: the products of each person and period imported replace those already there."""
     periods_t.touched, products_t.touched = bool(period_rows), bool(product_rows)
     where: dict[tuple[str, str], int] = {}
@@ -729,6 +746,10 @@ def _merge(periods_t: _Table, products_t: _Table, period_rows: dict[tuple[str, s
         row: list[object]
         if k in where:
             row = periods_t.rows[where[k]]
+            if all(_same(row[periods_t.columns[key]] if periods_t.columns[key] < len(row) else None, value)
+                   for key, value in rec.items()):
+                outcome.unchanged += 1  # imported before (a cumulative export, the same file twice): not a change
+                continue
             outcome.replaced["KetQuaKy"] += 1
         else:
             row = []
