@@ -8,10 +8,10 @@ import re
 import shutil
 import unicodedata
 
-import pytest
-
 import kpi_exports
+import pytest
 from fakes import run_main
+
 from pipeline import ingest
 from pipeline.rating import rate
 from pipeline.resources import sample_workbook
