@@ -522,6 +522,15 @@ def test_monthly_results_from_a_kpi_export_go_into_a_copy_that_is_checked_and_ca
     assert got.status_code == 200 and "nhap_ket_qua.xlsx" in got.headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(got.data))
     assert ("VP-021", "2026-10") in {(r[0], r[1]) for r in book["KetQuaKy"].iter_rows(min_row=2, values_only=True)}
+    # the same export again into the copy: nothing new, said as such (no error, no new upload)
+    uploads = c.get("/so-excel").text.count("_nhap_ket_qua")
+    only_new = "Mã CB;Họ và tên;Tháng;Điểm tiêu chí chung;Số lượng (%);Chất lượng (%);Tiến độ (%)\nVP-021;Huỳnh Văn Cường;10/2026;25;100;85;80\n"
+    r = _post(c, csrf, "kpi thang 10.csv", only_new.encode(), f"/so-excel/{second}/nhap-ket-qua", "ket_qua")
+    said = re.sub(r"\s+", " ", r.text)
+    assert r.status_code == 200 and 'id="loi"' not in said, said
+    assert ("Sổ «Đánh giá 2026_nhap_ket_qua.xlsx» đã có đủ kết quả trong tệp «kpi thang 10.csv» (1 dòng cùng người, "
+            "cùng kỳ, cùng kết quả): không có gì mới để nhập, không tạo bản sao mới.") in said
+    assert c.get("/so-excel").text.count("_nhap_ket_qua") == uploads
     # an export the server cannot read says why, on the import page, and makes no upload
     r = _post(c, csrf, "kpi.csv", b"a;b;c\n1;2;3\n", f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
     assert r.status_code == 400 and "Không nhận ra cột" in r.text

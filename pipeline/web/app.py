@@ -683,7 +683,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if unused:  # the check page offers no import for such a year; a link kept from elsewhere, or a POST
             return render_template("so_nhap_ket_qua.html", row=row, error="", no_periods=unused), (
                 400 if request.method == "POST" else 200)
-        error = ""
+        error, note = "", ""
         if request.method == "POST":
             uploads_left()
             f, name, head = _sent("ket_qua")
@@ -721,7 +721,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                         report = {"tu_tep": shown, "tu_so": row["ten_tep"], "tu_so_id": so_id,
                                   "anh_xa": out.mapping, "ghi_chu": out.notes, "khong_nhap": out.skipped,
                                   "so_dong_khong_nhap": out.skipped_rows, "them": out.added, "thay": out.replaced}
-                        if not out.written:
+                        if not out.written and out.unchanged and not out.skipped:
+                            # the same export again (or a cumulative one with nothing new): nothing to write
+                            note = (f"Sổ «{row['ten_tep']}» đã có đủ kết quả trong tệp «{shown}» ({out.unchanged} dòng "
+                                    "cùng người, cùng kỳ, cùng kết quả): không có gì mới để nhập, không tạo bản sao mới.")
+                        elif not out.written:
                             error = ("Tệp kết quả không có dòng nào nhập được vào sổ"
                                      + (": " + " ".join(out.skipped[:10]) if out.skipped else ".")).replace(str(export), shown)
                         else:
@@ -739,7 +743,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                     json.dumps(report, ensure_ascii=False), encoding="utf-8")
                             return resp
                     error = error.replace(str(export), shown).replace(str(book), new_name).replace(tmp, "")
-        return render_template("so_nhap_ket_qua.html", row=row, error=error), (400 if error else 200)
+        return render_template("so_nhap_ket_qua.html", row=row, error=error, note=note), (400 if error else 200)
 
     # ---- ratings ----------------------------------------------------------------------------------
     def _newer_broken(valid: sqlite3.Row | None) -> sqlite3.Row | None:
