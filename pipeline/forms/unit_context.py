@@ -65,6 +65,35 @@ def self_rating_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Camp
     return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong])) if picks else ""
 
 
+def vote_below_self_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Campaign) -> str:
+    """With a vote, why the meeting's level (`muc_hop`, the proposal) is below the person's own self-rating
+    when the self-rated level — and each one between it and the meeting's — had ballots but not more than
+    half of those present (VP-026 of the 2024 sample: Hoàn thành xuất sắc nhiệm vụ 3 of 6, exactly half):
+    the counts with the vote's basis (the rating's vote reason: ND 90 Art. 18; the agency's rules). ""
+    when the vote agrees with the self-rating, gave those levels no ballot at all, when the final level
+    differs from the vote (see `level_reason`), with a decision, or when the level is not the vote's
+    (from 2026 the year score gives it)."""
+    vote = campaign.votes.get(pr.ma_so)
+    if (not pr.rated or pr.muc_quyet_dinh or vote is None or pr.nguon_de_xuat != "bieu_quyet"
+            or pr.muc_hop is None or pr.muc_cuoi != pr.muc_hop or tu_xep_loai not in ORDER
+            or ORDER.index(tu_xep_loai) >= ORDER.index(pr.muc_hop)):
+        return ""
+    basis = next((short_reason(t).partition(" — căn cứ: ")[2] for t in pr.ly_do
+                  if t.startswith("Cuộc họp đánh giá đề xuất mức") and " — căn cứ: " in t), "")
+    parts, running = [], 0
+    for lv in ORDER[:ORDER.index(pr.muc_hop)]:
+        running += vote.phieu.get(lv, 0)
+        if ORDER.index(lv) < ORDER.index(tu_xep_loai) or not running:
+            continue  # a level above the person's own is not what the person asked for
+        which = f"mức {WORDS[lv]}" if lv == ORDER[0] else f"từ mức {WORDS[lv]} trở lên"
+        half = " (đúng một nửa)" if 2 * running == vote.so_nguoi_du_hop else ""
+        parts.append(f"{which} chỉ có {running}/{_num(vote.so_nguoi_du_hop)} phiếu{half}")
+    if not parts or not basis:
+        return ""
+    said = ", ".join(parts) + ", không quá một nửa số người dự họp nên không đạt"
+    return f"{said[:1].upper()}{said[1:]} — căn cứ: {basis}"
+
+
 def _below_points(p: Person, pr: PersonRating, campaign: Campaign) -> str:
     """Why a proposal is not the level its year score gives when neither the vote nor the self-rating
     differs from it (a KHT vote for someone disciplined in the year: 88 points, KHT), in words with its
@@ -86,7 +115,7 @@ def _note(pr: PersonRating, campaign: Campaign, tu_xep_loai: str | None = None) 
     if not pr.rated:
         return "Công tác trong năm dưới 06 tháng: không xếp loại, chỉ kiểm điểm"
     return (level_reason(pr, campaign) or self_rating_reason(pr, tu_xep_loai, campaign)
-            or context_2026.missing_periods_note(pr))
+            or vote_below_self_reason(pr, tu_xep_loai, campaign) or context_2026.missing_periods_note(pr))
 
 
 def _level_words(pr: PersonRating) -> str:
@@ -124,8 +153,10 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
     # no level while periods are missing: the minutes say why after the vote, as the notice does
     missing = context_2026.missing_periods_note(pr) if pr.rated and pr.muc_cuoi is None else ""
     reason = level_reason(pr, campaign) or (f"{missing}." if missing else "")
-    # no vote, and the proposal is below the self-rating: the minutes say why (months absent, …)
-    below_self = "" if reason else self_rating_reason(pr, p.tu_xep_loai, campaign)
+    # the proposal is below the self-rating: the minutes say why (no vote: months absent, …; a vote that
+    # gave the self-rated level no more than half of those present: the counts and the rule)
+    below_self = "" if reason else (self_rating_reason(pr, p.tu_xep_loai, campaign)
+                                    or vote_below_self_reason(pr, p.tu_xep_loai, campaign))
     # from 2026 the level comes from the year score: the summary shows it as the person's phiếu prints it
     # (none for someone not rated — under 6 months, no level — nor while periods are missing)
     year = context_2026.score_text(context_2026.year_score(pr) if pr.rated else None)
