@@ -11,15 +11,19 @@ Outcomes worked out by hand from the rules' words and the workbooks, never from 
   leaves 7 HTT, 20 % of 7 = 1,4, rounded down 1 ≥ 1; keeping 2 leaves 6, 1,2 → 1 < 2: one kept, by the higher
   share of HTXS ballots: Nguyễn Hoàng Ân (8/10) before Trần Tuấn Anh (7/10, 2nd) and Dương Thị Lan Anh (6/10, 3rd).
   The note of those moved down names who is kept, the computation's conclusion and both texts of the basis.
+- The centre's Ban Giám đốc (tests/trung_tam_2026.py): 2 members; the Giám đốc's LĐTT ballot is the whole
+  centre's, 16 of 17 (ThiDua): more ballots than the meeting's members, so its row says it was a wider vote.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 
 import pytest
+import trung_tam_2026 as tt
 from rating_builder import Book
 
 from pipeline import api
@@ -50,6 +54,16 @@ def out2024(tmp_path_factory, cache_dir):
     dest = tmp_path_factory.mktemp("hoa") / "out"
     api.build(sample_workbook(2024), dest, api.BuildOptions(units=frozenset({"KGVX", "TH"}), cache_dir=cache_dir / "hoa",
                                                            today=dt.date(2024, 12, 6)))
+    return dest
+
+
+@pytest.fixture(scope="module")
+def centre(tmp_path_factory, cache_dir):
+    tmp = tmp_path_factory.mktemp("hoa-tt")
+    dest = tmp / "out"
+    api.build(tt.write(tmp / "trung_tam.xlsx"), dest, api.BuildOptions(units=frozenset({"BGD", "KBTN"}),
+                                                                         cache_dir=cache_dir / "hoa",
+                                                                         today=dt.date(tt.YEAR, 12, 7)))
     return dest
 
 
@@ -114,3 +128,13 @@ def test_the_cap_note_names_who_is_kept_how_many_and_both_texts(out2024):
             assert (f"vì xếp thứ {rank} theo thứ tự ưu tiên: tỷ lệ phiếu {HXS} cao hơn, rồi điểm cao hơn, {kept} "
                     f"{how}") in text, (form, rank)
         assert f"Giữ 1 người {HXS} — căn cứ" not in text  # the old cut
+
+
+def test_a_wider_meeting_s_ballots_say_so_on_the_ballot_count_minutes(centre):
+    bgd = _doc_text(centre, "BGD", "bien_ban_kiem_phieu")
+    assert "tổng số 2 người" in bgd
+    # the narrow «Phiếu đồng ý/ tổng số» cell wraps its note over four lines, read between the row's other cells
+    assert re.search(r"16/17 \(bỏ .*Vũ Đức Minh Giám đốc Lao động tiên tiến phiếu 94% Đạt toàn cơ quan\)", bgd), bgd
+    assert "Số phiếu hợp lệ: …… phiếu" in bgd
+    khoa = _doc_text(centre, "KBTN", "bien_ban_kiem_phieu")  # its own meeting's ballots
+    assert "bỏ phiếu toàn cơ quan" not in khoa and "/6" in khoa

@@ -302,9 +302,10 @@ def decided_title_note(decided: PersonRating, reached: str, title: str, campaign
 
 
 def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign,
-                    decided: Ratings | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+                    decided: Ratings | None = None, members: int | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The emulation rows as the meeting proposed them (`ratings`); `decided`: the ratings with the
-    competent evaluator's decisions, for the note on a title a decided level takes away."""
+    competent evaluator's decisions, for the note on a title a decided level takes away; `members`: the
+    meeting's members, for a row whose ballots outnumber them (`phieu_toan_co_quan`)."""
     props = {e.ma_so: e for e in campaign.emulation}
     rows: list[dict[str, Any]] = []
     for p in people:
@@ -334,6 +335,10 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign,
             "hinh_thuc": schema.HINH_THUC_KHEN.get(prop.hinh_thuc_khen_thuong, ""),
             "truc_tiep": "x" if p.truc_tiep_cong_tac else "",
             "phieu": f"{yes}/{total}" if yes is not None and total else "",
+            # more ballots than the meeting has members: a wider meeting's vote (the whole centre on its Giám
+            # đốc, the clerk's ThiDua row); the ballot-count minutes say so beside the count (label
+            # `phieu_toan_co_quan`), as its «Số phiếu hợp lệ» line leaves the count out
+            "phieu_toan_co_quan": bool(yes is not None and total and members and total > members),
             "ty_le": pct_whole(yes / total) if yes is not None and total else "",
             "du_dieu_kien": verdict,
             "dat_danh_hieu": reached,  # the title the person reaches ("" none)
@@ -384,11 +389,11 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     chair = head or deputy
     votes = [campaign.votes[p.ma_so].so_nguoi_du_hop for p in people if p.ma_so in campaign.votes]
     groups = {pr.nhom_tuong_dong for pr in prs}
-    rows, totals = _emulation_rows(people, ratings, campaign, decided)
+    members = unit.so_thanh_vien or len(people)
+    rows, totals = _emulation_rows(people, ratings, campaign, decided, members)
     kept = kept_names(ratings)
     ctx = agency_context(campaign, form)
     ctx["dong_ngay"] = date_line(campaign.agency.dia_danh, unit.ngay_hop, campaign.year)
-    members = unit.so_thanh_vien or len(people)
     present = max(votes) if votes else None
     props = {e.ma_so: e for e in campaign.emulation}
     # the meeting's valid ballots: a vote with more ballots than the meeting's members was a wider meeting's
