@@ -483,6 +483,13 @@ BIEN_BAN_KIEM_PHIEU = DocSpec(
             "(ND 90 Art. 16; rules.md R8.1) and a title's standard starts from it (R7.1), so the minutes judge no "
             "standard for him (as tong_hop_thi_dua's label of the same key). Who confers his title: UNCONFIRMED",
         ),
+        Label(
+            "phieu_toan_co_quan",
+            "(bỏ phiếu toàn cơ quan)",
+            "[R] after a row's 'Phiếu đồng ý/ tổng số' when its ballots outnumber the meeting's members: the vote of a "
+            "wider meeting (the whole centre on its Giám đốc, ThiDua 'Tổng số phiếu'); the count is then not the "
+            "meeting's 'Số phiếu hợp lệ', which stays blank. Our wording",
+        ),
         Label("ky_thanh_vien", "THÀNH VIÊN", "[R] left signer"),
         Label("ky_truong_ban", "TRƯỞNG BAN KIỂM PHIẾU", "[R] right signer"),
         _KY_GHI_RO,
@@ -545,7 +552,8 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
                 C("{{ row.ho_ten }}", align="left"),
                 C("{{ row.chuc_vu }}", align="left"),
                 C("{{ row.danh_hieu }}", align="left"),
-                C("{{ row.phieu }}"),
+                # a wider meeting's ballots (more than the members: the whole centre on its Giám đốc) say so
+                C("{{ row.phieu }}{% if row.phieu_toan_co_quan %} {{ nhan.phieu_toan_co_quan }}{% endif %}"),
                 C("{{ row.ty_le }}"),
                 # the agency head: the ballot's outcome only, his standard is the competent level's to judge
                 C("{% if row.cap_tren_danh_gia %}{{ row.ket_qua_phieu }}{% else %}{{ row.ket_qua }}{% endif %}"),

@@ -18,7 +18,7 @@ from pipeline.forms.context import (
     unit_context,
     vn_upper,
 )
-from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
+from pipeline.forms.printed import group_label, header_left, name_case, readable, short_cap_reason, short_reason
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit, names_person
@@ -36,7 +36,21 @@ def _num(n: float | int | None) -> str:
     return "" if n is None else f"{n:g}" if isinstance(n, float) else str(n)
 
 
-def level_reason(pr: PersonRating, campaign: Campaign) -> str:
+Kept = Mapping[str, tuple[str, ...]]  # comparable group -> the names of those its cap keeps at HTXS
+
+
+def kept_names(ratings: Ratings) -> dict[str, tuple[str, ...]]:
+    """Each comparable group's people kept at HTXS by its cap, by name, in their rank (`short_cap_reason`)."""
+    return {g.nhom: tuple(r.ho_ten for r in g.xep_hang if r.giu) for g in ratings.groups}
+
+
+def _short(text: str, pr: PersonRating, campaign: Campaign, kept: Kept | None) -> str:
+    """A rating reason of `pr` cut for a unit paper (`short_reason`); one of the group's cap keeps the rank,
+    who is kept, the computation's conclusion and its whole basis (`short_cap_reason`)."""
+    return short_cap_reason(readable(text, campaign, [pr.nhom_tuong_dong]), (kept or {}).get(pr.nhom_tuong_dong, ()))
+
+
+def level_reason(pr: PersonRating, campaign: Campaign, kept: Kept | None = None) -> str:
     """Why the final level (`muc_cuoi`) differs from the meeting's vote (`muc_hop`), in words with
     its legal basis, from the rating's own reasons; "" when they agree (or there was no vote)."""
     if not pr.rated or pr.muc_cuoi is None:
@@ -50,10 +64,10 @@ def level_reason(pr: PersonRating, campaign: Campaign) -> str:
              or list(pr.ly_do[-1:]))
     if not picks:
         return ""
-    return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong]))
+    return _short(picks[-1], pr, campaign, kept)
 
 
-def self_rating_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Campaign) -> str:
+def self_rating_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Campaign, kept: Kept | None = None) -> str:
     """With no vote of the meeting, why the proposal (`muc_cuoi`) is below the person's own
     self-rating (months absent, discipline, the 20 % cap), in words with its legal basis, from the
     rating's own reasons; "" when they agree, when there was a vote (see `level_reason`) or a decision."""
@@ -62,10 +76,39 @@ def self_rating_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Camp
         return ""
     final = WORDS[pr.muc_cuoi]
     picks = [t for t in pr.ly_do if f"xuống {final}" in t] or [t for t in pr.ly_do[1:] if final in t]
-    return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong])) if picks else ""
+    return _short(picks[-1], pr, campaign, kept) if picks else ""
 
 
-def _below_points(p: Person, pr: PersonRating, campaign: Campaign) -> str:
+def vote_below_self_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Campaign) -> str:
+    """With a vote, why the meeting's level (`muc_hop`, the proposal) is below the person's own self-rating
+    when the self-rated level — and each one between it and the meeting's — had ballots but not more than
+    half of those present (VP-026 of the 2024 sample: Hoàn thành xuất sắc nhiệm vụ 3 of 6, exactly half):
+    the counts with the vote's basis (the rating's vote reason: ND 90 Art. 18; the agency's rules). ""
+    when the vote agrees with the self-rating, gave those levels no ballot at all, when the final level
+    differs from the vote (see `level_reason`), with a decision, or when the level is not the vote's
+    (from 2026 the year score gives it)."""
+    vote = campaign.votes.get(pr.ma_so)
+    if (not pr.rated or pr.muc_quyet_dinh or vote is None or pr.nguon_de_xuat != "bieu_quyet"
+            or pr.muc_hop is None or pr.muc_cuoi != pr.muc_hop or tu_xep_loai not in ORDER
+            or ORDER.index(tu_xep_loai) >= ORDER.index(pr.muc_hop)):
+        return ""
+    basis = next((short_reason(t).partition(" — căn cứ: ")[2] for t in pr.ly_do
+                  if t.startswith("Cuộc họp đánh giá đề xuất mức") and " — căn cứ: " in t), "")
+    parts, running = [], 0
+    for lv in ORDER[:ORDER.index(pr.muc_hop)]:
+        running += vote.phieu.get(lv, 0)
+        if ORDER.index(lv) < ORDER.index(tu_xep_loai) or not running:
+            continue  # a level above the person's own is not what the person asked for
+        which = f"mức {WORDS[lv]}" if lv == ORDER[0] else f"từ mức {WORDS[lv]} trở lên"
+        half = " (đúng một nửa)" if 2 * running == vote.so_nguoi_du_hop else ""
+        parts.append(f"{which} chỉ có {running}/{_num(vote.so_nguoi_du_hop)} phiếu{half}")
+    if not parts or not basis:
+        return ""
+    said = ", ".join(parts) + ", không quá một nửa số người dự họp nên không đạt"
+    return f"{said[:1].upper()}{said[1:]} — căn cứ: {basis}"
+
+
+def _below_points(p: Person, pr: PersonRating, campaign: Campaign, kept: Kept | None = None) -> str:
     """Why a proposal is not the level its year score gives when neither the vote nor the self-rating
     differs from it (a KHT vote for someone disciplined in the year: 88 points, KHT), in words with its
     basis; "" otherwise (audit 33: the table printed «Điểm đánh giá năm: 88,00» beside KHT and no why)."""
@@ -79,14 +122,14 @@ def _below_points(p: Person, pr: PersonRating, campaign: Campaign) -> str:
         return ""
     final = WORDS[pr.muc_cuoi]
     picks = [t for t in pr.ly_do if f"xuống {final}" in t] or [t for t in pr.ly_do[1:] if final in t]
-    return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong])) if picks else ""
+    return _short(picks[-1], pr, campaign, kept) if picks else ""
 
 
-def _note(pr: PersonRating, campaign: Campaign, tu_xep_loai: str | None = None) -> str:
+def _note(pr: PersonRating, campaign: Campaign, tu_xep_loai: str | None = None, kept: Kept | None = None) -> str:
     if not pr.rated:
         return "Công tác trong năm dưới 06 tháng: không xếp loại, chỉ kiểm điểm"
-    return (level_reason(pr, campaign) or self_rating_reason(pr, tu_xep_loai, campaign)
-            or context_2026.missing_periods_note(pr))
+    return (level_reason(pr, campaign, kept) or self_rating_reason(pr, tu_xep_loai, campaign, kept)
+            or vote_below_self_reason(pr, tu_xep_loai, campaign) or context_2026.missing_periods_note(pr))
 
 
 def _level_words(pr: PersonRating) -> str:
@@ -118,18 +161,21 @@ def emulation_reason(pr: PersonRating, campaign: Campaign) -> str:
 SCORE_NOTE = "Điểm đánh giá năm"  # as the 2026 phiếu names it (templates/phieu_nd335 `dong_diem_nam`)
 
 
-def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined: set[str]) -> dict[str, Any]:
+def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined: set[str],
+            kept: Kept | None = None) -> dict[str, Any]:
     vote = campaign.votes.get(p.ma_so)
     voted = vote is not None and any(vote.phieu.get(lv) for lv in ORDER)
     # no level while periods are missing: the minutes say why after the vote, as the notice does
     missing = context_2026.missing_periods_note(pr) if pr.rated and pr.muc_cuoi is None else ""
-    reason = level_reason(pr, campaign) or (f"{missing}." if missing else "")
-    # no vote, and the proposal is below the self-rating: the minutes say why (months absent, …)
-    below_self = "" if reason else self_rating_reason(pr, p.tu_xep_loai, campaign)
+    reason = level_reason(pr, campaign, kept) or (f"{missing}." if missing else "")
+    # the proposal is below the self-rating: the minutes say why (no vote: months absent, …; a vote that
+    # gave the self-rated level no more than half of those present: the counts and the rule)
+    below_self = "" if reason else (self_rating_reason(pr, p.tu_xep_loai, campaign, kept)
+                                    or vote_below_self_reason(pr, p.tu_xep_loai, campaign))
     # from 2026 the level comes from the year score: the summary shows it as the person's phiếu prints it
     # (none for someone not rated — under 6 months, no level — nor while periods are missing)
     year = context_2026.score_text(context_2026.year_score(pr) if pr.rated else None)
-    note = _note(pr, campaign, p.tu_xep_loai) or (_below_points(p, pr, campaign) if year else "")
+    note = _note(pr, campaign, p.tu_xep_loai, kept) or (_below_points(p, pr, campaign, kept) if year else "")
     return {
         "stt": i, "ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ngach": p.ngach_chuc_danh,
         "loai_nhan": schema.LOAI_NHAN_SU[p.loai_nhan_su], "vai_tro_nhan": VAI_TRO[p.vai_tro],
@@ -256,9 +302,10 @@ def decided_title_note(decided: PersonRating, reached: str, title: str, campaign
 
 
 def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign,
-                    decided: Ratings | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+                    decided: Ratings | None = None, members: int | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The emulation rows as the meeting proposed them (`ratings`); `decided`: the ratings with the
-    competent evaluator's decisions, for the note on a title a decided level takes away."""
+    competent evaluator's decisions, for the note on a title a decided level takes away; `members`: the
+    meeting's members, for a row whose ballots outnumber them (`phieu_toan_co_quan`)."""
     props = {e.ma_so: e for e in campaign.emulation}
     rows: list[dict[str, Any]] = []
     for p in people:
@@ -288,6 +335,10 @@ def _emulation_rows(people: list[Person], ratings: Ratings, campaign: Campaign,
             "hinh_thuc": schema.HINH_THUC_KHEN.get(prop.hinh_thuc_khen_thuong, ""),
             "truc_tiep": "x" if p.truc_tiep_cong_tac else "",
             "phieu": f"{yes}/{total}" if yes is not None and total else "",
+            # more ballots than the meeting has members: a wider meeting's vote (the whole centre on its Giám
+            # đốc, the clerk's ThiDua row); the ballot-count minutes say so beside the count (label
+            # `phieu_toan_co_quan`), as its «Số phiếu hợp lệ» line leaves the count out
+            "phieu_toan_co_quan": bool(yes is not None and total and members and total > members),
             "ty_le": pct_whole(yes / total) if yes is not None and total else "",
             "du_dieu_kien": verdict,
             "dat_danh_hieu": reached,  # the title the person reaches ("" none)
@@ -338,10 +389,11 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     chair = head or deputy
     votes = [campaign.votes[p.ma_so].so_nguoi_du_hop for p in people if p.ma_so in campaign.votes]
     groups = {pr.nhom_tuong_dong for pr in prs}
-    rows, totals = _emulation_rows(people, ratings, campaign, decided)
+    members = unit.so_thanh_vien or len(people)
+    rows, totals = _emulation_rows(people, ratings, campaign, decided, members)
+    kept = kept_names(ratings)
     ctx = agency_context(campaign, form)
     ctx["dong_ngay"] = date_line(campaign.agency.dia_danh, unit.ngay_hop, campaign.year)
-    members = unit.so_thanh_vien or len(people)
     present = max(votes) if votes else None
     props = {e.ma_so: e for e in campaign.emulation}
     # the meeting's valid ballots: a vote with more ballots than the meeting's members was a wider meeting's
@@ -376,7 +428,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
                        "khong_hop_le": _num(invalid)},
         "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), prs, ratings.bo_quy_tac,
                                  {p.ma_so: p.loai_nhan_su for p in people}),
-        "thanh_vien": [_member(i, p, pr, campaign, disciplined) for i, (p, pr) in enumerate(zip(people, prs, strict=True), 1)],
+        "thanh_vien": [_member(i, p, pr, campaign, disciplined, kept) for i, (p, pr) in enumerate(zip(people, prs, strict=True), 1)],
         "dem": _counts(prs),
         # the proposal table's totals: the levels the unit proposes, without the agency head's (decided
         # by the superior body, `cap_tren`); `tong` still everyone
@@ -400,7 +452,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         for other in chi_bo_units(campaign, unit):
             if other.ma_don_vi != unit.ma_don_vi:
                 ps = review_order([p for p in campaign.people if p.ma_don_vi == other.ma_don_vi])
-                cell += [_member(i, p, ratings.of(p.ma_so), campaign, disciplined) for i, p in enumerate(ps, 1)]
+                cell += [_member(i, p, ratings.of(p.ma_so), campaign, disciplined, kept) for i, p in enumerate(ps, 1)]
         ctx.update(context_2026.unit_context_2026(campaign, ratings, unit, cell))
     return ctx
 
