@@ -18,7 +18,14 @@ from pipeline.forms.context import (
     unit_context,
     vn_upper,
 )
-from pipeline.forms.printed import group_label, header_left, name_case, readable, short_cap_reason, short_reason
+from pipeline.forms.printed import (
+    group_label,
+    header_left,
+    name_case,
+    readable,
+    short_cap_reason,
+    short_reason,
+)
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit, names_person
