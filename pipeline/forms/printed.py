@@ -89,54 +89,6 @@ def short_reason(text: str) -> str:
     return f"{what} — căn cứ: {basis}."
 
 
-_CAP_COUNTS = re.compile(r"\. Nhóm «[^»]*» có [^.]*\.(?= (?:Giữ|Không giữ) )")  # the computation says the counts
-_CAP_MOVED = re.compile(r" \(người đề xuất mức này mà không được giữ thì xếp [^()]*\)")
-
-
-def short_cap_reason(text: str, kept: Iterable[str] = ()) -> str:
-    """A reason moving someone down from HTXS by the group's cap (rating `ly_do`: "Nhóm tương đồng «…» vượt
-    tỷ lệ …: hạ … vì <rank>. <the group's computation> — căn cứ: <basis>") cut for a table cell or a line of
-    the minutes, keeping what a signer asks: the rank and its criteria, who is kept (`kept`: their names,
-    after «sau những người được giữ»), how many the rule lets the group keep (the computation's conclusion:
-    «Giữ 1 người … thì nhóm có 6 người …; 20% của 6 là 1,2, làm tròn xuống được 1, nên được giữ tối đa 1
-    người …», without the group's counts, the check of one more and the bracket on those not kept: the
-    ranking table under the proposal table prints them) and every text of the basis without its gloss
-    (ND 90 + ND 48 and the Party's Quy định 124 that sets the 20 %). `short_reason` cut it at the computation's first bracket («Giữ 1 người … — căn cứ:
-    khoản 6 Điều 2 …»). Any other reason: `short_reason`."""
-    what, sep, basis = text.partition(" — căn cứ: ")
-    if " vượt tỷ lệ " not in what.partition(":")[0] or not what.startswith("Nhóm tương đồng "):
-        return short_reason(text)
-    names = ", ".join(dict.fromkeys(kept))
-    if names:
-        what = what.replace("sau những người được giữ.", f"sau những người được giữ ({names}).", 1)
-    what = _CAP_COUNTS.sub(".", _CAP_MOVED.sub("", what), count=1)
-    head, tail = what.split("; nếu giữ ", 1) if "; nếu giữ " in what else (what, "")
-    if tail and ("nên được giữ tối đa" in head or "nên không giữ được" in head):
-        what = head  # the conclusion is said: the check of one more is the ranking table's (`nhom.cach_tinh`)
-    what = what.split(" (Theo tỷ lệ chung: ", 1)[0].rstrip(" .;:")
-    if not sep:
-        return what + "."
-    texts = [_outside_parentheses(t, ": ").rstrip(" .;") for t in _split_outside_parentheses(basis, "; ")]
-    return f"{what} — căn cứ: {'; '.join(t for t in texts if t)}."
-
-
-def _split_outside_parentheses(text: str, sep: str) -> list[str]:
-    """`text` split at every `sep` that is not inside parentheses."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        elif depth == 0 and text.startswith(sep, i):
-            parts.append(text[start:i])
-            start = i = i + len(sep)
-            continue
-        i += 1
-    return [*parts, text[start:]]
-
-
 def _outside_parentheses(text: str, stop: str) -> str:
     """`text` up to the first `stop` that is not inside parentheses."""
     depth = 0

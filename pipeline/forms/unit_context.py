@@ -18,14 +18,7 @@ from pipeline.forms.context import (
     unit_context,
     vn_upper,
 )
-from pipeline.forms.printed import (
-    group_label,
-    header_left,
-    name_case,
-    readable,
-    short_cap_reason,
-    short_reason,
-)
+from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit, names_person
@@ -43,21 +36,7 @@ def _num(n: float | int | None) -> str:
     return "" if n is None else f"{n:g}" if isinstance(n, float) else str(n)
 
 
-Kept = Mapping[str, tuple[str, ...]]  # comparable group -> the names of those its cap keeps at HTXS
-
-
-def kept_names(ratings: Ratings) -> dict[str, tuple[str, ...]]:
-    """Each comparable group's people kept at HTXS by its cap, by name, in their rank (`short_cap_reason`)."""
-    return {g.nhom: tuple(r.ho_ten for r in g.xep_hang if r.giu) for g in ratings.groups}
-
-
-def _short(text: str, pr: PersonRating, campaign: Campaign, kept: Kept | None) -> str:
-    """A rating reason of `pr` cut for a unit paper (`short_reason`); one of the group's cap keeps the rank,
-    who is kept, the computation's conclusion and its whole basis (`short_cap_reason`)."""
-    return short_cap_reason(readable(text, campaign, [pr.nhom_tuong_dong]), (kept or {}).get(pr.nhom_tuong_dong, ()))
-
-
-def level_reason(pr: PersonRating, campaign: Campaign, kept: Kept | None = None) -> str:
+def level_reason(pr: PersonRating, campaign: Campaign) -> str:
     """Why the final level (`muc_cuoi`) differs from the meeting's vote (`muc_hop`), in words with
     its legal basis, from the rating's own reasons; "" when they agree (or there was no vote)."""
     if not pr.rated or pr.muc_cuoi is None:
@@ -71,10 +50,10 @@ def level_reason(pr: PersonRating, campaign: Campaign, kept: Kept | None = None)
              or list(pr.ly_do[-1:]))
     if not picks:
         return ""
-    return _short(picks[-1], pr, campaign, kept)
+    return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong]))
 
 
-def self_rating_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Campaign, kept: Kept | None = None) -> str:
+def self_rating_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Campaign) -> str:
     """With no vote of the meeting, why the proposal (`muc_cuoi`) is below the person's own
     self-rating (months absent, discipline, the 20 % cap), in words with its legal basis, from the
     rating's own reasons; "" when they agree, when there was a vote (see `level_reason`) or a decision."""
@@ -83,7 +62,7 @@ def self_rating_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Camp
         return ""
     final = WORDS[pr.muc_cuoi]
     picks = [t for t in pr.ly_do if f"xuống {final}" in t] or [t for t in pr.ly_do[1:] if final in t]
-    return _short(picks[-1], pr, campaign, kept) if picks else ""
+    return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong])) if picks else ""
 
 
 def vote_below_self_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Campaign) -> str:
@@ -115,7 +94,7 @@ def vote_below_self_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: 
     return f"{said[:1].upper()}{said[1:]} — căn cứ: {basis}"
 
 
-def _below_points(p: Person, pr: PersonRating, campaign: Campaign, kept: Kept | None = None) -> str:
+def _below_points(p: Person, pr: PersonRating, campaign: Campaign) -> str:
     """Why a proposal is not the level its year score gives when neither the vote nor the self-rating
     differs from it (a KHT vote for someone disciplined in the year: 88 points, KHT), in words with its
     basis; "" otherwise (audit 33: the table printed «Điểm đánh giá năm: 88,00» beside KHT and no why)."""
@@ -129,13 +108,13 @@ def _below_points(p: Person, pr: PersonRating, campaign: Campaign, kept: Kept | 
         return ""
     final = WORDS[pr.muc_cuoi]
     picks = [t for t in pr.ly_do if f"xuống {final}" in t] or [t for t in pr.ly_do[1:] if final in t]
-    return _short(picks[-1], pr, campaign, kept) if picks else ""
+    return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong])) if picks else ""
 
 
-def _note(pr: PersonRating, campaign: Campaign, tu_xep_loai: str | None = None, kept: Kept | None = None) -> str:
+def _note(pr: PersonRating, campaign: Campaign, tu_xep_loai: str | None = None) -> str:
     if not pr.rated:
         return "Công tác trong năm dưới 06 tháng: không xếp loại, chỉ kiểm điểm"
-    return (level_reason(pr, campaign, kept) or self_rating_reason(pr, tu_xep_loai, campaign, kept)
+    return (level_reason(pr, campaign) or self_rating_reason(pr, tu_xep_loai, campaign)
             or vote_below_self_reason(pr, tu_xep_loai, campaign) or context_2026.missing_periods_note(pr))
 
 
@@ -168,21 +147,20 @@ def emulation_reason(pr: PersonRating, campaign: Campaign) -> str:
 SCORE_NOTE = "Điểm đánh giá năm"  # as the 2026 phiếu names it (templates/phieu_nd335 `dong_diem_nam`)
 
 
-def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined: set[str],
-            kept: Kept | None = None) -> dict[str, Any]:
+def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined: set[str]) -> dict[str, Any]:
     vote = campaign.votes.get(p.ma_so)
     voted = vote is not None and any(vote.phieu.get(lv) for lv in ORDER)
     # no level while periods are missing: the minutes say why after the vote, as the notice does
     missing = context_2026.missing_periods_note(pr) if pr.rated and pr.muc_cuoi is None else ""
-    reason = level_reason(pr, campaign, kept) or (f"{missing}." if missing else "")
+    reason = level_reason(pr, campaign) or (f"{missing}." if missing else "")
     # the proposal is below the self-rating: the minutes say why (no vote: months absent, …; a vote that
     # gave the self-rated level no more than half of those present: the counts and the rule)
-    below_self = "" if reason else (self_rating_reason(pr, p.tu_xep_loai, campaign, kept)
+    below_self = "" if reason else (self_rating_reason(pr, p.tu_xep_loai, campaign)
                                     or vote_below_self_reason(pr, p.tu_xep_loai, campaign))
     # from 2026 the level comes from the year score: the summary shows it as the person's phiếu prints it
     # (none for someone not rated — under 6 months, no level — nor while periods are missing)
     year = context_2026.score_text(context_2026.year_score(pr) if pr.rated else None)
-    note = _note(pr, campaign, p.tu_xep_loai, kept) or (_below_points(p, pr, campaign, kept) if year else "")
+    note = _note(pr, campaign, p.tu_xep_loai) or (_below_points(p, pr, campaign) if year else "")
     return {
         "stt": i, "ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ngach": p.ngach_chuc_danh,
         "loai_nhan": schema.LOAI_NHAN_SU[p.loai_nhan_su], "vai_tro_nhan": VAI_TRO[p.vai_tro],
@@ -398,7 +376,6 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     groups = {pr.nhom_tuong_dong for pr in prs}
     members = unit.so_thanh_vien or len(people)
     rows, totals = _emulation_rows(people, ratings, campaign, decided, members)
-    kept = kept_names(ratings)
     ctx = agency_context(campaign, form)
     ctx["dong_ngay"] = date_line(campaign.agency.dia_danh, unit.ngay_hop, campaign.year)
     present = max(votes) if votes else None
@@ -435,7 +412,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
                        "khong_hop_le": _num(invalid)},
         "can_cu": unit_citations(citations(campaign.year, getattr(form, "template", None)), prs, ratings.bo_quy_tac,
                                  {p.ma_so: p.loai_nhan_su for p in people}),
-        "thanh_vien": [_member(i, p, pr, campaign, disciplined, kept) for i, (p, pr) in enumerate(zip(people, prs, strict=True), 1)],
+        "thanh_vien": [_member(i, p, pr, campaign, disciplined) for i, (p, pr) in enumerate(zip(people, prs, strict=True), 1)],
         "dem": _counts(prs),
         # the proposal table's totals: the levels the unit proposes, without the agency head's (decided
         # by the superior body, `cap_tren`); `tong` still everyone
@@ -459,7 +436,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         for other in chi_bo_units(campaign, unit):
             if other.ma_don_vi != unit.ma_don_vi:
                 ps = review_order([p for p in campaign.people if p.ma_don_vi == other.ma_don_vi])
-                cell += [_member(i, p, ratings.of(p.ma_so), campaign, disciplined, kept) for i, p in enumerate(ps, 1)]
+                cell += [_member(i, p, ratings.of(p.ma_so), campaign, disciplined) for i, p in enumerate(ps, 1)]
         ctx.update(context_2026.unit_context_2026(campaign, ratings, unit, cell))
     return ctx
 
