@@ -156,6 +156,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.jinja_env.filters["luc"] = vietnam_time  # a stored time (UTC) as «06/12/2026 08:03», Vietnam's time
     app.jinja_env.filters["ty_le"] = _percent
     app.jinja_env.filters["ten_ky"] = _period
+    app.jinja_env.filters["ky_trong_cau"] = _periods_in_words  # a check's message: «quý IV/2026 (2026-Q4)»
     app.jinja_env.filters["loi_trang"] = page_words  # a rating's warning: no CLI command, no rulebook code
     app.jinja_env.filters["ten_tai_ve"] = _download_name  # a link names the file as the browser will save it
     app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points)
@@ -546,7 +547,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if isinstance(imported, dict):
             imported["ghi_chu"] = _import_notes(list(imported.get("ghi_chu") or []))
         return render_template("so_xem.html", row=row, problems=json.loads(row["van_de"]), marked=marked,
-                               imported=imported, kpi=_no_periods(row["co_quan"], so_id) is None)
+                               imported=imported, kpi=_no_periods(row["co_quan"], so_id) is None,
+                               sheets=_results_sheets(row["co_quan"], so_id) if imported else {})
 
     @app.route("/so-excel/<int:so_id>/danh-dau.xlsx")
     def so_danh_dau(so_id: int) -> ResponseReturnValue:
@@ -681,7 +683,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         row = _upload_row(so_id)
         unused = _no_periods(ma, so_id)
         if unused:  # the check page offers no import for such a year; a link kept from elsewhere, or a POST
-            return render_template("so_nhap_ket_qua.html", row=row, error="", no_periods=unused), (
+            return render_template("so_nhap_ket_qua.html", row=row, error="", no_periods=unused, sheets={}), (
                 400 if request.method == "POST" else 200)
         error, note = "", ""
         if request.method == "POST":
@@ -743,7 +745,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                     json.dumps(report, ensure_ascii=False), encoding="utf-8")
                             return resp
                     error = error.replace(str(export), shown).replace(str(book), new_name).replace(tmp, "")
-        return render_template("so_nhap_ket_qua.html", row=row, error=error, note=note), (400 if error else 200)
+        return render_template("so_nhap_ket_qua.html", row=row, error=error, note=note,
+                               sheets=_results_sheets(ma, so_id)), (400 if error else 200)
 
     # ---- ratings ----------------------------------------------------------------------------------
     def _newer_broken(valid: sqlite3.Row | None) -> sqlite3.Row | None:
@@ -1119,6 +1122,28 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         """`da_ky/`'s path of a person's (or a unit's own) signed dossier when filed, else ''."""
         rel = f"{unit}/{person}.pdf" if person else f"{unit}/don_vi.pdf"
         return rel if rel in _signed_files() else ""
+
+    def _results_sheets(ma: str, so_id: int) -> dict[str, str]:
+        """How the upload `so_id` names the sheets an import writes: {"KetQuaKy": "«Kết quả kỳ»", "SanPham": …} for
+        a workbook whose tabs are in Vietnamese, the keys for one named by them (and when it cannot be read)."""
+        from openpyxl import load_workbook
+
+        from pipeline.ingest import reader
+        from pipeline.ingest.schema import SHEETS
+
+        found: dict[str, str] = {}
+        try:
+            wb = load_workbook(store.upload_path(ma, so_id), read_only=True)
+            try:
+                found, _ = reader.find_sheets(list(wb.sheetnames))
+            finally:
+                wb.close()
+        except Exception:  # noqa: BLE001 - an unreadable upload: the keys' names
+            pass
+        names = {key: name for key, name in found.items() if name != key}
+        if names:  # as `sheetnames.names_in`: a sheet the workbook lacks by its label, as its other tabs
+            names.update({s.key: s.label for s in SHEETS if s.key not in found})
+        return {key: f"«{names[key]}»" if key in names else key for key in ("KetQuaKy", "SanPham")}
 
     def _as_the_workbook_names(text: str, ma: str) -> str:
         """`text` with its «sheet <Key>» named as the workbook of the agency's current output names that sheet:
@@ -2022,6 +2047,23 @@ def _detail(action: str, text: object) -> str:
 
 
 _MISSING_PERIODS = re.compile(r"[Tt]hiếu kết quả kỳ ([0-9Qq ,\-–và]+)")
+
+
+_PERIOD_IN_TEXT = re.compile(r"(?:(?<=\s)kỳ\s+)?(?<![\w/-])(20\d{2})-(0[1-9]|1[0-2]|Q[1-4])(?![\w/-])")
+
+
+def _periods_in_words(text: str) -> str:
+    """A check's message with each period's code named as the papers name it, the code typed in the sheet kept
+    beside: «thiếu kết quả kỳ 2026-Q4» -> «thiếu kết quả quý IV/2026 (2026-Q4)». Only the message: the value
+    column shows the cell as typed and «Cần» the form to type."""
+    from pipeline.forms.context_2026 import period_name
+
+    def named(m: re.Match[str]) -> str:
+        code = f"{m.group(1)}-{m.group(2)}"
+        name = period_name(code)
+        return f"{name[:1].lower()}{name[1:]} ({code})"
+
+    return _PERIOD_IN_TEXT.sub(named, text)
 
 
 def _period(ky: str) -> str:
