@@ -1491,3 +1491,39 @@ def test_today_is_vietnams_date_on_a_utc_server(monkeypatch):
     monkeypatch.delenv(clock.VARIABLE, raising=False)
     monkeypatch.setattr(clock.dt, "datetime", Clock)
     assert clock.today() == dt.date(2026, 12, 15)
+
+
+def test_a_server_compiling_for_another_body_names_it_where_the_clerk_sends(tmp_path, monkeypatch):
+    """A Sở Y tế runs the server for its hospitals («Cơ quan tổng hợp» on the Sở's page): «Hồ sơ» names it on the
+    send button and in the deadline it set; without its deadline, the line is the workbook's, to the body the
+    workbook names (the package's `noi_nhan`), as the build's console said it. A Sở Nội vụ's server: as before."""
+    import datetime as dt
+
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    monkeypatch.setenv("HOSO_HOM_NAY", "2026-12-06")
+    syt = "Sở Y tế tỉnh Thử Nghiệm"
+    store = Store(tmp_path)
+    store.add_account("vt", accounts.hash_password("mat-khau-du-dai-9"), "BV", "van_thu", None)
+    out = store.output_dir("BV")
+    out.mkdir(parents=True)
+    (out / "manifest.json").write_text(json.dumps({
+        "nam_danh_gia": 2026, "files": [{"path": "ho_so_2026.zip", "sha256": "a" * 64, "bytes": 10}], "ca_nhan": [],
+        "don_vi": [], "nop_so_noi_vu": {"thu_muc": "nop_so_noi_vu", "zip": "ho_so_2026.zip", "tep": [],
+                                        "han_nop": "2026-12-14", "noi_nhan": syt}}), encoding="utf-8")
+    app = create_app(tmp_path, start_queue=False)
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": "mat-khau-du-dai-9"}).status_code == 302
+
+    html = c.get("/ho-so").text  # a Sở Nội vụ's server, no deadline set there: the workbook's, to its body
+    assert f"Hạn gửi hồ sơ cho {syt}: 14/12/2026 — còn 8 ngày (tính đến hôm nay, 06/12/2026)." in html
+    assert "Gửi bộ hồ sơ này cho Sở Nội vụ</button>" in html
+
+    store.set_deadline(dt.date(2026, 12, 12), None, "syt", syt)  # the Sở Y tế's page: its name and its deadline
+    html = c.get("/ho-so").text
+    assert f"Gửi bộ hồ sơ này cho {syt}</button>" in html and f"Bấm gửi thì {syt} nhận ngay" in html
+    assert f"Hạn gửi hồ sơ cho {syt} (do {syt} đặt): 12/12/2026 — còn 6 ngày" in html
+    assert f"hạn phải theo là hạn {syt} đặt ở trên" in html  # the workbook states the 14th

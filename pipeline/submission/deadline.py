@@ -17,11 +17,14 @@ class Deadline:
     # the body the agency sends its package to, as the workbook names it (CoQuan.so_noi_vu: a đơn vị sự nghiệp's
     # managing Sở), else «Sở Nội vụ» (report.recipient)
     to: str = "Sở Nội vụ"
+    # who set a deadline on the web (`by_so_noi_vu`): the body compiling on that server («Cơ quan tổng hợp» of
+    # the Sở's page: a Sở Y tế summing its hospitals), else «Sở Nội vụ»
+    set_by: str = "Sở Nội vụ"
 
     @property
     def who(self) -> str:
         """« (do Sở Nội vụ đặt)» for a deadline the Sở set on the web, "" for the workbook's."""
-        return " (do Sở Nội vụ đặt)" if self.by_so_noi_vu else ""
+        return f" (do {self.set_by} đặt)" if self.by_so_noi_vu else ""
 
     @property
     def workbook_differs(self) -> bool:
@@ -34,7 +37,7 @@ class Deadline:
         if not self.workbook_differs or self.workbook is None:
             return ""
         return (f"Sổ Excel ghi hạn khác: {self.workbook:%d/%m/%Y} (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»); hạn phải theo là "
-                f"hạn Sở Nội vụ đặt, {self.date:%d/%m/%Y}. Nên sửa sổ Excel cho khớp.")
+                f"hạn {self.set_by} đặt, {self.date:%d/%m/%Y}. Nên sửa sổ Excel cho khớp.")
 
     @property
     def days_left(self) -> int:

@@ -785,6 +785,16 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         except ValueError:
             return {"UNITS": {}}
 
+    def _receiver() -> str:
+        """The body the agencies on this server send their packages to: the Sở's «Cơ quan tổng hợp» (a Sở Y tế
+        running the server for its hospitals), else «Sở Nội vụ»."""
+        return store.compiler() or "Sở Nội vụ"
+
+    @app.context_processor
+    def receiver() -> dict[str, str]:
+        """`NOI_NHAN`: who receives a package sent from «Hồ sơ» (`_receiver`)."""
+        return {"NOI_NHAN": _receiver() if getattr(g, "user", None) is not None else "Sở Nội vụ"}
+
     def _my_unit(unit: str) -> bool:
         return bool(g.user["vai_tro"] == "van_thu" or (g.user["vai_tro"] == "van_thu_don_vi" and unit == g.user["don_vi"]))
 
@@ -1463,14 +1473,15 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
         today = vietnam_today()
         due = store.deadline()[0]
+        by = _receiver()  # who set it: the Sở Nội vụ, or the body compiling on this server
         section = (manifest or {}).get("nop_so_noi_vu")
         section = section if isinstance(section, dict) else None
         year = (manifest or {}).get("nam_danh_gia")
         if due is not None and isinstance(year, int) and clock.campaign_year(due) != year:
             return _workbook_line(stored, section), (
-                f"Hạn Sở Nội vụ đặt trên trang web ({due:%d/%m/%Y}) là của đợt đánh giá năm {clock.campaign_year(due)}, "
+                f"Hạn {by} đặt trên trang web ({due:%d/%m/%Y}) là của đợt đánh giá năm {clock.campaign_year(due)}, "
                 f"không phải năm {year} của bộ hồ sơ này: hạn ở đây là hạn ghi trong sổ Excel. Khi Sở Nội vụ đặt hạn "
-                "năm nay, trang này và hướng dẫn in của lần tạo sau theo hạn đó.")
+                "năm nay, trang này và hướng dẫn in của lần tạo sau theo hạn đó.").replace("Khi Sở Nội vụ đặt", f"Khi {by} đặt")
         if due is not None:
             notes = []
             sec = section or {}
@@ -1478,19 +1489,19 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             own, printed = _iso_date(sec.get("han_nop_so_excel") if by_so else sec.get("han_nop")), _iso_date(sec.get("han_nop"))
             if own is not None and own != due:
                 notes.append(f"Sổ Excel ghi hạn khác: {own:%d/%m/%Y} (sheet CoQuan, ô «Hạn nộp Sở Nội vụ»); hạn phải theo "
-                             "là hạn Sở Nội vụ đặt ở trên. Nên sửa sổ Excel cho khớp.")
+                             f"là hạn {by} đặt ở trên. Nên sửa sổ Excel cho khớp.")
             if section is not None and current and printed != due:
-                notes.append("Hướng dẫn in (HUONG_DAN_IN.pdf) của bộ hồ sơ này được tạo trước khi Sở Nội vụ đặt hạn "
+                notes.append(f"Hướng dẫn in (HUONG_DAN_IN.pdf) của bộ hồ sơ này được tạo trước khi {by} đặt hạn "
                              f"này{f' và ghi hạn {printed:%d/%m/%Y}' if printed else ''}: tạo lại hồ sơ để hướng dẫn in "
-                             "ghi đúng hạn của Sở Nội vụ.")
-            return Deadline(due, today, by_so_noi_vu=True).line, " ".join(notes)
+                             f"ghi đúng hạn của {by}.")
+            return Deadline(due, today, by_so_noi_vu=True, to=by, set_by=by).line, " ".join(notes)
         note = ""
         if section is not None and section.get("han_nop_do_so_noi_vu_dat") and current:
             # built with a deadline the Sở has since removed: the workbook's is the one left
             printed = _iso_date(section.get("han_nop"))
             note = ("" if printed is None else
-                    f"Hướng dẫn in (HUONG_DAN_IN.pdf) của bộ hồ sơ này ghi hạn {printed:%d/%m/%Y} do Sở Nội vụ đặt trước "
-                    "đây; Sở Nội vụ đã bỏ hạn đó: tạo lại hồ sơ để hướng dẫn in ghi đúng.")
+                    f"Hướng dẫn in (HUONG_DAN_IN.pdf) của bộ hồ sơ này ghi hạn {printed:%d/%m/%Y} do {by} đặt trước "
+                    f"đây; {by} đã bỏ hạn đó: tạo lại hồ sơ để hướng dẫn in ghi đúng.")
         return _workbook_line(stored, section), note
 
     def _workbook_line(stored: str, section: dict[str, Any] | None) -> str:
@@ -1502,12 +1513,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if section is not None:
             own = _iso_date(section.get("han_nop_so_excel") if section.get("han_nop_do_so_noi_vu_dat")
                             else section.get("han_nop"))
-            return Deadline(own, today).line if own else ""
-        m = re.match(r"Hạn gửi hồ sơ cho Sở Nội vụ: (\d{2})/(\d{2})/(\d{4})", stored or "")
+            # to the body the workbook names (a centre's managing Sở Y tế), as the build's console said it
+            return Deadline(own, today, to=str(section.get("noi_nhan") or "Sở Nội vụ")).line if own else ""
+        m = re.match(r"Hạn gửi hồ sơ cho (.+?): (\d{2})/(\d{2})/(\d{4})", stored or "")
         if m is None:
             return stored or ""
         try:
-            return Deadline(dt.date(int(m[3]), int(m[2]), int(m[1])), today).line
+            return Deadline(dt.date(int(m[4]), int(m[3]), int(m[2])), today, to=m[1]).line
         except ValueError:
             return stored
 
