@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
 
     from pipeline.pdf.warm import WarmService
+    from pipeline.submission.province import Package
 
 COOKIE = "hoso_phien"
 LOGIN_COOKIE = "hoso_csrf_dn"
@@ -1618,7 +1619,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
     # the packages as read and checked, by submission and the state of its three files: a page view reads each
     # agency's last package once (its zip's SHA-256 and members, its table), not at every view
-    read_cache: dict[tuple[Any, ...], Any] = {}
+    read_cache: dict[tuple[Any, ...], Package] = {}
 
     def _province_summary() -> dict[str, Any]:
         """`hoso tong-hop`'s summary (`province.summarise`, one counting) of each agency's last submission,
@@ -1660,7 +1661,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 if len(read_cache) > 1000:
                     read_cache.clear()
                 read_cache[key] = pkg
-            return copy.deepcopy(read_cache[key])  # type: ignore[no-any-return]
+            return copy.deepcopy(read_cache[key])
 
         summary = province.summarise(list(by_path), expected=[named[c] for c in expected], due=due, read=read,
                                      today=vietnam_today(), compiler=store.compiler())
