@@ -1256,7 +1256,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         names = {p["ma_so"]: p.get("ho_ten", "") for p in (_ratings() or {}).get("nguoi", [])}
         counts = {"so_tep": len(sent), "trang_doc": result.read, "trang_moi": result.new, "xep_vao_ho_so": filed,
                   "khong_xep_duoc": len(result.unreadable), "can_ky_lai": len(result.outdated),
-                  "trang_trang": result.blank, "trang_bia": result.covers}
+                  "trang_trang": result.blank, "trang_bia": result.covers,
+                  "ho_so_theo_ma_moi": len(result.moved), "ho_so_khong_con": len(result.left)}
         audit("nhan_ban_ky", json.dumps(counts, ensure_ascii=False))
         return render_template("nhan_ban_ky.html", m=m, result=result, busy=None, error="", files=_signed_files(),
                                limit=MAX_UPLOAD // (1024 * 1024), max_files=MAX_SCAN_FILES, counts=counts,
@@ -1968,7 +1969,9 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  # «Nhận bản đã ký» (nhan_ban_ky): the reception's counts
                  "so_tep": "số tệp quét", "trang_doc": "trang đã đọc", "trang_moi": "trang mới",
                  "xep_vao_ho_so": "trang xếp vào hồ sơ", "khong_xep_duoc": "trang không xếp được (tổng)",
-                 "can_ky_lai": "trang cần ký lại (tổng)", "trang_trang": "trang trắng", "trang_bia": "trang bìa"}
+                 "can_ky_lai": "trang cần ký lại (tổng)", "trang_trang": "trang trắng", "trang_bia": "trang bìa",
+                 "ho_so_theo_ma_moi": "hồ sơ chuyển theo mã đơn vị mới",
+                 "ho_so_khong_con": "hồ sơ không còn trong kết quả (tổng)"}
 _ARCHIVE_DETAIL = re.compile(r"(\d{4}|khong-ro-nam)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(?:-\d{1,4})?")
 _ROLE_CODE = re.compile(r"\b(van_thu_don_vi|van_thu|so_noi_vu)\b")
 
