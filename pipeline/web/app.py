@@ -722,10 +722,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                         report = {"tu_tep": shown, "tu_so": row["ten_tep"], "tu_so_id": so_id,
                                   "anh_xa": out.mapping, "ghi_chu": out.notes, "khong_nhap": out.skipped,
                                   "so_dong_khong_nhap": out.skipped_rows, "them": out.added, "thay": out.replaced}
-                        if not out.written and out.unchanged and not out.skipped:
+                        if not out.written and (out.unchanged or out.unchanged_products) and not out.skipped:
                             # the same export again (or a cumulative one with nothing new): nothing to write
-                            note = (f"Sổ «{row['ten_tep']}» đã có đủ kết quả trong tệp «{shown}» ({out.unchanged} dòng "
-                                    "cùng người, cùng kỳ, cùng kết quả): không có gì mới để nhập, không tạo bản sao mới.")
+                            same = [f"{n} dòng {what}" for n, what in (
+                                (out.unchanged, "cùng người, cùng kỳ, cùng kết quả"),
+                                (out.unchanged_products, "sản phẩm cùng người, cùng kỳ, cùng nội dung")) if n]
+                            note = (f"Sổ «{row['ten_tep']}» đã có đủ kết quả trong tệp «{shown}» ({'; '.join(same)}): "
+                                    "không có gì mới để nhập, không tạo bản sao mới.")
                         elif not out.written:
                             error = ("Tệp kết quả không có dòng nào nhập được vào sổ"
                                      + (": " + " ".join(out.skipped[:10]) if out.skipped else ".")).replace(str(export), shown)
