@@ -357,9 +357,14 @@ def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bo
         rows.append(f"giữ nguyên {out.unchanged} dòng đã có trong sổ với cùng kết quả")
     if rows:
         changes.append(f"{periods}: " + ", ".join(rows))
+    rows = []
     if out.added["SanPham"] or out.replaced["SanPham"]:
-        changes.append(f"{products}: thêm {out.added['SanPham']} dòng sản phẩm, bỏ {out.replaced['SanPham']} dòng cũ của "
-                       "cùng người, cùng kỳ")
+        rows.append(f"thêm {out.added['SanPham']} dòng sản phẩm, bỏ {out.replaced['SanPham']} dòng cũ của cùng người, "
+                    "cùng kỳ")
+    if out.unchanged_products:  # the same products of a person and period imported again: not rewritten
+        rows.append(f"giữ nguyên {out.unchanged_products} dòng sản phẩm đã có trong sổ với cùng nội dung")
+    if rows:
+        changes.append(f"{products}: " + ", ".join(rows))
     what = "; ".join(changes) or "không có dòng nào để nhập"
     if dry_run:
         say(f"Chạy thử, chưa ghi sổ: {what}.")

@@ -118,3 +118,16 @@ def test_workbook_contract_tables_match_the_schema():
                           text=True)
     assert proc.returncode == 0, proc.stderr
     assert "docs/workbook.md" in README
+
+
+def test_every_type_ignore_names_its_code_and_says_why():
+    """The README: «a `# type: ignore[code]` always names its code and says why» — in the code mypy
+    checks (pipeline/), the reason follows on the same line as a comment of its own."""
+    marker = re.compile(r"#\s*type:\s*ignore\b(?P<code>\[[^\]]*\])?(?P<rest>.*)$")
+    bad = []
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            m = marker.search(line)
+            if m and not (m["code"] and re.match(r"\s+#\s*\S", m["rest"])):
+                bad.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert not bad, "\n".join(bad)

@@ -242,3 +242,9 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
     assert ("Trang đã ký của hồ sơ không còn trong kết quả (người hoặc đơn vị đã bỏ khỏi sổ Excel): vẫn giữ trong "
             f"da_ky/, không tính vào hồ sơ nào: HC NS-03: {ns03} trang (da_ky/HC/NS-03.pdf).") in page, page
     assert (out / "da_ky" / "HCN" / "NS-01.pdf").is_file() and (out / "da_ky" / "HC" / "NS-03.pdf").is_file()
+    # audited with the counts: one dossier moved (NS-01), one no longer in the output (NS-03), in words on «Nhật ký»
+    line = store.q("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong='nhan_ban_ky' ORDER BY id DESC")[0]
+    counts = json.loads(line["chi_tiet"])
+    assert (counts["ho_so_theo_ma_moi"], counts["ho_so_khong_con"]) == (1, 1), counts
+    log = " ".join(re.sub(r"<[^>]+>", " ", c.get("/nhat-ky").text).split())
+    assert "hồ sơ chuyển theo mã đơn vị mới 1, hồ sơ không còn trong kết quả (tổng) 1" in log, log

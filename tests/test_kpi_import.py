@@ -130,10 +130,33 @@ def test_product_export_adds_the_sheets_and_computes_abc(tmp_path, capsys):
                                             ("Công văn", True, 1, 0, 2, True)]
     (period,) = campaign.periods
     assert (period.ma_so, period.ky, period.diem_tieu_chi_chung, period.a) == ("VP-020", "2024-01", 26, None)
-    # importing the same export again replaces the products of that period, it does not double them
+    # the same export again: the period's products are already those, nothing is removed, added nor written
+    # (it said «SanPham: thêm 3 dòng sản phẩm, bỏ 3 dòng cũ» and rewrote the sheet)
+    written = wb.read_bytes()
     code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb], capsys)
-    assert "SanPham: thêm 3 dòng sản phẩm, bỏ 3 dòng cũ" in err and "KetQuaKy: giữ nguyên 1 dòng đã có trong sổ" in err
-    assert len(ingest.load(wb).products) == 3
+    assert code == 0, err
+    assert ("Không ghi sổ: KetQuaKy: giữ nguyên 1 dòng đã có trong sổ với cùng kết quả; SanPham: giữ nguyên 3 dòng sản "
+            "phẩm đã có trong sổ với cùng nội dung.") in err, err
+    assert "Đã ghi" not in err and wb.read_bytes() == written
+    # one product of the period changed (Tờ trình now done) and another person's period new: that period's products
+    # are replaced, not doubled; the new one added; nothing else is said kept
+    ws.cell(row=3, column=5, value="Hoàn thành")
+    ws.append(["VP-021", "T1/2024", "Kế hoạch", 1, "Hoàn thành", 0, 0, "Không", 25])
+    xb.save(export)
+    code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb], capsys)
+    assert code == 0, err
+    assert ("SanPham: thêm 4 dòng sản phẩm, bỏ 3 dòng cũ của cùng người, cùng kỳ." in err
+            and "KetQuaKy: thêm 1 dòng, thay 0 dòng cùng người, cùng kỳ, giữ nguyên 1 dòng" in err), err
+    assert [(p.ma_so, p.ten_san_pham, p.hoan_thanh) for p in ingest.load(wb).products] == [
+        ("VP-020", "Báo cáo tháng", True), ("VP-020", "Tờ trình", True), ("VP-020", "Công văn", True),
+        ("VP-021", "Kế hoạch", True)]
+    # and the export with VP-020's products as they now are, VP-021's Kế hoạch not done: only VP-021's replaced
+    ws.cell(row=5, column=5, value="Chưa hoàn thành")
+    xb.save(export)
+    code, _, err = run_cli(["nhap-ket-qua", export, "--vao", wb], capsys)
+    assert ("SanPham: thêm 1 dòng sản phẩm, bỏ 1 dòng cũ của cùng người, cùng kỳ, giữ nguyên 3 dòng sản phẩm đã có "
+            "trong sổ với cùng nội dung.") in err, err
+    assert [(p.ma_so, p.ten_san_pham, p.hoan_thanh) for p in ingest.load(wb).products][-1] == ("VP-021", "Kế hoạch", False)
 
 
 def test_month_column_written_with_its_year_as_kpi_systems_export_it(wb2026, tmp_path, capsys):

@@ -531,6 +531,21 @@ def test_monthly_results_from_a_kpi_export_go_into_a_copy_that_is_checked_and_ca
     assert ("Sổ «Đánh giá 2026_nhap_ket_qua.xlsx» đã có đủ kết quả trong tệp «kpi thang 10.csv» (1 dòng cùng người, "
             "cùng kỳ, cùng kết quả): không có gì mới để nhập, không tạo bản sao mới.") in said
     assert c.get("/so-excel").text.count("_nhap_ket_qua") == uploads
+    # a product export: imported once into a new copy; the same again is nothing new either (it made another copy,
+    # the period's products removed and added back)
+    products = ("Mã CB;Họ và tên;Tháng;Tên công việc;Trạng thái;Điểm tiêu chí chung\n"
+                "VP-021;Huỳnh Văn Cường;10/2026;Báo cáo tháng 10;Hoàn thành;25\n").encode()
+    r = _post(c, csrf, "san pham 10.csv", products, f"/so-excel/{second}/nhap-ket-qua", "ket_qua")
+    assert r.status_code == 302, r.text
+    third = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert "sheet SanPham thêm 1 dòng sản phẩm, bỏ 0 dòng cũ" in re.sub(r"\s+", " ", c.get(f"/so-excel/{third}").text)
+    uploads = c.get("/so-excel").text.count("_nhap_ket_qua")
+    r = _post(c, csrf, "san pham 10.csv", products, f"/so-excel/{third}/nhap-ket-qua", "ket_qua")
+    said = re.sub(r"\s+", " ", r.text)
+    assert r.status_code == 200 and 'id="loi"' not in said, said
+    assert ("đã có đủ kết quả trong tệp «san pham 10.csv» (1 dòng cùng người, cùng kỳ, cùng kết quả; 1 dòng sản phẩm "
+            "cùng người, cùng kỳ, cùng nội dung): không có gì mới để nhập, không tạo bản sao mới.") in said, said
+    assert c.get("/so-excel").text.count("_nhap_ket_qua") == uploads
     # an export the server cannot read says why, on the import page, and makes no upload
     r = _post(c, csrf, "kpi.csv", b"a;b;c\n1;2;3\n", f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
     assert r.status_code == 400 and "Không nhận ra cột" in r.text

@@ -93,6 +93,9 @@ class Outcome:
     skipped: list[str] = field(default_factory=list)  # rows not placed, one Vietnamese line each
     skipped_rows: int = 0  # how many rows of the export those lines name
     unchanged: int = 0  # KetQuaKy rows of the export already in the workbook with the same results: left as they are
+    # SanPham rows of the export whose person and period already hold the same products, in the same order, cell
+    # for cell (the same product export again): left as they are, neither removed nor added
+    unchanged_products: int = 0
     notes: list[str] = field(default_factory=list)
     mapping_saved: Path | None = None
     written: bool = False
@@ -735,7 +738,9 @@ def _merge(periods_t: _Table, products_t: _Table, period_rows: dict[tuple[str, s
            product_rows: dict[tuple[str, str], list[dict[str, object]]], people: dict[str, str], outcome: Outcome) -> None:
     """KetQuaKy: a row of the same person and period is replaced (its other cells kept) unless it already holds
     the same results (then left as it is), others added.
-    SanPham: the products of each person and period imported replace those already there."""
+    SanPham: the products of each person and period imported replace those already there, unless those are
+    already the same products (then left as they are)."""
+    product_rows = _new_products(products_t, product_rows, people, outcome)
     periods_t.touched, products_t.touched = bool(period_rows), bool(product_rows)
     where: dict[tuple[str, str], int] = {}
     for i, r in enumerate(periods_t.rows):
@@ -778,6 +783,33 @@ def _merge(periods_t: _Table, products_t: _Table, period_rows: dict[tuple[str, s
                 products_t.rows.append(row)
                 products_t.sources.append(None)
                 outcome.added["SanPham"] += 1
+
+
+def _new_products(products_t: _Table, product_rows: dict[tuple[str, str], list[dict[str, object]]],
+                  people: dict[str, str], outcome: Outcome) -> dict[tuple[str, str], list[dict[str, object]]]:
+    """The imported products of the persons and periods whose SanPham rows differ; a person and period whose rows
+    already hold the imported products (as many, in the same order, every contract cell the same: the same export
+    again) is left out and counted in `outcome.unchanged_products`."""
+    held: dict[tuple[str, str], list[list[object]]] = defaultdict(list)
+    for r in products_t.rows:
+        k = _row_key(products_t, r, people)
+        if k is not None and k in product_rows:
+            held[k].append(r)
+    keys = [c.key for c in products_t.spec.columns if c.key not in ("ma_so", "ky")]  # those two: the row's key
+
+    def cell(row: list[object], key: str) -> object:
+        i = products_t.columns[key]
+        return row[i] if i < len(row) else None
+
+    out = {}
+    for k, recs in product_rows.items():
+        rows = held.get(k, [])
+        if len(rows) == len(recs) and all(_same(cell(row, key), rec.get(key))
+                                          for row, rec in zip(rows, recs, strict=True) for key in keys):
+            outcome.unchanged_products += len(recs)
+        else:
+            out[k] = recs
+    return out
 
 
 # -- writing ---------------------------------------------------------------------------------------------

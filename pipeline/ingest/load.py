@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -1102,6 +1103,60 @@ def _cap_overrides(data: dict[str, SheetData], problems: list[Problem]) -> list[
     return out
 
 
+# a comparable group written as a code, «<unit code>/<part>» (`rating.groups.clerk_group_name`): its part is
+# lower-case ASCII, its unit code has no lower-case letter (a lower-case prefix is the clerk's own scheme, not a unit)
+_GROUP_CODE = re.compile(r"([A-Za-z0-9][A-Za-z0-9_-]*)/([a-z0-9_]+)")
+
+
+def _group_codes_of_no_unit(data: dict[str, SheetData], problems: list[Problem]) -> None:
+    """A warning on each comparable group written as a code («TH/chuyen_vien», NhanSu and NgoaiLeTyLe «Nhóm tương
+    đồng») whose unit code is not one of DonVi: a unit code corrected in DonVi and NhanSu but not in the groups
+    written with it. The group is still one group, but it keeps the old code, printed without its unit's name
+    («TH/chuyên viên»), and its name changes on every paper once the clerk corrects it. The staff-category keys
+    (`cong_chuc/khong_giu_chuc_vu`) and groups named in words are not codes; the warning names the cells and, when
+    the group's people are all of one unit of DonVi, the code with that unit."""
+    from pipeline.rating.groups import KIND_WORDS, display_name, is_default_key
+
+    unit_sheet = data.get("DonVi")
+    declared = _declared(unit_sheet, "ma_don_vi")
+    if not declared or unit_sheet is None:
+        return
+    units = {str(r.values["ma_don_vi"]): str(r.values.get("ten_don_vi") or "") for r in unit_sheet.rows
+             if r.values.get("ma_don_vi")}
+    suggested: dict[str, str] = {}  # a NhanSu group -> the code with its people's unit: NgoaiLeTyLe's too
+    for key in ("NhanSu", "NgoaiLeTyLe"):
+        sheet = data.get(key)
+        if sheet is None:
+            continue
+        found: dict[str, list[Row]] = {}
+        for row in sheet.rows:
+            written = row.values.get("nhom_tuong_dong")
+            m = _GROUP_CODE.fullmatch(written.strip()) if isinstance(written, str) else None
+            if m is None or is_default_key(m[0]) or m[1] in units or m[1] in KIND_WORDS:
+                continue
+            if any(c.islower() for c in m[1]) and m[1].casefold() not in declared:
+                continue
+            found.setdefault(m[0], []).append(row)
+        for written, rows in found.items():
+            head, tail = written.split("/", 1)
+            own = {r.values.get("ma_don_vi") for r in rows} if key == "NhanSu" else set()
+            whose = "của người này" if len(rows) == 1 else "của những người này"
+            if len(own) == 1 and (unit := next(iter(own))) in units:
+                suggested[written] = f"«{unit}/{tail}» (mã đơn vị {whose} trong sheet NhanSu)"
+            elif head.casefold() in declared:
+                suggested[written] = f"«{declared[head.casefold()]}/{tail}» (mã đơn vị viết như ở sheet DonVi)"
+            ref = rows[0].refs.get("nhom_tuong_dong")
+            many = (f" ở {len(rows)} dòng ({_cell_runs(ref.column, [r.refs['nhom_tuong_dong'].row for r in rows])})"
+                    if ref and len(rows) > 1 else "")
+            expected = suggested.get(written) or (f"mã đơn vị có trong sheet DonVi trước dấu «/» (ví dụ "
+                                                  f"«{next(iter(units))}/{tail}»)")
+            problems.append(_p(WARNING, rows[0], "nhom_tuong_dong",
+                               f"Nhóm tương đồng «{written}»{many} ghi theo mã đơn vị «{head}», nhưng sheet DonVi không "
+                               f"có đơn vị mã «{head}» (mã đơn vị đã sửa mà nhóm chưa sửa?); các văn bản in tên nhóm "
+                               f"là «{display_name(written, units)}».", value=written, sheet=key,
+                               expected=f"{expected}, hoặc tên nhóm viết bằng chữ (sửa mọi ô ghi nhóm này)"))
+
+
 # -- KetQuaKy, SanPham (from 2026) ----------------------------------------------------------------
 PCT_KEYS = ("ty_le_so_luong", "ty_le_chat_luong", "ty_le_tien_do")
 LEADER_KEYS = ("ty_le_ket_qua_don_vi", "ty_le_to_chuc_thuc_hien", "ty_le_doan_ket")
@@ -1438,6 +1493,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     criteria = _criteria(data, problems)
     scores = _scores(data, declared, criteria, rulebook.default_criteria if rulebook else (), problems)
     cap_overrides = _cap_overrides(data, problems)
+    _group_codes_of_no_unit(data, problems)
     leaders = _leaders(data)
     periods, products = _periods(data, declared, leaders, year, rulebook, problems)
     _check_coverage(data, periods, year, problems)

@@ -354,8 +354,8 @@ def read_table(xf: XlsxFile, spec: schema.Sheet, sheet: str, problems: list[Prob
                 continue
             if i in dates and value is not None:
                 if isinstance(raw, dt.datetime | dt.date):
-                    if value.day <= 12 and value.day != value.month:  # type: ignore[attr-defined]
-                        swappable.setdefault(i, []).append((number, value))  # type: ignore[arg-type]
+                    if isinstance(value, dt.date) and value.day <= 12 and value.day != value.month:
+                        swappable.setdefault(i, []).append((number, value))
                 elif isinstance(raw, str) and int(re.split(r"\D", raw.strip(), maxsplit=1)[0] or 0) > 12:
                     day_first_text.setdefault(i, raw.strip())
             blank = False

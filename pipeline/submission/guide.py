@@ -260,7 +260,7 @@ def pdf(text_lines: list[str]) -> bytes:
     # that is not embedded (pdffonts lists it; printers and PDF checkers flag it)
     # (types-reportlab declares initialFontName a float: a stub error, reportlab takes the font's name)
     c = canvas.Canvas(buf, pagesize=A4, pageCompression=1, invariant=1,
-                      initialFontName=regular, initialFontSize=11)  # type: ignore[arg-type]
+                      initialFontName=regular, initialFontSize=11)  # type: ignore[arg-type]  # the stub, see above
     c.setTitle("Hướng dẫn in, ký và nộp hồ sơ")
     width, height = A4
     left, top, bottom, size, lead = 56, height - 56, 56, 11, 14.5

@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
 
     from pipeline.pdf.warm import WarmService
+    from pipeline.submission.province import Package
 
 COOKIE = "hoso_phien"
 LOGIN_COOKIE = "hoso_csrf_dn"
@@ -723,10 +724,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                         report = {"tu_tep": shown, "tu_so": row["ten_tep"], "tu_so_id": so_id,
                                   "anh_xa": out.mapping, "ghi_chu": out.notes, "khong_nhap": out.skipped,
                                   "so_dong_khong_nhap": out.skipped_rows, "them": out.added, "thay": out.replaced}
-                        if not out.written and out.unchanged and not out.skipped:
+                        if not out.written and (out.unchanged or out.unchanged_products) and not out.skipped:
                             # the same export again (or a cumulative one with nothing new): nothing to write
-                            note = (f"Sổ «{row['ten_tep']}» đã có đủ kết quả trong tệp «{shown}» ({out.unchanged} dòng "
-                                    "cùng người, cùng kỳ, cùng kết quả): không có gì mới để nhập, không tạo bản sao mới.")
+                            same = [f"{n} dòng {what}" for n, what in (
+                                (out.unchanged, "cùng người, cùng kỳ, cùng kết quả"),
+                                (out.unchanged_products, "sản phẩm cùng người, cùng kỳ, cùng nội dung")) if n]
+                            note = (f"Sổ «{row['ten_tep']}» đã có đủ kết quả trong tệp «{shown}» ({'; '.join(same)}): "
+                                    "không có gì mới để nhập, không tạo bản sao mới.")
                         elif not out.written:
                             error = ("Tệp kết quả không có dòng nào nhập được vào sổ"
                                      + (": " + " ".join(out.skipped[:10]) if out.skipped else ".")).replace(str(export), shown)
@@ -1290,7 +1294,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         names = {p["ma_so"]: p.get("ho_ten", "") for p in (_ratings() or {}).get("nguoi", [])}
         counts = {"so_tep": len(sent), "trang_doc": result.read, "trang_moi": result.new, "xep_vao_ho_so": filed,
                   "khong_xep_duoc": len(result.unreadable), "can_ky_lai": len(result.outdated),
-                  "trang_trang": result.blank, "trang_bia": result.covers}
+                  "trang_trang": result.blank, "trang_bia": result.covers,
+                  "ho_so_theo_ma_moi": len(result.moved), "ho_so_khong_con": len(result.left)}
         audit("nhan_ban_ky", json.dumps(counts, ensure_ascii=False))
         return render_template("nhan_ban_ky.html", m=m, result=result, busy=None, error="", files=_signed_files(),
                                limit=MAX_UPLOAD // (1024 * 1024), max_files=MAX_SCAN_FILES, counts=counts,
@@ -1655,7 +1660,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
     # the packages as read and checked, by submission and the state of its three files: a page view reads each
     # agency's last package once (its zip's SHA-256 and members, its table), not at every view
-    read_cache: dict[tuple[Any, ...], Any] = {}
+    read_cache: dict[tuple[Any, ...], Package] = {}
 
     def _province_summary() -> dict[str, Any]:
         """`hoso tong-hop`'s summary (`province.summarise`, one counting) of each agency's last submission,
@@ -1697,7 +1702,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 if len(read_cache) > 1000:
                     read_cache.clear()
                 read_cache[key] = pkg
-            return copy.deepcopy(read_cache[key])  # type: ignore[no-any-return]
+            return copy.deepcopy(read_cache[key])
 
         summary = province.summarise(list(by_path), expected=[named[c] for c in expected], due=due, read=read,
                                      today=vietnam_today(), compiler=store.compiler())
@@ -2004,7 +2009,9 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  # «Nhận bản đã ký» (nhan_ban_ky): the reception's counts
                  "so_tep": "số tệp quét", "trang_doc": "trang đã đọc", "trang_moi": "trang mới",
                  "xep_vao_ho_so": "trang xếp vào hồ sơ", "khong_xep_duoc": "trang không xếp được (tổng)",
-                 "can_ky_lai": "trang cần ký lại (tổng)", "trang_trang": "trang trắng", "trang_bia": "trang bìa"}
+                 "can_ky_lai": "trang cần ký lại (tổng)", "trang_trang": "trang trắng", "trang_bia": "trang bìa",
+                 "ho_so_theo_ma_moi": "hồ sơ chuyển theo mã đơn vị mới",
+                 "ho_so_khong_con": "hồ sơ không còn trong kết quả (tổng)"}
 _ARCHIVE_DETAIL = re.compile(r"(\d{4}|khong-ro-nam)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(?:-\d{1,4})?")
 _ROLE_CODE = re.compile(r"\b(van_thu_don_vi|van_thu|so_noi_vu)\b")
 
