@@ -34,6 +34,7 @@ import trung_tam_2026 as tt  # noqa: E402
 import workbook_factory as wf  # noqa: E402
 from kpi_exports import _cp1258  # noqa: E402
 from test_web import Client, Server, _as_client, _click_and_wait  # noqa: E402
+from web_pages import chromium  # noqa: E402
 
 from bench.scans import form_pages, scanned, write_pdf  # noqa: E402
 
@@ -69,15 +70,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768",
-                "--lang=vi-VN", "--disable-gpu"):
-        opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    driver = chromium()
     driver.implicitly_wait(2)
     yield driver
     driver.quit()

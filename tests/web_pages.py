@@ -37,26 +37,33 @@ def browser_login(d: Any, base: str, name: str, password: str) -> None:
     d.find_element(By.ID, "mat_khau").send_keys(password + "\n")
 
 
+def chromium(width: int = 1366, height: int = 768, lang: str | None = "vi-VN") -> Any:
+    """Debian's headless Chromium driven by its chromedriver, at `width`×`height`; the caller quits it."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium") or "chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}",
+                *([f"--lang={lang}"] if lang else []), "--disable-gpu"):
+        opts.add_argument(arg)
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+
+
 @contextlib.contextmanager
 def in_chromium(app: Any) -> Iterator[tuple[Any, str]]:
     """`app` served on a free local port and Debian's headless Chromium at 1366×768 driving it: (driver, base URL);
     both stopped after."""
-    import shutil
     import threading
 
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from werkzeug.serving import make_server
 
     http = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = shutil.which("chromium") or "chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi-VN",
-                "--disable-gpu"):
-        opts.add_argument(arg)
     try:
-        d = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+        d = chromium()
         try:
             d.implicitly_wait(2)
             yield d, f"http://127.0.0.1:{http.server_port}"
@@ -70,19 +77,10 @@ def in_chromium(app: Any) -> Iterator[tuple[Any, str]]:
 def phone_page(html: str, css: str, folder: Path) -> Iterator[Any]:
     """A page's HTML with its style sheet inlined, opened as a file in headless Chromium on a phone's screen
     (390×844 emulated: a chromium window is never narrower than 500 px); the driver, quit after."""
-    import shutil
-
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     page = folder / "phone_page.html"
     page.write_text(html.replace('<link rel="stylesheet" href="/kieu.css">', f"<style>{css}</style>"), "utf-8")
     assert "<style>" in page.read_text("utf-8")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = shutil.which("chromium") or "chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844", "--disable-gpu"):
-        opts.add_argument(arg)
-    d = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    d = chromium(390, 844, lang=None)
     try:
         d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                           {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
