@@ -99,19 +99,25 @@ class Client:
         return status
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def served(data: Path, accounts: tuple[tuple[str, str, str, str | None], ...], passwords: dict[str, str]) -> Server:
+    """`hoso serve` started on a fresh data folder after the accounts (name, agency, role, unit) were made as an
+    administrator makes them (`hoso tai-khoan them`, the password on stdin); the caller stops it."""
     if not (CHROMIUM and DRIVER):
         pytest.fail("chromium and chromium-driver are required for the web tests: run ./bootstrap.sh test")
-    data = tmp_path_factory.mktemp("web") / "du_lieu"
-    for name, agency, role, unit in (("vanthu", "VP", "van_thu", None), ("donvi_hc", "VP", "van_thu_don_vi", "HC"),
-                                     ("khac", "SXD", "van_thu", None), ("sonoivu", "SNV", "so_noi_vu", None)):
+    for name, agency, role, unit in accounts:
         args = ["tai-khoan", "them", name, "--co-quan", agency, "--vai-tro", role, "--data", str(data)]
-        r = _hoso(*args, *(["--don-vi", unit] if unit else []), stdin=PASSWORDS[name] + "\n")
-        assert r.returncode == 0, r.stderr
-        assert "Đã tạo tài khoản" in r.stderr
+        r = _hoso(*args, *(["--don-vi", unit] if unit else []), stdin=passwords[name] + "\n")
+        assert r.returncode == 0 and "Đã tạo tài khoản" in r.stderr, r.stderr
     srv = Server(data)
     srv.start()
+    return srv
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = served(tmp_path_factory.mktemp("web") / "du_lieu",
+                 (("vanthu", "VP", "van_thu", None), ("donvi_hc", "VP", "van_thu_don_vi", "HC"),
+                  ("khac", "SXD", "van_thu", None), ("sonoivu", "SNV", "so_noi_vu", None)), PASSWORDS)
     yield srv
     srv.stop()
 

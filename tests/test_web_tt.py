@@ -19,7 +19,6 @@ import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -33,12 +32,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 import trung_tam_2026 as tt  # noqa: E402
 import workbook_factory as wf  # noqa: E402
 from kpi_exports import _cp1258  # noqa: E402
-from test_web import Client, Server, _as_client, _click_and_wait  # noqa: E402
+from test_web import Client, _as_client, _click_and_wait, served  # noqa: E402
 from web_pages import chromium  # noqa: E402
 
 from bench.scans import form_pages, scanned, write_pdf  # noqa: E402
 
-CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.libreoffice
 SHOTS = os.environ.get("HOSO_WEB_SCREENSHOTS")
 MA = "KSBT"
@@ -47,23 +45,11 @@ PASSWORDS = {"vanthu_tt": "mat-khau-trung-tam-1", "donvi_tchc": "mat-khau-phong-
 SEEN: dict = {}  # what the journey saw: the URLs the unit clerk and another agency then try
 
 
-def _hoso(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], input=stdin, capture_output=True, text=True,
-                          timeout=120)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not (CHROMIUM and DRIVER):
-        pytest.fail("chromium and chromium-driver are required for the web tests: run ./bootstrap.sh test")
-    data = tmp_path_factory.mktemp("web_tt") / "du_lieu"
-    for name, agency, role, unit in (("vanthu_tt", MA, "van_thu", None), ("donvi_tchc", MA, "van_thu_don_vi", "TCHC"),
-                                     ("benh_vien", "BVDK", "van_thu", None)):
-        args = ["tai-khoan", "them", name, "--co-quan", agency, "--vai-tro", role, "--data", str(data)]
-        r = _hoso(*args, *(["--don-vi", unit] if unit else []), stdin=PASSWORDS[name] + "\n")
-        assert r.returncode == 0 and "Đã tạo tài khoản" in r.stderr, r.stderr
-    srv = Server(data)
-    srv.start()
+    srv = served(tmp_path_factory.mktemp("web_tt") / "du_lieu",
+                 (("vanthu_tt", MA, "van_thu", None), ("donvi_tchc", MA, "van_thu_don_vi", "TCHC"),
+                  ("benh_vien", "BVDK", "van_thu", None)), PASSWORDS)
     yield srv
     srv.stop()
 
