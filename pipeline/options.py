@@ -22,6 +22,9 @@ class BuildOptions:
     # `hoso serve`: the deadline the Sở Nội vụ set on its page, which binds over the workbook's (CoQuan «Hạn nộp Sở Nội
     # vụ») in the reading guide, README.txt, the summary and the manifest; None (the CLI): the workbook's
     han_nop_so_noi_vu: dt.date | None = None
+    # who set it: the server's «Cơ quan tổng hợp» when another body than a Sở Nội vụ compiles there (a Sở Y tế for
+    # its hospitals); "" the Sở Nội vụ
+    han_nop_do: str = ""
     pdfa: bool = False  # also write each form as PDF/A-2b beside its .docx
     ghi_de: bool = False  # --ghi-de: overwrite files edited by hand in the output folder
     doi_co_quan: bool = False  # --doi-co-quan: replace another agency's output in the folder

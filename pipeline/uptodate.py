@@ -82,7 +82,8 @@ def input_key(workbook_sha: str, workbook_name: str, options: BuildOptions, conv
                     **({} if options.page_codes else {"khong_ma": True}),
                     **({"ky": _key_digest(options.sign_key)} if options.sign_key else {}),
                     # the deadline the Sở Nội vụ set on `hoso serve`: the guide and README.txt print it
-                    **({"han_so_noi_vu": options.han_nop_so_noi_vu.isoformat()} if options.han_nop_so_noi_vu else {})},
+                    **({"han_so_noi_vu": options.han_nop_so_noi_vu.isoformat()} if options.han_nop_so_noi_vu else {}),
+                    **({"han_do": options.han_nop_do} if options.han_nop_so_noi_vu and options.han_nop_do else {})},
         "converter": converter,
         "installation": installation,
     }
@@ -167,7 +168,8 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
                 by_so, own = bool(section.get("han_nop_do_so_noi_vu_dat")), section.get("han_nop_so_excel")
                 line = Deadline(dt.date.fromisoformat(han), today, by_so_noi_vu=by_so,
                                 workbook=dt.date.fromisoformat(own) if by_so and own else None,
-                                to=str(section.get("noi_nhan") or "Sở Nội vụ")).line
+                                to=str(section.get("noi_nhan") or "Sở Nội vụ"),
+                                set_by=str(section.get("han_nop_do") or "Sở Nội vụ")).line
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
     people, documents, pages, bundles = counts

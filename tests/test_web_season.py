@@ -699,3 +699,31 @@ def test_a_person_s_page_after_last_year_s_workbook_does_not_ask_to_build_it(ser
     _upload(c, _edited_2025(tmp_path))
     html = _main(c.get(f"/ho-so/nguoi/{code}").text)
     assert 'id="ho_so_cu"' in html and 'id="nam_khac"' not in html and "tạo lại hồ sơ</a> trước khi in" in html
+
+
+def test_a_deadline_set_by_another_compiling_body_is_named_as_its_in_the_guide_and_the_pages(server, tmp_path,
+                                                                                           monkeypatch):
+    """A Sở Y tế runs the server for its units («Cơ quan tổng hợp» on its page) and sets 25/11/2025: the guide, the
+    README, the build's line, the manifest and «Hồ sơ» say the Sở Y tế set it (not «do Sở Nội vụ đặt»); the package
+    still goes where the workbook says (it names no other body: «Sở Nội vụ»); a rebuild with nothing changed says
+    the same from the manifest."""
+    app, store, q = server
+    monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
+    syt = "Sở Y tế tỉnh Thử Nghiệm"
+    s = _so_sets_deadline(app, store, "25/11/2025")
+    assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "25/11/2025", "co_quan": ["VP", "SO"],
+                                              "noi_tong_hop": syt}).status_code == 302
+    c, out = _built_2025(server, tmp_path)
+    line = f"Hạn gửi hồ sơ cho Sở Nội vụ (do {syt} đặt): 25/11/2025 — còn 5 ngày"
+    build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
+    assert build["han_nop"] == line + " (tính đến hôm nay, 20/11/2025)."
+    guide = _pdf_text(out / "HUONG_DAN_IN.pdf")
+    assert line + " (tính đến ngày 20/11/2025)." in guide and f"hạn {syt} đặt, 25/11/2025." in guide
+    assert "do Sở Nội vụ đặt" not in guide and line in (out / "README.txt").read_text("utf-8")
+    assert json.loads((out / "manifest.json").read_text("utf-8"))["nop_so_noi_vu"]["han_nop_do"] == syt
+    html = _main(c.get("/ho-so").text)
+    assert f'<p id="han_nop">{line} (tính đến hôm nay, 20/11/2025).</p>' in html
+    assert f"Gửi bộ hồ sơ này cho {syt}</button>" in html
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302  # nothing changed
+    same = q.run_next()
+    assert same["tom_tat"].startswith("Không có gì thay đổi") and same["han_nop"].startswith(line)

@@ -401,7 +401,7 @@ def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Sub
         files.write(WRITEBACK, data, sha256=sha)
         copy = WRITEBACK
 
-    due = report.deadline(campaign, today, build.options.han_nop_so_noi_vu)
+    due = report.deadline(campaign, today, build.options.han_nop_so_noi_vu, build.options.han_nop_do)
     filtered = bool(units or persons)
     if filtered:
         warnings.append(f"Chỉ tạo hồ sơ của một số đơn vị/người (--unit/--person): bộ nộp {report.recipient(campaign)} "
@@ -423,7 +423,9 @@ def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Sub
         "noi_nhan": report.recipient(campaign),
         # a deadline the Sở Nội vụ set on `hoso serve` (BuildOptions.han_nop_so_noi_vu), and the workbook's own
         **({"han_nop_do_so_noi_vu_dat": True,
-            "han_nop_so_excel": due.workbook.isoformat() if due.workbook else None} if due and due.by_so_noi_vu else {}),
+            "han_nop_so_excel": due.workbook.isoformat() if due.workbook else None,
+            # who set it, when not the Sở Nội vụ (the server's «Cơ quan tổng hợp»)
+            **({"han_nop_do": due.set_by} if due.set_by != "Sở Nội vụ" else {})} if due and due.by_so_noi_vu else {}),
         "so_lieu_kem_ket_qua": copy,
     }
     scope = {"toan_bo": not filtered, "don_vi": sorted(units), "nguoi": sorted(persons)}

@@ -21,14 +21,17 @@ from pipeline.submission.deadline import Deadline
 from pipeline.submission.summary_table import Row, group_rows, level_basis, vn_percent
 
 
-def deadline(campaign: Campaign, today: dt.date | None = None, set_by_so: dt.date | None = None) -> Deadline | None:
+def deadline(campaign: Campaign, today: dt.date | None = None, set_by_so: dt.date | None = None,
+             set_by: str = "") -> Deadline | None:
     """The deadline that binds: `set_by_so`, the one the Sở Nội vụ set on `hoso serve`'s page, when given and of this
     workbook's campaign (`clock.campaign_year`: a deadline of January 2026 is the 2025 campaign's, left from last
     season for a 2026 workbook) — the workbook's then kept beside it, to say when it differs; else the workbook's
-    (CoQuan «Hạn nộp Sở Nội vụ»)."""
+    (CoQuan «Hạn nộp Sở Nội vụ»). `set_by`: who set `set_by_so` when not the Sở Nội vụ (the server's «Cơ quan tổng
+    hợp», BuildOptions.han_nop_do)."""
     han = campaign.agency.han_nop_so_noi_vu
     if set_by_so is not None and clock.campaign_year(set_by_so) == campaign.year:
-        return Deadline(set_by_so, today or clock.today(), by_so_noi_vu=True, workbook=han, to=recipient(campaign))
+        return Deadline(set_by_so, today or clock.today(), by_so_noi_vu=True, workbook=han, to=recipient(campaign),
+                        set_by=set_by or "Sở Nội vụ")
     if han is None:
         return None
     return Deadline(han, today or clock.today(), to=recipient(campaign))

@@ -1499,7 +1499,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 notes.append(f"Hướng dẫn in (HUONG_DAN_IN.pdf) của bộ hồ sơ này được tạo trước khi {by} đặt hạn "
                              f"này{f' và ghi hạn {printed:%d/%m/%Y}' if printed else ''}: tạo lại hồ sơ để hướng dẫn in "
                              f"ghi đúng hạn của {by}.")
-            return Deadline(due, today, by_so_noi_vu=True, to=by, set_by=by).line, " ".join(notes)
+            return Deadline(due, today, by_so_noi_vu=True, to=str(sec.get("noi_nhan") or by), set_by=by).line, " ".join(notes)
         note = ""
         if section is not None and section.get("han_nop_do_so_noi_vu_dat") and current:
             # built with a deadline the Sở has since removed: the workbook's is the one left

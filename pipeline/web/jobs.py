@@ -405,7 +405,7 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
         # the deadline the Sở Nội vụ set on its page binds over the workbook's: the guide, README.txt and the
         # summary's line say it (BuildOptions.han_nop_so_noi_vu)
         options = api.BuildOptions(cache_dir=store.cache_dir(ma), jobs=jobs, show_progress=False, cum=cum,
-                                   han_nop_so_noi_vu=store.deadline()[0])
+                                   han_nop_so_noi_vu=store.deadline()[0], han_nop_do=store.compiler())
         # another agency's or another year's workbook: built only when confirmed on the page (docs/web.md); the
         # output it replaces (last year's dossiers, their signed scans) is kept whole in luu_tru/, never removed
         options = replace(options, doi_co_quan=bool(row["doi_co_quan"]), doi_nam=bool(row["doi_nam"]),
