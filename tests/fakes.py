@@ -23,6 +23,7 @@ import threading
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -389,3 +390,22 @@ def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
     with pytest.raises(SystemExit) as exc:
         main(args)
     return int(exc.value.code or 0), capsys.readouterr().err
+
+
+def recoded(src: Path, old: str, new: str, gone: str | None = None) -> Any:
+    """The workbook `src` (openpyxl, not saved) with unit code `old` written `new` in every cell that holds exactly
+    it — a clerk correcting a unit's code everywhere — and the rows of person `gone` left out of every sheet."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        head = [c.value for c in ws[1]]
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value == old:
+                    c.value = new
+        if gone and "ma_so" in head:
+            col = head.index("ma_so")
+            for r in reversed([row[0].row for row in ws.iter_rows(min_row=2) if row[col].value == gone]):
+                ws.delete_rows(r)
+    return wb

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import fakes
-import openpyxl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -40,12 +39,7 @@ def run_main(args: list[str], capsys) -> tuple[int, str]:
 def _nk_renamed(src: Path, dest: Path, votes: tuple[int, int] | None = None) -> Path:
     """The sample with unit code NK written NKH in DonVi and every row naming it; `votes`: VP-037's
     (phieu_htt, phieu_ht) in BieuQuyet (4 present: 4 HTT, 0 HT in the sample)."""
-    wb = openpyxl.load_workbook(src)
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                if c.value == "NK":
-                    c.value = "NKH"
+    wb = fakes.recoded(src, "NK", "NKH")
     if votes is not None:
         ws = wb["BieuQuyet"]
         head = [c.value for c in ws[1]]
@@ -117,17 +111,7 @@ def test_after_a_print_a_corrected_code_lists_only_the_minutes_whose_votes_chang
 def _recoded(src: Path, dest: Path, old: str, new: str, gone: str | None = None) -> Path:
     """The workbook with unit code `old` written `new` everywhere, and person `gone` left out (the unit's
     meeting still had its three members then: DonVi `so_thanh_vien` 3)."""
-    wb = openpyxl.load_workbook(src)
-    for ws in wb.worksheets:
-        head = [c.value for c in ws[1]]
-        for row in ws.iter_rows():
-            for c in row:
-                if c.value == old:
-                    c.value = new
-        if gone and "ma_so" in head:
-            col = head.index("ma_so")
-            for r in reversed([row[0].row for row in ws.iter_rows(min_row=2) if row[col].value == gone]):
-                ws.delete_rows(r)
+    wb = fakes.recoded(src, old, new, gone)
     if gone:
         ws = wb["DonVi"]
         head = [c.value for c in ws[1]]

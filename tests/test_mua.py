@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fakes import leftovers, run_main, snapshot
+from fakes import leftovers, recoded, run_main, snapshot
 from pypdf import PdfReader
 
 from bench.scans import form_pages, scanned, write_pdf
@@ -30,22 +30,9 @@ def _in_process(cli_in_process):
     """main() runs in this process here (conftest.cli_in_process)."""
 
 
-
-
 def _renamed_unit_without(src: Path, dest: Path, old: str, new: str, gone: str) -> Path:
     """The workbook with unit code `old` written `new` everywhere, and person `gone` left out."""
-    wb = openpyxl.load_workbook(src)
-    for ws in wb.worksheets:
-        head = [c.value for c in ws[1]]
-        for row in ws.iter_rows():
-            for c in row:
-                if c.value == old:
-                    c.value = new
-        if "ma_so" in head:
-            col = head.index("ma_so")
-            for r in reversed([row[0].row for row in ws.iter_rows(min_row=2) if row[col].value == gone]):
-                ws.delete_rows(r)
-    wb.save(dest)
+    recoded(src, old, new, gone).save(dest)
     return dest
 
 
