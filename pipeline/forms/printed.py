@@ -55,17 +55,20 @@ def levels_in_words(text: str) -> str:
 
 
 # a period as the workbook writes it (KetQuaKy «Kỳ»: 2026-03, 2026-Q3), with the «kỳ » a reason may put before it
-_PERIOD_CODE = re.compile(r"(?:\bkỳ )?(?<![\w/-])(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))(?![\w/-])")
-_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+_PERIOD_CODE = re.compile(r"(?:\bkỳ )?(?<![\w/-])(\d{4})-(Q[1-4]|0[1-9]|1[0-2])(?![\w/-])")
 
 
-def periods_in_words(text: str) -> str:
-    """Period codes of a reason («kỳ 2026-Q1», «2026-03») named as the papers' period tables name them,
-    in a sentence's lower case: «quý I/2026», «tháng 03/2026» (audit quy: a phiếu printed «Quý I/2026» in
-    its table and «2026-Q1: 94,66» in the reason under it)."""
+def periods_in_words(text: str, keep_code: bool = False) -> str:
+    """Period codes of a reason («kỳ 2026-Q1», «2026-03») named as the papers' period tables name them
+    (`context_2026.period_name`), in a sentence's lower case: «quý I/2026», «tháng 03/2026» (audit quy: a phiếu
+    printed «Quý I/2026» in its table and «2026-Q1: 94,66» in the reason under it); `keep_code`: the code kept
+    beside, «quý IV/2026 (2026-Q4)» (a check's message on the web: the cell holds the code)."""
+    from pipeline.forms.context_2026 import period_name  # it imports what imports this module
+
     def name(m: re.Match[str]) -> str:
-        year, quarter, month = m.group(1), m.group(2), m.group(3)
-        return f"quý {_ROMAN[quarter]}/{year}" if quarter else f"tháng {month}/{year}"
+        code = f"{m.group(1)}-{m.group(2)}"
+        named = period_name(code)
+        return f"{named[:1].lower()}{named[1:]}" + (f" ({code})" if keep_code else "")
     return _PERIOD_CODE.sub(name, text)
 
 

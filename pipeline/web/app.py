@@ -2068,21 +2068,13 @@ def _detail(action: str, text: object) -> str:
 _MISSING_PERIODS = re.compile(r"[Tt]hiếu kết quả kỳ ([0-9Qq ,\-–và]+)")
 
 
-_PERIOD_IN_TEXT = re.compile(r"(?:(?<=\s)kỳ\s+)?(?<![\w/-])(20\d{2})-(0[1-9]|1[0-2]|Q[1-4])(?![\w/-])")
-
-
 def _periods_in_words(text: str) -> str:
     """A check's message with each period's code named as the papers name it, the code typed in the sheet kept
     beside: «thiếu kết quả kỳ 2026-Q4» -> «thiếu kết quả quý IV/2026 (2026-Q4)». Only the message: the value
     column shows the cell as typed and «Cần» the form to type."""
-    from pipeline.forms.context_2026 import period_name
+    from pipeline.forms.printed import periods_in_words
 
-    def named(m: re.Match[str]) -> str:
-        code = f"{m.group(1)}-{m.group(2)}"
-        name = period_name(code)
-        return f"{name[:1].lower()}{name[1:]} ({code})"
-
-    return _PERIOD_IN_TEXT.sub(named, text)
+    return periods_in_words(text, keep_code=True)
 
 
 def _period(ky: str) -> str:
