@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.forms import context_2026, signers  # context_2026: the 2026 forms (form set nd335)
 from pipeline.forms.can_cu import citations
@@ -27,6 +27,9 @@ from pipeline.rating.groups import HEAD_GROUP
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating, Ratings
 from pipeline.rating.rules import pct_whole
+
+if TYPE_CHECKING:
+    from pipeline.rating.rulebooks import Rulebook
 
 DANH_HIEU = {"LDTT": "Lao động tiên tiến", "CSTDCS": "Chiến sĩ thi đua cơ sở"}
 VAI_TRO = {"truong": "Người đứng đầu", "pho": "Cấp phó", "nhan_vien": ""}
@@ -98,17 +101,65 @@ def _below_points(p: Person, pr: PersonRating, campaign: Campaign) -> str:
     """Why a proposal is not the level its year score gives when neither the vote nor the self-rating
     differs from it (a KHT vote for someone disciplined in the year: 88 points, KHT), in words with its
     basis; "" otherwise (audit 33: the table printed «Điểm đánh giá năm: 88,00» beside KHT and no why)."""
-    from pipeline.rating.rulebooks import by_id, for_person
     from pipeline.rating.rules import points_level
 
     if not pr.rated or not pr.muc_cuoi or pr.muc_quyet_dinh or pr.diem is None:
         return ""
-    rb = by_id(pr.bo_quy_tac) if pr.bo_quy_tac else for_person(campaign.year, p.loai_nhan_su, campaign.others_rulebook(p))
+    rb = _points_rulebook(p, pr, campaign)
     if not rb.points_based or points_level(pr.diem, rb) == pr.muc_cuoi:
         return ""
     final = WORDS[pr.muc_cuoi]
     picks = [t for t in pr.ly_do if f"xuống {final}" in t] or [t for t in pr.ly_do[1:] if final in t]
     return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong])) if picks else ""
+
+
+def _points_rulebook(p: Person, pr: PersonRating, campaign: Campaign) -> Rulebook:
+    from pipeline.rating.rulebooks import by_id, for_person
+
+    return by_id(pr.bo_quy_tac) if pr.bo_quy_tac else for_person(campaign.year, p.loai_nhan_su, campaign.others_rulebook(p))
+
+
+def _level_threshold(pr: PersonRating, level: str, by_points: str, campaign: Campaign) -> tuple[str, str]:
+    """The threshold of `level` and its article as the rating's own points reason states them (the reason
+    that gives `by_points` from the year score, its basis the rulebook's `cite.points`: «Điều 12 Nghị định
+    233/2026/NĐ-CP: Hoàn thành xuất sắc nhiệm vụ từ 90 điểm, …»): ("từ 90 điểm", "Điều 12 Nghị định
+    233/2026/NĐ-CP"); ("", "") when no reason states it."""
+    words = WORDS[level]
+    for reason in pr.ly_do:
+        what, sep, basis = readable(reason, campaign).partition(" — căn cứ: ")
+        if not sep or not what.endswith(f"mức {WORDS[by_points]}"):
+            continue
+        for part in basis.rstrip(" .").split("; "):
+            article, colon, gloss = part.partition(": ")
+            clause = next((c for c in gloss.split(", ") if c.startswith(f"{words} ")), "") if colon else ""
+            if clause.endswith(" điểm"):
+                return clause[len(words):].strip(), article.strip()
+    return "", ""
+
+
+def points_below_self_reason(p: Person, pr: PersonRating, campaign: Campaign) -> str:
+    """From 2026 (a points rulebook) the year score sets the level: when that level is below the person's own
+    self-rating, why — the score as the phiếu prints it and the self-rated level's threshold with its article
+    as the rating's points reason states them (TT-05 of tests/trung_tam_2026.py, self-rated Hoàn thành xuất sắc
+    nhiệm vụ: «Điểm đánh giá năm 89,45: mức Hoàn thành tốt nhiệm vụ, chưa đạt mức tự xếp loại Hoàn thành xuất
+    sắc nhiệm vụ (từ 90 điểm) — căn cứ: Điều 12 Nghị định 233/2026/NĐ-CP.»). "" unless the points set the
+    level (not a decision, a discipline or another KHT case, the cap, a ceiling: those have their own reasons),
+    with no printed year score (periods missing, someone not rated), or for an ND 90 year (no points)."""
+    from pipeline.rating.rules import points_level
+
+    tu = p.tu_xep_loai
+    if (not pr.rated or not pr.muc_cuoi or pr.muc_quyet_dinh or pr.diem is None or pr.nguon_de_xuat != "diem"
+            or tu not in ORDER or ORDER.index(tu) >= ORDER.index(pr.muc_cuoi)):
+        return ""
+    year = context_2026.score_text(context_2026.year_score(pr))
+    rb = _points_rulebook(p, pr, campaign)
+    if not year or not rb.points_based or points_level(pr.diem, rb) != pr.muc_cuoi:
+        return ""
+    threshold, article = _level_threshold(pr, tu, pr.muc_cuoi, campaign)
+    if not threshold or not article:
+        return ""
+    return (f"{SCORE_NOTE} {year}: mức {WORDS[pr.muc_cuoi]}, chưa đạt mức tự xếp loại {WORDS[tu]} ({threshold})"
+            f" — căn cứ: {article}.")
 
 
 def _note(pr: PersonRating, campaign: Campaign, tu_xep_loai: str | None = None) -> str:
@@ -156,11 +207,14 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
     # the proposal is below the self-rating: the minutes say why (no vote: months absent, …; a vote that
     # gave the self-rated level no more than half of those present: the counts and the rule)
     below_self = "" if reason else (self_rating_reason(pr, p.tu_xep_loai, campaign)
-                                    or vote_below_self_reason(pr, p.tu_xep_loai, campaign))
+                                    or vote_below_self_reason(pr, p.tu_xep_loai, campaign)
+                                    or points_below_self_reason(p, pr, campaign))
     # from 2026 the level comes from the year score: the summary shows it as the person's phiếu prints it
     # (none for someone not rated — under 6 months, no level — nor while periods are missing)
     year = context_2026.score_text(context_2026.year_score(pr) if pr.rated else None)
     note = _note(pr, campaign, p.tu_xep_loai) or (_below_points(p, pr, campaign) if year else "")
+    # from 2026 the year score set a level below the self-rating: the note starts with the score itself
+    by_points = "" if note else points_below_self_reason(p, pr, campaign)
     return {
         "stt": i, "ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ngach": p.ngach_chuc_danh,
         "loai_nhan": schema.LOAI_NHAN_SU[p.loai_nhan_su], "vai_tro_nhan": VAI_TRO[p.vai_tro],
@@ -177,7 +231,7 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
         "khong_xep_loai": not pr.rated, "ky_luat": "x" if p.ma_so in disciplined else "",
         "thang_cong_tac": _num(p.so_thang_cong_tac), "thang_nghi": _num(p.so_thang_nghi) if p.so_thang_nghi else "",
         "diem_nam": year,
-        "ghi_chu": f"{SCORE_NOTE}: {year}" + (f". {note}" if note else "") if year else note,
+        "ghi_chu": by_points or (f"{SCORE_NOTE}: {year}" + (f". {note}" if note else "") if year else note),
         "khac_bieu_quyet": bool(reason) and bool(pr.muc_hop), "ly_do_muc": reason or below_self,
         "khac_tu_xep_loai": bool(below_self),
         # the agency's head: his level is for the superior body to decide (ND 90 Art. 16), the unit's
