@@ -800,6 +800,13 @@ TONG_HOP_THI_DUA = DocSpec(
             "người đứng đầu cơ quan (do cấp có thẩm quyền xét, không tính vào số đủ điều kiện)",
             "[R] the totals line's count of the agency head's rows, after '; ' and before ': <n>'",
         ),
+        Label(
+            "phieu_toan_co_quan",
+            "(bỏ phiếu toàn cơ quan)",
+            "[R] after a row's 'Phiếu đồng ý/ tổng số' when its ballots outnumber the meeting's members: the vote of a "
+            "wider meeting (the whole centre on its Giám đốc, ThiDua 'Tổng số phiếu'), as bien_ban_kiem_phieu's label "
+            "of the same key says it (one computation: unit_context `row.phieu_toan_co_quan`). Our wording",
+        ),
         _KY_TRUONG,
     ),
 )
@@ -842,7 +849,9 @@ def build_tong_hop_thi_dua(spec: DocSpec):
                 C("{{ row.sang_kien }}", align="left"),
                 C("{{ row.hinh_thuc }}", align="left"),
                 C("{{ row.truc_tiep }}"),
-                C("{{ row.phieu }}"),
+                # a wider meeting's ballots (more than the members: the whole centre on its Giám đốc) say so, as
+                # the ballot-count minutes do
+                C("{{ row.phieu }}{% if row.phieu_toan_co_quan %} {{ nhan.phieu_toan_co_quan }}{% endif %}"),
                 C("{{ row.ty_le }}"),
                 C(R("{% if row.cap_tren_danh_gia %}{{ nhan.ket_qua_nguoi_dung_dau }}{% else %}{{ row.du_dieu_kien }}"
                     "{% endif %}", bold=True)),
