@@ -94,6 +94,18 @@ def test_levels_worked_out_by_hand(out):
     assert not people["TR-09"]["thi_dua"]["dat_ldtt"] and not people["TR-10"]["thi_dua"]["dat_ldtt"]
 
 
+def test_d_at_50_in_the_quarter_of_the_khien_trach_is_not_questioned(tmp_path):
+    """The Hiệu trưởng and the tổ trưởng Toán set d) 50 % in Q4, the quarter TR-09's khiển trách took effect
+    (15/10/2026), 100 % in Q1–Q3, when nobody under them was under 50. The ratings said «d) 100 % in Q1–Q3 …,
+    check»: lowered, the Hiệu trưởng's year would be (27 + 70·535/600) × 3 = 268.25 + Q3 28 + 70·540/600 = 91,
+    / 4 = 89.8125, HTT instead of 94.1875 HTXS, for a violation the school's data places in Q4 (audit rev)."""
+    from pipeline import rating
+
+    ratings = rating.rate(ingest.load(tr.write(tmp_path / "truong.xlsx")))
+    for ma_so in ("TR-01", "TR-04"):
+        assert not [w for w in ratings.of(ma_so).canh_bao if "d)" in w], ma_so
+
+
 @pytest.mark.libreoffice
 def test_the_report_counts_add_up(out):
     text = _pdf_text(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
