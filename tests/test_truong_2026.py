@@ -146,3 +146,25 @@ def test_the_maternity_leave_and_the_newcomer_on_their_phieu(out):
     newcomer = person_form_text(out, "TR-10", "phieu_nd233")
     assert "Mức xếp loại đề xuất: Không xếp loại" in newcomer
     assert "Công tác 4 tháng trong năm, chưa đủ 6 tháng" in newcomer
+
+
+def test_the_quarters_around_a_maternity_leave_keep_their_results(tmp_path):
+    """TR-13 worked January–February and September–December (6 months; maternity leave March–August): her Q1 and
+    Q3 hold months worked and months of leave. The warning on 3 quarters (9 months) for 6 months told the clerk to
+    delete «a period of the leave»; two partial quarters around one leave are not one: it now says they keep their
+    results. With a result for Q2 too (4 quarters, 12 months: 6 beyond the 6 worked, a whole quarter of leave
+    at least) it does not say so."""
+    import workbook_factory as wf
+
+    from pipeline import rating
+
+    around = "Kỳ có một phần thời gian công tác trước hoặc sau thời gian nghỉ"
+    (warning,) = rating.rate(ingest.load(tr.write(tmp_path / "truong.xlsx"))).of("TR-13").canh_bao
+    assert warning.startswith("Có kết quả 3 quý (9 tháng) trong khi thời gian công tác là 6 tháng") and around in warning
+
+    tables = tr.tables()
+    tables["KetQuaKy"].append(dict(ma_so="TR-13", ky="2026-Q2", diem_tieu_chi_chung=25, ty_le_so_luong=90,
+                                   ty_le_chat_luong=90, ty_le_tien_do=90))
+    book = wf.write(tmp_path / "q2.xlsx", tables, headers="label", sheet_names="label")
+    (warning,) = rating.rate(ingest.load(book)).of("TR-13").canh_bao
+    assert warning.startswith("Có kết quả 4 quý (12 tháng)") and around not in warning

@@ -275,9 +275,17 @@ def year_score(person: Person, campaign: Campaign, rb: Rulebook) -> YearScore | 
         why = (f"thời gian công tác thực tế là {num(need)} tháng (nghỉ theo quy định {num(person.so_thang_nghi)} tháng)"
                if formula.leave_excused and person.so_thang_nghi else f"thời gian công tác là {num(need)} tháng")
         months = f" ({num(covered)} tháng)" if quarters else ""
+        # a leave inside the year (maternity, lawful leave) starts and ends inside a period: the two periods around
+        # it hold time worked and keep their results, so up to two periods' surplus is no sign of a period to
+        # remove (audit rev: a teacher on maternity leave March–August, results for Q1, Q3, Q4, was told to
+        # delete «a period of the leave»)
+        on_leave = person.nghi_thai_san or (formula.leave_excused and person.so_thang_nghi > 0)
+        around = (" Kỳ có một phần thời gian công tác trước hoặc sau thời gian nghỉ (ví dụ quý có tháng đầu còn làm "
+                  "việc) vẫn giữ kết quả; chỉ xóa kỳ nằm trọn trong thời gian nghỉ."
+                  if on_leave and covered < need + 2 * (3 if quarters else 1) - EPS else "")
         warnings.append(f"Có kết quả {len(scores)} {unit_word}{months} trong khi {why}: điểm năm "
                         f"{score_text(diem)} là trung bình mọi kỳ có kết quả. Nếu có kỳ thuộc thời gian nghỉ hoặc "
-                        "trước khi về cơ quan, xóa kết quả kỳ đó ở sheet KetQuaKy rồi chạy lại.")
+                        f"trước khi về cơ quan, xóa kết quả kỳ đó ở sheet KetQuaKy rồi chạy lại.{around}")
     reasons.append(cited(f"{how}{_sent_by_old_agency(scores)}: mức {WORDS[level]}", basis))
     if any(s.d is not None for s in scores):
         reasons[-1] = reasons[-1][:-1] + f"; {rb.cite.leaders}."
