@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+import kpi_exports  # noqa: E402
 import workbook_factory as factory  # noqa: E402
-from fakes import TextConverter  # noqa: E402
+from fakes import TextConverter, run_main  # noqa: E402
 from web_pages import csrf as _csrf  # noqa: E402
 from web_pages import logged_in  # noqa: E402
 
@@ -213,3 +214,159 @@ def test_a_package_the_workbook_addresses_to_the_compiling_body_is_not_warned_ab
     html = _main(c.get("/ho-so").text)
     assert 'id="noi_nhan_khac"' not in html
     assert f"Gửi bộ hồ sơ này cho {SYT}</button>" in html
+
+
+# -- the KPI import: one saved mapping per kind of export --------------------------------------------------------
+MONTHLY_CSV = "NV_ID,KY_DG,P30,Q1,Q2,Q3\n"  # a monthly screen whose headers nothing recognises: the clerk maps them
+QUARTERLY_CSV = "Mã CB;Họ và tên;Quý;Điểm tiêu chí chung;Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
+
+
+@pytest.fixture
+def so(tmp_path):
+    from pipeline.resources import sample_workbook
+
+    dest = tmp_path / "so.xlsx"
+    shutil.copyfile(sample_workbook(2026), dest)
+    return dest
+
+
+def _periods(workbook: Path, code: str) -> dict[str, tuple]:
+    from pipeline import ingest
+
+    return {p.ky: (p.diem_tieu_chi_chung, p.a, p.b, p.c) for p in ingest.load(workbook).periods if p.ma_so == code}
+
+
+@pytest.mark.usefixtures("cli_in_process")
+def test_a_quarterly_import_keeps_the_monthly_mapping_the_clerk_wrote(so, tmp_path, capsys):
+    """The monthly export's headers mean nothing to the reader, so the clerk maps them (--anh-xa); a quarterly
+    export (headers it knows) is imported after: the saved file keeps her monthly mapping beside the quarterly one,
+    so next month's export imports with no --anh-xa. (Before, the quarterly import overwrote the one `[cot]` and
+    next month's export was refused: «Không nhận ra cột mã số».)"""
+    mine = tmp_path / "anh_xa.toml"
+    mine.write_text('[cot]\nma_so = "NV_ID"\nky = "KY_DG"\ndiem_tieu_chi_chung = "P30"\nty_le_so_luong = "Q1"\n'
+                    'ty_le_chat_luong = "Q2"\nty_le_tien_do = "Q3"\n', encoding="utf-8")
+    october = tmp_path / "thang_10.csv"
+    october.write_text(MONTHLY_CSV + "VP-021,2026-10,25,100,85,80\n", encoding="utf-8")
+    code, err = run_main(["nhap-ket-qua", str(october), "--vao", str(so), "--anh-xa", str(mine)], capsys)
+    assert code == 0, err
+    saved = so.with_name("so.anh_xa_ket_qua.toml")
+    assert (f"Đã lưu ánh xạ cột vào «{saved}» (lần sau tự dùng lại cho tệp xuất kết quả theo tháng; ánh xạ của loại "
+            "tệp xuất khác giữ nguyên).") in err
+    quarters = tmp_path / "quy.csv"
+    quarters.write_text(QUARTERLY_CSV + "VP-032;Vũ Hoàng Long;Quý I/2026;27;100;95;85\n", encoding="utf-8")
+    code, err = run_main(["nhap-ket-qua", str(quarters), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert "cho tệp xuất kết quả theo quý;" in err
+    assert _periods(so, "VP-032")["2026-Q1"] == (27, 100, 95, 85)
+    from pipeline.ingest import kpi_import
+
+    tables = kpi_import.read_mappings(saved)
+    assert tables["thang"] == {"ma_so": "NV_ID", "ky": "KY_DG", "diem_tieu_chi_chung": "P30", "ty_le_so_luong": "Q1",
+                               "ty_le_chat_luong": "Q2", "ty_le_tien_do": "Q3"}
+    assert tables["quy"]["ma_so"] == "Mã CB" and tables["quy"]["quy"] == "Quý" and "" not in tables
+    # next month: the same screen, October corrected by the KPI system; no --anh-xa
+    october.write_text(MONTHLY_CSV + "VP-021,2026-10,27,100,100,100\n", encoding="utf-8")
+    code, err = run_main(["nhap-ket-qua", str(october), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert "KetQuaKy: thêm 0 dòng, thay 1 dòng cùng người, cùng kỳ" in err
+    assert _periods(so, "VP-021")["2026-10"] == (27, 100, 100, 100)
+    # the file was not rewritten by a monthly import that used the monthly mapping as it was
+    assert kpi_import.read_mappings(saved) == tables
+
+
+@pytest.mark.usefixtures("cli_in_process")
+def test_a_mapping_file_saved_before_serves_both_kinds_until_each_saves_its_own(so, tmp_path, capsys):
+    """A file saved by an earlier hoso (one flat `[cot]`, the monthly screen's) still maps a monthly export; the
+    import that used it saves it as the monthly table, and a quarterly import then adds its own."""
+    from pipeline.ingest import kpi_import
+
+    saved = so.with_name("so.anh_xa_ket_qua.toml")
+    saved.write_text('[cot]\nma_so = "NV_ID"\nky = "KY_DG"\ndiem_tieu_chi_chung = "P30"\nty_le_so_luong = "Q1"\n'
+                     'ty_le_chat_luong = "Q2"\nty_le_tien_do = "Q3"\n', encoding="utf-8")
+    october = tmp_path / "thang_10.csv"
+    october.write_text(MONTHLY_CSV + "VP-021,2026-10,25,100,85,80\n", encoding="utf-8")
+    code, err = run_main(["nhap-ket-qua", str(october), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert set(kpi_import.read_mappings(saved)) == {"thang"}
+    quarters = tmp_path / "quy.csv"
+    quarters.write_text(QUARTERLY_CSV + "VP-032;Vũ Hoàng Long;Quý I/2026;27;100;95;85\n", encoding="utf-8")
+    assert run_main(["nhap-ket-qua", str(quarters), "--vao", str(so)], capsys)[0] == 0
+    tables = kpi_import.read_mappings(saved)
+    assert set(tables) == {"thang", "quy"} and tables["thang"]["ma_so"] == "NV_ID"
+    text = saved.read_text(encoding="utf-8")
+    assert "[cot_thang]  # tệp xuất kết quả theo tháng, từ tệp «thang_10.csv»" in text
+    assert "[cot_quy]  # tệp xuất kết quả theo quý, từ tệp «quy.csv»" in text
+
+
+@pytest.mark.usefixtures("cli_in_process")
+@pytest.mark.parametrize("style", ["gop", "nhom"])
+def test_a_header_of_two_rows_under_a_merged_group_title_is_read(so, tmp_path, capsys, style):
+    """A group title merged across columns above the column names («Tỷ lệ hoàn thành nhiệm vụ (%)» over «Số lượng»,
+    «Chất lượng», «Tiến độ», the other names merged down over both rows; or a group over every column): every
+    column is found, no header row is taken for a result, and the values are the export's."""
+    export = kpi_exports.two_row_header_xlsx(tmp_path / f"kpi_{style}.xlsx", style)
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert ("Ánh xạ cột (tự nhận theo tiêu đề cột): ho_ten ← «Họ và tên»; ma_so ← «Mã CBCC»; thang ← «Tháng»; "
+            "diem_tieu_chi_chung ← «Điểm tiêu chí chung»; ty_le_so_luong ← «Số lượng") in err
+    assert "ty_le_chat_luong ← «Chất lượng" in err and "ty_le_tien_do ← «Tiến độ" in err
+    assert "KetQuaKy: thêm 1 dòng, thay 1 dòng cùng người, cùng kỳ" in err
+    assert "KHÔNG NHẬP" not in err and "Bỏ qua" not in err
+    # the export's own numbers, decimal comma read: VP-021 October 25,5 / 100 / 90 / 85, VP-007 November 26 / 95 / 90 / 80
+    assert _periods(so, "VP-021")["2026-10"] == (25.5, 100, 90, 85)
+    assert _periods(so, "VP-007")["2026-11"] == (26, 95, 90, 80)
+
+
+def test_the_web_import_keeps_each_kind_s_mapping_and_says_the_rows_left_as_they_were(tmp_path):
+    """On the server: the agency's saved mapping (`co_quan/<MA>/anh_xa_ket_qua.toml`) holds the monthly screen's
+    mapping (its headers mean nothing to the reader); a quarterly export imported after keeps it, so the monthly
+    screen's next export still imports. The quarterly export's row the workbook already holds is said on the new
+    upload's page and audited («giữ nguyên 1 dòng»), as the console says it."""
+    from pipeline.resources import sample_workbook
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    data = tmp_path / "du_lieu"
+    store = Store(data)
+    store.add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    app = create_app(data, start_queue=False)
+    c = logged_in(app, "vt", PASSWORD)
+
+    def post(name: str, body: bytes, path: str = "/so-excel", field: str = "so"):
+        return c.post(path, data={"csrf_token": _csrf(c), field: (io.BytesIO(body), name)},
+                      content_type="multipart/form-data")
+
+    r = post("Đánh giá 2026.xlsx", sample_workbook(2026).read_bytes())
+    first = int(r.headers["Location"].rsplit("/", 1)[1])
+    saved = store.agency_dir("VP") / "anh_xa_ket_qua.toml"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text('[cot_thang]\nma_so = "NV_ID"\nky = "KY_DG"\ndiem_tieu_chi_chung = "P30"\nty_le_so_luong = "Q1"\n'
+                     'ty_le_chat_luong = "Q2"\nty_le_tien_do = "Q3"\n', encoding="utf-8")
+    # VP-032 in the sample: Q1 26 / 100 / 90 / 80 (the export the same: kept), Q2 25 / 100 / 85 / 80 (now 27 …: replaced)
+    quarters = (QUARTERLY_CSV + "VP-032;Vũ Hoàng Long;Quý I/2026;26;100;90;80\n"
+                "VP-032;Vũ Hoàng Long;Quý II/2026;27;100;95;85\n").encode()
+    r = post("kpi quy.csv", quarters, f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
+    assert r.status_code == 302, r.text
+    second = int(r.headers["Location"].rsplit("/", 1)[1])
+    page = _main(c.get(f"/so-excel/{second}").text)
+    assert ("có thêm kết quả nhập: sheet KetQuaKy thêm 0 dòng, thay 1 dòng cùng người, cùng kỳ, giữ nguyên 1 dòng đã "
+            "có trong sổ với cùng kết quả.</p>") in page
+    report = json.loads((store.upload_path("VP", second).with_name(f"{second}_nhap_ket_qua.json")).read_text("utf-8"))
+    assert report["giu_nguyen"] == {"KetQuaKy": 1, "SanPham": 0}
+    log = _log_rows(c)
+    assert any("Nhập kết quả tháng, quý vào bản sao của sổ nhap_ket_qua | sổ số 1, từ tệp kpi quy.csv, số dòng thêm "
+               "sheet KetQuaKy 0, sheet SanPham 0, số dòng thay sheet KetQuaKy 1, sheet SanPham 0, số dòng giữ nguyên "
+               "(đã có trong sổ, cùng nội dung) sheet KetQuaKy 1, sheet SanPham 0, số dòng không nhập 0" in r
+               for r in log), log
+    from pipeline.ingest import kpi_import
+
+    tables = kpi_import.read_mappings(saved)
+    assert tables["thang"]["ma_so"] == "NV_ID" and tables["quy"]["quy"] == "Quý"
+    # the monthly screen's export, no mapping given: the monthly table the quarterly import kept maps it
+    r = post("kpi thang 10.csv", (MONTHLY_CSV + "VP-021,2026-10,25,100,85,80\n").encode(),
+             f"/so-excel/{second}/nhap-ket-qua", "ket_qua")
+    assert r.status_code == 302, r.text
+    third = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert "sheet KetQuaKy thêm 1 dòng, thay 0 dòng cùng người, cùng kỳ.</p>" in _main(c.get(f"/so-excel/{third}").text)
+    assert kpi_import.read_mappings(saved)["thang"] == tables["thang"]

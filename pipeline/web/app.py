@@ -1105,7 +1105,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         # a server compiling for another body (a Sở Y tế for its hospitals) and a package the workbook addresses to
         # someone else (CoQuan «Sở Nội vụ nhận báo cáo»): the signed report names that body, the button sends here
         addressed = ""
-        if agency_files and store.compiler():
+        if agency_files and m and store.compiler():
             from pipeline.submission import province
 
             named = (m.get("nop_so_noi_vu") or {}).get("noi_nhan") if isinstance(m.get("nop_so_noi_vu"), dict) else ""
