@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from pipeline import portable, tempdirs
-from pipeline.errors import OutputError
-from pipeline.errors import MissingDependency
+from pipeline.errors import MissingDependency, OutputError
 
 INSTALL_HINT_DEBIAN = (
     "Cài LibreOffice và phông chữ tiếng Việt: sudo apt-get install -y --no-install-recommends "
