@@ -261,14 +261,10 @@ def _changes(b: Build, target: Path | None, made: Made) -> changes.Changes:
     previous = manifest_of(target) if target is not None else None
     mark = printed.read(target) if target is not None else None
     new = changes.staged_view(b, made)
-
-    def recoded(codes: dict[str, str]) -> dict[str, str]:  # the people's rows as under the units' old codes
-        return changes.person_fingerprints(b.campaign, codes)
-
     if mark is not None and printed.applies(mark, previous):  # since the last print (hoso da-in), not the last build
-        changed = changes.compare_printed(mark, previous, new, new_root=b.files.root, recoded=recoded)
+        changed = changes.compare_printed(mark, previous, new, new_root=b.files.root)
     else:
-        changed = changes.compare(previous, new, old_root=target, new_root=b.files.root, recoded=recoded)
+        changed = changes.compare(previous, new, old_root=target, new_root=b.files.root)
     changes.write(changed, b.files, source_root=b.files.root)
     guide.write(b, made.bundles, made.sub)
     return changed

@@ -41,7 +41,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,6 +62,9 @@ FINGERPRINTS = "du_lieu_nguoi"  # manifest: ma_so -> fingerprint of that person'
 AGENCY_KINDS = ("cong_van_so_noi_vu", "bao_cao_so_noi_vu", "bieu_tong_hop", "thong_bao_ket_qua",
                 "bao_cao_tu_danh_gia_co_quan", "bien_ban_tu_xep_loai_co_quan")
 OWN_FILES = (REPRINT, LISTING)  # what the comparison itself writes: never compared
+# in a build's view (`staged_view`, never written): its people's fingerprints with unit codes written as
+# before, {new code: old code} -> `person_fingerprints(campaign, codes)`; none in a manifest read (`hoso diff`)
+RECODED = "_du_lieu_nguoi_theo_ma_cu"
 
 
 def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -445,31 +448,22 @@ def _doc_why(old_doc: dict[str, Any] | None, docx_changed: bool, doc: dict[str, 
     return None
 
 
-# the new build's people's fingerprints with unit codes written as before ({new code: old code}):
-# `person_fingerprints(campaign, codes)`; None where there is no workbook (`hoso diff`)
-Recoded = Callable[[dict[str, str]], dict[str, str]]
-
-
-def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path | None, new_root: Path | None,
-            recoded: Recoded | None = None) -> Changes:
+def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path | None, new_root: Path | None) -> Changes:
     """The changes from the output described by manifest `old` (None: no previous build) to `new`
     (two-sided unless `new`'s comparison section says otherwise: `staged_view` writes the build's)."""
     duplex = bool((new.get(SECTION) or {}).get("hai_mat", True))
     if not old or not isinstance(old.get("ca_nhan"), list):
         return Changes(first_build=True, duplex=duplex)
-    walk = _Walk(old, new, old_root, new_root)
-    walk.recoded = recoded
-    return walk.changes(Changes(first_build=False, duplex=duplex))
+    return _Walk(old, new, old_root, new_root).changes(Changes(first_build=False, duplex=duplex))
 
 
 def compare_printed(mark: dict[str, Any], replaced: dict[str, Any] | None, new: dict[str, Any], *,
-                    new_root: Path | None, recoded: Recoded | None = None) -> Changes:
+                    new_root: Path | None) -> Changes:
     """The changes from the output printed last (`mark`, pipeline/printed.py) to `new`: every sheet
     changed since the print, whatever builds came between; the package's files to send again are
     still those that differ from the output replaced (`replaced`'s manifest: sending is not printing)."""
     duplex = bool((new.get(SECTION) or {}).get("hai_mat", True))
     walk = _Walk(mark["ban_in"], new, None, new_root)
-    walk.recoded = recoded
     covers = mark.get("bia")
     walk.old_covers = covers if isinstance(covers, dict) else {}
     result = walk.changes(Changes(first_build=False, duplex=duplex, printed_at=str(mark.get("ngay") or ""),
@@ -484,7 +478,6 @@ class _Walk(_Compare):
     whose data changed; the changes collected in `result`."""
 
     result: Changes
-    recoded: Recoded | None = None
 
     def changes(self, result: Changes) -> Changes:
         old, new = self.old, self.new
@@ -534,13 +527,14 @@ class _Walk(_Compare):
         """`differ` without the people whose rows changed only in their unit's code, corrected since (a
         recognised rename, `renamed`): their rows compared with the old code written back in; anyone
         whose rows changed in something else as well stays."""
-        if not self.renamed or self.recoded is None:
+        recoded = self.new.get(RECODED)
+        if not self.renamed or not callable(recoded):
             return differ
         moved = [m for m in differ if (u := (self.new_people.get(m) or {}).get("ma_don_vi")) in self.renamed
                  and (self.old_people.get(m) or {}).get("ma_don_vi") == self.renamed[u]]
         if not moved:
             return differ
-        again = self.recoded(dict(self.renamed))
+        again = recoded(dict(self.renamed))
         same = {m for m in moved if m in again and same_data(old_fp.get(m), again[m])}
         return [m for m in differ if m not in same]
 
@@ -724,7 +718,8 @@ def staged_view(b: Build, made: Made) -> dict[str, Any]:
              for rel, k in b.files.known.items()]
     return {"files": files, "ca_nhan": made.bundles.persons, "don_vi": made.bundles.units,
             "nop_so_noi_vu": made.sub.manifest.get("nop_so_noi_vu"), FINGERPRINTS: made.fingerprints,
-            SECTION: {"hai_mat": b.options.duplex}}
+            SECTION: {"hai_mat": b.options.duplex},
+            RECODED: lambda codes: person_fingerprints(b.campaign, codes)}
 
 
 def write(changes: Changes, files: Staged, *, source_root: Path) -> None:
