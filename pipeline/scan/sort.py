@@ -444,9 +444,14 @@ def _follow_moves(filed: dict[str, dict[str, Any]], dossiers: dict[tuple[str, st
         e = _moved_to(dossiers, unit, person, form, filed[key].get("phien_ban"))
         if e is not None:
             plan[key] = f"{e.unit}/{who}/{page}"
-    targets = list(plan.values())
-    # a place taken by a page that stays, or wanted by two pages: those pages stay where they are
-    plan = {k: t for k, t in plan.items() if targets.count(t) == 1 and (t not in filed or t in plan)}
+    # a place taken by a page that stays, or wanted by two pages: those pages stay where they are (until no
+    # page moves into a place whose page stays)
+    while True:
+        targets = list(plan.values())
+        kept = {k: t for k, t in plan.items() if targets.count(t) == 1 and (t not in filed or t in plan)}
+        if kept == plan:
+            break
+        plan = kept
     entries = {k: filed.pop(k) for k in plan}
     images: dict[str, Path] = {}
     for k, entry in entries.items():  # each image aside first: two swapped places may each hold the other's
