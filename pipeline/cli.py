@@ -864,9 +864,8 @@ def _cannot_write(exc: OSError) -> str:
         return (f"Ổ đĩa chứa {where} đã đầy nên lệnh chưa làm xong; tệp đã có không bị ghi dở. Giải phóng dung lượng "
                 "rồi chạy lại lệnh.")
     if exc.errno == errno.EFBIG:
-        return (f"Không ghi được một tệp vào {where}: tệp vượt cỡ tối đa máy cho phép ghi (giới hạn cỡ tệp của phiên làm "
-                "việc — ulimit -f —, hoặc ổ đĩa FAT32 chỉ nhận tệp dưới 4 GB) nên lệnh chưa làm xong; tệp đã có không bị "
-                "ghi dở. Bỏ giới hạn đó hoặc ghi vào ổ đĩa khác rồi chạy lại lệnh.")
+        return (f"Không ghi được một tệp vào {where}: {portable.file_too_big_words()} nên lệnh chưa làm xong; tệp đã có "
+                "không bị ghi dở. Bỏ giới hạn đó hoặc ghi vào ổ đĩa khác rồi chạy lại lệnh.")
     return (f"Không có quyền ghi vào {where} (hoặc ổ đĩa chỉ cho đọc, hoặc tệp đang mở trong chương trình khác) nên "
             "lệnh chưa làm xong; tệp đã có không bị ghi dở. Kiểm tra quyền ghi (hoặc đóng tệp) rồi chạy lại lệnh.")
 

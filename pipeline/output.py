@@ -320,8 +320,7 @@ def _os_error(exc: OSError, where: Path) -> OutputError:
     if exc.errno in _FULL:
         return OutputError(f"Ổ đĩa chứa «{where}» đã đầy. Giải phóng dung lượng rồi chạy lại; kết quả cũ vẫn giữ nguyên.")
     if exc.errno == errno.EFBIG:
-        return OutputError(f"Không ghi được một tệp vào «{where}»: tệp vượt cỡ tối đa máy cho phép ghi (giới hạn cỡ tệp "
-                           "của phiên làm việc — ulimit -f —, hoặc ổ đĩa FAT32 chỉ nhận tệp dưới 4 GB). Bỏ giới hạn đó "
+        return OutputError(f"Không ghi được một tệp vào «{where}»: {portable.file_too_big_words()}. Bỏ giới hạn đó "
                            "hoặc chọn thư mục kết quả trên ổ đĩa khác (-o) rồi chạy lại; kết quả cũ vẫn giữ nguyên.")
     return OutputError(f"Không ghi được vào «{where}»: {exc.strerror or exc}.")
 

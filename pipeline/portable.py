@@ -278,5 +278,38 @@ def watch_parent(parent: int, on_death: Callable[[], None], *, name: str = "hoso
     threading.Thread(target=watch, name=name, daemon=True).start()
 
 
+def file_size_limit() -> int | None:
+    """The largest file this process (and every program it starts) may write, in bytes: the soft
+    RLIMIT_FSIZE (`ulimit -f`); None when there is none (unlimited, or a system without it)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    try:
+        soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    except (OSError, ValueError):
+        return None
+    return None if soft == resource.RLIM_INFINITY or soft < 0 else int(soft)
+
+
+def size_words(n: int) -> str:
+    """A size as a clerk reads it: «100 KB», «4,0 MB» (1 KB = 1024 bytes, as `ulimit -f` in bash counts)."""
+    if n >= 1 << 20:
+        return f"{n / (1 << 20):.1f} MB".replace(".", ",")
+    return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} byte"
+
+
+def file_too_big_words() -> str:
+    """What made a write fail with EFBIG, in words: the session's file-size limit named with its value
+    when there is one, else that limit or a FAT32 drive's 4 GB."""
+    limit = file_size_limit()
+    if limit is not None:
+        return (f"tệp vượt cỡ tối đa máy cho phép ghi (giới hạn cỡ tệp của phiên làm việc — ulimit -f — hiện là "
+                f"{size_words(limit)})")
+    return ("tệp vượt cỡ tối đa máy cho phép ghi (giới hạn cỡ tệp của phiên làm việc — ulimit -f —, hoặc ổ đĩa FAT32 "
+            "chỉ nhận tệp dưới 4 GB)")
+
+
 __all__ = ["WINDOWS", "NOFOLLOW", "NOINHERIT", "STOP_SIGNALS", "open_nofollow", "try_lock", "LockUnsupported", "unlock", "own_group",
-           "kill_tree", "interrupt_tree", "pid_alive", "watch_parent"]
+           "kill_tree", "interrupt_tree", "pid_alive", "watch_parent", "file_size_limit", "size_words",
+           "file_too_big_words"]

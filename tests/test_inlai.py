@@ -221,14 +221,19 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
 
     api.build(factory_books["bot"], out, api.BuildOptions(cache_dir=cache_dir / "inlai-web", units=frozenset({"HCN"})))
     page = send("NS-02", 2)
-    assert ("Ghi chú: trang đã ký của NS-01 (HC → HCN) đã nhận trước đây, nay theo mã đơn vị mới trong kết quả: được "
-            "xếp vào hồ sơ hiện tại.") in page, page
-    assert ("Trang đã ký của hồ sơ không còn trong kết quả (người hoặc đơn vị đã bỏ khỏi sổ Excel): vẫn giữ trong "
+    ns01 = len(form_pages(out, persons={"NS-01"}))
+    assert (f"Ghi chú: {ns01} trang đã ký của NS-01 (HC → HCN) đã nhận trước đây, nay theo mã đơn vị mới trong kết quả: "
+            "được xếp vào hồ sơ hiện tại.") in page, page
+    assert (f"{ns03} trang đã ký của 1 hồ sơ không còn trong kết quả (người hoặc đơn vị đã bỏ khỏi sổ Excel): vẫn giữ trong "
             f"da_ky/, không tính vào hồ sơ nào: HC NS-03: {ns03} trang (da_ky/HC/NS-03.pdf).") in page, page
     assert (out / "da_ky" / "HCN" / "NS-01.pdf").is_file() and (out / "da_ky" / "HC" / "NS-03.pdf").is_file()
     # audited with the counts: one dossier moved (NS-01), one no longer in the output (NS-03), in words on «Nhật ký»
     line = store.q("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong='nhan_ban_ky' ORDER BY id DESC")[0]
     counts = json.loads(line["chi_tiet"])
+    # and their pages, as the page says them; this run's own pages filed: NS-02's
     assert (counts["ho_so_theo_ma_moi"], counts["ho_so_khong_con"]) == (1, 1), counts
+    assert (counts["trang_theo_ma_moi"], counts["trang_khong_con"]) == (ns01, ns03), counts
+    assert counts["xep_vao_ho_so"] == len(form_pages(out, persons={"NS-02"})), counts
     log = " ".join(re.sub(r"<[^>]+>", " ", c.get("/nhat-ky").text).split())
-    assert "hồ sơ chuyển theo mã đơn vị mới 1, hồ sơ không còn trong kết quả (tổng) 1" in log, log
+    assert (f"hồ sơ chuyển theo mã đơn vị mới 1, trang chuyển theo mã đơn vị mới {ns01}, hồ sơ không còn trong kết quả "
+            f"(tổng) 1, trang của hồ sơ không còn trong kết quả (tổng) {ns03}") in log, log

@@ -110,6 +110,6 @@ def test_a_file_size_limit_is_said_and_keeps_the_previous_output(built, sample, 
     assert run.returncode == 7, run.stderr
     assert "Traceback" not in run.stderr
     assert (f"Không ghi được một tệp vào «{out}»: tệp vượt cỡ tối đa máy cho phép ghi (giới hạn cỡ tệp của phiên "
-            "làm việc — ulimit -f —, hoặc ổ đĩa FAT32 chỉ nhận tệp dưới 4 GB)") in err and "kết quả cũ vẫn giữ nguyên" in err
+            "làm việc — ulimit -f — hiện là 200 KB)") in err and "kết quả cũ vẫn giữ nguyên" in err
     assert snapshot(out) == before
     assert leftovers(out) == []

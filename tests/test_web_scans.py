@@ -138,7 +138,7 @@ def test_a_signed_page_is_filed_and_then_shown_on_the_person_s_page(server, outp
     assert json.loads(line["chi_tiet"]) == {"so_tep": 1, "trang_doc": expected, "trang_moi": expected,
                                             "xep_vao_ho_so": expected, "khong_xep_duoc": 0, "can_ky_lai": 0,
                                             "trang_trang": 0, "trang_bia": 0, "ho_so_theo_ma_moi": 0,
-                                            "ho_so_khong_con": 0}
+                                            "trang_theo_ma_moi": 0, "ho_so_khong_con": 0, "trang_khong_con": 0}
     assert "trang xếp vào hồ sơ " + str(expected) in _flat(c.get("/nhat-ky").text)
     # the same scan again: nothing filed twice
     again = _flat(_send(c, [scan]).text)

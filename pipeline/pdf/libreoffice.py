@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from pipeline import portable, tempdirs
-from pipeline.errors import MissingDependency
+from pipeline.errors import MissingDependency, OutputError
 
 INSTALL_HINT_DEBIAN = (
     "Cài LibreOffice và phông chữ tiếng Việt: sudo apt-get install -y --no-install-recommends "
@@ -110,6 +113,41 @@ class Timeout(Exception):
     pass
 
 
+class FileSizeLimit(OutputError):
+    """soffice stopped by the file-size limit hoso runs under (`ulimit -f`): the kernel sends it SIGXFSZ
+    when it writes past the limit, which LibreOffice reports as «Fatal exception: Signal 25» and aborts
+    on (exit 134 through the guard), or, the signal ignored, a PDF cut at exactly the limit. Said as
+    hoso's own writes past it are (exit 7), never as a document LibreOffice could not convert."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"LibreOffice không ghi được tệp PDF của văn bản: {portable.file_too_big_words()}, mà một "
+                         f"văn bản chuyển sang PDF lớn hơn cỡ đó. Bỏ giới hạn đó (ulimit -f unlimited) rồi chạy lại; "
+                         "kết quả cũ vẫn giữ nguyên.")
+
+
+def _over_size_limit(code: int, err: IO[bytes], outdir: Path) -> int | None:
+    """The file-size limit when it is what ended a soffice run with `code` (its stderr in `err`), else None."""
+    limit = portable.file_size_limit()
+    xfsz = getattr(signal, "SIGXFSZ", None)
+    if limit is None or xfsz is None or code == 0:
+        return None
+    if code in (-xfsz, 128 + xfsz):
+        return limit
+    try:
+        err.seek(0, os.SEEK_END)
+        err.seek(max(0, err.tell() - 65536))
+        said = err.read().decode("utf-8", "replace")
+    except OSError:
+        said = ""
+    if f"Signal {int(xfsz)}" in said:
+        return limit
+    try:
+        return limit if any(e.is_file() and e.stat().st_size == limit for e in os.scandir(outdir)) else None
+    except OSError:
+        return None
+
+
 class Stalled(Timeout):
     """soffice wrote nothing new for the allowed silence: killed as hung, before its total timeout."""
 
@@ -136,18 +174,30 @@ def run_convert(soffice: str, profile: Path, files: list[Path], outdir: Path, *,
     ]
     env = soffice_env(profile.parent)
     cmd = guarded(cmd)
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                            env=env, **portable.own_group())
+    err = tempfile.TemporaryFile()  # what soffice says when it dies («Fatal exception: Signal 25»)
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL,
+                                env=env, **portable.own_group())
+    except BaseException:
+        err.close()
+        raise
     with _lock:
         _live.add(proc)
+
+    def ended(code: int) -> int:
+        limit = _over_size_limit(code, err, outdir)
+        if limit is not None:
+            raise FileSizeLimit(limit)
+        return code
+
     try:
         if poll is None and stall is None:
-            return proc.wait(timeout=timeout)
+            return ended(proc.wait(timeout=timeout))
         start = time.monotonic()
         end, last, seen = start + timeout, start, _progress(outdir)
         while True:
             try:
-                return proc.wait(timeout=max(0.01, min(0.25, end - time.monotonic())))
+                return ended(proc.wait(timeout=max(0.01, min(0.25, end - time.monotonic()))))
             except subprocess.TimeoutExpired:
                 now = time.monotonic()
                 if now >= end:
@@ -165,6 +215,7 @@ def run_convert(soffice: str, profile: Path, files: list[Path], outdir: Path, *,
         kill_group(proc)
         raise Timeout from None
     finally:
+        err.close()
         kill_group(proc)  # soffice may leave children (oosplash/soffice.bin) behind
         tempdirs.remove_pipes(profile)  # a killed soffice leaves its socket in /tmp
         with _lock:

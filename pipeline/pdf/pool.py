@@ -446,7 +446,7 @@ class Converter:
             try:
                 self.run_soffice(profile, files, out, timeout=timeout, filter_options=join.EXPORT_FILTER, poll=report,
                                  stall=self.stall_after("join", max(len(chunks[i]) for i in names)))
-            except _Stopped:
+            except (_Stopped, libreoffice.FileSizeLimit):  # the limit: said as such, no retry can pass it
                 raise
             except libreoffice.Timeout:  # hung (silent too long, or the whole run too long)
                 crashed = True
@@ -570,6 +570,8 @@ class Converter:
             local.crashed = True  # until convert_batch returns
         try:
             self.convert_batch(profile, files, out)
+        except libreoffice.FileSizeLimit:  # no retry can pass it: said as such (exit 7)
+            raise
         except libreoffice.Timeout:  # whatever was produced before the hang is still checked below
             shutil.rmtree(profile, ignore_errors=True)  # the retries start from a fresh profile too
             self._measured("each", 0, 0, produced=any(out.iterdir()))

@@ -105,6 +105,9 @@ class ScanResult:
     # "VP-004 (HCQT → HC)"; and pages of dossiers the output no longer has, kept: "HCQT VP-013: 4 trang (da_ky/…)"
     moved: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
+    moved_pages: int = 0  # pages of `moved` (this run)
+    left_pages: int = 0  # pages of `left` (all kept so far)
+    filed: int = 0  # scan pages filed into a dossier in this run
 
 
 class ScanError(InputUnreadable):
@@ -275,8 +278,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     foreign: list[dict[str, Any]] = state.get("khac", [])
     seen = set(state.get("da_doc", []))
     kept = _keep_edited(root, state)
-    moved = _follow_moves(filed, dossiers, root, state)
-    read = new = blank = covers = 0
+    moved, moved_pages = _follow_moves(filed, dossiers, root, state)
+    read = new = blank = covers = filed_now = 0
     for page in read_scans(scans):
         read += 1
         if page.digest in seen:
@@ -294,8 +297,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
             unread.append({**where, "anh": img.relative_to(root).as_posix(), "ly_do": page.why,
                            **({"ma": page.text} if page.text else {})})
             continue
-        e = dossiers.get((code.unit, code.person)) or _moved_to(dossiers, code.unit, code.person, code.form,
-                                                                  code.version)
+        e = _holder(dossiers, code.unit, code.person, code.form, code.version)
         if code.agency == agency and code.year == year and code.form == COVER_FORM:
             covers += 1  # a dossier's cover sheet: not signed, not filed
             continue
@@ -328,6 +330,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
         _store(page.jpeg, img)
         filed[key] = {**where, "anh": img.relative_to(root).as_posix(), "phien_ban": code.version, "ai": who,
                       "van_ban": what}
+        filed_now += 1
 
     # pages filed by an earlier run whose document has changed since (a rebuild): to be signed again
     for e in dossiers.values():
@@ -382,7 +385,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
                         [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, covers, read, new, report,
                         [d.get("ly_do", "") for d in unread], kept, moved,
                         [f"{u} {'(văn bản của đơn vị)' if w == '_don_vi' else w}: {n} trang "
-                         f"(da_ky/{u}/{'don_vi' if w == '_don_vi' else w}.pdf)" for (u, w), n in sorted(left.items())])
+                         f"(da_ky/{u}/{'don_vi' if w == '_don_vi' else w}.pdf)" for (u, w), n in sorted(left.items())],
+                        moved_pages, sum(left.values()), filed_now)
     _excel(result, report)
     written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
@@ -402,33 +406,71 @@ def _moved_to(dossiers: dict[tuple[str, str], Expected], unit: str, person: str,
     """The dossier now holding the pages a code names when its unit code is no longer the output's (the
     unit's code corrected, the person moved to another unit): a person's by their staff code, which
     is unique; a unit's own document by its words — the one unit whose document `form` is exactly
-    that version (None: none or several, or the code's unit is still there)."""
-    if (unit, person) in dossiers:
-        return None
+    that version (None: none or several, or it is still the code's unit). The latter also when the
+    code's unit is still there but its document is not that version while another unit's is (two units
+    that swapped codes): a version is the digest of the document's .docx, so that page is that unit's."""
     if person:
+        if (unit, person) in dossiers:
+            return None
         return next((e for e in dossiers.values() if e.person == person), None)
     units = [e for e in dossiers.values() if not e.person and form in e.versions and e.current(form, version)]
-    return units[0] if len(units) == 1 else None
+    return units[0] if len(units) == 1 and units[0].unit != unit else None
+
+
+def _holder(dossiers: dict[tuple[str, str], Expected], unit: str, person: str, form: str,
+            version: object) -> Expected | None:
+    """The dossier a page coded (`unit`, `person`, `form`, `version`) belongs to now."""
+    e = dossiers.get((unit, person))
+    if e is not None and (person or form not in e.versions or e.current(form, version)):
+        return e
+    return _moved_to(dossiers, unit, person, form, version) or e
 
 
 def _follow_moves(filed: dict[str, dict[str, Any]], dossiers: dict[tuple[str, str], Expected], root: Path,
-                  state: dict[str, Any]) -> list[str]:
+                  state: dict[str, Any]) -> tuple[list[str], int]:
     """Pages an earlier run filed under a unit code this output no longer has are moved to the dossier
     that holds them now (`_moved_to`), under the same rule of versions as any page (a document whose
-    words changed since is set aside to be signed again by the caller). The signed PDF of the old
-    place is removed once nothing is left filed there and hoso wrote it as it is (an edited one was
-    kept under another name by `_keep_edited`). What moved, as "VP-004 (HCQT → HC)"."""
+    words changed since is set aside to be signed again by the caller). All at once: two units that
+    swapped codes exchange their pages; each page's image moves with it (its name is its place, where a
+    page filed later is stored). The signed PDF of the old place is removed once nothing is left filed
+    there and hoso wrote it as it is (an edited one was kept under another name by `_keep_edited`). What
+    moved, as "VP-004 (HCQT → HC)", and how many pages moved."""
     listed = {t.get("path") for t in state.get("tep", []) if isinstance(t, dict)}
-    moves: dict[tuple[str, str], str] = {}
+    plan: dict[str, str] = {}
     for key in sorted(filed):
         unit, who, page = key.split("/", 2)
         person = "" if who == "_don_vi" else who
         form = page.rsplit("_", 2)[0]
         e = _moved_to(dossiers, unit, person, form, filed[key].get("phien_ban"))
-        if e is None or f"{e.unit}/{who}/{page}" in filed:
-            continue
-        filed[f"{e.unit}/{who}/{page}"] = filed.pop(key)
-        moves[(unit, who)] = e.unit
+        if e is not None:
+            plan[key] = f"{e.unit}/{who}/{page}"
+    # a place taken by a page that stays, or wanted by two pages: those pages stay where they are (until no
+    # page moves into a place whose page stays)
+    while True:
+        targets = list(plan.values())
+        kept = {k: t for k, t in plan.items() if targets.count(t) == 1 and (t not in filed or t in plan)}
+        if kept == plan:
+            break
+        plan = kept
+    entries = {k: filed.pop(k) for k in plan}
+    images: dict[str, Path] = {}
+    for k, entry in entries.items():  # each image aside first: two swapped places may each hold the other's
+        img = root / str(entry.get("anh", ""))
+        if entry.get("anh") and img.is_file() and not img.is_symlink():
+            aside = img.with_name(img.name + ".di-chuyen")
+            os.replace(img, aside)
+            images[k] = aside
+    moves: dict[tuple[str, str], str] = {}
+    for k, t in plan.items():
+        entry = entries[k]
+        if k in images:
+            dest = root / ".trang" / f"{t}.jpg"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(images[k], dest)
+            entry["anh"] = dest.relative_to(root).as_posix()
+        filed[t] = entry
+        unit, who, _ = k.split("/", 2)
+        moves[(unit, who)] = t.split("/", 1)[0]
     out = []
     for (unit, who), new in sorted(moves.items()):
         name = "don_vi" if who == "_don_vi" else who
@@ -440,7 +482,7 @@ def _follow_moves(filed: dict[str, dict[str, Any]], dossiers: dict[tuple[str, st
             old.unlink()
             with contextlib.suppress(OSError):
                 old.parent.rmdir()
-    return out
+    return out, len(plan)
 
 
 def _keep_edited(root: Path, state: dict[str, Any]) -> list[str]:

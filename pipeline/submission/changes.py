@@ -41,7 +41,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,9 +62,12 @@ FINGERPRINTS = "du_lieu_nguoi"  # manifest: ma_so -> fingerprint of that person'
 AGENCY_KINDS = ("cong_van_so_noi_vu", "bao_cao_so_noi_vu", "bieu_tong_hop", "thong_bao_ket_qua",
                 "bao_cao_tu_danh_gia_co_quan", "bien_ban_tu_xep_loai_co_quan")
 OWN_FILES = (REPRINT, LISTING)  # what the comparison itself writes: never compared
+# in a build's view (`staged_view`, never written): its people's fingerprints with unit codes written as
+# before, {new code: old code} -> `person_fingerprints(campaign, codes)`; none in a manifest read (`hoso diff`)
+RECODED = "_du_lieu_nguoi_theo_ma_cu"
 
 
-def person_fingerprints(campaign: Campaign) -> dict[str, str]:
+def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = None) -> dict[str, str]:
     """A digest of every row about each person (records' repr leaves out their cell references).
 
     The points regime's periods and products (KetQuaKy, SanPham) are the person's data too. A person
@@ -80,11 +83,24 @@ def person_fingerprints(campaign: Campaign) -> dict[str, str]:
     out: dict[str, str] = {}
     for p in campaign.people:
         m = p.ma_so
+        if recode and p.ma_don_vi in recode:  # the rows as they were written under the unit's old code
+            p = _recoded(p, p.ma_don_vi, recode[p.ma_don_vi])
         parts = [repr(p), repr(sorted((campaign.texts.get(m) or {}).items())), repr(campaign.votes.get(m)),
                  rows(campaign.disciplines, m), rows(campaign.emulation, m), rows(campaign.scores, m)]
         periods = rows(campaign.periods, m) + rows(campaign.products, m)
         out[m] = f"{digest([*parts, periods])}+{digest(parts)}" if periods else digest(parts)
     return out
+
+
+def _recoded(p: Any, new: str, old: str) -> Any:
+    """Person row `p` with its unit code `new` written `old`, as before a code correction: its unit, and
+    a comparable group written as a code of that unit («THP/chuyen_vien» → «TH/chuyen_vien»)."""
+    import dataclasses
+
+    group = p.nhom_tuong_dong
+    if group.startswith(f"{new}/"):
+        group = f"{old}/{group[len(new) + 1:]}"
+    return dataclasses.replace(p, ma_don_vi=old, nhom_tuong_dong=group)
 
 
 def same_data(old: object, new: str) -> bool:
@@ -183,6 +199,11 @@ class Changes:
         whose words are the same is not printed or signed again."""
         units = "; ".join(f"{ten} ({old} → {new})" if ten else f"{old} → {new}" for old, new, ten in self.renamed_units)
         folders = ", ".join(f"don_vi/{new}.pdf, ca_nhan/{new}/" for _, new, _ in self.renamed_units)
+        pairs = {(old, new): ten for old, new, ten in self.renamed_units}
+        swaps = [f"{ten or old} và {pairs[(new, old)] or new}" for (old, new), ten in pairs.items()
+                 if (new, old) in pairs and old < new]
+        if swaps:  # said plainly: the same unit (its name, its people) now under the other's code
+            units += f" ({'; '.join(swaps)} đổi mã cho nhau, tên đơn vị và người trong đơn vị giữ nguyên)"
         return (f"Mã đơn vị đã đổi: {units} — các tệp của đơn vị đã chuyển sang {folders}; văn bản không đổi "
                 "nội dung không phải in lại, ký lại (trang đã ký vẫn dùng được).")
 
@@ -379,7 +400,13 @@ def _renamed(old: dict[str, Any], new: dict[str, Any], old_people: dict[str, dic
              new_people: dict[str, dict[str, Any]]) -> dict[str, str]:
     """new unit code -> old code, for each unit of `new` whose code `old` does not have but whose
     people were all, in `old`, in one unit whose code `new` does not have (a code corrected in the
-    workbook); a unit with none of the old people: the one gone unit of the same name."""
+    workbook); a unit with none of the old people: the one gone unit of the same name.
+
+    A code `new` still has (two units that swapped codes, or a code given to a new unit after its unit
+    took another) is followed only when nothing else can be meant: the unit of that code in `new` has
+    the same name as the old unit, and exactly the old unit's people (those in both) — each in `old`
+    in that unit, each of that unit's in `new` under the code; any doubt (another name, one person
+    moved between the units as well) and the code is not followed."""
     def codes(manifest: dict[str, Any]) -> dict[str, str]:
         return {u["ma_don_vi"]: str(u.get("ten_don_vi") or "") for u in manifest.get("don_vi", [])
                 if isinstance(u, dict) and u.get("ma_don_vi")}
@@ -388,14 +415,22 @@ def _renamed(old: dict[str, Any], new: dict[str, Any], old_people: dict[str, dic
     gone = {c for c in old_units if c not in new_units}
     out: dict[str, str] = {}
     for code, name in new_units.items():
-        if code in old_units:
-            continue
         before = {old_people[m].get("ma_don_vi") for m, p in new_people.items()
                   if p.get("ma_don_vi") == code and m in old_people}
-        if not before:
+        if not before and code not in old_units:
             before = {c for c in gone if name and old_units[c] == name}
-        if len(before) == 1 and (was := next(iter(before))) in gone and was not in out.values():
-            out[code] = str(was)
+        if len(before) != 1:
+            continue
+        was = str(next(iter(before)))
+        if was == code or was not in old_units or was in out.values():
+            continue
+        if code not in old_units and was in gone:
+            out[code] = was
+            continue
+        after = {p.get("ma_don_vi") for m, p in new_people.items()
+                 if m in old_people and old_people[m].get("ma_don_vi") == was}
+        if name and old_units[was] == name and after == {code}:
+            out[code] = was
     return out
 
 
@@ -481,11 +516,27 @@ class _Walk(_Compare):
 
         old_fp, new_fp = old.get(FINGERPRINTS), new.get(FINGERPRINTS)
         if isinstance(old_fp, dict) and isinstance(new_fp, dict):
-            result.people = [(m, self.names.get(m, "")) for m in new_fp if not same_data(old_fp.get(m), new_fp[m])]
+            differ = [m for m in new_fp if not same_data(old_fp.get(m), new_fp[m])]
+            result.people = [(m, self.names.get(m, "")) for m in self._only_recoded(differ, old_fp)]
         else:  # a folder built before fingerprints: the people whose own documents changed
             result.people = list(dict.fromkeys((c.ma_so, c.ho_ten) for c in result.items if c.ma_so))
         result.sheets = _sheets(result.items, self.new_files, result.duplex)
         return result
+
+    def _only_recoded(self, differ: list[str], old_fp: dict[str, Any]) -> list[str]:
+        """`differ` without the people whose rows changed only in their unit's code, corrected since (a
+        recognised rename, `renamed`): their rows compared with the old code written back in; anyone
+        whose rows changed in something else as well stays."""
+        recoded = self.new.get(RECODED)
+        if not self.renamed or not callable(recoded):
+            return differ
+        moved = [m for m in differ if (u := (self.new_people.get(m) or {}).get("ma_don_vi")) in self.renamed
+                 and (self.old_people.get(m) or {}).get("ma_don_vi") == self.renamed[u]]
+        if not moved:
+            return differ
+        again = recoded(dict(self.renamed))
+        same = {m for m in moved if m in again and same_data(old_fp.get(m), again[m])}
+        return [m for m in differ if m not in same]
 
     def _add(self, kind: str, change: Change) -> None:
         (self.result.items if kind == CONTENT else self.result.renumbered).append(change)
@@ -499,8 +550,9 @@ class _Walk(_Compare):
         codes added to `seen_people`)."""
         u = unit.get("ma_don_vi", "")
         ten = self.unit_names.get(u, "")
-        was = self.renamed.get(u, u)  # its code in the old output (a code corrected since: the old one)
-        old_u = self.old_units.get(was)
+        # its code in the old output (a code corrected since: the old one; a code another unit gave up: none)
+        was = self.renamed.get(u) or ("" if u in self.renamed.values() else u)
+        old_u = self.old_units.get(was) if was else None
         unit_total_changed = old_u is not None and \
             self._pages_of(self.old_files, old_u.get("pdf", "")) != self._pages_of(self.new_files, unit.get("pdf", ""))
         muc = [x for x in unit.get("muc", []) if isinstance(x, dict)]
@@ -666,7 +718,8 @@ def staged_view(b: Build, made: Made) -> dict[str, Any]:
              for rel, k in b.files.known.items()]
     return {"files": files, "ca_nhan": made.bundles.persons, "don_vi": made.bundles.units,
             "nop_so_noi_vu": made.sub.manifest.get("nop_so_noi_vu"), FINGERPRINTS: made.fingerprints,
-            SECTION: {"hai_mat": b.options.duplex}}
+            SECTION: {"hai_mat": b.options.duplex},
+            RECODED: lambda codes: person_fingerprints(b.campaign, codes)}
 
 
 def write(changes: Changes, files: Staged, *, source_root: Path) -> None:

@@ -1232,14 +1232,6 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return f"Tệp «{name}» có đuôi {suffix} nhưng không phải ảnh đọc được."
         return ""
 
-    def _signed_state_count() -> int:
-        try:
-            state = json.loads((store.output_dir(g.user["co_quan"]) / "da_ky" / "nhan_ban_ky.json")
-                               .read_text(encoding="utf-8"))
-            return len(state.get("trang") or {})
-        except (OSError, ValueError, AttributeError):
-            return 0
-
     @app.route("/ho-so/nhan-ban-ky", methods=["GET", "POST"])
     def nhan_ban_ky() -> ResponseReturnValue:
         """Scanned signed pages filed into the dossiers (`pipeline.scan.sort.receive`): the agency clerk's.
@@ -1283,7 +1275,6 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 return refused(why + " Chưa nhận tệp nào lần này.", 400)
         base = store.agency_dir(ma) / "nhan_quet"
         base.mkdir(parents=True, exist_ok=True)
-        before = _signed_state_count()
         tmp = Path(tempfile.mkdtemp(prefix="quet-", dir=base))
         try:
             paths: dict[Path, str] = {}
@@ -1307,12 +1298,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                      "giải phóng dung lượng rồi gửi lại. Các trang đã nhận trước vẫn giữ nguyên.") from exc
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        filed = _signed_state_count() - before
         names = {p["ma_so"]: p.get("ho_ten", "") for p in (_ratings() or {}).get("nguoi", [])}
-        counts = {"so_tep": len(sent), "trang_doc": result.read, "trang_moi": result.new, "xep_vao_ho_so": filed,
+        # the page's numbers: this run's pages filed (not the filed total's change, which pages set aside to
+        # sign again lower), those moved to the unit's new code, those kept of dossiers the output no longer has
+        counts = {"so_tep": len(sent), "trang_doc": result.read, "trang_moi": result.new, "xep_vao_ho_so": result.filed,
                   "khong_xep_duoc": len(result.unreadable), "can_ky_lai": len(result.outdated),
                   "trang_trang": result.blank, "trang_bia": result.covers,
-                  "ho_so_theo_ma_moi": len(result.moved), "ho_so_khong_con": len(result.left)}
+                  "ho_so_theo_ma_moi": len(result.moved), "trang_theo_ma_moi": result.moved_pages,
+                  "ho_so_khong_con": len(result.left), "trang_khong_con": result.left_pages}
         audit("nhan_ban_ky", json.dumps(counts, ensure_ascii=False))
         return render_template("nhan_ban_ky.html", m=m, result=result, busy=None, error="", files=_signed_files(),
                                limit=MAX_UPLOAD // (1024 * 1024), max_files=MAX_SCAN_FILES, counts=counts,
@@ -2033,7 +2026,11 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  "xep_vao_ho_so": "trang xếp vào hồ sơ", "khong_xep_duoc": "trang không xếp được (tổng)",
                  "can_ky_lai": "trang cần ký lại (tổng)", "trang_trang": "trang trắng", "trang_bia": "trang bìa",
                  "ho_so_theo_ma_moi": "hồ sơ chuyển theo mã đơn vị mới",
-                 "ho_so_khong_con": "hồ sơ không còn trong kết quả (tổng)"}
+                 "trang_theo_ma_moi": "trang chuyển theo mã đơn vị mới",
+                 "ho_so_khong_con": "hồ sơ không còn trong kết quả (tổng)",
+                 "trang_khong_con": "trang của hồ sơ không còn trong kết quả (tổng)"}
+
+
 def _action(action: str, text: object) -> str:
     """An audit line's action as «Nhật ký» names it (`ACTION_WORDS`): a package sent to the body the server compiled
     for when it was sent (detail key `noi_nhan`, the Sở's «Cơ quan tổng hợp») is said sent to that body."""
