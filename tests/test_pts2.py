@@ -19,7 +19,8 @@ Outcomes worked out by hand from the rules' words, never from the engine:
   lowers her to HTT. Under ND 90 (the 2024 sample) a capped person's minutes say the cap after the vote
   («Kết quả biểu quyết là Hoàn thành xuất sắc nhiệm vụ. Nhóm … vượt tỷ lệ …»); from 2026 the vote of these
   two already was HTT, their self-rating HTXS: the minutes say the cap after the self-rating («Tự xếp loại là
-  …»), the existing wording.
+  …»), the existing wording. So too for a discipline: TT-12, self HTT, the meeting KHT 5 of 6, a khiển trách in
+  September: KHT (ND 233 Art. 12), said after her self-rating.
 """
 
 from __future__ import annotations
@@ -159,6 +160,11 @@ def test_the_minutes_say_the_cap_after_a_vote_that_agrees(centre):
     assert huy.count("căn cứ: Điều 12 Nghị định 233/2026/NĐ-CP.)") == 1
     phuong = _entry(_doc_text(centre, "KXN", "bien_ban_hop"), "Ninh Thị Phương")
     assert f"Mức xếp loại đề xuất: {HT_T}. {PHUONG_CAP}" in phuong, phuong
+    # TT-12: self HTT, the meeting KHT 5 of 6, a khiển trách in September (ND 233 Art. 12: KHT whatever the
+    # score): the vote agrees with the level the discipline set, the minutes say the discipline after her self-rating
+    yen = _entry(_doc_text(centre, "KBTN", "bien_ban_hop"), "Lường Thị Yến")
+    assert (f"(Tự xếp loại là {HT_T}. Mức đề xuất hạ từ {HT_T} xuống Không hoàn thành nhiệm vụ do bị kỷ luật trong "
+            f"năm đánh giá — căn cứ: {ND233}") in yen, yen
     # the unit summary kept its note: the cap, after the score
     table = _doc_text(centre, "KBTN", "tong_hop_xep_loai")
     assert f"Điểm đánh giá năm: 94,66. Nhóm tương đồng “{MANAGERS}” vượt tỷ lệ" in table, table

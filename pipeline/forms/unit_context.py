@@ -67,7 +67,8 @@ def self_rating_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Camp
     rating's own reasons; "" when they agree, when there was a vote (see `level_reason`) or a decision.
     From 2026 the year score sets the level, not the vote: a vote that agrees with a proposal a rule
     lowered from the points' level (TT-04 of tests/trung_tam_2026.py: 94,66, HTXS, the meeting HTT, the
-    20 % cap HTT, self-rated HTXS) has that rule's reason, as a vote lowered by it has (ND 90 years)."""
+    20 % cap HTT, self-rated HTXS; TT-12: the meeting KHT, a khiển trách KHT, self-rated HTT) has that rule's
+    reason, as a vote lowered by it has (ND 90 years)."""
     points_set = (pr.nguon_de_xuat == "diem" and pr.muc_hop == pr.muc_cuoi and tu_xep_loai in ORDER
                   and pr.muc_cuoi in ORDER and ORDER.index(tu_xep_loai) < ORDER.index(pr.muc_cuoi))
     if (not pr.rated or pr.muc_cuoi is None or (pr.muc_hop is not None and not points_set) or pr.muc_quyet_dinh
