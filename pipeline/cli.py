@@ -371,7 +371,10 @@ def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bo
     elif out.written:
         say(f"Đã ghi «{workbook}»: {what}. Các sheet khác giữ nguyên.")
         if out.mapping_saved:
-            say(f"Đã lưu ánh xạ cột vào «{out.mapping_saved}» (lần sau tự dùng lại).")
+            # one mapping per kind of export: a quarterly export's does not replace the monthly one's
+            kind = kpi_import.KINDS.get(out.kind)
+            say(f"Đã lưu ánh xạ cột vào «{out.mapping_saved}» (lần sau tự dùng lại"
+                + (f" cho {kind}; ánh xạ của loại tệp xuất khác giữ nguyên)." if kind else ")."))
         say(f"Kiểm tra lại sổ bằng lệnh: hoso check {workbook}")
     else:
         say(f"Không ghi sổ: {what}.")

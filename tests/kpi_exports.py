@@ -10,7 +10,10 @@
   combining characters, as the code page holds them) or `utf-8-sig` («CSV UTF-8»); quarters «Quý I/2026»; one
   person's code missing but the name present (VP-034), one name with decomposed diacritics (VP-039, NFD).
 
-The values are plain data (`MONTHLY`, `QUARTERLY`), so a test works out the year scores from them by hand.
+- `two_row_header_xlsx(path, style)`: a monthly export whose header takes two rows (a merged group title above the
+  column names).
+
+The values are plain data (`MONTHLY`, `QUARTERLY`, `TWO_ROW`), so a test works out the year scores from them by hand.
 """
 
 from __future__ import annotations
@@ -104,6 +107,52 @@ def monthly_xlsx(path: Path) -> Path:
     ws.merge_cells(f"H{n}:{last}{n}")
     ws.cell(row=n + 1, column=8, value="NGƯỜI LẬP BIỂU")
     ws.merge_cells(f"H{n + 1}:{last}{n + 1}")
+    wb.save(path)
+    return path
+
+
+# (code, name, month, general, a, b, c) of `two_row_header_xlsx`: VP-021's October (not in the sample), VP-007's
+# November (in the sample: replaced)
+TWO_ROW: list[tuple[str, str, str, str, str, str, str]] = [
+    ("VP-021", "Huỳnh Văn Cường", "Tháng 10/2026", "25,5", "100", "90", "85"),
+    ("VP-007", "Đặng Thị Hạnh", "Tháng 11/2026", "26", "95", "90", "80"),
+]
+
+
+def two_row_header_xlsx(path: Path, style: str = "gop") -> Path:
+    """A monthly export whose header takes two rows under a title, as report screens print them:
+    - `gop`: STT, name, code, month and general score each merged down over both rows («A3:A4»), and one group
+      title «Tỷ lệ hoàn thành nhiệm vụ (%)» merged across three columns above «Số lượng», «Chất lượng», «Tiến độ»;
+    - `nhom`: a group title over every column («THÔNG TIN CÁN BỘ» over STT … Tháng, «KẾT QUẢ ĐÁNH GIÁ THÁNG» over
+      the scores), the column names in the second row.
+    The rows (`TWO_ROW`) start right under the header."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Báo cáo"
+    ws.cell(row=1, column=1, value="BẢNG TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ HẰNG THÁNG NĂM 2026").font = Font(bold=True)
+    ws.merge_cells("A1:H1")
+    names = ["STT", "Họ và tên", "Mã CBCC", "Tháng", "Điểm tiêu chí chung"]
+    if style == "gop":
+        for col, header in enumerate(names, start=1):
+            ws.cell(row=3, column=col, value=header).font = Font(bold=True)
+            letter = chr(ord("A") + col - 1)
+            ws.merge_cells(f"{letter}3:{letter}4")
+        ws.cell(row=3, column=6, value="Tỷ lệ hoàn thành nhiệm vụ (%)").font = Font(bold=True)
+        ws.merge_cells("F3:H3")
+        for col, header in enumerate(["Số lượng", "Chất lượng", "Tiến độ"], start=6):
+            ws.cell(row=4, column=col, value=header).font = Font(bold=True)
+    elif style == "nhom":
+        ws.cell(row=3, column=1, value="THÔNG TIN CÁN BỘ").font = Font(bold=True)
+        ws.merge_cells("A3:D3")
+        ws.cell(row=3, column=5, value="KẾT QUẢ ĐÁNH GIÁ THÁNG").font = Font(bold=True)
+        ws.merge_cells("E3:H3")
+        for col, header in enumerate([*names, "Số lượng (%)", "Chất lượng (%)", "Tiến độ (%)"], start=1):
+            ws.cell(row=4, column=col, value=header).font = Font(bold=True)
+    else:
+        raise ValueError(style)
+    for n, (code, name, month, g, a, b, c) in enumerate(TWO_ROW, start=1):
+        for col, value in enumerate([n, name, code, month, g, a, b, c], start=1):
+            ws.cell(row=4 + n, column=col, value=value)
     wb.save(path)
     return path
 

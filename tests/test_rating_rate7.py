@@ -89,6 +89,40 @@ def test_a_subordinate_kht_for_discipline_is_not_tied_to_a_period_and_d_at_100_i
     assert w.startswith("Đơn vị có người xếp loại Không hoàn thành nhiệm vụ (Người S (S))")
 
 
+def test_d_at_50_in_the_month_of_a_subordinate_s_discipline_is_not_met_with_the_other_months():
+    # audit rev: the leader put the subordinate's year KHT (a khiển trách in force 1 June) in June, d) 50 %;
+    # nobody under him was under 50 in any month. Asking him to lower d) in the 11 other months too would cut
+    # his own points for a violation the data places in June: no d) warning. With d) 100 % in every month the
+    # warning stays (the test above).
+    b = Book(year=2026)
+    b.person("L", leader=True, unit="P1", group="LD")
+    b.months("L", 25, 90, 90, 90, months=[m for m in range(1, 13) if m != 6], d=100, dd=90, e=90)
+    b.months("L", 25, 90, 90, 90, months=[6], d=50, dd=90, e=90)
+    b.person("S", unit="P1")
+    b.months("S", *_general(80))
+    b.discipline("S", "hanh_chinh", D(2026, 6, 1))
+    r = b.rate()
+    assert r.of("S").muc_de_xuat == "KHT"
+    assert not [w for w in r.of("L").canh_bao if "d)" in w]
+
+
+def test_d_lowered_only_for_a_month_under_50_does_not_place_another_s_year_kht():
+    # d) 50 % in March is explained by T's 40 points that month; S's khiển trách is placed in no month: the
+    # months with d) 100 % are still pointed out for S
+    b = Book(year=2026)
+    b.person("L", leader=True, unit="P1", group="LD")
+    b.months("L", 25, 90, 90, 90, months=[m for m in range(1, 13) if m != 3], d=100, dd=90, e=90)
+    b.months("L", 25, 90, 90, 90, months=[3], d=50, dd=90, e=90)
+    b.person("S", unit="P1")
+    b.months("S", *_general(80))
+    b.discipline("S", "hanh_chinh", D(2026, 6, 1))
+    b.person("T", unit="P1")
+    for m in range(1, 13):
+        b.period("T", f"{m:02d}", *_general(40 if m == 3 else 80))
+    (w,) = [w for w in b.rate().of("L").canh_bao if "d)" in w]
+    assert "Đơn vị có người xếp loại Không hoàn thành nhiệm vụ (Người S (S))" in w and "2026-03" not in w
+
+
 def test_a_deputy_does_not_answer_for_his_units_head():
     b = Book(year=2026)
     b.person("T", leader=True, role="truong", unit="P1", group="LD")

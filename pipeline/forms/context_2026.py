@@ -273,9 +273,11 @@ def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rati
         # head not above the unit), the why in words with its legal basis (issue 15: one truth)
         # not rated: why, with its basis (worked under 6 months; audit 33: «Không xếp loại» alone on a phiếu
         # that still offers the four levels below it invited one by hand)
-        # on leave (maternity, lawful leave) with the level its score gives: the leave line, so the months missing
-        # from the table are explained (audit 33: a midwife's June–October left out without a word)
-        "ly_do_muc": ((_why_not_points(campaign, person, rating) or _leave_line(rating)) if rows else "")
+        # on leave (maternity, lawful leave): the leave line, so the months missing from the table are explained
+        # (audit 33: a midwife's June–October left out without a word) — after the why when the level is not the
+        # score's too (audit rev: a teacher on maternity leave moved down by the 20 % cap had her March–August
+        # left out without a word)
+        "ly_do_muc": (_why_and_leave(campaign, person, rating) if rows else "")
         if rating.rated else " ".join(rating.ly_do),
         "ghi_chu_thieu_ky": missing_periods_note(rating),
         # who confirms the period sheet: the direct manager, else the competent evaluator
@@ -283,6 +285,13 @@ def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rati
         # periods rated by the old agency of a person transferred in (KetQuaKy don_vi_danh_gia)
         **sent,
     }
+
+
+def _why_and_leave(campaign: Campaign, person: Person, rating: PersonRating) -> str:
+    """The phiếu's line under its proposal: why it is not the level the year score gives, then the leave line
+    (once: a leave that set the level is already in the why); either alone when the other is ""."""
+    why, leave = _why_not_points(campaign, person, rating), _leave_line(rating)
+    return " ".join(part for part in (why, leave if leave not in why else "") if part)
 
 
 def _leave_line(rating: PersonRating) -> str:

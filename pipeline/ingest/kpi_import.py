@@ -4,7 +4,10 @@ workbook's sheets KetQuaKy and SanPham, without re-keying.
 - Columns are mapped by header: the contract's keys and labels and common synonyms, case- and
   diacritic-insensitive (`Mã CB`, `Tháng`, `Điểm tiêu chí chung (30)`, `Chất lượng %` …); a
   mapping file (TOML, `[cot]` key = header) overrides, and the mapping used is saved next to the
-  workbook (`<workbook>.anh_xa_ket_qua.toml`) and reused next time.
+  workbook (`<workbook>.anh_xa_ket_qua.toml`) and reused next time — one per kind of export (`KINDS`:
+  `[cot_thang]`, `[cot_quy]`, `[cot_san_pham_thang]`, `[cot_san_pham_quy]`), so a quarterly export does not
+  replace the monthly export's mapping a clerk corrected; a flat `[cot]` (a file written by hand, or saved
+  before) serves any kind.
 - An export with a product column (`ten_san_pham`) is a product export: its rows go to SanPham
   (the products of each person and period replace those already there), with one KetQuaKy row per
   person and period when it carries the general-criteria score.
@@ -84,10 +87,20 @@ NOT_DONE_WORDS = {"chua hoan thanh", "khong hoan thanh", "chua xong", "chua dat"
                   "dang lam"}
 
 
+# the kinds of export a saved mapping is kept for (table `[cot_<kind>]` of the mapping file: not `[cot.<kind>]`,
+# as `thang` and `quy` are keys of `[cot]` itself), in the clerk's words
+KINDS = {"thang": "tệp xuất kết quả theo tháng", "quy": "tệp xuất kết quả theo quý",
+         "san_pham_thang": "tệp xuất sản phẩm theo tháng", "san_pham_quy": "tệp xuất sản phẩm theo quý"}
+
+
 @dataclass
 class Outcome:
     mapping: dict[str, str]  # key -> export header used
     mapping_source: str  # "tu_dong" | file path
+    # the export's kind (`KINDS`: "thang", "quy", "san_pham_thang", "san_pham_quy"; "" when its periods are of both
+    # kinds or none could be read) and the saved table the mapping came from ("" : the flat `[cot]`, or none)
+    kind: str = ""
+    mapping_table: str = ""
     added: dict[str, int] = field(default_factory=lambda: {"KetQuaKy": 0, "SanPham": 0})
     replaced: dict[str, int] = field(default_factory=lambda: {"KetQuaKy": 0, "SanPham": 0})
     skipped: list[str] = field(default_factory=list)  # rows not placed, one Vietnamese line each
@@ -250,29 +263,54 @@ def mapping_path(workbook: Path) -> Path:
 
 
 def read_mapping(path: Path) -> dict[str, str]:
+    """The flat mapping of the file (`[cot]`'s own key = header lines, or a file without `[cot]`)."""
+    return read_mappings(path).get("", {})
+
+
+def read_mappings(path: Path) -> dict[str, dict[str, str]]:
+    """Every mapping of the file: "" the flat one (`[cot]`'s key = header lines), and one per kind of export
+    (`[cot_thang]`, `[cot_quy]` …, `KINDS`). Only those with a line."""
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputUnreadable(f"Không đọc được tệp ánh xạ «{path}» ({exc}).",
                               hint='Tệp TOML có bảng [cot], mỗi dòng dạng ma_so = "Mã cán bộ".') from exc
     table = doc.get("cot", doc)
-    return {str(k): str(v) for k, v in table.items() if isinstance(v, str)}
+    out = {"": {str(k): str(v) for k, v in table.items() if isinstance(v, str)}}
+    for kind in KINDS:
+        sub = doc.get(f"cot_{kind}")
+        if isinstance(sub, dict):
+            out[kind] = {str(k): str(v) for k, v in sub.items() if isinstance(v, str)}
+    return {k: v for k, v in out.items() if v}
 
 
 def _toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def mapping_text(mapping: dict[str, str], source: str) -> str:
+def mapping_text(mapping: dict[str, str], source: str, kind: str = "",
+                 kept: dict[str, dict[str, str]] | None = None, sources: dict[str, str] | None = None) -> str:
+    """The mapping file: `mapping` (from export `source`) as the table of `kind` (`[cot_<kind>]`, or the flat `[cot]`
+    when the kind is ""), beside the other tables `kept` ({kind: mapping}, "" the flat one) as they were; `sources`:
+    the export each kept table was saved from, when known (its comment line)."""
     labels = {c.key: c.label for s in (schema.KET_QUA_KY, schema.SAN_PHAM) for c in s.columns}
     labels.update(ho_ten="Họ và tên (để đối chiếu)", thang="Tháng (kèm cột năm)", quy="Quý (kèm cột năm)", nam="Năm")
+    tables = {**(kept or {}), kind: mapping}
+    named = {**(sources or {}), kind: source}
     lines = ["# Ánh xạ cột: tệp xuất từ phần mềm theo dõi kết quả (KPI) -> sổ hoso (sheet KetQuaKy, SanPham).",
              f"# Tạo bởi lệnh hoso nhap-ket-qua từ tệp «{source}». Bên trái là mã cột của sổ, bên phải là tiêu đề cột",
              "# trong tệp xuất. Sửa bên phải nếu phần mềm đổi tiêu đề; xóa dòng để chương trình tự nhận lại.",
+             "# Mỗi loại tệp xuất có bảng riêng ([cot_thang]: kết quả theo tháng, [cot_quy]: theo quý, [cot_san_pham_thang],",
+             "# [cot_san_pham_quy]: sản phẩm): nhập tệp loại này không thay ánh xạ của loại khác; bảng [cot] dùng cho mọi loại.",
              "[cot]"]
-    for key in ALL_KEYS:
-        if key in mapping:
-            lines.append(f"{key} = {_toml_string(mapping[key])}  # {labels.get(key, key)}")
+
+    def body(table: dict[str, str]) -> list[str]:
+        return [f"{key} = {_toml_string(table[key])}  # {labels.get(key, key)}" for key in ALL_KEYS if key in table]
+
+    lines += body(tables.get("", {}))
+    for k in KINDS:
+        if k in tables:
+            lines += ["", f"[cot_{k}]  # {KINDS[k]}" + (f", từ tệp «{named[k]}»" if named.get(k) else ""), *body(tables[k])]
     return "\n".join(lines) + "\n"
 
 
@@ -515,23 +553,20 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
             name_of[r.values["ma_so"]] = r.values["ho_ten"]
 
     rows = _read_export(export)
-    at, hits = _header_row(rows)
     saved_path = mapping_file or mapping_path(workbook)
-    saved = read_mapping(saved_path) if saved_path.exists() else None
+    tables = read_mappings(saved_path) if saved_path.exists() else {}
     if mapping_file is not None and not mapping_file.exists():
         raise InputUnreadable(f"Không có tệp ánh xạ «{mapping_file}».")
-    if saved:  # the header row is the one the saved mapping names best
-        wanted = {cells.fold(h) for h in saved.values()}
-        scored = [(sum(cells.fold(_text(v)) in wanted for v in r), -i) for i, (_, r) in enumerate(rows[:HEADER_SCAN])]
-        if scored and max(scored)[0] > hits:
-            at = -max(scored)[1]
     if not rows:
         raise InputUnreadable(f"Tệp «{export}» không có dữ liệu.")
+    table, at, kind = _choose(rows, tables, int(year))
+    saved = tables.get(table) if table is not None else None
     header_number, header_cells = rows[at]
     headers = [_text(v) for v in header_cells]
     index, notes = detect(headers, saved)
     mapping = {k: headers[i] for k, i in index.items()}
-    outcome = Outcome(mapping, str(saved_path) if saved else "tu_dong", notes=notes)
+    outcome = Outcome(mapping, str(saved_path) if saved else "tu_dong", kind=kind, mapping_table=table or "",
+                      notes=notes)
     if unused:  # the command imports anyway (a clerk may keep the rows for the record): the console says so
         outcome.notes.insert(0, unused)
     if "ma_so" not in index and "ho_ten" not in index:
@@ -656,12 +691,68 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
     _refuse_if_open(workbook)
     _write(workbook, [t for t in (periods_t, products_t) if t.touched])
     outcome.written = True
-    text = mapping_text(mapping, export.name)
     target = mapping_path(workbook)
+    # the other kinds' mappings are kept as they were: those of the file next to the workbook, else (a first import
+    # next to this workbook, the web's copy in a temporary folder) those of the file this import read
+    base = read_mappings(target) if target.exists() else dict(tables)
+    if kind and saved is not None and base.get("") == saved:  # the flat mapping used becomes this kind's
+        base.pop("")
+    sources = dict(re.findall(r"(?m)^\[cot_(\w+)\]\s*#.*?từ tệp «(.*)»\s*$",
+                              target.read_text(encoding="utf-8") if target.exists() else ""))
+    text = mapping_text(mapping, export.name, kind, kept={k: v for k, v in base.items() if k != kind}, sources=sources)
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         _atomic_write(target, text.encode("utf-8"))
         outcome.mapping_saved = target
     return outcome
+
+
+def _header_at(rows: list[tuple[int, list[object]]], saved: dict[str, str] | None) -> int:
+    """The header row's index: the likeliest by the known headers, or the one the saved mapping names better."""
+    at, hits = _header_row(rows)
+    if saved:  # the header row is the one the saved mapping names best
+        wanted = {cells.fold(h) for h in saved.values()}
+        scored = [(sum(cells.fold(_text(v)) in wanted for v in r), -i) for i, (_, r) in enumerate(rows[:HEADER_SCAN])]
+        if scored and max(scored)[0] > hits:
+            at = -max(scored)[1]
+    return at
+
+
+def _kind_of(rows: list[tuple[int, list[object]]], index: dict[str, int], mapping: dict[str, str], year: int) -> str:
+    """The export's kind (`KINDS`) as read with `index`: its periods all months or all quarters, a product export
+    or not; "" when the periods read are of both kinds, or none could be read."""
+    seen = set()
+    for _, raw in rows:
+        rec = {k: raw[i] for k, i in index.items() if i < len(raw) and not cells.is_blank(raw[i])}
+        if not rec or _numbering_row(raw):
+            continue
+        try:
+            seen.add("quy" if "Q" in _period(rec, year, mapping) else "thang")
+        except (_Skip, ValueError, TypeError):
+            continue
+    if len(seen) != 1:
+        return ""
+    return ("san_pham_" if "ten_san_pham" in index else "") + seen.pop()
+
+
+def _choose(rows: list[tuple[int, list[object]]], tables: dict[str, dict[str, str]],
+            year: int) -> tuple[str | None, int, str]:
+    """(the saved table to use — a kind, "" the flat one, None for none —, the header row's index, the export's
+    kind). The table of the export's own kind, as each table reads it; among those left, the one whose headers
+    the export has most (less those it lacks); a kind's table before the flat one."""
+    best: tuple[tuple[bool, int, bool], str | None, int, str] | None = None
+    candidates: list[tuple[str | None, dict[str, str]]] = [*tables.items()] or [(None, {})]
+    for name, saved in candidates:
+        at = _header_at(rows, saved or None)
+        headers = [_text(v) for v in rows[at][1]]
+        index, _ = detect(headers, saved or None)
+        kind = _kind_of(rows[at + 1:], index, {k: headers[i] for k, i in index.items()}, year)
+        present = {cells.fold(h) for h in headers if h}
+        found = sum(cells.fold(h) in present for h in saved.values())
+        score = (bool(name) and name == kind, 2 * found - len(saved), bool(name))
+        if best is None or score > best[0]:
+            best = (score, name, at, kind)
+    assert best is not None
+    return best[1], best[2], best[3]
 
 
 def _mapping_hint(headers: list[str], workbook: Path) -> str:

@@ -275,9 +275,17 @@ def year_score(person: Person, campaign: Campaign, rb: Rulebook) -> YearScore | 
         why = (f"thời gian công tác thực tế là {num(need)} tháng (nghỉ theo quy định {num(person.so_thang_nghi)} tháng)"
                if formula.leave_excused and person.so_thang_nghi else f"thời gian công tác là {num(need)} tháng")
         months = f" ({num(covered)} tháng)" if quarters else ""
+        # a leave inside the year (maternity, lawful leave) starts and ends inside a period: the two periods around
+        # it hold time worked and keep their results, so up to two periods' surplus is no sign of a period to
+        # remove (audit rev: a teacher on maternity leave March–August, results for Q1, Q3, Q4, was told to
+        # delete «a period of the leave»)
+        on_leave = person.nghi_thai_san or (formula.leave_excused and person.so_thang_nghi > 0)
+        around = (" Kỳ có một phần thời gian công tác trước hoặc sau thời gian nghỉ (ví dụ quý có tháng đầu còn làm "
+                  "việc) vẫn giữ kết quả; chỉ xóa kỳ nằm trọn trong thời gian nghỉ."
+                  if on_leave and covered < need + 2 * (3 if quarters else 1) - EPS else "")
         warnings.append(f"Có kết quả {len(scores)} {unit_word}{months} trong khi {why}: điểm năm "
                         f"{score_text(diem)} là trung bình mọi kỳ có kết quả. Nếu có kỳ thuộc thời gian nghỉ hoặc "
-                        "trước khi về cơ quan, xóa kết quả kỳ đó ở sheet KetQuaKy rồi chạy lại.")
+                        f"trước khi về cơ quan, xóa kết quả kỳ đó ở sheet KetQuaKy rồi chạy lại.{around}")
     reasons.append(cited(f"{how}{_sent_by_old_agency(scores)}: mức {WORDS[level]}", basis))
     if any(s.d is not None for s in scores):
         reasons[-1] = reasons[-1][:-1] + f"; {rb.cite.leaders}."
@@ -388,8 +396,11 @@ def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign,
     the leader's d) is compared with the period scores of the people under him (below `ht_minimum`:
     not completing that period's tasks; a quarter of a subordinate scored by month is their mean).
     A subordinate KHT for the year for a reason that is not their points (discipline, degradation,
-    corruption case, a decided KHT) is not tied to one period: d) at 100 % in every period is then
-    pointed out. The agency head leads the whole agency; a deputy (`pho`) is not answerable for his
+    corruption case, a decided KHT) is not tied to one period by the data: when the leader's d) is 100 % in
+    every period, the periods are pointed out; when he set d) under 100 % in a period where nobody under him
+    scored under 50, he has put that KHT in that period (e.g. the quarter a khiển trách took effect) and the
+    other periods are not pointed out (audit rev: a Hiệu trưởng's d) 50 % in Q4, the quarter of a teacher's
+    khiển trách, was met with «100 % in Q1–Q3, check», which followed would have cut his year below 90). The agency head leads the whole agency; a deputy (`pho`) is not answerable for his
     unit's head. A check only: the periods are not changed. Returns ma_so -> warning."""
     persons = {p.ma_so: p for p in campaign.people}
     head = campaign.agency_head_ma_so()
@@ -406,11 +417,14 @@ def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign,
         year_kht = [o for o in under if o.muc_cuoi == "KHT" and not (o.diem is not None and o.diem + EPS < ht_minimum)]
         too_high: dict[str, list[str]] = {}  # the people under 50 -> the periods with d) at 100 %
         too_low = []
+        tied = []  # d) under 100 % with nobody under 50 that period: the year's KHT put in it
         for ky, d in periods_d:
             low = [o for o in under if (sc := _period_scores_in(o, ky)) and sum(sc) / len(sc) + EPS < ht_minimum]
             if low and d >= 100:
                 too_high.setdefault(", ".join(f"{o.ho_ten} ({o.ma_so})" for o in low), []).append(ky)
-            elif not low and not year_kht and d < 100 and any(_period_scores_in(o, ky) for o in under):
+            elif not low and d < 100 and year_kht:
+                tied.append(ky)
+            elif not low and d < 100 and any(_period_scores_in(o, ky) for o in under):
                 too_low.append(ky)
         where = "Cơ quan" if pr.ma_so == head else "Đơn vị"
         parts = []
@@ -419,7 +433,7 @@ def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign,
                          f"trong kỳ): {names}, ở các kỳ {', '.join(kys)}, nhưng tỷ lệ d) kết quả đơn vị phụ trách của các "
                          "kỳ này là 100%; d) là 50% ở kỳ có người thuộc quyền không hoàn thành nhiệm vụ.")
         full = [ky for ky, d in periods_d if d >= 100]
-        if year_kht and full:
+        if year_kht and full and not tied:
             who = ", ".join(f"{o.ho_ten} ({o.ma_so})" for o in year_kht)
             parts.append(f"{where} có người xếp loại Không hoàn thành nhiệm vụ ({who}) nhưng tỷ lệ d) kết quả đơn vị phụ "
                          f"trách là 100% ở các kỳ {', '.join(full)}; d) là 50% ở kỳ có người thuộc quyền không hoàn thành "

@@ -160,7 +160,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.jinja_env.filters["ky_trong_cau"] = _periods_in_words  # a check's message: «quý IV/2026 (2026-Q4)»
     app.jinja_env.filters["loi_trang"] = page_words  # a rating's warning: no CLI command, no rulebook code
     app.jinja_env.filters["ten_tai_ve"] = _download_name  # a link names the file as the browser will save it
-    app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points)
+    app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points, viec=_action)
 
     def ip() -> str:
         return request.remote_addr or "?"
@@ -723,7 +723,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                     else:
                         report = {"tu_tep": shown, "tu_so": row["ten_tep"], "tu_so_id": so_id,
                                   "anh_xa": out.mapping, "ghi_chu": out.notes, "khong_nhap": out.skipped,
-                                  "so_dong_khong_nhap": out.skipped_rows, "them": out.added, "thay": out.replaced}
+                                  "so_dong_khong_nhap": out.skipped_rows, "them": out.added, "thay": out.replaced,
+                                  # rows of the export the workbook already held the same (the console's «giữ nguyên»)
+                                  "giu_nguyen": {"KetQuaKy": out.unchanged, "SanPham": out.unchanged_products}}
                         if not out.written and (out.unchanged or out.unchanged_products) and not out.skipped:
                             # the same export again (or a cumulative one with nothing new): nothing to write
                             same = [f"{n} dòng {what}" for n, what in (
@@ -739,8 +741,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                 mapping.parent.mkdir(parents=True, exist_ok=True)
                                 shutil.copyfile(out.mapping_saved, mapping)
                             audit("nhap_ket_qua", json.dumps({"so": so_id, "tu_tep": shown, "them": out.added,
-                                                              "thay": out.replaced, "khong_nhap": out.skipped_rows},
-                                                             ensure_ascii=False))
+                                                              "thay": out.replaced, "giu_nguyen": report["giu_nguyen"],
+                                                              "khong_nhap": out.skipped_rows}, ensure_ascii=False))
                             with book.open("rb") as fh:
                                 resp = _upload(ma, Upload(stream=fh, filename=new_name), new_name)
                             made = re.search(r"/so-excel/(\d+)$", str(getattr(resp, "location", "") or ""))
@@ -1078,7 +1080,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if m and g.user["vai_tro"] == "van_thu":
             titles = {t["path"]: t.get("tieu_de", "") for t in (m.get("nop_so_noi_vu") or {}).get("tep", [])}
             zip_name = (m.get("nop_so_noi_vu") or {}).get("zip", "")
-            titles.update({zip_name: "Bộ hồ sơ gửi Sở Nội vụ (tệp nén)", **FILE_TITLES})
+            to = _receiver()  # the body «Gửi bộ hồ sơ» sends to (the Sở's «Cơ quan tổng hợp», else the Sở Nội vụ)
+            titles.update({zip_name: f"Bộ hồ sơ gửi {to} (tệp nén)", **FILE_TITLES,
+                           "README.txt": f"Bộ hồ sơ gửi {to} gồm những gì"})
             agency_files = [(f["path"], titles.get(f["path"], "")) for f in m.get("files", []) if "/" not in f["path"] or
                             f["path"].startswith(("co_quan/", "nop_so_noi_vu/")) and f["path"].count("/") == 1]
             agency_files.sort(key=lambda pt: (not pt[1], pt[0]))
@@ -1098,6 +1102,17 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             except (OSError, ValueError, AttributeError):
                 proposed = 0
         staff_sheet = _as_the_workbook_names("sheet NhanSu", g.user["co_quan"]) if proposed else ""
+        # a server compiling for another body (a Sở Y tế for its hospitals) and a package the workbook addresses to
+        # someone else (CoQuan «Sở Nội vụ nhận báo cáo»): the signed report names that body, the button sends here
+        addressed = ""
+        if agency_files and m and store.compiler():
+            from pipeline.submission import province
+
+            named = (m.get("nop_so_noi_vu") or {}).get("noi_nhan") if isinstance(m.get("nop_so_noi_vu"), dict) else ""
+            pkg = province.Package(Path(), noi_nhan=" ".join(named.split()) if isinstance(named, str) else "",
+                                   compiler=store.compiler())
+            if pkg.addressed_elsewhere:
+                addressed = pkg.addressed_to
         # last years' dossiers, kept whole when this year's replaced them: where the clerk looks for them
         kept = len(store.archives(g.user["co_quan"])) if g.user["vai_tro"] == "van_thu" else 0
         # the deadline where the package is sent: the Sở's when it set one, counted as of today
@@ -1109,6 +1124,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                                      m if isinstance(m, dict) else None)
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
                                sent=sent, outdated=outdated, proposed=proposed, staff_sheet=staff_sheet,
+                               addressed=addressed, agency_sheet=_as_the_workbook_names("sheet CoQuan", g.user["co_quan"])
+                               if addressed else "",
                                levels=levels, kept=kept, deadline=deadline, deadline_note=deadline_note,
                                signed=[f for f in _signed_files() if _may_read_signed(f)])
 
@@ -1642,13 +1659,16 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         except OSError as exc:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
-            audit("nop_so_noi_vu_loi", exc.strerror or str(exc))
+            # the body it was for, when not the Sở Nội vụ (the Sở's «Cơ quan tổng hợp»): «Nhật ký» names it
+            audit("nop_so_noi_vu_loi", json.dumps({"loi": exc.strerror or str(exc), "noi_nhan": _receiver()},
+                                                  ensure_ascii=False) if store.compiler() else exc.strerror or str(exc))
             full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
             raise NoRoom(description=("Chưa gửi được: " + ("ổ đĩa của máy chủ đã đầy" if full else
                                     f"máy chủ không ghi được bản gửi ({exc.strerror or exc})")
-                                    + ". Sở Nội vụ chưa nhận gì mới; hồ sơ đã tạo vẫn giữ nguyên. Báo quản trị viên "
+                                    + f". {_receiver()} chưa nhận gì mới; hồ sơ đã tạo vẫn giữ nguyên. Báo quản trị viên "
                                     "giải phóng dung lượng (hoặc sửa quyền ghi) rồi bấm gửi lại.")) from exc
-        audit("nop_so_noi_vu", json.dumps({"nop": nop_id, "lan_tao": build["id"]}))
+        audit("nop_so_noi_vu", json.dumps({"nop": nop_id, "lan_tao": build["id"],
+                                           **({"noi_nhan": _receiver()} if store.compiler() else {})}, ensure_ascii=False))
         return redirect(url_for("ho_so"))
 
     def _submission(nop_id: int) -> sqlite3.Row:
@@ -2003,8 +2023,10 @@ def _parse_day(text: str) -> dt.date | None:
 _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo số", "so_nguoi": "số người", "nop": "bộ hồ sơ số",
                  "don_vi": "đơn vị", "muc": "mức", "co_quan_cu": "cơ quan cũ", "co_quan_moi": "cơ quan mới",
                  "tu_tep": "từ tệp", "nam": "năm", "bo_ra": "số người bỏ ra", "nam_cu": "năm cũ", "nam_moi": "năm mới",
-                 "them": "số dòng thêm", "thay": "số dòng thay", "khong_nhap": "số dòng không nhập", "loi": "lỗi",
+                 "them": "số dòng thêm", "thay": "số dòng thay",
+                 "giu_nguyen": "số dòng giữ nguyên (đã có trong sổ, cùng nội dung)", "khong_nhap": "số dòng không nhập", "loi": "lỗi",
                  "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "noi_tong_hop": "cơ quan tổng hợp", "tep": "tệp",
+                 "noi_nhan": "nơi nhận",
                  "so_van_ban": "số văn bản", "so_trang": "số trang",
                  # «Nhận bản đã ký» (nhan_ban_ky): the reception's counts
                  "so_tep": "số tệp quét", "trang_doc": "trang đã đọc", "trang_moi": "trang mới",
@@ -2012,6 +2034,21 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  "can_ky_lai": "trang cần ký lại (tổng)", "trang_trang": "trang trắng", "trang_bia": "trang bìa",
                  "ho_so_theo_ma_moi": "hồ sơ chuyển theo mã đơn vị mới",
                  "ho_so_khong_con": "hồ sơ không còn trong kết quả (tổng)"}
+def _action(action: str, text: object) -> str:
+    """An audit line's action as «Nhật ký» names it (`ACTION_WORDS`): a package sent to the body the server compiled
+    for when it was sent (detail key `noi_nhan`, the Sở's «Cơ quan tổng hợp») is said sent to that body."""
+    words = ACTION_WORDS.get(action, action)
+    raw = "" if text is None else str(text)
+    if action in ("nop_so_noi_vu", "nop_so_noi_vu_loi") and raw.startswith("{"):
+        try:
+            to = json.loads(raw).get("noi_nhan")
+        except (ValueError, AttributeError):
+            to = None
+        if isinstance(to, str) and to.strip():
+            return words.replace("Sở Nội vụ", " ".join(to.split()))
+    return words
+
+
 _ARCHIVE_DETAIL = re.compile(r"(\d{4}|khong-ro-nam)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(?:-\d{1,4})?")
 _ROLE_CODE = re.compile(r"\b(van_thu_don_vi|van_thu|so_noi_vu)\b")
 
@@ -2052,6 +2089,8 @@ def _detail(action: str, text: object) -> str:
                 files = value if isinstance(value, list) else []
                 count = value if isinstance(value, int) and not isinstance(value, bool) else len(files)
                 parts.append(f"{count} tệp sửa tay trên máy chủ" + (f" ({', '.join(map(str, files))})" if files else ""))
+            elif key == "noi_nhan" and action in ("nop_so_noi_vu", "nop_so_noi_vu_loi"):
+                continue  # named in the action (`_action`)
             elif key == "canh_bao":
                 parts.append("chỉ người có cảnh báo")
             elif key == "muc":
