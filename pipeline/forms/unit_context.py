@@ -49,6 +49,11 @@ def level_reason(pr: PersonRating, campaign: Campaign) -> str:
         return f"Cấp có thẩm quyền đánh giá quyết định mức {final}."
     if pr.muc_hop is None or pr.muc_cuoi == pr.muc_hop:
         return ""
+    # from 2026 the year score sets the level, not the vote: the score, the level it gives and the voted
+    # level's threshold (a vote above it) or the level's own (a vote below it), never a cut points reason
+    by_points = points_reason(campaign.person(pr.ma_so), pr, campaign, pr.muc_hop, "biểu quyết")
+    if by_points:
+        return by_points
     picks = ([t for t in pr.ly_do if f"xuống {final}" in t] or [t for t in pr.ly_do if final in t]
              or list(pr.ly_do[-1:]))
     if not picks:
@@ -59,12 +64,20 @@ def level_reason(pr: PersonRating, campaign: Campaign) -> str:
 def self_rating_reason(pr: PersonRating, tu_xep_loai: str | None, campaign: Campaign) -> str:
     """With no vote of the meeting, why the proposal (`muc_cuoi`) is below the person's own
     self-rating (months absent, discipline, the 20 % cap), in words with its legal basis, from the
-    rating's own reasons; "" when they agree, when there was a vote (see `level_reason`) or a decision."""
-    if (not pr.rated or pr.muc_cuoi is None or pr.muc_hop is not None or pr.muc_quyet_dinh
+    rating's own reasons; "" when they agree, when there was a vote (see `level_reason`) or a decision.
+    From 2026 the year score sets the level, not the vote: a vote that agrees with a proposal a rule
+    lowered from the points' level (TT-04 of tests/trung_tam_2026.py: 94,66, HTXS, the meeting HTT, the
+    20 % cap HTT, self-rated HTXS; TT-12: the meeting KHT, a khiển trách KHT, self-rated HTT) has that rule's
+    reason, as a vote lowered by it has (ND 90 years)."""
+    points_set = (pr.nguon_de_xuat == "diem" and pr.muc_hop == pr.muc_cuoi and tu_xep_loai in ORDER
+                  and pr.muc_cuoi in ORDER and ORDER.index(tu_xep_loai) < ORDER.index(pr.muc_cuoi))
+    if (not pr.rated or pr.muc_cuoi is None or (pr.muc_hop is not None and not points_set) or pr.muc_quyet_dinh
             or not tu_xep_loai or pr.muc_cuoi == tu_xep_loai):
         return ""
     final = WORDS[pr.muc_cuoi]
-    picks = [t for t in pr.ly_do if f"xuống {final}" in t] or [t for t in pr.ly_do[1:] if final in t]
+    picks = [t for t in pr.ly_do if f"xuống {final}" in t]
+    if not points_set:
+        picks = picks or [t for t in pr.ly_do[1:] if final in t]
     return short_reason(readable(picks[-1], campaign, [pr.nhom_tuong_dong])) if picks else ""
 
 
@@ -137,29 +150,45 @@ def _level_threshold(pr: PersonRating, level: str, by_points: str, campaign: Cam
     return "", ""
 
 
-def points_below_self_reason(p: Person, pr: PersonRating, campaign: Campaign) -> str:
-    """From 2026 (a points rulebook) the year score sets the level: when that level is below the person's own
-    self-rating, why — the score as the phiếu prints it and the self-rated level's threshold with its article
-    as the rating's points reason states them (TT-05 of tests/trung_tam_2026.py, self-rated Hoàn thành xuất sắc
-    nhiệm vụ: «Điểm đánh giá năm 89,45: mức Hoàn thành tốt nhiệm vụ, chưa đạt mức tự xếp loại Hoàn thành xuất
-    sắc nhiệm vụ (từ 90 điểm) — căn cứ: Điều 12 Nghị định 233/2026/NĐ-CP.»). "" unless the points set the
-    level (not a decision, a discipline or another KHT case, the cap, a ceiling: those have their own reasons),
-    with no printed year score (periods missing, someone not rated), or for an ND 90 year (no points)."""
+def points_reason(p: Person, pr: PersonRating, campaign: Campaign, other: str | None, whose: str) -> str:
+    """From 2026 (a points rulebook) the year score sets the level; when another level stands beside it —
+    the self-rating (`whose` «tự xếp loại»), the meeting's vote («biểu quyết») — why the proposal is not that
+    one, in one sentence: the score as the phiếu prints it, the level it gives and, for `other` above it, that
+    level's threshold with its article, as the rating's points reason states them («Điểm đánh giá năm 89,45:
+    mức Hoàn thành tốt nhiệm vụ, chưa đạt mức tự xếp loại Hoàn thành xuất sắc nhiệm vụ (từ 90 điểm) — căn
+    cứ: Điều 12 Nghị định 233/2026/NĐ-CP.»); for `other` below it, the level's own threshold («Điểm đánh giá
+    năm 75,62: mức Hoàn thành tốt nhiệm vụ (từ 70 đến dưới 90 điểm) — căn cứ: …»). "" unless the points set
+    the level (not a decision, a discipline or another KHT case, the cap, a ceiling: those have their own
+    reasons), with no printed year score (periods missing, someone not rated), when `other` is the level or
+    none, or for an ND 90 year (no points)."""
     from pipeline.rating.rules import points_level
 
-    tu = p.tu_xep_loai
     if (not pr.rated or not pr.muc_cuoi or pr.muc_quyet_dinh or pr.diem is None or pr.nguon_de_xuat != "diem"
-            or tu not in ORDER or ORDER.index(tu) >= ORDER.index(pr.muc_cuoi)):
+            or other not in ORDER or other == pr.muc_cuoi):
         return ""
     year = context_2026.score_text(context_2026.year_score(pr))
     rb = _points_rulebook(p, pr, campaign)
     if not year or not rb.points_based or points_level(pr.diem, rb) != pr.muc_cuoi:
         return ""
-    threshold, article = _level_threshold(pr, tu, pr.muc_cuoi, campaign)
+    above = ORDER.index(other) < ORDER.index(pr.muc_cuoi)
+    threshold, article = _level_threshold(pr, other if above else pr.muc_cuoi, pr.muc_cuoi, campaign)
     if not threshold or not article:
         return ""
-    return (f"{SCORE_NOTE} {year}: mức {WORDS[pr.muc_cuoi]}, chưa đạt mức tự xếp loại {WORDS[tu]} ({threshold})"
-            f" — căn cứ: {article}.")
+    what = (f"mức {WORDS[pr.muc_cuoi]}, chưa đạt mức {whose} {WORDS[other]} ({threshold})" if above
+            else f"mức {WORDS[pr.muc_cuoi]} ({threshold})")
+    return f"{SCORE_NOTE} {year}: {what} — căn cứ: {article}."
+
+
+def points_below_self_reason(p: Person, pr: PersonRating, campaign: Campaign) -> str:
+    """From 2026 (a points rulebook) the year score sets the level: when that level is below the person's own
+    self-rating, why (`points_reason`; TT-05 of tests/trung_tam_2026.py, self-rated Hoàn thành xuất sắc
+    nhiệm vụ: «Điểm đánh giá năm 89,45: mức Hoàn thành tốt nhiệm vụ, chưa đạt mức tự xếp loại Hoàn thành xuất
+    sắc nhiệm vụ (từ 90 điểm) — căn cứ: Điều 12 Nghị định 233/2026/NĐ-CP.»); "" when the self-rating is not
+    above the level, and whenever `points_reason` says nothing."""
+    tu = p.tu_xep_loai
+    if not pr.muc_cuoi or tu not in ORDER or ORDER.index(tu) >= ORDER.index(pr.muc_cuoi):
+        return ""
+    return points_reason(p, pr, campaign, tu, "tự xếp loại")
 
 
 def _note(pr: PersonRating, campaign: Campaign, tu_xep_loai: str | None = None) -> str:
@@ -212,9 +241,11 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
     # from 2026 the level comes from the year score: the summary shows it as the person's phiếu prints it
     # (none for someone not rated — under 6 months, no level — nor while periods are missing)
     year = context_2026.score_text(context_2026.year_score(pr) if pr.rated else None)
-    note = _note(pr, campaign, p.tu_xep_loai) or (_below_points(p, pr, campaign) if year else "")
-    # from 2026 the year score set a level below the self-rating: the note starts with the score itself
-    by_points = "" if note else points_below_self_reason(p, pr, campaign)
+    # from 2026 the year score set a level below the self-rating (or other than the vote): the note is a
+    # sentence that starts with the score itself, printed alone
+    note = (_note(pr, campaign, p.tu_xep_loai) or (_below_points(p, pr, campaign) if year else "")
+            or points_below_self_reason(p, pr, campaign))
+    by_points = note if note.startswith(f"{SCORE_NOTE} ") else ""
     return {
         "stt": i, "ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ngach": p.ngach_chuc_danh,
         "loai_nhan": schema.LOAI_NHAN_SU[p.loai_nhan_su], "vai_tro_nhan": VAI_TRO[p.vai_tro],
