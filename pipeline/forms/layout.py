@@ -20,7 +20,10 @@ With `compounds` (the default; a folder of papers printed before keeps the old b
 - a kind of body stays with the first words of its name: the break after it is a preferred one only
   where the kind starts its line and is of several words ("TRUNG TÂM / CÔNG BÁO - TIN HỌC"), never
   after a kind that ends a line it does not start ("CHI BỘ TRƯỜNG / THPT NGUYỄN DU") or after a
-  one-word kind that would stand alone ("TRƯỜNG / TRUNG HỌC PHỔ THÔNG …").
+  one-word kind that would stand alone ("TRƯỜNG / TRUNG HỌC PHỔ THÔNG …");
+- a line more rather than a word split ("SỞ GIÁO DỤC / VÀ ĐÀO TẠO / TỈNH …" in a 5.8 cm column); where
+  no split fits the column without one, a line ends on a dash ("KHOA XÉT NGHIỆM - / CHẨN ĐOÁN HÌNH
+  ẢNH") rather than break inside a word.
 
 Widths are measured with the standard Times-Bold metrics (base letters, the
 diacritics do not change the advance width), which LibreOffice's Liberation Serif matches.
@@ -77,7 +80,7 @@ COMPOUNDS = (
     "ĐẢNG UỶ", "TỈNH ỦY", "TỈNH UỶ", "HUYỆN ỦY", "HUYỆN UỶ", "THÀNH ỦY", "THÀNH UỶ", "CHI ỦY", "CHI UỶ",
     "MẶT TRẬN", "TỔ QUỐC", "CỰU CHIẾN BINH", "CHIẾN BINH", "THANH NIÊN", "PHỤ NỮ", "NÔNG DÂN", "LIÊN ĐOÀN",
 )
-_COMPOUND_WORDS = tuple(sorted({c for c in COMPOUNDS}, key=lambda c: -len(c.split())))  # the longest first
+_COMPOUND_WORDS = tuple(sorted(set(COMPOUNDS), key=lambda c: -len(c.split())))  # the longest first
 
 # Whether `break_lines` keeps COMPOUNDS whole (its `compounds=None`): chosen per output folder for the
 # contexts a build makes (`compound_breaks`, forms/fill.py::_made, submission/package.py), True elsewhere.
