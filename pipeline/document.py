@@ -65,6 +65,10 @@ class Build:
     # a reason's period codes named in words («quý I/2026»: forms/render.py::period_words); False, as ky_hieu_lien,
     # in a folder whose papers of this year were built before it (pipeline/run.py::_periods_in_words)
     ky_bang_chu: bool = True
+    # the headers' names broken between words only (forms/layout.py `compounds`, made in the contexts: forms/fill.py,
+    # submission/package.py); False, as ky_hieu_lien, in a folder whose papers of this year were built before it
+    # (pipeline/run.py::_compound_breaks): their headers keep the breaks they were printed with
+    ngat_dong_tu_ghep: bool = True
 
     @property
     def typography(self) -> tuple[bool, bool, bool]:

@@ -107,8 +107,8 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
 
 def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> BuildSummary:
     """The build from `snap`, the input's snapshot (`asked.workbook` names it: the key, the messages)."""
-    campaign, options, foreign, typography = _read(asked, snap)
-    symbols_whole, quotes, periods = typography
+    campaign, options, foreign, choices = _read(asked, snap)
+    symbols_whole, quotes, periods, compounds = choices
     ratings, registry, plan = _rate_and_plan(campaign, options, asked.warn)
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
@@ -122,7 +122,7 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
         previous = None if keep is not None else PreviousOutput(out.target)
         b = Build(asked.workbook, snap, campaign, ratings, plan, registry, Staged(out.staging, previous),
                   cache, blobs, converter, made_by, options, options.today or clock.today(), asked.warn,
-                  ky_hieu_lien=symbols_whole, ngoac_kep=quotes, ky_bang_chu=periods)
+                  ky_hieu_lien=symbols_whole, ngoac_kep=quotes, ky_bang_chu=periods, ngat_dong_tu_ghep=compounds)
         write_ratings(b.files, ratings, ngoac_kep=quotes)
         docs = fill(b)
         prep = prepare_submission(b)  # its report and table are converted with the forms: one LibreOffice run
@@ -163,12 +163,13 @@ def _signer(options: BuildOptions) -> Ed25519PrivateKey | None:
     return signing.load_private(options.sign_key)
 
 
-def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, tuple[bool, bool, bool]]:
+def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, tuple[bool, bool, bool, bool]]:
     """The workbook read and the output folder's guards passed; the options widened to what the
     folder holds (`output_guard.widen_selection`); whether the folder holds another agency's or
     another year's output (replaced as `--doi-co-quan` / `--doi-nam` allowed); whether its papers
     print a legal document's number/symbol unbroken (`_symbols_whole`), «…» as “…” (`_quotes_curly`) and a
-    reason's period codes in words (`_periods_in_words`): `Build.typography`."""
+    reason's period codes in words (`_periods_in_words`): `Build.typography`; whether their headers' names
+    break between words only (`_compound_breaks`: `Build.ngat_dong_tu_ghep`)."""
     campaign = ingest.load(snap)
     asked.sheet_names.update(campaign.sheet_names)
     for w in campaign.warnings:
@@ -183,13 +184,13 @@ def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, tupl
     output_guard.check_hand_edits(outdir, previous, allowed=asked.options.ghi_de, log=log)
     foreign = (output_guard.agency_clash(previous, campaign, asked.workbook) is not None
                or output_guard.year_clash(previous, campaign) is not None)
-    typography = (_symbols_whole(previous, foreign), _quotes_curly(previous, foreign),
-                  _periods_in_words(previous, foreign))
-    for on, note in zip(typography, (SYMBOLS_NOTE, QUOTES_NOTE, PERIODS_NOTE), strict=True):
+    choices = (_symbols_whole(previous, foreign), _quotes_curly(previous, foreign),
+               _periods_in_words(previous, foreign), _compound_breaks(previous, foreign))
+    for on, note in zip(choices, (SYMBOLS_NOTE, QUOTES_NOTE, PERIODS_NOTE, COMPOUNDS_NOTE), strict=True):
         if not on:
             log(note)
     widened = output_guard.widen_selection(previous, asked.options, campaign, outdir, log)
-    return campaign, widened, foreign, typography
+    return campaign, widened, foreign, choices
 
 
 SYMBOLS = "ky_hieu_lien"  # manifest.json: the folder's papers print numbers/symbols unbroken (forms/render.py)
@@ -218,6 +219,21 @@ def _periods_in_words(previous: dict[str, Any] | None, foreign: bool) -> bool:
     """Whether this build's papers name a reason's period codes in words (forms/render.py::period_words): as
     `_symbols_whole`, with the manifest key `ky_bang_chu`."""
     return output.new_typography(previous, foreign, PERIODS)
+
+
+COMPOUNDS = "ngat_dong_tu_ghep"  # manifest.json: the folder's headers break names between words (forms/layout.py)
+COMPOUNDS_NOTE = ("Ghi chú: hồ sơ trong thư mục này được tạo trước khi hoso giữ liền các từ ghép trong tên cơ quan ở "
+                  "phần tiêu đề (như «ĐÀO TẠO», «MÔI TRƯỜNG», «TRƯỜNG THPT …» không bị ngắt giữa hai dòng): các văn "
+                  "bản vẫn ngắt dòng như bản đã in, để không văn bản nào chưa đổi nội dung phải ký lại; hồ sơ tạo vào "
+                  "thư mục mới (hoặc của năm đánh giá sau) sẽ ngắt dòng tên cơ quan giữa các từ.")
+
+
+def _compound_breaks(previous: dict[str, Any] | None, foreign: bool) -> bool:
+    """Whether this build's papers break the names of their headers' left column between words only
+    (forms/layout.py `compounds`: «SỞ GIÁO DỤC / VÀ ĐÀO TẠO», not «… VÀ ĐÀO / TẠO»): as `_symbols_whole`, with
+    the manifest key `ngat_dong_tu_ghep`. Off, the contexts are made as before it (`layout.compound_breaks`),
+    so the papers of a folder built before keep their headers byte for byte."""
+    return output.new_typography(previous, foreign, COMPOUNDS)
 
 
 def _symbols_whole(previous: dict[str, Any] | None, foreign: bool) -> bool:
@@ -282,6 +298,7 @@ def _write_manifest(b: Build, asked: _Asked, made: Made, changed: changes.Change
     record[SYMBOLS] = b.ky_hieu_lien
     record[QUOTES] = b.ngoac_kep
     record[PERIODS] = b.ky_bang_chu
+    record[COMPOUNDS] = b.ngat_dong_tu_ghep
     key = uptodate.input_key(campaign.source_sha256, asked.workbook.name, asked.options, asked.engine, b.installation)
     record[uptodate.RECORD] = uptodate.record(key, b, made, asked.said)
     data = manifest.save(stage, record)

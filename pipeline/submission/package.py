@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline import clock
 from pipeline.bundle.assemble import numbered_alone
 from pipeline.document import Build, Document
+from pipeline.forms.layout import compound_breaks
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate, with_typography
 from pipeline.ingest.model import Campaign, Person
@@ -327,7 +328,8 @@ def prepare_submission(build: Build) -> Prepared:
     for form, make in contexts.items():
         spec = _spec(registry, form, warnings)
         titles[form] = addressed_title(spec.title, campaign)
-        ctx = with_typography(make(spec), *build.typography)  # as forms/fill.py::_jobs
+        with compound_breaks(build.ngat_dong_tu_ghep):  # the header's names broken as the folder's papers are
+            ctx = with_typography(make(spec), *build.typography)  # as forms/fill.py::_jobs
         key = cache_key(spec.template_sha256, ctx)
         rel = f"{FOLDER}/{names[form]}.docx"
 
