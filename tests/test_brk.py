@@ -61,6 +61,9 @@ FIXED = [
     # a party header whose unit name is too wide after «CHI BỘ» (hospital test): «BAN» goes with «GIÁM ĐỐC»; the
     # line may end on the dash rather than split the name
     ("CHI BỘ HÀNH CHÍNH - BAN GIÁM ĐỐC", 6.4, 12, True, "CHI BỘ HÀNH CHÍNH -\nBAN GIÁM ĐỐC"),
+    # a phòng whose name holds a dash: the name stays whole after its kind rather than a line ending on the
+    # dash («CHI BỘ PHÒNG KẾ HOẠCH - / TÀI CHÍNH» splits the phòng's name; «KẾ HOẠCH - TÀI CHÍNH» fits 6.4)
+    ("CHI BỘ PHÒNG KẾ HOẠCH - TÀI CHÍNH", 6.4, 12, True, "CHI BỘ PHÒNG\nKẾ HOẠCH - TÀI CHÍNH"),
     # «XÉT NGHIỆM - CHẨN ĐOÁN» (6.2 cm bold) cannot stay on one line at 5.8 or 6.6: the break after the dash
     # (4.80 + 5.29) rather than inside «XÉT NGHIỆM» or «CHẨN ĐOÁN»
     ("KHOA XÉT NGHIỆM - CHẨN ĐOÁN HÌNH ẢNH", 5.8, 13, True, "KHOA XÉT NGHIỆM -\nCHẨN ĐOÁN HÌNH ẢNH"),

@@ -250,11 +250,11 @@ def _compound_at(words: list[str], i: int) -> int:
 # What a break costs with `compounds`. Forced (only where no split into lines that fit the column avoids it):
 # inside a word (a COMPOUNDS word, a kind of several words, a place name), after a join ("VÀ" at a line's
 # end), before a dash (a line starting with it). Else: nothing at a preferred place; one anywhere else (a
-# one-word kind alone on its line too: "TRƯỜNG / TRUNG HỌC …"); two after a dash ("KHOA XÉT NGHIỆM - / CHẨN
-# ĐOÁN HÌNH ẢNH", only where a line is saved or a word kept whole); three after a kind that ends a line it
-# does not start ("CHI BỘ TRƯỜNG / THPT …").
+# one-word kind alone on its line too: "TRƯỜNG / TRUNG HỌC …"); two after a kind that ends a line it does not
+# start ("CHI BỘ TRƯỜNG / THPT …"); three after a dash ("KHOA XÉT NGHIỆM - / CHẨN ĐOÁN HÌNH ẢNH", only where a
+# line is saved or a word kept whole: «CHI BỘ PHÒNG / KẾ HOẠCH - TÀI CHÍNH» keeps the phòng's name whole).
 _INSIDE_WORD, _AFTER_JOIN, _BEFORE_DASH = 4, 3, 2
-_PREFERRED, _OTHER, _AFTER_DASH, _KIND_AT_END = 0, 1, 2, 3
+_PREFERRED, _OTHER, _AFTER_DASH, _KIND_AT_END = 0, 1, 3, 2
 
 
 def _costs(words: list[str]) -> tuple[dict[int, int], Callable[[int, int], int]]:
