@@ -114,8 +114,7 @@ def test_another_compiling_body_is_named_and_its_head_left_to_correct(agencies, 
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 
 
-def _header_cells(pdf: Path, section: str, first_word: str, headers: list[str],
-                  widths: tuple[float, ...]) -> list[tuple[str, int]]:
+def _header_cells(pdf: Path, section: str, first_word: str, widths: tuple[float, ...]) -> list[tuple[str, int]]:
     """(the words, the number of lines) of each header cell of the table under heading `section` as the PDF places
     them (pdftotext -bbox-layout): the words between the heading and the first row's `first_word` in the first
     column, by column (the page's left margin is 36 pt)."""
@@ -130,7 +129,7 @@ def _header_cells(pdf: Path, section: str, first_word: str, headers: list[str],
         row = min(w[1] for w in words if w[1] > top and w[4] == first_word and w[0] < 36 + widths[0])
         cells = []
         left = 36.0
-        for header, width in zip(headers, widths, strict=True):
+        for width in widths:
             inside = sorted((w for w in words if top < w[1] < row - 1 and left <= w[0] < left + width),
                             key=lambda w: (round(w[1]), w[0]))
             cells.append((" ".join(w[4] for w in inside), len({round(w[1]) for w in inside})))
@@ -146,7 +145,7 @@ def test_no_header_cell_of_the_count_tables_is_over_four_lines(agencies, tmp_pat
     for section, first, headers, widths in (
             ("II.", "Văn", province.COUNT_HEADERS, province.COUNT_WIDTHS),
             ("III.", "Cán", province.TOTAL_HEADERS, province.TOTAL_WIDTHS)):
-        cells = _header_cells(pdf, section, first, [h for h, _ in headers], widths)
+        cells = _header_cells(pdf, section, first, widths)
         assert [text for text, _ in cells] == [h for h, _ in headers], section
         assert max(n for _, n in cells) <= 4, (section, cells)
         assert province.header_lines(section.rstrip(".")) == [n for _, n in cells], section

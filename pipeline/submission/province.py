@@ -284,7 +284,8 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None, *, as_
 
         pkg.problems.extend(why for why in (too_big(root / MANIFEST), too_big(root / RATINGS)) if why)
     if isinstance(manifest, dict) and root is not None:
-        agency = manifest.get("co_quan") if isinstance(manifest.get("co_quan"), dict) else {}
+        record = manifest.get("co_quan")
+        agency: dict[str, Any] = record if isinstance(record, dict) else {}
         pkg.agency = str(agency.get("ten_co_quan") or "")
         pkg.tinh = next((t for t in (province_of(agency.get("co_quan_chu_quan")), province_of(pkg.agency)) if t), "")
         pkg.year = manifest.get("nam_danh_gia") if isinstance(manifest.get("nam_danh_gia"), int) else None
@@ -872,9 +873,8 @@ def header_lines(table: str) -> list[int]:
     headers, widths = (COUNT_HEADERS, COUNT_WIDTHS) if table == "II" else (TOTAL_HEADERS, TOTAL_WIDTHS)
     out = []
     for (text, _), width in zip(headers, widths, strict=True):
-        para = Paragraph(text, head)
-        para.wrap(width - 2 * PAD, 10_000)
-        out.append(len(para.blPara.lines))
+        _, height = Paragraph(text, head).wrap(width - 2 * PAD, 10_000)
+        out.append(round(height / head.leading))
     return out
 
 
@@ -887,8 +887,16 @@ def pdf_bytes(summary: Summary) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import (Flowable, HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                    TableStyle)
+    from reportlab.platypus import (
+        Flowable,
+        HRFlowable,
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     st = _styles()
     regular, bold = st["regular"], st["bold"]
@@ -973,10 +981,13 @@ def pdf_bytes(summary: Summary) -> bytes:
                            else "III. Tổng hợp toàn tỉnh", h2))
     trows = _total_rows(summary)
     story.append(grid([h for h, _ in TOTAL_HEADERS], trows, TOTAL_WIDTHS))
+    tail = len(story) - 2  # what the signatures are kept with: section III's heading and table, or (below) the
+    # last failing package's name and its last problems
     failed = summary.failed
     if failed:
         story.append(Paragraph("IV. Bộ hồ sơ không đạt kiểm tra", h2))
         for p in failed:
+            tail = len(story)
             story.append(Paragraph(f"{esc(p.agency)} — {esc(p.given)}", head))
             for problem in p.problems[:50]:
                 story.append(Paragraph("• " + esc(problem), base))
@@ -989,10 +1000,8 @@ def pdf_bytes(summary: Summary) -> bytes:
         [Paragraph(esc(paper.thu_truong), st["big_bold"]), Paragraph(esc(words["ky_thu_truong"]), st["big_italic"]),
          Spacer(1, 70)],
         [385, 385])
-    last = [story.pop()]
-    if isinstance(story[-1], Paragraph) and story[-1].style is h2:  # the last table with its heading
-        last.insert(0, story.pop())
-    story.append(KeepTogether([*last, Spacer(1, 12), signatures]))
+    tail = max(tail, len(story) - 3)
+    story[tail:] = [KeepTogether([*story[tail:], Spacer(1, 12), signatures])]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=36, rightMargin=36, topMargin=36,
                             bottomMargin=36, title="Tổng hợp kết quả đánh giá, xếp loại chất lượng", invariant=1)
