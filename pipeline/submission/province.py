@@ -434,7 +434,6 @@ def read_expected(path: Path) -> list[str]:
     return names
 
 
-
 # -- the province --------------------------------------------------------------------------------------------
 # the cities directly under the central government (from 1 July 2025): «thành phố X» names a province only for
 # these — any other «thành phố» is a city inside a province (up to 2025) and says nothing of which
