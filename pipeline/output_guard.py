@@ -53,7 +53,10 @@ KEPT_SUFFIX = ".sua-tay-"  # <output>.sua-tay-<YYYYmmdd-HHMMSS>: the hand-edited
 
 
 def agency_record(campaign: Campaign, workbook: Path) -> dict[str, Any]:
-    return {"ten_co_quan": campaign.agency.ten_co_quan, "tep_dau_vao": Path(workbook).name}
+    """The manifest's `co_quan`: the agency's name and workbook (this guard), and its superior body as its papers'
+    headers print it (CoQuan `co_quan_chu_quan`, "" when empty): `hoso tong-hop` reads the province from it."""
+    return {"ten_co_quan": campaign.agency.ten_co_quan, "tep_dau_vao": Path(workbook).name,
+            "co_quan_chu_quan": campaign.agency.co_quan_chu_quan}
 
 
 def _same_name(a: str, b: str) -> bool:

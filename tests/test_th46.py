@@ -98,7 +98,11 @@ def test_the_so_y_te_sums_its_hospitals_and_names_the_commune_sent_elsewhere(out
     assert total["Tổng cộng"][1:8] == TOTAL
     # the PDF names the compiling body: its head, the first paragraph, the heading of the totals
     words = _pdf(tmp_path / "syt" / province.PDF)
-    assert words.startswith("SỞ Y TẾ TỈNH HÀ GIANG NAM TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026")
+    # its letterhead: the UBND of its province over it (the province is not repeated under it), then the title
+    assert words.startswith("UBND TỈNH HÀ GIANG NAM SỞ Y TẾ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert ("Hà Giang Nam, ngày …… tháng …… năm 2026 TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026 "
+            f"cán bộ, công chức, viên chức và người lao động của các cơ quan, đơn vị (Kèm theo Báo cáo số …………/BC-………… "
+            f"của {SO_Y_TE})") in words
     assert f"Cơ quan tổng hợp: {SO_Y_TE}. Lập ngày " in words
     assert elsewhere in words
     assert f"III. Tổng hợp chung của {SO_Y_TE}" in words
@@ -117,8 +121,9 @@ def test_without_the_option_the_summary_is_the_so_noi_vu_s(outs, tmp_path, capsy
     assert "không phải Sở Nội vụ" in status[SECOND] and "không phải" not in status[xa.AGENCY]
     assert {r[0]: r for r in _sheet(tmp_path / "snv", "ToanTinh")}["Tổng cộng"][1:8] == TOTAL
     words = _pdf(tmp_path / "snv" / province.PDF)
-    assert words.startswith("TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026 cán bộ, công chức, viên chức và "
-                            "người lao động của các cơ quan, đơn vị Lập ngày ")
+    assert words.startswith("UBND TỈNH HÀ GIANG NAM SỞ NỘI VỤ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert ("TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026 cán bộ, công chức, viên chức và người lao động của "
+            f"các cơ quan, đơn vị (Kèm theo Báo cáo số …………/BC-SNV của {SO_NOI_VU}) Lập ngày ") in words
     assert "III. Tổng hợp toàn tỉnh" in words and "Cơ quan tổng hợp" not in words and "SỞ Y TẾ" not in words
     assert elsewhere in words
 

@@ -175,8 +175,9 @@ def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path
     flat = " ".join(subprocess.run(["pdftotext", "-layout", str(out / province.PDF), "-"], capture_output=True,
                                    text=True, check=True).stdout.split())
     assert "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2025" in flat
-    # every printed page says which it is of how many (the tables run over pages; there were no page numbers)
-    pages = subprocess.run(["pdftotext", str(out / province.PDF), "-"], capture_output=True, text=True,
+    # every printed page says which it is of how many (the tables run over pages; there were no page numbers), at
+    # its foot (-layout: the lines as placed on the page; the reading order may put a table's header cell last)
+    pages = subprocess.run(["pdftotext", "-layout", str(out / province.PDF), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")[:-1]
     assert len(pages) >= 2
     assert [" ".join(p.split()).endswith(f"Trang {k}/{len(pages)}") for k, p in enumerate(pages, 1)] == [True] * len(pages)

@@ -294,7 +294,8 @@ def test_another_compiling_body_is_set_on_the_page(province_server):
     assert "2 bộ hồ sơ gửi cơ quan khác, không phải " + syt in html
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(c.get("/so-noi-vu/tong-hop.pdf").data)).pages)
     text = " ".join(text.split())
-    assert text.startswith(syt.upper()) and f"Cơ quan tổng hợp: {syt}." in text
+    # the letterhead: the Sở Y tế under the UBND of the province its name says
+    assert text.startswith("UBND TỈNH THỬ NGHIỆM SỞ Y TẾ") and f"Cơ quan tổng hợp: {syt}." in text
     assert f"III. Tổng hợp chung của {syt}" in text and "Tổng hợp toàn tỉnh" not in text
 
     r = c.post("/so-noi-vu/han-nop", data={"csrf_token": csrf, "han_nop": "15/01/2026", "co_quan": list(NAMES),

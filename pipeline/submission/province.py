@@ -93,6 +93,10 @@ class Package:
     # the body compiling the summary the package is read into (`hoso tong-hop --noi-tong-hop`, set by
     # `summarise`); "" for a Sở Nội vụ, the default
     compiler: str = ""
+    # the province the package's agency belongs to, as its names say it («tỉnh Hà Giang Nam»: manifest
+    # `co_quan.co_quan_chu_quan`, else `co_quan.ten_co_quan` or the table's title; `province_of`); "" when they
+    # do not say. The summary's letterhead names the province only when the packages agree (`summary_province`)
+    tinh: str = ""
 
     @property
     def verified(self) -> bool:
@@ -280,7 +284,10 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None, *, as_
 
         pkg.problems.extend(why for why in (too_big(root / MANIFEST), too_big(root / RATINGS)) if why)
     if isinstance(manifest, dict) and root is not None:
-        pkg.agency = str((manifest.get("co_quan") or {}).get("ten_co_quan") or "")
+        record = manifest.get("co_quan")
+        agency: dict[str, Any] = record if isinstance(record, dict) else {}
+        pkg.agency = str(agency.get("ten_co_quan") or "")
+        pkg.tinh = next((t for t in (province_of(agency.get("co_quan_chu_quan")), province_of(pkg.agency)) if t), "")
         pkg.year = manifest.get("nam_danh_gia") if isinstance(manifest.get("nam_danh_gia"), int) else None
         pkg.made = _date((manifest.get("lan_tao") or {}).get("ngay"))
         section = manifest.get("nop_so_noi_vu") or {}
@@ -327,6 +334,8 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None, *, as_
             pkg.year = _year_from_table(data)
     if not pkg.agency:
         pkg.agency = given.stem
+    if not pkg.tinh:
+        pkg.tinh = province_of(pkg.agency)
     return pkg
 
 
@@ -424,6 +433,122 @@ def read_expected(path: Path) -> list[str]:
             names.append(line)
     return names
 
+
+# -- the province --------------------------------------------------------------------------------------------
+# the cities directly under the central government (from 1 July 2025): «thành phố X» names a province only for
+# these — any other «thành phố» is a city inside a province (up to 2025) and says nothing of which
+CENTRAL_CITIES = ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế")
+_PLACE = re.compile(r"(?:^|(?<=[\s,(]))(tỉnh|thành phố|tp\.?)\s+([^,;()\-–]+?)\s*(?=$|[,;()\-–])", re.IGNORECASE)
+
+
+def province_of(name: object) -> str:
+    """The province an agency's name or its superior body's names («Văn phòng UBND tỉnh Hà Giang Nam», «SỞ Y TẾ
+    TỈNH HÀ GIANG NAM») as written in a sentence: «tỉnh Hà Giang Nam», «thành phố Huế»; the last one named (a
+    commune's «…, tỉnh X»); "" when it names none."""
+    from pipeline.forms.printed import name_case
+    from pipeline.ingest.cells import name_key
+
+    if not isinstance(name, str):
+        return ""
+    text = name_case(" ".join(name.split()))
+    for m in reversed(list(_PLACE.finditer(text))):
+        level, place = m.group(1).casefold(), m.group(2).strip()
+        if not place or not place[0].isupper():
+            continue
+        if level == "tỉnh":
+            return f"tỉnh {place}"
+        city = next((c for c in CENTRAL_CITIES if name_key(c) == name_key(place)), None)
+        if city is not None:
+            return f"thành phố {city}"
+    return ""
+
+
+def summary_province(summary: Summary) -> str:
+    """The province the summary is of: the one the compiling body names («Sở Y tế tỉnh X»), else the one every
+    package that names one names (`Package.tinh`, compared as names are); "" when they disagree or none says."""
+    from pipeline.ingest.cells import name_key
+
+    if own := province_of(summary.compiler):
+        return own
+    named: dict[str, str] = {}
+    for pkg in summary.packages:
+        if pkg.tinh:
+            named.setdefault(name_key(pkg.tinh), pkg.tinh)  # as the first package writes it
+    return next(iter(named.values())) if len(named) == 1 else ""
+
+
+# -- the paper's head and foot (Nghị định 30/2020/NĐ-CP): the wording is data, templates/tong_hop_so_noi_vu.toml
+LABELS_FILE = "tong_hop_so_noi_vu.toml"
+DOTS = "…………"
+LABELS = {
+    "quoc_hieu": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "tieu_ngu": "Độc lập - Tự do - Hạnh phúc",
+    "cap_tren": "UBND {tinh}",
+    "co_quan": RECIPIENT,
+    "ky_hieu": "SNV",
+    "kem_theo": "(Kèm theo Báo cáo số …………/BC-{ky_hieu} của {co_quan})",
+    "nguoi_lap": "NGƯỜI LẬP BIỂU",
+    "ky_nguoi_lap": "(Ký, ghi rõ họ tên)",
+    "thu_truong_so": "GIÁM ĐỐC",
+    "thu_truong_khac": "THỦ TRƯỞNG CƠ QUAN",
+    "ky_thu_truong": "(Ký, ghi rõ họ tên)",
+}
+
+
+def labels() -> dict[str, str]:
+    """`LABELS` as corrected in the bundled templates/tong_hop_so_noi_vu.toml ([labels]); a key the file lacks,
+    or a file that cannot be read, keeps the wording above."""
+    import tomllib
+
+    from pipeline.resources import templates_dir
+
+    out = dict(LABELS)
+    try:
+        data = tomllib.loads((templates_dir() / LABELS_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return out
+    given = data.get("labels")
+    if isinstance(given, dict):
+        out.update({k: v for k, v in given.items() if k in out and isinstance(v, str)})
+    return out
+
+
+@dataclass(frozen=True)
+class Head:
+    """What the summary's letterhead and signature block print (`paper_head`)."""
+
+    cap_tren: str  # the superior body, capitals («UBND TỈNH HÀ GIANG NAM»), dots when not known
+    co_quan: str  # the compiling body, capitals («SỞ NỘI VỤ»)
+    ten: str  # the compiling body in a sentence («Sở Nội vụ tỉnh Hà Giang Nam»)
+    dong_ngay: str  # «Hà Giang Nam, ngày …… tháng …… năm 2026»
+    kem_theo: str  # «(Kèm theo Báo cáo số …………/BC-SNV của Sở Nội vụ tỉnh Hà Giang Nam)»
+    thu_truong: str  # the head's post over the signature («GIÁM ĐỐC»)
+
+
+def paper_head(summary: Summary) -> Head:
+    """The compiling body (`--noi-tong-hop`, else the Sở Nội vụ) under its superior, the UBND of the province
+    (`summary_province`; dots when unknown, or when the body is not a Sở: its superior is not known); the place
+    is the province's name (a provincial body's documents, ND 30/2020 Phụ lục I — UNCONFIRMED), the day and
+    month left for handwriting as on the agencies' own biểu, the year the summary's."""
+    from pipeline.forms.context import date_line
+    from pipeline.ingest.cells import name_key
+
+    words = labels()
+    tinh = summary_province(summary)
+    body = summary.compiler or words["co_quan"]
+    # «Sở Y tế tỉnh X» under «UBND TỈNH X»: the body's line does not repeat the province (ND 30's letterheads)
+    parts, k = body.split(), len(tinh.split())
+    short = body
+    if tinh and len(parts) > k and name_key(" ".join(parts[-k:])) == name_key(tinh):
+        short = " ".join(parts[:-k]).rstrip(",")
+    is_so = name_key(body).split(" ")[:1] == [name_key("Sở")]  # a Sở is headed by its Giám đốc, under the UBND
+    top = words["cap_tren"].format(tinh=tinh or DOTS) if is_so else DOTS
+    ten = body if summary.compiler else (f"{body} {tinh}" if tinh else body)
+    place = tinh.split(" ", 1)[1] if " " in tinh else DOTS
+    symbol = words["ky_hieu"] if name_key(body).startswith(name_key(RECIPIENT)) else DOTS
+    return Head(cap_tren=top.upper(), co_quan=short.upper(), ten=ten, dong_ngay=date_line(place, None, summary.today.year),
+                kem_theo=words["kem_theo"].format(ky_hieu=symbol, co_quan=ten),
+                thu_truong=words["thu_truong_so"] if is_so else words["thu_truong_khac"])
 
 # -- words ------------------------------------------------------------------------------------------------
 def _d(value: dt.date | None) -> str:
@@ -694,37 +819,134 @@ def _words(text: str) -> str:
 
 
 # -- PDF --------------------------------------------------------------------------------------------------
-def pdf_bytes(summary: Summary) -> bytes:
-    """A4 landscape: the list of agencies (verification, deadline), the counts per agency and staff
-    category, the province totals, then each failing package's problems."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
+# the tables' column widths (points; the landscape page's text is 770 wide) and cell padding: every header cell
+# of sections II and III wraps to at most `HEADER_LINES` lines (`header_lines`), the long headers in full
+COUNT_WIDTHS: tuple[float, ...] = (92, 96, 30, 34, 42, 42, 36, 42, 34, 70, 48, 34, 46, 76, 48)
+TOTAL_WIDTHS: tuple[float, ...] = (128, 36, 40, 44, 44, 40, 44, 36, 86, 50, 38, 48, 80, 56)
+LIST_WIDTHS: tuple[float, ...] = (34, 230, 62, 62, 382)
+PAD = 3
+HEADER_LINES = 4
+
+
+def _styles() -> dict[str, Any]:
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     from pipeline.bundle.pens import fonts
 
     regular, bold = fonts()
+    italic = _italic(regular)
     base = ParagraphStyle("t", fontName=regular, fontSize=8.5, leading=10.5)
-    head = ParagraphStyle("h", parent=base, fontName=bold)
+    big = ParagraphStyle("L", fontName=regular, fontSize=12.5, leading=15, alignment=1)
+    return {"base": base, "head": ParagraphStyle("h", parent=base, fontName=bold), "regular": regular, "bold": bold,
+            "italic": italic, "big": big, "big_bold": ParagraphStyle("LB", parent=big, fontName=bold),
+            "big_italic": ParagraphStyle("LI", parent=big, fontName=italic)}
+
+
+def _italic(regular: str) -> str:
+    """The italic face beside the forms' serif font (`pens.fonts`), registered once; the regular one without it."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from pipeline.bundle.pens import FONT_DIRS, FONT_FILES
+
+    name = "HosoSerif-Italic"
+    if name in pdfmetrics.getRegisteredFontNames():
+        return name
+    for folder in FONT_DIRS:
+        for plain, _ in FONT_FILES:
+            r, i = Path(folder) / plain, Path(folder) / plain.replace("-Regular", "").replace(".ttf", "-Italic.ttf")
+            if r.is_file():  # the face `fonts` took: its italic, or none
+                if not i.is_file():
+                    return regular
+                pdfmetrics.registerFont(TTFont(name, str(i)))
+                return name
+    return regular
+
+
+def header_lines(table: str) -> list[int]:
+    """How many lines each header cell of section «II» (per agency and category) or «III» (the totals) wraps to
+    in the PDF, as reportlab lays it out."""
+    from reportlab.platypus import Paragraph
+
+    head = _styles()["head"]
+    headers, widths = (COUNT_HEADERS, COUNT_WIDTHS) if table == "II" else (TOTAL_HEADERS, TOTAL_WIDTHS)
+    out = []
+    for (text, _), width in zip(headers, widths, strict=True):
+        _, height = Paragraph(text, head).wrap(width - 2 * PAD, 10_000)
+        out.append(round(height / head.leading))
+    return out
+
+
+def pdf_bytes(summary: Summary) -> bytes:
+    """A4 landscape, a biểu as the agencies' (ND 30/2020): the letterhead (`paper_head`), the title, the list
+    of agencies (verification, deadline), the counts per agency and staff category, the province totals, each
+    failing package's problems, then the signatures of the one who drew it up and of the body's head, left for
+    handwriting."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import (
+        Flowable,
+        HRFlowable,
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
+    st = _styles()
+    regular, bold = st["regular"], st["bold"]
+    base, head = st["base"], st["head"]
     title = ParagraphStyle("T", parent=base, fontName=bold, fontSize=13, leading=17, alignment=1)
     h2 = ParagraphStyle("H", parent=base, fontName=bold, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4)
 
     def esc(s: object) -> str:  # “…” where the words quote «…», as every paper (pipeline/quotes.py)
         return curly_quotes(_words(str(s))).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    def grid(header: list[str], rows: list[list[Any]], widths: list[float]) -> Table:
+    def grid(header: list[str], rows: list[list[Any]], widths: Sequence[float]) -> Table:
         data = [[Paragraph(esc(h), head) for h in header]] + [[Paragraph(esc(v), base) for v in r] for r in rows]
-        t = Table(data, colWidths=widths, repeatRows=1)
+        t = Table(data, colWidths=list(widths), repeatRows=1)
         t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8"))]))
         return t
 
+    def lines(text: str, style: Any) -> Paragraph:  # a name broken by `break_lines`: "\n" a line break
+        return Paragraph("<br/>".join(esc(x) for x in text.split("\n")), style)
+
+    def rule(text: str, style: Any, share: float) -> HRFlowable:  # the short line under a name (ND 30)
+        width = max(stringWidth(x, style.fontName, style.fontSize) for x in text.split("\n"))
+        return HRFlowable(width=width * share, thickness=0.6, color=colors.black, spaceBefore=3, spaceAfter=0,
+                          hAlign="CENTER")
+
+    def two(left: list[Flowable], right: list[Flowable], widths: list[float]) -> Table:
+        t = Table([[left, right]], colWidths=widths)
+        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        return t
+
+    from pipeline.forms.printed import header_left
+
     years = [summary.year] if summary.year else []
     year = f" NĂM {summary.year}" if summary.year else ""
-    # a named compiler (a Sở Y tế summing its hospitals) heads the page and the first paragraph; without one
-    # (a Sở Nội vụ) the page is as it always was
-    story: list[Flowable] = [Paragraph(esc(summary.compiler.upper()), title)] if summary.compiler else []
+    # the letterhead: the superior body over the compiling one (a named compiler, a Sở Y tế summing its
+    # hospitals, else the Sở Nội vụ), broken as every paper's header (`printed.header_left`); the quốc hiệu,
+    # tiêu ngữ and the place and date line
+    words, paper = labels(), paper_head(summary)
+    left = header_left(paper.cap_tren, paper.co_quan)
+    motto = words["tieu_ngu"]
+    story: list[Flowable] = [
+        two([lines(left["ngang_tren"], st["big"]), lines(left["ngang_duoi"], st["big_bold"]),
+             rule(left["ngang_duoi"].split("\n")[-1], st["big_bold"], 0.4)],
+            [Paragraph(esc(words["quoc_hieu"]), st["big_bold"]), Paragraph(esc(motto), st["big_bold"]),
+             rule(motto, st["big_bold"], 1.0), Spacer(1, 5), Paragraph(esc(paper.dong_ngay), st["big_italic"])],
+            [290, 480]),
+        Spacer(1, 10)]
     by = f"Cơ quan tổng hợp: {summary.compiler}. " if summary.compiler else ""
     # agencies' names are in these words: escaped as a whole (reportlab reads «&», «<» as markup)
     first = (f"{by}Lập ngày {_d(summary.today)}. Nhận {len(summary.packages)} bộ hồ sơ; "
@@ -733,17 +955,18 @@ def pdf_bytes(summary: Summary) -> bytes:
              + (f" {elsewhere_words(summary)}" if elsewhere_words(summary) else ""))
     story += [Paragraph(f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG{year}", title),
               Paragraph("cán bộ, công chức, viên chức và người lao động của các cơ quan, đơn vị", title),
+              Paragraph(esc(paper.kem_theo), ParagraphStyle("K", parent=base, fontName=st["italic"], fontSize=11,
+                                                            leading=14, alignment=1)),
               Spacer(1, 6),
               Paragraph(esc(first), base)]
     story.append(Paragraph("I. Tình hình nộp hồ sơ", h2))
     rows = [[i, p.agency, _d(p.made), _d(p.due), status_words(p)] for i, p in enumerate(summary.packages, 1)]
     rows += [[len(rows) + i, name, "", _d(summary.due), missing_words(summary)]
              for i, name in enumerate(summary.missing, 1)]
-    story.append(grid(["STT", "Cơ quan, đơn vị", "Ngày lập", "Hạn nộp", "Tình trạng"], rows, [34, 230, 62, 62, 380]))
+    story.append(grid(["STT", "Cơ quan, đơn vị", "Ngày lập", "Hạn nộp", "Tình trạng"], rows, LIST_WIDTHS))
     story.append(Paragraph("II. Kết quả xếp loại theo cơ quan và đối tượng", h2))
     header = [h for h, _ in COUNT_HEADERS]
-    widths: list[float] = [96, 106, 34, 36, 42, 42, 40, 42, 40, 68, 38, 32, 42, 48, 44]
-    story.append(grid(header, _category_rows(summary), widths))
+    story.append(grid(header, _category_rows(summary), COUNT_WIDTHS))
     story.append(Paragraph(esc(
         f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years)}, số được "
         "xếp loại «Hoàn thành xuất sắc nhiệm vụ» không quá 20% số được xếp loại «Hoàn thành tốt nhiệm vụ», xét trong "
@@ -756,16 +979,28 @@ def pdf_bytes(summary: Summary) -> bytes:
     story.append(Paragraph(f"III. Tổng hợp chung của {esc(summary.compiler)}" if summary.compiler
                            else "III. Tổng hợp toàn tỉnh", h2))
     trows = _total_rows(summary)
-    story.append(grid([h for h, _ in TOTAL_HEADERS], trows, [120, 36, 44, 46, 46, 46, 46, 44, 84, 48, 40, 44, 56, 46]))
+    story.append(grid([h for h, _ in TOTAL_HEADERS], trows, TOTAL_WIDTHS))
+    tail = len(story) - 2  # what the signatures are kept with: section III's heading and table, or (below) the
+    # last failing package's name and its last problems
     failed = summary.failed
     if failed:
         story.append(Paragraph("IV. Bộ hồ sơ không đạt kiểm tra", h2))
         for p in failed:
+            tail = len(story)
             story.append(Paragraph(f"{esc(p.agency)} — {esc(p.given)}", head))
             for problem in p.problems[:50]:
                 story.append(Paragraph("• " + esc(problem), base))
             if len(p.problems) > 50:
                 story.append(Paragraph(f"… và {len(p.problems) - 50} lỗi khác (xem tệp {XLSX}).", base))
+    # the signatures, names left for handwriting (the agencies' biểu: «NGƯỜI LẬP BIỂU» and the head), kept on a
+    # page with what comes before them (a page of signatures alone is signed for nothing that can be seen)
+    signatures = two(
+        [Paragraph(esc(words["nguoi_lap"]), st["big_bold"]), Paragraph(esc(words["ky_nguoi_lap"]), st["big_italic"])],
+        [Paragraph(esc(paper.thu_truong), st["big_bold"]), Paragraph(esc(words["ky_thu_truong"]), st["big_italic"]),
+         Spacer(1, 70)],
+        [385, 385])
+    tail = max(tail, len(story) - 3)
+    story[tail:] = [KeepTogether([*story[tail:], Spacer(1, 12), signatures])]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=36, rightMargin=36, topMargin=36,
                             bottomMargin=36, title="Tổng hợp kết quả đánh giá, xếp loại chất lượng", invariant=1)
