@@ -1345,6 +1345,14 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
     by_person: dict[str, list[str]] = defaultdict(list)
     for pr in periods:
         by_person[pr.ma_so].append(pr.ky)
+    # KetQuaKy rows that name a person and a period but were not read as a result (an error on one of their cells)
+    kept = {(pr.ma_so, pr.ky) for pr in periods}
+    rejected: dict[tuple[str, str], list[int]] = defaultdict(list)
+    result_sheet = data.get("KetQuaKy")
+    for r in (result_sheet.rows if result_sheet else ()):
+        key = (r.values.get("ma_so"), r.values.get("ky"))
+        if isinstance(key[0], str) and isinstance(key[1], str) and key not in kept:
+            rejected[(key[0], key[1])].append(r.number)
     for row in sheet.rows:
         v = row.values
         if "ma_so" not in v or "loai_nhan_su" not in v:
@@ -1371,9 +1379,19 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
         missing = [k for k in all_periods(year, quarters) if k not in set(kys)]
         what = ("chưa có kết quả tháng hoặc quý nào ở sheet «KetQuaKy»" if not kys else
                 f"thiếu kết quả kỳ {', '.join(missing)} ở sheet «KetQuaKy»")
+        # a period whose row is there but holds an error (reported on its cell) is not missing from the sheet:
+        # the clerk is sent to that row, not asked to add one
+        wrong = sorted({n for k in (missing if kys else all_periods(year, quarters))
+                        for n in rejected.get((v["ma_so"], k), ())})
+        extra = ""
+        if wrong:
+            one = len(wrong) == 1
+            extra = (f" {'Dòng' if one else 'Các dòng'} {', '.join(str(n) for n in wrong)} của sheet «KetQuaKy» có "
+                     f"kết quả {'kỳ' if one else 'các kỳ'} này nhưng có lỗi nên chưa được tính: sửa lỗi ở "
+                     f"{'dòng' if one else 'các dòng'} đó.")
         actual = f"thời gian công tác thực tế {need:g} tháng" if need != months else f"thời gian công tác {months:g} tháng"
         problems.append(_p(WARNING, row, "ma_so", f"Người này {what} ({actual}): chưa được "
-                           "xếp loại cho đến khi đủ kết quả các kỳ.", value=v["ma_so"],
+                           f"xếp loại cho đến khi đủ kết quả các kỳ.{extra}", value=v["ma_so"],
                            expected="mỗi tháng (hoặc quý) trong thời gian công tác một dòng ở sheet «KetQuaKy»"))
 
 
