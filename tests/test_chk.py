@@ -1,0 +1,188 @@
+"""KPI exports whose column names repeat under group titles (tests/kpi_exports.py `grouped_xlsx`, `grouped_csv`:
+«Số lượng», «Chất lượng», «Tiến độ» merged across, each over «Kế hoạch», «Thực hiện», «Tỷ lệ (%)»): the rates are
+the «Tỷ lệ (%)» columns of their groups, never a plan or done count; what cannot be told is refused, naming the
+columns. `hoso check`: a comparable group written as another unit's code."""
+
+from __future__ import annotations
+
+import shutil
+
+import kpi_exports
+import pytest
+from fakes import run_main
+
+from pipeline import ingest
+from pipeline.resources import sample_workbook
+
+pytestmark = pytest.mark.usefixtures("cli_in_process")
+
+
+@pytest.fixture
+def so(tmp_path):
+    dest = tmp_path / "so.xlsx"
+    shutil.copyfile(sample_workbook(2026), dest)
+    return dest
+
+
+def _periods(workbook, code):
+    return {p.ky: (p.diem_tieu_chi_chung, p.a, p.b, p.c) for p in ingest.load(workbook).periods if p.ma_so == code}
+
+
+def _build(fmt, path, names=kpi_exports.GROUP_NAMES, titles=kpi_exports.GROUP_TITLES, rows=None):
+    return getattr(kpi_exports, f"grouped_{fmt}")(path.with_suffix(f".{fmt}"), names, titles, rows)
+
+
+# -- the export's rates are its «Tỷ lệ (%)» columns -------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("names", [kpi_exports.GROUP_NAMES, ("Tỷ lệ (%)",), ("Thực hiện", "Tỷ lệ (%)")],
+                         ids=["ke_hoach_thuc_hien_ty_le", "ty_le", "thuc_hien_ty_le"])
+def test_each_rate_is_the_rate_column_under_its_own_group_title(so, tmp_path, capsys, fmt, names):
+    """Before: the group titles' row was taken for the header, «Số lượng» (over «Kế hoạch») read as the quantity
+    rate — VP-021's October imported as 10 % quantity, 10 % quality, 20 % timeliness — and, in the .xlsx, the
+    column names' row reported as a person's row not imported."""
+    export = _build(fmt, tmp_path / "kpi", names)
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert ("diem_tieu_chi_chung ← «Điểm tiêu chí chung»; ty_le_so_luong ← «Số lượng - Tỷ lệ (%)»; "
+            "ty_le_chat_luong ← «Chất lượng - Tỷ lệ (%)»; ty_le_tien_do ← «Tiến độ - Tỷ lệ (%)»") in err
+    assert "KetQuaKy: thêm 1 dòng, thay 1 dòng cùng người, cùng kỳ" in err
+    assert "không được nhập" not in err and "Bỏ qua" not in err
+    # the export's «Tỷ lệ (%)» cells: VP-021 October 100 / 90 / 85, VP-007 November 95 / 89,5 / 80
+    assert _periods(so, "VP-021")["2026-10"] == (25.5, 100, 90, 85)
+    assert _periods(so, "VP-007")["2026-11"] == (26, 95, 89.5, 80)
+
+
+def test_the_saved_mapping_names_the_joined_headers_and_next_month_s_export_uses_it(so, tmp_path, capsys):
+    export = _build("xlsx", tmp_path / "thang_10")
+    assert run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)[0] == 0
+    saved = so.with_name("so.anh_xa_ket_qua.toml").read_text(encoding="utf-8")
+    assert 'ty_le_so_luong = "Số lượng - Tỷ lệ (%)"' in saved
+    assert 'ty_le_chat_luong = "Chất lượng - Tỷ lệ (%)"' in saved and 'ty_le_tien_do = "Tiến độ - Tỷ lệ (%)"' in saved
+    # the next export of the same screen, as CSV, a corrected VP-021 October: quality done 8 of 10, 80 %
+    first = kpi_exports.GROUPED[0]
+    again = _build("csv", tmp_path / "thang_10_sua", rows=[(*first[:5], ("10", "8", "80"), first[6])])
+    code, err = run_main(["nhap-ket-qua", str(again), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert "Ánh xạ cột (theo tệp «" in err and "ty_le_chat_luong ← «Chất lượng - Tỷ lệ (%)»" in err
+    assert "không có trong tệp xuất" not in err
+    assert _periods(so, "VP-021")["2026-10"] == (25.5, 100, 80, 85)
+
+
+def test_a_mapping_saved_from_the_group_titles_before_is_read_again_from_the_rate_columns(so, tmp_path, capsys):
+    """A workbook whose saved mapping was written by the old reading (ty_le_so_luong = "Số lượng", the title over
+    «Kế hoạch»): the title is no longer a column of the export; the rate columns are taken, and the note says so."""
+    so.with_name("so.anh_xa_ket_qua.toml").write_text(
+        '[cot_thang]\nma_so = "Mã CBCC"\nho_ten = "Họ và tên"\nthang = "Tháng"\n'
+        'diem_tieu_chi_chung = "Điểm tiêu chí chung"\nty_le_so_luong = "Số lượng"\nty_le_chat_luong = "Chất lượng"\n'
+        'ty_le_tien_do = "Tiến độ"\n', encoding="utf-8")
+    code, err = run_main(["nhap-ket-qua", str(_build("csv", tmp_path / "kpi")), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert "Cột «Số lượng» (ánh xạ cho «ty_le_so_luong») không có trong tệp xuất; chương trình tự nhận lại" in err
+    assert _periods(so, "VP-021")["2026-10"] == (25.5, 100, 90, 85)
+
+
+def test_one_group_of_counts_and_rate_is_read_by_its_title(so, tmp_path, capsys):
+    """One group only («Số lượng» over «Kế hoạch», «Thực hiện», «Tỷ lệ (%)»: no name repeats): the names mean
+    nothing alone, so they are joined to the title all the same; the rate is «Tỷ lệ (%)» (95), not the plan (20)."""
+    export = _build("xlsx", tmp_path / "kpi", titles=("Số lượng",))
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so), "--thu"], capsys)
+    assert code == 0, err
+    assert "ty_le_so_luong ← «Số lượng - Tỷ lệ (%)»" in err
+    assert "ty_le_chat_luong" not in err and "ty_le_tien_do" not in err
+
+
+# -- refused when the rate cannot be told ------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_groups_of_plan_and_done_counts_only_are_refused_naming_their_columns(so, tmp_path, capsys, fmt):
+    before = so.read_bytes()
+    export = _build(fmt, tmp_path / "kpi", ("Kế hoạch", "Thực hiện"))
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 3, err
+    row = 4 if fmt == "xlsx" else 3  # the column names' row
+    assert (f"Sheet «kpi.{fmt}», dòng {row}: Dưới tiêu đề nhóm «Chất lượng» không có cột tỷ lệ (%): «Chất lượng - Kế "
+            "hoạch» (cột H), «Chất lượng - Thực hiện» (cột I) là số đếm (kế hoạch, thực hiện), không phải «Chất lượng "
+            "(%)»; chương trình không lấy tỷ lệ (%) từ các cột này. Cần: một cột tỷ lệ (%) dưới tiêu đề «Chất lượng» "
+            "(ví dụ «Tỷ lệ (%)»): xuất lại tệp kèm cột đó.") in err
+    assert "Dưới tiêu đề nhóm «Số lượng» không có cột tỷ lệ (%): «Số lượng - Kế hoạch» (cột F)" in err
+    assert "Dưới tiêu đề nhóm «Tiến độ» không có cột tỷ lệ (%): «Tiến độ - Kế hoạch» (cột J)" in err
+    assert so.read_bytes() == before
+    assert not so.with_name("so.anh_xa_ket_qua.toml").exists()
+
+
+def test_two_columns_of_a_group_neither_named_a_rate_are_refused_then_imported_with_the_clerk_s_mapping(
+        so, tmp_path, capsys):
+    export = _build("csv", tmp_path / "kpi", ("Tự chấm", "Cấp trên chấm"))
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 3, err
+    assert ("Dưới tiêu đề nhóm «Tiến độ» có các cột «Tiến độ - Tự chấm» (cột J), «Tiến độ - Cấp trên chấm» (cột K): "
+            "không biết cột nào là «Tiến độ (%)». Cần: ghi tệp ánh xạ (bảng [cot], ví dụ ty_le_tien_do = \"Tiến độ - "
+            "Tự chấm\" nếu đó là cột đúng) rồi chạy lại với --anh-xa TỆP") in err
+    mine = tmp_path / "anh_xa.toml"
+    mine.write_text('[cot]\nty_le_so_luong = "Số lượng - Cấp trên chấm"\nty_le_chat_luong = "Chất lượng - Cấp trên '
+                    'chấm"\nty_le_tien_do = "Tiến độ - Cấp trên chấm"\n', encoding="utf-8")
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so), "--anh-xa", str(mine)], capsys)
+    assert code == 0, err
+    assert _periods(so, "VP-007")["2026-11"] == (26, 95, 89.5, 80)
+
+
+def test_two_rate_columns_in_one_group_are_refused(so, tmp_path, capsys):
+    export = _build("xlsx", tmp_path / "kpi", ("Tỷ lệ (%)", "Tỷ lệ quy đổi (%)"))
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 3, err
+    assert ("Dưới tiêu đề nhóm «Số lượng» có nhiều cột tỷ lệ (%): «Số lượng - Tỷ lệ (%)» (cột F), «Số lượng - Tỷ lệ "
+            "quy đổi (%)» (cột G); không biết cột nào là «Số lượng (%)».") in err
+
+
+def test_a_mapping_naming_a_count_column_for_a_rate_is_refused(so, tmp_path, capsys):
+    mine = tmp_path / "anh_xa.toml"
+    mine.write_text('[cot]\nty_le_so_luong = "Số lượng - Kế hoạch"\n', encoding="utf-8")
+    export = _build("csv", tmp_path / "kpi")
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so), "--anh-xa", str(mine)], capsys)
+    assert code == 3, err
+    assert ("Ánh xạ ghi ty_le_so_luong = «Số lượng - Kế hoạch»: cột này là số đếm (kế hoạch, thực hiện), không phải "
+            "«Số lượng (%)».") in err
+
+
+def test_a_mapping_naming_one_column_for_two_keys_is_refused(so, tmp_path, capsys):
+    mine = tmp_path / "anh_xa.toml"
+    mine.write_text('[cot]\nty_le_so_luong = "Số lượng - Tỷ lệ (%)"\nty_le_chat_luong = "Số lượng - Tỷ lệ (%)"\n',
+                    encoding="utf-8")
+    export = _build("csv", tmp_path / "kpi")
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so), "--anh-xa", str(mine)], capsys)
+    assert code == 3, err
+    assert ("Ánh xạ ghi cùng một cột «Số lượng - Tỷ lệ (%)» (cột H) cho ty_le_so_luong, ty_le_chat_luong; mỗi cột của "
+            "tệp xuất chỉ dùng cho một cột của sổ.") in err
+
+
+def test_a_one_row_header_with_the_same_rate_name_twice_is_refused(so, tmp_path, capsys):
+    export = tmp_path / "kpi.csv"
+    export.write_text("Mã CBCC;Họ và tên;Tháng;Điểm tiêu chí chung;Số lượng (%);Chất lượng (%);Chất lượng (%)\n"
+                      "VP-021;Huỳnh Văn Cường;10/2026;25,5;100;90;45\n", encoding="utf-8")
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 3, err
+    assert ("Có 2 cột cùng tiêu đề: «Chất lượng (%)» (cột F), «Chất lượng (%)» (cột G); không biết cột nào là «Chất "
+            "lượng (%)».") in err
+
+
+def test_a_one_row_header_s_plan_count_is_not_taken_for_the_rate(so, tmp_path, capsys):
+    """«Số lượng kế hoạch» contains «số lượng»: before, with no rate column, it was taken for the quantity rate."""
+    export = tmp_path / "kpi.csv"
+    export.write_text("Mã CBCC;Họ và tên;Tháng;Điểm tiêu chí chung;Số lượng kế hoạch;Số lượng thực hiện\n"
+                      "VP-021;Huỳnh Văn Cường;10/2026;25,5;12;11\n", encoding="utf-8")
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert "ty_le_so_luong" not in err
+    assert _ket_qua_ky(so, "VP-021", "2026-10") == {"diem_tieu_chi_chung": 25.5, "ty_le_so_luong": None}
+
+
+def _ket_qua_ky(workbook, code, period):
+    """The workbook's KetQuaKy row of `code` and `period` as written (the sample's header: the keys): its general
+    score and quantity rate cells."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(workbook)["KetQuaKy"]
+    head = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if row[head.index("ma_so")] == code and row[head.index("ky")] == period:
+            return {h: row[head.index(h)] for h in ("diem_tieu_chi_chung", "ty_le_so_luong")}
+    raise AssertionError(f"no KetQuaKy row of {code} {period}")
