@@ -186,3 +186,100 @@ def _ket_qua_ky(workbook, code, period):
         if row[head.index("ma_so")] == code and row[head.index("ky")] == period:
             return {h: row[head.index(h)] for h in ("diem_tieu_chi_chung", "ty_le_so_luong")}
     raise AssertionError(f"no KetQuaKy row of {code} {period}")
+
+
+# -- hoso check: a comparable group written with another unit's code ---------------------------------------------
+ANOTHER = "sẽ được tính tỷ lệ Hoàn thành xuất sắc nhiệm vụ chung với người của"  # the words of the warning
+
+
+def _sample_with_groups(tmp_path, groups):
+    """The 2026 sample with NhanSu «Nhóm tương đồng» of the people `groups` written anew; their rows and the
+    column letters (group, unit) of the sheet."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(sample_workbook(2026))
+    ws = book["NhanSu"]
+    head = [c.value for c in ws[1]]
+    group, unit = head.index("nhom_tuong_dong"), head.index("ma_don_vi")
+    rows = {}
+    for r in ws.iter_rows(min_row=2):
+        if r[0].value in groups:
+            r[group].value = groups[r[0].value]
+            rows[r[0].value] = r[0].row
+    path = tmp_path / "so.xlsx"
+    book.save(path)
+    return path, rows, ws.cell(row=1, column=group + 1).column_letter, ws.cell(row=1, column=unit + 1).column_letter
+
+
+def test_people_of_one_unit_in_a_group_written_with_another_unit_s_code_are_warned(tmp_path, capsys):
+    """VP-026 and VP-027 (unit KGVX, Phòng Khoa giáo - Văn xã) written in «TH/chuyen_vien», the group of Phòng Tổng
+    hợp's chuyên viên (VP-016 … VP-023); VP-032 (CBTH) in «TH/vien_chuc»: one warning per group and unit, at the first
+    cell, naming the cells and what the group would be with their own unit. The sample's own groups (TH's people in
+    «TH/chuyen_vien», CBTH's in «CBTH/vien_chuc») are not warned."""
+    path, rows, group, unit = _sample_with_groups(
+        tmp_path, {"VP-026": "TH/chuyen_vien", "VP-027": "TH/chuyen_vien", "VP-032": "TH/vien_chuc"})
+    assert rows["VP-027"] == rows["VP-026"] + 1
+    found = sorted((p.sheet, p.row, p.column, p.value, p.message, p.expected)
+                   for p in ingest.check(path) if ANOTHER in p.message)
+    first = rows["VP-026"]
+    assert found == [
+        ("NhanSu", first, group, "TH/chuyen_vien",
+         f"Nhóm tương đồng «TH/chuyen_vien» ở 2 dòng ({group}{first}:{group}{first + 1}) ghi theo mã đơn vị «TH» (Phòng "
+         f"Tổng hợp), nhưng những người này thuộc đơn vị «KGVX» (Phòng Khoa giáo - Văn xã; cột {unit} «ma_don_vi»): "
+         "những người này sẽ được tính tỷ lệ Hoàn thành xuất sắc nhiệm vụ chung với người của Phòng Tổng hợp, nhóm in "
+         "là «Chuyên viên – Phòng Tổng hợp» (sửa mã đơn vị hàng loạt, hoặc chuyển đơn vị, mà nhóm chưa sửa theo?).",
+         "«KGVX/chuyen_vien» (mã đơn vị của những người này trong sheet NhanSu), hoặc tên nhóm viết bằng chữ nếu nhóm "
+         "cố ý gồm người của nhiều đơn vị"),
+        ("NhanSu", rows["VP-032"], group, "TH/vien_chuc",
+         f"Nhóm tương đồng «TH/vien_chuc» ghi theo mã đơn vị «TH» (Phòng Tổng hợp), nhưng người này thuộc đơn vị «CBTH» "
+         f"(Trung tâm Công báo - Tin học; ô {unit}{rows['VP-032']} «ma_don_vi»): người này sẽ được tính tỷ lệ Hoàn "
+         "thành xuất sắc nhiệm vụ chung với người của Phòng Tổng hợp, nhóm in là «Viên chức – Phòng Tổng hợp» (sửa mã "
+         "đơn vị hàng loạt, hoặc chuyển đơn vị, mà nhóm chưa sửa theo?).",
+         "«CBTH/vien_chuc» (mã đơn vị của người này trong sheet NhanSu), hoặc tên nhóm viết bằng chữ nếu nhóm cố ý gồm "
+         "người của nhiều đơn vị"),
+    ]
+    code, err = run_main(["check", str(path)], capsys)
+    assert code == 0, err  # a warning: the workbook still builds
+    assert (f"CẢNH BÁO Sheet «NhanSu», dòng {rows['VP-032']}, cột {group} «nhom_tuong_dong» (ô {group}{rows['VP-032']}): "
+            "Nhóm tương đồng «TH/vien_chuc» ghi theo mã đơn vị «TH»") in err
+    assert "Cần: «CBTH/vien_chuc»" in err
+
+
+def test_the_warning_names_the_sheets_and_columns_as_the_workbook_does(tmp_path):
+    """Sheets and columns named by their Vietnamese labels (as `hoso init` writes them); NS-05 (unit SN) in «HC/lanh_dao»,
+    the group NS-01 (HC) is in too: only NS-05 is warned."""
+    import workbook_factory as factory
+
+    from pipeline.ingest import schema
+
+    t = factory.tables()
+    for person in t["NhanSu"]:
+        person["nhom_tuong_dong"] = {"NS-01": "HC/lanh_dao", "NS-05": "HC/lanh_dao"}.get(person["ma_so"], "")
+    path = factory.write(tmp_path / "so.xlsx", t, headers="label", sheet_names="label")
+    [p] = [p for p in ingest.check(path) if ANOTHER in p.message]
+    staff = schema.SHEETS_BY_KEY["NhanSu"]
+    labels = {c.key: c.label for c in staff.columns}
+    assert (p.sheet, p.row, p.column, p.header, p.value) == (staff.label, 6, factory.letter("NhanSu", "nhom_tuong_dong"),
+                                                             labels["nhom_tuong_dong"], "HC/lanh_dao")
+    assert f"«SN» (Trung tâm Tin học; ô {factory.letter('NhanSu', 'ma_don_vi')}6 «{labels['ma_don_vi']}»)" in p.message
+    assert p.expected.startswith(f"«SN/lanh_dao» (mã đơn vị của người này trong sheet «{staff.label}»)")
+
+
+@pytest.mark.parametrize("name", ["mau_2024", "mau_2026", "su_nghiep_2026", "xa_2026", "trung_tam_2026", "truong_2026"])
+def test_no_sample_or_test_workbook_puts_a_person_in_another_unit_s_group(name, tmp_path):
+    """The brief's question, answered by the workbooks themselves: none writes another unit's code on purpose."""
+    import importlib
+
+    if name.startswith("mau_"):
+        path = sample_workbook(int(name[-4:]))
+    else:
+        path = importlib.import_module(name).write(tmp_path / f"{name}.xlsx")
+    assert not [p for p in ingest.check(path) if ANOTHER in p.message]
+
+
+def test_a_code_of_no_unit_gets_the_other_warning_only(tmp_path):
+    """«TT/vien_chuc» (no unit TT): the stale-code warning (tests/test_nho.py), not this one, which needs the code to be
+    a unit's."""
+    path, rows, _, _ = _sample_with_groups(tmp_path, {"VP-026": "TT/vien_chuc"})
+    problems = [p for p in ingest.check(path) if p.row == rows["VP-026"] and "«TT/vien_chuc»" in p.message]
+    assert len(problems) == 1 and "sheet DonVi không có đơn vị mã «TT»" in problems[0].message
