@@ -283,3 +283,28 @@ def test_a_code_of_no_unit_gets_the_other_warning_only(tmp_path):
     path, rows, _, _ = _sample_with_groups(tmp_path, {"VP-026": "TT/vien_chuc"})
     problems = [p for p in ingest.check(path) if p.row == rows["VP-026"] and "«TT/vien_chuc»" in p.message]
     assert len(problems) == 1 and "sheet DonVi không có đơn vị mã «TT»" in problems[0].message
+
+
+def test_a_mapping_naming_a_leader_s_rate_whose_name_holds_thuc_hien_is_not_taken_for_a_count(so, tmp_path, capsys):
+    """«Tổ chức thực hiện» is the name of the leader's rate đ) (năng lực tổ chức thực hiện), «thực hiện» in it no
+    count: the clerk's mapping is used. VP-004 (Trưởng phòng HCQT) October: đ) 90."""
+    export = tmp_path / "kpi.csv"
+    export.write_text("NV;KY;P30;Tổ chức thực hiện\nVP-004;2026-10;27;90\n", encoding="utf-8")
+    mine = tmp_path / "anh_xa.toml"
+    mine.write_text('[cot]\nma_so = "NV"\nky = "KY"\ndiem_tieu_chi_chung = "P30"\n'
+                    'ty_le_to_chuc_thuc_hien = "Tổ chức thực hiện"\n', encoding="utf-8")
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so), "--anh-xa", str(mine), "--thu"], capsys)
+    assert code == 0, err
+    assert "ty_le_to_chuc_thuc_hien ← «Tổ chức thực hiện»" in err
+
+
+def test_a_mapping_naming_a_header_the_export_has_twice_is_refused(so, tmp_path, capsys):
+    export = tmp_path / "kpi.csv"
+    export.write_text("Mã CBCC;Tháng;Điểm tiêu chí chung;Chất lượng (%);Chất lượng (%)\n"
+                      "VP-021;10/2026;25,5;90;45\n", encoding="utf-8")
+    mine = tmp_path / "anh_xa.toml"
+    mine.write_text('[cot]\nty_le_chat_luong = "Chất lượng (%)"\n', encoding="utf-8")
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so), "--anh-xa", str(mine)], capsys)
+    assert code == 3, err
+    assert ("Ánh xạ ghi ty_le_chat_luong = «Chất lượng (%)», nhưng tệp xuất có nhiều cột tiêu đề «Chất lượng (%)»: "
+            "«Chất lượng (%)» (cột D), «Chất lượng (%)» (cột E).") in err

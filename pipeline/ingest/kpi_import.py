@@ -246,6 +246,15 @@ def _is_count(text: str) -> bool:
     return _has(f, COUNT_WORDS) and not _has(f, RATE_WORDS)
 
 
+def _without_key(header: str, key: str) -> str:
+    """`header` folded, less the names of `key` it contains («Tổ chức thực hiện (%)» less «tổ chức thực hiện»): what
+    is left says whether the column is a count of it («Số lượng kế hoạch» → «kế hoạch»)."""
+    f = f" {cells.fold(header).replace('%', ' % ')} "
+    for name in sorted((n for n, k in _KEY_LOOKUP.items() if k == key), key=len, reverse=True):
+        f = f.replace(f" {name} ", " ")
+    return " ".join(f.split())
+
+
 def _is_rate(text: str) -> bool:
     return _has(cells.fold(text), RATE_WORDS)
 
@@ -422,9 +431,10 @@ def detect(headers: list[str], saved: dict[str, str] | None = None) -> tuple[dic
 def detect_header(headers: list[str], saved: dict[str, str] | None = None,
                   groups: dict[int, tuple[str, str]] | None = None
                   ) -> tuple[dict[str, int], list[str], list[tuple[str, str]]]:
-    """key -> column index in the export; notes about the mapping; why the columns cannot be told apart (then the
-    export is refused; what the clerk can do): a joined column (`groups`, see `Header`) taken by its group title only, one key named by two
-    columns of the same name, one column named for two keys, a rate from a count column."""
+    """key -> column index in the export; notes about the mapping; why the columns cannot be told apart, each with
+    what the clerk can do (then the export is refused): a joined column (`groups`, see `Header`) taken by its group
+    title only, one key named by two columns of the same name, one column named for two keys, a rate from a count
+    column."""
     groups = groups or {}
     why: list[tuple[str, str]] = []
     notes: list[str] = []
@@ -438,7 +448,12 @@ def detect_header(headers: list[str], saved: dict[str, str] | None = None,
         if i is None:
             notes.append(f"Cột «{header}» (ánh xạ cho «{key}») không có trong tệp xuất; chương trình tự nhận lại cột này.")
             continue
-        if key in PCT and (_is_count(groups[i][1]) if i in groups else _is_count(header)):
+        if sum(cells.fold(h) == cells.fold(header) for h in headers) > 1:
+            why.append((f"Ánh xạ ghi {key} = «{header}», nhưng tệp xuất có nhiều cột tiêu đề «{header}»: "
+                        f"{_shown(headers, [j for j, h in enumerate(headers) if cells.fold(h) == cells.fold(header)])}.",
+                        "đổi tiêu đề các cột trong tệp xuất cho khác nhau, rồi ghi tệp ánh xạ theo tiêu đề mới"))
+            continue
+        if key in PCT and (_is_count(groups[i][1]) if i in groups else _is_count(_without_key(header, key))):
             why.append((f"Ánh xạ ghi {key} = «{header}»: cột này là số đếm (kế hoạch, thực hiện), không phải "
                         f"«{_key_words(key)}».", f"sửa dòng {key} của tệp ánh xạ cho tiêu đề cột tỷ lệ (%), hoặc xóa "
                         "dòng đó để chương trình tự nhận lại"))
@@ -461,7 +476,8 @@ def detect_header(headers: list[str], saved: dict[str, str] | None = None,
         if auto and auto not in out:
             same = [j for j, other in enumerate(headers) if j not in used and j not in groups
                     and cells.fold(other) == cells.fold(h)]
-            if len(same) > 1:
+            # (a name twice — the person's and a rater's — is only checked against the code: the first is taken)
+            if len(same) > 1 and auto != "ho_ten":
                 why.append((f"Có {len(same)} cột cùng tiêu đề: {_shown(headers, same)}; không biết cột nào là "
                             f"«{_key_words(auto)}».", _map_it(auto, h) + " (hoặc đổi tiêu đề các cột cho khác nhau)"))
                 used.update(same)
