@@ -12,14 +12,18 @@
 
 - `two_row_header_xlsx(path, style)`: a monthly export whose header takes two rows (a merged group title above the
   column names).
+- `grouped_xlsx(path, names, titles)`, `grouped_csv(...)`: the same names («Kế hoạch», «Thực hiện», «Tỷ lệ (%)»)
+  repeated under group titles («Số lượng», «Chất lượng», «Tiến độ»), merged across in the .xlsx, above the group's
+  first column only in the CSV.
 
-The values are plain data (`MONTHLY`, `QUARTERLY`, `TWO_ROW`), so a test works out the year scores from them by hand.
+The values are plain data (`MONTHLY`, `QUARTERLY`, `TWO_ROW`, `GROUPED`), so a test works out the year scores from them by hand.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -199,3 +203,73 @@ def short_cp1258_csv(path: Path) -> Path:
         path.write_bytes(data)
         return path
     raise AssertionError("no padding gives bytes that are valid UTF-16")
+
+
+# (code, name, month, general, then per group «Số lượng», «Chất lượng», «Tiến độ»: (plan, done, rate)) of
+# `grouped_xlsx` / `grouped_csv`: the plan and done counts are never rates (8 of 10 tasks is 80 %), so a column
+# taken for another shows in the imported numbers
+GROUPED: list[tuple[str, str, str, str, tuple[str, str, str], tuple[str, str, str], tuple[str, str, str]]] = [
+    ("VP-021", "Huỳnh Văn Cường", "Tháng 10/2026", "25,5", ("10", "10", "100"), ("10", "9", "90"), ("20", "17", "85")),
+    ("VP-007", "Đặng Thị Hạnh", "Tháng 11/2026", "26", ("20", "19", "95"), ("19", "17", "89,5"), ("10", "8", "80")),
+]
+GROUP_TITLES = ("Số lượng", "Chất lượng", "Tiến độ")
+GROUP_NAMES = ("Kế hoạch", "Thực hiện", "Tỷ lệ (%)")
+PERSON_HEADERS = ("STT", "Họ và tên", "Mã CBCC", "Tháng", "Điểm tiêu chí chung")
+
+
+def _grouped_cells(names: tuple[str, ...], rows: list[Any] | None = None) -> list[list[object]]:
+    """The data rows of `GROUPED` with the group columns `names`: each of `GROUP_NAMES` its own value, any other name
+    («Tự chấm», «Cấp trên chấm») the group's rate."""
+    out: list[list[object]] = []
+    for n, (code, name, month, g, *groups) in enumerate(GROUPED if rows is None else rows, start=1):
+        row: list[object] = [n, name, code, month, g]
+        for values in groups:
+            row += [values[GROUP_NAMES.index(sub)] if sub in GROUP_NAMES else values[2] for sub in names]
+        out.append(row)
+    return out
+
+
+def grouped_xlsx(path: Path, names: tuple[str, ...] = GROUP_NAMES, titles: tuple[str, ...] = GROUP_TITLES,
+                 rows: list[Any] | None = None) -> Path:
+    """A monthly export whose header takes two rows: STT, name, code, month and general score merged down over both,
+    then the group titles `titles` each merged across its columns above the same names `names` («Kế hoạch»,
+    «Thực hiện», «Tỷ lệ (%)» under each), as many KPI systems print them. Rows `rows` (`GROUPED`) from row 5."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Báo cáo"
+    ws.cell(row=1, column=1, value="BẢNG TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ HẰNG THÁNG NĂM 2026").font = Font(bold=True)
+    width = len(PERSON_HEADERS) + len(titles) * len(names)
+    ws.merge_cells(f"A1:{chr(ord('A') + width - 1)}1")
+    for col, header in enumerate(PERSON_HEADERS, start=1):
+        ws.cell(row=3, column=col, value=header).font = Font(bold=True)
+        letter = chr(ord("A") + col - 1)
+        ws.merge_cells(f"{letter}3:{letter}4")
+    col = len(PERSON_HEADERS) + 1
+    for title in titles:
+        ws.cell(row=3, column=col, value=title).font = Font(bold=True)
+        if len(names) > 1:
+            ws.merge_cells(f"{chr(ord('A') + col - 1)}3:{chr(ord('A') + col + len(names) - 2)}3")
+        for sub in names:
+            ws.cell(row=4, column=col, value=sub).font = Font(bold=True)
+            col += 1
+    for n, row in enumerate(_grouped_cells(names, rows), start=5):
+        for c, value in enumerate(row, start=1):
+            ws.cell(row=n, column=c, value=value)
+    wb.save(path)
+    return path
+
+
+def grouped_csv(path: Path, names: tuple[str, ...] = GROUP_NAMES, titles: tuple[str, ...] = GROUP_TITLES,
+                rows: list[Any] | None = None) -> Path:
+    """`grouped_xlsx` saved as CSV («;», UTF-8 with BOM): a merged cell keeps its text in its first cell only, so each
+    group title sits above the first column of its group, and the person's column names are in the first header row
+    only (the row under them empty there)."""
+    top = [*PERSON_HEADERS]
+    bottom = [""] * len(PERSON_HEADERS)
+    for title in titles:
+        top += [title] + [""] * (len(names) - 1)
+        bottom += list(names)
+    lines = ["BẢNG TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ HẰNG THÁNG NĂM 2026", ";".join(top), ";".join(bottom)]
+    lines += [";".join(str(v) for v in row) for row in _grouped_cells(names, rows)]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
+    return path

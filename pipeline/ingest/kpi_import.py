@@ -220,13 +220,223 @@ def _auto_loose(header: str, taken: set[str]) -> str | None:
     for name, key in _KEY_LOOKUP.items():
         if key in taken or len(name) < 3 or f" {name} " not in f:
             continue
+        if key in PCT and _is_count(f.replace(f" {name} ", " ")):  # «Số lượng kế hoạch»: a count, not the rate
+            continue
         if best is None or len(name) > len(best[0]):
             best = (name, key)
     return best[1] if best else None
 
 
+# Words of a column name under a group title that say what kind of number the column holds: a count (the plan, what
+# was done), a rate, a score. A name made of these only («Kế hoạch», «Tỷ lệ (%)») means nothing without its group
+# title above it. Folded (cells.fold).
+COUNT_WORDS = ("ke hoach", "thuc hien", "chi tieu", "giao", "kh", "th", "hoan thanh")
+RATE_WORDS = ("ty le", "ti le", "%", "phan tram")
+SCORE_WORDS = ("diem",)
+_FILLER_WORDS = ("so", "nhiem vu", "cong viec", "da", "duoc")
+
+
+def _has(folded: str, words: tuple[str, ...]) -> bool:
+    return any(f" {w} " in f" {folded} " for w in words)
+
+
+def _is_count(text: str) -> bool:
+    """A name saying a count («Kế hoạch», «Thực hiện», «SL giao») and no rate."""
+    f = cells.fold(text)
+    return _has(f, COUNT_WORDS) and not _has(f, RATE_WORDS)
+
+
+def _without_key(header: str, key: str) -> str:
+    """`header` folded, less the names of `key` it contains («Tổ chức thực hiện (%)» less «tổ chức thực hiện»): what
+    is left says whether the column is a count of it («Số lượng kế hoạch» → «kế hoạch»)."""
+    f = f" {cells.fold(header).replace('%', ' % ')} "
+    for name in sorted((n for n, k in _KEY_LOOKUP.items() if k == key), key=len, reverse=True):
+        f = f.replace(f" {name} ", " ")
+    return " ".join(f.split())
+
+
+def _is_rate(text: str) -> bool:
+    return _has(cells.fold(text), RATE_WORDS)
+
+
+def _is_score(text: str) -> bool:
+    f = cells.fold(text)
+    return _has(f, SCORE_WORDS) and not _has(f, COUNT_WORDS) and not _has(f, RATE_WORDS)
+
+
+def _generic(text: str) -> bool:
+    """A column name made only of count, rate and score words («Kế hoạch», «Tỷ lệ (%)», «Điểm»)."""
+    f = f" {cells.fold(text)} "
+    if not f.strip():
+        return False
+    for w in sorted((*COUNT_WORDS, *RATE_WORDS, *SCORE_WORDS, *_FILLER_WORDS), key=len, reverse=True):
+        f = f.replace(f" {w} ", " ").replace(f" {w} ", " ")
+    return not f.strip()
+
+
+@dataclass
+class Header:
+    """The export's header as read: one name per column; for a header of two rows whose column names repeat under
+    group titles («Số lượng», «Chất lượng», «Tiến độ» merged across, each over «Kế hoạch», «Thực hiện», «Tỷ lệ
+    (%)»), the names under a title joined to it («Chất lượng - Tỷ lệ (%)»), and `groups` those columns
+    (index -> (group title, column name))."""
+
+    names: list[str]
+    row: int  # the row number of the (lower) header row, for messages
+    data_from: int  # index in the rows of the first row under the header
+    groups: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+IDENTITY_KEYS = ("ma_so", "ho_ten", "ky", "thang", "quy", "nam")
+
+
+def _grouped(top: list[object], bottom: list[object]) -> dict[int, tuple[str, str]]:
+    """The columns of `bottom` (column names) to join to a group title of `top` above them: those under a title
+    (in the title's own column, or in the empty cells right of it: a title merged across keeps its text in its first
+    cell, in a CSV too) whose name repeats under the titles or means nothing alone (`_generic`). A name merged down
+    over both rows (the same text in both) or a column empty in both rows ends a group."""
+    width = max(len(top), len(bottom))
+    tops = [_text(top[i]) if i < len(top) else "" for i in range(width)]
+    names = [_text(bottom[i]) if i < len(bottom) and not isinstance(bottom[i], (int, float)) else "" for i in range(width)]
+    under: dict[int, tuple[str, str]] = {}
+    title = ""
+    for i in range(width):
+        t, n = tops[i], names[i]
+        if t:
+            title = t if n and cells.fold(n) != cells.fold(t) else ""
+        elif not n:
+            title = ""
+        if title and n:
+            under[i] = (title, n)
+    seen: dict[str, int] = defaultdict(int)
+    for _, n in under.values():
+        seen[cells.fold(n)] += 1
+    return {i: (t, n) for i, (t, n) in under.items() if seen[cells.fold(n)] > 1 or _generic(n)}
+
+
+def _numeric(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+(?:[.,]\d+)?\s*%?\s*", value) is not None
+
+
+def read_header(rows: list[tuple[int, list[object]]], at: int) -> Header:
+    """The header at `rows[at]`, joined with the row under it (`at` the group titles' row) or above it (`at` the
+    column names' row) when those two rows are group titles over column names (`_grouped`). The row under a header
+    is taken for its column names only when it holds no number and repeats the header's own names (merged down) or
+    leaves them empty (a CSV) in the person's and period's columns: a first row of results does neither."""
+    for top_i, bottom_i in ((at, at + 1), (at - 1, at)):
+        if top_i < 0 or bottom_i >= len(rows):
+            continue
+        top, bottom = rows[top_i][1], rows[bottom_i][1]
+        if any(_numeric(v) for v in bottom):  # a row of results (scores, rates), not of column names
+            continue
+        if top_i == at:
+            identity = [i for i, v in enumerate(top) if _auto_key(_text(v)) in IDENTITY_KEYS]
+            if any(i < len(bottom) and _text(bottom[i]) and cells.fold(_text(bottom[i])) != cells.fold(_text(top[i]))
+                   for i in identity):
+                continue
+        groups = _grouped(top, bottom)
+        if not groups:
+            continue
+        width = max(len(top), len(bottom))
+        names = []
+        for i in range(width):
+            if i in groups:
+                names.append(f"{groups[i][0]} - {groups[i][1]}")
+            else:  # the column's name: the lower row's, else the upper row's (a CSV leaves the lower empty)
+                below = _text(bottom[i]) if i < len(bottom) else ""
+                names.append(below or (_text(top[i]) if i < len(top) else ""))
+        return Header(names, rows[bottom_i][0], bottom_i + 1, groups)
+    return Header([_text(v) for v in rows[at][1]], rows[at][0], at + 1)
+
+
+def _key_words(key: str) -> str:
+    labels = {c.key: c.label for s in (schema.KET_QUA_KY, schema.SAN_PHAM) for c in s.columns}
+    return labels.get(key, key)
+
+
+def _shown(headers: list[str], columns: list[int]) -> str:
+    return ", ".join(f"«{headers[i]}» (cột {column_letter(i)})" for i in columns)
+
+
+def _map_it(key: str, header: str) -> str:
+    """What a clerk does when the program cannot tell a column: name it in the mapping file."""
+    return (f"ghi tệp ánh xạ (bảng [cot], ví dụ {key} = {_toml_string(header)} nếu đó là cột đúng) rồi chạy lại với "
+            "--anh-xa TỆP; hoặc xuất lại tệp chỉ còn một cột như vậy")
+
+
+def _resolve_groups(headers: list[str], groups: dict[int, tuple[str, str]], out: dict[str, int],
+                    used: set[int]) -> list[tuple[str, str]]:
+    """Keys of the joined columns (`groups`), set in `out`; the reasons the export cannot be read, in Vietnamese.
+    Under a group title naming a rate («Chất lượng»), the one column whose name says a rate («Tỷ lệ (%)») is that
+    rate — never a count («Kế hoạch», «Thực hiện»); under a title naming the general score, the one column «Điểm».
+    Under a title naming nothing known, a repeated name naming a key («Số lượng» under «Tự đánh giá» and under
+    «Cấp trên đánh giá») cannot be told apart."""
+    why: list[tuple[str, str]] = []
+    accepted: dict[str, list[int]] = defaultdict(list)
+    others: dict[str, list[int]] = defaultdict(list)  # columns under a title naming the key, none saying the rate
+    titled: dict[str, str] = {}
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for i, (title, name) in sorted(groups.items()):
+        key = _auto_key(title) or _auto_loose(title, set())
+        if key in PCT or key == "diem_tieu_chi_chung":
+            titled.setdefault(key, title)
+            if (_is_rate(name) and key in PCT) or (_is_score(name) and key == "diem_tieu_chi_chung"):
+                accepted[key].append(i)
+            else:
+                others[key].append(i)
+        else:
+            named = _auto_key(name)
+            if named:
+                by_name[named].append(i)
+    for key in sorted({*accepted, *others}, key=ALL_KEYS.index):
+        if key in out:  # a saved mapping named the column
+            continue
+        what = "tỷ lệ (%)" if key in PCT else "điểm"
+        if len(accepted[key]) == 1:
+            out[key] = accepted[key][0]
+            used.add(accepted[key][0])
+        elif accepted[key]:
+            why.append((f"Dưới tiêu đề nhóm «{titled[key]}» có nhiều cột {what}: {_shown(headers, accepted[key])}; "
+                        f"không biết cột nào là «{_key_words(key)}».", _map_it(key, headers[accepted[key][0]])))
+        elif all(_is_count(headers[i].rpartition(' - ')[2]) for i in others[key]):
+            why.append((f"Dưới tiêu đề nhóm «{titled[key]}» không có cột {what}: {_shown(headers, others[key])} là "
+                        f"số đếm (kế hoạch, thực hiện), không phải «{_key_words(key)}»; chương trình không lấy "
+                        f"{what} từ các cột này.",
+                        f"một cột {what} dưới tiêu đề «{titled[key]}» (ví dụ «Tỷ lệ (%)»): xuất lại tệp kèm cột đó"))
+        else:
+            why.append((f"Dưới tiêu đề nhóm «{titled[key]}» có các cột {_shown(headers, others[key])}: không biết "
+                        f"cột nào là «{_key_words(key)}».", _map_it(key, headers[others[key][0]])))
+    for key, columns in by_name.items():
+        if key in out:
+            continue
+        if len(columns) == 1:
+            out[key] = columns[0]
+            used.add(columns[0])
+        else:
+            why.append((f"Cột «{groups[columns[0]][1]}» có dưới nhiều tiêu đề nhóm: {_shown(headers, columns)}; "
+                        f"không biết cột nào là «{_key_words(key)}».", _map_it(key, headers[columns[0]])))
+    return why
+
+
 def detect(headers: list[str], saved: dict[str, str] | None = None) -> tuple[dict[str, int], list[str]]:
     """key -> column index in the export; notes about the mapping."""
+    index, notes, _ = detect_header(headers, saved)
+    return index, notes
+
+
+def detect_header(headers: list[str], saved: dict[str, str] | None = None,
+                  groups: dict[int, tuple[str, str]] | None = None
+                  ) -> tuple[dict[str, int], list[str], list[tuple[str, str]]]:
+    """key -> column index in the export; notes about the mapping; why the columns cannot be told apart, each with
+    what the clerk can do (then the export is refused): a joined column (`groups`, see `Header`) taken by its group
+    title only, one key named by two columns of the same name, one column named for two keys, a rate from a count
+    column."""
+    groups = groups or {}
+    why: list[tuple[str, str]] = []
     notes: list[str] = []
     by_fold = {cells.fold(h): i for i, h in enumerate(headers) if h}
     out: dict[str, int] = {}
@@ -238,23 +448,52 @@ def detect(headers: list[str], saved: dict[str, str] | None = None) -> tuple[dic
         if i is None:
             notes.append(f"Cột «{header}» (ánh xạ cho «{key}») không có trong tệp xuất; chương trình tự nhận lại cột này.")
             continue
+        if sum(cells.fold(h) == cells.fold(header) for h in headers) > 1:
+            why.append((f"Ánh xạ ghi {key} = «{header}», nhưng tệp xuất có nhiều cột tiêu đề «{header}»: "
+                        f"{_shown(headers, [j for j, h in enumerate(headers) if cells.fold(h) == cells.fold(header)])}.",
+                        "đổi tiêu đề các cột trong tệp xuất cho khác nhau, rồi ghi tệp ánh xạ theo tiêu đề mới"))
+            continue
+        if key in PCT and (_is_count(groups[i][1]) if i in groups else _is_count(_without_key(header, key))):
+            why.append((f"Ánh xạ ghi {key} = «{header}»: cột này là số đếm (kế hoạch, thực hiện), không phải "
+                        f"«{_key_words(key)}».", f"sửa dòng {key} của tệp ánh xạ cho tiêu đề cột tỷ lệ (%), hoặc xóa "
+                        "dòng đó để chương trình tự nhận lại"))
+            continue
         out[key] = i
+    twice = defaultdict(list)
+    for key, i in out.items():
+        twice[i].append(key)
+    for i, keys in twice.items():
+        if len(keys) > 1:
+            why.append((f"Ánh xạ ghi cùng một cột «{headers[i]}» (cột {column_letter(i)}) cho {', '.join(keys)}; "
+                        "mỗi cột của tệp xuất chỉ dùng cho một cột của sổ.",
+                        "sửa tệp ánh xạ cho mỗi dòng một tiêu đề cột khác nhau"))
     used = set(out.values())
+    why += _resolve_groups(headers, groups, out, used)
     for i, h in enumerate(headers):
-        if i in used or not h:
+        if i in used or i in groups or not h:
             continue
         auto = _auto_key(h)
         if auto and auto not in out:
+            same = [j for j, other in enumerate(headers) if j not in used and j not in groups
+                    and cells.fold(other) == cells.fold(h)]
+            # (a name twice — the person's and a rater's — is only checked against the code: the first is taken)
+            if len(same) > 1 and auto != "ho_ten":
+                why.append((f"Có {len(same)} cột cùng tiêu đề: {_shown(headers, same)}; không biết cột nào là "
+                            f"«{_key_words(auto)}».", _map_it(auto, h) + " (hoặc đổi tiêu đề các cột cho khác nhau)"))
+                used.update(same)
+                continue
             out[auto] = i
             used.add(i)
     for i, h in enumerate(headers):
-        if i in used or not h:
+        if i in used or i in groups or not h:
             continue
         auto = _auto_loose(h, set(out))
         if auto:
             out[auto] = i
             used.add(i)
-    return out, notes
+    if groups:  # the keys in the export's column order, as the console shows the mapping
+        out = dict(sorted(out.items(), key=lambda kv: kv[1]))
+    return out, notes, why
 
 
 # -- the mapping file ---------------------------------------------------------------------------------
@@ -561,9 +800,12 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
         raise InputUnreadable(f"Tệp «{export}» không có dữ liệu.")
     table, at, kind = _choose(rows, tables, int(year))
     saved = tables.get(table) if table is not None else None
-    header_number, header_cells = rows[at]
-    headers = [_text(v) for v in header_cells]
-    index, notes = detect(headers, saved)
+    head = read_header(rows, at)
+    header_number, headers = head.row, head.names
+    index, notes, unclear = detect_header(headers, saved, head.groups)
+    if unclear:  # a wrong column taken silently is worse than none: the clerk says which
+        raise ValidationFailed([Problem(ERROR, export.name, why, row=header_number, expected=what)
+                                for why, what in unclear])
     mapping = {k: headers[i] for k, i in index.items()}
     outcome = Outcome(mapping, str(saved_path) if saved else "tu_dong", kind=kind, mapping_table=table or "",
                       notes=notes)
@@ -582,7 +824,7 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
                                         expected=_mapping_hint(headers, workbook))])
     if "ho_ten" in index and "ma_so" not in index:
         outcome.notes.append("Tệp xuất không có cột mã số: đối chiếu người theo họ và tên (chỉ khi tên không trùng).")
-    fractions = _fraction_columns(rows[at + 1:], index)
+    fractions = _fraction_columns(rows[head.data_from:], index)
     for key in fractions:
         outcome.notes.append(f"Cột «{mapping[key]}» ghi tỷ lệ dạng 0–1; chương trình đổi sang phần trăm (× 100).")
 
@@ -599,7 +841,7 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
     conflicting: dict[tuple[str, str], list[str]] = {}  # one person and period with different results: rows
     first_at: dict[tuple[str, str], str] = {}
     not_results: list[str] = []  # rows naming no person and no period: a total, the signer's lines …
-    for number, raw in rows[at + 1:]:
+    for number, raw in rows[head.data_from:]:
         rec = {k: raw[i] for k, i in index.items() if i < len(raw) and not cells.is_blank(raw[i])}
         if not rec or _numbering_row(raw):
             continue
@@ -743,9 +985,10 @@ def _choose(rows: list[tuple[int, list[object]]], tables: dict[str, dict[str, st
     candidates: list[tuple[str | None, dict[str, str]]] = [*tables.items()] or [(None, {})]
     for name, saved in candidates:
         at = _header_at(rows, saved or None)
-        headers = [_text(v) for v in rows[at][1]]
-        index, _ = detect(headers, saved or None)
-        kind = _kind_of(rows[at + 1:], index, {k: headers[i] for k, i in index.items()}, year)
+        head = read_header(rows, at)
+        headers = head.names
+        index, _, _ = detect_header(headers, saved or None, head.groups)
+        kind = _kind_of(rows[head.data_from:], index, {k: headers[i] for k, i in index.items()}, year)
         present = {cells.fold(h) for h in headers if h}
         found = sum(cells.fold(h) in present for h in saved.values())
         score = (bool(name) and name == kind, 2 * found - len(saved), bool(name))

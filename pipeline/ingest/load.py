@@ -1157,6 +1157,52 @@ def _group_codes_of_no_unit(data: dict[str, SheetData], problems: list[Problem])
                                expected=f"{expected}, hoặc tên nhóm viết bằng chữ (sửa mọi ô ghi nhóm này)"))
 
 
+def _group_codes_of_another_unit(data: dict[str, SheetData], problems: list[Problem]) -> None:
+    """A warning on each NhanSu «Nhóm tương đồng» written as a code («TH/chuyen_vien») whose unit code is another
+    unit of DonVi than the person's own (`ma_don_vi`): the person is then compared, for the 20 % HTXS cap, with
+    that unit's people — what a find-and-replace of unit codes over part of a sheet (or a person moved to another
+    unit, the group left as it was) does. A group of people of several units is written in words (the sample's
+    groups are each within its unit: no sample or test workbook writes another unit's code on purpose). One warning
+    per group and person's unit, at the first cell, naming every cell; what is expected: the code with the person's
+    unit, or a group name in words."""
+    from pipeline.rating.groups import display_name, is_default_key
+
+    unit_sheet, sheet = data.get("DonVi"), data.get("NhanSu")
+    if unit_sheet is None or sheet is None:
+        return
+    units = {str(r.values["ma_don_vi"]): str(r.values.get("ten_don_vi") or "") for r in unit_sheet.rows
+             if r.values.get("ma_don_vi")}
+    found: dict[tuple[str, str], list[Row]] = {}
+    for row in sheet.rows:
+        written, own = row.values.get("nhom_tuong_dong"), row.values.get("ma_don_vi")
+        m = _GROUP_CODE.fullmatch(written.strip()) if isinstance(written, str) else None
+        if m is None or is_default_key(m[0]) or m[1] not in units or not isinstance(own, str) or own not in units:
+            continue
+        if m[1] != own:
+            found.setdefault((m[0], own), []).append(row)
+    for (written, own), rows in found.items():
+        head, tail = written.split("/", 1)
+        ref = rows[0].refs.get("nhom_tuong_dong")
+        many = (f" ở {len(rows)} dòng ({_cell_runs(ref.column, [r.refs['nhom_tuong_dong'].row for r in rows])})"
+                if ref and len(rows) > 1 else "")
+        unit_ref = rows[0].refs.get("ma_don_vi")
+        where = ""
+        if unit_ref is not None:
+            where = (f"; ô {unit_ref.column}{unit_ref.row}" if len(rows) == 1 else f"; cột {unit_ref.column}") + \
+                (f" «{unit_ref.header}»" if unit_ref.header else "")
+        who, whose = ("người này", "của người này") if len(rows) == 1 else ("những người này", "của những người này")
+        named = units[head] or head
+        problems.append(_p(WARNING, rows[0], "nhom_tuong_dong",
+                           f"Nhóm tương đồng «{written}»{many} ghi theo mã đơn vị «{head}» ({named}), nhưng {who} "
+                           f"thuộc đơn vị «{own}» ({units[own] or own}{where}): {who} sẽ được tính tỷ lệ Hoàn thành "
+                           f"xuất sắc nhiệm vụ chung với người của {named}, nhóm in là "
+                           f"«{display_name(written, units)}» (sửa mã đơn vị hàng loạt, hoặc chuyển đơn vị, mà nhóm "
+                           "chưa sửa theo?).",
+                           value=written,
+                           expected=f"«{own}/{tail}» (mã đơn vị {whose} trong sheet NhanSu), hoặc tên nhóm viết bằng "
+                                    "chữ nếu nhóm cố ý gồm người của nhiều đơn vị"))
+
+
 # -- KetQuaKy, SanPham (from 2026) ----------------------------------------------------------------
 PCT_KEYS = ("ty_le_so_luong", "ty_le_chat_luong", "ty_le_tien_do")
 LEADER_KEYS = ("ty_le_ket_qua_don_vi", "ty_le_to_chuc_thuc_hien", "ty_le_doan_ket")
@@ -1512,6 +1558,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     scores = _scores(data, declared, criteria, rulebook.default_criteria if rulebook else (), problems)
     cap_overrides = _cap_overrides(data, problems)
     _group_codes_of_no_unit(data, problems)
+    _group_codes_of_another_unit(data, problems)
     leaders = _leaders(data)
     periods, products = _periods(data, declared, leaders, year, rulebook, problems)
     _check_coverage(data, periods, year, problems)
