@@ -68,10 +68,13 @@ class ValidationFailed(HosoError):
 
     exit_code = ExitCode.input_invalid
 
-    def __init__(self, problems: list[Problem], *, printed: bool = False) -> None:
+    def __init__(self, problems: list[Problem], *, printed: bool = False, source: str = "Sổ Excel",
+                 undone: str = "chưa tạo hồ sơ nào", fix: str = "các ô được nêu") -> None:
+        """`source`: what holds the errors (the workbook; an import's export file), `undone`: what was not done,
+        `fix`: what to correct."""
         errors = [p for p in problems if p.is_error]
         super().__init__(
-            f"Sổ Excel có {len(errors)} lỗi; chưa tạo hồ sơ nào. Sửa các ô được nêu rồi chạy lại.", printed=printed
+            f"{source} có {len(errors)} lỗi; {undone}. Sửa {fix} rồi chạy lại.", printed=printed
         )
         self.problems = problems
 

@@ -105,6 +105,9 @@ def test_groups_of_plan_and_done_counts_only_are_refused_naming_their_columns(so
             "(ví dụ «Tỷ lệ (%)»): xuất lại tệp kèm cột đó.") in err
     assert "Dưới tiêu đề nhóm «Số lượng» không có cột tỷ lệ (%): «Số lượng - Kế hoạch» (cột F)" in err
     assert "Dưới tiêu đề nhóm «Tiến độ» không có cột tỷ lệ (%): «Tiến độ - Kế hoạch» (cột J)" in err
+    # the closing line says it as an import of that file (not «Sổ Excel … chưa tạo hồ sơ nào»)
+    assert f"Tệp xuất «kpi.{fmt}» có 3 lỗi; chưa nhập gì vào sổ. Sửa các chỗ được nêu rồi chạy lại." in err
+    assert "chưa tạo hồ sơ nào" not in err
     assert so.read_bytes() == before
     assert not so.with_name("so.anh_xa_ket_qua.toml").exists()
 

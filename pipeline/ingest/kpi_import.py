@@ -758,8 +758,14 @@ def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_r
     try:
         outcome = _run(export, workbook, names, mapping_file=mapping_file, dry_run=dry_run)
     except ValidationFailed as exc:
-        exc.problems = [sheetnames.problem_as_written(p, names) for p in exc.problems]
-        raise
+        # said as an import: nothing was written into the workbook, and the errors may be the export's own
+        problems = [sheetnames.problem_as_written(p, names) for p in exc.problems]
+        name = Path(export).name
+        in_export = all(p.sheet == name for p in problems if p.is_error)
+        raise ValidationFailed(problems, printed=exc.printed,
+                               source=f"Tệp xuất «{name}»" if in_export else "Sổ Excel",
+                               undone="chưa nhập gì vào sổ",
+                               fix="các chỗ được nêu" if in_export else "các ô được nêu") from None
     outcome.notes = [sheetnames.as_written(n, names) for n in outcome.notes]
     outcome.skipped = [sheetnames.as_written(n, names) for n in outcome.skipped]
     outcome.sheet_names = names
