@@ -10,11 +10,9 @@ import datetime as dt
 import errno
 import io
 import json
-import queue
 import re
 import shutil
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -23,31 +21,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 import kpi_exports  # noqa: E402
 import workbook_factory as factory  # noqa: E402
 from fakes import TextConverter, run_main  # noqa: E402
+from web_pages import InlineQueue, logged_in  # noqa: E402
 from web_pages import csrf as _csrf  # noqa: E402
-from web_pages import logged_in  # noqa: E402
 
 PASSWORD = "mat-khau-du-dai-9"
 SYT = "Sở Y tế tỉnh Thử Nghiệm"
-
-
-class _InlineQueue:
-    """BuildQueue's own `submit`; the build is run by `run_next` (as tests/test_web_season.py)."""
-
-    def __init__(self, store) -> None:
-        from pipeline.web.jobs import BuildQueue
-
-        self.store, self._lock, self._q = store, threading.Lock(), queue.Queue()
-        self._submit = BuildQueue.submit
-
-    def submit(self, *args, **kwargs):
-        return self._submit(self, *args, **kwargs)
-
-    def run_next(self) -> dict:
-        from pipeline.web import jobs
-
-        build_id = self._q.get_nowait()
-        jobs.run(self.store.data, build_id, watched=True)
-        return dict(self.store.one("SELECT * FROM lan_tao WHERE id=?", build_id))
 
 
 @pytest.fixture
@@ -64,7 +42,7 @@ def server(tmp_path, monkeypatch):
     store.add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
     store.add_account("snv", accounts.hash_password(PASSWORD), "SNV", "so_noi_vu", None)
     app = create_app(data, start_queue=False)
-    app.extensions["hoso_queue"] = q = _InlineQueue(app.extensions["hoso_store"])
+    app.extensions["hoso_queue"] = q = InlineQueue(app.extensions["hoso_store"])
     return app, app.extensions["hoso_store"], q
 
 

@@ -88,3 +88,27 @@ def phone_page(html: str, css: str, folder: Path) -> Iterator[Any]:
         yield d
     finally:
         d.quit()
+
+
+class InlineQueue:
+    """BuildQueue's own `submit` (the row, the one-build-per-agency rule); the build is run in the test by
+    `run_next` (tests/test_web_season.py, tests/test_webso.py)."""
+
+    def __init__(self, store: Any) -> None:
+        import queue
+        import threading
+
+        from pipeline.web.jobs import BuildQueue
+
+        self.store, self._lock, self._q = store, threading.Lock(), queue.Queue()  # type: ignore[var-annotated]
+        self._submit = BuildQueue.submit
+
+    def submit(self, *args: Any, **kwargs: Any) -> Any:
+        return self._submit(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def run_next(self) -> dict[str, Any]:
+        from pipeline.web import jobs
+
+        build_id = self._q.get_nowait()
+        jobs.run(self.store.data, build_id, watched=True)
+        return dict(self.store.one("SELECT * FROM lan_tao WHERE id=?", build_id))
