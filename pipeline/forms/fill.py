@@ -23,7 +23,7 @@ from pipeline.forms.render import CompiledTemplate, with_typography
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
 from pipeline.ingest.model import Campaign
 from pipeline.pdf.cache import BlobCache, cache_key, pdf_key
-from pipeline.pdf.join import first_page_header, has_page_numbers, join_family
+from pipeline.pdf.join import conversion_shape, first_page_header, has_page_numbers, join_family
 from pipeline.pdf.validate import page_range
 from pipeline.plan import DocumentJob, Plan
 from pipeline.rating.result import Ratings
@@ -228,7 +228,7 @@ def _cached_head(blobs: BlobCache, key: str, read: Callable[[], str | None]) -> 
 
 def _filled(spec: FormSpec, key: str, installation: str, docx: _Written) -> _Filled:
     family, numbered = template_traits(spec)
-    return _Filled(pdf_key(key, installation), key, docx.rendered, docx.sha256, docx.size, family, numbered,
+    return _Filled(pdf_key(key, installation, conversion_shape(spec.template)), key, docx.rendered, docx.sha256, docx.size, family, numbered,
                    docx.head or "")
 
 

@@ -962,6 +962,7 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
             problems.append(_p(ERROR, row, "so_nguoi_du_hop",
                                f"Số người dự họp ({present}) lớn hơn {source} ({limit}).", value=present,
                                expected=f"từ 1 đến {limit}, hoặc sửa «Số thành viên» của đơn vị"))
+    _absentees_counted(units, votes, unit_of, headcount, unsure, problems)
     # a secret ballot on a title with more ballots than the unit's meeting has members: lawful when a wider
     # meeting voted (the whole agency on its head), but then the unit's ballot-count minutes cannot print it
     # as their own valid ballots (they leave that line to be written by hand)
@@ -977,6 +978,37 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
                            f"không ghi {total} là số phiếu hợp lệ của cuộc họp đơn vị. Nếu cuộc bỏ phiếu là của "
                            f"hội nghị rộng hơn (toàn cơ quan bỏ phiếu cho người đứng đầu), giữ nguyên; nếu không, "
                            f"sửa số phiếu.", value=total, expected=f"từ 0 đến {limit} (phiếu của cuộc họp đơn vị)"))
+
+
+def _absentees_counted(units: SheetData, votes: SheetData | None, unit_of: dict[str, str], headcount: Counter[str],
+                       unsure: bool, problems: list[Problem]) -> None:
+    """A unit whose «Vắng mặt» names more people than its members less those at its meeting: the minutes
+    print «có mặt: 4 người; vắng mặt: 0 người (vắng: Mai Văn Quý (đã nghỉ hưu))» (audit rev2: a member
+    retired in the year listed as absent while «Số thành viên» already left him out). The meeting's size is
+    the largest «Số người dự họp» of its people (what the minutes print)."""
+    present: dict[str, int] = {}
+    for row in votes.rows if votes is not None else []:
+        ma_so, n = row.values.get("ma_so"), row.values.get("so_nguoi_du_hop")
+        if ma_so is not None and n is not None and ma_so.casefold() in unit_of:
+            of = unit_of[ma_so.casefold()]
+            present[of] = max(present.get(of, 0), n)
+    for row in units.rows:
+        v = row.values
+        code, listed = v.get("ma_don_vi"), v.get("vang_mat") or ""
+        names = [a for a in listed.replace("\n", ";").split(";") if a.strip()]
+        if code is None or not names or code.casefold() not in present:
+            continue
+        members = v.get("so_thanh_vien")
+        if members is None and unsure:
+            continue
+        total = members if members is not None else headcount[code.casefold()]
+        away = total - present[code.casefold()]
+        if len(names) > away >= 0:
+            problems.append(_p(WARNING, row, "vang_mat",
+                               f"Cột «Vắng mặt» ghi {len(names)} người nhưng số thành viên ({total}) trừ số người dự họp "
+                               f"({present[code.casefold()]}, sheet BieuQuyet) còn {away} người vắng: biên bản họp sẽ in "
+                               f"«vắng mặt: {away} người» cùng tên người vắng. Tính cả người vắng vào «Số thành viên», hoặc "
+                               f"bỏ tên người không phải thành viên được triệu tập.", value=listed))
 
 
 def _disciplines(data: dict[str, SheetData], people: dict[str, str] | None, members: set[str], year: int | None, problems: list[Problem]) -> list[Discipline]:

@@ -32,10 +32,12 @@ def cache_key(template_sha256: str, context: dict[str, Any]) -> str:
     return data_key("form", template_sha256, context)
 
 
-def pdf_key(docx_key: str, installation: str) -> str:
+def pdf_key(docx_key: str, installation: str, shape: str = "") -> str:
     """Key of a document's PDF: its .docx (`cache_key`) and the LibreOffice and fonts that convert
-    it (`installation.stamp`)."""
-    return data_key("pdf", docx_key, installation)
+    it (`installation.stamp`); `shape`, when not "", what the conversion changes in a copy of this
+    document (`join.conversion_shape`): a PDF converted before that change is not reused, while the
+    PDFs of documents it does not touch keep their keys (and their bytes: no reprint is asked)."""
+    return data_key("pdf", docx_key, installation, shape) if shape else data_key("pdf", docx_key, installation)
 
 
 def data_key(*parts: object) -> str:

@@ -88,7 +88,58 @@ def _anchor(index: int, *, page_break: bool) -> etree._Element:
 
 def _document(docx: Path) -> etree._Element:
     with zipfile.ZipFile(docx) as zf:
-        return etree.fromstring(_HEADER_REFS.sub(b"", zf.read("word/document.xml")))
+        return keep_header_rows(etree.fromstring(_HEADER_REFS.sub(b"", zf.read("word/document.xml"))))
+
+
+# the elements a w:pPr may hold before w:keepNext (ECMA-376 CT_PPrBase sequence)
+_BEFORE_KEEP_NEXT = {_q("pStyle")}
+
+
+def keep_header_rows(root: etree._Element) -> etree._Element:
+    """Every paragraph of a table's repeated heading row (`w:tblHeader`) kept with the next: the heading
+    row never ends a page alone. LibreOffice 7.4 lays a table whose heading row alone fits at the foot
+    of a page by leaving that row there and losing the rows under it — they are in no page of the PDF
+    (audit rev2: the Giám đốc's phiếu printed the periods table's heading and none of his twelve months
+    nor his year score). Kept with its first row, the heading goes to the next page with the rows.
+    Done on the converted copy only: the filled .docx (its digest is the document's version, what is
+    signed and reprinted) is not touched. Returns `root`, changed in place."""
+    for tr in root.iter(_q("tr")):
+        trpr = tr.find("w:trPr", NS)
+        if trpr is None or trpr.find("w:tblHeader", NS) is None:
+            continue
+        for p in tr.iter(_q("p")):
+            ppr = p.find("w:pPr", NS)
+            if ppr is None:
+                ppr = etree.Element(_q("pPr"))
+                p.insert(0, ppr)
+            if ppr.find("w:keepNext", NS) is not None:
+                continue
+            at = sum(1 for child in ppr if child.tag in _BEFORE_KEEP_NEXT)
+            ppr.insert(at, etree.Element(_q("keepNext")))
+    return root
+
+
+HEADER_ROWS_KEPT = "hang-tieu-de-bang-giu-voi-dong-sau"  # the shape of a form with a heading row (pdf_key)
+
+
+@functools.lru_cache(maxsize=256)
+def _has_header_rows(template: Path, size: int, mtime: int) -> bool:
+    with zipfile.ZipFile(template) as zf:
+        return b"<w:tblHeader" in zf.read("word/document.xml")
+
+
+def conversion_shape(template: Path) -> str:
+    """What the conversion changes in the copy of the forms of `template` (`keep_header_rows`), for
+    their PDFs' cache key (`cache.pdf_key`): "" when nothing (no table heading row)."""
+    st = Path(template).stat()
+    return HEADER_ROWS_KEPT if _has_header_rows(Path(template), st.st_size, st.st_mtime_ns) else ""
+
+
+def prepared_alone(src: Path, dest: Path) -> None:
+    """The copy of a form converted one by one with its own headers (PDF/A): only `keep_header_rows`."""
+    with zipfile.ZipFile(src) as zf:
+        root = keep_header_rows(etree.fromstring(zf.read("word/document.xml")))
+    _write(src, root, dest)
 
 
 def _write(template_docx: Path, root: etree._Element, dest: Path) -> None:

@@ -552,7 +552,7 @@ class Converter:
             f = src / f"{i:04d}.docx"
             try:
                 if self.pdfa:
-                    shutil.copyfile(it.docx, f)
+                    join.prepared_alone(it.docx, f)
                 else:
                     join.normalise(it.docx, f)  # the same shape as inside a joined document
             except OSError as exc:

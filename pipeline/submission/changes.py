@@ -441,6 +441,11 @@ def _doc_why(old_doc: dict[str, Any] | None, docx_changed: bool, doc: dict[str, 
         return "văn bản mới", CONTENT
     if docx_changed:
         return "nội dung thay đổi", CONTENT
+    before, now = old_doc.get("so_trang"), doc.get("so_trang")
+    if isinstance(before, int) and isinstance(now, int) and before != now:
+        # the same .docx laid out on another number of pages (a conversion corrected: a table's rows
+        # LibreOffice had lost, audit rev2): the printed sheets are not this document's pages
+        return f"dàn trang lại: nay {now} trang, bản in trước {before} trang (cùng văn bản)", CONTENT
     if (old_doc.get("trang_dau"), old_doc.get("so_trang")) != (doc.get("trang_dau"), doc.get("so_trang")):
         return "số trang in ở chân trang thay đổi (văn bản đứng trước thêm hoặc bớt trang)", NUMBERS
     if total_changed:

@@ -57,7 +57,7 @@ from pipeline.forms.render import CompiledTemplate, with_typography
 from pipeline.ingest.model import Campaign, Person
 from pipeline.ingest.sheetnames import as_written
 from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
-from pipeline.pdf.join import first_page_header, has_page_numbers
+from pipeline.pdf.join import conversion_shape, first_page_header, has_page_numbers
 from pipeline.pdf.validate import page_range
 from pipeline.plan import review_order
 from pipeline.quotes import curly_quotes
@@ -344,7 +344,7 @@ def prepare_submission(build: Build) -> Prepared:
         data, sha = _cached_bytes(blobs, data_key("submission-docx", program, key), "docx", render)
         dest = files.write(rel, data, sha256=sha)
         documents[form] = Document(None, form, f"{campaign.agency.ten_co_quan} — {spec.title}", dest,
-                                   pdf_key(key, build.pdf_maker), page_numbers=has_page_numbers(spec.template),
+                                   pdf_key(key, build.pdf_maker, conversion_shape(spec.template)), page_numbers=has_page_numbers(spec.template),
                                    first_page_header=first_page_header(dest), page_range=page_range(spec))
 
     return Prepared(documents, titles, rows, warnings, _writeback_copy(build, program, warnings))
