@@ -687,6 +687,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return render_template("so_nhap_ket_qua.html", row=row, error="", no_periods=unused, sheets={}), (
                 400 if request.method == "POST" else 200)
         error, note = "", ""
+        refusals: list[str] = []
         if request.method == "POST":
             uploads_left()
             f, name, head = _sent("ket_qua")
@@ -712,12 +713,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                         out = kpi_import.run(export, book, mapping_file=mapping if mapping.is_file() else None)
                     except ValidationFailed as exc:
                         # the command's hint to write a mapping file and pass --anh-xa is not for a browser
-                        error = " ".join(f"{p.message}{' Cần: ' + p.expected.split('. Hoặc ghi tệp ánh xạ')[0] if p.expected else ''}"
-                                         for p in exc.problems[:20])
+                        refusals = _import_refusals(exc.problems[:20], export.name, shown)
                         if "Hoặc ghi tệp ánh xạ" in " ".join(p.expected or "" for p in exc.problems):
-                            error += (". Sửa tiêu đề các cột trong tệp kết quả cho giống tên cột của sổ (ví dụ «Mã số», "
-                                      "«Tháng», «Điểm tiêu chí chung», «Số lượng (%)», «Chất lượng (%)», «Tiến độ (%)») "
-                                      "rồi nhập lại.")
+                            refusals.append("Sửa tiêu đề các cột trong tệp kết quả cho giống tên cột của sổ (ví dụ "
+                                            "«Mã số», «Tháng», «Điểm tiêu chí chung», «Số lượng (%)», «Chất lượng (%)», "
+                                            "«Tiến độ (%)») rồi nhập lại.")
+                        error = " ".join(refusals)
                     except HosoError as exc:
                         error = str(exc)
                     else:
@@ -751,7 +752,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                     json.dumps(report, ensure_ascii=False), encoding="utf-8")
                             return resp
                     error = error.replace(str(export), shown).replace(str(book), new_name).replace(tmp, "")
-        return render_template("so_nhap_ket_qua.html", row=row, error=error, note=note,
+                    refusals = [r.replace(str(export), shown).replace(str(book), new_name).replace(tmp, "")
+                                for r in refusals]
+        return render_template("so_nhap_ket_qua.html", row=row, error=error, note=note, refusals=refusals,
                                sheets=_results_sheets(ma, so_id)), (400 if error else 200)
 
     # ---- ratings ----------------------------------------------------------------------------------
@@ -1987,6 +1990,42 @@ def _import_notes(notes: list[str]) -> list[str]:
         cols = ", ".join(f"«{c}»" for c in gone)
         out.insert(0, f"Tệp này không có {'các cột' if len(gone) > 1 else 'cột'} {cols} như tệp nhập lần trước: "
                       "các cột được nhận theo tiêu đề của tệp này (kết quả nhập ở trên).")
+    return out
+
+
+_MAPPING_FILE_FIX = re.compile(r"^ghi tệp ánh xạ .*? rồi chạy lại với --anh-xa TỆP; hoặc ")
+_MAPPING_SAID = re.compile(r"Ánh xạ ghi (cùng một cột )?")
+_KEY_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+_SAVED_MAPPING_FIX = ("nhờ người quản trị máy chủ hoso xóa các cột nhớ từ lần nhập trước của cơ quan (tệp "
+                      "anh_xa_ket_qua.toml trong thư mục của cơ quan trên máy chủ), rồi nhập lại: các cột sẽ được nhận "
+                      "theo tiêu đề của tệp")
+
+
+def _import_refusals(problems: list[Any], export_name: str, shown: str) -> list[str]:
+    """Why the KPI import refused an export (`kpi_import.run`'s ValidationFailed), one line a problem, in the page's
+    words: the export's row named with the clerk's file name; the command's remedy through a mapping file (bảng
+    [cot] … `--anh-xa TỆP`, which a browser cannot give) left out for the fix in the export itself that follows it
+    («; hoặc …»); a remedy of the saved mapping (the agency's, written by its last import, which no page edits) given
+    to the server's administrator; a column key of the workbook («ty_le_so_luong») by its label. They were one run-on
+    paragraph that named the key and asked for `--anh-xa TỆP`."""
+    from pipeline.ingest import kpi_import
+
+    def label(key: str) -> str:
+        if key not in kpi_import.SYNONYMS:
+            return key
+        return f"«{kpi_import._key_words(key)}»"
+
+    out: list[str] = []
+    for p in problems:
+        where = (f"Tệp «{shown}», dòng {p.row}: " if p.sheet == export_name and p.row else
+                 f"Tệp «{shown}»: " if p.sheet == export_name else
+                 f"Sheet {p.sheet} của sổ, dòng {p.row}: " if p.row else "")
+        message = _MAPPING_SAID.sub(lambda m: "Các cột nhớ từ lần nhập trước ghi " + (m.group(1) or ""), p.message)
+        expected = _MAPPING_FILE_FIX.sub("", p.expected or "").split(". Hoặc ghi tệp ánh xạ")[0]
+        if "tệp ánh xạ" in expected:
+            expected = _SAVED_MAPPING_FIX
+        message = _KEY_NAME.sub(lambda m: label(m.group()), message)
+        out.append(f"{where}{message}" + (f" Cần: {expected[:1].upper()}{expected[1:]}." if expected else ""))
     return out
 
 
