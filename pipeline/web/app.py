@@ -1105,10 +1105,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             except (OSError, ValueError, AttributeError):
                 proposed = 0
         staff_sheet = _as_the_workbook_names("sheet NhanSu", g.user["co_quan"]) if proposed else ""
-        # a server compiling for another body (a Sở Y tế for its hospitals) and a package the workbook addresses to
-        # someone else (CoQuan «Sở Nội vụ nhận báo cáo»): the signed report names that body, the button sends here
+        # a package the workbook addresses to someone else (CoQuan «Sở Nội vụ nhận báo cáo») than the body this
+        # server's button sends to — the Sở's «Cơ quan tổng hợp» (a Sở Y tế for its hospitals), or, none set, the Sở
+        # Nội vụ (a school whose workbook names its Sở Giáo dục: the deadline line named the Sở Giáo dục, the button
+        # the Sở Nội vụ, and only the Sở's page said it once sent): the signed report names that body
         addressed = ""
-        if agency_files and m and store.compiler():
+        if agency_files and m:
             from pipeline.submission import province
 
             named = (m.get("nop_so_noi_vu") or {}).get("noi_nhan") if isinstance(m.get("nop_so_noi_vu"), dict) else ""
