@@ -1448,7 +1448,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         m = store.manifest(g.user["co_quan"])
         section = (m or {}).get("thay_doi") or {}
         docs = [d for d in section.get("van_ban", []) if _my_unit(d.get("ma_don_vi", ""))]
-        gone = [d for d in section.get("khong_con", []) if _my_unit(d.get("ma_don_vi", ""))]
+        gone = [d for d in _gone(section, m or {}) if _my_unit(d.get("ma_don_vi", ""))]
         renumbered = [d for d in section.get("chi_doi_so_trang", []) if _my_unit(d.get("ma_don_vi", ""))]
         people = section.get("nguoi_thay_doi_du_lieu", [])
         renamed = [r for r in section.get("doi_ma_don_vi", []) if isinstance(r, dict) and _my_unit(r.get("ma_moi", ""))]
@@ -2028,6 +2028,33 @@ def _import_refusals(problems: list[Any], export_name: str, shown: str) -> list[
             expected = _SAVED_MAPPING_FIX
         message = _KEY_NAME.sub(lambda m: label(m.group()), message)
         out.append(f"{where}{message}" + (f" Cần: {expected[:1].upper()}{expected[1:]}." if expected else ""))
+    return out
+
+
+_GONE_PATH = re.compile(r"\b(?:ca_nhan|don_vi)/([A-Za-z0-9][A-Za-z0-9_-]*)")
+_GONE_CODE = re.compile(r"\(([^()]+)\) — ")
+
+
+def _gone(section: dict[str, Any], manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """A build's documents no longer in the output (`thay_doi.khong_con`), each a dict the page lists and filters by
+    unit. The build writes them as its console's lines (`changes.Changes.removed`: «Hồ sơ cá nhân NAME (CODE) —
+    ca_nhan/UNIT/CODE.pdf», «NAME (CODE) — TITLE» for a form a person no longer has): `dong` is that line, the unit
+    the one of its path, else the person's in this output. «Thay đổi, in lại» read each as a dict and failed with a
+    500 after any build that dropped a person or a form (someone left the workbook, a unit code corrected with a
+    person removed). A path under a unit code this build corrected (`doi_ma_don_vi`) is the new code's unit: its
+    clerk is told her unit's dossier is gone."""
+    units = {str(p.get("ma_so")): str(p.get("ma_don_vi") or "")
+             for p in manifest.get("ca_nhan", []) if isinstance(p, dict)}
+    renamed = {str(r.get("ma_cu")): str(r.get("ma_moi")) for r in section.get("doi_ma_don_vi", []) or []
+               if isinstance(r, dict)}
+    out: list[dict[str, Any]] = []
+    for d in section.get("khong_con", []) or []:
+        if isinstance(d, dict):
+            out.append(d)
+        elif isinstance(d, str):
+            path, code = _GONE_PATH.search(d), _GONE_CODE.search(d)
+            unit = path.group(1) if path else units.get(code.group(1), "") if code else ""
+            out.append({"dong": d, "ma_don_vi": renamed.get(unit, unit)})
     return out
 
 
