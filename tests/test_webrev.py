@@ -125,7 +125,7 @@ def test_a_refused_grouped_export_says_each_fix_in_the_page_s_words_and_the_fix_
     assert rows[("VP-007", "2026-11")] == (26, 95, 89.5, 80)
 
 
-def test_a_package_addressed_to_another_body_is_said_before_the_button_with_no_compiler_set(school_server, tmp_path):
+def test_a_package_addressed_to_another_body_is_said_before_the_button_with_no_compiler_set(school_server, tmp_path):  # noqa: F811
     from selenium.webdriver.common.by import By
 
     app, store, q = school_server
@@ -230,7 +230,7 @@ def _recoded_without(src: Path, dest: Path) -> Path:
     return dest
 
 
-def test_what_to_reprint_after_a_person_left_is_a_page_not_an_error(school_server, tmp_path):
+def test_what_to_reprint_after_a_person_left_is_a_page_not_an_error(school_server, tmp_path):  # noqa: F811
     """«Thay đổi, in lại» after a build that dropped a person's dossier: the build writes what is gone as its console's
     lines («Hồ sơ cá nhân … — ca_nhan/HC/NS-03.pdf»), the page read each as a dict — «Chương trình gặp lỗi (mã lỗi
     500)» for the agency clerk and every unit clerk, the season's main page gone until the next build."""
