@@ -362,10 +362,12 @@ def _shown(headers: list[str], columns: list[int]) -> str:
     return ", ".join(f"«{headers[i]}» (cột {column_letter(i)})" for i in columns)
 
 
-def _map_it(key: str, header: str) -> str:
-    """What a clerk does when the program cannot tell a column: name it in the mapping file."""
+def _map_it(key: str, header: str, fix: str = "xuất lại tệp chỉ còn một cột như vậy") -> str:
+    """What a clerk does when the program cannot tell a column: name it in the mapping file, or `fix` the export
+    (the only way on the web page, which takes no mapping file: `pipeline.web.app._import_refusals` keeps the part
+    after «; hoặc »)."""
     return (f"ghi tệp ánh xạ (bảng [cot], ví dụ {key} = {_toml_string(header)} nếu đó là cột đúng) rồi chạy lại với "
-            "--anh-xa TỆP; hoặc xuất lại tệp chỉ còn một cột như vậy")
+            f"--anh-xa TỆP; hoặc {fix}")
 
 
 def _resolve_groups(headers: list[str], groups: dict[int, tuple[str, str]], out: dict[str, int],
@@ -401,15 +403,26 @@ def _resolve_groups(headers: list[str], groups: dict[int, tuple[str, str]], out:
             used.add(accepted[key][0])
         elif accepted[key]:
             why.append((f"Dưới tiêu đề nhóm «{titled[key]}» có nhiều cột {what}: {_shown(headers, accepted[key])}; "
-                        f"không biết cột nào là «{_key_words(key)}».", _map_it(key, headers[accepted[key][0]])))
+                        f"không biết cột nào là «{_key_words(key)}».", _map_it(
+                            key, headers[accepted[key][0]],
+                            f"xóa trong tệp xuất các cột {what} thừa dưới tiêu đề «{titled[key]}», chỉ giữ cột đúng, "
+                            "rồi nhập lại")))
         elif all(_is_count(headers[i].rpartition(' - ')[2]) for i in others[key]):
             why.append((f"Dưới tiêu đề nhóm «{titled[key]}» không có cột {what}: {_shown(headers, others[key])} là "
                         f"số đếm (kế hoạch, thực hiện), không phải «{_key_words(key)}»; chương trình không lấy "
                         f"{what} từ các cột này.",
                         f"một cột {what} dưới tiêu đề «{titled[key]}» (ví dụ «Tỷ lệ (%)»): xuất lại tệp kèm cột đó"))
         else:
-            why.append((f"Dưới tiêu đề nhóm «{titled[key]}» có các cột {_shown(headers, others[key])}: không biết "
-                        f"cột nào là «{_key_words(key)}».", _map_it(key, headers[others[key][0]])))
+            # a column under the title that does not say it is the rate is never taken, even alone: the clerk renames
+            # the right one (exporting «only one such column» was advised, and refused again)
+            which = (f"có các cột {_shown(headers, others[key])}: không biết cột nào là «{_key_words(key)}»"
+                     if len(others[key]) > 1 else
+                     f"chỉ có cột {_shown(headers, others[key])}, tiêu đề không nói đó là {what}: không biết có phải "
+                     f"«{_key_words(key)}»")
+            why.append((f"Dưới tiêu đề nhóm «{titled[key]}» {which}.", _map_it(
+                            key, headers[others[key][0]],
+                            f"trong tệp xuất đổi tiêu đề của cột đúng dưới «{titled[key]}» thành "
+                            f"«{'Tỷ lệ (%)' if key in PCT else 'Điểm'}» rồi nhập lại")))
     for key, columns in by_name.items():
         if key in out:
             continue
@@ -479,7 +492,10 @@ def detect_header(headers: list[str], saved: dict[str, str] | None = None,
             # (a name twice — the person's and a rater's — is only checked against the code: the first is taken)
             if len(same) > 1 and auto != "ho_ten":
                 why.append((f"Có {len(same)} cột cùng tiêu đề: {_shown(headers, same)}; không biết cột nào là "
-                            f"«{_key_words(auto)}».", _map_it(auto, h) + " (hoặc đổi tiêu đề các cột cho khác nhau)"))
+                            f"«{_key_words(auto)}».",
+                            # (a mapping cannot name one of two columns of one name: it is refused as well)
+                            "xóa cột thừa trong tệp xuất, hoặc đổi tiêu đề các cột cho khác nhau (cột đúng giữ tiêu "
+                            "đề này), rồi nhập lại"))
                 used.update(same)
                 continue
             out[auto] = i

@@ -687,6 +687,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return render_template("so_nhap_ket_qua.html", row=row, error="", no_periods=unused, sheets={}), (
                 400 if request.method == "POST" else 200)
         error, note = "", ""
+        refusals: list[str] = []
         if request.method == "POST":
             uploads_left()
             f, name, head = _sent("ket_qua")
@@ -712,12 +713,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                         out = kpi_import.run(export, book, mapping_file=mapping if mapping.is_file() else None)
                     except ValidationFailed as exc:
                         # the command's hint to write a mapping file and pass --anh-xa is not for a browser
-                        error = " ".join(f"{p.message}{' Cần: ' + p.expected.split('. Hoặc ghi tệp ánh xạ')[0] if p.expected else ''}"
-                                         for p in exc.problems[:20])
+                        refusals = _import_refusals(exc.problems[:20], export.name, shown)
                         if "Hoặc ghi tệp ánh xạ" in " ".join(p.expected or "" for p in exc.problems):
-                            error += (". Sửa tiêu đề các cột trong tệp kết quả cho giống tên cột của sổ (ví dụ «Mã số», "
-                                      "«Tháng», «Điểm tiêu chí chung», «Số lượng (%)», «Chất lượng (%)», «Tiến độ (%)») "
-                                      "rồi nhập lại.")
+                            refusals.append("Sửa tiêu đề các cột trong tệp kết quả cho giống tên cột của sổ (ví dụ "
+                                            "«Mã số», «Tháng», «Điểm tiêu chí chung», «Số lượng (%)», «Chất lượng (%)», "
+                                            "«Tiến độ (%)») rồi nhập lại.")
+                        error = " ".join(refusals)
                     except HosoError as exc:
                         error = str(exc)
                     else:
@@ -751,7 +752,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                     json.dumps(report, ensure_ascii=False), encoding="utf-8")
                             return resp
                     error = error.replace(str(export), shown).replace(str(book), new_name).replace(tmp, "")
-        return render_template("so_nhap_ket_qua.html", row=row, error=error, note=note,
+                    refusals = [r.replace(str(export), shown).replace(str(book), new_name).replace(tmp, "")
+                                for r in refusals]
+        return render_template("so_nhap_ket_qua.html", row=row, error=error, note=note, refusals=refusals,
                                sheets=_results_sheets(ma, so_id)), (400 if error else 200)
 
     # ---- ratings ----------------------------------------------------------------------------------
@@ -1102,10 +1105,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             except (OSError, ValueError, AttributeError):
                 proposed = 0
         staff_sheet = _as_the_workbook_names("sheet NhanSu", g.user["co_quan"]) if proposed else ""
-        # a server compiling for another body (a Sở Y tế for its hospitals) and a package the workbook addresses to
-        # someone else (CoQuan «Sở Nội vụ nhận báo cáo»): the signed report names that body, the button sends here
+        # a package the workbook addresses to someone else (CoQuan «Sở Nội vụ nhận báo cáo») than the body this
+        # server's button sends to — the Sở's «Cơ quan tổng hợp» (a Sở Y tế for its hospitals), or, none set, the Sở
+        # Nội vụ (a school whose workbook names its Sở Giáo dục: the deadline line named the Sở Giáo dục, the button
+        # the Sở Nội vụ, and only the Sở's page said it once sent): the signed report names that body
         addressed = ""
-        if agency_files and m and store.compiler():
+        if agency_files and m:
             from pipeline.submission import province
 
             named = (m.get("nop_so_noi_vu") or {}).get("noi_nhan") if isinstance(m.get("nop_so_noi_vu"), dict) else ""
@@ -1443,7 +1448,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         m = store.manifest(g.user["co_quan"])
         section = (m or {}).get("thay_doi") or {}
         docs = [d for d in section.get("van_ban", []) if _my_unit(d.get("ma_don_vi", ""))]
-        gone = [d for d in section.get("khong_con", []) if _my_unit(d.get("ma_don_vi", ""))]
+        gone = [d for d in _gone(section, m or {}) if _my_unit(d.get("ma_don_vi", ""))]
         renumbered = [d for d in section.get("chi_doi_so_trang", []) if _my_unit(d.get("ma_don_vi", ""))]
         people = section.get("nguoi_thay_doi_du_lieu", [])
         renamed = [r for r in section.get("doi_ma_don_vi", []) if isinstance(r, dict) and _my_unit(r.get("ma_moi", ""))]
@@ -1987,6 +1992,69 @@ def _import_notes(notes: list[str]) -> list[str]:
         cols = ", ".join(f"«{c}»" for c in gone)
         out.insert(0, f"Tệp này không có {'các cột' if len(gone) > 1 else 'cột'} {cols} như tệp nhập lần trước: "
                       "các cột được nhận theo tiêu đề của tệp này (kết quả nhập ở trên).")
+    return out
+
+
+_MAPPING_FILE_FIX = re.compile(r"^ghi tệp ánh xạ .*? rồi chạy lại với --anh-xa TỆP; hoặc ")
+_MAPPING_SAID = re.compile(r"Ánh xạ ghi (cùng một cột )?")
+_KEY_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+_SAVED_MAPPING_FIX = ("nhờ người quản trị máy chủ hoso xóa các cột nhớ từ lần nhập trước của cơ quan (tệp "
+                      "anh_xa_ket_qua.toml trong thư mục của cơ quan trên máy chủ), rồi nhập lại: các cột sẽ được nhận "
+                      "theo tiêu đề của tệp")
+
+
+def _import_refusals(problems: list[Any], export_name: str, shown: str) -> list[str]:
+    """Why the KPI import refused an export (`kpi_import.run`'s ValidationFailed), one line a problem, in the page's
+    words: the export's row named with the clerk's file name; the command's remedy through a mapping file (bảng
+    [cot] … `--anh-xa TỆP`, which a browser cannot give) left out for the fix in the export itself that follows it
+    («; hoặc …»); a remedy of the saved mapping (the agency's, written by its last import, which no page edits) given
+    to the server's administrator; a column key of the workbook («ty_le_so_luong») by its label. They were one run-on
+    paragraph that named the key and asked for `--anh-xa TỆP`."""
+    from pipeline.ingest import kpi_import
+
+    def label(key: str) -> str:
+        if key not in kpi_import.SYNONYMS:
+            return key
+        return f"«{kpi_import._key_words(key)}»"
+
+    out: list[str] = []
+    for p in problems:
+        where = (f"Tệp «{shown}», dòng {p.row}: " if p.sheet == export_name and p.row else
+                 f"Tệp «{shown}»: " if p.sheet == export_name else
+                 f"Sheet {p.sheet} của sổ, dòng {p.row}: " if p.row else "")
+        message = _MAPPING_SAID.sub(lambda m: "Các cột nhớ từ lần nhập trước ghi " + (m.group(1) or ""), p.message)
+        expected = _MAPPING_FILE_FIX.sub("", p.expected or "").split(". Hoặc ghi tệp ánh xạ")[0]
+        if "tệp ánh xạ" in expected:
+            expected = _SAVED_MAPPING_FIX
+        message = _KEY_NAME.sub(lambda m: label(m.group()), message)
+        out.append(f"{where}{message}" + (f" Cần: {expected[:1].upper()}{expected[1:]}." if expected else ""))
+    return out
+
+
+_GONE_PATH = re.compile(r"\b(?:ca_nhan|don_vi)/([A-Za-z0-9][A-Za-z0-9_-]*)")
+_GONE_CODE = re.compile(r"\(([^()]+)\) — ")
+
+
+def _gone(section: dict[str, Any], manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """A build's documents no longer in the output (`thay_doi.khong_con`), each a dict the page lists and filters by
+    unit. The build writes them as its console's lines (`changes.Changes.removed`: «Hồ sơ cá nhân NAME (CODE) —
+    ca_nhan/UNIT/CODE.pdf», «NAME (CODE) — TITLE» for a form a person no longer has): `dong` is that line, the unit
+    the one of its path, else the person's in this output. «Thay đổi, in lại» read each as a dict and failed with a
+    500 after any build that dropped a person or a form (someone left the workbook, a unit code corrected with a
+    person removed). A path under a unit code this build corrected (`doi_ma_don_vi`) is the new code's unit: its
+    clerk is told her unit's dossier is gone."""
+    units = {str(p.get("ma_so")): str(p.get("ma_don_vi") or "")
+             for p in manifest.get("ca_nhan", []) if isinstance(p, dict)}
+    renamed = {str(r.get("ma_cu")): str(r.get("ma_moi")) for r in section.get("doi_ma_don_vi", []) or []
+               if isinstance(r, dict)}
+    out: list[dict[str, Any]] = []
+    for d in section.get("khong_con", []) or []:
+        if isinstance(d, dict):
+            out.append(d)
+        elif isinstance(d, str):
+            path, code = _GONE_PATH.search(d), _GONE_CODE.search(d)
+            unit = path.group(1) if path else units.get(code.group(1), "") if code else ""
+            out.append({"dong": d, "ma_don_vi": renamed.get(unit, unit)})
     return out
 
 
