@@ -134,3 +134,19 @@ def test_the_minutes_print_the_person_named_and_only_that_unit_changes(tmp_path,
     assert "Chủ trì: đồng chí Hoàng Minh Tuấn – Giám đốc." in after  # the meeting's chair as before
     # the Văn phòng's papers (one deputy) are the same
     assert pdftotext_flat(out["empty"] / "don_vi" / "VP.pdf") == pdftotext_flat(out["named"] / "don_vi" / "VP.pdf")
+
+
+def test_the_2026_blank_workbook_asks_for_it_and_explains_it():
+    from pipeline.ingest import blank
+
+    wb = blank.build(2026)
+    assert LABEL in [c.value for c in wb["DonVi"][1]]
+    guide = " ".join(str(c.value) for row in wb[blank.GUIDE].iter_rows() for c in row if c.value is not None)
+    assert "người được phân công chủ trì phần kiểm điểm người đứng đầu đơn vị" in guide
+
+
+def test_a_workbook_made_before_the_column_is_told_to_add_it():
+    """The 2024 sample has no such column: the warning names the unit's row and the column's label to add."""
+    (ld, _hc) = sorted(_about_chair(ingest.check(SAMPLE_2026.with_name("mau_ho_so_2024.xlsx"))), key=lambda p: p.row)
+    assert (ld.sheet, ld.row, ld.column, ld.header) == ("DonVi", 2, None, LABEL)
+    assert f"thêm cột «{LABEL}» vào sheet này" in ld.text()

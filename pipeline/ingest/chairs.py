@@ -32,8 +32,24 @@ def _absent(unit: Unit, person: Person) -> bool:
     return any(names_person(a.partition("(")[0].strip(), person.ho_ten) for a in absentees(unit))
 
 
-def _agency_head(campaign: Campaign) -> tuple[str | None, str]:
-    return campaign.agency_head_ma_so(), campaign.agency.nguoi_dung_dau
+_last: tuple[Campaign, dict[str, list[Person]], tuple[str | None, str]] | None = None
+
+
+def _index(campaign: Campaign) -> tuple[dict[str, list[Person]], tuple[str | None, str]]:
+    """Per campaign, built once (a unit's papers ask for each unit; `check` for every unit of 10,000 people): its
+    people by unit in name order (plan.review_order within a role), and the agency head (his mã số when one person
+    is so named, and CoQuan `nguoi_dung_dau`)."""
+    global _last
+    if _last is not None and _last[0] is campaign:
+        return _last[1], _last[2]
+    by_unit: dict[str, list[Person]] = {}
+    for p in campaign.people:
+        by_unit.setdefault(p.ma_don_vi, []).append(p)
+    for people in by_unit.values():
+        people.sort(key=lambda p: (name_key(p.ho_ten), p.ma_so))
+    head = (campaign.agency_head_ma_so(), campaign.agency.nguoi_dung_dau)
+    _last = (campaign, by_unit, head)
+    return by_unit, head
 
 
 def _is_agency_head(head: tuple[str | None, str], person: Person) -> bool:
@@ -63,9 +79,8 @@ class Chairs:
 def chairs(campaign: Campaign, unit: Unit) -> Chairs:
     """The unit's chairs (module docstring). The column's person chairs the head's review unless he is the head
     himself (the seed's rule: the head never chairs his own review): then the deputy does, and check warns."""
-    agency_head = _agency_head(campaign)
-    people = sorted((p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi),
-                    key=lambda p: (name_key(p.ho_ten), p.ma_so))  # plan.review_order within a role
+    by_unit, agency_head = _index(campaign)
+    people = by_unit.get(unit.ma_don_vi, [])
     present = [p for p in people if not _absent(unit, p)]
     head = next((p for p in present if p.vai_tro == "truong"), None)
     if head is None:
@@ -123,11 +138,14 @@ def chair_warnings(campaign: Campaign) -> list[Problem]:
                            value=written, expected="để trống"))
         elif not written.strip() and c.head is not None and c.deputy is not None and c.others:
             others = "; ".join(_who(p) for p in c.others)
+            # a workbook made before the column: it has to be added (the blank workbook of `hoso init` has it)
+            fill = "ghi họ tên người đó vào cột này" if KEY in unit.refs else \
+                f"thêm cột «{label}» vào sheet này (như sổ trống của hoso init) và ghi họ tên người đó"
             out.append(_at(unit.refs, WARNING,
-                           f"Đơn vị «{unit.ma_don_vi}» có {1 + len(c.others)} cấp phó dự họp nhưng cột «{label}» để "
-                           f"trống: biên bản họp in đồng chí {_who(c.deputy)} (họ tên xếp trước theo thứ tự chữ cái) "
+                           f"Đơn vị «{unit.ma_don_vi}» có {1 + len(c.others)} cấp phó dự họp nhưng chưa ghi «{label}»: "
+                           f"biên bản họp in đồng chí {_who(c.deputy)} (họ tên xếp trước theo thứ tự chữ cái) "
                            f"chủ trì phần kiểm điểm đồng chí {c.head.ho_ten}; cấp phó còn lại: {others}. Nếu người "
-                           f"khác được phân công chủ trì, ghi họ tên người đó vào cột này.",
+                           f"khác được phân công chủ trì, {fill}.",
                            expected="họ tên hoặc mã số người được phân công chủ trì khi kiểm điểm người đứng đầu"))
     return out
 
@@ -138,11 +156,14 @@ def unknown_chairs(donvi_rows: list[tuple[Mapping[str, Ref], str, str]],
     or two of its people by the same name. `donvi_rows`: (refs, unit code, the cell as written);
     `people`: (mã số, name, unit code) of NhanSu."""
     out: list[Problem] = []
+    by_unit: dict[str, list[tuple[str, str]]] = {}
+    for m, n, u in people if donvi_rows else ():
+        by_unit.setdefault(u.casefold(), []).append((m, n))
     for refs, code, written in donvi_rows:
         text = " ".join(written.split())
         if not text:
             continue
-        of_unit = [(m, n) for m, n, u in people if u.casefold() == code.casefold()]
+        of_unit = by_unit.get(code.casefold(), [])
         by_code = [m for m, _ in of_unit if m.casefold() == text.casefold()]
         by_name = [m for m, n in of_unit if names_person(text, n)]
         if by_code or len(by_name) == 1:
