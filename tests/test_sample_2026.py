@@ -23,9 +23,13 @@ def test_default_sample_is_still_2024():
 
 
 def test_the_2026_sample_checks_clean_and_has_periods_and_products():
-    # two warnings, both taught by the sample: VP-021 lacks October (no level until it is there), and
-    # VP-008 self-rates HTT although disciplined in the year (the superior is named: no warning for it)
-    w_disc, w_missing = ingest.check(sample_workbook(2026))
+    # four warnings, all taught by the sample: VP-021 lacks October (no level until it is there), VP-008
+    # self-rates HTT although disciplined in the year (the superior is named: no warning for it), and the two
+    # units of two deputies (LD, HCQT) with nobody named to chair their head's review (tests/test_chair.py)
+    problems = ingest.check(sample_workbook(2026))
+    chairs = [p for p in problems if p.header == "Người chủ trì khi kiểm điểm người đứng đầu"]
+    assert [p.message.split("»")[0] for p in chairs] == ["Đơn vị «LD", "Đơn vị «HCQT"]
+    w_disc, w_missing = [p for p in problems if p not in chairs]
     assert (w_missing.severity, w_missing.sheet, w_missing.value) == ("canh_bao", "NhanSu", "VP-021")
     assert "thiếu kết quả kỳ 2026-10" in w_missing.text()
     assert (w_disc.severity, w_disc.sheet, w_disc.value) == ("canh_bao", "NhanSu", "Hoàn thành tốt nhiệm vụ")

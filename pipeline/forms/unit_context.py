@@ -20,8 +20,8 @@ from pipeline.forms.context import (
 )
 from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
 from pipeline.forms.registry import FormSpec
-from pipeline.ingest import schema
-from pipeline.ingest.model import Campaign, Person, Unit, names_person
+from pipeline.ingest import chairs, schema
+from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.plan import chi_bo_units, review_order
 from pipeline.rating.groups import HEAD_GROUP
 from pipeline.rating.levels import ORDER, WORDS
@@ -283,24 +283,25 @@ def _head_post(deputy: Person | None) -> str:
 
 
 def _absentees(unit: Unit) -> list[str]:
-    return [a.strip() for a in unit.vang_mat.replace("\n", ";").split(";") if a.strip()]
+    return chairs.absentees(unit)
 
 
 def unit_chairs(campaign: Campaign, unit: Unit) -> tuple[Person | None, Person | None]:
     """The unit's head and first other deputy present at its meeting (the unit's papers' chair and
     signer: the head, else the deputy signing «KT.» for him). A unit without a head («truong») whose
     member is the agency head (a deputy in charge, CoQuan `nguoi_dung_dau`: the Ban Giám đốc of a Sở
-    whose Giám đốc post is vacant) is headed by him: he chairs, and a deputy chairs his own review
-    (seed 001 II.2.c: «Khi kiểm điểm người đứng đầu thì phân công cấp phó chủ trì»). Someone the minutes
-    list as absent (DonVi vang_mat, "Name (reason)") chairs nothing: a deputy on maternity leave is not
-    printed as chairing the head's review."""
-    absentees = _absentees(unit)
-    people = review_order([p for p in campaign.people if p.ma_don_vi == unit.ma_don_vi])
-    present = [p for p in people if not any(names_person(a.partition("(")[0].strip(), p.ho_ten) for a in absentees)]
-    head = next((p for p in present if p.vai_tro == "truong"), None)
-    if head is None:
-        head = next((p for p in present if signers.is_agency_head(campaign, p)), None)
-    return head, next((p for p in present if p.vai_tro == "pho" and p is not head), None)
+    whose Giám đốc post is vacant) is headed by him. Someone the minutes list as absent (DonVi vang_mat,
+    "Name (reason)") chairs nothing. Who chairs the head's own review is `review_chair`
+    (pipeline.ingest.chairs)."""
+    c = chairs.chairs(campaign, unit)
+    return c.head, c.deputy
+
+
+def review_chair(campaign: Campaign, unit: Unit) -> Person | None:
+    """Who chairs the review of the unit's head (seed 001 II.2.c: «Khi kiểm điểm người đứng đầu thì phân công
+    cấp phó chủ trì»): DonVi `chu_tri_khi_kiem_diem_truong`, else the deputy present (the first by name when
+    there are several: `hoso check` warns); None: nobody known (the minutes print dots)."""
+    return chairs.chairs(campaign, unit).review
 
 
 def signs_for(campaign: Campaign, head: Person | None, deputy: Person | None) -> str:
@@ -481,7 +482,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "dau": _unit_header(campaign, unit),
         "don_vi": unit_context(unit),
         "chu_tri": who(chair),
-        "chu_tri_khi_kiem_diem_truong": who(deputy),
+        "chu_tri_khi_kiem_diem_truong": who(review_chair(campaign, unit)),
         # the chair is the unit's head: someone else chairs his own review (a deputy, or dots to write)
         "chu_tri_la_truong": head is not None,
         # no head: the deputy signs the unit's papers for the head («KT. TRƯỞNG PHÒNG» above his post); so

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipeline.errors import ValidationFailed
-from pipeline.ingest import cells, schema, sheetnames, stale
+from pipeline.ingest import cells, chairs, schema, sheetnames, stale
 from pipeline.ingest.contradictions import contradictions
 from pipeline.ingest.model import (
     Agency,
@@ -500,7 +500,8 @@ def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
     units = []
     for i, row in enumerate(sheet.rows):
         v = row.values
-        _collapse_spaces(row, "nguoi_danh_gia", schema.DON_VI.column("nguoi_danh_gia").label, problems)
+        for key in ("nguoi_danh_gia", "chu_tri_khi_kiem_diem_truong"):
+            _collapse_spaces(row, key, schema.DON_VI.column(key).label, problems)
         if not _complete(row, schema.DON_VI) or row.number in repeats:
             continue
         units.append(Unit(v["ma_don_vi"], v["ten_don_vi"], v["loai_don_vi"], v.get("thu_tu", 10_000 + i),
@@ -509,6 +510,7 @@ def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
                           bo_quy_tac_khac=_unit_rulebook(row, problems),
                           vang_mat=v.get("vang_mat", ""), so_phieu_phat_ra=v.get("so_phieu_phat_ra"),
                           so_phieu_thu_ve=v.get("so_phieu_thu_ve"), co_quan_in=v.get("co_quan_in", ""),
+                          chu_tri_khi_kiem_diem_truong=v.get("chu_tri_khi_kiem_diem_truong", ""),
                           refs=_frozen(row.refs)))
     units.sort(key=lambda u: u.thu_tu)
     return units
@@ -1009,6 +1011,18 @@ def _absentees_counted(units: SheetData, votes: SheetData | None, unit_of: dict[
                                f"({present[code.casefold()]}, sheet BieuQuyet) còn {away} người vắng: biên bản họp sẽ in "
                                f"«vắng mặt: {away} người» cùng tên người vắng. Tính cả người vắng vào «Số thành viên», hoặc "
                                f"bỏ tên người không phải thành viên được triệu tập.", value=listed))
+
+
+def _review_chairs_named(data: dict[str, SheetData]) -> list[Problem]:
+    """DonVi `chu_tri_khi_kiem_diem_truong` naming nobody of its unit (`chairs.unknown_chairs`)."""
+    units, people = data.get("DonVi"), data.get("NhanSu")
+    if units is None or people is None:
+        return []
+    rows = [(r.refs, str(r.values["ma_don_vi"]), str(r.values.get(chairs.KEY) or "")) for r in units.rows
+            if r.values.get("ma_don_vi") and r.values.get(chairs.KEY)]
+    staff = [(str(r.values["ma_so"]), str(r.values.get("ho_ten") or ""), str(r.values.get("ma_don_vi") or ""))
+             for r in people.rows if r.values.get("ma_so")]
+    return chairs.unknown_chairs(rows, staff)
 
 
 def _disciplines(data: dict[str, SheetData], people: dict[str, str] | None, members: set[str], year: int | None, problems: list[Problem]) -> list[Discipline]:
@@ -1584,6 +1598,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     texts = _texts(data, declared, problems, build)
     votes = _votes(data, declared, problems, build)
     _attendance(data, problems)
+    problems.extend(_review_chairs_named(data))
     disciplines = _disciplines(data, declared, members, year, problems)
     emulation = _emulation(data, declared, problems)
     criteria = _criteria(data, problems)
@@ -1606,7 +1621,8 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
         warnings=tuple(p for p in problems if not p.is_error), cap_overrides=tuple(cap_overrides),
         periods=tuple(periods), products=tuple(products), sheet_names=MappingProxyType(names),
     )
-    found = [sheetnames.problem_as_written(p, names) for p in contradictions(campaign)]  # the rating rules' contradictions
+    # the rating rules' contradictions; who the minutes print as chairing a unit head's review
+    found = [sheetnames.problem_as_written(p, names) for p in contradictions(campaign) + chairs.chair_warnings(campaign)]
     if found:
         problems = _sorted(problems + found)
         if any(p.is_error for p in found):

@@ -155,6 +155,9 @@ class Unit:
     # the body printed in the header of the unit's papers and its people's forms instead of the agency
     # (e.g. the HĐND xã for its Thường trực, a unit of the UBND xã's workbook); "" = the agency
     co_quan_in: str = ""
+    # who chairs the review of the unit's head at its meeting (a name as in NhanSu, or a mã số; "" = its one
+    # deputy present, or the first by name when there are more: pipeline.ingest.chairs)
+    chu_tri_khi_kiem_diem_truong: str = ""
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 

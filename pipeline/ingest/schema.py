@@ -227,6 +227,13 @@ DON_VI = Sheet(
           help="Cơ quan của đơn vị khi không phải cơ quan ở sheet CoQuan, ví dụ: Hội đồng nhân dân xã Tân Phước cho "
                "Thường trực Hội đồng nhân dân xã; in ở đầu phiếu của người trong đơn vị và văn bản của đơn vị; để trống "
                "thì là tên cơ quan", width=30),
+        # seed 001 II.2.c: «Khi kiểm điểm người đứng đầu thì phân công cấp phó chủ trì» — who was assigned is the
+        # unit's word, printed on its minutes (unit_context.review_chair); empty: its only deputy present
+        C("chu_tri_khi_kiem_diem_truong", "Người chủ trì khi kiểm điểm người đứng đầu",
+          help="Họ tên (như ở sheet Nhân sự) hoặc mã số của người được phân công chủ trì phần kiểm điểm người đứng "
+               "đầu đơn vị tại cuộc họp của đơn vị (thường là một cấp phó), in ở biên bản họp. Để trống khi đơn vị "
+               "chỉ có một cấp phó dự họp; nếu có từ hai cấp phó dự họp mà để trống, biên bản in cấp phó có họ tên "
+               "xếp trước theo thứ tự chữ cái và hoso check nhắc ghi cột này", width=28),
     ),
 )
 
