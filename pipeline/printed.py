@@ -10,6 +10,8 @@ in the manifest: marking changes no listed file, so the no-change build stays th
 - `ban_in`: the parts of that manifest `changes.compare` reads — `files` (every file's path, SHA-256,
   pages), `ca_nhan`, `don_vi` (the dossiers' page layout), `nop_so_noi_vu`, `du_lieu_nguoi` (the
   people's data fingerprints) and whether it was two-sided;
+- `ho_ten`: {mã số: họ tên} of the people of that build (its ket_qua_xep_loai.json), so a dossier gone since
+  is named by its person's name however many builds came between;
 - `bia`: per dossier PDF, the digests of its cover sheet's text as printed (`chu`: the words;
   `so`: the words with every number replaced), so a later build tells a changed cover from one whose
   page numbers only moved, after the printed dossiers are gone. Once the folder holds a mark, the build
@@ -114,6 +116,16 @@ def applies(mark: dict[str, Any] | None, previous: dict[str, Any] | None) -> boo
     return agency(mark) == agency(previous) and mark.get("nam_danh_gia") == previous.get("nam_danh_gia")
 
 
+def _printed_names(folder: Path) -> dict[str, str]:
+    """{mã số: họ tên} from the ratings file of the build in `folder` ({} when it cannot be read)."""
+    try:
+        data = json.loads((folder / "ket_qua_xep_loai.json").read_bytes())
+        return {p["ma_so"]: str(p.get("ho_ten") or "") for p in data.get("nguoi", [])
+                if isinstance(p, dict) and isinstance(p.get("ma_so"), str)}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
 def mark(folder: Path, *, by: str = "", now: dt.datetime | None = None) -> Marked:
     """Record that the current output of `folder` was printed (under the folder's lock: never half of
     a build). Raises InputUnreadable when `folder` holds no hoso build, OutputError when it cannot be
@@ -141,7 +153,10 @@ def mark(folder: Path, *, by: str = "", now: dt.datetime | None = None) -> Marke
                   AGENCY: manifest.get(AGENCY), "nam_danh_gia": manifest.get("nam_danh_gia"),
                   "ban_in": {**{k: manifest.get(k) for k in PRINTED_PARTS},
                              "thay_doi": {"hai_mat": bool((manifest.get("thay_doi") or {}).get("hai_mat", True))}},
-                  "bia": cover_digests(target, manifest)}
+                  "bia": cover_digests(target, manifest),
+                  # who the printed dossiers are of: a later build names a dossier gone since by its person's name
+                  # even when the outputs between the print and it no longer hold him (changes.compare_printed)
+                  "ho_ten": _printed_names(target)}
         data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
             fd, tmp = tempfile.mkstemp(prefix=".da_in-", suffix=".tmp", dir=target)

@@ -321,3 +321,25 @@ def test_a_bundle_cached_without_its_covers_gets_them_once_a_print_is_marked(bui
     loaded, _sha = _load(blobs, "k", covers=True)
     assert loaded.bia == _covers_read(out)[person["pdf"]]
     assert json.loads(blobs.get("k", "bundle.json"))["bia"] == loaded.bia  # recorded for the next build
+
+
+def test_a_dossier_gone_before_the_last_build_is_still_named_by_its_person(copy, sample, cache_dir, tmp_path,
+                                                                             capsys):
+    """Printed, then a person left out (a build), then another change (a second build): the print's files are
+    gone and the output the last build replaces no longer holds him — his dossier, still to be taken out of the
+    printed set, is named by his name as the print recorded it (da_in.json «ho_ten»), never «VP-… (VP-…)»."""
+    from fakes import recoded
+
+    names = {p["ma_so"]: p["ho_ten"] for p in json.loads((copy / "ket_qua_xep_loai.json").read_text())["nguoi"]}
+    gone = "VP-005"
+    rc, err, _ = run_main(["da-in", "-o", str(copy)], capsys)
+    assert rc == 0, err
+    assert json.loads((copy / MARK_FILE).read_text(encoding="utf-8"))["ho_ten"][gone] == names[gone]
+    without = tmp_path / "khong_vp005.xlsx"
+    recoded(sample, "HCQT", "HCQT", gone=gone).save(without)
+    build(without, copy, cache_dir, capsys)
+    then = edit_workbook(without, tmp_path / "roi_doi_phieu.xlsx", votes=VOTE)
+    build(then, copy, cache_dir, capsys)
+    lines = [line for line in section(copy)["khong_con"] if gone in line]
+    assert lines and all(f"{names[gone]} ({gone})" in line for line in lines), section(copy)["khong_con"]
+    assert not any(f"{gone} ({gone})" in line for line in section(copy)["khong_con"])

@@ -170,3 +170,14 @@ def test_the_province_a_name_says():
     assert province.summary_province(summary("tỉnh Thanh Hóa", "tỉnh Nghệ An")) == ""
     assert province.summary_province(summary("", "")) == ""
     assert province.summary_province(summary("tỉnh Nghệ An", compiler="Sở Y tế tỉnh Thanh Hóa")) == "tỉnh Thanh Hóa"
+
+
+def test_the_date_line_names_the_place_alone():
+    """ND 30/2020: the place on the date line is the name of the province or the city under the central government
+    («Huế, ngày …», never «phố Huế» nor «thành phố Huế»); unknown: dots."""
+    def head(compiler: str) -> province.Head:
+        return province.paper_head(province.Summary([], [], None, clock.today(), 2026, compiler))
+
+    assert head("Sở Y tế thành phố Huế").dong_ngay.startswith("Huế, ngày ")
+    assert head("Sở Y tế tỉnh Thanh Hóa").dong_ngay.startswith("Thanh Hóa, ngày ")
+    assert head("Bệnh viện Đa khoa").dong_ngay.startswith("…")

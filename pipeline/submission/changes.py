@@ -467,11 +467,14 @@ def compare_printed(mark: dict[str, Any], replaced: dict[str, Any] | None, new: 
     """The changes from the output printed last (`mark`, pipeline/printed.py) to `new`: every sheet
     changed since the print, whatever builds came between; the package's files to send again are
     still those that differ from the output replaced (`replaced`'s manifest: sending is not printing).
-    `names_root`: the output replaced, whose ratings name the people no longer in `new` (the print's
-    files are not kept: without it a dossier gone read «Hồ sơ cá nhân TR-07 (TR-07)»)."""
+    `names_root`: the output replaced, whose ratings name the people no longer in `new`; the mark's own
+    `ho_ten` names those gone before it (the print's files are not kept: without them a dossier gone read
+    «Hồ sơ cá nhân TR-07 (TR-07)»)."""
     duplex = bool((new.get(SECTION) or {}).get("hai_mat", True))
     walk = _Walk(mark["ban_in"], new, None, new_root)
     walk.names_root = names_root
+    printed = mark.get("ho_ten")  # the names the print recorded (a mark made before it: none)
+    walk.printed_names = {str(k): str(v) for k, v in printed.items() if v} if isinstance(printed, dict) else {}
     covers = mark.get("bia")
     walk.old_covers = covers if isinstance(covers, dict) else {}
     result = walk.changes(Changes(first_build=False, duplex=duplex, printed_at=str(mark.get("ngay") or ""),
@@ -487,12 +490,13 @@ class _Walk(_Compare):
 
     result: Changes
     names_root: Path | None = None  # another output whose ratings name people (`compare_printed`)
+    printed_names: dict[str, str] = {}  # the names the print mark recorded (`compare_printed`; never mutated)
 
     def changes(self, result: Changes) -> Changes:
         old, new = self.old, self.new
         self.result = result
-        self.names = {**_names_from_ratings(self.names_root), **_names_from_ratings(self.old_root),
-                      **_names_from_ratings(self.new_root)}
+        self.names = {**self.printed_names, **_names_from_ratings(self.names_root),
+                      **_names_from_ratings(self.old_root), **_names_from_ratings(self.new_root)}
         self.old_people = {p["ma_so"]: p for p in old.get("ca_nhan", []) if isinstance(p, dict) and "ma_so" in p}
         self.new_people = {p["ma_so"]: p for p in new.get("ca_nhan", []) if isinstance(p, dict) and "ma_so" in p}
         self.old_units = {u["ma_don_vi"]: u for u in old.get("don_vi", []) if isinstance(u, dict) and "ma_don_vi" in u}

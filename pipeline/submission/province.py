@@ -544,7 +544,8 @@ def paper_head(summary: Summary) -> Head:
     is_so = name_key(body).split(" ")[:1] == [name_key("Sở")]  # a Sở is headed by its Giám đốc, under the UBND
     top = words["cap_tren"].format(tinh=tinh or DOTS) if is_so else DOTS
     ten = body if summary.compiler else (f"{body} {tinh}" if tinh else body)
-    place = tinh.split(" ", 1)[1] if " " in tinh else DOTS
+    # the place name alone («tỉnh Hà Giang Nam» → «Hà Giang Nam», «thành phố Huế» → «Huế»)
+    place = tinh.removeprefix("thành phố ").removeprefix("tỉnh ") if tinh else DOTS
     symbol = words["ky_hieu"] if name_key(body).startswith(name_key(RECIPIENT)) else DOTS
     return Head(cap_tren=top.upper(), co_quan=short.upper(), ten=ten, dong_ngay=date_line(place, None, summary.today.year),
                 kem_theo=words["kem_theo"].format(ky_hieu=symbol, co_quan=ten),
