@@ -49,7 +49,7 @@ def test_two_deputies_and_nobody_named_is_said_on_the_unit_s_row(tmp_path):
     assert w.column  # the column the blank workbook has for it, named by letter
     text = w.text()
     assert "Đơn vị «BGD» có 2 cấp phó dự họp" in text
-    assert "biên bản họp in đồng chí Lê Văn Khoa – Phó Giám đốc (họ tên xếp trước theo thứ tự chữ cái)" in text
+    assert "biên bản họp in đồng chí Lê Văn Khoa – Phó Giám đốc (tên xếp trước theo thứ tự chữ cái)" in text
     assert "chủ trì phần kiểm điểm đồng chí Hoàng Minh Tuấn" in text
     assert "cấp phó còn lại: Trần Thị Bích Ngọc – Phó Giám đốc" in text
     assert "ghi họ tên người đó vào cột này" in text

@@ -66,9 +66,14 @@ def _no_page_number(text: str) -> str:
 def test_the_clerk_s_workbook_typed_with_labels_is_accepted(tmp_path):
     problems = ingest.check(tr.write(tmp_path / "truong.xlsx"))
     assert not [p for p in problems if p.is_error]
-    # two warnings: the whole school's 23 ballots for the Hiệu trưởng above his 3-member Ban Giám hiệu; the
-    # disciplined teacher rated himself HTT (KHT by the khiển trách), naming the decision
-    ballots, warning = [p.text() for p in problems]
+    # three warnings: the Ban Giám hiệu's two Phó Hiệu trưởng with no «Người chủ trì khi kiểm điểm người đứng đầu»
+    # (the minutes print Trần Thị Thu Hằng: Hằng sorts before Phúc); the whole school's 23 ballots for the Hiệu
+    # trưởng above his 3-member Ban Giám hiệu; the disciplined teacher rated himself HTT (KHT by the khiển trách)
+    texts = [p.text() for p in problems]
+    assert len(texts) == 3, texts
+    chair = next(t for t in texts if "Đơn vị «BGH» có 2 cấp phó dự họp" in t)
+    assert "biên bản họp in đồng chí Trần Thị Thu Hằng" in chair
+    ballots, warning = [t for t in texts if t is not chair]
     assert "Tổng số phiếu (23)" in ballots
     assert "45/QĐ-THPTND" in warning and "Không hoàn thành nhiệm vụ" in warning
 

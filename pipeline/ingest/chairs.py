@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pipeline.collation import name_key
 from pipeline.ingest import schema
-from pipeline.ingest.cells import name_key
 from pipeline.ingest.model import Campaign, Person, Ref, Unit, names_person
 from pipeline.ingest.problems import ERROR, WARNING, Problem
 
@@ -46,6 +46,8 @@ def _index(campaign: Campaign) -> tuple[dict[str, list[Person]], tuple[str | Non
     for p in campaign.people:
         by_unit.setdefault(p.ma_don_vi, []).append(p)
     for people in by_unit.values():
+        # plan.review_order's order within a role: Vietnamese collation, the given name first (the minutes
+        # printed before this module chose by it: «Trần Thị Minh Hạnh» before «Lê Văn Toàn»)
         people.sort(key=lambda p: (name_key(p.ho_ten), p.ma_so))
     head = (campaign.agency_head_ma_so(), campaign.agency.nguoi_dung_dau)
     _last = (campaign, by_unit, head)
@@ -143,7 +145,7 @@ def chair_warnings(campaign: Campaign) -> list[Problem]:
                 f"thêm cột «{label}» vào sheet này (như sổ trống của hoso init) và ghi họ tên người đó"
             out.append(_at(unit.refs, WARNING,
                            f"Đơn vị «{unit.ma_don_vi}» có {1 + len(c.others)} cấp phó dự họp nhưng chưa ghi «{label}»: "
-                           f"biên bản họp in đồng chí {_who(c.deputy)} (họ tên xếp trước theo thứ tự chữ cái) "
+                           f"biên bản họp in đồng chí {_who(c.deputy)} (tên xếp trước theo thứ tự chữ cái) "
                            f"chủ trì phần kiểm điểm đồng chí {c.head.ho_ten}; cấp phó còn lại: {others}. Nếu người "
                            f"khác được phân công chủ trì, {fill}.",
                            expected="họ tên hoặc mã số người được phân công chủ trì khi kiểm điểm người đứng đầu"))

@@ -232,7 +232,7 @@ DON_VI = Sheet(
         C("chu_tri_khi_kiem_diem_truong", "Người chủ trì khi kiểm điểm người đứng đầu",
           help="Họ tên (như ở sheet Nhân sự) hoặc mã số của người được phân công chủ trì phần kiểm điểm người đứng "
                "đầu đơn vị tại cuộc họp của đơn vị (thường là một cấp phó), in ở biên bản họp. Để trống khi đơn vị "
-               "chỉ có một cấp phó dự họp; nếu có từ hai cấp phó dự họp mà để trống, biên bản in cấp phó có họ tên "
+               "chỉ có một cấp phó dự họp; nếu có từ hai cấp phó dự họp mà để trống, biên bản in cấp phó có tên "
                "xếp trước theo thứ tự chữ cái và hoso check nhắc ghi cột này", width=28),
     ),
 )
