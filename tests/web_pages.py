@@ -29,12 +29,19 @@ def csrf(c: Any) -> str:
 
 
 def browser_login(d: Any, base: str, name: str, password: str) -> None:
-    """The browser `d` logs in as `name` on the login page of the server at `base`."""
+    """The browser `d` logs in as `name` on the login page of the server at `base`, and waits until the login's
+    answer has been loaded (the form's submission is not waited for by `send_keys`: a `d.get` right after it
+    could be overtaken by the login's redirect, and the next page read would be the home page)."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     d.get(base + "/dang-nhap")
     d.find_element(By.ID, "ten").send_keys(name)
     d.find_element(By.ID, "mat_khau").send_keys(password + "\n")
+    with contextlib.suppress(TimeoutException):  # a refused login stays on the page: the caller's assertions say so
+        WebDriverWait(d, 15).until(lambda drv: "/dang-nhap" not in drv.current_url
+                                   and drv.execute_script("return document.readyState") == "complete")
 
 
 def chromium(width: int = 1366, height: int = 768, lang: str | None = "vi-VN") -> Any:
