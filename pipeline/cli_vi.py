@@ -100,6 +100,6 @@ def full_summaries(group: click.Group) -> None:
     for cmd in group.commands.values():
         cmd.options_metavar = OPTIONS_METAVAR
         if cmd.short_help is None and cmd.help:
-            cmd.short_help = cmd.help.strip().split("\n\n")[0].replace("\n", " ")
+            cmd.short_help = " ".join(cmd.help.strip().split("\n\n")[0].split())
         if isinstance(cmd, click.Group):
             full_summaries(cmd)

@@ -24,6 +24,17 @@ def test_help_lists_every_command_and_exit_code():
     assert "Mã thoát" in result.output and "130" in result.output
 
 
+def test_the_command_list_reads_each_summary_as_one_sentence():
+    """A summary spread over two lines of its docstring is one sentence: «mỗi lần tạo lại», never «tạo     lại»."""
+    proc = run(["--help"])
+    assert proc.returncode == 0, proc.stderr
+    listing = proc.stdout.split("Lệnh:")[1].split("Mã thoát")[0]
+    assert "mỗi lần tạo lại liệt kê" in " ".join(listing.split())
+    summaries = [line.strip().split(None, 1)[-1] if line.startswith("  ") and not line.startswith("   ") else line.strip()
+                 for line in listing.splitlines() if line.strip()]
+    assert not [text for text in summaries if "  " in text]
+
+
 @pytest.mark.parametrize("command", ["check", "rate", "build", "demo"])
 def test_every_command_has_vietnamese_help(command):
     result = CliRunner().invoke(cli, [command, "--help"])
