@@ -417,12 +417,15 @@ def verify(outdir: Path, public_key: Path | None) -> None:
               help="Cơ quan lập bản tổng hợp khi không phải Sở Nội vụ, ví dụ «Sở Y tế tỉnh Hà Giang Nam» tổng hợp "
                    "các đơn vị sự nghiệp trực thuộc: bộ hồ sơ gửi cơ quan này không bị ghi là «gửi cơ quan khác», "
                    "và bản tổng hợp ghi tên cơ quan này; mặc định: Sở Nội vụ.")
+@click.option("--templates", "labels_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="Thư mục mẫu biểu riêng (xem: hoso templates export): lời văn đầu, cuối bản tổng hợp lấy từ tệp "
+                   "tong_hop_so_noi_vu.toml trong thư mục này.")
 def tong_hop(packages: tuple[Path, ...], outdir: Path, due: str | None, expected: Path | None,
-             public_key: Path | None, compiler: str) -> None:
+             public_key: Path | None, compiler: str, labels_dir: Path | None) -> None:
     """Sở Nội vụ: kiểm tra và tổng hợp bộ hồ sơ của nhiều cơ quan (thư mục kết quả, thư mục nop_so_noi_vu hoặc tệp ho_so_<năm>.zip) thành bảng tính và bản PDF để in."""  # noqa: E501 (one line: click keeps a docstring's indentation in the command list)
     from pipeline.cli_province import run
 
-    run(list(packages), outdir, due, expected, public_key, say, compiler)
+    run(list(packages), outdir, due, expected, public_key, say, compiler, labels_dir)
 
 
 @cli.command()

@@ -19,7 +19,7 @@ def _parse_date(text: str) -> dt.date:
 
 
 def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | None, public_key: Path | None,
-        say: Callable[[str], None], compiler: str = "") -> None:
+        say: Callable[[str], None], compiler: str = "", labels_dir: Path | None = None) -> None:
     from pipeline.errors import OutputError, VerifyFailed
     from pipeline.manifest import MANIFEST
     from pipeline.submission import province
@@ -32,8 +32,10 @@ def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | No
 
         key = signing.load_public(public_key)
     names = province.read_expected(expected) if expected is not None else []
+    if note := province.labels_note(labels_dir):
+        say(note)
     summary = province.summarise(packages, expected=names, due=_parse_date(due) if due else None, public_key=key,
-                                 compiler=compiler)
+                                 compiler=compiler, labels_dir=labels_dir)
     for pkg in summary.packages:
         say(f"{pkg.agency} («{pkg.given}»): {province.status_words(pkg)}.")
         for problem in pkg.problems:

@@ -111,6 +111,34 @@ def test_another_compiling_body_is_named_and_its_head_left_to_correct(agencies, 
     assert pages[-1][-3] == "NGƯỜI LẬP BIỂU GIÁM ĐỐC"
 
 
+def test_a_so_words_its_summary_from_its_own_templates_folder(agencies, tmp_path, capsys, cli_in_process):
+    """The summary's wording is UNCONFIRMED and a Sở corrects it: exported with `hoso templates export`, the copy of
+    tong_hop_so_noi_vu.toml edited, `--templates` prints the corrected words; a malformed copy stops the run naming
+    the file (exit 8, nothing written) rather than printing the program's words the Sở had corrected; a folder
+    exported before the file existed keeps the program's words and says so in one line."""
+    own = tmp_path / "mau_rieng"
+    code, err = run_main(["templates", "export", str(own)], capsys)
+    assert code == 0, err
+    toml = own / province.LABELS_FILE
+    toml.write_text(toml.read_text("utf-8").replace('nguoi_lap = "NGƯỜI LẬP BIỂU"', 'nguoi_lap = "NGƯỜI TỔNG HỢP"'),
+                    "utf-8")
+    pages = _pages(_summary([agencies["tn"]], tmp_path / "own", capsys, "--templates", str(own)))
+    assert pages[-1][-3] == "NGƯỜI TỔNG HỢP GIÁM ĐỐC"
+    assert not any("NGƯỜI LẬP BIỂU" in line for page in pages for line in page)
+
+    toml.write_text('[labels]\nnguoi_lap = "NGƯỜI TỔNG HỢP\n', "utf-8")  # a quote left open
+    code, err = run_main(["tong-hop", str(agencies["tn"]), "-o", str(tmp_path / "bad"), "--templates", str(own)], capsys)
+    assert code == 8
+    assert f"«{toml}»" in err and "[labels]" in err
+    assert not (tmp_path / "bad" / province.PDF).exists()
+
+    toml.unlink()
+    code, err = run_main(["tong-hop", str(agencies["tn"]), "-o", str(tmp_path / "old"), "--templates", str(own)], capsys)
+    assert code == 0, err
+    assert f"thư mục mẫu «{own}» không có tệp {province.LABELS_FILE}" in err
+    assert _pages(tmp_path / "old" / province.PDF)[-1][-3] == "NGƯỜI LẬP BIỂU GIÁM ĐỐC"
+
+
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import clock, portable
+from pipeline.errors import TemplateError
 from pipeline.manifest import MANIFEST
 from pipeline.quotes import curly_quotes
 from pipeline.rating.groups import HEAD_GROUP
@@ -141,6 +142,7 @@ class Summary:
     today: dt.date
     year: int | None = None  # the evaluation year summed up (most packages'; ties: the latest)
     compiler: str = ""  # the body compiling (`hoso tong-hop --noi-tong-hop`); "" for a Sở Nội vụ
+    labels_dir: Path | None = None  # a templates folder whose tong_hop_so_noi_vu.toml words the paper (`--templates`)
 
     @property
     def failed(self) -> list[Package]:
@@ -384,11 +386,15 @@ def _norm(name: str) -> str:
 
 def summarise(paths: list[Path], *, expected: Sequence[str] = (), due: dt.date | None = None,
               today: dt.date | None = None, public_key: Ed25519PublicKey | None = None,
-              read: Callable[[Path], Package] | None = None, compiler: str = "") -> Summary:
+              read: Callable[[Path], Package] | None = None, compiler: str = "",
+              labels_dir: Path | None = None) -> Summary:
     """Read and check every package; `expected`: the agencies that must send one; `due`: the
     province's deadline (else each package's own); `read`: how a package is read (`hoso serve`: the
     packages as sent, named as the server knows their agencies), else `read_package`; `compiler`: the
-    body compiling when it is not a Sở Nội vụ (a Sở Y tế summing its hospitals), as typed."""
+    body compiling when it is not a Sở Nội vụ (a Sở Y tế summing its hospitals), as typed; `labels_dir`: the
+    Sở's own templates folder (`--templates`), whose tong_hop_so_noi_vu.toml words the paper (checked here, before
+    any package is read: a malformed file is a TemplateError)."""
+    labels(labels_dir)
     today = today or clock.today()
     compiler = " ".join(compiler.split())
     packages = [read(p) if read is not None else read_package(p, public_key) for p in paths]
@@ -422,7 +428,7 @@ def summarise(paths: list[Path], *, expected: Sequence[str] = (), due: dt.date |
         province_due = stated.pop() if len(stated) == 1 else None
     else:
         province_due = due
-    return Summary(packages, missing, province_due, today, year, compiler)
+    return Summary(packages, missing, province_due, today, year, compiler, labels_dir)
 
 
 def read_expected(path: Path) -> list[str]:
@@ -495,22 +501,40 @@ LABELS = {
 }
 
 
-def labels() -> dict[str, str]:
-    """`LABELS` as corrected in the bundled templates/tong_hop_so_noi_vu.toml ([labels]); a key the file lacks,
-    or a file that cannot be read, keeps the wording above."""
+def labels(root: Path | None = None) -> dict[str, str]:
+    """`LABELS` as corrected in tong_hop_so_noi_vu.toml ([labels]) of the templates folder `root` (a Sở's own,
+    `hoso tong-hop --templates`), else of the bundled templates; a key the file lacks keeps the wording above.
+    The bundled file unreadable keeps the wording above; the Sở's own file unreadable or malformed is a
+    TemplateError naming it (its corrections are not silently dropped); a folder without the file (exported
+    before the file existed) keeps the bundled wording (`labels_note` says so)."""
     import tomllib
 
     from pipeline.resources import templates_dir
 
     out = dict(LABELS)
+    path = (root if root is not None and (root / LABELS_FILE).is_file() else templates_dir()) / LABELS_FILE
     try:
-        data = tomllib.loads((templates_dir() / LABELS_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return out
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        if root is None or path.parent != root:
+            return out
+        raise TemplateError(f"Không đọc được «{path}»: {exc}. Sửa tệp này (định dạng TOML, bảng [labels]) "
+                            "hoặc chép lại từ hoso templates export.") from exc
     given = data.get("labels")
     if isinstance(given, dict):
+        if path.parent == root and (wrong := sorted(k for k, v in given.items() if k in out and not isinstance(v, str))):
+            raise TemplateError(f"«{path}», bảng [labels]: {', '.join(wrong)} phải là chuỗi chữ trong dấu ngoặc kép.")
         out.update({k: v for k, v in given.items() if k in out and isinstance(v, str)})
     return out
+
+
+def labels_note(root: Path | None) -> str:
+    """One console line when the Sở's templates folder has no tong_hop_so_noi_vu.toml (exported before the file
+    existed): the bundled wording is used. "" otherwise."""
+    if root is None or (root / LABELS_FILE).is_file():
+        return ""
+    return (f"Ghi chú: thư mục mẫu «{root}» không có tệp {LABELS_FILE} (lời văn đầu, cuối bản tổng hợp): dùng lời "
+            "văn đi kèm chương trình; muốn sửa, chép tệp này từ một thư mục mới của hoso templates export.")
 
 
 @dataclass(frozen=True)
@@ -533,7 +557,7 @@ def paper_head(summary: Summary) -> Head:
     from pipeline.forms.context import date_line
     from pipeline.ingest.cells import name_key
 
-    words = labels()
+    words = labels(summary.labels_dir)
     tinh = summary_province(summary)
     body = summary.compiler or words["co_quan"]
     # «Sở Y tế tỉnh X» under «UBND TỈNH X»: the body's line does not repeat the province (ND 30's letterheads)
@@ -938,7 +962,7 @@ def pdf_bytes(summary: Summary) -> bytes:
     # the letterhead: the superior body over the compiling one (a named compiler, a Sở Y tế summing its
     # hospitals, else the Sở Nội vụ), broken as every paper's header (`printed.header_left`); the quốc hiệu,
     # tiêu ngữ and the place and date line
-    words, paper = labels(), paper_head(summary)
+    words, paper = labels(summary.labels_dir), paper_head(summary)
     left = header_left(paper.cap_tren, paper.co_quan)
     motto = words["tieu_ngu"]
     story: list[Flowable] = [
