@@ -120,10 +120,12 @@ def test_a_so_words_its_summary_from_its_own_templates_folder(agencies, tmp_path
     code, err = run_main(["templates", "export", str(own)], capsys)
     assert code == 0, err
     toml = own / province.LABELS_FILE
-    toml.write_text(toml.read_text("utf-8").replace('nguoi_lap = "NGƯỜI LẬP BIỂU"', 'nguoi_lap = "NGƯỜI TỔNG HỢP"'),
-                    "utf-8")
+    toml.write_text(toml.read_text("utf-8").replace('nguoi_lap = "NGƯỜI LẬP BIỂU"', 'nguoi_lap = "NGƯỜI TỔNG HỢP"')
+                    .replace('thu_truong_so = "GIÁM ĐỐC"', 'thu_truong_so = "KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC"'), "utf-8")
     pages = _pages(_summary([agencies["tn"]], tmp_path / "own", capsys, "--templates", str(own)))
-    assert pages[-1][-3] == "NGƯỜI TỔNG HỢP GIÁM ĐỐC"
+    # a deputy signing for the Giám đốc: «KT. GIÁM ĐỐC» over «PHÓ GIÁM ĐỐC», as the file's comment shows
+    assert pages[-1][-4:-1] == ["NGƯỜI TỔNG HỢP KT. GIÁM ĐỐC", "(Ký, ghi rõ họ tên) PHÓ GIÁM ĐỐC",
+                                "(Ký, ghi rõ họ tên)"]
     assert not any("NGƯỜI LẬP BIỂU" in line for page in pages for line in page)
 
     toml.write_text('[labels]\nnguoi_lap = "NGƯỜI TỔNG HỢP\n', "utf-8")  # a quote left open
