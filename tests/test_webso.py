@@ -348,3 +348,59 @@ def test_the_web_import_keeps_each_kind_s_mapping_and_says_the_rows_left_as_they
     third = int(r.headers["Location"].rsplit("/", 1)[1])
     assert "sheet KetQuaKy thêm 1 dòng, thay 0 dòng cùng người, cùng kỳ.</p>" in _main(c.get(f"/so-excel/{third}").text)
     assert kpi_import.read_mappings(saved)["thang"] == tables["thang"]
+
+
+def test_a_wrong_saved_mapping_is_shown_and_forgotten_by_the_clerk_on_the_page(tmp_path):
+    """The agency's saved mapping (`co_quan/<MA>/anh_xa_ket_qua.toml`, written by an earlier import) names one
+    column for two of the workbook's columns: every export of that kind is refused. The clerk used to be sent to the
+    server's administrator; now the import page shows the remembered columns and a button forgets them (kept aside,
+    audited), after which the same export imports by its own titles. A unit clerk may not forget the agency's."""
+    from pipeline.resources import sample_workbook
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    data = tmp_path / "du_lieu"
+    store = Store(data)
+    store.add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
+    store.add_account("vtdv", accounts.hash_password(PASSWORD), "VP", "van_thu_don_vi", "TH")
+    app = create_app(data, start_queue=False)
+    c = logged_in(app, "vt", PASSWORD)
+    r = c.post("/so-excel", data={"csrf_token": _csrf(c), "so": (io.BytesIO(sample_workbook(2026).read_bytes()),
+                                                                   "Đánh giá 2026.xlsx")},
+               content_type="multipart/form-data")
+    first = int(r.headers["Location"].rsplit("/", 1)[1])
+    saved = store.agency_dir("VP") / "anh_xa_ket_qua.toml"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text('[cot_quy]\nty_le_so_luong = "Số lượng (%)"\nty_le_chat_luong = "Số lượng (%)"\n', encoding="utf-8")
+    export = (QUARTERLY_CSV + "VP-032;Vũ Hoàng Long;Quý II/2026;27;100;95;85\n").encode()
+
+    def send():
+        return c.post(f"/so-excel/{first}/nhap-ket-qua", data={"csrf_token": _csrf(c),
+                                                              "ket_qua": (io.BytesIO(export), "kpi quy.csv")},
+                      content_type="multipart/form-data")
+
+    r = send()
+    assert r.status_code == 400
+    page = _main(r.text)
+    assert "Các cột nhớ từ lần nhập trước ghi cùng một cột «Số lượng (%)»" in page
+    assert "Cần: Bấm «Quên các cột đã nhớ» ở cuối trang này rồi nhập lại" in page
+    assert "quản trị" not in page and "anh_xa_ket_qua" not in page
+    assert "<li>Tệp xuất kết quả theo quý: Số lượng (%) ← «Số lượng (%)», Chất lượng (%) ← «Số lượng (%)»</li>" in page
+    assert 'id="quen_cot"' in page
+    # a unit clerk cannot forget the agency's columns; a form without its token is refused
+    u = logged_in(app, "vtdv", PASSWORD)
+    assert u.post(f"/so-excel/{first}/quen-cot-nho", data={"csrf_token": _csrf(u)}).status_code in (403, 404)
+    assert c.post(f"/so-excel/{first}/quen-cot-nho", data={}).status_code in (400, 403)
+    assert saved.is_file()
+    r = c.post(f"/so-excel/{first}/quen-cot-nho", data={"csrf_token": _csrf(c)})
+    assert r.status_code == 302
+    page = _main(c.get(r.headers["Location"]).text)
+    assert "Đã quên các cột nhớ từ lần nhập trước" in page and 'id="quen_cot"' not in page
+    assert not saved.exists()
+    kept = list(saved.parent.glob("anh_xa_ket_qua.truoc-*.toml"))
+    assert len(kept) == 1 and "ty_le_chat_luong" in kept[0].read_text("utf-8")
+    assert any("Quên các cột nhớ từ lần nhập kết quả trước" in row for row in _log_rows(c))
+    # the same export now imports by its own titles
+    r = send()
+    assert r.status_code == 302, _main(r.text)

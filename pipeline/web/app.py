@@ -41,7 +41,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
-from pipeline import clock, output_guard
+from pipeline import clock, output_guard, portable
 from pipeline.web import accounts
 from pipeline.web.jobs import BuildQueue, page_words
 from pipeline.web.store import (
@@ -106,6 +106,7 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "doi_mat_khau_sai": "Đổi mật khẩu: mật khẩu hiện tại sai", "doi_mat_khau_bi_chan": "Đổi mật khẩu bị chặn (sai quá nhiều lần)",
     "tai_len_bi_chan": "Tải sổ lên bị chặn (quá nhiều lần trong ít phút)",
     "xem_xep_loai": "Xem bảng kết quả xếp loại",
+    "quen_cot_nho": "Quên các cột nhớ từ lần nhập kết quả trước",
     "dat_han_nop": "Sở Nội vụ đặt hạn nộp, cơ quan phải nộp", "tai_tong_hop": "Sở Nội vụ tải bảng tổng hợp toàn tỉnh",
     "da_in": "Đánh dấu đã in xong các trang cần in lại",
     "nhan_ban_ky": "Nhận bản đã ký (bản quét) vào hồ sơ", "nhan_ban_ky_loi": "Nhận bản đã ký: chưa xếp được",
@@ -755,7 +756,45 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                     refusals = [r.replace(str(export), shown).replace(str(book), new_name).replace(tmp, "")
                                 for r in refusals]
         return render_template("so_nhap_ket_qua.html", row=row, error=error, note=note, refusals=refusals,
-                               sheets=_results_sheets(ma, so_id)), (400 if error else 200)
+                               sheets=_results_sheets(ma, so_id), remembered=_remembered(ma),
+                               forgot=request.args.get("da_quen") == "1"), (400 if error else 200)
+
+    def _saved_mapping(ma: str) -> Path:
+        """The columns the agency's last import used (`kpi_import`'s mapping file, one per agency): a next export
+        of the same software is read by them."""
+        return store.agency_dir(ma) / "anh_xa_ket_qua.toml"
+
+    def _remembered(ma: str) -> list[str] | None:
+        """What the import page shows of the saved mapping: one line per kind of export («Tệp xuất kết quả theo
+        tháng: Mã số ← «NV_ID», …»); None when the agency has none; a line saying it cannot be read."""
+        from pipeline.errors import HosoError
+        from pipeline.ingest import kpi_import
+
+        path = _saved_mapping(ma)
+        if not path.is_file():
+            return None
+        try:
+            tables = kpi_import.read_mappings(path)
+        except HosoError:
+            return ["Không đọc được các cột đã nhớ (tệp bị hỏng): bấm nút dưới đây để quên chúng."]
+        kinds = {"": "Mọi tệp xuất", **{k: v[:1].upper() + v[1:] for k, v in kpi_import.KINDS.items()}}
+        return [f"{kinds.get(kind, kind)}: " + ", ".join(f"{kpi_import._key_words(key)} ← «{header}»"
+                                                         for key, header in table.items())
+                for kind, table in tables.items()]
+
+    @app.route("/so-excel/<int:so_id>/quen-cot-nho", methods=["POST"])
+    def so_quen_cot_nho(so_id: int) -> ResponseReturnValue:
+        """The agency's saved mapping forgotten: the next import reads the columns by their titles again. The file
+        is kept aside (`anh_xa_ket_qua.truoc-<time>.toml` in the agency's folder), never deleted."""
+        role("van_thu")
+        ma = g.user["co_quan"]
+        row = _upload_row(so_id)
+        path = _saved_mapping(ma)
+        if path.is_file():
+            aside = portable.free_name(path.parent, f"{path.stem}.truoc-{time.strftime('%Y%m%d-%H%M%S')}", path.suffix)
+            os.rename(path, aside)
+            audit("quen_cot_nho", json.dumps({"so": row["id"], "giu_lai": aside.name}, ensure_ascii=False))
+        return redirect(url_for("so_nhap_ket_qua", so_id=row["id"], da_quen=1))
 
     # ---- ratings ----------------------------------------------------------------------------------
     def _newer_broken(valid: sqlite3.Row | None) -> sqlite3.Row | None:
@@ -1998,9 +2037,8 @@ def _import_notes(notes: list[str]) -> list[str]:
 _MAPPING_FILE_FIX = re.compile(r"^ghi tệp ánh xạ .*? rồi chạy lại với --anh-xa TỆP; hoặc ")
 _MAPPING_SAID = re.compile(r"Ánh xạ ghi (cùng một cột )?")
 _KEY_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
-_SAVED_MAPPING_FIX = ("nhờ người quản trị máy chủ hoso xóa các cột nhớ từ lần nhập trước của cơ quan (tệp "
-                      "anh_xa_ket_qua.toml trong thư mục của cơ quan trên máy chủ), rồi nhập lại: các cột sẽ được nhận "
-                      "theo tiêu đề của tệp")
+_SAVED_MAPPING_FIX = ("bấm «Quên các cột đã nhớ» ở cuối trang này rồi nhập lại: các cột sẽ được nhận theo tiêu đề "
+                      "của tệp")
 
 
 def _import_refusals(problems: list[Any], export_name: str, shown: str) -> list[str]:
