@@ -46,22 +46,43 @@ def say(text: str = "") -> None:
 MAX_PRINTED = 200  # problems printed; the rest are counted (hoso check --json lists them all)
 
 
+RUN = 3  # the same problem on so many consecutive rows or more is one line («dòng 62–73 (12 dòng)»)
+
+
+def _runs(items: list[Problem]) -> list[tuple[Problem, int | None, int]]:
+    """(first problem, last row or None, how many) — consecutive problems saying the same on consecutive rows
+    (a code typed wrong on one row leaves twelve monthly rows without their person) folded into one line."""
+    out: list[tuple[Problem, int | None, int]] = []
+    i = 0
+    while i < len(items):
+        j = i
+        while (j + 1 < len(items) and (row := items[j].row) is not None and items[j + 1].row == row + 1
+               and items[i].same_but_row(items[j + 1])):
+            j += 1
+        if j - i + 1 >= RUN:
+            out.append((items[i], items[j].row, j - i + 1))
+        else:
+            out += [(p, None, 1) for p in items[i:j + 1]]
+        i = j + 1
+    return out
+
+
 def print_problems(problems: list[Problem]) -> None:
     by_sheet: defaultdict[str, list[Problem]] = defaultdict(list)
     for p in problems:
         by_sheet[p.sheet].append(p)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    printed = 0
+    lines = shown = 0
     for sheet, items in by_sheet.items():
-        if printed >= MAX_PRINTED:
+        if lines >= MAX_PRINTED:
             break
         say(f"── Sheet «{sheet}» ──" if sheet else "── Tệp ──")
-        for p in items[:MAX_PRINTED - printed]:
-            say(("  LỖI     " if p.is_error else "  CẢNH BÁO ") + p.text())
-        printed += min(len(items), MAX_PRINTED - printed)
-    if printed < len(problems):
-        say(f"… và {len(problems) - printed} lỗi/cảnh báo khác chưa in (sửa các lỗi trên rồi kiểm tra lại, "
+        for p, last, n in _runs(items)[:MAX_PRINTED - lines]:
+            say(("  LỖI     " if p.is_error else "  CẢNH BÁO ") + p.text(last))
+            lines, shown = lines + 1, shown + n
+    if shown < len(problems):
+        say(f"… và {len(problems) - shown} lỗi/cảnh báo khác chưa in (sửa các lỗi trên rồi kiểm tra lại, "
             "hoặc xem đủ bằng: hoso check --json).")
     say(f"Tổng cộng: {errors} lỗi, {warnings} cảnh báo.")
 

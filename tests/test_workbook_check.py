@@ -772,3 +772,55 @@ def test_check_does_not_import_the_build_libraries(sample):
     proc = subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
     assert "Sổ Excel hợp lệ" in proc.stderr
+
+
+def _sample_2026_changed(tmp_path: Path, change) -> Path:
+    from pipeline.resources import sample_workbook
+
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    change(wb)
+    path = tmp_path / "so_2026.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_one_code_typed_wrong_leaves_one_line_for_its_twelve_monthly_rows(tmp_path, capsys):
+    """VP-006's code typed «VP-005» in NhanSu (row 7): its twelve rows of KetQuaKy name nobody. The console says
+    it once, with the rows and cells it covers, instead of twelve identical lines; the count and --json keep every
+    cell (the web's table and the highlighted workbook mark each one)."""
+    def change(wb):
+        wb["NhanSu"]["A7"] = "VP-005"
+
+    book = _sample_2026_changed(tmp_path, change)
+    sheet = openpyxl.load_workbook(book)["KetQuaKy"]
+    rows = [c.row for c in sheet["A"] if c.value == "VP-006"]
+    assert len(rows) == 12 and rows == list(range(rows[0], rows[0] + 12))
+    code, _, err = run_cli(["check", book], capsys)
+    assert code == 3
+    lines = [line for line in err.splitlines() if "«VP-006»" in line and "KetQuaKy" in line]
+    assert lines == [f"  LỖI     Sheet «KetQuaKy», dòng {rows[0]}–{rows[-1]} (12 dòng), cột A «ma_so» "
+                     f"(ô A{rows[0]}:A{rows[-1]}): Mã số không có trong sheet NhanSu. Giá trị: «VP-006». "
+                     "Cần: một mã số đã khai ở sheet «NhanSu»."]
+    # TuDanhGia and BieuQuyet have one row each: said as before
+    assert sum("«VP-006»" in line for line in err.splitlines()) == 3
+    code, out, _ = run_cli(["check", "--json", book], capsys)
+    found = json.loads(out)
+    found = found["van_de"] if isinstance(found, dict) else found
+    assert sum(p["sheet"] == "KetQuaKy" and p["value"] == "VP-006" for p in found) == 12
+
+
+def test_a_rate_typed_in_words_is_one_error_on_its_cell(tmp_path, capsys):
+    """«tám mươi» typed for a quality rate: the cell's error says the value is not a number; it was also said a
+    second time as «Thiếu tỷ lệ … (ô E3)», as if the cell were empty."""
+    def change(wb):
+        sheet = wb["KetQuaKy"]
+        col = [c.value for c in sheet[1]].index("ty_le_chat_luong") + 1
+        sheet.cell(row=3, column=col).value = "tám mươi"
+
+    code, _, err = run_cli(["check", _sample_2026_changed(tmp_path, change)], capsys)
+    assert code == 3
+    on_cell = [line for line in err.splitlines() if "(ô E3)" in line]
+    assert on_cell == ["  LỖI     Sheet «KetQuaKy», dòng 3, cột E «ty_le_chat_luong» (ô E3): Giá trị không hợp lệ cho "
+                       "«Chất lượng (%)». Giá trị: «tám mươi». Cần: một số."]
+    assert "Thiếu tỷ lệ" not in err
+    assert "Tổng cộng: 1 lỗi," in err

@@ -1299,6 +1299,9 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
     agency = _agency_row(data)
     own_name = " ".join(str(agency.values.get("ten_co_quan") or "").split()).casefold() if agency else ""
     rated_by: dict[str, list[tuple[str, str, Row]]] = defaultdict(list)  # ma_so -> (ky, agency that rated it, row)
+    # cells whose value the reader refused («tám mươi» for a rate): said once there, not also «thiếu tỷ lệ»
+    results_sheet = data["KetQuaKy"].name if "KetQuaKy" in data else ""
+    refused = {(p.row, p.column) for p in problems if p.is_error and p.sheet == results_sheet and p.column}
     for row in _person_rows(data, "KetQuaKy", people, problems):
         v = row.values
         code, ky = v["ma_so"], v["ky"]
@@ -1346,7 +1349,9 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
                                expected="số phần trăm từ 0 đến 100, ví dụ 95 (hoặc gõ 95% trong Excel)"))
         if ident not in product_keys:
             missing = [k for k in PCT_KEYS if v.get(k) is None]
-            if missing:
+            if missing and all(k in row.refs and (row.number, row.refs[k].column) in refused for k in missing):
+                bad = True  # each missing rate is a value refused on its cell, said there
+            elif missing := [k for k in missing if k not in row.refs or (row.number, row.refs[k].column) not in refused]:
                 problems.append(_p(ERROR, row, missing[0], f"Thiếu tỷ lệ số lượng, chất lượng, tiến độ (ô {_cells(row, missing)}) "
                                    "và không có sản phẩm của người này trong kỳ này ở sheet «SanPham».",
                                    expected="ghi đủ ba tỷ lệ (0–100), hoặc khai các sản phẩm, công việc của kỳ ở sheet «SanPham»"))

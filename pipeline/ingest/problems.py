@@ -39,23 +39,31 @@ class Problem:
             return f"dòng {self.row}"
         return ""
 
-    def where(self) -> str:
-        """«Sheet «NhanSu», dòng 5, cột C «Ngày sinh» (ô C5)», or «Tệp» for the file as a whole."""
+    def where(self, last_row: int | None = None) -> str:
+        """«Sheet «NhanSu», dòng 5, cột C «Ngày sinh» (ô C5)», or «Tệp» for the file as a whole; with `last_row`,
+        the same problem on every row from `row` to it: «dòng 62–73 (12 dòng), cột A … (ô A62:A73)»."""
         where = [f"Sheet «{self.sheet}»" if self.sheet else "Tệp"]
+        run = bool(self.row and last_row and last_row > self.row)
         if self.row:
-            where.append(f"dòng {self.row}")
+            where.append(f"dòng {self.row}–{last_row} ({last_row - self.row + 1} dòng)" if run and last_row
+                         else f"dòng {self.row}")
         if self.column:
             where.append(f"cột {self.column}" + (f" «{self.header}»" if self.header else ""))
         elif self.header:
             where.append(f"cột «{self.header}»")
         text = ", ".join(where)
         if self.column and self.row:
-            text += f" (ô {self.column}{self.row})"
+            text += f" (ô {self.column}{self.row}:{self.column}{last_row})" if run else f" (ô {self.column}{self.row})"
         return text
 
-    def text(self) -> str:
-        """One line for a clerk: where, what was found, what is expected."""
-        line = f"{self.where()}: {self.message}"
+    def same_but_row(self, other: Problem) -> bool:
+        """`other` says the same as this one (severity, sheet, column, message, value, expected) on another row."""
+        return (self.severity, self.sheet, self.column, self.header, self.message, self.value, self.expected) == \
+            (other.severity, other.sheet, other.column, other.header, other.message, other.value, other.expected)
+
+    def text(self, last_row: int | None = None) -> str:
+        """One line for a clerk: where, what was found, what is expected (`last_row`: see `where`)."""
+        line = f"{self.where(last_row)}: {self.message}"
         if self.value is not None:
             line += f" Giá trị: «{self.value}»."
         if self.expected:
