@@ -44,7 +44,8 @@ class Book:
     def person(self, code: str, *, name: str | None = None, unit: str = "U1", group: str = "G",
                self_level: str | None = None, decided: str | None = None, months: float = 12, absent: float = 0,
                maternity: bool = False, leader: bool = False, kind: str = "cong_chuc", direct: bool | None = None,
-               party: bool = False, party_level: str | None = None,
+               party: bool = False, party_level: str | None = None, party_self: str | None = None,
+               party_skipped: bool = False,
                vote: tuple[int, ...] | None = None, role: str | None = None, degraded: bool = False,
                corruption: bool = False, conclusion: str = "", party_duties: bool = False) -> str:
         """`vote` = (present, htxs, htt, ht, kht), trailing zeros may be left out."""
@@ -53,7 +54,8 @@ class Book:
             vai_tro=role or ("pho" if leader else "nhan_vien"), loai_nhan_su=kind, lanh_dao_quan_ly=leader,
             nhom_tuong_dong=group, so_thang_cong_tac=months, so_thang_nghi=absent, nghi_thai_san=maternity,
             truc_tiep_cong_tac=(not leader) if direct is None else direct, tu_xep_loai=self_level,
-            muc_quyet_dinh=decided, dang_vien=party or party_level is not None, muc_dang_vien=party_level,
+            muc_quyet_dinh=decided, dang_vien=party or party_level is not None or party_self is not None, muc_dang_vien=party_level,
+            tu_xep_loai_dang_vien=party_self, khong_kiem_diem_dang_vien=party_skipped,
             ket_luan_suy_thoai=degraded, don_vi_tham_nhung=corruption, van_ban_ket_luan=conclusion,
             vi_pham_dang_vien=party_duties,
         ))

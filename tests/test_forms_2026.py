@@ -439,7 +439,9 @@ def test_mau_01_marks_an_undecided_level_as_the_proposal(built_2026, manifest_20
 @pytestmark_lo
 def test_party_2a_and_2c_render(tmp_path, cache_dir):
     """2A for a member who does not lead; 2C for the categories the set lists as outside the
-    political system (an agency's choice in bo_mau.toml)."""
+    political system (an agency's choice in bo_mau.toml). NS-07, a member recruited on 01/9 (4 months:
+    the state side does not rate him, ND 335 Art. 20), reads «Không xếp loại» on his 2A's state level
+    line, as on his phiếu, not a dotted line inviting a level by hand."""
     root = tmp_path / "mau"
     shutil.copytree(templates_dir(), root)
     sets = root / "bo_mau.toml"
@@ -452,9 +454,13 @@ def test_party_2a_and_2c_render(tmp_path, cache_dir):
     t["KetQuaKy"] = [r for r in t["KetQuaKy"] if r["ma_so"] != "NS-06"] + [
         dict(ma_so="NS-06", ky=ky, diem_tieu_chi_chung=24, ty_le_so_luong=90, ty_le_chat_luong=90, ty_le_tien_do=90)
         for ky in MONTHS]
+    t["NhanSu"].append(dict(t["NhanSu"][2], ma_so="NS-07", ho_ten="Đào Minh Khôi", ngay_sinh=dt.date(2000, 4, 4),
+                            dang_vien="Có", tu_xep_loai="HTT", so_thang_cong_tac=4, so_thang_nghi=0))
+    t["KetQuaKy"] += [dict(ma_so="NS-07", ky=ky, diem_tieu_chi_chung=25, ty_le_so_luong=90, ty_le_chat_luong=90,
+                           ty_le_tien_do=90) for ky in MONTHS[8:]]
     wb = wf.write(tmp_path / "so.xlsx", t)
     out = tmp_path / "out"
-    api.build(wb, out, BuildOptions(templates=root, persons=frozenset({"NS-03", "NS-06"}), cache_dir=cache_dir))
+    api.build(wb, out, BuildOptions(templates=root, persons=frozenset({"NS-03", "NS-06", "NS-07"}), cache_dir=cache_dir))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "mau_2a_2025" in _forms(manifest, "NS-03") and "mau_2c_2025" in _forms(manifest, "NS-06")
     a = flat(_doc_text(out, manifest, "NS-03", "mau_2a_2025"))
@@ -466,6 +472,13 @@ def test_party_2a_and_2c_render(tmp_path, cache_dir):
               "Nơi làm việc:", "VI. Tự chấm điểm và tự nhận mức xếp loại chất lượng", "T/M CHI ỦY (CHI BỘ)"):
         assert flat(s) in c, s
     assert "Đánh giá, xếp loại chất lượng công chức, viên chức" not in c
+    # the state level line: dots for NS-03 (rated, nothing decided), words for NS-07 (not rated)
+    assert re.search(r"Mức xếp loại chất lượng công chức, viên chức: …+", a)
+    assert "Không xếp loại" not in a
+    k = flat(_doc_text(out, manifest, "NS-07", "mau_2a_2025"))
+    assert "Họ và tên: Đào Minh Khôi" in k
+    assert "không tính, không xếp loại (công tác trong năm dưới 06 tháng)" in k
+    assert "Mức xếp loại chất lượng công chức, viên chức: Không xếp loại" in k
 
 
 def test_templates_check_with_the_2026_sample():

@@ -347,6 +347,28 @@ def test_party_level_higher_than_civil_service_level_warns():
     assert r.of("A").muc_de_xuat == "HTT"  # a warning only
 
 
+def test_party_self_rating_above_the_state_level_warns():
+    """The member's own party level printed on his Mẫu 2A/2B (`tu_xep_loai_dang_vien`) above the state level of
+    the same year (rules.md R6: the state rating is the basis; a warning, as for `muc_dang_vien`)."""
+    b = Book()
+    b.person("A", vote=(6, 0, 6), party_self="HTXS")  # the meeting gives HTT
+    b.person("B", vote=(6, 0, 6), party_self="HTT")  # an administrative discipline in the year: KHT
+    b.discipline("B", "hanh_chinh", D(2024, 7, 7))
+    b.person("C", vote=(6, 0, 6), party_self="HTT")  # the same level: nothing to say
+    b.person("D", vote=(6, 0, 6), party_self="HTXS", party_skipped=True)  # outside this year's party review
+    b.person("E", months=4, party_self="HTT")  # not rated by the state side
+    r = b.rate()
+    a = [w for w in r.of("A").canh_bao if "Tự xếp loại đảng viên" in w]
+    assert len(a) == 1 and "Hoàn thành xuất sắc nhiệm vụ" in a[0] and "(Hoàn thành tốt nhiệm vụ, chưa quyết định)" in a[0]
+    assert "Nghị định 90/2020/NĐ-CP" in a[0]  # the rulebook's citation of the link (2024: ND 90)
+    assert r.of("B").muc_cuoi == "KHT"
+    assert any("Tự xếp loại đảng viên Hoàn thành tốt nhiệm vụ" in w and "(Không hoàn thành nhiệm vụ" in w
+               for w in r.of("B").canh_bao)
+    for code in ("C", "D", "E"):
+        assert not any("Tự xếp loại đảng viên" in w for w in r.of(code).canh_bao), code
+    assert r.of("A").muc_de_xuat == "HTT"  # a warning only
+
+
 # --------------------------------------------------------------------------- rule 8: reasons
 def test_every_reason_cites_a_document_and_the_rulebook_is_named():
     b = Book()

@@ -26,6 +26,7 @@ from pipeline.rating.result import PersonRating, Ratings
 
 PERSON_FORMS = frozenset({"phieu_nd335", "phieu_nd233", "theo_doi_ky", "mau_2a_2025", "mau_2b_2025", "mau_2c_2025"})
 UNIT_FORMS = frozenset({"mau_01_2025"})
+PARTY_STATE_BLOCK = frozenset({"mau_2a_2025", "mau_2b_2025"})  # the party forms with the state rating's block
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 BLANK = "……"
 NOT_RATED = "Không xếp loại"  # as unit_context prints a person without a level
@@ -284,6 +285,10 @@ def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rati
         "nguoi_xac_nhan": (manager if manager.known else rated_by).as_context(),
         # periods rated by the old agency of a person transferred in (KetQuaKy don_vi_danh_gia)
         **sent,
+        # 2A/2B's state level line for someone the state side does not rate (worked under 6 months): said in
+        # words, as his phiếu and the chi bộ's Mẫu 01 say it, never the dotted line that invites a level by
+        # hand; given here, not in the template, so every other member's filled 2A/2B keeps its bytes
+        **({"muc_ket_qua_chu": NOT_RATED} if form.code in PARTY_STATE_BLOCK and not rating.rated else {}),
     }
 
 

@@ -556,10 +556,10 @@ def unit_results_warning(person: Person, final: str | None, units: Sequence[Unit
 # Rule 6: party-member level vs civil-service level
 # ---------------------------------------------------------------------------------------------
 def party_warnings(person: Person, final: str | None, rated: bool, rb: Rulebook) -> tuple[str, ...]:
+    out = list(_self_party_warning(person, final, rated, rb))
     party = person.muc_dang_vien
     if not party:
-        return ()
-    out = []
+        return tuple(out)
     if not person.dang_vien:
         out.append(f"Có ghi mức xếp loại đảng viên ({WORDS[party]}) nhưng không ghi là đảng viên; kiểm tra lại.")
     if not rated:
@@ -569,3 +569,19 @@ def party_warnings(person: Person, final: str | None, rated: bool, rb: Rulebook)
         out.append(f"Mức xếp loại đảng viên ({WORDS[party]}) cao hơn mức xếp loại cán bộ, công chức, viên chức "
                    f"({WORDS[final]}); kiểm tra lại — căn cứ: {rb.cite.party}.")
     return tuple(out)
+
+
+def _self_party_warning(person: Person, final: str | None, rated: bool, rb: Rulebook) -> tuple[str, ...]:
+    """The member's own party level (`tu_xep_loai_dang_vien`, printed underlined on his Mẫu 2A/2B above the
+    state block) against the state level of the same year, the basis of the party's (rules.md R6; the
+    "party level not above the state level" link is HD 21's, UNCONFIRMED for QĐ 366: a warning, as for
+    `muc_dang_vien`). Not for a member outside this year's party review (no 2A/2B printed) nor for someone
+    the state side does not rate."""
+    own = person.tu_xep_loai_dang_vien
+    if not (own and person.dang_vien and rated and final) or person.khong_kiem_diem_dang_vien:
+        return ()
+    if RANK[own] <= RANK[final]:
+        return ()
+    undecided = "" if person.muc_quyet_dinh else ", chưa quyết định"
+    return (f"Tự xếp loại đảng viên {WORDS[own]} (in ở bản kiểm điểm cá nhân) cao hơn mức xếp loại cán bộ, công chức, "
+            f"viên chức ({WORDS[final]}{undecided}); kiểm tra lại với đảng viên trước khi in — căn cứ: {rb.cite.party}.",)
