@@ -46,28 +46,9 @@ def say(text: str = "") -> None:
 MAX_PRINTED = 200  # problems printed; the rest are counted (hoso check --json lists them all)
 
 
-RUN = 3  # the same problem on so many consecutive rows or more is one line («dòng 62–73 (12 dòng)»)
-
-
-def _runs(items: list[Problem]) -> list[tuple[Problem, int | None, int]]:
-    """(first problem, last row or None, how many) — consecutive problems saying the same on consecutive rows
-    (a code typed wrong on one row leaves twelve monthly rows without their person) folded into one line."""
-    out: list[tuple[Problem, int | None, int]] = []
-    i = 0
-    while i < len(items):
-        j = i
-        while (j + 1 < len(items) and (row := items[j].row) is not None and items[j + 1].row == row + 1
-               and items[i].same_but_row(items[j + 1])):
-            j += 1
-        if j - i + 1 >= RUN:
-            out.append((items[i], items[j].row, j - i + 1))
-        else:
-            out += [(p, None, 1) for p in items[i:j + 1]]
-        i = j + 1
-    return out
-
-
 def print_problems(problems: list[Problem]) -> None:
+    from pipeline.ingest.problems import runs
+
     by_sheet: defaultdict[str, list[Problem]] = defaultdict(list)
     for p in problems:
         by_sheet[p.sheet].append(p)
@@ -78,7 +59,7 @@ def print_problems(problems: list[Problem]) -> None:
         if lines >= MAX_PRINTED:
             break
         say(f"── Sheet «{sheet}» ──" if sheet else "── Tệp ──")
-        for p, last, n in _runs(items)[:MAX_PRINTED - lines]:
+        for p, last, n in runs(items)[:MAX_PRINTED - lines]:
             say(("  LỖI     " if p.is_error else "  CẢNH BÁO ") + p.text(last))
             lines, shown = lines + 1, shown + n
     if shown < len(problems):

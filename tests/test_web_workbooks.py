@@ -718,3 +718,30 @@ def test_the_blank_workbook_is_of_the_year_the_clerk_chooses(tmp_path, monkeypat
         assert 'id="loi_nam"' in r.text and 'id="cac_lan_tai"' not in r.text
     r = c.post("/so-excel/mau-trong.xlsx", data={"nam": "2026"})  # no CSRF token
     assert r.status_code == 403 and r.mimetype == "text/html"
+
+
+def test_twelve_rows_with_the_same_fault_are_one_line_of_the_check_table(tmp_path):
+    """VP-006's code typed «VP-005» in NhanSu: its twelve monthly rows of KetQuaKy name nobody. The check page's
+    table says it once, with the cells it covers («A62:A73 (12 dòng)»), as the console; the counts stay per cell
+    and the page does not claim problems are hidden."""
+    import openpyxl
+
+    from pipeline.resources import sample_workbook
+
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    wb["NhanSu"]["A7"] = "VP-005"
+    rows = [c.row for c in wb["KetQuaKy"]["A"] if c.value == "VP-006"]
+    book = tmp_path / "so.xlsx"
+    wb.save(book)
+    c, csrf = _clerk(tmp_path / "du_lieu")
+    r = _post(c, csrf, "so.xlsx", book.read_bytes())
+    assert r.status_code == 302
+    html = c.get(r.headers["Location"]).text
+    lines = [tr for tr in html.split("<tr") if "«VP-006»" in tr or ">VP-006<" in tr]
+    table = [re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S) for tr in lines]
+    on_results = [cells for cells in table if cells[1] == "KetQuaKy"]
+    assert [cells[2] for cells in on_results] == [f"A{rows[0]}:A{rows[-1]} (12 dòng)"]
+    assert on_results[0][4] == "Mã số không có trong sheet NhanSu."
+    assert 'id="an_bot"' not in html
+    # 12 + TuDanhGia + BieuQuyet + the duplicate code itself: counted per cell
+    assert "15 lỗi, 1 cảnh báo." in re.sub(r"<[^>]+>", "", html)

@@ -75,3 +75,25 @@ class Problem:
         d["o"] = self.cell
         d["thong_bao"] = self.text()
         return d
+
+
+RUN = 3  # the same problem on so many consecutive rows or more is said once («dòng 62–73 (12 dòng)»)
+
+
+def runs(items: list[Problem]) -> list[tuple[Problem, int | None, int]]:
+    """(first problem, last row or None, how many): consecutive problems saying the same on consecutive rows (a
+    code typed wrong on one row leaves twelve monthly rows without their person) folded into one, for the console
+    and the web's table; counts, `--json` and the highlighted workbook keep every cell."""
+    out: list[tuple[Problem, int | None, int]] = []
+    i = 0
+    while i < len(items):
+        j = i
+        while (j + 1 < len(items) and (row := items[j].row) is not None and items[j + 1].row == row + 1
+               and items[i].same_but_row(items[j + 1])):
+            j += 1
+        if j - i + 1 >= RUN:
+            out.append((items[i], items[j].row, j - i + 1))
+        else:
+            out += [(p, None, 1) for p in items[i:j + 1]]
+        i = j + 1
+    return out

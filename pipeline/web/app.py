@@ -483,6 +483,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         from pipeline import api, ingest
         from pipeline.errors import HosoError
         from pipeline.ingest import mark
+        from pipeline.ingest.problems import runs
 
         path = store.upload_path(ma, so_id)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -494,12 +495,15 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             problems = None
             # the reader names the file it opened, stored under its id («5.xlsx»): the clerk's name instead
             said = str(exc).replace(f"«{path.name}»", f"«{display}»")
-            listed = [dict(muc="Lỗi", sheet="(tệp)", o="", cot="", thong_bao=said, gia_tri="", can="")]
+            listed: list[dict[str, Any]] = [dict(muc="Lỗi", sheet="(tệp)", o="", cot="", thong_bao=said, gia_tri="", can="")]
             errors, warnings = 1, 0
         if problems is not None:
+            # the same problem on consecutive rows one line of the table («A62:A73 (12 dòng)»), as the console
             listed = [dict(muc="Lỗi" if p.is_error else "Cảnh báo", sheet=p.sheet or "(tệp)",
-                           o=(f"{p.column or 'A'}{p.row}" if p.row else ""), cot=p.header or "",
-                           thong_bao=p.message, gia_tri=p.value or "", can=p.expected or "") for p in problems]
+                           o=(f"{p.column or 'A'}{p.row}:{p.column or 'A'}{last} ({n} dòng)" if p.row and last else
+                              f"{p.column or 'A'}{p.row}" if p.row else ""), cot=p.header or "",
+                           thong_bao=p.message, gia_tri=p.value or "", can=p.expected or "", so_o=n)
+                      for p, last, n in runs(problems)]
             errors = sum(p.is_error for p in problems)
             warnings = len(problems) - errors
             if len(listed) > MAX_LISTED:  # a 2 MB workbook of 200,000 bad rows made a 76 MB page and database row
@@ -548,7 +552,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             imported = None
         if isinstance(imported, dict):
             imported["ghi_chu"] = _import_notes(list(imported.get("ghi_chu") or []))
-        return render_template("so_xem.html", row=row, problems=json.loads(row["van_de"]), marked=marked,
+        problems = json.loads(row["van_de"])
+        return render_template("so_xem.html", row=row, problems=problems, marked=marked,
+                               listed_cells=sum(p.get("so_o", 1) for p in problems),
                                imported=imported, kpi=_no_periods(row["co_quan"], so_id) is None,
                                sheets=_results_sheets(row["co_quan"], so_id) if imported else {})
 
