@@ -741,7 +741,7 @@ def test_twelve_rows_with_the_same_fault_are_one_line_of_the_check_table(tmp_pat
     table = [re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S) for tr in lines]
     on_results = [cells for cells in table if cells[1] == "KetQuaKy"]
     assert [cells[2] for cells in on_results] == [f"A{rows[0]}:A{rows[-1]} (12 dòng)"]
-    assert on_results[0][4] == "Mã số không có trong sheet NhanSu."
+    assert on_results[0][4].startswith("Mã số không có trong sheet NhanSu. Sheet NhanSu có mã số bị trùng ở dòng 7")
     assert 'id="an_bot"' not in html
     # 12 + TuDanhGia + BieuQuyet + the duplicate code itself: counted per cell
     assert "15 lỗi, 1 cảnh báo." in re.sub(r"<[^>]+>", "", html)

@@ -786,8 +786,8 @@ def _sample_2026_changed(tmp_path: Path, change) -> Path:
 
 def test_one_code_typed_wrong_leaves_one_line_for_its_twelve_monthly_rows(tmp_path, capsys):
     """VP-006's code typed «VP-005» in NhanSu (row 7): its twelve rows of KetQuaKy name nobody. The console says
-    it once, with the rows and cells it covers, instead of twelve identical lines; the count and --json keep every
-    cell (the web's table and the highlighted workbook mark each one)."""
+    it once, with the rows and cells it covers, instead of twelve identical lines, and points at the repeated code
+    of NhanSu as the likely cause; the count and --json keep every cell (the highlighted workbook marks each one)."""
     def change(wb):
         wb["NhanSu"]["A7"] = "VP-005"
 
@@ -799,8 +799,9 @@ def test_one_code_typed_wrong_leaves_one_line_for_its_twelve_monthly_rows(tmp_pa
     assert code == 3
     lines = [line for line in err.splitlines() if "«VP-006»" in line and "KetQuaKy" in line]
     assert lines == [f"  LỖI     Sheet «KetQuaKy», dòng {rows[0]}–{rows[-1]} (12 dòng), cột A «ma_so» "
-                     f"(ô A{rows[0]}:A{rows[-1]}): Mã số không có trong sheet NhanSu. Giá trị: «VP-006». "
-                     "Cần: một mã số đã khai ở sheet «NhanSu»."]
+                     f"(ô A{rows[0]}:A{rows[-1]}): Mã số không có trong sheet NhanSu. Sheet NhanSu có mã số bị trùng "
+                     "ở dòng 7 («VP-005»): nếu dòng đó là người có mã «VP-006», sửa mã số ở dòng đó. Giá trị: "
+                     "«VP-006». Cần: một mã số đã khai ở sheet «NhanSu»."]
     # TuDanhGia and BieuQuyet have one row each: said as before
     assert sum("«VP-006»" in line for line in err.splitlines()) == 3
     code, out, _ = run_cli(["check", "--json", book], capsys)

@@ -834,19 +834,43 @@ def _person_rows(data: dict[str, SheetData], key: str, people: dict[str, str] | 
     if sheet is None or people is None:
         return []
     ok = []
+    repeated = _repeated_codes(data.get("NhanSu"))
     for row in sheet.rows:
         code = row.values.get("ma_so")
         if code is None:
             continue
         canonical = people.get(code.casefold())
         if canonical is None:
-            problems.append(_p(ERROR, row, "ma_so", "Mã số không có trong sheet NhanSu." + _zeros_hint(code, people.values()),
-                               value=code, expected="một mã số đã khai ở sheet «NhanSu»"))
+            problems.append(_p(ERROR, row, "ma_so", "Mã số không có trong sheet NhanSu." + _zeros_hint(code, people.values())
+                               + _repeat_hint(code, repeated), value=code, expected="một mã số đã khai ở sheet «NhanSu»"))
             continue
         row.values["ma_so"] = canonical
         if _complete(row, sheet.spec):
             ok.append(row)
     return ok
+
+
+def _repeated_codes(sheet: SheetData | None) -> list[tuple[int, str]]:
+    """(row, code) of NhanSu's rows repeating a code of an earlier row (`_duplicates` reports them)."""
+    seen: set[str] = set()
+    out = []
+    for row in sheet.rows if sheet is not None else ():
+        code = row.values.get("ma_so")
+        if isinstance(code, str):
+            if code.casefold() in seen:
+                out.append((row.number, code))
+            seen.add(code.casefold())
+    return out
+
+
+def _repeat_hint(code: str, repeated: list[tuple[int, str]]) -> str:
+    """A code no row of NhanSu holds while NhanSu repeats another one (row 7 typed «VP-005» for «VP-006»): the
+    repeat is most likely this person's row, with the code typed wrong — say where it is."""
+    if not repeated:
+        return ""
+    rows = ", ".join(f"dòng {n} («{c}»)" for n, c in repeated[:3]) + (" …" if len(repeated) > 3 else "")
+    which = "dòng đó" if len(repeated) == 1 else "một trong các dòng đó"
+    return f" Sheet NhanSu có mã số bị trùng ở {rows}: nếu {which} là người có mã «{code}», sửa mã số ở dòng đó."
 
 
 def _zeros_hint(code: str, declared: Iterable[str]) -> str:
