@@ -130,7 +130,9 @@ def test_two_units_swapping_codes_are_followed_and_their_signed_unit_pages_too(b
     assert code == 0, err
     text = " ".join(err.split())
     assert "không xếp được" not in text and "cần ký lại" not in text, text
-    assert "văn bản của đơn vị (NK → CBTH)" in text and "văn bản của đơn vị (CBTH → NK)" in text, text
+    # each unit named as it was when its pages were filed (the code NK now names the other unit), its codes beside
+    assert f"văn bản của đơn vị (Nhà khách tỉnh, mã đơn vị NK → CBTH): {len(nk) - 1} trang" in text, text
+    assert f"văn bản của đơn vị (Trung tâm Công báo - Tin học, mã đơn vị CBTH → NK): {len(cbth)} trang" in text, text
     state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
     assert state["can_ky_lai"] == [], state["can_ky_lai"]
     # each filed page under the code its unit has now; its image moved with it
