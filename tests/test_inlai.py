@@ -143,6 +143,18 @@ def factory_books(tmp_path_factory, cache_dir) -> dict[str, Path]:
     return books
 
 
+def test_diff_of_two_folders_says_the_unit_code_changed_and_names_nobody(factory_books, capsys):
+    """`hoso diff OLD NEW` of the factory's output and the one built after HC was corrected to HCN (no workbook):
+    the code change said once, no document to print again, and none of the unit's people named as changed (it
+    named NS-01, NS-02 and NS-03: their rows differ in the unit code alone)."""
+    code, err = fakes.run_main(["diff", str(factory_books["out"]), str(factory_books["out"].parent / "moi")], capsys)
+    text = " ".join(err.split())
+    assert code == 0, err
+    assert text.count("Mã đơn vị đã đổi: Phòng Hành chính (HC → HCN)") == 1, text
+    assert "không văn bản nào thay đổi nội dung, không phải in lại." in text, text
+    assert "dữ liệu thay đổi" not in text and "NS-0" not in text, text
+
+
 def _server(tmp_path: Path, output: Path):  # noqa: ANN202 - a logged-in Flask test client, the agency's output
     from web_pages import logged_in
 

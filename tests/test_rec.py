@@ -147,6 +147,54 @@ def test_two_units_swapping_codes_are_followed_and_their_signed_unit_pages_too(b
     code, err = run_main(["verify", str(out)], capsys)
     assert code == 0, err
 
+    # `hoso diff` of the two folders (no workbook) recognises the swap as the build did: the code change said
+    # once, nobody's data changed, nothing to print again (it named every person of the two units as changed)
+    code, err = run_main(["diff", str(built[0]), str(out)], capsys)
+    text = " ".join(err.split())
+    assert code == 0, err
+    assert "đổi mã cho nhau, tên đơn vị và người trong đơn vị giữ nguyên" in text, text
+    assert "Nhà khách tỉnh (NK → CBTH)" in text and "Trung tâm Công báo - Tin học (CBTH → NK)" in text, text
+    assert "dữ liệu thay đổi" not in text and "không văn bản nào thay đổi nội dung" in text, text
+
+
+def test_a_person_s_rows_without_the_unit_code_tell_a_code_correction_from_a_real_change(tmp_path):
+    """What `hoso diff` reads (manifest `du_lieu_nguoi_khong_ma_don_vi`): the factory's unit HC corrected to HCN
+    everywhere — NS-01, NS-02, NS-03's rows differ only in that code, their fingerprints without it are the same;
+    NS-02's title also changed in the corrected workbook: hers differs."""
+    import workbook_factory as factory
+
+    from pipeline import ingest
+
+    before = factory.write(tmp_path / "so.xlsx", factory.tables())
+    wb = recoded(before, "HC", "HCN")
+    wb.save(tmp_path / "hcn.xlsx")
+    ws = wb["NhanSu"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[head.index("ma_so")].value == "NS-02")
+    row[head.index("chuc_vu")].value = "Chuyên viên chính"
+    wb.save(tmp_path / "hcn_sua.xlsx")
+    old = changes.uncoded_fingerprints(ingest.load(before))
+    coded = changes.person_fingerprints(ingest.load(tmp_path / "hcn.xlsx"))
+    assert all(coded[m] != changes.person_fingerprints(ingest.load(before))[m] for m in ("NS-01", "NS-02", "NS-03"))
+    assert changes.uncoded_fingerprints(ingest.load(tmp_path / "hcn.xlsx")) == old
+    edited = changes.uncoded_fingerprints(ingest.load(tmp_path / "hcn_sua.xlsx"))
+    assert {m for m in ("NS-01", "NS-02", "NS-03") if edited[m] != old[m]} == {"NS-02"}
+
+
+def test_diff_names_only_the_really_changed_people_of_a_recoded_unit():
+    """`compare` with no build's view (`hoso diff`): the people of the recoded unit whose fingerprints without the
+    unit code agree are not named; the one whose differ is; two folders of which one has no such record (built by
+    an earlier hoso) name them all, as before."""
+    before = _manifest({"A": "Phòng Một"}, {"P1": "A", "P2": "A"})
+    after = _manifest({"B": "Phòng Một"}, {"P1": "B", "P2": "B"})
+    before.update({"du_lieu_nguoi": {"P1": "a1", "P2": "a2"}, changes.UNCODED: {"P1": "u1", "P2": "u2"}})
+    after.update({"du_lieu_nguoi": {"P1": "b1", "P2": "b2"}, changes.UNCODED: {"P1": "u1", "P2": "u2-sua"}})
+    result = changes.compare(before, after, old_root=None, new_root=None)
+    assert result.renamed_units == [("A", "B", "Phòng Một")]
+    assert [m for m, _ in result.people] == ["P2"]
+    del before[changes.UNCODED]
+    assert [m for m, _ in changes.compare(before, after, old_root=None, new_root=None).people] == ["P1", "P2"]
+
 
 def _manifest(units: dict[str, str], people: dict[str, str]) -> dict:
     """A manifest with `units` (code -> name) and `people` (staff code -> unit code), no documents."""
