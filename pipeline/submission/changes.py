@@ -77,8 +77,17 @@ def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = N
     with some gets «<digest of all>+<digest without them>»: builds before they counted recorded the
     second alone, and `same_data` compares such a record with that part (else the first rebuild after
     the change would name everybody as changed)."""
+    indexes: dict[int, dict[str, list[str]]] = {}
+
     def rows(items: Iterable[Any], ma_so: str) -> list[str]:
-        return [repr(x) for x in items if x.ma_so == ma_so]
+        """repr of the rows of `items` about `ma_so`, in their order (each collection indexed once: not a pass
+        over every row for every person)."""
+        index = indexes.get(id(items))
+        if index is None:
+            index = indexes[id(items)] = {}
+            for x in items:
+                index.setdefault(x.ma_so, []).append(repr(x))
+        return list(index.get(ma_so, []))
 
     def digest(parts: list[Any]) -> str:
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
