@@ -241,3 +241,21 @@ def test_a_file_size_limit_that_stops_libreoffice_is_named(sample, tmp_path):
             "tệp của phiên làm việc — ulimit -f — hiện là 100 KB)") in err, err
     assert "không chuyển được" not in err and "Traceback" not in err, err
     assert not (out / "manifest.json").exists() and leftovers(out) == []
+
+
+def test_scan_notes_name_the_units_by_name_and_their_codes_only_when_the_names_agree():
+    """«Nhận bản đã ký»/nhan-ban-ky's notes: a teacher moved from Tổ Toán (TOAN) to Tổ Tin học (TTIN) is said
+    «Tổ Toán → Tổ Tin học» (the names tell the units apart: no code); a unit whose code alone was corrected keeps
+    its name, so its codes are said beside it; no name recorded for the old code (filed by an earlier hoso): the
+    codes alone. A dossier gone keeps its codes beside the names (nothing of the output names it)."""
+    from pipeline.scan.sort import _left_words, _move_words
+
+    earlier = {"don_vi": {"TOAN": "Tổ Toán", "NK": "Nhà khách tỉnh"}, "nguoi": {"TR-06": "Đỗ Minh Châu"}}
+    now = {"don_vi": {"TTIN": "Tổ Tin học", "NKH": "Nhà khách tỉnh", "TOAN": "Tổ Toán"},
+           "nguoi": {"TR-06": "Đỗ Minh Châu"}}
+    assert _move_words("TOAN", "TR-06", "TTIN", 3, earlier, now) == "Đỗ Minh Châu (Tổ Toán → Tổ Tin học): 3 trang"
+    assert _move_words("NK", "_don_vi", "NKH", 4, earlier, now) == \
+        "văn bản của đơn vị (Nhà khách tỉnh, mã đơn vị NK → NKH): 4 trang"
+    assert _move_words("HC", "TR-06", "TTIN", 1, earlier, now) == "Đỗ Minh Châu (đơn vị HC → Tổ Tin học (TTIN)): 1 trang"
+    assert _left_words("TOAN", "TR-06", earlier, now) == "Đỗ Minh Châu (TR-06, Tổ Toán (TOAN))"
+    assert _left_words("HC", "VP-013", earlier, now) == "VP-013 (đơn vị HC)"

@@ -450,6 +450,12 @@ def _known_names(outdir: Path, dossiers: dict[tuple[str, str], Expected], state:
         if isinstance(u, dict) and isinstance(u.get("ten_don_vi"), str) and u["ten_don_vi"].strip():
             units[str(u.get("ma_don_vi"))] = " ".join(u["ten_don_vi"].split())
     people.update({e.person: e.name for e in dossiers.values() if e.person and e.name.strip()})
+    # a code the last build recognised as corrected (manifest thay_doi.doi_ma_don_vi): its unit's name, when no run
+    # recorded one (pages filed by an earlier hoso)
+    section = manifest.get("thay_doi") if isinstance(manifest, dict) else None
+    for r in (section.get("doi_ma_don_vi") or []) if isinstance(section, dict) else []:
+        if isinstance(r, dict) and isinstance(r.get("ten_don_vi"), str) and r["ten_don_vi"].strip():
+            earlier["don_vi"].setdefault(str(r.get("ma_cu")), " ".join(r["ten_don_vi"].split()))
     return earlier, {"don_vi": units, "nguoi": people}
 
 
@@ -462,8 +468,10 @@ def _move_words(unit: str, who: str, new: str, pages: int, earlier: Names, known
     old_name, new_name = earlier["don_vi"].get(unit), known["don_vi"].get(new)
     if old_name and new_name and old_name != new_name:
         place = f"{old_name} → {new_name}"
-    elif new_name:
+    elif new_name and old_name:
         place = f"{new_name}, mã đơn vị {unit} → {new}"
+    elif new_name:  # the old code's name unknown (filed by an earlier hoso)
+        place = f"đơn vị {unit} → {new_name} ({new})"
     else:
         place = f"mã đơn vị {unit} → {new}"
     return f"{label} ({place}): {pages} trang"
