@@ -294,6 +294,7 @@ def _write_manifest(b: Build, asked: _Asked, made: Made, changed: changes.Change
     record.update(made.sub.manifest)
     record[output_guard.AGENCY] = output_guard.agency_record(campaign, asked.workbook)
     record[changes.FINGERPRINTS] = made.fingerprints
+    record[changes.UNCODED] = changes.uncoded_fingerprints(campaign)  # `hoso diff` after a unit code's correction
     record[changes.SECTION] = changed.as_json()
     record[SYMBOLS] = b.ky_hieu_lien
     record[QUOTES] = b.ngoac_kep

@@ -55,6 +55,22 @@ def test_two_deputies_and_nobody_named_is_said_on_the_unit_s_row(tmp_path):
     assert "ghi họ tên người đó vào cột này" in text
 
 
+def test_no_head_present_and_two_deputies_names_the_one_who_chairs_and_signs(tmp_path):
+    """The Giám đốc away: the meeting is chaired, and the unit's papers signed for him, by the deputy whose name
+    sorts first — Lê Văn Khoa (L < T). check names him and says plainly that no column chooses another (the
+    column «Người chủ trì khi kiểm điểm người đứng đầu» is for the head's review only)."""
+    problems = ingest.check(_book(tmp_path / "so.xlsx", vang_mat="Hoàng Minh Tuấn (đi công tác)"))
+    assert not [p for p in problems if p.is_error]
+    (w,) = [p for p in problems if "không có người đứng đầu dự họp" in p.message and "«BGD»" in p.message]
+    assert not w.is_error and (w.sheet, w.row) == ("Đơn vị", 2)
+    text = " ".join(w.text().split())
+    assert "Đơn vị «BGD» không có người đứng đầu dự họp và có 2 cấp phó dự họp" in text, text
+    assert ("cuộc họp do đồng chí Lê Văn Khoa – Phó Giám đốc (tên xếp trước theo thứ tự chữ cái) chủ trì, biên bản và "
+            "các văn bản của đơn vị in đồng chí này ký thay người đứng đầu") in text, text
+    assert "cấp phó còn lại: Trần Thị Bích Ngọc – Phó Giám đốc" in text, text
+    assert f"Sổ Excel không có cột nào để chọn cấp phó khác (cột «{LABEL}» chỉ dùng khi người đứng đầu dự họp)" in text
+
+
 @pytest.mark.parametrize("written", [
     "Trần Thị Bích Ngọc",
     "trần thị bích  ngọc",  # case and a double space: a name compared as names are

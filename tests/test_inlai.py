@@ -143,6 +143,18 @@ def factory_books(tmp_path_factory, cache_dir) -> dict[str, Path]:
     return books
 
 
+def test_diff_of_two_folders_says_the_unit_code_changed_and_names_nobody(factory_books, capsys):
+    """`hoso diff OLD NEW` of the factory's output and the one built after HC was corrected to HCN (no workbook):
+    the code change said once, no document to print again, and none of the unit's people named as changed (it
+    named NS-01, NS-02 and NS-03: their rows differ in the unit code alone)."""
+    code, err = fakes.run_main(["diff", str(factory_books["out"]), str(factory_books["out"].parent / "moi")], capsys)
+    text = " ".join(err.split())
+    assert code == 0, err
+    assert text.count("Mã đơn vị đã đổi: Phòng Hành chính (HC → HCN)") == 1, text
+    assert "không văn bản nào thay đổi nội dung, không phải in lại." in text, text
+    assert "dữ liệu thay đổi" not in text and "NS-0" not in text, text
+
+
 def _server(tmp_path: Path, output: Path):  # noqa: ANN202 - a logged-in Flask test client, the agency's output
     from web_pages import logged_in
 
@@ -222,10 +234,12 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
     api.build(factory_books["bot"], out, api.BuildOptions(cache_dir=cache_dir / "inlai-web", units=frozenset({"HCN"})))
     page = send("NS-02", 2)
     ns01 = len(form_pages(out, persons={"NS-01"}))
-    assert (f"Ghi chú: {ns01} trang đã ký của NS-01 (HC → HCN) đã nhận trước đây, nay theo mã đơn vị mới trong kết quả: "
-            "được xếp vào hồ sơ hiện tại.") in page, page
+    # named as the papers name them: the person, the unit (its name unchanged: its codes beside), the pages
+    assert (f"Ghi chú: {ns01} trang đã ký nhận trước đây, nay theo mã đơn vị mới trong kết quả, được xếp vào hồ sơ "
+            f"hiện tại: Nguyễn Văn An (Phòng Hành chính, mã đơn vị HC → HCN): {ns01} trang.") in page, page
     assert (f"{ns03} trang đã ký của 1 hồ sơ không còn trong kết quả (người hoặc đơn vị đã bỏ khỏi sổ Excel): vẫn giữ trong "
-            f"da_ky/, không tính vào hồ sơ nào: HC NS-03: {ns03} trang (da_ky/HC/NS-03.pdf).") in page, page
+            f"da_ky/, không tính vào hồ sơ nào: Lê Quang Cường (NS-03, Phòng Hành chính (HC)): {ns03} trang "
+            "(da_ky/HC/NS-03.pdf).") in page, page
     assert (out / "da_ky" / "HCN" / "NS-01.pdf").is_file() and (out / "da_ky" / "HC" / "NS-03.pdf").is_file()
     # audited with the counts: one dossier moved (NS-01), one no longer in the output (NS-03), in words on «Nhật ký»
     line = store.q("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong='nhan_ban_ky' ORDER BY id DESC")[0]

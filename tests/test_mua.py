@@ -71,15 +71,22 @@ def test_signed_scans_follow_a_unit_code_corrected_after_signing(built, sample, 
     code, err = run_main(["nhan-ban-ky", str(out), str(later)], capsys)
     assert code == 0, err
     text = " ".join(err.split())
+    # each person and unit named as the papers name them (the unit kept its name: its codes said beside), with
+    # the pages that followed (it said «VP-037 (NK → NKH)», no count)
+    names = {"VP-037": "Trần Văn Nam", "VP-038": "Phạm Thị Linh", "VP-040": "Lý Thị Uyên"}
+    moved = sum(count[p] for p in names)
+    assert f"Ghi chú: {moved + sum(1 for s in sheets if not s.person)} trang đã ký nhận trước đây, nay theo mã đơn vị " \
+        "mới trong kết quả, được xếp vào hồ sơ hiện tại: " in text, text
     for p in people:
         assert _pages(out / "da_ky" / "NKH" / f"{p}.pdf") == count[p], (p, err)
-        assert f"{p} (NK → NKH)" in text or p == "VP-039", p
+        assert p == "VP-039" or f"{names[p]} (Nhà khách tỉnh, mã đơn vị NK → NKH): {count[p]} trang" in text, p
         assert not (out / "da_ky" / "NK" / f"{p}.pdf").exists(), p  # one signed copy per person: under NKH
     assert "không xếp được" not in text and "mã của hồ sơ không có" not in text
     never = text.split("Chưa nhận trang nào")[1].split(")")[0]
     assert not any(p in never for p in people), never
-    assert ("Trang đã ký của hồ sơ không còn trong kết quả (người hoặc đơn vị đã bỏ khỏi sổ Excel): vẫn giữ trong "
-            f"da_ky/, không tính vào hồ sơ nào: HCQT VP-013: {count['VP-013']} trang (da_ky/HCQT/VP-013.pdf)") in text
+    assert (f"{count['VP-013']} trang đã ký của 1 hồ sơ không còn trong kết quả (người hoặc đơn vị đã bỏ khỏi sổ "
+            "Excel): vẫn giữ trong da_ky/, không tính vào hồ sơ nào: Hồ Văn Thắng (VP-013, Phòng Hành chính - Quản trị "
+            f"(HCQT)): {count['VP-013']} trang (da_ky/HCQT/VP-013.pdf)") in text, text
     assert _pages(out / "da_ky" / "HCQT" / "VP-013.pdf") == count["VP-013"]
     code, err = run_main(["verify", str(out)], capsys)
     assert code == 0, err

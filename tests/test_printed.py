@@ -7,6 +7,7 @@ back to what was printed is not listed. Real LibreOffice, on copies of the share
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -184,7 +185,9 @@ def test_the_web_button_marks_the_print_for_the_agency_clerk_only(built, tmp_pat
     assert row["tai_khoan"] == "vt" and json.loads(row["chi_tiet"])["lan_tao"] == build_id
     html = clerk.get("/thay-doi").text
     assert 'id="da_in_xong"' in html and "bởi vt" in html and 'id="nut_da_in"' not in html
-    assert "Đánh dấu đã in xong các trang cần in lại" in clerk.get("/nhat-ky").text
+    # the first mark (none before it): the clerk printed the whole output, nothing was «to print again»
+    log = clerk.get("/nhat-ky").text
+    assert "Đánh dấu đã in xong toàn bộ hồ sơ (lần in đầu tiên)" in log and "các trang cần in lại" not in log, log
     shown = unit.get("/thay-doi").text
     assert 'id="da_in_xong"' in shown and "bởi vt" in shown
 
@@ -200,6 +203,14 @@ def test_the_web_button_marks_the_print_for_the_agency_clerk_only(built, tmp_pat
     r = clerk.post("/thay-doi/da-in", data={"csrf_token": hidden(html, "csrf_token"), "lan_tao": 2})
     assert r.status_code == 409 and "đang chờ hoặc đang chạy" in r.text
     assert (store.output_dir("VP") / MARK_FILE).read_bytes() == before
+    # that build ended; the clerk marks the latest: a later print, said as the reprint it is
+    store.x("UPDATE lan_tao SET trang_thai='loi' WHERE trang_thai='dang_chay'")
+    r = clerk.post("/thay-doi/da-in", data={"csrf_token": hidden(html, "csrf_token"), "lan_tao": 2})
+    assert r.status_code == 302, r.text
+    log = re.sub(r"\s+", " ", clerk.get("/nhat-ky").text)
+    assert log.count("Đánh dấu đã in xong các trang cần in lại") == 1, log
+    assert log.count("Đánh dấu đã in xong toàn bộ hồ sơ (lần in đầu tiên)") == 1, log
+    assert log.index("các trang cần in lại") < log.index("lần in đầu tiên")  # newest first
 
 
 def test_a_mark_caught_in_a_commit_cut_short_is_put_back(tmp_path):

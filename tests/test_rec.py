@@ -130,7 +130,9 @@ def test_two_units_swapping_codes_are_followed_and_their_signed_unit_pages_too(b
     assert code == 0, err
     text = " ".join(err.split())
     assert "không xếp được" not in text and "cần ký lại" not in text, text
-    assert "văn bản của đơn vị (NK → CBTH)" in text and "văn bản của đơn vị (CBTH → NK)" in text, text
+    # each unit named as it was when its pages were filed (the code NK now names the other unit), its codes beside
+    assert f"văn bản của đơn vị (Nhà khách tỉnh, mã đơn vị NK → CBTH): {len(nk) - 1} trang" in text, text
+    assert f"văn bản của đơn vị (Trung tâm Công báo - Tin học, mã đơn vị CBTH → NK): {len(cbth)} trang" in text, text
     state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
     assert state["can_ky_lai"] == [], state["can_ky_lai"]
     # each filed page under the code its unit has now; its image moved with it
@@ -144,6 +146,54 @@ def test_two_units_swapping_codes_are_followed_and_their_signed_unit_pages_too(b
     assert len(PdfReader(out / "da_ky" / "NK" / "don_vi.pdf").pages) == len(cbth)
     code, err = run_main(["verify", str(out)], capsys)
     assert code == 0, err
+
+    # `hoso diff` of the two folders (no workbook) recognises the swap as the build did: the code change said
+    # once, nobody's data changed, nothing to print again (it named every person of the two units as changed)
+    code, err = run_main(["diff", str(built[0]), str(out)], capsys)
+    text = " ".join(err.split())
+    assert code == 0, err
+    assert "đổi mã cho nhau, tên đơn vị và người trong đơn vị giữ nguyên" in text, text
+    assert "Nhà khách tỉnh (NK → CBTH)" in text and "Trung tâm Công báo - Tin học (CBTH → NK)" in text, text
+    assert "dữ liệu thay đổi" not in text and "không văn bản nào thay đổi nội dung" in text, text
+
+
+def test_a_person_s_rows_without_the_unit_code_tell_a_code_correction_from_a_real_change(tmp_path):
+    """What `hoso diff` reads (manifest `du_lieu_nguoi_khong_ma_don_vi`): the factory's unit HC corrected to HCN
+    everywhere — NS-01, NS-02, NS-03's rows differ only in that code, their fingerprints without it are the same;
+    NS-02's title also changed in the corrected workbook: hers differs."""
+    import workbook_factory as factory
+
+    from pipeline import ingest
+
+    before = factory.write(tmp_path / "so.xlsx", factory.tables())
+    wb = recoded(before, "HC", "HCN")
+    wb.save(tmp_path / "hcn.xlsx")
+    ws = wb["NhanSu"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[head.index("ma_so")].value == "NS-02")
+    row[head.index("chuc_vu")].value = "Chuyên viên chính"
+    wb.save(tmp_path / "hcn_sua.xlsx")
+    old = changes.uncoded_fingerprints(ingest.load(before))
+    coded = changes.person_fingerprints(ingest.load(tmp_path / "hcn.xlsx"))
+    assert all(coded[m] != changes.person_fingerprints(ingest.load(before))[m] for m in ("NS-01", "NS-02", "NS-03"))
+    assert changes.uncoded_fingerprints(ingest.load(tmp_path / "hcn.xlsx")) == old
+    edited = changes.uncoded_fingerprints(ingest.load(tmp_path / "hcn_sua.xlsx"))
+    assert {m for m in ("NS-01", "NS-02", "NS-03") if edited[m] != old[m]} == {"NS-02"}
+
+
+def test_diff_names_only_the_really_changed_people_of_a_recoded_unit():
+    """`compare` with no build's view (`hoso diff`): the people of the recoded unit whose fingerprints without the
+    unit code agree are not named; the one whose differ is; two folders of which one has no such record (built by
+    an earlier hoso) name them all, as before."""
+    before = _manifest({"A": "Phòng Một"}, {"P1": "A", "P2": "A"})
+    after = _manifest({"B": "Phòng Một"}, {"P1": "B", "P2": "B"})
+    before.update({"du_lieu_nguoi": {"P1": "a1", "P2": "a2"}, changes.UNCODED: {"P1": "u1", "P2": "u2"}})
+    after.update({"du_lieu_nguoi": {"P1": "b1", "P2": "b2"}, changes.UNCODED: {"P1": "u1", "P2": "u2-sua"}})
+    result = changes.compare(before, after, old_root=None, new_root=None)
+    assert result.renamed_units == [("A", "B", "Phòng Một")]
+    assert [m for m, _ in result.people] == ["P2"]
+    del before[changes.UNCODED]
+    assert [m for m, _ in changes.compare(before, after, old_root=None, new_root=None).people] == ["P1", "P2"]
 
 
 def _manifest(units: dict[str, str], people: dict[str, str]) -> dict:
@@ -191,3 +241,21 @@ def test_a_file_size_limit_that_stops_libreoffice_is_named(sample, tmp_path):
             "tệp của phiên làm việc — ulimit -f — hiện là 100 KB)") in err, err
     assert "không chuyển được" not in err and "Traceback" not in err, err
     assert not (out / "manifest.json").exists() and leftovers(out) == []
+
+
+def test_scan_notes_name_the_units_by_name_and_their_codes_only_when_the_names_agree():
+    """«Nhận bản đã ký»/nhan-ban-ky's notes: a teacher moved from Tổ Toán (TOAN) to Tổ Tin học (TTIN) is said
+    «Tổ Toán → Tổ Tin học» (the names tell the units apart: no code); a unit whose code alone was corrected keeps
+    its name, so its codes are said beside it; no name recorded for the old code (filed by an earlier hoso): the
+    codes alone. A dossier gone keeps its codes beside the names (nothing of the output names it)."""
+    from pipeline.scan.sort import _left_words, _move_words
+
+    earlier = {"don_vi": {"TOAN": "Tổ Toán", "NK": "Nhà khách tỉnh"}, "nguoi": {"TR-06": "Đỗ Minh Châu"}}
+    now = {"don_vi": {"TTIN": "Tổ Tin học", "NKH": "Nhà khách tỉnh", "TOAN": "Tổ Toán"},
+           "nguoi": {"TR-06": "Đỗ Minh Châu"}}
+    assert _move_words("TOAN", "TR-06", "TTIN", 3, earlier, now) == "Đỗ Minh Châu (Tổ Toán → Tổ Tin học): 3 trang"
+    assert _move_words("NK", "_don_vi", "NKH", 4, earlier, now) == \
+        "văn bản của đơn vị (Nhà khách tỉnh, mã đơn vị NK → NKH): 4 trang"
+    assert _move_words("HC", "TR-06", "TTIN", 1, earlier, now) == "Đỗ Minh Châu (đơn vị HC → Tổ Tin học (TTIN)): 1 trang"
+    assert _left_words("TOAN", "TR-06", earlier, now) == "Đỗ Minh Châu (TR-06, Tổ Toán (TOAN))"
+    assert _left_words("HC", "VP-013", earlier, now) == "VP-013 (đơn vị HC)"

@@ -146,6 +146,14 @@ def test_a_server_compiling_for_a_so_y_te_names_it_where_the_package_goes(server
     assert "Sở Y tế tỉnh Thử Nghiệm chưa nhận gì mới; hồ sơ đã tạo vẫn giữ nguyên." in refused
     assert "Sở Nội vụ chưa nhận" not in refused
     assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
+    # once sent, the warning says what was done and what to do now (no button left to send «rồi mới gửi»)
+    html = _main(c.get("/ho-so").text)
+    (warn,) = re.findall(r'<p id="noi_nhan_khac" class="warn">(.*?)</p>', html, re.S)
+    assert ("Bộ hồ sơ này ghi nơi nhận là Sở Nội vụ (ô «Sở Nội vụ nhận báo cáo», sheet CoQuan của sổ Excel; báo cáo "
+            "trong bộ hồ sơ gửi cơ quan đó) và đã được gửi cho Sở Y tế tỉnh Thử Nghiệm lúc ") in warn, warn
+    assert warn.endswith(": Sở Y tế tỉnh Thử Nghiệm thấy bộ hồ sơ này ghi gửi cơ quan khác. Nếu sổ ghi sai nơi nhận, "
+                         "hãy sửa ô đó, tải sổ lên, tạo lại hồ sơ rồi gửi lại: bản gửi sau thay bản đã gửi."), warn
+    assert "rồi mới gửi" not in html and 'id="nop"' not in html
     log = _log_rows(c)
     assert any("| Gửi bộ hồ sơ cho Sở Y tế tỉnh Thử Nghiệm nop_so_noi_vu | bộ hồ sơ số 1, lần tạo số 1" in r
                for r in log), log

@@ -114,7 +114,9 @@ def _who(p: Person) -> str:
 
 def chair_warnings(campaign: Campaign) -> list[Problem]:
     """Per unit, one warning at most: the column names the head himself, or someone listed absent; or it is
-    empty, the unit has a head and two or more deputies are present (the minutes print the first by name)."""
+    empty, the unit has a head and two or more deputies are present (the minutes print the first by name); or no
+    head is present and two or more deputies are (the first by name chairs and signs: named, and that no column
+    chooses another)."""
     label = schema.DON_VI.column(KEY).label
     out: list[Problem] = []
     for unit in campaign.units:
@@ -138,6 +140,16 @@ def chair_warnings(campaign: Campaign) -> list[Problem]:
                            f"Đơn vị «{unit.ma_don_vi}» không có người đứng đầu dự họp: cuộc họp do cấp phó chủ trì, "
                            f"biên bản không có phần chủ trì khi kiểm điểm người đứng đầu; «{label}» không được dùng.",
                            value=written, expected="để trống"))
+        elif not written.strip() and c.head is None and c.deputy is not None and c.others:
+            # no head at the meeting: the first deputy by name chairs it and signs the unit's papers for the head
+            # (unit_context.unit_chairs); no column chooses him (this one is for the head's review only)
+            others = "; ".join(_who(p) for p in c.others)
+            out.append(_at(unit.refs, WARNING,
+                           f"Đơn vị «{unit.ma_don_vi}» không có người đứng đầu dự họp và có {1 + len(c.others)} cấp phó "
+                           f"dự họp: cuộc họp do đồng chí {_who(c.deputy)} (tên xếp trước theo thứ tự chữ cái) chủ trì, "
+                           f"biên bản và các văn bản của đơn vị in đồng chí này ký thay người đứng đầu; cấp phó còn lại: "
+                           f"{others}. Sổ Excel không có cột nào để chọn cấp phó khác (cột «{label}» chỉ dùng khi người "
+                           f"đứng đầu dự họp): nếu người khác được phân công, sửa các văn bản đó trước khi in, ký."))
         elif not written.strip() and c.head is not None and c.deputy is not None and c.others:
             others = "; ".join(_who(p) for p in c.others)
             # a workbook made before the column: it has to be added (the blank workbook of `hoso init` has it)

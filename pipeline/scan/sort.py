@@ -102,7 +102,8 @@ class ScanResult:
     why: list[str] = field(default_factory=list)  # why each unreadable page was set aside ("" unknown), same order
     kept: list[str] = field(default_factory=list)  # files of da_ky/ edited since the last run, kept under another name
     # pages filed under a unit code the output no longer uses, now in their person's (or unit's) dossier:
-    # "VP-004 (HCQT → HC)"; and pages of dossiers the output no longer has, kept: "HCQT VP-013: 4 trang (da_ky/…)"
+    # "Nguyễn Văn A (Phòng HCQT → Phòng Hành chính): 3 trang"; and pages of dossiers the output no longer has,
+    # kept: "Nguyễn Văn B (VP-013, Phòng Hành chính – Quản trị (HCQT)): 4 trang (da_ky/…)"
     moved: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
     moved_pages: int = 0  # pages of `moved` (this run)
@@ -278,7 +279,10 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     foreign: list[dict[str, Any]] = state.get("khac", [])
     seen = set(state.get("da_doc", []))
     kept = _keep_edited(root, state)
-    moved, moved_pages = _follow_moves(filed, dossiers, root, state)
+    # the units' and people's names, this output's over those an earlier run recorded: a page filed under a unit
+    # code or a person the output no longer has is named as its papers named it
+    earlier, known = _known_names(outdir, dossiers, state)
+    moved, moved_pages = _follow_moves(filed, dossiers, root, state, earlier, known)
     read = new = blank = covers = filed_now = 0
     for page in read_scans(scans):
         read += 1
@@ -384,14 +388,14 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     result = ScanResult(people, [(d["tep"], d["trang"]) for d in unread], [(d["tep"], d["trang"], d["ma"]) for d in foreign],
                         [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, covers, read, new, report,
                         [d.get("ly_do", "") for d in unread], kept, moved,
-                        [f"{u} {'(văn bản của đơn vị)' if w == '_don_vi' else w}: {n} trang "
-                         f"(da_ky/{u}/{'don_vi' if w == '_don_vi' else w}.pdf)" for (u, w), n in sorted(left.items())],
+                        [f"{_left_words(u, w, earlier, known)}: {n} trang (da_ky/{u}/{'don_vi' if w == '_don_vi' else w}.pdf)"
+                         for (u, w), n in sorted(left.items())],
                         moved_pages, sum(left.values()), filed_now)
     _excel(result, report)
     written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
     state = {"tao_boi": "hoso", "trang": filed, "trung": dups, "can_ky_lai": old, "khong_doc_duoc": unread,
-             "khac": foreign, "da_doc": sorted(seen),
+             "khac": foreign, "da_doc": sorted(seen), "ten": known,
              # every file of da_ky/ with its digest: pipeline/ownership.py keeps them, hoso verify checks them
              "tep": [{"path": rel, "sha256": _sha256(root / rel)} for rel in written]}
     root.mkdir(parents=True, exist_ok=True)
@@ -426,15 +430,76 @@ def _holder(dossiers: dict[tuple[str, str], Expected], unit: str, person: str, f
     return _moved_to(dossiers, unit, person, form, version) or e
 
 
+Names = dict[str, dict[str, str]]  # {"don_vi": {unit code: name}, "nguoi": {mã số: name}}
+
+
+def _known_names(outdir: Path, dossiers: dict[tuple[str, str], Expected], state: dict[str, Any]) -> tuple[Names, Names]:
+    """(the names the earlier runs recorded (state key `ten`): what a code meant when its pages were filed, before
+    a unit code was corrected or swapped; those with this output's over them (its manifest's `ten_don_vi`, its
+    dossiers' names): recorded for the next run)."""
+    raw = state.get("ten")
+    before: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    earlier: Names = {key: {str(k): str(v) for k, v in (before.get(key) or {}).items() if isinstance(v, str) and v.strip()}
+                      for key in ("don_vi", "nguoi")}
+    units, people = dict(earlier["don_vi"]), dict(earlier["nguoi"])
+    try:
+        manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    for u in manifest.get("don_vi", []) if isinstance(manifest, dict) else []:
+        if isinstance(u, dict) and isinstance(u.get("ten_don_vi"), str) and u["ten_don_vi"].strip():
+            units[str(u.get("ma_don_vi"))] = " ".join(u["ten_don_vi"].split())
+    people.update({e.person: e.name for e in dossiers.values() if e.person and e.name.strip()})
+    # a code the last build recognised as corrected (manifest thay_doi.doi_ma_don_vi): its unit's name, when no run
+    # recorded one (pages filed by an earlier hoso)
+    section = manifest.get("thay_doi") if isinstance(manifest, dict) else None
+    for r in (section.get("doi_ma_don_vi") or []) if isinstance(section, dict) else []:
+        if isinstance(r, dict) and isinstance(r.get("ten_don_vi"), str) and r["ten_don_vi"].strip():
+            earlier["don_vi"].setdefault(str(r.get("ma_cu")), " ".join(r["ten_don_vi"].split()))
+    return earlier, {"don_vi": units, "nguoi": people}
+
+
+def _move_words(unit: str, who: str, new: str, pages: int, earlier: Names, known: Names) -> str:
+    """A dossier's pages that followed it to another unit code, in words: «Nguyễn Văn A (Tổ Toán → Tổ Tin học):
+    3 trang»; the codes in parentheses only when the names do not tell the two apart («văn bản của đơn vị (Nhà
+    khách tỉnh, mã đơn vị NK → CBTH): 4 trang»)."""
+    label = "văn bản của đơn vị" if who == "_don_vi" else known["nguoi"].get(who) or who
+    # the old code as named when its pages were filed (now it may name another unit), the new one as now
+    old_name, new_name = earlier["don_vi"].get(unit), known["don_vi"].get(new)
+    if old_name and new_name and old_name != new_name:
+        place = f"{old_name} → {new_name}"
+    elif new_name and old_name:
+        place = f"{new_name}, mã đơn vị {unit} → {new}"
+    elif new_name:  # the old code's name unknown (filed by an earlier hoso)
+        place = f"đơn vị {unit} → {new_name} ({new})"
+    else:
+        place = f"mã đơn vị {unit} → {new}"
+    return f"{label} ({place}): {pages} trang"
+
+
+def _left_words(unit: str, who: str, earlier: Names, known: Names) -> str:
+    """A dossier the output no longer has, in words: «Nguyễn Văn B (VP-013, Phòng Hành chính)», «văn bản của đơn vị
+    Nhà khách tỉnh (NK)» (its codes kept: nothing of the output names it any more)."""
+    unit_name = earlier["don_vi"].get(unit) or known["don_vi"].get(unit)
+    if who == "_don_vi":
+        return f"văn bản của đơn vị {unit_name} ({unit})" if unit_name else f"văn bản của đơn vị {unit}"
+    name = known["nguoi"].get(who)
+    where = f"{unit_name} ({unit})" if unit_name else f"đơn vị {unit}"
+    return f"{name} ({who}, {where})" if name else f"{who} ({where})"
+
+
 def _follow_moves(filed: dict[str, dict[str, Any]], dossiers: dict[tuple[str, str], Expected], root: Path,
-                  state: dict[str, Any]) -> tuple[list[str], int]:
+                  state: dict[str, Any], earlier: Names | None = None,
+                  known: Names | None = None) -> tuple[list[str], int]:
     """Pages an earlier run filed under a unit code this output no longer has are moved to the dossier
     that holds them now (`_moved_to`), under the same rule of versions as any page (a document whose
     words changed since is set aside to be signed again by the caller). All at once: two units that
     swapped codes exchange their pages; each page's image moves with it (its name is its place, where a
     page filed later is stored). The signed PDF of the old place is removed once nothing is left filed
     there and hoso wrote it as it is (an edited one was kept under another name by `_keep_edited`). What
-    moved, as "VP-004 (HCQT → HC)", and how many pages moved."""
+    moved, as "Nguyễn Văn A (Tổ Toán → Tổ Tin học): 3 trang" (`_move_words`), and how many pages moved."""
+    earlier = earlier or {"don_vi": {}, "nguoi": {}}
+    known = known or {"don_vi": {}, "nguoi": {}}
     listed = {t.get("path") for t in state.get("tep", []) if isinstance(t, dict)}
     plan: dict[str, str] = {}
     for key in sorted(filed):
@@ -461,6 +526,7 @@ def _follow_moves(filed: dict[str, dict[str, Any]], dossiers: dict[tuple[str, st
             os.replace(img, aside)
             images[k] = aside
     moves: dict[tuple[str, str], str] = {}
+    counts: dict[tuple[str, str], int] = {}
     for k, t in plan.items():
         entry = entries[k]
         if k in images:
@@ -471,10 +537,11 @@ def _follow_moves(filed: dict[str, dict[str, Any]], dossiers: dict[tuple[str, st
         filed[t] = entry
         unit, who, _ = k.split("/", 2)
         moves[(unit, who)] = t.split("/", 1)[0]
+        counts[(unit, who)] = counts.get((unit, who), 0) + 1
     out = []
     for (unit, who), new in sorted(moves.items()):
         name = "don_vi" if who == "_don_vi" else who
-        out.append(f"{'văn bản của đơn vị' if who == '_don_vi' else who} ({unit} → {new})")
+        out.append(_move_words(unit, who, new, counts[(unit, who)], earlier, known))
         if any(k.startswith(f"{unit}/{who}/") for k in filed):
             continue
         old = root / unit / f"{name}.pdf"
@@ -568,11 +635,11 @@ def console_lines(r: ScanResult) -> list[str]:
         lines += [f"    {i}. {src}, trang {page}" + (f": {r.why[i - 1]}" if i <= len(r.why) and r.why[i - 1] else "")
                   for i, (src, page) in enumerate(r.unreadable, 1)]
     if r.moved:
-        lines.append("Ghi chú: trang đã ký của " + ", ".join(r.moved) + " đã nhận trước đây, nay theo mã đơn vị mới "
-                     "trong kết quả: được xếp vào hồ sơ hiện tại.")
+        lines.append(f"Ghi chú: {r.moved_pages} trang đã ký nhận trước đây, nay theo mã đơn vị mới trong kết quả, được "
+                     "xếp vào hồ sơ hiện tại: " + "; ".join(r.moved) + ".")
     if r.left:
-        lines.append("Trang đã ký của hồ sơ không còn trong kết quả (người hoặc đơn vị đã bỏ khỏi sổ Excel): vẫn giữ "
-                     "trong da_ky/, không tính vào hồ sơ nào: " + "; ".join(r.left) + ".")
+        lines.append(f"{r.left_pages} trang đã ký của {len(r.left)} hồ sơ không còn trong kết quả (người hoặc đơn vị "
+                     "đã bỏ khỏi sổ Excel): vẫn giữ trong da_ky/, không tính vào hồ sơ nào: " + "; ".join(r.left) + ".")
     if r.kept:
         lines.append(f"Ghi chú: {len(r.kept)} tệp trong da_ky/ đã được sửa sau lần nhận trước; hoso viết lại các tệp "
                      "này mỗi lần nhận, bản đã sửa được giữ lại với tên mới: " + ", ".join(f"da_ky/{k}" for k in r.kept) + ".")

@@ -65,6 +65,9 @@ OWN_FILES = (REPRINT, LISTING)  # what the comparison itself writes: never compa
 # in a build's view (`staged_view`, never written): its people's fingerprints with unit codes written as
 # before, {new code: old code} -> `person_fingerprints(campaign, codes)`; none in a manifest read (`hoso diff`)
 RECODED = "_du_lieu_nguoi_theo_ma_cu"
+# manifest: ma_so -> fingerprint of that person's rows with their unit code left out (`uncoded_fingerprints`):
+# `hoso diff`, which has no workbook, tells a person of a recoded unit whose rows changed only in that code
+UNCODED = "du_lieu_nguoi_khong_ma_don_vi"
 
 
 def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -74,8 +77,17 @@ def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = N
     with some gets «<digest of all>+<digest without them>»: builds before they counted recorded the
     second alone, and `same_data` compares such a record with that part (else the first rebuild after
     the change would name everybody as changed)."""
+    indexes: dict[int, dict[str, list[str]]] = {}
+
     def rows(items: Iterable[Any], ma_so: str) -> list[str]:
-        return [repr(x) for x in items if x.ma_so == ma_so]
+        """repr of the rows of `items` about `ma_so`, in their order (each collection indexed once: not a pass
+        over every row for every person)."""
+        index = indexes.get(id(items))
+        if index is None:
+            index = indexes[id(items)] = {}
+            for x in items:
+                index.setdefault(x.ma_so, []).append(repr(x))
+        return list(index.get(ma_so, []))
 
     def digest(parts: list[Any]) -> str:
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
@@ -90,6 +102,13 @@ def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = N
         periods = rows(campaign.periods, m) + rows(campaign.products, m)
         out[m] = f"{digest([*parts, periods])}+{digest(parts)}" if periods else digest(parts)
     return out
+
+
+def uncoded_fingerprints(campaign: Campaign) -> dict[str, str]:
+    """`person_fingerprints` with every person's unit code written "" (and a comparable group written as a code of
+    it, «NKH/vien_chuc» → «/vien_chuc»): the same for a person before and after a unit's code was corrected, as
+    `person_fingerprints(campaign, {new: old})` is with the old fingerprint in a build."""
+    return person_fingerprints(campaign, {p.ma_don_vi: "" for p in campaign.people if p.ma_don_vi})
 
 
 def _recoded(p: Any, new: str, old: str) -> Any:
@@ -542,14 +561,20 @@ class _Walk(_Compare):
         recognised rename, `renamed`): their rows compared with the old code written back in; anyone
         whose rows changed in something else as well stays."""
         recoded = self.new.get(RECODED)
-        if not self.renamed or not callable(recoded):
+        old_unc, new_unc = self.old.get(UNCODED), self.new.get(UNCODED)
+        by_manifests = isinstance(old_unc, dict) and isinstance(new_unc, dict)
+        if not self.renamed or not (callable(recoded) or by_manifests):
             return differ
         moved = [m for m in differ if (u := (self.new_people.get(m) or {}).get("ma_don_vi")) in self.renamed
                  and (self.old_people.get(m) or {}).get("ma_don_vi") == self.renamed[u]]
         if not moved:
             return differ
-        again = recoded(dict(self.renamed))
-        same = {m for m in moved if m in again and same_data(old_fp.get(m), again[m])}
+        if callable(recoded):  # a build: the rows fingerprinted again with the old code written back
+            again = recoded(dict(self.renamed))
+            same = {m for m in moved if m in again and same_data(old_fp.get(m), again[m])}
+        else:  # `hoso diff`: the two folders' fingerprints without the unit code (both recorded them)
+            assert isinstance(old_unc, dict) and isinstance(new_unc, dict)
+            same = {m for m in moved if isinstance(new_unc.get(m), str) and same_data(old_unc.get(m), new_unc[m])}
         return [m for m in differ if m not in same]
 
     def _add(self, kind: str, change: Change) -> None:

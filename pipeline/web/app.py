@@ -111,6 +111,8 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "da_in": "Đánh dấu đã in xong các trang cần in lại",
     "nhan_ban_ky": "Nhận bản đã ký (bản quét) vào hồ sơ", "nhan_ban_ky_loi": "Nhận bản đã ký: chưa xếp được",
 }
+# a mark made with no mark before it (audit detail `lan_dau`): the clerk printed the whole output, not a reprint list
+FIRST_PRINT_WORDS = "Đánh dấu đã in xong toàn bộ hồ sơ (lần in đầu tiên)"
 LEVEL_WORDS = {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
                "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"}
 
@@ -1633,12 +1635,15 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return render_template("loi.html", code=409, text=(
                 f"Chưa đánh dấu: lần tạo số {row['id']} không phải kết quả hiện tại ({why}). Mở lại trang «Thay đổi, "
                 "cần in lại», in các tờ của kết quả hiện tại rồi đánh dấu.")), 409
+        from pipeline import printed
+
+        first = printed.read(store.output_dir(ma)) is None  # nothing marked before: the whole output was printed
         try:
             marked = api.mark_printed(store.output_dir(ma), by=g.user["ten"])
         except HosoError as exc:
             return render_template("loi.html", code=409, text=str(exc).replace(str(store.output_dir(ma)), "kết quả")), 409
-        audit("da_in", json.dumps({"lan_tao": row["id"], "so_van_ban": marked.documents, "so_trang": marked.pages},
-                                  ensure_ascii=False))
+        audit("da_in", json.dumps({"lan_tao": row["id"], "so_van_ban": marked.documents, "so_trang": marked.pages,
+                                   **({"lan_dau": True} if first else {})}, ensure_ascii=False))
         return redirect(url_for("thay_doi"))
 
     def _unprinted(latest: int) -> tuple[sqlite3.Row | None, list[dict[str, Any]]]:
@@ -2145,9 +2150,16 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
 
 def _action(action: str, text: object) -> str:
     """An audit line's action as «Nhật ký» names it (`ACTION_WORDS`): a package sent to the body the server compiled
-    for when it was sent (detail key `noi_nhan`, the Sở's «Cơ quan tổng hợp») is said sent to that body."""
+    for when it was sent (detail key `noi_nhan`, the Sở's «Cơ quan tổng hợp») is said sent to that body; the first
+    printed mark of an output (detail key `lan_dau`) is said a print of the whole output, not of «các trang cần in lại»."""
     words = ACTION_WORDS.get(action, action)
     raw = "" if text is None else str(text)
+    if action == "da_in" and raw.startswith("{"):  # the first mark of the output: nothing was «to print again»
+        try:
+            first = json.loads(raw).get("lan_dau") is True
+        except (ValueError, AttributeError):
+            first = False
+        return FIRST_PRINT_WORDS if first else words
     if action in ("nop_so_noi_vu", "nop_so_noi_vu_loi") and raw.startswith("{"):
         try:
             to = json.loads(raw).get("noi_nhan")
@@ -2198,6 +2210,8 @@ def _detail(action: str, text: object) -> str:
                 files = value if isinstance(value, list) else []
                 count = value if isinstance(value, int) and not isinstance(value, bool) else len(files)
                 parts.append(f"{count} tệp sửa tay trên máy chủ" + (f" ({', '.join(map(str, files))})" if files else ""))
+            elif key == "lan_dau" and action == "da_in":
+                continue  # named in the action (`_action`)
             elif key == "noi_nhan" and action in ("nop_so_noi_vu", "nop_so_noi_vu_loi"):
                 continue  # named in the action (`_action`)
             elif key == "canh_bao":
