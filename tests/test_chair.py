@@ -69,6 +69,21 @@ def test_no_head_present_and_two_deputies_names_the_one_who_chairs_and_signs(tmp
             "các văn bản của đơn vị in đồng chí này ký thay người đứng đầu") in text, text
     assert "cấp phó còn lại: Trần Thị Bích Ngọc – Phó Giám đốc" in text, text
     assert f"Sổ Excel không có cột nào để chọn cấp phó khác (cột «{LABEL}» chỉ dùng khi người đứng đầu dự họp)" in text
+    assert w.header != LABEL  # said on the unit's code, not on the column it says is not for this
+
+
+def test_a_unit_without_a_head_and_two_deputies_is_one_warning_naming_who_chairs(tmp_path):
+    """Văn phòng (VP) written with its Chánh Văn phòng as a deputy: no head, two deputies. One warning on its row,
+    naming the deputy who chairs (Phạm Quốc Hưng: «Hưng» before «Yến»), not that one and another saying only
+    «cuộc họp sẽ do cấp phó chủ trì»."""
+    tables = so.tables()
+    (chanh,) = [p for p in tables["NhanSu"] if p["ma_so"] == "TP-04"]
+    chanh["vai_tro"] = "pho"
+    problems = ingest.check(wf.write(tmp_path / "so.xlsx", tables, headers="label", sheet_names="label"))
+    about = [p for p in problems if "«VP»" in p.message]
+    assert len(about) == 1, [p.text() for p in about]
+    assert about[0].message.startswith("Đơn vị «VP» không có người đứng đầu dự họp và có 2 cấp phó dự họp: cuộc họp "
+                                       "do đồng chí Phạm Quốc Hưng – Chánh Văn phòng (tên xếp trước")
 
 
 @pytest.mark.parametrize("written", [

@@ -96,16 +96,16 @@ def chairs(campaign: Campaign, unit: Unit) -> Chairs:
 
 
 def _at(unit_refs: Mapping[str, Ref], severity: str, message: str, *, value: str | None = None,
-        expected: str | None = None) -> Problem:
-    """A problem on the unit's DonVi `chu_tri_khi_kiem_diem_truong` cell (its row and label when the workbook
-    has no such column)."""
-    ref = unit_refs.get(KEY)
+        expected: str | None = None, key: str = KEY) -> Problem:
+    """A problem on the unit's DonVi `chu_tri_khi_kiem_diem_truong` cell, or `key`'s (its row and label when the
+    workbook has no such column)."""
+    ref = unit_refs.get(key)
     if ref is not None:
         return Problem(severity, ref.sheet, message, row=ref.row, column=ref.column, header=ref.header,
                        value=value, expected=expected)
     row = next(iter(unit_refs.values()), None)
     return Problem(severity, row.sheet if row else "DonVi", message, row=row.row if row else None,
-                   header=schema.DON_VI.column(KEY).label, value=value, expected=expected)
+                   header=schema.DON_VI.column(key).label, value=value, expected=expected)
 
 
 def _who(p: Person) -> str:
@@ -149,7 +149,8 @@ def chair_warnings(campaign: Campaign) -> list[Problem]:
                            f"dự họp: cuộc họp do đồng chí {_who(c.deputy)} (tên xếp trước theo thứ tự chữ cái) chủ trì, "
                            f"biên bản và các văn bản của đơn vị in đồng chí này ký thay người đứng đầu; cấp phó còn lại: "
                            f"{others}. Sổ Excel không có cột nào để chọn cấp phó khác (cột «{label}» chỉ dùng khi người "
-                           f"đứng đầu dự họp): nếu người khác được phân công, sửa các văn bản đó trước khi in, ký."))
+                           f"đứng đầu dự họp): nếu người khác được phân công, sửa các văn bản đó trước khi in, ký.",
+                           key="ma_don_vi"))  # the unit's code: the column named is not the one to fill
         elif not written.strip() and c.head is not None and c.deputy is not None and c.others:
             others = "; ".join(_who(p) for p in c.others)
             # a workbook made before the column: it has to be added (the blank workbook of `hoso init` has it)

@@ -1653,11 +1653,19 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     # the rating rules' contradictions; who the minutes print as chairing a unit head's review
     found = [sheetnames.problem_as_written(p, names) for p in contradictions(campaign) + chairs.chair_warnings(campaign)]
     if found:
+        # a unit without a head and with two deputies: the chairs' warning naming the deputy who chairs and signs
+        # says what «cuộc họp sẽ do cấp phó chủ trì» said, and who: one warning, not two
+        named = {m.group(1) for p in found if (m := _NO_HEAD_DEPUTY_NAMED.match(p.message))}
+        problems = [p for p in problems if not ((m := _NO_HEAD.match(p.message)) and m.group(1) in named)]
         problems = _sorted(problems + found)
         if any(p.is_error for p in found):
             return None, problems
         campaign = replace(campaign, warnings=tuple(p for p in problems if not p.is_error))
     return (campaign if build else None), problems
+
+
+_NO_HEAD = re.compile(r"Đơn vị «(.+?)» không có người đứng đầu \(vai trò «[^»]*»\); cuộc họp sẽ do cấp phó chủ trì\.$")
+_NO_HEAD_DEPUTY_NAMED = re.compile(r"Đơn vị «(.+?)» không có người đứng đầu dự họp và có \d+ cấp phó dự họp: ")
 
 
 def check(path: Path) -> list[Problem]:
