@@ -249,7 +249,7 @@ def _symbols_whole(previous: dict[str, Any] | None, foreign: bool) -> bool:
 def _rate_and_plan(campaign: Campaign, options: BuildOptions,
                    log: Callable[[str], None]) -> tuple[Ratings, Registry, Plan]:
     ratings = rate(campaign, rulebook=options.rulebook)
-    notes = notes_for(ratings.bo_quy_tac)
+    notes = notes_for(ratings.bo_quy_tac, ratings.nam_danh_gia)
     for note in notes:  # one line per rulebook whose texts are unconfirmed
         log("Ghi chú: " + note)
     for line in warning_lines(ratings):  # what `hoso rate` prints: a clerk who only builds sees it too

@@ -126,3 +126,18 @@ def test_nd335_flags_staff_it_was_not_written_for():
     r = b.rate()
     assert r.bo_quy_tac == "nd233-2026"
     assert any("CHƯA ĐƯỢC XÁC NHẬN" in w for w in r.canh_bao)
+
+
+def test_the_viên_chức_rules_transition_of_2026_is_said_for_2026_only():
+    """ND 233/2026 and the 2025 Law on Viên chức took effect on 01/07/2026: for 2026 the console says no transition
+    rule for January–June was found and every month is rated under the new rules. A 2027 workbook has no such
+    months: its viên chức get the rulebook's caveat, not that sentence."""
+    def warnings(year: int) -> list[str]:
+        b = Book(year=year)
+        b.person("A", kind="vien_chuc", self_level="HTT")
+        return list(b.rate().canh_bao)
+
+    this_year, next_year = warnings(2026), warnings(2027)
+    assert any("CHƯA ĐƯỢC XÁC NHẬN" in w and "các tháng 01–06/2026 chưa tìm thấy" in w for w in this_year)
+    assert any("CHƯA ĐƯỢC XÁC NHẬN" in w for w in next_year)
+    assert not any("01–06/2026" in w for w in next_year)

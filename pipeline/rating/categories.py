@@ -67,7 +67,7 @@ def plan(campaign: Campaign, rulebook: Rulebook | str | None = None) -> Plan:
     forced = rulebook or agency.bo_quy_tac
     if forced or year < BY_CATEGORY_FROM:
         rb = resolve(year, rulebook, agency.bo_quy_tac)
-        return Plan(((rb, campaign),), rb, False, rb.notes)
+        return Plan(((rb, campaign),), rb, False, rb.in_year(year).notes)
     rulebooks: dict[str, Rulebook] = {}
     for p in campaign.people:
         rulebooks[p.ma_so] = for_person(year, p.loai_nhan_su, campaign.others_rulebook(p))
@@ -151,5 +151,5 @@ def _warnings(campaign: Campaign, rulebooks: dict[str, Rulebook]) -> tuple[str, 
     for rb in rulebooks.values():
         if rb.id not in seen:
             seen.append(rb.id)
-            out += list(rb.notes)
+            out += list(rb.in_year(campaign.year).notes)
     return tuple(out)

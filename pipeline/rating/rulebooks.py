@@ -403,6 +403,11 @@ _ND233 = "Nghị định 233/2026/NĐ-CP"
 _LVC = "Luật Viên chức 2025"
 _ND233_LEVELS = f"Điều 12 {_ND233}"
 
+_ND233_NOTE = (f"Bộ quy tắc nd233-2026 CHƯA ĐƯỢC XÁC NHẬN: {_ND233} (26/6/2026) chỉ được biết qua mã nguồn công khai; "
+               "số hiệu, điều khoản và tỷ lệ cần đối chiếu văn bản chính thức. Cách tính điểm dùng khung 30 + 70 như "
+               "Nghị định 335/2025/NĐ-CP, kể cả cách xếp loại người nghỉ theo quy định (theo thời gian công tác thực tế, "
+               "không giới hạn mức)")
+
 ND233 = replace(
     ND335,
     id="nd233-2026",
@@ -452,12 +457,12 @@ ND233 = replace(
         Criterion("KET_QUA", "Kết quả thực hiện nhiệm vụ: số lượng, chất lượng, tiến độ sản phẩm/công việc (đã quy đổi)",
                   70, "nhiem_vu"),
     ),
-    notes=(f"Bộ quy tắc nd233-2026 CHƯA ĐƯỢC XÁC NHẬN: {_ND233} (26/6/2026) chỉ được biết qua mã nguồn công khai; số "
-           "hiệu, điều khoản và tỷ lệ cần đối chiếu văn bản chính thức. Cách tính điểm dùng khung 30 + 70 như Nghị định "
-           "335/2025/NĐ-CP, kể cả cách xếp loại người nghỉ theo quy định (theo thời gian công tác thực tế, không giới hạn "
-           "mức). Nghị định và Luật Viên chức 2025 có hiệu lực từ 01/07/2026; quy định chuyển tiếp cho các tháng "
-           "01–06/2026 chưa tìm thấy: chương trình tính mọi kỳ của năm 2026 theo bộ quy tắc này — đối chiếu hướng dẫn của "
-           "Sở Nội vụ.",),
+    notes=(_ND233_NOTE + ".",),
+    # the transition of the year it came into force: said for 2026 only (a 2027 workbook has no such months)
+    by_year=((2026, 2026, {"notes": (
+        _ND233_NOTE + ". Nghị định và Luật Viên chức 2025 có hiệu lực từ 01/07/2026; quy định chuyển tiếp cho các tháng "
+        "01–06/2026 chưa tìm thấy: chương trình tính mọi kỳ của năm 2026 theo bộ quy tắc này — đối chiếu hướng dẫn của "
+        "Sở Nội vụ.",)}),),
 )
 
 RULEBOOKS: Mapping[str, Rulebook] = MappingProxyType({rb.id: rb for rb in (ND90, ND90_ND48, ND335, ND233)})
@@ -524,11 +529,12 @@ def resolve(year: int, *overrides: str | Rulebook | None) -> Rulebook:
     return for_year(year)
 
 
-def notes_for(ids: str) -> tuple[str, ...]:
-    """The notes (what is unconfirmed) of the rulebooks named in `Ratings.bo_quy_tac` ("a, b")."""
+def notes_for(ids: str, year: int | None = None) -> tuple[str, ...]:
+    """The notes (what is unconfirmed) of the rulebooks named in `Ratings.bo_quy_tac` ("a, b"), as they read for
+    the evaluation `year` (`Rulebook.in_year`)."""
     out: list[str] = []
     for name in ids.split(", "):
         rb = RULEBOOKS.get(name.strip())
         if rb is not None:
-            out += [n for n in rb.notes if n not in out]
+            out += [n for n in (rb.in_year(year) if year is not None else rb).notes if n not in out]
     return tuple(out)
