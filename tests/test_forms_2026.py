@@ -458,9 +458,15 @@ def test_party_2a_and_2c_render(tmp_path, cache_dir):
                             dang_vien="Có", tu_xep_loai="HTT", so_thang_cong_tac=4, so_thang_nghi=0))
     t["KetQuaKy"] += [dict(ma_so="NS-07", ky=ky, diem_tieu_chi_chung=25, ty_le_so_luong=90, ty_le_chat_luong=90,
                            ty_le_tien_do=90) for ky in MONTHS[8:]]
+    # NS-08, a cán bộ (an elected post) and member: his 2A's state block is a cán bộ's, as his phiếu («… CÁN BỘ»)
+    t["NhanSu"].append(dict(t["NhanSu"][2], ma_so="NS-08", ho_ten="Hà Văn Lộc", ngay_sinh=dt.date(1975, 5, 5),
+                            dang_vien="Có", loai_nhan_su="can_bo", tu_xep_loai="HTT"))
+    t["KetQuaKy"] += [dict(ma_so="NS-08", ky=ky, diem_tieu_chi_chung=25, ty_le_so_luong=90, ty_le_chat_luong=90,
+                           ty_le_tien_do=90) for ky in MONTHS]
     wb = wf.write(tmp_path / "so.xlsx", t)
     out = tmp_path / "out"
-    api.build(wb, out, BuildOptions(templates=root, persons=frozenset({"NS-03", "NS-06", "NS-07"}), cache_dir=cache_dir))
+    api.build(wb, out, BuildOptions(templates=root, persons=frozenset({"NS-03", "NS-06", "NS-07", "NS-08"}),
+                                    cache_dir=cache_dir))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "mau_2a_2025" in _forms(manifest, "NS-03") and "mau_2c_2025" in _forms(manifest, "NS-06")
     a = flat(_doc_text(out, manifest, "NS-03", "mau_2a_2025"))
@@ -479,6 +485,13 @@ def test_party_2a_and_2c_render(tmp_path, cache_dir):
     assert "Họ và tên: Đào Minh Khôi" in k
     assert "không tính, không xếp loại (công tác trong năm dưới 06 tháng)" in k
     assert "Mức xếp loại chất lượng công chức, viên chức: Không xếp loại" in k
+    # a cán bộ's state block names cán bộ (the công chức's keeps «công chức, viên chức», above)
+    cb = flat(_doc_text(out, manifest, "NS-08", "mau_2a_2025"))
+    for s in ("Đánh giá, xếp loại chất lượng cán bộ", "Nhận xét, đánh giá của người quản lý, sử dụng cán bộ",
+              "Mức xếp loại chất lượng cán bộ:"):
+        assert flat(s) in cb, s
+    assert "công chức, viên chức" not in cb
+    assert "Đánh giá, xếp loại chất lượng công chức, viên chức" in a
 
 
 def test_templates_check_with_the_2026_sample():

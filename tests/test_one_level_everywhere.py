@@ -53,7 +53,8 @@ TEXT_LABELS = (
     (re.compile(r"Tự nhận mức: " + LEVEL), SELF),
     (re.compile(r"Mức xếp loại đề xuất(?: tại cuộc họp đơn vị)?: " + LEVEL), PROPOSED),
     (re.compile(r"Mức xếp loại của cấp có thẩm quyền: " + LEVEL), DECIDED),
-    (re.compile(r"Mức xếp loại chất lượng công chức, viên chức: " + LEVEL), DECIDED),
+    # 2A/2B's state block (a cán bộ's or người lao động's names his kind: context_2026.party_state_labels)
+    (re.compile(r"Mức xếp loại chất lượng (?:công chức, viên chức|cán bộ|người lao động): " + LEVEL), DECIDED),
     (re.compile(r"Kết quả biểu quyết là " + LEVEL), VOTED),
     # the emulation reasons: «Cần xếp loại từ … trở lên; mức đề xuất: X» (or «mức quyết định: X»)
     (re.compile(r"; mức đề xuất: " + LEVEL), PROPOSED),

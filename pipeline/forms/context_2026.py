@@ -289,7 +289,28 @@ def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rati
         # words, as his phiếu and the chi bộ's Mẫu 01 say it, never the dotted line that invites a level by
         # hand; given here, not in the template, so every other member's filled 2A/2B keeps its bytes
         **({"muc_ket_qua_chu": NOT_RATED} if form.code in PARTY_STATE_BLOCK and not rating.rated else {}),
+        **party_state_labels(form, person),
     }
+
+
+# the 2A/2B state block's labels that name the people it is about («… công chức, viên chức»), and what a cán bộ's
+# or a người lao động's says instead (as his phiếu's title: «… CÁN BỘ», «… NGƯỜI LAO ĐỘNG», `who_is_rated`)
+STATE_BLOCK_LABELS = ("phan_cong_chuc", "cong_chuc_nhan_xet", "cong_chuc_muc")
+STATE_BLOCK_KINDS = {"can_bo": "cán bộ", "hop_dong": "người lao động", "nguoi_lao_dong": "người lao động"}
+
+
+def party_state_labels(form: FormSpec, person: Person) -> dict[str, Any]:
+    """{"nhan": labels} for the 2A/2B of a cán bộ or người lao động: the state block said «Đánh giá, xếp loại chất
+    lượng công chức, viên chức» above a level his phiếu gives as a cán bộ's («PHIẾU … CÁN BỘ»); the three labels
+    name his kind instead. Only these members' papers change; {} for everybody else."""
+    kind = STATE_BLOCK_KINDS.get(person.loai_nhan_su)
+    if form.code not in PARTY_STATE_BLOCK or kind is None:
+        return {}
+    labels = dict(form.labels)
+    for key in STATE_BLOCK_LABELS:
+        if isinstance(labels.get(key), str):
+            labels[key] = labels[key].replace("công chức, viên chức", kind)
+    return {"nhan": labels}
 
 
 def _why_and_leave(campaign: Campaign, person: Person, rating: PersonRating) -> str:
