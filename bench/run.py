@@ -4,7 +4,6 @@
     python -m bench.run --large         # also N = 1,000 (RSS target), about 4 minutes more
     python -m bench.run --profile       # also stage timings and a cProfile of the build: where the time goes
     python -m bench.run --smoke         # N = 20, naive sample 3, check of 1,000 people: < 1 minute
-    python -m bench.run --smoke --n 13  # the same with 13 people (the test suite's run)
 
 Everything hoso does is measured through its CLI (`python -m pipeline …`, a subprocess with a
 fresh `--cache`), so the script keeps working while the engine changes. The naive baseline and
@@ -935,11 +934,10 @@ def run(args: argparse.Namespace) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.run", description="hoso benchmark: speed, size and memory in one run.")
-    ap.add_argument("--n", type=int, default=None, help="people in the benchmark agency (default 300; 20 with --smoke)")
+    ap.add_argument("--n", type=int, default=300, help="people in the benchmark agency (default 300)")
     ap.add_argument("--large", action="store_true", help="also build a 1,000-person agency (RSS target)")
     ap.add_argument("--large-n", type=int, default=1000, help=argparse.SUPPRESS)
-    ap.add_argument("--smoke", action="store_true",
-                    help="N = 20 (or the --n given), naive sample 3, check of 1,000 people: keeps the script working")
+    ap.add_argument("--smoke", action="store_true", help="N = 20, naive sample 3, check of 1,000 people: keeps the script working")
     ap.add_argument("--naive-sample", type=int, default=30, help="forms converted the naive way (default 30)")
     ap.add_argument("--check-n", type=int, default=10_000, help="people in the check + rate workbook (default 10,000)")
     ap.add_argument("--seed", type=int, default=2024)
@@ -948,10 +946,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the work folder (workbooks, outputs, PDFs)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="where the JSON goes (default bench/results)")
     args = ap.parse_args(argv)
-    if args.smoke:  # an --n given wins (the test suite's smoke run keeps to 13 people: two units, both kinds)
-        args.n, args.naive_sample, args.check_n, args.large = args.n or 20, min(args.naive_sample, 3), 1000, False
-    elif args.n is None:
-        args.n = 300
+    if args.smoke:
+        args.n, args.naive_sample, args.check_n, args.large = 20, min(args.naive_sample, 3), 1000, False
     try:
         res = run(args)
     except BenchError as exc:

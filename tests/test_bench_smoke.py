@@ -1,7 +1,6 @@
-"""The benchmark script keeps working: `python -m bench.run --smoke --n 13` (two units, as N = 20
-has: every stage, in less time) runs end to end with the real LibreOffice and writes a JSON with
-every ratio. Only the keys are checked, never the values: speed is measured by the full benchmark
-on a quiet machine, not in CI."""
+"""The benchmark script keeps working: `python -m bench.run --smoke` (N = 20) runs end to end with
+the real LibreOffice and writes a JSON with every ratio. Only the keys are checked, never the values:
+speed is measured by the full benchmark on a quiet machine, not in CI."""
 
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
 
 
 def test_smoke_run_writes_every_ratio(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "bench.run", "--smoke", "--n", "13", "--out", str(tmp_path)], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "bench.run", "--smoke", "--out", str(tmp_path)], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     files = list(tmp_path.glob("bench-*.json"))
@@ -37,7 +36,6 @@ def test_smoke_run_writes_every_ratio(tmp_path):
     for key in ("full_build", "naive", "ceiling", "size", "incremental", "nochange", "check_rate", "server"):
         assert key in res["measurements"], key
     assert res["measurements"]["naive"]["sample"] == 3
-    assert res["params"]["n"] == 13 and res["measurements"]["workbook"]["units"] == 2
     server = res["measurements"]["server"]["incremental"]
     assert server["soffice_started"] == 0 and server["lane_requests"] >= 1  # the rebuild used the warm lanes
     assert "| ratio |" in proc.stdout
