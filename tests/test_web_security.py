@@ -278,8 +278,8 @@ def test_an_upload_with_thousands_of_problems_keeps_a_page_of_them(tmp_path, mon
 
     monkeypatch.setattr(web, "MAX_LISTED", 3)
     data = factory.tables()
-    for person in data["NhanSu"]:
-        person["ngay_sinh"] = "32/13/1990"  # an error on every person
+    for i, person in enumerate(data["NhanSu"]):
+        person["ngay_sinh"] = f"32/13/19{60 + i}"  # an error on every person (each its own: none folded into a run)
     data["NhanSu"][0]["ho_ten"] = "Trần  Thị Bình"  # and a warning, listed first by the reader
     src = factory.write(tmp_path / "so.xlsx", data)
     app, store = _app(tmp_path / "du_lieu")

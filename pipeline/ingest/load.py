@@ -866,6 +866,10 @@ def _repeated_codes(sheet: SheetData | None) -> list[tuple[int, str]]:
 def _repeat_hint(code: str, repeated: list[tuple[int, str]]) -> str:
     """A code no row of NhanSu holds while NhanSu repeats another one (row 7 typed «VP-005» for «VP-006»): the
     repeat is most likely this person's row, with the code typed wrong — say where it is."""
+    def shape(text: str) -> str:  # «VP-006» and «VP-005» alike; «XX-999» (nobody's) not
+        return re.sub(r"\d", "0", text.strip().casefold())
+
+    repeated = [(n, c) for n, c in repeated if shape(c) == shape(code)]
     if not repeated:
         return ""
     rows = ", ".join(f"dòng {n} («{c}»)" for n, c in repeated[:3]) + (" …" if len(repeated) > 3 else "")

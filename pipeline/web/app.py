@@ -2137,6 +2137,7 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  "giu_nguyen": "số dòng giữ nguyên (đã có trong sổ, cùng nội dung)", "khong_nhap": "số dòng không nhập", "loi": "lỗi",
                  "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "noi_tong_hop": "cơ quan tổng hợp", "tep": "tệp",
                  "noi_nhan": "nơi nhận",
+                 "giu_lai": "các cột đã nhớ chép giữ lại ở tệp",  # quen_cot_nho: the saved mapping set aside
                  "so_van_ban": "số văn bản", "so_trang": "số trang",
                  # «Nhận bản đã ký» (nhan_ban_ky): the reception's counts
                  "so_tep": "số tệp quét", "trang_doc": "trang đã đọc", "trang_moi": "trang mới",
