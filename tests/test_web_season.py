@@ -11,6 +11,7 @@ import json
 import re
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,7 @@ def _copy_tree(src: Path, dst: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built_2025_data(tmp_path_factory, cache_dir) -> Path:
+def built_2025_data(tmp_path_factory, cache_dir) -> Iterator[Path]:
     """A server's data folder after the clerk «vt» uploaded her 2025 workbook «so_2025.xlsx» and «Tạo hồ sơ»
     built it (under the suite's own today): built once for the module, never served to a test itself —
     each test that starts from it gets its own copy (`served_2025`)."""
@@ -84,7 +85,10 @@ def built_2025_data(tmp_path_factory, cache_dir) -> Path:
         server = _serve(tmp / "du_lieu", mp)
         _built_2025(server, tmp)
         server[1].db().execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the database whole in its file
-    return tmp / "du_lieu"
+    before = _tree(tmp / "du_lieu", skip=("-wal", "-shm"))
+    yield tmp / "du_lieu"
+    # no test wrote into it (through a link, a path kept in a copy): each saw the state it was built with
+    assert _tree(tmp / "du_lieu", skip=("-wal", "-shm")) == before
 
 
 @pytest.fixture
@@ -148,8 +152,10 @@ def _built_2025(server, tmp_path: Path):
     return c, store.output_dir("VP")
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def _tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file under `folder` (but those whose name ends with one of `skip`): its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.name.endswith(skip)}
 
 
 def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(served_2025, tmp_path):
