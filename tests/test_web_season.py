@@ -11,6 +11,7 @@ import json
 import re
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,21 +25,89 @@ from web_pages import csrf as _csrf  # noqa: E402
 PASSWORD = "mat-khau-du-dai-9"
 
 
-@pytest.fixture
-def server(tmp_path, monkeypatch):
-    from pipeline.web import accounts
+def _serve(data: Path, monkeypatch, accounts: bool = True):
+    """(app, store, inline queue) of the server on `data`; builds with the text converter. `accounts`: add the
+    clerks «vt» (agency VP) and «khac» (agency SO) — a copied data folder has them already."""
+    from pipeline.web import accounts as acc
     from pipeline.web.app import create_app
     from pipeline.web.store import Store
 
     monkeypatch.setattr("pipeline.run.Converter", lambda workers=None: TextConverter())
     monkeypatch.setattr("pipeline.progress.observer", None)
-    data = tmp_path / "du_lieu"
     store = Store(data)
-    store.add_account("vt", accounts.hash_password(PASSWORD), "VP", "van_thu", None)
-    store.add_account("khac", accounts.hash_password(PASSWORD), "SO", "van_thu", None)
+    if accounts:
+        store.add_account("vt", acc.hash_password(PASSWORD), "VP", "van_thu", None)
+        store.add_account("khac", acc.hash_password(PASSWORD), "SO", "van_thu", None)
     app = create_app(data, start_queue=False)
     app.extensions["hoso_queue"] = q = InlineQueue(app.extensions["hoso_store"])
     return app, app.extensions["hoso_store"], q
+
+
+@pytest.fixture
+def server(tmp_path, monkeypatch):
+    return _serve(tmp_path / "du_lieu", monkeypatch)
+
+
+def _copy_tree(src: Path, dst: Path) -> None:
+    """`src` copied to `dst` as a build leaves it: hard links between its files (an output's unchanged .docx and
+    the cache's) stay links of one another, symbolic links stay links, modes and times are kept."""
+    import os
+    import shutil
+
+    seen: dict[tuple[int, int], Path] = {}
+    for root, dirs, files in os.walk(src):
+        here = dst / Path(root).relative_to(src)
+        here.mkdir(parents=True, exist_ok=True)
+        shutil.copystat(root, here)
+        for name in [*dirs, *files]:
+            path = Path(root) / name
+            if path.is_symlink():
+                assert not os.path.isabs(os.readlink(path)), path  # would point into the prepared folder
+                os.symlink(os.readlink(path), here / name)
+            elif name in files:
+                st = path.stat()
+                if st.st_nlink > 1 and (st.st_dev, st.st_ino) in seen:
+                    os.link(seen[(st.st_dev, st.st_ino)], here / name)
+                else:
+                    shutil.copy2(path, here / name)
+                    seen[(st.st_dev, st.st_ino)] = here / name
+        dirs[:] = [d for d in dirs if not (Path(root) / d).is_symlink()]
+
+
+@pytest.fixture(scope="module")
+def built_2025_data(tmp_path_factory, cache_dir) -> Iterator[Path]:
+    """A server's data folder after the clerk «vt» uploaded her 2025 workbook «so_2025.xlsx» and «Tạo hồ sơ»
+    built it (under the suite's own today): built once for the module, never served to a test itself —
+    each test that starts from it gets its own copy (`served_2025`)."""
+    tmp = tmp_path_factory.mktemp("web-season-2025")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOSO_CACHE", str(cache_dir))
+        server = _serve(tmp / "du_lieu", mp)
+        _built_2025(server, tmp)
+        server[1].db().execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the database whole in its file
+    before = _tree(tmp / "du_lieu", skip=("-wal", "-shm"))
+    yield tmp / "du_lieu"
+    # no test wrote into it (through a link, a path kept in a copy): each saw the state it was built with
+    assert _tree(tmp / "du_lieu", skip=("-wal", "-shm")) == before
+
+
+@pytest.fixture
+def served_2025(built_2025_data, tmp_path, monkeypatch):
+    """(app, store, queue, the clerk's client, VP's output folder) of a server on a copy of `built_2025_data`:
+    the state `_built_2025` leaves, this test's own to change."""
+    data = tmp_path / "du_lieu"
+    _copy_tree(built_2025_data, data)
+    app, store, q = _serve(data, monkeypatch, accounts=False)
+    return app, store, q, _login(app), store.output_dir("VP")
+
+
+@pytest.fixture
+def server_warm(built_2025_data, tmp_path, monkeypatch):
+    """`server` whose agency VP's cache holds what building the 2025 workbook filled and converted (a copy of
+    `built_2025_data`'s; content-addressed, so a form that differs is made anew): for the tests whose first build
+    is that workbook's and that check what the build says and writes, never what it filled or converted."""
+    _copy_tree(built_2025_data / "co_quan" / "VP" / "cache", tmp_path / "du_lieu" / "co_quan" / "VP" / "cache")
+    return _serve(tmp_path / "du_lieu", monkeypatch)
 
 
 def _login(app, name: str = "vt"):
@@ -83,23 +152,19 @@ def _built_2025(server, tmp_path: Path):
     return c, store.output_dir("VP")
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def _tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file under `folder` (but those whose name ends with one of `skip`): its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.name.endswith(skip)}
 
 
-def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(server, tmp_path):
+def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(served_2025, tmp_path):
     """The server kept one output folder per agency and replaced it year after year: next year's build
     removed last year's dossiers (only the package sent to the Sở stayed), and last year's workbook
     uploaded by mistake replaced the year's output without a word. Now «Tạo hồ sơ» names both years and
     builds only when confirmed; the output replaced is kept whole (signed scans too) in «Lưu trữ», from
     where the clerk downloads it; another agency cannot."""
-    app, store, q = server
-    c = _login(app)
-    _upload(c, factory.of_year(tmp_path / "so_2025.xlsx", 2025))
-    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})
-    assert r.status_code == 302, r.text
-    assert q.run_next()["trang_thai"] == "xong"
-    out = store.output_dir("VP")
+    app, store, q, c, out = served_2025  # the 2025 workbook uploaded and built
     scans = factory.signed_scans(out)
     year_2025 = _tree(out)
 
@@ -157,13 +222,8 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
     assert _tree(out) == year_2026 and len(list(store.archive_dir("VP").iterdir())) == 1
 
 
-def test_a_rebuild_of_the_same_year_asks_nothing_and_archives_nothing(server, tmp_path):
-    app, store, q = server
-    c = _login(app)
-    book = factory.of_year(tmp_path / "so_2025.xlsx", 2025)
-    _upload(c, book)
-    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
-    assert q.run_next()["trang_thai"] == "xong"
+def test_a_rebuild_of_the_same_year_asks_nothing_and_archives_nothing(served_2025, tmp_path):
+    app, store, q, c, _ = served_2025  # the 2025 workbook uploaded and built
     scans = factory.signed_scans(store.output_dir("VP"))
     _upload(c, _edited_2025(tmp_path))
     assert 'id="nam_khac"' not in c.get("/tao-ho-so").text
@@ -202,14 +262,13 @@ def test_a_failed_swap_puts_the_kept_output_back(tmp_path, monkeypatch):
     assert not keep.exists() or not list(keep.iterdir())
 
 
-def test_a_build_while_signed_scans_are_filed_fails_cleanly_and_runs_after(server, tmp_path):
+def test_a_build_while_signed_scans_are_filed_fails_cleanly_and_runs_after(served_2025, tmp_path):
     """`hoso nhan-ban-ky` holds the output folder's lock while it files: a build from the page meanwhile
     fails naming the folder, nothing of the output or the scans changed; «Tạo hồ sơ» again afterwards
     builds, the scans carried."""
     from pipeline.output import locked
 
-    app, store, q = server
-    c, out = _built_2025(server, tmp_path)
+    app, store, q, c, out = served_2025
     factory.signed_scans(out)
     _upload(c, _edited_2025(tmp_path))
     before = _tree(out)
@@ -258,13 +317,13 @@ def test_an_upload_the_server_cannot_save_is_never_taken_for_a_valid_workbook(se
     assert "«so_2025.xlsx»" in c.get("/tao-ho-so").text  # builds still use the valid one
 
 
-def test_a_history_copy_the_disk_refuses_does_not_fail_a_finished_build(server, tmp_path, monkeypatch):
+def test_a_history_copy_the_disk_refuses_does_not_fail_a_finished_build(server_warm, tmp_path, monkeypatch):
     """The build was swapped into place, then the copy of its manifest.json into lich_su/ hit a full
     disk: the build process ended with a traceback and the page said the build had failed, though the
     new dossiers were in place. The build is done; its notes say the history copy is missing."""
     import errno
 
-    app, store, q = server
+    app, store, q = server_warm
     c = _login(app)
     _upload(c, factory.of_year(tmp_path / "so_2025.xlsx", 2025))
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
@@ -285,7 +344,7 @@ def test_a_history_copy_the_disk_refuses_does_not_fail_a_finished_build(server, 
     assert c.get(f"/lan-tao/{row['id']}/manifest.json").status_code == 404
 
 
-def test_sending_to_the_so_on_a_full_disk_leaves_no_half_sent_package(server, tmp_path, monkeypatch):
+def test_sending_to_the_so_on_a_full_disk_leaves_no_half_sent_package(served_2025, tmp_path, monkeypatch):
     """«Gửi Sở Nội vụ» made the submission's row first, then copied the package: a full disk left a
     submission the Sở saw (and the agency was told was sent) with its zip half-copied or missing, and
     the clerk a bare error page. Now nothing is recorded until the copies are whole; the page says
@@ -293,11 +352,7 @@ def test_sending_to_the_so_on_a_full_disk_leaves_no_half_sent_package(server, tm
     import errno
     import shutil
 
-    app, store, q = server
-    c = _login(app)
-    _upload(c, factory.of_year(tmp_path / "so_2025.xlsx", 2025))
-    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
-    assert q.run_next()["trang_thai"] == "xong"
+    app, store, q, c, _ = served_2025  # the 2025 workbook uploaded and built
     real, done = shutil.copyfile, []
 
     def fills_up(src, dst, *a, **k):
@@ -320,13 +375,12 @@ def test_sending_to_the_so_on_a_full_disk_leaves_no_half_sent_package(server, tm
         [sent["zip"], "manifest.json", "ket_qua_xep_loai.json"])
 
 
-def test_a_document_edited_on_the_server_is_asked_about_not_a_dead_end(server, tmp_path):
+def test_a_document_edited_on_the_server_is_asked_about_not_a_dead_end(served_2025, tmp_path):
     """`hoso serve` on the clerk's own PC: she opened a form of the output folder in Word and saved it.
     Every later build failed with the CLI's «chạy lại với --ghi-de», which no page can give. «Tạo hồ sơ»
     now names the edited files and asks; confirmed, the build keeps a copy of them beside the folder and
     goes on. A note typed into thay_doi.txt is kept the same way without a question."""
-    app, store, q = server
-    c, out = _built_2025(server, tmp_path)
+    app, store, q, c, out = served_2025
     form = sorted((out / "ca_nhan").rglob("*.docx"))[0]
     rel = form.relative_to(out).as_posix()
     with zipfile.ZipFile(form, "a") as zf:  # Word saved it: other bytes
@@ -360,15 +414,15 @@ def _main(html: str) -> str:
     return re.sub(r"\s+", " ", html.split("<main>", 1)[1])
 
 
-def test_the_deadline_a_clerk_reads_is_the_one_the_so_holds_her_to_counted_today(server, tmp_path, monkeypatch):
+def test_the_deadline_a_clerk_reads_is_the_one_the_so_holds_her_to_counted_today(server_warm, tmp_path, monkeypatch):
     """A clerk's build page kept the workbook's deadline as the build wrote it: «30/11/2025 — còn 10 ngày»
     days later, and still after the Sở Nội vụ set its own deadline on its page, which it then held her
     package against («nộp muộn»). Now the build's page and «Hồ sơ» (where she sends) give the Sở's deadline
     when it set one, else the workbook's, counted as of today."""
 
-    app, store, q = server
+    app, store, q = server_warm
     monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
-    c, _ = _built_2025(server, tmp_path)  # the workbook's deadline: 30/11/2025
+    c, _ = _built_2025(server_warm, tmp_path)  # the workbook's deadline: 30/11/2025
     build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
     assert "30/11/2025 — còn 10 ngày" in build["han_nop"]
     monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-28")  # eight days later
@@ -403,7 +457,7 @@ def _pdf_text(path: Path) -> str:
     return re.sub(r"\s+", " ", out)
 
 
-def test_the_printing_guide_of_a_web_build_gives_the_so_s_deadline_and_names_the_workbook_s(server, tmp_path,
+def test_the_printing_guide_of_a_web_build_gives_the_so_s_deadline_and_names_the_workbook_s(server_warm, tmp_path,
                                                                                           monkeypatch):
     """The Sở Nội vụ set 25/11/2025 on its page, the agencies' pages showed it, but the printing guide a web build
     wrote (HUONG_DAN_IN) printed the workbook's 30/11/2025: the clerk printed a guide that contradicted the page.
@@ -413,12 +467,12 @@ def test_the_printing_guide_of_a_web_build_gives_the_so_s_deadline_and_names_the
     workbook's deadline."""
     from pipeline import api
 
-    app, store, q = server
+    app, store, q = server_warm
     monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
     s = _so_sets_deadline(app, store, "25/11/2025")
     # the Sở is told where its deadline goes
     assert "hướng dẫn in của các lần tạo hồ sơ từ nay ghi hạn này" in _main(s.get("/so-noi-vu").text)
-    c, out = _built_2025(server, tmp_path)  # the workbook says 30/11/2025
+    c, out = _built_2025(server_warm, tmp_path)  # the workbook says 30/11/2025
     build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
     so_line = "Hạn gửi hồ sơ cho Sở Nội vụ (do Sở Nội vụ đặt): 25/11/2025 — còn 5 ngày"
     assert build["han_nop"] == so_line + " (tính đến hôm nay, 20/11/2025)."
@@ -472,16 +526,16 @@ def test_the_printing_guide_of_a_web_build_gives_the_so_s_deadline_and_names_the
     assert "do Sở Nội vụ đặt" not in guide and "Sổ Excel ghi hạn khác" not in guide
 
 
-def test_last_season_s_deadline_of_the_so_is_not_printed_on_this_year_s_guide(server, tmp_path, monkeypatch):
+def test_last_season_s_deadline_of_the_so_is_not_printed_on_this_year_s_guide(server_warm, tmp_path, monkeypatch):
     """The Sở Nội vụ's deadline of the 2024 campaign (15/01/2025) still on its page when an agency builds its 2025
     workbook: the guide would have printed «đã quá hạn» against last season's date. A deadline of another campaign
     (January is still the year before's) is not applied: the guide and the page give the workbook's, and the page
     says whose campaign the Sở's date is."""
 
-    app, store, q = server
+    app, store, q = server_warm
     monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
     s = _so_sets_deadline(app, store, "15/01/2025")
-    c, out = _built_2025(server, tmp_path)
+    c, out = _built_2025(server_warm, tmp_path)
     guide = _pdf_text(out / "HUONG_DAN_IN.pdf")
     assert "Hạn gửi hồ sơ cho Sở Nội vụ: 30/11/2025 — còn 10 ngày (tính đến ngày 20/11/2025)." in guide
     assert "15/01/2025" not in guide and "do Sở Nội vụ đặt" not in guide
@@ -499,7 +553,7 @@ def test_last_season_s_deadline_of_the_so_is_not_printed_on_this_year_s_guide(se
     assert "(do Sở Nội vụ đặt): 10/01/2026" in html and "tạo lại hồ sơ để hướng dẫn in ghi đúng hạn" in html
 
 
-def test_every_time_on_the_pages_reads_day_first_a_print_mark_s_too(server, tmp_path):
+def test_every_time_on_the_pages_reads_day_first_a_print_mark_s_too(served_2025, tmp_path):
     """The print mark's time read «18:30 ngày 06/12/2026» on the pages (the command line's words, and a build's line
     «kể từ lần in lúc 18:30 ngày …») where every table says «06/12/2026 18:30»: now one format, in Vietnam's time."""
     from pipeline import printed
@@ -508,8 +562,7 @@ def test_every_time_on_the_pages_reads_day_first_a_print_mark_s_too(server, tmp_
     assert vietnam_time("Kể từ lần in lúc 18:30 ngày 06/12/2026 (đánh dấu)") == "Kể từ lần in lúc 06/12/2026 18:30 (đánh dấu)"
     assert vietnam_time("2026-12-06 11:30:00+00:00, lúc 08:05 ngày 07/12/2026.") == "06/12/2026 18:30, lúc 07/12/2026 08:05."
     assert vietnam_time("còn 5 ngày 06/12/2026") == "còn 5 ngày 06/12/2026"  # not a time
-    app, store, q = server
-    c, out = _built_2025(server, tmp_path)
+    app, store, q, c, out = served_2025
     build = store.one("SELECT id FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")["id"]
     assert c.post("/thay-doi/da-in", data={"csrf_token": _csrf(c), "lan_tao": build}).status_code == 302
     at = vietnam_time(str(printed.read(out)["ngay"]))  # «dd/mm/yyyy HH:MM» in Vietnam
@@ -531,13 +584,12 @@ def test_every_time_on_the_pages_reads_day_first_a_print_mark_s_too(server, tmp_
     assert "giờ Việt Nam (UTC+7)" in log and "đồng hồ của máy chủ" not in log
 
 
-def test_sending_says_what_it_does_and_never_sends_the_same_package_twice(server, tmp_path):
+def test_sending_says_what_it_does_and_never_sends_the_same_package_twice(served_2025, tmp_path):
     """«Gửi bộ hồ sơ này cho Sở Nội vụ» said nothing of what a click does, and stayed after the package was
     sent: a second click made a second submission of the same package for the Sở. Now the page says the Sở
     receives it at once and it cannot be taken back; once sent, the button is gone until a build makes
     another package, and a second POST records nothing."""
-    app, store, q = server
-    c, _ = _built_2025(server, tmp_path)
+    app, store, q, c, _ = served_2025
     html = _main(c.get("/ho-so").text)
     assert 'id="nop"' in html
     assert "Sở Nội vụ nhận ngay bộ hồ sơ này" in html and "không rút lại được" in html
@@ -559,14 +611,13 @@ def test_sending_says_what_it_does_and_never_sends_the_same_package_twice(server
         assert store.one("SELECT COUNT(*) AS n FROM nop")["n"] == 2
 
 
-def test_the_so_s_page_counts_days_in_vietnam_and_names_no_command(server, tmp_path, monkeypatch):
+def test_the_so_s_page_counts_days_in_vietnam_and_names_no_command(served_2025, tmp_path, monkeypatch):
     """The Sở's page counted «đã quá hạn» from the server's own date (a server on UTC is still on the day
     before until 07:00 in Vietnam) and told the Sở its table was «như lệnh hoso tong-hop lập»."""
     import datetime as dt
 
 
-    app, store, q = server
-    c, _ = _built_2025(server, tmp_path)
+    app, store, q, c, _ = served_2025
     assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
     s = _so_sets_deadline(app, store, "27/11/2025")
     # 01:00 on 28/11 in Vietnam, still the 27th on the server's (UTC) clock
@@ -591,14 +642,13 @@ def test_vietnam_today_is_the_day_at_utc_plus_7(monkeypatch):
     assert vietnam_today(dt.datetime(2025, 11, 30, 17, 0, tzinfo=dt.UTC)) == dt.date(2025, 11, 5)
 
 
-def test_a_person_s_or_unit_s_word_file_downloads_under_a_name_saying_whose(server, tmp_path):
+def test_a_person_s_or_unit_s_word_file_downloads_under_a_name_saying_whose(served_2025, tmp_path):
     """Every person's form has the same file name (phieu_….docx): a clerk downloading three people's got
     «phieu.docx», «phieu (1).docx», «phieu (2).docx» and could not tell whose was whose. The download's name
     now starts with the person's code (a unit's form: the unit's)."""
     import re
 
-    app, store, q = server
-    c, out = _built_2025(server, tmp_path)
+    app, store, q, c, out = served_2025
     m = json.loads((out / "manifest.json").read_text("utf-8"))
     person = next(f["path"] for f in m["files"] if re.fullmatch(r"ca_nhan/[^/]+/[^/]+/[^/]+\.docx", f["path"]))
     unit, code, name = person.split("/")[1:]
@@ -612,12 +662,11 @@ def test_a_person_s_or_unit_s_word_file_downloads_under_a_name_saying_whose(serv
     assert f"filename={Path(pdf).name}" in c.get(f"/tep/{pdf}?tai=1").headers["Content-Disposition"]
 
 
-def test_after_the_first_build_the_clerk_is_told_to_print_everything(server, tmp_path):
+def test_after_the_first_build_the_clerk_is_told_to_print_everything(served_2025, tmp_path):
     """The first build's page and «Thay đổi, in lại» said «chưa có gì phải in lại» beside a button «Đã in xong
     các trang cần in lại»: a clerk who has never printed anything read that nothing was to be printed. Now
     they say to print the whole dossier by the printing guide, and the button says what it marks."""
-    app, store, q = server
-    c, out = _built_2025(server, tmp_path)
+    app, store, q, c, out = served_2025
     build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
     for page in ("/thay-doi", f"/lan-tao/{build['id']}"):
         html = _main(c.get(page).text)
@@ -639,12 +688,11 @@ def test_after_the_first_build_the_clerk_is_told_to_print_everything(server, tmp
     assert ">những gì thay đổi so với lần trước (thay_doi.txt)</a>" in _main(c.get(f"/lan-tao/{later}").text)
 
 
-def test_a_person_s_page_after_last_year_s_workbook_does_not_ask_to_build_it(server, tmp_path):
+def test_a_person_s_page_after_last_year_s_workbook_does_not_ask_to_build_it(served_2025, tmp_path):
     """With the 2025 dossiers built, the 2024 workbook uploaded by mistake: a person's page showed the 2024
     level above the 2025 dossier and said «tạo lại hồ sơ trước khi in» — which would replace the year's
     dossiers by last year's. Now it names both years and asks for the right workbook."""
-    app, store, q = server
-    c, out = _built_2025(server, tmp_path)
+    app, store, q, c, out = served_2025
     import re
 
     code = json.loads((out / "manifest.json").read_text("utf-8"))["ca_nhan"][0]["ma_so"]
@@ -679,19 +727,19 @@ def test_a_person_s_page_after_last_year_s_workbook_does_not_ask_to_build_it(ser
     assert 'id="ho_so_cu"' in html and 'id="nam_khac"' not in html and "tạo lại hồ sơ</a> trước khi in" in html
 
 
-def test_a_deadline_set_by_another_compiling_body_is_named_as_its_in_the_guide_and_the_pages(server, tmp_path,
+def test_a_deadline_set_by_another_compiling_body_is_named_as_its_in_the_guide_and_the_pages(server_warm, tmp_path,
                                                                                            monkeypatch):
     """A Sở Y tế runs the server for its units («Cơ quan tổng hợp» on its page) and sets 25/11/2025: the guide, the
     README, the build's line, the manifest and «Hồ sơ» say the Sở Y tế set it (not «do Sở Nội vụ đặt»); the package
     still goes where the workbook says (it names no other body: «Sở Nội vụ»); a rebuild with nothing changed says
     the same from the manifest."""
-    app, store, q = server
+    app, store, q = server_warm
     monkeypatch.setenv("HOSO_HOM_NAY", "2025-11-20")
     syt = "Sở Y tế tỉnh Thử Nghiệm"
     s = _so_sets_deadline(app, store, "25/11/2025")
     assert s.post("/so-noi-vu/han-nop", data={"csrf_token": _csrf(s), "han_nop": "25/11/2025", "co_quan": ["VP", "SO"],
                                               "noi_tong_hop": syt}).status_code == 302
-    c, out = _built_2025(server, tmp_path)
+    c, out = _built_2025(server_warm, tmp_path)
     line = f"Hạn gửi hồ sơ cho Sở Nội vụ (do {syt} đặt): 25/11/2025 — còn 5 ngày"
     build = store.one("SELECT * FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")
     assert build["han_nop"] == line + " (tính đến hôm nay, 20/11/2025)."
