@@ -72,7 +72,7 @@ def test_a_quarterly_subordinate_is_read_in_the_quarter_of_the_leaders_month():
     for q in range(1, 5):
         b.period("S", f"Q{q}", *_general(40 if q == 2 else 80))
     (w,) = [w for w in b.rate().of("L").canh_bao if "d)" in w]
-    assert "ở các kỳ 2026-04, 2026-05, 2026-06," in w and "2026-03" not in w
+    assert "ở các kỳ 2026-04 đến 2026-06 (3 tháng)," in w and "2026-03" not in w
 
 
 def test_a_subordinate_kht_for_discipline_is_not_tied_to_a_period_and_d_at_100_is_pointed_out():

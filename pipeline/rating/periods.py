@@ -18,6 +18,7 @@ KHT cases that override points and the "head not above the unit" rule are `limit
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -430,21 +431,45 @@ def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign,
         parts = []
         for names, kys in too_high.items():
             parts.append(f"{where} có người thuộc quyền có điểm kỳ dưới {num(ht_minimum)} (không hoàn thành nhiệm vụ "
-                         f"trong kỳ): {names}, ở các kỳ {', '.join(kys)}, nhưng tỷ lệ d) kết quả đơn vị phụ trách của các "
+                         f"trong kỳ): {names}, ở các kỳ {kys_words(kys)}, nhưng tỷ lệ d) kết quả đơn vị phụ trách của các "
                          "kỳ này là 100%; d) là 50% ở kỳ có người thuộc quyền không hoàn thành nhiệm vụ.")
         full = [ky for ky, d in periods_d if d >= 100]
         if year_kht and full and not tied:
             who = ", ".join(f"{o.ho_ten} ({o.ma_so})" for o in year_kht)
             parts.append(f"{where} có người xếp loại Không hoàn thành nhiệm vụ ({who}) nhưng tỷ lệ d) kết quả đơn vị phụ "
-                         f"trách là 100% ở các kỳ {', '.join(full)}; d) là 50% ở kỳ có người thuộc quyền không hoàn thành "
+                         f"trách là 100% ở các kỳ {kys_words(full)}; d) là 50% ở kỳ có người thuộc quyền không hoàn thành "
                          "nhiệm vụ.")
         if too_low:
-            parts.append(f"Tỷ lệ d) kết quả đơn vị phụ trách dưới 100% ở các kỳ {', '.join(too_low)} trong khi mọi người "
+            parts.append(f"Tỷ lệ d) kết quả đơn vị phụ trách dưới 100% ở các kỳ {kys_words(too_low)} trong khi mọi người "
                          f"thuộc quyền có kết quả kỳ đó đạt từ {num(ht_minimum)} điểm (Hoàn thành nhiệm vụ trở lên); d) là "
                          "100% khi mọi người thuộc quyền hoàn thành nhiệm vụ trở lên.")
         if parts:
             out[pr.ma_so] = " ".join(parts) + " Kiểm tra lại các kỳ này ở sheet KetQuaKy."
     return out
+
+
+def kys_words(kys: list[str]) -> str:
+    """Period codes as a warning lists them: consecutive months or quarters of one year as a range, «2026-01 đến
+    2026-12 (12 tháng)» (four leaders' warnings each listed the twelve months one by one), others one by one."""
+    def index(ky: str) -> tuple[str, str, int] | None:
+        m = re.fullmatch(r"(\d{4})-(Q?)(\d{1,2})", ky.strip().upper())
+        return (m.group(1), m.group(2), int(m.group(3))) if m else None
+
+    keys = [index(k) for k in kys]
+    out: list[str] = []
+    i = 0
+    while i < len(kys):
+        j = i
+        while (j + 1 < len(kys) and (a := keys[j]) is not None and (b := keys[j + 1]) is not None
+               and a[:2] == b[:2] and b[2] == a[2] + 1):
+            j += 1
+        first = keys[i]
+        if j - i >= 2 and first is not None:
+            out.append(f"{kys[i]} đến {kys[j]} ({j - i + 1} {'quý' if first[1] else 'tháng'})")
+        else:
+            out += kys[i:j + 1]
+        i = j + 1
+    return ", ".join(out)
 
 
 def better_than(level: str | None, ceiling: str) -> bool:
