@@ -834,13 +834,15 @@ def _person_rows(data: dict[str, SheetData], key: str, people: dict[str, str] | 
     if sheet is None or people is None:
         return []
     ok = []
-    repeated = _repeated_codes(data.get("NhanSu"))
+    repeated: list[tuple[int, str]] | None = None  # NhanSu's repeated codes, read at the first unknown code
     for row in sheet.rows:
         code = row.values.get("ma_so")
         if code is None:
             continue
         canonical = people.get(code.casefold())
         if canonical is None:
+            if repeated is None:
+                repeated = _repeated_codes(data.get("NhanSu"))
             problems.append(_p(ERROR, row, "ma_so", "Mã số không có trong sheet NhanSu." + _zeros_hint(code, people.values())
                                + _repeat_hint(code, repeated), value=code, expected="một mã số đã khai ở sheet «NhanSu»"))
             continue
