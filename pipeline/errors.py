@@ -91,6 +91,20 @@ class OutputError(HosoError):
     exit_code = ExitCode.output_error
 
 
+def toml_words(exc: Exception) -> str:
+    """Why a TOML file (meta.toml, a labels file) could not be read, in words a clerk can act on: the line and column
+    tomllib names («sai cú pháp ở dòng 2, cột 29: thường là thiếu dấu ngoặc kép đóng, hoặc thiếu dấu =»), not its
+    English message; a file that is not UTF-8 text said as such."""
+    import re
+
+    if isinstance(exc, UnicodeDecodeError):
+        return "tệp không phải văn bản UTF-8 (mở bằng Notepad, lưu lại với mã hóa UTF-8)"
+    m = re.search(r"line (\d+), column (\d+)", str(exc))
+    where = f" ở dòng {m.group(1)}, cột {m.group(2)}" if m else ""
+    return (f"sai cú pháp TOML{where}: thường là thiếu dấu ngoặc kép đóng, thiếu dấu =, hoặc một khóa ghi hai lần "
+            "(mỗi dòng dạng khoa = \"lời văn\")")
+
+
 class TemplateError(HosoError):
     exit_code = ExitCode.template_error
 

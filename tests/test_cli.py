@@ -99,3 +99,18 @@ def test_missing_libreoffice_gives_install_command(tmp_path, sample, monkeypatch
 def test_python_dash_m_pipeline_works():
     proc = run(["--version"])
     assert proc.returncode == 0 and "hoso" in proc.stdout
+
+
+def test_a_broken_meta_toml_is_named_with_its_line_in_vietnamese(tmp_path):
+    """A clerk correcting a label left a quote open: the run stops naming the file, the line and column, and what
+    usually causes it — not tomllib's English («Illegal character …»)."""
+    folder = tmp_path / "mau"
+    assert run(["templates", "export", str(folder)]).returncode == 0
+    meta = folder / "mau_01" / "meta.toml"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    meta.write_text("\n".join(lines) + '\ntitle_extra = "Phiếu\n', encoding="utf-8")
+    proc = run(["templates", "check", str(folder)])
+    assert proc.returncode == 8, proc.stderr
+    assert f"Tệp «{meta}»: sai cú pháp TOML ở dòng {len(lines) + 1}, cột " in proc.stderr, proc.stderr
+    assert "thiếu dấu ngoặc kép đóng" in proc.stderr
+    assert not any(word in proc.stderr for word in ("Illegal", "Expected", "Invalid", "line ", "column "))

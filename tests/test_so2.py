@@ -131,7 +131,7 @@ def test_a_so_words_its_summary_from_its_own_templates_folder(agencies, tmp_path
     toml.write_text('[labels]\nnguoi_lap = "NGƯỜI TỔNG HỢP\n', "utf-8")  # a quote left open
     code, err = run_main(["tong-hop", str(agencies["tn"]), "-o", str(tmp_path / "bad"), "--templates", str(own)], capsys)
     assert code == 8
-    assert f"«{toml}»" in err and "[labels]" in err
+    assert f"«{toml}»" in err and "[labels]" in err and "sai cú pháp TOML ở dòng 2, cột" in err and "Illegal" not in err
     assert not (tmp_path / "bad" / province.PDF).exists()
 
     toml.unlink()

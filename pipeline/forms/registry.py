@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import TemplateError
+from pipeline.errors import TemplateError, toml_words
 from pipeline.resources import templates_dir
 
 # meta.toml `status` (optional; older meta files have none): how far the layout can be trusted
@@ -152,7 +152,7 @@ class Registry:
         try:
             data = tomllib.loads(meta.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise TemplateError(f"Tệp «{meta}» sai cú pháp TOML: {exc}") from exc
+            raise TemplateError(f"Tệp «{meta}»: {toml_words(exc)}.") from exc
         try:
             if not isinstance(data["code"], str) or not _CODE.fullmatch(data["code"]):
                 raise TemplateError(f"Tệp «{meta}»: mã mẫu «{data['code']}» không dùng làm tên tệp được (mã được dùng "
@@ -184,7 +184,7 @@ class Registry:
         try:
             return tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise TemplateError(f"Tệp «{path}» sai cú pháp TOML: {exc}") from exc
+            raise TemplateError(f"Tệp «{path}»: {toml_words(exc)}.") from exc
 
     def get(self, code: str) -> FormSpec:
         try:

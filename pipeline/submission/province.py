@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import clock, portable
-from pipeline.errors import TemplateError
+from pipeline.errors import TemplateError, toml_words
 from pipeline.manifest import MANIFEST
 from pipeline.quotes import curly_quotes
 from pipeline.rating.groups import HEAD_GROUP
@@ -518,8 +518,9 @@ def labels(root: Path | None = None) -> dict[str, str]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         if root is None or path.parent != root:
             return out
-        raise TemplateError(f"Không đọc được «{path}»: {exc}. Sửa tệp này (định dạng TOML, bảng [labels]) "
-                            "hoặc chép lại từ hoso templates export.") from exc
+        why = exc.strerror or str(exc) if isinstance(exc, OSError) else toml_words(exc)
+        raise TemplateError(f"Không đọc được «{path}»: {why}. Sửa tệp này (bảng [labels]) hoặc chép lại từ hoso "
+                            "templates export.") from exc
     given = data.get("labels")
     if isinstance(given, dict):
         if path.parent == root and (wrong := sorted(k for k, v in given.items() if k in out and not isinstance(v, str))):
