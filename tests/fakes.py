@@ -382,6 +382,14 @@ def build_each(books: dict[str, Path], tmp: Path, cache: Path, today) -> dict[st
     return out
 
 
+def rated_people(out: Path) -> dict[str, dict]:
+    """The ratings file of a build output (ket_qua_xep_loai.json), its people by mã số."""
+    import json
+
+    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    return {p["ma_so"]: p for p in doc["nguoi"]}
+
+
 def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     """`hoso ARGS` run in this process (`pipeline.cli.main`, with the `cli_in_process` fixture): its exit code and
     what it wrote on stderr."""

@@ -33,7 +33,7 @@ import su_nghiep_2026 as sn
 from pypdf import PdfReader
 
 from pipeline import ingest
-from tests.fakes import build_each, person_form_text
+from tests.fakes import build_each, person_form_text, rated_people
 
 
 def _flat(text: str) -> str:
@@ -44,11 +44,6 @@ def _flat(text: str) -> str:
 def out(tmp_path_factory, cache_dir):
     tmp = tmp_path_factory.mktemp("aud33")
     return build_each({"out": sn.write(tmp / "benh_vien.xlsx")}, tmp, cache_dir / "aud33", dt.date(sn.YEAR, 12, 6))["out"]
-
-
-def _people(out) -> dict[str, dict]:
-    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
-    return {p["ma_so"]: p for p in doc["nguoi"]}
 
 
 def _pdf_text(path) -> str:
@@ -65,7 +60,7 @@ def test_a_hospital_clerk_s_workbook_is_accepted(tmp_path):
 
 @pytest.mark.libreoffice
 def test_levels_worked_out_by_hand(out):
-    people = _people(out)
+    people = rated_people(out)
     expected = {
         "BV-01": (96.83, "HTXS"),  # HTXS by points; the agency head: outside the hospital's cap
         "BV-02": (86.83, "HTT"),
@@ -94,7 +89,7 @@ def test_levels_worked_out_by_hand(out):
 
 @pytest.mark.libreoffice
 def test_warnings_say_only_what_is_true(out):
-    people = _people(out)
+    people = rated_people(out)
     # a KHT vote for the disciplined nurse agrees with her proposal (KHT): no «mức đề xuất theo điểm»
     assert not [w for w in people["BV-04"]["canh_bao"] if w.startswith("Cuộc họp biểu quyết")]
     # an HTT vote for a doctor the cap moves to HTT agrees with the proposal too

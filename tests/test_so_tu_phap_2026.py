@@ -34,7 +34,7 @@ import subprocess
 import pytest
 import so_tu_phap_2026 as so
 import workbook_factory as wf
-from fakes import build_each, pdftotext_flat
+from fakes import build_each, pdftotext_flat, rated_people
 
 from pipeline import ingest
 
@@ -43,11 +43,6 @@ from pipeline import ingest
 def out(tmp_path_factory, cache_dir):
     tmp = tmp_path_factory.mktemp("rev2")
     return build_each({"out": so.write(tmp / "so_tu_phap.xlsx")}, tmp, cache_dir / "rev2", dt.date(so.YEAR, 12, 7))["out"]
-
-
-def _people(out) -> dict[str, dict]:
-    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
-    return {p["ma_so"]: p for p in doc["nguoi"]}
 
 
 def _form(out, ma_so: str, form: str) -> tuple[str, int]:
@@ -95,7 +90,7 @@ def test_a_listed_absentee_the_member_count_leaves_out_is_questioned(tmp_path):
 
 @pytest.mark.libreoffice
 def test_levels_worked_out_by_hand(out):
-    people = _people(out)
+    people = rated_people(out)
     expected = {
         "TP-01": (93.87, "HTXS"), "TP-02": (95.25, "HTXS"), "TP-03": (88.00, "HTT"), "TP-04": (93.37, "HTT"),
         "TP-05": (87.41, "HTT"), "TP-06": (92.50, "HTT"), "TP-07": (88.00, "HTT"), "TP-08": (88.00, "HTT"),

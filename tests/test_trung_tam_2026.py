@@ -41,7 +41,7 @@ import trung_tam_2026 as tt
 from pypdf import PdfReader
 
 from pipeline import ingest
-from tests.fakes import build_each, person_form_text
+from tests.fakes import build_each, person_form_text, rated_people
 
 
 def _flat(text: str) -> str:
@@ -58,11 +58,6 @@ def out(tmp_path_factory, cache_dir):
     return build_each({"out": tt.write(tmp / "trung_tam.xlsx")}, tmp, cache_dir / "quy", dt.date(tt.YEAR, 12, 7))["out"]
 
 
-def _people(out) -> dict[str, dict]:
-    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
-    return {p["ma_so"]: p for p in doc["nguoi"]}
-
-
 def test_the_clerk_s_workbook_typed_with_labels_is_accepted(tmp_path):
     problems = ingest.check(tt.write(tmp_path / "trung_tam.xlsx"))
     assert not [p for p in problems if p.is_error]
@@ -75,7 +70,7 @@ def test_the_clerk_s_workbook_typed_with_labels_is_accepted(tmp_path):
 
 @pytest.mark.libreoffice
 def test_levels_worked_out_by_hand(out):
-    people = _people(out)
+    people = rated_people(out)
     expected = {
         "TT-01": (94.37, "HTXS"), "TT-02": (91.08, "HTT"), "TT-03": (88.00, "HTT"), "TT-04": (94.66, "HTT"),
         "TT-05": (89.45, "HTT"), "TT-06": (86.83, "HTT"), "TT-07": (86.87, "HTT"), "TT-08": (88.00, "HTT"),

@@ -29,7 +29,6 @@ periods present, printed with two decimals cut.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 import pytest
@@ -37,7 +36,7 @@ import truong_2026 as tr
 from pypdf import PdfReader
 
 from pipeline import ingest
-from tests.fakes import build_each, person_form_text
+from tests.fakes import build_each, person_form_text, rated_people
 
 
 def _flat(text: str) -> str:
@@ -52,11 +51,6 @@ def _pdf_text(path) -> str:
 def out(tmp_path_factory, cache_dir):
     tmp = tmp_path_factory.mktemp("truong")
     return build_each({"out": tr.write(tmp / "truong.xlsx")}, tmp, cache_dir / "truong", dt.date(tr.YEAR, 12, 7))["out"]
-
-
-def _people(out) -> dict[str, dict]:
-    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
-    return {p["ma_so"]: p for p in doc["nguoi"]}
 
 
 def _no_page_number(text: str) -> str:
@@ -80,7 +74,7 @@ def test_the_clerk_s_workbook_typed_with_labels_is_accepted(tmp_path):
 
 @pytest.mark.libreoffice
 def test_levels_worked_out_by_hand(out):
-    people = _people(out)
+    people = rated_people(out)
     expected = {
         "TR-01": (94.18, "HTXS"), "TR-02": (94.66, "HTT"), "TR-03": (88.00, "HTT"), "TR-04": (94.37, "HTT"),
         "TR-05": (93.66, "HTT"), "TR-06": (95.83, "HTXS"), "TR-07": (89.16, "HTT"), "TR-08": (90.54, "HTT"),
