@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 import so_tu_phap_2026 as so
 import workbook_factory as wf
-from fakes import pdftotext_flat
+from fakes import docx_text, pdftotext_flat, run_main
 
 from pipeline import api, ingest
 from pipeline.options import BuildOptions
 
 LABEL = "Người chủ trì khi kiểm điểm người đứng đầu"
+DEPUTY_LABEL = "Cấp phó chủ trì khi vắng người đứng đầu"
 SAMPLE_2026 = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx"
 
 
@@ -56,20 +57,21 @@ def test_two_deputies_and_nobody_named_is_said_on_the_unit_s_row(tmp_path):
 
 
 def test_no_head_present_and_two_deputies_names_the_one_who_chairs_and_signs(tmp_path):
-    """The Giám đốc away: the meeting is chaired, and the unit's papers signed for him, by the deputy whose name
-    sorts first — Lê Văn Khoa (L < T). check names him and says plainly that no column chooses another (the
-    column «Người chủ trì khi kiểm điểm người đứng đầu» is for the head's review only)."""
+    """The Giám đốc away, the column «Cấp phó chủ trì khi vắng người đứng đầu» empty: the meeting is chaired, and
+    the unit's papers signed for him, by the deputy whose name sorts first — Lê Văn Khoa (L < T), as before the
+    column. check names him, the other deputy, and the column to fill when another was assigned (on its cell)."""
     problems = ingest.check(_book(tmp_path / "so.xlsx", vang_mat="Hoàng Minh Tuấn (đi công tác)"))
     assert not [p for p in problems if p.is_error]
     (w,) = [p for p in problems if "không có người đứng đầu dự họp" in p.message and "«BGD»" in p.message]
-    assert not w.is_error and (w.sheet, w.row) == ("Đơn vị", 2)
+    assert not w.is_error and (w.sheet, w.row, w.header) == ("Đơn vị", 2, DEPUTY_LABEL)
+    assert w.column
     text = " ".join(w.text().split())
     assert "Đơn vị «BGD» không có người đứng đầu dự họp và có 2 cấp phó dự họp" in text, text
     assert ("cuộc họp do đồng chí Lê Văn Khoa – Phó Giám đốc (tên xếp trước theo thứ tự chữ cái) chủ trì, biên bản và "
             "các văn bản của đơn vị in đồng chí này ký thay người đứng đầu") in text, text
     assert "cấp phó còn lại: Trần Thị Bích Ngọc – Phó Giám đốc" in text, text
-    assert f"Sổ Excel không có cột nào để chọn cấp phó khác (cột «{LABEL}» chỉ dùng khi người đứng đầu dự họp)" in text
-    assert w.header != LABEL  # said on the unit's code, not on the column it says is not for this
+    assert (f"Nếu cấp phó khác được giao phụ trách, điều hành, ghi họ tên hoặc mã số người đó vào cột "
+            f"«{DEPUTY_LABEL}»") in text, text
 
 
 def test_a_unit_without_a_head_and_two_deputies_is_one_warning_naming_who_chairs(tmp_path):
@@ -174,6 +176,9 @@ def test_the_2026_blank_workbook_asks_for_it_and_explains_it():
     assert LABEL in [c.value for c in wb["DonVi"][1]]
     guide = " ".join(str(c.value) for row in wb[blank.GUIDE].iter_rows() for c in row if c.value is not None)
     assert "người được phân công chủ trì phần kiểm điểm người đứng đầu đơn vị" in guide
+    # and the deputy who chairs and signs for a head away from the meeting
+    assert DEPUTY_LABEL in [c.value for c in wb["DonVi"][1]]
+    assert "cấp phó được giao phụ trách, điều hành đơn vị khi người đứng đầu vắng mặt cuộc họp" in guide
 
 
 def test_a_workbook_made_before_the_column_is_told_to_add_it():
@@ -181,3 +186,121 @@ def test_a_workbook_made_before_the_column_is_told_to_add_it():
     (ld, _hc) = sorted(_about_chair(ingest.check(SAMPLE_2026.with_name("mau_ho_so_2024.xlsx"))), key=lambda p: p.row)
     assert (ld.sheet, ld.row, ld.column, ld.header) == ("DonVi", 2, None, LABEL)
     assert f"thêm cột «{LABEL}» vào sheet này" in ld.text()
+
+
+# -- the deputy who chairs and signs when the head is away (DonVi `cap_pho_phu_trach`) -------------------------
+# The small 2024 workbook (tests/workbook_factory.py): its Phòng Hành chính («HC», DonVi row 2) is headed by Trưởng
+# phòng Nguyễn Văn An, with Phó Trưởng phòng Trần Thị Bình; a second Phó Trưởng phòng, Lê Văn An, is added. The
+# Trưởng phòng is away from the meeting (`vang_mat`). By hand (seed 001 II.2.c, the minutes «Chủ trì» line and
+# signature; ND 30/2020 Art. 13 cl. 1 «cấp phó được giao phụ trách, điều hành … ký như cấp phó ký thay cấp trưởng»):
+# with the column naming Trần Thị Bình she chairs, signs the minutes «CHỦ TRÌ» and the unit's papers «KT. TRƯỞNG
+# PHÒNG» over «PHÓ TRƯỞNG PHÒNG»; Lê Văn An, first by name (An < Bình, Lê < Trần), chairs nothing.
+
+
+def _hc_book(path: Path, deputy: str | None = None, *, away: str = "Nguyễn Văn An (đi công tác)",
+             without_column: bool = False) -> Path:
+    tables = wf.tables()
+    tables["NhanSu"].append(dict(ma_so="NS-07", ho_ten="Lê Văn An", ngay_sinh=dt.date(1982, 4, 1), gioi_tinh="Nam",
+                                 ma_don_vi="HC", chuc_vu="Phó Trưởng phòng", vai_tro="pho", loai_nhan_su="cong_chuc",
+                                 tu_xep_loai="HTT"))
+    (hc,) = [u for u in tables["DonVi"] if u["ma_don_vi"] == "HC"]
+    hc["vang_mat"] = away
+    if deputy is not None:
+        hc["cap_pho_phu_trach"] = deputy
+    from pipeline.ingest import schema
+
+    order = {"DonVi": [c.key for c in schema.DON_VI.columns if c.key != "cap_pho_phu_trach"]} if without_column else None
+    return wf.write(path, tables, headers="label", sheet_names="label", order=order)
+
+
+def _about_deputy(problems) -> list:
+    return [p for p in problems if p.header == DEPUTY_LABEL or DEPUTY_LABEL in p.message]
+
+
+def test_the_head_away_and_the_column_empty_keeps_the_first_by_name_and_points_at_the_column(tmp_path):
+    book = _hc_book(tmp_path / "hc.xlsx")
+    problems = ingest.check(book)
+    assert not [p for p in problems if p.is_error]
+    (w,) = _about_deputy(problems)
+    assert not w.is_error and (w.sheet, w.row, w.header) == ("Đơn vị", 2, DEPUTY_LABEL)
+    assert f"(ô {w.column}2)" in w.text()
+    text = " ".join(w.text().split())
+    assert ("cuộc họp do đồng chí Lê Văn An – Phó Trưởng phòng (tên xếp trước theo thứ tự chữ cái) chủ trì" in text), text
+    assert "cấp phó còn lại: Trần Thị Bình – Phó Trưởng phòng" in text
+    from pipeline.forms.unit_context import unit_chairs, unit_signer_words
+
+    campaign = ingest.load(book)
+    hc = campaign.unit("HC")
+    head, deputy = unit_chairs(campaign, hc)
+    assert head is None and deputy.ho_ten == "Lê Văn An"
+    assert unit_signer_words(campaign, hc) == ("Cấp phó ký thay người đứng đầu đơn vị (KT. Trưởng phòng: Phó Trưởng "
+                                               "phòng Lê Văn An)")
+
+
+def test_a_workbook_without_the_deputy_column_is_told_to_add_it(tmp_path):
+    (w,) = _about_deputy(ingest.check(_hc_book(tmp_path / "hc.xlsx", without_column=True)))
+    assert (w.sheet, w.row, w.column, w.header) == ("Đơn vị", 2, None, DEPUTY_LABEL)
+    assert f"thêm cột «{DEPUTY_LABEL}» vào sheet này (như sổ trống của hoso init)" in w.text()
+
+
+@pytest.mark.parametrize("written", ["Trần Thị Bình", "NS-02"])
+def test_the_deputy_named_chairs_and_signs_and_nothing_is_said(tmp_path, written):
+    book = _hc_book(tmp_path / "hc.xlsx", written)
+    problems = ingest.check(book)
+    assert not [p for p in problems if p.is_error] and not _about_deputy(problems)
+    from pipeline.forms.unit_context import unit_chairs, unit_signer_words
+
+    campaign = ingest.load(book)
+    hc = campaign.unit("HC")
+    assert unit_chairs(campaign, hc)[1].ho_ten == "Trần Thị Bình"
+    assert unit_signer_words(campaign, hc) == ("Cấp phó ký thay người đứng đầu đơn vị (KT. Trưởng phòng: Phó Trưởng "
+                                               "phòng Trần Thị Bình)")
+
+
+def test_an_outsider_in_the_deputy_column_stops_check_naming_the_cell(tmp_path, capsys, cli_in_process):
+    """Phạm Thị Dung is the Giám đốc of the other unit (SN): check exits 3 (the workbook has errors), naming sheet,
+    row, column."""
+    code, err = run_main(["check", str(_hc_book(tmp_path / "hc.xlsx", "Phạm Thị Dung"))], capsys)
+    assert code == 3, err
+    letter = wf.letter("DonVi", "cap_pho_phu_trach")
+    line = " ".join(next(x for x in err.splitlines() if "Phạm Thị Dung" in x).split())
+    assert line.startswith(f"LỖI Sheet «Đơn vị», dòng 2, cột {letter} «{DEPUTY_LABEL}» (ô {letter}2):"), line
+    assert "Tổng cộng: 1 lỗi" in err
+    assert ("«Phạm Thị Dung» không phải người của đơn vị «HC» ở sheet «Nhân sự» (người này thuộc đơn vị «SN»): "
+            "biên bản họp và các văn bản của đơn vị không in được người chủ trì cuộc họp, ký thay người đứng đầu") in line
+
+
+def test_the_deputy_column_while_the_head_sits_or_naming_an_absentee_is_questioned(tmp_path):
+    problems = ingest.check(_hc_book(tmp_path / "hc.xlsx", "Trần Thị Bình", away=""))
+    assert not [p for p in problems if p.is_error]
+    (w,) = _about_deputy(problems)
+    assert (w.row, w.header) == (2, DEPUTY_LABEL)
+    assert ("«Cấp phó chủ trì khi vắng người đứng đầu» ghi Trần Thị Bình, nhưng người đứng đầu đơn vị (Nguyễn Văn An "
+            "– Trưởng phòng) dự họp: đồng chí Nguyễn Văn An chủ trì cuộc họp") in w.text()
+    assert "cột này không được dùng" in w.text()
+
+    problems = ingest.check(_hc_book(tmp_path / "hc2.xlsx", "Trần Thị Bình",
+                                     away="Nguyễn Văn An (đi công tác); Trần Thị Bình (ốm)"))
+    assert not [p for p in problems if p.is_error]
+    (w,) = _about_deputy(problems)
+    assert "ghi Trần Thị Bình, người có tên ở cột «Vắng mặt» của đơn vị" in w.text()
+
+
+def test_the_minutes_print_the_deputy_named_as_chair_and_signer(tmp_path, cache_dir):
+    if not __import__("shutil").which("soffice"):
+        pytest.fail("LibreOffice (soffice) is required")
+    out = tmp_path / "out"
+    api.build(_hc_book(tmp_path / "hc.xlsx", "Trần Thị Bình"), out,
+              BuildOptions(cache_dir=cache_dir, today=dt.date(wf.YEAR, 12, 7), units=frozenset({"HC"})))
+    minutes = " ".join(docx_text(out / "don_vi" / "HC" / "bien_ban_hop.docx").split())
+    assert "Chủ trì: đồng chí Trần Thị Bình – Phó Trưởng phòng." in minutes, minutes
+    assert "Lê Văn An – Phó Trưởng phòng chủ trì" not in minutes and "đồng chí Lê Văn An chủ trì" not in minutes
+    assert "Chủ trì: đồng chí Lê Văn An" not in minutes
+    # signed: the minutes by her as chair; the unit's other papers «KT. TRƯỞNG PHÒNG» over her post and name
+    text = pdftotext_flat(out / "don_vi" / "HC.pdf")
+    assert "CHỦ TRÌ" in text and "KT. TRƯỞNG PHÒNG PHÓ TRƯỞNG PHÒNG" in text, text
+    after_kt = text.split("KT. TRƯỞNG PHÒNG PHÓ TRƯỞNG PHÒNG", 1)[1][:300]
+    assert "Trần Thị Bình" in after_kt and "Lê Văn An" not in after_kt, after_kt
+    guide = (out / "HUONG_DAN_IN.txt").read_text()
+    assert "(KT. Trưởng phòng: Phó Trưởng phòng Trần Thị Bình)" in guide
+    assert "Phó Trưởng phòng Lê Văn An" not in guide

@@ -168,6 +168,9 @@ def _so_2025(src: Path, dest: Path) -> Path:
     # who chaired the Chánh Văn phòng's review at 2025's meeting: a fact of that meeting
     ws.cell(row=1, column=ws.max_column + 1, value="chu_tri_khi_kiem_diem_truong")
     ws.cell(row=2, column=ws.max_column, value="Trần Thị Thu Hà")
+    # and who was assigned to chair it, signing for a head away from it: as much that meeting's
+    ws.cell(row=1, column=ws.max_column + 1, value="cap_pho_phu_trach")
+    ws.cell(row=2, column=ws.max_column, value="Trần Thị Thu Hà")
     ws = wb["NhanSu"]
     head = [c.value for c in ws[1]]
     for row in ws.iter_rows(min_row=2):
@@ -202,7 +205,7 @@ def test_2025_to_2026_leaves_the_year_s_dates_meetings_and_criteria_behind(sampl
            (None, None, None, None, None, "")
     for u in new.units:
         assert (u.ngay_hop, u.vang_mat, u.so_phieu_phat_ra, u.so_phieu_thu_ve, u.so_thanh_vien) == (None, "", None, None, None)
-        assert u.chu_tri_khi_kiem_diem_truong == ""
+        assert u.chu_tri_khi_kiem_diem_truong == "" and u.cap_pho_phu_trach == ""
     assert not new.criteria
     p = new.person("VP-012")
     assert not p.nghi_thai_san and p.so_thang_cong_tac == 12

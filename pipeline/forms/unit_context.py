@@ -287,8 +287,9 @@ def _absentees(unit: Unit) -> list[str]:
 
 
 def unit_chairs(campaign: Campaign, unit: Unit) -> tuple[Person | None, Person | None]:
-    """The unit's head and first other deputy present at its meeting (the unit's papers' chair and
-    signer: the head, else the deputy signing «KT.» for him). A unit without a head («truong») whose
+    """The unit's head and the deputy present at its meeting who stands for him (the unit's papers' chair and
+    signer: the head, else that deputy signing «KT.» for him — the one DonVi `cap_pho_phu_trach` names, else
+    the first by name: pipeline.ingest.chairs). A unit without a head («truong») whose
     member is the agency head (a deputy in charge, CoQuan `nguoi_dung_dau`: the Ban Giám đốc of a Sở
     whose Giám đốc post is vacant) is headed by him. Someone the minutes list as absent (DonVi vang_mat,
     "Name (reason)") chairs nothing. Who chairs the head's own review is `review_chair`

@@ -6,8 +6,11 @@ The head (vai_tro `truong`) chairs the unit's meeting; a unit without one whose 
 `vang_mat`, «Name (reason)») chairs nothing. The review of the head is chaired by the person DonVi
 `chu_tri_khi_kiem_diem_truong` names (a name as written in NhanSu, or a mã số); when it is empty, by the
 unit's deputy present — the first by name when there are several, which `hoso check` says, naming the others
-(the agency assigns one: the paper must not print a guess unsaid). The minutes print it
-(pipeline.forms.unit_context); `hoso check` reports here what the column names or leaves to the order.
+(the agency assigns one: the paper must not print a guess unsaid). With no head present (absent, or none), the
+deputy DonVi `cap_pho_phu_trach` names («cấp phó được giao phụ trách, điều hành», ND 30/2020 Art. 13 cl. 1) chairs
+the meeting and signs the unit's papers «KT.» for the head; when it is empty, the deputy present — again the first
+by name when there are several, which `hoso check` says. The minutes print them (pipeline.forms.unit_context);
+`hoso check` reports here what the columns name or leave to the order.
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ from pipeline.ingest.model import Campaign, Person, Ref, Unit, names_person
 from pipeline.ingest.problems import ERROR, WARNING, Problem
 
 KEY = "chu_tri_khi_kiem_diem_truong"
+DEPUTY_KEY = "cap_pho_phu_trach"
+# what each column's person does, in a clerk's words (unknown_chairs' errors)
+_DOES = {KEY: "chủ trì khi kiểm điểm người đứng đầu", DEPUTY_KEY: "chủ trì cuộc họp, ký thay người đứng đầu"}
+_PRINTS = {KEY: "biên bản họp của đơn vị không in được người chủ trì khi kiểm điểm người đứng đầu",
+           DEPUTY_KEY: "biên bản họp và các văn bản của đơn vị không in được người chủ trì cuộc họp, ký thay người "
+                       "đứng đầu"}
 
 
 def absentees(unit: Unit) -> list[str]:
@@ -72,15 +81,19 @@ def named_in_unit(written: str, people: list[Person]) -> list[Person]:
 @dataclass(frozen=True)
 class Chairs:
     head: Person | None  # chairs the meeting: the unit's head (or the agency head heading it); None: none present
-    deputy: Person | None  # the first deputy present other than `head`: with no head, he chairs and signs «KT.»
-    review: Person | None  # chairs the head's review: the person the column names, else `deputy`
+    # with no head, the one who chairs and signs «KT.»: the person DonVi `cap_pho_phu_trach` names, else the first
+    # deputy present other than `head` (by name); with a head, that first deputy
+    deputy: Person | None
+    review: Person | None  # chairs the head's review: the person the column names, else the first deputy present
     named: Person | None  # the person DonVi `chu_tri_khi_kiem_diem_truong` names (None: empty, or nobody of the unit)
     others: tuple[Person, ...]  # the deputies present other than `head` and `deputy`, in name order
+    assigned: Person | None = None  # the person DonVi `cap_pho_phu_trach` names (None: empty, or nobody of the unit)
 
 
 def chairs(campaign: Campaign, unit: Unit) -> Chairs:
     """The unit's chairs (module docstring). The column's person chairs the head's review unless he is the head
-    himself (the seed's rule: the head never chairs his own review): then the deputy does, and check warns."""
+    himself (the seed's rule: the head never chairs his own review): then the deputy does, and check warns. The
+    person DonVi `cap_pho_phu_trach` names chairs and signs only when no head is present."""
     by_unit, agency_head = _index(campaign)
     people = by_unit.get(unit.ma_don_vi, [])
     present = [p for p in people if not _absent(unit, p)]
@@ -88,17 +101,23 @@ def chairs(campaign: Campaign, unit: Unit) -> Chairs:
     if head is None:
         head = next((p for p in present if _is_agency_head(agency_head, p)), None)
     deputies = [p for p in present if p.vai_tro == "pho" and p is not head]
-    deputy = deputies[0] if deputies else None
-    found = named_in_unit(unit.chu_tri_khi_kiem_diem_truong, people)
-    named = found[0] if len(found) == 1 else None
-    review = named if named is not None and named is not head else deputy
-    return Chairs(head, deputy, review, named, tuple(deputies[1:]))
+    first = deputies[0] if deputies else None
+    named, assigned = (_one(named_in_unit(written, people))
+                       for written in (unit.chu_tri_khi_kiem_diem_truong, unit.cap_pho_phu_trach))
+    deputy = assigned if head is None and assigned is not None else first
+    # the head's review has no chair of its own with no head: kept as it was (the first by name), not printed
+    review = named if named is not None and named is not head else first
+    return Chairs(head, deputy, review, named, tuple(p for p in deputies if p is not deputy), assigned)
+
+
+def _one(found: list[Person]) -> Person | None:
+    return found[0] if len(found) == 1 else None
 
 
 def _at(unit_refs: Mapping[str, Ref], severity: str, message: str, *, value: str | None = None,
         expected: str | None = None, key: str = KEY) -> Problem:
-    """A problem on the unit's DonVi `chu_tri_khi_kiem_diem_truong` cell, or `key`'s (its row and label when the
-    workbook has no such column)."""
+    """A problem on the unit's DonVi `key` cell (`chu_tri_khi_kiem_diem_truong` unless said; its row and label
+    when the workbook has no such column)."""
     ref = unit_refs.get(key)
     if ref is not None:
         return Problem(severity, ref.sheet, message, row=ref.row, column=ref.column, header=ref.header,
@@ -113,14 +132,16 @@ def _who(p: Person) -> str:
 
 
 def chair_warnings(campaign: Campaign) -> list[Problem]:
-    """Per unit, one warning at most: the column names the head himself, or someone listed absent; or it is
-    empty, the unit has a head and two or more deputies are present (the minutes print the first by name); or no
-    head is present and two or more deputies are (the first by name chairs and signs: named, and that no column
-    chooses another)."""
+    """Per unit and column, one warning at most. `chu_tri_khi_kiem_diem_truong`: it names the head himself, or
+    someone listed absent, or is written while no head is present (unused); or it is empty, the unit has a head
+    and two or more deputies are present (the minutes print the first by name). `cap_pho_phu_trach`: it is
+    written while the head is present (unused), or names someone listed absent; or it is empty, no head is present
+    and two or more deputies are (the first by name chairs and signs: named, and the column to fill)."""
     label = schema.DON_VI.column(KEY).label
     out: list[Problem] = []
     for unit in campaign.units:
         c = chairs(campaign, unit)
+        out.extend(_deputy_warnings(unit, c))
         written = unit.chu_tri_khi_kiem_diem_truong
         if c.named is not None and c.named is c.head:
             fallback = (f"biên bản in đồng chí {_who(c.deputy)} chủ trì phần kiểm điểm này" if c.deputy is not None
@@ -138,19 +159,9 @@ def chair_warnings(campaign: Campaign) -> list[Problem]:
         elif written.strip() and c.head is None:
             out.append(_at(unit.refs, WARNING,
                            f"Đơn vị «{unit.ma_don_vi}» không có người đứng đầu dự họp: cuộc họp do cấp phó chủ trì, "
-                           f"biên bản không có phần chủ trì khi kiểm điểm người đứng đầu; «{label}» không được dùng.",
+                           f"biên bản không có phần chủ trì khi kiểm điểm người đứng đầu; «{label}» không được dùng "
+                           f"(cấp phó chủ trì cuộc họp ghi ở cột «{schema.DON_VI.column(DEPUTY_KEY).label}»).",
                            value=written, expected="để trống"))
-        elif not written.strip() and c.head is None and c.deputy is not None and c.others:
-            # no head at the meeting: the first deputy by name chairs it and signs the unit's papers for the head
-            # (unit_context.unit_chairs); no column chooses him (this one is for the head's review only)
-            others = "; ".join(_who(p) for p in c.others)
-            out.append(_at(unit.refs, WARNING,
-                           f"Đơn vị «{unit.ma_don_vi}» không có người đứng đầu dự họp và có {1 + len(c.others)} cấp phó "
-                           f"dự họp: cuộc họp do đồng chí {_who(c.deputy)} (tên xếp trước theo thứ tự chữ cái) chủ trì, "
-                           f"biên bản và các văn bản của đơn vị in đồng chí này ký thay người đứng đầu; cấp phó còn lại: "
-                           f"{others}. Sổ Excel không có cột nào để chọn cấp phó khác (cột «{label}» chỉ dùng khi người "
-                           f"đứng đầu dự họp): nếu người khác được phân công, sửa các văn bản đó trước khi in, ký.",
-                           key="ma_don_vi"))  # the unit's code: the column named is not the one to fill
         elif not written.strip() and c.head is not None and c.deputy is not None and c.others:
             others = "; ".join(_who(p) for p in c.others)
             # a workbook made before the column: it has to be added (the blank workbook of `hoso init` has it)
@@ -165,11 +176,43 @@ def chair_warnings(campaign: Campaign) -> list[Problem]:
     return out
 
 
+def _deputy_warnings(unit: Unit, c: Chairs) -> list[Problem]:
+    """DonVi `cap_pho_phu_trach`'s warning for a unit (chair_warnings), on its cell (on the unit's row, with the
+    column's label, when the workbook predates the column)."""
+    label = schema.DON_VI.column(DEPUTY_KEY).label
+    written = unit.cap_pho_phu_trach
+    if c.assigned is not None and c.head is not None:
+        return [_at(unit.refs, WARNING,
+                    f"Đơn vị «{unit.ma_don_vi}»: «{label}» ghi {c.assigned.ho_ten}, nhưng người đứng đầu đơn vị "
+                    f"({_who(c.head)}) dự họp: đồng chí {c.head.ho_ten} chủ trì cuộc họp và ký các văn bản của đơn "
+                    f"vị; cột này không được dùng.", value=written, key=DEPUTY_KEY,
+                    expected="để trống; nếu người đứng đầu vắng, ghi tên người đó ở cột «Vắng mặt»")]
+    if c.assigned is not None and _absent(unit, c.assigned):
+        return [_at(unit.refs, WARNING,
+                    f"Đơn vị «{unit.ma_don_vi}»: «{label}» ghi {c.assigned.ho_ten}, người có tên ở cột «Vắng mặt» "
+                    f"của đơn vị; biên bản vẫn in người này chủ trì cuộc họp và ký thay người đứng đầu.",
+                    value=written, key=DEPUTY_KEY,
+                    expected="cấp phó dự họp được giao phụ trách, hoặc bỏ tên khỏi cột «Vắng mặt»")]
+    if written.strip() or c.head is not None or c.deputy is None or not c.others:
+        return []
+    # no head at the meeting and nobody assigned: the first deputy by name chairs it and signs the unit's papers
+    # for the head (unit_context.unit_chairs), as before the column; a workbook made before it has to add it
+    fill = (f"ghi họ tên hoặc mã số người đó vào cột «{label}»" if DEPUTY_KEY in unit.refs else
+            f"thêm cột «{label}» vào sheet này (như sổ trống của hoso init) và ghi họ tên người đó")
+    others = "; ".join(_who(p) for p in c.others)
+    return [_at(unit.refs, WARNING,
+                f"Đơn vị «{unit.ma_don_vi}» không có người đứng đầu dự họp và có {1 + len(c.others)} cấp phó dự họp: "
+                f"cuộc họp do đồng chí {_who(c.deputy)} (tên xếp trước theo thứ tự chữ cái) chủ trì, biên bản và các "
+                f"văn bản của đơn vị in đồng chí này ký thay người đứng đầu; cấp phó còn lại: {others}. Nếu cấp phó "
+                f"khác được giao phụ trách, điều hành, {fill}.", key=DEPUTY_KEY,
+                expected="họ tên hoặc mã số cấp phó được giao phụ trách, điều hành đơn vị khi vắng người đứng đầu")]
+
+
 def unknown_chairs(donvi_rows: list[tuple[Mapping[str, Ref], str, str]],
-                   people: list[tuple[str, str, str]]) -> list[Problem]:
-    """Errors, before a campaign is built: a DonVi `chu_tri_khi_kiem_diem_truong` naming nobody of its unit,
-    or two of its people by the same name. `donvi_rows`: (refs, unit code, the cell as written);
-    `people`: (mã số, name, unit code) of NhanSu."""
+                   people: list[tuple[str, str, str]], key: str = KEY) -> list[Problem]:
+    """Errors, before a campaign is built: a DonVi `key` cell (`chu_tri_khi_kiem_diem_truong`, or
+    `cap_pho_phu_trach`) naming nobody of its unit, or two of its people by the same name. `donvi_rows`: (refs,
+    unit code, the cell as written); `people`: (mã số, name, unit code) of NhanSu."""
     out: list[Problem] = []
     by_unit: dict[str, list[tuple[str, str]]] = {}
     for m, n, u in people if donvi_rows else ():
@@ -185,13 +228,13 @@ def unknown_chairs(donvi_rows: list[tuple[Mapping[str, Ref], str, str]],
             continue
         if by_name:
             out.append(_at(refs, ERROR, f"«{text}» trùng tên {len(by_name)} người của đơn vị «{code}» "
-                                        f"({', '.join(by_name)}): không rõ ai chủ trì khi kiểm điểm người đứng đầu.",
-                           value=written, expected=f"mã số của người được phân công ({', '.join(by_name)})"))
+                                        f"({', '.join(by_name)}): không rõ ai {_DOES[key]}.",
+                           value=written, expected=f"mã số của người được phân công ({', '.join(by_name)})", key=key))
             continue
         elsewhere = sorted({u for m, n, u in people
                             if u.casefold() != code.casefold() and (m.casefold() == text.casefold() or names_person(text, n))})
         where = f" (người này thuộc đơn vị «{', '.join(elsewhere)}»)" if elsewhere else ""
-        out.append(_at(refs, ERROR, f"«{text}» không phải người của đơn vị «{code}» ở sheet NhanSu{where}: biên bản họp "
-                                    f"của đơn vị không in được người chủ trì khi kiểm điểm người đứng đầu.",
+        out.append(_at(refs, ERROR, f"«{text}» không phải người của đơn vị «{code}» ở sheet NhanSu{where}: "
+                                    f"{_PRINTS[key]}.", key=key,
                        value=written, expected=f"họ tên (như ở sheet NhanSu) hoặc mã số một người của đơn vị «{code}»"))
     return out

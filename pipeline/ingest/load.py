@@ -500,7 +500,7 @@ def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
     units = []
     for i, row in enumerate(sheet.rows):
         v = row.values
-        for key in ("nguoi_danh_gia", "chu_tri_khi_kiem_diem_truong"):
+        for key in ("nguoi_danh_gia", "chu_tri_khi_kiem_diem_truong", "cap_pho_phu_trach"):
             _collapse_spaces(row, key, schema.DON_VI.column(key).label, problems)
         if not _complete(row, schema.DON_VI) or row.number in repeats:
             continue
@@ -511,6 +511,7 @@ def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
                           vang_mat=v.get("vang_mat", ""), so_phieu_phat_ra=v.get("so_phieu_phat_ra"),
                           so_phieu_thu_ve=v.get("so_phieu_thu_ve"), co_quan_in=v.get("co_quan_in", ""),
                           chu_tri_khi_kiem_diem_truong=v.get("chu_tri_khi_kiem_diem_truong", ""),
+                          cap_pho_phu_trach=v.get("cap_pho_phu_trach", ""),
                           refs=_frozen(row.refs)))
     units.sort(key=lambda u: u.thu_tu)
     return units
@@ -1044,15 +1045,19 @@ def _absentees_counted(units: SheetData, votes: SheetData | None, unit_of: dict[
 
 
 def _review_chairs_named(data: dict[str, SheetData]) -> list[Problem]:
-    """DonVi `chu_tri_khi_kiem_diem_truong` naming nobody of its unit (`chairs.unknown_chairs`)."""
+    """DonVi `chu_tri_khi_kiem_diem_truong` or `cap_pho_phu_trach` naming nobody of its unit
+    (`chairs.unknown_chairs`)."""
     units, people = data.get("DonVi"), data.get("NhanSu")
     if units is None or people is None:
         return []
-    rows = [(r.refs, str(r.values["ma_don_vi"]), str(r.values.get(chairs.KEY) or "")) for r in units.rows
-            if r.values.get("ma_don_vi") and r.values.get(chairs.KEY)]
     staff = [(str(r.values["ma_so"]), str(r.values.get("ho_ten") or ""), str(r.values.get("ma_don_vi") or ""))
              for r in people.rows if r.values.get("ma_so")]
-    return chairs.unknown_chairs(rows, staff)
+    out: list[Problem] = []
+    for key in (chairs.KEY, chairs.DEPUTY_KEY):
+        rows = [(r.refs, str(r.values["ma_don_vi"]), str(r.values.get(key) or "")) for r in units.rows
+                if r.values.get("ma_don_vi") and r.values.get(key)]
+        out.extend(chairs.unknown_chairs(rows, staff, key))
+    return out
 
 
 def _disciplines(data: dict[str, SheetData], people: dict[str, str] | None, members: set[str], year: int | None, problems: list[Problem]) -> list[Discipline]:

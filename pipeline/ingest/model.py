@@ -158,6 +158,9 @@ class Unit:
     # who chairs the review of the unit's head at its meeting (a name as in NhanSu, or a mã số; "" = its one
     # deputy present, or the first by name when there are more: pipeline.ingest.chairs)
     chu_tri_khi_kiem_diem_truong: str = ""
+    # the deputy assigned to chair the meeting and sign for the head when the head is absent or the unit has none
+    # (a name as in NhanSu, or a mã số; "" = its one deputy present, or the first by name: pipeline.ingest.chairs)
+    cap_pho_phu_trach: str = ""
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 
 

@@ -60,7 +60,9 @@ PER_YEAR = {
               # the unit's meeting of the year (date, members called, absentees, ballots) printed on its minutes
               "ngay_hop", "so_thanh_vien", "vang_mat", "so_phieu_phat_ra", "so_phieu_thu_ve",
               # who was assigned to chair the head's review at that meeting: next year's meeting assigns anew
-              "chu_tri_khi_kiem_diem_truong"),
+              "chu_tri_khi_kiem_diem_truong",
+              # who was assigned to chair it and sign for a head away from it: next year's meeting assigns anew
+              "cap_pho_phu_trach"),
 }
 # KyLuat is a sheet of the year, except the decisions in force from next year on (a decision of December
 # for an act of this year, in force in January): they are next year's discipline (ND 48 cl. 5a, ND 335

@@ -234,6 +234,15 @@ DON_VI = Sheet(
                "đầu đơn vị tại cuộc họp của đơn vị (thường là một cấp phó), in ở biên bản họp. Để trống khi đơn vị "
                "chỉ có một cấp phó dự họp; nếu có từ hai cấp phó dự họp mà để trống, biên bản in cấp phó có tên "
                "xếp trước theo thứ tự chữ cái và hoso check nhắc ghi cột này", width=28),
+        # ND 30/2020 Art. 13 cl. 1: «cấp phó được giao phụ trách, điều hành» signs «KT.» for the head; with the
+        # head away from the meeting (or none), the unit assigns which deputy chairs and signs
+        # (pipeline.ingest.chairs); empty: its one deputy present, or the first by name (as before)
+        C("cap_pho_phu_trach", "Cấp phó chủ trì khi vắng người đứng đầu",
+          help="Họ tên (như ở sheet Nhân sự) hoặc mã số của cấp phó được giao phụ trách, điều hành đơn vị khi người "
+               "đứng đầu vắng mặt cuộc họp của đơn vị (ghi ở cột «Vắng mặt») hoặc đơn vị không có người đứng đầu: "
+               "người này chủ trì cuộc họp, ký biên bản và ký thay (KT.) người đứng đầu các văn bản của đơn vị. Để "
+               "trống khi người đứng đầu dự họp hoặc chỉ có một cấp phó dự họp; nếu có từ hai cấp phó dự họp mà để "
+               "trống, cấp phó có tên xếp trước theo thứ tự chữ cái chủ trì và hoso check nhắc ghi cột này", width=28),
     ),
 )
 
