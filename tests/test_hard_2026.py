@@ -102,3 +102,26 @@ def test_the_clerk_is_told_what_the_hard_cases_need(tmp_path):
     assert any("45/QĐ-SVHTTDL" in t and "Không hoàn thành nhiệm vụ" in t for t in texts)
     assert any("Mức xếp loại đảng viên Hoàn thành xuất sắc nhiệm vụ cao hơn" in t for t in texts)
     assert any("«QLVH» không có người đứng đầu" in t for t in texts)
+
+
+@pytest.mark.libreoffice
+def test_the_report_to_the_so_names_a_group_cut_by_rulebook_in_words(out):
+    # K-06 (Văn phòng, the default rulebook for người lao động: ND 335) and K-18 (the centre, whose DonVi chose ND 233)
+    # are one default group cut in two; neither text covers người lao động: each part is «vận dụng» its text
+    for name in ("bao_cao_ket_qua_danh_gia.pdf", "bieu_tong_hop.pdf"):
+        text = _flat(pdf_text(out / "nop_so_noi_vu" / name))
+        assert "nd233-2026" not in text and "nd335-2025" not in text and "nguoi_lao_dong" not in text, name
+        assert "Người lao động không giữ chức vụ lãnh đạo, quản lý (vận dụng Luật Viên chức 2025 và Nghị định " \
+               "233/2026/NĐ-CP)" in text, name
+        assert "Người lao động không giữ chức vụ lãnh đạo, quản lý (vận dụng Nghị định 335/2025/NĐ-CP)" in text, name
+
+
+def test_a_group_cut_by_rulebook_is_named_in_words_everywhere():
+    from pipeline.rating.groups import display_name, group_label
+
+    # công chức are covered by ND 335 itself; a clerk's group keeps its name, with the text it is rated by
+    assert group_label("cong_chuc/khong_giu_chuc_vu (nd335-2025)") == \
+        "Công chức không giữ chức vụ lãnh đạo, quản lý (xếp loại theo Nghị định 335/2025/NĐ-CP)"
+    assert display_name("TH/chuyen_vien (nd233-2026)", {"TH": "Phòng Tổng hợp"}) == \
+        "Chuyên viên – Phòng Tổng hợp (xếp loại theo Luật Viên chức 2025 và Nghị định 233/2026/NĐ-CP)"
+    assert display_name("Tổ (A)", {}) == "Tổ (A)"
