@@ -72,6 +72,7 @@ def _same(a: str, b: str) -> bool:
 class _Index:
     heads: dict[str, Any]  # ma_don_vi -> the unit's head (first vai_tro truong in sheet order)
     agency_head: str | None  # ma_so of the agency head among the people, if any
+    deputies: dict[str, list[Any]]  # ma_don_vi -> the unit's deputies (vai_tro pho), sheet order
 
 
 _last: tuple[Campaign, _Index] | None = None
@@ -83,10 +84,13 @@ def _index(campaign: Campaign) -> _Index:
     if _last is not None and _last[0] is campaign:
         return _last[1]
     heads: dict[str, Person] = {}
+    deputies: dict[str, list[Person]] = {}
     for p in campaign.people:
         if p.vai_tro == "truong":
             heads.setdefault(p.ma_don_vi, p)
-    index = _Index(heads, campaign.agency_head_ma_so())
+        elif p.vai_tro == "pho":
+            deputies.setdefault(p.ma_don_vi, []).append(p)
+    index = _Index(heads, campaign.agency_head_ma_so(), deputies)
     _last = (campaign, index)
     return index
 
@@ -134,18 +138,31 @@ def evaluator(campaign: Campaign, person: Person) -> Signer:
     return chief
 
 
+def deputy_in_charge(campaign: Campaign, unit: Unit) -> Person | None:
+    """The one deputy (vai_tro pho) of a unit with no head: he runs it and is its people's direct manager
+    (audit hard: the staff of a phòng whose Trưởng phòng post is vacant had no direct manager's part on their
+    phiếu, and the Giám đốc confirmed their period sheets). None when the unit has a head, no deputy, or
+    several (which of them manages whom the workbook does not say)."""
+    index = _index(campaign)
+    if unit.ma_don_vi in index.heads:
+        return None
+    deputies = index.deputies.get(unit.ma_don_vi, [])
+    return deputies[0] if len(deputies) == 1 else None
+
+
 def commenter(campaign: Campaign, person: Person, rated_by: Signer | None = None) -> Signer:
-    """The direct commenter (head of the person's unit) when distinct from the person and the
-    evaluator; empty `Signer` otherwise (section III is then not printed)."""
+    """The direct commenter (head of the person's unit, else the one deputy running a unit with no head)
+    when distinct from the person and the evaluator; empty `Signer` otherwise (section III is then not
+    printed)."""
     rated_by = rated_by or evaluator(campaign, person)
     if is_agency_head(campaign, person):
         return NOBODY
-    head = unit_head(campaign, campaign.unit(person.ma_don_vi))
+    unit = campaign.unit(person.ma_don_vi)
+    head = unit_head(campaign, unit) or deputy_in_charge(campaign, unit)
     if head is None or head.ma_so == person.ma_so or names_person(rated_by.ho_ten, head.ho_ten):
         return NOBODY
     if is_agency_head(campaign, head):
         return NOBODY
-    unit = campaign.unit(person.ma_don_vi)
     return Signer(head.ho_ten, head.chuc_vu, unit.ten_don_vi, "truong_don_vi")
 
 

@@ -3,6 +3,8 @@ summary tables, notice of results), as plain JSON-able data. Documented in docs/
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -271,14 +273,22 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
     }
 
 
+# What a deputy's post says of his own charge, never part of the head's post he signs «KT.» for: «Phó Trưởng
+# phòng Quản lý văn hóa (phụ trách)», «Phó Trưởng phòng phụ trách», «Phó Giám đốc, phụ trách điều hành»,
+# «Phó Giám đốc phụ trách lĩnh vực văn hóa» (audit hard: «KT. TRƯỞNG PHÒNG QUẢN LÝ VĂN HÓA (PHỤ TRÁCH)»).
+_OWN_CHARGE = re.compile(r"\s*[(,;–-]?\s*\bphụ\s+trách\b.*$", re.IGNORECASE | re.DOTALL)
+
+
 def _head_post(deputy: Person | None) -> str:
     """The head's post a deputy signs for: «Phó Trưởng phòng» -> «Trưởng phòng», «Phó Giám đốc» ->
-    «Giám đốc»; "" when the deputy's post does not start with «Phó»."""
-    post = deputy.chuc_vu.strip() if deputy else ""
+    «Giám đốc», without what the deputy's post says of his own charge («(phụ trách)», «phụ trách lĩnh vực
+    …»: the head's post is not «Trưởng phòng (phụ trách)»); "" when the deputy's post does not start with
+    «Phó»."""
+    post = unicodedata.normalize("NFC", deputy.chuc_vu.strip()) if deputy else ""
     word, _, rest = post.partition(" ")
     if word.casefold() != "phó" or not rest.strip():
         return ""
-    rest = rest.strip()
+    rest = _OWN_CHARGE.sub("", rest).strip()
     return rest[:1].upper() + rest[1:]
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from pipeline.ingest.model import Campaign, CapOverride, Person, names_person
 from pipeline.ingest.schema import kind_in_sentence
+from pipeline.rating.groups import display_name
 from pipeline.rating.rulebooks import (
     BY_CATEGORY,
     BY_CATEGORY_FROM,
@@ -93,8 +94,10 @@ def plan(campaign: Campaign, rulebook: Rulebook | str | None = None) -> Plan:
         parts.append((rb, replace(campaign, people=tuple(mine), cap_overrides=overrides)))
     if shared:
         names = sorted({_group(p) for p in campaign.people if _group(p).casefold() in shared})
-        warnings += (f"Nhóm tương đồng {', '.join(f'«{n}»' for n in names)} có người được xếp loại theo các bộ quy tắc "
-                     "khác nhau; tỷ lệ HTXS được tính riêng cho từng bộ quy tắc (tên nhóm kèm mã bộ quy tắc).",)
+        units = {u.ma_don_vi: u.ten_don_vi for u in campaign.units}
+        warnings += (f"Nhóm tương đồng {', '.join(f'«{display_name(n, units)}»' for n in names)} có người được xếp loại "
+                     "theo các bộ quy tắc khác nhau; tỷ lệ HTXS được tính riêng cho từng bộ quy tắc (tên nhóm kèm văn "
+                     "bản của bộ quy tắc).",)
         for o in campaign.cap_overrides:
             if o.nhom_tuong_dong.casefold() in shared:
                 warnings += (f"Ngoại lệ tỷ lệ HTXS cho nhóm «{o.nhom_tuong_dong}» (văn bản số {o.so_van_ban}) áp dụng "

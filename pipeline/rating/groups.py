@@ -44,9 +44,38 @@ def is_default_key(key: str) -> bool:
     return kind in KIND_WORDS and lead in (LEADERS, STAFF)
 
 
+def _split_by_rulebook(key: str) -> tuple[str, str] | None:
+    """A group cut in parts by rulebook (`categories.suffixed`: «nguoi_lao_dong/khong_giu_chuc_vu (nd233-2026)»):
+    its own key and the rulebook's id; None for any other key."""
+    from pipeline.rating.rulebooks import RULEBOOKS
+
+    base, sep, tail = key.rpartition(" (")
+    if sep and base and tail.endswith(")") and tail[:-1] in RULEBOOKS:
+        return base, tail[:-1]
+    return None
+
+
+def _rulebook_words(base: str, rulebook_id: str) -> str:
+    """What the part of group `base` rated under `rulebook_id` is said to be rated by, in words, never the id
+    (audit hard: the report to the Sở printed «người lao động/không giữ chức vụ lãnh đạo, quản lý (nd233-2026)»):
+    «xếp loại theo Nghị định 335/2025/NĐ-CP»; «vận dụng …» for a default group of a kind the text does not
+    cover (người lao động rated by the agency's rules applying it, docs/rating.md)."""
+    from pipeline.rating.rulebooks import RULEBOOKS
+
+    rb = RULEBOOKS[rulebook_id]
+    document = rb.title.split(" (", 1)[0]
+    kind = base.partition("/")[0] if is_default_key(base) else ""
+    outside = kind not in ("", "co_quan") and kind not in rb.legal_kinds  # «co_quan»: everybody of the agency
+    return f"vận dụng {document}" if outside else f"xếp loại theo {document}"
+
+
 def group_label(key: str) -> str:
     """The Vietnamese name of a group, to print: "Công chức giữ chức vụ lãnh đạo, quản lý" for the default
-    keys; a group named by the clerk is returned unchanged."""
+    keys (a part of one cut by rulebook with the rulebook's text in words); a group named by the clerk is
+    returned unchanged."""
+    split = _split_by_rulebook(key)
+    if split is not None and is_default_key(split[0]):
+        return f"{group_label(split[0])} ({_rulebook_words(*split)})"
     if not is_default_key(key):
         return key
     kind, _, lead = key.partition("/")
@@ -80,6 +109,9 @@ def clerk_group_name(key: str, units: Mapping[str, str]) -> str:
 def display_name(key: str, units: Mapping[str, str]) -> str:
     """What every output calls group `key`: a default group in words (`group_label`), a group the workbook
     wrote as a code in words with its unit's name (`clerk_group_name`), any other name as written."""
+    split = _split_by_rulebook(key)
+    if split is not None:
+        return f"{display_name(split[0], units)} ({_rulebook_words(*split)})"
     named = group_label(key)
     return named if named != key else clerk_group_name(key, units)
 
