@@ -241,6 +241,31 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
             f"da_ky/, không tính vào hồ sơ nào: Lê Quang Cường (NS-03, Phòng Hành chính (HC)): {ns03} trang "
             "(da_ky/HC/NS-03.pdf).") in page, page
     assert (out / "da_ky" / "HCN" / "NS-01.pdf").is_file() and (out / "da_ky" / "HC" / "NS-03.pdf").is_file()
+    # the report the clerk prints and files lists the same pages one by one (it listed neither): each page's scan
+    # file (as sent) and page, the person by name, the document and page, the unit then and now, where it is
+    import openpyxl
+
+    def pages(person: str) -> list[str]:  # the person's form pages as their code names them, in scan order
+        [p] = [p for p in json.loads((out / "manifest.json").read_text("utf-8"))["ca_nhan"] if p["ma_so"] == person] or \
+            [p for p in json.loads((factory_books["out"] / "manifest.json").read_text("utf-8"))["ca_nhan"]
+             if p["ma_so"] == person]
+        return [f"{d['tieu_de']} — trang {k}/{d['so_trang']}" for d in p["tai_lieu"] if d.get("phien_ban")
+                for k in range(1, d["so_trang"] + 1)]
+
+    book = openpyxl.load_workbook(out / "da_ky" / "bao_cao_nhan_ban_ky.xlsx")
+    rows = list(book["Chuyển theo mã đơn vị mới"].iter_rows(values_only=True))
+    assert rows[0] == ("Họ và tên", "Mã số", "Văn bản, trang", "Tệp quét", "Trang trong tệp quét",
+                       "Đơn vị khi nhận (mã cũ)", "Đơn vị hiện nay (mã mới)", "Nay ở")
+    assert sorted(rows[1:], key=lambda r: r[4]) == [
+        ("Nguyễn Văn An", "NS-01", doc, "quet NS-01.pdf", k, "Phòng Hành chính (HC)", "Phòng Hành chính (HCN)",
+         "da_ky/HCN/NS-01.pdf") for k, doc in enumerate(pages("NS-01"), 1)]
+    rows = list(book["Hồ sơ không còn trong kết quả"].iter_rows(values_only=True))
+    assert rows[0] == ("Đơn vị", "Mã số", "Họ và tên", "Văn bản, trang", "Tệp quét", "Trang trong tệp quét",
+                       "Giữ tại (không tính vào hồ sơ nào)")
+    assert sorted(rows[1:], key=lambda r: r[5]) == [
+        ("Phòng Hành chính (HC)", "NS-03", "Lê Quang Cường", doc, "quet NS-03.pdf", k, "da_ky/HC/NS-03.pdf")
+        for k, doc in enumerate(pages("NS-03"), 1)]
+    assert [r[0] for r in book["Không đọc được mã"].iter_rows(min_row=2, values_only=True)] == ["Không có"]
     # audited with the counts: one dossier moved (NS-01), one no longer in the output (NS-03), in words on «Nhật ký»
     line = store.q("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong='nhan_ban_ky' ORDER BY id DESC")[0]
     counts = json.loads(line["chi_tiet"])

@@ -133,6 +133,17 @@ def test_two_units_swapping_codes_are_followed_and_their_signed_unit_pages_too(b
     # each unit named as it was when its pages were filed (the code NK now names the other unit), its codes beside
     assert f"văn bản của đơn vị (Nhà khách tỉnh, mã đơn vị NK → CBTH): {len(nk) - 1} trang" in text, text
     assert f"văn bản của đơn vị (Trung tâm Công báo - Tin học, mã đơn vị CBTH → NK): {len(cbth)} trang" in text, text
+    # the report's sheet lists the same pages one by one: each unit by the name it had when the page was filed
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(out / "da_ky" / "bao_cao_nhan_ban_ky.xlsx")["Chuyển theo mã đơn vị mới"]
+                .iter_rows(min_row=2, values_only=True))
+    nk_rows = [(str(first), k, "Nhà khách tỉnh (NK)", "Nhà khách tỉnh (CBTH)", "da_ky/CBTH/don_vi.pdf")
+               for k in range(1, len(nk))]
+    cbth_rows = [(str(first), k, "Trung tâm Công báo - Tin học (CBTH)", "Trung tâm Công báo - Tin học (NK)",
+                  "da_ky/NK/don_vi.pdf") for k in range(len(nk), len(nk) + len(cbth))]
+    assert sorted(r[3:] for r in rows) == sorted(nk_rows + cbth_rows), rows
+    assert {r[:2] for r in rows} == {("Văn bản của đơn vị", "(văn bản của đơn vị)")}
     state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
     assert state["can_ky_lai"] == [], state["can_ky_lai"]
     # each filed page under the code its unit has now; its image moved with it

@@ -245,29 +245,61 @@ def test_pages_set_aside_say_why(out, vp001, built, tmp_path):
     s = vp001[0]
     [r] = [r for r in zxingcpp.read_barcodes(s.image) if parse(r.text)]
     fields = r.text.split("|")
-    year, agency = list(fields), list(fields)
+    year, agency, nobody, beyond = list(fields), list(fields), list(fields), list(fields)
     year[2] = str(int(fields[2]) - 1)
     agency[1] = "abc123"
+    nobody[4] = "VP-999"  # this agency's and year's code, of a staff code the workbook does not have
+    nobody[5] = "mau_12_hddg"  # (of a form the sample's output titles one way only)
+    beyond[7] = "7/9"  # VP-001's, of a page their document does not have
     guide = subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-f", "2", "-l", "2", str(built[0] / "HUONG_DAN_IN.pdf")],
                            capture_output=True, check=True).stdout
     images = [_scanner(_recoded(s.image, "|".join(year)), rng), _scanner(_recoded(s.image, "|".join(agency)), rng),
               _scanner(_recoded(s.image, "https://dichvucong.gov.vn/"), rng),
-              _scanner(Image.open(io.BytesIO(guide)).convert("L"), rng), _scanner(s.image, rng)]
+              _scanner(Image.open(io.BytesIO(guide)).convert("L"), rng), _scanner(_recoded(s.image, "|".join(nobody)), rng),
+              _scanner(_recoded(s.image, "|".join(beyond)), rng), _scanner(s.image, rng)]
     scan = write_pdf(images, tmp_path / "lan.pdf")
     result = receive(out, [scan])
     why = [f"mã của bản in năm {year[2]} (kết quả này: năm {fields[2]})",
-           "mã của bản in của cơ quan khác (không phải kết quả này)", WHY_OTHER, WHY_NONE]
-    assert result.unreadable == [(str(scan), k) for k in (1, 2, 3, 4)]
+           "mã của bản in của cơ quan khác (không phải kết quả này)", WHY_OTHER, WHY_NONE,
+           "mã của hồ sơ không có trong kết quả này (đơn vị LD, mã số VP-999)",
+           f"mã của trang không có trong kết quả này ({s.form}, bản 1, trang 7/9)"]
+    assert result.unreadable == [(str(scan), k) for k in (1, 2, 3, 4, 5, 6)]
     assert result.why == why
     assert [p.received for p in result.people if p.person == "VP-001"] == [1]
     lines = console_lines(result)
-    assert "4 trang không xếp được vào hồ sơ (xếp tay hoặc quét lại; gom trong da_ky/khong_doc_duoc.pdf):" in lines
+    assert "6 trang không xếp được vào hồ sơ (xếp tay hoặc quét lại; gom trong da_ky/khong_doc_duoc.pdf):" in lines
     for k, w in enumerate(why, 1):
         assert f"    {k}. {scan}, trang {k}: {w}" in lines
     ws = openpyxl.load_workbook(out / "da_ky" / "bao_cao_nhan_ban_ky.xlsx")["Không đọc được mã"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("Trang trong khong_doc_duoc.pdf", "Tệp quét", "Trang trong tệp quét", "Lý do")
+    assert rows[0] == ("Trang trong khong_doc_duoc.pdf", "Tệp quét", "Trang trong tệp quét", "Lý do", "Mã đọc được",
+                       "Hồ sơ theo mã (người, đơn vị)", "Văn bản, trang theo mã")
     assert [row[3] for row in rows[1:]] == why
+    # the code read, and whose dossier and which page it names, as a clerk reads them: VP-001 (Nguyễn Đình Khải,
+    # unit LD «Lãnh đạo Văn phòng» in the sample workbook) for last year's code — as this output's holder of the
+    # code, not as that page's owner; another agency's codes name nobody of this one; a staff code the output
+    # does not have is said so
+    # the document: VP-001's page is of form mau_02, which the sample's output titles two ways (công chức, người lao
+    # động): a page of another year or agency is named by its form's code, not by a title that may not be its own;
+    # mau_12_hddg has one title
+    assert s.form == "mau_02"
+    doc = f"văn bản (mã mẫu mau_02) — trang {fields[7]}"
+    # (this year's VP-001 page: their own document's title)
+    own = next(d["tieu_de"] for p in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["ca_nhan"]
+               if p["ma_so"] == "VP-001" for d in p["tai_lieu"] if d["mau"] == "mau_02")
+    scale = f"Bảng tham chiếu chấm điểm theo các tiêu chí đánh giá, xếp loại — trang {fields[7]}"
+    assert [row[4:] for row in rows[1:]] == [
+        ("|".join(year), f"bản in năm {year[2]}: mã số VP-001 (trong kết quả này là Nguyễn Đình Khải), mã đơn vị LD "
+                         "(trong kết quả này là Lãnh đạo Văn phòng)", doc),
+        ("|".join(agency), "hồ sơ của cơ quan khác (mã đơn vị LD, mã số VP-001): không có trong kết quả này", doc),
+        ("https://dichvucong.gov.vn/", None, None),
+        (None, None, None),
+        ("|".join(nobody), "mã số VP-999 (không có trong kết quả này), Lãnh đạo Văn phòng (LD)", scale),
+        ("|".join(beyond), "Nguyễn Đình Khải (VP-001, Lãnh đạo Văn phòng (LD))", f"{own} — trang 7/9")]
+    # nothing moved to a new unit code, no dossier gone: those sheets say so
+    book = openpyxl.load_workbook(out / "da_ky" / "bao_cao_nhan_ban_ky.xlsx")
+    for name in ("Chuyển theo mã đơn vị mới", "Hồ sơ không còn trong kết quả"):
+        assert [row[0] for row in book[name].iter_rows(min_row=2, values_only=True)] == ["Không có"], name
     state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
     assert [e["ly_do"] for e in state["khong_doc_duoc"]] == why
 

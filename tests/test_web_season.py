@@ -579,6 +579,10 @@ def test_every_time_on_the_pages_reads_day_first_a_print_mark_s_too(served_2025,
     for page in (f"/lan-tao/{row['id']}", "/lan-tao"):
         html = _main(c.get(page).text)
         assert not cli_words.search(html), page
+    # a print marked before this build: the next mark is of the sheets to reprint
+    for page in ("/thay-doi", f"/lan-tao/{row['id']}"):
+        html = _main(c.get(page).text)
+        assert ">Đã in xong các trang cần in lại</button>" in html and "toàn bộ hồ sơ</button>" not in html, page
     assert f"lần in lúc {at}" in _main(c.get(f"/lan-tao/{row['id']}").text)
     log = _main(c.get("/nhat-ky").text)  # the audit log's times are Vietnam's too, and it says so
     assert "giờ Việt Nam (UTC+7)" in log and "đồng hồ của máy chủ" not in log
@@ -678,13 +682,20 @@ def test_after_the_first_build_the_clerk_is_told_to_print_everything(served_2025
     # there is no «lần trước» to compare with: the kept thay_doi.txt is named as the first build's
     html = _main(c.get(f"/lan-tao/{build['id']}").text)
     assert ">tệp thay_doi.txt của lần tạo đầu tiên</a>" in html and "so với lần trước" not in html
-    # a later build with a change: the list of sheets to reprint, and the button for them
+    # a later build with a change, no print marked yet: the list of sheets to reprint since the build before, but
+    # the next mark is the whole output's (the audit's «lần in đầu tiên»): the button and its note say so
     _upload(c, _edited_2025(tmp_path))
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"
     html = _main(c.get("/thay-doi").text)
-    assert 'id="lan_dau"' not in html and ">Đã in xong các trang cần in lại</button>" in html
+    assert 'id="lan_dau"' not in html and 'id="in_lai"' in html
+    assert ">Đã in xong toàn bộ hồ sơ</button>" in html and "các trang cần in lại</button>" not in html, html
+    assert ("Lần đánh dấu đầu tiên là đánh dấu đã in toàn bộ hồ sơ của lần tạo này: khi mọi tờ của hồ sơ hiện tại đã "
+            "được in (in cả bộ, hoặc bộ đã in trước đó cùng các tờ cần in lại), bấm nút dưới đây") in html, html
     later = store.one("SELECT id FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")["id"]
+    assert ">Đã in xong toàn bộ hồ sơ</button>" in _main(c.get(f"/lan-tao/{later}").text)
+    assert c.post("/thay-doi/da-in", data={"csrf_token": _csrf(c), "lan_tao": later}).status_code == 302
+    assert "Đánh dấu đã in xong toàn bộ hồ sơ (lần in đầu tiên)" in _main(c.get("/nhat-ky").text)
     assert ">những gì thay đổi so với lần trước (thay_doi.txt)</a>" in _main(c.get(f"/lan-tao/{later}").text)
 
 

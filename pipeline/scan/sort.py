@@ -12,7 +12,8 @@ is a duplicate. Written:
 - `da_ky/khong_doc_duoc.pdf`: pages that could not be filed, to sort by hand or scan again (the
   report says which scan file and page each one is, and why when known: no code, a code not
   decoded, not hoso's, another year's or agency's, two sheets in one image);
-- `da_ky/bao_cao_nhan_ban_ky.xlsx`: the report.
+- `da_ky/bao_cao_nhan_ban_ky.xlsx`: the report (sheets «Theo người», «Không đọc được mã» with the code read
+  and whose it names, «Chuyển theo mã đơn vị mới», «Hồ sơ không còn trong kết quả»: `_excel`).
 
 A run files into a copy of `da_ky/` (hard links, beside the output folder:
 `.<output>.da-ky-dang-nhan-*`) and swaps it into place only once everything is written: a disk
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING, Any, cast
 from PIL import Image
 
 from pipeline import portable
-from pipeline.bundle.pagecode import COVER_FORM, PageCode, agency_token
+from pipeline.bundle.pagecode import COVER_FORM, PageCode, agency_token, parse
 from pipeline.errors import InputUnreadable, OutputError
 from pipeline.output import SIGNED_STAGE, put_back_signed
 from pipeline.scan.read import IMAGE_SUFFIXES, page_count, read_scans
@@ -89,6 +90,21 @@ class PersonReport:
 
 
 @dataclass
+class FiledPage:
+    """A page an earlier run filed, named for the report's sheets: moved to its unit's new code in this run
+    (`ScanResult.moved_rows`), or kept in da_ky/ though the output no longer has its dossier (`left_rows`)."""
+
+    source: str  # the scan file
+    page: int  # its page in the scan file
+    person: str  # mã số ("" a unit's own document)
+    name: str  # the person's name (or «Văn bản của đơn vị»; what is said when no run recorded it)
+    document: str  # «<title> — trang p/n»
+    unit: str  # the unit the page was filed under, in words: «Phòng Hành chính (HC)»
+    where: str  # where the page is now (da_ky/HCN/NS-01.pdf; can_ky_lai.pdf when its words changed since)
+    new_unit: str = ""  # moved: the unit holding the dossier now, in words
+
+
+@dataclass
 class ScanResult:
     people: list[PersonReport]
     unreadable: list[tuple[str, int]]  # (scan file, page), in khong_doc_duoc.pdf's order
@@ -109,6 +125,11 @@ class ScanResult:
     moved_pages: int = 0  # pages of `moved` (this run)
     left_pages: int = 0  # pages of `left` (all kept so far)
     filed: int = 0  # scan pages filed into a dossier in this run
+    # per page of `unreadable` (same order): (the code read, "" none; whose dossier the code names, in words; its
+    # document and page, in words) — the last two "" unless it is a hoso code
+    codes: list[tuple[str, str, str]] = field(default_factory=list)
+    moved_rows: list[FiledPage] = field(default_factory=list)  # the pages of `moved`, one by one
+    left_rows: list[FiledPage] = field(default_factory=list)  # the pages of `left`, one by one
 
 
 class ScanError(InputUnreadable):
@@ -282,7 +303,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     # the units' and people's names, this output's over those an earlier run recorded: a page filed under a unit
     # code or a person the output no longer has is named as its papers named it
     earlier, known = _known_names(outdir, dossiers, state)
-    moved, moved_pages = _follow_moves(filed, dossiers, root, state, earlier, known)
+    moved, moved_pages, plan = _follow_moves(filed, dossiers, root, state, earlier, known)
+    moving = {k: filed[t] for k, t in plan.items()}  # each moved page's entry (the same object while it stays filed)
     read = new = blank = covers = filed_now = 0
     for page in read_scans(scans):
         read += 1
@@ -385,12 +407,29 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     _pdf([root / d["anh"] for d in unread], root / "khong_doc_duoc.pdf")
     _pdf([root / d["anh"] for d in old], root / "can_ky_lai.pdf")
     report = root / "bao_cao_nhan_ban_ky.xlsx"
+    codes = [(str(d.get("ma") or ""), *_code_words(str(d.get("ma") or ""), agency, year, dossiers, known))
+             for d in unread]
+    moved_rows = []
+    for before, after in plan.items():
+        u, w, _ = before.split("/", 2)
+        now_unit = after.split("/", 1)[0]
+        holder = dossiers.get((now_unit, "" if w == "_don_vi" else w))
+        # set aside since (its document's words changed after it was signed): in can_ky_lai.pdf
+        place = holder.pdf if holder is not None and filed.get(after) is moving[before] else CAN_KY_LAI_WORDS
+        moved_rows.append(_filed_page(u, w, moving[before], earlier["don_vi"].get(u), known, place,
+                                      _unit_words(now_unit, known["don_vi"].get(now_unit))))
+    left_rows = []
+    for at, entry in sorted(filed.items(), key=lambda kv: kv[0].rsplit("/", 1)[0]):  # a dossier's pages in filing order
+        u, w, _ = at.split("/", 2)
+        if (u, "" if w == "_don_vi" else w) not in dossiers:
+            left_rows.append(_filed_page(u, w, entry, earlier["don_vi"].get(u) or known["don_vi"].get(u), known,
+                                         f"da_ky/{u}/{'don_vi' if w == '_don_vi' else w}.pdf"))
     result = ScanResult(people, [(d["tep"], d["trang"]) for d in unread], [(d["tep"], d["trang"], d["ma"]) for d in foreign],
                         [(d["tep"], d["trang"], d["ai"], d["van_ban"]) for d in old], blank, covers, read, new, report,
                         [d.get("ly_do", "") for d in unread], kept, moved,
                         [f"{_left_words(u, w, earlier, known)}: {n} trang (da_ky/{u}/{'don_vi' if w == '_don_vi' else w}.pdf)"
                          for (u, w), n in sorted(left.items())],
-                        moved_pages, sum(left.values()), filed_now)
+                        moved_pages, sum(left.values()), filed_now, codes, moved_rows, left_rows)
     _excel(result, report)
     written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
@@ -488,16 +527,79 @@ def _left_words(unit: str, who: str, earlier: Names, known: Names) -> str:
     return f"{name} ({who}, {where})" if name else f"{who} ({where})"
 
 
+NOTHING = "Không có"  # the row of a report sheet with nothing to list
+CAN_KY_LAI_WORDS = "da_ky/can_ky_lai.pdf (in từ bản cũ, cần ký lại)"
+NOT_HERE = "không có trong kết quả này"
+
+
+def _unit_words(unit: str, name: str | None) -> str:
+    """A unit code in words for the report: «Phòng Hành chính (HC)»; one no name is known for, said so."""
+    return f"{name} ({unit})" if name else f"mã đơn vị {unit} ({NOT_HERE})"
+
+
+def _filed_page(unit: str, who: str, entry: dict[str, Any], unit_name: str | None, known: Names, where: str,
+                new_unit: str = "") -> FiledPage:
+    """A filed page (`filed`'s key parts `unit`/`who`, its entry) as the report names it."""
+    person = "" if who == "_don_vi" else who
+    name = ("Văn bản của đơn vị" if not person else known["nguoi"].get(person)
+            or "(không rõ họ tên: lần nhận trước chưa ghi lại)")
+    page = entry.get("trang")
+    return FiledPage(str(entry.get("tep") or ""), page if isinstance(page, int) else 0, person, name,
+                     str(entry.get("van_ban") or ""), _unit_words(unit, unit_name), where, new_unit)
+
+
+def _code_words(text: str, agency: str, year: str, dossiers: dict[tuple[str, str], Expected],
+                known: Names) -> tuple[str, str]:
+    """(whose dossier a hoso code read on a page set aside names, its document and page), in words for the
+    report; ("", "") for a text that is not a hoso code. A person or unit this output does not know is said so,
+    never left a bare code; a code of another agency names no one of this output (its codes are that agency's),
+    one of another year names who holds that code in this output, as such."""
+    code = parse(text) if text else None
+    if code is None:
+        return "", ""
+    people, units = {e.person for e in dossiers.values()}, {e.unit for e in dossiers.values()}
+    # the document's title: its dossier's (this agency's, this year's); else the form's when the output titles it one
+    # way only (a form titled per kind of staff is named by its code)
+    own = dossiers.get((code.unit, code.person)) if (code.agency, code.year) == (agency, year) else None
+    titles = {t for e in dossiers.values() for (f, _c), t in e.titles.items() if f == code.form}
+    doc = ("Bìa hồ sơ" if code.form == COVER_FORM else own.titles.get((code.form, code.copy)) if own
+           and (code.form, code.copy) in own.titles else next(iter(titles)) if len(titles) == 1
+           else f"văn bản (mã mẫu {code.form})")
+    doc = f"{doc} — trang {code.page}/{code.pages}"
+    if code.agency != agency:
+        ids = f"mã đơn vị {code.unit}" + (f", mã số {code.person}" if code.person else "")
+        return f"hồ sơ của cơ quan khác ({ids}): {NOT_HERE}", doc
+    unit_name = known["don_vi"].get(code.unit)
+    if code.year != year:
+        here = known["don_vi"].get(code.unit) if code.unit in units else None
+        unit = f"mã đơn vị {code.unit} ({f'trong kết quả này là {here}' if here else NOT_HERE})"
+        if not code.person:
+            return f"bản in năm {code.year}: văn bản của đơn vị, {unit}", doc
+        name = known["nguoi"].get(code.person) if code.person in people else None
+        person = f"mã số {code.person} ({f'trong kết quả này là {name}' if name else NOT_HERE})"
+        return f"bản in năm {code.year}: {person}, {unit}", doc
+    unit = _unit_words(code.unit, unit_name)
+    if not code.person:
+        return f"văn bản của đơn vị {unit}", doc
+    name = known["nguoi"].get(code.person)
+    if code.person in people and name:
+        return f"{name} ({code.person}, {unit})", doc
+    if name:  # named by an earlier run's record
+        return f"{name} ({code.person}, {unit}): {NOT_HERE}", doc
+    return f"mã số {code.person} ({NOT_HERE}), {unit}", doc
+
+
 def _follow_moves(filed: dict[str, dict[str, Any]], dossiers: dict[tuple[str, str], Expected], root: Path,
                   state: dict[str, Any], earlier: Names | None = None,
-                  known: Names | None = None) -> tuple[list[str], int]:
+                  known: Names | None = None) -> tuple[list[str], int, dict[str, str]]:
     """Pages an earlier run filed under a unit code this output no longer has are moved to the dossier
     that holds them now (`_moved_to`), under the same rule of versions as any page (a document whose
     words changed since is set aside to be signed again by the caller). All at once: two units that
     swapped codes exchange their pages; each page's image moves with it (its name is its place, where a
     page filed later is stored). The signed PDF of the old place is removed once nothing is left filed
     there and hoso wrote it as it is (an edited one was kept under another name by `_keep_edited`). What
-    moved, as "Nguyễn Văn A (Tổ Toán → Tổ Tin học): 3 trang" (`_move_words`), and how many pages moved."""
+    moved, as "Nguyễn Văn A (Tổ Toán → Tổ Tin học): 3 trang" (`_move_words`), how many pages moved, and each page's
+    move (old place -> new place, keys of `filed`)."""
     earlier = earlier or {"don_vi": {}, "nguoi": {}}
     known = known or {"don_vi": {}, "nguoi": {}}
     listed = {t.get("path") for t in state.get("tep", []) if isinstance(t, dict)}
@@ -549,7 +651,7 @@ def _follow_moves(filed: dict[str, dict[str, Any]], dossiers: dict[tuple[str, st
             old.unlink()
             with contextlib.suppress(OSError):
                 old.parent.rmdir()
-    return out, len(plan)
+    return out, len(plan), plan
 
 
 def _keep_edited(root: Path, state: dict[str, Any]) -> list[str]:
@@ -596,12 +698,28 @@ def _excel(r: ScanResult, path: Path) -> None:
         ws.append([p.unit, p.person or "(văn bản của đơn vị)", p.name, p.received, p.expected, "\n".join(p.missing),
                    "\n".join(p.duplicates), "\n".join(p.outdated), p.pdf, "\n".join(p.unsigned)])
     ws2 = wb.create_sheet("Không đọc được mã")
-    ws2.append(["Trang trong khong_doc_duoc.pdf", "Tệp quét", "Trang trong tệp quét", "Lý do"])
+    ws2.append(["Trang trong khong_doc_duoc.pdf", "Tệp quét", "Trang trong tệp quét", "Lý do", "Mã đọc được",
+                "Hồ sơ theo mã (người, đơn vị)", "Văn bản, trang theo mã"])
     for i, (src, page) in enumerate(r.unreadable, 1):
-        ws2.append([i, src, page, r.why[i - 1] if i <= len(r.why) else ""])
-    for sheet in (ws, ws2):
+        code, whose, doc = r.codes[i - 1] if i <= len(r.codes) else ("", "", "")
+        ws2.append([i, src, page, r.why[i - 1] if i <= len(r.why) else "", code, whose, doc])
+    # pages filed before, followed to their unit's new code in this run; pages of dossiers the output no longer has
+    ws3 = wb.create_sheet("Chuyển theo mã đơn vị mới")
+    ws3.append(["Họ và tên", "Mã số", "Văn bản, trang", "Tệp quét", "Trang trong tệp quét", "Đơn vị khi nhận (mã cũ)",
+                "Đơn vị hiện nay (mã mới)", "Nay ở"])
+    for m in r.moved_rows:
+        ws3.append([m.name, m.person or "(văn bản của đơn vị)", m.document, m.source, m.page or None, m.unit,
+                    m.new_unit, m.where])
+    ws4 = wb.create_sheet("Hồ sơ không còn trong kết quả")
+    ws4.append(["Đơn vị", "Mã số", "Họ và tên", "Văn bản, trang", "Tệp quét", "Trang trong tệp quét",
+                "Giữ tại (không tính vào hồ sơ nào)"])
+    for m in r.left_rows:
+        ws4.append([m.unit, m.person or "(văn bản của đơn vị)", m.name, m.document, m.source, m.page or None, m.where])
+    for sheet in (ws, ws2, ws3, ws4):
         for c in sheet[1]:
             c.font = Font(bold=True)
+        if sheet.max_row == 1:  # every sheet is there; one with nothing to list says so
+            sheet.append([NOTHING])
     buf = io.BytesIO()
     wb.save(buf)
     tmp = path.with_name(path.name + ".tmp")

@@ -1598,19 +1598,20 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
     def _printed_mark() -> dict[str, Any]:
         """The agency's output's printed mark (pipeline/printed.py): `ngay` (words), `nguoi`, `now` (it
-        covers the current build: nothing is left to print); all empty without one."""
+        covers the current build: nothing is left to print), `da_danh_dau` (a mark exists: without one, the next
+        mark is a print of the whole output, the button says so as `da_in`'s audit `lan_dau` does); all empty without one."""
         from pipeline import printed
 
         out = store.output_dir(g.user["co_quan"])
         found = printed.read(out)
         if found is None:
-            return {"ngay": "", "nguoi": "", "now": False}
+            return {"ngay": "", "nguoi": "", "now": False, "da_danh_dau": False}
         try:
             raw = (out / "manifest.json").read_bytes()
         except OSError:
             raw = b""
         return {"ngay": vietnam_time(printed.when_words(str(found.get("ngay")))), "nguoi": str(found.get("nguoi") or ""),
-                "now": printed.covers(found, raw)}
+                "now": printed.covers(found, raw), "da_danh_dau": True}
 
     @app.route("/thay-doi/da-in", methods=["POST"])
     def da_in() -> ResponseReturnValue:
