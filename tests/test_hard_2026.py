@@ -125,3 +125,31 @@ def test_a_group_cut_by_rulebook_is_named_in_words_everywhere():
     assert display_name("TH/chuyen_vien (nd233-2026)", {"TH": "Phòng Tổng hợp"}) == \
         "Chuyên viên – Phòng Tổng hợp (xếp loại theo Luật Viên chức 2025 và Nghị định 233/2026/NĐ-CP)"
     assert display_name("Tổ (A)", {}) == "Tổ (A)"
+
+
+def test_an_act_counted_in_2025_and_decided_in_2026_is_said_and_the_decided_level_is_not_refused(tmp_path):
+    """K-12: the party's khiển trách on act HV-2025-01 was in force on 05/12/2025 and the act was the basis of her
+    2025 rating («Đã tính năm» 2025); the Sở's own khiển trách on the same act is in force on 20/01/2026. ND 48/2023
+    (Art. 1 cl. 5, amending ND 90 Art. 2: an act is the basis of one year's rating only) would not count the 2026
+    decision; whether ND 335/2025 keeps that rule is not known (UNCONFIRMED). The program counts it (KHT proposed) and
+    says so to the clerk at check and at rate; the competent authority deciding HTT for her is its call: a warning
+    on her «Mức xếp loại của cấp có thẩm quyền» saying why, never an error that stops the build."""
+    t = kho.tables()
+    for row in t["NhanSu"]:
+        if row["ma_so"] == "K-12":
+            row["muc_quyet_dinh"] = "HTT"
+    problems = ingest.check(kho.wf.write(tmp_path / "kho.xlsx", t))
+    mine = [p for p in problems if "03/QĐ-SVHTTDL" in p.text()]
+    assert mine and not [p for p in mine if p.is_error], [p.text() for p in mine]
+    decided = [p for p in mine if p.column is not None and "Mức quyết định Hoàn thành tốt nhiệm vụ" in p.text()]
+    assert len(decided) == 1
+    words = _flat(decided[0].text())
+    assert "đã là căn cứ xếp loại năm trước" in words and "Nghị định 48/2023/NĐ-CP" in words
+    assert "chưa xác định Nghị định 335/2025/NĐ-CP" in words and "Cấp có thẩm quyền xem xét" in words
+
+    result = ingest.load(tmp_path / "kho.xlsx")
+    from pipeline.rating import rate
+
+    rated = rate(result).of("K-12")
+    assert rated.muc_de_xuat == "KHT"
+    assert any("Nghị định 48/2023/NĐ-CP quyết định này không được tính" in w for w in rated.canh_bao)

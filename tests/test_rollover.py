@@ -246,7 +246,7 @@ def test_a_discipline_in_force_next_year_is_carried_and_rates_2026(sample, tmp_p
     assert any("201/QĐ-VP" in r and "điểm c khoản 4 Điều 20 Nghị định 335/2025" in r for r in ratings.of("VP-021").ly_do)
     vp020 = ratings.of("VP-020")
     assert vp020.muc_toi_da == "KHT" and any("200/QĐ-VP" in r and "trong năm đánh giá 2026" in r for r in vp020.ly_do)
-    assert any("200/QĐ-VP" in w and "hành vi đã tính ở năm trước" in w and "Cấp có thẩm quyền xem xét" in w
+    assert any("200/QĐ-VP" in w and "đã là căn cứ xếp loại năm trước" in w and "Cấp có thẩm quyền xem xét" in w
                for w in vp020.canh_bao), vp020.canh_bao
     assert ratings.of("VP-008").muc_toi_da != "KHT"
 

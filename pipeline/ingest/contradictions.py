@@ -85,10 +85,12 @@ def contradictions(campaign: Campaign) -> list[Problem]:
         disc = rules.disciplines_in_year(discs.get(p.ma_so, []), year, prb)
         decided, own, party = p.muc_quyet_dinh, p.tu_xep_loai, p.muc_dang_vien
         where_disc = "; ".join(f"{rules.discipline_label(d)} ({_row_of(d.refs)})" for d in disc.counted)
+        # an act an earlier year used, counted only because the rulebook's own exception is not known: said
+        contested = f" Lưu ý: {rules.contested_words(prb)}" if disc.contested else ""
         if disc.counted and own and own != "KHT":
             out.append(_at(WARNING, p.refs, "tu_xep_loai",
                            f"Tự xếp loại {WORDS[own]} nhưng bị kỷ luật trong năm đánh giá {year} ({where_disc}): theo "
-                           f"{prb.cite.discipline}, mức xếp loại là Không hoàn thành nhiệm vụ.", value=WORDS[own],
+                           f"{prb.cite.discipline}, mức xếp loại là Không hoàn thành nhiệm vụ.{contested}", value=WORDS[own],
                            expected="Không hoàn thành nhiệm vụ, hoặc kiểm tra lại sheet KyLuat"))
         if decided and time.rated is False and p.so_thang_cong_tac >= prb.min_months:
             worked = p.so_thang_cong_tac - p.so_thang_nghi
@@ -104,8 +106,10 @@ def contradictions(campaign: Campaign) -> list[Problem]:
                            f"xếp loại từ Hoàn thành tốt nhiệm vụ trở lên ({prb.cite.months}).", value=WORDS[decided],
                            expected=f"{WORDS[time.ceiling]} hoặc thấp hơn, hoặc sửa số tháng nghỉ"))
         if decided and time.rated and disc.counted and decided != "KHT":
-            severity = WARNING if disc.unsure else ERROR
-            note = (" Sổ không ghi năm nào đã tính hành vi này (cột «Đã tính năm»); kiểm tra lại." if disc.unsure else "")
+            # the competent authority's level stands where the law is unsure or unknown: a warning, not a refusal
+            severity = WARNING if disc.unsure or disc.contested else ERROR
+            note = (" Sổ không ghi năm nào đã tính hành vi này (cột «Đã tính năm»); kiểm tra lại." if disc.unsure
+                    else contested)
             out.append(_at(severity, p.refs, "muc_quyet_dinh",
                            f"Mức quyết định {WORDS[decided]} nhưng bị kỷ luật trong năm đánh giá {year} ({where_disc}): "
                            f"theo {prb.cite.discipline}, mức xếp loại là Không hoàn thành nhiệm vụ.{note}",

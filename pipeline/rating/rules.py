@@ -228,6 +228,18 @@ class DisciplineOutcome:
     reasons: tuple[str, ...] = ()  # why the level is KHT, and why other decisions do not count
     warnings: tuple[str, ...] = ()
     unsure: bool = False  # counted although the data does not say whether an earlier year used the act
+    # counted although ND 48's one-year rule would not count it: the rulebook has no such exception of its own
+    # (ND 335/ND 233's text on it not seen, UNCONFIRMED): the competent authority decides
+    contested: bool = False
+
+
+def contested_words(rb: Rulebook) -> str:
+    """Why a decision on an act an earlier year already used still counts under `rb` (DisciplineOutcome.contested),
+    in a clerk's words: ND 48's one-year rule would not count it, and whether `rb`'s text keeps it is not known."""
+    document = rb.title.split(" (", 1)[0]
+    return (f"hành vi vi phạm này đã là căn cứ xếp loại năm trước, theo Nghị định 48/2023/NĐ-CP quyết định này không được "
+            f"tính; chưa xác định {document} (bộ quy tắc {rb.id}) có giữ ngoại lệ này, chương trình vẫn tính. Cấp có thẩm "
+            "quyền xem xét.")
 
 
 def discipline_label(d: Discipline) -> str:
@@ -266,7 +278,7 @@ def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) ->
     counted: list[Discipline] = []
     reasons: list[str] = []
     warnings: list[str] = []
-    any_unsure = False
+    any_unsure = contested = False
     for d in discs:
         if d.ngay_hieu_luc.year > year and not d.da_tinh_nam:
             # ND 48 cl. 5a counts discipline "trong năm đánh giá": a later decision is not this year's; 5b:
@@ -334,15 +346,14 @@ def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) ->
             reasons.extend(exceptions)
             continue
         if exceptions:
-            warnings.append(f"{label}: theo Nghị định 48/2023/NĐ-CP quyết định này không được tính (hành vi đã tính ở năm "
-                            f"trước), nhưng bộ quy tắc {rb.id} không có ngoại lệ này; chương trình vẫn tính. "
-                            "Cấp có thẩm quyền xem xét.")
+            warnings.append(f"{label}: {contested_words(rb)}")
+            contested = True
         warnings.extend(unsure)
         any_unsure = any_unsure or bool(unsure)
         counted.append(d)
         cite = rb.cite.discipline + (f"; {rb.cite.discipline_c}" if unsure else "")
         reasons.append(cited(f"{label}, trong năm đánh giá {year}: xếp loại ở mức Không hoàn thành nhiệm vụ", cite))
-    return DisciplineOutcome(tuple(counted), tuple(reasons), tuple(warnings), unsure=any_unsure)
+    return DisciplineOutcome(tuple(counted), tuple(reasons), tuple(warnings), unsure=any_unsure, contested=contested)
 
 
 # ---------------------------------------------------------------------------------------------
