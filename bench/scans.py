@@ -75,6 +75,26 @@ def scanned(image: Image.Image, rng: random.Random, *, flip: bool = False, smear
     return Image.open(buf)
 
 
+def recoded(image: Image.Image, text: str, dpi: int = 150) -> Image.Image:
+    """The page with its code replaced by one saying `text` (a page of another build: another version,
+    year or agency)."""
+    import segno
+
+    im = image.copy()
+    px = dpi / 2.54
+    x0, y1 = X_CM * px, im.height - Y_CM * px
+    y0, x1 = y1 - SIZE_CM * px, x0 + SIZE_CM * px
+    d = ImageDraw.Draw(im)
+    d.rectangle([x0 - 4, y0 - 4, x1 + 4, y1 + 4], fill=255)
+    matrix = [list(row) for row in segno.make_qr(text, error="m", boost_error=False).matrix]
+    step = (x1 - x0) / len(matrix)
+    for r, row in enumerate(matrix):
+        for c, dark in enumerate(row):
+            if dark:
+                d.rectangle([x0 + c * step, y0 + r * step, x0 + (c + 1) * step - 1, y0 + (r + 1) * step - 1], fill=0)
+    return im
+
+
 def write_pdf(images: list[Image.Image], path: Path, dpi: int = 150) -> Path:
     images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
     return path

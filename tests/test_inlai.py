@@ -230,6 +230,31 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
         page = send(person, seed)
         assert "theo mã đơn vị mới" not in page and "hồ sơ không còn trong kết quả" not in page
     assert (out / "da_ky" / "HC" / "NS-03.pdf").is_file()
+    # and three sheets printed from an older build (their documents' words since changed: another version in the
+    # code), set aside in can_ky_lai.pdf: NS-01's first page, NS-03's, and the unit's own document's first page
+    import zxingcpp
+
+    from bench.scans import recoded
+    from pipeline.bundle.pagecode import parse
+
+    before = json.loads((out / "manifest.json").read_text("utf-8"))
+    stale = [next(s for s in form_pages(out, persons={"NS-01"})), next(s for s in form_pages(out, persons={"NS-03"})),
+             next(s for s in form_pages(out, units={"HC"}) if not s.person)]
+    images = []
+    for s in stale:
+        [code] = [r.text for r in zxingcpp.read_barcodes(s.image) if parse(r.text)]
+        images.append(scanned(recoded(s.image, "|".join(code.split("|")[:-1] + ["0badc0de"])), random.Random(4)))
+    old_print = write_pdf(images, tmp_path / "ban cu.pdf")
+    r = c.post("/ho-so/nhan-ban-ky", content_type="multipart/form-data",
+               data={"quet": [(io.BytesIO(old_print.read_bytes()), "ban cu.pdf")], "csrf_token": csrf(c)})
+    assert "Trang in từ bản cũ: cần in lại và ký lại (3)" in " ".join(re.sub(r"<[^>]+>", " ", r.text).split())
+
+    def first(sections: list[dict], form: str) -> str:  # a document's first page as the report names it
+        d = next(d for d in sections if d["mau"] == form)
+        return f"{d['tieu_de']} — trang 1/{d['so_trang']}"
+
+    docs = [first(next(p["tai_lieu"] for p in before["ca_nhan"] if p["ma_so"] == s.person), s.form) if s.person
+            else first([d for u in before["don_vi"] for d in u["muc"] if not d["ma_so"]], s.form) for s in stale]
 
     api.build(factory_books["bot"], out, api.BuildOptions(cache_dir=cache_dir / "inlai-web", units=frozenset({"HCN"})))
     page = send("NS-02", 2)
@@ -266,6 +291,48 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
         ("Phòng Hành chính (HC)", "NS-03", "Lê Quang Cường", doc, "quet NS-03.pdf", k, "da_ky/HC/NS-03.pdf")
         for k, doc in enumerate(pages("NS-03"), 1)]
     assert [r[0] for r in book["Không đọc được mã"].iter_rows(min_row=2, values_only=True)] == ["Không có"]
+    # every page of can_ky_lai.pdf, in its order, says whose it is and where a page signed again goes now: NS-01's
+    # dossier under the unit's new code, the unit's own documents under the new code (the code corrected HC → HCN),
+    # NS-03's dossier no more (not in «Theo người»: this sheet is where a clerk holding can_ky_lai.pdf finds it)
+    rows = list(book["Cần ký lại"].iter_rows(values_only=True))
+    assert rows[0] == ("Trang trong can_ky_lai.pdf", "Họ và tên", "Mã số", "Đơn vị (khi nhận)", "Văn bản, trang",
+                       "Tệp quét", "Trang trong tệp quét", "Lý do", "Hồ sơ hiện nay (trang ký lại xếp vào)")
+    why = "in từ bản cũ: nội dung văn bản đã thay đổi sau khi in"
+    gone = ("không còn trong kết quả này (người hoặc văn bản đã bỏ khỏi sổ Excel, hoặc mã đơn vị đã đổi): không xếp "
+            "vào hồ sơ nào")
+    assert rows[1:] == [
+        (1, "Nguyễn Văn An", "NS-01", "Phòng Hành chính (HC)", docs[0], "ban cu.pdf", 1, why,
+         "da_ky/HCN/NS-01.pdf — Phòng Hành chính (HCN)"),
+        (2, "Lê Quang Cường", "NS-03", "Phòng Hành chính (HC)", docs[1], "ban cu.pdf", 2, why, gone),
+        (3, "Văn bản của đơn vị", "(văn bản của đơn vị)", "Phòng Hành chính (HC)", docs[2], "ban cu.pdf", 3, why,
+         "da_ky/HCN/don_vi.pdf — Phòng Hành chính (HCN)")], rows
+    assert not [r for r in book["Theo người"].iter_rows(values_only=True) if r[1] == "NS-03"]
+    # readable as opened, without resizing a column: each column at least as wide as its longest line of text or
+    # the text wraps in its cell; no column wider than a screen's half; the header bold and kept in view
+    from openpyxl.utils import get_column_letter
+
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        for k, column in enumerate(ws.iter_cols(), 1):
+            width = ws.column_dimensions[get_column_letter(k)].width
+            assert 8 <= width <= 62, (ws.title, k, width)
+            assert column[0].font.b or column[0].value is None, (ws.title, k)
+            for cell in column:
+                lines = str(cell.value or "").split("\n")
+                assert cell.alignment.wrap_text or (len(lines) == 1 and len(lines[0]) <= width), \
+                    (ws.title, cell.coordinate, cell.value, width)
+    # the page says the same, in can_ky_lai.pdf's order
+    assert (f"Nguyễn Văn An (NS-01, Phòng Hành chính (HC)): {docs[0]} — tệp «ban cu.pdf», trang 1 ({why}) "
+            f"Lê Quang Cường (NS-03, Phòng Hành chính (HC)): {docs[1]} — tệp «ban cu.pdf», trang 2 ({why}) Hồ sơ này "
+            f"{gone}. Văn bản của đơn vị Phòng Hành chính (HC): {docs[2]} — tệp «ban cu.pdf», trang 3 ({why})") \
+        in page, page
+    # and the console (the same scans again: nothing new), the page of can_ky_lai.pdf with it
+    from pipeline.scan.sort import console_lines, receive
+
+    said = console_lines(receive(out, [old_print]))
+    assert ("1 trang trong da_ky/can_ky_lai.pdf thuộc hồ sơ không còn trong kết quả (người hoặc văn bản đã bỏ khỏi sổ "
+            "Excel, hoặc mã đơn vị đã đổi), không xếp vào hồ sơ nào: trang 2: Lê Quang Cường (NS-03, Phòng Hành chính "
+            f"(HC)), {docs[1]}.") in said, said
     # audited with the counts: one dossier moved (NS-01), one no longer in the output (NS-03), in words on «Nhật ký»
     line = store.q("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong='nhan_ban_ky' ORDER BY id DESC")[0]
     counts = json.loads(line["chi_tiet"])

@@ -19,11 +19,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import segno
 import zxingcpp
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
-from bench.scans import Sheet, form_pages, write_pdf
+from bench.scans import Sheet, form_pages, recoded, write_pdf
 from pipeline.bundle.pagecode import SIZE_CM, X_CM, Y_CM, parse
 from pipeline.scan.read import WHY_DAMAGED, WHY_NONE, WHY_OTHER
 from pipeline.scan.sort import console_lines, receive
@@ -223,17 +222,7 @@ def test_a_red_stamp_or_blue_pen_over_the_code_is_read_from_a_colour_scan(out, v
 
 def _recoded(image: Image.Image, text: str) -> Image.Image:
     """The page with its code replaced by one saying `text` (a page of another build)."""
-    im = image.copy()
-    x0, y0, x1, y1 = _code_box(im)
-    d = ImageDraw.Draw(im)
-    d.rectangle([x0 - 4, y0 - 4, x1 + 4, y1 + 4], fill=255)
-    matrix = [list(row) for row in segno.make_qr(text, error="m", boost_error=False).matrix]
-    px = (x1 - x0) / len(matrix)
-    for r, row in enumerate(matrix):
-        for c, dark in enumerate(row):
-            if dark:
-                d.rectangle([x0 + c * px, y0 + r * px, x0 + (c + 1) * px - 1, y0 + (r + 1) * px - 1], fill=0)
-    return im
+    return recoded(image, text, DPI)
 
 
 def test_pages_set_aside_say_why(out, vp001, built, tmp_path):

@@ -102,6 +102,18 @@ class FiledPage:
     unit: str  # the unit the page was filed under, in words: «Phòng Hành chính (HC)»
     where: str  # where the page is now (da_ky/HCN/NS-01.pdf; can_ky_lai.pdf when its words changed since)
     new_unit: str = ""  # moved: the unit holding the dossier now, in words
+    why: str = ""  # set aside to sign again (`ScanResult.resign_rows`): why
+
+    @property
+    def whose(self) -> str:
+        """The person (or unit) in words: «Nguyễn Văn An (NS-01, Phòng Hành chính (HC))», «văn bản của đơn vị
+        Phòng Hành chính (HC)»."""
+        return f"{self.name} ({self.person}, {self.unit})" if self.person else f"văn bản của đơn vị {self.unit}"
+
+    @property
+    def gone(self) -> bool:
+        """A page of can_ky_lai.pdf whose dossier the output no longer has."""
+        return self.where == GONE
 
 
 @dataclass
@@ -130,6 +142,10 @@ class ScanResult:
     codes: list[tuple[str, str, str]] = field(default_factory=list)
     moved_rows: list[FiledPage] = field(default_factory=list)  # the pages of `moved`, one by one
     left_rows: list[FiledPage] = field(default_factory=list)  # the pages of `left`, one by one
+    # every page of da_ky/can_ky_lai.pdf in its order (its page k is resign_rows[k - 1]), of any run: whose, its
+    # document, scan file and page, why; `where`: the dossier a page signed again goes to now, in words with its
+    # signed PDF, or that the output has no such dossier any more (`_resign_row`)
+    resign_rows: list[FiledPage] = field(default_factory=list)
 
 
 class ScanError(InputUnreadable):
@@ -303,6 +319,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     # the units' and people's names, this output's over those an earlier run recorded: a page filed under a unit
     # code or a person the output no longer has is named as its papers named it
     earlier, known = _known_names(outdir, dossiers, state)
+    renamed = _renamed_units(outdir)
     moved, moved_pages, plan = _follow_moves(filed, dossiers, root, state, earlier, known)
     moving = {k: filed[t] for k, t in plan.items()}  # each moved page's entry (the same object while it stays filed)
     read = new = blank = covers = filed_now = 0
@@ -332,7 +349,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
             img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
             _store(page.jpeg, img)
             old.append({**where, "anh": img.relative_to(root).as_posix(), "ai": code.person or code.unit,
-                        "van_ban": f"{e.titles.get((code.form, code.copy), code.form)} — trang {code.page}/{code.pages}"})
+                        "van_ban": f"{e.titles.get((code.form, code.copy), code.form)} — trang {code.page}/{code.pages}",
+                        "don_vi": e.unit, "ma_so": code.person, "ly_do": WHY_OLD_PRINT})
             continue
         if code.agency != agency or code.year != year or e is None or (code.form, code.copy, code.page) not in e.pages:
             img = store / "_khong_doc_duoc" / f"{len(unread) + 1:05d}.jpg"
@@ -346,7 +364,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
         if not e.current(code.form, code.version):
             img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
             _store(page.jpeg, img)
-            old.append({**where, "anh": img.relative_to(root).as_posix(), "ai": who, "van_ban": what})
+            old.append({**where, "anh": img.relative_to(root).as_posix(), "ai": who, "van_ban": what,
+                        "don_vi": e.unit, "ma_so": code.person, "ly_do": WHY_OLD_PRINT})
             continue
         key = f"{e.unit}/{code.person or '_don_vi'}/{_page_name(code.form, code.copy, code.page)}"
         if key in filed:
@@ -368,7 +387,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
                 img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
                 img.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(root / entry["anh"], img)
-                old.append({**entry, "anh": img.relative_to(root).as_posix()})
+                old.append({**entry, "anh": img.relative_to(root).as_posix(), "don_vi": e.unit, "ma_so": e.person,
+                            "ly_do": WHY_CHANGED})
 
     people: list[PersonReport] = []
     for e in dossiers.values():
@@ -429,7 +449,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
                         [d.get("ly_do", "") for d in unread], kept, moved,
                         [f"{_left_words(u, w, earlier, known)}: {n} trang (da_ky/{u}/{'don_vi' if w == '_don_vi' else w}.pdf)"
                          for (u, w), n in sorted(left.items())],
-                        moved_pages, sum(left.values()), filed_now, codes, moved_rows, left_rows)
+                        moved_pages, sum(left.values()), filed_now, codes, moved_rows, left_rows,
+                        [_resign_row(d, dossiers, earlier, known, renamed) for d in old])
     _excel(result, report)
     written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
@@ -535,6 +556,53 @@ NOT_HERE = "không có trong kết quả này"
 def _unit_words(unit: str, name: str | None) -> str:
     """A unit code in words for the report: «Phòng Hành chính (HC)»; one no name is known for, said so."""
     return f"{name} ({unit})" if name else f"mã đơn vị {unit} ({NOT_HERE})"
+
+
+# why a page is in can_ky_lai.pdf (state `can_ky_lai` `ly_do`; a page set aside by an earlier hoso recorded none)
+WHY_OLD_PRINT = "in từ bản cũ: nội dung văn bản đã thay đổi sau khi in"
+WHY_CHANGED = "đã ký nhận trước đây, nội dung văn bản đã thay đổi khi tạo lại hồ sơ"
+WHY_UNRECORDED = "in từ bản cũ, hoặc nội dung văn bản đã thay đổi sau khi ký"
+GONE = ("không còn trong kết quả này (người hoặc văn bản đã bỏ khỏi sổ Excel, hoặc mã đơn vị đã đổi): không xếp vào "
+        "hồ sơ nào")
+UNRECORDED = "(không rõ: lần nhận trước chưa ghi lại)"
+
+
+def _renamed_units(outdir: Path) -> dict[str, str]:
+    """The unit codes the last build recognised as corrected (manifest `thay_doi.doi_ma_don_vi`): old -> new."""
+    try:
+        manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    section = manifest.get("thay_doi") if isinstance(manifest, dict) else None
+    rows = section.get("doi_ma_don_vi") if isinstance(section, dict) else None
+    return {str(r["ma_cu"]): str(r["ma_moi"]) for r in rows or []
+            if isinstance(r, dict) and r.get("ma_cu") and r.get("ma_moi")}
+
+
+def _resign_row(entry: dict[str, Any], dossiers: dict[tuple[str, str], Expected], earlier: Names, known: Names,
+                renamed: dict[str, str]) -> FiledPage:
+    """A page of can_ky_lai.pdf (its state entry) as the report names it: the person (or unit) and unit as when it
+    was set aside, and the dossier a page signed again goes to now — the person's wherever their unit is now, a
+    unit's own under its corrected code — or that the output has none (the person left, the unit is gone)."""
+    ai = str(entry.get("ai") or "")
+    people = {e.person: e for e in dossiers.values() if e.person}
+    if "ma_so" in entry:
+        person = str(entry.get("ma_so") or "")
+        unit = str(entry.get("don_vi") or "") or ("" if person else ai)
+    elif ai in people or ai in known["nguoi"]:  # set aside by an earlier hoso: `ai` a mã số, or a unit code
+        person, unit = ai, people[ai].unit if ai in people else ""
+    else:
+        person, unit = "", ai
+    holder = people.get(person) if person else dossiers.get((renamed.get(unit, unit), ""))
+    name = (known["nguoi"].get(person) or "(không rõ họ tên: lần nhận trước chưa ghi lại)") if person \
+        else "Văn bản của đơn vị"
+    where = (f"{holder.pdf} — {_unit_words(holder.unit, known['don_vi'].get(holder.unit))}" if holder is not None
+             else GONE)
+    page = entry.get("trang")
+    return FiledPage(str(entry.get("tep") or ""), page if isinstance(page, int) else 0, person, name,
+                     str(entry.get("van_ban") or ""),
+                     _unit_words(unit, earlier["don_vi"].get(unit) or known["don_vi"].get(unit)) if unit else UNRECORDED,
+                     where, why=str(entry.get("ly_do") or WHY_UNRECORDED))
 
 
 def _filed_page(unit: str, who: str, entry: dict[str, Any], unit_name: str | None, known: Names, where: str,
@@ -703,6 +771,15 @@ def _excel(r: ScanResult, path: Path) -> None:
     for i, (src, page) in enumerate(r.unreadable, 1):
         code, whose, doc = r.codes[i - 1] if i <= len(r.codes) else ("", "", "")
         ws2.append([i, src, page, r.why[i - 1] if i <= len(r.why) else "", code, whose, doc])
+    # every page of can_ky_lai.pdf in its order: the clerk holding it reads each page's row by its number (the sheet
+    # «Theo người» lists a dossier's pages to sign again, not where they are in can_ky_lai.pdf, and none of a
+    # dossier the output no longer has)
+    ws5 = wb.create_sheet("Cần ký lại")
+    ws5.append(["Trang trong can_ky_lai.pdf", "Họ và tên", "Mã số", "Đơn vị (khi nhận)", "Văn bản, trang", "Tệp quét",
+                "Trang trong tệp quét", "Lý do", "Hồ sơ hiện nay (trang ký lại xếp vào)"])
+    for i, m in enumerate(r.resign_rows, 1):
+        ws5.append([i, m.name, m.person or "(văn bản của đơn vị)", m.unit, m.document, m.source, m.page or None, m.why,
+                    m.where])
     # pages filed before, followed to their unit's new code in this run; pages of dossiers the output no longer has
     ws3 = wb.create_sheet("Chuyển theo mã đơn vị mới")
     ws3.append(["Họ và tên", "Mã số", "Văn bản, trang", "Tệp quét", "Trang trong tệp quét", "Đơn vị khi nhận (mã cũ)",
@@ -715,16 +792,46 @@ def _excel(r: ScanResult, path: Path) -> None:
                 "Giữ tại (không tính vào hồ sơ nào)"])
     for m in r.left_rows:
         ws4.append([m.unit, m.person or "(văn bản của đơn vị)", m.name, m.document, m.source, m.page or None, m.where])
-    for sheet in (ws, ws2, ws3, ws4):
+    for sheet in (ws, ws2, ws5, ws3, ws4):
         for c in sheet[1]:
             c.font = Font(bold=True)
         if sheet.max_row == 1:  # every sheet is there; one with nothing to list says so
             sheet.append([NOTHING])
+        _fit_columns(sheet)
     buf = io.BytesIO()
     wb.save(buf)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(buf.getvalue())
     os.replace(tmp, path)
+
+
+WIDEST = 60  # a column's width at most (characters): longer text wraps in its cell
+HEADER_LINE = 16  # a header wraps on lines of about this many characters when its column's values are narrower
+
+
+def _fit_columns(sheet: Worksheet) -> None:
+    """Each column as wide as its longest line of text (a little more: Excel's unit is a digit's width), at most
+    WIDEST, with a header wrapped to the width its values need rather than widening a column of numbers; a cell
+    whose text is longer than its column (or has several lines) wraps, top-aligned; the header row frozen."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    top = Alignment(wrap_text=True, vertical="top")
+    for k, column in enumerate(sheet.iter_cols(), 1):
+        head, cells = column[0], column[1:]
+        longest = max((len(line) for c in cells if c.value is not None for line in str(c.value).split("\n")), default=0)
+        head_text = str(head.value or "")
+        widest_word = max((len(w) for w in head_text.split()), default=0)
+        need = max(longest, min(len(head_text), max(HEADER_LINE, widest_word)))
+        width = min(WIDEST, round(need * 1.1) + 2)
+        sheet.column_dimensions[get_column_letter(k)].width = width
+        for n, c in enumerate(column):
+            text = "" if c.value is None else str(c.value)
+            if "\n" in text or len(text) * 1.1 + 2 > width:
+                c.alignment = top
+            elif n:
+                c.alignment = Alignment(vertical="top")
+    sheet.freeze_panes = "A2"
 
 
 def console_lines(r: ScanResult) -> list[str]:
@@ -758,6 +865,11 @@ def console_lines(r: ScanResult) -> list[str]:
     if r.left:
         lines.append(f"{r.left_pages} trang đã ký của {len(r.left)} hồ sơ không còn trong kết quả (người hoặc đơn vị "
                      "đã bỏ khỏi sổ Excel): vẫn giữ trong da_ky/, không tính vào hồ sơ nào: " + "; ".join(r.left) + ".")
+    gone = [(i, m) for i, m in enumerate(r.resign_rows, 1) if m.gone]
+    if gone:
+        lines.append(f"{len(gone)} trang trong da_ky/can_ky_lai.pdf thuộc hồ sơ không còn trong kết quả (người hoặc văn "
+                     "bản đã bỏ khỏi sổ Excel, hoặc mã đơn vị đã đổi), không xếp vào hồ sơ nào: "
+                     + "; ".join(f"trang {i}: {m.whose}, {m.document}" for i, m in gone) + ".")
     if r.kept:
         lines.append(f"Ghi chú: {len(r.kept)} tệp trong da_ky/ đã được sửa sau lần nhận trước; hoso viết lại các tệp "
                      "này mỗi lần nhận, bản đã sửa được giữ lại với tên mới: " + ", ".join(f"da_ky/{k}" for k in r.kept) + ".")
