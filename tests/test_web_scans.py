@@ -180,12 +180,18 @@ def test_another_agency_s_page_is_not_filed_and_an_outdated_one_is_listed_to_sig
     assert r.status_code == 200, r.text
     page = _flat(r.text)
     assert "Đã đọc 3 trang quét trong 3 tệp" in page and "xếp 1 trang vào hồ sơ" in page
-    # the other agency's page: not filed, named with its file, page and why
+    # the other agency's page: not filed, named with its file, page and why, and what its code says in words (that
+    # agency's unit and staff codes, no one of this agency; the document by its form's title: NS-03's first one)
+    khac = json.loads((outputs["khac"] / "manifest.json").read_text(encoding="utf-8"))
+    [first] = [p["tai_lieu"][0] for p in khac["ca_nhan"] if p["ma_so"] == "NS-03"]
     assert ("Trang không xếp được vào hồ sơ (1) " in page
-            and "Tệp «cua_co_quan_khac.pdf», trang 1: mã của bản in của cơ quan khác (không phải kết quả này)" in page)
-    # the outdated page: listed with whose and which document, and can_ky_lai.pdf linked
+            and "Tệp «cua_co_quan_khac.pdf», trang 1: mã của bản in của cơ quan khác (không phải kết quả này) Theo mã "
+                "trên trang: hồ sơ của cơ quan khác (mã đơn vị HC, mã số NS-03): không có trong kết quả này — "
+                f"{first['tieu_de']} — trang 1/{first['so_trang']}" in page), page
+    # the outdated page: listed with whose (name, staff code, unit), which document, why, and can_ky_lai.pdf linked
     assert "Trang in từ bản cũ: cần in lại và ký lại (1)" in page
-    assert f"Nguyễn Văn An (NS-01): {stale['tieu_de']} — trang 1/" in page and "tệp «ban_cu.pdf», trang 1" in page
+    assert (f"Nguyễn Văn An (NS-01, Phòng Hành chính (HC)): {stale['tieu_de']} — trang 1/{stale['so_trang']} — tệp "
+            "«ban_cu.pdf», trang 1 (in từ bản cũ: nội dung văn bản đã thay đổi sau khi in)") in page, page
     assert 'id="tep_can_ky_lai"' in r.text
     again = c.get("/da-ky/can_ky_lai.pdf")
     assert again.status_code == 200 and _pages(again.data) == 1
@@ -195,10 +201,15 @@ def test_another_agency_s_page_is_not_filed_and_an_outdated_one_is_listed_to_sig
     [line] = store.q("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong='nhan_ban_ky'")
     counts = json.loads(line["chi_tiet"])
     assert (counts["xep_vao_ho_so"], counts["khong_xep_duoc"], counts["can_ky_lai"]) == (1, 1, 1)
-    # the unit clerk of HC reads neither collection (they gather every unit's pages)
+    # the unit clerk of HC reads neither collection (they gather every unit's pages), nor the reception's page that
+    # names them (the agency clerk's): not even her own unit's names there, nor the other agency's codes
     dv = _login(app, "dv")
     assert dv.get("/da-ky/can_ky_lai.pdf").status_code == 404
     assert dv.get("/da-ky/khong_doc_duoc.pdf").status_code == 404
+    for seen in (dv.get("/ho-so/nhan-ban-ky"), _send(dv, [good])):
+        assert seen.status_code == 403 and "văn thư cơ quan" in seen.text
+        assert "Nguyễn Văn An" not in seen.text and "NS-03" not in seen.text and "ban_cu.pdf" not in seen.text
+    assert "/da-ky/can_ky_lai.pdf" not in dv.get("/ho-so").text
     # the Hồ sơ page lists them for the agency clerk
     listing = c.get("/ho-so").text
     assert "/da-ky/can_ky_lai.pdf" in listing and "/da-ky/bao_cao_nhan_ban_ky.xlsx" in listing
@@ -289,6 +300,7 @@ def test_the_result_page_in_a_real_browser(server, outputs, tmp_path):
             assert "Trần Thị Bình (NS-02)" in d.find_element(By.ID, "da_xep").text
             assert "khac.pdf" in d.find_element(By.ID, "ket_qua_nhan").text
             assert d.find_element(By.ID, "tep_can_ky_lai").is_displayed()
+            assert "Nguyễn Văn An (NS-01, Phòng Hành chính (HC))" in d.find_element(By.ID, "ds_can_ky_lai").text
             assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), size
             if shots:
                 Path(shots).mkdir(parents=True, exist_ok=True)
