@@ -229,12 +229,28 @@ def test_signed_files_are_known_to_verify_and_kept_by_a_rebuild(built, tmp_path,
     [person] = [p for p in manifest["ca_nhan"] if p["ma_so"] == "VP-001"]
     stale = {t["mau"] for t in person["tai_lieu"] if t["phien_ban"] != before[t["mau"]]}
     assert stale, "the rebuild changed none of VP-001's documents"
-    again = {(p.unit, p.person): p for p in receive(out, []).people}[("LD", "VP-001")]
+    result = receive(out, [])
+    again = {(p.unit, p.person): p for p in result.people}[("LD", "VP-001")]
     titles = {s["mau"]: s["tieu_de"] for s in person["tai_lieu"]}
     stale_pages = [s for s in sheets if s.form in stale]
     assert again.received == len(sheets) - len(stale_pages)
     assert again.missing == [f"{titles[s.form]} — trang {s.page}" for s in stale_pages]
     assert len(again.outdated) == len(stale_pages)
+    # can_ky_lai.pdf's pages, in the report's words: signed and filed, then the words changed by the rebuild; the
+    # scan's page each was; a page signed again goes to VP-001's dossier (sample: unit LD, «Lãnh đạo Văn phòng»)
+    assert [(m.name, m.person, m.unit, m.page, m.why, m.where) for m in result.resign_rows] == [
+        ("Nguyễn Đình Khải", "VP-001", "Lãnh đạo Văn phòng (LD)", sheets.index(s) + 1,
+         "đã ký nhận trước đây, nội dung văn bản đã thay đổi khi tạo lại hồ sơ",
+         "da_ky/LD/VP-001.pdf — Lãnh đạo Văn phòng (LD)") for s in stale_pages]
+    # set aside by an earlier hoso, which recorded only whose code (`ai`) and the document: named the same, the
+    # reason said as not recorded
+    state_path = out / "da_ky" / "nhan_ban_ky.json"
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    state["can_ky_lai"] = [{k: v for k, v in d.items() if k not in ("don_vi", "ma_so", "ly_do")} for d in state["can_ky_lai"]]
+    state_path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    assert [(m.name, m.person, m.unit, m.why, m.where) for m in receive(out, []).resign_rows] == [
+        ("Nguyễn Đình Khải", "VP-001", "Lãnh đạo Văn phòng (LD)", "in từ bản cũ, hoặc nội dung văn bản đã thay đổi sau "
+         "khi ký", "da_ky/LD/VP-001.pdf — Lãnh đạo Văn phòng (LD)")] * len(stale_pages)
     assert api.verify(out).ok
 
 
