@@ -340,7 +340,7 @@ def test_a_builds_notes_are_kept_to_a_page():
 
 def test_the_build_page_gives_no_command_line_advice():
     """The build's note on reconstructed forms tells a terminal user to run «hoso templates export …
-    --templates»; a clerk in a browser has no terminal, and the server takes no template folder."""
+    --templates»; a clerk in a browser has no terminal: the page sends her to «Mẫu biểu của cơ quan»."""
     from pipeline.run import reconstructed_note
     from pipeline.web import jobs
 
@@ -362,7 +362,8 @@ def test_the_build_page_gives_no_command_line_advice():
     page = jobs._kept_lines(["Xong.", note])
     assert "hoso templates" not in page and "--templates" not in page
     assert "1 mẫu là bản tái dựng, chưa đối chiếu được phụ lục chính thức: mau_2a_2025 (Mẫu 2A-HD KĐ.ĐG 2025)." in page
-    assert "quản trị viên máy chủ cập nhật chương trình hoặc mẫu biểu" in page
+    assert "văn thư cơ quan tự làm ở trang «Mẫu biểu của cơ quan»: tải bộ mẫu về, thay tệp Word hoặc sửa nhãn" in page
+    assert "quản trị viên" not in page  # the agency corrects its own forms on the page (tests/test_web_forms.py)
 
 
 def test_a_marked_copy_made_before_the_fix_is_made_again_without_its_formulas(tmp_path):
@@ -457,7 +458,8 @@ def test_the_session_cookie_lives_with_the_browser_and_has_the_host_prefix_behin
 
 def test_a_failed_conversion_on_the_build_page_says_who_fixes_the_template():
     """A conversion failed for a page count unlike the form's: the error told the clerk to «chạy lại» after
-    editing meta.toml — a file on the server she cannot reach; the page names who does it and the button."""
+    editing meta.toml — a file on the server she cannot reach; the page names where she does it (her own set on
+    «Mẫu biểu của cơ quan»), who does it for the program's, and the button."""
     from pipeline.pdf.pool import Converter
     from pipeline.web import jobs
 
@@ -467,4 +469,6 @@ def test_a_failed_conversion_on_the_build_page_says_who_fixes_the_template():
     assert "chạy lại sau khi sửa" in cause  # the console keeps its words
     page = jobs.page_words("LibreOffice không chuyển được 1 văn bản sang PDF (đã thử lại):\n  - Báo cáo\n" + cause)
     assert "chạy lại" not in page and page.endswith(
-        "báo quản trị viên máy chủ sửa lại hoặc xóa khóa «trang» trong meta.toml của mẫu đó, rồi bấm «Tạo lại».")
+        "Nếu cơ quan đã sửa mẫu (nhãn trong meta.toml) ở trang «Mẫu biểu của cơ quan», sửa lại ở đó hoặc xóa khóa "
+        "«trang» trong meta.toml của mẫu đó, tải bộ mẫu lên lại, rồi bấm «Tạo lại»; nếu cơ quan dùng mẫu của chương "
+        "trình, báo quản trị viên máy chủ.")

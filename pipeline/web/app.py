@@ -42,7 +42,7 @@ from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
 from pipeline import clock, output_guard, portable
-from pipeline.web import accounts
+from pipeline.web import accounts, own_forms
 from pipeline.web.jobs import BuildQueue, page_words
 from pipeline.web.store import (
     ROLE_WORDS,
@@ -110,6 +110,9 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "dat_han_nop": "Sở Nội vụ đặt hạn nộp, cơ quan phải nộp", "tai_tong_hop": "Sở Nội vụ tải bảng tổng hợp toàn tỉnh",
     "da_in": "Đánh dấu đã in xong các trang cần in lại",
     "nhan_ban_ky": "Nhận bản đã ký (bản quét) vào hồ sơ", "nhan_ban_ky_loi": "Nhận bản đã ký: chưa xếp được",
+    "tai_bo_mau": "Tải bộ mẫu biểu về", "tai_len_bo_mau": "Tải lên bộ mẫu biểu đã sửa (dùng từ lần tạo sau)",
+    "tai_len_bo_mau_bi_tu_choi": "Tải lên bộ mẫu biểu: bị từ chối, bộ mẫu đang dùng giữ nguyên",
+    "dung_lai_mau_chuong_trinh": "Thôi dùng bộ mẫu biểu riêng, dùng lại mẫu của chương trình",
 }
 # a mark made with no mark before it (audit detail `lan_dau`): the clerk printed the whole output, not a reprint list
 FIRST_PRINT_WORDS = "Đánh dấu đã in xong toàn bộ hồ sơ (lần in đầu tiên)"
@@ -965,7 +968,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
                                        edited_words=_edited_words(ma, edited[:10]), refused=True,
                                        newer_broken=_newer_broken(upload), basis=upload,
-                                       basis_what="hồ sơ sẽ được tạo từ sổ"), 409
+                                       basis_what="hồ sơ sẽ được tạo từ sổ",
+                               own_set=own_forms.in_use(store.agency_dir(ma)) is not None), 409
             build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed,
                                 doi_nam=year is not None and year_confirmed, ghi_de=bool(edited) and overwrite)
             if build_id is None:
@@ -984,7 +988,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
                                edited_words=_edited_words(ma, edited[:10]), refused=False,
                                newer_broken=_newer_broken(upload), basis=upload,
-                               basis_what="hồ sơ sẽ được tạo từ sổ")
+                               basis_what="hồ sơ sẽ được tạo từ sổ",
+                               own_set=own_forms.in_use(store.agency_dir(ma)) is not None)
 
     def _wait_briefly(build_id: int) -> None:
         """Up to QUICK_BUILD_S for the build to end, so that the clerk is shown a quick rebuild done
@@ -1085,6 +1090,100 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         tmp.seek(0)
         audit("tai_luu_tru", ten)  # a year's dossiers: everyone's data
         return send_file(tmp, mimetype="application/zip", as_attachment=True, download_name=f"luu_tru_{ten}.zip")
+
+    # ---- the agency's own forms (`hoso templates export` / `build --templates` on the page) ---------------------
+    def _form_workbook(ma: str) -> tuple[Path | None, str]:
+        """The workbook an upload of forms is tried with (as `hoso templates check --workbook`): the agency's latest
+        valid upload, else the program's sample; the words naming it."""
+        from pipeline.resources import sample_workbook
+
+        row = store.one("SELECT * FROM so WHERE co_quan=? AND so_loi=0 ORDER BY id DESC LIMIT 1", ma)
+        if row is not None and store.upload_path(ma, row["id"]).is_file():
+            return store.upload_path(ma, row["id"]), f"sổ «{row['ten_tep']}» (tải lên lúc {vietnam_time(row['luc'])})"
+        return None, f"sổ mẫu đi kèm chương trình ({sample_workbook().name}), vì cơ quan chưa có sổ Excel hợp lệ"
+
+    def _forms_page(error: list[str] | None = None, done: str = "", code: int = 200) -> ResponseReturnValue:
+        ma = g.user["co_quan"]
+        here = store.agency_dir(ma)
+        rows = own_forms.listing(here)
+        return render_template("mau_bieu.html", rows=rows, own=own_forms.info(here), error=error or [], done=done,
+                               aside=own_forms.kept_aside(here), workbook=_form_workbook(ma)[1],
+                               limit=MAX_UPLOAD // (1024 * 1024), reconstructed=sum(r.reconstructed for r in rows),
+                               upload=request.form.get("ten_tep", "")), code
+
+    @app.route("/mau-bieu")
+    def mau_bieu() -> ResponseReturnValue:
+        """«Mẫu biểu của cơ quan»: the forms, the set to download, an edited set to send back, the program's again."""
+        role("van_thu")
+        done = {"tai_len": "Đã nhận bộ mẫu đã sửa: từ nay các lần «Tạo hồ sơ» dùng bộ mẫu này.",
+                "dung_lai": "Đã thôi dùng bộ mẫu riêng: từ nay các lần «Tạo hồ sơ» dùng mẫu của chương trình. Bộ mẫu "
+                            "riêng cũ được cất giữ trên máy chủ, không xóa."}.get(request.args.get("xong", ""), "")
+        return _forms_page(done=done)
+
+    @app.route("/mau-bieu/bo-mau.zip")
+    def mau_bieu_tai() -> ResponseReturnValue:
+        role("van_thu")
+        ma = g.user["co_quan"]
+        tmp = tempfile.TemporaryFile()
+        try:
+            own_forms.download(store.agency_dir(ma), tmp)
+        except OSError as exc:
+            tmp.close()
+            raise NoRoom(description=f"Chưa tạo được tệp nén để tải về ({exc.strerror or exc}): thư mục tạm của máy chủ "
+                                     "có thể đã đầy. Báo quản trị viên rồi thử lại.") from exc
+        tmp.seek(0)
+        own = own_forms.in_use(store.agency_dir(ma)) is not None
+        audit("tai_bo_mau", json.dumps({"bo_mau": "riêng của cơ quan" if own else "của chương trình"}, ensure_ascii=False))
+        return send_file(tmp, mimetype="application/zip", as_attachment=True,
+                         download_name=f"mau_bieu_{ma}.zip" if own else "mau_bieu_chuong_trinh.zip")
+
+    @app.route("/mau-bieu/tai-len", methods=["POST"])
+    def mau_bieu_tai_len() -> ResponseReturnValue:
+        role("van_thu")
+        ma = g.user["co_quan"]
+        sent = store.one("SELECT COUNT(*) AS n FROM nhat_ky WHERE co_quan=? AND hanh_dong IN ('tai_len_bo_mau', "
+                         "'tai_len_bo_mau_bi_tu_choi') AND luc>?", ma, ago(UPLOAD_WINDOW))["n"]
+        if sent >= UPLOADS_PER_AGENCY:  # each is unpacked and every form filled: a script must not hold the server
+            abort(429, description=f"Cơ quan đã tải lên {sent} bộ mẫu trong {UPLOAD_WINDOW // 60} phút vừa qua, quá số "
+                                   "cho phép: hãy đợi ít phút rồi tải lên lại.")
+        f, name, head = _sent("bo_mau")
+        shown = _shown_name(name)
+        if not f or not name:
+            return _forms_page(["Chưa chọn tệp nén (.zip) của bộ mẫu."], code=400)
+        if not name.lower().endswith(".zip") or head != b"PK\x03\x04":
+            audit("tai_len_bo_mau_bi_tu_choi", json.dumps({"tep": shown, "loi": "không phải .zip"}, ensure_ascii=False))
+            return _forms_page([f"Tệp «{shown}» không phải tệp nén .zip. Hãy nén thư mục bộ mẫu đã sửa (trên Windows: "
+                                "bấm chuột phải → Gửi tới → Thư mục nén) rồi tải tệp .zip lên."], code=400)
+        f.stream.seek(0)
+        workbook, _words = _form_workbook(ma)
+        try:
+            changed, aside = own_forms.receive(store.agency_dir(ma), f.stream, shown, workbook, g.user["ten"])
+        except own_forms.Refused as exc:
+            audit("tai_len_bo_mau_bi_tu_choi", json.dumps({"tep": shown, "loi": "; ".join(exc.problems)[:500]},
+                                                          ensure_ascii=False))
+            return _forms_page([f"Chưa nhận bộ mẫu «{shown}»; bộ mẫu đang dùng được giữ nguyên. "
+                                f"{len(exc.problems)} vấn đề:", *exc.problems], code=400)
+        except OSError as exc:
+            raise NoRoom(description=f"Máy chủ chưa lưu được bộ mẫu ({exc.strerror or exc}); bộ mẫu đang dùng được giữ "
+                                     "nguyên. Báo quản trị viên giải phóng dung lượng rồi tải lên lại.") from exc
+        detail: dict[str, Any] = {"tep": shown, "mau_doi": ", ".join(changed) or "không mẫu nào"}
+        if aside:
+            detail["cat_rieng"] = aside
+        audit("tai_len_bo_mau", json.dumps(detail, ensure_ascii=False))
+        return redirect(url_for("mau_bieu", xong="tai_len"))
+
+    @app.route("/mau-bieu/dung-mau-chuong-trinh", methods=["POST"])
+    def mau_bieu_dung_lai() -> ResponseReturnValue:
+        """The agency's own set no longer used: kept aside (`mau_bieu.truoc-<time>`), never deleted."""
+        role("van_thu")
+        ma = g.user["co_quan"]
+        here = store.agency_dir(ma)
+        changed = own_forms.differing(own) if (own := own_forms.in_use(here)) is not None else []
+        aside = own_forms.set_aside(here)
+        if aside:
+            audit("dung_lai_mau_chuong_trinh", json.dumps({"mau_doi": ", ".join(changed) or "không mẫu nào",
+                                                           "cat_rieng": aside}, ensure_ascii=False))
+        return redirect(url_for("mau_bieu", xong="dung_lai"))
 
     @app.route("/lan-tao/kiem-tra", methods=["POST"])
     def lan_tao_kiem_tra() -> ResponseReturnValue:
@@ -2138,6 +2237,7 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  "giu_nguyen": "số dòng giữ nguyên (đã có trong sổ, cùng nội dung)", "khong_nhap": "số dòng không nhập", "loi": "lỗi",
                  "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "noi_tong_hop": "cơ quan tổng hợp", "tep": "tệp",
                  "noi_nhan": "nơi nhận",
+                 "mau_doi": "các mẫu thay đổi", "cat_rieng": "bộ mẫu riêng cũ cất giữ ở thư mục", "bo_mau": "bộ mẫu",
                  "giu_lai": "các cột đã nhớ chép giữ lại ở tệp",  # quen_cot_nho: the saved mapping set aside
                  "so_van_ban": "số văn bản", "so_trang": "số trang",
                  # «Nhận bản đã ký» (nhan_ban_ky): the reception's counts

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import portable
+from pipeline.web import own_forms
 from pipeline.web.store import Store, now
 
 if TYPE_CHECKING:
@@ -263,11 +264,13 @@ LOG_LINES = 1000  # a build's notes kept and shown on its page (a workbook of th
 
 
 # the build's console advice that is for the command line: on the page, what a clerk in a browser can do
-FOR_THE_PAGE = ((" Khi có mẫu chính thức: hoso templates export", " Khi có mẫu chính thức, quản trị viên máy chủ cập nhật "
-                 "chương trình hoặc mẫu biểu; cho đến khi đó các mẫu này in theo bản tái dựng."),
+FOR_THE_PAGE = ((" Khi có mẫu chính thức: hoso templates export", " Khi có mẫu chính thức (hoặc cần sửa lời văn của mẫu), "
+                 "văn thư cơ quan tự làm ở trang «Mẫu biểu của cơ quan»: tải bộ mẫu về, thay tệp Word hoặc sửa nhãn "
+                 "trong meta.toml, rồi tải lên lại; cho đến khi đó các mẫu này in theo bản tái dựng."),
                 (" Nếu cơ quan đã sửa mẫu (nhãn trong meta.toml), chạy lại sau khi sửa",
-                 " Nếu mẫu biểu trên máy chủ đã được sửa (nhãn trong meta.toml), báo quản trị viên máy chủ sửa lại hoặc "
-                 "xóa khóa «trang» trong meta.toml của mẫu đó, rồi bấm «Tạo lại»."))
+                 " Nếu cơ quan đã sửa mẫu (nhãn trong meta.toml) ở trang «Mẫu biểu của cơ quan», sửa lại ở đó hoặc "
+                 "xóa khóa «trang» trong meta.toml của mẫu đó, tải bộ mẫu lên lại, rồi bấm «Tạo lại»; nếu cơ quan "
+                 "dùng mẫu của chương trình, báo quản trị viên máy chủ."))
 
 
 _RULEBOOK = re.compile(r"(bộ quy tắc) (nd\d+-\d{4}(?:\+nd\d+-\d{4})*)", re.IGNORECASE)
@@ -378,6 +381,8 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
     store.x("UPDATE lan_tao SET trang_thai='dang_chay', bat_dau=? WHERE id=?", now(), build_id)
     said: list[str] = []
     last = [0.0]
+    own: Path | None = None
+    own_line = ""
 
     def observe(label: str, done: int, total: int, left: float | None) -> None:
         t = time.monotonic()
@@ -410,6 +415,12 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
         # output it replaces (last year's dossiers, their signed scans) is kept whole in luu_tru/, never removed
         options = replace(options, doi_co_quan=bool(row["doi_co_quan"]), doi_nam=bool(row["doi_nam"]),
                           ghi_de=bool(row["ghi_de"]), keep_replaced=store.archive_dir(ma))
+        # the agency's own corrected forms (page «Mẫu biểu của cơ quan»), as `hoso build --templates DIR`
+        own = own_forms.in_use(store.agency_dir(ma))
+        if own is not None:
+            options = replace(options, templates=own)
+            own_line = own_forms.used_line(store.agency_dir(ma))
+            said.append(own_line)
         s = api.build(store.upload_path(ma, row["so"]), out, options, converter=converter, log=said.append,
                       later=later)
     except HosoError as exc:
@@ -435,7 +446,8 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
                     f"tạo này vào lịch sử ({exc.strerror or exc}); báo quản trị viên kiểm tra ổ đĩa.")
     thay_doi = (s.thay_doi or "").replace(f"«{out}{os.sep}", "«")  # the path of in_lai.pdf, relative
     store.x("UPDATE lan_tao SET trang_thai='xong', ket_thuc=?, tom_tat=?, thay_doi=?, han_nop=?, nhat_ky=?, "
-            "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(), "\n".join(summary_lines(s)), thay_doi, s.han_nop or "",
+            "da_xong=tong WHERE id=? AND trang_thai='dang_chay'", now(),
+            "\n".join(summary_lines(s) + ([own_line] if own is not None else [])), thay_doi, s.han_nop or "",
             _kept_lines(said, out, upload_name), build_id)
     store.audit(row["tai_khoan"], ma, "", "tao_xong", json.dumps({"lan_tao": build_id, "so_nguoi": s.people}))
     later.append(lambda: store.prune_thumbnails(ma))  # the pages of files this build replaced or removed

@@ -1,0 +1,349 @@
+"""An agency's own corrected forms on `hoso serve` (page «Mẫu biểu của cơ quan»): what `hoso templates export`
+and `hoso build … --templates DIR` give the command line.
+
+    DATA/co_quan/<MA>/mau_bieu/                    the agency's own templates folder (BuildOptions.templates)
+    DATA/co_quan/<MA>/mau_bieu/tai_len.json        who sent it, when, from which file, which forms differ
+    DATA/co_quan/<MA>/mau_bieu.truoc-<time>/        a set replaced by an upload or by «Dùng lại mẫu của chương
+                                                    trình»: kept aside, never deleted
+    DATA/co_quan/<MA>/mau_bieu.moi-*/               an upload being checked (removed whether kept or refused)
+
+An upload is a .zip of the files `hoso templates export` writes, and only them: `<code>/template.docx`,
+`<code>/meta.toml` of the program's form codes and the top-level .toml files (bo_mau.toml, can_cu.toml,
+tong_hop_so_noi_vu.toml). The files it holds replace those of the set in use (the agency's, else the
+program's), so a zip of the one folder a clerk edited is enough. It is kept only when every form of the
+result compiles and fills with the agency's latest valid workbook, as `hoso templates check --workbook` does
+(`lint.check`); else nothing changes and the clerk is told which file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+import time
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from pipeline import portable
+from pipeline.errors import HosoError, TemplateError, toml_words
+from pipeline.resources import templates_dir
+
+FOLDER = "mau_bieu"  # the agency's own set, in its folder
+INFO = "tai_len.json"  # in FOLDER: the upload it came from (never in a download, never a form)
+ASIDE = "truoc-"  # FOLDER.truoc-<time>: a set no longer used, kept
+GUIDE = "HUONG_DAN.txt"  # in a download only: how to edit; skipped when sent back
+MAX_FILES = 200  # members of an upload (the program's set has ~80 files)
+MAX_INFLATED = 100 * 1024 * 1024  # the upload's members inflated, together (zip bombs refused before inflating)
+MAX_RATIO = 200  # inflated / compressed of one member larger than 1 MB: a bomb, not a form
+MAX_DOCX_INFLATED = 60 * 1024 * 1024  # a template.docx's own parts inflated (it is a zip too)
+
+GUIDE_TEXT = """\
+BỘ MẪU BIỂU CỦA CƠ QUAN (tải từ trang «Mẫu biểu của cơ quan» của hoso)
+
+Mỗi thư mục là một mẫu, mang mã của mẫu (ví dụ mau_01_2025):
+  - meta.toml: thông tin của mẫu; phần [labels] là lời văn in trên mẫu mà cơ quan được sửa
+    (mỗi dòng dạng khoa = "lời văn"; giữ nguyên tên khóa và dấu ngoặc kép; sửa bằng Notepad, lưu UTF-8).
+    Các mẫu ghi status = "tai_dung" là bản tái dựng, chưa đối chiếu được văn bản chính thức.
+  - template.docx: tệp Word của mẫu. Có thể thay bằng tệp Word chính thức, giữ các biến {{ … }}
+    của mẫu cũ; khi đã thay bằng mẫu chính thức, ghi status = "chinh_thuc" trong meta.toml.
+Các tệp .toml ở ngoài cùng (bo_mau.toml, can_cu.toml, tong_hop_so_noi_vu.toml) là bộ mẫu dùng cho
+từng năm và căn cứ pháp lý in trên giấy tờ.
+
+Sửa xong: nén lại thành tệp .zip (cả bộ, hoặc chỉ các thư mục mẫu đã sửa) rồi
+«Tải lên bộ mẫu đã sửa» trên trang «Mẫu biểu của cơ quan». Chương trình thử điền mọi mẫu với sổ
+Excel mới nhất của cơ quan trước khi dùng; nếu có lỗi, bộ mẫu đang dùng được giữ nguyên và trang
+cho biết tệp nào sai.
+Không thêm tệp nào khác vào tệp .zip (tệp khác sẽ bị từ chối).
+"""
+
+
+class Refused(Exception):
+    """An upload not kept: `problems` in words, each naming the file."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class FormRow:
+    code: str
+    name: str  # «Mẫu 01-HD KĐ.ĐG 2025 — Báo cáo kiểm điểm tập thể (chi bộ)»
+    years: str
+    reconstructed: bool
+    own: bool  # the agency's copy differs from the program's
+
+
+def own_dir(agency_dir: Path) -> Path:
+    return agency_dir / FOLDER
+
+
+def in_use(agency_dir: Path) -> Path | None:
+    """The agency's own templates folder when it has one (the builds' BuildOptions.templates), else None."""
+    root = own_dir(agency_dir)
+    if root.is_dir() and not root.is_symlink() and (root / "bo_mau.toml").is_file():
+        return root
+    return None
+
+
+def info(agency_dir: Path) -> dict[str, Any] | None:
+    """What `tai_len.json` of the agency's own set says (luc, tai_khoan, ten_tep, mau_doi); None without a set."""
+    root = in_use(agency_dir)
+    if root is None:
+        return None
+    try:
+        data = json.loads((root / INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    return data if isinstance(data, dict) else {}
+
+
+def _allowed() -> tuple[set[str], set[str]]:
+    """(the program's form codes, its top-level .toml names)."""
+    root = templates_dir()
+    codes = {p.parent.name for p in root.glob("*/meta.toml")}
+    tops = {p.name for p in root.glob("*.toml")}
+    return codes, tops
+
+
+def _sha(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def differing(root: Path, base: Path | None = None) -> list[str]:
+    """The form codes (and top-level .toml names) whose files in `root` differ from those of `base` (default:
+    the program's)."""
+    base = base or templates_dir()
+    codes, tops = _allowed()
+    out = [c for c in sorted(codes)
+           if any(_sha(root / c / n) != _sha(base / c / n) for n in ("meta.toml", "template.docx"))]
+    return out + [t for t in sorted(tops) if _sha(root / t) != _sha(base / t)]
+
+
+def listing(agency_dir: Path) -> list[FormRow]:
+    """The forms as `hoso templates list` lists them (of the set in use), each marked when the agency's copy
+    differs from the program's."""
+    from pipeline import lint
+
+    root = in_use(agency_dir)
+    try:
+        specs = lint.listing(root)
+    except HosoError:  # the kept set cannot be read any more (a program update changed the keys): the program's
+        specs, root = lint.listing(None), None
+    changed = set(differing(root)) if root is not None else set()
+    return [FormRow(s.code, f"{s.ma_hieu} — {s.title}" if s.ma_hieu else s.title, s.years_text, s.reconstructed,
+                    s.code in changed) for s in specs]
+
+
+def download(agency_dir: Path, out: IO[bytes]) -> None:
+    """The set in use (the agency's own, else the program's) as a .zip written to `out`, as `hoso templates
+    export` writes it, with HUONG_DAN.txt."""
+    root = in_use(agency_dir) or templates_dir()
+    codes, tops = _allowed()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(GUIDE, GUIDE_TEXT.replace("\n", "\r\n"))  # read in Notepad
+        for name in sorted(tops):
+            if (root / name).is_file():
+                zf.write(root / name, name)
+        for code in sorted(codes):
+            for name in ("meta.toml", "template.docx"):
+                if (root / code / name).is_file():
+                    zf.write(root / code / name, f"{code}/{name}")
+
+
+def _members(stream: IO[bytes], shown: str) -> list[tuple[zipfile.ZipInfo, str]]:
+    """The upload's members with the path each is kept at; Refused for anything export does not write, a path
+    out of the folder, a link, a member inflating past the limits."""
+    codes, tops = _allowed()
+    try:
+        zf = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise Refused([f"Tệp «{shown}» không phải tệp nén .zip đọc được ({type(exc).__name__})."]) from exc
+    infos = [i for i in zf.infolist() if not i.is_dir()]
+    if not infos:
+        raise Refused([f"Tệp «{shown}» không có tệp nào."])
+    if len(infos) > MAX_FILES:
+        raise Refused([f"Tệp «{shown}» có {len(infos)} tệp, quá nhiều cho một bộ mẫu (tối đa {MAX_FILES})."])
+    total = sum(i.file_size for i in infos)
+    if total > MAX_INFLATED:
+        raise Refused([f"Tệp «{shown}» khi giải nén quá lớn ({total // 2**20} MB; tối đa {MAX_INFLATED // 2**20} MB): "
+                       "không phải bộ mẫu biểu bình thường (có thể là tệp độc hại dạng «bom nén»)."])
+    problems: list[str] = []
+    names = [i.filename for i in infos]
+    # a zip of the folder itself («mau_bieu/mau_01_2025/meta.toml»): its one top folder is not part of the paths
+    firsts = {n.split("/", 1)[0] for n in names}
+    strip = ""
+    if len(firsts) == 1 and all("/" in n for n in names):
+        first = next(iter(firsts))
+        if first not in codes and first not in ("..", ".", "") and ":" not in first:
+            strip = first + "/"
+    out: list[tuple[zipfile.ZipInfo, str]] = []
+    seen: set[str] = set()
+    for i in infos:
+        name = i.filename
+        mode = (i.external_attr >> 16) & 0xFFFF
+        path = PurePosixPath(name[len(strip):] if strip else name)
+        if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in path.parts:
+            problems.append(f"«{name}»: đường dẫn ra ngoài bộ mẫu (tuyệt đối hoặc có «..»), không được nhận.")
+            continue
+        if stat.S_ISLNK(mode):
+            problems.append(f"«{name}»: là liên kết (symlink), không phải tệp; không được nhận.")
+            continue
+        if i.flag_bits & 0x1:
+            problems.append(f"«{name}»: tệp có mật khẩu; hãy nén lại không đặt mật khẩu.")
+            continue
+        if i.file_size > 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            problems.append(f"«{name}»: tỉ lệ nén bất thường (có thể là tệp độc hại dạng «bom nén»); không được nhận.")
+            continue
+        parts = path.parts
+        if parts == (GUIDE,):
+            continue  # the guide a download carries
+        ok = (len(parts) == 1 and parts[0] in tops) or (
+            len(parts) == 2 and parts[0] in codes and parts[1] in ("meta.toml", "template.docx"))
+        if not ok:
+            if parts and parts[-1].startswith("~$"):
+                why = "tệp tạm của Word (đóng Word rồi nén lại, không kèm tệp này)"
+            elif len(parts) == 2 and parts[0] not in codes and parts[1] in ("meta.toml", "template.docx"):
+                why = f"«{parts[0]}» không phải mã mẫu nào của chương trình"
+            else:
+                why = ("bộ mẫu chỉ gồm <mã mẫu>/template.docx, <mã mẫu>/meta.toml và các tệp .toml ngoài cùng "
+                       f"({', '.join(sorted(tops))})")
+            problems.append(f"«{name}»: không phải tệp của bộ mẫu biểu — {why}.")
+            continue
+        key = "/".join(parts)
+        if key in seen:
+            problems.append(f"«{name}»: có hai lần trong tệp nén.")
+            continue
+        seen.add(key)
+        out.append((i, key))
+    if problems:
+        raise Refused(problems)
+    return out
+
+
+def _check_docx(path: Path, key: str) -> str | None:
+    """A template.docx that is no Word file, or whose own parts inflate past MAX_DOCX_INFLATED."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = {i.filename for i in z.infolist()}
+            if sum(i.file_size for i in z.infolist()) > MAX_DOCX_INFLATED:
+                return f"«{key}»: tệp Word khi giải nén quá lớn (có thể là tệp độc hại dạng «bom nén»)."
+            if "word/document.xml" not in names:
+                return f"«{key}»: không phải tệp Word .docx (thiếu phần word/document.xml)."
+    except (zipfile.BadZipFile, OSError):
+        return f"«{key}»: không phải tệp Word .docx (Word 2007 trở lên; tệp .doc cũ: mở bằng Word, lưu thành .docx)."
+    return None
+
+
+def _check_tomls(root: Path, keys: list[str]) -> list[str]:
+    problems = []
+    for key in keys:
+        if not key.endswith(".toml"):
+            continue
+        try:
+            tomllib.loads((root / key).read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            problems.append(f"«{key}»: {toml_words(exc)}.")
+    return problems
+
+
+def _relative(text: str, root: Path) -> str:
+    """A message naming the staging folder's files by their path in the zip («mau_01_2025/meta.toml»)."""
+    for prefix in (str(root) + os.sep, str(root)):
+        text = text.replace(prefix, "")
+    return text
+
+
+def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | None, who: str) -> tuple[list[str], str]:
+    """The upload kept as the agency's own set when it is sound: (the forms it changed against the set in use,
+    the name the replaced own set was kept aside under, "" when there was none). Refused otherwise, nothing
+    changed. `workbook`: the agency's latest valid upload (None: the sample shipped with the program)."""
+    from pipeline import lint
+
+    members = _members(stream, shown)
+    agency_dir.mkdir(parents=True, exist_ok=True)
+    current = in_use(agency_dir)
+    stage = Path(tempfile.mkdtemp(prefix=f"{FOLDER}.moi-", dir=agency_dir))
+    try:
+        shutil.copytree(current or templates_dir(), stage, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__", INFO))
+        zf = zipfile.ZipFile(stream)
+        problems: list[str] = []
+        for i, key in members:
+            dest = stage / key
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(i) as src, open(dest, "wb") as out:
+                shutil.copyfileobj(src, out)
+            if key.endswith(".docx") and (why := _check_docx(dest, key)):
+                problems.append(why)
+        problems += _check_tomls(stage, [k for _, k in members])
+        if problems:
+            raise Refused(problems)
+        try:
+            results = lint.check(stage, workbook)
+        except HosoError as exc:
+            raise Refused([_relative(str(exc), stage)]) from exc
+        bad = [f"«{r.code}/template.docx» ({r.title}): " + " ".join(_relative(p, stage) for p in r.problems)
+               for r in results if not r.ok]
+        if bad:
+            raise Refused(bad)
+        changed = differing(stage, current or templates_dir())
+        after = differing(stage)
+        (stage / INFO).write_text(json.dumps({"luc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(sep=" "),
+                                              "tai_khoan": who, "ten_tep": shown, "mau_doi": after},
+                                             ensure_ascii=False), encoding="utf-8")
+        aside = set_aside(agency_dir)
+        try:
+            os.rename(stage, own_dir(agency_dir))
+        except OSError:
+            if aside:  # the set in use stays in use
+                os.rename(agency_dir / aside, own_dir(agency_dir))
+            raise
+        return changed, aside
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def set_aside(agency_dir: Path) -> str:
+    """The agency's own set moved to `mau_bieu.truoc-<time>` (its name; "" when it has none): never deleted."""
+    root = own_dir(agency_dir)
+    if not (root.exists() or root.is_symlink()):
+        return ""
+    aside = portable.free_name(agency_dir, f"{FOLDER}.{ASIDE}{time.strftime('%Y%m%d-%H%M%S')}")
+    os.rename(root, aside)
+    return aside.name
+
+
+def kept_aside(agency_dir: Path) -> list[str]:
+    """The sets kept aside, newest first."""
+    try:
+        return sorted((p.name for p in agency_dir.iterdir() if p.name.startswith(f"{FOLDER}.{ASIDE}") and p.is_dir()),
+                      reverse=True)
+    except OSError:
+        return []
+
+
+def used_line(agency_dir: Path) -> str:
+    """The line a build that used the agency's own set shows in its summary and notes."""
+    from pipeline.web.store import vietnam_time
+
+    data = info(agency_dir) or {}
+    when = vietnam_time(data.get("luc")) if data.get("luc") else ""
+    forms = [str(c) for c in data.get("mau_doi") or []]
+    said = "Dùng bộ mẫu biểu riêng của cơ quan (trang «Mẫu biểu của cơ quan»"
+    if when:
+        said += f", tải lên lúc {when}" + (f" từ tệp «{data['ten_tep']}»" if data.get("ten_tep") else "")
+    said += ")"
+    if forms:
+        said += f"; các mẫu khác mẫu của chương trình: {', '.join(forms)}"
+    return said + "."

@@ -1,0 +1,307 @@
+"""`hoso serve`'s page «Mẫu biểu của cơ quan»: what `hoso templates export` and `hoso build --templates DIR` give
+the command line, for the agency's clerk in a browser (Flask's test client; the one build of the module runs in
+this process with the text converter: what is checked is the filled wording, not LibreOffice's layout).
+
+- the clerk downloads the set in use, sends back a zip with a corrected label; the next build fills the new
+  wording, and its page says it used the agency's own set;
+- a zip with «../x», an extra .exe, a broken meta.toml, a template with an unknown variable is refused, the
+  page names the file and what is wrong, and the set in use is unchanged;
+- «Dùng lại mẫu của chương trình» puts the program's wording back for the next build and keeps the old set;
+- a unit clerk and the Sở get 403 on every route of the page; another agency sees only its own.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import workbook_factory as factory  # noqa: E402
+from fakes import TextConverter, docx_text  # noqa: E402
+from web_pages import InlineQueue, logged_in  # noqa: E402
+from web_pages import csrf as _csrf  # noqa: E402
+
+PASSWORD = "mat-khau-du-dai-9"
+PROGRAM_WORDS = 'tieu_de_phu = "Kiểm điểm tập thể chi bộ"'  # templates/mau_01_2025/meta.toml [labels]
+AGENCY_WORDS = "Kiểm điểm tập thể chi bộ Văn phòng (bản cơ quan sửa)"
+
+
+def _serve(data: Path, monkeypatch):
+    from pipeline.web import accounts as acc
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+
+    monkeypatch.setattr("pipeline.run.Converter", lambda workers=None: TextConverter())
+    monkeypatch.setattr("pipeline.progress.observer", None)
+    store = Store(data)
+    for name, agency, role, unit in (("vt", "VP", "van_thu", None), ("dv", "VP", "van_thu_don_vi", "HC"),
+                                     ("khac", "SO", "van_thu", None), ("snv", "SNV", "so_noi_vu", None)):
+        store.add_account(name, acc.hash_password(PASSWORD), agency, role, unit)
+    app = create_app(data, start_queue=False)
+    app.extensions["hoso_queue"] = q = InlineQueue(app.extensions["hoso_store"])
+    return app, store, q
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _send(c, data: bytes, name: str = "mau_bieu_sua.zip"):
+    return c.post("/mau-bieu/tai-len", data={"csrf_token": _csrf(c), "bo_mau": (io.BytesIO(data), name)},
+                  content_type="multipart/form-data")
+
+
+def _downloaded(c) -> dict[str, bytes]:
+    r = c.get("/mau-bieu/bo-mau.zip")
+    assert r.status_code == 200 and r.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(r.data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _corrected(files: dict[str, bytes]) -> bytes:
+    """The downloaded meta.toml of mau_01_2025 with its subtitle label corrected, as a clerk edits it in Notepad."""
+    meta = files["mau_01_2025/meta.toml"].decode("utf-8")
+    assert PROGRAM_WORDS in meta
+    return meta.replace(PROGRAM_WORDS, f'tieu_de_phu = "{AGENCY_WORDS}"').encode("utf-8")
+
+
+def _audit(store, action: str) -> list[str]:
+    return [r["chi_tiet"] for r in store.q("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong=? ORDER BY id", action)]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, cache_dir):
+    """The clerk «vt» uploaded her 2025 workbook (two units with a chi bộ: Mẫu 01-HD KĐ.ĐG 2025 is filled), sent
+    back the set with mau_01_2025's label corrected (only that folder in the zip), and built: the module's one
+    build. (app, store, client, the zip downloaded before, the built row, the pages seen on the way)."""
+    tmp = tmp_path_factory.mktemp("web-forms")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOSO_CACHE", str(cache_dir))
+        app, store, q = _serve(tmp / "du_lieu", mp)
+        c = logged_in(app, "vt", PASSWORD)
+        book = factory.of_year(tmp / "so_2025.xlsx", 2025)
+        r = c.post("/so-excel", data={"csrf_token": _csrf(c), "so": (io.BytesIO(book.read_bytes()), book.name)},
+                   content_type="multipart/form-data")
+        assert r.status_code == 302, r.text
+        before = _downloaded(c)
+        sent = _send(c, _zip({"mau_01_2025/meta.toml": _corrected(before)}))
+        assert sent.status_code == 302, sent.text
+        page = c.get(sent.headers["Location"]).text
+        assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+        row = q.run_next()
+        yield app, store, c, before, row, page
+
+
+def test_the_corrected_label_is_printed_by_the_next_build(built):
+    app, store, c, before, row, page = built
+    assert row["trang_thai"] == "xong", row["loi"]
+    # the page after the upload: kept, used from the next build, the form marked as the agency's own copy
+    assert "Đã nhận bộ mẫu đã sửa: từ nay các lần «Tạo hồ sơ» dùng bộ mẫu này." in page
+    assert "Cơ quan đang dùng <strong>bộ mẫu riêng</strong>" in page and "(tệp «mau_bieu_sua.zip»)" in page
+    rows = page[page.index('id="cac_mau"'):]
+    own = rows[rows.index('id="mau_mau_01_2025"'):]
+    assert own[:own.index("</tr>")].endswith("<td>Có (bản riêng)</td>")
+    other = rows[rows.index('id="mau_phieu_nd335"'):]
+    assert "bản riêng" not in other[:other.index("</tr>")]
+    # the build filled the corrected wording in the chi bộ's report (its .docx and its PDF)
+    out = store.output_dir("VP")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    reports = [x for u in manifest["don_vi"] for x in u["muc"] if x.get("mau") == "mau_01_2025"]
+    assert reports
+    docs = sorted(out.rglob("*.docx"))
+    texts = [docx_text(d) for d in docs]
+    mine = [t for t in texts if AGENCY_WORDS in t]
+    assert mine and all("BÁO CÁO" in t for t in mine)
+    assert not [t for t in texts if "Kiểm điểm tập thể chi bộ năm" in t]  # the program's subtitle nowhere
+    from pypdf import PdfReader
+
+    pdf_text = " ".join(" ".join((p.extract_text() or "").split()) for u in manifest["don_vi"]
+                        for p in PdfReader(out / u["pdf"]).pages)
+    assert AGENCY_WORDS in pdf_text
+    # the build says it used the agency's own set: summary and notes, with the form it differs in
+    assert "Dùng bộ mẫu biểu riêng của cơ quan" in row["tom_tat"] and "mau_01_2025" in row["tom_tat"]
+    build_page = c.get(f"/lan-tao/{row['id']}").text
+    assert "Dùng bộ mẫu biểu riêng của cơ quan (trang «Mẫu biểu của cơ quan», tải lên lúc" in build_page
+    assert "từ tệp «mau_bieu_sua.zip»); các mẫu khác mẫu của chương trình: mau_01_2025." in build_page
+    # the build's note on reconstructed forms sends the clerk to the page, not to the server's administrator
+    assert "quản trị viên máy chủ cập nhật" not in build_page
+    assert "văn thư cơ quan tự làm ở trang «Mẫu biểu của cơ quan»" in build_page
+    # the download is now the agency's set: the corrected meta.toml, everything else as the program's
+    now = _downloaded(c)
+    assert set(now) == set(before)
+    assert f'tieu_de_phu = "{AGENCY_WORDS}"'.encode() in now["mau_01_2025/meta.toml"]
+    assert {n for n in now if now[n] != before[n]} == {"mau_01_2025/meta.toml"}
+    # the audit log in words: who uploaded and which form changed
+    log = c.get("/nhat-ky").text
+    assert "Tải lên bộ mẫu biểu đã sửa (dùng từ lần tạo sau)" in log
+    assert "tệp mau_bieu_sua.zip, các mẫu thay đổi mau_01_2025" in log
+    assert "Tải bộ mẫu biểu về" in log
+
+
+def test_the_download_is_what_export_writes_with_a_guide(built):
+    """Every form folder's two files and the top-level .toml files of `hoso templates export`, plus HUONG_DAN.txt."""
+    from pipeline.resources import templates_dir
+
+    _app, _store, _c, before, _row, _page = built
+    root = templates_dir()
+    expected = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()
+                and p.suffix in (".toml", ".docx") and "__pycache__" not in p.parts}
+    assert set(before) == expected | {"HUONG_DAN.txt"}
+    assert before["mau_02/template.docx"] == (root / "mau_02" / "template.docx").read_bytes()
+    guide = before["HUONG_DAN.txt"].decode("utf-8")
+    assert "[labels]" in guide and "Tải lên bộ mẫu đã sửa" in guide
+
+
+@pytest.fixture
+def fresh(tmp_path, monkeypatch):
+    """A server with no workbook yet (a set is tried with the sample workbook); VP's clerk logged in."""
+    app, store, q = _serve(tmp_path / "du_lieu", monkeypatch)
+    return app, store, logged_in(app, "vt", PASSWORD)
+
+
+def test_a_bad_set_is_refused_naming_the_file_and_the_set_in_use_stays(fresh):
+    app, store, c = fresh
+    program = _downloaded(c)
+    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+    own = store.agency_dir("VP") / "mau_bieu"
+    kept = {p.relative_to(own).as_posix(): p.read_bytes() for p in own.rglob("*") if p.is_file()}
+    meta = program["mau_02/meta.toml"].decode("utf-8")
+    cases = [
+        ({"../x.toml": b"a = 1"}, "«../x.toml»: đường dẫn ra ngoài bộ mẫu (tuyệt đối hoặc có «..»), không được nhận."),
+        ({"mau_02/meta.toml": meta.encode(), "mau_02/cai_dat.exe": b"MZ"},
+         "«mau_02/cai_dat.exe»: không phải tệp của bộ mẫu biểu"),
+        ({"mau_02/meta.toml": meta.replace('title = "', 'title = ', 1).encode()},
+         "«mau_02/meta.toml»: sai cú pháp TOML ở dòng"),
+    ]
+    # a template whose body names a variable no context gives: the tag named, as `hoso templates check` names it
+    src = zipfile.ZipFile(io.BytesIO(program["mau_02/template.docx"]))
+    parts = {n: src.read(n) for n in src.namelist()}
+    body = parts["word/document.xml"].decode("utf-8")
+    first = body.index("<w:t>CỘNG HÒA") + len("<w:t>")
+    parts["word/document.xml"] = (body[:first] + "{{ bien_khong_co }}" + body[first:]).encode("utf-8")
+    cases.append(({"mau_02/template.docx": _zip(parts)}, "bien_khong_co"))
+    for files, said in cases:
+        r = _send(c, _zip(files), "sai.zip")
+        assert r.status_code == 400, (files.keys(), r.text[:300])
+        assert "Chưa nhận bộ mẫu «sai.zip»; bộ mẫu đang dùng được giữ nguyên." in r.text
+        assert said in r.text, (said, r.text[r.text.find('id="loi"'):][:800])
+        now = {p.relative_to(own).as_posix(): p.read_bytes() for p in own.rglob("*") if p.is_file()}
+        assert now == kept
+    # the template's problem is named with its form and the file's path in the zip, never the server's folders
+    assert "«mau_02/template.docx» (Phiếu đánh giá, xếp loại chất lượng công chức): Mẫu «mau_02» dùng biến không có " \
+           "trong dữ liệu: «bien_khong_co» chưa có (khi điền cho" in r.text
+    assert str(store.data) not in r.text
+    assert not list(store.agency_dir("VP").glob("mau_bieu.moi-*"))  # nothing half-kept
+    # not a zip at all
+    r = _send(c, b"MZ\x90\x00", "cai_dat.exe")
+    assert r.status_code == 400 and "Tệp «cai_dat.exe» không phải tệp nén .zip." in r.text
+    assert len(_audit(store, "tai_len_bo_mau_bi_tu_choi")) == 5
+    assert "Tải lên bộ mẫu biểu: bị từ chối, bộ mẫu đang dùng giữ nguyên" in c.get("/nhat-ky").text
+
+
+def test_a_zip_bomb_and_a_link_are_refused_before_inflating(fresh):
+    from pipeline.web import own_forms
+
+    app, store, c = fresh
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mau_02/template.docx", b"\0" * (own_forms.MAX_INFLATED + 1))
+    r = _send(c, buf.getvalue(), "bom.zip")
+    assert r.status_code == 400 and "khi giải nén quá lớn" in r.text and "bom nén" in r.text
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        link = zipfile.ZipInfo("mau_02/meta.toml")
+        link.external_attr = (0o120777 << 16)
+        zf.writestr(link, "/etc/passwd")
+    r = _send(c, buf.getvalue(), "lien_ket.zip")
+    assert r.status_code == 400 and "«mau_02/meta.toml»: là liên kết (symlink)" in r.text
+    assert own_forms.in_use(store.agency_dir("VP")) is None
+
+
+def test_using_the_programs_forms_again_keeps_the_agencys_set_aside(fresh, monkeypatch):
+    from pipeline.errors import HosoError
+    from pipeline.forms.registry import Registry
+    from pipeline.web import jobs, own_forms
+
+    app, store, c = fresh
+    program = _downloaded(c)
+    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+    here = store.agency_dir("VP")
+
+    def next_build_labels() -> str:
+        """mau_01_2025's subtitle as the next build would fill it (the build's options, captured)."""
+        seen = {}
+
+        def build(_wb, _out, options, **_kw):
+            seen["templates"] = options.templates
+            raise HosoError("dừng")  # nothing built: only the options were wanted
+
+        monkeypatch.setattr("pipeline.api.build", build)
+        so = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
+                     "VALUES ('VP','so.xlsx','2026-12-07 00:00:00+00:00','vt',0,0,'[]')")
+        build_id = store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc) VALUES "
+                           "('VP',?,'vt','cho','2026-12-07 00:00:00+00:00')", so)
+        jobs.run(store.data, build_id, watched=True)
+        return Registry(seen["templates"]).get("mau_01_2025").labels["tieu_de_phu"]
+
+    assert next_build_labels() == AGENCY_WORDS
+    r = c.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(c)})
+    assert r.status_code == 302
+    page = c.get(r.headers["Location"]).text
+    assert "Đã thôi dùng bộ mẫu riêng" in page and "Cơ quan đang dùng <strong>mẫu của chương trình</strong>" in page
+    assert 'id="dung_lai"' not in page
+    assert next_build_labels() == "Kiểm điểm tập thể chi bộ"
+    assert _downloaded(c) == program
+    # the agency's set kept aside, whole, with the corrected wording
+    (aside,) = own_forms.kept_aside(here)
+    assert AGENCY_WORDS in (here / aside / "mau_01_2025" / "meta.toml").read_text(encoding="utf-8")
+    assert f"thư mục «{aside}»" in page
+    log = c.get("/nhat-ky").text
+    assert "Thôi dùng bộ mẫu biểu riêng, dùng lại mẫu của chương trình" in log
+    assert f"các mẫu thay đổi mau_01_2025, bộ mẫu riêng cũ cất giữ ở thư mục {aside}" in log
+    # a second upload, then using the program's again: the first kept set is not covered
+    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+    assert c.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert len(own_forms.kept_aside(here)) == 2
+
+
+def test_only_the_agencys_clerk_reaches_the_page(fresh):
+    app, store, c = fresh
+    program = _downloaded(c)
+    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+    own = store.agency_dir("VP") / "mau_bieu"
+    kept = {p.relative_to(own).as_posix(): p.read_bytes() for p in own.rglob("*") if p.is_file()}
+    for name in ("dv", "snv"):
+        other = logged_in(app, name, PASSWORD)
+        token = _csrf(other)
+        assert other.get("/mau-bieu").status_code == 403
+        assert other.get("/mau-bieu/bo-mau.zip").status_code == 403
+        r = other.post("/mau-bieu/tai-len", data={"csrf_token": token, "bo_mau": (io.BytesIO(_zip({})), "x.zip")},
+                       content_type="multipart/form-data")
+        assert r.status_code == 403
+        assert other.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": token}).status_code == 403
+        assert 'href="/mau-bieu"' not in other.get("/").text
+    # another agency's clerk: her own (the program's) set; VP's copy is reached by no name
+    khac = logged_in(app, "khac", PASSWORD)
+    page = khac.get("/mau-bieu").text
+    assert "Cơ quan đang dùng <strong>mẫu của chương trình</strong>" in page and "bản riêng)" not in page
+    assert _downloaded(khac) == program
+    for url in ("/mau-bieu/mau_bieu_VP.zip", "/mau-bieu/VP/bo-mau.zip", "/mau-bieu/bo-mau.zip/../VP",
+                "/mau-bieu/mau_01_2025/meta.toml", "/co_quan/VP/mau_bieu/mau_01_2025/meta.toml"):
+        assert khac.get(url).status_code == 404, url
+    assert khac.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(khac)}).status_code == 302
+    assert {p.relative_to(own).as_posix(): p.read_bytes() for p in own.rglob("*") if p.is_file()} == kept
+    # a form sent without the session's token is refused
+    assert c.post("/mau-bieu/dung-mau-chuong-trinh", data={}).status_code == 403
+    assert own.is_dir()
+    # the clerk's menu and «Tạo hồ sơ» lead to the page
+    assert 'href="/mau-bieu"' in c.get("/").text
