@@ -272,6 +272,10 @@ def test_using_the_programs_forms_again_keeps_the_agencys_set_aside(fresh, monke
     assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
     assert c.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(c)}).status_code == 302
     assert len(own_forms.kept_aside(here)) == 2
+    # the program's set sent back unchanged: no own copy is kept (it would not follow the program's updates)
+    r = _send(c, _zip(program), "mau_bieu_chuong_trinh.zip")
+    assert r.status_code == 302 and own_forms.in_use(here) is None
+    assert "giống hệt mẫu của chương trình" in c.get(r.headers["Location"]).text
 
 
 def test_only_the_agencys_clerk_reaches_the_page(fresh):

@@ -1116,6 +1116,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         """«Mẫu biểu của cơ quan»: the forms, the set to download, an edited set to send back, the program's again."""
         role("van_thu")
         done = {"tai_len": "Đã nhận bộ mẫu đã sửa: từ nay các lần «Tạo hồ sơ» dùng bộ mẫu này.",
+                "giong": "Bộ mẫu tải lên giống hệt mẫu của chương trình: cơ quan dùng mẫu của chương trình (bộ mẫu "
+                         "riêng trước đó, nếu có, được cất giữ trên máy chủ, không xóa).",
                 "dung_lai": "Đã thôi dùng bộ mẫu riêng: từ nay các lần «Tạo hồ sơ» dùng mẫu của chương trình. Bộ mẫu "
                             "riêng cũ được cất giữ trên máy chủ, không xóa."}.get(request.args.get("xong", ""), "")
         return _forms_page(done=done)
@@ -1170,7 +1172,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if aside:
             detail["cat_rieng"] = aside
         audit("tai_len_bo_mau", json.dumps(detail, ensure_ascii=False))
-        return redirect(url_for("mau_bieu", xong="tai_len"))
+        same = own_forms.in_use(store.agency_dir(ma)) is None  # the program's forms exactly: no own copy kept
+        return redirect(url_for("mau_bieu", xong="giong" if same else "tai_len"))
 
     @app.route("/mau-bieu/dung-mau-chuong-trinh", methods=["POST"])
     def mau_bieu_dung_lai() -> ResponseReturnValue:

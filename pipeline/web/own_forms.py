@@ -27,12 +27,13 @@ import tempfile
 import time
 import tomllib
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from pipeline import portable
-from pipeline.errors import HosoError, TemplateError, toml_words
+from pipeline.errors import HosoError, toml_words
 from pipeline.resources import templates_dir
 
 FOLDER = "mau_bieu"  # the agency's own set, in its folder
@@ -228,6 +229,9 @@ def _members(stream: IO[bytes], shown: str) -> list[tuple[zipfile.ZipInfo, str]]
         out.append((i, key))
     if problems:
         raise Refused(problems)
+    if not out:
+        raise Refused([f"Tệp «{shown}» không có tệp mẫu nào (<mã mẫu>/meta.toml, <mã mẫu>/template.docx hoặc tệp .toml "
+                       "ngoài cùng)."])
     return out
 
 
@@ -266,7 +270,8 @@ def _relative(text: str, root: Path) -> str:
 
 def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | None, who: str) -> tuple[list[str], str]:
     """The upload kept as the agency's own set when it is sound: (the forms it changed against the set in use,
-    the name the replaced own set was kept aside under, "" when there was none). Refused otherwise, nothing
+    the name the replaced own set was kept aside under, "" when there was none). A set the same as the
+    program's is not kept: the program's forms are used again (as «Dùng lại mẫu của chương trình»). Refused otherwise, nothing
     changed. `workbook`: the agency's latest valid upload (None: the sample shipped with the program)."""
     from pipeline import lint
 
@@ -282,8 +287,12 @@ def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | No
         for i, key in members:
             dest = stage / key
             dest.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(i) as src, open(dest, "wb") as out:
-                shutil.copyfileobj(src, out)
+            try:
+                with zf.open(i) as src, open(dest, "wb") as out:
+                    shutil.copyfileobj(src, out)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged member (CRC, truncated)
+                raise Refused([f"«{key}»: hỏng trong tệp nén, không giải nén được ({type(exc).__name__}); hãy nén "
+                               "lại rồi tải lên."]) from exc
             if key.endswith(".docx") and (why := _check_docx(dest, key)):
                 problems.append(why)
         problems += _check_tomls(stage, [k for _, k in members])
@@ -299,6 +308,8 @@ def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | No
             raise Refused(bad)
         changed = differing(stage, current or templates_dir())
         after = differing(stage)
+        if not after:  # the program's forms exactly: no own copy kept (it would not follow the program's updates)
+            return changed, set_aside(agency_dir)
         (stage / INFO).write_text(json.dumps({"luc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(sep=" "),
                                               "tai_khoan": who, "ten_tep": shown, "mau_doi": after},
                                              ensure_ascii=False), encoding="utf-8")

@@ -12,6 +12,9 @@
     DATA/co_quan/<MA>/anh/             page thumbnails, <sha256 of the PDF>_<page>.png, made when first
                                        viewed; those of files no longer in ket_qua/ removed after each
                                        build and at start-up
+    DATA/co_quan/<MA>/mau_bieu/        the agency's own forms (page «Mẫu biểu của cơ quan», own_forms.py; the
+                                       builds' BuildOptions.templates); sets no longer used kept beside as
+                                       `mau_bieu.truoc-<time>/`
     DATA/so_noi_vu/tong-hop-*/         the province table made for one download (removed with the request)
 
 Every path is made from a code checked by `safe_code` or from an integer id: nothing a browser
