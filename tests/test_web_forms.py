@@ -309,3 +309,26 @@ def test_only_the_agencys_clerk_reaches_the_page(fresh):
     assert own.is_dir()
     # the clerk's menu and «Tạo hồ sơ» lead to the page
     assert 'href="/mau-bieu"' in c.get("/").text
+
+
+def test_the_set_is_not_changed_while_a_build_of_the_agency_waits_or_runs(fresh):
+    """A build reads the set in use from the agency's folder while it fills; an upload or a reset renames that folder:
+    while one of the agency's builds waits or runs, both are refused (409, the set untouched), then allowed."""
+    from pipeline.web import own_forms
+    from pipeline.web.store import now
+
+    app, store, c = fresh
+    program = _downloaded(c)
+    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+    here = store.agency_dir("VP")
+    kept = (here / "mau_bieu" / "mau_01_2025" / "meta.toml").read_bytes()
+    build = store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc) VALUES ('VP', 1, 'vt', 'dang_chay', ?)",
+                    now())
+    r = _send(c, _zip({"mau_01_2025/meta.toml": program["mau_01_2025/meta.toml"]}))
+    assert r.status_code == 409 and f"Lần tạo hồ sơ số {build} đang chờ hoặc đang chạy" in r.text
+    r = c.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(c)})
+    assert r.status_code == 409 and "bộ mẫu được giữ nguyên" in r.text
+    assert (here / "mau_bieu" / "mau_01_2025" / "meta.toml").read_bytes() == kept and not own_forms.kept_aside(here)
+    store.x("UPDATE lan_tao SET trang_thai='xong' WHERE id=?", build)
+    assert c.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert own_forms.in_use(here) is None and len(own_forms.kept_aside(here)) == 1

@@ -1111,6 +1111,15 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                limit=MAX_UPLOAD // (1024 * 1024), reconstructed=sum(r.reconstructed for r in rows),
                                upload=request.form.get("ten_tep", "")), code
 
+    def _forms_busy(ma: str) -> ResponseReturnValue | None:
+        """The page refusing to change the agency's forms while one of its builds waits or runs (409): that build
+        reads the set in use from its folder, which an upload or a reset renames — its forms would be half of each."""
+        busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
+        if busy is None:
+            return None
+        return _forms_page([f"Lần tạo hồ sơ số {busy['id']} đang chờ hoặc đang chạy với bộ mẫu đang dùng: bộ mẫu được giữ "
+                            "nguyên. Đợi lần tạo đó xong rồi làm lại."], code=409)
+
     @app.route("/mau-bieu")
     def mau_bieu() -> ResponseReturnValue:
         """«Mẫu biểu của cơ quan»: the forms, the set to download, an edited set to send back, the program's again."""
@@ -1143,6 +1152,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     def mau_bieu_tai_len() -> ResponseReturnValue:
         role("van_thu")
         ma = g.user["co_quan"]
+        if (busy := _forms_busy(ma)) is not None:
+            return busy
         sent = store.one("SELECT COUNT(*) AS n FROM nhat_ky WHERE co_quan=? AND hanh_dong IN ('tai_len_bo_mau', "
                          "'tai_len_bo_mau_bi_tu_choi') AND luc>?", ma, ago(UPLOAD_WINDOW))["n"]
         if sent >= UPLOADS_PER_AGENCY:  # each is unpacked and every form filled: a script must not hold the server
@@ -1180,6 +1191,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         """The agency's own set no longer used: kept aside (`mau_bieu.truoc-<time>`), never deleted."""
         role("van_thu")
         ma = g.user["co_quan"]
+        if (busy := _forms_busy(ma)) is not None:
+            return busy
         here = store.agency_dir(ma)
         changed = own_forms.differing(own) if (own := own_forms.in_use(here)) is not None else []
         aside = own_forms.set_aside(here)
