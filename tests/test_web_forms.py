@@ -332,3 +332,34 @@ def test_the_set_is_not_changed_while_a_build_of_the_agency_waits_or_runs(fresh)
     store.x("UPDATE lan_tao SET trang_thai='xong' WHERE id=?", build)
     assert c.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(c)}).status_code == 302
     assert own_forms.in_use(here) is None and len(own_forms.kept_aside(here)) == 1
+
+
+def test_only_the_changed_form_is_the_agencys_the_others_follow_the_programs_updates(fresh, monkeypatch, tmp_path):
+    """The set kept holds only the form the clerk corrected (its folder whole); a later program version's correction of
+    another form reaches the agency's next build, while her own wording of hers stays."""
+    import shutil
+
+    from pipeline.forms.registry import Registry
+    from pipeline.resources import templates_dir
+    from pipeline.web import own_forms
+
+    app, store, c = fresh
+    program = _downloaded(c)
+    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+    here = store.agency_dir("VP")
+    kept = sorted(p.relative_to(here / "mau_bieu").as_posix() for p in (here / "mau_bieu").rglob("*") if p.is_file())
+    assert kept == ["mau_01_2025/meta.toml", "mau_01_2025/template.docx", "tai_len.json"]
+    # the program updated: mau_02's title corrected in its meta.toml
+    newer = tmp_path / "templates"
+    shutil.copytree(templates_dir(), newer, ignore=shutil.ignore_patterns("__pycache__"))
+    meta = (newer / "mau_02" / "meta.toml").read_text(encoding="utf-8")
+    title = Registry(newer).get("mau_02").title
+    (newer / "mau_02" / "meta.toml").write_text(meta.replace(f'title = "{title}"', 'title = "Phiếu (bản sửa của chương trình)"', 1),
+                                                encoding="utf-8")
+    monkeypatch.setattr(own_forms, "templates_dir", lambda: newer)
+    used = own_forms.merged(here)
+    assert used is not None and used.name == "mau_bieu.dung"
+    forms = Registry(used)
+    assert forms.get("mau_02").title == "Phiếu (bản sửa của chương trình)"
+    assert forms.get("mau_01_2025").labels["tieu_de_phu"] == AGENCY_WORDS
+    assert own_forms.differing(here / "mau_bieu") == ["mau_01_2025"]

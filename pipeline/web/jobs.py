@@ -416,7 +416,7 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
         options = replace(options, doi_co_quan=bool(row["doi_co_quan"]), doi_nam=bool(row["doi_nam"]),
                           ghi_de=bool(row["ghi_de"]), keep_replaced=store.archive_dir(ma))
         # the agency's own corrected forms (page «Mẫu biểu của cơ quan»), as `hoso build --templates DIR`
-        own = own_forms.in_use(store.agency_dir(ma))
+        own = own_forms.merged(store.agency_dir(ma))
         if own is not None:
             options = replace(options, templates=own)
             own_line = own_forms.used_line(store.agency_dir(ma))

@@ -1,8 +1,12 @@
 """An agency's own corrected forms on `hoso serve` (page «Mẫu biểu của cơ quan»): what `hoso templates export`
 and `hoso build … --templates DIR` give the command line.
 
-    DATA/co_quan/<MA>/mau_bieu/                    the agency's own templates folder (BuildOptions.templates)
+    DATA/co_quan/<MA>/mau_bieu/                    the agency's own forms: only those that differ from the program's
+                                                    (each such form's folder whole, meta.toml and template.docx, and
+                                                    each top-level .toml that differs)
     DATA/co_quan/<MA>/mau_bieu/tai_len.json        who sent it, when, from which file, which forms differ
+    DATA/co_quan/<MA>/mau_bieu.dung/               what a build uses (BuildOptions.templates): the program's set
+                                                    with the agency's forms over it, written by the build (`merged`)
     DATA/co_quan/<MA>/mau_bieu.truoc-<time>/        a set replaced by an upload or by «Dùng lại mẫu của chương
                                                     trình»: kept aside, never deleted
     DATA/co_quan/<MA>/mau_bieu.moi-*/               an upload being checked (removed whether kept or refused)
@@ -12,7 +16,9 @@ An upload is a .zip of the files `hoso templates export` writes, and only them: 
 tong_hop_so_noi_vu.toml). The files it holds replace those of the set in use (the agency's, else the
 program's), so a zip of the one folder a clerk edited is enough. It is kept only when every form of the
 result compiles and fills with the agency's latest valid workbook, as `hoso templates check --workbook` does
-(`lint.check`); else nothing changes and the clerk is told which file and what is wrong.
+(`lint.check`); else nothing changes and the clerk is told which file and what is wrong. Only the forms that then
+differ from the program's are kept as the agency's: every other form follows the program's updates (a kept whole copy
+would freeze them all at the version of the day of the upload, silently).
 """
 
 from __future__ import annotations
@@ -36,7 +42,8 @@ from pipeline import portable
 from pipeline.errors import HosoError, toml_words
 from pipeline.resources import templates_dir
 
-FOLDER = "mau_bieu"  # the agency's own set, in its folder
+FOLDER = "mau_bieu"  # the agency's own forms, in its folder
+USED = "dung"  # FOLDER.dung: the set a build uses (the program's with the agency's forms over it)
 INFO = "tai_len.json"  # in FOLDER: the upload it came from (never in a download, never a form)
 ASIDE = "truoc-"  # FOLDER.truoc-<time>: a set no longer used, kept
 GUIDE = "HUONG_DAN.txt"  # in a download only: how to edit; skipped when sent back
@@ -87,11 +94,40 @@ def own_dir(agency_dir: Path) -> Path:
 
 
 def in_use(agency_dir: Path) -> Path | None:
-    """The agency's own templates folder when it has one (the builds' BuildOptions.templates), else None."""
+    """The agency's own forms folder when it has one (only the forms that differ from the program's), else None."""
     root = own_dir(agency_dir)
-    if root.is_dir() and not root.is_symlink() and (root / "bo_mau.toml").is_file():
+    if root.is_dir() and not root.is_symlink() and ((root / INFO).is_file() or (root / "bo_mau.toml").is_file()):
         return root
     return None
+
+
+def _fill(dest: Path, own: Path | None) -> None:
+    """`dest` (new or empty): the program's forms, with those of `own` (the agency's) over them."""
+    ignore = shutil.ignore_patterns("__pycache__", INFO)
+    shutil.copytree(templates_dir(), dest, dirs_exist_ok=True, ignore=ignore)
+    if own is not None:
+        shutil.copytree(own, dest, dirs_exist_ok=True, ignore=ignore)
+
+
+def merged(agency_dir: Path) -> Path | None:
+    """The set a build of the agency uses (its BuildOptions.templates): `mau_bieu.dung`, written anew from the
+    program's forms and the agency's over them; None when the agency has no forms of its own (the program's set).
+    Called by the build only (one build of an agency at a time; the page refuses uploads while one runs)."""
+    own = in_use(agency_dir)
+    if own is None:
+        return None
+    dest = agency_dir / f"{FOLDER}.{USED}"
+    stage = Path(tempfile.mkdtemp(prefix=f"{FOLDER}.{USED}-", dir=agency_dir))
+    try:
+        _fill(stage, own)
+        if dest.exists() or dest.is_symlink():
+            old = Path(tempfile.mkdtemp(prefix=f"{FOLDER}.{USED}-cu-", dir=agency_dir))
+            os.replace(dest, old / "x")
+            shutil.rmtree(old, ignore_errors=True)
+        os.rename(stage, dest)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return dest
 
 
 def info(agency_dir: Path) -> dict[str, Any] | None:
@@ -121,14 +157,18 @@ def _sha(path: Path) -> str:
         return ""
 
 
-def differing(root: Path, base: Path | None = None) -> list[str]:
-    """The form codes (and top-level .toml names) whose files in `root` differ from those of `base` (default:
-    the program's)."""
-    base = base or templates_dir()
+def differing(root: Path, over: Path | None = None) -> list[str]:
+    """The form codes (and top-level .toml names) that `root` holds and whose files differ from those of the set
+    `over` makes (the program's with the agency's forms `over` over them; None: the program's alone)."""
+    program = templates_dir()
+
+    def base(rel: str) -> Path:
+        return over / rel if over is not None and (over / rel).is_file() else program / rel
+
     codes, tops = _allowed()
-    out = [c for c in sorted(codes)
-           if any(_sha(root / c / n) != _sha(base / c / n) for n in ("meta.toml", "template.docx"))]
-    return out + [t for t in sorted(tops) if _sha(root / t) != _sha(base / t)]
+    out = [c for c in sorted(codes) if (root / c).is_dir()
+           and any(_sha(root / c / n) != _sha(base(f"{c}/{n}")) for n in ("meta.toml", "template.docx"))]
+    return out + [t for t in sorted(tops) if (root / t).is_file() and _sha(root / t) != _sha(base(t))]
 
 
 def listing(agency_dir: Path) -> list[FormRow]:
@@ -136,12 +176,15 @@ def listing(agency_dir: Path) -> list[FormRow]:
     differs from the program's."""
     from pipeline import lint
 
-    root = in_use(agency_dir)
-    try:
-        specs = lint.listing(root)
-    except HosoError:  # the kept set cannot be read any more (a program update changed the keys): the program's
-        specs, root = lint.listing(None), None
-    changed = set(differing(root)) if root is not None else set()
+    own = in_use(agency_dir)
+    with tempfile.TemporaryDirectory(prefix="hoso-mau-") as tmp:
+        root = Path(tmp) / FOLDER
+        _fill(root, own)
+        try:
+            specs = lint.listing(root)
+        except HosoError:  # the agency's forms cannot be read with this program (an update changed the keys)
+            specs, own = lint.listing(None), None
+    changed = set(differing(own)) if own is not None else set()
     return [FormRow(s.code, f"{s.ma_hieu} — {s.title}" if s.ma_hieu else s.title, s.years_text, s.reconstructed,
                     s.code in changed) for s in specs]
 
@@ -149,17 +192,21 @@ def listing(agency_dir: Path) -> list[FormRow]:
 def download(agency_dir: Path, out: IO[bytes]) -> None:
     """The set in use (the agency's own, else the program's) as a .zip written to `out`, as `hoso templates
     export` writes it, with HUONG_DAN.txt."""
-    root = in_use(agency_dir) or templates_dir()
+    own = in_use(agency_dir)
     codes, tops = _allowed()
+
+    def path(rel: str) -> Path:
+        return own / rel if own is not None and (own / rel).is_file() else templates_dir() / rel
+
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(GUIDE, GUIDE_TEXT.replace("\n", "\r\n"))  # read in Notepad
         for name in sorted(tops):
-            if (root / name).is_file():
-                zf.write(root / name, name)
+            if path(name).is_file():
+                zf.write(path(name), name)
         for code in sorted(codes):
             for name in ("meta.toml", "template.docx"):
-                if (root / code / name).is_file():
-                    zf.write(root / code / name, f"{code}/{name}")
+                if path(f"{code}/{name}").is_file():
+                    zf.write(path(f"{code}/{name}"), f"{code}/{name}")
 
 
 def _members(stream: IO[bytes], shown: str) -> list[tuple[zipfile.ZipInfo, str]]:
@@ -280,8 +327,7 @@ def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | No
     current = in_use(agency_dir)
     stage = Path(tempfile.mkdtemp(prefix=f"{FOLDER}.moi-", dir=agency_dir))
     try:
-        shutil.copytree(current or templates_dir(), stage, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("__pycache__", INFO))
+        _fill(stage, current)
         zf = zipfile.ZipFile(stream)
         problems: list[str] = []
         for i, key in members:
@@ -306,17 +352,25 @@ def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | No
                for r in results if not r.ok]
         if bad:
             raise Refused(bad)
-        changed = differing(stage, current or templates_dir())
+        changed = differing(stage, current)
         after = differing(stage)
         if not after:  # the program's forms exactly: no own copy kept (it would not follow the program's updates)
             return changed, set_aside(agency_dir)
-        (stage / INFO).write_text(json.dumps({"luc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(sep=" "),
-                                              "tai_khoan": who, "ten_tep": shown, "mau_doi": after},
-                                             ensure_ascii=False), encoding="utf-8")
+        # only the forms that differ from the program's are the agency's: the others follow the program's updates
+        keep = Path(tempfile.mkdtemp(prefix=f"{FOLDER}.giu-", dir=agency_dir))
+        for rel in after:
+            if (stage / rel).is_dir():
+                shutil.copytree(stage / rel, keep / rel, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(stage / rel, keep / rel)
+        (keep / INFO).write_text(json.dumps({"luc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(sep=" "),
+                                             "tai_khoan": who, "ten_tep": shown, "mau_doi": after},
+                                            ensure_ascii=False), encoding="utf-8")
         aside = set_aside(agency_dir)
         try:
-            os.rename(stage, own_dir(agency_dir))
+            os.rename(keep, own_dir(agency_dir))
         except OSError:
+            shutil.rmtree(keep, ignore_errors=True)
             if aside:  # the set in use stays in use
                 os.rename(agency_dir / aside, own_dir(agency_dir))
             raise
