@@ -310,3 +310,151 @@ def test_another_compiling_body_is_set_on_the_page(province_server):
     assert "Tổng hợp toàn tỉnh năm 2025</h2>" in html and "bộ hồ sơ gửi Sở Nội vụ" not in html
     log = [json.loads(r["chi_tiet"]) for r in store.q("SELECT * FROM nhat_ky WHERE hanh_dong='dat_han_nop' ORDER BY id")]
     assert [e.get("noi_tong_hop") for e in log] == [None, syt, "Sở Nội vụ"]
+
+
+# ---- «Lời văn bản tổng hợp»: the Sở's own tong_hop_so_noi_vu.toml on the web (`hoso tong-hop --templates`) ----
+DEPUTY = 'thu_truong_so = "KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC"'  # the file's own example: a deputy signing for the head
+
+
+def _pdf_lines(data: bytes, tmp_path: Path) -> list[str]:
+    """The PDF's lines as pdftotext -layout prints them, spaces collapsed."""
+    import subprocess
+
+    pdf = tmp_path / "tong_hop.pdf"
+    pdf.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def _send_words(c, csrf: str, data: bytes, name: str = "tong_hop_so_noi_vu.toml"):
+    return c.post("/so-noi-vu/loi-van/tai-len", data={"csrf_token": csrf, "loi_van": (io.BytesIO(data), name)},
+                  content_type="multipart/form-data")
+
+
+def _deputy_copy(c) -> bytes:
+    """The file downloaded from the page, edited as the Sở's clerk would in Notepad (saved «UTF-8 with BOM»)."""
+    r = c.get("/so-noi-vu/loi-van/tong_hop_so_noi_vu.toml")
+    assert r.status_code == 200 and "tong_hop_so_noi_vu.toml" in r.headers["Content-Disposition"]
+    text = r.data.decode("utf-8")
+    assert 'thu_truong_so = "GIÁM ĐỐC"' in text
+    return b"\xef\xbb\xbf" + text.replace('thu_truong_so = "GIÁM ĐỐC"', DEPUTY).encode("utf-8")
+
+
+def test_the_so_signs_its_summary_with_its_own_wording_from_the_web(province_server, tmp_path):
+    """The Sở downloads the wording file in use (the program's: a Vietnamese guide over it, still TOML the CLI's
+    `--templates` reads, the same labels), a deputy signs: «KT. GIÁM ĐỐC» over «PHÓ GIÁM ĐỐC» on two lines of the
+    summary PDF downloaded after the upload, the page says whose wording it is, the copy lives in the Sở's own
+    folder (0700) and is still used after the server restarts. Logged in words."""
+    import tomllib
+
+    from pipeline.submission import province
+    from pipeline.web.app import create_app
+
+    store, app, c, csrf = province_server
+    assert "dùng lời văn của chương trình" in _flat(c.get("/so-noi-vu").text)
+    lines = _pdf_lines(c.get("/so-noi-vu/tong-hop.pdf").data, tmp_path)
+    assert "NGƯỜI LẬP BIỂU GIÁM ĐỐC" in lines and not any("KT." in line for line in lines)
+
+    text = c.get("/so-noi-vu/loi-van/tong_hop_so_noi_vu.toml").data.decode("utf-8")
+    assert text.startswith("# LỜI VĂN ĐẦU, CUỐI BẢN TỔNG HỢP CỦA SỞ") and "Notepad" in text.splitlines()[1]
+    program = (Path(province.__file__).parents[2] / "templates" / province.LABELS_FILE).read_text("utf-8")
+    assert text.endswith(program) and tomllib.loads(text) == tomllib.loads(program)  # comments only added
+
+    r = _send_words(c, csrf, _deputy_copy(c))
+    assert r.status_code == 302 and "xong=tai_len" in r.headers["Location"]
+    page = _flat(c.get(r.headers["Location"]).text)
+    assert "Đã nhận tệp lời văn đã sửa" in page and "KT. GIÁM ĐỐC\\nPHÓ" not in page
+    assert re.search(r'<tr id="loi_van_thu_truong_so">.*?KT\. GIÁM ĐỐC PHÓ GIÁM ĐỐC</td><td>Có</td>', page)
+    said = _flat(c.get("/so-noi-vu").text)
+    assert re.search(r"dùng lời văn riêng của Sở, tải lên lúc \d\d/\d\d/\d{4} \d\d:\d\d bởi snv "
+                     r"\(tệp «tong_hop_so_noi_vu\.toml»\)\.", said), said
+
+    lines = _pdf_lines(c.get("/so-noi-vu/tong-hop.pdf").data, tmp_path)
+    at = next(i for i, line in enumerate(lines) if line.endswith("KT. GIÁM ĐỐC"))
+    assert lines[at:at + 2] == ["NGƯỜI LẬP BIỂU KT. GIÁM ĐỐC", "(Ký, ghi rõ họ tên) PHÓ GIÁM ĐỐC"]
+
+    kept = store.data / "so_noi_vu" / "mau_bieu"
+    assert (kept / province.LABELS_FILE).read_bytes()[:3] != b"\xef\xbb\xbf"  # the CLI reads it too (plain UTF-8)
+    assert province.labels(kept)["thu_truong_so"] == "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    assert (store.data / "so_noi_vu").stat().st_mode & 0o777 == 0o700 and kept.stat().st_mode & 0o077 == 0
+
+    again = create_app(store.data, start_queue=False)  # a restart: the copy is still the Sở's
+    c2, _ = _login(again, "snv")
+    lines = _pdf_lines(c2.get("/so-noi-vu/tong-hop.pdf").data, tmp_path)
+    assert "(Ký, ghi rõ họ tên) PHÓ GIÁM ĐỐC" in lines
+    log = {r["hanh_dong"]: json.loads(r["chi_tiet"]) for r in store.q(
+        "SELECT * FROM nhat_ky WHERE co_quan='SNV' AND hanh_dong LIKE '%loi_van%'")}
+    assert log["tai_loi_van_tong_hop"] == {"loi_van": "của chương trình"}
+    assert log["tai_len_loi_van_tong_hop"] == {"tep": "tong_hop_so_noi_vu.toml", "loi_van_doi": "thu_truong_so"}
+
+
+def test_a_wrong_file_is_refused_in_words_and_the_copy_in_use_kept(province_server, tmp_path):
+    """A quote left open: refused, its line and column named; a label not a string, a key misspelt, a placeholder
+    the summary does not fill, a .txt, another encoding, a file too big: each refused in words; the Sở's copy
+    in use is unchanged through all of them, and the summary still signed by the deputy."""
+    store, app, c, csrf = province_server
+    assert _send_words(c, csrf, _deputy_copy(c)).status_code == 302
+    kept = store.data / "so_noi_vu" / "mau_bieu" / "tong_hop_so_noi_vu.toml"
+    before = kept.read_bytes()
+
+    cases = [
+        (b'[labels]\nnguoi_lap = "NGUOI TONG HOP\n', "x.toml",  # line 2: the quote opened at column 13 never closed
+         "sai cú pháp TOML ở dòng 2, cột"),
+        (b"[labels]\nky_hieu = 5\n", "x.toml", "ky_hieu phải là chuỗi chữ trong dấu ngoặc kép"),
+        ('[labels]\nthu_truong = "PHÓ GIÁM ĐỐC"\n'.encode(), "x.toml",
+         "thu_truong không phải lời văn nào của bản tổng hợp"),
+        ('[labels]\ncap_tren = "UBND {tỉnh}"\n'.encode(), "x.toml", "cap_tren chỉ được dùng {tinh}"),
+        (b'[labels]\nnguoi_lap = "NGUOI LAP"\n', "tong_hop_so_noi_vu.toml.txt", "không phải tệp .toml"),
+        ('[labels]\nnguoi_lap = "NGƯỜI LẬP"\n'.encode("utf-16"), "x.toml", "không phải văn bản UTF-8"),
+        (b"# " + b"x" * (256 * 1024), "x.toml", "quá lớn"),
+        (b'ky_hieu = "SNV"\n', "x.toml", "không có bảng [labels]"),
+    ]
+    for data, name, why in cases:
+        r = _send_words(c, csrf, data, name)
+        assert r.status_code == 400, name
+        assert "lời văn đang dùng được giữ nguyên" in r.text and why in r.text, (why, _flat(r.text))
+        assert str(store.data) not in r.text  # the server's folders are not shown
+        assert kept.read_bytes() == before
+    lines = _pdf_lines(c.get("/so-noi-vu/tong-hop.pdf").data, tmp_path)
+    assert "(Ký, ghi rõ họ tên) PHÓ GIÁM ĐỐC" in lines
+    refused = store.q("SELECT * FROM nhat_ky WHERE hanh_dong='tai_len_loi_van_tong_hop_bi_tu_choi'")
+    assert len(refused) == len(cases) and "dòng 2, cột" in json.loads(refused[0]["chi_tiet"])["loi"]
+
+
+def test_the_programs_wording_again_keeps_the_sos_copy_aside(province_server, tmp_path):
+    """«Dùng lại lời văn của chương trình»: the summary is signed «GIÁM ĐỐC» again, the Sở's copy is kept aside
+    (never deleted) and the page says so; a file sent back with the program's own labels keeps no copy."""
+    store, app, c, csrf = province_server
+    assert _send_words(c, csrf, _deputy_copy(c)).status_code == 302
+    r = c.post("/so-noi-vu/loi-van/dung-loi-van-chuong-trinh", data={"csrf_token": csrf})
+    assert r.status_code == 302 and "xong=dung_lai" in r.headers["Location"]
+    page = _flat(c.get(r.headers["Location"]).text)
+    assert "Đã thôi dùng lời văn riêng" in page and 'id="dung_lai"' not in page
+    lines = _pdf_lines(c.get("/so-noi-vu/tong-hop.pdf").data, tmp_path)
+    assert "NGƯỜI LẬP BIỂU GIÁM ĐỐC" in lines and not any("KT." in line for line in lines)
+    aside = [p for p in (store.data / "so_noi_vu").iterdir() if p.name.startswith("mau_bieu.truoc-")]
+    assert len(aside) == 1 and DEPUTY in (aside[0] / "tong_hop_so_noi_vu.toml").read_text("utf-8")
+    assert f"«{aside[0].name}»" in page
+    entry = json.loads(store.one("SELECT * FROM nhat_ky WHERE hanh_dong='dung_lai_loi_van_chuong_trinh'")["chi_tiet"])
+    assert entry == {"loi_van_doi": "thu_truong_so", "cat_rieng": aside[0].name}
+
+    same = c.get("/so-noi-vu/loi-van/tong_hop_so_noi_vu.toml").data  # the program's, guide and all
+    r = _send_words(c, csrf, same)
+    assert r.status_code == 302 and "xong=giong" in r.headers["Location"]
+    assert not (store.data / "so_noi_vu" / "mau_bieu").exists()
+
+
+def test_only_the_so_reaches_the_wording_pages(province_server):
+    """An agency's clerk gets 403 on every route of «Lời văn bản tổng hợp» (and the Sở nothing without its
+    form's CSRF token); nothing is kept."""
+    store, app, c, csrf = province_server
+    clerk, token = _login(app, "stp")
+    assert clerk.get("/so-noi-vu/loi-van").status_code == 403
+    assert clerk.get("/so-noi-vu/loi-van/tong_hop_so_noi_vu.toml").status_code == 403
+    assert _send_words(clerk, token, b'[labels]\nky_hieu = "X"\n').status_code == 403
+    assert clerk.post("/so-noi-vu/loi-van/dung-loi-van-chuong-trinh", data={"csrf_token": token}).status_code == 403
+    assert "Lời văn bản tổng hợp" not in clerk.get("/").text
+    assert c.post("/so-noi-vu/loi-van/tai-len", data={"loi_van": (io.BytesIO(b'[labels]\nky_hieu = "X"\n'), "x.toml")},
+                  content_type="multipart/form-data").status_code == 403
+    assert not (store.data / "so_noi_vu" / "mau_bieu").exists()
+    assert "Lời văn bản tổng hợp" in c.get("/so-noi-vu").text

@@ -526,6 +526,24 @@ def labels(root: Path | None = None) -> dict[str, str]:
         if path.parent == root and (wrong := sorted(k for k, v in given.items() if k in out and not isinstance(v, str))):
             raise TemplateError(f"«{path}», bảng [labels]: {', '.join(wrong)} phải là chuỗi chữ trong dấu ngoặc kép.")
         out.update({k: v for k, v in given.items() if k in out and isinstance(v, str)})
+        if path.parent == root and (wrong := _placeholder_errors(out)):
+            raise TemplateError(f"«{path}», bảng [labels]: {'; '.join(wrong)}.")
+    return out
+
+
+# the {…} names each label may hold (`paper_head` fills them); a label of the Sở's own copy naming another, or a
+# brace left open, would stop the summary with a traceback: refused with the file named
+PLACEHOLDERS = {"cap_tren": ("tinh",), "kem_theo": ("ky_hieu", "co_quan")}
+
+
+def _placeholder_errors(words: dict[str, str]) -> list[str]:
+    out = []
+    for key, names in PLACEHOLDERS.items():
+        try:
+            words[key].format(**{n: "" for n in names})
+        except (KeyError, IndexError, ValueError, AttributeError):
+            out.append(f"{key} chỉ được dùng {', '.join('{' + n + '}' for n in names)} trong dấu ngoặc nhọn "
+                       "(viết đúng như tệp của chương trình; dấu { hoặc } lẻ: bỏ đi)")
     return out
 
 

@@ -42,7 +42,7 @@ from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
 from pipeline import clock, output_guard, portable
-from pipeline.web import accounts, own_forms
+from pipeline.web import accounts, own_forms, province_words
 from pipeline.web.jobs import BuildQueue, page_words
 from pipeline.web.store import (
     ROLE_WORDS,
@@ -113,6 +113,12 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "tai_bo_mau": "Tải bộ mẫu biểu về", "tai_len_bo_mau": "Tải lên bộ mẫu biểu đã sửa (dùng từ lần tạo sau)",
     "tai_len_bo_mau_bi_tu_choi": "Tải lên bộ mẫu biểu: bị từ chối, bộ mẫu đang dùng giữ nguyên",
     "dung_lai_mau_chuong_trinh": "Thôi dùng bộ mẫu biểu riêng, dùng lại mẫu của chương trình",
+    "tai_loi_van_tong_hop": "Sở Nội vụ tải tệp lời văn của bản tổng hợp",
+    "tai_len_loi_van_tong_hop": "Sở Nội vụ tải lên lời văn đã sửa của bản tổng hợp (dùng từ lần tải bản tổng hợp sau)",
+    "tai_len_loi_van_tong_hop_bi_tu_choi": "Sở Nội vụ tải lên lời văn của bản tổng hợp: bị từ chối, lời văn đang dùng "
+                                           "giữ nguyên",
+    "dung_lai_loi_van_chuong_trinh": "Sở Nội vụ thôi dùng lời văn riêng của bản tổng hợp, dùng lại lời văn của "
+                                     "chương trình",
 }
 # a mark made with no mark before it (audit detail `lan_dau`): the clerk printed the whole output, not a reprint list
 FIRST_PRINT_WORDS = "Đánh dấu đã in xong toàn bộ hồ sơ (lần in đầu tiên)"
@@ -1888,11 +1894,28 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 read_cache[key] = pkg
             return copy.deepcopy(read_cache[key])
 
+        # the Sở's own wording of the summary (page «Lời văn bản tổng hợp»), as `hoso tong-hop --templates` reads it
+        words_dir, words_broken = province_words.used(store.province_dir())
         summary = province.summarise(list(by_path), expected=[named[c] for c in expected], due=due, read=read,
-                                     today=vietnam_today(), compiler=store.compiler())
+                                     today=vietnam_today(), compiler=store.compiler(), labels_dir=words_dir)
         return dict(summary=summary, rows=rows, latest=latest, agencies=agencies, named=named, due=due,
-                    expected=expected, codes=codes, setting=setting,
+                    expected=expected, codes=codes, setting=setting, words_line=_words_line(words_dir, words_broken),
                     packages={by_path[p.given]["co_quan"]: p for p in summary.packages})
+
+    def _words_line(words_dir: Path | None, broken: str) -> str:
+        """The one line saying whose wording the summary's letterhead and signatures use (the CLI's «Ghi chú»)."""
+        if broken:
+            return ("Lời văn riêng của Sở cho bản tổng hợp không dùng được với phiên bản này của chương trình ("
+                    f"{broken}): bản tổng hợp tạm dùng lời văn của chương trình. Tải tệp lời văn về, sửa rồi tải lên lại.")
+        data = province_words.info(store.province_dir()) if words_dir is not None else None
+        if data is None:
+            return "Đầu và cuối bản tổng hợp (cơ quan, người ký) dùng lời văn của chương trình."
+        said = "Đầu và cuối bản tổng hợp (cơ quan, người ký) dùng lời văn riêng của Sở"
+        if data.get("luc"):
+            said += f", tải lên lúc {vietnam_time(data['luc'])}" + (f" bởi {data['tai_khoan']}" if data.get("tai_khoan")
+                                                                   else "")
+            said += f" (tệp «{data['ten_tep']}»)" if data.get("ten_tep") else ""
+        return said + "."
 
     def _province(checked: dict[str, Any] | None, error: str = "", compiler: str | None = None) -> str:
         """The Sở's page; `compiler`: the compiling body's name as typed, shown back beside an error."""
@@ -1932,7 +1955,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                total_line=province.total_words(summary), all_agencies=s["agencies"],
                                expected=set(s["expected"]), narrowed=s["codes"] is not None,
                                due=s["due"], setting=s["setting"], error=error, compiler=summary.compiler,
-                               compiler_typed=summary.compiler if compiler is None else compiler)
+                               compiler_typed=summary.compiler if compiler is None else compiler,
+                               words_line=s["words_line"])
 
     @app.route("/so-noi-vu")
     def so_noi_vu() -> ResponseReturnValue:
@@ -1981,6 +2005,89 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         audit("tai_tong_hop", json.dumps({"tep": name}))
         mime = "application/pdf" if kind == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=name)
+
+    # ---- the Sở's own wording of its summary (tong_hop_so_noi_vu.toml; `province_words`) ----------------------
+    def _words_page(error: list[str] | None = None, done: str = "", code: int = 200) -> ResponseReturnValue:
+        from pipeline.submission import province
+
+        here = store.province_dir()
+        words_dir, broken = province_words.used(here)
+        shown = province.labels(words_dir)
+        program = province.labels(None)
+        rows = [(k, province_words.KEY_WORDS.get(k, k), shown[k], shown[k] != program[k]) for k in province.LABELS]
+        return render_template("so_noi_vu_loi_van.html", rows=rows, own=province_words.info(here), error=error or [],
+                               done=done, aside=own_forms.kept_aside(here), line=_words_line(words_dir, broken),
+                               limit=province_words.MAX_BYTES // 1024, file_name=province.LABELS_FILE), code
+
+    @app.route("/so-noi-vu/loi-van")
+    def so_noi_vu_loi_van() -> ResponseReturnValue:
+        """«Lời văn bản tổng hợp»: the wording in use, the file to download, a corrected file to send back, the
+        program's wording again."""
+        role("so_noi_vu")
+        done = {"tai_len": "Đã nhận tệp lời văn đã sửa: từ nay bản tổng hợp (PDF, Excel) tải ở trang «Hồ sơ các cơ quan "
+                           "gửi» dùng lời văn này.",
+                "giong": "Tệp tải lên có lời văn giống hệt lời văn của chương trình: bản tổng hợp dùng lời văn của chương "
+                         "trình (lời văn riêng trước đó, nếu có, được cất giữ trên máy chủ, không xóa).",
+                "dung_lai": "Đã thôi dùng lời văn riêng: từ nay bản tổng hợp dùng lời văn của chương trình. Tệp lời văn "
+                            "riêng cũ được cất giữ trên máy chủ, không xóa."}.get(request.args.get("xong", ""), "")
+        return _words_page(done=done)
+
+    @app.route("/so-noi-vu/loi-van/tong_hop_so_noi_vu.toml")
+    def so_noi_vu_loi_van_tai() -> ResponseReturnValue:
+        from pipeline.submission import province
+
+        role("so_noi_vu")
+        here = store.province_dir()
+        own = province_words.in_use(here) is not None
+        data = province_words.download_text(here).encode("utf-8")
+        audit("tai_loi_van_tong_hop", json.dumps({"loi_van": "riêng của Sở" if own else "của chương trình"},
+                                                 ensure_ascii=False))
+        return send_file(io.BytesIO(data), mimetype="application/toml", as_attachment=True,
+                         download_name=province.LABELS_FILE)
+
+    @app.route("/so-noi-vu/loi-van/tai-len", methods=["POST"])
+    def so_noi_vu_loi_van_tai_len() -> ResponseReturnValue:
+        role("so_noi_vu")
+        f = request.files.get("loi_van")
+        name = (f.filename or "") if f else ""
+        shown = _shown_name(name)
+        if not f or not name:
+            return _words_page(["Chưa chọn tệp lời văn (.toml)."], code=400)
+        data = f.stream.read(province_words.MAX_BYTES + 1)
+        try:
+            if not name.lower().endswith(".toml"):
+                raise own_forms.Refused([f"Tệp «{shown}» không phải tệp .toml. Tải tệp lời văn về, sửa bằng Notepad rồi lưu "
+                                         "giữ nguyên tên (khi lưu, chọn «Save as type: All files» để tệp không thành "
+                                         ".txt)."])
+            kept, aside = province_words.receive(store.province_dir(), data, shown, g.user["ten"])
+        except own_forms.Refused as exc:
+            audit("tai_len_loi_van_tong_hop_bi_tu_choi", json.dumps({"tep": shown, "loi": "; ".join(exc.problems)[:500]},
+                                                                    ensure_ascii=False))
+            return _words_page([f"Chưa nhận tệp «{shown}»; lời văn đang dùng được giữ nguyên.", *exc.problems], code=400)
+        except OSError as exc:
+            raise NoRoom(description=f"Máy chủ chưa lưu được tệp lời văn ({exc.strerror or exc}); lời văn đang dùng được "
+                                     "giữ nguyên. Báo quản trị viên giải phóng dung lượng rồi tải lên lại.") from exc
+        detail: dict[str, Any] = {"tep": shown}
+        if kept:
+            detail["loi_van_doi"] = ", ".join(province_words.changed(store.province_dir()))
+        else:
+            detail["ket_qua"] = "giống lời văn của chương trình: dùng lời văn của chương trình"
+        if aside:
+            detail["cat_rieng"] = aside
+        audit("tai_len_loi_van_tong_hop", json.dumps(detail, ensure_ascii=False))
+        return redirect(url_for("so_noi_vu_loi_van", xong="tai_len" if kept else "giong"))
+
+    @app.route("/so-noi-vu/loi-van/dung-loi-van-chuong-trinh", methods=["POST"])
+    def so_noi_vu_loi_van_dung_lai() -> ResponseReturnValue:
+        """The Sở's own copy no longer used: kept aside (`mau_bieu.truoc-<time>`), never deleted."""
+        role("so_noi_vu")
+        here = store.province_dir()
+        changed = province_words.changed(here)
+        aside = own_forms.set_aside(here)
+        if aside:
+            audit("dung_lai_loi_van_chuong_trinh", json.dumps({"loi_van_doi": ", ".join(changed) or "không",
+                                                               "cat_rieng": aside}, ensure_ascii=False))
+        return redirect(url_for("so_noi_vu_loi_van", xong="dung_lai"))
 
     @app.route("/so-noi-vu/<int:nop_id>/ho-so.zip")
     def so_noi_vu_tai(nop_id: int) -> ResponseReturnValue:

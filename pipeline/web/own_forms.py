@@ -296,7 +296,8 @@ def _check_docx(path: Path, key: str) -> str | None:
     return None
 
 
-def _check_tomls(root: Path, keys: list[str]) -> list[str]:
+def check_tomls(root: Path, keys: list[str]) -> list[str]:
+    """Each .toml of `keys` (paths under `root`) that does not parse, in words with its line and column."""
     problems = []
     for key in keys:
         if not key.endswith(".toml"):
@@ -308,7 +309,7 @@ def _check_tomls(root: Path, keys: list[str]) -> list[str]:
     return problems
 
 
-def _relative(text: str, root: Path) -> str:
+def relative(text: str, root: Path) -> str:
     """A message naming the staging folder's files by their path in the zip («mau_01_2025/meta.toml»)."""
     for prefix in (str(root) + os.sep, str(root)):
         text = text.replace(prefix, "")
@@ -341,14 +342,14 @@ def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | No
                                "lại rồi tải lên."]) from exc
             if key.endswith(".docx") and (why := _check_docx(dest, key)):
                 problems.append(why)
-        problems += _check_tomls(stage, [k for _, k in members])
+        problems += check_tomls(stage, [k for _, k in members])
         if problems:
             raise Refused(problems)
         try:
             results = lint.check(stage, workbook)
         except HosoError as exc:
-            raise Refused([_relative(str(exc), stage)]) from exc
-        bad = [f"«{r.code}/template.docx» ({r.title}): " + " ".join(_relative(p, stage) for p in r.problems)
+            raise Refused([relative(str(exc), stage)]) from exc
+        bad = [f"«{r.code}/template.docx» ({r.title}): " + " ".join(relative(p, stage) for p in r.problems)
                for r in results if not r.ok]
         if bad:
             raise Refused(bad)

@@ -1,0 +1,146 @@
+"""The Sở's own wording of its summary on `hoso serve` (page «Lời văn bản tổng hợp», /so-noi-vu/loi-van): what
+`hoso tong-hop … --templates DIR` gives the command line, for the one file tong_hop_so_noi_vu.toml.
+
+    DATA/so_noi_vu/mau_bieu/tong_hop_so_noi_vu.toml   the Sở's copy (a templates folder `province.labels` reads:
+                                                       `summarise(…, labels_dir=…)`)
+    DATA/so_noi_vu/mau_bieu/tai_len.json              who sent it, when, from which file
+    DATA/so_noi_vu/mau_bieu.truoc-<time>/              a copy replaced, or set aside by «Dùng lại lời văn của
+                                                       chương trình»: kept, never deleted
+    DATA/so_noi_vu/mau_bieu.moi-*/                     an upload being checked (removed whether kept or refused)
+
+The folder, its info file and the setting aside are those of an agency's own forms (`own_forms`): the Sở's folder
+is its «agency folder». An upload is kept only when it is UTF-8, parses (line and column named), has a [labels]
+table whose keys are the summary's and whose values `province.labels` accepts (the CLI's exit-8 check); else
+nothing changes. A copy whose labels are the program's is not kept (the program's file is used again, and follows
+its updates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import HosoError, toml_words
+from pipeline.resources import templates_dir
+from pipeline.submission import province
+from pipeline.web import own_forms
+from pipeline.web.own_forms import Refused
+
+MAX_BYTES = 256 * 1024  # the program's file is ~3 KB
+# the first line of the guide a download carries (a TOML comment: the file stays the one `--templates` reads)
+GUIDE_MARK = "# LỜI VĂN ĐẦU, CUỐI BẢN TỔNG HỢP CỦA SỞ"
+GUIDE = f"""{GUIDE_MARK} (tải từ trang «Lời văn bản tổng hợp» của hoso)
+# Sửa bằng Notepad: chỉ sửa chữ trong dấu ngoặc kép sau dấu =, giữ nguyên tên khóa bên trái và hai dấu ngoặc kép.
+# \\n trong lời văn là xuống dòng: Phó Giám đốc ký thay thì ghi thu_truong_so = "KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC".
+# Dòng bắt đầu bằng # là ghi chú, không in ra. Lưu với mã hóa UTF-8, giữ tên tệp đuôi .toml, rồi tải lên ở trang đó.
+# (Dùng được cả với lệnh: hoso tong-hop … --templates THU_MUC, khi tệp này nằm trong THU_MUC.)
+
+"""
+
+# what each label prints, in the page's words
+KEY_WORDS = {
+    "quoc_hieu": "Quốc hiệu",
+    "tieu_ngu": "Tiêu ngữ",
+    "cap_tren": "Cơ quan cấp trên, trên tên Sở ({tinh}: tên tỉnh)",
+    "co_quan": "Tên cơ quan tổng hợp (khi không ghi cơ quan tổng hợp khác)",
+    "ky_hieu": "Chữ viết tắt của Sở trong số, ký hiệu báo cáo",
+    "kem_theo": "Dòng dưới tên biểu: báo cáo kèm theo",
+    "nguoi_lap": "Người ký bên trái",
+    "ky_nguoi_lap": "Dòng dưới người ký bên trái",
+    "thu_truong_so": "Người ký bên phải: thủ trưởng Sở",
+    "thu_truong_khac": "Người ký bên phải khi cơ quan tổng hợp không phải là Sở",
+    "ky_thu_truong": "Dòng dưới người ký bên phải",
+}
+
+
+def in_use(so_dir: Path) -> Path | None:
+    """The Sở's own copy's folder (a `labels_dir`) when it has one, else None (the program's file)."""
+    root = own_forms.in_use(so_dir)
+    return root if root is not None and (root / province.LABELS_FILE).is_file() else None
+
+
+def info(so_dir: Path) -> dict[str, Any] | None:
+    return own_forms.info(so_dir) if in_use(so_dir) is not None else None
+
+
+def used(so_dir: Path) -> tuple[Path | None, str]:
+    """(the labels_dir a summary uses, "" or why the Sở's copy is not used): a copy this program can no longer
+    read (an update changed a label's kind) leaves the program's wording, said on the page."""
+    root = in_use(so_dir)
+    if root is None:
+        return None, ""
+    try:
+        province.labels(root)
+    except HosoError as exc:
+        return None, own_forms.relative(str(exc), root.parent)
+    return root, ""
+
+
+def download_text(so_dir: Path) -> str:
+    """The file in use (the Sở's copy, else the program's) with the Vietnamese guide at its top (once)."""
+    root = in_use(so_dir) or templates_dir()
+    text = (root / province.LABELS_FILE).read_text(encoding="utf-8")
+    return text if text.startswith(GUIDE_MARK) else GUIDE + text
+
+
+def receive(so_dir: Path, data: bytes, shown: str, who: str) -> tuple[bool, str]:
+    """The upload kept as the Sở's copy when sound: (whether it was kept — False when its labels are the
+    program's: no copy kept —, the name the Sở's former copy was set aside under, "" when there was none).
+    Refused otherwise, nothing changed."""
+    if len(data) > MAX_BYTES:
+        raise Refused([f"Tệp «{shown}» quá lớn ({len(data) // 1024} KB; tối đa {MAX_BYTES // 1024} KB): tệp lời văn chỉ "
+                       "vài KB."])
+    try:
+        text = data.decode("utf-8-sig")  # Notepad's «UTF-8 with BOM» too; kept without it (the CLI reads plain UTF-8)
+    except UnicodeDecodeError as exc:
+        raise Refused([f"«{shown}»: {toml_words(exc)}."]) from exc
+    stage = Path(tempfile.mkdtemp(prefix=f"{own_forms.FOLDER}.moi-", dir=so_dir))
+    try:
+        (stage / province.LABELS_FILE).write_text(text, encoding="utf-8", newline="")
+        if problems := own_forms.check_tomls(stage, [province.LABELS_FILE]):
+            raise Refused([p.replace(f"«{province.LABELS_FILE}»", f"«{shown}»", 1) for p in problems])
+        given = tomllib.loads(text).get("labels")
+        if not isinstance(given, dict):
+            raise Refused([f"«{shown}»: không có bảng [labels] (dòng [labels] rồi các dòng khoa = \"lời văn\"): tải tệp "
+                           "đang dùng về và sửa trên tệp đó."])
+        if unknown := sorted(k for k in given if k not in province.LABELS):
+            raise Refused([f"«{shown}», bảng [labels]: {', '.join(unknown)} không phải lời văn nào của bản tổng hợp "
+                           f"(các khóa: {', '.join(province.LABELS)}); giữ nguyên tên khóa như tệp tải về."])
+        try:
+            words = province.labels(stage)
+        except HosoError as exc:
+            raise Refused([str(exc).replace(str(stage / province.LABELS_FILE), shown)]) from exc
+        if words == province.labels(None):  # the program's wording: no own copy (it would not follow updates)
+            return False, own_forms.set_aside(so_dir)
+        (stage / own_forms.INFO).write_text(json.dumps(
+            {"luc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(sep=" "), "tai_khoan": who,
+             "ten_tep": shown, "mau_doi": [province.LABELS_FILE]}, ensure_ascii=False), encoding="utf-8")
+        aside = own_forms.set_aside(so_dir)
+        try:
+            os.rename(stage, own_forms.own_dir(so_dir))
+        except OSError:
+            if aside:  # the copy in use stays in use
+                os.rename(so_dir / aside, own_forms.own_dir(so_dir))
+            raise
+        return True, aside
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def changed(so_dir: Path) -> list[str]:
+    """The labels of the Sở's copy that differ from the program's (their keys)."""
+    root = in_use(so_dir)
+    if root is None:
+        return []
+    try:
+        own = province.labels(root)
+    except HosoError:
+        return []
+    program = province.labels(None)
+    return [k for k in province.LABELS if own[k] != program[k]]
