@@ -436,12 +436,15 @@ def test_the_programs_wording_again_keeps_the_sos_copy_aside(province_server, tm
     assert len(aside) == 1 and DEPUTY in (aside[0] / "tong_hop_so_noi_vu.toml").read_text("utf-8")
     assert f"«{aside[0].name}»" in page
     entry = json.loads(store.one("SELECT * FROM nhat_ky WHERE hanh_dong='dung_lai_loi_van_chuong_trinh'")["chi_tiet"])
-    assert entry == {"loi_van_doi": "thu_truong_so", "cat_rieng": aside[0].name}
+    assert entry == {"loi_van_doi": "thu_truong_so", "cat_loi_van": aside[0].name}
 
     same = c.get("/so-noi-vu/loi-van/tong_hop_so_noi_vu.toml").data  # the program's, guide and all
     r = _send_words(c, csrf, same)
     assert r.status_code == 302 and "xong=giong" in r.headers["Location"]
     assert not (store.data / "so_noi_vu" / "mau_bieu").exists()
+    assert "giống hệt lời văn của chương trình" in c.get(r.headers["Location"]).text
+    last = store.one("SELECT * FROM nhat_ky WHERE hanh_dong='tai_len_loi_van_tong_hop' ORDER BY id DESC")
+    assert json.loads(last["chi_tiet"])["loi_van"].startswith("giống lời văn của chương trình")
 
 
 def test_only_the_so_reaches_the_wording_pages(province_server):

@@ -2071,9 +2071,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if kept:
             detail["loi_van_doi"] = ", ".join(province_words.changed(store.province_dir()))
         else:
-            detail["ket_qua"] = "giống lời văn của chương trình: dùng lời văn của chương trình"
+            detail["loi_van"] = "giống lời văn của chương trình: dùng lời văn của chương trình"
         if aside:
-            detail["cat_rieng"] = aside
+            detail["cat_loi_van"] = aside
         audit("tai_len_loi_van_tong_hop", json.dumps(detail, ensure_ascii=False))
         return redirect(url_for("so_noi_vu_loi_van", xong="tai_len" if kept else "giong"))
 
@@ -2086,7 +2086,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         aside = own_forms.set_aside(here)
         if aside:
             audit("dung_lai_loi_van_chuong_trinh", json.dumps({"loi_van_doi": ", ".join(changed) or "không",
-                                                               "cat_rieng": aside}, ensure_ascii=False))
+                                                               "cat_loi_van": aside}, ensure_ascii=False))
         return redirect(url_for("so_noi_vu_loi_van", xong="dung_lai"))
 
     @app.route("/so-noi-vu/<int:nop_id>/ho-so.zip")
@@ -2361,6 +2361,9 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "noi_tong_hop": "cơ quan tổng hợp", "tep": "tệp",
                  "noi_nhan": "nơi nhận",
                  "mau_doi": "các mẫu thay đổi", "cat_rieng": "bộ mẫu riêng cũ cất giữ ở thư mục", "bo_mau": "bộ mẫu",
+                 # «Lời văn bản tổng hợp» (the Sở's tong_hop_so_noi_vu.toml)
+                 "loi_van": "lời văn", "loi_van_doi": "các lời văn thay đổi",
+                 "cat_loi_van": "lời văn riêng cũ cất giữ ở thư mục",
                  "giu_lai": "các cột đã nhớ chép giữ lại ở tệp",  # quen_cot_nho: the saved mapping set aside
                  "so_van_ban": "số văn bản", "so_trang": "số trang",
                  # «Nhận bản đã ký» (nhan_ban_ky): the reception's counts
