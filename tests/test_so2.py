@@ -128,6 +128,12 @@ def test_a_so_words_its_summary_from_its_own_templates_folder(agencies, tmp_path
                                 "(Ký, ghi rõ họ tên)"]
     assert not any("NGƯỜI LẬP BIỂU" in line for page in pages for line in page)
 
+    # a key written wrong: its correction would be lost silently (the program's «GIÁM ĐỐC» under a deputy's hand)
+    toml.write_text('[labels]\nthu_truong_s0 = "KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC"\n', "utf-8")
+    code, err = run_main(["tong-hop", str(agencies["tn"]), "-o", str(tmp_path / "typo"), "--templates", str(own)], capsys)
+    assert code == 8 and "thu_truong_s0 không phải lời văn nào của bản tổng hợp" in err and "thu_truong_so" in err
+    assert not (tmp_path / "typo" / province.PDF).exists()
+
     toml.write_text('[labels]\nnguoi_lap = "NGƯỜI TỔNG HỢP\n', "utf-8")  # a quote left open
     code, err = run_main(["tong-hop", str(agencies["tn"]), "-o", str(tmp_path / "bad"), "--templates", str(own)], capsys)
     assert code == 8

@@ -525,6 +525,10 @@ def labels(root: Path | None = None) -> dict[str, str]:
     if isinstance(given, dict):
         if path.parent == root and (wrong := sorted(k for k, v in given.items() if k in out and not isinstance(v, str))):
             raise TemplateError(f"«{path}», bảng [labels]: {', '.join(wrong)} phải là chuỗi chữ trong dấu ngoặc kép.")
+        # a key written wrong would leave its label the program's, silently (a Sở's «KT. GIÁM ĐỐC» lost)
+        if path.parent == root and (unknown := sorted(k for k in given if k not in out)):
+            raise TemplateError(f"«{path}», bảng [labels]: {', '.join(unknown)} không phải lời văn nào của bản tổng hợp "
+                                f"(các khóa: {', '.join(out)}); giữ nguyên tên khóa như tệp của chương trình.")
         out.update({k: v for k, v in given.items() if k in out and isinstance(v, str)})
         if path.parent == root and (wrong := _placeholder_errors(out)):
             raise TemplateError(f"«{path}», bảng [labels]: {'; '.join(wrong)}.")
