@@ -153,3 +153,24 @@ def test_an_act_counted_in_2025_and_decided_in_2026_is_said_and_the_decided_leve
     rated = rate(result).of("K-12")
     assert rated.muc_de_xuat == "KHT"
     assert any("Nghị định 48/2023/NĐ-CP quyết định này không được tính" in w for w in rated.canh_bao)
+
+
+def test_a_unit_whose_retiree_is_still_counted_a_member_is_told(tmp_path):
+    """K-07 (Văn phòng, 5 people in NhanSu) retired on 01/10 and is marked «Đã nghỉ, chuyển đi». With «Số thành viên»
+    blank the December minutes print «tổng số 5 người»: check says so, naming her, and that 4 is the number if she is no
+    longer a member. Written 4: nothing said (4 = 5 people less 1 gone); written 3: fewer than the staff still there."""
+    def said(members: int | None) -> list[str]:
+        t = kho.tables()
+        for u in t["DonVi"]:
+            if u["ma_don_vi"] == "VP":
+                u["so_thanh_vien"] = members
+        problems = ingest.check(kho.wf.write(tmp_path / f"kho_{members}.xlsx", t))
+        return [_flat(p.text()) for p in problems if "Số thành viên" in p.text() and "«DonVi»" in p.text()]
+
+    (blank,) = said(None)
+    assert "Đơn vị «VP» chưa khai «Số thành viên»: biên bản họp in tổng số 5 người" in blank
+    assert "kể cả 1 người đã nghỉ, chuyển đi" in blank and "Hồ Thị Nga (K-07)" in blank
+    assert "ghi «Số thành viên» là 4" in blank
+    assert said(4) == []
+    (fewer,) = said(3)
+    assert "Số thành viên (3) ít hơn số người của đơn vị trong sheet NhanSu (5, trong đó 1 người đã nghỉ, chuyển đi)" in fewer

@@ -930,6 +930,7 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
         return
     headcount: Counter[str] = Counter()
     unit_of: dict[str, str] = {}
+    gone: dict[str, list[str]] = {}  # unit -> «Name (mã số)» of its people marked «Đã nghỉ, chuyển đi»
     if "NhanSu" in data:
         for row in data["NhanSu"].rows:
             code, ma_so = row.values.get("ma_don_vi"), row.values.get("ma_so")
@@ -937,6 +938,8 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
                 headcount[code.casefold()] += 1
                 if ma_so is not None:
                     unit_of[ma_so.casefold()] = code.casefold()
+                if row.values.get("da_nghi") is True:
+                    gone.setdefault(code.casefold(), []).append(f"{row.values.get('ho_ten') or ''} ({ma_so or ''})".strip())
     declared: dict[str, Row] = {}
     # a person whose unit code is wrong is reported once, not again as a meeting too large
     # (and the count of a staff list with faults of its own is no reference: say nothing then)
@@ -953,10 +956,23 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
         if members is not None and members <= 0:
             problems.append(_p(ERROR, row, "so_thanh_vien", "Số thành viên phải lớn hơn 0.", value=members,
                                expected="số nguyên dương, hoặc để trống"))
-        if members is not None and members < headcount[code.casefold()]:
+        left = gone.get(code.casefold(), [])
+        if members is not None and members < headcount[code.casefold()] - len(left):
             problems.append(_p(WARNING, row, "so_thanh_vien",
                                f"Số thành viên ({members}) ít hơn số người của đơn vị trong sheet NhanSu "
-                               f"({headcount[code.casefold()]}).", value=members))
+                               f"({headcount[code.casefold()]}"
+                               + (f", trong đó {len(left)} người đã nghỉ, chuyển đi" if left else "") + ").",
+                               value=members))
+        if members is None and left and not unsure:
+            # the minutes print «tổng số N người» from the staff list, those who left in the year included (audit
+            # hard: a retiree of 01/10 counted a member of the December meeting)
+            problems.append(_p(WARNING, row, "so_thanh_vien",
+                               f"Đơn vị «{code}» chưa khai «Số thành viên»: biên bản họp in tổng số "
+                               f"{headcount[code.casefold()]} người theo sheet NhanSu, kể cả {len(left)} người đã nghỉ, "
+                               f"chuyển đi (cột «Đã nghỉ, chuyển đi»): {'; '.join(left)}. Nếu khi họp những người này "
+                               f"không còn là thành viên của đơn vị, ghi «Số thành viên» là "
+                               f"{headcount[code.casefold()] - len(left)} và không ghi họ ở cột «Vắng mặt».",
+                               expected=f"{headcount[code.casefold()] - len(left)}, hoặc để trống nếu họ vẫn dự họp"))
         if issued is not None and members is not None and issued > members:
             problems.append(_p(ERROR, row, "so_phieu_phat_ra",
                                f"Số phiếu phát ra ({issued}) lớn hơn số thành viên ({members}, ô "
