@@ -85,6 +85,8 @@ def check(root: Path | None = None, workbook: Path | None = None) -> list[FormCh
         problems: list[str] = []
         try:
             compiled = CompiledTemplate(spec.template, code=code)
+            if (empty := _no_variables(compiled, registry, code)) is not None:
+                problems.append(empty)
             for who, make in contexts(spec):
                 try:
                     compiled.render_parts(make())
@@ -101,6 +103,43 @@ def check(root: Path | None = None, workbook: Path | None = None) -> list[FormCh
 
 
 Make = Callable[[], dict[str, Any]]
+
+
+def _no_variables(compiled: CompiledTemplate, registry: Registry, code: str) -> str | None:
+    """A form of an agency's own folder whose Word file names no variable while the program's form of that code
+    does: the official Word file put in as it is, which fills nothing — every paper would come out without the
+    person's or unit's data. None otherwise (the program's own folder; a form the program has not)."""
+    program = templates_dir()
+    if registry.root.resolve() == program.resolve() or compiled.variables():
+        return None
+    try:
+        ours = Registry().get(code)
+    except TemplateError:
+        return None
+    if not CompiledTemplate(ours.template, code=code).variables():
+        return None
+    examples = _examples(ours.template)
+    return (f"Tệp Word của mẫu «{code}» không có biến {{{{ … }}}} nào: giấy tờ in ra sẽ không có dữ liệu của người, đơn "
+            f"vị (họ tên, chức vụ, mức xếp loại…). Khi thay bằng tệp Word chính thức, chép các biến của mẫu cũ vào đúng "
+            f"chỗ" + (f" (ví dụ {', '.join(examples)})." if examples else "."))
+
+
+def _examples(template: Path, most: int = 4) -> list[str]:
+    """The first printed fields of a Word template as written in it («{{ nguoi.ho_ten }}»), for a clerk to copy:
+    fields with a dot (a person's or unit's data), in the document's order."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(template) as zf:
+        text = re.sub(r"<[^>]+>", "", zf.read("word/document.xml").decode("utf-8"))
+    out: list[str] = []
+    for m in re.finditer(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}", text):
+        field = "{{ " + m.group(1) + " }}"
+        if "." in m.group(1) and field not in out:
+            out.append(field)
+        if len(out) == most:
+            break
+    return out
 
 
 def _contexts(campaign: Campaign, ratings: Ratings, registry: Registry) -> Callable[[FormSpec], list[tuple[str, Make]]]:

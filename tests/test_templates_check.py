@@ -68,3 +68,23 @@ def test_unknown_variable_is_reported_with_template_and_variable(code, exported,
     assert "bien_khong_co" in proc.stderr and "khi điền cho" in proc.stderr
     assert "Lỗi: 1/" in proc.stderr  # only the edited form fails
     assert len(re.findall(r"LỖI\s", proc.stderr)) == 1
+
+
+def test_the_official_word_file_put_in_without_variables_is_refused(exported, tmp_path):
+    """A clerk replaces mau_02/template.docx with the official Word form as it is (its text, no {{ … }} tag): every
+    phiếu would print without the person's name or level. `templates check` fails on that form (exit 8), saying the
+    file names no variable and which the program's form uses; the program's own folder is never told so."""
+    from docx import Document
+
+    root = tmp_path / "mau_bieu"
+    shutil.copytree(exported, root)
+    official = Document()
+    official.add_paragraph("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC")
+    official.add_paragraph("Họ và tên: ……………………")
+    official.save(root / "mau_02" / "template.docx")
+    proc = hoso("templates", "check", str(root))
+    assert proc.returncode == ExitCode.template_error, proc.stderr
+    assert re.search(r"LỖI\s+mau_02:", proc.stderr) and "Lỗi: 1/" in proc.stderr, proc.stderr
+    said = " ".join(proc.stderr.split())
+    assert "Tệp Word của mẫu «mau_02» không có biến {{ … }} nào: giấy tờ in ra sẽ không có dữ liệu của người" in said
+    assert "chép các biến của mẫu cũ vào đúng chỗ (ví dụ" in said and "{{ nguoi.ho_ten }}" in said

@@ -189,6 +189,14 @@ def test_a_bad_set_is_refused_naming_the_file_and_the_set_in_use_stays(fresh):
     first = body.index("<w:t>CỘNG HÒA") + len("<w:t>")
     parts["word/document.xml"] = (body[:first] + "{{ bien_khong_co }}" + body[first:]).encode("utf-8")
     cases.append(({"mau_02/template.docx": _zip(parts)}, "bien_khong_co"))
+    # the official Word form put in as it is, with no {{ … }}: every phiếu would print without the person's data
+    from docx import Document
+
+    official, buf = Document(), io.BytesIO()
+    official.add_paragraph("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC")
+    official.save(buf)
+    cases.insert(len(cases) - 1, ({"mau_02/template.docx": buf.getvalue()},
+                  "Tệp Word của mẫu «mau_02» không có biến {{ … }} nào: giấy tờ in ra sẽ không có dữ liệu"))
     for files, said in cases:
         r = _send(c, _zip(files), "sai.zip")
         assert r.status_code == 400, (files.keys(), r.text[:300])
@@ -204,7 +212,7 @@ def test_a_bad_set_is_refused_naming_the_file_and_the_set_in_use_stays(fresh):
     # not a zip at all
     r = _send(c, b"MZ\x90\x00", "cai_dat.exe")
     assert r.status_code == 400 and "Tệp «cai_dat.exe» không phải tệp nén .zip." in r.text
-    assert len(_audit(store, "tai_len_bo_mau_bi_tu_choi")) == 5
+    assert len(_audit(store, "tai_len_bo_mau_bi_tu_choi")) == 6
     assert "Tải lên bộ mẫu biểu: bị từ chối, bộ mẫu đang dùng giữ nguyên" in c.get("/nhat-ky").text
 
 
