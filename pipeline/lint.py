@@ -85,7 +85,7 @@ def check(root: Path | None = None, workbook: Path | None = None) -> list[FormCh
         problems: list[str] = []
         try:
             compiled = CompiledTemplate(spec.template, code=code)
-            if (empty := _no_variables(compiled, registry, code)) is not None:
+            if (empty := no_variables(compiled, registry, code)) is not None:
                 problems.append(empty)
             for who, make in contexts(spec):
                 try:
@@ -105,7 +105,26 @@ def check(root: Path | None = None, workbook: Path | None = None) -> list[FormCh
 Make = Callable[[], dict[str, Any]]
 
 
-def _no_variables(compiled: CompiledTemplate, registry: Registry, code: str) -> str | None:
+def empty_forms(registry: Registry) -> list[str]:
+    """`no_variables` for each form of an agency's folder whose Word file is not the program's (the build's check
+    with --templates: only those files are parsed)."""
+    program = templates_dir()
+    if registry.root.resolve() == program.resolve():
+        return []
+    out = []
+    for code in registry.codes:
+        mine, ours = registry.get(code).template, program / code / "template.docx"
+        try:
+            if ours.is_file() and mine.read_bytes() == ours.read_bytes():
+                continue
+        except OSError:
+            continue
+        if (said := no_variables(CompiledTemplate(mine, code=code), registry, code)) is not None:
+            out.append(said)
+    return out
+
+
+def no_variables(compiled: CompiledTemplate, registry: Registry, code: str) -> str | None:
     """A form of an agency's own folder whose Word file names no variable while the program's form of that code
     does: the official Word file put in as it is, which fills nothing — every paper would come out without the
     person's or unit's data. None otherwise (the program's own folder; a form the program has not)."""

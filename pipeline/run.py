@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline import clock, ingest, manifest, output, output_guard, ownership, printed, uptodate
 from pipeline.bundle.build import write_bundles
 from pipeline.document import Build, Document, Made
-from pipeline.errors import HosoError, OutputError
+from pipeline.errors import HosoError, OutputError, TemplateError
 from pipeline.forms.fill import fill
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.ingest import sheetnames
@@ -256,6 +256,12 @@ def _rate_and_plan(campaign: Campaign, options: BuildOptions,
         if not any(line.endswith(note) for note in notes):  # the notes once, above
             log(line)
     registry = Registry(options.templates)
+    if options.templates:  # the official Word file put in as it is: every paper would print without its data
+        from pipeline.lint import empty_forms
+
+        if empty := empty_forms(registry):
+            raise TemplateError(" ".join(empty) + f" Kiểm tra cả thư mục mẫu bằng: hoso templates check "
+                                                  f"«{options.templates}».")
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None,
                      rulebook=options.rulebook)
     note = reconstructed_note(plan, registry)

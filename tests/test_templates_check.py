@@ -88,3 +88,23 @@ def test_the_official_word_file_put_in_without_variables_is_refused(exported, tm
     said = " ".join(proc.stderr.split())
     assert "Tệp Word của mẫu «mau_02» không có biến {{ … }} nào: giấy tờ in ra sẽ không có dữ liệu của người" in said
     assert "chép các biến của mẫu cũ vào đúng chỗ (ví dụ" in said and "{{ nguoi.ho_ten }}" in said
+
+
+def test_a_build_with_such_a_folder_stops_before_writing(exported, tmp_path):
+    """`hoso build --templates` with that form: exit 8 with the same words, nothing written (a clerk who skipped
+    `templates check` never gets phiếu without names)."""
+    from docx import Document
+
+    from pipeline.resources import sample_workbook
+
+    root = tmp_path / "mau_bieu"
+    shutil.copytree(exported, root)
+    official = Document()
+    official.add_paragraph("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC")
+    official.save(root / "mau_02" / "template.docx")
+    out = tmp_path / "ket_qua"
+    proc = hoso("build", str(sample_workbook()), "-o", str(out), "--templates", str(root))
+    assert proc.returncode == ExitCode.template_error, proc.stderr
+    said = " ".join(proc.stderr.split())
+    assert "Tệp Word của mẫu «mau_02» không có biến {{ … }} nào" in said and "hoso templates check" in said
+    assert not out.exists()
