@@ -214,7 +214,7 @@ def _build(driver, base: str) -> str:
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/tao-ho-so")
-    driver.find_element(By.ID, "tao").click()
+    _click_and_wait(driver, driver.find_element(By.ID, "tao"))
     driver.find_element(By.ID, "trang_thai")
     deadline = time.monotonic() + 240
     seen = False
@@ -744,7 +744,7 @@ def test_another_agencys_workbook_is_refused_until_confirmed(server, browser, tm
     assert json.loads((server.data / "co_quan/VP/ket_qua/manifest.json").read_text("utf-8"))["co_quan"][
         "ten_co_quan"] == "Văn phòng UBND tỉnh Thử Nghiệm"
     d.find_element(By.ID, "doi_co_quan").click()
-    d.find_element(By.ID, "tao").click()
+    _click_and_wait(d, d.find_element(By.ID, "tao"))  # the build's page, not the form's (the POST waits briefly)
     deadline = time.monotonic() + 300
     while d.find_element(By.ID, "trang_thai").text not in ("Xong", "Lỗi") and time.monotonic() < deadline:
         time.sleep(1)

@@ -100,9 +100,12 @@ def _upload(d, base: str, path: Path) -> str:
 
 def _build(d, base: str) -> str:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     d.get(base + "/tao-ho-so")
     d.find_element(By.ID, "tao").click()
+    # the POST waits up to QUICK_BUILD_S (2 s) for the build before its redirect: the build's page, not the form's
+    WebDriverWait(d, 60).until(lambda drv: "/lan-tao/" in drv.current_url)
     d.find_element(By.ID, "trang_thai")
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and d.find_element(By.ID, "trang_thai").text not in ("Xong", "Lỗi"):
