@@ -74,6 +74,16 @@ def _corrected(files: dict[str, bytes]) -> bytes:
     return meta.replace(PROGRAM_WORDS, f'tieu_de_phu = "{AGENCY_WORDS}"').encode("utf-8")
 
 
+def _files(root: Path) -> dict[str, bytes]:
+    """Every file under `root` by its path there, with its bytes (a set of forms, to see it unchanged)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _send_corrected(c, program: dict[str, bytes]) -> None:
+    """The clerk sends back mau_01_2025's meta.toml with its subtitle corrected (only that file in the zip): kept."""
+    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+
+
 def _audit(store, action: str) -> list[str]:
     return [r["chi_tiet"] for r in store.q("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong=? ORDER BY id", action)]
 
@@ -171,9 +181,9 @@ def fresh(tmp_path, monkeypatch):
 def test_a_bad_set_is_refused_naming_the_file_and_the_set_in_use_stays(fresh):
     app, store, c = fresh
     program = _downloaded(c)
-    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+    _send_corrected(c, program)
     own = store.agency_dir("VP") / "mau_bieu"
-    kept = {p.relative_to(own).as_posix(): p.read_bytes() for p in own.rglob("*") if p.is_file()}
+    kept = _files(own)
     meta = program["mau_02/meta.toml"].decode("utf-8")
     cases = [
         ({"../x.toml": b"a = 1"}, "«../x.toml»: đường dẫn ra ngoài bộ mẫu (tuyệt đối hoặc có «..»), không được nhận."),
@@ -202,7 +212,7 @@ def test_a_bad_set_is_refused_naming_the_file_and_the_set_in_use_stays(fresh):
         assert r.status_code == 400, (files.keys(), r.text[:300])
         assert "Chưa nhận bộ mẫu «sai.zip»; bộ mẫu đang dùng được giữ nguyên." in r.text
         assert said in r.text, (said, r.text[r.text.find('id="loi"'):][:800])
-        now = {p.relative_to(own).as_posix(): p.read_bytes() for p in own.rglob("*") if p.is_file()}
+        now = _files(own)
         assert now == kept
     # the template's problem is named with its form and the file's path in the zip, never the server's folders
     assert "«mau_02/template.docx» (Phiếu đánh giá, xếp loại chất lượng công chức): Mẫu «mau_02» dùng biến không có " \
@@ -242,7 +252,7 @@ def test_using_the_programs_forms_again_keeps_the_agencys_set_aside(fresh, monke
 
     app, store, c = fresh
     program = _downloaded(c)
-    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+    _send_corrected(c, program)
     here = store.agency_dir("VP")
 
     def next_build_labels() -> str:
@@ -277,7 +287,7 @@ def test_using_the_programs_forms_again_keeps_the_agencys_set_aside(fresh, monke
     assert "Thôi dùng bộ mẫu biểu riêng, dùng lại mẫu của chương trình" in log
     assert f"các mẫu thay đổi mau_01_2025, bộ mẫu riêng cũ cất giữ ở thư mục {aside}" in log
     # a second upload, then using the program's again: the first kept set is not covered
-    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+    _send_corrected(c, program)
     assert c.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(c)}).status_code == 302
     assert len(own_forms.kept_aside(here)) == 2
     # the program's set sent back unchanged: no own copy is kept (it would not follow the program's updates)
@@ -289,9 +299,9 @@ def test_using_the_programs_forms_again_keeps_the_agencys_set_aside(fresh, monke
 def test_only_the_agencys_clerk_reaches_the_page(fresh):
     app, store, c = fresh
     program = _downloaded(c)
-    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+    _send_corrected(c, program)
     own = store.agency_dir("VP") / "mau_bieu"
-    kept = {p.relative_to(own).as_posix(): p.read_bytes() for p in own.rglob("*") if p.is_file()}
+    kept = _files(own)
     for name in ("dv", "snv"):
         other = logged_in(app, name, PASSWORD)
         token = _csrf(other)
@@ -311,7 +321,7 @@ def test_only_the_agencys_clerk_reaches_the_page(fresh):
                 "/mau-bieu/mau_01_2025/meta.toml", "/co_quan/VP/mau_bieu/mau_01_2025/meta.toml"):
         assert khac.get(url).status_code == 404, url
     assert khac.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(khac)}).status_code == 302
-    assert {p.relative_to(own).as_posix(): p.read_bytes() for p in own.rglob("*") if p.is_file()} == kept
+    assert _files(own) == kept
     # a form sent without the session's token is refused
     assert c.post("/mau-bieu/dung-mau-chuong-trinh", data={}).status_code == 403
     assert own.is_dir()
@@ -327,7 +337,7 @@ def test_the_set_is_not_changed_while_a_build_of_the_agency_waits_or_runs(fresh)
 
     app, store, c = fresh
     program = _downloaded(c)
-    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+    _send_corrected(c, program)
     here = store.agency_dir("VP")
     kept = (here / "mau_bieu" / "mau_01_2025" / "meta.toml").read_bytes()
     build = store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc) VALUES ('VP', 1, 'vt', 'dang_chay', ?)",
@@ -353,7 +363,7 @@ def test_only_the_changed_form_is_the_agencys_the_others_follow_the_programs_upd
 
     app, store, c = fresh
     program = _downloaded(c)
-    assert _send(c, _zip({"mau_01_2025/meta.toml": _corrected(program)})).status_code == 302
+    _send_corrected(c, program)
     here = store.agency_dir("VP")
     kept = sorted(p.relative_to(here / "mau_bieu").as_posix() for p in (here / "mau_bieu").rglob("*") if p.is_file())
     assert kept == ["mau_01_2025/meta.toml", "mau_01_2025/template.docx", "tai_len.json"]
