@@ -364,20 +364,29 @@ def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | No
                 shutil.copytree(stage / rel, keep / rel, ignore=shutil.ignore_patterns("__pycache__"))
             else:
                 shutil.copy2(stage / rel, keep / rel)
-        (keep / INFO).write_text(json.dumps({"luc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(sep=" "),
-                                             "tai_khoan": who, "ten_tep": shown, "mau_doi": after},
-                                            ensure_ascii=False), encoding="utf-8")
-        aside = set_aside(agency_dir)
         try:
-            os.rename(keep, own_dir(agency_dir))
-        except OSError:
-            shutil.rmtree(keep, ignore_errors=True)
-            if aside:  # the set in use stays in use
-                os.rename(agency_dir / aside, own_dir(agency_dir))
-            raise
-        return changed, aside
+            return changed, put_in_use(agency_dir, keep, who, shown, after)
+        finally:
+            shutil.rmtree(keep, ignore_errors=True)  # gone when it was put in use
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def put_in_use(agency_dir: Path, new: Path, who: str, shown: str, forms: list[str]) -> str:
+    """The checked folder `new` made the set in use, with its `tai_len.json` (time, account `who`, file `shown`,
+    the `forms` it differs in); the set in use before set aside (its name returned; "" when there was none), and
+    back in use if `new` cannot be moved in."""
+    (new / INFO).write_text(json.dumps({"luc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(sep=" "),
+                                        "tai_khoan": who, "ten_tep": shown, "mau_doi": forms},
+                                       ensure_ascii=False), encoding="utf-8")
+    aside = set_aside(agency_dir)
+    try:
+        os.rename(new, own_dir(agency_dir))
+    except OSError:
+        if aside:  # the set in use stays in use
+            os.rename(agency_dir / aside, own_dir(agency_dir))
+        raise
+    return aside
 
 
 def set_aside(agency_dir: Path) -> str:

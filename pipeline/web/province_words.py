@@ -17,9 +17,6 @@ its updates).
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import os
 import shutil
 import tempfile
 import tomllib
@@ -118,17 +115,7 @@ def receive(so_dir: Path, data: bytes, shown: str, who: str) -> tuple[bool, str]
             raise Refused([str(exc).replace(str(stage / province.LABELS_FILE), shown)]) from exc
         if words == province.labels(None):  # the program's wording: no own copy (it would not follow updates)
             return False, own_forms.set_aside(so_dir)
-        (stage / own_forms.INFO).write_text(json.dumps(
-            {"luc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(sep=" "), "tai_khoan": who,
-             "ten_tep": shown, "mau_doi": [province.LABELS_FILE]}, ensure_ascii=False), encoding="utf-8")
-        aside = own_forms.set_aside(so_dir)
-        try:
-            os.rename(stage, own_forms.own_dir(so_dir))
-        except OSError:
-            if aside:  # the copy in use stays in use
-                os.rename(so_dir / aside, own_forms.own_dir(so_dir))
-            raise
-        return True, aside
+        return True, own_forms.put_in_use(so_dir, stage, who, shown, [province.LABELS_FILE])
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
