@@ -34,10 +34,20 @@ def _shares(weights: list[float], workers: int) -> list[list[int]]:
     return [sorted(s) for s in shares if s]
 
 
-def _child(fn: Callable[[Any], Any], items: Sequence[Any], share: list[int], fd: int) -> None:
+# signals held back while a worker is forked and recorded: delivered in between, one would leave a
+# worker nobody ends (the parent stopped before writing its pid down) or a worker running the
+# parent's handler (raising KeyboardInterrupt in the child) instead of ending
+_HELD = frozenset(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _child(fn: Callable[[Any], Any], items: Sequence[Any], share: list[int], fd: int,
+           mask: set[int | signal.Signals]) -> None:
     """In the forked child: run the share, send (ok, results or exception), leave at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent ends its workers with SIGTERM
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a SIGTERM sent meanwhile ends the worker now
     code = 0
     try:
         try:
@@ -77,12 +87,16 @@ def fork_map(fn: Callable[[_T], _R], items: Sequence[_T], workers: int,
             read, write = os.pipe()
             sys.stdout.flush()
             sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:
-                os.close(read)
-                _child(fn, items, share, write)
-            os.close(write)
-            children.append((pid, read, share))
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+            try:
+                pid = os.fork()
+                if pid == 0:
+                    os.close(read)
+                    _child(fn, items, share, write, mask)
+                children.append((pid, read, share))
+                os.close(write)
+            finally:  # a stop signal that came meanwhile is raised here, with every worker recorded
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         failure: BaseException | None = None
         while children:
             pid, read, share = children[0]

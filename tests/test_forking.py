@@ -81,3 +81,43 @@ def test_a_signal_while_workers_run_stops_quietly(sig, tmp_path):
     assert proc.returncode == 130 and out.strip() == "stopped", err
     assert "Traceback" not in err
     assert wait_gone(marker, timeout=5) == []
+
+
+def test_a_stop_signal_just_after_a_fork_leaves_no_worker_behind(tmp_path):
+    """SIGTERM arriving between a worker's fork and the parent writing its pid down: that worker is
+    ended too (the signal is held until it is recorded), not left sleeping with the output open."""
+    marker = f"hoso-forking-test-{tmp_path.name}"
+    script = textwrap.dedent(f"""
+        import os, sys, time
+        import signal
+        from pipeline import forking
+        from pipeline.cli import _on_sigterm
+        signal.signal(signal.SIGTERM, _on_sigterm)  # as `hoso` does
+        real_fork = os.fork
+        def fork():
+            pid = real_fork()
+            if pid:  # the parent, at once after the first fork: `kill` from outside
+                os.kill(os.getpid(), signal.SIGTERM)
+            return pid
+        os.fork = fork
+        try:
+            forking.fork_map(lambda x: time.sleep(60), [1, 2, 3, 4], 2)
+        except KeyboardInterrupt:
+            print("stopped", flush=True)
+            sys.exit(130)
+        # {marker}
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=20)  # a worker left behind keeps the output open for 60 s
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            left = wait_gone(marker, timeout=5)
+            for pid, _cmd in left:
+                os.kill(pid, signal.SIGKILL)
+    assert proc.returncode == 130 and out.strip() == "stopped", err
+    assert "Traceback" not in err
+    assert left == []
