@@ -286,6 +286,23 @@ def test_the_deputy_column_while_the_head_sits_or_naming_an_absentee_is_question
     assert "ghi Trần Thị Bình, người có tên ở cột «Vắng mặt» của đơn vị" in w.text()
 
 
+def test_a_deputy_column_naming_someone_who_is_no_deputy_is_questioned(tmp_path):
+    """NS-03 Lê Quang Cường, a Chuyên viên of HC, named to chair and sign for the absent Trưởng phòng: by hand (ND
+    30/2020 Art. 13 cl. 1: who signs for the head is a «cấp phó», signing «KT.»), the unit's papers would print him
+    signing under «Chuyên viên» with no «KT.» line: check warns on the cell, naming his post."""
+    tables = wf.tables()
+    (cv,) = [p for p in tables["NhanSu"] if p["ma_don_vi"] == "HC" and p["vai_tro"] == "nhan_vien"][:1]
+    book = _hc_book(tmp_path / "hc.xlsx", cv["ma_so"])
+    problems = ingest.check(book)
+    assert not [p for p in problems if p.is_error]
+    (w,) = _about_deputy(problems)
+    assert (w.sheet, w.row, w.header) == ("Đơn vị", 2, DEPUTY_LABEL)
+    text = " ".join(w.text().split())
+    assert (f"ghi {cv['ho_ten']}, chức vụ «{cv['chuc_vu']}», không phải cấp phó («Phó …»): biên bản và các văn bản "
+            "của đơn vị in người này chủ trì cuộc họp và ký dưới chức vụ của mình, không có dòng «KT.»") in text, text
+    # a deputy named: nothing said (test_the_deputy_named_chairs_and_signs_and_nothing_is_said)
+
+
 def test_the_minutes_print_the_deputy_named_as_chair_and_signer(tmp_path, cache_dir):
     if not __import__("shutil").which("soffice"):
         pytest.fail("LibreOffice (soffice) is required")

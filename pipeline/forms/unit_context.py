@@ -4,7 +4,6 @@ summary tables, notice of results), as plain JSON-able data. Documented in docs/
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -284,9 +283,8 @@ def _head_post(deputy: Person | None) -> str:
     «Giám đốc», without what the deputy's post says of his own charge («(phụ trách)», «phụ trách lĩnh vực
     …»: the head's post is not «Trưởng phòng (phụ trách)»); "" when the deputy's post does not start with
     «Phó»."""
-    post = unicodedata.normalize("NFC", deputy.chuc_vu.strip()) if deputy else ""
-    word, _, rest = post.partition(" ")
-    if word.casefold() != "phó" or not rest.strip():
+    rest = chairs.deputy_post(deputy.chuc_vu) if deputy else ""
+    if not rest:
         return ""
     rest = _OWN_CHARGE.sub("", rest).strip()
     return rest[:1].upper() + rest[1:]

@@ -15,6 +15,7 @@ by name when there are several, which `hoso check` says. The minutes print them 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -110,6 +111,13 @@ def chairs(campaign: Campaign, unit: Unit) -> Chairs:
     return Chairs(head, deputy, review, named, tuple(p for p in deputies if p is not deputy), assigned)
 
 
+def deputy_post(post: str) -> str:
+    """What follows «Phó» in a deputy's post (the head's post he signs «KT.» for, before his own charge is
+    cut: unit_context._head_post); "" when the post does not start with «Phó» (no «KT.» can be printed)."""
+    word, _, rest = unicodedata.normalize("NFC", post.strip()).partition(" ")
+    return rest.strip() if word.casefold() == "phó" else ""
+
+
 def _one(found: list[Person]) -> Person | None:
     return found[0] if len(found) == 1 else None
 
@@ -193,6 +201,15 @@ def _deputy_warnings(unit: Unit, c: Chairs) -> list[Problem]:
                     f"của đơn vị; biên bản vẫn in người này chủ trì cuộc họp và ký thay người đứng đầu.",
                     value=written, key=DEPUTY_KEY,
                     expected="cấp phó dự họp được giao phụ trách, hoặc bỏ tên khỏi cột «Vắng mặt»")]
+    if c.assigned is not None and c.head is None and not deputy_post(c.assigned.chuc_vu):
+        post = c.assigned.chuc_vu.strip()
+        return [_at(unit.refs, WARNING,
+                    f"Đơn vị «{unit.ma_don_vi}»: «{label}» ghi {c.assigned.ho_ten}"
+                    f"{f', chức vụ «{post}»,' if post else ', người không ghi chức vụ,'} không phải cấp phó "
+                    f"(«Phó …»): biên bản và các văn bản của đơn vị in người này chủ trì cuộc họp và ký dưới chức vụ "
+                    f"của mình, không có dòng «KT.» ký thay người đứng đầu.", value=written, key=DEPUTY_KEY,
+                    expected="cấp phó được giao phụ trách, điều hành đơn vị; hoặc ghi đúng chức vụ «Phó …» của "
+                             "người đó ở sheet NhanSu")]
     if written.strip() or c.head is not None or c.deputy is None or not c.others:
         return []
     # no head at the meeting and nobody assigned: the first deputy by name chairs it and signs the unit's papers
