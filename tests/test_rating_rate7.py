@@ -297,6 +297,25 @@ def test_time_worked_and_leave(year, months, absent, ceiling):
         assert pr.muc_de_xuat == "HT"
 
 
+def test_a_2026_recruit_s_reason_names_the_rule_of_six_months_not_the_article_on_leave():
+    """A công chức in post 4 months of 2026, no leave: not rated, only reviewed. ND 335 Art. 21 (regime-2026.md
+    §1.4) is about leave and sick or maternity leave — no basis for a recruit of September; the 06-month minimum
+    is the agency's rule (no article of ND 335 seen). Someone with 7 months of leave in 12 (5 worked) is not rated
+    either, and his reason does cite Art. 21 on leave."""
+    b = Book(year=2026)
+    b.person("A", months=4, vote=HTT, group="A")
+    b.person("B", months=12, absent=7, vote=HTT, group="A")
+    r = b.rate()
+    recruit, away = r.of("A"), r.of("B")
+    assert not recruit.rated and not away.rated
+    (why,) = [x for x in recruit.ly_do if x.startswith("Công tác 4 tháng trong năm, chưa đủ 6 tháng")]
+    assert why.endswith("trong năm — căn cứ: quy chế đánh giá của cơ quan thực hiện Nghị định 335/2025/NĐ-CP (ngưỡng 06 "
+                        "tháng công tác thực tế trong năm)."), why
+    assert "Điều 21" not in why
+    (why,) = [x for x in away.ly_do if "nghỉ không tham gia công tác 7 tháng" in x]
+    assert "căn cứ: Điều 21 Nghị định 335/2025/NĐ-CP (nghỉ theo quy định" in why, why
+
+
 # ------------------------------------------------------------------ contract staff and NLĐ from 2026
 # regime-2026.md §0: NLĐ are rated under the unit's choice (ND 335 covers công chức, ND 233 viên chức;
 # no 2026 text names NLĐ); rules.md R2.5: "the program must let each unit configure the form and level

@@ -37,7 +37,7 @@ def ldtt_conditions(pr: PersonRating, months: float, maternity: bool, prop: Emul
     if not pr.rated:
         ok = False
         reasons.append(cited("Không thuộc diện xếp loại chất lượng năm nay: không đủ điều kiện Lao động tiên tiến",
-                             f"{rb.cite.ldtt}; {rb.cite.months}"))
+                             f"{rb.cite.ldtt}; {rb.cite.months_in_post}"))
     elif final not in rb.ldtt_levels:
         ok = False
         shown = WORDS[final] if final else "chưa có mức xếp loại"

@@ -493,7 +493,7 @@ def _check_decided(people: list[PersonRating], limits: dict[str, list[_Limit]], 
         warnings = []
         if not pr.rated:
             warnings.append(f"Có mức quyết định {WORDS[d]} nhưng người này không thuộc diện xếp loại năm nay "
-                            f"(thời gian công tác thực tế chưa đủ 06 tháng); giữ nguyên mức đã ghi — {rb.cite.months}.")
+                            f"(thời gian công tác thực tế chưa đủ 06 tháng); giữ nguyên mức đã ghi — {rb.cite.months_in_post}.")
         for lim in limits.get(pr.ma_so, []):
             if RANK[d] > RANK[lim.level]:
                 warnings.append(f"Mức cấp có thẩm quyền quyết định ({WORDS[d]}) cao hơn mức tối đa {WORDS[lim.level]} "

@@ -72,8 +72,16 @@ class Citations:
                        "Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 quy định chi tiết Luật Thi đua, khen thưởng: tỷ lệ "
                        "Chiến sĩ thi đua cơ sở không quá 15% số cá nhân đạt danh hiệu Lao động tiên tiến (tiêu chuẩn "
                        "danh hiệu tại Điều 23 Luật Thi đua, khen thưởng số 06/2022/QH15)")
+    # < 6 months in post in the year (joined or left during it, no leave involved): not rated; empty: `months`
+    # (ND 90 Art. 2 cl. 3 says both). ND 335's article on leave is no basis for a recruit of September
+    short_time: str = ""
     direct_share: str = ("Luật Thi đua, khen thưởng số 06/2022/QH15, nguyên tắc chú trọng khen thưởng cá nhân trực tiếp "
                          "lao động, công tác, và hướng dẫn thi đua, khen thưởng của tỉnh (tỷ lệ 55%)")
+
+    @property
+    def months_in_post(self) -> str:
+        """The citation of «công tác chưa đủ 06 tháng» for time in post (`short_time`, else `months`)."""
+        return self.short_time or self.months
 
     def unit_results_for(self, loai_nhan_su: str) -> str:
         return self.unit_results.get(loai_nhan_su) or self.unit_results.get("cong_chuc", "")
@@ -213,8 +221,8 @@ class Rulebook:
 AGENCY_RULES = "quy chế đánh giá của cơ quan, vận dụng "
 # the citations of rules that a kind outside the text gets through the agency's rules (not the emulation
 # law, which names người lao động itself, nor the procedure, which is per kind already)
-APPLIED_CITATIONS = ("discipline", "discipline_b", "discipline_c", "months", "cap", "cap_override", "points", "tasks",
-                     "leaders", "year_score", "degradation", "party_duties", "corruption", "head_unit")
+APPLIED_CITATIONS = ("discipline", "discipline_b", "discipline_c", "months", "short_time", "cap", "cap_override", "points",
+                     "tasks", "leaders", "year_score", "degradation", "party_duties", "corruption", "head_unit")
 
 _ND90_PROCEDURE = MappingProxyType({
     "can_bo": "Điều 17 Nghị định 90/2020/NĐ-CP",
@@ -353,6 +361,8 @@ ND335 = Rulebook(
         # (workbook-2026.md): its article in ND 335 was not seen, so it is cited as the agency's rule.
         months=(f"Điều 21 {_ND335} (nghỉ theo quy định, nghỉ ốm, nghỉ thai sản: xếp loại theo tổng điểm theo dõi, đánh "
                 "giá trong thời gian công tác thực tế trong năm; ngưỡng 06 tháng theo quy chế đánh giá của cơ quan)"),
+        # the 06-month minimum itself: no article of ND 335 seen (regime-2026.md), kept as the agency's rule
+        short_time=f"quy chế đánh giá của cơ quan thực hiện {_ND335} (ngưỡng 06 tháng công tác thực tế trong năm)",
         cap=(f"điểm a khoản 5 {_ND335_LEVELS}: số công chức xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá 20% "
              "số được xếp loại Hoàn thành tốt nhiệm vụ trong từng nhóm công chức có nhiệm vụ tương đồng"),
         cap_override=f"điểm b khoản 5 {_ND335_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",

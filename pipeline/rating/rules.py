@@ -384,7 +384,7 @@ def time_rules(person: Person, rb: Rulebook) -> TimeOutcome:
     if months < rb.min_months:
         return TimeOutcome(False, None, (cited(
             f"Công tác {num(months)} tháng trong năm, chưa đủ {num(rb.min_months)} tháng và không nghỉ thai sản: không "
-            "thực hiện đánh giá, xếp loại chất lượng nhưng vẫn phải kiểm điểm thời gian công tác trong năm", cite),))
+            "thực hiện đánh giá, xếp loại chất lượng nhưng vẫn phải kiểm điểm thời gian công tác trong năm", rb.cite.months_in_post),))
     worked = months - absent
     if worked < rb.min_months:
         return TimeOutcome(False, None, (cited(
