@@ -11,6 +11,7 @@ and the person or unit it failed for.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,6 +88,8 @@ def check(root: Path | None = None, workbook: Path | None = None) -> list[FormCh
             compiled = CompiledTemplate(spec.template, code=code)
             if (empty := no_variables(compiled, registry, code)) is not None:
                 problems.append(empty)
+            if (unknown := unknown_label(registry, code)) is not None:
+                problems.append(unknown)
             for who, make in contexts(spec):
                 try:
                     compiled.render_parts(make())
@@ -122,6 +125,37 @@ def empty_forms(registry: Registry) -> list[str]:
         if (said := no_variables(CompiledTemplate(mine, code=code), registry, code)) is not None:
             out.append(said)
     return out
+
+
+def unknown_labels(registry: Registry) -> list[str]:
+    """`unknown_label` for each form of an agency's folder ([] for the program's own)."""
+    return [said for code in registry.codes if (said := unknown_label(registry, code)) is not None]
+
+
+def unknown_label(registry: Registry, code: str) -> str | None:
+    """In an agency's folder, the form's [labels] keys that no one prints: not a label of the program's form
+    (which the program's code may read) nor one the form's Word file names («{{ nhan.<key> }}») — a misspelt
+    key («tieu_dee»), whose wording would silently never be printed while the program's stays. A sentence naming
+    the keys and the nearest label of the form; None: none such, the program's own folder, a form of the
+    agency's own (its labels are its own business)."""
+    if registry.root.resolve() == templates_dir().resolve():
+        return None
+    mine = registry.get(code)
+    try:
+        ours = Registry().get(code)
+    except TemplateError:
+        return None
+    extra = set(mine.labels) - set(ours.labels)
+    printed = CompiledTemplate(mine.template, code=code).label_keys() if extra else None
+    if printed is None or not extra - printed:
+        return None
+    words = []
+    for key in sorted(extra - printed):
+        near = difflib.get_close_matches(key, list(ours.labels), n=1, cutoff=0.6)
+        words.append(f"«{key}»" + (f" (có phải «{near[0]}»?)" if near else ""))
+    return (f"Mẫu «{code}», tệp meta.toml, phần [labels]: khóa {', '.join(words)} không phải lời văn nào của mẫu, "
+            f"nên lời văn ghi ở đó không được in (mẫu vẫn in lời văn của chương trình). Sửa tên khóa cho đúng như "
+            f"tệp meta.toml của mẫu gốc (hoso templates export), hoặc xóa dòng đó.")
 
 
 def no_variables(compiled: CompiledTemplate, registry: Registry, code: str) -> str | None:

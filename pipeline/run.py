@@ -257,11 +257,13 @@ def _rate_and_plan(campaign: Campaign, options: BuildOptions,
             log(line)
     registry = Registry(options.templates)
     if options.templates:  # the official Word file put in as it is: every paper would print without its data
-        from pipeline.lint import empty_forms
+        from pipeline.lint import empty_forms, unknown_labels
 
         if empty := empty_forms(registry):
             raise TemplateError(" ".join(empty) + f" Kiểm tra cả thư mục mẫu bằng: hoso templates check "
                                                   f"«{options.templates}».")
+        for said in unknown_labels(registry):  # a misspelt label: the program's words print, the clerk is told
+            log("Cảnh báo: " + said)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None,
                      rulebook=options.rulebook)
     note = reconstructed_note(plan, registry)

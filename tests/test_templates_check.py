@@ -108,3 +108,42 @@ def test_a_build_with_such_a_folder_stops_before_writing(exported, tmp_path):
     said = " ".join(proc.stderr.split())
     assert "Tệp Word của mẫu «mau_02» không có biến {{ … }} nào" in said and "hoso templates check" in said
     assert not out.exists()
+
+
+def _misspelt(exported: Path, tmp_path: Path) -> Path:
+    """The notice's title corrected by a clerk under a misspelt key: `tieu_dee = "THÔNG BÁO KẾT QUẢ"` beside the
+    program's `tieu_de` — her wording would never print."""
+    root = tmp_path / "mau_bieu"
+    shutil.copytree(exported, root)
+    meta = root / "thong_bao_ket_qua" / "meta.toml"
+    text = meta.read_text(encoding="utf-8")
+    assert '\ntieu_de = "THÔNG BÁO"\n' in text
+    meta.write_text(text.replace('\ntieu_de = "THÔNG BÁO"\n', '\ntieu_de = "THÔNG BÁO"\ntieu_dee = "THÔNG BÁO KẾT QUẢ"\n'),
+                    encoding="utf-8")
+    return root
+
+
+def test_a_misspelt_label_key_is_named_with_the_key_it_resembles(exported, tmp_path):
+    root = _misspelt(exported, tmp_path)
+    proc = hoso("templates", "check", str(root))
+    assert proc.returncode == ExitCode.template_error, proc.stderr
+    assert re.search(r"LỖI\s+thong_bao_ket_qua:", proc.stderr) and "Lỗi: 1/" in proc.stderr, proc.stderr
+    said = " ".join(proc.stderr.split())
+    assert ("Mẫu «thong_bao_ket_qua», tệp meta.toml, phần [labels]: khóa «tieu_dee» (có phải «tieu_de»?) không phải "
+            "lời văn nào của mẫu, nên lời văn ghi ở đó không được in") in said
+    # the same key printed by the agency's own Word file is a label of its own: nothing said
+    inject(root / "thong_bao_ket_qua" / "template.docx", "{{ nhan.tieu_dee }}")
+    proc = hoso("templates", "check", str(root))
+    assert proc.returncode == ExitCode.ok, proc.stderr
+
+
+def test_a_build_with_a_misspelt_label_key_says_so(exported, tmp_path):
+    """`hoso build --templates`: the papers are made (the program's words print) and the console names the key."""
+    from pipeline.resources import sample_workbook
+
+    root = _misspelt(exported, tmp_path)
+    out = tmp_path / "ket_qua"
+    proc = hoso("build", str(sample_workbook()), "-o", str(out), "--templates", str(root), "--person", "VP-040")
+    assert proc.returncode == ExitCode.ok, proc.stderr
+    said = " ".join(proc.stderr.split())
+    assert "Cảnh báo: Mẫu «thong_bao_ket_qua», tệp meta.toml, phần [labels]: khóa «tieu_dee» (có phải «tieu_de»?)" in said

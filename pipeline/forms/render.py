@@ -222,13 +222,37 @@ class CompiledTemplate:
                     zf.writestr(rendered, _XML_DECL + parts[info.filename])
         return parts
 
+    def _asts(self) -> list[jinja2.nodes.Template]:
+        with zipfile.ZipFile(self.path) as zf:
+            return [self.env.parse(self._helper.patch_xml(zf.read(name).decode("utf-8"))) for name in self._parts]
+
     def variables(self) -> set[str]:
         """Top-level variable names the template uses (for `hoso templates check`)."""
         from jinja2 import meta
 
         names: set[str] = set()
-        with zipfile.ZipFile(self.path) as zf:
-            for name in self._parts:
-                src = self._helper.patch_xml(zf.read(name).decode("utf-8"))
-                names |= meta.find_undeclared_variables(self.env.parse(src))
+        for ast in self._asts():
+            names |= meta.find_undeclared_variables(ast)
         return names
+
+    def label_keys(self) -> set[str] | None:
+        """The labels the template prints by name («{{ nhan.tieu_de }}», «nhan['tieu_de']»); None when it uses
+        `nhan` otherwise too (a loop over it, handed whole to a filter), so any key may be printed."""
+        from jinja2 import nodes
+
+        keys: set[str] = set()
+        for ast in self._asts():
+            named: set[int] = set()
+            for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+                inner = node.node if isinstance(node, (nodes.Getattr, nodes.Getitem)) else None
+                if isinstance(inner, nodes.Name) and inner.name == "nhan":
+                    key = (node.attr if isinstance(node, nodes.Getattr) else
+                           node.arg.value if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)
+                           else None)
+                    if not isinstance(key, str):
+                        return None
+                    keys.add(key)
+                    named.add(id(inner))
+            if any(n.name == "nhan" and id(n) not in named for n in ast.find_all(nodes.Name)):
+                return None
+        return keys
