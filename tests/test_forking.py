@@ -47,15 +47,16 @@ def test_a_worker_killed_by_the_system_is_an_error_not_a_hang():
     assert time.monotonic() - started < 10
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_signal_while_workers_run_stops_quietly(sig, tmp_path):
-    marker = f"hoso-forking-test-{tmp_path.name}"
-    script = textwrap.dedent(f"""
-        import sys, time
+def _sleeping_workers(marker: str, before: str = "") -> subprocess.Popen:
+    """A process with `hoso`'s SIGTERM handler running two forked workers that sleep a minute; it prints
+    «stopped» and exits 130 on KeyboardInterrupt. `before`: lines run first (at the script's left margin)."""
+    script = textwrap.dedent("""
+        import os, sys, time
         import signal
         from pipeline import forking
         from pipeline.cli import _on_sigterm
         signal.signal(signal.SIGTERM, _on_sigterm)  # as `hoso` does
+    """) + textwrap.dedent(before) + textwrap.dedent(f"""
         try:
             forking.fork_map(lambda x: time.sleep(60), [1, 2, 3, 4], 2)
         except KeyboardInterrupt:
@@ -63,8 +64,14 @@ def test_a_signal_while_workers_run_stops_quietly(sig, tmp_path):
             sys.exit(130)
         # {marker}
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_workers_run_stops_quietly(sig, tmp_path):
+    marker = f"hoso-forking-test-{tmp_path.name}"
+    proc = _sleeping_workers(marker)
     try:
         end = time.monotonic() + 30
         while len(processes_matching(marker)) < 3 and time.monotonic() < end:  # the parent and 2 workers
@@ -87,12 +94,7 @@ def test_a_stop_signal_just_after_a_fork_leaves_no_worker_behind(tmp_path):
     """SIGTERM arriving between a worker's fork and the parent writing its pid down: that worker is
     ended too (the signal is held until it is recorded), not left sleeping with the output open."""
     marker = f"hoso-forking-test-{tmp_path.name}"
-    script = textwrap.dedent(f"""
-        import os, sys, time
-        import signal
-        from pipeline import forking
-        from pipeline.cli import _on_sigterm
-        signal.signal(signal.SIGTERM, _on_sigterm)  # as `hoso` does
+    proc = _sleeping_workers(marker, """
         real_fork = os.fork
         def fork():
             pid = real_fork()
@@ -100,15 +102,7 @@ def test_a_stop_signal_just_after_a_fork_leaves_no_worker_behind(tmp_path):
                 os.kill(os.getpid(), signal.SIGTERM)
             return pid
         os.fork = fork
-        try:
-            forking.fork_map(lambda x: time.sleep(60), [1, 2, 3, 4], 2)
-        except KeyboardInterrupt:
-            print("stopped", flush=True)
-            sys.exit(130)
-        # {marker}
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
     try:
         out, err = proc.communicate(timeout=20)  # a worker left behind keeps the output open for 60 s
     finally:
