@@ -142,3 +142,24 @@ def test_a_so_account_in_an_agencys_code_shows_none_of_the_agencys_lines(server)
     assert f"Sở Nội vụ tải bộ hồ sơ tai_goi_nop bộ hồ sơ số {nop} của {STP}" in rows[0]
     assert rows[-1].endswith(f"{STP} gửi bộ hồ sơ nop_so_noi_vu bộ hồ sơ số {nop}, tệp ho_so_2025.zip")
     assert not any("stp_cu" in row or "10.0.0.7" in row for row in rows)
+
+
+def test_a_wording_the_server_cannot_write_is_on_the_sos_log(server, monkeypatch):
+    """The disk full when the Sở sends its corrected wording: 507, and its «Nhật ký» says the server did not keep it,
+    naming the file and the error."""
+    import errno
+
+    from pipeline.web import province_words
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(province_words, "receive", full)
+    _, app, _, _ = server
+    so = logged_in(app, "snv", PASSWORD)
+    r = so.post("/so-noi-vu/loi-van/tai-len", content_type="multipart/form-data", data={
+        "csrf_token": csrf(so), "loi_van": (io.BytesIO(b'[labels]\nky_hieu = "SNV"\n'), "loi_van_so.toml")})
+    assert r.status_code == 507
+    top = _rows(so.get("/so-noi-vu/nhat-ky").text)[0]
+    assert top.endswith("Sở Nội vụ tải lên lời văn của bản tổng hợp: máy chủ không lưu được, lời văn đang dùng giữ "
+                        "nguyên tai_len_loi_van_tong_hop_loi_ghi tệp loi_van_so.toml, lỗi No space left on device"), top
