@@ -89,6 +89,7 @@ FILE_TITLES = {"HUONG_DAN_IN.pdf": "Hướng dẫn in, ký và nộp", "HUONG_DA
                "co_quan/thong_bao_ket_qua.pdf": "Thông báo kết quả đánh giá, xếp loại",
                "co_quan/thong_bao_ket_qua.docx": "Thông báo kết quả đánh giá, xếp loại (bản Word)"}
 PUBLIC = {"dang_nhap", "kieu", "favicon"}
+LOG_LINES = 300  # the lines a «Nhật ký» page shows (the newest)
 ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names them (the code is kept beside)
     "dang_nhap": "Đăng nhập", "dang_nhap_sai": "Đăng nhập sai", "dang_nhap_bi_chan": "Đăng nhập bị chặn (sai quá nhiều lần)",
     "dang_nhap_tai_khoan_khoa": "Đăng nhập vào tài khoản đã khóa", "dang_xuat": "Đăng xuất",
@@ -117,6 +118,8 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "tai_len_loi_van_tong_hop": "Sở Nội vụ tải lên lời văn đã sửa của bản tổng hợp (dùng từ lần tải bản tổng hợp sau)",
     "tai_len_loi_van_tong_hop_bi_tu_choi": "Sở Nội vụ tải lên lời văn của bản tổng hợp: bị từ chối, lời văn đang dùng "
                                            "giữ nguyên",
+    "tai_len_loi_van_tong_hop_loi_ghi": "Sở Nội vụ tải lên lời văn của bản tổng hợp: máy chủ không lưu được, lời văn "
+                                        "đang dùng giữ nguyên",
     "dung_lai_loi_van_chuong_trinh": "Sở Nội vụ thôi dùng lời văn riêng của bản tổng hợp, dùng lại lời văn của "
                                      "chương trình",
 }
@@ -2002,7 +2005,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             xlsx, pdf = province.write(summary, Path(tmp))
             data = (xlsx if kind == "xlsx" else pdf).read_bytes()
         name = f"tong_hop_so_noi_vu_{summary.year or 'khong-ro-nam'}.{kind}"
-        audit("tai_tong_hop", json.dumps({"tep": name}))
+        from pipeline.submission.summary_table import TOTAL
+
+        counted = [p for p in summary.counted if p.counts]  # what the table sums, as the page says it («N cơ quan, M người»)
+        audit("tai_tong_hop", json.dumps({"tep": name, "so_co_quan": len(counted),
+                                          "so_nguoi": province.province_totals(summary)[TOTAL[0]]["tong"]}))
         mime = "application/pdf" if kind == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=name)
 
@@ -2065,6 +2072,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                                                     ensure_ascii=False))
             return _words_page([f"Chưa nhận tệp «{shown}»; lời văn đang dùng được giữ nguyên.", *exc.problems], code=400)
         except OSError as exc:
+            audit("tai_len_loi_van_tong_hop_loi_ghi", json.dumps({"tep": shown, "loi": exc.strerror or str(exc)},
+                                                                 ensure_ascii=False))
             raise NoRoom(description=f"Máy chủ chưa lưu được tệp lời văn ({exc.strerror or exc}); lời văn đang dùng được "
                                      "giữ nguyên. Báo quản trị viên giải phóng dung lượng rồi tải lên lại.") from exc
         detail: dict[str, Any] = {"tep": shown}
@@ -2093,8 +2102,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     def so_noi_vu_tai(nop_id: int) -> ResponseReturnValue:
         row = _submission(nop_id)
         audit("tai_goi_nop", str(nop_id))
-        # under the agency too: its clerk sees in «Nhật ký» who at the Sở took its people's dossiers, and when
-        store.audit(g.user["ten"], row["co_quan"], ip(), "tai_goi_nop", str(nop_id))
+        # under the agency too: its clerk sees in «Nhật ký» who at the Sở took its people's dossiers, and when (once,
+        # when the Sở's account is of the agency's own code)
+        if row["co_quan"] != g.user["co_quan"]:
+            store.audit(g.user["ten"], row["co_quan"], ip(), "tai_goi_nop", str(nop_id))
         return send_file(store.submission_dir(row["co_quan"], nop_id) / row["zip"], as_attachment=True,
                          download_name=f"{row['co_quan']}_{row['zip']}")
 
@@ -2119,7 +2130,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             problems.append("Tệp nén bị hỏng, không mở được.")
             count = 0
         audit("kiem_tra_goi_nop", json.dumps({"nop": nop_id, "ok": not problems}))
-        store.audit(g.user["ten"], row["co_quan"], ip(), "kiem_tra_goi_nop", json.dumps({"nop": nop_id, "ok": not problems}))
+        if row["co_quan"] != g.user["co_quan"]:
+            store.audit(g.user["ten"], row["co_quan"], ip(), "kiem_tra_goi_nop",
+                        json.dumps({"nop": nop_id, "ok": not problems}))
         return _province(dict(id=nop_id, problems=problems, count=count))
 
     # ---- audit log ---------------------------------------------------------------------------------
@@ -2128,6 +2141,36 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         role("van_thu")
         rows = store.q("SELECT * FROM nhat_ky WHERE co_quan=? ORDER BY id DESC LIMIT 300", g.user["co_quan"])
         return render_template("nhat_ky.html", rows=rows)
+
+    @app.route("/so-noi-vu/nhat-ky")
+    def so_noi_vu_nhat_ky() -> ResponseReturnValue:
+        """The Sở's «Nhật ký»: what its accounts did (`Store.province_log`) and the packages agencies sent it (table
+        `nop`, the rows «Các lần gửi» lists), newest first, the last LOG_LINES of both together. A package the Sở took
+        or checked is named with its agency; an agency's own lines (its clerk's, its address) are never shown."""
+        role("so_noi_vu")
+        sent = store.q("SELECT id, luc, tai_khoan, ten_co_quan, zip FROM nop ORDER BY id DESC LIMIT ?", LOG_LINES)
+        own = store.province_log(LOG_LINES)
+        numbers = {n for n in (_package_number(r["hanh_dong"], r["chi_tiet"]) for r in own) if n is not None}
+        names = {r["id"]: r["ten_co_quan"] for r in sent}
+        missing = sorted(numbers - set(names))
+        if missing:  # a package sent before the last LOG_LINES: its agency's name still said
+            names |= {r["id"]: r["ten_co_quan"] for r in store.q(
+                f"SELECT id, ten_co_quan FROM nop WHERE id IN ({','.join('?' * len(missing))})", *missing)}
+        lines: list[tuple[tuple[str, int, int], dict[str, str]]] = []
+        for r in sent:
+            lines.append(((str(r["luc"]), 0, r["id"]), dict(
+                luc=r["luc"], tai_khoan=r["tai_khoan"], dia_chi="", ma="nop_so_noi_vu",
+                viec=f"{r['ten_co_quan']} gửi bộ hồ sơ", chi_tiet=f"bộ hồ sơ số {r['id']}, tệp {r['zip']}")))
+        for r in own:
+            detail = _detail(r["hanh_dong"], r["chi_tiet"])
+            number = _package_number(r["hanh_dong"], r["chi_tiet"])
+            if number in names:
+                detail = detail.replace(f"bộ hồ sơ số {number}", f"bộ hồ sơ số {number} của {names[number]}", 1)
+            lines.append(((str(r["luc"]), 1, r["id"]), dict(
+                luc=r["luc"], tai_khoan=r["tai_khoan"], ma=r["hanh_dong"], viec=_action(r["hanh_dong"], r["chi_tiet"]),
+                dia_chi="dòng lệnh trên máy chủ" if r["ip"] == "cli" else (r["ip"] or "máy chủ"), chi_tiet=detail)))
+        lines.sort(key=lambda line: line[0], reverse=True)
+        return render_template("so_noi_vu_nhat_ky.html", rows=[line for _, line in lines[:LOG_LINES]], limit=LOG_LINES)
 
     return app
 
@@ -2359,7 +2402,7 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  "them": "số dòng thêm", "thay": "số dòng thay",
                  "giu_nguyen": "số dòng giữ nguyên (đã có trong sổ, cùng nội dung)", "khong_nhap": "số dòng không nhập", "loi": "lỗi",
                  "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "noi_tong_hop": "cơ quan tổng hợp", "tep": "tệp",
-                 "noi_nhan": "nơi nhận",
+                 "noi_nhan": "nơi nhận", "so_co_quan": "số cơ quan được cộng",
                  "mau_doi": "các mẫu thay đổi", "cat_rieng": "bộ mẫu riêng cũ cất giữ ở thư mục", "bo_mau": "bộ mẫu",
                  # «Lời văn bản tổng hợp» (the Sở's tong_hop_so_noi_vu.toml)
                  "loi_van": "lời văn", "loi_van_doi": "các lời văn thay đổi",
@@ -2396,6 +2439,20 @@ def _action(action: str, text: object) -> str:
         if isinstance(to, str) and to.strip():
             return words.replace("Sở Nội vụ", " ".join(to.split()))
     return words
+
+
+def _package_number(action: str, text: object) -> int | None:
+    """The submission (`nop.id`) an audit line of the Sở taking or checking a package is about, else None."""
+    raw = "" if text is None else str(text)
+    if action == "tai_goi_nop" and raw.isdigit():
+        return int(raw)
+    if action == "kiem_tra_goi_nop" and raw.startswith("{"):
+        try:
+            number = json.loads(raw).get("nop")
+        except (ValueError, AttributeError):
+            return None
+        return number if isinstance(number, int) and not isinstance(number, bool) else None
+    return None
 
 
 _ARCHIVE_DETAIL = re.compile(r"(\d{4}|khong-ro-nam)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(?:-\d{1,4})?")
@@ -2444,6 +2501,10 @@ def _detail(action: str, text: object) -> str:
                 continue  # named in the action (`_action`)
             elif key == "canh_bao":
                 parts.append("chỉ người có cảnh báo")
+            elif key == "loi_van_doi" and isinstance(value, str):  # the Sở's labels that differ: each in words
+                named = [f"«{province_words.KEY_WORDS[k]}»" if k in province_words.KEY_WORDS else k
+                         for k in value.split(", ")]
+                parts.append(f"{_DETAIL_WORDS[key]} " + ", ".join(named))
             elif key == "muc":
                 parts.append(f"mức {LEVEL_WORDS.get(str(value), 'chưa xếp loại' if value == 'chua' else value)}")
             elif isinstance(value, dict):  # counts per sheet (an import's {"KetQuaKy": 1, "SanPham": 0})

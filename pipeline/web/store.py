@@ -446,6 +446,27 @@ class Store:
         self.x("INSERT INTO nhat_ky(luc, tai_khoan, co_quan, ip, hanh_dong, chi_tiet) VALUES (?,?,?,?,?,?)",
                now(), account, co_quan, ip, action, detail)
 
+    def province_log(self, limit: int = 300) -> list[sqlite3.Row]:
+        """The Sở Nội vụ's own audit lines, newest first (its page «Nhật ký»): those of the agency codes its accounts
+        belong to (`vai_tro` so_noi_vu: what any of its accounts did, their logins, the CLI's lines about them). A code
+        that also holds an agency's accounts (a server set up so) gives only the lines of its Sở accounts: never an
+        agency clerk's own lines. No request's value reaches the query: the codes and names come from `tai_khoan`."""
+        rows = self.q("SELECT co_quan, ten, vai_tro FROM tai_khoan")
+        codes = {r["co_quan"] for r in rows if r["vai_tro"] == "so_noi_vu"}
+        mixed = {r["co_quan"] for r in rows if r["vai_tro"] != "so_noi_vu"} & codes
+        pure = sorted(codes - mixed)
+        names = sorted(r["ten"] for r in rows if r["vai_tro"] == "so_noi_vu" and r["co_quan"] in mixed)
+        where, args = [], []
+        if pure:
+            where.append(f"co_quan IN ({','.join('?' * len(pure))})")
+            args += pure
+        if names:
+            where.append(f"(co_quan IN ({','.join('?' * len(mixed))}) AND tai_khoan IN ({','.join('?' * len(names))}))")
+            args += [*sorted(mixed), *names]
+        if not where:
+            return []
+        return self.q(f"SELECT * FROM nhat_ky WHERE {' OR '.join(where)} ORDER BY id DESC LIMIT ?", *args, int(limit))
+
     def fail_interrupted(self) -> int:
         """At start-up: a build queued or running when the server stopped will never finish."""
         cur = self.db().execute(
