@@ -474,6 +474,9 @@ def test_a_copy_kept_aside_is_brought_back_checked_and_only_the_sos(province_ser
     when and by whom; the program's wording, brought back over, is not a copy; a copy this program can no longer
     read is refused in the upload's words; a path or an agency's folder is no copy of the Sở's; 403 without the
     form's token or for an agency's clerk. Logged in words."""
+    # the words «Nhật ký» shows the entries in (the Sở has no such page)
+    from pipeline.web.app import _action, _detail
+
     store, app, c, csrf = province_server
     here = store.data / "so_noi_vu"
     page = c.get("/so-noi-vu/loi-van").text
@@ -539,8 +542,6 @@ def test_a_copy_kept_aside_is_brought_back_checked_and_only_the_sos(province_ser
     assert entries == [{"tu_loi_van": aside, "loi_van_doi": "thu_truong_so"},
                        {"tu_loi_van": deputy, "loi_van_doi": "thu_truong_so", "cat_loi_van": second}]
     assert len(store.q("SELECT * FROM nhat_ky WHERE hanh_dong='dung_lai_loi_van_cu_bi_tu_choi'")) == 7
-    from pipeline.web.app import _action, _detail  # the words «Nhật ký» shows them in (the Sở has no such page)
-
     last = store.one("SELECT * FROM nhat_ky WHERE hanh_dong='dung_lai_loi_van_cu' ORDER BY id DESC")
     assert _action(last["hanh_dong"], last["chi_tiet"]) == "Sở Nội vụ dùng lại lời văn riêng đã cất giữ của bản tổng hợp"
     assert _detail(last["hanh_dong"], last["chi_tiet"]) == (
