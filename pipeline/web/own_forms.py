@@ -465,25 +465,27 @@ def info_of(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _aside_names(agency_dir: Path, holding: str | None = None) -> list[str]:
+    """The names of the last ASIDE_SHOWN sets kept aside (folders, no links), newest first; `holding`: only those with
+    this file."""
+    names = [name for name in kept_aside(agency_dir) if not (agency_dir / name).is_symlink()
+             and (holding is None or (agency_dir / name / holding).is_file())]
+    return names[:ASIDE_SHOWN]
+
+
 def aside_rows(agency_dir: Path, holding: str | None = None) -> list[AsideRow]:
     """The last ASIDE_SHOWN sets kept aside, newest first, with what each changed against the program's forms;
     `holding`: only those with this file (the Sở's wording). `changes` lists forms only (the Sở's page words its
     labels itself)."""
-    rows = []
-    for name in kept_aside(agency_dir):
-        root = agency_dir / name
-        if root.is_symlink() or (holding is not None and not (root / holding).is_file()):
-            continue
-        rows.append(AsideRow(name, until_words(name), info_of(root), differing(root) if holding is None else []))
-        if len(rows) == ASIDE_SHOWN:
-            break
-    return rows
+    return [AsideRow(name, until_words(name), info_of(agency_dir / name),
+                     differing(agency_dir / name) if holding is None else [])
+            for name in _aside_names(agency_dir, holding)]
 
 
 def pick(agency_dir: Path, name: str, holding: str | None = None) -> Path:
     """The set kept aside the page's button named (`name`: one of `aside_rows`' names, nothing else: no path from a
     request reaches the file system); Refused in words otherwise."""
-    if name in {row.name for row in aside_rows(agency_dir, holding)}:
+    if name in _aside_names(agency_dir, holding):
         root = agency_dir / name
         if root.is_dir() and not root.is_symlink():
             return root
