@@ -381,3 +381,173 @@ def test_only_the_changed_form_is_the_agencys_the_others_follow_the_programs_upd
     assert forms.get("mau_02").title == "Phiếu (bản sửa của chương trình)"
     assert forms.get("mau_01_2025").labels["tieu_de_phu"] == AGENCY_WORDS
     assert own_forms.differing(here / "mau_bieu") == ["mau_01_2025"]
+
+
+# ---- a set kept aside brought back («Dùng lại bộ này») ------------------------------------------------------------
+OTHER_WORDS = "Kiểm điểm tập thể chi bộ (bản sửa lần hai)"
+
+
+def _next_build(store, monkeypatch) -> tuple[str, str]:
+    """(mau_01_2025's subtitle as the agency's next build fills it, the build's notes): the build's own start (jobs.run:
+    the set in use merged, the line saying so), its forms read from the options it is given; nothing is built."""
+    from pipeline.errors import HosoError
+    from pipeline.forms.registry import Registry
+    from pipeline.web import jobs
+
+    seen = {}
+
+    def build(_wb, _out, options, **_kw):
+        seen["templates"] = options.templates
+        raise HosoError("dừng")
+
+    monkeypatch.setattr("pipeline.api.build", build)
+    so = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
+                 "VALUES ('VP','so.xlsx','2026-12-07 00:00:00+00:00','vt',0,0,'[]')")
+    build_id = store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc) VALUES "
+                       "('VP',?,'vt','cho','2026-12-07 00:00:00+00:00')", so)
+    jobs.run(store.data, build_id, watched=True)
+    note = store.one("SELECT nhat_ky FROM lan_tao WHERE id=?", build_id)["nhat_ky"] or ""
+    return Registry(seen["templates"]).get("mau_01_2025").labels["tieu_de_phu"], note
+
+
+def _restore(c, name: str, token: str | None = None):
+    return c.post("/mau-bieu/dung-lai-bo-cu", data={"csrf_token": token or _csrf(c), "bo": name})
+
+
+def _listed(page: str) -> list[str]:
+    """The sets the page offers to bring back, newest first: each button's hidden `bo`."""
+    import re
+
+    return re.findall(r'<input type="hidden" name="bo" value="([^"]+)">', page)
+
+
+def test_a_set_kept_aside_is_brought_back_and_that_can_be_undone(fresh, monkeypatch):
+    """The clerk pressed «Dùng lại mẫu của chương trình» by mistake: her set is listed with the time it stopped being
+    used (Vietnam's, the folder's name at the server's time) and the form it changes, by its name; «Dùng lại bộ này»
+    puts it back for the next build (its notes say so); a newer upload, brought back over, is listed in turn and
+    brought back again. Each in «Nhật ký» in words."""
+    import datetime as dt
+    import re
+
+    from pipeline.web import own_forms
+    from pipeline.web.store import VIETNAM
+
+    app, store, c = fresh
+    here = store.agency_dir("VP")
+    program = _downloaded(c)
+    page = c.get("/mau-bieu").text
+    assert "Dùng lại bộ này" not in page and not _listed(page)  # nothing kept aside yet
+    _send_corrected(c, program)
+    assert c.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(c)}).status_code == 302
+    assert _next_build(store, monkeypatch)[0] == "Kiểm điểm tập thể chi bộ"
+    page = c.get("/mau-bieu").text
+    (first,) = _listed(page)
+    assert '<a href="#bo_cu_tieu_de">1 bộ mẫu riêng đã thôi dùng</a>' in page  # said at the top of a long page
+    assert (here / first / "mau_01_2025" / "meta.toml").is_file()
+    # its time: the folder's name is the server's local time; the page says it in Vietnam's (UTC+7)
+    stamp = dt.datetime.strptime(first.removeprefix("mau_bieu.truoc-"), "%Y%m%d-%H%M%S").astimezone(VIETNAM)
+    box = page[page.index('id="bo_cu_1"'):]
+    box = " ".join(box[:box.index("</form>")].split())
+    assert f"<strong>Bộ mẫu dùng đến {stamp:%H:%M} ngày {stamp:%d/%m/%Y}</strong>, tải lên lúc " in box
+    assert "bởi vt (tệp «mau_bieu_sua.zip»)" in box
+    assert "Các mẫu cơ quan đã sửa: Mẫu 01-HD KĐ.ĐG 2025 — " in box and "Dùng lại bộ này" in box
+
+    r = _restore(c, first)
+    assert r.status_code == 302 and "xong=dung_lai_cu" in r.headers["Location"]
+    page = c.get(r.headers["Location"]).text
+    assert "Đã dùng lại bộ mẫu đã cất giữ: từ nay các lần «Tạo hồ sơ» dùng bộ mẫu này." in page
+    assert re.search(r"Cơ quan đang dùng <strong>bộ mẫu riêng</strong>, tải lên lúc [^<]+ \(tệp «mau_bieu_sua\.zip»\), "
+                     r"dùng lại lúc \d\d/\d\d/\d{4} \d\d:\d\d bởi vt: mọi lần", page)
+    assert not _listed(page) and not (here / first).exists() and 'id="xem_bo_cu"' not in page  # it is the set in use: not offered, not kept twice
+    words, note = _next_build(store, monkeypatch)
+    assert words == AGENCY_WORDS
+    assert re.search(r"Dùng bộ mẫu biểu riêng của cơ quan \(trang «Mẫu biểu của cơ quan», tải lên lúc [^)]+ từ tệp "
+                     r"«mau_bieu_sua\.zip», dùng lại lúc \d\d/\d\d/\d{4} \d\d:\d\d\); các mẫu khác mẫu của chương "
+                     r"trình: mau_01_2025\.", note), note
+    record = json.loads((here / "mau_bieu" / "tai_len.json").read_text("utf-8"))
+    assert record["tai_khoan"] == "vt" and record["dung_lai_tai_khoan"] == "vt" and record["dung_lai_tu"] == first
+
+    # a second correction sent: the first set aside again; brought back over the second, which is then listed
+    meta = _corrected(program).decode("utf-8").replace(AGENCY_WORDS, OTHER_WORDS)
+    assert _send(c, _zip({"mau_01_2025/meta.toml": meta.encode("utf-8")}), "lan_hai.zip").status_code == 302
+    assert _next_build(store, monkeypatch)[0] == OTHER_WORDS
+    (again,) = _listed(c.get("/mau-bieu").text)
+    assert _restore(c, again).status_code == 302
+    assert _next_build(store, monkeypatch)[0] == AGENCY_WORDS
+    page = c.get("/mau-bieu").text
+    (second,) = _listed(page)
+    assert "(tệp «lan_hai.zip»)" in page[page.index('id="bo_cu_1"'):]
+    assert _restore(c, second).status_code == 302  # the restore undone
+    assert _next_build(store, monkeypatch)[0] == OTHER_WORDS
+    assert len(own_forms.kept_aside(here)) == 1  # nothing lost, nothing doubled: one in use, one aside
+    entries = [json.loads(e) for e in _audit(store, "dung_lai_bo_mau_cu")]
+    assert entries[0] == {"tu_bo": first, "mau_doi": "mau_01_2025"}  # nothing in use to set aside
+    assert entries[2]["tu_bo"] == second and entries[2]["cat_rieng"] == own_forms.kept_aside(here)[0]
+    log = c.get("/nhat-ky").text
+    assert "Dùng lại bộ mẫu biểu riêng đã cất giữ (dùng từ lần tạo sau)" in log
+    assert f"bộ mẫu dùng lại, đã cất giữ ở thư mục {first}, các mẫu thay đổi mau_01_2025" in log
+
+
+def test_a_restore_is_checked_as_an_upload_and_picks_only_a_listed_set(fresh, monkeypatch):
+    """A set kept aside whose Word file names a variable the program no longer gives is refused in the upload's words,
+    the set in use unchanged; a name that is no listed set of the agency (a path, another agency's set, the set in
+    use) is refused; nothing while a build waits or runs (409); no CSRF token, no clerk of the agency: 403."""
+    import re
+
+    from pipeline.web import own_forms
+    from pipeline.web.store import now
+
+    app, store, c = fresh
+    here = store.agency_dir("VP")
+    program = _downloaded(c)
+    _send_corrected(c, program)
+    meta = _corrected(program).decode("utf-8").replace(AGENCY_WORDS, OTHER_WORDS)
+    assert _send(c, _zip({"mau_01_2025/meta.toml": meta.encode("utf-8")}), "lan_hai.zip").status_code == 302
+    (aside,) = own_forms.kept_aside(here)
+    own = here / "mau_bieu"
+    kept = _files(own)
+    # the set aside's Word file names a variable no context gives (as after a program update renaming one)
+    src = zipfile.ZipFile(io.BytesIO(program["mau_01_2025/template.docx"]))
+    parts = {n: src.read(n) for n in src.namelist()}
+    body = parts["word/document.xml"].decode("utf-8")
+    first = re.search(r"<w:t(?: [^>]*)?>", body).end()  # the first text run's words
+    parts["word/document.xml"] = (body[:first] + "{{ bien_khong_co }}" + body[first:]).encode("utf-8")
+    (here / aside / "mau_01_2025" / "template.docx").write_bytes(_zip(parts))
+    r = _restore(c, aside)
+    assert r.status_code == 400
+    assert "Chưa dùng lại bộ mẫu đã cất giữ; bộ mẫu đang dùng được giữ nguyên. 1 vấn đề:" in r.text
+    assert "«mau_01_2025/template.docx» (Báo cáo kiểm điểm tập thể (chi bộ)): Mẫu «mau_01_2025» dùng biến không có " \
+           "trong dữ liệu: «bien_khong_co» chưa có (khi điền cho" in r.text, r.text[r.text.find('id="loi"'):][:800]
+    assert str(store.data) not in r.text
+    assert _files(own) == kept and (here / aside).is_dir() and _listed(r.text) == [aside]
+    assert not list(here.glob("mau_bieu.moi-*")) and not list(here.glob("mau_bieu.giu-*"))
+
+    # another agency's set kept aside, under a name VP has not
+    khac = logged_in(app, "khac", PASSWORD)
+    _send_corrected(khac, program)
+    assert khac.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(khac)}).status_code == 302
+    (theirs,) = own_forms.kept_aside(store.agency_dir("SO"))
+    foreign = "mau_bieu.truoc-20261101-080000"
+    (store.agency_dir("SO") / theirs).rename(store.agency_dir("SO") / foreign)
+    for name in ("../SO/" + foreign, foreign, f"../../co_quan/SO/{foreign}", "../mau_bieu", "mau_bieu",
+                 "mau_bieu.dung", "/etc", "", aside + "/..", aside + "/mau_01_2025"):
+        r = _restore(c, name)
+        assert r.status_code == 400 and "không còn trong danh sách" in r.text, name
+        assert _files(own) == kept, name
+    assert (store.agency_dir("SO") / foreign).is_dir() and own_forms.in_use(store.agency_dir("SO")) is None
+    assert len(_audit(store, "dung_lai_bo_mau_cu_bi_tu_choi")) == 11 and not _audit(store, "dung_lai_bo_mau_cu")
+
+    (here / aside / "mau_01_2025" / "template.docx").write_bytes(program["mau_01_2025/template.docx"])
+    build = store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc) VALUES ('VP', 1, 'vt', 'cho', ?)",
+                    now())
+    r = _restore(c, aside)
+    assert r.status_code == 409 and f"Lần tạo hồ sơ số {build} đang chờ hoặc đang chạy" in r.text
+    assert _files(own) == kept
+    store.x("UPDATE lan_tao SET trang_thai='xong' WHERE id=?", build)
+    assert c.post("/mau-bieu/dung-lai-bo-cu", data={"bo": aside}).status_code == 403  # no CSRF token
+    for name in ("dv", "snv"):
+        other = logged_in(app, name, PASSWORD)
+        assert _restore(other, aside).status_code == 403
+    assert _files(own) == kept
+    assert _restore(c, aside).status_code == 302  # sound again: brought back
+    assert _next_build(store, monkeypatch)[0] == AGENCY_WORDS

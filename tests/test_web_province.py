@@ -461,3 +461,89 @@ def test_only_the_so_reaches_the_wording_pages(province_server):
                   content_type="multipart/form-data").status_code == 403
     assert not (store.data / "so_noi_vu" / "mau_bieu").exists()
     assert "Lời văn bản tổng hợp" in c.get("/so-noi-vu").text
+
+
+def _offered(page: str) -> list[str]:
+    """The copies the page offers to bring back, newest first: each button's hidden `bo`."""
+    return re.findall(r'<input type="hidden" name="bo" value="([^"]+)">', page)
+
+
+def test_a_copy_kept_aside_is_brought_back_checked_and_only_the_sos(province_server, tmp_path):
+    """The deputy's wording set aside by «Dùng lại lời văn của chương trình» is listed (when it stopped being used,
+    the places it changes in words) and brought back: the summary is signed «KT. GIÁM ĐỐC» again, the page says
+    when and by whom; the program's wording, brought back over, is not a copy; a copy this program can no longer
+    read is refused in the upload's words; a path or an agency's folder is no copy of the Sở's; 403 without the
+    form's token or for an agency's clerk. Logged in words."""
+    # the words «Nhật ký» shows the entries in (the Sở has no such page)
+    from pipeline.web.app import _action, _detail
+
+    store, app, c, csrf = province_server
+    here = store.data / "so_noi_vu"
+    page = c.get("/so-noi-vu/loi-van").text
+    assert not _offered(page) and "Dùng lại lời văn này" not in page
+    assert _send_words(c, csrf, _deputy_copy(c)).status_code == 302
+    assert c.post("/so-noi-vu/loi-van/dung-loi-van-chuong-trinh", data={"csrf_token": csrf}).status_code == 302
+    page = _flat(c.get("/so-noi-vu/loi-van").text)
+    (aside,) = _offered(page)
+    stamp = dt.datetime.strptime(aside.removeprefix("mau_bieu.truoc-"), "%Y%m%d-%H%M%S").astimezone(
+        dt.timezone(dt.timedelta(hours=7)))
+    box = page[page.index('id="loi_van_cu_1"'):]
+    box = box[:box.index("</form>")]
+    assert f"<strong>Lời văn dùng đến {stamp:%H:%M} ngày {stamp:%d/%m/%Y}</strong>, tải lên lúc " in box
+    assert "bởi snv (tệp «tong_hop_so_noi_vu.toml»)" in box
+    assert "Các chỗ Sở đã sửa: Người ký bên phải: thủ trưởng Sở." in box and "Dùng lại lời văn này" in box
+
+    # path tricks and an agency's folder of the same kind: refused, nothing changed
+    theirs = store.data / "co_quan" / "STP" / "mau_bieu.truoc-20261101-080000"
+    theirs.mkdir(parents=True)
+    (theirs / "tong_hop_so_noi_vu.toml").write_text('[labels]\nky_hieu = "STP"\n', encoding="utf-8")
+    for name in ("../co_quan/STP/mau_bieu.truoc-20261101-080000", "mau_bieu.truoc-20261101-080000", "../" + aside,
+                 "mau_bieu", "", aside + "/tong_hop_so_noi_vu.toml"):
+        r = c.post("/so-noi-vu/loi-van/dung-lai-loi-van-cu", data={"csrf_token": csrf, "bo": name})
+        assert r.status_code == 400 and "không còn trong danh sách" in r.text, name
+        assert "lời văn đang dùng được giữ nguyên" in r.text
+    assert not (here / "mau_bieu").exists() and theirs.is_dir()
+    clerk, token = _login(app, "stp")
+    assert clerk.post("/so-noi-vu/loi-van/dung-lai-loi-van-cu", data={"csrf_token": token, "bo": aside}).status_code == 403
+    assert c.post("/so-noi-vu/loi-van/dung-lai-loi-van-cu", data={"bo": aside}).status_code == 403
+    assert not (here / "mau_bieu").exists()
+
+    r = c.post("/so-noi-vu/loi-van/dung-lai-loi-van-cu", data={"csrf_token": csrf, "bo": aside})
+    assert r.status_code == 302 and "xong=dung_lai_cu" in r.headers["Location"]
+    page = _flat(c.get(r.headers["Location"]).text)
+    assert "Đã dùng lại lời văn đã cất giữ: từ nay bản tổng hợp dùng lời văn này." in page
+    assert re.search(r"dùng lời văn riêng của Sở, tải lên lúc \d\d/\d\d/\d{4} \d\d:\d\d bởi snv \(tệp "
+                     r"«tong_hop_so_noi_vu\.toml»\), dùng lại lúc \d\d/\d\d/\d{4} \d\d:\d\d bởi snv\.", page), page
+    assert not _offered(page) and not (here / aside).exists()
+    lines = _pdf_lines(c.get("/so-noi-vu/tong-hop.pdf").data, tmp_path)
+    assert "(Ký, ghi rõ họ tên) PHÓ GIÁM ĐỐC" in lines
+
+    # another copy sent: the deputy's aside again; its file spoilt on the server (a label of a kind no longer read)
+    other = c.get("/so-noi-vu/loi-van/tong_hop_so_noi_vu.toml").data.decode("utf-8").replace(DEPUTY, 'thu_truong_so = "Q. GIÁM ĐỐC"')
+    assert _send_words(c, csrf, other.encode("utf-8"), "lan_hai.toml").status_code == 302
+    (deputy,) = _offered(c.get("/so-noi-vu/loi-van").text)
+    spoilt = (here / deputy / "tong_hop_so_noi_vu.toml")
+    good = spoilt.read_text("utf-8")
+    spoilt.write_text(good.replace('ky_hieu = "', 'ky_hieu = 5 # "', 1), encoding="utf-8")
+    page = _flat(c.get("/so-noi-vu/loi-van").text)
+    assert "Không đọc được với phiên bản này của chương trình" in page and "ky_hieu phải là chuỗi chữ" in page
+    r = c.post("/so-noi-vu/loi-van/dung-lai-loi-van-cu", data={"csrf_token": csrf, "bo": deputy})
+    assert r.status_code == 400 and "Chưa dùng lại lời văn đã cất giữ; lời văn đang dùng được giữ nguyên." in r.text
+    assert "ky_hieu phải là chuỗi chữ trong dấu ngoặc kép" in r.text and str(store.data) not in r.text
+    assert "Q. GIÁM ĐỐC" in (here / "mau_bieu" / "tong_hop_so_noi_vu.toml").read_text("utf-8")
+    spoilt.write_text(good, encoding="utf-8")
+    assert c.post("/so-noi-vu/loi-van/dung-lai-loi-van-cu", data={"csrf_token": csrf, "bo": deputy}).status_code == 302
+    assert DEPUTY in (here / "mau_bieu" / "tong_hop_so_noi_vu.toml").read_text("utf-8")
+    (second,) = _offered(c.get("/so-noi-vu/loi-van").text)  # «lan_hai.toml», set aside by the restore: undo offered
+    assert "Q. GIÁM ĐỐC" in (here / second / "tong_hop_so_noi_vu.toml").read_text("utf-8")
+
+    entries = [json.loads(r["chi_tiet"]) for r in store.q("SELECT * FROM nhat_ky WHERE hanh_dong='dung_lai_loi_van_cu' "
+                                                          "ORDER BY id")]
+    assert entries == [{"tu_loi_van": aside, "loi_van_doi": "thu_truong_so"},
+                       {"tu_loi_van": deputy, "loi_van_doi": "thu_truong_so", "cat_loi_van": second}]
+    assert len(store.q("SELECT * FROM nhat_ky WHERE hanh_dong='dung_lai_loi_van_cu_bi_tu_choi'")) == 7
+    last = store.one("SELECT * FROM nhat_ky WHERE hanh_dong='dung_lai_loi_van_cu' ORDER BY id DESC")
+    assert _action(last["hanh_dong"], last["chi_tiet"]) == "Sở Nội vụ dùng lại lời văn riêng đã cất giữ của bản tổng hợp"
+    assert _detail(last["hanh_dong"], last["chi_tiet"]) == (
+        f"lời văn dùng lại, đã cất giữ ở thư mục {deputy}, các lời văn thay đổi thu_truong_so, "
+        f"lời văn riêng cũ cất giữ ở thư mục {second}")

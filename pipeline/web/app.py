@@ -114,6 +114,8 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
     "tai_bo_mau": "Tải bộ mẫu biểu về", "tai_len_bo_mau": "Tải lên bộ mẫu biểu đã sửa (dùng từ lần tạo sau)",
     "tai_len_bo_mau_bi_tu_choi": "Tải lên bộ mẫu biểu: bị từ chối, bộ mẫu đang dùng giữ nguyên",
     "dung_lai_mau_chuong_trinh": "Thôi dùng bộ mẫu biểu riêng, dùng lại mẫu của chương trình",
+    "dung_lai_bo_mau_cu": "Dùng lại bộ mẫu biểu riêng đã cất giữ (dùng từ lần tạo sau)",
+    "dung_lai_bo_mau_cu_bi_tu_choi": "Dùng lại bộ mẫu biểu đã cất giữ: bị từ chối, bộ mẫu đang dùng giữ nguyên",
     "tai_loi_van_tong_hop": "Sở Nội vụ tải tệp lời văn của bản tổng hợp",
     "tai_len_loi_van_tong_hop": "Sở Nội vụ tải lên lời văn đã sửa của bản tổng hợp (dùng từ lần tải bản tổng hợp sau)",
     "tai_len_loi_van_tong_hop_bi_tu_choi": "Sở Nội vụ tải lên lời văn của bản tổng hợp: bị từ chối, lời văn đang dùng "
@@ -122,6 +124,9 @@ ACTION_WORDS = {  # the audit log's actions as the page «Nhật ký» names the
                                         "đang dùng giữ nguyên",
     "dung_lai_loi_van_chuong_trinh": "Sở Nội vụ thôi dùng lời văn riêng của bản tổng hợp, dùng lại lời văn của "
                                      "chương trình",
+    "dung_lai_loi_van_cu": "Sở Nội vụ dùng lại lời văn riêng đã cất giữ của bản tổng hợp",
+    "dung_lai_loi_van_cu_bi_tu_choi": "Sở Nội vụ dùng lại lời văn đã cất giữ của bản tổng hợp: bị từ chối, lời văn "
+                                      "đang dùng giữ nguyên",
 }
 # a mark made with no mark before it (audit detail `lan_dau`): the clerk printed the whole output, not a reprint list
 FIRST_PRINT_WORDS = "Đánh dấu đã in xong toàn bộ hồ sơ (lần in đầu tiên)"
@@ -1115,8 +1120,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         ma = g.user["co_quan"]
         here = store.agency_dir(ma)
         rows = own_forms.listing(here)
+        names = {r.code: r.name for r in rows} | own_forms.TOP_WORDS
+        aside = [(a, [names.get(c, c) for c in a.changes]) for a in own_forms.aside_rows(here)]
         return render_template("mau_bieu.html", rows=rows, own=own_forms.info(here), error=error or [], done=done,
-                               aside=own_forms.kept_aside(here), workbook=_form_workbook(ma)[1],
+                               aside=aside, more=max(0, len(own_forms.kept_aside(here)) - len(aside)),
+                               workbook=_form_workbook(ma)[1],
                                limit=MAX_UPLOAD // (1024 * 1024), reconstructed=sum(r.reconstructed for r in rows),
                                upload=request.form.get("ten_tep", "")), code
 
@@ -1129,6 +1137,16 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return _forms_page([f"Lần tạo hồ sơ số {busy['id']} đang chờ hoặc đang chạy với bộ mẫu đang dùng: bộ mẫu được giữ "
                             "nguyên. Đợi lần tạo đó xong rồi làm lại."], code=409)
 
+    def _forms_checked_often(ma: str) -> None:
+        """429 when the agency had more sets checked (uploaded or brought back) than UPLOADS_PER_AGENCY in
+        UPLOAD_WINDOW: each check fills every form, a script must not hold the server."""
+        sent = store.one("SELECT COUNT(*) AS n FROM nhat_ky WHERE co_quan=? AND hanh_dong IN ('tai_len_bo_mau', "
+                         "'tai_len_bo_mau_bi_tu_choi', 'dung_lai_bo_mau_cu', 'dung_lai_bo_mau_cu_bi_tu_choi') AND luc>?",
+                         ma, ago(UPLOAD_WINDOW))["n"]
+        if sent >= UPLOADS_PER_AGENCY:
+            abort(429, description=f"Cơ quan đã tải lên hoặc dùng lại {sent} bộ mẫu trong {UPLOAD_WINDOW // 60} phút vừa "
+                                   "qua, quá số cho phép: hãy đợi ít phút rồi làm lại.")
+
     @app.route("/mau-bieu")
     def mau_bieu() -> ResponseReturnValue:
         """«Mẫu biểu của cơ quan»: the forms, the set to download, an edited set to send back, the program's again."""
@@ -1137,7 +1155,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 "giong": "Bộ mẫu tải lên giống hệt mẫu của chương trình: cơ quan dùng mẫu của chương trình (bộ mẫu "
                          "riêng trước đó, nếu có, được cất giữ trên máy chủ, không xóa).",
                 "dung_lai": "Đã thôi dùng bộ mẫu riêng: từ nay các lần «Tạo hồ sơ» dùng mẫu của chương trình. Bộ mẫu "
-                            "riêng cũ được cất giữ trên máy chủ, không xóa."}.get(request.args.get("xong", ""), "")
+                            "riêng cũ được cất giữ trên máy chủ, không xóa.",
+                "dung_lai_cu": "Đã dùng lại bộ mẫu đã cất giữ: từ nay các lần «Tạo hồ sơ» dùng bộ mẫu này. Bộ mẫu "
+                               "riêng đang dùng trước đó (nếu có) được cất giữ, có trong danh sách «Các bộ mẫu riêng đã "
+                               "thôi dùng» để dùng lại khi cần.",
+                "cu_giong": "Bộ mẫu đã cất giữ nay giống hệt mẫu của chương trình: cơ quan dùng mẫu của chương trình "
+                            "(bộ mẫu riêng đang dùng trước đó, nếu có, được cất giữ, không xóa)."
+                }.get(request.args.get("xong", ""), "")
         return _forms_page(done=done)
 
     @app.route("/mau-bieu/bo-mau.zip")
@@ -1163,11 +1187,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         ma = g.user["co_quan"]
         if (busy := _forms_busy(ma)) is not None:
             return busy
-        sent = store.one("SELECT COUNT(*) AS n FROM nhat_ky WHERE co_quan=? AND hanh_dong IN ('tai_len_bo_mau', "
-                         "'tai_len_bo_mau_bi_tu_choi') AND luc>?", ma, ago(UPLOAD_WINDOW))["n"]
-        if sent >= UPLOADS_PER_AGENCY:  # each is unpacked and every form filled: a script must not hold the server
-            abort(429, description=f"Cơ quan đã tải lên {sent} bộ mẫu trong {UPLOAD_WINDOW // 60} phút vừa qua, quá số "
-                                   "cho phép: hãy đợi ít phút rồi tải lên lại.")
+        _forms_checked_often(ma)
         f, name, head = _sent("bo_mau")
         shown = _shown_name(name)
         if not f or not name:
@@ -1209,6 +1229,35 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             audit("dung_lai_mau_chuong_trinh", json.dumps({"mau_doi": ", ".join(changed) or "không mẫu nào",
                                                            "cat_rieng": aside}, ensure_ascii=False))
         return redirect(url_for("mau_bieu", xong="dung_lai"))
+
+    @app.route("/mau-bieu/dung-lai-bo-cu", methods=["POST"])
+    def mau_bieu_dung_lai_cu() -> ResponseReturnValue:
+        """A set kept aside («Dùng lại bộ này»: its folder's name, one of the listed ones) in use again, checked as an
+        upload is; the set in use set aside in turn."""
+        role("van_thu")
+        ma = g.user["co_quan"]
+        if (busy := _forms_busy(ma)) is not None:
+            return busy
+        _forms_checked_often(ma)
+        name = request.form.get("bo", "")
+        here = store.agency_dir(ma)
+        workbook, _words = _form_workbook(ma)
+        try:
+            changed, aside = own_forms.restore(here, name, workbook, g.user["ten"])
+        except own_forms.Refused as exc:
+            audit("dung_lai_bo_mau_cu_bi_tu_choi", json.dumps({"tu_bo": name[:120], "loi": "; ".join(exc.problems)[:500]},
+                                                              ensure_ascii=False))
+            return _forms_page(["Chưa dùng lại bộ mẫu đã cất giữ; bộ mẫu đang dùng được giữ nguyên. "
+                                f"{len(exc.problems)} vấn đề:", *exc.problems], code=400)
+        except OSError as exc:
+            raise NoRoom(description=f"Máy chủ chưa dùng lại được bộ mẫu ({exc.strerror or exc}); bộ mẫu đang dùng được "
+                                     "giữ nguyên. Báo quản trị viên giải phóng dung lượng rồi làm lại.") from exc
+        detail: dict[str, Any] = {"tu_bo": name, "mau_doi": ", ".join(changed) or "không mẫu nào"}
+        if aside:
+            detail["cat_rieng"] = aside
+        audit("dung_lai_bo_mau_cu", json.dumps(detail, ensure_ascii=False))
+        same = own_forms.in_use(here) is None  # the set is the program's forms now: no own copy kept
+        return redirect(url_for("mau_bieu", xong="cu_giong" if same else "dung_lai_cu"))
 
     @app.route("/lan-tao/kiem-tra", methods=["POST"])
     def lan_tao_kiem_tra() -> ResponseReturnValue:
@@ -1918,6 +1967,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             said += f", tải lên lúc {vietnam_time(data['luc'])}" + (f" bởi {data['tai_khoan']}" if data.get("tai_khoan")
                                                                    else "")
             said += f" (tệp «{data['ten_tep']}»)" if data.get("ten_tep") else ""
+        if data.get("dung_lai_luc"):  # a copy kept aside, brought back
+            said += f", dùng lại lúc {vietnam_time(data['dung_lai_luc'])}" + (
+                f" bởi {data['dung_lai_tai_khoan']}" if data.get("dung_lai_tai_khoan") else "")
         return said + "."
 
     def _province(checked: dict[str, Any] | None, error: str = "", compiler: str | None = None) -> str:
@@ -2023,7 +2075,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         program = province.labels(None)
         rows = [(k, province_words.KEY_WORDS.get(k, k), shown[k], shown[k] != program[k]) for k in province.LABELS]
         return render_template("so_noi_vu_loi_van.html", rows=rows, own=province_words.info(here), error=error or [],
-                               done=done, aside=own_forms.kept_aside(here), line=_words_line(words_dir, broken),
+                               done=done, aside=(aside := province_words.aside_copies(here)),
+                               more=max(0, len(own_forms.kept_aside(here)) - len(aside)),
+                               line=_words_line(words_dir, broken),
                                limit=province_words.MAX_BYTES // 1024, file_name=province.LABELS_FILE), code
 
     @app.route("/so-noi-vu/loi-van")
@@ -2036,7 +2090,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 "giong": "Tệp tải lên có lời văn giống hệt lời văn của chương trình: bản tổng hợp dùng lời văn của chương "
                          "trình (lời văn riêng trước đó, nếu có, được cất giữ trên máy chủ, không xóa).",
                 "dung_lai": "Đã thôi dùng lời văn riêng: từ nay bản tổng hợp dùng lời văn của chương trình. Tệp lời văn "
-                            "riêng cũ được cất giữ trên máy chủ, không xóa."}.get(request.args.get("xong", ""), "")
+                            "riêng cũ được cất giữ trên máy chủ, không xóa.",
+                "dung_lai_cu": "Đã dùng lại lời văn đã cất giữ: từ nay bản tổng hợp dùng lời văn này. Lời văn riêng "
+                               "đang dùng trước đó (nếu có) được cất giữ, có trong danh sách «Lời văn riêng đã thôi dùng» "
+                               "để dùng lại khi cần.",
+                "cu_giong": "Lời văn đã cất giữ nay giống hệt lời văn của chương trình: bản tổng hợp dùng lời văn của "
+                            "chương trình (lời văn riêng đang dùng trước đó, nếu có, được cất giữ, không xóa)."
+                }.get(request.args.get("xong", ""), "")
         return _words_page(done=done)
 
     @app.route("/so-noi-vu/loi-van/tong_hop_so_noi_vu.toml")
@@ -2097,6 +2157,34 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             audit("dung_lai_loi_van_chuong_trinh", json.dumps({"loi_van_doi": ", ".join(changed) or "không",
                                                                "cat_loi_van": aside}, ensure_ascii=False))
         return redirect(url_for("so_noi_vu_loi_van", xong="dung_lai"))
+
+    @app.route("/so-noi-vu/loi-van/dung-lai-loi-van-cu", methods=["POST"])
+    def so_noi_vu_loi_van_dung_lai_cu() -> ResponseReturnValue:
+        """A copy kept aside («Dùng lại lời văn này»: its folder's name, one of the listed ones) in use again, checked
+        as an upload is; the copy in use set aside in turn. (The Sở's summary is made when downloaded: no build to
+        wait for.)"""
+        role("so_noi_vu")
+        name = request.form.get("bo", "")
+        here = store.province_dir()
+        try:
+            kept, aside = province_words.restore(here, name, g.user["ten"])
+        except own_forms.Refused as exc:
+            audit("dung_lai_loi_van_cu_bi_tu_choi", json.dumps({"tu_loi_van": name[:120],
+                                                                "loi": "; ".join(exc.problems)[:500]}, ensure_ascii=False))
+            return _words_page(["Chưa dùng lại lời văn đã cất giữ; lời văn đang dùng được giữ nguyên.", *exc.problems],
+                               code=400)
+        except OSError as exc:
+            raise NoRoom(description=f"Máy chủ chưa dùng lại được lời văn ({exc.strerror or exc}); lời văn đang dùng được "
+                                     "giữ nguyên. Báo quản trị viên giải phóng dung lượng rồi làm lại.") from exc
+        detail: dict[str, Any] = {"tu_loi_van": name}
+        if kept:
+            detail["loi_van_doi"] = ", ".join(province_words.changed(here))
+        else:
+            detail["loi_van"] = "giống lời văn của chương trình: dùng lời văn của chương trình"
+        if aside:
+            detail["cat_loi_van"] = aside
+        audit("dung_lai_loi_van_cu", json.dumps(detail, ensure_ascii=False))
+        return redirect(url_for("so_noi_vu_loi_van", xong="dung_lai_cu" if kept else "cu_giong"))
 
     @app.route("/so-noi-vu/<int:nop_id>/ho-so.zip")
     def so_noi_vu_tai(nop_id: int) -> ResponseReturnValue:
@@ -2407,6 +2495,8 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  # «Lời văn bản tổng hợp» (the Sở's tong_hop_so_noi_vu.toml)
                  "loi_van": "lời văn", "loi_van_doi": "các lời văn thay đổi",
                  "cat_loi_van": "lời văn riêng cũ cất giữ ở thư mục",
+                 # a set or copy kept aside, brought back (dung_lai_bo_mau_cu, dung_lai_loi_van_cu)
+                 "tu_bo": "bộ mẫu dùng lại, đã cất giữ ở thư mục", "tu_loi_van": "lời văn dùng lại, đã cất giữ ở thư mục",
                  "giu_lai": "các cột đã nhớ chép giữ lại ở tệp",  # quen_cot_nho: the saved mapping set aside
                  "so_van_ban": "số văn bản", "so_trang": "số trang",
                  # «Nhận bản đã ký» (nhan_ban_ky): the reception's counts

@@ -7,8 +7,10 @@ and `hoso build … --templates DIR` give the command line.
     DATA/co_quan/<MA>/mau_bieu/tai_len.json        who sent it, when, from which file, which forms differ
     DATA/co_quan/<MA>/mau_bieu.dung/               what a build uses (BuildOptions.templates): the program's set
                                                     with the agency's forms over it, written by the build (`merged`)
-    DATA/co_quan/<MA>/mau_bieu.truoc-<time>/        a set replaced by an upload or by «Dùng lại mẫu của chương
-                                                    trình»: kept aside, never deleted
+    DATA/co_quan/<MA>/mau_bieu.truoc-<time>/        a set replaced by an upload, by «Dùng lại mẫu của chương
+                                                    trình» or by a restore: kept aside (<time>: the server's local
+                                                    time it stopped being used), never deleted — until it is itself
+                                                    brought back («Dùng lại bộ này»: `restore`)
     DATA/co_quan/<MA>/mau_bieu.moi-*/               an upload being checked (removed whether kept or refused)
 
 An upload is a .zip of the files `hoso templates export` writes, and only them: `<code>/template.docx`,
@@ -19,6 +21,13 @@ result compiles and fills with the agency's latest valid workbook, as `hoso temp
 (`lint.check`); else nothing changes and the clerk is told which file and what is wrong. Only the forms that then
 differ from the program's are kept as the agency's: every other form follows the program's updates (a kept whole copy
 would freeze them all at the version of the day of the upload, silently).
+
+A set kept aside is brought back (`restore`, «Dùng lại bộ này» on the page: the last ASIDE_SHOWN sets are listed) as if
+its files were uploaded over the program's forms: the same checks (each Word file, each .toml, every form filled with
+the agency's latest valid workbook), the same refusals in the same words, only the forms that then differ from the
+program's kept; the set in use before is set aside in turn (a restore is undone by restoring that one). The folder
+brought back leaves the list (it is the set in use); a file in it that is no form of this program is not carried, and
+then the folder stays where it is.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -46,6 +56,7 @@ FOLDER = "mau_bieu"  # the agency's own forms, in its folder
 USED = "dung"  # FOLDER.dung: the set a build uses (the program's with the agency's forms over it)
 INFO = "tai_len.json"  # in FOLDER: the upload it came from (never in a download, never a form)
 ASIDE = "truoc-"  # FOLDER.truoc-<time>: a set no longer used, kept
+ASIDE_SHOWN = 10  # the sets kept aside a page lists (newest first) and brings back: older ones stay on the server
 GUIDE = "HUONG_DAN.txt"  # in a download only: how to edit; skipped when sent back
 MAX_FILES = 200  # members of an upload (the program's set has ~80 files)
 MAX_INFLATED = 100 * 1024 * 1024  # the upload's members inflated, together (zip bombs refused before inflating)
@@ -87,6 +98,16 @@ class FormRow:
     years: str
     reconstructed: bool
     own: bool  # the agency's copy differs from the program's
+
+
+@dataclass(frozen=True)
+class AsideRow:
+    """A set kept aside, as a page lists it (`aside_rows`)."""
+
+    name: str  # its folder «mau_bieu.truoc-20261207-091200»: what the page's button sends back
+    until: str  # when it stopped being used, Vietnam's time: «09:12 ngày 07/12/2026» ("" for a name not of ours)
+    info: dict[str, Any]  # its tai_len.json: luc, tai_khoan, ten_tep, mau_doi (and dung_lai_* when itself restored)
+    changes: list[str]  # the form codes and top-level .toml names it differs from the program's in
 
 
 def own_dir(agency_dir: Path) -> Path:
@@ -133,13 +154,7 @@ def merged(agency_dir: Path) -> Path | None:
 def info(agency_dir: Path) -> dict[str, Any] | None:
     """What `tai_len.json` of the agency's own set says (luc, tai_khoan, ten_tep, mau_doi); None without a set."""
     root = in_use(agency_dir)
-    if root is None:
-        return None
-    try:
-        data = json.loads((root / INFO).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
-    return data if isinstance(data, dict) else {}
+    return None if root is None else info_of(root)
 
 
 def _allowed() -> tuple[set[str], set[str]]:
@@ -321,8 +336,6 @@ def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | No
     the name the replaced own set was kept aside under, "" when there was none). A set the same as the
     program's is not kept: the program's forms are used again (as «Dùng lại mẫu của chương trình»). Refused otherwise, nothing
     changed. `workbook`: the agency's latest valid upload (None: the sample shipped with the program)."""
-    from pipeline import lint
-
     members = _members(stream, shown)
     agency_dir.mkdir(parents=True, exist_ok=True)
     current = in_use(agency_dir)
@@ -330,7 +343,6 @@ def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | No
     try:
         _fill(stage, current)
         zf = zipfile.ZipFile(stream)
-        problems: list[str] = []
         for i, key in members:
             dest = stage / key
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -340,45 +352,57 @@ def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | No
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged member (CRC, truncated)
                 raise Refused([f"«{key}»: hỏng trong tệp nén, không giải nén được ({type(exc).__name__}); hãy nén "
                                "lại rồi tải lên."]) from exc
-            if key.endswith(".docx") and (why := _check_docx(dest, key)):
-                problems.append(why)
-        problems += check_tomls(stage, [k for _, k in members])
-        if problems:
-            raise Refused(problems)
-        try:
-            results = lint.check(stage, workbook)
-        except HosoError as exc:
-            raise Refused([relative(str(exc), stage)]) from exc
-        bad = [f"«{r.code}/template.docx» ({r.title}): " + " ".join(relative(p, stage) for p in r.problems)
-               for r in results if not r.ok]
-        if bad:
-            raise Refused(bad)
-        changed = differing(stage, current)
-        after = differing(stage)
-        if not after:  # the program's forms exactly: no own copy kept (it would not follow the program's updates)
-            return changed, set_aside(agency_dir)
-        # only the forms that differ from the program's are the agency's: the others follow the program's updates
-        keep = Path(tempfile.mkdtemp(prefix=f"{FOLDER}.giu-", dir=agency_dir))
+        return _keep_checked(agency_dir, stage, [k for _, k in members], workbook, who, shown)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _keep_checked(agency_dir: Path, stage: Path, keys: list[str], workbook: Path | None, who: str, shown: str,
+                  record: dict[str, Any] | None = None) -> tuple[list[str], str]:
+    """`stage` (a whole set: the program's forms with the files `keys` over them) kept as the agency's own set when
+    every Word file and .toml of `keys` reads and every form fills with `workbook` (`lint.check`): `receive`'s
+    answer. Refused otherwise, nothing changed."""
+    from pipeline import lint
+
+    current = in_use(agency_dir)
+    problems = [why for key in keys if key.endswith(".docx") and (why := _check_docx(stage / key, key))]
+    problems += check_tomls(stage, keys)
+    if problems:
+        raise Refused(problems)
+    try:
+        results = lint.check(stage, workbook)
+    except HosoError as exc:
+        raise Refused([relative(str(exc), stage)]) from exc
+    bad = [f"«{r.code}/template.docx» ({r.title}): " + " ".join(relative(p, stage) for p in r.problems)
+           for r in results if not r.ok]
+    if bad:
+        raise Refused(bad)
+    changed = differing(stage, current)
+    after = differing(stage)
+    if not after:  # the program's forms exactly: no own copy kept (it would not follow the program's updates)
+        return changed, set_aside(agency_dir)
+    # only the forms that differ from the program's are the agency's: the others follow the program's updates
+    keep = Path(tempfile.mkdtemp(prefix=f"{FOLDER}.giu-", dir=agency_dir))
+    try:
         for rel in after:
             if (stage / rel).is_dir():
                 shutil.copytree(stage / rel, keep / rel, ignore=shutil.ignore_patterns("__pycache__"))
             else:
                 shutil.copy2(stage / rel, keep / rel)
-        try:
-            return changed, put_in_use(agency_dir, keep, who, shown, after)
-        finally:
-            shutil.rmtree(keep, ignore_errors=True)  # gone when it was put in use
+        return changed, put_in_use(agency_dir, keep, who, shown, after, record)
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(keep, ignore_errors=True)  # gone when it was put in use
 
 
-def put_in_use(agency_dir: Path, new: Path, who: str, shown: str, forms: list[str]) -> str:
+def put_in_use(agency_dir: Path, new: Path, who: str, shown: str, forms: list[str],
+               record: dict[str, Any] | None = None) -> str:
     """The checked folder `new` made the set in use, with its `tai_len.json` (time, account `who`, file `shown`,
-    the `forms` it differs in); the set in use before set aside (its name returned; "" when there was none), and
-    back in use if `new` cannot be moved in."""
-    (new / INFO).write_text(json.dumps({"luc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(sep=" "),
-                                        "tai_khoan": who, "ten_tep": shown, "mau_doi": forms},
-                                       ensure_ascii=False), encoding="utf-8")
+    the `forms` it differs in; `record`'s keys over those: a restored set keeps its upload's and says when it was
+    brought back); the set in use before set aside (its name returned; "" when there was none), and back in use
+    if `new` cannot be moved in."""
+    data = {"luc": now(), "tai_khoan": who,
+            "ten_tep": shown, "mau_doi": forms}
+    (new / INFO).write_text(json.dumps(data | (record or {}), ensure_ascii=False), encoding="utf-8")
     aside = set_aside(agency_dir)
     try:
         os.rename(new, own_dir(agency_dir))
@@ -408,6 +432,103 @@ def kept_aside(agency_dir: Path) -> list[str]:
         return []
 
 
+_ASIDE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-\d{1,4})?")
+TOP_WORDS = {"bo_mau.toml": "bộ mẫu dùng cho từng năm (bo_mau.toml)",
+             "can_cu.toml": "căn cứ pháp lý in trên giấy tờ (can_cu.toml)",
+             "tong_hop_so_noi_vu.toml": "lời văn bản tổng hợp của Sở (tong_hop_so_noi_vu.toml)"}
+
+
+def until_words(name: str) -> str:
+    """When the set kept aside as `name` («mau_bieu.truoc-20261207-021200», the server's local time) stopped being
+    used, in Vietnam's time and the papers' order: «09:12 ngày 07/12/2026»; "" for a name that holds no time."""
+    from pipeline.web.store import vietnam_time
+
+    m = _ASIDE_TIME.fullmatch(name.removeprefix(f"{FOLDER}.{ASIDE}"))
+    if m is None:
+        return ""
+    shown = vietnam_time("{}-{}-{} {}:{}:{}".format(*m.groups()))  # «07/12/2026 09:12»
+    day, _, clock = shown.partition(" ")
+    return f"{clock} ngày {day}" if clock else ""
+
+
+def now() -> str:
+    """The time a record keeps: UTC with its offset, to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(sep=" ")
+
+
+def info_of(root: Path) -> dict[str, Any]:
+    """What the `tai_len.json` of the set in `root` (in use or kept aside) says; {} without one."""
+    try:
+        data = json.loads((root / INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _aside_names(agency_dir: Path, holding: str | None = None) -> list[str]:
+    """The names of the last ASIDE_SHOWN sets kept aside (folders, no links), newest first; `holding`: only those with
+    this file."""
+    names = [name for name in kept_aside(agency_dir) if not (agency_dir / name).is_symlink()
+             and (holding is None or (agency_dir / name / holding).is_file())]
+    return names[:ASIDE_SHOWN]
+
+
+def aside_rows(agency_dir: Path, holding: str | None = None) -> list[AsideRow]:
+    """The last ASIDE_SHOWN sets kept aside, newest first, with what each changed against the program's forms;
+    `holding`: only those with this file (the Sở's wording). `changes` lists forms only (the Sở's page words its
+    labels itself)."""
+    return [AsideRow(name, until_words(name), info_of(agency_dir / name),
+                     differing(agency_dir / name) if holding is None else [])
+            for name in _aside_names(agency_dir, holding)]
+
+
+def pick(agency_dir: Path, name: str, holding: str | None = None) -> Path:
+    """The set kept aside the page's button named (`name`: one of `aside_rows`' names, nothing else: no path from a
+    request reaches the file system); Refused in words otherwise."""
+    if name in _aside_names(agency_dir, holding):
+        root = agency_dir / name
+        if root.is_dir() and not root.is_symlink():
+            return root
+    raise Refused(["Bộ đã cất giữ này không còn trong danh sách (có thể vừa được dùng lại từ một trang khác): tải lại "
+                   "trang rồi chọn lại."])
+
+
+def _carried(root: Path) -> tuple[list[str], bool]:
+    """(the program's form files `root` holds, by their path there — each `<code>/meta.toml`, `<code>/template.docx`
+    and top-level .toml —, whether it holds nothing else but its tai_len.json)."""
+    codes, tops = _allowed()
+    keys = sorted([f"{c}/{n}" for c in codes for n in ("meta.toml", "template.docx")
+                   if (root / c / n).is_file() and not (root / c / n).is_symlink() and not (root / c).is_symlink()]
+                  + [t for t in tops if (root / t).is_file() and not (root / t).is_symlink()])
+    present = {p.relative_to(root).as_posix() for p in root.rglob("*")
+               if (p.is_file() or p.is_symlink()) and "__pycache__" not in p.parts}
+    return keys, present <= set(keys) | {INFO}
+
+
+def restore(agency_dir: Path, name: str, workbook: Path | None, who: str) -> tuple[list[str], str]:
+    """The set kept aside as `name` (one of `aside_rows`) made the set in use again, checked as an upload of its files
+    is (`receive`'s answer and refusals); its folder then leaves the list (removed when everything in it was carried).
+    Its tai_len.json keeps the upload's time, account and file, and adds when and by whom it was brought back."""
+    source = pick(agency_dir, name)
+    keys, whole = _carried(source)
+    if not keys:
+        raise Refused([f"Bộ đã cất giữ «{name}» không có tệp mẫu nào của chương trình này."])
+    before = info_of(source)
+    stage = Path(tempfile.mkdtemp(prefix=f"{FOLDER}.moi-", dir=agency_dir))
+    try:
+        _fill(stage, None)
+        for key in keys:
+            shutil.copyfile(source / key, stage / key)
+        record = {k: before[k] for k in ("luc", "tai_khoan", "ten_tep") if isinstance(before.get(k), str) and before[k]}
+        record |= {"dung_lai_luc": now(), "dung_lai_tai_khoan": who, "dung_lai_tu": name}
+        answer = _keep_checked(agency_dir, stage, keys, workbook, who, str(before.get("ten_tep") or name), record)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    if whole:  # every file is in use again (or is the program's own now): nothing is lost with the folder
+        shutil.rmtree(source, ignore_errors=True)
+    return answer
+
+
 def used_line(agency_dir: Path) -> str:
     """The line a build that used the agency's own set shows in its summary and notes."""
     from pipeline.web.store import vietnam_time
@@ -418,6 +539,8 @@ def used_line(agency_dir: Path) -> str:
     said = "Dùng bộ mẫu biểu riêng của cơ quan (trang «Mẫu biểu của cơ quan»"
     if when:
         said += f", tải lên lúc {when}" + (f" từ tệp «{data['ten_tep']}»" if data.get("ten_tep") else "")
+    if data.get("dung_lai_luc"):  # a set kept aside, brought back
+        said += f", dùng lại lúc {vietnam_time(data['dung_lai_luc'])}"
     said += ")"
     if forms:
         said += f"; các mẫu khác mẫu của chương trình: {', '.join(forms)}"

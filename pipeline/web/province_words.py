@@ -5,7 +5,8 @@
                                                        `summarise(…, labels_dir=…)`)
     DATA/so_noi_vu/mau_bieu/tai_len.json              who sent it, when, from which file
     DATA/so_noi_vu/mau_bieu.truoc-<time>/              a copy replaced, or set aside by «Dùng lại lời văn của
-                                                       chương trình»: kept, never deleted
+                                                       chương trình» or by a restore: kept, never deleted — until
+                                                       brought back («Dùng lại lời văn này»: `restore`)
     DATA/so_noi_vu/mau_bieu.moi-*/                     an upload being checked (removed whether kept or refused)
 
 The folder, its info file and the setting aside are those of an agency's own forms (`own_forms`): the Sở's folder
@@ -13,6 +14,9 @@ is its «agency folder». An upload is kept only when it is UTF-8, parses (line 
 table whose keys are the summary's and whose values `province.labels` accepts (the CLI's exit-8 check); else
 nothing changes. A copy whose labels are the program's is not kept (the program's file is used again, and follows
 its updates).
+
+A copy kept aside (the last `own_forms.ASIDE_SHOWN` are listed) is brought back (`restore`) as if its file were uploaded
+again: the same checks and refusals; the copy in use is set aside in turn; the folder brought back leaves the list.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +61,15 @@ KEY_WORDS = {
 }
 
 
+@dataclass(frozen=True)
+class AsideCopy:
+    """A copy kept aside, as the page lists it."""
+
+    row: own_forms.AsideRow
+    changes: list[str]  # its labels that differ from the program's, in the page's words (KEY_WORDS)
+    broken: str  # why this program cannot read it ("" when it can): a restore would be refused
+
+
 def in_use(so_dir: Path) -> Path | None:
     """The Sở's own copy's folder (a `labels_dir`) when it has one, else None (the program's file)."""
     root = own_forms.in_use(so_dir)
@@ -86,10 +100,11 @@ def download_text(so_dir: Path) -> str:
     return text if text.startswith(GUIDE_MARK) else GUIDE + text
 
 
-def receive(so_dir: Path, data: bytes, shown: str, who: str) -> tuple[bool, str]:
+def receive(so_dir: Path, data: bytes, shown: str, who: str,
+            record: dict[str, Any] | None = None) -> tuple[bool, str]:
     """The upload kept as the Sở's copy when sound: (whether it was kept — False when its labels are the
     program's: no copy kept —, the name the Sở's former copy was set aside under, "" when there was none).
-    Refused otherwise, nothing changed."""
+    Refused otherwise, nothing changed. `record`: keys over those of its tai_len.json (`own_forms.put_in_use`)."""
     if len(data) > MAX_BYTES:
         raise Refused([f"Tệp «{shown}» quá lớn ({len(data) // 1024} KB; tối đa {MAX_BYTES // 1024} KB): tệp lời văn chỉ "
                        "vài KB."])
@@ -115,7 +130,7 @@ def receive(so_dir: Path, data: bytes, shown: str, who: str) -> tuple[bool, str]
             raise Refused([str(exc).replace(str(stage / province.LABELS_FILE), shown)]) from exc
         if words == province.labels(None):  # the program's wording: no own copy (it would not follow updates)
             return False, own_forms.set_aside(so_dir)
-        return True, own_forms.put_in_use(so_dir, stage, who, shown, [province.LABELS_FILE])
+        return True, own_forms.put_in_use(so_dir, stage, who, shown, [province.LABELS_FILE], record)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -131,3 +146,36 @@ def changed(so_dir: Path) -> list[str]:
         return []
     program = province.labels(None)
     return [k for k in province.LABELS if own[k] != program[k]]
+
+
+def aside_copies(so_dir: Path) -> list[AsideCopy]:
+    """The last copies kept aside (`own_forms.aside_rows` holding the wording file), newest first."""
+    program = province.labels(None)
+    out = []
+    for row in own_forms.aside_rows(so_dir, province.LABELS_FILE):
+        root = so_dir / row.name
+        try:
+            own = province.labels(root)
+        except HosoError as exc:
+            out.append(AsideCopy(row, [], own_forms.relative(str(exc), so_dir)))
+            continue
+        out.append(AsideCopy(row, [KEY_WORDS.get(k, k) for k in province.LABELS if own[k] != program[k]], ""))
+    return out
+
+
+def restore(so_dir: Path, name: str, who: str) -> tuple[bool, str]:
+    """The copy kept aside as `name` (one of `aside_copies`, nothing else) made the copy in use again, checked as an
+    upload of its file is (`receive`'s answer and refusals; a file of a kind this program no longer reads is refused in
+    the same words); its folder then leaves the list (removed when it held only the file and its record)."""
+    source = own_forms.pick(so_dir, name, province.LABELS_FILE)
+    path = source / province.LABELS_FILE
+    if path.is_symlink():
+        raise Refused([f"Bộ đã cất giữ «{name}» không có tệp lời văn đọc được."])
+    before = own_forms.info_of(source)
+    shown = str(before.get("ten_tep") or province.LABELS_FILE)
+    record = {k: before[k] for k in ("luc", "tai_khoan", "ten_tep") if isinstance(before.get(k), str) and before[k]}
+    record |= {"dung_lai_luc": own_forms.now(), "dung_lai_tai_khoan": who, "dung_lai_tu": name}
+    answer = receive(so_dir, path.read_bytes(), shown, who, record)
+    if {p.name for p in source.iterdir()} <= {province.LABELS_FILE, own_forms.INFO}:
+        shutil.rmtree(source, ignore_errors=True)
+    return answer
