@@ -545,5 +545,5 @@ def test_a_copy_kept_aside_is_brought_back_checked_and_only_the_sos(province_ser
     last = store.one("SELECT * FROM nhat_ky WHERE hanh_dong='dung_lai_loi_van_cu' ORDER BY id DESC")
     assert _action(last["hanh_dong"], last["chi_tiet"]) == "Sở Nội vụ dùng lại lời văn riêng đã cất giữ của bản tổng hợp"
     assert _detail(last["hanh_dong"], last["chi_tiet"]) == (
-        f"lời văn dùng lại, đã cất giữ ở thư mục {deputy}, các lời văn thay đổi thu_truong_so, "
+        f"lời văn dùng lại, đã cất giữ ở thư mục {deputy}, các lời văn thay đổi «Người ký bên phải: thủ trưởng Sở», "
         f"lời văn riêng cũ cất giữ ở thư mục {second}")
