@@ -237,6 +237,30 @@ def test_from_2026_the_agency_head_is_outside_his_agencys_cap_unless_the_agency_
     assert not [w for w in r.canh_bao if "(H)" in w]
 
 
+def test_the_ratings_file_gives_the_heads_group_no_ratio_of_the_agencys(tmp_path):
+    """The package's biểu and report say the head's group is «không tính trong tỷ lệ của cơ quan»; the ratings
+    file the agency keeps said «trong tỷ lệ (1 người …, tối đa 1)» for it (sheet TongHopDonVi) and «1 / 0 / 1»
+    on its group sheet: a maximum of the agency's that no rule gives (20 % of 0 HTT is 0). By hand: U1 holds H
+    (99 points, HTXS, outside), D1 (98, HTXS) and D2–D6 (81, HTT); the leader group keeps D1 (1 ≤ 20 % × 5)."""
+    import openpyxl
+
+    from pipeline.submission import ratings_xlsx
+
+    r = _head_book_2026().rate()
+    path = tmp_path / "ket_qua_xep_loai.xlsx"
+    ratings_xlsx.write(path, r)
+    wb = openpyxl.load_workbook(path)
+    status = {row[0]: row[10] for row in wb["TongHopDonVi"].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert status["U1"].split("; ") == [
+        "nhóm «Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)»: 1 người Hoàn thành xuất sắc nhiệm vụ, không tính "
+        "trong tỷ lệ của cơ quan (do cấp có thẩm quyền xét)",
+        "nhóm «Công chức giữ chức vụ lãnh đạo, quản lý»: trong tỷ lệ (1 người Hoàn thành xuất sắc nhiệm vụ, tối đa 1)"]
+    sheet = next(ws for ws in wb if ws.title.startswith("Nhom Người đứng đầu"))
+    facts = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert facts["Theo mức cuối cùng: HTXS / HTT / tối đa"] == (
+        "1 / 0 / không tính trong tỷ lệ của cơ quan (do cấp có thẩm quyền xét)")
+
+
 def test_up_to_2025_an_empty_cell_keeps_the_agency_head_in_his_agencys_group():
     # ND 90 campaigns already printed and signed are not silently changed: the 2024 default stays
     r = _head_book().rate()

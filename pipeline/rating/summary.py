@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.rating.groups import HEAD_GROUP, group_label
+from pipeline.rating.groups import HEAD_CAP_WORDS, HEAD_GROUP, group_label
 from pipeline.rating.result import GroupCap, PersonRating, Ratings
 
 STATUS_WORDS = {"xep_loai": "Xếp loại", "khong_xep_loai": "Không xếp loại"}
@@ -48,7 +48,9 @@ def unit_summaries(ratings: Ratings) -> list[UnitSummary]:
         for g in groups:
             here = [m for m in g.ha_muc if m in codes]
             label = g.ten_nhom or group_label(g.nhom)
-            if g.vuot_cuoi:
+            if g.nhom == HEAD_GROUP:  # the superior weighs the head's level: no ratio nor maximum of the agency's
+                parts.append(f"nhóm «{label}»: {g.so_htxs_cuoi} người {hxs}, {HEAD_CAP_WORDS}")
+            elif g.vuot_cuoi:
                 parts.append(f"nhóm «{label}»: mức cuối cùng VƯỢT tỷ lệ ({g.so_htxs_cuoi} người {hxs}, tối đa "
                              f"{g.toi_da_cuoi})")
             elif here:

@@ -110,8 +110,9 @@ def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, 
         ("Ngoại lệ được cho phép", g.ngoai_le or "không"),
         ("Cách tính", g.cach_tinh),
         ("Bằng nhau tại ranh giới", ", ".join(g.bang_nhau) or "không"),
-        ("Theo mức cuối cùng: HTXS / HTT / tối đa", f"{g.so_htxs_cuoi} / {g.so_htt_cuoi} / {g.toi_da_cuoi}"
-                                                     + (" — VƯỢT TỶ LỆ" if g.vuot_cuoi else "")),
+        ("Theo mức cuối cùng: HTXS / HTT / tối đa",
+         f"{g.so_htxs_cuoi} / {g.so_htt_cuoi} / " + (HEAD_CAP_WORDS if outside else f"{g.toi_da_cuoi}")
+         + (" — VƯỢT TỶ LỆ" if g.vuot_cuoi and not outside else "")),
         ("Số người đã có mức quyết định", g.so_quyet_dinh),
     ]
     for r, (label, value) in enumerate(facts, start=3):
