@@ -394,6 +394,9 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     # each page of can_ky_lai.pdf in the dossier a page signed again goes to now (its person's; a unit's own under
     # the code its unit has now): «Theo người» lists it there, not under the code read on the page
     holders = [_resign_holder(d, dossiers, known, renamed) for d in old]
+    for d, h in zip(old, holders, strict=True):  # the code its dossier has now: what the next run follows from
+        if h is not None:
+            d[NOW] = h.unit
     people: list[PersonReport] = []
     for e in dossiers.values():
         base = f"{e.unit}/{e.person or '_don_vi'}/"
@@ -613,13 +616,21 @@ def _resign_who(entry: dict[str, Any], dossiers: dict[tuple[str, str], Expected]
     return "", ai
 
 
+# state `can_ky_lai` entries: the unit code of the dossier the page went to at the last run (`don_vi` keeps the
+# code when it was set aside): a unit's code followed then is not read again as a code another unit took since
+NOW = "don_vi_nay"
+
+
 def _resign_holder(entry: dict[str, Any], dossiers: dict[tuple[str, str], Expected], known: Names,
                    renamed: dict[str, str]) -> Expected | None:
     """The dossier a page of can_ky_lai.pdf signed again goes to now: the person's wherever their unit is now, a
-    unit's own under the code its unit has now (`_renamed_units`); None: the output has none."""
+    unit's own under the code its unit has now (from the code it had at the last run, `NOW`, else when it was set
+    aside, through `_renamed_units`); None: the output has none."""
     person, unit = _resign_who(entry, dossiers, known)
     if person:
         return next((e for e in dossiers.values() if e.person == person), None)
+    if isinstance(entry.get(NOW), str) and entry[NOW]:
+        unit = entry[NOW]
     return dossiers.get((renamed.get(unit, unit), ""))
 
 
