@@ -289,6 +289,7 @@ def _changes(b: Build, target: Path | None, made: Made) -> changes.Changes:
         changed = changes.compare_printed(mark, previous, new, new_root=b.files.root, names_root=target)
     else:
         changed = changes.compare(previous, new, old_root=target, new_root=b.files.root)
+    changed.unit_codes = changes.unit_code_history(previous, new)
     changes.write(changed, b.files, source_root=b.files.root)
     guide.write(b, made.bundles, made.sub)
     return changed
@@ -304,6 +305,7 @@ def _write_manifest(b: Build, asked: _Asked, made: Made, changed: changes.Change
     record[changes.FINGERPRINTS] = made.fingerprints
     record[changes.UNCODED] = changes.uncoded_fingerprints(campaign)  # `hoso diff` after a unit code's correction
     record[changes.SECTION] = changed.as_json()
+    record[changes.UNIT_CODES] = [{"ma_cu": was, "ma_moi": now, "ten_don_vi": name} for was, now, name in changed.unit_codes]
     record[SYMBOLS] = b.ky_hieu_lien
     record[QUOTES] = b.ngoac_kep
     record[PERIODS] = b.ky_bang_chu

@@ -45,6 +45,7 @@ from pipeline.errors import InputUnreadable, OutputError
 from pipeline.output import SIGNED_STAGE, put_back_signed
 from pipeline.scan.read import IMAGE_SUFFIXES, page_count, read_scans
 from pipeline.scan.signatures import unsigned_spaces
+from pipeline.submission.changes import UNIT_CODES
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -320,7 +321,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     # code or a person the output no longer has is named as its papers named it
     earlier, known = _known_names(outdir, dossiers, state)
     renamed = _renamed_units(outdir)
-    moved, moved_pages, plan = _follow_moves(filed, dossiers, root, state, earlier, known)
+    moved, moved_pages, plan = _follow_moves(filed, dossiers, root, state, earlier, known, renamed)
     moving = {k: filed[t] for k, t in plan.items()}  # each moved page's entry (the same object while it stays filed)
     read = new = blank = covers = filed_now = 0
     for page in read_scans(scans):
@@ -340,7 +341,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
             unread.append({**where, "anh": img.relative_to(root).as_posix(), "ly_do": page.why,
                            **({"ma": page.text} if page.text else {})})
             continue
-        e = _holder(dossiers, code.unit, code.person, code.form, code.version)
+        e = _holder(dossiers, code.unit, code.person, code.form, code.version, renamed)
         if code.agency == agency and code.year == year and code.form == COVER_FORM:
             covers += 1  # a dossier's cover sheet: not signed, not filed
             continue
@@ -390,6 +391,12 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
                 old.append({**entry, "anh": img.relative_to(root).as_posix(), "don_vi": e.unit, "ma_so": e.person,
                             "ly_do": WHY_CHANGED})
 
+    # each page of can_ky_lai.pdf in the dossier a page signed again goes to now (its person's; a unit's own under
+    # the code its unit has now): «Theo người» lists it there, not under the code read on the page
+    holders = [_resign_holder(d, dossiers, known, renamed) for d in old]
+    for d, h in zip(old, holders, strict=True):  # the code its dossier has now: what the next run follows from
+        if h is not None:
+            d[NOW] = h.unit
     people: list[PersonReport] = []
     for e in dossiers.values():
         base = f"{e.unit}/{e.person or '_don_vi'}/"
@@ -417,7 +424,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
         people.append(PersonReport(
             e.unit, e.person, e.name, len(have), len(e.pages), missing,
             [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d in dups if d["khoa"].startswith(base)],
-            [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d in old if d["ai"] == who],
+            [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d, h in zip(old, holders, strict=True) if h is e],
             e.pdf if have else "", unsigned))
     left: dict[tuple[str, str], int] = {}
     for key in filed:
@@ -466,28 +473,33 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
 
 
 def _moved_to(dossiers: dict[tuple[str, str], Expected], unit: str, person: str, form: str,
-              version: object) -> Expected | None:
+              version: object, renamed: dict[str, str] | None = None) -> Expected | None:
     """The dossier now holding the pages a code names when its unit code is no longer the output's (the
     unit's code corrected, the person moved to another unit): a person's by their staff code, which
     is unique; a unit's own document by its words — the one unit whose document `form` is exactly
     that version (None: none or several, or it is still the code's unit). The latter also when the
     code's unit is still there but its document is not that version while another unit's is (two units
-    that swapped codes): a version is the digest of the document's .docx, so that page is that unit's."""
+    that swapped codes): a version is the digest of the document's .docx, so that page is that unit's. Else a unit's
+    own document under an earlier code of a unit (`renamed`: `_renamed_units`, never a code the output uses) is
+    that unit's, whatever its version (its words changed since: the caller sets the page aside to sign again)."""
     if person:
         if (unit, person) in dossiers:
             return None
         return next((e for e in dossiers.values() if e.person == person), None)
     units = [e for e in dossiers.values() if not e.person and form in e.versions and e.current(form, version)]
-    return units[0] if len(units) == 1 and units[0].unit != unit else None
+    if len(units) == 1 and units[0].unit != unit:
+        return units[0]
+    later = dossiers.get(((renamed or {}).get(unit, unit), ""))
+    return later if later is not None and later.unit != unit and form in later.versions else None
 
 
 def _holder(dossiers: dict[tuple[str, str], Expected], unit: str, person: str, form: str,
-            version: object) -> Expected | None:
+            version: object, renamed: dict[str, str] | None = None) -> Expected | None:
     """The dossier a page coded (`unit`, `person`, `form`, `version`) belongs to now."""
     e = dossiers.get((unit, person))
     if e is not None and (person or form not in e.versions or e.current(form, version)):
         return e
-    return _moved_to(dossiers, unit, person, form, version) or e
+    return _moved_to(dossiers, unit, person, form, version, renamed) or e
 
 
 Names = dict[str, dict[str, str]]  # {"don_vi": {unit code: name}, "nguoi": {mã số: name}}
@@ -510,10 +522,12 @@ def _known_names(outdir: Path, dossiers: dict[tuple[str, str], Expected], state:
         if isinstance(u, dict) and isinstance(u.get("ten_don_vi"), str) and u["ten_don_vi"].strip():
             units[str(u.get("ma_don_vi"))] = " ".join(u["ten_don_vi"].split())
     people.update({e.person: e.name for e in dossiers.values() if e.person and e.name.strip()})
-    # a code the last build recognised as corrected (manifest thay_doi.doi_ma_don_vi): its unit's name, when no run
-    # recorded one (pages filed by an earlier hoso)
+    # a code the builds recognised as corrected (manifest ma_don_vi_cu, thay_doi.doi_ma_don_vi): its unit's name,
+    # when no run recorded one (pages filed by an earlier hoso, or before the code's correction with no run since)
     section = manifest.get("thay_doi") if isinstance(manifest, dict) else None
-    for r in (section.get("doi_ma_don_vi") or []) if isinstance(section, dict) else []:
+    history = manifest.get(UNIT_CODES) if isinstance(manifest, dict) else None
+    for r in [*(history if isinstance(history, list) else []),
+              *((section.get("doi_ma_don_vi") or []) if isinstance(section, dict) else [])]:
         if isinstance(r, dict) and isinstance(r.get("ten_don_vi"), str) and r["ten_don_vi"].strip():
             earlier["don_vi"].setdefault(str(r.get("ma_cu")), " ".join(r["ten_don_vi"].split()))
     return earlier, {"don_vi": units, "nguoi": people}
@@ -568,15 +582,56 @@ UNRECORDED = "(không rõ: lần nhận trước chưa ghi lại)"
 
 
 def _renamed_units(outdir: Path) -> dict[str, str]:
-    """The unit codes the last build recognised as corrected (manifest `thay_doi.doi_ma_don_vi`): old -> new."""
+    """Every earlier code of a unit of the output -> the code it has now: the builds' record (manifest
+    `ma_don_vi_cu`, chained across builds: A → B then B → C is A → C and B → C) and the last build's corrections
+    (`thay_doi.doi_ma_don_vi`: a folder built before the record). Never a code the output uses (given to another
+    unit, or two units that swapped codes: a page under it is that unit's), nor one whose unit is gone."""
     try:
         manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    section = manifest.get("thay_doi") if isinstance(manifest, dict) else None
-    rows = section.get("doi_ma_don_vi") if isinstance(section, dict) else None
-    return {str(r["ma_cu"]): str(r["ma_moi"]) for r in rows or []
-            if isinstance(r, dict) and r.get("ma_cu") and r.get("ma_moi")}
+    if not isinstance(manifest, dict):
+        return {}
+    units = {str(u.get("ma_don_vi")) for u in manifest.get("don_vi", []) if isinstance(u, dict)}
+    section = manifest.get("thay_doi")
+    last = section.get("doi_ma_don_vi") if isinstance(section, dict) else None
+    history = manifest.get(UNIT_CODES)
+    out: dict[str, str] = {}
+    for rows in (last, history):  # the record over the last build's (the same codes when both name one)
+        for r in rows if isinstance(rows, list) else []:
+            if isinstance(r, dict) and r.get("ma_cu") and r.get("ma_moi"):
+                out[str(r["ma_cu"])] = str(r["ma_moi"])
+    return {old: new for old, new in out.items() if old not in units and new in units}
+
+
+def _resign_who(entry: dict[str, Any], dossiers: dict[tuple[str, str], Expected], known: Names) -> tuple[str, str]:
+    """(mã số, unit code) of a page of can_ky_lai.pdf (its state entry) as when it was set aside; "" unknown."""
+    ai = str(entry.get("ai") or "")
+    if "ma_so" in entry:
+        person = str(entry.get("ma_so") or "")
+        return person, str(entry.get("don_vi") or "") or ("" if person else ai)
+    people = {e.person: e for e in dossiers.values() if e.person}
+    if ai in people or ai in known["nguoi"]:  # set aside by an earlier hoso: `ai` a mã số, or a unit code
+        return ai, people[ai].unit if ai in people else ""
+    return "", ai
+
+
+# state `can_ky_lai` entries: the unit code of the dossier the page went to at the last run (`don_vi` keeps the
+# code when it was set aside): a unit's code followed then is not read again as a code another unit took since
+NOW = "don_vi_nay"
+
+
+def _resign_holder(entry: dict[str, Any], dossiers: dict[tuple[str, str], Expected], known: Names,
+                   renamed: dict[str, str]) -> Expected | None:
+    """The dossier a page of can_ky_lai.pdf signed again goes to now: the person's wherever their unit is now, a
+    unit's own under the code its unit has now (from the code it had at the last run, `NOW`, else when it was set
+    aside, through `_renamed_units`); None: the output has none."""
+    person, unit = _resign_who(entry, dossiers, known)
+    if person:
+        return next((e for e in dossiers.values() if e.person == person), None)
+    if isinstance(entry.get(NOW), str) and entry[NOW]:
+        unit = entry[NOW]
+    return dossiers.get((renamed.get(unit, unit), ""))
 
 
 def _resign_row(entry: dict[str, Any], dossiers: dict[tuple[str, str], Expected], earlier: Names, known: Names,
@@ -584,16 +639,8 @@ def _resign_row(entry: dict[str, Any], dossiers: dict[tuple[str, str], Expected]
     """A page of can_ky_lai.pdf (its state entry) as the report names it: the person (or unit) and unit as when it
     was set aside, and the dossier a page signed again goes to now — the person's wherever their unit is now, a
     unit's own under its corrected code — or that the output has none (the person left, the unit is gone)."""
-    ai = str(entry.get("ai") or "")
-    people = {e.person: e for e in dossiers.values() if e.person}
-    if "ma_so" in entry:
-        person = str(entry.get("ma_so") or "")
-        unit = str(entry.get("don_vi") or "") or ("" if person else ai)
-    elif ai in people or ai in known["nguoi"]:  # set aside by an earlier hoso: `ai` a mã số, or a unit code
-        person, unit = ai, people[ai].unit if ai in people else ""
-    else:
-        person, unit = "", ai
-    holder = people.get(person) if person else dossiers.get((renamed.get(unit, unit), ""))
+    person, unit = _resign_who(entry, dossiers, known)
+    holder = _resign_holder(entry, dossiers, known, renamed)
     name = (known["nguoi"].get(person) or "(không rõ họ tên: lần nhận trước chưa ghi lại)") if person \
         else "Văn bản của đơn vị"
     where = (f"{holder.pdf} — {_unit_words(holder.unit, known['don_vi'].get(holder.unit))}" if holder is not None
@@ -658,8 +705,8 @@ def _code_words(text: str, agency: str, year: str, dossiers: dict[tuple[str, str
 
 
 def _follow_moves(filed: dict[str, dict[str, Any]], dossiers: dict[tuple[str, str], Expected], root: Path,
-                  state: dict[str, Any], earlier: Names | None = None,
-                  known: Names | None = None) -> tuple[list[str], int, dict[str, str]]:
+                  state: dict[str, Any], earlier: Names | None = None, known: Names | None = None,
+                  renamed: dict[str, str] | None = None) -> tuple[list[str], int, dict[str, str]]:
     """Pages an earlier run filed under a unit code this output no longer has are moved to the dossier
     that holds them now (`_moved_to`), under the same rule of versions as any page (a document whose
     words changed since is set aside to be signed again by the caller). All at once: two units that
@@ -676,8 +723,9 @@ def _follow_moves(filed: dict[str, dict[str, Any]], dossiers: dict[tuple[str, st
         unit, who, page = key.split("/", 2)
         person = "" if who == "_don_vi" else who
         form = page.rsplit("_", 2)[0]
-        e = _moved_to(dossiers, unit, person, form, filed[key].get("phien_ban"))
-        if e is not None:
+        e = _moved_to(dossiers, unit, person, form, filed[key].get("phien_ban"), renamed)
+        # a unit's page followed by its code to a document laid out on fewer pages since: no place to hold it there
+        if e is not None and (person or page in {_page_name(*k) for k in e.pages}):
             plan[key] = f"{e.unit}/{who}/{page}"
     # a place taken by a page that stays, or wanted by two pages: those pages stay where they are (until no
     # page moves into a place whose page stays)

@@ -68,6 +68,9 @@ RECODED = "_du_lieu_nguoi_theo_ma_cu"
 # manifest: ma_so -> fingerprint of that person's rows with their unit code left out (`uncoded_fingerprints`):
 # `hoso diff`, which has no workbook, tells a person of a recoded unit whose rows changed only in that code
 UNCODED = "du_lieu_nguoi_khong_ma_don_vi"
+# manifest: every earlier code of a unit of this output, chained across builds to the code it has now
+# (`unit_code_history`): [{"ma_cu", "ma_moi", "ten_don_vi"}]; `hoso nhan-ban-ky` follows a page printed under one
+UNIT_CODES = "ma_don_vi_cu"
 
 
 def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -184,6 +187,9 @@ class Changes:
     printed_by: str = ""
     # units whose code was corrected since: (old code, new code, unit name); their files moved folder
     renamed_units: list[tuple[str, str, str]] = field(default_factory=list)
+    # every earlier code of a unit of the new output, chained to the code it has now, of this build and the builds
+    # before (`unit_code_history`; manifest UNIT_CODES, not part of `as_json`): (earlier code, code now, unit name)
+    unit_codes: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -451,6 +457,34 @@ def _renamed(old: dict[str, Any], new: dict[str, Any], old_people: dict[str, dic
         if name and old_units[was] == name and after == {code}:
             out[code] = was
     return out
+
+
+def unit_code_history(old: dict[str, Any] | None, new: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(earlier code, code now, unit name) for every unit of output `new` whose code was corrected in this build or
+    one before, from the previous output's manifest `old`: its record (UNIT_CODES; a folder built before it: its
+    last build's `thay_doi.doi_ma_don_vi`) with each code now taken on (A → B recorded then, B → C corrected now:
+    A → C, B → C), and this build's corrections (`_renamed` between the two manifests, whatever a print mark
+    compares with). A code `new` uses is never followed (a code given to another unit, two units that swapped
+    codes: a page printed under it is read as that unit's), nor one whose unit is no longer in `new`."""
+    if not old or not isinstance(old.get("ca_nhan"), list):
+        return []
+
+    def people(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        return {p["ma_so"]: p for p in manifest.get("ca_nhan", []) if isinstance(p, dict) and "ma_so" in p}
+
+    units = {str(u["ma_don_vi"]): " ".join(str(u.get("ten_don_vi") or "").split())
+             for u in new.get("don_vi", []) if isinstance(u, dict) and u.get("ma_don_vi")}
+    section = old.get(SECTION)
+    rows = old.get(UNIT_CODES) if isinstance(old.get(UNIT_CODES), list) else \
+        section.get("doi_ma_don_vi") if isinstance(section, dict) else None
+    now = {str(was): code for code, was in _renamed(old, new, people(old), people(new)).items()}
+    chained: dict[str, str] = {}
+    for r in rows if isinstance(rows, list) else []:
+        if isinstance(r, dict) and r.get("ma_cu") and r.get("ma_moi"):
+            chained[str(r["ma_cu"])] = now.get(str(r["ma_moi"]), str(r["ma_moi"]))
+    chained.update(now)
+    return [(was, code, units[code]) for was, code in sorted(chained.items())
+            if was != code and was not in units and code in units]
 
 
 def _doc_why(old_doc: dict[str, Any] | None, docx_changed: bool, doc: dict[str, Any], total_changed: bool = False) -> tuple[str, str] | None:
