@@ -7,7 +7,9 @@ this process with the text converter: what is checked is the filled wording, not
 - a zip with «../x», an extra .exe, a broken meta.toml, a template with an unknown variable is refused, the
   page names the file and what is wrong, and the set in use is unchanged;
 - «Dùng lại mẫu của chương trình» puts the program's wording back for the next build and keeps the old set;
-- a unit clerk and the Sở get 403 on every route of the page; another agency sees only its own.
+- a unit clerk and the Sở get 403 on every route of the page; another agency sees only its own;
+- a program update of a form the agency changed is said (page, download's ban_moi_cua_chuong_trinh/, build notes),
+  hers still used; of a form she did not change, nothing is said; a set recorded before: «không rõ».
 """
 
 from __future__ import annotations
