@@ -7,7 +7,9 @@ this process with the text converter: what is checked is the filled wording, not
 - a zip with «../x», an extra .exe, a broken meta.toml, a template with an unknown variable is refused, the
   page names the file and what is wrong, and the set in use is unchanged;
 - «Dùng lại mẫu của chương trình» puts the program's wording back for the next build and keeps the old set;
-- a unit clerk and the Sở get 403 on every route of the page; another agency sees only its own.
+- a unit clerk and the Sở get 403 on every route of the page; another agency sees only its own;
+- a program update of a form the agency changed is said (page, download's ban_moi_cua_chuong_trinh/, build notes),
+  hers still used; of a form she did not change, nothing is said; a set recorded before: «không rõ».
 """
 
 from __future__ import annotations
@@ -551,3 +553,152 @@ def test_a_restore_is_checked_as_an_upload_and_picks_only_a_listed_set(fresh, mo
     assert _files(own) == kept
     assert _restore(c, aside).status_code == 302  # sound again: brought back
     assert _next_build(store, monkeypatch)[0] == AGENCY_WORDS
+
+
+# ---- the program updated a form the agency has its own copy of ----------------------------------------------------
+NEW_CITATION = "Hướng dẫn số 43-HD/BTCTW ngày 31/10/2025 của Ban Tổ chức Trung ương (bản đính chính của chương trình)"
+MAU_01 = "Mẫu 01-HD KĐ.ĐG 2025 — Báo cáo kiểm điểm tập thể (chi bộ)"
+UPDATED = "Mẫu của chương trình đã được cập nhật sau khi cơ quan tải lên bản riêng"
+NOT_KNOWN = "Không rõ mẫu của chương trình có được cập nhật sau khi cơ quan tải lên bản riêng hay không"
+
+
+def _program_update(monkeypatch, tmp_path, *codes: str) -> Path:
+    """A newer program: a copy of the program's forms with the issuing document of each of `codes` corrected (the
+    legal citation printed on the form), seen by the page, the download and the build (own_forms.templates_dir)."""
+    import re
+    import shutil
+
+    from pipeline.resources import templates_dir
+    from pipeline.web import own_forms
+
+    newer = tmp_path / "templates_moi"
+    if not newer.exists():
+        shutil.copytree(templates_dir(), newer, ignore=shutil.ignore_patterns("__pycache__"))
+    for code in codes:
+        meta = newer / code / "meta.toml"
+        text, n = re.subn(r'(?m)^issuing_document = ".*"$', f'issuing_document = "{NEW_CITATION} {code}"',
+                          meta.read_text(encoding="utf-8"), count=1)
+        assert n == 1, code
+        meta.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(own_forms, "templates_dir", lambda: newer)
+    return newer
+
+
+def _notice(page: str) -> str:
+    """The page's words on the program's updates of the agency's forms ("" when none), whitespace collapsed."""
+    if 'id="mau_cap_nhat"' not in page:
+        return ""
+    box = page[page.index('id="mau_cap_nhat">') + len('id="mau_cap_nhat">'):]
+    return " ".join(box[:box.index("</div>")].split())
+
+
+def _row(page: str, code: str) -> str:
+    rows = page[page.index('id="cac_mau"'):]
+    row = rows[rows.index(f'id="mau_{code}"'):]
+    return row[:row.index("</tr>")]
+
+
+def test_a_program_update_of_a_form_the_agency_changed_is_said_and_hers_is_still_used(fresh, monkeypatch, tmp_path):
+    """The upload records the program's files of the form it keeps; a later program version correcting another form
+    (mau_02) says nothing (that form follows the program); correcting hers (mau_01_2025's legal citation) is said on
+    the page, in the download (the program's new files under ban_moi_cua_chuong_trinh/) and in the next build's notes,
+    while her wording is still what the build fills — also after her set is set aside and brought back. Sending the
+    download back (the comparison folder skipped) records the program's new files: nothing said any more."""
+    import hashlib
+
+    from pipeline.web import own_forms
+
+    app, store, c = fresh
+    here = store.agency_dir("VP")
+    program = _downloaded(c)
+    _send_corrected(c, program)
+    record = json.loads((here / "mau_bieu" / "tai_len.json").read_text("utf-8"))
+    assert record["mau_goc"] == {"mau_01_2025": {
+        "meta.toml": hashlib.sha256(program["mau_01_2025/meta.toml"]).hexdigest(),
+        "template.docx": hashlib.sha256(program["mau_01_2025/template.docx"]).hexdigest()}}
+    assert _notice(c.get("/mau-bieu").text) == ""
+
+    # the program updates a form she did not change: it follows the program, nothing is said
+    newer = _program_update(monkeypatch, tmp_path, "mau_02")
+    page = c.get("/mau-bieu").text
+    assert _notice(page) == "" and UPDATED not in page and NOT_KNOWN not in page
+    assert "cập nhật sau đó" not in _row(page, "mau_01_2025") and "bản riêng" not in _row(page, "mau_02")
+    files = _downloaded(c)
+    assert not [n for n in files if n.startswith("ban_moi_cua_chuong_trinh/")]
+    assert files["mau_02/meta.toml"] == (newer / "mau_02" / "meta.toml").read_bytes()
+    assert "ban_moi_cua_chuong_trinh" not in files["HUONG_DAN.txt"].decode("utf-8")
+    words, note = _next_build(store, monkeypatch)
+    assert words == AGENCY_WORDS and UPDATED not in note and NOT_KNOWN not in note
+
+    # the program corrects the legal citation of her form: said, hers still used
+    _program_update(monkeypatch, tmp_path, "mau_01_2025")
+    page = c.get("/mau-bieu").text
+    assert _notice(page).startswith(f"<p>{UPDATED} ({MAU_01}): bản riêng của cơ quan vẫn được dùng; "
+                                    '<a href="/mau-bieu/bo-mau.zip">tải bộ mẫu về</a> để so sánh và chép phần cập nhật '
+                                    "nếu cần.</p>"), _notice(page)
+    assert "Mẫu 02" not in _notice(page) and "thư mục «ban_moi_cua_chuong_trinh»" in _notice(page)
+    assert _row(page, "mau_01_2025").endswith("Có (bản riêng)<br><span class=\"warn\">mẫu của chương trình đã cập nhật "
+                                              "sau đó</span></td>")
+    assert "cập nhật sau đó" not in _row(page, "mau_02")
+    files = _downloaded(c)
+    assert sorted(n for n in files if n.startswith("ban_moi_cua_chuong_trinh/")) == [
+        "ban_moi_cua_chuong_trinh/mau_01_2025/meta.toml", "ban_moi_cua_chuong_trinh/mau_01_2025/template.docx"]
+    assert f"{NEW_CITATION} mau_01_2025".encode() in files["ban_moi_cua_chuong_trinh/mau_01_2025/meta.toml"]
+    assert AGENCY_WORDS.encode() not in files["ban_moi_cua_chuong_trinh/mau_01_2025/meta.toml"]
+    assert AGENCY_WORDS.encode() in files["mau_01_2025/meta.toml"]  # her copy, as she sent it
+    assert NEW_CITATION.encode() not in files["mau_01_2025/meta.toml"]
+    guide = files["HUONG_DAN.txt"].decode("utf-8")
+    assert "THƯ MỤC ban_moi_cua_chuong_trinh" in guide and "chương trình bỏ qua thư mục này khi tải lên" in guide
+    words, note = _next_build(store, monkeypatch)
+    assert words == AGENCY_WORDS
+    (line,) = [x for x in note.splitlines() if UPDATED in x]
+    assert line == (f"{UPDATED} ({MAU_01}): lần tạo này vẫn dùng bản riêng của cơ quan; ở trang «Mẫu biểu của cơ quan», "
+                    "tải bộ mẫu về để so sánh và chép phần cập nhật nếu cần.")
+
+    # set aside and brought back: still the copy made against the older form, still said
+    assert c.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(c)}).status_code == 302
+    (aside,) = own_forms.kept_aside(here)
+    assert _restore(c, aside).status_code == 302
+    assert _notice(c.get("/mau-bieu").text).startswith(f"<p>{UPDATED} ({MAU_01})")
+
+    # the comparison folder alone is not an upload
+    r = _send(c, _zip({n: b for n, b in files.items() if n.startswith("ban_moi_cua_chuong_trinh/")}), "chi_ban_moi.zip")
+    assert r.status_code == 400 and "chỉ có thư mục «ban_moi_cua_chuong_trinh»" in r.text
+    # the download sent back as it is (the clerk has compared, kept her wording): taken, the folder skipped, nothing said
+    r = _send(c, _zip(files), "da_so_sanh.zip")
+    assert r.status_code == 302, r.text
+    page = c.get(r.headers["Location"]).text
+    assert _notice(page) == "" and "cập nhật sau đó" not in _row(page, "mau_01_2025")
+    assert "Có (bản riêng)" in _row(page, "mau_01_2025")
+    assert not (here / "mau_bieu" / "ban_moi_cua_chuong_trinh").exists()
+    record = json.loads((here / "mau_bieu" / "tai_len.json").read_text("utf-8"))
+    assert record["mau_goc"]["mau_01_2025"]["meta.toml"] == hashlib.sha256(
+        (newer / "mau_01_2025" / "meta.toml").read_bytes()).hexdigest()
+    words, note = _next_build(store, monkeypatch)
+    assert words == AGENCY_WORDS and UPDATED not in note
+
+
+def test_a_set_kept_before_fingerprints_were_recorded_says_not_known(fresh, monkeypatch):
+    """An agency's set whose tai_len.json has no `mau_goc` (sent with an earlier version of the program): the page, the
+    download and the build say it is not known whether the program updated her form since — no guess, no crash."""
+    app, store, c = fresh
+    here = store.agency_dir("VP")
+    program = _downloaded(c)
+    _send_corrected(c, program)
+    info = here / "mau_bieu" / "tai_len.json"
+    record = json.loads(info.read_text("utf-8"))
+    del record["mau_goc"]
+    info.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    r = c.get("/mau-bieu")
+    assert r.status_code == 200
+    assert _notice(r.text).startswith(f"<p>{NOT_KNOWN} ({MAU_01}; bộ mẫu riêng tải lên trước khi chương trình ghi lại "
+                                      "bản mẫu gốc): bản riêng của cơ quan vẫn được dùng;"), _notice(r.text)
+    assert UPDATED not in r.text
+    assert "không rõ mẫu của chương trình có cập nhật sau đó không" in _row(r.text, "mau_01_2025")
+    files = _downloaded(c)
+    assert files["ban_moi_cua_chuong_trinh/mau_01_2025/meta.toml"] == program["mau_01_2025/meta.toml"]
+    assert "THƯ MỤC ban_moi_cua_chuong_trinh" in files["HUONG_DAN.txt"].decode("utf-8")
+    words, note = _next_build(store, monkeypatch)
+    assert words == AGENCY_WORDS
+    assert f"{NOT_KNOWN} ({MAU_01}; bộ mẫu riêng tải lên trước khi chương trình ghi lại bản mẫu gốc): lần tạo này vẫn " \
+           "dùng bản riêng của cơ quan;" in note, note

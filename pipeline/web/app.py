@@ -1122,7 +1122,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         rows = own_forms.listing(here)
         names = {r.code: r.name for r in rows} | own_forms.TOP_WORDS
         aside = [(a, [names.get(c, c) for c in a.changes]) for a in own_forms.aside_rows(here)]
+        # the agency's forms the program updated since her copy was made (or not known): said, her copy still used
+        newer, unknown = own_forms.updates(own) if (own := own_forms.in_use(here)) is not None else ([], [])
         return render_template("mau_bieu.html", rows=rows, own=own_forms.info(here), error=error or [], done=done,
+                               updated=own_forms.update_words(newer, unknown, names),
+                               update_state={c: "moi" for c in newer} | {c: "khong_ro" for c in unknown},
+                               newer_folder=own_forms.NEWER,
                                aside=aside, more=max(0, len(own_forms.kept_aside(here)) - len(aside)),
                                workbook=_form_workbook(ma)[1],
                                limit=MAX_UPLOAD // (1024 * 1024), reconstructed=sum(r.reconstructed for r in rows),

@@ -421,6 +421,9 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
             options = replace(options, templates=own)
             own_line = own_forms.used_line(store.agency_dir(ma))
             said.append(own_line)
+            # her forms the program updated since her copy was made: still hers, said once (notes and console)
+            if updated := own_forms.updated_line(store.agency_dir(ma), own):
+                say(updated)
         s = api.build(store.upload_path(ma, row["so"]), out, options, converter=converter, log=said.append,
                       later=later)
     except HosoError as exc:

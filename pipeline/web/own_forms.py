@@ -28,6 +28,16 @@ the agency's latest valid workbook), the same refusals in the same words, only t
 program's kept; the set in use before is set aside in turn (a restore is undone by restoring that one). The folder
 brought back leaves the list (it is the set in use); a file in it that is no form of this program is not carried, and
 then the folder stays where it is.
+
+A program update of a form the agency has its own copy of never replaces her copy (her wording wins), but it is said:
+`tai_len.json` records, per kept form, the sha256 of the program's files of that form the copy was made against
+(`mau_goc` {code: {"meta.toml": …, "template.docx": …}}, a top-level .toml under its own name: {"can_cu.toml":
+{"can_cu.toml": …}}) — the program's files at the upload for the files the upload held or took from the program, the
+recorded ones of the set they were carried from otherwise (the set in use for an upload, the set brought back for a
+restore: bringing an old copy back does not make it up to date). `updates` compares them with the program's files
+now: the page, the download (`ban_moi_cua_chuong_trinh/`) and the build's notes (`updated_line`) say which forms
+were updated since, or that it is not known (a set recorded before `mau_goc` existed). Sending the forms again (even
+unchanged) records the program's files of that day: the clerk has seen the update.
 """
 
 from __future__ import annotations
@@ -58,6 +68,9 @@ INFO = "tai_len.json"  # in FOLDER: the upload it came from (never in a download
 ASIDE = "truoc-"  # FOLDER.truoc-<time>: a set no longer used, kept
 ASIDE_SHOWN = 10  # the sets kept aside a page lists (newest first) and brings back: older ones stay on the server
 GUIDE = "HUONG_DAN.txt"  # in a download only: how to edit; skipped when sent back
+ORIGIN = "mau_goc"  # in tai_len.json: per kept form, the sha256 of the program's files it was made against
+NEWER = "ban_moi_cua_chuong_trinh"  # in a download only: the program's files now of the forms updated since (or
+# not known to be the same) as the agency's copy was made; skipped when sent back
 MAX_FILES = 200  # members of an upload (the program's set has ~80 files)
 MAX_INFLATED = 100 * 1024 * 1024  # the upload's members inflated, together (zip bombs refused before inflating)
 MAX_RATIO = 200  # inflated / compressed of one member larger than 1 MB: a bomb, not a form
@@ -80,6 +93,17 @@ Sửa xong: nén lại thành tệp .zip (cả bộ, hoặc chỉ các thư mụ
 Excel mới nhất của cơ quan trước khi dùng; nếu có lỗi, bộ mẫu đang dùng được giữ nguyên và trang
 cho biết tệp nào sai.
 Không thêm tệp nào khác vào tệp .zip (tệp khác sẽ bị từ chối).
+"""
+
+NEWER_TEXT = f"""
+THƯ MỤC {NEWER}
+Mẫu của chương trình đã được cập nhật sau khi cơ quan tải lên bản riêng (hoặc không rõ có cập nhật hay
+không) đối với các mẫu có trong thư mục {NEWER}: thư mục này chứa bản hiện nay của chương trình
+cho các mẫu đó. Bản riêng của cơ quan (thư mục cùng mã mẫu ở ngoài) vẫn được dùng khi «Tạo hồ sơ».
+So sánh hai bản, chép phần cập nhật (ví dụ căn cứ pháp lý, lời văn, ô mới) vào bản riêng nếu cần, rồi
+tải lên như trên. Tải lên lại bộ mẫu (kể cả khi không cần chép gì) để chương trình ghi nhận cơ quan đã
+xem bản cập nhật: trang «Mẫu biểu của cơ quan» sẽ thôi nhắc.
+Không cần xóa thư mục {NEWER} trước khi nén: chương trình bỏ qua thư mục này khi tải lên.
 """
 
 
@@ -186,6 +210,92 @@ def differing(root: Path, over: Path | None = None) -> list[str]:
     return out + [t for t in sorted(tops) if (root / t).is_file() and _sha(root / t) != _sha(base(t))]
 
 
+def _form_files(form: str) -> list[tuple[str, str]]:
+    """(path in a set, name in `mau_goc`'s entry) of each file of `form`: a code's two files, or a top-level .toml."""
+    if form.endswith(".toml"):
+        return [(form, form)]
+    return [(f"{form}/{name}", name) for name in ("meta.toml", "template.docx")]
+
+
+def _origin(forms: list[str], fresh: set[str], carried: Path | None) -> dict[str, dict[str, str]]:
+    """`mau_goc` for the kept `forms`: per file, the sha256 of the program's file it was made against — the program's
+    now for a file sent now (`fresh`) or taken from the program; for a file taken from the set `carried` (the set in
+    use, or the set brought back) what that set recorded, nothing when it recorded nothing (not known)."""
+    program = templates_dir()
+    before = info_of(carried).get(ORIGIN) if carried is not None else None
+    recorded = before if isinstance(before, dict) else {}
+    out: dict[str, dict[str, str]] = {}
+    for form in forms:
+        old = recorded.get(form)
+        files: dict[str, str] = {}
+        for rel, name in _form_files(form):
+            if rel in fresh or carried is None or not (carried / rel).is_file():
+                sha = _sha(program / rel)
+            else:
+                was = old.get(name) if isinstance(old, dict) else None
+                sha = was if isinstance(was, str) else ""
+            if sha:
+                files[name] = sha
+        out[form] = files
+    return out
+
+
+def updates(root: Path) -> tuple[list[str], list[str]]:
+    """(the forms of the agency's set `root` whose program files differ now from those its copy was made against,
+    the forms for which that is not known: no `mau_goc` recorded for a file — a set kept before it was recorded).
+    Only forms still differing from the program's count (an update that made the program's form the same as hers
+    leaves nothing to say)."""
+    data = info_of(root).get(ORIGIN)
+    recorded = data if isinstance(data, dict) else {}
+    program = templates_dir()
+    newer: list[str] = []
+    unknown: list[str] = []
+    for form in differing(root):
+        old = recorded.get(form)
+        old = old if isinstance(old, dict) else {}
+        shas = [(old.get(name), _sha(program / rel)) for rel, name in _form_files(form)]
+        if any(isinstance(was, str) and was != now for was, now in shas):
+            newer.append(form)
+        elif any(not isinstance(was, str) for was, _now in shas):
+            unknown.append(form)
+    return newer, unknown
+
+
+def update_words(newer: list[str], unknown: list[str], names: dict[str, str]) -> str:
+    """What the page and a build say of `updates`' forms (named by `names`, a top-level .toml by TOP_WORDS): "" when
+    there is nothing to say."""
+    def named(forms: list[str]) -> str:
+        return "; ".join(names.get(f) or TOP_WORDS.get(f) or f for f in forms)
+
+    said = []
+    if newer:
+        said.append(f"Mẫu của chương trình đã được cập nhật sau khi cơ quan tải lên bản riêng ({named(newer)})")
+    if unknown:
+        said.append(("Không rõ" if not newer else "không rõ") + " mẫu của chương trình có được cập nhật sau khi cơ quan "
+                    f"tải lên bản riêng hay không ({named(unknown)}; bộ mẫu riêng tải lên trước khi chương trình ghi lại "
+                    "bản mẫu gốc)")
+    return ", ".join(said)
+
+
+def updated_line(agency_dir: Path, used: Path) -> str:
+    """The line a build that used the agency's own forms updated in the program since (`updates`) shows in its notes,
+    naming them by their titles in `used` (the set the build uses); "" when there are none."""
+    from pipeline import lint
+
+    root = in_use(agency_dir)
+    if root is None:
+        return ""
+    newer, unknown = updates(root)
+    if not newer and not unknown:
+        return ""
+    try:
+        names = {s.code: f"{s.ma_hieu} — {s.title}" if s.ma_hieu else s.title for s in lint.listing(used)}
+    except HosoError:
+        names = {}
+    return (update_words(newer, unknown, names) + ": lần tạo này vẫn dùng bản riêng của cơ quan; ở trang «Mẫu biểu của "
+            "cơ quan», tải bộ mẫu về để so sánh và chép phần cập nhật nếu cần.")
+
+
 def listing(agency_dir: Path) -> list[FormRow]:
     """The forms as `hoso templates list` lists them (of the set in use), each marked when the agency's copy
     differs from the program's."""
@@ -206,15 +316,22 @@ def listing(agency_dir: Path) -> list[FormRow]:
 
 def download(agency_dir: Path, out: IO[bytes]) -> None:
     """The set in use (the agency's own, else the program's) as a .zip written to `out`, as `hoso templates
-    export` writes it, with HUONG_DAN.txt."""
+    export` writes it, with HUONG_DAN.txt; and under NEWER/ the program's files now of the agency's forms updated
+    in the program since its copy was made, or not known not to be (`updates`), said in the guide."""
     own = in_use(agency_dir)
     codes, tops = _allowed()
+    newer, unknown = updates(own) if own is not None else ([], [])
 
     def path(rel: str) -> Path:
         return own / rel if own is not None and (own / rel).is_file() else templates_dir() / rel
 
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(GUIDE, GUIDE_TEXT.replace("\n", "\r\n"))  # read in Notepad
+        guide = GUIDE_TEXT + (NEWER_TEXT if newer or unknown else "")
+        zf.writestr(GUIDE, guide.replace("\n", "\r\n"))  # read in Notepad
+        for form in sorted(newer + unknown):
+            for rel, _name in _form_files(form):
+                if (templates_dir() / rel).is_file():
+                    zf.write(templates_dir() / rel, f"{NEWER}/{rel}")
         for name in sorted(tops):
             if path(name).is_file():
                 zf.write(path(name), name)
@@ -248,10 +365,11 @@ def _members(stream: IO[bytes], shown: str) -> list[tuple[zipfile.ZipInfo, str]]
     strip = ""
     if len(firsts) == 1 and all("/" in n for n in names):
         first = next(iter(firsts))
-        if first not in codes and first not in ("..", ".", "") and ":" not in first:
+        if first not in codes and first not in ("..", ".", "", NEWER) and ":" not in first:
             strip = first + "/"
     out: list[tuple[zipfile.ZipInfo, str]] = []
     seen: set[str] = set()
+    newer = 0  # members of the download's NEWER folder: the program's files, to compare with, never taken
     for i in infos:
         name = i.filename
         mode = (i.external_attr >> 16) & 0xFFFF
@@ -271,6 +389,9 @@ def _members(stream: IO[bytes], shown: str) -> list[tuple[zipfile.ZipInfo, str]]
         parts = path.parts
         if parts == (GUIDE,):
             continue  # the guide a download carries
+        if len(parts) > 1 and parts[0] == NEWER:
+            newer += 1
+            continue
         ok = (len(parts) == 1 and parts[0] in tops) or (
             len(parts) == 2 and parts[0] in codes and parts[1] in ("meta.toml", "template.docx"))
         if not ok:
@@ -291,6 +412,10 @@ def _members(stream: IO[bytes], shown: str) -> list[tuple[zipfile.ZipInfo, str]]
         out.append((i, key))
     if problems:
         raise Refused(problems)
+    if not out and newer:
+        raise Refused([f"Tệp «{shown}» chỉ có thư mục «{NEWER}»: các tệp trong thư mục này là bản của chương trình "
+                       "để so sánh, không được tải lên. Chép phần cập nhật vào thư mục mẫu cùng mã (bản riêng của cơ "
+                       "quan) rồi nén và tải lên thư mục đó."])
     if not out:
         raise Refused([f"Tệp «{shown}» không có tệp mẫu nào (<mã mẫu>/meta.toml, <mã mẫu>/template.docx hoặc tệp .toml "
                        "ngoài cùng)."])
@@ -352,16 +477,18 @@ def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | No
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged member (CRC, truncated)
                 raise Refused([f"«{key}»: hỏng trong tệp nén, không giải nén được ({type(exc).__name__}); hãy nén "
                                "lại rồi tải lên."]) from exc
-        return _keep_checked(agency_dir, stage, [k for _, k in members], workbook, who, shown)
+        keys = [k for _, k in members]
+        return _keep_checked(agency_dir, stage, keys, workbook, who, shown, fresh=set(keys), carried=current)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
 def _keep_checked(agency_dir: Path, stage: Path, keys: list[str], workbook: Path | None, who: str, shown: str,
-                  record: dict[str, Any] | None = None) -> tuple[list[str], str]:
+                  record: dict[str, Any] | None = None, *, fresh: set[str], carried: Path | None) -> tuple[list[str], str]:
     """`stage` (a whole set: the program's forms with the files `keys` over them) kept as the agency's own set when
     every Word file and .toml of `keys` reads and every form fills with `workbook` (`lint.check`): `receive`'s
-    answer. Refused otherwise, nothing changed."""
+    answer. Refused otherwise, nothing changed. `fresh`, `carried`: the files sent now and the set the others of the
+    stage's own were taken from, for `mau_goc` (`_origin`)."""
     from pipeline import lint
 
     current = in_use(agency_dir)
@@ -389,7 +516,8 @@ def _keep_checked(agency_dir: Path, stage: Path, keys: list[str], workbook: Path
                 shutil.copytree(stage / rel, keep / rel, ignore=shutil.ignore_patterns("__pycache__"))
             else:
                 shutil.copy2(stage / rel, keep / rel)
-        return changed, put_in_use(agency_dir, keep, who, shown, after, record)
+        origin = {ORIGIN: _origin(after, fresh, carried)}
+        return changed, put_in_use(agency_dir, keep, who, shown, after, (record or {}) | origin)
     finally:
         shutil.rmtree(keep, ignore_errors=True)  # gone when it was put in use
 
@@ -521,7 +649,8 @@ def restore(agency_dir: Path, name: str, workbook: Path | None, who: str) -> tup
             shutil.copyfile(source / key, stage / key)
         record = {k: before[k] for k in ("luc", "tai_khoan", "ten_tep") if isinstance(before.get(k), str) and before[k]}
         record |= {"dung_lai_luc": now(), "dung_lai_tai_khoan": who, "dung_lai_tu": name}
-        answer = _keep_checked(agency_dir, stage, keys, workbook, who, str(before.get("ten_tep") or name), record)
+        answer = _keep_checked(agency_dir, stage, keys, workbook, who, str(before.get("ten_tep") or name), record,
+                               fresh=set(), carried=source)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     if whole:  # every file is in use again (or is the program's own now): nothing is lost with the folder
