@@ -547,3 +547,151 @@ def test_a_copy_kept_aside_is_brought_back_checked_and_only_the_sos(province_ser
     assert _detail(last["hanh_dong"], last["chi_tiet"]) == (
         f"lời văn dùng lại, đã cất giữ ở thư mục {deputy}, các lời văn thay đổi «Người ký bên phải: thủ trưởng Sở», "
         f"lời văn riêng cũ cất giữ ở thư mục {second}")
+
+
+# -- a program update of tong_hop_so_noi_vu.toml after the Sở's copy was made (province_words.update) --------------
+UPDATED_WORDS = "Lời văn của chương trình đã được cập nhật sau khi Sở tải lên bản riêng"
+NOT_KNOWN_WORDS = ("Không rõ lời văn của chương trình có được cập nhật sau khi Sở tải lên bản riêng hay không (bản riêng "
+                   "tải lên trước khi chương trình ghi lại bản lời văn gốc)")
+STILL_USED = ("bản riêng của Sở vẫn được dùng; tải lời văn về để so sánh với lời văn hiện nay của chương trình và chép "
+              "phần cập nhật vào bản riêng nếu cần.")
+NEW_PAGE = "/so-noi-vu/loi-van/ban-moi-cua-chuong-trinh.toml"
+
+
+def _program_words(monkeypatch, tmp_path: Path, edit) -> Path:
+    """Another version of the program: a copy of its templates whose tong_hop_so_noi_vu.toml is `edit`(text), seen by
+    the summary (`province.labels`) and the page (`province_words`)."""
+    from pipeline import resources
+    from pipeline.submission import province
+    from pipeline.web import own_forms, province_words
+
+    root = Path(province.__file__).parents[2] / "templates"
+    newer = tmp_path / f"templates_{len(list(tmp_path.glob('templates_*')))}"
+    shutil.copytree(root, newer, ignore=shutil.ignore_patterns("__pycache__"))
+    path = newer / province.LABELS_FILE
+    text = path.read_text("utf-8")
+    changed = edit(text)
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+    for module in (resources, own_forms, province_words):
+        monkeypatch.setattr(module, "templates_dir", lambda: newer)
+    return newer
+
+
+def _update_notice(html: str) -> str:
+    """The page's words on the program's updates of its wording ("" when none), tags dropped, whitespace collapsed."""
+    if 'id="loi_van_cap_nhat"' not in html:
+        return ""
+    box = html[html.index('id="loi_van_cap_nhat"'):]
+    return _flat(re.sub(r"<[^>]+>", "", box[box.index(">") + 1:box.index("</div>")])).strip()
+
+
+def test_a_program_update_of_the_wording_is_said_and_the_sos_copy_still_used(province_server, monkeypatch, tmp_path):
+    """The upload records the program's file it was made against; a later program version correcting a label
+    («NGƯỜI LẬP BẢNG») is said on the page with the program's file of today to download (the Sở's role only), while
+    the summary is still signed with the Sở's copy — also after the copy is set aside and brought back. Sending the
+    copy again records the program's new file: nothing said any more."""
+    import hashlib
+    import tomllib
+
+    from pipeline.submission import province
+
+    store, app, c, csrf = province_server
+    kept = store.data / "so_noi_vu" / "mau_bieu"
+    program = (Path(province.__file__).parents[2] / "templates" / province.LABELS_FILE).read_bytes()
+    assert _send_words(c, csrf, _deputy_copy(c)).status_code == 302
+    record = json.loads((kept / "tai_len.json").read_text("utf-8"))
+    assert record["mau_goc"] == {"tong_hop_so_noi_vu.toml": {"tong_hop_so_noi_vu.toml": hashlib.sha256(program).hexdigest()}}
+    assert record["khoa_goc"] == list(province.LABELS)
+    assert _update_notice(c.get("/so-noi-vu/loi-van").text) == ""
+
+    newer = _program_words(monkeypatch, tmp_path, lambda t: t.replace('nguoi_lap = "NGƯỜI LẬP BIỂU"',
+                                                                       'nguoi_lap = "NGƯỜI LẬP BẢNG"'))
+    page = c.get("/so-noi-vu/loi-van").text
+    said = _update_notice(page)
+    assert said.startswith(f"{UPDATED_WORDS}: {STILL_USED} Sau khi so sánh, tải bản riêng lên lại"), said
+    assert NOT_KNOWN_WORDS not in page and 'id="loi_van_thieu"' not in page
+    assert f'href="{NEW_PAGE}" id="tai_ban_moi"' in page
+    r = c.get(NEW_PAGE)
+    assert r.status_code == 200 and "ban_moi_cua_chuong_trinh" in r.headers["Content-Disposition"]
+    text = r.data.decode("utf-8")
+    assert text.startswith("# LỜI VĂN ĐẦU, CUỐI BẢN TỔNG HỢP CỦA SỞ") and text.endswith(
+        (newer / province.LABELS_FILE).read_text("utf-8"))
+    assert tomllib.loads(text)["labels"]["nguoi_lap"] == "NGƯỜI LẬP BẢNG"
+    assert tomllib.loads(text)["labels"]["thu_truong_so"] == "GIÁM ĐỐC"  # the program's, not the Sở's copy
+    clerk, _ = _login(app, "stp")
+    assert clerk.get(NEW_PAGE).status_code == 403
+    lines = _pdf_lines(c.get("/so-noi-vu/tong-hop.pdf").data, tmp_path)  # the Sở's copy, as it was sent
+    assert "NGƯỜI LẬP BIỂU KT. GIÁM ĐỐC" in lines and not any("NGƯỜI LẬP BẢNG" in line for line in lines)
+
+    # set aside and brought back: still the copy made against the older file, still said
+    assert c.post("/so-noi-vu/loi-van/dung-loi-van-chuong-trinh", data={"csrf_token": csrf}).status_code == 302
+    (aside,) = _offered(c.get("/so-noi-vu/loi-van").text)
+    assert c.post("/so-noi-vu/loi-van/dung-lai-loi-van-cu", data={"csrf_token": csrf, "bo": aside}).status_code == 302
+    assert _update_notice(c.get("/so-noi-vu/loi-van").text).startswith(f"{UPDATED_WORDS}: ")
+
+    # the copy sent again as it is (the Sở has compared, kept its wording): the program's new file recorded
+    mine = c.get("/so-noi-vu/loi-van/tong_hop_so_noi_vu.toml").data
+    assert _send_words(c, csrf, mine).status_code == 302
+    assert _update_notice(c.get("/so-noi-vu/loi-van").text) == ""
+    record = json.loads((kept / "tai_len.json").read_text("utf-8"))
+    assert record["mau_goc"]["tong_hop_so_noi_vu.toml"]["tong_hop_so_noi_vu.toml"] == hashlib.sha256(
+        (newer / province.LABELS_FILE).read_bytes()).hexdigest()
+    log = [json.loads(r["chi_tiet"]) for r in store.q("SELECT * FROM nhat_ky WHERE hanh_dong='tai_loi_van_tong_hop'")]
+    assert {"loi_van": "của chương trình (bản hiện nay, để so sánh)"} in log
+
+
+def test_a_label_the_program_added_is_named_and_printed_in_the_programs_words(province_server, monkeypatch, tmp_path):
+    """The Sở's copy was made when the program's file had no `kem_theo` line (and the Sở left out `ky_nguoi_lap`
+    itself); a later program writes `kem_theo` with new words. The page names the new label (not the one the Sở
+    left out), marks its row, and the summary prints the program's new words there — a key a copy lacks prints the
+    program's file's wording — while the Sở's own signer stays."""
+    from pipeline.submission import province
+
+    store, app, c, csrf = province_server
+    old_line = 'kem_theo = "(Kèm theo Báo cáo số …………/BC-{ky_hieu} của {co_quan})"\n'
+    _program_words(monkeypatch, tmp_path, lambda t: t.replace(old_line, ""))
+    copy = _deputy_copy(c).decode("utf-8-sig")
+    assert "kem_theo =" not in copy
+    copy = copy.replace('ky_nguoi_lap = "(Ký, ghi rõ họ tên)"\n', "")
+    assert _send_words(c, csrf, copy.encode("utf-8")).status_code == 302
+    record = json.loads((store.data / "so_noi_vu" / "mau_bieu" / "tai_len.json").read_text("utf-8"))
+    assert "kem_theo" not in record["khoa_goc"] and "ky_nguoi_lap" in record["khoa_goc"]
+    assert _update_notice(c.get("/so-noi-vu/loi-van").text) == ""
+
+    new_line = 'kem_theo = "(Kèm theo Công văn số …………/{ky_hieu} của {co_quan})"\n'
+    _program_words(monkeypatch, tmp_path, lambda t: t.replace(old_line, new_line))
+    page = c.get("/so-noi-vu/loi-van").text
+    said = _update_notice(page)
+    assert said.startswith(f"{UPDATED_WORDS}: {STILL_USED} Chương trình có thêm lời văn mà bản riêng của Sở chưa có: "
+                           "«Dòng dưới tên biểu: báo cáo kèm theo» (kem_theo). Bản tổng hợp in lời văn của chương trình "
+                           "cho các chỗ này;"), said
+    assert "ky_nguoi_lap" not in said
+    row = _flat(page[page.index('<tr id="loi_van_kem_theo">'):])
+    row = row[:row.index("</tr>")]
+    assert "(Kèm theo Công văn số …………/{ky_hieu} của {co_quan})" in row and "Bản riêng chưa có dòng này" in row
+    assert "Bản riêng chưa có dòng này" not in page[page.index('<tr id="loi_van_ky_nguoi_lap">'):][:400]
+    lines = _pdf_lines(c.get("/so-noi-vu/tong-hop.pdf").data, tmp_path)
+    assert any(line.startswith("(Kèm theo Công văn số …………/SNV của Sở Nội vụ") for line in lines), lines
+    assert "(Ký, ghi rõ họ tên) PHÓ GIÁM ĐỐC" in lines  # the Sở's deputy still signs
+    assert province.labels(store.data / "so_noi_vu" / "mau_bieu")["kem_theo"] == new_line.split('"')[1]
+
+
+def test_a_copy_recorded_before_says_not_known(province_server):
+    """A Sở's copy whose tai_len.json has no `mau_goc` (sent with an earlier version): the page says it is not known
+    whether the program's wording was updated since, offers the program's file, and names the label the copy has no
+    line for (printed in the program's words) — no guess, no crash."""
+    store, app, c, csrf = province_server
+    copy = _deputy_copy(c).decode("utf-8-sig").replace('ky_nguoi_lap = "(Ký, ghi rõ họ tên)"\n', "")
+    assert _send_words(c, csrf, copy.encode("utf-8")).status_code == 302
+    info = store.data / "so_noi_vu" / "mau_bieu" / "tai_len.json"
+    record = json.loads(info.read_text("utf-8"))
+    del record["mau_goc"], record["khoa_goc"]
+    info.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    r = c.get("/so-noi-vu/loi-van")
+    assert r.status_code == 200
+    said = _update_notice(r.text)
+    assert said.startswith(f"{NOT_KNOWN_WORDS}: {STILL_USED} Bản riêng của Sở không có dòng cho: «Dòng dưới người ký "
+                           "bên trái» (ky_nguoi_lap). Bản tổng hợp in lời văn của chương trình cho các chỗ này;"), said
+    assert UPDATED_WORDS not in r.text and f'href="{NEW_PAGE}"' in r.text
+    assert c.get(NEW_PAGE).status_code == 200

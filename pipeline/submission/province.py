@@ -503,16 +503,18 @@ LABELS = {
 
 def labels(root: Path | None = None) -> dict[str, str]:
     """`LABELS` as corrected in tong_hop_so_noi_vu.toml ([labels]) of the templates folder `root` (a Sở's own,
-    `hoso tong-hop --templates`), else of the bundled templates; a key the file lacks keeps the wording above.
-    The bundled file unreadable keeps the wording above; the Sở's own file unreadable or malformed is a
-    TemplateError naming it (its corrections are not silently dropped); a folder without the file (exported
-    before the file existed) keeps the bundled wording (`labels_note` says so)."""
+    `hoso tong-hop --templates`), else of the bundled templates. A key the bundled file lacks keeps the wording
+    above; a key the Sở's own file lacks (a label the program added after the copy was made) prints the bundled
+    file's wording, the program's of today (docs/web.md). The bundled file unreadable keeps the wording above; the
+    Sở's own file unreadable or malformed is a TemplateError naming it (its corrections are not silently dropped); a
+    folder without the file (exported before the file existed) keeps the bundled wording (`labels_note` says so)."""
     import tomllib
 
     from pipeline.resources import templates_dir
 
-    out = dict(LABELS)
-    path = (root if root is not None and (root / LABELS_FILE).is_file() else templates_dir()) / LABELS_FILE
+    own = root is not None and (root / LABELS_FILE).is_file()
+    out = labels(None) if own else dict(LABELS)
+    path = (root if own and root is not None else templates_dir()) / LABELS_FILE
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

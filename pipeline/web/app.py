@@ -983,7 +983,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                        edited_words=_edited_words(ma, edited[:10]), refused=True,
                                        newer_broken=_newer_broken(upload), basis=upload,
                                        basis_what="hồ sơ sẽ được tạo từ sổ",
-                               own_set=own_forms.in_use(store.agency_dir(ma)) is not None), 409
+                               own_set=own_forms.in_use(store.agency_dir(ma)) is not None,
+                                       forms_updated=_forms_updated(ma)), 409
             build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed,
                                 doi_nam=year is not None and year_confirmed, ghi_de=bool(edited) and overwrite)
             if build_id is None:
@@ -1003,7 +1004,19 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                edited_words=_edited_words(ma, edited[:10]), refused=False,
                                newer_broken=_newer_broken(upload), basis=upload,
                                basis_what="hồ sơ sẽ được tạo từ sổ",
-                               own_set=own_forms.in_use(store.agency_dir(ma)) is not None)
+                               own_set=own_forms.in_use(store.agency_dir(ma)) is not None,
+                               forms_updated=_forms_updated(ma))
+
+    def _forms_updated(ma: str) -> str:
+        """`own_forms.update_words` of the agency's own forms the program updated since (or not known): "" when none
+        (the forms' titles read only then)."""
+        here = store.agency_dir(ma)
+        own = own_forms.in_use(here)
+        newer, unknown = own_forms.updates(own) if own is not None else ([], [])
+        if not newer and not unknown:
+            return ""
+        names = {r.code: r.name for r in own_forms.listing(here)} | own_forms.TOP_WORDS
+        return own_forms.update_words(newer, unknown, names)
 
     def _wait_briefly(build_id: int) -> None:
         """Up to QUICK_BUILD_S for the build to end, so that the clerk is shown a quick rebuild done
@@ -2079,7 +2092,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         shown = province.labels(words_dir)
         program = province.labels(None)
         rows = [(k, province_words.KEY_WORDS.get(k, k), shown[k], shown[k] != program[k]) for k in province.LABELS]
+        # the program's file updated since the Sở's copy was made (or not known): said, the Sở's copy still used
+        found = province_words.update(here)
+        updated, lacking = province_words.update_words(found)
         return render_template("so_noi_vu_loi_van.html", rows=rows, own=province_words.info(here), error=error or [],
+                               updated=updated, lacking=lacking, added=set(found.added + found.lacking),
                                done=done, aside=(aside := province_words.aside_copies(here)),
                                more=max(0, len(own_forms.kept_aside(here)) - len(aside)),
                                line=_words_line(words_dir, broken),
@@ -2116,6 +2133,16 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                                  ensure_ascii=False))
         return send_file(io.BytesIO(data), mimetype="application/toml", as_attachment=True,
                          download_name=province.LABELS_FILE)
+
+    @app.route("/so-noi-vu/loi-van/ban-moi-cua-chuong-trinh.toml")
+    def so_noi_vu_loi_van_ban_moi() -> ResponseReturnValue:
+        """The program's wording file now (the guide over it), to compare the Sở's copy with after an update."""
+        role("so_noi_vu")
+        data = province_words.program_text().encode("utf-8")
+        audit("tai_loi_van_tong_hop", json.dumps({"loi_van": "của chương trình (bản hiện nay, để so sánh)"},
+                                                 ensure_ascii=False))
+        return send_file(io.BytesIO(data), mimetype="application/toml", as_attachment=True,
+                         download_name="tong_hop_so_noi_vu.ban_moi_cua_chuong_trinh.toml")
 
     @app.route("/so-noi-vu/loi-van/tai-len", methods=["POST"])
     def so_noi_vu_loi_van_tai_len() -> ResponseReturnValue:

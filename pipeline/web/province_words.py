@@ -17,10 +17,20 @@ its updates).
 
 A copy kept aside (the last `own_forms.ASIDE_SHOWN` are listed) is brought back (`restore`) as if its file were uploaded
 again: the same checks and refusals; the copy in use is set aside in turn; the folder brought back leaves the list.
+
+A program update of its tong_hop_so_noi_vu.toml (a corrected label, a new one) never replaces the Sở's copy, but it is
+said, as for an agency's own forms (`own_forms.updates`): an upload records in tai_len.json the sha256 of the program's
+file it was made against (`mau_goc` {"tong_hop_so_noi_vu.toml": {"tong_hop_so_noi_vu.toml": …}}, own_forms' shape) and
+the program's labels of that day (`khoa_goc`: the keys of its [labels]); a restore keeps the recorded ones of the copy
+brought back (nothing recorded: not known). `update` compares them with the program's file now: the page says the
+program's wording was updated since (or that it is not known: a copy recorded before), offers the program's file now
+(`program_text`) and names the labels the program added that the copy lacks — those print the program's wording
+(`province.labels`). Sending the copy again (even unchanged) records the program's file of that day.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import tomllib
@@ -59,6 +69,21 @@ KEY_WORDS = {
     "thu_truong_khac": "Người ký bên phải khi cơ quan tổng hợp không phải là Sở",
     "ky_thu_truong": "Dòng dưới người ký bên phải",
 }
+
+
+KEYS = "khoa_goc"  # in tai_len.json: the program's labels (keys of its [labels]) when the copy was made
+
+
+@dataclass(frozen=True)
+class Update:
+    """What `update` finds of the program's file since the Sở's copy was made."""
+
+    state: str  # "moi": the program's file changed since; "khong_ro": not known (nothing recorded); "": nothing to say
+    added: list[str]  # labels (keys) the program added since that the copy lacks: printed in the program's wording
+    lacking: list[str]  # labels the copy lacks, not known whether the program added them since (nothing recorded)
+
+
+NOTHING = Update("", [], [])
 
 
 @dataclass(frozen=True)
@@ -100,6 +125,78 @@ def download_text(so_dir: Path) -> str:
     return text if text.startswith(GUIDE_MARK) else GUIDE + text
 
 
+def program_text() -> str:
+    """The program's file now, with the guide at its top: what the Sở compares its copy with after an update."""
+    text = (templates_dir() / province.LABELS_FILE).read_text(encoding="utf-8")
+    return text if text.startswith(GUIDE_MARK) else GUIDE + text
+
+
+def _program_sha() -> str:
+    try:
+        return hashlib.sha256((templates_dir() / province.LABELS_FILE).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _keys(path: Path) -> list[str] | None:
+    """The summary's labels the file at `path` writes in its [labels] (None when it cannot be read)."""
+    try:
+        given = tomllib.loads(path.read_text(encoding="utf-8")).get("labels")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return [k for k in province.LABELS if isinstance(given, dict) and k in given]
+
+
+def origin() -> dict[str, Any]:
+    """What an upload records of the program's file it is made against (`mau_goc`, `khoa_goc`)."""
+    sha = _program_sha()
+    return {own_forms.ORIGIN: {province.LABELS_FILE: {province.LABELS_FILE: sha} if sha else {}},
+            KEYS: _keys(templates_dir() / province.LABELS_FILE)}
+
+
+def update(so_dir: Path) -> Update:
+    """The program's file now against the one the Sở's copy in use was made against (NOTHING without a copy, or when
+    the copy no longer differs from the program's wording: nothing to say)."""
+    root = in_use(so_dir)
+    if root is None or not changed(so_dir):
+        return NOTHING
+    data = own_forms.info_of(root)
+    recorded = data.get(own_forms.ORIGIN)
+    entry = recorded.get(province.LABELS_FILE) if isinstance(recorded, dict) else None
+    was = entry.get(province.LABELS_FILE) if isinstance(entry, dict) else None
+    if isinstance(was, str) and was == _program_sha():
+        return NOTHING
+    now = _keys(templates_dir() / province.LABELS_FILE) or []
+    own = _keys(root / province.LABELS_FILE) or []
+    lacking = [k for k in now if k not in own]
+    then = data.get(KEYS)
+    if not isinstance(was, str):
+        return Update("khong_ro", [], lacking)
+    if isinstance(then, list):
+        return Update("moi", [k for k in lacking if k not in then], [])
+    return Update("moi", [], lacking)
+
+
+def update_words(found: Update) -> tuple[str, str]:
+    """(what the page says of `found.state`, what it says of the labels the copy lacks); "" for nothing."""
+    head = {"moi": "Lời văn của chương trình đã được cập nhật sau khi Sở tải lên bản riêng",
+            "khong_ro": "Không rõ lời văn của chương trình có được cập nhật sau khi Sở tải lên bản riêng hay không (bản "
+                        "riêng tải lên trước khi chương trình ghi lại bản lời văn gốc)"}.get(found.state, "")
+
+    def named(keys: list[str]) -> str:
+        return "; ".join(f"«{KEY_WORDS.get(k, k)}» ({k})" for k in keys)
+
+    keys = ""
+    if found.added:
+        keys = (f"Chương trình có thêm lời văn mà bản riêng của Sở chưa có: {named(found.added)}. Bản tổng hợp in lời "
+                "văn của chương trình cho các chỗ này; muốn sửa, chép dòng đó từ lời văn hiện nay của chương trình vào "
+                "bản riêng.")
+    elif found.lacking:
+        keys = (f"Bản riêng của Sở không có dòng cho: {named(found.lacking)}. Bản tổng hợp in lời văn của chương trình "
+                "cho các chỗ này; muốn sửa, chép dòng đó từ lời văn hiện nay của chương trình vào bản riêng.")
+    return head, keys
+
+
 def receive(so_dir: Path, data: bytes, shown: str, who: str,
             record: dict[str, Any] | None = None) -> tuple[bool, str]:
     """The upload kept as the Sở's copy when sound: (whether it was kept — False when its labels are the
@@ -130,7 +227,8 @@ def receive(so_dir: Path, data: bytes, shown: str, who: str,
             raise Refused([str(exc).replace(str(stage / province.LABELS_FILE), shown)]) from exc
         if words == province.labels(None):  # the program's wording: no own copy (it would not follow updates)
             return False, own_forms.set_aside(so_dir)
-        return True, own_forms.put_in_use(so_dir, stage, who, shown, [province.LABELS_FILE], record)
+        # the program's file it is made against: today's for an upload, the recorded one for a restore (`record`)
+        return True, own_forms.put_in_use(so_dir, stage, who, shown, [province.LABELS_FILE], origin() | (record or {}))
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -175,6 +273,11 @@ def restore(so_dir: Path, name: str, who: str) -> tuple[bool, str]:
     shown = str(before.get("ten_tep") or province.LABELS_FILE)
     record = {k: before[k] for k in ("luc", "tai_khoan", "ten_tep") if isinstance(before.get(k), str) and before[k]}
     record |= {"dung_lai_luc": own_forms.now(), "dung_lai_tai_khoan": who, "dung_lai_tu": name}
+    # bringing an old copy back does not make it up to date: what it recorded, else not known (null)
+    mark = before.get(own_forms.ORIGIN)
+    record[own_forms.ORIGIN] = mark if isinstance(mark, dict) else {}
+    keys = before.get(KEYS)
+    record[KEYS] = keys if isinstance(keys, list) else None
     answer = receive(so_dir, path.read_bytes(), shown, who, record)
     if {p.name for p in source.iterdir()} <= {province.LABELS_FILE, own_forms.INFO}:
         shutil.rmtree(source, ignore_errors=True)
