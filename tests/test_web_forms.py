@@ -702,3 +702,42 @@ def test_a_set_kept_before_fingerprints_were_recorded_says_not_known(fresh, monk
     assert words == AGENCY_WORDS
     assert f"{NOT_KNOWN} ({MAU_01}; bộ mẫu riêng tải lên trước khi chương trình ghi lại bản mẫu gốc): lần tạo này vẫn " \
            "dùng bản riêng của cơ quan;" in note, note
+
+
+def _build_notice(c) -> str:
+    """The «Tạo hồ sơ» page's words on the program's updates of the agency's forms ("" when none), tags dropped."""
+    import re
+
+    r = c.get("/tao-ho-so")
+    assert r.status_code == 200 and 'id="tao"' in r.text  # a workbook to build from: the page offers the build
+    if 'id="mau_cap_nhat"' not in r.text:
+        return ""
+    box = r.text[r.text.index('id="mau_cap_nhat">') + len('id="mau_cap_nhat">'):]
+    box = box[:box.index("</p>")]
+    assert '<a href="/mau-bieu">Mẫu biểu của cơ quan</a>' in box
+    return " ".join(re.sub(r"<[^>]+>", "", box).split())
+
+
+def test_the_build_page_says_the_program_updated_a_form_before_the_build(fresh, monkeypatch, tmp_path):
+    """«Tạo hồ sơ» (before any build) repeats the forms page's notice, linking to «Mẫu biểu của cơ quan», when the
+    program updated a form the agency has her own copy of, or when that is not known (a set recorded before); nothing
+    with the program's set, with her copy not updated, or when the program updated only a form she did not change."""
+    app, store, c = fresh
+    book = factory.of_year(tmp_path / "so_2025.xlsx", 2025)
+    r = c.post("/so-excel", data={"csrf_token": _csrf(c), "so": (io.BytesIO(book.read_bytes()), book.name)},
+               content_type="multipart/form-data")
+    assert r.status_code == 302, r.text
+    assert _build_notice(c) == ""  # the program's set
+    _send_corrected(c, _downloaded(c))
+    assert _build_notice(c) == ""  # her copy, made against the program's form of today
+    _program_update(monkeypatch, tmp_path, "mau_02")
+    assert _build_notice(c) == ""  # a form she did not change: it follows the program
+    _program_update(monkeypatch, tmp_path, "mau_01_2025")
+    assert _build_notice(c) == (f"{UPDATED} ({MAU_01}): lần tạo này vẫn dùng bản riêng của cơ quan; ở trang Mẫu biểu "
+                                "của cơ quan, tải bộ mẫu về để so sánh và chép phần cập nhật nếu cần.")
+    info = store.agency_dir("VP") / "mau_bieu" / "tai_len.json"
+    record = json.loads(info.read_text("utf-8"))
+    del record["mau_goc"]
+    info.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert _build_notice(c).startswith(f"{NOT_KNOWN} ({MAU_01}; bộ mẫu riêng tải lên trước khi chương trình ghi lại "
+                                       "bản mẫu gốc): lần tạo này vẫn dùng bản riêng của cơ quan;")
