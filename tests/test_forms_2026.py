@@ -321,8 +321,8 @@ def test_not_rated_phieu_offers_no_level_to_choose(built_2026, manifest_2026):
     """NS-06 worked September–December (4 months: not rated, docs/rating.md rule 3 — «không thực hiện
     việc đánh giá, xếp loại chất lượng nhưng vẫn phải kiểm điểm»): the self-proposal (III.2), the direct
     manager's proposal (IV.2, NS-04 heads her unit) and the competent person's result (V.2) each print
-    the not-rated line instead of the four levels a signer could underline. NS-03 (rated, with a
-    manager) keeps the list in the same three places."""
+    the not-rated line instead of the four levels a signer could underline. NS-05 (rated, viên chức
+    under NS-04: phieu_nd233 with the manager's part) keeps the list in the same three places."""
     out, _, _ = built_2026
     nld = flat(_doc_text(out, manifest_2026, "NS-06", "phieu_nd335"))
     for heading in ("2. Tự đề xuất mức xếp loại chất lượng:", "2. Đề xuất mức xếp loại chất lượng:",
@@ -331,8 +331,8 @@ def test_not_rated_phieu_offers_no_level_to_choose(built_2026, manifest_2026):
     assert nld.count(NOT_RATED_LINE) == 3
     assert "Hoàn thành xuất sắc nhiệm vụ" not in nld and "Không hoàn thành nhiệm vụ" not in nld
     assert "Không thực hiện xếp loại chất lượng" in nld  # the note under the identity lines stays
-    rated = flat(_doc_text(out, manifest_2026, "NS-03", "phieu_nd335"))
-    assert rated.count(LEVEL_LIST) == 3 and "Không xếp loại" not in rated
+    rated = flat(_doc_text(out, manifest_2026, "NS-05", "phieu_nd233"))
+    assert rated.count(LEVEL_LIST) == 3 and "Không xếp loại (" not in rated
 
 
 @pytestmark_lo
