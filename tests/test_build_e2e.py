@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
 
 import pytest
 from pypdf import PdfReader
@@ -193,6 +194,33 @@ def test_not_rated_person_form_says_so(built, sample):
     out, _ = built
     text = "\n".join(pg.extract_text() for pg in PdfReader(out / "ca_nhan" / "KGVX" / "VP-028.pdf").pages)
     assert "Không thực hiện đánh giá, xếp loại" in text
+
+
+LEVEL_LIST = "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; hoàn thành nhiệm vụ; không hoàn thành nhiệm vụ)"
+
+
+def _flat_pdf_text(pdf) -> str:
+    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return " ".join(done.stdout.split())
+
+
+def test_not_rated_persons_phieu_offers_no_level_to_choose(built):
+    """ND 90 Art. 2 cl. 3: under 06 months of work in the year, no rating («không thực hiện việc đánh
+    giá, xếp loại chất lượng nhưng vẫn phải kiểm điểm»). VP-028 (4 months, Mẫu 02 only, with a direct
+    manager): the self-rating, the manager's part and the competent person's result each print the
+    not-rated line, never the four levels a signer could underline; VP-027 (same unit, rated, Mẫu 02
+    only) still has the list in those three places."""
+    out, _ = built
+    line = ("2. Tự xếp loại chất lượng: Không xếp loại (thời gian công tác trong năm chưa đủ 06 tháng; vẫn kiểm "
+            "điểm thời gian công tác trong năm).")
+    not_rated = _flat_pdf_text(out / "ca_nhan" / "KGVX" / "VP-028.pdf")
+    assert line in not_rated
+    assert not_rated.count("Không xếp loại (thời gian công tác trong năm chưa đủ 06 tháng;") == 3
+    assert "2. Mức xếp loại: Không xếp loại (" in not_rated
+    assert "2. Kết quả đánh giá, xếp loại chất lượng: Không xếp loại (" in not_rated
+    assert "Hoàn thành xuất sắc nhiệm vụ" not in not_rated and "Không hoàn thành nhiệm vụ" not in not_rated
+    rated = _flat_pdf_text(out / "ca_nhan" / "KGVX" / "VP-027.pdf")
+    assert rated.count(LEVEL_LIST) == 3 and "Không xếp loại" not in rated
 
 
 def test_ratings_json_matches_the_spec(built):

@@ -297,8 +297,11 @@ def test_levels_as_tick_boxes_when_the_label_says_so(tmp_path, cache_dir):
     t["NhanSu"][0]["tu_xep_loai_dang_vien"] = "HTT"
     out = tmp_path / "out"
     api.build(wf.write(tmp_path / "so.xlsx", t), out,
-              BuildOptions(templates=root, persons=frozenset({"NS-01"}), cache_dir=cache_dir))
+              BuildOptions(templates=root, persons=frozenset({"NS-01", "NS-06"}), cache_dir=cache_dir))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    # NS-06 (4 months, not rated): the not-rated line in the three places, no box to tick
+    nld = flat(_doc_text(out, manifest, "NS-06", "phieu_nd335"))
+    assert nld.count(NOT_RATED_LINE) == 3 and "☐" not in nld and "☒" not in nld
     phieu = flat(_doc_text(out, manifest, "NS-01", "phieu_nd335"))
     assert flat("2. Tự đề xuất mức xếp loại chất lượng: ☐ Hoàn thành xuất sắc nhiệm vụ ☒ Hoàn thành tốt nhiệm vụ") in phieu
     assert flat("2. Kết quả xếp loại chất lượng: ☐ Hoàn thành xuất sắc nhiệm vụ ☐ Hoàn thành tốt nhiệm vụ") in phieu
@@ -306,6 +309,30 @@ def test_levels_as_tick_boxes_when_the_label_says_so(tmp_path, cache_dir):
     party = flat(_doc_text(out, manifest, "NS-01", "mau_2b_2025"))
     assert flat("Tự nhận mức xếp loại chất lượng đảng viên: ☐ Hoàn thành xuất sắc nhiệm vụ ☒ Hoàn thành tốt nhiệm vụ") \
         in party
+
+
+LEVEL_LIST = "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; hoàn thành nhiệm vụ; không hoàn thành nhiệm vụ)"
+NOT_RATED_LINE = ("Không xếp loại (thời gian công tác thực tế trong năm chưa đủ 06 tháng; vẫn nhận xét, kiểm điểm thời "
+                  "gian công tác trong năm).")
+
+
+@pytestmark_lo
+def test_not_rated_phieu_offers_no_level_to_choose(built_2026, manifest_2026):
+    """NS-06 worked September–December (4 months: not rated, docs/rating.md rule 3 — «không thực hiện
+    việc đánh giá, xếp loại chất lượng nhưng vẫn phải kiểm điểm»): the self-proposal (III.2), the direct
+    manager's proposal (IV.2, NS-04 heads her unit) and the competent person's result (V.2) each print
+    the not-rated line instead of the four levels a signer could underline. NS-05 (rated, viên chức
+    under NS-04: phieu_nd233 with the manager's part) keeps the list in the same three places."""
+    out, _, _ = built_2026
+    nld = flat(_doc_text(out, manifest_2026, "NS-06", "phieu_nd335"))
+    for heading in ("2. Tự đề xuất mức xếp loại chất lượng:", "2. Đề xuất mức xếp loại chất lượng:",
+                    "2. Kết quả xếp loại chất lượng:"):
+        assert f"{heading} {NOT_RATED_LINE}" in nld, heading
+    assert nld.count(NOT_RATED_LINE) == 3
+    assert "Hoàn thành xuất sắc nhiệm vụ" not in nld and "Không hoàn thành nhiệm vụ" not in nld
+    assert "Không thực hiện xếp loại chất lượng" in nld  # the note under the identity lines stays
+    rated = flat(_doc_text(out, manifest_2026, "NS-05", "phieu_nd233"))
+    assert rated.count(LEVEL_LIST) == 3 and "Không xếp loại (" not in rated
 
 
 @pytestmark_lo

@@ -236,6 +236,11 @@ def _phieu_labels(kind: str) -> tuple[Label, ...]:
         Label("ghi_chu_khong_xep_loai", "Không thực hiện xếp loại chất lượng (thời gian công tác trong năm không đủ theo quy "
               "định); bản này dùng để nhận xét, đánh giá.",
               "printed only when khong_xep_loai; the project's own wording"),
+        Label("dong_khong_xep_loai", "Không xếp loại (thời gian công tác thực tế trong năm chưa đủ 06 tháng; vẫn nhận "
+              "xét, kiểm điểm thời gian công tác trong năm).",
+              "[R] printed only when khong_xep_loai, INSTEAD of the four levels to choose in parts III.2 (self), "
+              "IV.2 (direct manager) and the competent person's result (the 06-month minimum of actual work is "
+              "the agency's rule from 2026, docs/rating.md rule 3); the project's own wording, UNCONFIRMED"),
         MARK,
     )
 
@@ -299,7 +304,7 @@ def build_phieu(form: Form):
     _answer(doc, "td.uu_diem")
     _answer(doc, "td.khuyet_diem")
     dk.item_heading(doc, "2.", "Tự đề xuất mức xếp loại chất lượng")
-    dk.level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
+    dk.level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai", not_rated="dong_khong_xep_loai")
     dk.signature_table(doc, None, _signer("{{ dong_ngay_tu_danh_gia }}", "{{ nhan.ky_tu_danh_gia }}", "{{ nguoi.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
 
     dk.p_tag(doc, "if nguoi_nhan_xet.co")
@@ -307,7 +312,7 @@ def build_phieu(form: Form):
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Đề xuất mức xếp loại chất lượng")
-    dk.level_choice(doc, "ds_trong", None)
+    dk.level_choice(doc, "ds_trong", None, not_rated="dong_khong_xep_loai")
     dk.signature_table(doc, None, _signer("{{ dong_ngay_trong }}", "{{ nguoi_nhan_xet.chuc_vu_hoa or nhan.ky_quan_ly }}",
                                           "{{ nguoi_nhan_xet.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
     dk.p_tag(doc, "endif")
@@ -319,7 +324,7 @@ def build_phieu(form: Form):
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Kết quả xếp loại chất lượng")
-    dk.level_choice(doc, "ds_ket_qua", "ket_qua")
+    dk.level_choice(doc, "ds_ket_qua", "ket_qua", not_rated="dong_khong_xep_loai")
     dk.signature_table(doc, None, _signer("{{ dong_ngay_quyet_dinh }}", "{{ nguoi_danh_gia.chuc_vu_hoa or nhan.ky_tham_quyen }}",
                                           "{{ nguoi_danh_gia.ho_ten }}"), widths_cm=RIGHT_SIGNER_CM)
     dk.keep_together_from(doc, decision)

@@ -78,6 +78,14 @@ _KXL = Label(
     GHI_CHU_KXL,
     "printed only when khong_xep_loai (worked < 6 months); wording is the project's own",
 )
+_KXL_LINE = Label(
+    "dong_khong_xep_loai",
+    "Không xếp loại (thời gian công tác trong năm chưa đủ 06 tháng; vẫn kiểm điểm thời gian công "
+    "tác trong năm).",
+    "[R] printed only when khong_xep_loai, INSTEAD of the four levels to choose in the self-rating, "
+    "the direct manager's part and the competent person's result (ND 90 Art. 2 cl. 3: not rated, "
+    "still reviewed); the project's own wording, UNCONFIRMED",
+)
 
 
 _MARK = Label(
@@ -157,6 +165,7 @@ MAU_01 = FormSpec(
         ),
         _THAM_QUYEN,
         _KXL,
+        _KXL_LINE,
         Label("doi_tuong", "CÁN BỘ", "[V2] last word of the title"),
         _MARK,
     ),
@@ -192,6 +201,7 @@ MAU_02 = FormSpec(
         *_section_iii_labels(),
         _THAM_QUYEN,
         _KXL,
+        _KXL_LINE,
         *_doi_tuong_labels("CÔNG CHỨC"),
         _MARK,
     ),
@@ -217,6 +227,7 @@ MAU_03 = FormSpec(
         *_section_iii_labels(),
         _THAM_QUYEN,
         _KXL,
+        _KXL_LINE,
         *_doi_tuong_labels("VIÊN CHỨC"),
         Label(
             "dong_cong_viec",
@@ -286,7 +297,7 @@ def _self_rating(doc, phan_ii: str) -> None:
     _answer(doc, "td.uu_diem")
     _answer(doc, "td.khuyet_diem")
     dk.item_heading(doc, "2.", "Tự xếp loại chất lượng")
-    dk.level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai")
+    dk.level_choice(doc, "ds_tu_xep_loai", "tu_xep_loai", not_rated="dong_khong_xep_loai")
     dk.signature_table(
         doc,
         None,
@@ -314,7 +325,7 @@ def _final(doc, heading: str | R) -> None:
     dk.item_heading(doc, "1.", "Nhận xét ưu, khuyết điểm")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "Kết quả đánh giá, xếp loại chất lượng")
-    dk.level_choice(doc, "ds_ket_qua", "ket_qua")
+    dk.level_choice(doc, "ds_ket_qua", "ket_qua", not_rated="dong_khong_xep_loai")
     # the competent evaluator (pipeline/forms/signers.py): never the person; left blank for
     # handwriting when unknown (the agency head with no superior in CoQuan)
     dk.signature_table(
@@ -339,7 +350,7 @@ def _section_iii(doc) -> None:
     dk.item_heading(doc, "1.", "{{ nhan.phan_iii_muc_1 }}")
     _answer(doc, "cham")
     dk.item_heading(doc, "2.", "{{ nhan.phan_iii_muc_2 }}")
-    dk.level_choice(doc, "ds_trong", None)
+    dk.level_choice(doc, "ds_trong", None, not_rated="dong_khong_xep_loai")
     dk.signature_table(
         doc,
         None,

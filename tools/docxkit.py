@@ -813,11 +813,20 @@ def level_list(doc, list_var: str, **kw):
     return add_paragraph(doc, *parts, left_cm=0.5, align="justify", **kw)
 
 
-def level_choice(doc, list_var: str, box_var: str | None) -> None:
+def level_choice(doc, list_var: str, box_var: str | None, *, not_rated: str | None = None) -> None:
     """A level to choose, the official way (:func:`level_list`, the chosen one underlined) or tick
     boxes (:func:`level_boxes`) when the form's label `cach_danh_dau_muc` says so (context
-    `o_danh_dau`). The last paragraph is kept with what follows (the signature)."""
-    p_tag(doc, "if o_danh_dau")
+    `o_danh_dau`). The last paragraph is kept with what follows (the signature).
+
+    ``not_rated`` (a label key, e.g. "dong_khong_xep_loai"): when the context's `khong_xep_loai`
+    (someone not rated: under 06 months of work in the year) that label prints as one line instead
+    of the four levels, so no signer is offered a level to choose for him."""
+    if not_rated:
+        p_tag(doc, "if khong_xep_loai")
+        add_paragraph(doc, "{{ nhan." + not_rated + " }}", left_cm=0.5, align="justify", keep_next=True)
+        p_tag(doc, "elif o_danh_dau")
+    else:
+        p_tag(doc, "if o_danh_dau")
     level_boxes(doc, box_var, keep_next=True)
     p_tag(doc, "else")
     level_list(doc, list_var, keep_next=True)
