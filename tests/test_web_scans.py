@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
-from web_pages import browser_login, in_chromium, logged_in  # noqa: E402
+from web_pages import browser_login, in_chromium, logged_in, reception_done  # noqa: E402
 from web_pages import csrf as _csrf  # noqa: E402
 
 from bench.scans import form_pages, scanned, write_pdf  # noqa: E402
@@ -64,6 +64,15 @@ def server(tmp_path, outputs):
     shutil.copytree(outputs["moi"], out, symlinks=True)
     app = create_app(data, start_queue=False)
     return app, app.extensions["hoso_store"]
+
+
+@pytest.fixture(autouse=True)
+def _answered_in_the_request(monkeypatch):
+    """The POST waits for its reception however long it takes (a loaded machine files a dossier's pages in more than
+    QUICK_BUILD_S): its page is the result; the tests of the reception's own page set the wait to 0."""
+    from pipeline.web import app as web
+
+    monkeypatch.setenv(web.QUICK_BUILD_ENV, "300")
 
 
 def _login(app, name: str = "vt"):
@@ -386,10 +395,16 @@ def test_a_reception_running_when_the_server_stopped_is_failed_at_start_up(serve
     assert not (store.output_dir("VP") / "da_ky").exists()
 
 
-def test_the_result_page_in_a_real_browser(server, outputs, tmp_path):
+def test_the_result_page_in_a_real_browser(server, outputs, tmp_path, monkeypatch):
     """Headless Chromium at 1366×768 and as a phone (390 px): the scans chosen in the file field, the result
-    readable, nothing wider than the screen; screenshots kept when HOSO_WEB_SCREENSHOTS names a folder."""
+    readable, nothing wider than the screen; screenshots kept when HOSO_WEB_SCREENSHOTS names a folder. The POST
+    does not wait (QUICK_BUILD_ENV 0): the browser is led to the reception's page, which reloads itself until the
+    result."""
     import os
+
+    from pipeline.web import app as web
+
+    monkeypatch.setenv(web.QUICK_BUILD_ENV, "0")
 
     from selenium.webdriver.common.by import By
 
@@ -418,6 +433,8 @@ def test_the_result_page_in_a_real_browser(server, outputs, tmp_path):
                 d.get(base + "/ho-so/nhan-ban-ky")
             d.find_element(By.ID, "quet").send_keys("\n".join(files))
             d.find_element(By.CSS_SELECTOR, "#gui_quet button[type=submit]").click()
+            reception_done(d)
+            assert "/ho-so/nhan-ban-ky/" in d.current_url, d.current_url  # the reception's own page
             summary = d.find_element(By.ID, "tom_tat").text
             assert "xếp" in summary and "trang vào hồ sơ" in summary, summary
             assert "Trần Thị Bình (NS-02)" in d.find_element(By.ID, "da_xep").text
