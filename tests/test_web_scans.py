@@ -393,6 +393,15 @@ def test_a_reception_running_when_the_server_stopped_is_failed_at_start_up(serve
             "quét; các trang đã xếp trước vẫn giữ nguyên.") in page.text
     assert 'id="dang_nhan"' not in c.get("/ho-so/nhan-ban-ky").text  # nothing runs: a new stack is taken
     assert not (store.output_dir("VP") / "da_ky").exists()
+    # a file saying «dang_chay» whose thread is gone from a running server (its end could not be written): failed in
+    # words when next looked at, not blocking the agency's receptions and builds until a restart
+    stale = receptions.new(agency, "vt", ["quét 2.pdf"])
+    (receptions.folder(agency, stale["id"]) / "1.pdf").write_bytes(b"%PDF-1.4 half")
+    c = _login(app)
+    page = c.get(f"/ho-so/nhan-ban-ky/{stale['id']}")
+    assert page.status_code == 200 and "refresh" not in page.text
+    assert "Lần nhận này dừng giữa chừng trên máy chủ nên không hoàn thành: gửi lại các tệp quét" in page.text
+    assert _kept(store) == [f"{rec['id']}/lan_nhan.json", f"{stale['id']}/lan_nhan.json"]
 
 
 def test_the_result_page_in_a_real_browser(server, outputs, tmp_path, monkeypatch):

@@ -175,7 +175,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.extensions["hoso_interrupted"] = interrupted
     # receptions of signed scans (pipeline/web/receptions.py): one left running by a stopped server is failed
     app.extensions["hoso_receptions_failed"] = receptions.fail_interrupted(data)
-    reception_lock = threading.Lock()  # a reception's check «none running» and its start: one at a time
+    reception_lock = threading.RLock()  # a reception's check «none running» and its start: one at a time
     reception_threads: dict[tuple[str, int], threading.Thread] = {}
     app.extensions["hoso_queue"] = (BuildQueue(store, jobs=build_jobs, cum=build_cum, warm=warm)
                                      if start_queue else None)
@@ -988,7 +988,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         year_confirmed = request.form.get("doi_nam") == "1"
         overwrite = request.form.get("ghi_de") == "1"
         # a reception of signed scans filing meanwhile holds the output folder: the build would fail on its lock
-        receiving = receptions.running(store.agency_dir(ma))
+        receiving = _running_reception(ma)
         if request.method == "POST":
             q = app.extensions["hoso_queue"]
             if upload is None:
@@ -1486,6 +1486,22 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return f"Tệp «{name}» có đuôi {suffix} nhưng không phải ảnh đọc được."
         return ""
 
+    def _running_reception(ma: str) -> dict[str, Any] | None:
+        """The agency's reception running in this server, if any. One whose file still says «dang_chay» though its
+        thread ended (its last state could not be written: a full disk) is failed in words, not left blocking the
+        agency's receptions and builds until a restart."""
+        agency_dir = store.agency_dir(ma)
+        state = receptions.running(agency_dir)
+        if state is None:
+            return None
+        with reception_lock:
+            alive = (ma, state["id"]) in reception_threads
+        if alive:
+            return state
+        receptions.fail(agency_dir, state, receptions.STOPPED)
+        receptions.drop_scans(agency_dir, state["id"])
+        return None
+
     def _reception_page(m: dict[str, Any] | None, **kw: Any) -> str:
         """nhan_ban_ky.html with what every state of the page gives it (the form's limits, the signed files, the
         agency's running reception and its last finished one)."""
@@ -1494,7 +1510,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         kw.setdefault("busy", None)
         kw.setdefault("error", "")
         kw.setdefault("rec", None)
-        kw.setdefault("running", receptions.running(agency_dir))
+        kw.setdefault("running", _running_reception(g.user["co_quan"]))
         last = receptions.last_finished(agency_dir) if kw["result"] is None and not kw["error"] else None
         kw["waiting"] = kw["rec"] is not None and kw["rec"].get("trang_thai") == receptions.RUNNING
         return render_template("nhan_ban_ky.html", m=m, files=_signed_files(), limit=MAX_UPLOAD // (1024 * 1024),
@@ -1573,8 +1589,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                    "quan để nhận vào hồ sơ.")
         role("van_thu")
         ma = g.user["co_quan"]
-        m = _manifest()
-        out = store.output_dir(ma)
+        m = _manifest()  # no output yet: 404
         agency_dir = store.agency_dir(ma)
         busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
         if request.method == "GET":
@@ -1600,35 +1615,42 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             if why:
                 return refused(why + " Chưa nhận tệp nào lần này.", 400)
         with reception_lock:  # one reception of the agency at a time (a second one would wait for the lock anyway)
-            other = receptions.running(agency_dir)
-            if other is not None:
-                return refused(f"Đang xếp các trang đã ký của lần nhận số {other['id']} (gửi lúc "
-                               f"{vietnam_time(other.get('bat_dau') or '')}): chưa nhận thêm lúc này. Hãy đợi lần nhận "
-                               "đó xong rồi gửi các tệp quét này.", 409)
-            rec: dict[str, Any] | None = None
-            try:
-                rec = receptions.new(agency_dir, g.user["ten"], shown)
-                paths: dict[Path, str] = {}
-                for k, (f, name) in enumerate(zip(sent, shown, strict=True), 1):
-                    path = receptions.folder(agency_dir, rec["id"]) / f"{k}{Path(name).suffix.lower()}"  # never the browser's name
-                    f.save(path)
-                    paths[path] = name
-            except OSError as exc:
-                if rec is not None:
-                    shutil.rmtree(receptions.folder(agency_dir, rec["id"]), ignore_errors=True)
-                raise NoRoom(description=f"Máy chủ chưa lưu được các tệp quét ({exc.strerror or exc}): báo quản trị "
-                                         "viên giải phóng dung lượng rồi gửi lại. Các trang đã nhận trước vẫn giữ "
-                                         "nguyên.") from exc
-            worker = threading.Thread(target=_reception_run, name=f"hoso-nhan-ban-ky-{ma}-{rec['id']}", daemon=True,
-                                      args=(ma, rec["id"], out, paths, (g.user["ten"], ma, ip())))
-            reception_threads[(ma, rec["id"])] = worker
-            worker.start()
+            other = _running_reception(ma)
+            started = _reception_start(ma, sent, shown) if other is None else None
+        if other is not None or started is None:
+            return refused(f"Đang xếp các trang đã ký của lần nhận số {other['id'] if other else '?'} (gửi lúc "
+                           f"{vietnam_time(other.get('bat_dau') or '') if other else '?'}): chưa nhận thêm lúc này. Hãy "
+                           "đợi lần nhận đó xong rồi gửi các tệp quét này.", 409)
+        rec_id, worker = started
         worker.join(_quick_wait())  # a small stack is filed in a second or two: its result shown at once
-        state = receptions.load(agency_dir, rec["id"])
+        state = receptions.load(agency_dir, rec_id)
         if state is None or state.get("trang_thai") == receptions.RUNNING:
-            return redirect(url_for("nhan_ban_ky_xem", rec_id=rec["id"]))
+            return redirect(url_for("nhan_ban_ky_xem", rec_id=rec_id))
         shown_state = _reception_result(state)
         return _reception_page(m, **shown_state), 200 if "result" in shown_state else 409
+
+    def _reception_start(ma: str, sent: list[FileStorage], shown: list[str]) -> tuple[int, threading.Thread]:
+        """A new reception of the agency (the caller holds `reception_lock` and saw none running): the files saved
+        in its folder, its thread started; its id and thread. 507 when the server cannot save them (nothing kept)."""
+        agency_dir, out = store.agency_dir(ma), store.output_dir(ma)
+        rec: dict[str, Any] | None = None
+        paths: dict[Path, str] = {}
+        try:
+            rec = receptions.new(agency_dir, g.user["ten"], shown)
+            for k, (f, name) in enumerate(zip(sent, shown, strict=True), 1):
+                path = receptions.folder(agency_dir, rec["id"]) / f"{k}{Path(name).suffix.lower()}"  # not the browser's
+                f.save(path)
+                paths[path] = name
+        except OSError as exc:
+            if rec is not None:
+                shutil.rmtree(receptions.folder(agency_dir, rec["id"]), ignore_errors=True)
+            raise NoRoom(description=f"Máy chủ chưa lưu được các tệp quét ({exc.strerror or exc}): báo quản trị viên "
+                                     "giải phóng dung lượng rồi gửi lại. Các trang đã nhận trước vẫn giữ nguyên.") from exc
+        worker = threading.Thread(target=_reception_run, name=f"hoso-nhan-ban-ky-{ma}-{rec['id']}", daemon=True,
+                                  args=(ma, rec["id"], out, paths, (g.user["ten"], ma, ip())))
+        reception_threads[(ma, rec["id"])] = worker
+        worker.start()
+        return rec["id"], worker
 
     @app.route("/ho-so/nhan-ban-ky/<int:rec_id>")
     def nhan_ban_ky_xem(rec_id: int) -> ResponseReturnValue:
@@ -1640,6 +1662,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         state = receptions.load(store.agency_dir(g.user["co_quan"]), rec_id)
         if state is None:
             abort(404)
+        if state.get("trang_thai") == receptions.RUNNING and _running_reception(g.user["co_quan"]) is None:
+            state = receptions.load(store.agency_dir(g.user["co_quan"]), rec_id) or state  # failed just now
         m = _manifest()
         if state.get("trang_thai") == receptions.RUNNING:
             return _reception_page(m, rec=state, running=state)

@@ -30,6 +30,8 @@ from pipeline.web.store import now, safe_code
 FOLDER = "nhan_quet"
 STATE = "lan_nhan.json"
 RUNNING, DONE, FAILED = "dang_chay", "xong", "loi"
+STOPPED = ("Lần nhận này dừng giữa chừng trên máy chủ nên không hoàn thành: gửi lại các tệp quét; các trang đã xếp "
+           "trước vẫn giữ nguyên.")
 RESTARTED = ("Máy chủ khởi động lại khi đang xếp trang của lần nhận này nên lần nhận không hoàn thành: gửi lại các tệp "
              "quét; các trang đã xếp trước vẫn giữ nguyên.")
 
@@ -67,12 +69,18 @@ def ids(agency_dir: Path) -> list[int]:
 
 
 def running(agency_dir: Path) -> dict[str, Any] | None:
-    """The agency's reception still running, if any."""
-    for rec_id in ids(agency_dir):
-        state = load(agency_dir, rec_id)
-        if state is not None and state.get("trang_thai") == RUNNING:
-            return state
-    return None
+    """The agency's reception still running, if any: only its newest can be (a reception starts only when none runs,
+    under the next id; those a stopped server left are failed at start-up), so one file is read, not the season's."""
+    newest = ids(agency_dir)[:1]
+    state = load(agency_dir, newest[0]) if newest else None
+    return state if state is not None and state.get("trang_thai") == RUNNING else None
+
+
+def fail(agency_dir: Path, state: dict[str, Any], words: str) -> None:
+    """`state` marked failed with `words` (best effort: a disk that cannot be written leaves it as it was)."""
+    state.update(trang_thai=FAILED, ket_thuc=now(), loi=words)
+    with contextlib.suppress(OSError):
+        save(agency_dir, state)
 
 
 def last_finished(agency_dir: Path) -> dict[str, Any] | None:
@@ -131,10 +139,8 @@ def fail_interrupted(data: Path) -> int:
             state = load(agency_dir, rec_id)
             if state is None or state.get("trang_thai") != RUNNING:
                 continue
-            state.update(trang_thai=FAILED, ket_thuc=now(), loi=RESTARTED)
-            with contextlib.suppress(OSError):
-                save(agency_dir, state)
-                failed += 1
+            fail(agency_dir, state, RESTARTED)
+            failed += 1
             drop_scans(agency_dir, rec_id)
     return failed
 
