@@ -326,7 +326,7 @@ def test_a_reception_longer_than_the_wait_shows_its_progress_then_the_same_resul
     assert r.status_code == 302 and r.headers["Location"].endswith("/ho-so/nhan-ban-ky/1")
     assert started.wait(30)
     page = c.get("/ho-so/nhan-ban-ky/1")
-    assert page.status_code == 200 and '<meta http-equiv="refresh" content="2">' in page.text
+    assert page.status_code == 200 and '<meta http-equiv="refresh" content="1">' in page.text
     flat = _flat(page.text)
     assert "Đang xếp các trang đã ký vào hồ sơ…" in flat and "xấp quét 1.pdf ns02.pdf" in flat
     assert "đừng gửi lại các tệp này" in flat and 'id="gui_quet"' not in page.text and 'id="ket_qua_nhan"' not in page.text

@@ -47,7 +47,7 @@ def browser_login(d: Any, base: str, name: str, password: str) -> None:
 def reception_done(d: Any, timeout: float = 120) -> None:
     """After «Nhận vào hồ sơ» was clicked: wait until the browser `d` shows the reception's result or refusal (a stack
     filed within the request's wait is answered at once; a longer one leads to its page, «Đang xếp…», which reloads
-    itself every 2 s until the result)."""
+    itself every second until the result)."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
