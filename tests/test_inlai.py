@@ -194,7 +194,7 @@ def test_the_web_changes_page_says_the_unit_code_changed_and_lists_nothing_to_si
 
 
 def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_of_dossiers_gone(
-        factory_books, cache_dir, tmp_path):
+        factory_books, cache_dir, tmp_path, monkeypatch):
     """The clerk files NS-01's and NS-03's signed pages on «Nhận bản đã ký», then the workbook's unit code HC is
     corrected to HCN and NS-03 left out, the output rebuilt; she sends NS-02's scan. The page says, as the
     console does, that NS-01's pages filed before now follow the new code, and that NS-03's pages belong to no
@@ -216,6 +216,9 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
     shutil.copytree(factory_books["out"], out, symlinks=True)
     app = create_app(tmp_path / "du_lieu", start_queue=False)
     c = logged_in(app, "vt", "mat-khau-du-dai-9")
+    from pipeline.web.app import QUICK_BUILD_ENV
+
+    monkeypatch.setenv(QUICK_BUILD_ENV, "300")  # each POST shows its result (it waits for its reception to end)
 
     def send(person: str, seed: int) -> str:
         rng = random.Random(seed)

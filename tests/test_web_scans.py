@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
-from web_pages import browser_login, in_chromium, logged_in  # noqa: E402
+from web_pages import browser_login, in_chromium, logged_in, reception_done  # noqa: E402
 from web_pages import csrf as _csrf  # noqa: E402
 
 from bench.scans import form_pages, scanned, write_pdf  # noqa: E402
@@ -66,6 +66,15 @@ def server(tmp_path, outputs):
     return app, app.extensions["hoso_store"]
 
 
+@pytest.fixture(autouse=True)
+def _answered_in_the_request(monkeypatch):
+    """The POST waits for its reception however long it takes (a loaded machine files a dossier's pages in more than
+    QUICK_BUILD_S): its page is the result; the tests of the reception's own page set the wait to 0."""
+    from pipeline.web import app as web
+
+    monkeypatch.setenv(web.QUICK_BUILD_ENV, "300")
+
+
 def _login(app, name: str = "vt"):
     return logged_in(app, name, PASSWORD)
 
@@ -100,6 +109,21 @@ def _flat(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+def _kept(store) -> list[str]:
+    """The files left under the agency's receptions folder."""
+    base = store.agency_dir("VP") / "nhan_quet"
+    return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
+
+
+def _section(html: str) -> str:
+    """The result's section of a reception's page, as text."""
+    import re
+
+    found = re.search(r'<section id="ket_qua_nhan">.*?</section>', html, re.S)
+    assert found is not None, html
+    return _flat(found.group(0))
+
+
 def test_a_signed_page_is_filed_and_then_shown_on_the_person_s_page(server, outputs, tmp_path):
     app, store = server
     c = _login(app)
@@ -115,8 +139,15 @@ def test_a_signed_page_is_filed_and_then_shown_on_the_person_s_page(server, outp
     assert f"Đã đọc {expected} trang quét trong 1 tệp" in page and f"xếp {expected} trang vào hồ sơ" in page
     assert f"Nguyễn Văn An (NS-01) {expected}/{expected} đủ trang" in page
     assert 'id="khong_xep_duoc"' not in r.text and 'id="can_ky_lai"' not in r.text
-    # the uploads went to a temporary folder of the agency, removed after; nothing under the browser's name
-    assert list((store.agency_dir("VP") / "nhan_quet").iterdir()) == []
+    # the uploads went to the reception's folder of the agency, removed after (its page's state kept); nothing under
+    # the browser's name
+    assert _kept(store) == ["1/lan_nhan.json"]
+    # the reception's own page (linked from the result) shows the same result again, after a reload too
+    assert 'href="/ho-so/nhan-ban-ky/1"' in r.text
+    for _ in range(2):
+        again = c.get("/ho-so/nhan-ban-ky/1")
+        assert again.status_code == 200 and "refresh" not in again.text
+        assert _section(again.text) == _section(r.text)
     # the person's page links their signed copy, which is the scanned pages in dossier order
     person = c.get("/ho-so/nguoi/NS-01").text
     assert 'id="ban_da_ky"' in person and "/da-ky/HC/NS-01.pdf" in person
@@ -156,10 +187,13 @@ def test_a_signed_page_is_filed_and_then_shown_on_the_person_s_page(server, outp
     r = _send(dv, [scan])
     assert r.status_code == 403 and "văn thư cơ quan" in r.text
     assert dv.get("/ho-so/nhan-ban-ky").status_code == 403
+    seen = dv.get("/ho-so/nhan-ban-ky/1")  # the result names every unit's people: not hers
+    assert seen.status_code == 403 and "văn thư cơ quan" in seen.text and "Nguyễn Văn An" not in seen.text
     # another agency: none of it exists
     other = _login(app, "khac")
     assert other.get("/da-ky/HC/NS-01.pdf").status_code == 404
     assert other.get("/da-ky/bao_cao_nhan_ban_ky.xlsx").status_code == 404
+    assert other.get("/ho-so/nhan-ban-ky/1").status_code == 404  # VP's reception: no such one of SO's
     assert _send(other, [scan]).status_code == 404  # no dossiers of its own to file into
     assert (store.output_dir("SO") / "da_ky").exists() is False
 
@@ -258,15 +292,128 @@ def test_refusals(server, outputs, tmp_path, monkeypatch):
         r = _send(c, [scan])
     assert r.status_code == 409 and "đang được ghi" in r.text and "chưa xếp trang nào lần này" in r.text
     assert str(out) not in r.text and untouched()
-    assert list((store.agency_dir("VP") / "nhan_quet").iterdir()) == []
+    assert _kept(store) == ["1/lan_nhan.json"]  # the scans removed; the refusal's page kept
+    assert "chưa xếp trang nào lần này" in c.get("/ho-so/nhan-ban-ky/1").text
     # then it files
     assert _send(c, [scan]).status_code == 200 and (out / "da_ky" / "HC" / "NS-01.pdf").is_file()
 
 
-def test_the_result_page_in_a_real_browser(server, outputs, tmp_path):
+def test_a_reception_longer_than_the_wait_shows_its_progress_then_the_same_result(server, tmp_path, monkeypatch):
+    """A stack that takes longer than the request waits (QUICK_BUILD_ENV 0; `receive` held until the test lets it
+    go): the POST leads to the reception's page, «Đang xếp…» with the files' names, refreshing itself; meanwhile a
+    second stack and a build are refused in words, another agency does not see it; then the page shows the result as
+    the POST's page would, audited once with its counts."""
+    import threading
+
+    from pipeline.scan import sort
+    from pipeline.web import app as web
+
+    app, store = server
+    c = _login(app)
+    out = store.output_dir("VP")
+    scan = _scan(out, "NS-01", tmp_path, "xấp quét 1.pdf", pages=2)
+    go, started = threading.Event(), threading.Event()
+    real = sort.receive
+
+    def slow(outdir, scans, names=None):
+        started.set()
+        assert go.wait(60)
+        return real(outdir, scans, names)
+
+    monkeypatch.setattr(sort, "receive", slow)
+    monkeypatch.setenv(web.QUICK_BUILD_ENV, "0")
+    r = _send(c, [scan, _scan(out, "NS-02", tmp_path, "ns02.pdf", pages=1)])
+    assert r.status_code == 302 and r.headers["Location"].endswith("/ho-so/nhan-ban-ky/1")
+    assert started.wait(30)
+    page = c.get("/ho-so/nhan-ban-ky/1")
+    assert page.status_code == 200 and '<meta http-equiv="refresh" content="1">' in page.text
+    flat = _flat(page.text)
+    assert "Đang xếp các trang đã ký vào hồ sơ…" in flat and "xấp quét 1.pdf ns02.pdf" in flat
+    assert "đừng gửi lại các tệp này" in flat and 'id="gui_quet"' not in page.text and 'id="ket_qua_nhan"' not in page.text
+    # the scans are saved under the reception's id, by number, not by the browser's names
+    assert _kept(store) == ["1/1.pdf", "1/2.pdf", "1/lan_nhan.json"]
+    # meanwhile: the form says a reception runs, a second stack is refused (409, words), nothing of it kept
+    assert 'href="/ho-so/nhan-ban-ky/1"' in c.get("/ho-so/nhan-ban-ky").text.split('id="dang_nhan"')[1]
+    second = _send(c, [scan])
+    assert second.status_code == 409 and "Đang xếp các trang đã ký của lần nhận số 1" in _flat(second.text)
+    assert "Hãy đợi lần nhận đó xong rồi gửi các tệp quét này." in _flat(second.text)
+    # a build asked for meanwhile is refused in words (it would fail on the output folder's lock)
+    store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) VALUES "
+            "('VP', 'so.xlsx', '2026-12-07 01:00:00+00:00', 'vt', 0, 0, '[]')")
+    build = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})
+    assert build.status_code == 409 and "Chưa tạo hồ sơ. Đang xếp các trang đã ký của lần nhận bản quét số 1" in \
+        _flat(build.text)
+    assert not store.q("SELECT 1 FROM lan_tao")
+    # another agency's clerk: that reception does not exist; nor does a number that is not one
+    other = _login(app, "khac")
+    assert other.get("/ho-so/nhan-ban-ky/1").status_code == 404
+    for url in ("/ho-so/nhan-ban-ky/0", "/ho-so/nhan-ban-ky/2", "/ho-so/nhan-ban-ky/-1", "/ho-so/nhan-ban-ky/1.json",
+                "/ho-so/nhan-ban-ky/..%2F..%2Fso", "/ho-so/nhan-ban-ky/99999999999999999999"):
+        assert c.get(url).status_code == 404, url
+    go.set()
+    for _ in range(600):
+        done = c.get("/ho-so/nhan-ban-ky/1")
+        if 'id="ket_qua_nhan"' in done.text:
+            break
+        import time
+
+        time.sleep(0.1)
+    assert "refresh" not in done.text
+    flat = _flat(done.text)
+    assert "Đã đọc 3 trang quét trong 2 tệp (3 trang mới): xếp 3 trang vào hồ sơ" in flat, flat
+    assert "Nguyễn Văn An (NS-01)" in flat and "Trần Thị Bình (NS-02)" in flat and 'id="bao_cao"' in done.text
+    assert _kept(store) == ["1/lan_nhan.json"]
+    assert (out / "da_ky" / "HC" / "NS-01.pdf").is_file()
+    [line] = store.q("SELECT chi_tiet, tai_khoan, co_quan FROM nhat_ky WHERE hanh_dong='nhan_ban_ky'")
+    assert (line["tai_khoan"], line["co_quan"]) == ("vt", "VP")
+    counts = json.loads(line["chi_tiet"])
+    assert (counts["so_tep"], counts["trang_doc"], counts["xep_vao_ho_so"]) == (2, 3, 3)
+    # reloaded: the same page; the form's page links it as the last reception
+    assert _section(c.get("/ho-so/nhan-ban-ky/1").text) == _section(done.text)
+    assert 'id="lan_nhan_truoc"' in c.get("/ho-so/nhan-ban-ky").text
+
+
+def test_a_reception_running_when_the_server_stopped_is_failed_at_start_up(server, tmp_path):
+    """A server stopped while a reception ran leaves it «dang_chay» with its scans: the next start marks it failed in
+    words (send the scans again; the pages filed before stay) and removes the scans; the output is untouched."""
+    from pipeline.web import receptions
+    from pipeline.web.app import create_app
+
+    app, store = server
+    agency = store.agency_dir("VP")
+    rec = receptions.new(agency, "vt", ["quét.pdf"])
+    (receptions.folder(agency, rec["id"]) / "1.pdf").write_bytes(b"%PDF-1.4 half")
+    again = create_app(store.data, start_queue=False)
+    assert again.extensions["hoso_receptions_failed"] == 1
+    assert _kept(store) == [f"{rec['id']}/lan_nhan.json"]
+    c = _login(again)
+    page = c.get(f"/ho-so/nhan-ban-ky/{rec['id']}")
+    assert page.status_code == 200 and "refresh" not in page.text
+    assert ("Máy chủ khởi động lại khi đang xếp trang của lần nhận này nên lần nhận không hoàn thành: gửi lại các tệp "
+            "quét; các trang đã xếp trước vẫn giữ nguyên.") in page.text
+    assert 'id="dang_nhan"' not in c.get("/ho-so/nhan-ban-ky").text  # nothing runs: a new stack is taken
+    assert not (store.output_dir("VP") / "da_ky").exists()
+    # a file saying «dang_chay» whose thread is gone from a running server (its end could not be written): failed in
+    # words when next looked at, not blocking the agency's receptions and builds until a restart
+    stale = receptions.new(agency, "vt", ["quét 2.pdf"])
+    (receptions.folder(agency, stale["id"]) / "1.pdf").write_bytes(b"%PDF-1.4 half")
+    c = _login(app)
+    page = c.get(f"/ho-so/nhan-ban-ky/{stale['id']}")
+    assert page.status_code == 200 and "refresh" not in page.text
+    assert "Lần nhận này dừng giữa chừng trên máy chủ nên không hoàn thành: gửi lại các tệp quét" in page.text
+    assert _kept(store) == [f"{rec['id']}/lan_nhan.json", f"{stale['id']}/lan_nhan.json"]
+
+
+def test_the_result_page_in_a_real_browser(server, outputs, tmp_path, monkeypatch):
     """Headless Chromium at 1366×768 and as a phone (390 px): the scans chosen in the file field, the result
-    readable, nothing wider than the screen; screenshots kept when HOSO_WEB_SCREENSHOTS names a folder."""
+    readable, nothing wider than the screen; screenshots kept when HOSO_WEB_SCREENSHOTS names a folder. The POST
+    does not wait (QUICK_BUILD_ENV 0): the browser is led to the reception's page, which reloads itself until the
+    result."""
     import os
+
+    from pipeline.web import app as web
+
+    monkeypatch.setenv(web.QUICK_BUILD_ENV, "0")
 
     from selenium.webdriver.common.by import By
 
@@ -295,6 +442,8 @@ def test_the_result_page_in_a_real_browser(server, outputs, tmp_path):
                 d.get(base + "/ho-so/nhan-ban-ky")
             d.find_element(By.ID, "quet").send_keys("\n".join(files))
             d.find_element(By.CSS_SELECTOR, "#gui_quet button[type=submit]").click()
+            reception_done(d)
+            assert "/ho-so/nhan-ban-ky/" in d.current_url, d.current_url  # the reception's own page
             summary = d.find_element(By.ID, "tom_tat").text
             assert "xếp" in summary and "trang vào hồ sơ" in summary, summary
             assert "Trần Thị Bình (NS-02)" in d.find_element(By.ID, "da_xep").text

@@ -33,7 +33,7 @@ import trung_tam_2026 as tt  # noqa: E402
 import workbook_factory as wf  # noqa: E402
 from kpi_exports import _cp1258  # noqa: E402
 from test_web import Client, _as_client, _click_and_wait, served  # noqa: E402
-from web_pages import chromium  # noqa: E402
+from web_pages import chromium, reception_done  # noqa: E402
 
 from bench.scans import form_pages, scanned, write_pdf  # noqa: E402
 
@@ -257,6 +257,7 @@ def test_the_centre_s_journey(server, browser, tmp_path):
     d.get(base + "/ho-so/nhan-ban-ky")
     d.find_element(By.ID, "quet").send_keys(str(scan))
     d.find_element(By.CSS_SELECTOR, "#gui_quet button[type=submit]").click()
+    reception_done(d)
     assert f"xếp {len(sheets)} trang vào hồ sơ" in d.find_element(By.ID, "tom_tat").text
     filed = d.find_element(By.ID, "da_xep").text
     assert "Trần Thị Ngọc Ánh (TT-06)" in filed and "Nguyễn Thị Thu Hà (TT-10)" in filed

@@ -26,7 +26,7 @@ import kpi_exports  # noqa: E402
 import workbook_factory as factory  # noqa: E402
 from test_webso import PASSWORD, _clerk_builds, _csrf, _so, _workbook  # noqa: E402
 from test_webso import server as school_server  # noqa: E402,F401  (the fixture, under another name)
-from web_pages import browser_login, in_chromium  # noqa: E402
+from web_pages import browser_login, in_chromium, reception_done  # noqa: E402
 
 from pipeline.resources import sample_workbook  # noqa: E402
 
@@ -200,6 +200,7 @@ def test_the_dossiers_filed_from_scans_are_cards_on_a_phone(built_hc, tmp_path):
             d.get(base + "/ho-so/nhan-ban-ky")
             d.find_element(By.ID, "quet").send_keys(str(scan))
             d.find_element(By.CSS_SELECTOR, "#gui_quet button[type=submit]").click()
+            reception_done(d)
             assert f"xếp {len(sheets)} trang vào hồ sơ" in d.find_element(By.ID, "tom_tat").text
             assert _fits_the_phone(d)
             cells = d.find_elements(By.CSS_SELECTOR, "#da_xep tbody tr:first-child td")

@@ -44,6 +44,18 @@ def browser_login(d: Any, base: str, name: str, password: str) -> None:
                                    and drv.execute_script("return document.readyState") == "complete")
 
 
+def reception_done(d: Any, timeout: float = 120) -> None:
+    """After «Nhận vào hồ sơ» was clicked: wait until the browser `d` shows the reception's result or refusal (a stack
+    filed within the request's wait is answered at once; a longer one leads to its page, «Đang xếp…», which reloads
+    itself every second until the result)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(d, timeout, poll_frequency=0.2).until(
+        lambda drv: drv.find_elements(By.CSS_SELECTOR, "#tom_tat, #loi_nhan")
+        and drv.execute_script("return document.readyState") == "complete")
+
+
 def chromium(width: int = 1366, height: int = 768, lang: str | None = "vi-VN") -> Any:
     """Debian's headless Chromium driven by its chromedriver, at `width`×`height`; the caller quits it."""
     import shutil

@@ -31,6 +31,7 @@ import secrets
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -42,7 +43,7 @@ from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
 from pipeline import clock, output_guard, portable
-from pipeline.web import accounts, own_forms, province_words
+from pipeline.web import accounts, own_forms, province_words, receptions
 from pipeline.web.jobs import BuildQueue, page_words
 from pipeline.web.store import (
     ROLE_WORDS,
@@ -149,6 +150,14 @@ class NoRoom(HTTPException):
     code = 507
 
 
+def _quick_wait() -> float:
+    """How long a request waits for its build or reception to end (QUICK_BUILD_S, or QUICK_BUILD_ENV's seconds)."""
+    try:
+        return max(0.0, float(os.environ.get(QUICK_BUILD_ENV, QUICK_BUILD_S)))
+    except ValueError:
+        return QUICK_BUILD_S
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -164,6 +173,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         store.prune_thumbnails(agency["ma"])
     app.extensions["hoso_store"] = store
     app.extensions["hoso_interrupted"] = interrupted
+    # receptions of signed scans (pipeline/web/receptions.py): one left running by a stopped server is failed
+    app.extensions["hoso_receptions_failed"] = receptions.fail_interrupted(data)
+    reception_lock = threading.RLock()  # a reception's check «none running» and its start: one at a time
+    reception_threads: dict[tuple[str, int], threading.Thread] = {}
     app.extensions["hoso_queue"] = (BuildQueue(store, jobs=build_jobs, cum=build_cum, warm=warm)
                                      if start_queue else None)
     if behind_proxy:
@@ -196,7 +209,12 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return store.one("SELECT 1 FROM nhat_ky WHERE hanh_dong='dang_nhap' AND tai_khoan=? AND ip=? AND luc>? "
                          "LIMIT 1", name, ip(), since) is not None
 
-    def audit(action: str, detail: str = "") -> None:
+    def audit(action: str, detail: str = "", *, who: tuple[str, str, str] | None = None) -> None:
+        """A line of the audit log by the session's account; `who` (account, agency, address): outside a request
+        (a reception's thread), by the account that asked for it."""
+        if who is not None:
+            store.audit(*who, action, detail)
+            return
         user = getattr(g, "user", None)
         store.audit(user["ten"] if user else "-", user["co_quan"] if user else "-", ip(), action, detail)
 
@@ -969,9 +987,20 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         confirmed = request.form.get("doi_co_quan") == "1"
         year_confirmed = request.form.get("doi_nam") == "1"
         overwrite = request.form.get("ghi_de") == "1"
+        # a reception of signed scans filing meanwhile holds the output folder: the build would fail on its lock
+        receiving = _running_reception(ma)
         if request.method == "POST":
             q = app.extensions["hoso_queue"]
-            if upload is None or q is None:
+            if upload is None:
+                abort(400)
+            if receiving is not None:
+                return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
+                                       edited_words=_edited_words(ma, edited[:10]), refused=True,
+                                       newer_broken=_newer_broken(upload), basis=upload,
+                                       basis_what="hồ sơ sẽ được tạo từ sổ", receiving=receiving,
+                                       own_set=own_forms.in_use(store.agency_dir(ma)) is not None,
+                                       forms_updated=_forms_updated(ma)), 409
+            if q is None:
                 abort(400)
             if ((clash is not None and not confirmed) or (year is not None and not year_confirmed)
                     or (edited and not overwrite)):
@@ -982,8 +1011,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
                                        edited_words=_edited_words(ma, edited[:10]), refused=True,
                                        newer_broken=_newer_broken(upload), basis=upload,
-                                       basis_what="hồ sơ sẽ được tạo từ sổ",
-                               own_set=own_forms.in_use(store.agency_dir(ma)) is not None,
+                                       basis_what="hồ sơ sẽ được tạo từ sổ", receiving=None,
+                                       own_set=own_forms.in_use(store.agency_dir(ma)) is not None,
                                        forms_updated=_forms_updated(ma)), 409
             build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed,
                                 doi_nam=year is not None and year_confirmed, ghi_de=bool(edited) and overwrite)
@@ -1003,7 +1032,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
                                edited_words=_edited_words(ma, edited[:10]), refused=False,
                                newer_broken=_newer_broken(upload), basis=upload,
-                               basis_what="hồ sơ sẽ được tạo từ sổ",
+                               basis_what="hồ sơ sẽ được tạo từ sổ", receiving=receiving,
                                own_set=own_forms.in_use(store.agency_dir(ma)) is not None,
                                forms_updated=_forms_updated(ma))
 
@@ -1021,11 +1050,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     def _wait_briefly(build_id: int) -> None:
         """Up to QUICK_BUILD_S for the build to end, so that the clerk is shown a quick rebuild done
         rather than a page that refreshes itself once more; a longer build's page shows its progress."""
-        try:
-            wait = max(0.0, float(os.environ.get(QUICK_BUILD_ENV, QUICK_BUILD_S)))
-        except ValueError:
-            wait = QUICK_BUILD_S
-        until = time.monotonic() + wait
+        until = time.monotonic() + _quick_wait()
         while time.monotonic() < until:
             row = store.one("SELECT trang_thai FROM lan_tao WHERE id=?", build_id)
             if row is None or row["trang_thai"] not in ("cho", "dang_chay"):
@@ -1475,31 +1500,118 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return f"Tệp «{name}» có đuôi {suffix} nhưng không phải ảnh đọc được."
         return ""
 
-    @app.route("/ho-so/nhan-ban-ky", methods=["GET", "POST"])
-    def nhan_ban_ky() -> ResponseReturnValue:
-        """Scanned signed pages filed into the dossiers (`pipeline.scan.sort.receive`): the agency clerk's.
-        A unit clerk is refused: a stack of scans holds any unit's pages and `receive` files them all."""
+    def _running_reception(ma: str) -> dict[str, Any] | None:
+        """The agency's reception running in this server, if any. One whose file still says «dang_chay» though its
+        thread ended (its last state could not be written: a full disk) is failed in words, not left blocking the
+        agency's receptions and builds until a restart."""
+        agency_dir = store.agency_dir(ma)
+        state = receptions.running(agency_dir)
+        if state is None:
+            return None
+        with reception_lock:
+            alive = (ma, state["id"]) in reception_threads
+        if alive:
+            return state
+        receptions.fail(agency_dir, state, receptions.STOPPED)
+        receptions.drop_scans(agency_dir, state["id"])
+        return None
+
+    def _reception_page(m: dict[str, Any] | None, **kw: Any) -> str:
+        """nhan_ban_ky.html with what every state of the page gives it (the form's limits, the signed files, the
+        agency's running reception and its last finished one)."""
+        agency_dir = store.agency_dir(g.user["co_quan"])
+        kw.setdefault("result", None)
+        kw.setdefault("busy", None)
+        kw.setdefault("error", "")
+        kw.setdefault("rec", None)
+        kw.setdefault("running", _running_reception(g.user["co_quan"]))
+        last = receptions.last_finished(agency_dir) if kw["result"] is None and not kw["error"] else None
+        kw["waiting"] = kw["rec"] is not None and kw["rec"].get("trang_thai") == receptions.RUNNING
+        return render_template("nhan_ban_ky.html", m=m, files=_signed_files(), limit=MAX_UPLOAD // (1024 * 1024),
+                               max_files=MAX_SCAN_FILES, last=last, **kw)
+
+    def _reception_result(state: dict[str, Any]) -> dict[str, Any]:
+        """The template's arguments of a reception that ended: its result (counts, names) or its refusal's words."""
+        if state.get("trang_thai") == receptions.DONE and isinstance(state.get("ket_qua"), dict):
+            names = {p["ma_so"]: p.get("ho_ten", "") for p in (_ratings() or {}).get("nguoi", [])}
+            return {"result": receptions.result_of(state["ket_qua"]), "counts": state.get("dem") or {},
+                    "names": names, "rec": state}
+        return {"error": str(state.get("loi") or "Lần nhận này không hoàn thành: gửi lại các tệp quét."),
+                "rec": state}
+
+    def _reception_run(ma: str, rec_id: int, out: Path, paths: dict[Path, str], who: tuple[str, str, str]) -> None:
+        """A reception's thread: `receive`, then its state (the page's result or refusal) and its audit line;
+        the saved scans removed whatever happens."""
         from pipeline.errors import HosoError
         from pipeline.scan.sort import receive
 
+        agency_dir = store.agency_dir(ma)
+        state = receptions.load(agency_dir, rec_id) or {"id": rec_id, "tep": list(paths.values())}
+        try:
+            try:
+                result = receive(out, list(paths), paths)
+            except HosoError as exc:
+                said = str(exc)
+                for path, name in paths.items():
+                    said = said.replace(f"«{path}»", f"«{name}»")
+                if said.startswith("Một lệnh hoso khác đang ghi vào"):  # receive's folder lock: its CLI words
+                    said = ("Hồ sơ của cơ quan đang được ghi (một lần tạo hồ sơ hoặc một lần nhận bản quét khác đang "
+                            "chạy): chưa xếp trang nào lần này. Hãy đợi ít phút rồi gửi lại các tệp quét.")
+                said = said.replace(f"«{out}»", "thư mục hồ sơ trên máy chủ").replace(str(out), "thư mục hồ sơ")
+                said = said.replace("hoso nhan-ban-ky", "«Nhận bản đã ký»")
+                audit("nhan_ban_ky_loi", said[:300], who=who)
+                state.update(trang_thai=receptions.FAILED, ket_thuc=now(), loi=said)
+                receptions.save(agency_dir, state)
+                return
+            # the page's numbers: this run's pages filed (not the filed total's change, which pages set aside to
+            # sign again lower), those moved to the unit's new code, those kept of dossiers the output no longer has
+            counts = {"so_tep": len(paths), "trang_doc": result.read, "trang_moi": result.new,
+                      "xep_vao_ho_so": result.filed, "khong_xep_duoc": len(result.unreadable),
+                      "can_ky_lai": len(result.outdated), "trang_trang": result.blank, "trang_bia": result.covers,
+                      "ho_so_theo_ma_moi": len(result.moved), "trang_theo_ma_moi": result.moved_pages,
+                      "ho_so_khong_con": len(result.left), "trang_khong_con": result.left_pages}
+            audit("nhan_ban_ky", json.dumps(counts, ensure_ascii=False), who=who)
+            state.update(trang_thai=receptions.DONE, ket_thuc=now(), dem=counts, ket_qua=receptions.result_json(result))
+            receptions.save(agency_dir, state)
+        except BaseException as exc:  # noqa: BLE001 - never a reception left «running» by a thread that ended
+            said = (f"Máy chủ gặp lỗi khi xếp trang ({type(exc).__name__}: {exc}): lần nhận này không hoàn thành; gửi "
+                    "lại các tệp quét, các trang đã xếp trước vẫn giữ nguyên. Nếu lỗi lặp lại, báo quản trị viên.")
+            if isinstance(exc, OSError):
+                said = (f"Máy chủ chưa ghi được các trang đã xếp ({exc.strerror or exc}): báo quản trị viên giải phóng "
+                        "dung lượng rồi gửi lại. Các trang đã nhận trước vẫn giữ nguyên.")
+            state.update(trang_thai=receptions.FAILED, ket_thuc=now(), loi=said)
+            with contextlib.suppress(Exception):
+                audit("nhan_ban_ky_loi", said[:300], who=who)
+                receptions.save(agency_dir, state)
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            receptions.drop_scans(agency_dir, rec_id)
+            with reception_lock:
+                reception_threads.pop((ma, rec_id), None)
+
+    @app.route("/ho-so/nhan-ban-ky", methods=["GET", "POST"])
+    def nhan_ban_ky() -> ResponseReturnValue:
+        """Scanned signed pages filed into the dossiers (`pipeline.scan.sort.receive`): the agency clerk's.
+        A unit clerk is refused: a stack of scans holds any unit's pages and `receive` files them all.
+        The files are checked and saved in the request; `receive` runs in a thread of the server (a reception,
+        pipeline/web/receptions.py): the request waits for it up to QUICK_BUILD_S, then shows the reception's
+        page (`nhan_ban_ky_xem`), which refreshes itself until the result."""
         if g.user["vai_tro"] == "van_thu_don_vi":
             abort(403, description="Văn thư đơn vị không nhận bản đã ký trên trang này: một xấp bản quét có thể có "
                                    "trang của đơn vị khác, chương trình xếp tất cả. Hãy gửi bản quét cho văn thư cơ "
                                    "quan để nhận vào hồ sơ.")
         role("van_thu")
         ma = g.user["co_quan"]
-        m = _manifest()
-        out = store.output_dir(ma)
+        m = _manifest()  # no output yet: 404
+        agency_dir = store.agency_dir(ma)
         busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
         if request.method == "GET":
-            return render_template("nhan_ban_ky.html", m=m, result=None, busy=busy, error="", files=_signed_files(),
-                                   limit=MAX_UPLOAD // (1024 * 1024), max_files=MAX_SCAN_FILES)
+            return _reception_page(m, busy=busy)
 
         def refused(error: str, code: int) -> ResponseReturnValue:
             audit("nhan_ban_ky_loi", error[:300])
-            return render_template("nhan_ban_ky.html", m=m, result=None, busy=busy, error=error,
-                                   files=_signed_files(), limit=MAX_UPLOAD // (1024 * 1024),
-                                   max_files=MAX_SCAN_FILES), code
+            return _reception_page(m, busy=busy, error=error), code
 
         if busy is not None:
             return refused(f"Đang tạo hồ sơ (lần tạo số {busy['id']}): chưa nhận bản đã ký lúc này, vì hồ sơ sắp được "
@@ -1516,43 +1628,60 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             f.stream.seek(0)
             if why:
                 return refused(why + " Chưa nhận tệp nào lần này.", 400)
-        base = store.agency_dir(ma) / "nhan_quet"
-        base.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix="quet-", dir=base))
+        with reception_lock:  # one reception of the agency at a time (a second one would wait for the lock anyway)
+            other = _running_reception(ma)
+            started = _reception_start(ma, sent, shown) if other is None else None
+        if other is not None or started is None:
+            return refused(f"Đang xếp các trang đã ký của lần nhận số {other['id'] if other else '?'} (gửi lúc "
+                           f"{vietnam_time(other.get('bat_dau') or '') if other else '?'}): chưa nhận thêm lúc này. Hãy "
+                           "đợi lần nhận đó xong rồi gửi các tệp quét này.", 409)
+        rec_id, worker = started
+        worker.join(_quick_wait())  # a small stack is filed in a second or two: its result shown at once
+        state = receptions.load(agency_dir, rec_id)
+        if state is None or state.get("trang_thai") == receptions.RUNNING:
+            return redirect(url_for("nhan_ban_ky_xem", rec_id=rec_id))
+        shown_state = _reception_result(state)
+        return _reception_page(m, **shown_state), 200 if "result" in shown_state else 409
+
+    def _reception_start(ma: str, sent: list[FileStorage], shown: list[str]) -> tuple[int, threading.Thread]:
+        """A new reception of the agency (the caller holds `reception_lock` and saw none running): the files saved
+        in its folder, its thread started; its id and thread. 507 when the server cannot save them (nothing kept)."""
+        agency_dir, out = store.agency_dir(ma), store.output_dir(ma)
+        rec: dict[str, Any] | None = None
+        paths: dict[Path, str] = {}
         try:
-            paths: dict[Path, str] = {}
+            rec = receptions.new(agency_dir, g.user["ten"], shown)
             for k, (f, name) in enumerate(zip(sent, shown, strict=True), 1):
-                path = tmp / f"{k}{Path(name).suffix.lower()}"  # never the browser's name as a path
+                path = receptions.folder(agency_dir, rec["id"]) / f"{k}{Path(name).suffix.lower()}"  # not the browser's
                 f.save(path)
                 paths[path] = name
-            try:
-                result = receive(out, list(paths), paths)
-            except HosoError as exc:
-                said = str(exc)
-                for path, name in paths.items():
-                    said = said.replace(f"«{path}»", f"«{name}»")
-                if said.startswith("Một lệnh hoso khác đang ghi vào"):  # receive's folder lock: its CLI words
-                    said = ("Hồ sơ của cơ quan đang được ghi (một lần tạo hồ sơ hoặc một lần nhận bản quét khác đang "
-                            "chạy): chưa xếp trang nào lần này. Hãy đợi ít phút rồi gửi lại các tệp quét.")
-                said = said.replace(f"«{out}»", "thư mục hồ sơ trên máy chủ").replace(str(out), "thư mục hồ sơ")
-                return refused(said.replace("hoso nhan-ban-ky", "«Nhận bản đã ký»"), 409)
         except OSError as exc:
+            if rec is not None:
+                shutil.rmtree(receptions.folder(agency_dir, rec["id"]), ignore_errors=True)
             raise NoRoom(description=f"Máy chủ chưa lưu được các tệp quét ({exc.strerror or exc}): báo quản trị viên "
                                      "giải phóng dung lượng rồi gửi lại. Các trang đã nhận trước vẫn giữ nguyên.") from exc
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        names = {p["ma_so"]: p.get("ho_ten", "") for p in (_ratings() or {}).get("nguoi", [])}
-        # the page's numbers: this run's pages filed (not the filed total's change, which pages set aside to
-        # sign again lower), those moved to the unit's new code, those kept of dossiers the output no longer has
-        counts = {"so_tep": len(sent), "trang_doc": result.read, "trang_moi": result.new, "xep_vao_ho_so": result.filed,
-                  "khong_xep_duoc": len(result.unreadable), "can_ky_lai": len(result.outdated),
-                  "trang_trang": result.blank, "trang_bia": result.covers,
-                  "ho_so_theo_ma_moi": len(result.moved), "trang_theo_ma_moi": result.moved_pages,
-                  "ho_so_khong_con": len(result.left), "trang_khong_con": result.left_pages}
-        audit("nhan_ban_ky", json.dumps(counts, ensure_ascii=False))
-        return render_template("nhan_ban_ky.html", m=m, result=result, busy=None, error="", files=_signed_files(),
-                               limit=MAX_UPLOAD // (1024 * 1024), max_files=MAX_SCAN_FILES, counts=counts,
-                               names=names)
+        worker = threading.Thread(target=_reception_run, name=f"hoso-nhan-ban-ky-{ma}-{rec['id']}", daemon=True,
+                                  args=(ma, rec["id"], out, paths, (g.user["ten"], ma, ip())))
+        reception_threads[(ma, rec["id"])] = worker
+        worker.start()
+        return rec["id"], worker
+
+    @app.route("/ho-so/nhan-ban-ky/<int:rec_id>")
+    def nhan_ban_ky_xem(rec_id: int) -> ResponseReturnValue:
+        """One reception of the agency: «Đang xếp…» refreshing itself while it runs, then its result (or why it
+        failed) as the page of the POST shows it. Another agency's id, or none: 404."""
+        if g.user["vai_tro"] == "van_thu_don_vi":
+            abort(403, description="Kết quả nhận bản đã ký nêu trang của mọi đơn vị: chỉ văn thư cơ quan xem được.")
+        role("van_thu")
+        state = receptions.load(store.agency_dir(g.user["co_quan"]), rec_id)
+        if state is None:
+            abort(404)
+        if state.get("trang_thai") == receptions.RUNNING and _running_reception(g.user["co_quan"]) is None:
+            state = receptions.load(store.agency_dir(g.user["co_quan"]), rec_id) or state  # failed just now
+        m = _manifest()
+        if state.get("trang_thai") == receptions.RUNNING:
+            return _reception_page(m, rec=state, running=state)
+        return _reception_page(m, **_reception_result(state))
 
     def _page_groups(items: list[dict[str, Any]], pages: int, docx: dict[str, str]) -> list[dict[str, Any]]:
         """Every page of a dossier in groups: each document (its title, pages, .docx), the cover
