@@ -65,12 +65,12 @@ def _set(manifest: dict, path: str, sha: str, pages: int | None = None) -> None:
                 f["pages"] = pages
 
 
-def _rewritten(before: dict) -> dict:
+def _rewritten(before: dict, tag: str = "other-bytes-") -> dict:
     """The same output built again with other bytes for every converted or zipped file: the report's PDF
     converted again, the unit's dossier joined again (and its copy), the table written again, the zip."""
     after = copy.deepcopy(before)
     for path in (REPORT_PDF, "don_vi/LD.pdf", "ca_nhan/LD/VP-001.pdf", UNIT_COPY, TABLE, ZIP):
-        _set(after, path, "other-bytes-" + path)
+        _set(after, path, tag + path)
     return after
 
 
@@ -88,6 +88,7 @@ def test_a_report_whose_words_changed_is_to_send_again():
     after = _rewritten(before)
     _set(after, REPORT_DOCX, "r2")
     result = changes.compare(before, after, old_root=None, new_root=None)
+    assert [(c.bundle, c.why) for c in result.items] == [(REPORT_PDF, "nội dung thay đổi")]  # printed again too
     assert [rel for rel, _ in result.resend] == [ZIP]
     assert f"{LINE}: {ZIP} — nếu đã gửi bản cũ, gửi lại bản mới." in result.summary()
     listing = result.listing()
@@ -157,3 +158,16 @@ def test_a_package_not_listed_before_keeps_the_byte_rule():
     del before["nop_so_noi_vu"]["tep"]
     result = changes.compare(before, _rewritten(_manifest()), old_root=None, new_root=None)
     assert [rel for rel, _ in result.resend][:1] == [ZIP]
+
+
+def test_since_a_print_the_files_to_send_again_are_judged_against_the_output_replaced_by_content():
+    """With a printed mark the reprint list runs from the print; what to send again from the output replaced, by
+    the same content rule (bytes alone: nothing; the report's words: the zip)."""
+    printed = _manifest()
+    mark = {"ban_in": printed, "bia": {}, "ngay": "2026-12-01T09:00:00"}
+    replaced = _rewritten(printed)
+    again = _rewritten(replaced, "bytes-again-")
+    assert changes.compare_printed(mark, replaced, again, new_root=None).resend == []
+    _set(again, REPORT_DOCX, "r2")
+    result = changes.compare_printed(mark, replaced, again, new_root=None)
+    assert [rel for rel, _ in result.resend] == [ZIP] and result.resend_members[ZIP] == [REPORT_DOCX, REPORT_PDF]

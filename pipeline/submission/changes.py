@@ -14,7 +14,9 @@ NEW` compares two output folders the same way), from the two manifests:
 - a document or cover whose **page numbers only** changed (moved in its dossier, another page total
   at its foot, another page range in a table of contents) is listed apart (`renumbered`): not in
   in_lai.pdf, nothing to sign again;
-- the Sở Nội vụ's own documents (report, summary table, public notice) changed when their PDF did;
+- the Sở Nội vụ's own documents (report, summary table, public notice) changed when their PDF did (a PDF
+  the manifests record as converted from a `.docx`, `nop_so_noi_vu.tep[].docx`: when that `.docx` or its number of
+  pages did); the package is to send again (`Changes.resend`) when a file it holds changed in content (`_resend`);
 - a **unit's code** corrected in the workbook (NK → NKH in DonVi and every row naming it) moves its
   files (`don_vi/NK.pdf` → `don_vi/NKH.pdf`, `ca_nhan/NK/` → `ca_nhan/NKH/`) but changes no word of a
   document whose `.docx` is the same: the unit's documents and covers are compared with the old

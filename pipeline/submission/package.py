@@ -32,6 +32,10 @@ and makes the write-back copy; `finish_submission`
 cached by content (BlobCache): the `.docx` by their render context, the `.xlsx` by the data they
 show, the write-back copy by the input's bytes and the columns it adds, the zip member by member
 (the deflated bytes of each file, by its SHA-256), so an unchanged part costs a cache read.
+
+The manifest's `tep` records what a rebuild needs to tell a changed content from other bytes (changes.py
+`_Walk._resend`): `docx` on a PDF (the `.docx` it was converted from), `gia_tri_sha256` on the table's `.xlsx`
+(`values_digest`: its cell values).
 """
 
 from __future__ import annotations
