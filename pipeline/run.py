@@ -286,7 +286,8 @@ def _changes(b: Build, target: Path | None, made: Made) -> changes.Changes:
     mark = printed.read(target) if target is not None else None
     new = changes.staged_view(b, made)
     if mark is not None and printed.applies(mark, previous):  # since the last print (hoso da-in), not the last build
-        changed = changes.compare_printed(mark, previous, new, new_root=b.files.root, names_root=target)
+        changed = changes.compare_printed(mark, previous, new, new_root=b.files.root, names_root=target,
+                                           replaced_root=target)
     else:
         changed = changes.compare(previous, new, old_root=target, new_root=b.files.root)
     changed.unit_codes = changes.unit_code_history(previous, new)

@@ -14,7 +14,9 @@ NEW` compares two output folders the same way), from the two manifests:
 - a document or cover whose **page numbers only** changed (moved in its dossier, another page total
   at its foot, another page range in a table of contents) is listed apart (`renumbered`): not in
   in_lai.pdf, nothing to sign again;
-- the Sở Nội vụ's own documents (report, summary table, public notice) changed when their PDF did;
+- the Sở Nội vụ's own documents (report, summary table, public notice) changed when their PDF did (a PDF
+  the manifests record as converted from a `.docx`, `nop_so_noi_vu.tep[].docx`: when that `.docx` or its number of
+  pages did); the package is to send again (`Changes.resend`) when a file it holds changed in content (`_resend`);
 - a **unit's code** corrected in the workbook (NK → NKH in DonVi and every row naming it) moves its
   files (`don_vi/NK.pdf` → `don_vi/NKH.pdf`, `ca_nhan/NK/` → `ca_nhan/NKH/`) but changes no word of a
   document whose `.docx` is the same: the unit's documents and covers are compared with the old
@@ -71,6 +73,9 @@ UNCODED = "du_lieu_nguoi_khong_ma_don_vi"
 # manifest: every earlier code of a unit of this output, chained across builds to the code it has now
 # (`unit_code_history`): [{"ma_cu", "ma_moi", "ten_don_vi"}]; `hoso nhan-ban-ky` follows a page printed under one
 UNIT_CODES = "ma_don_vi_cu"
+# a spreadsheet's entry in the manifest's `nop_so_noi_vu.tep`: the digest of its cell values (package.values_digest),
+# by which a rebuild tells a table whose values changed from one only written again (`_Walk._resend`)
+VALUES = "gia_tri_sha256"
 
 
 def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -180,6 +185,9 @@ class Changes:
     # files of the package for the Sở Nội vụ sent as files (the zip, the spreadsheets) that differ from
     # the previous build's: (path, what it is); a copy already sent is out of date
     resend: list[tuple[str, str]] = field(default_factory=list)
+    # of those, the zip's files whose content changed (a file re-converted or zipped again with the same words
+    # does not count): zip path -> the paths in it (added, changed or gone); empty when only bytes could tell
+    resend_members: dict[str, list[str]] = field(default_factory=dict)
     # the body the package goes to (the new manifest's nop_so_noi_vu.noi_nhan: report.recipient)
     noi_nhan: str = "Sở Nội vụ"
     # compared with the last printed output (pipeline/printed.py): when the print was marked, by whom
@@ -275,7 +283,10 @@ class Changes:
             lines += [f"  {r}" for r in self.removed]
         if self.resend:
             lines += ["", f"Tệp gửi {self.noi_nhan} đã khác lần tạo trước (nếu đã gửi bản cũ, gửi lại bản mới):"]
-            lines += [f"  - {rel}: {what}" for rel, what in self.resend]
+            for rel, what in self.resend:
+                lines.append(f"  - {rel}: {what}")
+                if self.resend_members.get(rel):
+                    lines.append(f"    (tệp có nội dung khác: {', '.join(self.resend_members[rel])})")
         return "\n".join(lines) + "\n"
 
     def as_json(self) -> dict[str, Any]:
@@ -285,7 +296,9 @@ class Changes:
                 "nguoi_thay_doi_du_lieu": [{"ma_so": m, "ho_ten": n} for m, n in self.people],
                 "in_lai": REPRINT if self.items else None, "so_trang_in_lai": self.reprint_pages,
                 "to_in": [{"tep": b, "trang_dau": a, "trang_cuoi": z} for b, a, z in self.sheets],
-                "gui_lai": [{"tep": rel, "tieu_de": what} for rel, what in self.resend],
+                "gui_lai": [{"tep": rel, "tieu_de": what,
+                             **({"tep_khac_noi_dung": self.resend_members[rel]} if self.resend_members.get(rel) else {})}
+                            for rel, what in self.resend],
                 "doi_ma_don_vi": [{"ma_cu": old, "ma_moi": new, "ten_don_vi": ten} for old, new, ten in self.renamed_units],
                 **({"ke_tu_lan_in": {"ngay": self.printed_at, "nguoi": self.printed_by}} if self.printed_at else {})}
 
@@ -516,11 +529,12 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any], *, old_root: Path |
 
 
 def compare_printed(mark: dict[str, Any], replaced: dict[str, Any] | None, new: dict[str, Any], *,
-                    new_root: Path | None, names_root: Path | None = None) -> Changes:
+                    new_root: Path | None, names_root: Path | None = None, replaced_root: Path | None = None) -> Changes:
     """The changes from the output printed last (`mark`, pipeline/printed.py) to `new`: every sheet
     changed since the print, whatever builds came between; the package's files to send again are
     still those that differ from the output replaced (`replaced`'s manifest: sending is not printing).
-    `names_root`: the output replaced, whose ratings name the people no longer in `new`; the mark's own
+    `replaced_root`: the folder of the output replaced (its dossiers' covers read when their bytes changed; None:
+    such a cover counts as changed). `names_root`: the output replaced, whose ratings name the people no longer in `new`; the mark's own
     `ho_ten` names those gone before it (the print's files are not kept: without them a dossier gone read
     «Hồ sơ cá nhân TR-07 (TR-07)»)."""
     duplex = bool((new.get(SECTION) or {}).get("hai_mat", True))
@@ -532,7 +546,11 @@ def compare_printed(mark: dict[str, Any], replaced: dict[str, Any] | None, new: 
     walk.old_covers = covers if isinstance(covers, dict) else {}
     result = walk.changes(Changes(first_build=False, duplex=duplex, printed_at=str(mark.get("ngay") or ""),
                                   printed_by=str(mark.get("nguoi") or "")))
-    result.resend = _Walk(replaced, new, None, new_root)._resend() if replaced else []
+    # what changed since the output replaced, whose content decides the files to send again (`_Walk._resend`)
+    result.resend, result.resend_members = [], {}
+    if replaced:
+        since = _Walk(replaced, new, replaced_root, new_root).changes(Changes(first_build=False, duplex=duplex))
+        result.resend, result.resend_members = since.resend, since.resend_members
     return result
 
 
@@ -693,10 +711,17 @@ class _Walk(_Compare):
                 self.result.removed.append(f"{self.names.get(m, m)} ({m}) — {d.get('tieu_de', mau)}")
 
     def _agency_documents(self) -> None:
-        """The Sở Nội vụ's own documents whose PDF changed: printed again whole."""
+        """The Sở Nội vụ's own documents whose PDF changed: printed again whole. A PDF the manifests say was
+        converted from a `.docx` (`docx`, both builds) changed when that `.docx` did or its number of pages did
+        (converted again with the same words: not); else by its bytes."""
+        old_sub = self.old.get("nop_so_noi_vu")
+        old_package = old_sub.get("tep") if isinstance(old_sub, dict) else None
+        old_entries = {e["path"]: e for e in old_package if isinstance(e, dict) and isinstance(e.get("path"), str)} \
+            if isinstance(old_package, list) else {}
         for f in self.package_files:
             rel = f.get("path", "")
-            if f.get("loai") in AGENCY_KINDS and rel.endswith(".pdf") and self.changed_file(rel, rel):
+            if f.get("loai") in AGENCY_KINDS and rel.endswith(".pdf") and self.changed_file(rel, rel) \
+                    and self._differs(f, old_entries.get(rel)):
                 n = self._pages_of(self.new_files, rel)
                 if n:
                     self.result.items.append(Change(rel, 1, n, f.get("tieu_de", rel),
@@ -706,17 +731,92 @@ class _Walk(_Compare):
 
     def _resend(self) -> list[tuple[str, str]]:
         """The package's files sent as files — the zip of the whole folder, the spreadsheets — that the
-        previous build also made, with other bytes now."""
+        previous build also made, with other bytes now and another content (`_differs`): a file re-converted or
+        zipped again with the same words is not to send again. The files of the zip whose content changed are
+        kept in `result.resend_members` (its path -> those files)."""
         sub = self.new.get("nop_so_noi_vu")
         if not isinstance(sub, dict):
             return []
-        sent = [(sub["zip"], f"toàn bộ thư mục {sub.get('thu_muc') or 'nop_so_noi_vu'} (bản chưa ký)")] \
-            if isinstance(sub.get("zip"), str) and sub["zip"] else []
+        archive = sub["zip"] if isinstance(sub.get("zip"), str) and sub["zip"] else ""
+        sent = [(archive, f"toàn bộ thư mục {sub.get('thu_muc') or 'nop_so_noi_vu'} (bản chưa ký)")] if archive else []
         package: list[Any] = sub["tep"] if isinstance(sub.get("tep"), list) else []
-        sent += [(f["path"], str(f.get("tieu_de") or f["path"])) for f in package
-                 if isinstance(f, dict) and isinstance(f.get("path"), str) and f["path"].endswith(".xlsx")]
-        return [(rel, what) for rel, what in sent
-                if _sha(self.old_files, rel) is not None and _sha(self.old_files, rel) != _sha(self.new_files, rel)]
+        entries = {f["path"]: f for f in package if isinstance(f, dict) and isinstance(f.get("path"), str)}
+        sent += [(rel, str(f.get("tieu_de") or rel)) for rel, f in entries.items() if rel.endswith(".xlsx")]
+        old_sub = self.old.get("nop_so_noi_vu")
+        old_package = old_sub.get("tep") if isinstance(old_sub, dict) else None
+        old_entries = {f["path"]: f for f in old_package if isinstance(f, dict) and isinstance(f.get("path"), str)} \
+            if isinstance(old_package, list) else None
+        out: list[tuple[str, str]] = []
+        for rel, what in sent:
+            before = _sha(self.old_files, rel)
+            if before is None or before == _sha(self.new_files, rel):
+                continue
+            if rel != archive:
+                if self._differs(entries[rel], (old_entries or {}).get(rel)):
+                    out.append((rel, what))
+                continue
+            if old_entries is None:  # the previous package not listed: its bytes are all there is to compare
+                out.append((rel, what))
+                continue
+            members = [p for p, f in entries.items() if self._differs(f, old_entries.get(p))]
+            members += [p for p in old_entries if p not in entries]  # a file gone from the package
+            if members:
+                self.result.resend_members[rel] = members
+                out.append((rel, what))
+        return out
+
+    def _differs(self, entry: dict[str, Any], old_entry: dict[str, Any] | None) -> bool:
+        """Whether a file of the package (`entry` of the manifest's `nop_so_noi_vu.tep`) holds other content than
+        the previous package's file of that path (`old_entry`; None: it had none): a PDF converted from a `.docx`
+        (`docx`) when that `.docx` changed or the PDF has another number of pages; a copy of a dossier (`goc`)
+        when the comparison lists one of its documents or covers for its words (`items`, not a page number only)
+        or its documents are others; a spreadsheet when its cell values changed (`gia_tri_sha256`); anything
+        else, or a file the previous manifest does not describe so, by its bytes."""
+        rel = entry["path"]
+        if old_entry is None or _sha(self.old_files, rel) is None:
+            return True
+        if _sha(self.old_files, rel) == _sha(self.new_files, rel):
+            return False
+        docx = entry.get("docx")
+        if isinstance(docx, str) and docx and old_entry.get("docx") == docx:
+            return _sha(self.old_files, docx) != _sha(self.new_files, docx) or \
+                self._pages_of(self.old_files, rel) != self._pages_of(self.new_files, rel)
+        values = entry.get(VALUES)
+        if isinstance(values, str) and isinstance(old_entry.get(VALUES), str):
+            return bool(values != old_entry[VALUES])
+        source = entry.get("goc")
+        if isinstance(source, str) and source and entry.get("loai") in ("don_vi", "lanh_dao") \
+                and isinstance(old_entry.get("goc"), str):
+            return self._dossier_differs(entry, old_entry["goc"], source)
+        return True
+
+    def _dossier_differs(self, entry: dict[str, Any], old_source: str, source: str) -> bool:
+        """A copy of a unit's dossier (`loai` don_vi: its own documents and its persons' dossiers) or of a
+        person's (lanh_dao) changed in content: another outline (documents added, gone or in another order), or a
+        document or cover in it the comparison lists for its words."""
+        unit = entry.get("ma_don_vi") if entry.get("loai") == "don_vi" else None
+        if _outline(self.old, old_source) != _outline(self.new, source):
+            return True
+        return any(c.bundle == source or (unit and c.unit_pages and c.ma_don_vi == unit and c.ma_so)
+                   for c in self.result.items)
+
+
+def _outline(manifest: dict[str, Any], pdf: str) -> list[Any] | None:
+    """What a dossier of `manifest` holds, in order: a person's its forms; a unit's its own forms and, for each of
+    its persons, the code and forms of that person (None: no dossier of that path)."""
+    persons = {p.get("ma_so"): p for p in manifest.get("ca_nhan", []) if isinstance(p, dict)}
+
+    def forms(person: dict[str, Any] | None) -> list[Any]:
+        return [d.get("mau") for d in (person or {}).get("tai_lieu", []) if isinstance(d, dict)]
+
+    for p in persons.values():
+        if p.get("pdf") == pdf:
+            return forms(p)
+    for u in manifest.get("don_vi", []):
+        if isinstance(u, dict) and u.get("pdf") == pdf:
+            return [[x["ma_so"], forms(persons.get(x["ma_so"]))] if x.get("ma_so") else x.get("mau")
+                    for x in u.get("muc", []) if isinstance(x, dict)]
+    return None
 
 
 def _sheets(items: list[Change], files: dict[str, dict[str, Any]], duplex: bool) -> list[tuple[str, int, int]]:

@@ -32,6 +32,10 @@ and makes the write-back copy; `finish_submission`
 cached by content (BlobCache): the `.docx` by their render context, the `.xlsx` by the data they
 show, the write-back copy by the input's bytes and the columns it adds, the zip member by member
 (the deflated bytes of each file, by its SHA-256), so an unchanged part costs a cache read.
+
+The manifest's `tep` records what a rebuild needs to tell a changed content from other bytes (changes.py
+`_Walk._resend`): `docx` on a PDF (the `.docx` it was converted from), `gia_tri_sha256` on the table's `.xlsx`
+(`values_digest`: its cell values).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import struct
 import unicodedata
 import zipfile
@@ -64,6 +69,7 @@ from pipeline.quotes import curly_quotes
 from pipeline.rating.result import Ratings
 from pipeline.resources import program_fingerprint
 from pipeline.submission import report, self_rating, summary_table, writeback
+from pipeline.submission.changes import VALUES
 
 if TYPE_CHECKING:
     from pipeline.submission.deadline import Deadline
@@ -83,6 +89,25 @@ README = "README.txt"
 NOTICE = "thong_bao_ket_qua"
 ZIP_TIME: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 6
+
+
+def values_digest(data: bytes) -> str:
+    """SHA-256 of a workbook's sheets and cell values (not its styles, sizes or the time it was written): the
+    same for two `.xlsx` that hold the same table."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheets = [[ws.title, [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]]
+                  for ws in book.worksheets]
+    finally:
+        book.close()
+    return hashlib.sha256(json.dumps(sheets, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _cell(value: object) -> object:
+    """A cell value as JSON: numbers, text and None as they are, anything else (dates) as its text."""
+    return value if value is None or isinstance(value, (bool, int, float, str)) else str(value)
 
 
 def zip_name(year: int) -> str:
@@ -442,9 +467,10 @@ def _own_documents(build: Build, prep: Prepared, listed: _Listed) -> None:
         data = numbered_alone(doc.pdf, title)  # page numbers from page 2 (ND 30/2020)
         build.files.write(f"{FOLDER}/{name}.pdf", data, pages=doc.pages)
         listed.add(f"{name}.docx", form, title + " (bản Word)")
-        listed.add(f"{name}.pdf", form, title)
+        listed.add(f"{name}.pdf", form, title, docx=f"{FOLDER}/{name}.docx")
         if form == TABLE_FORM:
-            listed.add(f"{name}.xlsx", form, title + " (bảng tính)")
+            table = build.files.root / FOLDER / f"{name}.xlsx"
+            listed.add(f"{name}.xlsx", form, title + " (bảng tính)", **{VALUES: values_digest(table.read_bytes())})
 
 
 def _agency_documents(build: Build, docs: list[Document], listed: _Listed, warnings: list[str]) -> None:
@@ -465,7 +491,7 @@ def _agency_documents(build: Build, docs: list[Document], listed: _Listed, warni
                             f"{report.recipient(build.campaign)}.")
             continue
         files.write(f"{FOLDER}/{job.form}.pdf", data, pages=done.pages)
-        listed.add(f"{job.form}.pdf", job.form, job.title)
+        listed.add(f"{job.form}.pdf", job.form, job.title, docx=Path(job.docx).as_posix())
     if not any(job.form == NOTICE for job in plan.agency):
         warnings.append("Chưa có Thông báo kết quả đánh giá, xếp loại (mẫu «thong_bao_ket_qua») trong bộ nộp "
                         f"{report.recipient(build.campaign)}.")
