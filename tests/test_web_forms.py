@@ -248,38 +248,20 @@ def test_a_zip_bomb_and_a_link_are_refused_before_inflating(fresh):
 
 
 def test_using_the_programs_forms_again_keeps_the_agencys_set_aside(fresh, monkeypatch):
-    from pipeline.errors import HosoError
-    from pipeline.forms.registry import Registry
-    from pipeline.web import jobs, own_forms
+    from pipeline.web import own_forms
 
     app, store, c = fresh
     program = _downloaded(c)
     _send_corrected(c, program)
     here = store.agency_dir("VP")
 
-    def next_build_labels() -> str:
-        """mau_01_2025's subtitle as the next build would fill it (the build's options, captured)."""
-        seen = {}
-
-        def build(_wb, _out, options, **_kw):
-            seen["templates"] = options.templates
-            raise HosoError("dừng")  # nothing built: only the options were wanted
-
-        monkeypatch.setattr("pipeline.api.build", build)
-        so = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
-                     "VALUES ('VP','so.xlsx','2026-12-07 00:00:00+00:00','vt',0,0,'[]')")
-        build_id = store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc) VALUES "
-                           "('VP',?,'vt','cho','2026-12-07 00:00:00+00:00')", so)
-        jobs.run(store.data, build_id, watched=True)
-        return Registry(seen["templates"]).get("mau_01_2025").labels["tieu_de_phu"]
-
-    assert next_build_labels() == AGENCY_WORDS
+    assert _next_build(store, monkeypatch)[0] == AGENCY_WORDS
     r = c.post("/mau-bieu/dung-mau-chuong-trinh", data={"csrf_token": _csrf(c)})
     assert r.status_code == 302
     page = c.get(r.headers["Location"]).text
     assert "Đã thôi dùng bộ mẫu riêng" in page and "Cơ quan đang dùng <strong>mẫu của chương trình</strong>" in page
     assert 'id="dung_lai"' not in page
-    assert next_build_labels() == "Kiểm điểm tập thể chi bộ"
+    assert _next_build(store, monkeypatch)[0] == "Kiểm điểm tập thể chi bộ"
     assert _downloaded(c) == program
     # the agency's set kept aside, whole, with the corrected wording
     (aside,) = own_forms.kept_aside(here)
