@@ -34,6 +34,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -1241,22 +1242,32 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                 "bấm chuột phải → Gửi tới → Thư mục nén) rồi tải tệp .zip lên."], code=400)
         f.stream.seek(0)
         workbook, _words = _form_workbook(ma)
+        return _forms_kept(ma, lambda: own_forms.receive(store.agency_dir(ma), f.stream, shown, workbook, g.user["ten"]),
+                           "tai_len_bo_mau", {"tep": shown}, f"Chưa nhận bộ mẫu «{shown}»",
+                           ("lưu được bộ mẫu", "tải lên lại"), ("giong", "tai_len"))
+
+    def _forms_kept(ma: str, keep: Callable[[], tuple[list[str], str]], action: str, about: dict[str, str],
+                    not_kept: str, no_room: tuple[str, str], done: tuple[str, str]) -> ResponseReturnValue:
+        """An upload or a restore of the agency's forms (`keep`: own_forms.receive or restore) and its answer: refused
+        → the page with the problems, audit `<action>_bi_tu_choi`; the disk full → 507 (`no_room`: what could not be
+        done, what to do again); kept → audit `action` with `about` and the forms changed, back to the page saying
+        `done[0]` when the set is the program's forms exactly (no own copy kept), else `done[1]`."""
         try:
-            changed, aside = own_forms.receive(store.agency_dir(ma), f.stream, shown, workbook, g.user["ten"])
+            changed, aside = keep()
         except own_forms.Refused as exc:
-            audit("tai_len_bo_mau_bi_tu_choi", json.dumps({"tep": shown, "loi": "; ".join(exc.problems)[:500]},
-                                                          ensure_ascii=False))
-            return _forms_page([f"Chưa nhận bộ mẫu «{shown}»; bộ mẫu đang dùng được giữ nguyên. "
-                                f"{len(exc.problems)} vấn đề:", *exc.problems], code=400)
+            audit(f"{action}_bi_tu_choi", json.dumps({k: v[:120] for k, v in about.items()}
+                                                    | {"loi": "; ".join(exc.problems)[:500]}, ensure_ascii=False))
+            return _forms_page([f"{not_kept}; bộ mẫu đang dùng được giữ nguyên. {len(exc.problems)} vấn đề:",
+                                *exc.problems], code=400)
         except OSError as exc:
-            raise NoRoom(description=f"Máy chủ chưa lưu được bộ mẫu ({exc.strerror or exc}); bộ mẫu đang dùng được giữ "
-                                     "nguyên. Báo quản trị viên giải phóng dung lượng rồi tải lên lại.") from exc
-        detail: dict[str, Any] = {"tep": shown, "mau_doi": ", ".join(changed) or "không mẫu nào"}
+            raise NoRoom(description=f"Máy chủ chưa {no_room[0]} ({exc.strerror or exc}); bộ mẫu đang dùng được giữ "
+                                     f"nguyên. Báo quản trị viên giải phóng dung lượng rồi {no_room[1]}.") from exc
+        detail: dict[str, Any] = {**about, "mau_doi": ", ".join(changed) or "không mẫu nào"}
         if aside:
             detail["cat_rieng"] = aside
-        audit("tai_len_bo_mau", json.dumps(detail, ensure_ascii=False))
+        audit(action, json.dumps(detail, ensure_ascii=False))
         same = own_forms.in_use(store.agency_dir(ma)) is None  # the program's forms exactly: no own copy kept
-        return redirect(url_for("mau_bieu", xong="giong" if same else "tai_len"))
+        return redirect(url_for("mau_bieu", xong=done[0] if same else done[1]))
 
     @app.route("/mau-bieu/dung-mau-chuong-trinh", methods=["POST"])
     def mau_bieu_dung_lai() -> ResponseReturnValue:
@@ -1283,24 +1294,10 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return busy
         _forms_checked_often(ma)
         name = request.form.get("bo", "")
-        here = store.agency_dir(ma)
         workbook, _words = _form_workbook(ma)
-        try:
-            changed, aside = own_forms.restore(here, name, workbook, g.user["ten"])
-        except own_forms.Refused as exc:
-            audit("dung_lai_bo_mau_cu_bi_tu_choi", json.dumps({"tu_bo": name[:120], "loi": "; ".join(exc.problems)[:500]},
-                                                              ensure_ascii=False))
-            return _forms_page(["Chưa dùng lại bộ mẫu đã cất giữ; bộ mẫu đang dùng được giữ nguyên. "
-                                f"{len(exc.problems)} vấn đề:", *exc.problems], code=400)
-        except OSError as exc:
-            raise NoRoom(description=f"Máy chủ chưa dùng lại được bộ mẫu ({exc.strerror or exc}); bộ mẫu đang dùng được "
-                                     "giữ nguyên. Báo quản trị viên giải phóng dung lượng rồi làm lại.") from exc
-        detail: dict[str, Any] = {"tu_bo": name, "mau_doi": ", ".join(changed) or "không mẫu nào"}
-        if aside:
-            detail["cat_rieng"] = aside
-        audit("dung_lai_bo_mau_cu", json.dumps(detail, ensure_ascii=False))
-        same = own_forms.in_use(here) is None  # the set is the program's forms now: no own copy kept
-        return redirect(url_for("mau_bieu", xong="cu_giong" if same else "dung_lai_cu"))
+        return _forms_kept(ma, lambda: own_forms.restore(store.agency_dir(ma), name, workbook, g.user["ten"]),
+                           "dung_lai_bo_mau_cu", {"tu_bo": name}, "Chưa dùng lại bộ mẫu đã cất giữ",
+                           ("dùng lại được bộ mẫu", "làm lại"), ("cu_giong", "dung_lai_cu"))
 
     @app.route("/lan-tao/kiem-tra", methods=["POST"])
     def lan_tao_kiem_tra() -> ResponseReturnValue:
