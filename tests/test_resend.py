@@ -171,3 +171,44 @@ def test_since_a_print_the_files_to_send_again_are_judged_against_the_output_rep
     _set(again, REPORT_DOCX, "r2")
     result = changes.compare_printed(mark, replaced, again, new_root=None)
     assert [rel for rel, _ in result.resend] == [ZIP] and result.resend_members[ZIP] == [REPORT_DOCX, REPORT_PDF]
+
+
+def test_the_package_sent_is_compared_with_the_one_there_now_by_content():
+    """`hoso serve` keeps the manifest of the package it sent: the package built since differs from it only when
+    its content does (`sent_package_differs`), with the zip's files whose content changed."""
+    sent = _manifest()
+    assert changes.sent_package_differs(sent, copy.deepcopy(sent)) == (False, [])
+    assert changes.sent_package_differs(sent, _rewritten(sent)) == (False, [])  # converted and zipped again
+    again = _rewritten(sent)
+    _set(again, REPORT_DOCX, "r2")
+    assert changes.sent_package_differs(sent, again) == (True, [REPORT_DOCX, REPORT_PDF])
+    renamed = _rewritten(sent)
+    renamed["nop_so_noi_vu"]["zip"] = "ho_so_2026.zip"  # another name: nothing to compare it with but bytes
+    renamed["files"].append({"path": "ho_so_2026.zip", "sha256": "z2"})
+    assert changes.sent_package_differs(sent, renamed) == (True, [])
+    unlisted = _manifest()
+    del unlisted["nop_so_noi_vu"]["tep"]  # a package sent before its files were listed: by the zip's bytes
+    assert changes.sent_package_differs(unlisted, _rewritten(_manifest())) == (True, [])
+
+
+def test_a_sent_dossier_copy_whose_cover_words_changed_is_to_send_again_by_the_recorded_cover():
+    """The files sent are not kept beside the manifest: the leaders' dossier, joined again, is compared by the cover
+    digests both manifests recorded (`bia`); the same words or only other page numbers: not to send again; other
+    words, or no record: to send again."""
+    def with_cover(bia: dict | None) -> dict:
+        m = _manifest()
+        unit = m["don_vi"][0]
+        for x in unit["muc"]:  # a cover page before the documents
+            x["trang_dau"] += 1
+        if bia is not None:
+            unit["bia"] = bia
+        return m
+
+    sent = with_cover({"trang": 1, "chu": "c1", "so": "s1"})
+    again = _rewritten(with_cover({"trang": 1, "chu": "c1", "so": "s1"}))
+    assert changes.sent_package_differs(sent, again) == (False, [])
+    numbers = _rewritten(with_cover({"trang": 1, "chu": "c2", "so": "s1"}))  # only its page ranges
+    assert changes.sent_package_differs(sent, numbers) == (False, [])
+    words = _rewritten(with_cover({"trang": 1, "chu": "c3", "so": "s3"}))  # a unit renamed on its cover
+    assert changes.sent_package_differs(sent, words) == (True, [UNIT_COPY])
+    assert changes.sent_package_differs(with_cover(None), again) == (True, [UNIT_COPY])

@@ -1114,6 +1114,43 @@ def test_a_package_built_again_after_it_was_sent_asks_to_send_it_again(tmp_path)
     assert "khác bộ hồ sơ hiện nay: hãy gửi lại bộ hồ sơ này" in html
 
 
+def test_a_package_built_again_with_the_same_content_is_not_to_send_again(tmp_path):
+    """The submission keeps the manifest of the package sent: a build since that only converted and zipped the
+    package again (other bytes, the same words — a program update that changed a template) leaves «Hồ sơ» saying
+    the Sở holds this content, with no button urging to send; a report with other words asks to send again and
+    names the files whose content changed."""
+    from pipeline.web import accounts
+    from pipeline.web.app import create_app
+    from pipeline.web.store import Store
+    from tests.test_resend import REPORT_DOCX, ZIP, _manifest, _rewritten, _set
+
+    store = Store(tmp_path)
+    store.add_account("vt", accounts.hash_password("mat-khau-du-dai-9"), "VP", "van_thu", None)
+    out = store.output_dir("VP")
+    out.mkdir(parents=True)
+    sent = _manifest()
+    nop = store.x("INSERT INTO nop(co_quan, lan_tao, luc, tai_khoan, ten_co_quan, zip, zip_sha256) VALUES (?,?,?,?,?,?,?)",
+                  "VP", 1, "2026-12-06 09:00", "vt", "Văn phòng", ZIP, "z1")
+    kept = store.submission_dir("VP", nop)
+    kept.mkdir(parents=True)
+    (kept / "manifest.json").write_text(json.dumps(sent), encoding="utf-8")  # as `nop` copies it
+    again = _rewritten(sent)
+    (out / "manifest.json").write_text(json.dumps(again), encoding="utf-8")
+    app = create_app(tmp_path, start_queue=False)
+    c = app.test_client()
+    token = _hidden(c.get("/dang-nhap").text, "csrf_token")
+    assert c.post("/dang-nhap", data={"csrf_token": token, "ten": "vt", "mat_khau": "mat-khau-du-dai-9"}).status_code == 302
+    html = c.get("/ho-so").text
+    assert 'id="da_nop"' in html and 'id="nop_lai"' not in html and 'id="nop"' not in html
+    assert "không văn bản nào trong bộ hồ sơ thay đổi nội dung" in html and "không cần gửi lại" in html
+    _set(again, REPORT_DOCX, "r2")  # the report's words changed
+    (out / "manifest.json").write_text(json.dumps(again), encoding="utf-8")
+    html = c.get("/ho-so").text
+    assert 'id="da_nop"' not in html and 'id="nop_lai"' in html and 'id="nop"' in html
+    assert ("tệp khác nội dung: <span id=\"tep_khac\">Báo cáo kết quả (bản Word) (bao_cao_ket_qua_danh_gia.docx); "
+            "Báo cáo kết quả (bao_cao_ket_qua_danh_gia.pdf)</span>): hãy gửi lại bộ hồ sơ này") in html
+
+
 def test_ratings_page_shows_the_proposal_the_papers_print(tmp_path):
     """The 2026 sample with VP-017's HTXS decided (it takes the place of «Chuyên viên – Phòng Tổng
     hợp» that the meeting kept for VP-016, who is not decided yet): the ratings page, like his phiếu and

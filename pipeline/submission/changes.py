@@ -554,6 +554,35 @@ def compare_printed(mark: dict[str, Any], replaced: dict[str, Any] | None, new: 
     return result
 
 
+def sent_package_differs(sent: dict[str, Any], now: dict[str, Any], *,
+                         now_root: Path | None = None) -> tuple[bool, list[str]]:
+    """Whether the package (the zip, `nop_so_noi_vu.zip`) of the output described by manifest `now` holds other
+    content than the package sent, described by `sent` (the manifest kept with the submission, `hoso serve`):
+    the rules of a rebuild's `Changes.resend` (`_Walk._resend`), so a package only re-converted or zipped again
+    with the same words is not to send again. The files sent are gone: a dossier's cover whose bytes changed is
+    compared with the cover digests `sent` recorded (`bia`), none counting as changed. Returns (differs, the zip's
+    files whose content changed, added or gone — empty when only the bytes could tell: `sent` lists no package, or
+    the zip has another name)."""
+    def package(m: dict[str, Any]) -> tuple[str, str | None]:
+        sub = m.get("nop_so_noi_vu")
+        rel = sub.get("zip") if isinstance(sub, dict) else None
+        rel = rel if isinstance(rel, str) else ""
+        return rel, _sha(_files(m), rel) if rel else None
+
+    (rel_sent, sha_sent), (rel_now, sha_now) = package(sent), package(now)
+    if sha_now is not None and sha_now == sha_sent:
+        return False, []
+    if sha_now is None or rel_now != rel_sent or sha_sent is None or not isinstance(sent.get("ca_nhan"), list):
+        return True, []
+    walk = _Walk(sent, now, None, now_root)
+    walk.old_covers = {d["pdf"]: d["bia"] for part in ("ca_nhan", "don_vi") for d in sent.get(part) or []
+                       if isinstance(d, dict) and isinstance(d.get("pdf"), str) and isinstance(d.get("bia"), dict)}
+    result = walk.changes(Changes(first_build=False, duplex=bool((now.get(SECTION) or {}).get("hai_mat", True))))
+    if rel_now in {rel for rel, _ in result.resend}:
+        return True, list(result.resend_members.get(rel_now, []))
+    return False, []
+
+
 class _Walk(_Compare):
     """`compare` over two manifests: each unit's dossier in order (its cover, its own documents,
     its persons' dossiers), the persons without a unit, the agency's documents, then the people

@@ -1351,10 +1351,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             agency_files.sort(key=lambda pt: (not pt[1], pt[0]))
         sent = store.one("SELECT * FROM nop WHERE co_quan=? ORDER BY id DESC LIMIT 1", g.user["co_quan"]) \
             if g.user["vai_tro"] == "van_thu" else None
-        # the package sent is not the one there now (built again since, with other bytes): send it again
+        # the package sent is not the one there now (built again since, with other content): send it again
         zip_now = next((f.get("sha256") for f in (m or {}).get("files", [])
                         if f.get("path") == ((m or {}).get("nop_so_noi_vu") or {}).get("zip")), None)
-        outdated = sent is not None and zip_now is not None and zip_now != sent["zip_sha256"]
+        outdated, rebuilt = False, False
+        changed_files: list[str] = []
+        if sent is not None and m and zip_now is not None and zip_now != sent["zip_sha256"]:
+            outdated, changed_files = _sent_differs(sent, m)
+            rebuilt = not outdated
         # before sending: how many levels in this package are only proposed (no decision of the competent level)
         proposed = 0
         if agency_files:
@@ -1388,11 +1392,48 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             deadline, deadline_note = _deadline_line(last["han_nop"] if last is not None else "",
                                                      m if isinstance(m, dict) else None)
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
-                               sent=sent, outdated=outdated, proposed=proposed, staff_sheet=staff_sheet,
+                               sent=sent, outdated=outdated, rebuilt=rebuilt, changed_files=changed_files,
+                               proposed=proposed, staff_sheet=staff_sheet,
                                addressed=addressed, agency_sheet=_as_the_workbook_names("sheet CoQuan", g.user["co_quan"])
                                if addressed else "",
                                levels=levels, kept=kept, deadline=deadline, deadline_note=deadline_note,
                                signed=[f for f in _signed_files() if _may_read_signed(f)])
+
+    # the answer of `_sent_differs` by submission and the digest of the output's manifest: a view of «Hồ sơ» walks
+    # the two manifests once per build, not at every view
+    sent_cache: dict[tuple[Any, ...], tuple[bool, list[str]]] = {}
+
+    def _sent_differs(sent: sqlite3.Row, m: dict[str, Any]) -> tuple[bool, list[str]]:
+        """Whether the package there now (output manifest `m`, whose zip has other bytes than the one sent) holds
+        other content than the submission `sent` (`changes.sent_package_differs` against the manifest kept with
+        it: a package only re-converted or zipped again with the same words is not to send again), and the
+        files of the zip whose content changed, as the page names them (title and file name; empty when only the
+        bytes could tell). A submission kept without its manifest (sent before it was kept, or unreadable): by
+        the bytes of its zip."""
+        from pipeline.submission import changes
+
+        ma = sent["co_quan"]
+        try:
+            now = hashlib.sha256((store.output_dir(ma) / "manifest.json").read_bytes()).hexdigest()
+            kept = json.loads((store.submission_dir(ma, sent["id"]) / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return True, []
+        if not isinstance(kept, dict):
+            return True, []
+        key = (sent["id"], now)
+        if key not in sent_cache:
+            differs, members = changes.sent_package_differs(kept, m, now_root=store.output_dir(ma))
+            titles: dict[str, str] = {}
+            for manifest in (kept, m):  # a file gone from the package named as the package sent named it
+                sub = manifest.get("nop_so_noi_vu")
+                for f in (sub.get("tep") if isinstance(sub, dict) else None) or []:
+                    if isinstance(f, dict) and isinstance(f.get("path"), str) and f.get("tieu_de"):
+                        titles[f["path"]] = str(f["tieu_de"])
+            named = [f"{titles[p]} ({p.rsplit('/', 1)[-1]})" if p in titles else p.rsplit("/", 1)[-1] for p in members]
+            if len(sent_cache) > 200:
+                sent_cache.clear()
+            sent_cache[key] = (differs, named)
+        return sent_cache[key]
 
     # ---- signed scans back («Nhận bản đã ký», `hoso nhan-ban-ky` on the page) --------------------------
     def _signed_files() -> list[str]:
@@ -1998,7 +2039,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             abort(400)
         last = store.one("SELECT zip_sha256 FROM nop WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
         if last is not None and last["zip_sha256"] == entry["sha256"]:
-            # the Sở already holds this very package (a second click, a page sent again): nothing is sent twice
+            # the Sở already holds this very package (a second click, a page sent again): nothing is sent twice.
+            # A package of the same content with other bytes (converted again since) may be sent: the Sở then
+            # holds these bytes, the same words; the page does not ask for it (`_sent_differs`)
             return redirect(url_for("ho_so"))
         out = store.output_dir(ma)
         # the copies made aside first; the row (what the Sở Nội vụ sees) and the folder appear together: a full
