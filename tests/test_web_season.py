@@ -615,6 +615,59 @@ def test_sending_says_what_it_does_and_never_sends_the_same_package_twice(served
         assert store.one("SELECT COUNT(*) AS n FROM nop")["n"] == 2
 
 
+def test_a_package_joined_again_with_the_same_words_is_not_to_send_again(served_2025):
+    """Sent, then the leaders' dossier joined again (its copy in the package and its original written anew: other
+    bytes, the same pages and words, as after a program update re-converted it) and the package zipped again: «Hồ
+    sơ» no longer tells the clerk the Sở holds an old package, nor offers to send it; the report's Word file
+    with other words does, naming it."""
+    import hashlib
+
+    from pypdf import PdfReader, PdfWriter
+
+    app, store, q, c, out = served_2025
+    assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
+    m = json.loads((out / "manifest.json").read_text("utf-8"))
+    sub = m["nop_so_noi_vu"]
+    copies = [e for e in sub["tep"] if e.get("goc")]
+    assert copies  # the leaders' unit dossier is in the package
+    digests = {}
+
+    def rewrite(rel: str, data: bytes) -> None:  # a new file (a link to the cache left alone)
+        (out / rel).unlink()
+        (out / rel).write_bytes(data)
+        digests[rel] = hashlib.sha256(data).hexdigest()
+
+    for e in copies:
+        writer = PdfWriter(clone_from=PdfReader(out / e["path"]))
+        writer.add_metadata({"/Producer": "joined again"})
+        buf = io.BytesIO()
+        writer.write(buf)
+        assert buf.getvalue() != (out / e["path"]).read_bytes()
+        rewrite(e["path"], buf.getvalue())
+        rewrite(e["goc"], buf.getvalue())
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(out / sub["zip"]) as src, zipfile.ZipFile(zipped, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, (out / info.filename).read_bytes() if info.filename in digests else
+                         src.read(info.filename))
+    rewrite(sub["zip"], zipped.getvalue())
+
+    def manifest(extra: dict) -> None:
+        for f in m["files"]:
+            f["sha256"] = {**digests, **extra}.get(f["path"], f["sha256"])
+        (out / "manifest.json").write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
+
+    manifest({})
+    html = _main(c.get("/ho-so").text)
+    assert 'id="nop_lai"' not in html and 'id="nop"' not in html, html
+    assert "không văn bản nào trong bộ hồ sơ thay đổi nội dung" in html and "không cần gửi lại" in html
+    report = next(e for e in sub["tep"] if e["path"].endswith(".docx") and e.get("loai") == "bao_cao_so_noi_vu")
+    manifest({report["path"]: "0" * 64})  # the report's words changed
+    html = _main(c.get("/ho-so").text)
+    assert 'id="nop_lai"' in html and 'id="nop"' in html
+    assert f"{report['tieu_de']} ({report['path'].rsplit('/', 1)[-1]})" in html.split('id="tep_khac"')[1].split("</span>")[0]
+
+
 def test_the_so_s_page_counts_days_in_vietnam_and_names_no_command(served_2025, tmp_path, monkeypatch):
     """The Sở's page counted «đã quá hạn» from the server's own date (a server on UTC is still on the day
     before until 07:00 in Vietnam) and told the Sở its table was «như lệnh hoso tong-hop lập»."""

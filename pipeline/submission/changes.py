@@ -39,11 +39,12 @@ document; `thay_doi.txt` lists them, with the same pages in the unit's dossier.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -554,15 +555,17 @@ def compare_printed(mark: dict[str, Any], replaced: dict[str, Any] | None, new: 
     return result
 
 
-def sent_package_differs(sent: dict[str, Any], now: dict[str, Any], *,
-                         now_root: Path | None = None) -> tuple[bool, list[str]]:
-    """Whether the package (the zip, `nop_so_noi_vu.zip`) of the output described by manifest `now` holds other
-    content than the package sent, described by `sent` (the manifest kept with the submission, `hoso serve`):
-    the rules of a rebuild's `Changes.resend` (`_Walk._resend`), so a package only re-converted or zipped again
-    with the same words is not to send again. The files sent are gone: a dossier's cover whose bytes changed is
-    compared with the cover digests `sent` recorded (`bia`), none counting as changed. Returns (differs, the zip's
-    files whose content changed, added or gone — empty when only the bytes could tell: `sent` lists no package, or
-    the zip has another name)."""
+def sent_package_differs(sent: dict[str, Any], now: dict[str, Any], *, now_root: Path | None = None,
+                         sent_zip: Path | None = None) -> tuple[bool, list[str]]:
+    """Whether the package (the zip, `nop_so_noi_vu.zip`) of the output described by manifest `now` (its folder
+    `now_root`) holds other content than the package sent, described by `sent` (the manifest kept with the
+    submission, `hoso serve`): the rules of a rebuild's `Changes.resend` (`_Walk._resend`), so a package only
+    re-converted or zipped again with the same words is not to send again. The output sent is gone but its zip
+    (`sent_zip`): a dossier's cover whose bytes changed is compared by its text (`printed.text_digests`): a
+    dossier copied into the package as the copy in the zip sent and the copy there now print it (`_copied_covers`),
+    else as the two manifests recorded it (`bia`; none recorded: changed). Returns (differs, the zip's files whose
+    content changed, added or gone — empty when only the bytes could tell: `sent` lists no package, or the zip has
+    another name)."""
     def package(m: dict[str, Any]) -> tuple[str, str | None]:
         sub = m.get("nop_so_noi_vu")
         rel = sub.get("zip") if isinstance(sub, dict) else None
@@ -574,13 +577,91 @@ def sent_package_differs(sent: dict[str, Any], now: dict[str, Any], *,
         return False, []
     if sha_now is None or rel_now != rel_sent or sha_sent is None or not isinstance(sent.get("ca_nhan"), list):
         return True, []
+    old_covers = {d["pdf"]: d["bia"] for part in ("ca_nhan", "don_vi") for d in sent.get(part) or []
+                  if isinstance(d, dict) and isinstance(d.get("pdf"), str) and isinstance(d.get("bia"), dict)}
+    if sent_zip is not None and now_root is not None:
+        # the covers of the dossiers copied into the package, as the copy sent and the copy there now print them
+        # (a person's cover in the unit's dossier bears the unit's page numbers): like compared with like
+        import zipfile
+
+        def in_zip(rel: str) -> bytes | None:
+            try:
+                with zipfile.ZipFile(sent_zip) as zf:
+                    return zf.read(rel)
+            except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+                return None
+
+        def in_output(rel: str) -> bytes | None:
+            try:
+                return (now_root / rel).read_bytes()
+            except OSError:
+                return None
+
+        was, now_covers = _copied_covers(sent, in_zip), _copied_covers(now, in_output)
+        both = set(was) & set(now_covers)
+        if both:
+            now = copy.deepcopy(now)
+            for part in ("ca_nhan", "don_vi"):
+                for d in now.get(part) or []:
+                    if isinstance(d, dict) and d.get("pdf") in both:
+                        d["bia"] = now_covers[d["pdf"]]
+            old_covers.update({pdf: was[pdf] for pdf in both})
     walk = _Walk(sent, now, None, now_root)
-    walk.old_covers = {d["pdf"]: d["bia"] for part in ("ca_nhan", "don_vi") for d in sent.get(part) or []
-                       if isinstance(d, dict) and isinstance(d.get("pdf"), str) and isinstance(d.get("bia"), dict)}
+    walk.old_covers = old_covers
     result = walk.changes(Changes(first_build=False, duplex=bool((now.get(SECTION) or {}).get("hai_mat", True))))
     if rel_now in {rel for rel, _ in result.resend}:
         return True, list(result.resend_members.get(rel_now, []))
     return False, []
+
+
+def _copied_covers(manifest: dict[str, Any], read: Callable[[str], bytes | None]) -> dict[str, dict[str, Any]]:
+    """The cover digests (`printed.text_digests`, as `bia` records them) of the dossiers whose copy the package of
+    `manifest` holds (`nop_so_noi_vu.tep` entries with `goc`, of the same bytes as that dossier), as that copy
+    prints them, by the dossier's path: a person's (lanh_dao) its first pages; a unit's its own cover and each of
+    its persons' covers at their pages in it (with the unit's page numbers). `read(path)`: the copy's bytes (None:
+    not there). What cannot be read is left out."""
+    from pypdf import PdfReader
+
+    from pipeline.printed import text_digests
+
+    sub = manifest.get("nop_so_noi_vu")
+    package = sub.get("tep") if isinstance(sub, dict) else None
+    files = _files(manifest)
+    persons = {p["pdf"]: p for p in manifest.get("ca_nhan") or [] if isinstance(p, dict) and isinstance(p.get("pdf"), str)}
+    by_code = {p.get("ma_so"): p for p in persons.values()}
+    units = {u["pdf"]: u for u in manifest.get("don_vi") or [] if isinstance(u, dict) and isinstance(u.get("pdf"), str)}
+
+    def first(dossier: dict[str, Any] | None, items: str) -> int:
+        starts = [x.get("trang_dau") for x in (dossier or {}).get(items) or [] if isinstance(x, dict)]
+        return min((f for f in starts if isinstance(f, int)), default=1)
+
+    out: dict[str, dict[str, Any]] = {}
+    for e in package if isinstance(package, list) else []:
+        if not isinstance(e, dict) or e.get("loai") not in ("don_vi", "lanh_dao"):
+            continue
+        rel, source = e.get("path"), e.get("goc")
+        if not isinstance(rel, str) or not isinstance(source, str) or _sha(files, rel) is None \
+                or _sha(files, rel) != _sha(files, source):
+            continue
+        unit = units.get(source)
+        wanted = [(source, 1, first(unit, "muc") - 1 if unit is not None else first(persons.get(source), "tai_lieu") - 1)]
+        for x in (unit or {}).get("muc") or []:  # (dossier, its first page in the copy, its cover pages)
+            person = by_code.get(x.get("ma_so")) if isinstance(x, dict) and x.get("ma_so") else None
+            if person is not None and isinstance(x.get("trang_dau"), int):
+                wanted.append((person["pdf"], x["trang_dau"], first(person, "tai_lieu") - 1))
+        wanted = [w for w in wanted if w[2] > 0]
+        try:
+            data = read(rel) if wanted else None
+            if data is None:
+                continue
+            reader = PdfReader(io.BytesIO(data))
+            for pdf, start, n in wanted:  # only the cover pages read (a unit's dossier may be long)
+                if start + n - 1 <= len(reader.pages):
+                    out[pdf] = {"trang": n, **text_digests([reader.pages[i].extract_text() or ""
+                                                            for i in range(start - 1, start - 1 + n)])}
+        except Exception:  # noqa: BLE001 — an unreadable copy: its covers left out (counted as changed)
+            continue
+    return out
 
 
 class _Walk(_Compare):

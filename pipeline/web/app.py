@@ -1405,8 +1405,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
     def _sent_differs(sent: sqlite3.Row, m: dict[str, Any]) -> tuple[bool, list[str]]:
         """Whether the package there now (output manifest `m`, whose zip has other bytes than the one sent) holds
-        other content than the submission `sent` (`changes.sent_package_differs` against the manifest kept with
-        it: a package only re-converted or zipped again with the same words is not to send again), and the
+        other content than the submission `sent` (`changes.sent_package_differs` against the manifest and zip kept
+        with it: a package only re-converted or zipped again with the same words is not to send again), and the
         files of the zip whose content changed, as the page names them (title and file name; empty when only the
         bytes could tell). A submission kept without its manifest (sent before it was kept, or unreadable): by
         the bytes of its zip."""
@@ -1422,7 +1422,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return True, []
         key = (sent["id"], now)
         if key not in sent_cache:
-            differs, members = changes.sent_package_differs(kept, m, now_root=store.output_dir(ma))
+            differs, members = changes.sent_package_differs(
+                kept, m, now_root=store.output_dir(ma), sent_zip=store.submission_dir(ma, sent["id"]) / sent["zip"])
             titles: dict[str, str] = {}
             for manifest in (kept, m):  # a file gone from the package named as the package sent named it
                 sub = manifest.get("nop_so_noi_vu")
