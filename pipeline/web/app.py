@@ -990,17 +990,22 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         overwrite = request.form.get("ghi_de") == "1"
         # a reception of signed scans filing meanwhile holds the output folder: the build would fail on its lock
         receiving = _running_reception(ma)
+
+        def page(refused: bool, receiving: dict[str, Any] | None) -> str:
+            """The page: what the build will use and what stands in its way (`refused`: the POST was not taken)."""
+            return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
+                                   edited_words=_edited_words(ma, edited[:10]), refused=refused,
+                                   newer_broken=_newer_broken(upload), basis=upload,
+                                   basis_what="hồ sơ sẽ được tạo từ sổ", receiving=receiving,
+                                   own_set=own_forms.in_use(store.agency_dir(ma)) is not None,
+                                   forms_updated=_forms_updated(ma))
+
         if request.method == "POST":
             q = app.extensions["hoso_queue"]
             if upload is None:
                 abort(400)
             if receiving is not None:
-                return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
-                                       edited_words=_edited_words(ma, edited[:10]), refused=True,
-                                       newer_broken=_newer_broken(upload), basis=upload,
-                                       basis_what="hồ sơ sẽ được tạo từ sổ", receiving=receiving,
-                                       own_set=own_forms.in_use(store.agency_dir(ma)) is not None,
-                                       forms_updated=_forms_updated(ma)), 409
+                return page(True, receiving), 409
             if q is None:
                 abort(400)
             if ((clash is not None and not confirmed) or (year is not None and not year_confirmed)
@@ -1009,12 +1014,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                            else {"nam_cu": year["cu"], "nam_moi": year["moi"]} if year is not None
                            else {"sua_tay": len(edited)})
                 audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], **refused}, ensure_ascii=False))
-                return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
-                                       edited_words=_edited_words(ma, edited[:10]), refused=True,
-                                       newer_broken=_newer_broken(upload), basis=upload,
-                                       basis_what="hồ sơ sẽ được tạo từ sổ", receiving=None,
-                                       own_set=own_forms.in_use(store.agency_dir(ma)) is not None,
-                                       forms_updated=_forms_updated(ma)), 409
+                return page(True, None), 409
             build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed,
                                 doi_nam=year is not None and year_confirmed, ghi_de=bool(edited) and overwrite)
             if build_id is None:
@@ -1030,12 +1030,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             audit("tao_ho_so", json.dumps(detail, ensure_ascii=False))
             _wait_briefly(build_id)  # a rebuild after a small change is done in about a second: shown done at once
             return redirect(url_for("lan_tao_xem", build_id=build_id))
-        return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
-                               edited_words=_edited_words(ma, edited[:10]), refused=False,
-                               newer_broken=_newer_broken(upload), basis=upload,
-                               basis_what="hồ sơ sẽ được tạo từ sổ", receiving=receiving,
-                               own_set=own_forms.in_use(store.agency_dir(ma)) is not None,
-                               forms_updated=_forms_updated(ma))
+        return page(False, receiving)
 
     def _forms_updated(ma: str) -> str:
         """`own_forms.update_words` of the agency's own forms the program updated since (or not known): "" when none
