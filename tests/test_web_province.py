@@ -604,6 +604,7 @@ def test_a_program_update_of_the_wording_is_said_and_the_sos_copy_still_used(pro
     assert record["mau_goc"] == {"tong_hop_so_noi_vu.toml": {"tong_hop_so_noi_vu.toml": hashlib.sha256(program).hexdigest()}}
     assert record["khoa_goc"] == list(province.LABELS)
     assert _update_notice(c.get("/so-noi-vu/loi-van").text) == ""
+    assert _update_notice(c.get("/so-noi-vu").text) == ""
 
     newer = _program_words(monkeypatch, tmp_path, lambda t: t.replace('nguoi_lap = "NGƯỜI LẬP BIỂU"',
                                                                        'nguoi_lap = "NGƯỜI LẬP BẢNG"'))
@@ -612,6 +613,11 @@ def test_a_program_update_of_the_wording_is_said_and_the_sos_copy_still_used(pro
     assert said.startswith(f"{UPDATED_WORDS}: {STILL_USED} Sau khi so sánh, tải bản riêng lên lại"), said
     assert NOT_KNOWN_WORDS not in page and 'id="loi_van_thieu"' not in page
     assert f'href="{NEW_PAGE}" id="tai_ban_moi"' in page
+    # the Sở's main page repeats it, pointing to the wording page (the Sở may not open that page for weeks)
+    main = c.get("/so-noi-vu").text
+    assert _update_notice(main) == (f"{UPDATED_WORDS}: bản tổng hợp vẫn dùng lời văn riêng của Sở. Xem ở trang «Lời văn "
+                                    "bản tổng hợp»"), _update_notice(main)
+    assert 'href="/so-noi-vu/loi-van">Xem ở trang' in main
     r = c.get(NEW_PAGE)
     assert r.status_code == 200 and "ban_moi_cua_chuong_trinh" in r.headers["Content-Disposition"]
     text = r.data.decode("utf-8")
@@ -634,6 +640,7 @@ def test_a_program_update_of_the_wording_is_said_and_the_sos_copy_still_used(pro
     mine = c.get("/so-noi-vu/loi-van/tong_hop_so_noi_vu.toml").data
     assert _send_words(c, csrf, mine).status_code == 302
     assert _update_notice(c.get("/so-noi-vu/loi-van").text) == ""
+    assert _update_notice(c.get("/so-noi-vu").text) == ""
     record = json.loads((kept / "tai_len.json").read_text("utf-8"))
     assert record["mau_goc"]["tong_hop_so_noi_vu.toml"]["tong_hop_so_noi_vu.toml"] == hashlib.sha256(
         (newer / province.LABELS_FILE).read_bytes()).hexdigest()
@@ -695,3 +702,5 @@ def test_a_copy_recorded_before_says_not_known(province_server):
                            "bên trái» (ky_nguoi_lap). Bản tổng hợp in lời văn của chương trình cho các chỗ này;"), said
     assert UPDATED_WORDS not in r.text and f'href="{NEW_PAGE}"' in r.text
     assert c.get(NEW_PAGE).status_code == 200
+    assert _update_notice(c.get("/so-noi-vu").text) == (f"{NOT_KNOWN_WORDS}: bản tổng hợp vẫn dùng lời văn riêng của "
+                                                        "Sở. Xem ở trang «Lời văn bản tổng hợp»")

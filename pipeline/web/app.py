@@ -2135,7 +2135,16 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                      today=vietnam_today(), compiler=store.compiler(), labels_dir=words_dir)
         return dict(summary=summary, rows=rows, latest=latest, agencies=agencies, named=named, due=due,
                     expected=expected, codes=codes, setting=setting, words_line=_words_line(words_dir, words_broken),
+                    words_update=_words_update(),
                     packages={by_path[p.given]["co_quan"]: p for p in summary.packages})
+
+    def _words_update() -> str:
+        """The main page's repeat of «Lời văn bản tổng hợp»'s notice that the program's wording was updated after the
+        Sở's own copy was made (or that this is not known): "" when there is nothing to say."""
+        head, lacking = province_words.update_words(province_words.update(store.province_dir()))
+        if not head and not lacking:
+            return ""
+        return (f"{head}: bản tổng hợp vẫn dùng lời văn riêng của Sở." if head else lacking)
 
     def _words_line(words_dir: Path | None, broken: str) -> str:
         """The one line saying whose wording the summary's letterhead and signatures use (the CLI's «Ghi chú»)."""
@@ -2194,7 +2203,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                expected=set(s["expected"]), narrowed=s["codes"] is not None,
                                due=s["due"], setting=s["setting"], error=error, compiler=summary.compiler,
                                compiler_typed=summary.compiler if compiler is None else compiler,
-                               words_line=s["words_line"])
+                               words_line=s["words_line"], words_update=s["words_update"])
 
     @app.route("/so-noi-vu")
     def so_noi_vu() -> ResponseReturnValue:
