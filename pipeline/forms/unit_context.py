@@ -4,6 +4,7 @@ summary tables, notice of results), as plain JSON-able data. Documented in docs/
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -598,16 +599,36 @@ def rated_by_note(campaign: Campaign, person: Person) -> str:
     return f"Do {_title_of(title, body)} đánh giá, xếp loại"
 
 
+# the abbreviations a post is written with (CoQuan «Chức vụ …», e.g. «Chủ tịch UBND tỉnh») for the words of a
+# body's name written in full («Ủy ban nhân dân tỉnh Quảng Ngãi»): compared as those words by `_title_of`
+_SPELLED = {"ubnd": ("ủy", "ban", "nhân", "dân"), "hđnd": ("hội", "đồng", "nhân", "dân")}
+
+
+def _spelled(words: list[str]) -> list[tuple[str, int]]:
+    """Each word folded (an abbreviation spelled out, «Uỷ» as «Ủy»), with the index of the word it comes from."""
+    out: list[tuple[str, int]] = []
+    for i, w in enumerate(words):
+        f = unicodedata.normalize("NFC", w).casefold().replace("uỷ", "ủy")
+        out.extend((x, i) for x in _SPELLED.get(f, (f,)))
+    return out
+
+
 def _title_of(title: str, body: str) -> str:
     """A post followed by its body, the words they share said once: "Chủ tịch Ủy ban nhân dân
-    tỉnh" + "Ủy ban nhân dân tỉnh Hà Giang Nam" -> "Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam"."""
+    tỉnh" + "Ủy ban nhân dân tỉnh Hà Giang Nam" -> "Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam"; an abbreviation
+    shares the words it stands for: "Chủ tịch UBND tỉnh" + "Ủy ban nhân dân tỉnh Quảng Ngãi" -> "Chủ tịch UBND
+    tỉnh Quảng Ngãi"."""
     if not body:
         return title
     t, b = title.split(), body.split()
-    fold = [w.casefold() for w in t], [w.casefold() for w in b]
-    for k in range(min(len(t), len(b)), 0, -1):
-        if fold[0][-k:] == fold[1][:k]:
-            return " ".join(t + b[k:])
+    ft, fb = _spelled(t), _spelled(b)
+    for k in range(min(len(ft), len(fb)), 0, -1):
+        if [x for x, _ in ft[-k:]] != [x for x, _ in fb[:k]]:
+            continue
+        # the shared words are whole words on both sides (not «UBND» against «Ủy ban» alone)
+        if (len(ft) > k and ft[-k - 1][1] == ft[-k][1]) or (len(fb) > k and fb[k][1] == fb[k - 1][1]):
+            continue
+        return " ".join(t + b[fb[k][1]:] if len(fb) > k else t)
     return f"{title} {body}"
 
 
