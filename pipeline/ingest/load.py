@@ -729,6 +729,7 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
         return
     heads: dict[str, list[Row]] = defaultdict(list)
     staffed = set()
+    deputies: set[str] = set()
     size: Counter[str] = Counter()
     for row in sheet.rows:
         code = row.values.get("ma_don_vi")
@@ -739,6 +740,8 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
         size[code] += 1
         if row.values.get("vai_tro") == "truong":
             heads[code].append(row)
+        elif row.values.get("vai_tro") == "pho":
+            deputies.add(code)
     for code, rows in heads.items():
         first = rows[0]
         name = first.values.get("ho_ten", first.values.get("ma_so", ""))
@@ -763,8 +766,17 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
             continue
         message = (f"Đơn vị «{code}» không có người đứng đầu (vai trò «{schema.VAI_TRO['truong']}»); cuộc họp sẽ do "
                    "cấp phó chủ trì.")
+        expected = None
+        if code not in deputies:
+            # nobody to chair: the minutes print dots for the chair (unit_context), not a deputy there is not
+            message = (f"Đơn vị «{code}» không có người đứng đầu (vai trò «{schema.VAI_TRO['truong']}») và không có "
+                       f"cấp phó (vai trò «{schema.VAI_TRO['pho']}»): biên bản họp của đơn vị để dấu chấm ở người "
+                       "chủ trì để ghi tay.")
+            expected = (f"ở sheet NhanSu, vai trò «{schema.VAI_TRO['truong']}» (hoặc «{schema.VAI_TRO['pho']}») cho "
+                        "người phụ trách đơn vị")
         unit_row = unit_rows.get(code)
-        problems.append(_p(WARNING, unit_row, "ma_don_vi", message, value=code) if unit_row else Problem(WARNING, sheet.name, message))
+        problems.append(_p(WARNING, unit_row, "ma_don_vi", message, value=code, expected=expected) if unit_row
+                        else Problem(WARNING, sheet.name, message, expected=expected))
     # a unit of one: its «meeting» has nobody to comment or vote but the person reviewed (ND 90 Art. 18/19,
     # seed 001: the unit's members give their opinions and vote; the head never chairs his own review)
     for code in sorted(c for c, n in size.items() if n == 1):
