@@ -177,10 +177,14 @@ def names() -> dict[str, str]:
     return {s.code: f"{s.ma_hieu} — {s.title}" if s.ma_hieu else s.title for s in specs} | TOP_WORDS
 
 
-def notes(found: Examined, shown: Path | str) -> list[str]:
-    """The console lines a build (or `hoso templates check/list`) says of `found`, the folder named `shown`:
-    a «Ghi chú» for the forms taken from the program and for those not known, a «Cảnh báo» for the edited forms the
-    program updated since. [] when there is nothing to say."""
+BUILD = "lần tạo này"  # who uses the forms, in `notes`: a build
+LATER = "khi tạo hồ sơ với --templates, chương trình"  # `hoso templates check/list DIR`
+
+
+def notes(found: Examined, shown: Path | str, who: str = BUILD) -> list[str]:
+    """The console lines a build (or `hoso templates check/list`: `who` LATER) says of `found`, the folder named
+    `shown`: a «Ghi chú» for the forms taken from the program and for those not known, a «Cảnh báo» for the edited
+    forms the program updated since. [] when there is nothing to say."""
     if not (found.updated or found.missing or found.edited_newer or found.unknown):
         return []
     named = names()
@@ -200,13 +204,13 @@ def notes(found: Examined, shown: Path | str) -> list[str]:
         out.append("Ghi chú: " + "; ".join(taken) + f". Thư mục «{shown}» không bị thay đổi.")
     if found.edited_newer:
         out.append(f"Cảnh báo: mẫu của chương trình đã được cập nhật sau khi chép ra «{shown}» ({listed(found.edited_newer)}): "
-                   f"lần tạo này vẫn dùng bản cơ quan đã sửa trong «{shown}». Xem bản mới: hoso templates export "
+                   f"{who} vẫn dùng bản cơ quan đã sửa trong «{shown}». Xem bản mới: hoso templates export "
                    f"THU_MUC_MOI, so sánh với bản của cơ quan, chép các sửa đổi riêng của cơ quan sang THU_MUC_MOI rồi "
                    f"dùng --templates THU_MUC_MOI (chương trình sẽ thôi nhắc).")
     if found.unknown:
         out.append(f"Ghi chú: «{shown}» không có tệp {RECORD} (chép ra trước khi chương trình ghi lại bản mẫu gốc): không "
                    f"rõ {len(found.unknown)} mẫu khác mẫu của chương trình là bản cơ quan đã sửa hay bản cũ chưa được "
-                   f"cập nhật ({listed(found.unknown)}); lần tạo này dùng bản trong «{shown}». Để các mẫu không sửa theo "
+                   f"cập nhật ({listed(found.unknown)}); {who} dùng bản trong «{shown}». Để các mẫu không sửa theo "
                    f"các bản cập nhật của chương trình: hoso templates export THU_MUC_MOI, chép các sửa đổi riêng của cơ "
                    f"quan sang rồi dùng --templates THU_MUC_MOI.")
     return out
