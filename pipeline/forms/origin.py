@@ -128,6 +128,11 @@ class Examined:
     edited_newer: list[str] = field(default_factory=list)  # edited, and the program's changed since: hers kept, warned
     unknown: list[str] = field(default_factory=list)  # no record, differs from the program's: hers kept, said
 
+    def only(self, form: str) -> Examined:
+        """What it says of one form (a form the folder lacks left out: its reader says that itself)."""
+        return Examined(self.root, self.recorded, *([f for f in forms_ if f == form]
+                                                     for forms_ in (self.updated, [], self.edited_newer, self.unknown)))
+
     @property
     def taken(self) -> list[str]:
         """The forms the build takes from the program's set."""
