@@ -513,7 +513,8 @@ def templates_export(dest: Path, force: bool) -> None:
 
     lint.export(dest, force=force)
     say(f"Đã chép mẫu biểu vào «{dest}». Sửa tệp template.docx hoặc [labels] trong meta.toml, rồi chạy: "
-        f"hoso templates check {dest}")
+        f"hoso templates check {dest}. Tệp mau_goc.json ghi lại bản mẫu của chương trình lúc chép (đừng xóa): mẫu nào "
+        "cơ quan không sửa sẽ theo bản cập nhật của chương trình khi tạo hồ sơ.")
 
 
 @templates.command("check")

@@ -68,6 +68,13 @@ def test_export_records_the_program_files_it_copied(exported):
     assert set(data["mau_goc"]) == codes
 
 
+def test_export_says_what_the_record_is_for(tmp_path, capsys):
+    code, err = run_main(["templates", "export", str(tmp_path / "mau")], capsys)
+    assert code == 0, err
+    assert "Tệp mau_goc.json ghi lại bản mẫu của chương trình lúc chép (đừng xóa)" in " ".join(err.split())
+    assert (tmp_path / "mau" / origin.RECORD).is_file()
+
+
 def test_a_fresh_export_has_nothing_to_say(exported, capsys):
     code, err = run_main(["templates", "list", str(exported)], capsys)
     assert code == 0, err
