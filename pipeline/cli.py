@@ -7,13 +7,14 @@ build (docxtpl, reportlab, pypdf, openpyxl): an unchanged build costs the Python
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import signal
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -471,10 +472,29 @@ def templates_list(root: Path | None) -> None:
     _list_templates(root)
 
 
+@contextlib.contextmanager
+def _templates_used(root: Path | None) -> Iterator[Path | None]:
+    """The forms a build with `--templates root` reads (`forms.origin.used_set`, in a folder of this command's own),
+    its notes said; None: the program's."""
+    if root is None:
+        yield None
+        return
+    import tempfile
+
+    from pipeline.forms import origin
+
+    found = origin.examine(root)
+    for line in origin.notes(found, root, origin.LATER):
+        say(line)
+    with tempfile.TemporaryDirectory(prefix="hoso-mau-bieu-") as tmp:
+        yield origin.used_set(root, Path(tmp), found)
+
+
 def _list_templates(root: Path | None) -> None:
     from pipeline import lint
 
-    rows = lint.listing(root)
+    with _templates_used(root) as used:
+        rows = lint.listing(used)
     for spec in rows:
         mark = "TÁI DỰNG " if spec.reconstructed else "         "
         say(f"  {mark} {spec.code:<20} {spec.years_text:<12} {(spec.ma_hieu + ' — ') if spec.ma_hieu else ''}{spec.title}")
@@ -493,7 +513,8 @@ def templates_export(dest: Path, force: bool) -> None:
 
     lint.export(dest, force=force)
     say(f"Đã chép mẫu biểu vào «{dest}». Sửa tệp template.docx hoặc [labels] trong meta.toml, rồi chạy: "
-        f"hoso templates check {dest}")
+        f"hoso templates check {dest}. Tệp mau_goc.json ghi lại bản mẫu của chương trình lúc chép (đừng xóa): mẫu nào "
+        "cơ quan không sửa sẽ theo bản cập nhật của chương trình khi tạo hồ sơ.")
 
 
 @templates.command("check")
@@ -504,12 +525,19 @@ def templates_check(root: Path | None, workbook: Path | None) -> None:
     """Kiểm tra từng mẫu: cú pháp thẻ và các biến mà dữ liệu không có."""
     from pipeline import lint
     from pipeline.errors import TemplateError
+    from pipeline.forms import origin
 
-    results = lint.check(root, workbook)
+    with _templates_used(root) as used:
+        try:
+            results = lint.check(used, workbook)
+        except TemplateError as exc:
+            if used is not None and root is not None:
+                exc.message = origin.as_written(exc.message, used, root)
+            raise
     for r in results:
         say(f"  {'ĐẠT ' if r.ok else 'LỖI '} {r.code}: {r.title}")
         for problem in r.problems:
-            say(f"        {problem}")
+            say(f"        {origin.as_written(problem, used, root) if used and root else problem}")
     bad = [r for r in results if not r.ok]
     if bad:
         raise TemplateError(f"{len(bad)}/{len(results)} mẫu có lỗi.")

@@ -32,6 +32,14 @@ def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | No
 
         key = signing.load_public(public_key)
     names = province.read_expected(expected) if expected is not None else []
+    if labels_dir is not None:  # the Sở's copy of the file not edited since exported: the program's current words
+        from pipeline.forms import origin
+
+        found = origin.examine(labels_dir).only(province.LABELS_FILE)
+        for line in origin.notes(found, labels_dir):
+            say(line)
+        if found.updated:
+            labels_dir = None
     if note := province.labels_note(labels_dir):
         say(note)
     summary = province.summarise(packages, expected=names, due=_parse_date(due) if due else None, public_key=key,

@@ -54,12 +54,17 @@ class FormCheck:
 
 
 def export(dest: Path, *, force: bool = False) -> Path:
-    """Copy the default templates to `dest` for an agency to edit (use them with --templates)."""
+    """Copy the default templates to `dest` for an agency to edit (use them with --templates), with the record of
+    the program's files as exported (`forms.origin.RECORD`: a build then tells a form she edited from one she did not,
+    which follows the program's updates)."""
+    from pipeline.forms import origin
+
     dest = Path(dest)
     if dest.exists() and any(dest.iterdir()) and not force:
         raise OutputError(f"Thư mục «{dest}» đã có tệp; chọn thư mục trống hoặc thêm --force để ghi đè.")
     try:
-        shutil.copytree(templates_dir(), dest, dirs_exist_ok=True)
+        shutil.copytree(templates_dir(), dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        origin.write_record(dest)
     except OSError as exc:
         raise OutputError(f"Không chép được mẫu biểu vào «{dest}»: {exc.strerror or exc}.") from exc
     return dest

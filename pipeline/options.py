@@ -14,6 +14,10 @@ class BuildOptions:
     units: frozenset[str] = frozenset()
     persons: frozenset[str] = frozenset()
     templates: Path | None = None
+    # `templates` is a folder `hoso templates export` wrote (the CLI): a form of it the clerk did not edit, or that it
+    # lacks, is the program's current one (pipeline/forms/origin.py); False: used as it is (`hoso serve`'s set, made
+    # from the program's current forms by each build)
+    templates_follow: bool = True
     cache_dir: Path | None = None
     show_progress: bool | None = None
     duplex: bool = True  # each person's dossier starts on an odd page of the unit bundle

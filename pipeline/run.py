@@ -64,12 +64,20 @@ class _Asked:
     # the sheets as the workbook names them, once it is read: every line says «sheet «Kết quả kỳ»» where
     # the clerk's file calls sheet KetQuaKy so (ingest/sheetnames.py)
     sheet_names: dict[str, str] = field(default_factory=dict)
+    # the set of forms the build reads -> the clerk's --templates folder it was made from (`_templates_used`): every
+    # line names her folder, not the cache's copy
+    folders: dict[str, str] = field(default_factory=dict)
+
+    def written(self, line: str) -> str:
+        for used, shown in self.folders.items():
+            line = line.replace(used, shown)
+        return sheetnames.as_written(line, self.sheet_names)
 
     def log(self, line: str) -> None:
-        self.echo(sheetnames.as_written(line, self.sheet_names))
+        self.echo(self.written(line))
 
     def warn(self, line: str) -> None:
-        line = sheetnames.as_written(line, self.sheet_names)
+        line = self.written(line)
         self.said.append(line)
         self.echo(line)
 
@@ -101,6 +109,8 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
         with input_snapshot(workbook) as snap:  # the workbook read once: a save during the build changes nothing
             return _build(asked, snap, converter)
     except HosoError as exc:  # its words name the sheets as the workbook does, as every line did
+        exc.message = asked.written(exc.message)
+        exc.hint = asked.written(exc.hint) if exc.hint else exc.hint
         sheetnames.error_as_written(exc, asked.sheet_names)
         raise
 
@@ -109,7 +119,7 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
     """The build from `snap`, the input's snapshot (`asked.workbook` names it: the key, the messages)."""
     campaign, options, foreign, choices = _read(asked, snap)
     symbols_whole, quotes, periods, compounds = choices
-    ratings, registry, plan = _rate_and_plan(campaign, options, asked.warn)
+    ratings, registry, plan = _rate_and_plan(campaign, options, asked.warn, _templates_used(asked, options))
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
     made_by = installation.stamp()  # the LibreOffice and fonts: part of every PDF's key
@@ -246,8 +256,27 @@ def _symbols_whole(previous: dict[str, Any] | None, foreign: bool) -> bool:
     return output.new_typography(previous, foreign, SYMBOLS)
 
 
+def _templates_used(asked: _Asked, options: BuildOptions) -> Path | None:
+    """The templates folder the build reads: --templates DIR, or the copy of it with the program's current forms over
+    those the clerk did not edit and those it lacks (`forms.origin.used_set`, in the cache; DIR is never written), with
+    the notes saying so (`origin.notes`); None: the program's."""
+    if options.templates is None or not options.templates_follow:
+        return options.templates
+    from pipeline.forms import origin
+    from pipeline.pdf.cache import default_root
+
+    found = origin.examine(options.templates)
+    for line in origin.notes(found, options.templates):
+        asked.warn(line)
+    used = origin.used_set(options.templates, options.cache_dir or default_root(), found)
+    if used != options.templates:
+        asked.folders[str(used)] = str(options.templates)
+    return used
+
+
 def _rate_and_plan(campaign: Campaign, options: BuildOptions,
-                   log: Callable[[str], None]) -> tuple[Ratings, Registry, Plan]:
+                   log: Callable[[str], None], templates: Path | None) -> tuple[Ratings, Registry, Plan]:
+    """`templates`: the folder of forms the build reads (`_templates_used`; options.templates names it)."""
     ratings = rate(campaign, rulebook=options.rulebook)
     notes = notes_for(ratings.bo_quy_tac, ratings.nam_danh_gia)
     for note in notes:  # one line per rulebook whose texts are unconfirmed
@@ -255,7 +284,7 @@ def _rate_and_plan(campaign: Campaign, options: BuildOptions,
     for line in warning_lines(ratings):  # what `hoso rate` prints: a clerk who only builds sees it too
         if not any(line.endswith(note) for note in notes):  # the notes once, above
             log(line)
-    registry = Registry(options.templates)
+    registry = Registry(templates)
     if options.templates:  # the official Word file put in as it is: every paper would print without its data
         from pipeline.lint import empty_forms, unknown_labels
 

@@ -50,7 +50,9 @@ RECORD = "lan_tao"  # manifest.json section written by every build
 DEFAULT_CONVERTER = "pipeline.pdf.pool.Converter"  # converter_name(Converter), without importing it
 
 def templates_fingerprint(templates: Path | None) -> list[str]:
-    roots = [templates_dir(), *([Path(templates)] if templates else [])]  # the agency's folder falls back to ours
+    # the agency's folder takes the program's current form where it lacks one or holds an unedited old copy
+    # (forms/origin.py): the set a build reads is decided by these two folders' bytes
+    roots = [templates_dir(), *([Path(templates)] if templates else [])]
     return [folder_digest(r) for r in roots]
 
 

@@ -147,6 +147,35 @@ def test_a_so_words_its_summary_from_its_own_templates_folder(agencies, tmp_path
     assert _pages(tmp_path / "old" / province.PDF)[-1][-3] == "NGƯỜI LẬP BIỂU GIÁM ĐỐC"
 
 
+def test_a_so_copy_never_edited_follows_the_programs_words(agencies, tmp_path, capsys, cli_in_process):
+    """A Sở exported its folder and never edited tong_hop_so_noi_vu.toml; the program corrected the file since
+    (simulated: the copy holds other words and its record says they were the program's at export): `tong-hop
+    --templates` prints the program's current words and says so; the Sở's folder is not written."""
+    import hashlib
+    import json
+
+    from pipeline.forms import origin
+
+    own = tmp_path / "mau_cu"
+    code, err = run_main(["templates", "export", str(own)], capsys)
+    assert code == 0, err
+    toml = own / province.LABELS_FILE
+    toml.write_text(toml.read_text("utf-8").replace('nguoi_lap = "NGƯỜI LẬP BIỂU"', 'nguoi_lap = "NGƯỜI LẬP BẢNG"'),
+                    "utf-8")
+    data = json.loads((own / origin.RECORD).read_text("utf-8"))
+    data["mau_goc"][province.LABELS_FILE][province.LABELS_FILE] = hashlib.sha256(toml.read_bytes()).hexdigest()
+    (own / origin.RECORD).write_text(json.dumps(data), "utf-8")
+    before = toml.read_bytes()
+    code, err = run_main(["tong-hop", str(agencies["tn"]), "-o", str(tmp_path / "snv"), "--templates", str(own)], capsys)
+    assert code == 0, err
+    assert _pages(tmp_path / "snv" / province.PDF)[-1][-3] == "NGƯỜI LẬP BIỂU GIÁM ĐỐC"
+    said = " ".join(err.split())
+    assert (f"Ghi chú: 1 mẫu trong «{own}» chưa được cơ quan sửa và đã được chương trình cập nhật: dùng bản mới của "
+            f"chương trình (lời văn bản tổng hợp của Sở (tong_hop_so_noi_vu.toml)). Thư mục «{own}» không bị thay "
+            "đổi.") in said
+    assert toml.read_bytes() == before
+
+
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 
 

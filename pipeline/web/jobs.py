@@ -418,7 +418,7 @@ def run(data: Path, build_id: int, jobs: int | None = None, cum: str | None = No
         # the agency's own corrected forms (page «Mẫu biểu của cơ quan»), as `hoso build --templates DIR`
         own = own_forms.merged(store.agency_dir(ma))
         if own is not None:
-            options = replace(options, templates=own)
+            options = replace(options, templates=own, templates_follow=False)  # made of the program's forms now
             own_line = own_forms.used_line(store.agency_dir(ma))
             said.append(own_line)
             # her forms the program updated since her copy was made: still hers, said once (notes and console)

@@ -15,7 +15,7 @@ and `hoso build … --templates DIR` give the command line.
 
 An upload is a .zip of the files `hoso templates export` writes, and only them: `<code>/template.docx`,
 `<code>/meta.toml` of the program's form codes and the top-level .toml files (bo_mau.toml, can_cu.toml,
-tong_hop_so_noi_vu.toml). The files it holds replace those of the set in use (the agency's, else the
+tong_hop_so_noi_vu.toml; the record `mau_goc.json` an export writes is skipped). The files it holds replace those of the set in use (the agency's, else the
 program's), so a zip of the one folder a clerk edited is enough. It is kept only when every form of the
 result compiles and fills with the agency's latest valid workbook, as `hoso templates check --workbook` does
 (`lint.check`); else nothing changes and the clerk is told which file and what is wrong. Only the forms that then
@@ -43,7 +43,6 @@ unchanged) records the program's files of that day: the clerk has seen the updat
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -60,6 +59,7 @@ from typing import IO, Any
 
 from pipeline import portable
 from pipeline.errors import HosoError, toml_words
+from pipeline.forms import origin
 from pipeline.resources import templates_dir
 
 FOLDER = "mau_bieu"  # the agency's own forms, in its folder
@@ -68,7 +68,7 @@ INFO = "tai_len.json"  # in FOLDER: the upload it came from (never in a download
 ASIDE = "truoc-"  # FOLDER.truoc-<time>: a set no longer used, kept
 ASIDE_SHOWN = 10  # the sets kept aside a page lists (newest first) and brings back: older ones stay on the server
 GUIDE = "HUONG_DAN.txt"  # in a download only: how to edit; skipped when sent back
-ORIGIN = "mau_goc"  # in tai_len.json: per kept form, the sha256 of the program's files it was made against
+ORIGIN = origin.ORIGIN  # in tai_len.json: per kept form, the sha256 of the program's files it was made against
 NEWER = "ban_moi_cua_chuong_trinh"  # in a download only: the program's files now of the forms updated since (or
 # not known to be the same) as the agency's copy was made; skipped when sent back
 MAX_FILES = 200  # members of an upload (the program's set has ~80 files)
@@ -181,40 +181,10 @@ def info(agency_dir: Path) -> dict[str, Any] | None:
     return None if root is None else info_of(root)
 
 
-def _allowed() -> tuple[set[str], set[str]]:
-    """(the program's form codes, its top-level .toml names)."""
-    root = templates_dir()
-    codes = {p.parent.name for p in root.glob("*/meta.toml")}
-    tops = {p.name for p in root.glob("*.toml")}
-    return codes, tops
-
-
-def _sha(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
-def differing(root: Path, over: Path | None = None) -> list[str]:
-    """The form codes (and top-level .toml names) that `root` holds and whose files differ from those of the set
-    `over` makes (the program's with the agency's forms `over` over them; None: the program's alone)."""
-    program = templates_dir()
-
-    def base(rel: str) -> Path:
-        return over / rel if over is not None and (over / rel).is_file() else program / rel
-
-    codes, tops = _allowed()
-    out = [c for c in sorted(codes) if (root / c).is_dir()
-           and any(_sha(root / c / n) != _sha(base(f"{c}/{n}")) for n in ("meta.toml", "template.docx"))]
-    return out + [t for t in sorted(tops) if (root / t).is_file() and _sha(root / t) != _sha(base(t))]
-
-
-def _form_files(form: str) -> list[tuple[str, str]]:
-    """(path in a set, name in `mau_goc`'s entry) of each file of `form`: a code's two files, or a top-level .toml."""
-    if form.endswith(".toml"):
-        return [(form, form)]
-    return [(f"{form}/{name}", name) for name in ("meta.toml", "template.docx")]
+_allowed = origin.allowed  # (the program's form codes, its top-level .toml names)
+_sha = origin.sha
+differing = origin.differing
+_form_files = origin.form_files
 
 
 def _origin(forms: list[str], fresh: set[str], carried: Path | None) -> dict[str, dict[str, str]]:
@@ -387,8 +357,8 @@ def _members(stream: IO[bytes], shown: str) -> list[tuple[zipfile.ZipInfo, str]]
             problems.append(f"«{name}»: tỉ lệ nén bất thường (có thể là tệp độc hại dạng «bom nén»); không được nhận.")
             continue
         parts = path.parts
-        if parts == (GUIDE,):
-            continue  # the guide a download carries
+        if parts in ((GUIDE,), (origin.RECORD,)):
+            continue  # the guide a download carries; the record `hoso templates export` writes (a zipped export)
         if len(parts) > 1 and parts[0] == NEWER:
             newer += 1
             continue
@@ -561,9 +531,7 @@ def kept_aside(agency_dir: Path) -> list[str]:
 
 
 _ASIDE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-\d{1,4})?")
-TOP_WORDS = {"bo_mau.toml": "bộ mẫu dùng cho từng năm (bo_mau.toml)",
-             "can_cu.toml": "căn cứ pháp lý in trên giấy tờ (can_cu.toml)",
-             "tong_hop_so_noi_vu.toml": "lời văn bản tổng hợp của Sở (tong_hop_so_noi_vu.toml)"}
+TOP_WORDS = origin.TOP_WORDS
 
 
 def until_words(name: str) -> str:
