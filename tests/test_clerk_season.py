@@ -440,9 +440,34 @@ def test_rates_pasted_as_fractions_are_warned(tmp_path, capsys):
     rc, _, err = run_main(["check", book], capsys)
     assert rc == 0, err
     la, lb, lc = (get_column_letter(k) for k in (a, b, c))
-    assert (f"(ô {lb}{first}): Tỷ lệ ở ô {lb}{first}, {lc}{first} không quá 1%, như ghi dạng phân số (0.95 nghĩa là 95%); "
+    assert (f"(ô {lb}{first}): Các tỷ lệ ở cột {lb}, {lc} không quá 1%, như ghi dạng phân số (0.95 nghĩa là 95%); "
             "chương trình hiểu đúng như đã ghi: 0.95%.") in err
-    assert f"(ô {la}{second}): Tỷ lệ ở ô {la}{second}, {lb}{second}, {lc}{second} không quá 1%" in err
+    assert f"(ô {la}{second}): Các tỷ lệ ở cột {la}, {lb}, {lc} không quá 1%" in err
+
+
+def test_a_fraction_pasted_down_a_column_is_one_line(tmp_path, capsys):
+    """0.95 pasted for 95 % in one column down a person's twelve months: one line naming the rows
+    («dòng 2–13 (12 dòng)»), not twelve lines the clerk has to read to find they are the same."""
+    from pipeline.resources import sample_workbook
+
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    ws = wb["KetQuaKy"]
+    keys = [c.value for c in ws[1]]
+    col = keys.index("ty_le_chat_luong") + 1
+    rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == ws.cell(2, 1).value]
+    assert len(rows) == 12 and rows == list(range(2, 14))  # the sample's first person: one row per month
+    for r in rows:
+        ws.cell(r, col).value = 0.95
+    book = tmp_path / "so_2026.xlsx"
+    wb.save(book)
+    rc, _, err = run_main(["check", book], capsys)
+    assert rc == 0, err
+    letter = get_column_letter(col)
+    said = [line for line in err.splitlines() if "không quá 1%" in line]
+    assert said == [f"  CẢNH BÁO Sheet «KetQuaKy», dòng 2–13 (12 dòng), cột {letter} «ty_le_chat_luong» (ô {letter}2:"
+                    f"{letter}13): Tỷ lệ không quá 1%, như ghi dạng phân số (0.95 nghĩa là 95%); chương trình hiểu đúng "
+                    "như đã ghi: 0.95%. Giá trị: «0.95». Cần: số phần trăm từ 0 đến 100, ví dụ 95 (hoặc gõ 95% trong "
+                    "Excel)."], said
 
 
 @pytest.mark.parametrize("mark", ["~$so_2026.xlsx", "~$_2026.xlsx", ".~lock.so_2026.xlsx#"])

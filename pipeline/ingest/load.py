@@ -1406,7 +1406,10 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
             tiny = [k for k in rates if v[k] == 1]
         if tiny and ident not in product_keys:  # 0.95 pasted for 95 %: it is read as 0.95 %
             first = v[tiny[0]]
-            problems.append(_p(WARNING, row, tiny[0], f"Tỷ lệ ở ô {_cells(row, tiny)} không quá 1%, như ghi dạng phân số "
+            # the columns, not the cells: the same on the next rows is one line («dòng 2–13 (12 dòng)», problems.where)
+            said = "Tỷ lệ" if len(tiny) == 1 else "Các tỷ lệ ở cột " + ", ".join(
+                row.refs[k].column if k in row.refs else k for k in tiny)
+            problems.append(_p(WARNING, row, tiny[0], f"{said} không quá 1%, như ghi dạng phân số "
                                f"({cells.show(first)} nghĩa là {cells.show(round(first * 100, 6))}%); chương trình hiểu đúng "
                                f"như đã ghi: {cells.show(first)}%.", value=first,
                                expected="số phần trăm từ 0 đến 100, ví dụ 95 (hoặc gõ 95% trong Excel)"))
