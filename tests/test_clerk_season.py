@@ -970,3 +970,31 @@ def test_notes_alone_do_not_rebuild_and_the_list_to_reprint_stays(tmp_path):
     (out / "README.txt").unlink()  # a note file deleted: written again
     assert not api.build(book, out, opts, converter=TextConverter()).unchanged
     assert (out / "README.txt").is_file()
+
+
+def test_votes_typed_for_someone_not_rated_are_questioned(tmp_path):
+    """A recruit under 06 months in post is not rated: «không thực hiện việc đánh giá, xếp loại chất lượng nhưng vẫn
+    phải kiểm điểm» (ND 90 Art. 2 cl. 3; from 2026 the agency's rules, same threshold). His meeting reviews him and votes
+    on no level; a clerk who typed votes for him (5 HTT, 1 HT) is asked which is true, naming the row of BieuQuyet —
+    his proposal stays «không xếp loại». The sample's row of zeros for him (no vote) says nothing."""
+    from pipeline import ingest
+    from pipeline.rating import rate
+    from pipeline.resources import sample_workbook
+
+    def warnings_of(book: Path) -> tuple[str | None, list[str]]:
+        r = rate(ingest.load(book)).of("VP-028")
+        return r.muc_de_xuat, [w for w in r.canh_bao if "biểu quyết" in w]
+
+    assert warnings_of(sample_workbook(2026)) == (None, [])
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    ws = wb["BieuQuyet"]
+    (row,) = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "VP-028"]
+    ws.cell(row, 4).value, ws.cell(row, 5).value = 5, 1  # phieu_htt, phieu_ht
+    book = tmp_path / "so_2026.xlsx"
+    wb.save(book)
+    level, said = warnings_of(book)
+    assert level is None
+    assert said == [f"Có phiếu biểu quyết mức xếp loại cho người này (sheet «BieuQuyet», dòng {row}) nhưng người này "
+                    "không xếp loại năm nay (xem lý do): cuộc họp chỉ kiểm điểm, không biểu quyết mức xếp loại. Biên bản "
+                    "họp đang in kết quả biểu quyết đã ghi; nếu cuộc họp không biểu quyết, xóa dòng này ở sheet "
+                    "BieuQuyet rồi chạy lại."], said

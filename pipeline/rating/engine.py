@@ -218,6 +218,15 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discip
         if disc.counted:
             warnings.append("Có quyết định kỷ luật trong năm đánh giá; người này không thuộc diện xếp loại năm nay "
                             "nhưng vẫn phải kiểm điểm.")
+        if vote is not None and any(vote.phieu.values()):
+            # a meeting reviews him but votes on no level (ND 90 Art. 2 cl. 3: «không thực hiện việc đánh giá, xếp
+            # loại»); the minutes print the votes as typed, beside «Không xếp loại»: the clerk is asked which is true
+            ref = vote.refs.get("ma_so")
+            where = f"sheet «{ref.sheet}», dòng {ref.row}" if ref is not None else "sheet «BieuQuyet»"
+            warnings.append(f"Có phiếu biểu quyết mức xếp loại cho người này ({where}) nhưng người này không xếp loại "
+                            "năm nay (xem lý do): cuộc họp chỉ kiểm điểm, không biểu quyết mức xếp loại. Biên bản họp "
+                            "đang in kết quả biểu quyết đã ghi; nếu cuộc họp không biểu quyết, xóa dòng này ở sheet "
+                            "BieuQuyet rồi chạy lại.")
         return PersonRating(**base, trang_thai="khong_xep_loai", muc_de_xuat=None, muc_toi_da=None,
                             ly_do=time.reasons, canh_bao=tuple(warnings)), []
 
