@@ -2,11 +2,19 @@
 
 With a nearly full temporary folder LibreOffice cannot write its font subsets; it then silently
 sets the whole document in DejaVu Sans (other line breaks, other page counts: a dossier of 9 pages
-instead of 11) and still exits 0. Every converted PDF is therefore checked before it is used or
-cached, and every PDF taken from the cache is checked again:
+instead of 11) and still exits 0. A document's text may also fall back to DejaVu Sans while its
+headers stay in the forms' face (seen in a user's cache: a phiếu of 2 pages instead of 3). Every
+converted PDF is therefore checked before it is used or cached, and every PDF taken from the cache
+is checked again (the answer kept beside the cached bytes, `convert.FONTS`, recorded with the
+check's version `CHECK_VERSION`: an answer of an older check is not taken, the PDF is read again):
 - the body face the forms ask for (Times New Roman, or the font fontconfig gives in its place —
   Liberation Serif 2 —, `fonts.check_fonts`) is among the PDF's fonts;
-- every font that has a descriptor is embedded (a font program is in the file).
+- every font that has a descriptor is embedded (a font program is in the file);
+- no other face carries a letter (`_other_letters`): a healthy PDF's other faces carry only the
+  symbols the templates set in DejaVu Sans (☐ ☒ ☑ ✓ ✔ and a space: measured on every form of both
+  sample workbooks, 2024 and 2026), so a letter (Unicode category L*) in another face's /ToUnicode
+  map is text that fell back to it. Read from the raw bytes (the ToUnicode streams Flate-decoded),
+  pypdf only when the objects are in compressed object streams;
 - its page count is one a healthy render of its form has (`page_problem`: the form's meta.toml
   `trang`, growing with the document's length; forms without it are not checked).
 A conversion also refuses to start when the temporary folder has less free space than it needs
@@ -19,7 +27,9 @@ import io
 import re
 import shutil
 import tempfile
+import unicodedata
 import zipfile
+import zlib
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +45,16 @@ PER_DOCUMENT = 64 * 1024  # and this much more per document to convert (measured
 _BASEFONT = re.compile(rb"/BaseFont\s*/([^\s/<>\[\]()]+)")
 _DESCRIPTOR = re.compile(rb"/Type\s*/FontDescriptor\b")
 _FONTFILE = re.compile(rb"/FontFile[23]?\b")
+_TOUNICODE = re.compile(rb"/ToUnicode\s+(\d+)\s+(\d+)\s+R")
+_STARTXREF = re.compile(rb"startxref\s+(\d+)")
+_SUBSECTION = re.compile(rb"\s*(\d+)\s+(\d+)[ \t]*\r?\n?")
+_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
+_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
+_BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
+_RANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f\s]*>|\[[^\]]*\])")
+CHECK_VERSION = "2"  # bump when font_problem refuses more: answers recorded by an older check are not taken
+MAX_RANGE = 0x10000  # code points read from one /ToUnicode bfrange at most (a damaged map is not expanded whole)
+SHOWN = 6  # letters named in the reason
 
 
 def _norm(name: str) -> str:
@@ -95,7 +115,155 @@ def font_problem(data: bytes, face: str | None = None) -> str | None:
     if face and face not in {_norm(n) for n in names}:
         used = ", ".join(sorted({_norm(n) for n in names})) or "không có"
         return f"văn bản không được đặt bằng phông «{face}» mà bằng: {used}"
+    if face:
+        fallen = _other_letters(data, face)
+        if fallen:
+            other, letters = max(fallen.items(), key=lambda kv: len(kv[1]))
+            body = next((_display(n) for n in sorted(names) if _norm(n) == face), face)
+            shown = ", ".join(sorted(letters, key=lambda c: (c.isupper(), c))[:SHOWN])
+            return (f"chữ của văn bản bị đặt bằng phông «{other}» ({len(letters)} chữ, ví dụ: {shown}, …) "
+                    f"thay cho phông «{body}»")
     return None
+
+
+def _display(name: str) -> str:
+    """`EAAAAA+DejaVuSans-Bold` -> `DejaVu Sans` (subset prefix and style cut, words spaced)."""
+    if len(name) > 7 and name[6] == "+":
+        name = name[7:]
+    base = name.split("-")[0].split(",")[0]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", base).replace("Deja Vu", "DejaVu")
+
+
+def _letters(text: str) -> set[str]:
+    return {ch for ch in text if unicodedata.category(ch).startswith("L")}
+
+
+def _other_letters(data: bytes, face: str) -> dict[str, set[str]]:
+    """Face (as shown) -> the letters its /ToUnicode maps, for every font of the PDF that is not of
+    the body `face`; empty when none carries a letter. Raw bytes first; pypdf where they cannot say."""
+    refs: dict[tuple[int, int], str] = {}
+    for m in _BASEFONT.finditer(data):
+        name = m.group(1).decode("latin-1")
+        if _norm(name) == face:
+            continue
+        start = max(data.rfind(b"obj", 0, m.start()), 0)
+        end = data.find(b"endobj", m.end())
+        ref = _TOUNICODE.search(data, start, end if end > 0 else len(data))
+        if ref:
+            refs.setdefault((int(ref.group(1)), int(ref.group(2))), _display(name))
+    if not refs:
+        return {}
+    offsets = {key: at for key in refs if (at := _object_at(data, *key)) is not None}
+    if len(offsets) < len(refs):  # an object in a compressed object stream
+        try:
+            return _other_letters_pypdf(data, face)
+        except Exception:  # noqa: BLE001 - unreadable: the other checks say so
+            return {}
+    found: dict[str, set[str]] = {}
+    for key, shown in refs.items():
+        cmap = _stream(data, offsets[key])
+        letters = _letters(_cmap_text(cmap)) if cmap is not None else set()
+        if letters:
+            found.setdefault(shown, set()).update(letters)
+    return found
+
+
+def _object_at(data: bytes, num: int, gen: int) -> int | None:
+    """Where object `num gen`'s body starts: from the classic cross-reference table (one look, as
+    LibreOffice and pypdf write it), else by a search of the bytes; None when it is not in them."""
+    head = b"%d %d obj" % (num, gen)
+    at = data.rfind(b"startxref")
+    m = _STARTXREF.match(data, at) if at >= 0 else None
+    table = int(m.group(1)) if m else -1
+    if 0 <= table < len(data) and data.startswith(b"xref", table):
+        pos = table + 4
+        while sub := _SUBSECTION.match(data, pos):
+            first, count = int(sub.group(1)), int(sub.group(2))
+            pos = sub.end()
+            if first <= num < first + count:
+                entry = data[pos + 20 * (num - first):pos + 20 * (num - first) + 18]
+                if entry.endswith(b"n"):
+                    offset = int(entry[:10])
+                    if data.startswith(head, offset):
+                        return offset + len(head)
+                break
+            pos += 20 * count
+    found = re.search(rb"(?<![0-9])%d\s+%d\s+obj\b" % (num, gen), data)
+    return found.end() if found else None
+
+
+def _stream(data: bytes, at: int) -> bytes | None:
+    """The decoded stream of the object whose dictionary starts at `at` (FlateDecode or none)."""
+    begin = data.find(b"stream", at)
+    end_obj = data.find(b"endobj", at)
+    if begin < 0 or 0 <= end_obj < begin:
+        return None
+    head = data[at:begin]
+    body = begin + len(b"stream")
+    if data[body:body + 2] == b"\r\n":
+        body += 2
+    elif data[body:body + 1] in (b"\n", b"\r"):
+        body += 1
+    stop = data.find(b"endstream", body)
+    if stop < 0:
+        return None
+    raw = data[body:stop]
+    if b"/FlateDecode" in head:
+        try:
+            return zlib.decompressobj().decompress(raw)
+        except zlib.error:
+            return None
+    return None if b"/Filter" in head else raw
+
+
+def _utf16(hexdigits: bytes) -> str:
+    digits = re.sub(rb"\s", b"", hexdigits)
+    try:
+        return bytes.fromhex(digits.decode("ascii")).decode("utf-16-be", "replace")
+    except ValueError:
+        return ""
+
+
+def _cmap_text(cmap: bytes) -> str:
+    """Every character a /ToUnicode CMap maps to (bfchar and bfrange)."""
+    out: list[str] = []
+    for block in _BFCHAR.findall(cmap):
+        pairs = _HEX.findall(block)
+        out += (_utf16(dst) for dst in pairs[1::2])
+    for block in _BFRANGE.findall(cmap):
+        for lo, hi, dst in _RANGE.findall(block):
+            count = max(0, min(int(hi, 16) - int(lo, 16) + 1, MAX_RANGE))
+            if dst.startswith(b"["):
+                out += (_utf16(d) for d in _HEX.findall(dst))
+                continue
+            first = _utf16(dst[1:-1])
+            if first:
+                base = ord(first[-1])
+                out.append(first[:-1] + "".join(chr(c) for c in range(base, min(base + count, 0x110000))
+                                                if not 0xD800 <= c <= 0xDFFF))
+    return "".join(out)
+
+
+def _other_letters_pypdf(data: bytes, face: str) -> dict[str, set[str]]:
+    from pypdf import PdfReader
+
+    found: dict[str, set[str]] = {}
+    seen: set[int] = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            name = str(font.get("/BaseFont", "")).lstrip("/")
+            if not name or _norm(name) == face or "/ToUnicode" not in font:
+                continue
+            cmap = font["/ToUnicode"].get_object()
+            if id(cmap) in seen:
+                continue
+            seen.add(id(cmap))
+            letters = _letters(_cmap_text(cmap.get_data()))
+            if letters:
+                found.setdefault(_display(name), set()).update(letters)
+    return found
 
 
 _META = re.compile(rb"/(Hoso[A-Za-z]+)\s*\(((?:[^()\\]|\\.)*)\)")
