@@ -125,6 +125,17 @@ def test_a_form_whose_text_fell_back_to_dejavu_is_refused_naming_the_face(story)
                      r"thay cho phông «Liberation Serif»", why)
     assert m, why
     assert int(m.group(1)) > 30 and m.group(2).startswith("a, ")  # «Họ và tên», the person's name, …
+    # read by pypdf (objects in compressed object streams), the same letters
+    face = validate.body_face() or ""
+    raw = validate._other_letters(polluted, face)
+    assert raw["DejaVu Sans"] >= set("HọvàtênTrầnThịHà") and validate._other_letters_pypdf(polluted, face) == raw
+
+
+def test_a_tounicode_map_is_read_with_its_ranges():
+    cmap = (b"2 beginbfchar\n<01> <2610>\n<02> <0020>\nendbfchar\n"
+            b"2 beginbfrange\n<03> <05> <2611>\n<06> <07> [<1EA1> <0103>]\nendbfrange\n")
+    assert sorted(validate._cmap_text(cmap)) == sorted("☐ ☑☒☓ạă")
+    assert validate._letters(validate._cmap_text(cmap)) == {"ạ", "ă"}
 
 
 def test_the_polluted_cache_entry_is_converted_again_and_its_bundle_assembled_again(story):
