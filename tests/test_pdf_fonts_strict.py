@@ -105,6 +105,7 @@ def story(tmp_path_factory, sample):
         older = build("b")
     now = build("c")
     return {"root": root, "cache": cache, "entry": entry, "healthy": healthy, "polluted": polluted,
+            "docx": root / "a" / "ca_nhan" / "LD" / "VP-002" / "mau_02.docx", "asks_dejavu": work / "dejavu.docx",
             "first": first, "older": older, "now": now}
 
 
@@ -125,6 +126,10 @@ def test_a_form_whose_text_fell_back_to_dejavu_is_refused_naming_the_face(story)
                      r"thay cho phông «Liberation Serif»", why)
     assert m, why
     assert int(m.group(1)) > 30 and m.group(2).startswith("a, ")  # «Họ và tên», the person's name, …
+    # its own document does not ask for DejaVu Sans: refused too; a document that asks for it (its
+    # styles, as an agency's own form may ask for another face) has it accepted
+    assert validate.font_problem(polluted, docx=[story["docx"]]) == why
+    assert validate.font_problem(polluted, docx=[story["asks_dejavu"]]) is None
     # read by pypdf (objects in compressed object streams), the same letters
     face = validate.body_face() or ""
     raw = validate._other_letters(polluted, face)
@@ -179,3 +184,24 @@ def test_the_stamp_follows_the_users_fontconfig(tmp_path, monkeypatch):
     seen.append(installation.stamp("/nowhere/soffice"))
     assert len(set(seen)) == len(seen)
     assert installation.stamp("/nowhere/soffice") == seen[-1]  # nothing changed: the same stamp
+
+
+def test_the_faces_a_document_asks_for_and_their_letters(tmp_path):
+    """Times New Roman by the defaults (any letter), Arial by a heading's runs (their letters), DejaVu
+    Sans by the ☐ runs (no letter): as fontconfig gives them here."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    styles = (f'<w:styles {w}><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" '
+              'w:hAnsi="Times New Roman"/></w:rPr></w:rPrDefault></w:docDefaults>'
+              '<w:style w:type="paragraph" w:styleId="Unused"><w:rPr><w:rFonts w:ascii="Courier"/></w:rPr></w:style>'
+              '</w:styles>')
+    run = '<w:r><w:rPr><w:rFonts w:ascii="{0}" w:hAnsi="{0}"/></w:rPr><w:t>{1}</w:t></w:r>'
+    document = (f'<w:document {w}><w:body><w:p>{run.format("Arial", "CỘNG HÒA")}</w:p>'
+                f'<w:p>{run.format("DejaVu Sans", "☐")}<w:r><w:t> Xuất sắc</w:t></w:r></w:p></w:body></w:document>')
+    docx = tmp_path / "own.docx"
+    with zipfile.ZipFile(docx, "w") as zf:
+        zf.writestr("word/styles.xml", styles)
+        zf.writestr("word/document.xml", document)
+    asked = validate.asked_letters([docx])
+    body = validate.body_face() or ""
+    assert asked[body] is None and asked["dejavusans"] == set() and "liberationmono" not in asked
+    assert asked[validate._substitute("Arial")] == set("CỘNGHÒA")

@@ -13,8 +13,11 @@ check's version `CHECK_VERSION`: an answer of an older check is not taken, the P
 - no other face carries a letter (`_other_letters`): a healthy PDF's other faces carry only the
   symbols the templates set in DejaVu Sans (☐ ☒ ☑ ✓ ✔ and a space: measured on every form of both
   sample workbooks, 2024 and 2026), so a letter (Unicode category L*) in another face's /ToUnicode
-  map is text that fell back to it. Read from the raw bytes (the ToUnicode streams Flate-decoded),
-  pypdf only when the objects are in compressed object streams;
+  map is text that fell back to it — unless the filled document itself asks for that face for
+  those letters (`asked_letters`, given `docx`: the document defaults and the styles it uses, any
+  letter; runs naming a face, their letters; an agency's own form may set a heading in Arial).
+  Read from the raw bytes (the ToUnicode streams Flate-decoded, the object found by the
+  cross-reference table), pypdf only when the objects are in compressed object streams;
 - its page count is one a healthy render of its form has (`page_problem`: the form's meta.toml
   `trang`, growing with the document's length; forms without it are not checked).
 A conversion also refuses to start when the temporary folder has less free space than it needs
@@ -30,6 +33,7 @@ import tempfile
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -100,8 +104,10 @@ def _fonts_pypdf(data: bytes) -> tuple[set[str], int, int]:
     return names, descriptors, embedded
 
 
-def font_problem(data: bytes, face: str | None = None) -> str | None:
-    """Why this PDF is not set in the forms' fonts (Vietnamese), or None when it is."""
+def font_problem(data: bytes, face: str | None = None, docx: Iterable[Path] = ()) -> str | None:
+    """Why this PDF is not set in the forms' fonts (Vietnamese), or None when it is. `docx`: the
+    filled documents it was converted from; letters in another face pass where they ask for that
+    face themselves (`asked_letters`: an agency's own form with a heading in Arial), read only then."""
     face = face if face is not None else body_face()
     names = {m.decode("latin-1") for m in _BASEFONT.findall(data)}
     descriptors, embedded = len(_DESCRIPTOR.findall(data)), len(_FONTFILE.findall(data))
@@ -117,6 +123,8 @@ def font_problem(data: bytes, face: str | None = None) -> str | None:
         return f"văn bản không được đặt bằng phông «{face}» mà bằng: {used}"
     if face:
         fallen = _other_letters(data, face)
+        if fallen and docx:
+            fallen = _not_asked(fallen, asked_letters(docx))
         if fallen:
             other, letters = max(fallen.items(), key=lambda kv: len(kv[1]))
             body = next((_display(n) for n in sorted(names) if _norm(n) == face), face)
@@ -124,6 +132,118 @@ def font_problem(data: bytes, face: str | None = None) -> str | None:
             return (f"chữ của văn bản bị đặt bằng phông «{other}» ({len(letters)} chữ, ví dụ: {shown}, …) "
                     f"thay cho phông «{body}»")
     return None
+
+
+def _not_asked(fallen: dict[str, set[str]], asked: dict[str, set[str] | None]) -> dict[str, set[str]]:
+    """`fallen` without the letters the documents themselves set in each face (None: any letter)."""
+    out = {}
+    for shown, letters in fallen.items():
+        norm = _norm(shown)
+        allowed: set[str] = set()
+        for name, chars in asked.items():
+            if norm == name or norm.startswith(name):  # `arialmt` where fontconfig is not asked (Windows)
+                if chars is None:
+                    allowed = letters
+                    break
+                allowed |= chars
+        if letters - allowed:
+            out[shown] = letters - allowed
+    return out
+
+
+_PARTS = re.compile(r"word/(?:document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+_RUN = re.compile(rb"<w:r\b[^>]*>(.*?)</w:r>", re.S)
+_RFONTS = re.compile(rb"<w:rFonts\b([^>]*)>")
+_FONT_NAME = re.compile(rb'w:(?:ascii|hAnsi|cs|eastAsia)="([^"]+)"')
+_THEME_REF = re.compile(rb'w:(?:ascii|hAnsi)Theme="(major|minor)')
+_RUN_TEXT = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+_STYLE = re.compile(rb"<w:style\b([^>]*)>(.*?)</w:style>", re.S)
+_STYLE_ID = re.compile(rb'w:styleId="([^"]+)"')
+_BASED_ON = re.compile(rb'<w:basedOn\s+w:val="([^"]+)"')
+_USED_STYLE = re.compile(rb'<w:(?:pStyle|rStyle|tblStyle)\s+w:val="([^"]+)"')
+_DEFAULTS = re.compile(rb"<w:docDefaults>(.*?)</w:docDefaults>", re.S)
+_THEME_FONT = {b"major": re.compile(rb"<a:majorFont>\s*<a:latin\s+typeface=\"([^\"]*)\""),
+               b"minor": re.compile(rb"<a:minorFont>\s*<a:latin\s+typeface=\"([^\"]*)\"")}
+
+
+def _fonts_named(xml: bytes, theme: bytes) -> set[bytes]:
+    """The font names of the w:rFonts in `xml`, a theme's reference («majorHAnsi») as the theme's font."""
+    names: set[bytes] = set()
+    for attrs in _RFONTS.findall(xml):
+        names.update(_FONT_NAME.findall(attrs))
+        for which in _THEME_REF.findall(attrs):
+            found = _THEME_FONT[which].search(theme)
+            if found and found.group(1):
+                names.add(found.group(1))
+    return names
+
+
+def _style_fonts(styles: bytes, theme: bytes, parts: list[bytes]) -> set[bytes]:
+    """The fonts the text of `parts` inherits: the document defaults' and those of the styles the
+    parts use (and the default styles), with the styles they are based on."""
+    table: dict[bytes, tuple[bytes, bytes | None]] = {}
+    used: set[bytes] = set()
+    for attrs, block in _STYLE.findall(styles):
+        sid = _STYLE_ID.search(attrs)
+        if sid:
+            based = _BASED_ON.search(block)
+            table[sid.group(1)] = (block, based.group(1) if based else None)
+            if b'w:default="1"' in attrs:
+                used.add(sid.group(1))
+    for xml in parts:
+        used.update(_USED_STYLE.findall(xml))
+    defaults = _DEFAULTS.search(styles)
+    names = _fonts_named(defaults.group(1), theme) if defaults else set()
+    seen: set[bytes] = set()
+    for style in used:
+        current: bytes | None = style
+        while current is not None and current in table and current not in seen:
+            seen.add(current)
+            block, current = table[current]
+            names |= _fonts_named(block, theme)
+    return names
+
+
+def asked_letters(docx: Iterable[Path]) -> dict[str, set[str] | None]:
+    """Face (normalised, as fontconfig gives it for the name) -> the letters the documents set in it:
+    the letters of the runs that name it (w:rFonts), or None (any letter) for a face the text
+    inherits (the document defaults, a style its paragraphs or runs use; a theme font they name).
+    The templates' ☐ ☒ runs name DejaVu Sans: no letter may be set in it."""
+    out: dict[str, set[str] | None] = {}
+    for path in docx:
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = zf.namelist()
+                parts = [zf.read(n) for n in names if _PARTS.fullmatch(n)]
+                styles = zf.read("word/styles.xml") if "word/styles.xml" in names else b""
+                theme = b"".join(zf.read(n) for n in names if n.startswith("word/theme/"))
+        except (OSError, KeyError, zipfile.BadZipFile):
+            continue
+        for font in _style_fonts(styles, theme, parts):
+            out[_substitute(font.decode("utf-8", "replace"))] = None
+        for xml in parts:
+            for run in _RUN.findall(xml):
+                attrs = _RFONTS.search(run)
+                if not attrs:
+                    continue
+                text = b"".join(_RUN_TEXT.findall(run)).decode("utf-8", "replace")
+                for font in _fonts_named(attrs.group(0), theme):
+                    known = out.setdefault(_substitute(font.decode("utf-8", "replace")), set())
+                    if known is not None:
+                        known |= _letters(text)
+    return out
+
+
+@cache
+def _substitute(family: str) -> str:
+    """The face (normalised) LibreOffice sets a family named in a document in: fontconfig's match."""
+    from pipeline.pdf.fonts import _match
+
+    try:
+        found = _match(family)
+    except Exception:  # noqa: BLE001 - no fontconfig answer: the name itself
+        found = None
+    return _norm((found[0] if found else family).replace(" ", ""))
 
 
 def _display(name: str) -> str:
