@@ -15,7 +15,8 @@ check's version `CHECK_VERSION`: an answer of an older check is not taken, the P
   sample workbooks, 2024 and 2026), so a letter (Unicode category L*) in another face's /ToUnicode
   map is text that fell back to it — unless the filled document itself asks for that face for
   those letters (`asked_letters`, given `docx`: the document defaults and the styles it uses, any
-  letter; runs naming a face, their letters; an agency's own form may set a heading in Arial).
+  letter; runs naming a face, their letters; an agency's own form may set a heading in Arial),
+  or the body face lacks them (`_body_chars`: a name in Chinese characters falls back rightly).
   Read from the raw bytes (the ToUnicode streams Flate-decoded, the object found by the
   cross-reference table), pypdf only when the objects are in compressed object streams;
 - its page count is one a healthy render of its form has (`page_problem`: the form's meta.toml
@@ -123,6 +124,9 @@ def font_problem(data: bytes, face: str | None = None, docx: Iterable[Path] = ()
         return f"văn bản không được đặt bằng phông «{face}» mà bằng: {used}"
     if face:
         fallen = _other_letters(data, face)
+        if fallen and face == body_face():  # a letter the body face lacks (a CJK name) falls back rightly
+            has = _body_chars()
+            fallen = {k: kept for k, v in fallen.items() if (kept := v & has if has else v)}
         if fallen and docx:
             fallen = _not_asked(fallen, asked_letters(docx))
         if fallen:
@@ -132,6 +136,23 @@ def font_problem(data: bytes, face: str | None = None, docx: Iterable[Path] = ()
             return (f"chữ của văn bản bị đặt bằng phông «{other}» ({len(letters)} chữ, ví dụ: {shown}, …) "
                     f"thay cho phông «{body}»")
     return None
+
+
+@cache
+def _body_chars() -> frozenset[str]:
+    """The characters the body face's font file has (empty when it cannot be read: then every letter
+    counts). Read once, only when another face carries a letter."""
+    from pipeline.pdf.fonts import check_fonts
+
+    try:
+        from reportlab.pdfbase.ttfonts import TTFontFile
+
+        for report in check_fonts():
+            if report.requested == "Times New Roman":
+                return frozenset(chr(c) for c in TTFontFile(report.file).charToGlyph)
+    except Exception:  # noqa: BLE001 - not a TrueType file reportlab reads: every letter counts
+        pass
+    return frozenset()
 
 
 def _not_asked(fallen: dict[str, set[str]], asked: dict[str, set[str] | None]) -> dict[str, set[str]]:
