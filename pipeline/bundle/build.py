@@ -6,6 +6,7 @@ after one person's row changes only that person's bundle and their unit's bundle
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -120,6 +121,10 @@ class _Shared:
     covers: bool = False
     # ma_don_vi -> the cover header of a unit with its own body (DonVi co_quan_in), else `header`
     unit_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # document key -> SHA-256 of the PDF its bundles are made of (part of their keys): a PDF converted
+    # again under the same content key (its cache entry refused by the font or page check:
+    # pipeline/pdf/convert.py) gives other bytes, so a bundle assembled from the refused PDF is not reused
+    pdf_sha: dict[str, str] = field(default_factory=dict)
 
     def header_of(self, ma_don_vi: str) -> tuple[str, ...]:
         return self.unit_headers.get(ma_don_vi, self.header)
@@ -131,6 +136,7 @@ class _Shared:
                        own_signers={p.ma_so: self.own_signers[p.ma_so] for p in unit.persons if p.ma_so in self.own_signers},
                        keys={k: self.keys[k] for k in docs}, headers={k: self.headers[k] for k in docs},
                        versions={k: self.versions[k] for k in docs if k in self.versions},
+                       pdf_sha={k: self.pdf_sha[k] for k in docs if k in self.pdf_sha},
                        unit_headers={k: h for k, h in self.unit_headers.items() if k == unit.ma_don_vi})
 
 
@@ -189,7 +195,8 @@ def _unit_keys(sh: _Shared, unit: UnitDossier
                        info.header, info.title, info.facts, {d.form: signers[d.form] for d in dossier.documents},
                        {d.form: (sh.copies.get(d.form, 1), d.form in sh.initials) for d in dossier.documents},
                        [sh.headers[d.key] for d in dossier.documents], sh.duplex,
-                       [_version(sh, d.key) for d in dossier.documents] if sh.page_codes else None)
+                       [_version(sh, d.key) for d in dossier.documents] if sh.page_codes else None,
+                       [sh.pdf_sha.get(d.key, "") for d in dossier.documents])
         person_keys.append(key)
         person_info[dossier.ma_so] = info
     info = CoverInfo(sh.header_of(unit.ma_don_vi), f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {sh.year}", (
@@ -201,7 +208,8 @@ def _unit_keys(sh: _Shared, unit: UnitDossier
                         [(p.ma_so, p.ho_ten) for p in unit.persons],
                         [(d.form, d.title, sh.keys[d.key], sh.headers[d.key]) for d in unit_docs], info.header,
                         info.title, info.facts, sh.duplex,
-                        [_version(sh, d.key) for d in unit_docs] if sh.page_codes else None)
+                        [_version(sh, d.key) for d in unit_docs] if sh.page_codes else None,
+                        [sh.pdf_sha.get(d.key, "") for d in unit_docs])
     return person_info, person_keys, info, unit_docs, unit_key
 
 
@@ -396,7 +404,8 @@ def write_bundles(build: Build, docs: list[Document]) -> Bundles:
         copies={code: spec.copies for code, spec in specs.items() if spec.copies > 1},
         initials=frozenset(code for code, spec in specs.items() if spec.initials),
         people={p.ma_so: p for p in campaign.people}, keys=keys, headers=headers, duplex=duplex,
-        page_codes=page_codes, versions=versions, covers=_marked(files))
+        page_codes=page_codes, versions=versions, covers=_marked(files),
+        pdf_sha={doc: hashlib.sha256(pdf).hexdigest() for doc, pdf in pdfs.items()})
     if not backend.shares_files:
         return _bundles_on_cluster(build, sh, Pages(pdfs, sources), backend)
     store = _LocalStore(blobs, files, covers=sh.covers)

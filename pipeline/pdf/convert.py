@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from pipeline.document import Build, Document
@@ -69,7 +70,7 @@ def convert_documents(items: list[Item], cache: PdfCache, converter: DocumentCon
 
     def look_up() -> None:
         for it in present:
-            hit = _cached(cache, it.key, face)
+            hit = _cached(cache, it.key, face, it.docx)
             if hit and validate.page_problem(it.pages if checking else None, hit[1], it.docx):
                 cache.drop(it.key)  # cached before the range was declared
                 hit = None
@@ -127,7 +128,7 @@ def _run(todo: dict[str, Item], cache: PdfCache, converter: DocumentConverter, f
     def keep(key: str, data: bytes, pages: int) -> None:
         it = todo.get(key)
         if not (checking and it and validate.page_problem(it.pages, pages, it.docx)):
-            cache.put(key, data, pages, _facts(data, face))
+            cache.put(key, data, pages, _facts(data, face, it.docx if it else None))
 
     bar = Progress(len(todo), "Chuyển sang PDF", enabled=show_progress)
     try:
@@ -139,12 +140,21 @@ def _run(todo: dict[str, Item], cache: PdfCache, converter: DocumentConverter, f
     return done
 
 
-FONTS = "phong"  # the cache's fact of a PDF: the body face its fonts were checked for
+FONTS = "phong"  # the cache's fact of a PDF: the body face its fonts were checked for, and by which check
 
 
-def _facts(data: bytes, face: str) -> dict[str, str]:
-    """What `_cached` reads once of a PDF's bytes: its fonts checked for `face`."""
-    return {FONTS: face} if validate.font_problem(data, face or None) is None else {}
+def _checked(face: str) -> str:
+    """The FONTS fact of a PDF that passed the font check for `face`: the face and the check's version
+    (`validate.CHECK_VERSION`), so an answer recorded by an older, laxer check (the face alone, as
+    before version 2) makes the PDF be read again once, and one the check now refuses be converted again."""
+    return f"{face};v{validate.CHECK_VERSION}"
+
+
+def _facts(data: bytes, face: str, docx: Path | None = None) -> dict[str, str]:
+    """What `_cached` reads once of a PDF's bytes: its fonts checked for `face` (and the filled
+    document `docx` it was converted from: the faces it asks for itself, `validate.asked_letters`)."""
+    fine = validate.font_problem(data, face or None, [docx] if docx else ()) is None
+    return {FONTS: _checked(face)} if fine else {}
 
 
 def _embedded_key(data: bytes) -> str:
@@ -158,18 +168,19 @@ def _embedded_key(data: bytes) -> str:
     return found.get("/HosoKhoa", "")
 
 
-def _cached(cache: PdfCache, key: str, face: str) -> tuple[bytes, int] | None:
+def _cached(cache: PdfCache, key: str, face: str, docx: Path | None = None) -> tuple[bytes, int] | None:
     """The cached PDF of `key` and its pages, when it is set in the forms' fonts (`face`) and is
     the PDF of that key (its /HosoKhoa); else None, and an entry in the wrong fonts is dropped.
     The font check's answer is kept beside the bytes it read (`PdfCache.remember`; the bytes are
-    checked against their SHA-256 on every hit), the key is read from the bytes every time."""
+    checked against their SHA-256 on every hit) with the check's version (`_checked`): an answer of
+    another version is not taken, the bytes are checked again. The key is read from the bytes every time."""
     hit = cache.get_with_facts(key)
     if hit is None:
         return None
     data, pages, facts = hit
-    if facts.get(FONTS) != face:
-        learnt = _facts(data, face)
-        if FONTS not in learnt:  # cached by a version that did not check
+    if facts.get(FONTS) != _checked(face):
+        learnt = _facts(data, face, docx)
+        if FONTS not in learnt:  # cached by a version that did not check, or checked less
             cache.drop(key)
             return None
         cache.remember(key, data, pages, learnt)

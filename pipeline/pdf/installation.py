@@ -5,7 +5,9 @@ Installing Times New Roman, or upgrading LibreOffice, changes the PDFs of the sa
 font, another line break, another page count). So every PDF key (`cache.pdf_key`) and the
 no-change key of a build (`uptodate.input_key`) carry the stamp of the installation: the names,
 sizes and modification times of LibreOffice's core files and of every font file and fontconfig
-setting in the usual places. Changing any of them makes the next build convert again (and assemble
+setting in the usual places — the user's own (~/.config/fontconfig, ~/.fonts.conf) and what the
+environment names (FONTCONFIG_FILE, FONTCONFIG_PATH, whose values count too): a fontconfig that
+hides the forms' font makes LibreOffice set their text in another. Changing any of them makes the next build convert again (and assemble
 the bundles again: they are keyed by their PDFs' keys), while the filled `.docx` stay cached.
 
 Only the standard library is imported here: the no-change check runs before the build's imports.
@@ -69,8 +71,32 @@ def libreoffice_stamp(soffice: str | None) -> list[Any]:
     return [str(real), _stats(program / name for name in CORE_FILES), _stats(_walk(fonts))]
 
 
+# the environment that tells fontconfig where its settings are (and so which fonts it gives LibreOffice)
+FONTCONFIG_ENV = ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT")
+
+
+def fontconfig_user() -> list[Path]:
+    """The user's fontconfig settings: $XDG_CONFIG_HOME/fontconfig (~/.config/fontconfig) and the
+    older ~/.fonts.conf, ~/.fonts.conf.d."""
+    home = Path.home()
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    return [config_home / "fontconfig", home / ".fonts.conf", home / ".fonts.conf.d"]
+
+
+def fontconfig_stamp() -> list[Any]:
+    """The fontconfig environment's values, and the files it names (FONTCONFIG_FILE; the folders of
+    FONTCONFIG_PATH) and the user's settings, by name, size and time."""
+    env = {name: os.environ.get(name) for name in FONTCONFIG_ENV}
+    named: list[Path] = [Path(env["FONTCONFIG_FILE"])] if env["FONTCONFIG_FILE"] else []
+    named += [Path(d) for d in (env["FONTCONFIG_PATH"] or "").split(os.pathsep) if d]
+    files = []
+    for path in [*named, *fontconfig_user()]:
+        files += _stats([path]) + (_stats(_walk(path)) if path.is_dir() else [])
+    return [env, files]
+
+
 def fonts_stamp() -> list[Any]:
-    return [_stats(_walk(d)) for d in font_dirs()]
+    return [_stats(_walk(d)) for d in font_dirs()] + [fontconfig_stamp()]
 
 
 def find_libreoffice() -> str | None:

@@ -469,14 +469,14 @@ class Converter:
             if i in names:
                 try:
                     joined = (out / f"gop{i:03d}.pdf").read_bytes()
-                    why = validate.font_problem(joined) if complete(joined) else None
+                    why = validate.font_problem(joined, docx=[it.docx for it in chunk]) if complete(joined) else None
                     if why:  # set in another font: never used, the forms are converted one by one
                         self.wrong_fonts.update((it.key, why) for it in chunk)
                         pieces = None
                     else:
                         pieces = join.split(joined, names[i], [identity(it) for it in chunk])
                         bad = [(it, w) for it, (piece, _n) in zip(chunk, pieces or [], strict=False)
-                               if (w := validate.font_problem(piece))]
+                               if (w := validate.font_problem(piece, docx=[it.docx]))]
                         if bad:  # a form set in another font after the primer page: not used
                             self.wrong_fonts.update((it.key, w) for it, w in bad)
                             pieces = None
@@ -592,7 +592,7 @@ class Converter:
             if not complete(data):  # half-written
                 self.damaged.add(it.key)
                 continue
-            why = validate.font_problem(data)
+            why = validate.font_problem(data, docx=[it.docx])
             if why:  # LibreOffice set it in another font (a full temporary disk): neither used nor cached
                 self.wrong_fonts[it.key] = why
                 continue
@@ -606,7 +606,7 @@ class Converter:
                     self.damaged.add(it.key)
                     continue
                 data = pieces[0][0]
-                why = validate.font_problem(data)
+                why = validate.font_problem(data, docx=[it.docx])
                 if why:  # the form itself, without the primer page, in another font
                     self.wrong_fonts[it.key] = why
                     continue
