@@ -9,8 +9,11 @@ and can be emptied — all of it, or one person's entries.
   records each person's in `nguoi/<MA_SO>.keys`) and all that lists many people (unit and agency
   documents, report, tables, bundles). Only the other people's own forms are kept.
 
-Entries are files `<2 hex>/<64 hex key>.<kind>` (pdf/cache.py); only such files are ever removed.
-Standard library only.
+Entries are files `<2 hex>/<64 hex key>.<kind>` (pdf/cache.py); only such files are ever removed — and
+the sets of forms builds with `--templates DIR` read (`mau_bieu/<32 hex>`, forms/origin.py: an agency's folder
+with the program's current forms over those it did not edit; no personal data), removed with the same age limit
+(their time refreshed when a build reuses one) and by `hoso cache xoa`, with the staging folders a killed build
+left there (`mau_bieu/.moi-*`, `.cu-*`) once older than a day. Standard library only.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ MAX_BYTES = 2 * 1024**3
 INDEX = "nguoi"
 _ENTRY = re.compile(r"([0-9a-f]{64})\.[A-Za-z0-9.]+")
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+SETS = "mau_bieu"  # forms/origin.USED: the sets of forms `--templates DIR` builds read
+_SET = re.compile(r"[0-9a-f]{32}")
+_STAGE = re.compile(r"\.(?:moi|cu)-.+")
+STAGE_DAYS = 1.0  # a staging folder older than this was left by a killed build
 
 
 def limits() -> tuple[float, int]:
@@ -63,6 +70,36 @@ def _entries(root: Path) -> dict[str, list[tuple[Path, int, float]]]:
     return out
 
 
+def _sets(root: Path, *, older_than: float | None = None, now: float | None = None) -> int:
+    """Remove the sets of forms under `root/mau_bieu` (all; with `older_than` days, those unused that long, and the
+    staging folders older than STAGE_DAYS); the number of files removed with them."""
+    import shutil
+
+    now = time.time() if now is None else now
+    gone = 0
+    try:
+        folders = list(os.scandir(Path(root) / SETS))
+    except OSError:
+        return 0
+    for f in folders:
+        if not f.is_dir(follow_symlinks=False):
+            continue
+        kind = "set" if _SET.fullmatch(f.name) else "stage" if _STAGE.fullmatch(f.name) else None
+        if kind is None:
+            continue
+        if older_than is not None:
+            try:
+                age = now - f.stat(follow_symlinks=False).st_mtime
+            except OSError:
+                continue
+            if age < (older_than if kind == "set" else STAGE_DAYS) * 86400:
+                continue
+        files = sum(len(names) for _folder, _dirs, names in os.walk(f.path))
+        shutil.rmtree(f.path, ignore_errors=True)
+        gone += 0 if os.path.exists(f.path) else files
+    return gone
+
+
 def _remove(files: list[tuple[Path, int, float]]) -> int:
     gone = 0
     for path, *_rest in files:
@@ -89,7 +126,7 @@ def evict(root: Path, *, max_days: float | None = None, max_bytes: int | None = 
         if used < now - max_days * 86400 or total > max_bytes:
             removed += _remove(files)
             total -= bytes_
-    return removed
+    return removed + _sets(Path(root), older_than=max_days, now=now)
 
 
 def record(root: Path, people: dict[str, set[str]]) -> None:
@@ -112,7 +149,7 @@ def record(root: Path, people: dict[str, set[str]]) -> None:
 
 
 def remove_all(root: Path) -> int:
-    removed = sum(_remove(files) for files in _entries(Path(root)).values())
+    removed = sum(_remove(files) for files in _entries(Path(root)).values()) + _sets(Path(root))
     try:
         for f in (Path(root) / INDEX).glob("*.keys"):
             f.unlink()

@@ -99,3 +99,46 @@ def test_an_entry_used_is_young_again_and_survives_the_age_limit(tmp_path):
     cachecare.evict(tmp_path, max_days=60, max_bytes=10**9)
     assert pdfs.get("d" * 64) is not None and blobs.get("f" * 64, "docx") == b"used docx"
     assert pdfs.get("e" * 64) is None  # not used for 90 days: gone
+
+
+def test_the_sets_of_forms_of_templates_folders_are_trimmed_and_emptied(tmp_path, capsys):
+    """The sets `build --templates DIR` reads (`mau_bieu/<digest>`: her folder with the program's current forms over
+    those she did not edit) follow the cache's age limit — one reused is young again — and `hoso cache xoa` removes
+    them; a staging folder a killed build left is removed after a day, a fresh one (a build writing it now) is not."""
+    from pipeline.forms import origin
+
+    now = time.time()
+
+    def folder(name: str, age_days: float) -> Path:
+        path = tmp_path / "mau_bieu" / name
+        (path / "mau_02").mkdir(parents=True)
+        (path / "mau_02" / "meta.toml").write_text("code = 'mau_02'\n")
+        os.utime(path, (now - age_days * 86400,) * 2)
+        return path
+
+    old, recent = folder("a" * 32, 90), folder("b" * 32, 3)
+    stage_old, stage_new = folder(".moi-x1", 2), folder(".moi-x2", 0.01)
+    other = folder("khong-phai-bo-mau", 400)  # not a name the program writes: never touched
+    cachecare.evict(tmp_path, max_days=60, now=now)
+    assert not old.exists() and not stage_old.exists()
+    assert recent.exists() and stage_new.exists() and other.exists()
+
+    # a build reusing a set makes it young again (origin.used_set), so the next trimming keeps it
+    program = tmp_path / "chuong_trinh"
+    (program / "mau_02").mkdir(parents=True)
+    (program / "mau_02" / "meta.toml").write_text("code = 'mau_02'\n")
+    agency = tmp_path / "cua_co_quan"
+    agency.mkdir()
+    from unittest import mock
+
+    with mock.patch.object(origin, "templates_dir", lambda: program):
+        found = origin.Examined(agency, True, missing=["mau_02"])
+        with mock.patch.object(origin, "forms", lambda: ["mau_02"]):
+            used = origin.used_set(agency, tmp_path, found)
+            os.utime(used, (now - 90 * 86400,) * 2)
+            assert origin.used_set(agency, tmp_path, found) == used
+    cachecare.evict(tmp_path, max_days=60)
+    assert used.exists()
+
+    assert run_main(["cache", "xoa", "--cache", str(tmp_path)], capsys)[0] == 0
+    assert not used.exists() and not recent.exists() and not stage_new.exists() and other.exists()

@@ -255,6 +255,10 @@ def used_set(root: Path, cache_root: Path, found: Examined | None = None) -> Pat
     base = Path(cache_root) / USED
     dest = base / digest[:32]
     if dest.is_dir() and {rel: sha(p) for rel, p in _files(dest).items()} == content:
+        try:
+            os.utime(dest)  # used: the cache's upkeep removes the sets unused for its age limit (cachecare)
+        except OSError:
+            pass
         return dest
     try:
         base.mkdir(parents=True, exist_ok=True)
