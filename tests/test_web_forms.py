@@ -723,3 +723,38 @@ def test_the_build_page_says_the_program_updated_a_form_before_the_build(fresh, 
     info.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     assert _build_notice(c).startswith(f"{NOT_KNOWN} ({MAU_01}; bộ mẫu riêng tải lên trước khi chương trình ghi lại "
                                        "bản mẫu gốc): lần tạo này vẫn dùng bản riêng của cơ quan;")
+
+
+def test_a_zipped_export_keeps_only_the_forms_she_edited_the_old_copies_follow_the_program(fresh, monkeypatch, tmp_path):
+    """A clerk who used the command line sends her whole `hoso templates export` folder, zipped, with its record
+    (mau_goc.json), after the program corrected two forms since her export: mau_01_2025, which she edited, and
+    mau_02, which she never touched. Her mau_01_2025 is kept as hers; the old copy of mau_02 is not (it would freeze
+    the program's correction on her papers): the program's new mau_02 is used, and the page says so."""
+    from pipeline import lint
+    from pipeline.forms import origin
+    from pipeline.web import own_forms
+
+    app, store, c = fresh
+    exported = lint.export(tmp_path / "xuat" / "mau_bieu")  # her export, from the program of that day
+    meta = exported / "mau_01_2025" / "meta.toml"
+    meta.write_bytes(_corrected({"mau_01_2025/meta.toml": meta.read_bytes()}))
+    files = {f"mau_bieu/{rel}": data for rel, data in _files(exported).items()}
+    newer = _program_update(monkeypatch, tmp_path, "mau_01_2025", "mau_02")  # the program corrects both since
+    monkeypatch.setattr(origin, "templates_dir", lambda: newer)
+
+    r = _send(c, _zip(files), "mau_bieu.zip")
+    assert r.status_code == 302 and "xong=theo_chuong_trinh" in r.headers["Location"], r.headers.get("Location")
+    page = " ".join(c.get(r.headers["Location"]).text.split())
+    assert ("Đã nhận bộ mẫu đã sửa: từ nay các lần «Tạo hồ sơ» dùng bộ mẫu này. 1 mẫu trong tệp tải lên vẫn giống hệt "
+            "bản của chương trình lúc chép ra (theo tệp mau_goc.json) và chương trình đã cập nhật các mẫu này sau đó: "
+            "các mẫu này dùng bản mới của chương trình, không giữ làm mẫu riêng.") in page
+    kept = store.agency_dir("VP") / "mau_bieu"
+    assert sorted(p.name for p in kept.iterdir() if p.is_dir()) == ["mau_01_2025"]
+    assert AGENCY_WORDS in (kept / "mau_01_2025" / "meta.toml").read_text("utf-8")
+    assert own_forms.differing(kept) == ["mau_01_2025"]
+    (detail,) = _audit(store, "tai_len_bo_mau")
+    assert json.loads(detail)["mau_theo_chuong_trinh"] == "mau_02"
+    # the set a build uses: her mau_01_2025, the program's new mau_02 (its corrected citation)
+    used = own_forms.merged(store.agency_dir("VP"))
+    assert used is not None and NEW_CITATION in (used / "mau_02" / "meta.toml").read_text("utf-8")
+    assert AGENCY_WORDS in (used / "mau_01_2025" / "meta.toml").read_text("utf-8")

@@ -106,8 +106,16 @@ def write_record(dest: Path) -> Path:
 def read_record(root: Path) -> dict[str, dict[str, str]] | None:
     """`mau_goc` of the folder's record; None without a readable one (a folder exported before it was written)."""
     try:
-        data = json.loads((Path(root) / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return parse_record((Path(root) / RECORD).read_bytes())
+    except OSError:
+        return None
+
+
+def parse_record(raw: bytes) -> dict[str, dict[str, str]] | None:
+    """`mau_goc` of a record's bytes (`read_record`; a zipped export sent to `hoso serve`); None when unreadable."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:
         return None
     recorded = data.get(ORIGIN) if isinstance(data, dict) else None
     if not isinstance(recorded, dict):
@@ -168,6 +176,26 @@ def examine(root: Path) -> Examined:
         elif now != was:
             out.edited_newer.append(form)
     return out
+
+
+def unedited(root: Path, recorded: dict[str, dict[str, str]], among: set[str] | None = None) -> list[str]:
+    """The forms of the set `root` (those of `among` only, when given) still exactly as the record `recorded` says
+    the program's were when exported while the program's differ now: old copies the clerk never edited."""
+    program = templates_dir()
+    out = []
+    for form in forms():
+        if (among is not None and form not in among) or not _present(root, form) or not (entry := recorded.get(form)):
+            continue
+        files = form_files(form)
+        mine = [sha(root / rel) for rel, _ in files]
+        if mine == [entry.get(name, "") for _, name in files] and mine != [sha(program / rel) for rel, _ in files]:
+            out.append(form)
+    return out
+
+
+def form_of(key: str) -> str:
+    """The form a file of a set belongs to: «mau_02/meta.toml» -> «mau_02», a top-level .toml -> itself."""
+    return key.split("/", 1)[0]
 
 
 def names() -> dict[str, str]:

@@ -1201,6 +1201,16 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 "cu_giong": "Bộ mẫu đã cất giữ nay giống hệt mẫu của chương trình: cơ quan dùng mẫu của chương trình "
                             "(bộ mẫu riêng đang dùng trước đó, nếu có, được cất giữ, không xóa)."
                 }.get(request.args.get("xong", ""), "")
+        # a zipped `hoso templates export` folder: the forms still as the program's were when exported (its
+        # mau_goc.json), updated by the program since, follow the program's forms now (own_forms.receive)
+        n = request.args.get("so_mau", "")
+        followed = (f"{n} mẫu trong tệp tải lên vẫn giống hệt bản của chương trình lúc chép ra (theo tệp mau_goc.json) và "
+                    "chương trình đã cập nhật các mẫu này sau đó: các mẫu này dùng bản mới của chương trình, không giữ "
+                    "làm mẫu riêng." if n.isdigit() and 0 < int(n) < 1000 else "")
+        done = {"theo_chuong_trinh": f"Đã nhận bộ mẫu đã sửa: từ nay các lần «Tạo hồ sơ» dùng bộ mẫu này. {followed}",
+                "giong_theo_chuong_trinh": "Bộ mẫu tải lên không có mẫu nào cơ quan đã sửa: cơ quan dùng mẫu của chương "
+                                           f"trình (bộ mẫu riêng trước đó, nếu có, được cất giữ, không xóa). {followed}"
+                }.get(request.args.get("xong", ""), done) if followed else done
         return _forms_page(done=done)
 
     @app.route("/mau-bieu/bo-mau.zip")
@@ -1237,16 +1247,26 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                 "bấm chuột phải → Gửi tới → Thư mục nén) rồi tải tệp .zip lên."], code=400)
         f.stream.seek(0)
         workbook, _words = _form_workbook(ma)
-        return _forms_kept(ma, lambda: own_forms.receive(store.agency_dir(ma), f.stream, shown, workbook, g.user["ten"]),
-                           "tai_len_bo_mau", {"tep": shown}, f"Chưa nhận bộ mẫu «{shown}»",
-                           ("lưu được bộ mẫu", "tải lên lại"), ("giong", "tai_len"))
+        followed: list[str] = []  # old copies in a zipped export she never edited: the program's forms now used
+        answer = _forms_kept(ma, lambda: own_forms.receive(store.agency_dir(ma), f.stream, shown, workbook, g.user["ten"],
+                                                           followed),
+                             "tai_len_bo_mau", {"tep": shown}, f"Chưa nhận bộ mẫu «{shown}»",
+                             ("lưu được bộ mẫu", "tải lên lại"), ("giong", "tai_len"),
+                             lambda: {"mau_theo_chuong_trinh": ", ".join(followed)} if followed else {})
+        if followed and getattr(answer, "status_code", 0) == 302:
+            where = own_forms.in_use(store.agency_dir(ma))
+            return redirect(url_for("mau_bieu", xong="theo_chuong_trinh" if where is not None else "giong_theo_chuong_trinh",
+                                    so_mau=len(followed)))
+        return answer
 
     def _forms_kept(ma: str, keep: Callable[[], tuple[list[str], str]], action: str, about: dict[str, str],
-                    not_kept: str, no_room: tuple[str, str], done: tuple[str, str]) -> ResponseReturnValue:
+                    not_kept: str, no_room: tuple[str, str], done: tuple[str, str],
+                    more: Callable[[], dict[str, str]] | None = None) -> ResponseReturnValue:
         """An upload or a restore of the agency's forms (`keep`: own_forms.receive or restore) and its answer: refused
         → the page with the problems, audit `<action>_bi_tu_choi`; the disk full → 507 (`no_room`: what could not be
         done, what to do again); kept → audit `action` with `about` and the forms changed, back to the page saying
-        `done[0]` when the set is the program's forms exactly (no own copy kept), else `done[1]`."""
+        `done[0]` when the set is the program's forms exactly (no own copy kept), else `done[1]`; `more`: what the audit
+        entry adds, asked once `keep` has run."""
         try:
             changed, aside = keep()
         except own_forms.Refused as exc:
@@ -1257,7 +1277,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         except OSError as exc:
             raise NoRoom(description=f"Máy chủ chưa {no_room[0]} ({exc.strerror or exc}); bộ mẫu đang dùng được giữ "
                                      f"nguyên. Báo quản trị viên giải phóng dung lượng rồi {no_room[1]}.") from exc
-        detail: dict[str, Any] = {**about, "mau_doi": ", ".join(changed) or "không mẫu nào"}
+        detail: dict[str, Any] = {**about, "mau_doi": ", ".join(changed) or "không mẫu nào", **(more() if more else {})}
         if aside:
             detail["cat_rieng"] = aside
         audit(action, json.dumps(detail, ensure_ascii=False))
@@ -2697,7 +2717,8 @@ _DETAIL_WORDS = {"so": "sổ số", "ten_tep": "tệp", "lan_tao": "lần tạo 
                  "giu_nguyen": "số dòng giữ nguyên (đã có trong sổ, cùng nội dung)", "khong_nhap": "số dòng không nhập", "loi": "lỗi",
                  "han_nop": "hạn nộp", "co_quan_phai_nop": "cơ quan phải nộp", "noi_tong_hop": "cơ quan tổng hợp", "tep": "tệp",
                  "noi_nhan": "nơi nhận", "so_co_quan": "số cơ quan được cộng",
-                 "mau_doi": "các mẫu thay đổi", "cat_rieng": "bộ mẫu riêng cũ cất giữ ở thư mục", "bo_mau": "bộ mẫu",
+                 "mau_doi": "các mẫu thay đổi", "mau_theo_chuong_trinh": "các mẫu chưa sửa dùng bản mới của chương trình",
+                 "cat_rieng": "bộ mẫu riêng cũ cất giữ ở thư mục", "bo_mau": "bộ mẫu",
                  # «Lời văn bản tổng hợp» (the Sở's tong_hop_so_noi_vu.toml)
                  "loi_van": "lời văn", "loi_van_doi": "các lời văn thay đổi",
                  "cat_loi_van": "lời văn riêng cũ cất giữ ở thư mục",

@@ -426,11 +426,29 @@ def relative(text: str, root: Path) -> str:
     return text
 
 
-def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | None, who: str) -> tuple[list[str], str]:
+def _zipped_record(zf: zipfile.ZipFile) -> dict[str, dict[str, str]] | None:
+    """`mau_goc` of the record a zipped `hoso templates export` folder carries (at its top, or under the one folder
+    the zip holds), when readable and small; None otherwise."""
+    for info in zf.infolist():
+        parts = PurePosixPath(info.filename).parts
+        if parts and parts[-1] == origin.RECORD and len(parts) <= 2 and info.file_size <= 1024 * 1024:
+            try:
+                return origin.parse_record(zf.read(info))
+            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError):
+                return None
+    return None
+
+
+def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | None, who: str,
+            followed: list[str] | None = None) -> tuple[list[str], str]:
     """The upload kept as the agency's own set when it is sound: (the forms it changed against the set in use,
     the name the replaced own set was kept aside under, "" when there was none). A set the same as the
     program's is not kept: the program's forms are used again (as «Dùng lại mẫu của chương trình»). Refused otherwise, nothing
-    changed. `workbook`: the agency's latest valid upload (None: the sample shipped with the program)."""
+    changed. `workbook`: the agency's latest valid upload (None: the sample shipped with the program).
+    A zipped `hoso templates export` folder carries its record (`mau_goc.json`): a form in it still exactly as the
+    program's was when exported, while the program's changed since, is an old copy she never edited — it is not kept
+    as hers (it would freeze the program's correction): the program's form now is used, and it is appended to
+    `followed` for the page to say so (forms/origin.py, as `hoso build --templates DIR` does)."""
     members = _members(stream, shown)
     agency_dir.mkdir(parents=True, exist_ok=True)
     current = in_use(agency_dir)
@@ -448,6 +466,15 @@ def receive(agency_dir: Path, stream: IO[bytes], shown: str, workbook: Path | No
                 raise Refused([f"«{key}»: hỏng trong tệp nén, không giải nén được ({type(exc).__name__}); hãy nén "
                                "lại rồi tải lên."]) from exc
         keys = [k for _, k in members]
+        recorded = _zipped_record(zf)
+        if recorded:
+            old = origin.unedited(stage, recorded, {origin.form_of(k) for k in keys})
+            for form in old:  # the program's form now over the old copy: the same as the program's, not kept
+                for rel, _name in _form_files(form):
+                    shutil.copyfile(templates_dir() / rel, stage / rel)
+            keys = [k for k in keys if origin.form_of(k) not in old]
+            if followed is not None:
+                followed += old
         return _keep_checked(agency_dir, stage, keys, workbook, who, shown, fresh=set(keys), carried=current)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
