@@ -200,11 +200,12 @@ def form_of(key: str) -> str:
 
 def names() -> dict[str, str]:
     """Each program form by «ma_hieu — title» (a top-level .toml by TOP_WORDS)."""
-    from pipeline import lint
     from pipeline.errors import HosoError
+    from pipeline.forms.registry import Registry
 
     try:
-        specs = lint.listing(None)
+        registry = Registry(None)
+        specs = [registry.get(code) for code in registry.codes]
     except HosoError:
         specs = []
     return {s.code: f"{s.ma_hieu} — {s.title}" if s.ma_hieu else s.title for s in specs} | TOP_WORDS
