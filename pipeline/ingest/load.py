@@ -41,6 +41,7 @@ from pipeline.ingest.model import (
     Score,
     Unit,
     Vote,
+    derived_so_noi_vu,
     names_person,
     post_without_body,
 )
@@ -402,6 +403,36 @@ def _check_superior(data: dict[str, SheetData], problems: list[Problem]) -> None
                        f"trên phiếu của người đứng đầu sẽ để trống để viết tay.",
                        sheet=row.refs["nguoi_dung_dau"].sheet if "nguoi_dung_dau" in row.refs else "CoQuan",
                        expected=f"ghi các trường {fields} trong sheet CoQuan"))
+
+
+def _check_recipient(data: dict[str, SheetData], problems: list[Problem]) -> None:
+    """A đơn vị sự nghiệp (every DonVi «Sự nghiệp») whose managing body is neither a UBND nor the Sở Nội vụ
+    (a hospital under the Sở Y tế) with CoQuan «Sở Nội vụ nhận báo cáo» empty: its cover letter and report
+    would go to the Sở Nội vụ derived from its names (report.so_noi_vu) although the column's own help says
+    such a unit writes its managing body there. A warning naming both; nothing is changed (who receives a
+    unit's package is the province's call)."""
+    row, units = _agency_row(data), data.get("DonVi")
+    if row is None or units is None or not units.rows:
+        return
+    if str(row.values.get("so_noi_vu") or "").strip():
+        return
+    if any(u.values.get("loai_don_vi") != "su_nghiep" for u in units.rows):
+        return
+    own = str(row.values.get("ten_co_quan") or "")
+    above = " ".join(str(row.values.get("ten_co_quan_cap_tren") or row.values.get("co_quan_chu_quan") or "").split())
+    folded = cells.fold(above)
+    if not above or folded.startswith(("ubnd", "uy ban nhan dan", "so noi vu")):
+        return
+    if above.isupper():
+        above = above[0] + above[1:].lower()
+    derived = derived_so_noi_vu(own, str(row.values.get("co_quan_chu_quan") or ""))
+    label = schema.CO_QUAN.column("so_noi_vu").label
+    problems.append(_p(WARNING, row, "so_noi_vu",
+                       f"Ô «{label}» để trống: công văn, báo cáo và bộ hồ sơ gửi «{derived}». Cơ quan là đơn vị sự "
+                       f"nghiệp (các đơn vị ở sheet DonVi đều là «{schema.LOAI_DON_VI['su_nghiep']}»), cơ quan quản lý "
+                       f"là «{above}»: nếu đơn vị gửi kết quả đánh giá, xếp loại cho cơ quan quản lý, ghi tên cơ quan đó "
+                       f"vào ô này; nếu gửi thẳng {derived}, ghi «{derived}» để không nhắc lại.",
+                       sheet="CoQuan", expected=f"tên cơ quan nhận báo cáo, ví dụ «{above}»"))
 
 
 def _check_rulebook(row: Row, problems: list[Problem], year: int | None = None) -> None:
@@ -1655,6 +1686,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     rulebook = _rulebook(data, year)
     agency = _agency(data, year, problems)
     _check_superior(data, problems)
+    _check_recipient(data, problems)
     units = _units(data, problems)
     _step_order(data, problems)
     problems = _unit_names_for_codes(data, problems)
