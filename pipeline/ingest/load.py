@@ -59,6 +59,7 @@ _T = TypeVar("_T")
 LEVEL_KEYS = (("HTXS", "phieu_htxs"), ("HTT", "phieu_htt"), ("HT", "phieu_ht"), ("KHT", "phieu_kht"))
 AGE_RANGE = (18, 70)  # age in the evaluation year
 DISCIPLINE_YEARS = (10, 1)  # decisions more than 10 years before or 1 year after the year are implausible
+DUTY_FROM = 2026  # the rulebooks from this year (nd335-2025, nd233-2026) count only a violation related to duty
 PARTY_FIELDS = ("chuc_vu_dang", "chi_bo_noi_cu_tru", "mien_sinh_hoat_noi_cu_tru", "muc_dang_vien", "tu_xep_loai_dang_vien",
                 "khong_kiem_diem_dang_vien")
 
@@ -1136,6 +1137,17 @@ def _disciplines(data: dict[str, SheetData], people: dict[str, str] | None, memb
         if v["loai_ky_luat"] == "dang" and v["ma_so"] not in members:
             problems.append(_p(WARNING, row, "loai_ky_luat", "Kỷ luật đảng của người không phải đảng viên (sheet NhanSu).",
                                value=schema.LOAI_KY_LUAT["dang"], expected="«Kỷ luật hành chính», hoặc ghi Có ở cột «Đảng viên» của người này"))
+        if ok and v["loai_ky_luat"] == "dang" and "lien_quan_cong_vu" not in v and year and year >= DUTY_FROM \
+                and eff.year == year:
+            # from 2026 (ND 335 cl. 4 c, ND 233 as reported) only a violation related to public duty counts; the
+            # column's default «Có» decides a KHT here, and a party decision need not concern the duty at all
+            label = schema.KY_LUAT.column("lien_quan_cong_vu").label
+            problems.append(_p(WARNING, row, "lien_quan_cong_vu",
+                               f"Kỷ luật đảng của người có mã số {v['ma_so']} có "
+                               f"hiệu lực trong năm {year}, cột «{label}» để trống: chương trình coi là Có (vi phạm liên "
+                               "quan đến hoạt động công vụ, hoạt động nghề nghiệp), là căn cứ xếp loại Không hoàn thành nhiệm vụ. "
+                               "Nếu quyết định kỷ luật đảng không liên quan đến hoạt động công vụ, hoạt động nghề nghiệp, "
+                               "ghi Không.", sheet="KyLuat", expected="Có hoặc Không, theo nội dung quyết định kỷ luật"))
         if ok:
             out.append(Discipline(v["ma_so"], v["loai_ky_luat"], eff, v.get("hinh_thuc", ""), v.get("so_quyet_dinh", ""),
                                   v.get("ma_hanh_vi", ""), v.get("da_tinh_nam"), v.get("lien_quan_cong_vu", True),
