@@ -22,6 +22,9 @@ Outcomes worked out by hand from the rules' words (shared/domain/rules.md R3–R
   15 % × 15 = 2,25 → 2 CSTĐCS (rounded down). Five CSTĐCS proposals all meet the CSTĐCS conditions (B03, B05
   final HTXS; B01, B02, B04 a sáng kiến): the two with the largest ballot share, B01 and B03 (8/8), are kept;
   B02, B04, B05 meet LĐTT only.
+- «HĐLĐ» typed in «Loại» for the driver: refused as before (a labour contract is «Hợp đồng (HĐ 68/111)» or «Người
+  lao động»), and the message now says which two and how to choose; «Hợp đồng lao động» typed in full was
+  answered «có phải «Người lao động»?», a guess of one of the two.
 - CoQuan «Sở Nội vụ nhận báo cáo» left empty by a hospital whose units are all «Sự nghiệp» and whose managing
   body is «Sở Y tế tỉnh Quảng Ngãi»: the cover letter and report would go to «Sở Nội vụ tỉnh Quảng Ngãi» while
   the cell's own help says a đơn vị sự nghiệp writes its managing body there; `check` warns on that cell.
@@ -186,3 +189,19 @@ def test_the_hospital_is_rated_as_worked_out_by_hand(ratings):
     kept = {m for m, p in by.items() if p.thi_dua and p.thi_dua.de_nghi == "CSTDCS" and p.thi_dua.du_dieu_kien}
     assert kept == {"B01", "B03"}
     assert all(by[m].thi_dua.dat_ldtt for m in ("B02", "B04", "B05"))
+
+
+def test_a_labour_contract_typed_hdld_is_refused_naming_both_kinds(blank_book):
+    path = _fill(blank_book, blank_book.with_name("hdld.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["NhanSu"]
+    col = next(c.column for c in ws[1] if c.value == "Loại")
+    ws.cell(3, col).value, ws.cell(4, col).value = "HĐLĐ", "Hợp đồng lao động"
+    wb.save(path)
+    errors = [p for p in ingest.check(path) if p.is_error]
+    assert [(p.sheet, p.row, p.value) for p in errors] == [("NhanSu", 3, "HĐLĐ"), ("NhanSu", 4, "Hợp đồng lao động")]
+    for p, typed in zip(errors, ("HĐLĐ", "Hợp đồng lao động")):
+        assert p.message == (f"«{typed}»: hợp đồng lao động ứng với hai loại, «Hợp đồng (HĐ 68/111)» (hợp đồng làm công "
+                             "việc hỗ trợ, phục vụ theo Nghị định 111/2022/NĐ-CP, ví dụ lái xe, bảo vệ) hoặc «Người lao "
+                             "động»; chọn loại theo hợp đồng đã ký."), p.message
+        assert "có phải" not in p.message
