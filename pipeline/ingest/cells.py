@@ -449,13 +449,17 @@ def _yesno(value: object) -> bool:
     raise Bad(_YESNO_EXPECTED)
 
 
-def _lookup(table: dict[str, str], expected: str, shown: dict[str, str] | None = None) -> Callable[[object], str]:
-    """`shown`: folded name -> the name a clerk writes, for "có phải «…»?" on a typo."""
+def _lookup(table: dict[str, str], expected: str, shown: dict[str, str] | None = None,
+            hints: dict[str, str] | None = None) -> Callable[[object], str]:
+    """`shown`: folded name -> the name a clerk writes, for "có phải «…»?" on a typo; `hints`: compacted value ->
+    the message for a value that names several choices (`_CODE_HINTS`), said instead of a guess."""
     def convert(value: object) -> str:
         text = clean_text(value)
         code = table.get(fold(text))
         if code is None:
             code = table.get(compact(text))
+        if code is None and hints and compact(text) in hints:
+            raise Bad(expected, hints[compact(text)].format(text=text))
         if code is None:
             guess = _close(text, shown or {})
             raise Bad(expected, f"Không có giá trị này; có phải «{guess}»?" if guess else None)
@@ -504,6 +508,14 @@ _CODE_ALIASES: dict[str, dict[str, str]] = {
     "loai_nhan_su": {"cb": "can_bo", "cc": "cong_chuc", "vc": "vien_chuc", "hd": "hop_dong", "nld": "nguoi_lao_dong"},
     "vai_tro": {"nv": "nhan_vien"},
 }
+# values that name two choices at once (on `compact`ed text): refused as before, the message says which two and how
+# to choose, rather than guess one («Hợp đồng lao động» is as close to «Người lao động» as to «Hợp đồng»)
+_TWO_CHOICES = ("«{text}»: hợp đồng lao động ứng với hai loại, «Hợp đồng (HĐ 68/111)» (hợp đồng làm công việc hỗ trợ, "
+                "phục vụ theo Nghị định 111/2022/NĐ-CP, ví dụ lái xe, bảo vệ) hoặc «Người lao động»; chọn loại theo hợp "
+                "đồng đã ký.")
+_CODE_HINTS: dict[str, dict[str, str]] = {
+    "loai_nhan_su": {"hdld": _TWO_CHOICES, "hopdonglaodong": _TWO_CHOICES},
+}
 _LEVEL_EXPECTED = "một mức xếp loại: HTXS, HTT, HT, KHT hoặc ghi đủ chữ (ví dụ Hoàn thành tốt nhiệm vụ)"
 
 
@@ -537,7 +549,7 @@ def converter(col: schema.Column) -> Callable[[object], object]:
     elif kind == schema.CODE:
         assert col.choices, col.key
         convert = _lookup(_choices_table(col.choices) | _CODE_ALIASES.get(col.key, {}), choices_expected(col.choices),
-                          _shown_names(col.choices))
+                          _shown_names(col.choices), _CODE_HINTS.get(col.key))
     else:
         raise ValueError(f"unknown column kind {kind!r}")
     if kind in (schema.ID, schema.YESNO, schema.LEVEL, schema.CODE):

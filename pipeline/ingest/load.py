@@ -41,6 +41,7 @@ from pipeline.ingest.model import (
     Score,
     Unit,
     Vote,
+    derived_so_noi_vu,
     names_person,
     post_without_body,
 )
@@ -58,6 +59,7 @@ _T = TypeVar("_T")
 LEVEL_KEYS = (("HTXS", "phieu_htxs"), ("HTT", "phieu_htt"), ("HT", "phieu_ht"), ("KHT", "phieu_kht"))
 AGE_RANGE = (18, 70)  # age in the evaluation year
 DISCIPLINE_YEARS = (10, 1)  # decisions more than 10 years before or 1 year after the year are implausible
+DUTY_FROM = 2026  # the rulebooks from this year (nd335-2025, nd233-2026) count only a violation related to duty
 PARTY_FIELDS = ("chuc_vu_dang", "chi_bo_noi_cu_tru", "mien_sinh_hoat_noi_cu_tru", "muc_dang_vien", "tu_xep_loai_dang_vien",
                 "khong_kiem_diem_dang_vien")
 
@@ -402,6 +404,36 @@ def _check_superior(data: dict[str, SheetData], problems: list[Problem]) -> None
                        f"trên phiếu của người đứng đầu sẽ để trống để viết tay.",
                        sheet=row.refs["nguoi_dung_dau"].sheet if "nguoi_dung_dau" in row.refs else "CoQuan",
                        expected=f"ghi các trường {fields} trong sheet CoQuan"))
+
+
+def _check_recipient(data: dict[str, SheetData], problems: list[Problem]) -> None:
+    """A đơn vị sự nghiệp (every DonVi «Sự nghiệp») whose managing body is neither a UBND nor the Sở Nội vụ
+    (a hospital under the Sở Y tế) with CoQuan «Sở Nội vụ nhận báo cáo» empty: its cover letter and report
+    would go to the Sở Nội vụ derived from its names (report.so_noi_vu) although the column's own help says
+    such a unit writes its managing body there. A warning naming both; nothing is changed (who receives a
+    unit's package is the province's call)."""
+    row, units = _agency_row(data), data.get("DonVi")
+    if row is None or units is None or not units.rows:
+        return
+    if str(row.values.get("so_noi_vu") or "").strip():
+        return
+    if any(u.values.get("loai_don_vi") != "su_nghiep" for u in units.rows):
+        return
+    own = str(row.values.get("ten_co_quan") or "")
+    above = " ".join(str(row.values.get("ten_co_quan_cap_tren") or row.values.get("co_quan_chu_quan") or "").split())
+    folded = cells.fold(above)
+    if not above or folded.startswith(("ubnd", "uy ban nhan dan", "so noi vu")):
+        return
+    if above.isupper():
+        above = above[0] + above[1:].lower()
+    derived = derived_so_noi_vu(own, str(row.values.get("co_quan_chu_quan") or ""))
+    label = schema.CO_QUAN.column("so_noi_vu").label
+    problems.append(_p(WARNING, row, "so_noi_vu",
+                       f"Ô «{label}» để trống: công văn, báo cáo và bộ hồ sơ gửi «{derived}». Cơ quan là đơn vị sự "
+                       f"nghiệp (các đơn vị ở sheet DonVi đều là «{schema.LOAI_DON_VI['su_nghiep']}»), cơ quan quản lý "
+                       f"là «{above}»: nếu đơn vị gửi kết quả đánh giá, xếp loại cho cơ quan quản lý, ghi tên cơ quan đó "
+                       f"vào ô này; nếu gửi thẳng {derived}, ghi «{derived}» để không nhắc lại.",
+                       sheet="CoQuan", expected=f"tên cơ quan nhận báo cáo, ví dụ «{above}»"))
 
 
 def _check_rulebook(row: Row, problems: list[Problem], year: int | None = None) -> None:
@@ -1105,6 +1137,17 @@ def _disciplines(data: dict[str, SheetData], people: dict[str, str] | None, memb
         if v["loai_ky_luat"] == "dang" and v["ma_so"] not in members:
             problems.append(_p(WARNING, row, "loai_ky_luat", "Kỷ luật đảng của người không phải đảng viên (sheet NhanSu).",
                                value=schema.LOAI_KY_LUAT["dang"], expected="«Kỷ luật hành chính», hoặc ghi Có ở cột «Đảng viên» của người này"))
+        if ok and v["loai_ky_luat"] == "dang" and "lien_quan_cong_vu" not in v and year and year >= DUTY_FROM \
+                and eff.year == year:
+            # from 2026 (ND 335 cl. 4 c, ND 233 as reported) only a violation related to public duty counts; the
+            # column's default «Có» decides a KHT here, and a party decision need not concern the duty at all
+            label = schema.KY_LUAT.column("lien_quan_cong_vu").label
+            problems.append(_p(WARNING, row, "lien_quan_cong_vu",
+                               f"Kỷ luật đảng của người có mã số {v['ma_so']} có "
+                               f"hiệu lực trong năm {year}, cột «{label}» để trống: chương trình coi là Có (vi phạm liên "
+                               "quan đến hoạt động công vụ, hoạt động nghề nghiệp), là căn cứ xếp loại Không hoàn thành nhiệm vụ. "
+                               "Nếu quyết định kỷ luật đảng không liên quan đến hoạt động công vụ, hoạt động nghề nghiệp, "
+                               "ghi Không.", sheet="KyLuat", expected="Có hoặc Không, theo nội dung quyết định kỷ luật"))
         if ok:
             out.append(Discipline(v["ma_so"], v["loai_ky_luat"], eff, v.get("hinh_thuc", ""), v.get("so_quyet_dinh", ""),
                                   v.get("ma_hanh_vi", ""), v.get("da_tinh_nam"), v.get("lien_quan_cong_vu", True),
@@ -1655,6 +1698,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     rulebook = _rulebook(data, year)
     agency = _agency(data, year, problems)
     _check_superior(data, problems)
+    _check_recipient(data, problems)
     units = _units(data, problems)
     _step_order(data, problems)
     problems = _unit_names_for_codes(data, problems)

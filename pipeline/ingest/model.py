@@ -7,6 +7,7 @@ stage (rating warnings, template errors) can point a clerk at the cell.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -30,6 +31,19 @@ class Ref:
 
 
 
+
+
+def derived_so_noi_vu(ten_co_quan: str, co_quan_chu_quan: str) -> str:
+    """The Sở Nội vụ a package goes to when CoQuan «Sở Nội vụ nhận báo cáo» is empty: "Sở Nội vụ tỉnh/thành
+    phố X" from the province named at the end of the agency's name or of its managing body, else "Sở Nội vụ"."""
+    for name in (ten_co_quan, co_quan_chu_quan):
+        m = re.search(r"\b(tỉnh|thành phố)\s+(\S.*)$", name.strip(), re.IGNORECASE)
+        if m:
+            kind, place = m.group(1).lower(), m.group(2).strip()
+            if place.isupper():
+                place = place.title()
+            return f"Sở Nội vụ {kind} {place}"
+    return "Sở Nội vụ"
 
 
 def post_without_body(post: str, body: str) -> str:

@@ -363,7 +363,7 @@ KY_LUAT = Sheet(
         C("ma_hanh_vi", "Mã hành vi", help="Liên kết quyết định kỷ luật đảng và chính quyền cho cùng một hành vi", width=12),
         C("da_tinh_nam", "Đã tính năm", YEAR, help="Năm hành vi này đã được dùng để xếp loại KHT", width=10),
         C("lien_quan_cong_vu", "Liên quan hoạt động công vụ", YESNO,
-          help="Vi phạm liên quan đến hoạt động công vụ (mặc định Có); dùng cho Nghị định 335/2025 và Nghị định 90/2020 gốc", width=10),
+          help="Vi phạm liên quan đến hoạt động công vụ, hoạt động nghề nghiệp (mặc định Có); dùng cho Nghị định 335/2025, Nghị định 233/2026 và Nghị định 90/2020 gốc", width=10),
     ),
 )
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from pipeline import clock
@@ -14,7 +13,7 @@ from pipeline.forms.context import agency_context, date_line, dotted
 from pipeline.forms.printed import group_label, header_left
 from pipeline.forms.registry import FormSpec
 from pipeline.forms.unit_context import unit_citations
-from pipeline.ingest.model import Campaign
+from pipeline.ingest.model import Campaign, derived_so_noi_vu
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
 from pipeline.submission.deadline import Deadline
@@ -77,14 +76,7 @@ def so_noi_vu(campaign: Campaign) -> str:
     a = campaign.agency
     if a.so_noi_vu.strip():
         return a.so_noi_vu.strip()
-    for name in (a.ten_co_quan, a.co_quan_chu_quan):
-        m = re.search(r"\b(tỉnh|thành phố)\s+(\S.*)$", name.strip(), re.IGNORECASE)
-        if m:
-            kind, place = m.group(1).lower(), m.group(2).strip()
-            if place.isupper():
-                place = place.title()
-            return f"Sở Nội vụ {kind} {place}"
-    return "Sở Nội vụ"
+    return derived_so_noi_vu(a.ten_co_quan, a.co_quan_chu_quan)
 
 
 def _groups(campaign: Campaign, ratings: Ratings) -> list[dict[str, Any]]:
