@@ -32,7 +32,6 @@ Outcomes worked out by hand from the rules' words (shared/domain/rules.md R3–R
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import openpyxl
@@ -200,7 +199,7 @@ def test_a_labour_contract_typed_hdld_is_refused_naming_both_kinds(blank_book):
     wb.save(path)
     errors = [p for p in ingest.check(path) if p.is_error]
     assert [(p.sheet, p.row, p.value) for p in errors] == [("NhanSu", 3, "HĐLĐ"), ("NhanSu", 4, "Hợp đồng lao động")]
-    for p, typed in zip(errors, ("HĐLĐ", "Hợp đồng lao động")):
+    for p, typed in zip(errors, ("HĐLĐ", "Hợp đồng lao động"), strict=True):
         assert p.message == (f"«{typed}»: hợp đồng lao động ứng với hai loại, «Hợp đồng (HĐ 68/111)» (hợp đồng làm công "
                              "việc hỗ trợ, phục vụ theo Nghị định 111/2022/NĐ-CP, ví dụ lái xe, bảo vệ) hoặc «Người lao "
                              "động»; chọn loại theo hợp đồng đã ký."), p.message
