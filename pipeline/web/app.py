@@ -255,7 +255,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if request.endpoint in PUBLIC:
             return None
         if g.user is None:
-            if request.method == "GET":
+            if request.method in ("GET", "HEAD"):  # a HEAD (a link checker, a monitor) as its GET: to the login
                 return redirect(url_for("dang_nhap"))
             abort(403, description="Phiên đăng nhập đã hết hoặc đã đăng xuất nên việc này chưa được thực hiện: "
                                    "hãy đăng nhập lại rồi làm lại.")
@@ -590,7 +590,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             imported = None
         if isinstance(imported, dict):
             imported["ghi_chu"] = _import_notes(list(imported.get("ghi_chu") or []))
-        problems = json.loads(row["van_de"])
+        # the errors first (each kind in the workbook's order): the page says «Sửa các lỗi dưới đây», and an
+        # error is often the cause of the warnings after it (a formula's row missing → «thiếu kết quả kỳ …»)
+        problems = sorted(json.loads(row["van_de"]), key=lambda p: p.get("muc") != "Lỗi")
         return render_template("so_xem.html", row=row, problems=problems, marked=marked,
                                listed_cells=sum(p.get("so_o", 1) for p in problems),
                                imported=imported, kpi=_no_periods(row["co_quan"], so_id) is None,
@@ -2590,11 +2592,14 @@ def _shown_name(name: str) -> str:
     return Path(name.replace("\\", "/")).name[:200]
 
 
-def _spaces(text: object) -> Markup:
+def _spaces(text: object, ends: bool = True) -> Markup:
     """A cell's value as typed, its stray spaces visible: a browser collapses "Hoàng  Văn" to one space, so
     a warning «khoảng trắng thừa» would show a value identical to what it expects. Every run of two or more
-    spaces, and a space at either end, is wrapped in `<mark class="ws">` (shown with `white-space: pre`)."""
-    return Markup(re.sub(r"^ +| {2,}| +$", lambda m: f'<mark class="ws" title="khoảng trắng thừa">{m.group(0)}</mark>',
+    spaces, and a space at either end, is wrapped in `<mark class="ws">` (shown with `white-space: pre`).
+    `ends=False` for a sentence quoting a value (a build's note «Giá trị: «Nguyễn Văn  Hùng». Cần: …»): only
+    the runs of two or more spaces between its words."""
+    pattern = r"^ +| {2,}| +$" if ends else r"(?<=\S) {2,}(?=\S)"
+    return Markup(re.sub(pattern, lambda m: f'<mark class="ws" title="khoảng trắng thừa">{m.group(0)}</mark>',
                          str(escape(text))))
 
 
