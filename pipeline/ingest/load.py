@@ -417,10 +417,13 @@ def _check_recipient(data: dict[str, SheetData], problems: list[Problem]) -> Non
         return
     if str(row.values.get("so_noi_vu") or "").strip():
         return
-    if any(u.values.get("loai_don_vi") != "su_nghiep" for u in units.rows):
-        return
     own = str(row.values.get("ten_co_quan") or "")
     above = " ".join(str(row.values.get("ten_co_quan_cap_tren") or row.values.get("co_quan_chu_quan") or "").split())
+    if own.strip() and derived_so_noi_vu(own, str(row.values.get("co_quan_chu_quan") or "")) == "Sở Nội vụ":
+        _recipient_without_province(row, own, above, problems)  # of any agency: the letter's addressee is cut
+        return
+    if any(u.values.get("loai_don_vi") != "su_nghiep" for u in units.rows):
+        return
     folded = cells.fold(above)
     if not above or folded.startswith(("ubnd", "uy ban nhan dan", "so noi vu")):
         return
@@ -434,6 +437,23 @@ def _check_recipient(data: dict[str, SheetData], problems: list[Problem]) -> Non
                        f"là «{above}»: nếu đơn vị gửi kết quả đánh giá, xếp loại cho cơ quan quản lý, ghi tên cơ quan đó "
                        f"vào ô này; nếu gửi thẳng {derived}, ghi «{derived}» để không nhắc lại.",
                        sheet="CoQuan", expected=f"tên cơ quan nhận báo cáo, ví dụ «{above}»"))
+
+
+def _recipient_without_province(row: Row, own: str, above: str, problems: list[Problem]) -> None:
+    """CoQuan «Sở Nội vụ nhận báo cáo» empty and no province at the end of the agency's name or of its managing
+    body (a school or a commune body under «UBND phường Hải Châu», since 2025 with no district between): the cover
+    letter and report would be addressed «Kính gửi: Sở Nội vụ.», no province said. A warning on the cell; which
+    body receives the package (the province's Sở Nội vụ, or the managing UBND) is the province's call."""
+    label = schema.CO_QUAN.column("so_noi_vu").label
+    parent = " ".join(str(row.values.get("co_quan_chu_quan") or "").split())
+    names = f"tên cơ quan («{' '.join(own.split())}»)" + (f" và cơ quan chủ quản («{parent}») đều" if parent else "")
+    managing = f"; hoặc tên cơ quan quản lý (ví dụ «{above}») nếu đơn vị gửi kết quả cho cơ quan đó" if above else ""
+    problems.append(_p(WARNING, row, "so_noi_vu",
+                       f"Ô «{label}» để trống; {names} không có tên tỉnh, thành phố: công văn, báo cáo gửi kèm bộ hồ "
+                       f"sơ in «Kính gửi: Sở Nội vụ.», không rõ Sở Nội vụ tỉnh, thành phố nào. Ghi tên cơ quan nhận báo "
+                       f"cáo vào ô này: Sở Nội vụ của tỉnh, thành phố (ví dụ «Sở Nội vụ tỉnh Quảng Ngãi"
+                       f"»){managing}.", sheet="CoQuan",
+                       expected="tên đầy đủ của cơ quan nhận báo cáo"))
 
 
 def _check_rulebook(row: Row, problems: list[Problem], year: int | None = None) -> None:
@@ -616,8 +636,33 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
             row=row.number, refs=_frozen(row.refs),
         ))
     _name_case_warnings(cased, problems)
+    _same_person_warnings(sheet, repeats, problems)
     _check_heads(data, sheet, units, problems)
     return people
+
+
+def _same_person_warnings(sheet: SheetData, repeats: set[int], problems: list[Problem]) -> None:
+    """Two NhanSu rows with other mã số but the same name (compared as names are: spaces, case, Unicode form
+    NFC / NFD, the tone mark's place — a name pasted from a web form or a Mac and typed again) and the same
+    birth date: one person written twice is rated, counted in his group's 20 % and given a dossier twice. A
+    warning on the later row naming the earlier (two people may share both: nothing is dropped)."""
+    first: dict[tuple[str, dt.date], Row] = {}
+    for row in sheet.rows:
+        name, born = row.values.get("ho_ten"), row.values.get("ngay_sinh")
+        if row.number in repeats or not isinstance(name, str) or not name.strip() or not isinstance(born, dt.date):
+            continue
+        key = (cells.name_key(name), born)
+        earlier = first.setdefault(key, row)
+        if earlier is row:
+            continue
+        where = earlier.refs["ho_ten"].row if "ho_ten" in earlier.refs else earlier.number
+        problems.append(_p(WARNING, row, "ho_ten",
+                           f"Cùng họ tên và ngày sinh ({born.strftime('%d/%m/%Y')}) với dòng {where} (mã số "
+                           f"{earlier.values.get('ma_so', '?')}), khác mã số ({row.values.get('ma_so', '?')}): nếu là một "
+                           "người được ghi hai lần, người này sẽ được xếp loại, tính vào tỷ lệ của nhóm và có hồ sơ hai "
+                           "lần.", value=name,
+                           expected="xóa một trong hai dòng (và các dòng của mã số đó ở các sheet khác); nếu là hai "
+                                    "người khác nhau, giữ nguyên"))
 
 
 def _collapse_spaces(row: Row, key: str, label: str, problems: list[Problem]) -> None:

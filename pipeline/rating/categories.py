@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+from pipeline.ingest.cells import fold
 from pipeline.ingest.model import Campaign, CapOverride, Person, names_person
 from pipeline.ingest.schema import kind_in_sentence
 from pipeline.rating.groups import display_name
@@ -150,9 +151,30 @@ def _warnings(campaign: Campaign, rulebooks: dict[str, Rulebook]) -> tuple[str, 
                    f"{(head + ' ' + campaign.agency.nguoi_dung_dau).strip()}. Chưa có văn bản xác định thẩm quyền đánh giá cán bộ (theo Nghị "
                    "định 90/2020/NĐ-CP là cấp có thẩm quyền quản lý cán bộ); nếu khác, ghi ở cột «Người có thẩm quyền "
                    "đánh giá» và «Chức vụ người có thẩm quyền đánh giá» (sheet NhanSu) rồi chạy lại.")
+    if (school := _school_year_warning(campaign, rulebooks)) is not None:
+        out.append(school)
     seen = []
     for rb in rulebooks.values():
         if rb.id not in seen:
             seen.append(rb.id)
             out += list(rb.in_year(campaign.year).notes)
     return tuple(out)
+
+
+def _school_year_warning(campaign: Campaign, rulebooks: dict[str, Rulebook]) -> str | None:
+    """A school («Trường …», «… mầm non») rating viên chức under ND 233: schools rate their teachers by school
+    year in practice (ND 90 let the unit's head choose the time: regime-2026.md §2, [S53]); whether ND 233 keeps
+    that was not found, and hoso rates the calendar year of CoQuan «Năm đánh giá» (docs/rating.md, open call k).
+    Said once, so the clerk does not type the 2025–2026 school year's results as 2026's periods unawares."""
+    name = fold(campaign.agency.ten_co_quan)
+    if not (name.startswith("truong ") or "mam non" in name):
+        return None
+    if not any(p.loai_nhan_su == "vien_chuc" and rulebooks[p.ma_so].id == BY_CATEGORY["vien_chuc"]
+               for p in campaign.people):
+        return None
+    y = campaign.year
+    return (f"Năm {y}: viên chức được đánh giá, xếp loại theo năm {y} (kết quả các tháng, quý từ tháng 01/{y} đến tháng "
+            f"12/{y} ở sheet KetQuaKy), không theo năm học. Nghị định 233/2026/NĐ-CP có cho cơ sở giáo dục đánh giá viên "
+            f"chức theo năm học (như Nghị định 90/2020/NĐ-CP) hay không chưa được xác nhận; nếu cơ quan quản lý hướng dẫn "
+            f"đánh giá theo năm học ({y - 1}–{y}), chương trình chưa hỗ trợ cách này.")
+
