@@ -1,7 +1,8 @@
 """A workbook no one here wrote (session twelve, school): `hoso init`'s blank workbook filled with openpyxl as the
 clerk (văn thư - kế toán) of «Trường THCS Nguyễn Du», a public lower-secondary school managed since the 2025 reform
 by «UBND phường Hải Châu», types it, read only from sheet «HuongDan» and the column comments. Her habits: names
-pasted with a non-breaking space (U+00A0) or a zero-width space, names NFD-decomposed (a Mac, a web form), unit codes
+pasted with a non-breaking space (U+00A0), a narrow one (U+202F), a thin space or a
+zero-width space, names NFD-decomposed (a Mac, a web form), unit codes
 upper case in DonVi and lower case in NhanSu, and one teacher typed twice — once NFD under GV02, once again (NFC) under
 GV03 — with the same birth date. No paper is converted: what is checked is what `hoso check` says and the ratings;
 the papers of a school are covered by tests/test_truong_2026.py.
@@ -26,7 +27,9 @@ Defects found and fixed (each test below):
 2. CoQuan «Sở Nội vụ nhận báo cáo» empty and neither the school's name nor «UBND PHƯỜNG HẢI CHÂU» names a province:
    the cover letter printed «Kính gửi: Sở Nội vụ.» with no province, and nothing said it. `check` now warns on the
    cell (which body receives a school's package — the province's Sở Nội vụ or the managing UBND — is not known here).
-3. Schools rate teachers by school year in practice; hoso rates the calendar year (docs/rating.md, open call k) and
+3. A name pasted with a narrow no-break space (U+202F, macOS and web forms) or a thin space (U+2009) kept it:
+   printed so on signed papers and not equal to the name typed by hand. Now a plain space, as U+00A0 was.
+4. Schools rate teachers by school year in practice; hoso rates the calendar year (docs/rating.md, open call k) and
    the clerk was told nowhere. The rating now warns once for a school rating viên chức under ND 233.
 """
 
@@ -43,7 +46,7 @@ from pipeline.ingest import blank
 from pipeline.rating import rate
 
 YEAR = 2026
-NBSP, ZWSP = "\u00a0", "\u200b"
+NBSP, ZWSP, NNBSP, THIN = "\u00a0", "\u200b", "\u202f", "\u2009"
 VC = "Viên chức"
 TEACHERS = "Giáo viên"
 ANH = "Nguyễn Thị Ánh"
@@ -95,7 +98,8 @@ def _fill(path: Path, dest: Path, *, agency: dict[str, object] | None = None,
         {"Mã số": "GV02", "Họ và tên": unicodedata.normalize("NFD", ANH)},
         {"Mã số": "GV03", "Họ và tên": ANH},
         {"Mã số": "GV04", "Họ và tên": "Ngô Thị Hà", "Nghỉ thai sản": "x", "Số tháng công tác trong năm": 6},
-    ] + [{"Mã số": f"GV0{i}", "Họ và tên": f"Phan Thị Mẫu {chr(60 + i)}{ZWSP}"} for i in range(5, 9)]
+    ] + [{"Mã số": f"GV0{i}", "Họ và tên": f"Phan{space}Thị Mẫu {chr(60 + i)}{ZWSP}"}
+         for i, space in zip(range(5, 9), (" ", NNBSP, THIN, " "), strict=True)]
     for p in people:
         p.setdefault("Ngày sinh", "14/02/1991")
         p.setdefault("Mã đơn vị", "toan")
@@ -151,6 +155,8 @@ def test_one_teacher_typed_twice_nfd_then_nfc_is_caught(workbook, blank_book):
     names = {p.ma_so: p.ho_ten for p in campaign.people}
     assert (names["HT"], names["GV01"], names["GV02"], names["GV05"]) == (
         "Lê Thị Hồng Nhung", "Hoàng Văn Dũng", ANH, "Phan Thị Mẫu A")
+    # a narrow no-break space (U+202F) and a thin space (U+2009) were kept and printed in the name: now a space
+    assert (names["GV06"], names["GV07"]) == ("Phan Thị Mẫu B", "Phan Thị Mẫu C")
     assert {p.ma_don_vi for p in campaign.people} == {"BGH", "TOAN"}  # «toan» is the unit «TOAN»
     # another birth date: two people who share a name, nothing said
     other = _fill(blank_book, blank_book.with_name("hai_nguoi.xlsx"), people_changed={"GV03": {"Ngày sinh": "15/02/1991"}})

@@ -48,7 +48,10 @@ class Displayed(int):
 # removed from every text: control characters, invisible ones, and the bidirectional embeddings,
 # overrides and isolates (U+202A–U+202E, U+2066–U+2069) that would print a name reversed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
-_SPECIAL = re.compile(r"[\r\t\u00a0\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+# the other spaces of Unicode (en, em, thin, hair, narrow no-break — «Phan\u202fThị» pasted from a web form or a
+# Mac —, ideographic): a plain space, as the no-break space, so a name prints and compares as typed by hand
+_SPACES = re.compile(r"[\u2000-\u200a\u202f\u205f\u3000]")
+_SPECIAL = re.compile(r"[\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 # Word's list bullets pasted into a cell are characters of the Symbol and Wingdings fonts (private use,
 # U+F0xx): no font the forms use draws them, so they vanished from the papers. What they show instead.
 _WORD_BULLETS = str.maketrans({"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf076": "❖", "\uf0fc": "✓",
@@ -131,7 +134,7 @@ def clean_text(value: object) -> str:
     # every character _SPECIAL matches is unprintable: most texts skip the regular expression
     if not (text.isprintable() or ("\n" in text and text.replace("\n", "").isprintable())) and _SPECIAL.search(text):
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").replace("\u00a0", " ")
-        text = _CONTROL.sub("", text)
+        text = _SPACES.sub(" ", _CONTROL.sub("", text))
     if _SURROGATE.search(text):  # cannot be written anywhere (UTF-8, XML, PDF): shown as �
         text = _SURROGATE.sub("\ufffd", text)
     return text.strip()
