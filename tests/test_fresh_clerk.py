@@ -22,6 +22,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from clerk_book import set_agency, write_rows
 from pypdf import PdfReader
 
 from pipeline import api, ingest
@@ -39,7 +40,6 @@ def _flat(text: str) -> str:
 def _fill(path: Path) -> Path:
     """The clerk's workbook: `hoso init`'s sheets, filled by the labels she sees."""
     wb = openpyxl.load_workbook(path)
-    cq = wb["CoQuan"]
     agency = {
         "Tên cơ quan": "Ủy ban nhân dân phường Nghĩa Lộ", "Địa danh": "Nghĩa Lộ", "Năm đánh giá": YEAR,
         "Người đứng đầu": "Nguyễn Văn Hùng", "Chức vụ người đứng đầu": "Chủ tịch UBND phường",
@@ -48,17 +48,10 @@ def _fill(path: Path) -> Path:
         "Chức vụ người đứng đầu cơ quan cấp trên": "Chủ tịch UBND tỉnh",
         "Ký thay mặt tập thể (TM.)": "Ủy ban nhân dân", "Chức vụ ký dưới dòng TM.": "Chủ tịch",
     }
-    for r in range(2, cq.max_row + 1):
-        if cq.cell(r, 1).value in agency:
-            cq.cell(r, 2).value = agency.pop(cq.cell(r, 1).value)
-    assert not agency
+    set_agency(wb, agency)
 
     def rows(sheet: str, records: list[dict[str, object]]) -> None:
-        ws = wb[sheet]
-        col = {c.value: c.column for c in ws[1] if c.value}
-        for i, rec in enumerate(records, start=2):
-            for k, v in rec.items():
-                ws.cell(i, col[k]).value = v
+        write_rows(wb, sheet, records)
 
     rows("DonVi", [
         {"Mã đơn vị": "LD", "Tên đơn vị": "Lãnh đạo UBND phường", "Loại đơn vị": "Hành chính",

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from clerk_book import set_agency, write_rows
 
 from pipeline import ingest
 from pipeline.ingest import blank
@@ -58,7 +59,6 @@ def _fill(path: Path, dest: Path, *, agency: dict[str, object] | None = None, du
     """The clerk's workbook: `hoso init`'s sheets, filled by the labels she sees (some habits: «viên chức» in
     lower case, a unit code with a trailing space, a date typed «1/8/2026», KetQuaKy's «Kỳ» moved first)."""
     wb = openpyxl.load_workbook(path)
-    cq = wb["CoQuan"]
     fields: dict[str, object] = {
         "Tên cơ quan": "Bệnh viện Đa khoa tỉnh Quảng Ngãi", "Cơ quan chủ quản": "SỞ Y TẾ TỈNH QUẢNG NGÃI",
         "Địa danh": "Quảng Ngãi", "Năm đánh giá": YEAR, "Ký hiệu văn bản": "BVĐK-TCHC",
@@ -66,17 +66,10 @@ def _fill(path: Path, dest: Path, *, agency: dict[str, object] | None = None, du
         "Cơ quan cấp trên trực tiếp": "Sở Y tế tỉnh Quảng Ngãi", "Người đứng đầu cơ quan cấp trên": "Trần Minh Tâm",
         "Chức vụ người đứng đầu cơ quan cấp trên": "Giám đốc Sở Y tế", **(agency or {}),
     }
-    for r in range(2, cq.max_row + 1):
-        if cq.cell(r, 1).value in fields:
-            cq.cell(r, 2).value = fields.pop(cq.cell(r, 1).value)
-    assert not fields
+    set_agency(wb, fields)
 
     def rows(sheet: str, records: list[dict[str, object]]) -> None:
-        ws = wb[sheet]
-        col = {c.value: c.column for c in ws[1] if c.value}
-        for i, rec in enumerate(records, start=2):
-            for k, v in rec.items():
-                ws.cell(i, col[k]).value = v
+        write_rows(wb, sheet, records)
 
     rows("DonVi", [{"Mã đơn vị": "BGD", "Tên đơn vị": "Ban Giám đốc", "Loại đơn vị": "Sự nghiệp"},
                    {"Mã đơn vị": "KNOI", "Tên đơn vị": "Khoa Nội", "Loại đơn vị": "Sự nghiệp"}])

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from clerk_book import set_agency, write_rows
 
 from pipeline import ingest
 from pipeline.ingest import blank
@@ -66,7 +67,6 @@ NO_PROVINCE = ("Ô «Sở Nội vụ nhận báo cáo» để trống; tên cơ 
 def _fill(path: Path, dest: Path, *, agency: dict[str, object] | None = None,
           people_changed: dict[str, dict[str, object]] | None = None) -> Path:
     wb = openpyxl.load_workbook(path)
-    cq = wb["CoQuan"]
     fields: dict[str, object] = {
         "Tên cơ quan": "Trường THCS Nguyễn Du", "Cơ quan chủ quản": "UBND PHƯỜNG HẢI CHÂU", "Địa danh": "Hải Châu",
         "Năm đánh giá": YEAR, "Ký hiệu văn bản": "THCSND-VP", "Người đứng đầu": f"Lê Thị Hồng{NBSP}Nhung",
@@ -74,17 +74,10 @@ def _fill(path: Path, dest: Path, *, agency: dict[str, object] | None = None,
         "Người đứng đầu cơ quan cấp trên": "Trần Văn Bình", "Chức vụ người đứng đầu cơ quan cấp trên": "Chủ tịch UBND phường",
         **(agency or {}),
     }
-    for r in range(2, cq.max_row + 1):
-        if cq.cell(r, 1).value in fields:
-            cq.cell(r, 2).value = fields.pop(cq.cell(r, 1).value)
-    assert not fields
+    set_agency(wb, fields)
 
     def rows(sheet: str, records: list[dict[str, object]]) -> None:
-        ws = wb[sheet]
-        col = {c.value: c.column for c in ws[1] if c.value}
-        for i, rec in enumerate(records, start=2):
-            for k, v in rec.items():
-                ws.cell(i, col[k]).value = v
+        write_rows(wb, sheet, records)
 
     rows("DonVi", [{"Mã đơn vị": "BGH", "Tên đơn vị": "Ban Giám hiệu", "Loại đơn vị": "Sự nghiệp"},
                    {"Mã đơn vị": "TOAN", "Tên đơn vị": "Tổ Toán - Tin", "Loại đơn vị": "Sự nghiệp"}])
