@@ -62,8 +62,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ty_le_chat_luong": ("chat luong", "ty le chat luong", "b", "b chat luong", "chat luong %"),
     "ty_le_tien_do": ("tien do", "ty le tien do", "c", "c tien do", "tien do %", "dung han"),
     "ty_le_ket_qua_don_vi": ("ket qua don vi", "ket qua don vi phu trach", "d", "d ket qua don vi",
-                             "ket qua linh vuc phu trach"),
-    "ty_le_to_chuc_thuc_hien": ("nang luc to chuc thuc hien", "to chuc thuc hien", "dd", "d to chuc thuc hien"),
+                             "ket qua linh vuc phu trach", "ket qua hoat dong cua don vi",
+                             "ket qua hoat dong cua don vi phu trach", "ket qua hoat dong cua co quan don vi",
+                             "ket qua hoat dong cua co quan don vi phu trach", "ket qua hoat dong don vi"),
+    "ty_le_to_chuc_thuc_hien": ("nang luc to chuc thuc hien", "to chuc thuc hien", "dd", "d to chuc thuc hien",
+                                "nang luc to chuc trien khai", "to chuc trien khai"),
     "ty_le_doan_ket": ("nang luc tap hop doan ket", "tap hop doan ket", "doan ket", "e", "e doan ket"),
     "ten_san_pham": ("san pham", "ten san pham", "cong viec", "san pham cong viec", "ten cong viec", "nhiem vu",
                      "ten nhiem vu", "noi dung cong viec"),
@@ -846,6 +849,19 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
                                         expected=_mapping_hint(headers, workbook))])
     if "ho_ten" in index and "ma_so" not in index:
         outcome.notes.append("Tệp xuất không có cột mã số: đối chiếu người theo họ và tên (chỉ khi tên không trùng).")
+    outcome.notes += _unused_columns(headers, rows[head.data_from:], index)
+    foreign = _foreign_codes(rows[head.data_from:], index, people)
+    if foreign:
+        shown = ", ".join(f"«{c}»" for c in foreign[:3]) + (" …" if len(foreign) > 3 else "")
+        if "ho_ten" in index:
+            del index["ma_so"]  # (the mapping keeps it: the same export is read so again)
+            outcome.notes.append(f"Cột «{mapping['ma_so']}» của tệp xuất không có mã số nào của sheet NhanSu ({shown}): "
+                                 "đây là mã riêng của phần mềm theo dõi; chương trình đối chiếu người theo họ và tên "
+                                 f"(cột «{mapping['ho_ten']}», chỉ khi tên không trùng).")
+        else:
+            outcome.notes.append(f"Cột «{mapping['ma_so']}» của tệp xuất không có mã số nào của sheet NhanSu ({shown}) "
+                                 "và tệp xuất không có cột họ tên: không đối chiếu được người nào. Xuất lại tệp kèm "
+                                 "cột «Họ và tên», hoặc ghi mã số của sổ vào cột mã.")
     fractions = _fraction_columns(rows[head.data_from:], index)
     for key in fractions:
         outcome.notes.append(f"Cột «{mapping[key]}» ghi tỷ lệ dạng 0–1; chương trình đổi sang phần trăm (× 100).")
@@ -863,6 +879,8 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
     conflicting: dict[tuple[str, str], list[str]] = {}  # one person and period with different results: rows
     first_at: dict[tuple[str, str], str] = {}
     not_results: list[str] = []  # rows naming no person and no period: a total, the signer's lines …
+    signed: list[str] = []  # rows with a name (or code) only, no period and no number: the signer's lines
+    same_skip: dict[tuple[str, str], tuple[int, list[int]]] = {}  # (who, why) -> (its line in skipped, rows)
     for number, raw in rows[head.data_from:]:
         rec = {k: raw[i] for k, i in index.items() if i < len(raw) and not cells.is_blank(raw[i])}
         if not rec or _numbering_row(raw):
@@ -870,6 +888,13 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
         if not {"ma_so", "ho_ten", "ky", "thang", "quy"} & set(rec):
             shown = next((_text(v) for v in raw if _text(v)), "")
             not_results.append(f"dòng {number}" + (f" «{shown if len(shown) <= 60 else shown[:59] + '…'}»" if shown else ""))
+            continue
+        if not {"ky", "thang", "quy", "ten_san_pham"} & set(rec) and not any(
+                _numeric(rec[k]) for k in (*NUMBERS, *INTS) if k in rec):
+            # a name or a code and no period, no number: the signer's lines under the table («Người lập biểu»,
+            # «(Ký tên)», the name signed), not a person's results
+            shown = " ".join(_text(rec[k]) for k in ("ma_so", "ho_ten") if k in rec)
+            signed.append(f"dòng {number} «{shown if len(shown) <= 60 else shown[:59] + '…'}»")
             continue
         where = f"Dòng {number}"
         try:
@@ -891,7 +916,15 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
         except _Skip as why:
             who = _text(rec.get("ma_so")) or _text(rec.get("ho_ten"))
             outcome.skipped_rows += 1
-            outcome.skipped.append(f"{where}{f' ({who})' if who else ''}: {why}; dòng này không được nhập.")
+            # one line for the rows of one person skipped for one reason (a person not in NhanSu: twelve months)
+            at, numbers = same_skip.setdefault((who, str(why)), (len(outcome.skipped), []))
+            numbers.append(number)
+            line = (f"{where}{f' ({who})' if who else ''}: {why}; dòng này không được nhập." if len(numbers) == 1 else
+                    f"{_rows_said(numbers)}{f' ({who})' if who else ''}: {why}; {len(numbers)} dòng này không được nhập.")
+            if at == len(outcome.skipped):
+                outcome.skipped.append(line)
+            else:
+                outcome.skipped[at] = line
             continue
         slot = (code, ky)
         if products_mode:
@@ -932,6 +965,9 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
     if not_results:
         outcome.notes.append(f"Bỏ qua {len(not_results)} dòng không có mã số, họ tên và kỳ (không phải kết quả của một "
                              f"người: dòng cộng, chữ ký …): {', '.join(not_results)}.")
+    if signed:
+        outcome.notes.append(f"Bỏ qua {len(signed)} dòng chỉ có chữ ở cột họ tên hoặc mã, không có kỳ và điểm nào (dòng "
+                             f"cộng, chữ ký dưới bảng, không phải kết quả của một người): {', '.join(signed)}.")
     for (code, ky), wheres in conflicting.items():
         if products_mode:  # the products are imported; the period's general score is not, being unsure
             period_rows.pop((code, ky), None)
@@ -1004,7 +1040,9 @@ def _choose(rows: list[tuple[int, list[object]]], tables: dict[str, dict[str, st
     kind). The table of the export's own kind, as each table reads it; among those left, the one whose headers
     the export has most (less those it lacks); a kind's table before the flat one."""
     best: tuple[tuple[bool, int, bool], str | None, int, str] | None = None
-    candidates: list[tuple[str | None, dict[str, str]]] = [*tables.items()] or [(None, {})]
+    # (no saved table at all is a candidate too: a table of another kind naming few of the export's columns — the
+    # monthly export's mapping before a first quarterly export — is worse than the columns recognised by name)
+    candidates: list[tuple[str | None, dict[str, str]]] = [*tables.items(), (None, {})]
     for name, saved in candidates:
         at = _header_at(rows, saved or None)
         head = read_header(rows, at)
@@ -1054,6 +1092,79 @@ def _fraction_columns(rows: list[tuple[int, list[object]]], index: dict[str, int
     return out
 
 
+def _rows_said(numbers: list[int]) -> str:
+    """«Dòng 56–67», «Dòng 5, 9, 12–14»: row numbers in order, runs joined."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return "Dòng " + ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else f"{r[0]}" for r in runs)
+
+
+LEADER_PCT = ("ty_le_ket_qua_don_vi", "ty_le_to_chuc_thuc_hien", "ty_le_doan_ket")
+
+
+def _unused_columns(headers: list[str], rows: list[tuple[int, list[object]]], index: dict[str, int]) -> list[str]:
+    """Notes on the export's columns holding numbers that no key took («Tổng điểm», a leader's rate under a name the
+    program does not know), and on a leader's rates d), đ), e) found in part: the clerk sees what was left out."""
+    used = set(index.values())
+    left = []
+    for i, h in enumerate(headers):
+        if i in used or not h or _auto_key(h) in IDENTITY_KEYS or cells.fold(h) in ("stt", "tt", "so tt", "so thu tu"):
+            continue
+        if any(i < len(raw) and _numeric(raw[i]) and not _numbering_row(raw) for _, raw in rows):
+            left.append(i)
+    notes = []
+    if left:
+        notes.append(f"Các cột có số sau của tệp xuất không được nhập: {_shown(headers, left)} (tổng điểm, xếp loại "
+                     "do chương trình tự tính từ các cột đã nhận). Nếu một cột là tỷ lệ hay điểm của sổ dưới tên khác, "
+                     "ghi tệp ánh xạ (bảng [cot], ví dụ ty_le_ket_qua_don_vi = \"tiêu đề cột\") rồi chạy lại với --anh-xa.")
+    found = [k for k in LEADER_PCT if k in index]
+    if found and len(found) < len(LEADER_PCT):
+        missing = [k for k in LEADER_PCT if k not in index]
+        notes.append(f"Tệp xuất có cột {', '.join(f'«{headers[index[k]]}»' for k in found)} của người lãnh đạo, quản lý "
+                     f"nhưng chương trình không nhận ra cột {', '.join(f'«{_key_words(k)}»' for k in missing)}: dòng "
+                     "nhập mới của người lãnh đạo, quản lý sẽ thiếu tỷ lệ này (hoso check báo lỗi). Nếu tệp có cột đó "
+                     f"dưới tên khác, ghi tệp ánh xạ (bảng [cot], ví dụ {missing[0]} = \"tiêu đề cột\") rồi chạy lại "
+                     "với --anh-xa.")
+    return notes
+
+
+def _foreign_codes(rows: list[tuple[int, list[object]]], index: dict[str, int], people: dict[str, str]) -> list[str]:
+    """The codes of the export's code column when none of them is a mã số of NhanSu (a KPI system numbering its staff
+    its own way, «CB000123»): then the column does not say who a row is. Empty when a code matches, or none is there."""
+    i = index.get("ma_so")
+    if i is None:
+        return []
+    codes: list[str] = []
+    for _, raw in rows:
+        code = _code(raw[i]) if i < len(raw) else ""
+        if not code:
+            continue
+        if code.casefold() in people:
+            return []
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+# words a KPI system or a clerk may write before a name («Ông Trịnh Văn Bảo», «Đ/c Lan»), folded (cells.fold)
+TITLES = ("ong", "ba", "anh", "chi", "co", "thay", "dong chi", "d c", "dc")
+
+
+def _name_forms(name: str) -> list[str]:
+    """`name` folded, then without a title before it («Ông Trịnh Văn Bảo» → «trinh van bao»), to compare names."""
+    f = cells.fold(name)
+    out = [f]
+    for title in sorted(TITLES, key=len, reverse=True):
+        if f.startswith(title + " ") and len(f.split()) > len(title.split()) + 1:
+            out.append(f[len(title) + 1:])
+            break
+    return out
+
+
 def _person(rec: dict[str, object], people: dict[str, str], names: dict[str, list[str]], name_of: dict[str, str]) -> str:
     code = _code(rec.get("ma_so"))
     name = _text(rec.get("ho_ten"))
@@ -1063,15 +1174,20 @@ def _person(rec: dict[str, object], people: dict[str, str], names: dict[str, lis
             raise _Skip(f"mã số «{code}» không có trong sheet NhanSu")
         # The export's name is there to be checked: a KPI system numbering its staff its own way would
         # otherwise put one person's results on another (with or without diacritics, in any case).
-        if name and found in name_of and cells.fold(name) != cells.fold(name_of[found]):
+        if name and found in name_of and cells.fold(name_of[found]) not in _name_forms(name):
             raise _Skip(f"mã số «{code}» trong sheet NhanSu là {name_of[found]}, tệp xuất ghi «{name}»; "
                         "kiểm tra lại mã số trong tệp xuất (hoặc họ tên trong sổ)")
         return found
     if not name:
         raise _Skip("không có mã số")
-    matches = names.get(cells.fold(name), [])
+    forms = _name_forms(name)
+    matches = names.get(forms[0], []) or (names.get(forms[1], []) if len(forms) > 1 else [])
     if len(matches) != 1:
-        raise _Skip(f"họ tên «{name}» {'không có' if not matches else 'trùng nhiều người'} trong sheet NhanSu; cần mã số")
+        if matches:
+            raise _Skip(f"họ tên «{name}» trùng nhiều người trong sheet NhanSu ({', '.join(matches)}); cần cột mã số "
+                        "của sổ trong tệp xuất để biết là ai")
+        raise _Skip(f"họ tên «{name}» không có trong sheet NhanSu (người chưa có trong sổ: thêm vào sheet NhanSu rồi "
+                    "nhập lại; tên viết khác trong sổ: sửa cho giống nhau)")
     return matches[0]
 
 
