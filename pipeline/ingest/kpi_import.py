@@ -30,6 +30,7 @@ import re
 import stat
 import tempfile
 import tomllib
+import unicodedata
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -335,6 +336,13 @@ def read_header(rows: list[tuple[int, list[object]]], at: int) -> Header:
             continue
         top, bottom = rows[top_i][1], rows[bottom_i][1]
         if any(_numeric(v) for v in bottom):  # a row of results (scores, rates), not of column names
+            continue
+        if rows[bottom_i][0] != rows[top_i][0] + 1:  # a blank row between: the upper one is the export's title block
+            continue
+        texts = [i for i, v in enumerate(top) if _text(v)]
+        if len(texts) == 1 and not any(_text(v) for v in bottom[:texts[0]]) and texts[0] < len(bottom) and _text(bottom[texts[0]]):
+            # one text over the table's first column («Đơn vị: UBND phường … - Tháng 11/2026», over «STT»): a line of
+            # the title block, not a group title over some columns
             continue
         if top_i == at:
             identity = [i for i, v in enumerate(top) if _auto_key(_text(v)) in IDENTITY_KEYS]
@@ -1155,14 +1163,18 @@ TITLES = ("ong", "ba", "anh", "chi", "co", "thay", "dong chi", "d c", "dc")
 
 
 def _name_forms(name: str) -> list[str]:
-    """`name` folded, then without a title before it («Ông Trịnh Văn Bảo» → «trinh van bao»), to compare names."""
-    f = cells.fold(name)
-    out = [f]
-    for title in sorted(TITLES, key=len, reverse=True):
-        if f.startswith(title + " ") and len(f.split()) > len(title.split()) + 1:
-            out.append(f[len(title) + 1:])
-            break
-    return out
+    """`name`, then without a title before it («Ông Trịnh Văn Bảo» → «Trịnh Văn Bảo», «Đ/c Lan» → «Lan» is not
+    taken: a name of one word is no full name), to compare names."""
+    words = name.split()
+    for k in (2, 1):
+        if len(words) > k + 1 and cells.fold(" ".join(words[:k])) in TITLES:
+            return [name, " ".join(words[k:])]
+    return [name]
+
+
+def _has_marks(text: str) -> bool:
+    """`text` has a Vietnamese diacritic (a tone or vowel mark, «đ»)."""
+    return any(unicodedata.category(ch) == "Mn" for ch in unicodedata.normalize("NFD", text)) or "đ" in text.casefold()
 
 
 def _person(rec: dict[str, object], people: dict[str, str], names: dict[str, list[str]], name_of: dict[str, str]) -> str:
@@ -1174,14 +1186,23 @@ def _person(rec: dict[str, object], people: dict[str, str], names: dict[str, lis
             raise _Skip(f"mã số «{code}» không có trong sheet NhanSu")
         # The export's name is there to be checked: a KPI system numbering its staff its own way would
         # otherwise put one person's results on another (with or without diacritics, in any case).
-        if name and found in name_of and cells.fold(name_of[found]) not in _name_forms(name):
+        if name and found in name_of and cells.fold(name_of[found]) not in map(cells.fold, _name_forms(name)):
             raise _Skip(f"mã số «{code}» trong sheet NhanSu là {name_of[found]}, tệp xuất ghi «{name}»; "
                         "kiểm tra lại mã số trong tệp xuất (hoặc họ tên trong sổ)")
         return found
     if not name:
         raise _Skip("không có mã số")
     forms = _name_forms(name)
-    matches = names.get(forms[0], []) or (names.get(forms[1], []) if len(forms) > 1 else [])
+    matches = names.get(cells.fold(forms[0]), []) or (names.get(cells.fold(forms[1]), []) if len(forms) > 1 else [])
+    if matches and _has_marks(name):
+        # a name written with its diacritics is that name: «Đỗ Văn Năm» is not «Đỗ Văn Nam» (an export without
+        # diacritics, «Do Van Nam», is compared without them)
+        keys = {cells.name_key(form) for form in forms}
+        exact = [m for m in matches if cells.name_key(name_of[m]) in keys]
+        if not exact:
+            raise _Skip(f"họ tên «{name}» khác dấu với {', '.join(f'«{name_of[m]}» ({m})' for m in matches)} trong sheet "
+                        "NhanSu: không biết có phải một người; sửa tên trong sổ hoặc trong tệp xuất cho giống nhau")
+        matches = exact
     if len(matches) != 1:
         if matches:
             raise _Skip(f"họ tên «{name}» trùng nhiều người trong sheet NhanSu ({', '.join(matches)}); cần cột mã số "
