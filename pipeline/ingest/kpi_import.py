@@ -839,6 +839,11 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
     if unclear:  # a wrong column taken silently is worse than none: the clerk says which
         raise ValidationFailed([Problem(ERROR, export.name, why, row=header_number, expected=what)
                                 for why, what in unclear])
+    if "ten_san_pham" not in index:
+        # a product's cells (done or not, weight, failures) only mean something on a product's row: in an export of
+        # results «Đơn vị hoàn thành chỉ tiêu (%)» is not «Hoàn thành» (every row was refused as «không rõ có hay không»)
+        for key in ("he_so_quy_doi", "hoan_thanh", "so_lan_khong_dat", "so_lan_cham", "mien_tru"):
+            index.pop(key, None)
     mapping = {k: headers[i] for k, i in index.items()}
     outcome = Outcome(mapping, str(saved_path) if saved else "tu_dong", kind=kind, mapping_table=table or "",
                       notes=notes)
@@ -1126,8 +1131,8 @@ def _unused_columns(headers: list[str], rows: list[tuple[int, list[object]]], in
             left.append(i)
     notes = []
     if left:
-        notes.append(f"Các cột có số sau của tệp xuất không được nhập: {_shown(headers, left)} (tổng điểm, xếp loại "
-                     "do chương trình tự tính từ các cột đã nhận). Nếu một cột là tỷ lệ hay điểm của sổ dưới tên khác, "
+        notes.append(f"Các cột có số sau của tệp xuất không được nhập: {_shown(headers, left)}. Tổng điểm, xếp loại "
+                     "do chương trình tự tính từ các cột đã nhận; nếu một cột là tỷ lệ hay điểm của sổ dưới tên khác, "
                      "ghi tệp ánh xạ (bảng [cot], ví dụ ty_le_ket_qua_don_vi = \"tiêu đề cột\") rồi chạy lại với --anh-xa.")
     found = [k for k in LEADER_PCT if k in index]
     if found and len(found) < len(LEADER_PCT):
