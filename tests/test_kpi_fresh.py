@@ -129,7 +129,7 @@ def test_a_monthly_export_numbering_its_staff_its_own_way_is_matched_by_name(so,
     assert _periods(so, "X-08")["2026-01"] == (25, 90, 90, 90, None, None, None)  # X-08's own month untouched
     assert "5 dòng không nhập được" in err
     # the numbers the program does not take are named (it works out the total itself)
-    assert "Các cột có số sau của tệp xuất không được nhập: «Tổng điểm» (cột N)" in err
+    assert "Các cột có số sau của tệp xuất không dùng: «Tổng điểm» (cột N)" in err
 
     # Khang's year by hand (workbook-2026.md): every month 27.5 + 70 × (100 + 95 + 100) / 300 = 96.8333…
     assert rate(ingest.load(so)).of("X-06").diem == pytest.approx(27.5 + 70 * 295 / 300)

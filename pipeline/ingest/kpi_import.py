@@ -1127,11 +1127,13 @@ def _unused_columns(headers: list[str], rows: list[tuple[int, list[object]]], in
     for i, h in enumerate(headers):
         if i in used or not h or _auto_key(h) in IDENTITY_KEYS or cells.fold(h) in ("stt", "tt", "so tt", "so thu tu"):
             continue
+        if _is_count(h.rpartition(" - ")[2]):  # a count («Kế hoạch», «Thực hiện»): never a rate, left knowingly
+            continue
         if any(i < len(raw) and _numeric(raw[i]) and not _numbering_row(raw) for _, raw in rows):
             left.append(i)
     notes = []
     if left:
-        notes.append(f"Các cột có số sau của tệp xuất không được nhập: {_shown(headers, left)}. Tổng điểm, xếp loại "
+        notes.append(f"Các cột có số sau của tệp xuất không dùng: {_shown(headers, left)}. Tổng điểm, xếp loại "
                      "do chương trình tự tính từ các cột đã nhận; nếu một cột là tỷ lệ hay điểm của sổ dưới tên khác, "
                      "ghi tệp ánh xạ (bảng [cot], ví dụ ty_le_ket_qua_don_vi = \"tiêu đề cột\") rồi chạy lại với --anh-xa.")
     found = [k for k in LEADER_PCT if k in index]
