@@ -174,7 +174,8 @@ def test_a_quarterly_csv_after_a_monthly_export_is_read_by_its_own_headers(so, t
     code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
     assert code == 0, err
     # the monthly export's saved mapping names none of these columns: not used, not reported column by column
-    assert "Ánh xạ cột (tự nhận theo tiêu đề cột): ma_so ← «Mã CB»; ho_ten ← «Họ và tên»; ky ← «Kỳ đánh giá»" in err
+    assert ("Ánh xạ cột (tự nhận theo tiêu đề cột): ma_so ← «Mã CB»; ho_ten ← «Họ và tên»; don_vi ← «Phòng ban»; "
+            "ky ← «Kỳ đánh giá»") in err
     assert "không có trong tệp xuất" not in err
     assert "dòng «Tổng số: 4 lượt»" not in err and "dòng 8 «Tổng số: 4 lượt»" in err
     assert "KetQuaKy: thêm 4 dòng, thay 0 dòng" in err
@@ -231,3 +232,29 @@ def test_a_leaders_rates_found_in_part_are_said(so, tmp_path, capsys):
     assert code == 0, err
     assert "không nhận ra cột" not in err
     assert _periods(so, "X-05") == {"2026-01": (26, 95, 90, 90, 100, 90, 85)}
+
+
+def test_two_people_of_one_name_are_told_apart_by_the_export_s_unit(base, tmp_path, capsys):
+    wb = openpyxl.load_workbook(base)
+    ws = wb["NhanSu"]
+    keys = [c.value for c in ws[1]]
+    khang = dict(zip(keys, [c.value for c in ws[7]], strict=True))
+    assert khang["ma_so"] == "X-06" and khang["ma_don_vi"] == "VP"
+    ws.append([{**khang, "ma_so": "X-18", "ma_don_vi": "KT"}[k] for k in keys])  # another Đỗ Minh Khang, Phòng Kinh tế
+    so = tmp_path / "so.xlsx"
+    wb.save(so)
+    export = tmp_path / "thang.csv"
+    export.write_text("Họ và tên;Phòng ban;Tháng;Điểm tiêu chí chung;Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
+                      "Đỗ Minh Khang;Phòng Kinh tế;01/2026;24;90;90;90\n"
+                      "Đỗ Minh Khang;VP;01/2026;27;100;100;100\n"
+                      "Đỗ Minh Khang;Phòng Tư pháp;02/2026;25;95;95;95\n", encoding="utf-8-sig")
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)
+    assert code == 0, err
+    assert "don_vi ← «Phòng ban»" in err
+    # by the unit's name (DonVi) and by its code
+    assert _periods(so, "X-18") == {"2026-01": (24, 90, 90, 90, None, None, None)}
+    assert _periods(so, "X-06") == {"2026-01": (27, 100, 100, 100, None, None, None)}  # not February: unplaced
+    assert ("  KHÔNG NHẬP  Dòng 4 (Đỗ Minh Khang): họ tên «Đỗ Minh Khang» trùng nhiều người trong sheet NhanSu (X-06, "
+            "X-18); đơn vị «Phòng Tư pháp» của tệp xuất không phải tên hay mã đơn vị (sheet DonVi) của đúng một người "
+            "trong số đó; cần cột mã số của sổ, hoặc cột đơn vị ghi như tên hay mã đơn vị ở sheet DonVi, trong tệp xuất "
+            "để biết là ai; dòng này không được nhập.") in err

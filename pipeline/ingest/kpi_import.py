@@ -53,6 +53,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ma_so": ("ma", "ma so", "ma can bo", "ma cb", "ma nhan vien", "ma nv", "ma cong chuc", "ma vien chuc", "ma ccvc",
               "ma cbccvc", "ma cbcc", "ma cbvc", "ma cbcnv", "ma cb ccvc", "ma nhan su", "ma ns", "ma dinh danh", "so hieu", "so hieu cong chuc", "id", "ma ca nhan"),
     "ho_ten": ("ho ten", "ho va ten", "ten", "ten can bo", "ten nhan vien", "ho ten can bo", "nguoi thuc hien"),
+    # the person's unit, only to tell apart two people of one name (`_person`); never found inside a longer header
+    "don_vi": ("don vi", "ten don vi", "phong ban", "don vi cong tac", "co quan don vi", "phong", "bo phan"),
     "ky": ("ky", "ky danh gia", "ky theo doi", "thoi gian", "thoi ky", "thang quy", "thang nam", "period", "ky bao cao"),
     "thang": ("thang", "thang danh gia"),
     "quy": ("quy", "quy danh gia"),
@@ -222,7 +224,7 @@ def _auto_loose(header: str, taken: set[str]) -> str | None:
     f = " " + cells.fold(header).replace("%", " ") + " "
     best = None
     for name, key in _KEY_LOOKUP.items():
-        if key in taken or len(name) < 3 or f" {name} " not in f:
+        if key in taken or key == "don_vi" or len(name) < 3 or f" {name} " not in f:
             continue
         if key in PCT and _is_count(f.replace(f" {name} ", " ")):  # «Số lượng kế hoạch»: a count, not the rate
             continue
@@ -560,7 +562,7 @@ def mapping_text(mapping: dict[str, str], source: str, kind: str = "",
     when the kind is ""), beside the other tables `kept` ({kind: mapping}, "" the flat one) as they were; `sources`:
     the export each kept table was saved from, when known (its comment line)."""
     labels = {c.key: c.label for s in (schema.KET_QUA_KY, schema.SAN_PHAM) for c in s.columns}
-    labels.update(ho_ten="Họ và tên (để đối chiếu)", thang="Tháng (kèm cột năm)", quy="Quý (kèm cột năm)", nam="Năm")
+    labels.update(ho_ten="Họ và tên (để đối chiếu)", don_vi="Đơn vị (phân biệt người trùng tên)", thang="Tháng (kèm cột năm)", quy="Quý (kèm cột năm)", nam="Năm")
     tables = {**(kept or {}), kind: mapping}
     named = {**(sources or {}), kind: source}
     lines = ["# Ánh xạ cột: tệp xuất từ phần mềm theo dõi kết quả (KPI) -> sổ hoso (sheet KetQuaKy, SanPham).",
@@ -824,6 +826,10 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
             names[cells.fold(r.values["ho_ten"])].append(r.values["ma_so"])
             name_of[r.values["ma_so"]] = r.values["ho_ten"]
 
+    unit_names = {r.values["ma_don_vi"]: r.values.get("ten_don_vi", "") for r in data["DonVi"].rows
+                  if "ma_don_vi" in r.values} if data.get("DonVi") is not None else {}
+    units = {r.values["ma_so"]: {cells.fold(r.values["ma_don_vi"]), cells.fold(unit_names.get(r.values["ma_don_vi"], ""))}
+             for r in nhansu.rows if "ma_so" in r.values and "ma_don_vi" in r.values}
     rows = _read_export(export)
     saved_path = mapping_file or mapping_path(workbook)
     tables = read_mappings(saved_path) if saved_path.exists() else {}
@@ -906,12 +912,12 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
                 _numeric(rec[k]) for k in (*NUMBERS, *INTS) if k in rec):
             # a name or a code and no period, no number: the signer's lines under the table («Người lập biểu»,
             # «(Ký tên)», the name signed), not a person's results
-            shown = " ".join(_text(rec[k]) for k in ("ma_so", "ho_ten") if k in rec)
+            shown = " ".join(_text(rec[k]) for k in ("ma_so", "ho_ten", "don_vi") if k in rec)
             signed.append(f"dòng {number} «{shown if len(shown) <= 60 else shown[:59] + '…'}»")
             continue
         where = f"Dòng {number}"
         try:
-            code = _person(rec, people, names, name_of)
+            code = _person(rec, people, names, name_of, units)
             ky = _period(rec, year, mapping)
             if not ky.startswith(f"{year}-"):
                 raise _Skip(f"kỳ {ky} không thuộc năm đánh giá {year}")
@@ -1184,7 +1190,10 @@ def _has_marks(text: str) -> bool:
     return any(unicodedata.category(ch) == "Mn" for ch in unicodedata.normalize("NFD", text)) or "đ" in text.casefold()
 
 
-def _person(rec: dict[str, object], people: dict[str, str], names: dict[str, list[str]], name_of: dict[str, str]) -> str:
+def _person(rec: dict[str, object], people: dict[str, str], names: dict[str, list[str]], name_of: dict[str, str],
+            units: dict[str, set[str]] | None = None) -> str:
+    """The NhanSu mã số of the export's row `rec`: by its code (its name checked), else by its name — of two people
+    of one name, the one whose unit (`units`: mã số -> the unit's code and name, folded) the row's `don_vi` names."""
     code = _code(rec.get("ma_so"))
     name = _text(rec.get("ho_ten"))
     if code:
@@ -1210,10 +1219,19 @@ def _person(rec: dict[str, object], people: dict[str, str], names: dict[str, lis
             raise _Skip(f"họ tên «{name}» khác dấu với {', '.join(f'«{name_of[m]}» ({m})' for m in matches)} trong sheet "
                         "NhanSu: không biết có phải một người; sửa tên trong sổ hoặc trong tệp xuất cho giống nhau")
         matches = exact
+    unit = cells.fold(_text(rec.get("don_vi")))
+    if len(matches) > 1 and unit and units:
+        in_unit = [m for m in matches if unit in units.get(m, set())]
+        if len(in_unit) == 1:
+            return in_unit[0]
     if len(matches) != 1:
         if matches:
-            raise _Skip(f"họ tên «{name}» trùng nhiều người trong sheet NhanSu ({', '.join(matches)}); cần cột mã số "
-                        "của sổ trong tệp xuất để biết là ai")
+            said = _text(rec.get("don_vi"))
+            raise _Skip(f"họ tên «{name}» trùng nhiều người trong sheet NhanSu ({', '.join(matches)})"
+                        + (f"; đơn vị «{said}» của tệp xuất không phải tên hay mã đơn vị (sheet DonVi) của đúng một "
+                           "người trong số đó" if said else "")
+                        + "; cần cột mã số của sổ, hoặc cột đơn vị ghi như tên hay mã đơn vị ở sheet DonVi, trong tệp "
+                          "xuất để biết là ai")
         raise _Skip(f"họ tên «{name}» không có trong sheet NhanSu (người chưa có trong sổ: thêm vào sheet NhanSu rồi "
                     "nhập lại; tên viết khác trong sổ: sửa cho giống nhau)")
     return matches[0]
