@@ -94,6 +94,10 @@ class Package:
     # the body compiling the summary the package is read into (`hoso tong-hop --noi-tong-hop`, set by
     # `summarise`); "" for a Sở Nội vụ, the default
     compiler: str = ""
+    # with no compiler named (a Sở Nội vụ): the province every package that names one names (`home_province`),
+    # "" when they disagree or none says; a package addressed to the Sở Nội vụ of another province is then
+    # addressed elsewhere (a school under «UBND phường Hải Châu» writing «Sở Nội vụ thành phố Đà Nẵng»)
+    home: str = ""
     # the province the package's agency belongs to, as its names say it («tỉnh Hà Giang Nam»: manifest
     # `co_quan.co_quan_chu_quan`, else `co_quan.ten_co_quan` or the table's title; `province_of`); "" when they
     # do not say. The summary's letterhead names the province only when the packages agree (`summary_province`)
@@ -109,16 +113,30 @@ class Package:
         compiler decides), but named — if that body later forwards a summary of its own agencies, this one
         would be counted twice. A named compiler is compared as names are (`cells.name_key`: case, spaces,
         Unicode form, place of the tone mark); when it is itself a Sở Nội vụ, a package addressed to the
-        bare «Sở Nội vụ» (CoQuan «Sở Nội vụ nhận báo cáo» left empty) or made before `noi_nhan` is its own."""
+        bare «Sở Nội vụ» (CoQuan «Sở Nội vụ nhận báo cáo» left empty) or made before `noi_nhan` is its own. With
+        no compiler named, a package addressed to the Sở Nội vụ of a province other than `home` (the one the
+        summary's packages agree on) is not the Sở's own either."""
+        from pipeline.ingest.cells import name_key
+
         default = not self.noi_nhan or _norm(self.noi_nhan).startswith(_norm(RECIPIENT))
         if not self.compiler:
-            return not default
-        from pipeline.ingest.cells import name_key
+            named = province_of(self.noi_nhan) if default else ""
+            return not default or bool(self.home and named and name_key(named) != name_key(self.home))
 
         if name_key(self.noi_nhan or RECIPIENT) == name_key(self.compiler):
             return False
         bare = not self.noi_nhan or _norm(self.noi_nhan) == _norm(RECIPIENT)
         return not (bare and _norm(self.compiler).startswith(_norm(RECIPIENT)))
+
+    @property
+    def compiling(self) -> str:
+        """The body compiling as the package's status names it: the one named, else the Sở Nội vụ — «Sở Nội vụ
+        tỉnh X» of `home` when the package is addressed to another province's Sở Nội vụ (the bare name would read
+        «gửi Sở Nội vụ thành phố Đà Nẵng, không phải Sở Nội vụ»)."""
+        if self.compiler:
+            return self.compiler
+        to_a_so = bool(self.noi_nhan) and _norm(self.noi_nhan).startswith(_norm(RECIPIENT))
+        return f"{RECIPIENT} {self.home}" if self.home and to_a_so else RECIPIENT
 
     @property
     def addressed_to(self) -> str:
@@ -186,6 +204,26 @@ def _root_of(given: Path) -> tuple[Path | None, str | None]:
     if given.is_file() and (given.parent / MANIFEST).is_file():
         return given.parent, given.name
     return None, None
+
+
+def _zip_date(root: Path, name: object) -> dt.date | None:
+    """The date the package's zip carries (`package.zip_time`: the report's date, CoQuan.ngay_bao_cao, else the
+    workbook's ngay_lap): the package's date when its manifest records no day of making — `lan_tao.ngay` is
+    None when the output does not depend on the day, i.e. the workbook dates its papers and states no deadline
+    (`package.depends_on_today`), a package that is otherwise whole. None when there is no such zip."""
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+        return None
+    try:
+        with zipfile.ZipFile(root / name) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return None
+    if not infos or infos[0].date_time[:3] == (1980, 1, 1):
+        return None
+    try:
+        return dt.date(*infos[0].date_time[:3])
+    except ValueError:
+        return None
 
 
 def _table_bytes(given: Path, root: Path | None) -> bytes | None:
@@ -302,6 +340,8 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None, *, as_
         report = verify_sent(root, public_key, max_table=MAX_TABLE) if as_sent else verify(root, public_key)
         pkg.problems.extend(report.problems)
         if pkg.made is None and not as_sent:
+            pkg.made = _zip_date(root, section.get("zip"))
+        if pkg.made is None and not as_sent:
             pkg.problems.append(f"{MANIFEST} không ghi ngày lập bộ hồ sơ (lan_tao.ngay): không xét được nộp đúng hạn.")
         ratings = _json(root / RATINGS)
         if isinstance(ratings, dict):
@@ -399,8 +439,10 @@ def summarise(paths: list[Path], *, expected: Sequence[str] = (), due: dt.date |
     compiler = " ".join(compiler.split())
     packages = [read(p) if read is not None else read_package(p, public_key) for p in paths]
     seen: dict[str, Package] = {}
+    home = "" if compiler else home_province(packages)
     for pkg in packages:
         pkg.compiler = compiler
+        pkg.home = home
         if due is not None:
             pkg.due = due
     # one evaluation year per summary: the one most packages evaluate (ties: the latest); a package of
@@ -476,10 +518,18 @@ def summary_province(summary: Summary) -> str:
 
     if own := province_of(summary.compiler):
         return own
+    return home_province(summary.packages)
+
+
+def home_province(packages: Sequence[Package]) -> str:
+    """The province every package that names one names (`Package.tinh`, compared as names are, as the first
+    package writes it); "" when they disagree or none says."""
+    from pipeline.ingest.cells import name_key
+
     named: dict[str, str] = {}
-    for pkg in summary.packages:
+    for pkg in packages:
         if pkg.tinh:
-            named.setdefault(name_key(pkg.tinh), pkg.tinh)  # as the first package writes it
+            named.setdefault(name_key(pkg.tinh), pkg.tinh)
     return next(iter(named.values())) if len(named) == 1 else ""
 
 
@@ -645,7 +695,7 @@ def status_words(pkg: Package) -> str:
 def elsewhere_part(pkg: Package) -> str:
     """«bộ hồ sơ gửi Sở Y tế tỉnh X, không phải Sở Nội vụ: đã tính vào tổng hợp» (a package's status); with a
     compiler named, «… không phải <compiler> …»."""
-    return f"bộ hồ sơ gửi {pkg.addressed_to}, không phải {pkg.compiler or RECIPIENT}: đã tính vào tổng hợp"
+    return f"bộ hồ sơ gửi {pkg.addressed_to}, không phải {pkg.compiling}: đã tính vào tổng hợp"
 
 
 def elsewhere_words(summary: Summary) -> str:
@@ -662,7 +712,8 @@ def elsewhere_words(summary: Summary) -> str:
     if summary.compiler:  # a Sở summing its own units: it forwards this summary; that body has the package too
         return (f"{len(others)} bộ hồ sơ gửi cơ quan khác, không phải {summary.compiler}: {named} — đã tính vào tổng "
                 f"hợp; {who} cũng nhận bộ hồ sơ của {which}: tránh cộng hai lần khi chuyển bản tổng hợp này.")
-    return (f"{len(others)} bộ hồ sơ gửi cơ quan khác, không phải {RECIPIENT}: {named} — đã tính vào tổng hợp; nếu "
+    own = max((p.compiling for p in others), key=len)  # «Sở Nội vụ tỉnh X» when one went to another province's
+    return (f"{len(others)} bộ hồ sơ gửi cơ quan khác, không phải {own}: {named} — đã tính vào tổng hợp; nếu "
             f"{who} gửi bản tổng hợp có {which}, không cộng lần nữa.")
 
 
