@@ -514,8 +514,6 @@ def province_of(name: object) -> str:
 def summary_province(summary: Summary) -> str:
     """The province the summary is of: the one the compiling body names («Sở Y tế tỉnh X»), else the one every
     package that names one names (`Package.tinh`, compared as names are); "" when they disagree or none says."""
-    from pipeline.ingest.cells import name_key
-
     if own := province_of(summary.compiler):
         return own
     return home_province(summary.packages)
