@@ -34,3 +34,33 @@ def test_a_decision_does_not_bring_back_a_vote_warning_the_cap_had_made_true():
                      "nhiệm vụ; mức đề xuất là Hoàn thành tốt nhiệm vụ (theo tỷ lệ ở phần lý do)."), c
     assert {p.ma_so: p.muc_de_xuat for p in after_book.rate().people} == {"A": "HTT", "B": "HTT", "C": "HTT"}
     assert not [w for p in after_book.rate().people for w in p.canh_bao if "mức đề xuất theo điểm" in w]
+
+
+def test_a_package_whose_papers_carry_their_own_dates_passes_the_sos_check(tmp_path, capsys, cli_in_process):
+    # the phường's workbook: «Ngày lập» given, no «Hạn nộp Sở Nội vụ» — the build records no day (its papers do not
+    # depend on it), and the Sở's summary once failed the package for that alone (exit 9, «Không đạt kiểm tra»)
+    import datetime as dt
+    import json
+
+    from pipeline import api
+    from pipeline.submission import province
+    from tests import workbook_factory as wf
+    from tests.fakes import TextConverter, run_main
+
+    data = wf.tables()
+    dated = {"nam_danh_gia": 2025, "ngay_lap": dt.date(2025, 12, 5), "han_nop_so_noi_vu": None}
+    data["CoQuan"] = [(k, dated.get(k, v)) for k, v in data["CoQuan"]]
+    for row in data["KyLuat"]:
+        row["ngay_hieu_luc"] = dt.date(2025, 6, 20)
+    out = tmp_path / "out"
+    api.build(wf.write(tmp_path / "phuong.xlsx", data), out, api.BuildOptions(cache_dir=tmp_path / "cache"),
+              converter=TextConverter())
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["lan_tao"]["ngay"] is None
+
+    code, err = run_main(["tong-hop", str(out / "ho_so_2025.zip"), "-o", str(tmp_path / "so")], capsys)
+    assert code == 0, err
+    assert "»): Kiểm tra đạt" in err and "0 bộ không đạt kiểm tra" in err and "lan_tao" not in err
+    # with the Sở's deadline, its timeliness is said to be unknown, not judged either way
+    (pkg,) = province.summarise([out / "nop_so_noi_vu"], due=dt.date(2025, 12, 31)).packages
+    assert pkg.verified and pkg.late_days is None
+    assert "bộ hồ sơ không ghi ngày lập: chưa xét được nộp đúng hạn (hạn 31/12/2025)" in province.status_words(pkg)
