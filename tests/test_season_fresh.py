@@ -64,3 +64,47 @@ def test_a_package_whose_papers_carry_their_own_dates_passes_the_sos_check(tmp_p
     (pkg,) = province.summarise([out / "nop_so_noi_vu"], due=dt.date(2025, 12, 31)).packages
     assert pkg.verified and pkg.late_days is None
     assert "bộ hồ sơ không ghi ngày lập: chưa xét được nộp đúng hạn (hạn 31/12/2025)" in province.status_words(pkg)
+
+
+def test_a_page_signed_again_is_no_longer_said_to_need_signing(tmp_path):
+    # day 2 she filed NS-03's signed pages; day 3 a correction changed her self-assessment and she filed the
+    # reprinted sheets signed again: the old print stays in can_ky_lai.pdf, but no longer «cần ký lại»
+    import json
+    import random
+
+    from openpyxl import load_workbook
+
+    from bench.scans import form_pages, scanned, write_pdf
+    from pipeline import api
+    from pipeline.scan.sort import console_lines, receive
+    from tests import workbook_factory as wf
+    from tests.fakes import TextConverter
+
+    book = wf.write(tmp_path / "so.xlsx", wf.tables())
+    out = tmp_path / "out"
+
+    def build(workbook):
+        api.build(workbook, out, api.BuildOptions(cache_dir=tmp_path / "cache", persons=frozenset({"NS-03"})),
+                  converter=TextConverter())
+
+    def scan(name):
+        sheets = form_pages(out, persons={"NS-03"})
+        return sheets, write_pdf([scanned(s.image, random.Random(3)) for s in sheets], tmp_path / name)
+
+    build(book)
+    sheets, first = scan("ngay2.pdf")
+    receive(out, [first])
+    build(wf.with_strengths(book, tmp_path / "ngay3.xlsx", "NS-03", "Ưu điểm viết lại sau khi đã ký."))
+    pending = {(p.unit, p.person): p for p in receive(out, []).people}[("HC", "NS-03")]
+    assert pending.outdated and not pending.resigned  # the changed document's filed pages: to sign again
+    _, second = scan("ngay3.pdf")
+    result = receive(out, [second])
+    person = {(p.unit, p.person): p for p in result.people}[("HC", "NS-03")]
+    assert person.received == person.expected == len(sheets) and not person.missing
+    assert person.outdated == [] and len(person.resigned) == len(pending.outdated)
+    said = "\n".join(console_lines(result))
+    assert "cần ký lại" not in said and "Đủ trang: 1/2 hồ sơ." in said  # her dossier and the unit's (not scanned)
+    state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
+    assert len(state["can_ky_lai"]) == len(pending.outdated)  # nothing she filed is lost
+    rows = list(load_workbook(out / "da_ky" / "bao_cao_nhan_ban_ky.xlsx")["Cần ký lại"].iter_rows(values_only=True))
+    assert rows[0][-1] == "Đã ký lại" and [r[-1] for r in rows[1:]] == ["Đã nhận bản ký lại"] * len(pending.outdated)
