@@ -299,16 +299,16 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
     # NS-03's dossier no more (not in «Theo người»: this sheet is where a clerk holding can_ky_lai.pdf finds it)
     rows = list(book["Cần ký lại"].iter_rows(values_only=True))
     assert rows[0] == ("Trang trong can_ky_lai.pdf", "Họ và tên", "Mã số", "Đơn vị (khi nhận)", "Văn bản, trang",
-                       "Tệp quét", "Trang trong tệp quét", "Lý do", "Hồ sơ hiện nay (trang ký lại xếp vào)")
+                       "Tệp quét", "Trang trong tệp quét", "Lý do", "Hồ sơ hiện nay (trang ký lại xếp vào)", "Đã ký lại")
     why = "in từ bản cũ: nội dung văn bản đã thay đổi sau khi in"
     gone = ("không còn trong kết quả này (người hoặc văn bản đã bỏ khỏi sổ Excel, hoặc mã đơn vị đã đổi): không xếp "
             "vào hồ sơ nào")
     assert rows[1:] == [
         (1, "Nguyễn Văn An", "NS-01", "Phòng Hành chính (HC)", docs[0], "ban cu.pdf", 1, why,
-         "da_ky/HCN/NS-01.pdf — Phòng Hành chính (HCN)"),
-        (2, "Lê Quang Cường", "NS-03", "Phòng Hành chính (HC)", docs[1], "ban cu.pdf", 2, why, gone),
+         "da_ky/HCN/NS-01.pdf — Phòng Hành chính (HCN)", "Đã nhận bản mới đã ký"),
+        (2, "Lê Quang Cường", "NS-03", "Phòng Hành chính (HC)", docs[1], "ban cu.pdf", 2, why, gone, "Chưa"),
         (3, "Văn bản của đơn vị", "(văn bản của đơn vị)", "Phòng Hành chính (HC)", docs[2], "ban cu.pdf", 3, why,
-         "da_ky/HCN/don_vi.pdf — Phòng Hành chính (HCN)")], rows
+         "da_ky/HCN/don_vi.pdf — Phòng Hành chính (HCN)", "Chưa")], rows
     assert not [r for r in book["Theo người"].iter_rows(values_only=True) if r[1] == "NS-03"]
     # readable as opened, without resizing a column: each column at least as wide as its longest line of text or
     # the text wraps in its cell; no column wider than a screen's half; the header bold and kept in view

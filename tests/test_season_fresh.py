@@ -107,4 +107,4 @@ def test_a_page_signed_again_is_no_longer_said_to_need_signing(tmp_path):
     state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
     assert len(state["can_ky_lai"]) == len(pending.outdated)  # nothing she filed is lost
     rows = list(load_workbook(out / "da_ky" / "bao_cao_nhan_ban_ky.xlsx")["Cần ký lại"].iter_rows(values_only=True))
-    assert rows[0][-1] == "Đã ký lại" and [r[-1] for r in rows[1:]] == ["Đã nhận bản ký lại"] * len(pending.outdated)
+    assert rows[0][-1] == "Đã ký lại" and [r[-1] for r in rows[1:]] == ["Đã nhận bản mới đã ký"] * len(pending.outdated)

@@ -823,7 +823,7 @@ def _excel(r: ScanResult, path: Path) -> None:
     ws.title = "Theo người"
     ws.append(["Đơn vị", "Mã số", "Họ và tên", "Trang đã nhận", "Trang cần có", "Trang còn thiếu",
                "Trang trùng (bỏ qua)", "Trang in từ bản cũ (cần ký lại)", "Hồ sơ đã ký",
-               "Ô ký có vẻ còn trống (ước lượng, cần xem lại)", "Trang đã ký lại (bản in cũ giữ trong can_ky_lai.pdf)"])
+               "Ô ký có vẻ còn trống (ước lượng, cần xem lại)", "Trang in từ bản cũ, đã nhận bản mới đã ký (bản in cũ giữ trong can_ky_lai.pdf)"])
     for p in r.people:
         ws.append([p.unit, p.person or "(văn bản của đơn vị)", p.name, p.received, p.expected, "\n".join(p.missing),
                    "\n".join(p.duplicates), "\n".join(p.outdated), p.pdf, "\n".join(p.unsigned),
@@ -842,7 +842,7 @@ def _excel(r: ScanResult, path: Path) -> None:
                 "Trang trong tệp quét", "Lý do", "Hồ sơ hiện nay (trang ký lại xếp vào)", "Đã ký lại"])
     for i, m in enumerate(r.resign_rows, 1):
         ws5.append([i, m.name, m.person or "(văn bản của đơn vị)", m.unit, m.document, m.source, m.page or None, m.why,
-                    m.where, "Đã nhận bản ký lại" if m.signed_again else "Chưa"])
+                    m.where, "Đã nhận bản mới đã ký" if m.signed_again else "Chưa"])
     # pages filed before, followed to their unit's new code in this run; pages of dossiers the output no longer has
     ws3 = wb.create_sheet("Chuyển theo mã đơn vị mới")
     ws3.append(["Họ và tên", "Mã số", "Văn bản, trang", "Tệp quét", "Trang trong tệp quét", "Đơn vị khi nhận (mã cũ)",
@@ -911,7 +911,7 @@ def console_lines(r: ScanResult) -> list[str]:
             lines += [f"    thiếu: {m}" for m in p.missing]
         lines += [f"    trùng: {m}" for m in p.duplicates]
         lines += [f"    in từ bản cũ, cần ký lại: {m}" for m in p.outdated]
-        lines += [f"    đã nhận bản ký lại (bản in cũ giữ trong da_ky/can_ky_lai.pdf): {m}" for m in p.resigned]
+        lines += [f"    đã nhận bản mới đã ký (bản in cũ giữ trong da_ky/can_ky_lai.pdf): {m}" for m in p.resigned]
         lines += [f"    ô ký có vẻ còn trống (ước lượng, cần xem lại): {m}" for m in p.unsigned]
     full = sum(1 for p in r.people if p.received == p.expected)
     lines.append(f"Đủ trang: {full}/{len(r.people)} hồ sơ.")
