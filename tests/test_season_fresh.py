@@ -95,16 +95,20 @@ def test_a_page_signed_again_is_no_longer_said_to_need_signing(tmp_path):
     sheets, first = scan("ngay2.pdf")
     receive(out, [first])
     build(wf.with_strengths(book, tmp_path / "ngay3.xlsx", "NS-03", "Ưu điểm viết lại sau khi đã ký."))
-    pending = {(p.unit, p.person): p for p in receive(out, []).people}[("HC", "NS-03")]
-    assert pending.outdated and not pending.resigned  # the changed document's filed pages: to sign again
+    changed = [s for s in form_pages(out, persons={"NS-03"}) if s.image.tobytes() not in
+               {t.image.tobytes() for t in sheets}]
+    assert changed  # the pages of her changed self-assessment (printed anew)
+    # she prints them, has them signed and scans them with the rest again, without receiving anything in between:
+    # the new pages are filed (they were once taken for duplicates of the outdated pages still filed, and lost)
     _, second = scan("ngay3.pdf")
     result = receive(out, [second])
     person = {(p.unit, p.person): p for p in result.people}[("HC", "NS-03")]
-    assert person.received == person.expected == len(sheets) and not person.missing
-    assert person.outdated == [] and len(person.resigned) == len(pending.outdated)
+    assert person.received == person.expected == len(sheets) and not person.missing and not person.duplicates
+    assert person.outdated == [] and len(person.resigned) == len(changed)
+    pending = person.resigned
     said = "\n".join(console_lines(result))
     assert "cần ký lại" not in said and "Đủ trang: 1/2 hồ sơ." in said  # her dossier and the unit's (not scanned)
     state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
-    assert len(state["can_ky_lai"]) == len(pending.outdated)  # nothing she filed is lost
+    assert len(state["can_ky_lai"]) == len(pending)  # nothing she filed is lost
     rows = list(load_workbook(out / "da_ky" / "bao_cao_nhan_ban_ky.xlsx")["Cần ký lại"].iter_rows(values_only=True))
-    assert rows[0][-1] == "Đã ký lại" and [r[-1] for r in rows[1:]] == ["Đã nhận bản mới đã ký"] * len(pending.outdated)
+    assert rows[0][-1] == "Đã ký lại" and [r[-1] for r in rows[1:]] == ["Đã nhận bản mới đã ký"] * len(pending)

@@ -375,6 +375,16 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
                         "ma_trang": _page_name(code.form, code.copy, code.page)})
             continue
         key = f"{e.unit}/{code.person or '_don_vi'}/{_page_name(code.form, code.copy, code.page)}"
+        if key in filed and not e.current(code.form, filed[key].get("phien_ban", e.versions[code.form])):
+            # the page filed under this key is of an older version (a rebuild changed its document): this page is
+            # its current version signed again — set the old one aside now (as the loop after would) and file this
+            # one, never take it for a duplicate (its image was then kept nowhere)
+            stale = {k: v for k, v in filed.pop(key).items() if k != "phien_ban"}
+            img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
+            img.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(root / stale["anh"], img)
+            old.append({**stale, "anh": img.relative_to(root).as_posix(), "don_vi": e.unit, "ma_so": code.person,
+                        "ly_do": WHY_CHANGED, "ma_trang": _page_name(code.form, code.copy, code.page)})
         if key in filed:
             dups.append({**where, "ai": who, "van_ban": what, "khoa": key})
             continue
