@@ -251,6 +251,9 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
     r = c.post("/ho-so/nhan-ban-ky", content_type="multipart/form-data",
                data={"quet": [(io.BytesIO(old_print.read_bytes()), "ban cu.pdf")], "csrf_token": csrf(c)})
     assert "Trang in từ bản cũ: cần in lại và ký lại (3)" in " ".join(re.sub(r"<[^>]+>", " ", r.text).split())
+    # NS-01's and NS-03's pages: their current versions are filed (quet NS-01.pdf, quet NS-03.pdf) — said so, not to be
+    # signed again; the unit's own page is not (its documents were never scanned)
+    assert " ".join(re.sub(r"<[^>]+>", " ", r.text).split()).count("đã nhận bản mới đã ký, không cần ký lại") == 2
 
     def first(sections: list[dict], form: str) -> str:  # a document's first page as the report names it
         d = next(d for d in sections if d["mau"] == form)
@@ -326,6 +329,7 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
                     (ws.title, cell.coordinate, cell.value, width)
     # the page says the same, in can_ky_lai.pdf's order
     assert (f"Nguyễn Văn An (NS-01, Phòng Hành chính (HC)): {docs[0]} — tệp «ban cu.pdf», trang 1 ({why}) "
+            "— đã nhận bản mới đã ký, không cần ký lại "
             f"Lê Quang Cường (NS-03, Phòng Hành chính (HC)): {docs[1]} — tệp «ban cu.pdf», trang 2 ({why}) Hồ sơ này "
             f"{gone}. Văn bản của đơn vị Phòng Hành chính (HC): {docs[2]} — tệp «ban cu.pdf», trang 3 ({why})") \
         in page, page
