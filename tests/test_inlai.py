@@ -251,6 +251,9 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
     r = c.post("/ho-so/nhan-ban-ky", content_type="multipart/form-data",
                data={"quet": [(io.BytesIO(old_print.read_bytes()), "ban cu.pdf")], "csrf_token": csrf(c)})
     assert "Trang in từ bản cũ: cần in lại và ký lại (3)" in " ".join(re.sub(r"<[^>]+>", " ", r.text).split())
+    # NS-01's and NS-03's pages: their current versions are filed (quet NS-01.pdf, quet NS-03.pdf) — said so, not to be
+    # signed again; the unit's own page is not (its documents were never scanned)
+    assert " ".join(re.sub(r"<[^>]+>", " ", r.text).split()).count("đã nhận bản mới đã ký, không cần ký lại") == 2
 
     def first(sections: list[dict], form: str) -> str:  # a document's first page as the report names it
         d = next(d for d in sections if d["mau"] == form)
@@ -299,16 +302,16 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
     # NS-03's dossier no more (not in «Theo người»: this sheet is where a clerk holding can_ky_lai.pdf finds it)
     rows = list(book["Cần ký lại"].iter_rows(values_only=True))
     assert rows[0] == ("Trang trong can_ky_lai.pdf", "Họ và tên", "Mã số", "Đơn vị (khi nhận)", "Văn bản, trang",
-                       "Tệp quét", "Trang trong tệp quét", "Lý do", "Hồ sơ hiện nay (trang ký lại xếp vào)")
+                       "Tệp quét", "Trang trong tệp quét", "Lý do", "Hồ sơ hiện nay (trang ký lại xếp vào)", "Đã ký lại")
     why = "in từ bản cũ: nội dung văn bản đã thay đổi sau khi in"
     gone = ("không còn trong kết quả này (người hoặc văn bản đã bỏ khỏi sổ Excel, hoặc mã đơn vị đã đổi): không xếp "
             "vào hồ sơ nào")
     assert rows[1:] == [
         (1, "Nguyễn Văn An", "NS-01", "Phòng Hành chính (HC)", docs[0], "ban cu.pdf", 1, why,
-         "da_ky/HCN/NS-01.pdf — Phòng Hành chính (HCN)"),
-        (2, "Lê Quang Cường", "NS-03", "Phòng Hành chính (HC)", docs[1], "ban cu.pdf", 2, why, gone),
+         "da_ky/HCN/NS-01.pdf — Phòng Hành chính (HCN)", "Đã nhận bản mới đã ký"),
+        (2, "Lê Quang Cường", "NS-03", "Phòng Hành chính (HC)", docs[1], "ban cu.pdf", 2, why, gone, "Chưa"),
         (3, "Văn bản của đơn vị", "(văn bản của đơn vị)", "Phòng Hành chính (HC)", docs[2], "ban cu.pdf", 3, why,
-         "da_ky/HCN/don_vi.pdf — Phòng Hành chính (HCN)")], rows
+         "da_ky/HCN/don_vi.pdf — Phòng Hành chính (HCN)", "Chưa")], rows
     assert not [r for r in book["Theo người"].iter_rows(values_only=True) if r[1] == "NS-03"]
     # readable as opened, without resizing a column: each column at least as wide as its longest line of text or
     # the text wraps in its cell; no column wider than a screen's half; the header bold and kept in view
@@ -326,6 +329,7 @@ def test_the_web_reception_says_pages_moved_to_a_corrected_unit_code_and_pages_o
                     (ws.title, cell.coordinate, cell.value, width)
     # the page says the same, in can_ky_lai.pdf's order
     assert (f"Nguyễn Văn An (NS-01, Phòng Hành chính (HC)): {docs[0]} — tệp «ban cu.pdf», trang 1 ({why}) "
+            "— đã nhận bản mới đã ký, không cần ký lại "
             f"Lê Quang Cường (NS-03, Phòng Hành chính (HC)): {docs[1]} — tệp «ban cu.pdf», trang 2 ({why}) Hồ sơ này "
             f"{gone}. Văn bản của đơn vị Phòng Hành chính (HC): {docs[2]} — tệp «ban cu.pdf», trang 3 ({why})") \
         in page, page

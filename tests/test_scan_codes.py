@@ -161,7 +161,7 @@ def test_pages_filed_and_set_aside_under_the_old_code_go_to_the_unit_under_its_c
         *[(k, "Phòng Hành chính (HCN)", season["first"]["scan"], len(ns01) + 1 + unit.index(p), WHY_CHANGED,
            "da_ky/HCN/don_vi.pdf — Phòng Hành chính (HCN)") for k, p in enumerate(changed, 3)]], resign
     [row] = [r for r in sheets["Theo người"] if r[0] == "HCN" and r[1] == "(văn bản của đơn vị)"]
-    assert row[3] == len(kept) and len(row[7].split("\n")) == len(resign), row
+    assert row[3] == len(kept) and _resign_columns(row) == _resign_states(resign), (row, resign)
     assert row[8] == "da_ky/HCN/don_vi.pdf"
     assert "HC" not in {k.split("/", 1)[0] for k in second["state"]["trang"]}, second["state"]["trang"]
 
@@ -182,7 +182,17 @@ def test_a_chain_of_corrections_is_followed_to_the_code_the_unit_has_now(season)
     assert {r[8] for r in resign} == {"da_ky/HCM/don_vi.pdf — Phòng Hành chính (HCM)"}, resign
     assert (resign[-1][3], *resign[-1][5:8]) == ("Phòng Hành chính (HCM)", third["scan"], 1, WHY_OLD_PRINT), resign[-1]
     [row] = [r for r in third["sheets"]["Theo người"] if r[0] == "HCM" and r[1] == "(văn bản của đơn vị)"]
-    assert len(row[7].split("\n")) == len(resign), row
+    assert _resign_columns(row) == _resign_states(resign), (row, resign)
+
+
+def _resign_columns(row: tuple) -> tuple[int, int]:
+    """«Theo người»: (pages printed from an older version still to sign, those whose current version is filed)."""
+    return tuple(len([x for x in (row[k] or "").split("\n") if x]) for k in (7, 10))  # type: ignore[return-value]
+
+
+def _resign_states(resign: list[tuple]) -> tuple[int, int]:
+    """«Cần ký lại»: (rows «Chưa» signed again, rows whose current version is filed) — every row one or the other."""
+    return sum(r[9] == "Chưa" for r in resign), sum(r[9] == "Đã nhận bản mới đã ký" for r in resign)
 
 
 def test_a_code_given_to_another_unit_is_not_followed(season):

@@ -487,7 +487,10 @@ def _proposals_of_the_decided(people: list[PersonRating], campaign: Campaign, rb
     before, _ = _apply_caps([replace(pr, muc_quyet_dinh=None) for pr in people], campaign, rb, overrides)
     out = list(people)
     for i in decided:
-        out[i] = replace(people[i], muc_de_xuat=before[i].muc_de_xuat, ly_do=before[i].ly_do)
+        pr = people[i]
+        if pr.muc_de_xuat == "HTXS" and before[i].muc_de_xuat == "HTT":  # the cap moved the proposal down
+            pr = _vote_after_cap(pr)  # its vote warning as the undecided proposal had it, not «theo điểm»
+        out[i] = replace(pr, muc_de_xuat=before[i].muc_de_xuat, ly_do=before[i].ly_do)
     return out
 
 

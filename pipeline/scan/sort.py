@@ -85,9 +85,12 @@ class PersonReport:
     expected: int
     missing: list[str]
     duplicates: list[str]
-    outdated: list[str]
+    outdated: list[str]  # pages printed from an older version, not signed again since
     pdf: str
     unsigned: list[str] = field(default_factory=list)  # signature spaces that seem empty (an estimate)
+    # pages set aside as printed from an older version whose current version has been filed since (signed again):
+    # nothing left to sign; the old print stays in can_ky_lai.pdf
+    resigned: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -104,6 +107,7 @@ class FiledPage:
     where: str  # where the page is now (da_ky/HCN/NS-01.pdf; can_ky_lai.pdf when its words changed since)
     new_unit: str = ""  # moved: the unit holding the dossier now, in words
     why: str = ""  # set aside to sign again (`ScanResult.resign_rows`): why
+    signed_again: bool = False  # set aside to sign again: the current version of that page has been filed since
 
     @property
     def whose(self) -> str:
@@ -351,7 +355,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
             _store(page.jpeg, img)
             old.append({**where, "anh": img.relative_to(root).as_posix(), "ai": code.person or code.unit,
                         "van_ban": f"{e.titles.get((code.form, code.copy), code.form)} — trang {code.page}/{code.pages}",
-                        "don_vi": e.unit, "ma_so": code.person, "ly_do": WHY_OLD_PRINT})
+                        "don_vi": e.unit, "ma_so": code.person, "ly_do": WHY_OLD_PRINT,
+                        "ma_trang": _page_name(code.form, code.copy, code.page)})
             continue
         if code.agency != agency or code.year != year or e is None or (code.form, code.copy, code.page) not in e.pages:
             img = store / "_khong_doc_duoc" / f"{len(unread) + 1:05d}.jpg"
@@ -366,9 +371,20 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
             img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
             _store(page.jpeg, img)
             old.append({**where, "anh": img.relative_to(root).as_posix(), "ai": who, "van_ban": what,
-                        "don_vi": e.unit, "ma_so": code.person, "ly_do": WHY_OLD_PRINT})
+                        "don_vi": e.unit, "ma_so": code.person, "ly_do": WHY_OLD_PRINT,
+                        "ma_trang": _page_name(code.form, code.copy, code.page)})
             continue
         key = f"{e.unit}/{code.person or '_don_vi'}/{_page_name(code.form, code.copy, code.page)}"
+        if key in filed and not e.current(code.form, filed[key].get("phien_ban", e.versions[code.form])):
+            # the page filed under this key is of an older version (a rebuild changed its document): this page is
+            # its current version signed again — set the old one aside now (as the loop after would) and file this
+            # one, never take it for a duplicate (its image was then kept nowhere)
+            stale = {k: v for k, v in filed.pop(key).items() if k != "phien_ban"}
+            img = store / "_can_ky_lai" / f"{len(old) + 1:05d}.jpg"
+            img.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(root / stale["anh"], img)
+            old.append({**stale, "anh": img.relative_to(root).as_posix(), "don_vi": e.unit, "ma_so": code.person,
+                        "ly_do": WHY_CHANGED, "ma_trang": _page_name(code.form, code.copy, code.page)})
         if key in filed:
             dups.append({**where, "ai": who, "van_ban": what, "khoa": key})
             continue
@@ -389,7 +405,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
                 img.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(root / entry["anh"], img)
                 old.append({**entry, "anh": img.relative_to(root).as_posix(), "don_vi": e.unit, "ma_so": e.person,
-                            "ly_do": WHY_CHANGED})
+                            "ly_do": WHY_CHANGED, "ma_trang": _page_name(f, c, p)})
 
     # each page of can_ky_lai.pdf in the dossier a page signed again goes to now (its person's; a unit's own under
     # the code its unit has now): «Theo người» lists it there, not under the code read on the page
@@ -397,6 +413,10 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     for d, h in zip(old, holders, strict=True):  # the code its dossier has now: what the next run follows from
         if h is not None:
             d[NOW] = h.unit
+    # a page set aside whose current version has been filed since (signed again): nothing is left to sign for it
+    # (a page set aside by a run that did not record its key `ma_trang` is still said to be signed again)
+    again = [h is not None and "ma_trang" in d and f"{h.unit}/{h.person or '_don_vi'}/{d['ma_trang']}" in filed
+             for d, h in zip(old, holders, strict=True)]
     people: list[PersonReport] = []
     for e in dossiers.values():
         base = f"{e.unit}/{e.person or '_don_vi'}/"
@@ -424,8 +444,11 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
         people.append(PersonReport(
             e.unit, e.person, e.name, len(have), len(e.pages), missing,
             [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d in dups if d["khoa"].startswith(base)],
-            [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d, h in zip(old, holders, strict=True) if h is e],
-            e.pdf if have else "", unsigned))
+            [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d, h, a in zip(old, holders, again, strict=True)
+             if h is e and not a],
+            e.pdf if have else "", unsigned,
+            [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d, h, a in zip(old, holders, again, strict=True)
+             if h is e and a]))
     left: dict[tuple[str, str], int] = {}
     for key in filed:
         unit, who, _ = key.split("/", 2)
@@ -457,7 +480,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
                         [f"{_left_words(u, w, earlier, known)}: {n} trang (da_ky/{u}/{'don_vi' if w == '_don_vi' else w}.pdf)"
                          for (u, w), n in sorted(left.items())],
                         moved_pages, sum(left.values()), filed_now, codes, moved_rows, left_rows,
-                        [_resign_row(d, dossiers, earlier, known, renamed) for d in old])
+                        [replace(_resign_row(d, dossiers, earlier, known, renamed), signed_again=a)
+                         for d, a in zip(old, again, strict=True)])
     _excel(result, report)
     written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
@@ -809,10 +833,11 @@ def _excel(r: ScanResult, path: Path) -> None:
     ws.title = "Theo người"
     ws.append(["Đơn vị", "Mã số", "Họ và tên", "Trang đã nhận", "Trang cần có", "Trang còn thiếu",
                "Trang trùng (bỏ qua)", "Trang in từ bản cũ (cần ký lại)", "Hồ sơ đã ký",
-               "Ô ký có vẻ còn trống (ước lượng, cần xem lại)"])
+               "Ô ký có vẻ còn trống (ước lượng, cần xem lại)", "Trang in từ bản cũ, đã nhận bản mới đã ký (bản in cũ giữ trong can_ky_lai.pdf)"])
     for p in r.people:
         ws.append([p.unit, p.person or "(văn bản của đơn vị)", p.name, p.received, p.expected, "\n".join(p.missing),
-                   "\n".join(p.duplicates), "\n".join(p.outdated), p.pdf, "\n".join(p.unsigned)])
+                   "\n".join(p.duplicates), "\n".join(p.outdated), p.pdf, "\n".join(p.unsigned),
+                   "\n".join(p.resigned)])
     ws2 = wb.create_sheet("Không đọc được mã")
     ws2.append(["Trang trong khong_doc_duoc.pdf", "Tệp quét", "Trang trong tệp quét", "Lý do", "Mã đọc được",
                 "Hồ sơ theo mã (người, đơn vị)", "Văn bản, trang theo mã"])
@@ -824,10 +849,10 @@ def _excel(r: ScanResult, path: Path) -> None:
     # dossier the output no longer has)
     ws5 = wb.create_sheet("Cần ký lại")
     ws5.append(["Trang trong can_ky_lai.pdf", "Họ và tên", "Mã số", "Đơn vị (khi nhận)", "Văn bản, trang", "Tệp quét",
-                "Trang trong tệp quét", "Lý do", "Hồ sơ hiện nay (trang ký lại xếp vào)"])
+                "Trang trong tệp quét", "Lý do", "Hồ sơ hiện nay (trang ký lại xếp vào)", "Đã ký lại"])
     for i, m in enumerate(r.resign_rows, 1):
         ws5.append([i, m.name, m.person or "(văn bản của đơn vị)", m.unit, m.document, m.source, m.page or None, m.why,
-                    m.where])
+                    m.where, "Đã nhận bản mới đã ký" if m.signed_again else "Chưa"])
     # pages filed before, followed to their unit's new code in this run; pages of dossiers the output no longer has
     ws3 = wb.create_sheet("Chuyển theo mã đơn vị mới")
     ws3.append(["Họ và tên", "Mã số", "Văn bản, trang", "Tệp quét", "Trang trong tệp quét", "Đơn vị khi nhận (mã cũ)",
@@ -896,6 +921,7 @@ def console_lines(r: ScanResult) -> list[str]:
             lines += [f"    thiếu: {m}" for m in p.missing]
         lines += [f"    trùng: {m}" for m in p.duplicates]
         lines += [f"    in từ bản cũ, cần ký lại: {m}" for m in p.outdated]
+        lines += [f"    đã nhận bản mới đã ký (bản in cũ giữ trong da_ky/can_ky_lai.pdf): {m}" for m in p.resigned]
         lines += [f"    ô ký có vẻ còn trống (ước lượng, cần xem lại): {m}" for m in p.unsigned]
     full = sum(1 for p in r.people if p.received == p.expected)
     lines.append(f"Đủ trang: {full}/{len(r.people)} hồ sơ.")

@@ -10,7 +10,9 @@ The counts are those of the package's own `bieu_tong_hop.xlsx` (the table the ag
 holds it equal to its ratings); emulation comes from `ket_qua_xep_loai.json` when the package has it.
 A package is late when the day it was made (manifest `lan_tao.ngay`) is after the deadline
 (`--han`, else the package's own `nop_so_noi_vu.han_nop` from `CoQuan.han_nop_so_noi_vu`); an agency
-of `--danh-sach` with no package is missing.
+of `--danh-sach` with no package is missing. A build records no day (`lan_tao.ngay` null) when its papers do
+not depend on it (the workbook gives their dates and no deadline: `package.depends_on_today`): such a package
+passes the check, and its status says its timeliness cannot be judged when there is a deadline.
 
 HTXS against 20 % of HTT (ND 90/2020 Art. 2 cl. 3 as amended by ND 48/2023): the number rated HTXS
 may not exceed 20 % of the number rated HTT. The cap applies within each comparable group, which the
@@ -339,10 +341,8 @@ def read_package(given: Path, public_key: Ed25519PublicKey | None = None, *, as_
                                 f"({MANIFEST} ghi «{section.get('zip') or 'không có'}»).")
         report = verify_sent(root, public_key, max_table=MAX_TABLE) if as_sent else verify(root, public_key)
         pkg.problems.extend(report.problems)
-        if pkg.made is None and not as_sent:
+        if pkg.made is None and not as_sent:  # no day recorded (papers dated in the workbook, no deadline): its zip's
             pkg.made = _zip_date(root, section.get("zip"))
-        if pkg.made is None and not as_sent:
-            pkg.problems.append(f"{MANIFEST} không ghi ngày lập bộ hồ sơ (lan_tao.ngay): không xét được nộp đúng hạn.")
         ratings = _json(root / RATINGS)
         if isinstance(ratings, dict):
             pkg.agency_emulation = ratings.get("thi_dua") if isinstance(ratings.get("thi_dua"), dict) else None
@@ -679,6 +679,8 @@ def status_words(pkg: Package) -> str:
         parts.append(f"đúng hạn ({day}, hạn {_d(pkg.due)})")
     elif pkg.due is None and (pkg.made is not None or pkg.sent is not None):
         parts.append(f"{day}, không có hạn nộp để đối chiếu")
+    elif pkg.due is not None:  # a build whose papers carry their own dates records no day (module doc)
+        parts.append(f"bộ hồ sơ không ghi ngày lập: chưa xét được nộp đúng hạn (hạn {_d(pkg.due)})")
     if pkg.groups_over:
         parts.append(f"biểu của cơ quan ghi {len(pkg.groups_over)} nhóm có nhiệm vụ tương đồng vượt tỷ lệ Hoàn thành "
                      "xuất sắc nhiệm vụ: " + ", ".join(f"«{g}»" for g in pkg.groups_over))
