@@ -60,10 +60,12 @@ def test_a_package_whose_papers_carry_their_own_dates_passes_the_sos_check(tmp_p
     code, err = run_main(["tong-hop", str(out / "ho_so_2025.zip"), "-o", str(tmp_path / "so")], capsys)
     assert code == 0, err
     assert "»): Kiểm tra đạt" in err and "0 bộ không đạt kiểm tra" in err and "lan_tao" not in err
-    # with the Sở's deadline, its timeliness is said to be unknown, not judged either way
+    # with the Sở's deadline, it is dated by its papers (the zip's entries carry «Ngày lập», 05/12/2025): on time
     (pkg,) = province.summarise([out / "nop_so_noi_vu"], due=dt.date(2025, 12, 31)).packages
-    assert pkg.verified and pkg.late_days is None
-    assert "bộ hồ sơ không ghi ngày lập: chưa xét được nộp đúng hạn (hạn 31/12/2025)" in province.status_words(pkg)
+    assert pkg.verified and pkg.made == dt.date(2025, 12, 5) and pkg.late_days == 0
+    assert "chưa xét được" not in province.status_words(pkg)
+    (late,) = province.summarise([out / "nop_so_noi_vu"], due=dt.date(2025, 12, 3)).packages
+    assert late.verified and late.late_days == 2
 
 
 def test_a_page_signed_again_is_no_longer_said_to_need_signing(tmp_path):
