@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from pipeline.collation import name_key
 from pipeline.errors import SelectionError, TemplateError
 from pipeline.ingest import schema
-from pipeline.ingest.model import Campaign, Person, Unit
+from pipeline.ingest.cells import name_key as cell_key
+from pipeline.ingest.model import Campaign, Person, Unit, party_body
 from pipeline.rating import categories
 
 if TYPE_CHECKING:  # the plan reads the registry it is given; it never imports the forms stage
@@ -178,12 +179,13 @@ def person_title(spec: Any, person: Person) -> str:
 
 
 def chi_bo_units(campaign: Campaign, unit: Unit) -> list[Unit]:
-    """The units of `unit`'s chi bộ (DonVi `chi_bo` compared without case or extra spaces), in the
-    order of sheet DonVi; `[unit]` alone when it names no chi bộ."""
-    cell = " ".join(unit.chi_bo.split()).casefold()
+    """The units of `unit`'s chi bộ (DonVi `chi_bo` compared as names are, and as the party papers print it:
+    «Trường THCS Nguyễn Du» is «Chi bộ Trường THCS Nguyễn Du», `party_body`), in the order of sheet DonVi;
+    `[unit]` alone when it names no chi bộ."""
+    cell = cell_key(party_body(unit.chi_bo, "Chi bộ"))
     if not cell:
         return [unit]
-    return [u for u in campaign.units if " ".join(u.chi_bo.split()).casefold() == cell]
+    return [u for u in campaign.units if u.chi_bo and cell_key(party_body(u.chi_bo, "Chi bộ")) == cell]
 
 
 def _rulebooks(campaign: Campaign, rulebook: str | None) -> Callable[[Person], str]:

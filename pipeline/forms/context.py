@@ -18,7 +18,7 @@ from pipeline.forms.layout import HEADER_LEFT_TEXT_CM, break_lines
 from pipeline.forms.printed import readable
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
-from pipeline.ingest.model import Campaign, Person, Unit, post_without_body
+from pipeline.ingest.model import Campaign, Person, Unit, party_body, post_without_body
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating, Ratings
 
@@ -175,7 +175,9 @@ def agency_context(campaign: Campaign, form: FormSpec) -> dict[str, Any]:
             "chuc_vu_ky_hoa": signers.signing_title(a.chuc_vu_ky, (
                 post_without_body(a.chuc_vu_cap_truong, a.ky_thay_mat) or a.chuc_vu_cap_truong) if a.ky_thay_mat
                 else a.chuc_vu_cap_truong),
-            "dang_bo": a.dang_bo, "dang_bo_hoa": vn_upper(a.dang_bo), "ky_hieu": a.ky_hieu_van_ban,
+            # the đảng bộ / chi bộ as a party body's name («Phường Hải Châu» in CoQuan «Đảng bộ»: «Đảng bộ Phường Hải Châu»)
+            "dang_bo": party_body(a.dang_bo, "Đảng bộ"), "dang_bo_hoa": vn_upper(party_body(a.dang_bo, "Đảng bộ")),
+            "ky_hieu": a.ky_hieu_van_ban,
             # the agency's abbreviation after a document type («…/TB-VP», ND 30/2020 Phụ lục I): CoQuan
             # ky_hieu_co_quan, else `ky_hieu` before its first «-» (`ky_hieu` is the công văn's «VP-HCQT»)
             "ky_hieu_co_quan": a.ky_hieu_ban_hanh,
@@ -189,7 +191,7 @@ def agency_context(campaign: Campaign, form: FormSpec) -> dict[str, Any]:
 def unit_context(unit: Unit) -> dict[str, Any]:
     return {
         "ma": unit.ma_don_vi, "ten": unit.ten_don_vi, "ten_hoa": vn_upper(unit.ten_don_vi),
-        "loai_nhan": schema.LOAI_DON_VI[unit.loai_don_vi], "chi_bo": unit.chi_bo,
+        "loai_nhan": schema.LOAI_DON_VI[unit.loai_don_vi], "chi_bo": party_body(unit.chi_bo, "Chi bộ"),
         # the unit's own level when the workbook gives it (DonVi muc_xep_loai_don_vi), in words
         "muc_chu": WORDS[unit.muc_xep_loai_don_vi] if unit.muc_xep_loai_don_vi else "",
         # the unit's own body (DonVi co_quan_in) when it is not the agency: "" for the agency
@@ -210,7 +212,7 @@ def person_context(campaign: Campaign, form: FormSpec, person: Person, rating: P
             "loai_nhan": schema.LOAI_NHAN_SU[person.loai_nhan_su], "lanh_dao": person.lanh_dao_quan_ly,
             "dang_vien": person.dang_vien, "chuc_vu_dang": person.chuc_vu_dang,
             "chuc_vu_doan_the": person.chuc_vu_doan_the, "noi_cu_tru": person.noi_cu_tru,
-            "chi_bo_noi_cu_tru": person.chi_bo_noi_cu_tru,
+            "chi_bo_noi_cu_tru": party_body(person.chi_bo_noi_cu_tru, "Chi bộ"),
         },
         "td": {key: texts.get(key) or dotted(2) for key, _label in schema.TEXT_KEYS},
         "cham": dotted(2),

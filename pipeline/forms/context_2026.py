@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline.forms import signers
 from pipeline.forms.registry import FormSpec
-from pipeline.ingest.model import Campaign, Person, Unit
+from pipeline.ingest.model import Campaign, Person, Unit, party_body
 from pipeline.plan import chi_bo_units
 from pipeline.rating.levels import WORDS
 from pipeline.rating.result import PersonRating, Ratings
@@ -236,7 +236,8 @@ def party_header(campaign: Campaign, unit: Unit | None) -> dict[str, Any]:
     def brk(text: str, bold: bool) -> str:
         return break_lines(text.upper(), PARTY_LEFT_TEXT_CM, size=PARTY_LEFT_SIZE, bold=bold) if text else ""
 
-    return {"tren": brk(campaign.agency.dang_bo, False), "duoi": brk(unit.chi_bo if unit else "", True)}
+    return {"tren": brk(party_body(campaign.agency.dang_bo, "Đảng bộ"), False),
+            "duoi": brk(party_body(unit.chi_bo, "Chi bộ") if unit else "", True)}
 
 
 def person_context_2026(campaign: Campaign, form: FormSpec, person: Person, rating: PersonRating) -> dict[str, Any]:

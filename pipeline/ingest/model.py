@@ -58,6 +58,26 @@ def post_without_body(post: str, body: str) -> str:
     return ""
 
 
+# the words a party organisation's name begins with (compared as names are: case, Unicode form, tone mark's place)
+_PARTY_BODIES = tuple(name_key(w) for w in (
+    "Chi bộ", "Đảng bộ", "Đảng ủy", "Chi ủy", "Đảng đoàn", "Ban cán sự đảng", "Ban Thường vụ", "Tổ đảng"))
+
+
+def party_body(name: str, kind: str) -> str:
+    """The name of a party organisation as the Party's papers print it: `name` as written when it begins with
+    the word of a party body («Chi bộ Tổ dân phố 12», «Đảng bộ phường Nghĩa Lộ», «Đảng ủy …»), else `kind`
+    («Chi bộ», «Đảng bộ») before it — a cell «Chi bộ nơi cư trú» holding «Tổ dân phố 12» names the chi bộ of
+    that street block, and a party header printing «TỔ DÂN PHỐ 12» where the organisation goes would name none.
+    "" stays "" (the form prints dots)."""
+    text = " ".join(name.split())
+    if not text:
+        return ""
+    key = name_key(text)
+    if any(key == body or key.startswith(body + " ") for body in _PARTY_BODIES):
+        return text
+    return f"{kind} {text}"
+
+
 @dataclass(frozen=True)
 class Agency:
     ten_co_quan: str

@@ -1,0 +1,98 @@
+"""The party papers of a workbook its clerk typed as clerks do, read as the Đảng ủy's reviewer reads them.
+
+The commune of tests/xa_2026.py with the cells a real clerk leaves as she understands them: the «Chi bộ» of
+the Văn phòng written without the word «Chi bộ» («Cơ quan Ủy ban nhân dân xã», the column already says it),
+the same chi bộ as the Lãnh đạo's «Chi bộ Cơ quan Ủy ban nhân dân xã»; a party member's «Chi bộ nơi cư trú»
+written «Tổ dân phố 12». A party header prints the name of a party organisation under «ĐẢNG BỘ …»: «CHI BỘ
+TỔ DÂN PHỐ 12», never «TỔ DÂN PHỐ 12» (no organisation). One shared build of two units with the text
+converter (the filled forms' words are the point, not LibreOffice's layout).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import xa_2026 as xa
+from pipeline import api
+from pipeline.ingest.model import party_body
+from tests.fakes import TextConverter, docx_text
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _tables() -> dict:
+    data = xa.tables()
+    for unit in data["DonVi"]:
+        if unit["ma_don_vi"] == "VP":
+            unit["chi_bo"] = "Cơ quan Ủy ban nhân dân xã"  # LD: «Chi bộ Cơ quan Ủy ban nhân dân xã»
+    for person in data["NhanSu"]:
+        if person["ma_so"] == "X-06":
+            person["chi_bo_noi_cu_tru"] = "Tổ dân phố 12"
+    return data
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory, cache_dir):
+    tmp = tmp_path_factory.mktemp("party_fresh")
+    dest = tmp / "out"
+    book = xa.wf.write(tmp / "xa.xlsx", _tables())
+    api.build(book, dest, api.BuildOptions(units=frozenset({"LD", "VP"}), cache_dir=cache_dir / "party_fresh",
+                                           show_progress=False), converter=TextConverter())
+    return dest
+
+
+def test_a_party_body_is_named_with_its_kind():
+    assert party_body("Tổ dân phố 12", "Chi bộ") == "Chi bộ Tổ dân phố 12"
+    assert party_body("  Chi  bộ Tổ dân phố 12 ", "Chi bộ") == "Chi bộ Tổ dân phố 12"
+    assert party_body("CHI BỘ ấp Phước Lợi", "Chi bộ") == "CHI BỘ ấp Phước Lợi"
+    assert party_body("Đảng uỷ phường Nghĩa Lộ", "Đảng bộ") == "Đảng uỷ phường Nghĩa Lộ"  # the old tone place
+    assert party_body("phường Hải Châu", "Đảng bộ") == "Đảng bộ phường Hải Châu"
+    assert party_body("Chi bộ", "Chi bộ") == "Chi bộ"
+    # a unit's name that begins with another «Chi …» is not a party body's
+    assert party_body("Chi nhánh Ngân hàng Chính sách xã hội", "Chi bộ") == "Chi bộ Chi nhánh Ngân hàng Chính sách xã hội"
+    assert party_body("", "Chi bộ") == ""
+
+
+def test_the_residence_sheet_is_headed_by_the_residence_chi_bo(out):
+    text = _filled(out, "VP", "X-06", "mau_3_213")
+    assert "CHI BỘ TỔ DÂN PHỐ 12" in text
+    assert "Chi bộ nơi cư trú: Chi bộ Tổ dân phố 12" in text
+    # sent to the chi bộ where he works, named as one
+    assert "(Chi bộ Cơ quan Ủy ban nhân dân xã" in text
+
+
+def test_the_self_review_of_a_member_is_headed_by_his_chi_bo(out):
+    text = _filled(out, "VP", "X-06", "mau_2a_2025")
+    assert "CHI BỘ CƠ QUAN ỦY BAN NHÂN DÂN XÃ" in text
+    assert "; Chi bộ Cơ quan Ủy ban nhân dân xã" in text
+
+
+def test_one_chi_bo_written_two_ways_has_one_collective_report(out):
+    # the Lãnh đạo and the Văn phòng are one chi bộ: one Mẫu 01, listing the members of both units
+    doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    reports = [(u["ma_don_vi"], d) for u in doc["don_vi"] for d in u["muc"] if d["mau"] == "mau_01_2025"]
+    assert [unit for unit, _ in reports] == ["LD"]
+    report = _pdf_of_unit_doc(out, "LD", "mau_01_2025")
+    for name in ("Nguyễn Hữu Phước", "Phạm Thị Thu", "Đỗ Minh Khang", "Vũ Thị Ngọc Ánh"):
+        assert name in report, name
+    # signed for the chi bộ by its secretary, a member of the Văn phòng
+    assert "Phạm Thị Thu" in report.split("T/M CHI BỘ", 1)[1]
+
+
+def _filled(out, unit: str, ma_so: str, form: str) -> str:
+    """The words of a person's filled form (.docx), on one line."""
+    return _flat(docx_text(out / "ca_nhan" / unit / ma_so / f"{form}.docx"))
+
+
+def _pdf_of_unit_doc(out, unit: str, form: str) -> str:
+    from pypdf import PdfReader
+
+    doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = [u for u in doc["don_vi"] if u["ma_don_vi"] == unit]
+    (d,) = [d for d in entry["muc"] if d["mau"] == form]
+    pages = PdfReader(out / entry["pdf"]).pages[d["trang_dau"] - 1: d["trang_dau"] - 1 + d["so_trang"]]
+    return _flat("\n".join(p.extract_text() for p in pages))
