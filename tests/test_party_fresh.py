@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 import xa_2026 as xa
+
 from pipeline import api
 from pipeline.ingest.model import party_body
 from tests.fakes import TextConverter, docx_text
