@@ -15,7 +15,7 @@ import json
 import pytest
 import xa_2026 as xa
 
-from pipeline import api
+from pipeline import api, ingest
 from pipeline.ingest.model import party_body
 from tests.fakes import TextConverter, docx_text
 
@@ -96,3 +96,24 @@ def _pdf_of_unit_doc(out, unit: str, form: str) -> str:
     (d,) = [d for d in entry["muc"] if d["mau"] == form]
     pages = PdfReader(out / entry["pdf"]).pages[d["trang_dau"] - 1: d["trang_dau"] - 1 + d["so_trang"]]
     return _flat("\n".join(p.extract_text() for p in pages))
+
+
+def _secretary_warnings(tmp_path, post: str | None) -> list[str]:
+    data = _tables()
+    if post is not None:
+        for person in data["NhanSu"]:
+            if person["ma_so"] == "X-09":  # Phòng Kinh tế, the same chi bộ as the Văn phòng's secretary X-05
+                person["chuc_vu_dang"] = post
+    problems = ingest.check(xa.wf.write(tmp_path / "xa.xlsx", data))
+    return [p.text() for p in problems if "Bí thư chi bộ" in p.text() and "T/M CHI BỘ" in p.text()]
+
+
+def test_a_second_secretary_of_one_chi_bo_is_warned_on_his_party_post(tmp_path):
+    (warning,) = _secretary_warnings(tmp_path, "Bí thư Chi bộ")
+    assert "Chi bộ Cơ quan Ủy ban nhân dân xã có hơn một Bí thư chi bộ (đã có Phạm Thị Thu" in warning
+    assert "dòng 10" in warning and "«Bí thư Chi bộ»" in warning  # X-09's row (the header is row 1)
+
+
+@pytest.mark.parametrize("post", [None, "Phó Bí thư chi bộ", "Bí thư Đảng ủy xã"])
+def test_one_secretary_a_deputy_or_the_committee_s_secretary_is_not_warned(tmp_path, post):
+    assert _secretary_warnings(tmp_path, post) == []

@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline.forms import signers
 from pipeline.forms.registry import FormSpec
-from pipeline.ingest.model import Campaign, Person, Unit, party_body
+from pipeline.ingest.model import Campaign, Person, Unit, is_cell_secretary, party_body
 from pipeline.plan import chi_bo_units
 from pipeline.rating.levels import WORDS
 from pipeline.rating.result import PersonRating, Ratings
@@ -350,19 +350,12 @@ def _why_not_points(campaign: Campaign, person: Person, rating: PersonRating) ->
     return f"Mức theo điểm năm: {WORDS[by_points]}. {why}" if why else ""
 
 
-def _is_cell_secretary(post: str) -> bool:
-    """«Bí thư chi bộ» (or plain «Bí thư»), not a deputy and not the secretary of a party committee
-    («Bí thư Đảng ủy …», who does not sign for a chi bộ)."""
-    p = " ".join(post.split()).casefold()
-    return "bí thư" in p and "phó" not in p and "đảng ủy" not in p and "đảng bộ" not in p and "cấp ủy" not in p
-
-
 def chi_bo_secretary(campaign: Campaign, unit: Unit) -> Person | None:
     """Who signs «T/M CHI BỘ» for `unit`'s chi bộ: its secretary, a party member whose party post is
     «Bí thư chi bộ», of this unit or of another unit in the same chi bộ (DonVi `chi_bo`: one chi bộ
     may hold several units); None when there is none (the name is left for handwriting)."""
     same = {u.ma_don_vi for u in chi_bo_units(campaign, unit)} | {unit.ma_don_vi}
-    found = [p for p in campaign.people if p.ma_don_vi in same and p.dang_vien and _is_cell_secretary(p.chuc_vu_dang)]
+    found = [p for p in campaign.people if p.ma_don_vi in same and p.dang_vien and is_cell_secretary(p.chuc_vu_dang)]
     return next((p for p in found if p.ma_don_vi == unit.ma_don_vi), found[0] if found else None)
 
 

@@ -42,7 +42,9 @@ from pipeline.ingest.model import (
     Unit,
     Vote,
     derived_so_noi_vu,
+    is_cell_secretary,
     names_person,
+    party_body,
     post_without_body,
 )
 from pipeline.ingest.problems import ERROR, WARNING, Problem
@@ -638,6 +640,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
     _name_case_warnings(cased, problems)
     _same_person_warnings(sheet, repeats, problems)
     _check_heads(data, sheet, units, problems)
+    _check_cell_secretaries(data, sheet, units, problems)
     return people
 
 
@@ -862,6 +865,34 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
                    "vị khác (ví dụ cùng lãnh đạo cơ quan), ghi mã đơn vị đó ở sheet NhanSu.")
         unit_row = unit_rows.get(code)
         problems.append(_p(WARNING, unit_row, "ma_don_vi", message, value=code) if unit_row else Problem(WARNING, sheet.name, message))
+
+
+def _check_cell_secretaries(data: dict[str, SheetData], sheet: SheetData, units: dict[str, str] | None,
+                            problems: list[Problem]) -> None:
+    """One «Bí thư chi bộ» per chi bộ (DonVi `chi_bo`, units naming one chi bộ as `plan.chi_bo_units` groups
+    them): a second member whose party post says so is a warning on his «Chức vụ Đảng» — the chi bộ's
+    collective report (Mẫu 01) prints one name under «T/M CHI BỘ», and which of the two is not the clerk's
+    choice (a secretary elected during the year, the former one's post not written anew)."""
+    if units is None or "DonVi" not in data:
+        return
+    cell_of = {r.values["ma_don_vi"].casefold(): party_body(str(r.values.get("chi_bo") or ""), "Chi bộ")
+               for r in data["DonVi"].rows if r.values.get("ma_don_vi")}
+    secretaries: dict[str, list[Row]] = defaultdict(list)
+    for row in sheet.rows:
+        v = row.values
+        cell = cell_of.get(str(v.get("ma_don_vi") or "").casefold(), "")
+        if cell and v.get("dang_vien") and is_cell_secretary(str(v.get("chuc_vu_dang") or "")):
+            secretaries[cells.name_key(cell)].append(row)
+    for rows in secretaries.values():
+        first = rows[0]
+        cell = cell_of[str(first.values["ma_don_vi"]).casefold()]
+        for extra in rows[1:]:
+            problems.append(_p(WARNING, extra, "chuc_vu_dang",
+                               f"{cell} có hơn một Bí thư chi bộ (đã có {first.values.get('ho_ten', '')}, dòng "
+                               f"{first.number}): báo cáo kiểm điểm tập thể chi bộ (Mẫu 01) chỉ in tên một người ở "
+                               "chỗ ký «T/M CHI BỘ».", value=extra.values.get("chuc_vu_dang"),
+                               expected="một Bí thư cho mỗi chi bộ; người kia ghi chức vụ Đảng hiện nay (ví dụ «Phó "
+                                        "Bí thư chi bộ», «Chi ủy viên», hoặc để trống)"))
 
 
 def _deputy_in_charge_unit(data: dict[str, SheetData], sheet: SheetData, units: dict[str, str]) -> str | None:

@@ -78,6 +78,13 @@ def party_body(name: str, kind: str) -> str:
     return f"{kind} {text}"
 
 
+def is_cell_secretary(post: str) -> bool:
+    """«Bí thư chi bộ» (or plain «Bí thư»), not a deputy and not the secretary of a party committee
+    («Bí thư Đảng ủy …», who does not sign for a chi bộ)."""
+    p = " ".join(post.split()).casefold()
+    return "bí thư" in p and "phó" not in p and "đảng ủy" not in p and "đảng bộ" not in p and "cấp ủy" not in p
+
+
 @dataclass(frozen=True)
 class Agency:
     ten_co_quan: str
