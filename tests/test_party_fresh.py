@@ -17,6 +17,7 @@ import xa_2026 as xa
 
 from pipeline import api, ingest
 from pipeline.ingest.model import party_body
+from pipeline.rating import rate
 from tests.fakes import TextConverter, docx_text
 
 
@@ -117,3 +118,34 @@ def test_a_second_secretary_of_one_chi_bo_is_warned_on_his_party_post(tmp_path):
 @pytest.mark.parametrize("post", [None, "Phó Bí thư chi bộ", "Bí thư Đảng ủy xã"])
 def test_one_secretary_a_deputy_or_the_committee_s_secretary_is_not_warned(tmp_path, post):
     assert _secretary_warnings(tmp_path, post) == []
+
+
+def _party_warnings(tmp_path, lien_quan_cong_vu: str) -> dict[str, list[str]]:
+    # X-06 (Văn phòng, party member) disciplined by the party in May with a khiển trách his clerk marks as not
+    # related to his duty: the state side does not count it (ND 335), the party does (QĐ 124: «bị xử lý kỷ luật
+    # trong năm» → Không hoàn thành nhiệm vụ). He and X-07 (no discipline) both claim «Hoàn thành tốt nhiệm vụ».
+    import datetime as dt
+
+    data = _tables()
+    data["KyLuat"].append(dict(ma_so="X-06", loai_ky_luat="dang", hinh_thuc="Khiển trách", so_quyet_dinh="12-QĐ/ĐU",
+                               ngay_hieu_luc=dt.date(2026, 5, 4), lien_quan_cong_vu=lien_quan_cong_vu))
+    for person in data["NhanSu"]:
+        if person["ma_so"] in ("X-06", "X-07"):
+            person["tu_xep_loai_dang_vien"] = "HTT"
+    ratings = rate(ingest.load(xa.wf.write(tmp_path / "xa.xlsx", data)))
+    return {ma: [w for w in ratings.of(ma).canh_bao if "đảng viên" in w] for ma in ("X-06", "X-07")}
+
+
+def test_a_member_disciplined_in_the_year_claiming_htt_is_warned(tmp_path):
+    said = _party_warnings(tmp_path, "Không")
+    (warning,) = said["X-06"]
+    assert warning.startswith("Tự xếp loại đảng viên Hoàn thành tốt nhiệm vụ (in ở bản kiểm điểm cá nhân) nhưng bị "
+                              "kỷ luật trong năm 2026 (Kỷ luật đảng, hình thức khiển trách, quyết định số 12-QĐ/ĐU")
+    assert "xếp loại Không hoàn thành nhiệm vụ" in warning and "Quy định số 124-QĐ/TW" in warning
+    assert said["X-07"] == []
+
+
+def test_when_the_state_level_is_kht_already_the_member_is_warned_once(tmp_path):
+    # related to his duty: the state side rates him KHT; the warning that his party level is above it is the one said
+    (warning,) = _party_warnings(tmp_path, "Có")["X-06"]
+    assert "cao hơn mức xếp loại cán bộ, công chức, viên chức (Không hoàn thành nhiệm vụ" in warning

@@ -139,7 +139,8 @@ def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], 
     people, groups, group_warnings = _check_final_cap(people, groups, rb, overrides)
     agency_warnings += group_warnings
     persons = {p.ma_so: p for p in campaign.people}
-    people = [_with(pr, warnings=rules.party_warnings(persons[pr.ma_so], pr.muc_cuoi, pr.rated, rb)) for pr in people]
+    people = [_with(pr, warnings=rules.party_warnings(persons[pr.ma_so], pr.muc_cuoi, pr.rated, rb, campaign.disciplines,
+                                                      campaign.year)) for pr in people]
     if head is not None and head in persons:  # ND 90: the head's level against the units under him
         final = next(pr.muc_cuoi for pr in people if pr.ma_so == head)
         kind_rb = rb.for_kind(persons[head].loai_nhan_su)

@@ -566,8 +566,10 @@ def unit_results_warning(person: Person, final: str | None, units: Sequence[Unit
 # ---------------------------------------------------------------------------------------------
 # Rule 6: party-member level vs civil-service level
 # ---------------------------------------------------------------------------------------------
-def party_warnings(person: Person, final: str | None, rated: bool, rb: Rulebook) -> tuple[str, ...]:
+def party_warnings(person: Person, final: str | None, rated: bool, rb: Rulebook,
+                   disciplines: Iterable[Discipline] = (), year: int | None = None) -> tuple[str, ...]:
     out = list(_self_party_warning(person, final, rated, rb))
+    out += _disciplined_party_warning(person, final, disciplines, year, rb)
     party = person.muc_dang_vien
     if not party:
         return tuple(out)
@@ -579,6 +581,43 @@ def party_warnings(person: Person, final: str | None, rated: bool, rb: Rulebook)
     elif final and RANK[party] > RANK[final]:
         out.append(f"Mức xếp loại đảng viên ({WORDS[party]}) cao hơn mức xếp loại cán bộ, công chức, viên chức "
                    f"({WORDS[final]}); kiểm tra lại — căn cứ: {rb.cite.party}.")
+    return tuple(out)
+
+
+# A party member disciplined in the year is rated «Không hoàn thành nhiệm vụ» as a party member: QĐ 124-QĐ/TW
+# (rules.md R6, S59: "bị xử lý kỷ luật trong năm"), for the reviews of 2023 and 2024. QĐ 366-QĐ/TW replaced it for
+# the 2025 review onward; its text was not read (regime-2026.md §3): whether it keeps the case is UNCONFIRMED, and
+# the warning says so. Any discipline, party or administrative, khiển trách or heavier, in force in the year —
+# also one the state side does not count (not related to public duty, ND 335 / ND 233).
+_PARTY_DISCIPLINE_FROM = 2023
+_QD124_DISCIPLINE = "Quy định số 124-QĐ/TW ngày 04/10/2023 của Bộ Chính trị (đảng viên bị xử lý kỷ luật trong năm)"
+_QD366_DISCIPLINE = (f"{_QD124_DISCIPLINE}; Quy định số 366-QĐ/TW ngày 30/8/2025 thay thế Quy định này, chưa đối chiếu "
+                     "được điều khoản tương ứng")
+
+
+def _disciplined_party_warning(person: Person, final: str | None, disciplines: Iterable[Discipline],
+                               year: int | None, rb: Rulebook) -> tuple[str, ...]:
+    """The member's party level (his own on Mẫu 2A/2B, or `muc_dang_vien`) above KHT while a discipline of his
+    is in force in the year: the party rates him KHT (above). Said here only when the state level of the year is not
+    KHT (else `_self_party_warning` / `party_warnings` already say that his party level is above it). Not for a
+    member outside this year's party review."""
+    if year is None or year < _PARTY_DISCIPLINE_FROM or not person.dang_vien or person.khong_kiem_diem_dang_vien:
+        return ()
+    if final == "KHT":
+        return ()
+    found = [d for d in disciplines if d.ma_so == person.ma_so and d.ngay_hieu_luc.year == year
+             and is_discipline_form(d.hinh_thuc, rb) is not False]
+    if not found:
+        return ()
+    cite = _QD124_DISCIPLINE if year < 2025 else _QD366_DISCIPLINE
+    what = "; ".join(discipline_label(d) for d in found)
+    out = []
+    for level, said in ((person.tu_xep_loai_dang_vien, "Tự xếp loại đảng viên {} (in ở bản kiểm điểm cá nhân)"),
+                        (person.muc_dang_vien, "Mức xếp loại đảng viên {}")):
+        if level and level != "KHT":
+            out.append(f"{said.format(WORDS[level])} nhưng bị kỷ luật trong năm {year} ({what}): đảng viên bị xử lý "
+                       f"kỷ luật trong năm xếp loại Không hoàn thành nhiệm vụ; kiểm tra lại với đảng viên, chi bộ trước "
+                       f"khi in — căn cứ: {cite}.")
     return tuple(out)
 
 
