@@ -679,7 +679,8 @@ MAU_3_213 = FormSpec(
         Label("lua_chon_tot", "Thực hiện tốt", "[R] choice after each item"),
         Label("lua_chon_chua_tot", "Chưa tốt", "[R] choice after each item"),
         Label("nhan_xet_khac", "Nhận xét khác", "[R] last item"),
-        Label("ky_xac_nhan", "XÁC NHẬN CỦA ĐẢNG ỦY XÃ, PHƯỜNG, THỊ TRẤN", "[R] left signature"),
+        Label("ky_xac_nhan", "XÁC NHẬN CỦA ĐẢNG ỦY XÃ, PHƯỜNG, THỊ TRẤN",
+              "[R] left signature. Kept as the form's wording as two public reproductions print it (HD 33-HD/BTCTW of 2020: text not read). Since 01/07/2025 there is no thị trấn (two-level local government: xã, phường, đặc khu); whether the form's text was reissued is UNCONFIRMED — an agency may edit this label"),
         Label("ky_chi_uy", "T/M CHI ỦY (CHI BỘ)", "[R] right signature ('T/M CHI ỦY' or "
               "'T/M CHI BỘ')"),
         Label("ky_chi_uy_chuc_vu", "BÍ THƯ", "[R] under T/M CHI ỦY; \"\" for none"),
