@@ -5,7 +5,9 @@ the Văn phòng written without the word «Chi bộ» («Cơ quan Ủy ban nhân
 the same chi bộ as the Lãnh đạo's «Chi bộ Cơ quan Ủy ban nhân dân xã»; a party member's «Chi bộ nơi cư trú»
 written «Tổ dân phố 12». A party header prints the name of a party organisation under «ĐẢNG BỘ …»: «CHI BỘ
 TỔ DÂN PHỐ 12», never «TỔ DÂN PHỐ 12» (no organisation). One shared build of two units with the text
-converter (the filled forms' words are the point, not LibreOffice's layout).
+converter (the filled forms' words are the point, not LibreOffice's layout). Without a build (check, rating): a
+second «Bí thư chi bộ» in one chi bộ is warned; a member disciplined in the year who claims a party level above
+«Không hoàn thành nhiệm vụ» is warned even when the state side does not count the discipline.
 """
 
 from __future__ import annotations
