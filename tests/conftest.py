@@ -26,6 +26,27 @@ os.environ.setdefault("HOSO_HOM_NAY", dt.date.today().isoformat())
 if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
+# The modules whose tests take longest (setup + call of the slowest 120 tests of a quiet run at 809d2fa, summed per
+# module, heaviest first), collected first: pytest-xdist's --dist loadfile hands the modules to its workers in the
+# collection's order when --no-loadscope-reorder is given (pyproject.toml's addopts). Its default order — by the
+# number of tests in a module — left a few long modules of few tests (the cluster's, the bench smoke run) for the
+# end, one worker busy with them while the other had nothing left. Every other module follows in its usual order;
+# the tests of one module keep theirs.
+HEAVY_FIRST = (
+    "test_cum.py", "test_one_level_everywhere.py", "test_web.py", "test_bench_smoke.py", "test_rebuild_reuse.py",
+    "test_web_forms.py", "test_warm.py", "test_hang.py", "test_scan_signed.py", "test_aud39.py", "test_printed.py",
+    "test_webrev.py", "test_sym45.py", "test_web_tt.py", "test_rev42.py", "test_inlai.py", "test_rec.py",
+    "test_web_scans.py", "test_portable.py", "test_th46.py", "test_parallel.py", "test_scan_codes.py",
+    "test_aud33.py", "test_clerk34.py", "test_web_reviewer.py", "test_web_province.py", "test_join.py",
+    "test_season.py", "test_xa36.py", "test_mua.py", "test_brk.py", "test_tong_hop.py", "test_faults.py",
+    "test_quotes.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(HEAVY_FIRST)))  # stable: each module's order kept
+
 
 @pytest.fixture(scope="session")
 def sample() -> Path:
