@@ -538,10 +538,14 @@ def templates_check(root: Path | None, workbook: Path | None) -> None:
         say(f"  {'ĐẠT ' if r.ok else 'LỖI '} {r.code}: {r.title}")
         for problem in r.problems:
             say(f"        {origin.as_written(problem, used, root) if used and root else problem}")
+        for warning in r.warnings:
+            say(f"        Cảnh báo: {origin.as_written(warning, used, root) if used and root else warning}")
     bad = [r for r in results if not r.ok]
     if bad:
         raise TemplateError(f"{len(bad)}/{len(results)} mẫu có lỗi.")
     say(f"Tất cả {len(results)} mẫu đều điền được.")
+    if warned := sum(len(r.warnings) for r in results):
+        say(f"{warned} cảnh báo (xem trên): giấy tờ vẫn tạo được, nhưng phần chữ đó in khác với khi xem trong Word.")
 
 
 @cli.group()

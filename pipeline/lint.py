@@ -20,6 +20,7 @@ from typing import Any
 
 from pipeline import ingest
 from pipeline.errors import HosoError, OutputError, TemplateError
+from pipeline.forms import fonts_asked
 from pipeline.forms.context import person_context, printed_ratings
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate
@@ -47,6 +48,7 @@ class FormCheck:
     code: str
     title: str
     problems: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # what does not stop the form (a font this machine prints in another face)
 
     @property
     def ok(self) -> bool:
@@ -89,8 +91,11 @@ def check(root: Path | None = None, workbook: Path | None = None) -> list[FormCh
     for code in registry.codes:
         spec = registry.get(code)
         problems: list[str] = []
+        warnings: list[str] = []
         try:
             compiled = CompiledTemplate(spec.template, code=code)
+            wrong_fonts, warnings = fonts_asked.notes(spec.template, fonts_asked.form_name(code, spec.title))
+            problems += wrong_fonts  # a legacy TCVN3/VNI font: the Unicode data prints as wrong letters
             if (empty := no_variables(compiled, registry, code)) is not None:
                 problems.append(empty)
             if (unknown := unknown_label(registry, code)) is not None:
@@ -106,7 +111,7 @@ def check(root: Path | None = None, workbook: Path | None = None) -> list[FormCh
                         break
         except HosoError as exc:
             problems.append(exc.message if isinstance(exc, TemplateError) else str(exc))
-        results.append(FormCheck(code, spec.title, tuple(problems)))
+        results.append(FormCheck(code, spec.title, tuple(problems), tuple(warnings)))
     return results
 
 
@@ -130,6 +135,28 @@ def empty_forms(registry: Registry) -> list[str]:
         if (said := no_variables(CompiledTemplate(mine, code=code), registry, code)) is not None:
             out.append(said)
     return out
+
+
+def font_notes(registry: Registry) -> tuple[list[str], list[str]]:
+    """`fonts_asked.notes` (errors, warnings) for each form of an agency's folder whose Word file is not the
+    program's (the build's check with --templates; the program's own forms set no such font: tested)."""
+    program = templates_dir()
+    errors: list[str] = []
+    warnings: list[str] = []
+    if registry.root.resolve() == program.resolve():
+        return errors, warnings
+    for code in registry.codes:
+        spec = registry.get(code)
+        ours = program / code / "template.docx"
+        try:
+            if ours.is_file() and spec.template.read_bytes() == ours.read_bytes():
+                continue
+        except OSError:
+            continue
+        said = fonts_asked.notes(spec.template, fonts_asked.form_name(code, spec.title))
+        errors += said[0]
+        warnings += said[1]
+    return errors, warnings
 
 
 def unknown_labels(registry: Registry) -> list[str]:

@@ -286,11 +286,14 @@ def _rate_and_plan(campaign: Campaign, options: BuildOptions,
             log(line)
     registry = Registry(templates)
     if options.templates:  # the official Word file put in as it is: every paper would print without its data
-        from pipeline.lint import empty_forms, unknown_labels
+        from pipeline.lint import empty_forms, font_notes, unknown_labels
 
-        if empty := empty_forms(registry):
-            raise TemplateError(" ".join(empty) + f" Kiểm tra cả thư mục mẫu bằng: hoso templates check "
-                                                  f"«{options.templates}».")
+        wrong_fonts, other_fonts = font_notes(registry)  # a legacy TCVN3/VNI font prints the data as wrong letters
+        if refused := empty_forms(registry) + wrong_fonts:
+            raise TemplateError(" ".join(refused) + f" Kiểm tra cả thư mục mẫu bằng: hoso templates check "
+                                                    f"«{options.templates}».")
+        for said in other_fonts:  # a font this machine lacks: printed in another face than Word shows
+            log("Cảnh báo: " + said)
         for said in unknown_labels(registry):  # a misspelt label: the program's words print, the clerk is told
             log("Cảnh báo: " + said)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None,

@@ -1165,6 +1165,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                update_state={c: "moi" for c in newer} | {c: "khong_ro" for c in unknown},
                                newer_folder=own_forms.NEWER,
                                aside=aside, more=max(0, len(own_forms.kept_aside(here)) - len(aside)),
+                               fonts=own_forms.font_warnings(here, names),
                                workbook=_form_workbook(ma)[1],
                                limit=MAX_UPLOAD // (1024 * 1024), reconstructed=sum(r.reconstructed for r in rows),
                                upload=request.form.get("ten_tep", "")), code

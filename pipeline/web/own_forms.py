@@ -284,6 +284,23 @@ def listing(agency_dir: Path) -> list[FormRow]:
                     s.code in changed) for s in specs]
 
 
+def font_warnings(agency_dir: Path, names: dict[str, str]) -> list[str]:
+    """For the page: each font the agency's own Word files (of the set in use) set text in that this server prints in
+    another face (`fonts_asked.notes`'s warnings, as `hoso templates check` and the upload's check say them), each
+    form named by `names` (code -> «Mẫu … — title»). A legacy TCVN3/VNI font is refused at upload: never kept."""
+    from pipeline.forms import fonts_asked
+
+    own = in_use(agency_dir)
+    if own is None:
+        return []
+    out: list[str] = []
+    for code in differing(own):
+        docx = own / code / "template.docx"
+        if docx.is_file():
+            out += fonts_asked.notes(docx, fonts_asked.form_name(code, names.get(code, "")))[1]
+    return out
+
+
 def download(agency_dir: Path, out: IO[bytes]) -> None:
     """The set in use (the agency's own, else the program's) as a .zip written to `out`, as `hoso templates
     export` writes it, with HUONG_DAN.txt; and under NEWER/ the program's files now of the agency's forms updated
