@@ -9,8 +9,9 @@ unlike Word. `notes` says so before anything is printed:
   (`EQUIVALENT`: fontconfig's metric aliases and LibreOffice's own replacement table, VCL.xcu — Times New Roman →
   Liberation Serif, Arial → Liberation Sans, Courier New → Liberation Mono, Calibri → Carlito, Cambria → Caladea);
   symbol fonts (Symbol, Wingdings…) are recoded by LibreOffice into OpenSymbol and are not warned about;
-- an error for a legacy Vietnamese font («.Vn…» TCVN3, «VNI-…» VNI) that text uses: its letters are TCVN3/VNI
-  bytes, and the Unicode data filled in ({{ nguoi.ho_ten }}) prints as wrong letters in it.
+- an error for a legacy Vietnamese font («.Vn…» TCVN3, «VNI-…» VNI) that text uses: text typed for it is in
+  TCVN3/VNI bytes, which print as wrong letters in the Unicode face the PDF is set in («Hµ Néi» for «Hà Nội»); and
+  in Word, with the font installed, the Unicode data filled in ({{ nguoi.ho_ten }}) shows as wrong letters.
 
 Which font a run of text is set in: per slot (ascii, hAnsi for Latin — Vietnamese — text; eastAsia for CJK
 letters; cs for complex-script letters), the first of the run's w:rFonts, its character style's chain, its
@@ -255,9 +256,9 @@ def notes(docx: Path, form: str) -> tuple[list[str], list[str]]:
         where = f" (ví dụ đoạn «{a.sample}»)" if a.sample else ""
         if is_legacy(a.font):
             errors.append(f"{form}: tệp Word đặt chữ bằng phông «{a.font}»{where} — phông chữ cũ (TCVN3/VNI), hãy "
-                          f"chuyển sang Unicode (Times New Roman) bằng Unikey (Công cụ chuyển mã, từ TCVN3 hoặc VNI "
-                          f"sang Unicode) rồi chọn lại phông Times New Roman cho đoạn đó. Để nguyên, chữ tiếng Việt và "
-                          f"dữ liệu điền vào (họ tên, chức vụ…) sẽ in ra sai ký tự.")
+                          f"chuyển sang Unicode (Times New Roman) bằng Unikey (Công cụ chuyển mã: bảng mã nguồn TCVN3 "
+                          f"hoặc VNI, bảng mã đích Unicode) rồi chọn lại phông Times New Roman cho đoạn đó. Để nguyên, "
+                          f"chữ gõ theo bảng mã cũ sẽ in ra sai ký tự (máy tạo hồ sơ dùng Unicode).")
         elif (family := substitute(a.font)) is not None:
             warnings.append(f"{form}: tệp Word đặt chữ bằng phông «{a.font}»{where}, máy tạo hồ sơ không có phông này "
                             f"nên giấy tờ sẽ in bằng phông «{family}» (khác với khi xem trong Word). Nên dùng phông "
