@@ -23,6 +23,7 @@ from pipeline.forms.render import CompiledTemplate, with_typography
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
 from pipeline.ingest.model import Campaign
 from pipeline.pdf.cache import BlobCache, cache_key, pdf_key
+from pipeline.resources import running_program
 from pipeline.pdf.join import conversion_shape, first_page_header, has_page_numbers, join_family
 from pipeline.pdf.validate import page_range
 from pipeline.plan import DocumentJob, Plan
@@ -151,6 +152,9 @@ class _Out:
     blobs: BlobCache
     installation: str  # the LibreOffice and fonts: part of every PDF's key
     previous: PreviousOutput | None = None  # the output being replaced: unchanged .docx are linked from it
+    # the program the keys name (`resources.running_program` of the build's process): a spawned worker names
+    # the cache's entries as its parent does
+    program: str = ""
 
 
 class _Written(NamedTuple):
@@ -173,7 +177,7 @@ def _fill(job: _Job, out: _Out) -> _Filled:
     stage, blobs = out.stage, out.blobs
     doc, spec = job.doc, job.spec
     context = job.context
-    key = cache_key(spec.template_sha256, context)
+    key = cache_key(spec.template_sha256, context, out.program or None)
     dest = stage / doc.docx
     dest.parent.mkdir(parents=True, exist_ok=True)
     head = static_first_page_header(spec)
@@ -182,7 +186,7 @@ def _fill(job: _Job, out: _Out) -> _Filled:
         digest, size = linked
         if head is None:
             head = _cached_head(blobs, key, lambda: first_page_header(dest))
-        return _filled(spec, key, out.installation, _Written(False, digest, size, head))
+        return _filled(spec, key, out.installation, _Written(False, digest, size, head), out.program)
     hit = blobs.get_verified(key, "docx")
     if hit is not None:
         data, digest = hit
@@ -199,7 +203,7 @@ def _fill(job: _Job, out: _Out) -> _Filled:
         if head is None:
             head = template.first_page_header(parts)
             blobs.put(key, HEAD, head.encode("utf-8"))
-    return _filled(spec, key, out.installation, _Written(hit is None, digest, len(data), head))
+    return _filled(spec, key, out.installation, _Written(hit is None, digest, len(data), head), out.program)
 
 
 def _link_previous(out: _Out, rel: str, key: str, dest: Path) -> tuple[str, int] | None:
@@ -226,9 +230,9 @@ def _cached_head(blobs: BlobCache, key: str, read: Callable[[], str | None]) -> 
     return head
 
 
-def _filled(spec: FormSpec, key: str, installation: str, docx: _Written) -> _Filled:
+def _filled(spec: FormSpec, key: str, installation: str, docx: _Written, program: str = "") -> _Filled:
     family, numbered = template_traits(spec)
-    return _Filled(pdf_key(key, installation, conversion_shape(spec.template)), key, docx.rendered, docx.sha256, docx.size, family, numbered,
+    return _Filled(pdf_key(key, installation, conversion_shape(spec.template), program or None), key, docx.rendered, docx.sha256, docx.size, family, numbered,
                    docx.head or "")
 
 
@@ -293,7 +297,7 @@ def fill(build: Build) -> list[Document]:
     processes when there are enough to render (docxtpl rendering is pure Python), or on the Dask
     cluster of the build's converter (the work map, pipeline/parallel.py)."""
     workers = build.workers
-    out = _Out(build.files.root, build.blobs, build.pdf_maker, build.files.previous)
+    out = _Out(build.files.root, build.blobs, build.pdf_maker, build.files.previous, running_program())
     stage = out.stage
     backend = parallel.for_converter(build.converter)
     # forked workers make the contexts they render (the campaign is in their memory); the others are sent them
