@@ -31,8 +31,8 @@ from pipeline.forms import signers as signing
 from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
-from pipeline.resources import running_program
 from pipeline.plan import DocumentJob, UnitDossier
+from pipeline.resources import running_program
 
 if TYPE_CHECKING:
     from pipeline.bundle.remote import UnitsTask
