@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 _W = TypeVar("_W", covariant=True)
 
 CODES = "qr.json"  # the bundle cache's file of a unit's page codes, as runs (pagecode.remembered)
-BUNDLE_VERSION = "20"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
+BUNDLE_VERSION = "20"  # in the bundles' keys; a change of the code needs no bump: every key names the program (cache.data_key)
 
 
 @dataclass(frozen=True)
