@@ -58,6 +58,8 @@ def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | No
             "(bản tổng hợp ghi «không rõ»); ghi hạn của Sở bằng --han dd/mm/yyyy rồi chạy lại.")
     if elsewhere := province.elsewhere_words(summary):
         say(f"Lưu ý: {elsewhere}")
+    if other := province.other_year_note(summary):
+        say(f"Lưu ý: {other}")
     kept: list[Path] = []
     try:
         xlsx, pdf = province.write(summary, outdir, kept)

@@ -56,6 +56,21 @@ def program_fingerprint() -> str:
     return _program[1]
 
 
+_running: str | None = None  # `running_program()`, once computed
+
+
+def running_program() -> str:
+    """The program this process runs, for every cache key and the no-change key: `program_fingerprint()`
+    computed once, at first use (the code in memory is the code that was on disk when it was imported; files
+    changed afterwards are not what this process runs). Workers that compute keys are handed the parent's
+    (bundle/build.py `_Shared.program`, forms/fill.py `_Out.program`): a Dask worker with another installation
+    names the client's cache entries as the client does."""
+    global _running
+    if _running is None:
+        _running = program_fingerprint()
+    return _running
+
+
 def folder_digest(root: Path) -> str:
     """Every file of a folder (names and bytes), without hidden files and Word's lock files (~$…)."""
     h = hashlib.sha256(b"dir\0" if Path(root).is_dir() else b"missing\0")

@@ -23,7 +23,7 @@ from pipeline.ingest.model import Campaign
 from pipeline.options import BuildOptions, BuildSummary
 from pipeline.output import OutputFolder, PreviousOutput, Staged, manifest_of
 from pipeline.pdf import installation
-from pipeline.pdf.cache import BlobCache, PdfCache, data_key
+from pipeline.pdf.cache import BlobCache, PdfCache, data_key, program_changed
 from pipeline.pdf.convert import DocumentConverter, convert, convert_documents, item
 from pipeline.pdf.fonts import check_fonts
 from pipeline.pdf.pool import Converter
@@ -82,6 +82,10 @@ class _Asked:
         self.echo(line)
 
 
+# the first build after hoso was updated (`cache.program_changed`): every document is made again by the new program
+PROGRAM_UPDATED = "Ghi chú: chương trình đã được cập nhật nên mọi văn bản được tạo lại từ đầu (lần này chậm hơn)."
+
+
 def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
           converter: DocumentConverter | None = None, log: Callable[[str], None] = lambda s: None,
           check_unchanged: bool = True, later: list[Callable[[], object]] | None = None) -> BuildSummary:
@@ -121,6 +125,8 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
     symbols_whole, quotes, periods, compounds = choices
     ratings, registry, plan = _rate_and_plan(campaign, options, asked.warn, _templates_used(asked, options))
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
+    if program_changed(cache.root):  # said once, before the slow part: no entry of the cache is this program's
+        asked.log(PROGRAM_UPDATED)
     converter = converter or Converter(workers=options.jobs)  # fails early if LibreOffice is missing
     made_by = installation.stamp()  # the LibreOffice and fonts: part of every PDF's key
     _check_fonts(asked.warn)  # fails early if a font lacks Vietnamese letters

@@ -41,7 +41,7 @@ from pipeline import __version__, clock
 from pipeline.manifest import MANIFEST
 from pipeline.options import BuildOptions, BuildSummary
 from pipeline.output import digest_matches, listed_files, locked, manifest_of, still_as_recorded
-from pipeline.resources import folder_digest, program_fingerprint, templates_dir
+from pipeline.resources import folder_digest, running_program, templates_dir
 
 if TYPE_CHECKING:
     from pipeline.document import Build, Made
@@ -76,7 +76,7 @@ def workbook_sha256(workbook: Path) -> str | None:
 def input_key(workbook_sha: str, workbook_name: str, options: BuildOptions, converter: str,
               installation: str) -> str:
     parts = {
-        "program": program_fingerprint(),
+        "program": running_program(),
         "workbook": [workbook_name, workbook_sha],
         "templates": templates_fingerprint(options.templates),
         "options": {"units": sorted(options.units), "persons": sorted(options.persons), "duplex": options.duplex,

@@ -155,15 +155,17 @@ def test_province_deadline_overrides_each_packages_own(packages):
 
 
 def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path, capsys):
-    """The 2024 sample sent with two 2025 packages: the summary is of 2025 (most packages'); the
-    2024 package is named and fails, its 40 people are not in the totals (they were added: a
-    province total over two years), and the title says the year."""
+    """The 2024 sample sent whole with two 2025 packages: the summary is of 2025 (most packages'); the
+    2024 package is named for what it is — another year's, its files intact — not counted (its 40 people
+    were added: a province total over two years), not listed as failing the check (it was: «không đạt
+    kiểm tra», exit 9, as if an agency had altered its package), exit 0; the title says the year."""
     summary = province.summarise([packages["on_time"], packages["old_year"], packages["late"]])
     assert summary.year == 2025
     [old] = [p for p in summary.packages if p.year == 2024]
-    assert old.other_year == 2025 and old not in summary.counted and old in summary.failed
-    assert province.status_words(old) == "Bộ hồ sơ năm 2024, không phải năm 2025: không cộng vào số liệu"
-    assert "Bộ hồ sơ đánh giá, xếp loại năm 2024, không phải năm 2025 của bản tổng hợp này" in old.problems[-1]
+    assert old.other_year == 2025 and old not in summary.counted and summary.other_years == [old]
+    assert old.verified and old.problems == [] and summary.failed == []
+    assert province.status_words(old) == ("Bộ hồ sơ của năm 2024, không phải năm đang tổng hợp 2025: không cộng vào "
+                                          "số liệu; kiểm tra đạt")
     # not a duplicate of the 2025 package of the same agency: both are listed for what they are
     assert all(p.duplicate_of is None for p in summary.packages)
     totals = {r[0]: r for r in province._total_rows(summary)}
@@ -171,7 +173,7 @@ def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path
     out = tmp_path / "so"
     with pytest.raises(SystemExit) as exc:
         main(["tong-hop", str(packages["on_time"]), str(packages["old_year"]), str(packages["late"]), "-o", str(out)])
-    assert exc.value.code == ExitCode.verify_failed
+    assert exc.value.code == ExitCode.ok
     flat = " ".join(subprocess.run(["pdftotext", "-layout", str(out / province.PDF), "-"], capture_output=True,
                                    text=True, check=True).stdout.split())
     assert "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2025" in flat
@@ -181,22 +183,49 @@ def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path
                            check=True).stdout.split("\f")[:-1]
     assert len(pages) >= 2
     assert [" ".join(p.split()).endswith(f"Trang {k}/{len(pages)}") for k, p in enumerate(pages, 1)] == [True] * len(pages)
-    # the 2024 package fails for its year, not for its files: the first line says which of the failing it is
-    assert "Nhận 3 bộ hồ sơ; 1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng);" in flat
+    # the first line counts it apart from the failing; its row says what it is; no section of failing packages
+    assert ("Nhận 3 bộ hồ sơ; 0 bộ không đạt kiểm tra; 1 bộ hồ sơ của năm khác không cộng (năm 2024); 1 bộ nộp muộn;"
+            in flat)
+    assert "Bộ hồ sơ của năm 2024, không phải năm đang tổng hợp 2025: không cộng vào số liệu; kiểm tra đạt" in flat
+    assert "không đạt kiểm tra" not in flat.replace("0 bộ không đạt kiểm tra", "")
     err = capsys.readouterr().err
-    assert "1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng)," in err
-    # the last line names the failing package by its year: the same agency's 2025 package passed (it read
-    # «1 bộ hồ sơ không đạt kiểm tra: Văn phòng UBND tỉnh Hà Giang Nam.», the agency whose 2025 package is on time)
-    assert "Lỗi: 1 bộ hồ sơ không đạt kiểm tra: Văn phòng UBND tỉnh Hà Giang Nam (bộ hồ sơ năm 2024)." in err
+    assert ("Văn phòng UBND tỉnh Hà Giang Nam («" + str(packages["old_year"]) + "»): Bộ hồ sơ của năm 2024, không phải "
+            "năm đang tổng hợp 2025: không cộng vào số liệu; kiểm tra đạt.") in err
+    assert ("Lưu ý: không cộng vào tổng hợp năm 2025: Văn phòng UBND tỉnh Hà Giang Nam gửi bộ hồ sơ đánh giá, xếp loại "
+            "năm 2024 (các tệp còn nguyên vẹn). Nếu chưa nhận bộ hồ sơ năm 2025 của cơ quan này, đề nghị gửi bộ đó.") in err
+    assert "0 bộ không đạt kiểm tra, 1 bộ hồ sơ của năm khác không cộng (năm 2024), 1 bộ nộp muộn," in err
+    assert "LỖI" not in err and "Lỗi:" not in err
     assert "Nghị định 335/2025" not in flat  # the 2025 rule only (ND 90 as amended by ND 48)
     rows = {r[1]: r for r in load_workbook(out / province.XLSX)["CoQuan"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert rows[str(packages["old_year"])][4] in (None, "")  # no days late against another year's deadline
+    assert rows[str(packages["old_year"])][5:7] == ("Đạt", "Bộ hồ sơ của năm 2024, không phải năm đang tổng hợp 2025: "
+                                                    "không cộng vào số liệu; kiểm tra đạt")
+    assert rows[str(packages["old_year"])][9] in (None, "")  # no problem of its check listed
     # nor its emulation titles (the 2024 sample proposes Lao động tiên tiến for most people): it is not counted
     assert rows[str(packages["old_year"])][7:9] in ((None, None), ("", ""))
     assert rows[str(packages["on_time"])][7] not in (None, "")  # this year's package shows its titles
     # the column counts the proposals within the 15 % cap (thi_dua.du_dieu_kien), as the CoQuan sheet says
     header = next(load_workbook(out / province.XLSX)["TheoDoiTuong"].iter_rows(max_row=1, values_only=True))
     assert header[12] == "Chiến sĩ thi đua cơ sở (trong tỷ lệ)"
+
+
+def test_a_package_of_another_year_that_was_altered_still_fails_the_check(packages, tmp_path, capsys):
+    """Its year does not hide a changed file: the same 2024 package with its table's PDF altered is not counted
+    (another year) and fails the check (exit 9); the error line names it with its year (the same agency's 2025
+    package passed)."""
+    old = tmp_path / "old_year"
+    shutil.copytree(packages["old_year"], old)
+    table = old / "nop_so_noi_vu" / "bieu_tong_hop.pdf"
+    table.write_bytes(table.read_bytes().replace(b"/Producer", b"/Producex", 1))
+    with pytest.raises(SystemExit) as exc:
+        main(["tong-hop", str(packages["on_time"]), str(old), str(packages["late"]), "-o", str(tmp_path / "so")])
+    assert exc.value.code == ExitCode.verify_failed
+    err = capsys.readouterr().err
+    assert (f"Văn phòng UBND tỉnh Hà Giang Nam («{old}»): Bộ hồ sơ của năm 2024, không phải năm đang tổng hợp 2025: "
+            "không cộng vào số liệu; không đạt kiểm tra (1 lỗi).") in err
+    assert "1 bộ không đạt kiểm tra, 1 bộ hồ sơ của năm khác không cộng (năm 2024)," in err
+    assert "(không đạt kiểm tra). Nếu chưa nhận bộ hồ sơ năm 2025" in err
+    assert "Lỗi: 1 bộ hồ sơ không đạt kiểm tra: Văn phòng UBND tỉnh Hà Giang Nam (bộ hồ sơ năm 2024)." in err
 
 
 def test_the_count_tables_say_how_many_levels_are_only_proposals(packages, tmp_path):

@@ -135,11 +135,13 @@ def test_the_page_names_who_is_on_time_late_or_missing(province_server):
     assert _status(html) == {
         NAMES["SNN"]: "Chưa nộp, đã quá hạn 10 ngày",
         NAMES["STP"]: f"Kiểm tra đạt; đúng hạn (gửi ngày 10/01/2026, hạn 15/01/2026); {proposed}",
-        NAMES["SXD"]: "Bộ hồ sơ năm 2024, không phải năm 2025: không cộng vào số liệu; chưa nộp, đã quá hạn 10 ngày",
+        NAMES["SXD"]: ("Bộ hồ sơ của năm 2024, không phải năm đang tổng hợp 2025: không cộng vào số liệu; kiểm tra đạt; "
+                       "chưa nộp, đã quá hạn 10 ngày"),
         NAMES["SYT"]: f"Kiểm tra đạt; nộp muộn 5 ngày (gửi ngày 20/01/2026, hạn 15/01/2026); {proposed}",
     }, _status(html)
     # the total line in hoso tong-hop's words
-    assert ('<p id="tong_so">3 bộ hồ sơ, 1 bộ không đạt kiểm tra (trong đó 1 bộ hồ sơ năm 2024, không cộng), 1 bộ '
+    # the 2024 package is whole: not counted, and not among the failing (it was, as if tampered)
+    assert ('<p id="tong_so">3 bộ hồ sơ, 0 bộ không đạt kiểm tra, 1 bộ hồ sơ của năm khác không cộng (năm 2024), 1 bộ '
             "nộp muộn, 2 cơ quan chưa nộp; 2 bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết "
             "định (10 người).</p>") in html
     assert "Hạn nộp hiện tại: 15/01/2026 (do snv đặt lúc" in html and 'value="15/01/2026"' in html

@@ -32,6 +32,7 @@ from pipeline.ingest.schema import LOAI_NHAN_SU
 from pipeline.output import Staged
 from pipeline.pdf.cache import BlobCache, data_key
 from pipeline.plan import DocumentJob, UnitDossier
+from pipeline.resources import running_program
 
 if TYPE_CHECKING:
     from pipeline.bundle.remote import UnitsTask
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 _W = TypeVar("_W", covariant=True)
 
 CODES = "qr.json"  # the bundle cache's file of a unit's page codes, as runs (pagecode.remembered)
-BUNDLE_VERSION = "20"  # bump when the way bundles are assembled changes (their cached copies are then rebuilt)
+BUNDLE_VERSION = "20"  # in the bundles' keys; a change of the code needs no bump: every key names the program (cache.data_key)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,9 @@ class _Shared:
     # again under the same content key (its cache entry refused by the font or page check:
     # pipeline/pdf/convert.py) gives other bytes, so a bundle assembled from the refused PDF is not reused
     pdf_sha: dict[str, str] = field(default_factory=dict)
+    # the program the keys name (`resources.running_program` of the client): a worker — spawned, or on a Dask
+    # cluster with its own installation — names the bundles as the client that looks them up in its cache
+    program: str = ""
 
     def header_of(self, ma_don_vi: str) -> tuple[str, ...]:
         return self.unit_headers.get(ma_don_vi, self.header)
@@ -196,7 +200,7 @@ def _unit_keys(sh: _Shared, unit: UnitDossier
                        {d.form: (sh.copies.get(d.form, 1), d.form in sh.initials) for d in dossier.documents},
                        [sh.headers[d.key] for d in dossier.documents], sh.duplex,
                        [_version(sh, d.key) for d in dossier.documents] if sh.page_codes else None,
-                       [sh.pdf_sha.get(d.key, "") for d in dossier.documents])
+                       [sh.pdf_sha.get(d.key, "") for d in dossier.documents], program=sh.program or None)
         person_keys.append(key)
         person_info[dossier.ma_so] = info
     info = CoverInfo(sh.header_of(unit.ma_don_vi), f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {sh.year}", (
@@ -209,7 +213,7 @@ def _unit_keys(sh: _Shared, unit: UnitDossier
                         [(d.form, d.title, sh.keys[d.key], sh.headers[d.key]) for d in unit_docs], info.header,
                         info.title, info.facts, sh.duplex,
                         [_version(sh, d.key) for d in unit_docs] if sh.page_codes else None,
-                        [sh.pdf_sha.get(d.key, "") for d in unit_docs])
+                        [sh.pdf_sha.get(d.key, "") for d in unit_docs], program=sh.program or None)
     return person_info, person_keys, info, unit_docs, unit_key
 
 
@@ -290,7 +294,7 @@ def _unit_bundles(sh: _Shared, unit: UnitDossier, pages_of: Pages, store: _Store
     kept in the cache with its bundles: a unit rebuilt encodes only the codes that changed."""
     if not sh.page_codes:
         return _assemble_unit(sh, unit, pages_of, store)
-    codes_key = data_key("qr", pagecode.MEMO_VERSION, sh.agency_id, str(sh.year), unit.ma_don_vi)
+    codes_key = data_key("qr", pagecode.MEMO_VERSION, sh.agency_id, str(sh.year), unit.ma_don_vi, program=sh.program or None)
     with pagecode.remembered(lambda: store.codes(codes_key)) as memo:
         out = _assemble_unit(sh, unit, pages_of, store)
     if memo.encoded:
@@ -405,7 +409,7 @@ def write_bundles(build: Build, docs: list[Document]) -> Bundles:
         initials=frozenset(code for code, spec in specs.items() if spec.initials),
         people={p.ma_so: p for p in campaign.people}, keys=keys, headers=headers, duplex=duplex,
         page_codes=page_codes, versions=versions, covers=_marked(files),
-        pdf_sha={doc: hashlib.sha256(pdf).hexdigest() for doc, pdf in pdfs.items()})
+        pdf_sha={doc: hashlib.sha256(pdf).hexdigest() for doc, pdf in pdfs.items()}, program=running_program())
     if not backend.shares_files:
         return _bundles_on_cluster(build, sh, Pages(pdfs, sources), backend)
     store = _LocalStore(blobs, files, covers=sh.covers)

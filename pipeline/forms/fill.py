@@ -27,6 +27,7 @@ from pipeline.pdf.join import conversion_shape, first_page_header, has_page_numb
 from pipeline.pdf.validate import page_range
 from pipeline.plan import DocumentJob, Plan
 from pipeline.rating.result import Ratings
+from pipeline.resources import running_program
 
 if TYPE_CHECKING:
     from pipeline.output import PreviousOutput
@@ -151,6 +152,9 @@ class _Out:
     blobs: BlobCache
     installation: str  # the LibreOffice and fonts: part of every PDF's key
     previous: PreviousOutput | None = None  # the output being replaced: unchanged .docx are linked from it
+    # the program the keys name (`resources.running_program` of the build's process): a spawned worker names
+    # the cache's entries as its parent does
+    program: str = ""
 
 
 class _Written(NamedTuple):
@@ -173,7 +177,7 @@ def _fill(job: _Job, out: _Out) -> _Filled:
     stage, blobs = out.stage, out.blobs
     doc, spec = job.doc, job.spec
     context = job.context
-    key = cache_key(spec.template_sha256, context)
+    key = cache_key(spec.template_sha256, context, out.program or None)
     dest = stage / doc.docx
     dest.parent.mkdir(parents=True, exist_ok=True)
     head = static_first_page_header(spec)
@@ -182,7 +186,7 @@ def _fill(job: _Job, out: _Out) -> _Filled:
         digest, size = linked
         if head is None:
             head = _cached_head(blobs, key, lambda: first_page_header(dest))
-        return _filled(spec, key, out.installation, _Written(False, digest, size, head))
+        return _filled(spec, key, out, _Written(False, digest, size, head))
     hit = blobs.get_verified(key, "docx")
     if hit is not None:
         data, digest = hit
@@ -199,7 +203,7 @@ def _fill(job: _Job, out: _Out) -> _Filled:
         if head is None:
             head = template.first_page_header(parts)
             blobs.put(key, HEAD, head.encode("utf-8"))
-    return _filled(spec, key, out.installation, _Written(hit is None, digest, len(data), head))
+    return _filled(spec, key, out, _Written(hit is None, digest, len(data), head))
 
 
 def _link_previous(out: _Out, rel: str, key: str, dest: Path) -> tuple[str, int] | None:
@@ -226,9 +230,10 @@ def _cached_head(blobs: BlobCache, key: str, read: Callable[[], str | None]) -> 
     return head
 
 
-def _filled(spec: FormSpec, key: str, installation: str, docx: _Written) -> _Filled:
+def _filled(spec: FormSpec, key: str, out: _Out, docx: _Written) -> _Filled:
+    """A document's record, its PDF keyed for `out`'s LibreOffice and fonts and program."""
     family, numbered = template_traits(spec)
-    return _Filled(pdf_key(key, installation, conversion_shape(spec.template)), key, docx.rendered, docx.sha256, docx.size, family, numbered,
+    return _Filled(pdf_key(key, out.installation, conversion_shape(spec.template), out.program or None), key, docx.rendered, docx.sha256, docx.size, family, numbered,
                    docx.head or "")
 
 
@@ -243,7 +248,7 @@ def _fill_on_cluster(jobs: list[_Job], out: _Out, backend: parallel.Backend) -> 
     the workers as (template bytes, contexts) and come back as .docx bytes, written here."""
     from pipeline.forms.remote import render_forms
 
-    stage, blobs, installation = out.stage, out.blobs, out.installation
+    stage, blobs = out.stage, out.blobs
     by_doc: dict[int, _Filled] = {}
     misses: dict[tuple[str, str], list[tuple[_Job, str]]] = {}
     for job in jobs:
@@ -259,7 +264,7 @@ def _fill_on_cluster(jobs: list[_Job], out: _Out, backend: parallel.Backend) -> 
         head = static_first_page_header(job.spec)
         if head is None:
             head = first_page_header(io.BytesIO(data))
-        by_doc[id(job)] = _filled(job.spec, key, installation, _Written(False, digest, len(data), head))
+        by_doc[id(job)] = _filled(job.spec, key, out, _Written(False, digest, len(data), head))
     if not misses:
         return by_doc
     assert backend.cluster is not None
@@ -283,7 +288,7 @@ def _fill_on_cluster(jobs: list[_Job], out: _Out, backend: parallel.Backend) -> 
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
             digest = blobs.put(key, "docx", data)
-            by_doc[id(job)] = _filled(job.spec, key, installation, _Written(
+            by_doc[id(job)] = _filled(job.spec, key, out, _Written(
                 True, digest, len(data), head if head is not None else static_first_page_header(job.spec)))
     return by_doc
 
@@ -293,7 +298,7 @@ def fill(build: Build) -> list[Document]:
     processes when there are enough to render (docxtpl rendering is pure Python), or on the Dask
     cluster of the build's converter (the work map, pipeline/parallel.py)."""
     workers = build.workers
-    out = _Out(build.files.root, build.blobs, build.pdf_maker, build.files.previous)
+    out = _Out(build.files.root, build.blobs, build.pdf_maker, build.files.previous, running_program())
     stage = out.stage
     backend = parallel.for_converter(build.converter)
     # forked workers make the contexts they render (the campaign is in their memory); the others are sent them

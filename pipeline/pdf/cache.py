@@ -1,7 +1,9 @@
 """Content-addressed cache of converted PDFs.
 
-Key: SHA-256 of (program version, template bytes, render context, the LibreOffice and fonts
-installed: `pdf_key`). An entry is the PDF plus a sidecar with the PDF's own SHA-256 and page
+Key: SHA-256 of (the program — its version and the bytes of its source, `resources.running_program` —,
+template bytes, render context, the LibreOffice and fonts installed: `pdf_key`). A program updated (even
+under the same version string) names every entry anew: nothing made by the old code is carried over
+into new papers; the first build after an update says why it is slower (`program_changed`). An entry is the PDF plus a sidecar with the PDF's own SHA-256 and page
 count; an entry whose bytes no longer match its sidecar (corrupted, truncated) is discarded and
 rebuilt, never used.
 """
@@ -16,8 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.resources import running_program
 
-ENGINE_VERSION = "8"  # bump when the conversion itself changes (options, joining, drawing)
+# part of every key; the program's own source is too (`data_key`), so a change of the code needs no bump of it
+ENGINE_VERSION = "8"
+PROGRAM_FILE = "chuong_trinh.txt"  # in the cache's root: the programs whose keys the last builds used (`program_changed`)
+PROGRAMS_KEPT = 16
 
 
 def default_root() -> Path:
@@ -28,24 +34,54 @@ def default_root() -> Path:
     return Path(base) / "hoso"
 
 
-def cache_key(template_sha256: str, context: dict[str, Any]) -> str:
-    return data_key("form", template_sha256, context)
+def cache_key(template_sha256: str, context: dict[str, Any], program: str | None = None) -> str:
+    return data_key("form", template_sha256, context, program=program)
 
 
-def pdf_key(docx_key: str, installation: str, shape: str = "") -> str:
+def pdf_key(docx_key: str, installation: str, shape: str = "", program: str | None = None) -> str:
     """Key of a document's PDF: its .docx (`cache_key`) and the LibreOffice and fonts that convert
     it (`installation.stamp`); `shape`, when not "", what the conversion changes in a copy of this
     document (`join.conversion_shape`): a PDF converted before that change is not reused, while the
     PDFs of documents it does not touch keep their keys (and their bytes: no reprint is asked)."""
-    return data_key("pdf", docx_key, installation, shape) if shape else data_key("pdf", docx_key, installation)
+    parts = ("pdf", docx_key, installation, shape) if shape else ("pdf", docx_key, installation)
+    return data_key(*parts, program=program)
 
 
-def data_key(*parts: object) -> str:
-    """Key of anything built from JSON-able inputs (forms, bundles), with the program version."""
+def data_key(*parts: object, program: str | None = None) -> str:
+    """Key of anything built from JSON-able inputs (forms, bundles), with the program: `program` (a worker is
+    handed its parent's) or this process's `running_program()`."""
     h = hashlib.sha256()
-    h.update(f"hoso {__version__} engine {ENGINE_VERSION}\n".encode())
+    h.update(f"hoso {__version__} engine {ENGINE_VERSION} program {program or running_program()}\n".encode())
     h.update(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
     return h.hexdigest()
+
+
+def program_changed(root: Path) -> bool:
+    """Record in the cache `root` the program this build's keys name (PROGRAM_FILE: the last PROGRAMS_KEPT programs
+    that built with it, one a line); True when the cache holds entries but this program never built with it —
+    its entries were all made by other programs (or by a version whose keys did not name its source): every
+    document is made again (slower, once). False on a first build, an empty cache, or a program seen before (a
+    worktree or an earlier installation built with it: its entries are still there unless evicted). Never
+    raises: the cache only costs speed."""
+    root = Path(root)
+    now = running_program()
+    try:
+        seen = (root / PROGRAM_FILE).read_text(encoding="ascii").split()
+    except (OSError, ValueError):
+        seen = []
+    if seen and seen[-1] == now:
+        return False
+    try:
+        filled = any(len(e.name) == 2 and e.is_dir() for e in os.scandir(root))
+    except OSError:
+        filled = False
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        kept = [*(p for p in seen if p != now), now][-PROGRAMS_KEPT:]
+        _atomic_write(root / PROGRAM_FILE, "".join(f"{p}\n" for p in kept).encode("ascii"))
+    except OSError:
+        pass
+    return filled and now not in seen
 
 
 def sha256_bytes(data: bytes) -> str:

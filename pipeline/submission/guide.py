@@ -302,9 +302,9 @@ def write(b: Build, bundles: Bundles, sub: Submission) -> None:
     files, blobs = b.files, b.blobs
     files.write(TEXT, body)
     from pipeline.pdf.cache import data_key
-    from pipeline.resources import program_fingerprint
+    from pipeline.resources import running_program
 
-    key = data_key("huong_dan_in", program_fingerprint(), body.decode("utf-8"))
+    key = data_key("huong_dan_in", running_program(), body.decode("utf-8"))
     hit = blobs.get_verified(key, "pdf")
     if hit is None:
         made = pdf(text)

@@ -67,7 +67,7 @@ from pipeline.pdf.validate import page_range
 from pipeline.plan import review_order
 from pipeline.quotes import curly_quotes
 from pipeline.rating.result import Ratings
-from pipeline.resources import program_fingerprint
+from pipeline.resources import running_program
 from pipeline.submission import report, self_rating, summary_table, writeback
 from pipeline.submission.changes import VALUES
 
@@ -330,7 +330,7 @@ def prepare_submission(build: Build) -> Prepared:
     input (each from the cache when its inputs are unchanged)."""
     files, campaign, ratings, blobs = build.files, build.campaign, build.ratings, build.blobs
     registry, today = build.registry, build.today
-    program = program_fingerprint()
+    program = running_program()
     warnings: list[str] = []
     rows = summary_table.summary_rows(campaign, ratings)
     table = summary_table.table_data(campaign, ratings)

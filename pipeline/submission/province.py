@@ -176,6 +176,12 @@ class Summary:
     def counted(self) -> list[Package]:
         return [p for p in self.packages if p.duplicate_of is None and p.other_year is None]
 
+    @property
+    def other_years(self) -> list[Package]:
+        """The packages of another evaluation year than the summary's: not counted, named for what they are; one
+        whose files are intact is not failing (`failed` holds the packages whose check found a problem)."""
+        return [p for p in self.packages if p.other_year is not None]
+
 
 def _date(value: object) -> dt.date | None:
     try:
@@ -451,9 +457,7 @@ def summarise(paths: list[Path], *, expected: Sequence[str] = (), due: dt.date |
     year = max(years, key=lambda y: (years[y], y)) if years else None
     for pkg in packages:
         if year is not None and pkg.year is not None and pkg.year != year:
-            pkg.other_year = year
-            pkg.problems.append(f"Bộ hồ sơ đánh giá, xếp loại năm {pkg.year}, không phải năm {year} của bản tổng hợp "
-                                "này: không cộng vào số liệu.")
+            pkg.other_year = year  # not a problem of its files: said by its status (`status_words`), not counted
     # one package per agency is counted: a verified one before one that fails, then the latest made
     ranked = sorted(packages, key=lambda p: (not p.verified, -(p.made or dt.date.min).toordinal()))
     for pkg in ranked:
@@ -667,8 +671,9 @@ def htxs_words(counts: dict[str, Any], outside: dict[str, int] | None = None) ->
 
 def status_words(pkg: Package) -> str:
     parts = ["Kiểm tra đạt" if pkg.verified else f"Không đạt kiểm tra ({len(pkg.problems)} lỗi)"]
-    if pkg.other_year is not None:
-        return f"Bộ hồ sơ năm {pkg.year}, không phải năm {pkg.other_year}: không cộng vào số liệu"
+    if pkg.other_year is not None:  # whole or not, as its check found: the year alone is no sign of tampering
+        return (f"Bộ hồ sơ của năm {pkg.year}, không phải năm đang tổng hợp {pkg.other_year}: không cộng vào số liệu; "
+                + parts[0][0].lower() + parts[0][1:])
     if pkg.duplicate_of is not None:
         return f"Nộp trùng (đã có bộ «{pkg.duplicate_of}»): không cộng lại; {parts[0].lower()}"
     late = pkg.late_days
@@ -720,7 +725,7 @@ def elsewhere_words(summary: Summary) -> str:
 def total_words(summary: Summary) -> str:
     """The summary's count line, `hoso tong-hop`'s last line and `hoso serve`'s: «3 bộ hồ sơ, 1 bộ không đạt
     kiểm tra, 1 bộ nộp muộn, 1 cơ quan chưa nộp; …»."""
-    return (f"{len(summary.packages)} bộ hồ sơ, {len(summary.failed)} bộ không đạt kiểm tra{other_year_words(summary)}, "
+    return (f"{len(summary.packages)} bộ hồ sơ, {len(summary.failed)} bộ không đạt kiểm tra{other_year_words(summary, ', ')}, "
             f"{len(summary.late)} bộ nộp muộn, {len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}")
 
 
@@ -733,14 +738,28 @@ def proposed_words(summary: Summary) -> str:
             f"({sum(p.proposed or 0 for p in drafts)} người)")
 
 
-def other_year_words(summary: Summary) -> str:
-    """« (trong đó 1 bộ hồ sơ năm 2025, không cộng)» after the count of failing packages, or "": a package of
-    another year may be whole; it fails for its year, and the first line says so."""
-    other = [p for p in summary.packages if p.other_year is not None]
+def other_year_words(summary: Summary, sep: str) -> str:
+    """«, 1 bộ hồ sơ của năm khác không cộng (năm 2024)» (`sep` first) after the count of failing packages, or "":
+    a package of another year is not counted, and is not failing for its year (only when its check found a problem,
+    then counted among the failing too)."""
+    other = summary.other_years
     if not other:
         return ""
     years = ", ".join(str(y) for y in sorted({p.year for p in other if p.year}))
-    return f" (trong đó {len(other)} bộ hồ sơ năm {years}, không cộng)"
+    return f"{sep}{len(other)} bộ hồ sơ của năm khác không cộng (năm {years})"
+
+
+def other_year_note(summary: Summary) -> str:
+    """`hoso tong-hop`'s «Lưu ý» naming each package of another year (not counted): whether its files are intact — a
+    package sent for the wrong year is not a tampered one — and that this year's is still wanted; "" when none."""
+    other = summary.other_years
+    if not other:
+        return ""
+    named = "; ".join(f"{p.agency} gửi bộ hồ sơ đánh giá, xếp loại năm {p.year} ("
+                      + ("các tệp còn nguyên vẹn" if p.verified else "không đạt kiểm tra") + ")" for p in other)
+    which = "cơ quan này" if len(other) == 1 else "các cơ quan này"
+    return (f"không cộng vào tổng hợp năm {summary.year}: {named}. Nếu chưa nhận bộ hồ sơ năm {summary.year} của "
+            f"{which}, đề nghị gửi bộ đó.")
 
 
 def failed_counted_words(summary: Summary) -> str:
@@ -1051,7 +1070,7 @@ def pdf_bytes(summary: Summary) -> bytes:
     by = f"Cơ quan tổng hợp: {summary.compiler}. " if summary.compiler else ""
     # agencies' names are in these words: escaped as a whole (reportlab reads «&», «<» as markup)
     first = (f"{by}Lập ngày {_d(summary.today)}. Nhận {len(summary.packages)} bộ hồ sơ; "
-             f"{len(summary.failed)} bộ không đạt kiểm tra{other_year_words(summary)}; {len(summary.late)} bộ nộp muộn; "
+             f"{len(summary.failed)} bộ không đạt kiểm tra{other_year_words(summary, '; ')}; {len(summary.late)} bộ nộp muộn; "
              f"{len(summary.missing)} cơ quan chưa nộp{proposed_words(summary)}.{failed_counted_words(summary)}"
              + (f" {elsewhere_words(summary)}" if elsewhere_words(summary) else ""))
     story += [Paragraph(f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG{year}", title),

@@ -2204,7 +2204,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             words = province.status_words(pkg) if pkg is not None else lateness
             if pkg is not None and name in missing:  # its last package is another year's: this year's is missing
                 words += "; " + lateness[0].lower() + lateness[1:]
-            bad = pkg is None or not pkg.verified or bool(pkg.late_days)
+            bad = pkg is None or not pkg.verified or bool(pkg.late_days) or pkg.other_year is not None
             status.append((name, row, words, "bad" if bad else "good"))
         notes = {r["id"]: "Đã có bản gửi sau: không cộng" for r in s["rows"] if s["latest"][r["co_quan"]]["id"] != r["id"]}
         for code, pkg in packages.items():

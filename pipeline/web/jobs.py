@@ -331,14 +331,17 @@ def _kept_lines(said: list[str], outdir: Path | None = None,
 
 def warm_up() -> Callable[[], None]:
     """What a build reads once per process, read ahead in a spare build process (no output is
-    touched): the font check and the compiled templates (a forked worker inherits them). Returns
+    touched): the font check, the compiled templates (a forked worker inherits them) and the program's
+    fingerprint every cache key names (`resources.running_program`: the package's source hashed). Returns
     the check to run when the build is asked: if LibreOffice or the fonts changed meanwhile, the
     font check is done again by the build."""
     from pipeline.forms import fill
     from pipeline.forms.registry import Registry
     from pipeline.forms.render import CompiledTemplate
     from pipeline.pdf import fonts, installation, validate
+    from pipeline.resources import running_program
 
+    running_program()
     try:
         before = installation.stamp()
         fonts.check_fonts()
