@@ -3,7 +3,7 @@
     python -m bench.run                 # N = 300 (about 5 minutes on 2 cores)
     python -m bench.run --large         # also N = 1,000 (RSS target), about 4 minutes more
     python -m bench.run --profile       # also stage timings and a cProfile of the build: where the time goes
-    python -m bench.run --smoke         # N = 20, naive sample 3, check of 1,000 people: < 1 minute
+    python -m bench.run --smoke         # N = 14, naive sample 3, check of 1,000 people: < 1 minute
 
 Everything hoso does is measured through its CLI (`python -m pipeline …`, a subprocess with a
 fresh `--cache`), so the script keeps working while the engine changes. The naive baseline and
@@ -447,7 +447,7 @@ def measure_ceiling(docs: list[tuple[str, Path]], soffice: str, work: Path) -> d
     return r
 
 
-def measure_size(out: Path, soffice: str, work: Path) -> dict:
+def measure_size(out: Path, soffice: str, work: Path, persons_at_most: int = 0) -> dict:
     from bench.docxjoin import JoinError, join
 
     log("size: one .docx per unit joined from the same forms, exported by LibreOffice as one PDF each …")
@@ -470,7 +470,7 @@ def measure_size(out: Path, soffice: str, work: Path) -> dict:
                 dest = work / "size-in" / f"{unit}--{form}.docx"
                 join(group, dest)
                 joined.append(dest)
-    people = person_sample(out)
+    people = person_sample(out, persons_at_most or PERSON_SAMPLE)
     for ma_so, files in people.items():  # the same reference for a sample of person bundles
         dest = work / "size-in" / f"person--{ma_so}.docx"
         join(files, dest)
@@ -511,13 +511,17 @@ def measure_size(out: Path, soffice: str, work: Path) -> dict:
 
 
 PERSON_SAMPLE = 12
+# `--smoke` (the test suite's run: tests/test_bench_smoke.py): the smallest agency bench/synth.py splits into two
+# units, and a few person dossiers in the size measure; it keeps every stage of the script working, not a measure
+SMOKE_N, SMOKE_PERSONS = 14, 4
 
 
-def person_sample(out: Path) -> dict[str, list[Path]]:
+def person_sample(out: Path, at_most: int = 0) -> dict[str, list[Path]]:
     """A spread of persons (every k-th in the manifest) and their filled forms in bundle order
     (a form asked for in two copies twice): the same pages as their own dossier's forms."""
     persons = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["ca_nhan"]
-    picked = persons[::max(1, len(persons) // PERSON_SAMPLE)][:PERSON_SAMPLE]
+    at_most = at_most or PERSON_SAMPLE
+    picked = persons[::max(1, len(persons) // at_most)][:at_most]
     sample = {}
     for p in picked:
         folder = out / p["pdf"].removesuffix(".pdf")
@@ -814,7 +818,7 @@ def table(res: dict) -> str:
         "dropped, the drawn page numbers and the bookmarks removed), written again by pypdf: the same pages "
         "as LibreOffice's PDF, so this ratio shows what the fonts and the assembly cost, apart from what the "
         "bundles add.",
-        f"³ Every k-th person of the manifest ({PERSON_SAMPLE} at most): their dossier `ca_nhan/…/<mã số>.pdf` "
+        f"³ Every k-th person of the manifest ({res['params'].get('person_sample', PERSON_SAMPLE)} at most): their dossier `ca_nhan/…/<mã số>.pdf` "
         "(cover, forms, page numbers, bookmarks) against LibreOffice's one PDF of a .docx joining the same "
         "filled forms, converted in the same soffice runs as the unit references.",
     ]
@@ -862,7 +866,8 @@ def run(args: argparse.Namespace) -> dict:
         "timestamp": dt.datetime.now().isoformat(timespec="seconds"),
         "params": {"n": n, "seed": seed, "naive_sample": args.naive_sample, "check_n": args.check_n,
                    "large_n": args.large_n if args.large else None, "smoke": args.smoke,
-                   "rss_n": args.large_n if args.large else n},
+                   "rss_n": args.large_n if args.large else n,
+                   "person_sample": SMOKE_PERSONS if args.smoke else PERSON_SAMPLE},
         "machine": machine_info(soffice), "measurements": {}, "work": str(work),
     }
     m = res["measurements"]
@@ -883,7 +888,7 @@ def run(args: argparse.Namespace) -> dict:
         docs = build_documents(out)
         m["naive"] = measure_naive(wb, docs, args.naive_sample, soffice, work)
         m["ceiling"] = measure_ceiling(docs, soffice, work)
-        m["size"] = measure_size(out, soffice, work)
+        m["size"] = measure_size(out, soffice, work, res["params"]["person_sample"])
         target = synth.edit_target(n, seed)
         wb_edit = work / f"agency-{n}-edited.xlsx"
         synth.generate(n, wb_edit, seed=seed, edit=target)
@@ -937,7 +942,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=300, help="people in the benchmark agency (default 300)")
     ap.add_argument("--large", action="store_true", help="also build a 1,000-person agency (RSS target)")
     ap.add_argument("--large-n", type=int, default=1000, help=argparse.SUPPRESS)
-    ap.add_argument("--smoke", action="store_true", help="N = 20, naive sample 3, check of 1,000 people: keeps the script working")
+    ap.add_argument("--smoke", action="store_true",
+                    help=f"N = {SMOKE_N} (two units), naive sample 3, {SMOKE_PERSONS} person dossiers in the size "
+                         "measure, check of 1,000 people: keeps the script working")
     ap.add_argument("--naive-sample", type=int, default=30, help="forms converted the naive way (default 30)")
     ap.add_argument("--check-n", type=int, default=10_000, help="people in the check + rate workbook (default 10,000)")
     ap.add_argument("--seed", type=int, default=2024)
@@ -947,7 +954,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="where the JSON goes (default bench/results)")
     args = ap.parse_args(argv)
     if args.smoke:
-        args.n, args.naive_sample, args.check_n, args.large = 20, min(args.naive_sample, 3), 1000, False
+        args.n, args.naive_sample, args.check_n, args.large = SMOKE_N, min(args.naive_sample, 3), 1000, False
     try:
         res = run(args)
     except BenchError as exc:

@@ -1,4 +1,4 @@
-"""The benchmark script keeps working: `python -m bench.run --smoke` (N = 20) runs end to end with
+"""The benchmark script keeps working: `python -m bench.run --smoke` (N = 14, two units) runs end to end with
 the real LibreOffice and writes a JSON with every ratio. Only the keys are checked, never the values:
 speed is measured by the full benchmark on a quiet machine, not in CI."""
 
@@ -36,6 +36,7 @@ def test_smoke_run_writes_every_ratio(tmp_path):
     for key in ("full_build", "naive", "ceiling", "size", "incremental", "nochange", "check_rate", "server"):
         assert key in res["measurements"], key
     assert res["measurements"]["naive"]["sample"] == 3
+    assert res["measurements"]["workbook"]["units"] == 2  # the size measure joins each unit's forms: more than one
     server = res["measurements"]["server"]["incremental"]
     assert server["soffice_started"] == 0 and server["lane_requests"] >= 1  # the rebuild used the warm lanes
     assert "| ratio |" in proc.stdout

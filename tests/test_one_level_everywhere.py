@@ -23,6 +23,7 @@ cells' order and underlines); the package spreadsheet's list of people."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import shutil
@@ -133,9 +134,17 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=64)
+def _pdf_pages(pdf: Path) -> tuple[str, ...]:
+    """The text of each page of `pdf` (`pdftotext` run once per file: it ends every page with a form feed)."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return tuple(text.split("\f"))
+
+
 def _pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
-    args = ["pdftotext"] + (["-f", str(first), "-l", str(last)] if first else []) + [str(pdf), "-"]
-    return _flat(subprocess.run(args, capture_output=True, text=True, check=True).stdout)
+    """The text of `pdf`, or of its pages first..last (1-based), whitespace folded."""
+    pages = _pdf_pages(pdf)
+    return _flat(" ".join(pages[first - 1:last] if first else pages))
 
 
 def _outline(pdf: Path) -> list[tuple[int, int, int, str]]:

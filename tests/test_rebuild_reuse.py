@@ -34,6 +34,7 @@ from pipeline.pdf.convert import FONTS
 pytestmark = pytest.mark.libreoffice
 
 PERSON, UNIT = "VP-019", "TH"
+STRENGTHS = "Chủ động, sáng tạo (sửa lần 7)."  # PERSON's new strengths: his and his unit's bundles change
 
 
 def sha(path: Path) -> str:
@@ -51,10 +52,25 @@ def rebuilt(built, sample, cache_dir, tmp_path) -> tuple[Path, Path, Path]:
     out, cache = tmp_path / "output", tmp_path / "cache"
     shutil.copytree(built[0], out)
     shutil.copytree(cache_dir / "e2e", cache)
-    changed = with_strengths(sample, tmp_path / "sua.xlsx", PERSON, "Chủ động, sáng tạo (sửa lần 7).")
+    changed = with_strengths(sample, tmp_path / "sua.xlsx", PERSON, STRENGTHS)
     s = api.build(changed, out, api.BuildOptions(cache_dir=cache))
     assert s.bundles_built == 2 and s.converted > 0
     return out, changed, cache
+
+
+@pytest.fixture(scope="module")
+def from_nothing(sample, cache_dir, tmp_path_factory) -> Path:
+    """The output of a build from an empty cache of the sample with PERSON's STRENGTHS: what a rebuild is
+    compared with, built once for the module's tests. The page codes it encodes are kept out of this
+    process's memory (pagecode._MEMO), so a rebuild after it takes its codes from the runs saved in its
+    cache, as it would in a process of its own."""
+    folder = tmp_path_factory.mktemp("from-nothing")
+    changed = with_strengths(sample, folder / "sua.xlsx", PERSON, STRENGTHS)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOSO_CACHE", str(cache_dir))
+        mp.setattr(pagecode, "_MEMO", {})
+        api.build(changed, folder / "fresh", api.BuildOptions(cache_dir=folder / "empty-cache"))
+    return folder / "fresh"
 
 
 def drawn(pdf: Path) -> list[tuple[str, list[bytes]]]:
@@ -69,14 +85,13 @@ def drawn(pdf: Path) -> list[tuple[str, list[bytes]]]:
     return pages
 
 
-def test_a_rebuild_draws_what_a_build_from_nothing_draws(rebuilt, tmp_path):
+def test_a_rebuild_draws_what_a_build_from_nothing_draws(rebuilt, from_nothing):
     """The bundles a rebuild assembles (the person's and the unit's) draw page for page what a
     build from an empty cache draws — the page codes taken from the saved runs included; every
     other file is the same bytes. (The bundles' bytes may differ: a form converted joined with
     others in a full build lists their fonts in its pages' resources.)"""
-    out, changed, _cache = rebuilt
-    fresh = tmp_path / "fresh"
-    api.build(changed, fresh, api.BuildOptions(cache_dir=tmp_path / "empty-cache"))
+    out, _changed, _cache = rebuilt
+    fresh = from_nothing
     for rel in (f"ca_nhan/{UNIT}/{PERSON}.pdf", f"don_vi/{UNIT}.pdf"):
         mine, theirs = drawn(out / rel), drawn(fresh / rel)
         assert len(mine) == len(theirs) > 2, rel
@@ -115,7 +130,8 @@ def _outside_the_code(data: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("garble", [lambda _d: b"{not json", _outside_the_code], ids=["not-json", "runs-outside"])
-def test_unreadable_saved_page_codes_only_cost_time(garble, built, sample, cache_dir, tmp_path, monkeypatch):
+def test_unreadable_saved_page_codes_only_cost_time(garble, built, sample, cache_dir, tmp_path, monkeypatch,
+                                                    from_nothing):
     monkeypatch.setattr(pagecode, "_MEMO", {})  # nothing known in this process: the saved codes are read
     out, cache = tmp_path / "output", tmp_path / "cache"
     shutil.copytree(built[0], out)
@@ -125,11 +141,9 @@ def test_unreadable_saved_page_codes_only_cost_time(garble, built, sample, cache
     for f in saved:  # garbage, with a sidecar that matches it: read, found unreadable, encoded again
         f.write_bytes(garble(f.read_bytes()))
         Path(f"{f}.sha256").write_text(sha(f))
-    changed = with_strengths(sample, tmp_path / "sua.xlsx", PERSON, "Chủ động, sáng tạo (sửa lần 8).")
+    changed = with_strengths(sample, tmp_path / "sua.xlsx", PERSON, STRENGTHS)
     api.build(changed, out, api.BuildOptions(cache_dir=cache))
-    fresh = tmp_path / "fresh"
-    api.build(changed, fresh, api.BuildOptions(cache_dir=tmp_path / "empty-cache"))
-    assert drawn(out / "don_vi" / f"{UNIT}.pdf") == drawn(fresh / "don_vi" / f"{UNIT}.pdf")
+    assert drawn(out / "don_vi" / f"{UNIT}.pdf") == drawn(from_nothing / "don_vi" / f"{UNIT}.pdf")
 
 
 def test_unchanged_docx_are_linked_but_never_one_edited_with_its_size_and_time_kept(built, sample, cache_dir,
