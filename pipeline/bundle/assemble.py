@@ -19,6 +19,7 @@ from pypdf.generic import (
     DictionaryObject,
     IndirectObject,
     NameObject,
+    NullObject,
 )
 
 from pipeline.bundle import cover
@@ -183,6 +184,7 @@ class _Builder:
         if cut_fonts:
             subset_fonts(self.writer)
         _inline_outline_destinations(self.writer)
+        number_in_order(self.writer)
         buf = io.BytesIO()
         self.writer.write(buf)
         return buf.getvalue()
@@ -287,6 +289,67 @@ def merge_identical_fonts(writer: PdfWriter) -> None:
         for ref in related:
             if isinstance(ref, IndirectObject) and ref.idnum not in kept:
                 writer._objects[ref.idnum - 1] = None
+
+
+def number_in_order(writer: PdfWriter) -> None:
+    """Number the writer's objects in the order they are first reached from the catalogue, then
+    from the document information (breadth first; a dictionary in its keys' order, an array in its
+    items'), and drop what nothing reaches. The bytes written then depend on the document only,
+    never on the order its objects were made in: which PDF the covers' faces were cloned from (a
+    forked worker's Pages holds every unit's PDFs, a spawned worker's its unit's only), which copy
+    of a font `merge_identical_fonts` kept and where the dropped copies' numbers were, what the
+    process built before. A reference to a dropped object, read as null before (a free object),
+    is written as null."""
+    writer._resolve_links()  # links are patched with the old numbers (pypdf does it when writing)
+    writer._unresolved_links = []
+    old = writer._objects
+    numbers: dict[int, int] = {}  # old number -> new
+    order: list[Any] = []  # the objects, in their new order
+    done: set[int] = set()  # containers whose references are renumbered (a shared one only once)
+
+    def number(ref: IndirectObject) -> Any:
+        if ref.pdf is not writer:
+            return ref
+        n = numbers.get(ref.idnum)
+        if n is None:
+            obj = old[ref.idnum - 1] if 0 < ref.idnum <= len(old) else None
+            if obj is None:
+                return NullObject()
+            n = numbers[ref.idnum] = len(order) + 1
+            order.append(obj)
+        return IndirectObject(n, 0, writer)
+
+    root, info = writer._root_object, writer._info_obj
+    for top in (root, info):
+        if top is not None and top.indirect_reference is not None:
+            number(top.indirect_reference)
+    at = 0
+    while at < len(order):
+        stack = [order[at]]
+        at += 1
+        while stack:
+            c = stack.pop()
+            if id(c) in done:
+                continue
+            done.add(id(c))
+            if isinstance(c, dict):
+                for k, v in c.items():
+                    if isinstance(v, IndirectObject):
+                        dict.__setitem__(c, k, number(v))  # the same key: the dictionary keeps its order
+                    elif isinstance(v, (dict, list)):
+                        stack.append(v)
+            elif isinstance(c, list):
+                for i, v in enumerate(c):
+                    if isinstance(v, IndirectObject):
+                        c[i] = number(v)
+                    elif isinstance(v, (dict, list)):
+                        stack.append(v)
+    for n, obj in enumerate(order, 1):
+        obj.indirect_reference = IndirectObject(n, 0, writer)
+    writer._objects = order
+    writer._pages = root.raw_get("/Pages")
+    writer._id_translated = {}  # numbers of the old order: nothing is cloned into a finished writer
+    writer._idnum_hash = {}
 
 
 def _inline_outline_destinations(writer: PdfWriter) -> None:
