@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -85,6 +86,7 @@ def test_2024_sample_built_with_spawn_equals_the_fork_build(tmp_path, monkeypatc
     def no_fork(fn, items, workers, weight=None):
         raise AssertionError(f"fork_map called for {fn.__name__}")
 
+    fork_map = parallel.fork_map
     monkeypatch.setattr(parallel, "_spawn_map", spy)
     monkeypatch.setattr(parallel, "fork_map", no_fork)
     summary = api.build(SAMPLE_2024, spawn_out, api.BuildOptions(cache_dir=tmp_path / "cache-spawn", jobs=2))
@@ -103,3 +105,21 @@ def test_2024_sample_built_with_spawn_equals_the_fork_build(tmp_path, monkeypatc
     with pytest.raises(SystemExit) as exc:
         main(["verify", str(spawn_out)])
     assert exc.value.code == 0
+
+    # from one cache that already holds the forms' PDFs (not the bundles), the same bytes again: a
+    # forked worker's Pages holds every unit's PDFs, a spawned one's its unit's only, so the covers'
+    # faces come from another PDF (assemble.number_in_order; 5 dossiers of this sample differed)
+    def prefilled(name: str) -> Path:
+        cache = tmp_path / name
+        shutil.copytree(tmp_path / "cache-fork", cache, copy_function=os.link)  # linked: entries are replaced, not rewritten
+        for entry in cache.rglob("*.bundle.*"):
+            entry.unlink()
+        return cache
+
+    monkeypatch.setattr(parallel, "fork_map", fork_map)
+    monkeypatch.delenv(parallel.ENV)
+    again = api.build(SAMPLE_2024, tmp_path / "fork-cached", api.BuildOptions(cache_dir=prefilled("c1"), jobs=2))
+    monkeypatch.setenv(parallel.ENV, "spawn")
+    cached = api.build(SAMPLE_2024, tmp_path / "spawn-cached", api.BuildOptions(cache_dir=prefilled("c2"), jobs=2))
+    assert again.converted == cached.converted == 0 and again.bundles_built == cached.bundles_built > 40
+    assert files(tmp_path / "spawn-cached") == files(tmp_path / "fork-cached")
