@@ -94,6 +94,9 @@ def test_a_dossier_is_the_same_bytes_whatever_the_process_held_or_built_before()
     assert len(reader.pages) == 5
     assert "Nguyễn Văn An" in reader.pages[2].extract_text()
     assert [o.title for o in reader.outline] == ["Bìa hồ sơ", "Bản tự kiểm điểm", "Phiếu đánh giá"]
+    assert reader.metadata is not None and reader.metadata["/HosoNguoi"] == "VP-014"  # the trailer's /Info
+    assert reader.metadata.title == "Hồ sơ đánh giá, xếp loại — Nguyễn Văn An"
+    assert PdfReader(io.BytesIO(alone[1])).metadata["/HosoDonVi"] == "TH"
     assert hashlib.sha256(alone[0]).hexdigest() == hashlib.sha256(after[0]).hexdigest()
     assert hashlib.sha256(alone[1]).hexdigest() == hashlib.sha256(after[1]).hexdigest()
 

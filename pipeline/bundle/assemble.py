@@ -20,6 +20,7 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     NullObject,
+    StreamObject,
 )
 
 from pipeline.bundle import cover
@@ -294,14 +295,26 @@ def merge_identical_fonts(writer: PdfWriter) -> None:
 def number_in_order(writer: PdfWriter) -> None:
     """Number the writer's objects in the order they are first reached from the catalogue, then
     from the document information (breadth first; a dictionary in its keys' order, an array in its
-    items'), and drop what nothing reaches. The bytes written then depend on the document only,
-    never on the order its objects were made in: which PDF the covers' faces were cloned from (a
-    forked worker's Pages holds every unit's PDFs, a spawned worker's its unit's only), which copy
-    of a font `merge_identical_fonts` kept and where the dropped copies' numbers were, what the
-    process built before. A reference to a dropped object, read as null before (a free object),
-    is written as null."""
+    items'), one copy of identical objects kept (`_identical`), and drop what nothing reaches. The
+    bytes written then depend on the document only, never on the order its objects were made in
+    nor on how its PDFs shared them: which PDF the covers' faces were cloned from (a forked
+    worker's Pages holds every unit's PDFs, a spawned worker's its unit's only), which copy of a
+    font `merge_identical_fonts` kept and where the dropped copies' numbers were, whether a form's
+    pages came from the joined PDF it was converted in (one resource dictionary for all its forms)
+    or from its own PDF taken from the cache, what the process built before. A reference to a
+    dropped object, read as null before (a free object), is written as null."""
     writer._resolve_links()  # links are patched with the old numbers (pypdf does it when writing)
     writer._unresolved_links = []
+    _renumber(writer, {})
+    same = _identical(writer._objects)
+    if same:
+        _renumber(writer, same)
+    writer._id_translated = {}  # numbers of the old order: nothing is cloned into a finished writer
+    writer._idnum_hash = {}
+
+
+def _renumber(writer: PdfWriter, same: dict[int, int]) -> None:
+    """`number_in_order`'s numbering; a reference to an object of `same` points at its copy kept."""
     old = writer._objects
     numbers: dict[int, int] = {}  # old number -> new
     order: list[Any] = []  # the objects, in their new order
@@ -310,16 +323,17 @@ def number_in_order(writer: PdfWriter) -> None:
     def number(ref: IndirectObject) -> Any:
         if ref.pdf is not writer:
             return ref
-        n = numbers.get(ref.idnum)
+        idnum = same.get(ref.idnum, ref.idnum)
+        n = numbers.get(idnum)
         if n is None:
-            obj = old[ref.idnum - 1] if 0 < ref.idnum <= len(old) else None
+            obj = old[idnum - 1] if 0 < idnum <= len(old) else None
             if obj is None:
                 return NullObject()
-            n = numbers[ref.idnum] = len(order) + 1
+            n = numbers[idnum] = len(order) + 1
             order.append(obj)
         return IndirectObject(n, 0, writer)
 
-    root, info = writer._root_object, writer._info_obj
+    root, info = writer._root_object, writer._info  # the dictionaries (`_info_obj` is a reference)
     for top in (root, info):
         if top is not None and top.indirect_reference is not None:
             number(top.indirect_reference)
@@ -348,8 +362,76 @@ def number_in_order(writer: PdfWriter) -> None:
         obj.indirect_reference = IndirectObject(n, 0, writer)
     writer._objects = order
     writer._pages = root.raw_get("/Pages")
-    writer._id_translated = {}  # numbers of the old order: nothing is cloned into a finished writer
-    writer._idnum_hash = {}
+    if info is not None:
+        writer._info_obj = info.indirect_reference  # the trailer's /Info
+
+
+_PLACES = frozenset({"/Parent", "/P", "/First", "/Next", "/Prev"})  # what points back into the document's tree
+_PLACE_TYPES = frozenset({"/Catalog", "/Pages", "/Page", "/Outlines"})
+
+
+def _identical(objects: list[Any]) -> dict[int, int]:
+    """Object number -> the first of the objects identical to it (the same values, a stream's data,
+    and what they refer to identical in turn), for every object but the first of each kind: a
+    resource dictionary, a font, a content stream the forms' PDFs each held a copy of. Pages,
+    bookmarks and what else is a place in the document (or on a cycle of references) are never merged."""
+    keys: dict[int, bytes | None] = {}
+    active: set[int] = set()
+
+    def key(n: int) -> bytes | None:
+        if n in keys:
+            return keys[n]
+        if n in active:  # a cycle: n and everything on the way back to it stay apart
+            return None
+        obj = objects[n - 1]
+        if isinstance(obj, dict) and (_PLACES & obj.keys() or obj.get("/Type") in _PLACE_TYPES):
+            keys[n] = None  # a page, a bookmark, the page tree, the catalogue: never merged, never walked
+            return None
+        active.add(n)
+        parts: list[bytes] = []
+        ok = encode(obj, parts)
+        if ok and isinstance(obj, StreamObject):
+            data = obj._data
+            parts.append(hashlib.sha256(data if isinstance(data, bytes) else str(data).encode()).digest())
+        active.discard(n)
+        keys[n] = k = hashlib.sha256(b"".join(parts)).digest() if ok else None
+        return k
+
+    def encode(v: Any, parts: list[bytes]) -> bool:
+        if isinstance(v, IndirectObject):
+            k = key(v.idnum) if 0 < v.idnum <= len(objects) and objects[v.idnum - 1] is not None else None
+            if k is None:
+                return False
+            parts += [b"R", k]
+        elif isinstance(v, dict):
+            parts.append(b"<<")
+            for name, item in v.items():
+                parts.append(str(name).encode())
+                if not encode(item, parts):
+                    return False
+            parts.append(b">>")
+        elif isinstance(v, list):
+            parts.append(b"[")
+            for item in v:
+                if not encode(item, parts):
+                    return False
+            parts.append(b"]")
+        else:
+            parts.append(f"{type(v).__name__}:{v!r};".encode())
+        return True
+
+    first: dict[bytes, int] = {}
+    same: dict[int, int] = {}
+    for n in range(1, len(objects) + 1):
+        try:
+            k = key(n)
+        except RecursionError:  # references nested deeper than Python's stack: leave them all apart
+            return {}
+        if k is not None:
+            kept = first.setdefault(k, n)
+            if kept != n:
+                same[n] = kept
+    return same
 
 
 def _inline_outline_destinations(writer: PdfWriter) -> None:
