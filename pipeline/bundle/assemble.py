@@ -305,10 +305,7 @@ def number_in_order(writer: PdfWriter) -> None:
     dropped object, read as null before (a free object), is written as null."""
     writer._resolve_links()  # links are patched with the old numbers (pypdf does it when writing)
     writer._unresolved_links = []
-    _renumber(writer, {})
-    same = _identical(writer._objects)
-    if same:
-        _renumber(writer, same)
+    _renumber(writer, _identical(writer._objects))
     writer._id_translated = {}  # numbers of the old order: nothing is cloned into a finished writer
     writer._idnum_hash = {}
 
@@ -384,6 +381,8 @@ def _identical(objects: list[Any]) -> dict[int, int]:
         if n in active:  # a cycle: n and everything on the way back to it stay apart
             return None
         obj = objects[n - 1]
+        if obj is None:  # dropped (merge_identical_fonts)
+            return None
         if isinstance(obj, dict) and (_PLACES & obj.keys() or obj.get("/Type") in _PLACE_TYPES):
             keys[n] = None  # a page, a bookmark, the page tree, the catalogue: never merged, never walked
             return None
