@@ -202,3 +202,48 @@ def test_split_gives_up_on_a_destination_that_is_on_no_page():
     w.write(buf)
     assert join.split(buf.getvalue(), [first]) is not None  # the good destination alone splits
     assert join.split(buf.getvalue(), [first, second]) is None
+
+
+def _small_form(template: Path, dest: Path, runs: str) -> Path:
+    """`template` with its body replaced by one paragraph of `runs` (its page set-up kept)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(template) as zf:
+        doc = zf.read("word/document.xml").decode("utf-8")
+    sect = re.findall(r"<w:sectPr\b.*?</w:sectPr>", doc, re.S)[-1]
+    body = f'<w:body><w:p>{runs}</w:p>{sect}</w:body>'
+    doc = re.sub(r"<w:body>.*</w:body>", lambda _m: body, doc, flags=re.S)
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, doc.encode("utf-8") if info.filename == "word/document.xml" else src.read(info))
+    return dest
+
+
+def test_a_form_split_from_a_joined_conversion_is_the_same_pdf_as_converted_alone(tmp_path):
+    """A form joined with another that prints in a face the primer has not (bold italic): its pages
+    list only the fonts they draw with, as when the form is converted alone — the two pieces are the
+    same bytes (pipeline/pdf/prune.py; before, the joined piece's pages listed the bold italic too,
+    and a one-person rebuild's bundles differed from a build from nothing)."""
+    template = Registry().get("mau_02").template
+    run = '<w:r><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/>{}</w:rPr><w:t>{}</w:t></w:r>'
+    other = _small_form(template, tmp_path / "khac.docx", run.format("<w:b/><w:i/>", "Ghi chú riêng"))
+    form = _small_form(template, tmp_path / "mau.docx", run.format("", "Bản tự kiểm điểm"))
+    names = join.join([other, form], tmp_path / "gop.docx")
+    join.normalise(form, tmp_path / "mot.docx")
+    out = tmp_path / "out"
+    out.mkdir()
+    libreoffice.run_convert(libreoffice.find_soffice(), tmp_path / "profile", [tmp_path / "gop.docx",
+                            tmp_path / "mot.docx"], out, timeout=300, filter_options=join.EXPORT_FILTER)
+    meta = {"/HosoVanBan": "mau_02"}
+    joined = join.split((out / "gop.pdf").read_bytes(), names, [{"/HosoVanBan": "khac"}, meta])
+    alone = join.split((out / "mot.pdf").read_bytes(), [join.SINGLE_NAME], [meta])
+    assert joined is not None and alone is not None
+
+    def fonts(data: bytes) -> list[list[str]]:
+        return [sorted(str(f.get_object()["/BaseFont"]).split("+")[-1] for f in p["/Resources"]["/Font"].values())
+                for p in PdfReader(io.BytesIO(data)).pages]
+
+    assert any("LiberationSerif-BoldItalic" in page for page in fonts(joined[0][0]))  # the joined document had it
+    assert fonts(joined[1][0]) == fonts(alone[0][0]) and "LiberationSerif-BoldItalic" not in fonts(alone[0][0])[0]
+    assert joined[1][0] == alone[0][0]

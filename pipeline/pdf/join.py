@@ -35,6 +35,9 @@ from xml.sax.saxutils import escape
 from lxml import etree
 from pypdf import PdfReader, PdfWriter
 
+from pipeline.pdf.objects import number_in_order
+from pipeline.pdf.prune import prune_resources
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 BOOKMARK_PREFIX = "hosodoc"  # no underscore: PDF names would escape it as #5F
@@ -288,7 +291,10 @@ def split(pdf: bytes, names: list[str], metadata: list[dict[str, str]] | None = 
         writer = PdfWriter()
         for n in range(start, end):
             writer.add_page(reader.pages[n])
-        writer.compress_identical_objects()
+        # the piece's pages list only the fonts they draw with, and its objects are numbered in the
+        # order they are reached: the same bytes whether the form was converted alone or joined
+        prune_resources(writer)
+        number_in_order(writer)
         if metadata is not None:
             writer.add_metadata(metadata[i])
         buf = io.BytesIO()
