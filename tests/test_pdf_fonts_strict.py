@@ -46,7 +46,10 @@ def fonts_of(data: bytes, tmp: Path) -> set[str]:
 
 
 def body_in_dejavu(src: Path, dest: Path) -> None:
-    """`src` with its text in DejaVu Sans and its headers (page numbers) in Times New Roman."""
+    """`src` with its text in DejaVu Sans but its first runs (the heading) and its headers in Times
+    New Roman: the PDF lists the body face, as the polluted forms seen did (their page numbers in it;
+    a form's page lists only the fonts it draws with, pipeline/pdf/prune.py, and its headers are
+    drawn on the PDF, so here the heading keeps the body face on the page)."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item)
@@ -54,6 +57,8 @@ def body_in_dejavu(src: Path, dest: Path) -> None:
                 data = data.replace(b"Times New Roman", b"DejaVu Sans")
             elif re.fullmatch(r"word/header\d*\.xml", item.filename):
                 data = data.replace(b"<w:rPr>", b"<w:rPr>" + TNR.encode())
+            elif item.filename == "word/document.xml":
+                data = data.replace(b"<w:rPr>", b"<w:rPr>" + TNR.encode(), 4)
             zout.writestr(item, data)
 
 
@@ -130,7 +135,8 @@ def story(tmp_path_factory, sample):
 
 def test_a_healthy_form_passes_though_it_holds_a_dejavu_subset(story):
     healthy = story["healthy"]
-    assert {"LiberationSerif", "DejaVuSans"} <= fonts_of(healthy, story["root"])  # ☐ ☒ in DejaVu Sans
+    # a DejaVu Sans subset (☐ ☒) is listed only on a page that prints a box (pipeline/pdf/prune.py)
+    assert "LiberationSerif" in fonts_of(healthy, story["root"])
     assert validate.font_problem(healthy) is None
     bundle = (story["root"] / "a" / "ca_nhan" / "LD" / "VP-002.pdf").read_bytes()
     assert validate.font_problem(bundle) is None
@@ -138,7 +144,7 @@ def test_a_healthy_form_passes_though_it_holds_a_dejavu_subset(story):
 
 def test_a_form_whose_text_fell_back_to_dejavu_is_refused_naming_the_face(story):
     polluted = story["polluted"]
-    assert "LiberationSerif" in fonts_of(polluted, story["root"])  # the page numbers: the older check passed it
+    assert "LiberationSerif" in fonts_of(polluted, story["root"])  # the heading: the older check passed it
     why = validate.font_problem(polluted)
     assert why is not None
     m = re.fullmatch(r"chữ của văn bản bị đặt bằng phông «DejaVu Sans» \((\d+) chữ, ví dụ: ((?:\w, ){6})…\) "
