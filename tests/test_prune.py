@@ -21,7 +21,7 @@ from pipeline.pdf.prune import names_in, prune_resources
 def _stream(data: bytes, **entries: object) -> DecodedStreamObject:
     s = DecodedStreamObject()
     s.set_data(data)
-    s.update({NameObject(k): v for k, v in entries.items()})  # type: ignore[misc]
+    s.update({NameObject(k): v for k, v in entries.items()})
     return s
 
 
