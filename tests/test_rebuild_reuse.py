@@ -86,16 +86,17 @@ def drawn(pdf: Path) -> list[tuple[str, list[bytes]]]:
 
 
 def test_a_rebuild_draws_what_a_build_from_nothing_draws(rebuilt, from_nothing):
-    """The bundles a rebuild assembles (the person's and the unit's) draw page for page what a
-    build from an empty cache draws — the page codes taken from the saved runs included; every
-    other file is the same bytes. (The bundles' bytes may differ: a form converted joined with
-    others in a full build lists their fonts in its pages' resources.)"""
+    """The bundles a rebuild assembles (the person's and the unit's) are the very bytes a build from
+    an empty cache writes — the page codes taken from the saved runs included, the changed forms
+    converted alone where the full build converted them joined with others (each page lists only
+    the fonts it draws with: pipeline/pdf/prune.py); every other file is the same bytes."""
     out, _changed, _cache = rebuilt
     fresh = from_nothing
     for rel in (f"ca_nhan/{UNIT}/{PERSON}.pdf", f"don_vi/{UNIT}.pdf"):
         mine, theirs = drawn(out / rel), drawn(fresh / rel)
         assert len(mine) == len(theirs) > 2, rel
         assert mine == theirs, rel
+        assert sha(out / rel) == sha(fresh / rel), rel
     assert any("(sửa lần 7)" in text for text, _ in drawn(out / "don_vi" / f"{UNIT}.pdf"))
     mine, theirs = listed(out), listed(fresh)
     assert all(mine[r] == theirs[r] for r in theirs if r.endswith(".docx"))

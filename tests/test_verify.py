@@ -132,3 +132,30 @@ def test_zip_missing_an_entry_fails(copy, capsys):
 def test_folder_without_manifest_fails(tmp_path, capsys):
     code, err = run_verify(tmp_path, capsys)
     assert code == 9 and "manifest.json" in err
+
+
+@pytest.mark.parametrize(("rel", "entry", "words"), [
+    ("ca_nhan/TH/VP-019.pdf", "/HosoNguoi", "không ghi mã người (HosoNguoi)"),
+    ("don_vi/TH.pdf", "/HosoDonVi", "không ghi mã đơn vị (HosoDonVi)"),
+])
+def test_a_dossier_without_its_own_record_fails_naming_the_file(copy, capsys, rel, entry, words):
+    """A dossier rewritten without the entry that names its person (unit), manifest.json updated to
+    its new bytes: the manifest records what the PDF says of itself (`ban_ghi_pdf`), so the missing
+    entry is a problem (exit 9) naming the file — not a note about an older version."""
+    from pypdf import PdfReader, PdfWriter
+
+    path = copy / rel
+    assert PdfReader(path).metadata.get(entry)  # as built
+    writer = PdfWriter(clone_from=path)
+    info = writer._info
+    assert info is not None
+    del info[entry]
+    writer.write(path)
+    rehash(copy, rel)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    recorded = [d.get("ban_ghi_pdf") for d in manifest["ca_nhan"] + manifest["don_vi"] if d["pdf"] == rel]
+    assert recorded and recorded[0][entry.lstrip("/")] == rel.rsplit("/", 1)[-1].removesuffix(".pdf")
+    code, err = run_verify(copy, capsys)
+    assert code == ExitCode.verify_failed
+    assert rel in err and words in err, err
+    assert "phiên bản hoso cũ" not in err

@@ -76,6 +76,22 @@ class CoverInfo:
     codes: dict[str, Any] = field(default_factory=dict)  # document key -> its pages' code (pagecode.PageCode; none: no code)
 
 
+def person_record(ma_so: str) -> dict[str, str]:
+    """What a person's dossier says of itself in its document information: whose it is, what it is
+    (read back by `hoso verify` against the manifest's `ban_ghi_pdf`)."""
+    return {"/HosoNguoi": ma_so, "/HosoVanBan": "ho_so_ca_nhan"}
+
+
+def unit_record(ma_don_vi: str) -> dict[str, str]:
+    """What a unit's bundle says of itself (see person_record)."""
+    return {"/HosoDonVi": ma_don_vi, "/HosoVanBan": "ho_so_don_vi"}
+
+
+def manifest_record(record: dict[str, str]) -> dict[str, str]:
+    """A record as the manifest keeps it (`ban_ghi_pdf`): the entries' names without the PDF's slash."""
+    return {k.lstrip("/"): v for k, v in record.items()}
+
+
 class _Builder:
     """Appends PDFs to one writer, remembering where each starts, blank and cover pages, and
     what must be drawn on which page (drawn once, at the end). `faces`: the fonts of covers and
@@ -522,7 +538,7 @@ def person_bundle(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: 
     for s in sections:
         b.writer.add_outline_item(title=s.title, page_number=s.first_page - 1)
     data = b.finish(f"Hồ sơ đánh giá, xếp loại — {dossier.ho_ten}", cut_fonts=True,
-                    identity={"/HosoNguoi": dossier.ma_so, "/HosoVanBan": "ho_so_ca_nhan"})
+                    identity=person_record(dossier.ma_so))
     return BuiltBundle(data, b.count, tuple(sections))
 
 
@@ -625,5 +641,5 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
 
     add(outline)
     data = b.finish(f"Hồ sơ đánh giá, xếp loại — {unit.ten_don_vi}",
-                    identity={"/HosoDonVi": unit.ma_don_vi, "/HosoVanBan": "ho_so_don_vi"})
+                    identity=unit_record(unit.ma_don_vi))
     return BuiltBundle(data, b.count, tuple(sections))

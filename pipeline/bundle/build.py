@@ -20,10 +20,13 @@ from pipeline.bundle.assemble import (
     CoverInfo,
     Pages,
     Section,
+    manifest_record,
     person_bundle,
     person_cover,
+    person_record,
     render_covers,
     unit_bundle,
+    unit_record,
 )
 from pipeline.bundle.pagecode import PageCode, agency_token, version_token
 from pipeline.document import Build, Document
@@ -340,6 +343,7 @@ def _assemble_unit(sh: _Shared, unit: UnitDossier, pages_of: Pages, store: _Stor
                           **version.get(s.form, {})}
                          for s in b.sections],
             **({"bia": b.bia} if b.bia else {}),
+            "ban_ghi_pdf": manifest_record(person_record(dossier.ma_so)),
         })
     if ub is None:
         # every person's bundle was set by the loop above
@@ -354,6 +358,7 @@ def _assemble_unit(sh: _Shared, unit: UnitDossier, pages_of: Pages, store: _Stor
                  "so_trang": s.pages, **(version.get(s.form, {}) if not s.ma_so else {})}
                 for s in ub.sections],
         **({"bia": ub.bia} if ub.bia else {}),
+        "ban_ghi_pdf": manifest_record(unit_record(unit.ma_don_vi)),
     }
     return persons_out, unit_out, ub.pages, counts["built"], counts["reused"], written
 

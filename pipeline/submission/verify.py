@@ -219,7 +219,7 @@ def _check_people(outdir: Path, manifest: dict[str, Any], people: list[Any], fil
         elif not (outdir / pdf).is_file():
             rep.problems.append(f"{who}: mất hồ sơ cá nhân {pdf}.")
         elif (outdir / pdf).is_file():
-            _check_identity(outdir / pdf, "/HosoNguoi", ma, f"{who}: hồ sơ cá nhân {pdf}", rep)
+            _check_identity(outdir / pdf, "/HosoNguoi", ma, f"{who}: hồ sơ cá nhân {pdf}", rep, d.get(RECORD))
         if d.get("ma_don_vi") != unit:
             rep.problems.append(f"{who}: hồ sơ cá nhân {pdf} thuộc đơn vị {d.get('ma_don_vi')}, "
                                 f"kết quả xếp loại ghi đơn vị {unit}.")
@@ -236,26 +236,49 @@ def _check_people(outdir: Path, manifest: dict[str, Any], people: list[Any], fil
                 rep.problems.append(f"{who}: có trong hồ sơ đơn vị khác: {other.get('pdf')}.")
     for code, u in units.items():
         if isinstance(u.get("pdf"), str) and (outdir / u["pdf"]).is_file():
-            _check_identity(outdir / u["pdf"], "/HosoDonVi", code, f"Hồ sơ đơn vị {u['pdf']}", rep)
+            _check_identity(outdir / u["pdf"], "/HosoDonVi", code, f"Hồ sơ đơn vị {u['pdf']}", rep, u.get(RECORD))
     for ma in sorted(m for m in dossiers if m not in known):
         rep.problems.append(f"Hồ sơ cá nhân {dossiers[ma][0].get('pdf')} ({ma}) không có trong {RATINGS}.")
 
 
-def _check_identity(path: Path, field: str, expected: str, what: str, rep: VerifyReport) -> None:
+RECORD = "ban_ghi_pdf"  # manifest: what a dossier's PDF says of itself (assemble.person_record, unit_record)
+_RECORD_WORDS = {"/HosoNguoi": "mã người", "/HosoDonVi": "mã đơn vị", "/HosoVanBan": "loại hồ sơ"}
+
+
+def _check_identity(path: Path, field: str, expected: str, what: str, rep: VerifyReport,
+                    recorded: Any = None) -> None:
     """A bundle names its person (or unit) in its metadata: a dossier swapped for another, even with
-    manifest.json rewritten to match, names someone else."""
+    manifest.json rewritten to match, names someone else. `recorded`: what the manifest says the PDF
+    records of itself (`ban_ghi_pdf`, written since the dossiers carry it): then each entry must be
+    there with that value — a dossier without them is not the one hoso made. Without it (a manifest
+    of an older version), a dossier without the entries is a note."""
     from pipeline.pdf.validate import identity
 
     try:
-        found = identity(path.read_bytes()).get(field)
+        found = identity(path.read_bytes()).get
     except OSError:
         return
-    if found is None:
-        note = "Hồ sơ không ghi mã người/đơn vị trong siêu dữ liệu (tạo bởi phiên bản hoso cũ): không đối chiếu được."
-        if note not in rep.notes:
-            rep.notes.append(note)
-    elif found != expected:
-        rep.problems.append(f"{what} là hồ sơ của {found}, không phải của {expected} (theo siêu dữ liệu của tệp PDF).")
+    wanted = {field: expected}
+    if isinstance(recorded, dict):
+        wanted.update({"/" + str(k): str(v) for k, v in recorded.items()})
+        if str(recorded.get(field.lstrip("/"), expected)) != expected:
+            rep.problems.append(f"{what}: {MANIFEST} ghi {_RECORD_WORDS.get(field, field)} trong tệp PDF là "
+                                f"«{recorded.get(field.lstrip('/'))}», không phải «{expected}».")
+            wanted[field] = expected
+    for key, value in wanted.items():
+        got = found(key)
+        words = _RECORD_WORDS.get(key, key.lstrip("/"))
+        if got is None and isinstance(recorded, dict):
+            rep.problems.append(f"{what} không ghi {words} ({key.lstrip('/')}) trong siêu dữ liệu của tệp PDF, "
+                                f"{MANIFEST} ghi «{value}»: tệp không phải hồ sơ hoso đã tạo, hoặc đã bị sửa.")
+        elif got is None:
+            note = "Hồ sơ không ghi mã người/đơn vị trong siêu dữ liệu (tạo bởi phiên bản hoso cũ): không đối chiếu được."
+            if note not in rep.notes:
+                rep.notes.append(note)
+        elif got != value and key == field:
+            rep.problems.append(f"{what} là hồ sơ của {got}, không phải của {value} (theo siêu dữ liệu của tệp PDF).")
+        elif got != value:
+            rep.problems.append(f"{what} ghi {words} «{got}» trong siêu dữ liệu của tệp PDF, {MANIFEST} ghi «{value}».")
 
 
 def _sections_of(sections: list[Any], ma_so: str) -> int:
