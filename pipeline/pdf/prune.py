@@ -20,10 +20,19 @@ LibreOffice met the fonts in the whole document); the caller numbers the objects
 from __future__ import annotations
 
 import re
+import zlib
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
 
 PRUNED = ("/ExtGState", "/Font", "/XObject")  # the kinds of resource cut to what is named
 # a name token: "/" and its regular characters (PDF 32000-1 7.3.5; delimiters and white space end it)
@@ -43,6 +52,32 @@ def names_in(data: bytes) -> set[str]:
     return {_decoded(m) for m in set(_NAME.findall(data))}
 
 
+_MEMO: dict[bytes, frozenset[str]] = {}  # a stream's stored bytes -> its names
+_MEMO_SIZE = 4096
+
+
+def _stream_names(stream: StreamObject) -> frozenset[str]:
+    """The names of a content stream, read once per process for the same stored bytes: a person's
+    pages come again in their unit's bundle (their streams' stored bytes are the same object)."""
+    raw = getattr(stream, "_data", None)
+    if not isinstance(raw, bytes):
+        return frozenset(names_in(stream.get_data()))
+    hit = _MEMO.get(raw)
+    if hit is None:
+        data = None
+        if isinstance(stream, EncodedStreamObject) and stream.get("/Filter") == "/FlateDecode" \
+                and "/DecodeParms" not in stream:
+            try:  # what get_data gives, without keeping the decoded copy on the object
+                data = zlib.decompress(raw)
+            except zlib.error:
+                data = None
+        hit = frozenset(names_in(data if data is not None else stream.get_data()))
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[raw] = hit
+    return hit
+
+
 def _streams(contents: Any) -> list[StreamObject]:
     if contents is None:
         return []
@@ -54,16 +89,16 @@ def _streams(contents: Any) -> list[StreamObject]:
 class _Pruner:
     def __init__(self, writer: PdfWriter) -> None:
         self.writer = writer
-        self.done: dict[int, set[str]] = {}  # id of a form XObject -> the names it uses of the resources it draws with
-        self.data: dict[int, set[str]] = {}  # id of a content stream -> its names (a stream shared by pages: read once)
+        self.done: dict[int, frozenset[str]] = {}  # id of a form XObject -> the names it uses of the resources it draws with
+        self.data: dict[int, frozenset[str]] = {}  # id of a content stream -> its names (a stream shared by pages: read once)
 
-    def names(self, stream: StreamObject) -> set[str]:
+    def names(self, stream: StreamObject) -> frozenset[str]:
         hit = self.data.get(id(stream))
         if hit is None:
-            hit = self.data[id(stream)] = names_in(stream.get_data())
+            hit = self.data[id(stream)] = _stream_names(stream)
         return hit
 
-    def used(self, resources: DictionaryObject, names: set[str]) -> set[str]:
+    def used(self, resources: DictionaryObject, names: AbstractSet[str]) -> set[str]:
         """`names` and what the form XObjects they draw (without resources of their own) name, in turn."""
         names = set(names)
         ref = resources.get("/XObject")
@@ -82,22 +117,22 @@ class _Pruner:
                     todo.append(m)
         return names
 
-    def form(self, ref: Any) -> set[str]:
+    def form(self, ref: Any) -> frozenset[str]:
         """Prune a form XObject's own resources; the names it uses of the resources it is drawn with
         (none when it has its own)."""
         xo = ref.get_object()
         if not isinstance(xo, StreamObject) or xo.get("/Subtype") != "/Form":
-            return set()
+            return frozenset()
         if id(xo) in self.done:
             return self.done[id(xo)]
-        self.done[id(xo)] = set()  # a form drawing itself: stops here
+        self.done[id(xo)] = frozenset()  # a form drawing itself: stops here
         own = xo.get("/Resources")
         if own is None:
             names = self.done[id(xo)] = self.names(xo)
             return names
         own = own.get_object()
         xo[NameObject("/Resources")] = self.cut(own, self.used(own, self.names(xo)))
-        return set()
+        return frozenset()
 
     def cut(self, resources: DictionaryObject, names: set[str]) -> IndirectObject:
         """A new resource dictionary: `resources` with its PRUNED kinds holding only `names`."""
