@@ -133,7 +133,7 @@ def story(tmp_path_factory, sample):
             "first": first, "older": older, "now": now}
 
 
-def test_a_healthy_form_passes_though_it_holds_a_dejavu_subset(story):
+def test_a_healthy_form_and_its_dossier_pass(story):
     healthy = story["healthy"]
     # a DejaVu Sans subset (☐ ☒) is listed only on a page that prints a box (pipeline/pdf/prune.py)
     assert "LiberationSerif" in fonts_of(healthy, story["root"])
