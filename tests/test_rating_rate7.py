@@ -87,6 +87,24 @@ def test_a_subordinate_kht_for_discipline_is_not_tied_to_a_period_and_d_at_100_i
     assert r.of("S").muc_de_xuat == "KHT"
     (w,) = [w for w in r.of("L").canh_bao if "d)" in w]
     assert w.startswith("Đơn vị có người xếp loại Không hoàn thành nhiệm vụ (Người S (S))")
+    # the data's own anchor for the period (the khiển trách in force 1 June 2026: June), said, not imposed
+    assert "(kỷ luật có hiệu lực ngày 01/06/2026, thuộc kỳ 2026-06)." in w
+
+
+def test_a_quarterly_leader_is_told_the_quarter_of_a_subordinate_s_discipline():
+    # the same rule for a leader scored by quarter: a khiển trách in force 20 August 2026 falls in quarter III
+    b = Book(year=2026)
+    b.person("L", leader=True, unit="P1", group="LD", kind="vien_chuc")
+    for q in range(1, 5):
+        b.period("L", f"Q{q}", 25, 90, 90, 90, d=100, dd=90, e=90)
+    b.person("S", unit="P1", kind="vien_chuc")
+    for q in range(1, 5):
+        b.period("S", f"Q{q}", *_general(80))
+    b.discipline("S", "hanh_chinh", D(2026, 8, 20))
+    r = b.rate()
+    assert r.of("S").muc_de_xuat == "KHT"
+    (w,) = [w for w in r.of("L").canh_bao if "d)" in w]
+    assert "(kỷ luật có hiệu lực ngày 20/08/2026, thuộc kỳ 2026-Q3)." in w
 
 
 def test_d_at_50_in_the_month_of_a_subordinate_s_discipline_is_not_met_with_the_other_months():
@@ -568,3 +586,17 @@ def test_the_agency_heads_level_against_the_units_under_him(year, head_level, un
     assert bool(w) is warned, w
     if warned:
         assert "Điều 8, Điều 9, Điều 10 Nghị định 90/2020/NĐ-CP" in w[0]
+
+
+def test_two_subordinates_disciplined_are_each_told_with_the_month_of_their_discipline():
+    # two khiển trách in force on 10 February and 3 November 2026: each one's month, each named
+    b = Book(year=2026)
+    b.person("L", leader=True, unit="P1", group="LD")
+    b.months("L", 25, 90, 90, 90, d=100, dd=90, e=90)
+    for code, day in (("S", D(2026, 2, 10)), ("T", D(2026, 11, 3))):
+        b.person(code, unit="P1")
+        b.months(code, *_general(80))
+        b.discipline(code, "hanh_chinh", day)
+    (w,) = [w for w in b.rate().of("L").canh_bao if "d)" in w]
+    assert ("(Người S (S): kỷ luật có hiệu lực ngày 10/02/2026, thuộc kỳ 2026-02; Người T (T): kỷ luật có hiệu lực "
+            "ngày 03/11/2026, thuộc kỳ 2026-11)." in w)

@@ -436,9 +436,10 @@ def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign,
         full = [ky for ky, d in periods_d if d >= 100]
         if year_kht and full and not tied:
             who = ", ".join(f"{o.ho_ten} ({o.ma_so})" for o in year_kht)
+            dated = _discipline_periods(year_kht, campaign, quarterly=all("Q" in ky.upper() for ky, _d in periods_d))
             parts.append(f"{where} có người xếp loại Không hoàn thành nhiệm vụ ({who}) nhưng tỷ lệ d) kết quả đơn vị phụ "
                          f"trách là 100% ở các kỳ {kys_words(full)}; d) là 50% ở kỳ có người thuộc quyền không hoàn thành "
-                         "nhiệm vụ.")
+                         "nhiệm vụ" + (f" ({dated})" if dated else "") + ".")
         if too_low:
             parts.append(f"Tỷ lệ d) kết quả đơn vị phụ trách dưới 100% ở các kỳ {kys_words(too_low)} trong khi mọi người "
                          f"thuộc quyền có kết quả kỳ đó đạt từ {num(ht_minimum)} điểm (Hoàn thành nhiệm vụ trở lên); d) là "
@@ -446,6 +447,25 @@ def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign,
         if parts:
             out[pr.ma_so] = " ".join(parts) + " Kiểm tra lại các kỳ này ở sheet KetQuaKy."
     return out
+
+
+def _discipline_periods(kht: Sequence[PersonRating], campaign: Campaign, quarterly: bool) -> str:
+    """For the people KHT for the year though their points reach HT (`kht`): the day each discipline that counts in
+    the evaluation year (related to public duty, in force that year, not counted in another year) took effect and
+    the period that day falls in («Bùi Văn Dũng (VP-008): kỷ luật có hiệu lực ngày 20/06/2026, thuộc kỳ 2026-06») —
+    the data's own anchor for the period a leader may put that KHT in (the law does not say which period: a hint,
+    the check's periods are not changed); "" when there is none (degradation, a decided KHT)."""
+    year = campaign.year
+    out = []
+    for o in kht:
+        days = sorted({k.ngay_hieu_luc for k in campaign.disciplines
+                       if k.ma_so == o.ma_so and k.ngay_hieu_luc.year == year and k.lien_quan_cong_vu
+                       and k.da_tinh_nam in (None, year)})
+        if days:
+            out.append(("" if len(kht) == 1 else f"{o.ho_ten} ({o.ma_so}): ") + "kỷ luật có hiệu lực " + ", ".join(
+                f"ngày {d:%d/%m/%Y}, thuộc kỳ " + (f"{d.year}-Q{(d.month - 1) // 3 + 1}" if quarterly
+                                                   else f"{d.year}-{d.month:02d}") for d in days))
+    return "; ".join(out)
 
 
 def kys_words(kys: list[str]) -> str:
