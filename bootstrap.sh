@@ -16,6 +16,9 @@ apt_packages=()
 command -v soffice >/dev/null 2>&1 || apt_packages+=(libreoffice-writer-nogui)
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || apt_packages+=(fonts-liberation2)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_packages+=(fonts-dejavu-core)
+# Carlito: metric-compatible with Calibri (Word's default body font) and complete for Vietnamese: a form a clerk
+# set in Calibri prints with Word's line breaks (pipeline/forms/fonts_asked.py)
+[ -f /usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf ] || apt_packages+=(fonts-crosextra-carlito)
 command -v pdftoppm >/dev/null 2>&1 || apt_packages+=(poppler-utils)
 # LibreOffice kept running for hoso serve and Dask workers (pipeline/pdf/warm.py) is driven over UNO
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || apt_packages+=(python3-uno)

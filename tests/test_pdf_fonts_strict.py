@@ -75,6 +75,17 @@ def rare_letters(src: Path, dest: Path) -> None:
             zout.writestr(item, data)
 
 
+def all_in_arial(src: Path, dest: Path) -> None:
+    """`src` wholly in Arial (every Times New Roman of its styles, text and headers): an agency's own form
+    set in another face, which LibreOffice prints in Liberation Sans."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename.endswith(".xml"):
+                data = data.replace(b"Times New Roman", b"Arial")
+            zout.writestr(item, data)
+
+
 def entry_of(cache: Path, doc: str, who: str) -> Path:
     """The cached PDF of document `doc` of person `who` (its /HosoVanBan, /HosoNguoi)."""
     for p in cache.glob("*/*.pdf"):
@@ -107,7 +118,11 @@ def story(tmp_path_factory, sample):
     # and, in the same soffice run, the form with letters Liberation Serif lacks (Armenian) in a name
     rare_letters(root / "a" / "ca_nhan" / "LD" / "VP-002" / "mau_02.docx", work / "rare.docx")
     join.normalise(work / "rare.docx", work / "0001.docx")
-    libreoffice.run_convert(libreoffice.find_soffice(), work / "profile", [work / "0000.docx", work / "0001.docx"],
+    # and the form wholly in Arial
+    all_in_arial(root / "a" / "ca_nhan" / "LD" / "VP-002" / "mau_02.docx", work / "arial.docx")
+    join.normalise(work / "arial.docx", work / "0002.docx")
+    libreoffice.run_convert(libreoffice.find_soffice(), work / "profile",
+                            [work / "0000.docx", work / "0001.docx", work / "0002.docx"],
                             work / "out", timeout=120, filter_options=join.EXPORT_FILTER)
     identity = validate.identity(healthy)
     pieces = join.split((work / "out" / "0000.pdf").read_bytes(), [join.SINGLE_NAME], [identity])
@@ -115,6 +130,8 @@ def story(tmp_path_factory, sample):
     polluted = pieces[0][0]
     rare = join.split((work / "out" / "0001.pdf").read_bytes(), [join.SINGLE_NAME], [identity])
     assert rare
+    arial = join.split((work / "out" / "0002.pdf").read_bytes(), [join.SINGLE_NAME], [identity])
+    assert arial
     # planted as the older version cached it: its font answer (the face alone), the pages of the form
     # (so that only the font check can refuse it, not the page range)
     entry.write_bytes(polluted)
@@ -129,7 +146,7 @@ def story(tmp_path_factory, sample):
     now = build("c")
     return {"root": root, "cache": cache, "entry": entry, "healthy": healthy, "polluted": polluted,
             "docx": root / "a" / "ca_nhan" / "LD" / "VP-002" / "mau_02.docx", "asks_dejavu": work / "dejavu.docx",
-            "rare": rare[0][0],
+            "rare": rare[0][0], "arial": arial[0][0], "asks_arial": work / "arial.docx",
             "first": first, "older": older, "now": now}
 
 
@@ -237,3 +254,15 @@ def test_the_faces_a_document_asks_for_and_their_letters(tmp_path):
     body = validate.body_face() or ""
     assert asked[body] is None and asked["dejavusans"] == set() and "liberationmono" not in asked
     assert asked[validate._substitute("Arial")] == set("CỘNGHÒA")
+
+
+def test_a_form_wholly_in_a_face_it_asks_for_passes_and_without_asking_is_refused(story):
+    # an agency's own form set wholly in Arial: its pages list Liberation Sans alone (each page's resources hold
+    # only what it draws, pipeline/pdf/prune.py); the form asks for that face, so its letters are rightly there
+    arial = story["arial"]
+    faces = fonts_of(arial, story["root"])
+    assert "LiberationSans" in faces and "LiberationSerif" not in faces
+    assert validate.font_problem(arial, docx=[story["asks_arial"]]) is None
+    # the same PDF for a form that asks for Times New Roman (the program's mau_02): refused, naming the face used
+    why = validate.font_problem(arial, docx=[story["docx"]])
+    assert why is not None and "liberationsans" in why.lower()

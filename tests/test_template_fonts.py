@@ -5,7 +5,8 @@
   the font and the face it will print in; `build --templates` says the same and builds;
 - «.VnTime» (TCVN3) on a run of text → refused at `templates check` (exit 8) and by the build, before writing;
   named only in a style no text uses, or on an empty run → nothing;
-- «Times New Roman», «Arial», «Courier New» (printed in their metric-compatible Liberation faces), a Symbol bullet
+- «Times New Roman», «Arial», «Courier New» (printed in their metric-compatible Liberation faces), «Calibri» (Carlito,
+  installed by bootstrap.sh), a Symbol bullet
   (recoded into OpenSymbol by LibreOffice) → nothing; the program's own forms → nothing;
 - a theme font («minorHAnsi») is followed to the theme's typeface.
 One `templates check` of an edited copy of the program's forms for the module; one build with the text converter.
@@ -72,6 +73,7 @@ def harmless(docx: Path) -> None:
     bullet = '<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'  # the Symbol bullet
     edit(docx, "word/document.xml", lambda s: first_paragraphs(
         s, f"<w:p>{run('Kính gửi', 'Times New Roman')}{run(' Sở Nội vụ', 'Arial')}{run(' 01', 'Courier New')}"
+           f"{run(' tỉnh Hà Giang Nam', 'Calibri')}"
            f"{run('   ', '.VnTimeH')}</w:p>", f"<w:p>{bullet}{run('Dòng có dấu đầu dòng')}</w:p>"))
     edit(docx, "word/styles.xml", lambda s: s.replace(
         "</w:styles>", '<w:style w:type="paragraph" w:styleId="CuTCVN3"><w:name w:val="Cu TCVN3"/><w:rPr><w:rFonts '
@@ -135,7 +137,8 @@ def test_fonts_printed_as_word_shows_them_and_an_unused_legacy_font_say_nothing(
     proc, said = checked
     assert re.search(rf"ĐẠT\s+{TABLE}:", proc.stderr), proc.stderr
     assert f"Mẫu «{TABLE}»" not in said
-    for font in ("Times New Roman", "Arial", "Courier New", "Symbol", ".VnTimeH"):
+    assert fc_family("Calibri") == "Carlito", "Carlito (fonts-crosextra-carlito) missing: run ./bootstrap.sh setup"
+    for font in ("Times New Roman", "Arial", "Courier New", "Calibri", "Symbol", ".VnTimeH"):
         assert f"«{font}»" not in said, font
     assert said.count("Cảnh báo:") == 1 and said.count("phông chữ cũ") == 1
 
