@@ -37,37 +37,23 @@ def sample_workbook(year: int = 2024) -> Path:
     return _find("data") / f"mau_ho_so_{year}.xlsx"
 
 
-_program: tuple[tuple[tuple[str, int, int], ...], str] | None = None  # (the source files' names, sizes and times; their digest)
-
-
-def program_fingerprint() -> str:
-    """The program: its version and the bytes of every source file of the package (read again only
-    when a file's size or modification time changed since the last call in this process)."""
-    global _program
-    root = Path(__file__).resolve().parent
-    paths = sorted(root.rglob("*.py"))
-    stamp = tuple((p.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns) for p in paths for st in [p.stat()])
-    if _program is None or _program[0] != stamp:
-        h = hashlib.sha256(f"hoso {__version__}\n".encode())
-        for (rel, _size, _mtime), path in zip(stamp, paths, strict=True):
-            h.update(rel.encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-        _program = (stamp, h.hexdigest())
-    return _program[1]
-
-
 _running: str | None = None  # `running_program()`, once computed
 
 
 def running_program() -> str:
-    """The program this process runs, for every cache key and the no-change key: `program_fingerprint()`
-    computed once, at first use (the code in memory is the code that was on disk when it was imported; files
-    changed afterwards are not what this process runs). Workers that compute keys are handed the parent's
-    (bundle/build.py `_Shared.program`, forms/fill.py `_Out.program`): a Dask worker with another installation
-    names the client's cache entries as the client does."""
+    """The program this process runs, for every cache key and the no-change key: its version and the bytes of
+    every source file of the package, hashed once, at first use (the code in memory is the code that was on disk
+    when it was imported; files changed afterwards are not what this process runs). Workers that compute keys are
+    handed the parent's (bundle/build.py `_Shared.program`, forms/fill.py `_Out.program`): a Dask worker with
+    another installation names the client's cache entries as the client does."""
     global _running
     if _running is None:
-        _running = program_fingerprint()
+        root = Path(__file__).resolve().parent
+        h = hashlib.sha256(f"hoso {__version__}\n".encode())
+        for path in sorted(root.rglob("*.py")):
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        _running = h.hexdigest()
     return _running
 
 
