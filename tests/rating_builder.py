@@ -47,8 +47,9 @@ class Book:
                party: bool = False, party_level: str | None = None, party_self: str | None = None,
                party_skipped: bool = False,
                vote: tuple[int, ...] | None = None, role: str | None = None, degraded: bool = False,
-               corruption: bool = False, conclusion: str = "", party_duties: bool = False) -> str:
-        """`vote` = (present, htxs, htt, ht, kht), trailing zeros may be left out."""
+               corruption: bool = False, conclusion: str = "", party_duties: bool = False, heads: str = "") -> str:
+        """`vote` = (present, htxs, htt, ht, kht), trailing zeros may be left out; `heads`: the unit this person
+        heads concurrently (NhanSu `don_vi_kiem_nhiem`)."""
         self.people.append(Person(
             ma_so=code, ho_ten=name or f"Người {code}", ngay_sinh=dt.date(1985, 1, 1), ma_don_vi=unit,
             vai_tro=role or ("pho" if leader else "nhan_vien"), loai_nhan_su=kind, lanh_dao_quan_ly=leader,
@@ -57,7 +58,7 @@ class Book:
             muc_quyet_dinh=decided, dang_vien=party or party_level is not None or party_self is not None, muc_dang_vien=party_level,
             tu_xep_loai_dang_vien=party_self, khong_kiem_diem_dang_vien=party_skipped,
             ket_luan_suy_thoai=degraded, don_vi_tham_nhung=corruption, van_ban_ket_luan=conclusion,
-            vi_pham_dang_vien=party_duties,
+            vi_pham_dang_vien=party_duties, don_vi_kiem_nhiem=heads,
         ))
         if vote is not None:
             self.vote(code, *vote)

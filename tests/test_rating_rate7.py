@@ -5,6 +5,7 @@ formula; the comment above each case quotes the words it comes from."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from rating_builder import Book
@@ -150,6 +151,22 @@ def test_a_deputy_does_not_answer_for_his_units_head():
     r = b.rate()
     assert r.of("T").muc_de_xuat == "KHT"
     assert not [w for w in r.of("P").canh_bao if "d)" in w]
+
+
+# A Phó Chi cục trưởng kiêm Trưởng phòng (NhanSu `don_vi_kiem_nhiem`) leads the phòng's công chức: d) "results
+# of the unit or field led" counts them (helper sig). His own unit (the Lãnh đạo) is another.
+def test_a_leader_heading_a_phong_concurrently_answers_for_its_people():
+    b = Book(year=2026)
+    b.person("K", leader=True, role="pho", unit="LD", group="LD", heads="P1")
+    b.months("K", 25, 90, 90, 90, d=100, dd=90, e=90)
+    b.person("S", unit="P1")
+    for m in range(1, 13):
+        b.period("S", f"{m:02d}", *_general(38 if m == 3 else 80))
+    (w,) = [w for w in b.rate().of("K").canh_bao if "d)" in w]
+    # S under 50 in March ⇒ the phòng's head's March d) is 50 %
+    assert "Người S (S), ở các kỳ 2026-03," in w and "2026-04" not in w
+    b.people[0] = replace(b.people[0], don_vi_kiem_nhiem="")
+    assert not [w for w in b.rate().of("K").canh_bao if "d)" in w]  # without the column: not his unit
 
 
 # ------------------------------------------------------------------ the agency head and the agency's cap

@@ -90,6 +90,11 @@ def _index(campaign: Campaign) -> _Index:
             heads.setdefault(p.ma_don_vi, p)
         elif p.vai_tro == "pho":
             deputies.setdefault(p.ma_don_vi, []).append(p)
+    for p in campaign.people:
+        # a leader heading another unit concurrently (NhanSu `don_vi_kiem_nhiem`; `check` keeps it only for a unit
+        # with no head of its own): that unit's head, its people's direct manager
+        if p.don_vi_kiem_nhiem:
+            heads.setdefault(p.don_vi_kiem_nhiem, p)
     index = _Index(heads, campaign.agency_head_ma_so(), deputies)
     _last = (campaign, index)
     return index
@@ -114,7 +119,8 @@ def agency_head(agency: Agency) -> Signer:
 
 
 def unit_head(campaign: Campaign, unit: Unit) -> Person | None:
-    """The unit's head (vai_tro truong), the first in sheet order when several."""
+    """The unit's head (vai_tro truong), the first in sheet order when several; for a unit without one, the
+    leader of another unit who heads it concurrently (NhanSu `don_vi_kiem_nhiem`)."""
     return _index(campaign).heads.get(unit.ma_don_vi)
 
 

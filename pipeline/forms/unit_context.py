@@ -314,11 +314,15 @@ def review_chair(campaign: Campaign, unit: Unit) -> Person | None:
     return chairs.chairs(campaign, unit).review
 
 
-def signs_for(campaign: Campaign, head: Person | None, deputy: Person | None) -> str:
+def signs_for(campaign: Campaign, head: Person | None, deputy: Person | None, unit: Unit | None = None) -> str:
     """The head's post the unit's signer signs «KT.» for ("" none): with no head, the deputy's head's post;
-    the agency head who is a deputy in charge, CoQuan `chuc_vu_cap_truong`, else his own post without «Phó»."""
+    the agency head who is a deputy in charge, CoQuan `chuc_vu_cap_truong`, else his own post without «Phó».
+    A leader heading `unit` concurrently (NhanSu `don_vi_kiem_nhiem`, not a member of it) signs as its head: no
+    «KT.» (a Phó Chi cục trưởng kiêm Trưởng phòng signing the phòng's papers signs for nobody)."""
     if head is None:
         return _head_post(deputy)
+    if unit is not None and head.ma_don_vi != unit.ma_don_vi:
+        return ""
     if signers.is_agency_head(campaign, head) and campaign.agency.chuc_vu_cap_truong.strip():
         return campaign.agency.chuc_vu_cap_truong.strip()
     return _head_post(head) if head.vai_tro == "pho" else ""
@@ -334,7 +338,7 @@ def unit_signer_words(campaign: Campaign, unit: Unit) -> str:
     if who is None:
         return ""
     words = " ".join(x for x in (who.chuc_vu.strip(), who.ho_ten) if x)
-    post = signs_for(campaign, head, deputy)
+    post = signs_for(campaign, head, deputy, unit)
     if head is not None and not post:
         return f"Người đứng đầu đơn vị ({words})"
     return f"Cấp phó ký thay người đứng đầu đơn vị ({f'KT. {post}: ' if post else ''}{words})"
@@ -493,11 +497,12 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "don_vi": unit_context(unit),
         "chu_tri": who(chair),
         "chu_tri_khi_kiem_diem_truong": who(review_chair(campaign, unit)),
-        # the chair is the unit's head: someone else chairs his own review (a deputy, or dots to write)
-        "chu_tri_la_truong": head is not None,
+        # the chair is the unit's head: someone else chairs his own review (a deputy, or dots to write); not
+        # a leader heading the unit concurrently (NhanSu `don_vi_kiem_nhiem`), reviewed in his own unit's meeting
+        "chu_tri_la_truong": head is not None and head.ma_don_vi == unit.ma_don_vi,
         # no head: the deputy signs the unit's papers for the head («KT. TRƯỞNG PHÒNG» above his post); so
         # does the agency's deputy in charge heading the Ban Giám đốc («KT. GIÁM ĐỐC»)
-        "chu_tri_ky_thay": signs_for(campaign, head, deputy),
+        "chu_tri_ky_thay": signs_for(campaign, head, deputy, unit),
         "so_nguoi": len(people),
         "so_du_hop": _num(present),
         "so_thanh_vien": members,

@@ -101,6 +101,11 @@ def chairs(campaign: Campaign, unit: Unit) -> Chairs:
     head = next((p for p in present if p.vai_tro == "truong"), None)
     if head is None:
         head = next((p for p in present if _is_agency_head(agency_head, p)), None)
+    if head is None and not any(p.vai_tro == "truong" for p in people):
+        # a leader of another unit heading this one concurrently (NhanSu `don_vi_kiem_nhiem`) chairs its meeting,
+        # unless the minutes list him as absent; he is not among its members (his own review is in his unit)
+        head = next((p for p in campaign.people if p.don_vi_kiem_nhiem == unit.ma_don_vi and not _absent(unit, p)),
+                    None)
     deputies = [p for p in present if p.vai_tro == "pho" and p is not head]
     first = deputies[0] if deputies else None
     named, assigned = (_one(named_in_unit(written, people))

@@ -581,6 +581,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
     min_months = rulebook.min_months if rulebook else 6
     people = []
     cased: list[tuple[Row, str]] = []  # names typed all in small letters or all in capitals
+    _check_concurrent_heads(sheet, units, problems)
     for row in sheet.rows:
         v = row.values
         _collapse_spaces(row, "ho_ten", "Họ và tên", problems)
@@ -635,6 +636,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
             co_quan_cu=v.get("co_quan_cu", ""), so_thang_co_quan_cu=v.get("so_thang_co_quan_cu"),
             khong_kiem_diem_dang_vien=v.get("khong_kiem_diem_dang_vien", False),
             nguoi_danh_gia=v.get("nguoi_danh_gia", ""), chuc_vu_nguoi_danh_gia=v.get("chuc_vu_nguoi_danh_gia", ""),
+            don_vi_kiem_nhiem=v.get("don_vi_kiem_nhiem", ""),
             row=row.number, refs=_frozen(row.refs),
         ))
     _name_case_warnings(cased, problems)
@@ -803,6 +805,49 @@ def _check_unit(row: Row, units: dict[str, str] | None, problems: list[Problem])
     return True
 
 
+KIEM_NHIEM = "don_vi_kiem_nhiem"
+
+
+def _check_concurrent_heads(sheet: SheetData, units: dict[str, str] | None, problems: list[Problem]) -> None:
+    """NhanSu `don_vi_kiem_nhiem`, the unit a leader heads concurrently (kiêm nhiệm), before the people are read:
+    a code not in DonVi is an error; the person's own unit, a unit with a head of its own (vai_tro «truong»), or a
+    unit another row already names is a warning and the cell is not used (cleared here), so that every paper
+    names one head per unit. The code is written as DonVi has it."""
+    if units is None:
+        return
+    heads = {units[c.casefold()] for r in sheet.rows if r.values.get("vai_tro") == "truong"
+             and isinstance(c := r.values.get("ma_don_vi"), str) and c.casefold() in units}
+    taken: dict[str, Row] = {}
+    for row in sheet.rows:
+        code = row.values.get(KIEM_NHIEM)
+        if not code:
+            continue
+        canonical = units.get(str(code).casefold())
+        own = row.values.get("ma_don_vi")
+        if canonical is None:
+            problems.append(_p(ERROR, row, KIEM_NHIEM, "Mã đơn vị kiêm nhiệm không có trong sheet DonVi.", value=code,
+                               expected="một mã đơn vị đã khai ở sheet «DonVi», hoặc để trống"))
+            row.values.pop(KIEM_NHIEM)
+            continue
+        why = ""
+        if isinstance(own, str) and own.casefold() == canonical.casefold():
+            why = "là đơn vị của chính người này (cột «Mã đơn vị»)"
+        elif canonical in heads:
+            why = (f"đơn vị «{canonical}» đã có người giữ vai trò «{schema.VAI_TRO['truong']}» ở sheet NhanSu: người đó "
+                   "chủ trì, ký các văn bản của đơn vị")
+        elif canonical in taken:
+            first = taken[canonical]
+            why = (f"đơn vị «{canonical}» đã do {first.values.get('ho_ten', first.values.get('ma_so', ''))} (dòng "
+                   f"{first.number}) kiêm nhiệm người đứng đầu")
+        if why:
+            problems.append(_p(WARNING, row, KIEM_NHIEM, f"Đơn vị kiêm nhiệm {why}; ô này không được dùng.", value=code,
+                               expected="để trống, hoặc mã một đơn vị không có người đứng đầu"))
+            row.values.pop(KIEM_NHIEM)
+            continue
+        row.values[KIEM_NHIEM] = canonical
+        taken[canonical] = row
+
+
 def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, str] | None, problems: list[Problem]) -> None:
     """One head (vai_tro «truong») per unit: more is an error, none a warning."""
     if units is None:
@@ -838,7 +883,10 @@ def _check_heads(data: dict[str, SheetData], sheet: SheetData, units: dict[str, 
     _check_agency_leaders(data, sheet, units, heads, problems)
     unit_rows = {r.values["ma_don_vi"]: r for r in data["DonVi"].rows if "ma_don_vi" in r.values} if "DonVi" in data else {}
     in_charge = _deputy_in_charge_unit(data, sheet, units)
-    for code in sorted(staffed - set(heads)):
+    # a unit headed concurrently by a leader of another unit (NhanSu `don_vi_kiem_nhiem`, kept by
+    # _check_concurrent_heads) has its head: he chairs its meeting and signs its papers
+    concurrent = {r.values[KIEM_NHIEM] for r in sheet.rows if r.values.get(KIEM_NHIEM)}
+    for code in sorted(staffed - set(heads) - concurrent):
         if code == in_charge:
             # the agency head, a deputy in charge (CoQuan «Chức vụ cấp trưởng»), heads his unit (the Ban Giám đốc
             # of two Phó Giám đốc): he chairs its meeting, another deputy chairs his own review

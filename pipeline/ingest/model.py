@@ -248,6 +248,10 @@ class Person:
     # agency head: pipeline/forms/signers.py::evaluator
     nguoi_danh_gia: str = ""
     chuc_vu_nguoi_danh_gia: str = ""
+    # the unit this person heads concurrently (kiêm nhiệm: a Phó Chi cục trưởng kiêm Trưởng phòng), reviewed and
+    # rated in his own unit: that unit's head for its papers and its people (pipeline/forms/signers.py::unit_head,
+    # pipeline/ingest/chairs.py); "" when none (or when the unit has a head of its own: `hoso check` warns)
+    don_vi_kiem_nhiem: str = ""
     row: int = 0
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 

@@ -311,6 +311,11 @@ NHAN_SU = Sheet(
                "thì theo sheet Đơn vị, CoQuan", width=22),
         C("chuc_vu_nguoi_danh_gia", "Chức vụ người có thẩm quyền đánh giá",
           help="Ví dụ: Bí thư Đảng ủy xã; in trên phiếu ở phần kết quả đánh giá, xếp loại", width=22),
+        C("don_vi_kiem_nhiem", "Đơn vị kiêm nhiệm người đứng đầu", ID,
+          help="Mã đơn vị (sheet Đơn vị) mà người này kiêm nhiệm người đứng đầu, ví dụ Phó Chi cục trưởng kiêm Trưởng "
+               "phòng: người này vẫn kiểm điểm, được đánh giá ở đơn vị của mình (cột «Mã đơn vị»); ở đơn vị kiêm nhiệm "
+               "(không có ai khác giữ vai trò «Người đứng đầu»), người này chủ trì cuộc họp, ký các văn bản của đơn vị "
+               "và là người quản lý trực tiếp của những người thuộc đơn vị", width=12),
     ),
 )
 

@@ -401,7 +401,8 @@ def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign,
     every period, the periods are pointed out; when he set d) under 100 % in a period where nobody under him
     scored under 50, he has put that KHT in that period (e.g. the quarter a khiển trách took effect) and the
     other periods are not pointed out (audit rev: a Hiệu trưởng's d) 50 % in Q4, the quarter of a teacher's
-    khiển trách, was met with «100 % in Q1–Q3, check», which followed would have cut his year below 90). The agency head leads the whole agency; a deputy (`pho`) is not answerable for his
+    khiển trách, was met with «100 % in Q1–Q3, check», which followed would have cut his year below 90). The agency head leads the whole agency; a leader heading another unit concurrently (NhanSu
+    `don_vi_kiem_nhiem`) leads its people too; a deputy (`pho`) is not answerable for his
     unit's head. A check only: the periods are not changed. Returns ma_so -> warning."""
     persons = {p.ma_so: p for p in campaign.people}
     head = campaign.agency_head_ma_so()
@@ -412,8 +413,10 @@ def unit_result_warnings(people: Sequence[PersonRating], campaign: Campaign,
         periods_d = [(k.ky, k.d) for k in pr.diem_ky if k.d is not None and not k.don_vi_danh_gia]
         if me is None or not me.lanh_dao_quan_ly or not periods_d:
             continue
-        under = [o for o in people if o.ma_so != pr.ma_so and (pr.ma_so == head or o.ma_don_vi == pr.ma_don_vi)
-                 and not (me.vai_tro == "pho" and persons[o.ma_so].vai_tro == "truong")]
+        # his unit's people, and those of a unit he heads concurrently (NhanSu `don_vi_kiem_nhiem`)
+        led = {pr.ma_don_vi, me.don_vi_kiem_nhiem} - {""}
+        under = [o for o in people if o.ma_so != pr.ma_so and (pr.ma_so == head or o.ma_don_vi in led)
+                 and not (me.vai_tro == "pho" and o.ma_don_vi == pr.ma_don_vi and persons[o.ma_so].vai_tro == "truong")]
         # KHT for the year although the points reach HT (discipline, degradation, a decided KHT …)
         year_kht = [o for o in under if o.muc_cuoi == "KHT" and not (o.diem is not None and o.diem + EPS < ht_minimum)]
         too_high: dict[str, list[str]] = {}  # the people under 50 -> the periods with d) at 100 %
