@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import chi_cuc_2026 as cc
 import pytest
@@ -96,6 +97,22 @@ def test_a_concurrent_unit_with_a_head_of_its_own_is_warned_and_not_used(tmp_pat
     assert "là đơn vị của chính người này" in own
     # without anyone heading the phòng, check says so as before
     assert any("Đơn vị «QLBVR» không có người đứng đầu" in p.text() for p in _with_column(tmp_path, ""))
+
+
+def test_an_empty_column_keeps_the_fingerprints_of_folders_built_before_it(tmp_path):
+    """A person's rows are fingerprinted (manifest `du_lieu_nguoi`: the people a rebuild names as changed); the new
+    cell, empty, must not change anyone's, or the first rebuild of a running campaign would name everybody."""
+    from pipeline.submission import changes
+
+    campaign = ingest.load(cc.write(tmp_path / "chi_cuc.xlsx"))
+    fp = changes.person_fingerprints(campaign)
+    ranger = next(p for p in campaign.people if p.ma_so == "KL-12")
+    assert "kiem_nhiem" not in repr(ranger) and "kiem_nhiem" not in repr(campaign)
+    head = next(p for p in campaign.people if p.ma_so == "KL-03")
+    assert head.don_vi_kiem_nhiem == "QLBVR"
+    plain = changes.person_fingerprints(replace(campaign, people=tuple(
+        replace(p, don_vi_kiem_nhiem="") for p in campaign.people)))
+    assert plain["KL-03"] != fp["KL-03"] and all(plain[m] == fp[m] for m in fp if m != "KL-03")
 
 
 @pytest.mark.libreoffice

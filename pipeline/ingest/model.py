@@ -250,8 +250,10 @@ class Person:
     chuc_vu_nguoi_danh_gia: str = ""
     # the unit this person heads concurrently (kiêm nhiệm: a Phó Chi cục trưởng kiêm Trưởng phòng), reviewed and
     # rated in his own unit: that unit's head for its papers and its people (pipeline/forms/signers.py::unit_head,
-    # pipeline/ingest/chairs.py); "" when none (or when the unit has a head of its own: `hoso check` warns)
-    don_vi_kiem_nhiem: str = ""
+    # pipeline/ingest/chairs.py); "" when none (or when the unit has a head of its own: `hoso check` warns). Left out
+    # of repr, which fingerprints a person's rows: an empty cell keeps the fingerprints of folders built before the
+    # column (submission/changes.person_fingerprints adds it when set)
+    don_vi_kiem_nhiem: str = field(default="", repr=False)
     row: int = 0
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 

@@ -106,7 +106,11 @@ def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = N
         m = p.ma_so
         if recode and p.ma_don_vi in recode:  # the rows as they were written under the unit's old code
             p = _recoded(p, p.ma_don_vi, recode[p.ma_don_vi])
-        parts = [repr(p), repr(sorted((campaign.texts.get(m) or {}).items())), repr(campaign.votes.get(m)),
+        # a unit headed concurrently (NhanSu `don_vi_kiem_nhiem`, not in the row's repr): only when set, so that a
+        # folder built before the column keeps its fingerprints
+        kiem = p.don_vi_kiem_nhiem
+        own = repr(p) + (f"+kiem_nhiem={recode.get(kiem, kiem) if recode else kiem}" if kiem else "")
+        parts = [own, repr(sorted((campaign.texts.get(m) or {}).items())), repr(campaign.votes.get(m)),
                  rows(campaign.disciplines, m), rows(campaign.emulation, m), rows(campaign.scores, m)]
         periods = rows(campaign.periods, m) + rows(campaign.products, m)
         out[m] = f"{digest([*parts, periods])}+{digest(parts)}" if periods else digest(parts)
