@@ -115,6 +115,28 @@ def test_an_empty_column_keeps_the_fingerprints_of_folders_built_before_it(tmp_p
     assert plain["KL-03"] != fp["KL-03"] and all(plain[m] == fp[m] for m in fp if m != "KL-03")
 
 
+def test_the_meeting_of_the_phong_counts_its_head_among_its_members_by_default(tmp_path):
+    """DonVi «Số thành viên» empty: the meeting's members are the unit's people (NhanSu) and the leader heading it
+    concurrently, who chairs and votes — 8, 7 present, 1 absent, as `vang_mat` says. Counting the 7 people of
+    the sheet alone, the minutes read «tổng số 7 người; có mặt: 7 người; vắng mặt: 0 người (vắng: Lục Văn Phong
+    …)»."""
+    from pipeline.forms.registry import Registry
+    from pipeline.forms.unit_context import unit_document_context
+    from pipeline.rating.engine import rate
+
+    data = cc.tables()
+    for unit in data["DonVi"]:
+        unit.pop("so_thanh_vien")
+    campaign = ingest.load(wf.write(tmp_path / "cc.xlsx", data, headers="label", sheet_names="label"))
+    ratings, registry = rate(campaign), Registry()
+    units = {u.ma_don_vi: u for u in campaign.units}
+    ctx = unit_document_context(campaign, ratings, registry.get("bien_ban_hop"), units["QLBVR"])
+    assert (ctx["so_thanh_vien"], ctx["so_du_hop"], ctx["so_vang"], ctx["so_nguoi"]) == (8, "7", "1", 7)
+    # a unit whose head is one of its people: its people, as before
+    ctx = unit_document_context(campaign, ratings, registry.get("bien_ban_hop"), units["HCTH"])
+    assert (ctx["so_thanh_vien"], ctx["so_du_hop"], ctx["so_vang"]) == (7, "7", "0")
+
+
 @pytest.mark.libreoffice
 def test_levels_worked_out_by_hand(out):
     people = rated_people(out)

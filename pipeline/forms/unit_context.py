@@ -474,7 +474,10 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     chair = head or deputy
     votes = [campaign.votes[p.ma_so].so_nguoi_du_hop for p in people if p.ma_so in campaign.votes]
     groups = {pr.nhom_tuong_dong for pr in prs}
-    members = unit.so_thanh_vien or len(people)
+    # the meeting's members by default: the unit's people, and the leader of another unit heading it concurrently
+    # (NhanSu `don_vi_kiem_nhiem`: he sits with them, chairs and votes; absent, `vang_mat` lists him among them)
+    concurrent = signers.unit_head(campaign, unit)
+    members = unit.so_thanh_vien or len(people) + (concurrent is not None and concurrent.ma_don_vi != unit.ma_don_vi)
     rows, totals = _emulation_rows(people, ratings, campaign, decided, members)
     ctx = agency_context(campaign, form)
     ctx["dong_ngay"] = date_line(campaign.agency.dia_danh, unit.ngay_hop, campaign.year)

@@ -217,7 +217,8 @@ DON_VI = Sheet(
         C("ngay_hop", "Ngày họp đánh giá", DATE,
           help="Ngày họp nhận xét, đánh giá của đơn vị; để trống thì in dấu chấm để viết tay", width=12),
         C("so_thanh_vien", "Số thành viên", INT,
-          help="Số thành viên được triệu tập dự họp; mặc định bằng số người của đơn vị trong sheet Nhân sự", width=10),
+          help="Số thành viên được triệu tập dự họp; mặc định bằng số người của đơn vị trong sheet Nhân sự (thêm người "
+               "kiêm nhiệm người đứng đầu đơn vị, nếu có)", width=10),
         C("vang_mat", "Vắng mặt (lý do)",
           help="Người vắng mặt và lý do, cách nhau bởi dấu chấm phẩy, ví dụ: Nguyễn Văn A (ốm); Trần Thị B (đi công tác)",
           width=36),
