@@ -91,6 +91,24 @@ def test_nd335_discipline_below_reprimand_or_outside_duty_does_not_count(form, d
     assert any("không là căn cứ" in x for x in pr.ly_do)
 
 
+@pytest.mark.parametrize("kind", ["cong_chuc", "vien_chuc"])
+def test_2026_a_reprimand_below_the_forms_cites_the_laws_in_force_not_the_2008_and_2010_articles(kind):
+    """A «Phê bình» in 2026 is no discipline (the forms run from khiển trách upward), so a 30 + 70 = 100
+    point person keeps Hoàn thành xuất sắc nhiệm vụ. The forms are named after the laws in force in 2026
+    (Luật Cán bộ, công chức; Luật Viên chức 2025 from 01/07/2026), never by Art. 78, 79 of the 2008 law or
+    Art. 52 of the 2010 Luật Viên chức, whose numbers the new laws do not keep (regime-2026.md §2)."""
+    b = scored(30, 70, kind=kind)
+    for i in range(10):  # ten of the same kind proposed HTT by their vote: room for one HTXS (20 % of 10 = 2)
+        b.person(f"V{i}", kind=kind, vote=(10, 0, 10))
+    b.discipline("A", "hanh_chinh", dt.date(2026, 3, 3), form="Phê bình")
+    pr = b.rate().of("A")
+    assert pr.muc_de_xuat == "HTXS"
+    [why] = [x for x in pr.ly_do if "«Phê bình» không phải là hình thức kỷ luật" in x]
+    assert "các hình thức kỷ luật theo Luật Cán bộ, công chức; Luật Viên chức; Điều 35 Điều lệ Đảng" in why
+    assert "Điều 52" not in why and "Điều 78" not in why and "Điều 79" not in why
+    assert ("Nghị định 233/2026/NĐ-CP" if kind == "vien_chuc" else "điểm c khoản 4 Điều 20 Nghị định 335/2025/NĐ-CP") in why
+
+
 def test_nd335_keeps_the_same_20_percent_cap_ranked_by_points():
     b = Book(year=2026)
     for i, pts in enumerate([91, 99, 95, 93]):

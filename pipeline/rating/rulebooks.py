@@ -326,6 +326,11 @@ ND90 = replace(
 )
 
 _ND335 = "Nghị định 335/2025/NĐ-CP"
+# Which forms are discipline, from 2026: the default quotes Art. 78, 79 of the 2008 Luật Cán bộ, công chức (already
+# dropped for 2025, the 2025 law in force) and Art. 52 of the 2010 Luật Viên chức, which Luật Viên chức 2025
+# replaces from 01/07/2026 (regime-2026.md §2); the new laws' article numbers were not read, so both laws are named
+# without them (a 2026 decision may fall before or after 01/07/2026)
+_DISCIPLINE_FORMS_2026 = "các hình thức kỷ luật theo Luật Cán bộ, công chức; Luật Viên chức; Điều 35 Điều lệ Đảng"
 _ONCE_B = ("quy chế đánh giá của cơ quan: hành vi vi phạm đã được dùng để xếp loại Không hoàn thành nhiệm vụ ở năm "
            "trước thì không tính lại")
 _ONCE_C = ("quy chế đánh giá của cơ quan: quyết định kỷ luật của Đảng và của chính quyền đối với cùng một hành vi có "
@@ -383,6 +388,7 @@ ND335 = Rulebook(
         # regime-2026.md §1.3 b) [verbatim, cafef]: the same point lists these two grounds after degradation
         party_duties=(f"điểm b khoản 4 {_ND335_LEVELS} (vi phạm những điều đảng viên không được làm; vi phạm trách "
                       "nhiệm nêu gương)"),
+        discipline_forms=_DISCIPLINE_FORMS_2026,
     ),
     discipline_exceptions=False,
     discipline_requires_duty=True,
@@ -456,6 +462,7 @@ ND233 = replace(
         corruption=f"{_ND233_LEVELS} (đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra tham nhũng, lãng phí)",
         party_duties=f"{_ND233_LEVELS} (vi phạm những điều đảng viên không được làm, trách nhiệm nêu gương)",
         head_unit=f"khoản 7 Điều 12 {_ND233}: mức xếp loại của người đứng đầu không cao hơn mức xếp loại của đơn vị",
+        discipline_forms=_DISCIPLINE_FORMS_2026,
     ),
     head_not_above_unit=True,
     discipline_forms=STATUTORY_FORMS,
