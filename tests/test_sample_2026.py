@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pytest
 
@@ -194,3 +196,33 @@ def test_check_cites_the_viên_chức_rules_for_a_disciplined_viên_chức(tmp_p
     assert "Nghị định 233/2026/NĐ-CP" in vc and "335/2025" not in vc
     assert "Nghị định 335/2025/NĐ-CP" in cc
     assert rate(ingest.load(path)).of("VP-034").muc_de_xuat == "KHT"
+
+
+def test_check_cites_no_2020_decree_for_the_2026_rules_of_time_and_order(tmp_path):
+    """2026 is not rated under ND 90/2020. A level decided for VP-028 (a công chức recruited in September,
+    4 months: not rated) cites the rule that rates him (the agency's rules under ND 335/2025: 06 months, no
+    article of ND 335 seen), not ND 90 Art. 2 cl. 3; a viên chức of 5 months off maternity leave cites
+    the viên chức rules (ND 233/2026). A decision dated before the self-assessment is still an error, said
+    without ND 90 Art. 17–19 (ND 335's procedure article was not read)."""
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    ws = wb["NhanSu"]
+    col = {c.value: c.column for c in ws[1]}
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "VP-028":
+            row[col["muc_quyet_dinh"] - 1].value = "HT"
+        if row[0].value == "VP-033":  # 5 months, now without maternity leave: not rated either
+            row[col["nghi_thai_san"] - 1].value = "Không"
+            row[col["muc_quyet_dinh"] - 1].value = "HTT"
+    wb["CoQuan"].append(["ngay_tu_danh_gia", dt.date(2026, 12, 3)])
+    wb["CoQuan"].append(["ngay_quyet_dinh", dt.date(2026, 12, 1)])
+    path = tmp_path / "khong_xep_loai.xlsx"
+    wb.save(path)
+    problems = ingest.check(path)
+    months = {p.value: p.text() for p in problems if "không nghỉ thai sản) không được xếp loại" in p.text()}
+    assert set(months) == {"HT", "HTT"}, months
+    assert ("quy chế đánh giá của cơ quan thực hiện Nghị định 335/2025/NĐ-CP (ngưỡng 06 tháng công tác thực tế "
+            "trong năm)") in months["HT"]
+    assert "Nghị định 233/2026/NĐ-CP" in months["HTT"] and "335/2025" not in months["HTT"]
+    [order] = [p.text() for p in problems if "cá nhân tự đánh giá và đơn vị họp nhận xét" in p.text()]
+    assert "03/12/2026" in order
+    assert all("90/2020" not in t for t in (*months.values(), order))

@@ -518,10 +518,14 @@ def _step_order(data: dict[str, SheetData], problems: list[Problem]) -> None:
     def day(d: dt.date) -> str:
         return d.strftime("%d/%m/%Y")
 
+    # ND 90 Art. 17-19 up to 2025; from 2026 the procedure articles of ND 335 / ND 233 were not read
+    # (regime-2026.md §8): the order is said without an article
+    year = a.get("nam_danh_gia")
+    steps = " (Điều 17, 18, 19 Nghị định 90/2020/NĐ-CP)" if not isinstance(year, int) or year < 2026 else ""
     if own and decided and decided < own:
         problems.append(_p(ERROR, agency, "ngay_quyet_dinh", f"{label('ngay_quyet_dinh')} ({day(decided)}) trước "
                            f"{label('ngay_tu_danh_gia')} ({day(own)}): cấp có thẩm quyền quyết định sau khi cá nhân tự "
-                           "đánh giá và đơn vị họp nhận xét (Điều 17, 18, 19 Nghị định 90/2020/NĐ-CP).", value=decided,
+                           f"đánh giá và đơn vị họp nhận xét{steps}.", value=decided,
                            expected=f"từ {day(own)} trở về sau, hoặc để trống"))
     if decided and notice and notice < decided:
         problems.append(_p(ERROR, agency, "ngay_thong_bao", f"{label('ngay_thong_bao')} ({day(notice)}) trước "
@@ -571,6 +575,33 @@ def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
     return units
 
 
+def _months_rule(data: dict[str, SheetData], year: int | None, v: dict[str, Any]) -> str:
+    """Where the «under 06 months worked: not rated» rule stands for this person: the citation of the
+    rulebook rating him (ND 90 Art. 2 cl. 3 up to 2025; from 2026 the agency's or unit's rules under ND 335 /
+    ND 233, no article of theirs having been seen: rulebooks.py `short_time`, `months`)."""
+    from pipeline.rating.rulebooks import RULEBOOKS, UnknownRulebook, for_person, for_year
+
+    agency = _agency_row(data)
+    forced = agency.values.get("bo_quy_tac") if agency else None
+    if not year:
+        return "khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP"
+    try:
+        if isinstance(forced, str) and forced.strip() in RULEBOOKS:
+            rb = RULEBOOKS[forced.strip()]
+        elif isinstance(v.get("loai_nhan_su"), str):
+            units = data.get("DonVi")
+            unit_others = {r.values.get("ma_don_vi"): r.values.get("bo_quy_tac_khac") for r in (units.rows if units else ())}
+            others = unit_others.get(v.get("ma_don_vi")) or (agency.values.get("bo_quy_tac_khac") if agency else None)
+            rb = for_person(year, v["loai_nhan_su"], others)
+        else:
+            rb = for_year(year)
+    except UnknownRulebook:  # reported on its own cell
+        rb = for_year(year)
+    kind = v.get("loai_nhan_su")
+    rb = rb.in_year(year)
+    return (rb.for_kind(kind) if isinstance(kind, str) and kind else rb).cite.months_in_post
+
+
 def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int | None, rulebook: Rulebook | None, problems: list[Problem], build: bool = True) -> list[Person]:
     sheet = data.get("NhanSu")
     if sheet is None:
@@ -605,7 +636,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
         if v.get("muc_quyet_dinh") and months < min_months and not v.get("nghi_thai_san", False):
             problems.append(_p(ERROR, row, "muc_quyet_dinh",
                                f"Người công tác {months:g} tháng trong năm (dưới {min_months:g} tháng, không nghỉ thai sản) không "
-                               "được xếp loại (khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP).",
+                               f"được xếp loại ({_months_rule(data, year, v)}).",
                                value=v["muc_quyet_dinh"], expected="để trống ô này"))
         if not v.get("dang_vien", False):
             for key in PARTY_FIELDS:
