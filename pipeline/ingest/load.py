@@ -313,7 +313,7 @@ def _check_self_rating(row: Row, problems: list[Problem], year: int | None) -> N
         problems.append(_p(ERROR, row, "diem_co_quan",
                            f"«{label('diem_co_quan')}» khác tổng {cell('diem_tieu_chi_chung_co_quan')} và "
                            f"{cell('diem_nhiem_vu_co_quan')}.", value=parts[2],
-                           expected=f"{parts[0] + parts[1]:g}"))
+                           expected=f"{parts[0] + parts[1]:g}".replace(".", ",")))
     _check_self_rating_level(row, problems, year, label, cell)
 
 
@@ -334,7 +334,7 @@ def _check_self_rating_level(row: Row, problems: list[Problem], year: int | None
         bands = ", ".join(f"{WORDS[lv]} từ {m:g} điểm" for lv, m in ND335.points_thresholds if m)
         problems.append(_p(WARNING, row, "tu_xep_loai_co_quan",
                            f"«{label('tu_xep_loai_co_quan')}» là {WORDS[level]} nhưng {cell('diem_co_quan')} là "
-                           f"{points:g} điểm: theo ngưỡng điểm của Nghị định 335/2025/NĐ-CP ({bands}) thì là "
+                           f"{f'{points:g}'.replace('.', ',')} điểm: theo ngưỡng điểm của Nghị định 335/2025/NĐ-CP ({bands}) thì là "
                            f"{WORDS[by_points]}. Báo cáo tự đánh giá in cả hai; kiểm tra lại (ngưỡng điểm áp dụng cho "
                            "cơ quan chưa đối chiếu văn bản chính thức).", value=WORDS[level],
                            expected=f"{WORDS[by_points]} hoặc thấp hơn, hoặc sửa điểm"))
