@@ -145,6 +145,13 @@ def test_the_2026_sample_texts_agree_with_its_data():
     (disc,) = c.disciplines
     assert disc.ma_so == "VP-008" and disc.so_quyet_dinh in c.texts["VP-008"]["khuyet_diem"]
     assert "Giúp Chánh Văn phòng" not in c.texts["VP-001"]["ket_qua_nhiem_vu"]
+    # nobody else writes of a discipline that sheet KyLuat does not hold: a reprimand in force in 2026 (VP-039's
+    # «về chính quyền (01/2026)», the 2024 sample's text two years on) would make her KHT under the 2026 rules (the
+    # program counts it, ND 48's one-year exception not being 2026 law) while her papers print HTT with no reason
+    told = {m for m, t in c.texts.items() for k, v in t.items()
+            if k != "y_thuc_ky_luat" and v and ("kỷ luật" in v.casefold() or "khiển trách" in v.casefold())}
+    assert told == {d.ma_so for d in c.disciplines} == {"VP-008"}
+    assert rate(c).of("VP-039").muc_de_xuat == "HTT"
 
 
 def test_the_2024_sample_agency_head_does_not_help_himself():
