@@ -233,3 +233,26 @@ def test_check_cites_no_2020_decree_for_the_2026_rules_of_time_and_order(tmp_pat
     [order] = [p.text() for p in problems if "cá nhân tự đánh giá và đơn vị họp nhận xét" in p.text()]
     assert "03/12/2026" in order
     assert all("90/2020" not in t for t in (*months.values(), order))
+
+
+def test_the_period_row_adds_up_by_hand_and_agrees_with_the_spreadsheet():
+    """VP-019 (Phòng Tổng hợp, HTT), January: products of total weight 4,5, 4 of it done, one quality failure
+    and one delay (each −25 % of its product): a = 100 × 4/4,5 = 88,888…, b = 100 × 3,75/4,5 = 83,333…,
+    c = 100 × 3,5/4,5 = 77,777…; the score 25 + 70 × 250/300
+    = 83,333… → «83,33». The phiếu prints a, b, c to two decimals half up — 88,89; 83,33; 77,78, from which a
+    reviewer gets 25 + 70 × 250,00/300 = 83,33 again (cut, 88,88 + 83,33 + 77,77 gave 83,32) — and the
+    results spreadsheet (sheet DiemKy) holds the same numbers."""
+    import io
+
+    from pipeline.submission import ratings_xlsx
+
+    row = _phieu_context("VP-019")["ky"][0]
+    assert (row["ten"], row["chung"], row["a"], row["b"], row["c"], row["diem"]) == \
+        ("Tháng 01/2026", "25,00", "88,89", "83,33", "77,78", "83,33")
+    by_hand = 25 + 70 * (88.89 + 83.33 + 77.78) / 300
+    assert f"{by_hand:.2f}".replace(".", ",") == row["diem"]
+    sheet = openpyxl.load_workbook(io.BytesIO(ratings_xlsx.to_bytes(rate(ingest.load(sample_workbook(2026))))))["DiemKy"]
+    [cells] = [r for r in sheet.iter_rows(values_only=True) if r[0] == "VP-019" and r[3] == "2026-01"]
+    assert cells[4:8] == (25, 88.89, 83.33, 77.78) and cells[11] == 83.33
+    from pipeline.rating.periods import pct_round
+    assert pct_round(99.996) == 99.99 and pct_round(100) == 100  # never «100» for less than all the work
