@@ -159,3 +159,26 @@ def test_the_viên_chức_rules_transition_of_2026_is_said_for_2026_only():
     assert any("CHƯA ĐƯỢC XÁC NHẬN" in w and "các tháng 01–06/2026 chưa tìm thấy" in w for w in this_year)
     assert any("CHƯA ĐƯỢC XÁC NHẬN" in w for w in next_year)
     assert not any("01–06/2026" in w for w in next_year)
+
+
+def test_2026_the_unconfirmed_rounding_of_the_caps_is_said_once():
+    """No text read says how 20 % of the HTT count (ND 335 Art. 20 cl. 5 a, the viên chức rules alike) or 15 %
+    of the LĐTT count is rounded (rules.md R5.3, R7.2: UNCONFIRMED); «không vượt quá» only surely holds rounded
+    down. X (95 points, HTXS by the points) among 4 công chức proposed HTT: kept, the group has 4 HTT and 20 % of
+    4 = 0,8 → 0 < 1, so X is moved to HTT; the console says once — công chức and viên chức rated together — that
+    rounding down is the program's reading, a rulebook setting."""
+    from pipeline.rating.rulebooks import notes_for
+
+    b = Book(year=2026)
+    b.person("X", kind="cong_chuc")
+    b.score("X", "CHUNG", 30)
+    b.score("X", "KET_QUA", 65)
+    for i in range(4):
+        b.person(f"H{i}", kind="cong_chuc", vote=(10, 0, 10))
+    b.person("V", kind="vien_chuc", vote=(10, 0, 10))
+    r = b.rate()
+    assert r.bo_quy_tac == "nd335-2025, nd233-2026"
+    assert r.of("X").muc_de_xuat == "HTT" and any("làm tròn xuống được 0" in x for x in r.of("X").ly_do)
+    said = [w for w in (*r.canh_bao, *notes_for(r.bo_quy_tac, 2026)) if "chưa tìm thấy văn bản quy định cách làm tròn" in w]
+    assert len(set(said)) == 1 and sum(1 for w in r.canh_bao if w in said) == 1
+    assert "làm tròn xuống" in said[0] and "20%" in said[0] and "15%" in said[0]
