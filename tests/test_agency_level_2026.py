@@ -82,3 +82,25 @@ def test_the_giám_đốc_s_phieu_prints_the_ceiling(tmp_path, cache_dir):
     assert ("Mức đề xuất hạ từ Hoàn thành xuất sắc nhiệm vụ xuống Hoàn thành tốt nhiệm vụ do “Bệnh viện Đa khoa khu "
             "vực Sơn Hà” được cấp có thẩm quyền xếp loại Hoàn thành tốt nhiệm vụ — căn cứ: khoản 7 Điều 12 Nghị định "
             "233/2026/NĐ-CP") in phieu
+
+
+def test_a_public_service_unit_s_self_rating_cites_the_viên_chức_rules_not_those_of_administrative_bodies():
+    """ND 335/2025 rates «cơ quan hành chính nhà nước và công chức» (regime-2026.md §1.1); a hospital is a đơn vị
+    sự nghiệp công lập, rated under Luật Viên chức 2025 and ND 233/2026 «đối với đơn vị sự nghiệp công lập và viên
+    chức» (§2). Its self-assessment report and key-staff minutes for 2026 cite those, as the Sở Nội vụ reads them;
+    the 2026 sample's Văn phòng UBND (a công chức head) keeps ND 335."""
+    from pipeline.forms.registry import Registry
+    from pipeline.resources import sample_workbook
+    from pipeline.submission import self_rating, summary_table
+
+    def cited(c) -> str:
+        c = replace(c, agency=replace(c.agency, tu_xep_loai_co_quan="HTT"))
+        r = rate(c)
+        form = Registry().get("bao_cao_tu_danh_gia_co_quan")
+        return self_rating.context(c, r, form, summary_table.summary_rows(c, r))["can_cu_co_quan"]
+
+    hospital = cited(_hospital().campaign())
+    assert hospital.startswith("Luật Viên chức năm 2025 và Nghị định số 233/2026/NĐ-CP")
+    assert "đơn vị sự nghiệp công lập" in hospital and "335/2025" not in hospital
+    office = cited(ingest.load(sample_workbook(2026)))
+    assert office.startswith("Nghị định số 335/2025/NĐ-CP") and "cơ quan hành chính nhà nước" in office
