@@ -104,3 +104,15 @@ def test_a_public_service_unit_s_self_rating_cites_the_viên_chức_rules_not_th
     assert "đơn vị sự nghiệp công lập" in hospital and "335/2025" not in hospital
     office = cited(ingest.load(sample_workbook(2026)))
     assert office.startswith("Nghị định số 335/2025/NĐ-CP") and "cơ quan hành chính nhà nước" in office
+
+
+def test_check_weighs_a_hospital_s_points_by_the_viên_chức_rules(tmp_path):
+    """The hospital (a đơn vị sự nghiệp công lập, its Giám đốc a viên chức) self-rates HTXS on 85 points: by the
+    thresholds HTXS from 90, HTT from 70, HT from 50, 85 points are HTT — a warning naming the viên chức rules
+    (ND 233/2026) that rate such a unit, not ND 335/2025 (cơ quan hành chính nhà nước)."""
+    data = sn.tables()
+    data["CoQuan"] = data["CoQuan"] + [("tu_xep_loai_co_quan", "HTXS"), ("diem_co_quan", 85),
+                                       ("diem_tieu_chi_chung_co_quan", 27), ("diem_nhiem_vu_co_quan", 58)]
+    [said] = [p for p in ingest.check(wf.write(tmp_path / "bv.xlsx", data)) if "theo ngưỡng điểm" in p.message]
+    assert "là 85 điểm: theo ngưỡng điểm của Nghị định 233/2026/NĐ-CP" in said.message
+    assert "thì là Hoàn thành tốt nhiệm vụ" in said.message and "335/2025" not in said.message

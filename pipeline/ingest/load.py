@@ -160,7 +160,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
                 problems.append(_p(ERROR, row, key, f"«{label}» cách xa năm đánh giá {year}, không hợp lý.", value=d,
                                    expected=f"một ngày trong các năm {year - 1}–{year + 1}"))
     _check_rulebook(row, problems, year)
-    _check_self_rating(row, problems, year)
+    _check_self_rating(row, problems, year, _public_service_agency(data, row))
     _check_rating_deadline(row, problems, year)
     _check_collective_signature(row, problems)
     _check_deputy_post(row, problems)
@@ -265,7 +265,21 @@ SELF_RATING_VALUES = ("diem_co_quan", "diem_tieu_chi_chung_co_quan", "diem_nhiem
                       "so_nguoi_du_hop_co_quan", "so_phieu_dong_y_co_quan")
 
 
-def _check_self_rating(row: Row, problems: list[Problem], year: int | None) -> None:
+def _public_service_agency(data: dict[str, SheetData], agency: Row) -> bool:
+    """The agency is a đơn vị sự nghiệp công lập (rated from 2026 under the viên chức rules, ND 233/2026, not ND 335's
+    for cơ quan hành chính): its head (the one NhanSu row CoQuan «Người đứng đầu» names) is a viên chức; no such row,
+    every unit of DonVi is a đơn vị sự nghiệp (as `pipeline.submission.self_rating.public_service_unit`)."""
+    head = str(agency.values.get("nguoi_dung_dau") or "")
+    people = data.get("NhanSu")
+    named = [r for r in (people.rows if people else ()) if head and names_person(head, str(r.values.get("ho_ten") or ""))]
+    if len(named) == 1:
+        return named[0].values.get("loai_nhan_su") == "vien_chuc"
+    units = data.get("DonVi")
+    kinds = [r.values.get("loai_don_vi") for r in (units.rows if units else ())]
+    return bool(kinds) and all(k == "su_nghiep" for k in kinds)
+
+
+def _check_self_rating(row: Row, problems: list[Problem], year: int | None, public_service: bool = False) -> None:
     """The agency's self-rating (CoQuan): votes ≤ present ≤ called, points within 0–100 (general
     criteria ≤ 30, task results ≤ 70, ND 335/2025 as reported in regime-2026.md §1.1) and only from 2026."""
     v = row.values
@@ -314,27 +328,30 @@ def _check_self_rating(row: Row, problems: list[Problem], year: int | None) -> N
                            f"«{label('diem_co_quan')}» khác tổng {cell('diem_tieu_chi_chung_co_quan')} và "
                            f"{cell('diem_nhiem_vu_co_quan')}.", value=parts[2],
                            expected=f"{parts[0] + parts[1]:g}".replace(".", ",")))
-    _check_self_rating_level(row, problems, year, label, cell)
+    _check_self_rating_level(row, problems, year, label, cell, public_service)
 
 
-def _check_self_rating_level(row: Row, problems: list[Problem], year: int | None, label: Any, cell: Any) -> None:
+def _check_self_rating_level(row: Row, problems: list[Problem], year: int | None, label: Any, cell: Any,
+                             public_service: bool = False) -> None:
     """A self-rated level above what the agency's own points give: a warning (the report prints
     both). ND 335 scores agencies on the same 100 points (30 + 70) in four levels (regime-2026.md
     §1.1); that they share the công chức thresholds 90/70/50 (Art. 20) is not confirmed, so this is
     not an error."""
     from pipeline.rating.levels import RANK, WORDS
-    from pipeline.rating.rulebooks import ND335
+    from pipeline.rating.rulebooks import ND233, ND335
 
+    rb = ND233 if public_service else ND335  # a đơn vị sự nghiệp công lập: the viên chức rules (ND 233/2026)
+    text = "Nghị định 233/2026/NĐ-CP" if public_service else "Nghị định 335/2025/NĐ-CP"
     v = row.values
     points, level = v.get("diem_co_quan"), v.get("tu_xep_loai_co_quan")
     if points is None or not level or level not in RANK or not (year and year >= 2026) or not 0 <= points <= 100:
         return
-    by_points = next(lv for lv, minimum in ND335.points_thresholds if points >= minimum)
+    by_points = next(lv for lv, minimum in rb.points_thresholds if points >= minimum)
     if RANK[level] > RANK[by_points]:
-        bands = ", ".join(f"{WORDS[lv]} từ {m:g} điểm" for lv, m in ND335.points_thresholds if m)
+        bands = ", ".join(f"{WORDS[lv]} từ {m:g} điểm" for lv, m in rb.points_thresholds if m)
         problems.append(_p(WARNING, row, "tu_xep_loai_co_quan",
                            f"«{label('tu_xep_loai_co_quan')}» là {WORDS[level]} nhưng {cell('diem_co_quan')} là "
-                           f"{f'{points:g}'.replace('.', ',')} điểm: theo ngưỡng điểm của Nghị định 335/2025/NĐ-CP ({bands}) thì là "
+                           f"{f'{points:g}'.replace('.', ',')} điểm: theo ngưỡng điểm của {text} ({bands}) thì là "
                            f"{WORDS[by_points]}. Báo cáo tự đánh giá in cả hai; kiểm tra lại (ngưỡng điểm áp dụng cho "
                            "cơ quan chưa đối chiếu văn bản chính thức).", value=WORDS[level],
                            expected=f"{WORDS[by_points]} hoặc thấp hơn, hoặc sửa điểm"))
