@@ -185,8 +185,12 @@ def th_products(code: str, ky: str, level: str, n: int) -> list[dict]:
 
 
 # texts of the 2024 sample that would contradict the 2026 data: the discipline's decision number
-# (sheet KyLuat: 88/QĐ-VP) and the agency head's own tasks (he directs; he does not "help" himself)
+# (sheet KyLuat: 88/QĐ-VP), the agency head's own tasks (he directs; he does not "help" himself), and VP-039's
+# reprimands of 12/2023 and 01/2024 (the 2024 sample's ND 48 case c): shifted two years, a state decision in force
+# in 01/2026 that sheet KyLuat does not hold, printed on her phiếu and 2A while she is rated HTT with no reason
 TEXT_2026 = {
+    "VP-039": dict(khuyet_diem="Có lúc còn sai sót trong hồ sơ thanh toán công tác phí, phải bổ sung chứng từ; đã rút "
+                               "kinh nghiệm, kiểm tra kỹ hồ sơ trước khi trình ký."),
     "VP-001": dict(ket_qua_nhiem_vu="Lãnh đạo, chỉ đạo toàn diện hoạt động của Văn phòng; tham mưu UBND tỉnh ban hành "
                                     "đúng hạn các văn bản chỉ đạo, điều hành."),
     "VP-008": dict(khuyet_diem="Trong năm bị kỷ luật Khiển trách (Quyết định số 88/QĐ-VP) do vi phạm quy trình quản lý "

@@ -82,3 +82,37 @@ def test_the_giám_đốc_s_phieu_prints_the_ceiling(tmp_path, cache_dir):
     assert ("Mức đề xuất hạ từ Hoàn thành xuất sắc nhiệm vụ xuống Hoàn thành tốt nhiệm vụ do “Bệnh viện Đa khoa khu "
             "vực Sơn Hà” được cấp có thẩm quyền xếp loại Hoàn thành tốt nhiệm vụ — căn cứ: khoản 7 Điều 12 Nghị định "
             "233/2026/NĐ-CP") in phieu
+
+
+def test_a_public_service_unit_s_self_rating_cites_the_viên_chức_rules_not_those_of_administrative_bodies():
+    """ND 335/2025 rates «cơ quan hành chính nhà nước và công chức» (regime-2026.md §1.1); a hospital is a đơn vị
+    sự nghiệp công lập, rated under Luật Viên chức 2025 and ND 233/2026 «đối với đơn vị sự nghiệp công lập và viên
+    chức» (§2). Its self-assessment report and key-staff minutes for 2026 cite those, as the Sở Nội vụ reads them;
+    the 2026 sample's Văn phòng UBND (a công chức head) keeps ND 335."""
+    from pipeline.forms.registry import Registry
+    from pipeline.resources import sample_workbook
+    from pipeline.submission import self_rating, summary_table
+
+    def cited(c) -> str:
+        c = replace(c, agency=replace(c.agency, tu_xep_loai_co_quan="HTT"))
+        r = rate(c)
+        form = Registry().get("bao_cao_tu_danh_gia_co_quan")
+        return self_rating.context(c, r, form, summary_table.summary_rows(c, r))["can_cu_co_quan"]
+
+    hospital = cited(_hospital().campaign())
+    assert hospital.startswith("Luật Viên chức năm 2025 và Nghị định số 233/2026/NĐ-CP")
+    assert "đơn vị sự nghiệp công lập" in hospital and "335/2025" not in hospital
+    office = cited(ingest.load(sample_workbook(2026)))
+    assert office.startswith("Nghị định số 335/2025/NĐ-CP") and "cơ quan hành chính nhà nước" in office
+
+
+def test_check_weighs_a_hospital_s_points_by_the_viên_chức_rules(tmp_path):
+    """The hospital (a đơn vị sự nghiệp công lập, its Giám đốc a viên chức) self-rates HTXS on 85 points: by the
+    thresholds HTXS from 90, HTT from 70, HT from 50, 85 points are HTT — a warning naming the viên chức rules
+    (ND 233/2026) that rate such a unit, not ND 335/2025 (cơ quan hành chính nhà nước)."""
+    data = sn.tables()
+    data["CoQuan"] = data["CoQuan"] + [("tu_xep_loai_co_quan", "HTXS"), ("diem_co_quan", 85),
+                                       ("diem_tieu_chi_chung_co_quan", 27), ("diem_nhiem_vu_co_quan", 58)]
+    [said] = [p for p in ingest.check(wf.write(tmp_path / "bv.xlsx", data)) if "theo ngưỡng điểm" in p.message]
+    assert "là 85 điểm: theo ngưỡng điểm của Nghị định 233/2026/NĐ-CP" in said.message
+    assert "thì là Hoàn thành tốt nhiệm vụ" in said.message and "335/2025" not in said.message

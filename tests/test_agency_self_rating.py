@@ -269,3 +269,8 @@ def test_check_warns_when_the_agencys_level_is_above_its_points(tmp_path):
             and "là 85 điểm" in found[0].message and "thì là Hoàn thành tốt nhiệm vụ" in found[0].message)
     for name, level_rows in (("du.xlsx", FULL[2026]), ("htt.xlsx", [("tu_xep_loai_co_quan", "HTT")] + rows[1:])):
         assert not [p for p in ingest.check(_with_rows(2026, level_rows, tmp_path / name)) if p.sheet == "CoQuan"]
+    # 85,5 points (27 + 58,5), HTXS self-rated: HTT by the points; the points written as a Vietnamese decimal
+    half = [("tu_xep_loai_co_quan", "HTXS"), ("diem_co_quan", 85.5), ("diem_tieu_chi_chung_co_quan", 27),
+            ("diem_nhiem_vu_co_quan", 58.5)]
+    [warned] = [p for p in ingest.check(_with_rows(2026, half, tmp_path / "le.xlsx")) if p.sheet == "CoQuan"]
+    assert "là 85,5 điểm" in warned.message and "thì là Hoàn thành tốt nhiệm vụ" in warned.message

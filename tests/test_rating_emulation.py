@@ -114,6 +114,11 @@ def test_cstdcs_cap_keeps_the_higher_ballot_share():
     r = b.rate()  # 7 LĐTT → 1.05 → 1
     assert r.of("S2").thi_dua.du_dieu_kien and not r.of("S1").thi_dua.du_dieu_kien
     assert not any("Bằng nhau" in w for w in r.canh_bao)
+    # the console line says where the 15 % stands, as the reasons do: the agency's and province's rules made
+    # under ND 98/2023 (no article of ND 98 holding it was read), not ND 91/2017 Art. 9 cl. 3 (repealed from 2024)
+    [over] = [w for w in r.canh_bao if w.startswith("Số đề nghị Chiến sĩ thi đua cơ sở vượt tỷ lệ")]
+    assert "→ 1 (làm tròn xuống) — căn cứ: quy chế thi đua, khen thưởng của cơ quan" in over
+    assert "Nghị định số 98/2023/NĐ-CP" in over and "91/2017" not in over
 
 
 def test_the_agency_head_takes_no_place_in_the_agencys_cstdcs_ranking():

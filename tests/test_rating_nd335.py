@@ -91,6 +91,24 @@ def test_nd335_discipline_below_reprimand_or_outside_duty_does_not_count(form, d
     assert any("không là căn cứ" in x for x in pr.ly_do)
 
 
+@pytest.mark.parametrize("kind", ["cong_chuc", "vien_chuc"])
+def test_2026_a_reprimand_below_the_forms_cites_the_laws_in_force_not_the_2008_and_2010_articles(kind):
+    """A «Phê bình» in 2026 is no discipline (the forms run from khiển trách upward), so a 30 + 70 = 100
+    point person keeps Hoàn thành xuất sắc nhiệm vụ. The forms are named after the laws in force in 2026
+    (Luật Cán bộ, công chức; Luật Viên chức 2025 from 01/07/2026), never by Art. 78, 79 of the 2008 law or
+    Art. 52 of the 2010 Luật Viên chức, whose numbers the new laws do not keep (regime-2026.md §2)."""
+    b = scored(30, 70, kind=kind)
+    for i in range(10):  # ten of the same kind proposed HTT by their vote: room for one HTXS (20 % of 10 = 2)
+        b.person(f"V{i}", kind=kind, vote=(10, 0, 10))
+    b.discipline("A", "hanh_chinh", dt.date(2026, 3, 3), form="Phê bình")
+    pr = b.rate().of("A")
+    assert pr.muc_de_xuat == "HTXS"
+    [why] = [x for x in pr.ly_do if "«Phê bình» không phải là hình thức kỷ luật" in x]
+    assert "các hình thức kỷ luật theo Luật Cán bộ, công chức; Luật Viên chức; Điều 35 Điều lệ Đảng" in why
+    assert "Điều 52" not in why and "Điều 78" not in why and "Điều 79" not in why
+    assert ("Nghị định 233/2026/NĐ-CP" if kind == "vien_chuc" else "điểm c khoản 4 Điều 20 Nghị định 335/2025/NĐ-CP") in why
+
+
 def test_nd335_keeps_the_same_20_percent_cap_ranked_by_points():
     b = Book(year=2026)
     for i, pts in enumerate([91, 99, 95, 93]):
@@ -141,3 +159,26 @@ def test_the_viên_chức_rules_transition_of_2026_is_said_for_2026_only():
     assert any("CHƯA ĐƯỢC XÁC NHẬN" in w and "các tháng 01–06/2026 chưa tìm thấy" in w for w in this_year)
     assert any("CHƯA ĐƯỢC XÁC NHẬN" in w for w in next_year)
     assert not any("01–06/2026" in w for w in next_year)
+
+
+def test_2026_the_unconfirmed_rounding_of_the_caps_is_said_once():
+    """No text read says how 20 % of the HTT count (ND 335 Art. 20 cl. 5 a, the viên chức rules alike) or 15 %
+    of the LĐTT count is rounded (rules.md R5.3, R7.2: UNCONFIRMED); «không vượt quá» only surely holds rounded
+    down. X (95 points, HTXS by the points) among 4 công chức proposed HTT: kept, the group has 4 HTT and 20 % of
+    4 = 0,8 → 0 < 1, so X is moved to HTT; the console says once — công chức and viên chức rated together — that
+    rounding down is the program's reading, a rulebook setting."""
+    from pipeline.rating.rulebooks import notes_for
+
+    b = Book(year=2026)
+    b.person("X", kind="cong_chuc")
+    b.score("X", "CHUNG", 30)
+    b.score("X", "KET_QUA", 65)
+    for i in range(4):
+        b.person(f"H{i}", kind="cong_chuc", vote=(10, 0, 10))
+    b.person("V", kind="vien_chuc", vote=(10, 0, 10))
+    r = b.rate()
+    assert r.bo_quy_tac == "nd335-2025, nd233-2026"
+    assert r.of("X").muc_de_xuat == "HTT" and any("làm tròn xuống được 0" in x for x in r.of("X").ly_do)
+    said = [w for w in (*r.canh_bao, *notes_for(r.bo_quy_tac, 2026)) if "chưa tìm thấy văn bản quy định cách làm tròn" in w]
+    assert len(set(said)) == 1 and sum(1 for w in r.canh_bao if w in said) == 1
+    assert "làm tròn xuống" in said[0] and "20%" in said[0] and "15%" in said[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pytest
 
@@ -143,6 +145,13 @@ def test_the_2026_sample_texts_agree_with_its_data():
     (disc,) = c.disciplines
     assert disc.ma_so == "VP-008" and disc.so_quyet_dinh in c.texts["VP-008"]["khuyet_diem"]
     assert "Giúp Chánh Văn phòng" not in c.texts["VP-001"]["ket_qua_nhiem_vu"]
+    # nobody else writes of a discipline that sheet KyLuat does not hold: a reprimand in force in 2026 (VP-039's
+    # «về chính quyền (01/2026)», the 2024 sample's text two years on) would make her KHT under the 2026 rules (the
+    # program counts it, ND 48's one-year exception not being 2026 law) while her papers print HTT with no reason
+    told = {m for m, t in c.texts.items() for k, v in t.items()
+            if k != "y_thuc_ky_luat" and v and ("kỷ luật" in v.casefold() or "khiển trách" in v.casefold())}
+    assert told == {d.ma_so for d in c.disciplines} == {"VP-008"}
+    assert rate(c).of("VP-039").muc_de_xuat == "HTT"
 
 
 def test_the_2024_sample_agency_head_does_not_help_himself():
@@ -194,3 +203,56 @@ def test_check_cites_the_viên_chức_rules_for_a_disciplined_viên_chức(tmp_p
     assert "Nghị định 233/2026/NĐ-CP" in vc and "335/2025" not in vc
     assert "Nghị định 335/2025/NĐ-CP" in cc
     assert rate(ingest.load(path)).of("VP-034").muc_de_xuat == "KHT"
+
+
+def test_check_cites_no_2020_decree_for_the_2026_rules_of_time_and_order(tmp_path):
+    """2026 is not rated under ND 90/2020. A level decided for VP-028 (a công chức recruited in September,
+    4 months: not rated) cites the rule that rates him (the agency's rules under ND 335/2025: 06 months, no
+    article of ND 335 seen), not ND 90 Art. 2 cl. 3; a viên chức of 5 months off maternity leave cites
+    the viên chức rules (ND 233/2026). A decision dated before the self-assessment is still an error, said
+    without ND 90 Art. 17–19 (ND 335's procedure article was not read)."""
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    ws = wb["NhanSu"]
+    col = {c.value: c.column for c in ws[1]}
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "VP-028":
+            row[col["muc_quyet_dinh"] - 1].value = "HT"
+        if row[0].value == "VP-033":  # 5 months, now without maternity leave: not rated either
+            row[col["nghi_thai_san"] - 1].value = "Không"
+            row[col["muc_quyet_dinh"] - 1].value = "HTT"
+    wb["CoQuan"].append(["ngay_tu_danh_gia", dt.date(2026, 12, 3)])
+    wb["CoQuan"].append(["ngay_quyet_dinh", dt.date(2026, 12, 1)])
+    path = tmp_path / "khong_xep_loai.xlsx"
+    wb.save(path)
+    problems = ingest.check(path)
+    months = {p.value: p.text() for p in problems if "không nghỉ thai sản) không được xếp loại" in p.text()}
+    assert set(months) == {"HT", "HTT"}, months
+    assert ("quy chế đánh giá của cơ quan thực hiện Nghị định 335/2025/NĐ-CP (ngưỡng 06 tháng công tác thực tế "
+            "trong năm)") in months["HT"]
+    assert "Nghị định 233/2026/NĐ-CP" in months["HTT"] and "335/2025" not in months["HTT"]
+    [order] = [p.text() for p in problems if "cá nhân tự đánh giá và đơn vị họp nhận xét" in p.text()]
+    assert "03/12/2026" in order
+    assert all("90/2020" not in t for t in (*months.values(), order))
+
+
+def test_the_period_row_adds_up_by_hand_and_agrees_with_the_spreadsheet():
+    """VP-019 (Phòng Tổng hợp, HTT), January: products of total weight 4,5, 4 of it done, one quality failure
+    and one delay (each −25 % of its product): a = 100 × 4/4,5 = 88,888…, b = 100 × 3,75/4,5 = 83,333…,
+    c = 100 × 3,5/4,5 = 77,777…; the score 25 + 70 × 250/300
+    = 83,333… → «83,33». The phiếu prints a, b, c to two decimals half up — 88,89; 83,33; 77,78, from which a
+    reviewer gets 25 + 70 × 250,00/300 = 83,33 again (cut, 88,88 + 83,33 + 77,77 gave 83,32) — and the
+    results spreadsheet (sheet DiemKy) holds the same numbers."""
+    import io
+
+    from pipeline.submission import ratings_xlsx
+
+    row = _phieu_context("VP-019")["ky"][0]
+    assert (row["ten"], row["chung"], row["a"], row["b"], row["c"], row["diem"]) == \
+        ("Tháng 01/2026", "25,00", "88,89", "83,33", "77,78", "83,33")
+    by_hand = 25 + 70 * (88.89 + 83.33 + 77.78) / 300
+    assert f"{by_hand:.2f}".replace(".", ",") == row["diem"]
+    sheet = openpyxl.load_workbook(io.BytesIO(ratings_xlsx.to_bytes(rate(ingest.load(sample_workbook(2026))))))["DiemKy"]
+    [cells] = [r for r in sheet.iter_rows(values_only=True) if r[0] == "VP-019" and r[3] == "2026-01"]
+    assert cells[4:8] == (25, 88.89, 83.33, 77.78) and cells[11] == 83.33
+    from pipeline.rating.periods import pct_round
+    assert pct_round(99.996) == 99.99 and pct_round(100) == 100  # never «100» for less than all the work

@@ -22,6 +22,7 @@ from pipeline.forms.registry import FormSpec
 from pipeline.ingest.model import Campaign, Person, Unit, is_cell_secretary, party_body
 from pipeline.plan import chi_bo_units
 from pipeline.rating.levels import WORDS
+from pipeline.rating.periods import pct_round
 from pipeline.rating.result import PersonRating, Ratings
 
 PERSON_FORMS = frozenset({"phieu_nd335", "phieu_nd233", "theo_doi_ky", "mau_2a_2025", "mau_2b_2025", "mau_2c_2025"})
@@ -55,10 +56,12 @@ def score_text(x: float | None) -> str:
 
 
 def pct_text(x: float | None) -> str:
-    """A percentage cut to two decimals, trailing zeros dropped: 87.5 -> "87,5"; 100 -> "100"."""
+    """A percentage to two decimals, half up as the results spreadsheet holds it (`periods.pct_round`: the
+    period score beside it adds up by hand; never 100 for less), trailing zeros dropped: 87.5 -> "87,5";
+    88.888… -> "88,89"; 100 -> "100"."""
     if x is None:
         return ""
-    text = f"{cut2(x):.2f}".rstrip("0").rstrip(".")
+    text = f"{pct_round(x):.2f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
 
 

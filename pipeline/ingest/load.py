@@ -160,7 +160,7 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
                 problems.append(_p(ERROR, row, key, f"«{label}» cách xa năm đánh giá {year}, không hợp lý.", value=d,
                                    expected=f"một ngày trong các năm {year - 1}–{year + 1}"))
     _check_rulebook(row, problems, year)
-    _check_self_rating(row, problems, year)
+    _check_self_rating(row, problems, year, _public_service_agency(data, row))
     _check_rating_deadline(row, problems, year)
     _check_collective_signature(row, problems)
     _check_deputy_post(row, problems)
@@ -265,7 +265,21 @@ SELF_RATING_VALUES = ("diem_co_quan", "diem_tieu_chi_chung_co_quan", "diem_nhiem
                       "so_nguoi_du_hop_co_quan", "so_phieu_dong_y_co_quan")
 
 
-def _check_self_rating(row: Row, problems: list[Problem], year: int | None) -> None:
+def _public_service_agency(data: dict[str, SheetData], agency: Row) -> bool:
+    """The agency is a đơn vị sự nghiệp công lập (rated from 2026 under the viên chức rules, ND 233/2026, not ND 335's
+    for cơ quan hành chính): its head (the one NhanSu row CoQuan «Người đứng đầu» names) is a viên chức; no such row,
+    every unit of DonVi is a đơn vị sự nghiệp (as `pipeline.submission.self_rating.public_service_unit`)."""
+    head = str(agency.values.get("nguoi_dung_dau") or "")
+    people = data.get("NhanSu")
+    named = [r for r in (people.rows if people else ()) if head and names_person(head, str(r.values.get("ho_ten") or ""))]
+    if len(named) == 1:
+        return named[0].values.get("loai_nhan_su") == "vien_chuc"
+    units = data.get("DonVi")
+    kinds = [r.values.get("loai_don_vi") for r in (units.rows if units else ())]
+    return bool(kinds) and all(k == "su_nghiep" for k in kinds)
+
+
+def _check_self_rating(row: Row, problems: list[Problem], year: int | None, public_service: bool = False) -> None:
     """The agency's self-rating (CoQuan): votes ≤ present ≤ called, points within 0–100 (general
     criteria ≤ 30, task results ≤ 70, ND 335/2025 as reported in regime-2026.md §1.1) and only from 2026."""
     v = row.values
@@ -313,28 +327,31 @@ def _check_self_rating(row: Row, problems: list[Problem], year: int | None) -> N
         problems.append(_p(ERROR, row, "diem_co_quan",
                            f"«{label('diem_co_quan')}» khác tổng {cell('diem_tieu_chi_chung_co_quan')} và "
                            f"{cell('diem_nhiem_vu_co_quan')}.", value=parts[2],
-                           expected=f"{parts[0] + parts[1]:g}"))
-    _check_self_rating_level(row, problems, year, label, cell)
+                           expected=f"{parts[0] + parts[1]:g}".replace(".", ",")))
+    _check_self_rating_level(row, problems, year, label, cell, public_service)
 
 
-def _check_self_rating_level(row: Row, problems: list[Problem], year: int | None, label: Any, cell: Any) -> None:
+def _check_self_rating_level(row: Row, problems: list[Problem], year: int | None, label: Any, cell: Any,
+                             public_service: bool = False) -> None:
     """A self-rated level above what the agency's own points give: a warning (the report prints
     both). ND 335 scores agencies on the same 100 points (30 + 70) in four levels (regime-2026.md
     §1.1); that they share the công chức thresholds 90/70/50 (Art. 20) is not confirmed, so this is
     not an error."""
     from pipeline.rating.levels import RANK, WORDS
-    from pipeline.rating.rulebooks import ND335
+    from pipeline.rating.rulebooks import ND233, ND335
 
+    rb = ND233 if public_service else ND335  # a đơn vị sự nghiệp công lập: the viên chức rules (ND 233/2026)
+    text = "Nghị định 233/2026/NĐ-CP" if public_service else "Nghị định 335/2025/NĐ-CP"
     v = row.values
     points, level = v.get("diem_co_quan"), v.get("tu_xep_loai_co_quan")
     if points is None or not level or level not in RANK or not (year and year >= 2026) or not 0 <= points <= 100:
         return
-    by_points = next(lv for lv, minimum in ND335.points_thresholds if points >= minimum)
+    by_points = next(lv for lv, minimum in rb.points_thresholds if points >= minimum)
     if RANK[level] > RANK[by_points]:
-        bands = ", ".join(f"{WORDS[lv]} từ {m:g} điểm" for lv, m in ND335.points_thresholds if m)
+        bands = ", ".join(f"{WORDS[lv]} từ {m:g} điểm" for lv, m in rb.points_thresholds if m)
         problems.append(_p(WARNING, row, "tu_xep_loai_co_quan",
                            f"«{label('tu_xep_loai_co_quan')}» là {WORDS[level]} nhưng {cell('diem_co_quan')} là "
-                           f"{points:g} điểm: theo ngưỡng điểm của Nghị định 335/2025/NĐ-CP ({bands}) thì là "
+                           f"{f'{points:g}'.replace('.', ',')} điểm: theo ngưỡng điểm của {text} ({bands}) thì là "
                            f"{WORDS[by_points]}. Báo cáo tự đánh giá in cả hai; kiểm tra lại (ngưỡng điểm áp dụng cho "
                            "cơ quan chưa đối chiếu văn bản chính thức).", value=WORDS[level],
                            expected=f"{WORDS[by_points]} hoặc thấp hơn, hoặc sửa điểm"))
@@ -518,10 +535,14 @@ def _step_order(data: dict[str, SheetData], problems: list[Problem]) -> None:
     def day(d: dt.date) -> str:
         return d.strftime("%d/%m/%Y")
 
+    # ND 90 Art. 17-19 up to 2025; from 2026 the procedure articles of ND 335 / ND 233 were not read
+    # (regime-2026.md §8): the order is said without an article
+    year = a.get("nam_danh_gia")
+    steps = " (Điều 17, 18, 19 Nghị định 90/2020/NĐ-CP)" if not isinstance(year, int) or year < 2026 else ""
     if own and decided and decided < own:
         problems.append(_p(ERROR, agency, "ngay_quyet_dinh", f"{label('ngay_quyet_dinh')} ({day(decided)}) trước "
                            f"{label('ngay_tu_danh_gia')} ({day(own)}): cấp có thẩm quyền quyết định sau khi cá nhân tự "
-                           "đánh giá và đơn vị họp nhận xét (Điều 17, 18, 19 Nghị định 90/2020/NĐ-CP).", value=decided,
+                           f"đánh giá và đơn vị họp nhận xét{steps}.", value=decided,
                            expected=f"từ {day(own)} trở về sau, hoặc để trống"))
     if decided and notice and notice < decided:
         problems.append(_p(ERROR, agency, "ngay_thong_bao", f"{label('ngay_thong_bao')} ({day(notice)}) trước "
@@ -571,6 +592,33 @@ def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
     return units
 
 
+def _months_rule(data: dict[str, SheetData], year: int | None, v: dict[str, Any]) -> str:
+    """Where the «under 06 months worked: not rated» rule stands for this person: the citation of the
+    rulebook rating him (ND 90 Art. 2 cl. 3 up to 2025; from 2026 the agency's or unit's rules under ND 335 /
+    ND 233, no article of theirs having been seen: rulebooks.py `short_time`, `months`)."""
+    from pipeline.rating.rulebooks import RULEBOOKS, UnknownRulebook, for_person, for_year
+
+    agency = _agency_row(data)
+    forced = agency.values.get("bo_quy_tac") if agency else None
+    if not year:
+        return "khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP"
+    try:
+        if isinstance(forced, str) and forced.strip() in RULEBOOKS:
+            rb = RULEBOOKS[forced.strip()]
+        elif isinstance(v.get("loai_nhan_su"), str):
+            units = data.get("DonVi")
+            unit_others = {r.values.get("ma_don_vi"): r.values.get("bo_quy_tac_khac") for r in (units.rows if units else ())}
+            others = unit_others.get(v.get("ma_don_vi")) or (agency.values.get("bo_quy_tac_khac") if agency else None)
+            rb = for_person(year, v["loai_nhan_su"], others)
+        else:
+            rb = for_year(year)
+    except UnknownRulebook:  # reported on its own cell
+        rb = for_year(year)
+    kind = v.get("loai_nhan_su")
+    rb = rb.in_year(year)
+    return (rb.for_kind(kind) if isinstance(kind, str) and kind else rb).cite.months_in_post
+
+
 def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int | None, rulebook: Rulebook | None, problems: list[Problem], build: bool = True) -> list[Person]:
     sheet = data.get("NhanSu")
     if sheet is None:
@@ -606,7 +654,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
         if v.get("muc_quyet_dinh") and months < min_months and not v.get("nghi_thai_san", False):
             problems.append(_p(ERROR, row, "muc_quyet_dinh",
                                f"Người công tác {months:g} tháng trong năm (dưới {min_months:g} tháng, không nghỉ thai sản) không "
-                               "được xếp loại (khoản 3 Điều 2 Nghị định 90/2020/NĐ-CP).",
+                               f"được xếp loại ({_months_rule(data, year, v)}).",
                                value=v["muc_quyet_dinh"], expected="để trống ô này"))
         if not v.get("dang_vien", False):
             for key in PARTY_FIELDS:

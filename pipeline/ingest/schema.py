@@ -300,8 +300,9 @@ NHAN_SU = Sheet(
           help="Người chuyển đến trong năm: tên cơ quan, đơn vị cũ; để trống nếu không chuyển đến", width=24),
         C("so_thang_co_quan_cu", "Số tháng công tác ở cơ quan cũ", MONTHS,
           help="Số tháng công tác trong năm ở cơ quan, đơn vị cũ (đã tính trong «Số tháng công tác trong năm»); từ 06 "
-               "tháng trở lên thì cơ quan mới xếp loại có kết hợp ý kiến nhận xét của cơ quan cũ (khoản 1 Điều 20 Nghị "
-               "định 90/2020/NĐ-CP)", width=10),
+               "tháng trở lên thì cơ quan mới xếp loại có kết hợp ý kiến nhận xét của cơ quan cũ (đến năm 2025: khoản 1 "
+               "Điều 20 Nghị định 90/2020/NĐ-CP; từ năm 2026 cơ quan cũ gửi kết quả theo dõi, đánh giá các tháng, quý: "
+               "cột «Cơ quan, đơn vị đánh giá kỳ» sheet KetQuaKy)", width=10),
         C("khong_kiem_diem_dang_vien", "Không kiểm điểm đảng viên năm nay", YESNO,
           help="Có: đảng viên không kiểm điểm, xếp loại chất lượng đảng viên năm nay (mới kết nạp chưa đủ 06 tháng, được "
                "miễn công tác và sinh hoạt đảng, đang bị đình chỉ sinh hoạt đảng — theo hướng dẫn của Đảng): không in bản "

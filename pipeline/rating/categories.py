@@ -157,7 +157,7 @@ def _warnings(campaign: Campaign, rulebooks: dict[str, Rulebook]) -> tuple[str, 
     for rb in rulebooks.values():
         if rb.id not in seen:
             seen.append(rb.id)
-            out += list(rb.in_year(campaign.year).notes)
+            out += [n for n in rb.in_year(campaign.year).notes if n not in out]  # a note two rulebooks share: once
     return tuple(out)
 
 

@@ -153,7 +153,8 @@ def rate_emulation(people: list[PersonRating], campaign: Campaign, rb: Rulebook
             for c in tied:
                 extra_warnings[c].append(text)
     if len(ranked) > allowed:
-        agency.append(f"Số đề nghị Chiến sĩ thi đua cơ sở vượt tỷ lệ: {how}.")
+        # where the 15 % stands, as the reasons say it (its article in ND 98/2023 unconfirmed: rules.md R7.2)
+        agency.append(f"Số đề nghị Chiến sĩ thi đua cơ sở vượt tỷ lệ: {how} — căn cứ: {rb.cite.cstdcs_cap}.")
 
     # the share of direct workers among those proposed (warning only)
     direct = sum(1 for c in props if persons[c].truc_tiep_cong_tac)

@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from pipeline.ingest.model import Campaign, PeriodResult, Person, Product
 from pipeline.rating.levels import RANK, WORDS
@@ -46,8 +47,17 @@ def score_text(x: float) -> str:
     return f"{cut(x):.2f}".replace(".", ",")
 
 
+def pct_round(x: float) -> float:
+    """A percentage of a period (a … e, a product's coefficient) as printed: two decimals, half up, as the
+    spreadsheet of the results holds it — so that the period score printed beside it adds up by hand
+    (25 + 70 × (88,89 + 83,33 + 77,78) / 300 = 83,33; cut, 88,88 + 83,33 + 77,77 gave 83,32) — but never
+    100 for less than 100 (99,996 % of the work done is not all of it): 99,99."""
+    r = float(Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return 99.99 if r >= 100 > x else r
+
+
 def pct_text(x: float) -> str:
-    return f"{num(cut(x))}%"
+    return f"{num(pct_round(x))}%"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -326,6 +326,11 @@ ND90 = replace(
 )
 
 _ND335 = "Nghị định 335/2025/NĐ-CP"
+# Which forms are discipline, from 2026: the default quotes Art. 78, 79 of the 2008 Luật Cán bộ, công chức (already
+# dropped for 2025, the 2025 law in force) and Art. 52 of the 2010 Luật Viên chức, which Luật Viên chức 2025
+# replaces from 01/07/2026 (regime-2026.md §2); the new laws' article numbers were not read, so both laws are named
+# without them (a 2026 decision may fall before or after 01/07/2026)
+_DISCIPLINE_FORMS_2026 = "các hình thức kỷ luật theo Luật Cán bộ, công chức; Luật Viên chức; Điều 35 Điều lệ Đảng"
 _ONCE_B = ("quy chế đánh giá của cơ quan: hành vi vi phạm đã được dùng để xếp loại Không hoàn thành nhiệm vụ ở năm "
            "trước thì không tính lại")
 _ONCE_C = ("quy chế đánh giá của cơ quan: quyết định kỷ luật của Đảng và của chính quyền đối với cùng một hành vi có "
@@ -335,6 +340,12 @@ _ONCE_C = ("quy chế đánh giá của cơ quan: quyết định kỷ luật c�
 # Article numbers as reported by the press and public code (regime-2026.md §1): [uncertain] until checked
 # against the official text; they are data, a clerk may correct them here.
 _ND335_LEVELS = f"Điều 20 {_ND335}"
+# rules.md R5.3, R7.2: no text read says how the 20 % of HTT and the 15 % of LĐTT are rounded (UNCONFIRMED);
+# «không vượt quá» is only sure to hold rounded down (`htxs_rounding`, `cstdcs_rounding`): said once on the console
+_ROUNDING_NOTE = ("Số Hoàn thành xuất sắc nhiệm vụ tối đa (20% số Hoàn thành tốt nhiệm vụ của nhóm) và số Chiến sĩ thi "
+                  "đua cơ sở tối đa (15% số đạt Lao động tiên tiến) được làm tròn xuống: chưa tìm thấy văn bản quy định "
+                  "cách làm tròn, «không vượt quá» chỉ chắc chắn đúng khi làm tròn xuống; sửa trong bộ quy tắc nếu hướng "
+                  "dẫn của tỉnh khác.")
 
 ND335 = Rulebook(
     id="nd335-2025",
@@ -383,6 +394,7 @@ ND335 = Rulebook(
         # regime-2026.md §1.3 b) [verbatim, cafef]: the same point lists these two grounds after degradation
         party_duties=(f"điểm b khoản 4 {_ND335_LEVELS} (vi phạm những điều đảng viên không được làm; vi phạm trách "
                       "nhiệm nêu gương)"),
+        discipline_forms=_DISCIPLINE_FORMS_2026,
     ),
     discipline_exceptions=False,
     discipline_requires_duty=True,
@@ -406,7 +418,7 @@ ND335 = Rulebook(
     notes=("Số điều, khoản của Nghị định 335/2025/NĐ-CP trong lý do xếp loại lấy theo báo chí và mã nguồn công khai, "
            "chưa đối chiếu văn bản chính thức; sửa trong bộ quy tắc nếu khác. Người nghỉ theo quy định được xếp loại theo "
            "điểm của thời gian công tác thực tế (Điều 21), không giới hạn mức khi nghỉ từ 03 đến dưới 06 tháng như Nghị "
-           "định 90/2020/NĐ-CP; ngưỡng 06 tháng công tác thực tế giữ theo quy chế đánh giá của cơ quan.",),
+           "định 90/2020/NĐ-CP; ngưỡng 06 tháng công tác thực tế giữ theo quy chế đánh giá của cơ quan.", _ROUNDING_NOTE),
 )
 
 _ND233 = "Nghị định 233/2026/NĐ-CP"
@@ -456,6 +468,7 @@ ND233 = replace(
         corruption=f"{_ND233_LEVELS} (đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra tham nhũng, lãng phí)",
         party_duties=f"{_ND233_LEVELS} (vi phạm những điều đảng viên không được làm, trách nhiệm nêu gương)",
         head_unit=f"khoản 7 Điều 12 {_ND233}: mức xếp loại của người đứng đầu không cao hơn mức xếp loại của đơn vị",
+        discipline_forms=_DISCIPLINE_FORMS_2026,
     ),
     head_not_above_unit=True,
     discipline_forms=STATUTORY_FORMS,
@@ -467,12 +480,12 @@ ND233 = replace(
         Criterion("KET_QUA", "Kết quả thực hiện nhiệm vụ: số lượng, chất lượng, tiến độ sản phẩm/công việc (đã quy đổi)",
                   70, "nhiem_vu"),
     ),
-    notes=(_ND233_NOTE + ".",),
+    notes=(_ND233_NOTE + ".", _ROUNDING_NOTE),
     # the transition of the year it came into force: said for 2026 only (a 2027 workbook has no such months)
     by_year=((2026, 2026, {"notes": (
         _ND233_NOTE + ". Nghị định và Luật Viên chức 2025 có hiệu lực từ 01/07/2026; quy định chuyển tiếp cho các tháng "
         "01–06/2026 chưa tìm thấy: chương trình tính mọi kỳ của năm 2026 theo bộ quy tắc này — đối chiếu hướng dẫn của "
-        "Sở Nội vụ.",)}),),
+        "Sở Nội vụ.", _ROUNDING_NOTE)}),),
 )
 
 RULEBOOKS: Mapping[str, Rulebook] = MappingProxyType({rb.id: rb for rb in (ND90, ND90_ND48, ND335, ND233)})

@@ -24,6 +24,7 @@ from pipeline.ingest.xlsx_write import Book, book_bytes, lines, table
 from pipeline.rating.emulation import TITLES
 from pipeline.rating.groups import HEAD_CAP_WORDS, HEAD_GROUP, group_label
 from pipeline.rating.levels import ORDER, WORDS
+from pipeline.rating.periods import pct_round
 from pipeline.rating.result import GroupCap, PersonRating, Ratings
 from pipeline.rating.rules import pct
 from pipeline.rating.summary import STATUS_WORDS, agency_htxs, unit_summaries
@@ -179,7 +180,7 @@ def _periods_sheet(wb: Book, ratings: Ratings) -> None:
     for pr in ratings.people:
         for k in pr.diem_ky:
             rows.append([pr.ma_so, pr.ho_ten, pr.ma_don_vi, k.ky, k.diem_tieu_chi_chung,
-                         *(round(x, 2) if x is not None else "" for x in (k.a, k.b, k.c, k.d, k.dd, k.e)),
+                         *(pct_round(x) if x is not None else "" for x in (k.a, k.b, k.c, k.d, k.dd, k.e)),
                          cut(k.diem), cut(pr.diem) if pr.diem is not None else "", k.don_vi_danh_gia])
     if not rows:
         return

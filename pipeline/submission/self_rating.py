@@ -13,6 +13,7 @@ from pipeline.ingest.cells import name_key
 from pipeline.ingest.model import Campaign
 from pipeline.rating.levels import WORDS
 from pipeline.rating.result import Ratings
+from pipeline.rating.rulebooks import RULEBOOKS
 from pipeline.rating.rules import pct
 from pipeline.submission import report
 from pipeline.submission.summary_table import Row
@@ -39,6 +40,18 @@ def _same(a: str, b: str) -> bool:
     return name_key(a) == name_key(b)  # spaces, case, NFC/NFD and the tone mark's place aside
 
 
+def public_service_unit(campaign: Campaign, ratings: Ratings) -> bool:
+    """The agency is a đơn vị sự nghiệp công lập, rated under the viên chức rules, not ND 335's for cơ quan hành chính:
+    its head is rated under a rulebook where the head is not above his unit (nd233-2026: a viên chức head); with no
+    head in the workbook, every unit of it is a đơn vị sự nghiệp (DonVi «loai_don_vi»)."""
+    head = campaign.agency_head_ma_so()
+    rated = {pr.ma_so: pr for pr in ratings.people}
+    if head is not None and head in rated:
+        rb = RULEBOOKS.get(rated[head].bo_quy_tac or ratings.bo_quy_tac)
+        return rb is not None and rb.head_not_above_unit
+    return bool(campaign.units) and all(u.loai_don_vi == "su_nghiep" for u in campaign.units)
+
+
 def _text_or_dots(text: str, lines: int = 4) -> str:
     return text.strip() or dotted(lines)
 
@@ -52,10 +65,13 @@ def context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row
     a = campaign.agency
     ctx = report.common_context(campaign, ratings, form, rows)
     cites = ctx["can_cu_day_du"]
-    # from 2026 ND 335/2025 rates agencies (its cong_chuc citation names "cơ quan hành chính nhà nước");
-    # before, no decree rates agencies: the label names the collective framework instead
-    ctx["can_cu_co_quan"] = (cites["cong_chuc"] if campaign.year >= ND335_FROM
-                             else ctx["nhan"].get("can_cu_truoc_2026", "hướng dẫn của cấp có thẩm quyền"))
+    # from 2026 ND 335/2025 rates agencies (its cong_chuc citation names "cơ quan hành chính nhà nước") and the
+    # viên chức rules (ND 233/2026, regime-2026.md §2: «đối với đơn vị sự nghiệp công lập và viên chức») rate a
+    # đơn vị sự nghiệp công lập; before, no decree rates agencies: the label names the collective framework instead
+    if campaign.year >= ND335_FROM:
+        ctx["can_cu_co_quan"] = cites["vien_chuc"] if public_service_unit(campaign, ratings) else cites["cong_chuc"]
+    else:
+        ctx["can_cu_co_quan"] = ctx["nhan"].get("can_cu_truoc_2026", "hướng dẫn của cấp có thẩm quyền")
     # a báo cáo: «……/BC-<agency>» (ND 30/2020, Phụ lục I), as the report to the Sở Nội vụ
     ctx["so_hieu"] = a.so_ky_hieu("BC")
     # the minutes' number line (label `so_ky_hieu`, «Số: ……/BB-{ky_hieu_co_quan}»): a biên bản's symbol is its
