@@ -116,7 +116,13 @@ def test_a_file_size_limit_is_said_and_keeps_the_previous_output(built, sample, 
     err = " ".join(run.stderr.split())
     assert run.returncode == 7, run.stderr
     assert "Traceback" not in run.stderr
-    assert (f"Không ghi được một tệp vào «{out}»: tệp vượt cỡ tối đa máy cho phép ghi (giới hạn cỡ tệp của phiên "
-            "làm việc — ulimit -f — hiện là 200 KB)") in err and "kết quả cũ vẫn giữ nguyên" in err
+    # hoso's own write of the dossier past the limit, or, before it, LibreOffice setting the unit's new forms in
+    # another face under so small a limit (LibreOffice 7.4 does at ≤ ~300 KB on some machines: caught by the PDF
+    # font check, said as the limit's doing, not as a missing font)
+    assert ((f"Không ghi được một tệp vào «{out}»: tệp vượt cỡ tối đa máy cho phép ghi (giới hạn cỡ tệp của phiên "
+             "làm việc — ulimit -f — hiện là 200 KB)") in err
+            or ("LibreOffice không dùng đúng phông chữ khi máy giới hạn cỡ tệp được ghi (giới hạn cỡ tệp của phiên làm "
+                "việc — ulimit -f — hiện là 200 KB): chữ của văn bản bị đặt bằng phông") in err), err
+    assert "kết quả cũ vẫn giữ nguyên" in err
     assert snapshot(out) == before
     assert leftovers(out) == []

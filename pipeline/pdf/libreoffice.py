@@ -119,8 +119,12 @@ class FileSizeLimit(OutputError):
     on (exit 134 through the guard), or, the signal ignored, a PDF cut at exactly the limit. Said as
     hoso's own writes past it are (exit 7), never as a document LibreOffice could not convert."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, fonts: str = "") -> None:
         self.limit = limit
+        if fonts:  # under a small limit LibreOffice sets text in another face (measured: ≤ 300 KB, LibreOffice 7.4)
+            super().__init__(f"LibreOffice không dùng đúng phông chữ khi máy giới hạn cỡ tệp được ghi (giới hạn cỡ tệp "
+                             f"của phiên làm việc — ulimit -f — hiện là {portable.size_words(limit)}): {fonts}. Bỏ giới hạn đó (ulimit -f unlimited) rồi chạy lại; kết quả cũ vẫn giữ nguyên.")
+            return
         super().__init__(f"LibreOffice không ghi được tệp PDF của văn bản: {portable.file_too_big_words()}, mà một "
                          f"văn bản chuyển sang PDF lớn hơn cỡ đó. Bỏ giới hạn đó (ulimit -f unlimited) rồi chạy lại; "
                          "kết quả cũ vẫn giữ nguyên.")

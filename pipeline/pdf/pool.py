@@ -25,7 +25,7 @@ from typing import Any, cast
 
 from pypdf import PdfReader
 
-from pipeline import tempdirs
+from pipeline import portable, tempdirs
 from pipeline.errors import ConversionFailed, OutputError
 from pipeline.pdf import join, libreoffice, validate
 
@@ -372,6 +372,10 @@ class Converter:
             need = validate.MIN_FREE + validate.PER_DOCUMENT * len(failures)
             if free is None or free < need:
                 raise OutputError(validate.full_message(folder, free, need))
+            limit = portable.file_size_limit()
+            wrong = [self.wrong_fonts[k] for k in failures if k in self.wrong_fonts]
+            if limit is not None and wrong:  # LibreOffice under `ulimit -f` swaps faces: the limit is the cause
+                raise libreoffice.FileSizeLimit(limit, fonts=wrong[0])
         if failures:
             labels = list(failures.values())
             names = "\n".join(f"  - {label}" for label in labels[:MAX_NAMED])
