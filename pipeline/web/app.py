@@ -2250,6 +2250,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                total_line=province.total_words(summary), all_agencies=s["agencies"],
                                expected=set(s["expected"]), narrowed=s["codes"] is not None,
                                due=s["due"], setting=s["setting"], error=error, compiler=summary.compiler,
+                               # no deadline set: the agencies missing are held against the one the packages sent all
+                               # state (`province.summarise`, as `hoso tong-hop` without --han): said where it comes from
+                               shared_due=summary.due if s["due"] is None and summary.missing else None,
                                compiler_typed=summary.compiler if compiler is None else compiler,
                                words_line=s["words_line"], words_update=s["words_update"])
 
