@@ -671,6 +671,15 @@ def test_a_damaged_workbook_is_named_as_the_clerk_sent_it_and_offers_no_kpi_impo
     r = _post(c, csrf, "kpi.csv", export, f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
     assert r.status_code == 400 and why in re.sub(r"\s+", " ", r.text) and "_nhap_ket_qua" not in r.text
     assert [row["id"] for row in Store(data).q("SELECT id FROM so")] == [first]  # no copy made
+    # an upload checked before its problem was flagged unreadable (a server of an older version): the same
+    r = _post(c, csrf, "Sổ cũ.xlsx", cut)
+    older = int(r.headers["Location"].rsplit("/", 1)[1])
+    store = Store(data)
+    kept = store.one("SELECT van_de FROM so WHERE id=?", older)["van_de"]
+    store.x("UPDATE so SET van_de=? WHERE id=?", kept.replace(', "khong_doc_duoc": 1', ""), older)
+    assert "khong_doc_duoc" not in store.one("SELECT van_de FROM so WHERE id=?", older)["van_de"]
+    assert 'id="nhap_kq"' not in c.get(f"/so-excel/{older}").text
+    assert why in re.sub(r"\s+", " ", c.get(f"/so-excel/{older}/nhap-ket-qua").text)
     # the whole workbook keeps the link
     r = _post(c, csrf, "Sổ 2026.xlsx", whole)
     assert f'href="/so-excel/{int(r.headers["Location"].rsplit("/", 1)[1])}/nhap-ket-qua"' in c.get(

@@ -729,12 +729,33 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         they can: a workbook the reader could not open at all (damaged, or its check cut short by a stop of the
         server) — the import copied it and failed naming the copy «…_nhap_ket_qua.xlsx», a file the clerk never
         had — or one of a year rated without periods (`_no_periods`)."""
-        unread = [p for p in json.loads(row["van_de"]) if p.get("khong_doc_duoc")]
-        if unread:
-            said = " ".join(str(unread[0].get("thong_bao") or "").split())
-            return (f"{said} Chưa nhập được kết quả tháng, quý vào sổ này: sửa sổ trong Excel, tải lên lại ở trang Sổ "
+        problems = json.loads(row["van_de"])
+        unread = [p for p in problems if p.get("khong_doc_duoc")]
+        if unread or not _opens(ma, int(row["id"])):  # an upload checked before the flag existed: opened once
+            said = unread or [p for p in problems if p.get("sheet") == "(tệp)" and p.get("muc") == "Lỗi"]
+            words = (" ".join(str(said[0].get("thong_bao") or "").split()) if said
+                     else f"Sổ «{row['ten_tep']}» không mở được.")
+            return (f"{words} Chưa nhập được kết quả tháng, quý vào sổ này: sửa sổ trong Excel, tải lên lại ở trang Sổ "
                     "Excel, rồi nhập kết quả vào sổ mới tải lên.")
         return _no_periods(ma, int(row["id"]))
+
+    opened: dict[tuple[str, int], bool] = {}
+
+    def _opens(ma: str, so_id: int) -> bool:
+        """Whether the reader opens the upload `so_id` (once per upload: an upload never changes)."""
+        from pipeline.errors import HosoError
+        from pipeline.ingest.reader import open_workbook
+
+        key = (ma, so_id)
+        if key not in opened:
+            if len(opened) > 200:
+                opened.clear()
+            try:
+                with open_workbook(store.upload_path(ma, so_id)):
+                    opened[key] = True
+            except (HosoError, OSError, ValueError, KeyError, zipfile.BadZipFile):
+                opened[key] = False
+        return opened[key]
 
     def _import_report(ma: str, so_id: int) -> Path:
         """What the import that made the upload `so_id` did (JSON beside it; none for a workbook sent as is)."""
