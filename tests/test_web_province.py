@@ -177,6 +177,33 @@ def test_the_page_names_who_is_on_time_late_or_missing(province_server):
     assert all(r["tai_khoan"] == "snv" for r in log)
 
 
+def test_without_a_deadline_the_page_says_whose_date_a_missing_agency_is_held_to(tmp_path, outputs, monkeypatch):
+    """No deadline set by the Sở: each package is held to the deadline its own workbook states (STP sent on the
+    10th of January 2026, SYT on the 20th; both workbooks say 31/12/2025: 10 and 20 days late), and an agency that
+    sent nothing to the one all packages sent state (`province.summarise`, as `hoso tong-hop` without --han): SNN,
+    25 days past 31/12/2025 on 25/01/2026. The page said only «mỗi bộ hồ sơ được đối chiếu với hạn ghi trong sổ
+    của chính cơ quan đó» beside a missing agency's «hạn 31/12/2025» taken from others' workbooks; now it says
+    where that date comes from, and to set one."""
+    monkeypatch.setenv("HOSO_HOM_NAY", TODAY)
+    store, app = _server(tmp_path / "du_lieu")
+    _send(store, "STP", outputs["STP"], "2026-01-10 09:00:00")
+    _send(store, "SYT", outputs["SYT"], "2026-01-20 16:30:00")
+    c, _ = _login(app, "snv")
+    html = _flat(c.get("/so-noi-vu").text)
+    status = _status(html)
+    assert status[NAMES["SNN"]] == "Chưa nộp, đã quá hạn 25 ngày"
+    assert "nộp muộn 10 ngày (gửi ngày 10/01/2026, hạn 31/12/2025)" in status[NAMES["STP"]]
+    assert ('<span id="han_chung" class="note">Cơ quan chưa nộp được đối chiếu với hạn mà các bộ hồ sơ đã gửi cùng '
+            "ghi, 31/12/2025 (không phải hạn trong sổ của chính cơ quan chưa nộp): đặt hạn nộp ở trên để mọi cơ quan "
+            "cùng một hạn.</span>") in html
+    # once the Sở sets its deadline, that line is gone: every agency is held to the Sở's
+    csrf = _hidden(c.get("/mat-khau").text, "csrf_token")
+    assert c.post("/so-noi-vu/han-nop", data={"csrf_token": csrf, "han_nop": DUE.isoformat(),
+                                              "co_quan": list(NAMES)}).status_code == 302
+    html = _flat(c.get("/so-noi-vu").text)
+    assert 'id="han_chung"' not in html and _status(html)[NAMES["SNN"]] == "Chưa nộp, đã quá hạn 10 ngày"
+
+
 def test_the_deadline_form_is_the_sos_alone(province_server):
     """Without the CSRF token, or from an agency's clerk: refused, nothing stored; a date that is not one: 400
     in words."""

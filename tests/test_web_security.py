@@ -305,7 +305,10 @@ def test_a_builds_kept_files_are_logged_when_downloaded(tmp_path):
     (kept / "thay_doi.txt").write_text("Nguyễn Văn An (NS-01): đổi ngày sinh\n", encoding="utf-8")
     (kept / "manifest.json").write_text("{}", encoding="utf-8")
     c = _login(app)
-    assert c.get(f"/lan-tao/{build}/thay_doi.txt").status_code == 200
+    r = c.get(f"/lan-tao/{build}/thay_doi.txt")
+    # one charset: the header once said «text/plain; charset=utf-8; charset=utf-8»
+    assert r.status_code == 200 and r.headers["Content-Type"] == "text/plain; charset=utf-8", r.headers
+    assert r.data.decode("utf-8") == "Nguyễn Văn An (NS-01): đổi ngày sinh\n"
     assert c.get(f"/lan-tao/{build}/manifest.json").status_code == 200
     details = [r["chi_tiet"] for r in store.q("SELECT * FROM nhat_ky WHERE hanh_dong='tai_tep' ORDER BY id")]
     assert details == [f"lich_su/{build}/thay_doi.txt", f"lich_su/{build}/manifest.json"]

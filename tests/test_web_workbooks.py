@@ -641,6 +641,59 @@ def test_a_2025_workbook_offers_no_kpi_import_and_the_import_page_says_why(tmp_p
     assert f'href="/so-excel/{second}/nhap-ket-qua"' in c.get(f"/so-excel/{second}").text
 
 
+def test_a_damaged_workbook_is_named_as_the_clerk_sent_it_and_offers_no_kpi_import(tmp_path):
+    """A workbook cut short (saved while the USB stick was pulled out): its check page said so, yet offered to
+    import monthly results into it; the import then failed naming «…_nhap_ket_qua.xlsx», the server's copy,
+    which the clerk never had. Now the check page has no such link; the import page, its address typed in,
+    says the workbook cannot be read and what to do, and a POST there imports nothing. The same cut file sent as
+    last year's workbook («Tạo sổ năm nay») was answered by a bare error page naming «nam_truoc.xlsx»: now the
+    page «Sổ Excel» with the clerk's name for it and its three forms whole (the blank workbook's years listed)."""
+    from pipeline.web.store import Store
+
+    data = tmp_path / "du_lieu"
+    c, csrf = _clerk(data)
+    whole = factory.of_year(tmp_path / "so26.xlsx", 2026).read_bytes()
+    cut = whole[:len(whole) // 2]
+    r = _post(c, csrf, "Sổ 2026 (bản sửa).xlsx", cut)
+    assert r.status_code == 302
+    first = int(r.headers["Location"].rsplit("/", 1)[1])
+    page = re.sub(r"\s+", " ", c.get(f"/so-excel/{first}").text)
+    assert "Tệp «Sổ 2026 (bản sửa).xlsx» bị hỏng hoặc chưa lưu xong" in page, page
+    assert 'id="nhap_kq"' not in page and "/nhap-ket-qua" not in page
+    why = ("Chưa nhập được kết quả tháng, quý vào sổ này: sửa sổ trong Excel, tải lên lại ở trang Sổ Excel, rồi nhập "
+           "kết quả vào sổ mới tải lên.")
+    got = c.get(f"/so-excel/{first}/nhap-ket-qua")
+    text = re.sub(r"\s+", " ", got.text)
+    assert got.status_code == 200 and why in text and 'name="ket_qua"' not in text
+    assert "Tệp «Sổ 2026 (bản sửa).xlsx» bị hỏng hoặc chưa lưu xong" in text
+    export = ("Mã CB;Họ và tên;Tháng;Điểm tiêu chí chung;Số lượng (%);Chất lượng (%);Tiến độ (%)\n"
+              "NS-01;Nguyễn Văn An;10/2026;25;100;85;80\n").encode()
+    r = _post(c, csrf, "kpi.csv", export, f"/so-excel/{first}/nhap-ket-qua", "ket_qua")
+    assert r.status_code == 400 and why in re.sub(r"\s+", " ", r.text) and "_nhap_ket_qua" not in r.text
+    assert [row["id"] for row in Store(data).q("SELECT id FROM so")] == [first]  # no copy made
+    # an upload checked before its problem was flagged unreadable (a server of an older version): the same
+    r = _post(c, csrf, "Sổ cũ.xlsx", cut)
+    older = int(r.headers["Location"].rsplit("/", 1)[1])
+    store = Store(data)
+    kept = store.one("SELECT van_de FROM so WHERE id=?", older)["van_de"]
+    store.x("UPDATE so SET van_de=? WHERE id=?", kept.replace(', "khong_doc_duoc": 1', ""), older)
+    assert "khong_doc_duoc" not in store.one("SELECT van_de FROM so WHERE id=?", older)["van_de"]
+    assert 'id="nhap_kq"' not in c.get(f"/so-excel/{older}").text
+    assert why in re.sub(r"\s+", " ", c.get(f"/so-excel/{older}/nhap-ket-qua").text)
+    # the whole workbook keeps the link
+    r = _post(c, csrf, "Sổ 2026.xlsx", whole)
+    assert f'href="/so-excel/{int(r.headers["Location"].rsplit("/", 1)[1])}/nhap-ket-qua"' in c.get(
+        r.headers["Location"]).text
+    # the cut file as last year's workbook
+    r = _post(c, csrf, "Sổ 2025 của phòng.xlsx", cut, "/so-excel/nam-sau", "so_nam_truoc")
+    text = re.sub(r"\s+", " ", r.text)
+    assert r.status_code == 400 and 'id="loi"' in text
+    assert "Tệp «Sổ 2025 của phòng.xlsx» bị hỏng hoặc chưa lưu xong" in text and "nam_truoc.xlsx" not in text, text
+    assert 'id="so_nam_truoc"' in text and 'id="so"' in text
+    years = re.findall(r'<option value="(\d{4})"', text[text.index('id="nam_so_trong"'):])
+    assert "2026" in years and len(years) >= 2, years
+
+
 def test_a_second_kpi_export_with_other_headers_is_reported_in_words(tmp_path):
     """The server keeps the columns of the agency's last import; an export of next month with other headers
     showed one line per column naming the sheet's keys («Cột «Kỳ» (ánh xạ cho «ky») không có trong tệp

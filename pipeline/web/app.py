@@ -485,17 +485,24 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             else:
                 f.stream.seek(0)
                 return _upload(ma, f, name)
-        rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", ma)
+        return _workbooks_page(error), (400 if error else 200)
+
+    def _workbooks_page(error: str = "", year_error: str = "") -> str:
+        """The page «Sổ Excel» with `error` (an upload refused) or `year_error` (the blank workbook's year): every
+        answer of its three forms shows it whole — the refused «Tạo sổ năm nay» showed the blank workbook's year
+        list empty, and its button then asked for a year that was not there."""
         from pipeline.ingest import blank
 
-        return render_template("so_excel.html", rows=rows, error=error, blank_year=clock.campaign_year(vietnam_today()),
-                               blank_years=blank.supported_years(vietnam_today())), (400 if error else 200)
+        rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", g.user["co_quan"])
+        return render_template("so_excel.html", rows=rows, error=error, year_error=year_error,
+                               blank_year=clock.campaign_year(vietnam_today()),
+                               blank_years=blank.supported_years(vietnam_today()))
 
     def _upload(ma: str, f: FileStorage, name: str) -> ResponseReturnValue:
         display = _shown_name(name)
         # an error until checked: a build never takes an upload half-saved or not checked yet (a server stopped
         # meanwhile leaves it so, with words saying to send it again)
-        pending = [dict(muc="Lỗi", sheet="(tệp)", o="", cot="", gia_tri="", can="",
+        pending = [dict(muc="Lỗi", sheet="(tệp)", o="", cot="", gia_tri="", can="", khong_doc_duoc=1,
                         thong_bao="Sổ chưa được kiểm tra xong (máy chủ dừng giữa chừng): hãy tải sổ lên lại.")]
         so_id = store.x("INSERT INTO so(co_quan, ten_tep, luc, tai_khoan, so_loi, so_canh_bao, van_de) "
                         "VALUES (?,?,?,?,1,0,?)", ma, display, now(), g.user["ten"], json.dumps(pending, ensure_ascii=False))
@@ -533,7 +540,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             problems = None
             # the reader names the file it opened, stored under its id («5.xlsx»): the clerk's name instead
             said = str(exc).replace(f"«{path.name}»", f"«{display}»")
-            listed: list[dict[str, Any]] = [dict(muc="Lỗi", sheet="(tệp)", o="", cot="", thong_bao=said, gia_tri="", can="")]
+            # `khong_doc_duoc`: the reader could not open it at all (no import of monthly results into it)
+            listed: list[dict[str, Any]] = [dict(muc="Lỗi", sheet="(tệp)", o="", cot="", thong_bao=said, gia_tri="", can="",
+                                                 khong_doc_duoc=1)]
             errors, warnings = 1, 0
         if problems is not None:
             # the same problem on consecutive rows one line of the table («A62:A73 (12 dòng)»), as the console
@@ -595,7 +604,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         problems = sorted(json.loads(row["van_de"]), key=lambda p: p.get("muc") != "Lỗi")
         return render_template("so_xem.html", row=row, problems=problems, marked=marked,
                                listed_cells=sum(p.get("so_o", 1) for p in problems),
-                               imported=imported, kpi=_no_periods(row["co_quan"], so_id) is None,
+                               imported=imported, kpi=_no_import(row["co_quan"], row) is None,
                                sheets=_results_sheets(row["co_quan"], so_id) if imported else {})
 
     @app.route("/so-excel/<int:so_id>/danh-dau.xlsx")
@@ -631,11 +640,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
         role("van_thu")
         row = _upload_row(so_id)
+        kept = store.upload_path(row["co_quan"], so_id)
         with tempfile.TemporaryDirectory(prefix="hoso-web-") as tmp:
             try:
-                made = api.init_from(store.upload_path(row["co_quan"], so_id), Path(tmp))
-            except HosoError as exc:
-                return render_template("loi.html", code=400, text=str(exc)), 400
+                made = api.init_from(kept, Path(tmp))
+            except HosoError as exc:  # the stored copy's name («5.xlsx») is not one the clerk knows: hers instead
+                return render_template("loi.html", code=400, text=str(exc).replace(str(kept), row["ten_tep"])
+                                       .replace(f"«{kept.name}»", f"«{row['ten_tep']}»")), 400
             data = made.dest.read_bytes()
             download = made.dest.name
         audit("tai_so_nam_sau", str(so_id))
@@ -657,8 +668,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         elif not name.lower().endswith((".xlsx", ".xlsm")) or head != b"PK\x03\x04":
             error = _not_xlsx(name, head, f.stream)
         if error or f is None:
-            rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", g.user["co_quan"])
-            return render_template("so_excel.html", rows=rows, error=error), 400
+            return _workbooks_page(error), 400
         f.stream.seek(0)
         with tempfile.TemporaryDirectory(prefix="hoso-web-") as tmp:
             source = Path(tmp) / "nam_truoc.xlsx"
@@ -667,7 +677,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             try:
                 made = api.init_from(source, Path(tmp) / "ra")
             except HosoError as exc:
-                return render_template("loi.html", code=400, text=str(exc).replace(str(source), name)), 400
+                # the reader names the file it opened («nam_truoc.xlsx», the server's copy): the clerk's name
+                # instead, on the page of the form she sent (a bare error page named a file she never had)
+                shown = _shown_name(name)
+                return _workbooks_page(str(exc).replace(str(source), shown)
+                                       .replace(f"«{source.name}»", f"«{shown}»")), 400
             data, download = made.dest.read_bytes(), made.dest.name
         audit("tao_so_nam_sau", json.dumps({"tu_tep": _shown_name(name),
                                             "nam": made.year, "bo_ra": len(made.gone)}, ensure_ascii=False))
@@ -686,10 +700,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             typed = request.form.get("nam", "").strip()
             years = blank.supported_years(vietnam_today())
             if not (typed.isascii() and typed.isdigit() and int(typed) in years):
-                rows = store.q("SELECT * FROM so WHERE co_quan=? ORDER BY id DESC LIMIT 50", g.user["co_quan"])
                 shown = _shown_name(typed)[:20]
-                return render_template("so_excel.html", rows=rows, error="", blank_year=year, blank_years=years,
-                                       year_error=f"Năm đánh giá «{shown}» không có: chọn một năm từ {years[0]} đến "
+                return _workbooks_page(year_error=f"Năm đánh giá «{shown}» không có: chọn một năm từ {years[0]} đến "
                                                   f"{years[-1]} trong danh sách rồi bấm «Tải sổ trống»."), 400
             year = int(typed)
         buf = io.BytesIO()
@@ -712,6 +724,39 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             years_read[key] = kpi_import.no_periods(store.upload_path(ma, so_id))
         return years_read[key]
 
+    def _no_import(ma: str, row: sqlite3.Row) -> str | None:
+        """Why monthly results cannot be imported into the upload `row` (its words for the import page), None when
+        they can: a workbook the reader could not open at all (damaged, or its check cut short by a stop of the
+        server) — the import copied it and failed naming the copy «…_nhap_ket_qua.xlsx», a file the clerk never
+        had — or one of a year rated without periods (`_no_periods`)."""
+        problems = json.loads(row["van_de"])
+        unread = [p for p in problems if p.get("khong_doc_duoc")]
+        if unread or not _opens(ma, int(row["id"])):  # an upload checked before the flag existed: opened once
+            said = unread or [p for p in problems if p.get("sheet") == "(tệp)" and p.get("muc") == "Lỗi"]
+            words = (" ".join(str(said[0].get("thong_bao") or "").split()) if said
+                     else f"Sổ «{row['ten_tep']}» không mở được.")
+            return (f"{words} Chưa nhập được kết quả tháng, quý vào sổ này: sửa sổ trong Excel, tải lên lại ở trang Sổ "
+                    "Excel, rồi nhập kết quả vào sổ mới tải lên.")
+        return _no_periods(ma, int(row["id"]))
+
+    opened: dict[tuple[str, int], bool] = {}
+
+    def _opens(ma: str, so_id: int) -> bool:
+        """Whether the reader opens the upload `so_id` (once per upload: an upload never changes)."""
+        from pipeline.errors import HosoError
+        from pipeline.ingest.reader import open_workbook
+
+        key = (ma, so_id)
+        if key not in opened:
+            if len(opened) > 200:
+                opened.clear()
+            try:
+                with open_workbook(store.upload_path(ma, so_id)):
+                    opened[key] = True
+            except (HosoError, OSError, ValueError, KeyError, zipfile.BadZipFile):
+                opened[key] = False
+        return opened[key]
+
     def _import_report(ma: str, so_id: int) -> Path:
         """What the import that made the upload `so_id` did (JSON beside it; none for a workbook sent as is)."""
         return store.upload_path(ma, so_id).with_name(f"{int(so_id)}_nhap_ket_qua.json")
@@ -729,7 +774,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         role("van_thu")
         ma = g.user["co_quan"]
         row = _upload_row(so_id)
-        unused = _no_periods(ma, so_id)
+        unused = _no_import(ma, row)
         if unused:  # the check page offers no import for such a year; a link kept from elsewhere, or a POST
             return render_template("so_nhap_ket_qua.html", row=row, error="", no_periods=unused, sheets={}), (
                 400 if request.method == "POST" else 200)
@@ -1105,7 +1150,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
 
     @app.route("/lan-tao/<int:build_id>/thay_doi.txt")
     def lan_tao_thay_doi(build_id: int) -> ResponseReturnValue:
-        return send_file(_kept_file(build_id, "thay_doi.txt"), mimetype="text/plain; charset=utf-8",
+        # text/* gets its charset from Werkzeug: given here too, the header said «charset=utf-8; charset=utf-8»
+        return send_file(_kept_file(build_id, "thay_doi.txt"), mimetype="text/plain",
                          as_attachment=False, download_name=f"thay_doi_lan_tao_{build_id}.txt")
 
     @app.route("/lan-tao/<int:build_id>/manifest.json")
@@ -2225,6 +2271,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                total_line=province.total_words(summary), all_agencies=s["agencies"],
                                expected=set(s["expected"]), narrowed=s["codes"] is not None,
                                due=s["due"], setting=s["setting"], error=error, compiler=summary.compiler,
+                               # no deadline set: the agencies missing are held against the one the packages sent all
+                               # state (`province.summarise`, as `hoso tong-hop` without --han): said where it comes from
+                               shared_due=summary.due if s["due"] is None and summary.missing else None,
                                compiler_typed=summary.compiler if compiler is None else compiler,
                                words_line=s["words_line"], words_update=s["words_update"])
 
