@@ -304,9 +304,9 @@ def _rate_and_plan(campaign: Campaign, options: BuildOptions,
             log("Cảnh báo: " + said)
     plan = make_plan(campaign, registry, units=set(options.units) or None, persons=set(options.persons) or None,
                      rulebook=options.rulebook)
-    note = reconstructed_note(plan, registry)
-    if note:
-        log(note)
+    for note in (reconstructed_note(plan, registry), residence_wording_note(plan, registry, campaign.year)):
+        if note:
+            log(note)
     return ratings, registry, plan
 
 
@@ -369,6 +369,28 @@ def reconstructed_note(plan: Plan, registry: Registry) -> str:
             "Khi có mẫu chính thức: hoso templates export THU_MUC, thay THU_MUC/<mã mẫu>/template.docx bằng tệp Word "
             "chính thức (dùng các biến của mẫu cũ), ghi status = \"chinh_thuc\" trong meta.toml, rồi chạy "
             "hoso build … --templates THU_MUC.")
+
+
+# Mẫu 3-213's left signature («XÁC NHẬN CỦA ĐẢNG ỦY XÃ, PHƯỜNG, THỊ TRẤN», label `ky_xac_nhan`) is the wording of
+# HD 33-HD/BTCTW (2020) as public reproductions print it. From 01/07/2025 local government has two levels (xã, phường,
+# đặc khu): there is no thị trấn, and no reissued form was found (UNCONFIRMED): the label stays the form's, data an
+# agency corrects, and a build printing the sheet for a review held after that date says so once.
+RESIDENCE_FORM, RESIDENCE_SIGNER = "mau_3_213", "ky_xac_nhan"
+TWO_LEVEL_FROM_YEAR = 2025  # the 2025 review is held in December 2025, after 01/07/2025
+
+
+def residence_wording_note(plan: Plan, registry: Registry, year: int) -> str:
+    """One console line when the build prints Mẫu 3-213 for a review held after 01/07/2025 and its đảng ủy's
+    signature still names «thị trấn»; "" otherwise (an agency that corrected the label hears nothing)."""
+    if year < TWO_LEVEL_FROM_YEAR or not any(job.form == RESIDENCE_FORM for job in plan.jobs):
+        return ""
+    said = " ".join(str(registry.get(RESIDENCE_FORM).labels.get(RESIDENCE_SIGNER) or "").split())
+    if "thị trấn" not in said.lower():
+        return ""
+    return (f"Ghi chú: Mẫu 3-213 in ô ký «{said}» theo mẫu của Hướng dẫn số 33-HD/BTCTW ngày 30/10/2020; từ ngày "
+            "01/07/2025 chính quyền địa phương có hai cấp (xã, phường, đặc khu), không còn thị trấn, và chưa tìm thấy mẫu "
+            "sửa đổi. Nếu cấp ủy hướng dẫn ghi khác: hoso templates export THU_MUC, sửa nhãn ky_xac_nhan trong "
+            "THU_MUC/mau_3_213/meta.toml, rồi chạy hoso build … --templates THU_MUC.")
 
 
 def _name(spec: FormSpec) -> str:

@@ -38,13 +38,16 @@ def _tables() -> dict:
     return data
 
 
+SAID: list[str] = []  # what the shared build said on the console
+
+
 @pytest.fixture(scope="module")
 def out(tmp_path_factory, cache_dir):
     tmp = tmp_path_factory.mktemp("party_fresh")
     dest = tmp / "out"
     book = xa.wf.write(tmp / "xa.xlsx", _tables())
     api.build(book, dest, api.BuildOptions(units=frozenset({"LD", "VP"}), cache_dir=cache_dir / "party_fresh",
-                                           show_progress=False), converter=TextConverter())
+                                           show_progress=False), converter=TextConverter(), log=SAID.append)
     return dest
 
 
@@ -66,6 +69,55 @@ def test_the_residence_sheet_is_headed_by_the_residence_chi_bo(out):
     assert "Chi bộ nơi cư trú: Chi bộ Tổ dân phố 12" in text
     # sent to the chi bộ where he works, named as one
     assert "(Chi bộ Cơ quan Ủy ban nhân dân xã" in text
+
+
+def test_the_residence_sheet_s_thi_tran_is_the_form_s_wording_said_once(out):
+    """Mẫu 3-213's đảng ủy confirmation prints the HD 33 (2020) wording «xã, phường, thị trấn» (label `ky_xac_nhan`);
+    from 01/07/2025 there is no thị trấn (xã, phường, đặc khu) and no reissued form was found: the build says so
+    once, with how to correct the label, never on the paper; the web page says the page's way, no command."""
+    from pipeline.web.jobs import page_words
+
+    text = _filled(out, "VP", "X-06", "mau_3_213")
+    assert "XÁC NHẬN CỦA ĐẢNG ỦY XÃ, PHƯỜNG, THỊ TRẤN" in text
+    assert "đặc khu" not in text and "01/07/2025" not in text
+    (note,) = [line for line in SAID if "thị trấn" in line]
+    assert note == ("Ghi chú: Mẫu 3-213 in ô ký «XÁC NHẬN CỦA ĐẢNG ỦY XÃ, PHƯỜNG, THỊ TRẤN» theo mẫu của Hướng dẫn số "
+                    "33-HD/BTCTW ngày 30/10/2020; từ ngày 01/07/2025 chính quyền địa phương có hai cấp (xã, phường, đặc "
+                    "khu), không còn thị trấn, và chưa tìm thấy mẫu sửa đổi. Nếu cấp ủy hướng dẫn ghi khác: hoso templates "
+                    "export THU_MUC, sửa nhãn ky_xac_nhan trong THU_MUC/mau_3_213/meta.toml, rồi chạy hoso build … "
+                    "--templates THU_MUC.")
+    page = page_words(note)
+    assert "hoso " not in page and "--templates" not in page
+    assert page.endswith("sửa nhãn ky_xac_nhan của mẫu mau_3_213 ở trang «Mẫu biểu của cơ quan»: tải bộ mẫu về, sửa "
+                         "nhãn trong meta.toml, rồi tải lên lại.")
+
+
+def test_no_thi_tran_note_before_the_two_level_communes_nor_once_the_label_is_corrected():
+    from pipeline.run import residence_wording_note
+
+    class Spec:
+        def __init__(self, said: str) -> None:
+            self.labels = {"ky_xac_nhan": said}
+
+    class Job:
+        form = "mau_3_213"
+
+    class Plan:
+        jobs = (Job(),)
+
+    class Reg:
+        def __init__(self, said: str) -> None:
+            self.said = said
+
+        def get(self, _code):
+            return Spec(self.said)
+
+    form_s = "XÁC NHẬN CỦA ĐẢNG ỦY XÃ, PHƯỜNG, THỊ TRẤN"
+    assert residence_wording_note(Plan(), Reg(form_s), 2024) == ""  # reviewed before 01/07/2025
+    assert residence_wording_note(Plan(), Reg(form_s), 2025).startswith("Ghi chú: Mẫu 3-213 in ô ký")
+    assert residence_wording_note(Plan(), Reg("XÁC NHẬN CỦA ĐẢNG ỦY XÃ, PHƯỜNG, ĐẶC KHU"), 2026) == ""
+    Plan.jobs = ()  # no residence sheet printed (every member excused)
+    assert residence_wording_note(Plan(), Reg(form_s), 2026) == ""
 
 
 def test_the_self_review_of_a_member_is_headed_by_his_chi_bo(out):

@@ -270,7 +270,10 @@ FOR_THE_PAGE = ((" Khi có mẫu chính thức: hoso templates export", " Khi c�
                 (" Nếu cơ quan đã sửa mẫu (nhãn trong meta.toml), chạy lại sau khi sửa",
                  " Nếu cơ quan đã sửa mẫu (nhãn trong meta.toml) ở trang «Mẫu biểu của cơ quan», sửa lại ở đó hoặc "
                  "xóa khóa «trang» trong meta.toml của mẫu đó, tải bộ mẫu lên lại, rồi bấm «Tạo lại»; nếu cơ quan "
-                 "dùng mẫu của chương trình, báo quản trị viên máy chủ."))
+                 "dùng mẫu của chương trình, báo quản trị viên máy chủ."),
+                (" Nếu cấp ủy hướng dẫn ghi khác: hoso templates export",  # run.residence_wording_note
+                 " Nếu cấp ủy hướng dẫn ghi khác, văn thư cơ quan sửa nhãn ky_xac_nhan của mẫu mau_3_213 ở trang «Mẫu "
+                 "biểu của cơ quan»: tải bộ mẫu về, sửa nhãn trong meta.toml, rồi tải lên lại."))
 
 
 _RULEBOOK = re.compile(r"(bộ quy tắc) (nd\d+-\d{4}(?:\+nd\d+-\d{4})*)", re.IGNORECASE)
