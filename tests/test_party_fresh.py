@@ -126,6 +126,15 @@ def test_the_self_review_of_a_member_is_headed_by_his_chi_bo(out):
     assert "; Chi bộ Cơ quan Ủy ban nhân dân xã" in text
 
 
+def test_the_deciding_block_is_signed_for_a_dang_uy_or_a_chi_bo_co_so_s_chi_uy(out):
+    # the block reads «Đảng ủy (chi bộ cơ sở) xếp loại»: a chi bộ cơ sở decides by its chi ủy, and its signer said
+    # «T/M ĐẢNG ỦY» alone (a committee the chi bộ cơ sở does not have); HD 25's own words «T/M ĐẢNG ỦY (CHI ỦY)»
+    for unit, ma_so, form in (("VP", "X-06", "mau_2a_2025"), ("LD", "X-01", "mau_2b_2025")):
+        text = _filled(out, unit, ma_so, form)
+        block = text.split("Đảng ủy (chi bộ cơ sở) xếp loại mức chất lượng", 1)[1]
+        assert "T/M ĐẢNG ỦY (CHI ỦY) (Xác lập thời điểm, ký, ghi rõ họ tên)" in block, ma_so
+
+
 def test_one_chi_bo_written_two_ways_has_one_collective_report(out):
     # the Lãnh đạo and the Văn phòng are one chi bộ: one Mẫu 01, listing the members of both units
     doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

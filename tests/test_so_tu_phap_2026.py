@@ -163,7 +163,7 @@ def test_the_party_forms_by_post_and_cell(out):
     assert ("Điểm đánh giá năm (theo kết quả theo dõi từng tháng, quý): 93,87 - Mức xếp loại chất lượng công chức, "
             "viên chức: ………………………………………… CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH (Xác lập thời điểm, ký, ghi rõ họ tên và đóng "
             "dấu) Lục Văn Thành") in head
-    assert head.endswith("T/M ĐẢNG ỦY (Xác lập thời điểm, ký, ghi rõ họ tên)")
+    assert head.endswith("T/M ĐẢNG ỦY (CHI ỦY) (Xác lập thời điểm, ký, ghi rõ họ tên)")
     assert "T/M CHI ỦY (CHI BỘ) (Xác lập thời điểm, ký, ghi rõ họ tên)" in head
     member, _ = _form(out, "TP-21", "mau_2a_2025")
     assert "CHI BỘ PHÒNG PHỔ BIẾN, GIÁO DỤC PHÁP LUẬT * BẢN KIỂM ĐIỂM CÁ NHÂN Năm 2026 (Cá nhân không giữ" in member

@@ -457,7 +457,7 @@ PARTY_COMMON = (
     Label("chi_bo_de_xuat", "Chi bộ đề xuất xếp loại mức chất lượng", "[R]"),
     Label("ky_chi_bo", "T/M CHI ỦY (CHI BỘ)", "[R]"),
     Label("dang_uy_xep_loai", "Đảng ủy (chi bộ cơ sở) xếp loại mức chất lượng", "[R]"),
-    Label("ky_dang_uy", "T/M ĐẢNG ỦY", "[R]"),
+    Label("ky_dang_uy", "T/M ĐẢNG ỦY (CHI ỦY)", "[R] as HD 25 (forms.md §3.1): a chi bộ cơ sở decides by its chi ủy"),
     Label("ky_xac_lap", "(Xác lập thời điểm, ký, ghi rõ họ tên)", "[R]"),
     MARK,
 )
