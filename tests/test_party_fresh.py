@@ -212,3 +212,38 @@ def test_when_the_state_level_is_kht_already_the_member_is_warned_once(tmp_path)
     # related to his duty: the state side rates him KHT; the warning that his party level is above it is the one said
     (warning,) = _party_warnings(tmp_path, "Có")["X-06"]
     assert "cao hơn mức xếp loại cán bộ, công chức, viên chức (Không hoàn thành nhiệm vụ" in warning
+
+
+def _party_cap_warnings(tmp_path, levels: dict[str, str], outside: tuple[str, ...] = ()) -> list[str]:
+    data = _tables()
+    for person in data["NhanSu"]:
+        if person["ma_so"] in levels:
+            person["muc_dang_vien"] = levels[person["ma_so"]]
+        if person["ma_so"] in outside:
+            person["khong_kiem_diem_dang_vien"] = "Có"
+    ratings = rate(ingest.load(xa.wf.write(tmp_path / "xa.xlsx", data)))
+    return [w for w in ratings.canh_bao if "vượt tỷ lệ" in w and "đảng viên" in w]
+
+
+_HTT8 = dict.fromkeys(("X-02", "X-03", "X-05", "X-06", "X-07", "X-09", "X-10", "X-13"), "HTT")
+
+
+def test_party_htxs_above_20_percent_of_the_party_htt_is_warned(tmp_path):
+    # 8 members given HTT as their party level: 20 % of 8 is 1.6, at most 1 («không vượt quá»: rounded down);
+    # X-01 and X-04 given HTXS are 2. X-14, outside this year's party review, given HTXS too, is not counted.
+    (warning,) = _party_cap_warnings(tmp_path, {**_HTT8, "X-01": "HTXS", "X-04": "HTXS", "X-14": "HTXS"},
+                                     outside=("X-14",))
+    assert warning.startswith("Cột «Mức xếp loại đảng viên» (sheet ")
+    assert (" có 2 đảng viên Hoàn thành xuất sắc nhiệm vụ (Nguyễn Hữu Phước (X-01), Hoàng Văn Sáu (X-04)), vượt tỷ lệ: "
+            "tối đa 20% × 8 đảng viên Hoàn thành tốt nhiệm vụ = 1,6 → 1 (làm tròn xuống); cấp ủy xem xét lại") in warning
+    assert "X-14" not in warning
+    assert warning.endswith("căn cứ: Quy định số 366-QĐ/TW ngày 30/8/2025 của Bộ Chính trị và Hướng dẫn số "
+                            "43-HD/BTCTW ngày 31/10/2025 (điều khoản chưa đối chiếu được; Quy định số 124-QĐ/TW ngày "
+                            "04/10/2023 quy định như vậy).")
+
+
+def test_party_htxs_within_20_percent_or_levels_not_all_given_is_not_warned(tmp_path):
+    # X-04 HTT: 9 HTT, 20 % is 1.8, at most 1: X-01 alone is within it
+    assert _party_cap_warnings(tmp_path, {**_HTT8, "X-01": "HTXS", "X-04": "HTT"}) == []
+    # X-14 (in this year's review) has no party level yet: no ratio to check, whatever the others'
+    assert _party_cap_warnings(tmp_path, {**_HTT8, "X-01": "HTXS", "X-04": "HTXS"}) == []

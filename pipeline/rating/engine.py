@@ -94,6 +94,7 @@ def rate(campaign: Campaign, *, rulebook: Rulebook | str | None = None) -> Ratin
     rb = plan.primary.in_year(campaign.year)
     people, emu_warnings, emu_summary = rate_emulation(people, campaign, rb)
     agency_warnings += emu_warnings
+    agency_warnings += rules.party_cap_warnings(campaign.people, campaign.year, rb)  # the party's own 20 %
     before = None
     if any(p.muc_quyet_dinh for p in campaign.people):  # the unit's proposals, as its meeting made them
         before = rate(replace(campaign, people=tuple(replace(p, muc_quyet_dinh=None) for p in campaign.people)),

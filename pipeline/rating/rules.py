@@ -635,3 +635,40 @@ def _self_party_warning(person: Person, final: str | None, rated: bool, rb: Rule
     undecided = "" if person.muc_quyet_dinh else ", chưa quyết định"
     return (f"Tự xếp loại đảng viên {WORDS[own]} (in ở bản kiểm điểm cá nhân) cao hơn mức xếp loại cán bộ, công chức, "
             f"viên chức ({WORDS[final]}{undecided}); kiểm tra lại với đảng viên trước khi in — căn cứ: {rb.cite.party}.",)
+
+
+# The party's own 20 % (rules.md R5.1 item 2, regime-2026.md §7 item 4): «số lượng cá nhân được đề nghị xếp loại
+# 'Hoàn thành xuất sắc nhiệm vụ' không vượt quá 20% số được đề nghị xếp loại 'Hoàn thành tốt nhiệm vụ'» (QĐ 124, seed
+# 001), for the reviews of 2023 and 2024; QĐ 366 + HD 43 from the 2025 review, as the rulebooks already cite them for
+# the cap (their article UNCONFIRMED: the warning says so). Over the members of the workbook whose party level is given
+# (NhanSu `muc_dang_vien`, checked once every member in the year's review has it), those outside the review left out:
+# the party committee sets the real scope (the tổ chức cơ sở đảng, HD 21; the groups of similar duties, QĐ 124) — a
+# warning, never a level changed.
+_PARTY_CAP_FROM = 2023
+_QD124_CAP = "Quy định số 124-QĐ/TW ngày 04/10/2023 của Bộ Chính trị và Hướng dẫn số 25-HD/BTCTW ngày 10/11/2023"
+_QD366_CAP = ("Quy định số 366-QĐ/TW ngày 30/8/2025 của Bộ Chính trị và Hướng dẫn số 43-HD/BTCTW ngày 31/10/2025 "
+              "(điều khoản chưa đối chiếu được; Quy định số 124-QĐ/TW ngày 04/10/2023 quy định như vậy)")
+
+
+def party_cap_warnings(people: Iterable[Person], year: int, rb: Rulebook) -> tuple[str, ...]:
+    """The party members given «Hoàn thành xuất sắc nhiệm vụ» as their party level (`muc_dang_vien`) against 20 % of
+    those given «Hoàn thành tốt nhiệm vụ», rounded as the rulebook rounds the state cap; () when within it, before
+    2023, or until every member in the year's review has his party level (one or two typed give no ratio)."""
+    if year < _PARTY_CAP_FROM:
+        return ()
+    members = [p for p in people if p.dang_vien and not p.khong_kiem_diem_dang_vien]
+    if not members or not all(p.muc_dang_vien for p in members):  # a level or two typed: no ratio to check yet
+        return ()
+    htxs = [p for p in members if p.muc_dang_vien == "HTXS"]
+    htt = sum(1 for p in members if p.muc_dang_vien == "HTT")
+    allowed = cap_for(htt, rb.htxs_ratio, rb.htxs_rounding)
+    if len(htxs) <= allowed:
+        return ()
+    how = ROUNDING_WORDS.get(rb.htxs_rounding, rb.htxs_rounding)
+    names = ", ".join(f"{p.ho_ten} ({p.ma_so})" for p in htxs)
+    cite = _QD124_CAP if year < 2025 else _QD366_CAP
+    return (f"Cột «Mức xếp loại đảng viên» (sheet NhanSu) có {len(htxs)} đảng viên {WORDS['HTXS']} ({names}), vượt tỷ "
+            f"lệ: tối đa "
+            f"{pct(rb.htxs_ratio)} × {htt} đảng viên {WORDS['HTT']} = {num(rb.htxs_ratio * htt)} → {allowed} ({how}); "
+            f"cấp ủy xem xét lại trước khi quyết định (tỷ lệ tính trên các đảng viên của sổ này; phạm vi tính do cấp ủy "
+            f"xác định) — căn cứ: {cite}.",)
