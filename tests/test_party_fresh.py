@@ -133,6 +133,10 @@ def test_the_deciding_block_is_signed_for_a_dang_uy_or_a_chi_bo_co_so_s_chi_uy(o
         text = _filled(out, unit, ma_so, form)
         block = text.split("Đảng ủy (chi bộ cơ sở) xếp loại mức chất lượng", 1)[1]
         assert "T/M ĐẢNG ỦY (CHI ỦY) (Xác lập thời điểm, ký, ghi rõ họ tên)" in block, ma_so
+    # the printing guide names the same signer
+    guide = _flat((out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8"))
+    assert "Mẫu 2A-HD KĐ.ĐG 2025" in guide
+    assert "T/M chi ủy (chi bộ), T/M đảng ủy (chi ủy)." in guide and "T/M đảng ủy." not in guide
 
 
 def test_one_chi_bo_written_two_ways_has_one_collective_report(out):
