@@ -251,3 +251,27 @@ def test_party_htxs_within_20_percent_or_levels_not_all_given_is_not_warned(tmp_
     assert _party_cap_warnings(tmp_path, {**_HTT8, "X-01": "HTXS", "X-04": "HTT"}) == []
     # X-14 (in this year's review) has no party level yet: no ratio to check, whatever the others'
     assert _party_cap_warnings(tmp_path, {**_HTT8, "X-01": "HTXS", "X-04": "HTXS"}) == []
+
+
+def _residence_warnings(tmp_path, home: str, **extra: str) -> list[str]:
+    data = _tables()
+    for person in data["NhanSu"]:
+        if person["ma_so"] == "X-07":  # Văn phòng, whose chi bộ is «Cơ quan Ủy ban nhân dân xã» (written without «Chi bộ»)
+            person.update(chi_bo_noi_cu_tru=home, **extra)
+    problems = ingest.check(xa.wf.write(tmp_path / "xa.xlsx", data))
+    return [p.text() for p in problems if "Chi bộ nơi cư trú" in p.text() and "trùng" in p.text()]
+
+
+def test_a_residence_cell_that_is_the_member_s_own_chi_bo_is_warned_on_its_cell(tmp_path):
+    # his 3-213 would go from the chi bộ to itself (QĐ 213: the residence chi ủy comments to the workplace chi bộ)
+    (warning,) = _residence_warnings(tmp_path, "chi bộ cơ quan ủy ban nhân dân xã")
+    assert "trùng chi bộ nơi công tác (Chi bộ Cơ quan Ủy ban nhân dân xã): Mẫu 3-213" in warning
+    assert "ghi Có ở cột «Miễn nhận xét nơi cư trú»" in warning
+    assert "Chi bộ nơi cư trú của Vũ Thị Ngọc Ánh trùng" in warning
+
+
+@pytest.mark.parametrize(("home", "extra"), [("Tổ dân phố 12", {}),
+                                              ("Cơ quan Ủy ban nhân dân xã", {"mien_sinh_hoat_noi_cu_tru": "Có"}),
+                                              ("Cơ quan Ủy ban nhân dân xã", {"khong_kiem_diem_dang_vien": "Có"})])
+def test_another_residence_cell_or_no_residence_sheet_is_not_warned(tmp_path, home, extra):
+    assert _residence_warnings(tmp_path, home, **extra) == []

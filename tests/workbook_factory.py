@@ -139,7 +139,7 @@ def big_tables(n: int, *, seed: int = 3) -> dict[str, list]:
                            gioi_tinh=rng.choice(["Nam", "Nữ"]), ma_don_vi=unit, chuc_vu="Chuyên viên", vai_tro=role,
                            loai_nhan_su=rng.choice(["cong_chuc", "vien_chuc", "hop_dong"]), ngach_chuc_danh="Chuyên viên",
                            dang_vien="Có" if party else "Không", chuc_vu_dang="Đảng viên" if party else None,
-                           noi_cu_tru="Tổ dân phố 3, phường Trần Phú", chi_bo_noi_cu_tru="Chi bộ 3" if party else None,
+                           noi_cu_tru="Tổ dân phố 3, phường Trần Phú", chi_bo_noi_cu_tru="Chi bộ Tổ dân phố 3" if party else None,
                            so_thang_cong_tac=12, so_thang_nghi=0, tu_xep_loai=rng.choice(["HTT", "HT", "HTXS"]),
                            ghi_chu="Hoàn thành tốt nhiệm vụ được giao trong năm"))
         texts.append({"ma_so": code, **{k: f"Nội dung {label.lower()} của người thứ {i}: luôn chấp hành nghiêm chủ trương "

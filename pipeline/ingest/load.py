@@ -691,6 +691,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
     _same_person_warnings(sheet, repeats, problems)
     _check_heads(data, sheet, units, problems)
     _check_cell_secretaries(data, sheet, units, problems)
+    _check_residence_cells(data, sheet, units, problems)
     return people
 
 
@@ -989,6 +990,30 @@ def _check_cell_secretaries(data: dict[str, SheetData], sheet: SheetData, units:
                                "chỗ ký «T/M CHI BỘ».", value=extra.values.get("chuc_vu_dang"),
                                expected="một Bí thư cho mỗi chi bộ; người kia ghi chức vụ Đảng hiện nay (ví dụ «Phó "
                                         "Bí thư chi bộ», «Chi ủy viên», hoặc để trống)"))
+
+
+def _check_residence_cells(data: dict[str, SheetData], sheet: SheetData, units: dict[str, str] | None,
+                           problems: list[Problem]) -> None:
+    """A member whose «Chi bộ nơi cư trú» is the chi bộ of his own unit (DonVi `chi_bo`, named as `party_body` names
+    it): his Mẫu 3-213 (QĐ 213: the residence chi ủy comments to the chi bộ where the member works) would be sent by
+    that chi bộ to itself — a warning on the cell. Not for a member excused (no 3-213) or outside the year's review."""
+    if units is None or "DonVi" not in data:
+        return
+    cell_of = {r.values["ma_don_vi"].casefold(): party_body(str(r.values.get("chi_bo") or ""), "Chi bộ")
+               for r in data["DonVi"].rows if r.values.get("ma_don_vi")}
+    for row in sheet.rows:
+        v = row.values
+        if not v.get("dang_vien") or v.get("mien_sinh_hoat_noi_cu_tru") or v.get("khong_kiem_diem_dang_vien"):
+            continue
+        cell = cell_of.get(str(v.get("ma_don_vi") or "").casefold(), "")
+        home = party_body(str(v.get("chi_bo_noi_cu_tru") or ""), "Chi bộ")
+        if cell and home and cells.name_key(home) == cells.name_key(cell):
+            problems.append(_p(WARNING, row, "chi_bo_noi_cu_tru",
+                               f"Chi bộ nơi cư trú của {v.get('ho_ten', '')} trùng chi bộ nơi công tác ({cell}): Mẫu "
+                               "3-213 là phiếu chi ủy nơi cư trú nhận xét gửi chi bộ nơi đảng viên công tác, in ra sẽ "
+                               "là chi bộ này tự gửi cho mình.", value=v.get("chi_bo_noi_cu_tru"),
+                               expected="chi bộ nơi đảng viên cư trú (thôn, tổ dân phố); nếu đảng viên không phải lấy "
+                                        "nhận xét nơi cư trú, ghi Có ở cột «Miễn nhận xét nơi cư trú»"))
 
 
 def _deputy_in_charge_unit(data: dict[str, SheetData], sheet: SheetData, units: dict[str, str]) -> str | None:
