@@ -60,6 +60,8 @@ def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | No
         say(f"Lưu ý: {elsewhere}")
     if other := province.other_year_note(summary):
         say(f"Lưu ý: {other}")
+    if counted_anyway := province.failed_counted_note(summary):
+        say(f"Lưu ý: {counted_anyway[0].lower()}{counted_anyway[1:]}")
     kept: list[Path] = []
     try:
         xlsx, pdf = province.write(summary, outdir, kept)

@@ -155,6 +155,7 @@ def test_the_page_names_who_is_on_time_late_or_missing(province_server):
     # the submission's time as the page shows times (the `luc` filter)
     assert '<td class="luc">20/01/2026 16:30</td>' in html
     assert "Tổng hợp toàn tỉnh năm 2025</h2> <p>2 cơ quan, 12 người.</p>" in html
+    assert 'id="khong_dat_van_cong"' not in html  # every package counted passed its check
     assert f"Không cộng vào tổng hợp năm 2025: {NAMES['SXD']} gửi bộ hồ sơ đánh giá, xếp loại năm 2024." in html
     rows = dict(re.findall(r"<tr[^>]*><td>([^<]+)</td><td>(\d+)</td></tr>", html[html.index('id="tong_hop"'):]))
     assert rows == {"Hoàn thành xuất sắc nhiệm vụ": "0", "Hoàn thành tốt nhiệm vụ": "8", "Hoàn thành nhiệm vụ": "0",
@@ -262,8 +263,14 @@ def test_a_changed_package_fails_its_check_on_the_page(province_server):
     row = store.one("SELECT * FROM nop WHERE co_quan='STP' ORDER BY id DESC LIMIT 1")
     ratings = store.submission_dir("STP", row["id"]) / "ket_qua_xep_loai.json"
     ratings.write_bytes(ratings.read_bytes().replace(b'"NS-01"', b'"NS-99"', 1))
-    words = _status(_flat(c.get("/so-noi-vu").text))[NAMES["STP"]]
+    html = _flat(c.get("/so-noi-vu").text)
+    words = _status(html)[NAMES["STP"]]
     assert words.startswith("Không đạt kiểm tra (") and "đúng hạn (gửi ngày 10/01/2026" in words
+    # its numbers stay in the totals (STP's 6 and SYT's 6 people), and the page says so under them, as the PDF does
+    # (the page showed «2 cơ quan, 12 người» and nothing on the failing package being among them)
+    assert "2 cơ quan, 12 người." in html
+    assert (f'<p id="khong_dat_van_cong" class="warn">Số liệu của 1 bộ không đạt kiểm tra ({NAMES["STP"]}) vẫn được '
+            "cộng vào tổng hợp, theo biểu tổng hợp của chính bộ đó.</p>") in html
     listed = {r[0]: r for r in _sheet(c.get("/so-noi-vu/tong-hop.xlsx").data, "CoQuan")}
     assert listed[NAMES["STP"]][5] == "Không đạt"
     assert "Tệp bị sửa: ket_qua_xep_loai.json" in listed[NAMES["STP"]][9]

@@ -772,6 +772,17 @@ def failed_counted_words(summary: Summary) -> str:
             "vào mục II và III, theo biểu tổng hợp của chính bộ đó; xem lỗi ở mục IV.")
 
 
+def failed_counted_note(summary: Summary) -> str:
+    """The same as `failed_counted_words` where the summary has no sections (`hoso tong-hop`'s console «Lưu ý»,
+    `hoso serve`'s Sở page under its totals), or "": the console named the failing package and ended «Lỗi: 1 bộ hồ sơ
+    không đạt kiểm tra», the page showed its totals, and neither said those totals hold that package's numbers."""
+    failed = [p for p in summary.counted if not p.verified and p.counts]
+    if not failed:
+        return ""
+    return (f"Số liệu của {len(failed)} bộ không đạt kiểm tra ({', '.join(p.agency for p in failed)}) vẫn được cộng "
+            "vào tổng hợp, theo biểu tổng hợp của chính bộ đó.")
+
+
 def missing_words(summary: Summary) -> str:
     if summary.due is None:
         return "Chưa nộp"

@@ -2268,6 +2268,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                                unrated=total["tong"] - rated, decided=rated - proposed, proposed=proposed,
                                year=summary.year, other=other, notes=notes, status=status,
                                elsewhere=province.elsewhere_words(summary),
+                               failed_counted=province.failed_counted_note(summary),
                                total_line=province.total_words(summary), all_agencies=s["agencies"],
                                expected=set(s["expected"]), narrowed=s["codes"] is not None,
                                due=s["due"], setting=s["setting"], error=error, compiler=summary.compiler,
