@@ -195,8 +195,16 @@ def test_a_package_of_another_year_is_not_added_to_this_years(packages, tmp_path
     err = capsys.readouterr().err
     assert ("Văn phòng UBND tỉnh Hà Giang Nam («" + str(packages["old_year"]) + "»): Bộ hồ sơ của năm 2024, không phải "
             "năm đang tổng hợp 2025: không cộng vào số liệu; kiểm tra đạt.") in err
+    # the same agency's 2025 package (the late one) is among these and counted: the Sở is not told to ask for it
+    # (it was: «Nếu chưa nhận bộ hồ sơ năm 2025 của cơ quan này, đề nghị gửi bộ đó.»)
     assert ("Lưu ý: không cộng vào tổng hợp năm 2025: Văn phòng UBND tỉnh Hà Giang Nam gửi bộ hồ sơ đánh giá, xếp loại "
-            "năm 2024 (các tệp còn nguyên vẹn). Nếu chưa nhận bộ hồ sơ năm 2025 của cơ quan này, đề nghị gửi bộ đó.") in err
+            "năm 2024 (các tệp còn nguyên vẹn). Bộ hồ sơ năm 2025 của cơ quan này đã được cộng vào bản tổng hợp này."
+            ) in err
+    # without it, this year's is asked for
+    province_only = province.summarise([packages["on_time"], packages["old_year"]])
+    assert province.other_year_note(province_only) == (
+        "không cộng vào tổng hợp năm 2025: Văn phòng UBND tỉnh Hà Giang Nam gửi bộ hồ sơ đánh giá, xếp loại năm 2024 "
+        "(các tệp còn nguyên vẹn). Nếu chưa nhận bộ hồ sơ năm 2025 của cơ quan này, đề nghị gửi bộ đó.")
     assert "0 bộ không đạt kiểm tra, 1 bộ hồ sơ của năm khác không cộng (năm 2024), 1 bộ nộp muộn," in err
     assert "LỖI" not in err and "Lỗi:" not in err and "vẫn được cộng" not in err
     assert "Nghị định 335/2025" not in flat  # the 2025 rule only (ND 90 as amended by ND 48)
@@ -228,7 +236,7 @@ def test_a_package_of_another_year_that_was_altered_still_fails_the_check(packag
     assert (f"Văn phòng UBND tỉnh Hà Giang Nam («{old}»): Bộ hồ sơ của năm 2024, không phải năm đang tổng hợp 2025: "
             "không cộng vào số liệu; không đạt kiểm tra (1 lỗi).") in err
     assert "1 bộ không đạt kiểm tra, 1 bộ hồ sơ của năm khác không cộng (năm 2024)," in err
-    assert "(không đạt kiểm tra). Nếu chưa nhận bộ hồ sơ năm 2025" in err
+    assert "(không đạt kiểm tra). Bộ hồ sơ năm 2025 của cơ quan này đã được cộng vào bản tổng hợp này." in err
     assert "Lỗi: 1 bộ hồ sơ không đạt kiểm tra: Văn phòng UBND tỉnh Hà Giang Nam (bộ hồ sơ năm 2024)." in err
 
 

@@ -757,9 +757,21 @@ def other_year_note(summary: Summary) -> str:
         return ""
     named = "; ".join(f"{p.agency} gửi bộ hồ sơ đánh giá, xếp loại năm {p.year} ("
                       + ("các tệp còn nguyên vẹn" if p.verified else "không đạt kiểm tra") + ")" for p in other)
-    which = "cơ quan này" if len(other) == 1 else "các cơ quan này"
-    return (f"không cộng vào tổng hợp năm {summary.year}: {named}. Nếu chưa nhận bộ hồ sơ năm {summary.year} của "
-            f"{which}, đề nghị gửi bộ đó.")
+    # an agency whose package of the summary's year is counted here is not asked for it (the note asked the Sở to
+    # request a package it held and had summed)
+    counted = {_norm(p.agency) for p in summary.counted}
+    have = list(dict.fromkeys(p.agency for p in other if _norm(p.agency) in counted))
+    wanted = list(dict.fromkeys(p.agency for p in other if _norm(p.agency) not in counted))
+    both = bool(have and wanted)
+    said = []
+    if have:
+        who = ", ".join(have) if both else ("cơ quan này" if len(have) == 1 else "các cơ quan này")
+        said.append(f"bộ hồ sơ năm {summary.year} của {who} đã được cộng vào bản tổng hợp này")
+    if wanted:
+        who = ", ".join(wanted) if both else ("cơ quan này" if len(wanted) == 1 else "các cơ quan này")
+        said.append(f"nếu chưa nhận bộ hồ sơ năm {summary.year} của {who}, đề nghị gửi bộ đó")
+    tail = "; ".join(said)
+    return f"không cộng vào tổng hợp năm {summary.year}: {named}. {tail[0].upper()}{tail[1:]}."
 
 
 def failed_counted_words(summary: Summary) -> str:
@@ -893,9 +905,19 @@ _PARTY_CAP = ((2022, "Quy định số 132-QĐ/TW và Hướng dẫn số 21-HD/
               (2025, f"{_ND48_CAP} và Quy định số 366-QĐ/TW, Hướng dẫn số 43-HD/BTCTW"))
 
 
-def _cap_basis(years: list[int]) -> str:
+def cap_citation(year: int, templates: Path | None = None) -> str:
+    """The texts setting the 20 % cap from 2026 (ND 335 for công chức; ND 233 for viên chức, UNCONFIRMED): data, the
+    year's `ty_le` of can_cu.toml — the Sở's own copy in `templates` (`--templates`) when it has one, else the
+    bundled file — or its `ngan` when that copy has no `ty_le` (one exported before the key existed)."""
+    from pipeline.forms.can_cu import citations
+
+    cites = citations(year, folder=templates)
+    return cites.get("ty_le") or cites["ngan"]
+
+
+def _cap_basis(years: list[int], templates: Path | None = None) -> str:
     """The texts that set the 20 % rule for the evaluation years of the packages (in force that year)."""
-    new = "Nghị định 335/2025/NĐ-CP (công chức) và Nghị định 233/2026/NĐ-CP (viên chức)"
+    new = cap_citation(max(years), templates) if years and max(years) >= 2026 else ""
 
     def old(year: int | None) -> str:
         if year is None:
@@ -1099,7 +1121,7 @@ def pdf_bytes(summary: Summary) -> bytes:
     header = [h for h, _ in COUNT_HEADERS]
     story.append(grid(header, _category_rows(summary), COUNT_WIDTHS))
     story.append(Paragraph(esc(
-        f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years)}, số được "
+        f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years, summary.labels_dir)}, số được "
         "xếp loại «Hoàn thành xuất sắc nhiệm vụ» không quá 20% số được xếp loại «Hoàn thành tốt nhiệm vụ», xét trong "
         "từng nhóm đối tượng tương đồng của mỗi cơ quan; cột này chỉ để lưu ý. Bản tổng hợp không thấy các nhóm: kết quả "
         "kiểm tra theo từng nhóm là của chính cơ quan (phần «Kiểm tra tỷ lệ hoàn thành xuất sắc nhiệm vụ theo nhóm có "
