@@ -127,6 +127,12 @@ def test_without_the_option_the_summary_is_the_so_noi_vu_s(outs, tmp_path, capsy
             f"các cơ quan, đơn vị (Kèm theo Báo cáo số …………/BC-SNV của {SO_NOI_VU}) Lập ngày ") in words
     assert "III. Tổng hợp toàn tỉnh" in words and "Cơ quan tổng hợp" not in words and "SỞ Y TẾ" not in words
     assert elsewhere in words
+    # under the totals, each level's share of the 56 people rated (the agencies' biểu give theirs; the province's
+    # gave counts only): 6/56 = 10,71 %, 45/56 = 80,36 %, 2/56 = 3,57 %, 3/56 = 5,36 % (one decimal, half up); every
+    # level is a proposal (no decision in the three workbooks), and the sentence says so
+    assert ("Tỷ lệ trên tổng số được xếp loại (56 người): Hoàn thành xuất sắc nhiệm vụ 10,7%; Hoàn thành tốt nhiệm vụ "
+            "80,4%; Hoàn thành nhiệm vụ 3,6%; Không hoàn thành nhiệm vụ 5,4%. Tỷ lệ tính cả các mức mới là đề xuất, "
+            "chưa được cấp có thẩm quyền quyết định (cột “Trong đó mức mới là đề xuất…”): có thể còn thay đổi.") in words
 
 
 def _pkg(name: str, to: str, compiler: str = "") -> province.Package:

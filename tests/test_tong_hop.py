@@ -119,6 +119,9 @@ def test_names_exactly_the_tampered_and_the_late(packages, tmp_path, capsys):
     assert ("Số liệu của 1 bộ không đạt kiểm tra (Sở Xây dựng tỉnh Thử Nghiệm) vẫn được cộng vào mục II và III, theo "
             "biểu tổng hợp của chính bộ đó; xem lỗi ở mục IV.") in flat
     assert "Tệp bị sửa: nop_so_noi_vu/bieu_tong_hop.pdf" in flat
+    # the shares under the totals: three agencies of 5 rated each, 4 HTT and 1 KHT: 12/15 = 80 %, 3/15 = 20 %
+    assert ("Tỷ lệ trên tổng số được xếp loại (15 người): Hoàn thành xuất sắc nhiệm vụ 0,0%; Hoàn thành tốt nhiệm vụ "
+            "80,0%; Hoàn thành nhiệm vụ 0,0%; Không hoàn thành nhiệm vụ 20,0%. Tỷ lệ tính cả các mức mới là đề xuất") in flat
     for code in ("HTXS", "HTT", "KHT", "cong_chuc", "can_bo", "tong_cong", "vien_chuc"):
         assert code not in text, code
 

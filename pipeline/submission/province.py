@@ -781,7 +781,8 @@ def failed_counted_words(summary: Summary) -> str:
     if not failed:
         return ""
     return (f" Số liệu của {len(failed)} bộ không đạt kiểm tra ({', '.join(p.agency for p in failed)}) vẫn được cộng "
-            "vào mục II và III, theo biểu tổng hợp của chính bộ đó; xem lỗi ở mục IV.")
+            f"vào mục II và III, theo biểu tổng hợp của chính {'bộ' if len(failed) == 1 else 'các bộ'} đó; xem lỗi ở mục "
+            "IV.")
 
 
 def failed_counted_note(summary: Summary) -> str:
@@ -792,7 +793,7 @@ def failed_counted_note(summary: Summary) -> str:
     if not failed:
         return ""
     return (f"Số liệu của {len(failed)} bộ không đạt kiểm tra ({', '.join(p.agency for p in failed)}) vẫn được cộng "
-            "vào tổng hợp, theo biểu tổng hợp của chính bộ đó.")
+            f"vào tổng hợp, theo biểu tổng hợp của chính {'bộ' if len(failed) == 1 else 'các bộ'} đó.")
 
 
 def missing_words(summary: Summary) -> str:
@@ -817,6 +818,26 @@ def _category_rows(summary: Summary) -> list[list[Any]]:
                          "" if emu is None else emu["LDTT"], "" if emu is None else emu["CSTDCS"],
                          proposed_cell(pkg.proposed_by.get(code) if pkg.proposed_by else None), without_level(c)])
     return rows
+
+
+def shares_words(summary: Summary) -> str:
+    """The sentence under the totals' table of the PDF: each level's share of the people rated («Tổng cộng»), as the
+    agencies' biểu give theirs (one decimal, half up: `summary_table.vn_percent`), and that proposals are in them;
+    "" when no one is rated. The summary printed counts only: the UBND tỉnh worked the shares out by hand."""
+    from pipeline.submission.summary_table import vn_percent
+
+    total = _province_totals(summary)[TOTAL[0]]
+    rated = total["xep_loai"]
+    if not rated:
+        return ""
+    parts = [f"{WORDS[k]} {vn_percent(total[k] / rated)}%" for k in LEVELS]
+    if n := without_level(total):
+        parts.append(f"được xếp loại nhưng chưa có mức {vn_percent(n / rated)}%")
+    counted = [p for p in summary.counted if p.counts]
+    drafts = any(not p.proposed_by or p.proposed_by.get(TOTAL[0]) for p in counted)
+    return (f"Tỷ lệ trên tổng số được xếp loại ({rated} người): " + "; ".join(parts) + "."
+            + (" Tỷ lệ tính cả các mức mới là đề xuất, chưa được cấp có thẩm quyền quyết định (cột «Trong đó mức mới là "
+               "đề xuất…»): có thể còn thay đổi." if drafts else ""))
 
 
 def without_level(counts: dict[str, Any]) -> int:
@@ -1133,8 +1154,10 @@ def pdf_bytes(summary: Summary) -> bytes:
                            else "III. Tổng hợp toàn tỉnh", h2))
     trows = _total_rows(summary)
     story.append(grid([h for h, _ in TOTAL_HEADERS], trows, TOTAL_WIDTHS))
-    tail = len(story) - 2  # what the signatures are kept with: section III's heading and table, or (below) the
-    # last failing package's name and its last problems
+    tail = len(story) - 2  # what the signatures are kept with: section III's heading and table (and the shares
+    # under it), or (below) the last failing package's name and its last problems
+    if shares := shares_words(summary):
+        story.append(Paragraph(esc(shares), base))
     failed = summary.failed
     if failed:
         story.append(Paragraph("IV. Bộ hồ sơ không đạt kiểm tra", h2))
