@@ -134,6 +134,12 @@ def test_zip_alone_cannot_be_checked(packages, tmp_path):
     assert pkg.agency == "SỞ TƯ PHÁP TỈNH THỬ NGHIỆM"  # from the table's title row
     assert pkg.year == 2025  # «Năm đánh giá 2025»: a zip of another year is not added to this year's
     assert pkg.counts["tong_cong"]["tong"] == 6
+    # counted with the late package (5 rated, every level a proposal): the count line says the zip's proposals are not
+    # known, instead of counting the late package's 5 as if the zip's 5 levels were decided
+    summary = province.summarise([alone, packages["late"]])
+    assert province.total_words(summary).endswith(
+        "; 1 bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết định (5 người); 1 bộ không rõ mức "
+        "xếp loại nào mới là đề xuất (thiếu tệp kết quả xếp loại)")
 
 
 def test_htxs_against_a_fifth_of_htt():

@@ -732,10 +732,14 @@ def total_words(summary: Summary) -> str:
 def proposed_words(summary: Summary) -> str:
     """«; 1 bộ có mức xếp loại mới là đề xuất (… người)» for the summary's first line, or ""."""
     drafts = [p for p in summary.counted if p.proposed]
-    if not drafts:
-        return ""
-    return (f"; {len(drafts)} bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết định "
-            f"({sum(p.proposed or 0 for p in drafts)} người)")
+    # a package counted without its ratings file (a zip sent alone) cannot tell: said, not left out of the count
+    # silently (the line read «1 bộ … (38 người)» as if the other package's levels were all decided)
+    unknown = [p for p in summary.counted if p.counts and p.proposed is None]
+    said = (f"; {len(drafts)} bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết định "
+            f"({sum(p.proposed or 0 for p in drafts)} người)") if drafts else ""
+    if unknown:
+        said += f"; {len(unknown)} bộ không rõ mức xếp loại nào mới là đề xuất (thiếu tệp kết quả xếp loại)"
+    return said
 
 
 def other_year_words(summary: Summary, sep: str) -> str:
