@@ -201,6 +201,13 @@ def _json(path: Path) -> Any:
         return None
 
 
+def manifest_year(path: Path) -> int | None:
+    """The evaluation year a package's manifest.json states (`nam_danh_gia`), None when it cannot be read."""
+    data = _json(path)
+    year = data.get("nam_danh_gia") if isinstance(data, dict) else None
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
+
+
 def _root_of(given: Path) -> tuple[Path | None, str | None]:
     """(the agency output folder holding manifest.json, the zip named) for a package path."""
     if given.is_dir():
