@@ -44,6 +44,10 @@ def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | No
         say(note)
     summary = province.summarise(packages, expected=names, due=_parse_date(due) if due else None, public_key=key,
                                  compiler=compiler, labels_dir=labels_dir)
+    if summary.year is not None and summary.year >= 2026:  # the 2026 texts are data (ND 233: UNCONFIRMED)
+        say(f"Ghi chú: căn cứ tỷ lệ 20% ghi dưới bảng của bản PDF («{province.cap_citation(summary.year, labels_dir)}») "
+            f"lấy từ tệp can_cu.toml (khóa ty_le, mục năm {summary.year}); nếu khác văn bản chính thức, sửa tệp đó "
+            "(hoso templates export THU_MUC) rồi chạy lại với --templates THU_MUC.")
     for pkg in summary.packages:
         say(f"{pkg.agency} («{pkg.given}»): {province.status_words(pkg)}.")
         for problem in pkg.problems:
@@ -60,6 +64,8 @@ def run(packages: list[Path], outdir: Path, due: str | None, expected: Path | No
         say(f"Lưu ý: {elsewhere}")
     if other := province.other_year_note(summary):
         say(f"Lưu ý: {other}")
+    if counted_anyway := province.failed_counted_note(summary):
+        say(f"Lưu ý: {counted_anyway[0].lower()}{counted_anyway[1:]}")
     kept: list[Path] = []
     try:
         xlsx, pdf = province.write(summary, outdir, kept)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -126,6 +127,12 @@ def test_without_the_option_the_summary_is_the_so_noi_vu_s(outs, tmp_path, capsy
             f"các cơ quan, đơn vị (Kèm theo Báo cáo số …………/BC-SNV của {SO_NOI_VU}) Lập ngày ") in words
     assert "III. Tổng hợp toàn tỉnh" in words and "Cơ quan tổng hợp" not in words and "SỞ Y TẾ" not in words
     assert elsewhere in words
+    # under the totals, each level's share of the 56 people rated (the agencies' biểu give theirs; the province's
+    # gave counts only): 6/56 = 10,71 %, 45/56 = 80,36 %, 2/56 = 3,57 %, 3/56 = 5,36 % (one decimal, half up); every
+    # level is a proposal (no decision in the three workbooks), and the sentence says so
+    assert ("Tỷ lệ trên tổng số được xếp loại (56 người): Hoàn thành xuất sắc nhiệm vụ 10,7%; Hoàn thành tốt nhiệm vụ "
+            "80,4%; Hoàn thành nhiệm vụ 3,6%; Không hoàn thành nhiệm vụ 5,4%. Tỷ lệ tính cả các mức mới là đề xuất, "
+            "chưa được cấp có thẩm quyền quyết định (cột “Trong đó mức mới là đề xuất…”): có thể còn thay đổi.") in words
 
 
 def _pkg(name: str, to: str, compiler: str = "") -> province.Package:
@@ -193,3 +200,39 @@ def test_the_20_percent_column_leaves_out_the_heads_rated_by_the_superior(outs, 
     assert "Vượt" not in words.replace("Không vượt", "")
     assert ("Người đứng đầu cơ quan mà biểu của cơ quan ghi ở nhóm “Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)” "
             "do cấp trên đánh giá, xếp loại, không tính trong tỷ lệ của cơ quan: cột này cũng không tính người đó") in words
+
+
+def test_the_20_percent_citation_is_the_sos_own_copy_of_can_cu(outs, tmp_path, capsys):
+    """The texts of the 20 % cap under the tables are data (ND 233's cap for viên chức is reported, UNCONFIRMED:
+    regime-2026.md §0): the year's `ty_le` of can_cu.toml, said once on the console; a Sở that corrects its exported
+    copy prints its words (the sentence was written in the program, beyond any clerk's reach)."""
+    bundled = "Nghị định 335/2025/NĐ-CP (công chức) và Nghị định 233/2026/NĐ-CP (viên chức)"
+    console = _run(outs, tmp_path / "goc", capsys)
+    assert (f"Ghi chú: căn cứ tỷ lệ 20% ghi dưới bảng của bản PDF («{bundled}») lấy từ tệp can_cu.toml (khóa ty_le, "
+            "mục năm 2026); nếu khác văn bản chính thức, sửa tệp đó (hoso templates export THU_MUC) rồi chạy lại với "
+            "--templates THU_MUC.") in console.splitlines()
+    assert f"20% số hoàn thành tốt nhiệm vụ: theo {bundled}, số được xếp loại" in _pdf(tmp_path / "goc" / province.PDF)
+
+    from pipeline.cli import main
+
+    own = tmp_path / "mau"
+    with pytest.raises(SystemExit) as exc:
+        main(["templates", "export", str(own)])
+    assert exc.value.code in (0, None)
+    capsys.readouterr()
+    corrected = "Nghị định 335/2025/NĐ-CP (công chức) và Nghị định 233/2026/NĐ-CP ngày 26/6/2026 (viên chức)"
+    can_cu = own / "can_cu.toml"
+    text = can_cu.read_text(encoding="utf-8")
+    assert text.count(f'ty_le = "{bundled}"') == 1
+    can_cu.write_text(text.replace(f'ty_le = "{bundled}"', f'ty_le = "{corrected}"'), encoding="utf-8")
+    console = _run(outs, tmp_path / "rieng", capsys, "--templates", str(own))
+    assert f"(«{corrected}»)" in console
+    words = _pdf(tmp_path / "rieng" / province.PDF)
+    assert f"20% số hoàn thành tốt nhiệm vụ: theo {corrected}, số được xếp loại" in words
+    # a copy without the key (exported before it existed) cites the entry's short form `ngan`
+    older = tmp_path / "mau_cu"  # another folder: can_cu.toml is read once per path and process
+    shutil.copytree(own, older)
+    (older / "can_cu.toml").write_text(text.replace(f'ty_le = "{bundled}"\n', ""), encoding="utf-8")
+    _run(outs, tmp_path / "cu", capsys, "--templates", str(older))
+    assert ("theo Nghị định số 335/2025/NĐ-CP, Luật Viên chức năm 2025 và Nghị định số 233/2026/NĐ-CP, số được xếp "
+            "loại") in _pdf(tmp_path / "cu" / province.PDF)

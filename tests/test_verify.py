@@ -117,6 +117,23 @@ def test_summary_table_counts_that_differ_from_the_ratings_fail(copy, capsys):
     assert "Tệp nén ho_so_2024.zip: nop_so_noi_vu/bieu_tong_hop.xlsx khác với tệp đã tạo" in err
 
 
+def test_a_decided_level_changed_in_the_ratings_file_is_named_in_words(copy, capsys):
+    """A clerk raises a decided level in ket_qua_xep_loai.json after the build (and rehashes the manifest): the
+    person-by-person check names both levels in words, never the internal status «xep_loai/HTT» (which the Sở's
+    summary printed on its paper as «xep_loai/“Hoàn thành tốt nhiệm vụ”»)."""
+    rel = "ket_qua_xep_loai.json"
+    data = json.loads((copy / rel).read_text(encoding="utf-8"))
+    person = next(p for p in data["nguoi"] if p["ma_so"] == "VP-001")  # the sample's VP-001: proposed HTT
+    person["muc_quyet_dinh"] = "HTXS"
+    (copy / rel).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    rehash(copy, rel)
+    code, err = run_verify(copy, capsys)
+    assert code == 9
+    assert ("nop_so_noi_vu/bieu_tong_hop.xlsx: VP-001 ghi «Hoàn thành tốt nhiệm vụ», theo ket_qua_xep_loai.json là "
+            "«Hoàn thành xuất sắc nhiệm vụ».") in err
+    assert "xep_loai/" not in err
+
+
 def test_zip_missing_an_entry_fails(copy, capsys):
     archive = copy / "ho_so_2024.zip"
     with zipfile.ZipFile(archive) as zf:

@@ -155,6 +155,7 @@ def test_the_page_names_who_is_on_time_late_or_missing(province_server):
     # the submission's time as the page shows times (the `luc` filter)
     assert '<td class="luc">20/01/2026 16:30</td>' in html
     assert "Tổng hợp toàn tỉnh năm 2025</h2> <p>2 cơ quan, 12 người.</p>" in html
+    assert 'id="khong_dat_van_cong"' not in html  # every package counted passed its check
     assert f"Không cộng vào tổng hợp năm 2025: {NAMES['SXD']} gửi bộ hồ sơ đánh giá, xếp loại năm 2024." in html
     rows = dict(re.findall(r"<tr[^>]*><td>([^<]+)</td><td>(\d+)</td></tr>", html[html.index('id="tong_hop"'):]))
     assert rows == {"Hoàn thành xuất sắc nhiệm vụ": "0", "Hoàn thành tốt nhiệm vụ": "8", "Hoàn thành nhiệm vụ": "0",
@@ -262,11 +263,43 @@ def test_a_changed_package_fails_its_check_on_the_page(province_server):
     row = store.one("SELECT * FROM nop WHERE co_quan='STP' ORDER BY id DESC LIMIT 1")
     ratings = store.submission_dir("STP", row["id"]) / "ket_qua_xep_loai.json"
     ratings.write_bytes(ratings.read_bytes().replace(b'"NS-01"', b'"NS-99"', 1))
-    words = _status(_flat(c.get("/so-noi-vu").text))[NAMES["STP"]]
+    html = _flat(c.get("/so-noi-vu").text)
+    words = _status(html)[NAMES["STP"]]
     assert words.startswith("Không đạt kiểm tra (") and "đúng hạn (gửi ngày 10/01/2026" in words
+    # its numbers stay in the totals (STP's 6 and SYT's 6 people), and the page says so under them, as the PDF does
+    # (the page showed «2 cơ quan, 12 người» and nothing on the failing package being among them)
+    assert "2 cơ quan, 12 người." in html
+    assert (f'<p id="khong_dat_van_cong" class="warn">Số liệu của 1 bộ không đạt kiểm tra ({NAMES["STP"]}) vẫn được '
+            "cộng vào tổng hợp, theo biểu tổng hợp của chính bộ đó.</p>") in html
     listed = {r[0]: r for r in _sheet(c.get("/so-noi-vu/tong-hop.xlsx").data, "CoQuan")}
     assert listed[NAMES["STP"]][5] == "Không đạt"
     assert "Tệp bị sửa: ket_qua_xep_loai.json" in listed[NAMES["STP"]][9]
+
+
+def test_last_years_package_sent_after_this_years_does_not_replace_it(province_server, outputs):
+    """SYT sent its 2025 package on 20/01 (5 days late), then on 22/01 a 2024 package by mistake (the wrong folder:
+    SXD's output of 2024). The agencies sent packages for 2025 (STP, SYT) and 2024 (SYT, SXD): two each, the latest
+    year, 2025, is summed. SYT's 2025 package stays counted — its status, the totals «2 cơ quan, 12 người» (STP's 6
+    and SYT's 6) — and the later one is named. Before, the later 2024 package replaced it: SYT «chưa nộp», the
+    totals «1 cơ quan, 6 người», its 2025 package «Đã có bản gửi sau: không cộng»."""
+    store, app, c, _ = province_server
+    mistake = _send(store, "SYT", outputs["SXD"], "2026-01-22 08:00:00")
+    # SYT's own 2024 package would carry its own name (the server names an agency by its last package's)
+    store.x("UPDATE nop SET ten_co_quan=? WHERE id=?", NAMES["SYT"], mistake)
+    html = _flat(c.get("/so-noi-vu").text)
+    proposed = ("5 người mới có mức đề xuất, chưa có mức do cấp có thẩm quyền quyết định (số liệu xếp loại của cơ quan "
+                "này là số dự kiến)")
+    assert _status(html)[NAMES["SYT"]] == f"Kiểm tra đạt; nộp muộn 5 ngày (gửi ngày 20/01/2026, hạn 15/01/2026); {proposed}"
+    assert "Tổng hợp toàn tỉnh năm 2025</h2> <p>2 cơ quan, 12 người.</p>" in html
+    assert (f'<p id="nam_khac_sau" class="warn">{NAMES["SYT"]} gửi lúc 22/01/2026 08:00 bộ hồ sơ năm 2024, sau bộ hồ '
+            "sơ năm 2025 gửi lúc 20/01/2026 16:30: bộ năm 2025 được cộng, bộ năm 2024 không cộng.</p>") in html
+    notes = dict(re.findall(r'<tr><td>(\d+)</td><td>[^<]*</td><td class="luc">[^<]*</td><td>[^<]*</td>'
+                            r'<td class="tinh_trang">([^<]*)</td>', html))
+    assert notes[str(mistake)] == ("Bộ hồ sơ của năm 2024, không phải năm đang tổng hợp 2025: không cộng; bộ hồ sơ năm "
+                                   "2025 gửi lúc 20/01/2026 16:30 vẫn được cộng")
+    # the table downloaded is the page's: SYT's 2025 counts in it
+    listed = {r[0]: r for r in _sheet(c.get("/so-noi-vu/tong-hop.xlsx").data, "CoQuan")}
+    assert listed[NAMES["SYT"]][4] == 5 and listed[NAMES["SYT"]][5] == "Đạt"
 
 
 def test_the_page_in_a_real_browser(province_server, tmp_path):

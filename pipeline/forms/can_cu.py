@@ -16,7 +16,8 @@ FILE = "can_cu.toml"
 KEYS = ("danh_gia", "cong_chuc", "vien_chuc", "dang", "thi_dua", "ngan")
 # optional: `van_dung`, appended to a unit's one text when some of its people are not of that text's category
 # (cán bộ, NLĐ rated under ND 335 by the agency's rules); "{doi_tuong}" names them
-OPTIONAL = ("van_dung",)
+# `ty_le`: the texts setting the 20 % HTXS cap, cited by the Sở Nội vụ's summary (`province.cap_basis`)
+OPTIONAL = ("van_dung", "ty_le")
 
 
 @cache
@@ -43,9 +44,10 @@ def source_for(template: Path | None) -> Path:
     return templates_dir() / FILE
 
 
-def citations(year: int, template: Path | None = None) -> dict[str, str]:
-    """The citations in force for evaluation year `year` (keys: KEYS)."""
-    path = source_for(template)
+def citations(year: int, template: Path | None = None, *, folder: Path | None = None) -> dict[str, str]:
+    """The citations in force for evaluation year `year` (keys: KEYS, and those of OPTIONAL the entry has);
+    `folder`: a templates folder (the Sở's `--templates`) whose can_cu.toml is read when it has one."""
+    path = folder / FILE if folder is not None and (folder / FILE).is_file() else source_for(template)
     for e in _entries(path):
         if int(e["tu_nam"]) <= year <= int(e["den_nam"]):
             return {k: str(e[k]) for k in (*KEYS, *OPTIONAL) if k in e}

@@ -201,6 +201,13 @@ def _json(path: Path) -> Any:
         return None
 
 
+def manifest_year(path: Path) -> int | None:
+    """The evaluation year a package's manifest.json states (`nam_danh_gia`), None when it cannot be read."""
+    data = _json(path)
+    year = data.get("nam_danh_gia") if isinstance(data, dict) else None
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
+
+
 def _root_of(given: Path) -> tuple[Path | None, str | None]:
     """(the agency output folder holding manifest.json, the zip named) for a package path."""
     if given.is_dir():
@@ -732,10 +739,14 @@ def total_words(summary: Summary) -> str:
 def proposed_words(summary: Summary) -> str:
     """«; 1 bộ có mức xếp loại mới là đề xuất (… người)» for the summary's first line, or ""."""
     drafts = [p for p in summary.counted if p.proposed]
-    if not drafts:
-        return ""
-    return (f"; {len(drafts)} bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết định "
-            f"({sum(p.proposed or 0 for p in drafts)} người)")
+    # a package counted without its ratings file (a zip sent alone) cannot tell: said, not left out of the count
+    # silently (the line read «1 bộ … (38 người)» as if the other package's levels were all decided)
+    unknown = [p for p in summary.counted if p.counts and p.proposed is None]
+    said = (f"; {len(drafts)} bộ có mức xếp loại mới là đề xuất, chưa được cấp có thẩm quyền quyết định "
+            f"({sum(p.proposed or 0 for p in drafts)} người)") if drafts else ""
+    if unknown:
+        said += f"; {len(unknown)} bộ không rõ mức xếp loại nào mới là đề xuất (thiếu tệp kết quả xếp loại)"
+    return said
 
 
 def other_year_words(summary: Summary, sep: str) -> str:
@@ -757,9 +768,21 @@ def other_year_note(summary: Summary) -> str:
         return ""
     named = "; ".join(f"{p.agency} gửi bộ hồ sơ đánh giá, xếp loại năm {p.year} ("
                       + ("các tệp còn nguyên vẹn" if p.verified else "không đạt kiểm tra") + ")" for p in other)
-    which = "cơ quan này" if len(other) == 1 else "các cơ quan này"
-    return (f"không cộng vào tổng hợp năm {summary.year}: {named}. Nếu chưa nhận bộ hồ sơ năm {summary.year} của "
-            f"{which}, đề nghị gửi bộ đó.")
+    # an agency whose package of the summary's year is counted here is not asked for it (the note asked the Sở to
+    # request a package it held and had summed)
+    counted = {_norm(p.agency) for p in summary.counted}
+    have = list(dict.fromkeys(p.agency for p in other if _norm(p.agency) in counted))
+    wanted = list(dict.fromkeys(p.agency for p in other if _norm(p.agency) not in counted))
+    both = bool(have and wanted)
+    said = []
+    if have:
+        who = ", ".join(have) if both else ("cơ quan này" if len(have) == 1 else "các cơ quan này")
+        said.append(f"bộ hồ sơ năm {summary.year} của {who} đã được cộng vào bản tổng hợp này")
+    if wanted:
+        who = ", ".join(wanted) if both else ("cơ quan này" if len(wanted) == 1 else "các cơ quan này")
+        said.append(f"nếu chưa nhận bộ hồ sơ năm {summary.year} của {who}, đề nghị gửi bộ đó")
+    tail = "; ".join(said)
+    return f"không cộng vào tổng hợp năm {summary.year}: {named}. {tail[0].upper()}{tail[1:]}."
 
 
 def failed_counted_words(summary: Summary) -> str:
@@ -769,7 +792,19 @@ def failed_counted_words(summary: Summary) -> str:
     if not failed:
         return ""
     return (f" Số liệu của {len(failed)} bộ không đạt kiểm tra ({', '.join(p.agency for p in failed)}) vẫn được cộng "
-            "vào mục II và III, theo biểu tổng hợp của chính bộ đó; xem lỗi ở mục IV.")
+            f"vào mục II và III, theo biểu tổng hợp của chính {'bộ' if len(failed) == 1 else 'các bộ'} đó; xem lỗi ở mục "
+            "IV.")
+
+
+def failed_counted_note(summary: Summary) -> str:
+    """The same as `failed_counted_words` where the summary has no sections (`hoso tong-hop`'s console «Lưu ý»,
+    `hoso serve`'s Sở page under its totals), or "": the console named the failing package and ended «Lỗi: 1 bộ hồ sơ
+    không đạt kiểm tra», the page showed its totals, and neither said those totals hold that package's numbers."""
+    failed = [p for p in summary.counted if not p.verified and p.counts]
+    if not failed:
+        return ""
+    return (f"Số liệu của {len(failed)} bộ không đạt kiểm tra ({', '.join(p.agency for p in failed)}) vẫn được cộng "
+            f"vào tổng hợp, theo biểu tổng hợp của chính {'bộ' if len(failed) == 1 else 'các bộ'} đó.")
 
 
 def missing_words(summary: Summary) -> str:
@@ -794,6 +829,26 @@ def _category_rows(summary: Summary) -> list[list[Any]]:
                          "" if emu is None else emu["LDTT"], "" if emu is None else emu["CSTDCS"],
                          proposed_cell(pkg.proposed_by.get(code) if pkg.proposed_by else None), without_level(c)])
     return rows
+
+
+def shares_words(summary: Summary) -> str:
+    """The sentence under the totals' table of the PDF: each level's share of the people rated («Tổng cộng»), as the
+    agencies' biểu give theirs (one decimal, half up: `summary_table.vn_percent`), and that proposals are in them;
+    "" when no one is rated. The summary printed counts only: the UBND tỉnh worked the shares out by hand."""
+    from pipeline.submission.summary_table import vn_percent
+
+    total = _province_totals(summary)[TOTAL[0]]
+    rated = total["xep_loai"]
+    if not rated:
+        return ""
+    parts = [f"{WORDS[k]} {vn_percent(total[k] / rated)}%" for k in LEVELS]
+    if n := without_level(total):
+        parts.append(f"được xếp loại nhưng chưa có mức {vn_percent(n / rated)}%")
+    counted = [p for p in summary.counted if p.counts]
+    drafts = any(not p.proposed_by or p.proposed_by.get(TOTAL[0]) for p in counted)
+    return (f"Tỷ lệ trên tổng số được xếp loại ({rated} người): " + "; ".join(parts) + "."
+            + (" Tỷ lệ tính cả các mức mới là đề xuất, chưa được cấp có thẩm quyền quyết định (cột «Trong đó mức mới là "
+               "đề xuất…»): có thể còn thay đổi." if drafts else ""))
 
 
 def without_level(counts: dict[str, Any]) -> int:
@@ -882,9 +937,19 @@ _PARTY_CAP = ((2022, "Quy định số 132-QĐ/TW và Hướng dẫn số 21-HD/
               (2025, f"{_ND48_CAP} và Quy định số 366-QĐ/TW, Hướng dẫn số 43-HD/BTCTW"))
 
 
-def _cap_basis(years: list[int]) -> str:
+def cap_citation(year: int, templates: Path | None = None) -> str:
+    """The texts setting the 20 % cap from 2026 (ND 335 for công chức; ND 233 for viên chức, UNCONFIRMED): data, the
+    year's `ty_le` of can_cu.toml — the Sở's own copy in `templates` (`--templates`) when it has one, else the
+    bundled file — or its `ngan` when that copy has no `ty_le` (one exported before the key existed)."""
+    from pipeline.forms.can_cu import citations
+
+    cites = citations(year, folder=templates)
+    return cites.get("ty_le") or cites["ngan"]
+
+
+def _cap_basis(years: list[int], templates: Path | None = None) -> str:
     """The texts that set the 20 % rule for the evaluation years of the packages (in force that year)."""
-    new = "Nghị định 335/2025/NĐ-CP (công chức) và Nghị định 233/2026/NĐ-CP (viên chức)"
+    new = cap_citation(max(years), templates) if years and max(years) >= 2026 else ""
 
     def old(year: int | None) -> str:
         if year is None:
@@ -1088,7 +1153,7 @@ def pdf_bytes(summary: Summary) -> bytes:
     header = [h for h, _ in COUNT_HEADERS]
     story.append(grid(header, _category_rows(summary), COUNT_WIDTHS))
     story.append(Paragraph(esc(
-        f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years)}, số được "
+        f"Số hoàn thành xuất sắc nhiệm vụ so với 20% số hoàn thành tốt nhiệm vụ: theo {_cap_basis(years, summary.labels_dir)}, số được "
         "xếp loại «Hoàn thành xuất sắc nhiệm vụ» không quá 20% số được xếp loại «Hoàn thành tốt nhiệm vụ», xét trong "
         "từng nhóm đối tượng tương đồng của mỗi cơ quan; cột này chỉ để lưu ý. Bản tổng hợp không thấy các nhóm: kết quả "
         "kiểm tra theo từng nhóm là của chính cơ quan (phần «Kiểm tra tỷ lệ hoàn thành xuất sắc nhiệm vụ theo nhóm có "
@@ -1100,8 +1165,10 @@ def pdf_bytes(summary: Summary) -> bytes:
                            else "III. Tổng hợp toàn tỉnh", h2))
     trows = _total_rows(summary)
     story.append(grid([h for h, _ in TOTAL_HEADERS], trows, TOTAL_WIDTHS))
-    tail = len(story) - 2  # what the signatures are kept with: section III's heading and table, or (below) the
-    # last failing package's name and its last problems
+    tail = len(story) - 2  # what the signatures are kept with: section III's heading and table (and the shares
+    # under it), or (below) the last failing package's name and its last problems
+    if shares := shares_words(summary):
+        story.append(Paragraph(esc(shares), base))
     failed = summary.failed
     if failed:
         story.append(Paragraph("IV. Bộ hồ sơ không đạt kiểm tra", h2))

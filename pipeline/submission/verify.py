@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 from pipeline.manifest import MANIFEST
 from pipeline.ownership import SIGNED_LIST, signed_files
+from pipeline.rating.levels import WORDS
 from pipeline.submission.signing import SIGNATURE
 from pipeline.submission.summary_table import (
     CATEGORIES,
@@ -318,6 +319,16 @@ def _compare(what: str, expected: dict[str, dict[str, Any]], got: dict[str, dict
                                     f"theo {RATINGS} phải là {value}.")
 
 
+def _status_words(status: object, level: object) -> str:
+    """A person's status and level as a person-by-person mismatch names them, in words (no internal code): the
+    level «…» when rated with one, else «được xếp loại, chưa có mức» or «không xếp loại»."""
+    if status == "xep_loai":
+        return f"«{WORDS[level]}»" if isinstance(level, str) and level in WORDS else "«được xếp loại, chưa có mức»"
+    if status == "khong_xep_loai":
+        return "«không xếp loại»"
+    return f"«{status}»"
+
+
 def _check_table(outdir: Path, section: dict[str, Any], people: list[dict[str, Any]], rep: VerifyReport,
                  data: bytes | None = None) -> None:
     """`data`: the table's bytes (read from the zip of a package as sent), else the file in `outdir`."""
@@ -341,8 +352,8 @@ def _check_table(outdir: Path, section: dict[str, Any], people: list[dict[str, A
             continue
         final = (p.get("muc_quyet_dinh") or p.get("muc_de_xuat")) if p.get("trang_thai") == "xep_loai" else None
         if e["trang_thai"] != p.get("trang_thai") or (e["muc"] or None) != final:
-            rep.problems.append(f"{path}: {ma} ghi {e['trang_thai']}/{e['muc'] or 'không có mức'}, "
-                                f"theo {RATINGS} là {p.get('trang_thai')}/{final or 'không có mức'}.")
+            rep.problems.append(f"{path}: {ma} ghi {_status_words(e['trang_thai'], e['muc'])}, "
+                                f"theo {RATINGS} là {_status_words(p.get('trang_thai'), final)}.")
         if e["doi_tuong"] not in valid:
             rep.problems.append(f"{path}: {ma} có mã đối tượng không hợp lệ «{e['doi_tuong']}».")
     for ma in sorted(set(listed) - {p.get("ma_so") for p in people}):

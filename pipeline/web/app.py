@@ -2155,12 +2155,14 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     # the packages as read and checked, by submission and the state of its three files: a page view reads each
     # agency's last package once (its zip's SHA-256 and members, its table), not at every view
     read_cache: dict[tuple[Any, ...], Package] = {}
+    year_cache: dict[tuple[Any, ...], int | None] = {}  # a sent package's year (manifest), by row and file state
 
     def _province_summary() -> dict[str, Any]:
         """`hoso tong-hop`'s summary (`province.summarise`, one counting) of each agency's last submission,
         late against the day it was sent and the deadline the Sở set; the agencies expected are those on
         the server (`Store.agencies`) unless the Sở narrowed them."""
         import copy
+        from collections import Counter
 
         from pipeline.submission import province
 
@@ -2168,6 +2170,37 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         latest: dict[str, sqlite3.Row] = {}
         for r in rows:
             latest.setdefault(r["co_quan"], r)
+        # an earlier year's package sent after this year's (last year's zip by mistake) does not replace it: the
+        # agency's last package of the year most agencies sent one for (ties: the latest) is counted, and the later
+        # one is named (it made the agency «chưa nộp» and dropped its package from the totals). A later year's
+        # package (a new season beginning) is left as it was
+        def year_of(r: sqlite3.Row) -> int | None:
+            path = store.submission_dir(r["co_quan"], r["id"]) / "manifest.json"
+            try:
+                st = path.stat()
+                key: tuple[Any, ...] = (r["id"], st.st_size, st.st_mtime_ns)
+            except OSError:
+                return None
+            if key not in year_cache:
+                if len(year_cache) > 10000:
+                    year_cache.clear()
+                year_cache[key] = province.manifest_year(path)
+            return year_cache[key]
+
+        sent_years: dict[str, set[int]] = {}
+        for r in rows:
+            if (y := year_of(r)) is not None:
+                sent_years.setdefault(r["co_quan"], set()).add(y)
+        by_year = Counter(y for ys in sent_years.values() for y in ys)
+        year = max(by_year, key=lambda y: (by_year[y], y)) if by_year else None
+        set_aside: dict[str, sqlite3.Row] = {}  # agency → its later package of an earlier year, not counted
+        for code, last in list(latest.items()):
+            last_year = year_of(last)
+            if year is None or last_year is None or last_year >= year:
+                continue
+            same = next((r for r in rows if r["co_quan"] == code and r["id"] != last["id"] and year_of(r) == year), None)
+            if same is not None:
+                set_aside[code], latest[code] = last, same
         agencies = store.agencies()
         names = [n for _, n in agencies]
         # agencies by name as the server knows them; two codes of one name told apart by the code
@@ -2202,7 +2235,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         words_dir, words_broken = province_words.used(store.province_dir())
         summary = province.summarise(list(by_path), expected=[named[c] for c in expected], due=due, read=read,
                                      today=vietnam_today(), compiler=store.compiler(), labels_dir=words_dir)
-        return dict(summary=summary, rows=rows, latest=latest, agencies=agencies, named=named, due=due,
+        return dict(summary=summary, rows=rows, latest=latest, set_aside=set_aside, agencies=agencies, named=named, due=due,
                     expected=expected, codes=codes, setting=setting, words_line=_words_line(words_dir, words_broken),
                     words_update=_words_update(),
                     packages={by_path[p.given]["co_quan"]: p for p in summary.packages})
@@ -2255,6 +2288,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         notes = {r["id"]: "Đã có bản gửi sau: không cộng" for r in s["rows"] if s["latest"][r["co_quan"]]["id"] != r["id"]}
         for code, pkg in packages.items():
             notes[s["latest"][code]["id"]] = province.status_words(pkg)
+        later = []  # another year's package sent after the one counted: (agency, its row, the row counted)
+        for code, r in s["set_aside"].items():
+            counted_row = s["latest"][code]
+            other_year = province.manifest_year(store.submission_dir(code, r["id"]) / "manifest.json")
+            notes[r["id"]] = (f"Bộ hồ sơ của năm {other_year}, không phải năm đang tổng hợp {summary.year}: không cộng; "
+                              f"bộ hồ sơ năm {summary.year} gửi lúc {vietnam_time(counted_row['luc'])} vẫn được cộng")
+            later.append((s["named"].get(code, r["ten_co_quan"]), r, counted_row, other_year))
         from pipeline.submission.summary_table import TOTAL
 
         total_code = TOTAL[0]  # the row «Tổng cộng»
@@ -2266,8 +2306,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         return render_template("so_noi_vu.html", rows=s["rows"], totals=total if counted else None,
                                people=total["tong"], agencies=len(counted), checked=checked,
                                unrated=total["tong"] - rated, decided=rated - proposed, proposed=proposed,
-                               year=summary.year, other=other, notes=notes, status=status,
+                               year=summary.year, other=other, later=later, notes=notes, status=status,
                                elsewhere=province.elsewhere_words(summary),
+                               failed_counted=province.failed_counted_note(summary),
                                total_line=province.total_words(summary), all_agencies=s["agencies"],
                                expected=set(s["expected"]), narrowed=s["codes"] is not None,
                                due=s["due"], setting=s["setting"], error=error, compiler=summary.compiler,
