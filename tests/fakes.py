@@ -295,6 +295,16 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
+def flat(text: str) -> str:
+    """`text` with its whitespace folded to single spaces (words broken over lines read as printed)."""
+    return " ".join(text.split())
+
+
+def pdf_text_flat(path: Path) -> str:
+    """The text of every page of the PDF `path` (pypdf), on one line."""
+    return flat(pdf_text(path))
+
+
 def build_unit(sample, out: Path, cache: Path, converter: Converter, unit: str = "LD", **extra) -> api.BuildSummary:
     options = api.BuildOptions(units=frozenset({unit}), cache_dir=cache, show_progress=False, **extra)
     return api.build(sample, out, options, converter=converter)

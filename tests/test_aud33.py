@@ -33,21 +33,13 @@ import su_nghiep_2026 as sn
 from pypdf import PdfReader
 
 from pipeline import ingest
-from tests.fakes import build_each, person_form_text, rated_people
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
+from tests.fakes import build_each, flat, pdf_text_flat, person_form_text, rated_people
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory, cache_dir):
     tmp = tmp_path_factory.mktemp("aud33")
     return build_each({"out": sn.write(tmp / "benh_vien.xlsx")}, tmp, cache_dir / "aud33", dt.date(sn.YEAR, 12, 6))["out"]
-
-
-def _pdf_text(path) -> str:
-    return _flat("\n".join(p.extract_text() for p in PdfReader(path).pages))
 
 
 def test_a_hospital_clerk_s_workbook_is_accepted(tmp_path):
@@ -104,9 +96,9 @@ def test_warnings_say_only_what_is_true(out):
 
 @pytest.mark.libreoffice
 def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
-    minutes = _pdf_text(out / "don_vi" / "KNOI.pdf")
+    minutes = pdf_text_flat(out / "don_vi" / "KNOI.pdf")
     assert "Giữ 1 người Hoàn thành xuất sắc nhiệm vụ" in minutes
-    report = _pdf_text(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
+    report = pdf_text_flat(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
     assert ("“Viên chức không giữ chức vụ lãnh đạo, quản lý”: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
             "nhiệm vụ 10 người, tối đa 1 người") in report
     assert ("“Viên chức giữ chức vụ lãnh đạo, quản lý”: Hoàn thành xuất sắc nhiệm vụ 0 người, Hoàn thành tốt nhiệm vụ "
@@ -114,7 +106,7 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
     # the Giám đốc: counted, with no maximum of the hospital's (none is the hospital's to set)
     assert ("“Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)”: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
             "nhiệm vụ 0 người — không tính trong tỷ lệ của cơ quan") in report
-    table = _pdf_text(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf")
+    table = pdf_text_flat(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf")
     assert "Viên chức không giữ chức vụ lãnh đạo, quản lý 12 1 10 1 trong tỷ lệ" in table
     assert "Viên chức giữ chức vụ lãnh đạo, quản lý 5 0 4 0 trong tỷ lệ" in table
     assert "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét) 1 1 0 không tính trong tỷ lệ của cơ quan" in table
@@ -152,7 +144,7 @@ def test_no_decree_for_cong_chuc_on_the_hospital_s_papers(out):
               *out.glob("nop_so_noi_vu/*.pdf")]
     assert len(papers) > 25
     for pdf in papers:
-        assert "335/2025" not in _pdf_text(pdf), pdf.name
+        assert "335/2025" not in pdf_text_flat(pdf), pdf.name
 
 
 @pytest.mark.libreoffice
@@ -171,12 +163,12 @@ def test_who_signs_a_viên_chức_s_phieu(out):
     doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (entry,) = [p for p in doc["ca_nhan"] if p["ma_so"] == "BV-17"]
     assert "Phiếu đánh giá, xếp loại chất lượng người lao động (vận dụng Nghị định 233/2026/NĐ-CP)" in \
-        _flat(PdfReader(out / entry["pdf"]).pages[0].extract_text())
+        flat(PdfReader(out / entry["pdf"]).pages[0].extract_text())
 
 
 @pytest.mark.libreoffice
 def test_the_cover_letter_asks_the_body_it_is_sent_to(out):
-    letter = _pdf_text(out / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf")
+    letter = pdf_text_flat(out / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf")
     assert "Kính gửi: Sở Y tế tỉnh Hà Giang Nam." in letter
     assert "Kính đề nghị Sở Y tế tỉnh Hà Giang Nam xem xét, tổng hợp theo quy định./." in letter
     assert "Sở Nội vụ" not in letter
@@ -184,7 +176,7 @@ def test_the_cover_letter_asks_the_body_it_is_sent_to(out):
 
 @pytest.mark.libreoffice
 def test_the_proposal_table_says_why_88_points_are_kht(out):
-    unit = _pdf_text(out / "don_vi" / "KNOI.pdf")
+    unit = pdf_text_flat(out / "don_vi" / "KNOI.pdf")
     table = unit[unit.index("BẢNG TỔNG HỢP ĐỀ XUẤT MỨC XẾP LOẠI"):]
     row = table[table.index("Trần Thị Lan"):]
     assert ("Điểm đánh giá năm: 88,00. Mức đề xuất hạ từ Hoàn thành tốt nhiệm vụ xuống Không hoàn thành nhiệm vụ do "

@@ -41,18 +41,9 @@ from dataclasses import replace
 import chi_cuc_2026 as cc
 import pytest
 import workbook_factory as wf
-from pypdf import PdfReader
 
 from pipeline import ingest
-from tests.fakes import build_each, person_form_text, rated_people
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _pdf_text(path) -> str:
-    return _flat("\n".join(p.extract_text() for p in PdfReader(path).pages))
+from tests.fakes import build_each, flat, pdf_text_flat, person_form_text, rated_people
 
 
 @pytest.fixture(scope="module")
@@ -162,13 +153,13 @@ def test_levels_worked_out_by_hand(out):
 
 @pytest.mark.libreoffice
 def test_the_report_counts_add_up(out):
-    text = _pdf_text(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
+    text = pdf_text_flat(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
     assert "24 người (kể cả người đứng đầu cơ quan" in text and "được đánh giá, xếp loại: 23 người" in text
     for line in ("Hoàn thành xuất sắc nhiệm vụ: 2 người, tỷ lệ 8,7%", "Hoàn thành tốt nhiệm vụ: 20 người, tỷ lệ 87,0%",
                  "Hoàn thành nhiệm vụ: 0 người, tỷ lệ 0,0%", "Không hoàn thành nhiệm vụ: 1 người, tỷ lệ 4,3%",
                  "(Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định.)"):
         assert line in text, line
-    letter = _pdf_text(out / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf")
+    letter = pdf_text_flat(out / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf")
     assert "Kính gửi: Sở Nông nghiệp và Môi trường tỉnh Hà Giang Nam." in letter
     assert "hồ sơ đánh giá, xếp loại của từng đồng chí lãnh đạo" in letter
 
@@ -180,7 +171,7 @@ def _no_page_number(text: str) -> str:
 @pytest.mark.libreoffice
 def test_the_leaders_package_for_the_so_has_all_three_leaders(out):
     for pdf in (out / "don_vi" / "LD.pdf", out / "nop_so_noi_vu" / "don_vi" / "LD.pdf"):
-        text = _pdf_text(pdf)
+        text = pdf_text_flat(pdf)
         assert "Số người 3" in text
         assert "Nguyễn Hữu Thắng 11 Trần Minh Đức 25 Lê Văn Quý 39" in text  # the table of contents
         assert "2.2. Đồng chí Trần Minh Đức – Phó Chi cục trưởng kiêm Trưởng phòng Quản lý, bảo vệ rừng" in text
@@ -193,7 +184,7 @@ def test_the_leaders_package_for_the_so_has_all_three_leaders(out):
 
 @pytest.mark.libreoffice
 def test_the_phong_headed_concurrently_is_chaired_and_signed_by_its_head(out):
-    text = _pdf_text(out / "don_vi" / "QLBVR.pdf")
+    text = pdf_text_flat(out / "don_vi" / "QLBVR.pdf")
     assert ("Chủ trì: đồng chí Trần Minh Đức – Phó Chi cục trưởng kiêm Trưởng phòng Quản lý, bảo vệ rừng. - Thư ký"
             in text)
     # his review is the Lãnh đạo's: not in the phòng's minutes, nobody chairs «his» review there
@@ -206,6 +197,6 @@ def test_the_phong_headed_concurrently_is_chaired_and_signed_by_its_head(out):
     ranger = person_form_text(out, "KL-12", "phieu_nd335")
     assert ("PHÓ CHI CỤC TRƯỞNG KIÊM TRƯỞNG PHÒNG QUẢN LÝ, BẢO VỆ RỪNG (Ký, ghi rõ họ tên) Trần Minh Đức" in ranger)
     assert _no_page_number(ranger).endswith("CHI CỤC TRƯỞNG (Ký, ghi rõ họ tên) Nguyễn Hữu Thắng")
-    sheet = _flat(person_form_text(out, "KL-14", "theo_doi_ky"))
+    sheet = flat(person_form_text(out, "KL-14", "theo_doi_ky"))
     assert _no_page_number(sheet).endswith(
         "PHÓ CHI CỤC TRƯỞNG KIÊM TRƯỞNG PHÒNG QUẢN LÝ, BẢO VỆ RỪNG (Xác nhận, ký, ghi rõ họ tên) Trần Minh Đức")

@@ -31,15 +31,7 @@ from pypdf import PdfReader
 
 from pipeline import api, ingest
 from pipeline.rating import rate
-from tests.fakes import TextConverter, pdf_text, person_form_text
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _pdf_text(path) -> str:
-    return _flat("\n".join(p.extract_text() for p in PdfReader(path).pages))
+from tests.fakes import TextConverter, flat, pdf_text, pdf_text_flat, person_form_text
 
 
 def _with(**cells) -> dict:
@@ -135,7 +127,7 @@ def test_the_ban_giam_doc_s_minutes_give_his_review_to_the_other_deputy(out):
     (unit,) = [u for u in manifest["don_vi"] if u["ma_don_vi"] == "BGD"]
     (minutes,) = [d for d in unit["muc"] if d["mau"] == "bien_ban_hop"]
     pages = PdfReader(out / unit["pdf"]).pages[minutes["trang_dau"] - 1: minutes["trang_dau"] - 1 + minutes["so_trang"]]
-    text = _flat("\n".join(p.extract_text() for p in pages))
+    text = flat("\n".join(p.extract_text() for p in pages))
     assert "Chủ trì: đồng chí Trần Quốc Bảo – Phó Giám đốc." in text
     assert "Khi kiểm điểm đồng chí Trần Quốc Bảo, đồng chí Lê Thị Thanh Hương – Phó Giám đốc chủ trì." in text
     own = text[text.index("2.1. Đồng chí Trần Quốc Bảo"):text.index("2.2. Đồng chí Lê Thị Thanh Hương")]
@@ -144,28 +136,28 @@ def test_the_ban_giam_doc_s_minutes_give_his_review_to_the_other_deputy(out):
     other = text[text.index("2.2. Đồng chí Lê Thị Thanh Hương"):]
     assert "chủ trì phần kiểm điểm này" not in other
     # the Ban Giám đốc's collective report: signed by the deputy in charge for the Giám đốc
-    report = _pdf_text(out / unit["pdf"])
+    report = pdf_text_flat(out / unit["pdf"])
     assert "KT. GIÁM ĐỐC" in report and "PHỤ TRÁCH" not in report
 
 
 @pytest.mark.libreoffice
 def test_the_agency_s_papers_are_signed_for_the_giam_doc(out):
-    notice = _pdf_text(out / "co_quan" / "thong_bao_ket_qua.pdf")
+    notice = pdf_text_flat(out / "co_quan" / "thong_bao_ket_qua.pdf")
     assert "Giám đốc Sở Nông nghiệp và Môi trường tỉnh Hà Giang Nam thông báo kết quả" in notice
     assert "Phó Giám đốc Sở" not in notice
     package = out / "nop_so_noi_vu"
     for paper in (out / "co_quan" / "thong_bao_ket_qua.pdf", package / "bao_cao_ket_qua_danh_gia.pdf",
                   package / "cong_van_gui_so_noi_vu.pdf", package / "bieu_tong_hop.pdf",
                   package / "bao_cao_tu_danh_gia_co_quan.pdf"):
-        text = _pdf_text(paper)
+        text = pdf_text_flat(paper)
         assert "KT. GIÁM ĐỐC" in text and "PHÓ GIÁM ĐỐC" in text, paper.name
         assert text.index("KT. GIÁM ĐỐC") < text.index("PHÓ GIÁM ĐỐC") < text.rindex("Trần Quốc Bảo"), paper.name
         assert "PHỤ TRÁCH" not in text, paper.name
     # the report counts him and says who rates him
-    report = _pdf_text(package / "bao_cao_ket_qua_danh_gia.pdf")
+    report = pdf_text_flat(package / "bao_cao_ket_qua_danh_gia.pdf")
     assert "kể cả người đứng đầu cơ quan, do cấp trên trực tiếp đánh giá, xếp loại" in report
     # the printing guide says so too
-    guide = _pdf_text(out / "HUONG_DAN_IN.pdf")
+    guide = pdf_text_flat(out / "HUONG_DAN_IN.pdf")
     assert "Người có thẩm quyền đánh giá (KT. Giám đốc: Phó Giám đốc Trần Quốc Bảo)" in guide
 
 
@@ -177,10 +169,10 @@ def test_without_the_head_s_post_the_papers_are_today_s(tmp_path, cache_dir):
     dest = tmp_path / "out"
     api.build(sp.write(tmp_path / "so.xlsx", data), dest,
               api.BuildOptions(cache_dir=cache_dir / "kpi38-text", show_progress=False), converter=TextConverter())
-    notice = _flat(pdf_text(dest / "co_quan" / "thong_bao_ket_qua.pdf"))
+    notice = flat(pdf_text(dest / "co_quan" / "thong_bao_ket_qua.pdf"))
     assert "PHÓ GIÁM ĐỐC PHỤ TRÁCH" in notice and "KT. GIÁM ĐỐC" not in notice
     assert "Phó Giám đốc phụ trách Sở Nông nghiệp và Môi trường tỉnh Hà Giang Nam thông báo" in notice
-    phieu = _flat(pdf_text(dest / "ca_nhan" / "BGD" / "PT-02.pdf"))
+    phieu = flat(pdf_text(dest / "ca_nhan" / "BGD" / "PT-02.pdf"))
     assert "PHÓ GIÁM ĐỐC PHỤ TRÁCH" in phieu and "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC PHỤ TRÁCH" not in phieu
 
 

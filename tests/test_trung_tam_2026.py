@@ -38,18 +38,9 @@ import re
 
 import pytest
 import trung_tam_2026 as tt
-from pypdf import PdfReader
 
 from pipeline import ingest
-from tests.fakes import build_each, person_form_text, rated_people
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _pdf_text(path) -> str:
-    return _flat("\n".join(p.extract_text() for p in PdfReader(path).pages))
+from tests.fakes import build_each, flat, pdf_text_flat, person_form_text, rated_people
 
 
 @pytest.fixture(scope="module")
@@ -89,12 +80,12 @@ def test_levels_worked_out_by_hand(out):
 
 @pytest.mark.libreoffice
 def test_the_report_counts_add_up(out):
-    text = _pdf_text(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
+    text = pdf_text_flat(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
     assert "18 người (kể cả người đứng đầu cơ quan" in text and "được đánh giá, xếp loại: 17 người" in text
     for line in ("Hoàn thành xuất sắc nhiệm vụ: 2 người, tỷ lệ 11,8%", "Hoàn thành tốt nhiệm vụ: 14 người, tỷ lệ 82,4%",
                  "Hoàn thành nhiệm vụ: 0 người, tỷ lệ 0,0%", "Không hoàn thành nhiệm vụ: 1 người, tỷ lệ 5,9%"):
         assert line in text, line
-    assert "Kính gửi: Sở Y tế tỉnh Hà Giang Nam" in _pdf_text(out / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf")
+    assert "Kính gửi: Sở Y tế tỉnh Hà Giang Nam" in pdf_text_flat(out / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf")
 
 
 def _no_page_number(text: str) -> str:
@@ -125,7 +116,7 @@ def test_printed_reasons_name_the_quarters_as_the_period_table_does(out):
     tech = person_form_text(out, "TT-18", "phieu_nd233")
     assert "quý I/2026: 91,33; quý II/2026: 89,16; quý III/2026: 89,16; quý IV/2026: 90,33" in tech
     for unit in ("BGD", "TCHC", "KBTN", "KXN"):
-        text = _pdf_text(out / "don_vi" / f"{unit}.pdf")
+        text = pdf_text_flat(out / "don_vi" / f"{unit}.pdf")
         assert not _CODE.search(text), (unit, _CODE.findall(text))
 
 
@@ -157,7 +148,7 @@ def test_a_folder_built_before_keeps_the_period_codes_it_printed(tmp_path, cache
     del record[run.PERIODS]
     (old / MANIFEST).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     before = sums(old)
-    assert "2026-Q1: 94,66; 2026-Q2: 94,66" in _flat(person_form_text(old, "TT-04", "phieu_nd233"))
+    assert "2026-Q1: 94,66; 2026-Q2: 94,66" in flat(person_form_text(old, "TT-04", "phieu_nd233"))
 
     for _ in range(2):  # rebuilt by this version, nothing else changed; then again (its choice recorded false)
         lines = build(old)
@@ -169,7 +160,7 @@ def test_a_folder_built_before_keeps_the_period_codes_it_printed(tmp_path, cache
     lines = build(new)
     assert run.PERIODS_NOTE not in lines
     assert json.loads((new / MANIFEST).read_text(encoding="utf-8"))[run.PERIODS] is True
-    text = _flat(person_form_text(new, "TT-04", "phieu_nd233"))
+    text = flat(person_form_text(new, "TT-04", "phieu_nd233"))
     assert "quý I/2026: 94,66; quý II/2026: 94,66" in text and not _CODE.search(text)
 
 

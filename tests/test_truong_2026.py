@@ -33,18 +33,9 @@ import re
 
 import pytest
 import truong_2026 as tr
-from pypdf import PdfReader
 
 from pipeline import ingest
-from tests.fakes import build_each, person_form_text, rated_people
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _pdf_text(path) -> str:
-    return _flat("\n".join(p.extract_text() for p in PdfReader(path).pages))
+from tests.fakes import build_each, pdf_text_flat, person_form_text, rated_people
 
 
 @pytest.fixture(scope="module")
@@ -107,14 +98,14 @@ def test_d_at_50_in_the_quarter_of_the_khien_trach_is_not_questioned(tmp_path):
 
 @pytest.mark.libreoffice
 def test_the_report_counts_add_up(out):
-    text = _pdf_text(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
+    text = pdf_text_flat(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
     assert "24 người (kể cả người đứng đầu cơ quan" in text and "được đánh giá, xếp loại: 23 người" in text
     for line in ("Hoàn thành xuất sắc nhiệm vụ: 3 người, tỷ lệ 13,0%", "Hoàn thành tốt nhiệm vụ: 19 người, tỷ lệ 82,6%",
                  "Hoàn thành nhiệm vụ: 0 người, tỷ lệ 0,0%", "Không hoàn thành nhiệm vụ: 1 người, tỷ lệ 4,3%",
                  "Nhóm “Giáo viên”: Hoàn thành xuất sắc nhiệm vụ 2 người, Hoàn thành tốt nhiệm vụ 11 người, tối đa 2 "
                  "người", "Nhóm “Nhân viên”: Hoàn thành xuất sắc nhiệm vụ 0 người, Hoàn thành tốt nhiệm vụ 4 người"):
         assert line in text, line
-    assert "Kính gửi: Sở Giáo dục và Đào tạo tỉnh Hà Giang Nam" in _pdf_text(
+    assert "Kính gửi: Sở Giáo dục và Đào tạo tỉnh Hà Giang Nam" in pdf_text_flat(
         out / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf")
 
 
@@ -128,7 +119,7 @@ def test_who_signs_the_phieu(out):
     assert "TỔ TRƯỞNG TỔ TOÁN - TIN (Ký, ghi rõ họ tên) Phạm Thị Lan" in teacher
     assert teacher.endswith("Nam Sơn, ngày …… tháng …… năm …… HIỆU TRƯỞNG (Ký, ghi rõ họ tên) Nguyễn Văn Thắng")
     assert "Mức xếp loại đề xuất: Không hoàn thành nhiệm vụ" in teacher and "45/QĐ-THPTND" in teacher
-    minutes = _pdf_text(out / "don_vi" / "BGH.pdf")
+    minutes = pdf_text_flat(out / "don_vi" / "BGH.pdf")
     assert ("Mức xếp loại: Do Giám đốc Sở Giáo dục và Đào tạo tỉnh Hà Giang Nam đánh giá, xếp loại (đơn vị không đề "
             "xuất mức xếp loại") in minutes
 

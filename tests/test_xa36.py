@@ -26,18 +26,9 @@ import json
 
 import pytest
 import xa_2026 as xa
-from pypdf import PdfReader
 
 from pipeline import ingest
-from tests.fakes import build_each, person_form_text
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _pdf_text(path) -> str:
-    return _flat("\n".join(p.extract_text() for p in PdfReader(path).pages))
+from tests.fakes import build_each, pdf_text_flat, person_form_text
 
 
 @pytest.fixture(scope="module")
@@ -127,11 +118,11 @@ def test_who_signs_a_cán_bộ_s_phieu(out):
 
 @pytest.mark.libreoffice
 def test_the_head_s_review_is_chaired_by_his_deputy_and_sent_to_the_province(out):
-    minutes = _pdf_text(out / "don_vi" / "LD.pdf")
+    minutes = pdf_text_flat(out / "don_vi" / "LD.pdf")
     assert ("Khi kiểm điểm đồng chí Nguyễn Hữu Phước, đồng chí Trần Thị Minh Hạnh – Phó Chủ tịch Ủy ban nhân dân xã "
             "chủ trì") in minutes
     assert "Do Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Nam đánh giá, xếp loại" in minutes
-    notice = _pdf_text(out / "co_quan" / "thong_bao_ket_qua.pdf")
+    notice = pdf_text_flat(out / "co_quan" / "thong_bao_ket_qua.pdf")
     assert "Do Bí thư Đảng ủy xã đánh giá, xếp loại" in notice
     # the chi bộ's report lists its members' results: cán bộ are not called công chức, viên chức
     report = minutes[minutes.index("Kiểm điểm tập thể chi bộ năm 2026"):]
@@ -146,7 +137,7 @@ def test_no_district_on_a_commune_s_papers(out):
               *out.glob("nop_so_noi_vu/*.pdf"), out / "HUONG_DAN_IN.pdf"]
     assert len(papers) > 20
     for pdf in papers:
-        text = _pdf_text(pdf)
+        text = pdf_text_flat(pdf)
         assert "huyện" not in text.casefold() and "quận" not in text.casefold(), pdf.name
         for code in ("can_bo", "cong_chuc", "lanh_dao_quan_ly", "khong_giu_chuc_vu"):
             assert code not in text, (pdf.name, code)
@@ -158,12 +149,12 @@ def test_papers_of_cán_bộ_cite_nd335_as_applied_to_them(out):
     commune's rules apply it to its cán bộ and workers, never that the decree itself rates them."""
     nd335 = ("Nghị định số 335/2025/NĐ-CP ngày 21/12/2025 của Chính phủ về đánh giá, xếp loại chất lượng đối với cơ "
              "quan hành chính nhà nước và công chức")
-    leaders = _pdf_text(out / "don_vi" / "LD.pdf")
+    leaders = pdf_text_flat(out / "don_vi" / "LD.pdf")
     assert f"{nd335} (vận dụng đối với cán bộ theo quy chế đánh giá của cơ quan)" in leaders
     for paper in ("co_quan/thong_bao_ket_qua.pdf", "nop_so_noi_vu/bao_cao_ket_qua_danh_gia.pdf",
                   "nop_so_noi_vu/cong_van_gui_so_noi_vu.pdf"):
         assert (f"{nd335} (vận dụng đối với cán bộ, người lao động theo quy chế đánh giá của cơ quan)"
-                in _pdf_text(out / paper)), paper
+                in pdf_text_flat(out / paper)), paper
     # the Phòng Kinh tế has công chức only: the decree alone
-    economy = _pdf_text(out / "don_vi" / "KT.pdf")
+    economy = pdf_text_flat(out / "don_vi" / "KT.pdf")
     assert f"{nd335} và hướng dẫn" in economy and "vận dụng đối với" not in economy

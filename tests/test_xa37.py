@@ -26,17 +26,11 @@ import xa_2026 as xa
 from pypdf import PdfReader
 
 from pipeline import api, ingest
-from tests.fakes import person_form_text
+from tests.fakes import flat, pdf_text_flat, person_form_text
 
 SIGNED = "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Nguyễn Hữu Phước"
 
 
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _pdf_text(path) -> str:
-    return _flat("\n".join(p.extract_text() for p in PdfReader(path).pages))
 
 
 def _unit_doc_text(out, unit: str, form: str) -> str:
@@ -45,7 +39,7 @@ def _unit_doc_text(out, unit: str, form: str) -> str:
     (entry,) = [u for u in doc["don_vi"] if u["ma_don_vi"] == unit]
     (d,) = [d for d in entry["muc"] if d["mau"] == form]
     pages = PdfReader(out / entry["pdf"]).pages[d["trang_dau"] - 1: d["trang_dau"] - 1 + d["so_trang"]]
-    return _flat("\n".join(p.extract_text() for p in pages))
+    return flat("\n".join(p.extract_text() for p in pages))
 
 
 def _tables(**coquan: object) -> dict[str, list]:
@@ -98,7 +92,7 @@ def test_the_commune_s_documents_are_signed_for_the_ủy_ban_nhân_dân(out):
     own = [p for p in out.glob("nop_so_noi_vu/**/*.pdf") if "tu_danh_gia" in p.name]
     assert len(own) == 1, sorted(str(p) for p in out.glob("nop_so_noi_vu/**/*.pdf"))
     for pdf in [*(out / p for p in papers), *own]:
-        text = _pdf_text(pdf)
+        text = pdf_text_flat(pdf)
         signature = text[text.rindex("Nơi nhận:") if "Nơi nhận:" in text else text.rindex("NGƯỜI LẬP BIỂU"):]
         assert SIGNED in signature, (pdf.name, signature)
         # the post under TM. does not repeat the body's name
@@ -128,17 +122,17 @@ def test_the_hđnd_s_people_and_papers_head_with_the_hđnd(out):
     assert "Đơn vị công tác: Thường trực Hội đồng nhân dân xã, Hội đồng nhân dân xã Tân Phước" in council
     assert "Ủy ban nhân dân xã Tân Phước" not in council
     # his dossier's cover too
-    cover = _flat(PdfReader(out / "ca_nhan" / "HDND" / "X-04.pdf").pages[0].extract_text())
+    cover = flat(PdfReader(out / "ca_nhan" / "HDND" / "X-04.pdf").pages[0].extract_text())
     assert cover.startswith("UBND TỈNH HÀ GIANG NAM HỘI ĐỒNG NHÂN DÂN XÃ TÂN PHƯỚC HỒ SƠ ĐÁNH GIÁ")
     # the unit's papers: the HĐND over its Thường trực
-    unit = _pdf_text(out / "don_vi" / "HDND.pdf")
+    unit = pdf_text_flat(out / "don_vi" / "HDND.pdf")
     assert unit.startswith("UBND TỈNH HÀ GIANG NAM HỘI ĐỒNG NHÂN DÂN XÃ TÂN PHƯỚC HỒ SƠ ĐÁNH GIÁ")
     for form in ("bien_ban_hop", "kiem_diem_tap_the", "tong_hop_xep_loai", "tong_hop_thi_dua"):
         assert _unit_doc_text(out, "HDND", form).startswith(
             "HỘI ĐỒNG NHÂN DÂN XÃ TÂN PHƯỚC THƯỜNG TRỰC HỘI ĐỒNG NHÂN DÂN XÃ"), form
     assert "ỦY BAN NHÂN DÂN XÃ TÂN PHƯỚC" not in unit
     # another unit keeps the UBND
-    economy = _pdf_text(out / "don_vi" / "KT.pdf")
+    economy = pdf_text_flat(out / "don_vi" / "KT.pdf")
     assert economy.startswith("UBND TỈNH HÀ GIANG NAM ỦY BAN NHÂN DÂN XÃ TÂN PHƯỚC")
     assert _unit_doc_text(out, "KT", "bien_ban_hop").startswith("ỦY BAN NHÂN DÂN XÃ TÂN PHƯỚC PHÒNG KINH TẾ")
     assert "HỘI ĐỒNG NHÂN DÂN XÃ TÂN PHƯỚC" not in economy
