@@ -30,6 +30,7 @@ import re
 
 import pytest
 import su_nghiep_2026 as sn
+import workbook_factory as wf
 from pypdf import PdfReader
 
 from pipeline import ingest
@@ -184,3 +185,72 @@ def test_the_proposal_table_says_why_88_points_are_kht(out):
     # the chi bộ shared by the two khoa reports on the party members of both
     report = unit[unit.index("Kiểm điểm tập thể chi bộ năm 2026"):]
     assert "Phan Thanh Sơn" in report and "Mai Văn Đức" in report and "Võ Thị Hoa" in report
+
+
+def _check_with(tmp_path, agency=(), change=lambda data: None) -> list[str]:
+    """`ingest.check` of the hospital with CoQuan rows (key, value) added and `change` applied to the sheets."""
+    data = sn.tables()
+    data["CoQuan"] += list(agency)
+    change(data)
+    problems = ingest.check(wf.write(tmp_path / "benh_vien.xlsx", data))
+    assert not [p for p in problems if p.is_error]
+    return [p.text() for p in problems]
+
+
+def test_the_15_december_warning_does_not_give_viên_chức_the_công_chức_rule(tmp_path):
+    """ND 335/2025 Art. 21 (rating before 15/12) is the công chức rule (regime-2026.md §1.4); the hospital's
+    people are viên chức, rated under Luật Viên chức 2025 and ND 233/2026, whose deadline was not found
+    (regime-2026.md §2, §8). A decision dated 16/12/2026 is still a warning, that says the viên chức deadline
+    is unconfirmed and set by the Sở's or the managing body's letter — and does not cite ND 335."""
+    problems = _check_with(tmp_path, [("ngay_quyet_dinh", dt.date(2026, 12, 16))])
+    (said,) = [p for p in problems if "15/12" in p]
+    assert ("«Ngày quyết định xếp loại» là 16/12/2026, không trước ngày 15/12/2026. Đơn vị sự nghiệp công lập: thời hạn "
+            "xếp loại viên chức theo Luật Viên chức 2025 và Nghị định 233/2026/NĐ-CP chưa được xác nhận (chưa tìm thấy "
+            "quy định về thời điểm đánh giá, xếp loại); thời hạn do văn bản hướng dẫn của Sở Nội vụ hoặc của cơ quan "
+            "quản lý cấp trên quy định: kiểm tra lại ngày theo văn bản đó (ngày 15/12 là thời hạn xếp loại công chức, "
+            "không phải quy định đối với viên chức).") in said, said
+    assert "335" not in said and "Điều 21" not in said
+    # 14/12: no warning at all
+    assert not [p for p in _check_with(tmp_path, [("ngay_quyet_dinh", dt.date(2026, 12, 14))]) if "15/12" in p]
+
+
+def test_a_công_chức_of_the_hospital_keeps_the_công_chức_deadline(tmp_path):
+    """The same unit with one công chức (its Phòng Tổ chức - Hành chính's accountant): for him ND 335 Art. 21
+    stands — before 15/12 — said after the viên chức sentence, and the cell's expected value says so."""
+    def one_civil_servant(data):
+        for p in data["NhanSu"]:
+            if p["ma_so"] == "BV-16":
+                p["loai_nhan_su"] = "cong_chuc"
+
+    (said,) = [p for p in _check_with(tmp_path, [("ngay_quyet_dinh", dt.date(2026, 12, 16))], one_civil_servant)
+               if "15/12" in p]
+    assert "Đơn vị sự nghiệp công lập: thời hạn xếp loại viên chức theo Luật Viên chức 2025" in said
+    assert ("Công chức của đơn vị: Điều 21 Nghị định 335/2025/NĐ-CP: xếp loại chất lượng công chức trước ngày 15/12 "
+            "hằng năm;") in said
+    assert "Cần: trước 15/12/2026 đối với công chức." in said
+
+
+def test_the_evaluator_of_the_hospital_s_head_is_cited_from_the_viên_chức_rules(tmp_path):
+    """No head of the managing body given: the warning names who rates a đơn vị sự nghiệp's head under the
+    viên chức rule set (its citation, corrigible data), not ND 335 Art. 10 (công chức)."""
+    def no_superior_head(data):
+        data["CoQuan"] = [kv for kv in data["CoQuan"] if kv[0] != "nguoi_dung_dau_cap_tren"]
+
+    (said,) = [p for p in _check_with(tmp_path, change=no_superior_head) if "Chưa ghi người đứng đầu cơ quan cấp trên" in p]
+    assert ("phần ký của cấp có thẩm quyền trên phiếu của người đứng đầu sẽ để trống để viết tay. Căn cứ: Nghị định "
+            "233/2026/NĐ-CP (người đứng đầu đơn vị do cấp có thẩm quyền quản lý đơn vị đánh giá, xếp loại).") in said
+    assert "335" not in said
+
+
+def test_a_viên_chức_rated_only_by_his_old_centre_is_not_given_the_công_chức_rule(tmp_path):
+    """Every period of the transferred doctor marked as rated by his old centre: a warning; ND 233's rule on a
+    viên chức transferred in the year was not found, so it is said unconfirmed rather than ND 335 Art. 21."""
+    def all_periods_elsewhere(data):
+        for r in data["KetQuaKy"]:
+            if r["ma_so"] == "BV-10":
+                r["don_vi_danh_gia"] = sn.OLD_UNIT
+
+    (said,) = [p for p in _check_with(tmp_path, change=all_periods_elsewhere) if "Mọi kỳ có kết quả" in p]
+    assert ("cơ quan này vẫn đánh giá, xếp loại năm trên cơ sở kết quả cơ quan cũ gửi (quy định của Nghị định "
+            "233/2026/NĐ-CP về viên chức chuyển công tác trong năm chưa được xác nhận)") in said
+    assert "335" not in said

@@ -160,8 +160,9 @@ def _agency(data: dict[str, SheetData], year: int | None, problems: list[Problem
                 problems.append(_p(ERROR, row, key, f"«{label}» cách xa năm đánh giá {year}, không hợp lý.", value=d,
                                    expected=f"một ngày trong các năm {year - 1}–{year + 1}"))
     _check_rulebook(row, problems, year)
-    _check_self_rating(row, problems, year, _public_service_agency(data, row))
-    _check_rating_deadline(row, problems, year)
+    public_service = _public_service_agency(data, row)
+    _check_self_rating(row, problems, year, public_service)
+    _check_rating_deadline(row, problems, year, public_service, _staff_kinds(data))
     _check_collective_signature(row, problems)
     _check_deputy_post(row, problems)
     _check_symbols(row, problems)
@@ -279,6 +280,12 @@ def _public_service_agency(data: dict[str, SheetData], agency: Row) -> bool:
     return bool(kinds) and all(k == "su_nghiep" for k in kinds)
 
 
+def _staff_kinds(data: dict[str, SheetData]) -> frozenset[str]:
+    """The staff kinds (NhanSu «loai_nhan_su») the workbook rates."""
+    people = data.get("NhanSu")
+    return frozenset(str(k) for r in (people.rows if people else ()) if (k := r.values.get("loai_nhan_su")))
+
+
 def _check_self_rating(row: Row, problems: list[Problem], year: int | None, public_service: bool = False) -> None:
     """The agency's self-rating (CoQuan): votes ≤ present ≤ called, points within 0–100 (general
     criteria ≤ 30, task results ≤ 70, ND 335/2025 as reported in regime-2026.md §1.1) and only from 2026."""
@@ -357,34 +364,64 @@ def _check_self_rating_level(row: Row, problems: list[Problem], year: int | None
                            expected=f"{WORDS[by_points]} hoặc thấp hơn, hoặc sửa điểm"))
 
 
-def _check_rating_deadline(row: Row, problems: list[Problem], year: int | None) -> None:
+def _check_rating_deadline(row: Row, problems: list[Problem], year: int | None, public_service: bool = False,
+                           kinds: frozenset[str] = frozenset()) -> None:
     """The rating is finished before 15/12 of the evaluation year (ND 90 Art. 20 cl. 2 up to 2025; ND
     335/2025 Art. 21 from 2026, as reported in regime-2026.md §1.4 — units with a special work year:
     the date the superior level sets, before 15/01 of the next year): a decision dated later is a
     warning naming the rule, not an error (the unit may be one of those). Only the decision's date (the
-    phiếu's «ngày quyết định»): the written notice follows it and may come later."""
+    phiếu's «ngày quyết định»): the written notice follows it and may come later.
+
+    ND 335 rates công chức: from 2026 the viên chức of a đơn vị sự nghiệp công lập (`public_service`, the test
+    that chooses the agency's own rule set) are rated under Luật Viên chức 2025 and ND 233/2026, whose deadline
+    was NOT FOUND (regime-2026.md §2, §8). For such an agency the warning says so and names the letter that sets
+    the date instead of citing ND 335 as the viên chức rule; its công chức, if any (`kinds`: NhanSu
+    «loai_nhan_su»), keep ND 335's rule, and so does an agency of công chức that also has viên chức, with one
+    sentence on its viên chức."""
     if not year:
         return
     deadline = dt.date(year, 12, 15)
-    rule = ("Điều 21 Nghị định 335/2025/NĐ-CP: xếp loại chất lượng công chức trước ngày 15/12 hằng năm; đơn vị có "
-            "năm công tác đặc thù theo ngày cấp trên trực tiếp quy định, chậm nhất trước ngày 15/01 năm sau"
-            if year >= 2026 else
-            "khoản 2 Điều 20 Nghị định 90/2020/NĐ-CP: đánh giá, xếp loại hoàn thành trước ngày 15/12 hằng năm")
     d = row.values.get("ngay_quyet_dinh")
-    if d is not None and d >= deadline:
-        label = schema.CO_QUAN.column("ngay_quyet_dinh").label
-        problems.append(_p(WARNING, row, "ngay_quyet_dinh", f"«{label}» là {d:%d/%m/%Y}, không trước ngày 15/12/{year} ({rule}). "
-                           "Kiểm tra lại ngày, hoặc giữ nếu đơn vị có năm công tác đặc thù.", value=f"{d:%d/%m/%Y}",
-                           expected=f"trước 15/12/{year}"))
+    if d is None or d < deadline:
+        return
+    label = schema.CO_QUAN.column("ngay_quyet_dinh").label
+    said = f"«{label}» là {d:%d/%m/%Y}, không trước ngày 15/12/{year}"
+    if year < 2026:
+        rule = "khoản 2 Điều 20 Nghị định 90/2020/NĐ-CP: đánh giá, xếp loại hoàn thành trước ngày 15/12 hằng năm"
+        problems.append(_p(WARNING, row, "ngay_quyet_dinh", f"{said} ({rule}). Kiểm tra lại ngày, hoặc giữ nếu đơn vị có "
+                           "năm công tác đặc thù.", value=f"{d:%d/%m/%Y}", expected=f"trước 15/12/{year}"))
+        return
+    civil = ("Điều 21 Nghị định 335/2025/NĐ-CP: xếp loại chất lượng công chức trước ngày 15/12 hằng năm; đơn vị có "
+             "năm công tác đặc thù theo ngày cấp trên trực tiếp quy định, chậm nhất trước ngày 15/01 năm sau")
+    letter = "văn bản hướng dẫn của Sở Nội vụ hoặc của cơ quan quản lý cấp trên"
+    public = ("thời hạn xếp loại viên chức theo Luật Viên chức 2025 và Nghị định 233/2026/NĐ-CP chưa được xác nhận "
+              f"(chưa tìm thấy quy định về thời điểm đánh giá, xếp loại); thời hạn do {letter} quy định")
+    if not public_service:
+        text = f"{said} ({civil}). Kiểm tra lại ngày, hoặc giữ nếu đơn vị có năm công tác đặc thù."
+        if "vien_chuc" in kinds:
+            text += f" Viên chức của cơ quan: {public}."
+        problems.append(_p(WARNING, row, "ngay_quyet_dinh", text, value=f"{d:%d/%m/%Y}", expected=f"trước 15/12/{year}"))
+        return
+    text = (f"{said}. Đơn vị sự nghiệp công lập: {public}: kiểm tra lại ngày theo văn bản đó (ngày 15/12 là thời hạn "
+            "xếp loại công chức, không phải quy định đối với viên chức).")
+    if "cong_chuc" in kinds:
+        text += f" Công chức của đơn vị: {civil}."
+    problems.append(_p(WARNING, row, "ngay_quyet_dinh", text, value=f"{d:%d/%m/%Y}",
+                       expected=f"trước 15/12/{year} đối với công chức" if "cong_chuc" in kinds else
+                       f"ngày theo {letter}"))
 
 
-def _competence_article(row: Row) -> str:
-    """Who rates the agency's head, by evaluation year: ND 90 Art. 16 up to 2025; from 2026 ND 335
-    Art. 10 as reported (regime-2026.md §1.5, uncertain — a citation a clerk may question)."""
+def _competence_article(row: Row, public_service: bool = False) -> str:
+    """Who rates the agency's head, as the rulebook of the year cites it (`Citations.competence`, data a clerk may
+    correct): ND 90 Art. 16 up to 2025; from 2026 ND 335 Art. 10 cl. 2 as reported (regime-2026.md §1.5,
+    uncertain), or for a đơn vị sự nghiệp công lập (`public_service`) the viên chức rulebook's (ND 233/2026: its
+    head rated by the competent managing level) — ND 335 rates công chức, not a viên chức head."""
+    from pipeline.rating.rulebooks import ND233, ND335, for_year
+
     year = row.values.get("nam_danh_gia")
     if isinstance(year, int) and year >= 2026:
-        return "Điều 10 Nghị định 335/2025/NĐ-CP"
-    return "Điều 16 Nghị định 90/2020/NĐ-CP"
+        return (ND233 if public_service else ND335).cite.competence
+    return for_year(year if isinstance(year, int) else 2020).cite.competence
 
 
 def _check_superior(data: dict[str, SheetData], problems: list[Problem]) -> None:
@@ -419,8 +456,8 @@ def _check_superior(data: dict[str, SheetData], problems: list[Problem]) -> None
                        ("ten_co_quan_cap_tren", "nguoi_dung_dau_cap_tren", "chuc_vu_nguoi_dung_dau_cap_tren"))
     problems.append(_p(WARNING, row, "nguoi_dung_dau_cap_tren",
                        f"Chưa ghi người đứng đầu cơ quan cấp trên trực tiếp, người có thẩm quyền đánh giá người đứng đầu "
-                       f"«{row.values['nguoi_dung_dau']}» ({_competence_article(row)}): phần ký của cấp có thẩm quyền "
-                       f"trên phiếu của người đứng đầu sẽ để trống để viết tay.",
+                       f"«{row.values['nguoi_dung_dau']}»: phần ký của cấp có thẩm quyền trên phiếu của người đứng đầu "
+                       f"sẽ để trống để viết tay. Căn cứ: {_competence_article(row, _public_service_agency(data, row))}.",
                        sheet=row.refs["nguoi_dung_dau"].sheet if "nguoi_dung_dau" in row.refs else "CoQuan",
                        expected=f"ghi các trường {fields} trong sheet CoQuan"))
 
@@ -1690,8 +1727,10 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
         if not bad:
             out.append(PeriodResult(code, ky, general, *(v.get(k) for k in PCT_KEYS + LEADER_KEYS),  # type: ignore[misc, arg-type]  # the rates in field order
                                     row=row.number, refs=_frozen(row.refs), don_vi_danh_gia=source))
-    for rows in rated_by.values():
-        _check_rated_elsewhere(rows, problems)
+    staff = data.get("NhanSu")
+    kinds = {r.values.get("ma_so"): r.values.get("loai_nhan_su") for r in (staff.rows if staff else ())}
+    for code, rows in rated_by.items():
+        _check_rated_elsewhere(rows, problems, kinds.get(code) == "vien_chuc" and (year or 0) >= 2026)
     for row in product_rows:
         if (row.values["ma_so"], row.values["ky"]) not in seen:
             problems.append(_p(ERROR, row, "ky", "Sản phẩm của một kỳ chưa có dòng kết quả ở sheet «KetQuaKy» (cần điểm tiêu "
@@ -1700,10 +1739,14 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
     return out, products
 
 
-def _check_rated_elsewhere(rows: list[tuple[str, str, Row]], problems: list[Problem]) -> None:
+def _check_rated_elsewhere(rows: list[tuple[str, str, Row]], problems: list[Problem], public_service: bool = False) -> None:
     """KetQuaKy `don_vi_danh_gia` of one person: the periods the old agency monitored and rated come before
     the transfer, so before this agency's own; every period rated elsewhere is lawful (the new unit rates
-    the year on the results the old agency sends, ND 335 Art. 21) but worth a look. Warnings only."""
+    the year on the results the old agency sends, ND 335 Art. 21) but worth a look. Warnings only.
+    `public_service`: a viên chức from 2026, rated under ND 233/2026, whose rule on transfers was not found
+    (regime-2026.md §2): ND 335 (công chức) is not cited as his rule."""
+    basis = ("quy định của Nghị định 233/2026/NĐ-CP về viên chức chuyển công tác trong năm chưa được xác nhận"
+             if public_service else "Điều 21 Nghị định 335/2025/NĐ-CP")
     rows = sorted(rows, key=lambda r: r[0])
     elsewhere = [r for r in rows if r[1]]
     if not elsewhere:
@@ -1713,7 +1756,7 @@ def _check_rated_elsewhere(rows: list[tuple[str, str, Row]], problems: list[Prob
         names = ", ".join(dict.fromkeys(r[1] for r in elsewhere))
         problems.append(_p(WARNING, row, "don_vi_danh_gia", f"Mọi kỳ có kết quả của người này ({len(rows)} kỳ) do cơ quan, "
                            f"đơn vị khác theo dõi, đánh giá ({names}): cơ quan này vẫn đánh giá, xếp loại năm trên cơ sở "
-                           "kết quả cơ quan cũ gửi (Điều 21 Nghị định 335/2025/NĐ-CP), nhưng chưa có kỳ nào do cơ quan "
+                           f"kết quả cơ quan cũ gửi ({basis}), nhưng chưa có kỳ nào do cơ quan "
                            "này theo dõi; phiếu theo dõi các kỳ không có phần xác nhận của người quản lý. Kiểm tra lại "
                            "cột này và các kỳ từ khi chuyển đến.", value=source,
                            expected="để trống ở các kỳ do cơ quan này theo dõi, đánh giá"))

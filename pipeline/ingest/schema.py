@@ -115,7 +115,8 @@ CO_QUAN = Sheet(
         C("dang_bo", "Đảng bộ", help="Tên đảng bộ cho các mẫu của Đảng"),
         C("ten_co_quan_cap_tren", "Cơ quan cấp trên trực tiếp",
           help="Cơ quan có người đứng đầu đánh giá người đứng đầu cơ quan (đến năm 2025: Điều 16 Nghị định 90/2020/NĐ-CP; "
-               "từ năm 2026: theo Nghị định 335/2025/NĐ-CP); mặc định là cơ quan chủ quản"),
+               "từ năm 2026: công chức theo Nghị định 335/2025/NĐ-CP, đơn vị sự nghiệp công lập và viên chức theo Nghị định "
+               "233/2026/NĐ-CP); mặc định là cơ quan chủ quản"),
         C("nguoi_dung_dau_cap_tren", "Người đứng đầu cơ quan cấp trên",
           help="Họ tên người có thẩm quyền đánh giá người đứng đầu cơ quan; để trống thì phiếu để trống cho viết tay"),
         C("chuc_vu_nguoi_dung_dau_cap_tren", "Chức vụ người đứng đầu cơ quan cấp trên", help="Ví dụ: Chủ tịch UBND tỉnh"),
@@ -270,7 +271,7 @@ NHAN_SU = Sheet(
         C("nhom_tuong_dong", "Nhóm tương đồng", help="Nhóm tính tỷ lệ 20% HTXS; để trống: theo loại nhân sự (cán bộ, công chức, viên chức, hợp đồng, NLĐ) và lãnh đạo/không", width=16),
         C("so_thang_cong_tac", "Số tháng công tác trong năm", MONTHS,
           help="0–12, mặc định 12. Chuyển đến trong năm: tính cả thời gian ở cơ quan cũ (cơ quan mới đánh giá, "
-               "Điều 20 Nghị định 90/2020/NĐ-CP, từ năm 2026 Điều 21 Nghị định 335/2025/NĐ-CP); tính cả thời gian nghỉ theo quy định (ghi ở cột «Số tháng nghỉ theo "
+               "Điều 20 Nghị định 90/2020/NĐ-CP; từ năm 2026 đối với công chức Điều 21 Nghị định 335/2025/NĐ-CP); tính cả thời gian nghỉ theo quy định (ghi ở cột «Số tháng nghỉ theo "
                "quy định»); không tính thời gian nghỉ thai sản", width=10),
         C("so_thang_nghi", "Số tháng nghỉ theo quy định", MONTHS, help="Số tháng nghỉ không tham gia công tác theo quy định; mặc định 0", width=10),
         C("nghi_thai_san", "Nghỉ thai sản", YESNO, width=9),
@@ -442,7 +443,7 @@ KET_QUA_KY = Sheet(
         C("ty_le_doan_ket", "Năng lực tập hợp, đoàn kết (%)", NUMBER, help="e) chỉ người lãnh đạo, quản lý; 0–100", width=12),
         C("don_vi_danh_gia", "Cơ quan, đơn vị đánh giá kỳ",
           help="Chỉ ghi khi kỳ này do cơ quan, đơn vị cũ theo dõi, đánh giá (người chuyển đến trong năm): tên cơ quan, đơn vị "
-               "như trong kết quả đã gửi; cơ quan mới xếp loại cả năm trên cơ sở các kết quả đó (Điều 21 Nghị định "
+               "như trong kết quả đã gửi; cơ quan mới xếp loại cả năm trên cơ sở các kết quả đó (công chức: Điều 21 Nghị định "
                "335/2025/NĐ-CP). Để trống: kỳ do cơ quan này theo dõi, đánh giá", width=24),
     ),
     extra={"rows_per_person": 12},  # up to 12 months per person: the row limit is 12 × the per-sheet limit
