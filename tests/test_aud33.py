@@ -254,3 +254,27 @@ def test_a_viên_chức_rated_only_by_his_old_centre_is_not_given_the_công_ch�
     assert ("cơ quan này vẫn đánh giá, xếp loại năm trên cơ sở kết quả cơ quan cũ gửi (quy định của Nghị định "
             "233/2026/NĐ-CP về viên chức chuyển công tác trong năm chưa được xác nhận)") in said
     assert "335" not in said
+
+
+def test_a_viên_chức_party_member_s_party_level_is_checked_against_the_party_s_texts(tmp_path):
+    """A doctor who is a party member (BV-05, HTT after the 20 % cap) rates himself HTXS as a party member on his
+    Mẫu 2A; a nurse of the phòng (BV-15, HTT) is given HTXS as a party member. The state level is the basis of the
+    party's (rules.md R6): a warning each, citing QĐ 366-QĐ/TW (30/8/2025) and HD 43-HD/BTCTW (31/10/2025), the
+    2026 party texts (regime-2026.md §3) — not Luật Viên chức 2025 or ND 233/2026, no article of which read says it."""
+    from pipeline.rating import rate
+
+    data = sn.tables()
+    for p in data["NhanSu"]:
+        if p["ma_so"] == "BV-05":
+            p["tu_xep_loai_dang_vien"] = "Hoàn thành xuất sắc nhiệm vụ"
+        if p["ma_so"] == "BV-15":
+            p["muc_dang_vien"] = "Hoàn thành xuất sắc nhiệm vụ"
+    ratings = rate(ingest.load(wf.write(tmp_path / "benh_vien.xlsx", data)))
+    basis = ("căn cứ: Quy định số 366-QĐ/TW ngày 30/8/2025 của Bộ Chính trị và Hướng dẫn số 43-HD/BTCTW ngày 31/10/2025 "
+             "(kết quả xếp loại viên chức là cơ sở xếp loại đảng viên).")
+    (own,) = [w for w in ratings.of("BV-05").canh_bao if "Tự xếp loại đảng viên" in w]
+    assert own.startswith("Tự xếp loại đảng viên Hoàn thành xuất sắc nhiệm vụ (in ở bản kiểm điểm cá nhân) cao hơn") \
+        and own.endswith(basis), own
+    (given,) = [w for w in ratings.of("BV-15").canh_bao if "Mức xếp loại đảng viên" in w]
+    assert "(Hoàn thành xuất sắc nhiệm vụ) cao hơn" in given and given.endswith(basis), given
+    assert "Luật Viên chức" not in own + given and "233/2026" not in own + given

@@ -458,7 +458,9 @@ ND233 = replace(
              "Hoàn thành tốt nhiệm vụ trong từng nhóm chức danh tương đồng"),
         cap_override=f"{_ND233_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
         competence=f"{_ND233} (người đứng đầu đơn vị do cấp có thẩm quyền quản lý đơn vị đánh giá, xếp loại)",
-        party=f"{_LVC}, {_ND233} và Quy định số 366-QĐ/TW (kết quả xếp loại viên chức là cơ sở xếp loại đảng viên)",
+        # the party's texts, not the state's: no article of Luật Viên chức 2025 or ND 233 read says the viên chức
+        # level is the basis of the party level (regime-2026.md §2, §3; ND 335 Art. 23 cl. 3 says it for công chức)
+        party=f"{_QD366} (kết quả xếp loại viên chức là cơ sở xếp loại đảng viên)",
         points=(f"{_ND233_LEVELS}: Hoàn thành xuất sắc nhiệm vụ từ 90 điểm, Hoàn thành tốt nhiệm vụ từ 70 đến dưới "
                 "90 điểm, Hoàn thành nhiệm vụ từ 50 đến dưới 70 điểm, Không hoàn thành nhiệm vụ dưới 50 điểm"),
         tasks=f"khoản 1, khoản 2 Điều 11 {_ND233} (số lượng, chất lượng, tiến độ sản phẩm, công việc)",
