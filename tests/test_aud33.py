@@ -278,3 +278,23 @@ def test_a_viên_chức_party_member_s_party_level_is_checked_against_the_party_
     (given,) = [w for w in ratings.of("BV-15").canh_bao if "Mức xếp loại đảng viên" in w]
     assert "(Hoàn thành xuất sắc nhiệm vụ) cao hơn" in given and given.endswith(basis), given
     assert "Luật Viên chức" not in own + given and "233/2026" not in own + given
+
+
+def test_the_hospital_head_outside_its_cap_is_said_in_the_viên_chức_rules_words(tmp_path):
+    """The Giám đốc (BV-01, 96.83: HTXS) is outside the hospital's 20 % groups because the managing level rates him.
+    His reason and the report's «ngoại lệ» say it in the words of the viên chức rule set's competence (a đơn vị sự
+    nghiệp's head, rated by the competent managing level) — not ND 335 Art. 10's «người đứng đầu cơ quan quản lý»."""
+    from pipeline.rating import rate
+    from pipeline.rating.groups import HEAD_GROUP
+
+    ratings = rate(ingest.load(sn.write(tmp_path / "benh_vien.xlsx")))
+    head = ratings.of("BV-01")
+    assert head.muc_de_xuat == "HTXS"
+    (why,) = [r for r in head.ly_do if r.startswith("Người đứng đầu")]
+    assert why.startswith("Người đứng đầu đơn vị do cấp có thẩm quyền quản lý đơn vị đánh giá, xếp loại nên không tính "
+                          "trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ của các nhóm trong đơn vị: tỷ lệ của người đứng đầu "
+                          "do cấp có thẩm quyền xét khi xếp loại — căn cứ: Nghị định 233/2026/NĐ-CP (người đứng đầu đơn "
+                          "vị do cấp có thẩm quyền quản lý đơn vị đánh giá, xếp loại)"), why
+    assert ratings.group(HEAD_GROUP).ngoai_le == ("người đứng đầu đơn vị do cấp có thẩm quyền quản lý đơn vị xếp loại: "
+                                                  "tỷ lệ do cấp có thẩm quyền xét")
+    assert "cơ quan quản lý" not in why + ratings.group(HEAD_GROUP).ngoai_le

@@ -420,9 +420,7 @@ def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook, *, c
                f"tính trong tỷ lệ {hxs} của các nhóm trong cơ quan: tỷ lệ của người đứng đầu do cấp trên xét khi xếp loại.")
         basis = "lựa chọn của cơ quan: tỷ lệ của người đứng đầu do cấp trên xét"
     else:
-        how = (f"Người đứng đầu cơ quan do người đứng đầu cơ quan quản lý đánh giá, xếp loại nên không tính trong tỷ lệ "
-               f"{hxs} của các nhóm trong cơ quan: tỷ lệ của người đứng đầu do cấp có thẩm quyền xét khi xếp loại.")
-        basis = "người đứng đầu do người đứng đầu cơ quan quản lý xếp loại: tỷ lệ do cấp có thẩm quyền xét"
+        how, basis = rb.cite.head_outside, rb.cite.head_outside_basis  # the rulebook's words (ND 335, ND 233)
     htxs = [i for i in idx if people[i].rated and not people[i].muc_quyet_dinh and people[i].muc_de_xuat == "HTXS"]
     for i in htxs:
         people[i] = _with(people[i], reasons=(cited(how, f"{rb.cite.competence}; {rb.cite.cap}"),))

@@ -52,6 +52,12 @@ class Citations:
     # who rates the agency head (the superior's head): quoted when the head is outside the agency's cap
     competence: str = ("Điều 16 Nghị định 90/2020/NĐ-CP (người đứng đầu cơ quan do người đứng đầu cơ quan cấp trên "
                        "trực tiếp đánh giá, xếp loại)")
+    # the agency head outside the agency's HTXS cap by the rulebook's default (`Rulebook.head_outside_cap`): why, as
+    # printed in his reason and in the report's and biểu's «ngoại lệ» (the cap's words are the caller's)
+    head_outside: str = ("Người đứng đầu cơ quan do người đứng đầu cơ quan quản lý đánh giá, xếp loại nên không tính trong "
+                         "tỷ lệ Hoàn thành xuất sắc nhiệm vụ của các nhóm trong cơ quan: tỷ lệ của người đứng đầu do cấp "
+                         "có thẩm quyền xét khi xếp loại.")
+    head_outside_basis: str = "người đứng đầu do người đứng đầu cơ quan quản lý xếp loại: tỷ lệ do cấp có thẩm quyền xét"
     # the "quá một nửa" threshold of the unit meeting: no article of ND 90 sets it (Art. 17–19 only
     # say the meeting votes); it is the agency's rule of procedure
     meeting_threshold: str = ("quy chế làm việc của cơ quan: mức được đề xuất khi số phiếu quá một nửa "
@@ -458,6 +464,11 @@ ND233 = replace(
              "Hoàn thành tốt nhiệm vụ trong từng nhóm chức danh tương đồng"),
         cap_override=f"{_ND233_LEVELS} (ngoại lệ do cấp có thẩm quyền cho phép bằng văn bản)",
         competence=f"{_ND233} (người đứng đầu đơn vị do cấp có thẩm quyền quản lý đơn vị đánh giá, xếp loại)",
+        # the words of `competence` (a đơn vị sự nghiệp công lập's head, not ND 335's «cơ quan quản lý»)
+        head_outside=("Người đứng đầu đơn vị do cấp có thẩm quyền quản lý đơn vị đánh giá, xếp loại nên không tính trong "
+                      "tỷ lệ Hoàn thành xuất sắc nhiệm vụ của các nhóm trong đơn vị: tỷ lệ của người đứng đầu do cấp có "
+                      "thẩm quyền xét khi xếp loại."),
+        head_outside_basis="người đứng đầu đơn vị do cấp có thẩm quyền quản lý đơn vị xếp loại: tỷ lệ do cấp có thẩm quyền xét",
         # the party's texts, not the state's: no article of Luật Viên chức 2025 or ND 233 read says the viên chức
         # level is the basis of the party level (regime-2026.md §2, §3; ND 335 Art. 23 cl. 3 says it for công chức)
         party=f"{_QD366} (kết quả xếp loại viên chức là cơ sở xếp loại đảng viên)",
