@@ -147,7 +147,8 @@ CO_QUAN = Sheet(
           help="Mức xếp loại cơ quan do hội nghị cán bộ chủ chốt biểu quyết; có giá trị này thì tạo hồ sơ tự xếp "
                "loại cơ quan (báo cáo tự đánh giá và biên bản họp) gửi Sở Nội vụ"),
         C("diem_co_quan", "Điểm tự đánh giá của cơ quan", NUMBER,
-          help="Từ năm 2026 (Nghị định 335/2025): tổng điểm cơ quan tự chấm trên thang 100 điểm"),
+          help="Từ năm 2026 (cơ quan hành chính: Nghị định 335/2025; đơn vị sự nghiệp công lập: Nghị định 233/2026, "
+               "chưa xác nhận): tổng điểm cơ quan, đơn vị tự chấm trên thang 100 điểm"),
         C("diem_tieu_chi_chung_co_quan", "Điểm tiêu chí chung của cơ quan", NUMBER,
           help="Từ năm 2026: phần điểm tiêu chí chung (tối đa 30)"),
         C("diem_nhiem_vu_co_quan", "Điểm kết quả thực hiện nhiệm vụ của cơ quan", NUMBER,
