@@ -1739,14 +1739,14 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
     return out, products
 
 
-def _check_rated_elsewhere(rows: list[tuple[str, str, Row]], problems: list[Problem], public_service: bool = False) -> None:
+def _check_rated_elsewhere(rows: list[tuple[str, str, Row]], problems: list[Problem], vien_chuc: bool = False) -> None:
     """KetQuaKy `don_vi_danh_gia` of one person: the periods the old agency monitored and rated come before
     the transfer, so before this agency's own; every period rated elsewhere is lawful (the new unit rates
     the year on the results the old agency sends, ND 335 Art. 21) but worth a look. Warnings only.
-    `public_service`: a viên chức from 2026, rated under ND 233/2026, whose rule on transfers was not found
+    `vien_chuc`: a viên chức from 2026, rated under ND 233/2026, whose rule on transfers was not found
     (regime-2026.md §2): ND 335 (công chức) is not cited as his rule."""
     basis = ("quy định của Nghị định 233/2026/NĐ-CP về viên chức chuyển công tác trong năm chưa được xác nhận"
-             if public_service else "Điều 21 Nghị định 335/2025/NĐ-CP")
+             if vien_chuc else "Điều 21 Nghị định 335/2025/NĐ-CP")
     rows = sorted(rows, key=lambda r: r[0])
     elsewhere = [r for r in rows if r[1]]
     if not elsewhere:
