@@ -531,8 +531,10 @@ def _leaders_file(build: Build, docs: list[Document], unit: UnitDossier, leaders
 
     campaign = build.campaign
     part = leaders_part(unit, leaders)
-    if not part.persons:
-        return set()
+    converted = {d.doc for d in docs if d.job is not None and d.pdf is not None}
+    wanted_docs = [j.key for d in part.persons for j in d.documents] + [j.key for j in part.before]
+    if not part.persons or not all(k in converted for k in wanted_docs):
+        return set()  # not converted in this build: each leader's own dossier goes instead (lanh_dao/<ma_so>.pdf)
     title = f"Hồ sơ kiểm điểm tập thể lãnh đạo và hồ sơ cá nhân lãnh đạo — {campaign.agency.ten_co_quan}"
     record = leaders_record(unit.ma_don_vi)
     wanted = Collective(part, f"HỒ SƠ TẬP THỂ VÀ CÁ NHÂN LÃNH ĐẠO NĂM {campaign.year}",
