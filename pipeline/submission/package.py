@@ -8,10 +8,13 @@ write-back copy of the input workbook.
   own self-rating file (dossier.md §3.2 item 3), only when CoQuan gives `tu_xep_loai_co_quan`;
 - `<code>.pdf` for each agency document of the plan (the public notice `thong_bao_ket_qua`), once
   the competent evaluator has decided levels (a draft notice stays out);
-- `don_vi/<ma_don_vi>.pdf`: a copy of the leaders' unit dossier only (dossier.md §3.2 item 4: the
-  collective review of the agency's leadership, with their own dossiers inside) — not every unit's;
+- `ho_so_lanh_dao.pdf`: the leaders' file made for the Sở (dossier.md §3.2 items 4–5: the minutes and the
+  collective review report of the head's unit, each agency leader's own dossier; `leaders_part`), laid out as a
+  unit dossier and cached as a bundle (bundle/build.py `collective_bundle`) — not the unit dossier itself, whose
+  chi bộ report and tables name other people (docs/submission.md «The leaders' file for the Sở»);
 - `lanh_dao/<ma_so>.pdf`: an agency leader's own dossier, which goes to the superior level
-  (ND 90 Art. 16 cl. 2a), only when it is not already inside that unit dossier: no file twice.
+  (ND 90 Art. 16 cl. 2a), only when it is not already inside that file: no file twice.
+(Packages built before 2026-12-07 held `don_vi/<ma_don_vi>.pdf`, a copy of the leaders' unit dossier.)
 
 `README.txt` (output root, not in the zip) tells the clerk what the folder holds and how the
 Sở Nội vụ deadline stands on the day of the build: deadline arithmetic is never printed in a
@@ -404,7 +407,7 @@ class _Listed(list[dict[str, Any]]):
 
 def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Submission:
     """After the bundles: the PDFs of the package's own documents (`prep`, converted), the agency
-    documents of the plan (among `docs`, converted), the copies of the unit and leader dossiers, the
+    documents of the plan (among `docs`, converted), the leaders' file for the Sở and the copies of leader dossiers, the
     zip and the write-back copy."""
     campaign, warnings, files = build.campaign, prep.warnings, build.files
     units, persons, today = build.options.units, build.options.persons, build.today
