@@ -465,8 +465,9 @@ def collective_bundle(build: Build, docs: list[Document], wanted: Collective) ->
     and each person's cover sheet and documents, nested bookmarks, the forms' own page numbers and page codes),
     from the build's cache when what it is made of is unchanged — its key holds the same parts as the unit's
     bundle key (each document's content key and PDF, each person's cover) and its own cover and titles."""
-    sh, pdfs, sources = _shared_of(build, docs)
     blobs, unit = build.blobs, wanted.unit
+    mine = set(_docs_of(unit))
+    sh, pdfs, sources = _shared_of(build, [d for d in docs if d.doc in mine])  # only its documents' PDFs hashed
     person_info, person_keys, info, _docs, unit_key = _unit_keys(sh, unit)
     info = replace(info, title=wanted.title, facts=wanted.facts)
     key = data_key("collective", BUNDLE_VERSION, unit_key, info.title, info.facts, asdict(wanted.titled),
