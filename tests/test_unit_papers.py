@@ -364,7 +364,11 @@ def test_reading_guide_says_the_cover_letter_and_the_notice_are_signed_by_the_he
     assert "người lập biểu và người đứng đầu ký" in table
     printing = guide.split("2. IN NHỮNG GÌ")[1].split("3. AI KÝ")[0]
     assert "để lưu và gửi Sở Nội vụ" not in printing
-    assert "chỉ hồ sơ đơn vị của lãnh đạo cơ quan gửi Sở Nội vụ" in printing
+    assert "gửi Sở Nội vụ chỉ biên bản họp, báo cáo kiểm điểm tập thể và hồ sơ cá nhân của lãnh đạo cơ quan" in printing
+    # section 4: the leaders' file is sent as the scan of those signed pages, not the unit dossier's others
+    [leaders] = [line for line in guide.splitlines() if "nop_so_noi_vu/ho_so_lanh_dao.pdf" in line]
+    assert "gửi bản quét PDF của các trang đã ký đó, không gửi các văn bản khác của hồ sơ đơn vị" in leaders
+    assert "nop_so_noi_vu/don_vi/" not in guide
     [notice] = [line for line in printing.splitlines() if "co_quan/thong_bao_ket_qua.pdf" in line]
     assert "ký: Người đứng đầu cơ quan" in notice and "DỰ THẢO" not in notice
     # section 5 says where the agency's reprinted documents come from (in_lai.pdf takes them from nop_so_noi_vu/)
