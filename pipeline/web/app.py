@@ -1035,6 +1035,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         confirmed = request.form.get("doi_co_quan") == "1"
         year_confirmed = request.form.get("doi_nam") == "1"
         overwrite = request.form.get("ghi_de") == "1"
+        # «Tạo lại» on a failed build's page (a restart interrupted it…): what the clerk confirmed for that build
+        # stands for its re-run of the same workbook, not asked again (`_confirmed_before`)
+        before = _confirmed_before(ma, upload, request.form.get("lan_tao", ""))
+        confirmed, year_confirmed, overwrite = (confirmed or before[0], year_confirmed or before[1],
+                                                overwrite or before[2])
         # a reception of signed scans filing meanwhile holds the output folder: the build would fail on its lock
         receiving = _running_reception(ma)
 
@@ -1078,6 +1083,18 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             _wait_briefly(build_id)  # a rebuild after a small change is done in about a second: shown done at once
             return redirect(url_for("lan_tao_xem", build_id=build_id))
         return page(False, receiving)
+
+    def _confirmed_before(ma: str, upload: Any, build: str) -> tuple[bool, bool, bool]:
+        """(doi_co_quan, doi_nam, ghi_de) the clerk confirmed for build `build` (the «Tạo lại» form of its page)
+        when a re-run of it is asked: the agency's own latest build, failed, of the same upload as the one to
+        build now. Its output was not replaced (the build did not finish), so the agency or year it replaces and
+        the documents edited by hand are those confirmed then. Anything else: nothing confirmed."""
+        if upload is None or not build.isdigit():
+            return False, False, False
+        row = store.one("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
+        if row is None or row["id"] != int(build) or row["trang_thai"] != "loi" or row["so"] != upload["id"]:
+            return False, False, False
+        return bool(row["doi_co_quan"]), bool(row["doi_nam"]), bool(row["ghi_de"])
 
     def _forms_updated(ma: str) -> str:
         """`own_forms.update_words` of the agency's own forms the program updated since (or not known): "" when none
