@@ -2977,7 +2977,8 @@ def _percent(x: object) -> str:
 def _points(person: dict[str, Any]) -> dict[str, Any] | None:
     """A person's points of the 2026 regime for a page: each period's row (`diem_ky`, in order, named as the
     papers name it), whether any has a leader's d, đ, e, the periods the rating names as missing (then there is
-    no year score: it is not the mean of some of the periods), the year score. None without periods."""
+    no year score: it is not the mean of some of the periods), the year score (none for someone not rated), whether
+    not rated. None without periods."""
     rows = sorted((k for k in person.get("diem_ky") or [] if isinstance(k, dict)), key=lambda k: str(k.get("ky")))
     if not rows:
         return None
@@ -2990,7 +2991,10 @@ def _points(person: dict[str, Any]) -> dict[str, Any] | None:
                 missing = [(n := _period(k))[:1].lower() + n[1:]
                            for k in re.findall(r"\d{4}-(?:\d{2}|[Qq][1-4])", found.group(1))]
                 break
-    year = person.get("diem") if not missing else None
+    # not rated (worked under 6 months): no year score, as the phiếu prints none (context_2026: «không xếp loại
+    # (công tác trong năm dưới 06 tháng)»); the rating's `diem` still holds the mean of the periods present
+    not_rated = person.get("trang_thai") == "khong_xep_loai"
+    year = person.get("diem") if not missing and not not_rated else None
     return {"ky": [dict(k, ten=_period(str(k.get("ky")))) for k in rows],
             "lanh_dao": any(k.get(x) is not None for k in rows for x in ("d", "dd", "e")),
-            "thieu": missing, "nam": year if isinstance(year, (int, float)) else None}
+            "thieu": missing, "nam": year if isinstance(year, (int, float)) else None, "khong_xep_loai": not_rated}
