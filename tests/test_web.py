@@ -1279,8 +1279,14 @@ def test_the_2026_points_and_periods_are_shown_on_the_ratings_and_the_person_pag
     assert "điểm năm <strong>" not in section and "Điểm năm = trung bình" not in section
     assert "Điểm năm: không xếp loại (công tác trong năm dưới 06 tháng), nên không tính điểm năm" in section
     assert section.count("<strong>84,50</strong>") == 2  # each period's score stays
+    assert "Đơn vị đề xuất: <strong>Không xếp loại</strong>" in html  # as the phiếu's «Mức xếp loại đề xuất»
     row = next(r for r in re.sub(r"\s+", " ", c.get("/xep-loai").text).split("<tr>") if "<td>QB-07</td>" in r)
     assert "<strong>" not in row and "<li>Quý II/2026: 84,50</li>" in row
+    assert "<td>Không xếp loại</td>" in row  # not rated this year, not «Chưa xếp loại» (a level still to come)
+    row = next(r for r in re.sub(r"\s+", " ", c.get("/xep-loai").text).split("<tr>") if "<td>QB-05</td>" in r)
+    assert "<td>Chưa xếp loại</td>" in row
+    html = re.sub(r"\s+", " ", c.get("/ho-so").text)
+    assert 'Lê Thị Mai (QB-07)</a> <span class="note">— không xếp loại</span>' in html
 
 
 def test_a_ratings_warning_names_no_command_and_no_rulebook_code(tmp_path):

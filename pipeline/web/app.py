@@ -194,7 +194,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.jinja_env.filters["ky_trong_cau"] = _periods_in_words  # a check's message: «quý IV/2026 (2026-Q4)»
     app.jinja_env.filters["loi_trang"] = page_words  # a rating's warning: no CLI command, no rulebook code
     app.jinja_env.filters["ten_tai_ve"] = _download_name  # a link names the file as the browser will save it
-    app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points, viec=_action)
+    app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points, viec=_action, khong_muc=_no_level)
 
     def ip() -> str:
         return request.remote_addr or "?"
@@ -1417,7 +1417,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         names = {p["ma_so"]: p.get("ho_ten", "") for p in ratings.get("nguoi", [])}
         # each person's level beside the name: the decided one, else the proposal the papers print (the meeting's)
         levels = {p["ma_so"]: (p.get("muc_quyet_dinh") or (p.get("cuoc_hop") or p).get("muc_de_xuat"),
-                               bool(p.get("muc_quyet_dinh"))) for p in ratings.get("nguoi", [])}
+                               bool(p.get("muc_quyet_dinh")), _no_level(p).lower()) for p in ratings.get("nguoi", [])}
         units = [u for u in (m or {}).get("don_vi", []) if _my_unit(u["ma_don_vi"])]
         persons = [p for p in (m or {}).get("ca_nhan", []) if _my_unit(p["ma_don_vi"])]
         agency_files = []
@@ -2936,7 +2936,7 @@ def _detail(action: str, text: object) -> str:
                          for k in value.split(", ")]
                 parts.append(f"{_DETAIL_WORDS[key]} " + ", ".join(named))
             elif key == "muc":
-                parts.append(f"mức {LEVEL_WORDS.get(str(value), 'chưa xếp loại' if value == 'chua' else value)}")
+                parts.append(f"mức {LEVEL_WORDS.get(str(value), 'chưa xếp loại hoặc không xếp loại' if value == 'chua' else value)}")
             elif isinstance(value, dict):  # counts per sheet (an import's {"KetQuaKy": 1, "SanPham": 0})
                 parts.append(f"{_DETAIL_WORDS.get(key, key)} " + ", ".join(f"sheet {k} {v}" for k, v in value.items()))
             else:
@@ -2972,6 +2972,14 @@ def _percent(x: object) -> str:
         return ""
     text = f"{math.floor(float(x) * 100 + 1e-9) / 100:.2f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+def _no_level(person: Any) -> str:
+    """The words for a person without a level, as the papers print them: «Không xếp loại» for someone the time
+    rules leave unrated this year (`trang_thai: khong_xep_loai`: under 6 months worked), «Chưa xếp loại» for
+    someone not rated yet (periods missing, a level still to come)."""
+    unrated = isinstance(person, dict) and person.get("trang_thai") == "khong_xep_loai"
+    return "Không xếp loại" if unrated else "Chưa xếp loại"
 
 
 def _points(person: dict[str, Any]) -> dict[str, Any] | None:
