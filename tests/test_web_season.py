@@ -259,6 +259,17 @@ def test_tao_lai_after_a_restart_does_not_ask_again_what_was_confirmed(served_20
     r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "lan_tao": str(first)})
     assert r.status_code == 409 and q._q.empty()
 
+    # each build names the workbook it was built from: the history and the build's page (three workbooks uploaded)
+    uploads = {u["ten_tep"]: u["id"] for u in store.q("SELECT id, ten_tep FROM so WHERE co_quan='VP'")}
+    history = c.get("/lan-tao").text
+    for build in (first, again["id"], second):
+        row = next(r for r in history.split("<tr>") if r.startswith(f"<td>{build}</td>"))
+        assert f'<td class="so_excel"><a href="/so-excel/{uploads["so_2026.xlsx"]}">so_2026.xlsx</a></td>' in row
+    row = next(r for r in history.split("<tr>")[2:] if "so_2025.xlsx" in r)  # the first build of the fixture
+    assert f'href="/so-excel/{uploads["so_2025.xlsx"]}"' in row
+    assert f'Từ sổ «<a href="/so-excel/{uploads["so_2026.xlsx"]}">so_2026.xlsx</a>» tải lên lúc' in \
+        c.get(f"/lan-tao/{first}").text
+
 
 def test_a_rebuild_of_the_same_year_asks_nothing_and_archives_nothing(served_2025, tmp_path):
     app, store, q, c, _ = served_2025  # the 2025 workbook uploaded and built

@@ -1123,8 +1123,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.route("/lan-tao")
     def lan_tao() -> ResponseReturnValue:
         role("van_thu")
-        rows = store.q("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 100", g.user["co_quan"])
-        return render_template("lan_tao.html", rows=rows, report=None)
+        return render_template("lan_tao.html", rows=_history(g.user["co_quan"]), report=None)
+
+    def _history(ma: str) -> list[sqlite3.Row]:
+        """The agency's last 100 builds, each with the name of the workbook it was built from (`so_ten_tep`):
+        a clerk who uploaded several workbooks tells the builds apart."""
+        return store.q("SELECT l.*, s.ten_tep AS so_ten_tep FROM lan_tao l LEFT JOIN so s ON s.id=l.so AND "
+                       "s.co_quan=l.co_quan WHERE l.co_quan=? ORDER BY l.id DESC LIMIT 100", ma)
 
     @app.route("/lan-tao/<int:build_id>")
     def lan_tao_xem(build_id: int) -> ResponseReturnValue:
@@ -1140,7 +1145,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         deadline, deadline_note = "", ""
         if row["trang_thai"] == "xong":  # the Sở's deadline, and what this build's workbook and guide say beside it
             deadline, deadline_note = _deadline_line(row["han_nop"], _kept_manifest(row["co_quan"], build_id), later is None)
+        upload = store.one("SELECT id, ten_tep, luc FROM so WHERE id=? AND co_quan=?", row["so"], row["co_quan"])
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes,
+                               upload=upload,
                                later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None,
                                deadline=deadline, deadline_note=deadline_note,
                                # the first build of the folder (changes.py's words): everything is printed once
@@ -1389,7 +1396,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         out = store.output_dir(ma)
         report = api.verify(out) if (out / "manifest.json").is_file() else None
         audit("kiem_tra", "ok" if report is not None and report.ok else "loi")
-        rows = store.q("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 100", ma)
+        rows = _history(ma)
         problems = [p.replace(str(out) + "/", "") for p in report.problems] if report else []
         return render_template("lan_tao.html", rows=rows, report=report, problems=problems, missing=report is None)
 
