@@ -458,3 +458,42 @@ def test_minutes_state_how_many_htxs_the_cap_keeps_in_a_sentence_that_stands_alo
         line = next(tv for tv in ctx["thanh_vien"] if tv["ma_so"] == "B")["ly_do_muc"]
         assert "Giữ 1 người Hoàn thành xuất sắc nhiệm vụ — căn cứ:" in line, line
         assert "Có 1 người" not in line, line
+
+
+def _horizontal_rules(pdf: Path, page: int, x0: float, x1: float, y0: float, y1: float) -> list[float]:
+    """The heights (PDF points from the top) between `y0` and `y1` where a dark line runs across at least
+    90 % of `x0`..`x1` on `page` (1-based) of `pdf`, drawn at 4 pixels a point."""
+    import pypdfium2 as pdfium
+
+    scale = 4
+    image = pdfium.PdfDocument(str(pdf))[page - 1].render(scale=scale).to_pil().convert("L")
+    a, b = int(x0 * scale), int(x1 * scale)
+    rules = []
+    for y in range(int(y0 * scale), int(y1 * scale) + 1):
+        dark = sum(1 for x in range(a, b) if image.getpixel((x, y)) < 128)
+        if dark >= 0.9 * (b - a):
+            rules.append(y / scale)
+    return rules
+
+
+def test_ballot_results_table_keeps_its_lines_when_no_note_follows_it(built):
+    """Visual review (Lãnh đạo Văn phòng, one candidate, no «- Đồng chí …» note under the table): the
+    ballot count's results table had no lines at all. The signatures' borderless table came right after it
+    once the empty note block vanished, and two tables with nothing between them are one table to
+    LibreOffice — with the second one's (absent) borders. A line must separate the heading row (TT, Họ và
+    tên …) from the candidate's row."""
+    out, _ = built
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    [unit] = [u for u in manifest["don_vi"] if u["ma_don_vi"] == "LD"]
+    [ballot] = [m for m in unit["muc"] if m["mau"] == "bien_ban_kiem_phieu"]
+    pdf, page = out / unit["pdf"], ballot["trang_dau"]
+    text = _text(pdf, page, page, "-layout")
+    assert "Kết quả kiểm phiếu" in text and "- Đồng chí" not in text  # the case: no note under the table
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+                       _text(pdf, page, page, "-bbox"))
+    boxes = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in words]
+    [tt] = [w for w in boxes if w[4] == "TT"]
+    [last] = [w for w in boxes if w[4] == "quả" and abs(w[1] - tt[1]) < 3]  # «Kết quả», the last heading
+    row = min((w for w in boxes if w[4] == "1" and w[1] > tt[3] and abs(w[0] - tt[0]) < 15), key=lambda w: w[1])
+    rules = _horizontal_rules(pdf, page, tt[0], last[2], tt[3], row[1])
+    assert rules, "no line between the results table's heading row and its first row"

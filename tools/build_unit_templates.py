@@ -573,6 +573,10 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
         left_cm=0.5, size=12, **j,
     )
     dk.p_tag(doc, "endfor")
+    # a paragraph the tags never remove: without it, a unit with no note under the table (no «- Đồng chí …»
+    # line) has the results table touching the signatures' borderless table, and LibreOffice joins the two
+    # into one table with the second one's borders — the results table printed with no lines at all
+    dk.table_gap(doc)
     dk.signature_row(
         doc,
         {"title": "{{ nhan.ky_thanh_vien }}", "hint": "{{ nhan.ky_ghi_ro }}", "name": ""},

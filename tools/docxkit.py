@@ -375,6 +375,16 @@ def p_tag(container, tag: str):
     return add_paragraph(container, text)
 
 
+def table_gap(container):
+    """A 1 pt empty paragraph no docxtpl tag removes, between a table and a table that follows it
+    after paragraphs that may all vanish (``{%p if %}``/``{%p for %}`` blocks). Two tables with no
+    paragraph between them are one table to Word and LibreOffice: the first one takes the second's
+    borders (a results table printed with no lines when the signatures' borderless table follows it)."""
+    par = add_paragraph(container, "", space_before=0, space_after=0, line_spacing=1.0)
+    _mark_size(par, 1)
+    return par
+
+
 def keep_with_next(*paragraphs) -> None:
     for p in paragraphs:
         p.paragraph_format.keep_with_next = True
