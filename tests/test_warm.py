@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -241,7 +242,8 @@ def _upload(store, ma: str, workbook: Path) -> int:
 def test_the_servers_builds_convert_on_its_warm_lanes(sample, tmp_path, own_tmp):
     """The server's build processes convert on its lanes (reached through the environment): the
     rebuild after a one-person change starts no soffice at all — no lane restarted, no cold run —
-    converts that person's forms on the lanes and takes a fraction of the full build."""
+    converts only that person's forms on the lanes and rebuilds only the bundles holding them (how fast that
+    is, is measured by bench/, not here: a timed assertion fails on a loaded machine)."""
     from pipeline.web.jobs import BuildQueue
     from pipeline.web.store import Store, now
     from tests.workbook_factory import with_strengths
@@ -252,18 +254,14 @@ def test_the_servers_builds_convert_on_its_warm_lanes(sample, tmp_path, own_tmp)
         service.start(listen=True)
         queue_ = BuildQueue(store, jobs=2, warm=service)
         try:
-            started = time.monotonic()
             first = _wait_build(store, queue_.submit("SNV", _upload(store, "SNV", sample), "vanthu"))
-            full = time.monotonic() - started
             assert first["trang_thai"] == "xong", first["loi"]
             assert "LibreOffice chạy sẵn" not in (first["nhat_ky"] or "")
             before = service.stats()
             assert before["requests"] >= 2 and before["starts"] == 2
             lo_before = {pid for pid, cmd in processes_matching("soffice.bin") if str(own_tmp) in cmd}
             changed = with_strengths(sample, tmp_path / "sua.xlsx", "VP-019", "Chủ động, sáng tạo (sửa ở máy chủ).")
-            started = time.monotonic()
             second = _wait_build(store, queue_.submit("SNV", _upload(store, "SNV", changed), "vanthu"))
-            quick = time.monotonic() - started
             assert second["trang_thai"] == "xong", second["loi"]
             after = service.stats()
             assert after["starts"] == before["starts"] and after["failed"] == 0  # no soffice started
@@ -271,7 +269,13 @@ def test_the_servers_builds_convert_on_its_warm_lanes(sample, tmp_path, own_tmp)
             lo_after = {pid for pid, cmd in processes_matching("soffice.bin") if str(own_tmp) in cmd}
             assert lo_after == lo_before
             assert "chuyển PDF mới 0" not in second["tom_tat"], second["tom_tat"]
-            assert quick < full / 2, (quick, full)
+            # the person's own forms converted, every other reused; the person's and the unit's bundles made again
+            made = re.search(r"(\d+) văn bản \(chuyển PDF mới (\d+), dùng lại (\d+)", second["tom_tat"])
+            bundles = re.search(r"hồ sơ ghép mới (\d+), dùng lại (\d+)", second["tom_tat"])
+            assert made and bundles, second["tom_tat"]
+            total, converted, reused = map(int, made.groups())
+            assert 1 <= converted <= 6 and converted + reused == total, second["tom_tat"]
+            assert int(bundles[1]) == 2 and int(bundles[2]) > 0, second["tom_tat"]
         finally:
             queue_.stop()
     out = store.output_dir("SNV")
