@@ -275,3 +275,22 @@ def test_the_package_of_a_build_before_the_leaders_file_is_to_send_again_with_it
     _set(after, ZIP, "z2")
     result = changes.compare(before, after, old_root=None, new_root=None)
     assert [rel for rel, _ in result.resend] == [ZIP] and result.resend_members[ZIP] == [LEADERS, UNIT_COPY]
+
+
+def test_a_file_new_in_the_package_and_one_gone_are_said_as_such():
+    """A package built before 2026-12-07 sent the leaders' unit dossier as a copy (don_vi/LD.pdf); today's
+    holds the leaders' file made for the Sở instead: the clerk reads which file is new and which is gone, not
+    both as «nội dung khác»."""
+    before = _manifest()
+    after = _rewritten(before)
+    leaders = "nop_so_noi_vu/ho_so_lanh_dao.pdf"
+    after["files"] = [f for f in after["files"] if f["path"] != UNIT_COPY] + [{"path": leaders, "sha256": "l1", "pages": 5}]
+    after["nop_so_noi_vu"]["tep"] = [f for f in after["nop_so_noi_vu"]["tep"] if f["path"] != UNIT_COPY] + [
+        {"path": leaders, "loai": "tap_the_lanh_dao", "tieu_de": "Hồ sơ lãnh đạo", "ma_don_vi": "LD",
+         "nguon": "don_vi/LD.pdf"}]
+    result = changes.compare(before, after, old_root=None, new_root=None)
+    assert [rel for rel, _ in result.resend] == [ZIP]
+    listing = result.listing()
+    assert f"    (tệp mới: {leaders}; tệp không còn trong bộ gửi: {UNIT_COPY})" in listing, listing
+    assert "nội dung khác" not in listing
+    assert sorted(result.as_json()["gui_lai"][0]["tep_khac_noi_dung"]) == sorted([leaders, UNIT_COPY])

@@ -193,6 +193,9 @@ class Changes:
     # of those, the zip's files whose content changed (a file re-converted or zipped again with the same words
     # does not count): zip path -> the paths in it (added, changed or gone); empty when only bytes could tell
     resend_members: dict[str, list[str]] = field(default_factory=dict)
+    # of `resend_members`, those new in the zip and those gone from it (said apart in thay_doi.txt)
+    resend_added: dict[str, list[str]] = field(default_factory=dict)
+    resend_gone: dict[str, list[str]] = field(default_factory=dict)
     # the body the package goes to (the new manifest's nop_so_noi_vu.noi_nhan: report.recipient)
     noi_nhan: str = "Sở Nội vụ"
     # compared with the last printed output (pipeline/printed.py): when the print was marked, by whom
@@ -290,8 +293,14 @@ class Changes:
             lines += ["", f"Tệp gửi {self.noi_nhan} đã khác lần tạo trước (nếu đã gửi bản cũ, gửi lại bản mới):"]
             for rel, what in self.resend:
                 lines.append(f"  - {rel}: {what}")
-                if self.resend_members.get(rel):
-                    lines.append(f"    (tệp có nội dung khác: {', '.join(self.resend_members[rel])})")
+                members = self.resend_members.get(rel) or []
+                added, gone = self.resend_added.get(rel) or [], self.resend_gone.get(rel) or []
+                said = [(words, paths) for words, paths in (
+                    ("tệp có nội dung khác", [m for m in members if m not in added and m not in gone]),
+                    ("tệp mới", added), ("tệp không còn trong bộ gửi", gone)) if paths]
+                if said:
+                    parts = ["{}: {}".format(words, ", ".join(paths)) for words, paths in said]
+                    lines.append(f"    ({'; '.join(parts)})")
         return "\n".join(lines) + "\n"
 
     def as_json(self) -> dict[str, Any]:
@@ -552,10 +561,11 @@ def compare_printed(mark: dict[str, Any], replaced: dict[str, Any] | None, new: 
     result = walk.changes(Changes(first_build=False, duplex=duplex, printed_at=str(mark.get("ngay") or ""),
                                   printed_by=str(mark.get("nguoi") or "")))
     # what changed since the output replaced, whose content decides the files to send again (`_Walk._resend`)
-    result.resend, result.resend_members = [], {}
+    result.resend, result.resend_members, result.resend_added, result.resend_gone = [], {}, {}, {}
     if replaced:
         since = _Walk(replaced, new, replaced_root, new_root).changes(Changes(first_build=False, duplex=duplex))
         result.resend, result.resend_members = since.resend, since.resend_members
+        result.resend_added, result.resend_gone = since.resend_added, since.resend_gone
     return result
 
 
@@ -873,9 +883,12 @@ class _Walk(_Compare):
                 out.append((rel, what))
                 continue
             members = [p for p, f in entries.items() if self._differs(f, old_entries.get(p))]
-            members += [p for p in old_entries if p not in entries]  # a file gone from the package
+            gone = [p for p in old_entries if p not in entries]  # a file gone from the package
+            members += gone
             if members:
                 self.result.resend_members[rel] = members
+                self.result.resend_added[rel] = [p for p in members if p not in old_entries]
+                self.result.resend_gone[rel] = gone
                 out.append((rel, what))
         return out
 
