@@ -164,7 +164,9 @@ def test_each_agency_s_table_and_report_count_its_workbook_people(outs, key, han
     # the report's words: the totals and each level with its % of those rated, as hand-counted
     words = _flat(_pdf(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
     tong, rated, htxs, htt, ht, kht, not_rated = hand["tong_cong"]
-    assert (f"của cơ quan: {tong} người (kể cả người đứng đầu cơ quan, do cấp trên trực tiếp đánh giá, xếp loại); "
+    # a hospital is a đơn vị sự nghiệp công lập (ND 233/2026), a commune's People's Committee a cơ quan
+    noun = {"bv": "đơn vị", "xa": "cơ quan"}[key]
+    assert (f"của {noun}: {tong} người (kể cả người đứng đầu {noun}, do cấp trên trực tiếp đánh giá, xếp loại); "
             f"trong đó được đánh giá, xếp loại: {rated} người; không đánh giá, xếp loại (thời gian công tác trong năm "
             f"dưới 06 tháng): {not_rated} người.") in words
     assert "(Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định.)" in words
@@ -224,7 +226,8 @@ def test_citations_and_recipients_follow_each_agency(outs):
     for doc in ("bao_cao_ket_qua_danh_gia.pdf", "cong_van_gui_so_noi_vu.pdf"):
         bv = _flat(_pdf(outs["bv"] / "nop_so_noi_vu" / doc))
         assert nd233 in bv and "335/2025" not in bv
-        assert "(vận dụng đối với người lao động theo quy chế đánh giá của cơ quan)" in bv
+        # the hospital applies ND 233 (which rates «đơn vị sự nghiệp công lập và viên chức») by its own rules
+        assert "(vận dụng đối với người lao động theo quy chế đánh giá của đơn vị)" in bv and "của cơ quan)" not in bv
         assert "Sở Y tế tỉnh Hà Giang Nam" in bv and "Sở Nội vụ" not in bv  # the workbook's managing Sở
         commune = _flat(_pdf(outs["xa"] / "nop_so_noi_vu" / doc))
         assert nd335 in commune and "233/2026" not in commune

@@ -479,7 +479,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     concurrent = signers.unit_head(campaign, unit)
     members = unit.so_thanh_vien or len(people) + (concurrent is not None and concurrent.ma_don_vi != unit.ma_don_vi)
     rows, totals = _emulation_rows(people, ratings, campaign, decided, members)
-    ctx = agency_context(campaign, form)
+    ctx = agency_context(campaign, form, ratings)
     ctx["dong_ngay"] = date_line(campaign.agency.dia_danh, unit.ngay_hop, campaign.year)
     present = max(votes) if votes else None
     props = {e.ma_so: e for e in campaign.emulation}
@@ -559,7 +559,8 @@ def unit_citations(can_cu: dict[str, str], prs: list[PersonRating], rulebook: st
     công chức cites ND 335 only, a đơn vị sự nghiệp of viên chức Luật Viên chức + ND 233); unchanged
     otherwise. `rulebook`: the campaign's (`Ratings.bo_quy_tac`), for people rated under it (their
     own `bo_quy_tac` is empty when one rulebook rates everyone). `kinds` (ma_so -> loai_nhan_su): the
-    one text is followed by can_cu.toml `van_dung` naming the cán bộ / NLĐ it is applied to, who are
+    one text is followed by can_cu.toml `van_dung` (or the text's own `van_dung_<key>`, e.g. `van_dung_vien_chuc`
+    for ND 233's «quy chế đánh giá của đơn vị») naming the cán bộ / NLĐ it is applied to, who are
     outside the text's own scope (ND 335 rates công chức; who rates cán bộ in 2026 is not found). A mixed
     agency keeps `danh_gia`, each text in it followed by the `van_dung` of the people rated under it."""
     by_text: dict[str | None, list[PersonRating]] = {}
@@ -571,8 +572,10 @@ def unit_citations(can_cu: dict[str, str], prs: list[PersonRating], rulebook: st
         """The text `key` followed by `van_dung` naming the kinds rated under it that it does not cover."""
         others = [] if kinds is None else [_APPLIED_TO[k] for k in sorted({kinds.get(pr.ma_so, key) for pr in rated})
                                            if k != key and k in _APPLIED_TO]
-        if others and can_cu.get("van_dung"):
-            return f"{can_cu[key]} {can_cu['van_dung'].format(doi_tuong=', '.join(dict.fromkeys(others)))}"
+        # the text's own words when can_cu.toml gives them (`van_dung_vien_chuc`: a đơn vị sự nghiệp's rules)
+        applied_words = can_cu.get(f"van_dung_{key}") or can_cu.get("van_dung")
+        if others and applied_words:
+            return f"{can_cu[key]} {applied_words.format(doi_tuong=', '.join(dict.fromkeys(others)))}"
         return can_cu[key]
 
     if len(by_text) == 1 and (key := next(iter(by_text))) and can_cu.get(key):
@@ -645,7 +648,7 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
     (`muc_quyet_dinh`) are announced. With no decision at all the notice is a draft (`du_thao`):
     everyone is listed and the level column stays empty. The agency's head is rated by the
     superior body (note on their row)."""
-    ctx = agency_context(campaign, form)
+    ctx = agency_context(campaign, form, ratings)
     a = campaign.agency
     ctx["dong_ngay"] = date_line(a.dia_danh, a.ngay_thong_bao, campaign.year)
     decided = [pr for pr in ratings.people if pr.rated and pr.muc_quyet_dinh]

@@ -86,7 +86,7 @@ def _groups(campaign: Campaign, ratings: Ratings) -> list[dict[str, Any]]:
 
 
 def common_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row]) -> dict[str, Any]:
-    ctx = agency_context(campaign, form)
+    ctx = agency_context(campaign, form, ratings)
     a = campaign.agency
     # the report and its table carry the report's own date (CoQuan.ngay_bao_cao), else dots
     ctx["dong_ngay"] = date_line(a.dia_danh, a.ngay_bao_cao, campaign.year)
