@@ -104,13 +104,15 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
             "nhiệm vụ 10 người, tối đa 1 người") in report
     assert ("“Viên chức giữ chức vụ lãnh đạo, quản lý”: Hoàn thành xuất sắc nhiệm vụ 0 người, Hoàn thành tốt nhiệm vụ "
             "4 người, tối đa 0 người") in report
-    # the Giám đốc: counted, with no maximum of the hospital's (none is the hospital's to set)
-    assert ("“Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)”: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
-            "nhiệm vụ 0 người — không tính trong tỷ lệ của cơ quan") in report
+    # the Giám đốc: counted, with no maximum of the hospital's (none is the hospital's to set); the hospital is a đơn
+    # vị sự nghiệp công lập (ND 233/2026), and «đơn vị» alone would read as a khoa, whose heads are in the groups
+    assert ("“Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)”: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn "
+            "thành tốt nhiệm vụ 0 người — không tính trong tỷ lệ của đơn vị sự nghiệp") in report
     table = pdf_text_flat(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf")
     assert "Viên chức không giữ chức vụ lãnh đạo, quản lý 12 1 10 1 trong tỷ lệ" in table
     assert "Viên chức giữ chức vụ lãnh đạo, quản lý 5 0 4 0 trong tỷ lệ" in table
-    assert "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét) 1 1 0 không tính trong tỷ lệ của cơ quan" in table
+    assert ("Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét) 1 1 0 không tính trong tỷ lệ của đơn vị sự "
+            "nghiệp") in table
     # the counts: 6 managers (1 HTXS, 4 HTT, 1 HT), 13 others (1 HTXS, 10 HTT, 1 KHT, 1 not rated), 2 NLĐ HTT
     assert re.search(r"Viên chức quản lý 6 6 1 16,7 4 66,7 1 16,7 0 0,0 0", table), table
     assert re.search(r"Tổng cộng 21 20 2 10,0 16 80,0 1 5,0 1 5,0 1", table), table
@@ -118,8 +120,9 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
     from openpyxl import load_workbook
 
     sheet = load_workbook(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")["TyLeHTXS"]
-    row = next(r for r in sheet.iter_rows(min_row=6, values_only=True) if r[1] == "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)")
-    assert row[7] == "không tính trong tỷ lệ của cơ quan (do cấp có thẩm quyền xét)" and row[8] is None
+    row = next(r for r in sheet.iter_rows(min_row=6, values_only=True)
+               if r[1] == "Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)")
+    assert row[7] == "không tính trong tỷ lệ của đơn vị sự nghiệp (do cấp có thẩm quyền xét)" and row[8] is None
     ratings = load_workbook(out / "ket_qua_xep_loai.xlsx")
     facts = dict(r[:2] for ws in ratings if ws.title.startswith("Nhom Người") for r in ws.iter_rows(values_only=True))
     assert facts["Tỷ lệ tối đa (HTXS so với HTT)"] == facts["Số HTXS tối đa"] == \
@@ -298,3 +301,100 @@ def test_the_hospital_head_outside_its_cap_is_said_in_the_viên_chức_rules_wor
     assert ratings.group(HEAD_GROUP).ngoai_le == ("người đứng đầu đơn vị do cấp có thẩm quyền quản lý đơn vị xếp loại: "
                                                   "tỷ lệ do cấp có thẩm quyền xét")
     assert "cơ quan quản lý" not in why + ratings.group(HEAD_GROUP).ngoai_le
+
+
+# ND 233/2026 rates «đơn vị sự nghiệp công lập và viên chức» and its head is «người đứng đầu đơn vị sự nghiệp công
+# lập»; ND 335/2025 rates «cơ quan hành chính nhà nước và công chức» (regime-2026.md §1.1, §2): the hospital's own
+# papers call it «đơn vị», and «đơn vị sự nghiệp» where «đơn vị» alone would read as the khoa or the Ban Giám đốc
+# whose paper it is (helper donvi). The party forms' own words («Thủ trưởng cơ quan, đơn vị», «Kết quả hoạt động
+# của cơ quan, tổ chức, đơn vị …») are the forms' and stay.
+_FORM_WORDS = ("Thủ trưởng cơ quan, đơn vị", "của cơ quan, tổ chức, đơn vị", "các tổ chức, cơ quan, đơn vị")
+
+
+def _agency_words(text: str) -> list[str]:
+    """Each «cơ quan» of `text` outside the forms' own words, with what surrounds it."""
+    for words in _FORM_WORDS:
+        text = text.replace(words, "")
+    return [text[max(0, m.start() - 60):m.end() + 40] for m in re.finditer(r"(?i)cơ quan", text)]
+
+
+@pytest.mark.libreoffice
+def test_the_hospital_s_papers_call_it_đơn_vị_not_cơ_quan(out):
+    report = pdf_text_flat(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
+    letter = pdf_text_flat(out / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf")
+    notice = pdf_text_flat(out / "co_quan" / "thong_bao_ket_qua.pdf")
+    assert ("1. Tổng số cán bộ, công chức, viên chức và người lao động của đơn vị: 21 người (kể cả người đứng đầu đơn "
+            "vị, do cấp trên trực tiếp đánh giá, xếp loại); trong đó được đánh giá, xếp loại: 20 người") in report
+    assert ("Trên đây là báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động "
+            "của đơn vị, gửi Sở Y tế tỉnh Hà Giang Nam tổng hợp, báo cáo theo quy định./.") in report
+    # its two người lao động are rated by the hospital's rules applying ND 233 (CoQuan «bo_quy_tac_khac»)
+    applied = ("về đánh giá, xếp loại chất lượng đối với đơn vị sự nghiệp công lập và viên chức (vận dụng đối với người "
+               "lao động theo quy chế đánh giá của đơn vị)")
+    ksan = pdf_text_flat(out / "don_vi" / "KSAN.pdf")
+    for name, text in (("report", report), ("letter", letter), ("notice", notice), ("KSAN", ksan)):
+        assert applied in text, name
+    # the Ban Giám đốc's proposal table: its Giám đốc is the hospital's head, rated by the Sở Y tế
+    bgd = pdf_text_flat(out / "don_vi" / "BGD.pdf")
+    assert ("Điểm đánh giá năm: 96,83. Người đứng đầu đơn vị sự nghiệp công lập: cuộc họp không đề xuất mức xếp loại; "
+            "kết quả biểu quyết là ý kiến của tập thể gửi cấp có thẩm quyền đánh giá, xếp loại.") in bgd
+    assert ("không xếp loại (công tác dưới 06 tháng): 0; người đứng đầu đơn vị sự nghiệp công lập (do cấp có thẩm "
+            "quyền đánh giá, xếp loại, cuộc họp không đề xuất): 1.") in bgd
+    # the khoa Nội's emulation table: the 55 % is the hospital's, not the khoa's; the 15 % its emulation rules'
+    knoi = pdf_text_flat(out / "don_vi" / "KNOI.pdf")
+    assert ("Cá nhân trực tiếp lao động, công tác trong số cá nhân đủ điều kiện đề nghị khen thưởng của đơn vị (tỷ lệ "
+            "tối thiểu 55% theo hướng dẫn tính chung toàn đơn vị sự nghiệp): 3/3 = 100%.") in knoi
+    assert "Vượt tỷ lệ Chiến sĩ thi đua cơ sở — căn cứ: quy chế thi đua, khen thưởng của đơn vị và hướng dẫn" in knoi
+    # nothing the hospital signs or sends names it «cơ quan»: its own papers, the Sở's, and each unit's bundle (its
+    # papers and every person's forms, as ca_nhan/ holds them)
+    texts = {"report": report, "letter": letter, "notice": notice, "KSAN": ksan, "BGD": bgd, "KNOI": knoi}
+    for path in (out / "nop_so_noi_vu" / "bieu_tong_hop.pdf", out / "don_vi" / "TCHC.pdf", out / "don_vi" / "KNGOAI.pdf"):
+        texts[path.name] = pdf_text_flat(path)
+    for name, text in texts.items():
+        assert not _agency_words(text), (name, _agency_words(text))
+    guide = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
+    assert f"chỉ hồ sơ đơn vị của lãnh đạo đơn vị sự nghiệp gửi {sn.SUPERIOR}, xem mục 4" in guide
+    assert "   d) Văn bản của đơn vị sự nghiệp:" in guide and not _agency_words(guide)
+    # the người lao động's reasons: the hospital's rules applying ND 233 (its `procedure` said «của đơn vị» already)
+    people = rated_people(out)
+    for ma_so in ("BV-17", "BV-18"):
+        why = " ".join(people[ma_so]["ly_do"])
+        assert "căn cứ: quy chế đánh giá của đơn vị, vận dụng Điều 26 Luật Viên chức 2025" in why, ma_so
+        assert "quy chế đánh giá của cơ quan" not in why, ma_so
+
+
+def test_the_hospital_s_self_rating_minutes_call_it_đơn_vị(tmp_path):
+    """The key-staff minutes of the hospital's own self-rating (CoQuan «tu_xep_loai_co_quan»; no build: the filled
+    .docx's text), against the 2026 sample's Văn phòng UBND (a cơ quan hành chính), whose words stay."""
+    from dataclasses import replace
+
+    from pipeline.forms.registry import Registry
+    from pipeline.forms.render import CompiledTemplate
+    from pipeline.rating import rate
+    from pipeline.resources import sample_workbook
+    from pipeline.submission import package, self_rating, summary_table
+    from tests.fakes import docx_text
+
+    data = sn.tables()
+    data["CoQuan"] += [("tu_xep_loai_co_quan", "Hoàn thành tốt nhiệm vụ"), ("so_nguoi_trieu_tap_co_quan", 7),
+                       ("so_nguoi_du_hop_co_quan", 7), ("so_phieu_dong_y_co_quan", 6)]
+    spec = Registry().get("bien_ban_tu_xep_loai_co_quan")
+
+    def minutes(path, name):
+        c = ingest.load(path)
+        c = replace(c, agency=replace(c.agency, tu_xep_loai_co_quan="HTT"))
+        r = rate(c)
+        ctx = self_rating.context(c, r, spec, summary_table.summary_rows(c, r))
+        CompiledTemplate(spec.template, code=spec.code).render_to(ctx, tmp_path / f"{name}.docx")
+        return flat(docx_text(tmp_path / f"{name}.docx")), package.enclosed(c, r)
+
+    text, enclosed = minutes(wf.write(tmp_path / "bv.xlsx", data), "bv")
+    assert f"Họp tự đánh giá, xếp loại đơn vị năm 2026 của {sn.AGENCY}" in text
+    assert ("Thành phần: Cán bộ chủ chốt của đơn vị (cấp ủy, trưởng các phòng, ban, đơn vị trực thuộc, Chủ tịch Công "
+            "đoàn, Bí thư Đoàn Thanh niên).") in text
+    assert "3. Kết quả biểu quyết mức xếp loại đơn vị:" in text and not _agency_words(text)
+    assert any(e.endswith("biên bản họp cán bộ chủ chốt tự đánh giá, xếp loại đơn vị).") for e in enclosed)
+    text, _ = minutes(sample_workbook(2026), "vp")
+    assert "Họp tự đánh giá, xếp loại cơ quan năm 2026 của Văn phòng" in text
+    assert ("Thành phần: Cán bộ chủ chốt của cơ quan (Đảng ủy cơ quan, trưởng các phòng, ban, đơn vị, Chủ tịch Công "
+            "đoàn, Bí thư Đoàn Thanh niên).") in text
+    assert "3. Kết quả biểu quyết mức xếp loại cơ quan:" in text

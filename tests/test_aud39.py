@@ -468,3 +468,23 @@ def test_signed_papers_round_every_percentage_half_up():
 
     assert (pct_whole(5 / 8), pct_whole(1 / 2), pct_whole(2 / 3)) == ("63%", "50%", "67%")
     assert (pct(9 / 16), pct(8 / 15), pct(1 / 5)) == ("56,3%", "53,3%", "20%")
+
+
+def test_the_office_s_papers_still_say_cơ_quan(outs):
+    """The Văn phòng UBND tỉnh is a cơ quan hành chính nhà nước (ND 335/2025): the words a đơn vị sự nghiệp công lập's
+    papers now say «đơn vị» (helper donvi; the hospital's in tests/test_aud33.py) stay «cơ quan» on its papers, word
+    for word as before (the whole text of the 2026 and 2024 samples was compared with pdftotext before and after)."""
+    report = _flat(_pdf(outs["vp"] / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
+    assert ("1. Tổng số cán bộ, công chức, viên chức và người lao động của cơ quan: 40 người (kể cả người đứng đầu cơ "
+            "quan, do cấp trên trực tiếp đánh giá, xếp loại);") in report
+    assert ("Nhóm “Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)”: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
+            "nhiệm vụ 0 người — không tính trong tỷ lệ của cơ quan") in report
+    assert ("Trên đây là báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động "
+            "của cơ quan, gửi Sở Nội vụ tỉnh Hà Giang Nam tổng hợp, báo cáo theo quy định./.") in report
+    table = _flat(_pdf(outs["vp"] / "nop_so_noi_vu" / "bieu_tong_hop.pdf"))
+    assert "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)" in table
+    assert "không tính trong tỷ lệ của cơ quan (người đứng đầu do người đứng đầu cơ quan quản lý xếp loại" in table
+    assert "Người đứng đầu đơn vị sự nghiệp" not in report + table and "của đơn vị sự nghiệp" not in report + table
+    guide = (outs["vp"] / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
+    assert "chỉ hồ sơ đơn vị của lãnh đạo cơ quan gửi Sở Nội vụ, xem mục 4" in guide
+    assert "   d) Văn bản của cơ quan:" in guide and "sửa ở đó nếu cơ quan cần khác" in guide

@@ -25,6 +25,7 @@ from pipeline.forms.registry import FormSpec
 from pipeline.ingest import chairs, schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.plan import chi_bo_units, review_order
+from pipeline.rating import agency_kind
 from pipeline.rating.groups import HEAD_GROUP
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating, Ratings
@@ -534,13 +535,18 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "tong_thi_dua": totals,
         "cham": dotted(2),
     })
+    head_group = agency_kind.head_group_name(agency_kind.public_service_unit(campaign, ratings))
+    for m in ctx["thanh_vien"]:  # the agency head's row names his own group in the agency's words (agency_kind)
+        if m["nhom"] == HEAD_GROUP:
+            m["nhom"] = head_group
     if form.code in context_2026.UNIT_FORMS:
         # the chi bộ's report: the members of every unit of the chi bộ, this unit's rows first
         cell = list(ctx["thanh_vien"])
         for other in chi_bo_units(campaign, unit):
             if other.ma_don_vi != unit.ma_don_vi:
                 ps = review_order([p for p in campaign.people if p.ma_don_vi == other.ma_don_vi])
-                cell += [_member(i, p, ratings.of(p.ma_so), campaign, disciplined) for i, p in enumerate(ps, 1)]
+                cell += [{**m, "nhom": head_group} if m["nhom"] == HEAD_GROUP else m
+                         for m in (_member(i, p, ratings.of(p.ma_so), campaign, disciplined) for i, p in enumerate(ps, 1))]
         ctx.update(context_2026.unit_context_2026(campaign, ratings, unit, cell))
     return ctx
 

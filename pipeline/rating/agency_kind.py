@@ -14,11 +14,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipeline.ingest.model import Campaign
+from pipeline.rating.groups import HEAD_CAP_WORDS, HEAD_GROUP
 from pipeline.rating.result import Ratings
 from pipeline.rating.rulebooks import RULEBOOKS
 
 ADMINISTRATIVE_NOUN = "cơ quan"
 PUBLIC_SERVICE_NOUN = "đơn vị"
+DISTINCT_PUBLIC_SERVICE_NOUN = "đơn vị sự nghiệp"
 # a form's [labels] key with this suffix is the wording of a đơn vị sự nghiệp công lập's papers for the key
 # without it (meta.toml: «trich_yeu_su_nghiep» for «trich_yeu»)
 PUBLIC_SERVICE_SUFFIX = "_su_nghiep"
@@ -37,9 +39,12 @@ def public_service_unit(campaign: Campaign, ratings: Ratings) -> bool:
     return bool(campaign.units) and all(u.loai_don_vi == "su_nghiep" for u in campaign.units)
 
 
-def agency_noun(campaign: Campaign, ratings: Ratings) -> str:
-    """«đơn vị» for a đơn vị sự nghiệp công lập (`public_service_unit`), else «cơ quan»."""
-    return PUBLIC_SERVICE_NOUN if public_service_unit(campaign, ratings) else ADMINISTRATIVE_NOUN
+def agency_noun(campaign: Campaign, ratings: Ratings, *, distinct: bool = False) -> str:
+    """«đơn vị» for a đơn vị sự nghiệp công lập (`public_service_unit`), else «cơ quan». `distinct`: where «đơn vị»
+    alone would also name the agency's units (a text about both, a khoa's paper), «đơn vị sự nghiệp»."""
+    if not public_service_unit(campaign, ratings):
+        return ADMINISTRATIVE_NOUN
+    return DISTINCT_PUBLIC_SERVICE_NOUN if distinct else PUBLIC_SERVICE_NOUN
 
 
 def labels_of_kind(labels: Mapping[str, Any], public_service: bool) -> dict[str, Any]:
@@ -51,3 +56,26 @@ def labels_of_kind(labels: Mapping[str, Any], public_service: bool) -> dict[str,
             if key.endswith(PUBLIC_SERVICE_SUFFIX) and value:
                 out[key.removesuffix(PUBLIC_SERVICE_SUFFIX)] = value
     return out
+
+
+# the agency head's own comparable group (`groups.HEAD_GROUP`, an identifier the ratings file and the Sở's
+# summary read) and its «no ratio of the agency's», as a đơn vị sự nghiệp công lập's papers print them: «đơn vị sự
+# nghiệp», as «đơn vị» alone would read as one of its khoa, phòng (whose heads are in the groups)
+_HEAD_GROUP_WORDS = {False: HEAD_GROUP, True: "Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)"}
+_OUTSIDE_WORDS = {False: "không tính trong tỷ lệ của cơ quan", True: "không tính trong tỷ lệ của đơn vị sự nghiệp"}
+
+
+def head_group_name(public_service: bool) -> str:
+    """The printed name of the agency head's own group (`groups.HEAD_GROUP`)."""
+    return _HEAD_GROUP_WORDS[public_service]
+
+
+def outside_cap_words(public_service: bool) -> str:
+    """«không tính trong tỷ lệ của cơ quan» (the head's group has no ratio of the agency's), or «… của đơn vị sự
+    nghiệp»."""
+    return _OUTSIDE_WORDS[public_service]
+
+
+def head_cap_words(public_service: bool) -> str:
+    """What a table prints for the head's group's ratio and maximum (`groups.HEAD_CAP_WORDS`), in the agency's words."""
+    return HEAD_CAP_WORDS.replace(_OUTSIDE_WORDS[False], _OUTSIDE_WORDS[public_service], 1)

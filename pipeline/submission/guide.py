@@ -22,6 +22,7 @@ from pipeline.forms import signers as signing
 from pipeline.forms.unit_context import unit_signer_words
 from pipeline.ingest.sheetnames import as_written
 from pipeline.quotes import curly_quotes
+from pipeline.rating import agency_kind
 from pipeline.submission.report import RECIPIENT, recipient
 
 if TYPE_CHECKING:
@@ -144,6 +145,8 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],
     duplex, persons, units = b.options.duplex, bundles.persons, bundles.units
     out = ["2. IN NHỮNG GÌ"]
     to = recipient(b.campaign)
+    # the agency as the guide names it beside its units: «đơn vị sự nghiệp» for a đơn vị sự nghiệp công lập
+    body = agency_kind.agency_noun(b.campaign, b.ratings, distinct=True)
     sides = ("in HAI MẶT; trang trắng đã được chèn để mỗi người, mỗi phần bắt đầu ở mặt trước của một tờ" if duplex
              else "in MỘT MẶT; bộ hồ sơ được tạo với --no-duplex, không chèn trang trắng")
     person_pages = sum(pages.get(p["pdf"], 0) for p in persons)
@@ -153,7 +156,7 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],
     out.append(f"   b) Văn bản của từng đơn vị (biên bản họp, kiểm điểm tập thể, bảng tổng hợp), để ký: các trang nêu ở "
                f"mục 3 trong hồ sơ đơn vị ({sides}).")
     out.append("   c) Hồ sơ đơn vị (bìa, mục lục, văn bản đơn vị và hồ sơ từng người theo thứ tự xét), bản ghép đầy đủ "
-               f"để lưu (chỉ hồ sơ đơn vị của lãnh đạo cơ quan gửi {to}, xem mục 4):")
+               f"để lưu (chỉ hồ sơ đơn vị của lãnh đạo {body} gửi {to}, xem mục 4):")
     by_unit = {u.ma_don_vi: u for u in b.plan.units}
     for u in units:
         unit = by_unit.get(u["ma_don_vi"])
@@ -161,7 +164,7 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],
         sheets = f", {(n + 1) // 2 if duplex else n} tờ" if n else ""
         out.append(f"   - {u['pdf']}: {unit.ten_don_vi if unit else u['ma_don_vi']}" + (f", {n} trang{sheets}" if n else ""))
     out += _agency_documents(b, submission)
-    out.append("   Số bản mỗi mẫu (theo meta.toml của mẫu; sửa ở đó nếu cơ quan cần khác):")
+    out.append(f"   Số bản mỗi mẫu (theo meta.toml của mẫu; sửa ở đó nếu {body} cần khác):")
     # by form and printed title: a phiếu is titled by the person's kind (công chức, người lao động, cán bộ…),
     # as section 3 and the papers name it
     counts: dict[tuple[str, str], int] = {}
@@ -182,13 +185,14 @@ def _agency_documents(b: Build, submission: dict[str, Any] | None) -> list[str]:
     if not b.plan.agency:
         return []
     sent = {f.get("loai") for f in (submission or {}).get("tep", [])}
-    out = ["   d) Văn bản của cơ quan:"]
+    body = agency_kind.agency_noun(b.campaign, b.ratings, distinct=True)  # beside its units (c)
+    out = [f"   d) Văn bản của {body}:"]
     for job in b.plan.agency:
         spec = b.registry.get(job.form)
         path = job.docx.rsplit(".", 1)[0] + ".pdf"
         if job.form in sent:
-            out.append(f"   - {path}: {_name(spec, job.title)}; ký: {_signers(spec, None)}; đóng dấu, công khai "
-                       "trong cơ quan.")
+            signs = _signers(spec, None).replace("Người đứng đầu cơ quan", f"Người đứng đầu {body}")
+            out.append(f"   - {path}: {_name(spec, job.title)}; ký: {signs}; đóng dấu, công khai trong {body}.")
         else:
             out.append(f"   - {path}: {_name(spec, job.title)} — bản DỰ THẢO (cấp có thẩm quyền chưa quyết định mức "
                        "xếp loại): để xem lại, chưa ký, chưa công bố; khi đã có mức quyết định (cột «Mức xếp loại của "
