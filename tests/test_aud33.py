@@ -360,6 +360,11 @@ def test_the_hospital_s_papers_call_it_đơn_vị_not_cơ_quan(out):
         why = " ".join(people[ma_so]["ly_do"])
         assert "căn cứ: quy chế đánh giá của đơn vị, vận dụng Điều 26 Luật Viên chức 2025" in why, ma_so
         assert "quy chế đánh giá của cơ quan" not in why, ma_so
+    # and the console's note on the hospital's choice of that rule set for them (CoQuan «bo_quy_tac_khac»)
+    said = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))["canh_bao"]
+    assert any(w.startswith("Năm 2026: 2 người lao động được xếp loại theo bộ quy tắc nd233-2026 theo lựa chọn của đơn "
+                            "vị (sheet CoQuan, «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»).")
+               and w.endswith("; đơn vị đối chiếu quy chế đánh giá của mình.") for w in said), said
 
 
 def test_the_hospital_s_self_rating_minutes_call_it_đơn_vị(tmp_path):

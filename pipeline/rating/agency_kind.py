@@ -16,7 +16,7 @@ from typing import Any
 from pipeline.ingest.model import Campaign
 from pipeline.rating.groups import HEAD_CAP_WORDS, HEAD_GROUP
 from pipeline.rating.result import Ratings
-from pipeline.rating.rulebooks import RULEBOOKS
+from pipeline.rating.rulebooks import RULEBOOKS, Rulebook
 
 ADMINISTRATIVE_NOUN = "cơ quan"
 PUBLIC_SERVICE_NOUN = "đơn vị"
@@ -35,14 +35,27 @@ def public_service_unit(campaign: Campaign, ratings: Ratings) -> bool:
     rated = {pr.ma_so: pr for pr in ratings.people}
     if head is not None and head in rated:
         rb = RULEBOOKS.get(rated[head].bo_quy_tac or ratings.bo_quy_tac)
-        return rb is not None and rb.head_not_above_unit
+        return rb is not None and public_service(campaign, rb)
+    return public_service(campaign, None)
+
+
+def public_service(campaign: Campaign, head_rulebook: Rulebook | None) -> bool:
+    """`public_service_unit` before the ratings exist (the rating engine's own sentences): `head_rulebook`, the
+    rulebook the agency head is rated under, None when the workbook names no head (then: every unit `su_nghiep`)."""
+    if head_rulebook is not None:
+        return head_rulebook.head_not_above_unit
     return bool(campaign.units) and all(u.loai_don_vi == "su_nghiep" for u in campaign.units)
 
 
 def agency_noun(campaign: Campaign, ratings: Ratings, *, distinct: bool = False) -> str:
     """«đơn vị» for a đơn vị sự nghiệp công lập (`public_service_unit`), else «cơ quan». `distinct`: where «đơn vị»
     alone would also name the agency's units (a text about both, a khoa's paper), «đơn vị sự nghiệp»."""
-    if not public_service_unit(campaign, ratings):
+    return noun(public_service_unit(campaign, ratings), distinct=distinct)
+
+
+def noun(public_service: bool, *, distinct: bool = False) -> str:
+    """The noun of `agency_noun` once the test is made (`public_service`)."""
+    if not public_service:
         return ADMINISTRATIVE_NOUN
     return DISTINCT_PUBLIC_SERVICE_NOUN if distinct else PUBLIC_SERVICE_NOUN
 
