@@ -352,7 +352,7 @@ def prepare_submission(build: Build) -> Prepared:
         for form in (SELF_REPORT_FORM, SELF_MINUTES_FORM):
             contexts[form] = lambda spec: self_rating.context(campaign, ratings, spec, rows)
     else:
-        warnings.append(self_rating.missing_note())
+        warnings.append(self_rating.missing_note(agency_kind.agency_noun(campaign, ratings)))
     names = FILE_NAMES
     documents: dict[str, Document] = {}
     titles: dict[str, str] = {}

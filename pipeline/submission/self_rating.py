@@ -11,6 +11,7 @@ from pipeline.forms.context import date_line, dotted
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest.cells import name_key
 from pipeline.ingest.model import Campaign
+from pipeline.rating import agency_kind
 from pipeline.rating.agency_kind import public_service_unit
 from pipeline.rating.levels import WORDS
 from pipeline.rating.result import Ratings
@@ -26,8 +27,10 @@ def wanted(campaign: Campaign) -> bool:
     return bool(campaign.agency.tu_xep_loai_co_quan)
 
 
-def missing_note() -> str:
-    return ("Chưa tạo hồ sơ tự xếp loại cơ quan (báo cáo tự đánh giá và biên bản họp cán bộ chủ chốt): sheet CoQuan "
+def missing_note(noun: str = agency_kind.ADMINISTRATIVE_NOUN) -> str:
+    """The console's note that the agency's own self-rating file was not made; `noun`: what the agency's papers call it
+    (`agency_kind.agency_noun`: «đơn vị» for a đơn vị sự nghiệp công lập); the cell's label is the workbook's."""
+    return (f"Chưa tạo hồ sơ tự xếp loại {noun} (báo cáo tự đánh giá và biên bản họp cán bộ chủ chốt): sheet CoQuan "
             "chưa có «Mức cơ quan tự xếp loại»; điền ô này (và ngày họp, số người dự họp, số phiếu đồng ý nếu có) rồi "
             "tạo lại hồ sơ.")
 
