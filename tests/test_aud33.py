@@ -365,6 +365,13 @@ def test_the_hospital_s_papers_call_it_đơn_vị_not_cơ_quan(out):
     assert any(w.startswith("Năm 2026: 2 người lao động được xếp loại theo bộ quy tắc nd233-2026 theo lựa chọn của đơn "
                             "vị (sheet CoQuan, «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»).")
                and w.endswith("; đơn vị đối chiếu quy chế đánh giá của mình.") for w in said), said
+    # the open question of the Giám đốc outside the hospital's 20 %: the body managing it rates him (ND 233)
+    assert ("Người đứng đầu đơn vị sự nghiệp Đinh Công Thành (BV-01), do cấp có thẩm quyền quản lý đơn vị đánh giá, xếp "
+            "loại, không được tính trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ của nhóm «Viên chức giữ chức vụ lãnh đạo, "
+            "quản lý» của đơn vị sự nghiệp: tỷ lệ của người đứng đầu do cấp có thẩm quyền xét. Văn bản chưa quy định rõ "
+            "điều này; nếu đơn vị sự nghiệp tính cả người đứng đầu trong tỷ lệ của đơn vị sự nghiệp, ghi «Không» ở ô "
+            "«Người đứng đầu ngoài tỷ lệ HTXS của cơ quan» (sheet CoQuan) rồi chạy lại.") in said
+    assert not [w for w in said if "cơ quan quản lý cấp trên" in w], said
 
 
 def test_the_hospital_s_self_rating_minutes_call_it_đơn_vị(tmp_path):

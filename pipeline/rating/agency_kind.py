@@ -43,8 +43,14 @@ def public_service(campaign: Campaign, head_rulebook: Rulebook | None) -> bool:
     """`public_service_unit` before the ratings exist (the rating engine's own sentences): `head_rulebook`, the
     rulebook the agency head is rated under, None when the workbook names no head (then: every unit `su_nghiep`)."""
     if head_rulebook is not None:
-        return head_rulebook.head_not_above_unit
+        return by_head_rulebook(head_rulebook)
     return bool(campaign.units) and all(u.loai_don_vi == "su_nghiep" for u in campaign.units)
+
+
+def by_head_rulebook(head_rulebook: Rulebook) -> bool:
+    """The test itself, the head's rulebook known: one where the head is not above his unit (nd233-2026, the viên chức
+    rules that rate «đơn vị sự nghiệp công lập và viên chức»)."""
+    return head_rulebook.head_not_above_unit
 
 
 def agency_noun(campaign: Campaign, ratings: Ratings, *, distinct: bool = False) -> str:
