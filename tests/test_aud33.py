@@ -410,3 +410,17 @@ def test_the_hospital_s_self_rating_minutes_call_it_đơn_vị(tmp_path):
     assert ("Thành phần: Cán bộ chủ chốt của cơ quan (Đảng ủy cơ quan, trưởng các phòng, ban, đơn vị, Chủ tịch Công "
             "đoàn, Bí thư Đoàn Thanh niên).") in text
     assert "3. Kết quả biểu quyết mức xếp loại cơ quan:" in text
+
+
+def test_the_giám_đốc_s_emulation_reason_names_the_hospital_đơn_vị_sự_nghiệp(tmp_path):
+    """The Giám đốc proposed Chiến sĩ thi đua cơ sở (HTXS by his 96.83 points, a ballot of 20/21): his title is the
+    competent level's and he takes no place in the hospital's 15 %, said in the hospital's words (no build)."""
+    from pipeline.rating import rate
+
+    data = sn.tables()
+    data["ThiDua"] = [*data["ThiDua"], dict(ma_so="BV-01", danh_hieu="CSTDCS", phieu_dong_y=20, tong_so_phieu=21)]
+    ratings = rate(ingest.load(wf.write(tmp_path / "bv.xlsx", data)))
+    why = " ".join(ratings.of("BV-01").thi_dua.ly_do)
+    assert ("Người đứng đầu đơn vị sự nghiệp: danh hiệu do cấp có thẩm quyền xét, không tính trong tỷ lệ Chiến sĩ thi "
+            "đua cơ sở của đơn vị sự nghiệp — căn cứ: quy chế thi đua, khen thưởng của đơn vị và hướng dẫn") in why, why
+    assert "cơ quan" not in why, why
