@@ -330,8 +330,9 @@ def submit_alone(stage: Path, campaign, ratings, plan, *, registry, convert, blo
               today or clock.today(), log)
     prep = package.prepare_submission(b)
     convert(b, prep.docs)
+    # with the forms of the plan as converted (the leaders' file for the Sở is made of their PDFs)
     agency = [Document(job, job.form, job.title, Path(stage) / job.docx, job.key, pdf=agency_pdf, pages=1)
-              for job in plan.agency] if agency_pdf is not None else []
+              for job in plan.jobs] if agency_pdf is not None else []
     return package.finish_submission(b, prep, agency)
 
 

@@ -352,7 +352,8 @@ def test_the_hospital_s_papers_call_it_đơn_vị_not_cơ_quan(out):
     for name, text in texts.items():
         assert not _agency_words(text), (name, _agency_words(text))
     guide = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
-    assert f"chỉ hồ sơ đơn vị của lãnh đạo đơn vị sự nghiệp gửi {sn.SUPERIOR}, xem mục 4" in guide
+    assert (f"bản ghép đầy đủ để lưu tại đơn vị sự nghiệp (gửi {sn.SUPERIOR} chỉ biên bản họp, báo cáo kiểm điểm tập "
+            "thể và hồ sơ cá nhân của lãnh đạo đơn vị sự nghiệp, xem mục 4)") in guide
     assert "   d) Văn bản của đơn vị sự nghiệp:" in guide and not _agency_words(guide)
     # the người lao động's reasons: the hospital's rules applying ND 233 (its `procedure` said «của đơn vị» already)
     people = rated_people(out)

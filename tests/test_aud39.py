@@ -486,5 +486,6 @@ def test_the_office_s_papers_still_say_cơ_quan(outs):
     assert "không tính trong tỷ lệ của cơ quan (người đứng đầu do người đứng đầu cơ quan quản lý xếp loại" in table
     assert "Người đứng đầu đơn vị sự nghiệp" not in report + table and "của đơn vị sự nghiệp" not in report + table
     guide = (outs["vp"] / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
-    assert "chỉ hồ sơ đơn vị của lãnh đạo cơ quan gửi Sở Nội vụ, xem mục 4" in guide
+    assert ("bản ghép đầy đủ để lưu tại cơ quan (gửi Sở Nội vụ chỉ biên bản họp, báo cáo kiểm điểm tập thể và hồ sơ cá "
+            "nhân của lãnh đạo cơ quan, xem mục 4)") in guide
     assert "   d) Văn bản của cơ quan:" in guide and "sửa ở đó nếu cơ quan cần khác" in guide

@@ -35,14 +35,19 @@ leaders (the cover letter promised «hồ sơ … của từng đồng chí lãn
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
+import shutil
 from dataclasses import replace
 
 import chi_cuc_2026 as cc
 import pytest
 import workbook_factory as wf
+from pypdf import PdfReader
 
 from pipeline import ingest
+from pipeline.submission.verify import verify
 from tests.fakes import build_each, flat, pdf_text_flat, person_form_text, rated_people
 
 
@@ -170,16 +175,117 @@ def _no_page_number(text: str) -> str:
 
 @pytest.mark.libreoffice
 def test_the_leaders_package_for_the_so_has_all_three_leaders(out):
-    for pdf in (out / "don_vi" / "LD.pdf", out / "nop_so_noi_vu" / "don_vi" / "LD.pdf"):
+    # the table of contents: the unit dossier's after its minutes, ballot count and two collective reports; the
+    # Sở's after the minutes and the collective review report only
+    for pdf, toc in ((out / "don_vi" / "LD.pdf", "Nguyễn Hữu Thắng 11 Trần Minh Đức 25 Lê Văn Quý 39"),
+                     (out / "nop_so_noi_vu" / "ho_so_lanh_dao.pdf", "Nguyễn Hữu Thắng 7 Trần Minh Đức 21 Lê Văn Quý 35")):
         text = pdf_text_flat(pdf)
         assert "Số người 3" in text
-        assert "Nguyễn Hữu Thắng 11 Trần Minh Đức 25 Lê Văn Quý 39" in text  # the table of contents
+        assert toc in text
         assert "2.2. Đồng chí Trần Minh Đức – Phó Chi cục trưởng kiêm Trưởng phòng Quản lý, bảo vệ rừng" in text
         # the head's review chaired by the deputy the column names (two deputies at the meeting)
         assert "Khi kiểm điểm đồng chí Nguyễn Hữu Thắng, đồng chí Lê Văn Quý – Phó Chi cục trưởng chủ trì." in text
     # his own phiếu: rated by the Chi cục trưởng, no direct manager's part (the head of his unit rates him)
     own = _no_page_number(person_form_text(out, "KL-03", "phieu_nd335"))
     assert "NGƯỜI QUẢN LÝ TRỰC TIẾP" not in own and own.endswith("CHI CỤC TRƯỞNG (Ký, ghi rõ họ tên) Nguyễn Hữu Thắng")
+
+
+LEADERS = ("KL-01", "KL-02", "KL-03")  # CoQuan's head (KL-01, «Chi cục trưởng») and the pho of his unit LD
+
+
+def _bookmarks(pdf) -> list[tuple[int, str, int]]:
+    """(depth, title, 1-based page) of every bookmark, in order."""
+    reader = PdfReader(pdf)
+    out: list[tuple[int, str, int]] = []
+
+    def walk(items, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                out.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return out
+
+
+@pytest.mark.libreoffice
+def test_the_so_gets_the_leaders_papers_and_nobody_else_s(out):
+    """dossier.md §3.2 items 4–5: the minutes and collective review of the Lãnh đạo Chi cục, and each leader's own
+    papers. The Chi bộ Chi cục Kiểm lâm is the whole Chi cục: its Mẫu 01, in the agency's own LD dossier, names its
+    other members, who are not leaders; their names must not reach the Sở."""
+    leaders = [row for row in cc.PEOPLE if row[0] in LEADERS]
+    assert {row[4] for row in leaders} == {"LD"} and [row[1] for row in leaders if row[6] == "truong"] == \
+        ["Nguyễn Hữu Thắng"]
+    others = [row[1] for row in cc.PEOPLE if row[0] not in LEADERS]
+    assert len(others) == 21
+    internal = pdf_text_flat(out / "don_vi" / "LD.pdf")
+    assert [n for n in others if n in internal]  # the agency's unit dossier names them (the chi bộ's Mẫu 01)
+    sent = out / "nop_so_noi_vu" / "ho_so_lanh_dao.pdf"
+    text = pdf_text_flat(sent)
+    assert [n for n in others if n in text] == []
+    assert "Báo cáo kiểm điểm tập thể (chi bộ)" not in text and "Biên bản kiểm phiếu" not in text
+    assert "Bảng tổng hợp đề xuất" not in text and "Bảng tổng hợp bình xét thi đua" not in text
+    assert not (out / "nop_so_noi_vu" / "don_vi").exists()
+    marks = _bookmarks(sent)
+    assert [t for d, t, _p in marks if d == 0] == [
+        "Bìa và mục lục", "1. Biên bản cuộc họp kiểm điểm tập thể lãnh đạo", "2. Báo cáo kiểm điểm tập thể lãnh đạo",
+        "3. Hồ sơ cá nhân lãnh đạo"]
+    pages = len(PdfReader(sent).pages)
+    for name in ("Nguyễn Hữu Thắng", "Trần Minh Đức", "Lê Văn Quý"):  # review order: head, deputies by given name
+        at = next(i for i, (d, t, _p) in enumerate(marks) if d == 1 and t == name)
+        own = [(t, p) for d, t, p in marks[at + 1:] if d == 2][:4]
+        starts = [p for _t, p in own] + [next((p for d, _t, p in marks[at + 1:] if d < 2), pages + 1)]
+        titles = [t for t, _p in own]
+        for form, heading in (("Phiếu đánh giá, xếp loại chất lượng công chức", "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG"),
+                              ("Bản kiểm điểm cá nhân (cá nhân giữ chức vụ lãnh đạo, quản lý)", "BẢN KIỂM ĐIỂM")):
+            k = next(i for i, t in enumerate(titles) if t.startswith(form))
+            pages_text = flat(" ".join(PdfReader(sent).pages[i].extract_text() for i in range(starts[k] - 1, starts[k + 1] - 1)))
+            assert heading in pages_text.upper() and name in pages_text, (name, form)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    section = manifest["nop_so_noi_vu"]
+    assert {x["pdf"] for x in section["lanh_dao"]} == {"nop_so_noi_vu/ho_so_lanh_dao.pdf"}
+    entry = next(t for t in section["tep"] if t["loai"] == "tap_the_lanh_dao")
+    assert [m["ma_so"] for m in entry["muc"] if m["ma_so"]] == ["KL-01", "KL-03", "KL-02"]
+    assert entry["path"] == "nop_so_noi_vu/ho_so_lanh_dao.pdf" and entry["ma_don_vi"] == "LD"
+    digest = next(f["sha256"] for f in manifest["files"] if f["path"] == entry["path"])
+    assert digest == hashlib.sha256(sent.read_bytes()).hexdigest()
+
+
+@pytest.mark.libreoffice
+def test_verify_checks_the_leaders_file_for_the_so(out, tmp_path):
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    assert verify(copy).ok, verify(copy).problems
+    sent, rel = copy / "nop_so_noi_vu" / "ho_so_lanh_dao.pdf", "nop_so_noi_vu/ho_so_lanh_dao.pdf"
+    good = sent.read_bytes()
+    data = bytearray(good)
+    data[len(data) // 2] ^= 0x01
+    sent.write_bytes(bytes(data))
+    assert verify(copy).problems == [f"Tệp bị sửa: {rel} (nội dung khác với lúc tạo, theo mã SHA-256 trong manifest.json)"]
+    # the agency's unit dossier put in its place, manifest.json rewritten to match: not the file made for the Sở
+    unit = (copy / "don_vi" / "LD.pdf").read_bytes()
+    sent.write_bytes(unit)
+    manifest_path = copy / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for f in manifest["files"]:
+        if f["path"] == rel:
+            f["sha256"], f["bytes"] = hashlib.sha256(unit).hexdigest(), len(unit)
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    problems = verify(copy).problems
+    assert (f"Hồ sơ lãnh đạo gửi Sở {rel} ghi loại hồ sơ «ho_so_don_vi» trong siêu dữ liệu của tệp PDF, manifest.json "
+            "ghi «ho_so_lanh_dao_gui_so».") in problems
+    # a non-leader's dossier listed in it
+    sent.write_bytes(good)
+    for f in manifest["files"]:
+        if f["path"] == rel:
+            f["sha256"], f["bytes"] = hashlib.sha256(good).hexdigest(), len(good)
+    entry = next(t for t in manifest["nop_so_noi_vu"]["tep"] if t["path"] == rel)
+    entry["muc"].append({"tieu_de": "Phạm Thị Hoa", "mau": "", "ma_so": "KL-04", "trang_dau": 49, "so_trang": 9})
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    assert verify(copy).problems == [
+        f"{rel}: có hồ sơ của Phạm Thị Hoa (KL-04), không phải lãnh đạo cơ quan (manifest.json, mục "
+        "nop_so_noi_vu.lanh_dao): hồ sơ của người khác không gửi Sở."]
 
 
 @pytest.mark.libreoffice

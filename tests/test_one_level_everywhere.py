@@ -247,7 +247,7 @@ def collect(out: Path, names: dict[str, str]) -> list[Seen]:
         for form in sorted((pdf.parent / pdf.stem).glob("*.docx")):
             seen += _underlined(form, pdf.stem)
     # unit bundles (and the leaders' bundles of the package): split by their bookmarks
-    for pdf in sorted([*(out / "don_vi").glob("*.pdf"), *(out / "nop_so_noi_vu" / "don_vi").glob("*.pdf")]):
+    for pdf in sorted([*(out / "don_vi").glob("*.pdf"), *(out / "nop_so_noi_vu").glob("ho_so_lanh_dao.pdf")]):
         where = str(pdf.relative_to(out))
         for _depth, first, last, title in _outline(pdf):
             if title.startswith("Biên bản cuộc họp nhận xét"):

@@ -169,3 +169,52 @@ def test_agency_self_rating_papers_never_end_a_page_with_a_section_heading(code)
             headings.append(text)
             assert p.find(f"{W}pPr/{W}keepNext") is not None, (code, text)
     assert headings, code
+
+
+def test_no_bordered_table_of_any_template_can_touch_another_table():
+    """Two tables with no paragraph between them are one table to LibreOffice, with the borders of the
+    second: the ballot count's results table printed with no lines for a unit with no note under it
+    (its note block, `{%p for %}` … `{%p endfor %}`, vanished and the signatures' borderless table came
+    next). Between a bordered table and the next table of the same body or cell, some paragraph must be
+    printed whatever the data: one outside every `{%p if/for %}` block. Tables in the two branches of
+    one `{%p if %}` … `{%p else %}` are never printed together."""
+    import zipfile
+
+    from lxml import etree
+
+    def text(el) -> str:
+        return "".join(el.itertext()).strip()
+
+    def bordered(table) -> bool:
+        top = table.find(f"{W}tblPr/{W}tblBorders/{W}top")
+        return top is not None and top.get(W + "val") not in ("nil", "none")
+
+    touching, checked = [], 0
+    for code in Registry().codes:
+        root = etree.fromstring(zipfile.ZipFile(Registry().get(code).template).read("word/document.xml"))
+        for container in [root.find(W + "body"), *root.iter(W + "tc")]:
+            kids = list(container)
+            for i, table in enumerate(kids):
+                if table.tag != W + "tbl":
+                    continue
+                checked += 1
+                depth, skipping = 0, False
+                for el in kids[i + 1:]:
+                    said = text(el) if el.tag == W + "p" else ""
+                    if said.startswith("{%p"):
+                        word = said[3:].split()[0]
+                        if word in ("if", "for"):
+                            depth += 1
+                        elif word in ("endif", "endfor"):
+                            depth -= 1
+                            skipping = skipping and depth >= 0
+                        elif word in ("else", "elif") and depth == 0:
+                            skipping = True  # the other branch: never printed with this table
+                        continue
+                    if skipping or (el.tag == W + "p" and depth > 0):
+                        continue
+                    if el.tag == W + "tbl" and (bordered(table) or bordered(el)):
+                        touching.append((code, text(table)[:40], text(el)[:40]))
+                    break
+    assert checked > 50
+    assert touching == []

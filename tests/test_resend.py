@@ -212,3 +212,66 @@ def test_a_sent_dossier_copy_whose_cover_words_changed_is_to_send_again_by_the_r
     words = _rewritten(with_cover({"trang": 1, "chu": "c3", "so": "s3"}))  # a unit renamed on its cover
     assert changes.sent_package_differs(sent, words) == (True, [UNIT_COPY])
     assert changes.sent_package_differs(with_cover(None), again) == (True, [UNIT_COPY])
+
+
+LEADERS = "nop_so_noi_vu/ho_so_lanh_dao.pdf"
+
+
+def _leaders_manifest() -> dict:
+    """`_manifest` as packaged since the leaders' file (package.LEADERS_PDF): the Sở gets the minutes and VP-001's
+    dossier made into nop_so_noi_vu/ho_so_lanh_dao.pdf, no copy of don_vi/LD.pdf; a staff member VP-002 of
+    another unit stays out of it."""
+    m = _manifest()
+    m["files"] = [f for f in m["files"] if f["path"] != UNIT_COPY] + [
+        {"path": LEADERS, "sha256": "l1", "pages": 8}, {"path": "ca_nhan/NV/VP-002.pdf", "sha256": "p2", "pages": 4},
+        {"path": "ca_nhan/NV/VP-002/mau_02.docx", "sha256": "d2"}]
+    m["ca_nhan"].append({"ma_so": "VP-002", "ma_don_vi": "NV", "pdf": "ca_nhan/NV/VP-002.pdf",
+                         "tai_lieu": [{"mau": "mau_02", "trang_dau": 1, "so_trang": 4, "tieu_de": "Phiếu"}]})
+    m["nop_so_noi_vu"]["tep"][-1] = {
+        "path": LEADERS, "loai": "tap_the_lanh_dao", "tieu_de": "Hồ sơ kiểm điểm tập thể lãnh đạo, hồ sơ cá nhân lãnh "
+        "đạo: Lãnh đạo Văn phòng", "ma_don_vi": "LD", "nguon": "don_vi/LD.pdf",
+        "muc": [{"tieu_de": "Biên bản họp", "mau": "bien_ban_hop", "ma_so": "", "trang_dau": 3, "so_trang": 2},
+                {"tieu_de": "Nguyễn Văn An", "mau": "", "ma_so": "VP-001", "trang_dau": 5, "so_trang": 4}]}
+    return m
+
+
+def _leaders_rewritten(before: dict) -> dict:
+    after = _rewritten(before)
+    _set(after, LEADERS, "other-bytes-leaders")  # joined again from PDFs converted again
+    return after
+
+
+def test_the_leaders_file_joined_again_with_the_same_words_is_not_to_send_again():
+    before = _leaders_manifest()
+    after = _leaders_rewritten(before)
+    _set(after, "ca_nhan/NV/VP-002/mau_02.docx", "d2-other")  # a staff member's phiếu: not in the Sở's file
+    result = changes.compare(before, after, old_root=None, new_root=None)
+    assert result.resend == []
+
+
+def test_a_leader_s_phieu_or_the_minutes_changed_is_to_send_the_leaders_file_again():
+    for docx in ("ca_nhan/LD/VP-001/mau_02.docx", "don_vi/LD/bien_ban_hop.docx"):
+        before = _leaders_manifest()
+        after = _leaders_rewritten(before)
+        _set(after, docx, "other-words")
+        result = changes.compare(before, after, old_root=None, new_root=None)
+        assert [rel for rel, _ in result.resend] == [ZIP] and result.resend_members[ZIP] == [LEADERS], docx
+
+
+def test_a_leader_s_document_on_another_number_of_pages_is_to_send_again():
+    before = _leaders_manifest()
+    after = _leaders_rewritten(before)
+    after["nop_so_noi_vu"]["tep"][-1]["muc"][1]["so_trang"] = 5
+    after["ca_nhan"][0]["tai_lieu"][0]["so_trang"] = 5
+    result = changes.compare(before, after, old_root=None, new_root=None)
+    assert result.resend_members[ZIP] == [LEADERS]
+
+
+def test_the_package_of_a_build_before_the_leaders_file_is_to_send_again_with_it():
+    """A folder whose package held the copy of don_vi/LD.pdf, built again: the zip now holds the leaders' file
+    instead; both named."""
+    before = _manifest()
+    after = _leaders_manifest()
+    _set(after, ZIP, "z2")
+    result = changes.compare(before, after, old_root=None, new_root=None)
+    assert [rel for rel, _ in result.resend] == [ZIP] and result.resend_members[ZIP] == [LEADERS, UNIT_COPY]

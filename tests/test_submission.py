@@ -166,9 +166,10 @@ def test_templates_use_no_keep_with_next():
 
 
 def test_folder_holds_the_leaders_collective_file_once(built, sample):
-    """dossier.md §3.2: the leaders' collective file (the head's unit dossier, with the leaders' own
-    dossiers inside) goes up; the other units' dossiers (every staff member's party documents) do
-    not, and no dossier is there twice."""
+    """dossier.md §3.2 items 4–5: the leaders' collective file (the minutes and collective review report of the
+    head's unit, with the leaders' own dossiers) goes up, made for the Sở from the head's unit dossier; the unit
+    dossiers themselves (every staff member's party documents, the chi bộ's report) do not, and no dossier is
+    there twice."""
     out, _ = built
     campaign = ingest.load(sample)
     folder = out / "nop_so_noi_vu"
@@ -177,14 +178,19 @@ def test_folder_holds_the_leaders_collective_file_once(built, sample):
     assert leaders[0] == head
     assert {p.ma_so for p in leaders} == {p.ma_so for p in campaign.people
                                           if p.ma_don_vi == head.ma_don_vi and p.vai_tro in ("truong", "pho")}
-    assert sorted(p.name for p in (folder / "don_vi").iterdir()) == [f"{head.ma_don_vi}.pdf"]
-    assert (folder / "don_vi" / f"{head.ma_don_vi}.pdf").read_bytes() == \
-        (out / "don_vi" / f"{head.ma_don_vi}.pdf").read_bytes()
-    assert not (folder / "lanh_dao").exists()  # their dossiers are inside the unit dossier already
+    assert not (folder / "don_vi").exists()
+    assert not (folder / "lanh_dao").exists()  # their dossiers are inside the leaders' file
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     entries = manifest["nop_so_noi_vu"]["lanh_dao"]
     assert [x["ma_so"] for x in entries] == [p.ma_so for p in leaders]
-    assert {x["pdf"] for x in entries} == {f"nop_so_noi_vu/don_vi/{head.ma_don_vi}.pdf"}
+    assert {x["pdf"] for x in entries} == {"nop_so_noi_vu/ho_so_lanh_dao.pdf"}
+    sent = next(t for t in manifest["nop_so_noi_vu"]["tep"] if t["loai"] == "tap_the_lanh_dao")
+    unit = next(u for u in manifest["don_vi"] if u["ma_don_vi"] == head.ma_don_vi)
+    # the unit's minutes and collective review report, then its leaders, as in the unit dossier; nothing else
+    assert [(m["mau"], m["ma_so"]) for m in sent["muc"]] == \
+        [(m["mau"], m["ma_so"]) for m in unit["muc"] if m["mau"] in ("bien_ban_hop", "kiem_diem_tap_the")
+         or m["ma_so"] in {p.ma_so for p in leaders}]
+    assert [m["ma_so"] for m in sent["muc"] if m["ma_so"]] == [p.ma_so for p in leaders]
     digests = [f["sha256"] for f in manifest["files"] if f["path"].startswith("nop_so_noi_vu/")]
     assert len(digests) == len(set(digests))  # no file twice
 
@@ -348,15 +354,16 @@ def test_submission_package_without_libreoffice_is_deterministic(tmp_path):
     assert [x["ma_so"] for x in section["lanh_dao"]] == ["A1", "A2"]  # the head, then the head's unit leaders
     with zipfile.ZipFile(io.BytesIO(zip1)) as zf:
         assert zf.namelist() == sorted(t["path"] for t in section["tep"])
-        # the leaders' collective file (their unit's dossier, their own dossiers inside) once; no other unit
-        assert "nop_so_noi_vu/don_vi/LD.pdf" in zf.namelist() and "nop_so_noi_vu/don_vi/P2.pdf" not in zf.namelist()
+        # the leaders' collective file (made from their unit's dossier, their own dossiers inside) once; no unit's
+        assert "nop_so_noi_vu/ho_so_lanh_dao.pdf" in zf.namelist()
+        assert not any(n.startswith("nop_so_noi_vu/don_vi/") for n in zf.namelist())
         assert not any(n.startswith("nop_so_noi_vu/lanh_dao/") for n in zf.namelist())
         # real dates: the report's date, else the workbook's document date, else the day of the build
         expected = package.zip_time(campaign, dt.date(2024, 11, 5))
         assert expected != package.ZIP_TIME and {i.date_time for i in zf.infolist()} == {expected}
     assert sub1.deadline.status == "còn 10 ngày"
     readme = (tmp_path / "stage0" / "README.txt").read_text(encoding="utf-8")
-    assert "còn 10 ngày" in readme and "nop_so_noi_vu/don_vi/LD.pdf" in readme
+    assert "còn 10 ngày" in readme and "nop_so_noi_vu/ho_so_lanh_dao.pdf" in readme
     # the notice goes up once a level is decided (here: some are); a draft would stay out
     decided = any(pr.muc_quyet_dinh for pr in ratings.people)
     has_notice = any(job.form == "thong_bao_ket_qua" for job in plan.agency)

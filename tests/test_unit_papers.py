@@ -364,7 +364,11 @@ def test_reading_guide_says_the_cover_letter_and_the_notice_are_signed_by_the_he
     assert "người lập biểu và người đứng đầu ký" in table
     printing = guide.split("2. IN NHỮNG GÌ")[1].split("3. AI KÝ")[0]
     assert "để lưu và gửi Sở Nội vụ" not in printing
-    assert "chỉ hồ sơ đơn vị của lãnh đạo cơ quan gửi Sở Nội vụ" in printing
+    assert "gửi Sở Nội vụ chỉ biên bản họp, báo cáo kiểm điểm tập thể và hồ sơ cá nhân của lãnh đạo cơ quan" in printing
+    # section 4: the leaders' file is sent as the scan of those signed pages, not the unit dossier's others
+    [leaders] = [line for line in guide.splitlines() if "nop_so_noi_vu/ho_so_lanh_dao.pdf" in line]
+    assert "gửi bản quét PDF của các trang đã ký đó, không gửi các văn bản khác của hồ sơ đơn vị" in leaders
+    assert "nop_so_noi_vu/don_vi/" not in guide
     [notice] = [line for line in printing.splitlines() if "co_quan/thong_bao_ket_qua.pdf" in line]
     assert "ký: Người đứng đầu cơ quan" in notice and "DỰ THẢO" not in notice
     # section 5 says where the agency's reprinted documents come from (in_lai.pdf takes them from nop_so_noi_vu/)
@@ -454,3 +458,59 @@ def test_minutes_state_how_many_htxs_the_cap_keeps_in_a_sentence_that_stands_alo
         line = next(tv for tv in ctx["thanh_vien"] if tv["ma_so"] == "B")["ly_do_muc"]
         assert "Giữ 1 người Hoàn thành xuất sắc nhiệm vụ — căn cứ:" in line, line
         assert "Có 1 người" not in line, line
+
+
+def _horizontal_rules(pdf: Path, page: int, x0: float, x1: float, y0: float, y1: float) -> list[float]:
+    """The heights (PDF points from the top) between `y0` and `y1` where a dark line runs across at least
+    90 % of `x0`..`x1` on `page` (1-based) of `pdf`, drawn at 4 pixels a point."""
+    import pypdfium2 as pdfium
+
+    scale = 4
+    image = pdfium.PdfDocument(str(pdf))[page - 1].render(scale=scale).to_pil().convert("L")
+    a, b = int(x0 * scale), int(x1 * scale)
+    rules = []
+    for y in range(int(y0 * scale), int(y1 * scale) + 1):
+        dark = sum(1 for x in range(a, b) if image.getpixel((x, y)) < 128)
+        if dark >= 0.9 * (b - a):
+            rules.append(y / scale)
+    return rules
+
+
+def test_ballot_results_table_keeps_its_lines_when_no_note_follows_it(built):
+    """Visual review (Lãnh đạo Văn phòng, one candidate, no «- Đồng chí …» note under the table): the
+    ballot count's results table had no lines at all. The signatures' borderless table came right after it
+    once the empty note block vanished, and two tables with nothing between them are one table to
+    LibreOffice — with the second one's (absent) borders. A line must separate the heading row (TT, Họ và
+    tên …) from the candidate's row."""
+    out, _ = built
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    [unit] = [u for u in manifest["don_vi"] if u["ma_don_vi"] == "LD"]
+    [ballot] = [m for m in unit["muc"] if m["mau"] == "bien_ban_kiem_phieu"]
+    pdf, page = out / unit["pdf"], ballot["trang_dau"]
+    text = _text(pdf, page, page, "-layout")
+    assert "Kết quả kiểm phiếu" in text and "- Đồng chí" not in text  # the case: no note under the table
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+                       _text(pdf, page, page, "-bbox"))
+    boxes = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in words]
+    [tt] = [w for w in boxes if w[4] == "TT"]
+    [last] = [w for w in boxes if w[4] == "quả" and abs(w[1] - tt[1]) < 3]  # «Kết quả», the last heading
+    row = min((w for w in boxes if w[4] == "1" and w[1] > tt[3] and abs(w[0] - tt[0]) < 15), key=lambda w: w[1])
+    rules = _horizontal_rules(pdf, page, tt[0], last[2], tt[3], row[1])
+    assert rules, "no line between the results table's heading row and its first row"
+
+
+def test_agency_papers_print_the_managing_body_on_one_line(built):
+    """Visual review: the notice, the cover letter and the report to the Sở Nội vụ headed «UBND» alone on a
+    line over «TỈNH HÀ GIANG NAM» (13 pt needs 6.06 cm, the 6 cm column holds 5.8). The agency's own papers
+    print the managing body at 12 pt (ND 30/2020, Phụ lục I: 12 to 13 pt), on one line; the unit papers,
+    whose upper line is the agency itself, keep theirs."""
+    from pipeline.forms.printed import header_left
+
+    assert header_left("UBND TỈNH HÀ GIANG NAM", "VĂN PHÒNG UBND TỈNH HÀ GIANG NAM", agency=True)["tren"] == (
+        "UBND TỈNH HÀ GIANG NAM")
+    out, _ = built
+    for paper in ("co_quan/thong_bao_ket_qua.pdf", "nop_so_noi_vu/cong_van_gui_so_noi_vu.pdf",
+                  "nop_so_noi_vu/bao_cao_ket_qua_danh_gia.pdf"):
+        first, second = [line for line in _text(out / paper, 1, 1).splitlines() if line.strip()][:2]
+        assert first.split() == "UBND TỈNH HÀ GIANG NAM CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".split(), (paper, first)
+        assert second.split()[:3] == ["VĂN", "PHÒNG", "UBND"], (paper, second)

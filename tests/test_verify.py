@@ -73,13 +73,13 @@ def test_one_byte_changed_in_one_pdf_fails_naming_the_file(copy, capsys):
 
 def test_deleted_dossier_fails_naming_the_file_and_the_person(copy, capsys):
     (copy / "ca_nhan" / "TH" / "VP-016.pdf").unlink()
-    (copy / "nop_so_noi_vu" / "don_vi" / "LD.pdf").unlink()
+    (copy / "nop_so_noi_vu" / "ho_so_lanh_dao.pdf").unlink()
     code, err = run_verify(copy, capsys)
     assert code == 9
     assert "Thiếu tệp: ca_nhan/TH/VP-016.pdf" in err
     assert "(VP-016): mất hồ sơ cá nhân ca_nhan/TH/VP-016.pdf" in err
-    assert "Thiếu tệp: nop_so_noi_vu/don_vi/LD.pdf" in err
-    assert "ho_so_2024.zip thừa tệp không có trong nop_so_noi_vu/: nop_so_noi_vu/don_vi/LD.pdf" in err
+    assert "Thiếu tệp: nop_so_noi_vu/ho_so_lanh_dao.pdf" in err
+    assert "ho_so_2024.zip thừa tệp không có trong nop_so_noi_vu/: nop_so_noi_vu/ho_so_lanh_dao.pdf" in err
 
 
 def test_extra_file_fails(copy, capsys):

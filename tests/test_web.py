@@ -1235,7 +1235,12 @@ def test_the_2026_points_and_periods_are_shown_on_the_ratings_and_the_person_pag
         {"ma_so": "QB-05", "ho_ten": "Võ Minh Quân", "ma_don_vi": "TH", "muc_de_xuat": None, "muc_quyet_dinh": None,
          "diem": 84.5, "diem_ky": staff, "canh_bao": [],
          "ly_do": ["Trung bình 3 kỳ đã có kết quả = 84,50, chưa phải điểm năm. Thiếu kết quả kỳ 2026-Q4: có kết quả "
-                   "3 quý (9 tháng) trong khi thời gian công tác là 12 tháng; chưa đủ căn cứ xếp loại."]}]
+                   "3 quý (9 tháng) trong khi thời gian công tác là 12 tháng; chưa đủ căn cứ xếp loại."]},
+        # on leave 7 of 12 months: not rated; the rating keeps the mean of its periods, the phiếu prints no year score
+        {"ma_so": "QB-07", "ho_ten": "Lê Thị Mai", "ma_don_vi": "TH", "muc_de_xuat": None, "muc_quyet_dinh": None,
+         "trang_thai": "khong_xep_loai", "diem": 84.5, "diem_ky": staff[:2], "canh_bao": [],
+         "ly_do": ["Công tác 12 tháng trong năm nhưng nghỉ không tham gia công tác 7 tháng (không phải nghỉ thai sản): "
+                   "thời gian công tác thực tế 5 tháng, chưa đủ 6 tháng, nên không thực hiện đánh giá, xếp loại."]}]
     (out / "ket_qua_xep_loai.json").write_text(json.dumps({
         "nam_danh_gia": 2026, "ten_bo_quy_tac": "Nghị định 335/2025/NĐ-CP", "nguoi": people,
         "thiet_lap": {"nguong_diem": {"HTXS": 90, "HTT": 70, "HT": 50, "KHT": 0},
@@ -1244,7 +1249,7 @@ def test_the_2026_points_and_periods_are_shown_on_the_ratings_and_the_person_pag
     (out / "manifest.json").write_text(json.dumps({
         "files": [], "don_vi": [{"ma_don_vi": "TH", "pdf": "don_vi/TH.pdf"}],
         "ca_nhan": [{"ma_so": m, "ma_don_vi": "TH", "pdf": f"ca_nhan/TH/{m}.pdf",
-                                                "tai_lieu": []} for m in ("QB-01", "QB-05")]}), encoding="utf-8")
+                                                "tai_lieu": []} for m in ("QB-01", "QB-05", "QB-07")]}), encoding="utf-8")
     html = re.sub(r"\s+", " ", c.get("/xep-loai").text)
     row = next(r for r in html.split("<tr>") if "<td>QB-01</td>" in r)
     assert "<strong>96,83</strong>" in row and all(f"<li>Quý {q}/2026: 96,83</li>" in row for q in ("I", "II", "III", "IV"))
@@ -1268,6 +1273,20 @@ def test_the_2026_points_and_periods_are_shown_on_the_ratings_and_the_person_pag
     section = html[html.index('id="diem_ky"'):html.index("</section>", html.index('id="diem_ky"'))]
     assert "điểm năm <strong>" not in section and "d) Kết quả" not in section and "/ 300." in section
     assert "Thiếu kết quả quý IV/2026: chưa có điểm năm" in section and section.count("<td>Quý") == 3
+    # not rated: no year score on the page, as none on the phiếu (the person page showed «điểm năm 84,50»)
+    html = re.sub(r"\s+", " ", c.get("/ho-so/nguoi/QB-07").text)
+    section = html[html.index('id="diem_ky"'):html.index("</section>", html.index('id="diem_ky"'))]
+    assert "điểm năm <strong>" not in section and "Điểm năm = trung bình" not in section
+    assert "Điểm năm: không xếp loại (công tác trong năm dưới 06 tháng), nên không tính điểm năm" in section
+    assert section.count("<strong>84,50</strong>") == 2  # each period's score stays
+    assert "Đơn vị đề xuất: <strong>Không xếp loại</strong>" in html  # as the phiếu's «Mức xếp loại đề xuất»
+    row = next(r for r in re.sub(r"\s+", " ", c.get("/xep-loai").text).split("<tr>") if "<td>QB-07</td>" in r)
+    assert "<strong>" not in row and "<li>Quý II/2026: 84,50</li>" in row
+    assert "<td>Không xếp loại</td>" in row  # not rated this year, not «Chưa xếp loại» (a level still to come)
+    row = next(r for r in re.sub(r"\s+", " ", c.get("/xep-loai").text).split("<tr>") if "<td>QB-05</td>" in r)
+    assert "<td>Chưa xếp loại</td>" in row
+    html = re.sub(r"\s+", " ", c.get("/ho-so").text)
+    assert 'Lê Thị Mai (QB-07)</a> <span class="note">— không xếp loại</span>' in html
 
 
 def test_a_ratings_warning_names_no_command_and_no_rulebook_code(tmp_path):

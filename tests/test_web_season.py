@@ -222,6 +222,55 @@ def test_next_year_on_the_server_keeps_last_year_s_dossiers_and_signed_scans(ser
     assert _tree(out) == year_2026 and len(list(store.archive_dir("VP").iterdir())) == 1
 
 
+def test_tao_lai_after_a_restart_does_not_ask_again_what_was_confirmed(served_2025, tmp_path):
+    """A build of next year's workbook, confirmed on «Tạo hồ sơ», interrupted by a restart (marked failed):
+    its page's «Tạo lại» asked again to confirm replacing the 2025 dossiers (409, «Chưa tạo hồ sơ.»). The re-run
+    of that build keeps its confirmation; a re-run once another workbook is uploaded asks again."""
+    app, store, q, c, out = served_2025
+    _upload(c, factory.of_year(tmp_path / "so_2026.xlsx", 2026))
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "doi_nam": "1"}).status_code == 302
+    (first,) = [q._q.get_nowait()]  # queued, never run: the server stopped
+    assert store.fail_interrupted() == 1
+    page = c.get(f"/lan-tao/{first}").text
+    # the words point to the button under them, not to «Tạo hồ sơ» (whose form asks to confirm again)
+    assert "Máy chủ đã dừng" in page and "Bấm «Tạo lại» ở trang của lần tạo này để chạy lại." in page
+    form = re.search(r'<form method="post" action="/tao-ho-so">(.*?)</form>', page, re.S)
+    assert form is not None and "Tạo lại" in form.group(1)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(1)))
+    assert set(fields) == {"csrf_token", "lan_tao"}  # no confirmation of its own: the server knows the build's
+    r = c.post("/tao-ho-so", data=fields)
+    assert r.status_code == 302, r.text
+    again = store.one("SELECT * FROM lan_tao ORDER BY id DESC LIMIT 1")
+    assert again["id"] != first and again["doi_nam"] == 1 and again["so"] == store.one(
+        "SELECT so FROM lan_tao WHERE id=?", first)["so"]
+    row = q.run_next()
+    assert row["trang_thai"] == "xong", row["loi"]
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["nam_danh_gia"] == 2026
+    assert "như đã xác nhận ở trang «Tạo hồ sơ», hồ sơ năm 2025 được thay" in row["nhat_ky"]
+
+    # another build interrupted, then last year's workbook uploaded: «Tạo lại» builds that one, so it asks
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    second = q._q.get_nowait()
+    store.fail_interrupted()
+    _upload(c, factory.of_year(tmp_path / "so_2025_lai.xlsx", 2025))
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "lan_tao": str(second)})
+    assert r.status_code == 409 and "Chưa tạo hồ sơ." in r.text and 'id="nam_cu_hon"' in r.text
+    # nor does an older failed build's id stand for a confirmation of the latest upload
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "lan_tao": str(first)})
+    assert r.status_code == 409 and q._q.empty()
+
+    # each build names the workbook it was built from: the history and the build's page (three workbooks uploaded)
+    uploads = {u["ten_tep"]: u["id"] for u in store.q("SELECT id, ten_tep FROM so WHERE co_quan='VP'")}
+    history = c.get("/lan-tao").text
+    for build in (first, again["id"], second):
+        row = next(r for r in history.split("<tr>") if r.startswith(f"<td>{build}</td>"))
+        assert f'<td class="so_excel"><a href="/so-excel/{uploads["so_2026.xlsx"]}">so_2026.xlsx</a></td>' in row
+    row = next(r for r in history.split("<tr>")[2:] if "so_2025.xlsx" in r)  # the first build of the fixture
+    assert f'href="/so-excel/{uploads["so_2025.xlsx"]}"' in row
+    assert f'Từ sổ «<a href="/so-excel/{uploads["so_2026.xlsx"]}">so_2026.xlsx</a>» tải lên lúc' in \
+        c.get(f"/lan-tao/{first}").text
+
+
 def test_a_rebuild_of_the_same_year_asks_nothing_and_archives_nothing(served_2025, tmp_path):
     app, store, q, c, _ = served_2025  # the 2025 workbook uploaded and built
     scans = factory.signed_scans(store.output_dir("VP"))
@@ -616,8 +665,8 @@ def test_sending_says_what_it_does_and_never_sends_the_same_package_twice(served
 
 
 def test_a_package_joined_again_with_the_same_words_is_not_to_send_again(served_2025):
-    """Sent, then the leaders' dossier joined again (its copy in the package and its original written anew: other
-    bytes, the same pages and words, as after a program update re-converted it) and the package zipped again: «Hồ
+    """Sent, then the leaders' file for the Sở joined again (written anew: other bytes, the same pages and words, as
+    after a program update re-converted it) and the package zipped again: «Hồ
     sơ» no longer tells the clerk the Sở holds an old package, nor offers to send it; the report's Word file
     with other words does, naming it."""
     import hashlib
@@ -628,8 +677,8 @@ def test_a_package_joined_again_with_the_same_words_is_not_to_send_again(served_
     assert c.post("/nop-so-noi-vu", data={"csrf_token": _csrf(c)}).status_code == 302
     m = json.loads((out / "manifest.json").read_text("utf-8"))
     sub = m["nop_so_noi_vu"]
-    copies = [e for e in sub["tep"] if e.get("goc")]
-    assert copies  # the leaders' unit dossier is in the package
+    copies = [e for e in sub["tep"] if e.get("goc") or e.get("loai") == "tap_the_lanh_dao"]
+    assert [e["path"] for e in copies] == ["nop_so_noi_vu/ho_so_lanh_dao.pdf"]  # the leaders' file made for the Sở
     digests = {}
 
     def rewrite(rel: str, data: bytes) -> None:  # a new file (a link to the cache left alone)
@@ -644,7 +693,8 @@ def test_a_package_joined_again_with_the_same_words_is_not_to_send_again(served_
         writer.write(buf)
         assert buf.getvalue() != (out / e["path"]).read_bytes()
         rewrite(e["path"], buf.getvalue())
-        rewrite(e["goc"], buf.getvalue())
+        if e.get("goc"):
+            rewrite(e["goc"], buf.getvalue())
     zipped = io.BytesIO()
     with zipfile.ZipFile(out / sub["zip"]) as src, zipfile.ZipFile(zipped, "w") as dst:
         for info in src.infolist():
@@ -783,7 +833,8 @@ def test_a_person_s_page_after_last_year_s_workbook_does_not_ask_to_build_it(ser
     assert differ, "the two workbooks must rate someone differently"
     page = _main(c.get("/ho-so").text)
     for p in built.values():
-        shown = LEVEL_WORDS.get(level(p) or "", "chưa xếp loại")
+        shown = LEVEL_WORDS.get(level(p) or "", "không xếp loại" if p.get("trang_thai") == "khong_xep_loai"
+                                else "chưa xếp loại")
         assert re.search(rf"\({p['ma_so']}\)</a> <span class=\"note\">— {shown}", page), (p["ma_so"], differ)
     # the same year edited: the page still asks to build again
     _upload(c, _edited_2025(tmp_path))

@@ -172,6 +172,10 @@ CASES = [
      [(ERR, "DonVi", None, None, "Thiếu sheet «DonVi»")]),
     ("missing_people_sheet", lambda d: d.pop("NhanSu"),
      [(ERR, "NhanSu", None, None, "Thiếu sheet «NhanSu»")]),
+    # the same person typed again in another unit: both units named, one row asked for
+    ("person_in_two_units", lambda d: d["NhanSu"].append(dict(d["NhanSu"][4], ma_don_vi="HC")),
+     [(ERR, "NhanSu", ns(len(wf.tables()["NhanSu"])), "A", "Trùng mã số: «NS-05» đã có ở dòng 6, ở đơn vị «SN», "
+       "dòng này ở đơn vị «HC».")]),
 ]
 
 

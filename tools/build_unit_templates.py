@@ -586,6 +586,10 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
         left_cm=0.5, size=12, **j,
     )
     dk.p_tag(doc, "endfor")
+    # a paragraph the tags never remove: without it, a unit with no note under the table (no «- Đồng chí …»
+    # line) has the results table touching the signatures' borderless table, and LibreOffice joins the two
+    # into one table with the second one's borders — the results table printed with no lines at all
+    dk.table_gap(doc)
     dk.signature_row(
         doc,
         {"title": "{{ nhan.ky_thanh_vien }}", "hint": "{{ nhan.ky_ghi_ro }}", "name": ""},
@@ -1023,7 +1027,9 @@ def build_thong_bao_ket_qua(spec: DocSpec):
         doc,
         [
             "{%p if dau.tren %}",
-            "{{ dau.tren }}",
+            # the managing body at 12 pt (pipeline/forms/printed.py AGENCY_TOP_SIZE, which `dau.tren` is broken
+            # for): «UBND TỈNH HÀ GIANG NAM» on one line of the 6 cm column
+            R("{{ dau.tren }}", bold=False, size=12),
             "{%p endif %}",
             "{{ dau.duoi }}",
         ],

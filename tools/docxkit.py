@@ -375,6 +375,16 @@ def p_tag(container, tag: str):
     return add_paragraph(container, text)
 
 
+def table_gap(container):
+    """A 1 pt empty paragraph no docxtpl tag removes, between a table and a table that follows it
+    after paragraphs that may all vanish (``{%p if %}``/``{%p for %}`` blocks). Two tables with no
+    paragraph between them are one table to Word and LibreOffice: the first one takes the second's
+    borders (a results table printed with no lines when the signatures' borderless table follows it)."""
+    par = add_paragraph(container, "", space_before=0, space_after=0, line_spacing=1.0)
+    _mark_size(par, 1)
+    return par
+
+
 def keep_with_next(*paragraphs) -> None:
     for p in paragraphs:
         p.paragraph_format.keep_with_next = True
@@ -688,10 +698,12 @@ def state_header(doc, place_date: str | R | None = None) -> None:
     )
 
 
-def party_header(doc, left_lines, *, left_cm: float, place_date: str | None, date_size: float = 13) -> None:
+def party_header(doc, left_lines, *, left_cm: float, place_date: str | None, date_size: float = 13,
+                 number_line: str | None = None) -> None:
     """The form code in the page header, then the party header (ĐẢNG CỘNG SẢN VIỆT NAM on the right):
     ``left_lines`` (đảng bộ over chi bộ) in a ``left_cm`` column at 12 pt under a star rule,
-    ``place_date`` (None: none) at ``date_size`` pt."""
+    ``place_date`` (None: none) at ``date_size`` pt; ``number_line`` (a party document's "Số …-BC/…")
+    centred under the star in the left column, as the party's documents print it."""
     form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
     header_block(
         doc,
@@ -701,6 +713,7 @@ def party_header(doc, left_lines, *, left_cm: float, place_date: str | None, dat
         left_size=12,
         left_rule="star",
         place_date=R(place_date, size=date_size) if place_date else None,
+        number_line=number_line,
         space_after=2,
     )
 

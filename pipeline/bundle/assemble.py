@@ -542,14 +542,26 @@ def person_bundle(dossier: PersonDossier, pdfs: Pages | dict[str, bytes], info: 
     return BuiltBundle(data, b.count, tuple(sections))
 
 
+@dataclass(frozen=True)
+class Titled:
+    """How a bundle of a unit's documents names itself: other section titles (`UNIT_SECTIONS`' title -> its own),
+    the PDF's title and the record it carries (`unit_record` when None). The defaults are the unit dossier's."""
+
+    sections: tuple[tuple[str, str], ...] = ()
+    title: str = ""
+    record: tuple[tuple[str, str], ...] = ()
+
+
 def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages | dict[str, bytes], info: CoverInfo,
-                *, duplex: bool = True, person_info: dict[str, CoverInfo] | None = None) -> BuiltBundle:
+                *, duplex: bool = True, person_info: dict[str, CoverInfo] | None = None,
+                titled: Titled = Titled()) -> BuiltBundle:
     """Cover and table of contents, then seed 001's items (1)–(5); the persons in review order,
     each starting on an odd page (their cover sheet and documents, as in their own dossier, but the
     cover lists the pages by the unit bundle's numbers); nested bookmarks section → person →
     document. `persons`: each person's own bundle (its length is the first guess of theirs here);
     `person_info`: each person's CoverInfo (copies, initials, form headers), as given to
-    `person_bundle`."""
+    `person_bundle`; `titled`: another bundle made of the unit's documents (the leaders' file for the
+    Sở Nội vụ: submission/package.py), its section titles, PDF title and record."""
     unit_docs: dict[str, DocumentJob] = {d.form: d for d in (*unit.before, *unit.after)}
     docs = _as_pages(docs)
     infos = {p.ma_so: (person_info or {}).get(p.ma_so, CoverInfo((), "")) for p in unit.persons}
@@ -561,7 +573,8 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
     listed = {c for codes, _t in UNIT_SECTIONS for c in codes}
     extra = {UNIT_SECTIONS[1][1]: tuple(d.form for d in unit.before if d.form not in listed),
              UNIT_SECTIONS[3][1]: tuple(d.form for d in unit.after if d.form not in listed)}
-    section_codes = [(codes + extra.get(title, ()), title) for codes, title in UNIT_SECTIONS]
+    renamed = dict(titled.sections)
+    section_codes = [(codes + extra.get(title, ()), renamed.get(title, title)) for codes, title in UNIT_SECTIONS]
 
     def layout(start_page: int) -> list[tuple[str, list[tuple[str, Any, int, int]]]]:
         """Page of every part given where the content starts (1-based)."""
@@ -640,6 +653,6 @@ def unit_bundle(unit: UnitDossier, persons: dict[str, BuiltBundle], docs: Pages 
             add(children, ref)
 
     add(outline)
-    data = b.finish(f"Hồ sơ đánh giá, xếp loại — {unit.ten_don_vi}",
-                    identity=unit_record(unit.ma_don_vi))
+    data = b.finish(titled.title or f"Hồ sơ đánh giá, xếp loại — {unit.ten_don_vi}",
+                    identity=dict(titled.record) or unit_record(unit.ma_don_vi))
     return BuiltBundle(data, b.count, tuple(sections))

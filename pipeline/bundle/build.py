@@ -20,6 +20,7 @@ from pipeline.bundle.assemble import (
     CoverInfo,
     Pages,
     Section,
+    Titled,
     manifest_record,
     person_bundle,
     person_cover,
@@ -389,32 +390,9 @@ def write_bundles(build: Build, docs: list[Document]) -> Bundles:
     where their pages are in the joined PDF; with `options.page_codes` a QR code on every form page
     (pagecode.py). The units are built where the work map of the build's converter says
     (pipeline/parallel.py: forked or spawned processes here, or the Dask cluster)."""
-    planned = [d for d in docs if d.job is not None]
-    pdfs = {d.doc: d.pdf for d in planned if d.pdf is not None}
-    keys = {d.doc: d.key for d in planned}
-    known = build.files.known
-    versions = {d.doc: version_token(k.sha256) for d in planned
-                if (k := known.get(_rel(build.files, d.docx))) is not None}
-    headers = {d.doc: d.headers for d in planned}
-    sources = {d.doc: d.source for d in planned if d.source is not None}
-    plan, campaign, registry, files, blobs = build.plan, build.campaign, build.registry, build.files, build.blobs
-    duplex, page_codes, workers = build.options.duplex, build.options.page_codes, build.workers
+    sh, pdfs, sources = _shared_of(build, docs)
+    plan, files, blobs, workers = build.plan, build.files, build.blobs, build.workers
     backend = parallel.for_converter(build.converter)
-    specs = {code: registry.get(code) for code in {j.form for j in plan.jobs}}
-    agency = campaign.agency
-    sh = _Shared(
-        year=campaign.year,
-        header=tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x),
-        unit_headers={u.ma_don_vi: tuple(x for x in (agency.co_quan_chu_quan.upper(), u.co_quan_in.upper()) if x)
-                      for u in campaign.units if u.co_quan_in},
-        agency_id=agency_token(agency.ten_co_quan) if page_codes else "",
-        signers={code: spec.signers for code, spec in specs.items()},
-        own_signers=_own_signers(campaign, {code: spec.signers for code, spec in specs.items()}),
-        copies={code: spec.copies for code, spec in specs.items() if spec.copies > 1},
-        initials=frozenset(code for code, spec in specs.items() if spec.initials),
-        people={p.ma_so: p for p in campaign.people}, keys=keys, headers=headers, duplex=duplex,
-        page_codes=page_codes, versions=versions, covers=_marked(files),
-        pdf_sha={doc: hashlib.sha256(pdf).hexdigest() for doc, pdf in pdfs.items()}, program=running_program())
     if not backend.shares_files:
         return _bundles_on_cluster(build, sh, Pages(pdfs, sources), backend)
     store = _LocalStore(blobs, files, covers=sh.covers)
@@ -436,6 +414,77 @@ def write_bundles(build: Build, docs: list[Document]) -> Bundles:
         for rel, digest, size, file_pages in written:
             files.note(rel, digest, size, file_pages)
     return Bundles(persons_out, units_out, pages, built_n, reused_n)
+
+
+def _shared_of(build: Build, docs: list[Document]
+               ) -> tuple[_Shared, dict[str, bytes], dict[str, tuple[bytes, int, int]]]:
+    """What every unit's bundles need (`_Shared`), the planned documents' PDFs and where they are in the
+    joined PDFs converted in this run."""
+    planned = [d for d in docs if d.job is not None]
+    pdfs = {d.doc: d.pdf for d in planned if d.pdf is not None}
+    keys = {d.doc: d.key for d in planned}
+    known = build.files.known
+    versions = {d.doc: version_token(k.sha256) for d in planned
+                if (k := known.get(_rel(build.files, d.docx))) is not None}
+    headers = {d.doc: d.headers for d in planned}
+    sources = {d.doc: d.source for d in planned if d.source is not None}
+    plan, campaign, registry, files = build.plan, build.campaign, build.registry, build.files
+    duplex, page_codes = build.options.duplex, build.options.page_codes
+    specs = {code: registry.get(code) for code in {j.form for j in plan.jobs}}
+    agency = campaign.agency
+    sh = _Shared(
+        year=campaign.year,
+        header=tuple(x for x in (agency.co_quan_chu_quan.upper(), agency.ten_co_quan.upper()) if x),
+        unit_headers={u.ma_don_vi: tuple(x for x in (agency.co_quan_chu_quan.upper(), u.co_quan_in.upper()) if x)
+                      for u in campaign.units if u.co_quan_in},
+        agency_id=agency_token(agency.ten_co_quan) if page_codes else "",
+        signers={code: spec.signers for code, spec in specs.items()},
+        own_signers=_own_signers(campaign, {code: spec.signers for code, spec in specs.items()}),
+        copies={code: spec.copies for code, spec in specs.items() if spec.copies > 1},
+        initials=frozenset(code for code, spec in specs.items() if spec.initials),
+        people={p.ma_so: p for p in campaign.people}, keys=keys, headers=headers, duplex=duplex,
+        page_codes=page_codes, versions=versions, covers=_marked(files),
+        pdf_sha={doc: hashlib.sha256(pdf).hexdigest() for doc, pdf in pdfs.items()}, program=running_program())
+    return sh, pdfs, sources
+
+
+@dataclass(frozen=True)
+class Collective:
+    """A bundle made of part of a unit's dossier for another reader (the leaders' file for the Sở Nội vụ,
+    submission/package.py): `unit` the part (its persons and own documents kept), the cover's title and facts,
+    and how the bundle names itself (`assemble.Titled`)."""
+
+    unit: UnitDossier
+    title: str
+    facts: tuple[tuple[str, str], ...]
+    titled: Titled
+
+
+def collective_bundle(build: Build, docs: list[Document], wanted: Collective) -> tuple[BuiltBundle, str]:
+    """`wanted`'s bundle and its PDF's SHA-256, laid out as a unit's dossier (cover and mục lục, the documents
+    and each person's cover sheet and documents, nested bookmarks, the forms' own page numbers and page codes),
+    from the build's cache when what it is made of is unchanged — its key holds the same parts as the unit's
+    bundle key (each document's content key and PDF, each person's cover) and its own cover and titles."""
+    blobs, unit = build.blobs, wanted.unit
+    mine = set(_docs_of(unit))
+    sh, pdfs, sources = _shared_of(build, [d for d in docs if d.doc in mine])  # only its documents' PDFs hashed
+    person_info, person_keys, info, _docs, unit_key = _unit_keys(sh, unit)
+    info = replace(info, title=wanted.title, facts=wanted.facts)
+    key = data_key("collective", BUNDLE_VERSION, unit_key, info.title, info.facts, asdict(wanted.titled),
+                   program=sh.program or None)
+    hit = _load(blobs, key)
+    if hit is not None:
+        return hit
+    pages_of = _unit_pages(unit, pdfs, sources)
+    # each person's own bundle (cached by write_bundles) is the first guess of their length here
+    guess = BuiltBundle(b"", 1, ())
+    persons = {d.ma_so: (loaded[0] if (loaded := _load(blobs, k)) is not None else guess)
+               for d, k in zip(unit.persons, person_keys, strict=True)}
+    codes_key = data_key("qr", pagecode.MEMO_VERSION, sh.agency_id, str(sh.year), unit.ma_don_vi, program=sh.program or None)
+    with pagecode.remembered(lambda: blobs.get(codes_key, CODES)):  # the unit's codes, drawn by its own bundle
+        b = unit_bundle(unit, persons, pages_of, info, duplex=sh.duplex, person_info=person_info,
+                        titled=wanted.titled)
+    return b, _save(blobs, key, b)
 
 
 def _rel(files: Staged, path: Path) -> str:

@@ -102,25 +102,33 @@ def _complete(row: Row, spec: schema.Sheet) -> bool:
     return row.values.keys() >= _REQUIRED[spec.key]
 
 
-def _duplicates(sheet: SheetData | None, key: str, what: str, problems: list[Problem]) -> set[int]:
-    """Report repeated values of `key` (case-insensitive); returns the row numbers of the repeats."""
+def _duplicates(sheet: SheetData | None, key: str, what: str, problems: list[Problem],
+                unit: str | None = None) -> set[int]:
+    """Report repeated values of `key` (case-insensitive); returns the row numbers of the repeats. `unit`: the
+    column of the row's unit (NhanSu ma_don_vi) — a person typed again in another unit is said to be so."""
     if sheet is None:
         return set()
-    first: dict[str, tuple[int, object]] = {}
+    first: dict[str, tuple[int, object, object]] = {}
     repeats = set()
     for row in sheet.rows:
         v = row.values.get(key)
         if v is None:
             continue
         fk = str(v).casefold()
+        here = row.values.get(unit) if unit else None
         if fk in first:
-            number, original = first[fk]
+            number, original, there = first[fk]
             note = "" if original == v else " (mã không phân biệt chữ hoa, chữ thường vì được dùng làm tên tệp)"
+            expected = f"mỗi {what} chỉ xuất hiện một lần"
+            if here is not None and there is not None and str(here).casefold() != str(there).casefold():
+                # one person in two units: the person is rated once, in one unit (the one whose head evaluates him)
+                note += f", ở đơn vị «{there}», dòng này ở đơn vị «{here}»"
+                expected = "mỗi người một dòng, ở một đơn vị (đơn vị đánh giá, xếp loại người đó); xóa dòng thừa"
             problems.append(_p(ERROR, row, key, f"Trùng {what}: «{original}» đã có ở dòng {number}{note}.", value=v,
-                               expected=f"mỗi {what} chỉ xuất hiện một lần"))
+                               expected=expected))
             repeats.add(row.number)
         else:
-            first[fk] = (row.number, v)
+            first[fk] = (row.number, v, here)
     return repeats
 
 
@@ -662,7 +670,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
         return []
     if not sheet.rows and sheet.headers:
         problems.append(Problem(ERROR, sheet.name, "Chưa có người nào.", row=2, expected="mỗi dòng một người được đánh giá"))
-    repeats = _duplicates(sheet, "ma_so", "mã số", problems)
+    repeats = _duplicates(sheet, "ma_so", "mã số", problems, unit="ma_don_vi")
     min_months = rulebook.min_months if rulebook else 6
     people = []
     cased: list[tuple[Row, str]] = []  # names typed all in small letters or all in capitals

@@ -95,7 +95,11 @@ CO_QUAN = Sheet(
         C("co_quan_chu_quan", "Cơ quan chủ quản", help="Dòng trên tên cơ quan, ví dụ: UBND TỈNH QUẢNG NGÃI"),
         C("dia_danh", "Địa danh", required=True, help='Địa danh ghi trong dòng "…, ngày … tháng … năm …"'),
         C("nam_danh_gia", "Năm đánh giá", YEAR, required=True, help="Năm đánh giá, ví dụ 2024; quyết định bộ quy tắc áp dụng"),
-        C("ngay_lap", "Ngày lập", DATE, help="Ngày ghi trên văn bản; để trống thì in dấu chấm để viết tay"),
+        C("ngay_lap", "Ngày lập", DATE,
+          help="Không in trên văn bản nào: mỗi văn bản ghi ngày của bước mình (ngày tự đánh giá, ngày quyết định, "
+               "ngày thông báo, ngày báo cáo Sở Nội vụ ở sheet này; ngày họp ở sheet DonVi), để trống thì in dấu "
+               "chấm để viết tay. Chỉ dùng làm ngày của các tệp trong tệp nén gửi Sở Nội vụ khi chưa có «Ngày "
+               "báo cáo Sở Nội vụ»"),
         # ND 30/2020 (Phụ lục I, «Số, ký hiệu của văn bản»): a công văn's symbol is «<agency>-<drafting unit>»,
         # a document with a type name's «<type>-<agency>» (Agency.so_ky_hieu; docs/workbook.md «Document symbols»)
         C("ky_hieu_van_ban", "Ký hiệu văn bản",

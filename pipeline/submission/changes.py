@@ -902,6 +902,8 @@ class _Walk(_Compare):
         if isinstance(source, str) and source and entry.get("loai") in ("don_vi", "lanh_dao") \
                 and isinstance(old_entry.get("goc"), str):
             return self._dossier_differs(entry, old_entry["goc"], source)
+        if entry.get("loai") == LEADERS_KIND and isinstance(old_entry.get("muc"), list):
+            return _leaders_contents(self.old, old_entry) != _leaders_contents(self.new, entry)
         return True
 
     def _dossier_differs(self, entry: dict[str, Any], old_source: str, source: str) -> bool:
@@ -913,6 +915,32 @@ class _Walk(_Compare):
             return True
         return any(c.bundle == source or (unit and c.unit_pages and c.ma_don_vi == unit and c.ma_so)
                    for c in self.result.items)
+
+
+LEADERS_KIND = "tap_the_lanh_dao"  # submission/package.py: the leaders' file made for the Sở Nội vụ
+
+
+def _leaders_contents(manifest: dict[str, Any], entry: dict[str, Any]) -> list[Any]:
+    """What the leaders' file for the Sở (`entry` of `manifest`'s `nop_so_noi_vu.tep`) holds, by content: its
+    sections in order with their page counts; the words of each unit document (its `.docx`'s SHA-256) and of each
+    leader's documents, in order, with their page counts. Equal for a file joined again from PDFs converted again
+    with the same words (other bytes, the same papers)."""
+    files = _files(manifest)
+    persons = {p.get("ma_so"): p for p in manifest.get("ca_nhan", []) if isinstance(p, dict)}
+    unit = str(entry.get("ma_don_vi") or "")
+    out: list[Any] = []
+    for x in entry.get("muc") or []:
+        if not isinstance(x, dict):
+            continue
+        if x.get("ma_so"):
+            person = persons.get(x["ma_so"]) or {}
+            folder = str(person.get("pdf") or "").removesuffix(".pdf")
+            out.append([x["ma_so"], x.get("so_trang"),
+                        [[d.get("mau"), d.get("so_trang"), _sha(files, f"{folder}/{d.get('mau')}.docx")]
+                         for d in person.get("tai_lieu") or [] if isinstance(d, dict)]])
+        else:
+            out.append([x.get("mau"), x.get("so_trang"), _sha(files, f"don_vi/{unit}/{x.get('mau')}.docx")])
+    return out
 
 
 def _outline(manifest: dict[str, Any], pdf: str) -> list[Any] | None:

@@ -48,6 +48,10 @@ HOW_SENT = {
     "thong_bao_ket_qua.pdf": "in, người đứng đầu ký, đóng dấu, công khai trong cơ quan; gửi bản đã ký (bản quét)",
     "don_vi": "hồ sơ đơn vị đã ký đủ: gửi bản quét PDF của bản giấy đã ký (tệp trong thư mục là bản chưa ký)",
     "lanh_dao": "hồ sơ cá nhân lãnh đạo đã ký đủ: gửi bản quét PDF của bản giấy đã ký",
+    # the leaders' file made for the Sở (package.LEADERS_PDF): the same sheets as in the leaders' unit dossier
+    "tap_the_lanh_dao.pdf": "các văn bản này đã ký trong hồ sơ đơn vị của lãnh đạo cơ quan (cùng các trang): gửi "
+                            "bản quét PDF của các trang đã ký đó, không gửi các văn bản khác của hồ sơ đơn vị (tệp trong "
+                            "thư mục là bản chưa ký)",
 }
 # {noi_nhan}: the body the package goes to (report.recipient: CoQuan «Sở Nội vụ nhận báo cáo», else «Sở Nội vụ»)
 UNCONFIRMED = ("Hình thức gửi (bản giấy, bản quét hay tệp qua hệ thống quản lý văn bản) theo công văn hướng dẫn "
@@ -156,7 +160,8 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],
     out.append(f"   b) Văn bản của từng đơn vị (biên bản họp, kiểm điểm tập thể, bảng tổng hợp), để ký: các trang nêu ở "
                f"mục 3 trong hồ sơ đơn vị ({sides}).")
     out.append("   c) Hồ sơ đơn vị (bìa, mục lục, văn bản đơn vị và hồ sơ từng người theo thứ tự xét), bản ghép đầy đủ "
-               f"để lưu (chỉ hồ sơ đơn vị của lãnh đạo {body} gửi {to}, xem mục 4):")
+               f"để lưu tại {body} (gửi {to} chỉ biên bản họp, báo cáo kiểm điểm tập thể và hồ sơ cá nhân của lãnh "
+               f"đạo {body}, xem mục 4):")
     by_unit = {u.ma_don_vi: u for u in b.plan.units}
     for u in units:
         unit = by_unit.get(u["ma_don_vi"])

@@ -8,10 +8,13 @@ write-back copy of the input workbook.
   own self-rating file (dossier.md §3.2 item 3), only when CoQuan gives `tu_xep_loai_co_quan`;
 - `<code>.pdf` for each agency document of the plan (the public notice `thong_bao_ket_qua`), once
   the competent evaluator has decided levels (a draft notice stays out);
-- `don_vi/<ma_don_vi>.pdf`: a copy of the leaders' unit dossier only (dossier.md §3.2 item 4: the
-  collective review of the agency's leadership, with their own dossiers inside) — not every unit's;
+- `ho_so_lanh_dao.pdf`: the leaders' file made for the Sở (dossier.md §3.2 items 4–5: the minutes and the
+  collective review report of the head's unit, each agency leader's own dossier; `leaders_part`), laid out as a
+  unit dossier and cached as a bundle (bundle/build.py `collective_bundle`) — not the unit dossier itself, whose
+  chi bộ report and tables name other people (docs/submission.md «The leaders' file for the Sở»);
 - `lanh_dao/<ma_so>.pdf`: an agency leader's own dossier, which goes to the superior level
-  (ND 90 Art. 16 cl. 2a), only when it is not already inside that unit dossier: no file twice.
+  (ND 90 Art. 16 cl. 2a), only when it is not already inside that file: no file twice.
+(Packages built before 2026-12-07 held `don_vi/<ma_don_vi>.pdf`, a copy of the leaders' unit dossier.)
 
 `README.txt` (output root, not in the zip) tells the clerk what the folder holds and how the
 Sở Nội vụ deadline stands on the day of the build: deadline arithmetic is never printed in a
@@ -49,12 +52,12 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import clock
-from pipeline.bundle.assemble import numbered_alone
+from pipeline.bundle.assemble import Titled, manifest_record, numbered_alone
 from pipeline.document import Build, Document
 from pipeline.forms.layout import compound_breaks
 from pipeline.forms.registry import FormSpec, Registry
@@ -64,7 +67,7 @@ from pipeline.ingest.sheetnames import as_written
 from pipeline.pdf.cache import BlobCache, cache_key, data_key, pdf_key
 from pipeline.pdf.join import conversion_shape, first_page_header, has_page_numbers
 from pipeline.pdf.validate import page_range
-from pipeline.plan import review_order
+from pipeline.plan import UnitDossier, review_order
 from pipeline.quotes import curly_quotes
 from pipeline.rating import agency_kind
 from pipeline.rating.result import Ratings
@@ -404,13 +407,13 @@ def _writeback_copy(build: Build, program: str, warnings: list[str]) -> tuple[by
 class _Listed(list[dict[str, Any]]):
     """The files of `nop_so_noi_vu/` as the manifest section lists them (`tep`)."""
 
-    def add(self, rel: str, loai: str, title: str, **extra: str) -> None:
+    def add(self, rel: str, loai: str, title: str, **extra: Any) -> None:
         self.append({"path": f"{FOLDER}/{rel}", "loai": loai, "tieu_de": title, **extra})
 
 
 def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Submission:
     """After the bundles: the PDFs of the package's own documents (`prep`, converted), the agency
-    documents of the plan (among `docs`, converted), the copies of the unit and leader dossiers, the
+    documents of the plan (among `docs`, converted), the leaders' file for the Sở and the copies of leader dossiers, the
     zip and the write-back copy."""
     campaign, warnings, files = build.campaign, prep.warnings, build.files
     units, persons, today = build.options.units, build.options.persons, build.today
@@ -418,7 +421,7 @@ def finish_submission(build: Build, prep: Prepared, docs: list[Document]) -> Sub
     listed = _Listed()
     _own_documents(build, prep, listed)  # 1–3
     _agency_documents(build, docs, listed, warnings)  # 3
-    leader_entries = _leader_dossiers(build, listed, warnings)  # 4–5
+    leader_entries = _leader_dossiers(build, docs, listed, warnings)  # 4–5
 
     # 6. the zip of the folder
     archive = zip_name(campaign.year)
@@ -503,23 +506,71 @@ def _agency_documents(build: Build, docs: list[Document], listed: _Listed, warni
                         f"{report.recipient(build.campaign)}.")
 
 
-def _leader_dossiers(build: Build, listed: _Listed, warnings: list[str]) -> list[dict[str, Any]]:
-    """4. the collective file of the agency's leadership: the dossier of the head's unit (dossier.md
-    §3.2 item 4), which holds the leaders' own dossiers (item 5); the other units' dossiers stay
-    with the agency. 5. the leaders' own dossiers not already inside the copied unit dossier.
-    Returns the manifest's `lanh_dao` entries."""
+# dossier.md §3.2 item 4, «the collective review report and the minutes of the meeting»: the leaders' unit's
+# documents that go to the Sở Nội vụ. Not its ballot count for emulation titles (reward dossiers go apart, seed 001
+# II.7), not the chi bộ's HD 43 Mẫu 01 (the party cell's review, which names every member of the chi bộ), not its
+# proposal and emulation tables (dossier.md §2.1 items 4–5: the unit's papers to the agency's head).
+LEADERS_FORMS = ("bien_ban_hop", "kiem_diem_tap_the")
+LEADERS_PDF = "ho_so_lanh_dao.pdf"
+LEADERS_KIND = "tap_the_lanh_dao"
+LEADERS_SECTIONS = (("1. Biên bản cuộc họp", "1. Biên bản cuộc họp kiểm điểm tập thể lãnh đạo"),
+                    ("2. Bản kiểm điểm của tập thể", "2. Báo cáo kiểm điểm tập thể lãnh đạo"),
+                    ("3. Bản tự kiểm điểm cá nhân", "3. Hồ sơ cá nhân lãnh đạo"))
+
+
+def leaders_record(ma_don_vi: str) -> dict[str, str]:
+    """What the leaders' file for the Sở Nội vụ says of itself in its document information (read back by
+    `hoso verify` against its `ban_ghi_pdf` in the package's list)."""
+    return {"/HosoDonVi": ma_don_vi, "/HosoVanBan": "ho_so_lanh_dao_gui_so"}
+
+
+def leaders_part(unit: UnitDossier, leaders: list[Person]) -> UnitDossier:
+    """The part of the leaders' unit dossier that goes to the Sở Nội vụ (dossier.md §3.2 items 4–5): the minutes
+    and the collective review report (LEADERS_FORMS), then each leader's own dossier whole (phiếu, bản kiểm điểm
+    2B/02B, the residence cell's 3-213 on him, his period and points sheets: his own papers). Nobody else's."""
+    codes = {p.ma_so for p in leaders}
+    return replace(unit, pdf=f"{FOLDER}/{LEADERS_PDF}", persons=tuple(d for d in unit.persons if d.ma_so in codes),
+                   before=tuple(d for d in unit.before if d.form in LEADERS_FORMS), after=())
+
+
+def _leaders_file(build: Build, docs: list[Document], unit: UnitDossier, leaders: list[Person],
+                  listed: _Listed) -> set[str]:
+    """4–5. the leaders' file made for the Sở Nội vụ (`leaders_part`), as a bundle of its own; the leaders in it."""
+    from pipeline.bundle.build import Collective, collective_bundle
+
+    campaign = build.campaign
+    part = leaders_part(unit, leaders)
+    converted = {d.doc for d in docs if d.job is not None and d.pdf is not None}
+    wanted_docs = [j.key for d in part.persons for j in d.documents] + [j.key for j in part.before]
+    if not part.persons or not all(k in converted for k in wanted_docs):
+        return set()  # not converted in this build: each leader's own dossier goes instead (lanh_dao/<ma_so>.pdf)
+    title = f"Hồ sơ kiểm điểm tập thể lãnh đạo và hồ sơ cá nhân lãnh đạo — {campaign.agency.ten_co_quan}"
+    record = leaders_record(unit.ma_don_vi)
+    wanted = Collective(part, f"HỒ SƠ TẬP THỂ VÀ CÁ NHÂN LÃNH ĐẠO NĂM {campaign.year}",
+                        (("Cơ quan", campaign.agency.ten_co_quan), ("Tập thể lãnh đạo", unit.ten_don_vi),
+                         ("Số người", str(len(part.persons)))),
+                        Titled(LEADERS_SECTIONS, title, tuple(record.items())))
+    bundle, sha = collective_bundle(build, docs, wanted)
+    build.files.write(part.pdf, bundle.data, sha256=sha, pages=bundle.pages)
+    muc = [{"tieu_de": s.title, "mau": s.form, "ma_so": s.ma_so, "trang_dau": s.first_page, "so_trang": s.pages}
+           for s in bundle.sections]
+    listed.add(LEADERS_PDF, LEADERS_KIND, f"Hồ sơ kiểm điểm tập thể lãnh đạo, hồ sơ cá nhân lãnh đạo: {unit.ten_don_vi}",
+               ma_don_vi=unit.ma_don_vi, nguon=unit.pdf, muc=muc, ban_ghi_pdf=manifest_record(record))
+    return {d.ma_so for d in part.persons}
+
+
+def _leader_dossiers(build: Build, docs: list[Document], listed: _Listed, warnings: list[str]) -> list[dict[str, Any]]:
+    """4. the collective file of the agency's leadership and 5. the leaders' own dossiers, in one bundle made for
+    the Sở Nội vụ from the leaders' unit dossier (`_leaders_file`: no other person's papers; the unit dossier
+    itself, with the chi bộ's report and the unit's tables, stays with the agency); a leader outside it (not built
+    with that unit) by a copy of his own dossier. Returns the manifest's `lanh_dao` entries."""
     campaign, files, plan = build.campaign, build.files, build.plan
     stage = files.root
     leaders = agency_leaders(campaign)
-    leader_units = {leaders[0].ma_don_vi} if leaders else set()
-    copied_units: set[str] = set()
+    in_file: set[str] = set()
     for unit in plan.units:
-        if unit.ma_don_vi in leader_units and (stage / unit.pdf).is_file():
-            files.copy(unit.pdf, f"{FOLDER}/don_vi/{unit.ma_don_vi}.pdf")
-            listed.add(f"don_vi/{unit.ma_don_vi}.pdf", "don_vi", f"Hồ sơ kiểm điểm tập thể: {unit.ten_don_vi}",
-                       ma_don_vi=unit.ma_don_vi, goc=unit.pdf)
-            copied_units.add(unit.ma_don_vi)
-    in_units = {p.ma_so for u in plan.units if u.ma_don_vi in copied_units for p in u.persons}
+        if leaders and unit.ma_don_vi == leaders[0].ma_don_vi:
+            in_file = _leaders_file(build, docs, unit, leaders, listed)
 
     built = {d.ma_so: d for d in plan.persons}
     if not leaders:
@@ -530,8 +581,8 @@ def _leader_dossiers(build: Build, listed: _Listed, warnings: list[str]) -> list
         d = built.get(p.ma_so)
         entry = {"ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ma_don_vi": p.ma_don_vi,
                  "vai_tro": "nguoi_dung_dau" if p is leaders[0] else p.vai_tro, "pdf": None}
-        if p.ma_so in in_units:
-            entry["pdf"] = f"{FOLDER}/don_vi/{p.ma_don_vi}.pdf"
+        if p.ma_so in in_file:
+            entry["pdf"] = f"{FOLDER}/{LEADERS_PDF}"
         elif d is not None and (stage / d.pdf).is_file():
             rel = f"lanh_dao/{p.ma_so}.pdf"
             files.copy(d.pdf, f"{FOLDER}/{rel}")

@@ -9,7 +9,11 @@ Checks, each problem named with its path (messages in Vietnamese):
 4. the counts of bieu_tong_hop.xlsx (and of the manifest's `nop_so_noi_vu.bieu_tong_hop`, which the
    report prints) equal an independent count of ket_qua_xep_loai.json, person by person;
 5. `ho_so_<nam>.zip` lists exactly the files of `nop_so_noi_vu/`, with the same contents, and the
-   copies of the unit and leader dossiers equal their originals.
+   copies of dossiers (`goc`: a leader's own dossier; the leaders' unit dossier in packages built before the
+   leaders' file) equal their originals;
+6. the leaders' file made for the Sở Nội vụ (`tap_the_lanh_dao`, `nop_so_noi_vu/ho_so_lanh_dao.pdf`) names its
+   unit and kind in its metadata (`ban_ghi_pdf`), and its sections hold each leader the package lists for it
+   exactly once and nobody else (no other person's papers go to the Sở: dossier.md §3.2).
 """
 
 from __future__ import annotations
@@ -141,8 +145,34 @@ def verify(outdir: Path, public_key: Ed25519PublicKey | None = None) -> VerifyRe
         return rep
     _check_table(outdir, section, people, rep)
     _check_zip(outdir, section, files, rep)
+    _check_leaders_file(outdir, section, people, rep)
     rep.submission = True
     return rep
+
+
+LEADERS_KIND = "tap_the_lanh_dao"  # submission/package.py: the leaders' file made for the Sở Nội vụ
+
+
+def _check_leaders_file(outdir: Path, section: dict[str, Any], people: list[Any], rep: VerifyReport) -> None:
+    """Check 6: the leaders' file for the Sở Nội vụ is the one hoso made for that unit (its metadata), and holds
+    the leaders listed for it (`lanh_dao[].pdf`), each once, and no other person."""
+    names = {p.get("ma_so"): p.get("ho_ten", "") for p in people if isinstance(p, dict)}
+    for t in section.get("tep") or []:
+        if not isinstance(t, dict) or t.get("loai") != LEADERS_KIND or not isinstance(t.get("path"), str):
+            continue
+        path, unit = t["path"], str(t.get("ma_don_vi") or "")
+        if (outdir / path).is_file():
+            _check_identity(outdir / path, "/HosoDonVi", unit, f"Hồ sơ lãnh đạo gửi Sở {path}", rep, t.get(RECORD))
+        inside = [str(s["ma_so"]) for s in t.get("muc") or [] if isinstance(s, dict) and s.get("ma_so")]
+        listed = [str(x.get("ma_so")) for x in section.get("lanh_dao") or []
+                  if isinstance(x, dict) and x.get("pdf") == path]
+        for ma in sorted(set(inside) - set(listed)):
+            rep.problems.append(f"{path}: có hồ sơ của {names.get(ma, '')} ({ma}), không phải lãnh đạo cơ quan "
+                                f"({MANIFEST}, mục nop_so_noi_vu.lanh_dao): hồ sơ của người khác không gửi Sở.")
+        for ma in listed:
+            if inside.count(ma) != 1:
+                rep.problems.append(f"{path}: hồ sơ của lãnh đạo {names.get(ma, '')} ({ma}) có {inside.count(ma)} lần "
+                                    "(phải đúng 1 lần).")
 
 
 def _check_files(outdir: Path, files: dict[str, dict[str, Any]], rep: VerifyReport) -> set[str]:

@@ -194,7 +194,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     app.jinja_env.filters["ky_trong_cau"] = _periods_in_words  # a check's message: «quý IV/2026 (2026-Q4)»
     app.jinja_env.filters["loi_trang"] = page_words  # a rating's warning: no CLI command, no rulebook code
     app.jinja_env.filters["ten_tai_ve"] = _download_name  # a link names the file as the browser will save it
-    app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points, viec=_action)
+    app.jinja_env.globals.update(chi_tiet=_detail, diem_ky=_points, viec=_action, khong_muc=_no_level)
 
     def ip() -> str:
         return request.remote_addr or "?"
@@ -1035,6 +1035,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         confirmed = request.form.get("doi_co_quan") == "1"
         year_confirmed = request.form.get("doi_nam") == "1"
         overwrite = request.form.get("ghi_de") == "1"
+        # «Tạo lại» on a failed build's page (a restart interrupted it…): what the clerk confirmed for that build
+        # stands for its re-run of the same workbook, not asked again (`_confirmed_before`)
+        before = _confirmed_before(ma, upload, request.form.get("lan_tao", ""))
+        confirmed, year_confirmed, overwrite = (confirmed or before[0], year_confirmed or before[1],
+                                                overwrite or before[2])
         # a reception of signed scans filing meanwhile holds the output folder: the build would fail on its lock
         receiving = _running_reception(ma)
 
@@ -1079,6 +1084,18 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return redirect(url_for("lan_tao_xem", build_id=build_id))
         return page(False, receiving)
 
+    def _confirmed_before(ma: str, upload: Any, build: str) -> tuple[bool, bool, bool]:
+        """(doi_co_quan, doi_nam, ghi_de) the clerk confirmed for build `build` (the «Tạo lại» form of its page)
+        when a re-run of it is asked: the agency's own latest build, failed, of the same upload as the one to
+        build now. Its output was not replaced (the build did not finish), so the agency or year it replaces and
+        the documents edited by hand are those confirmed then. Anything else: nothing confirmed."""
+        if upload is None or not build.isdigit():
+            return False, False, False
+        row = store.one("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
+        if row is None or row["id"] != int(build) or row["trang_thai"] != "loi" or row["so"] != upload["id"]:
+            return False, False, False
+        return bool(row["doi_co_quan"]), bool(row["doi_nam"]), bool(row["ghi_de"])
+
     def _forms_updated(ma: str) -> str:
         """`own_forms.update_words` of the agency's own forms the program updated since (or not known): "" when none
         (the forms' titles read only then)."""
@@ -1106,8 +1123,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     @app.route("/lan-tao")
     def lan_tao() -> ResponseReturnValue:
         role("van_thu")
-        rows = store.q("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 100", g.user["co_quan"])
-        return render_template("lan_tao.html", rows=rows, report=None)
+        return render_template("lan_tao.html", rows=_history(g.user["co_quan"]), report=None)
+
+    def _history(ma: str) -> list[sqlite3.Row]:
+        """The agency's last 100 builds, each with the name of the workbook it was built from (`so_ten_tep`):
+        a clerk who uploaded several workbooks tells the builds apart."""
+        return store.q("SELECT l.*, s.ten_tep AS so_ten_tep FROM lan_tao l LEFT JOIN so s ON s.id=l.so AND "
+                       "s.co_quan=l.co_quan WHERE l.co_quan=? ORDER BY l.id DESC LIMIT 100", ma)
 
     @app.route("/lan-tao/<int:build_id>")
     def lan_tao_xem(build_id: int) -> ResponseReturnValue:
@@ -1123,7 +1145,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         deadline, deadline_note = "", ""
         if row["trang_thai"] == "xong":  # the Sở's deadline, and what this build's workbook and guide say beside it
             deadline, deadline_note = _deadline_line(row["han_nop"], _kept_manifest(row["co_quan"], build_id), later is None)
+        upload = store.one("SELECT id, ten_tep, luc FROM so WHERE id=? AND co_quan=?", row["so"], row["co_quan"])
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes,
+                               upload=upload,
                                later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None,
                                deadline=deadline, deadline_note=deadline_note,
                                # the first build of the folder (changes.py's words): everything is printed once
@@ -1372,7 +1396,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         out = store.output_dir(ma)
         report = api.verify(out) if (out / "manifest.json").is_file() else None
         audit("kiem_tra", "ok" if report is not None and report.ok else "loi")
-        rows = store.q("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 100", ma)
+        rows = _history(ma)
         problems = [p.replace(str(out) + "/", "") for p in report.problems] if report else []
         return render_template("lan_tao.html", rows=rows, report=report, problems=problems, missing=report is None)
 
@@ -1400,7 +1424,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         names = {p["ma_so"]: p.get("ho_ten", "") for p in ratings.get("nguoi", [])}
         # each person's level beside the name: the decided one, else the proposal the papers print (the meeting's)
         levels = {p["ma_so"]: (p.get("muc_quyet_dinh") or (p.get("cuoc_hop") or p).get("muc_de_xuat"),
-                               bool(p.get("muc_quyet_dinh"))) for p in ratings.get("nguoi", [])}
+                               bool(p.get("muc_quyet_dinh")), _no_level(p).lower()) for p in ratings.get("nguoi", [])}
         units = [u for u in (m or {}).get("don_vi", []) if _my_unit(u["ma_don_vi"])]
         persons = [p for p in (m or {}).get("ca_nhan", []) if _my_unit(p["ma_don_vi"])]
         agency_files = []
@@ -2919,7 +2943,7 @@ def _detail(action: str, text: object) -> str:
                          for k in value.split(", ")]
                 parts.append(f"{_DETAIL_WORDS[key]} " + ", ".join(named))
             elif key == "muc":
-                parts.append(f"mức {LEVEL_WORDS.get(str(value), 'chưa xếp loại' if value == 'chua' else value)}")
+                parts.append(f"mức {LEVEL_WORDS.get(str(value), 'chưa xếp loại hoặc không xếp loại' if value == 'chua' else value)}")
             elif isinstance(value, dict):  # counts per sheet (an import's {"KetQuaKy": 1, "SanPham": 0})
                 parts.append(f"{_DETAIL_WORDS.get(key, key)} " + ", ".join(f"sheet {k} {v}" for k, v in value.items()))
             else:
@@ -2957,10 +2981,19 @@ def _percent(x: object) -> str:
     return text.replace(".", ",")
 
 
+def _no_level(person: Any) -> str:
+    """The words for a person without a level, as the papers print them: «Không xếp loại» for someone the time
+    rules leave unrated this year (`trang_thai: khong_xep_loai`: under 6 months worked), «Chưa xếp loại» for
+    someone not rated yet (periods missing, a level still to come)."""
+    unrated = isinstance(person, dict) and person.get("trang_thai") == "khong_xep_loai"
+    return "Không xếp loại" if unrated else "Chưa xếp loại"
+
+
 def _points(person: dict[str, Any]) -> dict[str, Any] | None:
     """A person's points of the 2026 regime for a page: each period's row (`diem_ky`, in order, named as the
     papers name it), whether any has a leader's d, đ, e, the periods the rating names as missing (then there is
-    no year score: it is not the mean of some of the periods), the year score. None without periods."""
+    no year score: it is not the mean of some of the periods), the year score (none for someone not rated), whether
+    not rated. None without periods."""
     rows = sorted((k for k in person.get("diem_ky") or [] if isinstance(k, dict)), key=lambda k: str(k.get("ky")))
     if not rows:
         return None
@@ -2973,7 +3006,10 @@ def _points(person: dict[str, Any]) -> dict[str, Any] | None:
                 missing = [(n := _period(k))[:1].lower() + n[1:]
                            for k in re.findall(r"\d{4}-(?:\d{2}|[Qq][1-4])", found.group(1))]
                 break
-    year = person.get("diem") if not missing else None
+    # not rated (worked under 6 months): no year score, as the phiếu prints none (context_2026: «không xếp loại
+    # (công tác trong năm dưới 06 tháng)»); the rating's `diem` still holds the mean of the periods present
+    not_rated = person.get("trang_thai") == "khong_xep_loai"
+    year = person.get("diem") if not missing and not not_rated else None
     return {"ky": [dict(k, ten=_period(str(k.get("ky")))) for k in rows],
             "lanh_dao": any(k.get(x) is not None for k in rows for x in ("d", "dd", "e")),
-            "thieu": missing, "nam": year if isinstance(year, (int, float)) else None}
+            "thieu": missing, "nam": year if isinstance(year, (int, float)) else None, "khong_xep_loai": not_rated}

@@ -471,7 +471,7 @@ class Store:
         """At start-up: a build queued or running when the server stopped will never finish."""
         cur = self.db().execute(
             "UPDATE lan_tao SET trang_thai='loi', ket_thuc=?, loi=? WHERE trang_thai IN ('cho','dang_chay')",
-            (now(), "Máy chủ đã dừng khi đang tạo (hoặc chờ tạo) hồ sơ: lần tạo này không hoàn thành. Bấm «Tạo hồ sơ» để chạy lại."))
+            (now(), "Máy chủ đã dừng khi đang tạo (hoặc chờ tạo) hồ sơ: lần tạo này không hoàn thành. Bấm «Tạo lại» ở trang của lần tạo này để chạy lại."))
         return cur.rowcount
 
     def manifest(self, ma: str) -> dict[str, Any] | None:
