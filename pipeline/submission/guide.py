@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 TEXT = "HUONG_DAN_IN.txt"
 PDF = "HUONG_DAN_IN.pdf"
 
+# «{co_quan}»: the agency as the guide names it (agency_kind.agency_noun, distinct: «đơn vị sự nghiệp» beside its units)
 HOW_SENT = {
     "cong_van_so_noi_vu.pdf": "in, người đứng đầu ký, đóng dấu; gửi bản đã ký cùng hồ sơ (bản giấy hoặc bản quét PDF)",
     "cong_van_so_noi_vu.docx": "gửi dạng tệp (bản Word)",
@@ -45,11 +46,11 @@ HOW_SENT = {
     "bieu_tong_hop.xlsx": "gửi dạng tệp (bảng tính, không in)",
     "bao_cao_tu_danh_gia_co_quan.pdf": "in, người đứng đầu ký, đóng dấu; gửi bản đã ký (bản giấy hoặc bản quét PDF)",
     "bien_ban_tu_xep_loai_co_quan.pdf": "in, chủ trì và thư ký ký; gửi bản đã ký (bản giấy hoặc bản quét PDF)",
-    "thong_bao_ket_qua.pdf": "in, người đứng đầu ký, đóng dấu, công khai trong cơ quan; gửi bản đã ký (bản quét)",
+    "thong_bao_ket_qua.pdf": "in, người đứng đầu ký, đóng dấu, công khai trong {co_quan}; gửi bản đã ký (bản quét)",
     "don_vi": "hồ sơ đơn vị đã ký đủ: gửi bản quét PDF của bản giấy đã ký (tệp trong thư mục là bản chưa ký)",
     "lanh_dao": "hồ sơ cá nhân lãnh đạo đã ký đủ: gửi bản quét PDF của bản giấy đã ký",
     # the leaders' file made for the Sở (package.LEADERS_PDF): the same sheets as in the leaders' unit dossier
-    "tap_the_lanh_dao.pdf": "các văn bản này đã ký trong hồ sơ đơn vị của lãnh đạo cơ quan (cùng các trang): gửi "
+    "tap_the_lanh_dao.pdf": "các văn bản này đã ký trong hồ sơ đơn vị của lãnh đạo {co_quan} (cùng các trang): gửi "
                             "bản quét PDF của các trang đã ký đó, không gửi các văn bản khác của hồ sơ đơn vị (tệp trong "
                             "thư mục là bản chưa ký)",
 }
@@ -131,7 +132,7 @@ def lines(b: Build, bundles: Bundles, sub: Submission) -> list[str]:
     out.append("")
     out += _what_to_print(b, bundles, pages, sub.manifest.get("nop_so_noi_vu"))
     out += _who_signs(b, bundles)
-    out += _what_to_send(sub.manifest.get("nop_so_noi_vu"), to)
+    out += _what_to_send(sub.manifest.get("nop_so_noi_vu"), to, agency_kind.agency_noun(campaign, b.ratings, distinct=True))
     out.append("5. KHI SỬA SỐ LIỆU SAU KHI ĐÃ IN")
     out.append("   Sửa trong sổ Excel rồi chạy lại hoso build vào thư mục này: tệp in_lai.pdf gom đúng các tờ phải in "
                "lại và ký lại (văn bản của người: từ hồ sơ cá nhân; văn bản của đơn vị: từ hồ sơ đơn vị; công văn, "
@@ -237,15 +238,15 @@ def _who_signs(b: Build, bundles: Bundles) -> list[str]:
     return out
 
 
-def _what_to_send(submission: dict[str, Any] | None, to: str = RECIPIENT) -> list[str]:
+def _what_to_send(submission: dict[str, Any] | None, to: str = RECIPIENT, body: str = "cơ quan") -> list[str]:
     """Section 4: each file of the package for `to` (the Sở Nội vụ, or the body the workbook names) and how it is
-    sent (unconfirmed)."""
+    sent (unconfirmed); `body`: what the agency is called (`HOW_SENT`'s «{co_quan}»)."""
     out = [f"4. GỬI {to.upper()}"]
     section = submission or {}
     for f in section.get("tep", []):
         name = f["path"].rsplit("/", 1)[-1]
         key = f"{f.get('loai')}.{name.rsplit('.', 1)[-1]}" if f.get("loai") not in ("don_vi", "lanh_dao") else f["loai"]
-        how = HOW_SENT.get(key, HOW_SENT.get(name, "gửi dạng tệp"))
+        how = HOW_SENT.get(key, HOW_SENT.get(name, "gửi dạng tệp")).format(co_quan=body)
         out.append(f"   - {f['path']}: {f.get('tieu_de', '')} — {how}.")
     if section.get("zip"):
         out.append(f"   - {section['zip']}: toàn bộ thư mục {section.get('thu_muc', 'nop_so_noi_vu')} (bản chưa ký) "
