@@ -104,13 +104,15 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
             "nhiệm vụ 10 người, tối đa 1 người") in report
     assert ("“Viên chức giữ chức vụ lãnh đạo, quản lý”: Hoàn thành xuất sắc nhiệm vụ 0 người, Hoàn thành tốt nhiệm vụ "
             "4 người, tối đa 0 người") in report
-    # the Giám đốc: counted, with no maximum of the hospital's (none is the hospital's to set)
-    assert ("“Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)”: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
-            "nhiệm vụ 0 người — không tính trong tỷ lệ của cơ quan") in report
+    # the Giám đốc: counted, with no maximum of the hospital's (none is the hospital's to set); the hospital is a đơn
+    # vị sự nghiệp công lập (ND 233/2026), and «đơn vị» alone would read as a khoa, whose heads are in the groups
+    assert ("“Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)”: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn "
+            "thành tốt nhiệm vụ 0 người — không tính trong tỷ lệ của đơn vị sự nghiệp") in report
     table = pdf_text_flat(out / "nop_so_noi_vu" / "bieu_tong_hop.pdf")
     assert "Viên chức không giữ chức vụ lãnh đạo, quản lý 12 1 10 1 trong tỷ lệ" in table
     assert "Viên chức giữ chức vụ lãnh đạo, quản lý 5 0 4 0 trong tỷ lệ" in table
-    assert "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét) 1 1 0 không tính trong tỷ lệ của cơ quan" in table
+    assert ("Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét) 1 1 0 không tính trong tỷ lệ của đơn vị sự "
+            "nghiệp") in table
     # the counts: 6 managers (1 HTXS, 4 HTT, 1 HT), 13 others (1 HTXS, 10 HTT, 1 KHT, 1 not rated), 2 NLĐ HTT
     assert re.search(r"Viên chức quản lý 6 6 1 16,7 4 66,7 1 16,7 0 0,0 0", table), table
     assert re.search(r"Tổng cộng 21 20 2 10,0 16 80,0 1 5,0 1 5,0 1", table), table
@@ -118,8 +120,9 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
     from openpyxl import load_workbook
 
     sheet = load_workbook(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")["TyLeHTXS"]
-    row = next(r for r in sheet.iter_rows(min_row=6, values_only=True) if r[1] == "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)")
-    assert row[7] == "không tính trong tỷ lệ của cơ quan (do cấp có thẩm quyền xét)" and row[8] is None
+    row = next(r for r in sheet.iter_rows(min_row=6, values_only=True)
+               if r[1] == "Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)")
+    assert row[7] == "không tính trong tỷ lệ của đơn vị sự nghiệp (do cấp có thẩm quyền xét)" and row[8] is None
     ratings = load_workbook(out / "ket_qua_xep_loai.xlsx")
     facts = dict(r[:2] for ws in ratings if ws.title.startswith("Nhom Người") for r in ws.iter_rows(values_only=True))
     assert facts["Tỷ lệ tối đa (HTXS so với HTT)"] == facts["Số HTXS tối đa"] == \
@@ -298,3 +301,127 @@ def test_the_hospital_head_outside_its_cap_is_said_in_the_viên_chức_rules_wor
     assert ratings.group(HEAD_GROUP).ngoai_le == ("người đứng đầu đơn vị do cấp có thẩm quyền quản lý đơn vị xếp loại: "
                                                   "tỷ lệ do cấp có thẩm quyền xét")
     assert "cơ quan quản lý" not in why + ratings.group(HEAD_GROUP).ngoai_le
+
+
+# ND 233/2026 rates «đơn vị sự nghiệp công lập và viên chức» and its head is «người đứng đầu đơn vị sự nghiệp công
+# lập»; ND 335/2025 rates «cơ quan hành chính nhà nước và công chức» (regime-2026.md §1.1, §2): the hospital's own
+# papers call it «đơn vị», and «đơn vị sự nghiệp» where «đơn vị» alone would read as the khoa or the Ban Giám đốc
+# whose paper it is (helper donvi). The party forms' own words («Thủ trưởng cơ quan, đơn vị», «Kết quả hoạt động
+# của cơ quan, tổ chức, đơn vị …») are the forms' and stay.
+_FORM_WORDS = ("Thủ trưởng cơ quan, đơn vị", "của cơ quan, tổ chức, đơn vị", "các tổ chức, cơ quan, đơn vị")
+
+
+def _agency_words(text: str) -> list[str]:
+    """Each «cơ quan» of `text` outside the forms' own words, with what surrounds it."""
+    for words in _FORM_WORDS:
+        text = text.replace(words, "")
+    return [text[max(0, m.start() - 60):m.end() + 40] for m in re.finditer(r"(?i)cơ quan", text)]
+
+
+@pytest.mark.libreoffice
+def test_the_hospital_s_papers_call_it_đơn_vị_not_cơ_quan(out):
+    report = pdf_text_flat(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
+    letter = pdf_text_flat(out / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf")
+    notice = pdf_text_flat(out / "co_quan" / "thong_bao_ket_qua.pdf")
+    assert ("1. Tổng số cán bộ, công chức, viên chức và người lao động của đơn vị: 21 người (kể cả người đứng đầu đơn "
+            "vị, do cấp trên trực tiếp đánh giá, xếp loại); trong đó được đánh giá, xếp loại: 20 người") in report
+    assert ("Trên đây là báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động "
+            "của đơn vị, gửi Sở Y tế tỉnh Hà Giang Nam tổng hợp, báo cáo theo quy định./.") in report
+    # its two người lao động are rated by the hospital's rules applying ND 233 (CoQuan «bo_quy_tac_khac»)
+    applied = ("về đánh giá, xếp loại chất lượng đối với đơn vị sự nghiệp công lập và viên chức (vận dụng đối với người "
+               "lao động theo quy chế đánh giá của đơn vị)")
+    ksan = pdf_text_flat(out / "don_vi" / "KSAN.pdf")
+    for name, text in (("report", report), ("letter", letter), ("notice", notice), ("KSAN", ksan)):
+        assert applied in text, name
+    # the Ban Giám đốc's proposal table: its Giám đốc is the hospital's head, rated by the Sở Y tế
+    bgd = pdf_text_flat(out / "don_vi" / "BGD.pdf")
+    assert ("Điểm đánh giá năm: 96,83. Người đứng đầu đơn vị sự nghiệp công lập: cuộc họp không đề xuất mức xếp loại; "
+            "kết quả biểu quyết là ý kiến của tập thể gửi cấp có thẩm quyền đánh giá, xếp loại.") in bgd
+    assert ("không xếp loại (công tác dưới 06 tháng): 0; người đứng đầu đơn vị sự nghiệp công lập (do cấp có thẩm "
+            "quyền đánh giá, xếp loại, cuộc họp không đề xuất): 1.") in bgd
+    # the khoa Nội's emulation table: the 55 % is the hospital's, not the khoa's; the 15 % its emulation rules'
+    knoi = pdf_text_flat(out / "don_vi" / "KNOI.pdf")
+    assert ("Cá nhân trực tiếp lao động, công tác trong số cá nhân đủ điều kiện đề nghị khen thưởng của đơn vị (tỷ lệ "
+            "tối thiểu 55% theo hướng dẫn tính chung toàn đơn vị sự nghiệp): 3/3 = 100%.") in knoi
+    assert "Vượt tỷ lệ Chiến sĩ thi đua cơ sở — căn cứ: quy chế thi đua, khen thưởng của đơn vị và hướng dẫn" in knoi
+    # nothing the hospital signs or sends names it «cơ quan»: its own papers, the Sở's, and each unit's bundle (its
+    # papers and every person's forms, as ca_nhan/ holds them)
+    texts = {"report": report, "letter": letter, "notice": notice, "KSAN": ksan, "BGD": bgd, "KNOI": knoi}
+    for path in (out / "nop_so_noi_vu" / "bieu_tong_hop.pdf", out / "don_vi" / "TCHC.pdf", out / "don_vi" / "KNGOAI.pdf"):
+        texts[path.name] = pdf_text_flat(path)
+    for name, text in texts.items():
+        assert not _agency_words(text), (name, _agency_words(text))
+    guide = (out / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
+    assert (f"bản ghép đầy đủ để lưu tại đơn vị sự nghiệp (gửi {sn.SUPERIOR} chỉ biên bản họp, báo cáo kiểm điểm tập "
+            "thể và hồ sơ cá nhân của lãnh đạo đơn vị sự nghiệp, xem mục 4)") in guide
+    assert "   d) Văn bản của đơn vị sự nghiệp:" in guide and not _agency_words(guide)
+    # the người lao động's reasons: the hospital's rules applying ND 233 (its `procedure` said «của đơn vị» already)
+    people = rated_people(out)
+    for ma_so in ("BV-17", "BV-18"):
+        why = " ".join(people[ma_so]["ly_do"])
+        assert "căn cứ: quy chế đánh giá của đơn vị, vận dụng Điều 26 Luật Viên chức 2025" in why, ma_so
+        assert "quy chế đánh giá của cơ quan" not in why, ma_so
+    # and the console's note on the hospital's choice of that rule set for them (CoQuan «bo_quy_tac_khac»)
+    said = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))["canh_bao"]
+    assert any(w.startswith("Năm 2026: 2 người lao động được xếp loại theo bộ quy tắc nd233-2026 theo lựa chọn của đơn "
+                            "vị (sheet CoQuan, «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»).")
+               and w.endswith("; đơn vị đối chiếu quy chế đánh giá của mình.") for w in said), said
+    # the open question of the Giám đốc outside the hospital's 20 %: the body managing it rates him (ND 233)
+    assert ("Người đứng đầu đơn vị sự nghiệp Đinh Công Thành (BV-01), do cấp có thẩm quyền quản lý đơn vị đánh giá, xếp "
+            "loại, không được tính trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ của nhóm «Viên chức giữ chức vụ lãnh đạo, "
+            "quản lý» của đơn vị sự nghiệp: tỷ lệ của người đứng đầu do cấp có thẩm quyền xét. Văn bản chưa quy định rõ "
+            "điều này; nếu đơn vị sự nghiệp tính cả người đứng đầu trong tỷ lệ của đơn vị sự nghiệp, ghi «Không» ở ô "
+            "«Người đứng đầu ngoài tỷ lệ HTXS của cơ quan» (sheet CoQuan) rồi chạy lại.") in said
+    assert not [w for w in said if "cơ quan quản lý cấp trên" in w], said
+
+
+def test_the_hospital_s_self_rating_minutes_call_it_đơn_vị(tmp_path):
+    """The key-staff minutes of the hospital's own self-rating (CoQuan «tu_xep_loai_co_quan»; no build: the filled
+    .docx's text), against the 2026 sample's Văn phòng UBND (a cơ quan hành chính), whose words stay."""
+    from dataclasses import replace
+
+    from pipeline.forms.registry import Registry
+    from pipeline.forms.render import CompiledTemplate
+    from pipeline.rating import rate
+    from pipeline.resources import sample_workbook
+    from pipeline.submission import package, self_rating, summary_table
+    from tests.fakes import docx_text
+
+    data = sn.tables()
+    data["CoQuan"] += [("tu_xep_loai_co_quan", "Hoàn thành tốt nhiệm vụ"), ("so_nguoi_trieu_tap_co_quan", 7),
+                       ("so_nguoi_du_hop_co_quan", 7), ("so_phieu_dong_y_co_quan", 6)]
+    spec = Registry().get("bien_ban_tu_xep_loai_co_quan")
+
+    def minutes(path, name):
+        c = ingest.load(path)
+        c = replace(c, agency=replace(c.agency, tu_xep_loai_co_quan="HTT"))
+        r = rate(c)
+        ctx = self_rating.context(c, r, spec, summary_table.summary_rows(c, r))
+        CompiledTemplate(spec.template, code=spec.code).render_to(ctx, tmp_path / f"{name}.docx")
+        return flat(docx_text(tmp_path / f"{name}.docx")), package.enclosed(c, r)
+
+    text, enclosed = minutes(wf.write(tmp_path / "bv.xlsx", data), "bv")
+    assert f"Họp tự đánh giá, xếp loại đơn vị năm 2026 của {sn.AGENCY}" in text
+    assert ("Thành phần: Cán bộ chủ chốt của đơn vị (cấp ủy, trưởng các phòng, ban, đơn vị trực thuộc, Chủ tịch Công "
+            "đoàn, Bí thư Đoàn Thanh niên).") in text
+    assert "3. Kết quả biểu quyết mức xếp loại đơn vị:" in text and not _agency_words(text)
+    assert any(e.endswith("biên bản họp cán bộ chủ chốt tự đánh giá, xếp loại đơn vị).") for e in enclosed)
+    text, _ = minutes(sample_workbook(2026), "vp")
+    assert "Họp tự đánh giá, xếp loại cơ quan năm 2026 của Văn phòng" in text
+    assert ("Thành phần: Cán bộ chủ chốt của cơ quan (Đảng ủy cơ quan, trưởng các phòng, ban, đơn vị, Chủ tịch Công "
+            "đoàn, Bí thư Đoàn Thanh niên).") in text
+    assert "3. Kết quả biểu quyết mức xếp loại cơ quan:" in text
+
+
+def test_the_giám_đốc_s_emulation_reason_names_the_hospital_đơn_vị_sự_nghiệp(tmp_path):
+    """The Giám đốc proposed Chiến sĩ thi đua cơ sở (HTXS by his 96.83 points, a ballot of 20/21): his title is the
+    competent level's and he takes no place in the hospital's 15 %, said in the hospital's words (no build)."""
+    from pipeline.rating import rate
+
+    data = sn.tables()
+    data["ThiDua"] = [*data["ThiDua"], dict(ma_so="BV-01", danh_hieu="CSTDCS", phieu_dong_y=20, tong_so_phieu=21)]
+    ratings = rate(ingest.load(wf.write(tmp_path / "bv.xlsx", data)))
+    why = " ".join(ratings.of("BV-01").thi_dua.ly_do)
+    assert ("Người đứng đầu đơn vị sự nghiệp: danh hiệu do cấp có thẩm quyền xét, không tính trong tỷ lệ Chiến sĩ thi "
+            "đua cơ sở của đơn vị sự nghiệp — căn cứ: quy chế thi đua, khen thưởng của đơn vị và hướng dẫn") in why, why
+    assert "cơ quan" not in why, why

@@ -164,7 +164,9 @@ def test_each_agency_s_table_and_report_count_its_workbook_people(outs, key, han
     # the report's words: the totals and each level with its % of those rated, as hand-counted
     words = _flat(_pdf(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
     tong, rated, htxs, htt, ht, kht, not_rated = hand["tong_cong"]
-    assert (f"của cơ quan: {tong} người (kể cả người đứng đầu cơ quan, do cấp trên trực tiếp đánh giá, xếp loại); "
+    # a hospital is a đơn vị sự nghiệp công lập (ND 233/2026), a commune's People's Committee a cơ quan
+    noun = {"bv": "đơn vị", "xa": "cơ quan"}[key]
+    assert (f"của {noun}: {tong} người (kể cả người đứng đầu {noun}, do cấp trên trực tiếp đánh giá, xếp loại); "
             f"trong đó được đánh giá, xếp loại: {rated} người; không đánh giá, xếp loại (thời gian công tác trong năm "
             f"dưới 06 tháng): {not_rated} người.") in words
     assert "(Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định.)" in words
@@ -224,7 +226,8 @@ def test_citations_and_recipients_follow_each_agency(outs):
     for doc in ("bao_cao_ket_qua_danh_gia.pdf", "cong_van_gui_so_noi_vu.pdf"):
         bv = _flat(_pdf(outs["bv"] / "nop_so_noi_vu" / doc))
         assert nd233 in bv and "335/2025" not in bv
-        assert "(vận dụng đối với người lao động theo quy chế đánh giá của cơ quan)" in bv
+        # the hospital applies ND 233 (which rates «đơn vị sự nghiệp công lập và viên chức») by its own rules
+        assert "(vận dụng đối với người lao động theo quy chế đánh giá của đơn vị)" in bv and "của cơ quan)" not in bv
         assert "Sở Y tế tỉnh Hà Giang Nam" in bv and "Sở Nội vụ" not in bv  # the workbook's managing Sở
         commune = _flat(_pdf(outs["xa"] / "nop_so_noi_vu" / doc))
         assert nd335 in commune and "233/2026" not in commune
@@ -465,3 +468,24 @@ def test_signed_papers_round_every_percentage_half_up():
 
     assert (pct_whole(5 / 8), pct_whole(1 / 2), pct_whole(2 / 3)) == ("63%", "50%", "67%")
     assert (pct(9 / 16), pct(8 / 15), pct(1 / 5)) == ("56,3%", "53,3%", "20%")
+
+
+def test_the_office_s_papers_still_say_cơ_quan(outs):
+    """The Văn phòng UBND tỉnh is a cơ quan hành chính nhà nước (ND 335/2025): the words a đơn vị sự nghiệp công lập's
+    papers now say «đơn vị» (helper donvi; the hospital's in tests/test_aud33.py) stay «cơ quan» on its papers, word
+    for word as before (the whole text of the 2026 and 2024 samples was compared with pdftotext before and after)."""
+    report = _flat(_pdf(outs["vp"] / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf"))
+    assert ("1. Tổng số cán bộ, công chức, viên chức và người lao động của cơ quan: 40 người (kể cả người đứng đầu cơ "
+            "quan, do cấp trên trực tiếp đánh giá, xếp loại);") in report
+    assert ("Nhóm “Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)”: Hoàn thành xuất sắc nhiệm vụ 1 người, Hoàn thành tốt "
+            "nhiệm vụ 0 người — không tính trong tỷ lệ của cơ quan") in report
+    assert ("Trên đây là báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và người lao động "
+            "của cơ quan, gửi Sở Nội vụ tỉnh Hà Giang Nam tổng hợp, báo cáo theo quy định./.") in report
+    table = _flat(_pdf(outs["vp"] / "nop_so_noi_vu" / "bieu_tong_hop.pdf"))
+    assert "Người đứng đầu cơ quan (tỷ lệ do cấp trên xét)" in table
+    assert "không tính trong tỷ lệ của cơ quan (người đứng đầu do người đứng đầu cơ quan quản lý xếp loại" in table
+    assert "Người đứng đầu đơn vị sự nghiệp" not in report + table and "của đơn vị sự nghiệp" not in report + table
+    guide = (outs["vp"] / "HUONG_DAN_IN.txt").read_text(encoding="utf-8")
+    assert ("bản ghép đầy đủ để lưu tại cơ quan (gửi Sở Nội vụ chỉ biên bản họp, báo cáo kiểm điểm tập thể và hồ sơ cá "
+            "nhân của lãnh đạo cơ quan, xem mục 4)") in guide
+    assert "   d) Văn bản của cơ quan:" in guide and "sửa ở đó nếu cơ quan cần khác" in guide

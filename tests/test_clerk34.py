@@ -67,7 +67,8 @@ def test_the_guide_sends_the_hospital_s_papers_to_its_managing_so(hospital):
     assert "4. GỬI SỞ Y TẾ TỈNH HÀ GIANG NAM" in guide
     assert f"theo công văn hướng dẫn năm nay của {SO_Y_TE}; chưa có quy định chung" in guide
     assert f"công văn, báo cáo, biểu tổng hợp, thông báo gửi {SO_Y_TE}: từ nop_so_noi_vu/" in guide
-    assert f"gửi {SO_Y_TE} chỉ biên bản họp, báo cáo kiểm điểm tập thể và hồ sơ cá nhân của lãnh đạo cơ quan, xem mục 4" in guide
+    assert (f"gửi {SO_Y_TE} chỉ biên bản họp, báo cáo kiểm điểm tập thể và hồ sơ cá nhân của lãnh đạo đơn vị sự nghiệp, "
+            "xem mục 4") in guide
     # the cover letter listed by what it is: sent to the Sở Y tế
     assert f"Công văn gửi hồ sơ đánh giá, xếp loại chất lượng đến {SO_Y_TE} — in, người đứng đầu ký" in guide
     assert "Nội vụ" not in guide and "NỘI VỤ" not in guide

@@ -15,7 +15,8 @@ Outcomes worked out by hand from the rules' words, never from the engine:
 - ND 90 (2024 sample): no points; Nguyễn Thị An (VP-026) rated herself HTXS and got HTT from the vote: her note
   is the vote's (tests/test_hoa.py), never a score.
 - The centre's Ban Giám đốc: 2 members; the Giám đốc's LĐTT ballots are the whole centre's, 16 of 17 (ThiDua):
-  more than the members, so the emulation table says «(bỏ phiếu toàn cơ quan)» beside 16/17, as the ballot-count
+  more than the members, so the emulation table says «(bỏ phiếu toàn đơn vị sự nghiệp)» (the centre is a đơn vị sự
+  nghiệp công lập; «toàn đơn vị» alone would read as the Ban Giám đốc) beside 16/17, as the ballot-count
   minutes do; a khoa's own 5/5 does not.
 """
 
@@ -108,9 +109,9 @@ def test_no_points_note_in_an_nd90_year(out2024):
 def test_the_emulation_table_says_a_wider_vote(centre):
     bgd = _doc_text(centre, "BGD", "tong_hop_thi_dua")
     # the narrow «Phiếu đồng ý/ tổng số» cell wraps the note over several lines, read between the row's other cells
-    assert re.search(r"16/17 .*\(bỏ .*phiếu .*toàn cơ .*quan\)", bgd), bgd
+    assert re.search(r"16/17 .*\(bỏ .*phiếu .*toàn .*đơn .*vị .*sự .*nghiệp\)", bgd), bgd
     khoa = _doc_text(centre, "KXN", "tong_hop_thi_dua")  # its own meeting's ballots (5 members)
-    assert "5/5" in khoa and "bỏ phiếu toàn cơ quan" not in khoa and "(bỏ" not in khoa
+    assert "5/5" in khoa and "bỏ phiếu toàn" not in khoa and "(bỏ" not in khoa
 
 
 def _points_book() -> Book:

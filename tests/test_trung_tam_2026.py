@@ -81,7 +81,7 @@ def test_levels_worked_out_by_hand(out):
 @pytest.mark.libreoffice
 def test_the_report_counts_add_up(out):
     text = pdf_text_flat(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
-    assert "18 người (kể cả người đứng đầu cơ quan" in text and "được đánh giá, xếp loại: 17 người" in text
+    assert "18 người (kể cả người đứng đầu đơn vị" in text and "được đánh giá, xếp loại: 17 người" in text
     for line in ("Hoàn thành xuất sắc nhiệm vụ: 2 người, tỷ lệ 11,8%", "Hoàn thành tốt nhiệm vụ: 14 người, tỷ lệ 82,4%",
                  "Hoàn thành nhiệm vụ: 0 người, tỷ lệ 0,0%", "Không hoàn thành nhiệm vụ: 1 người, tỷ lệ 5,9%"):
         assert line in text, line

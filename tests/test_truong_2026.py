@@ -99,7 +99,7 @@ def test_d_at_50_in_the_quarter_of_the_khien_trach_is_not_questioned(tmp_path):
 @pytest.mark.libreoffice
 def test_the_report_counts_add_up(out):
     text = pdf_text_flat(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
-    assert "24 người (kể cả người đứng đầu cơ quan" in text and "được đánh giá, xếp loại: 23 người" in text
+    assert "24 người (kể cả người đứng đầu đơn vị" in text and "được đánh giá, xếp loại: 23 người" in text
     for line in ("Hoàn thành xuất sắc nhiệm vụ: 3 người, tỷ lệ 13,0%", "Hoàn thành tốt nhiệm vụ: 19 người, tỷ lệ 82,6%",
                  "Hoàn thành nhiệm vụ: 0 người, tỷ lệ 0,0%", "Không hoàn thành nhiệm vụ: 1 người, tỷ lệ 4,3%",
                  "Nhóm “Giáo viên”: Hoàn thành xuất sắc nhiệm vụ 2 người, Hoàn thành tốt nhiệm vụ 11 người, tối đa 2 "

@@ -84,6 +84,10 @@ BAO_CAO = Spec(
         Label("ket_thuc", "Trên đây là báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức và "
               "người lao động của cơ quan, gửi",
               "closing sentence, followed by the Sở Nội vụ's name (CoQuan.so_noi_vu or derived) and ket_thuc_2"),
+        Label("ket_thuc_su_nghiep", "Trên đây là báo cáo kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên "
+              "chức và người lao động của đơn vị, gửi",
+              "«ket_thuc» of a đơn vị sự nghiệp công lập (pipeline.rating.agency_kind; ND 233/2026 rates «đơn vị sự "
+              "nghiệp công lập và viên chức»)"),
         Label("ket_thuc_2", "tổng hợp, báo cáo theo quy định./.", "end of the closing sentence"),
         Label("noi_nhan_1", "(để tổng hợp);", "after the Sở Nội vụ's name, the first line under 'Nơi nhận:'"),
         Label("noi_nhan_2", "- Lưu: VT, …", "last line under 'Nơi nhận:' (e.g. '- Lưu: VT, HCQT.')"),
@@ -164,13 +168,22 @@ BIEN_BAN_CO_QUAN = Spec(
               "docs/workbook.md «Document symbols»); \"\" to drop the line"),
         Label("tieu_de", "BIÊN BẢN", "title (ND 30/2020: the name of the document type)"),
         Label("trich_yeu", "Họp tự đánh giá, xếp loại cơ quan năm", "trích yếu (the year is appended)"),
+        Label("trich_yeu_su_nghiep", "Họp tự đánh giá, xếp loại đơn vị năm",
+              "«trich_yeu» of a đơn vị sự nghiệp công lập (pipeline.rating.agency_kind; ND 233/2026 rates «đơn vị sự "
+              "nghiệp công lập và viên chức»)"),
         Label("thanh_phan", "Cán bộ chủ chốt của cơ quan (Đảng ủy cơ quan, trưởng các phòng, ban, đơn vị, Chủ tịch "
               "Công đoàn, Bí thư Đoàn Thanh niên)",
               "who attends [uncertain: seed 001 3.b lists these for a Văn phòng UBND tỉnh]"),
+        Label("thanh_phan_su_nghiep", "Cán bộ chủ chốt của đơn vị (cấp ủy, trưởng các phòng, ban, đơn vị trực thuộc, "
+              "Chủ tịch Công đoàn, Bí thư Đoàn Thanh niên)",
+              "«thanh_phan» of a đơn vị sự nghiệp công lập: its party committee is an Đảng ủy or a chi ủy, not "
+              "«Đảng ủy cơ quan»; «trực thuộc» keeps its khoa, phòng, tổ apart from the unit itself [uncertain]"),
         Label("noi_dung_1", "Hội nghị nghe trình bày dự thảo Báo cáo tự đánh giá kết quả thực hiện nhiệm vụ năm",
               "item 1 (the year and the agency are appended)"),
         Label("noi_dung_2", "Ý kiến thảo luận, góp ý của các thành viên dự họp:", "item 2"),
         Label("noi_dung_3", "Kết quả biểu quyết mức xếp loại cơ quan:", "item 3 heading [uncertain: by show of hands or ballot]"),
+        Label("noi_dung_3_su_nghiep", "Kết quả biểu quyết mức xếp loại đơn vị:",
+              "«noi_dung_3» of a đơn vị sự nghiệp công lập (pipeline.rating.agency_kind)"),
         Label("ket_luan", "Hội nghị thống nhất đề nghị xếp loại", "conclusion: '<ket_luan> <agency> năm <year> ở mức: <level>.'"),
         Label("ket_thuc", "Biên bản được lập xong vào hồi …… giờ …… cùng ngày, đã thông qua trước hội nghị và các thành "
               "viên dự họp thống nhất./.", "closing sentence (the hour is left for handwriting)"),
@@ -368,8 +381,9 @@ def build_bao_cao(spec: Spec):
     dk.section_heading(doc, "II. {{ nhan.phan_ii }}", space_before=6)
     dk.add_paragraph(
         doc,
-        "1. Tổng số {{ nhan.doi_tuong }} của cơ quan: {{ kq.tong }} người{% if kq.nguoi_dung_dau %} (kể cả người đứng "
-        "đầu cơ quan, do cấp trên trực tiếp đánh giá, xếp loại){% endif %}; trong đó được đánh giá, "
+        "1. Tổng số {{ nhan.doi_tuong }} của {{ co_quan.danh_tu }}: {{ kq.tong }} người{% if kq.nguoi_dung_dau %} (kể "
+        "cả người đứng đầu {{ co_quan.danh_tu }}, do cấp trên trực tiếp đánh giá, xếp loại){% endif %}; trong đó được "
+        "đánh giá, "
         "xếp loại: {{ kq.xep_loai }} người; không đánh giá, xếp loại (thời gian công tác trong năm dưới 06 tháng): "
         "{{ kq.khong_xep_loai }} người.",
         align="justify", first_line_cm=1.0,

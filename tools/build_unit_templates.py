@@ -484,11 +484,24 @@ BIEN_BAN_KIEM_PHIEU = DocSpec(
             "standard for him (as tong_hop_thi_dua's label of the same key). Who confers his title: UNCONFIRMED",
         ),
         Label(
+            "ghi_chu_nguoi_dung_dau_su_nghiep",
+            "người đứng đầu đơn vị sự nghiệp công lập: mức xếp loại và danh hiệu thi đua do cấp có thẩm quyền xét, "
+            "quyết định; kết quả bỏ phiếu là ý kiến của tập thể gửi cấp có thẩm quyền.",
+            "[R] «ghi_chu_nguoi_dung_dau» of a đơn vị sự nghiệp công lập (pipeline.rating.agency_kind: ND 233/2026 names its head «người "
+            "đứng đầu đơn vị sự nghiệp công lập»; «đơn vị» alone would name the unit whose paper this is)",
+        ),
+        Label(
             "phieu_toan_co_quan",
             "(bỏ phiếu toàn cơ quan)",
             "[R] after a row's 'Phiếu đồng ý/ tổng số' when its ballots outnumber the meeting's members: the vote of a "
             "wider meeting (the whole centre on its Giám đốc, ThiDua 'Tổng số phiếu'); the count is then not the "
             "meeting's 'Số phiếu hợp lệ', which stays blank. Our wording",
+        ),
+        Label(
+            "phieu_toan_co_quan_su_nghiep",
+            "(bỏ phiếu toàn đơn vị sự nghiệp)",
+            "[R] «phieu_toan_co_quan» of a đơn vị sự nghiệp công lập (pipeline.rating.agency_kind: ND 233/2026 names its head «người "
+            "đứng đầu đơn vị sự nghiệp công lập»; «đơn vị» alone would name the unit whose paper this is)",
         ),
         Label("ky_thanh_vien", "THÀNH VIÊN", "[R] left signer"),
         Label("ky_truong_ban", "TRƯỞNG BAN KIỂM PHIẾU", "[R] right signer"),
@@ -628,9 +641,23 @@ TONG_HOP_XEP_LOAI = DocSpec(
             "who rates him)",
         ),
         Label(
+            "ghi_chu_nguoi_dung_dau_su_nghiep",
+            "Người đứng đầu đơn vị sự nghiệp công lập: cuộc họp không đề xuất mức xếp loại; kết quả biểu quyết là ý "
+            "kiến của tập thể gửi cấp có thẩm quyền đánh giá, xếp loại",
+            "[R] «ghi_chu_nguoi_dung_dau» of a đơn vị sự nghiệp công lập (pipeline.rating.agency_kind: ND 233/2026 names its head «người "
+            "đứng đầu đơn vị sự nghiệp công lập»; «đơn vị» alone would name the unit whose paper this is)",
+        ),
+        Label(
             "cap_tren_tong_hop",
             "người đứng đầu cơ quan (do cấp có thẩm quyền đánh giá, xếp loại, đơn vị không đề xuất)",
             "[R] the totals line's count of the agency head's row, after '; ' and before ': <n>'",
+        ),
+        Label(
+            "cap_tren_tong_hop_su_nghiep",
+            "người đứng đầu đơn vị sự nghiệp công lập (do cấp có thẩm quyền đánh giá, xếp loại, cuộc họp không đề "
+            "xuất)",
+            "[R] «cap_tren_tong_hop» of a đơn vị sự nghiệp công lập (pipeline.rating.agency_kind: ND 233/2026 names its head «người "
+            "đứng đầu đơn vị sự nghiệp công lập»; «đơn vị» alone would name the unit whose paper this is)",
         ),
         _KY_TRUONG,
     ),
@@ -777,6 +804,13 @@ TONG_HOP_THI_DUA = DocSpec(
             "agency's (all its proposals), the unit's count is for that total (rev42)",
         ),
         Label(
+            "ghi_chu_truc_tiep_su_nghiep",
+            "Cá nhân trực tiếp lao động, công tác trong số cá nhân đủ điều kiện đề nghị khen thưởng của "
+            "đơn vị (tỷ lệ tối thiểu 55% theo hướng dẫn tính chung toàn đơn vị sự nghiệp)",
+            "[R] «ghi_chu_truc_tiep» of a đơn vị sự nghiệp công lập (pipeline.rating.agency_kind: ND 233/2026 names its head «người "
+            "đứng đầu đơn vị sự nghiệp công lập»; «đơn vị» alone would name the unit whose paper this is)",
+        ),
+        Label(
             "quyet_dinh_khong_dat",
             "theo mức xếp loại đề xuất của cuộc họp; trong đó số người không còn đủ điều kiện danh hiệu "
             "theo mức xếp loại cấp có thẩm quyền đã quyết định (xem Ghi chú)",
@@ -800,9 +834,23 @@ TONG_HOP_THI_DUA = DocSpec(
             "printed as counted. Which level confers his title: UNCONFIRMED (see ket_qua_nguoi_dung_dau)",
         ),
         Label(
+            "ghi_chu_nguoi_dung_dau_su_nghiep",
+            "Người đứng đầu đơn vị sự nghiệp công lập: mức xếp loại do cấp có thẩm quyền đánh giá, xếp loại; danh "
+            "hiệu thi đua, hình thức khen thưởng do cấp có thẩm quyền xét, quyết định; kết quả bỏ phiếu là ý kiến của "
+            "tập thể gửi cấp có thẩm quyền",
+            "[R] «ghi_chu_nguoi_dung_dau» of a đơn vị sự nghiệp công lập (pipeline.rating.agency_kind: ND 233/2026 names its head «người "
+            "đứng đầu đơn vị sự nghiệp công lập»; «đơn vị» alone would name the unit whose paper this is)",
+        ),
+        Label(
             "cap_tren_tong_hop",
             "người đứng đầu cơ quan (do cấp có thẩm quyền xét, không tính vào số đủ điều kiện)",
             "[R] the totals line's count of the agency head's rows, after '; ' and before ': <n>'",
+        ),
+        Label(
+            "cap_tren_tong_hop_su_nghiep",
+            "người đứng đầu đơn vị sự nghiệp công lập (do cấp có thẩm quyền xét, không tính vào số đủ điều kiện)",
+            "[R] «cap_tren_tong_hop» of a đơn vị sự nghiệp công lập (pipeline.rating.agency_kind: ND 233/2026 names its head «người "
+            "đứng đầu đơn vị sự nghiệp công lập»; «đơn vị» alone would name the unit whose paper this is)",
         ),
         Label(
             "phieu_toan_co_quan",
@@ -810,6 +858,12 @@ TONG_HOP_THI_DUA = DocSpec(
             "[R] after a row's 'Phiếu đồng ý/ tổng số' when its ballots outnumber the meeting's members: the vote of a "
             "wider meeting (the whole centre on its Giám đốc, ThiDua 'Tổng số phiếu'), as bien_ban_kiem_phieu's label "
             "of the same key says it (one computation: unit_context `row.phieu_toan_co_quan`). Our wording",
+        ),
+        Label(
+            "phieu_toan_co_quan_su_nghiep",
+            "(bỏ phiếu toàn đơn vị sự nghiệp)",
+            "[R] «phieu_toan_co_quan» of a đơn vị sự nghiệp công lập (pipeline.rating.agency_kind: ND 233/2026 names its head «người "
+            "đứng đầu đơn vị sự nghiệp công lập»; «đơn vị» alone would name the unit whose paper this is)",
         ),
         _KY_TRUONG,
     ),

@@ -15,9 +15,10 @@ from pipeline.resources import templates_dir
 FILE = "can_cu.toml"
 KEYS = ("danh_gia", "cong_chuc", "vien_chuc", "dang", "thi_dua", "ngan")
 # optional: `van_dung`, appended to a unit's one text when some of its people are not of that text's category
-# (cán bộ, NLĐ rated under ND 335 by the agency's rules); "{doi_tuong}" names them
+# (cán bộ, NLĐ rated under ND 335 by the agency's rules); "{doi_tuong}" names them; `van_dung_<text>` (cong_chuc,
+# vien_chuc): the words after that text instead (ND 233's «quy chế đánh giá của đơn vị»)
 # `ty_le`: the texts setting the 20 % HTXS cap, cited by the Sở Nội vụ's summary (`province.cap_basis`)
-OPTIONAL = ("van_dung", "ty_le")
+OPTIONAL = ("van_dung", "van_dung_cong_chuc", "van_dung_vien_chuc", "ty_le")
 
 
 @cache

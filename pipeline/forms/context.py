@@ -19,6 +19,7 @@ from pipeline.forms.printed import readable
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import schema
 from pipeline.ingest.model import Campaign, Person, Unit, party_body, post_without_body
+from pipeline.rating import agency_kind
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating, Ratings
 
@@ -156,8 +157,12 @@ LABEL_DEFAULTS = {
 }
 
 
-def agency_context(campaign: Campaign, form: FormSpec) -> dict[str, Any]:
+def agency_context(campaign: Campaign, form: FormSpec, ratings: Ratings | None = None) -> dict[str, Any]:
+    """The agency's header, names and signatures, and the form's labels. With `ratings` (the agency's and units'
+    papers), a đơn vị sự nghiệp công lập's papers print its own wording: `co_quan.danh_tu` is «đơn vị» (else «cơ
+    quan») and each label `<key>_su_nghiep` stands for `<key>` (pipeline.rating.agency_kind)."""
     a = campaign.agency
+    public_service = ratings is not None and agency_kind.public_service_unit(campaign, ratings)
     return {
         "nam": a.nam_danh_gia,
         "co_quan": {
@@ -181,9 +186,11 @@ def agency_context(campaign: Campaign, form: FormSpec) -> dict[str, Any]:
             # the agency's abbreviation after a document type («…/TB-VP», ND 30/2020 Phụ lục I): CoQuan
             # ky_hieu_co_quan, else `ky_hieu` before its first «-» (`ky_hieu` is the công văn's «VP-HCQT»)
             "ky_hieu_co_quan": a.ky_hieu_ban_hanh,
+            # the noun the agency's own papers call it by: «đơn vị» for a đơn vị sự nghiệp công lập (ND 233/2026)
+            "danh_tu": agency_kind.agency_noun(campaign, ratings) if ratings is not None else agency_kind.ADMINISTRATIVE_NOUN,
         },
         "dong_ngay": date_line(a.dia_danh, a.ngay_lap, a.nam_danh_gia),
-        "nhan": dict(form.labels),
+        "nhan": agency_kind.labels_of_kind(form.labels, public_service),
         "mau": {"code": form.code, "title": form.title, "ma_hieu": form.ma_hieu},
     }
 

@@ -25,6 +25,7 @@ from pipeline.forms.registry import FormSpec
 from pipeline.ingest import chairs, schema
 from pipeline.ingest.model import Campaign, Person, Unit
 from pipeline.plan import chi_bo_units, review_order
+from pipeline.rating import agency_kind
 from pipeline.rating.groups import HEAD_GROUP
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import PersonRating, Ratings
@@ -479,7 +480,7 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
     concurrent = signers.unit_head(campaign, unit)
     members = unit.so_thanh_vien or len(people) + (concurrent is not None and concurrent.ma_don_vi != unit.ma_don_vi)
     rows, totals = _emulation_rows(people, ratings, campaign, decided, members)
-    ctx = agency_context(campaign, form)
+    ctx = agency_context(campaign, form, ratings)
     ctx["dong_ngay"] = date_line(campaign.agency.dia_danh, unit.ngay_hop, campaign.year)
     present = max(votes) if votes else None
     props = {e.ma_so: e for e in campaign.emulation}
@@ -534,13 +535,18 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "tong_thi_dua": totals,
         "cham": dotted(2),
     })
+    head_group = agency_kind.head_group_name(agency_kind.public_service_unit(campaign, ratings))
+    for m in ctx["thanh_vien"]:  # the agency head's row names his own group in the agency's words (agency_kind)
+        if m["nhom"] == HEAD_GROUP:
+            m["nhom"] = head_group
     if form.code in context_2026.UNIT_FORMS:
         # the chi bộ's report: the members of every unit of the chi bộ, this unit's rows first
         cell = list(ctx["thanh_vien"])
         for other in chi_bo_units(campaign, unit):
             if other.ma_don_vi != unit.ma_don_vi:
                 ps = review_order([p for p in campaign.people if p.ma_don_vi == other.ma_don_vi])
-                cell += [_member(i, p, ratings.of(p.ma_so), campaign, disciplined) for i, p in enumerate(ps, 1)]
+                cell += [{**m, "nhom": head_group} if m["nhom"] == HEAD_GROUP else m
+                         for m in (_member(i, p, ratings.of(p.ma_so), campaign, disciplined) for i, p in enumerate(ps, 1))]
         ctx.update(context_2026.unit_context_2026(campaign, ratings, unit, cell))
     return ctx
 
@@ -559,7 +565,8 @@ def unit_citations(can_cu: dict[str, str], prs: list[PersonRating], rulebook: st
     công chức cites ND 335 only, a đơn vị sự nghiệp of viên chức Luật Viên chức + ND 233); unchanged
     otherwise. `rulebook`: the campaign's (`Ratings.bo_quy_tac`), for people rated under it (their
     own `bo_quy_tac` is empty when one rulebook rates everyone). `kinds` (ma_so -> loai_nhan_su): the
-    one text is followed by can_cu.toml `van_dung` naming the cán bộ / NLĐ it is applied to, who are
+    one text is followed by can_cu.toml `van_dung` (or the text's own `van_dung_<key>`, e.g. `van_dung_vien_chuc`
+    for ND 233's «quy chế đánh giá của đơn vị») naming the cán bộ / NLĐ it is applied to, who are
     outside the text's own scope (ND 335 rates công chức; who rates cán bộ in 2026 is not found). A mixed
     agency keeps `danh_gia`, each text in it followed by the `van_dung` of the people rated under it."""
     by_text: dict[str | None, list[PersonRating]] = {}
@@ -571,8 +578,10 @@ def unit_citations(can_cu: dict[str, str], prs: list[PersonRating], rulebook: st
         """The text `key` followed by `van_dung` naming the kinds rated under it that it does not cover."""
         others = [] if kinds is None else [_APPLIED_TO[k] for k in sorted({kinds.get(pr.ma_so, key) for pr in rated})
                                            if k != key and k in _APPLIED_TO]
-        if others and can_cu.get("van_dung"):
-            return f"{can_cu[key]} {can_cu['van_dung'].format(doi_tuong=', '.join(dict.fromkeys(others)))}"
+        # the text's own words when can_cu.toml gives them (`van_dung_vien_chuc`: a đơn vị sự nghiệp's rules)
+        applied_words = can_cu.get(f"van_dung_{key}") or can_cu.get("van_dung")
+        if others and applied_words:
+            return f"{can_cu[key]} {applied_words.format(doi_tuong=', '.join(dict.fromkeys(others)))}"
         return can_cu[key]
 
     if len(by_text) == 1 and (key := next(iter(by_text))) and can_cu.get(key):
@@ -645,7 +654,7 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
     (`muc_quyet_dinh`) are announced. With no decision at all the notice is a draft (`du_thao`):
     everyone is listed and the level column stays empty. The agency's head is rated by the
     superior body (note on their row)."""
-    ctx = agency_context(campaign, form)
+    ctx = agency_context(campaign, form, ratings)
     a = campaign.agency
     ctx["dong_ngay"] = date_line(a.dia_danh, a.ngay_thong_bao, campaign.year)
     decided = [pr for pr in ratings.people if pr.rated and pr.muc_quyet_dinh]

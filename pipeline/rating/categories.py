@@ -20,6 +20,7 @@ from typing import Any
 from pipeline.ingest.cells import fold
 from pipeline.ingest.model import Campaign, CapOverride, Person, names_person
 from pipeline.ingest.schema import kind_in_sentence
+from pipeline.rating import agency_kind
 from pipeline.rating.groups import display_name
 from pipeline.rating.rulebooks import (
     BY_CATEGORY,
@@ -121,6 +122,9 @@ def _warnings(campaign: Campaign, rulebooks: dict[str, Rulebook]) -> tuple[str, 
     out: list[str] = []
     # one sentence per rulebook and who chose it: a unit (DonVi), the agency (CoQuan), or the default
     chosen_by: dict[tuple[str, str], Counter[str]] = {}
+    # the agency as its papers name it: «đơn vị» for a đơn vị sự nghiệp công lập (agency_kind), its head's rulebook
+    head = campaign.agency_head_ma_so()
+    body = agency_kind.noun(agency_kind.public_service(campaign, rulebooks.get(head) if head else None))
     for p in campaign.people:
         if p.loai_nhan_su in BY_CATEGORY:
             continue
@@ -129,7 +133,7 @@ def _warnings(campaign: Campaign, rulebooks: dict[str, Rulebook]) -> tuple[str, 
             how = (f"theo lựa chọn của đơn vị «{unit.ten_don_vi}» (sheet DonVi, «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ của "
                    "đơn vị»)")
         elif campaign.agency.bo_quy_tac_khac.strip():
-            how = "theo lựa chọn của cơ quan (sheet CoQuan, «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»)"
+            how = f"theo lựa chọn của {body} (sheet CoQuan, «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»)"
         else:
             how = "theo mặc định vì sheet CoQuan chưa ghi «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»"
         chosen_by.setdefault((rulebooks[p.ma_so].id, how), Counter())[p.loai_nhan_su] += 1
@@ -139,7 +143,7 @@ def _warnings(campaign: Campaign, rulebooks: dict[str, Rulebook]) -> tuple[str, 
             who = ", ".join(f"{n} {kind_in_sentence(k)}" for k, n in sorted(kinds.items()))
             parts.append(f"{who} được xếp loại theo bộ quy tắc {rb_id} {how}")
         out.append(f"Năm {campaign.year}: {'; '.join(parts)}. Chưa có văn bản xác định quy định đánh giá áp dụng cho các "
-                   "đối tượng này; cơ quan đối chiếu quy chế đánh giá của mình.")
+                   f"đối tượng này; {body} đối chiếu quy chế đánh giá của mình.")
     # who rates a cán bộ in 2026 is not found (regime-2026.md §0; ND 90 Art. 16: the body managing cán bộ): the
     # phiếu names the agency head unless the workbook names the person's own evaluator (NhanSu `nguoi_danh_gia`)
     by_head = [p for p in campaign.people if p.loai_nhan_su == "can_bo" and not p.nguoi_danh_gia

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.ingest.model import Campaign, EmulationProposal
-from pipeline.rating import rules
+from pipeline.rating import agency_kind, rules
 from pipeline.rating.levels import RANK, WORDS
 from pipeline.rating.result import EmulationResult, EmulationSummary, PersonRating
-from pipeline.rating.rulebooks import Rulebook
+from pipeline.rating.rulebooks import RULEBOOKS, Rulebook
 from pipeline.rating.rules import cited, num, pct
 
 TITLES = {"LDTT": "Lao động tiên tiến", "CSTDCS": "Chiến sĩ thi đua cơ sở"}
@@ -93,6 +93,10 @@ def rate_emulation(people: list[PersonRating], campaign: Campaign, rb: Rulebook
     # ballot minutes print «cấp có thẩm quyền xét» for him): he takes no place in the agency's CSTĐCS ranking,
     # so a subordinate is never moved over the cap by a proposal the agency does not decide
     head = campaign.agency_head_ma_so()
+    # what his reason calls the agency: «đơn vị sự nghiệp» for a đơn vị sự nghiệp công lập (agency_kind; his own
+    # rulebook: set on each person when the agency is rated under several, else the agency's `rb`)
+    head_rb = (RULEBOOKS.get(people[pos[head]].bo_quy_tac) or rb) if head is not None and head in pos else None
+    body = agency_kind.noun(agency_kind.public_service(campaign, head_rb), distinct=True)
     for code, prop in props.items():
         pr, person = people[pos[code]], persons[code]
         dat, reasons, warnings = ldtt_conditions(pr, person.so_thang_cong_tac, person.nghi_thai_san, prop, rb)
@@ -113,8 +117,8 @@ def rate_emulation(people: list[PersonRating], campaign: Campaign, rb: Rulebook
                 basis = "xếp loại Hoàn thành xuất sắc nhiệm vụ" if by_level else f"sáng kiến được công nhận: {prop.sang_kien}"
                 reasons.append(cited(f"Đạt tiêu chuẩn Lao động tiên tiến và có {basis}", rb.cite.cstdcs))
                 if code == head:
-                    reasons.append(cited("Người đứng đầu cơ quan: danh hiệu do cấp có thẩm quyền xét, không tính trong "
-                                         "tỷ lệ Chiến sĩ thi đua cơ sở của cơ quan", rb.cite.cstdcs_cap))
+                    reasons.append(cited(f"Người đứng đầu {body}: danh hiệu do cấp có thẩm quyền xét, không tính trong "
+                                         f"tỷ lệ Chiến sĩ thi đua cơ sở của {body}", rb.cite.cstdcs_cap))
                 else:
                     candidates.append(code)
             else:

@@ -16,7 +16,7 @@ from typing import Any, cast
 from pipeline.ingest import sheetnames
 from pipeline.ingest.model import Campaign, CapOverride, Criterion, Discipline, Person, Score
 from pipeline.ingest.schema import kind_in_sentence
-from pipeline.rating import categories, periods, rules
+from pipeline.rating import agency_kind, categories, periods, rules
 from pipeline.rating.emulation import rate_emulation
 from pipeline.rating.groups import (
     HEAD_GROUP,
@@ -134,8 +134,8 @@ def _rate_levels(campaign: Campaign, rb: Rulebook) -> tuple[list[PersonRating], 
     people = _proposals_of_the_decided(people, campaign, rb, overrides)
     people, groups = _apply_caps(people, campaign, rb, overrides)
     if chosen is None:  # the open question named where it matters, unless the agency answered it
-        agency_warnings += _head_in_the_cap(people, groups, head) + _head_outside_by_default(people, groups, head,
-                                                                                            own_group)
+        agency_warnings += _head_in_the_cap(people, groups, head) + _head_outside_by_default(people, groups, own_group,
+                                                                                            rb)
     people = _check_decided(people, limits, rb)
     people, groups, group_warnings = _check_final_cap(people, groups, rb, overrides)
     agency_warnings += group_warnings
@@ -437,21 +437,26 @@ def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook, *, c
         so_htt_quyet_dinh=sum(1 for m in members if m.rated and m.muc_quyet_dinh == "HTT"), ten_nhom=HEAD_GROUP)
 
 
-def _head_outside_by_default(people: list[PersonRating], groups: list[GroupCap], head: str | None,
-                             own_group: str | None) -> list[str]:
+def _head_outside_by_default(people: list[PersonRating], groups: list[GroupCap], own_group: str | None,
+                             rb: Rulebook) -> list[str]:
     """The same open question under a rulebook that leaves the head out by default (ND 335 Art. 10 cl. 2:
     the head of the managing agency rates him), named where it matters: he is an HTXS proposal, or the
-    group he would be in has HTXS proposals whose base he would enlarge."""
-    me = next((pr for pr in people if pr.ma_so == head), None)
-    if me is None or own_group is None or me.nhom_tuong_dong != HEAD_GROUP or not me.rated:
+    group he would be in has HTXS proposals whose base he would enlarge. The head is the one the engine put in
+    HEAD_GROUP; `rb`, his rulebook, says whether the agency is a đơn vị sự nghiệp công lập (agency_kind), whose
+    head the body managing it rates (ND 233/2026), and which is named «đơn vị sự nghiệp» beside its units."""
+    me = next((pr for pr in people if pr.nhom_tuong_dong == HEAD_GROUP), None)
+    if me is None or own_group is None or not me.rated:
         return []
     mine = next((g for g in groups if g.nhom == own_group), None)
     if me.muc_cuoi != "HTXS" and not (mine and (mine.so_htxs_de_nghi or mine.so_htxs_quyet_dinh)):
         return []
-    return [f"Người đứng đầu cơ quan {me.ho_ten} ({head}), do cơ quan quản lý cấp trên đánh giá, xếp loại, không được "
-            f"tính trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ của nhóm «{mine.ten_nhom if mine else own_group}» của cơ quan: tỷ lệ của "
-            "người đứng đầu do cấp có thẩm quyền xét. Văn bản chưa "
-            "quy định rõ điều này; nếu cơ quan tính cả người đứng đầu trong tỷ lệ của cơ quan, ghi «Không» ở ô «Người "
+    public_service = agency_kind.by_head_rulebook(rb)
+    body = agency_kind.noun(public_service, distinct=True)
+    managing = "cấp có thẩm quyền quản lý đơn vị" if public_service else "cơ quan quản lý cấp trên"
+    return [f"Người đứng đầu {body} {me.ho_ten} ({me.ma_so}), do {managing} đánh giá, xếp loại, không được "
+            f"tính trong tỷ lệ Hoàn thành xuất sắc nhiệm vụ của nhóm «{mine.ten_nhom if mine else own_group}» của {body}: tỷ lệ "
+            "của người đứng đầu do cấp có thẩm quyền xét. Văn bản chưa "
+            f"quy định rõ điều này; nếu {body} tính cả người đứng đầu trong tỷ lệ của {body}, ghi «Không» ở ô «Người "
             "đứng đầu ngoài tỷ lệ HTXS của cơ quan» (sheet CoQuan) rồi chạy lại."]
 
 

@@ -81,6 +81,8 @@ class Citations:
     # < 6 months in post in the year (joined or left during it, no leave involved): not rated; empty: `months`
     # (ND 90 Art. 2 cl. 3 says both). ND 335's article on leave is no basis for a recruit of September
     short_time: str = ""
+    # how a rule's citation reads for a kind the text does not cover (`Rulebook.for_kind`): «<agency_rules><article>»
+    agency_rules: str = "quy chế đánh giá của cơ quan, vận dụng "
     direct_share: str = ("Luật Thi đua, khen thưởng số 06/2022/QH15, nguyên tắc chú trọng khen thưởng cá nhân trực tiếp "
                          "lao động, công tác, và hướng dẫn thi đua, khen thưởng của tỉnh (tỷ lệ 55%)")
 
@@ -190,13 +192,14 @@ class Rulebook:
     def for_kind(self, loai_nhan_su: str) -> Rulebook:
         """This rulebook as the reasons of one staff kind cite it: for a kind the text does not cover
         (contract staff and NLĐ under ND 90, rules.md R2.5; anyone but công chức under ND 335), each rule's
-        citation becomes "quy chế đánh giá của cơ quan, vận dụng <article>"."""
+        citation becomes "quy chế đánh giá của cơ quan, vận dụng <article>" (`Citations.agency_rules`: «của đơn vị»
+        under nd233-2026, the rules of a đơn vị sự nghiệp công lập)."""
         if loai_nhan_su in self.legal_kinds:
             return self
         c = self.cite
 
         def applied(text: str) -> str:
-            return text if not text or text.startswith("quy chế") else f"{AGENCY_RULES}{text}"
+            return text if not text or text.startswith("quy chế") else f"{c.agency_rules}{text}"
 
         changes: dict[str, Any] = {name: applied(getattr(c, name)) for name in APPLIED_CITATIONS}
         return replace(self, cite=replace(c, **changes))
@@ -224,7 +227,7 @@ class Rulebook:
         return out
 
 
-AGENCY_RULES = "quy chế đánh giá của cơ quan, vận dụng "
+AGENCY_RULES = Citations.agency_rules
 # the citations of rules that a kind outside the text gets through the agency's rules (not the emulation
 # law, which names người lao động itself, nor the procedure, which is per kind already)
 APPLIED_CITATIONS = ("discipline", "discipline_b", "discipline_c", "months", "short_time", "cap", "cap_override", "points",
@@ -482,6 +485,12 @@ ND233 = replace(
         party_duties=f"{_ND233_LEVELS} (vi phạm những điều đảng viên không được làm, trách nhiệm nêu gương)",
         head_unit=f"khoản 7 Điều 12 {_ND233}: mức xếp loại của người đứng đầu không cao hơn mức xếp loại của đơn vị",
         discipline_forms=_DISCIPLINE_FORMS_2026,
+        # the rules of the body it rates are a đơn vị sự nghiệp công lập's («của đơn vị», as `procedure` says): the
+        # người lao động a unit rates under this rule set (CoQuan «Bộ quy tắc cho cán bộ, hợp đồng, NLĐ»), and the
+        # emulation rules of an agency whose main rule set it is (`categories.Plan.primary`)
+        agency_rules="quy chế đánh giá của đơn vị, vận dụng ",
+        ldtt_ballot=Citations.ldtt_ballot.replace("khen thưởng của cơ quan:", "khen thưởng của đơn vị:", 1),
+        cstdcs_cap=Citations.cstdcs_cap.replace("khen thưởng của cơ quan và", "khen thưởng của đơn vị và", 1),
     ),
     head_not_above_unit=True,
     discipline_forms=STATUTORY_FORMS,

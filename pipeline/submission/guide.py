@@ -22,6 +22,7 @@ from pipeline.forms import signers as signing
 from pipeline.forms.unit_context import unit_signer_words
 from pipeline.ingest.sheetnames import as_written
 from pipeline.quotes import curly_quotes
+from pipeline.rating import agency_kind
 from pipeline.submission.report import RECIPIENT, recipient
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 TEXT = "HUONG_DAN_IN.txt"
 PDF = "HUONG_DAN_IN.pdf"
 
+# «{co_quan}»: the agency as the guide names it (agency_kind.agency_noun, distinct: «đơn vị sự nghiệp» beside its units)
 HOW_SENT = {
     "cong_van_so_noi_vu.pdf": "in, người đứng đầu ký, đóng dấu; gửi bản đã ký cùng hồ sơ (bản giấy hoặc bản quét PDF)",
     "cong_van_so_noi_vu.docx": "gửi dạng tệp (bản Word)",
@@ -44,11 +46,11 @@ HOW_SENT = {
     "bieu_tong_hop.xlsx": "gửi dạng tệp (bảng tính, không in)",
     "bao_cao_tu_danh_gia_co_quan.pdf": "in, người đứng đầu ký, đóng dấu; gửi bản đã ký (bản giấy hoặc bản quét PDF)",
     "bien_ban_tu_xep_loai_co_quan.pdf": "in, chủ trì và thư ký ký; gửi bản đã ký (bản giấy hoặc bản quét PDF)",
-    "thong_bao_ket_qua.pdf": "in, người đứng đầu ký, đóng dấu, công khai trong cơ quan; gửi bản đã ký (bản quét)",
+    "thong_bao_ket_qua.pdf": "in, người đứng đầu ký, đóng dấu, công khai trong {co_quan}; gửi bản đã ký (bản quét)",
     "don_vi": "hồ sơ đơn vị đã ký đủ: gửi bản quét PDF của bản giấy đã ký (tệp trong thư mục là bản chưa ký)",
     "lanh_dao": "hồ sơ cá nhân lãnh đạo đã ký đủ: gửi bản quét PDF của bản giấy đã ký",
     # the leaders' file made for the Sở (package.LEADERS_PDF): the same sheets as in the leaders' unit dossier
-    "tap_the_lanh_dao.pdf": "các văn bản này đã ký trong hồ sơ đơn vị của lãnh đạo cơ quan (cùng các trang): gửi "
+    "tap_the_lanh_dao.pdf": "các văn bản này đã ký trong hồ sơ đơn vị của lãnh đạo {co_quan} (cùng các trang): gửi "
                             "bản quét PDF của các trang đã ký đó, không gửi các văn bản khác của hồ sơ đơn vị (tệp trong "
                             "thư mục là bản chưa ký)",
 }
@@ -130,7 +132,7 @@ def lines(b: Build, bundles: Bundles, sub: Submission) -> list[str]:
     out.append("")
     out += _what_to_print(b, bundles, pages, sub.manifest.get("nop_so_noi_vu"))
     out += _who_signs(b, bundles)
-    out += _what_to_send(sub.manifest.get("nop_so_noi_vu"), to)
+    out += _what_to_send(sub.manifest.get("nop_so_noi_vu"), to, agency_kind.agency_noun(campaign, b.ratings, distinct=True))
     out.append("5. KHI SỬA SỐ LIỆU SAU KHI ĐÃ IN")
     out.append("   Sửa trong sổ Excel rồi chạy lại hoso build vào thư mục này: tệp in_lai.pdf gom đúng các tờ phải in "
                "lại và ký lại (văn bản của người: từ hồ sơ cá nhân; văn bản của đơn vị: từ hồ sơ đơn vị; công văn, "
@@ -148,6 +150,8 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],
     duplex, persons, units = b.options.duplex, bundles.persons, bundles.units
     out = ["2. IN NHỮNG GÌ"]
     to = recipient(b.campaign)
+    # the agency as the guide names it beside its units: «đơn vị sự nghiệp» for a đơn vị sự nghiệp công lập
+    body = agency_kind.agency_noun(b.campaign, b.ratings, distinct=True)
     sides = ("in HAI MẶT; trang trắng đã được chèn để mỗi người, mỗi phần bắt đầu ở mặt trước của một tờ" if duplex
              else "in MỘT MẶT; bộ hồ sơ được tạo với --no-duplex, không chèn trang trắng")
     person_pages = sum(pages.get(p["pdf"], 0) for p in persons)
@@ -157,8 +161,8 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],
     out.append(f"   b) Văn bản của từng đơn vị (biên bản họp, kiểm điểm tập thể, bảng tổng hợp), để ký: các trang nêu ở "
                f"mục 3 trong hồ sơ đơn vị ({sides}).")
     out.append("   c) Hồ sơ đơn vị (bìa, mục lục, văn bản đơn vị và hồ sơ từng người theo thứ tự xét), bản ghép đầy đủ "
-               f"để lưu tại cơ quan (gửi {to} chỉ biên bản họp, báo cáo kiểm điểm tập thể và hồ sơ cá nhân của lãnh "
-               "đạo cơ quan, xem mục 4):")
+               f"để lưu tại {body} (gửi {to} chỉ biên bản họp, báo cáo kiểm điểm tập thể và hồ sơ cá nhân của lãnh "
+               f"đạo {body}, xem mục 4):")
     by_unit = {u.ma_don_vi: u for u in b.plan.units}
     for u in units:
         unit = by_unit.get(u["ma_don_vi"])
@@ -166,7 +170,7 @@ def _what_to_print(b: Build, bundles: Bundles, pages: dict[str, int],
         sheets = f", {(n + 1) // 2 if duplex else n} tờ" if n else ""
         out.append(f"   - {u['pdf']}: {unit.ten_don_vi if unit else u['ma_don_vi']}" + (f", {n} trang{sheets}" if n else ""))
     out += _agency_documents(b, submission)
-    out.append("   Số bản mỗi mẫu (theo meta.toml của mẫu; sửa ở đó nếu cơ quan cần khác):")
+    out.append(f"   Số bản mỗi mẫu (theo meta.toml của mẫu; sửa ở đó nếu {body} cần khác):")
     # by form and printed title: a phiếu is titled by the person's kind (công chức, người lao động, cán bộ…),
     # as section 3 and the papers name it
     counts: dict[tuple[str, str], int] = {}
@@ -187,13 +191,14 @@ def _agency_documents(b: Build, submission: dict[str, Any] | None) -> list[str]:
     if not b.plan.agency:
         return []
     sent = {f.get("loai") for f in (submission or {}).get("tep", [])}
-    out = ["   d) Văn bản của cơ quan:"]
+    body = agency_kind.agency_noun(b.campaign, b.ratings, distinct=True)  # beside its units (c)
+    out = [f"   d) Văn bản của {body}:"]
     for job in b.plan.agency:
         spec = b.registry.get(job.form)
         path = job.docx.rsplit(".", 1)[0] + ".pdf"
         if job.form in sent:
-            out.append(f"   - {path}: {_name(spec, job.title)}; ký: {_signers(spec, None)}; đóng dấu, công khai "
-                       "trong cơ quan.")
+            signs = _signers(spec, None).replace("Người đứng đầu cơ quan", f"Người đứng đầu {body}")
+            out.append(f"   - {path}: {_name(spec, job.title)}; ký: {signs}; đóng dấu, công khai trong {body}.")
         else:
             out.append(f"   - {path}: {_name(spec, job.title)} — bản DỰ THẢO (cấp có thẩm quyền chưa quyết định mức "
                        "xếp loại): để xem lại, chưa ký, chưa công bố; khi đã có mức quyết định (cột «Mức xếp loại của "
@@ -233,15 +238,15 @@ def _who_signs(b: Build, bundles: Bundles) -> list[str]:
     return out
 
 
-def _what_to_send(submission: dict[str, Any] | None, to: str = RECIPIENT) -> list[str]:
+def _what_to_send(submission: dict[str, Any] | None, to: str = RECIPIENT, body: str = "cơ quan") -> list[str]:
     """Section 4: each file of the package for `to` (the Sở Nội vụ, or the body the workbook names) and how it is
-    sent (unconfirmed)."""
+    sent (unconfirmed); `body`: what the agency is called (`HOW_SENT`'s «{co_quan}»)."""
     out = [f"4. GỬI {to.upper()}"]
     section = submission or {}
     for f in section.get("tep", []):
         name = f["path"].rsplit("/", 1)[-1]
         key = f"{f.get('loai')}.{name.rsplit('.', 1)[-1]}" if f.get("loai") not in ("don_vi", "lanh_dao") else f["loai"]
-        how = HOW_SENT.get(key, HOW_SENT.get(name, "gửi dạng tệp"))
+        how = HOW_SENT.get(key, HOW_SENT.get(name, "gửi dạng tệp")).format(co_quan=body)
         out.append(f"   - {f['path']}: {f.get('tieu_de', '')} — {how}.")
     if section.get("zip"):
         out.append(f"   - {section['zip']}: toàn bộ thư mục {section.get('thu_muc', 'nop_so_noi_vu')} (bản chưa ký) "

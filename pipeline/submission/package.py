@@ -69,6 +69,7 @@ from pipeline.pdf.join import conversion_shape, first_page_header, has_page_numb
 from pipeline.pdf.validate import page_range
 from pipeline.plan import UnitDossier, review_order
 from pipeline.quotes import curly_quotes
+from pipeline.rating import agency_kind
 from pipeline.rating.result import Ratings
 from pipeline.resources import running_program
 from pipeline.submission import report, self_rating, summary_table, writeback
@@ -148,7 +149,8 @@ def enclosed(campaign: Campaign, ratings: Ratings) -> list[str]:
            f"năm {campaign.year}, kèm theo Biểu tổng hợp."]
     if self_rating.wanted(campaign):
         out.append(f"Hồ sơ tự xếp loại {campaign.agency.ten_co_quan} năm {campaign.year} (báo cáo tự đánh giá kết quả "
-                   "thực hiện nhiệm vụ năm, biên bản họp cán bộ chủ chốt tự đánh giá, xếp loại cơ quan).")
+                   "thực hiện nhiệm vụ năm, biên bản họp cán bộ chủ chốt tự đánh giá, xếp loại "
+                   f"{agency_kind.agency_noun(campaign, ratings)}).")
     if any(pr.rated and pr.muc_quyet_dinh for pr in ratings.people):
         out.append(f"Thông báo kết quả đánh giá, xếp loại chất lượng năm {campaign.year}.")
     leaders = agency_leaders(campaign)
@@ -159,13 +161,17 @@ def enclosed(campaign: Campaign, ratings: Ratings) -> list[str]:
     return out
 
 
-def addressed_title(title: str, campaign: Campaign) -> str:
+def addressed_title(title: str, campaign: Campaign, noun: str = agency_kind.ADMINISTRATIVE_NOUN) -> str:
     """A document's title as the guide, README.txt and the manifest list it: «… đến Sở Nội vụ» (the cover letter's
     meta.toml title) names the body the workbook sends to (report.recipient: «Sở Y tế tỉnh …» for a đơn vị sự nghiệp
-    reporting to its managing body); a title the clerk changed in meta.toml otherwise is kept as written."""
+    reporting to its managing body); a title ending with «cơ quan» (the self-rating forms': «Biên bản họp tự đánh giá,
+    xếp loại cơ quan») ends with `noun` (`agency_kind.agency_noun`: «đơn vị» for a đơn vị sự nghiệp công lập); a title
+    the clerk changed in meta.toml otherwise is kept as written."""
     to = report.recipient(campaign)
     if to != report.RECIPIENT and title.endswith(report.RECIPIENT):
         return title[: -len(report.RECIPIENT)] + to
+    if title.endswith(" " + agency_kind.ADMINISTRATIVE_NOUN):
+        return title[: -len(agency_kind.ADMINISTRATIVE_NOUN)] + noun
     return title
 
 
@@ -349,13 +355,13 @@ def prepare_submission(build: Build) -> Prepared:
         for form in (SELF_REPORT_FORM, SELF_MINUTES_FORM):
             contexts[form] = lambda spec: self_rating.context(campaign, ratings, spec, rows)
     else:
-        warnings.append(self_rating.missing_note())
+        warnings.append(self_rating.missing_note(agency_kind.agency_noun(campaign, ratings)))
     names = FILE_NAMES
     documents: dict[str, Document] = {}
     titles: dict[str, str] = {}
     for form, make in contexts.items():
         spec = _spec(registry, form, warnings)
-        titles[form] = addressed_title(spec.title, campaign)
+        titles[form] = addressed_title(spec.title, campaign, agency_kind.agency_noun(campaign, ratings))
         with compound_breaks(build.ngat_dong_tu_ghep):  # the header's names broken as the folder's papers are
             ctx = with_typography(make(spec), *build.typography)  # as forms/fill.py::_jobs
         key = cache_key(spec.template_sha256, ctx)

@@ -14,6 +14,8 @@ from pipeline.forms.printed import group_label, header_left
 from pipeline.forms.registry import FormSpec
 from pipeline.forms.unit_context import unit_citations
 from pipeline.ingest.model import Campaign, derived_so_noi_vu
+from pipeline.rating import agency_kind
+from pipeline.rating.groups import HEAD_GROUP
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
 from pipeline.submission.deadline import Deadline
@@ -80,13 +82,15 @@ def so_noi_vu(campaign: Campaign) -> str:
 
 
 def _groups(campaign: Campaign, ratings: Ratings) -> list[dict[str, Any]]:
-    return [{"stt": str(g["stt"]), "nhom": group_label(g["nhom"], campaign), "so_xep_loai": str(g["so_xep_loai"]), "so_htxs": str(g["so_htxs"]),
+    public_service = agency_kind.public_service_unit(campaign, ratings)
+    return [{"stt": str(g["stt"]), "nhom": agency_kind.head_group_name(public_service) if g["nhom"] == HEAD_GROUP
+             else group_label(g["nhom"], campaign), "so_xep_loai": str(g["so_xep_loai"]), "so_htxs": str(g["so_htxs"]),
              "so_htt": str(g["so_htt"]), "toi_da": str(g["toi_da"]), "ket_luan": g["ket_luan"],
              "ngoai_le": g["ngoai_le"]} for g in group_rows(ratings, campaign)]
 
 
 def common_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: list[Row]) -> dict[str, Any]:
-    ctx = agency_context(campaign, form)
+    ctx = agency_context(campaign, form, ratings)
     a = campaign.agency
     # the report and its table carry the report's own date (CoQuan.ngay_bao_cao), else dots
     ctx["dong_ngay"] = date_line(a.dia_danh, a.ngay_bao_cao, campaign.year)

@@ -11,9 +11,10 @@ from pipeline.forms.context import date_line, dotted
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest.cells import name_key
 from pipeline.ingest.model import Campaign
+from pipeline.rating import agency_kind
+from pipeline.rating.agency_kind import public_service_unit
 from pipeline.rating.levels import WORDS
 from pipeline.rating.result import Ratings
-from pipeline.rating.rulebooks import RULEBOOKS
 from pipeline.rating.rules import pct
 from pipeline.submission import report
 from pipeline.submission.summary_table import Row
@@ -26,8 +27,10 @@ def wanted(campaign: Campaign) -> bool:
     return bool(campaign.agency.tu_xep_loai_co_quan)
 
 
-def missing_note() -> str:
-    return ("Chưa tạo hồ sơ tự xếp loại cơ quan (báo cáo tự đánh giá và biên bản họp cán bộ chủ chốt): sheet CoQuan "
+def missing_note(noun: str = agency_kind.ADMINISTRATIVE_NOUN) -> str:
+    """The console's note that the agency's own self-rating file was not made; `noun`: what the agency's papers call it
+    (`agency_kind.agency_noun`: «đơn vị» for a đơn vị sự nghiệp công lập); the cell's label is the workbook's."""
+    return (f"Chưa tạo hồ sơ tự xếp loại {noun} (báo cáo tự đánh giá và biên bản họp cán bộ chủ chốt): sheet CoQuan "
             "chưa có «Mức cơ quan tự xếp loại»; điền ô này (và ngày họp, số người dự họp, số phiếu đồng ý nếu có) rồi "
             "tạo lại hồ sơ.")
 
@@ -38,18 +41,6 @@ def _points(x: float | None) -> str:
 
 def _same(a: str, b: str) -> bool:
     return name_key(a) == name_key(b)  # spaces, case, NFC/NFD and the tone mark's place aside
-
-
-def public_service_unit(campaign: Campaign, ratings: Ratings) -> bool:
-    """The agency is a đơn vị sự nghiệp công lập, rated under the viên chức rules, not ND 335's for cơ quan hành chính:
-    its head is rated under a rulebook where the head is not above his unit (nd233-2026: a viên chức head); with no
-    head in the workbook, every unit of it is a đơn vị sự nghiệp (DonVi «loai_don_vi»)."""
-    head = campaign.agency_head_ma_so()
-    rated = {pr.ma_so: pr for pr in ratings.people}
-    if head is not None and head in rated:
-        rb = RULEBOOKS.get(rated[head].bo_quy_tac or ratings.bo_quy_tac)
-        return rb is not None and rb.head_not_above_unit
-    return bool(campaign.units) and all(u.loai_don_vi == "su_nghiep" for u in campaign.units)
 
 
 def _text_or_dots(text: str, lines: int = 4) -> str:

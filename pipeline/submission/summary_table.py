@@ -32,6 +32,7 @@ from pipeline.ingest import xlsx_write
 from pipeline.ingest.model import Campaign, Person
 from pipeline.ingest.xlsx_write import put
 from pipeline.quotes import curly_quotes
+from pipeline.rating import agency_kind
 from pipeline.rating.groups import HEAD_CAP_WORDS, HEAD_GROUP, is_default_key
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import GroupCap, Ratings
@@ -223,17 +224,20 @@ def group_rows(ratings: Ratings, campaign: Campaign) -> list[dict[str, Any]]:
     """The rows of the HTXS check per comparable group (report II.4, the biểu's table, sheet TyLeHTXS), in
     `group_order`."""
     out = []
+    public_service = agency_kind.public_service_unit(campaign, ratings)  # «của đơn vị sự nghiệp», not «của cơ quan»
     for n, g in enumerate(group_order(campaign, ratings), start=1):
         outside = g.nhom == HEAD_GROUP  # the agency head: no maximum of the agency's, the competent level weighs him
         out.append({
             "stt": n, "nhom": g.nhom, "don_vi": ", ".join(g.don_vi), "so_nguoi": g.so_nguoi,
             "so_xep_loai": g.so_xep_loai, "so_htxs": g.so_htxs_cuoi, "so_htt": g.so_htt_cuoi,
             "toi_da": "" if outside else g.toi_da_cuoi, "vuot": g.vuot_cuoi and not outside,
-            "ket_luan": (f"không tính trong tỷ lệ của cơ quan ({g.ngoai_le})" if outside else
+            "ket_luan": (f"{agency_kind.outside_cap_words(public_service)} ({g.ngoai_le})" if outside else
                          "VƯỢT TỶ LỆ" if g.vuot_cuoi else "trong tỷ lệ"),
             "ngoai_le": "" if outside else g.ngoai_le,  # the head's why is no exception allowed
             "ty_le": g.ty_le, "cach_tinh": g.cach_tinh,
             "ha_muc": ", ".join(g.ha_muc),
+            # the printed ratio of the head's group (none of the agency's), in the agency's words
+            "ty_le_chu": agency_kind.head_cap_words(public_service) if outside else "",
         })
     return out
 
@@ -343,7 +347,7 @@ def _group_sheet(wb: Workbook, data: dict[str, Any]) -> None:
     for i, g in enumerate(data["nhom"]):
         r = 6 + i
         values = [g["stt"], g.get("ten_nhom") or g["nhom"], g["don_vi"], g["so_nguoi"], g["so_xep_loai"], g["so_htxs"], g["so_htt"],
-                  HEAD_CAP_WORDS if g["nhom"] == HEAD_GROUP else f"{round(g['ty_le'] * 100, 2):g}% số HTT", g["toi_da"], g["ket_luan"], g["ngoai_le"], g["ha_muc"],
+                  (g.get("ty_le_chu") or HEAD_CAP_WORDS) if g["nhom"] == HEAD_GROUP else f"{round(g['ty_le'] * 100, 2):g}% số HTT", g["toi_da"], g["ket_luan"], g["ngoai_le"], g["ha_muc"],
                   g["cach_tinh"]]
         for c, v in enumerate(values, start=1):
             cell = put(ws, r, c, v, bold=(c == 10 and g["vuot"]))
@@ -379,7 +383,9 @@ def table_data(campaign: Campaign, ratings: Ratings) -> dict[str, Any]:
     # each group by its printed name, as the report and the biểu's PDF print it (a default group's key,
     # `cong_chuc/khong_giu_chuc_vu`, is an internal code)
     # and its «Cách tính» with the same name (the rating's sentence names a workbook's own group by its key)
-    groups = [{**g, "ten_nhom": group_label(g["nhom"], campaign),
+    public_service = agency_kind.public_service_unit(campaign, ratings)
+    groups = [{**g, "ten_nhom": agency_kind.head_group_name(public_service) if g["nhom"] == HEAD_GROUP
+               else group_label(g["nhom"], campaign),
                "cach_tinh": readable(g["cach_tinh"], campaign, [g["nhom"]])} for g in group_rows(ratings, campaign)]
     people = people_rows(campaign, ratings)
     return {"ten_co_quan": campaign.agency.ten_co_quan, "nam_danh_gia": campaign.agency.nam_danh_gia,
