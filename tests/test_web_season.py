@@ -868,3 +868,47 @@ def test_a_deadline_set_by_another_compiling_body_is_named_as_its_in_the_guide_a
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302  # nothing changed
     same = q.run_next()
     assert same["tom_tat"].startswith("Không có gì thay đổi") and same["han_nop"].startswith(line)
+
+
+def test_tao_lai_asks_again_when_other_documents_were_edited_since_the_confirmation(served_2025):
+    """«Tạo lại» of a build interrupted by a restart reused the clerk's confirmation to overwrite the documents
+    edited by hand — also those edited after it, which she was never shown. It stands now only for the files
+    she was shown: the same set is re-run without a question; one more edited file is named and asked about,
+    nothing queued, and once confirmed the build keeps a copy of both edited documents beside the folder."""
+    app, store, q, c, out = served_2025
+    first, second = sorted((out / "ca_nhan").rglob("*.docx"))[:2]
+    rel1, rel2 = (f.relative_to(out).as_posix() for f in (first, second))
+    with zipfile.ZipFile(first, "a") as zf:
+        zf.writestr("customXml/ghi_chu.xml", "<x>sửa tay 1</x>")
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "ghi_de": "1"}).status_code == 302
+    build = q._q.get_nowait()  # queued, never run: the server stopped
+    assert store.fail_interrupted() == 1
+    assert json.loads(store.one("SELECT sua_tay FROM lan_tao WHERE id=?", build)["sua_tay"]) == [rel1]
+    # the same edited document: «Tạo lại» asks nothing (what she confirmed stands)
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "lan_tao": str(build)}).status_code == 302
+    build = q._q.get_nowait()
+    assert store.one("SELECT ghi_de FROM lan_tao WHERE id=?", build)["ghi_de"] == 1
+    assert store.fail_interrupted() == 1
+    # another document saved in Word after that: asked again, named as new, nothing queued, nothing overwritten
+    with zipfile.ZipFile(second, "a") as zf:
+        zf.writestr("customXml/ghi_chu.xml", "<x>sửa tay 2</x>")
+    edited = {rel1: first.read_bytes(), rel2: second.read_bytes()}
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "lan_tao": str(build)})
+    assert r.status_code == 409 and "Chưa tạo hồ sơ." in r.text and q._q.empty(), r.text
+    since = r.text.split('id="sua_tay_moi"', 1)[1].split("</ul>", 1)[0]
+    assert ("Xác nhận ghi đè ở lần tạo trước không áp dụng cho 1 tệp được sửa tay sau đó:" in since
+            and rel2 in since and rel1 not in since), since
+    assert "2 tệp trong thư mục hồ sơ trên máy chủ đã được sửa tay" in r.text
+    assert f'<input type="hidden" name="lan_tao" value="{build}">' in r.text  # the re-run's other answers stand
+    assert {rel: (out / rel).read_bytes() for rel in edited} == edited
+    refusal = store.one("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong='tao_ho_so_bi_tu_choi' ORDER BY id DESC LIMIT 1")
+    assert json.loads(refusal["chi_tiet"])["sua_tay_them"] == 1
+    # a build id in the form is never echoed unless it is one
+    assert 'name="lan_tao"' not in c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "lan_tao": '1"><b>'}).text
+    # confirmed: built, both edited documents kept beside the folder
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "lan_tao": str(build), "ghi_de": "1"}).status_code == 302
+    row = q.run_next()
+    assert row["trang_thai"] == "xong" and row["ghi_de"] == 1, row["loi"]
+    assert sorted(json.loads(row["sua_tay"])) == sorted(edited)
+    (kept,) = store.agency_dir("VP").glob("ket_qua.sua-tay-*")
+    assert {rel: (kept / rel).read_bytes() for rel in edited} == edited

@@ -1036,10 +1036,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         year_confirmed = request.form.get("doi_nam") == "1"
         overwrite = request.form.get("ghi_de") == "1"
         # «Tạo lại» on a failed build's page (a restart interrupted it…): what the clerk confirmed for that build
-        # stands for its re-run of the same workbook, not asked again (`_confirmed_before`)
-        before = _confirmed_before(ma, upload, request.form.get("lan_tao", ""))
+        # stands for its re-run of the same workbook, not asked again (`_confirmed_before`) — the overwrite of
+        # documents edited by hand only when no document was edited since but those she was shown then
+        rerun = request.form.get("lan_tao", "")
+        before = _confirmed_before(ma, upload, rerun)
+        edited_since = [rel for rel in edited if before[3] is not None and rel not in before[3]]
         confirmed, year_confirmed, overwrite = (confirmed or before[0], year_confirmed or before[1],
-                                                overwrite or before[2])
+                                                overwrite or (before[2] and before[3] is not None and not edited_since))
         # a reception of signed scans filing meanwhile holds the output folder: the build would fail on its lock
         receiving = _running_reception(ma)
 
@@ -1047,6 +1050,8 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             """The page: what the build will use and what stands in its way (`refused`: the POST was not taken)."""
             return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
                                    edited_words=_edited_words(ma, edited[:10]), refused=refused,
+                                   edited_since=_edited_words(ma, edited_since[:10]) if refused else [],
+                                   edited_since_count=len(edited_since), rerun=rerun if rerun.isdigit() else "",
                                    newer_broken=_newer_broken(upload), basis=upload,
                                    basis_what="hồ sơ sẽ được tạo từ sổ", receiving=receiving,
                                    own_set=own_forms.in_use(store.agency_dir(ma)) is not None,
@@ -1064,11 +1069,13 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                     or (edited and not overwrite)):
                 refused = ({"co_quan_cu": clash["cu"], "co_quan_moi": clash["moi"]} if clash is not None
                            else {"nam_cu": year["cu"], "nam_moi": year["moi"]} if year is not None
+                           else {"sua_tay": len(edited), "sua_tay_them": len(edited_since)} if edited_since
                            else {"sua_tay": len(edited)})
                 audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], **refused}, ensure_ascii=False))
                 return page(True, None), 409
             build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed,
-                                doi_nam=year is not None and year_confirmed, ghi_de=bool(edited) and overwrite)
+                                doi_nam=year is not None and year_confirmed, ghi_de=bool(edited) and overwrite,
+                                sua_tay=edited)
             if build_id is None:
                 busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
                 return redirect(url_for("lan_tao_xem", build_id=busy["id"]))
@@ -1084,17 +1091,24 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return redirect(url_for("lan_tao_xem", build_id=build_id))
         return page(False, receiving)
 
-    def _confirmed_before(ma: str, upload: Any, build: str) -> tuple[bool, bool, bool]:
-        """(doi_co_quan, doi_nam, ghi_de) the clerk confirmed for build `build` (the «Tạo lại» form of its page)
-        when a re-run of it is asked: the agency's own latest build, failed, of the same upload as the one to
-        build now. Its output was not replaced (the build did not finish), so the agency or year it replaces and
-        the documents edited by hand are those confirmed then. Anything else: nothing confirmed."""
+    def _confirmed_before(ma: str, upload: Any, build: str) -> tuple[bool, bool, bool, frozenset[str] | None]:
+        """(doi_co_quan, doi_nam, ghi_de, the documents edited by hand she confirmed replacing) for build `build`
+        (the «Tạo lại» form of its page) when a re-run of it is asked: the agency's own latest build, failed, of
+        the same upload as the one to build now. Its output was not replaced (the build did not finish), so the
+        agency or year it replaces are those confirmed then; documents edited by hand since are not (the caller
+        asks again when one is not in the set; None: no set recorded — a build queued by an older version —, so
+        the overwrite is asked again). Anything else: nothing confirmed."""
         if upload is None or not build.isdigit():
-            return False, False, False
+            return False, False, False, None
         row = store.one("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
         if row is None or row["id"] != int(build) or row["trang_thai"] != "loi" or row["so"] != upload["id"]:
-            return False, False, False
-        return bool(row["doi_co_quan"]), bool(row["doi_nam"]), bool(row["ghi_de"])
+            return False, False, False, None
+        try:
+            shown = json.loads(row["sua_tay"]) if row["sua_tay"] else None
+        except ValueError:
+            shown = None
+        files = frozenset(str(f) for f in shown) if isinstance(shown, list) else None
+        return bool(row["doi_co_quan"]), bool(row["doi_nam"]), bool(row["ghi_de"]), files
 
     def _forms_updated(ma: str) -> str:
         """`own_forms.update_words` of the agency's own forms the program updated since (or not known): "" when none
@@ -2932,6 +2946,8 @@ def _detail(action: str, text: object) -> str:
                 files = value if isinstance(value, list) else []
                 count = value if isinstance(value, int) and not isinstance(value, bool) else len(files)
                 parts.append(f"{count} tệp sửa tay trên máy chủ" + (f" ({', '.join(map(str, files))})" if files else ""))
+            elif key == "sua_tay_them" and isinstance(value, int):
+                parts.append(f"{value} tệp được sửa tay sau lần xác nhận ghi đè trước (chưa xác nhận)")
             elif key == "lan_dau" and action == "da_in":
                 continue  # named in the action (`_action`)
             elif key == "noi_nhan" and action in ("nop_so_noi_vu", "nop_so_noi_vu_loi"):

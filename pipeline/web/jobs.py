@@ -60,18 +60,20 @@ class BuildQueue:
         self._thread.start()
 
     def submit(self, co_quan: str, so_id: int, account: str, *, doi_co_quan: bool = False,
-               doi_nam: bool = False, ghi_de: bool = False) -> int | None:
+               doi_nam: bool = False, ghi_de: bool = False, sua_tay: list[str] | None = None) -> int | None:
         """Queue a build of upload `so_id`; None when the agency already has one waiting or running.
         `doi_co_quan` / `doi_nam`: the clerk confirmed replacing another agency's / another year's output
         (BuildOptions.doi_co_quan / doi_nam); the output replaced is kept whole in `luu_tru/`. `ghi_de`:
-        documents edited by hand in the output are replaced, copies kept beside it (BuildOptions.ghi_de)."""
+        documents edited by hand in the output are replaced, copies kept beside it (BuildOptions.ghi_de);
+        `sua_tay`: which ones the clerk was shown and confirmed (paths in the output), recorded for «Tạo lại»."""
         with self._lock:
             busy = self.store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", co_quan)
             if busy is not None:
                 return None
             build_id = self.store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, doi_co_quan, "
-                                    "doi_nam, ghi_de) VALUES (?,?,?,?,?,?,?,?)", co_quan, so_id, account, "cho", now(),
-                                    int(doi_co_quan), int(doi_nam), int(ghi_de))
+                                    "doi_nam, ghi_de, sua_tay) VALUES (?,?,?,?,?,?,?,?,?)", co_quan, so_id, account,
+                                    "cho", now(), int(doi_co_quan), int(doi_nam), int(ghi_de),
+                                    json.dumps(sorted(sua_tay), ensure_ascii=False) if ghi_de and sua_tay else None)
         self._q.put(build_id)
         return build_id
 
