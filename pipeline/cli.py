@@ -194,9 +194,14 @@ def init(folder: Path, force: bool, year: int | None, source: Path | None) -> No
     from pipeline.ingest import blank
 
     if (folder / BLANK_WORKBOOK).exists() and not force:
-        raise click.UsageError(f"Tệp «{folder / BLANK_WORKBOOK}» đã có; không ghi đè. Thêm --force để ghi đè, "
-                               "hoặc chọn thư mục khác: hoso init THƯ_MỤC")
-    dest = blank.write(folder, force=force, year=year)
+        there = folder / BLANK_WORKBOOK
+        raise click.UsageError(f"Tệp «{there}» đã có; không ghi đè. Thêm --force để ghi đè ("
+                               + blank.KEPT_WORDS.format(name=there.stem, ext=there.suffix)
+                               + "), hoặc chọn thư mục khác: hoso init THƯ_MỤC")
+    kept: list[Path] = []
+    dest = blank.write(folder, force=force, year=year, kept=kept)
+    for aside in kept:
+        say(f"Sổ đang có ở «{dest}» được chép giữ lại thành «{aside}» (không bị xóa).")
     say(f"Đã tạo «{dest}». Điền theo sheet «{blank.GUIDE}», rồi kiểm tra bằng lệnh: hoso check {dest}")
 
 
@@ -208,6 +213,8 @@ def _init_from(source: Path, folder: Path, force: bool) -> None:
         done = api.init_from(source, folder, force=force)
     except rollover.AlreadyThere as exc:
         raise click.UsageError(exc.message) from None
+    if done.replaced is not None:
+        say(f"Sổ đang có ở «{done.dest}» được chép giữ lại thành «{done.replaced}» (không bị xóa).")
     say(f"Đã tạo «{done.dest}» cho năm đánh giá {done.year} từ «{source}».")
     for line in rollover.lines(done):
         say(line)
