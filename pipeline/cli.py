@@ -518,7 +518,13 @@ def templates_export(dest: Path, force: bool) -> None:
     """Chép các mẫu mặc định vào DEST để sửa; dùng lại bằng: hoso build … --templates DEST."""
     from pipeline import lint
 
-    lint.export(dest, force=force)
+    kept: list[Path] = []
+    lint.export(dest, force=force, kept=kept)
+    for aside in kept:
+        files = [f for f in aside.rglob("*") if f.is_file() and f.relative_to(aside).as_posix() != "mau_goc.json"]
+        say(f"{len(files)} tệp đã sửa trong «{dest}» được chép giữ lại sang «{aside}» trước khi ghi đè: "
+            + ", ".join(f.relative_to(aside).as_posix() for f in sorted(files)[:10])
+            + (f" và {len(files) - 10} tệp khác" if len(files) > 10 else "") + ".")
     say(f"Đã chép mẫu biểu vào «{dest}». Sửa tệp template.docx hoặc [labels] trong meta.toml, rồi chạy: "
         f"hoso templates check {dest}. Tệp mau_goc.json ghi lại bản mẫu của chương trình lúc chép (đừng xóa): mẫu nào "
         "cơ quan không sửa sẽ theo bản cập nhật của chương trình khi tạo hồ sơ.")
