@@ -912,3 +912,33 @@ def test_tao_lai_asks_again_when_other_documents_were_edited_since_the_confirmat
     assert sorted(json.loads(row["sua_tay"])) == sorted(edited)
     (kept,) = store.agency_dir("VP").glob("ket_qua.sua-tay-*")
     assert {rel: (kept / rel).read_bytes() for rel in edited} == edited
+
+
+def test_a_workbook_uploaded_while_a_build_waits_is_said_not_built(served_2025, tmp_path):
+    """The clerk uploaded a corrected workbook (the same file name) while her build ran and clicked «Tạo hồ sơ»:
+    the page of the running build answered, which then said «Xong» — built from the workbook before, her
+    correction in no dossier, and no page said so (the home page, «Hồ sơ» where she sends to the Sở). Now each
+    names the upload not built, the build that came before it, and what to click."""
+    app, store, q, c, out = served_2025
+    book = _edited_2025(tmp_path)
+    _upload(c, book)
+    (built_from, newer) = [r["id"] for r in store.q("SELECT id FROM so WHERE co_quan='VP' ORDER BY id")]
+    last = store.one("SELECT id FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")["id"]
+    for page in ("/", "/ho-so", f"/lan-tao/{last}"):
+        html = _main(c.get(page).text)
+        note = html.split('id="so_moi_chua_tao">', 1)[1].split("</p>", 1)[0]
+        assert (f"Sổ số {newer} «" in note and "» tải lên lúc" in note and "chưa được dùng để tạo hồ sơ: lần tạo gần "
+                "nhất (" in note and f"số {last}</a>) tạo từ sổ số {built_from} «so_2025.xlsx»" in note
+                and "hồ sơ hiện có chưa có các sửa đổi của sổ mới. Bấm" in note), (page, note)
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    running = q._q.get_nowait()
+    q._q.put(running)  # still waiting (the inline queue runs nothing by itself)
+    assert 'id="so_moi_chua_tao"' not in c.get("/").text  # the latest upload is the one being built
+    _upload(c, book)  # corrected again meanwhile, the same file name
+    latest = store.one("SELECT id FROM so WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")["id"]
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})  # shows the waiting build
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/lan-tao/{running}")
+    note = _main(c.get(f"/lan-tao/{running}").text).split('id="so_moi_chua_tao">', 1)[1].split("</p>", 1)[0]
+    assert (f"Sổ số {latest} «" in note and f"số {running}</a> đang chờ tạo từ sổ số {newer} «{book.name}»" in note
+            and "Khi lần tạo đó xong, bấm" in note), note
+    assert 'id="so_moi_chua_tao"' not in _main(c.get(f"/lan-tao/{last}").text)  # only on the latest build's page

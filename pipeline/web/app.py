@@ -462,7 +462,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             agency = named["ten_co_quan"] if named else ""
 
         return render_template("trang_chu.html", upload=upload, build=build, agency=agency,
-                               blank_year=clock.campaign_year(vietnam_today()))
+                               blank_year=clock.campaign_year(vietnam_today()), newer_unbuilt=_newer_unbuilt())
 
     # ---- workbooks ------------------------------------------------------------------------------
     def _sent(field: str) -> tuple[FileStorage | None, str, bytes]:
@@ -900,6 +900,24 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return None
         return last
 
+    def _newer_unbuilt() -> dict[str, Any] | None:
+        """The agency's latest valid upload when no build was asked of it: uploaded (again, maybe under the same
+        file name) after the upload of its latest build — while that build ran, «Tạo hồ sơ» showing the running
+        one —, so the dossiers have not its changes. {"so": that upload, "lan_tao": the latest build, "tu_so": that
+        build's upload}; None when there is none, or for a unit clerk (only the agency clerk uploads)."""
+        if g.user["vai_tro"] != "van_thu":
+            return None
+        ma = g.user["co_quan"]
+        build = store.one("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
+        if build is None:
+            return None
+        upload = store.one("SELECT * FROM so WHERE co_quan=? AND so_loi=0 AND id>? ORDER BY id DESC LIMIT 1",
+                           ma, build["so"])
+        if upload is None:
+            return None
+        return {"so": upload, "lan_tao": build,
+                "tu_so": store.one("SELECT * FROM so WHERE id=? AND co_quan=?", build["so"], ma)}
+
     def _ratings() -> dict[str, Any] | None:
         ma = g.user["co_quan"]
         row = store.one("SELECT id FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", ma)
@@ -1160,8 +1178,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if row["trang_thai"] == "xong":  # the Sở's deadline, and what this build's workbook and guide say beside it
             deadline, deadline_note = _deadline_line(row["han_nop"], _kept_manifest(row["co_quan"], build_id), later is None)
         upload = store.one("SELECT id, ten_tep, luc FROM so WHERE id=? AND co_quan=?", row["so"], row["co_quan"])
+        newer = _newer_unbuilt()  # a workbook uploaded after this one's, never built: said on the latest build's page
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes,
-                               upload=upload,
+                               upload=upload, newer_unbuilt=newer if newer and newer["lan_tao"]["id"] == row["id"] else None,
                                later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None,
                                deadline=deadline, deadline_note=deadline_note,
                                # the first build of the folder (changes.py's words): everything is printed once
@@ -1494,6 +1513,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             deadline, deadline_note = _deadline_line(last["han_nop"] if last is not None else "",
                                                      m if isinstance(m, dict) else None)
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
+                               newer_unbuilt=_newer_unbuilt(),
                                sent=sent, outdated=outdated, rebuilt=rebuilt, changed_files=changed_files,
                                proposed=proposed, staff_sheet=staff_sheet,
                                addressed=addressed, agency_sheet=_as_the_workbook_names("sheet CoQuan", g.user["co_quan"])
