@@ -61,7 +61,7 @@ def listed(data: dict[str, Any]) -> set[str]:
     return out
 
 
-def _transient(name: str) -> bool:
+def editor_lock(name: str) -> bool:
     """Lock files an editor leaves beside a document it has open (Word `~$x.docx`, LibreOffice
     `.~lock.x.docx#`): they belong to the document, not to the user."""
     return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
@@ -110,7 +110,7 @@ def foreign(folder: Path, data: dict[str, Any]) -> list[str]:
     signed = signed_files(folder)
     mine = listed(data) | {MANIFEST, SIGNATURE} | set(signed) | _printed_mark(folder)
     carried = f"{SIGNED_DIR}/" if signed and not os.path.islink(os.path.join(folder, SIGNED_DIR)) else None
-    return [p for p in on_disk(folder) if p not in mine and not _transient(p.rsplit("/", 1)[-1])
+    return [p for p in on_disk(folder) if p not in mine and not editor_lock(p.rsplit("/", 1)[-1])
             and not (carried and p.startswith(carried))]
 
 
@@ -176,7 +176,7 @@ def remove_owned(folder: Path) -> list[str]:
     assert isinstance(data, dict)
     mine = listed(data) | _printed_mark(folder)
     for rel in on_disk(folder):
-        if rel in mine or rel == SIGNATURE or _transient(rel.rsplit("/", 1)[-1]):
+        if rel in mine or rel == SIGNATURE or editor_lock(rel.rsplit("/", 1)[-1]):
             try:
                 os.unlink(os.path.join(folder, rel))  # a symbolic link is removed, never followed
             except OSError:
