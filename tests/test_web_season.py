@@ -942,3 +942,35 @@ def test_a_workbook_uploaded_while_a_build_waits_is_said_not_built(served_2025, 
     assert (f"Sổ số {latest} «" in note and f"số {running}</a> đang chờ tạo từ sổ số {newer} «{book.name}»" in note
             and "Khi lần tạo đó xong, bấm" in note), note
     assert 'id="so_moi_chua_tao"' not in _main(c.get(f"/lan-tao/{last}").text)  # only on the latest build's page
+
+
+def test_a_file_put_into_the_server_s_output_folder_is_named_before_building(served_2025):
+    """Someone at the server's disk put a note into the output folder (co_quan/<MA>/ket_qua/don_vi/…): every build
+    failed with the CLI's «… hoặc chọn thư mục khác với -o», after «Thư mục kết quả thư mục hồ sơ trên máy chủ»,
+    and «Tạo lại» failed again. «Tạo hồ sơ» now names the file and where to move it, builds nothing while it is
+    there (the build replaces the folder: the file is never deleted), and a build's refusal reads in page words."""
+    from pipeline import ownership
+    from pipeline.web.jobs import page_words
+
+    app, store, q, c, out = served_2025
+    unit = sorted(p for p in (out / "don_vi").iterdir() if p.is_dir())[0]
+    note = unit / "ghi_chu_cua_toi.txt"
+    note.write_text("ghi chú", encoding="utf-8")
+    rel = note.relative_to(out).as_posix()
+    page = _main(c.get("/tao-ho-so").text)
+    block = page.split('id="tep_rieng"', 1)[1].split("</div>", 1)[0]
+    assert ("1 tệp trong thư mục hồ sơ trên máy chủ không do hoso tạo" in block and f"<li>{rel}</li>" in block
+            and f"Hãy chuyển chúng ra khỏi thư mục «{out}» trên ổ đĩa của máy chủ" in block), block
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})
+    assert r.status_code == 409 and "Chưa tạo hồ sơ. 1 tệp" in r.text and q._q.empty()
+    assert note.read_text(encoding="utf-8") == "ghi chú"
+    refusal = store.one("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong='tao_ho_so_bi_tu_choi' ORDER BY id DESC LIMIT 1")
+    assert json.loads(refusal["chi_tiet"])["tep_rieng"] == 1
+    # the build's own refusal (a file put there after the page was shown), as its page words it
+    said = page_words(ownership.refusal(out) or "", out)
+    assert said.startswith("Thư mục hồ sơ trên máy chủ có tệp không do hoso tạo") and "với -o" not in said, said
+    assert said.endswith(f"Hãy chuyển các tệp đó ra khỏi thư mục «{out}» trên ổ đĩa của máy chủ (người đặt chúng "
+                         "vào đó, hoặc quản trị viên máy chủ), rồi bấm «Tạo lại»."), said
+    note.unlink()
+    assert 'id="tep_rieng"' not in c.get("/tao-ho-so").text
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302

@@ -43,7 +43,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
-from pipeline import clock, output_guard, portable
+from pipeline import clock, output_guard, ownership, portable
 from pipeline.web import accounts, own_forms, province_words, receptions
 from pipeline.web.jobs import BuildQueue, page_words
 from pipeline.web.store import (
@@ -1050,6 +1050,11 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         # documents edited by hand in the output folder (opened from the server's disk in Word…): the build's
         # guard would refuse them with the CLI's --ghi-de; the page asks instead (copies kept beside)
         edited = output_guard.edited_files(store.output_dir(ma), store.manifest(ma)) if upload is not None else []
+        # files someone at the server's disk put into its output folder: the build replaces the folder and so refuses
+        # it (never deletes them); the page says so before, in its words, instead of a failed build saying «-o»
+        held = store.manifest(ma)
+        theirs = ownership.foreign(store.output_dir(ma), held) if upload is not None and isinstance(held, dict) \
+            and ownership.is_own_manifest(held) else []
         confirmed = request.form.get("doi_co_quan") == "1"
         year_confirmed = request.form.get("doi_nam") == "1"
         overwrite = request.form.get("ghi_de") == "1"
@@ -1067,6 +1072,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         def page(refused: bool, receiving: dict[str, Any] | None) -> str:
             """The page: what the build will use and what stands in its way (`refused`: the POST was not taken)."""
             return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
+                                   theirs=theirs, out_dir=str(store.output_dir(ma)),
                                    edited_words=_edited_words(ma, edited[:10]), refused=refused,
                                    edited_since=_edited_words(ma, edited_since[:10]) if refused else [],
                                    edited_since_count=len(edited_since), rerun=rerun if rerun.isdigit() else "",
@@ -1083,6 +1089,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 return page(True, receiving), 409
             if q is None:
                 abort(400)
+            if theirs:
+                audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], "tep_rieng": len(theirs)}, ensure_ascii=False))
+                return page(True, None), 409
             if ((clash is not None and not confirmed) or (year is not None and not year_confirmed)
                     or (edited and not overwrite)):
                 refused = ({"co_quan_cu": clash["cu"], "co_quan_moi": clash["moi"]} if clash is not None
@@ -2966,6 +2975,8 @@ def _detail(action: str, text: object) -> str:
                 files = value if isinstance(value, list) else []
                 count = value if isinstance(value, int) and not isinstance(value, bool) else len(files)
                 parts.append(f"{count} tệp sửa tay trên máy chủ" + (f" ({', '.join(map(str, files))})" if files else ""))
+            elif key == "tep_rieng" and isinstance(value, int):
+                parts.append(f"{value} tệp không do hoso tạo trong thư mục hồ sơ trên máy chủ")
             elif key == "sua_tay_them" and isinstance(value, int):
                 parts.append(f"{value} tệp được sửa tay sau lần xác nhận ghi đè trước (chưa xác nhận)")
             elif key == "lan_dau" and action == "da_in":

@@ -317,9 +317,14 @@ def page_words(line: str, outdir: Path | None = None, upload_names: Callable[[in
     line = _RULEBOOK.sub(_rulebook_words, line)
     line = _PERIOD.sub(_period_words, line)
     if outdir is not None:  # the server's folders: the clerk knows them as «Hồ sơ» and «Lưu trữ»
+        line = line.replace(f"Thư mục kết quả «{outdir}»", "Thư mục hồ sơ trên máy chủ")
         line = line.replace(f"Thư mục «{outdir}»", "Thư mục hồ sơ trên máy chủ")
         line = line.replace(f"«{outdir}»", "thư mục hồ sơ trên máy chủ")
         line = re.sub("«" + re.escape(str(outdir.parent / "luu_tru")) + r"[^»]*»", "«Lưu trữ»", line)
+        # files put into the server's output folder by someone at its disk (ownership.refusal): no -o on a page
+        line = line.replace(" Chuyển các tệp đó ra ngoài, hoặc chọn thư mục khác với -o.",
+                            f" Hãy chuyển các tệp đó ra khỏi thư mục «{outdir}» trên ổ đĩa của máy chủ (người đặt chúng "
+                            "vào đó, hoặc quản trị viên máy chủ), rồi bấm «Tạo lại».")
     if upload_names is not None:
         line = _UPLOAD_NAME.sub(lambda m: f"«{upload_names(int(m.group(1))) or m.group(1) + '.xlsx'}»", line)
     return line
