@@ -304,10 +304,15 @@ def test_a_failed_swap_puts_the_kept_output_back(tmp_path, monkeypatch):
         return real(src, dst, *a, **k)
 
     monkeypatch.setattr("pipeline.output.os.rename", refuse)
-    with pytest.raises(OutputError, match="Không có quyền ghi"):
+    with pytest.raises(OutputError, match="Không có quyền ghi") as refused:
         api.build(factory.of_year(tmp_path / "so_2026.xlsx", 2026), out,
                   api.BuildOptions(cache_dir=tmp_path / "c", doi_nam=True, keep_replaced=keep), converter=TextConverter())
     assert _tree(out) == before
+    from pipeline.web.jobs import page_words
+
+    said = page_words(refused.value.message, out)  # as the build's page shows it: no «Chọn thư mục khác với -o»
+    assert "với -o" not in said and "Báo quản trị viên máy chủ kiểm tra quyền ghi vào thư mục dữ liệu của hoso, rồi " \
+        "bấm «Tạo lại»." in said, said
     assert not keep.exists() or not list(keep.iterdir())
 
 
@@ -325,6 +330,8 @@ def test_a_build_while_signed_scans_are_filed_fails_cleanly_and_runs_after(serve
         assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
         row = q.run_next()
     assert row["trang_thai"] == "loi" and "Một lệnh hoso khác đang ghi vào" in row["loi"], row
+    # in page words: no CLI option (it said «hoặc chọn thư mục khác với -o»)
+    assert row["loi"].endswith("Chờ lệnh đó chạy xong (thường một, hai phút), rồi bấm «Tạo lại».") and "-o)" not in row["loi"]
     assert _tree(out) == before
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"

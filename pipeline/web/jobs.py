@@ -325,6 +325,11 @@ def page_words(line: str, outdir: Path | None = None, upload_names: Callable[[in
         line = line.replace(" Chuyển các tệp đó ra ngoài, hoặc chọn thư mục khác với -o.",
                             f" Hãy chuyển các tệp đó ra khỏi thư mục «{outdir}» trên ổ đĩa của máy chủ (người đặt chúng "
                             "vào đó, hoặc quản trị viên máy chủ), rồi bấm «Tạo lại».")
+        # the folder's lock held (hoso nhan-ban-ky filing scans from the server's console), no permission there
+        line = line.replace(" Chờ lệnh đó chạy xong (hoặc chọn thư mục khác với -o).",
+                            " Chờ lệnh đó chạy xong (thường một, hai phút), rồi bấm «Tạo lại».")
+        line = line.replace(" Chọn thư mục khác với -o hoặc kiểm tra quyền.",
+                            " Báo quản trị viên máy chủ kiểm tra quyền ghi vào thư mục dữ liệu của hoso, rồi bấm «Tạo lại».")
     if upload_names is not None:
         line = _UPLOAD_NAME.sub(lambda m: f"«{upload_names(int(m.group(1))) or m.group(1) + '.xlsx'}»", line)
     return line
