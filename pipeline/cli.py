@@ -350,7 +350,7 @@ def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bo
     """Nhập kết quả tháng, quý (và sản phẩm) từ tệp xuất của phần mềm KPI (.xlsx, .csv) vào sổ Excel."""
     from pipeline.ingest import kpi_import
 
-    out = kpi_import.run(export, workbook, mapping_file=mapping, dry_run=dry_run)
+    out = kpi_import.run(export, workbook, mapping_file=mapping, dry_run=dry_run, keep_before=True)
     # the sheets as the workbook names them («Kết quả kỳ: thêm …» in a workbook whose tabs are in Vietnamese)
     periods, products = (out.sheet_names.get(k, k) for k in ("KetQuaKy", "SanPham"))
     src = "tự nhận theo tiêu đề cột" if out.mapping_source == "tu_dong" else f"theo tệp «{out.mapping_source}»"
@@ -380,6 +380,8 @@ def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bo
         say(f"Chạy thử, chưa ghi sổ: {what}.")
     elif out.written:
         say(f"Đã ghi «{workbook}»: {what}. Các sheet khác giữ nguyên.")
+        if out.kept_before is not None:  # rows already in the workbook were replaced: their earlier values kept
+            say(f"Sổ trước khi nhập (có giá trị cũ của các dòng bị thay) được chép giữ lại thành «{out.kept_before}».")
         if out.mapping_saved:
             # one mapping per kind of export: a quarterly export's does not replace the monthly one's
             kind = kpi_import.KINDS.get(out.kind)
