@@ -55,8 +55,9 @@ class OutputFolder:
 
     def __enter__(self) -> OutputFolder:
         t = self.target
-        if t.exists() and not t.is_dir():
-            raise OutputError(f"«{t}» là một tệp, không phải thư mục; chọn thư mục kết quả khác (-o).")
+        if t.exists() and not t.is_dir():  # said as ownership says it (the workbook itself given after -o…)
+            raise OutputError(ownership.refusal(t, inputs=self._inputs)
+                              or f"«{t}» là một tệp, không phải thư mục; chọn thư mục kết quả khác (-o).")
         self._lock()
         self._tidy()
         try:

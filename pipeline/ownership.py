@@ -136,6 +136,11 @@ def refusal(target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: 
 
     `inputs`: files and folders the run reads (none may be inside the output);
     `keep_builds`: the run writes the ratings only (`hoso rate`): a folder holding dossiers is refused."""
+    if os.path.lexists(target) and not target.is_dir():  # a file: never a folder to replace
+        if any(item is not None and _inside(Path(item), target) for item in inputs):  # `-o` given the workbook itself
+            return (f"«{target}» là tệp đầu vào của lệnh này, không phải thư mục kết quả (có lẽ gõ nhầm sau -o); "
+                    "hoso không ghi gì vào nó. Chọn thư mục kết quả, ví dụ: -o ket_qua.")
+        return f"«{target}» là một tệp, không phải thư mục; chọn thư mục kết quả khác (-o)."
     for item in inputs:
         if item is not None and _inside(Path(item), target):
             return (f"«{item}» (dữ liệu đầu vào của lệnh này) nằm trong thư mục kết quả «{target}». hoso thay cả "
