@@ -165,7 +165,32 @@ def _build(workbook: Path, outdir: Path, options: BuildOptions) -> BuildSummary:
         return same
     from pipeline import api
 
-    return api.build(workbook, outdir, options, log=say, check_unchanged=False)
+    inside = _cwd_inside(outdir)
+    summary = api.build(workbook, outdir, options, log=say, check_unchanged=False)
+    if inside is not None and _cwd_replaced():
+        # the terminal stood in the output folder, which the swap replaced: `ls` there now shows nothing
+        say(f"Ghi chú: cửa sổ dòng lệnh này đang đứng trong thư mục kết quả cũ, vừa được thay bằng thư mục mới cùng "
+            f"tên nên các tệp mới chưa hiện ở đây (không mất gì). Gõ: cd \"{inside}\" để vào thư mục mới.")
+    return summary
+
+
+def _cwd_inside(outdir: Path) -> str | None:
+    """The working directory's path when it is `outdir` or inside it, else None."""
+    try:
+        here, out = os.path.realpath(os.getcwd()), os.path.realpath(outdir)
+    except OSError:
+        return None
+    return here if here == out or here.startswith(out + os.sep) else None
+
+
+def _cwd_replaced() -> bool:
+    """The working directory is no longer the folder its path names (a folder moved away or removed)."""
+    try:
+        st = os.stat(".")
+        there = os.stat(os.getcwd())
+    except OSError:
+        return True
+    return (st.st_dev, st.st_ino) != (there.st_dev, there.st_ino)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog="\b\nMã thoát (exit code):\n" + EXIT_CODES_TEXT)

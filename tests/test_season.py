@@ -151,7 +151,7 @@ def _edit_docx(path: Path, marker: str) -> None:
     tmp.replace(path)
 
 
-def test_a_hand_edited_docx_is_not_overwritten_without_ghi_de(copy, sample, cache_dir, tmp_path, capsys):
+def test_a_hand_edited_docx_is_not_overwritten_without_ghi_de(copy, sample, cache_dir, tmp_path, capsys, monkeypatch):
     edited = copy / "ca_nhan" / "HCQT" / "VP-005" / "mau_02.docx"
     _edit_docx(edited, "Ý kiến bổ sung của đồng chí Trưởng phòng")
     changed = with_strengths(sample, tmp_path / "a.xlsx", "VP-006", "Một thay đổi khác (lần 2).")
@@ -161,9 +161,15 @@ def test_a_hand_edited_docx_is_not_overwritten_without_ghi_de(copy, sample, cach
     assert "ca_nhan/HCQT/VP-005/mau_02.docx" in err and "--ghi-de" in err and "TuDanhGia" in err, err
     assert "không phải sổ hoso đọc" not in err  # said of the copy of the workbook only (below)
     assert snapshot(copy) == before  # the previous output as it was, the edit kept
+    # run from a terminal standing in the output's subfolder: the swap replaces the folder under it; `ls` there then
+    # shows nothing, so the console says where the new files are (it said nothing)
+    monkeypatch.chdir(copy / "ca_nhan")
     rc, err, _ = run_main(["build", str(changed), "-o", str(copy), *cache_args(cache_dir), "--ghi-de"], capsys)
     assert rc == 0, err
     assert "ghi đè 1 tệp đã sửa tay" in err and "ca_nhan/HCQT/VP-005/mau_02.docx" in err
+    assert ("Ghi chú: cửa sổ dòng lệnh này đang đứng trong thư mục kết quả cũ, vừa được thay bằng thư mục mới cùng tên "
+            f"nên các tệp mới chưa hiện ở đây (không mất gì). Gõ: cd \"{(copy / 'ca_nhan').resolve()}\" để vào thư mục "
+            "mới.") in " ".join(err.split()), err
     with zipfile.ZipFile(edited) as z:
         assert "Ý kiến bổ sung" not in z.read("word/document.xml").decode()
 
