@@ -648,16 +648,22 @@ def cache_xoa(ma_so: str | None, cache_dir: Path | None) -> None:
                    "cần: pip install 'hoso[cum]'.")
 def serve(host: str, port: int, data: Path, behind_proxy: bool, jobs: int | None, cum: str | None) -> None:
     """Chạy trang web cho văn thư (đăng nhập bằng tài khoản tạo bởi: hoso tai-khoan them)."""
+    from pipeline.web.app import hold_data_folder
     from pipeline.web.app import serve as run_server
     from pipeline.web.store import Store
 
     store = Store(data)
+    held = hold_data_folder(store.data)  # one server per data folder, kept for the server's lifetime
     if store.one("SELECT 1 FROM tai_khoan") is None:
         say(f"Chưa có tài khoản nào: tạo bằng «hoso tai-khoan them TEN --co-quan MA --vai-tro van_thu --data {data}».")
     say(f"hoso đang chạy ở http://{host}:{port}/ (dữ liệu: «{store.data}»). Dừng: Ctrl-C.")
     if cum:
         say(f"Các lần tạo hồ sơ chạy trên cụm máy Dask «{cum}».")
-    run_server(data, host, port, behind_proxy=behind_proxy, jobs=jobs, cum=cum)
+    try:
+        run_server(data, host, port, behind_proxy=behind_proxy, jobs=jobs, cum=cum)
+    finally:
+        if held is not None:
+            held.close()
 
 
 @cli.group("tai-khoan")

@@ -981,3 +981,38 @@ def test_a_file_put_into_the_server_s_output_folder_is_named_before_building(ser
     note.unlink()
     assert 'id="tep_rieng"' not in c.get("/tao-ho-so").text
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+
+
+def test_a_second_server_on_the_same_data_folder_is_refused(tmp_path, capsys):
+    """The clerk started «hoso serve» again (a second shortcut, a service restarted over a running one): its
+    start-up marked the first server's running build failed («Máy chủ đã dừng …») while that build went on and
+    replaced the output — the history said failed, «Tạo lại» built it again. Now the second refuses (exit 7) while
+    the first holds the data folder, and starts once it is gone."""
+    import subprocess
+    import sys as _sys
+
+    from fakes import run_main
+
+    from pipeline.web.app import SERVE_LOCK
+
+    data = tmp_path / "du_lieu"
+    data.mkdir()
+    holder = subprocess.Popen([_sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                               "from pipeline.web.app import hold_data_folder; h = hold_data_folder(Path(sys.argv[1])); "
+                               "print('held', flush=True); time.sleep(60)", str(data)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        rc, err = run_main(["serve", "--data", str(data), "--port", "1"], capsys)
+        assert rc == 7, err
+        assert (f"Một hoso serve khác đang chạy với thư mục dữ liệu «{data}»: hai máy chủ trên cùng một thư mục dữ liệu "
+                "sẽ đánh dấu hỏng lần tạo hồ sơ máy kia đang chạy.") in " ".join(err.split()), err
+        assert "hoso đang chạy ở" not in err
+    finally:
+        holder.kill()
+        holder.wait()
+    from pipeline.web.app import hold_data_folder
+
+    held = hold_data_folder(data)  # the first gone (killed): the folder is free again
+    assert held is not None and (data / SERVE_LOCK).is_file()
+    held.close()

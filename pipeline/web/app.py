@@ -2649,6 +2649,36 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     return app
 
 
+SERVE_LOCK = ".hoso_serve.lock"  # in the data folder: held by the one `hoso serve` using it, for its lifetime
+
+
+def hold_data_folder(data: Path) -> IO[bytes] | None:
+    """The lock of the data folder `data` for this server's lifetime (keep the file returned open), or an
+    `OutputError` when another `hoso serve` holds it: its start-up would mark that server's running build failed
+    («Máy chủ đã dừng …» while it goes on and replaces the output) and both queues would build for one agency.
+    None where the file system cannot lock (nothing to say: no other server is known to run)."""
+    from pipeline.errors import OutputError
+
+    path = Path(data) / SERVE_LOCK
+    try:
+        fd = portable.open_nofollow(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fh = os.fdopen(fd, "r+b")
+    except OSError as exc:
+        raise OutputError(f"Không mở được tệp khóa «{path}» của thư mục dữ liệu ({exc.strerror or exc}).",
+                          hint="Kiểm tra quyền ghi vào thư mục dữ liệu; một liên kết tượng trưng ở tên đó: xóa nó.") from exc
+    try:
+        got = portable.try_lock(fh)
+    except portable.LockUnsupported:
+        fh.close()
+        return None
+    if not got:
+        fh.close()
+        raise OutputError(f"Một hoso serve khác đang chạy với thư mục dữ liệu «{data}»: hai máy chủ trên cùng một thư "
+                          "mục dữ liệu sẽ đánh dấu hỏng lần tạo hồ sơ máy kia đang chạy. Mở trang của máy chủ đang "
+                          "chạy; hoặc dừng nó (Ctrl-C ở cửa sổ của nó) rồi chạy lại lệnh này.")
+    return fh
+
+
 def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs: int | None = None,
           cum: str | None = None) -> None:
     """Serve with waitress (a production WSGI server: request size limits, timeouts, a fixed pool of
