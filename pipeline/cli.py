@@ -165,7 +165,32 @@ def _build(workbook: Path, outdir: Path, options: BuildOptions) -> BuildSummary:
         return same
     from pipeline import api
 
-    return api.build(workbook, outdir, options, log=say, check_unchanged=False)
+    inside = _cwd_inside(outdir)
+    summary = api.build(workbook, outdir, options, log=say, check_unchanged=False)
+    if inside is not None and _cwd_replaced():
+        # the terminal stood in the output folder, which the swap replaced: `ls` there now shows nothing
+        say(f"Ghi chú: cửa sổ dòng lệnh này đang đứng trong thư mục kết quả cũ, vừa được thay bằng thư mục mới cùng "
+            f"tên nên các tệp mới chưa hiện ở đây (không mất gì). Gõ: cd \"{inside}\" để vào thư mục mới.")
+    return summary
+
+
+def _cwd_inside(outdir: Path) -> str | None:
+    """The working directory's path when it is `outdir` or inside it, else None."""
+    try:
+        here, out = os.path.realpath(os.getcwd()), os.path.realpath(outdir)
+    except OSError:
+        return None
+    return here if here == out or here.startswith(out + os.sep) else None
+
+
+def _cwd_replaced() -> bool:
+    """The working directory is no longer the folder its path names (a folder moved away or removed)."""
+    try:
+        st = os.stat(".")
+        there = os.stat(os.getcwd())
+    except OSError:
+        return True
+    return (st.st_dev, st.st_ino) != (there.st_dev, there.st_ino)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog="\b\nMã thoát (exit code):\n" + EXIT_CODES_TEXT)
@@ -194,9 +219,14 @@ def init(folder: Path, force: bool, year: int | None, source: Path | None) -> No
     from pipeline.ingest import blank
 
     if (folder / BLANK_WORKBOOK).exists() and not force:
-        raise click.UsageError(f"Tệp «{folder / BLANK_WORKBOOK}» đã có; không ghi đè. Thêm --force để ghi đè, "
-                               "hoặc chọn thư mục khác: hoso init THƯ_MỤC")
-    dest = blank.write(folder, force=force, year=year)
+        there = folder / BLANK_WORKBOOK
+        raise click.UsageError(f"Tệp «{there}» đã có; không ghi đè. Thêm --force để ghi đè ("
+                               + blank.KEPT_WORDS.format(name=there.stem, ext=there.suffix)
+                               + "), hoặc chọn thư mục khác: hoso init THƯ_MỤC")
+    kept: list[Path] = []
+    dest = blank.write(folder, force=force, year=year, kept=kept)
+    for aside in kept:
+        say(f"Sổ đang có ở «{dest}» được chép giữ lại thành «{aside}» (không bị xóa).")
     say(f"Đã tạo «{dest}». Điền theo sheet «{blank.GUIDE}», rồi kiểm tra bằng lệnh: hoso check {dest}")
 
 
@@ -208,6 +238,8 @@ def _init_from(source: Path, folder: Path, force: bool) -> None:
         done = api.init_from(source, folder, force=force)
     except rollover.AlreadyThere as exc:
         raise click.UsageError(exc.message) from None
+    if done.replaced is not None:
+        say(f"Sổ đang có ở «{done.dest}» được chép giữ lại thành «{done.replaced}» (không bị xóa).")
     say(f"Đã tạo «{done.dest}» cho năm đánh giá {done.year} từ «{source}».")
     for line in rollover.lines(done):
         say(line)
@@ -343,7 +375,7 @@ def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bo
     """Nhập kết quả tháng, quý (và sản phẩm) từ tệp xuất của phần mềm KPI (.xlsx, .csv) vào sổ Excel."""
     from pipeline.ingest import kpi_import
 
-    out = kpi_import.run(export, workbook, mapping_file=mapping, dry_run=dry_run)
+    out = kpi_import.run(export, workbook, mapping_file=mapping, dry_run=dry_run, keep_before=True)
     # the sheets as the workbook names them («Kết quả kỳ: thêm …» in a workbook whose tabs are in Vietnamese)
     periods, products = (out.sheet_names.get(k, k) for k in ("KetQuaKy", "SanPham"))
     src = "tự nhận theo tiêu đề cột" if out.mapping_source == "tu_dong" else f"theo tệp «{out.mapping_source}»"
@@ -373,6 +405,8 @@ def nhap_ket_qua(export: Path, workbook: Path, mapping: Path | None, dry_run: bo
         say(f"Chạy thử, chưa ghi sổ: {what}.")
     elif out.written:
         say(f"Đã ghi «{workbook}»: {what}. Các sheet khác giữ nguyên.")
+        if out.kept_before is not None:  # rows already in the workbook were replaced: their earlier values kept
+            say(f"Sổ trước khi nhập (có giá trị cũ của các dòng bị thay) được chép giữ lại thành «{out.kept_before}».")
         if out.mapping_saved:
             # one mapping per kind of export: a quarterly export's does not replace the monthly one's
             kind = kpi_import.KINDS.get(out.kind)
@@ -511,7 +545,13 @@ def templates_export(dest: Path, force: bool) -> None:
     """Chép các mẫu mặc định vào DEST để sửa; dùng lại bằng: hoso build … --templates DEST."""
     from pipeline import lint
 
-    lint.export(dest, force=force)
+    kept: list[Path] = []
+    lint.export(dest, force=force, kept=kept)
+    for aside in kept:
+        files = [f for f in aside.rglob("*") if f.is_file() and f.relative_to(aside).as_posix() != "mau_goc.json"]
+        say(f"{len(files)} tệp đã sửa trong «{dest}» được chép giữ lại sang «{aside}» trước khi ghi đè: "
+            + ", ".join(f.relative_to(aside).as_posix() for f in sorted(files)[:10])
+            + (f" và {len(files) - 10} tệp khác" if len(files) > 10 else "") + ".")
     say(f"Đã chép mẫu biểu vào «{dest}». Sửa tệp template.docx hoặc [labels] trong meta.toml, rồi chạy: "
         f"hoso templates check {dest}. Tệp mau_goc.json ghi lại bản mẫu của chương trình lúc chép (đừng xóa): mẫu nào "
         "cơ quan không sửa sẽ theo bản cập nhật của chương trình khi tạo hồ sơ.")
@@ -608,16 +648,22 @@ def cache_xoa(ma_so: str | None, cache_dir: Path | None) -> None:
                    "cần: pip install 'hoso[cum]'.")
 def serve(host: str, port: int, data: Path, behind_proxy: bool, jobs: int | None, cum: str | None) -> None:
     """Chạy trang web cho văn thư (đăng nhập bằng tài khoản tạo bởi: hoso tai-khoan them)."""
+    from pipeline.web.app import hold_data_folder
     from pipeline.web.app import serve as run_server
     from pipeline.web.store import Store
 
     store = Store(data)
+    held = hold_data_folder(store.data)  # one server per data folder, kept for the server's lifetime
     if store.one("SELECT 1 FROM tai_khoan") is None:
         say(f"Chưa có tài khoản nào: tạo bằng «hoso tai-khoan them TEN --co-quan MA --vai-tro van_thu --data {data}».")
     say(f"hoso đang chạy ở http://{host}:{port}/ (dữ liệu: «{store.data}»). Dừng: Ctrl-C.")
     if cum:
         say(f"Các lần tạo hồ sơ chạy trên cụm máy Dask «{cum}».")
-    run_server(data, host, port, behind_proxy=behind_proxy, jobs=jobs, cum=cum)
+    try:
+        run_server(data, host, port, behind_proxy=behind_proxy, jobs=jobs, cum=cum)
+    finally:
+        if held is not None:
+            held.close()
 
 
 @cli.group("tai-khoan")

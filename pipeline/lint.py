@@ -55,21 +55,71 @@ class FormCheck:
         return not self.problems
 
 
-def export(dest: Path, *, force: bool = False) -> Path:
+def export(dest: Path, *, force: bool = False, kept: list[Path] | None = None) -> Path:
     """Copy the default templates to `dest` for an agency to edit (use them with --templates), with the record of
     the program's files as exported (`forms.origin.RECORD`: a build then tells a form she edited from one she did not,
-    which follows the program's updates)."""
+    which follows the program's updates). With `force` over an earlier export, every file of `dest` the copy would
+    change (a form the agency edited, its meta.toml, the record) is first copied to `<dest>.truoc-<date-time>/`
+    beside it, whose path is appended to `kept`: the agency's edits are never lost."""
     from pipeline.forms import origin
 
     dest = Path(dest)
     if dest.exists() and any(dest.iterdir()) and not force:
-        raise OutputError(f"Thư mục «{dest}» đã có tệp; chọn thư mục trống hoặc thêm --force để ghi đè.")
+        raise OutputError(f"Thư mục «{dest}» đã có tệp; chọn thư mục trống hoặc thêm --force để ghi đè (các tệp đã "
+                          f"sửa trong đó được chép giữ lại sang thư mục «{dest.name}.truoc-<ngày-giờ>» bên cạnh).")
+    try:
+        aside = _keep_what_export_replaces(templates_dir(), dest, origin.RECORD) if dest.is_dir() else None
+    except OSError as exc:
+        raise OutputError(f"Không chép giữ lại được các tệp đã sửa của «{dest}» trước khi ghi đè ({exc.strerror or exc}); "
+                          "chưa ghi đè gì.", hint="Kiểm tra quyền ghi và dung lượng đĩa của thư mục chứa nó.") from exc
     try:
         shutil.copytree(templates_dir(), dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
         origin.write_record(dest)
     except OSError as exc:
         raise OutputError(f"Không chép được mẫu biểu vào «{dest}»: {exc.strerror or exc}.") from exc
+    if aside is not None and kept is not None:
+        kept.append(aside)
     return dest
+
+
+def _keep_what_export_replaces(program: Path, dest: Path, record: str) -> Path | None:
+    """The files of `dest` an export of `program` would overwrite with other bytes (and then the record it rewrites),
+    copied with their paths to `<dest>.truoc-<date-time>/` beside it, made whole or not at all (a hidden folder
+    renamed at the end); that folder, None when nothing would change."""
+    import os
+    import tempfile
+    import time
+
+    from pipeline import portable
+
+    changed: list[Path] = []
+    for src in sorted(program.rglob("*")):
+        rel = src.relative_to(program)
+        if "__pycache__" in rel.parts or not src.is_file():
+            continue
+        there = dest / rel
+        if os.path.lexists(there) and (there.is_symlink() or not there.is_file()
+                                       or there.read_bytes() != src.read_bytes()):
+            changed.append(rel)
+    if not changed:  # the record alone is rewritten (a time): nothing of the agency's to keep
+        return None
+    if (dest / record).is_file():  # it says which of the kept files were the program's when exported
+        changed.append(Path(record))
+    aside = portable.free_name(dest.parent, f"{dest.name}.truoc-{time.strftime('%Y%m%d-%H%M%S')}")
+    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.truoc-", dir=dest.parent))
+    try:
+        for rel in changed:
+            (work / rel).parent.mkdir(parents=True, exist_ok=True)
+            if (dest / rel).is_dir() and not (dest / rel).is_symlink():
+                shutil.copytree(dest / rel, work / rel, symlinks=True)
+            else:
+                shutil.copy2(dest / rel, work / rel, follow_symlinks=False)
+        os.chmod(work, 0o777 & ~portable.current_umask())
+        os.rename(work, aside)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return aside
 
 
 def listing(root: Path | None = None) -> list[FormSpec]:

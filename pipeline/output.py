@@ -42,7 +42,11 @@ class OutputFolder:
         (`signed_aside`, `<output>.da-ky-<date-time>`), never into a dossier they do not belong to;
         `keep_replaced` (with `carry_signed` False): the output replaced is moved there whole instead
         (`kept`; the folder is made, a name already taken gets a number), nothing of it removed."""
-        self.target = _real_target(Path(target).absolute())
+        given = Path(target).absolute()
+        if given.name in ("", "..", "."):  # `-o ..` (a terminal standing in a subfolder of the output): its lock
+            # file and staging folder go beside the folder, named after it, never into it as «.....lock»
+            given = Path(os.path.realpath(given))
+        self.target = _real_target(given)
         self.parent = self.target.parent
         self.staging: Path | None = None
         self._lock_fh: BinaryIO | None = None
@@ -55,8 +59,9 @@ class OutputFolder:
 
     def __enter__(self) -> OutputFolder:
         t = self.target
-        if t.exists() and not t.is_dir():
-            raise OutputError(f"«{t}» là một tệp, không phải thư mục; chọn thư mục kết quả khác (-o).")
+        if t.exists() and not t.is_dir():  # said as ownership says it (the workbook itself given after -o…)
+            raise OutputError(ownership.refusal(t, inputs=self._inputs)
+                              or f"«{t}» là một tệp, không phải thư mục; chọn thư mục kết quả khác (-o).")
         self._lock()
         self._tidy()
         try:

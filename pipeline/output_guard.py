@@ -209,6 +209,23 @@ def _recipient(previous: dict[str, Any] | None) -> str:
     return named.strip() if isinstance(named, str) and named.strip() else "Sở Nội vụ"
 
 
+WRITEBACK = "so_lieu_kem_ket_qua.xlsx"  # submission.package.WRITEBACK: the copy of the workbook with the results
+
+
+def _writeback_words(edited: list[str], previous: dict[str, Any] | None) -> str:
+    """When the copy of the workbook written into the output (`WRITEBACK`) was edited — the clerk took it for her
+    workbook, opened beside the dossiers, and corrected a vote or a text there —: that it is not the workbook hoso
+    reads, which one is, and how to use the edited copy as the workbook."""
+    if WRITEBACK not in edited:
+        return ""
+    agency = (previous or {}).get("co_quan")
+    source = agency.get("tep_dau_vao") if isinstance(agency, dict) else None
+    read = f"«{source}»" if isinstance(source, str) and source.strip() else "sổ Excel đã dùng để tạo hồ sơ"
+    return (f"«{WRITEBACK}» là bản sao kèm kết quả do hoso viết, không phải sổ hoso đọc ({read}): số liệu sửa trong "
+            f"bản sao không được đọc. Hãy sửa trong sổ {read}; hoặc, để dùng chính bản sao đã sửa làm sổ, chép nó ra "
+            "ngoài thư mục kết quả rồi chạy hoso build với bản chép đó. ")
+
+
 def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: bool, log: Callable[[str], None]) -> list[str]:
     """Refuse to overwrite hand-edited documents unless `allowed` (--ghi-de); the edited files —
     and any annotated text file, always — are copied beside the folder first (`keep_copies`)."""
@@ -227,6 +244,7 @@ def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: 
             f"{len(edited)} tệp trong «{folder}» đã được sửa tay sau lần tạo trước; tạo lại sẽ ghi đè và làm mất "
             f"phần đã sửa:\n{shown}\n"
             f"Các tệp PDF để in và bộ hồ sơ gửi {to} không lấy nội dung từ các tệp đã sửa tay. "
+            + _writeback_words(edited, previous) +
             "Hãy đưa phần đã sửa vào sổ Excel (nội dung tự đánh giá, ưu điểm, khuyết điểm, phương hướng: sheet "
             "TuDanhGia; họ tên, chức vụ, nơi cư trú: sheet NhanSu; biểu quyết: sheet BieuQuyet; tên cơ quan, ngày "
             "lập: sheet CoQuan; lời văn in sẵn của mẫu: hoso templates export), rồi chạy lại với "

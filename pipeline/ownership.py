@@ -61,7 +61,7 @@ def listed(data: dict[str, Any]) -> set[str]:
     return out
 
 
-def _transient(name: str) -> bool:
+def editor_lock(name: str) -> bool:
     """Lock files an editor leaves beside a document it has open (Word `~$x.docx`, LibreOffice
     `.~lock.x.docx#`): they belong to the document, not to the user."""
     return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
@@ -110,7 +110,7 @@ def foreign(folder: Path, data: dict[str, Any]) -> list[str]:
     signed = signed_files(folder)
     mine = listed(data) | {MANIFEST, SIGNATURE} | set(signed) | _printed_mark(folder)
     carried = f"{SIGNED_DIR}/" if signed and not os.path.islink(os.path.join(folder, SIGNED_DIR)) else None
-    return [p for p in on_disk(folder) if p not in mine and not _transient(p.rsplit("/", 1)[-1])
+    return [p for p in on_disk(folder) if p not in mine and not editor_lock(p.rsplit("/", 1)[-1])
             and not (carried and p.startswith(carried))]
 
 
@@ -136,6 +136,11 @@ def refusal(target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: 
 
     `inputs`: files and folders the run reads (none may be inside the output);
     `keep_builds`: the run writes the ratings only (`hoso rate`): a folder holding dossiers is refused."""
+    if os.path.lexists(target) and not target.is_dir():  # a file: never a folder to replace
+        if any(item is not None and _inside(Path(item), target) for item in inputs):  # `-o` given the workbook itself
+            return (f"«{target}» là tệp đầu vào của lệnh này, không phải thư mục kết quả (có lẽ gõ nhầm sau -o); "
+                    "hoso không ghi gì vào nó. Chọn thư mục kết quả, ví dụ: -o ket_qua.")
+        return f"«{target}» là một tệp, không phải thư mục; chọn thư mục kết quả khác (-o)."
     for item in inputs:
         if item is not None and _inside(Path(item), target):
             return (f"«{item}» (dữ liệu đầu vào của lệnh này) nằm trong thư mục kết quả «{target}». hoso thay cả "
@@ -176,7 +181,7 @@ def remove_owned(folder: Path) -> list[str]:
     assert isinstance(data, dict)
     mine = listed(data) | _printed_mark(folder)
     for rel in on_disk(folder):
-        if rel in mine or rel == SIGNATURE or _transient(rel.rsplit("/", 1)[-1]):
+        if rel in mine or rel == SIGNATURE or editor_lock(rel.rsplit("/", 1)[-1]):
             try:
                 os.unlink(os.path.join(folder, rel))  # a symbolic link is removed, never followed
             except OSError:

@@ -42,6 +42,14 @@ def test_every_month_of_a_person_whose_name_and_code_are_merged_down_is_imported
     assert hanh["2026-01"] == (27.5, 100, 95.5, 90) and hanh["2026-12"] == (26, 100, 90, 85)
     an = _periods(so, "VP-026")
     assert an["2026-03"] == (24, 100, 80, 75.5) and an["2026-04"] == (25.5, 95, 85, 80)
+    # the 24 rows replaced were the workbook's (typed or corrected by hand): the workbook as it was is kept beside
+    # it, named (they were gone, with no copy)
+    (kept,) = so.parent.glob(f"{so.stem}.truoc-*{so.suffix}")
+    assert kept.read_bytes() == sample_workbook(2026).read_bytes()
+    assert f"Sổ trước khi nhập (có giá trị cũ của các dòng bị thay) được chép giữ lại thành «{kept}»." in err
+    assert _periods(kept, "VP-007")["2026-01"] != hanh["2026-01"]
+    code, err = run_main(["nhap-ket-qua", str(export), "--vao", str(so)], capsys)  # again: nothing replaced
+    assert code == 0 and "chép giữ lại" not in err and len(list(so.parent.glob(f"{so.stem}.truoc-*"))) == 1, err
 
 
 def test_the_numbering_row_total_and_signer_lines_are_named_not_reported_as_failed_rows(so, tmp_path, capsys):

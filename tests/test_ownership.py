@@ -76,6 +76,34 @@ def test_an_input_inside_the_output_folder_survives(command, sample, tmp_path, c
     assert book.read_bytes() == sample.read_bytes()
 
 
+@pytest.mark.parametrize("command", ["rate", "build"])
+def test_the_workbook_given_as_the_output_is_said_to_be_the_input(command, sample, tmp_path, capsys):
+    """`-o` followed by the workbook's own name (a slip: `hoso build so.xlsx -o so.xlsx`): it said «so.xlsx (the
+    input) is inside the output folder «so.xlsx»; hoso replaces the whole folder, so it would delete it» — of a file,
+    no folder. Now it says the file is the command's input, not an output folder, and that nothing is written."""
+    book = tmp_path / "so.xlsx"
+    shutil.copy(sample, book)
+    rc, err = run_main([command, str(book), "-o", str(book)], capsys)
+    assert rc == ExitCode.output_error and book.read_bytes() == sample.read_bytes(), err
+    assert (f"«{book}» là tệp đầu vào của lệnh này, không phải thư mục kết quả (có lẽ gõ nhầm sau -o); hoso không ghi "
+            "gì vào nó. Chọn thư mục kết quả, ví dụ: -o ket_qua.") in " ".join(err.split())
+    assert "nằm trong thư mục kết quả" not in err and sorted(p.name for p in tmp_path.iterdir()) == ["so.xlsx"]
+
+
+def test_an_output_named_dot_dot_from_inside_it_keeps_its_lock_beside_it(sample, tmp_path, capsys, monkeypatch):
+    """`-o ..` typed in a terminal standing in a subfolder of the output (`cd output/don_vi`): the folder's name
+    was «..», so its lock file «.....lock» was made inside the output — a file no manifest lists, which refused
+    that run and every later one («có tệp không do hoso tạo: don_vi/....lock»). Now the path is resolved first:
+    the run goes through, its lock beside the folder, nothing left in it."""
+    out = own_output(tmp_path / "output", {"ket_qua_xep_loai.json": b"{}\n", "don_vi/ghi.json": b"{}\n"})
+    monkeypatch.chdir(out / "don_vi")
+    rc, err = run_main(["rate", str(sample), "-o", ".."], capsys)
+    assert rc == 0, err
+    assert not list(out.rglob("*.lock")) and (tmp_path / ".output.lock").is_file(), sorted(tmp_path.rglob("*"))
+    assert (out / "ket_qua_xep_loai.xlsx").is_file() and sorted(p.name for p in tmp_path.iterdir()) == \
+        [".output.lock", "output"]
+
+
 def test_rate_never_replaces_a_build(sample, tmp_path, capsys):
     out = tmp_path / "output"
     assert run_main(["build", str(sample), "--unit", "LD", "-o", str(out)], capsys)[0] == 0

@@ -68,6 +68,13 @@ def test_next_year_from_last_year_is_accepted_with_no_votes_or_decisions(sample,
     before = dest.read_bytes()
     code, _, err = run_cli(["init", "--tu", src, tmp_path / "moi"], capsys)
     assert code == 2 and "đã có" in err and dest.read_bytes() == before
+    assert f"sổ đang có được chép giữ lại thành «{dest.stem}.truoc-<ngày-giờ>.xlsx» bên cạnh" in err
+    # --force: the workbook there (maybe typed into since) kept beside, named; the new one written
+    dest.write_bytes(b"typed since")
+    code, _, err = run_cli(["init", "--tu", src, tmp_path / "moi", "--force"], capsys)
+    (kept,) = (tmp_path / "moi").glob(f"{dest.stem}.truoc-*.xlsx")
+    assert code == 0 and kept.read_bytes() == b"typed since" and ingest.load(dest).year == last.year + 1
+    assert f"được chép giữ lại thành «{kept}» (không bị xóa)." in err
 
 
 def test_last_year_s_date_is_a_warning_in_check(sample, tmp_path, capsys):

@@ -151,7 +151,7 @@ def _edit_docx(path: Path, marker: str) -> None:
     tmp.replace(path)
 
 
-def test_a_hand_edited_docx_is_not_overwritten_without_ghi_de(copy, sample, cache_dir, tmp_path, capsys):
+def test_a_hand_edited_docx_is_not_overwritten_without_ghi_de(copy, sample, cache_dir, tmp_path, capsys, monkeypatch):
     edited = copy / "ca_nhan" / "HCQT" / "VP-005" / "mau_02.docx"
     _edit_docx(edited, "Ý kiến bổ sung của đồng chí Trưởng phòng")
     changed = with_strengths(sample, tmp_path / "a.xlsx", "VP-006", "Một thay đổi khác (lần 2).")
@@ -159,12 +159,41 @@ def test_a_hand_edited_docx_is_not_overwritten_without_ghi_de(copy, sample, cach
     rc, err, _ = run_main(["build", str(changed), "-o", str(copy), *cache_args(cache_dir)], capsys)
     assert rc == 7, err
     assert "ca_nhan/HCQT/VP-005/mau_02.docx" in err and "--ghi-de" in err and "TuDanhGia" in err, err
+    assert "không phải sổ hoso đọc" not in err  # said of the copy of the workbook only (below)
     assert snapshot(copy) == before  # the previous output as it was, the edit kept
+    # run from a terminal standing in the output's subfolder: the swap replaces the folder under it; `ls` there then
+    # shows nothing, so the console says where the new files are (it said nothing)
+    monkeypatch.chdir(copy / "ca_nhan")
     rc, err, _ = run_main(["build", str(changed), "-o", str(copy), *cache_args(cache_dir), "--ghi-de"], capsys)
     assert rc == 0, err
     assert "ghi đè 1 tệp đã sửa tay" in err and "ca_nhan/HCQT/VP-005/mau_02.docx" in err
+    assert ("Ghi chú: cửa sổ dòng lệnh này đang đứng trong thư mục kết quả cũ, vừa được thay bằng thư mục mới cùng tên "
+            f"nên các tệp mới chưa hiện ở đây (không mất gì). Gõ: cd \"{(copy / 'ca_nhan').resolve()}\" để vào thư mục "
+            "mới.") in " ".join(err.split()), err
     with zipfile.ZipFile(edited) as z:
         assert "Ý kiến bổ sung" not in z.read("word/document.xml").decode()
+
+
+def test_a_vote_corrected_in_the_copy_of_the_workbook_is_said_to_be_read_nowhere(copy, sample, tmp_path, capsys):
+    """The clerk opened so_lieu_kem_ket_qua.xlsx beside the dossiers — a workbook like hers, with the results —,
+    corrected a text there and built again: refused as a hand edit, told to put it «into the workbook» — which
+    she had just done, as she saw it. Now the refusal says that file is the copy hoso writes, names the workbook
+    it reads, and how to use the edited copy as the workbook."""
+    import openpyxl
+
+    path = copy / "so_lieu_kem_ket_qua.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb["TuDanhGia"]["K3"] = "Sửa trong bản sao"
+    wb.save(path)
+    read = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))["co_quan"]["tep_dau_vao"]
+    changed = with_strengths(sample, tmp_path / "a.xlsx", "VP-006", "Một thay đổi khác (lần 3).")
+    before = snapshot(copy)
+    rc, err, _ = run_main(["build", str(changed), "-o", str(copy)], capsys)
+    assert rc == 7 and snapshot(copy) == before, err
+    said = " ".join(err.split())
+    assert (f"«so_lieu_kem_ket_qua.xlsx» là bản sao kèm kết quả do hoso viết, không phải sổ hoso đọc («{read}»): số liệu "
+            f"sửa trong bản sao không được đọc. Hãy sửa trong sổ «{read}»; hoặc, để dùng chính bản sao đã sửa làm sổ, chép "
+            "nó ra ngoài thư mục kết quả rồi chạy hoso build với bản chép đó.") in said, err
 
 
 def test_person_build_keeps_the_other_dossiers(copy, sample, cache_dir, tmp_path, capsys):

@@ -191,3 +191,32 @@ def test_a_zipped_export_is_taken_by_the_web_page(exported):
         zf.write(exported / "bien_ban_hop/meta.toml", "bien_ban_hop/meta.toml")
     buf.seek(0)
     assert [key for _info, key in own_forms._members(buf, "mau.zip")] == ["bien_ban_hop/meta.toml"]
+
+
+def test_export_force_over_an_edited_set_keeps_the_agency_s_edits_beside(tmp_path, capsys):
+    """`hoso templates export DIR --force` over a set the agency edited (its title in a meta.toml, its Word
+    file) copied the program's files over them: the edits were lost without a word. Now each file it would
+    change is kept first in `DIR.truoc-<date-time>/` (with the record of that export), named on the console;
+    files it would not change are not copied; the refusal without --force says so."""
+    mau = tmp_path / "mau"
+    code, err = run_main(["templates", "export", str(mau)], capsys)
+    assert code == 0, err
+    code, err = run_main(["templates", "export", str(mau), "--force"], capsys)  # nothing edited: nothing kept
+    assert code == 0 and "chép giữ lại" not in err and [p.name for p in tmp_path.iterdir()] == ["mau"]
+    set_label(mau / "bien_ban_hop/meta.toml", HER_TITLE)
+    with zipfile.ZipFile(mau / "phieu_nd335/template.docx", "a") as zf:
+        zf.writestr("customXml/sua.xml", "<x>sửa</x>")
+    edited = {rel: (mau / rel).read_bytes() for rel in ("bien_ban_hop/meta.toml", "phieu_nd335/template.docx")}
+    their_record = (mau / origin.RECORD).read_bytes()
+    code, err = run_main(["templates", "export", str(mau)], capsys)
+    assert code == 7 and f"«{mau.name}.truoc-<ngày-giờ>» bên cạnh" in said([err])
+    code, err = run_main(["templates", "export", str(mau), "--force"], capsys)
+    assert code == 0, err
+    (kept,) = tmp_path.glob("mau.truoc-*")
+    assert tree(kept) == {**{rel: hashlib.sha256(b).hexdigest() for rel, b in edited.items()},
+                          origin.RECORD: hashlib.sha256(their_record).hexdigest()}
+    assert (f"2 tệp đã sửa trong «{mau}» được chép giữ lại sang «{kept}» trước khi ghi đè: bien_ban_hop/meta.toml, "
+            "phieu_nd335/template.docx.") in said([err])
+    program = templates_dir()
+    assert all((mau / rel).read_bytes() == (program / rel).read_bytes() for rel in edited)
+    assert not list(tmp_path.glob(".mau.truoc-*"))

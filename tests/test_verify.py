@@ -88,6 +88,25 @@ def test_extra_file_fails(copy, capsys):
     assert code == 9 and "Tệp thừa: don_vi/ghi_chu.txt" in err
 
 
+def test_a_document_open_in_word_or_libreoffice_is_not_an_extra_file(copy, capsys):
+    """A form open in Word (its `~$` lock file beside it) or a dossier open in LibreOffice (`.~lock.…#`) while the
+    clerk runs verify: it said «LỖI Tệp thừa» for each lock file and «không khớp» (exit 9), though the build
+    itself ignores them. Now they are named once as lock files and left out; a real extra file still fails."""
+    form = sorted((copy / "ca_nhan").rglob("*.docx"))[0]
+    word = form.parent / f"~${form.name[2:]}"
+    office = copy / "don_vi" / ".~lock.LD.pdf#"
+    for lock in (word, office):
+        lock.write_bytes(b"khoa")
+    code, err = run_verify(copy, capsys)
+    rels = [p.relative_to(copy).as_posix() for p in (word, office)]
+    assert code == 0 and "Tệp thừa" not in err, err
+    assert (f"Ghi chú: Tệp khóa của Word/LibreOffice (tài liệu đang mở; không thuộc bộ hồ sơ, bỏ qua): "
+            f"{', '.join(sorted(rels))}.") in err, err
+    (copy / "don_vi" / "~ghi_chu.txt").write_text("x", encoding="utf-8")  # not an editor's lock file
+    code, err = run_verify(copy, capsys)
+    assert code == 9 and "Tệp thừa: don_vi/~ghi_chu.txt" in err and "Tệp thừa: don_vi/.~lock" not in err
+
+
 def test_person_missing_from_dossiers_and_unit_bundle_fails(copy, capsys):
     path = copy / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))

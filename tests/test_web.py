@@ -1019,7 +1019,8 @@ def test_every_audited_detail_key_has_words_on_the_log_page():
 
     from pipeline.web.app import _DETAIL_WORDS, _detail
 
-    handled = {"ok", "doi_co_quan", "doi_nam", "ghi_de", "sua_tay", "canh_bao", "muc", "lan_dau"}  # _detail's own words
+    handled = {"ok", "doi_co_quan", "doi_nam", "ghi_de", "sua_tay", "sua_tay_them", "tep_rieng", "canh_bao", "muc",
+               "lan_dau"}  # _detail's own words
     source = (Path(__file__).resolve().parent.parent / "pipeline" / "web" / "app.py").read_text("utf-8")
     tree = ast.parse(source)
     # a dict built first and audited by its name (nhan_ban_ky's `counts`): its keys are audited too
@@ -1043,6 +1044,10 @@ def test_every_audited_detail_key_has_words_on_the_log_page():
     assert _detail("da_in", json.dumps({"lan_tao": 2, "so_van_ban": 167, "so_trang": 580})) == \
         "lần tạo số 2, số văn bản 167, số trang 580"
     assert _detail("tai_so", "3") == "sổ số 3"
+    assert _detail("tao_ho_so_bi_tu_choi", json.dumps({"so": 3, "tep_rieng": 1})) == \
+        "sổ số 3, 1 tệp không do hoso tạo trong thư mục hồ sơ trên máy chủ"
+    assert _detail("tao_ho_so_bi_tu_choi", json.dumps({"so": 3, "sua_tay": 2, "sua_tay_them": 1})) == \
+        "sổ số 3, 2 tệp sửa tay trên máy chủ, 1 tệp được sửa tay sau lần xác nhận ghi đè trước (chưa xác nhận)"
 
 
 def test_ratings_page_shows_the_score_as_the_forms_print_it(tmp_path):

@@ -304,10 +304,15 @@ def test_a_failed_swap_puts_the_kept_output_back(tmp_path, monkeypatch):
         return real(src, dst, *a, **k)
 
     monkeypatch.setattr("pipeline.output.os.rename", refuse)
-    with pytest.raises(OutputError, match="Không có quyền ghi"):
+    with pytest.raises(OutputError, match="Không có quyền ghi") as refused:
         api.build(factory.of_year(tmp_path / "so_2026.xlsx", 2026), out,
                   api.BuildOptions(cache_dir=tmp_path / "c", doi_nam=True, keep_replaced=keep), converter=TextConverter())
     assert _tree(out) == before
+    from pipeline.web.jobs import page_words
+
+    said = page_words(refused.value.message, out)  # as the build's page shows it: no «Chọn thư mục khác với -o»
+    assert "với -o" not in said and "Báo quản trị viên máy chủ kiểm tra quyền ghi vào thư mục dữ liệu của hoso, rồi " \
+        "bấm «Tạo lại»." in said, said
     assert not keep.exists() or not list(keep.iterdir())
 
 
@@ -325,6 +330,8 @@ def test_a_build_while_signed_scans_are_filed_fails_cleanly_and_runs_after(serve
         assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
         row = q.run_next()
     assert row["trang_thai"] == "loi" and "Một lệnh hoso khác đang ghi vào" in row["loi"], row
+    # in page words: no CLI option (it said «hoặc chọn thư mục khác với -o»)
+    assert row["loi"].endswith("Chờ lệnh đó chạy xong (thường một, hai phút), rồi bấm «Tạo lại».") and "-o)" not in row["loi"]
     assert _tree(out) == before
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
     assert q.run_next()["trang_thai"] == "xong"
@@ -868,3 +875,144 @@ def test_a_deadline_set_by_another_compiling_body_is_named_as_its_in_the_guide_a
     assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302  # nothing changed
     same = q.run_next()
     assert same["tom_tat"].startswith("Không có gì thay đổi") and same["han_nop"].startswith(line)
+
+
+def test_tao_lai_asks_again_when_other_documents_were_edited_since_the_confirmation(served_2025):
+    """«Tạo lại» of a build interrupted by a restart reused the clerk's confirmation to overwrite the documents
+    edited by hand — also those edited after it, which she was never shown. It stands now only for the files
+    she was shown: the same set is re-run without a question; one more edited file is named and asked about,
+    nothing queued, and once confirmed the build keeps a copy of both edited documents beside the folder."""
+    app, store, q, c, out = served_2025
+    first, second = sorted((out / "ca_nhan").rglob("*.docx"))[:2]
+    rel1, rel2 = (f.relative_to(out).as_posix() for f in (first, second))
+    with zipfile.ZipFile(first, "a") as zf:
+        zf.writestr("customXml/ghi_chu.xml", "<x>sửa tay 1</x>")
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "ghi_de": "1"}).status_code == 302
+    build = q._q.get_nowait()  # queued, never run: the server stopped
+    assert store.fail_interrupted() == 1
+    assert json.loads(store.one("SELECT sua_tay FROM lan_tao WHERE id=?", build)["sua_tay"]) == [rel1]
+    # the same edited document: «Tạo lại» asks nothing (what she confirmed stands)
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "lan_tao": str(build)}).status_code == 302
+    build = q._q.get_nowait()
+    assert store.one("SELECT ghi_de FROM lan_tao WHERE id=?", build)["ghi_de"] == 1
+    assert store.fail_interrupted() == 1
+    # another document saved in Word after that: asked again, named as new, nothing queued, nothing overwritten
+    with zipfile.ZipFile(second, "a") as zf:
+        zf.writestr("customXml/ghi_chu.xml", "<x>sửa tay 2</x>")
+    edited = {rel1: first.read_bytes(), rel2: second.read_bytes()}
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "lan_tao": str(build)})
+    assert r.status_code == 409 and "Chưa tạo hồ sơ." in r.text and q._q.empty(), r.text
+    since = r.text.split('id="sua_tay_moi"', 1)[1].split("</ul>", 1)[0]
+    assert ("Xác nhận ghi đè ở lần tạo trước không áp dụng cho 1 tệp được sửa tay sau đó:" in since
+            and rel2 in since and rel1 not in since), since
+    assert "2 tệp trong thư mục hồ sơ trên máy chủ đã được sửa tay" in r.text
+    assert f'<input type="hidden" name="lan_tao" value="{build}">' in r.text  # the re-run's other answers stand
+    assert {rel: (out / rel).read_bytes() for rel in edited} == edited
+    refusal = store.one("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong='tao_ho_so_bi_tu_choi' ORDER BY id DESC LIMIT 1")
+    assert json.loads(refusal["chi_tiet"])["sua_tay_them"] == 1
+    # a build id in the form is never echoed unless it is one
+    assert 'name="lan_tao"' not in c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "lan_tao": '1"><b>'}).text
+    # confirmed: built, both edited documents kept beside the folder
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c), "lan_tao": str(build), "ghi_de": "1"}).status_code == 302
+    row = q.run_next()
+    assert row["trang_thai"] == "xong" and row["ghi_de"] == 1, row["loi"]
+    assert sorted(json.loads(row["sua_tay"])) == sorted(edited)
+    (kept,) = store.agency_dir("VP").glob("ket_qua.sua-tay-*")
+    assert {rel: (kept / rel).read_bytes() for rel in edited} == edited
+
+
+def test_a_workbook_uploaded_while_a_build_waits_is_said_not_built(served_2025, tmp_path):
+    """The clerk uploaded a corrected workbook (the same file name) while her build ran and clicked «Tạo hồ sơ»:
+    the page of the running build answered, which then said «Xong» — built from the workbook before, her
+    correction in no dossier, and no page said so (the home page, «Hồ sơ» where she sends to the Sở). Now each
+    names the upload not built, the build that came before it, and what to click."""
+    app, store, q, c, out = served_2025
+    book = _edited_2025(tmp_path)
+    _upload(c, book)
+    (built_from, newer) = [r["id"] for r in store.q("SELECT id FROM so WHERE co_quan='VP' ORDER BY id")]
+    last = store.one("SELECT id FROM lan_tao WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")["id"]
+    for page in ("/", "/ho-so", f"/lan-tao/{last}"):
+        html = _main(c.get(page).text)
+        note = html.split('id="so_moi_chua_tao">', 1)[1].split("</p>", 1)[0]
+        assert (f"Sổ số {newer} «" in note and "» tải lên lúc" in note and "chưa được dùng để tạo hồ sơ: lần tạo gần "
+                "nhất (" in note and f"số {last}</a>) tạo từ sổ số {built_from} «so_2025.xlsx»" in note
+                and "hồ sơ hiện có chưa có các sửa đổi của sổ mới. Bấm" in note), (page, note)
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+    running = q._q.get_nowait()
+    q._q.put(running)  # still waiting (the inline queue runs nothing by itself)
+    assert 'id="so_moi_chua_tao"' not in c.get("/").text  # the latest upload is the one being built
+    _upload(c, book)  # corrected again meanwhile, the same file name
+    latest = store.one("SELECT id FROM so WHERE co_quan='VP' ORDER BY id DESC LIMIT 1")["id"]
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})  # shows the waiting build
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/lan-tao/{running}")
+    note = _main(c.get(f"/lan-tao/{running}").text).split('id="so_moi_chua_tao">', 1)[1].split("</p>", 1)[0]
+    assert (f"Sổ số {latest} «" in note and f"số {running}</a> đang chờ tạo từ sổ số {newer} «{book.name}»" in note
+            and "Khi lần tạo đó xong, bấm" in note), note
+    assert 'id="so_moi_chua_tao"' not in _main(c.get(f"/lan-tao/{last}").text)  # only on the latest build's page
+
+
+def test_a_file_put_into_the_server_s_output_folder_is_named_before_building(served_2025):
+    """Someone at the server's disk put a note into the output folder (co_quan/<MA>/ket_qua/don_vi/…): every build
+    failed with the CLI's «… hoặc chọn thư mục khác với -o», after «Thư mục kết quả thư mục hồ sơ trên máy chủ»,
+    and «Tạo lại» failed again. «Tạo hồ sơ» now names the file and where to move it, builds nothing while it is
+    there (the build replaces the folder: the file is never deleted), and a build's refusal reads in page words."""
+    from pipeline import ownership
+    from pipeline.web.jobs import page_words
+
+    app, store, q, c, out = served_2025
+    unit = sorted(p for p in (out / "don_vi").iterdir() if p.is_dir())[0]
+    note = unit / "ghi_chu_cua_toi.txt"
+    note.write_text("ghi chú", encoding="utf-8")
+    rel = note.relative_to(out).as_posix()
+    page = _main(c.get("/tao-ho-so").text)
+    block = page.split('id="tep_rieng"', 1)[1].split("</div>", 1)[0]
+    assert ("1 tệp trong thư mục hồ sơ trên máy chủ không do hoso tạo" in block and f"<li>{rel}</li>" in block
+            and f"Hãy chuyển chúng ra khỏi thư mục «{out}» trên ổ đĩa của máy chủ" in block), block
+    r = c.post("/tao-ho-so", data={"csrf_token": _csrf(c)})
+    assert r.status_code == 409 and "Chưa tạo hồ sơ. 1 tệp" in r.text and q._q.empty()
+    assert note.read_text(encoding="utf-8") == "ghi chú"
+    refusal = store.one("SELECT chi_tiet FROM nhat_ky WHERE hanh_dong='tao_ho_so_bi_tu_choi' ORDER BY id DESC LIMIT 1")
+    assert json.loads(refusal["chi_tiet"])["tep_rieng"] == 1
+    # the build's own refusal (a file put there after the page was shown), as its page words it
+    said = page_words(ownership.refusal(out) or "", out)
+    assert said.startswith("Thư mục hồ sơ trên máy chủ có tệp không do hoso tạo") and "với -o" not in said, said
+    assert said.endswith(f"Hãy chuyển các tệp đó ra khỏi thư mục «{out}» trên ổ đĩa của máy chủ (người đặt chúng "
+                         "vào đó, hoặc quản trị viên máy chủ), rồi bấm «Tạo lại»."), said
+    note.unlink()
+    assert 'id="tep_rieng"' not in c.get("/tao-ho-so").text
+    assert c.post("/tao-ho-so", data={"csrf_token": _csrf(c)}).status_code == 302
+
+
+def test_a_second_server_on_the_same_data_folder_is_refused(tmp_path, capsys):
+    """The clerk started «hoso serve» again (a second shortcut, a service restarted over a running one): its
+    start-up marked the first server's running build failed («Máy chủ đã dừng …») while that build went on and
+    replaced the output — the history said failed, «Tạo lại» built it again. Now the second refuses (exit 7) while
+    the first holds the data folder, and starts once it is gone."""
+    import subprocess
+    import sys as _sys
+
+    from fakes import run_main
+
+    from pipeline.web.app import SERVE_LOCK
+
+    data = tmp_path / "du_lieu"
+    data.mkdir()
+    holder = subprocess.Popen([_sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                               "from pipeline.web.app import hold_data_folder; h = hold_data_folder(Path(sys.argv[1])); "
+                               "print('held', flush=True); time.sleep(60)", str(data)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        rc, err = run_main(["serve", "--data", str(data), "--port", "1"], capsys)
+        assert rc == 7, err
+        assert (f"Một hoso serve khác đang chạy với thư mục dữ liệu «{data}»: hai máy chủ trên cùng một thư mục dữ liệu "
+                "sẽ đánh dấu hỏng lần tạo hồ sơ máy kia đang chạy.") in " ".join(err.split()), err
+        assert "hoso đang chạy ở" not in err
+    finally:
+        holder.kill()
+        holder.wait()
+    from pipeline.web.app import hold_data_folder
+
+    held = hold_data_folder(data)  # the first gone (killed): the folder is free again
+    assert held is not None and (data / SERVE_LOCK).is_file()
+    held.close()

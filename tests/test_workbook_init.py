@@ -35,9 +35,16 @@ def test_cli_writes_refuses_to_overwrite_and_forces(tmp_path, capsys, monkeypatc
     dest.write_bytes(b"clerk's work")
     code, _, err = run_cli(["init", "."], capsys)
     assert code == 2 and "đã có; không ghi đè" in err and "--force" in err  # a usage error
+    assert "sổ đang có được chép giữ lại thành «ho_so_danh_gia.truoc-<ngày-giờ>.xlsx» bên cạnh" in err
     assert dest.read_bytes() == b"clerk's work"
-    code, _, _ = run_cli(["init", ".", "--force"], capsys)
+    # --force replaces it with a blank, but a season's typing is never lost: kept beside, named (it was deleted)
+    code, _, err = run_cli(["init", ".", "--force"], capsys)
     assert code == 0 and dest.read_bytes()[:2] == b"PK"
+    (kept,) = tmp_path.glob("ho_so_danh_gia.truoc-*.xlsx")
+    assert kept.read_bytes() == b"clerk's work"
+    assert f"Sổ đang có ở «ho_so_danh_gia.xlsx» được chép giữ lại thành «{kept.name}» (không bị xóa)." in err
+    code, _, _ = run_cli(["init", ".", "--force"], capsys)  # again within the second: an earlier copy not covered
+    assert code == 0 and len(list(tmp_path.glob("ho_so_danh_gia.truoc-*.xlsx"))) == 2 and kept.read_bytes() == b"clerk's work"
     code, _, _ = run_cli(["init", "moi/thu_muc"], capsys)
     assert code == 0 and (tmp_path / "moi/thu_muc/ho_so_danh_gia.xlsx").exists()
     assert not list(tmp_path.glob("**/.ho_so_*"))  # no temporary file left behind

@@ -19,6 +19,7 @@ Layout (see docs/workbook.md):
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -362,17 +363,49 @@ def build(year: int | None = None, *, examples: int | None = None) -> Workbook:
     return wb
 
 
-def write(folder: Path, *, force: bool = False, year: int | None = None) -> Path:
-    """Write `folder/ho_so_danh_gia.xlsx`; refuse to replace an existing file unless `force`."""
+ASIDE = "truoc-"  # <name>.truoc-<date-time>.xlsx: a workbook `init --force` replaced, kept beside it
+KEPT_WORDS = "sổ đang có được chép giữ lại thành «{name}.truoc-<ngày-giờ>{ext}» bên cạnh"  # the refusals' words
+
+
+def keep_aside(dest: Path) -> Path:
+    """A copy of `dest` (a workbook about to be replaced by `init --force`: maybe a whole season's typing)
+    beside it as `<name>.truoc-<date-time><ext>`, made whole or not at all: a hard link where the file system
+    has them, else a copy; its path."""
+    import shutil
+    import time
+
+    aside = portable.free_name(dest.parent, f"{dest.stem}.{ASIDE}{time.strftime('%Y%m%d-%H%M%S')}", dest.suffix)
+    try:
+        os.link(dest, aside, follow_symlinks=False)
+    except OSError:
+        try:
+            shutil.copy2(dest, aside, follow_symlinks=False)
+        except BaseException:
+            if os.path.lexists(aside):
+                os.unlink(aside)
+            raise
+    return aside
+
+
+def write(folder: Path, *, force: bool = False, year: int | None = None, kept: list[Path] | None = None) -> Path:
+    """Write `folder/ho_so_danh_gia.xlsx`; refuse to replace an existing file unless `force`, and then keep
+    it beside the new one first (`keep_aside`, its path appended to `kept`): a filled workbook is never lost."""
     folder = Path(folder)
     dest = folder / FILENAME
     if dest.exists() and not force:
         raise OutputError(f"Tệp «{dest}» đã có; không ghi đè.",
-                          hint="Dùng tùy chọn --force để ghi đè, hoặc chọn thư mục khác: hoso init THƯ_MỤC")
+                          hint="Dùng tùy chọn --force để ghi đè (" + KEPT_WORDS.format(name=dest.stem, ext=dest.suffix)
+                               + "), hoặc chọn thư mục khác: hoso init THƯ_MỤC")
+    aside: Path | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        aside = keep_aside(dest) if os.path.lexists(dest) else None
         portable.replace_file(dest, build(year).save, prefix=".ho_so_")
     except OSError as exc:
+        if aside is not None:  # the workbook is still there: no copy of it left beside
+            os.unlink(aside)
         raise OutputError(f"Không ghi được «{dest}» ({exc.strerror or exc}).",
                           hint="Kiểm tra quyền ghi thư mục và dung lượng đĩa; nếu tệp đang mở trong Excel, hãy đóng lại.") from exc
+    if aside is not None and kept is not None:
+        kept.append(aside)
     return dest

@@ -118,6 +118,8 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     mapping_saved: Path | None = None
     written: bool = False
+    # `keep_before`: the workbook as it was before this import replaced rows of it, kept beside it (blank.keep_aside)
+    kept_before: Path | None = None
     # contract key -> the sheet's name in the workbook, where it differs (ingest/sheetnames.py): the notes and
     # skipped lines already name the sheets so; a caller's own lines naming a sheet pass through `as_written`
     sheet_names: dict[str, str] = field(default_factory=dict)
@@ -780,12 +782,15 @@ def no_periods(workbook: Path) -> str | None:
 
 
 # -- import -----------------------------------------------------------------------------------------------
-def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_run: bool = False) -> Outcome:
+def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_run: bool = False,
+        keep_before: bool = False) -> Outcome:
     """Import `export` into `workbook`'s KetQuaKy/SanPham; every line names the sheets as the workbook does
-    («sheet «Nhân sự»» in a workbook whose tabs are named in Vietnamese)."""
+    («sheet «Nhân sự»» in a workbook whose tabs are named in Vietnamese). `keep_before` (the clerk's own workbook,
+    not a copy): when the import replaces rows already there — results typed or corrected by hand —, the workbook
+    as it was is first kept beside it (`Outcome.kept_before`)."""
     names: dict[str, str] = {}
     try:
-        outcome = _run(export, workbook, names, mapping_file=mapping_file, dry_run=dry_run)
+        outcome = _run(export, workbook, names, mapping_file=mapping_file, dry_run=dry_run, keep_before=keep_before)
     except ValidationFailed as exc:
         # said as an import: nothing was written into the workbook, and the errors may be the export's own
         problems = [sheetnames.problem_as_written(p, names) for p in exc.problems]
@@ -802,7 +807,7 @@ def run(export: Path, workbook: Path, *, mapping_file: Path | None = None, dry_r
 
 
 def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_file: Path | None = None,
-         dry_run: bool = False) -> Outcome:
+         dry_run: bool = False, keep_before: bool = False) -> Outcome:
     export, workbook = Path(export), Path(workbook)
     data, problems = read_workbook(workbook)
     names_found.update(sheetnames.names_in(data))
@@ -1008,7 +1013,21 @@ def _run(export: Path, workbook: Path, names_found: dict[str, str], *, mapping_f
     if dry_run or not outcome.changed:
         return outcome
     _refuse_if_open(workbook)
-    _write(workbook, [t for t in (periods_t, products_t) if t.touched])
+    if keep_before and any(outcome.replaced.values()):  # rows of the clerk's replaced: the workbook kept as it was
+        from pipeline.ingest import blank
+
+        try:
+            outcome.kept_before = blank.keep_aside(workbook)
+        except OSError as exc:
+            raise OutputError(f"Không chép giữ lại được sổ «{workbook}» trước khi nhập ({exc.strerror or exc}); "
+                              "chưa nhập gì vào sổ.", hint="Kiểm tra quyền ghi và dung lượng đĩa của thư mục chứa sổ.") from exc
+    try:
+        _write(workbook, [t for t in (periods_t, products_t) if t.touched])
+    except BaseException:
+        if outcome.kept_before is not None:  # the workbook is as it was: no copy of it left beside
+            os.unlink(outcome.kept_before)
+            outcome.kept_before = None
+        raise
     outcome.written = True
     target = mapping_path(workbook)
     # the other kinds' mappings are kept as they were: those of the file next to the workbook, else (a first import

@@ -21,6 +21,7 @@ dates as dates.
 
 from __future__ import annotations
 
+import os
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,7 @@ class Rollover:
     own: list[str] = field(default_factory=list)  # the clerk's own sheets and columns carried over, in words
     own_skipped: str = ""  # why they could not be looked for (a workbook too big for openpyxl), in words
     notes: list[str] = field(default_factory=list)  # other changes the new year made, in words
+    replaced: Path | None = None  # `force`: the file that was at `dest`, kept beside it (blank.keep_aside)
 
 
 def _cell_value(col: schema.Column, value: object) -> Any:  # what openpyxl writes in a cell
@@ -128,7 +130,8 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
     year = old_year + 1
     dest = Path(folder) / filename(year)
     if dest.exists() and not force:
-        raise AlreadyThere(f"Tệp «{dest}» đã có; không ghi đè. Thêm --force để ghi đè, hoặc chọn thư mục khác.")
+        raise AlreadyThere(f"Tệp «{dest}» đã có; không ghi đè. Thêm --force để ghi đè ("
+                           + blank.KEPT_WORDS.format(name=dest.stem, ext=dest.suffix) + "), hoặc chọn thư mục khác.")
 
     blank._import_openpyxl()
     wb = blank.build(examples=year)  # the guide's example periods are the new year's
@@ -217,8 +220,11 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
     _guide_notes(wb, old_year, done)
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
+        done.replaced = blank.keep_aside(dest) if os.path.lexists(dest) else None  # `force`: never lost
         portable.replace_file(dest, wb.save, prefix=".ho_so_")
     except OSError as exc:
+        if done.replaced is not None:
+            os.unlink(done.replaced)
         raise OutputError(f"Không ghi được «{dest}» ({exc.strerror or exc}).") from exc
     return done
 

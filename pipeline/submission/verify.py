@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from pipeline.manifest import MANIFEST
-from pipeline.ownership import SIGNED_LIST, signed_files
+from pipeline.ownership import SIGNED_LIST, editor_lock, signed_files
 from pipeline.rating.levels import WORDS
 from pipeline.submission.signing import SIGNATURE
 from pipeline.submission.summary_table import (
@@ -207,13 +207,20 @@ def _check_files(outdir: Path, files: dict[str, dict[str, Any]], rep: VerifyRepo
     if mark is not None:
         rep.notes.append(f"Dấu đã in ({printed.MARK_FILE}, do hoso da-in ghi): lần in lúc "
                          f"{printed.when_words(str(mark.get('ngay')))}.")
+    locks = []
     for path in sorted(on_disk - set(files) - set(signed) - {MANIFEST, SIGNATURE}
                        - ({printed.MARK_FILE} if mark is not None else set())):
+        if editor_lock(path.rsplit("/", 1)[-1]):  # a document open in Word/LibreOffice: its lock file, not the clerk's
+            locks.append(path)
+            continue
         if signed and path.startswith("da_ky/"):
             rep.problems.append(f"Tệp thừa: {path} (không có trong {SIGNED_LIST}; có thể do một lần hoso nhan-ban-ky "
                                 "bị dừng giữa chừng: chạy lại hoso nhan-ban-ky với các bản quét đó)")
             continue
         rep.problems.append(f"Tệp thừa: {path} (không có trong {MANIFEST})")
+    if locks:
+        rep.notes.append(f"Tệp khóa của Word/LibreOffice (tài liệu đang mở; không thuộc bộ hồ sơ, bỏ qua): "
+                         f"{', '.join(locks[:10])}{f' và {len(locks) - 10} tệp khác' if len(locks) > 10 else ''}.")
     return ok
 
 

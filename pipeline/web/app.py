@@ -43,7 +43,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
-from pipeline import clock, output_guard, portable
+from pipeline import clock, output_guard, ownership, portable
 from pipeline.web import accounts, own_forms, province_words, receptions
 from pipeline.web.jobs import BuildQueue, page_words
 from pipeline.web.store import (
@@ -462,7 +462,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             agency = named["ten_co_quan"] if named else ""
 
         return render_template("trang_chu.html", upload=upload, build=build, agency=agency,
-                               blank_year=clock.campaign_year(vietnam_today()))
+                               blank_year=clock.campaign_year(vietnam_today()), newer_unbuilt=_newer_unbuilt())
 
     # ---- workbooks ------------------------------------------------------------------------------
     def _sent(field: str) -> tuple[FileStorage | None, str, bytes]:
@@ -900,6 +900,24 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return None
         return last
 
+    def _newer_unbuilt() -> dict[str, Any] | None:
+        """The agency's latest valid upload when no build was asked of it: uploaded (again, maybe under the same
+        file name) after the upload of its latest build — while that build ran, «Tạo hồ sơ» showing the running
+        one —, so the dossiers have not its changes. {"so": that upload, "lan_tao": the latest build, "tu_so": that
+        build's upload}; None when there is none, or for a unit clerk (only the agency clerk uploads)."""
+        if g.user["vai_tro"] != "van_thu":
+            return None
+        ma = g.user["co_quan"]
+        build = store.one("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
+        if build is None:
+            return None
+        upload = store.one("SELECT * FROM so WHERE co_quan=? AND so_loi=0 AND id>? ORDER BY id DESC LIMIT 1",
+                           ma, build["so"])
+        if upload is None:
+            return None
+        return {"so": upload, "lan_tao": build,
+                "tu_so": store.one("SELECT * FROM so WHERE id=? AND co_quan=?", build["so"], ma)}
+
     def _ratings() -> dict[str, Any] | None:
         ma = g.user["co_quan"]
         row = store.one("SELECT id FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", ma)
@@ -1032,21 +1050,32 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         # documents edited by hand in the output folder (opened from the server's disk in Word…): the build's
         # guard would refuse them with the CLI's --ghi-de; the page asks instead (copies kept beside)
         edited = output_guard.edited_files(store.output_dir(ma), store.manifest(ma)) if upload is not None else []
+        # files someone at the server's disk put into its output folder: the build replaces the folder and so refuses
+        # it (never deletes them); the page says so before, in its words, instead of a failed build saying «-o»
+        held = store.manifest(ma)
+        theirs = ownership.foreign(store.output_dir(ma), held) if upload is not None and isinstance(held, dict) \
+            and ownership.is_own_manifest(held) else []
         confirmed = request.form.get("doi_co_quan") == "1"
         year_confirmed = request.form.get("doi_nam") == "1"
         overwrite = request.form.get("ghi_de") == "1"
         # «Tạo lại» on a failed build's page (a restart interrupted it…): what the clerk confirmed for that build
-        # stands for its re-run of the same workbook, not asked again (`_confirmed_before`)
-        before = _confirmed_before(ma, upload, request.form.get("lan_tao", ""))
+        # stands for its re-run of the same workbook, not asked again (`_confirmed_before`) — the overwrite of
+        # documents edited by hand only when no document was edited since but those she was shown then
+        rerun = request.form.get("lan_tao", "")
+        before = _confirmed_before(ma, upload, rerun)
+        edited_since = [rel for rel in edited if before[3] is not None and rel not in before[3]]
         confirmed, year_confirmed, overwrite = (confirmed or before[0], year_confirmed or before[1],
-                                                overwrite or before[2])
+                                                overwrite or (before[2] and before[3] is not None and not edited_since))
         # a reception of signed scans filing meanwhile holds the output folder: the build would fail on its lock
         receiving = _running_reception(ma)
 
         def page(refused: bool, receiving: dict[str, Any] | None) -> str:
             """The page: what the build will use and what stands in its way (`refused`: the POST was not taken)."""
             return render_template("tao_ho_so.html", upload=upload, clash=clash, year=year, edited=edited,
+                                   theirs=theirs, out_dir=str(store.output_dir(ma)),
                                    edited_words=_edited_words(ma, edited[:10]), refused=refused,
+                                   edited_since=_edited_words(ma, edited_since[:10]) if refused else [],
+                                   edited_since_count=len(edited_since), rerun=rerun if rerun.isdigit() else "",
                                    newer_broken=_newer_broken(upload), basis=upload,
                                    basis_what="hồ sơ sẽ được tạo từ sổ", receiving=receiving,
                                    own_set=own_forms.in_use(store.agency_dir(ma)) is not None,
@@ -1060,15 +1089,20 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
                 return page(True, receiving), 409
             if q is None:
                 abort(400)
+            if theirs:
+                audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], "tep_rieng": len(theirs)}, ensure_ascii=False))
+                return page(True, None), 409
             if ((clash is not None and not confirmed) or (year is not None and not year_confirmed)
                     or (edited and not overwrite)):
                 refused = ({"co_quan_cu": clash["cu"], "co_quan_moi": clash["moi"]} if clash is not None
                            else {"nam_cu": year["cu"], "nam_moi": year["moi"]} if year is not None
+                           else {"sua_tay": len(edited), "sua_tay_them": len(edited_since)} if edited_since
                            else {"sua_tay": len(edited)})
                 audit("tao_ho_so_bi_tu_choi", json.dumps({"so": upload["id"], **refused}, ensure_ascii=False))
                 return page(True, None), 409
             build_id = q.submit(ma, upload["id"], g.user["ten"], doi_co_quan=clash is not None and confirmed,
-                                doi_nam=year is not None and year_confirmed, ghi_de=bool(edited) and overwrite)
+                                doi_nam=year is not None and year_confirmed, ghi_de=bool(edited) and overwrite,
+                                sua_tay=edited)
             if build_id is None:
                 busy = store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", ma)
                 return redirect(url_for("lan_tao_xem", build_id=busy["id"]))
@@ -1084,17 +1118,24 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             return redirect(url_for("lan_tao_xem", build_id=build_id))
         return page(False, receiving)
 
-    def _confirmed_before(ma: str, upload: Any, build: str) -> tuple[bool, bool, bool]:
-        """(doi_co_quan, doi_nam, ghi_de) the clerk confirmed for build `build` (the «Tạo lại» form of its page)
-        when a re-run of it is asked: the agency's own latest build, failed, of the same upload as the one to
-        build now. Its output was not replaced (the build did not finish), so the agency or year it replaces and
-        the documents edited by hand are those confirmed then. Anything else: nothing confirmed."""
+    def _confirmed_before(ma: str, upload: Any, build: str) -> tuple[bool, bool, bool, frozenset[str] | None]:
+        """(doi_co_quan, doi_nam, ghi_de, the documents edited by hand she confirmed replacing) for build `build`
+        (the «Tạo lại» form of its page) when a re-run of it is asked: the agency's own latest build, failed, of
+        the same upload as the one to build now. Its output was not replaced (the build did not finish), so the
+        agency or year it replaces are those confirmed then; documents edited by hand since are not (the caller
+        asks again when one is not in the set; None: no set recorded — a build queued by an older version —, so
+        the overwrite is asked again). Anything else: nothing confirmed."""
         if upload is None or not build.isdigit():
-            return False, False, False
+            return False, False, False, None
         row = store.one("SELECT * FROM lan_tao WHERE co_quan=? ORDER BY id DESC LIMIT 1", ma)
         if row is None or row["id"] != int(build) or row["trang_thai"] != "loi" or row["so"] != upload["id"]:
-            return False, False, False
-        return bool(row["doi_co_quan"]), bool(row["doi_nam"]), bool(row["ghi_de"])
+            return False, False, False, None
+        try:
+            shown = json.loads(row["sua_tay"]) if row["sua_tay"] else None
+        except ValueError:
+            shown = None
+        files = frozenset(str(f) for f in shown) if isinstance(shown, list) else None
+        return bool(row["doi_co_quan"]), bool(row["doi_nam"]), bool(row["ghi_de"]), files
 
     def _forms_updated(ma: str) -> str:
         """`own_forms.update_words` of the agency's own forms the program updated since (or not known): "" when none
@@ -1146,8 +1187,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         if row["trang_thai"] == "xong":  # the Sở's deadline, and what this build's workbook and guide say beside it
             deadline, deadline_note = _deadline_line(row["han_nop"], _kept_manifest(row["co_quan"], build_id), later is None)
         upload = store.one("SELECT id, ten_tep, luc FROM so WHERE id=? AND co_quan=?", row["so"], row["co_quan"])
+        newer = _newer_unbuilt()  # a workbook uploaded after this one's, never built: said on the latest build's page
         return render_template("lan_tao_xem.html", row=row, ahead=ahead, kept=kept, kept_changes=kept_changes,
-                               upload=upload,
+                               upload=upload, newer_unbuilt=newer if newer and newer["lan_tao"]["id"] == row["id"] else None,
                                later=later, mark=_printed_mark() if row["trang_thai"] == "xong" and later is None else None,
                                deadline=deadline, deadline_note=deadline_note,
                                # the first build of the folder (changes.py's words): everything is printed once
@@ -1480,6 +1522,7 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
             deadline, deadline_note = _deadline_line(last["han_nop"] if last is not None else "",
                                                      m if isinstance(m, dict) else None)
         return render_template("ho_so.html", m=m, units=units, persons=persons, names=names, agency_files=agency_files,
+                               newer_unbuilt=_newer_unbuilt(),
                                sent=sent, outdated=outdated, rebuilt=rebuilt, changed_files=changed_files,
                                proposed=proposed, staff_sheet=staff_sheet,
                                addressed=addressed, agency_sheet=_as_the_workbook_names("sheet CoQuan", g.user["co_quan"])
@@ -2606,6 +2649,36 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
     return app
 
 
+SERVE_LOCK = ".hoso_serve.lock"  # in the data folder: held by the one `hoso serve` using it, for its lifetime
+
+
+def hold_data_folder(data: Path) -> IO[bytes] | None:
+    """The lock of the data folder `data` for this server's lifetime (keep the file returned open), or an
+    `OutputError` when another `hoso serve` holds it: its start-up would mark that server's running build failed
+    («Máy chủ đã dừng …» while it goes on and replaces the output) and both queues would build for one agency.
+    None where the file system cannot lock (nothing to say: no other server is known to run)."""
+    from pipeline.errors import OutputError
+
+    path = Path(data) / SERVE_LOCK
+    try:
+        fd = portable.open_nofollow(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fh = os.fdopen(fd, "r+b")
+    except OSError as exc:
+        raise OutputError(f"Không mở được tệp khóa «{path}» của thư mục dữ liệu ({exc.strerror or exc}).",
+                          hint="Kiểm tra quyền ghi vào thư mục dữ liệu; một liên kết tượng trưng ở tên đó: xóa nó.") from exc
+    try:
+        got = portable.try_lock(fh)
+    except portable.LockUnsupported:
+        fh.close()
+        return None
+    if not got:
+        fh.close()
+        raise OutputError(f"Một hoso serve khác đang chạy với thư mục dữ liệu «{data}»: hai máy chủ trên cùng một thư "
+                          "mục dữ liệu sẽ đánh dấu hỏng lần tạo hồ sơ máy kia đang chạy. Mở trang của máy chủ đang "
+                          "chạy; hoặc dừng nó (Ctrl-C ở cửa sổ của nó) rồi chạy lại lệnh này.")
+    return fh
+
+
 def serve(data: Path, host: str, port: int, *, behind_proxy: bool = False, jobs: int | None = None,
           cum: str | None = None) -> None:
     """Serve with waitress (a production WSGI server: request size limits, timeouts, a fixed pool of
@@ -2932,6 +3005,10 @@ def _detail(action: str, text: object) -> str:
                 files = value if isinstance(value, list) else []
                 count = value if isinstance(value, int) and not isinstance(value, bool) else len(files)
                 parts.append(f"{count} tệp sửa tay trên máy chủ" + (f" ({', '.join(map(str, files))})" if files else ""))
+            elif key == "tep_rieng" and isinstance(value, int):
+                parts.append(f"{value} tệp không do hoso tạo trong thư mục hồ sơ trên máy chủ")
+            elif key == "sua_tay_them" and isinstance(value, int):
+                parts.append(f"{value} tệp được sửa tay sau lần xác nhận ghi đè trước (chưa xác nhận)")
             elif key == "lan_dau" and action == "da_in":
                 continue  # named in the action (`_action`)
             elif key == "noi_nhan" and action in ("nop_so_noi_vu", "nop_so_noi_vu_loi"):

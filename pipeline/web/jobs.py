@@ -60,18 +60,20 @@ class BuildQueue:
         self._thread.start()
 
     def submit(self, co_quan: str, so_id: int, account: str, *, doi_co_quan: bool = False,
-               doi_nam: bool = False, ghi_de: bool = False) -> int | None:
+               doi_nam: bool = False, ghi_de: bool = False, sua_tay: list[str] | None = None) -> int | None:
         """Queue a build of upload `so_id`; None when the agency already has one waiting or running.
         `doi_co_quan` / `doi_nam`: the clerk confirmed replacing another agency's / another year's output
         (BuildOptions.doi_co_quan / doi_nam); the output replaced is kept whole in `luu_tru/`. `ghi_de`:
-        documents edited by hand in the output are replaced, copies kept beside it (BuildOptions.ghi_de)."""
+        documents edited by hand in the output are replaced, copies kept beside it (BuildOptions.ghi_de);
+        `sua_tay`: which ones the clerk was shown and confirmed (paths in the output), recorded for «Tạo lại»."""
         with self._lock:
             busy = self.store.one("SELECT id FROM lan_tao WHERE co_quan=? AND trang_thai IN ('cho','dang_chay')", co_quan)
             if busy is not None:
                 return None
             build_id = self.store.x("INSERT INTO lan_tao(co_quan, so, tai_khoan, trang_thai, tao_luc, doi_co_quan, "
-                                    "doi_nam, ghi_de) VALUES (?,?,?,?,?,?,?,?)", co_quan, so_id, account, "cho", now(),
-                                    int(doi_co_quan), int(doi_nam), int(ghi_de))
+                                    "doi_nam, ghi_de, sua_tay) VALUES (?,?,?,?,?,?,?,?,?)", co_quan, so_id, account,
+                                    "cho", now(), int(doi_co_quan), int(doi_nam), int(ghi_de),
+                                    json.dumps(sorted(sua_tay), ensure_ascii=False) if ghi_de and sua_tay else None)
         self._q.put(build_id)
         return build_id
 
@@ -315,9 +317,19 @@ def page_words(line: str, outdir: Path | None = None, upload_names: Callable[[in
     line = _RULEBOOK.sub(_rulebook_words, line)
     line = _PERIOD.sub(_period_words, line)
     if outdir is not None:  # the server's folders: the clerk knows them as «Hồ sơ» and «Lưu trữ»
+        line = line.replace(f"Thư mục kết quả «{outdir}»", "Thư mục hồ sơ trên máy chủ")
         line = line.replace(f"Thư mục «{outdir}»", "Thư mục hồ sơ trên máy chủ")
         line = line.replace(f"«{outdir}»", "thư mục hồ sơ trên máy chủ")
         line = re.sub("«" + re.escape(str(outdir.parent / "luu_tru")) + r"[^»]*»", "«Lưu trữ»", line)
+        # files put into the server's output folder by someone at its disk (ownership.refusal): no -o on a page
+        line = line.replace(" Chuyển các tệp đó ra ngoài, hoặc chọn thư mục khác với -o.",
+                            f" Hãy chuyển các tệp đó ra khỏi thư mục «{outdir}» trên ổ đĩa của máy chủ (người đặt chúng "
+                            "vào đó, hoặc quản trị viên máy chủ), rồi bấm «Tạo lại».")
+        # the folder's lock held (hoso nhan-ban-ky filing scans from the server's console), no permission there
+        line = line.replace(" Chờ lệnh đó chạy xong (hoặc chọn thư mục khác với -o).",
+                            " Chờ lệnh đó chạy xong (thường một, hai phút), rồi bấm «Tạo lại».")
+        line = line.replace(" Chọn thư mục khác với -o hoặc kiểm tra quyền.",
+                            " Báo quản trị viên máy chủ kiểm tra quyền ghi vào thư mục dữ liệu của hoso, rồi bấm «Tạo lại».")
     if upload_names is not None:
         line = _UPLOAD_NAME.sub(lambda m: f"«{upload_names(int(m.group(1))) or m.group(1) + '.xlsx'}»", line)
     return line

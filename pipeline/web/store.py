@@ -78,6 +78,9 @@ ADDED_COLUMNS = (
     ("lan_tao", "doi_co_quan", "INTEGER NOT NULL DEFAULT 0"),  # 1: replace another agency's output (--doi-co-quan)
     ("lan_tao", "doi_nam", "INTEGER NOT NULL DEFAULT 0"),  # 1: the clerk confirmed building another year (--doi-nam)
     ("lan_tao", "ghi_de", "INTEGER NOT NULL DEFAULT 0"),  # 1: replace documents edited by hand, copies kept (--ghi-de)
+    # the output's files edited by hand the clerk confirmed replacing (JSON list of paths; NULL: not recorded —
+    # a build queued before this column, or none edited): a «Tạo lại» asks again when others are edited since
+    ("lan_tao", "sua_tay", "TEXT"),
     ("so", "don_vi_ten", "TEXT NOT NULL DEFAULT '{}'"),  # a valid upload's units: {code: name} (JSON)
     ("so", "ten_co_quan", "TEXT NOT NULL DEFAULT ''"),  # a valid upload's agency name (the home page before a build)
     ("phien", "bat_dau", "REAL NOT NULL DEFAULT 0"),  # when the session was made (its absolute end; 0: before this column)
