@@ -428,3 +428,19 @@ def recoded(src: Path, old: str, new: str, gone: str | None = None) -> Any:
             for r in reversed([row[0].row for row in ws.iter_rows(min_row=2) if row[col].value == gone]):
                 ws.delete_rows(r)
     return wb
+
+
+def outline(pdf: Path | str) -> list[tuple[int, str, int]]:
+    """(depth, title, 1-based page) of every bookmark of `pdf`, in order."""
+    reader = PdfReader(pdf)
+    rows: list[tuple[int, str, int]] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                rows.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return rows

@@ -48,7 +48,7 @@ from pypdf import PdfReader
 
 from pipeline import ingest
 from pipeline.submission.verify import verify
-from tests.fakes import build_each, flat, pdf_text_flat, person_form_text, rated_people
+from tests.fakes import build_each, flat, outline, pdf_text_flat, person_form_text, rated_people
 
 
 @pytest.fixture(scope="module")
@@ -193,22 +193,6 @@ def test_the_leaders_package_for_the_so_has_all_three_leaders(out):
 LEADERS = ("KL-01", "KL-02", "KL-03")  # CoQuan's head (KL-01, «Chi cục trưởng») and the pho of his unit LD
 
 
-def _bookmarks(pdf) -> list[tuple[int, str, int]]:
-    """(depth, title, 1-based page) of every bookmark, in order."""
-    reader = PdfReader(pdf)
-    out: list[tuple[int, str, int]] = []
-
-    def walk(items, depth: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                out.append((depth, item.title, reader.get_destination_page_number(item) + 1))
-
-    walk(reader.outline, 0)
-    return out
-
-
 @pytest.mark.libreoffice
 def test_the_so_gets_the_leaders_papers_and_nobody_else_s(out):
     """dossier.md §3.2 items 4–5: the minutes and collective review of the Lãnh đạo Chi cục, and each leader's own
@@ -227,7 +211,7 @@ def test_the_so_gets_the_leaders_papers_and_nobody_else_s(out):
     assert "Báo cáo kiểm điểm tập thể (chi bộ)" not in text and "Biên bản kiểm phiếu" not in text
     assert "Bảng tổng hợp đề xuất" not in text and "Bảng tổng hợp bình xét thi đua" not in text
     assert not (out / "nop_so_noi_vu" / "don_vi").exists()
-    marks = _bookmarks(sent)
+    marks = outline(sent)
     assert [t for d, t, _p in marks if d == 0] == [
         "Bìa và mục lục", "1. Biên bản cuộc họp kiểm điểm tập thể lãnh đạo", "2. Báo cáo kiểm điểm tập thể lãnh đạo",
         "3. Hồ sơ cá nhân lãnh đạo"]

@@ -27,7 +27,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 import workbook_factory as wf
-from pypdf import PdfReader
 
 from pipeline import api, ingest
 from pipeline.errors import TemplateError
@@ -35,6 +34,7 @@ from pipeline.forms.registry import Registry
 from pipeline.options import BuildOptions
 from pipeline.plan import make_plan
 from pipeline.resources import sample_workbook, templates_dir
+from tests.fakes import outline
 
 lo = pytest.mark.libreoffice
 REPORT = "mau_01_2025"
@@ -113,25 +113,11 @@ def out_2025(tmp_path_factory, cache_dir) -> Path:
     return out
 
 
-def _outline(pdf: Path) -> list[tuple[int, str, int]]:
-    reader = PdfReader(pdf)
-    rows: list[tuple[int, str, int]] = []
-
-    def walk(items, depth):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                rows.append((depth, item.title, reader.get_destination_page_number(item) + 1))
-
-    walk(reader.outline, 0)
-    return rows
 
 
 @lo
 def test_2025_chi_bo_unit_files_the_hd43_report_with_the_collective_reviews(out_2025):
-    outline = _outline(out_2025 / "don_vi" / "HC.pdf")
-    titles = [t for _d, t, _p in outline]
+    titles = [t for _d, t, _p in outline(out_2025 / "don_vi" / "HC.pdf")]
     at = titles.index("Báo cáo kiểm điểm tập thể (chi bộ)")
     # item 2 of the unit dossier (dossier.md §2.1), after the unit's own collective review, before the persons
     assert titles[at - 2:at + 2] == ["2. Bản kiểm điểm của tập thể", "Báo cáo kiểm điểm tập thể",
