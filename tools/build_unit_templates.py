@@ -1027,9 +1027,7 @@ def build_thong_bao_ket_qua(spec: DocSpec):
         doc,
         [
             "{%p if dau.tren %}",
-            # the managing body at 12 pt (pipeline/forms/printed.py AGENCY_TOP_SIZE, which `dau.tren` is broken
-            # for): «UBND TỈNH HÀ GIANG NAM» on one line of the 6 cm column
-            R("{{ dau.tren }}", bold=False, size=12),
+            "{{ dau.tren }}",
             "{%p endif %}",
             "{{ dau.duoi }}",
         ],

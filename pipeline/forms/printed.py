@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline.forms.layout import HEADER_SIZE, break_lines
+from pipeline.forms.layout import break_lines
 from pipeline.ingest.model import Campaign
 from pipeline.rating.groups import display_name
 
@@ -20,23 +20,14 @@ from pipeline.rating.groups import display_name
 LEFT_PORTRAIT_CM, LEFT_LANDSCAPE_CM = 5.8, 9.8
 
 
-# the managing body's line (normal) of the agency's own portrait papers, at 12 pt (ND 30/2020, Phụ lục I: 12–13)
-AGENCY_TOP_SIZE = 12
-
-
-def header_left(top: str, own: str, *, agency: bool = False) -> dict[str, Any]:
+def header_left(top: str, own: str) -> dict[str, Any]:
     """The left header column of a unit/agency document, broken between words that belong
     together: `tren` (normal) over `duoi` (bold) for portrait pages, `ngang_tren`/`ngang_duoi`
-    for landscape ones; "" stays "". `agency`: the agency's own papers (the notice, the report,
-    the cover letter, the self-assessment papers), whose portrait templates print `tren`, the
-    managing body, at AGENCY_TOP_SIZE: "UBND TỈNH HÀ GIANG NAM" fits the 6 cm column on one line,
-    not "UBND" alone over "TỈNH HÀ GIANG NAM"."""
-    top_size = AGENCY_TOP_SIZE if agency else HEADER_SIZE
-    return {"tren": break_lines(top, LEFT_PORTRAIT_CM, size=top_size, bold=False) if top else "",
+    for landscape ones; "" stays ""."""
+    return {"tren": break_lines(top, LEFT_PORTRAIT_CM, bold=False) if top else "",
             "duoi": break_lines(own, LEFT_PORTRAIT_CM, bold=True),
             "ngang_tren": break_lines(top, LEFT_LANDSCAPE_CM, bold=False) if top else "",
             "ngang_duoi": break_lines(own, LEFT_LANDSCAPE_CM, bold=True)}
-
 
 _DEFAULT_GROUPS = {
     "co_quan/lanh_dao_quan_ly": "Lãnh đạo, quản lý của cơ quan",

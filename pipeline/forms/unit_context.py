@@ -682,7 +682,7 @@ def agency_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec
     rated = [pr for pr in ratings.people if pr.rated]
     counts = Counter(pr.muc_quyet_dinh for pr in decided)
     ctx.update({
-        "dau": header_left(ctx["co_quan"]["chu_quan_hoa"], ctx["co_quan"]["ten_hoa"], agency=True),
+        "dau": header_left(ctx["co_quan"]["chu_quan_hoa"], ctx["co_quan"]["ten_hoa"]),
         # who announces: the head's post and the agency, the words they share said once («Chánh Văn
         # phòng» + «Văn phòng UBND tỉnh X» -> «Chánh Văn phòng UBND tỉnh X», not «… Văn phòng Văn phòng …»)
         # a deputy in charge signs «KT. GIÁM ĐỐC»: the notice is the Giám đốc's (CoQuan chuc_vu_cap_truong)

@@ -103,7 +103,7 @@ def common_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: l
         "bieu": table_context(rows),
         "nhom": _groups(campaign, ratings),
         "so_noi_vu": so_noi_vu(campaign),
-        "dau": header_left(ctx["co_quan"]["chu_quan_hoa"], ctx["co_quan"]["ten_hoa"], agency=True),
+        "dau": header_left(ctx["co_quan"]["chu_quan_hoa"], ctx["co_quan"]["ten_hoa"]),
         "can_cu": cites["danh_gia"],
         "can_cu_day_du": cites,
         "ty_le_toi_da": ", ".join(f"{round(r * 100, 2):g}".replace(".", ",") for r in ratios),
