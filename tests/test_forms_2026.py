@@ -809,24 +809,3 @@ def test_the_proposal_table_counts_add_up_with_someone_missing_a_period(built_20
     assert ("Tổng hợp: tổng số 3 người; Hoàn thành xuất sắc nhiệm vụ: 0; Hoàn thành tốt nhiệm vụ: 1; Hoàn thành "
             "nhiệm vụ: 0; Không hoàn thành nhiệm vụ: 0; không xếp loại (công tác dưới 06 tháng): 1; chưa xếp loại "
             "(thiếu kết quả kỳ): 1.") in text, text
-
-
-@pytestmark_lo
-def test_chi_bo_report_number_stands_under_the_star_of_its_column(built_2026, manifest_2026):
-    """Visual review: the chi bộ's collective report (Mẫu 01) printed «Số: ……-BC/CB» at the page's left
-    margin under the whole header, not in the chi bộ's column. A party document's number stands under
-    the party body's name and its star, centred in that column (the party header's layout, as the
-    state papers put theirs under the agency's rule)."""
-    out, _, _ = built_2026
-    [(unit, entry)] = [(u, m) for u in manifest_2026["don_vi"] for m in u["muc"] if m["mau"] == "mau_01_2025"]
-    page = entry["trang_dau"]
-    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(out / unit["pdf"]), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    words = [(float(a), float(b), float(c), w) for a, b, c, w in
-             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', bbox)]
-    [star] = [w for w in words if w[3] == "*"]
-    [number] = [w for w in words if w[3] == "Số:"]
-    line = [w for w in words if abs(w[1] - number[1]) < 2]  # «Số: ……-BC/CB»
-    centre = (min(w[0] for w in line) + max(w[2] for w in line)) / 2
-    assert number[1] > star[1]  # under the star
-    assert abs(centre - (star[0] + star[2]) / 2) < 4, (line, star)  # centred in the chi bộ's column

@@ -105,8 +105,8 @@ def _state_header(doc) -> None:
     dk.state_header(doc)
 
 
-def _party_header(doc, place_date: str, *, number_line: str | None = None) -> None:
-    dk.party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR], left_cm=6.6, place_date=place_date, number_line=number_line)
+def _party_header(doc, place_date: str) -> None:
+    dk.party_header(doc, [DANG_BO_EXPR, CHI_BO_EXPR], left_cm=6.6, place_date=place_date)
 
 
 # labels read by pipeline/forms/context_2026.py (who_is_rated), not by the template itself
@@ -591,8 +591,8 @@ def _build_party(form: Form, kind: str):
 def build_mau_01(form: Form):
     doc = dk.new_document(title=form.title, **LAYOUT)
     dk.add_page_numbers(doc)
-    # the number under the star of the chi bộ's column, not at the page's left margin under the header
-    _party_header(doc, "{{ dong_ngay_trong }}", number_line="{{ nhan.so_ky_hieu }}")
+    _party_header(doc, "{{ dong_ngay_trong }}")
+    dk.add_paragraph(doc, "{{ nhan.so_ky_hieu }}", size=13, space_after=4)
     dk.title(doc, "{{ nhan.tieu_de }}", "{{ nhan.tieu_de_phu }} năm {{ nam }}", space_before=4, space_after=8)
     j = dict(align="justify", first_line_cm=1.0, space_after=3)
     for roman, key, items in (

@@ -698,12 +698,10 @@ def state_header(doc, place_date: str | R | None = None) -> None:
     )
 
 
-def party_header(doc, left_lines, *, left_cm: float, place_date: str | None, date_size: float = 13,
-                 number_line: str | None = None) -> None:
+def party_header(doc, left_lines, *, left_cm: float, place_date: str | None, date_size: float = 13) -> None:
     """The form code in the page header, then the party header (ĐẢNG CỘNG SẢN VIỆT NAM on the right):
     ``left_lines`` (đảng bộ over chi bộ) in a ``left_cm`` column at 12 pt under a star rule,
-    ``place_date`` (None: none) at ``date_size`` pt; ``number_line`` (a party document's "Số …-BC/…")
-    centred under the star in the left column, as the party's documents print it."""
+    ``place_date`` (None: none) at ``date_size`` pt."""
     form_code_line(doc, "{{ mau.ma_hieu }}", in_header=True)
     header_block(
         doc,
@@ -713,7 +711,6 @@ def party_header(doc, left_lines, *, left_cm: float, place_date: str | None, dat
         left_size=12,
         left_rule="star",
         place_date=R(place_date, size=date_size) if place_date else None,
-        number_line=number_line,
         space_after=2,
     )
 
