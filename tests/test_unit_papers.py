@@ -497,3 +497,53 @@ def test_ballot_results_table_keeps_its_lines_when_no_note_follows_it(built):
     row = min((w for w in boxes if w[4] == "1" and w[1] > tt[3] and abs(w[0] - tt[0]) < 15), key=lambda w: w[1])
     rules = _horizontal_rules(pdf, page, tt[0], last[2], tt[3], row[1])
     assert rules, "no line between the results table's heading row and its first row"
+
+
+def _between_results_and_signatures(document_xml: bytes | str) -> list[str]:
+    """The ballot count's paragraphs between its results table («TT», «Họ và tên» …) and the next table (the
+    signatures'): each paragraph's text, «<1 pt>» for an empty paragraph of 1 pt (the gap that keeps the two
+    tables apart)."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = etree.fromstring(document_xml.encode() if isinstance(document_xml, str) else document_xml)
+    kids = list(root.find(w + "body"))
+    [start] = [i for i, el in enumerate(kids) if el.tag == w + "tbl" and "".join(el.itertext()).startswith("TTHọ và tên")]
+    out = []
+    for el in kids[start + 1:]:
+        if el.tag == w + "tbl":
+            return out
+        said = "".join(el.itertext()).strip()
+        size = el.find(f"{w}pPr/{w}rPr/{w}sz")
+        out.append("<1 pt>" if not said and size is not None and size.get(w + "val") == "2" else said)
+    raise AssertionError("no table after the results table")
+
+
+def test_ballot_count_has_its_table_gap_only_where_nothing_else_parts_the_tables(built, sample):
+    """The 1 pt gap (0b62d2e) is printed only where the results table would touch the signatures' table: a unit
+    with proposals and no note under the table (LD, one candidate). A unit with a note line (HCQT: «- Đồng chí
+    …») and a unit with no proposal have what they had before the gap came, so the ballot counts printed and
+    signed then are not «changed» (thay_doi.txt, in_lai.pdf): no gap paragraph."""
+    import zipfile
+
+    from pipeline.forms.render import CompiledTemplate
+
+    out, _ = built
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    between = {}
+    for unit in manifest["don_vi"]:
+        [ballot] = [m for m in unit["muc"] if m["mau"] == "bien_ban_kiem_phieu"] or [None]
+        if ballot is not None:
+            docx = out / "don_vi" / unit["ma_don_vi"] / "bien_ban_kiem_phieu.docx"
+            between[unit["ma_don_vi"]] = _between_results_and_signatures(zipfile.ZipFile(docx).read("word/document.xml"))
+    assert between["LD"] == ["<1 pt>"], between["LD"]
+    notes = between["HCQT"]
+    assert notes and all(line.startswith("- Đồng chí ") for line in notes), notes
+    # no proposal: no ballot, so no ballot count in a build (plan.BALLOT_FORMS); the template's own rendering
+    campaign = ingest.load(sample)
+    [none] = [u for u in campaign.units if u.ma_don_vi == "NK"]
+    form = Registry().get("bien_ban_kiem_phieu")
+    ctx = unit_document_context(campaign, rate(campaign), form, none)
+    assert ctx["thi_dua"] == []
+    xml = CompiledTemplate(form.template, code=form.code).render_parts(ctx)["word/document.xml"]
+    assert _between_results_and_signatures(xml) == ["(Không có cá nhân được đề nghị danh hiệu thi đua.)"]

@@ -575,10 +575,16 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
         ],
         size=12,
     )
+    # one chain, so that some paragraph always separates the results table from the signatures' borderless
+    # table (two touching tables are one table to LibreOffice, with the second one's borders: the results
+    # table printed with no lines at all): the «no proposal» line, the notes («- Đồng chí …»: the rows of
+    # `thi_dua_ghi_chu`, those of `thi_dua` with a reason or the agency head's), or else a 1 pt gap. The gap
+    # only where nothing else is printed: the other two cases render the XML they did before the gap came
+    # (0b62d2e), so the ballot counts printed and signed then are not «changed»
     dk.p_tag(doc, "if not thi_dua")
     dk.add_paragraph(doc, R("(Không có cá nhân được đề nghị danh hiệu thi đua.)", italic=True), align="center")
-    dk.p_tag(doc, "endif")
-    dk.p_tag(doc, "for row in thi_dua if row.ly_do or row.cap_tren_danh_gia")
+    dk.p_tag(doc, "elif thi_dua_ghi_chu")
+    dk.p_tag(doc, "for row in thi_dua_ghi_chu")
     dk.add_paragraph(
         doc,
         R("- Đồng chí {{ row.ho_ten }}{% if row.ket_qua_phieu == 'Đạt' %} (trên 50% phiếu đồng ý){% endif %}: "
@@ -586,10 +592,9 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
         left_cm=0.5, size=12, **j,
     )
     dk.p_tag(doc, "endfor")
-    # a paragraph the tags never remove: without it, a unit with no note under the table (no «- Đồng chí …»
-    # line) has the results table touching the signatures' borderless table, and LibreOffice joins the two
-    # into one table with the second one's borders — the results table printed with no lines at all
+    dk.p_tag(doc, "else")
     dk.table_gap(doc)
+    dk.p_tag(doc, "endif")
     dk.signature_row(
         doc,
         {"title": "{{ nhan.ky_thanh_vien }}", "hint": "{{ nhan.ky_ghi_ro }}", "name": ""},

@@ -532,6 +532,8 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
             for g in ratings.groups if g.nhom in groups and g.nhom != HEAD_GROUP
         ],
         "thi_dua": rows,
+        # the rows the ballot count notes under its table («- Đồng chí …»): a reason, or the agency head's
+        "thi_dua_ghi_chu": [r for r in rows if r["ly_do"] or r["cap_tren_danh_gia"]],
         "tong_thi_dua": totals,
         "cham": dotted(2),
     })
