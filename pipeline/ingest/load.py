@@ -1217,9 +1217,18 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
     headcount: Counter[str] = Counter()
     unit_of: dict[str, str] = {}
     gone: dict[str, list[str]] = {}  # unit -> «Name (mã số)» of its people marked «Đã nghỉ, chuyển đi»
+    # units headed concurrently by a leader of another unit (NhanSu `don_vi_kiem_nhiem`, as _check_concurrent_heads
+    # kept it): he sits with the unit's people, chairs and votes; the minutes count him a member by default
+    # (unit_context.unit_document_context), so the meeting's «Số người dự họp» may count him too (helper sig2: a
+    # Khoa Nội of 10 headed by the Phó Giám đốc, 11 present, was refused)
+    concurrent: set[str] = set()
     if "NhanSu" in data:
         for row in data["NhanSu"].rows:
             code, ma_so = row.values.get("ma_don_vi"), row.values.get("ma_so")
+            kiem = row.values.get(KIEM_NHIEM)
+            if isinstance(kiem, str) and kiem:
+                headcount[kiem.casefold()] += 1
+                concurrent.add(kiem.casefold())
             if code is not None:
                 headcount[code.casefold()] += 1
                 if ma_so is not None:
@@ -1284,6 +1293,9 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
             return members, f"số thành viên của đơn vị ở sheet «{ref.sheet}», ô {ref.column}{unit_row.number}"
         if unsure:
             return None
+        if code in concurrent:
+            return headcount[code], ("số người của đơn vị trong sheet «NhanSu» và người kiêm nhiệm người đứng đầu đơn vị "
+                                     "(chưa khai «Số thành viên» ở sheet DonVi)")
         return headcount[code], "số người của đơn vị trong sheet «NhanSu» (chưa khai «Số thành viên» ở sheet DonVi)"
 
     votes = data.get("BieuQuyet")
