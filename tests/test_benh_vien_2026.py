@@ -28,6 +28,7 @@ import re
 
 import benh_vien_2026 as bv
 import pytest
+import workbook_factory as wf
 
 from pipeline import ingest
 from tests.fakes import build_each, pdf_text_flat, person_form_text, rated_people
@@ -60,12 +61,33 @@ def test_a_meeting_larger_than_the_khoa_and_its_kiem_nhiem_head_is_still_refused
     for row in tables["BieuQuyet"]:
         if row["ma_so"] == "BV-09":
             row["so_nguoi_du_hop"] = 12
-    import workbook_factory as wf
-
     problems = ingest.check(wf.write(tmp_path / "bv.xlsx", tables, headers="label", sheet_names="label"))
     (error,) = [p.text() for p in problems if p.is_error]
     assert "Số người dự họp (12) lớn hơn số người của đơn vị trong sheet «Nhân sự» và người kiêm nhiệm người " \
            "đứng đầu đơn vị" in error and "(11)" in error
+
+
+def test_the_kiem_nhiem_head_away_is_the_khoa_s_one_absentee(tmp_path):
+    # she is away (DonVi «Vắng mặt»), 10 of 11 present: check said «Cột «Vắng mặt» ghi 1 người nhưng số thành viên
+    # (10) trừ số người dự họp (10 …) còn 0 người vắng» and told the clerk to add her to «Số thành viên», while the
+    # minutes print «tổng số 11 người; có mặt: 10 người; vắng mặt: 1 người»
+    tables = bv.tables()
+    for unit in tables["DonVi"]:
+        if unit["ma_don_vi"] == "NOI":
+            unit["vang_mat"] = "Trần Thị Bích Ngọc (đi công tác)"
+    for row in tables["BieuQuyet"]:
+        if row["so_nguoi_du_hop"] == 11:
+            row["so_nguoi_du_hop"] = 10
+            most = max(("phieu_htxs", "phieu_htt", "phieu_kht"), key=lambda k: row[k])
+            row[most] -= 1
+    for row in tables["ThiDua"]:
+        if row.get("tong_so_phieu") == 11:
+            row["tong_so_phieu"], row["phieu_dong_y"] = 10, min(row["phieu_dong_y"], 10)
+    problems = ingest.check(wf.write(tmp_path / "bv.xlsx", tables, headers="label", sheet_names="label"))
+    texts = [p.text() for p in problems]
+    assert not [p for p in problems if p.is_error], texts
+    assert not [t for t in texts if "Vắng mặt" in t], texts
+    assert len(texts) == 2, texts
 
 
 @pytest.mark.libreoffice
