@@ -90,6 +90,24 @@ def test_the_kiem_nhiem_head_away_is_the_khoa_s_one_absentee(tmp_path):
     assert len(texts) == 2, texts
 
 
+def test_a_declared_count_of_the_khoa_s_own_people_is_not_too_small(tmp_path):
+    # «Số thành viên» 10 (the khoa's people; the Phó Giám đốc chairing not counted), 10 present: no «Số thành
+    # viên (10) ít hơn số người của đơn vị trong sheet NhanSu (11)», a count NhanSu does not hold
+    tables = bv.tables()
+    for unit in tables["DonVi"]:
+        if unit["ma_don_vi"] == "NOI":
+            unit["so_thanh_vien"] = 10
+    for row in tables["BieuQuyet"]:
+        if row["so_nguoi_du_hop"] == 11:
+            row["so_nguoi_du_hop"] = 10
+            most = max(("phieu_htxs", "phieu_htt", "phieu_kht"), key=lambda k: row[k])
+            row[most] -= 1
+    problems = ingest.check(wf.write(tmp_path / "bv.xlsx", tables, headers="label", sheet_names="label"))
+    texts = [p.text() for p in problems]
+    assert not [p for p in problems if p.is_error], texts
+    assert not [t for t in texts if "Số thành viên (" in t], texts
+
+
 @pytest.mark.libreoffice
 def test_levels_worked_out_by_hand(out):
     people = rated_people(out)

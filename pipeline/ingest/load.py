@@ -1252,10 +1252,12 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
             problems.append(_p(ERROR, row, "so_thanh_vien", "Số thành viên phải lớn hơn 0.", value=members,
                                expected="số nguyên dương, hoặc để trống"))
         left = gone.get(code.casefold(), [])
-        if members is not None and members < headcount[code.casefold()] - len(left):
+        # the unit's own people (a kiêm nhiệm head is a member by default, not necessarily in a declared count)
+        own = headcount[code.casefold()] - (code.casefold() in concurrent)
+        if members is not None and members < own - len(left):
             problems.append(_p(WARNING, row, "so_thanh_vien",
                                f"Số thành viên ({members}) ít hơn số người của đơn vị trong sheet NhanSu "
-                               f"({headcount[code.casefold()]}"
+                               f"({own}"
                                + (f", trong đó {len(left)} người đã nghỉ, chuyển đi" if left else "") + ").",
                                value=members))
         if members is None and left and not unsure:
@@ -1263,7 +1265,9 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
             # hard: a retiree of 01/10 counted a member of the December meeting)
             problems.append(_p(WARNING, row, "so_thanh_vien",
                                f"Đơn vị «{code}» chưa khai «Số thành viên»: biên bản họp in tổng số "
-                               f"{headcount[code.casefold()]} người theo sheet NhanSu, kể cả {len(left)} người đã nghỉ, "
+                               f"{headcount[code.casefold()]} người theo sheet NhanSu"
+                               + (" (và người kiêm nhiệm người đứng đầu đơn vị)" if code.casefold() in concurrent else "")
+                               + f", kể cả {len(left)} người đã nghỉ, "
                                f"chuyển đi (cột «Đã nghỉ, chuyển đi»): {'; '.join(left)}. Nếu khi họp những người này "
                                f"không còn là thành viên của đơn vị, ghi «Số thành viên» là "
                                f"{headcount[code.casefold()] - len(left)} và không ghi họ ở cột «Vắng mặt».",
