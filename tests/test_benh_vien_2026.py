@@ -108,6 +108,25 @@ def test_a_declared_count_of_the_khoa_s_own_people_is_not_too_small(tmp_path):
     assert not [t for t in texts if "Số thành viên (" in t], texts
 
 
+def test_the_deputy_director_heading_the_khoa_noi_is_not_above_it(tmp_path):
+    """ND 233 k7 Đ12 as reported (docs/rating.md «Head not above the unit»): «mức xếp loại của người đứng đầu không
+    cao hơn mức xếp loại của đơn vị». The Khoa Nội and the Khoa Ngoại rated HT by the Giám đốc: the Trưởng khoa
+    Ngoại (96.25, HTT after the managers' cap) is held to HT; so is the Phó Giám đốc who heads the Khoa Nội
+    concurrently (93.59, HTT after the cap), its head by the same words — she was left at HTT. The Trưởng phòng
+    Kế hoạch tổng hợp, whose phòng has no level, keeps HTT."""
+    from pipeline.rating import rate
+
+    tables = bv.tables()
+    for unit in tables["DonVi"]:
+        if unit["ma_don_vi"] in ("NOI", "NGOAI"):
+            unit["muc_xep_loai_don_vi"] = "HT"
+    ratings = rate(ingest.load(wf.write(tmp_path / "bv.xlsx", tables, headers="label", sheet_names="label")))
+    assert [ratings.of(m).muc_de_xuat for m in ("BV-02", "BV-19", "BV-03")] == ["HT", "HT", "HTT"]
+    why = " ".join(ratings.of("BV-02").ly_do)
+    assert ("do đơn vị «Khoa Nội» mà người này kiêm nhiệm người đứng đầu được xếp loại Hoàn thành nhiệm vụ — căn cứ: "
+            "khoản 7 Điều 12 Nghị định 233/2026/NĐ-CP") in why
+
+
 @pytest.mark.libreoffice
 def test_levels_worked_out_by_hand(out):
     people = rated_people(out)
