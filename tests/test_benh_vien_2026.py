@@ -127,6 +127,36 @@ def test_the_deputy_director_heading_the_khoa_noi_is_not_above_it(tmp_path):
             "khoản 7 Điều 12 Nghị định 233/2026/NĐ-CP") in why
 
 
+def test_the_report_s_group_check_names_the_levels_it_counts(tmp_path):
+    """The report to the Sở (its section 4) said «tính trên mức xếp loại cuối cùng» over proposals its section 2
+    had just called «mức đề xuất; cấp có thẩm quyền chưa quyết định». Nothing decided: «mức xếp loại đề xuất»;
+    some decided: both named; all decided: «mức xếp loại cuối cùng», as before."""
+    from pipeline.rating import rate
+    from pipeline.submission.summary_table import count_rows, counted_levels, people_rows
+
+    def words(decide) -> str:
+        tables = bv.tables()
+        for row in tables["NhanSu"]:
+            if decide(row["ma_so"]) and row["ma_so"] != "BV-11":  # BV-11 (four months) is not rated
+                row["muc_quyet_dinh"] = "KHT" if row["ma_so"] == "BV-15" else "HTT"  # BV-15 disciplined
+        campaign = ingest.load(wf.write(tmp_path / "bv.xlsx", tables, headers="label", sheet_names="label"))
+        ratings = rate(campaign)
+        return counted_levels(ratings, count_rows(people_rows(campaign, ratings))[-1])
+
+    assert words(lambda m: False) == "mức xếp loại đề xuất"
+    assert words(lambda m: m in ("BV-04", "BV-05")) == "mức xếp loại đã quyết định và mức đề xuất"
+    assert words(lambda m: True) == "mức xếp loại cuối cùng"
+
+
+@pytest.mark.libreoffice
+def test_the_report_to_the_so_says_its_levels_are_proposals(out):
+    text = pdf_text_flat(out / "nop_so_noi_vu" / "bao_cao_ket_qua_danh_gia.pdf")
+    assert "(Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định.)" in text
+    assert ("4. Tỷ lệ Hoàn thành xuất sắc nhiệm vụ trong từng nhóm có nhiệm vụ tương đồng (không vượt quá 20% số "
+            "Hoàn thành tốt nhiệm vụ của nhóm, tính trên mức xếp loại đề xuất):") in text
+    assert "cuối cùng" not in text
+
+
 @pytest.mark.libreoffice
 def test_levels_worked_out_by_hand(out):
     people = rated_people(out)
