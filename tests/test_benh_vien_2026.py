@@ -31,7 +31,7 @@ import pytest
 import workbook_factory as wf
 
 from pipeline import ingest
-from tests.fakes import build_each, pdf_text_flat, person_form_text, rated_people
+from tests.fakes import build_each, pdf_text_flat, pdftotext_flat, person_form_text, rated_people
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +182,7 @@ def _no_page_number(text: str) -> str:
 
 @pytest.mark.libreoffice
 def test_the_khoa_noi_minutes_count_its_kiem_nhiem_head(out):
-    text = pdf_text_flat(out / "don_vi" / "NOI.pdf")
+    text = pdftotext_flat(out / "don_vi" / "NOI.pdf")
     assert "Chủ trì: đồng chí Trần Thị Bích Ngọc – Phó Giám đốc kiêm Trưởng khoa Nội." in text
     assert "Thành viên Khoa Nội: tổng số 11 người; có mặt: 11 người; vắng mặt: 0 người." in text
     assert "Kết quả biểu quyết (trên 11 người dự họp)" in text and "Khi kiểm điểm đồng chí" not in text
