@@ -403,7 +403,8 @@ def build_bao_cao(spec: Spec):
     dk.add_paragraph(
         doc,
         "4. Tỷ lệ Hoàn thành xuất sắc nhiệm vụ trong từng nhóm có nhiệm vụ tương đồng (không vượt quá "
-        "{{ ty_le_toi_da }}% số Hoàn thành tốt nhiệm vụ của nhóm, tính trên mức xếp loại cuối cùng):",
+        "{{ ty_le_toi_da }}% số Hoàn thành tốt nhiệm vụ của nhóm, tính trên {{ muc_tinh_ty_le or "
+        "'mức xếp loại cuối cùng' }}):",
         align="justify", first_line_cm=1.0, space_after=0,
     )
     dk.p_tag(doc, "for g in nhom")

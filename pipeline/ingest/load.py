@@ -1217,9 +1217,18 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
     headcount: Counter[str] = Counter()
     unit_of: dict[str, str] = {}
     gone: dict[str, list[str]] = {}  # unit -> «Name (mã số)» of its people marked «Đã nghỉ, chuyển đi»
+    # units headed concurrently by a leader of another unit (NhanSu `don_vi_kiem_nhiem`, as _check_concurrent_heads
+    # kept it): he sits with the unit's people, chairs and votes; the minutes count him a member by default
+    # (unit_context.unit_document_context), so the meeting's «Số người dự họp» may count him too (helper sig2: a
+    # Khoa Nội of 10 headed by the Phó Giám đốc, 11 present, was refused)
+    concurrent: set[str] = set()
     if "NhanSu" in data:
         for row in data["NhanSu"].rows:
             code, ma_so = row.values.get("ma_don_vi"), row.values.get("ma_so")
+            kiem = row.values.get(KIEM_NHIEM)
+            if isinstance(kiem, str) and kiem:
+                headcount[kiem.casefold()] += 1
+                concurrent.add(kiem.casefold())
             if code is not None:
                 headcount[code.casefold()] += 1
                 if ma_so is not None:
@@ -1243,10 +1252,12 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
             problems.append(_p(ERROR, row, "so_thanh_vien", "Số thành viên phải lớn hơn 0.", value=members,
                                expected="số nguyên dương, hoặc để trống"))
         left = gone.get(code.casefold(), [])
-        if members is not None and members < headcount[code.casefold()] - len(left):
+        # the unit's own people (a kiêm nhiệm head is a member by default, not necessarily in a declared count)
+        own = headcount[code.casefold()] - (code.casefold() in concurrent)
+        if members is not None and members < own - len(left):
             problems.append(_p(WARNING, row, "so_thanh_vien",
                                f"Số thành viên ({members}) ít hơn số người của đơn vị trong sheet NhanSu "
-                               f"({headcount[code.casefold()]}"
+                               f"({own}"
                                + (f", trong đó {len(left)} người đã nghỉ, chuyển đi" if left else "") + ").",
                                value=members))
         if members is None and left and not unsure:
@@ -1254,7 +1265,9 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
             # hard: a retiree of 01/10 counted a member of the December meeting)
             problems.append(_p(WARNING, row, "so_thanh_vien",
                                f"Đơn vị «{code}» chưa khai «Số thành viên»: biên bản họp in tổng số "
-                               f"{headcount[code.casefold()]} người theo sheet NhanSu, kể cả {len(left)} người đã nghỉ, "
+                               f"{headcount[code.casefold()]} người theo sheet NhanSu"
+                               + (" (và người kiêm nhiệm người đứng đầu đơn vị)" if code.casefold() in concurrent else "")
+                               + f", kể cả {len(left)} người đã nghỉ, "
                                f"chuyển đi (cột «Đã nghỉ, chuyển đi»): {'; '.join(left)}. Nếu khi họp những người này "
                                f"không còn là thành viên của đơn vị, ghi «Số thành viên» là "
                                f"{headcount[code.casefold()] - len(left)} và không ghi họ ở cột «Vắng mặt».",
@@ -1284,6 +1297,9 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
             return members, f"số thành viên của đơn vị ở sheet «{ref.sheet}», ô {ref.column}{unit_row.number}"
         if unsure:
             return None
+        if code in concurrent:
+            return headcount[code], ("số người của đơn vị trong sheet «NhanSu» và người kiêm nhiệm người đứng đầu đơn vị "
+                                     "(chưa khai «Số thành viên» ở sheet DonVi)")
         return headcount[code], "số người của đơn vị trong sheet «NhanSu» (chưa khai «Số thành viên» ở sheet DonVi)"
 
     votes = data.get("BieuQuyet")

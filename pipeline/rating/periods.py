@@ -345,6 +345,19 @@ def limits(person: Person, campaign: Campaign, rb: Rulebook) -> list[Limit]:
             out.append(Limit(level, f"đơn vị «{unit.ten_don_vi}» được xếp loại {WORDS[level]}", rb.cite.head_unit, cited(
                 f"Người đứng đầu đơn vị «{unit.ten_don_vi}», đơn vị được xếp loại {WORDS[level]}: mức xếp loại của người "
                 "đứng đầu không cao hơn mức của đơn vị", rb.cite.head_unit), "don_vi"))
+    if rb.head_not_above_unit and person.don_vi_kiem_nhiem:
+        # a leader heading another unit concurrently (NhanSu `don_vi_kiem_nhiem`, a Phó Giám đốc kiêm Trưởng khoa)
+        # is that unit's head («người đứng đầu»: he chairs it, signs its papers, answers for its people's d)): the
+        # clause's words bind him to its level as they bind a head of his own (helper sig2: a Khoa Nội rated HT,
+        # its head the Phó Giám đốc, proposed HTT while the Trưởng khoa Ngoại of a khoa rated HT was held to HT)
+        unit = campaign._units_by_code.get(person.don_vi_kiem_nhiem)
+        level = unit.muc_xep_loai_don_vi if unit is not None else None
+        if unit is not None and level:
+            out.append(Limit(level, f"đơn vị «{unit.ten_don_vi}» mà người này kiêm nhiệm người đứng đầu được xếp "
+                             f"loại {WORDS[level]}", rb.cite.head_unit, cited(
+                                 f"Người đứng đầu (kiêm nhiệm) đơn vị «{unit.ten_don_vi}», đơn vị được xếp loại "
+                                 f"{WORDS[level]}: mức xếp loại của người đứng đầu không cao hơn mức của đơn vị",
+                                 rb.cite.head_unit), "don_vi"))
     own = campaign.agency.muc_xep_loai_co_quan  # the đơn vị sự nghiệp itself, decided by its managing body
     if rb.head_not_above_unit and own and campaign.is_agency_head(person):
         name = campaign.agency.ten_co_quan

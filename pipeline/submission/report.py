@@ -19,7 +19,13 @@ from pipeline.rating.groups import HEAD_GROUP
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.result import Ratings
 from pipeline.submission.deadline import Deadline
-from pipeline.submission.summary_table import Row, group_rows, level_basis, vn_percent
+from pipeline.submission.summary_table import (
+    Row,
+    counted_levels,
+    group_rows,
+    level_basis,
+    vn_percent,
+)
 
 
 def deadline(campaign: Campaign, today: dt.date | None = None, set_by_so: dt.date | None = None,
@@ -108,6 +114,8 @@ def common_context(campaign: Campaign, ratings: Ratings, form: FormSpec, rows: l
         "can_cu_day_du": cites,
         "ty_le_toi_da": ", ".join(f"{round(r * 100, 2):g}".replace(".", ",") for r in ratios),
         "can_cu_muc": level_basis(ratings, rows[-1]),
+        # the report's section 4 (the group check): «tính trên mức xếp loại cuối cùng» only once all are decided
+        "muc_tinh_ty_le": counted_levels(ratings, rows[-1]),
     })
     return ctx
 

@@ -154,6 +154,20 @@ def level_basis(ratings: Ratings, total: Row) -> str:
     return text
 
 
+def counted_levels(ratings: Ratings, total: Row) -> str:
+    """The levels the report's group check (its section 4) is worked out on, in words: «mức xếp loại cuối cùng»
+    only when every level counted is the competent evaluator's decision; else the proposals are named as such
+    (helper sig2: a hospital's report said «(Mức xếp loại nêu trên là mức đề xuất …)» under its totals and then
+    «tính trên mức xếp loại cuối cùng» over the same proposals)."""
+    decided = sum(1 for pr in ratings.people if pr.rated and pr.muc_quyet_dinh)
+    with_level = sum(total.muc.values())
+    if with_level and decided >= with_level:
+        return "mức xếp loại cuối cùng"
+    if decided == 0:
+        return "mức xếp loại đề xuất"
+    return "mức xếp loại đã quyết định và mức đề xuất"
+
+
 def people_rows(campaign: Campaign, ratings: Ratings) -> list[dict[str, Any]]:
     """One entry per rated person (ratings order): category, status, final level and its source;
     `muc_don_vi`, the unit meeting's proposal, when the level counted is not that (`recomputed`)."""
