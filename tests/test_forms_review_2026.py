@@ -160,6 +160,26 @@ def test_the_reading_guide_names_who_signs_the_state_block_of_a_party_review(peo
 
 
 @lo
+def test_the_agency_head_s_dossier_contents_name_who_signs_his_party_review_s_state_block(people_2026):
+    """The contents of the Chánh Văn phòng's own dossier listed his 2B's signers as the form's words, «Thủ trưởng
+    cơ quan, đơn vị»: the clerk collecting signatures went to the head of the agency — himself — while that block
+    is the Chủ tịch UBND tỉnh's (ND 335 Art. 10 cl. 2: the managing agency's head rates the agency's head). A deputy's
+    contents keep the form's words: his block is the Chánh Văn phòng's, as the words say (-raw: the page number
+    of a wrapped entry is not put inside its words)."""
+    pdf = people_2026 / "ca_nhan" / "LD" / "VP-001.pdf"
+    head = flat(subprocess.run(["pdftotext", "-raw", "-l", "2", str(pdf), "-"], capture_output=True, text=True,
+                               check=True).stdout)
+    assert ("Ký: Người tự kiểm điểm; Thủ trưởng cơ quan, đơn vị (Chủ tịch Ủy ban nhân dân tỉnh Lục Văn Thành); "
+            "T/M chi ủy (chi bộ); T/M đảng ủy (chi ủy)") in head, head
+    from pipeline.forms import signers
+
+    campaign = ingest.load(sample_workbook(2026))
+    roles = ("Người tự kiểm điểm", "Thủ trưởng cơ quan, đơn vị", "T/M chi ủy (chi bộ)", "T/M đảng ủy (chi ủy)")
+    deputy = next(p for p in campaign.people if p.ma_so == "VP-002")  # Phó Chánh Văn phòng: rated by the head
+    assert signers.cover_roles(campaign, deputy, roles) == roles
+
+
+@lo
 def test_the_cover_names_the_period_sheet_by_the_title_it_prints(people_2026):
     """The dossier's table of contents (and its bookmarks) named the period sheet «Kết quả theo dõi,
     đánh giá từng tháng, quý» while the page it points to is titled «PHIẾU THEO DÕI, ĐÁNH GIÁ KẾT QUẢ

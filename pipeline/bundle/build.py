@@ -150,11 +150,12 @@ class _Shared:
 
 def _own_signers(campaign: Campaign, signers: dict[str, tuple[str, ...]]) -> dict[str, dict[str, tuple[str, ...]]]:
     """ma_so -> {form: roles} for the people whose forms lack a signer block the form's meta.toml
-    lists (the direct manager's, for someone who has none: signers.roles_of); the cover sheet then
-    does not send the clerk looking for it."""
+    lists (the direct manager's, for someone who has none: signers.roles_of), or whose signer the list
+    names (the agency head's state block of a party review: signers.cover_roles); the cover sheet then
+    does not send the clerk looking for a block, or to the wrong person."""
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for p in campaign.people:
-        own = {code: kept for code, roles in signers.items() if (kept := signing.roles_of(campaign, p, roles)) != roles}
+        own = {code: kept for code, roles in signers.items() if (kept := signing.cover_roles(campaign, p, roles)) != roles}
         if own:
             out[p.ma_so] = own
     return out

@@ -188,6 +188,25 @@ def roles_of(campaign: Campaign, person: Person, roles: tuple[str, ...]) -> tupl
     return tuple(r for r in roles if r not in MANAGER_ROLES)
 
 
+# The state block of the party reviews (meta.toml `signers` of mau_02a/02b, mau_2a/2b_2025): it prints the
+# competent evaluator, who for the agency head is the head of the superior agency, never himself
+HEAD_BLOCK_ROLE = "Thủ trưởng cơ quan, đơn vị"
+
+
+def cover_roles(campaign: Campaign, person: Person, roles: tuple[str, ...]) -> tuple[str, ...]:
+    """A form's signer roles as the dossier's contents list them for `person` (`roles_of`), the agency head's
+    state block of a party review naming who signs it: «Thủ trưởng cơ quan, đơn vị (Chủ tịch Ủy ban nhân dân
+    tỉnh Lục Văn Thành)» — the form's words alone sent the clerk to the head himself (helper sig2: a hospital's
+    Giám đốc, whose 2B that block is the Giám đốc Sở Y tế's)."""
+    roles = roles_of(campaign, person, roles)
+    if HEAD_BLOCK_ROLE not in roles or not is_agency_head(campaign, person):
+        return roles
+    boss = evaluator(campaign, person)
+    who = " ".join(x for x in (boss.chuc_vu, boss.ho_ten) if x) or (
+        f"người đứng đầu {boss.co_quan}" if boss.co_quan else "người đứng đầu cơ quan quản lý cấp trên")
+    return tuple(f"{r} ({who})" if r == HEAD_BLOCK_ROLE else r for r in roles)
+
+
 def superior_missing(campaign: Campaign) -> bool:
     """The agency head is among the people rated but the superior's name is not given."""
     return not campaign.agency.nguoi_dung_dau_cap_tren and any(is_agency_head(campaign, p) for p in campaign.people)

@@ -70,7 +70,7 @@ def _name(spec: FormSpec, title: str | None = None) -> str:
     return f"{spec.ma_hieu} ({title})" if spec.ma_hieu else title
 
 
-HEAD_BLOCK_ROLE = "Thủ trưởng cơ quan, đơn vị"  # meta.toml `signers` of mau_02a/02b, mau_2a/2b_2025
+HEAD_BLOCK_ROLE = signing.HEAD_BLOCK_ROLE  # meta.toml `signers` of mau_02a/02b, mau_2a/2b_2025
 
 
 UNIT_HEAD_ROLE = "Người đứng đầu đơn vị"  # meta.toml `signers` of the unit's papers (kiem_diem_tap_the, tong_hop_*)
