@@ -333,10 +333,20 @@ _PERIOD_FORMS = (  # on `fold`ed text: punctuation is already a space
 )
 
 
+_CUT_ZERO = re.compile(r"(\d{4})\.1")  # a year-first period held as a number: 2026.1 (2026.10 lost its 0)
+
+
 def period(value: object) -> str:
     """A month or quarter of a year, canonical: "2026-01" … "2026-12", "2026-Q1" … "2026-Q4"."""
     if isinstance(value, dt.datetime | dt.date):
         return f"{value.year:04d}-{value.month:02d}"  # «2026-01» typed into Excel becomes 01/01/2026
+    if isinstance(value, float) and (m := _CUT_ZERO.fullmatch(format(value, ".15g"))):
+        # «2026.10» or «2026,10» typed into a General cell is stored as the number 2026.1: the trailing 0 is gone,
+        # and the cell no longer says whether October or January was meant (read as January, silently, before)
+        y = m.group(1)
+        raise Bad(f"kỳ ghi dạng chữ: {y}-10 (tháng 10) hoặc {y}-01 (tháng 1); nếu Excel tự đổi, định dạng ô là "
+                  "Văn bản (Text) rồi gõ lại",
+                  f"Ô kiểu Số {y}.1 không rõ là tháng 10 hay tháng 1: Excel bỏ chữ số 0 cuối khi gõ {y}.10 hoặc {y},10.")
     text = fold(clean_text(value))
     for pattern, how in _PERIOD_FORMS:
         m = pattern.fullmatch(text)

@@ -77,6 +77,8 @@ def sha256_file(path: Path) -> str:
 def _p(severity: str, row: Row, key: str, message: str, *, value: object = None, expected: str | None = None,
        sheet: str | None = None) -> Problem:
     ref = row.refs.get(key)
+    if ref is None and sheet is None:  # a column the sheet lacks (or whose header is unreadable): the row's sheet
+        sheet = next((r.sheet for r in row.refs.values()), None)
     return Problem(severity, ref.sheet if ref else (sheet or "?"), message, row=ref.row if ref else row.number,
                    column=ref.column if ref else None, header=ref.header if ref else None,
                    value=None if value is None else _shown(value), expected=expected)
@@ -1614,7 +1616,15 @@ def _leaders(data: dict[str, SheetData]) -> dict[str, bool]:
 
 
 def _cells(row: Row, keys: Iterable[str]) -> str:
-    return ", ".join(f"{row.refs[k].column}{row.number}" if k in row.refs else k for k in keys)
+    """«ô D8, E8» for KetQuaKy columns `keys` of `row`; a column the sheet lacks (no header, or a header lost in merged
+    cells) by its label, not by its key: «ô D8; cột «Tiến độ (%)» chưa có ở dòng tiêu đề của sheet»."""
+    keys = list(keys)
+    found = [f"{row.refs[k].column}{row.number}" for k in keys if k in row.refs]
+    absent = [f"«{schema.SHEETS_BY_KEY['KetQuaKy'].column(k).label}»" for k in keys if k not in row.refs]
+    parts = [f"ô {', '.join(found)}"] if found else []
+    if absent:
+        parts.append(f"{'cột' if len(absent) == 1 else 'các cột'} {', '.join(absent)} chưa có ở dòng tiêu đề của sheet")
+    return "; ".join(parts)
 
 
 def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders: dict[str, bool], year: int | None, rulebook: Rulebook | None, problems: list[Problem]) -> tuple[list[PeriodResult], list[Product]]:
@@ -1703,21 +1713,21 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
             if missing and all(k in row.refs and (row.number, row.refs[k].column) in refused for k in missing):
                 bad = True  # each missing rate is a value refused on its cell, said there
             elif missing := [k for k in missing if k not in row.refs or (row.number, row.refs[k].column) not in refused]:
-                problems.append(_p(ERROR, row, missing[0], f"Thiếu tỷ lệ số lượng, chất lượng, tiến độ (ô {_cells(row, missing)}) "
+                problems.append(_p(ERROR, row, missing[0], f"Thiếu tỷ lệ số lượng, chất lượng, tiến độ ({_cells(row, missing)}) "
                                    "và không có sản phẩm của người này trong kỳ này ở sheet «SanPham».",
                                    expected="ghi đủ ba tỷ lệ (0–100), hoặc khai các sản phẩm, công việc của kỳ ở sheet «SanPham»"))
                 bad = True
         else:
             given = [k for k in PCT_KEYS if v.get(k) is not None]
             if given:
-                problems.append(_p(WARNING, row, given[0], f"Kỳ {ky} có sản phẩm ở sheet «SanPham»: tỷ lệ ở ô {_cells(row, given)} "
+                problems.append(_p(WARNING, row, given[0], f"Kỳ {ky} có sản phẩm ở sheet «SanPham»: tỷ lệ ở {_cells(row, given)} "
                                    "không được dùng, chương trình tính lại từ các sản phẩm.",
                                    expected="để trống các ô này, hoặc xóa các dòng sản phẩm của kỳ"))
         leader = leaders.get(code, False)
         if leader:
             missing = [k for k in LEADER_KEYS if v.get(k) is None]
             if missing:
-                problems.append(_p(ERROR, row, missing[0], f"Người lãnh đạo, quản lý cần đủ tỷ lệ d), đ), e) (ô {_cells(row, missing)}).",
+                problems.append(_p(ERROR, row, missing[0], f"Người lãnh đạo, quản lý cần đủ tỷ lệ d), đ), e) ({_cells(row, missing)}).",
                                    expected="tỷ lệ từ 0 đến 100 ở mỗi ô"))
                 bad = True
             d = v.get("ty_le_ket_qua_don_vi")
@@ -1729,7 +1739,7 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
             given = [k for k in LEADER_KEYS if v.get(k) is not None]
             if given:
                 problems.append(_p(ERROR, row, given[0], f"Người không phải lãnh đạo, quản lý không có tỷ lệ d), đ), e) "
-                                   f"(ô {_cells(row, given)}).", value=v[given[0]],
+                                   f"({_cells(row, given)}).", value=v[given[0]],
                                    expected="để trống các ô này, hoặc ghi Có ở cột «Lãnh đạo, quản lý» của sheet «NhanSu»"))
                 bad = True
         if not bad:
@@ -1828,6 +1838,24 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
         kys = by_person.get(v["ma_so"], [])
         quarters = bool(kys) and all(is_quarter(k) for k in kys)
         covered = sum(rb.periods.quarter_months if is_quarter(k) else 1 for k in kys)
+        step = rb.periods.quarter_months if quarters else 1
+        # the two periods around a leave inside the year (maternity, lawful leave) hold time worked and keep their
+        # results: up to two periods' surplus is no sign of a period to remove (the rating explains it, test_truong_2026)
+        on_leave = v.get("nghi_thai_san", False) or (rb.periods.leave_excused and v.get("so_thang_nghi", 0) > 0)
+        if covered + 1e-9 >= need + step and not (on_leave and covered < need + 2 * step - 1e-9):
+            # more periods than the time worked: the rating warns and averages them all (pipeline.rating.periods,
+            # year_score); `hoso check` said nothing of it, though a period of leave or before joining changes the
+            # year's score. Said on the months cell, the number the periods contradict.
+            unit_word = "quý" if quarters else "tháng"
+            spanned = f" ({covered:g} tháng)" if quarters else ""
+            actual = f"thời gian công tác thực tế {need:g} tháng" if need != months else f"thời gian công tác {months:g} tháng"
+            problems.append(_p(WARNING, row, "so_thang_cong_tac" if "so_thang_cong_tac" in row.refs else "ma_so",
+                               f"Người có mã số {v['ma_so']} có kết quả {len(kys)} {unit_word}{spanned} ở sheet «KetQuaKy» "
+                               f"trong khi {actual}: điểm năm là trung bình mọi kỳ có kết quả. Nếu có kỳ thuộc thời "
+                               "gian nghỉ hoặc trước khi về cơ quan, xóa kết quả kỳ đó ở sheet «KetQuaKy».",
+                               value=months,
+                               expected="số tháng công tác đúng với thực tế, hoặc chỉ giữ kết quả các kỳ có công tác"))
+            continue
         if covered + 1e-9 >= need:
             continue
         missing = [k for k in all_periods(year, quarters) if k not in set(kys)]
