@@ -90,6 +90,9 @@ def fold(text: str) -> str:
 
 
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng (combining)
+# hyphen, the dashes Word puts for it («Lãnh đạo – Tổng hợp» pasted from a resolution) and the minus sign, with or
+# without spaces around: one separator (a chi bộ named with «-» in one DonVi row and «–» in the next was two chi bộ)
+_DASHES = str.maketrans({c: " - " for c in "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
 
 
 @lru_cache(maxsize=8192)
@@ -97,10 +100,12 @@ def name_key(text: str) -> str:
     """A person's name as compared with the same name written in another cell: spaces, case,
     Unicode form (NFC / NFD) and the place of the tone mark aside — «Hoà» and «Hòa», «Thuỷ» and
     «Thủy» (the old and the new placement, both typed by Unikey) are one name; so are «Đ» and the
-    Icelandic «Ð» that looks the same (some keyboards and converted files type it). Names are printed as
-    written; this is only for matching."""
+    Icelandic «Ð» that looks the same (some keyboards and converted files type it), and a hyphen and a dash
+    («Lãnh đạo - Tổng hợp», «Lãnh đạo – Tổng hợp», «Lãnh đạo-Tổng hợp»). Names are printed as written; this is
+    only for matching."""
     words = []
-    for word in unicodedata.normalize("NFD", str(text).replace("Ð", "Đ").replace("ð", "đ")).casefold().split():
+    text = str(text).replace("Ð", "Đ").replace("ð", "đ").translate(_DASHES)
+    for word in unicodedata.normalize("NFD", text).casefold().split():
         tones = "".join(ch for ch in word if ch in _TONES)
         words.append("".join(ch for ch in word if ch not in _TONES) + tones)
     return " ".join(words)
