@@ -418,6 +418,25 @@ def test_rows_hidden_in_excel_are_read_and_said_to_be(tmp_path):
     assert "vẫn được đánh giá, xếp loại và in hồ sơ" in hidden["NhanSu"].message
 
 
+def test_a_sheet_hidden_in_excel_is_read_and_said_to_be(tmp_path):
+    """A clerk hides a whole sheet (right-click → Hide) rather than clearing it: BieuQuyet's votes of NS-01, NS-02
+    and NS-04 (rows 2–4) are still read — the clerk sees none of them — and one warning on the sheet says it is
+    hidden and holds 3 rows. Hidden rows and columns were said; a hidden sheet was not. The hidden list sheet of
+    `hoso init` (DanhMuc, not a sheet of the contract) is not read, so not said."""
+    def hide(wb, cols):
+        wb["BieuQuyet"].sheet_state = "hidden"
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", hide))
+    assert campaign is not None, texts(problems)
+    assert sorted(campaign.votes) == ["NS-01", "NS-02", "NS-04"]
+    (said,) = [p for p in problems if "Sheet đang bị ẩn" in p.message]
+    assert said.sheet == "BieuQuyet" and not said.is_error
+    assert said.message == ("Sheet đang bị ẩn trong Excel nhưng có 3 dòng dữ liệu (từ dòng 2); các dòng này vẫn được đọc "
+                            "như mọi dòng.")
+    assert "Unhide" in (said.expected or "")
+    _, plain = read(filled(tmp_path / "so2.xlsx"))
+    assert not [p for p in plain if "Sheet đang bị ẩn" in p.message]
+
 def test_hidden_rows_are_found_however_the_row_tag_is_written():
     """LibreOffice writes hidden="true", Excel hidden="1", in any attribute order, with or without a prefix."""
     from pipeline.ingest.xlsx import _HIDDEN_ROW
