@@ -574,7 +574,32 @@ def converter(col: schema.Column) -> Callable[[object], object]:
         return _with_legacy_hint(convert)
     if kind == schema.NUMBER and "(%)" in col.label:
         return _as_percent(convert)
+    if kind in (schema.NUMBER, schema.INT, schema.MONTHS, schema.YEAR) and col.key not in _PERCENT_AS_STORED:
+        return _not_percent(convert)
     return convert
+
+
+# a conversion coefficient written as a percent (50 % for a half) is read as stored: the weights are relative, and a
+# column formatted one way gives the products the same shares
+_PERCENT_AS_STORED = frozenset({"he_so_quy_doi"})
+
+
+def _not_percent(convert: Callable[[object], object]) -> Callable[[object], object]:
+    """A column of points, counts, months or a year: a cell formatted as a percent shows «27,5%» for the 27,5 points
+    typed into it and holds 0.275 (Excel divides by 100 what is typed into a percent cell). It was read as 0.275
+    points, silently (a period's general score of 27.5 became 0.275, the level fell to KHT): refused, naming the
+    number the clerk sees. 0 is 0 either way."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, Percent) and float(value) != 0.0:
+            seen = round(float(value) * 100, 9)
+            typed = show(int(seen) if seen.is_integer() else seen)
+            raise Bad(f"gõ lại {typed} trong ô định dạng General (Chung) hoặc Number (Số), không phải Percentage (Phần trăm)",
+                      f"Ô định dạng phần trăm: Excel hiện «{typed}%» nhưng lưu {show(float(value))}; cột này không tính "
+                      "theo phần trăm.")
+        return convert(value)
+
+    return plain
 
 
 def _as_percent(convert: Callable[[object], object]) -> Callable[[object], object]:
