@@ -117,3 +117,18 @@ def test_more_periods_than_months_worked_is_said_by_check_on_the_months_cell(
 
     code, err = run_main(["check", str(SAMPLE)], capsys)
     assert code == 0 and "trung bình mọi kỳ có kết quả" not in err
+
+
+def test_a_name_typed_for_the_ma_so_of_a_period_names_the_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A clerk fills KetQuaKy by name: «Nguyễn Đình Khải» in A3 (VP-001's row of 2026-02; NhanSu row 2 gives him
+    VP-001). The error said only «Mã có khoảng trắng»; it now says it is a name and which mã số NhanSu gives it, as
+    a unit's name in «Mã đơn vị» already did."""
+    def edit(wb):  # type: ignore[no-untyped-def]
+        assert (wb["NhanSu"]["A2"].value, wb["NhanSu"]["B2"].value) == ("VP-001", "Nguyễn Đình Khải")
+        wb["KetQuaKy"]["A3"] = "Nguyễn  Đình Khải"  # two spaces, as typed
+    code, err = run_main(["check", str(_sample_with(tmp_path, "ten.xlsx", edit))], capsys)
+
+    assert code == 3
+    assert ("Sheet «KetQuaKy», dòng 3, cột A «ma_so» (ô A3): «Nguyễn  Đình Khải» là họ tên; cột này ghi mã số (mã số "
+            "của người này ở sheet NhanSu là «VP-001»).") in err
+    assert "Cần: «VP-001»." in err

@@ -849,6 +849,31 @@ def _unit_names_for_codes(data: dict[str, SheetData], problems: list[Problem]) -
     return out
 
 
+def _person_names_for_codes(data: dict[str, SheetData], problems: list[Problem]) -> list[Problem]:
+    """A person's name written where their mã số goes («Nguyễn Đình Khải» in KetQuaKy «Mã số», the way a clerk
+    fills a sheet by name): the code's error («Mã có khoảng trắng») says which mã số NhanSu gives that name."""
+    people = data.get("NhanSu")
+    if people is None:
+        return problems
+    codes: dict[str, list[str]] = defaultdict(list)
+    for r in people.rows:
+        if r.values.get("ho_ten") and isinstance(r.values.get("ma_so"), str):
+            codes[cells.name_key(str(r.values["ho_ten"]))].append(r.values["ma_so"])
+    id_columns = {sheet.name: sheet.headers["ma_so"][0] for key, sheet in data.items()
+                  if key != "NhanSu" and "ma_so" in sheet.headers}
+    out = []
+    for p in problems:
+        found = codes.get(cells.name_key(p.value)) if (p.is_error and p.value and p.row
+                                                       and id_columns.get(p.sheet) == p.column) else None
+        if found:
+            which = (f"mã số của người này ở sheet NhanSu là «{found[0]}»" if len(found) == 1 else
+                     "sheet NhanSu có " + str(len(found)) + " người cùng họ tên này: " + ", ".join(f"«{c}»" for c in found))
+            p = replace(p, message=f"«{p.value}» là họ tên; cột này ghi mã số ({which}).",
+                        expected=" hoặc ".join(f"«{c}»" for c in found))
+        out.append(p)
+    return out
+
+
 def _periods_without_year(data: dict[str, SheetData], year: object, problems: list[Problem]) -> list[Problem]:
     """«Tháng 1», «Quý I» in KetQuaKy / SanPham «Kỳ» (a sheet kept for one year has no year in it): the
     period of the evaluation year — the only year a period may have — with one warning per sheet, instead
@@ -1978,6 +2003,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     units = _units(data, problems)
     _step_order(data, problems)
     problems = _unit_names_for_codes(data, problems)
+    problems = _person_names_for_codes(data, problems)
     problems = _periods_without_year(data, year, problems)
     problems = _periods_of_the_year(year, problems)
     people = _people(data, _declared(data.get("DonVi"), "ma_don_vi"), year, rulebook, problems, build)
