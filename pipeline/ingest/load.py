@@ -676,12 +676,14 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
     min_months = rulebook.min_months if rulebook else 6
     people = []
     cased: list[tuple[Row, str]] = []  # names typed all in small letters or all in capitals
+    unmarked: list[tuple[Row, str]] = []  # (row, key): a name or post typed without its Vietnamese marks
     _check_concurrent_heads(sheet, units, problems)
     for row in sheet.rows:
         v = row.values
         _collapse_spaces(row, "ho_ten", "Họ và tên", problems)
         if (how := _name_case(row.values.get("ho_ten"))) is not None:
             cased.append((row, how))
+        unmarked.extend((row, key) for key in _UNMARKED_KEYS if _without_marks(v.get(key)))
         unit_ok = _check_unit(row, units, problems)
         months, absent = v.get("so_thang_cong_tac", 12), v.get("so_thang_nghi", 0)
         if absent > months:
@@ -735,6 +737,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
             row=row.number, refs=_frozen(row.refs),
         ))
     _name_case_warnings(cased, problems)
+    _unmarked_warnings(unmarked, problems)
     _same_person_warnings(sheet, repeats, problems)
     _check_heads(data, sheet, units, problems)
     _check_cell_secretaries(data, sheet, units, problems)
@@ -814,6 +817,44 @@ def _name_case_warnings(cased: list[tuple[Row, str]], problems: list[Problem]) -
         problems.append(_p(WARNING, first, "ho_ten", f"«{label}» của {len(rows)} người viết {how} ({cells}); các văn "
                            "bản in đúng như đã gõ.", value=value,
                            expected=f"viết hoa chữ cái đầu mỗi tiếng, ví dụ «{value.title()}» (sửa trong sổ)"))
+
+
+# NhanSu columns printed on the signed papers whose words are Vietnamese: a name, a post, a party post
+_UNMARKED_KEYS = ("ho_ten", "chuc_vu", "chuc_vu_dang")
+# words that in a Vietnamese name or post always carry a mark («Nguyễn», «Thị», «Văn», «Phó», «Trưởng», «Bí thư»),
+# folded: a cell holding one of them and no letter outside ASCII was typed with the Vietnamese keyboard off. Words
+# that may stand unmarked («Thu», «Chi», «Quang», «Minh») are not here, nor the names of ethnic minorities («Y Bhim
+# Niê», «Ksor») — only a word of the list says so
+_NEEDS_MARKS = frozenset((
+    "nguyen tran pham hoang huynh vu vo dang bui ngo duong dinh doan trinh luong le thi van duc "
+    "pho truong chanh phong chuyen vien giam doc uy bi ke toan").split())
+
+
+def _without_marks(value: object) -> bool:
+    """«Tran Thi Thu Ha», «Pho Chanh Van phong», «bi thu chi bo»: Vietnamese typed without its marks."""
+    return (isinstance(value, str) and value.isascii()
+            and any(w in _NEEDS_MARKS for w in re.split(r"[^a-z]+", value.casefold())))
+
+
+def _unmarked_warnings(unmarked: list[tuple[Row, str]], problems: list[Problem]) -> None:
+    """A name or post typed without its marks is printed so on every signed paper (and «bi thu chi bo» is no
+    «Bí thư chi bộ» to sign for the chi bộ): a warning on each cell for a few, one per column for more."""
+    for key in _UNMARKED_KEYS:
+        rows = [row for row, k in unmarked if k == key]
+        if not rows:
+            continue
+        label = schema.NHAN_SU.column(key).label
+        expected = "gõ lại có dấu tiếng Việt (bật bộ gõ Unikey hoặc EVKey, kiểu gõ Telex hoặc VNI; bảng mã Unicode)"
+        if len(rows) <= NAME_CASE_EACH:
+            for row in rows:
+                problems.append(_p(WARNING, row, key, f"«{label}» viết không dấu; các văn bản in đúng như đã gõ.",
+                                   value=row.values[key], expected=expected))
+            continue
+        first = rows[0]
+        ref = first.refs.get(key)
+        where = _cell_runs(ref.column if ref else "", [r.refs[key].row if key in r.refs else r.number for r in rows])
+        problems.append(_p(WARNING, first, key, f"«{label}» của {len(rows)} người viết không dấu ({where}); các văn bản "
+                           "in đúng như đã gõ.", value=first.values[key], expected=expected))
 
 
 def _cell_runs(column: str, rows: list[int]) -> str:
