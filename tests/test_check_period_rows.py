@@ -132,3 +132,27 @@ def test_a_name_typed_for_the_ma_so_of_a_period_names_the_code(tmp_path: Path, c
     assert ("Sheet «KetQuaKy», dòng 3, cột A «ma_so» (ô A3): «Nguyễn  Đình Khải» là họ tên; cột này ghi mã số (mã số "
             "của người này ở sheet NhanSu là «VP-001»).") in err
     assert "Cần: «VP-001»." in err
+
+
+def test_a_2026_workbook_without_any_period_is_said_by_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The clerk clears KetQuaKy and SanPham (to fill them later) and runs `hoso check`: it said «Sổ Excel hợp lệ»,
+    while ND 335 (Điều 21) rates the year on the mean of the months, quarters, and the build proposes levels from
+    the vote with a warning on each person. `check` now says it once, on KetQuaKy, with how many people it
+    concerns: the sample's 40 people less VP-028 (4 months worked, no maternity leave) who is not rated = 39. With the rows there,
+    nothing is said."""
+    def clear(wb):  # type: ignore[no-untyped-def]
+        for name in ("KetQuaKy", "SanPham"):
+            wb[name].delete_rows(2, wb[name].max_row)
+        ns = wb["NhanSu"]
+        # under 6 months and not on maternity leave (column T), hence not rated: VP-028 only (VP-033 is on leave)
+        assert ns.max_row == 41 and ns["T1"].value == "nghi_thai_san"
+        assert [r for r in range(2, 42) if (ns.cell(r, 18).value or 12) < 6 and ns.cell(r, 20).value != "Có"] == [29]
+    code, err = run_main(["check", str(_sample_with(tmp_path, "trong.xlsx", clear))], capsys)
+
+    assert code == 0
+    assert ("Sheet «KetQuaKy», dòng 2: Sheet chưa có dòng nào (chưa có kết quả tháng, quý nào); bộ quy tắc "
+            "nd233-2026, nd335-2025 xếp loại theo điểm trung bình các tháng, quý. Mức đề xuất của 39 người chỉ tạm lấy "
+            "theo biểu quyết hoặc mức tự xếp loại.") in err
+
+    code, err = run_main(["check", str(SAMPLE)], capsys)
+    assert code == 0 and "chưa có kết quả tháng, quý nào" not in err

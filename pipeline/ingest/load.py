@@ -1863,8 +1863,13 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
     from pipeline.rating.rulebooks import RULEBOOKS, UnknownRulebook, for_person
 
     sheet = data.get("NhanSu")
-    if not periods or not year or sheet is None:
-        return
+    result_sheet = data.get("KetQuaKy")
+    if not year or sheet is None or (not periods and result_sheet is not None and result_sheet.rows):
+        return  # no period read from rows that are there: each row's error is said on its cell
+    # no KetQuaKy row at all: the rating falls back to ChamDiem or the vote with a warning on each person
+    # (rating.engine); `hoso check` said the workbook was fine. One warning here, with how many are concerned.
+    no_periods: dict[str, list[str]] = defaultdict(list)  # rulebook -> people rated without their periods
+    scored = {str(r.values.get("ma_so")).casefold() for r in (data["ChamDiem"].rows if "ChamDiem" in data else ())}
     agency = _agency_row(data)
     forced = agency.values.get("bo_quy_tac") if agency else None
     others = agency.values.get("bo_quy_tac_khac") if agency else None
@@ -1878,7 +1883,6 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
     # KetQuaKy rows that name a person and a period but were not read as a result (an error on one of their cells)
     kept = {(pr.ma_so, pr.ky) for pr in periods}
     rejected: dict[tuple[str, str], list[int]] = defaultdict(list)
-    result_sheet = data.get("KetQuaKy")
     for r in (result_sheet.rows if result_sheet else ()):
         key = (r.values.get("ma_so"), r.values.get("ky"))
         if isinstance(key[0], str) and isinstance(key[1], str) and key not in kept:
@@ -1897,6 +1901,10 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
         months = v.get("so_thang_cong_tac", 12)
         if months < rb.min_months and not v.get("nghi_thai_san", False):
             continue  # not rated at all
+        if not periods:
+            if rb.points_based and str(v["ma_so"]).casefold() not in scored:
+                no_periods[rb.id].append(v["ma_so"])
+            continue
         person = Person(ma_so=v["ma_so"], ho_ten="", ngay_sinh=None,  # type: ignore[arg-type]  # a stand-in: months only
                         ma_don_vi="", vai_tro="", loai_nhan_su="",
                         lanh_dao_quan_ly=False, so_thang_cong_tac=months, so_thang_nghi=v.get("so_thang_nghi", 0))
@@ -1941,6 +1949,16 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
         problems.append(_p(WARNING, row, "ma_so", f"Người này {what} ({actual}): chưa được "
                            f"xếp loại cho đến khi đủ kết quả các kỳ.{extra}", value=v["ma_so"],
                            expected="mỗi tháng (hoặc quý) trong thời gian công tác một dòng ở sheet «KetQuaKy»"))
+    if no_periods:
+        count = sum(len(v) for v in no_periods.values())
+        rulebooks = ", ".join(sorted(no_periods))
+        where = "Sheet chưa có dòng nào" if result_sheet is not None else "Sổ chưa có sheet «KetQuaKy»"
+        problems.append(Problem(WARNING, result_sheet.name if result_sheet is not None else "KetQuaKy",
+                                f"{where} (chưa có kết quả tháng, quý nào); bộ quy tắc {rulebooks} xếp loại theo điểm "
+                                f"trung bình các tháng, quý. Mức đề xuất của {count} người chỉ tạm lấy theo biểu quyết "
+                                "hoặc mức tự xếp loại.", row=2 if result_sheet is not None else None,
+                                expected="mỗi người một dòng cho mỗi tháng (hoặc quý) công tác: mã số, kỳ, điểm tiêu chí "
+                                "chung, các tỷ lệ (hoặc nhập từ tệp xuất của phần mềm theo dõi: hoso nhap-ket-qua)"))
 
 
 def _period_year(row: Row, year: int | None, problems: list[Problem]) -> bool:
