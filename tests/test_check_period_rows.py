@@ -45,3 +45,114 @@ def test_missing_period_names_the_row_with_the_error(tmp_path: Path, capsys: pyt
             in vp001)
     vp021 = next(ln for ln in lines if "Giá trị: «VP-021»" in ln)
     assert "thiếu kết quả kỳ 2026-10" in vp021 and "có lỗi nên chưa được tính" not in vp021
+
+
+def _sample_with(tmp_path: Path, name: str, edit) -> Path:  # type: ignore[no-untyped-def]
+    wb = openpyxl.load_workbook(SAMPLE)
+    edit(wb)
+    out = tmp_path / name
+    wb.save(out)
+    return out
+
+
+def test_a_period_typed_2026_10_in_a_general_cell_is_refused_not_read_as_january(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A clerk types «2026.10» (or «2026,10» in a Vietnamese Excel) in a General cell of «Kỳ»: Excel keeps the number
+    2026.1, which was read silently as 2026-01. In the sample, KetQuaKy row 11 is VP-001's 2026-10 (rows 2–13 are his
+    12 months); its cell B11 holding 2026.1 must be an error naming B11 and both readings, exit 3. 2026.02 (typed
+    «2026.02», kept as 2026.02) stays February: no other month reads so."""
+    def edit(wb):  # type: ignore[no-untyped-def]
+        ws = wb["KetQuaKy"]
+        assert (ws["A11"].value, ws["B11"].value, ws["A3"].value, ws["B3"].value) == ("VP-001", "2026-10", "VP-001", "2026-02")
+        ws["B11"] = 2026.1
+        ws["B3"] = 2026.02
+    code, err = run_main(["check", str(_sample_with(tmp_path, "ky_so.xlsx", edit))], capsys)
+
+    assert code == 3
+    line = next(ln for ln in err.splitlines() if "(ô B11)" in ln)
+    assert "Sheet «KetQuaKy», dòng 11, cột B «ky» (ô B11): Ô kiểu Số 2026.1 không rõ là tháng 10 hay tháng 1" in line
+    assert "Cần: kỳ ghi dạng chữ: 2026-10 (tháng 10) hoặc 2026-01 (tháng 1)" in line
+    assert "(ô B3)" not in err  # 2026.02 is February, read as such
+    assert "Trùng kết quả" not in err  # B11 was not taken for a second January
+
+
+def test_a_result_column_lost_in_merged_header_cells_names_the_sheet_and_the_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The clerk merges D1:F1 of KetQuaKy (over «Số lượng», «Chất lượng», «Tiến độ»): E and F have no header, their
+    data is not read. Each row then lacks two rates; the message named no sheet («Sheet «?», dòng 2») and gave column
+    keys (ty_le_chat_luong). It must name sheet KetQuaKy, the rows, and the two columns by their labels."""
+    def edit(wb):  # type: ignore[no-untyped-def]
+        ws = wb["KetQuaKy"]
+        assert [ws.cell(1, c).value for c in (4, 5, 6)] == ["ty_le_so_luong", "ty_le_chat_luong", "ty_le_tien_do"]
+        ws.merge_cells("D1:F1")
+    code, err = run_main(["check", str(_sample_with(tmp_path, "gop.xlsx", edit))], capsys)
+
+    assert code == 3
+    assert "Sheet «?»" not in err and "ty_le_chat_luong, ty_le_tien_do" not in err
+    # rows 182–276 have products (SanPham): their rates are computed, not missing; the others are said as one line
+    assert ("Sheet «KetQuaKy», dòng 2–181 (180 dòng): Thiếu tỷ lệ số lượng, chất lượng, tiến độ (các cột «Chất lượng (%)», "
+            "«Tiến độ (%)» chưa có ở dòng tiêu đề của sheet)") in err
+    assert "Ô tiêu đề E1 nằm trong vùng ô đã gộp (merge) D1:F1" in err
+
+
+def test_more_periods_than_months_worked_is_said_by_check_on_the_months_cell(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """VP-009 (NhanSu row 10) has results for all 12 months in the sample; the clerk writes 8 months worked (R10).
+    ND 335 rates the time actually worked; `hoso build` warned that the year's score averages every period, `hoso
+    check` said nothing. It must warn on R10 (exit 0, a warning), naming the 12 months and the 8. One month more than
+    the months worked is already a surplus: 12 monthly results for 11 months (R10 = 11) warns too; 12 for 12 does not."""
+    def eight(wb):  # type: ignore[no-untyped-def]
+        ws = wb["NhanSu"]
+        assert (ws["A10"].value, ws["R1"].value, ws["R10"].value) == ("VP-009", "so_thang_cong_tac", 12)
+        ws["R10"] = 8
+    code, err = run_main(["check", str(_sample_with(tmp_path, "tam_thang.xlsx", eight))], capsys)
+
+    assert code == 0
+    assert ("Sheet «NhanSu», dòng 10, cột R «so_thang_cong_tac» (ô R10): Người có mã số VP-009 có kết quả 12 tháng ở "
+            "sheet «KetQuaKy» trong khi thời gian công tác 8 tháng: điểm năm là trung bình mọi kỳ có kết quả.") in err
+
+    code, err = run_main(["check", str(_sample_with(tmp_path, "muoi_mot.xlsx",
+                                                    lambda wb: wb["NhanSu"].__setitem__("R10", 11)))], capsys)
+    assert code == 0 and "(ô R10): Người có mã số VP-009 có kết quả 12 tháng" in err
+
+    code, err = run_main(["check", str(SAMPLE)], capsys)
+    assert code == 0 and "trung bình mọi kỳ có kết quả" not in err
+
+
+def test_a_name_typed_for_the_ma_so_of_a_period_names_the_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A clerk fills KetQuaKy by name: «Nguyễn Đình Khải» in A3 (VP-001's row of 2026-02; NhanSu row 2 gives him
+    VP-001). The error said only «Mã có khoảng trắng»; it now says it is a name and which mã số NhanSu gives it, as
+    a unit's name in «Mã đơn vị» already did."""
+    def edit(wb):  # type: ignore[no-untyped-def]
+        assert (wb["NhanSu"]["A2"].value, wb["NhanSu"]["B2"].value) == ("VP-001", "Nguyễn Đình Khải")
+        wb["KetQuaKy"]["A3"] = "Nguyễn  Đình Khải"  # two spaces, as typed
+    code, err = run_main(["check", str(_sample_with(tmp_path, "ten.xlsx", edit))], capsys)
+
+    assert code == 3
+    assert ("Sheet «KetQuaKy», dòng 3, cột A «ma_so» (ô A3): «Nguyễn  Đình Khải» là họ tên; cột này ghi mã số (mã số "
+            "của người này ở sheet NhanSu là «VP-001»).") in err
+    assert "Cần: «VP-001»." in err
+
+
+def test_a_2026_workbook_without_any_period_is_said_by_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The clerk clears KetQuaKy and SanPham (to fill them later) and runs `hoso check`: it said «Sổ Excel hợp lệ»,
+    while ND 335 (Điều 21) rates the year on the mean of the months, quarters, and the build proposes levels from
+    the vote with a warning on each person. `check` now says it once, on KetQuaKy, with how many people it
+    concerns: the sample's 40 people less VP-028 (4 months worked, no maternity leave) who is not rated = 39. With the rows there,
+    nothing is said."""
+    def clear(wb):  # type: ignore[no-untyped-def]
+        for name in ("KetQuaKy", "SanPham"):
+            wb[name].delete_rows(2, wb[name].max_row)
+        ns = wb["NhanSu"]
+        # under 6 months and not on maternity leave (column T), hence not rated: VP-028 only (VP-033 is on leave)
+        assert ns.max_row == 41 and ns["T1"].value == "nghi_thai_san"
+        assert [r for r in range(2, 42) if (ns.cell(r, 18).value or 12) < 6 and ns.cell(r, 20).value != "Có"] == [29]
+    code, err = run_main(["check", str(_sample_with(tmp_path, "trong.xlsx", clear))], capsys)
+
+    assert code == 0
+    assert ("Sheet «KetQuaKy», dòng 2: Sheet chưa có dòng nào (chưa có kết quả tháng, quý nào); bộ quy tắc "
+            "nd233-2026, nd335-2025 xếp loại theo điểm trung bình các tháng, quý. Mức đề xuất của 39 người chỉ tạm lấy "
+            "theo biểu quyết hoặc mức tự xếp loại.") in err
+
+    code, err = run_main(["check", str(SAMPLE)], capsys)
+    assert code == 0 and "chưa có kết quả tháng, quý nào" not in err

@@ -416,6 +416,39 @@ def test_rates_typed_as_percent_in_excel_are_read_as_shown(tmp_path, capsys):
     assert rate(typed).of("VP-001").ly_do == rate(plain).of("VP-001").ly_do
 
 
+def test_points_typed_into_a_percent_cell_are_refused_not_read_as_a_hundredth(tmp_path, capsys):
+    """A clerk formats KetQuaKy's row as percent (Format Painter from the rates) and types 27.5 into «Điểm tiêu chí
+    chung» (C3, VP-001's 2026-02): Excel shows «27.5%» and stores 0.275. It was read as 0.275 points without a word
+    (his period score falls by 27.2 points). It is an error on C3 naming the 27.5 the clerk sees and how to type it;
+    the same for a vote count (BieuQuyet D2 «3%») and months worked (NhanSu R10 «12%»). The rates beside it, percent
+    columns, still read «95%» as 95; a percent cell holding 0 is 0 either way (no error)."""
+    from pipeline.resources import sample_workbook
+
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    ws = wb["KetQuaKy"]
+    assert [ws[c].value for c in ("A3", "B3", "C1", "C3", "E3")] == ["VP-001", "2026-02", "diem_tieu_chi_chung", 27.5, 95]
+    ws["C3"].value, ws["C3"].number_format = 0.275, "0.0%"
+    ws["E3"].value, ws["E3"].number_format = 0.95, "0%"  # a rate: 95 as before
+    votes, people = wb["BieuQuyet"], wb["NhanSu"]
+    assert (votes["D1"].value, votes["D2"].value, people["R1"].value, people["R10"].value) == (
+        "phieu_htt", 1, "so_thang_cong_tac", 12)
+    votes["D2"].value, votes["D2"].number_format = 0.03, "0%"
+    people["R10"].value, people["R10"].number_format = 0.12, "0%"
+    votes["F2"].number_format = "0%"  # 0 shown as 0%
+    book = tmp_path / "phan_tram.xlsx"
+    wb.save(book)
+
+    rc, _, err = run_main(["check", book], capsys)
+
+    assert rc == 3
+    assert ("Sheet «KetQuaKy», dòng 3, cột C «diem_tieu_chi_chung» (ô C3): Ô định dạng phần trăm: Excel hiện «27.5%» "
+            "nhưng lưu 0.275; cột này không tính theo phần trăm. Giá trị: «0.275». Cần: gõ lại 27.5 trong ô định dạng "
+            "General (Chung) hoặc Number (Số), không phải Percentage (Phần trăm).") in err
+    assert "(ô D2): Ô định dạng phần trăm: Excel hiện «3%»" in err
+    assert "(ô R10): Ô định dạng phần trăm: Excel hiện «12%»" in err
+    assert "(ô E3)" not in err and "(ô F2)" not in err
+    assert "Tổng cộng: 3 lỗi" in err
+
 def test_rates_pasted_as_fractions_are_warned(tmp_path, capsys):
     """0.95 pasted for 95 % (from a system that exports fractions) is read as written, 0.95 %: the
     check now says so, naming the cells, instead of rating the person on it without a word."""

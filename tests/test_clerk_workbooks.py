@@ -418,6 +418,25 @@ def test_rows_hidden_in_excel_are_read_and_said_to_be(tmp_path):
     assert "vẫn được đánh giá, xếp loại và in hồ sơ" in hidden["NhanSu"].message
 
 
+def test_a_sheet_hidden_in_excel_is_read_and_said_to_be(tmp_path):
+    """A clerk hides a whole sheet (right-click → Hide) rather than clearing it: BieuQuyet's votes of NS-01, NS-02
+    and NS-04 (rows 2–4) are still read — the clerk sees none of them — and one warning on the sheet says it is
+    hidden and holds 3 rows. Hidden rows and columns were said; a hidden sheet was not. The hidden list sheet of
+    `hoso init` (DanhMuc, not a sheet of the contract) is not read, so not said."""
+    def hide(wb, cols):
+        wb["BieuQuyet"].sheet_state = "hidden"
+
+    campaign, problems = read(filled(tmp_path / "so.xlsx", hide))
+    assert campaign is not None, texts(problems)
+    assert sorted(campaign.votes) == ["NS-01", "NS-02", "NS-04"]
+    (said,) = [p for p in problems if "Sheet đang bị ẩn" in p.message]
+    assert said.sheet == "BieuQuyet" and not said.is_error
+    assert said.message == ("Sheet đang bị ẩn trong Excel nhưng có 3 dòng dữ liệu (từ dòng 2); các dòng này vẫn được đọc "
+                            "như mọi dòng.")
+    assert "Unhide" in (said.expected or "")
+    _, plain = read(filled(tmp_path / "so2.xlsx"))
+    assert not [p for p in plain if "Sheet đang bị ẩn" in p.message]
+
 def test_hidden_rows_are_found_however_the_row_tag_is_written():
     """LibreOffice writes hidden="true", Excel hidden="1", in any attribute order, with or without a prefix."""
     from pipeline.ingest.xlsx import _HIDDEN_ROW
@@ -642,3 +661,39 @@ def test_a_persons_code_merged_over_their_periods_is_read_for_each_period(tmp_pa
     [said] = [p for p in problems if "gộp" in p.message]
     assert not said.is_error and said.message.startswith(f"Vùng ô gộp (merge) {letter}{mine[0]}:{letter}{mine[-1]}: "
                                                           f"«VP-001» của ô {letter}{mine[0]} được đọc cho từng dòng")
+
+
+def test_a_name_or_post_typed_without_its_marks_is_said_before_it_is_printed(tmp_path):
+    """The Vietnamese keyboard was off: NhanSu B3 «Tran Thi Thu Ha» (VP-002, Trần Thị Thu Hà), F3 «Pho Chanh Van
+    phong», L3 «bi thu chi bo» — printed so on every signed paper, and «bi thu chi bo» is no «Bí thư chi bộ» to sign
+    the chi bộ's report. Each is a warning on its cell (read as typed: only the clerk knows the marks). An
+    ethnic-minority name with no marks of its own («Y Bhim Nie», A5's person) and a name with its marks are not
+    said; five names typed so are one warning naming their cells."""
+    from pipeline.resources import sample_workbook
+
+    wb = openpyxl.load_workbook(sample_workbook(2026))
+    ws = wb["NhanSu"]
+    assert [ws.cell(1, c).value for c in (2, 6, 12)] == ["ho_ten", "chuc_vu", "chuc_vu_dang"]
+    assert (ws["B3"].value, ws["F3"].value, ws["L3"].value) == ("Trần Thị Thu Hà", "Phó Chánh Văn phòng", "Bí thư chi bộ")
+    ws["B3"], ws["F3"], ws["L3"], ws["B5"] = "Tran Thi Thu Ha", "Pho Chanh Van phong", "bi thu chi bo", "Y Bhim Nie"
+    wb.save(tmp_path / "khong_dau.xlsx")
+    campaign, problems = read(tmp_path / "khong_dau.xlsx")
+    assert campaign is not None, texts(problems)
+    said = {p.cell: p for p in problems if "không dấu" in p.message}
+    assert set(said) == {"B3", "F3", "L3"}, texts(problems)
+    assert said["B3"].message == "«Họ và tên» viết không dấu; các văn bản in đúng như đã gõ."
+    assert said["L3"].message == "«Chức vụ Đảng» viết không dấu; các văn bản in đúng như đã gõ."
+    assert not any(p.is_error for p in said.values()) and "Unikey" in (said["F3"].expected or "")
+    assert next(p for p in campaign.people if p.ma_so == "VP-002").ho_ten == "Tran Thi Thu Ha"  # as typed
+
+    for r in range(6, 11):
+        ws.cell(r, 2).value = cells_ascii(ws.cell(r, 2).value)
+    wb.save(tmp_path / "nam_nguoi.xlsx")
+    _, problems = read(tmp_path / "nam_nguoi.xlsx")
+    (many,) = [p for p in problems if "không dấu" in p.message and p.header == "ho_ten"]
+    assert "«Họ và tên» của 6 người viết không dấu (B3, B6:B10)" in many.message
+
+
+def cells_ascii(text: str) -> str:
+    """`text` without its Vietnamese marks, as typed with the keyboard off."""
+    return unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D")).encode("ascii", "ignore").decode()

@@ -809,3 +809,30 @@ def test_the_proposal_table_counts_add_up_with_someone_missing_a_period(built_20
     assert ("Tổng hợp: tổng số 3 người; Hoàn thành xuất sắc nhiệm vụ: 0; Hoàn thành tốt nhiệm vụ: 1; Hoàn thành "
             "nhiệm vụ: 0; Không hoàn thành nhiệm vụ: 0; không xếp loại (công tác dưới 06 tháng): 1; chưa xếp loại "
             "(thiếu kết quả kỳ): 1.") in text, text
+
+
+def test_one_chi_bo_written_with_a_hyphen_and_with_a_dash_is_one_chi_bo(tmp_path):
+    """In the 2026 sample, units LD (DonVi row 2) and TH (row 4) name one chi bộ, «Chi bộ Lãnh đạo - Tổng hợp»: one
+    chi bộ, one collective report (Mẫu 01) listing the members of both. The clerk pastes TH's from a Word resolution,
+    «Chi bộ Lãnh đạo – Tổng hợp» (an en dash): it was silently a second chi bộ (two reports, each with half the
+    members). It stays one chi bộ; so does «Lãnh đạo-Tổng hợp» without spaces. Another name stays another chi bộ."""
+    import openpyxl
+
+    from pipeline.plan import chi_bo_units
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx"
+
+    def units_with(name: str) -> list[str]:
+        wb = openpyxl.load_workbook(sample)
+        ws = wb["DonVi"]
+        assert (ws["A2"].value, ws["A4"].value, ws["E1"].value) == ("LD", "TH", "chi_bo")
+        assert ws["E2"].value == ws["E4"].value == "Chi bộ Lãnh đạo - Tổng hợp"
+        ws["E4"] = name
+        wb.save(tmp_path / "so.xlsx")
+        campaign = ingest.load(tmp_path / "so.xlsx")
+        (ld,) = [u for u in campaign.units if u.ma_don_vi == "LD"]
+        return [u.ma_don_vi for u in chi_bo_units(campaign, ld)]
+
+    assert units_with("Chi bộ Lãnh đạo – Tổng hợp") == ["LD", "TH"]
+    assert units_with("Chi bộ Lãnh đạo-Tổng hợp") == ["LD", "TH"]
+    assert units_with("Chi bộ Tổng hợp") == ["LD"]

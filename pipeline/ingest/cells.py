@@ -90,6 +90,9 @@ def fold(text: str) -> str:
 
 
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng (combining)
+# hyphen, the dashes Word puts for it («Lãnh đạo – Tổng hợp» pasted from a resolution) and the minus sign, with or
+# without spaces around: one separator (a chi bộ named with «-» in one DonVi row and «–» in the next was two chi bộ)
+_DASHES = str.maketrans({c: " - " for c in "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
 
 
 @lru_cache(maxsize=8192)
@@ -97,10 +100,12 @@ def name_key(text: str) -> str:
     """A person's name as compared with the same name written in another cell: spaces, case,
     Unicode form (NFC / NFD) and the place of the tone mark aside — «Hoà» and «Hòa», «Thuỷ» and
     «Thủy» (the old and the new placement, both typed by Unikey) are one name; so are «Đ» and the
-    Icelandic «Ð» that looks the same (some keyboards and converted files type it). Names are printed as
-    written; this is only for matching."""
+    Icelandic «Ð» that looks the same (some keyboards and converted files type it), and a hyphen and a dash
+    («Lãnh đạo - Tổng hợp», «Lãnh đạo – Tổng hợp», «Lãnh đạo-Tổng hợp»). Names are printed as written; this is
+    only for matching."""
     words = []
-    for word in unicodedata.normalize("NFD", str(text).replace("Ð", "Đ").replace("ð", "đ")).casefold().split():
+    text = str(text).replace("Ð", "Đ").replace("ð", "đ").translate(_DASHES)
+    for word in unicodedata.normalize("NFD", text).casefold().split():
         tones = "".join(ch for ch in word if ch in _TONES)
         words.append("".join(ch for ch in word if ch not in _TONES) + tones)
     return " ".join(words)
@@ -333,10 +338,20 @@ _PERIOD_FORMS = (  # on `fold`ed text: punctuation is already a space
 )
 
 
+_CUT_ZERO = re.compile(r"(\d{4})\.1")  # a year-first period held as a number: 2026.1 (2026.10 lost its 0)
+
+
 def period(value: object) -> str:
     """A month or quarter of a year, canonical: "2026-01" … "2026-12", "2026-Q1" … "2026-Q4"."""
     if isinstance(value, dt.datetime | dt.date):
         return f"{value.year:04d}-{value.month:02d}"  # «2026-01» typed into Excel becomes 01/01/2026
+    if isinstance(value, float) and (m := _CUT_ZERO.fullmatch(format(value, ".15g"))):
+        # «2026.10» or «2026,10» typed into a General cell is stored as the number 2026.1: the trailing 0 is gone,
+        # and the cell no longer says whether October or January was meant (read as January, silently, before)
+        y = m.group(1)
+        raise Bad(f"kỳ ghi dạng chữ: {y}-10 (tháng 10) hoặc {y}-01 (tháng 1); nếu Excel tự đổi, định dạng ô là "
+                  "Văn bản (Text) rồi gõ lại",
+                  f"Ô kiểu Số {y}.1 không rõ là tháng 10 hay tháng 1: Excel bỏ chữ số 0 cuối khi gõ {y}.10 hoặc {y},10.")
     text = fold(clean_text(value))
     for pattern, how in _PERIOD_FORMS:
         m = pattern.fullmatch(text)
@@ -559,7 +574,32 @@ def converter(col: schema.Column) -> Callable[[object], object]:
         return _with_legacy_hint(convert)
     if kind == schema.NUMBER and "(%)" in col.label:
         return _as_percent(convert)
+    if kind in (schema.NUMBER, schema.INT, schema.MONTHS, schema.YEAR) and col.key not in _PERCENT_AS_STORED:
+        return _not_percent(convert)
     return convert
+
+
+# a conversion coefficient written as a percent (50 % for a half) is read as stored: the weights are relative, and a
+# column formatted one way gives the products the same shares
+_PERCENT_AS_STORED = frozenset({"he_so_quy_doi"})
+
+
+def _not_percent(convert: Callable[[object], object]) -> Callable[[object], object]:
+    """A column of points, counts, months or a year: a cell formatted as a percent shows «27,5%» for the 27,5 points
+    typed into it and holds 0.275 (Excel divides by 100 what is typed into a percent cell). It was read as 0.275
+    points, silently (a period's general score of 27.5 became 0.275, the level fell to KHT): refused, naming the
+    number the clerk sees. 0 is 0 either way."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, Percent) and float(value) != 0.0:
+            seen = round(float(value) * 100, 9)
+            typed = show(int(seen) if seen.is_integer() else seen)
+            raise Bad(f"gõ lại {typed} trong ô định dạng General (Chung) hoặc Number (Số), không phải Percentage (Phần trăm)",
+                      f"Ô định dạng phần trăm: Excel hiện «{typed}%» nhưng lưu {show(float(value))}; cột này không tính "
+                      "theo phần trăm.")
+        return convert(value)
+
+    return plain
 
 
 def _as_percent(convert: Callable[[object], object]) -> Callable[[object], object]:

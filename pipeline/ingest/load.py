@@ -77,6 +77,8 @@ def sha256_file(path: Path) -> str:
 def _p(severity: str, row: Row, key: str, message: str, *, value: object = None, expected: str | None = None,
        sheet: str | None = None) -> Problem:
     ref = row.refs.get(key)
+    if ref is None and sheet is None:  # a column the sheet lacks (or whose header is unreadable): the row's sheet
+        sheet = next((r.sheet for r in row.refs.values()), None)
     return Problem(severity, ref.sheet if ref else (sheet or "?"), message, row=ref.row if ref else row.number,
                    column=ref.column if ref else None, header=ref.header if ref else None,
                    value=None if value is None else _shown(value), expected=expected)
@@ -674,12 +676,14 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
     min_months = rulebook.min_months if rulebook else 6
     people = []
     cased: list[tuple[Row, str]] = []  # names typed all in small letters or all in capitals
+    unmarked: list[tuple[Row, str]] = []  # (row, key): a name or post typed without its Vietnamese marks
     _check_concurrent_heads(sheet, units, problems)
     for row in sheet.rows:
         v = row.values
         _collapse_spaces(row, "ho_ten", "Họ và tên", problems)
         if (how := _name_case(row.values.get("ho_ten"))) is not None:
             cased.append((row, how))
+        unmarked.extend((row, key) for key in _UNMARKED_KEYS if _without_marks(v.get(key)))
         unit_ok = _check_unit(row, units, problems)
         months, absent = v.get("so_thang_cong_tac", 12), v.get("so_thang_nghi", 0)
         if absent > months:
@@ -733,6 +737,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
             row=row.number, refs=_frozen(row.refs),
         ))
     _name_case_warnings(cased, problems)
+    _unmarked_warnings(unmarked, problems)
     _same_person_warnings(sheet, repeats, problems)
     _check_heads(data, sheet, units, problems)
     _check_cell_secretaries(data, sheet, units, problems)
@@ -814,6 +819,44 @@ def _name_case_warnings(cased: list[tuple[Row, str]], problems: list[Problem]) -
                            expected=f"viết hoa chữ cái đầu mỗi tiếng, ví dụ «{value.title()}» (sửa trong sổ)"))
 
 
+# NhanSu columns printed on the signed papers whose words are Vietnamese: a name, a post, a party post
+_UNMARKED_KEYS = ("ho_ten", "chuc_vu", "chuc_vu_dang")
+# words that in a Vietnamese name or post always carry a mark («Nguyễn», «Thị», «Văn», «Phó», «Trưởng», «Bí thư»),
+# folded: a cell holding one of them and no letter outside ASCII was typed with the Vietnamese keyboard off. Words
+# that may stand unmarked («Thu», «Chi», «Quang», «Minh») are not here, nor the names of ethnic minorities («Y Bhim
+# Niê», «Ksor») — only a word of the list says so
+_NEEDS_MARKS = frozenset((
+    "nguyen tran pham hoang huynh vu vo dang bui ngo duong dinh doan trinh luong le thi van duc "
+    "pho truong chanh phong chuyen vien giam doc uy bi ke toan").split())
+
+
+def _without_marks(value: object) -> bool:
+    """«Tran Thi Thu Ha», «Pho Chanh Van phong», «bi thu chi bo»: Vietnamese typed without its marks."""
+    return (isinstance(value, str) and value.isascii()
+            and any(w in _NEEDS_MARKS for w in re.split(r"[^a-z]+", value.casefold())))
+
+
+def _unmarked_warnings(unmarked: list[tuple[Row, str]], problems: list[Problem]) -> None:
+    """A name or post typed without its marks is printed so on every signed paper (and «bi thu chi bo» is no
+    «Bí thư chi bộ» to sign for the chi bộ): a warning on each cell for a few, one per column for more."""
+    for key in _UNMARKED_KEYS:
+        rows = [row for row, k in unmarked if k == key]
+        if not rows:
+            continue
+        label = schema.NHAN_SU.column(key).label
+        expected = "gõ lại có dấu tiếng Việt (bật bộ gõ Unikey hoặc EVKey, kiểu gõ Telex hoặc VNI; bảng mã Unicode)"
+        if len(rows) <= NAME_CASE_EACH:
+            for row in rows:
+                problems.append(_p(WARNING, row, key, f"«{label}» viết không dấu; các văn bản in đúng như đã gõ.",
+                                   value=row.values[key], expected=expected))
+            continue
+        first = rows[0]
+        ref = first.refs.get(key)
+        where = _cell_runs(ref.column if ref else "", [r.refs[key].row if key in r.refs else r.number for r in rows])
+        problems.append(_p(WARNING, first, key, f"«{label}» của {len(rows)} người viết không dấu ({where}); các văn bản "
+                           "in đúng như đã gõ.", value=first.values[key], expected=expected))
+
+
 def _cell_runs(column: str, rows: list[int]) -> str:
     """«B2:B9, B12, B15:B20»: the cells of `rows` in `column`, consecutive rows as one range."""
     runs: list[list[int]] = []
@@ -844,6 +887,31 @@ def _unit_names_for_codes(data: dict[str, SheetData], problems: list[Problem]) -
                                                        and cells.fold(p.header) == cells.fold(label)) else None
         out.append(replace(p, message=f"«{p.value}» là tên đơn vị; cột này ghi mã đơn vị (mã của đơn vị này ở sheet "
                                       f"DonVi là «{code}»).", expected=f"«{code}»") if code else p)
+    return out
+
+
+def _person_names_for_codes(data: dict[str, SheetData], problems: list[Problem]) -> list[Problem]:
+    """A person's name written where their mã số goes («Nguyễn Đình Khải» in KetQuaKy «Mã số», the way a clerk
+    fills a sheet by name): the code's error («Mã có khoảng trắng») says which mã số NhanSu gives that name."""
+    people = data.get("NhanSu")
+    if people is None:
+        return problems
+    codes: dict[str, list[str]] = defaultdict(list)
+    for r in people.rows:
+        if r.values.get("ho_ten") and isinstance(r.values.get("ma_so"), str):
+            codes[cells.name_key(str(r.values["ho_ten"]))].append(r.values["ma_so"])
+    id_columns = {sheet.name: sheet.headers["ma_so"][0] for key, sheet in data.items()
+                  if key != "NhanSu" and "ma_so" in sheet.headers}
+    out = []
+    for p in problems:
+        found = codes.get(cells.name_key(p.value)) if (p.is_error and p.value and p.row
+                                                       and id_columns.get(p.sheet) == p.column) else None
+        if found:
+            which = (f"mã số của người này ở sheet NhanSu là «{found[0]}»" if len(found) == 1 else
+                     "sheet NhanSu có " + str(len(found)) + " người cùng họ tên này: " + ", ".join(f"«{c}»" for c in found))
+            p = replace(p, message=f"«{p.value}» là họ tên; cột này ghi mã số ({which}).",
+                        expected=" hoặc ".join(f"«{c}»" for c in found))
+        out.append(p)
     return out
 
 
@@ -1630,7 +1698,15 @@ def _leaders(data: dict[str, SheetData]) -> dict[str, bool]:
 
 
 def _cells(row: Row, keys: Iterable[str]) -> str:
-    return ", ".join(f"{row.refs[k].column}{row.number}" if k in row.refs else k for k in keys)
+    """«ô D8, E8» for KetQuaKy columns `keys` of `row`; a column the sheet lacks (no header, or a header lost in merged
+    cells) by its label, not by its key: «ô D8; cột «Tiến độ (%)» chưa có ở dòng tiêu đề của sheet»."""
+    keys = list(keys)
+    found = [f"{row.refs[k].column}{row.number}" for k in keys if k in row.refs]
+    absent = [f"«{schema.SHEETS_BY_KEY['KetQuaKy'].column(k).label}»" for k in keys if k not in row.refs]
+    parts = [f"ô {', '.join(found)}"] if found else []
+    if absent:
+        parts.append(f"{'cột' if len(absent) == 1 else 'các cột'} {', '.join(absent)} chưa có ở dòng tiêu đề của sheet")
+    return "; ".join(parts)
 
 
 def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders: dict[str, bool], year: int | None, rulebook: Rulebook | None, problems: list[Problem]) -> tuple[list[PeriodResult], list[Product]]:
@@ -1719,21 +1795,21 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
             if missing and all(k in row.refs and (row.number, row.refs[k].column) in refused for k in missing):
                 bad = True  # each missing rate is a value refused on its cell, said there
             elif missing := [k for k in missing if k not in row.refs or (row.number, row.refs[k].column) not in refused]:
-                problems.append(_p(ERROR, row, missing[0], f"Thiếu tỷ lệ số lượng, chất lượng, tiến độ (ô {_cells(row, missing)}) "
+                problems.append(_p(ERROR, row, missing[0], f"Thiếu tỷ lệ số lượng, chất lượng, tiến độ ({_cells(row, missing)}) "
                                    "và không có sản phẩm của người này trong kỳ này ở sheet «SanPham».",
                                    expected="ghi đủ ba tỷ lệ (0–100), hoặc khai các sản phẩm, công việc của kỳ ở sheet «SanPham»"))
                 bad = True
         else:
             given = [k for k in PCT_KEYS if v.get(k) is not None]
             if given:
-                problems.append(_p(WARNING, row, given[0], f"Kỳ {ky} có sản phẩm ở sheet «SanPham»: tỷ lệ ở ô {_cells(row, given)} "
+                problems.append(_p(WARNING, row, given[0], f"Kỳ {ky} có sản phẩm ở sheet «SanPham»: tỷ lệ ở {_cells(row, given)} "
                                    "không được dùng, chương trình tính lại từ các sản phẩm.",
                                    expected="để trống các ô này, hoặc xóa các dòng sản phẩm của kỳ"))
         leader = leaders.get(code, False)
         if leader:
             missing = [k for k in LEADER_KEYS if v.get(k) is None]
             if missing:
-                problems.append(_p(ERROR, row, missing[0], f"Người lãnh đạo, quản lý cần đủ tỷ lệ d), đ), e) (ô {_cells(row, missing)}).",
+                problems.append(_p(ERROR, row, missing[0], f"Người lãnh đạo, quản lý cần đủ tỷ lệ d), đ), e) ({_cells(row, missing)}).",
                                    expected="tỷ lệ từ 0 đến 100 ở mỗi ô"))
                 bad = True
             d = v.get("ty_le_ket_qua_don_vi")
@@ -1745,7 +1821,7 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
             given = [k for k in LEADER_KEYS if v.get(k) is not None]
             if given:
                 problems.append(_p(ERROR, row, given[0], f"Người không phải lãnh đạo, quản lý không có tỷ lệ d), đ), e) "
-                                   f"(ô {_cells(row, given)}).", value=v[given[0]],
+                                   f"({_cells(row, given)}).", value=v[given[0]],
                                    expected="để trống các ô này, hoặc ghi Có ở cột «Lãnh đạo, quản lý» của sheet «NhanSu»"))
                 bad = True
         if not bad:
@@ -1803,8 +1879,13 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
     from pipeline.rating.rulebooks import RULEBOOKS, UnknownRulebook, for_person
 
     sheet = data.get("NhanSu")
-    if not periods or not year or sheet is None:
-        return
+    result_sheet = data.get("KetQuaKy")
+    if not year or sheet is None or (not periods and result_sheet is not None and result_sheet.rows):
+        return  # no period read from rows that are there: each row's error is said on its cell
+    # no KetQuaKy row at all: the rating falls back to ChamDiem or the vote with a warning on each person
+    # (rating.engine); `hoso check` said the workbook was fine. One warning here, with how many are concerned.
+    no_periods: dict[str, list[str]] = defaultdict(list)  # rulebook -> people rated without their periods
+    scored = {str(r.values.get("ma_so")).casefold() for r in (data["ChamDiem"].rows if "ChamDiem" in data else ())}
     agency = _agency_row(data)
     forced = agency.values.get("bo_quy_tac") if agency else None
     others = agency.values.get("bo_quy_tac_khac") if agency else None
@@ -1818,7 +1899,6 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
     # KetQuaKy rows that name a person and a period but were not read as a result (an error on one of their cells)
     kept = {(pr.ma_so, pr.ky) for pr in periods}
     rejected: dict[tuple[str, str], list[int]] = defaultdict(list)
-    result_sheet = data.get("KetQuaKy")
     for r in (result_sheet.rows if result_sheet else ()):
         key = (r.values.get("ma_so"), r.values.get("ky"))
         if isinstance(key[0], str) and isinstance(key[1], str) and key not in kept:
@@ -1837,6 +1917,10 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
         months = v.get("so_thang_cong_tac", 12)
         if months < rb.min_months and not v.get("nghi_thai_san", False):
             continue  # not rated at all
+        if not periods:
+            if rb.points_based and str(v["ma_so"]).casefold() not in scored:
+                no_periods[rb.id].append(v["ma_so"])
+            continue
         person = Person(ma_so=v["ma_so"], ho_ten="", ngay_sinh=None,  # type: ignore[arg-type]  # a stand-in: months only
                         ma_don_vi="", vai_tro="", loai_nhan_su="",
                         lanh_dao_quan_ly=False, so_thang_cong_tac=months, so_thang_nghi=v.get("so_thang_nghi", 0))
@@ -1844,6 +1928,24 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
         kys = by_person.get(v["ma_so"], [])
         quarters = bool(kys) and all(is_quarter(k) for k in kys)
         covered = sum(rb.periods.quarter_months if is_quarter(k) else 1 for k in kys)
+        step = rb.periods.quarter_months if quarters else 1
+        # the two periods around a leave inside the year (maternity, lawful leave) hold time worked and keep their
+        # results: up to two periods' surplus is no sign of a period to remove (the rating explains it, test_truong_2026)
+        on_leave = v.get("nghi_thai_san", False) or (rb.periods.leave_excused and v.get("so_thang_nghi", 0) > 0)
+        if covered + 1e-9 >= need + step and not (on_leave and covered < need + 2 * step - 1e-9):
+            # more periods than the time worked: the rating warns and averages them all (pipeline.rating.periods,
+            # year_score); `hoso check` said nothing of it, though a period of leave or before joining changes the
+            # year's score. Said on the months cell, the number the periods contradict.
+            unit_word = "quý" if quarters else "tháng"
+            spanned = f" ({covered:g} tháng)" if quarters else ""
+            actual = f"thời gian công tác thực tế {need:g} tháng" if need != months else f"thời gian công tác {months:g} tháng"
+            problems.append(_p(WARNING, row, "so_thang_cong_tac" if "so_thang_cong_tac" in row.refs else "ma_so",
+                               f"Người có mã số {v['ma_so']} có kết quả {len(kys)} {unit_word}{spanned} ở sheet «KetQuaKy» "
+                               f"trong khi {actual}: điểm năm là trung bình mọi kỳ có kết quả. Nếu có kỳ thuộc thời "
+                               "gian nghỉ hoặc trước khi về cơ quan, xóa kết quả kỳ đó ở sheet «KetQuaKy».",
+                               value=months,
+                               expected="số tháng công tác đúng với thực tế, hoặc chỉ giữ kết quả các kỳ có công tác"))
+            continue
         if covered + 1e-9 >= need:
             continue
         missing = [k for k in all_periods(year, quarters) if k not in set(kys)]
@@ -1863,6 +1965,16 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
         problems.append(_p(WARNING, row, "ma_so", f"Người này {what} ({actual}): chưa được "
                            f"xếp loại cho đến khi đủ kết quả các kỳ.{extra}", value=v["ma_so"],
                            expected="mỗi tháng (hoặc quý) trong thời gian công tác một dòng ở sheet «KetQuaKy»"))
+    if no_periods:
+        count = sum(len(v) for v in no_periods.values())
+        rulebooks = ", ".join(sorted(no_periods))
+        where = "Sheet chưa có dòng nào" if result_sheet is not None else "Sổ chưa có sheet «KetQuaKy»"
+        problems.append(Problem(WARNING, result_sheet.name if result_sheet is not None else "KetQuaKy",
+                                f"{where} (chưa có kết quả tháng, quý nào); bộ quy tắc {rulebooks} xếp loại theo điểm "
+                                f"trung bình các tháng, quý. Mức đề xuất của {count} người chỉ tạm lấy theo biểu quyết "
+                                "hoặc mức tự xếp loại.", row=2 if result_sheet is not None else None,
+                                expected="mỗi người một dòng cho mỗi tháng (hoặc quý) công tác: mã số, kỳ, điểm tiêu chí "
+                                "chung, các tỷ lệ (hoặc nhập từ tệp xuất của phần mềm theo dõi: hoso nhap-ket-qua)"))
 
 
 def _period_year(row: Row, year: int | None, problems: list[Problem]) -> bool:
@@ -1966,6 +2078,7 @@ def _read(path: Path, build: bool) -> tuple[Campaign | None, list[Problem]]:
     units = _units(data, problems)
     _step_order(data, problems)
     problems = _unit_names_for_codes(data, problems)
+    problems = _person_names_for_codes(data, problems)
     problems = _periods_without_year(data, year, problems)
     problems = _periods_of_the_year(year, problems)
     people = _people(data, _declared(data.get("DonVi"), "ma_don_vi"), year, rulebook, problems, build)

@@ -481,6 +481,12 @@ def _hidden(xf: XlsxFile, spec: schema.Sheet, sheet: str, rows: list[Row], index
     know that a hidden row means «this person left» — and one warning for the sheet names them: the hidden
     rows holding data (the first HIDDEN_SHOWN, then «và N dòng khác») and the hidden columns of the contract
     holding data (stale values there are read), with how to leave someone out lawfully."""
+    if rows and sheet in getattr(xf, "hidden_sheets", ()):
+        # the whole sheet hidden (right-click → Hide): the clerk sees none of its rows, hoso reads them all
+        problems.append(Problem(WARNING, sheet, f"Sheet đang bị ẩn trong Excel nhưng có {len(rows)} dòng dữ liệu (từ dòng "
+                                f"{rows[0].number}); các dòng này vẫn được đọc như mọi dòng.",
+                                expected="bỏ ẩn sheet (nhấp phải vào tên một sheet → Unhide / Bỏ ẩn) để kiểm tra; xóa "
+                                "các dòng không dùng"))
     hidden_rows = xf.hidden_rows(sheet) if hasattr(xf, "hidden_rows") else frozenset()
     rows_hidden = sorted(r.number for r in rows if r.number in hidden_rows) if hidden_rows else []
     hidden_cols = xf.hidden_columns(sheet) if hasattr(xf, "hidden_columns") else frozenset()

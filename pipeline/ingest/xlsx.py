@@ -302,6 +302,7 @@ class XlsxFile:
         rels = self._rels(wb_path)
         self.date1904 = False
         self._sheets: dict[str, str | None] = {}
+        self.hidden_sheets: set[str] = set()  # sheets hidden in Excel (Hide, or veryHidden by a macro): read, and said
         for el in root.iter():
             name = _local(el.tag)
             if name == "workbookPr":
@@ -310,6 +311,8 @@ class XlsxFile:
                 rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
                 target = rels.get(rid or "")
                 self._sheets[el.get("name", "")] = target if target and target in names else None
+                if el.get("state") in ("hidden", "veryHidden"):
+                    self.hidden_sheets.add(el.get("name", ""))
         self.sheetnames = list(self._sheets)
         self._padded_styles: dict[int, tuple[str, int, str]] = {}
         self._date_styles, self._percent_styles = self._styles(rels, names)
