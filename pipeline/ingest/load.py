@@ -635,8 +635,29 @@ def _units(data: dict[str, SheetData], problems: list[Problem]) -> list[Unit]:
                           chu_tri_khi_kiem_diem_truong=v.get("chu_tri_khi_kiem_diem_truong", ""),
                           cap_pho_phu_trach=v.get("cap_pho_phu_trach", ""),
                           refs=_frozen(row.refs)))
+    _cells_differing_in_marks(sheet, problems)
     units.sort(key=lambda u: u.thu_tu)
     return units
+
+
+def _cells_differing_in_marks(sheet: SheetData, problems: list[Problem]) -> None:
+    """Two DonVi «Chi bộ» names that differ only in their Vietnamese marks («Chi bo Hành chính» typed with the
+    keyboard off beside «Chi bộ Hành chính»): two chi bộ to hoso — two collective reports (Mẫu 01), the members
+    split between them — where the clerk meant one. A warning on the later cell; the names are kept as written
+    (two real chi bộ never differ in marks alone, but which spelling is right is the clerk's to say)."""
+    first: dict[str, tuple[Row, str]] = {}  # folded name («chi bo» before it or not) -> the first row naming it
+    for row in sheet.rows:
+        name = " ".join(str(row.values.get("chi_bo") or "").split())
+        if not name:
+            continue
+        folded = cells.fold(name)
+        seen = first.setdefault(folded.removeprefix("chi bo "), (row, name))
+        if seen[0] is not row and cells.name_key(party_body(seen[1], "Chi bộ")) != cells.name_key(party_body(name, "Chi bộ")):
+            problems.append(_p(WARNING, row, "chi_bo",
+                               f"«{name}» và «{seen[1]}» (dòng {seen[0].number}) chỉ khác nhau ở dấu tiếng Việt: "
+                               "chương trình coi là hai chi bộ khác nhau (hai báo cáo kiểm điểm tập thể chi bộ, đảng "
+                               "viên chia ra hai nơi).", value=row.values.get("chi_bo"),
+                               expected="nếu là một chi bộ, ghi tên giống hệt nhau ở mọi dòng (có dấu)"))
 
 
 def _months_rule(data: dict[str, SheetData], year: int | None, v: dict[str, Any]) -> str:
