@@ -866,3 +866,28 @@ def test_two_chi_bo_names_differing_only_in_marks_are_said_on_the_later_cell(tmp
     (ld,) = [u for u in campaign.units if u.ma_don_vi == "LD"]
     assert [u.ma_don_vi for u in chi_bo_units(campaign, ld)] == ["LD"]
     assert said(sample) == []
+
+
+def test_a_secretary_in_a_unit_naming_no_chi_bo_is_said_on_his_party_post(tmp_path):
+    """NK's «Chi bộ» cell (DonVi row 7) left empty while its Giám đốc, Trần Văn Nam, is «Bí thư chi bộ»: no collective
+    report (Mẫu 01) is made for his chi bộ and the party reviews print «CHI BỘ ………» — nothing said before. A warning on
+    his «Chức vụ Đảng» cell says so and what to fill; the sample as it is gets none."""
+    import openpyxl
+
+    from pipeline.ingest import check
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx"
+    wb = openpyxl.load_workbook(sample)
+    ws = wb["DonVi"]
+    assert (ws["A7"].value, ws["E1"].value) == ("NK", "chi_bo") and ws["E7"].value
+    ws["E7"] = None
+    wb.save(tmp_path / "so.xlsx")
+
+    def said(path: Path) -> list:
+        return [p for p in check(path) if "chưa ghi «Chi bộ» ở sheet DonVi" in p.message]
+
+    (warning,) = said(tmp_path / "so.xlsx")
+    assert (warning.severity, warning.sheet, warning.row, warning.value) == ("canh_bao", "NhanSu", 38, "Bí thư chi bộ")
+    assert warning.message.startswith("Trần Văn Nam là Bí thư chi bộ nhưng đơn vị «NK» chưa ghi «Chi bộ»"), warning.message
+    assert "không tạo báo cáo kiểm điểm tập thể chi bộ (Mẫu 01)" in warning.message
+    assert said(sample) == []

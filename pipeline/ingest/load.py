@@ -1111,9 +1111,18 @@ def _check_cell_secretaries(data: dict[str, SheetData], sheet: SheetData, units:
     secretaries: dict[str, list[Row]] = defaultdict(list)
     for row in sheet.rows:
         v = row.values
-        cell = cell_of.get(str(v.get("ma_don_vi") or "").casefold(), "")
+        code = str(v.get("ma_don_vi") or "").casefold()
+        cell = cell_of.get(code, "")
         if cell and v.get("dang_vien") and is_cell_secretary(str(v.get("chuc_vu_dang") or "")):
             secretaries[cells.name_key(cell)].append(row)
+        elif code in cell_of and not cell and v.get("dang_vien") and is_cell_secretary(str(v.get("chuc_vu_dang") or "")):
+            # a secretary in a unit naming no chi bộ: no collective report (Mẫu 01) is made for his chi bộ, silently
+            problems.append(_p(WARNING, row, "chuc_vu_dang",
+                               f"{v.get('ho_ten', '')} là Bí thư chi bộ nhưng đơn vị «{v.get('ma_don_vi')}» chưa ghi "
+                               "«Chi bộ» ở sheet DonVi: không tạo báo cáo kiểm điểm tập thể chi bộ (Mẫu 01) và phần "
+                               "chi bộ của bản kiểm điểm đảng viên để trống tên chi bộ.",
+                               value=v.get("chuc_vu_dang"),
+                               expected="ghi tên chi bộ ở cột «Chi bộ» của đơn vị này (sheet DonVi)"))
     for rows in secretaries.values():
         first = rows[0]
         cell = cell_of[str(first.values["ma_don_vi"]).casefold()]
