@@ -266,9 +266,14 @@ def test_reading_the_ratings_and_the_sos_download_are_in_the_agencys_log(tmp_pat
     assert so.get(f"/so-noi-vu/{nop}/ho-so.zip").status_code == 200
     rows = store.q("SELECT * FROM nhat_ky WHERE co_quan='VP' AND hanh_dong IN ('xem_xep_loai', 'tai_goi_nop')")
     assert [(r["tai_khoan"], r["hanh_dong"]) for r in rows] == [("dv", "xem_xep_loai"), ("so", "tai_goi_nop")]
-    assert json.loads(rows[0]["chi_tiet"]) == {"muc": "HTT"}
+    # the unit clerk read his unit's table (he sees no other): the log names it, not «tất cả» as for an agency clerk
+    assert json.loads(rows[0]["chi_tiet"]) == {"don_vi": "HC", "muc": "HTT"}
     html = _login(app).get("/nhat-ky").text
     assert "Xem bảng kết quả xếp loại" in html and "Sở Nội vụ tải bộ hồ sơ" in html
+    assert "<td>đơn vị HC, mức Hoàn thành tốt nhiệm vụ</td>" in html
+    assert unit.get("/xep-loai").status_code == 200 and _login(app).get("/xep-loai").status_code == 200
+    later = store.q("SELECT * FROM nhat_ky WHERE hanh_dong='xem_xep_loai' ORDER BY id")[1:]
+    assert [(r["tai_khoan"], json.loads(r["chi_tiet"])) for r in later] == [("dv", {"don_vi": "HC"}), ("vt", {})]
 
 
 def test_an_upload_with_thousands_of_problems_keeps_a_page_of_them(tmp_path, monkeypatch):

@@ -968,7 +968,9 @@ def create_app(data: Path, *, behind_proxy: bool = False, build_jobs: int | None
         scored = any(isinstance(p.get("diem"), (int, float)) for p in people)  # the points regime, a points table
         basis = store.one("SELECT * FROM so WHERE co_quan=? AND xep_loai=1 ORDER BY id DESC LIMIT 1", g.user["co_quan"])
         if data is not None:  # everyone's levels and reasons were read (the filters in the line)
-            audit("xem_xep_loai", json.dumps({k: v for k, v in (("don_vi", unit), ("muc", level), ("canh_bao", warned))
+            # a unit clerk's unfiltered table is his unit's, never «tất cả»: the log names the unit he read
+            scope = unit or (g.user["don_vi"] if g.user["vai_tro"] == "van_thu_don_vi" else "")
+            audit("xem_xep_loai", json.dumps({k: v for k, v in (("don_vi", scope), ("muc", level), ("canh_bao", warned))
                                               if v}, ensure_ascii=False))
         return render_template("xep_loai.html", data=data, people=shown, units=units, unit=unit, level=level,
                                newer_broken=_newer_broken(basis), basis=basis, basis_what="kết quả dưới đây là của sổ",
