@@ -69,6 +69,10 @@ class Build:
     # submission/package.py); False, as ky_hieu_lien, in a folder whose papers of this year were built before it
     # (pipeline/run.py::_compound_breaks): their headers keep the breaks they were printed with
     ngat_dong_tu_ghep: bool = True
+    # the ballot count's 1 pt table gap only where its results table would touch the signatures' table (2ee613a);
+    # False in a folder built from 0b62d2e to 2ee613a, whose ballot counts print it after their notes too
+    # (pipeline/run.py::_ballot_gap_as_needed, forms/layout.py::ballot_gap_always): they keep their bytes
+    khoang_kiem_phieu_khi_can: bool = True
 
     @property
     def typography(self) -> tuple[bool, bool, bool]:

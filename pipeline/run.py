@@ -7,6 +7,7 @@ inputs give; then there is nothing to do.
 from __future__ import annotations
 
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -122,7 +123,7 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
 def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> BuildSummary:
     """The build from `snap`, the input's snapshot (`asked.workbook` names it: the key, the messages)."""
     campaign, options, foreign, choices = _read(asked, snap)
-    symbols_whole, quotes, periods, compounds = choices
+    symbols_whole, quotes, periods, compounds, gap_as_needed = choices
     ratings, registry, plan = _rate_and_plan(campaign, options, asked.warn, _templates_used(asked, options))
     cache, blobs = PdfCache(options.cache_dir), BlobCache(options.cache_dir)
     if program_changed(cache.root):  # said once, before the slow part: no entry of the cache is this program's
@@ -138,7 +139,8 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
         previous = None if keep is not None else PreviousOutput(out.target)
         b = Build(asked.workbook, snap, campaign, ratings, plan, registry, Staged(out.staging, previous),
                   cache, blobs, converter, made_by, options, options.today or clock.today(), asked.warn,
-                  ky_hieu_lien=symbols_whole, ngoac_kep=quotes, ky_bang_chu=periods, ngat_dong_tu_ghep=compounds)
+                  ky_hieu_lien=symbols_whole, ngoac_kep=quotes, ky_bang_chu=periods, ngat_dong_tu_ghep=compounds,
+                  khoang_kiem_phieu_khi_can=gap_as_needed)
         write_ratings(b.files, ratings, ngoac_kep=quotes)
         docs = fill(b)
         prep = prepare_submission(b)  # its report and table are converted with the forms: one LibreOffice run
@@ -179,13 +181,14 @@ def _signer(options: BuildOptions) -> Ed25519PrivateKey | None:
     return signing.load_private(options.sign_key)
 
 
-def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, tuple[bool, bool, bool, bool]]:
+def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, tuple[bool, bool, bool, bool, bool]]:
     """The workbook read and the output folder's guards passed; the options widened to what the
     folder holds (`output_guard.widen_selection`); whether the folder holds another agency's or
     another year's output (replaced as `--doi-co-quan` / `--doi-nam` allowed); whether its papers
     print a legal document's number/symbol unbroken (`_symbols_whole`), «…» as “…” (`_quotes_curly`) and a
     reason's period codes in words (`_periods_in_words`): `Build.typography`; whether their headers' names
-    break between words only (`_compound_breaks`: `Build.ngat_dong_tu_ghep`)."""
+    break between words only (`_compound_breaks`: `Build.ngat_dong_tu_ghep`); whether their ballot counts print
+    the 1 pt table gap only where it is needed (`_ballot_gap_as_needed`: `Build.khoang_kiem_phieu_khi_can`)."""
     campaign = ingest.load(snap)
     asked.sheet_names.update(campaign.sheet_names)
     for w in campaign.warnings:
@@ -205,8 +208,10 @@ def _read(asked: _Asked, snap: Path) -> tuple[Campaign, BuildOptions, bool, tupl
     for on, note in zip(choices, (SYMBOLS_NOTE, QUOTES_NOTE, PERIODS_NOTE, COMPOUNDS_NOTE), strict=True):
         if not on:
             log(note)
+    # no note for the ballot gap: a 1 pt empty paragraph, nothing a clerk or a signer sees either way
+    gap = _ballot_gap_as_needed(previous, foreign, outdir)
     widened = output_guard.widen_selection(previous, asked.options, campaign, outdir, log)
-    return campaign, widened, foreign, choices
+    return campaign, widened, foreign, (*choices, gap)
 
 
 SYMBOLS = "ky_hieu_lien"  # manifest.json: the folder's papers print numbers/symbols unbroken (forms/render.py)
@@ -250,6 +255,40 @@ def _compound_breaks(previous: dict[str, Any] | None, foreign: bool) -> bool:
     the manifest key `ngat_dong_tu_ghep`. Off, the contexts are made as before it (`layout.compound_breaks`),
     so the papers of a folder built before keep their headers byte for byte."""
     return output.new_typography(previous, foreign, COMPOUNDS)
+
+
+BALLOT_GAP = "khoang_kiem_phieu_khi_can"  # manifest.json: the ballot counts' 1 pt table gap only where needed
+# the 1 pt gap paragraph of bien_ban_kiem_phieu (tools/docxkit.py::table_gap) as a filled .docx holds it, after a
+# paragraph (a note «- Đồng chí …» or the «no proposal» line) and before the signatures' table: printed so only by
+# the builds from 0b62d2e to 2ee613a (before them no gap; since, the gap only after the results table itself)
+_GAP_AFTER_TEXT = (b'</w:p><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+                   b'<w:jc w:val="left"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p><w:tbl>')
+_BALLOT = "bien_ban_kiem_phieu.docx"
+
+
+def _ballot_gap_as_needed(previous: dict[str, Any] | None, foreign: bool, outdir: Path) -> bool:
+    """Whether this build's ballot counts (bien_ban_kiem_phieu) print the 1 pt table gap only where the results
+    table would touch the signatures' table (2ee613a), not after a note or the «no proposal» line too (the
+    builds from 0b62d2e to 2ee613a, a release clerks printed and signed this season with): yes in a new folder
+    and in one whose manifest records it (`output.new_typography`, the manifest key `khoang_kiem_phieu_khi_can`),
+    no where it records false; a folder built before the key is read in its ballot counts themselves (the
+    `.docx` the manifest lists, still as recorded): no when one holds the gap after a paragraph. Either way
+    nothing visible differs; the bytes, and so the list of papers to sign again, do."""
+    if output.new_typography(previous, foreign, BALLOT_GAP):
+        return True
+    if previous is None or BALLOT_GAP in previous:
+        return False
+    for entry in output.listed_files(previous):
+        rel = entry["path"]
+        if not rel.endswith("/" + _BALLOT) or ".." in rel.split("/") or not output.still_as_recorded(outdir, entry):
+            continue
+        try:
+            with zipfile.ZipFile(outdir / rel) as zf:
+                if _GAP_AFTER_TEXT in zf.read("word/document.xml"):
+                    return False
+        except (OSError, KeyError, zipfile.BadZipFile):
+            continue
+    return True
 
 
 def _symbols_whole(previous: dict[str, Any] | None, foreign: bool) -> bool:
@@ -349,6 +388,7 @@ def _write_manifest(b: Build, asked: _Asked, made: Made, changed: changes.Change
     record[QUOTES] = b.ngoac_kep
     record[PERIODS] = b.ky_bang_chu
     record[COMPOUNDS] = b.ngat_dong_tu_ghep
+    record[BALLOT_GAP] = b.khoang_kiem_phieu_khi_can
     key = uptodate.input_key(campaign.source_sha256, asked.workbook.name, asked.options, asked.engine, b.installation)
     record[uptodate.RECORD] = uptodate.record(key, b, made, asked.said)
     data = manifest.save(stage, record)

@@ -1,5 +1,6 @@
 """Letterhead names broken between words only (pipeline/forms/layout.py `compounds`), gated per output folder
-(manifest `ngat_dong_tu_ghep`).
+(manifest `ngat_dong_tu_ghep`); the ballot count's 1 pt table gap, gated the same way (manifest
+`khoang_kiem_phieu_khi_can`: a folder built from 0b62d2e to 2ee613a keeps the gap after its notes).
 
 The school review (tests/truong_2026.py) found «SỞ GIÁO DỤC VÀ ĐÀO / TẠO TỈNH HÀ GIANG NAM» (a break inside the
 word «ĐÀO TẠO»), «TRƯỜNG» alone on a line of the landscape tables («TRƯỜNG / TRUNG HỌC PHỔ THÔNG NGUYỄN DU»: the
@@ -157,6 +158,17 @@ def _lines(pdf, first: int = 1, last: int = 1) -> list[str]:
     return [part.strip() for line in text.splitlines() for part in re.split(r"\s{2,}", line) if part.strip()]
 
 
+def _ballots_with_gap_after_text(folder) -> list[str]:
+    """The units whose ballot count holds the 1 pt gap paragraph after a paragraph (a note, the «no proposal»
+    line) rather than after the results table: as the builds from 0b62d2e to 2ee613a printed it."""
+    import zipfile
+
+    from pipeline import run
+
+    return sorted(p.parent.name for p in (folder / "don_vi").glob("*/bien_ban_kiem_phieu.docx")
+                  if run._GAP_AFTER_TEXT in zipfile.ZipFile(p).read("word/document.xml"))
+
+
 def _sums(folder) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and p.suffix in (".docx", ".pdf", ".xlsx", ".zip")}
@@ -167,7 +179,11 @@ def test_a_school_s_headers_and_the_folder_built_before(tmp_path, cache_dir, mon
     """A new folder: the Sở's name broken between words on the công văn and the report («SỞ GIÁO DỤC / VÀ ĐÀO TẠO /
     TỈNH HÀ GIANG NAM»), the school not left as «TRƯỜNG» on the landscape table, the chi bộ as «CHI BỘ / TRƯỜNG
     THPT NGUYỄN DU» on the party forms. A folder of this campaign built before (its manifest without
-    `ngat_dong_tu_ghep`) keeps every paper byte for byte: nothing to print again, one console note."""
+    `ngat_dong_tu_ghep`) keeps every paper byte for byte: nothing to print again, one console note.
+    The ballot counts: in a new folder the 1 pt gap only after a results table nothing else follows; in a folder
+    built from 0b62d2e to 2ee613a (gap after the notes and the «no proposal» line too: BGH, TOAN and VAN carry a
+    note, 3 of the school's 5 units) they keep that gap — the manifest without `khoang_kiem_phieu_khi_can`, read
+    in the ballot counts themselves — byte for byte, with no note (nothing visible differs)."""
     from pipeline import api, run
     from pipeline.manifest import MANIFEST
 
@@ -183,6 +199,8 @@ def test_a_school_s_headers_and_the_folder_built_before(tmp_path, cache_dir, mon
     lines = build(new)
     assert run.COMPOUNDS_NOTE not in lines
     assert json.loads((new / MANIFEST).read_text(encoding="utf-8"))[run.COMPOUNDS] is True
+    assert json.loads((new / MANIFEST).read_text(encoding="utf-8"))[run.BALLOT_GAP] is True
+    assert _ballots_with_gap_after_text(new) == []
     for paper in ("cong_van_gui_so_noi_vu", "bao_cao_ket_qua_danh_gia"):
         head = _lines(new / "nop_so_noi_vu" / f"{paper}.pdf")
         left = [ln for ln in head if ln in ("SỞ GIÁO DỤC", "VÀ ĐÀO TẠO", "TỈNH HÀ GIANG NAM", "TRƯỜNG TRUNG HỌC",
@@ -202,9 +220,12 @@ def test_a_school_s_headers_and_the_folder_built_before(tmp_path, cache_dir, mon
     old = tmp_path / "old"
     with monkeypatch.context() as m:  # as the version before this one built it
         m.setattr(run, "_compound_breaks", lambda previous, foreign: False)
+        m.setattr(run, "_ballot_gap_as_needed", lambda previous, foreign, outdir: False)
         build(old)
+    assert _ballots_with_gap_after_text(old) == ["BGH", "TOAN", "VAN"]
     record = json.loads((old / MANIFEST).read_text(encoding="utf-8"))
     del record[run.COMPOUNDS]
+    del record[run.BALLOT_GAP]
     (old / MANIFEST).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     before = _sums(old)
     head = _lines(old / "nop_so_noi_vu" / "cong_van_gui_so_noi_vu.pdf")
@@ -214,5 +235,46 @@ def test_a_school_s_headers_and_the_folder_built_before(tmp_path, cache_dir, mon
         lines = build(old)
         assert lines.count(run.COMPOUNDS_NOTE) == 1 and "thư mục mới" in run.COMPOUNDS_NOTE
         assert json.loads((old / MANIFEST).read_text(encoding="utf-8"))[run.COMPOUNDS] is False
+        assert json.loads((old / MANIFEST).read_text(encoding="utf-8"))[run.BALLOT_GAP] is False
+        assert not any("kiểm phiếu" in line for line in lines if line.startswith("Ghi chú"))
         assert _sums(old) == before and not (old / "in_lai.pdf").exists()
         assert "không phải in lại" in (old / "thay_doi.txt").read_text(encoding="utf-8")
+
+
+def _ballot_folder(tmp_path, xml: bytes, key: dict[str, bool] | None = None):
+    """A folder of this campaign's papers holding one ballot count of `xml`, its manifest listing it as the
+    build records a file (size and modification time), `key` added to the manifest."""
+    import zipfile
+
+    folder = tmp_path / "out"
+    docx = folder / "don_vi" / "LD" / "bien_ban_kiem_phieu.docx"
+    docx.parent.mkdir(parents=True)
+    with zipfile.ZipFile(docx, "w") as zf:
+        zf.writestr("word/document.xml", xml)
+    st = docx.stat()
+    entry = {"path": "don_vi/LD/bien_ban_kiem_phieu.docx", "sha256": "0" * 64, "bytes": st.st_size,
+             "mtime_ns": st.st_mtime_ns}
+    return folder, {"files": [entry], **(key or {})}
+
+
+def test_which_ballot_gap_a_folder_built_before_printed(tmp_path):
+    """No build: the gap after a paragraph (0b62d2e … 2ee613a) keeps it there; two touching tables (before
+    0b62d2e) or the gap after the results table (since) print it only where needed, as a new folder does; the
+    manifest's record wins over the files; a ballot count edited since it was listed is not read."""
+    from pipeline import run
+
+    p, gap, table = b"<w:p><w:r><w:t>- A note</w:t></w:r></w:p>", run._GAP_AFTER_TEXT, b"</w:tbl><w:tbl>"
+    folder, record = _ballot_folder(tmp_path, b"<w:body><w:tbl></w:tbl>" + p[:-6] + gap + b"</w:tbl></w:body>")
+    assert run._ballot_gap_as_needed(record, False, folder) is False
+    assert run._ballot_gap_as_needed({**record, run.BALLOT_GAP: True}, False, folder) is True
+    assert run._ballot_gap_as_needed(record, True, folder) is True  # another year's papers: nothing of this one
+    assert run._ballot_gap_as_needed(None, False, folder) is True
+    (folder / record["files"][0]["path"]).write_bytes(b"edited by hand")  # not as recorded: not trusted
+    assert run._ballot_gap_as_needed(record, False, folder) is True
+    for xml in (b"<w:body><w:tbl>" + table + b"</w:tbl>" + p + b"</w:body>",
+                b"<w:body><w:tbl></w:tbl><w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" "
+                b"w:lineRule=\"auto\"/><w:jc w:val=\"left\"/><w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr>"
+                b"</w:pPr></w:p><w:tbl></w:tbl></w:body>"):
+        folder, record = _ballot_folder(tmp_path / str(len(xml)), xml)
+        assert run._ballot_gap_as_needed(record, False, folder) is True
+        assert run._ballot_gap_as_needed({**record, run.BALLOT_GAP: False}, False, folder) is False

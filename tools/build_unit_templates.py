@@ -580,9 +580,14 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
     # table printed with no lines at all): the «no proposal» line, the notes («- Đồng chí …»: the rows of
     # `thi_dua_ghi_chu`, those of `thi_dua` with a reason or the agency head's), or else a 1 pt gap. The gap
     # only where nothing else is printed: the other two cases render the XML they did before the gap came
-    # (0b62d2e), so the ballot counts printed and signed then are not «changed»
+    # (0b62d2e), so the ballot counts printed and signed then are not «changed». A folder built from 0b62d2e to
+    # 2ee613a printed the gap after them too (`khoang_bang_luon`, pipeline/run.py::_ballot_gap_as_needed): its
+    # ballot counts keep that XML, byte for byte
     dk.p_tag(doc, "if not thi_dua")
     dk.add_paragraph(doc, R("(Không có cá nhân được đề nghị danh hiệu thi đua.)", italic=True), align="center")
+    dk.p_tag(doc, "if khoang_bang_luon")
+    dk.table_gap(doc)
+    dk.p_tag(doc, "endif")
     dk.p_tag(doc, "elif thi_dua_ghi_chu")
     dk.p_tag(doc, "for row in thi_dua_ghi_chu")
     dk.add_paragraph(
@@ -592,6 +597,9 @@ def build_bien_ban_kiem_phieu(spec: DocSpec):
         left_cm=0.5, size=12, **j,
     )
     dk.p_tag(doc, "endfor")
+    dk.p_tag(doc, "if khoang_bang_luon")
+    dk.table_gap(doc)
+    dk.p_tag(doc, "endif")
     dk.p_tag(doc, "else")
     dk.table_gap(doc)
     dk.p_tag(doc, "endif")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pipeline import parallel
 from pipeline.document import Build, Document
 from pipeline.forms.context import person_context, printed_ratings
-from pipeline.forms.layout import compound_breaks
+from pipeline.forms.layout import ballot_gap_always, compound_breaks
 from pipeline.forms.registry import FormSpec, Registry
 from pipeline.forms.render import CompiledTemplate, with_typography
 from pipeline.forms.unit_context import agency_document_context, unit_document_context
@@ -75,19 +75,21 @@ class _Job:
         return self.made() if callable(self.made) else self.made
 
 
-def _made(typography: tuple[bool, bool, bool], compounds: bool, fn: Callable[..., dict[str, Any]],
+def _made(typography: tuple[bool, bool, bool], compounds: bool, gap_always: bool, fn: Callable[..., dict[str, Any]],
           *args: Any) -> dict[str, Any]:
-    with compound_breaks(compounds):
+    with compound_breaks(compounds), ballot_gap_always(gap_always):
         return with_typography(fn(*args), *typography)
 
 
 def _jobs(plan: Plan, campaign: Campaign, ratings: Ratings, registry: Registry, *, lazy: bool = False,
-          typography: tuple[bool, bool, bool] = (True, True, True), compounds: bool = True) -> list[_Job]:
+          typography: tuple[bool, bool, bool] = (True, True, True), compounds: bool = True,
+          gap_always: bool = False) -> list[_Job]:
     """The plan's documents with their render contexts; `lazy`: each made where it is rendered (by
     the forked worker that fills it, which shares the campaign in memory) instead of here;
     `typography`: what every context asks for (`Build.typography`: numbers/symbols unbroken, quotation marks
     printed “…”, period codes in words); `compounds`: their headers' names broken between words only
-    (`Build.ngat_dong_tu_ghep`, forms/layout.py)."""
+    (`Build.ngat_dong_tu_ghep`, forms/layout.py); `gap_always`: the ballot count's 1 pt table gap after its notes
+    too, as the folder's were printed (`not Build.khoang_kiem_phieu_khi_can`, forms/layout.py::ballot_gap_always)."""
     people = {p.ma_so: p for p in campaign.people}
     units = {u.ma_don_vi: u for u in campaign.units}
     jobs = []
@@ -95,8 +97,8 @@ def _jobs(plan: Plan, campaign: Campaign, ratings: Ratings, registry: Registry, 
 
     def made(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any] | Callable[[], dict[str, Any]]:
         if lazy:
-            return functools.partial(_made, typography, compounds, fn, *args)
-        return _made(typography, compounds, fn, *args)
+            return functools.partial(_made, typography, compounds, gap_always, fn, *args)
+        return _made(typography, compounds, gap_always, fn, *args)
 
     for dossier in plan.persons:
         person = people[dossier.ma_so]
@@ -303,7 +305,8 @@ def fill(build: Build) -> list[Document]:
     backend = parallel.for_converter(build.converter)
     # forked workers make the contexts they render (the campaign is in their memory); the others are sent them
     jobs = _jobs(build.plan, build.campaign, build.ratings, build.registry, lazy=backend.kind == "fork",
-                 typography=build.typography, compounds=build.ngat_dong_tu_ghep)
+                 typography=build.typography, compounds=build.ngat_dong_tu_ghep,
+                 gap_always=not build.khoang_kiem_phieu_khi_can)
     if backend.shares_files:
         groups = _groups(jobs, workers if len(jobs) >= MIN_PARALLEL else 1)
         done = parallel.map_work(_fill_group, [(group, out) for group in groups],

@@ -87,6 +87,29 @@ _COMPOUND_WORDS = tuple(sorted(set(COMPOUNDS), key=lambda c: -len(c.split())))  
 _COMPOUND_BREAKS: contextvars.ContextVar[bool] = contextvars.ContextVar("ngat_dong_tu_ghep", default=True)
 
 
+# Whether the ballot count (bien_ban_kiem_phieu) prints its 1 pt table gap after a note or the «no proposal» line
+# too, as the builds from 0b62d2e to 2ee613a printed it (context `khoang_bang_luon`, unit_context.py): chosen per
+# output folder (`ballot_gap_always`, forms/fill.py::_made; pipeline/run.py::_ballot_gap_as_needed), False elsewhere.
+_BALLOT_GAP_ALWAYS: contextvars.ContextVar[bool] = contextvars.ContextVar("khoang_bang_luon", default=False)
+
+
+@contextlib.contextmanager
+def ballot_gap_always(on: bool) -> Iterator[None]:
+    """The ballot count's 1 pt gap after its notes or «no proposal» line too (on), as a folder built from 0b62d2e
+    to 2ee613a printed it, or only where the results table would touch the signatures' table (off) while it lasts:
+    such a folder's ballot counts keep their bytes (pipeline/run.py::_ballot_gap_as_needed)."""
+    token = _BALLOT_GAP_ALWAYS.set(on)
+    try:
+        yield
+    finally:
+        _BALLOT_GAP_ALWAYS.reset(token)
+
+
+def gap_always() -> bool:
+    """What `ballot_gap_always` chose (the context `khoang_bang_luon`)."""
+    return _BALLOT_GAP_ALWAYS.get()
+
+
 @contextlib.contextmanager
 def compound_breaks(on: bool) -> Iterator[None]:
     """The header names broken by the rules of `compounds` (on) or as before them (off) while it lasts: the

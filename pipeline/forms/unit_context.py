@@ -20,6 +20,7 @@ from pipeline.forms.context import (
     unit_context,
     vn_upper,
 )
+from pipeline.forms.layout import gap_always
 from pipeline.forms.printed import group_label, header_left, name_case, readable, short_reason
 from pipeline.forms.registry import FormSpec
 from pipeline.ingest import chairs, schema
@@ -534,6 +535,9 @@ def unit_document_context(campaign: Campaign, ratings: Ratings, form: FormSpec, 
         "thi_dua": rows,
         # the rows the ballot count notes under its table («- Đồng chí …»): a reason, or the agency head's
         "thi_dua_ghi_chu": [r for r in rows if r["ly_do"] or r["cap_tren_danh_gia"]],
+        # the 1 pt table gap after those notes or the «no proposal» line too: a folder built from 0b62d2e to
+        # 2ee613a, whose ballot counts printed it so (forms/layout.py::ballot_gap_always)
+        "khoang_bang_luon": gap_always(),
         "tong_thi_dua": totals,
         "cham": dotted(2),
     })
