@@ -1106,8 +1106,10 @@ def _check_cell_secretaries(data: dict[str, SheetData], sheet: SheetData, units:
     choice (a secretary elected during the year, the former one's post not written anew)."""
     if units is None or "DonVi" not in data:
         return
-    cell_of = {r.values["ma_don_vi"].casefold(): party_body(str(r.values.get("chi_bo") or ""), "Chi bộ")
-               for r in data["DonVi"].rows if r.values.get("ma_don_vi")}
+    cell_of: dict[str, str] = {}  # a unit typed twice is the first row's (the other is an error on its code)
+    for r in data["DonVi"].rows:
+        if r.values.get("ma_don_vi"):
+            cell_of.setdefault(r.values["ma_don_vi"].casefold(), party_body(str(r.values.get("chi_bo") or ""), "Chi bộ"))
     secretaries: dict[str, list[Row]] = defaultdict(list)
     for row in sheet.rows:
         v = row.values
