@@ -441,8 +441,8 @@ def test_points_typed_into_a_percent_cell_are_refused_not_read_as_a_hundredth(tm
     rc, _, err = run_main(["check", book], capsys)
 
     assert rc == 3
-    assert ("Sheet «KetQuaKy», dòng 3, cột C «diem_tieu_chi_chung» (ô C3): Ô định dạng phần trăm: Excel hiện «27.5%» "
-            "nhưng lưu 0.275; cột này không tính theo phần trăm. Giá trị: «0.275». Cần: gõ lại 27.5 trong ô định dạng "
+    assert ("Sheet «KetQuaKy», dòng 3, cột C «diem_tieu_chi_chung» (ô C3): Ô định dạng phần trăm: Excel hiện «27,5%» "
+            "nhưng lưu 0.275; cột này không tính theo phần trăm. Giá trị: «0.275». Cần: gõ lại 27,5 trong ô định dạng "
             "General (Chung) hoặc Number (Số), không phải Percentage (Phần trăm).") in err
     assert "(ô D2): Ô định dạng phần trăm: Excel hiện «3%»" in err
     assert "(ô R10): Ô định dạng phần trăm: Excel hiện «12%»" in err

@@ -593,7 +593,8 @@ def _not_percent(convert: Callable[[object], object]) -> Callable[[object], obje
     def plain(value: object) -> object:
         if isinstance(value, Percent) and float(value) != 0.0:
             seen = round(float(value) * 100, 9)
-            typed = show(int(seen) if seen.is_integer() else seen)
+            # as a Vietnamese Excel shows it and as the clerk types it again: the decimal comma («27,5»)
+            typed = show(int(seen) if seen.is_integer() else seen).replace(".", ",")
             raise Bad(f"gõ lại {typed} trong ô định dạng General (Chung) hoặc Number (Số), không phải Percentage (Phần trăm)",
                       f"Ô định dạng phần trăm: Excel hiện «{typed}%» nhưng lưu {show(float(value))}; cột này không tính "
                       "theo phần trăm.")
