@@ -1114,10 +1114,11 @@ def _check_cell_secretaries(data: dict[str, SheetData], sheet: SheetData, units:
     for row in sheet.rows:
         v = row.values
         code = str(v.get("ma_don_vi") or "").casefold()
-        cell = cell_of.get(code, "")
-        if cell and v.get("dang_vien") and is_cell_secretary(str(v.get("chuc_vu_dang") or "")):
+        if code not in cell_of or not (v.get("dang_vien") and is_cell_secretary(str(v.get("chuc_vu_dang") or ""))):
+            continue
+        if cell := cell_of[code]:
             secretaries[cells.name_key(cell)].append(row)
-        elif code in cell_of and not cell and v.get("dang_vien") and is_cell_secretary(str(v.get("chuc_vu_dang") or "")):
+        else:
             # a secretary in a unit naming no chi bộ: no collective report (Mẫu 01) is made for his chi bộ, silently
             problems.append(_p(WARNING, row, "chuc_vu_dang",
                                f"{v.get('ho_ten', '')} là Bí thư chi bộ nhưng đơn vị «{v.get('ma_don_vi')}» chưa ghi "

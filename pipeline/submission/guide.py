@@ -70,9 +70,6 @@ def _name(spec: FormSpec, title: str | None = None) -> str:
     return f"{spec.ma_hieu} ({title})" if spec.ma_hieu else title
 
 
-HEAD_BLOCK_ROLE = signing.HEAD_BLOCK_ROLE  # meta.toml `signers` of mau_02a/02b, mau_2a/2b_2025
-
-
 UNIT_HEAD_ROLE = "Người đứng đầu đơn vị"  # meta.toml `signers` of the unit's papers (kiem_diem_tap_the, tong_hop_*)
 
 
@@ -90,7 +87,7 @@ def _signers(spec: FormSpec, person_name: str | None, campaign: Campaign | None 
         named[signing.EVALUATOR_ROLE] = rated_by
         # the party reviews' state block (2A/2B, 02A/02B) prints the competent evaluator too: for the
         # agency head, the head of the superior agency, never himself
-        named[HEAD_BLOCK_ROLE] = rated_by
+        named[signing.HEAD_BLOCK_ROLE] = rated_by
         manager = signing.commenter(campaign, person, rated_by)
         for role in signing.MANAGER_ROLES:
             named[role] = manager

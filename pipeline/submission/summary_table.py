@@ -131,11 +131,15 @@ def recomputed(ratings: Ratings) -> list[tuple[str, str, str | None, str | None]
     return out
 
 
+def _decided(ratings: Ratings, total: Row) -> tuple[int, int]:
+    """How many levels the competent evaluator decided, and how many levels the totals count."""
+    return sum(1 for pr in ratings.people if pr.rated and pr.muc_quyet_dinh), sum(total.muc.values())
+
+
 def level_basis(ratings: Ratings, total: Row) -> str:
     """Whether the levels counted are the competent evaluator's decisions or proposals (the report's
     and the biểu's note: a proposal is never presented as the result)."""
-    decided = sum(1 for pr in ratings.people if pr.rated and pr.muc_quyet_dinh)
-    with_level = sum(total.muc.values())
+    decided, with_level = _decided(ratings, total)
     if decided == 0:
         return "Mức xếp loại nêu trên là mức đề xuất; cấp có thẩm quyền chưa quyết định"
     if decided == with_level:
@@ -159,8 +163,7 @@ def counted_levels(ratings: Ratings, total: Row) -> str:
     only when every level counted is the competent evaluator's decision; else the proposals are named as such
     (helper sig2: a hospital's report said «(Mức xếp loại nêu trên là mức đề xuất …)» under its totals and then
     «tính trên mức xếp loại cuối cùng» over the same proposals)."""
-    decided = sum(1 for pr in ratings.people if pr.rated and pr.muc_quyet_dinh)
-    with_level = sum(total.muc.values())
+    decided, with_level = _decided(ratings, total)
     if with_level and decided >= with_level:
         return "mức xếp loại cuối cùng"
     if decided == 0:
