@@ -54,6 +54,34 @@ def test_levels_of_the_hard_cases_worked_out_by_hand(out):
 
 
 @pytest.mark.libreoffice
+def test_someone_not_rated_chooses_no_level_on_any_paper(out):
+    """K-04 worked 5 months: «không thực hiện việc đánh giá, xếp loại chất lượng nhưng vẫn phải kiểm điểm» (ND 90
+    Art. 2 cl. 3; docs/rating.md rule 3). Her phiếu, which she signs, prints «Không xếp loại» where a level would
+    be chosen; the workbook still holds her «Tự xếp loại» HTT. The Văn phòng's minutes and proposal table, which
+    record what she presented, printed «Tự nhận mức: Hoàn thành tốt nhiệm vụ» and «Tự xếp loại: Hoàn thành tốt
+    nhiệm vụ» — two papers of one meeting disagreeing on what she chose. Now neither prints a level for her."""
+    import docx
+
+    phieu = person_form_text(out, "K-04", "phieu_nd335")
+    assert "2. Tự đề xuất mức xếp loại chất lượng: Không xếp loại (thời gian công tác thực tế trong năm chưa đủ " \
+           "06 tháng" in phieu
+    minutes = _flat(pdf_text(out / "don_vi" / "VP.pdf"))
+    block = minutes.split("Đồng chí Phạm Thu Trang – Chuyên viên", 1)[1].split("Đồng chí Võ Văn Tư", 1)[0]
+    assert "- Tự nhận mức: (công tác trong năm dưới 06 tháng: không xếp loại, chỉ kiểm điểm)." in block
+    assert "Hoàn thành" not in block
+    # a rated colleague of the same meeting keeps his self-rating
+    assert "Đồng chí Đặng Quốc Bảo – Chuyên viên - Tự nhận mức: Hoàn thành tốt nhiệm vụ." in minutes
+    rows = {}
+    for table in docx.Document(str(out / "don_vi" / "VP" / "tong_hop_xep_loai.docx")).tables:
+        cells = [[c.text.strip() for c in r.cells] for r in table.rows]
+        head = next((r for r in cells if "Tự xếp loại" in r), None)
+        if head:
+            rows.update({r[1]: dict(zip(head, r, strict=False)) for r in cells if r[0].isdigit()})
+    assert rows["Phạm Thu Trang"]["Tự xếp loại"] == "" and rows["Phạm Thu Trang"]["Mức đề xuất"] == "Không xếp loại"
+    assert rows["Đặng Quốc Bảo"]["Tự xếp loại"] == "Hoàn thành tốt nhiệm vụ"
+
+
+@pytest.mark.libreoffice
 def test_a_deputy_running_a_phong_signs_for_the_head_s_post_not_for_his_own_charge(out):
     text = _flat(pdf_text(out / "don_vi" / "QLVH.pdf"))
     assert "KT. TRƯỞNG PHÒNG QUẢN LÝ VĂN HÓA PHÓ TRƯỞNG PHÒNG QUẢN LÝ VĂN HÓA (PHỤ TRÁCH)" in text

@@ -250,11 +250,15 @@ def _member(i: int, p: Person, pr: PersonRating, campaign: Campaign, disciplined
     note = (_note(pr, campaign, p.tu_xep_loai) or (_below_points(p, pr, campaign) if year else "")
             or points_below_self_reason(p, pr, campaign))
     by_points = note if note.startswith(f"{SCORE_NOTE} ") else ""
+    own = (p.tu_xep_loai or "") if pr.rated else ""
     return {
         "stt": i, "ma_so": p.ma_so, "ho_ten": p.ho_ten, "chuc_vu": p.chuc_vu, "ngach": p.ngach_chuc_danh,
         "loai_nhan": schema.LOAI_NHAN_SU[p.loai_nhan_su], "vai_tro_nhan": VAI_TRO[p.vai_tro],
         "dang_vien": "x" if p.dang_vien else "", "nhom": group_label(pr.nhom_tuong_dong, campaign),
-        "tu_xep_loai": p.tu_xep_loai or "", "tu_xep_loai_chu": WORDS.get(p.tu_xep_loai or "", ""),
+        # someone not rated (under 6 months) chooses no level: his phiếu prints «Không xếp loại» where the
+        # self-rating goes (`dong_khong_xep_loai`), so the minutes and the table print none either, whatever
+        # the workbook's «Tự xếp loại» holds (ND 90 Art. 2 cl. 3: «không thực hiện việc đánh giá, xếp loại»)
+        "tu_xep_loai": own, "tu_xep_loai_chu": WORDS.get(own, ""),
         "so_du_hop": _num(vote.so_nguoi_du_hop) if vote else "",
         # someone not rated (under 6 months) with no ballot was not voted on: no counts, not «0 phiếu» each
         "phieu": {lv: (_num(vote.phieu.get(lv, 0)) if vote and (pr.rated or voted) else "") for lv in ORDER},
