@@ -199,3 +199,27 @@ def test_who_signs_the_phieu(out):
     assert nurse.endswith("GIÁM ĐỐC (Ký, ghi rõ họ tên) Nguyễn Văn Thành")
     assert "Mức xếp loại đề xuất: Không hoàn thành nhiệm vụ" in nurse and "45/QĐ-BVĐK" in nurse
     assert "335" not in nurse
+
+
+@pytest.mark.libreoffice
+def test_the_director_s_group_is_named_alike_on_the_papers_and_in_the_clerk_s_files(out):
+    """A hospital is a đơn vị sự nghiệp công lập: the report and the biểu name its Giám đốc's own group «Người đứng đầu
+    đơn vị sự nghiệp (tỷ lệ do cấp trên xét)»; the clerk's ket_qua_xep_loai.xlsx (KetQua, TongHopDonVi, the group's
+    sheet) and the ratings file said «Người đứng đầu cơ quan (…)» for the same group of the same person (BV-01)."""
+    import json
+
+    import openpyxl
+
+    printed = "Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)"
+    for paper in ("bao_cao_ket_qua_danh_gia.pdf", "bieu_tong_hop.pdf"):
+        text = pdf_text_flat(out / "nop_so_noi_vu" / paper)
+        assert printed in text and "Người đứng đầu cơ quan (tỷ lệ" not in text, paper
+    wb = openpyxl.load_workbook(out / "ket_qua_xep_loai.xlsx")
+    rows = list(wb["KetQua"].iter_rows(values_only=True))
+    assert dict(zip(rows[0], next(r for r in rows if r[1] == "BV-01"), strict=True))["Nhóm tương đồng"] == printed
+    cells = [str(c) for ws in wb.worksheets for r in ws.iter_rows(values_only=True) for c in r if c]
+    assert not [c for c in cells if "Người đứng đầu cơ quan (tỷ lệ" in c]
+    assert any(f"“{printed}”" in c for c in cells)  # TongHopDonVi's status, the group sheet's title line
+    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    (head,) = [g for g in doc["nhom_tuong_dong"] if "BV-01" in {r["ma_so"] for r in g["xep_hang"]}]
+    assert head["ten_nhom"] == printed

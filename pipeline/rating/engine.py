@@ -29,7 +29,7 @@ from pipeline.rating.groups import (
 )
 from pipeline.rating.levels import RANK, WORDS, at_most, worse
 from pipeline.rating.result import CapRank, GroupCap, PersonRating, Ratings
-from pipeline.rating.rulebooks import Rulebook
+from pipeline.rating.rulebooks import RULEBOOKS, Rulebook
 from pipeline.rating.rules import cited
 
 __all__ = ["default_group", "group_label", "rate"]
@@ -336,7 +336,12 @@ def _apply_caps(people: list[PersonRating], campaign: Campaign, rb: Rulebook, ov
     for name, idx in _groups(people).items():
         label = display_name(name, units)
         if name == HEAD_GROUP:
-            groups.append(_head_outside(people, idx, rb, chosen=campaign.agency.nguoi_dung_dau_ngoai_ty_le is not None))
+            # named as the papers name it (the report, the biểu, a unit's table: `agency_kind.head_group_name`):
+            # «… đơn vị sự nghiệp …» for a đơn vị sự nghiệp công lập, whose head is rated under his own rulebook
+            head_rb = RULEBOOKS.get(people[idx[0]].bo_quy_tac or "") or rb
+            printed = agency_kind.head_group_name(agency_kind.public_service(campaign, head_rb))
+            groups.append(_head_outside(people, idx, rb, printed,
+                                        chosen=campaign.agency.nguoi_dung_dau_ngoai_ty_le is not None))
             continue
         fixed = [i for i in idx if people[i].rated and people[i].muc_quyet_dinh]
         open_ = [i for i in idx if not (people[i].rated and people[i].muc_quyet_dinh)]
@@ -409,11 +414,12 @@ def _cap_cite(rb: Rulebook, override: CapOverride | None) -> str:
     return f"{rb.cite.cap_override}: {_override_text(override)}; {rb.cite.cap}" if override else rb.cite.cap
 
 
-def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook, *, chosen: bool) -> GroupCap:
+def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook, printed: str, *, chosen: bool) -> GroupCap:
     """The agency head outside the agency's cap (CoQuan `nguoi_dung_dau_ngoai_ty_le`, or by default
     `Rulebook.head_outside_cap`): his proposal is not capped here and takes no place; the superior that
     rates him applies the cap (a reason says so). The reason is printed on his own papers: no workbook
-    words in it."""
+    words in it. `printed`: the group's name as the papers print it (`agency_kind.head_group_name`), kept as
+    `ten_nhom` for the ratings file and the clerk's spreadsheet."""
     hxs = WORDS["HTXS"]
     if chosen:
         how = (f"Người đứng đầu cơ quan do cấp trên đánh giá, xếp loại; theo lựa chọn của cơ quan, người đứng đầu không "
@@ -434,7 +440,7 @@ def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook, *, c
         xep_hang=tuple(CapRank(m.ma_so, m.ho_ten, 0.0, m.diem, True) for m in members if m.muc_de_xuat == "HTXS"
                        and not m.muc_quyet_dinh),
         don_vi=tuple(dict.fromkeys(m.ma_don_vi for m in members)), so_htxs_quyet_dinh=decided_htxs,
-        so_htt_quyet_dinh=sum(1 for m in members if m.rated and m.muc_quyet_dinh == "HTT"), ten_nhom=HEAD_GROUP)
+        so_htt_quyet_dinh=sum(1 for m in members if m.rated and m.muc_quyet_dinh == "HTT"), ten_nhom=printed)
 
 
 def _head_outside_by_default(people: list[PersonRating], groups: list[GroupCap], own_group: str | None,
