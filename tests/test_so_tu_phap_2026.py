@@ -232,3 +232,26 @@ def test_a_document_laid_out_on_other_pages_is_printed_again():
     assert why == ("dàn trang lại: nay 3 trang, bản in trước 2 trang (cùng văn bản)", changes.CONTENT)
     # moved only (a document before it grew): renumbered, not printed again
     assert changes._doc_why({"trang_dau": 3, "so_trang": 2}, False, {"trang_dau": 5, "so_trang": 2})[1] == changes.NUMBERS
+
+
+@pytest.mark.libreoffice
+def test_the_direct_workers_share_counts_the_eligible_as_the_units_emulation_tables_do(out):
+    """Rule 7's 55 % (rules.md R7.4, a province's rule, UNCONFIRMED) is the agency's: 7 of its 13 proposals are
+    direct workers, 53,8 %: the warning. Beside it the warning gives the eligible people's count; the units'
+    emulation tables print theirs «a/b» (a title reached, the Giám đốc's row apart: his title is the competent
+    level's). By hand from the five tables: BGD 0/1 (TP-02; TP-01 apart), VP 2/3, TTRA 1/2, HCTP 2/3, PBGD 2/3 —
+    7/12. The warning said 7/13: the Giám đốc counted as eligible there, not on his unit's table."""
+    import re
+
+    tables = {}
+    for unit in ("BGD", "VP", "TTRA", "HCTP", "PBGD"):
+        text = pdftotext_flat(out / "don_vi" / f"{unit}.pdf")
+        (share,) = re.findall(r"đủ điều kiện đề nghị khen thưởng của đơn vị \(tỷ lệ tối thiểu 55% theo hướng dẫn tính "
+                              r"chung toàn cơ quan\): (\d+)/(\d+) = \d+%", text)
+        tables[unit] = tuple(map(int, share))
+    assert tables == {"BGD": (0, 1), "VP": (2, 3), "TTRA": (1, 2), "HCTP": (2, 3), "PBGD": (2, 3)}
+    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    (warning,) = [w for w in doc["canh_bao"] if w.startswith("Tỷ lệ cá nhân trực tiếp lao động")]
+    assert "là 53,8% (7/13), dưới 55% (trong số đủ điều kiện, như bảng tổng hợp thi đua của các đơn vị tính: 7/12)" \
+        in warning
+    assert (doc["thi_dua"]["so_truc_tiep"], doc["thi_dua"]["so_de_nghi"]) == (7, 13)

@@ -164,12 +164,15 @@ def rate_emulation(people: list[PersonRating], campaign: Campaign, rb: Rulebook
     direct = sum(1 for c in props if persons[c].truc_tiep_cong_tac)
     share = direct / len(props) if props else None
     if share is not None and round(share, 9) < rb.direct_worker_share:
-        eligible_codes = [c for c, r in results.items() if r.du_dieu_kien]
+        # counted as the units' emulation tables count theirs (`unit_context`: a title reached — Chiến sĩ thi đua
+        # cơ sở, or Lao động tiên tiến by someone proposed for it who missed the other —, the agency head apart,
+        # his title the competent level's), so the sum of the units' printed «a/b» is this one
+        eligible_codes = [c for c, r in results.items() if (r.du_dieu_kien or r.dat_ldtt) and c != head]
         direct_eligible = sum(1 for c in eligible_codes if persons[c].truc_tiep_cong_tac)
         agency.append(
             f"Tỷ lệ cá nhân trực tiếp lao động, công tác trong số được đề nghị khen thưởng là {pct(share)} ({direct}/{len(props)}), "
-            f"dưới {pct(rb.direct_worker_share)} (trong số đủ điều kiện: {direct_eligible}/{len(eligible_codes)}) — "
-            f"{rb.cite.direct_share}.")
+            f"dưới {pct(rb.direct_worker_share)} (trong số đủ điều kiện, như bảng tổng hợp thi đua của các đơn vị tính: "
+            f"{direct_eligible}/{len(eligible_codes)}) — {rb.cite.direct_share}.")
     summary = EmulationSummary(
         so_de_nghi=len(props), so_dat_ldtt=ldtt_count, so_de_nghi_cstdcs=sum(1 for p in props.values() if p.danh_hieu == "CSTDCS"),
         so_cstdcs_du_dieu_kien=len(candidates), toi_da_cstdcs=allowed, so_cstdcs=len(kept), cach_tinh_cstdcs=how,
