@@ -82,6 +82,27 @@ def test_someone_not_rated_chooses_no_level_on_any_paper(out):
 
 
 @pytest.mark.libreoffice
+def test_someone_not_rated_has_no_year_score_in_the_clerk_s_spreadsheet_either(out):
+    """K-04's period sheet prints «Điểm đánh giá năm (trung bình cộng điểm các kỳ): không tính, không xếp loại (công
+    tác trong năm dưới 06 tháng)»; ket_qua_xep_loai.xlsx gave her 88 (the mean of her five months) in KetQua «Điểm»
+    and DiemKy «Điểm năm», a year score the papers refuse. Her months stay (facts), as on the sheet."""
+    import openpyxl
+
+    months = person_form_text(out, "K-04", "theo_doi_ky")
+    assert "Điểm đánh giá năm (trung bình cộng điểm các kỳ): không tính, không xếp loại" in months
+    wb = openpyxl.load_workbook(out / "ket_qua_xep_loai.xlsx")
+    rows = list(wb["KetQua"].iter_rows(values_only=True))
+    mine = {r[1]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert mine["K-04"]["Trạng thái"] == "Không xếp loại" and mine["K-04"]["Điểm"] is None
+    assert mine["K-05"]["Điểm"] == 88  # rated on her 7 months: 25 + 70 × 270/300
+    periods = list(wb["DiemKy"].iter_rows(values_only=True))
+    head = periods[0]
+    hers = [dict(zip(head, r, strict=True)) for r in periods[1:] if r[0] == "K-04"]
+    assert [(r["Kỳ"], r["Điểm kỳ"], r["Điểm năm"]) for r in hers] == [
+        (f"2026-{m:02d}", 88, None) for m in range(8, 13)]
+
+
+@pytest.mark.libreoffice
 def test_a_deputy_running_a_phong_signs_for_the_head_s_post_not_for_his_own_charge(out):
     text = _flat(pdf_text(out / "don_vi" / "QLVH.pdf"))
     assert "KT. TRƯỞNG PHÒNG QUẢN LÝ VĂN HÓA PHÓ TRƯỞNG PHÒNG QUẢN LÝ VĂN HÓA (PHỤ TRÁCH)" in text

@@ -168,8 +168,9 @@ def cut(x: float) -> float:
 
 
 def _score(pr: PersonRating) -> float | str:
-    """The points as printed: a year score from periods with two decimals cut (89.999 -> 89.99)."""
-    if pr.diem is None:
+    """The points as printed: a year score from periods with two decimals cut (89.999 -> 89.99); none for someone
+    not rated (under 6 months), whose papers print «không tính» for the year score (`context_2026`)."""
+    if pr.diem is None or not pr.rated:
         return ""
     return cut(pr.diem) if pr.diem_ky else pr.diem
 
@@ -181,7 +182,7 @@ def _periods_sheet(wb: Book, ratings: Ratings) -> None:
         for k in pr.diem_ky:
             rows.append([pr.ma_so, pr.ho_ten, pr.ma_don_vi, k.ky, k.diem_tieu_chi_chung,
                          *(pct_round(x) if x is not None else "" for x in (k.a, k.b, k.c, k.d, k.dd, k.e)),
-                         cut(k.diem), cut(pr.diem) if pr.diem is not None else "", k.don_vi_danh_gia])
+                         cut(k.diem), _score(pr), k.don_vi_danh_gia])
     if not rows:
         return
     ws = wb.create_sheet("DiemKy")
