@@ -9,6 +9,7 @@ import zipfile
 
 import openpyxl
 import pytest
+import workbook_factory as wf
 from click.testing import CliRunner
 from rating_builder import Book
 
@@ -334,3 +335,35 @@ def test_an_exception_may_name_the_group_as_the_outputs_print_it(sample, tmp_pat
     wb.save(path)
     g = rate(ingest.load(path)).group("TH/chuyen_vien")
     assert g.so_htxs_giu == 2 and g.ha_muc == ("VP-018",) and "88/UBND-NC" in g.ngoai_le
+
+
+def test_the_citizen_id_goes_with_the_results_of_those_who_have_one(tmp_path):
+    """NhanSu «Số định danh cá nhân», the key of each person's record in the national database: in
+    ket_qua_xep_loai.json for those whose row has one (typed with spaces between the groups of digits, as
+    printed on some cards), absent for the others, as the file was before the column."""
+    data = wf.tables()
+    data["NhanSu"][1]["so_dinh_danh"] = "001 180 012 345"  # Trần Thị Bình, a woman born in 1980
+    data["NhanSu"][4]["so_dinh_danh"] = "079095001234"  # Hoàng Văn Em, a man born in 1995
+    src = wf.write(tmp_path / "so.xlsx", data)
+    out = tmp_path / "rate"
+    result = CliRunner().invoke(cli, ["rate", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    assert {p["ma_so"]: p.get("so_dinh_danh") for p in doc["nguoi"]} == {
+        "NS-01": None, "NS-02": "001180012345", "NS-03": None, "NS-04": None, "NS-05": "079095001234", "NS-06": None}
+
+
+def test_an_empty_citizen_id_column_keeps_the_fingerprints_of_folders_built_before_it(tmp_path):
+    """A person's rows are fingerprinted (manifest `du_lieu_nguoi`: the people a rebuild names as changed): the
+    column present and empty names nobody; a number typed for one person names that person only (printed on no
+    paper, it leaves every paper as it was)."""
+    from pipeline.submission import changes
+
+    before = changes.person_fingerprints(ingest.load(wf.write(tmp_path / "truoc.xlsx", wf.tables())))
+    data = wf.tables()
+    for p in data["NhanSu"]:
+        p["so_dinh_danh"] = None
+    assert changes.person_fingerprints(ingest.load(wf.write(tmp_path / "trong.xlsx", data))) == before
+    data["NhanSu"][1]["so_dinh_danh"] = "001180012345"
+    after = changes.person_fingerprints(ingest.load(wf.write(tmp_path / "co.xlsx", data)))
+    assert [m for m in before if after[m] != before[m]] == ["NS-02"]

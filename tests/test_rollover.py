@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import workbook_factory as wf
 
 from pipeline import ingest
 from pipeline.cli import main
@@ -389,3 +390,20 @@ def test_the_head_s_post_vacant_is_not_carried_into_next_year(tmp_path, capsys):
         **sp.tables(), "CoQuan": [(k, v) for k, v in sp.tables()["CoQuan"] if k != "chuc_vu_cap_truong"]}),
         tmp_path / "moi2"], capsys)
     assert code == 0 and "Chức vụ cấp trưởng" not in err
+
+
+def test_the_citizen_id_is_carried_into_next_year_as_text_with_its_leading_zero(tmp_path, capsys):
+    """NhanSu «Số định danh cá nhân» is the person's, not the year's: carried, and written as text in a Text cell
+    (a number would lose the 0 every such number begins with, and next year's check would refuse it)."""
+    data = wf.tables()
+    data["NhanSu"][1]["so_dinh_danh"] = "001180012345"  # Trần Thị Bình, a woman born in 1980
+    src = wf.write(tmp_path / "so.xlsx", data)
+    code, _, err = run_cli(["init", "--tu", src, tmp_path / "moi"], capsys)
+    assert code == 0, err
+    (dest,) = (tmp_path / "moi").glob("*.xlsx")
+    new = ingest.load(dest)
+    assert {p.ma_so: p.so_dinh_danh for p in new.people}["NS-02"] == "001180012345"
+    ws = openpyxl.load_workbook(dest)["NhanSu"]
+    (col,) = [c.column for c in ws[1] if c.value and "định danh" in str(c.value)]
+    cell = ws.cell(row=3, column=col)
+    assert (cell.value, cell.number_format) == ("001180012345", "@")

@@ -172,6 +172,20 @@ CASES = [
      [(ERR, "DonVi", None, None, "Thiếu sheet «DonVi»")]),
     ("missing_people_sheet", lambda d: d.pop("NhanSu"),
      [(ERR, "NhanSu", None, None, "Thiếu sheet «NhanSu»")]),
+    # the số định danh cá nhân typed into a General cell: Excel keeps a number and drops the leading 0
+    ("citizen_id_lost_its_zero", lambda d: person(d, 0, so_dinh_danh=1070012345),
+     [(ERR, "NhanSu", 2, L("NhanSu", "so_dinh_danh"), "Excel hiện «1070012345» (10 chữ số), đã bỏ số 0 ở đầu")]),
+    ("citizen_id_one_digit_short", lambda d: person(d, 0, so_dinh_danh="00107001234"),
+     [(ERR, "NhanSu", 2, L("NhanSu", "so_dinh_danh"), "có 11 chữ số")]),
+    ("citizen_id_twice", lambda d: (person(d, 0, so_dinh_danh="001070012345"), person(d, 2, so_dinh_danh="001070012345")),
+     [(ERR, "NhanSu", 4, L("NhanSu", "so_dinh_danh"), "trùng với dòng 2 (Nguyễn Văn An, mã số NS-01)")]),
+    # Trần Thị Bình, a woman born 25/08/1980, needs 1 (a woman born 1900–1999) then 80: 0 then 81 is a man born 1981
+    ("citizen_id_of_someone_else", lambda d: person(d, 1, so_dinh_danh="001081012345"),
+     [(WARN, "NhanSu", 3, L("NhanSu", "so_dinh_danh"), "là của người nam, sinh năm 1981 (chữ số thứ 4 «0» cho biết "
+       "giới tính và thế kỷ sinh, chữ số thứ 5–6 «81» là hai số cuối của năm sinh), nhưng dòng này ghi ngày sinh "
+       "25/08/1980 và giới tính Nữ")]),
+    ("citizen_id_no_province", lambda d: person(d, 1, so_dinh_danh="123180012345"),
+     [(WARN, "NhanSu", 3, L("NhanSu", "so_dinh_danh"), "«123») không phải mã tỉnh")]),
     # the same person typed again in another unit: both units named, one row asked for
     ("person_in_two_units", lambda d: d["NhanSu"].append(dict(d["NhanSu"][4], ma_don_vi="HC")),
      [(ERR, "NhanSu", ns(len(wf.tables()["NhanSu"])), "A", "Trùng mã số: «NS-05» đã có ở dòng 6, ở đơn vị «SN», "

@@ -22,7 +22,8 @@ END = "<!-- end of the schema tables -->"
 KIND = {schema.TEXT: "text", schema.ID: "code (letters, digits, - _; a file name)", schema.DATE: "date",
         schema.INT: "whole number", schema.NUMBER: "number", schema.MONTHS: "months 0–12", schema.YEAR: "year",
         schema.YESNO: "Có / Không", schema.LEVEL: "level", schema.CODE: "one of a list",
-        schema.PERIOD: "period: `2026-01` … `2026-12` or `2026-Q1` … `2026-Q4`"}
+        schema.PERIOD: "period: `2026-01` … `2026-12` or `2026-Q1` … `2026-Q4`",
+        schema.CITIZEN_ID: "12 digits, as text (a số định danh cá nhân)"}
 
 
 def _cell(text: str) -> str:

@@ -97,6 +97,7 @@ KIND_TEXT = {
     schema.LEVEL: "Mức xếp loại",
     schema.CODE: "Chọn trong danh sách",
     schema.PERIOD: "Kỳ: tháng 2026-01 … 2026-12 hoặc quý 2026-Q1 … 2026-Q4",
+    schema.CITIZEN_ID: "12 chữ số, ô định dạng Text (Văn bản)",
 }
 
 CONVENTIONS = (
@@ -192,6 +193,10 @@ def _validation(col: schema.Column, lists: _Lists, year: int | None = None) -> D
     if numeric:
         kind, low, high, error = numeric
         return DataValidation(type=kind, operator="between", formula1=low, formula2=high, error=error, **common)
+    if col.kind == schema.CITIZEN_ID:  # a number typed into it (its leading 0 dropped by Excel) is shorter
+        return DataValidation(type="textLength", operator="equal", formula1="12",
+                              error="Số định danh cá nhân có đúng 12 chữ số (ô định dạng Text để giữ số 0 ở đầu).",
+                              **common)
     if prompt:
         return DataValidation(type=None, **{**common, "showErrorMessage": False})
     return None
@@ -221,7 +226,8 @@ def _table_sheet(wb: Workbook, spec: schema.Sheet, lists: _Lists, year: int | No
         dim.width = max(col.width, 8)
         if col.kind == schema.DATE:
             dim.number_format = DATE_FORMAT
-        elif col.kind in (schema.ID, schema.PERIOD):  # «2026-01» must stay text, not become a date
+        elif col.kind in (schema.ID, schema.PERIOD, schema.CITIZEN_ID):  # «2026-01» must stay text, not become a date;
+            # «001089012345» must keep its leading zero
             dim.number_format = "@"
         dv = _validation(col, lists, year)
         if dv is not None:

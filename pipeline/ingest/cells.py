@@ -237,6 +237,32 @@ def _id(value: object) -> str:
     raise Bad(_ID_EXPECTED, "Mã phải bắt đầu bằng chữ cái hoặc chữ số.")
 
 
+CITIZEN_ID_EXPECTED = "số định danh cá nhân: đúng 12 chữ số như trên thẻ căn cước, ví dụ 001089012345"
+_CITIZEN_NUMBER_EXPECTED = ("định dạng ô là Text (Văn bản) rồi gõ lại đủ 12 chữ số (hoặc gõ dấu ' trước số, ví dụ "
+                            "'001089012345)")
+
+
+def _citizen_id(value: object) -> str:
+    """A số định danh cá nhân (the 12 digits of the citizen's card): kept as text, its leading zeros with it. Every
+    one begins with the three digits of a province (001–096), so a cell Excel holds as a number has lost at least one
+    zero: refused, naming what Excel shows, rather than read as another person's number. Spaces between the groups
+    of digits («001 089 012 345») are dropped."""
+    if isinstance(value, bool):
+        raise Bad(CITIZEN_ID_EXPECTED, "Ô chứa giá trị đúng/sai (TRUE/FALSE) của Excel, không phải số định danh.")
+    if isinstance(value, int | float) and not isinstance(value, Displayed):
+        digits = clean_text(value)
+        if digits.isdigit() and len(digits) < 12:
+            raise Bad(_CITIZEN_NUMBER_EXPECTED,
+                      f"Ô kiểu số: Excel hiện «{digits}» ({len(digits)} chữ số), đã bỏ số 0 ở đầu của số định danh cá "
+                      "nhân.")
+    text = "".join(clean_text(value).split())
+    if text.isascii() and text.isdigit() and len(text) == 12:
+        return text
+    if text.isascii() and text.isdigit():
+        raise Bad(CITIZEN_ID_EXPECTED, f"Số định danh cá nhân có {len(text)} chữ số.")
+    raise Bad(CITIZEN_ID_EXPECTED, "Số định danh cá nhân chỉ gồm chữ số.")
+
+
 def _serial_of(value: dt.date) -> float:
     """Back from a date to the Excel serial number it was displayed from."""
     d = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
@@ -557,7 +583,8 @@ def converter(col: schema.Column) -> Callable[[object], object]:
     if kind == schema.TEXT:
         return _text(MAX_CELL_CHARS if col.key in LONG_TEXT else MAX_SHORT_TEXT)
     simple = {schema.ID: _id, schema.NUMBER: _number, schema.INT: _int, schema.MONTHS: _months,
-              schema.YEAR: _year, schema.DATE: _date, schema.YESNO: _yesno, schema.PERIOD: period}
+              schema.YEAR: _year, schema.DATE: _date, schema.YESNO: _yesno, schema.PERIOD: period,
+              schema.CITIZEN_ID: _citizen_id}
     convert: Callable[[object], object]
     if kind in simple:
         convert = simple[kind]

@@ -754,7 +754,7 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
             co_quan_cu=v.get("co_quan_cu", ""), so_thang_co_quan_cu=v.get("so_thang_co_quan_cu"),
             khong_kiem_diem_dang_vien=v.get("khong_kiem_diem_dang_vien", False),
             nguoi_danh_gia=v.get("nguoi_danh_gia", ""), chuc_vu_nguoi_danh_gia=v.get("chuc_vu_nguoi_danh_gia", ""),
-            don_vi_kiem_nhiem=v.get("don_vi_kiem_nhiem", ""),
+            don_vi_kiem_nhiem=v.get("don_vi_kiem_nhiem", ""), so_dinh_danh=v.get("so_dinh_danh", ""),
             row=row.number, refs=_frozen(row.refs),
         ))
     _name_case_warnings(cased, problems)
@@ -763,7 +763,56 @@ def _people(data: dict[str, SheetData], units: dict[str, str] | None, year: int 
     _check_heads(data, sheet, units, problems)
     _check_cell_secretaries(data, sheet, units, problems)
     _check_residence_cells(data, sheet, units, problems)
+    _check_citizen_ids(sheet, repeats, problems)
     return people
+
+
+def _check_citizen_ids(sheet: SheetData, repeats: set[int], problems: list[Problem]) -> None:
+    """NhanSu `so_dinh_danh`: one number per person (an error on the later row: the results keyed by it would be
+    filed in another person's electronic record), and what its own digits say of the person checked against the row
+    — the 4th digit the sex and the century of birth (0/1 a man/woman born 1900–1999, 2/3 born 2000–2099, …), the
+    5th and 6th the last two digits of the year of birth, the first three a province's code (001–096). A warning:
+    the number or the birth date printed on every paper was typed wrong, the clerk's card in hand decides which."""
+    first: dict[str, Row] = {}
+    for row in sheet.rows:
+        v = row.values
+        number = v.get("so_dinh_danh")
+        if not isinstance(number, str) or not number or row.number in repeats:
+            continue
+        earlier = first.setdefault(number, row)
+        if earlier is not row:
+            where = earlier.refs["so_dinh_danh"].row if "so_dinh_danh" in earlier.refs else earlier.number
+            problems.append(_p(ERROR, row, "so_dinh_danh",
+                               f"Số định danh cá nhân trùng với dòng {where} ({earlier.values.get('ho_ten', '')}, mã số "
+                               f"{earlier.values.get('ma_so', '?')}): mỗi người một số định danh, kết quả xếp loại ghi "
+                               "theo số này sẽ vào hồ sơ điện tử của người khác.", value=number,
+                               expected="đối chiếu thẻ căn cước của hai người, sửa số ghi sai (hoặc để trống ô này)"))
+            continue
+        said = _citizen_id_mismatch(number, v.get("ngay_sinh"), v.get("gioi_tinh"))
+        if said:
+            problems.append(_p(WARNING, row, "so_dinh_danh", said, value=number,
+                               expected="đối chiếu thẻ căn cước: sửa số định danh cá nhân, hoặc ngày sinh, giới tính nếu "
+                                        "ghi sai (ngày sinh in trên các mẫu biểu)"))
+
+
+def _citizen_id_mismatch(number: str, born: object, sex: object) -> str | None:
+    """What a số định danh cá nhân says that its row does not, in words; None when it agrees."""
+    province, code, yy = int(number[:3]), int(number[3]), number[4:6]
+    century = 1800 if code >= 8 else 1900 + 100 * (code // 2)
+    its_sex, its_year = ("Nam" if code % 2 == 0 else "Nữ"), century + int(yy)
+    wrong = []
+    if isinstance(born, dt.date) and born.year != its_year:
+        wrong.append(f"ngày sinh {born.strftime('%d/%m/%Y')}")
+    if sex in ("Nam", "Nữ") and sex != its_sex:
+        wrong.append(f"giới tính {sex}")
+    if wrong:
+        return (f"Số định danh cá nhân {number} là của người {its_sex.lower()}, sinh năm {its_year} (chữ số thứ 4 "
+                f"«{code}» cho biết giới tính và thế kỷ sinh, chữ số thứ 5–6 «{yy}» là hai số cuối của năm sinh), "
+                f"nhưng dòng này ghi {' và '.join(wrong)}.")
+    if not 1 <= province <= 96:
+        return (f"Ba chữ số đầu của số định danh cá nhân {number} («{number[:3]}») không phải mã tỉnh, thành phố nơi "
+                "đăng ký khai sinh (từ 001 đến 096).")
+    return None
 
 
 def _same_person_warnings(sheet: SheetData, repeats: set[int], problems: list[Problem]) -> None:

@@ -254,6 +254,10 @@ class Person:
     # of repr, which fingerprints a person's rows: an empty cell keeps the fingerprints of folders built before the
     # column (submission/changes.person_fingerprints adds it when set)
     don_vi_kiem_nhiem: str = field(default="", repr=False)
+    # the số định danh cá nhân (12 digits, the key of the person's electronic record in the national database of
+    # cán bộ, công chức, viên chức): written with the results (ket_qua_xep_loai.json, .xlsx), printed on no paper.
+    # Out of repr like `don_vi_kiem_nhiem` (changes.person_fingerprints adds it when set)
+    so_dinh_danh: str = field(default="", repr=False)
     row: int = 0
     refs: Mapping[str, Ref] = field(default_factory=dict, compare=False, repr=False)
 

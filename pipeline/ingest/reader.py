@@ -655,6 +655,7 @@ def expected_for(col: schema.Column) -> str:
         schema.DATE: "ngày dạng dd/mm/yyyy",
         schema.YESNO: "Có hoặc Không",
         schema.ID: "một mã (chữ cái không dấu, chữ số, - hoặc _)",
+        schema.CITIZEN_ID: "số định danh cá nhân, 12 chữ số",
         schema.INT: "một số nguyên",
         schema.NUMBER: "một số",
         schema.MONTHS: "số tháng từ 0 đến 12",

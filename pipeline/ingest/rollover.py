@@ -201,7 +201,7 @@ def roll(source: Path, folder: Path, *, force: bool = False) -> Rollover:
                     cell = xlsx_write.put(ws, out_row, c, value)
                     if col.kind == schema.DATE:
                         cell.number_format = blank.DATE_FORMAT
-                    elif col.kind == schema.ID:
+                    elif col.kind in (schema.ID, schema.CITIZEN_ID):
                         cell.number_format = "@"
             out_row += 1
         if spec.key in KEEP or out_row > 2:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Value kinds understood by pipeline.ingest.cells
-TEXT, DATE, INT, NUMBER, YESNO, LEVEL, CODE, YEAR, MONTHS, ID, PERIOD = (
-    "text", "date", "int", "number", "yesno", "level", "code", "year", "months", "id", "period",
+TEXT, DATE, INT, NUMBER, YESNO, LEVEL, CODE, YEAR, MONTHS, ID, PERIOD, CITIZEN_ID = (
+    "text", "date", "int", "number", "yesno", "level", "code", "year", "months", "id", "period", "citizen_id",
 )
 
 LEVELS: dict[str, str] = {
@@ -324,6 +324,11 @@ NHAN_SU = Sheet(
                "phòng: người này vẫn kiểm điểm, được đánh giá ở đơn vị của mình (cột «Mã đơn vị»); ở đơn vị kiêm nhiệm "
                "(không có ai khác giữ vai trò «Người đứng đầu»), người này chủ trì cuộc họp, ký các văn bản của đơn vị "
                "và là người quản lý trực tiếp của những người thuộc đơn vị", width=12),
+        C("so_dinh_danh", "Số định danh cá nhân", CITIZEN_ID,
+          help="12 chữ số, như trên thẻ căn cước (ví dụ 001089012345): mã hồ sơ điện tử của người này trong Cơ sở dữ "
+               "liệu quốc gia về cán bộ, công chức, viên chức; ghi vào kết quả xếp loại (ket_qua_xep_loai.xlsx, .json) "
+               "để đối chiếu khi cập nhật cơ sở dữ liệu, không in trên mẫu biểu. Ô định dạng Text (Văn bản) để Excel "
+               "không bỏ số 0 ở đầu", width=15),
     ),
 )
 

@@ -211,7 +211,8 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discip
     diem = period.diem if period is not None else None if points is None else points.total
     base: dict[str, Any] = dict(ma_so=p.ma_so, ho_ten=p.ho_ten, ma_don_vi=p.ma_don_vi, nhom_tuong_dong=group_of(p, canonical),
                 tu_xep_loai=p.tu_xep_loai, muc_quyet_dinh=p.muc_quyet_dinh, muc_hop=meeting,
-                diem=diem, muc_dang_vien=p.muc_dang_vien, diem_ky=period.scores if period is not None else ())
+                diem=diem, muc_dang_vien=p.muc_dang_vien, diem_ky=period.scores if period is not None else (),
+                so_dinh_danh=p.so_dinh_danh)
     time = rules.time_rules(p, rb)
     disc = rules.disciplines_in_year(discs, year, rb)
 

@@ -55,6 +55,9 @@ class PersonRating:
     muc_dang_vien: str | None = None  # party-member level, when given (rule 6)
     diem_ky: tuple[PeriodScore, ...] = ()  # the period scores behind `diem` (from 2026)
     bo_quy_tac: str = ""  # the rulebook this person was rated under (empty: the campaign's `Ratings.bo_quy_tac`)
+    # NhanSu «Số định danh cá nhân» (Person.so_dinh_danh): with the results, for the national database's record;
+    # out of repr, as on Person
+    so_dinh_danh: str = field(default="", repr=False)
 
     @property
     def muc_cuoi(self) -> str | None:

@@ -110,6 +110,7 @@ def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = N
         # folder built before the column keeps its fingerprints
         kiem = p.don_vi_kiem_nhiem
         own = repr(p) + (f"+kiem_nhiem={recode.get(kiem, kiem) if recode else kiem}" if kiem else "")
+        own += f"+dinh_danh={p.so_dinh_danh}" if p.so_dinh_danh else ""  # the same: only when set
         parts = [own, repr(sorted((campaign.texts.get(m) or {}).items())), repr(campaign.votes.get(m)),
                  rows(campaign.disciplines, m), rows(campaign.emulation, m), rows(campaign.scores, m)]
         periods = rows(campaign.periods, m) + rows(campaign.products, m)

@@ -38,6 +38,8 @@ def person_document(pr: PersonRating) -> dict[str, Any]:
         "muc_dang_vien": pr.muc_dang_vien,
         "diem_ky": [period_document(k) for k in pr.diem_ky],
         **({"bo_quy_tac": pr.bo_quy_tac} if pr.bo_quy_tac else {}),
+        # the key of the person's electronic record (NhanSu «Số định danh cá nhân»), when the workbook has it
+        **({"so_dinh_danh": pr.so_dinh_danh} if pr.so_dinh_danh else {}),
     }
 
 
