@@ -297,6 +297,7 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None, ghi_de: bool = Fals
     from pipeline import api
     from pipeline.ingest.sheetnames import as_written
     from pipeline.openmarks import read_while_open_note
+    from pipeline.rating import agency_kind
     from pipeline.rating.levels import ORDER
     from pipeline.rating.rules import pct
     from pipeline.rating.summary import agency_htxs, cap_line, unit_summaries, warning_lines
@@ -318,7 +319,8 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None, ghi_de: bool = Fals
         say("  " + cap_line(g))
     htxs, rated = agency_htxs(ratings)
     if rated:
-        say(f"Hoàn thành xuất sắc nhiệm vụ trên tổng số được xếp loại của cơ quan: {htxs}/{rated} = {pct(htxs / rated)} "
+        body = agency_kind.noun(agency_kind.of_ratings(ratings), distinct=True)  # the agency beside its units
+        say(f"Hoàn thành xuất sắc nhiệm vụ trên tổng số được xếp loại của {body}: {htxs}/{rated} = {pct(htxs / rated)} "
             "(để so với tỷ lệ đảng viên được xếp loại Hoàn thành xuất sắc nhiệm vụ).")
     t = ratings.thi_dua
     if t.so_de_nghi:

@@ -434,7 +434,18 @@ def _head_outside(people: list[PersonRating], idx: list[int], rb: Rulebook, *, c
         xep_hang=tuple(CapRank(m.ma_so, m.ho_ten, 0.0, m.diem, True) for m in members if m.muc_de_xuat == "HTXS"
                        and not m.muc_quyet_dinh),
         don_vi=tuple(dict.fromkeys(m.ma_don_vi for m in members)), so_htxs_quyet_dinh=decided_htxs,
-        so_htt_quyet_dinh=sum(1 for m in members if m.rated and m.muc_quyet_dinh == "HTT"), ten_nhom=HEAD_GROUP)
+        so_htt_quyet_dinh=sum(1 for m in members if m.rated and m.muc_quyet_dinh == "HTT"),
+        # printed as the agency's papers print it: «Người đứng đầu đơn vị sự nghiệp (…)» for a đơn vị sự nghiệp công lập
+        ten_nhom=agency_kind.head_group_name(agency_kind.by_head_rulebook(_own_rulebook(members, rb))))
+
+
+def _own_rulebook(members: list[PersonRating], rb: Rulebook) -> Rulebook:
+    """The rulebook the head (the one in his own group) was rated under, as `agency_kind.public_service_unit` reads it:
+    his own (`PersonRating.bo_quy_tac`) when set, else the campaign's `rb`."""
+    from pipeline.rating.rulebooks import RULEBOOKS
+
+    own = members[0].bo_quy_tac if members else ""
+    return RULEBOOKS.get(own, rb) if own else rb
 
 
 def _head_outside_by_default(people: list[PersonRating], groups: list[GroupCap], own_group: str | None,

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.ingest.xlsx_write import Book, book_bytes, lines, table
+from pipeline.rating import agency_kind
 from pipeline.rating.emulation import TITLES
-from pipeline.rating.groups import HEAD_CAP_WORDS, HEAD_GROUP, group_label
+from pipeline.rating.groups import HEAD_GROUP, group_label
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.periods import pct_round
 from pipeline.rating.result import GroupCap, PersonRating, Ratings
@@ -89,30 +90,32 @@ def _sheet_name(wb: Book, base: str) -> str:
     return candidate
 
 
-def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, list[Any]]) -> None:
+def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, list[Any]], public_service: bool
+                 ) -> None:
     ws = wb.create_sheet(_sheet_name(wb, f"Nhom {g.nhom}"))
     ws.set_width(1, 34)
     ws.set_width(2, 80)
     ws.put(1, 1, f"Nhóm tương đồng «{g.ten_nhom or group_label(g.nhom)}»: kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ", bold=True)
     # the agency head out of the agency's cap: no ratio nor maximum of the agency's (the competent level weighs him)
     outside = g.nhom == HEAD_GROUP
+    head_cap = agency_kind.head_cap_words(public_service)  # «… của đơn vị sự nghiệp» as its papers print it
     facts = [
         ("Đơn vị có người trong nhóm", ", ".join(g.don_vi)),
         ("Số người / số được xếp loại", f"{g.so_nguoi} / {g.so_xep_loai}"),
-        ("Tỷ lệ tối đa (HTXS so với HTT)", HEAD_CAP_WORDS if outside else f"{round(g.ty_le * 100, 2):g}%"),
+        ("Tỷ lệ tối đa (HTXS so với HTT)", head_cap if outside else f"{round(g.ty_le * 100, 2):g}%"),
         ("Cách làm tròn", {"floor": "làm tròn xuống", "round": "làm tròn", "ceil": "làm tròn lên"}.get(g.lam_tron, g.lam_tron)),
         ("Đề xuất HTXS trước khi áp tỷ lệ", g.so_htxs_de_nghi),
         ("Đề xuất HTT trước khi áp tỷ lệ", g.so_htt_de_nghi),
         ("Đã có mức quyết định HTXS / HTT (giữ chỗ trước)", f"{g.so_htxs_quyet_dinh} / {g.so_htt_quyet_dinh}"),
         ("Số HTXS được giữ", g.so_htxs_giu),
         ("Số HTT sau khi hạ mức", g.so_htt_sau),
-        ("Số HTXS tối đa", HEAD_CAP_WORDS if outside else g.toi_da),
+        ("Số HTXS tối đa", head_cap if outside else g.toi_da),
         ("Hạ từ HTXS xuống HTT", ", ".join(g.ha_muc) or "không"),
         ("Ngoại lệ được cho phép", g.ngoai_le or "không"),
         ("Cách tính", g.cach_tinh),
         ("Bằng nhau tại ranh giới", ", ".join(g.bang_nhau) or "không"),
         ("Theo mức cuối cùng: HTXS / HTT / tối đa",
-         f"{g.so_htxs_cuoi} / {g.so_htt_cuoi} / " + (HEAD_CAP_WORDS if outside else f"{g.toi_da_cuoi}")
+         f"{g.so_htxs_cuoi} / {g.so_htt_cuoi} / " + (head_cap if outside else f"{g.toi_da_cuoi}")
          + (" — VƯỢT TỶ LỆ" if g.vuot_cuoi and not outside else "")),
         ("Số người đã có mức quyết định", g.so_quyet_dinh),
     ]
@@ -174,7 +177,7 @@ def _score(pr: PersonRating) -> float | str:
     return cut(pr.diem) if pr.diem_ky else pr.diem
 
 
-def _periods_sheet(wb: Book, ratings: Ratings) -> None:
+def _periods_sheet(wb: Book, ratings: Ratings, public_service: bool) -> None:
     """One row per person and period (from 2026): the percentages and the score of each period."""
     rows = []
     for pr in ratings.people:
@@ -189,7 +192,8 @@ def _periods_sheet(wb: Book, ratings: Ratings) -> None:
                   ("a) Số lượng (%)", 9), ("b) Chất lượng (%)", 9), ("c) Tiến độ (%)", 9),
                   ("d) Kết quả đơn vị phụ trách (%)", 10), ("đ) Năng lực tổ chức thực hiện (%)", 10),
                   ("e) Năng lực tập hợp, đoàn kết (%)", 10), ("Điểm kỳ", 8), ("Điểm năm", 8),
-                  ("Cơ quan, đơn vị đánh giá kỳ (để trống: cơ quan này)", 24)], rows)
+                  (f"Cơ quan, đơn vị đánh giá kỳ (để trống: {agency_kind.noun(public_service, distinct=True)} này)", 24)],
+          rows)
 
 
 def _info_sheet(wb: Book, ratings: Ratings) -> None:
@@ -216,8 +220,12 @@ def _info_sheet(wb: Book, ratings: Ratings) -> None:
         ws.put(row, 2, w, wrap=True)
 
 
-def workbook(ratings: Ratings, *, ngoac_kep: bool = False) -> Book:
-    """The ratings' sheets; `ngoac_kep`: their «…» written “…”, as on a paper (pipeline/quotes.py)."""
+def workbook(ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None) -> Book:
+    """The ratings' sheets; `ngoac_kep`: their «…» written “…”, as on a paper (pipeline/quotes.py); `public_service`:
+    the agency is a đơn vị sự nghiệp công lập (`agency_kind.public_service_unit`), named so where the sheets name it
+    (None: as the ratings tell, `agency_kind.of_ratings`)."""
+    if public_service is None:
+        public_service = agency_kind.of_ratings(ratings)
     wb = Book(ngoac_kep=ngoac_kep)
     _people_sheet(wb, ratings)
     _units_sheet(wb, ratings)
@@ -225,20 +233,21 @@ def workbook(ratings: Ratings, *, ngoac_kep: bool = False) -> Book:
     for pr in ratings.people:
         members_of.setdefault(pr.nhom_tuong_dong, []).append(pr)
     for g in ratings.groups:
-        _group_sheet(wb, ratings, g, members_of)
+        _group_sheet(wb, ratings, g, members_of, public_service)
     _emulation_sheet(wb, ratings)
-    _periods_sheet(wb, ratings)
+    _periods_sheet(wb, ratings, public_service)
     _info_sheet(wb, ratings)
     return wb
 
 
-def to_bytes(ratings: Ratings, *, ngoac_kep: bool = False) -> bytes:
+def to_bytes(ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None) -> bytes:
     """The .xlsx bytes, with fixed timestamps so the same ratings give the same file."""
-    return book_bytes(workbook(ratings, ngoac_kep=ngoac_kep), dt.datetime(ratings.nam_danh_gia, 12, 31, 0, 0, 0))
+    return book_bytes(workbook(ratings, ngoac_kep=ngoac_kep, public_service=public_service),
+                      dt.datetime(ratings.nam_danh_gia, 12, 31, 0, 0, 0))
 
 
-def write(path: Path, ratings: Ratings, *, ngoac_kep: bool = False) -> None:
-    Path(path).write_bytes(to_bytes(ratings, ngoac_kep=ngoac_kep))
+def write(path: Path, ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None) -> None:
+    Path(path).write_bytes(to_bytes(ratings, ngoac_kep=ngoac_kep, public_service=public_service))
 
 
 BACKGROUND_MIN_PEOPLE = 2_000  # below this, writing the file takes less than starting a helper
@@ -252,22 +261,23 @@ def in_background(ratings: Ratings) -> bool:
 
 
 @contextlib.contextmanager
-def writing(path: Path, ratings: Ratings, *, ngoac_kep: bool = False) -> Iterator[None]:
+def writing(path: Path, ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None
+            ) -> Iterator[None]:
     """`with writing(path, ratings): <other work>` writes the file while the other work runs: in a
     forked helper for a big agency when a second CPU is free, else after the other work. When the
     helper fails the file is written here, so that any error is raised here as always; when the
     other work raises, the helper is stopped and nothing more is written."""
     if not in_background(ratings):
         yield
-        write(path, ratings, ngoac_kep=ngoac_kep)
+        write(path, ratings, ngoac_kep=ngoac_kep, public_service=public_service)
         return
     from pipeline.ingest import forked
 
-    with forked.Forked(lambda: write(path, ratings, ngoac_kep=ngoac_kep)) as child:
+    with forked.Forked(lambda: write(path, ratings, ngoac_kep=ngoac_kep, public_service=public_service)) as child:
         yield
         try:
             child.result()
             return
         except forked.Failed:
             pass
-    write(path, ratings, ngoac_kep=ngoac_kep)
+    write(path, ratings, ngoac_kep=ngoac_kep, public_service=public_service)
