@@ -73,8 +73,10 @@ def put(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False, wr
 
 # -- the model ---------------------------------------------------------------------------------------
 # Cell styles (index into cellXfs of xl/styles.xml): plain, table header (bold, wrapped, filled),
-# wrapped, bold, bold and wrapped.
-PLAIN, HEADER, WRAPPED, BOLD, BOLD_WRAPPED = range(5)
+# wrapped, bold, bold and wrapped; a number shown as a percentage with one decimal («7,7%» in a Vietnamese
+# Excel: the value 0.077), a date shown dd/mm/yyyy (the value a `datetime.date`). The last two are written
+# into styles.xml only by a book that uses them: every other book keeps its bytes.
+PLAIN, HEADER, WRAPPED, BOLD, BOLD_WRAPPED, PERCENT, DATE = range(7)
 _STYLE = {(False, False): PLAIN, (False, True): WRAPPED, (True, False): BOLD, (True, True): BOLD_WRAPPED}
 
 
@@ -129,12 +131,15 @@ def column_letter(col: int) -> str:
 
 
 def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[list[Any]], *,
-          wrap_cols: AbstractSet[int] = frozenset(), freeze: bool = True) -> int:
-    """Header row plus data rows; returns the next free row."""
+          wrap_cols: AbstractSet[int] = frozenset(), freeze: bool = True,
+          percent_cols: AbstractSet[int] = frozenset(), date_cols: AbstractSet[int] = frozenset()) -> int:
+    """Header row plus data rows; returns the next free row. `percent_cols`: numbers shown «0.0%» (a text in such a
+    column, e.g. "" for no share, stays text); `date_cols`: dates shown dd/mm/yyyy."""
     for c, (_, width) in enumerate(headers, start=1):
         ws.widen(c, width)
     ws.rows[first_row] = ([title for title, _ in headers], [HEADER] * len(headers))
-    styles = [WRAPPED if c in wrap_cols else PLAIN for c in range(1, len(headers) + 1)]
+    styles = [PERCENT if c in percent_cols else DATE if c in date_cols else WRAPPED if c in wrap_cols else PLAIN
+              for c in range(1, len(headers) + 1)]
     for r, values in enumerate(rows, start=first_row + 1):
         ws.rows[r] = (values, styles)
     if freeze:
@@ -156,6 +161,7 @@ _DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 # Excel reads _xHHHH_ in a string as the character U+HHHH: a literal one has its "_" escaped.
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_EPOCH = dt.date(1899, 12, 30)  # day 0 of a workbook's dates as Excel counts them (past its 1900 leap-year bug)
 
 _STYLES = (
     _DECL + f'<styleSheet xmlns="{_MAIN}">'
@@ -173,7 +179,7 @@ _STYLES = (
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
     '<alignment vertical="top" wrapText="1"/></xf>'
-    '</cellXfs>'
+    '</cellXfs>'  # the count and this end are rewritten by a book with percentages or dates (`_styles`)
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/>'
     "</styleSheet>"
@@ -227,7 +233,22 @@ class _SharedStrings:
                 + "".join(items) + "</sst>")
 
 
-_STYLE_ATTR = ["", ' s="1"', ' s="2"', ' s="3"', ' s="4"']
+_STYLE_ATTR = ["", ' s="1"', ' s="2"', ' s="3"', ' s="4"', ' s="5"', ' s="6"']
+_NUMBER_FORMATS = '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy"/></numFmts>'
+_NUMBER_XFS = ('<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+               '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>')
+
+
+def _styles(numbers: bool) -> str:
+    """xl/styles.xml: the five styles, and the percentage and date styles when the book uses one (`numbers`)."""
+    if not numbers:
+        return _STYLES
+    return (_STYLES.replace(f'<styleSheet xmlns="{_MAIN}">', f'<styleSheet xmlns="{_MAIN}">{_NUMBER_FORMATS}', 1)
+            .replace('<cellXfs count="5">', '<cellXfs count="7">', 1).replace("</cellXfs>", _NUMBER_XFS + "</cellXfs>", 1))
+
+
+def _uses_numbers(book: Book) -> bool:
+    return any(st >= PERCENT for sheet in book.sheets for _, styles in sheet.rows.values() for st in styles)
 
 
 def _sheet_data(sheet: Sheet, letters: list[str], sst: _SharedStrings) -> tuple[str, int]:
@@ -266,6 +287,8 @@ def _sheet_data(sheet: Sheet, letters: list[str], sst: _SharedStrings) -> tuple[
                     cells.append(f'<c r="{letter}{rs}"{attr}/>')
             elif cls is bool:
                 cells.append(f'<c r="{letter}{rs}"{attr} t="b"><v>{int(value)}</v></c>')
+            elif cls is dt.date:  # a serial day number (1900 system), shown as its style says (DATE)
+                cells.append(f'<c r="{letter}{rs}"{attr}><v>{(value - _EPOCH).days}</v></c>')
             else:
                 index = add(str(value))
                 if index >= 0:
@@ -368,7 +391,7 @@ def _parts(book: Book, created: dt.datetime) -> list[tuple[str, str]]:
     sheets = [(f"xl/worksheets/sheet{i}.xml", _worksheet(s, sst)) for i, s in enumerate(book.sheets, start=1)]
     return [("[Content_Types].xml", content_types), ("_rels/.rels", root_rels), ("docProps/core.xml", core),
             ("docProps/app.xml", app), ("xl/workbook.xml", _workbook_xml(book)),
-            ("xl/_rels/workbook.xml.rels", workbook_rels), ("xl/styles.xml", _STYLES), *sheets,
+            ("xl/_rels/workbook.xml.rels", workbook_rels), ("xl/styles.xml", _styles(_uses_numbers(book))), *sheets,
             ("xl/sharedStrings.xml", sst.xml())]
 
 
