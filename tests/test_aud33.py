@@ -119,7 +119,17 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
     # the xlsx tables give his group no ratio nor maximum of the hospital's either (not «20% số HTT», nor «1»)
     from openpyxl import load_workbook
 
-    sheet = load_workbook(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")["TyLeHTXS"]
+    book = load_workbook(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")
+    # printed on A4 with its header on every page (no page set-up before): the biểu's 5 + 42 + 9 + 12 + 9 × 10 + 30
+    # = 188 characters fit a landscape page's width (135) at 72 %; the group check's 238 do not at 60 %: landscape
+    # at its size
+    counts, check = book["BieuTongHop"], book["TyLeHTXS"]
+    assert (counts.page_setup.paperSize, counts.page_setup.orientation, counts.sheet_properties.pageSetUpPr.fitToPage,
+            counts.page_setup.fitToWidth, counts.page_setup.fitToHeight, counts.print_title_rows) == \
+        (9, "landscape", True, 1, 0, "$5:$7")
+    assert (check.page_setup.paperSize, check.page_setup.orientation, check.page_setup.fitToWidth,
+            check.print_title_rows) == (9, "landscape", None, "$5:$5")
+    sheet = book["TyLeHTXS"]
     row = next(r for r in sheet.iter_rows(min_row=6, values_only=True)
                if r[1] == "Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)")
     assert row[7] == "không tính trong tỷ lệ của đơn vị sự nghiệp (do cấp có thẩm quyền xét)" and row[8] is None

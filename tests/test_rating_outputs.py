@@ -129,6 +129,18 @@ def test_xlsx_layout_styles_and_odd_texts(tmp_path):
         workbook_xml = z.read("xl/workbook.xml").decode()
         assert "'Nhom O''Brien &amp; &lt;Co&gt;'!$A$" in workbook_xml  # the group's member table filter
         assert z.testzip() is None
+    # printed on A4 (it had no page set-up: the printer's default paper, portrait, the header on page 1 only):
+    # KetQua's 406 characters (its widths above) are wider than a landscape page at 60 % (135 / 0.6 = 225): landscape
+    # at its size, the header row on every page; TongHopDonVi's 13 × 10 + 24 + 50 = 204 fit that page's width;
+    # the group sheet's 34 + 80 + 24 + 14 + 13 + 14 + 13 + 13 = 205 too, its several tables with no one header row
+    def page(ws) -> tuple[object, ...]:
+        fit = ws.sheet_properties.pageSetUpPr
+        return (ws.page_setup.paperSize, ws.page_setup.orientation, bool(fit and fit.fitToPage),
+                ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.print_title_rows)
+
+    assert page(ws) == (9, "landscape", False, None, None, "$1:$1")
+    assert page(wb["TongHopDonVi"]) == (9, "landscape", True, 1, 0, "$1:$1")
+    assert page(group) == (9, "landscape", True, 1, 0, None)
 
 
 def test_group_sheet_names_are_valid_and_unique():

@@ -290,6 +290,10 @@ def test_the_count_tables_say_how_many_levels_are_only_proposals(packages, tmp_p
     (total,) = [r for r in shares.iter_rows(min_row=2) if r[0].value == "Tổng cộng"]
     assert [c.value for c in total[1:]] == [10, 0, 0.8, 0, 0.2, 0]
     assert {c.number_format for c in total[2:]} == {"0.0%"}
+    # 40 + 13 + 5 × 14 = 123 characters wide: an A4 landscape page's width (90 across a portrait one), its header
+    # row on every page
+    assert (shares.page_setup.paperSize, shares.page_setup.orientation, shares.sheet_properties.pageSetUpPr.fitToPage,
+            shares.page_setup.fitToWidth, shares.print_title_rows) == (9, "landscape", True, 1, "$1:$1")
     # a category nobody of is rated has no share (not 0 %)
     rows = list(shares.iter_rows(min_row=2, values_only=True))
     assert [r for r in rows if r[1] == 0] and all(set(r[2:]) == {None} for r in rows if r[1] == 0), rows

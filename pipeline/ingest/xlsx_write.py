@@ -1,5 +1,6 @@
-"""SpreadsheetML written directly: the small in-memory model (`Book`, `Sheet`: values, one of five
-cell styles, column widths, frozen header row, auto-filter) and `book_bytes`, which writes it as an
+"""SpreadsheetML written directly: the small in-memory model (`Book`, `Sheet`: values, one of seven
+cell styles, column widths, frozen header row, auto-filter, A4 page set-up with the header row repeated on
+every page) and `book_bytes`, which writes it as an
 .xlsx — the styles defined once in `xl/styles.xml`, each distinct text once in
 `xl/sharedStrings.xml`, fixed timestamps (the same book gives the same bytes). The writer beside
 the reader (`pipeline/ingest/xlsx.py`): the ratings file (`submission/ratings_xlsx.py`), the
@@ -90,6 +91,7 @@ class Sheet:
         self.widths: dict[int, float] = {}
         self.freeze_row: int | None = None  # rows above this one stay visible
         self.auto_filter: str | None = None
+        self.title_row: int | None = None  # the table's header row, printed again at the top of every page
 
     def put(self, row: int, col: int, value: Any, *, bold: bool = False, wrap: bool = False) -> None:
         values, styles = self.rows.setdefault(row, ([], []))
@@ -144,6 +146,7 @@ def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[
         ws.rows[r] = (values, styles)
     if freeze:
         ws.freeze_row = first_row + 1
+        ws.title_row = first_row
     if rows:
         ws.auto_filter = f"A{first_row}:{column_letter(len(headers))}{first_row + len(rows)}"
     return first_row + len(rows) + 2
@@ -318,12 +321,54 @@ def _worksheet(sheet: Sheet, sst: _SharedStrings) -> str:
     else:
         view = '<sheetView workbookViewId="0"><selection activeCell="A1" sqref="A1"/></sheetView>'
     cols = "".join(f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>' for c, w in sorted(sheet.widths.items()))
-    return (_DECL + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><dimension ref="{dimension}"/>'
+    landscape, fit = _page_shape(sheet, max(used, 1))
+    return (_DECL + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+            + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if fit else "")
+            + f'<dimension ref="{dimension}"/>'
             f"<sheetViews>{view}</sheetViews>"
             '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
             + (f"<cols>{cols}</cols>" if cols else "") + data
             + (f'<autoFilter ref="{sheet.auto_filter}"/>' if sheet.auto_filter else "")
-            + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/></worksheet>')
+            + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+            + f'<pageSetup paperSize="9" orientation="{"landscape" if landscape else "portrait"}"'
+            + (' fitToWidth="1" fitToHeight="0"' if fit else "") + "/></worksheet>")
+
+
+# How a sheet prints on A4 (paperSize 9) between the margins above (0.75 in each side): about 90 characters of the
+# default font across a portrait page, 135 across a landscape one (a column `w` wide takes ~7 w + 5 pixels at 96 dpi).
+# A sheet wider than a portrait page prints landscape; one that fits a landscape page when made no smaller than 60 %
+# is fitted to the page's width (as many pages tall as it needs); a wider one (the ratings' reasons, 400 characters)
+# prints at its size across pages, its header row repeated (`Sheet.title_row`).
+PORTRAIT_CHARS, LANDSCAPE_CHARS, SMALLEST_FIT = 90, 135, 0.6
+
+
+def _page_shape(sheet: Sheet, columns: int) -> tuple[bool, bool]:
+    """(landscape, fit to the page's width) for `sheet`, whose used columns are 1 … `columns`."""
+    return page_shape(sum(sheet.widths.get(c, DEFAULT_WIDTH) for c in range(1, columns + 1)))
+
+
+def page_shape(chars: float) -> tuple[bool, bool]:
+    """(landscape, fit to the page's width) for a sheet `chars` characters wide (its columns' widths)."""
+    if chars <= PORTRAIT_CHARS:
+        return False, True
+    return True, chars <= LANDSCAPE_CHARS / SMALLEST_FIT
+
+
+def print_setup(ws: Worksheet, columns: int, title_rows: str | None) -> None:
+    """The same page set-up on an openpyxl worksheet (the summary table's) whose used columns are 1 … `columns`:
+    A4, `page_shape` of their widths, `title_rows` («5:7») printed at the top of every page."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    landscape, fit = page_shape(sum(ws.column_dimensions[get_column_letter(c)].width or DEFAULT_WIDTH
+                                    for c in range(1, columns + 1)))
+    ws.page_setup.paperSize = 9
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    if fit:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def _xml_text(value: str) -> str:
@@ -346,6 +391,10 @@ def _workbook_xml(book: Book) -> str:
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
         f"{_xml_text(_quoted(s.title))}!{_absolute(s.auto_filter)}</definedName>"
         for i, s in enumerate(book.sheets) if s.auto_filter)
+    names += "".join(  # the header row printed on every page
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+        f"{_xml_text(_quoted(s.title))}!${s.title_row}:${s.title_row}</definedName>"
+        for i, s in enumerate(book.sheets) if s.title_row)
     return (_DECL + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><workbookPr/>'
             '<bookViews><workbookView activeTab="0"/></bookViews>'
             f"<sheets>{sheets}</sheets>" + (f"<definedNames>{names}</definedNames>" if names else "")
