@@ -16,7 +16,8 @@ import contextlib
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -220,12 +221,18 @@ def _info_sheet(wb: Book, ratings: Ratings) -> None:
         ws.put(row, 2, w, wrap=True)
 
 
-def workbook(ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None) -> Book:
+def workbook(ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None,
+             order: Sequence[str] = ()) -> Book:
     """The ratings' sheets; `ngoac_kep`: their «…» written “…”, as on a paper (pipeline/quotes.py); `public_service`:
     the agency is a đơn vị sự nghiệp công lập (`agency_kind.public_service_unit`), named so where the sheets name it
-    (None: as the ratings tell, `agency_kind.of_ratings`)."""
+    (None: as the ratings tell, `agency_kind.of_ratings`); `order`: the mã số in the dossiers' order
+    (`plan.dossier_order`: units in order, head, deputies, staff, Vietnamese collation), the rows' order (anyone
+    not in it after, as rated; empty: as rated, the workbook's order)."""
     if public_service is None:
         public_service = agency_kind.of_ratings(ratings)
+    if order:
+        place = {ma_so: i for i, ma_so in enumerate(order)}
+        ratings = replace(ratings, people=tuple(sorted(ratings.people, key=lambda pr: place.get(pr.ma_so, len(place)))))
     wb = Book(ngoac_kep=ngoac_kep)
     _people_sheet(wb, ratings)
     _units_sheet(wb, ratings)
@@ -240,14 +247,16 @@ def workbook(ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool 
     return wb
 
 
-def to_bytes(ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None) -> bytes:
+def to_bytes(ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None,
+             order: Sequence[str] = ()) -> bytes:
     """The .xlsx bytes, with fixed timestamps so the same ratings give the same file."""
-    return book_bytes(workbook(ratings, ngoac_kep=ngoac_kep, public_service=public_service),
+    return book_bytes(workbook(ratings, ngoac_kep=ngoac_kep, public_service=public_service, order=order),
                       dt.datetime(ratings.nam_danh_gia, 12, 31, 0, 0, 0))
 
 
-def write(path: Path, ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None) -> None:
-    Path(path).write_bytes(to_bytes(ratings, ngoac_kep=ngoac_kep, public_service=public_service))
+def write(path: Path, ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None,
+          order: Sequence[str] = ()) -> None:
+    Path(path).write_bytes(to_bytes(ratings, ngoac_kep=ngoac_kep, public_service=public_service, order=order))
 
 
 BACKGROUND_MIN_PEOPLE = 2_000  # below this, writing the file takes less than starting a helper
@@ -261,23 +270,23 @@ def in_background(ratings: Ratings) -> bool:
 
 
 @contextlib.contextmanager
-def writing(path: Path, ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None
-            ) -> Iterator[None]:
+def writing(path: Path, ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None,
+            order: Sequence[str] = ()) -> Iterator[None]:
     """`with writing(path, ratings): <other work>` writes the file while the other work runs: in a
     forked helper for a big agency when a second CPU is free, else after the other work. When the
     helper fails the file is written here, so that any error is raised here as always; when the
     other work raises, the helper is stopped and nothing more is written."""
     if not in_background(ratings):
         yield
-        write(path, ratings, ngoac_kep=ngoac_kep, public_service=public_service)
+        write(path, ratings, ngoac_kep=ngoac_kep, public_service=public_service, order=order)
         return
     from pipeline.ingest import forked
 
-    with forked.Forked(lambda: write(path, ratings, ngoac_kep=ngoac_kep, public_service=public_service)) as child:
+    with forked.Forked(lambda: write(path, ratings, ngoac_kep=ngoac_kep, public_service=public_service, order=order)) as child:
         yield
         try:
             child.result()
             return
         except forked.Failed:
             pass
-    write(path, ratings, ngoac_kep=ngoac_kep, public_service=public_service)
+    write(path, ratings, ngoac_kep=ngoac_kep, public_service=public_service, order=order)
