@@ -31,6 +31,21 @@ def agency_htxs(ratings: Ratings) -> tuple[int, int]:
     return finals.count("HTXS"), len(finals)
 
 
+def agency_htxs_words(ratings: Ratings, why: str) -> str:
+    """«3/39 = 7,7% (`why`)», `agency_htxs` as `hoso rate` and the ratings spreadsheet say it ("" when nobody has a
+    level); the report and the biểu give each level's share of everyone rated, so where some rated people have no
+    level yet (periods missing) the words say they are left out — «3/38 = 7,9% (`why`; chưa tính 1 người được xếp loại
+    nhưng chưa có mức)» — lest 7,9 % read as the report's 3/39 = 7,7 % misprinted."""
+    from pipeline.rating.rules import pct
+
+    htxs, rated = agency_htxs(ratings)
+    if not rated:
+        return ""
+    pending = sum(1 for pr in ratings.people if pr.rated and not pr.muc_cuoi)
+    left_out = f"; chưa tính {pending} người được xếp loại nhưng chưa có mức" if pending else ""
+    return f"{htxs}/{rated} = {pct(htxs / rated)} ({why}{left_out})"
+
+
 def unit_summaries(ratings: Ratings) -> list[UnitSummary]:
     units: dict[str, list[PersonRating]] = {}
     for pr in ratings.people:

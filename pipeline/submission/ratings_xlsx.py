@@ -29,7 +29,7 @@ from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.periods import pct_round
 from pipeline.rating.result import GroupCap, PersonRating, Ratings
 from pipeline.rating.rules import pct
-from pipeline.rating.summary import STATUS_WORDS, agency_htxs, unit_summaries
+from pipeline.rating.summary import STATUS_WORDS, agency_htxs_words, unit_summaries
 
 
 def level(code: str | None) -> str:
@@ -205,10 +205,9 @@ def _info_sheet(wb: Book, ratings: Ratings) -> None:
              ("Tên bộ quy tắc", ratings.ten_bo_quy_tac)]
     facts += [(f"Thiết lập: {k}", str(v)) for k, v in ratings.thiet_lap.items()]
     facts += [("Mức xếp loại", "; ".join(f"{k} = {v}" for k, v in WORDS.items()))]
-    htxs, rated = agency_htxs(ratings)
-    if rated:
-        facts += [("HTXS trên tổng số được xếp loại", f"{htxs}/{rated} = {round(100 * htxs / rated, 1):g}% "
-                                                        "(để so với tỷ lệ đảng viên được xếp loại HTXS)")]
+    # «7,9%» as the console and the papers write it (it said «7.9%»)
+    if share := agency_htxs_words(ratings, "để so với tỷ lệ đảng viên được xếp loại HTXS"):
+        facts += [("HTXS trên tổng số được xếp loại", share)]
     row = 1
     for label, value in facts:
         ws.put(row, 1, label, bold=True)
