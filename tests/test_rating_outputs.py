@@ -95,6 +95,10 @@ def test_xlsx_has_one_row_per_person_a_sheet_per_group_and_is_reproducible(tmp_p
     group = wb["Nhom G"]
     texts = [c.value for row in group.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("20% của" in t for t in texts)
+    # the ranking's share of HTXS ballots is a percentage (it showed 0,8889 for 8/9): each a number shown «0.0%»
+    (head,) = [r for r in group.iter_rows() if r[3].value == "Tỷ lệ phiếu HTXS"]
+    shares = [r[3] for r in group.iter_rows(min_row=head[3].row + 1) if isinstance(r[0].value, int)]
+    assert shares and all(isinstance(c.value, float | int) and c.number_format == "0.0%" for c in shares), shares
 
 
 def test_xlsx_layout_styles_and_odd_texts(tmp_path):

@@ -127,8 +127,9 @@ def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, 
     ws.put(row, 1, "Thứ tự xét giữ HTXS (tỷ lệ phiếu HTXS, rồi điểm, rồi mã số)", bold=True)
     ranks = [[n, c.ma_so, c.ho_ten, round(c.ty_le_phieu_htxs, 4), c.diem if c.diem is not None else "",
               "Giữ HTXS" if c.giu else "Hạ xuống HTT"] for n, c in enumerate(g.xep_hang, start=1)]
+    # the share of HTXS ballots a percentage (it showed 0,8889): «88,9%»
     row = table(ws, row + 1, [("Thứ tự", 8), ("Mã số", 10), ("Họ và tên", 24), ("Tỷ lệ phiếu HTXS", 10), ("Điểm", 8),
-                              ("Kết quả", 14)], ranks, freeze=False)
+                              ("Kết quả", 14)], ranks, freeze=False, percent_cols={4})
     ws.put(row, 1, "Thành viên của nhóm", bold=True)
     members = [[pr.ma_so, pr.ho_ten, pr.ma_don_vi, STATUS_WORDS[pr.trang_thai], level(pr.muc_hop), level(pr.muc_de_xuat),
                 level(pr.muc_quyet_dinh), level(pr.muc_cuoi)]
