@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import zipfile
 
 import openpyxl
@@ -350,3 +351,16 @@ def test_an_exception_may_name_the_group_as_the_outputs_print_it(sample, tmp_pat
     wb.save(path)
     g = rate(ingest.load(path)).group("TH/chuyen_vien")
     assert g.so_htxs_giu == 2 and g.ha_muc == ("VP-018",) and "88/UBND-NC" in g.ngoai_le
+
+
+def test_the_rulebook_settings_read_in_vietnamese():
+    """ThongTin listed the rulebook's settings as Python prints them («True», «None», «0.2», «floor», «{'HTXS': 90}»):
+    a clerk reads «Có», «không có», «0,2», «làm tròn xuống», «HTXS: 90; …»."""
+    words = ratings_xlsx.setting_words
+    assert [words(v) for v in (True, False, None, 0.2, 6, "floor", "ceil", [3, 6])] == \
+        ["Có", "Không", "không có", "0,2", "6", "làm tròn xuống", "làm tròn lên", "3, 6"]
+    assert words({"HTXS": 90, "HT": 50.5, "w": [1, 1], "x": {"a": None}}) == "HTXS: 90; HT: 50,5; w: (1, 1); x: (a: không có)"
+    book = ratings_xlsx.workbook(small_book().rate())
+    info = {row[0][0]: row[0][1] for row in book["ThongTin"].rows.values() if len(row[0]) > 1}
+    settings = {k: v for k, v in info.items() if isinstance(k, str) and k.startswith("Thiết lập: ")}
+    assert settings and not [v for v in settings.values() if re.search(r"True|False|None|floor|\{|\[|\d\.\d", v)], settings

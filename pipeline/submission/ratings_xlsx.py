@@ -104,7 +104,7 @@ def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, 
         ("Đơn vị có người trong nhóm", ", ".join(g.don_vi)),
         ("Số người / số được xếp loại", f"{g.so_nguoi} / {g.so_xep_loai}"),
         ("Tỷ lệ tối đa (HTXS so với HTT)", head_cap if outside else f"{round(g.ty_le * 100, 2):g}%"),
-        ("Cách làm tròn", {"floor": "làm tròn xuống", "round": "làm tròn", "ceil": "làm tròn lên"}.get(g.lam_tron, g.lam_tron)),
+        ("Cách làm tròn", ROUNDING_WORDS.get(g.lam_tron, g.lam_tron)),
         ("Đề xuất HTXS trước khi áp tỷ lệ", g.so_htxs_de_nghi),
         ("Đề xuất HTT trước khi áp tỷ lệ", g.so_htt_de_nghi),
         ("Đã có mức quyết định HTXS / HTT (giữ chỗ trước)", f"{g.so_htxs_quyet_dinh} / {g.so_htt_quyet_dinh}"),
@@ -198,13 +198,39 @@ def _periods_sheet(wb: Book, ratings: Ratings, public_service: bool) -> None:
           rows)
 
 
+ROUNDING_WORDS = {"floor": "làm tròn xuống", "round": "làm tròn", "ceil": "làm tròn lên"}
+
+
+def setting_words(value: Any) -> str:
+    """A rulebook setting (`Ratings.thiet_lap`) as ThongTin shows it, in a Vietnamese reader's notation: «Có», «Không»,
+    «không có» for True, False, None (it showed Python's «True», «None»), decimals with a comma («0,2»), a list «3, 6»,
+    a table «khóa: giá trị; …» (nested in parentheses), a rounding in words («làm tròn xuống», it showed «floor»). The
+    keys stay the rulebook's identifiers."""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if value is None:
+        return "không có"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, list | tuple):
+        return ", ".join(_nested(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_nested(v)}" for k, v in value.items())
+    return ROUNDING_WORDS.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def _nested(value: Any) -> str:
+    words = setting_words(value)
+    return f"({words})" if isinstance(value, list | tuple | dict) else words
+
+
 def _info_sheet(wb: Book, ratings: Ratings) -> None:
     ws = wb.create_sheet("ThongTin")
     ws.set_width(1, 34)
     ws.set_width(2, 100)
     facts = [("Năm đánh giá", ratings.nam_danh_gia), ("Bộ quy tắc", ratings.bo_quy_tac),
              ("Tên bộ quy tắc", ratings.ten_bo_quy_tac)]
-    facts += [(f"Thiết lập: {k}", str(v)) for k, v in ratings.thiet_lap.items()]
+    facts += [(f"Thiết lập: {k}", setting_words(v)) for k, v in ratings.thiet_lap.items()]
     facts += [("Mức xếp loại", "; ".join(f"{k} = {v}" for k, v in WORDS.items()))]
     # «7,9%» as the console and the papers write it (it said «7.9%»)
     if share := agency_htxs_words(ratings, "để so với tỷ lệ đảng viên được xếp loại HTXS"):
