@@ -103,7 +103,7 @@ def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, 
     facts = [
         ("Đơn vị có người trong nhóm", ", ".join(g.don_vi)),
         ("Số người / số được xếp loại", f"{g.so_nguoi} / {g.so_xep_loai}"),
-        ("Tỷ lệ tối đa (HTXS so với HTT)", head_cap if outside else f"{round(g.ty_le * 100, 2):g}%"),
+        ("Tỷ lệ tối đa (HTXS so với HTT)", head_cap if outside else f"{setting_words(round(g.ty_le * 100, 2))}%"),
         ("Cách làm tròn", ROUNDING_WORDS.get(g.lam_tron, g.lam_tron)),
         ("Đề xuất HTXS trước khi áp tỷ lệ", g.so_htxs_de_nghi),
         ("Đề xuất HTT trước khi áp tỷ lệ", g.so_htt_de_nghi),
@@ -149,7 +149,7 @@ def _emulation_sheet(wb: Book, ratings: Ratings) -> None:
         ("Cách tính tỷ lệ Chiến sĩ thi đua cơ sở", s.cach_tinh_cstdcs),
         ("Tỷ lệ trực tiếp lao động, công tác trong số được đề nghị",
          "" if s.ty_le_truc_tiep is None else f"{s.so_truc_tiep}/{s.so_de_nghi} = {pct(s.ty_le_truc_tiep)} "
-         f"(ngưỡng {round(s.nguong_truc_tiep * 100, 1):g}%)"),
+         f"(ngưỡng {setting_words(round(s.nguong_truc_tiep * 100, 1))}%)"),
     ]
     ws.set_width(1, 40)
     for r, (label, value) in enumerate(facts, start=1):
