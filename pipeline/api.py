@@ -68,8 +68,10 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
     from pipeline import manifest, output_guard
     from pipeline.ingest.sheetnames import log_as_written
     from pipeline.output import OutputFolder, Staged, manifest_of
+    from pipeline.plan import dossier_order
     from pipeline.quotes import curly_in
     from pipeline.rating import rate as rate_campaign
+    from pipeline.rating.agency_kind import public_service_unit
     from pipeline.submission.ratings_file import write_ratings
     from pipeline.tempdirs import input_snapshot
 
@@ -87,7 +89,8 @@ def _rate(workbook: Path, outdir: Path, rulebook: str | None, log: Callable[[str
         output_guard.check_hand_edits(out.target, previous, allowed=overwrite, log=log)
         files = Staged(out.staging)
         # as `hoso build` writes them: «…» printed “…” unless the folder holds papers printed with «…»
-        write_ratings(files, ratings, ngoac_kep=curly_in(previous, foreign=False))
+        write_ratings(files, ratings, ngoac_kep=curly_in(previous, foreign=False),
+                      public_service=public_service_unit(campaign, ratings), order=dossier_order(campaign))
         manifest.save(out.staging, manifest.build_manifest(files, campaign))
         out.commit()
     return ratings

@@ -297,9 +297,10 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None, ghi_de: bool = Fals
     from pipeline import api
     from pipeline.ingest.sheetnames import as_written
     from pipeline.openmarks import read_while_open_note
+    from pipeline.rating import agency_kind
     from pipeline.rating.levels import ORDER
     from pipeline.rating.rules import pct
-    from pipeline.rating.summary import agency_htxs, cap_line, unit_summaries, warning_lines
+    from pipeline.rating.summary import agency_htxs_words, cap_line, unit_summaries, warning_lines
 
     if note := read_while_open_note(workbook):
         say(note)
@@ -316,10 +317,9 @@ def rate(workbook: Path, outdir: Path, rulebook: str | None, ghi_de: bool = Fals
     say("Tỷ lệ Hoàn thành xuất sắc nhiệm vụ theo nhóm tương đồng:")
     for g in ratings.groups:
         say("  " + cap_line(g))
-    htxs, rated = agency_htxs(ratings)
-    if rated:
-        say(f"Hoàn thành xuất sắc nhiệm vụ trên tổng số được xếp loại của cơ quan: {htxs}/{rated} = {pct(htxs / rated)} "
-            "(để so với tỷ lệ đảng viên được xếp loại Hoàn thành xuất sắc nhiệm vụ).")
+    if share := agency_htxs_words(ratings, "để so với tỷ lệ đảng viên được xếp loại Hoàn thành xuất sắc nhiệm vụ"):
+        body = agency_kind.noun(agency_kind.of_ratings(ratings), distinct=True)  # the agency beside its units
+        say(f"Hoàn thành xuất sắc nhiệm vụ trên tổng số được xếp loại của {body}: {share}.")
     t = ratings.thi_dua
     if t.so_de_nghi:
         direct = pct(t.ty_le_truc_tiep) if t.ty_le_truc_tiep is not None else "—"

@@ -75,6 +75,15 @@ def review_order(people: list[Person]) -> list[Person]:
     return sorted(people, key=lambda p: (ROLE_ORDER[p.vai_tro], name_key(p.ho_ten), p.ma_so))
 
 
+def dossier_order(campaign: Campaign) -> list[str]:
+    """Every person's mã số in the order of the dossiers (`make_plan`): units in their order, each unit's people in
+    `review_order` — the order the ratings' spreadsheet lists them in, so a clerk checks it against the papers."""
+    by_unit: dict[str, list[Person]] = {}
+    for p in campaign.people:
+        by_unit.setdefault(p.ma_don_vi, []).append(p)
+    return [p.ma_so for unit in campaign.units for p in review_order(by_unit.get(unit.ma_don_vi, []))]
+
+
 def default_form_set(year: int) -> str:
     """The form set of a campaign whose CoQuan.bo_mau is empty: `nd335` (the 2026 forms) from the
     evaluation year 2026, `nd90` before (docs/architecture.md, "Form sets by year")."""

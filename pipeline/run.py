@@ -28,9 +28,9 @@ from pipeline.pdf.cache import BlobCache, PdfCache, data_key, program_changed
 from pipeline.pdf.convert import DocumentConverter, convert, convert_documents, item
 from pipeline.pdf.fonts import check_fonts
 from pipeline.pdf.pool import Converter
-from pipeline.plan import Plan, make_plan
+from pipeline.plan import Plan, dossier_order, make_plan
 from pipeline.quotes import MANIFEST_KEY, curly_in
-from pipeline.rating import rate
+from pipeline.rating import agency_kind, rate
 from pipeline.rating.result import Ratings
 from pipeline.rating.rulebooks import notes_for
 from pipeline.rating.summary import warning_lines
@@ -141,7 +141,8 @@ def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> Bu
                   cache, blobs, converter, made_by, options, options.today or clock.today(), asked.warn,
                   ky_hieu_lien=symbols_whole, ngoac_kep=quotes, ky_bang_chu=periods, ngat_dong_tu_ghep=compounds,
                   khoang_kiem_phieu_khi_can=gap_as_needed)
-        write_ratings(b.files, ratings, ngoac_kep=quotes)
+        write_ratings(b.files, ratings, ngoac_kep=quotes, public_service=agency_kind.public_service_unit(campaign, ratings),
+                      order=dossier_order(campaign))
         docs = fill(b)
         prep = prepare_submission(b)  # its report and table are converted with the forms: one LibreOffice run
         conv = convert(b, [*docs, *prep.docs])

@@ -119,14 +119,41 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
     # the xlsx tables give his group no ratio nor maximum of the hospital's either (not «20% số HTT», nor «1»)
     from openpyxl import load_workbook
 
-    sheet = load_workbook(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")["TyLeHTXS"]
+    book = load_workbook(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")
+    # printed on A4 with its header on every page (no page set-up before): the biểu's 5 + 42 + 9 + 12 + 9 × 10 + 30
+    # = 188 characters fit a landscape page's width (135) at 72 %; the group check's 238 do not at 60 %: landscape
+    # at its size
+    counts, check = book["BieuTongHop"], book["TyLeHTXS"]
+    assert (counts.page_setup.paperSize, counts.page_setup.orientation, counts.sheet_properties.pageSetUpPr.fitToPage,
+            counts.page_setup.fitToWidth, counts.page_setup.fitToHeight, counts.print_title_rows) == \
+        (9, "landscape", True, 1, 0, "$5:$7")
+    assert (check.page_setup.paperSize, check.page_setup.orientation, check.page_setup.fitToWidth,
+            check.print_title_rows) == (9, "landscape", None, "$5:$5")
+    sheet = book["TyLeHTXS"]
     row = next(r for r in sheet.iter_rows(min_row=6, values_only=True)
                if r[1] == "Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)")
     assert row[7] == "không tính trong tỷ lệ của đơn vị sự nghiệp (do cấp có thẩm quyền xét)" and row[8] is None
+    # the ratings file says it as the hospital's papers do: «đơn vị sự nghiệp», never «cơ quan» (its group's sheet keeps
+    # the name of the group's identifier, `groups.HEAD_GROUP`, which a workbook's reader may look for)
     ratings = load_workbook(out / "ket_qua_xep_loai.xlsx")
-    facts = dict(r[:2] for ws in ratings if ws.title.startswith("Nhom Người") for r in ws.iter_rows(values_only=True))
+    (head_sheet,) = [ws for ws in ratings if ws.title.startswith("Nhom Người")]
+    facts = dict(r[:2] for r in head_sheet.iter_rows(values_only=True))
     assert facts["Tỷ lệ tối đa (HTXS so với HTT)"] == facts["Số HTXS tối đa"] == \
-        "không tính trong tỷ lệ của cơ quan (do cấp có thẩm quyền xét)"
+        "không tính trong tỷ lệ của đơn vị sự nghiệp (do cấp có thẩm quyền xét)"
+    assert head_sheet["A1"].value == ("Nhóm tương đồng “Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)”: kiểm "
+                                      "tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ")
+    people = [r for r in ratings["KetQua"].iter_rows(values_only=True)]
+    assert [r[4] for r in people if r[1] == "BV-01"] == ["Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)"]
+    units = {r[0]: r[10] for r in ratings["TongHopDonVi"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert units["BGD"].startswith("nhóm “Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)”: 1 người Hoàn thành "
+                                   "xuất sắc nhiệm vụ, không tính trong tỷ lệ của đơn vị sự nghiệp (do cấp có thẩm "
+                                   "quyền xét)"), units
+    assert ratings["DiemKy"]["N1"].value == "Cơ quan, đơn vị đánh giá kỳ (để trống: đơn vị sự nghiệp này)"
+    said = [c.value for ws in ratings if ws.title != "KetQua" for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str)]
+    # beside the people's reasons, only the workbook's own labels (its cell «Người đứng đầu ngoài tỷ lệ HTXS của cơ
+    # quan») say «cơ quan»
+    assert [t for t in said if "cơ quan" in t.replace("tỷ lệ HTXS của cơ quan”", "")] == []
 
 
 @pytest.mark.libreoffice

@@ -51,9 +51,28 @@ def test_the_khoa_headed_by_the_deputy_director_meets_with_him(tmp_path):
     ballots, discipline = texts
     # the Giám đốc's LĐTT ballot of the whole hospital (28) above his 2-member Ban Giám đốc: kept as typed
     assert "dòng 4, cột F «Tổng số phiếu»" in ballots and "Tổng số phiếu (28)" in ballots
+    # the hospital named as its papers name it (agency_kind): the wider vote is «toàn đơn vị sự nghiệp», never «cơ quan»
+    assert "(toàn đơn vị sự nghiệp bỏ phiếu cho người đứng đầu)" in ballots and "cơ quan" not in ballots
     # a viên chức's discipline is read under ND 233, never ND 335
     assert "45/QĐ-BVĐK" in discipline and "Điều 12 Nghị định 233/2026/NĐ-CP" in discipline
     assert "335" not in discipline
+
+
+def test_hoso_rate_names_the_hospital_as_its_papers_do(tmp_path, capsys):
+    """`hoso rate`'s lines on the Giám đốc's own group and the hospital's HTXS share say «đơn vị sự nghiệp», as the
+    report and the biểu to the Sở do (they said «cơ quan»): 4 HTXS (BV-01 outside the groups; BV-21, BV-09, BV-10
+    kept, module docstring) of 29 rated (BV-11 not rated) = 13,8 %."""
+    from pipeline.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["rate", str(bv.write(tmp_path / "benh_vien.xlsx")), "-o", str(tmp_path / "out")])
+    assert exc.value.code == 0
+    err = capsys.readouterr().err
+    assert ("«Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)»: giữ mức đề xuất Hoàn thành xuất sắc nhiệm vụ "
+            "của Nguyễn Văn Thành (BV-01); không tính trong tỷ lệ của đơn vị sự nghiệp, tỷ lệ của người đứng đầu do cấp "
+            "trên xét") in err
+    assert "Hoàn thành xuất sắc nhiệm vụ trên tổng số được xếp loại của đơn vị sự nghiệp: 4/29 = 13,8%" in err
+    assert "Người đứng đầu cơ quan" not in err and "của cơ quan:" not in err
 
 
 def test_a_meeting_larger_than_the_khoa_and_its_kiem_nhiem_head_is_still_refused(tmp_path):

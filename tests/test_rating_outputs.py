@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import zipfile
 
 import openpyxl
@@ -96,6 +97,10 @@ def test_xlsx_has_one_row_per_person_a_sheet_per_group_and_is_reproducible(tmp_p
     group = wb["Nhom G"]
     texts = [c.value for row in group.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("20% của" in t for t in texts)
+    # the ranking's share of HTXS ballots is a percentage (it showed 0,8889 for 8/9): each a number shown «0.0%»
+    (head,) = [r for r in group.iter_rows() if r[3].value == "Tỷ lệ phiếu HTXS"]
+    shares = [r[3] for r in group.iter_rows(min_row=head[3].row + 1) if isinstance(r[0].value, int)]
+    assert shares and all(isinstance(c.value, float | int) and c.number_format == "0.0%" for c in shares), shares
 
 
 def test_xlsx_layout_styles_and_odd_texts(tmp_path):
@@ -130,6 +135,18 @@ def test_xlsx_layout_styles_and_odd_texts(tmp_path):
         workbook_xml = z.read("xl/workbook.xml").decode()
         assert "'Nhom O''Brien &amp; &lt;Co&gt;'!$A$" in workbook_xml  # the group's member table filter
         assert z.testzip() is None
+    # printed on A4 (it had no page set-up: the printer's default paper, portrait, the header on page 1 only):
+    # KetQua's 406 characters (its widths above) are wider than a landscape page at 60 % (135 / 0.6 = 225): landscape
+    # at its size, the header row on every page; TongHopDonVi's 13 × 10 + 24 + 50 = 204 fit that page's width;
+    # the group sheet's 34 + 80 + 24 + 14 + 13 + 14 + 13 + 13 = 205 too, its several tables with no one header row
+    def page(ws) -> tuple[object, ...]:
+        fit = ws.sheet_properties.pageSetUpPr
+        return (ws.page_setup.paperSize, ws.page_setup.orientation, bool(fit and fit.fitToPage),
+                ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.print_title_rows)
+
+    assert page(ws) == (9, "landscape", False, None, None, "$1:$1")
+    assert page(wb["TongHopDonVi"]) == (9, "landscape", True, 1, 0, "$1:$1")
+    assert page(group) == (9, "landscape", True, 1, 0, None)
 
 
 def test_group_sheet_names_are_valid_and_unique():
@@ -367,3 +384,16 @@ def test_an_empty_citizen_id_column_keeps_the_fingerprints_of_folders_built_befo
     data["NhanSu"][1]["so_dinh_danh"] = "001180012345"
     after = changes.person_fingerprints(ingest.load(wf.write(tmp_path / "co.xlsx", data)))
     assert [m for m in before if after[m] != before[m]] == ["NS-02"]
+
+
+def test_the_rulebook_settings_read_in_vietnamese():
+    """ThongTin listed the rulebook's settings as Python prints them («True», «None», «0.2», «floor», «{'HTXS': 90}»):
+    a clerk reads «Có», «không có», «0,2», «làm tròn xuống», «HTXS: 90; …»."""
+    words = ratings_xlsx.setting_words
+    assert [words(v) for v in (True, False, None, 0.2, 6, "floor", "ceil", [3, 6])] == \
+        ["Có", "Không", "không có", "0,2", "6", "làm tròn xuống", "làm tròn lên", "3, 6"]
+    assert words({"HTXS": 90, "HT": 50.5, "w": [1, 1], "x": {"a": None}}) == "HTXS: 90; HT: 50,5; w: (1, 1); x: (a: không có)"
+    book = ratings_xlsx.workbook(small_book().rate())
+    info = {row[0][0]: row[0][1] for row in book["ThongTin"].rows.values() if len(row[0]) > 1}
+    settings = {k: v for k, v in info.items() if isinstance(k, str) and k.startswith("Thiết lập: ")}
+    assert settings and not [v for v in settings.values() if re.search(r"True|False|None|floor|\{|\[|\d\.\d", v)], settings

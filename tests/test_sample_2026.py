@@ -256,3 +256,38 @@ def test_the_period_row_adds_up_by_hand_and_agrees_with_the_spreadsheet():
     assert cells[4:8] == (25, 88.89, 83.33, 77.78) and cells[11] == 83.33
     from pipeline.rating.periods import pct_round
     assert pct_round(99.996) == 99.99 and pct_round(100) == 100  # never «100» for less than all the work
+
+
+def test_the_ratings_spreadsheet_lists_people_as_the_dossiers_do(tmp_path, capsys):
+    """ket_qua_xep_loai.xlsx listed people in the workbook's row order while every paper and dossier lists each unit's
+    head, deputies, then staff, each in Vietnamese name order (given name first): a clerk checking the sheet against
+    the printed dossiers found Trần Thị Thu Hà before Lê Quang Đức. By hand from the sample's NhanSu: LD — the
+    Chánh Văn phòng Khải, then the deputies Đức < Hà; HCQT — the Trưởng phòng Tuấn, the deputies Ánh < Ơn, then An <
+    Anh < Bảo < Dũng < Hạnh < … (a < ă < â, «Anh» after «An»); units in DonVi's order."""
+    with pytest.raises(SystemExit) as exc:
+        main(["rate", str(sample_workbook(2026)), "-o", str(tmp_path)])
+    assert exc.value.code == 0
+    book = openpyxl.load_workbook(tmp_path / "ket_qua_xep_loai.xlsx")
+    rows = [r for r in book["KetQua"].iter_rows(min_row=2, values_only=True)]
+    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))  # STT follows the new order
+    assert [(r[1], r[2]) for r in rows[:11]] == [
+        ("VP-001", "Nguyễn Đình Khải"), ("VP-003", "Lê Quang Đức"), ("VP-002", "Trần Thị Thu Hà"),
+        ("VP-004", "Phạm Minh Tuấn"), ("VP-005", "Hoàng Thị Ánh"), ("VP-006", "Vũ Đình Ơn"),
+        ("VP-012", "Trương Công An"), ("VP-009", "Ngô Thị Ngọc Anh"), ("VP-011", "Lý Văn Bảo"),
+        ("VP-008", "Bùi Văn Dũng"), ("VP-007", "Đặng Thị Hạnh")]
+    assert [r[0] for r in book["TongHopDonVi"].iter_rows(min_row=2, max_row=7, values_only=True)] == \
+        ["LD", "HCQT", "TH", "KGVX", "CBTH", "NK"]
+    # the agency's HTXS share as the console says it, with a decimal comma (it said «7.9%»), and naming the rated
+    # person without a level (VP-021, a period missing) it leaves out: 3 HTXS of the 38 with a level = 7,89… → 7,9 %,
+    # where the report gives 3 of the 39 rated = 7,7 %
+    (share,) = [r[1] for r in book["ThongTin"].iter_rows(values_only=True) if r[0] == "HTXS trên tổng số được xếp loại"]
+    assert share == ("3/38 = 7,9% (để so với tỷ lệ đảng viên được xếp loại HTXS; chưa tính 1 người được xếp loại nhưng "
+                     "chưa có mức)")
+    assert ("Hoàn thành xuất sắc nhiệm vụ trên tổng số được xếp loại của cơ quan: 3/38 = 7,9% (để so với tỷ lệ đảng "
+            "viên được xếp loại Hoàn thành xuất sắc nhiệm vụ; chưa tính 1 người được xếp loại nhưng chưa có mức).") \
+        in capsys.readouterr().err
+    # the .json keeps the workbook's order (data read by hoso serve and hoso tong-hop)
+    import json
+
+    doc = json.loads((tmp_path / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
+    assert [p["ma_so"] for p in doc["nguoi"][:3]] == ["VP-001", "VP-002", "VP-003"]

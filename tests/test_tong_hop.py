@@ -277,6 +277,30 @@ def test_the_count_tables_say_how_many_levels_are_only_proposals(packages, tmp_p
     flat = " ".join(subprocess.run(["pdftotext", str(out / province.PDF), "-"], capture_output=True,
                                    text=True, check=True).stdout.split())
     assert flat.count("Trong đó mức mới là đề xuất, chưa được cấp có thẩm quyền quyết định") >= 2
+    # the shares the PDF prints under its totals are in the spreadsheet too (they were only in the PDF), as numbers
+    # shown «0.0%»: 10 rated, each agency 4 HTT and 1 KHT (NS-03's discipline) → HTT 8/10 = 80 %, KHT 2/10 = 20 %
+    assert ("Tỷ lệ trên tổng số được xếp loại (10 người): Hoàn thành xuất sắc nhiệm vụ 0,0%; Hoàn thành tốt nhiệm vụ "
+            "80,0%; Hoàn thành nhiệm vụ 0,0%; Không hoàn thành nhiệm vụ 20,0%.") in flat
+    shares = wb["TyLeToanTinh"]
+    assert next(shares.iter_rows(max_row=1, values_only=True)) == (
+        "Đối tượng", "Số được xếp loại", "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ (trên số được xếp loại)",
+        "Tỷ lệ Hoàn thành tốt nhiệm vụ (trên số được xếp loại)", "Tỷ lệ Hoàn thành nhiệm vụ (trên số được xếp loại)",
+        "Tỷ lệ Không hoàn thành nhiệm vụ (trên số được xếp loại)",
+        "Tỷ lệ được xếp loại nhưng chưa có mức (trên số được xếp loại)")
+    (total,) = [r for r in shares.iter_rows(min_row=2) if r[0].value == "Tổng cộng"]
+    assert [c.value for c in total[1:]] == [10, 0, 0.8, 0, 0.2, 0]
+    assert {c.number_format for c in total[2:]} == {"0.0%"}
+    # 40 + 13 + 5 × 14 = 123 characters wide: an A4 landscape page's width (90 across a portrait one), its header
+    # row on every page
+    assert (shares.page_setup.paperSize, shares.page_setup.orientation, shares.sheet_properties.pageSetUpPr.fitToPage,
+            shares.page_setup.fitToWidth, shares.print_title_rows) == (9, "landscape", True, 1, "$1:$1")
+    # a category nobody of is rated has no share (not 0 %)
+    rows = list(shares.iter_rows(min_row=2, values_only=True))
+    assert [r for r in rows if r[1] == 0] and all(set(r[2:]) == {None} for r in rows if r[1] == 0), rows
+    # «Ngày lập», «Hạn nộp»: dates, shown as the PDF prints them (they were texts a filter or a sort could not read)
+    made, due = wb["CoQuan"]["C2"], wb["CoQuan"]["D2"]
+    assert made.is_date and due.is_date and made.number_format == due.number_format == "dd/mm/yyyy"
+    assert f"{made.value:%d/%m/%Y}" in flat and due.value.date() == dt.date(2099, 12, 31)
 
 
 def test_a_group_over_the_htxs_cap_in_the_agencys_own_check_is_named(packages, tmp_path):

@@ -1468,6 +1468,9 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
     # meeting voted (the whole agency on its head), but then the unit's ballot-count minutes cannot print it
     # as their own valid ballots (they leave that line to be written by hand)
     titles = data.get("ThiDua")
+    agency = data["CoQuan"].rows[0] if "CoQuan" in data and data["CoQuan"].rows else None
+    # the whole agency in the agency's own word: «toàn đơn vị» for a đơn vị sự nghiệp công lập (its papers' word)
+    whole = "toàn đơn vị sự nghiệp" if agency is not None and _public_service_agency(data, agency) else "toàn cơ quan"
     for row in titles.rows if titles is not None else []:
         total = row.values.get("tong_so_phieu")
         known = limit_of(row.values.get("ma_so"))
@@ -1477,7 +1480,7 @@ def _attendance(data: dict[str, SheetData], problems: list[Problem]) -> None:
         problems.append(_p(WARNING, row, "tong_so_phieu",
                            f"Tổng số phiếu ({total}) lớn hơn {source} ({limit}): biên bản kiểm phiếu của đơn vị "
                            f"không ghi {total} là số phiếu hợp lệ của cuộc họp đơn vị. Nếu cuộc bỏ phiếu là của "
-                           f"hội nghị rộng hơn (toàn cơ quan bỏ phiếu cho người đứng đầu), giữ nguyên; nếu không, "
+                           f"hội nghị rộng hơn ({whole} bỏ phiếu cho người đứng đầu), giữ nguyên; nếu không, "
                            f"sửa số phiếu.", value=total, expected=f"từ 0 đến {limit} (phiếu của cuộc họp đơn vị)"))
 
 

@@ -1,5 +1,6 @@
-"""SpreadsheetML written directly: the small in-memory model (`Book`, `Sheet`: values, one of five
-cell styles, column widths, frozen header row, auto-filter) and `book_bytes`, which writes it as an
+"""SpreadsheetML written directly: the small in-memory model (`Book`, `Sheet`: values, one of seven
+cell styles, column widths, frozen header row, auto-filter, A4 page set-up with the header row repeated on
+every page) and `book_bytes`, which writes it as an
 .xlsx — the styles defined once in `xl/styles.xml`, each distinct text once in
 `xl/sharedStrings.xml`, fixed timestamps (the same book gives the same bytes). The writer beside
 the reader (`pipeline/ingest/xlsx.py`): the ratings file (`submission/ratings_xlsx.py`), the
@@ -73,8 +74,10 @@ def put(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False, wr
 
 # -- the model ---------------------------------------------------------------------------------------
 # Cell styles (index into cellXfs of xl/styles.xml): plain, table header (bold, wrapped, filled),
-# wrapped, bold, bold and wrapped.
-PLAIN, HEADER, WRAPPED, BOLD, BOLD_WRAPPED = range(5)
+# wrapped, bold, bold and wrapped; a number shown as a percentage with one decimal («7,7%» in a Vietnamese
+# Excel: the value 0.077), a date shown dd/mm/yyyy (the value a `datetime.date`). The last two are written
+# into styles.xml only by a book that uses them: every other book keeps its bytes.
+PLAIN, HEADER, WRAPPED, BOLD, BOLD_WRAPPED, PERCENT, DATE = range(7)
 _STYLE = {(False, False): PLAIN, (False, True): WRAPPED, (True, False): BOLD, (True, True): BOLD_WRAPPED}
 
 
@@ -88,6 +91,7 @@ class Sheet:
         self.widths: dict[int, float] = {}
         self.freeze_row: int | None = None  # rows above this one stay visible
         self.auto_filter: str | None = None
+        self.title_row: int | None = None  # the table's header row, printed again at the top of every page
 
     def put(self, row: int, col: int, value: Any, *, bold: bool = False, wrap: bool = False) -> None:
         values, styles = self.rows.setdefault(row, ([], []))
@@ -129,16 +133,20 @@ def column_letter(col: int) -> str:
 
 
 def table(ws: Sheet, first_row: int, headers: list[tuple[str, int]], rows: list[list[Any]], *,
-          wrap_cols: AbstractSet[int] = frozenset(), freeze: bool = True) -> int:
-    """Header row plus data rows; returns the next free row."""
+          wrap_cols: AbstractSet[int] = frozenset(), freeze: bool = True,
+          percent_cols: AbstractSet[int] = frozenset(), date_cols: AbstractSet[int] = frozenset()) -> int:
+    """Header row plus data rows; returns the next free row. `percent_cols`: numbers shown «0.0%» (a text in such a
+    column, e.g. "" for no share, stays text); `date_cols`: dates shown dd/mm/yyyy."""
     for c, (_, width) in enumerate(headers, start=1):
         ws.widen(c, width)
     ws.rows[first_row] = ([title for title, _ in headers], [HEADER] * len(headers))
-    styles = [WRAPPED if c in wrap_cols else PLAIN for c in range(1, len(headers) + 1)]
+    styles = [PERCENT if c in percent_cols else DATE if c in date_cols else WRAPPED if c in wrap_cols else PLAIN
+              for c in range(1, len(headers) + 1)]
     for r, values in enumerate(rows, start=first_row + 1):
         ws.rows[r] = (values, styles)
     if freeze:
         ws.freeze_row = first_row + 1
+        ws.title_row = first_row
     if rows:
         ws.auto_filter = f"A{first_row}:{column_letter(len(headers))}{first_row + len(rows)}"
     return first_row + len(rows) + 2
@@ -156,6 +164,7 @@ _DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 # Excel reads _xHHHH_ in a string as the character U+HHHH: a literal one has its "_" escaped.
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_EPOCH = dt.date(1899, 12, 30)  # day 0 of a workbook's dates as Excel counts them (past its 1900 leap-year bug)
 
 _STYLES = (
     _DECL + f'<styleSheet xmlns="{_MAIN}">'
@@ -173,7 +182,7 @@ _STYLES = (
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
     '<alignment vertical="top" wrapText="1"/></xf>'
-    '</cellXfs>'
+    '</cellXfs>'  # the count and this end are rewritten by a book with percentages or dates (`_styles`)
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/>'
     "</styleSheet>"
@@ -227,7 +236,22 @@ class _SharedStrings:
                 + "".join(items) + "</sst>")
 
 
-_STYLE_ATTR = ["", ' s="1"', ' s="2"', ' s="3"', ' s="4"']
+_STYLE_ATTR = ["", ' s="1"', ' s="2"', ' s="3"', ' s="4"', ' s="5"', ' s="6"']
+_NUMBER_FORMATS = '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy"/></numFmts>'
+_NUMBER_XFS = ('<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+               '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>')
+
+
+def _styles(numbers: bool) -> str:
+    """xl/styles.xml: the five styles, and the percentage and date styles when the book uses one (`numbers`)."""
+    if not numbers:
+        return _STYLES
+    return (_STYLES.replace(f'<styleSheet xmlns="{_MAIN}">', f'<styleSheet xmlns="{_MAIN}">{_NUMBER_FORMATS}', 1)
+            .replace('<cellXfs count="5">', '<cellXfs count="7">', 1).replace("</cellXfs>", _NUMBER_XFS + "</cellXfs>", 1))
+
+
+def _uses_numbers(book: Book) -> bool:
+    return any(st >= PERCENT for sheet in book.sheets for _, styles in sheet.rows.values() for st in styles)
 
 
 def _sheet_data(sheet: Sheet, letters: list[str], sst: _SharedStrings) -> tuple[str, int]:
@@ -266,6 +290,8 @@ def _sheet_data(sheet: Sheet, letters: list[str], sst: _SharedStrings) -> tuple[
                     cells.append(f'<c r="{letter}{rs}"{attr}/>')
             elif cls is bool:
                 cells.append(f'<c r="{letter}{rs}"{attr} t="b"><v>{int(value)}</v></c>')
+            elif cls is dt.date:  # a serial day number (1900 system), shown as its style says (DATE)
+                cells.append(f'<c r="{letter}{rs}"{attr}><v>{(value - _EPOCH).days}</v></c>')
             else:
                 index = add(str(value))
                 if index >= 0:
@@ -295,12 +321,54 @@ def _worksheet(sheet: Sheet, sst: _SharedStrings) -> str:
     else:
         view = '<sheetView workbookViewId="0"><selection activeCell="A1" sqref="A1"/></sheetView>'
     cols = "".join(f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>' for c, w in sorted(sheet.widths.items()))
-    return (_DECL + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><dimension ref="{dimension}"/>'
+    landscape, fit = _page_shape(sheet, max(used, 1))
+    return (_DECL + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+            + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if fit else "")
+            + f'<dimension ref="{dimension}"/>'
             f"<sheetViews>{view}</sheetViews>"
             '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
             + (f"<cols>{cols}</cols>" if cols else "") + data
             + (f'<autoFilter ref="{sheet.auto_filter}"/>' if sheet.auto_filter else "")
-            + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/></worksheet>')
+            + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+            + f'<pageSetup paperSize="9" orientation="{"landscape" if landscape else "portrait"}"'
+            + (' fitToWidth="1" fitToHeight="0"' if fit else "") + "/></worksheet>")
+
+
+# How a sheet prints on A4 (paperSize 9) between the margins above (0.75 in each side): about 90 characters of the
+# default font across a portrait page, 135 across a landscape one (a column `w` wide takes ~7 w + 5 pixels at 96 dpi).
+# A sheet wider than a portrait page prints landscape; one that fits a landscape page when made no smaller than 60 %
+# is fitted to the page's width (as many pages tall as it needs); a wider one (the ratings' reasons, 400 characters)
+# prints at its size across pages, its header row repeated (`Sheet.title_row`).
+PORTRAIT_CHARS, LANDSCAPE_CHARS, SMALLEST_FIT = 90, 135, 0.6
+
+
+def _page_shape(sheet: Sheet, columns: int) -> tuple[bool, bool]:
+    """(landscape, fit to the page's width) for `sheet`, whose used columns are 1 … `columns`."""
+    return page_shape(sum(sheet.widths.get(c, DEFAULT_WIDTH) for c in range(1, columns + 1)))
+
+
+def page_shape(chars: float) -> tuple[bool, bool]:
+    """(landscape, fit to the page's width) for a sheet `chars` characters wide (its columns' widths)."""
+    if chars <= PORTRAIT_CHARS:
+        return False, True
+    return True, chars <= LANDSCAPE_CHARS / SMALLEST_FIT
+
+
+def print_setup(ws: Worksheet, columns: int, title_rows: str | None) -> None:
+    """The same page set-up on an openpyxl worksheet (the summary table's) whose used columns are 1 … `columns`:
+    A4, `page_shape` of their widths, `title_rows` («5:7») printed at the top of every page."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    landscape, fit = page_shape(sum(ws.column_dimensions[get_column_letter(c)].width or DEFAULT_WIDTH
+                                    for c in range(1, columns + 1)))
+    ws.page_setup.paperSize = 9
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    if fit:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def _xml_text(value: str) -> str:
@@ -323,6 +391,10 @@ def _workbook_xml(book: Book) -> str:
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
         f"{_xml_text(_quoted(s.title))}!{_absolute(s.auto_filter)}</definedName>"
         for i, s in enumerate(book.sheets) if s.auto_filter)
+    names += "".join(  # the header row printed on every page
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+        f"{_xml_text(_quoted(s.title))}!${s.title_row}:${s.title_row}</definedName>"
+        for i, s in enumerate(book.sheets) if s.title_row)
     return (_DECL + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><workbookPr/>'
             '<bookViews><workbookView activeTab="0"/></bookViews>'
             f"<sheets>{sheets}</sheets>" + (f"<definedNames>{names}</definedNames>" if names else "")
@@ -368,7 +440,7 @@ def _parts(book: Book, created: dt.datetime) -> list[tuple[str, str]]:
     sheets = [(f"xl/worksheets/sheet{i}.xml", _worksheet(s, sst)) for i, s in enumerate(book.sheets, start=1)]
     return [("[Content_Types].xml", content_types), ("_rels/.rels", root_rels), ("docProps/core.xml", core),
             ("docProps/app.xml", app), ("xl/workbook.xml", _workbook_xml(book)),
-            ("xl/_rels/workbook.xml.rels", workbook_rels), ("xl/styles.xml", _STYLES), *sheets,
+            ("xl/_rels/workbook.xml.rels", workbook_rels), ("xl/styles.xml", _styles(_uses_numbers(book))), *sheets,
             ("xl/sharedStrings.xml", sst.xml())]
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.ingest.model import Campaign
 from pipeline.rating.groups import HEAD_CAP_WORDS, HEAD_GROUP
-from pipeline.rating.result import Ratings
+from pipeline.rating.result import GroupCap, Ratings
 from pipeline.rating.rulebooks import RULEBOOKS, Rulebook
 
 ADMINISTRATIVE_NOUN = "cơ quan"
@@ -98,3 +98,17 @@ def outside_cap_words(public_service: bool) -> str:
 def head_cap_words(public_service: bool) -> str:
     """What a table prints for the head's group's ratio and maximum (`groups.HEAD_CAP_WORDS`), in the agency's words."""
     return HEAD_CAP_WORDS.replace(_OUTSIDE_WORDS[False], _OUTSIDE_WORDS[public_service], 1)
+
+
+def of_head_group(g: GroupCap) -> bool:
+    """Whether `g` is the agency head's own group (`groups.HEAD_GROUP`) of a đơn vị sự nghiệp công lập: the engine
+    names it in that agency's words (`head_group_name`), so that every table and line printing it says «đơn vị sự
+    nghiệp», not «cơ quan»."""
+    return g.nhom == HEAD_GROUP and g.ten_nhom == _HEAD_GROUP_WORDS[True]
+
+
+def of_ratings(ratings: Ratings) -> bool:
+    """`public_service_unit` where only the ratings are at hand (`hoso rate`'s lines): the head's own group named
+    as a đơn vị sự nghiệp's (`of_head_group`). Without that group (the head counted in the agency's cap) it cannot
+    tell: False."""
+    return any(of_head_group(g) for g in ratings.groups)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.rating.groups import HEAD_CAP_WORDS, HEAD_GROUP, group_label
+from pipeline.rating import agency_kind
+from pipeline.rating.groups import HEAD_GROUP, group_label
 from pipeline.rating.result import GroupCap, PersonRating, Ratings
 
 STATUS_WORDS = {"xep_loai": "Xếp loại", "khong_xep_loai": "Không xếp loại"}
@@ -30,6 +31,21 @@ def agency_htxs(ratings: Ratings) -> tuple[int, int]:
     return finals.count("HTXS"), len(finals)
 
 
+def agency_htxs_words(ratings: Ratings, why: str) -> str:
+    """«3/39 = 7,7% (`why`)», `agency_htxs` as `hoso rate` and the ratings spreadsheet say it ("" when nobody has a
+    level); the report and the biểu give each level's share of everyone rated, so where some rated people have no
+    level yet (periods missing) the words say they are left out — «3/38 = 7,9% (`why`; chưa tính 1 người được xếp loại
+    nhưng chưa có mức)» — lest 7,9 % read as the report's 3/39 = 7,7 % misprinted."""
+    from pipeline.rating.rules import pct
+
+    htxs, rated = agency_htxs(ratings)
+    if not rated:
+        return ""
+    pending = sum(1 for pr in ratings.people if pr.rated and not pr.muc_cuoi)
+    left_out = f"; chưa tính {pending} người được xếp loại nhưng chưa có mức" if pending else ""
+    return f"{htxs}/{rated} = {pct(htxs / rated)} ({why}{left_out})"
+
+
 def unit_summaries(ratings: Ratings) -> list[UnitSummary]:
     units: dict[str, list[PersonRating]] = {}
     for pr in ratings.people:
@@ -49,7 +65,8 @@ def unit_summaries(ratings: Ratings) -> list[UnitSummary]:
             here = [m for m in g.ha_muc if m in codes]
             label = g.ten_nhom or group_label(g.nhom)
             if g.nhom == HEAD_GROUP:  # the superior weighs the head's level: no ratio nor maximum of the agency's
-                parts.append(f"nhóm «{label}»: {g.so_htxs_cuoi} người {hxs}, {HEAD_CAP_WORDS}")
+                parts.append(f"nhóm «{label}»: {g.so_htxs_cuoi} người {hxs}, "
+                             f"{agency_kind.head_cap_words(agency_kind.of_head_group(g))}")
             elif g.vuot_cuoi:
                 parts.append(f"nhóm «{label}»: mức cuối cùng VƯỢT tỷ lệ ({g.so_htxs_cuoi} người {hxs}, tối đa "
                              f"{g.toi_da_cuoi})")
@@ -100,7 +117,8 @@ def cap_line(g: GroupCap) -> str:
     if g.nhom == HEAD_GROUP:  # the superior applies the head's cap (engine._head_outside: why, in ngoai_le)
         who = ", ".join(f"{c.ho_ten} ({c.ma_so})" for c in kept)
         return (f"«{label}»: {decided}" + (f"giữ mức đề xuất {hxs} của {who}; " if who else "") +
-                f"không tính trong tỷ lệ của cơ quan, tỷ lệ của người đứng đầu do cấp trên xét ({g.ngoai_le.split(':')[0]}).")
+                f"{agency_kind.outside_cap_words(agency_kind.of_head_group(g))}, tỷ lệ của người đứng đầu do cấp trên xét "
+                f"({g.ngoai_le.split(':')[0]}).")
     if g.ngoai_le:
         why = f"ngoại lệ tại {g.ngoai_le} cho tối đa {g.toi_da} người"
     else:

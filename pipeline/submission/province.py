@@ -899,22 +899,52 @@ def workbook(summary: Summary) -> Book:
     for pkg in summary.packages:
         # another year's package is not counted (status «không cộng»): nor are its emulation titles shown
         emu = (pkg.agency_emulation or {}) if pkg.other_year is None else {}
-        rows.append([pkg.agency, str(pkg.given), _d(pkg.made), _d(pkg.due),
+        rows.append([pkg.agency, str(pkg.given), _day(pkg.made), _day(pkg.due),
                      "" if pkg.late_days is None or pkg.other_year is not None else pkg.late_days,
                      "Đạt" if pkg.verified else "Không đạt", status_words(pkg),
                      emu.get("so_dat_ldtt", ""), emu.get("so_cstdcs", ""),
                      "\n".join(f"• {p}" for p in pkg.problems)])
     for name in summary.missing:
-        rows.append([name, "", "", _d(summary.due), "", "", missing_words(summary), "", "", ""])
+        rows.append([name, "", "", _day(summary.due), "", "", missing_words(summary), "", "", ""])
     table(ws, 1, [("Cơ quan, đơn vị", 36), ("Bộ hồ sơ nhận được", 40), ("Ngày lập", 12), ("Hạn nộp", 12),
                   ("Số ngày nộp muộn", 10), ("Kiểm tra", 10), ("Tình trạng", 50), ("Lao động tiên tiến", 12),
-                  ("Chiến sĩ thi đua cơ sở (trong tỷ lệ)", 14), ("Lỗi khi kiểm tra", 90)], rows, wrap_cols={7, 10})
+                  ("Chiến sĩ thi đua cơ sở (trong tỷ lệ)", 14), ("Lỗi khi kiểm tra", 90)], rows, wrap_cols={7, 10},
+          date_cols={3, 4})
     ws = wb.create_sheet("TheoDoiTuong")
     table(ws, 1, _with_cap_caveat(COUNT_HEADERS), _category_rows(summary))
     ws = wb.create_sheet("ToanTinh")
     trows = _total_rows(summary)
     table(ws, 1, _with_cap_caveat(TOTAL_HEADERS), trows)
+    # the shares the PDF gives under its totals, on a sheet of their own: ToanTinh's columns keep their places
+    ws = wb.create_sheet("TyLeToanTinh")
+    table(ws, 1, [("Đối tượng", 40), ("Số được xếp loại", 11), *SHARE_HEADERS],
+          [[row[0], row[2], *_shares(summary, row[0])] for row in trows], percent_cols=set(range(3, 3 + len(SHARE_HEADERS))))
     return wb
+
+
+def _day(value: dt.date | None) -> dt.date | str:
+    """A date of the CoQuan sheet: the date itself (shown dd/mm/yyyy, sorted and filtered as a date), or «không rõ»."""
+    return value if value else _d(value)
+
+
+# the shares of the PDF's sentence under its totals (`shares_words`), sheet TyLeToanTinh: each level's share of the
+# people rated, one decimal, half up as the agencies' biểu (summary_table.vn_percent), a number shown «0.0%», for
+# every staff category of ToanTinh and the total (whose row gives the PDF's numbers)
+SHARE_BASE = " (trên số được xếp loại)"
+SHARE_HEADERS = [*((f"Tỷ lệ {WORDS[k]}{SHARE_BASE}", 14) for k in LEVELS),
+                 (f"Tỷ lệ được xếp loại nhưng chưa có mức{SHARE_BASE}", 14)]
+
+
+def _shares(summary: Summary, label: str) -> list[float | str]:
+    """The ToanTinh row `label`'s shares (`SHARE_HEADERS`); "" for a category nobody of is rated."""
+    from pipeline.rating.rules import percent_tenths
+
+    code = next(code for code, name in (*CATEGORIES, TOTAL) if name == label)
+    c = _province_totals(summary)[code]
+    rated = c["xep_loai"]
+    if not rated:
+        return [""] * len(SHARE_HEADERS)
+    return [(percent_tenths(n / rated) or 0) / 1000 for n in (*(c[k] for k in LEVELS), without_level(c))]
 
 
 CAP_HEADER = "So với 20% số hoàn thành tốt"

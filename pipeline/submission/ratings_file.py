@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -112,18 +113,22 @@ def write(path: Path, ratings: Ratings) -> None:
 JSON, XLSX = "ket_qua_xep_loai.json", "ket_qua_xep_loai.xlsx"
 
 
-def write_ratings(files: Staged, ratings: Ratings, *, ngoac_kep: bool = False) -> None:
+def write_ratings(files: Staged, ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None,
+                  order: Sequence[str] = ()) -> None:
     """The two ratings files into a staged output, for `hoso rate` and `hoso build` alike: the .json,
     and the .xlsx (`ratings_xlsx`; a big agency's on the other CPU meanwhile, then read with the
     manifest's scan); `ngoac_kep`: the .xlsx prints «…» as “…” (pipeline/quotes.py), the .json (data,
-    read by `hoso serve`) keeps them."""
+    read by `hoso serve`) keeps them; `public_service`: the agency is a đơn vị sự nghiệp công lập (the .xlsx's words);
+    `order`: the .xlsx's rows in the dossiers' order (`plan.dossier_order`; the .json keeps the workbook's)."""
     from pipeline.submission import ratings_xlsx
 
     if ratings_xlsx.in_background(ratings):
         # the .xlsx helper forked first, the .json encoded meanwhile (json's indented encoder is pure Python:
         # ~1 s for 10,000 people, which had run before the helper started)
-        with ratings_xlsx.writing(files.root / XLSX, ratings, ngoac_kep=ngoac_kep):
+        with ratings_xlsx.writing(files.root / XLSX, ratings, ngoac_kep=ngoac_kep,
+                                  public_service=public_service, order=order):
             files.write(JSON, dumps(ratings_document(ratings)))
     else:
         files.write(JSON, dumps(ratings_document(ratings)))
-        files.write(XLSX, ratings_xlsx.to_bytes(ratings, ngoac_kep=ngoac_kep))
+        files.write(XLSX, ratings_xlsx.to_bytes(ratings, ngoac_kep=ngoac_kep, public_service=public_service,
+                                                order=order))

@@ -16,18 +16,20 @@ import contextlib
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pipeline.ingest.xlsx_write import Book, book_bytes, lines, table
+from pipeline.rating import agency_kind
 from pipeline.rating.emulation import TITLES
-from pipeline.rating.groups import HEAD_CAP_WORDS, HEAD_GROUP, group_label
+from pipeline.rating.groups import HEAD_GROUP, group_label
 from pipeline.rating.levels import ORDER, WORDS
 from pipeline.rating.periods import pct_round
 from pipeline.rating.result import GroupCap, PersonRating, Ratings
 from pipeline.rating.rules import pct
-from pipeline.rating.summary import STATUS_WORDS, agency_htxs, unit_summaries
+from pipeline.rating.summary import STATUS_WORDS, agency_htxs_words, unit_summaries
 
 
 def level(code: str | None) -> str:
@@ -89,30 +91,32 @@ def _sheet_name(wb: Book, base: str) -> str:
     return candidate
 
 
-def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, list[Any]]) -> None:
+def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, list[Any]], public_service: bool
+                 ) -> None:
     ws = wb.create_sheet(_sheet_name(wb, f"Nhom {g.nhom}"))
     ws.set_width(1, 34)
     ws.set_width(2, 80)
     ws.put(1, 1, f"Nhóm tương đồng «{g.ten_nhom or group_label(g.nhom)}»: kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ", bold=True)
     # the agency head out of the agency's cap: no ratio nor maximum of the agency's (the competent level weighs him)
     outside = g.nhom == HEAD_GROUP
+    head_cap = agency_kind.head_cap_words(public_service)  # «… của đơn vị sự nghiệp» as its papers print it
     facts = [
         ("Đơn vị có người trong nhóm", ", ".join(g.don_vi)),
         ("Số người / số được xếp loại", f"{g.so_nguoi} / {g.so_xep_loai}"),
-        ("Tỷ lệ tối đa (HTXS so với HTT)", HEAD_CAP_WORDS if outside else f"{round(g.ty_le * 100, 2):g}%"),
-        ("Cách làm tròn", {"floor": "làm tròn xuống", "round": "làm tròn", "ceil": "làm tròn lên"}.get(g.lam_tron, g.lam_tron)),
+        ("Tỷ lệ tối đa (HTXS so với HTT)", head_cap if outside else f"{setting_words(round(g.ty_le * 100, 2))}%"),
+        ("Cách làm tròn", ROUNDING_WORDS.get(g.lam_tron, g.lam_tron)),
         ("Đề xuất HTXS trước khi áp tỷ lệ", g.so_htxs_de_nghi),
         ("Đề xuất HTT trước khi áp tỷ lệ", g.so_htt_de_nghi),
         ("Đã có mức quyết định HTXS / HTT (giữ chỗ trước)", f"{g.so_htxs_quyet_dinh} / {g.so_htt_quyet_dinh}"),
         ("Số HTXS được giữ", g.so_htxs_giu),
         ("Số HTT sau khi hạ mức", g.so_htt_sau),
-        ("Số HTXS tối đa", HEAD_CAP_WORDS if outside else g.toi_da),
+        ("Số HTXS tối đa", head_cap if outside else g.toi_da),
         ("Hạ từ HTXS xuống HTT", ", ".join(g.ha_muc) or "không"),
         ("Ngoại lệ được cho phép", g.ngoai_le or "không"),
         ("Cách tính", g.cach_tinh),
         ("Bằng nhau tại ranh giới", ", ".join(g.bang_nhau) or "không"),
         ("Theo mức cuối cùng: HTXS / HTT / tối đa",
-         f"{g.so_htxs_cuoi} / {g.so_htt_cuoi} / " + (HEAD_CAP_WORDS if outside else f"{g.toi_da_cuoi}")
+         f"{g.so_htxs_cuoi} / {g.so_htt_cuoi} / " + (head_cap if outside else f"{g.toi_da_cuoi}")
          + (" — VƯỢT TỶ LỆ" if g.vuot_cuoi and not outside else "")),
         ("Số người đã có mức quyết định", g.so_quyet_dinh),
     ]
@@ -123,8 +127,9 @@ def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, 
     ws.put(row, 1, "Thứ tự xét giữ HTXS (tỷ lệ phiếu HTXS, rồi điểm, rồi mã số)", bold=True)
     ranks = [[n, c.ma_so, c.ho_ten, round(c.ty_le_phieu_htxs, 4), c.diem if c.diem is not None else "",
               "Giữ HTXS" if c.giu else "Hạ xuống HTT"] for n, c in enumerate(g.xep_hang, start=1)]
+    # the share of HTXS ballots a percentage (it showed 0,8889): «88,9%»
     row = table(ws, row + 1, [("Thứ tự", 8), ("Mã số", 10), ("Họ và tên", 24), ("Tỷ lệ phiếu HTXS", 10), ("Điểm", 8),
-                              ("Kết quả", 14)], ranks, freeze=False)
+                              ("Kết quả", 14)], ranks, freeze=False, percent_cols={4})
     ws.put(row, 1, "Thành viên của nhóm", bold=True)
     members = [[pr.ma_so, pr.ho_ten, pr.ma_don_vi, STATUS_WORDS[pr.trang_thai], level(pr.muc_hop), level(pr.muc_de_xuat),
                 level(pr.muc_quyet_dinh), level(pr.muc_cuoi)]
@@ -144,7 +149,7 @@ def _emulation_sheet(wb: Book, ratings: Ratings) -> None:
         ("Cách tính tỷ lệ Chiến sĩ thi đua cơ sở", s.cach_tinh_cstdcs),
         ("Tỷ lệ trực tiếp lao động, công tác trong số được đề nghị",
          "" if s.ty_le_truc_tiep is None else f"{s.so_truc_tiep}/{s.so_de_nghi} = {pct(s.ty_le_truc_tiep)} "
-         f"(ngưỡng {round(s.nguong_truc_tiep * 100, 1):g}%)"),
+         f"(ngưỡng {setting_words(round(s.nguong_truc_tiep * 100, 1))}%)"),
     ]
     ws.set_width(1, 40)
     for r, (label, value) in enumerate(facts, start=1):
@@ -175,7 +180,7 @@ def _score(pr: PersonRating) -> float | str:
     return cut(pr.diem) if pr.diem_ky else pr.diem
 
 
-def _periods_sheet(wb: Book, ratings: Ratings) -> None:
+def _periods_sheet(wb: Book, ratings: Ratings, public_service: bool) -> None:
     """One row per person and period (from 2026): the percentages and the score of each period."""
     rows = []
     for pr in ratings.people:
@@ -190,7 +195,34 @@ def _periods_sheet(wb: Book, ratings: Ratings) -> None:
                   ("a) Số lượng (%)", 9), ("b) Chất lượng (%)", 9), ("c) Tiến độ (%)", 9),
                   ("d) Kết quả đơn vị phụ trách (%)", 10), ("đ) Năng lực tổ chức thực hiện (%)", 10),
                   ("e) Năng lực tập hợp, đoàn kết (%)", 10), ("Điểm kỳ", 8), ("Điểm năm", 8),
-                  ("Cơ quan, đơn vị đánh giá kỳ (để trống: cơ quan này)", 24)], rows)
+                  (f"Cơ quan, đơn vị đánh giá kỳ (để trống: {agency_kind.noun(public_service, distinct=True)} này)", 24)],
+          rows)
+
+
+ROUNDING_WORDS = {"floor": "làm tròn xuống", "round": "làm tròn", "ceil": "làm tròn lên"}
+
+
+def setting_words(value: Any) -> str:
+    """A rulebook setting (`Ratings.thiet_lap`) as ThongTin shows it, in a Vietnamese reader's notation: «Có», «Không»,
+    «không có» for True, False, None (it showed Python's «True», «None»), decimals with a comma («0,2»), a list «3, 6»,
+    a table «khóa: giá trị; …» (nested in parentheses), a rounding in words («làm tròn xuống», it showed «floor»). The
+    keys stay the rulebook's identifiers."""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if value is None:
+        return "không có"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, list | tuple):
+        return ", ".join(_nested(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_nested(v)}" for k, v in value.items())
+    return ROUNDING_WORDS.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def _nested(value: Any) -> str:
+    words = setting_words(value)
+    return f"({words})" if isinstance(value, list | tuple | dict) else words
 
 
 def _info_sheet(wb: Book, ratings: Ratings) -> None:
@@ -199,12 +231,11 @@ def _info_sheet(wb: Book, ratings: Ratings) -> None:
     ws.set_width(2, 100)
     facts = [("Năm đánh giá", ratings.nam_danh_gia), ("Bộ quy tắc", ratings.bo_quy_tac),
              ("Tên bộ quy tắc", ratings.ten_bo_quy_tac)]
-    facts += [(f"Thiết lập: {k}", str(v)) for k, v in ratings.thiet_lap.items()]
+    facts += [(f"Thiết lập: {k}", setting_words(v)) for k, v in ratings.thiet_lap.items()]
     facts += [("Mức xếp loại", "; ".join(f"{k} = {v}" for k, v in WORDS.items()))]
-    htxs, rated = agency_htxs(ratings)
-    if rated:
-        facts += [("HTXS trên tổng số được xếp loại", f"{htxs}/{rated} = {round(100 * htxs / rated, 1):g}% "
-                                                        "(để so với tỷ lệ đảng viên được xếp loại HTXS)")]
+    # «7,9%» as the console and the papers write it (it said «7.9%»)
+    if share := agency_htxs_words(ratings, "để so với tỷ lệ đảng viên được xếp loại HTXS"):
+        facts += [("HTXS trên tổng số được xếp loại", share)]
     row = 1
     for label, value in facts:
         ws.put(row, 1, label, bold=True)
@@ -217,8 +248,18 @@ def _info_sheet(wb: Book, ratings: Ratings) -> None:
         ws.put(row, 2, w, wrap=True)
 
 
-def workbook(ratings: Ratings, *, ngoac_kep: bool = False) -> Book:
-    """The ratings' sheets; `ngoac_kep`: their «…» written “…”, as on a paper (pipeline/quotes.py)."""
+def workbook(ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None,
+             order: Sequence[str] = ()) -> Book:
+    """The ratings' sheets; `ngoac_kep`: their «…» written “…”, as on a paper (pipeline/quotes.py); `public_service`:
+    the agency is a đơn vị sự nghiệp công lập (`agency_kind.public_service_unit`), named so where the sheets name it
+    (None: as the ratings tell, `agency_kind.of_ratings`); `order`: the mã số in the dossiers' order
+    (`plan.dossier_order`: units in order, head, deputies, staff, Vietnamese collation), the rows' order (anyone
+    not in it after, as rated; empty: as rated, the workbook's order)."""
+    if public_service is None:
+        public_service = agency_kind.of_ratings(ratings)
+    if order:
+        place = {ma_so: i for i, ma_so in enumerate(order)}
+        ratings = replace(ratings, people=tuple(sorted(ratings.people, key=lambda pr: place.get(pr.ma_so, len(place)))))
     wb = Book(ngoac_kep=ngoac_kep)
     _people_sheet(wb, ratings)
     _units_sheet(wb, ratings)
@@ -226,20 +267,23 @@ def workbook(ratings: Ratings, *, ngoac_kep: bool = False) -> Book:
     for pr in ratings.people:
         members_of.setdefault(pr.nhom_tuong_dong, []).append(pr)
     for g in ratings.groups:
-        _group_sheet(wb, ratings, g, members_of)
+        _group_sheet(wb, ratings, g, members_of, public_service)
     _emulation_sheet(wb, ratings)
-    _periods_sheet(wb, ratings)
+    _periods_sheet(wb, ratings, public_service)
     _info_sheet(wb, ratings)
     return wb
 
 
-def to_bytes(ratings: Ratings, *, ngoac_kep: bool = False) -> bytes:
+def to_bytes(ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None,
+             order: Sequence[str] = ()) -> bytes:
     """The .xlsx bytes, with fixed timestamps so the same ratings give the same file."""
-    return book_bytes(workbook(ratings, ngoac_kep=ngoac_kep), dt.datetime(ratings.nam_danh_gia, 12, 31, 0, 0, 0))
+    return book_bytes(workbook(ratings, ngoac_kep=ngoac_kep, public_service=public_service, order=order),
+                      dt.datetime(ratings.nam_danh_gia, 12, 31, 0, 0, 0))
 
 
-def write(path: Path, ratings: Ratings, *, ngoac_kep: bool = False) -> None:
-    Path(path).write_bytes(to_bytes(ratings, ngoac_kep=ngoac_kep))
+def write(path: Path, ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None,
+          order: Sequence[str] = ()) -> None:
+    Path(path).write_bytes(to_bytes(ratings, ngoac_kep=ngoac_kep, public_service=public_service, order=order))
 
 
 BACKGROUND_MIN_PEOPLE = 2_000  # below this, writing the file takes less than starting a helper
@@ -253,22 +297,23 @@ def in_background(ratings: Ratings) -> bool:
 
 
 @contextlib.contextmanager
-def writing(path: Path, ratings: Ratings, *, ngoac_kep: bool = False) -> Iterator[None]:
+def writing(path: Path, ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool | None = None,
+            order: Sequence[str] = ()) -> Iterator[None]:
     """`with writing(path, ratings): <other work>` writes the file while the other work runs: in a
     forked helper for a big agency when a second CPU is free, else after the other work. When the
     helper fails the file is written here, so that any error is raised here as always; when the
     other work raises, the helper is stopped and nothing more is written."""
     if not in_background(ratings):
         yield
-        write(path, ratings, ngoac_kep=ngoac_kep)
+        write(path, ratings, ngoac_kep=ngoac_kep, public_service=public_service, order=order)
         return
     from pipeline.ingest import forked
 
-    with forked.Forked(lambda: write(path, ratings, ngoac_kep=ngoac_kep)) as child:
+    with forked.Forked(lambda: write(path, ratings, ngoac_kep=ngoac_kep, public_service=public_service, order=order)) as child:
         yield
         try:
             child.result()
             return
         except forked.Failed:
             pass
-    write(path, ratings, ngoac_kep=ngoac_kep)
+    write(path, ratings, ngoac_kep=ngoac_kep, public_service=public_service, order=order)

@@ -348,6 +348,7 @@ def _table_sheet(wb: Workbook, data: dict[str, Any], rows: list[Row]) -> None:
     for c in range(1, COL_GHI_CHU + 1):
         ws.column_dimensions[_letter(c)].width = widths.get(c, 10)
     ws.freeze_panes = cast("Cell", ws.cell(row=FIRST_ROW, column=1))
+    xlsx_write.print_setup(ws, COL_GHI_CHU, f"5:{FIRST_ROW - 1}")  # A4, the header's rows on every page
 
 
 def _group_sheet(wb: Workbook, data: dict[str, Any]) -> None:
@@ -372,6 +373,7 @@ def _group_sheet(wb: Workbook, data: dict[str, Any]) -> None:
             cell.alignment = LEFT if c in (2, 3, 10, 11, 12, 13) else CENTER
     for c, w in enumerate((5, 28, 18, 9, 10, 10, 10, 12, 10, 16, 30, 20, 60), start=1):
         ws.column_dimensions[_letter(c)].width = w
+    xlsx_write.print_setup(ws, len(headers), "5:5")
 
 
 def _people_sheet(wb: Workbook, entries: list[dict[str, Any]]) -> None:
@@ -391,6 +393,7 @@ def _people_sheet(wb: Workbook, entries: list[dict[str, Any]]) -> None:
     for c, w in enumerate((6, 10, 26, 10, 18, 40, 14, 12, 26), start=1):
         ws.column_dimensions[_letter(c)].width = w
     ws.freeze_panes = "A2"
+    xlsx_write.print_setup(ws, len(headers), "1:1")
     if entries:
         ws.auto_filter.ref = f"A1:I{len(entries) + 1}"
 
