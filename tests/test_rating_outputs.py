@@ -368,6 +368,11 @@ def test_the_citizen_id_goes_with_the_results_of_those_who_have_one(tmp_path):
     doc = json.loads((out / "ket_qua_xep_loai.json").read_text(encoding="utf-8"))
     assert {p["ma_so"]: p.get("so_dinh_danh") for p in doc["nguoi"]} == {
         "NS-01": None, "NS-02": "001180012345", "NS-03": None, "NS-04": None, "NS-05": "079095001234", "NS-06": None}
+    ws = openpyxl.load_workbook(out / "ket_qua_xep_loai.xlsx")["KetQua"]
+    head = [c.value for c in ws[1]]
+    assert head[-1] == "Số định danh cá nhân"
+    ids = {r[head.index("Mã số")].value: r[-1] for r in ws.iter_rows(min_row=2)}
+    assert (ids["NS-02"].value, ids["NS-02"].data_type, ids["NS-01"].value) == ("001180012345", "s", None)
 
 
 def test_an_empty_citizen_id_column_keeps_the_fingerprints_of_folders_built_before_it(tmp_path):

@@ -64,6 +64,10 @@ def _people_sheet(wb: Book, ratings: Ratings) -> None:
                      level(pr.tu_xep_loai), level(pr.muc_hop), _score(pr),
                      level(pr.muc_de_xuat), level(pr.muc_quyet_dinh), level(pr.muc_toi_da), lines(pr.ly_do),
                      lines(pr.canh_bao), emulation_cell(pr), level(meeting.of(pr.ma_so).muc_de_xuat)])
+    if any(pr.so_dinh_danh for pr in ratings.people):  # NhanSu «Số định danh cá nhân», as text: its leading 0 kept
+        headers.append(("Số định danh cá nhân", 15))
+        for row, pr in zip(rows, ratings.people, strict=True):
+            row.append(pr.so_dinh_danh)
     table(ws, 1, headers, rows, wrap_cols={13, 14, 15})
 
 
