@@ -140,3 +140,23 @@ def test_six_months_actually_worked(months, absent, maternity, results, rated):
     pr = b.rate().of("A")
     assert pr.rated is rated
     assert pr.muc_de_xuat == ("HTT" if rated else None)
+
+
+@pytest.mark.parametrize("months, results, missing", [
+    # 12 months worked, October without a result: October is owed
+    (12, [m for m in range(1, 13) if m != 10], "Thiếu kết quả kỳ 2026-10:"),
+    # 6,5 months worked (since mid-June), July–December rated: half a month is owed, in one of the months without
+    # a result — not the six of them (which half month the workbook does not say)
+    (6.5, range(7, 13), "Thiếu kết quả kỳ của 0,5 tháng công tác (trong các kỳ chưa có kết quả: 2026-01 đến 2026-06):"),
+    (8, range(7, 13), "Thiếu kết quả kỳ của 2 tháng công tác (trong các kỳ chưa có kết quả: 2026-01 đến 2026-06):"),
+])
+def test_the_results_missing_are_the_months_owed(months, results, missing):
+    """Art. 21: the year is the mean over the time actually worked, every month of it: short of it, no level."""
+    b = Book(year=2026)
+    _htt_peers(b, 10, group="P")
+    b.person("A", group="P", months=months)
+    b.months("A", 25, 85, 85, 85, months=results)
+    pr = b.rate().of("A")
+    assert pr.muc_de_xuat is None
+    assert any(missing in reason for reason in pr.ly_do), pr.ly_do
+    assert any(missing.rstrip(":") in w for w in pr.canh_bao), pr.canh_bao

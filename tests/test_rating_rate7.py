@@ -462,7 +462,8 @@ def test_check_asks_periods_for_the_months_actually_worked(tmp_path):
 
     assert coverage(8) == []
     (text,) = coverage(7)
-    assert "thiếu kết quả kỳ 2026-08" in text and "thời gian công tác thực tế 8 tháng" in text
+    assert "thiếu kết quả kỳ của 1 tháng công tác (trong các kỳ chưa có kết quả: 2026-08 đến 2026-12)" in text
+    assert "thời gian công tác thực tế 8 tháng" in text
 
 
 def test_next_years_workbook_does_not_carry_this_years_kht_conclusions(tmp_path):

@@ -1960,7 +1960,7 @@ def _check_rated_elsewhere(rows: list[tuple[str, str, Row]], problems: list[Prob
 def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], year: int | None, problems: list[Problem]) -> None:
     """A warning on each person whose periods do not cover the months worked (they get no level),
     once KetQuaKy is in use; the same rule as pipeline.rating.periods, for `hoso check`."""
-    from pipeline.rating.periods import all_periods, is_quarter, months_to_cover
+    from pipeline.rating.periods import all_periods, is_quarter, missing_words, months_to_cover
     from pipeline.rating.rulebooks import RULEBOOKS, UnknownRulebook, for_person
 
     sheet = data.get("NhanSu")
@@ -2035,7 +2035,7 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
             continue
         missing = [k for k in all_periods(year, quarters) if k not in set(kys)]
         what = ("chưa có kết quả tháng hoặc quý nào ở sheet «KetQuaKy»" if not kys else
-                f"thiếu kết quả kỳ {', '.join(missing)} ở sheet «KetQuaKy»")
+                f"thiếu kết quả kỳ {missing_words(missing, need, covered, step)} ở sheet «KetQuaKy»")
         # a period whose row is there but holds an error (reported on its cell) is not missing from the sheet:
         # the clerk is sent to that row, not asked to add one
         wrong = sorted({n for k in (missing if kys else all_periods(year, quarters))

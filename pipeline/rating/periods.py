@@ -231,6 +231,17 @@ def months_to_cover(person: Person, formula: PeriodFormula) -> float:
     return max(0.0, months)
 
 
+def missing_words(missing: Sequence[str], need: float, covered: float, step: float) -> str:
+    """What is missing, after «Thiếu kết quả kỳ»: the absent periods («2026-10») when each of them is owed; when
+    they hold more months than the time still to cover (6,5 months worked, results for July–December: the workbook
+    does not say which half month of which earlier period), the months still owed and where they can be — listing
+    January–June as missing told the clerk to add five results nobody owes."""
+    short = need - covered
+    if short + EPS < len(missing) * step:
+        return f"của {num(short)} tháng công tác (trong các kỳ chưa có kết quả: {runs_text(missing)})"
+    return ", ".join(missing)
+
+
 def year_score(person: Person, campaign: Campaign, rb: Rulebook) -> YearScore | None:
     """The person's periods, year score and level; None when the periods regime does not apply to
     them (no period formula, or no KetQuaKy rows at all in the workbook)."""
@@ -264,7 +275,7 @@ def year_score(person: Person, campaign: Campaign, rb: Rulebook) -> YearScore | 
            f"{len(scores)} kỳ = {score_text(diem)} (không làm tròn lên)")
     reasons = []
     if missing:
-        what = ", ".join(missing)
+        what = missing_words(missing, need, covered, formula.quarter_months if quarters else 1)
         months = f" ({num(covered)} tháng)" if quarters else ""
         text = (f"Thiếu kết quả kỳ {what}: có kết quả {len(scores)} {unit_word}{months} trong khi thời gian "
                 f"công tác là {num(need)} tháng{leave}; chưa đủ căn cứ xếp loại, không có mức đề xuất")
