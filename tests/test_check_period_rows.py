@@ -156,3 +156,51 @@ def test_a_2026_workbook_without_any_period_is_said_by_check(tmp_path: Path, cap
 
     code, err = run_main(["check", str(SAMPLE)], capsys)
     assert code == 0 and "chưa có kết quả tháng, quý nào" not in err
+
+
+def test_a_period_date_stored_us_order_names_the_cell_as_excel_shows_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A clerk on a Windows set to month/day/year types «1/10/2026» (the 1st of October, day first) into «Kỳ» of
+    VP-001's October row (B11; rows 2–13 are his 12 months, B2 his January): Excel stores the date 10 January 2026,
+    read as the period 2026-01, a second January — an error, exit 3. It said «Giá trị: «2026-01»», which no cell
+    shows. It must show the cell as Excel does («10/01/2026», «1/10/2026» the US way) and say what to type (2026-10
+    in a Text cell). The same date in B2 instead (his January row, B11 then «2026-01» as text): the duplicate is
+    said on B11 and names B2 as the date cell to fix."""
+    import datetime as dt
+
+    def edit(wb):  # type: ignore[no-untyped-def]
+        ws = wb["KetQuaKy"]
+        assert (ws["A11"].value, ws["B11"].value, ws["A2"].value, ws["B2"].value) == ("VP-001", "2026-10", "VP-001", "2026-01")
+        ws["B11"] = dt.datetime(2026, 1, 10)
+        ws["B11"].number_format = "m/d/yyyy"
+    code, err = run_main(["check", str(_sample_with(tmp_path, "ky_ngay.xlsx", edit))], capsys)
+
+    assert code == 3
+    line = next(ln for ln in err.splitlines() if "(ô B11)" in ln)
+    assert ("Sheet «KetQuaKy», dòng 11, cột B «ky» (ô B11): Trùng kết quả cùng người, cùng kỳ 2026-01 (đã có ở dòng 2). "
+            "Ô kỳ là ô kiểu Ngày của Excel: ngày 10 tháng 1 năm 2026 (Excel hiện «10/01/2026», hoặc «1/10/2026» nếu "
+            "Windows đặt kiểu Mỹ tháng/ngày/năm), được đọc là kỳ 2026-01. Nếu đã gõ «1/10/2026» (ngày 1 tháng 10) để "
+            "chỉ tháng 10, Excel đặt kiểu Mỹ đã lưu thành ngày 10 tháng 1.") in line
+    assert "Giá trị: «10/01/2026»." in line and "Giá trị: «2026-01»" not in line
+    assert "Cần: định dạng ô là Văn bản (Text) rồi gõ kỳ dạng chữ: 2026-10 (tháng 10) hoặc 2026-01 (tháng 1)." in line
+
+    def first(wb):  # type: ignore[no-untyped-def]
+        ws = wb["KetQuaKy"]
+        ws["B2"] = dt.datetime(2026, 1, 10)
+        ws["B11"] = "2026-01"
+    code, err = run_main(["check", str(_sample_with(tmp_path, "ky_ngay_truoc.xlsx", first))], capsys)
+
+    assert code == 3
+    line = next(ln for ln in err.splitlines() if "(ô B11)" in ln)
+    assert ("Trùng kết quả cùng người, cùng kỳ (đã có ở dòng 2): ô B2 là ô kiểu Ngày của Excel: ngày 10 tháng 1 năm "
+            "2026 (Excel hiện «10/01/2026»") in line
+    assert "Cần: sửa ô B2: định dạng ô là Văn bản (Text) rồi gõ kỳ dạng chữ: 2026-10 (tháng 10)" in line
+
+    # a plain duplicate keeps its words
+    def twice(wb):  # type: ignore[no-untyped-def]
+        wb["KetQuaKy"]["B11"] = "2026-01"
+    code, err = run_main(["check", str(_sample_with(tmp_path, "ky_hai_lan.xlsx", twice))], capsys)
+    assert code == 3
+    assert ("(ô B11): Trùng kết quả cùng người, cùng kỳ (đã có ở dòng 2). Giá trị: «2026-01». Cần: mỗi người một dòng "
+            "cho mỗi tháng hoặc quý.") in err
+

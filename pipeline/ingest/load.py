@@ -1768,6 +1768,7 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
                                     row=row.number, refs=_frozen(row.refs)))
     out: list[PeriodResult] = []
     seen: dict[tuple[str, str], int] = {}
+    seen_ky: dict[tuple[str, str], str] = {}  # the period as read at that row (a date cell's: cells.DatePeriod)
     kind: dict[str, tuple[bool, int]] = {}  # ma_so -> (quarters, first row)
     agency = _agency_row(data)
     own_name = " ".join(str(agency.values.get("ten_co_quan") or "").split()).casefold() if agency else ""
@@ -1788,10 +1789,10 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
         bad = not _period_year(row, year, problems)
         ident = (code, ky)
         if ident in seen:
-            problems.append(_p(ERROR, row, "ky", f"Trùng kết quả cùng người, cùng kỳ (đã có ở dòng {seen[ident]}).", value=ky,
-                               expected="mỗi người một dòng cho mỗi tháng hoặc quý"))
+            problems.append(_duplicate_period(row, ky, seen[ident], seen_ky[ident]))
             bad = True
         seen.setdefault(ident, row.number)
+        seen_ky.setdefault(ident, ky)
         quarters = "-Q" in ky
         first = kind.setdefault(code, (quarters, row.number))
         if first[0] != quarters:
@@ -2008,6 +2009,22 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
                                 "hoặc mức tự xếp loại.", row=2 if result_sheet is not None else None,
                                 expected="mỗi người một dòng cho mỗi tháng (hoặc quý) công tác: mã số, kỳ, điểm tiêu chí "
                                 "chung, các tỷ lệ (hoặc nhập từ tệp xuất của phần mềm theo dõi: hoso nhap-ket-qua)"))
+
+
+def _duplicate_period(row: Row, ky: str, first_row: int, first_ky: str) -> Problem:
+    """A second result of one person for one period. A period read from a date cell (a US-set Excel keeps
+    «1/10/2026», typed for October, as 10 January) is shown as that cell shows it, with what to type: «2026-01»
+    alone named no cell the clerk could see (cells.period_cell_words)."""
+    message = f"Trùng kết quả cùng người, cùng kỳ (đã có ở dòng {first_row})."
+    here, there = cells.period_cell_words(ky), cells.period_cell_words(first_ky)
+    if here is not None and isinstance(ky, cells.DatePeriod):
+        return _p(ERROR, row, "ky", f"Trùng kết quả cùng người, cùng kỳ {ky} (đã có ở dòng {first_row}). Ô kỳ {here[0]}",
+                  value=ky.date, expected=here[1])
+    if there is not None:
+        ref = row.refs.get("ky")
+        cell = f"ô {ref.column}{first_row}" if ref is not None and ref.column else f"ô kỳ ở dòng {first_row}"
+        return _p(ERROR, row, "ky", f"{message[:-1]}: {cell} {there[0]}", value=ky, expected=f"sửa {cell}: {there[1]}")
+    return _p(ERROR, row, "ky", message, value=ky, expected="mỗi người một dòng cho mỗi tháng hoặc quý")
 
 
 def _period_year(row: Row, year: int | None, problems: list[Problem]) -> bool:
