@@ -204,3 +204,40 @@ def test_a_period_date_stored_us_order_names_the_cell_as_excel_shows_it(
     assert ("(ô B11): Trùng kết quả cùng người, cùng kỳ (đã có ở dòng 2). Giá trị: «2026-01». Cần: mỗi người một dòng "
             "cho mỗi tháng hoặc quý.") in err
 
+
+def test_a_discipline_after_the_year_or_after_ngay_lap_is_said_by_check_as_the_rating_says_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The sample's one decision (KyLuat row 2: VP-008, khiển trách, 88/QĐ-VP, in force 20/06/2026) makes VP-008 KHT
+    (ND 335 Điều 20 khoản 4 c: disciplined «trong năm đánh giá»). CoQuan «Ngày lập» is 05/12/2026.
+    - In force 01/02/2027: not in the evaluation year 2026, so not counted: VP-008 gets the level of his points, HTT
+      (the sample says his vote of HTT agrees with them); the rating warned on VP-008 (hoso build,
+      hoso rate), `hoso check` said nothing. Check must warn on E2 with the rating's very words, exit 0.
+    - In force 20/12/2026: in the year, so counted (KHT stays), but after the papers' date 05/12/2026: the papers
+      signed that day cite a decision not yet in force. Nothing said it; check and the rating now do, same words."""
+    import datetime as dt
+
+    from pipeline import ingest
+    from pipeline.rating import rate
+
+    for day, said in ((dt.datetime(2027, 2, 1), "có hiệu lực sau năm đánh giá 2026, không tính để xếp loại năm 2026"),
+                      (dt.datetime(2026, 12, 20), "có hiệu lực sau ngày lập hồ sơ 05/12/2026 (sheet CoQuan, «Ngày lập»). "
+                       "Quyết định có hiệu lực trong năm đánh giá 2026 nên chương trình vẫn tính")):
+        def edit(wb, day=day):  # type: ignore[no-untyped-def]
+            ws = wb["KyLuat"]
+            assert (ws["A2"].value, ws["E1"].value, ws["E2"].value) == ("VP-008", "ngay_hieu_luc", dt.datetime(2026, 6, 20))
+            assert wb["CoQuan"]["B6"].value == dt.datetime(2026, 12, 5)
+            ws["E2"] = day
+        book = _sample_with(tmp_path, f"ky_luat_{day:%Y%m%d}.xlsx", edit)
+        code, err = run_main(["check", str(book)], capsys)
+
+        assert code == 0
+        line = next(ln for ln in err.splitlines() if "(ô E2)" in ln)
+        assert line.startswith("  CẢNH BÁO Sheet «KyLuat», dòng 2, cột E «ngay_hieu_luc» (ô E2): Kỷ luật hành chính, hình "
+                               f"thức khiển trách, quyết định số 88/QĐ-VP, có hiệu lực ngày {day:%d/%m/%Y}: {said}")
+        vp008 = rate(ingest.load(book)).of("VP-008")
+        words = [w for w in vp008.canh_bao if "88/QĐ-VP" in w]
+        assert len(words) == 1 and f"(ô E2): {words[0]} Giá trị: «{day:%d/%m/%Y}»." in line  # the same words
+        assert vp008.muc_de_xuat == ("KHT" if day.year == 2026 else "HTT")
+
+    code, err = run_main(["check", str(SAMPLE)], capsys)  # 20/06/2026: before Ngày lập, in the year
+    assert code == 0 and "(ô E2)" not in err

@@ -213,7 +213,7 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discip
                 tu_xep_loai=p.tu_xep_loai, muc_quyet_dinh=p.muc_quyet_dinh, muc_hop=meeting,
                 diem=diem, muc_dang_vien=p.muc_dang_vien, diem_ky=period.scores if period is not None else ())
     time = rules.time_rules(p, rb)
-    disc = rules.disciplines_in_year(discs, year, rb)
+    disc = rules.disciplines_in_year(discs, year, rb, drawn_up=campaign.agency.ngay_lap)
 
     if not time.rated:
         warnings = list(time.warnings)
