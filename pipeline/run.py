@@ -367,6 +367,7 @@ def _changes(b: Build, target: Path | None, made: Made) -> changes.Changes:
                                            replaced_root=target)
     else:
         changed = changes.compare(previous, new, old_root=target, new_root=b.files.root)
+        changed = changes.carry_pending(changed, previous, new)  # nothing changed: the list not yet printed stays
     changed.unit_codes = changes.unit_code_history(previous, new)
     changes.write(changed, b.files, source_root=b.files.root)
     guide.write(b, made.bundles, made.sub)
