@@ -171,6 +171,25 @@ def refusal(target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: 
     return None
 
 
+def _unlink(path: str) -> None:
+    """Remove one of hoso's files (a symbolic link is removed, never followed). Windows refuses to delete a file
+    marked read-only (a clerk's Properties → Read-only on a dossier, a copy from a CD): the mark is taken off and
+    the file removed — it was left, silently, in the old output moved aside beside the folder, with its person's
+    data, at every run. POSIX deletes it whatever its mode: the retry never runs there."""
+    try:
+        os.unlink(path)
+    except PermissionError:
+        try:
+            if os.path.islink(path) or os.stat(path).st_mode & 0o200:
+                return  # writable already: refused for another reason (open in another program); left
+            os.chmod(path, 0o600)
+            os.unlink(path)
+        except OSError:
+            pass
+    except OSError:
+        pass
+
+
 def remove_owned(folder: Path) -> list[str]:
     """Delete what hoso wrote in `folder` (the files its own manifest lists, the manifest, editors'
     lock files) and the folders left empty; return what is left (nothing was followed or deleted
@@ -182,10 +201,7 @@ def remove_owned(folder: Path) -> list[str]:
     mine = listed(data) | _printed_mark(folder)
     for rel in on_disk(folder):
         if rel in mine or rel == SIGNATURE or editor_lock(rel.rsplit("/", 1)[-1]):
-            try:
-                os.unlink(os.path.join(folder, rel))  # a symbolic link is removed, never followed
-            except OSError:
-                pass
+            _unlink(os.path.join(folder, rel))
     for root, dirs, _names in sorted(os.walk(folder, topdown=False, followlinks=False), key=lambda w: -len(w[0])):
         for d in dirs:
             p = os.path.join(root, d)

@@ -136,6 +136,30 @@ def test_removing_the_old_output_deletes_only_its_listed_files(tmp_path):
     assert ownership.remove_owned(other) == ["manifest.json", "src/m.py"]
 
 
+def test_a_file_marked_read_only_is_removed_as_windows_allows(tmp_path, monkeypatch):
+    """A clerk marks a dossier read-only (Properties → Read-only) to keep it safe. Windows refuses to delete a
+    read-only file (POSIX does not look at its mode): the old output moved aside kept that dossier, with its
+    person's data, in a hidden folder beside the output, silently, at every run. Windows' rule is played here:
+    the file is deleted once its read-only mark is taken off. A file refused while writable (open elsewhere) is
+    left, never forced."""
+    import stat
+
+    old = own_output(tmp_path / "x", {"ca_nhan/LD/VP-001.pdf": b"%PDF 1", "ca_nhan/LD/VP-002.pdf": b"%PDF 2"})
+    locked, busy = old / "ca_nhan" / "LD" / "VP-001.pdf", old / "ca_nhan" / "LD" / "VP-002.pdf"
+    locked.chmod(0o444)
+    real = os.unlink
+
+    def windows_unlink(path, *a, **k):  # type: ignore[no-untyped-def]
+        if not os.stat(path).st_mode & stat.S_IWRITE or os.fspath(path) == os.fspath(busy):
+            raise PermissionError(13, "Access is denied", os.fspath(path))
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(ownership.os, "unlink", windows_unlink)
+    left = ownership.remove_owned(old)
+    assert not locked.exists()
+    assert left == ["ca_nhan/LD/VP-002.pdf", "manifest.json"] and busy.read_bytes() == b"%PDF 2"
+
+
 def test_a_planted_lock_symlink_does_not_truncate_its_target(sample, tmp_path, capsys):
     victim = tmp_path / "quan_trong.txt"
     victim.write_text("dữ liệu quan trọng\n")
