@@ -241,3 +241,28 @@ def test_a_discipline_after_the_year_or_after_ngay_lap_is_said_by_check_as_the_r
 
     code, err = run_main(["check", str(SAMPLE)], capsys)  # 20/06/2026: before Ngày lập, in the year
     assert code == 0 and "(ô E2)" not in err
+
+
+def test_next_year_typed_into_last_year_s_workbook_is_one_error_on_the_year(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The clerk starts 2027 by typing 2027 into CoQuan «Năm đánh giá» (B5) of the 2026 sample. Every period of
+    KetQuaKy (377 rows) and SanPham (380 rows) is of 2026: `check` said «Kỳ không thuộc năm đánh giá 2027» on each
+    row — 757 errors, 200 printed, none on the cell she changed. It is one error on B5 naming both years and the
+    way to a 2027 workbook (hoso init --tu), exit 3. One period of another year among the year's own keeps its
+    error on its row."""
+    def edit(wb):  # type: ignore[no-untyped-def]
+        assert (wb["CoQuan"]["A5"].value, wb["CoQuan"]["B5"].value) == ("nam_danh_gia", 2026)
+        wb["CoQuan"]["B5"] = 2027
+    code, err = run_main(["check", str(_sample_with(tmp_path, "nam_2027.xlsx", edit))], capsys)
+
+    assert code == 3
+    assert "Tổng cộng: 1 lỗi," in err and "Kỳ không thuộc năm đánh giá" not in err
+    assert ("Sheet «CoQuan», dòng 5, cột B «Năm đánh giá» (ô B5): Năm đánh giá là 2027 nhưng mọi kỳ ở sheet «KetQuaKy» "
+            "(377 dòng) và «SanPham» (380 dòng) là của năm 2026 (như «2026-01»): các kết quả kỳ đó không được đọc. Nếu "
+            "năm đánh giá ghi nhầm, sửa lại 2026; nếu đã sang năm 2027, tạo sổ năm 2027 từ sổ năm 2026 bằng hoso init "
+            "--tu") in err
+
+    code, err = run_main(["check", str(_sample_with(tmp_path, "mot_ky_2025.xlsx",
+                                                    lambda wb: wb["KetQuaKy"].__setitem__("B11", "2025-10")))], capsys)
+    assert code == 3
+    assert "(ô B11): Kỳ không thuộc năm đánh giá 2026. Giá trị: «2025-10»." in err and "(ô B5)" not in err
