@@ -131,6 +131,10 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
+# files every hoso output has at its top (build and rate): a folder holding one without a manifest is an earlier output
+LOOKS_BUILT = frozenset({"ket_qua_xep_loai.json", "ket_qua_xep_loai.xlsx", "HUONG_DAN_IN.txt", "thay_doi.txt"})
+
+
 def refusal(target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: bool = False) -> str | None:
     """Why `target` must not be replaced by a run (a Vietnamese message), or None when it may.
 
@@ -153,6 +157,12 @@ def refusal(target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: 
     if data is None:
         if not entries:
             return None
+        if any(e in LOOKS_BUILT for e in entries):  # an earlier output whose manifest was deleted or renamed
+            return (f"Thư mục «{target}» giống kết quả hoso đã tạo nhưng không còn tệp {MANIFEST} (danh sách các tệp "
+                    "hoso đã ghi; có lẽ đã bị xóa hoặc đổi tên): không có nó, hoso không biết tệp nào là của mình "
+                    "nên không thay thư mục này (trong đó có thể có bản quét, ghi chú của văn thư). Nếu có bản sao "
+                    f"{MANIFEST}, chép lại vào thư mục; nếu không, đổi tên thư mục này (để giữ lại) rồi chạy lại: "
+                    f"hoso tạo mới «{target}».")
         return (f"Thư mục «{target}» đã có tệp khác không phải kết quả của hoso; để tránh xóa nhầm, hãy chọn "
                 "thư mục trống (-o).")
     if not is_own_manifest(data):

@@ -54,6 +54,26 @@ def test_a_folder_with_a_foreign_manifest_survives(command, sample, tmp_path, ca
     assert "không phải do hoso tạo" in err and str(project) in err
 
 
+def test_an_output_without_its_manifest_is_said_to_have_lost_it(sample, tmp_path, capsys):
+    """The clerk deletes manifest.json from her output («a file she does not know») and builds again: refused, the
+    folder kept, as before — but it said «đã có tệp khác không phải kết quả của hoso» of a folder that is all
+    hoso's. It now says the manifest is missing, why hoso will not replace the folder, and what to do."""
+    out = tmp_path / "ket_qua"
+    assert run_main(["rate", str(sample), "-o", str(out)], capsys)[0] == 0
+    (out / "manifest.json").unlink()
+    before = snapshot(out)
+    rc, err = run_main(["rate", str(sample), "-o", str(out)], capsys)
+    assert rc == ExitCode.output_error and snapshot(out) == before, err
+    said = " ".join(err.split())
+    assert (f"Thư mục «{out}» giống kết quả hoso đã tạo nhưng không còn tệp manifest.json (danh sách các tệp hoso đã "
+            "ghi; có lẽ đã bị xóa hoặc đổi tên)") in said and "đổi tên thư mục này (để giữ lại) rồi chạy lại" in said, err
+    (out / "ket_qua_xep_loai.json").unlink()
+    (out / "ket_qua_xep_loai.xlsx").unlink()
+    (out / "ghi_chu.txt").write_text("của văn thư")  # no sign of hoso: the words for any other folder
+    rc, err = run_main(["rate", str(sample), "-o", str(out)], capsys)
+    assert rc == ExitCode.output_error and "đã có tệp khác không phải kết quả của hoso" in err, err
+
+
 def test_an_own_output_with_a_foreign_file_is_refused_naming_it(sample, tmp_path, capsys):
     out = own_output(tmp_path / "output", {"ket_qua_xep_loai.json": b"{}\n"})
     (out / "ghi_chu_cua_toi.txt").write_text("không phải của hoso\n")
