@@ -101,6 +101,10 @@ def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = N
     def digest(parts: list[Any]) -> str:
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
 
+    def rowless(parts: list[Any]) -> list[Any]:  # the records' sheet row numbers left out (`_ROW`)
+        kept: list[Any] = json.loads(_ROW.sub("row=", json.dumps(parts, ensure_ascii=False)))
+        return kept
+
     out: dict[str, str] = {}
     for p in campaign.people:
         m = p.ma_so
@@ -113,8 +117,17 @@ def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = N
         parts = [own, repr(sorted((campaign.texts.get(m) or {}).items())), repr(campaign.votes.get(m)),
                  rows(campaign.disciplines, m), rows(campaign.emulation, m), rows(campaign.scores, m)]
         periods = rows(campaign.periods, m) + rows(campaign.products, m)
-        out[m] = f"{digest([*parts, periods])}+{digest(parts)}" if periods else digest(parts)
+        recorded = f"{digest([*parts, periods])}+{digest(parts)}" if periods else digest(parts)
+        out[m] = f"{digest(rowless([*parts, periods]))}{ROWLESS}{recorded}"
     return out
+
+
+# A record's repr holds the sheet row it was read from («row=23»): a row deleted or inserted above, or the sheet sorted,
+# changed the fingerprint of everyone below, each named «dữ liệu thay đổi» with nothing of theirs changed. The
+# fingerprint is «<digest without the rows>#<the fingerprint as recorded before>»; `same_data` compares the first
+# part, or, with a record made before, the second.
+_ROW = re.compile(r"\brow=\d+")
+ROWLESS = "#"
 
 
 def uncoded_fingerprints(campaign: Campaign) -> dict[str, str]:
@@ -140,8 +153,17 @@ def same_data(old: object, new: str) -> bool:
     the periods counted is compared with the part of `new` without them)."""
     if old == new:
         return True
+    if not isinstance(old, str):
+        return False
+    rowless, sep, recorded = new.partition(ROWLESS)
+    if sep:
+        if ROWLESS in old:  # both made with the rows left out: the data alone
+            return old.partition(ROWLESS)[0] == rowless
+        new = recorded  # a record made before the rows were left out: compared as it was made
+        if old == new:
+            return True
     _, _, legacy = new.partition("+")
-    return isinstance(old, str) and bool(legacy) and "+" not in old and old == legacy
+    return bool(legacy) and "+" not in old and old == legacy
 
 
 @dataclass
