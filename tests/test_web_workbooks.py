@@ -149,6 +149,14 @@ def test_a_build_again_before_printing_keeps_the_list_to_reprint(tmp_path):
         "utf-8")
     html = page("vt")
     assert 'id="chua_in"' not in html and 'id="khong_in_lai"' in html
+    # the build now keeps the list itself (changes.carry_pending, `giu_tu_lan_truoc`): said once, listed once
+    carried = dict(_section(minutes, form), giu_tu_lan_truoc=True)
+    (store.output_dir("VP") / "manifest.json").write_text(json.dumps({"thay_doi": carried}), "utf-8")
+    html = page("vt")
+    assert ('id="giu_tu_lan_truoc" class="warn">Lần tạo này không thay đổi văn bản nào so với lần trước; danh sách cần '
+            "in lại của lần tạo trước (chưa đánh dấu đã in) được giữ nguyên: nếu chưa in, hãy in và ký lại các văn bản "
+            "dưới đây.") in html
+    assert 'id="chua_in"' not in html and 'id="khong_in_lai"' not in html and html.count("Trần Thị Bình (NS-02)") == 1
 
 
 def test_a_units_documents_to_reprint_name_their_unit(tmp_path):
