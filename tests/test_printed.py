@@ -135,12 +135,18 @@ def test_without_a_mark_the_reprint_list_is_the_last_step(copy, sample, cache_di
     listing = (copy / "thay_doi.txt").read_text(encoding="utf-8")
     assert "Danh sách cần in lại của lần tạo trước (chưa đánh dấu đã in) được giữ nguyên" in listing
     assert "không phải in lại" not in listing and "ca_nhan/HCQT/VP-005.pdf: trang" in listing
+    err = build(xy, copy, cache_dir, capsys)  # again, nothing at all changed: the quick path says the list is there
+    assert "Không có gì thay đổi kể từ lần tạo trước" in err, err
+    assert (f"Danh sách cần in lại của lần tạo này vẫn còn (chưa đánh dấu đã in): «{copy / 'in_lai.pdf'}» (1 văn bản, "
+            in " ".join(err.split())), err
 
     rc, err, _ = run_main(["da-in", "-o", str(copy)], capsys)  # printed: the next build has nothing to list
     assert rc == 0, err
     other.unlink()
     err = build(xy, copy, cache_dir, capsys)
     assert section(copy)["van_ban"] == [] and not (copy / "in_lai.pdf").exists() and "không phải in lại" in err
+    err = build(xy, copy, cache_dir, capsys)
+    assert "Không có gì thay đổi kể từ lần tạo trước" in err and "Danh sách cần in lại" not in err, err
 
 
 def test_another_agencys_build_leaves_the_mark_behind(copy, sample, cache_dir, tmp_path, capsys):
