@@ -226,6 +226,18 @@ def _writeback_words(edited: list[str], previous: dict[str, Any] | None) -> str:
             "ngoài thư mục kết quả rồi chạy hoso build với bản chép đó. ")
 
 
+def _scan_words(edited: list[str], folder: Path) -> str:
+    """When a PDF hoso wrote was replaced (a signed scan saved over the dossier, the way a clerk files it): where
+    signed scans go instead — `hoso nhan-ban-ky` files them under da_ky/, which no build overwrites."""
+    pdfs = [rel for rel in edited if rel.lower().endswith(".pdf")]
+    if not pdfs:
+        return ""
+    return (f"Nếu tệp PDF ({', '.join(pdfs[:3])}{' …' if len(pdfs) > 3 else ''}) đã được thay bằng bản quét trang đã "
+            "ký: chép bản quét ra ngoài thư mục kết quả rồi chạy hoso nhan-ban-ky "
+            f"\"{folder}\" <tệp quét>: các trang đã ký được xếp vào thư mục da_ky/ theo mã in trên từng trang, không bị "
+            "ghi đè khi tạo lại; sau đó chạy lại hoso build. ")
+
+
 def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: bool, log: Callable[[str], None]) -> list[str]:
     """Refuse to overwrite hand-edited documents unless `allowed` (--ghi-de); the edited files —
     and any annotated text file, always — are copied beside the folder first (`keep_copies`)."""
@@ -244,7 +256,7 @@ def check_hand_edits(folder: Path, previous: dict[str, Any] | None, *, allowed: 
             f"{len(edited)} tệp trong «{folder}» đã được sửa tay sau lần tạo trước; tạo lại sẽ ghi đè và làm mất "
             f"phần đã sửa:\n{shown}\n"
             f"Các tệp PDF để in và bộ hồ sơ gửi {to} không lấy nội dung từ các tệp đã sửa tay. "
-            + _writeback_words(edited, previous) +
+            + _writeback_words(edited, previous) + _scan_words(edited, folder) +
             "Hãy đưa phần đã sửa vào sổ Excel (nội dung tự đánh giá, ưu điểm, khuyết điểm, phương hướng: sheet "
             "TuDanhGia; họ tên, chức vụ, nơi cư trú: sheet NhanSu; biểu quyết: sheet BieuQuyet; tên cơ quan, ngày "
             "lập: sheet CoQuan; lời văn in sẵn của mẫu: hoso templates export), rồi chạy lại với "

@@ -131,6 +131,10 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
+# files every hoso output has at its top (build and rate): a folder holding one without a manifest is an earlier output
+LOOKS_BUILT = frozenset({"ket_qua_xep_loai.json", "ket_qua_xep_loai.xlsx", "HUONG_DAN_IN.txt", "thay_doi.txt"})
+
+
 def refusal(target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: bool = False) -> str | None:
     """Why `target` must not be replaced by a run (a Vietnamese message), or None when it may.
 
@@ -153,6 +157,12 @@ def refusal(target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: 
     if data is None:
         if not entries:
             return None
+        if any(e in LOOKS_BUILT for e in entries):  # an earlier output whose manifest was deleted or renamed
+            return (f"Thư mục «{target}» giống kết quả hoso đã tạo nhưng không còn tệp {MANIFEST} (danh sách các tệp "
+                    "hoso đã ghi; có lẽ đã bị xóa hoặc đổi tên): không có nó, hoso không biết tệp nào là của mình "
+                    "nên không thay thư mục này (trong đó có thể có bản quét, ghi chú của văn thư). Nếu có bản sao "
+                    f"{MANIFEST}, chép lại vào thư mục; nếu không, đổi tên thư mục này (để giữ lại) rồi chạy lại: "
+                    f"hoso tạo mới «{target}».")
         return (f"Thư mục «{target}» đã có tệp khác không phải kết quả của hoso; để tránh xóa nhầm, hãy chọn "
                 "thư mục trống (-o).")
     if not is_own_manifest(data):
@@ -171,6 +181,25 @@ def refusal(target: Path, *, inputs: tuple[Path | None, ...] = (), keep_builds: 
     return None
 
 
+def _unlink(path: str) -> None:
+    """Remove one of hoso's files (a symbolic link is removed, never followed). Windows refuses to delete a file
+    marked read-only (a clerk's Properties → Read-only on a dossier, a copy from a CD): the mark is taken off and
+    the file removed — it was left, silently, in the old output moved aside beside the folder, with its person's
+    data, at every run. POSIX deletes it whatever its mode: the retry never runs there."""
+    try:
+        os.unlink(path)
+    except PermissionError:
+        try:
+            if os.path.islink(path) or os.stat(path).st_mode & 0o200:
+                return  # writable already: refused for another reason (open in another program); left
+            os.chmod(path, 0o600)
+            os.unlink(path)
+        except OSError:
+            pass
+    except OSError:
+        pass
+
+
 def remove_owned(folder: Path) -> list[str]:
     """Delete what hoso wrote in `folder` (the files its own manifest lists, the manifest, editors'
     lock files) and the folders left empty; return what is left (nothing was followed or deleted
@@ -182,10 +211,7 @@ def remove_owned(folder: Path) -> list[str]:
     mine = listed(data) | _printed_mark(folder)
     for rel in on_disk(folder):
         if rel in mine or rel == SIGNATURE or editor_lock(rel.rsplit("/", 1)[-1]):
-            try:
-                os.unlink(os.path.join(folder, rel))  # a symbolic link is removed, never followed
-            except OSError:
-                pass
+            _unlink(os.path.join(folder, rel))
     for root, dirs, _names in sorted(os.walk(folder, topdown=False, followlinks=False), key=lambda w: -len(w[0])):
         for d in dirs:
             p = os.path.join(root, d)

@@ -110,14 +110,31 @@ def build(workbook: Path, outdir: Path, options: BuildOptions | None = None, *,
             from pipeline.pdf.cum import ClusterConverter
 
             with ClusterConverter(options.cum, workers=options.jobs) as cluster, input_snapshot(workbook) as snap:
-                return _build(asked, snap, cluster)
+                done = _build(asked, snap, cluster)
+                _saved_meanwhile(asked, snap)
+                return done
         with input_snapshot(workbook) as snap:  # the workbook read once: a save during the build changes nothing
-            return _build(asked, snap, converter)
+            done = _build(asked, snap, converter)
+            _saved_meanwhile(asked, snap)
+            return done
     except HosoError as exc:  # its words name the sheets as the workbook does, as every line did
         exc.message = asked.written(exc.message)
         exc.hint = asked.written(exc.hint) if exc.hint else exc.hint
         sheetnames.error_as_written(exc, asked.sheet_names)
         raise
+
+
+def _saved_meanwhile(asked: _Asked, snap: Path) -> None:
+    """The workbook saved again while the build ran (after it was read): the output is the version read, whole; the
+    clerk who saved a correction meanwhile is told it is not in these papers and how to get it (it was silent: she
+    printed papers without the correction she had just saved)."""
+    try:
+        same = asked.workbook.read_bytes() == snap.read_bytes()
+    except OSError:
+        return  # moved or unreadable now: the next build says so
+    if not same:
+        asked.log(f"Ghi chú: sổ Excel «{asked.workbook.name}» đã được lưu lại trong lúc đang tạo hồ sơ: hồ sơ vừa tạo theo "
+                  "bản đã đọc lúc bắt đầu, chưa có những gì lưu sau đó. Chạy lại hoso build để tạo theo bản vừa lưu.")
 
 
 def _build(asked: _Asked, snap: Path, converter: DocumentConverter | None) -> BuildSummary:
@@ -368,6 +385,7 @@ def _changes(b: Build, target: Path | None, made: Made) -> changes.Changes:
                                            replaced_root=target)
     else:
         changed = changes.compare(previous, new, old_root=target, new_root=b.files.root)
+        changed = changes.carry_pending(changed, previous, new)  # nothing changed: the list not yet printed stays
     changed.unit_codes = changes.unit_code_history(previous, new)
     changes.write(changed, b.files, source_root=b.files.root)
     guide.write(b, made.bundles, made.sub)

@@ -178,12 +178,27 @@ def unchanged(workbook: Path, outdir: Path, options: BuildOptions, converter: st
     from pipeline.printed import summary_line
 
     printed = summary_line(target, raw)  # a print marked after this build (hoso da-in): nothing left to print
+    printed = printed or pending_line(manifest, Path(outdir))
     if annotated:
         warned = [*warned, f"Ghi chú: {', '.join(annotated)} đã được sửa sau lần tạo trước; không có gì khác thay "
                            "đổi nên hoso không tạo lại, giữ nguyên tệp đã sửa (hoso verify sẽ nêu tên tệp này)."]
     return BuildSummary(people, documents, 0, documents, pages, time.monotonic() - started, Path(outdir),
                         rendered=0, bundles_built=0, bundles_reused=bundles, han_nop=line, unchanged=True,
                         canh_bao=tuple(warned), thay_doi=printed)
+
+
+def pending_line(manifest: dict[str, Any] | None, outdir: Path) -> str:
+    """For a no-change build without a print marked since: the list to print again that the folder's build made
+    (its `in_lai.pdf`), still to print — «Không có gì thay đổi» alone read as nothing to print. "" when it has none."""
+    section = (manifest or {}).get("thay_doi")
+    if not isinstance(section, dict) or not section.get("in_lai") or not isinstance(section.get("van_ban"), list):
+        return ""
+    count, pages = len(section["van_ban"]), section.get("so_trang_in_lai")
+    if not count:
+        return ""
+    sheets = f", {pages} trang" if isinstance(pages, int) and pages else ""
+    return (f"Danh sách cần in lại của lần tạo này vẫn còn (chưa đánh dấu đã in): «{Path(outdir) / str(section['in_lai'])}» "
+            f"({count} văn bản{sheets}); chi tiết: thay_doi.txt. Khi đã in xong: hoso da-in -o «{outdir}».")
 
 
 def _digests_hold(target: Path, entries: list[dict[str, Any]]) -> bool:

@@ -156,3 +156,113 @@ def test_a_2026_workbook_without_any_period_is_said_by_check(tmp_path: Path, cap
 
     code, err = run_main(["check", str(SAMPLE)], capsys)
     assert code == 0 and "chưa có kết quả tháng, quý nào" not in err
+
+
+def test_a_period_date_stored_us_order_names_the_cell_as_excel_shows_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A clerk on a Windows set to month/day/year types «1/10/2026» (the 1st of October, day first) into «Kỳ» of
+    VP-001's October row (B11; rows 2–13 are his 12 months, B2 his January): Excel stores the date 10 January 2026,
+    read as the period 2026-01, a second January — an error, exit 3. It said «Giá trị: «2026-01»», which no cell
+    shows. It must show the cell as Excel does («10/01/2026», «1/10/2026» the US way) and say what to type (2026-10
+    in a Text cell). The same date in B2 instead (his January row, B11 then «2026-01» as text): the duplicate is
+    said on B11 and names B2 as the date cell to fix."""
+    import datetime as dt
+
+    def edit(wb):  # type: ignore[no-untyped-def]
+        ws = wb["KetQuaKy"]
+        assert (ws["A11"].value, ws["B11"].value, ws["A2"].value, ws["B2"].value) == ("VP-001", "2026-10", "VP-001", "2026-01")
+        ws["B11"] = dt.datetime(2026, 1, 10)
+        ws["B11"].number_format = "m/d/yyyy"
+    code, err = run_main(["check", str(_sample_with(tmp_path, "ky_ngay.xlsx", edit))], capsys)
+
+    assert code == 3
+    line = next(ln for ln in err.splitlines() if "(ô B11)" in ln)
+    assert ("Sheet «KetQuaKy», dòng 11, cột B «ky» (ô B11): Trùng kết quả cùng người, cùng kỳ 2026-01 (đã có ở dòng 2). "
+            "Ô kỳ là ô kiểu Ngày của Excel: ngày 10 tháng 1 năm 2026 (Excel hiện «10/01/2026», hoặc «1/10/2026» nếu "
+            "Windows đặt kiểu Mỹ tháng/ngày/năm), được đọc là kỳ 2026-01. Nếu đã gõ «1/10/2026» (ngày 1 tháng 10) để "
+            "chỉ tháng 10, Excel đặt kiểu Mỹ đã lưu thành ngày 10 tháng 1.") in line
+    assert "Giá trị: «10/01/2026»." in line and "Giá trị: «2026-01»" not in line
+    assert "Cần: định dạng ô là Văn bản (Text) rồi gõ kỳ dạng chữ: 2026-10 (tháng 10) hoặc 2026-01 (tháng 1)." in line
+
+    def first(wb):  # type: ignore[no-untyped-def]
+        ws = wb["KetQuaKy"]
+        ws["B2"] = dt.datetime(2026, 1, 10)
+        ws["B11"] = "2026-01"
+    code, err = run_main(["check", str(_sample_with(tmp_path, "ky_ngay_truoc.xlsx", first))], capsys)
+
+    assert code == 3
+    line = next(ln for ln in err.splitlines() if "(ô B11)" in ln)
+    assert ("Trùng kết quả cùng người, cùng kỳ (đã có ở dòng 2): ô B2 là ô kiểu Ngày của Excel: ngày 10 tháng 1 năm "
+            "2026 (Excel hiện «10/01/2026»") in line
+    assert "Cần: sửa ô B2: định dạng ô là Văn bản (Text) rồi gõ kỳ dạng chữ: 2026-10 (tháng 10)" in line
+
+    # a plain duplicate keeps its words
+    def twice(wb):  # type: ignore[no-untyped-def]
+        wb["KetQuaKy"]["B11"] = "2026-01"
+    code, err = run_main(["check", str(_sample_with(tmp_path, "ky_hai_lan.xlsx", twice))], capsys)
+    assert code == 3
+    assert ("(ô B11): Trùng kết quả cùng người, cùng kỳ (đã có ở dòng 2). Giá trị: «2026-01». Cần: mỗi người một dòng "
+            "cho mỗi tháng hoặc quý.") in err
+
+
+def test_a_discipline_after_the_year_or_after_ngay_lap_is_said_by_check_as_the_rating_says_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The sample's one decision (KyLuat row 2: VP-008, khiển trách, 88/QĐ-VP, in force 20/06/2026) makes VP-008 KHT
+    (ND 335 Điều 20 khoản 4 c: disciplined «trong năm đánh giá»). CoQuan «Ngày lập» is 05/12/2026.
+    - In force 01/02/2027: not in the evaluation year 2026, so not counted: VP-008 gets the level of his points, HTT
+      (the sample says his vote of HTT agrees with them); the rating warned on VP-008 (hoso build,
+      hoso rate), `hoso check` said nothing. Check must warn on E2 with the rating's very words, exit 0.
+    - In force 20/12/2026: in the year, so counted (KHT stays), but after the papers' date 05/12/2026: the papers
+      signed that day cite a decision not yet in force. Nothing said it; check and the rating now do, same words."""
+    import datetime as dt
+
+    from pipeline import ingest
+    from pipeline.rating import rate
+
+    for day, said in ((dt.datetime(2027, 2, 1), "có hiệu lực sau năm đánh giá 2026, không tính để xếp loại năm 2026"),
+                      (dt.datetime(2026, 12, 20), "có hiệu lực sau ngày lập hồ sơ 05/12/2026 (sheet CoQuan, «Ngày lập»). "
+                       "Quyết định có hiệu lực trong năm đánh giá 2026 nên chương trình vẫn tính")):
+        def edit(wb, day=day):  # type: ignore[no-untyped-def]
+            ws = wb["KyLuat"]
+            assert (ws["A2"].value, ws["E1"].value, ws["E2"].value) == ("VP-008", "ngay_hieu_luc", dt.datetime(2026, 6, 20))
+            assert wb["CoQuan"]["B6"].value == dt.datetime(2026, 12, 5)
+            ws["E2"] = day
+        book = _sample_with(tmp_path, f"ky_luat_{day:%Y%m%d}.xlsx", edit)
+        code, err = run_main(["check", str(book)], capsys)
+
+        assert code == 0
+        line = next(ln for ln in err.splitlines() if "(ô E2)" in ln)
+        assert line.startswith("  CẢNH BÁO Sheet «KyLuat», dòng 2, cột E «ngay_hieu_luc» (ô E2): Kỷ luật hành chính, hình "
+                               f"thức khiển trách, quyết định số 88/QĐ-VP, có hiệu lực ngày {day:%d/%m/%Y}: {said}")
+        vp008 = rate(ingest.load(book)).of("VP-008")
+        words = [w for w in vp008.canh_bao if "88/QĐ-VP" in w]
+        assert len(words) == 1 and f"(ô E2): {words[0]} Giá trị: «{day:%d/%m/%Y}»." in line  # the same words
+        assert vp008.muc_de_xuat == ("KHT" if day.year == 2026 else "HTT")
+
+    code, err = run_main(["check", str(SAMPLE)], capsys)  # 20/06/2026: before Ngày lập, in the year
+    assert code == 0 and "(ô E2)" not in err
+
+
+def test_next_year_typed_into_last_year_s_workbook_is_one_error_on_the_year(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The clerk starts 2027 by typing 2027 into CoQuan «Năm đánh giá» (B5) of the 2026 sample. Every period of
+    KetQuaKy (377 rows) and SanPham (380 rows) is of 2026: `check` said «Kỳ không thuộc năm đánh giá 2027» on each
+    row — 757 errors, 200 printed, none on the cell she changed. It is one error on B5 naming both years and the
+    way to a 2027 workbook (hoso init --tu), exit 3. One period of another year among the year's own keeps its
+    error on its row."""
+    def edit(wb):  # type: ignore[no-untyped-def]
+        assert (wb["CoQuan"]["A5"].value, wb["CoQuan"]["B5"].value) == ("nam_danh_gia", 2026)
+        wb["CoQuan"]["B5"] = 2027
+    code, err = run_main(["check", str(_sample_with(tmp_path, "nam_2027.xlsx", edit))], capsys)
+
+    assert code == 3
+    assert "Tổng cộng: 1 lỗi," in err and "Kỳ không thuộc năm đánh giá" not in err
+    assert ("Sheet «CoQuan», dòng 5, cột B «Năm đánh giá» (ô B5): Năm đánh giá là 2027 nhưng mọi kỳ ở sheet «KetQuaKy» "
+            "(377 dòng) và «SanPham» (380 dòng) là của năm 2026 (như «2026-01»): các kết quả kỳ đó không được đọc. Nếu "
+            "năm đánh giá ghi nhầm, sửa lại 2026; nếu đã sang năm 2027, tạo sổ năm 2027 từ sổ năm 2026 bằng hoso init "
+            "--tu") in err
+
+    code, err = run_main(["check", str(_sample_with(tmp_path, "mot_ky_2025.xlsx",
+                                                    lambda wb: wb["KetQuaKy"].__setitem__("B11", "2025-10")))], capsys)
+    assert code == 3
+    assert "(ô B11): Kỳ không thuộc năm đánh giá 2026. Giá trị: «2025-10»." in err and "(ô B5)" not in err

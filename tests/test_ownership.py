@@ -54,6 +54,26 @@ def test_a_folder_with_a_foreign_manifest_survives(command, sample, tmp_path, ca
     assert "không phải do hoso tạo" in err and str(project) in err
 
 
+def test_an_output_without_its_manifest_is_said_to_have_lost_it(sample, tmp_path, capsys):
+    """The clerk deletes manifest.json from her output («a file she does not know») and builds again: refused, the
+    folder kept, as before — but it said «đã có tệp khác không phải kết quả của hoso» of a folder that is all
+    hoso's. It now says the manifest is missing, why hoso will not replace the folder, and what to do."""
+    out = tmp_path / "ket_qua"
+    assert run_main(["rate", str(sample), "-o", str(out)], capsys)[0] == 0
+    (out / "manifest.json").unlink()
+    before = snapshot(out)
+    rc, err = run_main(["rate", str(sample), "-o", str(out)], capsys)
+    assert rc == ExitCode.output_error and snapshot(out) == before, err
+    said = " ".join(err.split())
+    assert (f"Thư mục «{out}» giống kết quả hoso đã tạo nhưng không còn tệp manifest.json (danh sách các tệp hoso đã "
+            "ghi; có lẽ đã bị xóa hoặc đổi tên)") in said and "đổi tên thư mục này (để giữ lại) rồi chạy lại" in said, err
+    (out / "ket_qua_xep_loai.json").unlink()
+    (out / "ket_qua_xep_loai.xlsx").unlink()
+    (out / "ghi_chu.txt").write_text("của văn thư")  # no sign of hoso: the words for any other folder
+    rc, err = run_main(["rate", str(sample), "-o", str(out)], capsys)
+    assert rc == ExitCode.output_error and "đã có tệp khác không phải kết quả của hoso" in err, err
+
+
 def test_an_own_output_with_a_foreign_file_is_refused_naming_it(sample, tmp_path, capsys):
     out = own_output(tmp_path / "output", {"ket_qua_xep_loai.json": b"{}\n"})
     (out / "ghi_chu_cua_toi.txt").write_text("không phải của hoso\n")
@@ -134,6 +154,30 @@ def test_removing_the_old_output_deletes_only_its_listed_files(tmp_path):
     (other / "src" / "m.py").write_text("x")
     (other / "manifest.json").write_text("{}")
     assert ownership.remove_owned(other) == ["manifest.json", "src/m.py"]
+
+
+def test_a_file_marked_read_only_is_removed_as_windows_allows(tmp_path, monkeypatch):
+    """A clerk marks a dossier read-only (Properties → Read-only) to keep it safe. Windows refuses to delete a
+    read-only file (POSIX does not look at its mode): the old output moved aside kept that dossier, with its
+    person's data, in a hidden folder beside the output, silently, at every run. Windows' rule is played here:
+    the file is deleted once its read-only mark is taken off. A file refused while writable (open elsewhere) is
+    left, never forced."""
+    import stat
+
+    old = own_output(tmp_path / "x", {"ca_nhan/LD/VP-001.pdf": b"%PDF 1", "ca_nhan/LD/VP-002.pdf": b"%PDF 2"})
+    locked, busy = old / "ca_nhan" / "LD" / "VP-001.pdf", old / "ca_nhan" / "LD" / "VP-002.pdf"
+    locked.chmod(0o444)
+    real = os.unlink
+
+    def windows_unlink(path, *a, **k):  # type: ignore[no-untyped-def]
+        if not os.stat(path).st_mode & stat.S_IWRITE or os.fspath(path) == os.fspath(busy):
+            raise PermissionError(13, "Access is denied", os.fspath(path))
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(ownership.os, "unlink", windows_unlink)
+    left = ownership.remove_owned(old)
+    assert not locked.exists()
+    assert left == ["ca_nhan/LD/VP-002.pdf", "manifest.json"] and busy.read_bytes() == b"%PDF 2"
 
 
 def test_a_planted_lock_symlink_does_not_truncate_its_target(sample, tmp_path, capsys):

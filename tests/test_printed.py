@@ -108,13 +108,45 @@ def test_every_change_since_the_print_is_listed_across_builds(copy, sample, cach
 
 
 def test_without_a_mark_the_reprint_list_is_the_last_step(copy, sample, cache_dir, tmp_path, capsys):
-    """Today's behaviour, unchanged: compared with the output replaced."""
+    """Today's behaviour, unchanged: compared with the output replaced.
+
+    Then the same workbook built again, nothing printed in between: a dossier PDF deleted by mistake makes the
+    build run (it is put back), and it found nothing changed against the build before — which had just listed
+    VP-005's form — and said «không phải in lại», removing in_lai.pdf: the unprinted change was lost from every
+    list (the same the next day, when the report's days to the deadline make the build run). The list is kept
+    as it was: same documents, same sheets, said to be the previous build's, not marked printed."""
     x = edit_workbook(sample, tmp_path / "x.xlsx", votes=VOTE)
     build(x, copy, cache_dir, capsys)
-    err = build(with_strengths(x, tmp_path / "xy.xlsx", *STRENGTHS), copy, cache_dir, capsys)
+    xy = with_strengths(x, tmp_path / "xy.xlsx", *STRENGTHS)
+    err = build(xy, copy, cache_dir, capsys)
     assert {t for t, _ in listed(copy)} == {"ca_nhan/HCQT/VP-005.pdf"}
     assert "ke_tu_lan_in" not in section(copy) and "So với lần tạo trước" in err
     assert not (copy / MARK_FILE).exists()
+    pending, marks, sheets = section(copy)["van_ban"], bookmarks(copy), section(copy)["to_in"]
+
+    other = next(p for p in sorted((copy / "ca_nhan").glob("*/*.pdf")) if p.name != "VP-005.pdf")
+    other.unlink()
+    err = build(xy, copy, cache_dir, capsys)
+    assert other.is_file()  # put back
+    assert section(copy)["van_ban"] == pending and section(copy)["to_in"] == sheets and bookmarks(copy) == marks
+    assert section(copy)["giu_tu_lan_truoc"] is True
+    assert ("So với lần tạo trước: không văn bản nào thay đổi nội dung; danh sách cần in lại của lần tạo trước (chưa "
+            "đánh dấu đã in) được giữ nguyên: 1 văn bản (") in err and "In lại và ký lại: «" in err, err
+    listing = (copy / "thay_doi.txt").read_text(encoding="utf-8")
+    assert "Danh sách cần in lại của lần tạo trước (chưa đánh dấu đã in) được giữ nguyên" in listing
+    assert "không phải in lại" not in listing and "ca_nhan/HCQT/VP-005.pdf: trang" in listing
+    err = build(xy, copy, cache_dir, capsys)  # again, nothing at all changed: the quick path says the list is there
+    assert "Không có gì thay đổi kể từ lần tạo trước" in err, err
+    assert (f"Danh sách cần in lại của lần tạo này vẫn còn (chưa đánh dấu đã in): «{copy / 'in_lai.pdf'}» (1 văn bản, "
+            in " ".join(err.split())), err
+
+    rc, err, _ = run_main(["da-in", "-o", str(copy)], capsys)  # printed: the next build has nothing to list
+    assert rc == 0, err
+    other.unlink()
+    err = build(xy, copy, cache_dir, capsys)
+    assert section(copy)["van_ban"] == [] and not (copy / "in_lai.pdf").exists() and "không phải in lại" in err
+    err = build(xy, copy, cache_dir, capsys)
+    assert "Không có gì thay đổi kể từ lần tạo trước" in err and "Danh sách cần in lại" not in err, err
 
 
 def test_another_agencys_build_leaves_the_mark_behind(copy, sample, cache_dir, tmp_path, capsys):

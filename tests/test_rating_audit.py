@@ -301,10 +301,10 @@ def _only(kind: str):
     """Mutant of rule 5c that links an act's decisions only when the earlier one is of `kind`."""
     original = rules.disciplines_in_year
 
-    def mutant(discs, year, rb):
+    def mutant(discs, year, rb, drawn_up=None):
         discs = [d if d.loai_ky_luat == kind or d.ngay_hieu_luc.year == year else
                  replace(d, ma_hanh_vi="", da_tinh_nam=None) for d in discs]
-        return original(discs, year, rb)
+        return original(discs, year, rb, drawn_up)
     return mutant
 
 

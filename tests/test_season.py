@@ -160,6 +160,7 @@ def test_a_hand_edited_docx_is_not_overwritten_without_ghi_de(copy, sample, cach
     assert rc == 7, err
     assert "ca_nhan/HCQT/VP-005/mau_02.docx" in err and "--ghi-de" in err and "TuDanhGia" in err, err
     assert "không phải sổ hoso đọc" not in err  # said of the copy of the workbook only (below)
+    assert "nhan-ban-ky" not in err  # said of a replaced PDF only (below)
     assert snapshot(copy) == before  # the previous output as it was, the edit kept
     # run from a terminal standing in the output's subfolder: the swap replaces the folder under it; `ls` there then
     # shows nothing, so the console says where the new files are (it said nothing)
@@ -194,6 +195,22 @@ def test_a_vote_corrected_in_the_copy_of_the_workbook_is_said_to_be_read_nowhere
     assert (f"«so_lieu_kem_ket_qua.xlsx» là bản sao kèm kết quả do hoso viết, không phải sổ hoso đọc («{read}»): số liệu "
             f"sửa trong bản sao không được đọc. Hãy sửa trong sổ «{read}»; hoặc, để dùng chính bản sao đã sửa làm sổ, chép "
             "nó ra ngoài thư mục kết quả rồi chạy hoso build với bản chép đó.") in said, err
+
+
+def test_a_signed_scan_saved_over_a_dossier_is_kept_and_sent_to_nhan_ban_ky(copy, sample, tmp_path, capsys):
+    """The clerk scans VP-005's signed dossier and saves the scan over ca_nhan/HCQT/VP-005.pdf, then builds a change:
+    refused (exit 7), the scan kept; the message told her to put her edits into the workbook, which a signed scan
+    has none of. It now says where signed scans go: `hoso nhan-ban-ky` files them under da_ky/, never overwritten."""
+    scan = copy / "ca_nhan" / "HCQT" / "VP-005.pdf"
+    scan.write_bytes((copy / "HUONG_DAN_IN.pdf").read_bytes())  # another PDF, as a scan would be
+    changed = with_strengths(sample, tmp_path / "a.xlsx", "VP-006", "Một thay đổi khác (lần 4).")
+    before = snapshot(copy)
+    rc, err, _ = run_main(["build", str(changed), "-o", str(copy)], capsys)
+    assert rc == 7 and snapshot(copy) == before, err
+    said = " ".join(err.split())
+    assert ("Nếu tệp PDF (ca_nhan/HCQT/VP-005.pdf) đã được thay bằng bản quét trang đã ký: chép bản quét ra ngoài thư "
+            f"mục kết quả rồi chạy hoso nhan-ban-ky \"{copy}\" <tệp quét>: các trang đã ký được xếp vào thư mục da_ky/ "
+            "theo mã in trên từng trang, không bị ghi đè khi tạo lại") in said, err
 
 
 def test_person_build_keeps_the_other_dossiers(copy, sample, cache_dir, tmp_path, capsys):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fakes import TextConverter, build_unit
+from fakes import TextConverter
 
 from pipeline import api, tempdirs
 from pipeline.forms import fill
@@ -51,13 +51,24 @@ def test_a_save_during_the_build_changes_nothing(sample, tmp_path, own_tmp, monk
         return real(*args, **kwargs)
 
     monkeypatch.setattr("pipeline.run.fill", saved_meanwhile)
-    build_unit(book, tmp_path / "output", tmp_path / "cache", TextConverter())
+    said: list[str] = []
+    api.build(book, tmp_path / "output", api.BuildOptions(units=frozenset({"LD"}), cache_dir=tmp_path / "cache",
+                                                          show_progress=False), converter=TextConverter(), log=said.append)
     assert hashlib.sha256(book.read_bytes()).hexdigest() != digest  # it was saved
+    # the clerk is told her save is not in these papers (it was silent)
+    assert ("Ghi chú: sổ Excel «nhan_su.xlsx» đã được lưu lại trong lúc đang tạo hồ sơ: hồ sơ vừa tạo theo bản đã đọc "
+            "lúc bắt đầu, chưa có những gì lưu sau đó. Chạy lại hoso build để tạo theo bản vừa lưu.") in said, said
     out = tmp_path / "output"
     assert names_in(out / "so_lieu_kem_ket_qua.xlsx") == original  # the version the build read, whole
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["dau_vao_sha256"] == digest
     assert [p.name for p in own_tmp.iterdir()] == []  # the snapshot and LibreOffice's folder are gone
+    monkeypatch.setattr("pipeline.run.fill", real)  # built again, nothing saved meanwhile: nothing said
+    shutil.copy(sample, book)
+    said.clear()
+    api.build(book, out, api.BuildOptions(units=frozenset({"LD"}), cache_dir=tmp_path / "cache", show_progress=False),
+              converter=TextConverter(), log=said.append, check_unchanged=False)
+    assert not any("đã được lưu lại trong lúc" in line for line in said), said
 
 
 def test_temporary_folders_go_on_error_too(sample, tmp_path, own_tmp):

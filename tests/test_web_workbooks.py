@@ -149,6 +149,14 @@ def test_a_build_again_before_printing_keeps_the_list_to_reprint(tmp_path):
         "utf-8")
     html = page("vt")
     assert 'id="chua_in"' not in html and 'id="khong_in_lai"' in html
+    # the build now keeps the list itself (changes.carry_pending, `giu_tu_lan_truoc`): said once, listed once
+    carried = dict(_section(minutes, form), giu_tu_lan_truoc=True)
+    (store.output_dir("VP") / "manifest.json").write_text(json.dumps({"thay_doi": carried}), "utf-8")
+    html = page("vt")
+    assert ('id="giu_tu_lan_truoc" class="warn">Lần tạo này không thay đổi văn bản nào so với lần trước; danh sách cần '
+            "in lại của lần tạo trước (chưa đánh dấu đã in) được giữ nguyên: nếu chưa in, hãy in và ký lại các văn bản "
+            "dưới đây.") in html
+    assert 'id="chua_in"' not in html and 'id="khong_in_lai"' not in html and html.count("Trần Thị Bình (NS-02)") == 1
 
 
 def test_a_units_documents_to_reprint_name_their_unit(tmp_path):
@@ -368,6 +376,43 @@ def test_a_changed_period_result_names_the_person_whose_data_changed(tmp_path):
     wb.save(tmp_path / "sp.xlsx")
     after = person_fingerprints(ingest.load(tmp_path / "sp.xlsx"))
     assert {m for m in before if before[m] != after[m]} == {product[0].value}
+
+
+def test_rows_moved_in_the_sheets_name_nobody_whose_data_is_the_same(tmp_path):
+    """The clerk inserts a row in NhanSu under VP-001 (row 3, to type a newcomer later) and five rows at the top of
+    KetQuaKy, or deletes a person: every row below moves. A record's repr holds its row number, so every person
+    below was named «dữ liệu thay đổi» (seen: one teacher deleted, the next three named). Now nobody whose data
+    is the same is named; a change of VP-005's own data still names her; a fingerprint recorded before (the rows
+    in it) compares as it did."""
+    from openpyxl import load_workbook
+
+    from pipeline import ingest
+    from pipeline.submission.changes import FINGERPRINTS, ROWLESS, compare, person_fingerprints
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.xlsx"
+    before = person_fingerprints(ingest.load(sample))
+
+    def people(old: dict[str, str], new: dict[str, str]) -> set[str]:
+        changed = compare({"ca_nhan": [], "don_vi": [], FINGERPRINTS: old}, {"ca_nhan": [], "don_vi": [], FINGERPRINTS: new},
+                          old_root=None, new_root=None)
+        return {m for m, _ in changed.people}
+
+    wb = load_workbook(sample)
+    assert wb["NhanSu"]["A2"].value == "VP-001"
+    wb["NhanSu"].insert_rows(3)
+    wb["KetQuaKy"].insert_rows(2, 5)
+    wb.save(tmp_path / "dong.xlsx")
+    moved = person_fingerprints(ingest.load(tmp_path / "dong.xlsx"))
+    assert all(before[m] != moved[m] for m in before)  # the premise: every record's row moved (KetQuaKy: everyone)
+    assert people(before, moved) == set()
+    recorded = {m: fp.partition(ROWLESS)[2] for m, fp in before.items()}  # what the version before wrote
+    assert people(recorded, person_fingerprints(ingest.load(sample))) == set()
+
+    head = [c.value for c in wb["NhanSu"][1]]
+    row = next(r for r in wb["NhanSu"].iter_rows(min_row=2) if r[0].value == "VP-005")
+    row[head.index("ghi_chu")].value = "Chuyển từ đơn vị khác"
+    wb.save(tmp_path / "dong_ns.xlsx")
+    assert people(before, person_fingerprints(ingest.load(tmp_path / "dong_ns.xlsx"))) == {"VP-005"}
 
 
 def test_a_folder_built_before_the_periods_counted_names_nobody_after_the_upgrade(tmp_path):

@@ -45,6 +45,42 @@ class Displayed(int):
         return (Displayed, (int(self), self.shown))
 
 
+class DatePeriod(str):
+    """A period read from a cell Excel keeps as a date («2026-01» typed into Excel becomes 01/01/2026): the
+    period (its month), and `date`, the date the cell holds, so that a message about the period can show the
+    cell as the clerk sees it. A US-set Excel stores «1/10/2026», typed for October, as 10 January: the period
+    read is 2026-01, and only the date tells the clerk which cell that is (`period_cell_words`)."""
+
+    date: dt.date
+
+    def __new__(cls, value: str, date: dt.date) -> DatePeriod:
+        self = super().__new__(cls, value)
+        self.date = date
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:  # kept across the reader's worker processes
+        return (DatePeriod, (str(self), self.date))
+
+
+def period_cell_words(ky: str) -> tuple[str, str] | None:
+    """For a period read from a date cell whose day could have been typed as its month (1/10/2026 stored as
+    10 January by an Excel set to month/day/year): what the cell holds, as Excel shows it (day/month, and
+    month/day when Windows is set the US way), to follow «Ô B5 » or «Ô kỳ », and what to type instead. None for
+    any other period."""
+    if not isinstance(ky, DatePeriod):
+        return None
+    d = ky.date
+    shown = f"{d:%d/%m/%Y}"
+    other = f"{d.year:04d}-{d.day:02d}" if 1 <= d.day <= 12 and d.day != d.month else None
+    said = (f"là ô kiểu Ngày của Excel: ngày {d.day} tháng {d.month} năm {d.year} (Excel hiện «{shown}», hoặc "
+            f"«{d.month}/{d.day}/{d.year}» nếu Windows đặt kiểu Mỹ tháng/ngày/năm), được đọc là kỳ {ky}")
+    if other is None:
+        return said + ".", f"kỳ ghi dạng chữ, ví dụ {ky}, trong ô định dạng Văn bản (Text)"
+    return (said + f". Nếu đã gõ «{d.month}/{d.day}/{d.year}» (ngày {d.month} tháng {d.day}) để chỉ tháng {d.day}, Excel "
+            f"đặt kiểu Mỹ đã lưu thành ngày {d.day} tháng {d.month}.",
+            f"định dạng ô là Văn bản (Text) rồi gõ kỳ dạng chữ: {other} (tháng {d.day}) hoặc {ky} (tháng {d.month})")
+
+
 # removed from every text: control characters, invisible ones, and the bidirectional embeddings,
 # overrides and isolates (U+202A–U+202E, U+2066–U+2069) that would print a name reversed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
@@ -370,7 +406,9 @@ _CUT_ZERO = re.compile(r"(\d{4})\.1")  # a year-first period held as a number: 2
 def period(value: object) -> str:
     """A month or quarter of a year, canonical: "2026-01" … "2026-12", "2026-Q1" … "2026-Q4"."""
     if isinstance(value, dt.datetime | dt.date):
-        return f"{value.year:04d}-{value.month:02d}"  # «2026-01» typed into Excel becomes 01/01/2026
+        # «2026-01» typed into Excel becomes 01/01/2026; the date is kept for the messages (DatePeriod)
+        d = value.date() if isinstance(value, dt.datetime) else value
+        return DatePeriod(f"{value.year:04d}-{value.month:02d}", d)
     if isinstance(value, float) and (m := _CUT_ZERO.fullmatch(format(value, ".15g"))):
         # «2026.10» or «2026,10» typed into a General cell is stored as the number 2026.1: the trailing 0 is gone,
         # and the cell no longer says whether October or January was meant (read as January, silently, before)

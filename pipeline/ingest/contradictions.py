@@ -82,7 +82,10 @@ def contradictions(campaign: Campaign) -> list[Problem]:
     for p in campaign.people:
         prb = rulebooks[p.ma_so]
         time = rules.time_rules(p, prb)
-        disc = rules.disciplines_in_year(discs.get(p.ma_so, []), year, prb)
+        disc = rules.disciplines_in_year(discs.get(p.ma_so, []), year, prb, drawn_up=campaign.agency.ngay_lap)
+        for d, words in disc.dated:  # the rating's words on this person, said on the decision's date
+            out.append(_at(WARNING, d.refs, "ngay_hieu_luc", words, value=f"{d.ngay_hieu_luc:%d/%m/%Y}",
+                           expected="ngày hiệu lực ghi trong quyết định kỷ luật", sheet="KyLuat"))
         decided, own, party = p.muc_quyet_dinh, p.tu_xep_loai, p.muc_dang_vien
         where_disc = "; ".join(f"{rules.discipline_label(d)} ({_row_of(d.refs)})" for d in disc.counted)
         # an act an earlier year used, counted only because the rulebook's own exception is not known: said

@@ -1801,9 +1801,13 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
     products: list[Product] = []
     product_keys: set[tuple[str, str]] = set()
     product_rows: list[Row] = []
+    if _periods_all_of_another_year(data, year, problems):
+        year_said: list[Problem] = []  # one error on the year's cell said it all: the rows' own are not added
+    else:
+        year_said = problems
     for row in _person_rows(data, "SanPham", people, problems):
         v = row.values
-        bad = not _period_year(row, year, problems)
+        bad = not _period_year(row, year, year_said)
         w = v.get("he_so_quy_doi", 1)
         if w <= 0:
             problems.append(_p(ERROR, row, "he_so_quy_doi", "Hệ số quy đổi phải lớn hơn 0.", value=w, expected="một số dương"))
@@ -1820,6 +1824,7 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
                                     row=row.number, refs=_frozen(row.refs)))
     out: list[PeriodResult] = []
     seen: dict[tuple[str, str], int] = {}
+    seen_ky: dict[tuple[str, str], str] = {}  # the period as read at that row (a date cell's: cells.DatePeriod)
     kind: dict[str, tuple[bool, int]] = {}  # ma_so -> (quarters, first row)
     agency = _agency_row(data)
     own_name = " ".join(str(agency.values.get("ten_co_quan") or "").split()).casefold() if agency else ""
@@ -1837,13 +1842,13 @@ def _periods(data: dict[str, SheetData], people: dict[str, str] | None, leaders:
                                expected="để trống; chỉ ghi tên cơ quan, đơn vị cũ khi kỳ do nơi đó đánh giá và gửi kết quả"))
             source = ""
         rated_by[code].append((ky, source, row))
-        bad = not _period_year(row, year, problems)
+        bad = not _period_year(row, year, year_said)
         ident = (code, ky)
         if ident in seen:
-            problems.append(_p(ERROR, row, "ky", f"Trùng kết quả cùng người, cùng kỳ (đã có ở dòng {seen[ident]}).", value=ky,
-                               expected="mỗi người một dòng cho mỗi tháng hoặc quý"))
+            problems.append(_duplicate_period(row, ky, seen[ident], seen_ky[ident]))
             bad = True
         seen.setdefault(ident, row.number)
+        seen_ky.setdefault(ident, ky)
         quarters = "-Q" in ky
         first = kind.setdefault(code, (quarters, row.number))
         if first[0] != quarters:
@@ -2060,6 +2065,53 @@ def _check_coverage(data: dict[str, SheetData], periods: list[PeriodResult], yea
                                 "hoặc mức tự xếp loại.", row=2 if result_sheet is not None else None,
                                 expected="mỗi người một dòng cho mỗi tháng (hoặc quý) công tác: mã số, kỳ, điểm tiêu chí "
                                 "chung, các tỷ lệ (hoặc nhập từ tệp xuất của phần mềm theo dõi: hoso nhap-ket-qua)"))
+
+
+def _duplicate_period(row: Row, ky: str, first_row: int, first_ky: str) -> Problem:
+    """A second result of one person for one period. A period read from a date cell (a US-set Excel keeps
+    «1/10/2026», typed for October, as 10 January) is shown as that cell shows it, with what to type: «2026-01»
+    alone named no cell the clerk could see (cells.period_cell_words)."""
+    message = f"Trùng kết quả cùng người, cùng kỳ (đã có ở dòng {first_row})."
+    here, there = cells.period_cell_words(ky), cells.period_cell_words(first_ky)
+    if here is not None and isinstance(ky, cells.DatePeriod):
+        return _p(ERROR, row, "ky", f"Trùng kết quả cùng người, cùng kỳ {ky} (đã có ở dòng {first_row}). Ô kỳ {here[0]}",
+                  value=ky.date, expected=here[1])
+    if there is not None:
+        ref = row.refs.get("ky")
+        cell = f"ô {ref.column}{first_row}" if ref is not None and ref.column else f"ô kỳ ở dòng {first_row}"
+        return _p(ERROR, row, "ky", f"{message[:-1]}: {cell} {there[0]}", value=ky, expected=f"sửa {cell}: {there[1]}")
+    return _p(ERROR, row, "ky", message, value=ky, expected="mỗi người một dòng cho mỗi tháng hoặc quý")
+
+
+def _periods_all_of_another_year(data: dict[str, SheetData], year: int | None, problems: list[Problem]) -> bool:
+    """Every period of KetQuaKy and SanPham in one other year than the evaluation year (the clerk typed next year
+    into CoQuan's year, to start the new year in last year's workbook): one error on the year's cell, naming
+    both years and how a new year's workbook is made, instead of one «Kỳ không thuộc năm đánh giá» per row (757
+    errors for the sample, the year's cell named by none). True when said."""
+    agency = _agency_row(data)
+    if not year or agency is None:
+        return False
+    counts: dict[str, int] = {}
+    years: set[str] = set()
+    first = ""
+    for key in ("KetQuaKy", "SanPham"):
+        sheet = data.get(key)
+        for row in sheet.rows if sheet is not None else ():
+            ky = row.values.get("ky")
+            if isinstance(ky, str) and ky[:4].isdigit():
+                years.add(ky[:4])
+                counts[sheet.name if sheet is not None else key] = counts.get(sheet.name if sheet is not None else key, 0) + 1
+                first = first or ky
+    if len(years) != 1 or (other := int(next(iter(years)))) == year:
+        return False
+    where = " và ".join(f"«{name}» ({n} dòng)" for name, n in counts.items())
+    problems.append(_p(ERROR, agency, "nam_danh_gia",
+                       f"Năm đánh giá là {year} nhưng mọi kỳ ở sheet {where} là của năm {other} (như «{first}»): các "
+                       f"kết quả kỳ đó không được đọc. Nếu năm đánh giá ghi nhầm, sửa lại {other}; nếu đã sang năm "
+                       f"{year}, tạo sổ năm {year} từ sổ năm {other} bằng hoso init --tu (chuyển người, đơn vị; bỏ "
+                       f"kết quả các kỳ năm {other}).", value=year,
+                       expected=f"{other}, hoặc sổ năm {year} mới: hoso init --tu SỔ_NĂM_{other}.xlsx THƯ_MỤC"))
+    return True
 
 
 def _period_year(row: Row, year: int | None, problems: list[Problem]) -> bool:

@@ -214,7 +214,7 @@ def _rate_person(p: Person, campaign: Campaign, rb: Rulebook, discs: list[Discip
                 diem=diem, muc_dang_vien=p.muc_dang_vien, diem_ky=period.scores if period is not None else (),
                 so_dinh_danh=p.so_dinh_danh)
     time = rules.time_rules(p, rb)
-    disc = rules.disciplines_in_year(discs, year, rb)
+    disc = rules.disciplines_in_year(discs, year, rb, drawn_up=campaign.agency.ngay_lap)
 
     if not time.rated:
         warnings = list(time.warnings)

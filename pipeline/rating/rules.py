@@ -6,6 +6,7 @@ source it applies, taken from the rulebook's citations.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -231,6 +232,10 @@ class DisciplineOutcome:
     # counted although ND 48's one-year rule would not count it: the rulebook has no such exception of its own
     # (ND 335/ND 233's text on it not seen, UNCONFIRMED): the competent authority decides
     contested: bool = False
+    # the warnings about a decision's date (in force after the evaluation year; after the papers' «Ngày lập»), each
+    # with its decision: the rating says them on the person (in `warnings` too), `hoso check` on the decision's
+    # «Ngày hiệu lực» cell, in the same words
+    dated: tuple[tuple[Discipline, str], ...] = ()
 
 
 def contested_words(rb: Rulebook) -> str:
@@ -263,13 +268,17 @@ def is_discipline_form(form: str, rb: Rulebook) -> bool | None:
     return any(f in folded for f in rb.discipline_forms)
 
 
-def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) -> DisciplineOutcome:
+def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook,
+                        drawn_up: dt.date | None = None) -> DisciplineOutcome:
     """Which of one person's decisions count for `year`, with the exceptions (b) and (c) of ND 48.
 
     (b)/(c): an act counts for one evaluation year only. The workbook says which year used it in
     `da_tinh_nam` (on any decision of the act). When an earlier decision of the same act exists and
     no year is recorded, the data does not say whether the earlier year used it: the act counts now
-    ("nếu năm trước chưa tính thì năm sau tính") and a warning asks the clerk to check."""
+    ("nếu năm trước chưa tính thì năm sau tính") and a warning asks the clerk to check.
+
+    `drawn_up` is the papers' date (CoQuan «Ngày lập»): a decision of the year in force only after it is counted
+    (it is in the year), with a warning: the papers signed that day would cite a decision not yet in force."""
     discs = sorted(discs, key=lambda d: (d.ngay_hieu_luc, d.loai_ky_luat, d.so_quyet_dinh))
     acts: dict[str, list[Discipline]] = {}
     for d in discs:
@@ -278,8 +287,15 @@ def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) ->
     counted: list[Discipline] = []
     reasons: list[str] = []
     warnings: list[str] = []
+    dated: list[tuple[Discipline, str]] = []
     any_unsure = contested = False
     for d in discs:
+        if d.ngay_hieu_luc.year == year and drawn_up is not None and d.ngay_hieu_luc > drawn_up:
+            dated.append((d, f"{discipline_label(d)}: có hiệu lực sau ngày lập hồ sơ {drawn_up:%d/%m/%Y} (sheet CoQuan, "
+                             f"«Ngày lập»). Quyết định có hiệu lực trong năm đánh giá {year} nên chương trình vẫn tính "
+                             f"({rb.cite.discipline}), nhưng các văn bản ký ngày {drawn_up:%d/%m/%Y} ghi một quyết định "
+                             "khi đó chưa có hiệu lực. Kiểm tra lại ngày hiệu lực hoặc ngày lập hồ sơ."))
+            warnings.append(dated[-1][1])
         if d.ngay_hieu_luc.year > year and not d.da_tinh_nam:
             # ND 48 cl. 5a counts discipline "trong năm đánh giá": a later decision is not this year's; 5b:
             # when the act itself was the basis of a KHT this year, the later decision is not counted again
@@ -293,10 +309,11 @@ def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) ->
                 once = (f"({rb.cite.discipline_b}). Năm {later} xếp loại theo bộ quy tắc {then.id}, chưa xác định có "
                         f"ngoại lệ này: quyết định vẫn được tính để xếp loại năm {later}, kèm cảnh báo để cấp có thẩm "
                         "quyền xem xét.")
-            warnings.append(f"{discipline_label(d)}: có hiệu lực sau năm đánh giá {year}, không tính để xếp loại năm "
-                            f"{year} ({rb.cite.discipline}). Nếu cấp có thẩm quyền đã dùng chính hành vi vi phạm này làm "
-                            f"căn cứ xếp loại Không hoàn thành nhiệm vụ năm {year}, ghi {year} vào cột «Đã tính năm» "
-                            + once)
+            dated.append((d, f"{discipline_label(d)}: có hiệu lực sau năm đánh giá {year}, không tính để xếp loại năm "
+                             f"{year} ({rb.cite.discipline}). Nếu cấp có thẩm quyền đã dùng chính hành vi vi phạm này làm "
+                             f"căn cứ xếp loại Không hoàn thành nhiệm vụ năm {year}, ghi {year} vào cột «Đã tính năm» "
+                             + once))
+            warnings.append(dated[-1][1])
         if d.ngay_hieu_luc.year != year:
             continue
         label = discipline_label(d)
@@ -353,7 +370,8 @@ def disciplines_in_year(discs: Iterable[Discipline], year: int, rb: Rulebook) ->
         counted.append(d)
         cite = rb.cite.discipline + (f"; {rb.cite.discipline_c}" if unsure else "")
         reasons.append(cited(f"{label}, trong năm đánh giá {year}: xếp loại ở mức Không hoàn thành nhiệm vụ", cite))
-    return DisciplineOutcome(tuple(counted), tuple(reasons), tuple(warnings), unsure=any_unsure, contested=contested)
+    return DisciplineOutcome(tuple(counted), tuple(reasons), tuple(warnings), unsure=any_unsure, contested=contested,
+                             dated=tuple(dated))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,6 +101,10 @@ def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = N
     def digest(parts: list[Any]) -> str:
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
 
+    def rowless(parts: list[Any]) -> list[Any]:  # the records' sheet row numbers left out (`_ROW`)
+        kept: list[Any] = json.loads(_ROW.sub("row=", json.dumps(parts, ensure_ascii=False)))
+        return kept
+
     out: dict[str, str] = {}
     for p in campaign.people:
         m = p.ma_so
@@ -114,8 +118,17 @@ def person_fingerprints(campaign: Campaign, recode: Mapping[str, str] | None = N
         parts = [own, repr(sorted((campaign.texts.get(m) or {}).items())), repr(campaign.votes.get(m)),
                  rows(campaign.disciplines, m), rows(campaign.emulation, m), rows(campaign.scores, m)]
         periods = rows(campaign.periods, m) + rows(campaign.products, m)
-        out[m] = f"{digest([*parts, periods])}+{digest(parts)}" if periods else digest(parts)
+        recorded = f"{digest([*parts, periods])}+{digest(parts)}" if periods else digest(parts)
+        out[m] = f"{digest(rowless([*parts, periods]))}{ROWLESS}{recorded}"
     return out
+
+
+# A record's repr holds the sheet row it was read from («row=23»): a row deleted or inserted above, or the sheet sorted,
+# changed the fingerprint of everyone below, each named «dữ liệu thay đổi» with nothing of theirs changed. The
+# fingerprint is «<digest without the rows>#<the fingerprint as recorded before>»; `same_data` compares the first
+# part, or, with a record made before, the second.
+_ROW = re.compile(r"\brow=\d+")
+ROWLESS = "#"
 
 
 def uncoded_fingerprints(campaign: Campaign) -> dict[str, str]:
@@ -141,8 +154,17 @@ def same_data(old: object, new: str) -> bool:
     the periods counted is compared with the part of `new` without them)."""
     if old == new:
         return True
+    if not isinstance(old, str):
+        return False
+    rowless, sep, recorded = new.partition(ROWLESS)
+    if sep:
+        if ROWLESS in old:  # both made with the rows left out: the data alone
+            return old.partition(ROWLESS)[0] == rowless
+        new = recorded  # a record made before the rows were left out: compared as it was made
+        if old == new:
+            return True
     _, _, legacy = new.partition("+")
-    return isinstance(old, str) and bool(legacy) and "+" not in old and old == legacy
+    return bool(legacy) and "+" not in old and old == legacy
 
 
 @dataclass
@@ -207,6 +229,9 @@ class Changes:
     # every earlier code of a unit of the new output, chained to the code it has now, of this build and the builds
     # before (`unit_code_history`; manifest UNIT_CODES, not part of `as_json`): (earlier code, code now, unit name)
     unit_codes: list[tuple[str, str, str]] = field(default_factory=list)
+    # nothing changed since the previous build, whose list to print again (never marked printed) is kept: its
+    # items, sheets and people are this list's (`carry_pending`)
+    carried: bool = False
 
     @property
     def empty(self) -> bool:
@@ -230,6 +255,9 @@ class Changes:
         more = f"; và {len(self.items) - 6} văn bản khác" if len(self.items) > 6 else ""
         sheets = f"{self.reprint_pages // 2} tờ in hai mặt" if self.duplex else f"{self.reprint_pages} tờ"
         line = f"{self._since(since)}: {len(self.items)} văn bản thay đổi ({'; '.join(shown)}{more})"
+        if self.carried:
+            line = (f"{self._since(since)}: không văn bản nào thay đổi nội dung; {CARRIED_WORDS}: {len(self.items)} văn "
+                    f"bản ({'; '.join(shown)}{more})")
         if people:
             line += f"; dữ liệu thay đổi: {people}"
         if self.renumbered:
@@ -265,6 +293,10 @@ class Changes:
                       "trang cần in lại» trên trang web).", ""]
         if self.renamed_units:
             lines += [self.renamed_note(), ""]
+        if self.carried:
+            lines += [f"So với lần tạo trước: không văn bản nào thay đổi nội dung. {CARRIED_WORDS[0].upper()}"
+                      f"{CARRIED_WORDS[1:]}: các văn bản dưới đây vẫn cần in lại và ký lại. Khi đã in xong: hoso da-in "
+                      "(hoặc nút «Đã in xong các trang cần in lại» trên trang web).", ""]
         if self.people:
             lines += ["Người có dữ liệu thay đổi trong sổ Excel: " + ", ".join(f"{n} ({m})" if n else m
                                                                              for m, n in self.people), ""]
@@ -315,7 +347,49 @@ class Changes:
                              **({"tep_khac_noi_dung": self.resend_members[rel]} if self.resend_members.get(rel) else {})}
                             for rel, what in self.resend],
                 "doi_ma_don_vi": [{"ma_cu": old, "ma_moi": new, "ten_don_vi": ten} for old, new, ten in self.renamed_units],
-                **({"ke_tu_lan_in": {"ngay": self.printed_at, "nguoi": self.printed_by}} if self.printed_at else {})}
+                **({"ke_tu_lan_in": {"ngay": self.printed_at, "nguoi": self.printed_by}} if self.printed_at else {}),
+                **({"giu_tu_lan_truoc": True} if self.carried else {})}
+
+
+CARRIED_WORDS = "danh sách cần in lại của lần tạo trước (chưa đánh dấu đã in) được giữ nguyên"
+
+
+def carry_pending(changed: Changes, previous: dict[str, Any] | None, new: dict[str, Any]) -> Changes:
+    """`changed` (the comparison with the previous build, no printed mark) when something changed; when nothing did
+    — a build run again the next day (the report counts the days), after a deleted file, with --ghi-de, after an
+    upgrade — the previous build's own list to print again, kept: it was never marked printed, and its sheets are
+    still the ones to print. Dropping it told the clerk «không phải in lại» while the changed papers were not
+    printed yet. Every carried document must lie on the same pages of a dossier the new build has (nothing moved:
+    `changed` has no renumbered document), else `changed` is returned as it is."""
+    section = (previous or {}).get(SECTION)
+    if (changed.first_build or changed.items or changed.renumbered or changed.removed or not isinstance(section, dict)
+            or not isinstance(section.get("van_ban"), list) or not section["van_ban"]
+            or bool(section.get("hai_mat", True)) != changed.duplex):
+        return changed
+    pages: dict[str, int] = {str(f.get("path")): f["pages"] for f in new.get("files", [])
+                             if isinstance(f, dict) and isinstance(f.get("pages"), int)}
+    units = {str(u.get("ma_don_vi")): str(u.get("ten_don_vi") or "") for u in new.get("don_vi", []) if isinstance(u, dict)}
+    items: list[Change] = []
+    sheets: list[tuple[str, int, int]] = []
+    try:
+        for x in section["van_ban"]:
+            unit = x.get("trang_trong_ho_so_don_vi")
+            c = Change(str(x["tep"]), int(x["trang_dau"]), int(x["trang_cuoi"]), str(x["tieu_de"]), str(x["ly_do"]),
+                       ma_so=str(x.get("ma_so") or ""), ho_ten=str(x.get("ho_ten") or ""),
+                       ma_don_vi=str(x.get("ma_don_vi") or ""), ten_don_vi=units.get(str(x.get("ma_don_vi") or ""), ""),
+                       form=str(x.get("mau") or ""), unit_pages=(int(unit[0]), int(unit[1])) if unit else None)
+            items.append(c)
+        for x in section.get("to_in") or []:
+            sheets.append((str(x["tep"]), int(x["trang_dau"]), int(x["trang_cuoi"])))
+    except (KeyError, TypeError, ValueError, IndexError):
+        return changed
+    if not sheets or any(b not in pages or not 1 <= a <= z <= pages[b] for b, a, z in sheets) \
+            or any(not any(b == c.bundle and a <= c.first <= c.last <= z for b, a, z in sheets) for c in items):
+        return changed
+    people = [(str(p.get("ma_so") or ""), str(p.get("ho_ten") or "")) for p in section.get("nguoi_thay_doi_du_lieu") or []
+              if isinstance(p, dict)]
+    people += [p for p in changed.people if p not in people]  # data changed since without a word printed: said too
+    return replace(changed, items=items, sheets=sheets, people=people, carried=True)
 
 
 def _when(iso: str) -> str:
