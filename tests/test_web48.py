@@ -54,7 +54,7 @@ def test_a_clerk_s_first_workbook_names_each_mistake_by_sheet_cell_value_and_wha
     (TL06, NhanSu row 8, column E), a date of birth 31/02/1988 (TL11, row 14 — rows 3..8, a blank row 9, then
     10..), a general-criteria score 32 in KetQuaKy (TL03's second quarter: TL01 and TL02 have 4 rows each from row 2,
     so TL03's Q2 is row 2 + 8 + 1 = 11). The notes column «Ghi chú của văn thư» is column
-    AL (37 contract columns, A..AK, then the clerk's) of the header row 2: its cell is AL2."""
+    AM (38 contract columns, A..AL, then the clerk's) of the header row 2: its cell is AM2."""
     c = _client(tmp_path)
     page = _upload(c, clerk.write(tmp_path / "Chi cục Thủy lợi 2026.xlsx", errors=True))
     assert "4 lỗi" in page
@@ -68,14 +68,14 @@ def test_a_clerk_s_first_workbook_names_each_mistake_by_sheet_cell_value_and_wha
     ]
     assert "Dòng tiêu đề phải là dòng 1 (đang ở dòng 2)" in errors[0][4]
     unknown = [r for r in rows if r[3] == "Ghi chú của văn thư"]
-    assert [(r[0], r[2], r[4]) for r in unknown] == [("Cảnh báo", "AL2", "Cột không thuộc mẫu, được bỏ qua.")]
+    assert [(r[0], r[2], r[4]) for r in unknown] == [("Cảnh báo", "AM2", "Cột không thuộc mẫu, được bỏ qua.")]
 
     # the marked copy notes the same cell: the header's, not the title's
     from openpyxl import load_workbook
 
     so_id = int(re.search(r'href="/so-excel/(\d+)/danh-dau.xlsx"', page).group(1))
     marked = load_workbook(io.BytesIO(c.get(f"/so-excel/{so_id}/danh-dau.xlsx").data))["NhanSu"]
-    assert marked["AL2"].comment is not None and "Cột không thuộc mẫu" in marked["AL2"].comment.text
+    assert marked["AM2"].comment is not None and "Cột không thuộc mẫu" in marked["AM2"].comment.text
     assert marked["AL1"].comment is None
 
 
