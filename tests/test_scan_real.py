@@ -400,3 +400,36 @@ def test_black_and_white_dithered_scans_at_150_dpi(out, vp001, tmp_path):
     [me] = [p for p in result.people if p.person == "VP-001"]
     assert not any("không so được" in u for u in me.unsigned), me.unsigned  # the signature check reads them too
     assert [f[:4] for f in _filed(out / "da_ky" / "LD" / "VP-001.pdf")] == [(s.form, s.copy, s.page, True) for s in vp001]
+
+
+def test_a_password_protected_or_empty_scan_file_is_refused_naming_it_and_what_to_do(out, vp001, tmp_path):
+    """An office scanner's «secure PDF» (a password to open it) is not called damaged: the clerk is told it asks
+    for a password and what to do; a file of 0 bytes (a copy cut short, a scan the scanner failed to save) is
+    called empty. Nothing is filed from a run refused (the good scan beside them included)."""
+    import pypdf
+
+    from pipeline.scan.sort import ScanError
+
+    good = write_pdf([vp001[0].image], tmp_path / "tot.pdf")
+    locked = tmp_path / "quet_mat_khau.pdf"
+    writer = pypdf.PdfWriter(clone_from=str(good))
+    writer.encrypt("1234")
+    writer.write(locked)
+    with pytest.raises(ScanError) as err:
+        receive(out, [good, locked])
+    assert str(err.value) == (f"Tệp quét «{locked}» có mật khẩu mở tệp: mở tệp bằng mật khẩu rồi lưu (in) ra PDF "
+                              "không mật khẩu, hoặc quét lại không đặt mật khẩu.")
+    empty = tmp_path / "quet_rong.jpg"
+    empty.write_bytes(b"")
+    with pytest.raises(ScanError) as err:
+        receive(out, [good, empty])
+    assert str(err.value) == (f"Tệp quét «{empty}» rỗng (0 byte): tệp chưa chép xong hoặc máy quét chưa lưu được; "
+                              "chép lại hoặc quét lại tệp này.")
+    assert not (out / "da_ky").exists()
+    # a PDF with only an owner password (printing or copying restricted) opens without one: it is read
+    owner = tmp_path / "quet_han_che.pdf"
+    writer = pypdf.PdfWriter(clone_from=str(good))
+    writer.encrypt("", owner_password="chu")
+    writer.write(owner)
+    result = receive(out, [owner])
+    assert [p.received for p in result.people if p.person == "VP-001"] == [1]

@@ -302,6 +302,9 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
         if s.suffix.lower() != ".pdf" and s.suffix.lower() not in IMAGE_SUFFIXES:
             raise ScanError(f"Tệp quét «{s}» không phải PDF hay ảnh (nhận: .pdf, "
                             + ", ".join(sorted(IMAGE_SUFFIXES)) + ").")
+        if s.stat().st_size == 0:
+            raise ScanError(f"Tệp quét «{s}» rỗng (0 byte): tệp chưa chép xong hoặc máy quét chưa lưu được; "
+                            "chép lại hoặc quét lại tệp này.")
         try:
             page_count(s)
         except Image.DecompressionBombError as exc:
@@ -309,6 +312,11 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
             raise ScanError(f"Tệp quét «{s}» là ảnh quá lớn ({pixels / 1e6:.0f} triệu điểm ảnh, quá "
                             f"{(Image.MAX_IMAGE_PIXELS or 0) * 2 / 1e6:.0f} triệu): quét lại ở 200–300 dpi.") from exc
         except Exception as exc:  # noqa: BLE001 - pdfium's and Pillow's errors: the file is damaged
+            import pypdfium2.raw as pdfium_c
+
+            if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:  # a PDF that asks for a password to open
+                raise ScanError(f"Tệp quét «{s}» có mật khẩu mở tệp: mở tệp bằng mật khẩu rồi lưu (in) ra PDF "
+                                "không mật khẩu, hoặc quét lại không đặt mật khẩu.") from exc
             raise ScanError(f"Không đọc được tệp quét «{s}» (tệp hỏng hoặc chưa chép xong): {exc}") from exc
     dossiers, agency, year = _dossiers(outdir)
     store = root / ".trang"
