@@ -433,3 +433,53 @@ def test_a_password_protected_or_empty_scan_file_is_refused_naming_it_and_what_t
     writer.write(owner)
     result = receive(out, [owner])
     assert [p.received for p in result.people if p.person == "VP-001"] == [1]
+
+
+def _sign(sheet: Sheet, out: Path) -> Image.Image:
+    """The sheet with a pen's strokes across each of its signature spaces (found from the printed words, as the
+    signature check finds them)."""
+    from pipeline.scan.signatures import PT, spaces
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    person = next(p for p in manifest["ca_nhan"] if p["ma_so"] == sheet.person)
+    section = [s for s in person["tai_lieu"] if s["mau"] == sheet.form][sheet.copy - 1]
+    image = sheet.image.copy()
+    draw = ImageDraw.Draw(image)
+    for s in spaces(out / person["pdf"], section["trang_dau"] + sheet.page - 1):
+        x0, y0, x1, y1 = s.x0 * PT, s.y0 * PT, s.x1 * PT, s.y1 * PT
+        draw.line([(x0 + (x1 - x0) * (0.2 + 0.03 * j), (y0 + y1) / 2 + (y1 - y0) * 0.25 * math.sin(j))
+                   for j in range(20)], fill=20, width=3)
+    return image
+
+
+def test_a_sheet_scanned_before_and_after_it_was_signed_files_the_signed_scan(out, vp001, tmp_path):
+    """The clerk scans a stack, then notices a sheet was not signed yet, has it signed and scans it again: the
+    signed scan is filed in place of the unsigned one (before, it was a duplicate kept nowhere, and feeding it
+    again changed nothing: the dossier kept the unsigned page for good). The unsigned scan is the duplicate,
+    its image kept, named with the scan that replaced it. The other way round (signed first) the unsigned
+    scan stays a duplicate; a scan no better signed than the page filed never replaces it."""
+    sheet = next(s for s in vp001 if s.form == "mau_02" and s.page == 2)  # the last page, signed by the person
+    key = f"LD/VP-001/{sheet.form}_{sheet.copy}_{sheet.page}"
+    first = write_pdf([sheet.image], tmp_path / "lan_1.pdf")
+    result = receive(out, [first])
+    [me] = [p for p in result.people if p.person == "VP-001"]
+    title = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))["trang"][key]["van_ban"]
+    assert len(me.unsigned) == 1 and me.unsigned[0].startswith(title.rsplit("/", 1)[0] + ": ô ký thứ")
+    again = write_pdf([sheet.image], tmp_path / "lan_2_chua_ky.pdf")  # scanned again, still unsigned: a duplicate
+    signed = write_pdf([_sign(sheet, out)], tmp_path / "lan_3_da_ky.pdf")
+    result = receive(out, [again, signed])
+    [me] = [p for p in result.people if p.person == "VP-001"]
+    assert me.unsigned == [] and me.received == 1
+    assert me.duplicates == [f"{title} ({again}, trang 1)",
+                             f"{title} ({first}, trang 1; ô ký còn trống, đã thay bằng bản đã ký: {signed}, trang 1)"]
+    state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
+    assert state["trang"][key]["tep"] == str(signed)
+    kept = [d["anh"] for d in state["trung"] if "anh" in d]
+    assert len(kept) == 1 and (out / "da_ky" / kept[0]).is_file()
+    assert any(line.endswith(f"đã thay bằng bản đã ký: {signed}, trang 1)") for line in console_lines(result))
+    # the unsigned sheet fed after the signed one (a new scan file): a duplicate, the signed page stays
+    late = write_pdf([sheet.image.rotate(0.5, fillcolor=255)], tmp_path / "lan_4_chua_ky.pdf")
+    result = receive(out, [late])
+    state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
+    assert state["trang"][key]["tep"] == str(signed)
+    assert subprocess.run([".venv/bin/hoso", "verify", str(out)], capture_output=True).returncode == 0

@@ -201,6 +201,30 @@ def _dossiers(outdir: Path) -> tuple[dict[tuple[str, str], Expected], str, str]:
     return out, agency_token(agency), str(manifest.get("nam_danh_gia", ""))
 
 
+def _better_signed(jpeg: bytes, entry: dict[str, Any], root: Path, pdf: Path, number: int) -> list[int] | None:
+    """The signature spaces that seem empty on a second scan of a filed page (`jpeg`), when it seems signed in
+    more of them than the page filed (`entry`, whose estimate is computed and kept here if missing): the same
+    sheet scanned before it was signed, then after. None: keep the page filed (this one is a duplicate)."""
+    try:
+        if "o_ky_trong" not in entry:
+            with Image.open(root / entry["anh"]) as im:
+                entry["o_ky_trong"] = unsigned_spaces(im.convert("L"), pdf, number)
+        before = entry["o_ky_trong"]
+        if not before:  # all signed, no signature space, or the check could not be made
+            return None
+        with Image.open(io.BytesIO(jpeg)) as im:
+            now = unsigned_spaces(im.convert("L"), pdf, number)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return now if now is not None and set(now) < set(before) else None
+
+
+def _replaced_words(dup: dict[str, Any]) -> str:
+    """A duplicate's note when it is the page once filed, replaced by a scan of the same sheet signed since."""
+    by = dup.get("thay_bang")
+    return "" if not by else f"; ô ký còn trống, đã thay bằng bản đã ký: {by['tep']}, trang {by['trang']}"
+
+
 def _store(jpeg: bytes, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)  # a name linked from the filed da_ky/ (an unlisted image): never written through
@@ -394,7 +418,24 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
             old.append({**stale, "anh": img.relative_to(root).as_posix(), "don_vi": e.unit, "ma_so": code.person,
                         "ly_do": WHY_CHANGED, "ma_trang": _page_name(code.form, code.copy, code.page)})
         if key in filed:
-            dups.append({**where, "ai": who, "van_ban": what, "khoa": key})
+            k = (code.form, code.copy, code.page)
+            better = _better_signed(page.jpeg, filed[key], root, *e.source[k])
+            if better is None:
+                dups.append({**where, "ai": who, "van_ban": what, "khoa": key})
+                continue
+            # the page filed seems not signed where this scan of the same sheet is (scanned before it was signed,
+            # then again after): this one is filed, the one it replaces kept as the duplicate with its image
+            gone = filed.pop(key)
+            img = store / "_trung" / f"{len(dups) + 1:05d}.jpg"
+            img.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(root / gone["anh"], img)
+            dups.append({**{f: gone[f] for f in ("nguon", "tep", "trang")}, "anh": img.relative_to(root).as_posix(),
+                         "ai": who, "van_ban": what, "khoa": key,
+                         "thay_bang": {"tep": where["tep"], "trang": where["trang"]}})
+            img = store / f"{key}.jpg"
+            _store(page.jpeg, img)
+            filed[key] = {**where, "anh": img.relative_to(root).as_posix(), "phien_ban": code.version, "ai": who,
+                          "van_ban": what, "o_ky_trong": better}
             continue
         img = store / f"{key}.jpg"
         _store(page.jpeg, img)
@@ -451,7 +492,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
         who = e.person or e.unit
         people.append(PersonReport(
             e.unit, e.person, e.name, len(have), len(e.pages), missing,
-            [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d in dups if d["khoa"].startswith(base)],
+            [f"{d['van_ban']} ({d['tep']}, trang {d['trang']}{_replaced_words(d)})" for d in dups
+             if d["khoa"].startswith(base)],
             [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d, h, a in zip(old, holders, again, strict=True)
              if h is e and not a],
             e.pdf if have else "", unsigned,
