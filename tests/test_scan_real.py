@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import zxingcpp
-from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
 
 from bench.scans import Sheet, form_pages, recoded, write_pdf
 from pipeline.bundle.pagecode import SIZE_CM, X_CM, Y_CM, parse
@@ -483,3 +483,50 @@ def test_a_sheet_scanned_before_and_after_it_was_signed_files_the_signed_scan(ou
     state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
     assert state["trang"][key]["tep"] == str(signed)
     assert subprocess.run([".venv/bin/hoso", "verify", str(out)], capture_output=True).returncode == 0
+
+
+def _signed_across_the_code(image: Image.Image) -> Image.Image:
+    """A black pen's signature running across the page code, between its finder patterns (its tail in the left
+    margin)."""
+    im = image.copy()
+    x0, y0, x1, y1 = _code_box(im)
+    ImageDraw.Draw(im).line([(x0 - 25 + 5 * j, (y0 + y1) / 2 + 0.15 * (y1 - y0) * math.sin(j / 2)) for j in range(50)],
+                            fill=15, width=4)
+    return im
+
+
+def test_a_signature_across_the_code_is_matched_to_the_one_page_it_can_be(out, vp001, tmp_path):
+    """A signature crossing the page code (black, in a grayscale scan: no colour channel drops it) damages more
+    than QR's level M corrects; re-scanning cannot help. zxing-cpp still locates the code: its modules are
+    compared with the codes of every page the output expects, and the page is filed when exactly one fits (a
+    stroke only darkens: the right code has no module light on the scan where it is dark). Filed upright (one
+    sheet fed sideways), named in a note; a page of another year's build with the same damage matches nothing
+    of this output and stays set aside with its reason."""
+    sheets = [s for s in vp001 if s.page == 1][:3]
+    images = [_signed_across_the_code(s.image) for s in sheets]
+    images[1] = images[1].rotate(90, expand=True)
+    code = next(parse(r.text) for r in zxingcpp.read_barcodes(sheets[0].image))
+    assert code is not None
+    other_year = _signed_across_the_code(_recoded(sheets[0].image, code.text().replace(
+        f"|{code.year}|", f"|{int(code.year) - 1}|")))
+    scans = [_jpeg(im, 60) for im in [*images, other_year]]
+    assert not any(parse(r.text) for im in scans for r in zxingcpp.read_barcodes(im)), "the signature hides nothing"
+    pdf = write_pdf(scans, tmp_path / "ky_de_len_ma.pdf")
+    result = receive(out, [pdf])
+    assert result.matched == [(str(pdf), 1), (str(pdf), 2), (str(pdf), 3)]
+    assert result.unreadable == [(str(pdf), 4)] and result.why == [WHY_DAMAGED]
+    [me] = [p for p in result.people if p.person == "VP-001"]
+    assert me.received == 3
+    state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
+    assert {k: (e["tep"], e["trang"]) for k, e in state["trang"].items()} == {
+        f"LD/VP-001/{s.form}_{s.copy}_{s.page}": (str(pdf), k) for k, s in enumerate(sheets, 1)}
+    for k, s in enumerate(sheets, 1):  # filed upright: like the printed page, unlike it upside down
+        png = subprocess.run(["pdftoppm", "-r", "150", "-gray", "-f", str(k), "-l", str(k),
+                              str(out / "da_ky" / "LD" / "VP-001.pdf")], capture_output=True, check=True).stdout
+        page = Image.open(io.BytesIO(png)).convert("L").resize(s.image.size)
+        near, far = (ImageStat.Stat(ImageChops.difference(page, im)).mean[0] for im in (s.image, s.image.rotate(180)))
+        assert near < far / 2, (k, near, far)
+    assert (f"Ghi chú: 3 trang có mã QR bị che một phần (chữ ký, vết mực… đè lên mã), không đọc thẳng được mà nhận "
+            f"ra bằng cách so với mã các trang của kết quả này, đã xếp vào hồ sơ (xem lại cho chắc): {pdf}, trang 1; "
+            f"{pdf}, trang 2; {pdf}, trang 3.") in console_lines(result)
+    assert sorted(e["trang"] for e in state["trang"].values() if e.get("ma_bi_che")) == [1, 2, 3]

@@ -40,10 +40,17 @@ from typing import TYPE_CHECKING, Any, cast
 from PIL import Image
 
 from pipeline import portable
-from pipeline.bundle.pagecode import COVER_FORM, PageCode, agency_token, parse
+from pipeline.bundle.pagecode import COVER_FORM, PageCode, _matrix, agency_token, parse
 from pipeline.errors import InputUnreadable, OutputError
 from pipeline.output import SIGNED_STAGE, put_back_signed
-from pipeline.scan.read import IMAGE_SUFFIXES, page_count, read_scans
+from pipeline.scan.read import (
+    IMAGE_SUFFIXES,
+    WHY_DAMAGED,
+    code_rows,
+    match_damaged,
+    page_count,
+    read_scans,
+)
 from pipeline.scan.signatures import unsigned_spaces
 from pipeline.submission.changes import UNIT_CODES
 
@@ -151,6 +158,9 @@ class ScanResult:
     # document, scan file and page, why; `where`: the dossier a page signed again goes to now, in words with its
     # signed PDF, or that the output has no such dossier any more (`_resign_row`)
     resign_rows: list[FiledPage] = field(default_factory=list)
+    # (scan file, page) of each page of this run whose code, covered in part (a signature across it), was not
+    # decoded but matched to the code of one page of this output (`read.match_damaged`)
+    matched: list[tuple[str, int]] = field(default_factory=list)
 
 
 class ScanError(InputUnreadable):
@@ -199,6 +209,21 @@ def _dossiers(outdir: Path) -> tuple[dict[tuple[str, str], Expected], str, str]:
                         "hãy tạo lại hồ sơ không có --khong-ma, in và ký bản mới.")
     agency = manifest.get("co_quan", {}).get("ten_co_quan", "")
     return out, agency_token(agency), str(manifest.get("nam_danh_gia", ""))
+
+
+def _expected_codes(dossiers: dict[tuple[str, str], Expected], agency: str, year: str) -> dict[str, tuple[int, ...]]:
+    """The code of every page this output expects (with each version a page printed of it may carry), as
+    `read.match_damaged` compares them."""
+    out: dict[str, tuple[int, ...]] = {}
+    for e in dossiers.values():
+        pages: dict[tuple[str, int], int] = {}
+        for f, c, p in e.pages:
+            pages[(f, c)] = max(pages.get((f, c), 0), p)
+        for f, c, p in e.pages:
+            for version in {e.versions.get(f), e.keyed.get(f)} - {None}:
+                text = PageCode(agency, year, e.unit, e.person, f, c, p, pages[(f, c)], str(version)).text()
+                out[text] = code_rows(_matrix(text))
+    return out
 
 
 def _better_signed(jpeg: bytes, entry: dict[str, Any], root: Path, pdf: Path, number: int) -> list[int] | None:
@@ -360,6 +385,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     moved, moved_pages, plan = _follow_moves(filed, dossiers, root, state, earlier, known, renamed)
     moving = {k: filed[t] for k, t in plan.items()}  # each moved page's entry (the same object while it stays filed)
     read = new = blank = covers = filed_now = 0
+    candidates: dict[str, tuple[int, ...]] | None = None  # the codes of this output's pages, made when needed
+    matched: list[tuple[str, int]] = []
     for page in read_scans(scans):
         read += 1
         if page.digest in seen:
@@ -367,6 +394,14 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
         seen.add(page.digest)
         new += 1
         where = {"nguon": page.digest, "tep": (names or {}).get(page.source, page.source), "trang": page.index}
+        if page.code is None and page.why == WHY_DAMAGED:  # located, not decoded: one of this output's codes?
+            if candidates is None:
+                candidates = _expected_codes(dossiers, agency, year)
+            found = match_damaged(page.jpeg, candidates)
+            if found is not None:
+                page = replace(page, code=parse(found[0]), text=found[0], jpeg=found[1], why="")
+                where["ma_bi_che"] = True
+                matched.append(((names or {}).get(page.source, page.source), page.index))
         code = page.code
         if code is None:
             if page.blank:
@@ -531,7 +566,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
                          for (u, w), n in sorted(left.items())],
                         moved_pages, sum(left.values()), filed_now, codes, moved_rows, left_rows,
                         [replace(_resign_row(d, dossiers, earlier, known, renamed), signed_again=a)
-                         for d, a in zip(old, again, strict=True)])
+                         for d, a in zip(old, again, strict=True)], matched)
     _excel(result, report)
     written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
@@ -975,6 +1010,10 @@ def console_lines(r: ScanResult) -> list[str]:
         lines += [f"    ô ký có vẻ còn trống (ước lượng, cần xem lại): {m}" for m in p.unsigned]
     full = sum(1 for p in r.people if p.received == p.expected)
     lines.append(f"Đủ trang: {full}/{len(r.people)} hồ sơ.")
+    if r.matched:
+        lines.append(f"Ghi chú: {len(r.matched)} trang có mã QR bị che một phần (chữ ký, vết mực… đè lên mã), không "
+                     "đọc thẳng được mà nhận ra bằng cách so với mã các trang của kết quả này, đã xếp vào hồ sơ "
+                     "(xem lại cho chắc): " + "; ".join(f"{src}, trang {page}" for src, page in r.matched) + ".")
     if none:
         lines.append(f"Chưa nhận trang nào: {len(none)} hồ sơ ("
                      + ", ".join(p.person or f"{p.unit} (đơn vị)" for p in none) + ").")
