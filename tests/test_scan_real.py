@@ -530,3 +530,18 @@ def test_a_signature_across_the_code_is_matched_to_the_one_page_it_can_be(out, v
             f"ra bằng cách so với mã các trang của kết quả này, đã xếp vào hồ sơ (xem lại cho chắc): {pdf}, trang 1; "
             f"{pdf}, trang 2; {pdf}, trang 3.") in console_lines(result)
     assert sorted(e["trang"] for e in state["trang"].values() if e.get("ma_bi_che")) == [1, 2, 3]
+
+
+def test_a_faded_page_without_a_code_is_set_aside_not_taken_for_a_blank_back(out, vp001, tmp_path):
+    """A page whose code is gone (cut off, covered with correction tape) printed faded or scanned light: its text
+    at gray ~110–150. Before, the blank check averaged the page down first and called it blank: skipped, only
+    counted among the blank backs. Now it is set aside with its reason; a back with the front showing through
+    stays blank."""
+    page = vp001[0].image.copy()
+    ImageDraw.Draw(page).rectangle([0, page.height - 3 * DPI / 2.54, 3 * DPI / 2.54, page.height], fill=255)
+    faded = [page.point(lambda v, k=k: 255 - (255 - v) * k // 100) for k in (55, 42)]
+    assert not any(r.valid for im in faded for r in zxingcpp.read_barcodes(im))
+    pdf = write_pdf([*faded, _show_through(vp001[0].image)], tmp_path / "nhat.pdf")
+    result = receive(out, [pdf])
+    assert result.unreadable == [(str(pdf), 1), (str(pdf), 2)] and result.why == [WHY_NONE, WHY_NONE]
+    assert result.blank == 1
