@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import zxingcpp
-from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
 
 from bench.scans import Sheet, form_pages, recoded, write_pdf
 from pipeline.bundle.pagecode import SIZE_CM, X_CM, Y_CM, parse
@@ -400,3 +400,148 @@ def test_black_and_white_dithered_scans_at_150_dpi(out, vp001, tmp_path):
     [me] = [p for p in result.people if p.person == "VP-001"]
     assert not any("không so được" in u for u in me.unsigned), me.unsigned  # the signature check reads them too
     assert [f[:4] for f in _filed(out / "da_ky" / "LD" / "VP-001.pdf")] == [(s.form, s.copy, s.page, True) for s in vp001]
+
+
+def test_a_password_protected_or_empty_scan_file_is_refused_naming_it_and_what_to_do(out, vp001, tmp_path):
+    """An office scanner's «secure PDF» (a password to open it) is not called damaged: the clerk is told it asks
+    for a password and what to do; a file of 0 bytes (a copy cut short, a scan the scanner failed to save) is
+    called empty. Nothing is filed from a run refused (the good scan beside them included)."""
+    import pypdf
+
+    from pipeline.scan.sort import ScanError
+
+    good = write_pdf([vp001[0].image], tmp_path / "tot.pdf")
+    locked = tmp_path / "quet_mat_khau.pdf"
+    writer = pypdf.PdfWriter(clone_from=str(good))
+    writer.encrypt("1234")
+    writer.write(locked)
+    with pytest.raises(ScanError) as err:
+        receive(out, [good, locked])
+    assert str(err.value) == (f"Tệp quét «{locked}» có mật khẩu mở tệp: mở tệp bằng mật khẩu rồi lưu (in) ra PDF "
+                              "không mật khẩu, hoặc quét lại không đặt mật khẩu.")
+    empty = tmp_path / "quet_rong.jpg"
+    empty.write_bytes(b"")
+    with pytest.raises(ScanError) as err:
+        receive(out, [good, empty])
+    assert str(err.value) == (f"Tệp quét «{empty}» rỗng (0 byte): tệp chưa chép xong hoặc máy quét chưa lưu được; "
+                              "chép lại hoặc quét lại tệp này.")
+    assert not (out / "da_ky").exists()
+    # a PDF with only an owner password (printing or copying restricted) opens without one: it is read
+    owner = tmp_path / "quet_han_che.pdf"
+    writer = pypdf.PdfWriter(clone_from=str(good))
+    writer.encrypt("", owner_password="chu")
+    writer.write(owner)
+    result = receive(out, [owner])
+    assert [p.received for p in result.people if p.person == "VP-001"] == [1]
+
+
+def _sign(sheet: Sheet, out: Path) -> Image.Image:
+    """The sheet with a pen's strokes across each of its signature spaces (found from the printed words, as the
+    signature check finds them)."""
+    from pipeline.scan.signatures import PT, spaces
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    person = next(p for p in manifest["ca_nhan"] if p["ma_so"] == sheet.person)
+    section = [s for s in person["tai_lieu"] if s["mau"] == sheet.form][sheet.copy - 1]
+    image = sheet.image.copy()
+    draw = ImageDraw.Draw(image)
+    for s in spaces(out / person["pdf"], section["trang_dau"] + sheet.page - 1):
+        x0, y0, x1, y1 = s.x0 * PT, s.y0 * PT, s.x1 * PT, s.y1 * PT
+        draw.line([(x0 + (x1 - x0) * (0.2 + 0.03 * j), (y0 + y1) / 2 + (y1 - y0) * 0.25 * math.sin(j))
+                   for j in range(20)], fill=20, width=3)
+    return image
+
+
+def test_a_sheet_scanned_before_and_after_it_was_signed_files_the_signed_scan(out, vp001, tmp_path):
+    """The clerk scans a stack, then notices a sheet was not signed yet, has it signed and scans it again: the
+    signed scan is filed in place of the unsigned one (before, it was a duplicate kept nowhere, and feeding it
+    again changed nothing: the dossier kept the unsigned page for good). The unsigned scan is the duplicate,
+    its image kept, named with the scan that replaced it. The other way round (signed first) the unsigned
+    scan stays a duplicate; a scan no better signed than the page filed never replaces it."""
+    sheet = next(s for s in vp001 if s.form == "mau_02" and s.page == 2)  # the last page, signed by the person
+    key = f"LD/VP-001/{sheet.form}_{sheet.copy}_{sheet.page}"
+    first = write_pdf([sheet.image], tmp_path / "lan_1.pdf")
+    result = receive(out, [first])
+    [me] = [p for p in result.people if p.person == "VP-001"]
+    title = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))["trang"][key]["van_ban"]
+    assert len(me.unsigned) == 1 and me.unsigned[0].startswith(title.rsplit("/", 1)[0] + ": ô ký thứ")
+    again = write_pdf([sheet.image], tmp_path / "lan_2_chua_ky.pdf")  # scanned again, still unsigned: a duplicate
+    signed = write_pdf([_sign(sheet, out)], tmp_path / "lan_3_da_ky.pdf")
+    result = receive(out, [again, signed])
+    [me] = [p for p in result.people if p.person == "VP-001"]
+    assert me.unsigned == [] and me.received == 1
+    assert me.duplicates == [f"{title} ({again}, trang 1)",
+                             f"{title} ({first}, trang 1; ô ký còn trống, đã thay bằng bản đã ký: {signed}, trang 1)"]
+    state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
+    assert state["trang"][key]["tep"] == str(signed)
+    kept = [d["anh"] for d in state["trung"] if "anh" in d]
+    assert len(kept) == 1 and (out / "da_ky" / kept[0]).is_file()
+    assert any(line.endswith(f"đã thay bằng bản đã ký: {signed}, trang 1)") for line in console_lines(result))
+    # the unsigned sheet fed after the signed one (a new scan file): a duplicate, the signed page stays
+    late = write_pdf([sheet.image.rotate(0.5, fillcolor=255)], tmp_path / "lan_4_chua_ky.pdf")
+    result = receive(out, [late])
+    state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
+    assert state["trang"][key]["tep"] == str(signed)
+    assert subprocess.run([".venv/bin/hoso", "verify", str(out)], capture_output=True).returncode == 0
+
+
+def _signed_across_the_code(image: Image.Image) -> Image.Image:
+    """A black pen's signature running across the page code, between its finder patterns (its tail in the left
+    margin)."""
+    im = image.copy()
+    x0, y0, x1, y1 = _code_box(im)
+    ImageDraw.Draw(im).line([(x0 - 25 + 5 * j, (y0 + y1) / 2 + 0.15 * (y1 - y0) * math.sin(j / 2)) for j in range(50)],
+                            fill=15, width=4)
+    return im
+
+
+def test_a_signature_across_the_code_is_matched_to_the_one_page_it_can_be(out, vp001, tmp_path):
+    """A signature crossing the page code (black, in a grayscale scan: no colour channel drops it) damages more
+    than QR's level M corrects; re-scanning cannot help. zxing-cpp still locates the code: its modules are
+    compared with the codes of every page the output expects, and the page is filed when exactly one fits (a
+    stroke only darkens: the right code has no module light on the scan where it is dark). Filed upright (one
+    sheet fed sideways), named in a note; a page of another year's build with the same damage matches nothing
+    of this output and stays set aside with its reason."""
+    sheets = [s for s in vp001 if s.page == 1][:3]
+    images = [_signed_across_the_code(s.image) for s in sheets]
+    images[1] = images[1].rotate(90, expand=True)
+    code = next(parse(r.text) for r in zxingcpp.read_barcodes(sheets[0].image))
+    assert code is not None
+    other_year = _signed_across_the_code(_recoded(sheets[0].image, code.text().replace(
+        f"|{code.year}|", f"|{int(code.year) - 1}|")))
+    scans = [_jpeg(im, 60) for im in [*images, other_year]]
+    assert not any(parse(r.text) for im in scans for r in zxingcpp.read_barcodes(im)), "the signature hides nothing"
+    pdf = write_pdf(scans, tmp_path / "ky_de_len_ma.pdf")
+    result = receive(out, [pdf])
+    assert result.matched == [(str(pdf), 1), (str(pdf), 2), (str(pdf), 3)]
+    assert result.unreadable == [(str(pdf), 4)] and result.why == [WHY_DAMAGED]
+    [me] = [p for p in result.people if p.person == "VP-001"]
+    assert me.received == 3
+    state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
+    assert {k: (e["tep"], e["trang"]) for k, e in state["trang"].items()} == {
+        f"LD/VP-001/{s.form}_{s.copy}_{s.page}": (str(pdf), k) for k, s in enumerate(sheets, 1)}
+    for k, s in enumerate(sheets, 1):  # filed upright: like the printed page, unlike it upside down
+        png = subprocess.run(["pdftoppm", "-r", "150", "-gray", "-f", str(k), "-l", str(k),
+                              str(out / "da_ky" / "LD" / "VP-001.pdf")], capture_output=True, check=True).stdout
+        page = Image.open(io.BytesIO(png)).convert("L").resize(s.image.size)
+        near, far = (ImageStat.Stat(ImageChops.difference(page, im)).mean[0] for im in (s.image, s.image.rotate(180)))
+        assert near < far / 2, (k, near, far)
+    assert (f"Ghi chú: 3 trang có mã QR bị che một phần (chữ ký, vết mực… đè lên mã), không đọc thẳng được mà nhận "
+            f"ra bằng cách so với mã các trang của kết quả này, đã xếp vào hồ sơ (xem lại cho chắc): {pdf}, trang 1; "
+            f"{pdf}, trang 2; {pdf}, trang 3.") in console_lines(result)
+    assert sorted(e["trang"] for e in state["trang"].values() if e.get("ma_bi_che")) == [1, 2, 3]
+
+
+def test_a_faded_page_without_a_code_is_set_aside_not_taken_for_a_blank_back(out, vp001, tmp_path):
+    """A page whose code is gone (cut off, covered with correction tape) printed faded or scanned light: its text
+    at gray ~110–150. Before, the blank check averaged the page down first and called it blank: skipped, only
+    counted among the blank backs. Now it is set aside with its reason; a back with the front showing through
+    stays blank."""
+    page = vp001[0].image.copy()
+    ImageDraw.Draw(page).rectangle([0, page.height - 3 * DPI / 2.54, 3 * DPI / 2.54, page.height], fill=255)
+    faded = [page.point(lambda v, k=k: 255 - (255 - v) * k // 100) for k in (55, 42)]
+    assert not any(r.valid for im in faded for r in zxingcpp.read_barcodes(im))
+    pdf = write_pdf([*faded, _show_through(vp001[0].image)], tmp_path / "nhat.pdf")
+    result = receive(out, [pdf])
+    assert result.unreadable == [(str(pdf), 1), (str(pdf), 2)] and result.why == [WHY_NONE, WHY_NONE]
+    assert result.blank == 1

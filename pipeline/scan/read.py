@@ -172,6 +172,81 @@ def _find(image: Image.Image, gray: Image.Image) -> tuple[_Found | None, str, st
     return None, "", WHY_DAMAGED if any(not parse(f.text) for f in damaged) else WHY_NONE
 
 
+# A code located but not decoded (a signature or a thick pen across it: beyond what QR's level M corrects) is
+# compared, module by module, with the codes of the pages this output expects (`match_damaged`). A stroke only
+# darkens: the right code has (almost) no module light on the scan where it is dark, a wrong one has many — two
+# pages of one document differ in ≥ 64 modules of 1089, half of them dark in one and light in the other.
+MATCH_LIGHT = 0.01  # share of the modules at most light on the scan where the code is dark
+MATCH_DARK = 0.3  # share of the modules at most dark on the scan where the code is light (covered by the stroke)
+MATCH_MARGIN = 16  # modules light on the scan where the next best code is dark, beyond the best's
+_CELL = 6  # pixels a module when the code is sampled
+
+
+def code_rows(matrix: tuple[bytearray, ...]) -> tuple[int, ...]:
+    """A code's modules as one integer a row (bit set: dark), for `match_damaged`."""
+    return tuple(int("".join("1" if m else "0" for m in row), 2) for row in matrix)
+
+
+def _modules(gray: Image.Image, corners: tuple[complex, ...], n: int) -> tuple[int, ...] | None:
+    """The dark modules of an n × n code whose corners are `corners`, one integer a row, or None when the
+    finder patterns do not tell dark from light."""
+    tl, tr, br, bl = corners
+    flat = gray.transform((n * _CELL, n * _CELL), Image.Transform.QUAD,
+                          (tl.real, tl.imag, bl.real, bl.imag, br.real, br.imag, tr.real, tr.imag),
+                          resample=Image.Resampling.BILINEAR).filter(ImageFilter.BoxBlur(1))
+    half, pixels, width = _CELL // 2, flat.tobytes(), n * _CELL
+    value = [[pixels[(_CELL * i + half) * width + _CELL * j + half] for j in range(n)] for i in range(n)]
+    # the three finder patterns: their 3 × 3 centres are dark, the separators around them light
+    dark = sorted(value[i][j] for a, b in ((2, 2), (2, n - 5), (n - 5, 2)) for i in range(a, a + 3) for j in range(b, b + 3))
+    light = sorted([value[7][j] for j in range(7)] + [value[i][7] for i in range(7)] + [value[7][n - 1 - j] for j in range(7)]
+                   + [value[i][n - 8] for i in range(7)] + [value[n - 8][j] for j in range(7)]
+                   + [value[n - 1 - i][7] for i in range(7)])
+    lo, hi = dark[len(dark) // 2], light[len(light) // 2]
+    if hi - lo < 40:
+        return None
+    cut = (lo + hi) / 2
+    return tuple(int("".join("1" if v < cut else "0" for v in row), 2) for row in value)
+
+
+def match_damaged(jpeg: bytes, candidates: dict[str, tuple[int, ...]]) -> tuple[str, bytes] | None:
+    """The text of the one candidate code (`code_rows` of each) that a located but undecodable code on the page
+    (`jpeg`, as `ScannedPage` keeps it) is, and the page turned upright and straightened as JPEG; None when no
+    candidate fits clearly better than all others (the page stays unread: never a guess between two)."""
+    gray = Image.open(io.BytesIO(jpeg)).convert("L")
+    sizes: dict[int, list[tuple[str, tuple[int, ...]]]] = {}
+    for text, rows in candidates.items():
+        sizes.setdefault(len(rows), []).append((text, rows))
+    for r in zxingcpp.read_barcodes(gray, formats=QR, return_errors=True):  # type: ignore[arg-type]  # see _read
+        if r.valid:
+            continue
+        corners = tuple(complex(q.x, q.y) for q in (r.position.top_left, r.position.top_right,
+                                                    r.position.bottom_right, r.position.bottom_left))
+        sides = [abs(corners[k] - corners[k - 1]) for k in range(4)]
+        if min(sides) < 0.85 * max(sides):  # not the square a code is (a finder pattern covered: found amiss)
+            continue
+        for n, group in sizes.items():
+            dark = _modules(gray, corners, n)
+            if dark is None or len(group) < 1:
+                continue
+            scores = sorted((sum((m & ~d).bit_count() for m, d in zip(rows, dark, strict=True)),
+                             sum((d & ~m).bit_count() for m, d in zip(rows, dark, strict=True)), text)
+                            for text, rows in group)
+            light, covered, text = scores[0]
+            runner = scores[1][0] if len(scores) > 1 else n * n
+            if light > MATCH_LIGHT * n * n or covered > MATCH_DARK * n * n or runner < light + MATCH_MARGIN:
+                continue
+            found = _Found(text, corners)
+            if not found.facing(gray.size):
+                continue
+            quarters, skew, _u, _v = found.stance(gray.size)
+            upright = gray.transpose((Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180,
+                                      Image.Transpose.ROTATE_270)[quarters - 1]) if quarters else gray
+            buf = io.BytesIO()
+            _straight(upright, skew).save(buf, "JPEG", quality=75)
+            return text, buf.getvalue()
+    return None
+
+
 def _straight(image: Image.Image, skew: float) -> Image.Image:
     if MIN_SKEW <= abs(skew) <= MAX_SKEW:
         return image.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
@@ -187,8 +262,19 @@ def decode(image: Image.Image) -> tuple[PageCode | None, str, Image.Image]:
 def is_blank(image: Image.Image) -> bool:
     """Almost no ink: a blank sheet (duplex back) scanned with the others. Dark areas that touch
     the image's edge are the scanner's background around the sheet (a dark lid or feeder), not ink."""
-    small = image.convert("L").resize((max(1, image.width // 4), max(1, image.height // 4)))
-    ink = small.point(lambda v: 255 if v < 128 else 0)
+    gray = image.convert("L")
+    # ink: darker than the paper by 70 or more, at most 160 (a front showing through a back stays above ~210),
+    # found at full size, then counted in 4 × 4 blocks with ink in 2 or more of their 16 pixels: the page reduced
+    # first (averaged) took faded print or a light scan (text at gray 90–150) for a blank page, skipped unseen
+    counts = gray.histogram()
+    paper, seen = 255, 0
+    while paper > 0 and seen + counts[paper] <= 0.1 * gray.width * gray.height:  # the brightest tenth: the paper
+        seen += counts[paper]
+        paper -= 1
+    cut = min(160, paper - 70)
+    small = gray.point(lambda v: 255 if v < cut else 0).resize((max(1, image.width // 4), max(1, image.height // 4)),
+                                                               Image.Resampling.BOX)
+    ink = small.point(lambda v: 255 if v >= 32 else 0)
     total = ink.histogram()[255]
     if total < 0.001 * small.width * small.height:
         return True

@@ -40,10 +40,17 @@ from typing import TYPE_CHECKING, Any, cast
 from PIL import Image
 
 from pipeline import portable
-from pipeline.bundle.pagecode import COVER_FORM, PageCode, agency_token, parse
+from pipeline.bundle.pagecode import COVER_FORM, PageCode, _matrix, agency_token, parse
 from pipeline.errors import InputUnreadable, OutputError
 from pipeline.output import SIGNED_STAGE, put_back_signed
-from pipeline.scan.read import IMAGE_SUFFIXES, page_count, read_scans
+from pipeline.scan.read import (
+    IMAGE_SUFFIXES,
+    WHY_DAMAGED,
+    code_rows,
+    match_damaged,
+    page_count,
+    read_scans,
+)
 from pipeline.scan.signatures import unsigned_spaces
 from pipeline.submission.changes import UNIT_CODES
 
@@ -151,6 +158,9 @@ class ScanResult:
     # document, scan file and page, why; `where`: the dossier a page signed again goes to now, in words with its
     # signed PDF, or that the output has no such dossier any more (`_resign_row`)
     resign_rows: list[FiledPage] = field(default_factory=list)
+    # (scan file, page) of each page of this run whose code, covered in part (a signature across it), was not
+    # decoded but matched to the code of one page of this output (`read.match_damaged`)
+    matched: list[tuple[str, int]] = field(default_factory=list)
 
 
 class ScanError(InputUnreadable):
@@ -199,6 +209,45 @@ def _dossiers(outdir: Path) -> tuple[dict[tuple[str, str], Expected], str, str]:
                         "hãy tạo lại hồ sơ không có --khong-ma, in và ký bản mới.")
     agency = manifest.get("co_quan", {}).get("ten_co_quan", "")
     return out, agency_token(agency), str(manifest.get("nam_danh_gia", ""))
+
+
+def _expected_codes(dossiers: dict[tuple[str, str], Expected], agency: str, year: str) -> dict[str, tuple[int, ...]]:
+    """The code of every page this output expects (with each version a page printed of it may carry), as
+    `read.match_damaged` compares them."""
+    out: dict[str, tuple[int, ...]] = {}
+    for e in dossiers.values():
+        pages: dict[tuple[str, int], int] = {}
+        for f, c, p in e.pages:
+            pages[(f, c)] = max(pages.get((f, c), 0), p)
+        for f, c, p in e.pages:
+            for version in {e.versions.get(f), e.keyed.get(f)} - {None}:
+                text = PageCode(agency, year, e.unit, e.person, f, c, p, pages[(f, c)], str(version)).text()
+                out[text] = code_rows(_matrix(text))
+    return out
+
+
+def _better_signed(jpeg: bytes, entry: dict[str, Any], root: Path, pdf: Path, number: int) -> list[int] | None:
+    """The signature spaces that seem empty on a second scan of a filed page (`jpeg`), when it seems signed in
+    more of them than the page filed (`entry`, whose estimate is computed and kept here if missing): the same
+    sheet scanned before it was signed, then after. None: keep the page filed (this one is a duplicate)."""
+    try:
+        if "o_ky_trong" not in entry:
+            with Image.open(root / entry["anh"]) as im:
+                entry["o_ky_trong"] = unsigned_spaces(im.convert("L"), pdf, number)
+        before = entry["o_ky_trong"]
+        if not before:  # all signed, no signature space, or the check could not be made
+            return None
+        with Image.open(io.BytesIO(jpeg)) as im:
+            now = unsigned_spaces(im.convert("L"), pdf, number)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return now if now is not None and set(now) < set(before) else None
+
+
+def _replaced_words(dup: dict[str, Any]) -> str:
+    """A duplicate's note when it is the page once filed, replaced by a scan of the same sheet signed since."""
+    by = dup.get("thay_bang")
+    return "" if not by else f"; ô ký còn trống, đã thay bằng bản đã ký: {by['tep']}, trang {by['trang']}"
 
 
 def _store(jpeg: bytes, path: Path) -> None:
@@ -302,6 +351,9 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
         if s.suffix.lower() != ".pdf" and s.suffix.lower() not in IMAGE_SUFFIXES:
             raise ScanError(f"Tệp quét «{s}» không phải PDF hay ảnh (nhận: .pdf, "
                             + ", ".join(sorted(IMAGE_SUFFIXES)) + ").")
+        if s.stat().st_size == 0:
+            raise ScanError(f"Tệp quét «{s}» rỗng (0 byte): tệp chưa chép xong hoặc máy quét chưa lưu được; "
+                            "chép lại hoặc quét lại tệp này.")
         try:
             page_count(s)
         except Image.DecompressionBombError as exc:
@@ -309,6 +361,11 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
             raise ScanError(f"Tệp quét «{s}» là ảnh quá lớn ({pixels / 1e6:.0f} triệu điểm ảnh, quá "
                             f"{(Image.MAX_IMAGE_PIXELS or 0) * 2 / 1e6:.0f} triệu): quét lại ở 200–300 dpi.") from exc
         except Exception as exc:  # noqa: BLE001 - pdfium's and Pillow's errors: the file is damaged
+            import pypdfium2.raw as pdfium_c
+
+            if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:  # a PDF that asks for a password to open
+                raise ScanError(f"Tệp quét «{s}» có mật khẩu mở tệp: mở tệp bằng mật khẩu rồi lưu (in) ra PDF "
+                                "không mật khẩu, hoặc quét lại không đặt mật khẩu.") from exc
             raise ScanError(f"Không đọc được tệp quét «{s}» (tệp hỏng hoặc chưa chép xong): {exc}") from exc
     dossiers, agency, year = _dossiers(outdir)
     store = root / ".trang"
@@ -328,6 +385,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     moved, moved_pages, plan = _follow_moves(filed, dossiers, root, state, earlier, known, renamed)
     moving = {k: filed[t] for k, t in plan.items()}  # each moved page's entry (the same object while it stays filed)
     read = new = blank = covers = filed_now = 0
+    candidates: dict[str, tuple[int, ...]] | None = None  # the codes of this output's pages, made when needed
+    matched: list[tuple[str, int]] = []
     for page in read_scans(scans):
         read += 1
         if page.digest in seen:
@@ -335,6 +394,14 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
         seen.add(page.digest)
         new += 1
         where = {"nguon": page.digest, "tep": (names or {}).get(page.source, page.source), "trang": page.index}
+        if page.code is None and page.why == WHY_DAMAGED:  # located, not decoded: one of this output's codes?
+            if candidates is None:
+                candidates = _expected_codes(dossiers, agency, year)
+            found = match_damaged(page.jpeg, candidates)
+            if found is not None:
+                page = replace(page, code=parse(found[0]), text=found[0], jpeg=found[1], why="")
+                where["ma_bi_che"] = True
+                matched.append(((names or {}).get(page.source, page.source), page.index))
         code = page.code
         if code is None:
             if page.blank:
@@ -386,7 +453,24 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
             old.append({**stale, "anh": img.relative_to(root).as_posix(), "don_vi": e.unit, "ma_so": code.person,
                         "ly_do": WHY_CHANGED, "ma_trang": _page_name(code.form, code.copy, code.page)})
         if key in filed:
-            dups.append({**where, "ai": who, "van_ban": what, "khoa": key})
+            k = (code.form, code.copy, code.page)
+            better = _better_signed(page.jpeg, filed[key], root, *e.source[k])
+            if better is None:
+                dups.append({**where, "ai": who, "van_ban": what, "khoa": key})
+                continue
+            # the page filed seems not signed where this scan of the same sheet is (scanned before it was signed,
+            # then again after): this one is filed, the one it replaces kept as the duplicate with its image
+            gone = filed.pop(key)
+            img = store / "_trung" / f"{len(dups) + 1:05d}.jpg"
+            img.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(root / gone["anh"], img)
+            dups.append({**{f: gone[f] for f in ("nguon", "tep", "trang")}, "anh": img.relative_to(root).as_posix(),
+                         "ai": who, "van_ban": what, "khoa": key,
+                         "thay_bang": {"tep": where["tep"], "trang": where["trang"]}})
+            img = store / f"{key}.jpg"
+            _store(page.jpeg, img)
+            filed[key] = {**where, "anh": img.relative_to(root).as_posix(), "phien_ban": code.version, "ai": who,
+                          "van_ban": what, "o_ky_trong": better}
             continue
         img = store / f"{key}.jpg"
         _store(page.jpeg, img)
@@ -443,7 +527,8 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
         who = e.person or e.unit
         people.append(PersonReport(
             e.unit, e.person, e.name, len(have), len(e.pages), missing,
-            [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d in dups if d["khoa"].startswith(base)],
+            [f"{d['van_ban']} ({d['tep']}, trang {d['trang']}{_replaced_words(d)})" for d in dups
+             if d["khoa"].startswith(base)],
             [f"{d['van_ban']} ({d['tep']}, trang {d['trang']})" for d, h, a in zip(old, holders, again, strict=True)
              if h is e and not a],
             e.pdf if have else "", unsigned,
@@ -481,7 +566,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
                          for (u, w), n in sorted(left.items())],
                         moved_pages, sum(left.values()), filed_now, codes, moved_rows, left_rows,
                         [replace(_resign_row(d, dossiers, earlier, known, renamed), signed_again=a)
-                         for d, a in zip(old, again, strict=True)])
+                         for d, a in zip(old, again, strict=True)], matched)
     _excel(result, report)
     written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
@@ -925,6 +1010,10 @@ def console_lines(r: ScanResult) -> list[str]:
         lines += [f"    ô ký có vẻ còn trống (ước lượng, cần xem lại): {m}" for m in p.unsigned]
     full = sum(1 for p in r.people if p.received == p.expected)
     lines.append(f"Đủ trang: {full}/{len(r.people)} hồ sơ.")
+    if r.matched:
+        lines.append(f"Ghi chú: {len(r.matched)} trang có mã QR bị che một phần (chữ ký, vết mực… đè lên mã), không "
+                     "đọc thẳng được mà nhận ra bằng cách so với mã các trang của kết quả này, đã xếp vào hồ sơ "
+                     "(xem lại cho chắc): " + "; ".join(f"{src}, trang {page}" for src, page in r.matched) + ".")
     if none:
         lines.append(f"Chưa nhận trang nào: {len(none)} hồ sơ ("
                      + ", ".join(p.person or f"{p.unit} (đơn vị)" for p in none) + ").")

@@ -159,7 +159,7 @@ def result_of(data: dict[str, Any]) -> ScanResult:
     kw["people"] = [PersonReport(**p) for p in data.get("people") or []]
     for key in ("moved_rows", "left_rows", "resign_rows"):
         kw[key] = [FiledPage(**r) for r in data.get(key) or []]
-    for key in ("unreadable", "foreign", "outdated", "codes"):
+    for key in ("unreadable", "foreign", "outdated", "codes", "matched"):
         kw[key] = [tuple(x) for x in data.get(key) or []]
     kw["report"] = Path(str(data.get("report") or ""))
     return ScanResult(**kw)
