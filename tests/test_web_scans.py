@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).parent))
 import workbook_factory as factory  # noqa: E402
@@ -247,6 +248,79 @@ def test_another_agency_s_page_is_not_filed_and_an_outdated_one_is_listed_to_sig
     # the Hồ sơ page lists them for the agency clerk
     listing = c.get("/ho-so").text
     assert "/da-ky/can_ky_lai.pdf" in listing and "/da-ky/bao_cao_nhan_ban_ky.xlsx" in listing
+
+
+def _signed_across_the_code(image: Image.Image) -> Image.Image:
+    """A black pen's signature across the page code, between its finder patterns (as tests/test_scan_real.py draws
+    it): more damage than QR's level M corrects."""
+    import math
+
+    from PIL import ImageDraw
+
+    from pipeline.bundle.pagecode import SIZE_CM, X_CM, Y_CM
+
+    im = image.copy()
+    px = 150 / 2.54  # form_pages renders at 150 dpi
+    x0, y1 = X_CM * px, im.height - Y_CM * px
+    y0 = y1 - SIZE_CM * px
+    ImageDraw.Draw(im).line([(x0 - 25 + 5 * j, (y0 + y1) / 2 + 0.15 * (y1 - y0) * math.sin(j / 2)) for j in range(50)],
+                            fill=15, width=4)
+    return im
+
+
+def test_pages_whose_code_a_signature_covers_are_filed_and_named(server, tmp_path):
+    """Two of NS-01's pages with a signature across the page code (no reader decodes it): matched to the one page of
+    this output each can be, filed, and named in `#ma_bi_che` with the file's name the clerk sent, as the console
+    names them; the other page (code intact) is not named there. The signature check of a covered page is made
+    (it said «không so được (mã không đọc lại được)» of every such page with a signature space)."""
+    import math
+
+    import zxingcpp
+    from PIL import ImageDraw
+
+    from pipeline.bundle.pagecode import parse
+    from pipeline.scan.signatures import PT, spaces
+
+    app, store = server
+    c = _login(app)
+    out = store.output_dir("VP")
+    sheets = form_pages(out, persons={"NS-01"})[:3]
+    assert [(s.form, s.page) for s in sheets] == [("mau_02", 1), ("mau_02", 2), ("mau_12_hddg", 1)]
+    images = [_signed_across_the_code(s.image) for s in sheets[:2]] + [sheets[2].image]
+    # the form's last page signed in its two spaces too (the person's and the head's): the signature check places
+    # them by the located code though it is not read, and finds them signed; the third page (its code intact) is not
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    [person] = [p for p in manifest["ca_nhan"] if p["ma_so"] == "NS-01"]
+    first = next(d["trang_dau"] for d in person["tai_lieu"] if d["mau"] == "mau_02")
+    draw = ImageDraw.Draw(images[1])
+    for sp in spaces(out / person["pdf"], first + 1):
+        x0, y0, x1, y1 = sp.x0 * PT, sp.y0 * PT, sp.x1 * PT, sp.y1 * PT
+        draw.line([(x0 + (x1 - x0) * (0.2 + 0.03 * j), (y0 + y1) / 2 + (y1 - y0) * 0.25 * math.sin(j))
+                   for j in range(20)], fill=20, width=3)
+    assert not any(parse(r.text) for im in images[:2] for r in zxingcpp.read_barcodes(im)), "the signature hides nothing"
+    name = "ký đè lên mã.pdf"
+    r = _send(c, [(write_pdf(images, tmp_path / "quet.pdf").read_bytes(), name)])
+    assert r.status_code == 200, r.text
+    page = _flat(r.text)
+    assert "Đã đọc 3 trang quét trong 1 tệp (3 trang mới): xếp 3 trang vào hồ sơ" in page, page
+    assert 'id="khong_xep_duoc"' not in r.text
+    import re
+
+    [note] = re.findall(r'<p class="note" id="ma_bi_che">(.*?)</p>', r.text, re.S)
+    assert _flat(note).replace("&#34;", '"') == (
+        "Ghi chú: 2 trang có mã QR bị che một phần (chữ ký, vết mực… đè lên mã), không đọc thẳng được mà nhận ra bằng "
+        f"cách so với mã các trang của kết quả này, đã xếp vào hồ sơ (xem lại cho chắc): tệp «{name}», trang 1; "
+        f"tệp «{name}», trang 2."), note
+    assert str(tmp_path) not in r.text and str(store.agency_dir("VP")) not in r.text
+    state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
+    assert sorted((e["trang"], bool(e.get("ma_bi_che"))) for e in state["trang"].values()) == [
+        (1, True), (2, True), (3, False)]
+    table = _flat(r.text.split('id="da_xep"')[1].split("</table>")[0])
+    assert "Phiếu đánh giá, xếp loại chất lượng công chức — trang 2" not in table and "không so được" not in table
+    assert ("Ô ký có vẻ còn trống (ước lượng, cần xem lại): Bảng tham chiếu chấm điểm theo các tiêu chí đánh giá, xếp "
+            "loại — trang 1: ô ký thứ 1, 2 trên trang") in table, table
+    # the reception's own page names them the same way
+    assert _section(c.get("/ho-so/nhan-ban-ky/1").text) == _section(r.text)
 
 
 def test_refusals(server, outputs, tmp_path, monkeypatch):

@@ -157,6 +157,10 @@ def test_a_build_again_before_printing_keeps_the_list_to_reprint(tmp_path):
             "in lại của lần tạo trước (chưa đánh dấu đã in) được giữ nguyên: nếu chưa in, hãy in và ký lại các văn bản "
             "dưới đây.") in html
     assert 'id="chua_in"' not in html and 'id="khong_in_lai"' not in html and html.count("Trần Thị Bình (NS-02)") == 1
+    # another unit's clerk: the same line, and that nothing of her unit is on the kept list (not left to wonder)
+    html = page("dv_sn")
+    assert 'id="giu_tu_lan_truoc"' in html and "Trần Thị Bình" not in html
+    assert '<p id="khong_in_lai">Không có văn bản nào phải in lại ở đơn vị này.</p>' in html
 
 
 def test_a_units_documents_to_reprint_name_their_unit(tmp_path):

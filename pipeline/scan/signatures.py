@@ -4,8 +4,8 @@ A form declares where it is signed by its own printed words: under each «(Ký, 
 «(Ký, ghi họ tên)» line is the space for the signature, down to the next printed line of that
 column (the signer's printed name) or 2.5 cm. The unsigned page is rendered from the build output
 (pypdfium2, 150 dpi); the scan is registered to it by the page code (its four corners, read by
-zxing-cpp in both: rotation, scale and shift); the dark pixels of each signature space are counted
-in both, and a space with hardly more ink on the scan than on the unsigned render is reported as
+zxing-cpp in both — on the scan located though not decoded when a signature covers it —: rotation,
+scale and shift); the dark pixels of each signature space are counted in both, and a space with hardly more ink on the scan than on the unsigned render is reported as
 "seems not signed". Smudges count as ink (a false "signed"); a very faint pen can be missed.
 """
 
@@ -78,6 +78,19 @@ def _corners(image: Image.Image) -> list[complex] | None:
         for found in _read(attempt):
             if parse(found.text) is not None and found.facing(image.size):
                 return list(found.corners)
+    # a code a signature or a stroke of ink covers (a page `read.match_damaged` filed): located, not decoded
+    import zxingcpp
+
+    from pipeline.scan.read import QR, _Found
+
+    for r in zxingcpp.read_barcodes(image, formats=QR, return_errors=True):  # type: ignore[arg-type]  # as read._read
+        if r.valid:
+            continue
+        corners = [complex(q.x, q.y) for q in (r.position.top_left, r.position.top_right, r.position.bottom_right,
+                                               r.position.bottom_left)]
+        sides = [abs(corners[k] - corners[k - 1]) for k in range(4)]
+        if min(sides) >= 0.85 * max(sides) and _Found("", tuple(corners)).facing(image.size):
+            return corners
     return None
 
 
