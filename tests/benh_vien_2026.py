@@ -184,9 +184,7 @@ def tables() -> dict[str, list]:
     periods += wf.period_rows({k: ("q", *v) for k, v in _QUARTERLY.items()}, lambda kind: QUARTERS)
     texts = wf.text_rows(people, _TEXTS, _TASKS)
 
-    def vote(ma_so: str, present: int, htxs: int, htt: int, ht: int = 0, kht: int = 0) -> dict:
-        return dict(ma_so=ma_so, so_nguoi_du_hop=present, phieu_htxs=htxs, phieu_htt=htt, phieu_ht=ht, phieu_kht=kht)
-
+    vote = wf.vote_row
     votes = [  # KHTH 5 present (its 5 members), Nội 11 (10 + its kiêm nhiệm head), Ngoại 12
         vote("BV-03", 5, 1, 4), vote("BV-04", 5, 0, 5), vote("BV-05", 5, 0, 5), vote("BV-06", 5, 1, 4),
         vote("BV-07", 5, 0, 5), vote("BV-08", 5, 0, 5),

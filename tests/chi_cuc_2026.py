@@ -178,8 +178,7 @@ _TASKS = {
 }
 
 
-def _vote(ma_so: str, present: int, htxs: int, htt: int, ht: int = 0, kht: int = 0) -> dict:
-    return dict(ma_so=ma_so, so_nguoi_du_hop=present, phieu_htxs=htxs, phieu_htt=htt, phieu_ht=ht, phieu_kht=kht)
+_vote = wf.vote_row
 
 
 VOTES = [  # Lãnh đạo Chi cục 3 present; Hành chính - Tổng hợp 7; Quản lý, bảo vệ rừng 7 of 8 with its head (KL-15,

@@ -151,9 +151,7 @@ def tables() -> dict[str, list]:
     periods = wf.period_rows(_SCORES, _periods, _old_agency)
     texts = wf.text_rows(people, _TEXTS, _TASKS)
 
-    def vote(ma_so: str, present: int, htxs: int, htt: int, ht: int = 0, kht: int = 0) -> dict:
-        return dict(ma_so=ma_so, so_nguoi_du_hop=present, phieu_htxs=htxs, phieu_htt=htt, phieu_ht=ht, phieu_kht=kht)
-
+    vote = wf.vote_row
     votes = [vote("K-14", 7, 6, 1), vote("K-17", 4, 4, 0)]
     return {
         "CoQuan": [("ten_co_quan", AGENCY), ("co_quan_chu_quan", "UBND TỈNH HÀ GIANG NAM"),

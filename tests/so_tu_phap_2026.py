@@ -196,9 +196,7 @@ def tables() -> dict[str, list]:
             periods.append(row)
     texts = wf.text_rows(people, _TEXTS, _TASKS)
 
-    def vote(ma_so: str, present: int, htxs: int, htt: int, ht: int = 0, kht: int = 0) -> dict:
-        return dict(ma_so=ma_so, so_nguoi_du_hop=present, phieu_htxs=htxs, phieu_htt=htt, phieu_ht=ht, phieu_kht=kht)
-
+    vote = wf.vote_row
     votes = [  # Ban Giám đốc 3 present (the Giám đốc is rated by the Chủ tịch UBND tỉnh), Văn phòng 5,
         # Thanh tra 4, Phòng Hành chính tư pháp 4 of 5 (the chuyên viên chính retired on 01/9 is rated in his absence),
         # Phòng Phổ biến, giáo dục pháp luật 5

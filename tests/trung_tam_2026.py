@@ -162,9 +162,7 @@ def tables() -> dict[str, list]:
                      so_lan_khong_dat=bad, so_lan_cham=late) for name, w, done, bad, late in _PRODUCTS]
     texts = wf.text_rows(people, _TEXTS, _TASKS)
 
-    def vote(ma_so: str, present: int, htxs: int, htt: int, ht: int = 0, kht: int = 0) -> dict:
-        return dict(ma_so=ma_so, so_nguoi_du_hop=present, phieu_htxs=htxs, phieu_htt=htt, phieu_ht=ht, phieu_kht=kht)
-
+    vote = wf.vote_row
     votes = [  # phòng TCHC 5 present, khoa Truyền nhiễm 6, khoa Xét nghiệm 5; TT-14 (not rated) not voted on
         vote("TT-03", 5, 0, 5), vote("TT-06", 5, 0, 5), vote("TT-07", 5, 0, 5), vote("TT-08", 5, 0, 5),
         vote("TT-09", 5, 0, 4, 1),

@@ -178,9 +178,7 @@ def tables() -> dict[str, list]:
                for ky, (general, a, b, c, d, dd, e) in by_period.items()]
     texts = wf.text_rows(people, _TEXTS, _TASKS)
 
-    def vote(ma_so: str, present: int, htxs: int, htt: int, ht: int = 0, kht: int = 0) -> dict:
-        return dict(ma_so=ma_so, so_nguoi_du_hop=present, phieu_htxs=htxs, phieu_htt=htt, phieu_ht=ht, phieu_kht=kht)
-
+    vote = wf.vote_row
     votes = [  # Ban Giám hiệu 3 present (the Hiệu trưởng is rated by the Sở), Tổ Toán - Tin 8, Tổ Ngữ văn 7,
         # Tổ Văn phòng 6; the teacher recruited in September (not rated) is not voted on
         vote("TR-02", 3, 2, 1), vote("TR-03", 3, 0, 3),

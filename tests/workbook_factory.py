@@ -279,6 +279,11 @@ def period_rows(scores, periods_of, extra=lambda ma_so, ky: {}) -> list[dict]:
     return rows
 
 
+def vote_row(ma_so: str, present: int, htxs: int, htt: int, ht: int = 0, kht: int = 0) -> dict:
+    """A BieuQuyet row: the people present at the unit's meeting and the votes for each level."""
+    return dict(ma_so=ma_so, so_nguoi_du_hop=present, phieu_htxs=htxs, phieu_htt=htt, phieu_ht=ht, phieu_kht=kht)
+
+
 def text_rows(people, texts: dict, tasks: dict) -> list[dict]:
     """TuDanhGia rows: everyone's common self-assessment `texts`, and their task results (`tasks` by ma_so,
     else «Hoàn thành các nhiệm vụ được giao.»)."""
