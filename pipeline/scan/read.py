@@ -208,6 +208,20 @@ def _modules(gray: Image.Image, corners: tuple[complex, ...], n: int) -> tuple[i
     return tuple(int("".join("1" if v < cut else "0" for v in row), 2) for row in value)
 
 
+def located_undecoded(gray: Image.Image) -> Iterator[tuple[complex, ...]]:
+    """The corners (top left, top right, bottom right, bottom left) of each code zxing-cpp locates on `gray` but
+    cannot decode (a signature or a stroke across it), when they make the square a code is — a covered finder
+    pattern places a code amiss."""
+    for r in zxingcpp.read_barcodes(gray, formats=QR, return_errors=True):  # type: ignore[arg-type]  # see _read
+        if r.valid:
+            continue
+        corners = tuple(complex(q.x, q.y) for q in (r.position.top_left, r.position.top_right,
+                                                    r.position.bottom_right, r.position.bottom_left))
+        sides = [abs(corners[k] - corners[k - 1]) for k in range(4)]
+        if min(sides) >= 0.85 * max(sides):
+            yield corners
+
+
 def match_damaged(jpeg: bytes, candidates: dict[str, tuple[int, ...]]) -> tuple[str, bytes] | None:
     """The text of the one candidate code (`code_rows` of each) that a located but undecodable code on the page
     (`jpeg`, as `ScannedPage` keeps it) is, and the page turned upright and straightened as JPEG; None when no
@@ -216,14 +230,7 @@ def match_damaged(jpeg: bytes, candidates: dict[str, tuple[int, ...]]) -> tuple[
     sizes: dict[int, list[tuple[str, tuple[int, ...]]]] = {}
     for text, rows in candidates.items():
         sizes.setdefault(len(rows), []).append((text, rows))
-    for r in zxingcpp.read_barcodes(gray, formats=QR, return_errors=True):  # type: ignore[arg-type]  # see _read
-        if r.valid:
-            continue
-        corners = tuple(complex(q.x, q.y) for q in (r.position.top_left, r.position.top_right,
-                                                    r.position.bottom_right, r.position.bottom_left))
-        sides = [abs(corners[k] - corners[k - 1]) for k in range(4)]
-        if min(sides) < 0.85 * max(sides):  # not the square a code is (a finder pattern covered: found amiss)
-            continue
+    for corners in located_undecoded(gray):
         for n, group in sizes.items():
             dark = _modules(gray, corners, n)
             if dark is None or len(group) < 1:

@@ -79,18 +79,11 @@ def _corners(image: Image.Image) -> list[complex] | None:
             if parse(found.text) is not None and found.facing(image.size):
                 return list(found.corners)
     # a code a signature or a stroke of ink covers (a page `read.match_damaged` filed): located, not decoded
-    import zxingcpp
+    from pipeline.scan.read import _Found, located_undecoded
 
-    from pipeline.scan.read import QR, _Found
-
-    for r in zxingcpp.read_barcodes(image, formats=QR, return_errors=True):  # type: ignore[arg-type]  # as read._read
-        if r.valid:
-            continue
-        corners = [complex(q.x, q.y) for q in (r.position.top_left, r.position.top_right, r.position.bottom_right,
-                                               r.position.bottom_left)]
-        sides = [abs(corners[k] - corners[k - 1]) for k in range(4)]
-        if min(sides) >= 0.85 * max(sides) and _Found("", tuple(corners)).facing(image.size):
-            return corners
+    for corners in located_undecoded(image):
+        if _Found("", corners).facing(image.size):
+            return list(corners)
     return None
 
 
