@@ -132,8 +132,10 @@ def test_without_a_mark_the_reprint_list_is_the_last_step(copy, sample, cache_di
     assert section(copy)["giu_tu_lan_truoc"] is True
     assert ("So với lần tạo trước: không văn bản nào thay đổi nội dung; danh sách cần in lại của lần tạo trước (chưa "
             "đánh dấu đã in) được giữ nguyên: 1 văn bản (") in err and "In lại và ký lại: «" in err, err
+    assert "; dữ liệu thay đổi (tính cả các lần tạo trước): " in err and "(VP-005)" in err, err  # not this build's
     listing = (copy / "thay_doi.txt").read_text(encoding="utf-8")
     assert "Danh sách cần in lại của lần tạo trước (chưa đánh dấu đã in) được giữ nguyên" in listing
+    assert "Người có dữ liệu thay đổi trong sổ Excel (tính cả các lần tạo trước): " in listing, listing
     assert "không phải in lại" not in listing and "ca_nhan/HCQT/VP-005.pdf: trang" in listing
     err = build(xy, copy, cache_dir, capsys)  # again, nothing at all changed: the quick path says the list is there
     assert "Không có gì thay đổi kể từ lần tạo trước" in err, err

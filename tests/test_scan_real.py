@@ -526,9 +526,14 @@ def test_a_signature_across_the_code_is_matched_to_the_one_page_it_can_be(out, v
         page = Image.open(io.BytesIO(png)).convert("L").resize(s.image.size)
         near, far = (ImageStat.Stat(ImageChops.difference(page, im)).mean[0] for im in (s.image, s.image.rotate(180)))
         assert near < far / 2, (k, near, far)
+    # each named with the dossier and the page it was filed as: what the clerk looks at to make sure
+    who = "Nguyễn Đình Khải (VP-001)"
     assert (f"Ghi chú: 3 trang có mã QR bị che một phần (chữ ký, vết mực… đè lên mã), không đọc thẳng được mà nhận "
-            f"ra bằng cách so với mã các trang của kết quả này, đã xếp vào hồ sơ (xem lại cho chắc): {pdf}, trang 1; "
-            f"{pdf}, trang 2; {pdf}, trang 3.") in console_lines(result)
+            f"ra bằng cách so với mã các trang của kết quả này, đã xếp vào hồ sơ (xem lại cho chắc): {pdf}, trang 1 "
+            f"(xếp vào: {who} — Phiếu đánh giá, xếp loại chất lượng công chức — trang 1/2); {pdf}, trang 2 (xếp vào: "
+            f"{who} — Bảng tham chiếu chấm điểm theo các tiêu chí đánh giá, xếp loại — trang 1/1); {pdf}, trang 3 "
+            f"(xếp vào: {who} — Bản kiểm điểm cá nhân (cá nhân giữ chức vụ lãnh đạo, quản lý) — trang 1/4).") \
+        in console_lines(result)
     assert sorted(e["trang"] for e in state["trang"].values() if e.get("ma_bi_che")) == [1, 2, 3]
 
 

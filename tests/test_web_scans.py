@@ -309,8 +309,10 @@ def test_pages_whose_code_a_signature_covers_are_filed_and_named(server, tmp_pat
     [note] = re.findall(r'<p class="note" id="ma_bi_che">(.*?)</p>', r.text, re.S)
     assert _flat(note).replace("&#34;", '"') == (
         "Ghi chú: 2 trang có mã QR bị che một phần (chữ ký, vết mực… đè lên mã), không đọc thẳng được mà nhận ra bằng "
-        f"cách so với mã các trang của kết quả này, đã xếp vào hồ sơ (xem lại cho chắc): tệp «{name}», trang 1; "
-        f"tệp «{name}», trang 2."), note
+        f"cách so với mã các trang của kết quả này, đã xếp vào hồ sơ (xem lại cho chắc): tệp «{name}», trang 1 (xếp "
+        "vào: Nguyễn Văn An (NS-01) — Phiếu đánh giá, xếp loại chất lượng công chức — trang 1/2); "
+        f"tệp «{name}», trang 2 (xếp vào: Nguyễn Văn An (NS-01) — Phiếu đánh giá, xếp loại chất lượng công chức — "
+        "trang 2/2)."), note  # whose dossier each went to: what the clerk checks
     assert str(tmp_path) not in r.text and str(store.agency_dir("VP")) not in r.text
     state = json.loads((out / "da_ky" / "nhan_ban_ky.json").read_text(encoding="utf-8"))
     assert sorted((e["trang"], bool(e.get("ma_bi_che"))) for e in state["trang"].values()) == [

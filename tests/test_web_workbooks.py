@@ -150,13 +150,17 @@ def test_a_build_again_before_printing_keeps_the_list_to_reprint(tmp_path):
     html = page("vt")
     assert 'id="chua_in"' not in html and 'id="khong_in_lai"' in html
     # the build now keeps the list itself (changes.carry_pending, `giu_tu_lan_truoc`): said once, listed once
-    carried = dict(_section(minutes, form), giu_tu_lan_truoc=True)
+    carried = dict(_section(minutes, form), giu_tu_lan_truoc=True,
+                   nguoi_thay_doi_du_lieu=[{"ma_so": "NS-02", "ho_ten": "Trần Thị Bình"}])
     (store.output_dir("VP") / "manifest.json").write_text(json.dumps({"thay_doi": carried}), "utf-8")
     html = page("vt")
     assert ('id="giu_tu_lan_truoc" class="warn">Lần tạo này không thay đổi văn bản nào so với lần trước; danh sách cần '
             "in lại của lần tạo trước (chưa đánh dấu đã in) được giữ nguyên: nếu chưa in, hãy in và ký lại các văn bản "
             "dưới đây.") in html
-    assert 'id="chua_in"' not in html and 'id="khong_in_lai"' not in html and html.count("Trần Thị Bình (NS-02)") == 1
+    assert 'id="chua_in"' not in html and 'id="khong_in_lai"' not in html and html.count("Trần Thị Bình (NS-02)") == 2
+    # whose data changed: the kept list's people, said to be the earlier builds' (this build changed nothing)
+    assert ('<p id="nguoi_thay_doi">Dữ liệu thay đổi (tính cả các lần tạo trước): Trần Thị Bình (NS-02).</p>'
+            in html), html
     # another unit's clerk: the same line, and that nothing of her unit is on the kept list (not left to wonder)
     html = page("dv_sn")
     assert 'id="giu_tu_lan_truoc"' in html and "Trần Thị Bình" not in html

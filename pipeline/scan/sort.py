@@ -161,6 +161,10 @@ class ScanResult:
     # (scan file, page) of each page of this run whose code, covered in part (a signature across it), was not
     # decoded but matched to the code of one page of this output (`read.match_damaged`)
     matched: list[tuple[str, int]] = field(default_factory=list)
+    # per page of `matched` (same order): the dossier and the document its matched code names, in words — what the
+    # clerk looks at to make sure: «Nguyễn Văn An (NS-01) — Phiếu đánh giá … — trang 1/2» (empty in results
+    # recorded before it was kept)
+    matched_whose: list[str] = field(default_factory=list)
 
 
 class ScanError(InputUnreadable):
@@ -387,6 +391,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
     read = new = blank = covers = filed_now = 0
     candidates: dict[str, tuple[int, ...]] | None = None  # the codes of this output's pages, made when needed
     matched: list[tuple[str, int]] = []
+    matched_whose: list[str] = []
     for page in read_scans(scans):
         read += 1
         if page.digest in seen:
@@ -402,6 +407,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
                 page = replace(page, code=parse(found[0]), text=found[0], jpeg=found[1], why="")
                 where["ma_bi_che"] = True
                 matched.append(((names or {}).get(page.source, page.source), page.index))
+                matched_whose.append(_matched_words(page.code, dossiers, known, renamed))
         code = page.code
         if code is None:
             if page.blank:
@@ -566,7 +572,7 @@ def _receive(outdir: Path, scans: list[Path], root: Path, names: dict[str, str] 
                          for (u, w), n in sorted(left.items())],
                         moved_pages, sum(left.values()), filed_now, codes, moved_rows, left_rows,
                         [replace(_resign_row(d, dossiers, earlier, known, renamed), signed_again=a)
-                         for d, a in zip(old, again, strict=True)], matched)
+                         for d, a in zip(old, again, strict=True)], matched, matched_whose)
     _excel(result, report)
     written = sorted({p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE})
@@ -612,6 +618,22 @@ def _holder(dossiers: dict[tuple[str, str], Expected], unit: str, person: str, f
 
 
 Names = dict[str, dict[str, str]]  # {"don_vi": {unit code: name}, "nguoi": {mã số: name}}
+
+
+def _matched_words(code: PageCode | None, dossiers: dict[tuple[str, str], Expected], known: Names,
+                   renamed: dict[str, str]) -> str:
+    """The dossier and the document a matched code (a covered page's) names, in words: «Nguyễn Văn An (NS-01) —
+    Phiếu … — trang 1/2», «văn bản của đơn vị Phòng Hành chính (HC) — Biên bản … — trang 2/3»."""
+    if code is None:
+        return ""
+    e = _holder(dossiers, code.unit, code.person, code.form, code.version, renamed)
+    title = e.titles.get((code.form, code.copy), code.form) if e is not None else code.form
+    if code.person:
+        name = known["nguoi"].get(code.person)
+        who = f"{name} ({code.person})" if name else code.person
+    else:
+        who = f"văn bản của đơn vị {_unit_words(code.unit, known['don_vi'].get(code.unit))}"
+    return f"{who} — {title} — trang {code.page}/{code.pages}"
 
 
 def _known_names(outdir: Path, dossiers: dict[tuple[str, str], Expected], state: dict[str, Any]) -> tuple[Names, Names]:
@@ -992,6 +1014,12 @@ def _fit_columns(sheet: Worksheet) -> None:
     sheet.freeze_panes = "A2"
 
 
+def _into(r: ScanResult, k: int) -> str:
+    """« (xếp vào: <whose> — <document> — trang p/n)» of the k-th matched page; "" when not recorded."""
+    whose = r.matched_whose[k] if len(r.matched_whose) == len(r.matched) else ""
+    return f" (xếp vào: {whose})" if whose else ""
+
+
 def console_lines(r: ScanResult) -> list[str]:
     """The report in a few Vietnamese lines."""
     lines = [f"Đã đọc {r.read} trang quét ({r.new} trang mới; {r.blank} trang trắng bỏ qua"
@@ -1013,7 +1041,8 @@ def console_lines(r: ScanResult) -> list[str]:
     if r.matched:
         lines.append(f"Ghi chú: {len(r.matched)} trang có mã QR bị che một phần (chữ ký, vết mực… đè lên mã), không "
                      "đọc thẳng được mà nhận ra bằng cách so với mã các trang của kết quả này, đã xếp vào hồ sơ "
-                     "(xem lại cho chắc): " + "; ".join(f"{src}, trang {page}" for src, page in r.matched) + ".")
+                     "(xem lại cho chắc): " + "; ".join(f"{src}, trang {page}{_into(r, k)}"
+                                                         for k, (src, page) in enumerate(r.matched)) + ".")
     if none:
         lines.append(f"Chưa nhận trang nào: {len(none)} hồ sơ ("
                      + ", ".join(p.person or f"{p.unit} (đơn vị)" for p in none) + ").")

@@ -258,8 +258,8 @@ class Changes:
         if self.carried:
             line = (f"{self._since(since)}: không văn bản nào thay đổi nội dung; {CARRIED_WORDS}: {len(self.items)} văn "
                     f"bản ({'; '.join(shown)}{more})")
-        if people:
-            line += f"; dữ liệu thay đổi: {people}"
+        if people:  # a kept list's people are the earlier builds' too (`carry_pending`): said so
+            line += f"; dữ liệu thay đổi{EARLIER_TOO if self.carried else ''}: {people}"
         if self.renumbered:
             line += f"; {len(self.renumbered)} văn bản chỉ đổi số trang (không phải ký lại)"
         return line + f". In lại và ký lại: {reprint} ({self.reprint_pages} trang, {sheets}); chi tiết: {details}.{renamed}{resend}"
@@ -298,8 +298,8 @@ class Changes:
                       f"{CARRIED_WORDS[1:]}: các văn bản dưới đây vẫn cần in lại và ký lại. Khi đã in xong: hoso da-in "
                       "(hoặc nút «Đã in xong các trang cần in lại» trên trang web).", ""]
         if self.people:
-            lines += ["Người có dữ liệu thay đổi trong sổ Excel: " + ", ".join(f"{n} ({m})" if n else m
-                                                                             for m, n in self.people), ""]
+            whose = ", ".join(f"{n} ({m})" if n else m for m, n in self.people)
+            lines += [f"Người có dữ liệu thay đổi trong sổ Excel{EARLIER_TOO if self.carried else ''}: {whose}", ""]
         if self.empty:
             lines.append("Không văn bản nào thay đổi nội dung: không phải in lại.")
         else:
@@ -352,6 +352,8 @@ class Changes:
 
 
 CARRIED_WORDS = "danh sách cần in lại của lần tạo trước (chưa đánh dấu đã in) được giữ nguyên"
+# after «dữ liệu thay đổi» on a kept list: its people are those of the builds whose list it is, not this build's alone
+EARLIER_TOO = " (tính cả các lần tạo trước)"
 
 
 def carry_pending(changed: Changes, previous: dict[str, Any] | None, new: dict[str, Any]) -> Changes:
