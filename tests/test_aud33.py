@@ -121,14 +121,23 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
 
     book = load_workbook(out / "nop_so_noi_vu" / "bieu_tong_hop.xlsx")
     # printed on A4 with its header on every page (no page set-up before): the biểu's 5 + 42 + 9 + 12 + 9 × 10 + 30
-    # = 188 characters fit a landscape page's width (135) at 72 %; the group check's 238 do not at 60 %: landscape
-    # at its size
+    # = 188 characters fit a landscape page's width (135) at 72 %; the group check's 194 (238 before 2026-12-08: its
+    # «Cách tính» printed on a second page, the title cut in two) at 70 %
     counts, check = book["BieuTongHop"], book["TyLeHTXS"]
     assert (counts.page_setup.paperSize, counts.page_setup.orientation, counts.sheet_properties.pageSetUpPr.fitToPage,
             counts.page_setup.fitToWidth, counts.page_setup.fitToHeight, counts.print_title_rows) == \
         (9, "landscape", True, 1, 0, "$5:$7")
     assert (check.page_setup.paperSize, check.page_setup.orientation, check.page_setup.fitToWidth,
-            check.print_title_rows) == (9, "landscape", None, "$5:$5")
+            check.print_title_rows) == (9, "landscape", 1, "$5:$5")
+    # every page numbered; the notes under the table wrapped across its 14 columns (a note one line long ran past
+    # the table: LibreOffice made the whole page smaller to print it, Excel cuts it at the page's edge); the header's
+    # «HTXS (Hoàn thành xuất sắc nhiệm vụ)» over two 10-wide columns given the lines it needs (a merged cell is sized
+    # by no program)
+    assert {ws.oddFooter.center.text for ws in book} == {"Trang &P/&N"}
+    notes = [r for r in range(counts.max_row - 2, counts.max_row + 1) if str(counts.cell(r, 1).value).startswith("HTXS, HTT")]
+    assert [str(m) for m in counts.merged_cells.ranges if m.min_row == notes[0]] == [f"A{notes[0]}:N{notes[0]}"]
+    assert counts.cell(notes[0], 1).alignment.wrap_text and counts.row_dimensions[notes[0]].height >= 30
+    assert counts.row_dimensions[6].height >= 45  # «HTXS (Hoàn thành xuất sắc nhiệm vụ)»: 35 bold characters in 20
     sheet = book["TyLeHTXS"]
     row = next(r for r in sheet.iter_rows(min_row=6, values_only=True)
                if r[1] == "Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)")

@@ -137,16 +137,30 @@ def test_xlsx_layout_styles_and_odd_texts(tmp_path):
         assert z.testzip() is None
     # printed on A4 (it had no page set-up: the printer's default paper, portrait, the header on page 1 only):
     # KetQua's 406 characters (its widths above) are wider than a landscape page at 60 % (135 / 0.6 = 225): landscape
-    # at its size, the header row on every page; TongHopDonVi's 13 × 10 + 24 + 50 = 204 fit that page's width;
+    # fitted to two pages' width (at its size, before 2026-12-08: five pages across, 117 pages for the sample's 40
+    # people, 48 now), the header row on every page; TongHopDonVi's 13 × 10 + 24 + 50 = 204 fit one page's width;
     # the group sheet's 34 + 80 + 24 + 14 + 13 + 14 + 13 + 13 = 205 too, its several tables with no one header row
     def page(ws) -> tuple[object, ...]:
         fit = ws.sheet_properties.pageSetUpPr
         return (ws.page_setup.paperSize, ws.page_setup.orientation, bool(fit and fit.fitToPage),
                 ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.print_title_rows)
 
-    assert page(ws) == (9, "landscape", False, None, None, "$1:$1")
+    assert page(ws) == (9, "landscape", True, 2, 0, "$1:$1")
     assert page(wb["TongHopDonVi"]) == (9, "landscape", True, 1, 0, "$1:$1")
     assert page(group) == (9, "landscape", True, 1, 0, None)
+    # on paper (looked at rendered by LibreOffice Calc, 2026-12-08): KetQua's pages of the same people follow each
+    # other, each naming them at its left (STT, Mã số, Họ và tên); every page numbered «Trang 2/5»; a row as tall as
+    # its wrapped reasons (LibreOffice sizes no row when it opens the file: the reasons printed one line high, each
+    # over the next person's)
+    assert (ws.print_title_cols, ws.page_setup.pageOrder) == ("$A:$C", "overThenDown")
+    assert wb["TongHopDonVi"].page_setup.pageOrder is None  # one page wide: no order to choose
+    assert {s.oddFooter.center.text for s in wb} == {"Trang &P/&N"}
+    reasons = rows["A"][12].value  # column «Lý do», 90 wide: ~107 characters a line, each «• …» on a line of its own
+    lines = sum(-(-len(part) // 107) for part in reasons.split("\n"))
+    assert lines > 1 and ws.row_dimensions[rows["A"][12].row].height == 15 * lines
+    # and the row's name and levels at its top, beside the first line of its reasons (at the row's foot, they read
+    # as the next person's)
+    assert {c.alignment.vertical for c in rows["A"] if c.value is not None} == {"top"}
 
 
 def test_group_sheet_names_are_valid_and_unique():

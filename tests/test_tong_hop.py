@@ -294,6 +294,11 @@ def test_the_count_tables_say_how_many_levels_are_only_proposals(packages, tmp_p
     # row on every page
     assert (shares.page_setup.paperSize, shares.page_setup.orientation, shares.sheet_properties.pageSetUpPr.fitToPage,
             shares.page_setup.fitToWidth, shares.print_title_rows) == (9, "landscape", True, 1, "$1:$1")
+    # the sheets wider than a page (CoQuan 295 characters, TheoDoiTuong 276, ToanTinh 240) print their pages of the
+    # same rows one after the other, each naming its agency (and category) at its left; every page numbered
+    assert [(wb[n].print_title_cols, wb[n].page_setup.pageOrder) for n in ("CoQuan", "TheoDoiTuong", "ToanTinh")] \
+        == [("$A:$A", "overThenDown"), ("$A:$B", "overThenDown"), ("$A:$A", "overThenDown")]
+    assert {ws.oddFooter.center.text for ws in wb} == {"Trang &P/&N"}
     # a category nobody of is rated has no share (not 0 %)
     rows = list(shares.iter_rows(min_row=2, values_only=True))
     assert [r for r in rows if r[1] == 0] and all(set(r[2:]) == {None} for r in rows if r[1] == 0), rows

@@ -78,6 +78,20 @@ def put(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False, wr
 # Excel: the value 0.077), a date shown dd/mm/yyyy (the value a `datetime.date`). The last two are written
 # into styles.xml only by a book that uses them: every other book keeps its bytes.
 PLAIN, HEADER, WRAPPED, BOLD, BOLD_WRAPPED, PERCENT, DATE = range(7)
+_WRAPS = frozenset({HEADER, WRAPPED, BOLD_WRAPPED})
+LINE_HEIGHT = 15  # points: one line of the default 11-point font (a row's default height)
+_CHARS_PER_WIDTH = 1.2  # a column `w` wide holds ~1.2 w characters of Vietnamese text (its unit is a digit's width)
+_BOLD_WIDTH = 0.7  # a bold line holds fewer characters (the header font is wider)
+FOOTER = "&CTrang &P/&N"  # every printed page numbered at its foot: «Trang 2/5»
+
+
+def text_lines(value: object, width: float) -> int:
+    """About how many lines `value` takes in a wrapped cell `width` wide (each «\n» starts a line; a line holds
+    about 1.2 `width` - 1 characters of the default font, words kept whole)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per = max(int(width * _CHARS_PER_WIDTH) - 1, 1)
+    return sum(max(math.ceil(len(part) / per), 1) for part in value.split("\n"))
 _STYLE = {(False, False): PLAIN, (False, True): WRAPPED, (True, False): BOLD, (True, True): BOLD_WRAPPED}
 
 
@@ -92,6 +106,8 @@ class Sheet:
         self.freeze_row: int | None = None  # rows above this one stay visible
         self.auto_filter: str | None = None
         self.title_row: int | None = None  # the table's header row, printed again at the top of every page
+        # columns printed again at the left of every page («A:C») when the sheet is too wide to fit a page's width
+        self.title_cols: str | None = None
 
     def put(self, row: int, col: int, value: Any, *, bold: bool = False, wrap: bool = False) -> None:
         values, styles = self.rows.setdefault(row, ([], []))
@@ -113,6 +129,8 @@ class Book:
         self.sheets: list[Sheet] = []
         # a paper's quotation marks: every «…» in its texts written “…” (forms/render.py::curly_quotes)
         self.ngoac_kep = ngoac_kep
+        # what the book is, printed in bold at the head of every page of every sheet (its sheets have no title row)
+        self.page_title: str | None = None
 
     @property
     def sheetnames(self) -> list[str]:
@@ -173,13 +191,17 @@ _STYLES = (
     '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
     '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    # the Normal style top-aligned too: LibreOffice gives a cell without a style (`s`) the Normal style, not xf 0
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" applyAlignment="1">'
+    '<alignment vertical="top"/></xf></cellStyleXfs>'
     '<cellXfs count="5">'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    # every cell at the top of its row: beside a wrapped text many lines tall, a name or a level printed at the
+    # row's foot read as the next row's (seen on paper, 2026-12-08)
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top"/></xf>'
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
     '<alignment vertical="top" wrapText="1"/></xf>'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment vertical="top"/></xf>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
     '<alignment vertical="top" wrapText="1"/></xf>'
     '</cellXfs>'  # the count and this end are rewritten by a book with percentages or dates (`_styles`)
@@ -238,8 +260,8 @@ class _SharedStrings:
 
 _STYLE_ATTR = ["", ' s="1"', ' s="2"', ' s="3"', ' s="4"', ' s="5"', ' s="6"']
 _NUMBER_FORMATS = '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy"/></numFmts>'
-_NUMBER_XFS = ('<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-               '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>')
+_NUMBER_XFS = ('<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1"><alignment vertical="top"/></xf>'
+               '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1"><alignment vertical="top"/></xf>')
 
 
 def _styles(numbers: bool) -> str:
@@ -255,8 +277,11 @@ def _uses_numbers(book: Book) -> bool:
 
 
 def _sheet_data(sheet: Sheet, letters: list[str], sst: _SharedStrings) -> tuple[str, int]:
-    """The <sheetData> element and the number of the last column used."""
+    """The <sheetData> element and the number of the last column used. A row with a wrapped cell gets the height
+    of its tallest one (`text_lines`): neither LibreOffice nor every Excel sizes such a row when opening the file,
+    and a printed row one line high shows the first line of each text over the next row's."""
     out = ["<sheetData>"]
+    col_widths = [sheet.widths.get(c, DEFAULT_WIDTH) for c in range(1, len(letters) + 1)]
     append = out.append
     width = 0
     strings = sst.index
@@ -300,14 +325,25 @@ def _sheet_data(sheet: Sheet, letters: list[str], sst: _SharedStrings) -> tuple[
                 elif attr:
                     cells.append(f'<c r="{letter}{rs}"{attr}/>')
         if cells:
-            append(f'<row r="{rs}">{"".join(cells)}</row>')
+            lines = max((text_lines(v, w * _BOLD_WIDTH if st != WRAPPED else w)
+                         for v, st, w in zip(values, styles, col_widths, strict=False)
+                         if st in _WRAPS and v.__class__ is str), default=1)
+            height = f' ht="{lines * LINE_HEIGHT:g}" customHeight="1"' if lines > 1 else ""
+            append(f'<row r="{rs}"{height}>{"".join(cells)}</row>')
             width = max(width, len(values))
     append("</sheetData>")
     sst.count += count
     return "".join(out), width
 
 
-def _worksheet(sheet: Sheet, sst: _SharedStrings) -> str:
+def _header_footer(page_title: str | None) -> str:
+    """The page's header (`Book.page_title`, bold, centred; «&» doubled, as the codes start with it) and footer."""
+    head = f'&C&"-,Bold"{page_title.replace("&", "&&")}' if page_title else ""
+    return ("<headerFooter>" + (f"<oddHeader>{_xml_text(head)}</oddHeader>" if head else "")
+            + f"<oddFooter>{_xml_text(FOOTER)}</oddFooter></headerFooter>")
+
+
+def _worksheet(sheet: Sheet, sst: _SharedStrings, page_title: str | None = None) -> str:
     width = max([len(v) for v, _ in sheet.rows.values()] + list(sheet.widths) + [1])
     letters = [column_letter(c) for c in range(1, width + 1)]
     data, used = _sheet_data(sheet, letters, sst)
@@ -321,9 +357,9 @@ def _worksheet(sheet: Sheet, sst: _SharedStrings) -> str:
     else:
         view = '<sheetView workbookViewId="0"><selection activeCell="A1" sqref="A1"/></sheetView>'
     cols = "".join(f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>' for c, w in sorted(sheet.widths.items()))
-    landscape, fit = _page_shape(sheet, max(used, 1))
+    landscape, wide = _page_shape(sheet, max(used, 1))
     return (_DECL + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
-            + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if fit else "")
+            + '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
             + f'<dimension ref="{dimension}"/>'
             f"<sheetViews>{view}</sheetViews>"
             '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
@@ -331,44 +367,81 @@ def _worksheet(sheet: Sheet, sst: _SharedStrings) -> str:
             + (f'<autoFilter ref="{sheet.auto_filter}"/>' if sheet.auto_filter else "")
             + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
             + f'<pageSetup paperSize="9" orientation="{"landscape" if landscape else "portrait"}"'
-            + (' fitToWidth="1" fitToHeight="0"' if fit else "") + "/></worksheet>")
+            + f' fitToWidth="{wide}" fitToHeight="0"' + (' pageOrder="overThenDown"' if wide > 1 else "") + "/>"
+            + _header_footer(page_title) + "</worksheet>")
 
 
 # How a sheet prints on A4 (paperSize 9) between the margins above (0.75 in each side): about 90 characters of the
 # default font across a portrait page, 135 across a landscape one (a column `w` wide takes ~7 w + 5 pixels at 96 dpi).
-# A sheet wider than a portrait page prints landscape; one that fits a landscape page when made no smaller than 60 %
-# is fitted to the page's width (as many pages tall as it needs); a wider one (the ratings' reasons, 400 characters)
-# prints at its size across pages, its header row repeated (`Sheet.title_row`).
+# A sheet wider than a portrait page prints landscape, fitted to the page's width (as many pages tall as it needs)
+# when that makes it no smaller than 60 %; a wider one (the ratings' reasons, 400 characters) to as many pages' width
+# as keep it about that size (2 for 226 … 450 characters), the pages of the same rows one after the other (left to
+# right, then down) with the columns that name a row repeated at their left (`Sheet.title_cols`); before
+# 2026-12-08 it printed at its size across 3 to 5 pages. Its header row is printed on every page (`Sheet.title_row`),
+# and every page has its number at its foot (`FOOTER`).
 PORTRAIT_CHARS, LANDSCAPE_CHARS, SMALLEST_FIT = 90, 135, 0.6
 
 
-def _page_shape(sheet: Sheet, columns: int) -> tuple[bool, bool]:
-    """(landscape, fit to the page's width) for `sheet`, whose used columns are 1 … `columns`."""
+def _page_shape(sheet: Sheet, columns: int) -> tuple[bool, int]:
+    """(landscape, the pages wide it is fitted to) for `sheet`, whose used columns are 1 … `columns`."""
     return page_shape(sum(sheet.widths.get(c, DEFAULT_WIDTH) for c in range(1, columns + 1)))
 
 
-def page_shape(chars: float) -> tuple[bool, bool]:
-    """(landscape, fit to the page's width) for a sheet `chars` characters wide (its columns' widths)."""
+def page_shape(chars: float) -> tuple[bool, int]:
+    """(landscape, the pages wide it is fitted to) for a sheet `chars` characters wide (its columns' widths)."""
     if chars <= PORTRAIT_CHARS:
-        return False, True
-    return True, chars <= LANDSCAPE_CHARS / SMALLEST_FIT
+        return False, 1
+    return True, max(math.ceil(chars / (LANDSCAPE_CHARS / SMALLEST_FIT)), 1)
 
 
 def print_setup(ws: Worksheet, columns: int, title_rows: str | None) -> None:
     """The same page set-up on an openpyxl worksheet (the summary table's) whose used columns are 1 … `columns`:
-    A4, `page_shape` of their widths, `title_rows` («5:7») printed at the top of every page."""
+    A4, `page_shape` of their widths, `title_rows` («5:7») printed at the top of every page, the page's number at
+    its foot (`FOOTER`)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    landscape, fit = page_shape(sum(ws.column_dimensions[get_column_letter(c)].width or DEFAULT_WIDTH
-                                    for c in range(1, columns + 1)))
+    landscape, wide = page_shape(sum(ws.column_dimensions[get_column_letter(c)].width or DEFAULT_WIDTH
+                                     for c in range(1, columns + 1)))
     ws.page_setup.paperSize = 9
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    if fit:
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = wide, 0
+    if wide > 1:
+        ws.page_setup.pageOrder = "overThenDown"
     if title_rows:
         ws.print_title_rows = title_rows
+    footer = ws.oddFooter
+    assert footer is not None and footer.center is not None  # openpyxl makes a sheet's with it
+    footer.center.text = FOOTER[2:]  # without its «&C»: openpyxl writes the section's code itself
+
+
+def fit_rows(ws: Worksheet, first: int, last: int) -> None:
+    """The heights of rows `first` … `last` of an openpyxl worksheet from their wrapped texts (`text_lines`; a
+    merged cell: its columns' widths together, its lines shared by its rows): LibreOffice does not size a row when
+    it opens the file, nor does any program size one under a merged cell."""
+    from openpyxl.utils import get_column_letter
+
+    def width(col: int) -> float:
+        return ws.column_dimensions[get_column_letter(col)].width or DEFAULT_WIDTH
+
+    merged = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
+    need: dict[int, float] = {}
+    for row in ws.iter_rows(min_row=first, max_row=min(last, ws.max_row)):  # no row added below the sheet's last
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.value or not cell.alignment.wrap_text:
+                continue
+            col = cell.column
+            m = merged.get((cell.row, col))
+            cols = range(m.min_col, m.max_col + 1) if m else range(col, col + 1)
+            rows = range(m.min_row, m.max_row + 1) if m else range(cell.row, cell.row + 1)
+            w = sum(width(c) for c in cols) * (_BOLD_WIDTH if cell.font.b else 1)
+            each = math.ceil(text_lines(cell.value, w) / len(rows)) * LINE_HEIGHT
+            for r in rows:
+                need[r] = max(need.get(r, LINE_HEIGHT), each)
+    for r, height in need.items():
+        if height > LINE_HEIGHT:
+            ws.row_dimensions[r].height = height
 
 
 def _xml_text(value: str) -> str:
@@ -384,6 +457,17 @@ def _absolute(ref: str) -> str:
     return re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", ref)
 
 
+def _print_titles(sheet: Sheet) -> str:
+    """«'KetQua'!$A:$C,'KetQua'!$1:$1»: the columns, then the rows, printed on every page."""
+    parts = []
+    if sheet.title_cols:
+        first, _, last = sheet.title_cols.partition(":")
+        parts.append(f"{_quoted(sheet.title)}!${first}:${last or first}")
+    if sheet.title_row:
+        parts.append(f"{_quoted(sheet.title)}!${sheet.title_row}:${sheet.title_row}")
+    return ",".join(parts)
+
+
 def _workbook_xml(book: Book) -> str:
     sheets = "".join(f'<sheet name="{_xml_text(s.title).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>'
                      for i, s in enumerate(book.sheets, start=1))
@@ -391,10 +475,9 @@ def _workbook_xml(book: Book) -> str:
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
         f"{_xml_text(_quoted(s.title))}!{_absolute(s.auto_filter)}</definedName>"
         for i, s in enumerate(book.sheets) if s.auto_filter)
-    names += "".join(  # the header row printed on every page
-        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
-        f"{_xml_text(_quoted(s.title))}!${s.title_row}:${s.title_row}</definedName>"
-        for i, s in enumerate(book.sheets) if s.title_row)
+    names += "".join(  # the header row (and the naming columns) printed on every page
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{_xml_text(_print_titles(s))}</definedName>'
+        for i, s in enumerate(book.sheets) if s.title_row or s.title_cols)
     return (_DECL + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><workbookPr/>'
             '<bookViews><workbookView activeTab="0"/></bookViews>'
             f"<sheets>{sheets}</sheets>" + (f"<definedNames>{names}</definedNames>" if names else "")
@@ -437,7 +520,8 @@ def _parts(book: Book, created: dt.datetime) -> list[tuple[str, str]]:
     app = (_DECL + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
            "<Application>hoso</Application></Properties>")
     sst = _SharedStrings(curly=book.ngoac_kep)
-    sheets = [(f"xl/worksheets/sheet{i}.xml", _worksheet(s, sst)) for i, s in enumerate(book.sheets, start=1)]
+    sheets = [(f"xl/worksheets/sheet{i}.xml", _worksheet(s, sst, book.page_title))
+              for i, s in enumerate(book.sheets, start=1)]
     return [("[Content_Types].xml", content_types), ("_rels/.rels", root_rels), ("docProps/core.xml", core),
             ("docProps/app.xml", app), ("xl/workbook.xml", _workbook_xml(book)),
             ("xl/_rels/workbook.xml.rels", workbook_rels), ("xl/styles.xml", _styles(_uses_numbers(book))), *sheets,

@@ -894,6 +894,8 @@ def workbook(summary: Summary) -> Book:
     from pipeline.ingest.xlsx_write import Book, table
 
     wb = Book(ngoac_kep=True)  # a paper the Sở signs: “…” as the agencies' papers (pipeline/quotes.py)
+    # on every printed page, as the PDF's title
+    wb.page_title = "Tổng hợp kết quả đánh giá, xếp loại chất lượng" + (f" năm {summary.year}" if summary.year else "")
     ws = wb.create_sheet("CoQuan")
     rows = []
     for pkg in summary.packages:
@@ -910,11 +912,16 @@ def workbook(summary: Summary) -> Book:
                   ("Số ngày nộp muộn", 10), ("Kiểm tra", 10), ("Tình trạng", 50), ("Lao động tiên tiến", 12),
                   ("Chiến sĩ thi đua cơ sở (trong tỷ lệ)", 14), ("Lỗi khi kiểm tra", 90)], rows, wrap_cols={7, 10},
           date_cols={3, 4})
+    # wider than a page: each page of a row's columns names its agency (and category) at its left
+    ws.title_cols = "A"
     ws = wb.create_sheet("TheoDoiTuong")
-    table(ws, 1, _with_cap_caveat(COUNT_HEADERS), _category_rows(summary))
+    # «Số hoàn thành xuất sắc / 20% …»'s working («1 / 20% × 30 = 6 (không tính …)») wrapped: not cut by the next cell
+    table(ws, 1, _with_cap_caveat(COUNT_HEADERS), _category_rows(summary), wrap_cols={10})
+    ws.title_cols = "A:B"
     ws = wb.create_sheet("ToanTinh")
     trows = _total_rows(summary)
-    table(ws, 1, _with_cap_caveat(TOTAL_HEADERS), trows)
+    table(ws, 1, _with_cap_caveat(TOTAL_HEADERS), trows, wrap_cols={9})
+    ws.title_cols = "A"
     # the shares the PDF gives under its totals, on a sheet of their own: ToanTinh's columns keep their places
     ws = wb.create_sheet("TyLeToanTinh")
     table(ws, 1, [("Đối tượng", 40), ("Số được xếp loại", 11), *SHARE_HEADERS],

@@ -68,7 +68,8 @@ def _people_sheet(wb: Book, ratings: Ratings) -> None:
         headers.append(("Số định danh cá nhân", 15))
         for row, pr in zip(rows, ratings.people, strict=True):
             row.append(pr.so_dinh_danh)
-    table(ws, 1, headers, rows, wrap_cols={13, 14, 15})
+    table(ws, 1, headers, rows, wrap_cols={5, 13, 14, 15})  # a group name wraps in its 18 (not cut by the next cell)
+    ws.title_cols = "A:C"  # printed across pages (its reasons): each page names its people (STT, Mã số, Họ và tên)
 
 
 def _units_sheet(wb: Book, ratings: Ratings) -> None:
@@ -167,8 +168,11 @@ def _emulation_sheet(wb: Book, ratings: Ratings) -> None:
         rows.append([pr.ma_so, pr.ho_ten, pr.ma_don_vi, TITLES.get(t.de_nghi, t.de_nghi), level(pr.muc_cuoi),
                      "Có" if t.dat_ldtt else "Không", "Có" if t.du_dieu_kien else "Không", lines(t.ly_do)])
     table(ws, len(facts) + 2, [("Mã số", 10), ("Họ và tên", 24), ("Mã đơn vị", 10), ("Danh hiệu đề nghị", 20),
-                               ("Mức xếp loại", 9), ("Đạt LĐTT", 9), ("Đủ điều kiện", 9), ("Lý do", 90)],
+                               ("Mức xếp loại", 9), ("Đạt LĐTT", 9), ("Đủ điều kiện", 9), ("Lý do", 85)],
           rows, wrap_cols={8}, freeze=False)
+    # printed: one page wide (40 + 24 + 13 + 20 + 3 × 13 + 85 = 221 characters; with «Lý do» 90 wide, 226 split it
+    # in two, the reasons on a page without the names), the table's header on every page
+    ws.title_row = len(facts) + 2
 
 
 def cut(x: float) -> float:
@@ -265,6 +269,7 @@ def workbook(ratings: Ratings, *, ngoac_kep: bool = False, public_service: bool 
         place = {ma_so: i for i, ma_so in enumerate(order)}
         ratings = replace(ratings, people=tuple(sorted(ratings.people, key=lambda pr: place.get(pr.ma_so, len(place)))))
     wb = Book(ngoac_kep=ngoac_kep)
+    wb.page_title = f"Kết quả xếp loại chất lượng năm {ratings.nam_danh_gia}"  # on every printed page
     _people_sheet(wb, ratings)
     _units_sheet(wb, ratings)
     members_of: dict[str, list[Any]] = {}

@@ -339,15 +339,20 @@ def _table_sheet(wb: Workbook, data: dict[str, Any], rows: list[Row]) -> None:
             cell.border = BOX
             cell.alignment = LEFT if c in (COL_LABEL, COL_GHI_CHU) else CENTER
     end = FIRST_ROW + len(rows) + 1
-    put(ws, end, 1, "HTXS, HTT, HT, KHT: mức xếp loại cuối cùng (mức của cấp có thẩm quyền nếu đã quyết định, nếu "
+    note = put(ws, end, 1, "HTXS, HTT, HT, KHT: mức xếp loại cuối cùng (mức của cấp có thẩm quyền nếu đã quyết định, nếu "
         "chưa thì mức đề xuất); tỷ lệ % tính trên số được đánh giá, xếp loại; không xếp loại: thời gian công tác "
         "trong năm dưới 06 tháng. Chi tiết từng người ở sheet «DanhSach», tỷ lệ HTXS theo nhóm ở sheet «TyLeHTXS».")
+    notes = [(end, note)]
     if data.get("can_cu_muc"):
-        put(ws, end + 1, 1, f"{data['can_cu_muc']}.", bold=True)
+        notes.append((end + 1, put(ws, end + 1, 1, f"{data['can_cu_muc']}.", bold=True)))
+    for r, cell in notes:  # each note wrapped across the table's width: printed whole, the table not made smaller
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=COL_GHI_CHU)
+        cell.alignment = LEFT
     widths = {1: 5, COL_LABEL: 42, COL_TONG: 9, COL_XEP_LOAI: 12, COL_KHONG: 10, COL_GHI_CHU: 30}
     for c in range(1, COL_GHI_CHU + 1):
         ws.column_dimensions[_letter(c)].width = widths.get(c, 10)
     ws.freeze_panes = cast("Cell", ws.cell(row=FIRST_ROW, column=1))
+    xlsx_write.fit_rows(ws, 1, end + len(notes) - 1)  # the merged header's and the notes' lines shown whole
     xlsx_write.print_setup(ws, COL_GHI_CHU, f"5:{FIRST_ROW - 1}")  # A4, the header's rows on every page
 
 
@@ -371,12 +376,14 @@ def _group_sheet(wb: Workbook, data: dict[str, Any]) -> None:
             cell = put(ws, r, c, v, bold=(c == 10 and g["vuot"]))
             cell.border = BOX
             cell.alignment = LEFT if c in (2, 3, 10, 11, 12, 13) else CENTER
-    for c, w in enumerate((5, 28, 18, 9, 10, 10, 10, 12, 10, 16, 30, 20, 60), start=1):
+    # 13 columns fitted to a landscape page's width (the texts wrapped): not printed across two pages
+    for c, w in enumerate((5, 26, 16, 8, 9, 9, 9, 11, 9, 14, 18, 14, 46), start=1):
         ws.column_dimensions[_letter(c)].width = w
+    xlsx_write.fit_rows(ws, 5, 5 + len(data["nhom"]))
     xlsx_write.print_setup(ws, len(headers), "5:5")
 
 
-def _people_sheet(wb: Workbook, entries: list[dict[str, Any]]) -> None:
+def _people_sheet(wb: Workbook, entries: list[dict[str, Any]], nam_danh_gia: object) -> None:
     BOX, CENTER, LEFT = _styles()
     ws = wb.create_sheet(PEOPLE_SHEET)
     headers = ["STT", "Mã số", "Họ và tên", "Mã đơn vị", "Mã đối tượng", "Đối tượng", "Trạng thái", "Mức xếp loại",
@@ -390,10 +397,14 @@ def _people_sheet(wb: Workbook, entries: list[dict[str, Any]]) -> None:
                   SOURCE_WORDS.get(e["nguon"], "").format(muc_don_vi=e.get("muc_don_vi") or "chưa có mức")]
         for c, v in enumerate(values, start=1):
             put(ws, i + 1, c, v)
-    for c, w in enumerate((6, 10, 26, 10, 18, 40, 14, 12, 26), start=1):
+    for c, w in enumerate((6, 10, 26, 10, 26, 40, 14, 12, 26), start=1):  # «cong_chuc_lanh_dao_quan_ly» whole
         ws.column_dimensions[_letter(c)].width = w
     ws.freeze_panes = "A2"
+    xlsx_write.fit_rows(ws, 1, 1)
     xlsx_write.print_setup(ws, len(headers), "1:1")
+    # the list has no title row (its header is row 1, as readers expect): its title printed at the head of each page
+    ws.oddHeader.center.text = f"Danh sách đánh giá, xếp loại chất lượng năm {nam_danh_gia}"
+    ws.oddHeader.center.font = "-,Bold"
     if entries:
         ws.auto_filter.ref = f"A1:I{len(entries) + 1}"
 
@@ -420,7 +431,7 @@ def workbook_of(data: dict[str, Any]) -> Workbook:
     wb = Workbook()
     _table_sheet(wb, data, count_rows(data["nguoi"]))
     _group_sheet(wb, data)
-    _people_sheet(wb, data["nguoi"])
+    _people_sheet(wb, data["nguoi"], data["nam_danh_gia"])
     return wb
 
 
