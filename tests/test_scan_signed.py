@@ -177,6 +177,14 @@ def test_signed_scans_find_their_dossiers(built, tmp_path, sample, cache_dir):
     ws = openpyxl.load_workbook(out / "da_ky" / "bao_cao_nhan_ban_ky.xlsx")["Theo người"]
     rows = {(r[0], r[1]): r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows[("LD", "VP-001")][5] == f"{title[('VP-001', missing.form)]} — trang 2"
+    # the report printed (it had no page set-up: portrait at its size, «Trang còn thiếu»'s lines printed one over the
+    # other, seen rendered by LibreOffice Calc): A4 fitted to the width, the header on every page, each page naming
+    # its rows (unit, mã số, name), numbered; a row as tall as its missing pages' lines
+    assert (ws.page_setup.paperSize, ws.sheet_properties.pageSetUpPr.fitToPage, ws.page_setup.fitToHeight,
+            ws.print_title_rows, ws.print_title_cols, ws.oddFooter.center.text) == (9, True, 0, "$1:$1", "$A:$C",
+                                                                                    "Trang &P/&N")
+    many = [r for r in ws.iter_rows(min_row=2) if r[5].value and "\n" in r[5].value]
+    assert many and all(ws.row_dimensions[r[0].row].height >= 15 * (r[5].value.count("\n") + 1) for r in many)
 
     # the missing page and the smeared sheet scanned again, with the first file fed once more:
     # the dossiers are completed, nothing counted twice

@@ -978,6 +978,7 @@ def _excel(r: ScanResult, path: Path) -> None:
         if sheet.max_row == 1:  # every sheet is there; one with nothing to list says so
             sheet.append([NOTHING])
         _fit_columns(sheet)
+        _print_setup(sheet, r)
     buf = io.BytesIO()
     wb.save(buf)
     tmp = path.with_name(path.name + ".tmp")
@@ -1012,6 +1013,27 @@ def _fit_columns(sheet: Worksheet) -> None:
             elif n:
                 c.alignment = Alignment(vertical="top")
     sheet.freeze_panes = "A2"
+
+
+def _print_setup(sheet: Worksheet, r: ScanResult) -> None:
+    """How a sheet of the report prints (looked at rendered by LibreOffice Calc, 2026-12-08: portrait at its size,
+    «Trang còn thiếu»'s lines printed one over the other): A4, fitted to the page's width (or 2 pages' width, those of
+    the same rows one after the other, «Theo người»'s unit, mã số and name repeated at their left), each row as tall
+    as its wrapped lines, the header on every page, the page's number at its foot and the report's name at its head."""
+    from openpyxl.styles import Alignment
+
+    from pipeline.ingest import xlsx_write
+
+    for cell in sheet[1]:  # the header's words all at the top of the row (some wrapped at its top, others at its foot)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    xlsx_write.fit_rows(sheet, 1, sheet.max_row)
+    xlsx_write.print_setup(sheet, sheet.max_column, "1:1")
+    if sheet.title == "Theo người":
+        sheet.print_title_cols = "A:C"
+    header = sheet.oddHeader
+    assert header is not None and header.center is not None  # openpyxl makes a sheet's with it
+    header.center.text = f"Báo cáo nhận bản đã ký — {sheet.title}"
+    header.center.font = "-,Bold"
 
 
 def _into(r: ScanResult, k: int) -> str:
