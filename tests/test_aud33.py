@@ -138,6 +138,9 @@ def test_the_report_and_the_table_give_the_cap_the_minutes_give(out):
     assert [str(m) for m in counts.merged_cells.ranges if m.min_row == notes[0]] == [f"A{notes[0]}:N{notes[0]}"]
     assert counts.cell(notes[0], 1).alignment.wrap_text and counts.row_dimensions[notes[0]].height >= 30
     assert counts.row_dimensions[6].height >= 45  # «HTXS (Hoàn thành xuất sắc nhiệm vụ)»: 35 bold characters in 20
+    # the sheet ends with its last note: sizing the rows added no empty row below (a row more is another table to
+    # `gia_tri_sha256`, and a folder built before would be told to send bieu_tong_hop.xlsx again)
+    assert str(counts.cell(counts.max_row, 1).value).startswith(("HTXS, HTT", "Mức xếp loại")), counts.max_row
     sheet = book["TyLeHTXS"]
     row = next(r for r in sheet.iter_rows(min_row=6, values_only=True)
                if r[1] == "Người đứng đầu đơn vị sự nghiệp (tỷ lệ do cấp trên xét)")

@@ -161,6 +161,10 @@ def test_xlsx_layout_styles_and_odd_texts(tmp_path):
     # and the row's name and levels at its top, beside the first line of its reasons (at the row's foot, they read
     # as the next person's)
     assert {c.alignment.vertical for c in rows["A"] if c.value is not None} == {"top"}
+    # a group sheet's long label wraps in its 34 (bold), its row two lines tall: it was cut by its value
+    # («Đã có mức quyết định HTXS / HTT (giữ ch» beside «0 / 0»)
+    [label] = [c for c in group["A"] if c.value == "Đã có mức quyết định HTXS / HTT (giữ chỗ trước)"]
+    assert label.alignment.wrap_text and group.row_dimensions[label.row].height == 30
 
 
 def test_group_sheet_names_are_valid_and_unique():

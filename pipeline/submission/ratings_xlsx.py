@@ -126,7 +126,7 @@ def _group_sheet(wb: Book, ratings: Ratings, g: GroupCap, members_of: dict[str, 
         ("Số người đã có mức quyết định", g.so_quyet_dinh),
     ]
     for r, (label, value) in enumerate(facts, start=3):
-        ws.put(r, 1, label, bold=True)
+        ws.put(r, 1, label, bold=True, wrap=True)  # a long label wraps, not cut by its value
         ws.put(r, 2, value, wrap=True)
     row = 3 + len(facts) + 1
     ws.put(row, 1, "Thứ tự xét giữ HTXS (tỷ lệ phiếu HTXS, rồi điểm, rồi mã số)", bold=True)
@@ -158,7 +158,7 @@ def _emulation_sheet(wb: Book, ratings: Ratings) -> None:
     ]
     ws.set_width(1, 40)
     for r, (label, value) in enumerate(facts, start=1):
-        ws.put(r, 1, label, bold=True)
+        ws.put(r, 1, label, bold=True, wrap=True)  # a long label wraps, not cut by its value
         ws.put(r, 2, value, wrap=True)
     rows = []
     for pr in ratings.people:
@@ -246,7 +246,7 @@ def _info_sheet(wb: Book, ratings: Ratings) -> None:
         facts += [("HTXS trên tổng số được xếp loại", share)]
     row = 1
     for label, value in facts:
-        ws.put(row, 1, label, bold=True)
+        ws.put(row, 1, label, bold=True, wrap=True)  # a long label wraps, not cut by its value
         ws.put(row, 2, value, wrap=True)
         row += 1
     row += 1
