@@ -58,6 +58,23 @@ def cache_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pdf-cache")
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory) -> Path:
+    """A PDF cache shared by every pytest-xdist worker of this run (one folder under the run's base temporary
+    folder, the parent of each worker's own): a document another worker already converted — the same program,
+    template, context, LibreOffice and fonts (pdf/cache.py `pdf_key`) — is taken from it, the very PDF a
+    conversion gives. Entries are written to a temporary file renamed over the entry (`_atomic_write`): two
+    workers writing the same entry, or one reading while the other writes, see the whole of one or the other.
+    Only for builds whose tests never ask what was converted, reused or cached (counts, `summary.converted`,
+    «chuyển», `program_changed`, eviction, fake converters, timings): such a test keeps its own empty cache.
+    Without xdist, one folder of this run."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = tmp_path_factory.getbasetemp().parent / "pdf-cache-shared"
+        root.mkdir(exist_ok=True)
+        return root
+    return tmp_path_factory.mktemp("pdf-cache-shared")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(monkeypatch, cache_dir):
     """Tests never read or write the user's own ~/.cache/hoso."""

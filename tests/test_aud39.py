@@ -96,11 +96,11 @@ def _commune_final(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def outs(tmp_path_factory, cache_dir) -> dict[str, Path]:
+def outs(tmp_path_factory, shared_cache) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("aud39")
     books = {"vp": sample_workbook(2026), "bv": sn.write(tmp / "benh_vien.xlsx"), "xa": xa.write(tmp / "xa.xlsx"),
              "xa_final": _commune_final(tmp / "xa_final.xlsx")}
-    return build_each(books, tmp, cache_dir / "aud39", TODAY)
+    return build_each(books, tmp, shared_cache, TODAY)
 
 
 def _table(out: Path) -> dict[str, tuple]:

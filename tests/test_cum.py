@@ -30,9 +30,9 @@ def workbook(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def local(tmp_path_factory, workbook) -> dict:
+def local(tmp_path_factory, workbook, shared_cache) -> dict:
     out = tmp_path_factory.mktemp("cum-local") / "output"
-    api.build(workbook, out, api.BuildOptions(cache_dir=out.parent / "cache"))
+    api.build(workbook, out, api.BuildOptions(cache_dir=shared_cache))  # the reference: only its output is compared
     return fingerprint(out)
 
 
@@ -177,9 +177,9 @@ SAMPLE_2026 = Path(__file__).resolve().parent.parent / "data" / "mau_ho_so_2026.
 
 
 @pytest.fixture(scope="module")
-def local_2026(tmp_path_factory) -> dict:
+def local_2026(tmp_path_factory, shared_cache) -> dict:
     out = tmp_path_factory.mktemp("cum-local-2026") / "output"
-    api.build(SAMPLE_2026, out, api.BuildOptions(cache_dir=out.parent / "cache"))
+    api.build(SAMPLE_2026, out, api.BuildOptions(cache_dir=shared_cache))
     return fingerprint(out)
 
 

@@ -75,10 +75,10 @@ def workbook_2026(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built_2026(tmp_path_factory, workbook_2026, cache_dir):
+def built_2026(tmp_path_factory, workbook_2026, shared_cache):
     out = tmp_path_factory.mktemp("out2026") / "ket_qua"
     lines: list[str] = []
-    summary = api.build(workbook_2026, out, BuildOptions(cache_dir=cache_dir), log=lines.append)
+    summary = api.build(workbook_2026, out, BuildOptions(cache_dir=shared_cache), log=lines.append)
     return out, summary, lines
 
 
@@ -436,7 +436,7 @@ def _mau_01_rows(out: Path, manifest: dict, unit: str) -> str:
 
 
 @pytestmark_lo
-def test_mau_01_marks_an_undecided_level_as_the_proposal(built_2026, manifest_2026, tmp_path, cache_dir):
+def test_mau_01_marks_an_undecided_level_as_the_proposal(built_2026, manifest_2026, tmp_path, shared_cache):
     """The chi bộ report (Mẫu 01, part VII) lists its members' state results; a level the competent
     evaluator has not decided is the proposal and is printed as such, never as the result.
     NS-01 (the only party member of HC): 28 + 70 × 600/600 = 98 points, Hoàn thành xuất sắc nhiệm
@@ -455,7 +455,7 @@ def test_mau_01_marks_an_undecided_level_as_the_proposal(built_2026, manifest_20
     t = tables_2026()
     t["NhanSu"][0]["muc_quyet_dinh"] = "HTT"
     wb = wf.write(tmp_path / "so.xlsx", t)
-    api.build(wb, tmp_path / "out", BuildOptions(cache_dir=cache_dir))
+    api.build(wb, tmp_path / "out", BuildOptions(cache_dir=shared_cache))
     decided = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     rows = _mau_01_rows(tmp_path / "out", decided, "HC")
     for s in ("1 Nguyễn Văn An Trưởng phòng 98,00", "Hoàn thành tốt nhiệm vụ"):
@@ -464,7 +464,7 @@ def test_mau_01_marks_an_undecided_level_as_the_proposal(built_2026, manifest_20
 
 
 @pytestmark_lo
-def test_party_2a_and_2c_render(tmp_path, cache_dir):
+def test_party_2a_and_2c_render(tmp_path, shared_cache):
     """2A for a member who does not lead; 2C for the categories the set lists as outside the
     political system (an agency's choice in bo_mau.toml). NS-07, a member recruited on 01/9 (4 months:
     the state side does not rate him, ND 335 Art. 20), reads «Không xếp loại» on his 2A's state level
@@ -493,7 +493,7 @@ def test_party_2a_and_2c_render(tmp_path, cache_dir):
     wb = wf.write(tmp_path / "so.xlsx", t)
     out = tmp_path / "out"
     api.build(wb, out, BuildOptions(templates=root, persons=frozenset({"NS-03", "NS-06", "NS-07", "NS-08"}),
-                                    cache_dir=cache_dir))
+                                    cache_dir=shared_cache))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "mau_2a_2025" in _forms(manifest, "NS-03") and "mau_2c_2025" in _forms(manifest, "NS-06")
     a = flat(_doc_text(out, manifest, "NS-03", "mau_2a_2025"))
@@ -546,14 +546,14 @@ def test_an_old_templates_folder_without_the_2026_set(tmp_path):
 
 
 @pytestmark_lo
-def test_sample_2026_agency_head_layout(tmp_path, cache_dir):
+def test_sample_2026_agency_head_layout(tmp_path, shared_cache):
     """The 2026 sample's agency head: the superior who confirms his monthly sheet signs on one title
     line, level with him; the party header breaks its names between words that belong together."""
     from pipeline.resources import sample_workbook
 
     out = tmp_path / "out"
     api.build(sample_workbook(2026), out, BuildOptions(persons=frozenset({"VP-001", "VP-036", "VP-037"}),
-                                                       cache_dir=cache_dir))
+                                                       cache_dir=shared_cache))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     sheet = _doc_text(out, manifest, "VP-001", "theo_doi_ky")
     assert re.search(r"NGƯỜI TỰ ĐÁNH GIÁ +CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n", sheet)
@@ -570,14 +570,14 @@ def test_sample_2026_agency_head_layout(tmp_path, cache_dir):
 
 
 @pytestmark_lo
-def test_sample_2026_no_signature_alone_on_a_page(tmp_path, cache_dir):
+def test_sample_2026_no_signature_alone_on_a_page(tmp_path, shared_cache):
     """Every printed page of the 2026 sample's unit bundles carries more than a signature block: the
     phiếu's evaluator part, the ballot count's closing and the summary's signature stay with their
     text (blank pages that make a document start on an odd page carry nothing)."""
     from pipeline.resources import sample_workbook
 
     out = tmp_path / "out"
-    api.build(sample_workbook(2026), out, BuildOptions(units=frozenset({"LD", "HCQT"}), cache_dir=cache_dir))
+    api.build(sample_workbook(2026), out, BuildOptions(units=frozenset({"LD", "HCQT"}), cache_dir=shared_cache))
     for unit in ("LD", "HCQT"):
         pdf = out / "don_vi" / f"{unit}.pdf"
         pages = _text(pdf).split("\f")
@@ -685,7 +685,7 @@ def test_the_title_of_a_phieu_names_the_kind_it_prints(built_2026, manifest_2026
 
 
 @pytestmark_lo
-def test_mau_01_is_signed_by_the_secretary_of_the_chi_bo(tmp_path, cache_dir):
+def test_mau_01_is_signed_by_the_secretary_of_the_chi_bo(tmp_path, shared_cache):
     """«T/M CHI BỘ» is signed by the chi bộ's Bí thư: not by the secretary of the agency's Đảng ủy who
     sits in the unit (NS-01, «Bí thư Đảng ủy Văn phòng»), but by the Bí thư chi bộ, here NS-04 of the
     other unit in the same chi bộ (DonVi chi_bo «Chi bộ 1» for HC and SN). A chi bộ makes one
@@ -697,7 +697,7 @@ def test_mau_01_is_signed_by_the_secretary_of_the_chi_bo(tmp_path, cache_dir):
     t["DonVi"][1]["chi_bo"] = "Chi bộ 1"
     wb = wf.write(tmp_path / "so.xlsx", t)
     out = tmp_path / "out"
-    api.build(wb, out, BuildOptions(cache_dir=cache_dir))
+    api.build(wb, out, BuildOptions(cache_dir=shared_cache))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (u,) = [d for d in manifest["don_vi"] if d["ma_don_vi"] == "HC"]
     (m,) = [x for x in u["muc"] if x.get("mau") == "mau_01_2025"]
@@ -725,7 +725,7 @@ def test_mau_01_is_signed_by_the_secretary_of_the_chi_bo(tmp_path, cache_dir):
 
 
 @pytestmark_lo
-def test_the_phieu_explains_the_proposal_not_the_decision(tmp_path, cache_dir):
+def test_the_phieu_explains_the_proposal_not_the_decision(tmp_path, shared_cache):
     """Part II of the phiếu prints the proposal and, under it, why it is not the level the year score
     gives. NS-02: 93.66… points, Hoàn thành xuất sắc nhiệm vụ by the points, proposed Hoàn thành tốt
     nhiệm vụ by the 20 % cap of his group (the leaders but the agency head, who is outside: keeping him
@@ -737,7 +737,7 @@ def test_the_phieu_explains_the_proposal_not_the_decision(tmp_path, cache_dir):
     assert t["NhanSu"][1]["ma_so"] == "NS-02"
     wb = wf.write(tmp_path / "so.xlsx", t)
     out = tmp_path / "out"
-    api.build(wb, out, BuildOptions(cache_dir=cache_dir, persons=frozenset({"NS-02"})))
+    api.build(wb, out, BuildOptions(cache_dir=shared_cache, persons=frozenset({"NS-02"})))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     text = flat(_doc_text(out, manifest, "NS-02", "phieu_nd335"))
     assert "Mức xếp loại đề xuất: Hoàn thành tốt nhiệm vụ Mức theo điểm năm: Hoàn thành xuất sắc nhiệm vụ." in text
@@ -770,7 +770,7 @@ def test_reading_guide_counts_each_phieu_by_the_title_it_prints(built_2026, mani
         assert f"- {title}: {n} văn bản," in copies, (title, n)
 
 
-def test_the_notice_gives_viên_chức_their_own_petition_window(built_2026, tmp_path, cache_dir):
+def test_the_notice_gives_viên_chức_their_own_petition_window(built_2026, tmp_path, shared_cache):
     """Luật Viên chức 2025 (in force 01/07/2026) Art. 27: a viên chức may petition in writing within
     5 days of the publication of the result; the competent level resolves it within 10 working days and
     that resolution is final (regime-2026.md §2). The 2026 notice lists NS-04, a viên chức: item 3 says
@@ -790,7 +790,7 @@ def test_the_notice_gives_viên_chức_their_own_petition_window(built_2026, tmp
         if sheet in t:
             t[sheet] = [r for r in t[sheet] if r.get("ma_so") in kept]
     no_vc = tmp_path / "out"
-    api.build(wf.write(tmp_path / "khong_vien_chuc.xlsx", t), no_vc, BuildOptions(cache_dir=cache_dir))
+    api.build(wf.write(tmp_path / "khong_vien_chuc.xlsx", t), no_vc, BuildOptions(cache_dir=shared_cache))
     assert "Riêng viên chức" not in flat(_text(no_vc / "co_quan" / "thong_bao_ket_qua.pdf"))
 
 

@@ -111,7 +111,7 @@ def _edge_workbook(src: Path, dst: Path) -> Path:
 
 @pytest.fixture(scope="module", params=[(2026, ""), (2024, ""), (2026, BOX_MODE), (2024, BOX_MODE)],
                 ids=["2026", "2024", "2026-o-danh-dau", "2024-o-danh-dau"])
-def edge(request, tmp_path_factory, cache_dir) -> tuple[Path, Path]:
+def edge(request, tmp_path_factory, shared_cache) -> tuple[Path, Path]:
     """A real build of the edge workbook; with BOX_MODE, every form that can marks levels with tick
     boxes (meta.toml label `cach_danh_dau_muc`) instead of underlining them."""
     year, marks = request.param
@@ -126,7 +126,7 @@ def edge(request, tmp_path_factory, cache_dir) -> tuple[Path, Path]:
             meta.write_text(text.replace('cach_danh_dau_muc = "gạch chân"', f'cach_danh_dau_muc = "{marks}"'),
                             encoding="utf-8")
     out = folder / "output"
-    api.build(book, out, api.BuildOptions(cache_dir=cache_dir / "e2e", today=dt.date(year, 11, 10), templates=templates))
+    api.build(book, out, api.BuildOptions(cache_dir=shared_cache, today=dt.date(year, 11, 10), templates=templates))
     return book, out
 
 

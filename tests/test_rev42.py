@@ -44,9 +44,9 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory, cache_dir):
+def out(tmp_path_factory, shared_cache):
     dest = tmp_path_factory.mktemp("rev42") / "out"
-    api.build(sample_workbook(2026), dest, api.BuildOptions(units=UNITS, cache_dir=cache_dir / "rev42",
+    api.build(sample_workbook(2026), dest, api.BuildOptions(units=UNITS, cache_dir=shared_cache,
                                                            today=dt.date(2026, 12, 6)))
     return dest
 

@@ -52,14 +52,14 @@ def _build(tmp: Path, rows, cache_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def derived(tmp_path_factory, cache_dir) -> Path:
-    return _build(tmp_path_factory.mktemp("sym45_derived"), SELF_RATING, cache_dir)
+def derived(tmp_path_factory, shared_cache) -> Path:
+    return _build(tmp_path_factory.mktemp("sym45_derived"), SELF_RATING, shared_cache)
 
 
 @pytest.fixture(scope="module")
-def given(tmp_path_factory, cache_dir) -> Path:
+def given(tmp_path_factory, shared_cache) -> Path:
     """The clerk gives the agency's abbreviation its văn thư uses («VPUBND»), the công văn's symbol unchanged."""
-    return _build(tmp_path_factory.mktemp("sym45_given"), [*SELF_RATING, ("ky_hieu_co_quan", "VPUBND")], cache_dir)
+    return _build(tmp_path_factory.mktemp("sym45_given"), [*SELF_RATING, ("ky_hieu_co_quan", "VPUBND")], shared_cache)
 
 
 def test_documents_with_a_type_name_carry_the_agency_not_the_drafting_unit(derived):
@@ -119,7 +119,7 @@ def test_symbols_of_other_workbooks_by_hand(tmp_path):
     assert (only.so_ky_hieu("TB"), only.so_ky_hieu()) == ("…………/TB-VP", "…………/VP")
 
 
-def test_minutes_without_any_symbol_keep_the_type_alone(tmp_path, cache_dir):
+def test_minutes_without_any_symbol_keep_the_type_alone(tmp_path, shared_cache):
     """No ky_hieu_van_ban: the minutes' label «Số: ……/BB-{ky_hieu_co_quan}» prints «Số: ……/BB», no dangling «-»."""
     workbook = _with_rows(SELF_RATING, tmp_path / "so.xlsx")
     wb = openpyxl.load_workbook(workbook)
@@ -129,7 +129,7 @@ def test_minutes_without_any_symbol_keep_the_type_alone(tmp_path, cache_dir):
     wb.save(workbook)
     assert ingest.load(workbook).agency.ky_hieu_van_ban == ""
     out = tmp_path / "out"
-    api.build(workbook, out, api.BuildOptions(cache_dir=cache_dir))
+    api.build(workbook, out, api.BuildOptions(cache_dir=shared_cache))
     assert _numbers(out / PAPERS["minutes"]) == ["……/BB"]
     assert _numbers(out / PAPERS["notice"]) == ["……/TB"]
     assert _numbers(out / PAPERS["report"]) == ["…………/BC"]

@@ -58,10 +58,10 @@ def _second_hospital(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def outs(tmp_path_factory, cache_dir) -> dict[str, Path]:
+def outs(tmp_path_factory, shared_cache) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("th46")
     books = {"bv": sn.write(tmp / "bv.xlsx"), "bv2": _second_hospital(tmp / "bv2.xlsx"), "xa": xa.write(tmp / "xa.xlsx")}
-    return build_each(books, tmp, cache_dir / "th46", TODAY)
+    return build_each(books, tmp, shared_cache, TODAY)
 
 
 def _run(outs: dict[str, Path], outdir: Path, capsys, *extra: str) -> str:

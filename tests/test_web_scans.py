@@ -30,7 +30,7 @@ OTHER_AGENCY = "Sở Tư pháp tỉnh Thử Nghiệm"
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory, cache_dir) -> dict[str, Path]:
+def outputs(tmp_path_factory, shared_cache) -> dict[str, Path]:
     """Real builds (LibreOffice) of unit HC: the agency's output (`moi`), the same agency before NS-02's
     strengths were edited (`cu`: one of NS-01's documents has another version), and another agency's (`khac`)."""
     if not shutil.which("soffice"):
@@ -45,7 +45,7 @@ def outputs(tmp_path_factory, cache_dir) -> dict[str, Path]:
     out = {}
     for key, wb in books.items():
         out[key] = root / key
-        api.build(wb, out[key], api.BuildOptions(cache_dir=cache_dir / "web-scans", units=frozenset({"HC"})))
+        api.build(wb, out[key], api.BuildOptions(cache_dir=shared_cache, units=frozenset({"HC"})))
     return out
 
 

@@ -162,7 +162,7 @@ def test_a_package_addressed_to_another_body_is_said_before_the_button_with_no_c
 
 
 @pytest.fixture(scope="module")
-def built_hc(tmp_path_factory, cache_dir) -> Path:
+def built_hc(tmp_path_factory, shared_cache) -> Path:
     """A real build (LibreOffice) of the factory workbook's unit HC."""
     from pipeline import api
 
@@ -171,7 +171,7 @@ def built_hc(tmp_path_factory, cache_dir) -> Path:
     root = tmp_path_factory.mktemp("webrev-scans")
     out = root / "ket_qua"
     api.build(factory.write(root / "so.xlsx", factory.tables()), out,
-              api.BuildOptions(cache_dir=cache_dir / "webrev-scans", units=frozenset({"HC"})))
+              api.BuildOptions(cache_dir=shared_cache, units=frozenset({"HC"})))
     return out
 
 
