@@ -27,6 +27,7 @@ from pipeline.pdf.pool import Converter
 
 def test_a_hung_soffice_ends_the_build_quickly_naming_each_document_once(sample, tmp_path, own_tmp, monkeypatch):
     monkeypatch.setattr(pool, "STALL_START", 2.0)
+    monkeypatch.setattr(pool, "STALL_FACTOR", 0.0)  # every run hangs: no healthy run to spare, 2 s of silence each
     out = own_output(tmp_path / "output", {"cu.txt": b"cu"})
     before = snapshot(out)
     conv = Converter(workers=2, soffice=str(hang_script(tmp_path)))  # total timeout: 60 s + 6 s a form
@@ -97,6 +98,7 @@ def test_a_document_failing_everywhere_is_named_once(sample, tmp_path, own_tmp, 
     """soffice hangs with every profile: the retries elsewhere hang too, and each document is named
     once in the error (not once per worker that tried it)."""
     monkeypatch.setattr(pool, "STALL_START", 2.0)
+    monkeypatch.setattr(pool, "STALL_FACTOR", 0.0)  # every run hangs: no healthy run to spare, 2 s of silence each
     conv = Converter(workers=3, soffice=str(hang_script(tmp_path)))
     with pytest.raises(ConversionFailed) as exc:
         build_unit(sample, tmp_path / "output", tmp_path / "cache", conv)
