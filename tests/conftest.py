@@ -26,20 +26,24 @@ os.environ.setdefault("HOSO_HOM_NAY", dt.date.today().isoformat())
 if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
-# The modules whose tests take longest (setup + call of the slowest 120 tests of a quiet run at 809d2fa, summed per
-# module, heaviest first), collected first: pytest-xdist's --dist loadfile hands the modules to its workers in the
-# collection's order when --no-loadscope-reorder is given (pyproject.toml's addopts). Its default order — by the
-# number of tests in a module — left a few long modules of few tests (the cluster's, the bench smoke run) for the
-# end, one worker busy with them while the other had nothing left. Every other module follows in its usual order;
-# the tests of one module keep theirs.
+# The modules whose tests take longest (setup + call + teardown of every test of a full run at 9962ed9 with
+# --durations=0, summed per module: every module over 15 s, heaviest first), collected first: pytest-xdist's
+# --dist loadfile hands the modules to its workers in the collection's order when --no-loadscope-reorder is given
+# (pyproject.toml's addopts), so the longest go first and the short ones fill the end on whichever worker is free.
+# Its default order — by the number of tests in a module — left a few long modules of few tests (the cluster's,
+# the bench smoke run) for the end, one worker busy with them while the other had nothing left. Every other
+# module follows in its usual order; the tests of one module keep theirs.
 HEAVY_FIRST = (
-    "test_cum.py", "test_one_level_everywhere.py", "test_web.py", "test_bench_smoke.py", "test_rebuild_reuse.py",
-    "test_web_forms.py", "test_warm.py", "test_hang.py", "test_scan_signed.py", "test_aud39.py", "test_printed.py",
-    "test_webrev.py", "test_sym45.py", "test_web_tt.py", "test_rev42.py", "test_inlai.py", "test_rec.py",
-    "test_web_scans.py", "test_portable.py", "test_th46.py", "test_parallel.py", "test_scan_codes.py",
-    "test_aud33.py", "test_clerk34.py", "test_web_reviewer.py", "test_web_province.py", "test_join.py",
-    "test_season.py", "test_xa36.py", "test_mua.py", "test_brk.py", "test_tong_hop.py", "test_faults.py",
-    "test_quotes.py",
+    "test_cum.py", "test_web.py", "test_web_forms.py", "test_web_season.py", "test_one_level_everywhere.py",
+    "test_web_province.py", "test_incremental.py", "test_warm.py", "test_rebuild_reuse.py", "test_bench_smoke.py",
+    "test_webrev.py", "test_printed.py", "test_season.py", "test_sym45.py", "test_forms_2026.py",
+    "test_web_scans.py", "test_portable.py", "test_clerk_season.py", "test_aud39.py", "test_faults.py",
+    "test_web_tt.py", "test_scan_signed.py", "test_rec.py", "test_templates_check.py", "test_inlai.py",
+    "test_parallel.py", "test_th46.py", "test_join.py", "test_aud33.py", "test_rev42.py", "test_clerk34.py",
+    "test_web_reviewer.py", "test_scan_codes.py", "test_interrupt.py", "test_scan_real.py", "test_hang.py",
+    "test_typo43.py", "test_web_security.py", "test_mua.py", "test_web_accounts.py",
+    "test_unit_papers_review_2026.py", "test_output_safety.py", "test_xa36.py", "test_webso.py",
+    "test_web_workbooks.py", "test_build_e2e.py",
 )
 
 
