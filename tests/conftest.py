@@ -95,6 +95,53 @@ def built(tmp_path_factory, sample, cache_dir) -> tuple[Path, api.BuildSummary]:
     return out, summary
 
 
+# LibreOffice kept warm for the builds of the tests (`pipeline.pdf.warm`, as `hoso serve` keeps it): a cold build
+# starts two soffice (1.3–1.8 s each, ~2–3 s of a loaded 2-core machine) before its first conversion, and the suite
+# makes hundreds of builds. Every `api.build` a test makes without its own converter converts on this worker's two
+# warm lanes (`WarmConverter`: joining, splitting, checks, retries and messages are the cold converter's; only how
+# soffice is run differs, and its PDFs are the same: tests/test_warm.py). A module that tests how soffice itself is
+# started, hangs, crashes or is interrupted says `pytestmark = pytest.mark.cold` (its builds start soffice as the
+# CLI does); `HOSO_TEST_COLD=1` makes every build cold. `hoso build` run as a subprocess is always cold.
+_WARM: list = []  # this worker's service, started by the first test that builds (never for a run without builds)
+
+
+def _warm_service():
+    from pipeline.pdf.warm import WarmService
+
+    if not _WARM:
+        _WARM.append(WarmService(2).start())
+    return _WARM[0]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for service in _WARM:
+        service.stop()
+
+
+@pytest.fixture(autouse=True)
+def _warm_builds(request, monkeypatch):
+    if os.environ.get("HOSO_TEST_COLD") or request.node.get_closest_marker("cold") or not shutil.which("soffice"):
+        return
+    from pipeline import run
+    from pipeline.pdf import pool
+    from pipeline.pdf.warm import WarmConverter
+
+    class TestWarmConverter(WarmConverter):
+        """The converter a build makes when it is given none, on this worker's warm lanes; the cold one when the test
+        named its own soffice (HOSO_SOFFICE: a fake, a hanging script), which the lanes would not run."""
+
+        def __new__(cls, **kwargs):
+            if os.environ.get("HOSO_SOFFICE"):
+                return pool.Converter(**kwargs)
+            return super().__new__(cls)
+
+        def __init__(self, **kwargs) -> None:
+            super().__init__(_warm_service(), **kwargs)
+
+    assert run.Converter is pool.Converter, "pipeline.run names the cold converter as pool.Converter"
+    monkeypatch.setattr(run, "Converter", TestWarmConverter)
+
+
 @pytest.fixture
 def own_tmp(tmp_path, monkeypatch):
     """The temporary folder of this test (LibreOffice profiles, the warm lanes' pipes): the processes

@@ -39,6 +39,8 @@ from pipeline.cli import main
 from pipeline.errors import ConversionFailed, ExitCode
 from pipeline.pdf.pool import Converter, Item
 
+pytestmark = pytest.mark.cold  # soffice's own faults (a fake that crashes, hangs, writes nothing): builds start soffice as the CLI does (tests/conftest.py)
+
 NK = ("VP-037", "VP-038", "VP-039", "VP-040")  # unit NK: four forms of one join-safe template
 
 

@@ -24,6 +24,8 @@ from pipeline.errors import ConversionFailed
 from pipeline.pdf import pool
 from pipeline.pdf.pool import Converter
 
+pytestmark = pytest.mark.cold  # a hung soffice killed by the cold run's watch: builds start soffice as the CLI does (tests/conftest.py)
+
 
 def test_a_hung_soffice_ends_the_build_quickly_naming_each_document_once(sample, tmp_path, own_tmp, monkeypatch):
     monkeypatch.setattr(pool, "STALL_START", 2.0)

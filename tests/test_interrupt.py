@@ -34,6 +34,8 @@ from fakes import (
 from pipeline import api
 from pipeline.errors import ConversionFailed
 
+pytestmark = pytest.mark.cold  # Ctrl-C ending the soffice a build started: builds start soffice as the CLI does (tests/conftest.py)
+
 HOSO = [sys.executable, "-m", "pipeline"]
 
 

@@ -38,6 +38,8 @@ from pypdf import PdfReader
 from pipeline.errors import ExitCode
 from pipeline.pdf.cache import PdfCache, sha256_bytes
 
+pytestmark = pytest.mark.cold  # a fake soffice: builds start soffice as the CLI does (tests/conftest.py)
+
 HOSO = [sys.executable, "-m", "pipeline"]
 FULL = "đã đầy"
 DENIED = "Không có quyền ghi"

@@ -34,6 +34,8 @@ from web_pages import hidden as _hidden  # noqa: E402
 from pipeline import portable
 from tests.fakes import free_port, processes_matching, start_serve
 
+pytestmark = pytest.mark.cold  # the CLI's own path on Windows (no fork, no fcntl), soffice started by the build: builds start soffice as the CLI does (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 SANS_POSIX = Path(__file__).resolve().parent / "sans_posix"
 SAMPLE_2024 = ROOT / "data" / "mau_ho_so_2024.xlsx"

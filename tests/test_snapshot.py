@@ -21,6 +21,8 @@ from fakes import TextConverter
 from pipeline import api, tempdirs
 from pipeline.forms import fill
 
+pytestmark = pytest.mark.cold  # the temporary folders of a cold build (LibreOffice's profile) removed: builds start soffice as the CLI does (tests/conftest.py)
+
 
 @pytest.fixture
 def own_tmp(tmp_path, monkeypatch) -> Path:

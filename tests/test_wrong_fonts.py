@@ -36,7 +36,8 @@ from pipeline.errors import ConversionFailed, ExitCode
 from pipeline.pdf import validate
 from pipeline.pdf.cache import PdfCache, sha256_bytes
 
-pytestmark = pytest.mark.skipif(not Path(DEJAVU).is_file(), reason="DejaVu Sans is not installed")
+pytestmark = [pytest.mark.skipif(not Path(DEJAVU).is_file(), reason="DejaVu Sans is not installed"),
+              pytest.mark.cold]  # a fake soffice's fonts: builds start soffice as the CLI does (tests/conftest.py)
 
 
 @pytest.fixture
