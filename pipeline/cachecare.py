@@ -143,7 +143,11 @@ def record(root: Path, people: dict[str, set[str]]) -> None:
             except OSError:
                 known = set()
             if not keys <= known:
-                path.write_text("\n".join(sorted(known | keys)) + "\n")
+                # appended, in one write: two builds sharing the cache (two terminals, two agencies' servers) both
+                # land theirs. Read, merged and written whole, one's keys were lost — and `cache xoa --nguoi` then
+                # left that person's data in the cache
+                with path.open("a", encoding="ascii") as f:
+                    f.write("\n".join(sorted(keys - known)) + "\n")
     except OSError:
         pass  # a cache that cannot be written: nothing was cached either
 

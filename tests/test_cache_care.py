@@ -142,3 +142,21 @@ def test_the_sets_of_forms_of_templates_folders_are_trimmed_and_emptied(tmp_path
 
     assert run_main(["cache", "xoa", "--cache", str(tmp_path)], capsys)[0] == 0
     assert not used.exists() and not recent.exists() and not stage_new.exists() and other.exists()
+
+
+def test_two_builds_recording_at_once_both_keep_their_keys(tmp_path, monkeypatch):
+    """Two builds sharing the cache (two terminals; a clerk's build beside the server's) record VP-005's keys at
+    once: the second read the list before the first wrote it. Rewriting the whole list from that stale read dropped
+    the first build's keys, and `hoso cache xoa --nguoi VP-005` then left the PDFs they name — that person's data —
+    in the cache. Both builds' keys must be listed."""
+    cachecare.record(tmp_path, {"VP-005": {"a" * 64}})
+    stale = Path.read_text
+
+    def read_before_the_other_wrote(self, *args, **kwargs):
+        return "" if self.name == "VP-005.keys" else stale(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", read_before_the_other_wrote)
+    cachecare.record(tmp_path, {"VP-005": {"b" * 64}})
+    monkeypatch.undo()
+    listed = set((tmp_path / cachecare.INDEX / "VP-005.keys").read_text().split())
+    assert listed == {"a" * 64, "b" * 64}
