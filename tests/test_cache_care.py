@@ -160,3 +160,41 @@ def test_two_builds_recording_at_once_both_keep_their_keys(tmp_path, monkeypatch
     monkeypatch.undo()
     listed = set((tmp_path / cachecare.INDEX / "VP-005.keys").read_text().split())
     assert listed == {"a" * 64, "b" * 64}
+
+
+def test_a_set_another_build_puts_in_place_meanwhile_is_used_not_moved_away(tmp_path):
+    """Two builds with the same `--templates` folder share a cache: both find no set and copy one; the other build
+    renames its copy into place first and starts reading it. This build must use that set — moving it aside to put
+    its own there deleted the folder under the other build's feet. A damaged set (a file missing) is replaced."""
+    from unittest import mock
+
+    from pipeline.forms import origin
+
+    program = tmp_path / "chuong_trinh"
+    (program / "mau_02").mkdir(parents=True)
+    (program / "mau_02" / "meta.toml").write_text("code = 'mau_02'\n")
+    agency = tmp_path / "cua_co_quan"
+    agency.mkdir()
+    (agency / "ghi_chu.txt").write_text("bộ mẫu của cơ quan\n")
+    cache = tmp_path / "cache"
+    copy = origin._copy
+    theirs: list[Path] = []
+    held: list[int] = []
+
+    def copy_while_the_other_build_finishes(files, dest):
+        copy(files, dest)
+        if not theirs:  # the other build's rename lands between this one's check and its own
+            with mock.patch.object(origin, "_copy", copy):
+                theirs.append(origin.used_set(agency, cache, found))
+            held.append(theirs[0].stat().st_ino)  # the folder the other build is reading
+
+    with mock.patch.object(origin, "templates_dir", lambda: program), \
+            mock.patch.object(origin, "forms", lambda: ["mau_02"]):
+        found = origin.Examined(agency, True, missing=["mau_02"])
+        with mock.patch.object(origin, "_copy", copy_while_the_other_build_finishes):
+            used = origin.used_set(agency, cache, found)
+        assert used == theirs[0] and used.stat().st_ino == held[0]  # the other build's folder, left where it was
+        assert not [p for p in used.parent.iterdir() if p.name.startswith(".")]  # no staging copy left behind
+        (used / "mau_02" / "meta.toml").unlink()  # damaged: replaced by a whole one
+        again = origin.used_set(agency, cache, found)
+        assert again == used and (again / "mau_02" / "meta.toml").is_file() and again.stat().st_ino != held[0]

@@ -283,7 +283,11 @@ def used_set(root: Path, cache_root: Path, found: Examined | None = None) -> Pat
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
     base = Path(cache_root) / USED
     dest = base / digest[:32]
-    if dest.is_dir() and {rel: sha(p) for rel, p in _files(dest).items()} == content:
+
+    def whole() -> bool:
+        return dest.is_dir() and {rel: sha(p) for rel, p in _files(dest).items()} == content
+
+    if whole():
         try:
             os.utime(dest)  # used: the cache's upkeep removes the sets unused for its age limit (cachecare)
         except OSError:
@@ -298,11 +302,17 @@ def used_set(root: Path, cache_root: Path, found: Examined | None = None) -> Pat
         return stage
     try:
         _copy(files, stage)
-        if dest.exists():
+        try:
+            os.rename(stage, dest)
+        except OSError:
+            # a folder is there: another build sharing the cache put this very set there meanwhile — it may be
+            # reading it now: used, never moved away under it — or one left damaged, replaced
+            if whole():
+                return dest
             old = Path(tempfile.mkdtemp(prefix=".cu-", dir=base))
             os.replace(dest, old / "x")
             shutil.rmtree(old, ignore_errors=True)
-        os.rename(stage, dest)
+            os.rename(stage, dest)
     except OSError:
         if not dest.is_dir():  # another build put the same content there at the same time: that one is used
             raise
