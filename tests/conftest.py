@@ -138,8 +138,8 @@ def _warm_builds(request, monkeypatch):
         def __init__(self, **kwargs) -> None:
             super().__init__(_warm_service(), **kwargs)
 
-    assert run.Converter is pool.Converter, "pipeline.run names the cold converter as pool.Converter"
-    monkeypatch.setattr(run, "Converter", TestWarmConverter)
+    if run.Converter is pool.Converter:  # else a fixture of the module set its own (a text converter, a fault)
+        monkeypatch.setattr(run, "Converter", TestWarmConverter)
 
 
 @pytest.fixture
