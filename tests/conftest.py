@@ -102,20 +102,47 @@ def built(tmp_path_factory, sample, cache_dir) -> tuple[Path, api.BuildSummary]:
 # soffice is run differs, and its PDFs are the same: tests/test_warm.py). A module that tests how soffice itself is
 # started, hangs, crashes or is interrupted says `pytestmark = pytest.mark.cold` (its builds start soffice as the
 # CLI does); `HOSO_TEST_COLD=1` makes every build cold. `hoso build` run as a subprocess is always cold.
-_WARM: list = []  # this worker's service, started by the first test that builds (never for a run without builds)
+# The service runs in a process of its own, reached as `hoso serve`'s build processes reach theirs (`WarmClient`): in
+# this process its threads would turn off what a single-threaded process alone may do (the workbook reader's forked
+# helper, `ingest/forked.py`), and the tests would no longer run the CLI's path.
+_WARM: list = []  # (the service's process, its client): started by the first test that builds, once per worker
+_SERVE_LANES = """
+import sys
+from pipeline.pdf.warm import WarmService
+service = WarmService(2).start(listen=True)
+host, port = service.address
+print(f"{host}:{port} {service.authkey.hex()}", flush=True)
+sys.stdin.read()  # until the worker ends (its end closes this pipe, even when it is killed)
+service.stop()
+"""
 
 
 def _warm_service():
-    from pipeline.pdf.warm import WarmService
+    import subprocess
+    import sys
+
+    from pipeline.pdf.warm import WarmClient
 
     if not _WARM:
-        _WARM.append(WarmService(2).start())
-    return _WARM[0]
+        proc = subprocess.Popen([sys.executable, "-c", _SERVE_LANES], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                text=True, cwd=ROOT)
+        assert proc.stdout is not None
+        line = proc.stdout.readline().split()
+        if len(line) != 2:
+            proc.kill()
+            pytest.fail("the tests' warm LibreOffice lanes did not start (HOSO_TEST_COLD=1 runs without them)")
+        host, _, port = line[0].rpartition(":")
+        _WARM.append((proc, WarmClient((host, int(port)), bytes.fromhex(line[1]))))
+    return _WARM[0][1]
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    for service in _WARM:
-        service.stop()
+    for proc, _client in _WARM:
+        proc.stdin.close()
+        try:
+            proc.wait(30)
+        except Exception:  # noqa: BLE001 - a service that does not stop is killed
+            proc.kill()
 
 
 @pytest.fixture(autouse=True)
