@@ -394,7 +394,7 @@ def page_shape(chars: float) -> tuple[bool, int]:
     return True, max(math.ceil(chars / (LANDSCAPE_CHARS / SMALLEST_FIT)), 1)
 
 
-def print_setup(ws: Worksheet, columns: int, title_rows: str | None) -> None:
+def print_setup(ws: Worksheet, columns: int, title_rows: str | None, *, page_title: str | None = None) -> None:
     """The same page set-up on an openpyxl worksheet (the summary table's) whose used columns are 1 … `columns`:
     A4, `page_shape` of their widths, `title_rows` («5:7») printed at the top of every page, the page's number at
     its foot (`FOOTER`)."""
@@ -414,6 +414,10 @@ def print_setup(ws: Worksheet, columns: int, title_rows: str | None) -> None:
     footer = ws.oddFooter
     assert footer is not None and footer.center is not None  # openpyxl makes a sheet's with it
     footer.center.text = FOOTER[2:]  # without its «&C»: openpyxl writes the section's code itself
+    if page_title:  # a sheet without a title row: what it is, in bold at the head of every page (`Book.page_title`)
+        header = ws.oddHeader
+        assert header is not None and header.center is not None
+        header.center.text, header.center.font = page_title, "-,Bold"
 
 
 def fit_rows(ws: Worksheet, first: int, last: int) -> None:

@@ -1027,13 +1027,9 @@ def _print_setup(sheet: Worksheet, r: ScanResult) -> None:
     for cell in sheet[1]:  # the header's words all at the top of the row (some wrapped at its top, others at its foot)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     xlsx_write.fit_rows(sheet, 1, sheet.max_row)
-    xlsx_write.print_setup(sheet, sheet.max_column, "1:1")
+    xlsx_write.print_setup(sheet, sheet.max_column, "1:1", page_title=f"Báo cáo nhận bản đã ký — {sheet.title}")
     if sheet.title == "Theo người":
         sheet.print_title_cols = "A:C"
-    header = sheet.oddHeader
-    assert header is not None and header.center is not None  # openpyxl makes a sheet's with it
-    header.center.text = f"Báo cáo nhận bản đã ký — {sheet.title}"
-    header.center.font = "-,Bold"
 
 
 def _into(r: ScanResult, k: int) -> str:

@@ -401,10 +401,9 @@ def _people_sheet(wb: Workbook, entries: list[dict[str, Any]], nam_danh_gia: obj
         ws.column_dimensions[_letter(c)].width = w
     ws.freeze_panes = "A2"
     xlsx_write.fit_rows(ws, 1, 1)
-    xlsx_write.print_setup(ws, len(headers), "1:1")
     # the list has no title row (its header is row 1, as readers expect): its title printed at the head of each page
-    ws.oddHeader.center.text = f"Danh sách đánh giá, xếp loại chất lượng năm {nam_danh_gia}"
-    ws.oddHeader.center.font = "-,Bold"
+    xlsx_write.print_setup(ws, len(headers), "1:1",
+                           page_title=f"Danh sách đánh giá, xếp loại chất lượng năm {nam_danh_gia}")
     if entries:
         ws.auto_filter.ref = f"A1:I{len(entries) + 1}"
 
